@@ -1,0 +1,24 @@
+package dev.billing.core.model;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A Stripe Checkout session as created or as seen in a webhook. Nullable: {@code url} (absent once complete),
+ * {@code customerId}, {@code subscriptionId}, {@code paymentIntentId}, {@code clientReferenceId},
+ * {@code amountTotal}/{@code currency}, {@code status} and {@code paymentStatus}.
+ */
+public record CheckoutSession(String id, String url, CheckoutMode mode, CustomerId customerId, String subscriptionId,
+                              String paymentIntentId, String status, String paymentStatus, String clientReferenceId,
+                              Long amountTotal, String currency, Map<String, String> metadata) {
+    public CheckoutSession {
+        Checks.text(id, "id");
+        Objects.requireNonNull(mode, "mode");
+        metadata = Checks.metadata(metadata);
+    }
+
+    /** Complete and paid (or needing no payment): the moment a purchase is owed. */
+    public boolean isPaid() {
+        return "complete".equals(status) && ("paid".equals(paymentStatus) || "no_payment_required".equals(paymentStatus));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.billing.core.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a user may do right now, derived from the local projection only (never a Stripe call). Nullable:
+ * {@code status}/{@code subscriptionId}/{@code priceId} (no subscription), {@code trialEnd},
+ * {@code currentPeriodEnd}, {@code graceEndsAt} (not in a past-due grace period).
+ */
+public record Entitlements(UserId userId, String tier, SubscriptionStatus status, String subscriptionId,
+                           String priceId, Instant trialEnd, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
+                           Instant graceEndsAt, Set<String> features, List<Quota> quotas, Set<String> ownedItems,
+                           Instant evaluatedAt) {
+    public Entitlements {
+        Objects.requireNonNull(userId, "userId");
+        Checks.text(tier, "tier");
+        features = Set.copyOf(features);
+        quotas = List.copyOf(quotas);
+        ownedItems = Set.copyOf(ownedItems);
+        Objects.requireNonNull(evaluatedAt, "evaluatedAt");
+    }
+
+    public boolean hasFeature(String feature) {
+        return features.contains(feature);
+    }
+
+    public java.util.Optional<Quota> quota(String meter) {
+        return quotas.stream().filter(q -> q.meter().equals(meter)).findFirst();
+    }
+}

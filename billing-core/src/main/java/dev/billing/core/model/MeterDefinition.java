@@ -1,0 +1,19 @@
+package dev.billing.core.model;
+
+/**
+ * A usage meter. When {@code stripeEventName} is set, accepted usage is also reported to Stripe Billing Meters
+ * under that event name (metered billing); otherwise usage only counts against quotas.
+ */
+public record MeterDefinition(String name, String stripeEventName) {
+    public MeterDefinition {
+        Checks.text(name, "meter name");
+        if (!name.matches("[a-z][a-z0-9_.-]{0,63}")) {
+            throw new IllegalArgumentException("meter name must be lowercase letters, digits, '.', '-' or '_': " + name);
+        }
+        stripeEventName = Checks.optionalText(stripeEventName, "stripeEventName");
+    }
+
+    public boolean reportsToStripe() {
+        return stripeEventName != null;
+    }
+}

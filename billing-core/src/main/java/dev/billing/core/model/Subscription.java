@@ -1,0 +1,59 @@
+package dev.billing.core.model;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The local projection of a Stripe subscription. Period bounds come from the subscription item (Stripe API
+ * 2025-03-31 and later). Nullable: {@code priceId} (no item), period bounds, cancel/trial/end instants.
+ */
+public record Subscription(String id, CustomerId customerId, SubscriptionStatus status, String priceId, long quantity,
+                           Instant currentPeriodStart, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
+                           Instant cancelAt, Instant canceledAt, Instant endedAt, Instant trialStart,
+                           Instant trialEnd, Instant created, Map<String, String> metadata, SourceVersion version) {
+    public Subscription {
+        Checks.text(id, "id");
+        Objects.requireNonNull(customerId, "customerId");
+        Objects.requireNonNull(status, "status");
+        priceId = Checks.optionalText(priceId, "priceId");
+        Checks.nonNegative(quantity, "quantity");
+        Objects.requireNonNull(created, "created");
+        metadata = Checks.metadata(metadata);
+        Objects.requireNonNull(version, "version");
+    }
+
+    public Subscription withVersion(SourceVersion newVersion) {
+        return new Subscription(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd,
+                cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata, newVersion);
+    }
+
+    public boolean isActive() {
+        return status.isActive();
+    }
+
+    public boolean isTrialing() {
+        return status.isTrialing();
+    }
+
+    public boolean isPastDue() {
+        return status.isPastDue();
+    }
+
+    public boolean isIncomplete() {
+        return status.isIncomplete();
+    }
+
+    public boolean hasEnded() {
+        return status.hasEnded();
+    }
+
+    /**
+     * Cancelled but still running until the end of the paid period (Cashier's "on grace period"): active or
+     * trialing, a cancellation scheduled, and its date still in the future.
+     */
+    public boolean isOnGracePeriod(Instant now) {
+        Instant ends = cancelAt != null ? cancelAt : (cancelAtPeriodEnd ? currentPeriodEnd : null);
+        return status.isActive() && ends != null && ends.isAfter(now);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.billing.core.port;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * User &lt;-&gt; Stripe customer links, unique on both sides (I3).
+ *
+ * <p>Usage: {@code LinkResult r = customers.link(new CustomerLink(user, customer, email, now));}
+ *
+ * <p>Every method throws {@link dev.billing.core.error.StoreException} on store failure.
+ */
+public interface CustomerStore {
+
+    Optional<CustomerLink> findByUserId(UserId userId);
+
+    Optional<CustomerLink> findByCustomerId(CustomerId customerId);
+
+    /**
+     * Inserts the link unless the user or the customer is already linked; atomic under any concurrency, across
+     * processes. Never overwrites.
+     */
+    LinkResult link(CustomerLink link);
+
+    /** All links ordered by user id; {@code cursor} is the previous page's {@code nextCursor} or null. */
+    Page<CustomerLink> list(String cursor, int limit);
+
+    long count();
+
+    /** The outcome of {@link #link}. */
+    sealed interface LinkResult permits LinkResult.Linked, LinkResult.UserAlreadyLinked,
+            LinkResult.CustomerAlreadyLinked {
+
+        /** The link that now stands for the user (the new one, or the existing one). */
+        CustomerLink link();
+
+        /** Stored now. */
+        record Linked(CustomerLink link) implements LinkResult {
+            public Linked {
+                Objects.requireNonNull(link, "link");
+            }
+        }
+
+        /** The user already had a link (to the same or another customer); it is returned unchanged. */
+        record UserAlreadyLinked(CustomerLink link) implements LinkResult {
+            public UserAlreadyLinked {
+                Objects.requireNonNull(link, "link");
+            }
+        }
+
+        /** The customer is already linked to another user; that link is returned, nothing was stored. */
+        record CustomerAlreadyLinked(CustomerLink link) implements LinkResult {
+            public CustomerAlreadyLinked {
+                Objects.requireNonNull(link, "link");
+            }
+        }
+    }
+}

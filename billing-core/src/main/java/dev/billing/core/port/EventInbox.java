@@ -1,0 +1,81 @@
+package dev.billing.core.port;
+
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.StripeEvent;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The durable webhook inbox (DESIGN §4.2): record once, claim under a lease, complete or fail.
+ *
+ * <p>Usage: {@code if (inbox.record(event, now) == RecordOutcome.RECORDED) inbox.claim(event.id(), me, now, lease)}
+ *
+ * <p>Rules every implementation keeps (the {@code EventInboxContract} pins them):
+ * <ul>
+ *   <li>An entry is <em>claimable</em> when it is {@code PENDING}, due ({@code nextAttemptAt} null or not after
+ *       now) and not leased ({@code leaseExpiresAt} null or not after now). A claim sets the owner and
+ *       {@code leaseExpiresAt = now + lease} and counts one attempt; among racing claimers of one entry, across
+ *       processes, exactly one wins.</li>
+ *   <li>{@code complete} and {@code fail} act only for the current lease owner of a {@code PENDING} entry, so a
+ *       worker whose lease was taken over cannot overwrite the newer outcome.</li>
+ * </ul>
+ * Every method throws {@link dev.billing.core.error.StoreException} on store failure.
+ */
+public interface EventInbox {
+
+    /** Stores the event as {@code PENDING} unless its id is already present (never overwrites); atomic. */
+    RecordOutcome record(StripeEvent event, Instant receivedAt);
+
+    /** Claims one entry by id if it is claimable. */
+    Optional<InboxEntry> claim(String eventId, String owner, Instant now, Duration lease);
+
+    /** Claims up to {@code max} claimable entries, oldest event {@code created} first. */
+    List<InboxEntry> claimDue(int max, String owner, Instant now, Duration lease);
+
+    /**
+     * Marks a leased entry done ({@code PROCESSED} or {@code IGNORED}), clearing the lease.
+     *
+     * @return false when {@code owner} no longer holds the entry
+     */
+    boolean complete(String eventId, String owner, InboxStatus outcome, Instant now);
+
+    /**
+     * Records a failed attempt, clearing the lease: stays {@code PENDING} and is due again at
+     * {@code nextAttemptAt}, or is parked as {@code FAILED} when {@code nextAttemptAt} is null.
+     *
+     * @return false when {@code owner} no longer holds the entry
+     */
+    boolean fail(String eventId, String owner, String error, Instant nextAttemptAt, Instant now);
+
+    /** Sets {@code notifiedAt} if not yet set; true only for the first call. */
+    boolean markNotified(String eventId, Instant now);
+
+    Optional<InboxEntry> find(String eventId);
+
+    /** Entries, newest received first, optionally of one status; cursor is opaque or null. */
+    Page<InboxEntry> list(InboxStatus status, String cursor, int limit);
+
+    /**
+     * Makes an entry due again now with zero attempts, whatever its status, unless it is leased right now.
+     *
+     * @return false when the entry does not exist or is leased
+     */
+    boolean requeue(String eventId, Instant now);
+
+    /** How many entries are in each status (every status present, zero when none). */
+    Map<InboxStatus, Long> countByStatus();
+
+    /** Inserts the entry exactly as given unless its id exists (migration); true when stored. */
+    boolean restore(InboxEntry entry);
+
+    /** What {@link #record} did. */
+    enum RecordOutcome {
+        RECORDED, DUPLICATE
+    }
+}

@@ -1,0 +1,128 @@
+package dev.billing.core.port;
+
+import dev.billing.core.model.CheckoutRequest;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.MeterEvent;
+import dev.billing.core.model.NewCustomer;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.PortalSession;
+import dev.billing.core.model.Price;
+import dev.billing.core.model.PriceQuery;
+import dev.billing.core.model.Product;
+import dev.billing.core.model.ProductQuery;
+import dev.billing.core.model.Refund;
+import dev.billing.core.model.RefundRequest;
+import dev.billing.core.model.SetupIntent;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UserId;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the system asks of Stripe.
+ *
+ * <p>Usage: {@code CustomerId id = gateway.createCustomer(new NewCustomer(user, email, key));}
+ *
+ * <p>Failures are {@link dev.billing.core.error.GatewayException}s that say whether the call certainly did not
+ * happen or its outcome is unknown. Objects read from the gateway carry a
+ * {@link dev.billing.core.model.SourceVersion#refetch} version stamped with the time they were read. Lookups of a
+ * missing object return empty; mutations of a missing object throw
+ * {@link dev.billing.core.error.GatewayRejectedException} with {@code isMissingResource()}. Calls that take an
+ * idempotency key honour it the way Stripe does: the same key and parameters return the first result; the same
+ * key with other parameters is rejected with {@code isIdempotencyConflict()}.
+ */
+public interface PaymentGateway {
+
+    Page<Product> listProducts(ProductQuery query);
+
+    Page<Price> listPrices(PriceQuery query);
+
+    Optional<Price> getPrice(String priceId);
+
+    /** Creates a customer with {@code metadata.user_id}; idempotent by the request's key. */
+    CustomerId createCustomer(NewCustomer customer);
+
+    /**
+     * Finds a customer whose {@code metadata.user_id} is the user. May lag behind recent creations (Stripe search
+     * is eventually consistent): use it only to confirm, never as a lock.
+     */
+    Optional<CustomerId> findCustomerByUserId(UserId userId);
+
+    CheckoutSession createCheckoutSession(CheckoutRequest request);
+
+    Optional<CheckoutSession> getCheckoutSession(String sessionId);
+
+    PortalSession createPortalSession(CustomerId customerId, String returnUrl);
+
+    Optional<Subscription> getSubscription(String subscriptionId);
+
+    /** Every subscription of the customer, whatever its status. */
+    List<Subscription> listSubscriptions(CustomerId customerId);
+
+    /** Cancels now, or at the end of the current period when {@code atPeriodEnd}. */
+    Subscription cancelSubscription(String subscriptionId, boolean atPeriodEnd, String idempotencyKey);
+
+    /** Withdraws a scheduled cancellation. */
+    Subscription resumeSubscription(String subscriptionId, String idempotencyKey);
+
+    /** Moves the subscription's single item to {@code newPriceId}. */
+    Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
+                                         String idempotencyKey);
+
+    /** The customer's invoices, newest first; {@code startingAfter} is an invoice id cursor or null. */
+    Page<Invoice> listInvoices(CustomerId customerId, int limit, String startingAfter);
+
+    Optional<Invoice> getInvoice(String invoiceId);
+
+    Invoice payInvoice(String invoiceId, String idempotencyKey);
+
+    /** The customer's card payment methods; the default one has {@code isDefault}. */
+    List<PaymentMethod> listPaymentMethods(CustomerId customerId);
+
+    Optional<PaymentMethod> getPaymentMethod(String paymentMethodId);
+
+    SetupIntent createSetupIntent(CustomerId customerId, String idempotencyKey);
+
+    void detachPaymentMethod(String paymentMethodId);
+
+    void setDefaultPaymentMethod(CustomerId customerId, String paymentMethodId);
+
+    Refund createRefund(RefundRequest request);
+
+    /** Reports usage to a billing meter; idempotent by the event's identifier. */
+    void reportMeterEvent(MeterEvent event);
+
+    Optional<StripeEvent> getEvent(String eventId);
+
+    /** Throws a {@link dev.billing.core.error.GatewayException} when the gateway cannot be used right now. */
+    void ping();
+
+    /** How Stripe prorates a plan change. */
+    enum ProrationBehavior {
+        CREATE_PRORATIONS("create_prorations"), ALWAYS_INVOICE("always_invoice"), NONE("none");
+
+        private final String stripeName;
+
+        ProrationBehavior(String stripeName) {
+            this.stripeName = stripeName;
+        }
+
+        public String stripeName() {
+            return stripeName;
+        }
+
+        public static Optional<ProrationBehavior> parse(String value) {
+            for (ProrationBehavior behavior : values()) {
+                if (behavior.stripeName.equals(value)) {
+                    return Optional.of(behavior);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+}

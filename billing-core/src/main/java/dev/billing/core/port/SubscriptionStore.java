@@ -1,0 +1,58 @@
+package dev.billing.core.port;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.Purchase;
+import dev.billing.core.model.Subscription;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The subscription, invoice and purchase projections. Subscriptions and invoices are written only through
+ * "upsert if newer" on their {@link dev.billing.core.model.SourceVersion} (I4); purchases are insert-once.
+ *
+ * <p>Usage: {@code if (store.upsertSubscription(sub) == UpsertResult.APPLIED) { ... }}
+ *
+ * <p>Every method throws {@link dev.billing.core.error.StoreException} on store failure.
+ */
+public interface SubscriptionStore {
+
+    /** Writes the subscription iff no row exists or the stored version is strictly older; atomic. */
+    UpsertResult upsertSubscription(Subscription subscription);
+
+    Optional<Subscription> findSubscription(String subscriptionId);
+
+    /** The customer's subscriptions, newest {@code created} first. */
+    List<Subscription> subscriptionsOf(CustomerId customerId);
+
+    /** Writes the invoice iff no row exists or the stored version is strictly older; atomic. */
+    UpsertResult upsertInvoice(Invoice invoice);
+
+    Optional<Invoice> findInvoice(String invoiceId);
+
+    /** The customer's invoices, newest {@code created} first. */
+    List<Invoice> invoicesOf(CustomerId customerId);
+
+    /** Records the purchase unless one with its id exists; true when stored now. */
+    boolean recordPurchase(Purchase purchase);
+
+    /** The customer's purchases, oldest first. */
+    List<Purchase> purchasesOf(CustomerId customerId);
+
+    /** Every subscription ordered by id, for migration and reconcile; cursor is opaque or null. */
+    Page<Subscription> listSubscriptions(String cursor, int limit);
+
+    /** Every invoice ordered by id. */
+    Page<Invoice> listInvoices(String cursor, int limit);
+
+    /** Every purchase ordered by id. */
+    Page<Purchase> listPurchases(String cursor, int limit);
+
+    long countSubscriptions();
+
+    long countInvoices();
+
+    long countPurchases();
+}

@@ -1,0 +1,58 @@
+package dev.billing.core.port;
+
+import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UsageCounter;
+import dev.billing.core.model.UsageIncrement;
+import dev.billing.core.model.UsageKey;
+import dev.billing.core.model.UsageResult;
+import dev.billing.core.model.UserId;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Usage counters per (user, meter, period start), idempotency keys per user, and the outbox of meter reports.
+ *
+ * <p>Usage: {@code if (ledger.increment(inc) instanceof UsageResult.Accepted a) { ... a.remaining() ... }}
+ *
+ * <p>{@link #increment} is one atomic step: under any concurrency, across processes, the sum of accepted amounts
+ * never passes the limit, a key counts once, and the meter report (when given) is enqueued iff the increment is
+ * accepted. Every method throws {@link dev.billing.core.error.StoreException} on store failure.
+ */
+public interface UsageLedger {
+
+    UsageResult increment(UsageIncrement increment);
+
+    /** Used amount of one meter in the period starting at {@code periodStart}; 0 when none. */
+    long used(UserId userId, String meter, Instant periodStart);
+
+    /** Used amounts of every meter the user has in the period starting at {@code periodStart}. */
+    Map<String, Long> usage(UserId userId, Instant periodStart);
+
+    /** Reports due now, leased for {@code lease} (due again after it unless marked), counting an attempt. */
+    List<MeterReport> claimReports(int max, Instant now, Duration lease);
+
+    void markReported(String identifier, Instant now);
+
+    void retryReport(String identifier, String error, Instant nextAttemptAt);
+
+    /** Reports not yet marked reported. */
+    long pendingReports();
+
+    /** Every counter ordered by (user, meter, period); cursor opaque or null. For migration. */
+    Page<UsageCounter> listCounters(String cursor, int limit);
+
+    Page<UsageKey> listKeys(String cursor, int limit);
+
+    Page<MeterReport> listReports(String cursor, int limit);
+
+    /** Inserts exactly as given unless present (migration); true when stored. */
+    boolean restoreCounter(UsageCounter counter);
+
+    boolean restoreKey(UsageKey key);
+
+    boolean restoreReport(MeterReport report);
+}
