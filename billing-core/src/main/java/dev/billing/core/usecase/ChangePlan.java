@@ -1,0 +1,57 @@
+package dev.billing.core.usecase;
+
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.Plan;
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.PaymentGateway.ProrationBehavior;
+import dev.billing.core.port.SubscriptionStore;
+
+import java.util.UUID;
+
+/**
+ * Moves one of the caller's running subscriptions to another plan of the catalog, with the given proration.
+ *
+ * <p>Usage: {@code Subscription s = changePlan.change(user, "sub_123", "pro", YEAR, CREATE_PRORATIONS);}
+ */
+public final class ChangePlan {
+    private final Ownership ownership;
+    private final PaymentGateway gateway;
+    private final SubscriptionStore subscriptions;
+    private final PlanCatalog catalog;
+    private final ProjectionListener listener;
+    private final GatewayRetry retry;
+
+    ChangePlan(Ownership ownership, PaymentGateway gateway, SubscriptionStore subscriptions, PlanCatalog catalog,
+               ProjectionListener listener, GatewayRetry retry) {
+        this.ownership = ownership;
+        this.gateway = gateway;
+        this.subscriptions = subscriptions;
+        this.catalog = catalog;
+        this.listener = listener;
+        this.retry = retry;
+    }
+
+    public Subscription change(UserId user, String subscriptionId, String tier, BillingInterval interval,
+                               ProrationBehavior proration) {
+        Plan plan = catalog.plan(tier, interval).orElseThrow(() -> new InvalidRequestException("unknown_plan", "tier",
+                "There is no " + interval.stripeName() + "ly plan for tier '" + tier + "'."));
+        Subscription current = ownership.subscription(user, subscriptionId);
+        if (current.hasEnded()) {
+            throw new InvalidRequestException("subscription_ended", "Subscription " + subscriptionId
+                    + " has ended; start a new one instead.");
+        }
+        if (plan.priceId().equals(current.priceId())) {
+            return current;
+        }
+        String key = "billing-change-" + UUID.randomUUID();
+        Subscription updated = retry.call(() -> gateway.changeSubscriptionPrice(subscriptionId, plan.priceId(),
+                proration, key));
+        subscriptions.upsertSubscription(updated);
+        listener.projectionChanged(updated.customerId());
+        return updated;
+    }
+}

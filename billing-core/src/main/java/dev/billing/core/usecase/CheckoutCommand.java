@@ -1,0 +1,29 @@
+package dev.billing.core.usecase;
+
+import dev.billing.core.model.BillingInterval;
+
+import java.util.Objects;
+
+/** What a user asks to check out. URLs may be null (the configured defaults apply). */
+public sealed interface CheckoutCommand permits CheckoutCommand.Subscribe, CheckoutCommand.Buy {
+
+    String successUrl();
+
+    String cancelUrl();
+
+    /** Start a subscription to a tier at an interval; {@code promotionCode} may be null. */
+    record Subscribe(String tier, BillingInterval interval, String successUrl, String cancelUrl,
+                     String promotionCode) implements CheckoutCommand {
+        public Subscribe {
+            Objects.requireNonNull(tier, "tier");
+            Objects.requireNonNull(interval, "interval");
+        }
+    }
+
+    /** Buy a one-time catalog item. */
+    record Buy(String priceId, long quantity, String successUrl, String cancelUrl) implements CheckoutCommand {
+        public Buy {
+            Objects.requireNonNull(priceId, "priceId");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.billing.core.usecase;
+
+import dev.billing.core.model.CatalogItem;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Entitlements;
+import dev.billing.core.model.Purchase;
+import dev.billing.core.model.Quota;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.Tier;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.CustomerStore;
+import dev.billing.core.port.SubscriptionStore;
+import dev.billing.core.port.UsageLedger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A user's entitlements, from the local projection only: it never calls Stripe. Results are cached per user for
+ * a short TTL (never past a grace end or period end) and dropped as soon as this process sees a webhook effect,
+ * reconcile or usage for the user. Across several server instances another instance's changes show within the TTL.
+ *
+ * <p>Usage: {@code if (getEntitlements.of(user).hasFeature("export")) { ... }}
+ */
+public final class GetEntitlements implements ProjectionListener {
+    private static final int MAX_CACHED_USERS = 100_000;
+
+    private final CustomerStore customers;
+    private final SubscriptionStore subscriptions;
+    private final UsageLedger usage;
+    private final EntitlementPolicy policy;
+    private final Clock clock;
+    private final Duration ttl;
+    private final Map<UserId, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<CustomerId, UserId> usersByCustomer = new ConcurrentHashMap<>();
+
+    GetEntitlements(CustomerStore customers, SubscriptionStore subscriptions, UsageLedger usage,
+                    EntitlementPolicy policy, Clock clock, Duration ttl) {
+        this.customers = customers;
+        this.subscriptions = subscriptions;
+        this.usage = usage;
+        this.policy = policy;
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    public Entitlements of(UserId user) {
+        Instant now = clock.instant();
+        Cached cached = cache.get(user);
+        if (cached != null && now.isBefore(cached.expiresAt)) {
+            return cached.value;
+        }
+        Optional<CustomerLink> link = customers.findByUserId(user);
+        List<Subscription> subs = link.map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
+        EntitlementPolicy.Grant grant = policy.grant(subs, now);
+        Map<String, Long> used = usage.usage(user, grant.period().start());
+        List<Quota> quotas = new ArrayList<>();
+        grant.tier().quotas().forEach((meter, limit) -> {
+            long spent = used.getOrDefault(meter, 0L);
+            long remaining = limit == Tier.UNLIMITED ? Tier.UNLIMITED : Math.max(0, limit - spent);
+            quotas.add(new Quota(meter, spent, limit, remaining, grant.period().start(), grant.period().end()));
+        });
+        Set<String> owned = new LinkedHashSet<>();
+        if (link.isPresent()) {
+            for (Purchase purchase : subscriptions.purchasesOf(link.get().customerId())) {
+                owned.add(policy.catalog().itemForPrice(purchase.priceId()).map(CatalogItem::key)
+                        .orElse(purchase.priceId()));
+            }
+        }
+        Subscription shown = grant.granting() != null ? grant.granting() : grant.latest();
+        Entitlements value = new Entitlements(user, grant.tier().name(),
+                shown == null ? null : shown.status(),
+                shown == null ? null : shown.id(),
+                shown == null ? null : shown.priceId(),
+                shown != null && shown.isTrialing() ? shown.trialEnd() : null,
+                shown == null ? null : shown.currentPeriodEnd(),
+                shown != null && shown.cancelAtPeriodEnd(),
+                grant.graceEndsAt(), grant.tier().features(), quotas, owned, now);
+        Instant expiresAt = now.plus(ttl);
+        if (grant.graceEndsAt() != null && grant.graceEndsAt().isBefore(expiresAt)) {
+            expiresAt = grant.graceEndsAt();
+        }
+        if (grant.period().end().isBefore(expiresAt)) {
+            expiresAt = grant.period().end();
+        }
+        if (cache.size() >= MAX_CACHED_USERS) {
+            cache.clear();
+            usersByCustomer.clear();
+        }
+        link.ifPresent(l -> usersByCustomer.put(l.customerId(), user));
+        cache.put(user, new Cached(value, expiresAt));
+        return value;
+    }
+
+    /** Drops the user's cached entitlements. */
+    public void invalidate(UserId user) {
+        cache.remove(user);
+    }
+
+    @Override
+    public void projectionChanged(CustomerId customerId) {
+        UserId user = usersByCustomer.get(customerId);
+        if (user != null) {
+            cache.remove(user);
+        }
+    }
+
+    private record Cached(Entitlements value, Instant expiresAt) {
+    }
+}

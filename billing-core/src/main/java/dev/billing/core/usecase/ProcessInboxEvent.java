@@ -1,0 +1,274 @@
+package dev.billing.core.usecase;
+
+import dev.billing.core.error.BillingException;
+import dev.billing.core.error.StoreException;
+import dev.billing.core.model.CheckoutMode;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.Money;
+import dev.billing.core.model.Notification;
+import dev.billing.core.model.Purchase;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.port.CustomerStore;
+import dev.billing.core.port.EventInbox;
+import dev.billing.core.port.Notifier;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.SubscriptionStore;
+import dev.billing.core.port.UpsertResult;
+import dev.billing.core.port.WebhookVerifier;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Applies inbox events to the projection (DESIGN §4.2-4.3). An event is claimed under a lease, its effects are
+ * applied, and the inbox row is marked done last, so a crash anywhere is repaired by processing again:
+ * <ul>
+ *   <li>subscription and invoice events are triggers: the object is re-fetched from Stripe (when configured) and
+ *       upserted under its watermark; with re-fetch off the snapshot is upserted, and a same-second tie is broken
+ *       by re-fetching;</li>
+ *   <li>checkout completions fetch the new subscription, or record the one-time purchase (keyed by session id);</li>
+ *   <li>customer events link a customer carrying {@code metadata.user_id} to its user if the user has none;</li>
+ *   <li>catalog events invalidate the catalog cache;</li>
+ *   <li>other types, and events of the other livemode, are recorded as {@code ignored}.</li>
+ * </ul>
+ * Notifications go out once per event (the inbox remembers that an event notified). A failure (Stripe down or
+ * rate limited while re-fetching, the store down, a bad payload) leaves the event pending with a backoff, parked as
+ * {@code failed} after the last attempt.
+ *
+ * <p>Usage: {@code int handled = processInboxEvent.processDue(50);} (the worker), or {@code processNow(eventId)}
+ */
+public final class ProcessInboxEvent {
+    private static final System.Logger LOG = System.getLogger(ProcessInboxEvent.class.getName());
+    private static final int MAX_ERROR_LENGTH = 1_000;
+    private static final List<String> HANDLED_PREFIXES = List.of("customer.subscription.", "invoice.", "product.",
+            "price.", "plan.");
+    private static final List<String> HANDLED_TYPES = List.of("checkout.session.completed",
+            "checkout.session.async_payment_succeeded", "customer.created", "customer.updated", "customer.deleted");
+
+    private final WebhookVerifier verifier;
+    private final PaymentGateway gateway;
+    private final CustomerStore customers;
+    private final SubscriptionStore subscriptions;
+    private final EventInbox inbox;
+    private final Notifier notifier;
+    private final ListCatalog catalog;
+    private final ProjectionListener listener;
+    private final BillingOptions options;
+    private final Clock clock;
+
+    ProcessInboxEvent(WebhookVerifier verifier, PaymentGateway gateway, CustomerStore customers,
+                      SubscriptionStore subscriptions, EventInbox inbox, Notifier notifier, ListCatalog catalog,
+                      ProjectionListener listener, BillingOptions options, Clock clock) {
+        this.verifier = verifier;
+        this.gateway = gateway;
+        this.customers = customers;
+        this.subscriptions = subscriptions;
+        this.inbox = inbox;
+        this.notifier = notifier;
+        this.catalog = catalog;
+        this.listener = listener;
+        this.options = options;
+        this.clock = clock;
+    }
+
+    /**
+     * Claims and processes one event if it is claimable now. Never throws: a failure is recorded on the event.
+     *
+     * @return the event's status afterwards, or empty when it was not claimable (done, leased, not yet due)
+     */
+    public Optional<InboxStatus> processNow(String eventId) {
+        String owner = newOwner();
+        Optional<InboxEntry> claimed;
+        try {
+            claimed = inbox.claim(eventId, owner, clock.instant(), options.inboxLease());
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not claim event {0} for inline processing: {1}", eventId,
+                    e.getMessage());
+            return Optional.empty();
+        }
+        return claimed.map(entry -> handle(entry, owner));
+    }
+
+    /**
+     * Claims up to {@code max} due events and processes them (the inbox worker's step).
+     *
+     * @return how many were claimed
+     * @throws StoreException when the store cannot be reached to claim
+     */
+    public int processDue(int max) {
+        String owner = newOwner();
+        List<InboxEntry> entries = inbox.claimDue(max, owner, clock.instant(), options.inboxLease());
+        for (InboxEntry entry : entries) {
+            handle(entry, owner);
+        }
+        return entries.size();
+    }
+
+    private InboxStatus handle(InboxEntry entry, String owner) {
+        try {
+            InboxStatus outcome = apply(entry);
+            inbox.complete(entry.eventId(), owner, outcome, clock.instant());
+            return outcome;
+        } catch (RuntimeException e) {
+            Instant now = clock.instant();
+            Optional<Instant> next = options.retrySchedule().next(entry.attempts(), now);
+            String error = describe(e);
+            LOG.log(System.Logger.Level.WARNING, "Event {0} ({1}) failed on attempt {2}: {3}", entry.eventId(),
+                    entry.event().type(), entry.attempts(), error);
+            try {
+                inbox.fail(entry.eventId(), owner, error, next.orElse(null), now);
+            } catch (StoreException storeDown) {
+                // The lease runs out and the event is claimed again: nothing is lost.
+                LOG.log(System.Logger.Level.WARNING, "Could not record the failure of event {0}: {1}",
+                        entry.eventId(), storeDown.getMessage());
+            }
+            return next.isPresent() ? InboxStatus.PENDING : InboxStatus.FAILED;
+        }
+    }
+
+    private InboxStatus apply(InboxEntry entry) {
+        StripeEvent event = entry.event();
+        if (event.livemode() != options.livemode() || !handles(event.type())) {
+            return InboxStatus.IGNORED;
+        }
+        EventObject object = verifier.decode(event);
+        if (object instanceof EventObject.OfSubscription of && event.type().startsWith("customer.subscription.")) {
+            applySubscription(of.subscription());
+            if (event.type().equals("customer.subscription.trial_will_end")) {
+                Subscription s = of.subscription();
+                notifyOnce(entry, s.customerId(), link -> new Notification.TrialEnding(event.id(), link.userId(),
+                        link.email(), s.id(), s.trialEnd()));
+            }
+            return InboxStatus.PROCESSED;
+        }
+        if (object instanceof EventObject.OfInvoice of && event.type().startsWith("invoice.")) {
+            Invoice invoice = of.invoice();
+            applyInvoice(invoice);
+            if (event.type().equals("invoice.paid") && invoice.amountPaid() > 0) {
+                notifyOnce(entry, invoice.customerId(), link -> new Notification.Receipt(event.id(), link.userId(),
+                        link.email(), invoice.id(), "Invoice " + (invoice.number() == null ? invoice.id()
+                        : invoice.number()), invoice.paid(), invoice.hostedInvoiceUrl()));
+            } else if (event.type().equals("invoice.payment_failed")) {
+                notifyOnce(entry, invoice.customerId(), link -> new Notification.PaymentFailed(event.id(),
+                        link.userId(), link.email(), invoice.id(), invoice.due(), invoice.hostedInvoiceUrl()));
+            }
+            return InboxStatus.PROCESSED;
+        }
+        if (object instanceof EventObject.OfCheckoutSession of && event.type().startsWith("checkout.session.")) {
+            return applyCheckout(entry, of.session());
+        }
+        if (object instanceof EventObject.OfCustomer of && event.type().startsWith("customer.")) {
+            if (!of.deleted() && of.userId() != null && customers.findByUserId(of.userId()).isEmpty()) {
+                customers.link(new CustomerLink(of.userId(), of.customerId(), of.email(), clock.instant()));
+                listener.projectionChanged(of.customerId());
+            }
+            return InboxStatus.PROCESSED;
+        }
+        if (object instanceof EventObject.OfCatalog) {
+            catalog.invalidate();
+            return InboxStatus.PROCESSED;
+        }
+        return InboxStatus.IGNORED;
+    }
+
+    private void applySubscription(Subscription snapshot) {
+        if (options.refetchOnWebhook()) {
+            subscriptions.upsertSubscription(gateway.getSubscription(snapshot.id()).orElse(snapshot));
+        } else if (subscriptions.upsertSubscription(snapshot) == UpsertResult.SAME_VERSION) {
+            // Two snapshots of the same second: only Stripe knows which is newer.
+            gateway.getSubscription(snapshot.id()).ifPresent(subscriptions::upsertSubscription);
+        }
+        listener.projectionChanged(snapshot.customerId());
+    }
+
+    private void applyInvoice(Invoice snapshot) {
+        if (options.refetchOnWebhook()) {
+            subscriptions.upsertInvoice(gateway.getInvoice(snapshot.id()).orElse(snapshot));
+        } else if (subscriptions.upsertInvoice(snapshot) == UpsertResult.SAME_VERSION) {
+            gateway.getInvoice(snapshot.id()).ifPresent(subscriptions::upsertInvoice);
+        }
+        listener.projectionChanged(snapshot.customerId());
+    }
+
+    private InboxStatus applyCheckout(InboxEntry entry, CheckoutSession session) {
+        if (session.mode() == CheckoutMode.SUBSCRIPTION) {
+            // With re-fetch off, customer.subscription.created carries the subscription itself.
+            if (session.subscriptionId() != null && options.refetchOnWebhook()) {
+                gateway.getSubscription(session.subscriptionId()).ifPresent(s -> {
+                    subscriptions.upsertSubscription(s);
+                    listener.projectionChanged(s.customerId());
+                });
+            }
+            return InboxStatus.PROCESSED;
+        }
+        String priceId = session.metadata().get("price_id");
+        if (session.mode() != CheckoutMode.PAYMENT || !session.isPaid() || session.customerId() == null
+                || priceId == null) {
+            return InboxStatus.IGNORED;
+        }
+        long quantity = parseQuantity(session.metadata().get("quantity"));
+        String currency = session.currency() == null ? "usd" : session.currency();
+        long amount = session.amountTotal() == null ? 0 : session.amountTotal();
+        Purchase purchase = new Purchase(session.id(), session.customerId(), priceId, quantity, currency, amount,
+                session.paymentIntentId(), entry.event().created());
+        subscriptions.recordPurchase(purchase);
+        listener.projectionChanged(session.customerId());
+        if (amount > 0) {
+            String item = session.metadata().getOrDefault("item", priceId);
+            notifyOnce(entry, session.customerId(), link -> new Notification.Receipt(entry.eventId(), link.userId(),
+                    link.email(), session.id(), quantity + " x " + item, new Money(amount, currency), null));
+        }
+        return InboxStatus.PROCESSED;
+    }
+
+    private void notifyOnce(InboxEntry entry, CustomerId customer, Function<CustomerLink, Notification> build) {
+        if (entry.notifiedAt() != null) {
+            return;
+        }
+        Optional<CustomerLink> link = customers.findByCustomerId(customer);
+        if (link.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "No user is linked to customer {0}; event {1} notifies nobody",
+                    customer, entry.eventId());
+            return;
+        }
+        notifier.send(build.apply(link.get()));
+        inbox.markNotified(entry.eventId(), clock.instant());
+    }
+
+    private static boolean handles(String type) {
+        if (type.equals("invoice.upcoming")) {
+            return false;
+        }
+        return HANDLED_TYPES.contains(type) || HANDLED_PREFIXES.stream().anyMatch(type::startsWith);
+    }
+
+    private static long parseQuantity(String value) {
+        try {
+            long quantity = value == null ? 1 : Long.parseLong(value);
+            return quantity < 1 ? 1 : quantity;
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    private static String describe(RuntimeException e) {
+        String text = e instanceof BillingException b ? b.code() + ": " + b.getMessage()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
+    }
+
+    private static String newOwner() {
+        return UUID.randomUUID().toString();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.billing.core.usecase;
+
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.MeterDefinition;
+import dev.billing.core.model.MeterEvent;
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UsageIncrement;
+import dev.billing.core.model.UsageResult;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.CustomerStore;
+import dev.billing.core.port.SubscriptionStore;
+import dev.billing.core.port.UsageLedger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Records usage of a meter against the caller's quota for the current period: one atomic conditional increment
+ * with an idempotency key (concurrent requests never overshoot; a retried key counts once and gets the first
+ * answer; a key reused for another body is refused). A rejected increment does not use up its key, so the same
+ * request can succeed after an upgrade. Accepted usage of a metered meter is enqueued for Stripe in the same step.
+ *
+ * <p>Usage: {@code UsageOutcome o = recordUsage.record(user, "api_calls", 1, requestKey);}
+ */
+public final class RecordUsage {
+    /** The largest amount one request may record. */
+    public static final long MAX_AMOUNT = 1_000_000_000L;
+
+    private final CustomerStore customers;
+    private final SubscriptionStore subscriptions;
+    private final UsageLedger ledger;
+    private final EntitlementPolicy policy;
+    private final GetEntitlements entitlements;
+    private final Clock clock;
+
+    RecordUsage(CustomerStore customers, SubscriptionStore subscriptions, UsageLedger ledger, EntitlementPolicy policy,
+                GetEntitlements entitlements, Clock clock) {
+        this.customers = customers;
+        this.subscriptions = subscriptions;
+        this.ledger = ledger;
+        this.policy = policy;
+        this.entitlements = entitlements;
+        this.clock = clock;
+    }
+
+    public UsageOutcome record(UserId user, String meter, long amount, String idempotencyKey) {
+        PlanCatalog catalog = policy.catalog();
+        if (meter == null || !catalog.knowsMeter(meter)) {
+            throw new InvalidRequestException("unknown_meter", "meter", "Unknown meter '" + meter + "'.");
+        }
+        if (amount < 1 || amount > MAX_AMOUNT) {
+            throw new InvalidRequestException("invalid_amount", "amount",
+                    "amount must be a whole number between 1 and " + MAX_AMOUNT + ".");
+        }
+        if (idempotencyKey == null || !idempotencyKey.matches("[\\x21-\\x7e]{1,255}")) {
+            throw new InvalidRequestException("invalid_idempotency_key", "Idempotency-Key",
+                    "An Idempotency-Key of 1-255 printable ASCII characters is required.");
+        }
+        Instant now = clock.instant();
+        Optional<CustomerLink> link = customers.findByUserId(user);
+        List<Subscription> subs = link.map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
+        EntitlementPolicy.Grant grant = policy.grant(subs, now);
+        long limit = grant.tier().quota(meter);
+        MeterEvent report = null;
+        Optional<MeterDefinition> definition = catalog.meter(meter);
+        if (definition.isPresent() && definition.get().reportsToStripe() && link.isPresent()
+                && grant.granting() != null) {
+            report = new MeterEvent(definition.get().stripeEventName(), link.get().customerId(), amount,
+                    "usage-" + IdempotencyKeys.hash(user.value() + '\u001f' + idempotencyKey), now);
+        }
+        UsageResult result = ledger.increment(new UsageIncrement(user, meter, grant.period(), amount, limit,
+                idempotencyKey, meter + ":" + amount, now, report));
+        if (result instanceof UsageResult.Accepted) {
+            entitlements.invalidate(user);
+        }
+        return new UsageOutcome(meter, grant.period(), result);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.billing.core.usecase;
+
+import dev.billing.core.error.ConflictException;
+import dev.billing.core.error.NotFoundException;
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.port.EventInbox;
+
+import java.time.Clock;
+/**
+ * Admin: makes an inbox event due again (any status; not while a worker holds it) and processes it now. Effects
+ * are idempotent, so replaying a processed event is safe.
+ *
+ * <p>Usage: {@code InboxEntry after = replayEvent.replay("evt_123");}
+ */
+public final class ReplayEvent {
+    private final EventInbox inbox;
+    private final ProcessInboxEvent processor;
+    private final Clock clock;
+
+    ReplayEvent(EventInbox inbox, ProcessInboxEvent processor, Clock clock) {
+        this.inbox = inbox;
+        this.processor = processor;
+        this.clock = clock;
+    }
+
+    public InboxEntry replay(String eventId) {
+        if (!inbox.requeue(eventId, clock.instant())) {
+            if (inbox.find(eventId).isEmpty()) {
+                throw new NotFoundException("event", eventId);
+            }
+            throw new ConflictException("event_in_progress", "Event " + eventId
+                    + " is being processed right now; try again when its lease ends.");
+        }
+        processor.processNow(eventId);
+        return inbox.find(eventId).orElseThrow(() -> new NotFoundException("event", eventId));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.billing.core.usecase;
+
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.SubscriptionStore;
+
+import java.util.UUID;
+
+/**
+ * Withdraws a scheduled cancellation of one of the caller's subscriptions (only while it is still running).
+ *
+ * <p>Usage: {@code Subscription s = resumeSubscription.resume(user, "sub_123");}
+ */
+public final class ResumeSubscription {
+    private final Ownership ownership;
+    private final PaymentGateway gateway;
+    private final SubscriptionStore subscriptions;
+    private final ProjectionListener listener;
+    private final GatewayRetry retry;
+
+    ResumeSubscription(Ownership ownership, PaymentGateway gateway, SubscriptionStore subscriptions,
+                       ProjectionListener listener, GatewayRetry retry) {
+        this.ownership = ownership;
+        this.gateway = gateway;
+        this.subscriptions = subscriptions;
+        this.listener = listener;
+        this.retry = retry;
+    }
+
+    public Subscription resume(UserId user, String subscriptionId) {
+        Subscription current = ownership.subscription(user, subscriptionId);
+        if (current.hasEnded() || !current.isActive()) {
+            throw new InvalidRequestException("subscription_not_resumable", "Subscription " + subscriptionId
+                    + " is " + current.status().stripeName() + " and cannot be resumed; start a new one instead.");
+        }
+        if (!current.cancelAtPeriodEnd() && current.cancelAt() == null) {
+            return current;
+        }
+        String key = "billing-resume-" + UUID.randomUUID();
+        Subscription updated = retry.call(() -> gateway.resumeSubscription(subscriptionId, key));
+        subscriptions.upsertSubscription(updated);
+        listener.projectionChanged(updated.customerId());
+        return updated;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.billing.core.usecase;
+
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.CatalogItem;
+import dev.billing.core.model.CheckoutMode;
+import dev.billing.core.model.CheckoutRequest;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Identity;
+import dev.billing.core.model.LineItem;
+import dev.billing.core.model.Money;
+import dev.billing.core.model.Plan;
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.Price;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.Tier;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.SubscriptionStore;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Starts a Stripe Checkout session for a plan (subscription mode) or a one-time item (payment mode). The server
+ * builds every parameter: the client names a tier and interval or a catalog price and a quantity, never amounts,
+ * the customer, the mode, trial length or metadata. Redirect URLs are checked against the allowed origins before
+ * any Stripe call. A user who already holds a live subscription gets {@link CheckoutOutcome.AlreadySubscribed}.
+ * A trial is offered only to customers who never had a subscription. A tier's purchase discount is applied here.
+ *
+ * <p>Usage: {@code CheckoutOutcome o = startCheckout.start(identity, new CheckoutCommand.Subscribe("pro", MONTH, null, null, null));}
+ */
+public final class StartCheckout {
+    static final int MAX_QUANTITY = 99;
+
+    private final PaymentGateway gateway;
+    private final SubscriptionStore subscriptions;
+    private final EnsureCustomer ensureCustomer;
+    private final EntitlementPolicy policy;
+    private final PlanCatalog catalog;
+    private final RedirectPolicy redirects;
+    private final BillingOptions options;
+    private final GatewayRetry retry;
+    private final Clock clock;
+
+    StartCheckout(PaymentGateway gateway, SubscriptionStore subscriptions, EnsureCustomer ensureCustomer,
+                  EntitlementPolicy policy, PlanCatalog catalog, RedirectPolicy redirects, BillingOptions options,
+                  GatewayRetry retry, Clock clock) {
+        this.gateway = gateway;
+        this.subscriptions = subscriptions;
+        this.ensureCustomer = ensureCustomer;
+        this.policy = policy;
+        this.catalog = catalog;
+        this.redirects = redirects;
+        this.options = options;
+        this.retry = retry;
+        this.clock = clock;
+    }
+
+    public CheckoutOutcome start(Identity identity, CheckoutCommand command) {
+        String successUrl = redirects.check(orDefault(command.successUrl(), options.defaultSuccessUrl()), "successUrl");
+        String cancelUrl = redirects.check(orDefault(command.cancelUrl(), options.defaultCancelUrl()), "cancelUrl");
+        if (command instanceof CheckoutCommand.Subscribe subscribe) {
+            return subscribe(identity, subscribe, successUrl, cancelUrl);
+        }
+        return buy(identity, (CheckoutCommand.Buy) command, successUrl, cancelUrl);
+    }
+
+    private CheckoutOutcome subscribe(Identity identity, CheckoutCommand.Subscribe command, String successUrl,
+                                      String cancelUrl) {
+        Plan plan = catalog.plan(command.tier(), command.interval()).orElseThrow(() -> new InvalidRequestException(
+                "unknown_plan", "tier", "There is no " + command.interval().stripeName() + "ly plan for tier '"
+                + command.tier() + "'."));
+        String promotionCode = command.promotionCode();
+        if (promotionCode != null && !promotionCode.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new InvalidRequestException("invalid_promotion_code", "promotionCode",
+                    "promotionCode must be 1-64 letters, digits, '-' or '_'.");
+        }
+        CustomerId customer = ensureCustomer.ensure(identity).customerId();
+        List<Subscription> known = new ArrayList<>(subscriptions.subscriptionsOf(customer));
+        Optional<Subscription> blocking = known.stream().filter(s -> s.status().blocksNewSubscription()).findFirst();
+        if (blocking.isPresent()) {
+            return new CheckoutOutcome.AlreadySubscribed(blocking.get().id(), blocking.get().status());
+        }
+        // The projection can lag a just-completed checkout by a webhook; Stripe's list cannot.
+        List<Subscription> atStripe = retry.call(() -> gateway.listSubscriptions(customer));
+        blocking = atStripe.stream().filter(s -> s.status().blocksNewSubscription()).findFirst();
+        if (blocking.isPresent()) {
+            return new CheckoutOutcome.AlreadySubscribed(blocking.get().id(), blocking.get().status());
+        }
+        int trialDays = known.isEmpty() && atStripe.isEmpty() ? plan.trialDays() : 0;
+        String user = identity.userId().value();
+        Map<String, String> metadata = Map.of("user_id", user, "tier", plan.tier().name(),
+                "interval", plan.interval().stripeName());
+        String key = IdempotencyKeys.of("checkout", user, plan.priceId(), successUrl, cancelUrl, promotionCode,
+                trialDays, minuteBucket());
+        CheckoutRequest request = new CheckoutRequest(CheckoutMode.SUBSCRIPTION, customer,
+                List.of(new LineItem.OfPrice(plan.priceId(), 1)), successUrl, cancelUrl, user, trialDays,
+                promotionCode, metadata, metadata, key);
+        CheckoutSession session = retry.call(() -> gateway.createCheckoutSession(request));
+        return new CheckoutOutcome.Started(session);
+    }
+
+    private CheckoutOutcome buy(Identity identity, CheckoutCommand.Buy command, String successUrl, String cancelUrl) {
+        CatalogItem item = catalog.itemForPrice(command.priceId()).orElseThrow(() -> new InvalidRequestException(
+                "unknown_item", "priceId", "Price " + command.priceId() + " is not a catalog item for sale."));
+        if (command.quantity() < 1 || command.quantity() > MAX_QUANTITY) {
+            throw new InvalidRequestException("invalid_quantity", "quantity",
+                    "quantity must be between 1 and " + MAX_QUANTITY + ".");
+        }
+        CustomerId customer = ensureCustomer.ensure(identity).customerId();
+        Tier tier = policy.grant(subscriptions.subscriptionsOf(customer), clock.instant()).tier();
+        LineItem line = new LineItem.OfPrice(item.priceId(), command.quantity());
+        int discount = tier.purchaseDiscountPercent();
+        if (discount > 0) {
+            Price price = retry.call(() -> gateway.getPrice(item.priceId())).orElseThrow(() ->
+                    new InvalidRequestException("unknown_item", "priceId", "Price " + item.priceId()
+                            + " does not exist at Stripe."));
+            if (price.unitAmount() == null) {
+                throw new InvalidRequestException("unknown_item", "priceId", "Price " + item.priceId()
+                        + " has no unit amount to discount.");
+            }
+            long discounted = discountedAmount(price.unitAmount(), discount);
+            line = new LineItem.OfAmount(price.productId(), new Money(discounted, price.currency()),
+                    command.quantity(), price.id());
+        }
+        String user = identity.userId().value();
+        Map<String, String> metadata = Map.of("user_id", user, "price_id", item.priceId(), "item", item.key(),
+                "quantity", Long.toString(command.quantity()), "tier", tier.name(),
+                "discount_percent", Integer.toString(discount));
+        String key = IdempotencyKeys.of("purchase", user, item.priceId(), command.quantity(), discount, successUrl,
+                cancelUrl, minuteBucket());
+        CheckoutRequest request = new CheckoutRequest(CheckoutMode.PAYMENT, customer, List.of(line), successUrl,
+                cancelUrl, user, 0, null, metadata, Map.of(), key);
+        return new CheckoutOutcome.Started(retry.call(() -> gateway.createCheckoutSession(request)));
+    }
+
+    /** {@code percent} off, rounded half up to the minor unit. */
+    static long discountedAmount(long unitAmount, int percent) {
+        return Math.round(unitAmount * (100 - percent) / 100.0);
+    }
+
+    // Double clicks within a minute get the same session back instead of two.
+    private long minuteBucket() {
+        return clock.instant().getEpochSecond() / 60;
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

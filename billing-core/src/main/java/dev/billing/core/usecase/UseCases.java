@@ -1,0 +1,206 @@
+package dev.billing.core.usecase;
+
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.Notifier;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.WebhookVerifier;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Every use case, wired once over the same ports. {@link dev.billing.core.Billing} is the friendlier front; this
+ * class is for hosts that want the use cases themselves.
+ *
+ * <p>Usage: {@code UseCases uc = new UseCases(gateway, verifier, stores, catalog, notifier, options, clock, Sleeper.REAL, List.of());}
+ */
+public final class UseCases {
+    private final ListCatalog listCatalog;
+    private final EnsureCustomer ensureCustomer;
+    private final StartCheckout startCheckout;
+    private final ListSubscriptions listSubscriptions;
+    private final CancelSubscription cancelSubscription;
+    private final ResumeSubscription resumeSubscription;
+    private final ChangePlan changePlan;
+    private final ListInvoices listInvoices;
+    private final GetInvoice getInvoice;
+    private final PayInvoice payInvoice;
+    private final ListPaymentMethods listPaymentMethods;
+    private final AddPaymentMethod addPaymentMethod;
+    private final RemovePaymentMethod removePaymentMethod;
+    private final SetDefaultPaymentMethod setDefaultPaymentMethod;
+    private final OpenPortal openPortal;
+    private final GetEntitlements getEntitlements;
+    private final RecordUsage recordUsage;
+    private final ReportMeterUsage reportMeterUsage;
+    private final ReceiveWebhook receiveWebhook;
+    private final ProcessInboxEvent processInboxEvent;
+    private final ReplayEvent replayEvent;
+    private final ListInboxEvents listInboxEvents;
+    private final Reconcile reconcile;
+    private final RefundPayment refundPayment;
+    private final EntitlementPolicy entitlementPolicy;
+    private final RedirectPolicy redirectPolicy;
+
+    /**
+     * @param listeners told after any change to a customer's projection, in addition to the entitlement cache
+     */
+    public UseCases(PaymentGateway gateway, WebhookVerifier verifier, BillingStores stores, PlanCatalog catalog,
+                    Notifier notifier, BillingOptions options, Clock clock, Sleeper sleeper,
+                    List<ProjectionListener> listeners) {
+        Objects.requireNonNull(gateway, "gateway");
+        Objects.requireNonNull(verifier, "verifier");
+        Objects.requireNonNull(stores, "stores");
+        Objects.requireNonNull(catalog, "catalog");
+        Objects.requireNonNull(notifier, "notifier");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(sleeper, "sleeper");
+        GatewayRetry retry = new GatewayRetry(clock, sleeper, options.gatewayAttempts(), options.gatewayBudget(),
+                options.gatewayBackoff());
+        this.entitlementPolicy = new EntitlementPolicy(catalog, options.pastDueGrace());
+        this.redirectPolicy = RedirectPolicy.of(options.allowedOrigins(), options.requireHttps());
+        this.getEntitlements = new GetEntitlements(stores.customers(), stores.subscriptions(), stores.usage(),
+                entitlementPolicy, clock, options.entitlementsCacheTtl());
+        List<ProjectionListener> all = new ArrayList<>();
+        all.add(getEntitlements);
+        all.addAll(listeners);
+        ProjectionListener listener = customerId -> all.forEach(l -> l.projectionChanged(customerId));
+        Ownership ownership = new Ownership(stores.customers(), stores.subscriptions(), gateway, retry);
+
+        this.listCatalog = new ListCatalog(gateway, clock, options.catalogTtl(), options.catalogMaxStale());
+        this.ensureCustomer = new EnsureCustomer(gateway, stores.customers(), retry, clock);
+        this.startCheckout = new StartCheckout(gateway, stores.subscriptions(), ensureCustomer, entitlementPolicy,
+                catalog, redirectPolicy, options, retry, clock);
+        this.listSubscriptions = new ListSubscriptions(ownership, stores.subscriptions());
+        this.cancelSubscription = new CancelSubscription(ownership, gateway, stores.subscriptions(), listener, retry);
+        this.resumeSubscription = new ResumeSubscription(ownership, gateway, stores.subscriptions(), listener, retry);
+        this.changePlan = new ChangePlan(ownership, gateway, stores.subscriptions(), catalog, listener, retry);
+        this.listInvoices = new ListInvoices(ownership, gateway, retry);
+        this.getInvoice = new GetInvoice(ownership);
+        this.payInvoice = new PayInvoice(ownership, gateway, stores.subscriptions(), listener, retry);
+        this.listPaymentMethods = new ListPaymentMethods(ownership, gateway, retry);
+        this.addPaymentMethod = new AddPaymentMethod(ensureCustomer, gateway, retry);
+        this.removePaymentMethod = new RemovePaymentMethod(ownership, gateway, retry);
+        this.setDefaultPaymentMethod = new SetDefaultPaymentMethod(ownership, gateway, retry);
+        this.openPortal = new OpenPortal(ownership, gateway, redirectPolicy, options, retry);
+        this.recordUsage = new RecordUsage(stores.customers(), stores.subscriptions(), stores.usage(),
+                entitlementPolicy, getEntitlements, clock);
+        this.reportMeterUsage = new ReportMeterUsage(gateway, stores.usage(), options.retrySchedule(), clock);
+        this.processInboxEvent = new ProcessInboxEvent(verifier, gateway, stores.customers(), stores.subscriptions(),
+                stores.inbox(), notifier, listCatalog, listener, options, clock);
+        this.receiveWebhook = new ReceiveWebhook(verifier, stores.inbox(), processInboxEvent, options.inlinePermits(),
+                clock);
+        this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, clock);
+        this.listInboxEvents = new ListInboxEvents(stores.inbox());
+        this.reconcile = new Reconcile(gateway, stores.customers(), stores.subscriptions(), listener, retry);
+        this.refundPayment = new RefundPayment(gateway, retry);
+    }
+
+    public ListCatalog listCatalog() {
+        return listCatalog;
+    }
+
+    public EnsureCustomer ensureCustomer() {
+        return ensureCustomer;
+    }
+
+    public StartCheckout startCheckout() {
+        return startCheckout;
+    }
+
+    public ListSubscriptions listSubscriptions() {
+        return listSubscriptions;
+    }
+
+    public CancelSubscription cancelSubscription() {
+        return cancelSubscription;
+    }
+
+    public ResumeSubscription resumeSubscription() {
+        return resumeSubscription;
+    }
+
+    public ChangePlan changePlan() {
+        return changePlan;
+    }
+
+    public ListInvoices listInvoices() {
+        return listInvoices;
+    }
+
+    public GetInvoice getInvoice() {
+        return getInvoice;
+    }
+
+    public PayInvoice payInvoice() {
+        return payInvoice;
+    }
+
+    public ListPaymentMethods listPaymentMethods() {
+        return listPaymentMethods;
+    }
+
+    public AddPaymentMethod addPaymentMethod() {
+        return addPaymentMethod;
+    }
+
+    public RemovePaymentMethod removePaymentMethod() {
+        return removePaymentMethod;
+    }
+
+    public SetDefaultPaymentMethod setDefaultPaymentMethod() {
+        return setDefaultPaymentMethod;
+    }
+
+    public OpenPortal openPortal() {
+        return openPortal;
+    }
+
+    public GetEntitlements getEntitlements() {
+        return getEntitlements;
+    }
+
+    public RecordUsage recordUsage() {
+        return recordUsage;
+    }
+
+    public ReportMeterUsage reportMeterUsage() {
+        return reportMeterUsage;
+    }
+
+    public ReceiveWebhook receiveWebhook() {
+        return receiveWebhook;
+    }
+
+    public ProcessInboxEvent processInboxEvent() {
+        return processInboxEvent;
+    }
+
+    public ReplayEvent replayEvent() {
+        return replayEvent;
+    }
+
+    public ListInboxEvents listInboxEvents() {
+        return listInboxEvents;
+    }
+
+    public Reconcile reconcile() {
+        return reconcile;
+    }
+
+    public RefundPayment refundPayment() {
+        return refundPayment;
+    }
+
+    public EntitlementPolicy entitlementPolicy() {
+        return entitlementPolicy;
+    }
+
+    public RedirectPolicy redirectPolicy() {
+        return redirectPolicy;
+    }
+}
