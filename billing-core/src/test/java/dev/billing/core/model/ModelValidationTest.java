@@ -1,0 +1,82 @@
+package dev.billing.core.model;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ModelValidationTest {
+
+    @Test
+    void idsRejectBlankOverlongAndControlCharacters() {
+        assertThatThrownBy(() -> UserId.of(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> UserId.of("a".repeat(256))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> UserId.of("user\n1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CustomerId.of(null)).isInstanceOf(NullPointerException.class);
+        assertThat(UserId.of("user_2abc").value()).isEqualTo("user_2abc");
+    }
+
+    @Test
+    void moneyNeedsALowercaseIsoCurrency() {
+        assertThatThrownBy(() -> Money.of(100, "USD")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Money.of(100, "dollars")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Money.of(100, "eur").amount()).isEqualTo(100);
+    }
+
+    @Test
+    void cardsNeverHoldMoreThanTheLastFourDigits() {
+        assertThatThrownBy(() -> new Card("visa", "4242424242424242", 12, 2030))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new Card("visa", "4242", 12, 2030).last4()).isEqualTo("4242");
+    }
+
+    @Test
+    void pagesWithMoreNeedACursorAndLastPagesDropIt() {
+        assertThatThrownBy(() -> new Page<>(List.of(1), true, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new Page<>(List.of(1), false, "x").nextCursor()).isNull();
+        assertThat(new Page<>(List.of(1, 2), true, "c").map(i -> i * 10).items()).containsExactly(10, 20);
+    }
+
+    @Test
+    void eventsNeverPrintTheirPayload() {
+        StripeEvent event = new StripeEvent("evt_1", "customer.created", Instant.EPOCH, false, null, "cus_1",
+                "customer", "{\"email\":\"someone@example.com\"}");
+        assertThat(event.toString()).doesNotContain("someone@example.com");
+    }
+
+    @Test
+    void identityDropsNullClaims() {
+        Map<String, Object> claims = new java.util.HashMap<>();
+        claims.put("azp", "https://app.example.com");
+        claims.put("nothing", null);
+        Identity identity = new Identity(UserId.of("u"), "sess", null, null, claims);
+        assertThat(identity.claims()).containsOnlyKeys("azp");
+    }
+
+    @Test
+    void calendarMonthIsUtcAndHalfOpen() {
+        UsagePeriod period = UsagePeriod.calendarMonthOf(Instant.parse("2026-02-28T23:59:59Z"));
+        assertThat(period.start()).isEqualTo(Instant.parse("2026-02-01T00:00:00Z"));
+        assertThat(period.end()).isEqualTo(Instant.parse("2026-03-01T00:00:00Z"));
+        assertThat(period.contains(period.end())).isFalse();
+        assertThat(period.contains(period.start())).isTrue();
+    }
+
+    @Test
+    void checkoutRequestsRefuseTrialsOutsideSubscriptions() {
+        assertThatThrownBy(() -> new CheckoutRequest(CheckoutMode.PAYMENT, CustomerId.of("cus_1"),
+                List.of(new LineItem.OfPrice("price_1", 1)), "https://a", "https://a", "u", 7, null, Map.of(),
+                Map.of(), "key")).hasMessageContaining("only subscriptions have trials");
+    }
+
+    @Test
+    void sealedOutcomesListTheirCases() {
+        assertThat(UsageResult.class.getPermittedSubclasses()).hasSize(4);
+        assertThat(EventObject.class.getPermittedSubclasses()).hasSize(6);
+        assertThat(Notification.class.getPermittedSubclasses()).hasSize(3);
+    }
+}
