@@ -1,0 +1,72 @@
+package dev.billing.testkit.fake;
+
+import dev.billing.core.error.WebhookRejectedException;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.port.WebhookVerifier;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link WebhookVerifier} for tests of the core: {@link #sign} registers an event with its decoded object and
+ * returns the bytes and header a "delivery" carries; {@link #verify} accepts exactly those. The real Stripe
+ * signature scheme is tested in the Stripe adapter.
+ *
+ * <p>Usage: {@code Delivery d = verifier.sign(event, new EventObject.OfSubscription(sub)); billing.receiveWebhook(d.body(), d.signature());}
+ */
+public final class FakeWebhookVerifier implements WebhookVerifier {
+    private final Map<String, StripeEvent> byPayloadHash = new ConcurrentHashMap<>();
+    private final Map<String, EventObject> objects = new ConcurrentHashMap<>();
+
+    /** What a delivery carries. */
+    public record Delivery(byte[] body, String signature) {
+    }
+
+    public Delivery sign(StripeEvent event, EventObject object) {
+        String hash = hash(event.payload().getBytes(StandardCharsets.UTF_8));
+        byPayloadHash.put(hash, event);
+        objects.put(event.id(), object);
+        return new Delivery(event.payload().getBytes(StandardCharsets.UTF_8), "fake-v1=" + hash);
+    }
+
+    @Override
+    public StripeEvent verify(byte[] payload, String signatureHeader) {
+        if (signatureHeader == null || signatureHeader.isBlank()) {
+            throw new WebhookRejectedException(WebhookRejectedException.Reason.MISSING_SIGNATURE,
+                    "No Stripe-Signature header.");
+        }
+        if (!signatureHeader.startsWith("fake-v1=")) {
+            throw new WebhookRejectedException(WebhookRejectedException.Reason.MALFORMED_SIGNATURE,
+                    "Malformed Stripe-Signature header.");
+        }
+        String hash = hash(payload);
+        if (!signatureHeader.equals("fake-v1=" + hash) || !byPayloadHash.containsKey(hash)) {
+            throw new WebhookRejectedException(WebhookRejectedException.Reason.NO_MATCHING_SIGNATURE,
+                    "No signature matches the payload.");
+        }
+        return byPayloadHash.get(hash);
+    }
+
+    @Override
+    public EventObject decode(StripeEvent event) {
+        EventObject object = objects.get(event.id());
+        if (object == null) {
+            throw new WebhookRejectedException(WebhookRejectedException.Reason.MALFORMED_PAYLOAD,
+                    "Unknown event " + event.id());
+        }
+        return object;
+    }
+
+    private static String hash(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.billing.testkit.fake;
+
+import dev.billing.core.port.BillingStores;
+
+/**
+ * All four store ports in memory, sharing one {@link StoreSwitch} to make "the database" go down in tests.
+ *
+ * <p>Usage: {@code InMemoryBillingStores stores = InMemoryBillingStores.create(); stores.storeSwitch().down();}
+ */
+public final class InMemoryBillingStores {
+    private final StoreSwitch storeSwitch = new StoreSwitch();
+    private final InMemoryCustomerStore customers = new InMemoryCustomerStore(storeSwitch);
+    private final InMemorySubscriptionStore subscriptions = new InMemorySubscriptionStore(storeSwitch);
+    private final InMemoryEventInbox inbox = new InMemoryEventInbox(storeSwitch);
+    private final InMemoryUsageLedger usage = new InMemoryUsageLedger(storeSwitch);
+
+    private InMemoryBillingStores() {
+    }
+
+    public static InMemoryBillingStores create() {
+        return new InMemoryBillingStores();
+    }
+
+    public BillingStores stores() {
+        return new BillingStores(customers, subscriptions, inbox, usage);
+    }
+
+    public StoreSwitch storeSwitch() {
+        return storeSwitch;
+    }
+
+    public InMemoryCustomerStore customers() {
+        return customers;
+    }
+
+    public InMemorySubscriptionStore subscriptions() {
+        return subscriptions;
+    }
+
+    public InMemoryEventInbox inbox() {
+        return inbox;
+    }
+
+    public InMemoryUsageLedger usage() {
+        return usage;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.billing.testkit.fake;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.CustomerStore;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link CustomerStore} in memory, unique on user and on customer. Thread-safe.
+ *
+ * <p>Usage: {@code CustomerStore customers = new InMemoryCustomerStore();}
+ */
+public final class InMemoryCustomerStore implements CustomerStore {
+    private final Map<UserId, CustomerLink> byUser = new HashMap<>();
+    private final Map<CustomerId, CustomerLink> byCustomer = new HashMap<>();
+    private final StoreSwitch storeSwitch;
+
+    public InMemoryCustomerStore() {
+        this(new StoreSwitch());
+    }
+
+    InMemoryCustomerStore(StoreSwitch storeSwitch) {
+        this.storeSwitch = storeSwitch;
+    }
+
+    @Override
+    public synchronized Optional<CustomerLink> findByUserId(UserId userId) {
+        storeSwitch.check();
+        return Optional.ofNullable(byUser.get(userId));
+    }
+
+    @Override
+    public synchronized Optional<CustomerLink> findByCustomerId(CustomerId customerId) {
+        storeSwitch.check();
+        return Optional.ofNullable(byCustomer.get(customerId));
+    }
+
+    @Override
+    public synchronized LinkResult link(CustomerLink link) {
+        storeSwitch.check();
+        CustomerLink existing = byUser.get(link.userId());
+        if (existing != null) {
+            return new LinkResult.UserAlreadyLinked(existing);
+        }
+        CustomerLink taken = byCustomer.get(link.customerId());
+        if (taken != null) {
+            return new LinkResult.CustomerAlreadyLinked(taken);
+        }
+        byUser.put(link.userId(), link);
+        byCustomer.put(link.customerId(), link);
+        return new LinkResult.Linked(link);
+    }
+
+    @Override
+    public synchronized Page<CustomerLink> list(String cursor, int limit) {
+        storeSwitch.check();
+        List<CustomerLink> sorted = new ArrayList<>(byUser.values());
+        sorted.sort(Comparator.comparing(l -> l.userId().value()));
+        return Cursors.page(sorted, l -> l.userId().value(), cursor, limit);
+    }
+
+    @Override
+    public synchronized long count() {
+        storeSwitch.check();
+        return byUser.size();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.billing.testkit.fake;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.Purchase;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.port.SubscriptionStore;
+import dev.billing.core.port.UpsertResult;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * {@link SubscriptionStore} in memory with the same watermark rules as the real stores. Thread-safe.
+ *
+ * <p>Usage: {@code SubscriptionStore subscriptions = new InMemorySubscriptionStore();}
+ */
+public final class InMemorySubscriptionStore implements SubscriptionStore {
+    private final Map<String, Subscription> subscriptions = new TreeMap<>();
+    private final Map<String, Invoice> invoices = new TreeMap<>();
+    private final Map<String, Purchase> purchases = new TreeMap<>();
+    private final StoreSwitch storeSwitch;
+
+    public InMemorySubscriptionStore() {
+        this(new StoreSwitch());
+    }
+
+    InMemorySubscriptionStore(StoreSwitch storeSwitch) {
+        this.storeSwitch = storeSwitch;
+    }
+
+    @Override
+    public synchronized UpsertResult upsertSubscription(Subscription subscription) {
+        storeSwitch.check();
+        return upsert(subscriptions, subscription.id(), subscription, Subscription::version);
+    }
+
+    @Override
+    public synchronized Optional<Subscription> findSubscription(String subscriptionId) {
+        storeSwitch.check();
+        return Optional.ofNullable(subscriptions.get(subscriptionId));
+    }
+
+    @Override
+    public synchronized List<Subscription> subscriptionsOf(CustomerId customerId) {
+        storeSwitch.check();
+        return subscriptions.values().stream().filter(s -> s.customerId().equals(customerId))
+                .sorted(Comparator.comparing(Subscription::created).reversed().thenComparing(Subscription::id))
+                .toList();
+    }
+
+    @Override
+    public synchronized UpsertResult upsertInvoice(Invoice invoice) {
+        storeSwitch.check();
+        return upsert(invoices, invoice.id(), invoice, Invoice::version);
+    }
+
+    @Override
+    public synchronized Optional<Invoice> findInvoice(String invoiceId) {
+        storeSwitch.check();
+        return Optional.ofNullable(invoices.get(invoiceId));
+    }
+
+    @Override
+    public synchronized List<Invoice> invoicesOf(CustomerId customerId) {
+        storeSwitch.check();
+        return invoices.values().stream().filter(i -> i.customerId().equals(customerId))
+                .sorted(Comparator.comparing(Invoice::created).reversed().thenComparing(Invoice::id))
+                .toList();
+    }
+
+    @Override
+    public synchronized boolean recordPurchase(Purchase purchase) {
+        storeSwitch.check();
+        return purchases.putIfAbsent(purchase.id(), purchase) == null;
+    }
+
+    @Override
+    public synchronized List<Purchase> purchasesOf(CustomerId customerId) {
+        storeSwitch.check();
+        return purchases.values().stream().filter(p -> p.customerId().equals(customerId))
+                .sorted(Comparator.comparing(Purchase::purchasedAt).thenComparing(Purchase::id))
+                .toList();
+    }
+
+    @Override
+    public synchronized Page<Subscription> listSubscriptions(String cursor, int limit) {
+        storeSwitch.check();
+        return Cursors.page(new ArrayList<>(subscriptions.values()), Subscription::id, cursor, limit);
+    }
+
+    @Override
+    public synchronized Page<Invoice> listInvoices(String cursor, int limit) {
+        storeSwitch.check();
+        return Cursors.page(new ArrayList<>(invoices.values()), Invoice::id, cursor, limit);
+    }
+
+    @Override
+    public synchronized Page<Purchase> listPurchases(String cursor, int limit) {
+        storeSwitch.check();
+        return Cursors.page(new ArrayList<>(purchases.values()), Purchase::id, cursor, limit);
+    }
+
+    @Override
+    public synchronized long countSubscriptions() {
+        storeSwitch.check();
+        return subscriptions.size();
+    }
+
+    @Override
+    public synchronized long countInvoices() {
+        storeSwitch.check();
+        return invoices.size();
+    }
+
+    @Override
+    public synchronized long countPurchases() {
+        storeSwitch.check();
+        return purchases.size();
+    }
+
+    private static <T> UpsertResult upsert(Map<String, T> rows, String id, T row, Function<T, SourceVersion> version) {
+        T existing = rows.get(id);
+        if (existing == null) {
+            rows.put(id, row);
+            return UpsertResult.APPLIED;
+        }
+        int order = version.apply(row).compareTo(version.apply(existing));
+        if (order > 0) {
+            rows.put(id, row);
+            return UpsertResult.APPLIED;
+        }
+        return order == 0 ? UpsertResult.SAME_VERSION : UpsertResult.STALE;
+    }
+}
