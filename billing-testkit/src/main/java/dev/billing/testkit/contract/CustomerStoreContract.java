@@ -1,0 +1,158 @@
+package dev.billing.testkit.contract;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.CustomerStore;
+import dev.billing.core.port.CustomerStore.LinkResult;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every {@link CustomerStore} guarantees (I3). Subclass it once per implementation:
+ *
+ * <pre>{@code class JdbiCustomerStoreContractTest extends CustomerStoreContract {
+ *     protected CustomerStore store() { return stores.customers(); } }}</pre>
+ *
+ * Tests use unique ids, so the store may be shared between tests.
+ */
+public abstract class CustomerStoreContract {
+    private CustomerStore store;
+
+    /** The store under test; called before each test. */
+    protected abstract CustomerStore store();
+
+    @BeforeEach
+    void setUpStore() {
+        store = store();
+    }
+
+    private static CustomerLink link(String user, String customer) {
+        return new CustomerLink(UserId.of(user), CustomerId.of(customer), user + "@example.com", T0);
+    }
+
+    @Nested
+    @DisplayName("links")
+    class Links {
+
+        @Test
+        @DisplayName("a link is found from either side, exactly as stored")
+        void linkIsFoundFromBothSides() {
+            CustomerLink link = link(unique("user_"), unique("cus_"));
+            assertThat(store.link(link)).isEqualTo(new LinkResult.Linked(link));
+            assertThat(store.findByUserId(link.userId())).contains(link);
+            assertThat(store.findByCustomerId(link.customerId())).contains(link);
+        }
+
+        @Test
+        void anUnknownUserOrCustomerIsEmpty() {
+            assertThat(store.findByUserId(UserId.of(unique("nobody_")))).isEmpty();
+            assertThat(store.findByCustomerId(CustomerId.of(unique("cus_nobody_")))).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a second link for the user returns the first, unchanged")
+        void secondLinkForTheUserKeepsTheFirst() {
+            String user = unique("user_");
+            CustomerLink first = link(user, unique("cus_"));
+            store.link(first);
+            LinkResult second = store.link(link(user, unique("cus_")));
+            assertThat(second).isEqualTo(new LinkResult.UserAlreadyLinked(first));
+            assertThat(store.findByUserId(first.userId())).contains(first);
+        }
+
+        @Test
+        void relinkingTheSamePairIsHarmless() {
+            CustomerLink link = link(unique("user_"), unique("cus_"));
+            store.link(link);
+            assertThat(store.link(link)).isEqualTo(new LinkResult.UserAlreadyLinked(link));
+        }
+
+        @Test
+        @DisplayName("a customer linked to one user cannot be linked to another")
+        void aCustomerBelongsToOneUser() {
+            String customer = unique("cus_");
+            CustomerLink first = link(unique("user_"), customer);
+            store.link(first);
+            CustomerLink other = link(unique("user_"), customer);
+            assertThat(store.link(other)).isEqualTo(new LinkResult.CustomerAlreadyLinked(first));
+            assertThat(store.findByUserId(other.userId())).isEmpty();
+        }
+
+        @Test
+        void emailIsOptional() {
+            CustomerLink link = new CustomerLink(UserId.of(unique("user_")), CustomerId.of(unique("cus_")), null, T0);
+            store.link(link);
+            assertThat(store.findByUserId(link.userId())).contains(link);
+        }
+    }
+
+    @Nested
+    @DisplayName("under concurrency")
+    class Concurrency {
+
+        @Test
+        @DisplayName("20 racing links for one user leave exactly one, and every racer sees it")
+        void racingLinksForOneUserLeaveOne() {
+            String user = unique("user_");
+            List<LinkResult> results = Race.run(20, i -> store.link(link(user, unique("cus_race_"))));
+            List<LinkResult> linked = results.stream().filter(r -> r instanceof LinkResult.Linked).toList();
+            assertThat(linked).hasSize(1);
+            CustomerLink winner = linked.get(0).link();
+            assertThat(results).allSatisfy(r -> assertThat(r.link()).isEqualTo(winner));
+            assertThat(store.findByUserId(UserId.of(user))).contains(winner);
+        }
+
+        @Test
+        @DisplayName("20 users racing for one customer: one wins")
+        void racingUsersForOneCustomerLeaveOne() {
+            String customer = unique("cus_");
+            List<LinkResult> results = Race.run(20, i -> store.link(link(unique("user_race_"), customer)));
+            assertThat(results.stream().filter(r -> r instanceof LinkResult.Linked)).hasSize(1);
+            assertThat(results.stream().filter(r -> r instanceof LinkResult.CustomerAlreadyLinked)).hasSize(19);
+        }
+    }
+
+    @Nested
+    @DisplayName("listing")
+    class Listing {
+
+        @Test
+        @DisplayName("pages through every link in user order, without gaps or repeats")
+        void pagesThroughEveryLink() {
+            String prefix = unique("list_");
+            Set<UserId> mine = new java.util.HashSet<>();
+            long before = store.count();
+            for (int i = 0; i < 25; i++) {
+                CustomerLink link = link(prefix + String.format("%02d", i), unique("cus_"));
+                store.link(link);
+                mine.add(link.userId());
+            }
+            assertThat(store.count()).isEqualTo(before + 25);
+            List<CustomerLink> all = new ArrayList<>();
+            String cursor = null;
+            do {
+                Page<CustomerLink> page = store.list(cursor, 7);
+                assertThat(page.items()).hasSizeLessThanOrEqualTo(7);
+                all.addAll(page.items());
+                cursor = page.nextCursor();
+            } while (cursor != null);
+            List<String> users = all.stream().map(l -> l.userId().value()).toList();
+            assertThat(users).doesNotHaveDuplicates().isSorted();
+            assertThat(all.stream().map(CustomerLink::userId).collect(Collectors.toSet())).containsAll(mine);
+            assertThat(all).hasSize((int) store.count());
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package dev.billing.testkit.contract;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.port.EventInbox;
+import dev.billing.core.port.EventInbox.RecordOutcome;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.anEvent;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every {@link EventInbox} guarantees (I1, I2): one row per event id, one winner per claim, leases, owner
+ * fencing, retry scheduling, parking and requeue. Subclass it once per implementation; tests use unique ids, and
+ * times far in the future of other tests' rows, so the inbox may be shared.
+ */
+public abstract class EventInboxContract {
+    private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EventInbox inbox;
+    /** Each test works at its own instant so "due" rows of other tests never interfere. */
+    private Instant now;
+
+    protected abstract EventInbox inbox();
+
+    @BeforeEach
+    void setUpInbox() {
+        inbox = inbox();
+        now = T0.plus(Duration.ofDays(3650 + (long) (Math.random() * 100_000)));
+    }
+
+    private StripeEvent event() {
+        return anEvent().createdAt(now.minusSeconds(5)).build();
+    }
+
+    private InboxEntry claimed(StripeEvent event, String owner) {
+        inbox.record(event, now);
+        return inbox.claim(event.id(), owner, now, LEASE).orElseThrow();
+    }
+
+    @Nested
+    @DisplayName("recording")
+    class Recording {
+
+        @Test
+        @DisplayName("a new event is pending with no attempts; its payload keeps the same JSON")
+        void recordsANewEventAsPending() throws Exception {
+            StripeEvent event = anEvent().withPayload("{\"id\":\"x\", \"nested\": {\"b\": 2, \"a\": [1, \"\\u00e9\"]}}")
+                    .createdAt(now).build();
+            assertThat(inbox.record(event, now)).isEqualTo(RecordOutcome.RECORDED);
+            InboxEntry entry = inbox.find(event.id()).orElseThrow();
+            assertThat(entry.status()).isEqualTo(InboxStatus.PENDING);
+            assertThat(entry.attempts()).isZero();
+            assertThat(entry.receivedAt()).isEqualTo(now);
+            assertThat(entry.event().id()).isEqualTo(event.id());
+            assertThat(entry.event().type()).isEqualTo(event.type());
+            assertThat(entry.event().created()).isEqualTo(event.created());
+            assertThat(entry.event().objectId()).isEqualTo(event.objectId());
+            assertThat(entry.event().apiVersion()).isEqualTo(event.apiVersion());
+            assertThat(JSON.readTree(entry.event().payload())).isEqualTo(JSON.readTree(event.payload()));
+        }
+
+        @Test
+        void aDuplicateIsRecognisedAndChangesNothing() {
+            StripeEvent event = event();
+            inbox.record(event, now);
+            InboxEntry before = inbox.find(event.id()).orElseThrow();
+            assertThat(inbox.record(event, now.plusSeconds(30))).isEqualTo(RecordOutcome.DUPLICATE);
+            assertThat(inbox.find(event.id())).contains(before);
+        }
+
+        @Test
+        @DisplayName("10 concurrent deliveries of one event: one row")
+        void concurrentDeliveriesRecordOnce() {
+            StripeEvent event = event();
+            List<RecordOutcome> outcomes = Race.run(10, i -> inbox.record(event, now));
+            assertThat(outcomes.stream().filter(o -> o == RecordOutcome.RECORDED)).hasSize(1);
+            assertThat(inbox.find(event.id())).isPresent();
+        }
+
+        @Test
+        @DisplayName("a 300 KB event is stored whole")
+        void storesALargeEvent() throws Exception {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; lines.length() < 300_000; i++) {
+                lines.append(i == 0 ? "" : ",").append("{\"id\":\"il_").append(i)
+                        .append("\",\"description\":\"line item with a fairly long description\"}");
+            }
+            String payload = "{\"id\":\"in_big\",\"lines\":[" + lines + "]}";
+            StripeEvent event = anEvent().withPayload(payload).createdAt(now).build();
+            inbox.record(event, now);
+            assertThat(JSON.readTree(inbox.find(event.id()).orElseThrow().event().payload()))
+                    .isEqualTo(JSON.readTree(payload));
+        }
+
+        @Test
+        void anUnknownEventIsNotFound() {
+            assertThat(inbox.find(unique("evt_missing_"))).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("claiming")
+    class Claiming {
+
+        @Test
+        @DisplayName("a claim leases the event and counts an attempt; a second claim waits for the lease")
+        void claimLeases() {
+            StripeEvent event = event();
+            InboxEntry entry = claimed(event, "worker-a");
+            assertThat(entry.attempts()).isEqualTo(1);
+            assertThat(entry.leaseOwner()).isEqualTo("worker-a");
+            assertThat(entry.leaseExpiresAt()).isEqualTo(now.plus(LEASE));
+            assertThat(inbox.claim(event.id(), "worker-b", now.plusSeconds(59), LEASE)).isEmpty();
+            InboxEntry retaken = inbox.claim(event.id(), "worker-b", now.plus(LEASE), LEASE).orElseThrow();
+            assertThat(retaken.attempts()).isEqualTo(2);
+            assertThat(retaken.leaseOwner()).isEqualTo("worker-b");
+        }
+
+        @Test
+        @DisplayName("10 racing claims of one event: exactly one winner")
+        void racingClaimsHaveOneWinner() {
+            StripeEvent event = event();
+            inbox.record(event, now);
+            List<Optional<InboxEntry>> results = Race.run(10, i -> inbox.claim(event.id(), "w" + i, now, LEASE));
+            assertThat(results.stream().filter(Optional::isPresent)).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("racing workers claiming due events never share one")
+        void racingWorkersNeverShareAnEvent() {
+            Instant later = now.plus(Duration.ofDays(1));
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                StripeEvent event = anEvent().createdAt(later.minusSeconds(100 - i)).build();
+                inbox.record(event, later);
+                ids.add(event.id());
+            }
+            List<List<InboxEntry>> batches = Race.run(6, i -> {
+                List<InboxEntry> mine = new ArrayList<>();
+                List<InboxEntry> batch;
+                do {
+                    batch = inbox.claimDue(4, "worker-" + i, later, LEASE);
+                    assertThat(batch).hasSizeLessThanOrEqualTo(4);
+                    mine.addAll(batch);
+                } while (!batch.isEmpty());
+                return mine;
+            });
+            List<String> claimed = batches.stream().flatMap(List::stream).map(InboxEntry::eventId)
+                    .filter(ids::contains).toList();
+            assertThat(claimed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
+        }
+
+        @Test
+        @DisplayName("due events come oldest first, at most max, skipping leased, scheduled and done ones")
+        void claimDueOrderAndFilters() {
+            Instant at = now.plus(Duration.ofDays(2));
+            StripeEvent oldest = anEvent().createdAt(at.minusSeconds(30)).build();
+            StripeEvent middle = anEvent().createdAt(at.minusSeconds(20)).build();
+            StripeEvent newest = anEvent().createdAt(at.minusSeconds(10)).build();
+            StripeEvent leased = anEvent().createdAt(at.minusSeconds(40)).build();
+            StripeEvent scheduled = anEvent().createdAt(at.minusSeconds(50)).build();
+            StripeEvent done = anEvent().createdAt(at.minusSeconds(60)).build();
+            for (StripeEvent e : List.of(newest, middle, oldest, leased, scheduled, done)) {
+                inbox.record(e, at);
+            }
+            inbox.claim(leased.id(), "other", at, LEASE);
+            inbox.claim(scheduled.id(), "other", at.minusSeconds(120), Duration.ofSeconds(1));
+            inbox.fail(scheduled.id(), "other", "boom", at.plusSeconds(30), at.minusSeconds(119));
+            inbox.claim(done.id(), "other", at.minusSeconds(120), Duration.ofSeconds(1));
+            inbox.complete(done.id(), "other", InboxStatus.PROCESSED, at.minusSeconds(119));
+
+            List<String> mineInClaimOrder = new ArrayList<>();
+            List<InboxEntry> batch;
+            do {
+                batch = inbox.claimDue(2, "me", at, LEASE);
+                assertThat(batch).hasSizeLessThanOrEqualTo(2);
+                batch.forEach(e -> mineInClaimOrder.add(e.eventId()));
+            } while (!batch.isEmpty());
+            assertThat(mineInClaimOrder.stream().filter(id -> List.of(oldest.id(), middle.id(), newest.id())
+                    .contains(id))).containsExactly(oldest.id(), middle.id(), newest.id());
+            assertThat(mineInClaimOrder).doesNotContain(leased.id(), scheduled.id(), done.id());
+        }
+    }
+
+    @Nested
+    @DisplayName("completing and failing")
+    class Outcomes {
+
+        @Test
+        void theOwnerCompletes() {
+            StripeEvent event = event();
+            claimed(event, "me");
+            assertThat(inbox.complete(event.id(), "me", InboxStatus.PROCESSED, now.plusSeconds(1))).isTrue();
+            InboxEntry entry = inbox.find(event.id()).orElseThrow();
+            assertThat(entry.status()).isEqualTo(InboxStatus.PROCESSED);
+            assertThat(entry.processedAt()).isEqualTo(now.plusSeconds(1));
+            assertThat(entry.leaseOwner()).isNull();
+            assertThat(inbox.claim(event.id(), "me", now.plus(Duration.ofHours(1)), LEASE)).isEmpty();
+        }
+
+        @Test
+        void ignoredIsADoneStatusToo() {
+            StripeEvent event = event();
+            claimed(event, "me");
+            assertThat(inbox.complete(event.id(), "me", InboxStatus.IGNORED, now)).isTrue();
+            assertThat(inbox.find(event.id()).orElseThrow().status()).isEqualTo(InboxStatus.IGNORED);
+        }
+
+        @Test
+        @DisplayName("a worker whose lease was taken over cannot complete or fail the event")
+        void aSupersededWorkerIsFencedOff() {
+            StripeEvent event = event();
+            claimed(event, "slow");
+            inbox.claim(event.id(), "fast", now.plus(LEASE), LEASE).orElseThrow();
+            assertThat(inbox.complete(event.id(), "slow", InboxStatus.PROCESSED, now.plus(LEASE))).isFalse();
+            assertThat(inbox.fail(event.id(), "slow", "late", null, now.plus(LEASE))).isFalse();
+            assertThat(inbox.complete(event.id(), "fast", InboxStatus.PROCESSED, now.plus(LEASE))).isTrue();
+            assertThat(inbox.fail(event.id(), "fast", "after done", null, now.plus(LEASE))).isFalse();
+            assertThat(inbox.find(event.id()).orElseThrow().status()).isEqualTo(InboxStatus.PROCESSED);
+        }
+
+        @Test
+        @DisplayName("a failure schedules the next attempt and keeps the error")
+        void failureSchedulesARetry() {
+            StripeEvent event = event();
+            claimed(event, "me");
+            Instant next = now.plusSeconds(20);
+            assertThat(inbox.fail(event.id(), "me", "stripe_unavailable: down", next, now)).isTrue();
+            InboxEntry entry = inbox.find(event.id()).orElseThrow();
+            assertThat(entry.status()).isEqualTo(InboxStatus.PENDING);
+            assertThat(entry.lastError()).isEqualTo("stripe_unavailable: down");
+            assertThat(entry.nextAttemptAt()).isEqualTo(next);
+            assertThat(entry.leaseOwner()).isNull();
+            assertThat(inbox.claim(event.id(), "me", next.minusSeconds(1), LEASE)).isEmpty();
+            assertThat(inbox.claim(event.id(), "me", next, LEASE)).isPresent();
+        }
+
+        @Test
+        @DisplayName("a failure without a next attempt parks the event as failed")
+        void lastFailureParks() {
+            StripeEvent event = event();
+            claimed(event, "me");
+            String longError = "x".repeat(1_000);
+            inbox.fail(event.id(), "me", longError, null, now);
+            InboxEntry entry = inbox.find(event.id()).orElseThrow();
+            assertThat(entry.status()).isEqualTo(InboxStatus.FAILED);
+            assertThat(entry.lastError()).isEqualTo(longError);
+            assertThat(inbox.claim(event.id(), "me", now.plus(Duration.ofDays(30)), LEASE)).isEmpty();
+        }
+
+        @Test
+        void notifiedIsSetOnce() {
+            StripeEvent event = event();
+            inbox.record(event, now);
+            assertThat(inbox.markNotified(event.id(), now)).isTrue();
+            assertThat(inbox.markNotified(event.id(), now.plusSeconds(5))).isFalse();
+            assertThat(inbox.find(event.id()).orElseThrow().notifiedAt()).isEqualTo(now);
+        }
+
+        @Test
+        @DisplayName("the notified mark survives claims, failures and completion")
+        void notifiedSurvivesLaterSteps() {
+            StripeEvent event = event();
+            claimed(event, "me");
+            inbox.markNotified(event.id(), now);
+            inbox.fail(event.id(), "me", "boom", now, now);
+            inbox.claim(event.id(), "me", now, LEASE).orElseThrow();
+            inbox.complete(event.id(), "me", InboxStatus.PROCESSED, now);
+            assertThat(inbox.find(event.id()).orElseThrow().notifiedAt()).isEqualTo(now);
+        }
+    }
+
+    @Nested
+    @DisplayName("administration")
+    class Administration {
+
+        @Test
+        @DisplayName("a parked event is requeued with fresh attempts and is due at once")
+        void requeueParked() {
+            StripeEvent event = event();
+            claimed(event, "me");
+            inbox.fail(event.id(), "me", "boom", null, now);
+            assertThat(inbox.requeue(event.id(), now)).isTrue();
+            InboxEntry entry = inbox.find(event.id()).orElseThrow();
+            assertThat(entry.status()).isEqualTo(InboxStatus.PENDING);
+            assertThat(entry.attempts()).isZero();
+            assertThat(inbox.claim(event.id(), "me", now, LEASE)).isPresent();
+        }
+
+        @Test
+        void aProcessedEventCanBeRequeued() {
+            StripeEvent event = event();
+            claimed(event, "me");
+            inbox.complete(event.id(), "me", InboxStatus.PROCESSED, now);
+            assertThat(inbox.requeue(event.id(), now)).isTrue();
+            assertThat(inbox.find(event.id()).orElseThrow().status()).isEqualTo(InboxStatus.PENDING);
+        }
+
+        @Test
+        void aLeasedOrUnknownEventIsNotRequeued() {
+            StripeEvent event = event();
+            claimed(event, "me");
+            assertThat(inbox.requeue(event.id(), now)).isFalse();
+            assertThat(inbox.requeue(unique("evt_missing_"), now)).isFalse();
+        }
+
+        @Test
+        @DisplayName("lists newest received first, by status, in complete pages")
+        void listsByStatus() {
+            Instant base = now.plus(Duration.ofDays(3));
+            List<String> parked = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                StripeEvent event = anEvent().createdAt(base).build();
+                inbox.record(event, base.plusSeconds(i));
+                inbox.claim(event.id(), "me", base.plusSeconds(i), LEASE);
+                inbox.fail(event.id(), "me", "boom", null, base.plusSeconds(i));
+                parked.add(0, event.id());
+            }
+            List<InboxEntry> all = new ArrayList<>();
+            String cursor = null;
+            do {
+                Page<InboxEntry> page = inbox.list(InboxStatus.FAILED, cursor, 3);
+                all.addAll(page.items());
+                cursor = page.nextCursor();
+            } while (cursor != null);
+            assertThat(all).allSatisfy(e -> assertThat(e.status()).isEqualTo(InboxStatus.FAILED));
+            List<String> ids = all.stream().map(InboxEntry::eventId).filter(parked::contains).toList();
+            assertThat(ids).containsExactlyElementsOf(parked);
+            Set<String> unique = new HashSet<>(all.stream().map(InboxEntry::eventId).toList());
+            assertThat(unique).hasSize(all.size());
+        }
+
+        @Test
+        void countsEveryStatus() {
+            Map<InboxStatus, Long> before = inbox.countByStatus();
+            assertThat(before).containsOnlyKeys(InboxStatus.values());
+            StripeEvent event = event();
+            inbox.record(event, now);
+            Map<InboxStatus, Long> after = inbox.countByStatus();
+            assertThat(after.get(InboxStatus.PENDING)).isEqualTo(before.get(InboxStatus.PENDING) + 1);
+        }
+
+        @Test
+        @DisplayName("restore keeps an entry exactly as given, once")
+        void restoreKeepsEverything() {
+            StripeEvent event = event();
+            InboxEntry original = new InboxEntry(event, InboxStatus.FAILED, 7, "gave up", now.minusSeconds(99),
+                    null, null, null, null, now.minusSeconds(50));
+            assertThat(inbox.restore(original)).isTrue();
+            assertThat(inbox.restore(original)).isFalse();
+            InboxEntry restored = inbox.find(event.id()).orElseThrow();
+            assertThat(restored.status()).isEqualTo(InboxStatus.FAILED);
+            assertThat(restored.attempts()).isEqualTo(7);
+            assertThat(restored.lastError()).isEqualTo("gave up");
+            assertThat(restored.receivedAt()).isEqualTo(now.minusSeconds(99));
+            assertThat(restored.notifiedAt()).isEqualTo(now.minusSeconds(50));
+        }
+    }
+}

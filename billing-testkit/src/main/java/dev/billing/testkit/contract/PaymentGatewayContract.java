@@ -1,0 +1,354 @@
+package dev.billing.testkit.contract;
+
+import dev.billing.core.error.GatewayRejectedException;
+import dev.billing.core.model.CheckoutMode;
+import dev.billing.core.model.CheckoutRequest;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.LineItem;
+import dev.billing.core.model.MeterEvent;
+import dev.billing.core.model.Money;
+import dev.billing.core.model.NewCustomer;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.PortalSession;
+import dev.billing.core.model.Price;
+import dev.billing.core.model.PriceQuery;
+import dev.billing.core.model.PriceType;
+import dev.billing.core.model.Product;
+import dev.billing.core.model.ProductQuery;
+import dev.billing.core.model.Refund;
+import dev.billing.core.model.RefundRequest;
+import dev.billing.core.model.SetupIntent;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.PaymentGateway.ProrationBehavior;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What every {@link PaymentGateway} does, end to end: the catalog, customers with Stripe's idempotency semantics,
+ * checkout (completed by the {@link GatewayFixture} as a paying customer would), subscriptions, invoices, payment
+ * methods, portal, refunds and meter events. Subclass it with the gateway under test and a fixture that can
+ * complete checkouts and attach cards at "Stripe".
+ */
+public abstract class PaymentGatewayContract {
+    private PaymentGateway gateway;
+    private GatewayFixture fixture;
+
+    /** Test-only powers over the Stripe behind the gateway. */
+    public interface GatewayFixture {
+        /** An active monthly recurring price. */
+        String recurringPriceId();
+
+        /** Another active recurring price (a plan change target). */
+        String otherRecurringPriceId();
+
+        /** An active one-time price with a unit amount. */
+        String oneTimePriceId();
+
+        /** Completes the session as a paying customer; returns the subscription id or payment intent id. */
+        String completeCheckout(String sessionId);
+
+        /** Attaches a test card to the customer; returns its payment method id. */
+        String attachCard(CustomerId customer);
+
+        /** The instant the gateway's Stripe considers "now" (for version checks). */
+        Instant now();
+    }
+
+    protected abstract PaymentGateway gateway();
+
+    protected abstract GatewayFixture fixture();
+
+    @BeforeEach
+    void setUpGateway() {
+        gateway = gateway();
+        fixture = fixture();
+    }
+
+    private CustomerId newCustomer() {
+        UserId user = UserId.of(unique("user_"));
+        return gateway.createCustomer(new NewCustomer(user, user.value() + "@example.com", unique("key-")));
+    }
+
+    private CheckoutSession checkout(CustomerId customer, CheckoutMode mode, String priceId) {
+        return gateway.createCheckoutSession(new CheckoutRequest(mode, customer, List.of(new LineItem.OfPrice(priceId, 1)),
+                "https://app.example.com/ok?session_id={CHECKOUT_SESSION_ID}", "https://app.example.com/cancel",
+                "user_x", 0, null, Map.of("user_id", "user_x", "price_id", priceId, "quantity", "1"), Map.of(),
+                unique("checkout-")));
+    }
+
+    private Subscription subscribed(CustomerId customer) {
+        CheckoutSession session = checkout(customer, CheckoutMode.SUBSCRIPTION, fixture.recurringPriceId());
+        String subscriptionId = fixture.completeCheckout(session.id());
+        return gateway.getSubscription(subscriptionId).orElseThrow();
+    }
+
+    @Nested
+    @DisplayName("catalog")
+    class Catalog {
+
+        @Test
+        void listsActivePricesWithTheirParts() {
+            List<Price> prices = collect(after -> gateway.listPrices(new PriceQuery(true, null, null, 100, after)));
+            assertThat(prices).extracting(Price::id).contains(fixture.recurringPriceId(), fixture.oneTimePriceId());
+            Price recurring = prices.stream().filter(p -> p.id().equals(fixture.recurringPriceId())).findFirst()
+                    .orElseThrow();
+            assertThat(recurring.type()).isEqualTo(PriceType.RECURRING);
+            assertThat(recurring.recurring()).isNotNull();
+            assertThat(recurring.unitAmount()).isPositive();
+            assertThat(prices).allMatch(Price::active);
+        }
+
+        @Test
+        @DisplayName("pages one price at a time without repeats")
+        void pagesPrices() {
+            List<Price> all = collect(after -> gateway.listPrices(new PriceQuery(null, null, null, 1, after)));
+            assertThat(all).extracting(Price::id).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(3);
+        }
+
+        @Test
+        void filtersPricesByTypeAndProduct() {
+            List<Price> oneTime = collect(after -> gateway.listPrices(
+                    new PriceQuery(null, null, PriceType.ONE_TIME, 100, after)));
+            assertThat(oneTime).isNotEmpty().allMatch(p -> p.type() == PriceType.ONE_TIME);
+            Price any = gateway.getPrice(fixture.recurringPriceId()).orElseThrow();
+            List<Price> ofProduct = collect(after -> gateway.listPrices(
+                    new PriceQuery(null, any.productId(), null, 100, after)));
+            assertThat(ofProduct).isNotEmpty().allMatch(p -> p.productId().equals(any.productId()));
+        }
+
+        @Test
+        void listsProducts() {
+            List<Product> products = collect(after -> gateway.listProducts(new ProductQuery(true, 100, after)));
+            Price price = gateway.getPrice(fixture.recurringPriceId()).orElseThrow();
+            assertThat(products).extracting(Product::id).contains(price.productId());
+        }
+
+        @Test
+        void anUnknownPriceIsEmpty() {
+            assertThat(gateway.getPrice(unique("price_missing_"))).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("customers")
+    class Customers {
+
+        @Test
+        @DisplayName("the same key and parameters return the same customer")
+        void sameKeySameCustomer() {
+            UserId user = UserId.of(unique("user_"));
+            String key = unique("key-");
+            CustomerId first = gateway.createCustomer(new NewCustomer(user, "a@example.com", key));
+            CustomerId again = gateway.createCustomer(new NewCustomer(user, "a@example.com", key));
+            assertThat(again).isEqualTo(first);
+        }
+
+        @Test
+        @DisplayName("the same key with other parameters is an idempotency conflict")
+        void sameKeyOtherParametersIsRejected() {
+            UserId user = UserId.of(unique("user_"));
+            String key = unique("key-");
+            gateway.createCustomer(new NewCustomer(user, "a@example.com", key));
+            assertThatThrownBy(() -> gateway.createCustomer(new NewCustomer(user, "b@example.com", key)))
+                    .isInstanceOfSatisfying(GatewayRejectedException.class,
+                            e -> assertThat(e.isIdempotencyConflict()).isTrue());
+        }
+
+        @Test
+        void otherKeysMakeOtherCustomers() {
+            UserId user = UserId.of(unique("user_"));
+            CustomerId a = gateway.createCustomer(new NewCustomer(user, null, unique("key-")));
+            CustomerId b = gateway.createCustomer(new NewCustomer(user, null, unique("key-")));
+            assertThat(a).isNotEqualTo(b);
+        }
+
+        @Test
+        void findsACustomerByItsUser() {
+            UserId user = UserId.of(unique("user_"));
+            CustomerId customer = gateway.createCustomer(new NewCustomer(user, null, unique("key-")));
+            assertThat(gateway.findCustomerByUserId(user)).contains(customer);
+            assertThat(gateway.findCustomerByUserId(UserId.of(unique("nobody_")))).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("checkout and subscriptions")
+    class Subscriptions {
+
+        @Test
+        void createsACheckoutSessionToSendTheUserTo() {
+            CustomerId customer = newCustomer();
+            CheckoutSession session = checkout(customer, CheckoutMode.SUBSCRIPTION, fixture.recurringPriceId());
+            assertThat(session.id()).isNotBlank();
+            assertThat(session.url()).startsWith("http");
+            assertThat(session.mode()).isEqualTo(CheckoutMode.SUBSCRIPTION);
+            assertThat(gateway.getCheckoutSession(session.id())).map(CheckoutSession::customerId).contains(customer);
+        }
+
+        @Test
+        @DisplayName("a completed checkout leaves an active subscription with its period, re-fetch versioned")
+        void completedCheckoutSubscribes() {
+            CustomerId customer = newCustomer();
+            CheckoutSession session = checkout(customer, CheckoutMode.SUBSCRIPTION, fixture.recurringPriceId());
+            Subscription subscription = gateway.getSubscription(fixture.completeCheckout(session.id())).orElseThrow();
+            assertThat(subscription.customerId()).isEqualTo(customer);
+            assertThat(subscription.status()).isIn(SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING);
+            assertThat(subscription.priceId()).isEqualTo(fixture.recurringPriceId());
+            assertThat(subscription.currentPeriodStart()).isNotNull();
+            assertThat(subscription.currentPeriodEnd()).isAfter(subscription.currentPeriodStart());
+            assertThat(subscription.version().source()).isEqualTo(SourceVersion.Source.REFETCH);
+            assertThat(gateway.listSubscriptions(customer)).extracting(Subscription::id)
+                    .containsExactly(subscription.id());
+            CheckoutSession completed = gateway.getCheckoutSession(session.id()).orElseThrow();
+            assertThat(completed.subscriptionId()).isEqualTo(subscription.id());
+            assertThat(completed.status()).isEqualTo("complete");
+        }
+
+        @Test
+        void cancelsAtPeriodEndAndResumes() {
+            Subscription subscription = subscribed(newCustomer());
+            Subscription canceling = gateway.cancelSubscription(subscription.id(), true, unique("cancel-"));
+            assertThat(canceling.cancelAtPeriodEnd()).isTrue();
+            assertThat(canceling.status()).isEqualTo(subscription.status());
+            Subscription resumed = gateway.resumeSubscription(subscription.id(), unique("resume-"));
+            assertThat(resumed.cancelAtPeriodEnd()).isFalse();
+        }
+
+        @Test
+        void cancelsNow() {
+            Subscription subscription = subscribed(newCustomer());
+            Subscription canceled = gateway.cancelSubscription(subscription.id(), false, unique("cancel-"));
+            assertThat(canceled.status()).isEqualTo(SubscriptionStatus.CANCELED);
+            assertThat(gateway.getSubscription(subscription.id())).map(Subscription::status)
+                    .contains(SubscriptionStatus.CANCELED);
+        }
+
+        @Test
+        void changesThePrice() {
+            Subscription subscription = subscribed(newCustomer());
+            Subscription changed = gateway.changeSubscriptionPrice(subscription.id(), fixture.otherRecurringPriceId(),
+                    ProrationBehavior.CREATE_PRORATIONS, unique("change-"));
+            assertThat(changed.priceId()).isEqualTo(fixture.otherRecurringPriceId());
+        }
+
+        @Test
+        @DisplayName("an unknown subscription is empty to read and missing to change")
+        void unknownSubscription() {
+            String id = unique("sub_missing_");
+            assertThat(gateway.getSubscription(id)).isEmpty();
+            assertThatThrownBy(() -> gateway.cancelSubscription(id, true, unique("cancel-")))
+                    .isInstanceOfSatisfying(GatewayRejectedException.class,
+                            e -> assertThat(e.isMissingResource()).isTrue());
+        }
+
+        @Test
+        void opensThePortal() {
+            PortalSession portal = gateway.createPortalSession(newCustomer(), "https://app.example.com/account");
+            assertThat(portal.url()).startsWith("http");
+        }
+    }
+
+    @Nested
+    @DisplayName("invoices and payments")
+    class Invoices {
+
+        @Test
+        void aSubscriptionHasItsFirstInvoice() {
+            CustomerId customer = newCustomer();
+            Subscription subscription = subscribed(customer);
+            Page<Invoice> invoices = gateway.listInvoices(customer, 10, null);
+            assertThat(invoices.items()).isNotEmpty().allMatch(i -> i.customerId().equals(customer));
+            Invoice first = invoices.items().get(0);
+            assertThat(first.subscriptionId()).isEqualTo(subscription.id());
+            assertThat(gateway.getInvoice(first.id())).map(Invoice::id).contains(first.id());
+            assertThat(gateway.getInvoice(unique("in_missing_"))).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a one-time purchase can be refunded in part, then in full, and no further")
+        void refunds() {
+            CustomerId customer = newCustomer();
+            CheckoutSession session = checkout(customer, CheckoutMode.PAYMENT, fixture.oneTimePriceId());
+            String paymentIntent = fixture.completeCheckout(session.id());
+            Refund part = gateway.createRefund(new RefundRequest(paymentIntent, 100L, null, unique("refund-")));
+            assertThat(part.amount()).isEqualTo(new Money(100, part.amount().currency()));
+            Refund rest = gateway.createRefund(new RefundRequest(paymentIntent, null, null, unique("refund-")));
+            assertThat(rest.amount().amount()).isPositive();
+            assertThatThrownBy(() -> gateway.createRefund(new RefundRequest(paymentIntent, null, null,
+                    unique("refund-")))).isInstanceOf(GatewayRejectedException.class);
+        }
+
+        @Test
+        void reportsMeterEventsIdempotently() {
+            CustomerId customer = newCustomer();
+            MeterEvent event = new MeterEvent("api_calls", customer, 3, unique("usage-"), fixture.now());
+            gateway.reportMeterEvent(event);
+            gateway.reportMeterEvent(event);
+        }
+    }
+
+    @Nested
+    @DisplayName("payment methods")
+    class PaymentMethods {
+
+        @Test
+        void setsTheDefaultAndDetaches() {
+            CustomerId customer = newCustomer();
+            String first = fixture.attachCard(customer);
+            String second = fixture.attachCard(customer);
+            gateway.setDefaultPaymentMethod(customer, second);
+            List<PaymentMethod> methods = gateway.listPaymentMethods(customer);
+            assertThat(methods).extracting(PaymentMethod::id).containsExactlyInAnyOrder(first, second);
+            assertThat(methods).filteredOn(PaymentMethod::isDefault).extracting(PaymentMethod::id).containsExactly(second);
+            assertThat(methods).allSatisfy(pm -> {
+                assertThat(pm.card()).isNotNull();
+                assertThat(pm.card().last4()).hasSize(4);
+            });
+            assertThat(gateway.getPaymentMethod(first)).map(PaymentMethod::customerId).contains(customer);
+            gateway.detachPaymentMethod(first);
+            assertThat(gateway.listPaymentMethods(customer)).extracting(PaymentMethod::id).containsExactly(second);
+        }
+
+        @Test
+        void createsASetupIntentForTheFrontEnd() {
+            SetupIntent intent = gateway.createSetupIntent(newCustomer(), unique("setup-"));
+            assertThat(intent.clientSecret()).isNotBlank();
+        }
+    }
+
+    @Test
+    void pingsWhenReachable() {
+        gateway.ping();
+    }
+
+    private static <T> List<T> collect(java.util.function.Function<String, Page<T>> lister) {
+        List<T> all = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Page<T> page = lister.apply(cursor);
+            all.addAll(page.items());
+            cursor = page.nextCursor();
+            assertThat(++pages).as("pages").isLessThan(1_000);
+        } while (cursor != null);
+        return all;
+    }
+}

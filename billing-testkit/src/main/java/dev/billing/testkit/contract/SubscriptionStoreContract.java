@@ -1,0 +1,298 @@
+package dev.billing.testkit.contract;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.Purchase;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.port.SubscriptionStore;
+import dev.billing.core.port.UpsertResult;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.BiFunction;
+
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.aPurchase;
+import static dev.billing.testkit.Builders.aSubscription;
+import static dev.billing.testkit.Builders.anInvoice;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every {@link SubscriptionStore} guarantees: watermark-guarded upserts (I4, including same-second ties),
+ * insert-once purchases, complete listings. Subclass it once per implementation; tests use unique ids.
+ */
+public abstract class SubscriptionStoreContract {
+    private SubscriptionStore store;
+
+    protected abstract SubscriptionStore store();
+
+    @BeforeEach
+    void setUpStore() {
+        store = store();
+    }
+
+    @Nested
+    @DisplayName("subscriptions")
+    class Subscriptions {
+
+        @Test
+        @DisplayName("every field round-trips, nulls included")
+        void everyFieldRoundTrips() {
+            Subscription full = aSubscription().withCustomer(unique("cus_")).withStatus(SubscriptionStatus.TRIALING)
+                    .withQuantity(3).withTrial(T0, T0.plus(Duration.ofDays(14))).cancelingAtPeriodEnd()
+                    .withCancelAt(T0.plus(Duration.ofDays(30))).withMetadata("user_id", "user_1")
+                    .withMetadata("tier", "pro").refetchedAt(T0.plusMillis(123)).build();
+            Subscription sparse = new Subscription(unique("sub_"), CustomerId.of(unique("cus_")),
+                    SubscriptionStatus.INCOMPLETE, null, 0, null, null, false, null, null, null, null, null, T0,
+                    java.util.Map.of(), SourceVersion.snapshot(T0));
+            assertThat(store.upsertSubscription(full)).isEqualTo(UpsertResult.APPLIED);
+            assertThat(store.upsertSubscription(sparse)).isEqualTo(UpsertResult.APPLIED);
+            assertThat(store.findSubscription(full.id())).contains(full);
+            assertThat(store.findSubscription(sparse.id())).contains(sparse);
+            assertThat(store.findSubscription(unique("sub_missing_"))).isEmpty();
+        }
+
+        @Test
+        void anUnrecognizedStatusIsKept() {
+            Subscription odd = aSubscription().withStatus(SubscriptionStatus.UNRECOGNIZED).build();
+            store.upsertSubscription(odd);
+            assertThat(store.findSubscription(odd.id())).map(Subscription::status)
+                    .contains(SubscriptionStatus.UNRECOGNIZED);
+        }
+
+        @Test
+        @DisplayName("a newer version applies, an older one is stale and changes nothing")
+        void newerAppliesOlderIsStale() {
+            String id = unique("sub_");
+            Subscription v1 = aSubscription().withId(id).withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(T0).build();
+            Subscription v2 = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(T0.plusSeconds(1)).build();
+            assertThat(store.upsertSubscription(v1)).isEqualTo(UpsertResult.APPLIED);
+            assertThat(store.upsertSubscription(v2)).isEqualTo(UpsertResult.APPLIED);
+            assertThat(store.upsertSubscription(v1)).isEqualTo(UpsertResult.STALE);
+            assertThat(store.findSubscription(id)).contains(v2);
+        }
+
+        @Test
+        @DisplayName("updated before created: the final state is the newest")
+        void updatedBeforeCreated() {
+            String id = unique("sub_");
+            Subscription created = aSubscription().withId(id).withStatus(SubscriptionStatus.INCOMPLETE)
+                    .snapshotAt(T0).build();
+            Subscription updated = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(T0.plusSeconds(5)).build();
+            store.upsertSubscription(updated);
+            assertThat(store.upsertSubscription(created)).isEqualTo(UpsertResult.STALE);
+            assertThat(store.findSubscription(id)).contains(updated);
+        }
+
+        @Test
+        @DisplayName("a late updated after deleted does not resurrect the subscription")
+        void lateUpdatedAfterDeleted() {
+            String id = unique("sub_");
+            Subscription deleted = aSubscription().withId(id).canceled(T0.plusSeconds(10))
+                    .snapshotAt(T0.plusSeconds(10)).build();
+            Subscription lateUpdate = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(T0.plusSeconds(9)).build();
+            store.upsertSubscription(deleted);
+            assertThat(store.upsertSubscription(lateUpdate)).isEqualTo(UpsertResult.STALE);
+            assertThat(store.findSubscription(id)).map(Subscription::status).contains(SubscriptionStatus.CANCELED);
+        }
+
+        @Test
+        @DisplayName("two snapshots of one second tie: the first stays and the tie is reported")
+        void sameSecondSnapshotsTie() {
+            String id = unique("sub_");
+            Subscription first = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(T0).build();
+            Subscription second = aSubscription().withId(id).withStatus(SubscriptionStatus.PAST_DUE)
+                    .snapshotAt(T0.plusMillis(700)).build();
+            store.upsertSubscription(first);
+            assertThat(store.upsertSubscription(second)).isEqualTo(UpsertResult.SAME_VERSION);
+            assertThat(store.findSubscription(id)).contains(first);
+        }
+
+        @Test
+        @DisplayName("a re-fetch outranks a snapshot of the same second, and loses to a later second")
+        void refetchOutranksSnapshotOfTheSameSecond() {
+            String id = unique("sub_");
+            Subscription snapshot = aSubscription().withId(id).withStatus(SubscriptionStatus.PAST_DUE)
+                    .snapshotAt(T0).build();
+            Subscription refetched = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
+                    .refetchedAt(T0.plusMillis(1)).build();
+            Subscription nextSecond = aSubscription().withId(id).withStatus(SubscriptionStatus.CANCELED)
+                    .snapshotAt(T0.plusSeconds(1)).build();
+            store.upsertSubscription(refetched);
+            assertThat(store.upsertSubscription(snapshot)).isEqualTo(UpsertResult.STALE);
+            assertThat(store.upsertSubscription(nextSecond)).isEqualTo(UpsertResult.APPLIED);
+            assertThat(store.findSubscription(id)).contains(nextSecond);
+        }
+
+        @RepeatedTest(3)
+        @DisplayName("racing upserts of 12 versions end on the newest, whatever the order")
+        void racingUpsertsEndOnTheNewest() {
+            String id = unique("sub_");
+            List<Subscription> versions = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                versions.add(aSubscription().withId(id).withQuantity(i)
+                        .refetchedAt(T0.plusMillis(i * 250L)).build());
+            }
+            List<Subscription> shuffled = new ArrayList<>(versions);
+            Collections.shuffle(shuffled);
+            List<UpsertResult> results = Race.run(12, i -> store.upsertSubscription(shuffled.get(i)));
+            assertThat(results).contains(UpsertResult.APPLIED);
+            assertThat(store.findSubscription(id)).contains(versions.get(11));
+        }
+
+        @Test
+        @DisplayName("a customer's subscriptions, newest created first, and no one else's")
+        void subscriptionsOfACustomer() {
+            String customer = unique("cus_");
+            Subscription older = aSubscription().withCustomer(customer).withCreated(T0).build();
+            Subscription newer = aSubscription().withCustomer(customer).withCreated(T0.plusSeconds(60)).build();
+            store.upsertSubscription(older);
+            store.upsertSubscription(newer);
+            store.upsertSubscription(aSubscription().withCustomer(unique("cus_other_")).build());
+            assertThat(store.subscriptionsOf(CustomerId.of(customer))).containsExactly(newer, older);
+            assertThat(store.subscriptionsOf(CustomerId.of(unique("cus_none_")))).isEmpty();
+        }
+
+        @Test
+        void listsAndCountsEverySubscription() {
+            long before = store.countSubscriptions();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 11; i++) {
+                Subscription s = aSubscription().build();
+                store.upsertSubscription(s);
+                ids.add(s.id());
+            }
+            assertThat(store.countSubscriptions()).isEqualTo(before + 11);
+            List<String> listed = collect((cursor, limit) -> store.listSubscriptions(cursor, limit))
+                    .stream().map(Subscription::id).toList();
+            assertThat(listed).doesNotHaveDuplicates().isSorted().containsAll(ids).hasSize((int) store.countSubscriptions());
+        }
+    }
+
+    @Nested
+    @DisplayName("invoices")
+    class Invoices {
+
+        @Test
+        void everyFieldRoundTrips() {
+            Invoice full = anInvoice().withCustomer(unique("cus_")).withSubscription(unique("sub_"))
+                    .withStatus(InvoiceStatus.OPEN).withAmounts(2900, 0).withVersion(SourceVersion.refetch(T0.plusMillis(5)))
+                    .build();
+            Invoice sparse = anInvoice().withoutLinks().withNumber(null).build();
+            store.upsertInvoice(full);
+            store.upsertInvoice(sparse);
+            assertThat(store.findInvoice(full.id())).contains(full);
+            assertThat(store.findInvoice(sparse.id())).contains(sparse);
+        }
+
+        @Test
+        @DisplayName("the same watermark rules as subscriptions")
+        void watermarkRules() {
+            String id = unique("in_");
+            Invoice open = anInvoice().withId(id).withStatus(InvoiceStatus.OPEN).withVersion(SourceVersion.snapshot(T0))
+                    .build();
+            Invoice paid = anInvoice().withId(id).withStatus(InvoiceStatus.PAID)
+                    .withVersion(SourceVersion.snapshot(T0.plusSeconds(2))).build();
+            Invoice tie = anInvoice().withId(id).withStatus(InvoiceStatus.VOID)
+                    .withVersion(SourceVersion.snapshot(T0.plusSeconds(2))).build();
+            assertThat(store.upsertInvoice(paid)).isEqualTo(UpsertResult.APPLIED);
+            assertThat(store.upsertInvoice(open)).isEqualTo(UpsertResult.STALE);
+            assertThat(store.upsertInvoice(tie)).isEqualTo(UpsertResult.SAME_VERSION);
+            assertThat(store.findInvoice(id)).contains(paid);
+        }
+
+        @Test
+        void invoicesOfACustomerNewestFirst() {
+            String customer = unique("cus_");
+            Invoice older = anInvoice().withCustomer(customer).withCreated(T0).build();
+            Invoice newer = anInvoice().withCustomer(customer).withCreated(T0.plusSeconds(1)).build();
+            store.upsertInvoice(older);
+            store.upsertInvoice(newer);
+            assertThat(store.invoicesOf(CustomerId.of(customer))).containsExactly(newer, older);
+        }
+
+        @Test
+        void listsAndCountsEveryInvoice() {
+            long before = store.countInvoices();
+            for (int i = 0; i < 5; i++) {
+                store.upsertInvoice(anInvoice().build());
+            }
+            assertThat(store.countInvoices()).isEqualTo(before + 5);
+            assertThat(collect((cursor, limit) -> store.listInvoices(cursor, limit))).hasSize((int) store.countInvoices());
+        }
+    }
+
+    @Nested
+    @DisplayName("purchases")
+    class Purchases {
+
+        @Test
+        @DisplayName("recorded once: a second record of the same id is refused and changes nothing")
+        void recordedOnce() {
+            Purchase purchase = aPurchase().withCustomer(unique("cus_")).withQuantity(2).withAmount(1800).build();
+            assertThat(store.recordPurchase(purchase)).isTrue();
+            Purchase again = aPurchase().withId(purchase.id()).withCustomer(purchase.customerId().value())
+                    .withQuantity(9).build();
+            assertThat(store.recordPurchase(again)).isFalse();
+            assertThat(store.purchasesOf(purchase.customerId())).containsExactly(purchase);
+        }
+
+        @Test
+        @DisplayName("10 racing records of one purchase: exactly one stored")
+        void racingRecordsStoreOne() {
+            Purchase purchase = aPurchase().withCustomer(unique("cus_")).build();
+            List<Boolean> results = Race.run(10, i -> store.recordPurchase(purchase));
+            assertThat(results.stream().filter(b -> b)).hasSize(1);
+            assertThat(store.purchasesOf(purchase.customerId())).hasSize(1);
+        }
+
+        @Test
+        void purchasesOfACustomerOldestFirst() {
+            String customer = unique("cus_");
+            Purchase later = aPurchase().withCustomer(customer).purchasedAt(T0.plusSeconds(10)).build();
+            Purchase earlier = aPurchase().withCustomer(customer).purchasedAt(T0).build();
+            store.recordPurchase(later);
+            store.recordPurchase(earlier);
+            assertThat(store.purchasesOf(CustomerId.of(customer))).containsExactly(earlier, later);
+        }
+
+        @Test
+        void listsAndCountsEveryPurchase() {
+            long before = store.countPurchases();
+            for (int i = 0; i < 4; i++) {
+                store.recordPurchase(aPurchase().build());
+            }
+            assertThat(store.countPurchases()).isEqualTo(before + 4);
+            assertThat(collect((cursor, limit) -> store.listPurchases(cursor, limit)))
+                    .hasSize((int) store.countPurchases());
+        }
+    }
+
+    static <T> List<T> collect(BiFunction<String, Integer, Page<T>> lister) {
+        List<T> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<T> page = lister.apply(cursor, 3);
+            assertThat(page.items()).hasSizeLessThanOrEqualTo(3);
+            all.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return all;
+    }
+}

@@ -1,0 +1,269 @@
+package dev.billing.testkit.contract;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.MeterEvent;
+import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.Tier;
+import dev.billing.core.model.UsageCounter;
+import dev.billing.core.model.UsageIncrement;
+import dev.billing.core.model.UsageKey;
+import dev.billing.core.model.UsagePeriod;
+import dev.billing.core.model.UsageResult;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.UsageLedger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every {@link UsageLedger} guarantees: atomic conditional increments that never overshoot a quota under
+ * racing requests, idempotency keys per user that count once and replay the first answer, independent meters and
+ * periods, and an outbox of meter reports written in the same step. Tests use unique users; the ledger may be
+ * shared.
+ */
+public abstract class UsageLedgerContract {
+    private static final UsagePeriod PERIOD = new UsagePeriod(T0, T0.plus(Duration.ofDays(30)));
+    private static final UsagePeriod NEXT_PERIOD = new UsagePeriod(PERIOD.end(), PERIOD.end().plus(Duration.ofDays(30)));
+
+    private UsageLedger ledger;
+    private UserId user;
+
+    protected abstract UsageLedger ledger();
+
+    @BeforeEach
+    void setUpLedger() {
+        ledger = ledger();
+        user = UserId.of(unique("user_"));
+    }
+
+    private UsageIncrement inc(UserId who, String meter, UsagePeriod period, long amount, long limit, String key) {
+        return new UsageIncrement(who, meter, period, amount, limit, key, meter + ":" + amount, T0.plusSeconds(1), null);
+    }
+
+    private UsageIncrement inc(long amount, long limit, String key) {
+        return inc(user, "api_calls", PERIOD, amount, limit, key);
+    }
+
+    private MeterEvent report(String identifier) {
+        return new MeterEvent("api_calls", CustomerId.of("cus_" + user.value()), 3, identifier, T0.plusSeconds(1));
+    }
+
+    @Nested
+    @DisplayName("counting")
+    class Counting {
+
+        @Test
+        void incrementsAccumulateUpToTheLimit() {
+            assertThat(ledger.increment(inc(3, 10, "k1"))).isEqualTo(new UsageResult.Accepted(3, 10));
+            assertThat(ledger.increment(inc(7, 10, "k2"))).isEqualTo(new UsageResult.Accepted(10, 10));
+            assertThat(ledger.used(user, "api_calls", PERIOD.start())).isEqualTo(10);
+        }
+
+        @Test
+        @DisplayName("an increment past the limit is refused, counts nothing and leaves its key unused")
+        void overTheLimitIsRefused() {
+            ledger.increment(inc(8, 10, "k1"));
+            assertThat(ledger.increment(inc(3, 10, "k2"))).isEqualTo(new UsageResult.QuotaExceeded(8, 10, 3));
+            assertThat(ledger.used(user, "api_calls", PERIOD.start())).isEqualTo(8);
+            assertThat(ledger.increment(inc(3, 20, "k2"))).isEqualTo(new UsageResult.Accepted(11, 20));
+        }
+
+        @Test
+        void aZeroLimitRefusesEverything() {
+            assertThat(ledger.increment(inc(1, 0, "k1"))).isEqualTo(new UsageResult.QuotaExceeded(0, 0, 1));
+        }
+
+        @Test
+        @DisplayName("an unlimited quota takes huge amounts without overflow")
+        void unlimitedNeverOverflows() {
+            ledger.increment(inc(1_000_000_000L, Tier.UNLIMITED, "k1"));
+            assertThat(ledger.increment(inc(1_000_000_000L, Tier.UNLIMITED, "k2")))
+                    .isEqualTo(new UsageResult.Accepted(2_000_000_000L, Tier.UNLIMITED));
+        }
+
+        @Test
+        void metersPeriodsAndUsersAreIndependent() {
+            UserId other = UserId.of(unique("user_"));
+            ledger.increment(inc(user, "api_calls", PERIOD, 5, 5, "a"));
+            assertThat(ledger.increment(inc(user, "exports", PERIOD, 5, 5, "b"))).isInstanceOf(UsageResult.Accepted.class);
+            assertThat(ledger.increment(inc(user, "api_calls", NEXT_PERIOD, 5, 5, "c")))
+                    .isInstanceOf(UsageResult.Accepted.class);
+            assertThat(ledger.increment(inc(other, "api_calls", PERIOD, 5, 5, "a")))
+                    .isInstanceOf(UsageResult.Accepted.class);
+            assertThat(ledger.usage(user, PERIOD.start())).containsOnly(
+                    java.util.Map.entry("api_calls", 5L), java.util.Map.entry("exports", 5L));
+            assertThat(ledger.usage(user, NEXT_PERIOD.start())).containsOnly(java.util.Map.entry("api_calls", 5L));
+            assertThat(ledger.used(UserId.of(unique("nobody_")), "api_calls", PERIOD.start())).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("idempotency keys")
+    class Keys {
+
+        @Test
+        @DisplayName("the same key and body replays the first answer and counts once")
+        void replaysTheFirstAnswer() {
+            ledger.increment(inc(2, 10, "k1"));
+            ledger.increment(inc(3, 10, "k2"));
+            assertThat(ledger.increment(inc(2, 10, "k1")))
+                    .isEqualTo(new UsageResult.Replayed(new UsageResult.Accepted(2, 10)));
+            assertThat(ledger.used(user, "api_calls", PERIOD.start())).isEqualTo(5);
+        }
+
+        @Test
+        @DisplayName("the same key with another body is refused and counts nothing")
+        void anotherBodyIsRefused() {
+            ledger.increment(inc(2, 10, "k1"));
+            assertThat(ledger.increment(inc(4, 10, "k1"))).isEqualTo(new UsageResult.KeyReused());
+            assertThat(ledger.used(user, "api_calls", PERIOD.start())).isEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("20 racing requests with one key: one counted, the rest replay it")
+        void racingRequestsWithOneKeyCountOnce() {
+            List<UsageResult> results = Race.run(20, i -> ledger.increment(inc(1, 100, "same-key")));
+            assertThat(results.stream().filter(r -> r instanceof UsageResult.Accepted)).hasSize(1);
+            assertThat(results.stream().filter(r -> r instanceof UsageResult.Replayed)).hasSize(19);
+            assertThat(ledger.used(user, "api_calls", PERIOD.start())).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    @DisplayName("under concurrency")
+    class Concurrency {
+
+        @Test
+        @DisplayName("50 racing increments against 5 remaining: exactly 5 accepted, no overshoot")
+        void noOvershoot() {
+            ledger.increment(inc(95, 100, "warm-up"));
+            List<UsageResult> results = Race.run(50, i -> ledger.increment(inc(1, 100, "race-" + i)));
+            assertThat(results.stream().filter(r -> r instanceof UsageResult.Accepted)).hasSize(5);
+            assertThat(results.stream().filter(r -> r instanceof UsageResult.QuotaExceeded)).hasSize(45);
+            assertThat(ledger.used(user, "api_calls", PERIOD.start())).isEqualTo(100);
+        }
+
+        @Test
+        @DisplayName("racing increments of mixed sizes never pass the limit")
+        void mixedSizesNeverPassTheLimit() {
+            List<UsageResult> results = Race.run(40, i -> ledger.increment(inc(1 + i % 7, 50, "mixed-" + i)));
+            assertThat(results).anyMatch(r -> r instanceof UsageResult.Accepted)
+                    .anyMatch(r -> r instanceof UsageResult.QuotaExceeded);
+            assertThat(ledger.used(user, "api_calls", PERIOD.start())).isLessThanOrEqualTo(50);
+            long sum = 0;
+            for (int i = 0; i < 40; i++) {
+                if (results.get(i) instanceof UsageResult.Accepted) {
+                    sum += 1 + i % 7;
+                }
+            }
+            assertThat(ledger.used(user, "api_calls", PERIOD.start())).isEqualTo(sum);
+        }
+    }
+
+    @Nested
+    @DisplayName("meter report outbox")
+    class Outbox {
+
+        @Test
+        @DisplayName("an accepted increment enqueues its report; refused and replayed ones do not")
+        void reportsOnlyAcceptedUsage() {
+            String id = unique("usage-");
+            long before = ledger.pendingReports();
+            UsageIncrement accepted = new UsageIncrement(user, "api_calls", PERIOD, 3, 10, "k1", "api_calls:3",
+                    T0.plusSeconds(1), report(id));
+            ledger.increment(accepted);
+            ledger.increment(accepted);
+            ledger.increment(new UsageIncrement(user, "api_calls", PERIOD, 30, 10, "k2", "api_calls:30",
+                    T0.plusSeconds(1), report(unique("usage-"))));
+            assertThat(ledger.pendingReports()).isEqualTo(before + 1);
+            List<MeterReport> all = collect((c, l) -> ledger.listReports(c, l));
+            assertThat(all.stream().filter(r -> r.identifier().equals(id))).singleElement()
+                    .satisfies(r -> assertThat(r.event()).isEqualTo(report(id)));
+        }
+
+        @Test
+        @DisplayName("claims lease reports; marked ones leave, retried ones come back when due")
+        void claimMarkRetry() {
+            Instant far = T0.plus(Duration.ofDays(20_000 + (long) (Math.random() * 10_000)));
+            String sent = unique("usage-");
+            String retried = unique("usage-");
+            for (String id : List.of(sent, retried)) {
+                ledger.increment(new UsageIncrement(user, "api_calls", PERIOD, 3, 100, id, "api_calls:3",
+                        T0.plusSeconds(1), report(id)));
+            }
+            List<String> claimed = new ArrayList<>();
+            List<MeterReport> batch;
+            do {
+                batch = ledger.claimReports(10, far, Duration.ofSeconds(60));
+                batch.forEach(r -> claimed.add(r.identifier()));
+            } while (!batch.isEmpty());
+            assertThat(claimed).contains(sent, retried).doesNotHaveDuplicates();
+            ledger.markReported(sent, far);
+            ledger.retryReport(retried, "stripe_unavailable", far.plusSeconds(10));
+            assertThat(ledger.claimReports(1000, far.plusSeconds(5), Duration.ofSeconds(60)))
+                    .extracting(MeterReport::identifier).doesNotContain(sent, retried);
+            List<MeterReport> again = ledger.claimReports(1000, far.plusSeconds(10), Duration.ofSeconds(60));
+            assertThat(again).extracting(MeterReport::identifier).contains(retried).doesNotContain(sent);
+            MeterReport retry = again.stream().filter(r -> r.identifier().equals(retried)).findFirst().orElseThrow();
+            assertThat(retry.attempts()).isEqualTo(2);
+            assertThat(retry.lastError()).isEqualTo("stripe_unavailable");
+        }
+    }
+
+    @Nested
+    @DisplayName("migration")
+    class Migration {
+
+        @Test
+        @DisplayName("counters and keys list completely and restore exactly, once")
+        void listAndRestore() {
+            ledger.increment(inc(4, 10, "k1"));
+            UsageCounter counter = collect((c, l) -> ledger.listCounters(c, l)).stream()
+                    .filter(x -> x.userId().equals(user)).findFirst().orElseThrow();
+            assertThat(counter.used()).isEqualTo(4);
+            assertThat(counter.period()).isEqualTo(PERIOD);
+            UsageKey key = collect((c, l) -> ledger.listKeys(c, l)).stream()
+                    .filter(x -> x.userId().equals(user)).findFirst().orElseThrow();
+            assertThat(key.usedAfter()).isEqualTo(4);
+            assertThat(key.fingerprint()).isEqualTo("api_calls:4");
+
+            UserId restoredUser = UserId.of(unique("user_"));
+            UsageCounter copy = new UsageCounter(restoredUser, counter.meter(), counter.period(), 9, counter.updatedAt());
+            UsageKey keyCopy = new UsageKey(restoredUser, "k1", "api_calls", PERIOD.start(), "api_calls:4", 4, 9, 10,
+                    key.createdAt());
+            assertThat(ledger.restoreCounter(copy)).isTrue();
+            assertThat(ledger.restoreCounter(copy)).isFalse();
+            assertThat(ledger.restoreKey(keyCopy)).isTrue();
+            assertThat(ledger.restoreKey(keyCopy)).isFalse();
+            assertThat(ledger.used(restoredUser, "api_calls", PERIOD.start())).isEqualTo(9);
+            assertThat(ledger.increment(inc(restoredUser, "api_calls", PERIOD, 4, 10, "k1")))
+                    .isEqualTo(new UsageResult.Replayed(new UsageResult.Accepted(9, 10)));
+            MeterReport report = MeterReport.pending(report(unique("usage-")));
+            assertThat(ledger.restoreReport(report)).isTrue();
+            assertThat(ledger.restoreReport(report)).isFalse();
+        }
+    }
+
+    static <T> List<T> collect(BiFunction<String, Integer, Page<T>> lister) {
+        List<T> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<T> page = lister.apply(cursor, 50);
+            all.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return all;
+    }
+}
