@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StoreSwitch {
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicInteger failNext = new AtomicInteger();
+    private final AtomicInteger passFirst = new AtomicInteger();
 
     public void down() {
         down.set(true);
@@ -17,16 +18,27 @@ public final class StoreSwitch {
     public void up() {
         down.set(false);
         failNext.set(0);
+        passFirst.set(0);
     }
 
     /** The next {@code calls} store calls fail, then the store works again. */
     public void failNext(int calls) {
-        failNext.set(calls);
+        failAfter(0, calls);
     }
 
-    void check() {
+    /** The next {@code okCalls} store calls work, the {@code failingCalls} after them fail, then all work again. */
+    public synchronized void failAfter(int okCalls, int failingCalls) {
+        passFirst.set(okCalls);
+        failNext.set(failingCalls);
+    }
+
+    synchronized void check() {
         if (down.get()) {
             throw new StoreUnavailableException("in-memory store is down (test switch)");
+        }
+        if (passFirst.get() > 0) {
+            passFirst.decrementAndGet();
+            return;
         }
         if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
             throw new StoreUnavailableException("in-memory store failed this call (test switch)");

@@ -1,0 +1,96 @@
+package dev.billing.testkit;
+
+import dev.billing.core.Billing;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.Identity;
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.usecase.BillingOptions;
+import dev.billing.core.usecase.RetrySchedule;
+import dev.billing.core.usecase.WebhookReceipt;
+import dev.billing.testkit.fake.FakePaymentGateway;
+import dev.billing.testkit.fake.FakeWebhookVerifier;
+import dev.billing.testkit.fake.InMemoryBillingStores;
+import dev.billing.testkit.fake.RecordingNotifier;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * A {@link Billing} wired to every fake: fake Stripe, in-memory stores, fake webhook signatures, recorded notices,
+ * a hand-moved clock and retries that do not sleep.
+ *
+ * <p>Usage: {@code BillingHarness h = BillingHarness.create(); h.billing().ensureCustomer(h.identity("user_1"));}
+ */
+public final class BillingHarness {
+    /** The origin redirect URLs may use. */
+    public static final String ORIGIN = "https://app.example.com";
+
+    private final MutableClock clock = MutableClock.at(Builders.T0);
+    private final FakePaymentGateway gateway = FakePaymentGateway.withSampleCatalog(clock);
+    private final InMemoryBillingStores stores = InMemoryBillingStores.create();
+    private final FakeWebhookVerifier verifier = new FakeWebhookVerifier();
+    private final RecordingNotifier notifier = new RecordingNotifier();
+    private final PlanCatalog plans = SamplePlans.catalog();
+    private final Billing billing;
+
+    private BillingHarness(UnaryOperator<BillingOptions.Builder> options) {
+        BillingOptions configured = options.apply(BillingOptions.builder()
+                .allowedOrigins(List.of(ORIGIN))
+                .defaultSuccessUrl(ORIGIN + "/billing/success")
+                .defaultCancelUrl(ORIGIN + "/billing/cancel")
+                .defaultReturnUrl(ORIGIN + "/account")
+                .retrySchedule(new RetrySchedule(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(10), 5)))
+                .build();
+        this.billing = Billing.builder().gateway(gateway).webhookVerifier(verifier).stores(stores.stores())
+                .plans(plans).notifier(notifier).options(configured).clock(clock).sleeper(d -> { }).build();
+    }
+
+    public static BillingHarness create() {
+        return new BillingHarness(UnaryOperator.identity());
+    }
+
+    public static BillingHarness create(UnaryOperator<BillingOptions.Builder> options) {
+        return new BillingHarness(options);
+    }
+
+    public Billing billing() {
+        return billing;
+    }
+
+    public MutableClock clock() {
+        return clock;
+    }
+
+    public FakePaymentGateway gateway() {
+        return gateway;
+    }
+
+    public InMemoryBillingStores stores() {
+        return stores;
+    }
+
+    public FakeWebhookVerifier verifier() {
+        return verifier;
+    }
+
+    public RecordingNotifier notifier() {
+        return notifier;
+    }
+
+    public PlanCatalog plans() {
+        return plans;
+    }
+
+    public Identity identity(String userId) {
+        return new Identity(dev.billing.core.model.UserId.of(userId), "sess_" + userId, userId + "@example.com", null,
+                java.util.Map.of());
+    }
+
+    /** Signs and delivers one event, as Stripe would. */
+    public WebhookReceipt deliver(StripeEvent event, EventObject object) {
+        FakeWebhookVerifier.Delivery delivery = verifier.sign(event, object);
+        return billing.receiveWebhook(delivery.body(), delivery.signature());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.billing.testkit;
+
+import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.CatalogItem;
+import dev.billing.core.model.MeterDefinition;
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.Tier;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The sample plan catalog, priced with the sample price ids of {@link dev.billing.testkit.fake.FakePaymentGateway}
+ * and the Stripe emulator's seed: free / basic (14-day trial) / pro (30-day trial, 10% off items) / enterprise.
+ *
+ * <p>Usage: {@code PlanCatalog plans = SamplePlans.catalog();}
+ */
+public final class SamplePlans {
+    private SamplePlans() {
+    }
+
+    public static PlanCatalog catalog() {
+        Tier free = new Tier("free", 0, Set.of("projects"), Map.of("api_calls", 100L, "exports", 5L), 0, 0);
+        Tier basic = new Tier("basic", 1, Set.of("projects", "export_csv"),
+                Map.of("api_calls", 1_000L, "exports", 50L), 14, 0);
+        Tier pro = new Tier("pro", 2, Set.of("projects", "export_csv", "sso", "priority_support"),
+                Map.of("api_calls", 10_000L, "exports", 500L), 30, 10);
+        Tier enterprise = new Tier("enterprise", 3, Set.of("projects", "export_csv", "sso", "priority_support",
+                "audit_log"), Map.of("api_calls", Tier.UNLIMITED, "exports", Tier.UNLIMITED), 0, 25);
+        return PlanCatalog.builder()
+                .freeTier(free).tier(basic).tier(pro).tier(enterprise)
+                .plan("basic", BillingInterval.MONTH, "price_basic_monthly")
+                .plan("basic", BillingInterval.YEAR, "price_basic_yearly")
+                .plan("pro", BillingInterval.MONTH, "price_pro_monthly")
+                .plan("pro", BillingInterval.YEAR, "price_pro_yearly")
+                .plan("enterprise", BillingInterval.MONTH, "price_enterprise_monthly")
+                .item(new CatalogItem("credits_100", "100 credits", "price_credits_100"))
+                .meter(new MeterDefinition("api_calls", "api_calls"))
+                .meter(new MeterDefinition("exports", null))
+                .build();
+    }
+}

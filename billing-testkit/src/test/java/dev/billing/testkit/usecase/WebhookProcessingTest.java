@@ -1,0 +1,311 @@
+package dev.billing.testkit.usecase;
+
+import dev.billing.core.error.WebhookRejectedException;
+import dev.billing.core.model.CheckoutMode;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.Notification;
+import dev.billing.core.model.Price;
+import dev.billing.core.model.PriceQuery;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.usecase.WebhookReceipt;
+import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.contract.Race;
+import dev.billing.testkit.fake.FakePaymentGateway.Failure;
+import dev.billing.testkit.fake.FakePaymentGateway.Operation;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static dev.billing.testkit.Builders.aSubscription;
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** I1, I2, I4 against the fakes: duplicates, reordering, ties, failures midway, crashes, parking and replay. */
+class WebhookProcessingTest {
+
+    private static StripeEvent subscriptionEvent(String type, Subscription snapshot, Instant created) {
+        return anEvent().withType(type).createdAt(created).forObject("subscription", snapshot.id()).build();
+    }
+
+    private static EventObject of(Subscription subscription) {
+        return new EventObject.OfSubscription(subscription);
+    }
+
+    @Nested
+    class Duplicates {
+        private final BillingHarness h = BillingHarness.create();
+
+        @Test
+        void theSameEventDeliveredTenTimesAtOnceHasItsEffectsOnce() {
+            CustomerId customer = h.billing().ensureCustomer(h.identity("user_1")).customerId();
+            CheckoutSession paid = new CheckoutSession("cs_1", null, CheckoutMode.PAYMENT, customer, null, "pi_1",
+                    "complete", "paid", "user_1", 1000L, "usd",
+                    Map.of("user_id", "user_1", "price_id", "price_credits_100", "quantity", "1"));
+            StripeEvent event = anEvent().withType("checkout.session.completed").createdAt(h.clock().instant())
+                    .forObject("checkout.session", "cs_1").build();
+            h.verifier().sign(event, new EventObject.OfCheckoutSession(paid));
+
+            List<WebhookReceipt> receipts = Race.run(10, i -> h.deliver(event, new EventObject.OfCheckoutSession(paid)));
+
+            assertThat(receipts.stream().filter(r -> !r.duplicate())).hasSize(1);
+            assertThat(h.stores().subscriptions().purchasesOf(customer)).hasSize(1);
+            assertThat(h.notifier().sent()).singleElement().isInstanceOf(Notification.Receipt.class);
+            assertThat(h.stores().inbox().find(event.id())).map(InboxEntry::status).contains(InboxStatus.PROCESSED);
+            assertThat(h.stores().inbox().countByStatus().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
+        }
+
+        @Test
+        void aSequentialRedeliveryAfterProcessingChangesNothing() {
+            Subscription sub = h.gateway().subscribe(h.billing().ensureCustomer(h.identity("user_1")).customerId(),
+                    "price_pro_monthly", SubscriptionStatus.ACTIVE);
+            StripeEvent event = subscriptionEvent("customer.subscription.created", sub, h.clock().instant());
+            h.deliver(event, of(sub));
+            int gatewayCalls = h.gateway().calls(Operation.GET_SUBSCRIPTION).size();
+            WebhookReceipt again = h.deliver(event, of(sub));
+            assertThat(again.duplicate()).isTrue();
+            assertThat(again.inlineStatus()).isNull();
+            assertThat(h.gateway().calls(Operation.GET_SUBSCRIPTION)).hasSize(gatewayCalls);
+        }
+    }
+
+    @Nested
+    class OrderingWithSnapshots {
+        private final BillingHarness h = BillingHarness.create(o -> o.refetchOnWebhook(false));
+        private final Instant t = h.clock().instant();
+
+        @Test
+        void updatedBeforeCreatedEndsInTheNewestState() {
+            String id = "sub_order_1";
+            Subscription created = aSubscription().withId(id).withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(t).build();
+            Subscription updated = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t.plusSeconds(2)).build();
+            h.deliver(subscriptionEvent("customer.subscription.updated", updated, t.plusSeconds(2)), of(updated));
+            h.deliver(subscriptionEvent("customer.subscription.created", created, t), of(created));
+            assertThat(h.stores().subscriptions().findSubscription(id)).contains(updated);
+        }
+
+        @Test
+        void aLateUpdatedAfterDeletedDoesNotResurrect() {
+            String id = "sub_order_2";
+            Subscription deleted = aSubscription().withId(id).canceled(t.plusSeconds(10)).snapshotAt(t.plusSeconds(10)).build();
+            Subscription late = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t.plusSeconds(5)).build();
+            h.deliver(subscriptionEvent("customer.subscription.deleted", deleted, t.plusSeconds(10)), of(deleted));
+            h.deliver(subscriptionEvent("customer.subscription.updated", late, t.plusSeconds(5)), of(late));
+            assertThat(h.stores().subscriptions().findSubscription(id)).map(Subscription::status)
+                    .contains(SubscriptionStatus.CANCELED);
+        }
+
+        @Test
+        void twoEventsInTheSameSecondEndInStripesState() {
+            for (boolean newerFirst : new boolean[]{true, false}) {
+                BillingHarness fresh = BillingHarness.create(o -> o.refetchOnWebhook(false));
+                CustomerId customer = fresh.billing().ensureCustomer(fresh.identity("user_1")).customerId();
+                Subscription truth = fresh.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+                fresh.gateway().setStatus(truth.id(), SubscriptionStatus.PAST_DUE);
+                Instant second = fresh.clock().instant();
+                Subscription asActive = aSubscription().withId(truth.id()).withCustomer(customer.value())
+                        .withStatus(SubscriptionStatus.ACTIVE).snapshotAt(second).build();
+                Subscription asPastDue = aSubscription().withId(truth.id()).withCustomer(customer.value())
+                        .withStatus(SubscriptionStatus.PAST_DUE).snapshotAt(second).build();
+                StripeEvent first = subscriptionEvent("customer.subscription.updated", asActive, second);
+                StripeEvent then = subscriptionEvent("customer.subscription.updated", asPastDue, second);
+                if (newerFirst) {
+                    fresh.deliver(then, of(asPastDue));
+                    fresh.deliver(first, of(asActive));
+                } else {
+                    fresh.deliver(first, of(asActive));
+                    fresh.deliver(then, of(asPastDue));
+                }
+                assertThat(fresh.stores().subscriptions().findSubscription(truth.id())).map(Subscription::status)
+                        .as("newer first: %s", newerFirst).contains(SubscriptionStatus.PAST_DUE);
+            }
+        }
+    }
+
+    @Nested
+    class OrderingWithRefetch {
+        private final BillingHarness h = BillingHarness.create();
+
+        @Test
+        void anyOrderEndsInStripesState() {
+            CustomerId customer = h.billing().ensureCustomer(h.identity("user_1")).customerId();
+            Subscription truth = h.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+            Instant t = h.clock().instant();
+            Subscription staleSnapshot = aSubscription().withId(truth.id()).withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(t).build();
+            h.clock().advance(Duration.ofSeconds(1));
+            h.deliver(subscriptionEvent("customer.subscription.updated", truth, t.plusSeconds(1)), of(truth));
+            h.clock().advance(Duration.ofSeconds(1));
+            h.deliver(subscriptionEvent("customer.subscription.created", staleSnapshot, t), of(staleSnapshot));
+            assertThat(h.stores().subscriptions().findSubscription(truth.id())).map(Subscription::status)
+                    .contains(SubscriptionStatus.ACTIVE);
+        }
+    }
+
+    @Nested
+    class Failures {
+        private final BillingHarness h = BillingHarness.create();
+
+        private Subscription subscribed() {
+            CustomerId customer = h.billing().ensureCustomer(h.identity("user_1")).customerId();
+            return h.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+        }
+
+        @Test
+        void stripeDownWhileRefetchingLeavesTheEventPendingAndTheRetryCompletesIt() {
+            Subscription sub = subscribed();
+            h.gateway().failNext(Operation.GET_SUBSCRIPTION, 1, Failure.NOT_DONE);
+            StripeEvent event = subscriptionEvent("customer.subscription.created", sub, h.clock().instant());
+            WebhookReceipt receipt = h.deliver(event, of(sub));
+
+            assertThat(receipt.inlineStatus()).isEqualTo(InboxStatus.PENDING);
+            InboxEntry pending = h.stores().inbox().find(event.id()).orElseThrow();
+            assertThat(pending.attempts()).isEqualTo(1);
+            assertThat(pending.lastError()).startsWith("stripe_unavailable");
+            assertThat(pending.nextAttemptAt()).isEqualTo(h.clock().instant().plusSeconds(10));
+            assertThat(h.stores().subscriptions().findSubscription(sub.id())).isEmpty();
+
+            assertThat(h.billing().processDueEvents(10)).as("not due yet").isZero();
+            h.clock().advance(Duration.ofSeconds(10));
+            assertThat(h.billing().processDueEvents(10)).isEqualTo(1);
+            assertThat(h.stores().inbox().find(event.id())).map(InboxEntry::status).contains(InboxStatus.PROCESSED);
+            assertThat(h.stores().subscriptions().findSubscription(sub.id())).map(Subscription::status)
+                    .contains(SubscriptionStatus.ACTIVE);
+        }
+
+        @Test
+        void aRateLimitWhileRefetchingIsNeverMarkedDone() {
+            Subscription sub = subscribed();
+            h.gateway().failNext(Operation.GET_SUBSCRIPTION, 1, Failure.RATE_LIMITED);
+            StripeEvent event = subscriptionEvent("customer.subscription.updated", sub, h.clock().instant());
+            assertThat(h.deliver(event, of(sub)).inlineStatus()).isEqualTo(InboxStatus.PENDING);
+        }
+
+        @Test
+        void aCrashAfterTheEffectsBeforeCompletionIsRepairedOnceTheLeaseEnds() {
+            Subscription sub = subscribed();
+            Subscription trialing = aSubscription().withId(sub.id()).withCustomer(sub.customerId().value())
+                    .withStatus(SubscriptionStatus.TRIALING).withTrial(h.clock().instant(),
+                            h.clock().instant().plus(Duration.ofDays(3))).build();
+            StripeEvent event = subscriptionEvent("customer.subscription.trial_will_end", trialing, h.clock().instant());
+            // record, claim, upsert, find the customer's user, mark notified: then complete and fail both "crash".
+            h.stores().storeSwitch().failAfter(5, 2);
+            h.deliver(event, of(trialing));
+            InboxEntry stuck = h.stores().inbox().find(event.id()).orElseThrow();
+            assertThat(stuck.status()).isEqualTo(InboxStatus.PENDING);
+            assertThat(stuck.leaseOwner()).isNotNull();
+            assertThat(h.notifier().sent()).hasSize(1);
+
+            h.clock().advance(Duration.ofSeconds(30));
+            assertThat(h.billing().processDueEvents(10)).as("still leased").isZero();
+            h.clock().advance(Duration.ofSeconds(31));
+            assertThat(h.billing().processDueEvents(10)).isEqualTo(1);
+            assertThat(h.stores().inbox().find(event.id())).map(InboxEntry::status).contains(InboxStatus.PROCESSED);
+            assertThat(h.notifier().sent()).as("notified once").hasSize(1);
+            assertThat(h.stores().subscriptions().findSubscription(sub.id())).isPresent();
+        }
+
+        @Test
+        void aNotifierFailureRetriesTheEventAndTheNoticeGoesOutOnce() {
+            Subscription sub = subscribed();
+            h.notifier().failNext(1);
+            StripeEvent event = subscriptionEvent("customer.subscription.trial_will_end", sub, h.clock().instant());
+            assertThat(h.deliver(event, of(sub)).inlineStatus()).isEqualTo(InboxStatus.PENDING);
+            h.clock().advance(Duration.ofSeconds(10));
+            h.billing().processDueEvents(10);
+            h.clock().advance(Duration.ofMinutes(10));
+            h.billing().processDueEvents(10);
+            assertThat(h.notifier().sent()).singleElement().isInstanceOf(Notification.TrialEnding.class);
+        }
+
+        @Test
+        void theLastFailedAttemptParksTheEventAndAReplayCompletesIt() {
+            Subscription sub = subscribed();
+            h.gateway().failNext(Operation.GET_SUBSCRIPTION, 5, Failure.NOT_DONE);
+            StripeEvent event = subscriptionEvent("customer.subscription.updated", sub, h.clock().instant());
+            h.deliver(event, of(sub));
+            for (int i = 0; i < 6; i++) {
+                h.clock().advance(Duration.ofMinutes(10));
+                h.billing().processDueEvents(10);
+            }
+            InboxEntry parked = h.stores().inbox().find(event.id()).orElseThrow();
+            assertThat(parked.status()).isEqualTo(InboxStatus.FAILED);
+            assertThat(parked.attempts()).isEqualTo(5);
+
+            InboxEntry replayed = h.billing().useCases().replayEvent().replay(event.id());
+            assertThat(replayed.status()).isEqualTo(InboxStatus.PROCESSED);
+            assertThat(h.stores().subscriptions().findSubscription(sub.id())).isPresent();
+        }
+    }
+
+    @Nested
+    class Routing {
+        private final BillingHarness h = BillingHarness.create();
+
+        @Test
+        void unknownTypesAreRecordedAsIgnored() {
+            StripeEvent event = anEvent().withType("radar.early_fraud_warning.created").forObject("radar.early_fraud_warning",
+                    "issfr_1").build();
+            assertThat(h.deliver(event, new EventObject.Other("radar.early_fraud_warning", "issfr_1")).inlineStatus())
+                    .isEqualTo(InboxStatus.IGNORED);
+        }
+
+        @Test
+        void eventsOfTheOtherModeAreIgnored() {
+            Subscription sub = aSubscription().build();
+            StripeEvent live = anEvent().live().withType("customer.subscription.updated").build();
+            assertThat(h.deliver(live, of(sub)).inlineStatus()).isEqualTo(InboxStatus.IGNORED);
+            assertThat(h.stores().subscriptions().findSubscription(sub.id())).isEmpty();
+        }
+
+        @Test
+        void aForgedDeliveryIsRejectedAndStoresNothing() {
+            StripeEvent event = anEvent().build();
+            h.verifier().sign(event, of(aSubscription().build()));
+            byte[] tampered = event.payload().replace("sub_default", "sub_evil").getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> h.billing().receiveWebhook(tampered, "fake-v1=abc"))
+                    .isInstanceOf(WebhookRejectedException.class);
+            assertThatThrownBy(() -> h.billing().receiveWebhook(tampered, null))
+                    .isInstanceOfSatisfying(WebhookRejectedException.class,
+                            e -> assertThat(e.reason()).isEqualTo(WebhookRejectedException.Reason.MISSING_SIGNATURE));
+            assertThat(h.stores().inbox().countByStatus().values()).containsOnly(0L);
+        }
+
+        @Test
+        void aCatalogEventRefreshesTheCachedCatalog() {
+            PriceQuery query = PriceQuery.activeOnly();
+            assertThat(h.billing().useCases().listCatalog().prices(query).items()).extracting(Price::id)
+                    .doesNotContain("price_new");
+            h.gateway().addOneTimePrice("price_new", "prod_credits", 500);
+            assertThat(h.billing().useCases().listCatalog().prices(query).items()).extracting(Price::id)
+                    .as("still cached").doesNotContain("price_new");
+            StripeEvent created = anEvent().withType("price.created").forObject("price", "price_new").build();
+            assertThat(h.deliver(created, new EventObject.OfCatalog("price", "price_new")).inlineStatus())
+                    .isEqualTo(InboxStatus.PROCESSED);
+            assertThat(h.billing().useCases().listCatalog().prices(query).items()).extracting(Price::id)
+                    .contains("price_new");
+        }
+
+        @Test
+        void aCustomerCarryingAUserIdIsLinkedWhenTheUserHasNone() {
+            StripeEvent event = anEvent().withType("customer.created").forObject("customer", "cus_dash").build();
+            h.deliver(event, new EventObject.OfCustomer(CustomerId.of("cus_dash"),
+                    dev.billing.core.model.UserId.of("user_dash"), "d@example.com", false));
+            assertThat(h.stores().customers().findByUserId(dev.billing.core.model.UserId.of("user_dash")))
+                    .map(l -> l.customerId().value()).contains("cus_dash");
+        }
+    }
+}
