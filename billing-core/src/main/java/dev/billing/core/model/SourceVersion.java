@@ -5,12 +5,13 @@ import java.util.Objects;
 
 /**
  * The watermark every projection row carries (DESIGN §4.3). Ordering: by second first; within one second a
- * re-fetched object outranks a webhook snapshot; re-fetches within one second order by millisecond. Snapshots
+ * re-fetched object outranks a webhook snapshot; re-fetches within one second order by microsecond. Snapshots
  * carry the event's {@code created} second; two snapshots of the same second are a tie, which the webhook
- * processor resolves by re-fetching.
+ * processor resolves by re-fetching. Re-fetch stamps come from {@link RefetchStamps}, strictly increasing per
+ * process, so two reads in one process never tie.
  *
  * <p>{@link #key()} packs the order into one {@code long} so that stores compare with a single integer
- * comparison: {@code epochSecond * 10000 + (refetch ? 1000 + millis : 0)}.
+ * comparison: {@code epochSecond * 10_000_000 + (refetch ? 1_000_000 + micros : 0)}.
  */
 public record SourceVersion(Instant at, Source source) implements Comparable<SourceVersion> {
 
@@ -27,7 +28,7 @@ public record SourceVersion(Instant at, Source source) implements Comparable<Sou
         Objects.requireNonNull(source, "source");
         at = source == Source.SNAPSHOT
                 ? Instant.ofEpochSecond(at.getEpochSecond())
-                : Instant.ofEpochMilli(at.toEpochMilli());
+                : Instant.ofEpochSecond(at.getEpochSecond(), at.getNano() / 1_000 * 1_000);
         if (at.getEpochSecond() < 0) {
             throw new IllegalArgumentException("version time must not be before 1970");
         }
@@ -41,21 +42,24 @@ public record SourceVersion(Instant at, Source source) implements Comparable<Sou
         return new SourceVersion(fetchedAt, Source.REFETCH);
     }
 
+    private static final long PER_SECOND = 10_000_000L;
+    private static final long REFETCH_BASE = 1_000_000L;
+
     public long key() {
-        long base = at.getEpochSecond() * 10_000L;
-        return source == Source.SNAPSHOT ? base : base + 1_000L + at.getNano() / 1_000_000;
+        long base = at.getEpochSecond() * PER_SECOND;
+        return source == Source.SNAPSHOT ? base : base + REFETCH_BASE + at.getNano() / 1_000;
     }
 
     public static SourceVersion fromKey(long key) {
-        long second = key / 10_000L;
-        long rest = key % 10_000L;
+        long second = key / PER_SECOND;
+        long rest = key % PER_SECOND;
         if (rest == 0) {
             return snapshot(Instant.ofEpochSecond(second));
         }
-        if (rest < 1_000L || rest > 1_999L) {
+        if (rest < REFETCH_BASE || rest >= 2 * REFETCH_BASE) {
             throw new IllegalArgumentException("not a version key: " + key);
         }
-        return refetch(Instant.ofEpochSecond(second).plusMillis(rest - 1_000L));
+        return refetch(Instant.ofEpochSecond(second, (rest - REFETCH_BASE) * 1_000));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.error.StoreException;
 import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
@@ -111,6 +112,16 @@ public final class GetEntitlements implements ProjectionListener {
         UserId user = usersByCustomer.get(customerId);
         if (user != null) {
             cache.remove(user);
+            return;
+        }
+        // A user cached before their customer existed has no mapping yet: ask the store who it is.
+        try {
+            customers.findByCustomerId(customerId).ifPresent(link -> {
+                usersByCustomer.put(customerId, link.userId());
+                cache.remove(link.userId());
+            });
+        } catch (StoreException e) {
+            cache.clear();
         }
     }
 

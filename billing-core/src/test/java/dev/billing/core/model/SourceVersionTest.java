@@ -15,6 +15,7 @@ class SourceVersionTest {
         assertThat(SourceVersion.refetch(T).isNewerThan(SourceVersion.snapshot(T))).isTrue();
         assertThat(SourceVersion.refetch(T.plusMillis(999)).isNewerThan(SourceVersion.snapshot(T.plusMillis(999))))
                 .isTrue();
+        assertThat(SourceVersion.refetch(T.plusNanos(999_999_999)).key()).isLessThan(SourceVersion.snapshot(T.plusSeconds(1)).key());
     }
 
     @Test
@@ -30,14 +31,27 @@ class SourceVersionTest {
     }
 
     @Test
-    void refetchesOrderByMillisecond() {
+    void refetchesOrderByMicrosecond() {
         assertThat(SourceVersion.refetch(T.plusMillis(2)).isNewerThan(SourceVersion.refetch(T.plusMillis(1)))).isTrue();
+        assertThat(SourceVersion.refetch(T.plusNanos(2_000)).isNewerThan(SourceVersion.refetch(T.plusNanos(1_000))))
+                .isTrue();
+        assertThat(SourceVersion.refetch(T.plusNanos(1_999))).isEqualTo(SourceVersion.refetch(T.plusNanos(1_000)));
+    }
+
+    @Test
+    void stampsStrictlyIncreaseEvenWhenTheClockStandsStill() {
+        RefetchStamps stamps = new RefetchStamps(java.time.Clock.fixed(T, java.time.ZoneOffset.UTC));
+        SourceVersion first = stamps.next();
+        SourceVersion second = stamps.next();
+        assertThat(second.isNewerThan(first)).isTrue();
+        assertThat(first.at()).isEqualTo(T);
     }
 
     @Test
     void keyRoundTripsAndOrdersLikeCompareTo() {
         SourceVersion[] versions = {SourceVersion.snapshot(T), SourceVersion.refetch(T),
-                SourceVersion.refetch(T.plusMillis(999)), SourceVersion.snapshot(T.plusSeconds(1))};
+                SourceVersion.refetch(T.plusNanos(1_000)), SourceVersion.refetch(T.plusMillis(999)),
+                SourceVersion.refetch(T.plusNanos(999_999_000)), SourceVersion.snapshot(T.plusSeconds(1))};
         for (int i = 0; i < versions.length; i++) {
             assertThat(SourceVersion.fromKey(versions[i].key())).isEqualTo(versions[i]);
             if (i > 0) {
@@ -48,7 +62,7 @@ class SourceVersionTest {
 
     @Test
     void rejectsKeysThatNoVersionProduces() {
-        assertThatThrownBy(() -> SourceVersion.fromKey(T.getEpochSecond() * 10_000 + 5))
+        assertThatThrownBy(() -> SourceVersion.fromKey(T.getEpochSecond() * 10_000_000 + 5))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -25,6 +25,7 @@ import dev.billing.core.model.PriceType;
 import dev.billing.core.model.Product;
 import dev.billing.core.model.ProductQuery;
 import dev.billing.core.model.Recurring;
+import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.Refund;
 import dev.billing.core.model.RefundRequest;
 import dev.billing.core.model.SetupIntent;
@@ -96,6 +97,7 @@ public final class FakePaymentGateway implements PaymentGateway {
     }
 
     private final Clock clock;
+    private final RefetchStamps stamps;
     private final AtomicLong ids = new AtomicLong(1000);
     private final Map<String, Product> products = new LinkedHashMap<>();
     private final Map<String, Price> prices = new LinkedHashMap<>();
@@ -116,6 +118,7 @@ public final class FakePaymentGateway implements PaymentGateway {
 
     public FakePaymentGateway(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.stamps = new RefetchStamps(clock);
     }
 
     /**
@@ -245,9 +248,14 @@ public final class FakePaymentGateway implements PaymentGateway {
         return intent;
     }
 
-    /** Creates a subscription directly (as if through the dashboard). */
+    /** Creates a subscription directly (as if through the dashboard), with its first invoice. */
     public synchronized Subscription subscribe(CustomerId customer, String priceId, SubscriptionStatus status) {
-        return newSubscription(customer, priceId, status, 0, Map.of());
+        Subscription subscription = newSubscription(customer, priceId, status, 0, Map.of());
+        Price price = prices.get(priceId);
+        long amount = price == null || price.unitAmount() == null ? 0 : price.unitAmount();
+        newInvoice(customer, subscription.id(), status == SubscriptionStatus.ACTIVE ? InvoiceStatus.PAID
+                : InvoiceStatus.OPEN, amount);
+        return subscription;
     }
 
     /** Changes a subscription's status at "Stripe" (as renewals, failed payments and dunning do). */
@@ -625,11 +633,11 @@ public final class FakePaymentGateway implements PaymentGateway {
     }
 
     private Subscription stamp(Subscription s) {
-        return s.withVersion(SourceVersion.refetch(clock.instant()));
+        return s.withVersion(stamps.next());
     }
 
     private Invoice stamp(Invoice i) {
-        return i.withVersion(SourceVersion.refetch(clock.instant()));
+        return i.withVersion(stamps.next());
     }
 
     private FakeCustomer requireCustomer(CustomerId customerId) {

@@ -201,8 +201,9 @@ class WebhookProcessingTest {
                     .withStatus(SubscriptionStatus.TRIALING).withTrial(h.clock().instant(),
                             h.clock().instant().plus(Duration.ofDays(3))).build();
             StripeEvent event = subscriptionEvent("customer.subscription.trial_will_end", trialing, h.clock().instant());
-            // record, claim, upsert, find the customer's user, mark notified: then complete and fail both "crash".
-            h.stores().storeSwitch().failAfter(5, 2);
+            // Store calls: record, claim, upsert, the entitlement cache's user lookup, the notice's user lookup,
+            // mark notified; then complete and fail both "crash", leaving the lease to run out.
+            h.stores().storeSwitch().failAfter(6, 2);
             h.deliver(event, of(trialing));
             InboxEntry stuck = h.stores().inbox().find(event.id()).orElseThrow();
             assertThat(stuck.status()).isEqualTo(InboxStatus.PENDING);

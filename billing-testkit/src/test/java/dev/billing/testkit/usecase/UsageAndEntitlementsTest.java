@@ -1,0 +1,151 @@
+package dev.billing.testkit.usecase;
+
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Entitlements;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.Quota;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.UsageResult;
+import dev.billing.core.model.UserId;
+import dev.billing.core.usecase.CheckoutCommand;
+import dev.billing.core.usecase.CheckoutOutcome;
+import dev.billing.core.usecase.UsageOutcome;
+import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.contract.Race;
+import dev.billing.testkit.fake.FakePaymentGateway.Failure;
+import dev.billing.testkit.fake.FakePaymentGateway.Operation;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static dev.billing.testkit.Builders.aSubscription;
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class UsageAndEntitlementsTest {
+    private final BillingHarness h = BillingHarness.create();
+    private final UserId user = UserId.of("user_1");
+
+    private Subscription subscribeThroughWebhook(String tier) {
+        var session = ((CheckoutOutcome.Started) h.billing().startCheckout(h.identity(user.value()),
+                new CheckoutCommand.Subscribe(tier, BillingInterval.MONTH, null, null, null))).session();
+        String subscriptionId = h.gateway().completeCheckout(session.id());
+        Subscription sub = h.gateway().getSubscription(subscriptionId).orElseThrow();
+        StripeEvent event = anEvent().withType("customer.subscription.created").createdAt(h.clock().instant())
+                .forObject("subscription", sub.id()).build();
+        h.deliver(event, new EventObject.OfSubscription(sub));
+        return sub;
+    }
+
+    @Test
+    void aUserWithNothingIsOnTheFreeTierWithCalendarMonthQuotas() {
+        Entitlements e = h.billing().entitlements(user);
+        assertThat(e.tier()).isEqualTo("free");
+        assertThat(e.status()).isNull();
+        assertThat(e.quota("api_calls")).map(Quota::limit).contains(100L);
+        assertThat(e.quota("api_calls").orElseThrow().resetsAt()).isEqualTo(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+    }
+
+    @Test
+    void aWebhookEffectShowsInTheNextEntitlementsDespiteTheCache() {
+        assertThat(h.billing().entitlements(user).tier()).isEqualTo("free");
+        Subscription sub = subscribeThroughWebhook("pro");
+        Entitlements e = h.billing().entitlements(user);
+        assertThat(e.tier()).isEqualTo("pro");
+        assertThat(e.status()).isEqualTo(SubscriptionStatus.TRIALING);
+        assertThat(e.trialEnd()).isEqualTo(sub.trialEnd());
+        assertThat(e.features()).contains("sso");
+        assertThat(e.quota("api_calls")).map(Quota::resetsAt).contains(sub.currentPeriodEnd());
+    }
+
+    @Test
+    void entitlementsNeverCallStripe() {
+        subscribeThroughWebhook("basic");
+        int calls = h.gateway().calls().size();
+        h.billing().entitlements(user);
+        h.clock().advance(Duration.ofMinutes(5));
+        h.billing().entitlements(user);
+        assertThat(h.gateway().calls()).hasSize(calls);
+    }
+
+    @Test
+    void fiftyConcurrentIncrementsAgainstFiveRemainingAcceptExactlyFive() {
+        UsageOutcome warm = h.billing().recordUsage(user, "api_calls", 95, "warm");
+        assertThat(warm.result()).isEqualTo(new UsageResult.Accepted(95, 100));
+        List<UsageOutcome> results = Race.run(50, i -> h.billing().recordUsage(user, "api_calls", 1, "k" + i));
+        assertThat(results.stream().filter(r -> r.result() instanceof UsageResult.Accepted)).hasSize(5);
+        assertThat(results.stream().filter(r -> r.result() instanceof UsageResult.QuotaExceeded)).hasSize(45);
+        assertThat(h.billing().entitlements(user).quota("api_calls")).map(Quota::remaining).contains(0L);
+    }
+
+    @Test
+    void aReplayedKeyIsCountedOnceAndAnswersTheSame() {
+        UsageOutcome first = h.billing().recordUsage(user, "api_calls", 3, "req-1");
+        UsageOutcome again = h.billing().recordUsage(user, "api_calls", 3, "req-1");
+        assertThat(again.result()).isEqualTo(new UsageResult.Replayed((UsageResult.Accepted) first.result()));
+        assertThat(h.billing().recordUsage(user, "api_calls", 4, "req-1").result()).isInstanceOf(UsageResult.KeyReused.class);
+        assertThat(h.billing().entitlements(user).quota("api_calls")).map(Quota::used).contains(3L);
+    }
+
+    @Test
+    void invalidUsageIsRefused() {
+        assertThatThrownBy(() -> h.billing().recordUsage(user, "api_calls", 0, "k"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid_amount"));
+        assertThatThrownBy(() -> h.billing().recordUsage(user, "api_calls", -1, "k")).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> h.billing().recordUsage(user, "teleports", 1, "k"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("unknown_meter"));
+        assertThatThrownBy(() -> h.billing().recordUsage(user, "api_calls", 1, " "))
+                .isInstanceOfSatisfying(InvalidRequestException.class,
+                        e -> assertThat(e.code()).isEqualTo("invalid_idempotency_key"));
+        assertThatThrownBy(() -> h.billing().recordUsage(user, "api_calls", 1, null)).isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
+    void meteredUsageReachesStripeOnceThroughTheOutboxDespiteAnOutage() {
+        subscribeThroughWebhook("pro");
+        h.billing().recordUsage(user, "api_calls", 7, "metered-1");
+        h.billing().recordUsage(user, "api_calls", 7, "metered-1");
+        h.billing().recordUsage(user, "exports", 1, "not-metered");
+        h.gateway().failNext(Operation.REPORT_METER_EVENT, 1, Failure.NOT_DONE);
+        var reporter = h.billing().useCases().reportMeterUsage();
+        assertThat(reporter.drain(10)).isZero();
+        assertThat(h.stores().usage().pendingReports()).isEqualTo(1);
+        h.clock().advance(Duration.ofSeconds(10));
+        assertThat(reporter.drain(10)).isEqualTo(1);
+        assertThat(h.gateway().meterEvents()).singleElement().satisfies(m -> {
+            assertThat(m.value()).isEqualTo(7);
+            assertThat(m.eventName()).isEqualTo("api_calls");
+        });
+        assertThat(h.stores().usage().pendingReports()).isZero();
+    }
+
+    @Test
+    void aPastDuePlanKeepsItsTierDuringGraceThenFallsToFree() {
+        CustomerId customer = h.billing().ensureCustomer(h.identity(user.value())).customerId();
+        Subscription pastDue = aSubscription().withCustomer(customer.value()).withPrice("price_pro_monthly")
+                .withStatus(SubscriptionStatus.PAST_DUE).withPeriod(h.clock().instant(),
+                        h.clock().instant().plus(Duration.ofDays(30))).build();
+        h.stores().subscriptions().upsertSubscription(pastDue);
+        Entitlements during = h.billing().entitlements(user);
+        assertThat(during.tier()).isEqualTo("pro");
+        assertThat(during.graceEndsAt()).isEqualTo(h.clock().instant().plus(Duration.ofDays(7)));
+        h.clock().advance(Duration.ofDays(7));
+        Entitlements after = h.billing().entitlements(user);
+        assertThat(after.tier()).isEqualTo("free");
+        assertThat(after.status()).isEqualTo(SubscriptionStatus.PAST_DUE);
+    }
+
+    @Test
+    void purchasesShowAsOwnedItems() {
+        CustomerId customer = h.billing().ensureCustomer(h.identity(user.value())).customerId();
+        h.stores().subscriptions().recordPurchase(dev.billing.testkit.Builders.aPurchase()
+                .withCustomer(customer.value()).build());
+        assertThat(h.billing().entitlements(user).ownedItems()).containsExactly("credits_100");
+    }
+}
