@@ -176,7 +176,7 @@ final class JwksKeySource implements KeySource {
             keys = fetched;
             lastFailure = null;
             return fetched;
-        } catch (JwksFetchException e) {
+        } catch (RuntimeException e) { // JwksFetchException, or anything unexpected: never let it become a 401
             lastFailure = e;
             if (current.isEmpty()) {
                 log.warn("Clerk JWKS fetch from {} failed and no signing key is cached: {}", url, e.getMessage());

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * Cheap structural checks run on every token before any cryptography: size, alphabet, compact-JWS shape, and the
- * protected header ({@code alg}, {@code kid}, {@code crit}, {@code zip}). jjwt checks most of this again; doing it
+ * protected header ({@code alg}, {@code typ}, {@code kid}, {@code crit}, {@code zip}). jjwt checks most of this again; doing it
  * here first gives each rejection a precise {@link Reason} and keeps hostile input away from key lookup.
  */
 final class TokenShape {
@@ -81,6 +81,10 @@ final class TokenShape {
         }
         if (secondDot == length - 1) {
             throw reject(Reason.MALFORMED, "token has no signature");
+        }
+        JsonNode typ = header.get("typ");
+        if (typ != null && !(typ.isTextual() && "JWT".equals(typ.textValue()))) {
+            throw reject(Reason.MALFORMED, "token typ must be JWT when present");
         }
         if (header.has("crit")) {
             throw reject(Reason.MALFORMED, "token header declares critical extensions, none are supported");

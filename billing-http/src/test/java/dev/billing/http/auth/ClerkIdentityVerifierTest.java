@@ -127,6 +127,14 @@ class ClerkIdentityVerifierTest {
         }
 
         @Test
+        void headerWithoutTypIsAccepted() {
+            String token = minter.token().withHeader("typ", null).sign();
+
+            assertThat(token.substring(0, token.indexOf('.'))).isEqualTo(b64("{\"alg\":\"RS256\",\"kid\":\"ins_test_main\"}"));
+            assertThat(verifier.verify(token)).isNotNull();
+        }
+
+        @Test
         void activeSessionStatusIsAccepted() {
             assertThat(verifier.verify(minter.token().claim("sts", "active").sign())).isNotNull();
         }
@@ -265,6 +273,12 @@ class ClerkIdentityVerifierTest {
             String token = minter.token().withHeader("crit", List.of("exp_v2")).withHeader("exp_v2", true).sign();
 
             assertRejected(() -> verifier.verify(token), Reason.MALFORMED);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"at+jwt", "JWE", "jwt"})
+        void typeOtherThanJwt(String typ) {
+            assertRejected(() -> verifier.verify(minter.token().withHeader("typ", typ).sign()), Reason.MALFORMED);
         }
 
         @Test

@@ -142,7 +142,10 @@ public final class TokenMinter {
             return this;
         }
 
-        /** Adds a protected-header parameter, e.g. {@code withHeader("crit", List.of("exp_v2"))}. */
+        /**
+         * Adds or replaces a protected-header parameter, e.g. {@code withHeader("crit", List.of("exp_v2"))}; a null
+         * value removes it (even {@code typ}). Tokens with header changes are signed by hand.
+         */
         public Token withHeader(String name, Object value) {
             extraHeaders.put(Objects.requireNonNull(name, "name"), value);
             return this;
@@ -265,7 +268,13 @@ public final class TokenMinter {
             if (kid != null) {
                 header.put("kid", kid);
             }
-            header.putAll(extraHeaders);
+            extraHeaders.forEach((name, value) -> {
+                if (value == null) {
+                    header.remove(name);
+                } else {
+                    header.put(name, value);
+                }
+            });
             return header;
         }
     }
