@@ -10,11 +10,13 @@ import dev.billing.core.error.IdentityRejectedException;
 import dev.billing.core.error.IdentityRejectedException.Reason;
 import dev.billing.core.error.IdentityUnavailableException;
 import dev.billing.testkit.auth.JwksServer;
-import dev.billing.testkit.auth.TestClock;
+import dev.billing.testkit.MutableClock;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,7 +41,7 @@ class ClerkIdentityVerifierJwksIT {
     static final String ISSUER = "https://clerk.billing.test";
     static final Duration PAST_COOLDOWN = ClerkConfig.DEFAULT_REFETCH_COOLDOWN.plusSeconds(1);
 
-    final TestClock clock = TestClock.startingNow();
+    final MutableClock clock = MutableClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     final TokenMinter minterA = new TokenMinter(KEY_A, ISSUER, clock);
     final TokenMinter minterB = new TokenMinter(KEY_B, ISSUER, clock);
     final List<JwksServer> servers = new ArrayList<>();

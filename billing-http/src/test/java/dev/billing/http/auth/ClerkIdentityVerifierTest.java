@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.billing.core.error.IdentityRejectedException;
 import dev.billing.core.error.IdentityRejectedException.Reason;
 import dev.billing.core.model.Identity;
-import dev.billing.testkit.auth.TestClock;
+import dev.billing.testkit.MutableClock;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
@@ -31,7 +31,7 @@ class ClerkIdentityVerifierTest {
     static final TestKey OTHER_KEY = TestKeys.rsa2048("ins_test_other");
     static final String ISSUER = "https://clerk.billing.test";
 
-    final TestClock clock = TestClock.at(Instant.parse("2026-03-01T12:00:00Z"));
+    final MutableClock clock = MutableClock.at(Instant.parse("2026-03-01T12:00:00Z"));
     final TokenMinter minter = new TokenMinter(KEY, ISSUER, clock);
     final ClerkIdentityVerifier verifier = verifier(ClerkConfig.builder());
 

@@ -2,6 +2,7 @@ package dev.billing.testkit.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.testkit.MutableClock;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.Jws;
 import io.jsonwebtoken.Jwts;
@@ -18,7 +19,7 @@ class TokenMinterTest {
     private static final TestKey KEY = TestKeys.rsa2048("ins_minter");
     private static final String ISSUER = "https://clerk.example.test";
 
-    private final TestClock clock = TestClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+    private final MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
     private final TokenMinter minter = new TokenMinter(KEY, ISSUER, clock);
 
     @Test
