@@ -1,0 +1,52 @@
+package dev.billing.testkit.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(PostgresDatabaseExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PostgresDatabaseExtensionIT {
+
+    private static TestDatabase fromBeforeAll;
+    private final TestDatabase fromConstructor;
+
+    PostgresDatabaseExtensionIT(TestDatabase db) {
+        this.fromConstructor = db;
+    }
+
+    @BeforeAll
+    static void createSchema(TestDatabase db) throws SQLException {
+        fromBeforeAll = db;
+        PostgresFixtureIT.execute(db, "CREATE TABLE visits (n int)");
+    }
+
+    @Test
+    @Order(1)
+    void oneDatabasePerClassNamedAfterIt(TestDatabase db) throws SQLException {
+        assertThat(db.name()).isEqualTo(fromBeforeAll.name()).isEqualTo(fromConstructor.name())
+                .startsWith("postgresdatabaseextensionit_");
+        PostgresFixtureIT.execute(db, "INSERT INTO visits VALUES (1)");
+    }
+
+    @Test
+    @Order(2)
+    void stateIsSharedWithinTheClass(TestDatabase db) throws SQLException {
+        assertThat(PostgresFixtureIT.count(db, "SELECT count(*) FROM visits")).isEqualTo(1);
+    }
+
+    @Nested
+    class NestedTests {
+        @Test
+        void nestedClassesShareTheOuterDatabase(TestDatabase db) {
+            assertThat(db.name()).isEqualTo(fromBeforeAll.name());
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.billing.testkit.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class PostgresDatabaseExtensionRegisteredIT {
+
+    @RegisterExtension
+    static final PostgresDatabaseExtension PG = PostgresDatabaseExtension.withPrefix("registered");
+
+    @BeforeAll
+    static void createSchema() throws SQLException {
+        PostgresFixtureIT.execute(PG.database(), "CREATE TABLE t (n int)");
+    }
+
+    @Test
+    void registeredExtensionUsesThePrefixAndExposesTheDatabase(TestDatabase db) throws SQLException {
+        assertThat(PG.database().name()).isEqualTo(db.name()).startsWith("registered_");
+        assertThat(PostgresFixtureIT.count(db, "SELECT count(*) FROM t")).isZero();
+    }
+}
