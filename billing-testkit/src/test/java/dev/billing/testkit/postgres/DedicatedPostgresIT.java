@@ -29,7 +29,9 @@ class DedicatedPostgresIT {
 
     @Test
     void dedicatedServerIsNotTheSharedOne() {
-        assertThat(pg.port()).isNotEqualTo(PostgresFixture.shared().newDatabase("probe").port());
+        try (TestDatabase shared = PostgresFixture.shared().newDatabase("probe")) {
+            assertThat(pg.port()).isNotEqualTo(shared.port());
+        }
     }
 
     @Test
