@@ -42,6 +42,9 @@ public final class PostgresFixture {
         EMBEDDED
     }
 
+    private static PostgresFixture shared;
+    private static RuntimeException sharedFailure;
+
     private final Kind kind;
     private final ServerAddress admin;
     private final EmbeddedPostgresServer embedded;
@@ -53,8 +56,20 @@ public final class PostgresFixture {
     }
 
     /** The server of this JVM, started (or connected to) on first use; it lives until the JVM exits. */
-    public static PostgresFixture shared() {
-        return Shared.INSTANCE;
+    public static synchronized PostgresFixture shared() {
+        if (shared == null) {
+            if (sharedFailure != null) {
+                throw new IllegalStateException("The shared Postgres server failed to start earlier in this JVM: "
+                        + sharedFailure.getMessage(), sharedFailure);
+            }
+            try {
+                shared = select(System.getenv(), DockerProbe::isDockerAvailable);
+            } catch (RuntimeException e) {
+                sharedFailure = e;
+                throw e;
+            }
+        }
+        return shared;
     }
 
     /**
@@ -139,13 +154,6 @@ public final class PostgresFixture {
             throw new IllegalStateException(URL_ENV + " points at " + admin.describe()
                     + " but it does not accept a connection: " + e.getMessage()
                     + " (unset " + URL_ENV + " to use an embedded Postgres instead)", e);
-        }
-    }
-
-    private static final class Shared {
-        static final PostgresFixture INSTANCE = select(System.getenv(), DockerProbe::isDockerAvailable);
-
-        private Shared() {
         }
     }
 }
