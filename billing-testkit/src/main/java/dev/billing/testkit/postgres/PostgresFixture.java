@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Usage: {@code TestDatabase db = PostgresFixture.shared().newDatabase("orders");} (or
- * {@code @ExtendWith(PostgresDatabaseExtension.class)} and a {@link TestDatabase} parameter). For failure tests
+ * {@code @ExtendWith(dev.billing.testkit.postgres.junit.PostgresDatabaseExtension.class)} and a {@link TestDatabase} parameter). For failure tests
  * that stop the database: {@code try (DedicatedPostgres pg = PostgresFixture.startDedicated()) { ... }}.
  */
 public final class PostgresFixture {

@@ -8,7 +8,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * connect to it. Closing it drops the database ({@code DROP DATABASE ... WITH (FORCE)}).
  *
  * <p>Usage: {@code TestDatabase db = PostgresFixture.shared().newDatabase("orders");
- * Jdbi.create(db.dataSource())}, or let {@link PostgresDatabaseExtension} inject one.
+ * Jdbi.create(db.dataSource())}, or let {@code dev.billing.testkit.postgres.junit.PostgresDatabaseExtension} inject one.
  *
  * <p>{@link #jdbcUrl()} carries no credentials: pass {@link #user()} and {@link #password()} separately
  * (as HikariCP and Flyway expect), or use {@link #dataSource()} / {@link #postgresUrl()}.

@@ -1,5 +1,7 @@
-package dev.billing.testkit.postgres;
+package dev.billing.testkit.postgres.junit;
 
+import dev.billing.testkit.postgres.PostgresFixture;
+import dev.billing.testkit.postgres.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -29,7 +31,7 @@ class PostgresDatabaseExtensionLifecycleIT {
         assertThat(SEEN.stream().distinct()).hasSize(2);
         try (TestDatabase probe = PostgresFixture.shared().newDatabase("probe")) {
             for (String name : SEEN) {
-                assertThat(PostgresFixtureIT.count(probe, "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'"))
+                assertThat(Sql.count(probe, "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'"))
                         .as("database %s dropped after its class", name).isZero();
             }
         }

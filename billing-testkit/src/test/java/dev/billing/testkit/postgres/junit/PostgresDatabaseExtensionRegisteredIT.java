@@ -1,5 +1,7 @@
-package dev.billing.testkit.postgres;
+package dev.billing.testkit.postgres.junit;
 
+import dev.billing.testkit.postgres.PostgresFixture;
+import dev.billing.testkit.postgres.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
@@ -14,12 +16,12 @@ class PostgresDatabaseExtensionRegisteredIT {
 
     @BeforeAll
     static void createSchema() throws SQLException {
-        PostgresFixtureIT.execute(PG.database(), "CREATE TABLE t (n int)");
+        Sql.execute(PG.database(), "CREATE TABLE t (n int)");
     }
 
     @Test
     void registeredExtensionUsesThePrefixAndExposesTheDatabase(TestDatabase db) throws SQLException {
         assertThat(PG.database().name()).isEqualTo(db.name()).startsWith("registered_");
-        assertThat(PostgresFixtureIT.count(db, "SELECT count(*) FROM t")).isZero();
+        assertThat(Sql.count(db, "SELECT count(*) FROM t")).isZero();
     }
 }

@@ -1,5 +1,7 @@
-package dev.billing.testkit.postgres;
+package dev.billing.testkit.postgres.junit;
 
+import dev.billing.testkit.postgres.PostgresFixture;
+import dev.billing.testkit.postgres.TestDatabase;
 import java.util.Locale;
 import java.util.Objects;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -8,7 +10,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension giving each test class a fresh database on {@link PostgresFixture#shared()}: one database per
+ * JUnit 5 extension (needs junit-jupiter-api, an optional dependency of billing-testkit) giving each test class a fresh database on {@link PostgresFixture#shared()}: one database per
  * top-level class (shared with its {@code @Nested} classes), created before {@code @BeforeAll} and dropped after
  * the class. Inject it as a {@link TestDatabase} parameter of a constructor, a lifecycle method or a test.
  *

@@ -1,5 +1,7 @@
-package dev.billing.testkit.postgres;
+package dev.billing.testkit.postgres.junit;
 
+import dev.billing.testkit.postgres.PostgresFixture;
+import dev.billing.testkit.postgres.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
@@ -25,7 +27,7 @@ class PostgresDatabaseExtensionIT {
     @BeforeAll
     static void createSchema(TestDatabase db) throws SQLException {
         fromBeforeAll = db;
-        PostgresFixtureIT.execute(db, "CREATE TABLE visits (n int)");
+        Sql.execute(db, "CREATE TABLE visits (n int)");
     }
 
     @Test
@@ -33,13 +35,13 @@ class PostgresDatabaseExtensionIT {
     void oneDatabasePerClassNamedAfterIt(TestDatabase db) throws SQLException {
         assertThat(db.name()).isEqualTo(fromBeforeAll.name()).isEqualTo(fromConstructor.name())
                 .startsWith("postgresdatabaseextensionit_");
-        PostgresFixtureIT.execute(db, "INSERT INTO visits VALUES (1)");
+        Sql.execute(db, "INSERT INTO visits VALUES (1)");
     }
 
     @Test
     @Order(2)
     void stateIsSharedWithinTheClass(TestDatabase db) throws SQLException {
-        assertThat(PostgresFixtureIT.count(db, "SELECT count(*) FROM visits")).isEqualTo(1);
+        assertThat(Sql.count(db, "SELECT count(*) FROM visits")).isEqualTo(1);
     }
 
     @Nested
