@@ -1,0 +1,58 @@
+package dev.billing.testkit.stripe;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Stripe's idempotency semantics for POST requests, keyed by (API key, Idempotency-Key): a saved
+ * response replays for identical parameters, differing parameters are an {@code idempotency_error},
+ * and a key whose first request is still running answers 409.
+ */
+final class IdempotencyStore {
+  /** A saved response. */
+  record Saved(String fingerprint, int status, String body, String requestId) {}
+
+  /** What to do with an incoming request. */
+  sealed interface Decision permits Proceed, Replay, Conflict, InFlight {}
+
+  record Proceed() implements Decision {}
+
+  record Replay(Saved saved) implements Decision {}
+
+  record Conflict() implements Decision {}
+
+  record InFlight() implements Decision {}
+
+  private final Map<String, Saved> saved = new HashMap<>();
+  private final Map<String, String> inFlight = new HashMap<>();
+
+  static String scope(String apiKey, String idempotencyKey) {
+    // The API key is part of the scope but is never stored in clear text.
+    return Integer.toHexString(apiKey.hashCode()) + ":" + idempotencyKey;
+  }
+
+  synchronized Decision begin(String scopedKey, String fingerprint) {
+    Saved s = saved.get(scopedKey);
+    if (s != null) {
+      return s.fingerprint().equals(fingerprint) ? new Replay(s) : new Conflict();
+    }
+    String running = inFlight.get(scopedKey);
+    if (running != null) {
+      return running.equals(fingerprint) ? new InFlight() : new Conflict();
+    }
+    inFlight.put(scopedKey, fingerprint);
+    return new Proceed();
+  }
+
+  synchronized void save(String scopedKey, Saved response) {
+    saved.put(scopedKey, response);
+  }
+
+  synchronized void end(String scopedKey) {
+    inFlight.remove(scopedKey);
+  }
+
+  synchronized void clear() {
+    saved.clear();
+  }
+}
