@@ -117,6 +117,9 @@ final class ApiGateway {
 
     Reply reply;
     try {
+      if (fault != null && fault.kind() == FaultKind.DELAY) {
+        sleep(fault.duration());
+      }
       reply = execute(method, path, params, requestId, idemKey);
       if (scoped != null && saveable(reply.status())) {
         idempotency.save(scoped, new IdempotencyStore.Saved(
@@ -133,7 +136,7 @@ final class ApiGateway {
       faultName = fault.kind().wireName();
       if (fault.kind() == FaultKind.HANG_AFTER_APPLY) {
         sleep(fault.duration());
-      } else {
+      } else if (fault.kind() == FaultKind.ERROR_500_AFTER_APPLY) {
         reply = serverError(fault);
       }
     }

@@ -17,7 +17,12 @@ public enum FaultKind {
   /** Do the work (and save the idempotent result), then answer {@code 500}. */
   ERROR_500_AFTER_APPLY("500_after_apply"),
   /** Close the connection without any response. */
-  DROP_CONNECTION("drop");
+  DROP_CONNECTION("drop"),
+  /**
+   * Sleep for the fault's duration, then do the work and answer normally (a slow but successful
+   * request; its idempotency key is "in flight" meanwhile).
+   */
+  DELAY("delay");
 
   private final String wireName;
 
@@ -41,6 +46,6 @@ public enum FaultKind {
   }
 
   boolean appliesWork() {
-    return this == HANG_AFTER_APPLY || this == ERROR_500_AFTER_APPLY;
+    return this == HANG_AFTER_APPLY || this == ERROR_500_AFTER_APPLY || this == DELAY;
   }
 }
