@@ -26,8 +26,8 @@ final class WebhookReceiver implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** One received delivery. */
-  record Delivery(String eventId, String type, JsonNode event, String body, long timestamp,
-      boolean signatureValid, long receivedAtNanos) {}
+  record Delivery(String eventId, String type, JsonNode event, String body, String signature,
+      long timestamp, boolean signatureValid, long receivedAtNanos) {}
 
   private final HttpServer server;
   private final String secret;
@@ -56,7 +56,7 @@ final class WebhookReceiver implements AutoCloseable {
       JsonNode event = MAPPER.readTree(body);
       synchronized (deliveries) {
         deliveries.add(new Delivery(event.path("id").asText(), event.path("type").asText(), event,
-            body, t, valid, System.nanoTime()));
+            body, header, t, valid, System.nanoTime()));
         deliveries.notifyAll();
       }
       int status = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : (valid ? 200 : 400);
