@@ -1152,6 +1152,9 @@ final class Billing {
     long due = amountDueIfFinalized(inv, customer);
     inv.put("amount_due", due);
     inv.put("amount_remaining", due);
+    if (sub != null) {
+      forgetUsedDiscounts(sub, now);
+    }
     return inv;
   }
 
@@ -1716,13 +1719,13 @@ final class Billing {
     return refund;
   }
 
-  /** Removes expired or used-up bits nobody should see (kept small on purpose). */
-  void forgetUsedDiscounts(Map<String, Object> sub) {
+  /** A subscription stops listing discounts that are used up ({@code once}) or have ended. */
+  private void forgetUsedDiscounts(Map<String, Object> sub, long now) {
     @SuppressWarnings("unchecked")
     List<Object> ids = (List<Object>) sub.get("discounts");
     for (Iterator<Object> it = ids.iterator(); it.hasNext(); ) {
       Map<String, Object> d = s.store.get((String) it.next());
-      if (d != null && Boolean.TRUE.equals(d.get("_used"))) {
+      if (d != null && !discountActive(d, now)) {
         it.remove();
       }
     }

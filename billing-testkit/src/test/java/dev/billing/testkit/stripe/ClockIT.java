@@ -190,6 +190,41 @@ class ClockIT {
   }
 
   @Test
+  void foreverDiscountsApplyToEveryInvoiceAndOnceDiscountsOnlyToTheFirst() throws Exception {
+    com.stripe.model.PromotionCode ten = stripe.v1().promotionCodes().create(
+        com.stripe.param.PromotionCodeCreateParams.builder().setCode("TEN")
+            .setPromotion(com.stripe.param.PromotionCodeCreateParams.Promotion.builder()
+                .setType(com.stripe.param.PromotionCodeCreateParams.Promotion.Type.COUPON)
+                .setCoupon("FOREVER10").build()).build());
+    Customer customer = stripe.v1().customers().create(CustomerCreateParams.builder().setEmail("d@example.com").build());
+    com.stripe.model.checkout.Session forever = stripe.v1().checkout().sessions().create(SessionCreateParams.builder()
+        .setMode(SessionCreateParams.Mode.SUBSCRIPTION).setCustomer(customer.getId())
+        .addLineItem(SessionCreateParams.LineItem.builder().setPrice("price_pro_monthly").setQuantity(1L).build())
+        .addDiscount(SessionCreateParams.Discount.builder().setPromotionCode(ten.getId()).build()).build());
+    com.stripe.model.checkout.Session once = stripe.v1().checkout().sessions().create(SessionCreateParams.builder()
+        .setMode(SessionCreateParams.Mode.SUBSCRIPTION).setCustomer(customer.getId())
+        .addLineItem(SessionCreateParams.LineItem.builder().setPrice("price_basic_monthly").setQuantity(1L).build())
+        .addDiscount(SessionCreateParams.Discount.builder().setCoupon("LAUNCH20").build()).build());
+    assertThat(forever.getAmountTotal()).isEqualTo(2610L);
+    assertThat(once.getTotalDetails().getAmountDiscount()).isEqualTo(180L);
+
+    CheckoutCompletion foreverDone = emu.completeCheckoutSession(forever.getId());
+    CheckoutCompletion onceDone = emu.completeCheckoutSession(once.getId());
+    assertThat(stripe.v1().invoices().retrieve(foreverDone.invoiceId()).getAmountPaid()).isEqualTo(2610L);
+    Invoice firstOnce = stripe.v1().invoices().retrieve(onceDone.invoiceId());
+    assertThat(firstOnce.getAmountPaid()).isEqualTo(720L);
+    assertThat(firstOnce.getTotalDiscountAmounts()).singleElement().satisfies(d -> assertThat(d.getAmount()).isEqualTo(180L));
+    assertThat(stripe.v1().subscriptions().retrieve(foreverDone.subscriptionId()).getDiscounts()).hasSize(1);
+
+    emu.advanceClock(Duration.ofDays(31));
+
+    assertThat(stripe.v1().invoices().retrieve(stripe.v1().subscriptions()
+        .retrieve(foreverDone.subscriptionId()).getLatestInvoice()).getAmountPaid()).isEqualTo(2610L);
+    assertThat(stripe.v1().invoices().retrieve(stripe.v1().subscriptions()
+        .retrieve(onceDone.subscriptionId()).getLatestInvoice()).getAmountPaid()).isEqualTo(900L);
+  }
+
+  @Test
   void openCheckoutSessionsExpireAfterADay() throws Exception {
     com.stripe.model.checkout.Session session = stripe.v1().checkout().sessions().create(SessionCreateParams.builder()
         .setMode(SessionCreateParams.Mode.PAYMENT)
