@@ -205,7 +205,7 @@ final class ControlApi {
 
   private Map<String, Object> clock() {
     Instant now = emulator.now();
-    return Json.obj("now", now.getEpochSecond(), "iso", now.toString());
+    return Json.obj("now", now.getEpochSecond(), "iso", now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
   }
 
   private Map<String, Object> seed(Router.Call c) {
