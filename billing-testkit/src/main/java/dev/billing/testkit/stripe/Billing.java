@@ -1463,6 +1463,12 @@ final class Billing {
    */
   Attempt charge(String customerId, String pmId, long amount, String currency, String description,
       Map<String, Object> metadata) {
+    return charge(customerId, pmId, amount, currency, description, metadata, true);
+  }
+
+  /** Like {@link #charge}; {@code honorFailSwitch=false} leaves {@code failNextPayment} untouched. */
+  Attempt charge(String customerId, String pmId, long amount, String currency, String description,
+      Map<String, Object> metadata, boolean honorFailSwitch) {
     if (amount <= 0) {
       return new Attempt(true, null, null, null, null, false);
     }
@@ -1473,12 +1479,16 @@ final class Billing {
     }
     Map<String, Object> pi = newPaymentIntent(customerId, amount, currency, pmId, description, metadata);
     s.store.put(pi);
-    return attemptOn(pi, pm);
+    return attemptOn(pi, pm, honorFailSwitch);
   }
 
   private Attempt attemptOn(Map<String, Object> pi, Map<String, Object> pm) {
+    return attemptOn(pi, pm, true);
+  }
+
+  private Attempt attemptOn(Map<String, Object> pi, Map<String, Object> pm, boolean honorFailSwitch) {
     String customerId = (String) pi.get("customer");
-    String decline = customerId == null ? null : s.consumeFailNextPayment(customerId);
+    String decline = customerId == null || !honorFailSwitch ? null : s.consumeFailNextPayment(customerId);
     if (decline == null) {
       decline = (String) pm.get("_decline_code");
     }

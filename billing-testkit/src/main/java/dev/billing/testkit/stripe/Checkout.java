@@ -288,7 +288,7 @@ final class Checkout {
       // The card is declined on the hosted page: no subscription, the session stays open.
       Map<String, Object> pm = Cards.paymentMethod(s, spec, null);
       Billing.Attempt attempt = billing.charge(customerId, (String) pm.get("id"),
-          Math.max(amountTotal, 50), (String) session.get("currency"), "Checkout payment", null);
+          Math.max(amountTotal, 50), (String) session.get("currency"), "Checkout payment", null, false);
       if (attempt.charge() != null) {
         s.emit("charge.failed", attempt.charge());
         s.emit("payment_intent.payment_failed", attempt.paymentIntent());

@@ -81,6 +81,17 @@ final class Customers {
     Params invoiceSettings = p.sub("invoice_settings");
     String defaultPm = invoiceSettings == null ? null
         : invoiceSettings.strOrNull("default_payment_method");
+    if (defaultPm != null && !defaultPm.equals(paymentMethod)) {
+      throw ApiError.invalid("resource_missing", "No such PaymentMethod: '" + defaultPm + "'",
+          "invoice_settings[default_payment_method]");
+    }
+    if (paymentMethod != null && Cards.fromMagicPaymentMethod(paymentMethod) == null) {
+      Map<String, Object> pm = s.store.require("payment_method", paymentMethod, "payment_method");
+      if (pm.get("customer") != null) {
+        throw ApiError.invalid(
+            "The payment method you provided has already been attached to a customer.", "payment_method");
+      }
+    }
     Map<String, Object> customer = newCustomer(p.strOrNull("email"), p.strOrNull("name"));
     String fixedId = p.strOrNull("id");
     if (fixedId != null) {
@@ -103,18 +114,16 @@ final class Customers {
       customer.put("balance", p.lng("balance", 0));
     }
     s.store.put(customer);
-    s.emit("customer.created", customer);
+    Map<String, Object> pm = null;
     if (paymentMethod != null) {
-      Map<String, Object> pm = attach(paymentMethod, (String) customer.get("id"), "payment_method");
-      if (defaultPm != null && defaultPm.equals(paymentMethod)) {
-        defaultPm = (String) pm.get("id");
+      pm = attach(paymentMethod, (String) customer.get("id"), "payment_method", false);
+      if (defaultPm != null) {
+        invoiceSettings(customer).put("default_payment_method", pm.get("id"));
       }
     }
-    if (defaultPm != null) {
-      requireOwnPaymentMethod(customer, defaultPm, "invoice_settings[default_payment_method]");
-      Map<String, Object> before = Json.deepCopy(customer);
-      invoiceSettings(customer).put("default_payment_method", defaultPm);
-      s.emitUpdated("customer.updated", before, customer);
+    s.emit("customer.created", customer);
+    if (pm != null) {
+      s.emit("payment_method.attached", pm);
     }
     return customer;
   }
@@ -309,6 +318,10 @@ final class Customers {
 
   /** Attaches a payment method (or a magic {@code pm_card_*} id, creating it) to a customer. */
   Map<String, Object> attach(String pmId, String customerId, String param) {
+    return attach(pmId, customerId, param, true);
+  }
+
+  private Map<String, Object> attach(String pmId, String customerId, String param, boolean emit) {
     Map<String, Object> customer = s.store.require("customer", customerId, "customer");
     Cards.Spec magic = Cards.fromMagicPaymentMethod(pmId);
     Map<String, Object> pm;
@@ -324,7 +337,9 @@ final class Customers {
     }
     if (owner == null) {
       pm.put("customer", customer.get("id"));
-      s.emit("payment_method.attached", pm);
+      if (emit) {
+        s.emit("payment_method.attached", pm);
+      }
     }
     return pm;
   }

@@ -107,7 +107,8 @@ final class WebhookDispatcher implements AutoCloseable {
       release = new ArrayList<>(held);
       held.clear();
     }
-    release.forEach(this::submit);
+    // Held actions only enqueue or submit work, so running them here keeps their order.
+    release.forEach(this::gate);
   }
 
   /** Back to defaults: 1 copy, no delay, in order, not paused (held deliveries are released). */

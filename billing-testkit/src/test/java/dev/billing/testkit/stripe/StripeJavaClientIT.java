@@ -113,6 +113,24 @@ class StripeJavaClientIT {
   }
 
   @Test
+  void createsACustomerWithATestCardAsItsDefaultPaymentMethod() throws StripeException {
+    Customer customer = stripe.v1().customers().create(CustomerCreateParams.builder()
+        .setEmail("card@example.com").setPaymentMethod("pm_card_mastercard")
+        .setInvoiceSettings(CustomerCreateParams.InvoiceSettings.builder()
+            .setDefaultPaymentMethod("pm_card_mastercard").build())
+        .build());
+
+    String pm = customer.getInvoiceSettings().getDefaultPaymentMethod();
+    assertThat(pm).startsWith("pm_").isNotEqualTo("pm_card_mastercard");
+    PaymentMethod method = stripe.v1().paymentMethods().retrieve(pm);
+    assertThat(method.getCustomer()).isEqualTo(customer.getId());
+    assertThat(method.getCard().getBrand()).isEqualTo("mastercard");
+    assertThat(method.getCard().getExpYear()).isGreaterThan(2026L);
+    assertThat(emu.events()).extracting(EmittedEvent::type)
+        .containsExactly("customer.created", "payment_method.attached");
+  }
+
+  @Test
   void listsPricesWithExpandedProductsAndFilters() throws StripeException {
     StripeCollection<Price> prices = stripe.v1().prices().list(PriceListParams.builder()
         .setActive(true).setType(PriceListParams.Type.RECURRING)

@@ -235,6 +235,8 @@ class WebhookDeliveryIT {
     emu.webhooks().resume();
     assertThat(emu.awaitDeliveries(WAIT)).isTrue();
     assertThat(receiver.types()).containsExactly("customer.created", "customer.created");
+    assertThat(receiver.deliveries()).extracting(WebhookReceiver.Delivery::eventId)
+        .containsExactlyElementsOf(emu.events().stream().map(EmittedEvent::id).toList());
   }
 
   @Test
