@@ -78,7 +78,8 @@ class ErrorsAndIdempotencyIT {
 
   @Test
   void sameKeyWhileTheFirstRequestIsInFlightIs409() throws Exception {
-    emu.addFault(Fault.of(FaultKind.DELAY, "POST", "/v1/customers").hangFor(Duration.ofMillis(800)));
+    stripe.v1().customers().list(); // warm up the client so the first POST arrives promptly
+    emu.addFault(Fault.of(FaultKind.DELAY, "POST", "/v1/customers").hangFor(Duration.ofMillis(1500)));
     RequestOptions key = RequestOptions.builder().setIdempotencyKey("k-3").build();
     CustomerCreateParams params = CustomerCreateParams.builder().setEmail("slow@example.com").build();
     CompletableFuture<Customer> slow = CompletableFuture.supplyAsync(() -> {
@@ -88,7 +89,7 @@ class ErrorsAndIdempotencyIT {
         throw new IllegalStateException(e);
       }
     });
-    Thread.sleep(300);
+    Thread.sleep(500);
 
     ApiException inFlight = catchThrowableOfType(ApiException.class,
         () -> stripe.v1().customers().create(params, key));

@@ -52,6 +52,14 @@ class FaultInjectionIT {
         .filter(r -> r.method().equals("POST") && r.path().equals("/v1/customers")).toList();
   }
 
+  /** Waits until {@code n} customer POSTs are logged (a hung request logs when its sleep ends). */
+  private static void awaitCustomerPosts(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (customerPosts().size() < n && System.nanoTime() < deadline) {
+      Thread.sleep(25);
+    }
+  }
+
   private static int customerCount() throws Exception {
     return client(0, 5000).v1().customers().list().getData().size();
   }
@@ -99,7 +107,8 @@ class FaultInjectionIT {
         () -> client(0, 1000).v1().customers().create(ada()));
 
     assertThat(e.getCause()).isInstanceOf(SocketTimeoutException.class);
-    Thread.sleep(700); // let the hung handler finish
+    awaitCustomerPosts(1); // the hung handler has finished
+    assertThat(customerPosts()).singleElement().extracting(RecordedRequest::fault).isEqualTo("hang");
     assertThat(customerCount()).isZero();
   }
 
@@ -112,7 +121,7 @@ class FaultInjectionIT {
 
     assertThat(customer.getEmail()).isEqualTo("ada@example.com");
     assertThat(customerCount()).isEqualTo(1);
-    Thread.sleep(700);
+    awaitCustomerPosts(2);
     assertThat(customerPosts()).extracting(RecordedRequest::idempotencyKey).containsOnly("signup-ada");
     assertThat(customerPosts()).extracting(RecordedRequest::replayed, RecordedRequest::fault)
         .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(true, null),
