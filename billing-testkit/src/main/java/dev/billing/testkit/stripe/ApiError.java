@@ -13,6 +13,7 @@ final class ApiError extends RuntimeException {
   final String param;
   final String declineCode;
   final Map<String, Object> extra = new LinkedHashMap<>();
+  final Map<String, String> headers = new LinkedHashMap<>();
 
   ApiError(int status, String type, String code, String message, String param, String declineCode) {
     super(message, null, false, false);
@@ -45,6 +46,11 @@ final class ApiError extends RuntimeException {
 
   static ApiError card(String code, String declineCode, String message) {
     return new ApiError(402, "card_error", code, message, null, declineCode);
+  }
+
+  ApiError header(String name, String value) {
+    headers.put(name, value);
+    return this;
   }
 
   ApiError with(String key, Object value) {

@@ -160,7 +160,7 @@ final class ApiGateway {
       });
       return new Reply(200, Json.write(body), Map.of());
     } catch (ApiError e) {
-      return new Reply(e.status, Json.write(e.body()), Map.of());
+      return new Reply(e.status, Json.write(e.body()), Map.copyOf(e.headers));
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "emulator bug answering " + method + " " + path, e);
       ApiError error = new ApiError(500, "api_error", null,

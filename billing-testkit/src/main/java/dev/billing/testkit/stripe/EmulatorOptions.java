@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param frozenClock if true emulated time only moves through {@code advanceClock}
  * @param apiVersion written into events' {@code api_version} and the {@code Stripe-Version} header
  * @param publicBaseUrl base of hosted-page URLs (checkout, portal, invoices), null for {@code baseUrl()}
+ * @param signWithEmulatedTime sign webhooks with emulated time instead of the wall clock (for a
+ *     receiver whose verifier runs on {@link StripeEmulator#clock()})
  */
 public record EmulatorOptions(
     String host,
@@ -35,7 +37,8 @@ public record EmulatorOptions(
     Instant clockStart,
     boolean frozenClock,
     String apiVersion,
-    String publicBaseUrl) {
+    String publicBaseUrl,
+    boolean signWithEmulatedTime) {
 
   /** The default test key. */
   public static final String DEFAULT_API_KEY = "sk_test_emulator";
@@ -79,22 +82,23 @@ public record EmulatorOptions(
         null,
         false,
         DEFAULT_API_VERSION,
-        null);
+        null,
+        false);
   }
 
   public EmulatorOptions withHost(String value) {
     return new EmulatorOptions(value, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
   }
 
   public EmulatorOptions withPort(int value) {
     return new EmulatorOptions(host, value, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
   }
 
   public EmulatorOptions withApiKey(String value) {
     return new EmulatorOptions(host, port, value, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
   }
 
   /** Seeds from a YAML ({@code .yaml}/{@code .yml}) or JSON file. */
@@ -115,42 +119,48 @@ public record EmulatorOptions(
   /** Seed location: a file path or {@code classpath:<resource>}; null for none. */
   public EmulatorOptions withSeed(String value) {
     return new EmulatorOptions(host, port, apiKey, value, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
   }
 
   public EmulatorOptions withWebhookRetrySchedule(List<Duration> value) {
     return new EmulatorOptions(host, port, apiKey, seed, value, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
   }
 
   public EmulatorOptions withWebhookMaxAttempts(int value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, value,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
   }
 
   public EmulatorOptions withWebhookTimeout(Duration value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        value, clockStart, frozenClock, apiVersion, publicBaseUrl);
+        value, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
   }
 
   public EmulatorOptions withClockStart(Instant value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, value, frozenClock, apiVersion, publicBaseUrl);
+        webhookTimeout, value, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
   }
 
   public EmulatorOptions withFrozenClock(boolean value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, value, apiVersion, publicBaseUrl);
+        webhookTimeout, clockStart, value, apiVersion, publicBaseUrl, signWithEmulatedTime);
   }
 
   public EmulatorOptions withApiVersion(String value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, value, publicBaseUrl);
+        webhookTimeout, clockStart, frozenClock, value, publicBaseUrl, signWithEmulatedTime);
   }
 
   public EmulatorOptions withPublicBaseUrl(String value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, value);
+        webhookTimeout, clockStart, frozenClock, apiVersion, value, signWithEmulatedTime);
+  }
+
+  /** Signs webhooks with emulated time (default: wall clock, like Stripe test clocks). */
+  public EmulatorOptions withSignWithEmulatedTime(boolean value) {
+    return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, value);
   }
 
   /** Delay before retry number {@code retry} (1-based). */
@@ -166,7 +176,8 @@ public record EmulatorOptions(
         + ", seed=" + seed + ", webhookRetrySchedule=" + webhookRetrySchedule
         + ", webhookMaxAttempts=" + webhookMaxAttempts + ", webhookTimeout=" + webhookTimeout
         + ", clockStart=" + clockStart + ", frozenClock=" + frozenClock
-        + ", apiVersion=" + apiVersion + ", publicBaseUrl=" + publicBaseUrl + "]";
+        + ", apiVersion=" + apiVersion + ", publicBaseUrl=" + publicBaseUrl
+        + ", signWithEmulatedTime=" + signWithEmulatedTime + "]";
   }
 
   static String mask(String key) {

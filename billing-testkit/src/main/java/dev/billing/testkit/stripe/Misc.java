@@ -14,6 +14,14 @@ final class Misc {
   }
 
   void register(Router r) {
+    r.add("GET", "/v1/account", c -> account());
+    r.add("GET", "/v1/accounts/{id}", c -> {
+      if (!"acct_emulator".equals(c.var("id"))) {
+        throw ApiError.noSuch("account", c.var("id"), "account");
+      }
+      return account();
+    });
+    r.add("GET", "/v1/balance", c -> balance());
     r.add("GET", "/v1/events", c -> listEvents(c.params()));
     r.add("GET", "/v1/events/{id}", c -> s.render(s.store.require("event", c.var("id"), "id")));
 
@@ -51,6 +59,46 @@ final class Misc {
       s.store.remove(c.var("id"));
       return Json.obj("id", c.var("id"), "object", "webhook_endpoint", "deleted", true);
     });
+  }
+
+  /** The emulated platform account (a cheap call clients use as a health check). */
+  private Map<String, Object> account() {
+    Map<String, Object> account = new LinkedHashMap<>();
+    account.put("id", "acct_emulator");
+    account.put("object", "account");
+    account.put("business_profile", Json.obj("name", "Stripe Emulator", "url", null));
+    account.put("business_type", "company");
+    account.put("capabilities", Json.obj("card_payments", "active", "transfers", "active"));
+    account.put("charges_enabled", true);
+    account.put("country", "US");
+    account.put("created", 0L);
+    account.put("default_currency", "usd");
+    account.put("details_submitted", true);
+    account.put("email", "emulator@example.com");
+    account.put("payouts_enabled", true);
+    account.put("type", "standard");
+    return account;
+  }
+
+  /** Available balance: succeeded charges minus refunds, per currency. */
+  private Map<String, Object> balance() {
+    Map<String, Long> byCurrency = new java.util.TreeMap<>();
+    for (Map<String, Object> charge : s.store.all("charge")) {
+      if ("succeeded".equals(charge.get("status"))) {
+        byCurrency.merge((String) charge.get("currency"),
+            (Long) charge.get("amount") - (Long) charge.get("amount_refunded"), Long::sum);
+      }
+    }
+    if (byCurrency.isEmpty()) {
+      byCurrency.put("usd", 0L);
+    }
+    List<Object> available = new ArrayList<>();
+    List<Object> pending = new ArrayList<>();
+    byCurrency.forEach((currency, amount) -> {
+      available.add(Json.obj("amount", amount, "currency", currency, "source_types", Json.obj("card", amount)));
+      pending.add(Json.obj("amount", 0L, "currency", currency, "source_types", Json.obj("card", 0L)));
+    });
+    return Json.obj("object", "balance", "available", available, "livemode", false, "pending", pending);
   }
 
   /** Creates an endpoint; {@code secret} null means "generate a whsec_ secret". */

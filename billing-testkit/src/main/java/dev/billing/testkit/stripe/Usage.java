@@ -49,8 +49,9 @@ final class Usage {
     if (identifier != null) {
       for (Map<String, Object> existing : s.store.all("billing.meter_event")) {
         if (identifier.equals(existing.get("identifier"))) {
-          throw ApiError.invalid("resource_already_exists",
-              "An event with identifier '" + identifier + "' already exists.", "identifier");
+          // What Stripe answers (no error code), and it tells clients not to retry.
+          throw ApiError.invalid("An event already exists with identifier " + identifier + ".",
+              "identifier").header("Stripe-Should-Retry", "false");
         }
       }
     }

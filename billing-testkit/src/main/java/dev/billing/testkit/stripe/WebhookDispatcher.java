@@ -237,7 +237,7 @@ final class WebhookDispatcher implements AutoCloseable {
     int status = 0;
     String error = null;
     try {
-      long t = clock.wallNow().getEpochSecond();
+      long t = options.signWithEmulatedTime() ? clock.nowSeconds() : clock.wallNow().getEpochSecond();
       HttpRequest request = HttpRequest.newBuilder(URI.create(d.url()))
           .timeout(options.webhookTimeout())
           .header("Content-Type", "application/json; charset=utf-8")

@@ -225,6 +225,22 @@ class ClockIT {
   }
 
   @Test
+  void webhooksCanBeSignedWithEmulatedTimeForReceiversOnTheEmulatorClock() throws Exception {
+    try (StripeEmulator signing = StripeEmulator.start(EmulatorOptions.defaults().withClockStart(START)
+        .withFrozenClock(true).withSignWithEmulatedTime(true));
+        WebhookReceiver receiver = new WebhookReceiver("whsec_emulated")) {
+      signing.registerWebhookEndpoint(receiver.url(), "whsec_emulated");
+      signing.advanceClock(Duration.ofDays(40));
+      new ControlClient(signing).api("POST", "/v1/customers", "email=t%40example.com", null);
+      assertThat(signing.awaitDeliveries(Duration.ofSeconds(5))).isTrue();
+      assertThat(receiver.deliveries()).singleElement().satisfies(d -> {
+        assertThat(d.signatureValid()).isTrue();
+        assertThat(d.timestamp()).isEqualTo(START.plus(Duration.ofDays(40)).getEpochSecond());
+      });
+    }
+  }
+
+  @Test
   void openCheckoutSessionsExpireAfterADay() throws Exception {
     com.stripe.model.checkout.Session session = stripe.v1().checkout().sessions().create(SessionCreateParams.builder()
         .setMode(SessionCreateParams.Mode.PAYMENT)

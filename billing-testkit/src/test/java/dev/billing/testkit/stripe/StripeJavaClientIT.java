@@ -285,6 +285,9 @@ class StripeJavaClientIT {
             .putPayload("stripe_customer_id", customer.getId()).putPayload("value", "1").build()));
     assertThat(duplicate.getStatusCode()).isEqualTo(400);
     assertThat(duplicate.getStripeError().getParam()).isEqualTo("identifier");
+    assertThat(duplicate.getStripeError().getMessage()).isEqualTo("An event already exists with identifier call-1.");
+    assertThat(emu.requestLog()).filteredOn(r -> r.path().equals("/v1/billing/meter_events"))
+        .extracting(RecordedRequest::status).containsExactly(200, 400);
   }
 
   @Test
@@ -348,6 +351,28 @@ class StripeJavaClientIT {
     Customer deleted = stripe.v1().customers().delete(bob.getId());
     assertThat(deleted.getDeleted()).isTrue();
     assertThat(stripe.v1().customers().retrieve(bob.getId()).getDeleted()).isTrue();
+  }
+
+  @Test
+  void paymentModeCheckoutAcceptsInlinePriceDataForDiscountedItems() throws Exception {
+    Customer customer = customer("u7");
+    com.stripe.model.checkout.Session session = stripe.v1().checkout().sessions().create(SessionCreateParams.builder()
+        .setMode(SessionCreateParams.Mode.PAYMENT).setCustomer(customer.getId())
+        .addLineItem(SessionCreateParams.LineItem.builder().setQuantity(1L)
+            .setPriceData(SessionCreateParams.LineItem.PriceData.builder().setCurrency("usd")
+                .setProduct("prod_credits_100").setUnitAmount(900L).build()).build())
+        .putMetadata("item", "credits_100").setSuccessUrl("https://app.example.com/ok").build());
+    assertThat(session.getAmountTotal()).isEqualTo(900L);
+
+    CheckoutCompletion done = emu.completeCheckoutSession(session.getId());
+
+    assertThat(stripe.v1().paymentIntents().retrieve(done.paymentIntentId()).getAmountReceived()).isEqualTo(900L);
+    com.stripe.model.LineItem item = stripe.v1().checkout().sessions().lineItems().list(session.getId()).getData().get(0);
+    assertThat(item.getPrice().getProduct()).isEqualTo("prod_credits_100");
+    assertThat(item.getPrice().getActive()).isFalse();
+    assertThat(stripe.v1().balance().retrieve().getAvailable().get(0).getAmount()).isEqualTo(900L);
+    assertThat(stripe.v1().accounts().retrieveCurrent().getId()).isEqualTo("acct_emulator");
+    assertThat(stripe.v1().accounts().retrieve("acct_emulator").getChargesEnabled()).isTrue();
   }
 
   @Test
