@@ -360,7 +360,7 @@ class StripeJavaClientIT {
         .setMode(SessionCreateParams.Mode.PAYMENT).setCustomer(customer.getId())
         .addLineItem(SessionCreateParams.LineItem.builder().setQuantity(1L)
             .setPriceData(SessionCreateParams.LineItem.PriceData.builder().setCurrency("usd")
-                .setProduct("prod_credits_100").setUnitAmount(900L).build()).build())
+                .setProduct("prod_credits").setUnitAmount(900L).build()).build())
         .putMetadata("item", "credits_100").setSuccessUrl("https://app.example.com/ok").build());
     assertThat(session.getAmountTotal()).isEqualTo(900L);
 
@@ -368,7 +368,7 @@ class StripeJavaClientIT {
 
     assertThat(stripe.v1().paymentIntents().retrieve(done.paymentIntentId()).getAmountReceived()).isEqualTo(900L);
     com.stripe.model.LineItem item = stripe.v1().checkout().sessions().lineItems().list(session.getId()).getData().get(0);
-    assertThat(item.getPrice().getProduct()).isEqualTo("prod_credits_100");
+    assertThat(item.getPrice().getProduct()).isEqualTo("prod_credits");
     assertThat(item.getPrice().getActive()).isFalse();
     assertThat(stripe.v1().balance().retrieve().getAvailable().get(0).getAmount()).isEqualTo(900L);
     assertThat(stripe.v1().accounts().retrieveCurrent().getId()).isEqualTo("acct_emulator");
