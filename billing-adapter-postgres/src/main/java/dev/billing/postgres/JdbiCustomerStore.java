@@ -1,0 +1,110 @@
+package dev.billing.postgres;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.CustomerStore;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link CustomerStore} on Postgres: the table's two unique constraints (user, customer) decide every race, across
+ * any number of processes; {@code link} is one {@code INSERT ... ON CONFLICT DO NOTHING}.
+ */
+final class JdbiCustomerStore implements CustomerStore {
+    private static final RowMapper<CustomerLink> LINK = (rs, ctx) -> new CustomerLink(
+            UserId.of(rs.getString("user_id")), CustomerId.of(rs.getString("customer_id")), rs.getString("email"),
+            Db.instant(rs, "created_at"));
+
+    private final Db db;
+    private final String byUser;
+    private final String byCustomer;
+    private final String insert;
+    private final String firstPage;
+    private final String nextPage;
+    private final String count;
+
+    JdbiCustomerStore(Db db) {
+        this.db = db;
+        this.byUser = db.sql("""
+                SELECT user_id, customer_id, email, created_at FROM {schema}.customers WHERE user_id = :user
+                """);
+        this.byCustomer = db.sql("""
+                SELECT user_id, customer_id, email, created_at FROM {schema}.customers WHERE customer_id = :customer
+                """);
+        this.insert = db.sql("""
+                INSERT INTO {schema}.customers (user_id, customer_id, email, created_at)
+                VALUES (:user, :customer, :email, :createdAt)
+                ON CONFLICT DO NOTHING
+                RETURNING user_id, customer_id, email, created_at
+                """);
+        this.firstPage = db.sql("""
+                SELECT user_id, customer_id, email, created_at FROM {schema}.customers
+                ORDER BY user_id COLLATE "C" LIMIT :limit
+                """);
+        this.nextPage = db.sql("""
+                SELECT user_id, customer_id, email, created_at FROM {schema}.customers
+                WHERE user_id COLLATE "C" > :after
+                ORDER BY user_id COLLATE "C" LIMIT :limit
+                """);
+        this.count = db.sql("SELECT count(*) FROM {schema}.customers");
+    }
+
+    @Override
+    public Optional<CustomerLink> findByUserId(UserId userId) {
+        return db.call("customers.findByUserId", h -> h.createQuery(byUser).bind("user", userId.value())
+                .map(LINK).findOne());
+    }
+
+    @Override
+    public Optional<CustomerLink> findByCustomerId(CustomerId customerId) {
+        return db.call("customers.findByCustomerId", h -> h.createQuery(byCustomer)
+                .bind("customer", customerId.value()).map(LINK).findOne());
+    }
+
+    @Override
+    public LinkResult link(CustomerLink link) {
+        return db.call("customers.link", h -> {
+            Optional<CustomerLink> inserted = h.createQuery(insert)
+                    .bind("user", link.userId().value())
+                    .bind("customer", link.customerId().value())
+                    .bind("email", link.email())
+                    .bindByType("createdAt", Db.ts(link.createdAt()), OffsetDateTime.class)
+                    .map(LINK).findOne();
+            if (inserted.isPresent()) {
+                return new LinkResult.Linked(inserted.get()); // as stored (Postgres keeps microseconds)
+            }
+            // ON CONFLICT DO NOTHING waited for the conflicting insert to commit: the standing row is visible now.
+            Optional<CustomerLink> userLink = h.createQuery(byUser).bind("user", link.userId().value()).map(LINK)
+                    .findOne();
+            if (userLink.isPresent()) {
+                return new LinkResult.UserAlreadyLinked(userLink.get());
+            }
+            CustomerLink customerLink = h.createQuery(byCustomer).bind("customer", link.customerId().value())
+                    .map(LINK).findOne()
+                    .orElseThrow(() -> Db.corrupt("a link conflicted but neither side is stored"));
+            return new LinkResult.CustomerAlreadyLinked(customerLink);
+        });
+    }
+
+    @Override
+    public Page<CustomerLink> list(String cursor, int limit) {
+        Cursors.checkLimit(limit);
+        List<String> after = Cursors.decode(cursor, 1);
+        return db.call("customers.list", h -> {
+            Query query = after == null ? h.createQuery(firstPage) : h.createQuery(nextPage).bind("after", after.get(0));
+            List<CustomerLink> rows = query.bind("limit", limit + 1).map(LINK).list();
+            return Pages.of(rows, limit, l -> Cursors.encode(l.userId().value()));
+        });
+    }
+
+    @Override
+    public long count() {
+        return db.call("customers.count", h -> h.createQuery(count).mapTo(Long.class).one());
+    }
+}

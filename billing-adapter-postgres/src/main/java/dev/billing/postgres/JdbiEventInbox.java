@@ -1,0 +1,297 @@
+package dev.billing.postgres;
+
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.port.EventInbox;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link EventInbox} on Postgres. Every state change is one conditional statement, so the row itself arbitrates
+ * between racing claimers in any number of processes: {@code claim} is an {@code UPDATE ... WHERE claimable},
+ * {@code claimDue} locks its batch with {@code FOR UPDATE SKIP LOCKED} (concurrent workers take disjoint batches
+ * without waiting on each other), {@code complete}/{@code fail} are fenced on the lease owner.
+ * The payload is kept as {@code jsonb}: read back it is the same JSON, not the same bytes.
+ */
+final class JdbiEventInbox implements EventInbox {
+    private static final String COLUMNS = """
+            %1$sevent_id, %1$sevent_type, %1$sevent_created, %1$slivemode, %1$sapi_version, %1$sobject_id,
+            %1$sobject_type, CAST(%1$spayload AS text) AS payload, %1$sstatus, %1$sattempts, %1$slast_error,
+            %1$sreceived_at, %1$snext_attempt_at, %1$slease_owner, %1$slease_expires_at, %1$sprocessed_at,
+            %1$snotified_at""";
+    private static final String CLAIMABLE = """
+            status = 'pending'
+            AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+            AND (lease_expires_at IS NULL OR lease_expires_at <= :now)""";
+    private static final RowMapper<InboxEntry> ENTRY = JdbiEventInbox::entry;
+    private static final Comparator<InboxEntry> CLAIM_ORDER = Comparator
+            .comparing((InboxEntry e) -> e.event().created()).thenComparing(InboxEntry::eventId);
+
+    private final Db db;
+    private final String insert;
+    private final String restore;
+    private final String claim;
+    private final String claimDue;
+    private final String complete;
+    private final String fail;
+    private final String markNotified;
+    private final String find;
+    private final String requeue;
+    private final String countByStatus;
+    private final String listFirst;
+    private final String listAfter;
+    private final String listStatusFirst;
+    private final String listStatusAfter;
+
+    JdbiEventInbox(Db db) {
+        this.db = db;
+        String columns = COLUMNS.formatted("");
+        String leased = COLUMNS.formatted("i.");
+        this.insert = db.sql("""
+                INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,
+                    object_id, object_type, payload, status, attempts, received_at)
+                VALUES (:eventId, :type, :created, :livemode, :apiVersion, :objectId, :objectType,
+                    CAST(:payload AS jsonb), 'pending', 0, :receivedAt)
+                ON CONFLICT (event_id) DO NOTHING
+                """);
+        this.restore = db.sql("""
+                INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,
+                    object_id, object_type, payload, status, attempts, last_error, received_at, next_attempt_at,
+                    lease_owner, lease_expires_at, processed_at, notified_at)
+                VALUES (:eventId, :type, :created, :livemode, :apiVersion, :objectId, :objectType,
+                    CAST(:payload AS jsonb), :status, :attempts, :lastError, :receivedAt, :nextAttemptAt,
+                    :leaseOwner, :leaseExpiresAt, :processedAt, :notifiedAt)
+                ON CONFLICT (event_id) DO NOTHING
+                """);
+        this.claim = db.sql("""
+                UPDATE {schema}.webhook_inbox
+                SET attempts = attempts + 1, lease_owner = :owner, lease_expires_at = :leaseUntil,
+                    processed_at = NULL
+                WHERE event_id = :eventId AND {claimable}
+                RETURNING {columns}
+                """.replace("{claimable}", CLAIMABLE).replace("{columns}", columns));
+        this.claimDue = db.sql("""
+                UPDATE {schema}.webhook_inbox AS i
+                SET attempts = i.attempts + 1, lease_owner = :owner, lease_expires_at = :leaseUntil,
+                    processed_at = NULL
+                FROM (
+                    SELECT event_id FROM {schema}.webhook_inbox
+                    WHERE {claimable}
+                    ORDER BY event_created, event_id
+                    LIMIT :max
+                    FOR UPDATE SKIP LOCKED
+                ) AS due
+                WHERE i.event_id = due.event_id
+                RETURNING {columns}
+                """.replace("{claimable}", CLAIMABLE).replace("{columns}", leased));
+        this.complete = db.sql("""
+                UPDATE {schema}.webhook_inbox
+                SET status = :outcome, processed_at = :now, next_attempt_at = NULL, lease_owner = NULL,
+                    lease_expires_at = NULL
+                WHERE event_id = :eventId AND lease_owner = :owner AND status = 'pending'
+                """);
+        this.fail = db.sql("""
+                UPDATE {schema}.webhook_inbox
+                SET status = :status, last_error = :error, next_attempt_at = :nextAttemptAt, lease_owner = NULL,
+                    lease_expires_at = NULL, processed_at = NULL
+                WHERE event_id = :eventId AND lease_owner = :owner AND status = 'pending'
+                """);
+        this.markNotified = db.sql("""
+                UPDATE {schema}.webhook_inbox SET notified_at = :now
+                WHERE event_id = :eventId AND notified_at IS NULL
+                """);
+        this.find = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE event_id = :eventId");
+        this.requeue = db.sql("""
+                UPDATE {schema}.webhook_inbox
+                SET status = 'pending', attempts = 0, next_attempt_at = NULL, lease_owner = NULL,
+                    lease_expires_at = NULL, processed_at = NULL
+                WHERE event_id = :eventId
+                  AND NOT (status = 'pending' AND lease_expires_at IS NOT NULL AND lease_expires_at > :now)
+                """);
+        this.countByStatus = db.sql("SELECT status, count(*) AS n FROM {schema}.webhook_inbox GROUP BY status");
+        String order = "\nORDER BY received_at DESC, event_id COLLATE \"C\"\nLIMIT :limit";
+        String after = "(received_at < :receivedAt OR (received_at = :receivedAt AND event_id COLLATE \"C\" > :eventId))";
+        this.listFirst = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox" + order);
+        this.listAfter = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE " + after + order);
+        this.listStatusFirst = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE status = :status"
+                + order);
+        this.listStatusAfter = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE status = :status AND "
+                + after + order);
+    }
+
+    @Override
+    public RecordOutcome record(StripeEvent event, Instant receivedAt) {
+        return db.call("inbox.record", h -> h.createUpdate(insert)
+                .bind("eventId", event.id())
+                .bind("type", event.type())
+                .bindByType("created", Db.ts(event.created()), OffsetDateTime.class)
+                .bind("livemode", event.livemode())
+                .bind("apiVersion", event.apiVersion())
+                .bind("objectId", event.objectId())
+                .bind("objectType", event.objectType())
+                .bind("payload", event.payload())
+                .bindByType("receivedAt", Db.ts(receivedAt), OffsetDateTime.class)
+                .execute() == 1 ? RecordOutcome.RECORDED : RecordOutcome.DUPLICATE);
+    }
+
+    @Override
+    public Optional<InboxEntry> claim(String eventId, String owner, Instant now, Duration lease) {
+        return db.call("inbox.claim", h -> h.createQuery(claim)
+                .bind("eventId", eventId)
+                .bind("owner", owner)
+                .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
+                .map(ENTRY).findOne());
+    }
+
+    @Override
+    public List<InboxEntry> claimDue(int max, String owner, Instant now, Duration lease) {
+        if (max < 1) {
+            return List.of();
+        }
+        List<InboxEntry> claimed = db.call("inbox.claimDue", h -> h.createQuery(claimDue)
+                .bind("owner", owner)
+                .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
+                .bind("max", max)
+                .map(ENTRY).list());
+        List<InboxEntry> ordered = new ArrayList<>(claimed); // RETURNING has no order
+        ordered.sort(CLAIM_ORDER);
+        return ordered;
+    }
+
+    @Override
+    public boolean complete(String eventId, String owner, InboxStatus outcome, Instant now) {
+        if (!outcome.isDone()) {
+            throw new IllegalArgumentException("complete needs PROCESSED or IGNORED, not " + outcome);
+        }
+        return db.call("inbox.complete", h -> h.createUpdate(complete)
+                .bind("eventId", eventId)
+                .bind("owner", owner)
+                .bind("outcome", outcome.wireName())
+                .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                .execute() == 1);
+    }
+
+    @Override
+    public boolean fail(String eventId, String owner, String error, Instant nextAttemptAt, Instant now) {
+        InboxStatus status = nextAttemptAt == null ? InboxStatus.FAILED : InboxStatus.PENDING;
+        return db.call("inbox.fail", h -> h.createUpdate(fail)
+                .bind("eventId", eventId)
+                .bind("owner", owner)
+                .bind("status", status.wireName())
+                .bind("error", error)
+                .bindByType("nextAttemptAt", Db.ts(nextAttemptAt), OffsetDateTime.class)
+                .execute() == 1);
+    }
+
+    @Override
+    public boolean markNotified(String eventId, Instant now) {
+        return db.call("inbox.markNotified", h -> h.createUpdate(markNotified)
+                .bind("eventId", eventId)
+                .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                .execute() == 1);
+    }
+
+    @Override
+    public Optional<InboxEntry> find(String eventId) {
+        return db.call("inbox.find", h -> h.createQuery(find).bind("eventId", eventId).map(ENTRY).findOne());
+    }
+
+    @Override
+    public Page<InboxEntry> list(InboxStatus status, String cursor, int limit) {
+        Cursors.checkLimit(limit);
+        List<String> position = Cursors.decode(cursor, 2);
+        return db.call("inbox.list", h -> {
+            Query query;
+            if (position == null) {
+                query = h.createQuery(status == null ? listFirst : listStatusFirst);
+            } else {
+                Instant receivedAt = Cursors.instantFromMicros(position.get(0));
+                query = h.createQuery(status == null ? listAfter : listStatusAfter)
+                        .bindByType("receivedAt", Db.ts(receivedAt), OffsetDateTime.class)
+                        .bind("eventId", position.get(1));
+            }
+            if (status != null) {
+                query.bind("status", status.wireName());
+            }
+            List<InboxEntry> rows = query.bind("limit", limit + 1).map(ENTRY).list();
+            return Pages.of(rows, limit, e -> Cursors.encode(Cursors.micros(e.receivedAt()), e.eventId()));
+        });
+    }
+
+    @Override
+    public boolean requeue(String eventId, Instant now) {
+        return db.call("inbox.requeue", h -> h.createUpdate(requeue)
+                .bind("eventId", eventId)
+                .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                .execute() == 1);
+    }
+
+    @Override
+    public Map<InboxStatus, Long> countByStatus() {
+        Map<InboxStatus, Long> counts = new EnumMap<>(InboxStatus.class);
+        for (InboxStatus status : InboxStatus.values()) {
+            counts.put(status, 0L);
+        }
+        db.call("inbox.countByStatus", h -> {
+            h.createQuery(countByStatus).map((rs, ctx) -> Map.entry(status(rs.getString("status")), rs.getLong("n")))
+                    .forEach(e -> counts.put(e.getKey(), e.getValue()));
+            return null;
+        });
+        return counts;
+    }
+
+    @Override
+    public boolean restore(InboxEntry entry) {
+        StripeEvent event = entry.event();
+        return db.call("inbox.restore", h -> h.createUpdate(restore)
+                .bind("eventId", event.id())
+                .bind("type", event.type())
+                .bindByType("created", Db.ts(event.created()), OffsetDateTime.class)
+                .bind("livemode", event.livemode())
+                .bind("apiVersion", event.apiVersion())
+                .bind("objectId", event.objectId())
+                .bind("objectType", event.objectType())
+                .bind("payload", event.payload())
+                .bind("status", entry.status().wireName())
+                .bind("attempts", entry.attempts())
+                .bind("lastError", entry.lastError())
+                .bindByType("receivedAt", Db.ts(entry.receivedAt()), OffsetDateTime.class)
+                .bindByType("nextAttemptAt", Db.ts(entry.nextAttemptAt()), OffsetDateTime.class)
+                .bind("leaseOwner", entry.leaseOwner())
+                .bindByType("leaseExpiresAt", Db.ts(entry.leaseExpiresAt()), OffsetDateTime.class)
+                .bindByType("processedAt", Db.ts(entry.processedAt()), OffsetDateTime.class)
+                .bindByType("notifiedAt", Db.ts(entry.notifiedAt()), OffsetDateTime.class)
+                .execute() == 1);
+    }
+
+    private static InboxStatus status(String stored) {
+        return InboxStatus.parse(stored).orElseThrow(() -> Db.corrupt("inbox status"));
+    }
+
+    private static InboxEntry entry(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws SQLException {
+        StripeEvent event = new StripeEvent(rs.getString("event_id"), rs.getString("event_type"),
+                Db.instant(rs, "event_created"), rs.getBoolean("livemode"), rs.getString("api_version"),
+                rs.getString("object_id"), rs.getString("object_type"), rs.getString("payload"));
+        return new InboxEntry(event, status(rs.getString("status")), rs.getInt("attempts"),
+                rs.getString("last_error"), Db.instant(rs, "received_at"), Db.instant(rs, "next_attempt_at"),
+                rs.getString("lease_owner"), Db.instant(rs, "lease_expires_at"), Db.instant(rs, "processed_at"),
+                Db.instant(rs, "notified_at"));
+    }
+}

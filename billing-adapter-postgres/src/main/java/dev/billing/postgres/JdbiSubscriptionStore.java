@@ -1,0 +1,327 @@
+package dev.billing.postgres;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.Purchase;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.port.SubscriptionStore;
+import dev.billing.core.port.UpsertResult;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * {@link SubscriptionStore} on Postgres. Subscriptions and invoices are written by one watermark-guarded upsert
+ * ({@code INSERT ... ON CONFLICT (id) DO UPDATE ... WHERE stored.source_version < EXCLUDED.source_version}), so
+ * racing writers on any number of processes end on the newest version; purchases are insert-once.
+ */
+final class JdbiSubscriptionStore implements SubscriptionStore {
+    private static final String SUBSCRIPTION_COLUMNS = """
+            id, customer_id, status, price_id, quantity, current_period_start, current_period_end,
+            cancel_at_period_end, cancel_at, canceled_at, ended_at, trial_start, trial_end, created,
+            CAST(metadata AS text) AS metadata, source_version""";
+    private static final String INVOICE_COLUMNS = """
+            id, customer_id, subscription_id, status, number, currency, amount_due, amount_paid, amount_remaining,
+            hosted_invoice_url, invoice_pdf, billing_reason, period_start, period_end, created, source_version""";
+    private static final String PURCHASE_COLUMNS = """
+            id, customer_id, price_id, quantity, currency, amount_total, payment_intent_id, purchased_at""";
+
+    private static final RowMapper<Subscription> SUBSCRIPTION = JdbiSubscriptionStore::subscription;
+    private static final RowMapper<Invoice> INVOICE = JdbiSubscriptionStore::invoice;
+    private static final RowMapper<Purchase> PURCHASE = JdbiSubscriptionStore::purchase;
+
+    private final Db db;
+    private final String upsertSubscription;
+    private final String subscriptionVersion;
+    private final String findSubscription;
+    private final String subscriptionsOf;
+    private final String subscriptionsFirst;
+    private final String subscriptionsAfter;
+    private final String countSubscriptions;
+    private final String upsertInvoice;
+    private final String invoiceVersion;
+    private final String findInvoice;
+    private final String invoicesOf;
+    private final String invoicesFirst;
+    private final String invoicesAfter;
+    private final String countInvoices;
+    private final String insertPurchase;
+    private final String purchasesOf;
+    private final String purchasesFirst;
+    private final String purchasesAfter;
+    private final String countPurchases;
+
+    JdbiSubscriptionStore(Db db) {
+        this.db = db;
+        this.upsertSubscription = db.sql("""
+                INSERT INTO {schema}.subscriptions AS s (id, customer_id, status, price_id, quantity,
+                    current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at, ended_at,
+                    trial_start, trial_end, created, metadata, source_version)
+                VALUES (:id, :customerId, :status, :priceId, :quantity, :currentPeriodStart, :currentPeriodEnd,
+                    :cancelAtPeriodEnd, :cancelAt, :canceledAt, :endedAt, :trialStart, :trialEnd, :created,
+                    CAST(:metadata AS jsonb), :sourceVersion)
+                ON CONFLICT (id) DO UPDATE SET
+                    customer_id = EXCLUDED.customer_id, status = EXCLUDED.status, price_id = EXCLUDED.price_id,
+                    quantity = EXCLUDED.quantity, current_period_start = EXCLUDED.current_period_start,
+                    current_period_end = EXCLUDED.current_period_end,
+                    cancel_at_period_end = EXCLUDED.cancel_at_period_end, cancel_at = EXCLUDED.cancel_at,
+                    canceled_at = EXCLUDED.canceled_at, ended_at = EXCLUDED.ended_at,
+                    trial_start = EXCLUDED.trial_start, trial_end = EXCLUDED.trial_end, created = EXCLUDED.created,
+                    metadata = EXCLUDED.metadata, source_version = EXCLUDED.source_version
+                WHERE s.source_version < EXCLUDED.source_version
+                RETURNING source_version
+                """);
+        this.subscriptionVersion = db.sql("SELECT source_version FROM {schema}.subscriptions WHERE id = :id");
+        this.findSubscription = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + " FROM {schema}.subscriptions WHERE id = :id");
+        this.subscriptionsOf = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + """
+                 FROM {schema}.subscriptions WHERE customer_id = :customerId
+                ORDER BY created DESC, id COLLATE "C"
+                """);
+        this.subscriptionsFirst = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + """
+                 FROM {schema}.subscriptions ORDER BY id COLLATE "C" LIMIT :limit
+                """);
+        this.subscriptionsAfter = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + """
+                 FROM {schema}.subscriptions WHERE id COLLATE "C" > :after ORDER BY id COLLATE "C" LIMIT :limit
+                """);
+        this.countSubscriptions = db.sql("SELECT count(*) FROM {schema}.subscriptions");
+
+        this.upsertInvoice = db.sql("""
+                INSERT INTO {schema}.invoices AS i (id, customer_id, subscription_id, status, number, currency,
+                    amount_due, amount_paid, amount_remaining, hosted_invoice_url, invoice_pdf, billing_reason,
+                    period_start, period_end, created, source_version)
+                VALUES (:id, :customerId, :subscriptionId, :status, :number, :currency, :amountDue, :amountPaid,
+                    :amountRemaining, :hostedInvoiceUrl, :invoicePdf, :billingReason, :periodStart, :periodEnd,
+                    :created, :sourceVersion)
+                ON CONFLICT (id) DO UPDATE SET
+                    customer_id = EXCLUDED.customer_id, subscription_id = EXCLUDED.subscription_id,
+                    status = EXCLUDED.status, number = EXCLUDED.number, currency = EXCLUDED.currency,
+                    amount_due = EXCLUDED.amount_due, amount_paid = EXCLUDED.amount_paid,
+                    amount_remaining = EXCLUDED.amount_remaining, hosted_invoice_url = EXCLUDED.hosted_invoice_url,
+                    invoice_pdf = EXCLUDED.invoice_pdf, billing_reason = EXCLUDED.billing_reason,
+                    period_start = EXCLUDED.period_start, period_end = EXCLUDED.period_end,
+                    created = EXCLUDED.created, source_version = EXCLUDED.source_version
+                WHERE i.source_version < EXCLUDED.source_version
+                RETURNING source_version
+                """);
+        this.invoiceVersion = db.sql("SELECT source_version FROM {schema}.invoices WHERE id = :id");
+        this.findInvoice = db.sql("SELECT " + INVOICE_COLUMNS + " FROM {schema}.invoices WHERE id = :id");
+        this.invoicesOf = db.sql("SELECT " + INVOICE_COLUMNS + """
+                 FROM {schema}.invoices WHERE customer_id = :customerId
+                ORDER BY created DESC, id COLLATE "C"
+                """);
+        this.invoicesFirst = db.sql("SELECT " + INVOICE_COLUMNS + """
+                 FROM {schema}.invoices ORDER BY id COLLATE "C" LIMIT :limit
+                """);
+        this.invoicesAfter = db.sql("SELECT " + INVOICE_COLUMNS + """
+                 FROM {schema}.invoices WHERE id COLLATE "C" > :after ORDER BY id COLLATE "C" LIMIT :limit
+                """);
+        this.countInvoices = db.sql("SELECT count(*) FROM {schema}.invoices");
+
+        this.insertPurchase = db.sql("""
+                INSERT INTO {schema}.purchases (id, customer_id, price_id, quantity, currency, amount_total,
+                    payment_intent_id, purchased_at)
+                VALUES (:id, :customerId, :priceId, :quantity, :currency, :amountTotal, :paymentIntentId,
+                    :purchasedAt)
+                ON CONFLICT (id) DO NOTHING
+                """);
+        this.purchasesOf = db.sql("SELECT " + PURCHASE_COLUMNS + """
+                 FROM {schema}.purchases WHERE customer_id = :customerId
+                ORDER BY purchased_at, id COLLATE "C"
+                """);
+        this.purchasesFirst = db.sql("SELECT " + PURCHASE_COLUMNS + """
+                 FROM {schema}.purchases ORDER BY id COLLATE "C" LIMIT :limit
+                """);
+        this.purchasesAfter = db.sql("SELECT " + PURCHASE_COLUMNS + """
+                 FROM {schema}.purchases WHERE id COLLATE "C" > :after ORDER BY id COLLATE "C" LIMIT :limit
+                """);
+        this.countPurchases = db.sql("SELECT count(*) FROM {schema}.purchases");
+    }
+
+    @Override
+    public UpsertResult upsertSubscription(Subscription s) {
+        long version = s.version().key();
+        return db.call("subscriptions.upsertSubscription", h -> {
+            Optional<Long> applied = h.createQuery(upsertSubscription)
+                    .bind("id", s.id())
+                    .bind("customerId", s.customerId().value())
+                    .bind("status", s.status().stripeName())
+                    .bind("priceId", s.priceId())
+                    .bind("quantity", s.quantity())
+                    .bindByType("currentPeriodStart", Db.ts(s.currentPeriodStart()), OffsetDateTime.class)
+                    .bindByType("currentPeriodEnd", Db.ts(s.currentPeriodEnd()), OffsetDateTime.class)
+                    .bind("cancelAtPeriodEnd", s.cancelAtPeriodEnd())
+                    .bindByType("cancelAt", Db.ts(s.cancelAt()), OffsetDateTime.class)
+                    .bindByType("canceledAt", Db.ts(s.canceledAt()), OffsetDateTime.class)
+                    .bindByType("endedAt", Db.ts(s.endedAt()), OffsetDateTime.class)
+                    .bindByType("trialStart", Db.ts(s.trialStart()), OffsetDateTime.class)
+                    .bindByType("trialEnd", Db.ts(s.trialEnd()), OffsetDateTime.class)
+                    .bindByType("created", Db.ts(s.created()), OffsetDateTime.class)
+                    .bind("metadata", JsonMaps.write(s.metadata()))
+                    .bind("sourceVersion", version)
+                    .mapTo(Long.class).findOne();
+            return applied.isPresent() ? UpsertResult.APPLIED : notApplied(h, subscriptionVersion, s.id(), version);
+        });
+    }
+
+    @Override
+    public Optional<Subscription> findSubscription(String subscriptionId) {
+        return db.call("subscriptions.findSubscription", h -> h.createQuery(findSubscription)
+                .bind("id", subscriptionId).map(SUBSCRIPTION).findOne());
+    }
+
+    @Override
+    public List<Subscription> subscriptionsOf(CustomerId customerId) {
+        return db.call("subscriptions.subscriptionsOf", h -> h.createQuery(subscriptionsOf)
+                .bind("customerId", customerId.value()).map(SUBSCRIPTION).list());
+    }
+
+    @Override
+    public UpsertResult upsertInvoice(Invoice i) {
+        long version = i.version().key();
+        return db.call("subscriptions.upsertInvoice", h -> {
+            Optional<Long> applied = h.createQuery(upsertInvoice)
+                    .bind("id", i.id())
+                    .bind("customerId", i.customerId().value())
+                    .bind("subscriptionId", i.subscriptionId())
+                    .bind("status", i.status().stripeName())
+                    .bind("number", i.number())
+                    .bind("currency", i.currency())
+                    .bind("amountDue", i.amountDue())
+                    .bind("amountPaid", i.amountPaid())
+                    .bind("amountRemaining", i.amountRemaining())
+                    .bind("hostedInvoiceUrl", i.hostedInvoiceUrl())
+                    .bind("invoicePdf", i.invoicePdf())
+                    .bind("billingReason", i.billingReason())
+                    .bindByType("periodStart", Db.ts(i.periodStart()), OffsetDateTime.class)
+                    .bindByType("periodEnd", Db.ts(i.periodEnd()), OffsetDateTime.class)
+                    .bindByType("created", Db.ts(i.created()), OffsetDateTime.class)
+                    .bind("sourceVersion", version)
+                    .mapTo(Long.class).findOne();
+            return applied.isPresent() ? UpsertResult.APPLIED : notApplied(h, invoiceVersion, i.id(), version);
+        });
+    }
+
+    @Override
+    public Optional<Invoice> findInvoice(String invoiceId) {
+        return db.call("subscriptions.findInvoice", h -> h.createQuery(findInvoice).bind("id", invoiceId)
+                .map(INVOICE).findOne());
+    }
+
+    @Override
+    public List<Invoice> invoicesOf(CustomerId customerId) {
+        return db.call("subscriptions.invoicesOf", h -> h.createQuery(invoicesOf)
+                .bind("customerId", customerId.value()).map(INVOICE).list());
+    }
+
+    @Override
+    public boolean recordPurchase(Purchase p) {
+        return db.call("subscriptions.recordPurchase", h -> h.createUpdate(insertPurchase)
+                .bind("id", p.id())
+                .bind("customerId", p.customerId().value())
+                .bind("priceId", p.priceId())
+                .bind("quantity", p.quantity())
+                .bind("currency", p.currency())
+                .bind("amountTotal", p.amountTotal())
+                .bind("paymentIntentId", p.paymentIntentId())
+                .bindByType("purchasedAt", Db.ts(p.purchasedAt()), OffsetDateTime.class)
+                .execute() == 1);
+    }
+
+    @Override
+    public List<Purchase> purchasesOf(CustomerId customerId) {
+        return db.call("subscriptions.purchasesOf", h -> h.createQuery(purchasesOf)
+                .bind("customerId", customerId.value()).map(PURCHASE).list());
+    }
+
+    @Override
+    public Page<Subscription> listSubscriptions(String cursor, int limit) {
+        return page("subscriptions.listSubscriptions", subscriptionsFirst, subscriptionsAfter, cursor, limit,
+                SUBSCRIPTION, Subscription::id);
+    }
+
+    @Override
+    public Page<Invoice> listInvoices(String cursor, int limit) {
+        return page("subscriptions.listInvoices", invoicesFirst, invoicesAfter, cursor, limit, INVOICE, Invoice::id);
+    }
+
+    @Override
+    public Page<Purchase> listPurchases(String cursor, int limit) {
+        return page("subscriptions.listPurchases", purchasesFirst, purchasesAfter, cursor, limit, PURCHASE,
+                Purchase::id);
+    }
+
+    @Override
+    public long countSubscriptions() {
+        return db.call("subscriptions.countSubscriptions", h -> h.createQuery(countSubscriptions).mapTo(Long.class).one());
+    }
+
+    @Override
+    public long countInvoices() {
+        return db.call("subscriptions.countInvoices", h -> h.createQuery(countInvoices).mapTo(Long.class).one());
+    }
+
+    @Override
+    public long countPurchases() {
+        return db.call("subscriptions.countPurchases", h -> h.createQuery(countPurchases).mapTo(Long.class).one());
+    }
+
+    /**
+     * The upsert returned no row: a row exists whose version is not older. Versions only grow, so reading it now
+     * tells SAME_VERSION from STALE (a newer write landing in between makes a tie read as STALE: both mean
+     * "nothing changed").
+     */
+    private static UpsertResult notApplied(Handle h, String versionSql, String id, long version) {
+        long stored = h.createQuery(versionSql).bind("id", id).mapTo(Long.class).findOne()
+                .orElseThrow(() -> Db.corrupt("an upsert conflicted on a row that is gone"));
+        return stored == version ? UpsertResult.SAME_VERSION : UpsertResult.STALE;
+    }
+
+    private <T> Page<T> page(String operation, String first, String after, String cursor, int limit,
+                             RowMapper<T> mapper, Function<T, String> id) {
+        Cursors.checkLimit(limit);
+        List<String> position = Cursors.decode(cursor, 1);
+        return db.call(operation, h -> {
+            Query query = position == null ? h.createQuery(first) : h.createQuery(after).bind("after", position.get(0));
+            return Pages.of(query.bind("limit", limit + 1).map(mapper).list(), limit, row -> Cursors.encode(id.apply(row)));
+        });
+    }
+
+    private static Subscription subscription(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws SQLException {
+        return new Subscription(rs.getString("id"), CustomerId.of(rs.getString("customer_id")),
+                SubscriptionStatus.fromStripe(rs.getString("status")), rs.getString("price_id"),
+                rs.getLong("quantity"), Db.instant(rs, "current_period_start"), Db.instant(rs, "current_period_end"),
+                rs.getBoolean("cancel_at_period_end"), Db.instant(rs, "cancel_at"), Db.instant(rs, "canceled_at"),
+                Db.instant(rs, "ended_at"), Db.instant(rs, "trial_start"), Db.instant(rs, "trial_end"),
+                Db.instant(rs, "created"), JsonMaps.read(rs.getString("metadata")),
+                SourceVersion.fromKey(rs.getLong("source_version")));
+    }
+
+    private static Invoice invoice(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws SQLException {
+        return new Invoice(rs.getString("id"), CustomerId.of(rs.getString("customer_id")),
+                rs.getString("subscription_id"), InvoiceStatus.fromStripe(rs.getString("status")),
+                rs.getString("number"), rs.getString("currency"), rs.getLong("amount_due"), rs.getLong("amount_paid"),
+                rs.getLong("amount_remaining"), rs.getString("hosted_invoice_url"), rs.getString("invoice_pdf"),
+                rs.getString("billing_reason"), Db.instant(rs, "period_start"), Db.instant(rs, "period_end"),
+                Db.instant(rs, "created"), SourceVersion.fromKey(rs.getLong("source_version")));
+    }
+
+    private static Purchase purchase(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws SQLException {
+        return new Purchase(rs.getString("id"), CustomerId.of(rs.getString("customer_id")), rs.getString("price_id"),
+                rs.getLong("quantity"), rs.getString("currency"), rs.getLong("amount_total"),
+                rs.getString("payment_intent_id"), Db.instant(rs, "purchased_at"));
+    }
+}

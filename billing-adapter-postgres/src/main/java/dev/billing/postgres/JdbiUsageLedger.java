@@ -1,0 +1,373 @@
+package dev.billing.postgres;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.MeterEvent;
+import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UsageCounter;
+import dev.billing.core.model.UsageIncrement;
+import dev.billing.core.model.UsageKey;
+import dev.billing.core.model.UsagePeriod;
+import dev.billing.core.model.UsageResult;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.UsageLedger;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link UsageLedger} on Postgres. An increment is one transaction with no read-then-write race: the idempotency
+ * key is claimed by its primary key (a concurrent request with the same key waits for ours and then sees it), and
+ * the counter moves by one conditional upsert whose row lock serializes racing increments, so the limit is never
+ * passed. A refused increment rolls back, leaving its key unused. Meter reports are an outbox claimed with
+ * {@code FOR UPDATE SKIP LOCKED}; a claim leases a report by pushing its {@code next_attempt_at}.
+ */
+final class JdbiUsageLedger implements UsageLedger {
+    private static final String REPORT_COLUMNS = """
+            %1$sidentifier, %1$sevent_name, %1$scustomer_id, %1$svalue, %1$sevent_timestamp, %1$sattempts,
+            %1$slast_error, %1$snext_attempt_at, %1$sreported_at""";
+    private static final String COUNTER_COLUMNS = "user_id, meter, period_start, period_end, used, updated_at";
+    private static final String KEY_COLUMNS = """
+            user_id, idempotency_key, meter, period_start, fingerprint, amount, used_after, usage_limit, created_at""";
+
+    private static final RowMapper<MeterReport> REPORT = JdbiUsageLedger::report;
+    private static final RowMapper<UsageCounter> COUNTER = JdbiUsageLedger::counter;
+    private static final RowMapper<UsageKey> KEY = JdbiUsageLedger::key;
+    private static final Comparator<MeterReport> REPORT_ORDER = Comparator
+            .comparing((MeterReport r) -> r.event().timestamp()).thenComparing(MeterReport::identifier);
+
+    private final Db db;
+    private final String claimKey;
+    private final String findKey;
+    private final String addToCounter;
+    private final String answerKey;
+    private final String used;
+    private final String usage;
+    private final String insertReport;
+    private final String claimReports;
+    private final String markReported;
+    private final String retryReport;
+    private final String pendingReports;
+    private final String countersFirst;
+    private final String countersAfter;
+    private final String keysFirst;
+    private final String keysAfter;
+    private final String reportsFirst;
+    private final String reportsAfter;
+    private final String restoreCounter;
+    private final String restoreKey;
+
+    JdbiUsageLedger(Db db) {
+        this.db = db;
+        this.claimKey = db.sql("""
+                INSERT INTO {schema}.usage_keys (user_id, idempotency_key, meter, period_start, fingerprint, amount,
+                    used_after, usage_limit, created_at)
+                VALUES (:userId, :key, :meter, :periodStart, :fingerprint, :amount, :usedAfter, :limit, :at)
+                ON CONFLICT (user_id, idempotency_key) DO NOTHING
+                """);
+        this.findKey = db.sql("SELECT " + KEY_COLUMNS
+                + " FROM {schema}.usage_keys WHERE user_id = :userId AND idempotency_key = :key");
+        // Never passes the limit, and cannot overflow: the test is used <= limit - amount (limit >= 0, amount >= 1).
+        this.addToCounter = db.sql("""
+                INSERT INTO {schema}.usage_counters AS c (user_id, meter, period_start, period_end, used, updated_at)
+                SELECT :userId, :meter, :periodStart, :periodEnd, :amount, :at
+                WHERE :amount <= :limit
+                ON CONFLICT (user_id, meter, period_start) DO UPDATE
+                    SET used = c.used + EXCLUDED.used, updated_at = EXCLUDED.updated_at
+                    WHERE c.used <= :limit - EXCLUDED.used
+                RETURNING used
+                """);
+        this.answerKey = db.sql("""
+                UPDATE {schema}.usage_keys SET used_after = :usedAfter
+                WHERE user_id = :userId AND idempotency_key = :key
+                """);
+        this.used = db.sql("""
+                SELECT used FROM {schema}.usage_counters
+                WHERE user_id = :userId AND meter = :meter AND period_start = :periodStart
+                """);
+        this.usage = db.sql("""
+                SELECT meter, used FROM {schema}.usage_counters
+                WHERE user_id = :userId AND period_start = :periodStart ORDER BY meter
+                """);
+        this.insertReport = db.sql("""
+                INSERT INTO {schema}.meter_reports (identifier, event_name, customer_id, value, event_timestamp,
+                    attempts, last_error, next_attempt_at, reported_at)
+                VALUES (:identifier, :eventName, :customerId, :value, :timestamp, :attempts, :lastError,
+                    :nextAttemptAt, :reportedAt)
+                ON CONFLICT (identifier) DO NOTHING
+                """);
+        this.claimReports = db.sql("""
+                UPDATE {schema}.meter_reports AS r
+                SET attempts = r.attempts + 1, next_attempt_at = :leaseUntil
+                FROM (
+                    SELECT identifier FROM {schema}.meter_reports
+                    WHERE reported_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+                    ORDER BY event_timestamp, identifier
+                    LIMIT :max
+                    FOR UPDATE SKIP LOCKED
+                ) AS due
+                WHERE r.identifier = due.identifier
+                RETURNING\s""" + REPORT_COLUMNS.formatted("r."));
+        this.markReported = db.sql("""
+                UPDATE {schema}.meter_reports SET reported_at = :now, next_attempt_at = NULL
+                WHERE identifier = :identifier
+                """);
+        this.retryReport = db.sql("""
+                UPDATE {schema}.meter_reports SET last_error = :error, next_attempt_at = :nextAttemptAt
+                WHERE identifier = :identifier AND reported_at IS NULL
+                """);
+        this.pendingReports = db.sql("SELECT count(*) FROM {schema}.meter_reports WHERE reported_at IS NULL");
+        this.countersFirst = db.sql("SELECT " + COUNTER_COLUMNS + """
+                 FROM {schema}.usage_counters
+                ORDER BY user_id COLLATE "C", meter COLLATE "C", period_start LIMIT :limit
+                """);
+        this.countersAfter = db.sql("SELECT " + COUNTER_COLUMNS + """
+                 FROM {schema}.usage_counters
+                WHERE (user_id COLLATE "C", meter COLLATE "C", period_start) > (:userId, :meter, :periodStart)
+                ORDER BY user_id COLLATE "C", meter COLLATE "C", period_start LIMIT :limit
+                """);
+        this.keysFirst = db.sql("SELECT " + KEY_COLUMNS + """
+                 FROM {schema}.usage_keys
+                ORDER BY user_id COLLATE "C", idempotency_key COLLATE "C" LIMIT :limit
+                """);
+        this.keysAfter = db.sql("SELECT " + KEY_COLUMNS + """
+                 FROM {schema}.usage_keys
+                WHERE (user_id COLLATE "C", idempotency_key COLLATE "C") > (:userId, :key)
+                ORDER BY user_id COLLATE "C", idempotency_key COLLATE "C" LIMIT :limit
+                """);
+        this.reportsFirst = db.sql("SELECT " + REPORT_COLUMNS.formatted("") + """
+                 FROM {schema}.meter_reports ORDER BY identifier COLLATE "C" LIMIT :limit
+                """);
+        this.reportsAfter = db.sql("SELECT " + REPORT_COLUMNS.formatted("") + """
+                 FROM {schema}.meter_reports WHERE identifier COLLATE "C" > :after
+                ORDER BY identifier COLLATE "C" LIMIT :limit
+                """);
+        this.restoreCounter = db.sql("""
+                INSERT INTO {schema}.usage_counters (user_id, meter, period_start, period_end, used, updated_at)
+                VALUES (:userId, :meter, :periodStart, :periodEnd, :used, :updatedAt)
+                ON CONFLICT (user_id, meter, period_start) DO NOTHING
+                """);
+        this.restoreKey = claimKey;
+    }
+
+    @Override
+    public UsageResult increment(UsageIncrement inc) {
+        return db.transaction("usage.increment", h -> {
+            boolean fresh = h.createUpdate(claimKey)
+                    .bind("userId", inc.userId().value())
+                    .bind("key", inc.idempotencyKey())
+                    .bind("meter", inc.meter())
+                    .bindByType("periodStart", Db.ts(inc.period().start()), OffsetDateTime.class)
+                    .bind("fingerprint", inc.fingerprint())
+                    .bind("amount", inc.amount())
+                    .bind("usedAfter", 0L) // answered below, in this transaction, before anyone can see the key
+                    .bind("limit", inc.limit())
+                    .bindByType("at", Db.ts(inc.at()), OffsetDateTime.class)
+                    .execute() == 1;
+            if (!fresh) {
+                UsageKey existing = h.createQuery(findKey).bind("userId", inc.userId().value())
+                        .bind("key", inc.idempotencyKey()).map(KEY).findOne()
+                        .orElseThrow(() -> Db.corrupt("an idempotency key conflicted but is not stored"));
+                return existing.fingerprint().equals(inc.fingerprint())
+                        ? new UsageResult.Replayed(new UsageResult.Accepted(existing.usedAfter(), existing.limit()))
+                        : new UsageResult.KeyReused();
+            }
+            Optional<Long> after = h.createQuery(addToCounter)
+                    .bind("userId", inc.userId().value())
+                    .bind("meter", inc.meter())
+                    .bindByType("periodStart", Db.ts(inc.period().start()), OffsetDateTime.class)
+                    .bindByType("periodEnd", Db.ts(inc.period().end()), OffsetDateTime.class)
+                    .bind("amount", inc.amount())
+                    .bind("limit", inc.limit())
+                    .bindByType("at", Db.ts(inc.at()), OffsetDateTime.class)
+                    .mapTo(Long.class).findOne();
+            if (after.isEmpty()) {
+                h.rollback(); // the key stays unused: the same request may succeed after an upgrade
+                return new UsageResult.QuotaExceeded(usedNow(h, inc.userId(), inc.meter(), inc.period().start()),
+                        inc.limit(), inc.amount());
+            }
+            h.createUpdate(answerKey).bind("usedAfter", after.get()).bind("userId", inc.userId().value())
+                    .bind("key", inc.idempotencyKey()).execute();
+            if (inc.report() != null) {
+                bindReport(h.createUpdate(insertReport), MeterReport.pending(inc.report())).execute();
+            }
+            return new UsageResult.Accepted(after.get(), inc.limit());
+        });
+    }
+
+    @Override
+    public long used(UserId userId, String meter, Instant periodStart) {
+        return db.call("usage.used", h -> usedNow(h, userId, meter, periodStart));
+    }
+
+    @Override
+    public Map<String, Long> usage(UserId userId, Instant periodStart) {
+        return db.call("usage.usage", h -> {
+            Map<String, Long> result = new LinkedHashMap<>();
+            h.createQuery(usage).bind("userId", userId.value())
+                    .bindByType("periodStart", Db.ts(periodStart), OffsetDateTime.class)
+                    .map((rs, ctx) -> Map.entry(rs.getString("meter"), rs.getLong("used")))
+                    .forEach(e -> result.put(e.getKey(), e.getValue()));
+            return result;
+        });
+    }
+
+    @Override
+    public List<MeterReport> claimReports(int max, Instant now, Duration lease) {
+        if (max < 1) {
+            return List.of();
+        }
+        List<MeterReport> claimed = db.call("usage.claimReports", h -> h.createQuery(claimReports)
+                .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
+                .bind("max", max)
+                .map(REPORT).list());
+        List<MeterReport> ordered = new ArrayList<>(claimed); // RETURNING has no order
+        ordered.sort(REPORT_ORDER);
+        return ordered;
+    }
+
+    @Override
+    public void markReported(String identifier, Instant now) {
+        db.call("usage.markReported", h -> h.createUpdate(markReported).bind("identifier", identifier)
+                .bindByType("now", Db.ts(now), OffsetDateTime.class).execute());
+    }
+
+    @Override
+    public void retryReport(String identifier, String error, Instant nextAttemptAt) {
+        db.call("usage.retryReport", h -> h.createUpdate(retryReport).bind("identifier", identifier)
+                .bind("error", error).bindByType("nextAttemptAt", Db.ts(nextAttemptAt), OffsetDateTime.class)
+                .execute());
+    }
+
+    @Override
+    public long pendingReports() {
+        return db.call("usage.pendingReports", h -> h.createQuery(pendingReports).mapTo(Long.class).one());
+    }
+
+    @Override
+    public Page<UsageCounter> listCounters(String cursor, int limit) {
+        Cursors.checkLimit(limit);
+        List<String> position = Cursors.decode(cursor, 3);
+        return db.call("usage.listCounters", h -> {
+            Query query = h.createQuery(position == null ? countersFirst : countersAfter);
+            if (position != null) {
+                query.bind("userId", position.get(0)).bind("meter", position.get(1))
+                        .bindByType("periodStart", Db.ts(Cursors.instantFromMicros(position.get(2))), OffsetDateTime.class);
+            }
+            return Pages.of(query.bind("limit", limit + 1).map(COUNTER).list(), limit, c -> Cursors.encode(
+                    c.userId().value(), c.meter(), Cursors.micros(c.period().start())));
+        });
+    }
+
+    @Override
+    public Page<UsageKey> listKeys(String cursor, int limit) {
+        Cursors.checkLimit(limit);
+        List<String> position = Cursors.decode(cursor, 2);
+        return db.call("usage.listKeys", h -> {
+            Query query = h.createQuery(position == null ? keysFirst : keysAfter);
+            if (position != null) {
+                query.bind("userId", position.get(0)).bind("key", position.get(1));
+            }
+            return Pages.of(query.bind("limit", limit + 1).map(KEY).list(), limit,
+                    k -> Cursors.encode(k.userId().value(), k.idempotencyKey()));
+        });
+    }
+
+    @Override
+    public Page<MeterReport> listReports(String cursor, int limit) {
+        Cursors.checkLimit(limit);
+        List<String> position = Cursors.decode(cursor, 1);
+        return db.call("usage.listReports", h -> {
+            Query query = position == null ? h.createQuery(reportsFirst)
+                    : h.createQuery(reportsAfter).bind("after", position.get(0));
+            return Pages.of(query.bind("limit", limit + 1).map(REPORT).list(), limit,
+                    r -> Cursors.encode(r.identifier()));
+        });
+    }
+
+    @Override
+    public boolean restoreCounter(UsageCounter counter) {
+        return db.call("usage.restoreCounter", h -> h.createUpdate(restoreCounter)
+                .bind("userId", counter.userId().value())
+                .bind("meter", counter.meter())
+                .bindByType("periodStart", Db.ts(counter.period().start()), OffsetDateTime.class)
+                .bindByType("periodEnd", Db.ts(counter.period().end()), OffsetDateTime.class)
+                .bind("used", counter.used())
+                .bindByType("updatedAt", Db.ts(counter.updatedAt()), OffsetDateTime.class)
+                .execute() == 1);
+    }
+
+    @Override
+    public boolean restoreKey(UsageKey key) {
+        return db.call("usage.restoreKey", h -> h.createUpdate(restoreKey)
+                .bind("userId", key.userId().value())
+                .bind("key", key.idempotencyKey())
+                .bind("meter", key.meter())
+                .bindByType("periodStart", Db.ts(key.periodStart()), OffsetDateTime.class)
+                .bind("fingerprint", key.fingerprint())
+                .bind("amount", key.amount())
+                .bind("usedAfter", key.usedAfter())
+                .bind("limit", key.limit())
+                .bindByType("at", Db.ts(key.createdAt()), OffsetDateTime.class)
+                .execute() == 1);
+    }
+
+    @Override
+    public boolean restoreReport(MeterReport report) {
+        return db.call("usage.restoreReport", h -> bindReport(h.createUpdate(insertReport), report).execute() == 1);
+    }
+
+    private long usedNow(Handle h, UserId userId, String meter, Instant periodStart) {
+        return h.createQuery(used).bind("userId", userId.value()).bind("meter", meter)
+                .bindByType("periodStart", Db.ts(periodStart), OffsetDateTime.class)
+                .mapTo(Long.class).findOne().orElse(0L);
+    }
+
+    private static org.jdbi.v3.core.statement.Update bindReport(org.jdbi.v3.core.statement.Update update,
+                                                                MeterReport report) {
+        MeterEvent event = report.event();
+        return update.bind("identifier", event.identifier())
+                .bind("eventName", event.eventName())
+                .bind("customerId", event.customerId().value())
+                .bind("value", event.value())
+                .bindByType("timestamp", Db.ts(event.timestamp()), OffsetDateTime.class)
+                .bind("attempts", report.attempts())
+                .bind("lastError", report.lastError())
+                .bindByType("nextAttemptAt", Db.ts(report.nextAttemptAt()), OffsetDateTime.class)
+                .bindByType("reportedAt", Db.ts(report.reportedAt()), OffsetDateTime.class);
+    }
+
+    private static MeterReport report(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws SQLException {
+        MeterEvent event = new MeterEvent(rs.getString("event_name"), CustomerId.of(rs.getString("customer_id")),
+                rs.getLong("value"), rs.getString("identifier"), Db.instant(rs, "event_timestamp"));
+        return new MeterReport(event, rs.getInt("attempts"), rs.getString("last_error"),
+                Db.instant(rs, "next_attempt_at"), Db.instant(rs, "reported_at"));
+    }
+
+    private static UsageCounter counter(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws SQLException {
+        return new UsageCounter(UserId.of(rs.getString("user_id")), rs.getString("meter"),
+                new UsagePeriod(Db.instant(rs, "period_start"), Db.instant(rs, "period_end")), rs.getLong("used"),
+                Db.instant(rs, "updated_at"));
+    }
+
+    private static UsageKey key(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
+        return new UsageKey(UserId.of(rs.getString("user_id")), rs.getString("idempotency_key"), rs.getString("meter"),
+                Db.instant(rs, "period_start"), rs.getString("fingerprint"), rs.getLong("amount"),
+                rs.getLong("used_after"), rs.getLong("usage_limit"), Db.instant(rs, "created_at"));
+    }
+}

@@ -1,0 +1,66 @@
+package dev.billing.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The HikariCP pool for a {@link PostgresConfig}: the pool's timeouts, and the same bounds on the driver itself
+ * (connect, login and socket timeouts, TCP keepalive) so that a vanished server is a fast, typed failure and never
+ * a hang. Driver properties from the URL win over these defaults.
+ */
+final class Pools {
+    private Pools() {
+    }
+
+    static HikariDataSource open(PostgresConfig config) {
+        return new HikariDataSource(hikariConfig(config));
+    }
+
+    static HikariConfig hikariConfig(PostgresConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(config.poolName());
+        hikari.setDriverClassName("org.postgresql.Driver");
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setUsername(config.user());
+        if (config.password() != null) {
+            hikari.setPassword(config.password());
+        }
+        hikari.setDataSourceProperties(driverProperties(config));
+        hikari.setMaximumPoolSize(config.maximumPoolSize());
+        hikari.setMinimumIdle(config.minimumIdle());
+        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
+        hikari.setValidationTimeout(config.validationTimeout().toMillis());
+        hikari.setIdleTimeout(config.idleTimeout().toMillis());
+        hikari.setMaxLifetime(config.maxLifetime().toMillis());
+        hikari.setKeepaliveTime(config.keepaliveTime().toMillis());
+        // Start even when the database is down: calls fail with StoreUnavailableException until it is back.
+        hikari.setInitializationFailTimeout(-1);
+        return hikari;
+    }
+
+    static Properties driverProperties(PostgresConfig config) {
+        Properties props = new Properties();
+        int connectSeconds = seconds(config.connectionTimeout());
+        props.setProperty("connectTimeout", Integer.toString(connectSeconds));
+        props.setProperty("loginTimeout", Integer.toString(connectSeconds));
+        props.setProperty("socketTimeout", Long.toString(config.socketTimeout().toSeconds()));
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("ApplicationName", config.poolName());
+        // Server error details quote row values ("Key (user_id)=(...)"): keep them out of exception messages.
+        props.setProperty("logServerErrorDetail", "false");
+        for (Map.Entry<String, String> property : config.properties().entrySet()) {
+            props.setProperty(property.getKey(), property.getValue());
+        }
+        return props;
+    }
+
+    /** Whole seconds, rounded up, at least 1 (the driver's timeouts are in seconds). */
+    private static int seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return (int) Math.max(1, (millis + 999) / 1000);
+    }
+}

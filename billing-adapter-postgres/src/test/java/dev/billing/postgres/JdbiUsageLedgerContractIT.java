@@ -1,0 +1,31 @@
+package dev.billing.postgres;
+
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.UsageLedger;
+import dev.billing.testkit.contract.UsageLedgerContract;
+import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The {@link UsageLedgerContract} against JdbiUsageLedger on a fresh, migrated Postgres database. */
+@ExtendWith(PostgresDatabaseExtension.class)
+class JdbiUsageLedgerContractIT extends UsageLedgerContract {
+    private static BillingStores stores;
+
+    @BeforeAll
+    static void openStores(TestDatabase db) {
+        stores = TestStores.open(db);
+    }
+
+    @AfterAll
+    static void closeStores() {
+        stores.close();
+    }
+
+    @Override
+    protected UsageLedger ledger() {
+        return stores.usage();
+    }
+}
