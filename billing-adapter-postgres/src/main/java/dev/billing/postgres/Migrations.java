@@ -13,11 +13,13 @@ import javax.sql.DataSource;
 /**
  * Applies the billing schema with Flyway: migrations from this jar only ({@value #LOCATION}), into their own
  * schema (created when missing), recorded in their own history table ({@value #HISTORY_TABLE}, in that schema).
- * A host application's Flyway (history {@code flyway_schema_history}, usually in {@code public}) never sees them.
+ * A host application's Flyway (history {@code flyway_schema_history}, usually in {@code public}) never sees them:
+ * the location is deliberately outside Flyway's default {@code db/migration}, which Flyway scans recursively (a
+ * host with default settings would otherwise pick up this jar's V1 and V2 as its own).
  * Flyway serializes concurrent runs with a Postgres advisory lock, so several instances may start at once.
  */
 final class Migrations {
-    static final String LOCATION = "classpath:db/migration/billing";
+    static final String LOCATION = "classpath:db/billing/migration";
     static final String HISTORY_TABLE = "billing_schema_history";
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);

@@ -1,4 +1,5 @@
--- billing: the store of the Postgres adapter (dev.billing.postgres). Applied by Flyway into its own schema
+-- billing: the store of the Postgres adapter (dev.billing.postgres), from classpath:db/billing/migration (not
+-- under db/migration, which a host's Flyway scans by default). Applied by Flyway into its own schema
 -- (default "billing"; Flyway creates it and sets it as the search_path while migrating) with its own history
 -- table (billing_schema_history), so it never meets a host application's tables or migrations.
 --
