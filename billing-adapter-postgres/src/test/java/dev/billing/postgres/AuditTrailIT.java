@@ -1,0 +1,71 @@
+package dev.billing.postgres;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.UpsertResult;
+import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.aSubscription;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The audit trail is written by triggers in the same transaction as the change it records. */
+@ExtendWith(PostgresDatabaseExtension.class)
+class AuditTrailIT {
+    private static BillingStores stores;
+    private static TestDatabase db;
+
+    @BeforeAll
+    static void openStores(TestDatabase database) {
+        db = database;
+        stores = TestStores.open(database);
+    }
+
+    @AfterAll
+    static void closeStores() {
+        stores.close();
+    }
+
+    @Test
+    void statusChangesAreAuditedAndOtherChangesAreNot() {
+        String id = unique("sub_");
+        stores.subscriptions().upsertSubscription(aSubscription().withId(id).withCustomer("cus_audit")
+                .withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(T0).build());
+        stores.subscriptions().upsertSubscription(aSubscription().withId(id).withCustomer("cus_audit")
+                .withStatus(SubscriptionStatus.ACTIVE).snapshotAt(T0.plusSeconds(1)).build());
+        stores.subscriptions().upsertSubscription(aSubscription().withId(id).withCustomer("cus_audit")
+                .withStatus(SubscriptionStatus.ACTIVE).withQuantity(5).snapshotAt(T0.plusSeconds(2)).build());
+        Subscription stale = aSubscription().withId(id).withCustomer("cus_audit")
+                .withStatus(SubscriptionStatus.CANCELED).snapshotAt(T0).build();
+        assertThat(stores.subscriptions().upsertSubscription(stale)).isEqualTo(UpsertResult.STALE);
+
+        assertThat(Sql.strings(db.dataSource(), "SELECT action || ':' || coalesce(old_status, '-') || '>' || new_status"
+                + " || '@' || source_version FROM billing.audit_log WHERE entity = 'subscription' AND entity_id = '"
+                + id + "' ORDER BY id")).containsExactly(
+                "created:->incomplete@" + (T0.getEpochSecond() * 10_000_000L),
+                "status_changed:incomplete>active@" + ((T0.getEpochSecond() + 1) * 10_000_000L));
+    }
+
+    @Test
+    void aCustomerLinkIsAuditedOnceAndARefusedLinkNotAtAll() {
+        String user = unique("user_");
+        String customer = unique("cus_");
+        stores.customers().link(new CustomerLink(UserId.of(user), CustomerId.of(customer), null, T0));
+        stores.customers().link(new CustomerLink(UserId.of(user), CustomerId.of(unique("cus_")), null, T0));
+        stores.customers().link(new CustomerLink(UserId.of(unique("user_")), CustomerId.of(customer), null, T0));
+
+        assertThat(Sql.strings(db.dataSource(), "SELECT action || ':' || user_id || '>' || customer_id "
+                + "FROM billing.audit_log WHERE entity = 'customer' AND (user_id = '" + user + "' OR customer_id = '"
+                + customer + "')")).containsExactly("linked:" + user + ">" + customer);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.billing.postgres;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.CustomerStore.LinkResult;
+import dev.billing.testkit.contract.Race;
+import dev.billing.testkit.postgres.PostgresFixture;
+import dev.billing.testkit.postgres.TestDatabase;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Flyway migrations on real, empty databases: what they create, re-runs, and a host application's Flyway. */
+class MigrationsIT {
+    private static final List<String> TABLES = List.of("audit_log", "billing_schema_history", "customers",
+            "invoices", "meter_reports", "purchases", "subscriptions", "usage_counters", "usage_keys",
+            "webhook_inbox");
+    private static final String USER_SCHEMAS = """
+            SELECT nspname FROM pg_namespace
+            WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY nspname""";
+
+    @Test
+    void anEmptyDatabaseGetsTheBillingSchemaAndNothingElse() {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_empty")) {
+            DataSource ds = db.dataSource();
+            assertThat(Sql.strings(ds, USER_SCHEMAS)).containsExactly("public");
+
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(2);
+
+            assertThat(Sql.strings(ds, USER_SCHEMAS)).containsExactly("billing", "public");
+            assertThat(tables(ds, "billing")).containsExactlyElementsOf(TABLES);
+            assertThat(Sql.count(ds, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    + "WHERE n.nspname = 'public'")).isZero();
+            assertThat(Sql.count(ds, "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                    + "WHERE n.nspname = 'public'")).isZero();
+            // Flyway records that it created the schema (rank 0, no version), then each migration.
+            assertThat(Sql.strings(ds, "SELECT coalesce(version, type) || ':' || success FROM "
+                    + "billing.billing_schema_history ORDER BY installed_rank"))
+                    .containsExactly("SCHEMA:true", "1:true", "2:true");
+        }
+    }
+
+    @Test
+    void aSecondRunIsANoOp() {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_twice")) {
+            DataSource ds = db.dataSource();
+            PostgresBillingStores.migrate(ds);
+            String before = Sql.strings(ds, "SELECT string_agg(installed_rank || ':' || coalesce(checksum, 0), ',') FROM "
+                    + "billing.billing_schema_history").get(0);
+
+            assertThat(PostgresBillingStores.migrate(ds)).isZero();
+            assertThat(Sql.strings(ds, "SELECT string_agg(installed_rank || ':' || coalesce(checksum, 0), ',') FROM "
+                    + "billing.billing_schema_history").get(0)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void instancesStartingTogetherMigrateOnce() {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_race")) {
+            List<Integer> applied = Race.run(4, i -> PostgresBillingStores.migrate(db.dataSource()));
+            assertThat(applied).containsExactlyInAnyOrder(2, 0, 0, 0);
+            assertThat(Sql.count(db.dataSource(), "SELECT count(*) FROM billing.billing_schema_history "
+                    + "WHERE version IS NOT NULL")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aHostApplicationsOwnFlywayAndOursIgnoreEachOther() {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_host")) {
+            DataSource ds = db.dataSource();
+            // The host: Flyway with every default (classpath:db/migration, flyway_schema_history in public). This
+            // test's classpath has the host's V1 there, and this module's jar with our V1 and V2.
+            Flyway host = Flyway.configure().dataSource(ds).load();
+            assertThat(host.migrate().migrationsExecuted).isEqualTo(1);
+
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(2);
+            assertThat(host.migrate().migrationsExecuted).isZero();
+            assertThat(PostgresBillingStores.migrate(ds)).isZero();
+
+            assertThat(tables(ds, "public")).containsExactly("flyway_schema_history", "orders");
+            assertThat(Sql.strings(ds, "SELECT script FROM public.flyway_schema_history"))
+                    .containsExactly("V1__host_orders.sql");
+            assertThat(tables(ds, "billing")).containsExactlyElementsOf(TABLES);
+            assertThat(Sql.strings(ds, "SELECT script FROM billing.billing_schema_history WHERE version IS NOT NULL "
+                    + "ORDER BY installed_rank"))
+                    .containsExactly("V1__billing_tables.sql", "V2__audit_trail.sql");
+        }
+    }
+
+    @Test
+    void anotherSchemaWorksTheSameIncludingTheAuditTriggers() {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_schema")) {
+            DataSource ds = db.dataSource();
+            BillingStores stores = PostgresBillingStores.create(ds, "billing_eu", true);
+            CustomerLink link = new CustomerLink(UserId.of("user_eu"), CustomerId.of("cus_eu"), null,
+                    Instant.parse("2026-11-21T10:00:00Z"));
+            assertThat(stores.customers().link(link)).isEqualTo(new LinkResult.Linked(link));
+
+            assertThat(tables(ds, "billing_eu")).containsExactlyElementsOf(TABLES);
+            assertThat(tables(ds, "billing")).isEmpty();
+            assertThat(Sql.strings(ds, "SELECT user_id FROM billing_eu.audit_log")).containsExactly("user_eu");
+        }
+    }
+
+    @Test
+    void identifiersSortByteWiseWhateverTheDatabaseCollation() {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_collation")) {
+            DataSource ds = db.dataSource();
+            PostgresBillingStores.migrate(ds);
+            List<String> keyColumns = Sql.strings(ds, """
+                    SELECT table_name || '.' || column_name || '=' || coalesce(collation_name, 'default')
+                    FROM information_schema.columns
+                    WHERE table_schema = 'billing'
+                      AND (table_name, column_name) IN (('customers', 'user_id'), ('customers', 'customer_id'),
+                          ('subscriptions', 'id'), ('invoices', 'id'), ('purchases', 'id'),
+                          ('webhook_inbox', 'event_id'), ('usage_counters', 'user_id'), ('usage_counters', 'meter'),
+                          ('usage_keys', 'user_id'), ('usage_keys', 'idempotency_key'),
+                          ('meter_reports', 'identifier'))""");
+            assertThat(keyColumns).hasSize(11).allSatisfy(c -> assertThat(c).endsWith("=C"));
+        }
+    }
+
+    private static List<String> tables(DataSource ds, String schema) {
+        return Sql.strings(ds, "SELECT table_name FROM information_schema.tables WHERE table_schema = '" + schema
+                + "' ORDER BY table_name");
+    }
+}
