@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * Applies the billing schema with Flyway: migrations from this jar only ({@value #LOCATION}), into their own
@@ -29,6 +31,13 @@ final class Migrations {
 
     /** Applies what is pending; returns how many migrations ran (0 when the schema is current). */
     static int migrate(DataSource dataSource, String schema) {
+        // One connection first: when the database is down this fails within the pool's connection timeout, where
+        // Flyway would ask for connections more than once before giving up.
+        try (Connection probe = dataSource.getConnection()) {
+            probe.isValid(0);
+        } catch (SQLException e) {
+            throw StoreErrors.translate("billing schema migration", e);
+        }
         try {
             Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
                     .dataSource(dataSource)

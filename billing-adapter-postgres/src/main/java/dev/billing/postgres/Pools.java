@@ -3,6 +3,11 @@ package dev.billing.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.billing.core.error.StoreException;
+import org.postgresql.Driver;
+
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -40,6 +45,26 @@ final class Pools {
         // Start even when the database is down: calls fail with StoreUnavailableException until it is back.
         hikari.setInitializationFailTimeout(-1);
         return hikari;
+    }
+
+    /**
+     * One physical connection straight from the driver, closed at once: answers "is the database there?" within
+     * the connect timeout, before a pool exists (a pool that never connected takes seconds to shut down while its
+     * background connector backs off).
+     */
+    static void probe(PostgresConfig config) {
+        Properties props = driverProperties(config);
+        props.setProperty("user", config.user());
+        if (config.password() != null) {
+            props.setProperty("password", config.password());
+        }
+        try (Connection connection = new Driver().connect(config.jdbcUrl(), props)) {
+            if (connection == null) {
+                throw new StoreException("The Postgres driver does not accept the URL for " + config.describe());
+            }
+        } catch (SQLException e) {
+            throw StoreErrors.translate("connecting to " + config.describe(), e);
+        }
     }
 
     static Properties driverProperties(PostgresConfig config) {

@@ -44,6 +44,9 @@ public final class PostgresBillingStores {
     /** Stores on a pool of their own, closed by {@link BillingStores#close()}; migrates first unless disabled. */
     public static BillingStores create(PostgresConfig config) {
         Objects.requireNonNull(config, "config");
+        if (config.runMigrations()) {
+            Pools.probe(config); // down at start: a StoreUnavailableException within the connect timeout
+        }
         HikariDataSource pool = Pools.open(config);
         try {
             if (config.runMigrations()) {

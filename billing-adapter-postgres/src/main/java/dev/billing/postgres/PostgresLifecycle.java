@@ -31,6 +31,11 @@ final class PostgresLifecycle implements StoreLifecycle {
         }
     }
 
+    /** The owned pool's name (also the connections' application_name); null when the caller owns the pool. */
+    String poolName() {
+        return ownedPool == null ? null : ownedPool.getPoolName();
+    }
+
     /** The owned pool's live numbers (tests and diagnostics); null when the caller owns the data source. */
     HikariPoolMXBean pool() {
         return ownedPool == null ? null : ownedPool.getHikariPoolMXBean();

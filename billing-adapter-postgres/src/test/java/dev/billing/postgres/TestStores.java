@@ -21,6 +21,10 @@ final class TestStores {
         return PostgresBillingStores.create(config(db).build());
     }
 
+    static String poolName(BillingStores stores) {
+        return ((PostgresLifecycle) stores.lifecycle()).poolName();
+    }
+
     /** The pool of stores made by {@link PostgresBillingStores#create(PostgresConfig)}. */
     static com.zaxxer.hikari.HikariPoolMXBean pool(BillingStores stores) {
         return ((PostgresLifecycle) stores.lifecycle()).pool();
