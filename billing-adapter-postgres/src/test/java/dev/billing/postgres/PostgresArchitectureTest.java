@@ -1,0 +1,84 @@
+package dev.billing.postgres;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** DESIGN §1 for this adapter: what it may use, and that no JDBI/JDBC type leaks through its public API. */
+class PostgresArchitectureTest {
+    private static final List<String> VENDOR_PACKAGES = List.of("org.jdbi", "java.sql", "javax.sql",
+            "com.zaxxer.hikari", "org.flywaydb", "org.postgresql");
+    private static JavaClasses adapter;
+
+    @BeforeAll
+    static void importAdapter() {
+        adapter = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.billing.postgres");
+    }
+
+    @Test
+    void dependsOnlyOnCoreJdbiHikariFlywayTheDriverSlf4jJacksonAndJava() {
+        classes().should().onlyDependOnClassesThat().resideInAnyPackage("dev.billing.postgres..",
+                "dev.billing.core..", "org.jdbi.v3..", "com.zaxxer.hikari..", "org.flywaydb..", "org.postgresql..",
+                "org.slf4j..", "com.fasterxml.jackson..", "java..", "javax.sql..").check(adapter);
+    }
+
+    @Test
+    void knowsNoOtherAdapterAndNoTestkit() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.billing.testkit..", "dev.billing.stripe..",
+                "dev.billing.supabase..", "dev.billing.http..").check(adapter);
+    }
+
+    @Test
+    void onlyTheEntryPointAndItsConfigArePublic() {
+        classes().that().arePublic().and().areTopLevelClasses()
+                .should().haveSimpleName("PostgresBillingStores").orShould().haveSimpleName("PostgresConfig")
+                .andShould().haveModifier(JavaModifier.FINAL).check(adapter);
+        classes().that().haveSimpleNameStartingWith("Jdbi").should().notBePublic()
+                .andShould().haveModifier(JavaModifier.FINAL).check(adapter);
+    }
+
+    @Test
+    void noVendorTypeInAPublicSignatureButTheDataSourceEntryPoints() {
+        methods().that().arePublic().and().areDeclaredInClassesThat().arePublic()
+                .and(DescribedPredicate.not(dataSourceEntryPoints()))
+                .should(notMentionVendorTypes()).check(adapter);
+    }
+
+    /** {@code PostgresBillingStores.create(DataSource...)} and {@code migrate(DataSource...)}: embedding needs them. */
+    private static DescribedPredicate<JavaMethod> dataSourceEntryPoints() {
+        return DescribedPredicate.describe("PostgresBillingStores.create/migrate(DataSource, ...)",
+                m -> m.getOwner().isEquivalentTo(PostgresBillingStores.class)
+                        && (m.getName().equals("create") || m.getName().equals("migrate"))
+                        && m.getRawParameterTypes().get(0).getName().equals("javax.sql.DataSource"));
+    }
+
+    private static ArchCondition<JavaMethod> notMentionVendorTypes() {
+        return new ArchCondition<>("mention no JDBI, JDBC, HikariCP, Flyway or driver type") {
+            @Override
+            public void check(JavaMethod method, ConditionEvents events) {
+                Stream.concat(Stream.of(method.getRawReturnType()), method.getRawParameterTypes().stream())
+                        .map(JavaClass::getName)
+                        .filter(name -> VENDOR_PACKAGES.stream().anyMatch(p -> name.startsWith(p + ".")))
+                        .forEach(name -> events.add(SimpleConditionEvent.violated(method,
+                                method.getFullName() + " exposes " + name)));
+            }
+        };
+    }
+}
