@@ -42,6 +42,10 @@ final class Pools {
         hikari.setIdleTimeout(config.idleTimeout().toMillis());
         hikari.setMaxLifetime(config.maxLifetime().toMillis());
         hikari.setKeepaliveTime(config.keepaliveTime().toMillis());
+        // The stores' concurrency reasoning (ON CONFLICT waits, conditional updates re-checked on the newest row)
+        // is READ COMMITTED's: pin it whatever the server's default_transaction_isolation says.
+        hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        hikari.setAutoCommit(true);
         // Start even when the database is down: calls fail with StoreUnavailableException until it is back.
         hikari.setInitializationFailTimeout(-1);
         return hikari;

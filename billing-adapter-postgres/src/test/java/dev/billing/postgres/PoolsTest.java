@@ -51,5 +51,7 @@ class PoolsTest {
         assertThat(hikari.getMaxLifetime()).isEqualTo(1_800_000);
         assertThat(hikari.getKeepaliveTime()).isEqualTo(120_000);
         assertThat(hikari.getInitializationFailTimeout()).isEqualTo(-1);
+        assertThat(hikari.getTransactionIsolation()).isEqualTo("TRANSACTION_READ_COMMITTED");
+        assertThat(hikari.isAutoCommit()).isTrue();
     }
 }
