@@ -1,0 +1,64 @@
+package dev.billing.postgres;
+
+import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The stores' ordered queries (the same SQL shapes, COLLATE "C" included) are served in index order: no Sort node.
+ * Sequential and bitmap scans are disabled so that the planner shows the index scan it would use on a large table.
+ */
+@ExtendWith(PostgresDatabaseExtension.class)
+class QueryPlansIT {
+    private static TestDatabase db;
+
+    @BeforeAll
+    static void migrate(TestDatabase database) {
+        db = database;
+        PostgresBillingStores.migrate(db.dataSource());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            customers page      | customers_pkey                    | SELECT * FROM billing.customers WHERE user_id COLLATE "C" > 'u' ORDER BY user_id COLLATE "C" LIMIT 51
+            customer lookup     | customers_customer_id_key         | SELECT * FROM billing.customers WHERE customer_id = 'cus_1'
+            subscriptions of    | subscriptions_customer_created_idx | SELECT * FROM billing.subscriptions WHERE customer_id = 'c' ORDER BY created DESC, id COLLATE "C"
+            subscriptions page  | subscriptions_pkey                | SELECT * FROM billing.subscriptions WHERE id COLLATE "C" > 's' ORDER BY id COLLATE "C" LIMIT 51
+            invoices of         | invoices_customer_created_idx     | SELECT * FROM billing.invoices WHERE customer_id = 'c' ORDER BY created DESC, id COLLATE "C"
+            purchases of        | purchases_customer_purchased_idx  | SELECT * FROM billing.purchases WHERE customer_id = 'c' ORDER BY purchased_at, id COLLATE "C"
+            inbox due           | webhook_inbox_due_idx             | SELECT event_id FROM billing.webhook_inbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now()) AND (lease_expires_at IS NULL OR lease_expires_at <= now()) ORDER BY event_created, event_id LIMIT 10 FOR UPDATE SKIP LOCKED
+            inbox by status     | webhook_inbox_status_received_idx | SELECT * FROM billing.webhook_inbox WHERE status = 'failed' AND (received_at < now() OR (received_at = now() AND event_id COLLATE "C" > 'e')) ORDER BY received_at DESC, event_id COLLATE "C" LIMIT 51
+            inbox, all          | webhook_inbox_received_idx        | SELECT * FROM billing.webhook_inbox ORDER BY received_at DESC, event_id COLLATE "C" LIMIT 51
+            counters page       | usage_counters_pkey               | SELECT * FROM billing.usage_counters WHERE (user_id COLLATE "C", meter COLLATE "C", period_start) > ('u', 'm', now()) ORDER BY user_id COLLATE "C", meter COLLATE "C", period_start LIMIT 51
+            keys page           | usage_keys_pkey                   | SELECT * FROM billing.usage_keys WHERE (user_id COLLATE "C", idempotency_key COLLATE "C") > ('u', 'k') ORDER BY user_id COLLATE "C", idempotency_key COLLATE "C" LIMIT 51
+            reports due         | meter_reports_pending_idx         | SELECT identifier FROM billing.meter_reports WHERE reported_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now()) ORDER BY event_timestamp, identifier LIMIT 10 FOR UPDATE SKIP LOCKED
+            """)
+    void isServedInIndexOrder(String query, String index, String sql) throws SQLException {
+        String plan = plan(sql);
+        assertThat(plan).as(plan).contains(index).doesNotContain("Sort");
+    }
+
+    private static String plan(String sql) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET enable_seqscan = off");
+            s.execute("SET enable_bitmapscan = off");
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("EXPLAIN " + sql)) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            return plan.toString();
+        }
+    }
+}
