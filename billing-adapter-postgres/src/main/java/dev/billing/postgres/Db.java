@@ -41,10 +41,6 @@ final class Db {
         return template.replace("{schema}", schema);
     }
 
-    String schema() {
-        return schema;
-    }
-
     /** Runs {@code work} on a handle in autocommit mode. */
     <T> T call(String operation, HandleCallback<T, RuntimeException> work) {
         checkOpen(operation);

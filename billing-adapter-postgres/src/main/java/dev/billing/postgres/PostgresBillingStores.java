@@ -75,7 +75,7 @@ public final class PostgresBillingStores {
      */
     public static BillingStores create(DataSource dataSource, String schema, boolean runMigrations) {
         Objects.requireNonNull(dataSource, "dataSource");
-        checkSchema(schema);
+        PostgresConfig.checkSchema(schema);
         if (runMigrations) {
             Migrations.migrate(dataSource, schema);
         }
@@ -97,7 +97,7 @@ public final class PostgresBillingStores {
     /** {@link #migrate(DataSource)} into another schema. */
     public static int migrate(DataSource dataSource, String schema) {
         Objects.requireNonNull(dataSource, "dataSource");
-        checkSchema(schema);
+        PostgresConfig.checkSchema(schema);
         return Migrations.migrate(dataSource, schema);
     }
 
@@ -105,11 +105,5 @@ public final class PostgresBillingStores {
         Db db = new Db(dataSource, schema);
         return new BillingStores(new JdbiCustomerStore(db), new JdbiSubscriptionStore(db), new JdbiEventInbox(db),
                 new JdbiUsageLedger(db), new PostgresLifecycle(db, ownedPool));
-    }
-
-    private static void checkSchema(String schema) {
-        Objects.requireNonNull(schema, "schema");
-        // Same rule as the config (a plain lower-case identifier, safe to write into SQL unquoted).
-        PostgresConfig.builder().databaseUrl("postgres://u@localhost/db").schema(schema).build();
     }
 }

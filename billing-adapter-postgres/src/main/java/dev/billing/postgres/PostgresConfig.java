@@ -79,11 +79,7 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Map<S
                         + "and password(..)");
             }
         }
-        Objects.requireNonNull(schema, "schema");
-        if (!SCHEMA.matcher(schema).matches()) {
-            throw new IllegalArgumentException("schema must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most "
-                    + "63 characters)");
-        }
+        checkSchema(schema);
         if (maximumPoolSize < 1) {
             throw new IllegalArgumentException("maximumPoolSize must be at least 1");
         }
@@ -157,6 +153,15 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Map<S
                 + validationTimeout + ", idleTimeout=" + idleTimeout + ", maxLifetime=" + maxLifetime
                 + ", keepaliveTime=" + keepaliveTime + ", socketTimeout=" + socketTimeout + ", poolName=" + poolName
                 + "]";
+    }
+
+    /** A schema name is a plain lower-case identifier: safe to write into SQL unquoted. */
+    static void checkSchema(String schema) {
+        Objects.requireNonNull(schema, "schema");
+        if (!SCHEMA.matcher(schema).matches()) {
+            throw new IllegalArgumentException("schema must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most "
+                    + "63 characters)");
+        }
     }
 
     static boolean isSecret(String propertyName) {
