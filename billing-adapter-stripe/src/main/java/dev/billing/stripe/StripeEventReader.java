@@ -1,0 +1,186 @@
+package dev.billing.stripe;
+
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import dev.billing.core.error.WebhookRejectedException;
+import dev.billing.core.error.WebhookRejectedException.Reason;
+import dev.billing.core.model.StripeEvent;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.time.Instant;
+
+/**
+ * Reads a v1 event's envelope ({@code id}, {@code type}, {@code created}, {@code livemode}, {@code api_version},
+ * {@code data.object.id} and {@code data.object.object}) in one streaming pass, skipping everything else without
+ * building a tree. Used for verified webhook bodies and for events fetched by id, so both give the same
+ * {@link StripeEvent}.
+ *
+ * <p>Not a v1 event: {@code MALFORMED_PAYLOAD}. A v2 event or a "thin" event (no {@code data.object}, a
+ * {@code related_object} instead): {@code UNSUPPORTED_EVENT}. Never any other exception.
+ */
+final class StripeEventReader {
+    /** 9999-12-31T23:59:59Z: anything later is not a Stripe timestamp. */
+    private static final long MAX_EPOCH_SECOND = 253_402_300_799L;
+    private static final Object INVALID = new Object();
+
+    private StripeEventReader() {
+    }
+
+    static StripeEvent read(String payload) {
+        Envelope envelope = new Envelope();
+        try (JsonReader reader = new JsonReader(new StringReader(payload))) {
+            reader.setLenient(false);
+            if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+                throw malformed("the payload is not a JSON object");
+            }
+            readEnvelope(reader, envelope);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw malformed("the payload has content after the event");
+            }
+        } catch (IOException | IllegalStateException | NumberFormatException e) {
+            // MalformedJsonException and EOFException are IOExceptions; a wrong token is an IllegalStateException.
+            throw malformed("the payload is not valid JSON");
+        }
+        return envelope.toEvent(payload);
+    }
+
+    private static void readEnvelope(JsonReader reader, Envelope e) throws IOException {
+        reader.beginObject();
+        while (reader.hasNext()) {
+            switch (reader.nextName()) {
+                case "id" -> e.id = string(reader);
+                case "object" -> e.object = string(reader);
+                case "type" -> e.type = string(reader);
+                case "api_version" -> e.apiVersion = string(reader);
+                case "created" -> e.created = integer(reader);
+                case "livemode" -> e.livemode = bool(reader);
+                case "related_object" -> {
+                    e.relatedObject = true;
+                    reader.skipValue();
+                }
+                case "data" -> readData(reader, e);
+                default -> reader.skipValue();
+            }
+        }
+        reader.endObject();
+    }
+
+    private static void readData(JsonReader reader, Envelope e) throws IOException {
+        if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+            reader.skipValue();
+            return;
+        }
+        reader.beginObject();
+        while (reader.hasNext()) {
+            if (reader.nextName().equals("object") && reader.peek() == JsonToken.BEGIN_OBJECT) {
+                e.hasDataObject = true;
+                reader.beginObject();
+                while (reader.hasNext()) {
+                    switch (reader.nextName()) {
+                        case "id" -> e.objectId = string(reader);
+                        case "object" -> e.objectType = string(reader);
+                        default -> reader.skipValue();
+                    }
+                }
+                reader.endObject();
+            } else {
+                reader.skipValue();
+            }
+        }
+        reader.endObject();
+    }
+
+    /** A string, null for JSON null, {@link #INVALID} for anything else. */
+    private static Object string(JsonReader reader) throws IOException {
+        JsonToken token = reader.peek();
+        if (token == JsonToken.STRING) {
+            return reader.nextString();
+        }
+        if (token == JsonToken.NULL) {
+            reader.nextNull();
+            return null;
+        }
+        reader.skipValue();
+        return INVALID;
+    }
+
+    private static Object integer(JsonReader reader) throws IOException {
+        if (reader.peek() != JsonToken.NUMBER) {
+            reader.skipValue();
+            return INVALID;
+        }
+        String digits = reader.nextString();
+        if (digits.isEmpty() || digits.length() > 18) {
+            return INVALID;
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return INVALID;
+            }
+        }
+        return Long.parseLong(digits);
+    }
+
+    private static Object bool(JsonReader reader) throws IOException {
+        if (reader.peek() != JsonToken.BOOLEAN) {
+            reader.skipValue();
+            return INVALID;
+        }
+        return reader.nextBoolean();
+    }
+
+    private static WebhookRejectedException malformed(String why) {
+        return new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "Not a Stripe event: " + why + ".");
+    }
+
+    private static final class Envelope {
+        Object id;
+        Object object;
+        Object type;
+        Object apiVersion;
+        Object created;
+        Object livemode;
+        boolean relatedObject;
+        boolean hasDataObject;
+        Object objectId;
+        Object objectType;
+
+        StripeEvent toEvent(String payload) {
+            if (object instanceof String kind && kind.startsWith("v2.")) {
+                throw new WebhookRejectedException(Reason.UNSUPPORTED_EVENT, "A " + kind + " (API v2) event is not "
+                        + "supported: configure the endpoint for v1 snapshot events.");
+            }
+            if (relatedObject && !hasDataObject) {
+                throw new WebhookRejectedException(Reason.UNSUPPORTED_EVENT, "A thin event (related_object, no "
+                        + "data.object) is not supported: configure the endpoint for v1 snapshot events.");
+            }
+            if (object != null && !"event".equals(object)) {
+                throw malformed("object is not \"event\"");
+            }
+            if (!(id instanceof String eventId) || eventId.isBlank()) {
+                throw malformed("id is missing");
+            }
+            if (!(type instanceof String eventType) || eventType.isBlank()) {
+                throw malformed("type is missing");
+            }
+            if (!(created instanceof Long seconds) || seconds > MAX_EPOCH_SECOND) {
+                throw malformed("created is missing or not a Unix timestamp");
+            }
+            if (!hasDataObject) {
+                throw malformed("data.object is missing");
+            }
+            if (livemode == INVALID || apiVersion == INVALID || objectId == INVALID || objectType == INVALID) {
+                throw malformed("livemode, api_version or data.object's id/object has the wrong type");
+            }
+            try {
+                return new StripeEvent(eventId, eventType, Instant.ofEpochSecond(seconds),
+                        Boolean.TRUE.equals(livemode), (String) apiVersion, (String) objectId, (String) objectType,
+                        payload);
+            } catch (IllegalArgumentException e) {
+                throw malformed(e.getMessage());
+            }
+        }
+    }
+}

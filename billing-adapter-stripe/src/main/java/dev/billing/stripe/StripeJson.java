@@ -1,0 +1,260 @@
+package dev.billing.stripe;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import dev.billing.core.error.WebhookRejectedException;
+import dev.billing.core.error.WebhookRejectedException.Reason;
+import dev.billing.core.model.CheckoutMode;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.UserId;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decodes an event's {@code data.object} from the raw JSON, reading only the fields the core needs, so that an
+ * event of ANY API version decodes (stripe-java's typed models follow the pinned version only). Where Stripe moved
+ * a field, both places are read: the period from the first subscription item, else from the subscription (before
+ * 2025-03-31); an invoice's subscription from {@code parent.subscription_details.subscription}, else from the
+ * top-level {@code subscription} (before 2025-03-31).
+ */
+final class StripeJson {
+    private static final TypeAdapter<JsonElement> TREE = new Gson().getAdapter(JsonElement.class);
+
+    private StripeJson() {
+    }
+
+    /**
+     * @throws WebhookRejectedException {@code MALFORMED_PAYLOAD} when the payload or its object cannot be read
+     */
+    static EventObject decode(StripeEvent event) {
+        JsonObject object = dataObject(event.payload());
+        SourceVersion version = SourceVersion.snapshot(event.created());
+        String type = event.type();
+        String objectType = null;
+        try {
+            objectType = text(object, "object");
+            String id = text(object, "id");
+            if (type.startsWith("customer.subscription.") && "subscription".equals(objectType)) {
+                return new EventObject.OfSubscription(subscription(object, version));
+            }
+            if (type.startsWith("invoice.") && "invoice".equals(objectType)) {
+                // invoice.upcoming describes an invoice that does not exist yet: it has no id.
+                return id == null ? new EventObject.Other(objectType, null)
+                        : new EventObject.OfInvoice(invoice(object, version));
+            }
+            if (type.startsWith("checkout.session.") && "checkout.session".equals(objectType)) {
+                Optional<CheckoutSession> session = checkoutSession(object);
+                return session.isPresent() ? new EventObject.OfCheckoutSession(session.get())
+                        : new EventObject.Other(objectType, id);
+            }
+            if ((type.equals("customer.created") || type.equals("customer.updated")
+                    || type.equals("customer.deleted")) && "customer".equals(objectType)) {
+                return new EventObject.OfCustomer(CustomerId.of(required(id, "id")), userId(object),
+                        text(object, "email"), type.equals("customer.deleted") || flag(object, "deleted"));
+            }
+            if (type.startsWith("product.") || type.startsWith("price.") || type.startsWith("plan.")) {
+                return new EventObject.OfCatalog(objectType, id);
+            }
+            return new EventObject.Other(objectType, id);
+        } catch (RuntimeException e) {
+            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "Event " + event.id() + " (" + type
+                    + ") carries a " + objectType + " that cannot be decoded: " + e.getMessage());
+        }
+    }
+
+    static Subscription subscription(JsonObject s, SourceVersion version) {
+        JsonObject item = firstItem(s);
+        String priceId = null;
+        long quantity = 0;
+        Instant periodStart = instant(s, "current_period_start");
+        Instant periodEnd = instant(s, "current_period_end");
+        if (item != null) {
+            priceId = Optional.ofNullable(idOf(item, "price")).orElse(idOf(item, "plan"));
+            Long q = integer(item, "quantity");
+            quantity = q == null ? 1 : q;
+            if (item.has("current_period_start") || item.has("current_period_end")) {
+                periodStart = instant(item, "current_period_start");
+                periodEnd = instant(item, "current_period_end");
+            }
+        }
+        return new Subscription(required(text(s, "id"), "id"), CustomerId.of(required(idOf(s, "customer"),
+                "customer")), SubscriptionStatus.fromStripe(text(s, "status")), priceId, quantity, periodStart,
+                periodEnd, flag(s, "cancel_at_period_end"), instant(s, "cancel_at"), instant(s, "canceled_at"),
+                instant(s, "ended_at"), instant(s, "trial_start"), instant(s, "trial_end"),
+                required(instant(s, "created"), "created"), metadata(s), version);
+    }
+
+    static Invoice invoice(JsonObject i, SourceVersion version) {
+        String subscriptionId = idOf(object(object(i, "parent"), "subscription_details"), "subscription");
+        if (subscriptionId == null) {
+            subscriptionId = idOf(i, "subscription");
+        }
+        return new Invoice(required(text(i, "id"), "id"), CustomerId.of(required(idOf(i, "customer"), "customer")),
+                subscriptionId, InvoiceStatus.fromStripe(text(i, "status")), text(i, "number"),
+                required(text(i, "currency"), "currency"), amount(i, "amount_due"), amount(i, "amount_paid"),
+                amount(i, "amount_remaining"), text(i, "hosted_invoice_url"), text(i, "invoice_pdf"),
+                text(i, "billing_reason"), instant(i, "period_start"), instant(i, "period_end"),
+                required(instant(i, "created"), "created"), version);
+    }
+
+    /** Empty for a mode this code does not know. */
+    static Optional<CheckoutSession> checkoutSession(JsonObject s) {
+        Optional<CheckoutMode> mode = CheckoutMode.parse(text(s, "mode"));
+        if (mode.isEmpty()) {
+            return Optional.empty();
+        }
+        String customer = idOf(s, "customer");
+        return Optional.of(new CheckoutSession(required(text(s, "id"), "id"), text(s, "url"), mode.get(),
+                customer == null ? null : CustomerId.of(customer), idOf(s, "subscription"),
+                idOf(s, "payment_intent"), text(s, "status"), text(s, "payment_status"),
+                text(s, "client_reference_id"), integer(s, "amount_total"), text(s, "currency"), metadata(s)));
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** Parses the payload (strictly) and returns {@code data.object}. */
+    static JsonObject dataObject(String payload) {
+        JsonElement root;
+        try (JsonReader reader = new JsonReader(new StringReader(payload))) {
+            reader.setLenient(false);
+            root = TREE.read(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "The event has content after its end.");
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof WebhookRejectedException rejected) {
+                throw rejected;
+            }
+            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "The event payload is not valid JSON.");
+        }
+        JsonObject data = root != null && root.isJsonObject() ? object(root.getAsJsonObject(), "data") : null;
+        JsonObject object = data == null ? null : object(data, "object");
+        if (object == null) {
+            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "The event has no data.object.");
+        }
+        return object;
+    }
+
+    private static JsonObject firstItem(JsonObject subscription) {
+        JsonObject items = object(subscription, "items");
+        JsonElement data = items == null ? null : items.get("data");
+        if (data == null || !data.isJsonArray()) {
+            return null;
+        }
+        JsonArray array = data.getAsJsonArray();
+        return array.isEmpty() || !array.get(0).isJsonObject() ? null : array.get(0).getAsJsonObject();
+    }
+
+    private static UserId userId(JsonObject customer) {
+        String value = metadata(customer).get("user_id");
+        try {
+            return value == null ? null : UserId.of(value);
+        } catch (IllegalArgumentException notAUserId) {
+            return null;
+        }
+    }
+
+    static JsonObject object(JsonObject parent, String name) {
+        if (parent == null) {
+            return null;
+        }
+        JsonElement e = parent.get(name);
+        return e != null && e.isJsonObject() ? e.getAsJsonObject() : null;
+    }
+
+    /** A string field; null when absent or JSON null; an error for any other type. */
+    static String text(JsonObject o, String name) {
+        JsonElement e = o.get(name);
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+            return e.getAsString();
+        }
+        throw new IllegalArgumentException(name + " is not a string");
+    }
+
+    /** An id field that may be expanded into its object. */
+    static String idOf(JsonObject o, String name) {
+        if (o == null) {
+            return null;
+        }
+        JsonElement e = o.get(name);
+        if (e != null && e.isJsonObject()) {
+            return text(e.getAsJsonObject(), "id");
+        }
+        return text(o, name);
+    }
+
+    static Long integer(JsonObject o, String name) {
+        JsonElement e = o.get(name);
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            try {
+                return new BigDecimal(e.getAsJsonPrimitive().getAsString()).longValueExact();
+            } catch (ArithmeticException | NumberFormatException notAnInteger) {
+                throw new IllegalArgumentException(name + " is not an integer");
+            }
+        }
+        throw new IllegalArgumentException(name + " is not a number");
+    }
+
+    private static long amount(JsonObject o, String name) {
+        Long value = integer(o, name);
+        return value == null ? 0 : value;
+    }
+
+    static Instant instant(JsonObject o, String name) {
+        Long seconds = integer(o, name);
+        return seconds == null ? null : Instant.ofEpochSecond(seconds);
+    }
+
+    static boolean flag(JsonObject o, String name) {
+        JsonElement e = o.get(name);
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean() && e.getAsBoolean();
+    }
+
+    static Map<String, String> metadata(JsonObject o) {
+        JsonObject metadata = object(o, "metadata");
+        if (metadata == null || metadata.size() == 0) {
+            return Map.of();
+        }
+        Map<String, String> values = new HashMap<>();
+        for (Map.Entry<String, JsonElement> entry : metadata.entrySet()) {
+            JsonElement value = entry.getValue();
+            if (value instanceof JsonPrimitive primitive) {
+                values.put(entry.getKey(), primitive.getAsString());
+            }
+        }
+        return values;
+    }
+
+    private static <T> T required(T value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is missing");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.billing.stripe;
+
+import com.stripe.model.Customer;
+import com.stripe.model.Invoice;
+import com.stripe.model.PaymentMethod;
+import com.stripe.model.Price;
+import com.stripe.model.Product;
+import com.stripe.model.Refund;
+import com.stripe.model.SetupIntent;
+import com.stripe.model.Subscription;
+import com.stripe.model.SubscriptionItem;
+import com.stripe.model.checkout.Session;
+import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.Card;
+import dev.billing.core.model.CheckoutMode;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.Money;
+import dev.billing.core.model.PriceType;
+import dev.billing.core.model.Recurring;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.SubscriptionStatus;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Maps stripe-java's models (as read through the API at the pinned version) into the core's records. The webhook
+ * side reads raw JSON instead ({@link StripeJson}); {@code StripeMappingConsistencyIT} checks both agree.
+ *
+ * <p>A subscription's price, quantity and period come from its FIRST item (API 2025-03-31 and later keep the
+ * period there); an item without a quantity (metered) counts as 1, a subscription without items has quantity 0.
+ *
+ * <p>Every method throws {@link IllegalArgumentException} (or {@link NullPointerException}) when Stripe's object
+ * does not fit the core's model; the gateway turns that into an "unreadable answer" failure.
+ */
+final class StripeObjects {
+    private StripeObjects() {
+    }
+
+    static dev.billing.core.model.Product product(Product p) {
+        return new dev.billing.core.model.Product(p.getId(), p.getName(), p.getDescription(), bool(p.getActive()),
+                p.getDefaultPrice(), p.getMetadata(), instant(p.getCreated()));
+    }
+
+    static dev.billing.core.model.Price price(Price p) {
+        PriceType type = PriceType.parse(p.getType()).orElseThrow(
+                () -> new IllegalArgumentException("unknown price type " + p.getType() + " on " + p.getId()));
+        Recurring recurring = null;
+        if (type == PriceType.RECURRING) {
+            Price.Recurring r = required(p.getRecurring(), "recurring", p.getId());
+            recurring = recurring(r.getInterval(), r.getIntervalCount(), r.getUsageType(), r.getMeter(), p.getId());
+        }
+        return new dev.billing.core.model.Price(p.getId(), required(p.getProduct(), "product", p.getId()),
+                bool(p.getActive()), type, p.getCurrency(), p.getUnitAmount(), recurring, p.getNickname(),
+                p.getLookupKey(), p.getMetadata(), instant(p.getCreated()));
+    }
+
+    static Recurring recurring(String interval, Long intervalCount, String usageType, String meter, String priceId) {
+        BillingInterval parsed = BillingInterval.parse(interval).orElseThrow(
+                () -> new IllegalArgumentException("unknown interval " + interval + " on " + priceId));
+        return new Recurring(parsed, intervalCount == null ? 1 : Math.toIntExact(intervalCount),
+                "metered".equals(usageType), meter);
+    }
+
+    static dev.billing.core.model.Subscription subscription(Subscription s, SourceVersion version) {
+        List<SubscriptionItem> items = s.getItems() == null || s.getItems().getData() == null ? List.of()
+                : s.getItems().getData();
+        SubscriptionItem first = items.isEmpty() ? null : items.get(0);
+        String priceId = first == null || first.getPrice() == null ? null : first.getPrice().getId();
+        long quantity = first == null ? 0 : first.getQuantity() == null ? 1 : first.getQuantity();
+        return new dev.billing.core.model.Subscription(s.getId(), customer(s.getCustomer(), s.getId()),
+                SubscriptionStatus.fromStripe(s.getStatus()), priceId, quantity,
+                first == null ? null : instant(first.getCurrentPeriodStart()),
+                first == null ? null : instant(first.getCurrentPeriodEnd()), bool(s.getCancelAtPeriodEnd()),
+                instant(s.getCancelAt()), instant(s.getCanceledAt()), instant(s.getEndedAt()),
+                instant(s.getTrialStart()), instant(s.getTrialEnd()), instant(s.getCreated()), s.getMetadata(),
+                version);
+    }
+
+    static dev.billing.core.model.Invoice invoice(Invoice i, SourceVersion version) {
+        String subscriptionId = i.getParent() == null || i.getParent().getSubscriptionDetails() == null ? null
+                : i.getParent().getSubscriptionDetails().getSubscription();
+        return new dev.billing.core.model.Invoice(i.getId(), customer(i.getCustomer(), i.getId()), subscriptionId,
+                InvoiceStatus.fromStripe(i.getStatus()), i.getNumber(), i.getCurrency(), amount(i.getAmountDue()),
+                amount(i.getAmountPaid()), amount(i.getAmountRemaining()), i.getHostedInvoiceUrl(),
+                i.getInvoicePdf(), i.getBillingReason(), instant(i.getPeriodStart()), instant(i.getPeriodEnd()),
+                instant(i.getCreated()), version);
+    }
+
+    static CheckoutSession checkoutSession(Session s) {
+        CheckoutMode mode = CheckoutMode.parse(s.getMode()).orElseThrow(
+                () -> new IllegalArgumentException("unknown checkout mode " + s.getMode() + " on " + s.getId()));
+        return new CheckoutSession(s.getId(), s.getUrl(), mode,
+                s.getCustomer() == null ? null : CustomerId.of(s.getCustomer()), s.getSubscription(),
+                s.getPaymentIntent(), s.getStatus(), s.getPaymentStatus(), s.getClientReferenceId(),
+                s.getAmountTotal(), s.getCurrency(), s.getMetadata());
+    }
+
+    /** {@code defaultPaymentMethodId} is the customer's {@code invoice_settings.default_payment_method}, or null. */
+    static dev.billing.core.model.PaymentMethod paymentMethod(PaymentMethod pm, String defaultPaymentMethodId) {
+        PaymentMethod.Card c = pm.getCard();
+        Card card = c == null ? null : new Card(c.getBrand() == null ? "unknown" : c.getBrand(), c.getLast4(),
+                Math.toIntExact(required(c.getExpMonth(), "card.exp_month", pm.getId())),
+                Math.toIntExact(required(c.getExpYear(), "card.exp_year", pm.getId())));
+        return new dev.billing.core.model.PaymentMethod(pm.getId(),
+                pm.getCustomer() == null ? null : CustomerId.of(pm.getCustomer()), pm.getType(), card,
+                pm.getId().equals(defaultPaymentMethodId), instant(pm.getCreated()));
+    }
+
+    static String defaultPaymentMethod(Customer customer) {
+        return customer.getInvoiceSettings() == null ? null : customer.getInvoiceSettings().getDefaultPaymentMethod();
+    }
+
+    static dev.billing.core.model.SetupIntent setupIntent(SetupIntent si) {
+        return new dev.billing.core.model.SetupIntent(si.getId(), si.getClientSecret(), si.getStatus());
+    }
+
+    static dev.billing.core.model.Refund refund(Refund r) {
+        return new dev.billing.core.model.Refund(r.getId(), r.getPaymentIntent(),
+                new Money(amount(r.getAmount()), r.getCurrency() == null ? null
+                        : r.getCurrency().toLowerCase(Locale.ROOT)), r.getStatus());
+    }
+
+    static Instant instant(Long epochSecond) {
+        return epochSecond == null ? null : Instant.ofEpochSecond(epochSecond);
+    }
+
+    private static CustomerId customer(String id, String owner) {
+        return CustomerId.of(required(id, "customer", owner));
+    }
+
+    private static long amount(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    private static boolean bool(Boolean value) {
+        return Boolean.TRUE.equals(value);
+    }
+
+    private static <T> T required(T value, String field, String owner) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is missing on " + owner);
+        }
+        return value;
+    }
+}
