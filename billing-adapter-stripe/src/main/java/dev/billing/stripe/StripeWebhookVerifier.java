@@ -217,6 +217,7 @@ public final class StripeWebhookVerifier implements WebhookVerifier {
             String timestamp = null;
             List<byte[]> signatures = new ArrayList<>();
             int unreadable = 0;
+            int otherSchemes = 0;
             int start = 0;
             while (start <= header.length()) {
                 int comma = header.indexOf(',', start);
@@ -244,6 +245,8 @@ public final class StripeWebhookVerifier implements WebhookVerifier {
                     } else {
                         signatures.add(signature);
                     }
+                } else if (isScheme(key)) {
+                    otherSchemes++;
                 }
             }
             if (timestamp == null) {
@@ -253,11 +256,19 @@ public final class StripeWebhookVerifier implements WebhookVerifier {
                 if (unreadable > 0) {
                     throw malformed("no v1 signature is 64 hexadecimal digits");
                 }
+                if (otherSchemes == 0) {
+                    throw malformed("no signature");
+                }
                 throw new WebhookRejectedException(Reason.NO_MATCHING_SIGNATURE,
-                        "The Stripe-Signature header has no v1 signature.");
+                        "The Stripe-Signature header has signatures of other schemes only (no v1).");
             }
             return new SignatureHeader(timestamp.getBytes(StandardCharsets.US_ASCII), Long.parseLong(timestamp),
                     List.copyOf(signatures));
+        }
+
+        /** {@code v0}, {@code v2}...: a signature scheme this verifier does not use. */
+        private static boolean isScheme(String key) {
+            return key.length() > 1 && key.charAt(0) == 'v' && digits(key.substring(1));
         }
 
         private static boolean digits(String value) {

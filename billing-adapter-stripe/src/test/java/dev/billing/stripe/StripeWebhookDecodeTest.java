@@ -1,0 +1,222 @@
+package dev.billing.stripe;
+
+import dev.billing.core.error.WebhookRejectedException;
+import dev.billing.core.error.WebhookRejectedException.Reason;
+import dev.billing.core.model.CheckoutMode;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.UserId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import static dev.billing.stripe.TestWebhooks.fixture;
+import static dev.billing.stripe.TestWebhooks.header;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What each family of events decodes to, from realistic payloads (src/test/resources/.../events). */
+class StripeWebhookDecodeTest {
+    private static final String SECRET = "whsec_decode_tests";
+    private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
+    private final StripeWebhookVerifier verifier = StripeWebhookVerifier.create(List.of(SECRET),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private EventObject decode(String fixture) {
+        return decodeBytes(fixture(fixture));
+    }
+
+    private EventObject decodeBytes(byte[] body) {
+        StripeEvent event = verifier.verify(body, header(SECRET, NOW.getEpochSecond(), body));
+        return verifier.decode(event);
+    }
+
+    private static Instant at(long epochSecond) {
+        return Instant.ofEpochSecond(epochSecond);
+    }
+
+    @Test
+    void decodesASubscriptionWithItsFirstItemsPriceQuantityAndPeriod() {
+        EventObject decoded = decode("customer.subscription.updated.json");
+        assertThat(decoded).isInstanceOf(EventObject.OfSubscription.class);
+        Subscription s = ((EventObject.OfSubscription) decoded).subscription();
+        assertThat(s.id()).isEqualTo("sub_1QzA8bRk2cPro");
+        assertThat(s.customerId()).isEqualTo(CustomerId.of("cus_RAda7f3kQ2"));
+        assertThat(s.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+        assertThat(s.priceId()).isEqualTo("price_1QpRoMonthly");
+        assertThat(s.quantity()).isEqualTo(3);
+        assertThat(s.currentPeriodStart()).isEqualTo(at(1795000000));
+        assertThat(s.currentPeriodEnd()).isEqualTo(at(1797592000));
+        assertThat(s.cancelAtPeriodEnd()).isTrue();
+        assertThat(s.cancelAt()).isEqualTo(at(1797592000));
+        assertThat(s.canceledAt()).isEqualTo(at(1795100000));
+        assertThat(s.endedAt()).isNull();
+        assertThat(s.trialStart()).isEqualTo(at(1794395200));
+        assertThat(s.trialEnd()).isEqualTo(at(1795000000));
+        assertThat(s.created()).isEqualTo(at(1795000000));
+        assertThat(s.metadata()).isEqualTo(Map.of("user_id", "user_2ada", "plan", "pro"));
+        assertThat(s.version()).isEqualTo(SourceVersion.snapshot(at(1795100001)));
+    }
+
+    @Test
+    void decodesASubscriptionOfAnOlderApiVersionWithThePeriodOnTheSubscription() {
+        Subscription s = ((EventObject.OfSubscription) decode("customer.subscription.updated.2020-08-27.json"))
+                .subscription();
+        assertThat(s.id()).isEqualTo("sub_HOld2020Basic");
+        assertThat(s.status()).isEqualTo(SubscriptionStatus.PAST_DUE);
+        assertThat(s.priceId()).isEqualTo("price_1IDQm5Basic");
+        assertThat(s.quantity()).isEqualTo(1);
+        assertThat(s.currentPeriodStart()).isEqualTo(at(1618000000));
+        assertThat(s.currentPeriodEnd()).isEqualTo(at(1620592000));
+        assertThat(s.metadata()).containsEntry("user_id", "user_old");
+        assertThat(s.version()).isEqualTo(SourceVersion.snapshot(at(1619000000)));
+    }
+
+    @Test
+    void decodesAnInvoiceWithItsSubscriptionFromTheParent() {
+        Invoice i = ((EventObject.OfInvoice) decode("invoice.paid.json")).invoice();
+        assertThat(i.id()).isEqualTo("in_1QzA8cInv0001");
+        assertThat(i.customerId()).isEqualTo(CustomerId.of("cus_RAda7f3kQ2"));
+        assertThat(i.subscriptionId()).isEqualTo("sub_1QzA8bRk2cPro");
+        assertThat(i.status()).isEqualTo(InvoiceStatus.PAID);
+        assertThat(i.number()).isEqualTo("ACME7F3K-0002");
+        assertThat(i.currency()).isEqualTo("usd");
+        assertThat(i.amountDue()).isEqualTo(8700);
+        assertThat(i.amountPaid()).isEqualTo(8700);
+        assertThat(i.amountRemaining()).isZero();
+        assertThat(i.hostedInvoiceUrl()).startsWith("https://invoice.stripe.com/i/");
+        assertThat(i.invoicePdf()).endsWith("/pdf");
+        assertThat(i.billingReason()).isEqualTo("subscription_cycle");
+        assertThat(i.periodStart()).isEqualTo(at(1795000000));
+        assertThat(i.periodEnd()).isEqualTo(at(1797592000));
+        assertThat(i.created()).isEqualTo(at(1797592000));
+        assertThat(i.version()).isEqualTo(SourceVersion.snapshot(at(1797592002)));
+    }
+
+    @Test
+    void decodesAnInvoiceOfAnOlderApiVersionWithATopLevelSubscription() {
+        Invoice i = ((EventObject.OfInvoice) decode("invoice.payment_failed.2020-08-27.json")).invoice();
+        assertThat(i.subscriptionId()).isEqualTo("sub_HOld2020Basic");
+        assertThat(i.status()).isEqualTo(InvoiceStatus.OPEN);
+        assertThat(i.amountRemaining()).isEqualTo(900);
+    }
+
+    @Test
+    void anUpcomingInvoiceWithoutAnIdIsNotAnInvoiceToStore() {
+        assertThat(decode("invoice.upcoming.json")).isEqualTo(new EventObject.Other("invoice", null));
+    }
+
+    @Test
+    void decodesACompletedCheckoutSession() {
+        CheckoutSession cs = ((EventObject.OfCheckoutSession) decode("checkout.session.completed.json")).session();
+        assertThat(cs.id()).isEqualTo("cs_test_a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwXyZ");
+        assertThat(cs.mode()).isEqualTo(CheckoutMode.PAYMENT);
+        assertThat(cs.customerId()).isEqualTo(CustomerId.of("cus_RAda7f3kQ2"));
+        assertThat(cs.subscriptionId()).isNull();
+        assertThat(cs.paymentIntentId()).isEqualTo("pi_3QzD5eTemplatePack");
+        assertThat(cs.status()).isEqualTo("complete");
+        assertThat(cs.paymentStatus()).isEqualTo("paid");
+        assertThat(cs.isPaid()).isTrue();
+        assertThat(cs.clientReferenceId()).isEqualTo("user_2ada");
+        assertThat(cs.amountTotal()).isEqualTo(3920L);
+        assertThat(cs.currency()).isEqualTo("usd");
+        assertThat(cs.url()).isNull();
+        assertThat(cs.metadata()).containsEntry("price_id", "price_1QpTemplatePack").containsEntry("quantity", "1");
+    }
+
+    @Test
+    void decodesACreatedCustomerWithItsUser() {
+        assertThat(decode("customer.created.json")).isEqualTo(new EventObject.OfCustomer(
+                CustomerId.of("cus_RAda7f3kQ2"), UserId.of("user_2ada"), "ada@example.com", false));
+    }
+
+    @Test
+    void decodesADeletedCustomerWithoutAUser() {
+        assertThat(decode("customer.deleted.json")).isEqualTo(new EventObject.OfCustomer(
+                CustomerId.of("cus_RDashboardMade"), null, null, true));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "product.updated.json, product, prod_RPro",
+            "price.created.json, price, price_1QpRoMonthly",
+            "plan.deleted.json, plan, price_1QpRoMonthly"})
+    void catalogEventsSayTheCatalogChanged(String fixture, String objectType, String id) {
+        assertThat(decode(fixture)).isEqualTo(new EventObject.OfCatalog(objectType, id));
+    }
+
+    @Test
+    void anyOtherEventIsOther() {
+        assertThat(decode("charge.succeeded.json")).isEqualTo(new EventObject.Other("charge", "ch_3QzD5eCharge"));
+    }
+
+    @Test
+    void readsExpandedIdsAndUnknownStatuses() {
+        String body = event("customer.subscription.created", "{\"id\":\"sub_x\",\"object\":\"subscription\","
+                + "\"customer\":{\"id\":\"cus_x\",\"object\":\"customer\"},\"status\":\"paused_for_review\","
+                + "\"created\":1795000000,\"items\":{\"object\":\"list\",\"data\":[]},\"metadata\":{\"n\":\"1\"}}");
+        Subscription s = ((EventObject.OfSubscription) decodeBytes(bytes(body))).subscription();
+        assertThat(s.customerId()).isEqualTo(CustomerId.of("cus_x"));
+        assertThat(s.status()).isEqualTo(SubscriptionStatus.UNRECOGNIZED);
+        assertThat(s.priceId()).isNull();
+        assertThat(s.quantity()).isZero();
+        assertThat(s.currentPeriodStart()).isNull();
+    }
+
+    @Test
+    void aSubscriptionThatCannotBeDecodedIsAMalformedPayload() {
+        String noCustomer = event("customer.subscription.updated", "{\"id\":\"sub_x\",\"object\":\"subscription\","
+                + "\"status\":\"active\",\"created\":1795000000}");
+        assertThatThrownBy(() -> decodeBytes(bytes(noCustomer))).isInstanceOfSatisfying(
+                WebhookRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_PAYLOAD));
+        String createdAsText = event("customer.subscription.updated", "{\"id\":\"sub_x\",\"object\":\"subscription\","
+                + "\"customer\":\"cus_x\",\"status\":\"active\",\"created\":\"yesterday\"}");
+        assertThatThrownBy(() -> decodeBytes(bytes(createdAsText))).isInstanceOfSatisfying(
+                WebhookRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_PAYLOAD));
+        String idAsNumber = event("invoice.paid", "{\"id\":7,\"object\":\"invoice\"}");
+        assertThatThrownBy(() -> decodeBytes(bytes(idAsNumber))).isInstanceOfSatisfying(
+                WebhookRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_PAYLOAD));
+    }
+
+    @Test
+    void aStoredPayloadThatIsNotAnEventIsAMalformedPayload() {
+        StripeEvent notJson = new StripeEvent("evt_1", "invoice.paid", NOW, false, null, "in_1", "invoice", "not json");
+        assertThatThrownBy(() -> verifier.decode(notJson)).isInstanceOfSatisfying(WebhookRejectedException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_PAYLOAD));
+        StripeEvent noObject = new StripeEvent("evt_1", "invoice.paid", NOW, false, null, "in_1", "invoice",
+                "{\"id\":\"evt_1\",\"data\":{}}");
+        assertThatThrownBy(() -> verifier.decode(noObject)).isInstanceOfSatisfying(WebhookRejectedException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_PAYLOAD));
+    }
+
+    @Test
+    void survivesDeeplyNestedJsonInsideTheObject() {
+        String deep = "[".repeat(20_000) + "]".repeat(20_000);
+        String body = event("charge.succeeded", "{\"id\":\"ch_1\",\"object\":\"charge\",\"metadata\":{},\"x\":"
+                + deep + "}");
+        assertThat(decodeBytes(bytes(body))).isEqualTo(new EventObject.Other("charge", "ch_1"));
+    }
+
+    private static String event(String type, String object) {
+        return "{\"id\":\"evt_t\",\"object\":\"event\",\"api_version\":\"2026-07-29.dahlia\",\"created\":1795100001,"
+                + "\"livemode\":false,\"type\":\"" + type + "\",\"data\":{\"object\":" + object + "}}";
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.billing.stripe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Stripe's webhook signing scheme, computed independently of the verifier, and the event fixtures. */
+final class TestWebhooks {
+    private TestWebhooks() {
+    }
+
+    /** {@code t=<t>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>}, as Stripe sends it. */
+    static String header(String secret, long t, byte[] body) {
+        return "t=" + t + ",v1=" + v1(secret, t, body);
+    }
+
+    static String v1(String secret, long t, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The bytes of {@code src/test/resources/dev/billing/stripe/events/<name>}. */
+    static byte[] fixture(String name) {
+        try (InputStream in = TestWebhooks.class.getResourceAsStream("events/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String fixtureText(String name) {
+        return new String(fixture(name), StandardCharsets.UTF_8);
+    }
+}
