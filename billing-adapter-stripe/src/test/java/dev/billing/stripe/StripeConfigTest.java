@@ -1,0 +1,64 @@
+package dev.billing.stripe;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StripeConfigTest {
+    private static final String TEST_KEY = "sk_test_51AcmeSecretPart0123456789";
+    private static final String LIVE_KEY = "sk_live_51AcmeSecretPart0123456789";
+
+    @Test
+    void defaultsToStripeWithTwoRetriesAndShortTimeouts() {
+        StripeConfig config = StripeConfig.of(TEST_KEY);
+        assertThat(config.apiBase()).isEqualTo("https://api.stripe.com");
+        assertThat(config.maxNetworkRetries()).isEqualTo(2);
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.readTimeout()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void derivesLivemodeFromTheKeyPrefix() {
+        assertThat(StripeConfig.of(LIVE_KEY).livemode()).isTrue();
+        assertThat(StripeConfig.of("rk_live_restricted0123").livemode()).isTrue();
+        assertThat(StripeConfig.of(TEST_KEY).livemode()).isFalse();
+        assertThat(StripeConfig.of("rk_test_restricted0123").livemode()).isFalse();
+    }
+
+    @Test
+    void masksTheKeyInToString() {
+        assertThat(StripeConfig.of(LIVE_KEY).toString()).contains("sk_live_****").doesNotContain("51AcmeSecret");
+        assertThat(StripeConfig.of(TEST_KEY).maskedKey()).isEqualTo("sk_test_****");
+        assertThat(StripeConfig.of("weirdkeywithoutprefix").maskedKey()).isEqualTo("****");
+    }
+
+    @Test
+    void readsTheEnvironment() {
+        StripeConfig config = StripeConfig.fromEnvironment(Map.of("STRIPE_SECRET_KEY", TEST_KEY,
+                "STRIPE_API_BASE", "http://127.0.0.1:12111/"));
+        assertThat(config.secretKey()).isEqualTo(TEST_KEY);
+        assertThat(config.apiBase()).isEqualTo("http://127.0.0.1:12111");
+        assertThat(StripeConfig.fromEnvironment(Map.of("STRIPE_SECRET_KEY", TEST_KEY)).apiBase())
+                .isEqualTo(StripeConfig.DEFAULT_API_BASE);
+        assertThatThrownBy(() -> StripeConfig.fromEnvironment(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("STRIPE_SECRET_KEY");
+    }
+
+    @Test
+    void refusesInvalidValuesWithoutEchoingTheKey() {
+        assertThatThrownBy(() -> StripeConfig.of("sk_test_with space"))
+                .isInstanceOf(IllegalArgumentException.class).message().doesNotContain("with space");
+        assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withApiBase("ftp://example.com"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withApiBase("https://user:pw@example.com"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withMaxNetworkRetries(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withTimeouts(Duration.ZERO, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
