@@ -33,6 +33,7 @@ import com.stripe.param.checkout.SessionCreateParams;
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.error.GatewayOutcomeUnknownException;
 import dev.billing.core.error.GatewayRejectedException;
+import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutRequest;
 import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
@@ -244,7 +245,7 @@ public final class StripePaymentGateway implements PaymentGateway {
         if (!request.metadata().isEmpty()) {
             params.putAllMetadata(request.metadata());
         }
-        if (request.mode() == dev.billing.core.model.CheckoutMode.SUBSCRIPTION
+        if (request.mode() == CheckoutMode.SUBSCRIPTION
                 && (!request.subscriptionMetadata().isEmpty() || request.trialDays() > 0)) {
             SessionCreateParams.SubscriptionData.Builder data = SessionCreateParams.SubscriptionData.builder();
             if (!request.subscriptionMetadata().isEmpty()) {
