@@ -25,8 +25,11 @@ public record StripeConfig(String secretKey, String apiBase, int maxNetworkRetri
 
     /** Stripe's API. */
     public static final String DEFAULT_API_BASE = "https://api.stripe.com";
-    /** stripe-java's default is 0; two retries ride out a blip without hiding an outage. */
-    public static final int DEFAULT_MAX_NETWORK_RETRIES = 2;
+    /**
+     * stripe-java's default is 0. One retry rides out a blip; more would let a Stripe that accepts connections and
+     * never answers hold a user request for (retries + 1) x the read timeout.
+     */
+    public static final int DEFAULT_MAX_NETWORK_RETRIES = 1;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(20);
 
@@ -49,7 +52,7 @@ public record StripeConfig(String secretKey, String apiBase, int maxNetworkRetri
         readTimeout = positiveMillis(readTimeout, "readTimeout");
     }
 
-    /** Stripe's API with the defaults: 2 network retries, 3 s to connect, 20 s to answer. */
+    /** Stripe's API with the defaults: 1 network retry, 3 s to connect, 20 s to answer. */
     public static StripeConfig of(String secretKey) {
         return new StripeConfig(secretKey, DEFAULT_API_BASE, DEFAULT_MAX_NETWORK_RETRIES, DEFAULT_CONNECT_TIMEOUT,
                 DEFAULT_READ_TIMEOUT);

