@@ -62,7 +62,7 @@ class PostgrestClientIT {
             assertThatThrownBy(() -> stores(stub).subscriptions().findSubscription("sub_1"))
                     .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("HTTP 502");
             assertThat(stub.received()).hasSize(3);
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
         }
     }
 
@@ -85,11 +85,11 @@ class PostgrestClientIT {
 
     @Test
     void aSlowAnswerIsUnavailableAfterTheRequestTimeoutAndNotRetried() {
-        try (StubServer stub = StubServer.start(r -> Reply.slow(3_000))) {
+        try (StubServer stub = StubServer.start(r -> Reply.slow(6_000))) {
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> stores(stub).customers().count()).isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("did not answer within 500 ms");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(2_500));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(4_000));
             assertThat(stub.received()).hasSize(1);
         }
     }
@@ -151,7 +151,7 @@ class PostgrestClientIT {
 
         assertThatThrownBy(stores::ping).isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("unreachable").hasMessageNotContaining(KEY);
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
     }
 
     @Test

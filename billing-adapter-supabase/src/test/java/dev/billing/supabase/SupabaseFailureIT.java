@@ -55,7 +55,9 @@ class SupabaseFailureIT {
                 long t0 = System.nanoTime();
                 assertThatThrownBy(call::execute).isInstanceOf(StoreUnavailableException.class)
                         .hasMessageContaining("HTTP 502").hasMessageNotContaining(project.supabase().serviceRoleKey());
-                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+                // Quick: the gateway answers 502 at once; reads are tried 3 times 50 and 150 ms apart. The bound is
+                // loose for loaded build machines; the request timeout (10 s) is what it must stay far below.
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
             }
         } finally {
             project.supabase().startPostgrest();

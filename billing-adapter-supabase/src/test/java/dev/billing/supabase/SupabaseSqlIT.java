@@ -167,6 +167,38 @@ class SupabaseSqlIT {
             InboxEntry fromNode = stores.inbox().find("evt_from_node").orElseThrow();
             assertThat(fromNode.status()).isEqualTo(InboxStatus.PROCESSED);
             assertThat(fromNode.receivedAt()).isNotNull();
+
+            // And the upgraded tables take the SQL again without any change.
+            String upgraded = Sql.fingerprint(db);
+            project.supabase().executeSql(SupabaseSql.all());
+            assertThat(Sql.fingerprint(db)).isEqualTo(upgraded);
+        }
+    }
+
+    @Test
+    void uniqueConstraintsTheOldTablesAlreadyHaveAreUsedAsTheyAre() {
+        String keyed = """
+                CREATE TABLE stripe_customer_mapping (clerk_user_id text PRIMARY KEY, stripe_customer_id text UNIQUE,
+                                                      created_at timestamptz DEFAULT now());
+                CREATE TABLE stripe_webhook_events (stripe_event_id text PRIMARY KEY, event_type text,
+                                                    processed_at timestamptz DEFAULT now());
+                INSERT INTO stripe_customer_mapping VALUES ('user_k', 'cus_k', '2025-01-01T00:00:00Z');
+                INSERT INTO stripe_webhook_events VALUES ('evt_k', 'invoice.paid', '2025-01-01T00:00:01Z');
+                """;
+        try (SupabaseProject project = SupabaseProject.start("sql_keyed", keyed)) {
+            String uniqueIndexes = "SELECT string_agg(indexrelid::regclass::text, ',' ORDER BY 1) FROM pg_index "
+                    + "WHERE indisunique AND indrelid IN ('stripe_customer_mapping'::regclass, 'stripe_webhook_events'::regclass)";
+            String before = Sql.value(project.database(), uniqueIndexes);
+
+            project.supabase().executeSql(SupabaseSql.all());
+            project.supabase().reloadSchema();
+
+            assertThat(Sql.value(project.database(), uniqueIndexes)).isEqualTo(before);
+            BillingStores stores = project.stores();
+            assertThat(stores.customers().link(new CustomerLink(UserId.of("user_x"), CustomerId.of("cus_k"), null, T0)))
+                    .isInstanceOf(LinkResult.CustomerAlreadyLinked.class);
+            assertThat(stores.inbox().record(anEvent().withId("evt_k").build(), T0)).isEqualTo(RecordOutcome.DUPLICATE);
+            assertThat(stores.inbox().find("evt_k").orElseThrow().status()).isEqualTo(InboxStatus.PROCESSED);
         }
     }
 
