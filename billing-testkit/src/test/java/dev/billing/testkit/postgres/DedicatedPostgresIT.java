@@ -95,7 +95,18 @@ class DedicatedPostgresIT {
             assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
 
             pg.start();
-            assertThat(selectOne(pool)).isEqualTo(1);
+            // Recovery is the property, not its speed: on a loaded 2-core machine the first reconnect can take
+            // longer than one connection timeout.
+            long restarted = System.nanoTime();
+            Integer answer = null;
+            while (answer == null && System.nanoTime() - restarted < 20_000_000_000L) {
+                try {
+                    answer = selectOne(pool);
+                } catch (SQLTransientConnectionException e) {
+                    // not yet
+                }
+            }
+            assertThat(answer).isEqualTo(1);
         } finally {
             pg.start();
         }

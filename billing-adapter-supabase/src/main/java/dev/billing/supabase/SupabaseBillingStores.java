@@ -1,0 +1,55 @@
+package dev.billing.supabase;
+
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.StoreLifecycle;
+
+/**
+ * Every store port on a Supabase project, over its REST API (PostgREST at {@code <SUPABASE_URL>/rest/v1}) with the
+ * project's service-role key. Apply the billing SQL ({@link SupabaseSql}) to the project first.
+ *
+ * <p>Usage: {@code try (BillingStores stores = SupabaseBillingStores.create(System.getenv("SUPABASE_URL"),
+ * System.getenv("SUPABASE_SERVICE_ROLE_KEY"))) { stores.ping(); ... }}
+ *
+ * <p>Failures are the core's store errors: {@link dev.billing.core.error.StoreUnavailableException} when Supabase
+ * cannot be reached, times out or answers 5xx (nothing was written by that call unless its outcome is unknown after
+ * a timeout); {@link SupabaseConfigurationException} when the key is refused or the billing SQL is missing; any
+ * other {@link dev.billing.core.error.StoreException} with PostgREST's code and message.
+ */
+public final class SupabaseBillingStores {
+    private SupabaseBillingStores() {
+    }
+
+    /**
+     * @throws IllegalArgumentException when the URL or the key is missing or malformed, or the key is a JWT for
+     *     another role than {@code service_role} (the anon key, for instance)
+     */
+    public static BillingStores create(String supabaseUrl, String serviceRoleKey) {
+        return create(SupabaseConfig.of(supabaseUrl, serviceRoleKey));
+    }
+
+    public static BillingStores create(SupabaseConfig config) {
+        PostgrestClient client = new PostgrestClient(config);
+        return new BillingStores(new SupabaseCustomerStore(client), new SupabaseSubscriptionStore(client),
+                new SupabaseEventInbox(client), new SupabaseUsageLedger(client), new Lifecycle(client));
+    }
+
+    /** Ping and close of the shared HTTP client. */
+    private static final class Lifecycle implements StoreLifecycle {
+        private final PostgrestClient client;
+
+        Lifecycle(PostgrestClient client) {
+            this.client = client;
+        }
+
+        /** One cheap read of a billing table: proves the project answers, the key works and the SQL is applied. */
+        @Override
+        public void ping() {
+            client.get(SupabaseSubscriptionStore.SUBSCRIPTIONS).param("select", "id").param("limit", "1").send();
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.billing.supabase;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.billing.core.error.StoreException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.CustomerStore;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link CustomerStore} on the legacy {@code stripe_customer_mapping} table, unique on both sides. A link is one
+ * insert; a unique violation (HTTP 409, 23505) is answered by reading back which side is taken. A row the old
+ * backend wrote without {@code created_at} reads as created at the epoch; rows without a user or a customer are
+ * not links and are never returned or counted.
+ */
+final class SupabaseCustomerStore implements CustomerStore {
+    static final String TABLE = "stripe_customer_mapping";
+    private static final String COLUMNS = "clerk_user_id,stripe_customer_id,email,created_at";
+
+    private final PostgrestClient client;
+
+    SupabaseCustomerStore(PostgrestClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Optional<CustomerLink> findByUserId(UserId userId) {
+        return first(client.get(TABLE).param("select", COLUMNS).param("clerk_user_id", "eq." + userId.value())
+                .param("stripe_customer_id", "not.is.null").retryable().send().json());
+    }
+
+    @Override
+    public Optional<CustomerLink> findByCustomerId(CustomerId customerId) {
+        return first(client.get(TABLE).param("select", COLUMNS)
+                .param("stripe_customer_id", "eq." + customerId.value()).param("clerk_user_id", "not.is.null")
+                .retryable().send().json());
+    }
+
+    @Override
+    public LinkResult link(CustomerLink link) {
+        ObjectNode row = Rows.object();
+        row.put("clerk_user_id", link.userId().value());
+        row.put("stripe_customer_id", link.customerId().value());
+        row.put("email", link.email());
+        Rows.put(row, "created_at", link.createdAt());
+        PostgrestClient.Response response = client.post(TABLE).json(row).prefer("return=minimal").accept(409).send();
+        if (response.status() != 409) {
+            return new LinkResult.Linked(link);
+        }
+        // A unique violation: the conflicting row is committed (the insert waited for it), so read which side it is.
+        Optional<CustomerLink> user = findByUserId(link.userId());
+        if (user.isPresent()) {
+            return new LinkResult.UserAlreadyLinked(user.get());
+        }
+        Optional<CustomerLink> customer = findByCustomerId(link.customerId());
+        if (customer.isPresent()) {
+            return new LinkResult.CustomerAlreadyLinked(customer.get());
+        }
+        throw new StoreException("Supabase refused the customer link as a duplicate, but neither the user nor the "
+                + "customer is linked now");
+    }
+
+    @Override
+    public Page<CustomerLink> list(String cursor, int limit) {
+        int size = Keyset.pageSize(limit);
+        ObjectNode args = Rows.object();
+        args.put("p_after_user", cursor == null ? null : Keyset.decode(cursor, 1).get(0));
+        args.put("p_limit", size + 1);
+        List<CustomerLink> rows = Rows.map(client.rpc("billing_list_customer_links", args)
+                .param("select", COLUMNS).retryable().send().json(), SupabaseCustomerStore::fromRow);
+        rows = new java.util.ArrayList<>(rows);
+        rows.sort(java.util.Comparator.comparing(l -> l.userId().value(), Keyset.BYTE_ORDER));
+        return Keyset.page(rows, size, l -> Keyset.encode(l.userId().value()));
+    }
+
+    @Override
+    public long count() {
+        return client.head(TABLE).param("clerk_user_id", "not.is.null").param("stripe_customer_id", "not.is.null")
+                .prefer("count=exact").retryable().send().count();
+    }
+
+    private static Optional<CustomerLink> first(JsonNode rows) {
+        List<CustomerLink> links = Rows.map(rows, SupabaseCustomerStore::fromRow);
+        return links.isEmpty() ? Optional.empty() : Optional.of(links.get(0));
+    }
+
+    static CustomerLink fromRow(JsonNode row) {
+        Instant created = Rows.instant(row, "created_at");
+        String email = Rows.text(row, "email");
+        return new CustomerLink(UserId.of(Rows.requiredText(row, "clerk_user_id")),
+                CustomerId.of(Rows.requiredText(row, "stripe_customer_id")),
+                email == null || email.isBlank() ? null : email, created == null ? Instant.EPOCH : created);
+    }
+}

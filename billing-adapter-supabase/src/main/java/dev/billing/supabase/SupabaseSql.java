@@ -1,0 +1,74 @@
+package dev.billing.supabase;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The SQL a Supabase project needs before {@link SupabaseBillingStores} can use it: the tables (keeping the two the
+ * earlier Node backend created, {@code stripe_customer_mapping} and {@code stripe_webhook_events}, and adding
+ * {@code billing_*} ones), the {@code billing_*} functions called through {@code /rpc}, RLS and grants. Every script
+ * is idempotent: applying them again changes nothing. Shipped in this jar as {@code supabase/migrations/*.sql}.
+ *
+ * <p>Usage: {@code System.out.print(SupabaseSql.all());} (what {@code billing-server supabase-sql} prints, for the
+ * Supabase SQL editor or {@code psql})
+ */
+public final class SupabaseSql {
+    /** The scripts, in the order they are applied. */
+    static final List<String> NAMES = List.of(
+            "001_customer_mapping.sql",
+            "002_webhook_events.sql",
+            "003_projections.sql",
+            "004_usage.sql",
+            "005_security.sql");
+    private static final String FOLDER = "/supabase/migrations/";
+
+    private SupabaseSql() {
+    }
+
+    /** One script: its file name and its text. */
+    public record Script(String name, String sql) {
+        public Script {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(sql, "sql");
+        }
+    }
+
+    /** Every script, in order. */
+    public static List<Script> scripts() {
+        List<Script> scripts = new ArrayList<>();
+        for (String name : NAMES) {
+            scripts.add(new Script(name, read(name)));
+        }
+        return List.copyOf(scripts);
+    }
+
+    /** Every script in order as one text, in one transaction ({@code BEGIN; ... COMMIT;}). */
+    public static String all() {
+        StringBuilder sql = new StringBuilder("-- billing: Supabase SQL (idempotent; run it again after upgrades)\n");
+        sql.append("BEGIN;\n\n");
+        for (Script script : scripts()) {
+            sql.append("-- ==== ").append(script.name()).append(" ====\n").append(script.sql());
+            if (!script.sql().endsWith("\n")) {
+                sql.append('\n');
+            }
+            sql.append('\n');
+        }
+        return sql.append("COMMIT;\n").toString();
+    }
+
+    private static String read(String name) {
+        try (InputStream in = SupabaseSql.class.getResourceAsStream(FOLDER + name)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + FOLDER + name + " in the billing-adapter-supabase jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + FOLDER + name, e);
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package dev.billing.supabase;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.billing.core.error.StoreException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.Purchase;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.port.SubscriptionStore;
+import dev.billing.core.port.UpsertResult;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * {@link SubscriptionStore} on {@code billing_subscriptions}, {@code billing_invoices} and
+ * {@code billing_purchases}. The watermark upserts are the functions {@code billing_upsert_subscription} and
+ * {@code billing_upsert_invoice} (insert, or update iff strictly newer, and say which: one transaction); purchases
+ * are one insert with {@code resolution=ignore-duplicates}.
+ */
+final class SupabaseSubscriptionStore implements SubscriptionStore {
+    static final String SUBSCRIPTIONS = "billing_subscriptions";
+    static final String INVOICES = "billing_invoices";
+    static final String PURCHASES = "billing_purchases";
+    private static final String SUBSCRIPTION_COLUMNS = "id,customer_id,status,price_id,quantity,current_period_start,"
+            + "current_period_end,cancel_at_period_end,cancel_at,canceled_at,ended_at,trial_start,trial_end,created,"
+            + "metadata,version";
+    private static final String INVOICE_COLUMNS = "id,customer_id,subscription_id,status,number,currency,amount_due,"
+            + "amount_paid,amount_remaining,hosted_invoice_url,invoice_pdf,billing_reason,period_start,period_end,"
+            + "created,version";
+    private static final String PURCHASE_COLUMNS = "id,customer_id,price_id,quantity,currency,amount_total,"
+            + "payment_intent_id,purchased_at";
+    /** Rows per request when reading everything of one customer. */
+    private static final int CHUNK = 500;
+
+    private final PostgrestClient client;
+
+    SupabaseSubscriptionStore(PostgrestClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public UpsertResult upsertSubscription(Subscription subscription) {
+        ObjectNode args = Rows.object();
+        args.set("p_subscription", toRow(subscription));
+        // Idempotent by construction (a repeat is SAME_VERSION), so it may be retried.
+        return upsertResult(client.rpc("billing_upsert_subscription", args).retryable().send().json());
+    }
+
+    @Override
+    public Optional<Subscription> findSubscription(String subscriptionId) {
+        return first(client.get(SUBSCRIPTIONS).param("select", SUBSCRIPTION_COLUMNS).param("id", "eq." + subscriptionId)
+                .retryable().send().json(), SupabaseSubscriptionStore::subscription);
+    }
+
+    @Override
+    public List<Subscription> subscriptionsOf(CustomerId customerId) {
+        return all(SUBSCRIPTIONS, SUBSCRIPTION_COLUMNS, customerId, "created.desc,id.asc",
+                SupabaseSubscriptionStore::subscription);
+    }
+
+    @Override
+    public UpsertResult upsertInvoice(Invoice invoice) {
+        ObjectNode args = Rows.object();
+        args.set("p_invoice", toRow(invoice));
+        return upsertResult(client.rpc("billing_upsert_invoice", args).retryable().send().json());
+    }
+
+    @Override
+    public Optional<Invoice> findInvoice(String invoiceId) {
+        return first(client.get(INVOICES).param("select", INVOICE_COLUMNS).param("id", "eq." + invoiceId)
+                .retryable().send().json(), SupabaseSubscriptionStore::invoice);
+    }
+
+    @Override
+    public List<Invoice> invoicesOf(CustomerId customerId) {
+        return all(INVOICES, INVOICE_COLUMNS, customerId, "created.desc,id.asc", SupabaseSubscriptionStore::invoice);
+    }
+
+    @Override
+    public boolean recordPurchase(Purchase purchase) {
+        JsonNode inserted = client.post(PURCHASES).param("on_conflict", "id").param("select", "id")
+                .prefer("resolution=ignore-duplicates").prefer("return=representation")
+                .json(toRow(purchase)).send().json();
+        return inserted.size() == 1;
+    }
+
+    @Override
+    public List<Purchase> purchasesOf(CustomerId customerId) {
+        return all(PURCHASES, PURCHASE_COLUMNS, customerId, "purchased_at.asc,id.asc",
+                SupabaseSubscriptionStore::purchase);
+    }
+
+    @Override
+    public Page<Subscription> listSubscriptions(String cursor, int limit) {
+        return list(SUBSCRIPTIONS, SUBSCRIPTION_COLUMNS, cursor, limit, SupabaseSubscriptionStore::subscription,
+                Subscription::id);
+    }
+
+    @Override
+    public Page<Invoice> listInvoices(String cursor, int limit) {
+        return list(INVOICES, INVOICE_COLUMNS, cursor, limit, SupabaseSubscriptionStore::invoice, Invoice::id);
+    }
+
+    @Override
+    public Page<Purchase> listPurchases(String cursor, int limit) {
+        return list(PURCHASES, PURCHASE_COLUMNS, cursor, limit, SupabaseSubscriptionStore::purchase, Purchase::id);
+    }
+
+    @Override
+    public long countSubscriptions() {
+        return count(SUBSCRIPTIONS);
+    }
+
+    @Override
+    public long countInvoices() {
+        return count(INVOICES);
+    }
+
+    @Override
+    public long countPurchases() {
+        return count(PURCHASES);
+    }
+
+    private long count(String table) {
+        return client.head(table).prefer("count=exact").retryable().send().count();
+    }
+
+    /** Every row of one customer, in {@code order}, read in chunks (PostgREST caps one answer at db-max-rows). */
+    private <T> List<T> all(String table, String columns, CustomerId customerId, String order,
+                            Function<JsonNode, T> mapper) {
+        List<T> all = new ArrayList<>();
+        for (int offset = 0; ; offset += CHUNK) {
+            List<T> chunk = Rows.map(client.get(table).param("select", columns)
+                    .param("customer_id", "eq." + customerId.value()).param("order", order)
+                    .param("limit", Integer.toString(CHUNK)).param("offset", Integer.toString(offset))
+                    .retryable().send().json(), mapper);
+            all.addAll(chunk);
+            if (chunk.size() < CHUNK) {
+                return all;
+            }
+        }
+    }
+
+    /** Keyset paging by id (the ids are {@code COLLATE "C"}: byte order). */
+    private <T> Page<T> list(String table, String columns, String cursor, int limit, Function<JsonNode, T> mapper,
+                             Function<T, String> id) {
+        int size = Keyset.pageSize(limit);
+        PostgrestClient.Request request = client.get(table).param("select", columns).param("order", "id.asc")
+                .param("limit", Integer.toString(size + 1));
+        if (cursor != null) {
+            request.param("id", "gt." + Keyset.decode(cursor, 1).get(0));
+        }
+        List<T> rows = Rows.map(request.retryable().send().json(), mapper);
+        return Keyset.page(rows, size, item -> Keyset.encode(id.apply(item)));
+    }
+
+    private static <T> Optional<T> first(JsonNode rows, Function<JsonNode, T> mapper) {
+        List<T> items = Rows.map(rows, mapper);
+        return items.isEmpty() ? Optional.empty() : Optional.of(items.get(0));
+    }
+
+    private static UpsertResult upsertResult(JsonNode answer) {
+        return switch (answer.asText()) {
+            case "applied" -> UpsertResult.APPLIED;
+            case "same_version" -> UpsertResult.SAME_VERSION;
+            case "stale" -> UpsertResult.STALE;
+            default -> throw new StoreException("Supabase answered an unknown upsert outcome: " + answer);
+        };
+    }
+
+    static ObjectNode toRow(Subscription s) {
+        ObjectNode row = Rows.object();
+        row.put("id", s.id());
+        row.put("customer_id", s.customerId().value());
+        row.put("status", s.status().stripeName());
+        row.put("price_id", s.priceId());
+        row.put("quantity", s.quantity());
+        Rows.put(row, "current_period_start", s.currentPeriodStart());
+        Rows.put(row, "current_period_end", s.currentPeriodEnd());
+        row.put("cancel_at_period_end", s.cancelAtPeriodEnd());
+        Rows.put(row, "cancel_at", s.cancelAt());
+        Rows.put(row, "canceled_at", s.canceledAt());
+        Rows.put(row, "ended_at", s.endedAt());
+        Rows.put(row, "trial_start", s.trialStart());
+        Rows.put(row, "trial_end", s.trialEnd());
+        Rows.put(row, "created", s.created());
+        ObjectNode metadata = row.putObject("metadata");
+        s.metadata().forEach(metadata::put);
+        row.put("version", s.version().key());
+        return row;
+    }
+
+    static Subscription subscription(JsonNode row) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        JsonNode stored = row.get("metadata");
+        if (stored != null && stored.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = stored.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                metadata.put(entry.getKey(), entry.getValue().isNull() ? "" : entry.getValue().asText());
+            }
+        }
+        return new Subscription(Rows.requiredText(row, "id"), CustomerId.of(Rows.requiredText(row, "customer_id")),
+                SubscriptionStatus.fromStripe(Rows.text(row, "status")), Rows.text(row, "price_id"),
+                Rows.longValue(row, "quantity"), Rows.instant(row, "current_period_start"),
+                Rows.instant(row, "current_period_end"), Rows.bool(row, "cancel_at_period_end"),
+                Rows.instant(row, "cancel_at"), Rows.instant(row, "canceled_at"), Rows.instant(row, "ended_at"),
+                Rows.instant(row, "trial_start"), Rows.instant(row, "trial_end"), Rows.requiredInstant(row, "created"),
+                metadata, SourceVersion.fromKey(Rows.longValue(row, "version")));
+    }
+
+    static ObjectNode toRow(Invoice i) {
+        ObjectNode row = Rows.object();
+        row.put("id", i.id());
+        row.put("customer_id", i.customerId().value());
+        row.put("subscription_id", i.subscriptionId());
+        row.put("status", i.status().stripeName());
+        row.put("number", i.number());
+        row.put("currency", i.currency());
+        row.put("amount_due", i.amountDue());
+        row.put("amount_paid", i.amountPaid());
+        row.put("amount_remaining", i.amountRemaining());
+        row.put("hosted_invoice_url", i.hostedInvoiceUrl());
+        row.put("invoice_pdf", i.invoicePdf());
+        row.put("billing_reason", i.billingReason());
+        Rows.put(row, "period_start", i.periodStart());
+        Rows.put(row, "period_end", i.periodEnd());
+        Rows.put(row, "created", i.created());
+        row.put("version", i.version().key());
+        return row;
+    }
+
+    static Invoice invoice(JsonNode row) {
+        return new Invoice(Rows.requiredText(row, "id"), CustomerId.of(Rows.requiredText(row, "customer_id")),
+                Rows.text(row, "subscription_id"), InvoiceStatus.fromStripe(Rows.text(row, "status")),
+                Rows.text(row, "number"), Rows.requiredText(row, "currency"), Rows.longValue(row, "amount_due"),
+                Rows.longValue(row, "amount_paid"), Rows.longValue(row, "amount_remaining"),
+                Rows.text(row, "hosted_invoice_url"), Rows.text(row, "invoice_pdf"), Rows.text(row, "billing_reason"),
+                Rows.instant(row, "period_start"), Rows.instant(row, "period_end"), Rows.requiredInstant(row, "created"),
+                SourceVersion.fromKey(Rows.longValue(row, "version")));
+    }
+
+    static ObjectNode toRow(Purchase p) {
+        ObjectNode row = Rows.object();
+        row.put("id", p.id());
+        row.put("customer_id", p.customerId().value());
+        row.put("price_id", p.priceId());
+        row.put("quantity", p.quantity());
+        row.put("currency", p.currency());
+        row.put("amount_total", p.amountTotal());
+        row.put("payment_intent_id", p.paymentIntentId());
+        Rows.put(row, "purchased_at", p.purchasedAt());
+        return row;
+    }
+
+    static Purchase purchase(JsonNode row) {
+        return new Purchase(Rows.requiredText(row, "id"), CustomerId.of(Rows.requiredText(row, "customer_id")),
+                Rows.requiredText(row, "price_id"), Rows.longValue(row, "quantity"), Rows.requiredText(row, "currency"),
+                Rows.longValue(row, "amount_total"), Rows.text(row, "payment_intent_id"),
+                Rows.requiredInstant(row, "purchased_at"));
+    }
+}

@@ -1,0 +1,49 @@
+package dev.billing.supabase;
+
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.Page;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class KeysetTest {
+
+    @Test
+    void cursorsRoundTripAnyText() {
+        String cursor = Keyset.encode("user_1", "a,b.c:(d) \"é\"", "2026-11-21T10:00:00Z");
+
+        assertThat(cursor).matches("[A-Za-z0-9_-]+");
+        assertThat(Keyset.decode(cursor, 3)).containsExactly("user_1", "a,b.c:(d) \"é\"", "2026-11-21T10:00:00Z");
+    }
+
+    @Test
+    void aForeignCursorIsAnInvalidRequest() {
+        assertThatThrownBy(() -> Keyset.decode("not a cursor", 1)).isInstanceOf(InvalidRequestException.class)
+                .hasFieldOrPropertyWithValue("code", "invalid_cursor");
+        assertThatThrownBy(() -> Keyset.decode(Keyset.encode("a", "b"), 1)).isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
+    void aPageAsksForOneMoreAndCutsThere() {
+        Page<String> more = Keyset.page(new ArrayList<>(List.of("a", "b", "c")), 2, Keyset::encode);
+        Page<String> last = Keyset.page(List.of("a", "b"), 2, Keyset::encode);
+
+        assertThat(more.items()).containsExactly("a", "b");
+        assertThat(Keyset.decode(more.nextCursor(), 1)).containsExactly("b");
+        assertThat(last.hasMore()).isFalse();
+        assertThat(Keyset.pageSize(5_000)).isEqualTo(Keyset.MAX_PAGE);
+        assertThatThrownBy(() -> Keyset.pageSize(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void byteOrderIsCodePointOrderLikeCollateC() {
+        List<String> values = new ArrayList<>(List.of("b", "B", "a_1", "a-1", "a1", "é", "\uFFFD", "\uD83D\uDE00"));
+        values.sort(Keyset.BYTE_ORDER);
+
+        assertThat(values).containsExactly("B", "a-1", "a1", "a_1", "b", "é", "\uFFFD", "\uD83D\uDE00");
+    }
+}

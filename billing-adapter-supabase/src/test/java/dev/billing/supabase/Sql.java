@@ -1,0 +1,68 @@
+package dev.billing.supabase;
+
+import dev.billing.testkit.postgres.TestDatabase;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Plain JDBC against a test database, for checks the REST API cannot make. */
+final class Sql {
+    private Sql() {
+    }
+
+    /** The first column of every row, as text. */
+    static List<String> column(TestDatabase db, String query) {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(query)) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage() + "\n" + query, e);
+        }
+    }
+
+    static String value(TestDatabase db, String query) {
+        List<String> values = column(db, query);
+        if (values.size() != 1) {
+            throw new IllegalStateException("expected one row, got " + values.size() + ": " + query);
+        }
+        return values.get(0);
+    }
+
+    /**
+     * Everything about the schema that applying the billing SQL could change (columns, defaults, collations,
+     * indexes, constraints, functions with their bodies, settings and grants, RLS and table grants) and a digest
+     * of every row of every table.
+     */
+    static String fingerprint(TestDatabase db) {
+        List<String> lines = new ArrayList<>(column(db, """
+                SELECT line FROM (
+                  SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' default '
+                         || coalesce(column_default, '-') || ' null ' || is_nullable || ' collate '
+                         || coalesce(collation_name, '-') AS line
+                    FROM information_schema.columns WHERE table_schema = 'public'
+                  UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+                  UNION ALL SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+                    FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+                  UNION ALL SELECT 'function ' || p.oid::regprocedure || ' ' || md5(p.prosrc) || ' definer '
+                         || p.prosecdef || ' config ' || coalesce(array_to_string(p.proconfig, ','), '-') || ' acl '
+                         || coalesce(p.proacl::text, '-')
+                    FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
+                  UNION ALL SELECT 'table ' || relname || ' rls ' || relrowsecurity || ' acl ' || coalesce(relacl::text, '-')
+                    FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
+                ) s ORDER BY line
+                """));
+        for (String table : column(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) {
+            lines.add("rows " + table + " " + value(db, "SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, "
+                    + "'|' ORDER BY t::text)), '-') FROM public." + table + " t"));
+        }
+        return String.join("\n", lines);
+    }
+}

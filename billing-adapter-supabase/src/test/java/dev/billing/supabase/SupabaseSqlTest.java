@@ -1,0 +1,84 @@
+package dev.billing.supabase;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shipped SQL: complete, ordered, and written to be applied again and again. */
+class SupabaseSqlTest {
+
+    @Test
+    void scriptsAreEveryShippedFileInNumberOrder() throws IOException, URISyntaxException {
+        Path folder = Path.of(SupabaseSql.class.getResource("/supabase/migrations/").toURI());
+        List<String> files;
+        try (Stream<Path> listing = Files.list(folder)) {
+            files = listing.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sql")).sorted().toList();
+        }
+
+        assertThat(SupabaseSql.scripts()).extracting(SupabaseSql.Script::name).containsExactlyElementsOf(files);
+        assertThat(files).allMatch(name -> name.matches("\\d{3}_[a-z_]+\\.sql"));
+        assertThat(SupabaseSql.scripts()).allSatisfy(s -> assertThat(s.sql()).isNotBlank());
+    }
+
+    @Test
+    void allIsOneTransactionOfEveryScriptInOrder() {
+        String all = SupabaseSql.all();
+
+        assertThat(all).contains("BEGIN;").endsWith("COMMIT;\n");
+        int previous = -1;
+        for (SupabaseSql.Script script : SupabaseSql.scripts()) {
+            int at = all.indexOf(script.sql());
+            assertThat(at).as(script.name()).isGreaterThan(previous);
+            previous = at;
+        }
+    }
+
+    @Test
+    void everyStatementIsIdempotent() {
+        for (SupabaseSql.Script script : SupabaseSql.scripts()) {
+            String sql = script.sql();
+            assertThat(count(sql, "CREATE TABLE ")).as(script.name()).isEqualTo(count(sql, "CREATE TABLE IF NOT EXISTS "));
+            assertThat(count(sql, "ADD COLUMN ")).as(script.name()).isEqualTo(count(sql, "ADD COLUMN IF NOT EXISTS "));
+            assertThat(count(sql, "CREATE FUNCTION")).as(script.name()).isZero();
+            assertThat(count(sql, "CREATE INDEX ")).as(script.name()).isEqualTo(count(sql, "CREATE INDEX IF NOT EXISTS "));
+            // Unique indexes and constraints are created only inside DO blocks that look for them first.
+            String outsideDoBlocks = sql.replaceAll("(?s)DO \\$\\$.*?\\$\\$;", "");
+            assertThat(outsideDoBlocks).as(script.name()).doesNotContain("CREATE UNIQUE INDEX").doesNotContain("ADD CONSTRAINT");
+        }
+    }
+
+    @Test
+    void everyFunctionRunsAsItsCallerAndOnlyServiceRoleMayCallIt() {
+        String all = SupabaseSql.all();
+        Matcher function = Pattern.compile("CREATE OR REPLACE FUNCTION public\\.(\\w+)\\(").matcher(all);
+        String security = SupabaseSql.scripts().get(SupabaseSql.scripts().size() - 1).sql();
+        int functions = 0;
+        while (function.find()) {
+            functions++;
+            String body = all.substring(function.end(), all.indexOf("$$;", function.end()));
+            assertThat(body).as(function.group(1)).contains("SECURITY INVOKER").contains("SET search_path = ''");
+            // Named once in the REVOKE from PUBLIC, anon, authenticated and once in the GRANT to service_role.
+            assertThat(count(security, "public." + function.group(1) + ",") + count(security, "public."
+                    + function.group(1) + "\n")).as(function.group(1)).isEqualTo(2);
+        }
+        assertThat(functions).isEqualTo(14);
+        assertThat(all).doesNotContain("SECURITY DEFINER");
+    }
+
+    private static int count(String text, String needle) {
+        int count = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.billing.core.usecase;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** {@link MigrationCheckpoint#inMemory()}. Thread-safe. */
+final class InMemoryMigrationCheckpoint implements MigrationCheckpoint {
+    private final Map<MigrationRecordType, Position> positions = new EnumMap<>(MigrationRecordType.class);
+
+    @Override
+    public synchronized Optional<Position> load(MigrationRecordType type) {
+        return Optional.ofNullable(positions.get(type));
+    }
+
+    @Override
+    public synchronized void save(MigrationRecordType type, Position position) {
+        positions.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(position, "position"));
+    }
+}

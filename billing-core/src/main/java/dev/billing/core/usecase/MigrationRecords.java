@@ -1,0 +1,257 @@
+package dev.billing.core.usecase;
+
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.Purchase;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UsageCounter;
+import dev.billing.core.model.UsageKey;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.CustomerStore.LinkResult;
+import dev.billing.core.port.UpsertResult;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
+/**
+ * How {@link MigrateStores} reads, writes, identifies and fingerprints each record type, through the ports only.
+ *
+ * <p>The canonical form of a record (what its checksum is computed over) is, in UTF-8: the record type's wire
+ * name and {@code |}, then every field of the record in the fixed order below, each as
+ * {@code name:<length>:<value>;} ({@code length} in UTF-8 bytes) or {@code name:-;} for null. Values: text as
+ * stored; numbers in decimal; booleans {@code true}/{@code false}; instants as {@code <epochSecond>.<9-digit
+ * nanos>}; statuses by their Stripe/wire names; a {@link dev.billing.core.model.SourceVersion} by its
+ * {@code key()}; metadata as the canonical form of its entries sorted by key ({@code k:..;v:..;} pairs). Field
+ * orders:
+ * <ul>
+ *   <li>customer_links: user_id, customer_id, email, created_at</li>
+ *   <li>subscriptions: id, customer_id, status, price_id, quantity, current_period_start, current_period_end,
+ *       cancel_at_period_end, cancel_at, canceled_at, ended_at, trial_start, trial_end, created, metadata,
+ *       version</li>
+ *   <li>invoices: id, customer_id, subscription_id, status, number, currency, amount_due, amount_paid,
+ *       amount_remaining, hosted_invoice_url, invoice_pdf, billing_reason, period_start, period_end, created,
+ *       version</li>
+ *   <li>purchases: id, customer_id, price_id, quantity, currency, amount_total, payment_intent_id,
+ *       purchased_at</li>
+ *   <li>inbox_entries: event_id, type, created, livemode, api_version, object_id, object_type, payload, status,
+ *       attempts, last_error, received_at, next_attempt_at, lease_owner, lease_expires_at, processed_at,
+ *       notified_at (the payload as the store returns it: Supabase and Postgres both return jsonb's text)</li>
+ *   <li>usage_counters: user_id, meter, period_start, period_end, used, updated_at</li>
+ *   <li>usage_keys: user_id, idempotency_key, meter, period_start, fingerprint, amount, used_after, limit,
+ *       created_at</li>
+ *   <li>meter_reports: identifier, event_name, customer_id, value, timestamp, attempts, last_error,
+ *       next_attempt_at, reported_at</li>
+ * </ul>
+ */
+final class MigrationRecords {
+    private MigrationRecords() {
+    }
+
+    /** What writing one record to the target did. */
+    enum Outcome {
+        WRITTEN, ALREADY_PRESENT, CONFLICT
+    }
+
+    /** Lists one page of records of a type. */
+    @FunctionalInterface
+    interface Lister<T> {
+        Page<T> list(BillingStores stores, String cursor, int limit);
+    }
+
+    /** Writes one record to the target, idempotently. */
+    @FunctionalInterface
+    interface Writer<T> {
+        Outcome write(BillingStores target, T record);
+    }
+
+    /** Everything the engine needs to migrate one record type. */
+    record Kind<T>(MigrationRecordType type, Lister<T> lister, ToLongFunction<BillingStores> total, Writer<T> writer,
+                   Function<T, String> key, Function<T, String> canonical) {
+    }
+
+    /** Every record type, in copy order. */
+    static List<Kind<?>> all() {
+        return List.of(
+                new Kind<CustomerLink>(MigrationRecordType.CUSTOMER_LINKS,
+                        (s, c, l) -> s.customers().list(c, l), s -> s.customers().count(),
+                        MigrationRecords::link, l -> l.userId().value(), MigrationRecords::canonical),
+                new Kind<Subscription>(MigrationRecordType.SUBSCRIPTIONS,
+                        (s, c, l) -> s.subscriptions().listSubscriptions(c, l), s -> s.subscriptions().countSubscriptions(),
+                        (t, r) -> upsert(t.subscriptions().upsertSubscription(r)), Subscription::id,
+                        MigrationRecords::canonical),
+                new Kind<Invoice>(MigrationRecordType.INVOICES,
+                        (s, c, l) -> s.subscriptions().listInvoices(c, l), s -> s.subscriptions().countInvoices(),
+                        (t, r) -> upsert(t.subscriptions().upsertInvoice(r)), Invoice::id, MigrationRecords::canonical),
+                new Kind<Purchase>(MigrationRecordType.PURCHASES,
+                        (s, c, l) -> s.subscriptions().listPurchases(c, l), s -> s.subscriptions().countPurchases(),
+                        (t, r) -> inserted(t.subscriptions().recordPurchase(r)), Purchase::id,
+                        MigrationRecords::canonical),
+                new Kind<InboxEntry>(MigrationRecordType.INBOX_ENTRIES,
+                        (s, c, l) -> s.inbox().list(null, c, l),
+                        s -> s.inbox().countByStatus().values().stream().mapToLong(Long::longValue).sum(),
+                        (t, r) -> inserted(t.inbox().restore(r)), InboxEntry::eventId, MigrationRecords::canonical),
+                new Kind<UsageCounter>(MigrationRecordType.USAGE_COUNTERS,
+                        (s, c, l) -> s.usage().listCounters(c, l), s -> -1,
+                        (t, r) -> inserted(t.usage().restoreCounter(r)),
+                        c -> c.userId().value() + " / " + c.meter() + " / " + c.period().start(),
+                        MigrationRecords::canonical),
+                new Kind<UsageKey>(MigrationRecordType.USAGE_KEYS,
+                        (s, c, l) -> s.usage().listKeys(c, l), s -> -1,
+                        (t, r) -> inserted(t.usage().restoreKey(r)), k -> k.userId().value() + " / " + k.idempotencyKey(),
+                        MigrationRecords::canonical),
+                new Kind<MeterReport>(MigrationRecordType.METER_REPORTS,
+                        (s, c, l) -> s.usage().listReports(c, l), s -> -1,
+                        (t, r) -> inserted(t.usage().restoreReport(r)), MeterReport::identifier,
+                        MigrationRecords::canonical));
+    }
+
+    private static Outcome link(BillingStores target, CustomerLink link) {
+        LinkResult result = target.customers().link(link);
+        if (result instanceof LinkResult.Linked) {
+            return Outcome.WRITTEN;
+        }
+        return result.link().equals(link) ? Outcome.ALREADY_PRESENT : Outcome.CONFLICT;
+    }
+
+    private static Outcome upsert(UpsertResult result) {
+        return switch (result) {
+            case APPLIED -> Outcome.WRITTEN;
+            case SAME_VERSION -> Outcome.ALREADY_PRESENT;
+            case STALE -> Outcome.CONFLICT;
+        };
+    }
+
+    private static Outcome inserted(boolean stored) {
+        return stored ? Outcome.WRITTEN : Outcome.ALREADY_PRESENT;
+    }
+
+    static String canonical(CustomerLink l) {
+        return new Canon(MigrationRecordType.CUSTOMER_LINKS).text("user_id", l.userId().value())
+                .text("customer_id", l.customerId().value()).text("email", l.email()).instant("created_at", l.createdAt())
+                .build();
+    }
+
+    static String canonical(Subscription s) {
+        return new Canon(MigrationRecordType.SUBSCRIPTIONS).text("id", s.id()).text("customer_id", s.customerId().value())
+                .text("status", s.status().stripeName()).text("price_id", s.priceId()).number("quantity", s.quantity())
+                .instant("current_period_start", s.currentPeriodStart())
+                .instant("current_period_end", s.currentPeriodEnd())
+                .bool("cancel_at_period_end", s.cancelAtPeriodEnd()).instant("cancel_at", s.cancelAt())
+                .instant("canceled_at", s.canceledAt()).instant("ended_at", s.endedAt())
+                .instant("trial_start", s.trialStart()).instant("trial_end", s.trialEnd())
+                .instant("created", s.created()).map("metadata", s.metadata()).number("version", s.version().key())
+                .build();
+    }
+
+    static String canonical(Invoice i) {
+        return new Canon(MigrationRecordType.INVOICES).text("id", i.id()).text("customer_id", i.customerId().value())
+                .text("subscription_id", i.subscriptionId()).text("status", i.status().stripeName())
+                .text("number", i.number()).text("currency", i.currency()).number("amount_due", i.amountDue())
+                .number("amount_paid", i.amountPaid()).number("amount_remaining", i.amountRemaining())
+                .text("hosted_invoice_url", i.hostedInvoiceUrl()).text("invoice_pdf", i.invoicePdf())
+                .text("billing_reason", i.billingReason()).instant("period_start", i.periodStart())
+                .instant("period_end", i.periodEnd()).instant("created", i.created())
+                .number("version", i.version().key()).build();
+    }
+
+    static String canonical(Purchase p) {
+        return new Canon(MigrationRecordType.PURCHASES).text("id", p.id()).text("customer_id", p.customerId().value())
+                .text("price_id", p.priceId()).number("quantity", p.quantity()).text("currency", p.currency())
+                .number("amount_total", p.amountTotal()).text("payment_intent_id", p.paymentIntentId())
+                .instant("purchased_at", p.purchasedAt()).build();
+    }
+
+    static String canonical(InboxEntry e) {
+        StripeEvent event = e.event();
+        return new Canon(MigrationRecordType.INBOX_ENTRIES).text("event_id", event.id()).text("type", event.type())
+                .instant("created", event.created()).bool("livemode", event.livemode())
+                .text("api_version", event.apiVersion()).text("object_id", event.objectId())
+                .text("object_type", event.objectType()).text("payload", event.payload())
+                .text("status", e.status().wireName()).number("attempts", e.attempts())
+                .text("last_error", e.lastError()).instant("received_at", e.receivedAt())
+                .instant("next_attempt_at", e.nextAttemptAt()).text("lease_owner", e.leaseOwner())
+                .instant("lease_expires_at", e.leaseExpiresAt()).instant("processed_at", e.processedAt())
+                .instant("notified_at", e.notifiedAt()).build();
+    }
+
+    static String canonical(UsageCounter c) {
+        return new Canon(MigrationRecordType.USAGE_COUNTERS).text("user_id", c.userId().value()).text("meter", c.meter())
+                .instant("period_start", c.period().start()).instant("period_end", c.period().end())
+                .number("used", c.used()).instant("updated_at", c.updatedAt()).build();
+    }
+
+    static String canonical(UsageKey k) {
+        return new Canon(MigrationRecordType.USAGE_KEYS).text("user_id", k.userId().value())
+                .text("idempotency_key", k.idempotencyKey()).text("meter", k.meter())
+                .instant("period_start", k.periodStart()).text("fingerprint", k.fingerprint())
+                .number("amount", k.amount()).number("used_after", k.usedAfter()).number("limit", k.limit())
+                .instant("created_at", k.createdAt()).build();
+    }
+
+    static String canonical(MeterReport r) {
+        return new Canon(MigrationRecordType.METER_REPORTS).text("identifier", r.identifier())
+                .text("event_name", r.event().eventName()).text("customer_id", r.event().customerId().value())
+                .number("value", r.event().value()).instant("timestamp", r.event().timestamp())
+                .number("attempts", r.attempts()).text("last_error", r.lastError())
+                .instant("next_attempt_at", r.nextAttemptAt()).instant("reported_at", r.reportedAt()).build();
+    }
+
+    /** Builds a canonical form: {@code type|name:len:value;name:-;...}. */
+    static final class Canon {
+        private final StringBuilder text;
+
+        Canon(MigrationRecordType type) {
+            this.text = new StringBuilder(type.wireName()).append('|');
+        }
+
+        private Canon() {
+            this.text = new StringBuilder();
+        }
+
+        Canon text(String name, String value) {
+            text.append(name).append(':');
+            if (value == null) {
+                text.append('-');
+            } else {
+                text.append(value.getBytes(StandardCharsets.UTF_8).length).append(':').append(value);
+            }
+            text.append(';');
+            return this;
+        }
+
+        Canon number(String name, long value) {
+            return text(name, Long.toString(value));
+        }
+
+        Canon bool(String name, boolean value) {
+            return text(name, Boolean.toString(value));
+        }
+
+        Canon instant(String name, Instant value) {
+            if (value == null) {
+                return text(name, null);
+            }
+            String nanos = Integer.toString(value.getNano());
+            return text(name, value.getEpochSecond() + "." + "000000000".substring(nanos.length()) + nanos);
+        }
+
+        Canon map(String name, Map<String, String> values) {
+            Canon entries = new Canon();
+            new TreeMap<>(values).forEach((k, v) -> entries.text("k", k).text("v", v));
+            return text(name, entries.build());
+        }
+
+        String build() {
+            return text.toString();
+        }
+    }
+}

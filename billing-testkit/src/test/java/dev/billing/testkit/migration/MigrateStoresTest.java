@@ -1,0 +1,262 @@
+package dev.billing.testkit.migration;
+
+import dev.billing.core.error.StoreUnavailableException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.UserId;
+import dev.billing.core.usecase.FileMigrationCheckpoint;
+import dev.billing.core.usecase.MigrateStores;
+import dev.billing.core.usecase.MigrationCheckpoint;
+import dev.billing.core.usecase.MigrationListener;
+import dev.billing.core.usecase.MigrationRecordType;
+import dev.billing.core.usecase.MigrationReport;
+import dev.billing.core.usecase.MigrationReport.TypeReport;
+import dev.billing.testkit.fake.InMemoryBillingStores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.billing.testkit.Builders.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@link MigrateStores} between in-memory stores: copy, interruption and resume, re-run, dry run, verification. */
+class MigrateStoresTest {
+    private static final int N = 30;
+
+    private final InMemoryBillingStores source = InMemoryBillingStores.create();
+    private final InMemoryBillingStores target = InMemoryBillingStores.create();
+
+    @TempDir
+    Path dir;
+
+    MigrateStoresTest() {
+        MigrationSeed.fill(source.stores(), N);
+    }
+
+    @Test
+    void copiesEveryRecordOfEveryTypeAndVerifiesThem() {
+        Map<MigrationRecordType, Long> lastCopied = new EnumMap<>(MigrationRecordType.class);
+        Map<MigrationRecordType, Long> totals = new EnumMap<>(MigrationRecordType.class);
+        List<MigrationRecordType> verified = new ArrayList<>();
+        MigrationListener listener = new MigrationListener() {
+            @Override
+            public void copied(MigrationRecordType type, long copied, long total) {
+                lastCopied.put(type, copied);
+                totals.put(type, total);
+            }
+
+            @Override
+            public void verified(TypeReport report) {
+                verified.add(report.type());
+            }
+        };
+
+        MigrationReport report = MigrateStores.from(source.stores()).to(target.stores()).batchSize(7)
+                .listener(listener).run();
+
+        assertThat(report.matches()).as(report.summary()).isTrue();
+        assertThat(report.dryRun()).isFalse();
+        Map<MigrationRecordType, Long> expected = MigrationSeed.expectedCounts(N);
+        for (TypeReport type : report.types()) {
+            long count = expected.get(type.type());
+            assertThat(type.read()).as(type.type().wireName()).isEqualTo(count);
+            assertThat(type.written()).as(type.type().wireName()).isEqualTo(count);
+            assertThat(type.alreadyPresent() + type.conflicts()).isZero();
+            assertThat(type.source().count()).isEqualTo(count);
+            assertThat(type.target()).isEqualTo(type.source());
+            assertThat(lastCopied.get(type.type())).isEqualTo(count);
+        }
+        assertThat(report.types()).extracting(TypeReport::type).containsExactly(MigrationRecordType.values());
+        assertThat(verified).containsExactly(MigrationRecordType.values());
+        assertThat(totals.get(MigrationRecordType.CUSTOMER_LINKS)).isEqualTo(N);
+        assertThat(totals.get(MigrationRecordType.INBOX_ENTRIES)).isEqualTo(N);
+        assertThat(totals.get(MigrationRecordType.USAGE_KEYS)).isEqualTo(-1);
+        // Spot checks through the target's own ports.
+        assertThat(target.customers().findByUserId(UserId.of("user_00004")))
+                .isEqualTo(source.customers().findByUserId(UserId.of("user_00004")));
+        assertThat(target.subscriptions().findSubscription("sub_00007"))
+                .isEqualTo(source.subscriptions().findSubscription("sub_00007"));
+        assertThat(target.inbox().find("evt_00011")).isEqualTo(source.inbox().find("evt_00011"));
+        assertThat(target.usage().used(UserId.of("user_00003"), "exports", T0)).isEqualTo(4);
+        assertThat(target.usage().pendingReports()).isEqualTo(source.usage().pendingReports());
+    }
+
+    @Test
+    void resumesFromTheCheckpointAfterAnInterruptionWithoutWritingAnythingTwice() {
+        Path file = dir.resolve("migrate.checkpoint");
+        // The target takes 40 writes, then fails like an unreachable database.
+        target.storeSwitch().failAfter(40, Integer.MAX_VALUE);
+
+        assertThatThrownBy(() -> MigrateStores.from(source.stores()).to(target.stores()).batchSize(7)
+                .checkpoint(new FileMigrationCheckpoint(file)).run())
+                .isInstanceOf(StoreUnavailableException.class);
+
+        // 40 writes: the 30 links (done), then 10 subscriptions: one whole batch (7) checkpointed, 3 more written.
+        FileMigrationCheckpoint saved = new FileMigrationCheckpoint(file);
+        assertThat(saved.load(MigrationRecordType.CUSTOMER_LINKS).orElseThrow().done()).isTrue();
+        MigrationCheckpoint.Position subscriptions = saved.load(MigrationRecordType.SUBSCRIPTIONS).orElseThrow();
+        assertThat(subscriptions.done()).isFalse();
+        assertThat(subscriptions.copied()).isEqualTo(7);
+        assertThat(subscriptions.cursor()).isNotNull();
+        assertThat(saved.load(MigrationRecordType.INVOICES)).isEmpty();
+        target.storeSwitch().up();
+
+        MigrationReport resumed = MigrateStores.from(source.stores()).to(target.stores()).batchSize(7)
+                .checkpoint(new FileMigrationCheckpoint(file)).run();
+
+        assertThat(resumed.matches()).as(resumed.summary()).isTrue();
+        TypeReport links = resumed.types().get(0);
+        assertThat(links.read()).isZero();
+        TypeReport subs = resumed.types().get(1);
+        // Resumed after the checkpointed batch: the 3 written before the failure are found already present.
+        assertThat(subs.read()).isEqualTo(N - 7);
+        assertThat(subs.alreadyPresent()).isEqualTo(3);
+        assertThat(subs.written()).isEqualTo(N - 10);
+        // Every record was written exactly once over the two runs.
+        assertThat(resumed.written() + 40).isEqualTo(expectedTotal());
+        assertThat(resumed.types()).allSatisfy(t -> assertThat(t.target().count()).isEqualTo(t.source().count()));
+        assertThat(new FileMigrationCheckpoint(file).load(MigrationRecordType.METER_REPORTS).orElseThrow().done()).isTrue();
+    }
+
+    @Test
+    void aSecondRunChangesNothing() {
+        MigrationReport first = MigrateStores.from(source.stores()).to(target.stores()).batchSize(9).run();
+
+        MigrationReport again = MigrateStores.from(source.stores()).to(target.stores()).batchSize(4).run();
+
+        assertThat(again.matches()).isTrue();
+        assertThat(again.written()).isZero();
+        assertThat(again.types()).allSatisfy(t -> assertThat(t.alreadyPresent()).isEqualTo(t.source().count()));
+        assertThat(again.types()).extracting(TypeReport::target).isEqualTo(first.types().stream().map(TypeReport::target).toList());
+    }
+
+    @Test
+    void aFinishedCheckpointSkipsTheCopyAndStillVerifies() {
+        MigrationCheckpoint checkpoint = new FileMigrationCheckpoint(dir.resolve("done.checkpoint"));
+        MigrateStores.from(source.stores()).to(target.stores()).checkpoint(checkpoint).run();
+
+        MigrationReport again = MigrateStores.from(source.stores()).to(target.stores())
+                .checkpoint(new FileMigrationCheckpoint(dir.resolve("done.checkpoint"))).run();
+
+        assertThat(again.read()).isZero();
+        assertThat(again.matches()).isTrue();
+    }
+
+    @Test
+    void aDryRunReadsAndCountsButWritesNothing() {
+        Path file = dir.resolve("dry.checkpoint");
+
+        MigrationReport report = MigrateStores.from(source.stores()).to(target.stores()).dryRun(true)
+                .checkpoint(new FileMigrationCheckpoint(file)).run();
+
+        assertThat(report.dryRun()).isTrue();
+        assertThat(report.written()).isZero();
+        assertThat(report.read()).isEqualTo(expectedTotal());
+        assertThat(report.matches()).isFalse();
+        assertThat(report.types()).allSatisfy(t -> assertThat(t.target().count()).isZero());
+        assertThat(target.customers().count()).isZero();
+        assertThat(target.subscriptions().countSubscriptions()).isZero();
+        assertThat(target.inbox().countByStatus().values()).containsOnly(0L);
+        assertThat(Files.exists(file)).isFalse();
+        assertThat(report.summary()).contains("Dry run: nothing was written.").contains("DIFFER");
+    }
+
+    @Test
+    void aDryRunAfterTheMigrationConfirmsTheTargetMatches() {
+        MigrateStores.from(source.stores()).to(target.stores()).run();
+
+        MigrationReport dry = MigrateStores.from(source.stores()).to(target.stores()).dryRun(true).run();
+
+        assertThat(dry.matches()).isTrue();
+        assertThat(dry.written()).isZero();
+    }
+
+    @Test
+    void aCorruptedTargetRecordIsReportedAsAMismatch() {
+        MigrateStores.from(source.stores()).to(target.stores()).run();
+        Subscription original = source.subscriptions().findSubscription("sub_00005").orElseThrow();
+        // Someone changed a subscription in the target only, and added a link the source does not have.
+        target.subscriptions().upsertSubscription(new Subscription(original.id(), original.customerId(),
+                SubscriptionStatus.CANCELED, original.priceId(), original.quantity(), original.currentPeriodStart(),
+                original.currentPeriodEnd(), original.cancelAtPeriodEnd(), original.cancelAt(), original.canceledAt(),
+                original.endedAt(), original.trialStart(), original.trialEnd(), original.created(), original.metadata(),
+                SourceVersion.refetch(T0.plusSeconds(1_000_000))));
+        target.customers().link(new CustomerLink(UserId.of("user_intruder"), CustomerId.of("cus_intruder"), null, T0));
+
+        MigrationReport report = MigrateStores.from(source.stores()).to(target.stores()).run();
+
+        assertThat(report.matches()).isFalse();
+        assertThat(report.mismatches()).extracting(TypeReport::type)
+                .containsExactly(MigrationRecordType.CUSTOMER_LINKS, MigrationRecordType.SUBSCRIPTIONS);
+        TypeReport subscriptions = report.mismatches().get(1);
+        assertThat(subscriptions.source().count()).isEqualTo(subscriptions.target().count());
+        assertThat(subscriptions.source().checksum()).isNotEqualTo(subscriptions.target().checksum());
+        assertThat(subscriptions.conflicts()).isEqualTo(1);
+        assertThat(subscriptions.differences()).containsExactly("different: sub_00005");
+        assertThat(report.mismatches().get(0).differences()).containsExactly("only in target: user_intruder");
+        assertThat(report.summary()).contains("MISMATCH").contains("different: sub_00005");
+    }
+
+    @Test
+    void aRecordMissingFromTheTargetIsNamed() {
+        InMemoryBillingStores partial = InMemoryBillingStores.create();
+        MigrateStores.from(source.stores()).to(partial.stores()).run();
+        source.customers().link(new CustomerLink(UserId.of("user_late"), CustomerId.of("cus_late"), null, T0));
+
+        MigrationReport dry = MigrateStores.from(source.stores()).to(partial.stores()).dryRun(true).run();
+
+        assertThat(dry.mismatches()).singleElement().satisfies(t -> {
+            assertThat(t.source().count()).isEqualTo(t.target().count() + 1);
+            assertThat(t.differences()).containsExactly("missing in target: user_late");
+        });
+    }
+
+    @Test
+    void theSameRecordsInAnyStoreGiveTheSameChecksums() {
+        InMemoryBillingStores copy = InMemoryBillingStores.create();
+        MigrationSeed.fill(copy.stores(), N);
+
+        MigrationReport report = MigrateStores.from(source.stores()).to(copy.stores()).dryRun(true).run();
+
+        assertThat(report.matches()).isTrue();
+        assertThat(report.types()).allSatisfy(t -> assertThat(t.source().checksum()).matches("[0-9a-f]{64}"));
+    }
+
+    @Test
+    void refusesToMigrateStoresIntoThemselves() {
+        assertThatThrownBy(() -> MigrateStores.from(source.stores()).to(source.stores()).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MigrateStores.from(source.stores()).batchSize(0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void migratesTensOfThousandsOfRecordsAndMeasuresThroughput() {
+        InMemoryBillingStores big = InMemoryBillingStores.create();
+        MigrationSeed.fill(big.stores(), 2_500);
+        InMemoryBillingStores into = InMemoryBillingStores.create();
+        long t0 = System.nanoTime();
+
+        MigrationReport report = MigrateStores.from(big.stores()).to(into.stores()).batchSize(500).run();
+
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(report.matches()).isTrue();
+        assertThat(report.written()).isEqualTo(2_500L * 10);
+        System.out.printf("In-memory migration: %d records copied and verified in %.2f s (%.0f records/s)%n",
+                report.written(), seconds, report.written() / seconds);
+    }
+
+    private static long expectedTotal() {
+        return MigrationSeed.expectedCounts(N).values().stream().mapToLong(Long::longValue).sum();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.billing.testkit.migration;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.MeterEvent;
+import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.Purchase;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.UsageIncrement;
+import dev.billing.core.model.UsagePeriod;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.usecase.MigrationRecordType;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.aSubscription;
+import static dev.billing.testkit.Builders.anEvent;
+import static dev.billing.testkit.Builders.anInvoice;
+
+/**
+ * Fills stores through their ports with {@code n} records of every kind, with varied fields (nulls, metadata,
+ * refetch and snapshot versions, every inbox status, leased and reported rows).
+ *
+ * <p>Usage: {@code Map<MigrationRecordType, Long> counts = MigrationSeed.fill(stores, 30);}
+ */
+final class MigrationSeed {
+    private MigrationSeed() {
+    }
+
+    /** Writes {@code n} links, subscriptions, invoices, purchases, inbox entries; 2n usage counters, n keys and reports. */
+    static void fill(BillingStores stores, int n) {
+        InboxStatus[] statuses = InboxStatus.values();
+        for (int i = 0; i < n; i++) {
+            String user = String.format("user_%05d", i);
+            String customer = String.format("cus_%05d", i);
+            stores.customers().link(new CustomerLink(UserId.of(user), CustomerId.of(customer),
+                    i % 3 == 0 ? null : user + "@example.com", T0.plusSeconds(i)));
+            stores.subscriptions().upsertSubscription(aSubscription().withId(String.format("sub_%05d", i))
+                    .withCustomer(customer).withStatus(SubscriptionStatus.values()[i % SubscriptionStatus.values().length])
+                    .withQuantity(i).withMetadata("user_id", user).withMetadata("n", Integer.toString(i))
+                    .withVersion(i % 2 == 0 ? SourceVersion.snapshot(T0.plusSeconds(i))
+                            : SourceVersion.refetch(T0.plusMillis(i * 1_001L + 7)))
+                    .build());
+            stores.subscriptions().upsertInvoice(anInvoice().withId(String.format("in_%05d", i)).withCustomer(customer)
+                    .withStatus(InvoiceStatus.values()[i % InvoiceStatus.values().length]).withAmounts(100L * i, 50L * i)
+                    .withNumber(i % 4 == 0 ? null : "INV-" + i).build());
+            stores.subscriptions().recordPurchase(new Purchase(String.format("cs_%05d", i), CustomerId.of(customer),
+                    "price_credits_100", 1 + i % 3, "usd", 10L * i, i % 5 == 0 ? null : "pi_" + i, T0.plusSeconds(i)));
+            StripeEvent event = anEvent().withId(String.format("evt_%05d", i)).createdAt(T0.plusSeconds(i)).build();
+            InboxStatus status = statuses[i % statuses.length];
+            Instant received = T0.plusSeconds(i / 2);
+            stores.inbox().restore(new InboxEntry(event, status, i % 5, status == InboxStatus.FAILED ? "boom " + i : null,
+                    received, status == InboxStatus.PENDING ? received.plusSeconds(30) : null,
+                    i % 7 == 0 && status == InboxStatus.PENDING ? "worker-" + i : null,
+                    i % 7 == 0 && status == InboxStatus.PENDING ? received.plusSeconds(60) : null,
+                    status.isDone() ? received.plusSeconds(1) : null, i % 2 == 0 ? received.plusSeconds(2) : null));
+            UsagePeriod period = new UsagePeriod(T0, T0.plus(Duration.ofDays(30)));
+            for (String meter : new String[] {"api_calls", "exports"}) {
+                String key = meter + "-" + i;
+                MeterEvent report = meter.equals("api_calls")
+                        ? new MeterEvent("api_calls", CustomerId.of(customer), 1 + i, "usage-" + user + "-" + i, T0.plusSeconds(i))
+                        : null;
+                stores.usage().increment(new UsageIncrement(UserId.of(user), meter, period, 1 + i, 1_000_000, key,
+                        meter + ":" + (1 + i), T0.plusSeconds(i), report));
+            }
+        }
+        // Some reports were sent, some failed once.
+        for (MeterReport report : stores.usage().claimReports(n / 2 + 1, T0.plus(Duration.ofDays(1)), Duration.ofSeconds(60))) {
+            if (report.event().value() % 2 == 0) {
+                stores.usage().markReported(report.identifier(), T0.plus(Duration.ofDays(1)));
+            } else {
+                stores.usage().retryReport(report.identifier(), "stripe_unavailable", T0.plus(Duration.ofDays(2)));
+            }
+        }
+    }
+
+    /** Records per type after {@link #fill}. */
+    static Map<MigrationRecordType, Long> expectedCounts(int n) {
+        Map<MigrationRecordType, Long> counts =
+                new EnumMap<>(MigrationRecordType.class);
+        for (MigrationRecordType type : MigrationRecordType.values()) {
+            counts.put(type, (long) n);
+        }
+        counts.put(MigrationRecordType.USAGE_COUNTERS, 2L * n);
+        counts.put(MigrationRecordType.USAGE_KEYS, 2L * n);
+        return counts;
+    }
+}
