@@ -21,6 +21,7 @@ import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
@@ -30,7 +31,9 @@ import java.util.regex.Pattern;
 
 /**
  * Mails notices (trial ending, payment failed, receipts) over SMTP with Jakarta Mail (Eclipse Angus): one connection
- * per notice, STARTTLS required unless configured off, every network operation bounded by the configured timeout.
+ * per notice, STARTTLS required unless configured off, every network operation bounded by the configured timeout
+ * and the whole send by three times that timeout (a dead or trickling server fails the send; it never holds event
+ * processing longer).
  *
  * <p>What {@link #send} does with each outcome (the core retries an event whose notifier throws, and marks the
  * event notified when it returns):
@@ -115,31 +118,40 @@ public final class SmtpNotifier implements Notifier {
         try {
             message = compose(notice, to);
         } catch (MessagingException e) {
-            throw failure("composing", kind, notice.eventId(), e);
+            throw new SmtpSendException("Composing the " + kind + " notice of event " + notice.eventId()
+                    + " failed: " + describe(e));
         }
         long started = System.nanoTime();
         Transport transport = null;
-        try {
-            transport = session.getTransport("smtp");
-            transport.connect(config.host(), config.port(), config.username(), config.password());
-            transport.sendMessage(message, new Address[]{to});
-            LOG.info("Mailed {} notice of event {} to {} (user {}) in {} ms", kind, notice.eventId(), masked,
-                    notice.userId(), (System.nanoTime() - started) / 1_000_000);
-        } catch (SendFailedException e) {
-            SMTPAddressFailedException rejection = recipientRejection(e, to);
-            if (rejection != null && isPermanentRecipientRejection(rejection.getReturnCode(),
-                    rejection.getMessage())) {
-                LOG.warn("The mail server permanently rejected {} for user {}: {} notice of event {} not mailed ({})",
-                        masked, notice.userId(), kind, notice.eventId(), describe(rejection));
-                return;
+        String phase = "connecting";
+        try (SendDeadline deadline = SendDeadline.start(sendBudget(config))) {
+            try {
+                transport = session.getTransport("smtp");
+                transport.connect(config.host(), config.port(), config.username(), config.password());
+                phase = "sending";
+                transport.sendMessage(message, new Address[]{to});
+                LOG.info("Mailed {} notice of event {} to {} (user {}) in {} ms", kind, notice.eventId(), masked,
+                        notice.userId(), (System.nanoTime() - started) / 1_000_000);
+            } catch (SendFailedException e) {
+                SMTPAddressFailedException rejection = recipientRejection(e, to);
+                if (!deadline.expired() && rejection != null
+                        && isPermanentRecipientRejection(rejection.getReturnCode(), rejection.getMessage())) {
+                    LOG.warn("The mail server permanently rejected {} for user {}: {} notice of event {} not mailed "
+                            + "({})", masked, notice.userId(), kind, notice.eventId(), describe(rejection));
+                    return;
+                }
+                throw failure("sending", kind, notice.eventId(), deadline, e);
+            } catch (MessagingException e) {
+                throw failure(phase, kind, notice.eventId(), deadline, e);
+            } finally {
+                closeQuietly(transport);
             }
-            throw failure("sending", kind, notice.eventId(), e);
-        } catch (MessagingException e) {
-            throw failure(transport != null && transport.isConnected() ? "sending" : "connecting", kind,
-                    notice.eventId(), e);
-        } finally {
-            closeQuietly(transport);
         }
+    }
+
+    /** The most one send may take in total: three times the per-operation timeout. */
+    static Duration sendBudget(SmtpConfig config) {
+        return config.timeout().multipliedBy(3);
     }
 
     /**
@@ -210,6 +222,9 @@ public final class SmtpNotifier implements Notifier {
         p.setProperty("mail.smtp.ssl.checkserveridentity", "true");
         // The EHLO name: without it Angus resolves the local host name, a DNS lookup no timeout bounds.
         p.setProperty("mail.smtp.localhost", ehloName);
+        // Sockets the send deadline can close; never fall back to an unwatched one.
+        p.put("mail.smtp.socketFactory", SendDeadline.SOCKETS);
+        p.setProperty("mail.smtp.socketFactory.fallback", "false");
         return p;
     }
 
@@ -226,9 +241,11 @@ public final class SmtpNotifier implements Notifier {
         return null;
     }
 
-    private static SmtpSendException failure(String phase, String kind, String eventId, MessagingException e) {
+    private static SmtpSendException failure(String phase, String kind, String eventId, SendDeadline deadline,
+                                             MessagingException e) {
         String message = "SMTP " + phase + " failed for the " + kind + " notice of event " + eventId + ": "
-                + describe(e);
+                + (deadline.expired() ? "gave up at the send deadline of " + deadline.budget().toMillis() + " ms; "
+                : "") + describe(e);
         return new SmtpSendException(message.length() > MAX_ERROR_CHARS ? message.substring(0, MAX_ERROR_CHARS)
                 : message);
     }

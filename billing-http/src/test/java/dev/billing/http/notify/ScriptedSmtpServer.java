@@ -14,20 +14,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A tiny SMTP server on loopback that does what GreenMail will not: never answer at all, or answer {@code RCPT TO}
- * with a chosen reply. It records every command it reads (the verb and arguments, never the message body).
+ * A tiny SMTP server on loopback that does what GreenMail will not: never answer at all, answer {@code RCPT TO}
+ * with a chosen reply, or answer every step slowly. It records every command it reads (the verb and arguments, never the message body).
  */
 final class ScriptedSmtpServer implements AutoCloseable {
     private final ServerSocket server;
     private final String rcptReply;
+    private final long replyDelayMs;
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<Socket> clients = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger messages = new AtomicInteger();
 
-    private ScriptedSmtpServer(String rcptReply) throws IOException {
+    private ScriptedSmtpServer(String rcptReply, long replyDelayMs) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.rcptReply = rcptReply;
+        this.replyDelayMs = replyDelayMs;
         Thread acceptor = new Thread(this::accept, "scripted-smtp-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -35,12 +37,17 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
     /** Accepts connections and never sends a byte (not even the greeting). */
     static ScriptedSmtpServer silent() throws IOException {
-        return new ScriptedSmtpServer(null);
+        return new ScriptedSmtpServer(null, 0);
     }
 
     /** A well-behaved server except that every {@code RCPT TO} gets {@code reply}. */
     static ScriptedSmtpServer answeringRcptWith(String reply) throws IOException {
-        return new ScriptedSmtpServer(reply);
+        return new ScriptedSmtpServer(reply, 0);
+    }
+
+    /** A well-behaved server that waits {@code delay} before every reply, the greeting included. */
+    static ScriptedSmtpServer answeringEachStepAfter(java.time.Duration delay) throws IOException {
+        return new ScriptedSmtpServer("250 2.1.5 OK", delay.toMillis());
     }
 
     int port() {
@@ -127,7 +134,15 @@ final class ScriptedSmtpServer implements AutoCloseable {
         }
     }
 
-    private static void reply(OutputStream out, String line) throws IOException {
+    private void reply(OutputStream out, String line) throws IOException {
+        if (replyDelayMs > 0) {
+            try {
+                Thread.sleep(replyDelayMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
         out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
     }

@@ -102,7 +102,7 @@ class SmtpConfigTest {
         assertThat(loaded).isInstanceOf(SmtpConfig.Invalid.class);
         assertThat(loaded.problems()).containsExactlyInAnyOrder(
                 "BILLING_SMTP_PORT: must be a whole number from 1 to 65535",
-                "BILLING_SMTP_TIMEOUT_MS: must be from 100 to 60000 (milliseconds)",
+                "BILLING_SMTP_TIMEOUT_MS: must be from 100 to 15000 (milliseconds)",
                 "BILLING_SMTP_STARTTLS: must be true or false",
                 "BILLING_SMTP_USERNAME is required when BILLING_SMTP_PASSWORD is set",
                 "BILLING_SMTP_FROM is required: the sender, e.g. Billing <billing@example.com>",
@@ -123,7 +123,7 @@ class SmtpConfigTest {
             "BILLING_SMTP_HOST       | smtp example.com         | BILLING_SMTP_HOST: must not contain whitespace",
             "BILLING_SMTP_FROM       | billing                  | BILLING_SMTP_FROM: not an email address (Missing final '@domain')",
             "BILLING_SMTP_USERNAME   | apikey                   | BILLING_SMTP_PASSWORD is required when BILLING_SMTP_USERNAME is set",
-            "BILLING_SMTP_TIMEOUT_MS | 60001                    | BILLING_SMTP_TIMEOUT_MS: must be from 100 to 60000 (milliseconds)",
+            "BILLING_SMTP_TIMEOUT_MS | 15001                    | BILLING_SMTP_TIMEOUT_MS: must be from 100 to 15000 (milliseconds)",
             "BILLING_SMTP_TIMEOUT_MS | 1.5                      | BILLING_SMTP_TIMEOUT_MS: must be a whole number of milliseconds",
     })
     void oneBadValueIsNamed(String variable, String value, String problem) {

@@ -254,6 +254,25 @@ class SmtpNotifierIT {
     }
 
     @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aServerThatAnswersEachStepJustInTimeIsCutOffAtTheWholeSendDeadline() throws Exception {
+        try (ScriptedSmtpServer trickling = ScriptedSmtpServer.answeringEachStepAfter(Duration.ofMillis(300))) {
+            // 400 ms per step is never exceeded, but greeting, EHLO, MAIL, RCPT, DATA, the end of data and QUIT
+            // take 7 x 300 ms; the whole send is allowed 3 x 400 ms.
+            SmtpNotifier notifier = SmtpNotifier.create(config(trickling.port(), null, null, false, 400));
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> notifier.send(new Notification.TrialEnding("evt_slow_1", USER, TO, "sub_1",
+                    null))).isInstanceOf(SmtpSendException.class)
+                    .hasMessageContaining("gave up at the send deadline of 1200 ms");
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .isBetween(Duration.ofMillis(1_150), Duration.ofMillis(1_900));
+            assertThat(trickling.messages()).isZero();
+        }
+    }
+
+    @Test
     void noLogLineEverHoldsTheRecipientsAddress() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger(SmtpNotifier.class);
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
