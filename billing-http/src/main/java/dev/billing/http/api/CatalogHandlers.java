@@ -1,0 +1,37 @@
+package dev.billing.http.api;
+
+import dev.billing.core.Billing;
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.PriceQuery;
+import dev.billing.core.model.PriceType;
+import dev.billing.core.model.ProductQuery;
+import dev.billing.http.api.wire.Responses;
+
+/** {@code GET /stripe/products} and {@code /stripe/prices}, served from the core's TTL cache of Stripe's catalog. */
+final class CatalogHandlers {
+    static final String ID = "[A-Za-z0-9_]{1,255}";
+
+    private final Billing billing;
+
+    CatalogHandlers(Billing billing) {
+        this.billing = billing;
+    }
+
+    Object products(Call call) {
+        ProductQuery query = new ProductQuery(call.queryBool("active").orElse(true),
+                call.queryInt("limit", 1, ProductQuery.MAX_LIMIT, ProductQuery.MAX_LIMIT),
+                call.queryToken("startingAfter", ID).orElse(null));
+        return Responses.ProductList.of(billing.useCases().listCatalog().products(query));
+    }
+
+    Object prices(Call call) {
+        PriceType type = call.query("type").map(t -> PriceType.parse(t).orElseThrow(() ->
+                new InvalidRequestException("invalid_type", "type", "type must be one_time or recurring.")))
+                .orElse(null);
+        PriceQuery query = new PriceQuery(call.queryBool("active").orElse(true),
+                call.queryToken("product", ID).orElse(null), type,
+                call.queryInt("limit", 1, ProductQuery.MAX_LIMIT, ProductQuery.MAX_LIMIT),
+                call.queryToken("startingAfter", ID).orElse(null));
+        return Responses.PriceList.of(billing.useCases().listCatalog().prices(query));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.billing.http.api;
+
+import dev.billing.core.Billing;
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.Tier;
+import dev.billing.core.model.UsageResult;
+import dev.billing.core.usecase.UsageOutcome;
+import dev.billing.http.api.wire.Requests;
+import dev.billing.http.api.wire.Responses;
+
+/** What the caller may do: entitlements, quotas, and recording usage against them. */
+final class EntitlementHandlers {
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    private final Billing billing;
+
+    EntitlementHandlers(Billing billing) {
+        this.billing = billing;
+    }
+
+    Object entitlements(Call call) {
+        return Responses.EntitlementsView.of(billing.entitlements(call.user()));
+    }
+
+    Object usage(Call call) {
+        return Responses.UsageQuotas.of(billing.entitlements(call.user()));
+    }
+
+    Object record(Call call) {
+        Requests.Usage body = call.body(Requests.Usage.class);
+        if (body.meter() == null) {
+            throw new InvalidRequestException("missing_field", "meter", "meter is required.");
+        }
+        if (body.amount() == null) {
+            throw new InvalidRequestException("missing_field", "amount", "amount is required.");
+        }
+        UsageOutcome outcome = billing.recordUsage(call.user(), body.meter(), body.amount(),
+                call.header(IDEMPOTENCY_KEY));
+        UsageResult result = outcome.result();
+        if (result instanceof UsageResult.Accepted accepted) {
+            return Responses.UsageRecorded.of(outcome.meter(), accepted.used(), accepted.limit(), outcome.period(),
+                    false);
+        }
+        if (result instanceof UsageResult.Replayed replayed) {
+            return Responses.UsageRecorded.of(outcome.meter(), replayed.original().used(),
+                    replayed.original().limit(), outcome.period(), true);
+        }
+        if (result instanceof UsageResult.QuotaExceeded exceeded) {
+            String limit = exceeded.limit() == Tier.UNLIMITED ? "unlimited" : Long.toString(exceeded.limit());
+            throw ApiException.of(429, "quota_exceeded", "Quota exceeded for " + outcome.meter() + ": "
+                    + exceeded.remaining() + " remaining of " + limit + " this period, " + exceeded.requested()
+                    + " requested. The quota resets at " + outcome.period().end() + ".");
+        }
+        throw ApiException.of(422, "idempotency_key_reused",
+                "This Idempotency-Key was already used for a different request; use a new key.");
+    }
+}

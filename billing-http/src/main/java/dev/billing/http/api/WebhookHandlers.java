@@ -1,0 +1,37 @@
+package dev.billing.http.api;
+
+import dev.billing.core.Billing;
+import dev.billing.core.error.WebhookRejectedException;
+import dev.billing.core.usecase.WebhookReceipt;
+import dev.billing.http.api.wire.Responses;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * {@code POST /webhooks/stripe}: the raw bytes and {@code Stripe-Signature} go to the core, which verifies before
+ * touching any store (a rejection is 400 and stores nothing) and answers once the event is durable.
+ */
+final class WebhookHandlers {
+    static final String SIGNATURE = "Stripe-Signature";
+    static final String METRIC = "billing.webhook.deliveries";
+
+    private final Billing billing;
+    private final MeterRegistry registry;
+
+    WebhookHandlers(Billing billing, MeterRegistry registry) {
+        this.billing = billing;
+        this.registry = registry;
+    }
+
+    Object receive(Call call) {
+        byte[] payload = call.rawBody();
+        WebhookReceipt receipt;
+        try {
+            receipt = billing.receiveWebhook(payload, call.header(SIGNATURE));
+        } catch (WebhookRejectedException e) {
+            registry.counter(METRIC, "outcome", "rejected").increment();
+            throw e;
+        }
+        registry.counter(METRIC, "outcome", receipt.duplicate() ? "duplicate" : "recorded").increment();
+        return new Responses.WebhookReceived(true, receipt.duplicate());
+    }
+}
