@@ -91,6 +91,11 @@ public final class HttpApi implements AutoCloseable {
         }
         app = Javalin.create(config -> configure(config, host, port));
         app.start();
+        for (org.eclipse.jetty.server.Connector connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof org.eclipse.jetty.server.AbstractConnector c) {
+                c.setShutdownIdleTimeout(100); // idle keep-alive connections need not delay a graceful stop by 1 s
+            }
+        }
         LOG.info("HTTP API listening on {}:{} ({} routes)", host, app.port(), routes.size());
         return this;
     }

@@ -6,7 +6,8 @@ import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Clock;
 import java.util.List;
@@ -25,7 +26,7 @@ final class TestApi implements AutoCloseable {
     final HttpApi api;
     final Http http;
     final TokenMinter minter = new TokenMinter(KEY, ISSUER, Clock.systemUTC());
-    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private TestApi(BillingHarness harness, UnaryOperator<ApiSettings.Builder> settings,
                     UnaryOperator<HttpApi.Builder> more) {
@@ -35,8 +36,8 @@ final class TestApi implements AutoCloseable {
         ApiSettings configured = settings.apply(ApiSettings.builder()
                 .allowedOrigins(List.of(BillingHarness.ORIGIN)).adminToken(ADMIN_TOKEN).version("test")).build();
         this.api = more.apply(HttpApi.builder().billing(harness.billing()).identities(verifier).settings(configured)
-                .meterRegistry(registry)
-                .readiness(List.of(ReadinessCheck.of("store", harness.billing().stores()::ping),
+                .meterRegistry(registry).metricsScrape(registry::scrape)
+                .readiness(List.of(ReadinessCheck.of("store", () -> harness.stores().customers().count()) /* the fake's ping ignores its switch */,
                         ReadinessCheck.of("stripe", harness.gateway()::ping))))
                 .build().start("127.0.0.1", 0);
         this.http = Http.local(api.port());
