@@ -3,7 +3,6 @@ package dev.billing.http.api;
 import dev.billing.core.Billing;
 import dev.billing.core.error.ConflictException;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.usecase.CheckoutCommand;
@@ -43,7 +42,7 @@ final class AccountHandlers {
                 throw new InvalidRequestException("invalid_quantity", "quantity",
                         "quantity applies to one-time items (priceId), not to subscriptions.");
             }
-            command = new CheckoutCommand.Subscribe(body.tier(), interval(body.interval()), body.successUrl(),
+            command = new CheckoutCommand.Subscribe(body.tier(), Inputs.interval(body.interval()), body.successUrl(),
                     body.cancelUrl(), body.promotionCode());
         } else {
             if (body.interval() != null || body.promotionCode() != null) {
@@ -76,13 +75,5 @@ final class AccountHandlers {
                         .map(p -> Responses.PurchaseView.of(p, catalog)).toList())
                 .orElse(List.of());
         return new Responses.PurchaseList(views);
-    }
-
-    static BillingInterval interval(String value) {
-        if (value == null) {
-            throw new InvalidRequestException("missing_field", "interval", "interval is required (month or year).");
-        }
-        return BillingInterval.parse(value).orElseThrow(() -> new InvalidRequestException("invalid_interval",
-                "interval", "interval must be month or year."));
     }
 }

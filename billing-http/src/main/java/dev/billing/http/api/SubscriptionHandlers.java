@@ -44,7 +44,7 @@ final class SubscriptionHandlers {
                         "invalid_proration_behavior", "prorationBehavior",
                         "prorationBehavior must be create_prorations, always_invoice or none."));
         return Responses.SubscriptionView.of(billing.useCases().changePlan().change(call.user(), call.pathParam("id"),
-                body.tier(), AccountHandlers.interval(body.interval()), proration), catalog());
+                body.tier(), Inputs.interval(body.interval()), proration), catalog());
     }
 
     private PlanCatalog catalog() {

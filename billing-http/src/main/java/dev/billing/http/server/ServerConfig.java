@@ -356,21 +356,16 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                         problems.add(name + ": '" + origin + "' is not an origin (scheme://host[:port], no path)");
                         continue;
                     }
+                    RedirectPolicy.of(List.of(origin), true); // https unless loopback, as the core requires
                 } catch (IllegalArgumentException e) {
-                    problems.add(name + ": '" + origin + "' is not an origin");
+                    problems.add(name + ": " + (e.getMessage() == null ? "'" + origin + "' is not an origin"
+                            : e.getMessage()));
                     continue;
                 }
                 origins.add(origin);
             }
             if (origins.isEmpty() && problems.stream().noneMatch(p -> p.startsWith(name))) {
                 problems.add(name + " is required: at least one origin");
-            }
-            try {
-                if (!origins.isEmpty()) {
-                    RedirectPolicy.of(origins, true);
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add(name + ": " + e.getMessage());
             }
             return List.copyOf(origins);
         }

@@ -1,0 +1,114 @@
+package dev.billing.http;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.billing.http.api.wire.Requests;
+import dev.billing.http.api.wire.Responses;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** DESIGN §1 for billing-http: the API knows the core only; only the composition root knows the adapters. */
+class HttpArchitectureTest {
+    private static JavaClasses http;
+
+    @BeforeAll
+    static void importHttp() {
+        http = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.billing.http");
+    }
+
+    @Test
+    @DisplayName("the API depends on the core and its web libraries only")
+    void apiDependsOnCoreOnly() {
+        classes().that().resideInAPackage("dev.billing.http.api..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.billing.core..",
+                        "dev.billing.http.api..", "io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..",
+                        "com.fasterxml.jackson..", "io.micrometer..", "io.github.bucket4j..",
+                        "com.github.benmanes.caffeine..", "org.slf4j..", "kotlin..")
+                .check(http);
+    }
+
+    @Test
+    void apiKnowsNoAdapterTestkitServerOrAuthImplementation() {
+        noClasses().that().resideInAPackage("dev.billing.http.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.billing.http.server..",
+                        "dev.billing.http.auth..", "dev.billing.testkit..", "dev.billing.postgres..",
+                        "dev.billing.stripe..", "dev.billing.supabase..", "com.stripe..", "org.jdbi..")
+                .check(http);
+    }
+
+    @Test
+    void onlyTheCompositionRootKnowsAdaptersAndTheTestkit() {
+        noClasses().that().resideOutsideOfPackage("dev.billing.http.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.billing.testkit..", "dev.billing.postgres..",
+                        "dev.billing.stripe..", "dev.billing.supabase..")
+                .check(http);
+    }
+
+    @Test
+    void authKnowsNeitherTheApiNorTheServer() {
+        noClasses().that().resideInAPackage("dev.billing.http.auth..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.billing.http.api..",
+                        "dev.billing.http.server..", "io.javalin..")
+                .check(http);
+    }
+
+    @Test
+    void routeHandlersAreInstanceMethods() {
+        methods().that().areDeclaredInClassesThat().haveSimpleNameEndingWith("Handlers")
+                .and().areDeclaredInClassesThat().resideInAPackage("dev.billing.http.api")
+                .and().doNotHaveModifier(JavaModifier.SYNTHETIC)
+                .should().notBeStatic().orShould().bePrivate()
+                .check(http);
+    }
+
+    @Test
+    @DisplayName("domain records never go on the wire: body records hold only plain values and other body records")
+    void bodiesHoldNoDomainTypes() {
+        List<String> offenders = new ArrayList<>();
+        for (Class<?> holder : List.of(Requests.class, Responses.class)) {
+            for (Class<?> body : holder.getDeclaredClasses()) {
+                if (!body.isRecord()) {
+                    continue;
+                }
+                for (RecordComponent component : body.getRecordComponents()) {
+                    collectDomainTypes(component.getGenericType(), body.getSimpleName() + "." + component.getName(),
+                            offenders);
+                }
+            }
+        }
+        assertThat(offenders).isEmpty();
+    }
+
+    @Test
+    void serverPackageIsTheOnlyOneWithAMainClass() {
+        JavaClass main = http.get(dev.billing.http.server.Main.class);
+        assertThat(main.getPackageName()).isEqualTo("dev.billing.http.server");
+    }
+
+    private static void collectDomainTypes(Type type, String where, List<String> offenders) {
+        if (type instanceof ParameterizedType p) {
+            for (Type argument : p.getActualTypeArguments()) {
+                collectDomainTypes(argument, where, offenders);
+            }
+            collectDomainTypes(p.getRawType(), where, offenders);
+        } else if (type instanceof Class<?> c && c.getName().startsWith("dev.billing.core.")) {
+            offenders.add(where + " is " + c.getName());
+        }
+    }
+}
