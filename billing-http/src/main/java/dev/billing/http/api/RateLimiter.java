@@ -53,8 +53,9 @@ public final class RateLimiter {
         }
     }
 
-    /** How many keys are currently remembered (approximate). */
+    /** How many keys are remembered (after pending evictions ran). */
     public long size() {
+        buckets.cleanUp();
         return buckets.estimatedSize();
     }
 }
