@@ -3,6 +3,9 @@ package dev.billing.http.server;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
+import dev.billing.postgres.PostgresBillingStores;
+import dev.billing.postgres.PostgresConfig;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.net.URI;
 import java.time.Clock;
@@ -13,8 +16,26 @@ final class Adapters {
     private Adapters() {
     }
 
+    /** Stores on a pool of their own (closed with the stores), migrated first. */
     static BillingStores postgres(String databaseUrl) {
-        throw new UnsupportedOperationException("the Postgres adapter has not landed yet");
+        return PostgresBillingStores.create(databaseUrl);
+    }
+
+    /** Applies the Postgres migrations; returns how many ran. */
+    static int migratePostgres(String databaseUrl) {
+        PostgresConfig config = PostgresConfig.fromDatabaseUrl(databaseUrl);
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(config.jdbcUrl());
+        ds.setUser(config.user());
+        ds.setPassword(config.password());
+        config.properties().forEach((name, value) -> {
+            try {
+                ds.setProperty(name, value);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalArgumentException("DATABASE_URL: unsupported parameter " + name, e);
+            }
+        });
+        return PostgresBillingStores.migrate(ds);
     }
 
     static BillingStores supabase(URI url, String serviceRoleKey) {

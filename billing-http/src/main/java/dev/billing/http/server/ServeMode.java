@@ -17,8 +17,17 @@ final class ServeMode {
         throw new UnsupportedOperationException("adapters not wired yet");
     }
 
+    /** {@code schema migrate}: needs only DATABASE_URL. */
     static int migrate(Map<String, String> env) {
-        throw new UnsupportedOperationException("adapters not wired yet");
+        String url = env.get("DATABASE_URL");
+        if (url == null || url.isBlank()) {
+            throw new ConfigException(java.util.List.of("DATABASE_URL is required: postgres://user:password@host:5432/db"));
+        }
+        try {
+            return Adapters.migratePostgres(url.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(java.util.List.of("DATABASE_URL: " + e.getMessage()));
+        }
     }
 
     static String supabaseSql() {

@@ -76,8 +76,12 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         String serviceRoleKey = null;
         if (store == Store.POSTGRES) {
             databaseUrl = r.required("DATABASE_URL", "postgres://user:password@host:5432/db (BILLING_STORE=postgres)");
-            if (databaseUrl != null && !databaseUrl.matches("(postgres|postgresql|jdbc:postgresql)://.+")) {
-                r.problem("DATABASE_URL: must start with postgres://, postgresql:// or jdbc:postgresql://");
+            if (databaseUrl != null) {
+                try {
+                    dev.billing.postgres.PostgresConfig.fromDatabaseUrl(databaseUrl);
+                } catch (IllegalArgumentException e) {
+                    r.problem("DATABASE_URL: " + e.getMessage());
+                }
             }
         } else if (store == Store.SUPABASE) {
             supabaseUrl = r.url("SUPABASE_URL", true);
