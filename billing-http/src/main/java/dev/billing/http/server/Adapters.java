@@ -5,6 +5,9 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.postgres.PostgresBillingStores;
 import dev.billing.postgres.PostgresConfig;
+import dev.billing.stripe.StripeConfig;
+import dev.billing.stripe.StripePaymentGateway;
+import dev.billing.stripe.StripeWebhookVerifier;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.net.URI;
@@ -42,11 +45,17 @@ final class Adapters {
         throw new UnsupportedOperationException("the Supabase adapter has not landed yet");
     }
 
-    static PaymentGateway stripe(String secretKey, URI apiBase) {
-        throw new UnsupportedOperationException("the Stripe adapter has not landed yet");
+    /** stripe-java against Stripe, or against {@code apiBase} (the emulator) when given. */
+    static PaymentGateway stripe(String secretKey, URI apiBase, Clock clock) {
+        StripeConfig config = StripeConfig.of(secretKey);
+        if (apiBase != null) {
+            config = config.withApiBase(apiBase.toString());
+        }
+        return StripePaymentGateway.create(config, clock);
     }
 
+    /** Stripe's signature scheme with every secret (rotation), tolerance 300 s on {@code clock}. */
     static WebhookVerifier stripeWebhooks(List<String> secrets, Clock clock) {
-        throw new UnsupportedOperationException("the Stripe adapter has not landed yet");
+        return StripeWebhookVerifier.create(secrets, clock);
     }
 }

@@ -49,6 +49,7 @@ public final class LocalMode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalMode.class);
     static final String DATABASE = "billing";
     static final String FRONTEND_ORIGIN = "http://localhost:3000";
+    static final String LOCAL_ISSUER = "billing-local";
 
     private final BillingServer server;
     private final StripeEmulator emulator;
@@ -58,6 +59,7 @@ public final class LocalMode implements AutoCloseable {
     private final Duration postgresStart;
     private final Duration totalStart;
     private final int reseeded;
+    private final String webhookSecret;
 
     /** Where and on which ports to run; {@code 0} picks a free port. */
     public record Options(Path dataDir, int port, int stripePort, Map<String, String> env) {
@@ -67,7 +69,8 @@ public final class LocalMode implements AutoCloseable {
     }
 
     private LocalMode(BillingServer server, StripeEmulator emulator, EmbeddedPostgresServer postgres,
-                      String adminToken, Path dataDir, Duration postgresStart, Duration totalStart, int reseeded) {
+                      String adminToken, Path dataDir, Duration postgresStart, Duration totalStart, int reseeded,
+                      String webhookSecret) {
         this.server = server;
         this.emulator = emulator;
         this.postgres = postgres;
@@ -76,6 +79,7 @@ public final class LocalMode implements AutoCloseable {
         this.postgresStart = postgresStart;
         this.totalStart = totalStart;
         this.reseeded = reseeded;
+        this.webhookSecret = webhookSecret;
     }
 
     public static LocalMode start(Options options, String version) {
@@ -87,6 +91,10 @@ public final class LocalMode implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + dataDir, e);
         }
         int port = options.port() == 0 ? freePort() : options.port();
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            // The emulator runs on the JDK's HttpServer, whose Nagle default costs ~40 ms per loopback call.
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder().dataDirectory(dataDir.resolve("pg"))
                 .start();
         Duration postgresStart = Duration.ofNanos(System.nanoTime() - t0);
@@ -99,10 +107,11 @@ public final class LocalMode implements AutoCloseable {
             stores = Adapters.postgres(postgres.postgresUrl(DATABASE));
             int reseeded = reseedCustomers(stores, emulator);
             String webhookSecret = "whsec_local" + random(24);
-            PaymentGateway gateway = Adapters.stripe(emulator.apiKey(), URI.create(emulator.baseUrl()));
+            PaymentGateway gateway = Adapters.stripe(emulator.apiKey(), URI.create(emulator.baseUrl()), emulator.clock());
             WebhookVerifier webhooks = Adapters.stripeWebhooks(List.of(webhookSecret), emulator.clock());
             String base = "http://localhost:" + port;
-            LocalKeys keys = LocalKeys.loadOrCreate(dataDir.resolve("keys"), base + "/local", Clock.systemUTC());
+            // The issuer must not depend on the port: tokens survive a restart on another port.
+            LocalKeys keys = LocalKeys.loadOrCreate(dataDir.resolve("keys"), LOCAL_ISSUER, Clock.systemUTC());
             ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(ClerkConfig.builder()
                     .issuer(keys.issuer()).jwtKey(keys.publicKeyPem()).build(), Clock.systemUTC());
             String plansFile = options.env().get("BILLING_PLANS_FILE");
@@ -134,7 +143,8 @@ public final class LocalMode implements AutoCloseable {
                     .addKeyValue("postgresMs", postgresStart.toMillis())
                     .log("local mode ready in {} ms (embedded Postgres {} ms, server {} ms)", total.toMillis(),
                             postgresStart.toMillis(), server.startupTime().toMillis());
-            return new LocalMode(server, emulator, postgres, adminToken, dataDir, postgresStart, total, reseeded);
+            return new LocalMode(server, emulator, postgres, adminToken, dataDir, postgresStart, total, reseeded,
+                    webhookSecret);
         } catch (RuntimeException e) {
             BillingServer.closeQuietly(stores);
             BillingServer.closeQuietly(emulator);
@@ -184,6 +194,15 @@ public final class LocalMode implements AutoCloseable {
 
     public String adminToken() {
         return adminToken;
+    }
+
+    /** The secret the emulator signs this run's webhooks with (tests forge deliveries with it). */
+    String webhookSecret() {
+        return webhookSecret;
+    }
+
+    public int restoredCustomers() {
+        return reseeded;
     }
 
     public Duration startupTime() {
