@@ -71,6 +71,7 @@ public final class BillingServer implements AutoCloseable {
     private BillingServer(Parts parts, long startedNanos) {
         this.stores = parts.stores();
         this.resources = new ArrayList<>(parts.resources());
+        long t = System.nanoTime();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         this.gcMetrics = new JvmGcMetrics();
@@ -78,6 +79,7 @@ public final class BillingServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        long tMetrics = System.nanoTime();
         PaymentGateway gateway = new MeteredPaymentGateway(parts.gateway(), registry);
         this.billing = Billing.builder()
                 .gateway(gateway)
@@ -98,9 +100,13 @@ public final class BillingServer implements AutoCloseable {
                         ReadinessCheck.of("stripe", gateway::ping)))
                 .localTokens(parts.localTokens())
                 .build();
+        long tApi = System.nanoTime();
         api.start(parts.host(), parts.port());
+        long tStarted = System.nanoTime();
         this.worker = InboxWorker.start(billing, registry, parts.workerEvery(), parts.workerEvery().multipliedBy(5));
         this.startupTime = Duration.ofNanos(System.nanoTime() - startedNanos);
+        LOG.atDebug().log("start-up phases: metrics {} ms, core and API wiring {} ms, HTTP listener {} ms",
+                (tMetrics - t) / 1_000_000, (tApi - tMetrics) / 1_000_000, (tStarted - tApi) / 1_000_000);
     }
 
     /** Wires and starts everything; on failure whatever was started is stopped again. */

@@ -1,0 +1,142 @@
+package dev.billing.http.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.http.api.Http;
+import dev.billing.testkit.auth.TestKey;
+import dev.billing.testkit.auth.TestKeys;
+import dev.billing.testkit.auth.TokenMinter;
+import dev.billing.testkit.postgres.PostgresFixture;
+import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.testkit.stripe.EmulatorOptions;
+import dev.billing.testkit.stripe.StripeEmulator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code serve}'s wiring from environment variables, in-process: Postgres (a fresh database), stripe-java against
+ * the emulator ({@code STRIPE_API_BASE}), Clerk in PEM mode, the emulator's signed webhooks; plus the usage
+ * guarantees over HTTP on the real store.
+ */
+class ServeModeIT {
+    static final TestKey KEY = TestKeys.rsa2048("ins_serve");
+    static final String ISSUER = "https://clerk.serve.test";
+    static final String SECRET = "whsec_servemodetestsecret";
+    static final String ADMIN = "serve-admin-token-0123456789abcdef0123";
+
+    TestDatabase db;
+    StripeEmulator emulator;
+    BillingServer server;
+    Http http;
+    final TokenMinter minter = new TokenMinter(KEY, ISSUER, Clock.systemUTC());
+
+    @BeforeEach
+    void start() {
+        db = PostgresFixture.shared().newDatabase("serve");
+        emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
+        Map<String, String> env = new HashMap<>();
+        env.put("STRIPE_SECRET_KEY", emulator.apiKey());
+        env.put("STRIPE_API_BASE", emulator.baseUrl());
+        env.put("STRIPE_WEBHOOK_SECRET", SECRET);
+        env.put("CLERK_ISSUER", ISSUER);
+        env.put("CLERK_JWT_KEY", KEY.publicKeyPem());
+        env.put("DATABASE_URL", db.postgresUrl());
+        env.put("BILLING_ALLOWED_ORIGINS", "https://app.example.com");
+        env.put("BILLING_SUCCESS_URL", "https://app.example.com/billing/done");
+        env.put("BILLING_CANCEL_URL", "https://app.example.com/billing");
+        env.put("BILLING_ADMIN_TOKEN", ADMIN);
+        env.put("BILLING_HOST", "127.0.0.1");
+        env.put("PORT", Integer.toString(freePort()));
+        server = ServeMode.start(ServerConfig.fromEnv(env), "test");
+        http = Http.local(server.port());
+        emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", SECRET);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        emulator.close();
+        db.close();
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void serveWiresTheRealAdaptersAndHasNoLocalRoutes() throws Exception {
+        assertThat(server.startupTime()).isLessThan(Duration.ofSeconds(2));
+        assertThat(http.get("/health/ready", null).status()).isEqualTo(200);
+        assertThat(http.post("/local/token", null, "{\"userId\":\"u\"}").status()).isEqualTo(404);
+        assertThat(http.get("/openapi.json", null).body()).doesNotContain("/local/token");
+
+        String token = minter.token().subject("user_serve").sign();
+        assertThat(http.post("/stripe/customer", token, null).status()).isEqualTo(200);
+        Http.Response checkout = http.post("/stripe/checkout", token, "{\"tier\":\"basic\",\"interval\":\"year\"}");
+        assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
+        emulator.completeCheckoutSession(checkout.json().path("sessionId").asText());
+        JsonNode me = LocalModeIT.await(http, "/me/entitlements", token, m -> m.path("tier").asText().equals("basic"));
+        assertThat(me.path("status").asText()).isEqualTo("trialing");
+        Http.Response prices = http.get("/stripe/prices?type=recurring", token);
+        assertThat(prices.json().path("data").size()).isGreaterThanOrEqualTo(6);
+        Http.Response invoices = http.get("/stripe/invoices", token);
+        assertThat(invoices.status()).isEqualTo(200);
+        assertThat(invoices.json().path("data").get(0).path("hostedInvoiceUrl").asText()).startsWith("http");
+    }
+
+    @Test
+    void fiftyConcurrentUsageRequestsAgainstFiveRemainingOnPostgres() throws Exception {
+        String token = minter.token().subject("user_quota").sign();
+        Http.Response warm = http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":95}",
+                Map.of("Idempotency-Key", "warm"));
+        assertThat(warm.status()).as(warm.body()).isEqualTo(200);
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Http.Response>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String key = "k" + i;
+            answers.add(pool.submit(() -> {
+                go.await();
+                return http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":1}",
+                        Map.of("Idempotency-Key", key));
+            }));
+        }
+        go.countDown();
+        int ok = 0;
+        int quota = 0;
+        for (Future<Http.Response> f : answers) {
+            Http.Response r = f.get();
+            if (r.status() == 200) {
+                ok++;
+            } else if (r.status() == 429 && "quota_exceeded".equals(r.errorCode())) {
+                quota++;
+            }
+        }
+        pool.shutdown();
+        assertThat(ok).isEqualTo(5);
+        assertThat(quota).isEqualTo(45);
+        Http.Response replay = http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":95}",
+                Map.of("Idempotency-Key", "warm"));
+        assertThat(replay.json().path("replayed").asBoolean()).isTrue();
+        assertThat(replay.json().path("used").asLong()).isEqualTo(95);
+        assertThat(http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":2}",
+                Map.of("Idempotency-Key", "warm")).status()).isEqualTo(422);
+    }
+}
