@@ -8,6 +8,9 @@ import dev.billing.postgres.PostgresConfig;
 import dev.billing.stripe.StripeConfig;
 import dev.billing.stripe.StripePaymentGateway;
 import dev.billing.stripe.StripeWebhookVerifier;
+import dev.billing.supabase.SupabaseBillingStores;
+import dev.billing.supabase.SupabaseConfig;
+import dev.billing.supabase.SupabaseSql;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.net.URI;
@@ -41,8 +44,19 @@ final class Adapters {
         return PostgresBillingStores.migrate(ds);
     }
 
+    /** Stores on a Supabase project's REST API with its service-role key (the billing SQL applied first). */
     static BillingStores supabase(URI url, String serviceRoleKey) {
-        throw new UnsupportedOperationException("the Supabase adapter has not landed yet");
+        return SupabaseBillingStores.create(url.toString(), serviceRoleKey);
+    }
+
+    /** Checks the Supabase settings without connecting. */
+    static void checkSupabase(URI url, String serviceRoleKey) {
+        SupabaseConfig.of(url.toString(), serviceRoleKey);
+    }
+
+    /** The SQL that prepares a Supabase project. */
+    static String supabaseSql() {
+        return SupabaseSql.all();
     }
 
     /** stripe-java against Stripe, or against {@code apiBase} (the emulator) when given. */

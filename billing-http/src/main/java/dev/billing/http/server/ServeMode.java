@@ -98,7 +98,7 @@ final class ServeMode {
     }
 
     static String supabaseSql() {
-        throw new UnsupportedOperationException("the Supabase adapter has not landed yet");
+        return Adapters.supabaseSql();
     }
 
     static BillingStores openStores(ServerConfig config) {

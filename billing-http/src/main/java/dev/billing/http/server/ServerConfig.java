@@ -87,6 +87,13 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
             supabaseUrl = r.url("SUPABASE_URL", true);
             serviceRoleKey = r.required("SUPABASE_SERVICE_ROLE_KEY", "the project's service_role key "
                     + "(BILLING_STORE=supabase)");
+            if (supabaseUrl != null && serviceRoleKey != null) {
+                try {
+                    Adapters.checkSupabase(supabaseUrl, serviceRoleKey);
+                } catch (IllegalArgumentException e) {
+                    r.problem("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY: " + e.getMessage());
+                }
+            }
         }
         List<String> origins = r.origins("BILLING_ALLOWED_ORIGINS");
         String adminToken = r.optional("BILLING_ADMIN_TOKEN");
