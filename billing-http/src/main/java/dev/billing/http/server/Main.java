@@ -79,14 +79,16 @@ public final class Main implements Callable<Integer> {
         return CONFIG;
     }
 
-    /** Picks the log format before the first logger exists. */
+    /** Picks the log format (logback.xml: JSON, logback-text.xml: text) before the first logger exists. */
     static void logFormat(Map<String, String> env, String fallback) {
-        if (System.getProperty("billing.log.format") != null) {
+        if (System.getProperty("logback.configurationFile") != null) {
             return;
         }
         String value = env.get("BILLING_LOG_FORMAT");
         String format = value == null || value.isBlank() ? fallback : value.strip().toUpperCase(Locale.ROOT);
-        System.setProperty("billing.log.format", format.equals("TEXT") ? "TEXT" : "JSON");
+        if (format.equals("TEXT")) {
+            System.setProperty("logback.configurationFile", "logback-text.xml");
+        }
     }
 
     /** The jar's version. */

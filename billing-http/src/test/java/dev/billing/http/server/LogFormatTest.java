@@ -17,14 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LogFormatTest {
 
     static String logWith(String format) throws Exception {
-        URL config = LogFormatTest.class.getResource("/logback.xml");
+        URL config = LogFormatTest.class.getResource(format.equals("JSON") ? "/logback.xml" : "/logback-text.xml");
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         LoggerContext context = new LoggerContext();
         try {
             context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
-            context.putProperty("billing.log.format", format);
             JoranConfigurator configurator = new JoranConfigurator();
             configurator.setContext(context);
             configurator.doConfigure(config);
