@@ -128,8 +128,14 @@ public final class LocalMode implements AutoCloseable {
                     .build();
             String adminToken = options.env().getOrDefault("BILLING_ADMIN_TOKEN", "").isBlank()
                     ? "local-admin-" + random(16) : options.env().get("BILLING_ADMIN_TOKEN").strip();
+            ApiSettings defaults = ApiSettings.builder().build();
             ApiSettings api = ApiSettings.builder().allowedOrigins(origins).adminToken(adminToken)
-                    .publicCatalog(true).version(version).build();
+                    .publicCatalog(true).version(version)
+                    .userRequestsPerMinute(envInt(options.env(), "BILLING_RATE_LIMIT_USER_PER_MINUTE",
+                            defaults.userRequestsPerMinute()))
+                    .ipRequestsPerMinute(envInt(options.env(), "BILLING_RATE_LIMIT_IP_PER_MINUTE",
+                            defaults.ipRequestsPerMinute()))
+                    .build();
             List<AutoCloseable> resources = new ArrayList<>();
             resources.add(postgres);
             resources.add(emulator);
@@ -255,6 +261,17 @@ public final class LocalMode implements AutoCloseable {
     @Override
     public void close() {
         server.close(); // API, worker, stores, then the emulator and Postgres
+    }
+
+    private static int envInt(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        if (!value.strip().matches("[0-9]{1,7}")) {
+            throw new ConfigException(List.of(name + ": must be a whole number from 0 to 9999999"));
+        }
+        return Integer.parseInt(value.strip());
     }
 
     private static int freePort() {
