@@ -90,14 +90,26 @@ public final class LocalMode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dataDir, e);
         }
+        String plansFile = options.env().get("BILLING_PLANS_FILE");
+        PlanCatalog plans;
+        try {
+            plans = plansFile == null || plansFile.isBlank() ? PlanCatalogYaml.sample(options.env())
+                    : PlanCatalogYaml.load(Path.of(plansFile), options.env());
+        } catch (PlanCatalogYaml.InvalidCatalogException e) {
+            throw new ConfigException(e.problems().stream().map(p -> "BILLING_PLANS_FILE: " + p).toList());
+        }
+        ApiSettings defaults = ApiSettings.builder().build();
+        int userLimit = envInt(options.env(), "BILLING_RATE_LIMIT_USER_PER_MINUTE", defaults.userRequestsPerMinute());
+        int ipLimit = envInt(options.env(), "BILLING_RATE_LIMIT_IP_PER_MINUTE", defaults.ipRequestsPerMinute());
         int port = options.port() == 0 ? freePort() : options.port();
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             // The emulator runs on the JDK's HttpServer, whose Nagle default costs ~40 ms per loopback call.
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        long pgStarted = System.nanoTime();
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder().dataDirectory(dataDir.resolve("pg"))
                 .start();
-        Duration postgresStart = Duration.ofNanos(System.nanoTime() - t0);
+        Duration postgresStart = Duration.ofNanos(System.nanoTime() - pgStarted);
         StripeEmulator emulator = null;
         BillingStores stores = null;
         try {
@@ -107,16 +119,14 @@ public final class LocalMode implements AutoCloseable {
             stores = Adapters.postgres(postgres.postgresUrl(DATABASE));
             int reseeded = reseedCustomers(stores, emulator);
             String webhookSecret = "whsec_local" + random(24);
-            PaymentGateway gateway = Adapters.stripe(emulator.apiKey(), URI.create(emulator.baseUrl()), emulator.clock());
+            PaymentGateway gateway = Adapters.stripe(emulator.apiKey(), URI.create(emulator.baseUrl()),
+                    emulator.clock());
             WebhookVerifier webhooks = Adapters.stripeWebhooks(List.of(webhookSecret), emulator.clock());
             String base = "http://localhost:" + port;
             // The issuer must not depend on the port: tokens survive a restart on another port.
             LocalKeys keys = LocalKeys.loadOrCreate(dataDir.resolve("keys"), LOCAL_ISSUER, Clock.systemUTC());
             ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(ClerkConfig.builder()
                     .issuer(keys.issuer()).jwtKey(keys.publicKeyPem()).build(), Clock.systemUTC());
-            String plansFile = options.env().get("BILLING_PLANS_FILE");
-            PlanCatalog plans = plansFile == null || plansFile.isBlank() ? PlanCatalogYaml.sample(options.env())
-                    : PlanCatalogYaml.load(Path.of(plansFile), options.env());
             List<String> origins = List.of(base, FRONTEND_ORIGIN);
             BillingOptions billingOptions = BillingOptions.builder()
                     .allowedOrigins(origins)
@@ -128,13 +138,9 @@ public final class LocalMode implements AutoCloseable {
                     .build();
             String adminToken = options.env().getOrDefault("BILLING_ADMIN_TOKEN", "").isBlank()
                     ? "local-admin-" + random(16) : options.env().get("BILLING_ADMIN_TOKEN").strip();
-            ApiSettings defaults = ApiSettings.builder().build();
             ApiSettings api = ApiSettings.builder().allowedOrigins(origins).adminToken(adminToken)
                     .publicCatalog(true).version(version)
-                    .userRequestsPerMinute(envInt(options.env(), "BILLING_RATE_LIMIT_USER_PER_MINUTE",
-                            defaults.userRequestsPerMinute()))
-                    .ipRequestsPerMinute(envInt(options.env(), "BILLING_RATE_LIMIT_IP_PER_MINUTE",
-                            defaults.ipRequestsPerMinute()))
+                    .userRequestsPerMinute(userLimit).ipRequestsPerMinute(ipLimit)
                     .build();
             List<AutoCloseable> resources = new ArrayList<>();
             resources.add(postgres);

@@ -130,6 +130,16 @@ class CliConfigTest {
     }
 
     @Test
+    void localModeRefusesABrokenPlanCatalogBeforeStartingAnything(@org.junit.jupiter.api.io.TempDir
+                                                                  java.nio.file.Path dir) {
+        Run r = run(Map.of("BILLING_PLANS_FILE", dir.resolve("missing.yaml").toString()), "local", "--data-dir",
+                dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("BILLING_PLANS_FILE").contains("cannot be read");
+        assertThat(dir.resolve("pg")).doesNotExist();
+    }
+
+    @Test
     void helpListsTheCommands() {
         Run r = run(Map.of(), "--help");
         assertThat(r.exit()).isZero();

@@ -58,6 +58,7 @@ class ServeOnSupabaseIT {
                 assertThat(usage.json().path("used").asLong()).isEqualTo(2);
 
                 supabase.stopPostgrest();
+                Thread.sleep(1100); // past the readiness answer's 1 s reuse
                 Http.Response down = http.get("/health/ready", null);
                 assertThat(down.status()).isEqualTo(503);
                 assertThat(down.json().path("error").path("message").asText()).contains("store failed");
