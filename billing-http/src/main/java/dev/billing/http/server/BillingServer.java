@@ -4,6 +4,7 @@ import dev.billing.core.Billing;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.IdentityVerifier;
+import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.core.usecase.BillingOptions;
@@ -52,7 +53,7 @@ public final class BillingServer implements AutoCloseable {
     public record Parts(BillingStores stores, PaymentGateway gateway, WebhookVerifier webhooks,
                         IdentityVerifier identities, PlanCatalog plans, BillingOptions options, ApiSettings api,
                         Clock clock, String host, int port, LocalTokens localTokens, Duration workerEvery,
-                        List<AutoCloseable> resources) {
+                        Notifier notifier, List<AutoCloseable> resources) {
         public Parts {
             Objects.requireNonNull(stores, "stores");
             Objects.requireNonNull(gateway, "gateway");
@@ -64,6 +65,7 @@ public final class BillingServer implements AutoCloseable {
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(workerEvery, "workerEvery");
+            Objects.requireNonNull(notifier, "notifier");
             resources = List.copyOf(resources);
         }
     }
@@ -88,6 +90,7 @@ public final class BillingServer implements AutoCloseable {
                 .plans(parts.plans())
                 .options(parts.options())
                 .clock(parts.clock())
+                .notifier(parts.notifier())
                 .build();
         StoreGauges.register(parts.stores(), registry, Duration.ofSeconds(5));
         this.api = HttpApi.builder()

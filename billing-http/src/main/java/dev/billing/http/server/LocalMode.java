@@ -10,6 +10,7 @@ import dev.billing.core.usecase.BillingOptions;
 import dev.billing.http.api.ApiSettings;
 import dev.billing.http.auth.ClerkConfig;
 import dev.billing.http.auth.ClerkIdentityVerifier;
+import dev.billing.http.notify.SmtpConfig;
 import dev.billing.testkit.postgres.EmbeddedPostgresServer;
 import dev.billing.testkit.stripe.EmulatorOptions;
 import dev.billing.testkit.stripe.StripeEmulator;
@@ -98,6 +99,10 @@ public final class LocalMode implements AutoCloseable {
         } catch (PlanCatalogYaml.InvalidCatalogException e) {
             throw new ConfigException(e.problems().stream().map(p -> "BILLING_PLANS_FILE: " + p).toList());
         }
+        SmtpConfig.Loaded smtp = SmtpConfig.fromEnvironment(options.env());
+        if (!smtp.problems().isEmpty()) {
+            throw new ConfigException(smtp.problems());
+        }
         ApiSettings defaults = ApiSettings.builder().build();
         int userLimit = envInt(options.env(), "BILLING_RATE_LIMIT_USER_PER_MINUTE", defaults.userRequestsPerMinute());
         int ipLimit = envInt(options.env(), "BILLING_RATE_LIMIT_IP_PER_MINUTE", defaults.ipRequestsPerMinute());
@@ -147,7 +152,7 @@ public final class LocalMode implements AutoCloseable {
             resources.add(emulator);
             BillingServer server = BillingServer.start(new BillingServer.Parts(stores, gateway, webhooks, identities,
                     plans, billingOptions, api, emulator.clock(), "127.0.0.1", port, keys, Duration.ofSeconds(1),
-                    resources));
+                    ServeMode.notifier(smtp.config()), resources));
             emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
                     webhookSecret);
             Duration total = Duration.ofNanos(System.nanoTime() - t0);

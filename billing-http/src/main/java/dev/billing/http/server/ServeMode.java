@@ -1,6 +1,11 @@
 package dev.billing.http.server;
 
 import dev.billing.core.Billing;
+import dev.billing.core.LogNotifier;
+import dev.billing.core.port.Notifier;
+import dev.billing.http.notify.SmtpConfig;
+import dev.billing.http.notify.SmtpNotifier;
+import java.util.Optional;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
@@ -35,7 +40,7 @@ final class ServeMode {
             BillingServer server = BillingServer.start(new BillingServer.Parts(stores, gateway,
                     Adapters.stripeWebhooks(config.webhookSecrets(), clock), identities, config.plans(),
                     config.billingOptions(), config.apiSettings(version), clock, config.host(), config.port(), null,
-                    Duration.ofSeconds(1), List.of()));
+                    Duration.ofSeconds(1), notifier(config.smtp()), List.of()));
             LOG.atInfo().addKeyValue("storeMs", storeStart.toMillis())
                     .addKeyValue("serverMs", server.startupTime().toMillis())
                     .addKeyValue("jvmUptimeMs", ManagementFactory.getRuntimeMXBean().getUptime())
@@ -99,6 +104,11 @@ final class ServeMode {
 
     static String supabaseSql() {
         return Adapters.supabaseSql();
+    }
+
+    /** Notices by mail when BILLING_SMTP_HOST is set, else logged (the core's LogNotifier). */
+    static Notifier notifier(Optional<SmtpConfig> smtp) {
+        return smtp.<Notifier>map(SmtpNotifier::create).orElseGet(LogNotifier::new);
     }
 
     static BillingStores openStores(ServerConfig config) {

@@ -6,6 +6,7 @@ import dev.billing.core.usecase.BillingOptions;
 import dev.billing.core.usecase.RedirectPolicy;
 import dev.billing.http.api.ApiSettings;
 import dev.billing.http.auth.ClerkConfig;
+import dev.billing.http.notify.SmtpConfig;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The standalone server's settings, read from environment variables (the table in the README). Reading collects
@@ -29,7 +31,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                            Path plansFile, PlanCatalog plans, String host, int port, boolean publicCatalog,
                            int userRequestsPerMinute, int ipRequestsPerMinute, boolean trustProxy,
                            Duration pastDueGrace, boolean refetchOnWebhook, String successUrl, String cancelUrl,
-                           String returnUrl, long maxBodyBytes, long maxWebhookBytes, LogFormat logFormat) {
+                           String returnUrl, long maxBodyBytes, long maxWebhookBytes, LogFormat logFormat,
+                           Optional<SmtpConfig> smtp) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
 
@@ -138,11 +141,13 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         long maxBody = r.integer("BILLING_MAX_BODY_BYTES", 1_000_000, 1024, 100_000_000);
         long maxWebhook = r.integer("BILLING_MAX_WEBHOOK_BYTES", 2_000_000, 1024, 100_000_000);
         LogFormat logFormat = r.choice("BILLING_LOG_FORMAT", LogFormat.class, LogFormat.JSON);
+        SmtpConfig.Loaded smtp = SmtpConfig.fromEnvironment(env);
+        smtp.problems().forEach(r::problem);
         r.failIfAny();
         return new ServerConfig(stripeKey, List.copyOf(secrets), apiBase, clerk, store, databaseUrl, supabaseUrl,
                 serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
                 trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
-                logFormat);
+                logFormat, smtp.config());
     }
 
     /** The core's options for this deployment. */
@@ -198,6 +203,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         line(b, "Past-due grace", pastDueGrace.toDays() + " days");
         line(b, "Refetch on webhook", Boolean.toString(refetchOnWebhook));
         line(b, "Logs", logFormat.name().toLowerCase(Locale.ROOT));
+        line(b, "Notices", smtp.map(c -> "SMTP " + c.host() + ":" + c.port() + " from " + c.from()
+                + (c.authenticates() ? " (authenticated)" : "")).orElse("logged only (BILLING_SMTP_HOST unset)"));
         return b.toString();
     }
 

@@ -19,6 +19,7 @@ import dev.billing.testkit.auth.TokenMinter;
 import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.InMemoryBillingStores;
+import dev.billing.testkit.fake.RecordingNotifier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,7 @@ class BillingServerIT {
     final InMemoryBillingStores stores = InMemoryBillingStores.create();
     final FakeWebhookVerifier webhooks = new FakeWebhookVerifier();
     final TokenMinter minter = new TokenMinter(KEY, ISSUER, Clock.systemUTC());
+    final RecordingNotifier notifier = new RecordingNotifier();
     BillingServer server;
     Http http;
 
@@ -60,7 +62,7 @@ class BillingServerIT {
         ApiSettings api = ApiSettings.builder().allowedOrigins(List.of(ORIGIN)).adminToken(ADMIN).build();
         server = BillingServer.start(new BillingServer.Parts(stores.stores(), gateway, webhooks, identities,
                 SamplePlans.catalog(), options, api, clock, "127.0.0.1", 0, null, Duration.ofMillis(100),
-                List.of()));
+                notifier, List.of()));
         http = Http.local(server.port());
     }
 

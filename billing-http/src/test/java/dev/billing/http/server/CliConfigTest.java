@@ -75,6 +75,7 @@ class CliConfigTest {
         env.put("BILLING_PUBLIC_CATALOG", "maybe");
         env.put("BILLING_PLANS_FILE", "/does/not/exist.yaml");
         env.put("BILLING_LOG_FORMAT", "xml");
+        env.put("BILLING_SMTP_PORT", "25x");
         Run r = run(env, "check-config");
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains("STRIPE_SECRET_KEY: not a Stripe secret key")
@@ -86,7 +87,8 @@ class CliConfigTest {
                 .contains("PORT: must be a whole number")
                 .contains("BILLING_PUBLIC_CATALOG: must be true or false")
                 .contains("BILLING_PLANS_FILE: /does/not/exist.yaml does not exist")
-                .contains("BILLING_LOG_FORMAT: must be one of json, text");
+                .contains("BILLING_LOG_FORMAT: must be one of json, text")
+                .contains("BILLING_SMTP_PORT: set, but BILLING_SMTP_HOST is not");
         assertThat(r.err()).doesNotContain("notasecretkey").doesNotContain("nope-secret-value")
                 .doesNotContain("short-admin");
     }
@@ -117,7 +119,7 @@ class CliConfigTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("OK").contains("sk_test_****").contains("(test mode)")
                 .contains("2 secret(s)").contains("postgres://****@db.internal:5432/billing")
-                .contains("sample catalog: 4 tiers");
+                .contains("sample catalog: 4 tiers").contains("logged only (BILLING_SMTP_HOST unset)");
         assertThat(r.out()).doesNotContain(STRIPE_KEY).doesNotContain(WEBHOOK_SECRET).doesNotContain(ADMIN)
                 .doesNotContain("dbpassword");
     }

@@ -1,7 +1,10 @@
 package dev.billing.http.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import dev.billing.http.api.Http;
+import jakarta.mail.internet.MimeMessage;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
@@ -43,8 +46,12 @@ class ServeModeIT {
     Http http;
     final TokenMinter minter = new TokenMinter(KEY, ISSUER, Clock.systemUTC());
 
+    GreenMail mail;
+
     @BeforeEach
     void start() {
+        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
         db = PostgresFixture.shared().newDatabase("serve");
         emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
         Map<String, String> env = new HashMap<>();
@@ -60,6 +67,10 @@ class ServeModeIT {
         env.put("BILLING_ADMIN_TOKEN", ADMIN);
         env.put("BILLING_HOST", "127.0.0.1");
         env.put("PORT", Integer.toString(freePort()));
+        env.put("BILLING_SMTP_HOST", "127.0.0.1");
+        env.put("BILLING_SMTP_PORT", Integer.toString(mail.getSmtp().getPort()));
+        env.put("BILLING_SMTP_STARTTLS", "false");
+        env.put("BILLING_SMTP_FROM", "Billing <billing@example.com>");
         server = ServeMode.start(ServerConfig.fromEnv(env), "test");
         http = Http.local(server.port());
         emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", SECRET);
@@ -70,6 +81,7 @@ class ServeModeIT {
         server.close();
         emulator.close();
         db.close();
+        mail.stop();
     }
 
     static int freePort() {
@@ -99,6 +111,20 @@ class ServeModeIT {
         Http.Response invoices = http.get("/stripe/invoices", token);
         assertThat(invoices.status()).isEqualTo(200);
         assertThat(invoices.json().path("data").get(0).path("hostedInvoiceUrl").asText()).startsWith("http");
+    }
+
+    @Test
+    void noticesAreMailedWhenSmtpIsConfigured() throws Exception {
+        String token = minter.token().subject("user_mail").claim("email", "ada@example.com").sign();
+        Http.Response checkout = http.post("/stripe/checkout", token, "{\"priceId\":\"price_credits_100\"}");
+        assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
+        emulator.completeCheckoutSession(checkout.json().path("sessionId").asText());
+        assertThat(mail.waitForIncomingEmail(15_000, 1)).isTrue();
+        MimeMessage receipt = mail.getReceivedMessages()[0];
+        assertThat(receipt.getAllRecipients()[0].toString()).isEqualTo("ada@example.com");
+        assertThat(receipt.getFrom()[0].toString()).contains("billing@example.com");
+        JsonNode purchases = LocalModeIT.await(http, "/stripe/purchases", token, p -> p.path("data").size() == 1);
+        assertThat(purchases.path("data").get(0).path("item").asText()).isEqualTo("credits_100");
     }
 
     @Test
