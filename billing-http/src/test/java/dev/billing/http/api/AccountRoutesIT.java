@@ -255,6 +255,23 @@ class AccountRoutesIT {
     }
 
     @Test
+    void adminRefundsAPaymentOncePerIdempotencyKey() {
+        Http.Response checkout = api.http.post("/stripe/checkout", alice, "{\"priceId\":\"price_credits_100\"}");
+        String paymentIntent = api.harness.gateway().completeCheckout(checkout.json().path("sessionId").asText());
+        String body = "{\"paymentIntentId\":\"" + paymentIntent + "\",\"amount\":500,\"reason\":\"requested_by_customer\"}";
+        Http.Response first = api.http.post("/admin/refunds", TestApi.ADMIN_TOKEN, body,
+                Map.of("Idempotency-Key", "refund-1"));
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().path("amount").asLong()).isEqualTo(500);
+        Http.Response again = api.http.post("/admin/refunds", TestApi.ADMIN_TOKEN, body,
+                Map.of("Idempotency-Key", "refund-1"));
+        assertThat(again.json().path("id").asText()).isEqualTo(first.json().path("id").asText());
+        assertThat(api.harness.gateway().refunds()).hasSize(1);
+        assertThat(api.http.post("/admin/refunds", alice, body, Map.of("Idempotency-Key", "refund-2")).status())
+                .isEqualTo(401);
+    }
+
+    @Test
     void purchasesListsOneTimeBuys() {
         Http.Response r = api.http.get("/stripe/purchases", alice);
         assertThat(r.status()).isEqualTo(200);

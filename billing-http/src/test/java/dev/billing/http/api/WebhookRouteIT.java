@@ -91,6 +91,24 @@ class WebhookRouteIT {
     }
 
     @Test
+    void adminsListAndReplayInboxEvents() {
+        StripeEvent event = Builders.anEvent().withType("customer.discount.created").forObject("discount", "di_2")
+                .build();
+        FakeWebhookVerifier.Delivery d = signed(event);
+        assertThat(deliver(d.body(), d.signature()).status()).isEqualTo(200);
+        Http.Response list = api.http.get("/admin/webhook-events", TestApi.ADMIN_TOKEN);
+        assertThat(list.json().path("data").get(0).path("id").asText()).isEqualTo(event.id());
+        assertThat(list.json().path("data").get(0).path("status").asText()).isEqualTo("ignored");
+        assertThat(list.json().path("counts").path("ignored").asLong()).isEqualTo(1);
+        Http.Response replayed = api.http.post("/admin/webhook-events/" + event.id() + "/replay",
+                TestApi.ADMIN_TOKEN, null);
+        assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
+        assertThat(replayed.json().path("status").asText()).isEqualTo("ignored");
+        assertThat(api.http.post("/admin/webhook-events/evt_unknown/replay", TestApi.ADMIN_TOKEN, null).errorCode())
+                .isEqualTo("event_not_found");
+    }
+
+    @Test
     void storeDownIs503SoStripeRetries() {
         StripeEvent event = Builders.anEvent().build();
         FakeWebhookVerifier.Delivery d = signed(event);

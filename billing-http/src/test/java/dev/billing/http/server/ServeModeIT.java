@@ -44,6 +44,7 @@ class ServeModeIT {
     StripeEmulator emulator;
     BillingServer server;
     Http http;
+    Map<String, String> env;
     final TokenMinter minter = new TokenMinter(KEY, ISSUER, Clock.systemUTC());
 
     GreenMail mail;
@@ -54,7 +55,7 @@ class ServeModeIT {
         mail.start();
         db = PostgresFixture.shared().newDatabase("serve");
         emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
-        Map<String, String> env = new HashMap<>();
+        env = new HashMap<>();
         env.put("STRIPE_SECRET_KEY", emulator.apiKey());
         env.put("STRIPE_API_BASE", emulator.baseUrl());
         env.put("STRIPE_WEBHOOK_SECRET", SECRET);
@@ -111,6 +112,29 @@ class ServeModeIT {
         Http.Response invoices = http.get("/stripe/invoices", token);
         assertThat(invoices.status()).isEqualTo(200);
         assertThat(invoices.json().path("data").get(0).path("hostedInvoiceUrl").asText()).startsWith("http");
+    }
+
+    @Test
+    void reconcileFromTheCommandLineBringsStripesStateIn() throws Exception {
+        emulator.webhooks().pause(); // no webhook reaches the server: only reconcile can tell it
+        String token = minter.token().subject("user_recon").sign();
+        Http.Response checkout = http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"year\"}");
+        String sub = emulator.completeCheckoutSession(checkout.json().path("sessionId").asText()).subscriptionId();
+        assertThat(http.get("/stripe/subscriptions", token).json().path("data")).isEmpty();
+
+        CliConfigTest.Run one = CliConfigTest.run(env, "reconcile", "--user", "user_recon");
+        assertThat(one.exit()).as(one.err()).isZero();
+        assertThat(one.out()).contains("customers 1, subscriptions 1 seen / 1 applied");
+        CliConfigTest.Run all = CliConfigTest.run(env, "reconcile", "--all");
+        assertThat(all.exit()).as(all.err()).isZero();
+        assertThat(all.out()).contains("failed customers 0");
+        CliConfigTest.Run nobody = CliConfigTest.run(env, "reconcile", "--user", "user_nobody");
+        assertThat(nobody.exit()).isEqualTo(1);
+        assertThat(nobody.err()).contains("customer");
+        // the projection is shared through Postgres: this server sees it (once its entitlement cache expires)
+        JsonNode subs = http.get("/stripe/subscriptions", token).json().path("data");
+        assertThat(subs).hasSize(1);
+        assertThat(subs.get(0).path("id").asText()).isEqualTo(sub);
     }
 
     @Test
