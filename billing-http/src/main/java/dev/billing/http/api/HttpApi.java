@@ -60,6 +60,7 @@ public final class HttpApi implements AutoCloseable {
     private final OpsHandlers ops;
     private final List<ApiRoute> routes;
     private final byte[] adminTokenDigest;
+    private final Set<String> headPaths;
     private Javalin app;
 
     private HttpApi(Builder b) {
@@ -77,6 +78,11 @@ public final class HttpApi implements AutoCloseable {
                 new WebhookHandlers(billing, registry), new AdminHandlers(billing),
                 b.localTokens == null ? null : new LocalHandlers(b.localTokens), b.metrics != null);
         this.routes = RouteTable.routes(handlers, settings);
+        // Javalin answers HEAD for any GET route with an empty 200 and without running it (so without
+        // authentication): HEAD is allowed only where anyone may GET anyway.
+        this.headPaths = routes.stream().filter(r -> r.method() == io.javalin.http.HandlerType.GET)
+                .filter(r -> r.access() == Access.PUBLIC || r.access() == Access.HEALTH)
+                .map(ApiRoute::path).collect(java.util.stream.Collectors.toUnmodifiableSet());
         ops.openApi(json.write(OpenApiDocument.of(routes, settings.version())));
     }
 
@@ -170,6 +176,10 @@ public final class HttpApi implements AutoCloseable {
         RequestIds.assign(ctx);
         ctx.header("Cache-Control", "no-store");
         ctx.header("X-Content-Type-Options", "nosniff");
+        if ("HEAD".equals(ctx.method().name()) && !headPaths.contains(stripTrailingSlash(ctx.path()))) {
+            throw ApiException.of(405, "method_not_allowed", "HEAD is answered for public routes only; use GET.",
+                    java.util.Map.of("Allow", "GET"));
+        }
         String origin = ctx.header("Origin");
         if (origin != null && settings.allowedOrigins().contains(origin)) {
             ctx.header("Access-Control-Allow-Origin", origin);
@@ -207,6 +217,10 @@ public final class HttpApi implements AutoCloseable {
         long limit = access == Access.WEBHOOK ? settings.maxWebhookBytes() : settings.maxBodyBytes();
         Object result = route.handler().handle(new Call(ctx, route, identity, json, limit));
         write(ctx, route, result);
+    }
+
+    private static String stripTrailingSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
     private Identity authenticate(Context ctx) {

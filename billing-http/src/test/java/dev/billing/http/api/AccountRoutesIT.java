@@ -289,8 +289,4 @@ class AccountRoutesIT {
         api.harness.stores().storeSwitch().up();
         assertThat(api.http.get("/me/entitlements", alice).status()).isEqualTo(200);
     }
-
-    Map<String, String> none() {
-        return Map.of();
-    }
 }

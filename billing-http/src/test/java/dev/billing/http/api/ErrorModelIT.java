@@ -44,6 +44,18 @@ class ErrorModelIT {
     }
 
     @Test
+    void headIsAnsweredForPublicRoutesOnlyNeverBypassingAuthentication() {
+        Http.Response health = api.http.send(api.http.request("/health")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertThat(health.status()).isEqualTo(200);
+        for (String path : new String[] {"/me/entitlements", "/admin/webhook-events", "/stripe/invoices/in_1"}) {
+            Http.Response r = api.http.send(api.http.request(path).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+            assertThat(r.status()).as(path).isEqualTo(405);
+            assertThat(r.header("X-Request-Id")).isNotBlank();
+        }
+    }
+
+    @Test
     void saneIncomingRequestIdIsKeptAndInsaneOneReplaced() {
         Http.Response kept = api.http.send(api.http.request("/health").header("X-Request-Id", "trace-123:abc").GET());
         assertThat(kept.header("X-Request-Id")).isEqualTo("trace-123:abc");
