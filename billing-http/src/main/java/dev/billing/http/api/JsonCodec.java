@@ -75,7 +75,11 @@ public final class JsonCodec {
     public <T> T read(byte[] body, Class<T> type) {
         byte[] json = body == null || isBlank(body) ? "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII) : body;
         try {
-            return mapper.readValue(json, type);
+            T value = mapper.readValue(json, type);
+            if (value == null) { // the literal `null`
+                throw invalidJson("The body must be a JSON object.");
+            }
+            return value;
         } catch (UnrecognizedPropertyException e) {
             String name = safeName(e.getPropertyName());
             throw new InvalidRequestException("unknown_field", name, "Unknown field '" + name + "'.");

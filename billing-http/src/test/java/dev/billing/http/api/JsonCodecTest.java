@@ -52,6 +52,8 @@ class JsonCodecTest {
             "{\"meter\":\"a\",|invalid_json",
             "[1,2]|invalid_json",
             "\"text\"|invalid_json",
+            "null|invalid_json",
+            "1|invalid_json",
             "{\"meter\":\"a\",\"amount\":1,\"extra\":1}|unknown_field"})
     void refusesWhatIsNotExactlyTheBody(String body, String code) {
         assertCode(() -> usage(body), code);
