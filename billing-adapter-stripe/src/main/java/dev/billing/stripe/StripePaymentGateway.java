@@ -36,6 +36,7 @@ import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutRequest;
 import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CreatedCustomer;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.LineItem;
@@ -183,7 +184,7 @@ public final class StripePaymentGateway implements PaymentGateway {
     // ---------------------------------------------------------------- customers
 
     @Override
-    public CustomerId createCustomer(NewCustomer customer) {
+    public CreatedCustomer createCustomer(NewCustomer customer) {
         CustomerCreateParams.Builder params = CustomerCreateParams.builder()
                 .putMetadata("user_id", customer.userId().value());
         if (customer.email() != null) {
@@ -191,7 +192,13 @@ public final class StripePaymentGateway implements PaymentGateway {
         }
         Customer created = call("create customer",
                 () -> client.v1().customers().create(params.build(), keyed(customer.idempotencyKey())));
-        return read("create customer", created, c -> CustomerId.of(c.getId()));
+        return read("create customer", created, c -> new CreatedCustomer(CustomerId.of(c.getId()), replayed(c)));
+    }
+
+    /** Stripe marks an answer replayed from an earlier request with the same idempotency key. */
+    private static boolean replayed(Customer customer) {
+        return customer.getLastResponse() != null && customer.getLastResponse().headers()
+                .firstValue("Idempotent-Replayed").map("true"::equalsIgnoreCase).orElse(false);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.billing.core.usecase;
 
 import dev.billing.core.error.ConflictException;
 import dev.billing.core.error.GatewayRejectedException;
+import dev.billing.core.model.CreatedCustomer;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Identity;
@@ -49,16 +50,19 @@ public final class EnsureCustomer {
         if (existing.isPresent()) {
             return new EnsuredCustomer(existing.get().customerId(), false);
         }
-        CustomerId created = createAtGateway(user, identity.email());
-        LinkResult result = customers.link(new CustomerLink(user, created, identity.email(), clock.instant()));
+        CreatedCustomer created = createAtGateway(user, identity.email());
+        CustomerId customer = created.customerId();
+        LinkResult result = customers.link(new CustomerLink(user, customer, identity.email(), clock.instant()));
         if (result instanceof LinkResult.Linked) {
-            return new EnsuredCustomer(created, true);
+            return new EnsuredCustomer(customer, !created.replayed());
         }
         if (result instanceof LinkResult.UserAlreadyLinked already) {
-            if (!already.link().customerId().equals(created)) {
-                LOG.log(System.Logger.Level.WARNING, "Stripe customer {0} for user {1} is unused: the user is "
-                        + "linked to {2}", created, user, already.link().customerId());
+            // A concurrent twin, or the customer.created webhook of this very customer, linked it first.
+            if (already.link().customerId().equals(customer)) {
+                return new EnsuredCustomer(customer, !created.replayed());
             }
+            LOG.log(System.Logger.Level.WARNING, "Stripe customer {0} for user {1} is unused: the user is "
+                    + "linked to {2}", customer, user, already.link().customerId());
             return new EnsuredCustomer(already.link().customerId(), false);
         }
         throw new ConflictException("customer_conflict", "The Stripe customer created for this user is linked to "
@@ -70,7 +74,7 @@ public final class EnsureCustomer {
         return customers.findByUserId(user).map(CustomerLink::customerId);
     }
 
-    private CustomerId createAtGateway(UserId user, String email) {
+    private CreatedCustomer createAtGateway(UserId user, String email) {
         GatewayRejectedException lastConflict = null;
         for (int generation = 0; generation < MAX_KEY_GENERATIONS; generation++) {
             NewCustomer request = new NewCustomer(user, email, IdempotencyKeys.customerCreation(user, generation));
@@ -83,7 +87,7 @@ public final class EnsureCustomer {
                 lastConflict = e;
                 Optional<CustomerId> confirmed = retry.call(() -> gateway.findCustomerByUserId(user));
                 if (confirmed.isPresent()) {
-                    return confirmed.get();
+                    return new CreatedCustomer(confirmed.get(), true);
                 }
                 LOG.log(System.Logger.Level.INFO, "Rotating the customer-creation key for user {0}: Stripe rejected "
                         + "it for changed parameters and holds no customer for the user", user);

@@ -1,14 +1,20 @@
 package dev.billing.testkit.usecase;
 
+import dev.billing.core.Billing;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.GatewayUnavailableException;
 import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.UserId;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.CustomerStore;
 import dev.billing.core.usecase.EnsuredCustomer;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.contract.Race;
+import dev.billing.testkit.fake.InMemoryBillingStores;
 import dev.billing.testkit.fake.FakePaymentGateway.Call;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
@@ -16,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -75,8 +82,33 @@ class EnsureCustomerTest {
         assertThat(h.stores().customers().findByUserId(user)).isEmpty();
 
         EnsuredCustomer retried = h.billing().ensureCustomer(h.identity("user_1"));
-        assertThat(retried.created()).isTrue();
+        assertThat(retried.created()).as("the earlier, failed call made Stripe create it; this one got a replay")
+                .isFalse();
         assertThat(h.gateway().customersOf(user)).containsExactly(retried.customerId());
+    }
+
+    @Test
+    void createdMeansThisCallMadeStripeCreateTheCustomerEvenWhenItsWebhookLinkedItFirst() {
+        InMemoryBillingStores memory = InMemoryBillingStores.create();
+        // The customer.created webhook of the very customer this call creates links it a moment before the call's
+        // own insert: the call still made Stripe create it.
+        CustomerStore webhookFirst = new CustomerStore() {
+            public Optional<CustomerLink> findByUserId(UserId u) { return memory.customers().findByUserId(u); }
+            public Optional<CustomerLink> findByCustomerId(CustomerId c) { return memory.customers().findByCustomerId(c); }
+            public LinkResult link(CustomerLink link) {
+                memory.customers().link(link);
+                return memory.customers().link(link);
+            }
+            public Page<CustomerLink> list(String cursor, int limit) { return memory.customers().list(cursor, limit); }
+            public long count() { return memory.customers().count(); }
+        };
+        Billing billing = Billing.builder().gateway(h.gateway()).webhookVerifier(h.verifier())
+                .stores(new BillingStores(webhookFirst, memory.subscriptions(), memory.inbox(), memory.usage()))
+                .plans(h.plans()).clock(h.clock()).sleeper(d -> { }).build();
+        EnsuredCustomer first = billing.ensureCustomer(h.identity("user_1"));
+        assertThat(first.created()).isTrue();
+        assertThat(billing.ensureCustomer(h.identity("user_1")).created()).isFalse();
+        assertThat(h.gateway().customersOf(user)).containsExactly(first.customerId());
     }
 
     @Test
