@@ -36,7 +36,6 @@ import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutRequest;
 import dev.billing.core.model.CheckoutSession;
-import dev.billing.core.model.CreatedCustomer;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.LineItem;
@@ -184,7 +183,7 @@ public final class StripePaymentGateway implements PaymentGateway {
     // ---------------------------------------------------------------- customers
 
     @Override
-    public CreatedCustomer createCustomer(NewCustomer customer) {
+    public CustomerId createCustomer(NewCustomer customer) {
         CustomerCreateParams.Builder params = CustomerCreateParams.builder()
                 .putMetadata("user_id", customer.userId().value());
         if (customer.email() != null) {
@@ -192,13 +191,7 @@ public final class StripePaymentGateway implements PaymentGateway {
         }
         Customer created = call("create customer",
                 () -> client.v1().customers().create(params.build(), keyed(customer.idempotencyKey())));
-        return read("create customer", created, c -> new CreatedCustomer(CustomerId.of(c.getId()), replayed(c)));
-    }
-
-    /** Stripe marks an answer replayed from an earlier request with the same idempotency key. */
-    private static boolean replayed(Customer customer) {
-        return customer.getLastResponse() != null && customer.getLastResponse().headers()
-                .firstValue("Idempotent-Replayed").map("true"::equalsIgnoreCase).orElse(false);
+        return read("create customer", created, c -> CustomerId.of(c.getId()));
     }
 
     @Override

@@ -183,7 +183,7 @@ class StripeErrorMappingIT {
         emulator.addFault(Fault.of(FaultKind.DELAY, "POST", "/v1/customers").hangFor(Duration.ofSeconds(3)));
         NewCustomer customer = newCustomer();
         StripePaymentGateway gateway = gateway(0, Duration.ofSeconds(10));
-        CompletableFuture<CustomerId> first = CompletableFuture.supplyAsync(() -> gateway.createCustomer(customer).customerId());
+        CompletableFuture<CustomerId> first = CompletableFuture.supplyAsync(() -> gateway.createCustomer(customer));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!emulator.faults().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10); // the first request has arrived once it took the fault
@@ -231,7 +231,7 @@ class StripeErrorMappingIT {
     @Test
     void anInvalidParameterIsRejectedWithStripesCodeAndParam() {
         StripePaymentGateway gateway = gateway();
-        CustomerId customer = gateway.createCustomer(newCustomer()).customerId();
+        CustomerId customer = gateway.createCustomer(newCustomer());
         GatewayException e = failure(() -> gateway.createCheckoutSession(new CheckoutRequest(
                 CheckoutMode.SUBSCRIPTION, customer, List.of(new LineItem.OfPrice("price_credits_100", 1)),
                 "https://app.example.com/ok", "https://app.example.com/cancel", null, 0, null, Map.of(), Map.of(),
@@ -250,7 +250,7 @@ class StripeErrorMappingIT {
         try {
             StripePaymentGateway gateway = StripePaymentGateway.create(StripeConfig.of(own.apiKey())
                     .withApiBase(own.baseUrl()).withMaxNetworkRetries(0));
-            CustomerId customer = gateway.createCustomer(newCustomer()).customerId();
+            CustomerId customer = gateway.createCustomer(newCustomer());
             String session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION, customer,
                     List.of(new LineItem.OfPrice("price_basic_monthly", 1)), "https://app.example.com/ok",
                     "https://app.example.com/cancel", null, 0, null, Map.of(), Map.of(), unique("checkout-"))).id();

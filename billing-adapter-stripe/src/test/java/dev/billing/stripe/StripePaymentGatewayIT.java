@@ -63,7 +63,7 @@ class StripePaymentGatewayIT {
 
     private static CustomerId newCustomer() {
         UserId user = UserId.of(unique("user_"));
-        return gateway.createCustomer(new NewCustomer(user, user.value() + "@example.com", unique("key-"))).customerId();
+        return gateway.createCustomer(new NewCustomer(user, user.value() + "@example.com", unique("key-")));
     }
 
     private static RecordedRequest lastRequest(String method, String path) {
@@ -94,7 +94,7 @@ class StripePaymentGatewayIT {
     void createsCustomersWithTheUserIdMetadataEmailAndTheCoresKey() {
         UserId user = UserId.of(unique("user_"));
         String key = unique("billing-customer-");
-        CustomerId customer = gateway.createCustomer(new NewCustomer(user, "ada@example.com", key)).customerId();
+        CustomerId customer = gateway.createCustomer(new NewCustomer(user, "ada@example.com", key));
         RecordedRequest request = lastRequest("POST", "/v1/customers");
         assertThat(request.idempotencyKey()).isEqualTo(key);
         assertThat(request.params()).containsEntry("email", "ada@example.com")

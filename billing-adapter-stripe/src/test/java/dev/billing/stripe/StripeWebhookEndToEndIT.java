@@ -97,7 +97,7 @@ class StripeWebhookEndToEndIT {
     @Test
     void checkoutToSubscriptionWebhooksVerifyAndDecode() {
         UserId user = UserId.of(unique("user_"));
-        CustomerId customer = gateway.createCustomer(new NewCustomer(user, "ada@example.com", unique("key-"))).customerId();
+        CustomerId customer = gateway.createCustomer(new NewCustomer(user, "ada@example.com", unique("key-")));
         CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION,
                 customer, List.of(new LineItem.OfPrice("price_pro_monthly", 1)), "https://app.example.com/ok",
                 "https://app.example.com/cancel", user.value(), 0, null, Map.of("user_id", user.value()),

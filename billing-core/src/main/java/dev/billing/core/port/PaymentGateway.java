@@ -2,7 +2,6 @@ package dev.billing.core.port;
 
 import dev.billing.core.model.CheckoutRequest;
 import dev.billing.core.model.CheckoutSession;
-import dev.billing.core.model.CreatedCustomer;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.MeterEvent;
@@ -45,11 +44,8 @@ public interface PaymentGateway {
 
     Optional<Price> getPrice(String priceId);
 
-    /**
-     * Creates a customer with {@code metadata.user_id}; idempotent by the request's key. The answer says whether it
-     * was a replay of an earlier request with the same key (Stripe's {@code Idempotent-Replayed} header).
-     */
-    CreatedCustomer createCustomer(NewCustomer customer);
+    /** Creates a customer with {@code metadata.user_id}; idempotent by the request's key. */
+    CustomerId createCustomer(NewCustomer customer);
 
     /**
      * Finds a customer whose {@code metadata.user_id} is the user. May lag behind recent creations (Stripe search

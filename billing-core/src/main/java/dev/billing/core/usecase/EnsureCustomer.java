@@ -2,7 +2,6 @@ package dev.billing.core.usecase;
 
 import dev.billing.core.error.ConflictException;
 import dev.billing.core.error.GatewayRejectedException;
-import dev.billing.core.model.CreatedCustomer;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Identity;
@@ -50,19 +49,19 @@ public final class EnsureCustomer {
         if (existing.isPresent()) {
             return new EnsuredCustomer(existing.get().customerId(), false);
         }
-        CreatedCustomer created = createAtGateway(user, identity.email());
-        CustomerId customer = created.customerId();
-        LinkResult result = customers.link(new CustomerLink(user, customer, identity.email(), clock.instant()));
+        CustomerId created = createAtGateway(user, identity.email());
+        LinkResult result = customers.link(new CustomerLink(user, created, identity.email(), clock.instant()));
         if (result instanceof LinkResult.Linked) {
-            return new EnsuredCustomer(customer, !created.replayed());
+            return new EnsuredCustomer(created, true);
         }
         if (result instanceof LinkResult.UserAlreadyLinked already) {
-            // A concurrent twin, or the customer.created webhook of this very customer, linked it first.
-            if (already.link().customerId().equals(customer)) {
-                return new EnsuredCustomer(customer, !created.replayed());
+            // The user had no customer when this call began: whoever linked this same customer meanwhile (a
+            // concurrent twin, or the customer.created webhook), this call still saw it come into being.
+            if (already.link().customerId().equals(created)) {
+                return new EnsuredCustomer(created, true);
             }
             LOG.log(System.Logger.Level.WARNING, "Stripe customer {0} for user {1} is unused: the user is "
-                    + "linked to {2}", customer, user, already.link().customerId());
+                    + "linked to {2}", created, user, already.link().customerId());
             return new EnsuredCustomer(already.link().customerId(), false);
         }
         throw new ConflictException("customer_conflict", "The Stripe customer created for this user is linked to "
@@ -74,7 +73,7 @@ public final class EnsureCustomer {
         return customers.findByUserId(user).map(CustomerLink::customerId);
     }
 
-    private CreatedCustomer createAtGateway(UserId user, String email) {
+    private CustomerId createAtGateway(UserId user, String email) {
         GatewayRejectedException lastConflict = null;
         for (int generation = 0; generation < MAX_KEY_GENERATIONS; generation++) {
             NewCustomer request = new NewCustomer(user, email, IdempotencyKeys.customerCreation(user, generation));
@@ -87,7 +86,7 @@ public final class EnsureCustomer {
                 lastConflict = e;
                 Optional<CustomerId> confirmed = retry.call(() -> gateway.findCustomerByUserId(user));
                 if (confirmed.isPresent()) {
-                    return new CreatedCustomer(confirmed.get(), true);
+                    return confirmed.get();
                 }
                 LOG.log(System.Logger.Level.INFO, "Rotating the customer-creation key for user {0}: Stripe rejected "
                         + "it for changed parameters and holds no customer for the user", user);

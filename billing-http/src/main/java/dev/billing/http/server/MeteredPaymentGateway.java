@@ -7,7 +7,6 @@ import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.GatewayUnavailableException;
 import dev.billing.core.model.CheckoutRequest;
 import dev.billing.core.model.CheckoutSession;
-import dev.billing.core.model.CreatedCustomer;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.MeterEvent;
@@ -108,7 +107,7 @@ public final class MeteredPaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public CreatedCustomer createCustomer(NewCustomer customer) {
+    public CustomerId createCustomer(NewCustomer customer) {
         return timed("create_customer", () -> delegate.createCustomer(customer));
     }
 

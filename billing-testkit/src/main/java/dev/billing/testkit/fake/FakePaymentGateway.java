@@ -9,7 +9,6 @@ import dev.billing.core.model.Card;
 import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutRequest;
 import dev.billing.core.model.CheckoutSession;
-import dev.billing.core.model.CreatedCustomer;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
@@ -54,7 +53,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 /**
  * A stateful, scriptable stand-in for Stripe behind the {@link PaymentGateway} port. It keeps customers,
@@ -303,13 +301,13 @@ public final class FakePaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public CreatedCustomer createCustomer(NewCustomer customer) {
+    public CustomerId createCustomer(NewCustomer customer) {
         return call(Operation.CREATE_CUSTOMER, customer.idempotencyKey(),
                 customer.userId() + "|" + customer.email(), () -> {
                     String id = "cus_fake_" + ids.incrementAndGet();
                     customers.put(id, new FakeCustomer(id, customer.userId(), customer.email()));
-                    return new CreatedCustomer(CustomerId.of(id), false);
-                }, created -> new CreatedCustomer(created.customerId(), true));
+                    return CustomerId.of(id);
+                });
     }
 
     @Override
@@ -546,12 +544,6 @@ public final class FakePaymentGateway implements PaymentGateway {
     // ---------------------------------------------------------------- machinery
 
     private <T> T call(Operation operation, String idempotencyKey, String fingerprint, Supplier<T> action) {
-        return call(operation, idempotencyKey, fingerprint, action, UnaryOperator.identity());
-    }
-
-    /** {@code asReplay} turns a saved result into what a replay answers (Stripe marks replays in a header). */
-    private <T> T call(Operation operation, String idempotencyKey, String fingerprint, Supplier<T> action,
-                       UnaryOperator<T> asReplay) {
         Failure failure;
         synchronized (this) {
             calls.add(new Call(operation, idempotencyKey));
@@ -583,7 +575,7 @@ public final class FakePaymentGateway implements PaymentGateway {
                     }
                     @SuppressWarnings("unchecked")
                     T replayed = (T) replay.result;
-                    result = asReplay.apply(replayed);
+                    result = replayed;
                 } else {
                     result = action.get();
                     idempotency.put(idempotencyKey, new Replay(fingerprint, result));
