@@ -326,12 +326,10 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
      * checkpoint would overwrite each other's progress. The operating system releases it when the process dies.
      */
     static final class CheckpointLock implements AutoCloseable {
-        private final Path file;
         private final FileChannel channel;
         private final FileLock lock;
 
-        private CheckpointLock(Path file, FileChannel channel, FileLock lock) {
-            this.file = file;
+        private CheckpointLock(FileChannel channel, FileLock lock) {
             this.channel = channel;
             this.lock = lock;
         }
@@ -348,7 +346,7 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                     throw new ConfigException(List.of("--checkpoint: another migrate-supabase run is using "
                             + checkpoint + " (it holds " + file + "); wait for it or stop it"));
                 }
-                return new CheckpointLock(file, channel, lock);
+                return new CheckpointLock(channel, lock);
             } catch (OverlappingFileLockException e) {
                 closeQuietly(channel);
                 throw new ConfigException(List.of("--checkpoint: another migrate-supabase run in this process is "
@@ -360,10 +358,10 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
             }
         }
 
+        /** Releases the lock. The file stays: deleting it would let two later runs lock two different files. */
         @Override
         public void close() {
             try {
-                Files.deleteIfExists(file);
                 lock.release();
             } catch (IOException ignored) {
                 // released with the channel anyway

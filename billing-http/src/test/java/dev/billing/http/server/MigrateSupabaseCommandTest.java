@@ -86,7 +86,7 @@ class MigrateSupabaseCommandTest {
     }
 
     @Test
-    void anUnreachableDatabaseIsAStoreFailureThatSaysHowToResume() {
+    void anUnreachableDatabaseIsAStoreFailureThatSaysHowToResume() throws Exception {
         Map<String, String> env = env();
         env.put("SUPABASE_URL", "http://127.0.0.1:1");
         Path checkpoint = dir.resolve("c").resolve("migrate.checkpoint");
@@ -98,7 +98,10 @@ class MigrateSupabaseCommandTest {
                 .contains("target: Postgres is unavailable").contains("run the same command again to resume")
                 .doesNotContain(DB_PASSWORD);
         assertThat(checkpoint).doesNotExist();
-        assertThat(checkpoint.resolveSibling("migrate.checkpoint.lock")).doesNotExist();
+        try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(
+                checkpoint.resolveSibling("migrate.checkpoint.lock"), java.nio.file.StandardOpenOption.WRITE)) {
+            assertThat(lockFile.tryLock()).as("the run released its lock").isNotNull();
+        }
     }
 
     @Test

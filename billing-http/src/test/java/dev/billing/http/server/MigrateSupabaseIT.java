@@ -1,12 +1,19 @@
 package dev.billing.http.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.core.error.StoreException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.BillingStores;
 import dev.billing.core.usecase.FileMigrationCheckpoint;
 import dev.billing.core.usecase.MigrationCheckpoint.Position;
 import dev.billing.core.usecase.MigrationRecordType;
 import dev.billing.http.api.Http;
 import dev.billing.http.server.SupabaseSeed.Kind;
 import dev.billing.http.server.SupabaseSeed.User;
+import dev.billing.postgres.PostgresBillingStores;
+import dev.billing.postgres.PostgresConfig;
 import dev.billing.supabase.SupabaseSql;
 import dev.billing.testkit.auth.TokenMinter;
 import dev.billing.testkit.postgres.PostgresFixture;
@@ -48,6 +55,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The acceptance of {@code billing-server migrate-supabase}: a Supabase project (real PostgREST over a database
@@ -228,6 +236,19 @@ class MigrateSupabaseIT {
             CliConfigTest.Run rerun = CliConfigTest.run(env, command);
             assertThat(rerun.exit()).isEqualTo(MigrateSupabaseCommand.MISMATCH);
             assertThat(rerun.out()).contains("MISMATCH in subscriptions").contains("delete it and run again");
+
+            // 7. What a dry run and a verification open cannot write, whatever the engine did.
+            PostgresConfig readOnly = MigrateSupabaseCommand.Stores.readOnly(
+                    PostgresConfig.fromDatabaseUrl(target.postgresUrl()));
+            long links = count(target, MigrationRecordType.CUSTOMER_LINKS);
+            try (BillingStores stores = PostgresBillingStores.create(readOnly)) {
+                assertThat(stores.customers().count()).isEqualTo(links);
+                assertThatThrownBy(() -> stores.customers().link(new CustomerLink(UserId.of("user_dry"),
+                        CustomerId.of("cus_dry"), null, Instant.now())))
+                        .isInstanceOf(StoreException.class)
+                        .satisfies(e -> assertThat(MigrateSupabaseCommand.Stores.sqlState(e)).isEqualTo("25006"));
+            }
+            assertThat(count(target, MigrationRecordType.CUSTOMER_LINKS)).isEqualTo(links);
         }
         System.out.printf("Migration acceptance (%,d customers): %.1f s%n", CUSTOMERS,
                 (System.nanoTime() - started) / 1e9);
