@@ -22,6 +22,7 @@ public final class UseCases {
     private final EnsureCustomer ensureCustomer;
     private final StartCheckout startCheckout;
     private final ListSubscriptions listSubscriptions;
+    private final ListPurchases listPurchases;
     private final CancelSubscription cancelSubscription;
     private final ResumeSubscription resumeSubscription;
     private final ChangePlan changePlan;
@@ -76,6 +77,7 @@ public final class UseCases {
         this.startCheckout = new StartCheckout(gateway, stores.subscriptions(), ensureCustomer, entitlementPolicy,
                 catalog, redirectPolicy, options, retry, clock);
         this.listSubscriptions = new ListSubscriptions(ownership, stores.subscriptions());
+        this.listPurchases = new ListPurchases(ownership, stores.subscriptions());
         this.cancelSubscription = new CancelSubscription(ownership, gateway, stores.subscriptions(), listener, retry);
         this.resumeSubscription = new ResumeSubscription(ownership, gateway, stores.subscriptions(), listener, retry);
         this.changePlan = new ChangePlan(ownership, gateway, stores.subscriptions(), catalog, listener, retry);
@@ -114,6 +116,10 @@ public final class UseCases {
 
     public ListSubscriptions listSubscriptions() {
         return listSubscriptions;
+    }
+
+    public ListPurchases listPurchases() {
+        return listPurchases;
     }
 
     public CancelSubscription cancelSubscription() {

@@ -3,7 +3,6 @@ package dev.billing.http.api;
 import dev.billing.core.Billing;
 import dev.billing.core.error.ConflictException;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.usecase.CheckoutCommand;
 import dev.billing.core.usecase.CheckoutOutcome;
@@ -12,7 +11,6 @@ import dev.billing.http.api.wire.Requests;
 import dev.billing.http.api.wire.Responses;
 
 import java.util.List;
-import java.util.Optional;
 
 /** The caller's Stripe customer, checkout, the billing portal and one-time purchases. */
 final class AccountHandlers {
@@ -69,11 +67,8 @@ final class AccountHandlers {
 
     Object purchases(Call call) {
         PlanCatalog catalog = billing.useCases().entitlementPolicy().catalog();
-        Optional<CustomerId> customer = billing.useCases().ensureCustomer().find(call.user());
-        List<Responses.PurchaseView> views = customer
-                .map(c -> billing.stores().subscriptions().purchasesOf(c).stream()
-                        .map(p -> Responses.PurchaseView.of(p, catalog)).toList())
-                .orElse(List.of());
+        List<Responses.PurchaseView> views = billing.useCases().listPurchases().of(call.user()).stream()
+                .map(p -> Responses.PurchaseView.of(p, catalog)).toList();
         return new Responses.PurchaseList(views);
     }
 }
