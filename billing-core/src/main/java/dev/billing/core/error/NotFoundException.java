@@ -10,9 +10,22 @@ public final class NotFoundException extends BillingException {
     private static final long serialVersionUID = 1L;
     private final String resource;
 
+    private static final int MAX_ID_IN_MESSAGE = 64;
+
     public NotFoundException(String resource, String id) {
-        super("No " + Objects.requireNonNull(resource, "resource") + " with id " + id + ".");
+        super("No " + Objects.requireNonNull(resource, "resource") + " with id " + shown(id) + ".");
         this.resource = resource;
+    }
+
+    // The id comes from a request path: never echo an arbitrarily long or control-laden value back.
+    private static String shown(String id) {
+        if (id == null) {
+            return "null";
+        }
+        String printable = id.codePoints().limit(MAX_ID_IN_MESSAGE + 1L)
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return printable.length() > MAX_ID_IN_MESSAGE ? printable.substring(0, MAX_ID_IN_MESSAGE) + "..." : printable;
     }
 
     public String resource() {
