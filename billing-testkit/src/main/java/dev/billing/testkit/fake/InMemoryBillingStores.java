@@ -1,6 +1,7 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.StoreLifecycle;
 
 /**
  * All four store ports in memory, sharing one {@link StoreSwitch} to make "the database" go down in tests.
@@ -21,8 +22,18 @@ public final class InMemoryBillingStores {
         return new InMemoryBillingStores();
     }
 
+    /** The four stores; {@code ping()} fails while the {@link #storeSwitch()} has the store down. */
     public BillingStores stores() {
-        return new BillingStores(customers, subscriptions, inbox, usage);
+        return new BillingStores(customers, subscriptions, inbox, usage, new StoreLifecycle() {
+            @Override
+            public void ping() {
+                storeSwitch.check();
+            }
+
+            @Override
+            public void close() {
+            }
+        });
     }
 
     public StoreSwitch storeSwitch() {

@@ -1,0 +1,22 @@
+package dev.billing.testkit.fake;
+
+import dev.billing.core.error.StoreUnavailableException;
+import dev.billing.core.port.BillingStores;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class InMemoryBillingStoresTest {
+
+    @Test
+    void pingFollowsTheStoreSwitch() {
+        InMemoryBillingStores memory = InMemoryBillingStores.create();
+        BillingStores stores = memory.stores();
+        assertThatCode(stores::ping).doesNotThrowAnyException();
+        memory.storeSwitch().down();
+        assertThatThrownBy(stores::ping).isInstanceOf(StoreUnavailableException.class);
+        memory.storeSwitch().up();
+        assertThatCode(stores::ping).doesNotThrowAnyException();
+    }
+}
