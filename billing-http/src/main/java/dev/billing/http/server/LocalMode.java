@@ -91,21 +91,26 @@ public final class LocalMode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dataDir, e);
         }
-        String plansFile = options.env().get("BILLING_PLANS_FILE");
-        PlanCatalog plans;
+        // Every setting local mode honours is read first, and all problems are reported together.
+        ServerConfig.Reader settings = new ServerConfig.Reader(options.env());
+        String plansFile = settings.optional("BILLING_PLANS_FILE");
+        PlanCatalog plans = null;
         try {
-            plans = plansFile == null || plansFile.isBlank() ? PlanCatalogYaml.sample(options.env())
+            plans = plansFile == null ? PlanCatalogYaml.sample(options.env())
                     : PlanCatalogYaml.load(Path.of(plansFile), options.env());
         } catch (PlanCatalogYaml.InvalidCatalogException e) {
-            throw new ConfigException(e.problems().stream().map(p -> "BILLING_PLANS_FILE: " + p).toList());
+            e.problems().forEach(p -> settings.problem("BILLING_PLANS_FILE: " + p));
         }
         SmtpConfig.Loaded smtp = SmtpConfig.fromEnvironment(options.env());
-        if (!smtp.problems().isEmpty()) {
-            throw new ConfigException(smtp.problems());
-        }
+        smtp.problems().forEach(settings::problem);
         ApiSettings defaults = ApiSettings.builder().build();
-        int userLimit = envInt(options.env(), "BILLING_RATE_LIMIT_USER_PER_MINUTE", defaults.userRequestsPerMinute());
-        int ipLimit = envInt(options.env(), "BILLING_RATE_LIMIT_IP_PER_MINUTE", defaults.ipRequestsPerMinute());
+        int userLimit = settings.integer("BILLING_RATE_LIMIT_USER_PER_MINUTE", defaults.userRequestsPerMinute(), 0,
+                1_000_000);
+        int ipLimit = settings.integer("BILLING_RATE_LIMIT_IP_PER_MINUTE", defaults.ipRequestsPerMinute(), 0,
+                1_000_000);
+        int graceDays = settings.integer("BILLING_PAST_DUE_GRACE_DAYS", ServerConfig.DEFAULT_PAST_DUE_GRACE_DAYS, 0,
+                ServerConfig.MAX_PAST_DUE_GRACE_DAYS);
+        settings.failIfAny();
         int port = options.port() == 0 ? freePort() : options.port();
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             // The emulator runs on the JDK's HttpServer, whose Nagle default costs ~40 ms per loopback call.
@@ -140,6 +145,7 @@ public final class LocalMode implements AutoCloseable {
                     .defaultCancelUrl(FRONTEND_ORIGIN + "/billing/cancel")
                     .defaultReturnUrl(FRONTEND_ORIGIN + "/account")
                     .livemode(false)
+                    .pastDueGrace(Duration.ofDays(graceDays))
                     .build();
             String adminToken = options.env().getOrDefault("BILLING_ADMIN_TOKEN", "").isBlank()
                     ? "local-admin-" + random(16) : options.env().get("BILLING_ADMIN_TOKEN").strip();
@@ -272,17 +278,6 @@ public final class LocalMode implements AutoCloseable {
     @Override
     public void close() {
         server.close(); // API, worker, stores, then the emulator and Postgres
-    }
-
-    private static int envInt(Map<String, String> env, String name, int fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        if (!value.strip().matches("[0-9]{1,7}")) {
-            throw new ConfigException(List.of(name + ": must be a whole number from 0 to 9999999"));
-        }
-        return Integer.parseInt(value.strip());
     }
 
     private static int freePort() {

@@ -35,6 +35,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                            Optional<SmtpConfig> smtp) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
+    static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
+    static final int MAX_PAST_DUE_GRACE_DAYS = 90;
 
     /** Where the billing data lives. */
     public enum Store {
@@ -127,7 +129,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         int perUser = r.integer("BILLING_RATE_LIMIT_USER_PER_MINUTE", 300, 0, 1_000_000);
         int perIp = r.integer("BILLING_RATE_LIMIT_IP_PER_MINUTE", 1200, 0, 1_000_000);
         boolean trustProxy = r.bool("BILLING_TRUST_PROXY", false);
-        int graceDays = r.integer("BILLING_PAST_DUE_GRACE_DAYS", 7, 0, 90);
+        int graceDays = r.integer("BILLING_PAST_DUE_GRACE_DAYS", DEFAULT_PAST_DUE_GRACE_DAYS, 0,
+                MAX_PAST_DUE_GRACE_DAYS);
         boolean refetch = r.bool("BILLING_REFETCH_ON_WEBHOOK", true);
         String success = r.optional("BILLING_SUCCESS_URL");
         String cancel = r.optional("BILLING_CANCEL_URL");

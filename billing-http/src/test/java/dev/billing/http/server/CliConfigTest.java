@@ -142,6 +142,22 @@ class CliConfigTest {
     }
 
     @Test
+    void localModeReportsEveryProblemOfItsSettingsTogether(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path plans = dir.resolve("plans.yaml");
+        java.nio.file.Files.writeString(plans, "tiers:\n  free: {rank: 0, trialDays: 3}\n");
+        Run r = run(Map.of("BILLING_PLANS_FILE", plans.toString(), "BILLING_PAST_DUE_GRACE_DAYS", "91",
+                "BILLING_RATE_LIMIT_IP_PER_MINUTE", "lots"), "local", "--data-dir", dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("Invalid configuration (3 problems)")
+                .contains("BILLING_PLANS_FILE: " + plans + ": tiers.free.trialDays: the free tier (rank 0) has no "
+                        + "subscription, so no trial")
+                .contains("BILLING_PAST_DUE_GRACE_DAYS: must be a whole number from 0 to 90")
+                .contains("BILLING_RATE_LIMIT_IP_PER_MINUTE: must be a whole number from 0 to 1000000");
+        assertThat(dir.resolve("pg")).doesNotExist();
+    }
+
+    @Test
     void helpListsTheCommands() {
         Run r = run(Map.of(), "--help");
         assertThat(r.exit()).isZero();
