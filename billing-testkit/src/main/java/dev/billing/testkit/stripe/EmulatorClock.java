@@ -54,6 +54,19 @@ final class EmulatorClock {
     }
   }
 
+  /**
+   * Restores a saved clock: a frozen clock stands at {@code emulatedAt}; a running one keeps the
+   * lead it had over the wall clock at {@code wallAt} (and never goes back before {@code emulatedAt}).
+   */
+  void restore(Instant emulatedAt, Instant wallAt) {
+    synchronized (lock) {
+      Instant wallNow = wall.instant();
+      Instant target = frozen ? emulatedAt : wallNow.plus(Duration.between(wallAt, emulatedAt));
+      base = target.isBefore(emulatedAt) ? emulatedAt : target;
+      wallAtBase = wallNow;
+    }
+  }
+
   void advance(Duration duration) {
     if (duration.isNegative()) {
       throw new IllegalArgumentException("the emulator clock cannot go backwards");

@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param publicBaseUrl base of hosted-page URLs (checkout, portal, invoices), null for {@code baseUrl()}
  * @param signWithEmulatedTime sign webhooks with emulated time instead of the wall clock (for a
  *     receiver whose verifier runs on {@link StripeEmulator#clock()})
+ * @param stateFile where the emulator keeps its state across restarts (loaded at start if present,
+ *     saved periodically and on {@link StripeEmulator#close()}); null to keep it in memory only
+ * @param stateSaveInterval how often changed state is saved to {@code stateFile}
  */
 public record EmulatorOptions(
     String host,
@@ -38,7 +41,9 @@ public record EmulatorOptions(
     boolean frozenClock,
     String apiVersion,
     String publicBaseUrl,
-    boolean signWithEmulatedTime) {
+    boolean signWithEmulatedTime,
+    Path stateFile,
+    Duration stateSaveInterval) {
 
   /** The default test key. */
   public static final String DEFAULT_API_KEY = "sk_test_emulator";
@@ -46,6 +51,8 @@ public record EmulatorOptions(
   public static final String DEFAULT_API_VERSION = "2026-07-29.dahlia";
   /** The classpath seed shipped with the testkit. */
   public static final String SAMPLE_SEED = "classpath:dev/billing/testkit/stripe/sample-seed.yaml";
+  /** How often changed state is saved to the state file by default. */
+  public static final Duration DEFAULT_STATE_SAVE_INTERVAL = Duration.ofSeconds(2);
 
   public EmulatorOptions {
     Objects.requireNonNull(host, "host");
@@ -67,6 +74,20 @@ public record EmulatorOptions(
     if (publicBaseUrl != null && publicBaseUrl.endsWith("/")) {
       publicBaseUrl = publicBaseUrl.substring(0, publicBaseUrl.length() - 1);
     }
+    Objects.requireNonNull(stateSaveInterval, "stateSaveInterval");
+    if (stateSaveInterval.isNegative() || stateSaveInterval.isZero()) {
+      throw new IllegalArgumentException("stateSaveInterval must be positive");
+    }
+  }
+
+  /** The options without a state file (the record's shape before state files existed). */
+  public EmulatorOptions(String host, int port, String apiKey, String seed,
+      List<Duration> webhookRetrySchedule, int webhookMaxAttempts, Duration webhookTimeout,
+      Instant clockStart, boolean frozenClock, String apiVersion, String publicBaseUrl,
+      boolean signWithEmulatedTime) {
+    this(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts, webhookTimeout,
+        clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, null,
+        DEFAULT_STATE_SAVE_INTERVAL);
   }
 
   /** Free port on 127.0.0.1, {@code sk_test_emulator}, no seed, retries 200ms/1s/3s, 5 attempts. */
@@ -83,22 +104,24 @@ public record EmulatorOptions(
         false,
         DEFAULT_API_VERSION,
         null,
-        false);
+        false,
+        null,
+        DEFAULT_STATE_SAVE_INTERVAL);
   }
 
   public EmulatorOptions withHost(String value) {
     return new EmulatorOptions(value, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
   }
 
   public EmulatorOptions withPort(int value) {
     return new EmulatorOptions(host, value, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
   }
 
   public EmulatorOptions withApiKey(String value) {
     return new EmulatorOptions(host, port, value, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
   }
 
   /** Seeds from a YAML ({@code .yaml}/{@code .yml}) or JSON file. */
@@ -119,48 +142,68 @@ public record EmulatorOptions(
   /** Seed location: a file path or {@code classpath:<resource>}; null for none. */
   public EmulatorOptions withSeed(String value) {
     return new EmulatorOptions(host, port, apiKey, value, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
   }
 
   public EmulatorOptions withWebhookRetrySchedule(List<Duration> value) {
     return new EmulatorOptions(host, port, apiKey, seed, value, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
   }
 
   public EmulatorOptions withWebhookMaxAttempts(int value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, value,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
   }
 
   public EmulatorOptions withWebhookTimeout(Duration value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        value, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
+        value, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
   }
 
   public EmulatorOptions withClockStart(Instant value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, value, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime);
+        webhookTimeout, value, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
   }
 
   public EmulatorOptions withFrozenClock(boolean value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, value, apiVersion, publicBaseUrl, signWithEmulatedTime);
+        webhookTimeout, clockStart, value, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
   }
 
   public EmulatorOptions withApiVersion(String value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, value, publicBaseUrl, signWithEmulatedTime);
+        webhookTimeout, clockStart, frozenClock, value, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
   }
 
   public EmulatorOptions withPublicBaseUrl(String value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, value, signWithEmulatedTime);
+        webhookTimeout, clockStart, frozenClock, apiVersion, value, signWithEmulatedTime, stateFile, stateSaveInterval);
   }
 
   /** Signs webhooks with emulated time (default: wall clock, like Stripe test clocks). */
   public EmulatorOptions withSignWithEmulatedTime(boolean value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, value);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, value, stateFile, stateSaveInterval);
+  }
+
+  /**
+   * Keeps the emulator's state in {@code file} (JSON): loaded at start when the file exists (the
+   * seed is then not applied again), saved every {@link #stateSaveInterval()} when something
+   * changed, and on {@link StripeEmulator#close()}. A restarted emulator on the same file knows
+   * every object, event and meter event it knew, and its clock keeps the lead it had over real
+   * time. Null: memory only.
+   */
+  public EmulatorOptions withStateFile(Path value) {
+    return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime,
+        value, stateSaveInterval);
+  }
+
+  /** How often changed state is saved to the state file (default 2 s). */
+  public EmulatorOptions withStateSaveInterval(Duration value) {
+    return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime,
+        stateFile, value);
   }
 
   /** Delay before retry number {@code retry} (1-based). */
@@ -177,7 +220,8 @@ public record EmulatorOptions(
         + ", webhookMaxAttempts=" + webhookMaxAttempts + ", webhookTimeout=" + webhookTimeout
         + ", clockStart=" + clockStart + ", frozenClock=" + frozenClock
         + ", apiVersion=" + apiVersion + ", publicBaseUrl=" + publicBaseUrl
-        + ", signWithEmulatedTime=" + signWithEmulatedTime + "]";
+        + ", signWithEmulatedTime=" + signWithEmulatedTime + ", stateFile=" + stateFile
+        + ", stateSaveInterval=" + stateSaveInterval + "]";
   }
 
   static String mask(String key) {

@@ -31,6 +31,7 @@ final class EmulatorState {
   private String currentRequestId;
   private String currentIdempotencyKey;
   private volatile String hostedBase = "";
+  private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
   private Consumer<List<Map<String, Object>>> batchSink = b -> {};
 
   EmulatorState(EmulatorOptions options, EmulatorClock clock) {
@@ -67,6 +68,7 @@ final class EmulatorState {
     } finally {
       depth--;
       if (depth == 0) {
+        changes.incrementAndGet();
         List<Map<String, Object>> drained = batch;
         batch = new ArrayList<>();
         currentRequestId = null;
@@ -215,6 +217,51 @@ final class EmulatorState {
     endpoints.forEach(store::put);
     failNextPayment.clear();
     eventLog.clear();
+  }
+
+  // ---------------------------------------------------------------- snapshot
+
+  /**
+   * How many transactions have run: a state file is saved again only when this moved (reads count
+   * too, which only costs an unneeded save).
+   */
+  long changes() {
+    return changes.get();
+  }
+
+  /** Runs {@code body} under the state lock without counting it as a change (snapshots). */
+  <T> T locked(Supplier<T> body) {
+    lock.lock();
+    try {
+      return body.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The state worth keeping across restarts, as snapshot roots (call under the lock). */
+  Map<String, Object> snapshotRoots() {
+    Map<String, Object> roots = new LinkedHashMap<>();
+    roots.put("objects", store.everything());
+    roots.put("event_log", eventLog);
+    Map<String, Object> failNext = new LinkedHashMap<>();
+    failNextPayment.forEach((customer, codes) -> failNext.put(customer, new ArrayList<>(codes)));
+    roots.put("fail_next_payment", failNext);
+    return roots;
+  }
+
+  /** Replaces everything with decoded snapshot roots (call under the lock). */
+  @SuppressWarnings("unchecked")
+  void restore(Map<String, Object> roots) {
+    store.clear();
+    for (Map<String, Object> object : (List<Map<String, Object>>) roots.get("objects")) {
+      store.put(object);
+    }
+    eventLog.clear();
+    eventLog.addAll((List<Map<String, Object>>) roots.get("event_log"));
+    failNextPayment.clear();
+    ((Map<String, Object>) roots.get("fail_next_payment")).forEach((customer, codes) ->
+        failNextPayment.put(customer, new ArrayDeque<>((List<String>) codes)));
   }
 
   // ---------------------------------------------------------------- rendering

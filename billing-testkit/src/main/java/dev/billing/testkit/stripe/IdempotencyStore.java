@@ -55,4 +55,23 @@ final class IdempotencyStore {
   synchronized void clear() {
     saved.clear();
   }
+
+  /** The saved responses, for a state file. */
+  synchronized Map<String, Object> snapshot() {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    saved.forEach((key, s) -> out.put(key, Json.obj("fingerprint", s.fingerprint(), "status",
+        (long) s.status(), "body", s.body(), "request_id", s.requestId())));
+    return out;
+  }
+
+  /** Replaces the saved responses with a state file's. */
+  @SuppressWarnings("unchecked")
+  synchronized void restore(Map<String, Object> snapshot) {
+    saved.clear();
+    snapshot.forEach((key, value) -> {
+      Map<String, Object> s = (Map<String, Object>) value;
+      saved.put(key, new Saved((String) s.get("fingerprint"), ((Number) s.get("status")).intValue(),
+          (String) s.get("body"), (String) s.get("request_id")));
+    });
+  }
 }

@@ -98,6 +98,13 @@ final class Store {
     idsByType.clear();
   }
 
+  /** Every stored object (deleted ones included), each type in insertion order: what {@link #put} rebuilds. */
+  List<Map<String, Object>> everything() {
+    List<Map<String, Object>> out = new ArrayList<>(byId.size());
+    idsByType.forEach((type, ids) -> ids.forEach(id -> out.add(byId.get(id))));
+    return out;
+  }
+
   Map<String, Integer> counts() {
     Map<String, Integer> counts = new LinkedHashMap<>();
     idsByType.forEach((type, ids) -> counts.put(type, ids.size()));

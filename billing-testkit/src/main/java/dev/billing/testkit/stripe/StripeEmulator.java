@@ -66,6 +66,11 @@ public final class StripeEmulator implements AutoCloseable {
   private final int port;
   private final String baseUrl;
   private volatile boolean closed;
+  private final Object saveLock = new Object();
+  private long savedChanges = -1;
+  private String savedText;
+  private final boolean restored;
+  private volatile boolean saving;
 
   private StripeEmulator(EmulatorOptions options) {
     this.options = options;
@@ -105,8 +110,23 @@ public final class StripeEmulator implements AutoCloseable {
     this.port = server.getAddress().getPort();
     this.baseUrl = "http://" + hostForUrl(options.host()) + ":" + port;
     state.hostedBase(options.publicBaseUrl() != null ? options.publicBaseUrl() : baseUrl);
-    if (options.seed() != null) {
-      seed(options.seed());
+    boolean fromFile = false;
+    try {
+      fromFile = options.stateFile() != null && java.nio.file.Files.exists(options.stateFile());
+      if (fromFile) {
+        loadState(options.stateFile());
+      } else if (options.seed() != null) {
+        seed(options.seed());
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    this.restored = fromFile;
+    if (options.stateFile() != null) {
+      saving = true;
+      long every = options.stateSaveInterval().toMillis();
+      lifecycle.scheduleWithFixedDelay(this::saveQuietly, every, every, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -175,7 +195,10 @@ public final class StripeEmulator implements AutoCloseable {
     return options;
   }
 
-  /** Stops the HTTP server, webhook delivery and all emulator threads. */
+  /**
+   * Stops the HTTP server, webhook delivery and all emulator threads; with a state file, saves the
+   * state last (webhook deliveries still queued or awaiting a retry are not kept).
+   */
   @Override
   public void close() {
     if (closed) {
@@ -191,6 +214,80 @@ public final class StripeEmulator implements AutoCloseable {
       }
     }
     dispatcher.close();
+    if (saving) { // not when the state file could not be loaded: it stays as it was
+      saveQuietly();
+    }
+  }
+
+  // ================================================================ state file
+
+  /** True when this emulator started from its state file (rather than from empty state and the seed). */
+  public boolean restoredFromStateFile() {
+    return restored;
+  }
+
+  /**
+   * Saves the state to the state file now, if it changed since the last save. Done every
+   * {@link EmulatorOptions#stateSaveInterval()} and on {@link #close()} anyway.
+   *
+   * @throws IllegalStateException without a state file
+   * @throws UncheckedIOException when the file cannot be written
+   */
+  public void saveState() {
+    Path file = options.stateFile();
+    if (file == null) {
+      throw new IllegalStateException("this emulator has no state file (EmulatorOptions.withStateFile)");
+    }
+    synchronized (saveLock) {
+      long changes = state.changes();
+      if (changes == savedChanges) {
+        return;
+      }
+      String text = state.locked(() -> {
+        Map<String, Object> roots = state.snapshotRoots();
+        roots.put("idempotency", idempotency.snapshot());
+        roots.put("clock", Json.obj("emulated", clock.instant().toString(),
+            "wall", clock.wallNow().toString()));
+        return StateFile.encode(roots);
+      });
+      if (!text.equals(savedText)) {
+        StateFile.write(file, text);
+        savedText = text;
+      }
+      savedChanges = changes;
+    }
+  }
+
+  private void saveQuietly() {
+    try {
+      saveState();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "saving the emulator state to " + options.stateFile()
+          + " failed: " + e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void loadState(Path file) {
+    Map<String, Object> roots;
+    try {
+      roots = StateFile.decode(StateFile.read(file));
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot restore the Stripe emulator from " + file + " (" + e.getMessage()
+          + "); delete the file to start from the seed again", e);
+    }
+    Map<String, Object> savedClock = (Map<String, Object>) roots.get("clock");
+    state.locked(() -> {
+      state.restore(roots);
+      return null;
+    });
+    idempotency.restore((Map<String, Object>) roots.get("idempotency"));
+    clock.restore(Instant.parse((String) savedClock.get("emulated")),
+        Instant.parse((String) savedClock.get("wall")));
+    synchronized (saveLock) {
+      savedChanges = state.changes();
+      savedText = null;
+    }
   }
 
   // ================================================================ clock
@@ -477,7 +574,8 @@ public final class StripeEmulator implements AutoCloseable {
 
   /**
    * Runs a standalone emulator until killed. Arguments: {@code --port N}, {@code --seed LOCATION}
-   * (or {@code --sample-seed}), {@code --api-key KEY}, {@code --host HOST}.
+   * (or {@code --sample-seed}), {@code --api-key KEY}, {@code --host HOST},
+   * {@code --state-file PATH}.
    *
    * <p>Usage: {@code java -cp billing-testkit.jar:... dev.billing.testkit.stripe.StripeEmulator --port 12111 --sample-seed}
    */
@@ -490,6 +588,7 @@ public final class StripeEmulator implements AutoCloseable {
         case "--sample-seed" -> opts = opts.withSampleSeed();
         case "--api-key" -> opts = opts.withApiKey(args[++i]);
         case "--host" -> opts = opts.withHost(args[++i]);
+        case "--state-file" -> opts = opts.withStateFile(Path.of(args[++i]));
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
