@@ -7,6 +7,7 @@ import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.core.usecase.BillingOptions;
+import dev.billing.core.usecase.ReconcileReport;
 import dev.billing.http.api.ApiSettings;
 import dev.billing.http.auth.ClerkConfig;
 import dev.billing.http.auth.ClerkIdentityVerifier;
@@ -41,8 +42,11 @@ import java.util.Map;
  * whose RSA key lives under {@code <data-dir>/keys} and a Clerk verifier in PEM mode on it; and
  * {@code POST /local/token}, which exists only here.
  *
- * <p>The emulator keeps its state in memory: at start, the customers already linked in Postgres are re-created in
- * it with the same ids, so a restart keeps every user's customer.
+ * <p>The emulator keeps its state in {@code <data-dir>/stripe-emulator.json} (saved every 2 s and at shutdown), so a
+ * restart knows every customer, subscription, invoice and meter event of the last run, and its clock keeps its lead.
+ * Then this run's webhook endpoint replaces the last run's, customers Postgres links but the emulator does not know
+ * (a deleted state file) are re-created with the same ids, and after a restore every customer is reconciled once
+ * (webhooks still queued when the last run stopped are not redelivered).
  *
  * <p>Usage: {@code try (LocalMode local = LocalMode.start(new LocalMode.Options(dir, 8080, 12111, env), "dev")) { ... }}
  */
@@ -51,6 +55,8 @@ public final class LocalMode implements AutoCloseable {
     static final String DATABASE = "billing";
     static final String FRONTEND_ORIGIN = "http://localhost:3000";
     static final String LOCAL_ISSUER = "billing-local";
+    /** The Stripe emulator's state, under the data directory. */
+    static final String STRIPE_STATE_FILE = "stripe-emulator.json";
 
     private final BillingServer server;
     private final StripeEmulator emulator;
@@ -61,6 +67,7 @@ public final class LocalMode implements AutoCloseable {
     private final Duration totalStart;
     private final int reseeded;
     private final String webhookSecret;
+    private final ReconcileReport caughtUp;
 
     /** Where and on which ports to run; {@code 0} picks a free port. */
     public record Options(Path dataDir, int port, int stripePort, Map<String, String> env) {
@@ -71,7 +78,7 @@ public final class LocalMode implements AutoCloseable {
 
     private LocalMode(BillingServer server, StripeEmulator emulator, EmbeddedPostgresServer postgres,
                       String adminToken, Path dataDir, Duration postgresStart, Duration totalStart, int reseeded,
-                      String webhookSecret) {
+                      String webhookSecret, ReconcileReport caughtUp) {
         this.server = server;
         this.emulator = emulator;
         this.postgres = postgres;
@@ -81,6 +88,7 @@ public final class LocalMode implements AutoCloseable {
         this.totalStart = totalStart;
         this.reseeded = reseeded;
         this.webhookSecret = webhookSecret;
+        this.caughtUp = caughtUp;
     }
 
     public static LocalMode start(Options options, String version) {
@@ -125,7 +133,10 @@ public final class LocalMode implements AutoCloseable {
         try {
             postgres.createDatabaseIfMissing(DATABASE);
             emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed()
-                    .withPort(options.stripePort()).withSignWithEmulatedTime(true));
+                    .withPort(options.stripePort()).withSignWithEmulatedTime(true)
+                    .withStateFile(dataDir.resolve(STRIPE_STATE_FILE)));
+            // The endpoint of the last run (its port and secret) is gone; this run registers its own.
+            emulator.removeWebhookEndpoints();
             stores = Adapters.postgres(postgres.postgresUrl(DATABASE));
             int reseeded = reseedCustomers(stores, emulator);
             String webhookSecret = "whsec_local" + random(24);
@@ -161,13 +172,23 @@ public final class LocalMode implements AutoCloseable {
                     ServeMode.notifier(smtp.config()), resources));
             emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
                     webhookSecret);
+            ReconcileReport caughtUp = null;
+            if (emulator.restoredFromStateFile()) {
+                // Webhooks the emulator emitted while the last run was stopping were never delivered (Stripe
+                // would retry them for days; the emulator does not keep its delivery queue): read every
+                // customer's subscriptions and invoices once instead.
+                caughtUp = server.billing().useCases().reconcile().all();
+                LOG.info("Stripe emulator state restored from {}: {} customer(s) reconciled ({} subscription(s) and "
+                        + "{} invoice(s) updated)", dataDir.resolve(STRIPE_STATE_FILE), caughtUp.customers(),
+                        caughtUp.subscriptionsApplied(), caughtUp.invoicesApplied());
+            }
             Duration total = Duration.ofNanos(System.nanoTime() - t0);
             LOG.atInfo().addKeyValue("startupMs", total.toMillis())
                     .addKeyValue("postgresMs", postgresStart.toMillis())
                     .log("local mode ready in {} ms (embedded Postgres {} ms, server {} ms)", total.toMillis(),
                             postgresStart.toMillis(), server.startupTime().toMillis());
             return new LocalMode(server, emulator, postgres, adminToken, dataDir, postgresStart, total, reseeded,
-                    webhookSecret);
+                    webhookSecret, caughtUp);
         } catch (RuntimeException e) {
             BillingServer.closeQuietly(stores);
             BillingServer.closeQuietly(emulator);
@@ -176,13 +197,19 @@ public final class LocalMode implements AutoCloseable {
         }
     }
 
-    /** Re-creates, in the fresh in-memory emulator, the customers Postgres already links (same ids). */
+    /**
+     * Re-creates in the emulator, with the same ids, the customers Postgres links that it does not know: all of
+     * them when its state file is missing (first run after an upgrade, or the file was deleted), none normally.
+     */
     private static int reseedCustomers(BillingStores stores, StripeEmulator emulator) {
         List<Map<String, Object>> customers = new ArrayList<>();
         String cursor = null;
         do {
             Page<CustomerLink> page = stores.customers().list(cursor, 100);
             for (CustomerLink link : page.items()) {
+                if (emulator.objectJson(link.customerId().value()) != null) {
+                    continue;
+                }
                 Map<String, Object> customer = new LinkedHashMap<>();
                 customer.put("id", link.customerId().value());
                 if (link.email() != null) {
@@ -224,8 +251,19 @@ public final class LocalMode implements AutoCloseable {
         return webhookSecret;
     }
 
+    /** Customers re-created in the emulator at start because its state file did not know them. */
     public int restoredCustomers() {
         return reseeded;
+    }
+
+    /** True when the emulator started from its state file under the data directory. */
+    public boolean stripeStateRestored() {
+        return emulator.restoredFromStateFile();
+    }
+
+    /** What the start-up reconcile read after a restored emulator state, or null when there was none. */
+    public ReconcileReport startupReconcile() {
+        return caughtUp;
     }
 
     public Duration startupTime() {
@@ -246,6 +284,8 @@ public final class LocalMode implements AutoCloseable {
                 "billing local mode is running (no network, no accounts)",
                 String.format(Locale.ROOT, "  API          %s   (OpenAPI: %s/openapi.json)", api, api),
                 String.format(Locale.ROOT, "  Stripe       %s   (emulator; control API %s/_emulator)", stripe, stripe),
+                String.format(Locale.ROOT, "               state in %s%s", dataDir.resolve(STRIPE_STATE_FILE),
+                        emulator.restoredFromStateFile() ? " (restored)" : ""),
                 String.format(Locale.ROOT, "  Postgres     %s (port %d)%s", dataDir.resolve("pg"), postgres.port(),
                         reseeded > 0 ? ", " + reseeded + " customer(s) restored into the emulator" : ""),
                 String.format(Locale.ROOT, "  Admin token  %s", adminToken),

@@ -131,7 +131,7 @@ public final class Main implements Callable<Integer> {
         @ParentCommand
         Main main;
 
-        @Option(names = "--data-dir", description = "Where Postgres data and the local signing key live "
+        @Option(names = "--data-dir", description = "Where Postgres data, the Stripe emulator's state and the local signing key live "
                 + "(default: ${DEFAULT-VALUE}).", defaultValue = ".billing")
         Path dataDir;
 

@@ -91,9 +91,15 @@ class LocalModeIT {
         }
         assertThat(Files.isDirectory(dir.resolve("pg"))).isTrue();
 
+        assertThat(dir.resolve(LocalMode.STRIPE_STATE_FILE)).exists();
+
         try (LocalMode restarted = start(dir)) {
             Http http = Http.local(restarted.port());
-            assertThat(restarted.restoredCustomers()).isEqualTo(1);
+            // the emulator came back from its state file: nothing to re-create, and Stripe knows the subscription
+            assertThat(restarted.stripeStateRestored()).isTrue();
+            assertThat(restarted.restoredCustomers()).isZero();
+            assertThat(restarted.startupReconcile().customers()).isEqualTo(1);
+            assertThat(restarted.banner()).contains("(restored)");
             // the signing key survived: a token from the first run still verifies
             Http.Response me = http.get("/me/entitlements", firstToken);
             assertThat(me.status()).as(me.body()).isEqualTo(200);
@@ -102,9 +108,35 @@ class LocalModeIT {
             Http.Response same = http.post("/stripe/customer", token(http, "user_local"), null);
             assertThat(same.json().path("customerId").asText()).isEqualTo(customer);
             assertThat(same.json().path("created").asBoolean()).isFalse();
-            // the customer exists in the fresh emulator again, so Stripe calls for it work
             Http.Response portal = http.post("/stripe/portal", firstToken, null);
             assertThat(portal.status()).as(portal.body()).isEqualTo(200);
+            // what failed before the emulator kept its state: changing the subscription after a restart
+            Http.Response cancel = http.post("/stripe/subscriptions/" + subscription + "/cancel", firstToken,
+                    "{\"atPeriodEnd\":false}");
+            assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
+            assertThat(cancel.json().path("status").asText()).isEqualTo("canceled");
+            await(http, "/me/entitlements", firstToken, m -> m.path("tier").asText().equals("free"));
+            // the webhook endpoint of the first run was replaced, not added to
+            assertThat(restarted.emulator().removeWebhookEndpoints()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withoutItsStateFileTheEmulatorGetsTheLinkedCustomersBack() throws Exception {
+        String customer;
+        try (LocalMode local = start(dir)) {
+            Http http = Http.local(local.port());
+            customer = http.post("/stripe/customer", token(http, "user_lost"), null).json().path("customerId")
+                    .asText();
+        }
+        Files.delete(dir.resolve(LocalMode.STRIPE_STATE_FILE));
+        try (LocalMode restarted = start(dir)) {
+            Http http = Http.local(restarted.port());
+            assertThat(restarted.stripeStateRestored()).isFalse();
+            assertThat(restarted.startupReconcile()).isNull();
+            assertThat(restarted.restoredCustomers()).isEqualTo(1);
+            assertThat(restarted.emulator().objectJson(customer)).contains("user_lost");
+            assertThat(http.post("/stripe/portal", token(http, "user_lost"), null).status()).isEqualTo(200);
         }
     }
 

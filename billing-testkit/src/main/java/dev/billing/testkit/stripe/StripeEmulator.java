@@ -443,6 +443,19 @@ public final class StripeEmulator implements AutoCloseable {
     return tx(() -> (String) misc.createEndpoint(url, secret, enabledEvents, null).get("id"));
   }
 
+  /**
+   * Deletes every webhook endpoint and returns how many there were: for a receiver that starts
+   * again (on another port, with another secret) on a restored state file and registers itself
+   * anew.
+   */
+  public int removeWebhookEndpoints() {
+    return state.tx(() -> {
+      List<Map<String, Object>> endpoints = state.store.all("webhook_endpoint");
+      endpoints.forEach(e -> state.store.remove((String) e.get("id")));
+      return endpoints.size();
+    });
+  }
+
   /** The signing secret of an endpoint. */
   public String webhookSecret(String endpointId) {
     return tx(() -> (String) state.store.require("webhook_endpoint", endpointId, "id").get("_secret"));

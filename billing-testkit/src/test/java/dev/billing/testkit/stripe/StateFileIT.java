@@ -80,6 +80,7 @@ class StateFileIT {
             .build());
       }
       first.failNextPayment(bob, "insufficient_funds");
+      first.registerWebhookEndpoint("http://127.0.0.1:9/hooks", "whsec_old", List.of("coupon.deleted"));
       first.advanceClock(Duration.ofDays(10));
       subscriptionJson = first.objectJson(adaSub);
       periodStart = stripe.v1().subscriptions().retrieve(adaSub).getItems().getData().get(0)
@@ -119,6 +120,9 @@ class StateFileIT {
       SubscriptionItem alone = stripe.v1().subscriptionItems().retrieve(item.getId());
       assertThat(alone.getCurrentPeriodStart()).isEqualTo(item.getCurrentPeriodStart())
           .isGreaterThan(periodStart);
+      // endpoints are data too; a receiver that starts again removes its old registration
+      assertThat(second.removeWebhookEndpoints()).isEqualTo(1);
+      assertThat(second.removeWebhookEndpoints()).isZero();
       // the queued payment failure survived the restart
       assertThat(stripe.v1().subscriptions().retrieve(bobSub).getStatus()).isEqualTo("past_due");
       // and the restored subscription can be cancelled
