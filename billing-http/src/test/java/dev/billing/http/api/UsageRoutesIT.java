@@ -108,7 +108,7 @@ class UsageRoutesIT {
     void invalidAmountsAre400(String amount) {
         Http.Response r = use("{\"meter\":\"api_calls\",\"amount\":" + amount + "}", "k-" + amount.hashCode());
         assertThat(r.status()).as(r.body()).isEqualTo(400);
-        assertThat(r.errorCode()).isIn("invalid_amount", "missing_field");
+        assertThat(r.errorCode()).isEqualTo(amount.equals("null") ? "missing_field" : "invalid_amount");
     }
 
     @Test
