@@ -105,6 +105,28 @@ class EntitlementPolicyTest {
         assertThat(period.end()).isEqualTo(end.plus(Duration.between(start, end)));
     }
 
+    /**
+     * A server whose clock is behind Stripe's (skew, or Stripe test clocks / the emulator's time travel while the
+     * server keeps real time) receives the renewal with a period that starts after its "now": that new period is
+     * the one in force, so the quota is fresh as soon as the webhook is applied.
+     */
+    @Test
+    void aPeriodThatStartsAfterTheServersNowIsTheOneInForce() {
+        Instant start = NOW.plus(Duration.ofDays(20));
+        Instant end = start.plus(Duration.ofDays(31));
+        Subscription renewed = new Subscription("sub_1", CustomerId.of("cus_1"), SubscriptionStatus.ACTIVE,
+                "price_pro", 1, start, end, false, null, null, null, null, null, NOW.minus(Duration.ofDays(40)),
+                Map.of(), SourceVersion.snapshot(start));
+        EntitlementPolicy.Grant grant = policy.grant(List.of(renewed), NOW);
+        assertThat(grant.tier().name()).isEqualTo("pro");
+        assertThat(grant.period()).isEqualTo(new UsagePeriod(start, end));
+
+        Subscription unpaid = new Subscription("sub_2", CustomerId.of("cus_1"), SubscriptionStatus.PAST_DUE,
+                "price_pro", 1, start, end, false, null, null, null, null, null, NOW.minus(Duration.ofDays(40)),
+                Map.of(), SourceVersion.snapshot(start));
+        assertThat(policy.grant(List.of(unpaid), NOW).graceEndsAt()).isEqualTo(start.plus(Duration.ofDays(7)));
+    }
+
     private static Subscription sub(String id, SubscriptionStatus status, String price, Instant periodStart) {
         return new Subscription(id, CustomerId.of("cus_1"), status, price, 1, periodStart,
                 periodStart.plus(Duration.ofDays(30)), false, null, null, null, null, null,
