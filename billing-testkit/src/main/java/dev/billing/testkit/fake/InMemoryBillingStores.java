@@ -14,6 +14,18 @@ public final class InMemoryBillingStores {
     private final InMemorySubscriptionStore subscriptions = new InMemorySubscriptionStore(storeSwitch);
     private final InMemoryEventInbox inbox = new InMemoryEventInbox(storeSwitch);
     private final InMemoryUsageLedger usage = new InMemoryUsageLedger(storeSwitch);
+    // One instance: callers compare stores (MigrateStores refuses to migrate stores into themselves).
+    private final BillingStores stores = new BillingStores(customers, subscriptions, inbox, usage,
+            new StoreLifecycle() {
+                @Override
+                public void ping() {
+                    storeSwitch.check();
+                }
+
+                @Override
+                public void close() {
+                }
+            });
 
     private InMemoryBillingStores() {
     }
@@ -24,16 +36,7 @@ public final class InMemoryBillingStores {
 
     /** The four stores; {@code ping()} fails while the {@link #storeSwitch()} has the store down. */
     public BillingStores stores() {
-        return new BillingStores(customers, subscriptions, inbox, usage, new StoreLifecycle() {
-            @Override
-            public void ping() {
-                storeSwitch.check();
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        return stores;
     }
 
     public StoreSwitch storeSwitch() {

@@ -4,6 +4,7 @@ import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.port.BillingStores;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,5 +19,12 @@ class InMemoryBillingStoresTest {
         assertThatThrownBy(stores::ping).isInstanceOf(StoreUnavailableException.class);
         memory.storeSwitch().up();
         assertThatCode(stores::ping).doesNotThrowAnyException();
+    }
+
+    @Test
+    void itsStoresAreOneValueSoTheyCanBeCompared() {
+        InMemoryBillingStores memory = InMemoryBillingStores.create();
+        assertThat(memory.stores()).isEqualTo(memory.stores());
+        assertThat(memory.stores()).isNotEqualTo(InMemoryBillingStores.create().stores());
     }
 }
