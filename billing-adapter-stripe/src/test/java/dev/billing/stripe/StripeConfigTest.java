@@ -13,7 +13,7 @@ class StripeConfigTest {
     private static final String LIVE_KEY = "sk_live_51AcmeSecretPart0123456789";
 
     @Test
-    void defaultsToStripeWithTwoRetriesAndShortTimeouts() {
+    void defaultsToStripeWithOneNetworkRetryAndShortTimeouts() {
         StripeConfig config = StripeConfig.of(TEST_KEY);
         assertThat(config.apiBase()).isEqualTo("https://api.stripe.com");
         assertThat(config.maxNetworkRetries()).isEqualTo(1);

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Customer creation (DESIGN §4.1) through the real core use case ({@link Billing#ensureCustomer}) wired to the
  * real adapter and the emulator. Each failure is survived with exactly one customer at Stripe and the same
- * idempotency key on every attempt, whether stripe-java's own retries (2, the default) or the core's retries
+ * idempotency key on every attempt, whether stripe-java's own network retry (1, the default) or the core's retries
  * (stripe-java set to 0) repeat the call.
  */
 class StripeCustomerCreationIT {
