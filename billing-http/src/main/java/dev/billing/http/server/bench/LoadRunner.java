@@ -1,0 +1,226 @@
+package dev.billing.http.server.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A closed-loop load generator: {@code connections} sender threads, each with one {@link LeanHttpConnection}, each
+ * sending its next request as soon as the previous one is answered. Latency is measured per request from the
+ * first byte written to the last byte read, into one HdrHistogram per sender (microseconds, 3 significant digits),
+ * merged at the end. Each sender also measures its own CPU time, so the report can say what the generator cost.
+ *
+ * <p>Two shapes: a fixed amount of work (the workload says when it is done; the window is first request to last
+ * answer) or a duration (a warm-up whose requests are not counted, then the measured window).
+ */
+final class LoadRunner {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** One sender's view of a workload. */
+    interface Sender {
+        /** Prepares the next request; false when this sender has nothing more to send. */
+        boolean next();
+
+        byte[] request();
+
+        int requestLength();
+
+        /** The answer to the prepared request; returns false when it counts as an error. */
+        boolean answered(int status, LeanHttpConnection connection);
+
+        /** The request failed with an I/O error (the connection is closed and reopened for the next one). */
+        default void failed(IOException e) {
+        }
+    }
+
+    /** What to send. */
+    interface Workload {
+        Sender sender(int index);
+    }
+
+    /** What one run measured. */
+    record Result(int connections, long requests, long errors, Map<Integer, Long> statuses, Histogram latency,
+                  Duration window, long generatorCpuNanos, CpuMeter.Sample cpu, List<String> errorSamples) {
+        double perSecond() {
+            return requests / (window.toNanos() / 1e9);
+        }
+    }
+
+    private LoadRunner() {
+    }
+
+    /** Runs until every sender's {@link Sender#next()} returns false. */
+    static Result untilDone(InetSocketAddress address, int connections, Workload workload) {
+        return run(address, connections, workload, Duration.ZERO, null);
+    }
+
+    /** Runs for {@code warmup} (not counted) and then {@code measure}. */
+    static Result forDuration(InetSocketAddress address, int connections, Workload workload, Duration warmup,
+                              Duration measure) {
+        return run(address, connections, workload, warmup, measure);
+    }
+
+    private static Result run(InetSocketAddress address, int connections, Workload workload, Duration warmup,
+                              Duration measure) {
+        SenderThread[] threads = new SenderThread[connections];
+        CountDownLatch ready = new CountDownLatch(connections);
+        CountDownLatch go = new CountDownLatch(1);
+        Clock clock = new Clock();
+        for (int i = 0; i < connections; i++) {
+            threads[i] = new SenderThread(i, address, workload.sender(i), clock, ready, go);
+            threads[i].start();
+        }
+        try {
+            ready.await();
+            CpuMeter cpuMeter = new CpuMeter();
+            long start = System.nanoTime();
+            clock.measureFrom = start + warmup.toNanos();
+            clock.measureUntil = measure == null ? Long.MAX_VALUE : clock.measureFrom + measure.toNanos();
+            go.countDown();
+            sleepUntil(clock.measureFrom);
+            CpuMeter.Mark cpuStart = cpuMeter.mark();
+            if (measure != null) {
+                sleepUntil(clock.measureUntil);
+                clock.stopped = true;
+            }
+            for (SenderThread t : threads) {
+                t.join();
+            }
+            long end = measure == null ? lastAnswer(threads, start) : clock.measureUntil;
+            CpuMeter.Sample cpu = cpuMeter.since(cpuStart);
+            Histogram merged = new Histogram(60_000_000L, 3);
+            long requests = 0;
+            long errors = 0;
+            long generatorCpu = 0;
+            Map<Integer, Long> statuses = new TreeMap<>();
+            List<String> samples = new ArrayList<>();
+            for (SenderThread t : threads) {
+                merged.add(t.histogram);
+                requests += t.requests;
+                errors += t.errors;
+                generatorCpu += t.cpuNanos;
+                t.statuses.forEach((k, v) -> statuses.merge(k, v, Long::sum));
+                if (samples.size() < 5) {
+                    samples.addAll(t.errorSamples.subList(0, Math.min(5 - samples.size(), t.errorSamples.size())));
+                }
+            }
+            long windowStart = measure == null ? start : clock.measureFrom;
+            return new Result(connections, requests, errors, statuses, merged,
+                    Duration.ofNanos(Math.max(1, end - windowStart)), generatorCpu, cpu, samples);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            clock.stopped = true;
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static long lastAnswer(SenderThread[] threads, long fallback) {
+        long last = fallback;
+        for (SenderThread t : threads) {
+            last = Math.max(last, t.lastAnswerNanos);
+        }
+        return last;
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(Math.max(1, Math.min(left / 1_000_000, 100)));
+        }
+    }
+
+    private static final class Clock {
+        volatile long measureFrom = Long.MAX_VALUE;
+        volatile long measureUntil = Long.MAX_VALUE;
+        volatile boolean stopped;
+    }
+
+    private static final class SenderThread extends Thread {
+        private static final AtomicLong IDS = new AtomicLong();
+        final LeanHttpConnection connection;
+        final Sender sender;
+        final Clock clock;
+        final CountDownLatch ready;
+        final CountDownLatch go;
+        final Histogram histogram = new Histogram(60_000_000L, 3);
+        final Map<Integer, Long> statuses = new TreeMap<>();
+        final List<String> errorSamples = new ArrayList<>();
+        long requests;
+        long errors;
+        long cpuNanos;
+        long lastAnswerNanos;
+
+        SenderThread(int index, InetSocketAddress address, Sender sender, Clock clock, CountDownLatch ready,
+                     CountDownLatch go) {
+            super("bench-sender-" + index + "-" + IDS.incrementAndGet());
+            setDaemon(true);
+            this.connection = new LeanHttpConnection(address);
+            this.sender = sender;
+            this.clock = clock;
+            this.ready = ready;
+            this.go = go;
+        }
+
+        @Override
+        public void run() {
+            try {
+                ready.countDown();
+                go.await();
+                long cpuAtMeasureStart = -1;
+                while (!clock.stopped && sender.next()) {
+                    long t0 = System.nanoTime();
+                    boolean measured = t0 >= clock.measureFrom;
+                    if (measured && cpuAtMeasureStart < 0) {
+                        cpuAtMeasureStart = THREADS.getCurrentThreadCpuTime();
+                    }
+                    int status;
+                    try {
+                        status = connection.exchange(sender.request(), 0, sender.requestLength());
+                    } catch (IOException e) {
+                        sender.failed(e);
+                        if (measured) {
+                            errors++;
+                            requests++;
+                            statuses.merge(0, 1L, Long::sum);
+                            if (errorSamples.size() < 5) {
+                                errorSamples.add(e.toString());
+                            }
+                        }
+                        continue;
+                    }
+                    long t1 = System.nanoTime();
+                    boolean ok = sender.answered(status, connection);
+                    if (measured && t1 <= clock.measureUntil) {
+                        requests++;
+                        histogram.recordValue(Math.min((t1 - t0) / 1_000, 60_000_000L));
+                        statuses.merge(status, 1L, Long::sum);
+                        lastAnswerNanos = t1;
+                        if (!ok) {
+                            errors++;
+                            if (errorSamples.size() < 5) {
+                                errorSamples.add(status + " " + connection.bodyText());
+                            }
+                        }
+                    }
+                }
+                if (cpuAtMeasureStart >= 0) {
+                    cpuNanos = THREADS.getCurrentThreadCpuTime() - cpuAtMeasureStart;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                connection.close();
+            }
+        }
+    }
+}
