@@ -141,7 +141,27 @@ final class BenchCommand implements Callable<Integer> {
                     Main.version()));
             return result.checksPassed() ? Main.OK : Main.FAILED;
         } finally {
+            awaitLogQueue();
             System.setOut(original);
+        }
+    }
+
+    /** Lets the asynchronous appender write what the server logged before stdout is given back. */
+    private static void awaitLogQueue() {
+        if (!(org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context)) {
+            return;
+        }
+        var appender = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("ASYNC");
+        if (appender instanceof ch.qos.logback.classic.AsyncAppender async) {
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (async.getNumberOfElementsInQueue() > 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            try {
+                Thread.sleep(50); // the line being written when the queue emptied
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -44,7 +44,9 @@ public final class Main implements Callable<Integer> {
     PrintStream err;
 
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), System.out, System.err));
+        int code = run(args, System.getenv(), System.out, System.err);
+        Logs.flushAndStop();
+        System.exit(code);
     }
 
     /** Runs one command in-process and returns its exit code. */
@@ -118,6 +120,7 @@ public final class Main implements Callable<Integer> {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
+                Logs.flushAndStop();
                 stopped.countDown();
             }, "billing-shutdown"));
             stopped.await();
@@ -150,6 +153,7 @@ public final class Main implements Callable<Integer> {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 local.close();
+                Logs.flushAndStop();
                 stopped.countDown();
             }, "billing-shutdown"));
             stopped.await();
