@@ -1,7 +1,11 @@
 package dev.billing.http.api;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.Entitlements;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.Tier;
 import dev.billing.core.model.UsageResult;
 import dev.billing.core.usecase.UsageOutcome;
@@ -11,15 +15,35 @@ import dev.billing.http.api.wire.Responses;
 /** What the caller may do: entitlements, quotas, and recording usage against them. */
 final class EntitlementHandlers {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Users whose rendered answer is kept; the answer is kept only while the core returns the same object. */
+    static final int RENDERED_USERS = 10_000;
 
     private final Billing billing;
+    private final JsonCodec json;
+    private final Cache<UserId, Rendered> rendered = Caffeine.newBuilder().maximumSize(RENDERED_USERS).build();
 
-    EntitlementHandlers(Billing billing) {
+    EntitlementHandlers(Billing billing, JsonCodec json) {
         this.billing = billing;
+        this.json = json;
     }
 
+    /**
+     * {@code GET /me/entitlements}. The core answers from its per-user cache with the same {@link Entitlements}
+     * object until something changes; while it does, the JSON rendered for that object is reused (the hot path
+     * of this route then does no serialization at all).
+     */
     Object entitlements(Call call) {
-        return Responses.EntitlementsView.of(billing.entitlements(call.user()));
+        UserId user = call.user();
+        Entitlements current = billing.entitlements(user);
+        Rendered last = rendered.getIfPresent(user);
+        if (last == null || last.source() != current) {
+            last = new Rendered(current, json.write(Responses.EntitlementsView.of(current)));
+            rendered.put(user, last);
+        }
+        return Reply.json(200, last.body());
+    }
+
+    private record Rendered(Entitlements source, byte[] body) {
     }
 
     Object usage(Call call) {

@@ -22,9 +22,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -61,6 +62,7 @@ public final class HttpApi implements AutoCloseable {
     private final List<ApiRoute> routes;
     private final byte[] adminTokenDigest;
     private final Set<String> headPaths;
+    private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
     private Javalin app;
 
     private HttpApi(Builder b) {
@@ -74,7 +76,7 @@ public final class HttpApi implements AutoCloseable {
         this.ops = new OpsHandlers(settings.version(), b.readiness, b.metrics);
         RouteTable.Handlers handlers = new RouteTable.Handlers(ops, new CatalogHandlers(billing),
                 new AccountHandlers(billing), new SubscriptionHandlers(billing), new PaymentMethodHandlers(billing),
-                new InvoiceHandlers(billing), new EntitlementHandlers(billing),
+                new InvoiceHandlers(billing), new EntitlementHandlers(billing, json),
                 new WebhookHandlers(billing, registry), new AdminHandlers(billing),
                 b.localTokens == null ? null : new LocalHandlers(b.localTokens), b.metrics != null);
         this.routes = RouteTable.routes(handlers, settings);
@@ -150,6 +152,11 @@ public final class HttpApi implements AutoCloseable {
         config.http.prefer405over404 = true;
         config.jetty.modifyHttpConfiguration(http -> {
             http.setRequestHeaderSize(settings.maxHeaderBytes());
+            // Jetty keeps a per-connection cache of header fields (Authorization among them) for reuse by the next
+            // request. Session tokens differ per user and per minute, and behind a proxy one connection carries
+            // many users: the cache then fills with single-use tokens and is wiped and rebuilt on almost every
+            // request (measured: the largest cost of request parsing in docs/BENCHMARKS.md). Off.
+            http.setHeaderCacheSize(0);
             http.setSendServerVersion(false);
             http.setSendXPoweredBy(false);
         });
@@ -305,25 +312,47 @@ public final class HttpApi implements AutoCloseable {
             String method = ctx.method().name();
             int status = ctx.statusCode();
             long nanos = (long) (millis * 1_000_000L);
-            Timer.builder(REQUEST_METRIC)
-                    .description("HTTP requests by route template, method and status")
-                    .tags("method", method, "route", template, "status", Integer.toString(status))
-                    .serviceLevelObjectives(SLOS)
-                    .register(registry)
-                    .record(nanos, TimeUnit.NANOSECONDS);
+            timer(method, template, status).record(nanos, TimeUnit.NANOSECONDS);
+            if (!ACCESS.isInfoEnabled()) {
+                return;
+            }
             Object user = ctx.attribute(USER_ATTRIBUTE);
+            long tenths = Math.round(millis * 10);
             ACCESS.atInfo()
                     .addKeyValue("method", method)
                     .addKeyValue("route", template)
                     .addKeyValue("path", ctx.path())
                     .addKeyValue("status", status)
-                    .addKeyValue("durationMs", Math.round(millis * 10) / 10.0)
+                    .addKeyValue("durationMs", tenths / 10.0)
                     .addKeyValue("ip", clientIp(ctx))
                     .addKeyValue("userId", user)
-                    .log("{} {} {} {}ms", method, ctx.path(), status, String.format(Locale.ROOT, "%.1f", millis));
+                    .log("{} {} {} {}ms", method, ctx.path(), status, oneDecimal(tenths));
         } finally {
             MDC.clear();
         }
+    }
+
+    /** The request timer of one method, route template and status, registered once and then reused. */
+    private Timer timer(String method, String route, int status) {
+        TimerKey key = new TimerKey(method, route, status);
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, k -> Timer.builder(REQUEST_METRIC)
+                    .description("HTTP requests by route template, method and status")
+                    .tags("method", k.method(), "route", k.route(), "status", Integer.toString(k.status()))
+                    .serviceLevelObjectives(SLOS)
+                    .register(registry));
+        }
+        return timer;
+    }
+
+    private record TimerKey(String method, String route, int status) {
+    }
+
+    /** {@code 31} -> {@code "3.1"} (what {@code String.format("%.1f")} prints, without its cost). */
+    static String oneDecimal(long tenths) {
+        long abs = Math.abs(tenths);
+        return (tenths < 0 ? "-" : "") + abs / 10 + "." + abs % 10;
     }
 
     private static final Duration[] SLOS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),

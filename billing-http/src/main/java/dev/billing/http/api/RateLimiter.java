@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.local.SynchronizationStrategy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -44,10 +44,13 @@ public final class RateLimiter {
         Bucket bucket = buckets.get(key, k -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1))
                         .build())
+                // One key is rarely contended: a plain lock is cheaper than the lock-free default, which copies
+                // the bucket's state on every request.
+                .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
                 .build());
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-        if (!probe.isConsumed()) {
-            long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+        if (!bucket.tryConsume(1)) {
+            long wait = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
+            long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
             throw ApiException.of(429, "rate_limited", "Too many requests for this " + what + "; retry in "
                     + seconds + " s.", Map.of("Retry-After", Long.toString(seconds)));
         }
