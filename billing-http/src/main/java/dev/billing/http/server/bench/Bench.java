@@ -79,7 +79,7 @@ public final class Bench {
                     Ceiling.Result r = Ceiling.run(env, c, options.warmup(), options.duration(), payload);
                     ceilings.put(c, r.perSecond());
                     report.ceiling.add(new BenchReport.CeilingRun(c, r.inserts(), r.perSecond(),
-                            BenchReport.Latency.of(r.latency()), BenchReport.Cpu.of(r.cpu(), 0)));
+                            BenchReport.Latency.of(r.latency()), BenchReport.Cpu.of(r.cpu(), 0, r.inserts())));
                 }
             }
             StripeEvents events = new StripeEvents(env.webhookSecret());
@@ -93,10 +93,16 @@ public final class Bench {
                         continue;
                     }
                     int maxConnections = options.concurrency().stream().mapToInt(Integer::intValue).max().orElse(16);
-                    if (options.warmupEvents() > 0) {
-                        progress(out, "ingest warm-up, refetch " + onOff(refetch));
-                        report.warmups.add(ingest(env, options, events, runId + "w" + onOff(refetch), "warm-up",
-                                refetch, maxConnections, options.warmupEvents(), 0, 0, false, ceilings));
+                    // Warm-up rounds (checked like the others, not reported as figures) until the JIT settled.
+                    long warmupDeadline = System.nanoTime() + JitWarmup.MAX.toNanos();
+                    for (int round = 0; options.warmupEvents() > 0; round++) {
+                        progress(out, "ingest warm-up " + (round + 1) + ", refetch " + onOff(refetch));
+                        report.warmups.add(ingest(env, options, events, runId + "w" + onOff(refetch) + round,
+                                "warm-up", refetch, maxConnections, options.warmupEvents(), options.duplicates(),
+                                options.reordered(), false, ceilings));
+                        if (System.nanoTime() > warmupDeadline || JitWarmup.quiet(Duration.ofSeconds(1))) {
+                            break;
+                        }
                     }
                     for (String mix : List.of("unique", "10% dup + 10% reordered")) {
                         boolean mixed = !mix.equals("unique");
@@ -158,7 +164,8 @@ public final class Bench {
                                             LoadRunner.Result r) {
         return new BenchReport.ReadRun(route, r.connections(), users.ids().size(), r.requests(), r.perSecond(),
                 BenchReport.Latency.of(r.latency()), r.errors(), r.statuses(),
-                BenchReport.Cpu.of(r.cpu(), r.generatorCpuNanos()), r.errorSamples());
+                BenchReport.Cpu.of(r.cpu(), r.generatorCpuNanos(), r.requests()), r.warmup().toMillis() / 1000.0,
+                r.errorSamples());
     }
 
     private static BenchReport.IngestRun ingest(BenchEnvironment env, BenchOptions options, StripeEvents events,
@@ -188,7 +195,7 @@ public final class Bench {
                 r.reordered(), r.acceptedPerSecond(), r.processedPerSecond(), r.endToEnd().toNanos() / 1e9,
                 ceiling == null || ceiling == 0 ? null : r.processedPerSecond() / ceiling,
                 BenchReport.Latency.of(r.http().latency()), r.http().errors(), r.http().statuses(),
-                BenchReport.Cpu.of(r.http().cpu(), r.http().generatorCpuNanos()), checks);
+                BenchReport.Cpu.of(r.cpu(), r.http().generatorCpuNanos(), r.uniqueEvents()), checks);
     }
 
     private static void targets(BenchReport report) {

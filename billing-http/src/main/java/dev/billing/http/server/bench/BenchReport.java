@@ -36,13 +36,23 @@ public final class BenchReport {
      * Average cores busy over the measured window: this JVM (of which the load generator's threads), this Postgres,
      * other processes on the machine, the whole machine.
      */
-    public record Cpu(double jvm, double generator, double postgres, double others, double machine, int machineCpus) {
-        static Cpu of(CpuMeter.Sample s, long generatorNanos) {
+    public record Cpu(double jvm, double generator, double postgres, double others, double machine, int machineCpus,
+                      double serverMicrosPerRequest, double postgresMicrosPerRequest) {
+        /**
+         * {@code requests} is what the CPU per request is computed over; {@code serverMicrosPerRequest} is this JVM's
+         * CPU minus the load generator's (the server, plus the emulator when it is called), per request.
+         */
+        static Cpu of(CpuMeter.Sample s, long generatorNanos, long requests) {
             double seconds = s.window().toNanos() / 1e9;
             double others = s.machineCores() < 0 || s.postgresCores() < 0 ? -1
                     : Math.max(0, s.machineCores() - s.jvmCores() - s.postgresCores());
-            return new Cpu(s.jvmCores(), seconds <= 0 ? -1 : generatorNanos / 1e9 / seconds, s.postgresCores(),
-                    others, s.machineCores(), s.machineCpus());
+            double generator = seconds <= 0 ? -1 : generatorNanos / 1e9 / seconds;
+            double server = requests <= 0 || seconds <= 0 ? -1
+                    : (s.jvmCores() - Math.max(0, generator)) * seconds * 1e6 / requests;
+            double pg = requests <= 0 || seconds <= 0 || s.postgresCores() < 0 ? -1
+                    : s.postgresCores() * seconds * 1e6 / requests;
+            return new Cpu(s.jvmCores(), generator, s.postgresCores(), others, s.machineCores(), s.machineCpus(),
+                    server, pg);
         }
     }
 
@@ -65,7 +75,8 @@ public final class BenchReport {
     }
 
     public record ReadRun(String route, int connections, int users, long requests, double perSecond,
-                          Latency latency, long errors, Map<Integer, Long> statuses, Cpu cpu, List<String> errorSamples) {
+                          Latency latency, long errors, Map<Integer, Long> statuses, Cpu cpu, double warmupSeconds,
+                          List<String> errorSamples) {
     }
 
     public record Heap(double maxHeapMb, double maxAfterGcMb, double peakUsedMb, long collections, long gcMillis) {
@@ -145,9 +156,10 @@ public final class BenchReport {
         }
         out.println("== throughput and latency (latency in ms; CPU: average cores busy of "
                 + machine.getOrDefault("cpus", "?") + ": this JVM (of which the load generator) / this Postgres / "
-                + "other processes on the machine)");
+                + "other processes on the machine; then CPU microseconds per request: server JVM / Postgres)");
         out.printf(Locale.ROOT, "  %-52s %5s %9s %10s %7s %7s %7s %6s %9s %s%n", "scenario", "conns", "requests",
-                "per second", "p50", "p99", "max", "errors", "ceiling %", "CPU jvm (gen) / pg / others");
+                "per second", "p50", "p99", "max", "errors", "ceiling %",
+                "CPU jvm (gen) / pg / others  us/req srv / pg");
         for (CeilingRun c : ceiling) {
             row(out, "ceiling: durable INSERT over JDBC", c.connections(), c.inserts(), c.perSecond(), c.latency(),
                     0, null, c.cpu());
@@ -213,8 +225,13 @@ public final class BenchReport {
         if (c == null) {
             return "";
         }
-        return String.format(Locale.ROOT, "%.2f (gen %s) / %s / %s", c.jvm(), num(c.generator()), num(c.postgres()),
-                num(c.others()));
+        return String.format(Locale.ROOT, "%.2f (gen %s) / %s / %s  %s / %s", c.jvm(), num(c.generator()),
+                num(c.postgres()), num(c.others()), micros(c.serverMicrosPerRequest()),
+                micros(c.postgresMicrosPerRequest()));
+    }
+
+    private static String micros(double v) {
+        return v < 0 ? "?" : String.format(Locale.ROOT, "%.0f", v);
     }
 
     private static String num(double v) {

@@ -47,7 +47,7 @@ final class Ceiling {
         CountDownLatch ready = new CountDownLatch(connections);
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1); // backends keep their CPU ticks until the end mark is taken
-        long[] window = new long[2];
+        Window window = new Window();
         List<Inserter> threads = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             Inserter t = new Inserter(env, payload, ids, ready, go, release, window);
@@ -61,11 +61,11 @@ final class Ceiling {
                     throw new IllegalStateException("ceiling connection failed: " + t.failure.getMessage(), t.failure);
                 }
             }
-            long start = System.nanoTime();
-            window[0] = start + warmup.toNanos();
-            window[1] = window[0] + measure.toNanos();
             go.countDown();
-            Thread.sleep(Math.max(0, warmup.toMillis()));
+            JitWarmup.await(warmup);
+            long from = System.nanoTime();
+            window.until = from + measure.toNanos();
+            window.from = from;
             CpuMeter meter = new CpuMeter();
             CpuMeter.Mark mark = meter.mark();
             Thread.sleep(measure.toMillis());
@@ -97,6 +97,11 @@ final class Ceiling {
         }
     }
 
+    private static final class Window {
+        volatile long from = Long.MAX_VALUE;
+        volatile long until = Long.MAX_VALUE;
+    }
+
     private static final class Inserter extends Thread {
         final BenchEnvironment env;
         final String payload;
@@ -104,13 +109,13 @@ final class Ceiling {
         final CountDownLatch ready;
         final CountDownLatch go;
         final CountDownLatch release;
-        final long[] window;
+        final Window window;
         final Histogram histogram = new Histogram(60_000_000L, 3);
         long inserts;
         Exception failure;
 
         Inserter(BenchEnvironment env, String payload, AtomicLong ids, CountDownLatch ready, CountDownLatch go,
-                 CountDownLatch release, long[] window) {
+                 CountDownLatch release, Window window) {
             super("bench-ceiling");
             setDaemon(true);
             this.env = env;
@@ -136,7 +141,7 @@ final class Ceiling {
                 Timestamp created = Timestamp.from(Instant.now().minusSeconds(600));
                 while (true) {
                     long t0 = System.nanoTime();
-                    if (t0 >= window[1]) {
+                    if (t0 >= window.until) {
                         release.await();
                         return;
                     }
@@ -148,7 +153,7 @@ final class Ceiling {
                     insert.setTimestamp(5, Timestamp.from(Instant.now()));
                     insert.executeUpdate();
                     long t1 = System.nanoTime();
-                    if (t0 >= window[0] && t1 <= window[1]) {
+                    if (t0 >= window.from && t1 <= window.until) {
                         inserts++;
                         histogram.recordValue(Math.min((t1 - t0) / 1_000, 60_000_000L));
                     }

@@ -71,7 +71,8 @@ final class IngestScenario {
     /** One ingest run's figures and checks. */
     record Result(String mix, boolean refetch, int connections, int uniqueEvents, int deliveries, int duplicates,
                   int reordered, LoadRunner.Result http, double acceptedPerSecond, double processedPerSecond,
-                  Duration endToEnd, long recordedAnswers, long duplicateAnswers, List<Check> checks) {
+                  Duration endToEnd, long recordedAnswers, long duplicateAnswers, CpuMeter.Sample cpu,
+                  List<Check> checks) {
         boolean passed() {
             return checks.stream().allMatch(Check::ok);
         }
@@ -163,6 +164,8 @@ final class IngestScenario {
         AtomicInteger cursor = new AtomicInteger();
         LongAdder recorded = new LongAdder();
         LongAdder duplicates = new LongAdder();
+        CpuMeter cpuMeter = new CpuMeter();
+        CpuMeter.Mark cpuStart = cpuMeter.mark();
         Instant sendStart = Instant.now();
         LoadRunner.Result http = LoadRunner.untilDone(address, connections,
                 index -> new Sender(plan, cursor, events, host, recorded, duplicates));
@@ -172,6 +175,7 @@ final class IngestScenario {
                 http.requests() + " of " + sent + " answered, " + http.errors() + " errors " + http.statuses()
                         + (http.errorSamples().isEmpty() ? "" : " e.g. " + http.errorSamples().get(0))));
         Drain drain = awaitDrain(env, plan, drainTimeout);
+        CpuMeter.Sample cpu = cpuMeter.since(cpuStart); // from the first delivery until every event is processed
         checks.add(new Check("inbox drained", drain.pending() == 0, drain.pending() + " still pending after "
                 + drainTimeout.toSeconds() + " s"));
         checks.addAll(verify(env, plan, drain, recorded.sum(), duplicates.sum()));
@@ -181,7 +185,7 @@ final class IngestScenario {
                 : drain.processed() / (endToEnd.toNanos() / 1e9);
         return new Result(mix, plan.refetch(), connections, plan.uniqueEvents(), plan.deliveries().length,
                 plan.duplicates(), plan.reordered(), http, http.perSecond(), processed, endToEnd, recorded.sum(),
-                duplicates.sum(), checks);
+                duplicates.sum(), cpu, checks);
     }
 
     private static int countOf(int[] values, int value) {

@@ -50,7 +50,8 @@ final class LoadRunner {
 
     /** What one run measured. */
     record Result(int connections, long requests, long errors, Map<Integer, Long> statuses, Histogram latency,
-                  Duration window, long generatorCpuNanos, CpuMeter.Sample cpu, List<String> errorSamples) {
+                  Duration window, long generatorCpuNanos, CpuMeter.Sample cpu, List<String> errorSamples,
+                  Duration warmup) {
         double perSecond() {
             return requests / (window.toNanos() / 1e9);
         }
@@ -64,7 +65,7 @@ final class LoadRunner {
         return run(address, connections, workload, Duration.ZERO, null);
     }
 
-    /** Runs for {@code warmup} (not counted) and then {@code measure}. */
+    /** Runs for at least {@code warmup} and until the JIT settled (not counted), then {@code measure}. */
     static Result forDuration(InetSocketAddress address, int connections, Workload workload, Duration warmup,
                               Duration measure) {
         return run(address, connections, workload, warmup, measure);
@@ -84,10 +85,18 @@ final class LoadRunner {
             ready.await();
             CpuMeter cpuMeter = new CpuMeter();
             long start = System.nanoTime();
-            clock.measureFrom = start + warmup.toNanos();
-            clock.measureUntil = measure == null ? Long.MAX_VALUE : clock.measureFrom + measure.toNanos();
-            go.countDown();
-            sleepUntil(clock.measureFrom);
+            Duration warmedUp = Duration.ZERO;
+            if (warmup.isZero()) {
+                clock.measureUntil = measure == null ? Long.MAX_VALUE : start + measure.toNanos();
+                clock.measureFrom = start;
+                go.countDown();
+            } else {
+                go.countDown();
+                warmedUp = JitWarmup.await(warmup);
+                long from = System.nanoTime();
+                clock.measureUntil = measure == null ? Long.MAX_VALUE : from + measure.toNanos();
+                clock.measureFrom = from;
+            }
             CpuMeter.Mark cpuStart = cpuMeter.mark();
             if (measure != null) {
                 sleepUntil(clock.measureUntil);
@@ -116,7 +125,7 @@ final class LoadRunner {
             }
             long windowStart = measure == null ? start : clock.measureFrom;
             return new Result(connections, requests, errors, statuses, merged,
-                    Duration.ofNanos(Math.max(1, end - windowStart)), generatorCpu, cpu, samples);
+                    Duration.ofNanos(Math.max(1, end - windowStart)), generatorCpu, cpu, samples, warmedUp);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             clock.stopped = true;

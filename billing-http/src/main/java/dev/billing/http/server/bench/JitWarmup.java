@@ -1,0 +1,52 @@
+package dev.billing.http.server.bench;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+
+/**
+ * Warm-up until the JIT has settled. On two busy cores the C2 compiler threads compete with the load for CPU, and a
+ * fixed warm-up measured code that was still running in the profiling tier (measured here: 40 s of warm-up before
+ * the compile queue drained; a request cost three times more before). So after the minimum warm-up this waits,
+ * second by second, until the JIT compiled for less than 2% of each of three seconds in a row, or the maximum is
+ * reached.
+ */
+final class JitWarmup {
+    static final Duration MAX = Duration.ofSeconds(120);
+    private static final long QUIET_MILLIS_PER_SECOND = 20;
+    private static final int QUIET_SECONDS = 3;
+
+    private JitWarmup() {
+    }
+
+    /** Sleeps at least {@code minimum}, then until the JIT is quiet (at most {@link #MAX} in all); returns how long. */
+    static Duration await(Duration minimum) throws InterruptedException {
+        long start = System.nanoTime();
+        Thread.sleep(minimum.toMillis());
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return minimum;
+        }
+        long deadline = start + MAX.toNanos();
+        long before = jit.getTotalCompilationTime();
+        int quietSeconds = 0;
+        while (System.nanoTime() < deadline && quietSeconds < QUIET_SECONDS) {
+            Thread.sleep(1_000);
+            long now = jit.getTotalCompilationTime();
+            quietSeconds = now - before < QUIET_MILLIS_PER_SECOND ? quietSeconds + 1 : 0;
+            before = now;
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Whether the JIT compiled for less than 2% of the last {@code sample}. */
+    static boolean quiet(Duration sample) throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return true;
+        }
+        long before = jit.getTotalCompilationTime();
+        Thread.sleep(sample.toMillis());
+        return (jit.getTotalCompilationTime() - before) * 1000 < QUIET_MILLIS_PER_SECOND * sample.toMillis();
+    }
+}
