@@ -104,6 +104,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stripe-secret-key", description = "External server: the emulator's API key.")
     String stripeSecretKey;
 
+    @Option(names = "--generator", description = "How the load generator drives its connections: nio (one "
+            + "event-loop thread, default) or blocking (one thread per connection).")
+    String generator;
+
     @Option(names = "--json", description = "Also write the report as JSON to this file.")
     Path json;
 
@@ -218,6 +222,14 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        BenchOptions.Generator gen = d.generator();
+        if (generator != null) {
+            try {
+                gen = BenchOptions.Generator.valueOf(generator.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.add("--generator: nio or blocking, not '" + generator + "'");
+            }
+        }
         Duration dur = duration(problems, "--duration", duration, d.duration());
         Duration warm = duration(problems, "--warmup", warmup, d.warmup());
         if (!problems.isEmpty()) {
@@ -229,7 +241,7 @@ final class BenchCommand implements Callable<Integer> {
                 dur, warm, warmupEvents == null ? d.warmupEvents() : Math.max(0, warmupEvents),
                 startupRuns == null ? d.startupRuns() : Math.max(0, startupRuns), d.startupJvmOptions(), serverUrl,
                 databaseUrl, webhookSecret, key, tokenIssuer, stripeApiBase, stripeSecretKey, json, dataDir, logDir,
-                allowNonDurable, dropOneEvent, d.drainTimeout());
+                allowNonDurable, dropOneEvent, d.drainTimeout(), gen);
     }
 
     private static void positive(List<String> problems, String name, Integer value) {

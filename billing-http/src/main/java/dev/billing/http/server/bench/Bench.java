@@ -40,6 +40,8 @@ public final class Bench {
         Path logDir = options.logDir() != null ? options.logDir() : Files.createTempDirectory("billing-bench-");
         Files.createDirectories(logDir);
         machine(report);
+        LoadRunner.mode(options.generator() == BenchOptions.Generator.BLOCKING ? LoadRunner.Mode.BLOCKING
+                : LoadRunner.Mode.NIO);
         try (HeapMeter heap = new HeapMeter();
              BenchEnvironment env = BenchEnvironment.start(options, serverStarter)) {
             env.requireDurable();
@@ -49,8 +51,9 @@ public final class Bench {
                     : "in-process, wired by serve's code from environment variables (Postgres pool 10, PEM-mode "
                     + "Clerk verifier, rate limits on at " + BenchEnvironment.RATE_LIMIT + "/min per user and per IP "
                     + "with X-Forwarded-For trusted, JSON access log)");
-            report.setup.put("generator", "closed loop, one blocking HTTP/1.1 keep-alive socket per connection, "
-                    + "pre-built requests, in this JVM");
+            report.setup.put("generator", "closed loop, HTTP/1.1 keep-alive, pre-built requests, in this JVM, "
+                    + (options.generator() == BenchOptions.Generator.BLOCKING ? "one blocking thread per connection"
+                    : "one event-loop thread for all connections"));
             report.setup.put("logs", logDir.toString());
             report.setup.put("options", describe(options));
             String runId = Long.toString(Instant.now().getEpochSecond() % 1_000_000, 36);

@@ -19,11 +19,19 @@ public record BenchOptions(Set<Scenario> scenarios, List<Integer> concurrency, i
                            int startupRuns, List<String> startupJvmOptions, String serverUrl, String databaseUrl,
                            String webhookSecret, TestKey tokenKey, String tokenIssuer, String stripeApiBase,
                            String stripeSecretKey, Path json, Path dataDir, Path logDir, boolean allowNonDurable,
-                           boolean dropEvent, Duration drainTimeout) {
+                           boolean dropEvent, Duration drainTimeout, Generator generator) {
 
     /** The scenarios, in the order they run. */
     public enum Scenario {
         STARTUP, CEILING, INGEST, ENTITLEMENTS, CATALOG
+    }
+
+    /** How the load generator drives its connections. */
+    public enum Generator {
+        /** One event-loop thread for every connection (the default: the cheapest for the machine). */
+        NIO,
+        /** One blocking thread per connection. */
+        BLOCKING
     }
 
     public BenchOptions {
@@ -34,6 +42,7 @@ public record BenchOptions(Set<Scenario> scenarios, List<Integer> concurrency, i
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(warmup, "warmup");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(generator, "generator");
     }
 
     /** The full run documented in docs/BENCHMARKS.md. */
@@ -41,14 +50,14 @@ public record BenchOptions(Set<Scenario> scenarios, List<Integer> concurrency, i
         return new BenchOptions(EnumSet.allOf(Scenario.class), List.of(16, 64), 10_000, 4, 0.10, 0.10,
                 List.of(false, true), 1_000, 64, Duration.ofSeconds(15), Duration.ofSeconds(5), 4_000, 3,
                 List.of("-Xmx256m"), null, null, null, null, null, null, null, null, null, null, false, false,
-                Duration.ofMinutes(3));
+                Duration.ofMinutes(3), Generator.NIO);
     }
 
     public BenchOptions withScenarios(Set<Scenario> value) {
         return new BenchOptions(value, concurrency, events, versions, duplicates, reordered, refetch, users,
                 readConnections, duration, warmup, warmupEvents, startupRuns, startupJvmOptions, serverUrl,
                 databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase, stripeSecretKey, json, dataDir,
-                logDir, allowNonDurable, dropEvent, drainTimeout);
+                logDir, allowNonDurable, dropEvent, drainTimeout, generator);
     }
 
     public BenchOptions withCounts(List<Integer> concurrencyValue, int eventsValue, int usersValue,
@@ -56,35 +65,35 @@ public record BenchOptions(Set<Scenario> scenarios, List<Integer> concurrency, i
         return new BenchOptions(scenarios, concurrencyValue, eventsValue, versions, duplicates, reordered, refetch,
                 usersValue, readConnectionsValue, duration, warmup, warmupEventsValue, startupRunsValue,
                 startupJvmOptions, serverUrl, databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase,
-                stripeSecretKey, json, dataDir, logDir, allowNonDurable, dropEvent, drainTimeout);
+                stripeSecretKey, json, dataDir, logDir, allowNonDurable, dropEvent, drainTimeout, generator);
     }
 
     public BenchOptions withTimes(Duration warmupValue, Duration durationValue) {
         return new BenchOptions(scenarios, concurrency, events, versions, duplicates, reordered, refetch, users,
                 readConnections, durationValue, warmupValue, warmupEvents, startupRuns, startupJvmOptions, serverUrl,
                 databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase, stripeSecretKey, json, dataDir,
-                logDir, allowNonDurable, dropEvent, drainTimeout);
+                logDir, allowNonDurable, dropEvent, drainTimeout, generator);
     }
 
     public BenchOptions withRefetch(List<Boolean> value) {
         return new BenchOptions(scenarios, concurrency, events, versions, duplicates, reordered, value, users,
                 readConnections, duration, warmup, warmupEvents, startupRuns, startupJvmOptions, serverUrl,
                 databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase, stripeSecretKey, json, dataDir,
-                logDir, allowNonDurable, dropEvent, drainTimeout);
+                logDir, allowNonDurable, dropEvent, drainTimeout, generator);
     }
 
     public BenchOptions withOutput(Path jsonValue, Path logDirValue) {
         return new BenchOptions(scenarios, concurrency, events, versions, duplicates, reordered, refetch, users,
                 readConnections, duration, warmup, warmupEvents, startupRuns, startupJvmOptions, serverUrl,
                 databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase, stripeSecretKey, jsonValue,
-                dataDir, logDirValue, allowNonDurable, dropEvent, drainTimeout);
+                dataDir, logDirValue, allowNonDurable, dropEvent, drainTimeout, generator);
     }
 
     public BenchOptions withDropEvent(boolean value) {
         return new BenchOptions(scenarios, concurrency, events, versions, duplicates, reordered, refetch, users,
                 readConnections, duration, warmup, warmupEvents, startupRuns, startupJvmOptions, serverUrl,
                 databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase, stripeSecretKey, json, dataDir,
-                logDir, allowNonDurable, value, drainTimeout);
+                logDir, allowNonDurable, value, drainTimeout, generator);
     }
 
     boolean external() {

@@ -410,7 +410,7 @@ final class IngestScenario {
         }
 
         @Override
-        public boolean answered(int status, LeanHttpConnection connection) {
+        public boolean answered(int status, Answer connection) {
             if (status != 200) {
                 return false;
             }

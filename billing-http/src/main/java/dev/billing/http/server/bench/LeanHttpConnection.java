@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Not thread-safe: one connection per sender thread.
  */
-final class LeanHttpConnection implements AutoCloseable {
+final class LeanHttpConnection implements AutoCloseable, Answer {
     private static final int READ_TIMEOUT_MS = 60_000;
 
     private final InetSocketAddress address;
@@ -63,11 +63,16 @@ final class LeanHttpConnection implements AutoCloseable {
         return bodyLength;
     }
 
-    boolean bodyContains(byte[] needle) {
+    @Override
+    public boolean bodyContains(byte[] needle) {
+        return contains(body, 0, bodyLength, needle);
+    }
+
+    static boolean contains(byte[] haystack, int from, int length, byte[] needle) {
         outer:
-        for (int i = 0; i + needle.length <= bodyLength; i++) {
+        for (int i = from; i + needle.length <= from + length; i++) {
             for (int j = 0; j < needle.length; j++) {
-                if (body[i + j] != needle[j]) {
+                if (haystack[i + j] != needle[j]) {
                     continue outer;
                 }
             }
@@ -76,7 +81,8 @@ final class LeanHttpConnection implements AutoCloseable {
         return false;
     }
 
-    String bodyText() {
+    @Override
+    public String bodyText() {
         return new String(body, 0, bodyLength, StandardCharsets.UTF_8);
     }
 

@@ -15,10 +15,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A closed-loop load generator: {@code connections} sender threads, each with one {@link LeanHttpConnection}, each
- * sending its next request as soon as the previous one is answered. Latency is measured per request from the
- * first byte written to the last byte read, into one HdrHistogram per sender (microseconds, 3 significant digits),
- * merged at the end. Each sender also measures its own CPU time, so the report can say what the generator cost.
+ * A closed-loop load generator: {@code connections} keep-alive connections, each sending its next request as soon
+ * as the previous one is answered; driven by one event-loop thread ({@link Mode#NIO}, the default) or by one
+ * blocking thread per connection ({@link Mode#BLOCKING}, {@link LeanHttpConnection}). Latency is measured per
+ * request from the first byte written to the last byte read, into HdrHistograms (microseconds, 3 significant
+ * digits). The generator's threads measure their own CPU time, so the report can say what the generator cost.
  *
  * <p>Two shapes: a fixed amount of work (the workload says when it is done; the window is first request to last
  * answer) or a duration (a warm-up whose requests are not counted, then the measured window).
@@ -36,7 +37,7 @@ final class LoadRunner {
         int requestLength();
 
         /** The answer to the prepared request; returns false when it counts as an error. */
-        boolean answered(int status, LeanHttpConnection connection);
+        boolean answered(int status, Answer answer);
 
         /** The request failed with an I/O error (the connection is closed and reopened for the next one). */
         default void failed(IOException e) {
@@ -71,41 +72,69 @@ final class LoadRunner {
         return run(address, connections, workload, warmup, measure);
     }
 
+    /** How the generator drives its connections. */
+    enum Mode {
+        /** One thread per connection, blocking sockets. */
+        BLOCKING,
+        /** One event-loop thread for all connections ({@link NioSenders}). */
+        NIO
+    }
+
+    private static volatile Mode mode = Mode.NIO;
+
+    static void mode(Mode value) {
+        mode = value;
+    }
+
+    static Mode mode() {
+        return mode;
+    }
+
     private static Result run(InetSocketAddress address, int connections, Workload workload, Duration warmup,
                               Duration measure) {
-        SenderThread[] threads = new SenderThread[connections];
-        CountDownLatch ready = new CountDownLatch(connections);
+        Window window = new Window();
         CountDownLatch go = new CountDownLatch(1);
-        Clock clock = new Clock();
-        for (int i = 0; i < connections; i++) {
-            threads[i] = new SenderThread(i, address, workload.sender(i), clock, ready, go);
-            threads[i].start();
+        List<Worker> workers = new ArrayList<>();
+        CountDownLatch ready;
+        if (mode == Mode.NIO) {
+            ready = new CountDownLatch(1);
+            List<Sender> senders = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                senders.add(workload.sender(i));
+            }
+            workers.add(new NioSenders(0, address, senders, window, ready, go));
+        } else {
+            ready = new CountDownLatch(connections);
+            for (int i = 0; i < connections; i++) {
+                workers.add(new SenderThread(i, address, workload.sender(i), window, ready, go));
+            }
         }
+        workers.forEach(Thread::start);
         try {
             ready.await();
             CpuMeter cpuMeter = new CpuMeter();
             long start = System.nanoTime();
             Duration warmedUp = Duration.ZERO;
             if (warmup.isZero()) {
-                clock.measureUntil = measure == null ? Long.MAX_VALUE : start + measure.toNanos();
-                clock.measureFrom = start;
+                window.until = measure == null ? Long.MAX_VALUE : start + measure.toNanos();
+                window.from = start;
                 go.countDown();
             } else {
                 go.countDown();
                 warmedUp = JitWarmup.await(warmup);
                 long from = System.nanoTime();
-                clock.measureUntil = measure == null ? Long.MAX_VALUE : from + measure.toNanos();
-                clock.measureFrom = from;
+                window.until = measure == null ? Long.MAX_VALUE : from + measure.toNanos();
+                window.from = from;
             }
             CpuMeter.Mark cpuStart = cpuMeter.mark();
             if (measure != null) {
-                sleepUntil(clock.measureUntil);
-                clock.stopped = true;
+                sleepUntil(window.until);
+                window.stopped = true;
             }
-            for (SenderThread t : threads) {
+            for (Worker t : workers) {
                 t.join();
             }
-            long end = measure == null ? lastAnswer(threads, start) : clock.measureUntil;
+            long end = measure == null ? lastAnswer(workers, start) : window.until;
             CpuMeter.Sample cpu = cpuMeter.since(cpuStart);
             Histogram merged = new Histogram(60_000_000L, 3);
             long requests = 0;
@@ -113,7 +142,7 @@ final class LoadRunner {
             long generatorCpu = 0;
             Map<Integer, Long> statuses = new TreeMap<>();
             List<String> samples = new ArrayList<>();
-            for (SenderThread t : threads) {
+            for (Worker t : workers) {
                 merged.add(t.histogram);
                 requests += t.requests;
                 errors += t.errors;
@@ -123,19 +152,19 @@ final class LoadRunner {
                     samples.addAll(t.errorSamples.subList(0, Math.min(5 - samples.size(), t.errorSamples.size())));
                 }
             }
-            long windowStart = measure == null ? start : clock.measureFrom;
+            long windowStart = measure == null ? start : window.from;
             return new Result(connections, requests, errors, statuses, merged,
                     Duration.ofNanos(Math.max(1, end - windowStart)), generatorCpu, cpu, samples, warmedUp);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            clock.stopped = true;
+            window.stopped = true;
             throw new IllegalStateException("interrupted", e);
         }
     }
 
-    private static long lastAnswer(SenderThread[] threads, long fallback) {
+    private static long lastAnswer(List<Worker> workers, long fallback) {
         long last = fallback;
-        for (SenderThread t : threads) {
+        for (Worker t : workers) {
             last = Math.max(last, t.lastAnswerNanos);
         }
         return last;
@@ -148,19 +177,15 @@ final class LoadRunner {
         }
     }
 
-    private static final class Clock {
-        volatile long measureFrom = Long.MAX_VALUE;
-        volatile long measureUntil = Long.MAX_VALUE;
+    /** The measured window (nanoTime); requests started before {@code from} are warm-up. */
+    static final class Window {
+        volatile long from = Long.MAX_VALUE;
+        volatile long until = Long.MAX_VALUE;
         volatile boolean stopped;
     }
 
-    private static final class SenderThread extends Thread {
-        private static final AtomicLong IDS = new AtomicLong();
-        final LeanHttpConnection connection;
-        final Sender sender;
-        final Clock clock;
-        final CountDownLatch ready;
-        final CountDownLatch go;
+    /** A thread that sends and what it measured. */
+    abstract static class Worker extends Thread {
         final Histogram histogram = new Histogram(60_000_000L, 3);
         final Map<Integer, Long> statuses = new TreeMap<>();
         final List<String> errorSamples = new ArrayList<>();
@@ -169,10 +194,23 @@ final class LoadRunner {
         long cpuNanos;
         long lastAnswerNanos;
 
-        SenderThread(int index, InetSocketAddress address, Sender sender, Clock clock, CountDownLatch ready,
+        Worker(String name) {
+            super(name);
+            setDaemon(true);
+        }
+    }
+
+    private static final class SenderThread extends Worker {
+        private static final AtomicLong IDS = new AtomicLong();
+        final LeanHttpConnection connection;
+        final Sender sender;
+        final Window clock;
+        final CountDownLatch ready;
+        final CountDownLatch go;
+
+        SenderThread(int index, InetSocketAddress address, Sender sender, Window clock, CountDownLatch ready,
                      CountDownLatch go) {
             super("bench-sender-" + index + "-" + IDS.incrementAndGet());
-            setDaemon(true);
             this.connection = new LeanHttpConnection(address);
             this.sender = sender;
             this.clock = clock;
@@ -188,7 +226,7 @@ final class LoadRunner {
                 long cpuAtMeasureStart = -1;
                 while (!clock.stopped && sender.next()) {
                     long t0 = System.nanoTime();
-                    boolean measured = t0 >= clock.measureFrom;
+                    boolean measured = t0 >= clock.from;
                     if (measured && cpuAtMeasureStart < 0) {
                         cpuAtMeasureStart = THREADS.getCurrentThreadCpuTime();
                     }
@@ -209,7 +247,7 @@ final class LoadRunner {
                     }
                     long t1 = System.nanoTime();
                     boolean ok = sender.answered(status, connection);
-                    if (measured && t1 <= clock.measureUntil) {
+                    if (measured && t1 <= clock.until) {
                         requests++;
                         histogram.recordValue(Math.min((t1 - t0) / 1_000, 60_000_000L));
                         statuses.merge(status, 1L, Long::sum);

@@ -125,7 +125,7 @@ final class ReadScenarios {
         }
 
         @Override
-        public boolean answered(int status, LeanHttpConnection connection) {
+        public boolean answered(int status, Answer connection) {
             return status == 200 && connection.bodyContains(expected);
         }
     }
