@@ -11,17 +11,24 @@ import dev.billing.http.api.wire.Responses;
 final class CatalogHandlers {
     static final String ID = "[A-Za-z0-9_]{1,255}";
 
-    private final Billing billing;
+    /** Distinct catalog queries whose rendered answer is kept (the core caches up to 1 000). */
+    static final int RENDERED_QUERIES = 1_000;
 
-    CatalogHandlers(Billing billing) {
+    private final Billing billing;
+    private final RenderCache<Object> rendered;
+
+    CatalogHandlers(Billing billing, JsonCodec json) {
         this.billing = billing;
+        this.rendered = new RenderCache<>(json, RENDERED_QUERIES);
     }
 
     Object products(Call call) {
         ProductQuery query = new ProductQuery(call.queryBool("active").orElse(true),
                 call.queryInt("limit", 1, ProductQuery.MAX_LIMIT, ProductQuery.MAX_LIMIT),
                 call.queryToken("startingAfter", ID).orElse(null));
-        return Responses.ProductList.of(billing.useCases().listCatalog().products(query));
+        // The core answers from its catalog cache with the same page until it refreshes: the JSON is reused too.
+        return Reply.json(200, rendered.render(query, billing.useCases().listCatalog().products(query),
+                Responses.ProductList::of));
     }
 
     Object prices(Call call) {
@@ -32,6 +39,7 @@ final class CatalogHandlers {
                 call.queryToken("product", ID).orElse(null), type,
                 call.queryInt("limit", 1, ProductQuery.MAX_LIMIT, ProductQuery.MAX_LIMIT),
                 call.queryToken("startingAfter", ID).orElse(null));
-        return Responses.PriceList.of(billing.useCases().listCatalog().prices(query));
+        return Reply.json(200, rendered.render(query, billing.useCases().listCatalog().prices(query),
+                Responses.PriceList::of));
     }
 }

@@ -1,7 +1,5 @@
 package dev.billing.http.api;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Entitlements;
@@ -19,12 +17,11 @@ final class EntitlementHandlers {
     static final int RENDERED_USERS = 10_000;
 
     private final Billing billing;
-    private final JsonCodec json;
-    private final Cache<UserId, Rendered> rendered = Caffeine.newBuilder().maximumSize(RENDERED_USERS).build();
+    private final RenderCache<UserId> rendered;
 
     EntitlementHandlers(Billing billing, JsonCodec json) {
         this.billing = billing;
-        this.json = json;
+        this.rendered = new RenderCache<>(json, RENDERED_USERS);
     }
 
     /**
@@ -35,15 +32,7 @@ final class EntitlementHandlers {
     Object entitlements(Call call) {
         UserId user = call.user();
         Entitlements current = billing.entitlements(user);
-        Rendered last = rendered.getIfPresent(user);
-        if (last == null || last.source() != current) {
-            last = new Rendered(current, json.write(Responses.EntitlementsView.of(current)));
-            rendered.put(user, last);
-        }
-        return Reply.json(200, last.body());
-    }
-
-    private record Rendered(Entitlements source, byte[] body) {
+        return Reply.json(200, rendered.render(user, current, Responses.EntitlementsView::of));
     }
 
     Object usage(Call call) {

@@ -74,7 +74,7 @@ public final class HttpApi implements AutoCloseable {
         this.ipLimiter = new RateLimiter(settings.ipRequestsPerMinute(), settings.rateLimitKeys(), "IP address");
         this.adminTokenDigest = settings.adminEnabled() ? sha256(settings.adminToken()) : null;
         this.ops = new OpsHandlers(settings.version(), b.readiness, b.metrics);
-        RouteTable.Handlers handlers = new RouteTable.Handlers(ops, new CatalogHandlers(billing),
+        RouteTable.Handlers handlers = new RouteTable.Handlers(ops, new CatalogHandlers(billing, json),
                 new AccountHandlers(billing), new SubscriptionHandlers(billing), new PaymentMethodHandlers(billing),
                 new InvoiceHandlers(billing), new EntitlementHandlers(billing, json),
                 new WebhookHandlers(billing, registry), new AdminHandlers(billing),
