@@ -41,8 +41,14 @@ final class JdbiEventInbox implements EventInbox {
     private static final Comparator<InboxEntry> CLAIM_ORDER = Comparator
             .comparing((InboxEntry e) -> e.event().created()).thenComparing(InboxEntry::eventId);
 
+    /** The most rows one group-committed statement writes. */
+    static final int MAX_BATCH = 64;
+
     private final Db db;
-    private final String insert;
+    private final Coalescer<NewRow, Boolean> inserts;
+    private final Coalescer<Completion, Boolean> completions;
+    private final String[] insertBatch = new String[MAX_BATCH + 1];
+    private final String[] completeBatch = new String[MAX_BATCH + 1];
     private final String restore;
     private final String claim;
     private final String claimDue;
@@ -59,15 +65,10 @@ final class JdbiEventInbox implements EventInbox {
 
     JdbiEventInbox(Db db) {
         this.db = db;
+        this.inserts = new Coalescer<>(MAX_BATCH, row -> row.event().id(), this::insertRows);
+        this.completions = new Coalescer<>(MAX_BATCH, Completion::eventId, this::completeRows);
         String columns = COLUMNS.formatted("");
         String leased = COLUMNS.formatted("i.");
-        this.insert = db.sql("""
-                INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,
-                    object_id, object_type, payload, status, attempts, received_at)
-                VALUES (:eventId, :type, :created, :livemode, :apiVersion, :objectId, :objectType,
-                    CAST(:payload AS jsonb), 'pending', 0, :receivedAt)
-                ON CONFLICT (event_id) DO NOTHING
-                """);
         this.restore = db.sql("""
                 INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,
                     object_id, object_type, payload, status, attempts, last_error, received_at, next_attempt_at,
@@ -133,19 +134,86 @@ final class JdbiEventInbox implements EventInbox {
                 + after + order);
     }
 
+    /**
+     * Group-committed with concurrent {@code record} and {@code recordLeased} calls ({@link Coalescer}): returns once
+     * the row is committed, like a single INSERT would.
+     */
     @Override
     public RecordOutcome record(StripeEvent event, Instant receivedAt) {
-        return db.call("inbox.record", h -> h.createUpdate(insert)
-                .bind("eventId", event.id())
-                .bind("type", event.type())
-                .bindByType("created", Db.ts(event.created()), OffsetDateTime.class)
-                .bind("livemode", event.livemode())
-                .bind("apiVersion", event.apiVersion())
-                .bind("objectId", event.objectId())
-                .bind("objectType", event.objectType())
-                .bind("payload", event.payload())
-                .bindByType("receivedAt", Db.ts(receivedAt), OffsetDateTime.class)
-                .execute() == 1 ? RecordOutcome.RECORDED : RecordOutcome.DUPLICATE);
+        return inserts.submit(new NewRow(event, receivedAt, null, null))
+                ? RecordOutcome.RECORDED : RecordOutcome.DUPLICATE;
+    }
+
+    /** A row to insert unless its id exists; leased when {@code owner} is set. */
+    private record NewRow(StripeEvent event, Instant receivedAt, String owner, Instant leaseUntil) {
+    }
+
+    /** {@code INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING event_id}, rows in id order. */
+    private List<Boolean> insertRows(List<NewRow> rows) {
+        List<NewRow> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(r -> r.event().id())); // one lock order for every instance's batches
+        java.util.Set<String> inserted = new java.util.HashSet<>(db.call("inbox.record", h -> {
+            org.jdbi.v3.core.statement.Query q = h.createQuery(insertSql(sorted.size()));
+            int i = 0;
+            for (NewRow row : sorted) {
+                StripeEvent event = row.event();
+                q.bind(i++, event.id())
+                        .bind(i++, event.type())
+                        .bindByType(i++, Db.ts(event.created()), OffsetDateTime.class)
+                        .bind(i++, event.livemode())
+                        .bindByType(i++, event.apiVersion(), String.class)
+                        .bindByType(i++, event.objectId(), String.class)
+                        .bindByType(i++, event.objectType(), String.class)
+                        .bind(i++, event.payload())
+                        .bind(i++, row.owner() == null ? 0 : 1)
+                        .bindByType(i++, Db.ts(row.receivedAt()), OffsetDateTime.class)
+                        .bindByType(i++, row.owner(), String.class)
+                        .bindByType(i++, Db.ts(row.leaseUntil()), OffsetDateTime.class);
+            }
+            return q.mapTo(String.class).list();
+        }));
+        List<Boolean> answers = new ArrayList<>(rows.size());
+        for (NewRow row : rows) {
+            answers.add(inserted.contains(row.event().id()));
+        }
+        return answers;
+    }
+
+    private String insertSql(int rows) {
+        String sql = insertBatch[rows];
+        if (sql == null) {
+            StringBuilder b = new StringBuilder(db.sql("""
+                    INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,
+                        object_id, object_type, payload, status, attempts, received_at, lease_owner, lease_expires_at)
+                    VALUES """));
+            for (int r = 0; r < rows; r++) {
+                b.append(r == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), 'pending', ?, ?, ?, ?)");
+            }
+            b.append("\nON CONFLICT (event_id) DO NOTHING\nRETURNING event_id");
+            sql = b.toString();
+            insertBatch[rows] = sql;
+        }
+        return sql;
+    }
+
+    /**
+     * One INSERT (group-committed like {@link #record}) that records the event already leased; the entry is built from
+     * what was written.
+     */
+    @Override
+    public Recorded recordLeased(StripeEvent event, Instant receivedAt, String owner, Duration lease) {
+        Instant leaseUntil = receivedAt.plus(lease);
+        boolean inserted = inserts.submit(new NewRow(event, receivedAt, owner, leaseUntil));
+        if (!inserted) {
+            return Recorded.duplicate();
+        }
+        return new Recorded(RecordOutcome.RECORDED, Optional.of(new InboxEntry(event, InboxStatus.PENDING, 1, null,
+                micros(receivedAt), null, owner, micros(leaseUntil), null, null)));
+    }
+
+    /** An instant as Postgres keeps it (microseconds), so the returned entry equals what {@link #find} reads. */
+    private static Instant micros(Instant instant) {
+        return instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     @Override
@@ -179,12 +247,62 @@ final class JdbiEventInbox implements EventInbox {
         if (!outcome.isDone()) {
             throw new IllegalArgumentException("complete needs PROCESSED or IGNORED, not " + outcome);
         }
-        return db.call("inbox.complete", h -> h.createUpdate(complete)
-                .bind("eventId", eventId)
-                .bind("owner", owner)
-                .bind("outcome", outcome.wireName())
-                .bindByType("now", Db.ts(now), OffsetDateTime.class)
-                .execute() == 1);
+        return completions.submit(new Completion(eventId, owner, outcome, now));
+    }
+
+    /** One {@code complete} call, group-committed with concurrent ones. */
+    private record Completion(String eventId, String owner, InboxStatus outcome, Instant now) {
+    }
+
+    /** {@code UPDATE ... FROM (VALUES ...) WHERE owner holds the lease RETURNING event_id}, rows in id order. */
+    private List<Boolean> completeRows(List<Completion> rows) {
+        if (rows.size() == 1) {
+            Completion c = rows.get(0);
+            return List.<Boolean>of(db.<Boolean>call("inbox.complete", h -> h.createUpdate(complete)
+                    .bind("eventId", c.eventId())
+                    .bind("owner", c.owner())
+                    .bind("outcome", c.outcome().wireName())
+                    .bindByType("now", Db.ts(c.now()), OffsetDateTime.class)
+                    .execute() == 1));
+        }
+        List<Completion> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(Completion::eventId));
+        java.util.Set<String> completed = new java.util.HashSet<>(db.call("inbox.complete", h -> {
+            org.jdbi.v3.core.statement.Query q = h.createQuery(completeSql(sorted.size()));
+            int i = 0;
+            for (Completion c : sorted) {
+                q.bind(i++, c.eventId()).bind(i++, c.owner()).bind(i++, c.outcome().wireName())
+                        .bindByType(i++, Db.ts(c.now()), OffsetDateTime.class);
+            }
+            return q.mapTo(String.class).list();
+        }));
+        List<Boolean> answers = new ArrayList<>(rows.size());
+        for (Completion c : rows) {
+            answers.add(completed.contains(c.eventId()));
+        }
+        return answers;
+    }
+
+    private String completeSql(int rows) {
+        String sql = completeBatch[rows];
+        if (sql == null) {
+            StringBuilder b = new StringBuilder(db.sql("""
+                    UPDATE {schema}.webhook_inbox AS i
+                    SET status = v.outcome, processed_at = v.now, next_attempt_at = NULL, lease_owner = NULL,
+                        lease_expires_at = NULL
+                    FROM (VALUES """));
+            for (int r = 0; r < rows; r++) {
+                b.append(r == 0 ? "" : ", ")
+                        .append("(CAST(? AS text), CAST(? AS text), CAST(? AS text), CAST(? AS timestamptz))");
+            }
+            b.append("""
+                    ) AS v (event_id, owner, outcome, now)
+                    WHERE i.event_id = v.event_id AND i.lease_owner = v.owner AND i.status = 'pending'
+                    RETURNING i.event_id""");
+            sql = b.toString();
+            completeBatch[rows] = sql;
+        }
+        return sql;
     }
 
     @Override

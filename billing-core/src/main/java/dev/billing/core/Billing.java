@@ -80,6 +80,11 @@ public final class Billing {
         return useCases.processInboxEvent().processDue(max);
     }
 
+    /** The same, processing the claimed events concurrently on {@code executor}; returns once all are done. */
+    public int processDueEvents(int max, java.util.concurrent.Executor executor) {
+        return useCases.processInboxEvent().processDue(max, executor);
+    }
+
     /** The user's entitlements from the local projection. */
     public Entitlements entitlements(UserId user) {
         return useCases.getEntitlements().of(user);

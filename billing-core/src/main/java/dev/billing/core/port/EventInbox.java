@@ -32,6 +32,22 @@ public interface EventInbox {
     /** Stores the event as {@code PENDING} unless its id is already present (never overwrites); atomic. */
     RecordOutcome record(StripeEvent event, Instant receivedAt);
 
+    /**
+     * Records the event already claimed by {@code owner}, unless its id is already present (never overwrites):
+     * {@code PENDING}, one attempt, leased until {@code receivedAt + lease}, exactly what {@link #record} followed by
+     * a successful {@link #claim} at {@code receivedAt} leaves. The webhook route uses it to process a new event
+     * inline without a second write. Implementations should do it in one atomic step; this default does the two.
+     *
+     * @return {@code RECORDED} with the leased entry, or {@code DUPLICATE} with none (nothing changed; the existing
+     *         entry may still be claimable through {@link #claim})
+     */
+    default Recorded recordLeased(StripeEvent event, Instant receivedAt, String owner, Duration lease) {
+        if (record(event, receivedAt) == RecordOutcome.DUPLICATE) {
+            return Recorded.duplicate();
+        }
+        return new Recorded(RecordOutcome.RECORDED, claim(event.id(), owner, receivedAt, lease));
+    }
+
     /** Claims one entry by id if it is claimable. */
     Optional<InboxEntry> claim(String eventId, String owner, Instant now, Duration lease);
 
@@ -77,5 +93,17 @@ public interface EventInbox {
     /** What {@link #record} did. */
     enum RecordOutcome {
         RECORDED, DUPLICATE
+    }
+
+    /** What {@link #recordLeased} did: the outcome, and the entry leased to the caller when it recorded it. */
+    record Recorded(RecordOutcome outcome, Optional<InboxEntry> leased) {
+        public Recorded {
+            java.util.Objects.requireNonNull(outcome, "outcome");
+            java.util.Objects.requireNonNull(leased, "leased");
+        }
+
+        public static Recorded duplicate() {
+            return new Recorded(RecordOutcome.DUPLICATE, Optional.empty());
+        }
     }
 }

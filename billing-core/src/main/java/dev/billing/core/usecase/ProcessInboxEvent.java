@@ -51,6 +51,8 @@ import java.util.function.Function;
 public final class ProcessInboxEvent {
     private static final System.Logger LOG = System.getLogger(ProcessInboxEvent.class.getName());
     private static final int MAX_ERROR_LENGTH = 1_000;
+    private static final String PROCESS_ID = UUID.randomUUID().toString();
+    private static final java.util.concurrent.atomic.AtomicLong CLAIMS = new java.util.concurrent.atomic.AtomicLong();
     private static final List<String> HANDLED_PREFIXES = List.of("customer.subscription.", "invoice.", "product.",
             "price.", "plan.");
     private static final List<String> HANDLED_TYPES = List.of("checkout.session.completed",
@@ -101,6 +103,16 @@ public final class ProcessInboxEvent {
     }
 
     /**
+     * Processes an entry this process already holds the lease of (recorded leased by the webhook route). Never
+     * throws: a failure is recorded on the event.
+     *
+     * @return the event's status afterwards
+     */
+    InboxStatus processLeased(InboxEntry entry, String owner) {
+        return handle(entry, owner);
+    }
+
+    /**
      * Claims up to {@code max} due events and processes them (the inbox worker's step).
      *
      * @return how many were claimed
@@ -113,6 +125,41 @@ public final class ProcessInboxEvent {
             handle(entry, owner);
         }
         return entries.size();
+    }
+
+    /**
+     * Claims up to {@code max} due events and processes them concurrently on {@code executor} (the worker's own
+     * threads), returning once every one is done. Each event is handled exactly as by {@link #processDue(int)};
+     * effects on one object from several events are ordered by their watermarks, not by processing order. Customer
+     * events of the batch go first, as they would in event order, so that a notice for a customer linked by the same
+     * batch finds its user.
+     *
+     * @return how many were claimed
+     * @throws StoreException when the store cannot be reached to claim
+     */
+    public int processDue(int max, java.util.concurrent.Executor executor) {
+        String owner = newOwner();
+        List<InboxEntry> entries = inbox.claimDue(max, owner, clock.instant(), options.inboxLease());
+        List<InboxEntry> customers = entries.stream().filter(e -> isCustomerEvent(e.event().type())).toList();
+        List<InboxEntry> others = entries.stream().filter(e -> !isCustomerEvent(e.event().type())).toList();
+        handleAll(customers, owner, executor);
+        handleAll(others, owner, executor);
+        return entries.size();
+    }
+
+    private void handleAll(List<InboxEntry> entries, String owner, java.util.concurrent.Executor executor) {
+        java.util.concurrent.CompletableFuture<?>[] running = new java.util.concurrent.CompletableFuture<?>[
+                entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            InboxEntry entry = entries.get(i);
+            running[i] = java.util.concurrent.CompletableFuture.runAsync(() -> handle(entry, owner), executor);
+        }
+        java.util.concurrent.CompletableFuture.allOf(running).join();
+    }
+
+    private static boolean isCustomerEvent(String type) {
+        return type.startsWith("customer.") && !type.startsWith("customer.subscription.")
+                && !type.startsWith("customer.discount.");
     }
 
     private InboxStatus handle(InboxEntry entry, String owner) {
@@ -268,7 +315,11 @@ public final class ProcessInboxEvent {
         return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
     }
 
-    private static String newOwner() {
-        return UUID.randomUUID().toString();
+    /**
+     * A lease owner no other claim uses: this process's random id and a counter (a {@code UUID} per claim would
+     * take a lock on the system's random source for every webhook).
+     */
+    static String newOwner() {
+        return PROCESS_ID + "-" + CLAIMS.incrementAndGet();
     }
 }

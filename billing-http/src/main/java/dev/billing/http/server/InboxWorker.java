@@ -13,26 +13,38 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The background worker: every second it processes due webhook inbox events (those not processed inline, and
- * retries) in batches until none is due; every few seconds it drains the meter-report outbox to Stripe. Failures
- * are logged and counted, never fatal. {@link #close()} lets a running batch finish (up to a timeout).
+ * retries) in batches until none is due (a backlog is worked off without pause), the events of a batch {@value #PARALLELISM} at a time; every few seconds it
+ * drains the meter-report outbox to Stripe (on its own scheduler thread, so a backlog of events does not hold it
+ * up). Failures are logged and counted, never fatal. {@link #close()} lets a
+ * running batch finish (up to a timeout).
  *
  * <p>Usage: {@code try (InboxWorker worker = InboxWorker.start(billing, registry, Duration.ofSeconds(1), Duration.ofSeconds(5))) { ... }}
  */
 public final class InboxWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InboxWorker.class);
     static final int BATCH = 50;
-    private static final int MAX_BATCHES_PER_TICK = 20;
+    /** Events of one batch processed at once: each waits on Postgres (and Stripe when re-fetching) most of the time. */
+    static final int PARALLELISM = 8;
 
     private final Billing billing;
+    /** Set by {@link #close()}: a long backlog stops after the batch in hand. */
+    private volatile boolean closing;
     private final ScheduledExecutorService scheduler;
+    private final java.util.concurrent.ExecutorService processors;
     private final Counter processed;
     private final Counter reported;
     private final Counter failures;
 
     private InboxWorker(Billing billing, MeterRegistry registry) {
         this.billing = billing;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "billing-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        this.processors = Executors.newFixedThreadPool(PARALLELISM, r -> {
+            Thread t = new Thread(r, "billing-worker-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -56,8 +68,8 @@ public final class InboxWorker implements AutoCloseable {
 
     void processInbox() {
         try {
-            for (int i = 0; i < MAX_BATCHES_PER_TICK && !Thread.currentThread().isInterrupted(); i++) {
-                int claimed = billing.processDueEvents(BATCH);
+            while (!closing && !Thread.currentThread().isInterrupted()) {
+                int claimed = billing.processDueEvents(BATCH, processors);
                 processed.increment(claimed);
                 if (claimed < BATCH) {
                     return;
@@ -80,6 +92,7 @@ public final class InboxWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         scheduler.shutdown();
         try {
             if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -88,6 +101,8 @@ public final class InboxWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             scheduler.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            processors.shutdown();
         }
     }
 }

@@ -118,6 +118,81 @@ public abstract class EventInboxContract {
     }
 
     @Nested
+    @DisplayName("recording leased (the webhook route's one-step record and claim)")
+    class RecordingLeased {
+
+        @Test
+        @DisplayName("a new event is pending, leased to the caller, one attempt: what record then claim leaves")
+        void recordsLeased() throws Exception {
+            StripeEvent event = event();
+            EventInbox.Recorded recorded = inbox.recordLeased(event, now, "route-a", LEASE);
+            assertThat(recorded.outcome()).isEqualTo(RecordOutcome.RECORDED);
+            InboxEntry leased = recorded.leased().orElseThrow();
+            assertThat(leased.status()).isEqualTo(InboxStatus.PENDING);
+            assertThat(leased.attempts()).isEqualTo(1);
+            assertThat(leased.leaseOwner()).isEqualTo("route-a");
+            assertThat(leased.leaseExpiresAt()).isEqualTo(now.plus(LEASE));
+            assertThat(leased.receivedAt()).isEqualTo(now);
+            InboxEntry stored = inbox.find(event.id()).orElseThrow();
+            assertThat(stored.status()).isEqualTo(InboxStatus.PENDING);
+            assertThat(stored.attempts()).isEqualTo(1);
+            assertThat(stored.leaseOwner()).isEqualTo("route-a");
+            assertThat(stored.leaseExpiresAt()).isEqualTo(now.plus(LEASE));
+            assertThat(stored.receivedAt()).isEqualTo(now);
+            assertThat(stored.event().type()).isEqualTo(event.type());
+            assertThat(stored.event().created()).isEqualTo(event.created());
+            assertThat(JSON.readTree(stored.event().payload())).isEqualTo(JSON.readTree(event.payload()));
+        }
+
+        @Test
+        @DisplayName("nobody else claims it before the lease ends; then it is claimable again (a crashed route)")
+        void theLeaseHolds() {
+            StripeEvent event = event();
+            inbox.recordLeased(event, now, "route-a", LEASE);
+            assertThat(inbox.claim(event.id(), "worker-b", now.plusSeconds(59), LEASE)).isEmpty();
+            assertThat(inbox.claimDue(10, "worker-b", now.plusSeconds(59), LEASE))
+                    .noneMatch(e -> e.eventId().equals(event.id()));
+            InboxEntry retaken = inbox.claim(event.id(), "worker-b", now.plus(LEASE), LEASE).orElseThrow();
+            assertThat(retaken.attempts()).isEqualTo(2);
+            assertThat(inbox.complete(event.id(), "route-a", InboxStatus.PROCESSED, now.plus(LEASE))).isFalse();
+        }
+
+        @Test
+        void theCallerCompletesIt() {
+            StripeEvent event = event();
+            inbox.recordLeased(event, now, "route-a", LEASE);
+            assertThat(inbox.complete(event.id(), "route-a", InboxStatus.PROCESSED, now.plusSeconds(1))).isTrue();
+            assertThat(inbox.find(event.id()).orElseThrow().status()).isEqualTo(InboxStatus.PROCESSED);
+        }
+
+        @Test
+        @DisplayName("an event already present is a duplicate: nothing leased, nothing changed")
+        void aDuplicateChangesNothing() {
+            StripeEvent event = event();
+            inbox.record(event, now);
+            InboxEntry before = inbox.find(event.id()).orElseThrow();
+            EventInbox.Recorded again = inbox.recordLeased(event, now.plusSeconds(5), "route-b", LEASE);
+            assertThat(again.outcome()).isEqualTo(RecordOutcome.DUPLICATE);
+            assertThat(again.leased()).isEmpty();
+            assertThat(inbox.find(event.id())).contains(before);
+            assertThat(inbox.claim(event.id(), "worker-c", now.plusSeconds(5), LEASE)).isPresent();
+        }
+
+        @Test
+        @DisplayName("10 concurrent deliveries: one row, leased to exactly one of them")
+        void concurrentDeliveriesLeaseOnce() {
+            StripeEvent event = event();
+            List<EventInbox.Recorded> outcomes = Race.run(10, i -> inbox.recordLeased(event, now, "route-" + i,
+                    LEASE));
+            assertThat(outcomes.stream().filter(o -> o.outcome() == RecordOutcome.RECORDED)).hasSize(1);
+            assertThat(outcomes.stream().filter(o -> o.leased().isPresent())).hasSize(1);
+            String owner = outcomes.stream().filter(o -> o.leased().isPresent()).findFirst().orElseThrow().leased()
+                    .orElseThrow().leaseOwner();
+            assertThat(inbox.find(event.id()).orElseThrow().leaseOwner()).isEqualTo(owner);
+        }
+    }
+
+    @Nested
     @DisplayName("claiming")
     class Claiming {
 

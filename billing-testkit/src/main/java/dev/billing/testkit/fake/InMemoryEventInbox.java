@@ -44,6 +44,17 @@ public final class InMemoryEventInbox implements EventInbox {
     }
 
     @Override
+    public synchronized Recorded recordLeased(StripeEvent event, Instant receivedAt, String owner, Duration lease) {
+        storeSwitch.check();
+        if (entries.containsKey(event.id())) {
+            return Recorded.duplicate();
+        }
+        entries.put(event.id(), InboxEntry.received(event, receivedAt));
+        return new Recorded(RecordOutcome.RECORDED,
+                Optional.of(lease(entries.get(event.id()), owner, receivedAt, lease)));
+    }
+
+    @Override
     public synchronized Optional<InboxEntry> claim(String eventId, String owner, Instant now, Duration lease) {
         storeSwitch.check();
         InboxEntry entry = entries.get(eventId);

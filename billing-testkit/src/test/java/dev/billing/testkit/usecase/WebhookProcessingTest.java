@@ -201,9 +201,10 @@ class WebhookProcessingTest {
                     .withStatus(SubscriptionStatus.TRIALING).withTrial(h.clock().instant(),
                             h.clock().instant().plus(Duration.ofDays(3))).build();
             StripeEvent event = subscriptionEvent("customer.subscription.trial_will_end", trialing, h.clock().instant());
-            // Store calls: record, claim, upsert, the entitlement cache's user lookup, the notice's user lookup,
-            // mark notified; then complete and fail both "crash", leaving the lease to run out.
-            h.stores().storeSwitch().failAfter(6, 2);
+            // Store calls: the record (already leased to the route), upsert, the notice's user lookup, mark
+            // notified (no cached user needs the entitlement cache's lookup); then complete and fail both "crash",
+            // leaving the lease to run out.
+            h.stores().storeSwitch().failAfter(4, 2);
             h.deliver(event, of(trialing));
             InboxEntry stuck = h.stores().inbox().find(event.id()).orElseThrow();
             assertThat(stuck.status()).isEqualTo(InboxStatus.PENDING);
@@ -307,6 +308,50 @@ class WebhookProcessingTest {
                     dev.billing.core.model.UserId.of("user_dash"), "d@example.com", false));
             assertThat(h.stores().customers().findByUserId(dev.billing.core.model.UserId.of("user_dash")))
                     .map(l -> l.customerId().value()).contains("cus_dash");
+        }
+    }
+
+    @Nested
+    class WorkerBatches {
+        private final BillingHarness h = BillingHarness.create();
+
+        @Test
+        void aBatchIsProcessedConcurrentlyWithCustomerEventsFirst() throws Exception {
+            // Recorded but not processed (as when the route had no inline permit left).
+            java.time.Instant now = h.clock().instant();
+            StripeEvent linked = anEvent().withType("customer.created").createdAt(now)
+                    .forObject("customer", "cus_batch").build();
+            h.verifier().sign(linked, new EventObject.OfCustomer(CustomerId.of("cus_batch"),
+                    dev.billing.core.model.UserId.of("user_batch"), "b@example.com", false));
+            dev.billing.core.model.Invoice invoice = dev.billing.testkit.Builders.anInvoice().withId("in_batch")
+                    .withCustomer("cus_batch").withCreated(now).build();
+            StripeEvent paid = anEvent().withType("invoice.paid").createdAt(now.minusSeconds(1))
+                    .forObject("invoice", "in_batch").build();
+            h.verifier().sign(paid, new EventObject.OfInvoice(invoice));
+            h.stores().inbox().record(paid, now);
+            h.stores().inbox().record(linked, now);
+            List<Subscription> subs = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                Subscription sub = aSubscription().withId("sub_batch_" + i).withCustomer("cus_batch_" + i).build();
+                subs.add(sub);
+                StripeEvent event = subscriptionEvent("customer.subscription.updated", sub, now);
+                h.verifier().sign(event, of(sub));
+                h.stores().inbox().record(event, now);
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                assertThat(h.billing().processDueEvents(50, pool)).isEqualTo(32);
+            } finally {
+                pool.shutdown();
+            }
+            assertThat(h.stores().inbox().countByStatus().get(InboxStatus.PROCESSED)).isEqualTo(32);
+            for (Subscription sub : subs) {
+                assertThat(h.stores().subscriptions().findSubscription(sub.id())).isPresent();
+            }
+            // The receipt of the invoice (older than the customer event) still found its user: customers go first.
+            assertThat(h.notifier().sent()).singleElement().isInstanceOfSatisfying(Notification.Receipt.class,
+                    r -> assertThat(r.userId().value()).isEqualTo("user_batch"));
+            assertThat(h.billing().processDueEvents(50, Runnable::run)).isZero();
         }
     }
 }

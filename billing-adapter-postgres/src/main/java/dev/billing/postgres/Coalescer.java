@@ -1,0 +1,191 @@
+package dev.billing.postgres;
+
+import dev.billing.core.error.StoreException;
+import dev.billing.core.error.StoreUnavailableException;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * Group commit for one kind of single-row write: concurrent callers' rows go to the database together, as one
+ * multi-row statement in one transaction, and each caller returns only once that transaction committed, with the
+ * answer for its own row. Nothing is held back to wait for company: the first caller writes alone at once; callers
+ * that arrive while a write is in flight form the next batch, written by the first of them as soon as it ends
+ * (leader and followers, no extra thread). On a quiet server a call is exactly one statement, as before; under load
+ * the per-statement and per-commit work of Postgres and the round trips are shared.
+ *
+ * <p>A batch fails as a whole only when the database cannot be reached ({@link StoreUnavailableException}: every
+ * caller gets it, as each would have alone). Any other failure is the business of one row (e.g. a payload Postgres
+ * refuses), so the rows of that batch are written again one by one and only the faulty one fails.
+ *
+ * @param <I> one caller's row
+ * @param <O> the answer for that row
+ */
+final class Coalescer<I, O> {
+    /** Writes a batch; answers in the rows' order. Called with at least one row and at most the maximum. */
+    interface BatchWriter<I, O> {
+        List<O> write(List<I> rows);
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Call<I, O>> queue = new ArrayDeque<>();
+    private final BatchWriter<I, O> writer;
+    private final Function<I, Object> key;
+    private final int maxBatch;
+    private boolean writing;
+
+    /**
+     * @param key rows with equal keys never share a batch (a statement may affect a row once); the later waits for
+     *            the next batch
+     */
+    Coalescer(int maxBatch, Function<I, Object> key, BatchWriter<I, O> writer) {
+        this.maxBatch = maxBatch;
+        this.key = key;
+        this.writer = writer;
+    }
+
+    O submit(I row) {
+        Call<I, O> me = new Call<>(row, lock.newCondition());
+        List<Call<I, O>> batch;
+        lock.lock();
+        try {
+            queue.addLast(me);
+            if (!writing) {
+                writing = true;
+                me.leader = true;
+            }
+            while (!me.leader && !me.done) {
+                me.signal.awaitUninterruptibly();
+            }
+            if (me.done) {
+                return me.answer();
+            }
+            batch = takeBatch();
+        } finally {
+            lock.unlock();
+        }
+        List<O> answers = null;
+        RuntimeException failure = null;
+        Error fatal = null;
+        try {
+            answers = write(batch);
+        } catch (RuntimeException e) {
+            failure = e;
+        } catch (Error e) { // still hand on the lead, or every later caller would wait for ever
+            fatal = e;
+            failure = new StoreException("The batched write failed: " + e, e);
+        }
+        lock.lock();
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                Call<I, O> call = batch.get(i);
+                if (failure != null) {
+                    call.failure = failure;
+                } else if (answers.get(i) instanceof Failed failed) {
+                    call.failure = failed.failure;
+                } else {
+                    call.answer = answers.get(i);
+                }
+                call.done = true;
+                if (call != me) {
+                    call.signal.signal();
+                }
+            }
+            Call<I, O> next = queue.peekFirst();
+            if (next == null) {
+                writing = false;
+            } else {
+                next.leader = true;
+                next.signal.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (fatal != null) {
+            throw fatal;
+        }
+        return me.answer();
+    }
+
+    /** Calls waiting for a write (not counting those being written); for tests. */
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The oldest calls, at most one per key, up to the maximum; the caller (their leader) is the first. */
+    private List<Call<I, O>> takeBatch() {
+        List<Call<I, O>> batch = new ArrayList<>(Math.min(maxBatch, queue.size()));
+        java.util.Set<Object> keys = new java.util.HashSet<>();
+        java.util.Iterator<Call<I, O>> it = queue.iterator();
+        while (it.hasNext() && batch.size() < maxBatch) {
+            Call<I, O> call = it.next();
+            if (keys.add(key.apply(call.row))) {
+                batch.add(call);
+                it.remove();
+            }
+        }
+        return batch;
+    }
+
+    /** The batch's answers, or per-row failures when the batch had to be written row by row. */
+    @SuppressWarnings("unchecked")
+    private List<O> write(List<Call<I, O>> batch) {
+        List<I> rows = new ArrayList<>(batch.size());
+        for (Call<I, O> call : batch) {
+            rows.add(call.row);
+        }
+        try {
+            return writer.write(rows);
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (StoreException e) {
+            if (rows.size() == 1) {
+                throw e;
+            }
+            List<Object> answers = new ArrayList<>(rows.size());
+            for (I row : rows) {
+                try {
+                    answers.add(writer.write(List.of(row)).get(0));
+                } catch (StoreUnavailableException down) {
+                    throw down;
+                } catch (StoreException one) {
+                    answers.add(new Failed(one));
+                }
+            }
+            return (List<O>) answers;
+        }
+    }
+
+    private record Failed(StoreException failure) {
+    }
+
+    private static final class Call<I, O> {
+        final I row;
+        final Condition signal;
+        boolean leader;
+        boolean done;
+        O answer;
+        RuntimeException failure;
+
+        Call(I row, Condition signal) {
+            this.row = row;
+            this.signal = signal;
+        }
+
+        O answer() {
+            if (failure != null) {
+                throw failure;
+            }
+            return answer;
+        }
+    }
+}

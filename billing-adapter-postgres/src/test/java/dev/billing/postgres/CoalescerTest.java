@@ -1,0 +1,216 @@
+package dev.billing.postgres;
+
+import dev.billing.core.error.StoreException;
+import dev.billing.core.error.StoreUnavailableException;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The group commit's own rules, with a writer that records its batches (the Postgres statements are covered by
+ * {@code JdbiEventInboxContractIT}): each caller gets the answer for its own row; callers arriving during a write
+ * share the next one; equal keys never share a batch; a row-level failure fails that row only; an outage fails
+ * everyone in the batch; nothing is stuck afterwards.
+ */
+class CoalescerTest {
+    private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+
+    @Test
+    void callersArrivingDuringAWriteShareTheNextOneAndEachGetsItsOwnAnswer() throws Exception {
+        CountDownLatch firstWriteStarted = new CountDownLatch(1);
+        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
+        Coalescer<String, String> coalescer = new Coalescer<>(64, row -> row, rows -> {
+            batches.add(List.copyOf(rows));
+            if (batches.size() == 1) {
+                firstWriteStarted.countDown();
+                await(releaseFirstWrite);
+            }
+            return rows.stream().map(r -> "answer-" + r).toList();
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(21);
+        try {
+            Future<String> first = callers.submit(() -> coalescer.submit("r0"));
+            assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            List<Future<String>> others = new ArrayList<>();
+            for (int i = 1; i <= 20; i++) {
+                String row = "r" + i;
+                others.add(callers.submit(() -> coalescer.submit(row)));
+            }
+            waitUntilQueued(coalescer, 20);
+            releaseFirstWrite.countDown();
+
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("answer-r0");
+            for (int i = 1; i <= 20; i++) {
+                assertThat(others.get(i - 1).get(5, TimeUnit.SECONDS)).isEqualTo("answer-r" + i);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(batches).hasSize(2);
+        assertThat(batches.get(0)).containsExactly("r0");
+        assertThat(batches.get(1)).hasSize(20);
+    }
+
+    @Test
+    void aBatchNeverExceedsItsMaximum() throws Exception {
+        Coalescer<Integer, Integer> coalescer = new Coalescer<>(4, row -> row, rows -> {
+            batches.add(rows.stream().map(String::valueOf).toList());
+            return rows.stream().map(r -> r * 2).toList();
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                int row = i;
+                answers.add(callers.submit(() -> coalescer.submit(row)));
+            }
+            for (int i = 0; i < 200; i++) {
+                assertThat(answers.get(i).get(5, TimeUnit.SECONDS)).isEqualTo(i * 2);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(batches).allSatisfy(b -> assertThat(b.size()).isBetween(1, 4));
+        assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(200);
+    }
+
+    @Test
+    void rowsWithTheSameKeyNeverShareABatch() throws Exception {
+        Coalescer<String, Boolean> coalescer = new Coalescer<>(64, row -> row.substring(0, 1), rows -> {
+            batches.add(List.copyOf(rows));
+            sleep(2);
+            return rows.stream().map(r -> true).toList();
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<Boolean>> answers = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                String row = (char) ('a' + i % 3) + "-" + i;
+                answers.add(callers.submit(() -> coalescer.submit(row)));
+            }
+            for (Future<Boolean> answer : answers) {
+                assertThat(answer.get(5, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        for (List<String> batch : batches) {
+            Set<String> keys = new HashSet<>();
+            batch.forEach(row -> assertThat(keys.add(row.substring(0, 1))).as("keys of %s", batch).isTrue());
+        }
+        assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(120);
+    }
+
+    @Test
+    void aRowTheDatabaseRefusesFailsAloneAndTheOthersAreWrittenOneByOne() throws Exception {
+        CountDownLatch firstWriteStarted = new CountDownLatch(1);
+        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
+        Coalescer<String, String> coalescer = new Coalescer<>(64, row -> row, rows -> {
+            batches.add(List.copyOf(rows));
+            if (batches.size() == 1) {
+                firstWriteStarted.countDown();
+                await(releaseFirstWrite);
+            }
+            if (rows.contains("bad")) {
+                throw new StoreException("invalid input syntax for type json");
+            }
+            return rows.stream().map(r -> "ok-" + r).toList();
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            Future<String> first = callers.submit(() -> coalescer.submit("first"));
+            assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            Future<String> a = callers.submit(() -> coalescer.submit("a"));
+            waitUntilQueued(coalescer, 1);
+            Future<String> bad = callers.submit(() -> coalescer.submit("bad"));
+            waitUntilQueued(coalescer, 2);
+            Future<String> c = callers.submit(() -> coalescer.submit("c"));
+            waitUntilQueued(coalescer, 3);
+            releaseFirstWrite.countDown();
+
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("ok-first");
+            assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo("ok-a");
+            assertThat(c.get(5, TimeUnit.SECONDS)).isEqualTo("ok-c");
+            assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class)
+                    .hasMessageContaining("invalid input syntax");
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(batches).containsExactly(List.of("first"), List.of("a", "bad", "c"), List.of("a"),
+                List.of("bad"), List.of("c"));
+    }
+
+    @Test
+    void anOutageFailsEveryCallerOfTheBatchAndTheNextCallWritesAgain() throws Exception {
+        CountDownLatch firstWriteStarted = new CountDownLatch(1);
+        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
+        boolean[] down = {true};
+        Coalescer<String, String> coalescer = new Coalescer<>(64, row -> row, rows -> {
+            batches.add(List.copyOf(rows));
+            if (batches.size() == 1) {
+                firstWriteStarted.countDown();
+                await(releaseFirstWrite);
+                return List.of("ok-" + rows.get(0));
+            }
+            if (down[0]) {
+                throw new StoreUnavailableException("Postgres is unreachable");
+            }
+            return rows.stream().map(r -> "ok-" + r).toList();
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            Future<String> first = callers.submit(() -> coalescer.submit("first"));
+            assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            Future<String> a = callers.submit(() -> coalescer.submit("a"));
+            Future<String> b = callers.submit(() -> coalescer.submit("b"));
+            waitUntilQueued(coalescer, 2);
+            releaseFirstWrite.countDown();
+
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("ok-first");
+            assertThatThrownBy(() -> a.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> b.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreUnavailableException.class);
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(batches).hasSize(2); // one try for the batch, no row-by-row retries against a database that is down
+        down[0] = false;
+        assertThat(coalescer.submit("after")).isEqualTo("ok-after");
+    }
+
+    private static void waitUntilQueued(Coalescer<?, ?> coalescer, int calls) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (coalescer.queued() < calls) {
+            assertThat(System.nanoTime()).as("%d calls queued in time", calls).isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
