@@ -43,6 +43,8 @@ public final class GetEntitlements implements ProjectionListener {
     private final Duration ttl;
     private final Map<UserId, Cached> cache = new ConcurrentHashMap<>();
     private final Map<CustomerId, UserId> usersByCustomer = new ConcurrentHashMap<>();
+    /** Users whose cached entitlements were (or are being) computed while they had no customer. */
+    private final Set<UserId> cachedWithoutCustomer = ConcurrentHashMap.newKeySet();
 
     GetEntitlements(CustomerStore customers, SubscriptionStore subscriptions, UsageLedger usage,
                     EntitlementPolicy policy, Clock clock, Duration ttl) {
@@ -60,6 +62,7 @@ public final class GetEntitlements implements ProjectionListener {
         if (cached != null && now.isBefore(cached.expiresAt)) {
             return cached.value;
         }
+        cachedWithoutCustomer.add(user); // before reading: a concurrent projectionChanged must look this user up
         Optional<CustomerLink> link = customers.findByUserId(user);
         List<Subscription> subs = link.map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
         EntitlementPolicy.Grant grant = policy.grant(subs, now);
@@ -96,9 +99,14 @@ public final class GetEntitlements implements ProjectionListener {
         if (cache.size() >= MAX_CACHED_USERS) {
             cache.clear();
             usersByCustomer.clear();
+            cachedWithoutCustomer.clear();
+            cachedWithoutCustomer.add(user);
         }
         link.ifPresent(l -> usersByCustomer.put(l.customerId(), user));
         cache.put(user, new Cached(value, expiresAt));
+        if (link.isPresent()) {
+            cachedWithoutCustomer.remove(user);
+        }
         return value;
     }
 
@@ -107,6 +115,11 @@ public final class GetEntitlements implements ProjectionListener {
         cache.remove(user);
     }
 
+    /**
+     * Drops the cached entitlements of the customer's user. A user keeps one customer for good (I3), so a cached
+     * user with a customer is found in {@code usersByCustomer}; only users cached before they had one need the
+     * store, and when there are none (the common case on a webhook-heavy instance) the store is not asked.
+     */
     @Override
     public void projectionChanged(CustomerId customerId) {
         UserId user = usersByCustomer.get(customerId);
@@ -114,11 +127,15 @@ public final class GetEntitlements implements ProjectionListener {
             cache.remove(user);
             return;
         }
+        if (cachedWithoutCustomer.isEmpty()) {
+            return;
+        }
         // A user cached before their customer existed has no mapping yet: ask the store who it is.
         try {
             customers.findByCustomerId(customerId).ifPresent(link -> {
                 usersByCustomer.put(customerId, link.userId());
                 cache.remove(link.userId());
+                cachedWithoutCustomer.remove(link.userId());
             });
         } catch (StoreException e) {
             cache.clear();

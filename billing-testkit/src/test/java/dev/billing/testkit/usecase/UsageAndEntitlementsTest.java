@@ -65,6 +65,27 @@ class UsageAndEntitlementsTest {
     }
 
     @Test
+    void aChangeForACustomerNoCachedUserHasDoesNotAskTheStore() {
+        subscribeThroughWebhook("pro");
+        assertThat(h.billing().entitlements(user).tier()).isEqualTo("pro"); // cached, with its customer
+        h.stores().storeSwitch().down();
+        // A webhook for someone else's customer: nobody cached could be affected, so the store is not asked (when it
+        // was, a store failure here dropped every cached user).
+        h.billing().useCases().getEntitlements().projectionChanged(CustomerId.of("cus_someone_else"));
+        assertThat(h.billing().entitlements(user).tier()).isEqualTo("pro");
+        h.stores().storeSwitch().up();
+    }
+
+    @Test
+    void aUserCachedBeforeHavingACustomerIsStillRefreshedByTheirFirstWebhook() {
+        UserId other = UserId.of("user_2");
+        assertThat(h.billing().entitlements(other).tier()).isEqualTo("free"); // cached without a customer
+        subscribeThroughWebhook("basic"); // user_1's customer: user_2 stays cached and free
+        assertThat(h.billing().entitlements(user).tier()).isEqualTo("basic");
+        assertThat(h.billing().entitlements(other).tier()).isEqualTo("free");
+    }
+
+    @Test
     void entitlementsNeverCallStripe() {
         subscribeThroughWebhook("basic");
         int calls = h.gateway().calls().size();
