@@ -76,9 +76,9 @@ class OutageIT {
 
             pg.start();
             long t0 = System.nanoTime();
-            stores.ping();
-            System.out.printf("Postgres back: first ping succeeded %d ms after the server was up%n",
-                    (System.nanoTime() - t0) / 1_000_000);
+            int failedPings = pingUntilUp(stores);
+            System.out.printf("Postgres back: a ping succeeded %d ms after the server was up (%d failed before)%n",
+                    (System.nanoTime() - t0) / 1_000_000, failedPings);
             assertThat(stores.customers().findByUserId(before.userId())).contains(before);
             assertThat(stores.usage().increment(increment())).isInstanceOf(UsageResult.Accepted.class);
             assertThat(TestStores.pool(stores).getActiveConnections()).isZero();
@@ -170,5 +170,26 @@ class OutageIT {
     private static UsageIncrement increment() {
         return new UsageIncrement(UserId.of(unique("user_")), "api_calls", new UsagePeriod(T0, T0.plusSeconds(60)), 1,
                 10, unique("k"), "api_calls:1", T0, null);
+    }
+
+    /**
+     * Pings until the same pool reaches the restarted server: HikariCP may be backing off from a connection attempt
+     * that failed while the server was down, so the first ping can still fail (recovery took 0-2 s, docs/POSTGRES.md).
+     * Fails when it has not recovered within 15 s.
+     */
+    private static int pingUntilUp(BillingStores stores) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        int failed = 0;
+        while (true) {
+            try {
+                stores.ping();
+                return failed;
+            } catch (StoreUnavailableException stillDown) {
+                failed++;
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("The pool did not recover within 15 s of the restart", stillDown);
+                }
+            }
+        }
     }
 }
