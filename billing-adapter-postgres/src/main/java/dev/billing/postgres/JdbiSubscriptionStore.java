@@ -17,7 +17,13 @@ import org.jdbi.v3.core.statement.Query;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -37,11 +43,28 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     private static final String PURCHASE_COLUMNS = """
             id, customer_id, price_id, quantity, currency, amount_total, payment_intent_id, purchased_at""";
 
+    /** The watermark guard of every subscription upsert, single or batched. */
+    private static final String SUBSCRIPTION_CONFLICT = """
+            ON CONFLICT (id) DO UPDATE SET
+                customer_id = EXCLUDED.customer_id, status = EXCLUDED.status, price_id = EXCLUDED.price_id,
+                quantity = EXCLUDED.quantity, current_period_start = EXCLUDED.current_period_start,
+                current_period_end = EXCLUDED.current_period_end,
+                cancel_at_period_end = EXCLUDED.cancel_at_period_end, cancel_at = EXCLUDED.cancel_at,
+                canceled_at = EXCLUDED.canceled_at, ended_at = EXCLUDED.ended_at,
+                trial_start = EXCLUDED.trial_start, trial_end = EXCLUDED.trial_end, created = EXCLUDED.created,
+                metadata = EXCLUDED.metadata, source_version = EXCLUDED.source_version
+            WHERE s.source_version < EXCLUDED.source_version""";
+    /** The most subscriptions one group-committed upsert writes. */
+    static final int MAX_BATCH = 64;
+
     private static final RowMapper<Subscription> SUBSCRIPTION = JdbiSubscriptionStore::subscription;
     private static final RowMapper<Invoice> INVOICE = JdbiSubscriptionStore::invoice;
     private static final RowMapper<Purchase> PURCHASE = JdbiSubscriptionStore::purchase;
 
     private final Db db;
+    private final Coalescer<Subscription, UpsertResult> subscriptionUpserts;
+    private final String[] subscriptionBatch = new String[MAX_BATCH + 1];
+    private final String subscriptionVersions;
     private final String upsertSubscription;
     private final String subscriptionVersion;
     private final String findSubscription;
@@ -64,6 +87,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     JdbiSubscriptionStore(Db db) {
         this.db = db;
+        this.subscriptionUpserts = new Coalescer<>(MAX_BATCH, Subscription::id, this::upsertSubscriptions);
         this.upsertSubscription = db.sql("""
                 INSERT INTO {schema}.subscriptions AS s (id, customer_id, status, price_id, quantity,
                     current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at, ended_at,
@@ -71,18 +95,9 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 VALUES (:id, :customerId, :status, :priceId, :quantity, :currentPeriodStart, :currentPeriodEnd,
                     :cancelAtPeriodEnd, :cancelAt, :canceledAt, :endedAt, :trialStart, :trialEnd, :created,
                     CAST(:metadata AS jsonb), :sourceVersion)
-                ON CONFLICT (id) DO UPDATE SET
-                    customer_id = EXCLUDED.customer_id, status = EXCLUDED.status, price_id = EXCLUDED.price_id,
-                    quantity = EXCLUDED.quantity, current_period_start = EXCLUDED.current_period_start,
-                    current_period_end = EXCLUDED.current_period_end,
-                    cancel_at_period_end = EXCLUDED.cancel_at_period_end, cancel_at = EXCLUDED.cancel_at,
-                    canceled_at = EXCLUDED.canceled_at, ended_at = EXCLUDED.ended_at,
-                    trial_start = EXCLUDED.trial_start, trial_end = EXCLUDED.trial_end, created = EXCLUDED.created,
-                    metadata = EXCLUDED.metadata, source_version = EXCLUDED.source_version
-                WHERE s.source_version < EXCLUDED.source_version
-                RETURNING source_version
-                """);
+                """ + SUBSCRIPTION_CONFLICT + "\nRETURNING source_version");
         this.subscriptionVersion = db.sql("SELECT source_version FROM {schema}.subscriptions WHERE id = :id");
+        this.subscriptionVersions = db.sql("SELECT id, source_version FROM {schema}.subscriptions WHERE id = ANY(:ids)");
         this.findSubscription = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + " FROM {schema}.subscriptions WHERE id = :id");
         this.subscriptionsOf = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + """
                  FROM {schema}.subscriptions WHERE customer_id = :customerId
@@ -148,8 +163,92 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
         this.countPurchases = db.sql("SELECT count(*) FROM {schema}.purchases");
     }
 
+    /**
+     * Group-committed with concurrent upserts of other subscriptions ({@link Coalescer}; two versions of one
+     * subscription never share a statement): returns once the row is committed, like the single upsert would.
+     */
     @Override
     public UpsertResult upsertSubscription(Subscription s) {
+        return subscriptionUpserts.submit(s);
+    }
+
+    /** The batch as one multi-row watermark upsert; the rows it did not change are then told apart by version. */
+    private List<UpsertResult> upsertSubscriptions(List<Subscription> rows) {
+        if (rows.size() == 1) {
+            return List.of(upsertOneSubscription(rows.get(0)));
+        }
+        List<Subscription> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(Subscription::id)); // one lock order for every instance's batches
+        Map<String, UpsertResult> results = db.call("subscriptions.upsertSubscription", h -> {
+            Query upsert = h.createQuery(subscriptionBatchSql(sorted.size()));
+            int i = 0;
+            for (Subscription s : sorted) {
+                upsert.bind(i++, s.id())
+                        .bind(i++, s.customerId().value())
+                        .bind(i++, s.status().stripeName())
+                        .bindByType(i++, s.priceId(), String.class)
+                        .bind(i++, s.quantity())
+                        .bindByType(i++, Db.ts(s.currentPeriodStart()), OffsetDateTime.class)
+                        .bindByType(i++, Db.ts(s.currentPeriodEnd()), OffsetDateTime.class)
+                        .bind(i++, s.cancelAtPeriodEnd())
+                        .bindByType(i++, Db.ts(s.cancelAt()), OffsetDateTime.class)
+                        .bindByType(i++, Db.ts(s.canceledAt()), OffsetDateTime.class)
+                        .bindByType(i++, Db.ts(s.endedAt()), OffsetDateTime.class)
+                        .bindByType(i++, Db.ts(s.trialStart()), OffsetDateTime.class)
+                        .bindByType(i++, Db.ts(s.trialEnd()), OffsetDateTime.class)
+                        .bindByType(i++, Db.ts(s.created()), OffsetDateTime.class)
+                        .bind(i++, JsonMaps.write(s.metadata()))
+                        .bind(i++, s.version().key());
+            }
+            Set<String> applied = new HashSet<>(upsert.mapTo(String.class).list());
+            Map<String, UpsertResult> answers = new HashMap<>();
+            Map<String, Long> unchanged = new HashMap<>();
+            for (Subscription s : sorted) {
+                if (applied.contains(s.id())) {
+                    answers.put(s.id(), UpsertResult.APPLIED);
+                } else {
+                    unchanged.put(s.id(), s.version().key());
+                }
+            }
+            if (!unchanged.isEmpty()) {
+                h.createQuery(subscriptionVersions).bindArray("ids", String.class, List.copyOf(unchanged.keySet()))
+                        .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                        .forEach(e -> answers.put(e.getKey(), e.getValue().equals(unchanged.get(e.getKey()))
+                                ? UpsertResult.SAME_VERSION : UpsertResult.STALE));
+            }
+            return answers;
+        });
+        List<UpsertResult> answers = new ArrayList<>(rows.size());
+        for (Subscription s : rows) {
+            UpsertResult result = results.get(s.id());
+            if (result == null) {
+                throw Db.corrupt("an upsert conflicted on a row that is gone");
+            }
+            answers.add(result);
+        }
+        return answers;
+    }
+
+    private String subscriptionBatchSql(int rows) {
+        String sql = subscriptionBatch[rows];
+        if (sql == null) {
+            StringBuilder b = new StringBuilder(db.sql("""
+                    INSERT INTO {schema}.subscriptions AS s (id, customer_id, status, price_id, quantity,
+                        current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at,
+                        ended_at, trial_start, trial_end, created, metadata, source_version)
+                    VALUES """));
+            for (int r = 0; r < rows; r++) {
+                b.append(r == 0 ? "" : ", ")
+                        .append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)");
+            }
+            b.append('\n').append(SUBSCRIPTION_CONFLICT).append("\nRETURNING id");
+            sql = b.toString();
+            subscriptionBatch[rows] = sql;
+        }
+        return sql;
+    }
+
+    private UpsertResult upsertOneSubscription(Subscription s) {
         long version = s.version().key();
         return db.call("subscriptions.upsertSubscription", h -> {
             Optional<Long> applied = h.createQuery(upsertSubscription)

@@ -156,6 +156,48 @@ public abstract class SubscriptionStoreContract {
             assertThat(store.findSubscription(id)).contains(versions.get(11));
         }
 
+        @RepeatedTest(3)
+        @DisplayName("48 racing upserts of 8 subscriptions (3 versions, each twice): newest stored, answered once "
+                + "APPLIED and otherwise SAME_VERSION, every answer its own")
+        void racingUpsertsOfManySubscriptions() {
+            List<Subscription> calls = new ArrayList<>();
+            List<Subscription> newest = new ArrayList<>();
+            for (int s = 0; s < 8; s++) {
+                String id = unique("sub_");
+                for (int v = 0; v < 3; v++) {
+                    Subscription version = aSubscription().withId(id).withQuantity(v)
+                            .refetchedAt(T0.plusMillis(v * 250L)).build();
+                    calls.add(version);
+                    calls.add(version);
+                    if (v == 2) {
+                        newest.add(version);
+                    }
+                }
+            }
+            Collections.shuffle(calls);
+            List<UpsertResult> results = Race.run(calls.size(), i -> store.upsertSubscription(calls.get(i)));
+            for (Subscription top : newest) {
+                assertThat(store.findSubscription(top.id())).contains(top);
+                List<UpsertResult> ofTop = new ArrayList<>();
+                for (int i = 0; i < calls.size(); i++) {
+                    if (calls.get(i).equals(top)) {
+                        ofTop.add(results.get(i));
+                    }
+                }
+                // The newest version is newer than anything stored when it first lands; its twin then ties.
+                assertThat(ofTop).containsExactlyInAnyOrder(UpsertResult.APPLIED, UpsertResult.SAME_VERSION);
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                int twins = 0;
+                for (int j = 0; j < calls.size(); j++) {
+                    if (calls.get(j).equals(calls.get(i)) && results.get(j) == UpsertResult.APPLIED) {
+                        twins++;
+                    }
+                }
+                assertThat(twins).as("APPLIED answers for one version").isLessThanOrEqualTo(1);
+            }
+        }
+
         @Test
         @DisplayName("a customer's subscriptions, newest created first, and no one else's")
         void subscriptionsOfACustomer() {
