@@ -32,7 +32,7 @@ class MigrationsIT {
             DataSource ds = db.dataSource();
             assertThat(Sql.strings(ds, USER_SCHEMAS)).containsExactly("public");
 
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(2);
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(3);
 
             assertThat(Sql.strings(ds, USER_SCHEMAS)).containsExactly("billing", "public");
             assertThat(tables(ds, "billing")).containsExactlyElementsOf(TABLES);
@@ -43,7 +43,14 @@ class MigrationsIT {
             // Flyway records that it created the schema (rank 0, no version), then each migration.
             assertThat(Sql.strings(ds, "SELECT coalesce(version, type) || ':' || success FROM "
                     + "billing.billing_schema_history ORDER BY installed_rank"))
-                    .containsExactly("SCHEMA:true", "1:true", "2:true");
+                    .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true");
+            // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
+            for (String queue : List.of("webhook_inbox", "meter_reports")) {
+                assertThat(Sql.strings(ds, "SELECT unnest(reloptions) FROM pg_class c JOIN pg_namespace n ON "
+                        + "n.oid = c.relnamespace WHERE n.nspname = 'billing' AND c.relname = '" + queue + "'"))
+                        .contains("autovacuum_vacuum_scale_factor=0.0", "autovacuum_vacuum_threshold=5000",
+                                "autovacuum_analyze_threshold=5000");
+            }
         }
     }
 
@@ -65,9 +72,9 @@ class MigrationsIT {
     void instancesStartingTogetherMigrateOnce() {
         try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_race")) {
             List<Integer> applied = Race.run(4, i -> PostgresBillingStores.migrate(db.dataSource()));
-            assertThat(applied).containsExactlyInAnyOrder(2, 0, 0, 0);
+            assertThat(applied).containsExactlyInAnyOrder(3, 0, 0, 0);
             assertThat(Sql.count(db.dataSource(), "SELECT count(*) FROM billing.billing_schema_history "
-                    + "WHERE version IS NOT NULL")).isEqualTo(2);
+                    + "WHERE version IS NOT NULL")).isEqualTo(3);
         }
     }
 
@@ -80,7 +87,7 @@ class MigrationsIT {
             Flyway host = Flyway.configure().dataSource(ds).load();
             assertThat(host.migrate().migrationsExecuted).isEqualTo(1);
 
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(2);
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(3);
             assertThat(host.migrate().migrationsExecuted).isZero();
             assertThat(PostgresBillingStores.migrate(ds)).isZero();
 
@@ -90,7 +97,7 @@ class MigrationsIT {
             assertThat(tables(ds, "billing")).containsExactlyElementsOf(TABLES);
             assertThat(Sql.strings(ds, "SELECT script FROM billing.billing_schema_history WHERE version IS NOT NULL "
                     + "ORDER BY installed_rank"))
-                    .containsExactly("V1__billing_tables.sql", "V2__audit_trail.sql");
+                    .containsExactly("V1__billing_tables.sql", "V2__audit_trail.sql", "V3__queue_autovacuum.sql");
         }
     }
 
