@@ -73,7 +73,8 @@ final class BenchCommand implements Callable<Integer> {
     String warmup;
 
     @Option(names = "--warmup-events", description = "Events of the (checked, not reported) ingest warm-up "
-            + "(default: 4000; 0 skips it).")
+            + "(default: 10000 per round; rounds alternate the fewest and the most connections until the JIT settled; "
+            + "0 skips it).")
     Integer warmupEvents;
 
     @Option(names = "--startup-runs", description = "How many times serve is started in a new JVM (default: 3).")

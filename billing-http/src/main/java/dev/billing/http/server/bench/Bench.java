@@ -96,14 +96,21 @@ public final class Bench {
                         continue;
                     }
                     int maxConnections = options.concurrency().stream().mapToInt(Integer::intValue).max().orElse(16);
-                    // Warm-up rounds (checked like the others, not reported as figures) until the JIT settled.
+                    int minConnections = options.concurrency().stream().mapToInt(Integer::intValue).min().orElse(16);
+                    // Warm-up rounds (checked like the others, not reported as figures) until the JIT settled. They
+                    // alternate between the fewest and the most connections: with few, events are processed inline
+                    // in the request; with many, mostly by the worker; both paths must be compiled before measuring.
                     long warmupDeadline = System.nanoTime() + JitWarmup.MAX.toNanos();
                     for (int round = 0; options.warmupEvents() > 0; round++) {
-                        progress(out, "ingest warm-up " + (round + 1) + ", refetch " + onOff(refetch));
+                        int connections = round % 2 == 0 ? minConnections : maxConnections;
+                        progress(out, "ingest warm-up " + (round + 1) + ", refetch " + onOff(refetch) + ", "
+                                + connections + " connections");
                         report.warmups.add(ingest(env, options, events, runId + "w" + onOff(refetch) + round,
-                                "warm-up", refetch, maxConnections, options.warmupEvents(), options.duplicates(),
+                                "warm-up", refetch, connections, options.warmupEvents(), options.duplicates(),
                                 options.reordered(), false, ceilings));
-                        if (System.nanoTime() > warmupDeadline || JitWarmup.quiet(Duration.ofSeconds(1))) {
+                        boolean bothPaths = round >= 1 || minConnections == maxConnections;
+                        if (System.nanoTime() > warmupDeadline
+                                || bothPaths && JitWarmup.quiet(Duration.ofSeconds(1))) {
                             break;
                         }
                     }
