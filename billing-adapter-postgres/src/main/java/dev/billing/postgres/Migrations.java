@@ -10,23 +10,73 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Applies the billing schema with Flyway: migrations from this jar only ({@value #LOCATION}), into their own
  * schema (created when missing), recorded in their own history table ({@value #HISTORY_TABLE}, in that schema).
  * A host application's Flyway (history {@code flyway_schema_history}, usually in {@code public}) never sees them:
  * the location is deliberately outside Flyway's default {@code db/migration}, which Flyway scans recursively (a
- * host with default settings would otherwise pick up this jar's V1 and V2 as its own).
+ * host with default settings would otherwise pick up this jar's migrations as its own).
  * Flyway serializes concurrent runs with a Postgres advisory lock, so several instances may start at once.
  */
 final class Migrations {
     static final String LOCATION = "classpath:db/billing/migration";
     static final String HISTORY_TABLE = "billing_schema_history";
+    /**
+     * The highest migration version this jar ships ({@code MigrationsTest} keeps it equal to the files): a schema
+     * whose history holds exactly versions 1..this, all successful, is current without starting Flyway.
+     */
+    static final int LATEST_VERSION = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
     private Migrations() {
+    }
+
+    /**
+     * Whether the history shows versions 1 to {@link #LATEST_VERSION} applied, each once and successfully, and
+     * nothing else: then there is nothing for Flyway to do, and starting it (about 300 ms of class loading and
+     * classpath scanning on every server start) is skipped. Anything else (no history table, a failed or a newer
+     * migration) is left to Flyway, which applies, validates or refuses as usual.
+     */
+    static boolean isCurrent(Connection connection, String schema) throws SQLException {
+        String sql = "SELECT count(*), count(DISTINCT version), bool_and(success), min(version::int), "
+                + "max(version::int) FROM \"" + schema + "\"." + HISTORY_TABLE + " WHERE version IS NOT NULL";
+        boolean autoCommit = connection.getAutoCommit();
+        try (Statement statement = connection.createStatement()) {
+            if (!historyExists(connection, schema)) {
+                return false;
+            }
+            try (ResultSet rs = statement.executeQuery(sql)) {
+                return rs.next() && rs.getInt(1) == LATEST_VERSION && rs.getInt(2) == LATEST_VERSION
+                        && rs.getBoolean(3) && rs.getInt(4) == 1 && rs.getInt(5) == LATEST_VERSION;
+            }
+        } catch (SQLException e) {
+            if (StoreErrors.isUnavailable(e)) {
+                throw e;
+            }
+            // e.g. an unexpected version format: Flyway decides
+            LOG.debug("Billing schema history of '{}' not readable ({}): running Flyway", schema, e.getSQLState());
+            if (!autoCommit) {
+                connection.rollback();
+            }
+            return false;
+        }
+    }
+
+    private static boolean historyExists(Connection connection, String schema) throws SQLException {
+        try (PreparedStatement q = connection.prepareStatement(
+                "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = ? AND tablename = ?")) {
+            q.setString(1, schema);
+            q.setString(2, HISTORY_TABLE);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Applies what is pending; returns how many migrations ran (0 when the schema is current). */
@@ -34,7 +84,10 @@ final class Migrations {
         // One connection first: when the database is down this fails within the pool's connection timeout, where
         // Flyway would ask for connections more than once before giving up.
         try (Connection probe = dataSource.getConnection()) {
-            probe.isValid(0);
+            if (isCurrent(probe, schema)) {
+                LOG.debug("Billing schema '{}' is up to date", schema);
+                return 0;
+            }
         } catch (SQLException e) {
             throw StoreErrors.translate("billing schema migration", e);
         }

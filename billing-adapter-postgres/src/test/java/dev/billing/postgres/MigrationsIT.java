@@ -1,5 +1,6 @@
 package dev.billing.postgres;
 
+import dev.billing.core.error.StoreException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.UserId;
@@ -12,10 +13,12 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The Flyway migrations on real, empty databases: what they create, re-runs, and a host application's Flyway. */
 class MigrationsIT {
@@ -98,6 +101,36 @@ class MigrationsIT {
             assertThat(Sql.strings(ds, "SELECT script FROM billing.billing_schema_history WHERE version IS NOT NULL "
                     + "ORDER BY installed_rank"))
                     .containsExactly("V1__billing_tables.sql", "V2__audit_trail.sql", "V3__queue_autovacuum.sql");
+        }
+    }
+
+    @Test
+    void onlyACurrentHistorySkipsFlywayAnythingElseIsLeftToIt() throws Exception {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_fast_path")) {
+            DataSource ds = db.dataSource();
+            try (Connection c = ds.getConnection()) {
+                assertThat(Migrations.isCurrent(c, "billing")).as("no history table yet").isFalse();
+            }
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.LATEST_VERSION);
+            try (Connection c = ds.getConnection()) {
+                assertThat(Migrations.isCurrent(c, "billing")).isTrue();
+            }
+
+            // A database one migration behind (as after deploying a newer jar): Flyway applies the last one again.
+            Sql.execute(ds, "DELETE FROM billing.billing_schema_history WHERE version = '"
+                    + Migrations.LATEST_VERSION + "'");
+            try (Connection c = ds.getConnection()) {
+                assertThat(Migrations.isCurrent(c, "billing")).isFalse();
+            }
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(1);
+
+            // A failed entry is Flyway's to report, never skipped over.
+            Sql.execute(ds, "UPDATE billing.billing_schema_history SET success = false WHERE version = '1'");
+            try (Connection c = ds.getConnection()) {
+                assertThat(Migrations.isCurrent(c, "billing")).isFalse();
+            }
+            assertThatThrownBy(() -> PostgresBillingStores.migrate(ds)).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("migration failed");
         }
     }
 
