@@ -94,6 +94,8 @@ public final class BenchReport {
     public final List<IngestRun> warmups = new ArrayList<>();
     public final List<ReadRun> reads = new ArrayList<>();
     public Heap heap;
+    /** The largest heap after a GC before the first re-fetch run (null without one): the server's, not the emulator's. */
+    public Double heapBeforeRefetchMb;
     public final List<Target> targets = new ArrayList<>();
     public final List<String> notes = new ArrayList<>();
 
@@ -183,6 +185,10 @@ public final class BenchReport {
                     setup.getOrDefault("server", "").toString().startsWith("in-process")
                             ? " + emulator + load generator" : " is external; this is the generator", heap.maxHeapMb(),
                     heap.maxAfterGcMb(), heap.peakUsedMb(), heap.collections(), heap.gcMillis());
+            if (heapBeforeRefetchMb != null) {
+                out.printf(Locale.ROOT, "  largest after a GC before the re-fetch runs (the emulator then keeps every "
+                        + "object and event they make in this JVM): %.0f MB%n", heapBeforeRefetchMb);
+            }
         }
         if (!ingest.isEmpty() || !warmups.isEmpty()) {
             out.println("== exactly-once checks");
