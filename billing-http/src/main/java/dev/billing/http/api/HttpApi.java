@@ -12,6 +12,8 @@ import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -43,6 +45,9 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class HttpApi implements AutoCloseable {
+    /** Pending connections the kernel queues before Jetty accepts them. */
+    static final int ACCEPT_QUEUE = 1024;
+
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.billing.http.access");
     static final String SESSION_COOKIE = "__session";
@@ -112,6 +117,11 @@ public final class HttpApi implements AutoCloseable {
         return app.port();
     }
 
+    /** The listen backlog of the server's connector (for tests). */
+    int acceptQueueSize() {
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getAcceptQueueSize();
+    }
+
     /** The route table (what {@code /openapi.json} documents). */
     public List<ApiRoute> routes() {
         return routes;
@@ -159,6 +169,15 @@ public final class HttpApi implements AutoCloseable {
             http.setHeaderCacheSize(0);
             http.setSendServerVersion(false);
             http.setSendXPoweredBy(false);
+        });
+        config.jetty.addConnector((server, http) -> {
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector.setHost(host);
+            connector.setPort(port);
+            // The listen backlog: Jetty's default (50) overflows when clients open many connections at once (a
+            // proxy's pool warming up, a load test), and the kernel retries a dropped SYN only after 1 s.
+            connector.setAcceptQueueSize(ACCEPT_QUEUE);
+            return connector;
         });
         config.jetty.modifyServer(server -> {
             server.setErrorHandler(new JsonErrorHandler(json));

@@ -46,6 +46,36 @@ class OperationsIT {
     }
 
     @Test
+    void aBurstOfNewConnectionsIsQueuedNotDropped() throws Exception {
+        api = TestApi.start();
+        assertThat(api.api.acceptQueueSize()).isEqualTo(HttpApi.ACCEPT_QUEUE);
+        // 200 clients connect at once, each then asks for /health on its own connection: every one is answered.
+        int clients = 200;
+        java.util.List<java.net.Socket> sockets = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                java.net.Socket socket = new java.net.Socket();
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", api.api.port()), 5_000);
+                socket.setSoTimeout(10_000);
+                sockets.add(socket);
+            }
+            for (java.net.Socket socket : sockets) {
+                socket.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            for (java.net.Socket socket : sockets) {
+                String answer = new String(socket.getInputStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.US_ASCII);
+                assertThat(answer).startsWith("HTTP/1.1 200");
+            }
+        } finally {
+            for (java.net.Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void healthAndReadiness() {
         api = TestApi.start();
         assertThat(api.http.get("/health", null).json().path("status").asText()).isEqualTo("ok");
