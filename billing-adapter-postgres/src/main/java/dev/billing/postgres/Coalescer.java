@@ -5,7 +5,10 @@ import dev.billing.core.error.StoreUnavailableException;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -124,8 +127,8 @@ final class Coalescer<I, O> {
     /** The oldest calls, at most one per key, up to the maximum; the caller (their leader) is the first. */
     private List<Call<I, O>> takeBatch() {
         List<Call<I, O>> batch = new ArrayList<>(Math.min(maxBatch, queue.size()));
-        java.util.Set<Object> keys = new java.util.HashSet<>();
-        java.util.Iterator<Call<I, O>> it = queue.iterator();
+        Set<Object> keys = new HashSet<>();
+        Iterator<Call<I, O>> it = queue.iterator();
         while (it.hasNext() && batch.size() < maxBatch) {
             Call<I, O> call = it.next();
             if (keys.add(key.apply(call.row))) {

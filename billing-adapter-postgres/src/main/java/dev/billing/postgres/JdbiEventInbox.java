@@ -47,8 +47,8 @@ final class JdbiEventInbox implements EventInbox {
     private final Db db;
     private final Coalescer<NewRow, Boolean> inserts;
     private final Coalescer<Completion, Boolean> completions;
-    private final String[] insertBatch = new String[MAX_BATCH + 1];
-    private final String[] completeBatch = new String[MAX_BATCH + 1];
+    private final MultiRowSql insertBatch;
+    private final MultiRowSql completeBatch;
     private final String restore;
     private final String claim;
     private final String claimDue;
@@ -67,6 +67,20 @@ final class JdbiEventInbox implements EventInbox {
         this.db = db;
         this.inserts = new Coalescer<>(MAX_BATCH, row -> row.event().id(), this::insertRows);
         this.completions = new Coalescer<>(MAX_BATCH, Completion::eventId, this::completeRows);
+        this.insertBatch = new MultiRowSql(MAX_BATCH, db.sql("""
+                INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,
+                    object_id, object_type, payload, status, attempts, received_at, lease_owner, lease_expires_at)
+                VALUES """), "(?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), 'pending', ?, ?, ?, ?)",
+                "\nON CONFLICT (event_id) DO NOTHING\nRETURNING event_id");
+        this.completeBatch = new MultiRowSql(MAX_BATCH, db.sql("""
+                UPDATE {schema}.webhook_inbox AS i
+                SET status = v.outcome, processed_at = v.now, next_attempt_at = NULL, lease_owner = NULL,
+                    lease_expires_at = NULL
+                FROM (VALUES """), "(CAST(? AS text), CAST(? AS text), CAST(? AS text), CAST(? AS timestamptz))",
+                """
+                ) AS v (event_id, owner, outcome, now)
+                WHERE i.event_id = v.event_id AND i.lease_owner = v.owner AND i.status = 'pending'
+                RETURNING i.event_id""");
         String columns = COLUMNS.formatted("");
         String leased = COLUMNS.formatted("i.");
         this.restore = db.sql("""
@@ -152,8 +166,8 @@ final class JdbiEventInbox implements EventInbox {
     private List<Boolean> insertRows(List<NewRow> rows) {
         List<NewRow> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(r -> r.event().id())); // one lock order for every instance's batches
-        java.util.Set<String> inserted = new java.util.HashSet<>(db.call("inbox.record", h -> {
-            org.jdbi.v3.core.statement.Query q = h.createQuery(insertSql(sorted.size()));
+        List<String> inserted = db.call("inbox.record", h -> {
+            Query q = h.createQuery(insertBatch.forRows(sorted.size()));
             int i = 0;
             for (NewRow row : sorted) {
                 StripeEvent event = row.event();
@@ -171,29 +185,8 @@ final class JdbiEventInbox implements EventInbox {
                         .bindByType(i++, Db.ts(row.leaseUntil()), OffsetDateTime.class);
             }
             return q.mapTo(String.class).list();
-        }));
-        List<Boolean> answers = new ArrayList<>(rows.size());
-        for (NewRow row : rows) {
-            answers.add(inserted.contains(row.event().id()));
-        }
-        return answers;
-    }
-
-    private String insertSql(int rows) {
-        String sql = insertBatch[rows];
-        if (sql == null) {
-            StringBuilder b = new StringBuilder(db.sql("""
-                    INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,
-                        object_id, object_type, payload, status, attempts, received_at, lease_owner, lease_expires_at)
-                    VALUES """));
-            for (int r = 0; r < rows; r++) {
-                b.append(r == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), 'pending', ?, ?, ?, ?)");
-            }
-            b.append("\nON CONFLICT (event_id) DO NOTHING\nRETURNING event_id");
-            sql = b.toString();
-            insertBatch[rows] = sql;
-        }
-        return sql;
+        });
+        return MultiRowSql.returned(rows, row -> row.event().id(), inserted);
     }
 
     /**
@@ -267,42 +260,16 @@ final class JdbiEventInbox implements EventInbox {
         }
         List<Completion> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(Completion::eventId));
-        java.util.Set<String> completed = new java.util.HashSet<>(db.call("inbox.complete", h -> {
-            org.jdbi.v3.core.statement.Query q = h.createQuery(completeSql(sorted.size()));
+        List<String> completed = db.call("inbox.complete", h -> {
+            Query q = h.createQuery(completeBatch.forRows(sorted.size()));
             int i = 0;
             for (Completion c : sorted) {
                 q.bind(i++, c.eventId()).bind(i++, c.owner()).bind(i++, c.outcome().wireName())
                         .bindByType(i++, Db.ts(c.now()), OffsetDateTime.class);
             }
             return q.mapTo(String.class).list();
-        }));
-        List<Boolean> answers = new ArrayList<>(rows.size());
-        for (Completion c : rows) {
-            answers.add(completed.contains(c.eventId()));
-        }
-        return answers;
-    }
-
-    private String completeSql(int rows) {
-        String sql = completeBatch[rows];
-        if (sql == null) {
-            StringBuilder b = new StringBuilder(db.sql("""
-                    UPDATE {schema}.webhook_inbox AS i
-                    SET status = v.outcome, processed_at = v.now, next_attempt_at = NULL, lease_owner = NULL,
-                        lease_expires_at = NULL
-                    FROM (VALUES """));
-            for (int r = 0; r < rows; r++) {
-                b.append(r == 0 ? "" : ", ")
-                        .append("(CAST(? AS text), CAST(? AS text), CAST(? AS text), CAST(? AS timestamptz))");
-            }
-            b.append("""
-                    ) AS v (event_id, owner, outcome, now)
-                    WHERE i.event_id = v.event_id AND i.lease_owner = v.owner AND i.status = 'pending'
-                    RETURNING i.event_id""");
-            sql = b.toString();
-            completeBatch[rows] = sql;
-        }
-        return sql;
+        });
+        return MultiRowSql.returned(rows, Completion::eventId, completed);
     }
 
     @Override

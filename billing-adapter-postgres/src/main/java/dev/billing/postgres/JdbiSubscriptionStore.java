@@ -63,10 +63,8 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     private final Db db;
     private final Coalescer<Subscription, UpsertResult> subscriptionUpserts;
-    private final String[] subscriptionBatch = new String[MAX_BATCH + 1];
+    private final MultiRowSql subscriptionBatch;
     private final String subscriptionVersions;
-    private final String upsertSubscription;
-    private final String subscriptionVersion;
     private final String findSubscription;
     private final String subscriptionsOf;
     private final String subscriptionsFirst;
@@ -88,15 +86,12 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     JdbiSubscriptionStore(Db db) {
         this.db = db;
         this.subscriptionUpserts = new Coalescer<>(MAX_BATCH, Subscription::id, this::upsertSubscriptions);
-        this.upsertSubscription = db.sql("""
+        this.subscriptionBatch = new MultiRowSql(MAX_BATCH, db.sql("""
                 INSERT INTO {schema}.subscriptions AS s (id, customer_id, status, price_id, quantity,
                     current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at, ended_at,
                     trial_start, trial_end, created, metadata, source_version)
-                VALUES (:id, :customerId, :status, :priceId, :quantity, :currentPeriodStart, :currentPeriodEnd,
-                    :cancelAtPeriodEnd, :cancelAt, :canceledAt, :endedAt, :trialStart, :trialEnd, :created,
-                    CAST(:metadata AS jsonb), :sourceVersion)
-                """ + SUBSCRIPTION_CONFLICT + "\nRETURNING source_version");
-        this.subscriptionVersion = db.sql("SELECT source_version FROM {schema}.subscriptions WHERE id = :id");
+                VALUES """), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)",
+                "\n" + SUBSCRIPTION_CONFLICT + "\nRETURNING id");
         this.subscriptionVersions = db.sql("SELECT id, source_version FROM {schema}.subscriptions WHERE id = ANY(:ids)");
         this.findSubscription = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + " FROM {schema}.subscriptions WHERE id = :id");
         this.subscriptionsOf = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + """
@@ -165,7 +160,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     /**
      * Group-committed with concurrent upserts of other subscriptions ({@link Coalescer}; two versions of one
-     * subscription never share a statement): returns once the row is committed, like the single upsert would.
+     * subscription never share a statement): returns once the row is committed, like a lone upsert would. A batch of one is the same statement with one row.
      */
     @Override
     public UpsertResult upsertSubscription(Subscription s) {
@@ -174,13 +169,10 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     /** The batch as one multi-row watermark upsert; the rows it did not change are then told apart by version. */
     private List<UpsertResult> upsertSubscriptions(List<Subscription> rows) {
-        if (rows.size() == 1) {
-            return List.of(upsertOneSubscription(rows.get(0)));
-        }
         List<Subscription> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(Subscription::id)); // one lock order for every instance's batches
         Map<String, UpsertResult> results = db.call("subscriptions.upsertSubscription", h -> {
-            Query upsert = h.createQuery(subscriptionBatchSql(sorted.size()));
+            Query upsert = h.createQuery(subscriptionBatch.forRows(sorted.size()));
             int i = 0;
             for (Subscription s : sorted) {
                 upsert.bind(i++, s.id())
@@ -227,50 +219,6 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
             answers.add(result);
         }
         return answers;
-    }
-
-    private String subscriptionBatchSql(int rows) {
-        String sql = subscriptionBatch[rows];
-        if (sql == null) {
-            StringBuilder b = new StringBuilder(db.sql("""
-                    INSERT INTO {schema}.subscriptions AS s (id, customer_id, status, price_id, quantity,
-                        current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at,
-                        ended_at, trial_start, trial_end, created, metadata, source_version)
-                    VALUES """));
-            for (int r = 0; r < rows; r++) {
-                b.append(r == 0 ? "" : ", ")
-                        .append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)");
-            }
-            b.append('\n').append(SUBSCRIPTION_CONFLICT).append("\nRETURNING id");
-            sql = b.toString();
-            subscriptionBatch[rows] = sql;
-        }
-        return sql;
-    }
-
-    private UpsertResult upsertOneSubscription(Subscription s) {
-        long version = s.version().key();
-        return db.call("subscriptions.upsertSubscription", h -> {
-            Optional<Long> applied = h.createQuery(upsertSubscription)
-                    .bind("id", s.id())
-                    .bind("customerId", s.customerId().value())
-                    .bind("status", s.status().stripeName())
-                    .bind("priceId", s.priceId())
-                    .bind("quantity", s.quantity())
-                    .bindByType("currentPeriodStart", Db.ts(s.currentPeriodStart()), OffsetDateTime.class)
-                    .bindByType("currentPeriodEnd", Db.ts(s.currentPeriodEnd()), OffsetDateTime.class)
-                    .bind("cancelAtPeriodEnd", s.cancelAtPeriodEnd())
-                    .bindByType("cancelAt", Db.ts(s.cancelAt()), OffsetDateTime.class)
-                    .bindByType("canceledAt", Db.ts(s.canceledAt()), OffsetDateTime.class)
-                    .bindByType("endedAt", Db.ts(s.endedAt()), OffsetDateTime.class)
-                    .bindByType("trialStart", Db.ts(s.trialStart()), OffsetDateTime.class)
-                    .bindByType("trialEnd", Db.ts(s.trialEnd()), OffsetDateTime.class)
-                    .bindByType("created", Db.ts(s.created()), OffsetDateTime.class)
-                    .bind("metadata", JsonMaps.write(s.metadata()))
-                    .bind("sourceVersion", version)
-                    .mapTo(Long.class).findOne();
-            return applied.isPresent() ? UpsertResult.APPLIED : notApplied(h, subscriptionVersion, s.id(), version);
-        });
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * The embedding entry point: billing over a payment gateway, a webhook verifier and a store.
@@ -81,7 +82,7 @@ public final class Billing {
     }
 
     /** The same, processing the claimed events concurrently on {@code executor}; returns once all are done. */
-    public int processDueEvents(int max, java.util.concurrent.Executor executor) {
+    public int processDueEvents(int max, Executor executor) {
         return useCases.processInboxEvent().processDue(max, executor);
     }
 

@@ -28,6 +28,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -52,7 +55,7 @@ public final class ProcessInboxEvent {
     private static final System.Logger LOG = System.getLogger(ProcessInboxEvent.class.getName());
     private static final int MAX_ERROR_LENGTH = 1_000;
     private static final String PROCESS_ID = UUID.randomUUID().toString();
-    private static final java.util.concurrent.atomic.AtomicLong CLAIMS = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong CLAIMS = new AtomicLong();
     private static final List<String> HANDLED_PREFIXES = List.of("customer.subscription.", "invoice.", "product.",
             "price.", "plan.");
     private static final List<String> HANDLED_TYPES = List.of("checkout.session.completed",
@@ -137,7 +140,7 @@ public final class ProcessInboxEvent {
      * @return how many were claimed
      * @throws StoreException when the store cannot be reached to claim
      */
-    public int processDue(int max, java.util.concurrent.Executor executor) {
+    public int processDue(int max, Executor executor) {
         String owner = newOwner();
         List<InboxEntry> entries = inbox.claimDue(max, owner, clock.instant(), options.inboxLease());
         List<InboxEntry> customers = entries.stream().filter(e -> isCustomerEvent(e.event().type())).toList();
@@ -147,14 +150,14 @@ public final class ProcessInboxEvent {
         return entries.size();
     }
 
-    private void handleAll(List<InboxEntry> entries, String owner, java.util.concurrent.Executor executor) {
-        java.util.concurrent.CompletableFuture<?>[] running = new java.util.concurrent.CompletableFuture<?>[
+    private void handleAll(List<InboxEntry> entries, String owner, Executor executor) {
+        CompletableFuture<?>[] running = new CompletableFuture<?>[
                 entries.size()];
         for (int i = 0; i < entries.size(); i++) {
             InboxEntry entry = entries.get(i);
-            running[i] = java.util.concurrent.CompletableFuture.runAsync(() -> handle(entry, owner), executor);
+            running[i] = CompletableFuture.runAsync(() -> handle(entry, owner), executor);
         }
-        java.util.concurrent.CompletableFuture.allOf(running).join();
+        CompletableFuture.allOf(running).join();
     }
 
     private static boolean isCustomerEvent(String type) {

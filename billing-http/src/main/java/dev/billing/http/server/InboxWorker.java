@@ -7,9 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The background worker: every second it processes due webhook inbox events (those not processed inline, and
@@ -30,7 +32,7 @@ public final class InboxWorker implements AutoCloseable {
     /** Set by {@link #close()}: a long backlog stops after the batch in hand. */
     private volatile boolean closing;
     private final ScheduledExecutorService scheduler;
-    private final java.util.concurrent.ExecutorService processors;
+    private final ExecutorService processors;
     private final Counter processed;
     private final Counter reported;
     private final Counter failures;
@@ -42,7 +44,7 @@ public final class InboxWorker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger threads = new AtomicInteger();
         this.processors = Executors.newFixedThreadPool(PARALLELISM, r -> {
             Thread t = new Thread(r, "billing-worker-" + threads.incrementAndGet());
             t.setDaemon(true);
