@@ -9,7 +9,11 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +21,8 @@ import java.util.Optional;
  * any number of processes; {@code link} is one {@code INSERT ... ON CONFLICT DO NOTHING}.
  */
 final class JdbiCustomerStore implements CustomerStore {
+    /** The most links one statement inserts. */
+    static final int MAX_BATCH = 64;
     private static final RowMapper<CustomerLink> LINK = (rs, ctx) -> new CustomerLink(
             UserId.of(rs.getString("user_id")), CustomerId.of(rs.getString("customer_id")), rs.getString("email"),
             Db.instant(rs, "created_at"));
@@ -25,6 +31,8 @@ final class JdbiCustomerStore implements CustomerStore {
     private final String byUser;
     private final String byCustomer;
     private final String insert;
+    private final MultiRowSql insertBatch;
+    private final String byUsersOrCustomers;
     private final String firstPage;
     private final String nextPage;
     private final String count;
@@ -42,6 +50,16 @@ final class JdbiCustomerStore implements CustomerStore {
                 VALUES (:user, :customer, :email, :createdAt)
                 ON CONFLICT DO NOTHING
                 RETURNING user_id, customer_id, email, created_at
+                """);
+        this.insertBatch = new MultiRowSql(MAX_BATCH, db.sql("""
+                INSERT INTO {schema}.customers (user_id, customer_id, email, created_at)
+                VALUES """), "(?, ?, ?, ?)", """
+
+                ON CONFLICT DO NOTHING
+                RETURNING user_id, customer_id, email, created_at""");
+        this.byUsersOrCustomers = db.sql("""
+                SELECT user_id, customer_id, email, created_at FROM {schema}.customers
+                WHERE user_id = ANY(:users) OR customer_id = ANY(:customers)
                 """);
         this.firstPage = db.sql("""
                 SELECT user_id, customer_id, email, created_at FROM {schema}.customers
@@ -89,6 +107,66 @@ final class JdbiCustomerStore implements CustomerStore {
                     .map(LINK).findOne()
                     .orElseThrow(() -> Db.corrupt("a link conflicted but neither side is stored"));
             return new LinkResult.CustomerAlreadyLinked(customerLink);
+        });
+    }
+
+    /**
+     * In rounds of distinct users, each one multi-row {@code INSERT ... ON CONFLICT DO NOTHING} (one commit); the
+     * links a round did not insert are then answered from one read of the links standing in their way.
+     */
+    @Override
+    public List<LinkResult> linkAll(List<CustomerLink> links) {
+        LinkResult[] answers = new LinkResult[links.size()];
+        for (List<Integer> round : MultiRowSql.rounds(links, l -> List.of(l.userId(), l.customerId()), MAX_BATCH)) {
+            List<CustomerLink> rows = new ArrayList<>(round.size());
+            round.forEach(i -> rows.add(links.get(i)));
+            List<LinkResult> written = linkRound(rows);
+            for (int k = 0; k < round.size(); k++) {
+                answers[round.get(k)] = written.get(k);
+            }
+        }
+        return List.of(answers);
+    }
+
+    private List<LinkResult> linkRound(List<CustomerLink> rows) {
+        List<CustomerLink> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(l -> l.userId().value())); // one lock order for every instance's batches
+        return db.call("customers.linkAll", h -> {
+            Query insertRows = h.createQuery(insertBatch.forRows(sorted.size()));
+            int i = 0;
+            for (CustomerLink link : sorted) {
+                insertRows.bind(i++, link.userId().value())
+                        .bind(i++, link.customerId().value())
+                        .bind(i++, link.email())
+                        .bindByType(i++, Db.ts(link.createdAt()), OffsetDateTime.class);
+            }
+            Map<UserId, CustomerLink> inserted = new HashMap<>();
+            insertRows.map(LINK).forEach(l -> inserted.put(l.userId(), l));
+            Map<UserId, CustomerLink> byUserId = new HashMap<>();
+            Map<CustomerId, CustomerLink> byCustomerId = new HashMap<>();
+            if (inserted.size() < rows.size()) {
+                h.createQuery(byUsersOrCustomers)
+                        .bindArray("users", String.class, rows.stream().map(l -> l.userId().value()).toList())
+                        .bindArray("customers", String.class, rows.stream().map(l -> l.customerId().value()).toList())
+                        .map(LINK).forEach(l -> {
+                            byUserId.put(l.userId(), l);
+                            byCustomerId.put(l.customerId(), l);
+                        });
+            }
+            List<LinkResult> answers = new ArrayList<>(rows.size());
+            for (CustomerLink link : rows) {
+                CustomerLink mine = inserted.get(link.userId());
+                if (mine != null && mine.customerId().equals(link.customerId())) {
+                    answers.add(new LinkResult.Linked(mine));
+                } else if (byUserId.containsKey(link.userId())) {
+                    answers.add(new LinkResult.UserAlreadyLinked(byUserId.get(link.userId())));
+                } else if (byCustomerId.containsKey(link.customerId())) {
+                    answers.add(new LinkResult.CustomerAlreadyLinked(byCustomerId.get(link.customerId())));
+                } else {
+                    throw Db.corrupt("a link conflicted but neither side is stored");
+                }
+            }
+            return answers;
         });
     }
 

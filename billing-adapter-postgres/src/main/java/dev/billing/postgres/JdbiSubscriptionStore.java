@@ -85,7 +85,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     JdbiSubscriptionStore(Db db) {
         this.db = db;
-        this.subscriptionUpserts = new Coalescer<>(MAX_BATCH, Subscription::id, this::upsertSubscriptions);
+        this.subscriptionUpserts = new Coalescer<>(MAX_BATCH, Subscription::id, this::writeSubscriptions);
         this.subscriptionBatch = new MultiRowSql(MAX_BATCH, db.sql("""
                 INSERT INTO {schema}.subscriptions AS s (id, customer_id, status, price_id, quantity,
                     current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at, ended_at,
@@ -167,8 +167,26 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
         return subscriptionUpserts.submit(s);
     }
 
+    /**
+     * The caller's batch written directly (not through the group commit): in rounds of distinct subscriptions, each
+     * one multi-row statement and one commit, so a later version of a subscription meets the earlier one's result.
+     */
+    @Override
+    public List<UpsertResult> upsertSubscriptions(List<Subscription> subscriptions) {
+        UpsertResult[] answers = new UpsertResult[subscriptions.size()];
+        for (List<Integer> round : MultiRowSql.rounds(subscriptions, s -> List.of(s.id()), MAX_BATCH)) {
+            List<Subscription> rows = new ArrayList<>(round.size());
+            round.forEach(i -> rows.add(subscriptions.get(i)));
+            List<UpsertResult> written = writeSubscriptions(rows);
+            for (int k = 0; k < round.size(); k++) {
+                answers[round.get(k)] = written.get(k);
+            }
+        }
+        return List.of(answers);
+    }
+
     /** The batch as one multi-row watermark upsert; the rows it did not change are then told apart by version. */
-    private List<UpsertResult> upsertSubscriptions(List<Subscription> rows) {
+    private List<UpsertResult> writeSubscriptions(List<Subscription> rows) {
         List<Subscription> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(Subscription::id)); // one lock order for every instance's batches
         Map<String, UpsertResult> results = db.call("subscriptions.upsertSubscription", h -> {

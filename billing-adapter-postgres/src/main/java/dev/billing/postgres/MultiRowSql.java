@@ -40,6 +40,36 @@ final class MultiRowSql {
         return sql;
     }
 
+    /**
+     * Splits a caller's batch into rounds for multi-row statements (which may affect a row once, and decide conflicts
+     * in their own order): the positions of {@code rows}, each round holding any key at most once and at most
+     * {@code max} rows, and the rows sharing a key in their order across rounds.
+     */
+    static <T> List<List<Integer>> rounds(List<T> rows, Function<T, List<?>> keys, int max) {
+        List<List<Integer>> rounds = new ArrayList<>();
+        List<Integer> left = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            left.add(i);
+        }
+        while (!left.isEmpty()) {
+            List<Integer> round = new ArrayList<>(Math.min(max, left.size()));
+            Set<Object> taken = new HashSet<>();
+            List<Integer> later = new ArrayList<>();
+            for (int i : left) {
+                List<?> mine = keys.apply(rows.get(i));
+                if (round.size() < max && mine.stream().noneMatch(taken::contains)) {
+                    round.add(i);
+                } else {
+                    later.add(i); // and the rows after it that share a key wait as well, keeping their order
+                }
+                taken.addAll(mine);
+            }
+            rounds.add(round);
+            left = later;
+        }
+        return rounds;
+    }
+
     /** For each row in the callers' order, whether the statement returned its id. */
     static <T> List<Boolean> returned(List<T> rows, Function<T, String> id, Collection<String> returnedIds) {
         Set<String> returned = new HashSet<>(returnedIds);

@@ -76,6 +76,14 @@ public final class Billing {
         return useCases.receiveWebhook().receive(payload, signatureHeader);
     }
 
+    /**
+     * Verify and record one webhook delivery, answering once it is durable; a new event is then processed on
+     * {@code processing} (see {@link dev.billing.core.usecase.ReceiveWebhook#receive(byte[], String, Executor)}).
+     */
+    public WebhookReceipt receiveWebhook(byte[] payload, String signatureHeader, Executor processing) {
+        return useCases.receiveWebhook().receive(payload, signatureHeader, processing);
+    }
+
     /** Process up to {@code max} due inbox events; returns how many were claimed. */
     public int processDueEvents(int max) {
         return useCases.processInboxEvent().processDue(max);

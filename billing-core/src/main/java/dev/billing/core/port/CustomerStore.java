@@ -5,6 +5,8 @@ import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,6 +28,18 @@ public interface CustomerStore {
      * processes. Never overwrites.
      */
     LinkResult link(CustomerLink link);
+
+    /**
+     * {@link #link} for each, in order, answers in the same order; a store may write them together as long as each
+     * answer is the one its own {@code link} in that order would have given.
+     */
+    default List<LinkResult> linkAll(List<CustomerLink> links) {
+        List<LinkResult> results = new ArrayList<>(links.size());
+        for (CustomerLink link : links) {
+            results.add(link(link));
+        }
+        return results;
+    }
 
     /** All links ordered by user id; {@code cursor} is the previous page's {@code nextCursor} or null. */
     Page<CustomerLink> list(String cursor, int limit);

@@ -7,8 +7,10 @@ import dev.billing.core.model.StripeEvent;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -62,6 +64,28 @@ public interface EventInbox {
     boolean complete(String eventId, String owner, InboxStatus outcome, Instant now);
 
     /**
+     * {@link #complete} for each (distinct events), answers in the same order; a store may write them together.
+     */
+    default List<Boolean> completeAll(List<Completion> completions) {
+        List<Boolean> results = new ArrayList<>(completions.size());
+        for (Completion c : completions) {
+            results.add(complete(c.eventId(), c.owner(), c.outcome(), c.now()));
+        }
+        return results;
+    }
+
+    /** One {@link #complete} call, for {@link #completeAll}. */
+    record Completion(String eventId, String owner, InboxStatus outcome, Instant now) {
+        public Completion {
+            Objects.requireNonNull(eventId, "eventId");
+            Objects.requireNonNull(owner, "owner");
+            if (!outcome.isDone()) {
+                throw new IllegalArgumentException("complete needs PROCESSED or IGNORED, not " + outcome);
+            }
+        }
+    }
+
+    /**
      * Records a failed attempt, clearing the lease: stays {@code PENDING} and is due again at
      * {@code nextAttemptAt}, or is parked as {@code FAILED} when {@code nextAttemptAt} is null.
      *
@@ -98,8 +122,8 @@ public interface EventInbox {
     /** What {@link #recordLeased} did: the outcome, and the entry leased to the caller when it recorded it. */
     record Recorded(RecordOutcome outcome, Optional<InboxEntry> leased) {
         public Recorded {
-            java.util.Objects.requireNonNull(outcome, "outcome");
-            java.util.Objects.requireNonNull(leased, "leased");
+            Objects.requireNonNull(outcome, "outcome");
+            Objects.requireNonNull(leased, "leased");
         }
 
         public static Recorded duplicate() {

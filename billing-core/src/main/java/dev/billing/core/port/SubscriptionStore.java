@@ -6,6 +6,7 @@ import dev.billing.core.model.Page;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.Subscription;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +22,19 @@ public interface SubscriptionStore {
 
     /** Writes the subscription iff no row exists or the stored version is strictly older; atomic. */
     UpsertResult upsertSubscription(Subscription subscription);
+
+    /**
+     * {@link #upsertSubscription} for each, in order (several versions of one subscription included), answers in the
+     * same order; a store may write them together (fewer statements and commits) as long as each answer is the one
+     * its own upsert in that order would have given.
+     */
+    default List<UpsertResult> upsertSubscriptions(List<Subscription> subscriptions) {
+        List<UpsertResult> results = new ArrayList<>(subscriptions.size());
+        for (Subscription s : subscriptions) {
+            results.add(upsertSubscription(s));
+        }
+        return results;
+    }
 
     Optional<Subscription> findSubscription(String subscriptionId);
 

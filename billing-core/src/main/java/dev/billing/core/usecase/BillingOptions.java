@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param inboxLease           how long a claimed event is reserved for its worker
  * @param retrySchedule        when failed events are tried again, and when they are parked
  * @param inlinePermits        events processed inline in webhook requests at once (0: always by the worker)
+ * @param backgroundPermits    events handed at once to the executor a caller passes to
+ *                             {@link ReceiveWebhook#receive(byte[], String, java.util.concurrent.Executor)}, to be
+ *                             processed after the answer (when all are taken, a delivery is processed inline as above)
  * @param pastDueGrace         how long past the start of an unpaid period a past_due plan keeps its entitlements
  * @param gatewayAttempts      attempts for an idempotent Stripe call in a user request
  * @param gatewayBudget        time budget for those attempts
@@ -30,7 +33,7 @@ import java.util.Objects;
 public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, String defaultSuccessUrl,
                              String defaultCancelUrl, String defaultReturnUrl, boolean livemode,
                              boolean refetchOnWebhook, Duration catalogTtl, Duration catalogMaxStale,
-                             Duration inboxLease, RetrySchedule retrySchedule, int inlinePermits,
+                             Duration inboxLease, RetrySchedule retrySchedule, int inlinePermits, int backgroundPermits,
                              Duration pastDueGrace, int gatewayAttempts, Duration gatewayBudget,
                              Duration gatewayBackoff, Duration entitlementsCacheTtl) {
     public BillingOptions {
@@ -45,6 +48,9 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
         Objects.requireNonNull(entitlementsCacheTtl, "entitlementsCacheTtl");
         if (inlinePermits < 0) {
             throw new IllegalArgumentException("inlinePermits must not be negative");
+        }
+        if (backgroundPermits < 0) {
+            throw new IllegalArgumentException("backgroundPermits must not be negative");
         }
         if (gatewayAttempts < 1) {
             throw new IllegalArgumentException("gatewayAttempts must be at least 1");
@@ -76,6 +82,7 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
         b.inboxLease = inboxLease;
         b.retrySchedule = retrySchedule;
         b.inlinePermits = inlinePermits;
+        b.backgroundPermits = backgroundPermits;
         b.pastDueGrace = pastDueGrace;
         b.gatewayAttempts = gatewayAttempts;
         b.gatewayBudget = gatewayBudget;
@@ -98,6 +105,7 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
         private Duration inboxLease = Duration.ofSeconds(60);
         private RetrySchedule retrySchedule = RetrySchedule.defaults();
         private int inlinePermits = 16;
+        private int backgroundPermits = 256;
         private Duration pastDueGrace = Duration.ofDays(7);
         private int gatewayAttempts = 3;
         private Duration gatewayBudget = Duration.ofSeconds(10);
@@ -167,6 +175,11 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
             return this;
         }
 
+        public Builder backgroundPermits(int value) {
+            this.backgroundPermits = value;
+            return this;
+        }
+
         public Builder pastDueGrace(Duration value) {
             this.pastDueGrace = value;
             return this;
@@ -195,7 +208,7 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
         public BillingOptions build() {
             return new BillingOptions(allowedOrigins, requireHttps, defaultSuccessUrl, defaultCancelUrl,
                     defaultReturnUrl, livemode, refetchOnWebhook, catalogTtl, catalogMaxStale, inboxLease,
-                    retrySchedule, inlinePermits, pastDueGrace, gatewayAttempts, gatewayBudget, gatewayBackoff,
+                    retrySchedule, inlinePermits, backgroundPermits, pastDueGrace, gatewayAttempts, gatewayBudget, gatewayBackoff,
                     entitlementsCacheTtl);
         }
     }

@@ -25,11 +25,14 @@ import dev.billing.core.port.WebhookVerifier;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -171,20 +174,193 @@ public final class ProcessInboxEvent {
             inbox.complete(entry.eventId(), owner, outcome, clock.instant());
             return outcome;
         } catch (RuntimeException e) {
-            Instant now = clock.instant();
-            Optional<Instant> next = options.retrySchedule().next(entry.attempts(), now);
-            String error = describe(e);
-            LOG.log(System.Logger.Level.WARNING, "Event {0} ({1}) failed on attempt {2}: {3}", entry.eventId(),
-                    entry.event().type(), entry.attempts(), error);
-            try {
-                inbox.fail(entry.eventId(), owner, error, next.orElse(null), now);
-            } catch (StoreException storeDown) {
-                // The lease runs out and the event is claimed again: nothing is lost.
-                LOG.log(System.Logger.Level.WARNING, "Could not record the failure of event {0}: {1}",
-                        entry.eventId(), storeDown.getMessage());
-            }
-            return next.isPresent() ? InboxStatus.PENDING : InboxStatus.FAILED;
+            return recordFailure(entry, owner, e);
         }
+    }
+
+    /** Applies the event; a failure is recorded on it (and empty returned), the completion is left to the caller. */
+    private Optional<InboxStatus> applyOrRecordFailure(InboxEntry entry, String owner) {
+        try {
+            return Optional.of(apply(entry));
+        } catch (RuntimeException e) {
+            recordFailure(entry, owner, e);
+            return Optional.empty();
+        }
+    }
+
+    private InboxStatus recordFailure(InboxEntry entry, String owner, RuntimeException e) {
+        Instant now = clock.instant();
+        Optional<Instant> next = options.retrySchedule().next(entry.attempts(), now);
+        String error = describe(e);
+        LOG.log(System.Logger.Level.WARNING, "Event {0} ({1}) failed on attempt {2}: {3}", entry.eventId(),
+                entry.event().type(), entry.attempts(), error);
+        try {
+            inbox.fail(entry.eventId(), owner, error, next.orElse(null), now);
+        } catch (StoreException storeDown) {
+            // The lease runs out and the event is claimed again: nothing is lost.
+            LOG.log(System.Logger.Level.WARNING, "Could not record the failure of event {0}: {1}",
+                    entry.eventId(), storeDown.getMessage());
+        }
+        return next.isPresent() ? InboxStatus.PENDING : InboxStatus.FAILED;
+    }
+
+    /**
+     * Processes entries this process holds the leases of (each under its own {@link InboxEntry#leaseOwner()}) as one
+     * batch, with the same outcome per event as processing each alone: customer events first, their links written
+     * together ({@link CustomerStore#linkAll}); then the subscription snapshots of the batch (re-fetch off) upserted
+     * together ({@link SubscriptionStore#upsertSubscriptions}, several versions of one subscription in event order)
+     * while the other events run on their own; then every event that applied completed together
+     * ({@link EventInbox#completeAll}). A failure of the batched upsert falls back to the events one by one; a
+     * failed completion leaves leases that run out, and the worker processes those events again (effects are
+     * idempotent). Never throws.
+     */
+    void processLeasedBatch(List<InboxEntry> entries, Executor executor) {
+        List<EventInbox.Completion> done = Collections.synchronizedList(new ArrayList<>(entries.size()));
+        List<InboxEntry> customerEvents = new ArrayList<>();
+        List<InboxEntry> others = new ArrayList<>();
+        for (InboxEntry entry : entries) {
+            (isCustomerEvent(entry.event().type()) ? customerEvents : others).add(entry);
+        }
+        linkTogether(customerEvents, executor, done);
+        List<InboxEntry> batched = new ArrayList<>();
+        List<Subscription> snapshots = new ArrayList<>();
+        List<InboxEntry> single = new ArrayList<>();
+        for (InboxEntry entry : others) {
+            Subscription snapshot = batchableSnapshot(entry);
+            if (snapshot == null) {
+                single.add(entry);
+            } else {
+                batched.add(entry);
+                snapshots.add(snapshot);
+            }
+        }
+        CompletableFuture<Void> singles = applyEach(single, executor, done);
+        if (!batched.isEmpty()) {
+            upsertTogether(batched, snapshots, executor, done);
+        }
+        singles.join();
+        if (done.isEmpty()) {
+            return;
+        }
+        try {
+            inbox.completeAll(List.copyOf(done));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not complete {0} processed events (their leases run out and "
+                    + "they are processed again): {1}", done.size(), describe(e));
+        }
+    }
+
+    /** Customer events: the links they ask for written together; what is not a plain link is applied on its own. */
+    private void linkTogether(List<InboxEntry> customerEvents, Executor executor, List<EventInbox.Completion> done) {
+        List<InboxEntry> linking = new ArrayList<>();
+        List<CustomerLink> links = new ArrayList<>();
+        List<InboxEntry> single = new ArrayList<>();
+        for (InboxEntry entry : customerEvents) {
+            EventObject.OfCustomer customer = plainCustomerEvent(entry);
+            if (customer == null) {
+                single.add(entry);
+            } else if (customer.deleted() || customer.userId() == null) {
+                done.add(completion(entry, InboxStatus.PROCESSED)); // nothing to link, as in apply
+            } else {
+                linking.add(entry);
+                links.add(new CustomerLink(customer.userId(), customer.customerId(), customer.email(),
+                        clock.instant()));
+            }
+        }
+        CompletableFuture<Void> singles = applyEach(single, executor, done);
+        if (!links.isEmpty()) {
+            try {
+                customers.linkAll(links);
+                for (int i = 0; i < linking.size(); i++) {
+                    listener.projectionChanged(links.get(i).customerId());
+                    done.add(completion(linking.get(i), InboxStatus.PROCESSED));
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.INFO, "Linking {0} customers together failed, applying the events one by "
+                        + "one: {1}", links.size(), describe(e));
+                applyEach(linking, executor, done).join();
+            }
+        }
+        singles.join();
+    }
+
+    /** The customer an event of this livemode carries when linking it is all the event does, else null. */
+    private EventObject.OfCustomer plainCustomerEvent(InboxEntry entry) {
+        StripeEvent event = entry.event();
+        if (event.livemode() != options.livemode() || !handles(event.type())) {
+            return null;
+        }
+        try {
+            return verifier.decode(event) instanceof EventObject.OfCustomer of ? of : null;
+        } catch (RuntimeException e) {
+            return null; // processed alone, where the failure is recorded on the event
+        }
+    }
+
+    private CompletableFuture<Void> applyEach(List<InboxEntry> entries, Executor executor,
+                                              List<EventInbox.Completion> done) {
+        CompletableFuture<?>[] running = new CompletableFuture<?>[entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            InboxEntry entry = entries.get(i);
+            Runnable task = () -> applyOrRecordFailure(entry, entry.leaseOwner())
+                    .ifPresent(outcome -> done.add(completion(entry, outcome)));
+            try {
+                running[i] = CompletableFuture.runAsync(task, executor);
+            } catch (RejectedExecutionException e) { // the executor is shutting down: finish the batch here
+                task.run();
+                running[i] = CompletableFuture.completedFuture(null);
+            }
+        }
+        return CompletableFuture.allOf(running);
+    }
+
+    private void upsertTogether(List<InboxEntry> batched, List<Subscription> snapshots, Executor executor,
+                                List<EventInbox.Completion> done) {
+        List<UpsertResult> results;
+        try {
+            results = subscriptions.upsertSubscriptions(snapshots);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.INFO, "A batched upsert of {0} subscriptions failed, applying them one by one: "
+                    + "{1}", snapshots.size(), describe(e));
+            applyEach(batched, executor, done).join();
+            return;
+        }
+        for (int i = 0; i < batched.size(); i++) {
+            InboxEntry entry = batched.get(i);
+            Subscription snapshot = snapshots.get(i);
+            try {
+                if (results.get(i) == UpsertResult.SAME_VERSION) {
+                    // Two snapshots of the same second: only Stripe knows which is newer.
+                    gateway.getSubscription(snapshot.id()).ifPresent(subscriptions::upsertSubscription);
+                }
+                listener.projectionChanged(snapshot.customerId());
+                done.add(completion(entry, InboxStatus.PROCESSED));
+            } catch (RuntimeException e) {
+                recordFailure(entry, entry.leaseOwner(), e);
+            }
+        }
+    }
+
+    /**
+     * The snapshot a subscription event upserts when that is all it does (re-fetch off, this livemode, no notice),
+     * else null.
+     */
+    private Subscription batchableSnapshot(InboxEntry entry) {
+        StripeEvent event = entry.event();
+        if (options.refetchOnWebhook() || event.livemode() != options.livemode()
+                || !event.type().startsWith("customer.subscription.")
+                || event.type().equals("customer.subscription.trial_will_end")) {
+            return null;
+        }
+        try {
+            return verifier.decode(event) instanceof EventObject.OfSubscription of ? of.subscription() : null;
+        } catch (RuntimeException e) {
+            return null; // processed alone, where the failure is recorded on the event
+        }
+    }
+
+    private EventInbox.Completion completion(InboxEntry entry, InboxStatus outcome) {
+        return new EventInbox.Completion(entry.eventId(), entry.leaseOwner(), outcome, clock.instant());
     }
 
     private InboxStatus apply(InboxEntry entry) {

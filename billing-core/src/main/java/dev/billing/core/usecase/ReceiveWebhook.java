@@ -1,5 +1,6 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.port.EventInbox;
@@ -8,7 +9,14 @@ import dev.billing.core.port.WebhookVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The webhook endpoint's logic (DESIGN §4.2): verify the signature on the raw bytes (a rejection throws before
@@ -20,29 +28,133 @@ import java.util.concurrent.Semaphore;
  * ({@link EventInbox#recordLeased}): one write instead of a record and then a claim, with the same outcome (a
  * crash before completion leaves a lease that runs out, and the worker processes the event again).
  *
+ * <p>A server that answers Stripe as soon as the event is durable passes an executor
+ * ({@link #receive(byte[], String, Executor)}): the event is recorded leased to this process, the answer goes out,
+ * and the executor processes it right after (up to {@link BillingOptions#backgroundPermits()} at once; beyond that a
+ * delivery is processed inline, which slows the sender down instead of piling up work). The request then waits for
+ * one commit instead of three, and the events processed at once share their statements and commits (see the Postgres
+ * adapter's group commit). The guarantees are the same: the answer means durable; a crash before the event is done
+ * leaves a lease that runs out, and the worker processes it again.
+ *
  * <p>Usage: {@code WebhookReceipt r = receiveWebhook.receive(rawBody, stripeSignatureHeader);}
  */
 public final class ReceiveWebhook {
+    private static final System.Logger LOG = System.getLogger(ReceiveWebhook.class.getName());
+    /**
+     * Batches processed at once: one, so that the events arriving while a batch is written form the next batch
+     * (under load the batches grow, and with them what each statement and commit is shared by).
+     */
+    static final int MAX_DRAINERS = 1;
+    static final int DRAIN_BATCH = 64;
     private final WebhookVerifier verifier;
     private final EventInbox inbox;
     private final ProcessInboxEvent processor;
     private final Semaphore inlinePermits;
+    private final Semaphore backgroundPermits;
+    /** Events recorded leased to this process, waiting for a drainer. */
+    private final Queue<InboxEntry> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger drainers = new AtomicInteger();
     private final Duration lease;
     private final Clock clock;
 
     ReceiveWebhook(WebhookVerifier verifier, EventInbox inbox, ProcessInboxEvent processor, int inlinePermits,
-                   Duration lease, Clock clock) {
+                   int backgroundPermits, Duration lease, Clock clock) {
         this.verifier = verifier;
         this.inbox = inbox;
         this.processor = processor;
         this.inlinePermits = new Semaphore(inlinePermits);
+        this.backgroundPermits = new Semaphore(backgroundPermits);
         this.lease = lease;
         this.clock = clock;
     }
 
     public WebhookReceipt receive(byte[] payload, String signatureHeader) {
         StripeEvent event = verifier.verify(payload, signatureHeader);
+        return recordAndProcess(event, clock.instant());
+    }
+
+    /**
+     * Like {@link #receive(byte[], String)}, but a new event is processed on {@code processing} after this returns
+     * (its receipt's {@code inlineStatus} is null) while a background permit is free. A redelivery, a full set of
+     * permits or a rejecting executor fall back to the inline path.
+     */
+    public WebhookReceipt receive(byte[] payload, String signatureHeader, Executor processing) {
+        StripeEvent event = verifier.verify(payload, signatureHeader);
         Instant now = clock.instant();
+        if (!backgroundPermits.tryAcquire()) {
+            return recordAndProcess(event, now);
+        }
+        boolean handedOn = false;
+        try {
+            String owner = ProcessInboxEvent.newOwner();
+            EventInbox.Recorded recorded = inbox.recordLeased(event, now, owner, lease);
+            if (recorded.leased().isEmpty()) { // a redelivery: the event may be due again (an earlier attempt failed)
+                return new WebhookReceipt(event.id(), event.type(), true, processor.processNow(event.id()).orElse(null));
+            }
+            queued.add(recorded.leased().get());
+            handedOn = true;
+            startDrainer(processing);
+            return new WebhookReceipt(event.id(), event.type(), false, null);
+        } finally {
+            if (!handedOn) {
+                backgroundPermits.release();
+            }
+        }
+    }
+
+    /** Starts a drainer on {@code processing} unless enough run; a rejecting executor makes this thread drain. */
+    private void startDrainer(Executor processing) {
+        while (true) {
+            int running = drainers.get();
+            if (running >= MAX_DRAINERS) {
+                return;
+            }
+            if (drainers.compareAndSet(running, running + 1)) {
+                break;
+            }
+        }
+        try {
+            processing.execute(() -> drain(processing));
+        } catch (RejectedExecutionException e) { // shutting down: this request does the work
+            drain(Runnable::run);
+        }
+    }
+
+    /**
+     * Takes the queued events in batches of up to {@value #DRAIN_BATCH} and processes each batch together until the
+     * queue is empty. Holds one of the drainer slots, and gives it back when it finds nothing to take.
+     */
+    private void drain(Executor processing) {
+        while (true) {
+            List<InboxEntry> batch = new ArrayList<>();
+            InboxEntry next;
+            while (batch.size() < DRAIN_BATCH && (next = queued.poll()) != null) {
+                batch.add(next);
+            }
+            if (batch.isEmpty()) {
+                drainers.decrementAndGet();
+                // an event queued after the poll may have found every slot taken: take a slot back for it
+                if (queued.isEmpty() || !takeSlot()) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                processor.processLeasedBatch(batch, processing);
+            } catch (RuntimeException | Error e) { // never expected: the leases run out and the worker retries
+                LOG.log(System.Logger.Level.ERROR, "Processing a batch of " + batch.size() + " events failed", e);
+            } finally {
+                backgroundPermits.release(batch.size());
+            }
+        }
+    }
+
+    private boolean takeSlot() {
+        int running = drainers.get();
+        return running < MAX_DRAINERS && drainers.compareAndSet(running, running + 1);
+    }
+
+    private WebhookReceipt recordAndProcess(StripeEvent event, Instant now) {
         if (!inlinePermits.tryAcquire()) {
             boolean duplicate = inbox.record(event, now) == EventInbox.RecordOutcome.DUPLICATE;
             return new WebhookReceipt(event.id(), event.type(), duplicate, null);

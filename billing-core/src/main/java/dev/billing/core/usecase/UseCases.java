@@ -95,7 +95,7 @@ public final class UseCases {
         this.processInboxEvent = new ProcessInboxEvent(verifier, gateway, stores.customers(), stores.subscriptions(),
                 stores.inbox(), notifier, listCatalog, listener, options, clock);
         this.receiveWebhook = new ReceiveWebhook(verifier, stores.inbox(), processInboxEvent, options.inlinePermits(),
-                options.inboxLease(), clock);
+                options.backgroundPermits(), options.inboxLease(), clock);
         this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, clock);
         this.listInboxEvents = new ListInboxEvents(stores.inbox());
         this.reconcile = new Reconcile(gateway, stores.customers(), stores.subscriptions(), listener, retry);

@@ -82,7 +82,7 @@ public final class HttpApi implements AutoCloseable {
         RouteTable.Handlers handlers = new RouteTable.Handlers(ops, new CatalogHandlers(billing, json),
                 new AccountHandlers(billing), new SubscriptionHandlers(billing), new PaymentMethodHandlers(billing),
                 new InvoiceHandlers(billing), new EntitlementHandlers(billing, json),
-                new WebhookHandlers(billing, registry), new AdminHandlers(billing),
+                new WebhookHandlers(billing, registry, b.webhookProcessing), new AdminHandlers(billing),
                 b.localTokens == null ? null : new LocalHandlers(b.localTokens), b.metrics != null);
         this.routes = RouteTable.routes(handlers, settings);
         // Javalin answers HEAD for any GET route with an empty 200 and without running it (so without
@@ -395,6 +395,7 @@ public final class HttpApi implements AutoCloseable {
         private Supplier<String> metrics;
         private List<ReadinessCheck> readiness = List.of();
         private LocalTokens localTokens;
+        private java.util.concurrent.Executor webhookProcessing;
 
         private Builder() {
         }
@@ -434,6 +435,15 @@ public final class HttpApi implements AutoCloseable {
         /** Local mode only: enables {@code POST /local/token}. */
         public Builder localTokens(LocalTokens value) {
             this.localTokens = value;
+            return this;
+        }
+
+        /**
+         * Where webhook events are processed after the answer (the answer waits only for the durable insert);
+         * without it they are processed inside the request, as {@link Billing#receiveWebhook(byte[], String)} does.
+         */
+        public Builder webhookProcessing(java.util.concurrent.Executor value) {
+            this.webhookProcessing = value;
             return this;
         }
 

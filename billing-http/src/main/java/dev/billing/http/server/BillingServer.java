@@ -31,7 +31,8 @@ import java.util.Objects;
 /**
  * The composition root: wires the ports (whichever adapters the caller chose) into {@link Billing}, decorates the
  * payment gateway with metrics, registers the gauges, starts the HTTP API and the background worker, and stops
- * everything in order on {@link #close()}: the API (drains requests in flight), the worker, the stores, then any
+ * everything in order on {@link #close()}: the API (drains requests in flight), the webhook events being processed
+ * after their answer, the worker, the stores, then any
  * extra resources (local mode's emulator and Postgres) in reverse order.
  *
  * <p>Usage: {@code try (BillingServer server = BillingServer.start(parts)) { server.awaitShutdown(); }}
@@ -42,6 +43,7 @@ public final class BillingServer implements AutoCloseable {
     private final Billing billing;
     private final HttpApi api;
     private final InboxWorker worker;
+    private final WebhookProcessors webhookProcessors;
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gcMetrics;
     private final BillingStores stores;
@@ -93,6 +95,7 @@ public final class BillingServer implements AutoCloseable {
                 .notifier(parts.notifier())
                 .build();
         StoreGauges.register(parts.stores(), registry, Duration.ofSeconds(5));
+        this.webhookProcessors = new WebhookProcessors();
         this.api = HttpApi.builder()
                 .billing(billing)
                 .identities(parts.identities())
@@ -102,6 +105,7 @@ public final class BillingServer implements AutoCloseable {
                 .readiness(List.of(ReadinessCheck.of("store", parts.stores()::ping),
                         ReadinessCheck.of("stripe", gateway::ping)))
                 .localTokens(parts.localTokens())
+                .webhookProcessing(webhookProcessors)
                 .build();
         long tApi = System.nanoTime();
         api.start(parts.host(), parts.port());
@@ -158,6 +162,7 @@ public final class BillingServer implements AutoCloseable {
         closed = true;
         LOG.info("billing server stopping");
         closeQuietly(api);
+        closeQuietly(webhookProcessors);
         closeQuietly(worker);
         closeQuietly(stores);
         closeQuietly(gcMetrics);

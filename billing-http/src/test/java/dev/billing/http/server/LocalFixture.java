@@ -132,8 +132,27 @@ final class LocalFixture implements AutoCloseable {
         }
     }
 
-    /** Delivers an event to {@code /webhooks/stripe}, signed as the emulator signs this run's webhooks. */
+    /**
+     * Delivers an event to {@code /webhooks/stripe}, signed as the emulator signs this run's webhooks, and waits for
+     * the server's processing after the answer (until the event holds no lease: done, or failed and due again).
+     */
     Http.Response deliverSigned(String eventJson) {
+        Http.Response answer = deliverSignedNoWait(eventJson);
+        if (answer.status() == 200) {
+            String eventId;
+            try {
+                eventId = JSON.readTree(eventJson).path("id").asText();
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("not JSON: " + eventJson, e);
+            }
+            eventually("event " + eventId + " processed after the answer", () -> stores().inbox().find(eventId)
+                    .map(entry -> entry.leaseOwner() == null).orElse(true));
+        }
+        return answer;
+    }
+
+    /** The same without waiting for the processing that follows the answer. */
+    Http.Response deliverSignedNoWait(String eventJson) {
         byte[] body = eventJson.getBytes(StandardCharsets.UTF_8);
         Instant at = emulator.now();
         String signature;

@@ -92,6 +92,35 @@ public abstract class CustomerStoreContract {
         }
 
         @Test
+        @DisplayName("linkAll answers each link as linking them one by one in that order would")
+        void linkAllAnswersInOrder() {
+            String user = unique("user_");
+            String customer = unique("cus_");
+            CustomerLink existing = link(unique("user_"), unique("cus_"));
+            store.link(existing);
+            CustomerLink fresh = link(user, customer);
+            CustomerLink sameUserAgain = link(user, unique("cus_"));
+            CustomerLink otherUserSameCustomer = link(unique("user_"), customer);
+            CustomerLink existingAgain = link(existing.userId().value(), unique("cus_"));
+            List<CustomerLink> batch = new ArrayList<>(List.of(fresh, sameUserAgain, otherUserSameCustomer,
+                    existingAgain));
+            for (int i = 0; i < 70; i++) { // more than one statement's worth
+                batch.add(link(unique("user_"), unique("cus_")));
+            }
+            List<LinkResult> results = store.linkAll(batch);
+            assertThat(results).hasSize(batch.size());
+            assertThat(results.subList(0, 4)).containsExactly(new LinkResult.Linked(fresh),
+                    new LinkResult.UserAlreadyLinked(fresh), new LinkResult.CustomerAlreadyLinked(fresh),
+                    new LinkResult.UserAlreadyLinked(existing));
+            for (int i = 4; i < batch.size(); i++) {
+                assertThat(results.get(i)).isEqualTo(new LinkResult.Linked(batch.get(i)));
+                assertThat(store.findByUserId(batch.get(i).userId())).contains(batch.get(i));
+            }
+            assertThat(store.findByUserId(otherUserSameCustomer.userId())).isEmpty();
+            assertThat(store.linkAll(List.of())).isEmpty();
+        }
+
+        @Test
         void emailIsOptional() {
             CustomerLink link = new CustomerLink(UserId.of(unique("user_")), CustomerId.of(unique("cus_")), null, T0);
             store.link(link);

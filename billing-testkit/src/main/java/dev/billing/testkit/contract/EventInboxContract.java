@@ -314,6 +314,36 @@ public abstract class EventInboxContract {
         }
 
         @Test
+        @DisplayName("completeAll completes what each owner holds and fences off the rest, answer by answer")
+        void completeAllAnswersEach() {
+            List<StripeEvent> events = new ArrayList<>();
+            List<EventInbox.Completion> batch = new ArrayList<>();
+            for (int i = 0; i < 70; i++) { // more than one statement's worth
+                StripeEvent event = event();
+                claimed(event, "me-" + i);
+                events.add(event);
+                batch.add(new EventInbox.Completion(event.id(), i == 3 ? "someone else" : "me-" + i,
+                        i % 2 == 0 ? InboxStatus.PROCESSED : InboxStatus.IGNORED, now.plusSeconds(1)));
+            }
+            List<Boolean> results = inbox.completeAll(batch);
+            assertThat(results).hasSize(70);
+            for (int i = 0; i < 70; i++) {
+                InboxEntry entry = inbox.find(events.get(i).id()).orElseThrow();
+                if (i == 3) {
+                    assertThat(results.get(i)).isFalse();
+                    assertThat(entry.status()).isEqualTo(InboxStatus.PENDING);
+                    assertThat(entry.leaseOwner()).isEqualTo("me-3");
+                } else {
+                    assertThat(results.get(i)).isTrue();
+                    assertThat(entry.status()).isEqualTo(i % 2 == 0 ? InboxStatus.PROCESSED : InboxStatus.IGNORED);
+                    assertThat(entry.processedAt()).isEqualTo(now.plusSeconds(1));
+                    assertThat(entry.leaseOwner()).isNull();
+                }
+            }
+            assertThat(inbox.completeAll(List.of())).isEmpty();
+        }
+
+        @Test
         @DisplayName("a failure schedules the next attempt and keeps the error")
         void failureSchedulesARetry() {
             StripeEvent event = event();

@@ -86,6 +86,34 @@ public abstract class SubscriptionStoreContract {
         }
 
         @Test
+        @DisplayName("upsertSubscriptions answers each as upserting them one by one in that order would")
+        void upsertSubscriptionsAnswersInOrder() {
+            String id = unique("sub_");
+            String tied = unique("sub_");
+            Subscription v1 = aSubscription().withId(id).withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(T0).build();
+            Subscription v3 = aSubscription().withId(id).withStatus(SubscriptionStatus.PAST_DUE)
+                    .snapshotAt(T0.plusSeconds(3)).build();
+            Subscription v2 = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(T0.plusSeconds(2)).build();
+            Subscription tieA = aSubscription().withId(tied).withStatus(SubscriptionStatus.ACTIVE).snapshotAt(T0).build();
+            Subscription tieB = aSubscription().withId(tied).withStatus(SubscriptionStatus.CANCELED)
+                    .snapshotAt(T0.plusMillis(500)).build();
+            List<Subscription> batch = new ArrayList<>(List.of(v1, tieA, v3, v2, tieB));
+            for (int i = 0; i < 70; i++) { // more than one statement's worth
+                batch.add(aSubscription().withId(unique("sub_")).snapshotAt(T0).build());
+            }
+            List<UpsertResult> results = store.upsertSubscriptions(batch);
+            assertThat(results).hasSize(batch.size());
+            assertThat(results.subList(0, 5)).containsExactly(UpsertResult.APPLIED, UpsertResult.APPLIED,
+                    UpsertResult.APPLIED, UpsertResult.STALE, UpsertResult.SAME_VERSION);
+            assertThat(results.subList(5, results.size())).containsOnly(UpsertResult.APPLIED);
+            assertThat(store.findSubscription(id)).contains(v3);
+            assertThat(store.findSubscription(tied)).contains(tieA);
+            assertThat(store.findSubscription(batch.get(74).id())).contains(batch.get(74));
+            assertThat(store.upsertSubscriptions(List.of())).isEmpty();
+        }
+
+        @Test
         @DisplayName("updated before created: the final state is the newest")
         void updatedBeforeCreated() {
             String id = unique("sub_");

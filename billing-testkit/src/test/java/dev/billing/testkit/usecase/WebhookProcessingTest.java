@@ -13,11 +13,14 @@ import dev.billing.core.model.PriceQuery;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.UserId;
 import dev.billing.core.usecase.WebhookReceipt;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.contract.Race;
+import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +29,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static dev.billing.testkit.Builders.aSubscription;
 import static dev.billing.testkit.Builders.anEvent;
@@ -132,6 +139,117 @@ class WebhookProcessingTest {
                 assertThat(fresh.stores().subscriptions().findSubscription(truth.id())).map(Subscription::status)
                         .as("newer first: %s", newerFirst).contains(SubscriptionStatus.PAST_DUE);
             }
+        }
+    }
+
+    /** {@code receiveWebhook(payload, signature, executor)}: the answer after the insert, the batch processed after. */
+    @Nested
+    class AfterTheAnswer {
+        private final BillingHarness h = BillingHarness.create(o -> o.refetchOnWebhook(false));
+        private final ExecutorService pool = Executors.newFixedThreadPool(4);
+        private final CountDownLatch gate = new CountDownLatch(1);
+        /** Runs nothing until the gate opens, so the deliveries made before that form one batch. */
+        private final Executor gated = task -> pool.execute(() -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            task.run();
+        });
+
+        @AfterEach
+        void stopPool() {
+            pool.shutdownNow();
+        }
+
+        private WebhookReceipt deliverLater(StripeEvent event, EventObject object) {
+            FakeWebhookVerifier.Delivery delivery = h.verifier().sign(event, object);
+            return h.billing().receiveWebhook(delivery.body(), delivery.signature(), gated);
+        }
+
+        private void awaitNoneLeased(List<StripeEvent> events) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (events.stream().anyMatch(e -> h.stores().inbox().find(e.id()).orElseThrow().leaseOwner() != null)) {
+                assertThat(System.nanoTime()).as("events still leased after 10 s").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+        }
+
+        @Test
+        void aBatchHasEachEventsEffectAndOneFailureStaysWithItsEvent() throws InterruptedException {
+            CustomerId customer = h.billing().ensureCustomer(h.identity("user_1")).customerId();
+            Subscription truth = h.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+            Instant t = h.clock().instant();
+            Subscription v1 = aSubscription().withId("sub_batch").withStatus(SubscriptionStatus.INCOMPLETE)
+                    .snapshotAt(t).build();
+            Subscription v2 = aSubscription().withId("sub_batch").withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t.plusSeconds(2)).build();
+            Subscription v3 = aSubscription().withId("sub_batch").withStatus(SubscriptionStatus.PAST_DUE)
+                    .snapshotAt(t.plusSeconds(3)).build();
+            Subscription tieFirst = aSubscription().withId(truth.id()).withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.ACTIVE).snapshotAt(t.plusSeconds(5)).build();
+            Subscription tieSecond = aSubscription().withId(truth.id()).withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.PAST_DUE).snapshotAt(t.plusSeconds(5)).build();
+            h.gateway().failNext(Operation.GET_SUBSCRIPTION, 1, Failure.NOT_DONE); // the tie-break re-fetch fails
+            StripeEvent linkUser2 = anEvent().withType("customer.created").createdAt(t)
+                    .forObject("customer", "cus_batch_2").build();
+            List<StripeEvent> events = List.of(
+                    subscriptionEvent("customer.subscription.updated", v2, t.plusSeconds(2)),
+                    linkUser2,
+                    subscriptionEvent("customer.subscription.created", v1, t),
+                    subscriptionEvent("customer.subscription.updated", tieFirst, t.plusSeconds(5)),
+                    subscriptionEvent("customer.subscription.updated", v3, t.plusSeconds(3)),
+                    subscriptionEvent("customer.subscription.updated", tieSecond, t.plusSeconds(5)));
+            List<EventObject> objects = List.of(of(v2),
+                    new EventObject.OfCustomer(CustomerId.of("cus_batch_2"), UserId.of("user_2"), "u2@example.com",
+                            false), of(v1), of(tieFirst), of(v3), of(tieSecond));
+
+            for (int i = 0; i < events.size(); i++) {
+                WebhookReceipt receipt = deliverLater(events.get(i), objects.get(i));
+                assertThat(receipt.duplicate()).isFalse();
+                assertThat(receipt.inlineStatus()).as("answered before processing").isNull();
+                InboxEntry durable = h.stores().inbox().find(events.get(i).id()).orElseThrow();
+                assertThat(durable.status()).isEqualTo(InboxStatus.PENDING);
+                assertThat(durable.leaseOwner()).as("leased to this process").isNotNull();
+            }
+            assertThat(h.stores().subscriptions().findSubscription("sub_batch")).isEmpty();
+            gate.countDown();
+            awaitNoneLeased(events);
+
+            assertThat(h.stores().subscriptions().findSubscription("sub_batch")).contains(v3);
+            assertThat(h.stores().customers().findByUserId(UserId.of("user_2"))).map(l -> l.customerId().value())
+                    .contains("cus_batch_2");
+            assertThat(h.stores().subscriptions().findSubscription(truth.id())).map(Subscription::status)
+                    .contains(SubscriptionStatus.ACTIVE);
+            for (int i = 0; i < events.size(); i++) {
+                InboxEntry entry = h.stores().inbox().find(events.get(i).id()).orElseThrow();
+                if (i == 5) {
+                    assertThat(entry.status()).isEqualTo(InboxStatus.PENDING);
+                    assertThat(entry.lastError()).startsWith("stripe_unavailable");
+                } else {
+                    assertThat(entry.status()).as(events.get(i).type()).isEqualTo(InboxStatus.PROCESSED);
+                    assertThat(entry.attempts()).isEqualTo(1);
+                }
+            }
+            h.clock().advance(Duration.ofSeconds(10));
+            assertThat(h.billing().processDueEvents(10)).as("the failed event is retried").isEqualTo(1);
+            assertThat(h.stores().subscriptions().findSubscription(truth.id())).map(Subscription::status)
+                    .as("the tie is broken by Stripe's state").contains(SubscriptionStatus.ACTIVE);
+        }
+
+        @Test
+        void aRedeliveryIsADuplicateAndAShutDownExecutorMeansInline() {
+            Subscription sub = aSubscription().withId("sub_inline").withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(h.clock().instant()).build();
+            StripeEvent event = subscriptionEvent("customer.subscription.created", sub, h.clock().instant());
+            pool.shutdown();
+            WebhookReceipt receipt = deliverLater(event, of(sub));
+            assertThat(receipt.inlineStatus()).isNull();
+            assertThat(h.stores().inbox().find(event.id())).map(InboxEntry::status).contains(InboxStatus.PROCESSED);
+            assertThat(h.stores().subscriptions().findSubscription("sub_inline")).contains(sub);
+            WebhookReceipt again = deliverLater(event, of(sub));
+            assertThat(again.duplicate()).isTrue();
         }
     }
 
