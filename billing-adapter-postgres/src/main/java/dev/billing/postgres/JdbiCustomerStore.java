@@ -116,16 +116,7 @@ final class JdbiCustomerStore implements CustomerStore {
      */
     @Override
     public List<LinkResult> linkAll(List<CustomerLink> links) {
-        LinkResult[] answers = new LinkResult[links.size()];
-        for (List<Integer> round : MultiRowSql.rounds(links, l -> List.of(l.userId(), l.customerId()), MAX_BATCH)) {
-            List<CustomerLink> rows = new ArrayList<>(round.size());
-            round.forEach(i -> rows.add(links.get(i)));
-            List<LinkResult> written = linkRound(rows);
-            for (int k = 0; k < round.size(); k++) {
-                answers[round.get(k)] = written.get(k);
-            }
-        }
-        return List.of(answers);
+        return MultiRowSql.inRounds(links, l -> List.of(l.userId(), l.customerId()), MAX_BATCH, this::linkRound);
     }
 
     private List<LinkResult> linkRound(List<CustomerLink> rows) {

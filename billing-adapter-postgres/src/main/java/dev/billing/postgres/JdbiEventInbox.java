@@ -246,16 +246,7 @@ final class JdbiEventInbox implements EventInbox {
     /** The caller's batch written directly (not through the group commit), up to {@value #MAX_BATCH} rows a statement. */
     @Override
     public List<Boolean> completeAll(List<Completion> batch) {
-        Boolean[] answers = new Boolean[batch.size()];
-        for (List<Integer> round : MultiRowSql.rounds(batch, c -> List.of(c.eventId()), MAX_BATCH)) {
-            List<Completion> rows = new ArrayList<>(round.size());
-            round.forEach(i -> rows.add(batch.get(i)));
-            List<Boolean> written = completeRows(rows);
-            for (int k = 0; k < round.size(); k++) {
-                answers[round.get(k)] = written.get(k);
-            }
-        }
-        return List.of(answers);
+        return MultiRowSql.inRounds(batch, c -> List.of(c.eventId()), MAX_BATCH, this::completeRows);
     }
 
     /** {@code UPDATE ... FROM (VALUES ...) WHERE owner holds the lease RETURNING event_id}, rows in id order. */

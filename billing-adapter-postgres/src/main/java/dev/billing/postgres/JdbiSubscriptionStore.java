@@ -173,16 +173,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
      */
     @Override
     public List<UpsertResult> upsertSubscriptions(List<Subscription> subscriptions) {
-        UpsertResult[] answers = new UpsertResult[subscriptions.size()];
-        for (List<Integer> round : MultiRowSql.rounds(subscriptions, s -> List.of(s.id()), MAX_BATCH)) {
-            List<Subscription> rows = new ArrayList<>(round.size());
-            round.forEach(i -> rows.add(subscriptions.get(i)));
-            List<UpsertResult> written = writeSubscriptions(rows);
-            for (int k = 0; k < round.size(); k++) {
-                answers[round.get(k)] = written.get(k);
-            }
-        }
-        return List.of(answers);
+        return MultiRowSql.inRounds(subscriptions, s -> List.of(s.id()), MAX_BATCH, this::writeSubscriptions);
     }
 
     /** The batch as one multi-row watermark upsert; the rows it did not change are then told apart by version. */

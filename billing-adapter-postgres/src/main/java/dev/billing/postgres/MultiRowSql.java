@@ -2,6 +2,7 @@ package dev.billing.postgres;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -68,6 +69,24 @@ final class MultiRowSql {
             left = later;
         }
         return rounds;
+    }
+
+    /**
+     * Writes a caller's batch in {@link #rounds}, one {@code writer} call (one statement, one commit) per round, and
+     * returns the answers in the batch's order.
+     */
+    static <T, O> List<O> inRounds(List<T> rows, Function<T, List<?>> keys, int max,
+                                   Function<List<T>, List<O>> writer) {
+        List<O> answers = new ArrayList<>(Collections.nCopies(rows.size(), null));
+        for (List<Integer> round : rounds(rows, keys, max)) {
+            List<T> written = new ArrayList<>(round.size());
+            round.forEach(i -> written.add(rows.get(i)));
+            List<O> results = writer.apply(written);
+            for (int k = 0; k < round.size(); k++) {
+                answers.set(round.get(k), results.get(k));
+            }
+        }
+        return Collections.unmodifiableList(answers);
     }
 
     /** For each row in the callers' order, whether the statement returned its id. */

@@ -290,10 +290,15 @@ public final class ProcessInboxEvent {
         if (event.livemode() != options.livemode() || !handles(event.type())) {
             return null;
         }
+        return decodedOrNull(event) instanceof EventObject.OfCustomer of ? of : null;
+    }
+
+    /** The event's object, or null when it does not decode (processed alone, where the failure is recorded). */
+    private EventObject decodedOrNull(StripeEvent event) {
         try {
-            return verifier.decode(event) instanceof EventObject.OfCustomer of ? of : null;
+            return verifier.decode(event);
         } catch (RuntimeException e) {
-            return null; // processed alone, where the failure is recorded on the event
+            return null;
         }
     }
 
@@ -352,11 +357,7 @@ public final class ProcessInboxEvent {
                 || event.type().equals("customer.subscription.trial_will_end")) {
             return null;
         }
-        try {
-            return verifier.decode(event) instanceof EventObject.OfSubscription of ? of.subscription() : null;
-        } catch (RuntimeException e) {
-            return null; // processed alone, where the failure is recorded on the event
-        }
+        return decodedOrNull(event) instanceof EventObject.OfSubscription of ? of.subscription() : null;
     }
 
     private EventInbox.Completion completion(InboxEntry entry, InboxStatus outcome) {
