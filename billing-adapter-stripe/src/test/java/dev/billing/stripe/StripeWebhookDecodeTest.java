@@ -1,5 +1,7 @@
 package dev.billing.stripe;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
 import dev.billing.core.model.CheckoutMode;
@@ -16,6 +18,7 @@ import dev.billing.core.model.UserId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -201,6 +204,55 @@ class StripeWebhookDecodeTest {
                 "{\"id\":\"evt_1\",\"data\":{}}");
         assertThatThrownBy(() -> verifier.decode(noObject)).isInstanceOfSatisfying(WebhookRejectedException.class,
                 e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_PAYLOAD));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"customer.subscription.updated.json", "customer.subscription.updated.2020-08-27.json",
+            "invoice.paid.json", "invoice.payment_failed.2020-08-27.json", "invoice.upcoming.json",
+            "checkout.session.completed.json", "customer.created.json", "customer.deleted.json",
+            "product.updated.json", "price.created.json", "plan.deleted.json", "charge.succeeded.json"})
+    void readingOnlyTheWantedFieldsDecodesWhatTheWholeObjectDecodes(String fixture) {
+        byte[] body = fixture(fixture);
+        StripeEvent event = verifier.verify(body, header(SECRET, NOW.getEpochSecond(), body));
+        JsonObject whole = JsonParser.parseString(event.payload()).getAsJsonObject().getAsJsonObject("data")
+                .getAsJsonObject("object");
+        JsonObject kept = StripeJson.dataObject(event.payload());
+
+        assertThat(StripeJson.decode(event)).isEqualTo(StripeJson.decode(event, whole));
+        assertThat(kept.keySet()).isSubsetOf(whole.keySet()).hasSizeLessThan(whole.keySet().size());
+    }
+
+    @Test
+    void theFirstItemCountsAndTheRestIsSkipped() {
+        String body = event("customer.subscription.updated", "{\"id\":\"sub_x\",\"object\":\"subscription\","
+                + "\"customer\":\"cus_x\",\"status\":\"active\",\"created\":1795000000,\"items\":{\"data\":["
+                + "{\"price\":{\"id\":\"price_first\",\"product\":{\"id\":\"prod_1\",\"features\":[1,2,3]}},"
+                + "\"quantity\":3,\"current_period_start\":1795000000,\"current_period_end\":1797592000},"
+                + "{\"price\":\"price_second\",\"quantity\":9}]},\"latest_invoice\":{\"id\":\"in_1\","
+                + "\"lines\":{\"data\":[{\"amount\":1}]}}}");
+        Subscription s = ((EventObject.OfSubscription) decodeBytes(bytes(body))).subscription();
+        assertThat(s.priceId()).isEqualTo("price_first");
+        assertThat(s.quantity()).isEqualTo(3);
+        assertThat(s.currentPeriodEnd()).isEqualTo(at(1797592000));
+    }
+
+    @Test
+    void invalidJsonInAFieldThatIsNotReadIsStillAMalformedPayload() {
+        String valid = event("customer.subscription.updated", "{\"id\":\"sub_x\",\"object\":\"subscription\","
+                + "\"customer\":\"cus_x\",\"status\":\"active\",\"created\":1795000000,"
+                + "\"pending_update\":{\"trial_end\":null}}");
+        for (String broken : List.of(valid.replace("{\"trial_end\":null}", "{\"trial_end\":nul}"),
+                valid.replace("{\"trial_end\":null}", "{\"trial_end\" null}"),
+                valid.replace("\"livemode\":false", "\"livemode\":fals"),
+                valid + " {}")) {
+            StripeEvent stored = new StripeEvent("evt_t", "customer.subscription.updated", NOW, false, null, "sub_x",
+                    "subscription", broken);
+            assertThatThrownBy(() -> verifier.decode(stored)).as(broken).isInstanceOfSatisfying(
+                    WebhookRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_PAYLOAD));
+        }
+        StripeEvent stored = new StripeEvent("evt_t", "customer.subscription.updated", NOW, false, null, "sub_x",
+                "subscription", valid);
+        assertThat(verifier.decode(stored)).isInstanceOf(EventObject.OfSubscription.class);
     }
 
     @Test
