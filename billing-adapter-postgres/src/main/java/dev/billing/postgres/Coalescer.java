@@ -17,9 +17,11 @@ import java.util.function.Function;
  * Group commit for one kind of single-row write: concurrent callers' rows go to the database together, as one
  * multi-row statement in one transaction, and each caller returns only once that transaction committed, with the
  * answer for its own row. Nothing is held back to wait for company: the first caller writes alone at once; callers
- * that arrive while a write is in flight form the next batch, written by the first of them as soon as it ends
- * (leader and followers, no extra thread). On a quiet server a call is exactly one statement, as before; under load
- * the per-statement and per-commit work of Postgres and the round trips are shared.
+ * that arrive while a write is in flight form the next batch, written by the first of them as soon as a writer is free
+ * (leader and followers, no extra thread). Up to {@code maxWriters} batches are in flight at once, each on its own
+ * connection, so one batch forms and goes while another commits; a row whose key is in flight waits for that batch.
+ * On a quiet server a call is exactly one statement, as before; under load the per-statement and per-commit work of
+ * Postgres and the round trips are shared.
  *
  * <p>A batch fails as a whole only when the database cannot be reached ({@link StoreUnavailableException}: every
  * caller gets it, as each would have alone). Any other failure is the business of one row (e.g. a payload Postgres
@@ -36,38 +38,53 @@ final class Coalescer<I, O> {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Call<I, O>> queue = new ArrayDeque<>();
+    private final Set<Object> keysInFlight = new HashSet<>();
     private final BatchWriter<I, O> writer;
     private final Function<I, Object> key;
     private final int maxBatch;
-    private boolean writing;
+    private final int maxWriters;
+    private int writers;
 
     /**
+     * One batch in flight at a time.
+     *
      * @param key rows with equal keys never share a batch (a statement may affect a row once); the later waits for
      *            the next batch
      */
     Coalescer(int maxBatch, Function<I, Object> key, BatchWriter<I, O> writer) {
+        this(maxBatch, 1, key, writer);
+    }
+
+    /**
+     * @param maxWriters how many batches may be in flight at once (each on its own connection); a row whose key is
+     *                   in a batch in flight waits for that batch to end, so equal keys are still written one after
+     *                   the other, in their order
+     * @param key        rows with equal keys never share a batch (a statement may affect a row once)
+     */
+    Coalescer(int maxBatch, int maxWriters, Function<I, Object> key, BatchWriter<I, O> writer) {
+        if (maxBatch < 1 || maxWriters < 1) {
+            throw new IllegalArgumentException("maxBatch and maxWriters must be at least 1");
+        }
         this.maxBatch = maxBatch;
+        this.maxWriters = maxWriters;
         this.key = key;
         this.writer = writer;
     }
 
     O submit(I row) {
-        Call<I, O> me = new Call<>(row, lock.newCondition());
+        Call<I, O> me = new Call<>(row, key.apply(row), lock.newCondition());
         List<Call<I, O>> batch;
         lock.lock();
         try {
             queue.addLast(me);
-            if (!writing) {
-                writing = true;
-                me.leader = true;
-            }
+            promote();
             while (!me.leader && !me.done) {
                 me.signal.awaitUninterruptibly();
             }
             if (me.done) {
                 return me.answer();
             }
-            batch = takeBatch();
+            batch = takeBatch(me);
         } finally {
             lock.unlock();
         }
@@ -94,17 +111,13 @@ final class Coalescer<I, O> {
                     call.answer = answers.get(i);
                 }
                 call.done = true;
+                keysInFlight.remove(call.key);
                 if (call != me) {
                     call.signal.signal();
                 }
             }
-            Call<I, O> next = queue.peekFirst();
-            if (next == null) {
-                writing = false;
-            } else {
-                next.leader = true;
-                next.signal.signal();
-            }
+            writers--;
+            promote();
         } finally {
             lock.unlock();
         }
@@ -124,14 +137,42 @@ final class Coalescer<I, O> {
         }
     }
 
-    /** The oldest calls, at most one per key, up to the maximum; the caller (their leader) is the first. */
-    private List<Call<I, O>> takeBatch() {
-        List<Call<I, O>> batch = new ArrayList<>(Math.min(maxBatch, queue.size()));
-        Set<Object> keys = new HashSet<>();
+    /**
+     * While fewer than the maximum of batches are in flight, makes the oldest waiting call whose key is not in flight
+     * a leader (it takes its batch when it wakes, so calls arriving meanwhile still join it). Under the lock.
+     */
+    private void promote() {
+        while (writers < maxWriters) {
+            Call<I, O> leader = null;
+            for (Iterator<Call<I, O>> it = queue.iterator(); it.hasNext(); ) {
+                Call<I, O> call = it.next();
+                if (!keysInFlight.contains(call.key)) {
+                    it.remove();
+                    leader = call;
+                    break;
+                }
+            }
+            if (leader == null) {
+                return;
+            }
+            writers++;
+            keysInFlight.add(leader.key);
+            leader.leader = true;
+            leader.signal.signal();
+        }
+    }
+
+    /**
+     * The leader and then the oldest waiting calls, at most one per key and none whose key is in flight, up to the
+     * maximum. Under the lock.
+     */
+    private List<Call<I, O>> takeBatch(Call<I, O> leader) {
+        List<Call<I, O>> batch = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
+        batch.add(leader);
         Iterator<Call<I, O>> it = queue.iterator();
         while (it.hasNext() && batch.size() < maxBatch) {
             Call<I, O> call = it.next();
-            if (keys.add(key.apply(call.row))) {
+            if (keysInFlight.add(call.key)) {
                 batch.add(call);
                 it.remove();
             }
@@ -173,14 +214,16 @@ final class Coalescer<I, O> {
 
     private static final class Call<I, O> {
         final I row;
+        final Object key;
         final Condition signal;
         boolean leader;
         boolean done;
         O answer;
         RuntimeException failure;
 
-        Call(I row, Condition signal) {
+        Call(I row, Object key, Condition signal) {
             this.row = row;
+            this.key = key;
             this.signal = signal;
         }
 

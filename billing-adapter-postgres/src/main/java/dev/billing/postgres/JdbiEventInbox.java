@@ -43,6 +43,13 @@ final class JdbiEventInbox implements EventInbox {
 
     /** The most rows one group-committed statement writes. */
     static final int MAX_BATCH = 64;
+    /**
+     * How many group-committed inserts may be in flight at once: with one, every delivery waited for the batch in
+     * flight and then its own (about two commits); with two, a batch forms and goes while the other one commits, and
+     * Postgres flushes both commits together (ingest 53-68% of the ceiling instead of 42-57% in the same runs;
+     * three were no better). Two deliveries of one event are still never in flight together.
+     */
+    static final int INSERT_WRITERS = 2;
 
     private final Db db;
     private final Coalescer<NewRow, Boolean> inserts;
@@ -65,7 +72,7 @@ final class JdbiEventInbox implements EventInbox {
 
     JdbiEventInbox(Db db) {
         this.db = db;
-        this.inserts = new Coalescer<>(MAX_BATCH, row -> row.event().id(), this::insertRows);
+        this.inserts = new Coalescer<>(MAX_BATCH, INSERT_WRITERS, row -> row.event().id(), this::insertRows);
         this.completions = new Coalescer<>(MAX_BATCH, Completion::eventId, this::completeRows);
         this.insertBatch = new MultiRowSql(MAX_BATCH, db.sql("""
                 INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The group commit's own rules, with a writer that records its batches (the Postgres statements are covered by
  * {@code JdbiEventInboxContractIT}): each caller gets the answer for its own row; callers arriving during a write
- * share the next one; equal keys never share a batch; a row-level failure fails that row only; an outage fails
+ * share the next one; with two writers, a second batch goes while the first is in flight, but never with a key that
+ * is in flight; equal keys never share a batch; a row-level failure fails that row only; an outage fails
  * everyone in the batch; nothing is stuck afterwards.
  */
 class CoalescerTest {
@@ -187,6 +188,79 @@ class CoalescerTest {
         assertThat(batches).hasSize(2); // one try for the batch, no row-by-row retries against a database that is down
         down[0] = false;
         assertThat(coalescer.submit("after")).isEqualTo("ok-after");
+    }
+
+    @Test
+    void withTwoWritersASecondBatchStartsWhileTheFirstIsInFlight() throws Exception {
+        CountDownLatch twoWritesStarted = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        Coalescer<String, String> coalescer = new Coalescer<>(64, 2, row -> row, rows -> {
+            batches.add(List.copyOf(rows));
+            if (batches.size() <= 2) {
+                twoWritesStarted.countDown();
+                await(release);
+            }
+            return rows.stream().map(r -> "answer-" + r).toList();
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(12);
+        try {
+            Future<String> first = callers.submit(() -> coalescer.submit("r0"));
+            Future<String> second = callers.submit(() -> coalescer.submit("r1"));
+            assertThat(twoWritesStarted.await(5, TimeUnit.SECONDS)).as("both writes in flight").isTrue();
+            List<Future<String>> others = new ArrayList<>();
+            for (int i = 2; i < 12; i++) {
+                String row = "r" + i;
+                others.add(callers.submit(() -> coalescer.submit(row)));
+            }
+            waitUntilQueued(coalescer, 10);
+            release.countDown();
+
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("answer-r0");
+            assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("answer-r1");
+            for (int i = 2; i < 12; i++) {
+                assertThat(others.get(i - 2).get(5, TimeUnit.SECONDS)).isEqualTo("answer-r" + i);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(batches.subList(0, 2)).containsExactlyInAnyOrder(List.of("r0"), List.of("r1"));
+        assertThat(batches.subList(2, batches.size()).stream().mapToInt(List::size).sum()).isEqualTo(10);
+    }
+
+    @Test
+    void withTwoWritersARowWhoseKeyIsInFlightWaitsForThatBatchAndKeepsItsOrder() throws Exception {
+        CountDownLatch firstWriteStarted = new CountDownLatch(1);
+        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
+        List<String> written = Collections.synchronizedList(new ArrayList<>());
+        Coalescer<String, String> coalescer = new Coalescer<>(64, 2, row -> row.substring(0, 1), rows -> {
+            batches.add(List.copyOf(rows));
+            if (batches.size() == 1) {
+                firstWriteStarted.countDown();
+                await(releaseFirstWrite);
+            }
+            written.addAll(rows);
+            return rows.stream().map(r -> "ok-" + r).toList();
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            Future<String> a0 = callers.submit(() -> coalescer.submit("a0"));
+            assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            Future<String> a1 = callers.submit(() -> coalescer.submit("a1"));
+            waitUntilQueued(coalescer, 1);
+            Future<String> b0 = callers.submit(() -> coalescer.submit("b0"));
+            // b0 takes the free writer while a1 waits for a0's batch.
+            assertThat(b0.get(5, TimeUnit.SECONDS)).isEqualTo("ok-b0");
+            assertThat(a1.isDone()).isFalse();
+            assertThat(coalescer.queued()).isEqualTo(1);
+            releaseFirstWrite.countDown();
+
+            assertThat(a0.get(5, TimeUnit.SECONDS)).isEqualTo("ok-a0");
+            assertThat(a1.get(5, TimeUnit.SECONDS)).isEqualTo("ok-a1");
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(written).containsExactly("b0", "a0", "a1");
+        assertThat(batches).containsExactly(List.of("a0"), List.of("b0"), List.of("a1"));
     }
 
     private static void waitUntilQueued(Coalescer<?, ?> coalescer, int calls) throws InterruptedException {
