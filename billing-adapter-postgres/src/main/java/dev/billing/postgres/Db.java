@@ -10,12 +10,17 @@ import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.core.statement.TemplateEngine;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -58,6 +63,57 @@ final class Db {
             return jdbi.inTransaction(work);
         } catch (JdbiException e) {
             throw StoreErrors.translate(operation, e);
+        }
+    }
+
+    /** Work with plain JDBC on a pooled connection. */
+    @FunctionalInterface
+    interface JdbcWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} with plain JDBC on a handle's connection in autocommit mode, failures translated as for
+     * {@link #call}. Only for the hot multi-row statements of the group commits and the webhook batches: they bind
+     * up to a thousand arguments each, and JDBI's per-argument binding (argument lookup, a sorted map of positions)
+     * was a larger share of the server's CPU than the driver's work. Everything else stays on JDBI.
+     */
+    <T> T jdbc(String operation, JdbcWork<T> work) {
+        return call(operation, h -> {
+            try {
+                return work.run(h.getConnection());
+            } catch (SQLException e) {
+                throw StoreErrors.translate(operation, e);
+            }
+        });
+    }
+
+    /** The strings a statement's single-column result holds, in order (e.g. {@code RETURNING event_id}). */
+    static List<String> strings(PreparedStatement statement) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+
+    /** Binds a string or SQL NULL. */
+    static void setText(PreparedStatement statement, int index, String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
+    }
+
+    /** Binds an instant as {@code timestamptz} (truncated as by {@link #ts}) or SQL NULL. */
+    static void setInstant(PreparedStatement statement, int index, Instant value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            statement.setObject(index, ts(value));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.billing.core.port.EventInbox;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -173,25 +174,26 @@ final class JdbiEventInbox implements EventInbox {
     private List<Boolean> insertRows(List<NewRow> rows) {
         List<NewRow> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(r -> r.event().id())); // one lock order for every instance's batches
-        List<String> inserted = db.call("inbox.record", h -> {
-            Query q = h.createQuery(insertBatch.forRows(sorted.size()));
-            int i = 0;
-            for (NewRow row : sorted) {
-                StripeEvent event = row.event();
-                q.bind(i++, event.id())
-                        .bind(i++, event.type())
-                        .bindByType(i++, Db.ts(event.created()), OffsetDateTime.class)
-                        .bind(i++, event.livemode())
-                        .bindByType(i++, event.apiVersion(), String.class)
-                        .bindByType(i++, event.objectId(), String.class)
-                        .bindByType(i++, event.objectType(), String.class)
-                        .bind(i++, event.payload())
-                        .bind(i++, row.owner() == null ? 0 : 1)
-                        .bindByType(i++, Db.ts(row.receivedAt()), OffsetDateTime.class)
-                        .bindByType(i++, row.owner(), String.class)
-                        .bindByType(i++, Db.ts(row.leaseUntil()), OffsetDateTime.class);
+        List<String> inserted = db.jdbc("inbox.record", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(insertBatch.forRows(sorted.size()))) {
+                int i = 0;
+                for (NewRow row : sorted) {
+                    StripeEvent event = row.event();
+                    statement.setString(++i, event.id());
+                    statement.setString(++i, event.type());
+                    Db.setInstant(statement, ++i, event.created());
+                    statement.setBoolean(++i, event.livemode());
+                    Db.setText(statement, ++i, event.apiVersion());
+                    Db.setText(statement, ++i, event.objectId());
+                    Db.setText(statement, ++i, event.objectType());
+                    statement.setString(++i, event.payload());
+                    statement.setInt(++i, row.owner() == null ? 0 : 1);
+                    Db.setInstant(statement, ++i, row.receivedAt());
+                    Db.setText(statement, ++i, row.owner());
+                    Db.setInstant(statement, ++i, row.leaseUntil());
+                }
+                return Db.strings(statement);
             }
-            return q.mapTo(String.class).list();
         });
         return MultiRowSql.returned(rows, row -> row.event().id(), inserted);
     }
@@ -269,14 +271,17 @@ final class JdbiEventInbox implements EventInbox {
         }
         List<Completion> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(Completion::eventId));
-        List<String> completed = db.call("inbox.complete", h -> {
-            Query q = h.createQuery(completeBatch.forRows(sorted.size()));
-            int i = 0;
-            for (Completion c : sorted) {
-                q.bind(i++, c.eventId()).bind(i++, c.owner()).bind(i++, c.outcome().wireName())
-                        .bindByType(i++, Db.ts(c.now()), OffsetDateTime.class);
+        List<String> completed = db.jdbc("inbox.complete", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(completeBatch.forRows(sorted.size()))) {
+                int i = 0;
+                for (Completion c : sorted) {
+                    statement.setString(++i, c.eventId());
+                    statement.setString(++i, c.owner());
+                    statement.setString(++i, c.outcome().wireName());
+                    Db.setInstant(statement, ++i, c.now());
+                }
+                return Db.strings(statement);
             }
-            return q.mapTo(String.class).list();
         });
         return MultiRowSql.returned(rows, Completion::eventId, completed);
     }

@@ -14,6 +14,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -181,27 +182,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
         List<Subscription> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(Subscription::id)); // one lock order for every instance's batches
         Map<String, UpsertResult> results = db.call("subscriptions.upsertSubscription", h -> {
-            Query upsert = h.createQuery(subscriptionBatch.forRows(sorted.size()));
-            int i = 0;
-            for (Subscription s : sorted) {
-                upsert.bind(i++, s.id())
-                        .bind(i++, s.customerId().value())
-                        .bind(i++, s.status().stripeName())
-                        .bindByType(i++, s.priceId(), String.class)
-                        .bind(i++, s.quantity())
-                        .bindByType(i++, Db.ts(s.currentPeriodStart()), OffsetDateTime.class)
-                        .bindByType(i++, Db.ts(s.currentPeriodEnd()), OffsetDateTime.class)
-                        .bind(i++, s.cancelAtPeriodEnd())
-                        .bindByType(i++, Db.ts(s.cancelAt()), OffsetDateTime.class)
-                        .bindByType(i++, Db.ts(s.canceledAt()), OffsetDateTime.class)
-                        .bindByType(i++, Db.ts(s.endedAt()), OffsetDateTime.class)
-                        .bindByType(i++, Db.ts(s.trialStart()), OffsetDateTime.class)
-                        .bindByType(i++, Db.ts(s.trialEnd()), OffsetDateTime.class)
-                        .bindByType(i++, Db.ts(s.created()), OffsetDateTime.class)
-                        .bind(i++, JsonMaps.write(s.metadata()))
-                        .bind(i++, s.version().key());
-            }
-            Set<String> applied = new HashSet<>(upsert.mapTo(String.class).list());
+            Set<String> applied = new HashSet<>(upsertRows(h, sorted));
             Map<String, UpsertResult> answers = new HashMap<>();
             Map<String, Long> unchanged = new HashMap<>();
             for (Subscription s : sorted) {
@@ -228,6 +209,35 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
             answers.add(result);
         }
         return answers;
+    }
+
+    /** The multi-row watermark upsert (plain JDBC, {@link Db#jdbc}); returns the ids of the rows it wrote. */
+    private List<String> upsertRows(Handle h, List<Subscription> sorted) {
+        try (PreparedStatement statement = h.getConnection().prepareStatement(
+                subscriptionBatch.forRows(sorted.size()))) {
+            int i = 0;
+            for (Subscription s : sorted) {
+                statement.setString(++i, s.id());
+                statement.setString(++i, s.customerId().value());
+                statement.setString(++i, s.status().stripeName());
+                Db.setText(statement, ++i, s.priceId());
+                statement.setLong(++i, s.quantity());
+                Db.setInstant(statement, ++i, s.currentPeriodStart());
+                Db.setInstant(statement, ++i, s.currentPeriodEnd());
+                statement.setBoolean(++i, s.cancelAtPeriodEnd());
+                Db.setInstant(statement, ++i, s.cancelAt());
+                Db.setInstant(statement, ++i, s.canceledAt());
+                Db.setInstant(statement, ++i, s.endedAt());
+                Db.setInstant(statement, ++i, s.trialStart());
+                Db.setInstant(statement, ++i, s.trialEnd());
+                Db.setInstant(statement, ++i, s.created());
+                statement.setString(++i, JsonMaps.write(s.metadata()));
+                statement.setLong(++i, s.version().key());
+            }
+            return Db.strings(statement);
+        } catch (SQLException e) {
+            throw StoreErrors.translate("subscriptions.upsertSubscription", e);
+        }
     }
 
     @Override
