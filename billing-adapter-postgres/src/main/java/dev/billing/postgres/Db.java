@@ -2,6 +2,7 @@ package dev.billing.postgres;
 
 import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -79,13 +80,16 @@ final class Db {
      * was a larger share of the server's CPU than the driver's work. Everything else stays on JDBI.
      */
     <T> T jdbc(String operation, JdbcWork<T> work) {
-        return call(operation, h -> {
-            try {
-                return work.run(h.getConnection());
-            } catch (SQLException e) {
-                throw StoreErrors.translate(operation, e);
-            }
-        });
+        return call(operation, h -> jdbc(h, operation, work));
+    }
+
+    /** {@link #jdbc(String, JdbcWork)} on a handle already open (to share its connection with JDBI statements). */
+    static <T> T jdbc(Handle handle, String operation, JdbcWork<T> work) {
+        try {
+            return work.run(handle.getConnection());
+        } catch (SQLException e) {
+            throw StoreErrors.translate(operation, e);
+        }
     }
 
     /** The strings a statement's single-column result holds, in order (e.g. {@code RETURNING event_id}). */

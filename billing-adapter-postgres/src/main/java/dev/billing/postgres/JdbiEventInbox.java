@@ -246,13 +246,10 @@ final class JdbiEventInbox implements EventInbox {
 
     @Override
     public boolean complete(String eventId, String owner, InboxStatus outcome, Instant now) {
-        if (!outcome.isDone()) {
-            throw new IllegalArgumentException("complete needs PROCESSED or IGNORED, not " + outcome);
-        }
         return completions.submit(new Completion(eventId, owner, outcome, now));
     }
 
-    /** The caller's batch written directly (not through the group commit), up to {@value #MAX_BATCH} rows a statement. */
+    /** The caller's batch written directly (not through the group commit), up to {@value #MAX_BATCH} rows each. */
     @Override
     public List<Boolean> completeAll(List<Completion> batch) {
         return MultiRowSql.inRounds(batch, c -> List.of(c.eventId()), MAX_BATCH, this::completeRows);

@@ -161,7 +161,8 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     /**
      * Group-committed with concurrent upserts of other subscriptions ({@link Coalescer}; two versions of one
-     * subscription never share a statement): returns once the row is committed, like a lone upsert would. A batch of one is the same statement with one row.
+     * subscription never share a statement): returns once the row is committed, like a lone upsert would. A batch
+     * of one is the same statement with one row.
      */
     @Override
     public UpsertResult upsertSubscription(Subscription s) {
@@ -213,31 +214,30 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     /** The multi-row watermark upsert (plain JDBC, {@link Db#jdbc}); returns the ids of the rows it wrote. */
     private List<String> upsertRows(Handle h, List<Subscription> sorted) {
-        try (PreparedStatement statement = h.getConnection().prepareStatement(
-                subscriptionBatch.forRows(sorted.size()))) {
-            int i = 0;
-            for (Subscription s : sorted) {
-                statement.setString(++i, s.id());
-                statement.setString(++i, s.customerId().value());
-                statement.setString(++i, s.status().stripeName());
-                Db.setText(statement, ++i, s.priceId());
-                statement.setLong(++i, s.quantity());
-                Db.setInstant(statement, ++i, s.currentPeriodStart());
-                Db.setInstant(statement, ++i, s.currentPeriodEnd());
-                statement.setBoolean(++i, s.cancelAtPeriodEnd());
-                Db.setInstant(statement, ++i, s.cancelAt());
-                Db.setInstant(statement, ++i, s.canceledAt());
-                Db.setInstant(statement, ++i, s.endedAt());
-                Db.setInstant(statement, ++i, s.trialStart());
-                Db.setInstant(statement, ++i, s.trialEnd());
-                Db.setInstant(statement, ++i, s.created());
-                statement.setString(++i, JsonMaps.write(s.metadata()));
-                statement.setLong(++i, s.version().key());
+        return Db.jdbc(h, "subscriptions.upsertSubscription", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(subscriptionBatch.forRows(sorted.size()))) {
+                int i = 0;
+                for (Subscription s : sorted) {
+                    statement.setString(++i, s.id());
+                    statement.setString(++i, s.customerId().value());
+                    statement.setString(++i, s.status().stripeName());
+                    Db.setText(statement, ++i, s.priceId());
+                    statement.setLong(++i, s.quantity());
+                    Db.setInstant(statement, ++i, s.currentPeriodStart());
+                    Db.setInstant(statement, ++i, s.currentPeriodEnd());
+                    statement.setBoolean(++i, s.cancelAtPeriodEnd());
+                    Db.setInstant(statement, ++i, s.cancelAt());
+                    Db.setInstant(statement, ++i, s.canceledAt());
+                    Db.setInstant(statement, ++i, s.endedAt());
+                    Db.setInstant(statement, ++i, s.trialStart());
+                    Db.setInstant(statement, ++i, s.trialEnd());
+                    Db.setInstant(statement, ++i, s.created());
+                    statement.setString(++i, JsonMaps.write(s.metadata()));
+                    statement.setLong(++i, s.version().key());
+                }
+                return Db.strings(statement);
             }
-            return Db.strings(statement);
-        } catch (SQLException e) {
-            throw StoreErrors.translate("subscriptions.upsertSubscription", e);
-        }
+        });
     }
 
     @Override

@@ -81,7 +81,7 @@ final class StripeJson {
         return decode(event, dataObject(event.payload()));
     }
 
-    /** Decodes {@code object}, the event's {@code data.object} as a tree (the whole of it, or what {@link #WANTED} keeps). */
+    /** Decodes {@code object}: the event's {@code data.object} as a tree, whole or as {@link #WANTED} keeps it. */
     static EventObject decode(StripeEvent event, JsonObject object) {
         SourceVersion version = SourceVersion.snapshot(event.created());
         String type = event.type();
@@ -181,7 +181,7 @@ final class StripeJson {
                 reader.beginObject();
                 while (reader.hasNext()) {
                     if (reader.nextName().equals("data") && reader.peek() == JsonToken.BEGIN_OBJECT) {
-                        object = dataObjectOf(reader); // a repeated "data" wins, as in a tree
+                        object = dataObjectOf(reader); // of a repeated "data", the last object wins
                     } else {
                         reader.skipValue();
                     }

@@ -131,7 +131,8 @@ public final class ReceiveWebhook {
 
     /**
      * Takes the queued events in batches of up to {@value #DRAIN_BATCH} and processes each batch together until the
-     * queue is empty; after a batch, one that is not full waits {@link #DRAIN_LINGER_NANOS} once to fill up. Holds one of the drainer slots, and gives it back when it finds nothing to take.
+     * queue is empty; after a batch, one that is not full waits {@link #DRAIN_LINGER_NANOS} once to fill up. Holds
+     * one of the drainer slots, and gives it back when it finds nothing to take.
      */
     private void drain(Executor processing) {
         boolean sustained = false;
