@@ -26,12 +26,13 @@ import java.util.Optional;
  * between racing claimers in any number of processes: {@code claim} is an {@code UPDATE ... WHERE claimable},
  * {@code claimDue} locks its batch with {@code FOR UPDATE SKIP LOCKED} (concurrent workers take disjoint batches
  * without waiting on each other), {@code complete}/{@code fail} are fenced on the lease owner.
- * The payload is kept as {@code jsonb}: read back it is the same JSON, not the same bytes.
+ * The payload is kept as text, exactly the bytes that were verified (V4): nothing queries inside it, and the
+ * endpoint has already read it as strict JSON.
  */
 final class JdbiEventInbox implements EventInbox {
     private static final String COLUMNS = """
             %1$sevent_id, %1$sevent_type, %1$sevent_created, %1$slivemode, %1$sapi_version, %1$sobject_id,
-            %1$sobject_type, CAST(%1$spayload AS text) AS payload, %1$sstatus, %1$sattempts, %1$slast_error,
+            %1$sobject_type, %1$spayload, %1$sstatus, %1$sattempts, %1$slast_error,
             %1$sreceived_at, %1$snext_attempt_at, %1$slease_owner, %1$slease_expires_at, %1$sprocessed_at,
             %1$snotified_at""";
     private static final String CLAIMABLE = """
@@ -78,7 +79,7 @@ final class JdbiEventInbox implements EventInbox {
         this.insertBatch = new MultiRowSql(MAX_BATCH, db.sql("""
                 INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,
                     object_id, object_type, payload, status, attempts, received_at, lease_owner, lease_expires_at)
-                VALUES """), "(?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), 'pending', ?, ?, ?, ?)",
+                VALUES """), "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
                 "\nON CONFLICT (event_id) DO NOTHING\nRETURNING event_id");
         this.completeBatch = new MultiRowSql(MAX_BATCH, db.sql("""
                 UPDATE {schema}.webhook_inbox AS i
@@ -96,7 +97,7 @@ final class JdbiEventInbox implements EventInbox {
                     object_id, object_type, payload, status, attempts, last_error, received_at, next_attempt_at,
                     lease_owner, lease_expires_at, processed_at, notified_at)
                 VALUES (:eventId, :type, :created, :livemode, :apiVersion, :objectId, :objectType,
-                    CAST(:payload AS jsonb), :status, :attempts, :lastError, :receivedAt, :nextAttemptAt,
+                    :payload, :status, :attempts, :lastError, :receivedAt, :nextAttemptAt,
                     :leaseOwner, :leaseExpiresAt, :processedAt, :notifiedAt)
                 ON CONFLICT (event_id) DO NOTHING
                 """);

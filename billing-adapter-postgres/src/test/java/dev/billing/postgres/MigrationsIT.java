@@ -35,7 +35,7 @@ class MigrationsIT {
             DataSource ds = db.dataSource();
             assertThat(Sql.strings(ds, USER_SCHEMAS)).containsExactly("public");
 
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(3);
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(4);
 
             assertThat(Sql.strings(ds, USER_SCHEMAS)).containsExactly("billing", "public");
             assertThat(tables(ds, "billing")).containsExactlyElementsOf(TABLES);
@@ -46,7 +46,7 @@ class MigrationsIT {
             // Flyway records that it created the schema (rank 0, no version), then each migration.
             assertThat(Sql.strings(ds, "SELECT coalesce(version, type) || ':' || success FROM "
                     + "billing.billing_schema_history ORDER BY installed_rank"))
-                    .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true");
+                    .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true", "4:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(ds, "SELECT unnest(reloptions) FROM pg_class c JOIN pg_namespace n ON "
@@ -54,6 +54,10 @@ class MigrationsIT {
                         .contains("autovacuum_vacuum_scale_factor=0.0", "autovacuum_vacuum_threshold=5000",
                                 "autovacuum_analyze_threshold=5000");
             }
+            // The inbox payload is text kept out of line uncompressed (V4: no jsonb parse, no pglz per insert).
+            assertThat(Sql.strings(ds, "SELECT format_type(a.atttypid, a.atttypmod) || ' ' || a.attstorage::text "
+                    + "FROM pg_attribute a WHERE a.attrelid = 'billing.webhook_inbox'::regclass "
+                    + "AND a.attname = 'payload'")).containsExactly("text e");
         }
     }
 
@@ -75,9 +79,9 @@ class MigrationsIT {
     void instancesStartingTogetherMigrateOnce() {
         try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_race")) {
             List<Integer> applied = Race.run(4, i -> PostgresBillingStores.migrate(db.dataSource()));
-            assertThat(applied).containsExactlyInAnyOrder(3, 0, 0, 0);
+            assertThat(applied).containsExactlyInAnyOrder(4, 0, 0, 0);
             assertThat(Sql.count(db.dataSource(), "SELECT count(*) FROM billing.billing_schema_history "
-                    + "WHERE version IS NOT NULL")).isEqualTo(3);
+                    + "WHERE version IS NOT NULL")).isEqualTo(4);
         }
     }
 
@@ -90,7 +94,7 @@ class MigrationsIT {
             Flyway host = Flyway.configure().dataSource(ds).load();
             assertThat(host.migrate().migrationsExecuted).isEqualTo(1);
 
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(3);
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(4);
             assertThat(host.migrate().migrationsExecuted).isZero();
             assertThat(PostgresBillingStores.migrate(ds)).isZero();
 
@@ -100,7 +104,8 @@ class MigrationsIT {
             assertThat(tables(ds, "billing")).containsExactlyElementsOf(TABLES);
             assertThat(Sql.strings(ds, "SELECT script FROM billing.billing_schema_history WHERE version IS NOT NULL "
                     + "ORDER BY installed_rank"))
-                    .containsExactly("V1__billing_tables.sql", "V2__audit_trail.sql", "V3__queue_autovacuum.sql");
+                    .containsExactly("V1__billing_tables.sql", "V2__audit_trail.sql", "V3__queue_autovacuum.sql",
+                            "V4__inbox_payload_text.sql");
         }
     }
 

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The ceiling no webhook pipeline on this database can beat: durable single-row inserts per second straight over
  * JDBC, {@code connections} threads each with its own connection, autocommit (one INSERT per transaction, each
  * commit waiting for the WAL flush as {@code synchronous_commit} says), into a table shaped like the inbox
- * ({@code LIKE billing.webhook_inbox INCLUDING ALL}: same columns, indexes and checks) with the same payload as the
- * ingest scenario's subscription events.
+ * ({@code LIKE billing.webhook_inbox INCLUDING ALL}: same columns, indexes, checks and storage), the payload bound
+ * as the server binds it, and the same payload as the ingest scenario's subscription events.
  */
 final class Ceiling {
     static final String SCHEMA = "billing_bench_ceiling";
@@ -133,7 +133,7 @@ final class Ceiling {
                     INSERT INTO %s.inbox (event_id, event_type, event_created, livemode, api_version, object_id,
                         object_type, payload, status, attempts, received_at)
                     VALUES (?, 'customer.subscription.updated', ?, false, '2026-07-29.dahlia', ?, 'subscription',
-                        CAST(? AS jsonb), 'pending', 0, ?)
+                        ?, 'pending', 0, ?)
                     ON CONFLICT (event_id) DO NOTHING""".formatted(SCHEMA))) {
                 c.setAutoCommit(true);
                 ready.countDown();
