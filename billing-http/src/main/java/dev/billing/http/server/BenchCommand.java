@@ -77,7 +77,8 @@ final class BenchCommand implements Callable<Integer> {
             + "0 skips it).")
     Integer warmupEvents;
 
-    @Option(names = "--startup-runs", description = "How many times serve is started in a new JVM (default: 3).")
+    @Option(names = "--startup-runs", description = "How many times serve is started in a new JVM, with the default JVM "
+            + "and again with a class-data archive written by one training start (default: 3 each).")
     Integer startupRuns;
 
     @Option(names = "--server-url", description = "Measure an external running server (http://host:port) instead "

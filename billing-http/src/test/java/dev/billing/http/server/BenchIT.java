@@ -2,11 +2,14 @@ package dev.billing.http.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +21,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchIT {
     @TempDir
     Path dir;
+
+    @Test
+    @DisplayName("run from billing-server.jar, start-up is measured with the default JVM and with a class-data archive")
+    void startUpFromTheJarIsMeasuredWithAndWithoutAClassDataArchive() throws Exception {
+        Path jar = Path.of("target", "billing-server.jar").toAbsolutePath();
+        assertThat(jar).as("the server jar, built by the package phase: run ./mvnw verify (or package) first")
+                .isRegularFile();
+        Path json = dir.resolve("startup.json");
+        Path logs = dir.resolve("startup-logs");
+        Process bench = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                jar.toString(), "bench", "--scenarios", "startup", "--startup-runs", "1", "--json", json.toString(),
+                "--log-dir", logs.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile())
+                .start();
+        assertThat(bench.waitFor(3, TimeUnit.MINUTES)).as("bench finished").isTrue();
+        String out = Files.readString(dir.resolve("out.txt"));
+        assertThat(bench.exitValue()).as(out).isZero();
+
+        JsonNode startup = new ObjectMapper().readTree(json.toFile()).path("startup");
+        assertThat(startup).hasSize(2);
+        assertThat(startup.get(0).path("archive").asBoolean()).isFalse();
+        assertThat(startup.get(1).path("archive").asBoolean()).isTrue();
+        assertThat(startup).allSatisfy(s -> assertThat(s.path("toReadyMs").asDouble()).isPositive());
+        assertThat(logs.resolve("billing-serve.jsa")).isNotEmptyFile();
+        assertThat(out).contains("default JVM", "class-data archive",
+                "serve: process start to ready (slowest of 1, default JVM)",
+                "serve: process start to ready (slowest of 1, with a class-data archive)");
+    }
 
     @Test
     void aTinyRunReportsEverySectionAndPassesTheChecks() throws Exception {
@@ -36,8 +66,12 @@ class BenchIT {
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         assertThat(report.path("checksPassed").asBoolean()).isTrue();
         assertThat(report.path("postgres").path("fsync").asText()).isEqualTo("on");
+        // Run from class directories (this test), there is no class-data archive to measure: the report says why.
         assertThat(report.path("startup")).hasSize(1);
+        assertThat(report.path("startup").get(0).path("archive").asBoolean()).isFalse();
         assertThat(report.path("startup").get(0).path("toReadyMs").asDouble()).isPositive();
+        assertThat(report.path("setup").path("class-data archive").asText())
+                .startsWith("not measured: the class path has directories");
         assertThat(report.path("ceiling")).hasSize(1);
         assertThat(report.path("ceiling").get(0).path("perSecond").asDouble()).isPositive();
         assertThat(report.path("ingest")).hasSize(4);

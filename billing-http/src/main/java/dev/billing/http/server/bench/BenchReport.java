@@ -56,7 +56,8 @@ public final class BenchReport {
         }
     }
 
-    public record Startup(double toReadyMs, long storeMs, long serverMs, long jvmUpMs) {
+    /** One start of {@code serve}; {@code archive}: with the class-data archive of a training start. */
+    public record Startup(boolean archive, double toReadyMs, long storeMs, long serverMs, long jvmUpMs) {
     }
 
     public record CeilingRun(int connections, long inserts, double perSecond, Latency latency, Cpu cpu) {
@@ -152,8 +153,9 @@ public final class BenchReport {
             out.println("== serve start-up (new JVM, -Xmx256m, Postgres already running): process start to "
                     + "/health/ready 200");
             for (Startup s : startup) {
-                out.printf(Locale.ROOT, "  %7.0f ms   (logged: store %d ms, server %d ms, JVM up %d ms)%n",
-                        s.toReadyMs(), s.storeMs(), s.serverMs(), s.jvmUpMs());
+                out.printf(Locale.ROOT, "  %7.0f ms   %-19s (logged: store %d ms, server %d ms, JVM up %d ms)%n",
+                        s.toReadyMs(), s.archive() ? "class-data archive" : "default JVM", s.storeMs(), s.serverMs(),
+                        s.jvmUpMs());
             }
         }
         out.println("== throughput and latency (latency in ms; CPU: average cores busy of "

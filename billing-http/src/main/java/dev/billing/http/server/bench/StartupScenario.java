@@ -27,11 +27,63 @@ final class StartupScenario {
     record Start(Duration toReady, long storeMs, long serverMs, long jvmUpMs) {
     }
 
+    /** The archive file a training start writes into {@code logDir} (docs/OPERATIONS.md, faster start-up). */
+    static final String ARCHIVE = "billing-serve.jsa";
+
+    /**
+     * {@code runs} starts with an application class-data archive, as docs/OPERATIONS.md describes: one training
+     * start first (not measured) with {@code -XX:ArchiveClassesAtExit}, which writes the archive when it is stopped,
+     * then every start with {@code -XX:SharedArchiveFile}.
+     */
+    static List<Start> runWithArchive(BenchEnvironment env, int runs, List<String> jvmOptions, Path logDir)
+            throws IOException, InterruptedException {
+        String directories = directoriesOnClasspath();
+        if (directories != null) {
+            throw new ArchiveUnavailable("the class path has directories (" + directories + "); a class-data "
+                    + "archive holds classes from jars only: run the bench from billing-server.jar");
+        }
+        Path archive = logDir.resolve(ARCHIVE);
+        Files.deleteIfExists(archive);
+        List<String> training = new ArrayList<>(jvmOptions);
+        training.add("-XX:ArchiveClassesAtExit=" + archive);
+        run(env, 1, training, logDir, "bench-startup-training");
+        if (!Files.isRegularFile(archive) || Files.size(archive) == 0) {
+            throw new ArchiveUnavailable("the training start wrote no class-data archive at " + archive
+                    + " (see " + logDir.resolve("bench-startup-training-0.log") + ")");
+        }
+        List<String> shared = new ArrayList<>(jvmOptions);
+        shared.add("-XX:SharedArchiveFile=" + archive);
+        return run(env, runs, shared, logDir, "bench-startup-archive");
+    }
+
     private StartupScenario() {
     }
 
     static List<Start> run(BenchEnvironment env, int runs, List<String> jvmOptions, Path logDir)
             throws IOException, InterruptedException {
+        return run(env, runs, jvmOptions, logDir, "bench-startup");
+    }
+
+    /** Why the starts with a class-data archive could not be measured. */
+    static final class ArchiveUnavailable extends RuntimeException {
+        ArchiveUnavailable(String message) {
+            super(message);
+        }
+    }
+
+    /** The class path's directories, or null when it has only files (jars). */
+    private static String directoriesOnClasspath() {
+        List<String> directories = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty() && Files.isDirectory(Path.of(entry))) {
+                directories.add(entry);
+            }
+        }
+        return directories.isEmpty() ? null : String.join(", ", directories);
+    }
+
+    private static List<Start> run(BenchEnvironment env, int runs, List<String> jvmOptions, Path logDir,
+                                   String logName) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("java.class.path");
         List<Start> starts = new ArrayList<>();
@@ -45,7 +97,7 @@ final class StartupScenario {
             command.add(classpath);
             command.add("dev.billing.http.server.Main");
             command.add("serve");
-            Path log = logDir.resolve("bench-startup-" + run + ".log");
+            Path log = logDir.resolve(logName + "-" + run + ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().putAll(serverEnv);
