@@ -62,6 +62,26 @@ class MigrationsIT {
     }
 
     @Test
+    void anInboxWrittenBeforeV4KeepsItsEventsAndReadsThemBackAsJsonbPrintedThem() {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_v4")) {
+            DataSource ds = db.dataSource();
+            Flyway.configure().dataSource(ds).schemas("billing").defaultSchema("billing").createSchemas(true)
+                    .table(Migrations.HISTORY_TABLE).locations(Migrations.LOCATION).target("3").load().migrate();
+            Sql.execute(ds, "INSERT INTO billing.webhook_inbox (event_id, event_type, event_created, livemode, payload, "
+                    + "status, received_at) VALUES ('evt_before_v4', 'customer.created', now(), false, "
+                    + "CAST('{\"id\": \"evt_before_v4\",  \"object\":\"event\"}' AS jsonb), 'pending', now())");
+
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(1);
+
+            // V4 rewrote the column: the row is there, its payload is the text jsonb printed (keys by length)
+            try (BillingStores stores = TestStores.open(db)) {
+                assertThat(stores.inbox().find("evt_before_v4").orElseThrow().event().payload())
+                        .isEqualTo("{\"id\": \"evt_before_v4\", \"object\": \"event\"}");
+            }
+        }
+    }
+
+    @Test
     void aSecondRunIsANoOp() {
         try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_twice")) {
             DataSource ds = db.dataSource();
