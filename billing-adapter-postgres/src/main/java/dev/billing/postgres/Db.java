@@ -42,6 +42,11 @@ final class Db {
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
     }
 
+    /** The schema the stores work in. */
+    String schema() {
+        return schema;
+    }
+
     /** {@code template} with every {@code {schema}} replaced by this store's schema. */
     String sql(String template) {
         return template.replace("{schema}", schema);

@@ -68,6 +68,21 @@ final class Migrations {
         }
     }
 
+    /**
+     * The highest version the history shows applied successfully, or 0 when there is no history table: a schema
+     * below {@link #LATEST_VERSION} lacks what this jar's statements need (e.g. V4's text payload).
+     */
+    static int appliedVersion(Connection connection, String schema) throws SQLException {
+        if (!historyExists(connection, schema)) {
+            return 0;
+        }
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(
+                "SELECT coalesce(max(version::int), 0) FROM \"" + schema + "\"." + HISTORY_TABLE
+                        + " WHERE version IS NOT NULL AND success")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
     private static boolean historyExists(Connection connection, String schema) throws SQLException {
         try (PreparedStatement q = connection.prepareStatement(
                 "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = ? AND tablename = ?")) {

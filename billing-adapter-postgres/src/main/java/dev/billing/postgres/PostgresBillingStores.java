@@ -54,7 +54,7 @@ public final class PostgresBillingStores {
             }
             LOG.info("Postgres stores ready: pool '{}' to {} (max {} connections), schema '{}'", config.poolName(),
                     config.describe(), config.maximumPoolSize(), config.schema());
-            return stores(pool, config.schema(), pool);
+            return stores(pool, config.schema(), pool, config.runMigrations());
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -79,7 +79,7 @@ public final class PostgresBillingStores {
         if (runMigrations) {
             Migrations.migrate(dataSource, schema);
         }
-        return stores(dataSource, schema, null);
+        return stores(dataSource, schema, null, runMigrations);
     }
 
     /**
@@ -101,9 +101,11 @@ public final class PostgresBillingStores {
         return Migrations.migrate(dataSource, schema);
     }
 
-    private static BillingStores stores(DataSource dataSource, String schema, HikariDataSource ownedPool) {
+    /** {@code migrated}: the schema was just migrated, so {@code ping} need not check its version. */
+    private static BillingStores stores(DataSource dataSource, String schema, HikariDataSource ownedPool,
+                                        boolean migrated) {
         Db db = new Db(dataSource, schema);
         return new BillingStores(new JdbiCustomerStore(db), new JdbiSubscriptionStore(db), new JdbiEventInbox(db),
-                new JdbiUsageLedger(db), new PostgresLifecycle(db, ownedPool));
+                new JdbiUsageLedger(db), new PostgresLifecycle(db, ownedPool, migrated));
     }
 }

@@ -2,24 +2,43 @@ package dev.billing.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.billing.core.error.StoreException;
 import dev.billing.core.port.StoreLifecycle;
 
 /**
  * Health and shutdown of the Postgres stores: {@code ping} is one {@code SELECT 1} (a
  * {@link dev.billing.core.error.StoreUnavailableException} within the pool's connection timeout when the database
- * is down); {@code close} closes the pool only when these stores opened it.
+ * is down), after a check of the schema's version while it is not known to be current; {@code close} closes the
+ * pool only when these stores opened it.
  */
 final class PostgresLifecycle implements StoreLifecycle {
     private final Db db;
     private final HikariDataSource ownedPool;
+    /** Whether the schema is known to be at this jar's version (migrated at creation, or checked by a ping). */
+    private volatile boolean schemaCurrent;
 
-    PostgresLifecycle(Db db, HikariDataSource ownedPool) {
+    PostgresLifecycle(Db db, HikariDataSource ownedPool, boolean migrated) {
         this.db = db;
         this.ownedPool = ownedPool;
+        this.schemaCurrent = migrated;
     }
 
+    /**
+     * One {@code SELECT 1}; until the schema is known to be current (stores created without migrations), first its
+     * version: a schema behind this jar's migrations fails the ping with a {@link StoreException} that says so, so
+     * that readiness stays down (no request meets a table this code does not fit) until it is migrated.
+     */
     @Override
     public void ping() {
+        if (!schemaCurrent) {
+            int applied = db.call("ping", h -> Db.jdbc(h, "ping", c -> Migrations.appliedVersion(c, db.schema())));
+            if (applied < Migrations.LATEST_VERSION) {
+                throw new StoreException("The billing schema '" + db.schema() + "' is at version " + applied
+                        + "; this version of billing needs " + Migrations.LATEST_VERSION + ". Apply the migrations: "
+                        + "billing-server schema migrate, or PostgresBillingStores.migrate(dataSource, schema).");
+            }
+            schemaCurrent = true;
+        }
         db.call("ping", h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
     }
 

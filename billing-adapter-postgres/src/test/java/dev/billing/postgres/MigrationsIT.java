@@ -65,8 +65,7 @@ class MigrationsIT {
     void anInboxWrittenBeforeV4KeepsItsEventsAndReadsThemBackAsJsonbPrintedThem() {
         try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_v4")) {
             DataSource ds = db.dataSource();
-            Flyway.configure().dataSource(ds).schemas("billing").defaultSchema("billing").createSchemas(true)
-                    .table(Migrations.HISTORY_TABLE).locations(Migrations.LOCATION).target("3").load().migrate();
+            migrateTo(ds, "3");
             Sql.execute(ds, "INSERT INTO billing.webhook_inbox (event_id, event_type, event_created, livemode, payload, "
                     + "status, received_at) VALUES ('evt_before_v4', 'customer.created', now(), false, "
                     + "CAST('{\"id\": \"evt_before_v4\",  \"object\":\"event\"}' AS jsonb), 'pending', now())");
@@ -79,6 +78,39 @@ class MigrationsIT {
                         .isEqualTo("{\"id\": \"evt_before_v4\", \"object\": \"event\"}");
             }
         }
+    }
+
+    @Test
+    void storesMadeWithoutMigrationsAreNotReadyWhileTheSchemaIsBehindThisJar() {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_behind")) {
+            DataSource ds = db.dataSource();
+            try (BillingStores stores = PostgresBillingStores.create(ds, "billing", false)) {
+                assertThatThrownBy(stores::ping).isInstanceOf(StoreException.class)
+                        .hasMessage("The billing schema 'billing' is at version 0; this version of billing needs "
+                                + Migrations.LATEST_VERSION + ". Apply the migrations: billing-server schema migrate, "
+                                + "or PostgresBillingStores.migrate(dataSource, schema).");
+
+                migrateTo(ds, "3");
+                assertThatThrownBy(stores::ping).isInstanceOf(StoreException.class)
+                        .hasMessageContaining("is at version 3; this version of billing needs 4");
+
+                PostgresBillingStores.migrate(ds);
+                stores.ping();
+                // a newer schema (a later version's rolling upgrade) is fine too: only "behind" is refused
+                Sql.execute(ds, "INSERT INTO billing.billing_schema_history (installed_rank, version, description, "
+                        + "type, script, installed_by, execution_time, success) VALUES (99, '"
+                        + (Migrations.LATEST_VERSION + 1) + "', 'later', 'SQL', 'V_later.sql', 'test', 1, true)");
+            }
+            try (BillingStores again = PostgresBillingStores.create(ds, "billing", false)) {
+                again.ping();
+            }
+        }
+    }
+
+    /** Applies the shipped migrations up to {@code version} only, as an older jar did. */
+    private static void migrateTo(DataSource ds, String version) {
+        Flyway.configure().dataSource(ds).schemas("billing").defaultSchema("billing").createSchemas(true)
+                .table(Migrations.HISTORY_TABLE).locations(Migrations.LOCATION).target(version).load().migrate();
     }
 
     @Test
