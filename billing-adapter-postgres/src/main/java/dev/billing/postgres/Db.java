@@ -97,15 +97,27 @@ final class Db {
         }
     }
 
-    /** The strings a statement's single-column result holds, in order (e.g. {@code RETURNING event_id}). */
-    static List<String> strings(PreparedStatement statement) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
+    /** Binds a statement's parameters. */
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * Prepares {@code sql} on {@code connection}, binds it and returns the strings its single-column result holds, in
+     * order (e.g. {@code RETURNING event_id}).
+     */
+    static List<String> strings(Connection connection, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            List<String> values = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
             }
+            return values;
         }
-        return values;
     }
 
     /** Binds a string or SQL NULL. */

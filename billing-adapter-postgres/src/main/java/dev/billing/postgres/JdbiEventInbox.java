@@ -8,7 +8,6 @@ import dev.billing.core.port.EventInbox;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -175,27 +174,25 @@ final class JdbiEventInbox implements EventInbox {
     private List<Boolean> insertRows(List<NewRow> rows) {
         List<NewRow> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(r -> r.event().id())); // one lock order for every instance's batches
-        List<String> inserted = db.jdbc("inbox.record", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(insertBatch.forRows(sorted.size()))) {
-                int i = 0;
-                for (NewRow row : sorted) {
-                    StripeEvent event = row.event();
-                    statement.setString(++i, event.id());
-                    statement.setString(++i, event.type());
-                    Db.setInstant(statement, ++i, event.created());
-                    statement.setBoolean(++i, event.livemode());
-                    Db.setText(statement, ++i, event.apiVersion());
-                    Db.setText(statement, ++i, event.objectId());
-                    Db.setText(statement, ++i, event.objectType());
-                    statement.setString(++i, event.payload());
-                    statement.setInt(++i, row.owner() == null ? 0 : 1);
-                    Db.setInstant(statement, ++i, row.receivedAt());
-                    Db.setText(statement, ++i, row.owner());
-                    Db.setInstant(statement, ++i, row.leaseUntil());
-                }
-                return Db.strings(statement);
-            }
-        });
+        List<String> inserted = db.jdbc("inbox.record", connection -> Db.strings(connection,
+                insertBatch.forRows(sorted.size()), statement -> {
+                    int i = 0;
+                    for (NewRow row : sorted) {
+                        StripeEvent event = row.event();
+                        statement.setString(++i, event.id());
+                        statement.setString(++i, event.type());
+                        Db.setInstant(statement, ++i, event.created());
+                        statement.setBoolean(++i, event.livemode());
+                        Db.setText(statement, ++i, event.apiVersion());
+                        Db.setText(statement, ++i, event.objectId());
+                        Db.setText(statement, ++i, event.objectType());
+                        statement.setString(++i, event.payload());
+                        statement.setInt(++i, row.owner() == null ? 0 : 1);
+                        Db.setInstant(statement, ++i, row.receivedAt());
+                        Db.setText(statement, ++i, row.owner());
+                        Db.setInstant(statement, ++i, row.leaseUntil());
+                    }
+                }));
         return MultiRowSql.returned(rows, row -> row.event().id(), inserted);
     }
 
@@ -269,18 +266,16 @@ final class JdbiEventInbox implements EventInbox {
         }
         List<Completion> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(Completion::eventId));
-        List<String> completed = db.jdbc("inbox.complete", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(completeBatch.forRows(sorted.size()))) {
-                int i = 0;
-                for (Completion c : sorted) {
-                    statement.setString(++i, c.eventId());
-                    statement.setString(++i, c.owner());
-                    statement.setString(++i, c.outcome().wireName());
-                    Db.setInstant(statement, ++i, c.now());
-                }
-                return Db.strings(statement);
-            }
-        });
+        List<String> completed = db.jdbc("inbox.complete", connection -> Db.strings(connection,
+                completeBatch.forRows(sorted.size()), statement -> {
+                    int i = 0;
+                    for (Completion c : sorted) {
+                        statement.setString(++i, c.eventId());
+                        statement.setString(++i, c.owner());
+                        statement.setString(++i, c.outcome().wireName());
+                        Db.setInstant(statement, ++i, c.now());
+                    }
+                }));
         return MultiRowSql.returned(rows, Completion::eventId, completed);
     }
 

@@ -14,7 +14,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -214,30 +213,28 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     /** The multi-row watermark upsert (plain JDBC, {@link Db#jdbc}); returns the ids of the rows it wrote. */
     private List<String> upsertRows(Handle h, List<Subscription> sorted) {
-        return Db.jdbc(h, "subscriptions.upsertSubscription", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(subscriptionBatch.forRows(sorted.size()))) {
-                int i = 0;
-                for (Subscription s : sorted) {
-                    statement.setString(++i, s.id());
-                    statement.setString(++i, s.customerId().value());
-                    statement.setString(++i, s.status().stripeName());
-                    Db.setText(statement, ++i, s.priceId());
-                    statement.setLong(++i, s.quantity());
-                    Db.setInstant(statement, ++i, s.currentPeriodStart());
-                    Db.setInstant(statement, ++i, s.currentPeriodEnd());
-                    statement.setBoolean(++i, s.cancelAtPeriodEnd());
-                    Db.setInstant(statement, ++i, s.cancelAt());
-                    Db.setInstant(statement, ++i, s.canceledAt());
-                    Db.setInstant(statement, ++i, s.endedAt());
-                    Db.setInstant(statement, ++i, s.trialStart());
-                    Db.setInstant(statement, ++i, s.trialEnd());
-                    Db.setInstant(statement, ++i, s.created());
-                    statement.setString(++i, JsonMaps.write(s.metadata()));
-                    statement.setLong(++i, s.version().key());
-                }
-                return Db.strings(statement);
-            }
-        });
+        return Db.jdbc(h, "subscriptions.upsertSubscription", connection -> Db.strings(connection,
+                subscriptionBatch.forRows(sorted.size()), statement -> {
+                    int i = 0;
+                    for (Subscription s : sorted) {
+                        statement.setString(++i, s.id());
+                        statement.setString(++i, s.customerId().value());
+                        statement.setString(++i, s.status().stripeName());
+                        Db.setText(statement, ++i, s.priceId());
+                        statement.setLong(++i, s.quantity());
+                        Db.setInstant(statement, ++i, s.currentPeriodStart());
+                        Db.setInstant(statement, ++i, s.currentPeriodEnd());
+                        statement.setBoolean(++i, s.cancelAtPeriodEnd());
+                        Db.setInstant(statement, ++i, s.cancelAt());
+                        Db.setInstant(statement, ++i, s.canceledAt());
+                        Db.setInstant(statement, ++i, s.endedAt());
+                        Db.setInstant(statement, ++i, s.trialStart());
+                        Db.setInstant(statement, ++i, s.trialEnd());
+                        Db.setInstant(statement, ++i, s.created());
+                        statement.setString(++i, JsonMaps.write(s.metadata()));
+                        statement.setLong(++i, s.version().key());
+                    }
+                }));
     }
 
     @Override

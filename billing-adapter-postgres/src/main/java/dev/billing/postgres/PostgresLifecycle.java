@@ -24,22 +24,23 @@ final class PostgresLifecycle implements StoreLifecycle {
     }
 
     /**
-     * One {@code SELECT 1}; until the schema is known to be current (stores created without migrations), first its
-     * version: a schema behind this jar's migrations fails the ping with a {@link StoreException} that says so, so
-     * that readiness stays down (no request meets a table this code does not fit) until it is migrated.
+     * One {@code SELECT 1}; until the schema is known to be current (stores created without migrations), the read of
+     * its version instead: a schema behind this jar's migrations fails the ping with a {@link StoreException} that
+     * says so, so that readiness stays down (no request meets a table this code does not fit) until it is migrated.
      */
     @Override
     public void ping() {
-        if (!schemaCurrent) {
-            int applied = db.call("ping", h -> Db.jdbc(h, "ping", c -> Migrations.appliedVersion(c, db.schema())));
-            if (applied < Migrations.LATEST_VERSION) {
-                throw new StoreException("The billing schema '" + db.schema() + "' is at version " + applied
-                        + "; this version of billing needs " + Migrations.LATEST_VERSION + ". Apply the migrations: "
-                        + "billing-server schema migrate, or PostgresBillingStores.migrate(dataSource, schema).");
-            }
-            schemaCurrent = true;
+        if (schemaCurrent) {
+            db.call("ping", h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+            return;
         }
-        db.call("ping", h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+        int applied = db.jdbc("ping", c -> Migrations.appliedVersion(c, db.schema()));
+        if (applied < Migrations.LATEST_VERSION) {
+            throw new StoreException("The billing schema '" + db.schema() + "' is at version " + applied
+                    + "; this version of billing needs " + Migrations.LATEST_VERSION + ". Apply the migrations: "
+                    + "billing-server schema migrate, or PostgresBillingStores.migrate(dataSource, schema).");
+        }
+        schemaCurrent = true;
     }
 
     @Override

@@ -27,17 +27,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class CoalescerTest {
     private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch firstWriteStarted = new CountDownLatch(1);
+    private final CountDownLatch releaseFirstWrite = new CountDownLatch(1);
+
+    /**
+     * What the tests' writers do first: record the batch and, when it is the first, hold it until
+     * {@code releaseFirstWrite} (so that callers can pile up meanwhile). Whether it was the first.
+     */
+    private boolean recordAndHoldTheFirst(List<String> rows) {
+        batches.add(List.copyOf(rows));
+        if (batches.size() > 1) {
+            return false;
+        }
+        firstWriteStarted.countDown();
+        await(releaseFirstWrite);
+        return true;
+    }
 
     @Test
     void callersArrivingDuringAWriteShareTheNextOneAndEachGetsItsOwnAnswer() throws Exception {
-        CountDownLatch firstWriteStarted = new CountDownLatch(1);
-        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
         Coalescer<String, String> coalescer = new Coalescer<>(64, row -> row, rows -> {
-            batches.add(List.copyOf(rows));
-            if (batches.size() == 1) {
-                firstWriteStarted.countDown();
-                await(releaseFirstWrite);
-            }
+            recordAndHoldTheFirst(rows);
             return rows.stream().map(r -> "answer-" + r).toList();
         });
         ExecutorService callers = Executors.newFixedThreadPool(21);
@@ -116,14 +126,8 @@ class CoalescerTest {
 
     @Test
     void aRowTheDatabaseRefusesFailsAloneAndTheOthersAreWrittenOneByOne() throws Exception {
-        CountDownLatch firstWriteStarted = new CountDownLatch(1);
-        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
         Coalescer<String, String> coalescer = new Coalescer<>(64, row -> row, rows -> {
-            batches.add(List.copyOf(rows));
-            if (batches.size() == 1) {
-                firstWriteStarted.countDown();
-                await(releaseFirstWrite);
-            }
+            recordAndHoldTheFirst(rows);
             if (rows.contains("bad")) {
                 throw new StoreException("invalid input syntax for type json");
             }
@@ -155,14 +159,9 @@ class CoalescerTest {
 
     @Test
     void anOutageFailsEveryCallerOfTheBatchAndTheNextCallWritesAgain() throws Exception {
-        CountDownLatch firstWriteStarted = new CountDownLatch(1);
-        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
         boolean[] down = {true};
         Coalescer<String, String> coalescer = new Coalescer<>(64, row -> row, rows -> {
-            batches.add(List.copyOf(rows));
-            if (batches.size() == 1) {
-                firstWriteStarted.countDown();
-                await(releaseFirstWrite);
+            if (recordAndHoldTheFirst(rows)) {
                 return List.of("ok-" + rows.get(0));
             }
             if (down[0]) {
@@ -229,15 +228,9 @@ class CoalescerTest {
 
     @Test
     void withTwoWritersARowWhoseKeyIsInFlightWaitsForThatBatchAndKeepsItsOrder() throws Exception {
-        CountDownLatch firstWriteStarted = new CountDownLatch(1);
-        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
         List<String> written = Collections.synchronizedList(new ArrayList<>());
         Coalescer<String, String> coalescer = new Coalescer<>(64, 2, row -> row.substring(0, 1), rows -> {
-            batches.add(List.copyOf(rows));
-            if (batches.size() == 1) {
-                firstWriteStarted.countDown();
-                await(releaseFirstWrite);
-            }
+            recordAndHoldTheFirst(rows);
             written.addAll(rows);
             return rows.stream().map(r -> "ok-" + r).toList();
         });
