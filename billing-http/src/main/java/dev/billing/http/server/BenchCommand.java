@@ -139,7 +139,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintStream report = main.out;
         PrintStream original = System.out;
         // The server logs one JSON line per request to stdout, as in production; here stdout goes to a file so
-        // the report stays readable (same encoder, same flush per line).
+        // the report stays readable (same encoder, same batched writes).
         try (PrintStream serverLog = new PrintStream(new BufferedOutputStream(new FileOutputStream(
                 logs.resolve("server.log").toFile(), true), 8192), true, java.nio.charset.StandardCharsets.UTF_8)) {
             System.setOut(serverLog);
@@ -154,20 +154,10 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Lets the asynchronous appender write what the server logged before stdout is given back. */
     private static void awaitLogQueue() {
-        if (!(org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context)) {
-            return;
-        }
-        var appender = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("ASYNC");
-        if (appender instanceof ch.qos.logback.classic.AsyncAppender async) {
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (async.getNumberOfElementsInQueue() > 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-            try {
-                Thread.sleep(50); // the line being written when the queue emptied
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context
+                && context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("ASYNC")
+                instanceof AsyncLogAppender async) {
+            async.awaitDrained(java.time.Duration.ofSeconds(5));
         }
     }
 
