@@ -46,6 +46,26 @@ class OperationsIT {
     }
 
     @Test
+    void largeJsonAnswersAreGzippedForClientsThatAskForIt() throws Exception {
+        api = TestApi.start();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<byte[]> zipped = client.send(api.http.request("/openapi.json")
+                .header("Accept-Encoding", "gzip").GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        java.net.http.HttpResponse<byte[]> plain = client.send(api.http.request("/openapi.json").GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(zipped.statusCode()).isEqualTo(200);
+        assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(zipped.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/json"));
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        byte[] unzipped = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))
+                .readAllBytes();
+        assertThat(zipped.body().length).isLessThan(plain.body().length / 2);
+        assertThat(unzipped).isEqualTo(plain.body());
+    }
+
+    @Test
     void aBurstOfNewConnectionsIsQueuedNotDropped() throws Exception {
         api = TestApi.start();
         assertThat(api.api.acceptQueueSize()).isEqualTo(HttpApi.ACCEPT_QUEUE);
