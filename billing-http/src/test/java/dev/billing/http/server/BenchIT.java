@@ -96,6 +96,25 @@ class BenchIT {
     }
 
     @Test
+    void warmUpEventsLeaveTheInboxBeforeTheMeasuredRuns() throws Exception {
+        Path json = dir.resolve("warm.json");
+        CliConfigTest.Run run = CliConfigTest.run(Map.of(), "bench", "--scenarios", "ingest", "--refetch", "off",
+                "--concurrency", "4", "--events", "40", "--warmup-events", "30", "--duration", "500ms",
+                "--warmup", "100ms", "--json", json.toString(), "--log-dir", dir.resolve("logs").toString());
+
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        int rounds = report.path("ingestWarmups").size();
+        assertThat(rounds).isGreaterThanOrEqualTo(2);
+        // Exactly the warm-up rounds' rows went (one per unique event), and the measured runs that follow found
+        // every one of their own events (their checks count their rows).
+        assertThat(report.path("notes").toString()).contains("ingest warm-up, refetch off: " + rounds * 30
+                + " warm-up events deleted from the inbox and the inbox vacuumed");
+        assertThat(report.path("ingest")).hasSize(2).allSatisfy(i -> assertThat(i.path("checks"))
+                .allSatisfy(c -> assertThat(c.path("ok").asBoolean()).as(c.toString()).isTrue()));
+    }
+
+    @Test
     void aDroppedEventFailsTheCheck() {
         CliConfigTest.Run run = CliConfigTest.run(Map.of(), "bench", "--scenarios", "ingest", "--refetch", "off",
                 "--concurrency", "4", "--events", "50", "--warmup-events", "0", "--duration", "500ms", "--warmup",

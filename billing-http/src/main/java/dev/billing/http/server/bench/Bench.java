@@ -119,19 +119,27 @@ public final class Bench {
                     // Warm-up rounds (checked like the others, not reported as figures) until the JIT settled. They
                     // alternate between the fewest and the most connections: with few, events are processed inline
                     // in the request; with many, mostly by the worker; both paths must be compiled before measuring.
+                    // At least two rounds at each count; then the warm-up events leave the inbox again.
                     long warmupDeadline = System.nanoTime() + JitWarmup.MAX.toNanos();
+                    String warmupPrefix = runId + "w" + onOff(refetch);
+                    int minRounds = minConnections == maxConnections ? 2 : 4;
                     for (int round = 0; options.warmupEvents() > 0; round++) {
                         int connections = round % 2 == 0 ? minConnections : maxConnections;
                         progress(out, "ingest warm-up " + (round + 1) + ", refetch " + onOff(refetch) + ", "
                                 + connections + " connections");
-                        report.warmups.add(ingest(env, options, events, runId + "w" + onOff(refetch) + round,
+                        report.warmups.add(ingest(env, options, events, warmupPrefix + round,
                                 "warm-up", refetch, connections, options.warmupEvents(), options.duplicates(),
                                 options.reordered(), false, ceilings));
-                        boolean bothPaths = round >= 1 || minConnections == maxConnections;
                         if (System.nanoTime() > warmupDeadline
-                                || bothPaths && JitWarmup.quiet(Duration.ofSeconds(1))) {
+                                || round + 1 >= minRounds && JitWarmup.quiet(Duration.ofSeconds(1))) {
                             break;
                         }
+                    }
+                    if (options.warmupEvents() > 0) {
+                        long forgotten = IngestScenario.forget(env, warmupPrefix);
+                        report.notes.add("ingest warm-up, refetch " + onOff(refetch) + ": " + forgotten
+                                + " warm-up events deleted from the inbox and the inbox vacuumed before the measured"
+                                + " runs");
                     }
                     for (String mix : List.of("unique", "10% dup + 10% reordered")) {
                         boolean mixed = !mix.equals("unique");
