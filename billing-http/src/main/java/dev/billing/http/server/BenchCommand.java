@@ -117,8 +117,8 @@ final class BenchCommand implements Callable<Integer> {
             + "directory, deleted afterwards).")
     Path dataDir;
 
-    @Option(names = "--log-dir", description = "Where the server's log lines go during the bench (default: a "
-            + "temporary directory, printed in the report).")
+    @Option(names = "--log-dir", description = "Where the server's log lines go during the bench, kept (default: a "
+            + "temporary directory, printed in the report, deleted after a run in which every check passed).")
     Path logDir;
 
     @Option(names = "--allow-non-durable", description = "Measure even when the database does not flush commits "
@@ -133,11 +133,13 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Main.logFormat(main.env, "JSON");
         BenchOptions options = options();
-        Path logs = options.logDir() != null ? options.logDir() : Files.createTempDirectory("billing-bench-");
+        boolean temporaryLogs = options.logDir() == null;
+        Path logs = temporaryLogs ? Files.createTempDirectory("billing-bench-") : options.logDir();
         Files.createDirectories(logs);
         options = options.withOutput(options.json(), logs);
         PrintStream report = main.out;
         PrintStream original = System.out;
+        boolean passed = false;
         // The server logs one JSON line per request to stdout, as in production; here stdout goes to a file so
         // the report stays readable (same encoder, same batched writes).
         try (PrintStream serverLog = new PrintStream(new BufferedOutputStream(new FileOutputStream(
@@ -145,10 +147,25 @@ final class BenchCommand implements Callable<Integer> {
             System.setOut(serverLog);
             BenchReport result = Bench.run(options, report, env -> ServeMode.start(ServerConfig.fromEnv(env),
                     Main.version()));
-            return result.checksPassed() ? Main.OK : Main.FAILED;
+            passed = result.checksPassed();
+            return passed ? Main.OK : Main.FAILED;
         } finally {
             awaitLogQueue();
             System.setOut(original);
+            // A full run leaves hundreds of MB of access log: a temporary directory goes when there is nothing to
+            // look into; a failed run keeps it, and --log-dir always does.
+            if (temporaryLogs && passed) {
+                deleteTree(logs);
+                report.println("logs deleted: " + logs + " (every check passed; --log-dir keeps them)");
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

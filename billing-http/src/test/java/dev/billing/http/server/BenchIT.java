@@ -115,6 +115,20 @@ class BenchIT {
     }
 
     @Test
+    void theTemporaryLogDirectoryGoesAfterAPassingRun() {
+        CliConfigTest.Run run = CliConfigTest.run(Map.of(), "bench", "--scenarios", "ingest", "--refetch", "off",
+                "--concurrency", "4", "--events", "20", "--warmup-events", "0", "--duration", "300ms", "--warmup",
+                "100ms");
+
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        java.util.regex.Matcher logs = java.util.regex.Pattern.compile("logs deleted: (\\S+) \\(every check passed")
+                .matcher(run.out());
+        assertThat(logs.find()).as(run.out()).isTrue();
+        assertThat(run.out()).contains("logs: " + logs.group(1));
+        assertThat(Path.of(logs.group(1))).doesNotExist();
+    }
+
+    @Test
     void aDroppedEventFailsTheCheck() {
         CliConfigTest.Run run = CliConfigTest.run(Map.of(), "bench", "--scenarios", "ingest", "--refetch", "off",
                 "--concurrency", "4", "--events", "50", "--warmup-events", "0", "--duration", "500ms", "--warmup",
