@@ -109,6 +109,8 @@ final class NioSenders extends LoadRunner.Worker {
         byte[] in = new byte[16 * 1024];
         int inLength;
         byte[] body = new byte[4 * 1024];
+        private byte[] lastNeedle;
+        private int lastHit = -1;
         int bodyLength;
         long t0;
         boolean done;
@@ -275,7 +277,12 @@ final class NioSenders extends LoadRunner.Worker {
 
         @Override
         public boolean bodyContains(byte[] needle) {
-            return LeanHttpConnection.contains(body, 0, bodyLength, needle);
+            if (needle != lastNeedle) {
+                lastNeedle = needle;
+                lastHit = -1;
+            }
+            lastHit = LeanHttpConnection.find(body, bodyLength, needle, lastHit);
+            return lastHit >= 0;
         }
 
         @Override
