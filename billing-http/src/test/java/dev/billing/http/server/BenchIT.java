@@ -92,6 +92,8 @@ class BenchIT {
             assertThat(read.path("latency").path("p99").asDouble()).isPositive();
         }
         assertThat(report.path("heap").path("maxAfterGcMb").asDouble()).isPositive();
+        assertThat(report.path("machine").path("speedBefore").asText()).matches("\\d+\\.\\d\\d µs per read .*");
+        assertThat(report.path("machine").path("speedAfter").asText()).matches("\\d+\\.\\d\\d µs per read .*");
         assertThat(report.path("targets").size()).isGreaterThanOrEqualTo(5);
     }
 

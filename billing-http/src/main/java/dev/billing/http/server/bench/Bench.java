@@ -40,6 +40,7 @@ public final class Bench {
         Path logDir = options.logDir() != null ? options.logDir() : Files.createTempDirectory("billing-bench-");
         Files.createDirectories(logDir);
         machine(report);
+        report.machine.put("speedBefore", speed());
         LoadRunner.mode(options.generator() == BenchOptions.Generator.BLOCKING ? LoadRunner.Mode.BLOCKING
                 : LoadRunner.Mode.NIO);
         try (HeapMeter heap = new HeapMeter();
@@ -163,6 +164,7 @@ public final class Bench {
                     h.peakUsed() / 1048576.0, h.collections(), h.gcMillis());
             targets(report);
         }
+        report.machine.put("speedAfter", speed());
         report.print(out);
         if (options.json() != null) {
             report.writeJson(options.json());
@@ -288,6 +290,12 @@ public final class Bench {
         report.machine.put("jvmArguments", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         report.machine.put("maxHeapMb", rt.maxMemory() / 1048576);
         report.machine.put("started", Instant.now().toString());
+    }
+
+    /** The reference workload's figure, as the report prints it (docs/BENCHMARKS.md: how fast the machine was). */
+    private static String speed() {
+        return String.format(java.util.Locale.ROOT, "%.2f µs per read of a 5 KB event (MachineSpeed, one thread, "
+                + "lower is faster)", MachineSpeed.referenceMicros());
     }
 
     private static String cpuModel() {
