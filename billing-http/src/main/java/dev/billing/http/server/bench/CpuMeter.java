@@ -81,7 +81,13 @@ final class CpuMeter {
         }
     }
 
-    /** utime + stime of every process named postgres (backends exit and lose their ticks: an underestimate). */
+    /**
+     * CPU ticks of this Postgres: utime + stime of every live process named postgres, plus cutime + cstime, the ticks
+     * of children that exited and were reaped (by the postmaster: every backend, autovacuum worker and parallel
+     * worker is its child). Without the reaped ticks, a backend that exits during a window (a connection closed, an
+     * autovacuum worker done) took all its earlier ticks out of the sum, and the window's figure came out too low,
+     * even far too low after a VACUUM's backend exited (the rest then showed up as "other processes").
+     */
     private static long postgresTicks() {
         Path proc = Path.of("/proc");
         if (!Files.isDirectory(proc)) {
@@ -92,20 +98,11 @@ final class CpuMeter {
                 .chars().allMatch(Character::isDigit))) {
             for (Path dir : dirs) {
                 try {
-                    String stat = Files.readString(dir.resolve("stat"));
-                    int open = stat.indexOf('(');
-                    int close = stat.lastIndexOf(')');
-                    if (open < 0 || close < 0 || !stat.substring(open + 1, close).startsWith("postgres")) {
-                        continue;
-                    }
-                    String[] f = stat.substring(close + 2).split(" ");
                     long pid = Long.parseLong(dir.getFileName().toString());
-                    long parent = Long.parseLong(f[1]);
-                    long only = postmaster;
-                    if (only > 0 && pid != only && parent != only) {
-                        continue;
+                    long t = postgresTicks(pid, Files.readString(dir.resolve("stat")), postmaster);
+                    if (t > 0) {
+                        ticks += t;
                     }
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
                 } catch (IOException | RuntimeException vanished) {
                     // the process exited meanwhile
                 }
@@ -114,5 +111,38 @@ final class CpuMeter {
             return -1;
         }
         return ticks;
+    }
+
+    /**
+     * One {@code /proc/<pid>/stat} line's share of Postgres' ticks: -1 when the process is not this Postgres's (not
+     * named postgres, or neither the postmaster {@code only} nor its child when {@code only > 0}); else its own and
+     * its reaped children's ticks.
+     */
+    static long postgresTicks(long pid, String stat, long only) {
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < 0 || !stat.substring(open + 1, close).startsWith("postgres")) {
+            return -1;
+        }
+        String[] f = stat.substring(close + 2).split(" ");
+        long parent = Long.parseLong(f[1]);
+        if (only > 0 && pid != only && parent != only) {
+            return -1;
+        }
+        return ownAndReapedTicks(f);
+    }
+
+    /** utime + stime + cutime + cstime of a {@code /proc/<pid>/stat} line; -1 when it cannot be read. */
+    static long ownAndReapedTicks(String stat) {
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            return -1;
+        }
+        return ownAndReapedTicks(stat.substring(close + 2).split(" "));
+    }
+
+    /** Fields from the state on (field 3 of proc(5) is index 0): utime 14, stime 15, cutime 16, cstime 17. */
+    private static long ownAndReapedTicks(String[] f) {
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
     }
 }
