@@ -128,9 +128,16 @@ public final class Bench {
                         int connections = round % 2 == 0 ? minConnections : maxConnections;
                         progress(out, "ingest warm-up " + (round + 1) + ", refetch " + onOff(refetch) + ", "
                                 + connections + " connections");
+                        long jit0 = JitWarmup.compileMillis();
+                        long t0 = System.nanoTime();
                         report.warmups.add(ingest(env, options, events, warmupPrefix + round,
                                 "warm-up", refetch, connections, options.warmupEvents(), options.duplicates(),
                                 options.reordered(), false, ceilings));
+                        // The compilers' elapsed time (all threads together, waits for a core included) per round:
+                        // how far the JIT still is from settled (docs/BENCHMARKS.md, run K).
+                        long roundMillis = (System.nanoTime() - t0) / 1_000_000;
+                        out.println("           the JIT compiled for " + (JitWarmup.compileMillis() - jit0)
+                                + " ms (all compiler threads) during the round's " + roundMillis + " ms");
                         if (System.nanoTime() > warmupDeadline
                                 || round + 1 >= minRounds && JitWarmup.quiet(Duration.ofSeconds(1))) {
                             break;

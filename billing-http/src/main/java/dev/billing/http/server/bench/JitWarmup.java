@@ -49,4 +49,10 @@ final class JitWarmup {
         Thread.sleep(sample.toMillis());
         return (jit.getTotalCompilationTime() - before) * 1000 < QUIET_MILLIS_PER_SECOND * sample.toMillis();
     }
+
+    /** Milliseconds the JIT has compiled since the JVM started; -1 when the JVM does not say. */
+    static long compileMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit == null || !jit.isCompilationTimeMonitoringSupported() ? -1 : jit.getTotalCompilationTime();
+    }
 }
