@@ -135,9 +135,11 @@ public final class Bench {
                                 options.reordered(), false, ceilings));
                         // The compilers' elapsed time (all threads together, waits for a core included) per round:
                         // how far the JIT still is from settled (docs/BENCHMARKS.md, run K).
-                        long roundMillis = (System.nanoTime() - t0) / 1_000_000;
-                        out.println("           the JIT compiled for " + (JitWarmup.compileMillis() - jit0)
-                                + " ms (all compiler threads) during the round's " + roundMillis + " ms");
+                        if (jit0 >= 0) {
+                            long roundMillis = (System.nanoTime() - t0) / 1_000_000;
+                            out.println("           the JIT compiled for " + (JitWarmup.compileMillis() - jit0)
+                                    + " ms (all compiler threads) during the round's " + roundMillis + " ms");
+                        }
                         if (System.nanoTime() > warmupDeadline
                                 || round + 1 >= minRounds && JitWarmup.quiet(Duration.ofSeconds(1))) {
                             break;

@@ -124,7 +124,7 @@ final class CpuMeter {
         if (open < 0 || close < 0 || !stat.substring(open + 1, close).startsWith("postgres")) {
             return -1;
         }
-        String[] f = stat.substring(close + 2).split(" ");
+        String[] f = fields(stat);
         long parent = Long.parseLong(f[1]);
         if (only > 0 && pid != only && parent != only) {
             return -1;
@@ -132,17 +132,16 @@ final class CpuMeter {
         return ownAndReapedTicks(f);
     }
 
-    /** utime + stime + cutime + cstime of a {@code /proc/<pid>/stat} line; -1 when it cannot be read. */
-    static long ownAndReapedTicks(String stat) {
-        int close = stat.lastIndexOf(')');
-        if (close < 0) {
-            return -1;
-        }
-        return ownAndReapedTicks(stat.substring(close + 2).split(" "));
+    /**
+     * A {@code /proc/<pid>/stat} line's fields from the state on (field 3 of proc(5) is index 0), read after the last
+     * parenthesis since the command name may hold spaces and parentheses.
+     */
+    static String[] fields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
-    /** Fields from the state on (field 3 of proc(5) is index 0): utime 14, stime 15, cutime 16, cstime 17. */
-    private static long ownAndReapedTicks(String[] f) {
+    /** utime + stime + cutime + cstime (fields 14 to 17) of {@link #fields}. */
+    static long ownAndReapedTicks(String[] f) {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
     }
 }

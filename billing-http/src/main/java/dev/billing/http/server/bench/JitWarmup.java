@@ -23,16 +23,15 @@ final class JitWarmup {
     static Duration await(Duration minimum) throws InterruptedException {
         long start = System.nanoTime();
         Thread.sleep(minimum.toMillis());
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+        long before = compileMillis();
+        if (before < 0) {
             return minimum;
         }
         long deadline = start + MAX.toNanos();
-        long before = jit.getTotalCompilationTime();
         int quietSeconds = 0;
         while (System.nanoTime() < deadline && quietSeconds < QUIET_SECONDS) {
             Thread.sleep(1_000);
-            long now = jit.getTotalCompilationTime();
+            long now = compileMillis();
             quietSeconds = now - before < QUIET_MILLIS_PER_SECOND ? quietSeconds + 1 : 0;
             before = now;
         }
@@ -41,16 +40,18 @@ final class JitWarmup {
 
     /** Whether the JIT compiled for less than 2% of the last {@code sample}. */
     static boolean quiet(Duration sample) throws InterruptedException {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+        long before = compileMillis();
+        if (before < 0) {
             return true;
         }
-        long before = jit.getTotalCompilationTime();
         Thread.sleep(sample.toMillis());
-        return (jit.getTotalCompilationTime() - before) * 1000 < QUIET_MILLIS_PER_SECOND * sample.toMillis();
+        return (compileMillis() - before) * 1000 < QUIET_MILLIS_PER_SECOND * sample.toMillis();
     }
 
-    /** Milliseconds the JIT has compiled since the JVM started; -1 when the JVM does not say. */
+    /**
+     * Milliseconds the JIT has compiled since the JVM started (the compiler threads' elapsed time, all together);
+     * -1 when the JVM does not say.
+     */
     static long compileMillis() {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         return jit == null || !jit.isCompilationTimeMonitoringSupported() ? -1 : jit.getTotalCompilationTime();

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 final class MachineSpeed {
     private static final int READS_PER_ROUND = 20_000;
     private static final JsonFactory JSON = new JsonFactory();
+    /** Where the reads' results go, so that the JIT cannot drop them as unused. */
+    private static volatile long sink;
 
     private MachineSpeed() {
     }
@@ -27,22 +29,22 @@ final class MachineSpeed {
         byte[] event = StripeEvents.subscriptionUpdated("evt_reference_workload_0001", 1_700_000_000L,
                 "sub_reference_workload_0000", "cus_reference_workload_00", "user_reference_0", 2,
                 1_690_000_000L, 1_699_000_000L, 1_701_592_000L).getBytes(StandardCharsets.UTF_8);
-        long sink = 0;
-        for (int i = 0; i < READS_PER_ROUND; i++) {
-            sink += read(event);
-        }
+        readRound(event);
         long best = Long.MAX_VALUE;
         for (int round = 0; round < 5; round++) {
             long start = System.nanoTime();
-            for (int i = 0; i < READS_PER_ROUND; i++) {
-                sink += read(event);
-            }
+            readRound(event);
             best = Math.min(best, System.nanoTime() - start);
         }
-        if (sink == 42) {
-            System.out.print(""); // keeps the reads from being optimised away
-        }
         return best / 1000.0 / READS_PER_ROUND;
+    }
+
+    private static void readRound(byte[] event) {
+        long sum = 0;
+        for (int i = 0; i < READS_PER_ROUND; i++) {
+            sum += read(event);
+        }
+        sink = sum;
     }
 
     /** Every token of the event; the sum of the string values' lengths. */

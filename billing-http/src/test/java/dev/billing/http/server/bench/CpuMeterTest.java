@@ -42,18 +42,19 @@ class CpuMeterTest {
     @EnabledOnOs(OS.LINUX)
     void aReapedChildsTicksStayInTheParentsSum() throws Exception {
         Path self = Path.of("/proc/self/stat");
-        long before = CpuMeter.ownAndReapedTicks(Files.readString(self));
+        long before = CpuMeter.ownAndReapedTicks(CpuMeter.fields(Files.readString(self)));
         long childrenBefore = reaped(Files.readString(self));
         Process busy = new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done").start();
         assertThat(busy.waitFor(60, TimeUnit.SECONDS)).isTrue();
         long childrenAfter = reaped(Files.readString(self));
         assertThat(childrenAfter - childrenBefore).as("the child's ticks, reaped into ours").isPositive();
-        assertThat(CpuMeter.ownAndReapedTicks(Files.readString(self)) - before)
+        assertThat(CpuMeter.ownAndReapedTicks(CpuMeter.fields(Files.readString(self))) - before)
                 .isGreaterThanOrEqualTo(childrenAfter - childrenBefore);
     }
 
+    /** cutime + cstime (fields 16 and 17). */
     private static long reaped(String stat) {
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = CpuMeter.fields(stat);
         return Long.parseLong(f[13]) + Long.parseLong(f[14]);
     }
 }
