@@ -2,8 +2,8 @@ package dev.billing.stripe;
 
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.UserId;
-import dev.billing.testkit.stripe.EmulatorOptions;
-import dev.billing.testkit.stripe.StripeEmulator;
+import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.StripeEmulator;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -3,8 +3,8 @@ package dev.billing.stripe;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.testkit.contract.PaymentGatewayContract;
-import dev.billing.testkit.stripe.EmulatorOptions;
-import dev.billing.testkit.stripe.StripeEmulator;
+import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.StripeEmulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -5,8 +5,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import dev.billing.http.api.wire.Requests;
-import dev.billing.http.api.wire.Responses;
+import dev.billing.http.wire.Requests;
+import dev.billing.http.wire.Responses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -35,9 +35,9 @@ class HttpArchitectureTest {
     @Test
     @DisplayName("the API depends on the core and its web libraries only")
     void apiDependsOnCoreOnly() {
-        classes().that().resideInAPackage("dev.billing.http.api..")
+        classes().that().resideInAPackage("dev.billing.http..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.billing.core..",
-                        "dev.billing.http.api..", "io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..",
+                        "dev.billing.http..", "io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..",
                         "com.fasterxml.jackson..", "io.micrometer..", "io.github.bucket4j..",
                         "com.github.benmanes.caffeine..", "org.slf4j..", "kotlin..")
                 .check(http);
@@ -45,33 +45,17 @@ class HttpArchitectureTest {
 
     @Test
     void apiKnowsNoAdapterTestkitServerOrAuthImplementation() {
-        noClasses().that().resideInAPackage("dev.billing.http.api..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.billing.http.server..",
-                        "dev.billing.http.auth..", "dev.billing.testkit..", "dev.billing.postgres..",
+        noClasses().that().resideInAPackage("dev.billing.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.billing.server..",
+                        "dev.billing.clerk..", "dev.billing.testkit..", "dev.billing.postgres..",
                         "dev.billing.stripe..", "dev.billing.supabase..", "com.stripe..", "org.jdbi..")
-                .check(http);
-    }
-
-    @Test
-    void onlyTheCompositionRootKnowsAdaptersAndTheTestkit() {
-        noClasses().that().resideOutsideOfPackage("dev.billing.http.server..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.billing.testkit..", "dev.billing.postgres..",
-                        "dev.billing.stripe..", "dev.billing.supabase..")
-                .check(http);
-    }
-
-    @Test
-    void authKnowsNeitherTheApiNorTheServer() {
-        noClasses().that().resideInAPackage("dev.billing.http.auth..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.billing.http.api..",
-                        "dev.billing.http.server..", "io.javalin..")
                 .check(http);
     }
 
     @Test
     void routeHandlersAreInstanceMethods() {
         methods().that().areDeclaredInClassesThat().haveSimpleNameEndingWith("Handlers")
-                .and().areDeclaredInClassesThat().resideInAPackage("dev.billing.http.api")
+                .and().areDeclaredInClassesThat().resideInAPackage("dev.billing.http")
                 .and().doNotHaveModifier(JavaModifier.SYNTHETIC)
                 .should().notBeStatic().orShould().bePrivate()
                 .check(http);
@@ -93,12 +77,6 @@ class HttpArchitectureTest {
             }
         }
         assertThat(offenders).isEmpty();
-    }
-
-    @Test
-    void serverPackageIsTheOnlyOneWithAMainClass() {
-        JavaClass main = http.get(dev.billing.http.server.Main.class);
-        assertThat(main.getPackageName()).isEqualTo("dev.billing.http.server");
     }
 
     private static void collectDomainTypes(Type type, String where, List<String> offenders) {

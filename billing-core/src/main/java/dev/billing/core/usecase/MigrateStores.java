@@ -54,6 +54,7 @@ public final class MigrateStores {
     private static final System.Logger LOG = System.getLogger(MigrateStores.class.getName());
 
     private final BillingStores source;
+    /** Null for a dry run against a target that does not exist yet: it reads as empty. */
     private final BillingStores target;
     private final int batchSize;
     private final MigrationCheckpoint checkpoint;
@@ -63,7 +64,7 @@ public final class MigrateStores {
 
     private MigrateStores(Builder builder) {
         this.source = Objects.requireNonNull(builder.source, "source");
-        this.target = Objects.requireNonNull(builder.target, "target");
+        this.target = builder.target;
         this.batchSize = builder.batchSize;
         this.checkpoint = builder.checkpoint;
         this.listener = builder.listener;
@@ -145,6 +146,9 @@ public final class MigrateStores {
 
     private <T> Scan scan(Kind<T> kind, BillingStores stores) {
         Checksum checksum = new Checksum();
+        if (stores == null) {
+            return new Scan(checksum.tally(), Map.of());
+        }
         Map<String, String> digests = new HashMap<>();
         boolean complete = true;
         String cursor = null;
@@ -246,6 +250,7 @@ public final class MigrateStores {
     public static final class Builder {
         private final BillingStores source;
         private BillingStores target;
+        private boolean emptyTarget;
         private int batchSize = 500;
         private MigrationCheckpoint checkpoint = MigrationCheckpoint.inMemory();
         private MigrationListener listener = MigrationListener.NONE;
@@ -259,6 +264,16 @@ public final class MigrateStores {
         /** The stores to copy into. */
         public Builder to(BillingStores target) {
             this.target = Objects.requireNonNull(target, "target");
+            return this;
+        }
+
+        /**
+         * A dry run against a target that does not exist yet (a database without the billing schema): it reads as
+         * empty, so the report shows everything a copy would write.
+         */
+        public Builder toEmptyTarget() {
+            this.emptyTarget = true;
+            this.dryRun = true;
             return this;
         }
 
@@ -295,6 +310,12 @@ public final class MigrateStores {
         }
 
         public MigrateStores build() {
+            if (emptyTarget) {
+                if (target != null || !dryRun) {
+                    throw new IllegalStateException("an empty target is only for a dry run without to(...)");
+                }
+                return new MigrateStores(this);
+            }
             if (target == null) {
                 throw new IllegalStateException("a migration needs a target: call to(...)");
             }

@@ -1,5 +1,7 @@
 package dev.billing.testkit.postgres;
 
+import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
+
 import java.util.Objects;
 
 /**
@@ -26,7 +28,7 @@ public final class DedicatedPostgres implements AutoCloseable {
 
     /** A fresh database named {@code <prefix>_<unique suffix>} on this server. */
     public TestDatabase newDatabase(String prefix) {
-        ServerAddress admin = server.address("postgres");
+        ServerAddress admin = ServerAddress.of(server, "postgres");
         return new TestDatabase(admin.withDatabase(Databases.create(admin, prefix)), admin);
     }
 

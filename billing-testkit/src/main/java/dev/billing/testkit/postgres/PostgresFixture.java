@@ -1,5 +1,7 @@
 package dev.billing.testkit.postgres;
 
+import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -106,7 +108,7 @@ public final class PostgresFixture {
             }
         }
         EmbeddedPostgresServer server = EmbeddedPostgresServer.builder().nonDurable().start();
-        ServerAddress admin = server.address("postgres");
+        ServerAddress admin = ServerAddress.of(server, "postgres");
         LOG.info("Postgres fixture: using embedded Postgres at {} ({} not set, no Docker engine)", admin.describe(),
                 URL_ENV);
         return new PostgresFixture(Kind.EMBEDDED, admin, server);

@@ -1,5 +1,7 @@
 package dev.billing.testkit.postgres;
 
+import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
+
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -81,6 +83,11 @@ record ServerAddress(String host, int port, String database, String user, String
                 user == null || user.isEmpty() ? "postgres" : user,
                 password,
                 query);
+    }
+
+    /** The admin address of an embedded server (its superuser, local logins trusted). */
+    static ServerAddress of(EmbeddedPostgresServer server, String database) {
+        return new ServerAddress(server.host(), server.port(), database, server.user(), server.password(), Map.of());
     }
 
     ServerAddress withDatabase(String name) {

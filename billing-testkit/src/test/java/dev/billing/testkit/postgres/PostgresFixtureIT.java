@@ -1,5 +1,7 @@
 package dev.billing.testkit.postgres;
 
+import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -97,8 +99,11 @@ class PostgresFixtureIT {
     }
 
     @Test
-    void unreachableUrlFromEnvironmentFailsWithAHint() {
-        int closedPort = EmbeddedPostgresServer.freePort();
+    void unreachableUrlFromEnvironmentFailsWithAHint() throws java.io.IOException {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
         Map<String, String> env = Map.of(PostgresFixture.URL_ENV, "postgres://u:secret@127.0.0.1:" + closedPort + "/db");
 
         assertThatThrownBy(() -> PostgresFixture.select(env, () -> false))

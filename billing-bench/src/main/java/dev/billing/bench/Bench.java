@@ -1,0 +1,362 @@
+package dev.billing.bench;
+
+import dev.billing.server.BillingServer;
+import dev.billing.bench.BenchOptions.Scenario;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * {@code billing-server bench}: runs the scenarios in order (start-up, the ceiling, webhook ingest with re-fetch off,
+ * entitlements, the catalog, ingest with re-fetch on), checks that every event was applied exactly once, prints the
+ * figures and writes them as JSON. See {@code docs/BENCHMARKS.md}.
+ *
+ * <p>Usage: {@code BenchReport report = Bench.run(options, System.out, env -> startServer(env));}
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    /**
+     * Runs the bench. {@code serverStarter} starts {@code serve}'s wiring from an environment map (the CLI passes
+     * the real one), so the in-process server is exactly the production server.
+     */
+    public static BenchReport run(BenchOptions options, PrintStream out,
+                                  Function<Map<String, String>, BillingServer> serverStarter) throws Exception {
+        BenchReport report = new BenchReport();
+        Path logDir = options.logDir() != null ? options.logDir() : Files.createTempDirectory("billing-bench-");
+        Files.createDirectories(logDir);
+        machine(report);
+        report.machine.put("speedBefore", speed());
+        LoadRunner.mode(options.generator() == BenchOptions.Generator.BLOCKING ? LoadRunner.Mode.BLOCKING
+                : LoadRunner.Mode.NIO);
+        try (HeapMeter heap = new HeapMeter();
+             BenchEnvironment env = BenchEnvironment.start(options, serverStarter)) {
+            env.requireDurable();
+            report.postgres.putAll(env.postgresSettings());
+            report.setup.put("database", env.describeDatabase());
+            report.setup.put("server", env.external() ? "external " + options.serverUrl()
+                    : "in-process, wired by serve's code from environment variables (Postgres pool 10, PEM-mode "
+                    + "Clerk verifier, rate limits on at " + BenchEnvironment.RATE_LIMIT + "/min per user and per IP "
+                    + "with X-Forwarded-For trusted, JSON access log)");
+            report.setup.put("generator", "closed loop, HTTP/1.1 keep-alive, pre-built requests, in this JVM, "
+                    + (options.generator() == BenchOptions.Generator.BLOCKING ? "one blocking thread per connection"
+                    : "one event-loop thread for all connections"));
+            report.setup.put("logs", logDir.toString());
+            report.setup.put("options", describe(options));
+            String runId = Long.toString(Instant.now().getEpochSecond() % 1_000_000, 36);
+            boolean needServer = !env.external();
+            List<Boolean> refetches = new ArrayList<>(options.refetch());
+            refetches.sort(Boolean::compare); // off first
+            if (needServer) {
+                env.server(refetches.isEmpty() ? false : refetches.get(0));
+            }
+            if (options.scenarios().contains(Scenario.STARTUP) && !env.external()) {
+                // This JVM has just started Postgres and the in-process server: let its JIT settle first, so that
+                // the first new JVM does not share the two cores with this one's compiler threads.
+                JitWarmup.await(Duration.ZERO);
+                progress(out, "start-up: " + options.startupRuns() + " new JVMs running serve");
+                for (StartupScenario.Start s : StartupScenario.run(env, options.startupRuns(),
+                        options.startupJvmOptions(), logDir)) {
+                    report.startup.add(new BenchReport.Startup(false, s.toReady().toNanos() / 1e6, s.storeMs(),
+                            s.serverMs(), s.jvmUpMs()));
+                }
+                progress(out, "start-up: one training start writing a class-data archive, then "
+                        + options.startupRuns() + " new JVMs running serve with it");
+                try {
+                    for (StartupScenario.Start s : StartupScenario.runWithArchive(env, options.startupRuns(),
+                            options.startupJvmOptions(), logDir)) {
+                        report.startup.add(new BenchReport.Startup(true, s.toReady().toNanos() / 1e6,
+                                s.storeMs(), s.serverMs(), s.jvmUpMs()));
+                    }
+                } catch (StartupScenario.ArchiveUnavailable e) {
+                    report.setup.put("class-data archive", "not measured: " + e.getMessage());
+                    progress(out, "start-up with a class-data archive not measured: " + e.getMessage());
+                }
+            }
+            Map<Integer, Double> ceilings = new HashMap<>();
+            boolean ingest = options.scenarios().contains(Scenario.INGEST);
+            if (options.scenarios().contains(Scenario.CEILING) || ingest) {
+                String payload = StripeEvents.subscriptionUpdated("evt_ceiling_payload", 1_700_000_000L,
+                        "sub_ceiling_payload_0000000", "cus_ceiling_payload_0000", "user_ceiling_payload_0", 2,
+                        1_690_000_000L, 1_699_000_000L, 1_701_592_000L);
+                for (int c : options.concurrency()) {
+                    progress(out, "ceiling: " + c + " JDBC connections inserting");
+                    Ceiling.Result r = Ceiling.run(env, c, options.warmup(), options.duration(), payload);
+                    ceilings.put(c, r.perSecond());
+                    report.ceiling.add(new BenchReport.CeilingRun(c, r.inserts(), r.perSecond(),
+                            BenchReport.Latency.of(r.latency()), BenchReport.Cpu.of(r.cpu(), 0, r.inserts())));
+                }
+            }
+            StripeEvents events = new StripeEvents(env.webhookSecret());
+            int run = 0;
+            for (boolean refetch : refetches) {
+                if (refetch && report.heapBeforeRefetchMb == null) {
+                    // From here on the emulator in this JVM keeps every object the re-fetches make.
+                    report.heapBeforeRefetchMb = heap.figures().maxAfterGc() / 1048576.0;
+                }
+                if (ingest) {
+                    env.server(refetch);
+                    if (refetch && env.stripeApiBase() == null) {
+                        report.notes.add("ingest with re-fetch on skipped: an external server needs "
+                                + "--stripe-api-base and --stripe-secret-key of the Stripe emulator it uses");
+                        continue;
+                    }
+                    int maxConnections = options.concurrency().stream().mapToInt(Integer::intValue).max().orElse(16);
+                    int minConnections = options.concurrency().stream().mapToInt(Integer::intValue).min().orElse(16);
+                    // Warm-up rounds (checked like the others, not reported as figures) until the JIT settled. They
+                    // alternate between the fewest and the most connections: with few, events are processed inline
+                    // in the request; with many, mostly by the worker; both paths must be compiled before measuring.
+                    // At least two rounds at each count; then the warm-up events leave the inbox again.
+                    long warmupDeadline = System.nanoTime() + JitWarmup.MAX.toNanos();
+                    String warmupPrefix = runId + "w" + onOff(refetch);
+                    int minRounds = minConnections == maxConnections ? 2 : 4;
+                    for (int round = 0; options.warmupEvents() > 0; round++) {
+                        int connections = round % 2 == 0 ? minConnections : maxConnections;
+                        progress(out, "ingest warm-up " + (round + 1) + ", refetch " + onOff(refetch) + ", "
+                                + connections + " connections");
+                        long jit0 = JitWarmup.compileMillis();
+                        long t0 = System.nanoTime();
+                        report.warmups.add(ingest(env, options, events, warmupPrefix + round,
+                                "warm-up", refetch, connections, options.warmupEvents(), options.duplicates(),
+                                options.reordered(), false, ceilings));
+                        // The compilers' elapsed time (all threads together, waits for a core included) per round:
+                        // how far the JIT still is from settled (docs/BENCHMARKS.md, run K).
+                        if (jit0 >= 0) {
+                            long roundMillis = (System.nanoTime() - t0) / 1_000_000;
+                            out.println("           the JIT compiled for " + (JitWarmup.compileMillis() - jit0)
+                                    + " ms (all compiler threads) during the round's " + roundMillis + " ms");
+                        }
+                        if (System.nanoTime() > warmupDeadline
+                                || round + 1 >= minRounds && JitWarmup.quiet(Duration.ofSeconds(1))) {
+                            break;
+                        }
+                    }
+                    if (options.warmupEvents() > 0) {
+                        long forgotten = IngestScenario.forget(env, warmupPrefix);
+                        report.notes.add("ingest warm-up, refetch " + onOff(refetch) + ": " + forgotten
+                                + " warm-up events deleted from the inbox and the inbox vacuumed before the measured"
+                                + " runs");
+                    }
+                    for (String mix : List.of("unique", "10% dup + 10% reordered")) {
+                        boolean mixed = !mix.equals("unique");
+                        for (int c : options.concurrency()) {
+                            progress(out, "ingest " + mix + ", refetch " + onOff(refetch) + ", " + c + " connections");
+                            report.ingest.add(ingest(env, options, events, runId + "r" + (run++), mix, refetch, c,
+                                    options.events(), mixed ? options.duplicates() : 0,
+                                    mixed ? options.reordered() : 0, options.dropEvent() && run == 1, ceilings));
+                        }
+                    }
+                }
+                if (!refetch || refetches.size() == 1) {
+                    reads(env, options, report, out, runId);
+                }
+            }
+            if (!ingest && refetches.isEmpty()) {
+                reads(env, options, report, out, runId);
+            }
+            HeapMeter.Figures h = heap.figures();
+            report.heap = new BenchReport.Heap(h.maxHeap() / 1048576.0, h.maxAfterGc() / 1048576.0,
+                    h.peakUsed() / 1048576.0, h.collections(), h.gcMillis());
+            targets(report);
+        }
+        report.machine.put("speedAfter", speed());
+        report.print(out);
+        if (options.json() != null) {
+            report.writeJson(options.json());
+            out.println("JSON: " + options.json().toAbsolutePath());
+        }
+        return report;
+    }
+
+    private static void reads(BenchEnvironment env, BenchOptions options, BenchReport report, PrintStream out,
+                              String runId) {
+        boolean entitlements = options.scenarios().contains(Scenario.ENTITLEMENTS);
+        boolean catalog = options.scenarios().contains(Scenario.CATALOG);
+        if (!entitlements && !catalog) {
+            return;
+        }
+        if (!env.external()) {
+            env.server(false);
+        }
+        progress(out, "seeding " + options.users() + " users (customer, active subscription, session token)");
+        Duration lifetime = options.warmup().plus(options.duration()).multipliedBy(2).plus(Duration.ofMinutes(10));
+        ReadScenarios.Users users = ReadScenarios.seed(env, runId + "u", options.users(), lifetime);
+        InetSocketAddress address = env.serverAddress();
+        if (entitlements) {
+            progress(out, "GET /me/entitlements, " + options.readConnections() + " connections");
+            report.reads.add(read("GET /me/entitlements", options, users, ReadScenarios.entitlements(address,
+                    env.hostHeader(), users, options.readConnections(), options.warmup(), options.duration())));
+        }
+        if (catalog) {
+            progress(out, "GET /stripe/products, " + options.readConnections() + " connections");
+            report.reads.add(read("GET /stripe/products", options, users, ReadScenarios.catalog(address,
+                    env.hostHeader(), users, options.readConnections(), options.warmup(), options.duration())));
+        }
+    }
+
+    private static BenchReport.ReadRun read(String route, BenchOptions options, ReadScenarios.Users users,
+                                            LoadRunner.Result r) {
+        return new BenchReport.ReadRun(route, r.connections(), users.ids().size(), r.requests(), r.perSecond(),
+                BenchReport.Latency.of(r.latency()), r.errors(), r.statuses(),
+                BenchReport.Cpu.of(r.cpu(), r.generatorCpuNanos(), r.requests()), r.warmup().toMillis() / 1000.0,
+                r.errorSamples());
+    }
+
+    private static BenchReport.IngestRun ingest(BenchEnvironment env, BenchOptions options, StripeEvents events,
+                                                String prefix, String mix, boolean refetch, int connections,
+                                                int eventCount, double duplicates, double reordered, boolean drop,
+                                                Map<Integer, Double> ceilings) {
+        int customers = Math.max(1, eventCount / (1 + options.versions()));
+        List<String> subscriptions = null;
+        if (refetch) {
+            List<String> customerIds = new ArrayList<>();
+            List<String> userIds = new ArrayList<>();
+            for (int i = 0; i < customers; i++) {
+                customerIds.add("cus_" + prefix + "_" + i);
+                userIds.add("user_" + prefix + "_" + i);
+            }
+            subscriptions = new StripeSetup(env.stripeApiBase(), env.stripeSecretKey())
+                    .customersWithSubscriptions(customerIds, userIds, StripeEvents.PRICE);
+        }
+        IngestScenario.Plan plan = IngestScenario.plan(prefix, eventCount, options.versions(), duplicates, reordered,
+                prefix.hashCode(), refetch, subscriptions, drop);
+        IngestScenario.Result r = IngestScenario.run(mix, plan, connections, env.serverAddress(), env.hostHeader(),
+                events, env, options.drainTimeout());
+        Double ceiling = ceilings.get(connections);
+        List<BenchReport.Check> checks = r.checks().stream()
+                .map(c -> new BenchReport.Check(c.name(), c.ok(), c.detail())).toList();
+        return new BenchReport.IngestRun(mix, refetch, connections, r.uniqueEvents(), r.deliveries(), r.duplicates(),
+                r.reordered(), r.acceptedPerSecond(), r.processedPerSecond(), r.endToEnd().toNanos() / 1e9,
+                ceiling == null || ceiling == 0 ? null : r.processedPerSecond() / ceiling,
+                BenchReport.Latency.of(r.http().latency()), r.http().errors(), r.http().statuses(),
+                BenchReport.Cpu.of(r.cpu(), r.http().generatorCpuNanos(), r.uniqueEvents()), checks);
+    }
+
+    private static void targets(BenchReport report) {
+        for (BenchReport.IngestRun r : report.ingest) {
+            if (!r.refetch() && r.ratioToCeiling() != null) {
+                report.targets.add(new BenchReport.Target("ingest " + r.mix() + ", refetch off, " + r.connections()
+                        + " connections: processed / ceiling", ">= 50%",
+                        String.format(Locale.ROOT, "%.0f%% (%.0f/s of %.0f/s)", 100 * r.ratioToCeiling(),
+                                r.processedPerSecond(), r.processedPerSecond() / r.ratioToCeiling()),
+                        r.ratioToCeiling() >= 0.5));
+            }
+        }
+        for (BenchReport.ReadRun r : report.reads) {
+            if (r.route().contains("entitlements")) {
+                report.targets.add(new BenchReport.Target(r.route() + ", " + r.connections() + " connections",
+                        ">= 20000/s, p99 < 10 ms", String.format(Locale.ROOT, "%.0f/s, p99 %.2f ms, %d errors",
+                        r.perSecond(), r.latency().p99(), r.errors()),
+                        r.perSecond() >= 20_000 && r.latency().p99() < 10 && r.errors() == 0));
+            } else {
+                report.targets.add(new BenchReport.Target(r.route() + ", " + r.connections() + " connections",
+                        ">= 30000/s", String.format(Locale.ROOT, "%.0f/s, %d errors", r.perSecond(), r.errors()),
+                        r.perSecond() >= 30_000 && r.errors() == 0));
+            }
+        }
+        if (report.heap != null && !report.reads.isEmpty() || !report.ingest.isEmpty()) {
+            boolean before = report.heapBeforeRefetchMb != null;
+            double live = before ? report.heapBeforeRefetchMb : report.heap.maxAfterGcMb();
+            report.targets.add(new BenchReport.Target("heap after GC under load (whole bench JVM"
+                    + (before ? ", until the re-fetch runs fill the emulator)" : ")"), "< 256 MB",
+                    String.format(Locale.ROOT, "%.0f MB (max heap %.0f MB)", live, report.heap.maxHeapMb()),
+                    live < 256));
+        }
+        for (boolean archive : new boolean[] {false, true}) {
+            List<BenchReport.Startup> starts = report.startup.stream().filter(s -> s.archive() == archive).toList();
+            if (starts.isEmpty()) {
+                continue;
+            }
+            double worst = starts.stream().mapToDouble(BenchReport.Startup::toReadyMs).max().orElse(0);
+            report.targets.add(new BenchReport.Target("serve: process start to ready (slowest of " + starts.size()
+                    + (archive ? ", with a class-data archive)" : ", default JVM)"), "< 2000 ms",
+                    String.format(Locale.ROOT, "%.0f ms", worst), worst < 2000));
+        }
+    }
+
+    private static void machine(BenchReport report) {
+        Runtime rt = Runtime.getRuntime();
+        report.machine.put("cpus", rt.availableProcessors());
+        report.machine.put("cpuModel", cpuModel());
+        report.machine.put("memory", memory());
+        report.machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        report.machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        report.machine.put("jvmArguments", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        report.machine.put("maxHeapMb", rt.maxMemory() / 1048576);
+        report.machine.put("started", Instant.now().toString());
+    }
+
+    /** The reference workload's figure, as the report prints it (docs/BENCHMARKS.md: how fast the machine was). */
+    private static String speed() {
+        return String.format(java.util.Locale.ROOT, "%.2f µs per read of a 5 KB event (MachineSpeed, one thread, "
+                + "lower is faster)", MachineSpeed.referenceMicros());
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static String memory() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.1f GiB", kb / 1048576.0);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return "?";
+    }
+
+    private static Map<String, Object> describe(BenchOptions o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scenarios", o.scenarios());
+        m.put("concurrency", o.concurrency());
+        m.put("events", o.events());
+        m.put("versions", o.versions());
+        m.put("duplicates", o.duplicates());
+        m.put("reordered", o.reordered());
+        m.put("refetch", o.refetch());
+        m.put("users", o.users());
+        m.put("readConnections", o.readConnections());
+        m.put("warmup", o.warmup().toString());
+        m.put("duration", o.duration().toString());
+        m.put("warmupEvents", o.warmupEvents());
+        return m;
+    }
+
+    private static String onOff(boolean on) {
+        return on ? "on" : "off";
+    }
+
+    private static void progress(PrintStream out, String what) {
+        out.println("[" + Instant.now().toString().substring(11, 19) + "] " + what);
+        out.flush();
+    }
+}

@@ -1,0 +1,316 @@
+package dev.billing.bench;
+
+import dev.billing.server.BillingServer;
+import dev.billing.postgres.PostgresConfig;
+import dev.billing.server.LocalKeys;
+import java.time.Clock;
+import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
+import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.StripeEmulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * What the bench runs against. By default everything in this process, without network: embedded Postgres with
+ * durable settings ({@code fsync=on}, {@code synchronous_commit=on}, {@code full_page_writes=on}: the embedded
+ * fixture's own defaults are not durable), the Stripe emulator with the sample catalog, and the server wired
+ * exactly as {@code serve} wires it (from the same environment variables), with a PEM-mode Clerk verifier on a
+ * key generated for the run. Or an external server ({@code --server-url}) and/or an external Postgres
+ * ({@code --database-url}).
+ */
+final class BenchEnvironment implements AutoCloseable {
+    static final String DATABASE = "billing_bench";
+    static final String ISSUER = "https://clerk.bench.invalid";
+    static final String ORIGIN = "https://app.example.com";
+    /** The server's rate limits in the bench: on (their cost is measured) but never refusing. */
+    static final String RATE_LIMIT = "1000000";
+
+    private final BenchOptions options;
+    private final Function<Map<String, String>, BillingServer> serverStarter;
+    private final EmbeddedPostgresServer postgres;
+    private final StripeEmulator emulator;
+    private final PostgresConfig database;
+    private final String webhookSecret;
+    private final LocalKeys tokenKey;
+    private final String issuer;
+    private BillingServer server;
+    private Boolean serverRefetch;
+    private Map<String, String> serverEnv;
+
+    private BenchEnvironment(BenchOptions options, Function<Map<String, String>, BillingServer> serverStarter,
+                             EmbeddedPostgresServer postgres, StripeEmulator emulator, PostgresConfig database,
+                             String webhookSecret, LocalKeys tokenKey, String issuer) {
+        this.options = options;
+        this.serverStarter = serverStarter;
+        this.postgres = postgres;
+        this.emulator = emulator;
+        this.database = database;
+        this.webhookSecret = webhookSecret;
+        this.tokenKey = tokenKey;
+        this.issuer = issuer;
+    }
+
+    BenchOptions options() {
+        return options;
+    }
+
+    static BenchEnvironment start(BenchOptions options, Function<Map<String, String>, BillingServer> serverStarter) {
+        EmbeddedPostgresServer postgres = null;
+        StripeEmulator emulator = null;
+        try {
+            PostgresConfig database;
+            if (options.databaseUrl() != null) {
+                database = PostgresConfig.fromDatabaseUrl(options.databaseUrl());
+            } else {
+                EmbeddedPostgresServer.Builder builder = EmbeddedPostgresServer.builder()
+                        .serverConfig("fsync", "on")
+                        .serverConfig("synchronous_commit", "on")
+                        .serverConfig("full_page_writes", "on");
+                if (options.dataDir() != null) {
+                    builder.dataDirectory(options.dataDir().resolve("pg"));
+                }
+                postgres = builder.start();
+                postgres.createDatabaseIfMissing(DATABASE);
+                CpuMeter.postmaster(postmasterPid(postgres.dataDirectory()));
+                database = PostgresConfig.fromDatabaseUrl(postgres.postgresUrl(DATABASE));
+            }
+            String secret;
+            LocalKeys key;
+            String issuer;
+            if (options.serverUrl() == null) {
+                if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+                    // The emulator runs on the JDK's HttpServer, whose Nagle default costs ~40 ms per loopback call.
+                    System.setProperty("sun.net.httpserver.nodelay", "true");
+                }
+                emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
+                secret = "whsec_bench" + random(16);
+                key = LocalKeys.generate(ISSUER, Clock.systemUTC());
+                issuer = ISSUER;
+            } else {
+                secret = options.webhookSecret();
+                key = options.tokenKey();
+                issuer = options.tokenIssuer();
+            }
+            return new BenchEnvironment(options, serverStarter, postgres, emulator, database, secret, key, issuer);
+        } catch (RuntimeException e) {
+            if (emulator != null) {
+                emulator.close();
+            }
+            if (postgres != null) {
+                postgres.close();
+            }
+            throw e;
+        }
+    }
+
+    boolean external() {
+        return options.serverUrl() != null;
+    }
+
+    /** Starts (or restarts) the in-process server with re-fetch on or off; a no-op for an external server. */
+    void server(boolean refetch) {
+        if (external()) {
+            return;
+        }
+        if (server != null && serverRefetch == refetch) {
+            return;
+        }
+        stopServer();
+        serverEnv = serverEnv(refetch, freePort());
+        server = serverStarter.apply(serverEnv);
+        serverRefetch = refetch;
+    }
+
+    /** The environment {@code serve} runs with in this bench (also used for the start-up measurement). */
+    Map<String, String> serverEnv(boolean refetch, int port) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("STRIPE_SECRET_KEY", emulator.apiKey());
+        env.put("STRIPE_API_BASE", emulator.baseUrl());
+        env.put("STRIPE_WEBHOOK_SECRET", webhookSecret);
+        env.put("CLERK_ISSUER", issuer);
+        env.put("CLERK_JWT_KEY", tokenKey.publicKeyPem());
+        env.put("DATABASE_URL", databaseUrlWithCredentials());
+        env.put("BILLING_ALLOWED_ORIGINS", ORIGIN);
+        env.put("BILLING_HOST", "127.0.0.1");
+        env.put("PORT", Integer.toString(port));
+        env.put("BILLING_RATE_LIMIT_USER_PER_MINUTE", RATE_LIMIT);
+        env.put("BILLING_RATE_LIMIT_IP_PER_MINUTE", RATE_LIMIT);
+        env.put("BILLING_TRUST_PROXY", "true");
+        env.put("BILLING_REFETCH_ON_WEBHOOK", Boolean.toString(refetch));
+        env.put("BILLING_LOG_FORMAT", "json");
+        return env;
+    }
+
+    void stopServer() {
+        if (server != null) {
+            server.close();
+            server = null;
+            serverRefetch = null;
+        }
+    }
+
+    /** The in-process server, or null for an external one. */
+    BillingServer inProcessServer() {
+        return server;
+    }
+
+    InetSocketAddress serverAddress() {
+        URI uri = external() ? URI.create(options.serverUrl()) : URI.create("http://127.0.0.1:" + server.port());
+        int port = uri.getPort() > 0 ? uri.getPort() : 80;
+        if (external() && !"http".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("--server-url must be http://host:port (the generator speaks plain "
+                    + "HTTP/1.1; put it next to the server, not behind TLS)");
+        }
+        return new InetSocketAddress(uri.getHost(), port);
+    }
+
+    String hostHeader() {
+        InetSocketAddress a = serverAddress();
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    String webhookSecret() {
+        return webhookSecret;
+    }
+
+    LocalKeys tokenKey() {
+        return tokenKey;
+    }
+
+    String issuer() {
+        return issuer;
+    }
+
+    /** The emulator (in-process runs), or null. */
+    StripeEmulator emulator() {
+        return emulator;
+    }
+
+    /** Base URL and key of the Stripe API the server re-fetches from (the emulator, or given for external runs). */
+    String stripeApiBase() {
+        return emulator != null ? emulator.baseUrl() : options.stripeApiBase();
+    }
+
+    String stripeSecretKey() {
+        return emulator != null ? emulator.apiKey() : options.stripeSecretKey();
+    }
+
+    boolean embeddedPostgres() {
+        return postgres != null;
+    }
+
+    Path postgresDataDirectory() {
+        return postgres == null ? null : postgres.dataDirectory();
+    }
+
+    /** A new JDBC connection to the bench's database (autocommit). */
+    Connection connect() throws SQLException {
+        Properties props = new Properties();
+        props.putAll(database.properties());
+        props.setProperty("user", database.user());
+        if (database.password() != null) {
+            props.setProperty("password", database.password());
+        }
+        return DriverManager.getConnection(database.jdbcUrl(), props);
+    }
+
+    String databaseUrlWithCredentials() {
+        return postgres != null ? postgres.postgresUrl(DATABASE) : options.databaseUrl();
+    }
+
+    String describeDatabase() {
+        return (postgres != null ? "embedded " : "external ") + database.describe();
+    }
+
+    /** The durability and memory settings both the ceiling and the server ran with, and the server's version. */
+    Map<String, String> postgresSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT version()")) {
+                rs.next();
+                settings.put("version", rs.getString(1));
+            }
+            try (ResultSet rs = s.executeQuery("""
+                    SELECT name, setting, coalesce(unit, '') FROM pg_settings WHERE name IN ('fsync',
+                    'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'commit_delay', 'shared_buffers',
+                    'wal_buffers', 'max_connections', 'max_wal_size', 'checkpoint_timeout', 'wal_level')
+                    ORDER BY name""")) {
+                while (rs.next()) {
+                    settings.put(rs.getString(1), rs.getString(2) + rs.getString(3));
+                }
+            }
+        } catch (SQLException e) {
+            settings.put("error", e.getMessage());
+        }
+        return settings;
+    }
+
+    /** Fails unless every write on this database waits for the WAL flush (the durability the bench claims). */
+    void requireDurable() {
+        Map<String, String> s = postgresSettings();
+        List<String> wrong = new java.util.ArrayList<>();
+        if (!"on".equals(s.get("fsync"))) {
+            wrong.add("fsync=" + s.get("fsync"));
+        }
+        if (!"on".equals(s.get("synchronous_commit")) && !"remote_apply".equals(s.get("synchronous_commit"))
+                && !"remote_write".equals(s.get("synchronous_commit"))) {
+            wrong.add("synchronous_commit=" + s.get("synchronous_commit"));
+        }
+        if (!wrong.isEmpty() && !options.allowNonDurable()) {
+            throw new IllegalStateException("The database is not durable (" + String.join(", ", wrong) + "): the "
+                    + "ceiling and the ingest figures would be meaningless. Fix the settings, or pass "
+                    + "--allow-non-durable to measure anyway (the report then says so).");
+        }
+    }
+
+    @Override
+    public void close() {
+        stopServer();
+        if (emulator != null) {
+            emulator.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static long postmasterPid(Path dataDirectory) {
+        try {
+            return Long.parseLong(java.nio.file.Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).strip());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,248 @@
+package dev.billing.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Everything one bench run measured and checked, printed as tables and written as JSON. */
+public final class BenchReport {
+    /** Latency in milliseconds. */
+    public record Latency(double p50, double p90, double p99, double p999, double max, double mean) {
+        static Latency of(Histogram h) {
+            if (h.getTotalCount() == 0) {
+                return new Latency(0, 0, 0, 0, 0, 0);
+            }
+            return new Latency(ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)),
+                    ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()),
+                    h.getMean() / 1000.0);
+        }
+
+        private static double ms(long micros) {
+            return micros / 1000.0;
+        }
+    }
+
+    /**
+     * Average cores busy over the measured window: this JVM (of which the load generator's threads), this Postgres,
+     * other processes on the machine, the whole machine.
+     */
+    public record Cpu(double jvm, double generator, double postgres, double others, double machine, int machineCpus,
+                      double serverMicrosPerRequest, double postgresMicrosPerRequest) {
+        /**
+         * {@code requests} is what the CPU per request is computed over; {@code serverMicrosPerRequest} is this JVM's
+         * CPU minus the load generator's (the server, plus the emulator when it is called), per request.
+         */
+        static Cpu of(CpuMeter.Sample s, long generatorNanos, long requests) {
+            double seconds = s.window().toNanos() / 1e9;
+            double others = s.machineCores() < 0 || s.postgresCores() < 0 ? -1
+                    : Math.max(0, s.machineCores() - s.jvmCores() - s.postgresCores());
+            double generator = seconds <= 0 ? -1 : generatorNanos / 1e9 / seconds;
+            double server = requests <= 0 || seconds <= 0 ? -1
+                    : (s.jvmCores() - Math.max(0, generator)) * seconds * 1e6 / requests;
+            double pg = requests <= 0 || seconds <= 0 || s.postgresCores() < 0 ? -1
+                    : s.postgresCores() * seconds * 1e6 / requests;
+            return new Cpu(s.jvmCores(), generator, s.postgresCores(), others, s.machineCores(), s.machineCpus(),
+                    server, pg);
+        }
+    }
+
+    /** One start of {@code serve}; {@code archive}: with the class-data archive of a training start. */
+    public record Startup(boolean archive, double toReadyMs, long storeMs, long serverMs, long jvmUpMs) {
+    }
+
+    public record CeilingRun(int connections, long inserts, double perSecond, Latency latency, Cpu cpu) {
+    }
+
+    public record Check(String name, boolean ok, String detail) {
+    }
+
+    public record IngestRun(String mix, boolean refetch, int connections, int uniqueEvents, int deliveries,
+                            int duplicates, int reordered, double acceptedPerSecond, double processedPerSecond,
+                            double endToEndSeconds, Double ratioToCeiling, Latency latency, long errors,
+                            Map<Integer, Long> statuses, Cpu cpu, List<Check> checks) {
+        boolean passed() {
+            return checks.stream().allMatch(Check::ok);
+        }
+    }
+
+    public record ReadRun(String route, int connections, int users, long requests, double perSecond,
+                          Latency latency, long errors, Map<Integer, Long> statuses, Cpu cpu, double warmupSeconds,
+                          List<String> errorSamples) {
+    }
+
+    public record Heap(double maxHeapMb, double maxAfterGcMb, double peakUsedMb, long collections, long gcMillis) {
+    }
+
+    public record Target(String name, String target, String measured, boolean met) {
+    }
+
+    public final Map<String, Object> machine = new LinkedHashMap<>();
+    public final Map<String, String> postgres = new LinkedHashMap<>();
+    public final Map<String, Object> setup = new LinkedHashMap<>();
+    public final List<Startup> startup = new ArrayList<>();
+    public final List<CeilingRun> ceiling = new ArrayList<>();
+    public final List<IngestRun> ingest = new ArrayList<>();
+    public final List<IngestRun> warmups = new ArrayList<>();
+    public final List<ReadRun> reads = new ArrayList<>();
+    public Heap heap;
+    /** The largest heap after a GC before the first re-fetch run (null without one): the server's, not the emulator's. */
+    public Double heapBeforeRefetchMb;
+    public final List<Target> targets = new ArrayList<>();
+    public final List<String> notes = new ArrayList<>();
+
+    /** Every exactly-once check of every ingest run (warm-ups included) passed. */
+    public boolean checksPassed() {
+        return ingest.stream().allMatch(IngestRun::passed) && warmups.stream().allMatch(IngestRun::passed);
+    }
+
+    public List<IngestRun> ingest() {
+        return ingest;
+    }
+
+    public List<ReadRun> reads() {
+        return reads;
+    }
+
+    public List<CeilingRun> ceiling() {
+        return ceiling;
+    }
+
+    public List<Startup> startup() {
+        return startup;
+    }
+
+    void writeJson(Path file) throws IOException {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("machine", machine);
+        root.put("postgres", postgres);
+        root.put("setup", setup);
+        root.put("startup", startup);
+        root.put("ceiling", ceiling);
+        root.put("ingest", ingest);
+        root.put("ingestWarmups", warmups);
+        root.put("reads", reads);
+        root.put("heap", heap);
+        root.put("targets", targets);
+        root.put("checksPassed", checksPassed());
+        root.put("notes", notes);
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
+    }
+
+    void print(PrintStream out) {
+        out.println();
+        out.println("== machine");
+        machine.forEach((k, v) -> out.println("  " + k + ": " + v));
+        out.println("== postgres (the ceiling and the server ran on these settings)");
+        postgres.forEach((k, v) -> out.println("  " + k + ": " + v));
+        out.println("== setup");
+        setup.forEach((k, v) -> out.println("  " + k + ": " + v));
+        if (!startup.isEmpty()) {
+            out.println("== serve start-up (new JVM, -Xmx256m, Postgres already running): process start to "
+                    + "/health/ready 200");
+            for (Startup s : startup) {
+                out.printf(Locale.ROOT, "  %7.0f ms   %-19s (logged: store %d ms, server %d ms, JVM up %d ms)%n",
+                        s.toReadyMs(), s.archive() ? "class-data archive" : "default JVM", s.storeMs(), s.serverMs(),
+                        s.jvmUpMs());
+            }
+        }
+        out.println("== throughput and latency (latency in ms; CPU: average cores busy of "
+                + machine.getOrDefault("cpus", "?") + ": this JVM (of which the load generator) / this Postgres / "
+                + "other processes on the machine; then CPU microseconds per request: server JVM / Postgres)");
+        out.printf(Locale.ROOT, "  %-52s %5s %9s %10s %7s %7s %7s %6s %9s %s%n", "scenario", "conns", "requests",
+                "per second", "p50", "p99", "max", "errors", "ceiling %",
+                "CPU jvm (gen) / pg / others  us/req srv / pg");
+        for (CeilingRun c : ceiling) {
+            row(out, "ceiling: durable INSERT over JDBC", c.connections(), c.inserts(), c.perSecond(), c.latency(),
+                    0, null, c.cpu());
+        }
+        for (IngestRun r : ingest) {
+            String name = "ingest " + (r.mix().equals("unique") ? "unique" : "dup+reorder") + ", refetch "
+                    + (r.refetch() ? "on" : "off");
+            row(out, name + " (HTTP accepted)", r.connections(), r.deliveries(), r.acceptedPerSecond(), r.latency(),
+                    r.errors(), null, r.cpu());
+            out.printf(Locale.ROOT, "  %-52s %5d %9d %10.0f %7s %7s %7s %6s %9s%n", "  ... processed end to end",
+                    r.connections(), r.uniqueEvents(), r.processedPerSecond(), "", "", "", "",
+                    r.ratioToCeiling() == null ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * r.ratioToCeiling()));
+        }
+        for (ReadRun r : reads) {
+            row(out, r.route() + " (" + r.users() + " users)", r.connections(), r.requests(), r.perSecond(),
+                    r.latency(), r.errors(), null, r.cpu());
+        }
+        if (heap != null) {
+            out.printf(Locale.ROOT, "== heap (this JVM: server%s): max %.0f MB, largest after a GC %.0f MB, peak "
+                            + "%.0f MB (sum of pool peaks), %d collections, %d ms in GC%n",
+                    setup.getOrDefault("server", "").toString().startsWith("in-process")
+                            ? " + emulator + load generator" : " is external; this is the generator", heap.maxHeapMb(),
+                    heap.maxAfterGcMb(), heap.peakUsedMb(), heap.collections(), heap.gcMillis());
+            if (heapBeforeRefetchMb != null) {
+                out.printf(Locale.ROOT, "  largest after a GC before the re-fetch runs (the emulator then keeps every "
+                        + "object and event they make in this JVM): %.0f MB%n", heapBeforeRefetchMb);
+            }
+        }
+        if (!ingest.isEmpty() || !warmups.isEmpty()) {
+            out.println("== exactly-once checks");
+            for (IngestRun r : concat(warmups, ingest)) {
+                out.printf(Locale.ROOT, "  %s ingest %s, refetch %s, %d connections: %s%n",
+                        r.passed() ? "PASS" : "FAIL", r.mix(), r.refetch() ? "on" : "off", r.connections(),
+                        r.passed() ? r.checks().size() + " checks" : "");
+                for (Check c : r.checks()) {
+                    if (!c.ok()) {
+                        out.println("      FAILED " + c.name() + ": " + c.detail());
+                    }
+                }
+            }
+        }
+        if (!targets.isEmpty()) {
+            out.println("== targets");
+            for (Target t : targets) {
+                out.printf(Locale.ROOT, "  %-4s %-60s target %-22s measured %s%n", t.met() ? "met" : "MISS", t.name(),
+                        t.target(), t.measured());
+            }
+        }
+        notes.forEach(n -> out.println("note: " + n));
+        out.println(checksPassed() ? "RESULT: every check passed" : "RESULT: CHECKS FAILED (see above)");
+    }
+
+    private static List<IngestRun> concat(List<IngestRun> a, List<IngestRun> b) {
+        List<IngestRun> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static void row(PrintStream out, String name, int connections, long requests, double perSecond,
+                            Latency l, long errors, Double ratio, Cpu cpu) {
+        out.printf(Locale.ROOT, "  %-52s %5d %9d %10.0f %7.2f %7.2f %7.1f %6d %9s %s%n", name, connections,
+                requests, perSecond, l.p50(), l.p99(), l.max(), errors,
+                ratio == null ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * ratio), cpu(cpu));
+    }
+
+    private static String cpu(Cpu c) {
+        if (c == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%.2f (gen %s) / %s / %s  %s / %s", c.jvm(), num(c.generator()),
+                num(c.postgres()), num(c.others()), micros(c.serverMicrosPerRequest()),
+                micros(c.postgresMicrosPerRequest()));
+    }
+
+    private static String micros(double v) {
+        return v < 0 ? "?" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String num(double v) {
+        return v < 0 ? "?" : String.format(Locale.ROOT, "%.2f", v);
+    }
+}

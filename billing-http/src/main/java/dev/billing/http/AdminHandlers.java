@@ -1,0 +1,93 @@
+package dev.billing.http;
+
+import dev.billing.core.Billing;
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.RefundRequest;
+import dev.billing.core.model.UserId;
+import dev.billing.core.usecase.ReconcileReport;
+import dev.billing.http.wire.Requests;
+import dev.billing.http.wire.Responses;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Operators' routes: the webhook inbox, replay, reconcile, refunds. */
+final class AdminHandlers {
+    private static final Set<String> REFUND_REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
+
+    private final Billing billing;
+
+    AdminHandlers(Billing billing) {
+        this.billing = billing;
+    }
+
+    Object events(Call call) {
+        InboxStatus status = call.query("status").map(s -> InboxStatus.parse(s).orElseThrow(() ->
+                new InvalidRequestException("invalid_status", "status",
+                        "status must be pending, processed, ignored or failed."))).orElse(null);
+        String cursor = call.queryToken("cursor", "[A-Za-z0-9_=:.+/-]{1,255}").orElse(null);
+        Page<InboxEntry> page = billing.useCases().listInboxEvents().list(status, cursor,
+                call.queryInt("limit", 1, 100, 50));
+        Map<String, Long> counts = new LinkedHashMap<>();
+        billing.useCases().listInboxEvents().counts().forEach((s, n) -> counts.put(s.wireName(), n));
+        return new Responses.InboxEventList(page.items().stream().map(Responses.InboxEvent::of).toList(),
+                page.hasMore(), page.nextCursor(), counts);
+    }
+
+    Object replay(Call call) {
+        call.body(Requests.Empty.class);
+        return Responses.InboxEvent.of(billing.useCases().replayEvent().replay(call.pathParam("id")));
+    }
+
+    Object reconcile(Call call) {
+        Requests.Reconcile body = call.body(Requests.Reconcile.class);
+        if (body.userId() != null && body.customerId() != null) {
+            throw new InvalidRequestException("invalid_reconcile",
+                    "Send userId, customerId, or neither (every customer), not both.");
+        }
+        ReconcileReport report;
+        if (body.userId() != null) {
+            report = billing.useCases().reconcile().user(UserId.of(text(body.userId(), "userId")));
+        } else if (body.customerId() != null) {
+            report = billing.useCases().reconcile().customer(CustomerId.of(text(body.customerId(), "customerId")));
+        } else {
+            report = billing.useCases().reconcile().all();
+        }
+        return Responses.ReconcileResult.of(report);
+    }
+
+    Object refund(Call call) {
+        Requests.Refund body = call.body(Requests.Refund.class);
+        String paymentIntent = body.paymentIntentId();
+        if (paymentIntent == null || !paymentIntent.matches("pi_[A-Za-z0-9_]{1,250}")) {
+            throw new InvalidRequestException("invalid_payment_intent_id", "paymentIntentId",
+                    "paymentIntentId must be a Stripe payment intent id (pi_...).");
+        }
+        if (body.amount() != null && (body.amount() < 1 || body.amount() > 99_999_999_999L)) {
+            throw new InvalidRequestException("invalid_amount", "amount", "amount must be a positive whole number.");
+        }
+        if (body.reason() != null && !REFUND_REASONS.contains(body.reason())) {
+            throw new InvalidRequestException("invalid_reason", "reason",
+                    "reason must be duplicate, fraudulent or requested_by_customer.");
+        }
+        String key = call.header(EntitlementHandlers.IDEMPOTENCY_KEY);
+        if (key == null || !key.matches("[\\x21-\\x7e]{1,200}")) {
+            throw new InvalidRequestException("invalid_idempotency_key", "Idempotency-Key",
+                    "An Idempotency-Key of 1-200 printable ASCII characters is required.");
+        }
+        return Responses.RefundView.of(billing.useCases().refundPayment().refund(
+                new RefundRequest(paymentIntent, body.amount(), body.reason(), "billing-refund-" + key)));
+    }
+
+    private static String text(String value, String field) {
+        if (value.isBlank() || value.length() > 255) {
+            throw new InvalidRequestException("invalid_" + JsonCodec.snake(field), field, field + " is malformed.");
+        }
+        return value;
+    }
+}

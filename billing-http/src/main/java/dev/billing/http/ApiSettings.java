@@ -1,0 +1,151 @@
+package dev.billing.http;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * HTTP-level settings of the API (the billing rules themselves live in the core's {@code BillingOptions}).
+ *
+ * <p>Usage: {@code ApiSettings.builder().allowedOrigins(List.of("https://app.example.com")).adminToken(t).build()}
+ *
+ * @param allowedOrigins       browser origins allowed by CORS and for cookie-authenticated writes
+ * @param publicCatalog        serve {@code GET /stripe/products} and {@code /stripe/prices} without a token
+ * @param maxBodyBytes         largest accepted JSON body (413 {@code payload_too_large} above)
+ * @param maxWebhookBytes      largest accepted webhook body
+ * @param maxHeaderBytes       largest request header block (Jetty answers 431 above)
+ * @param adminToken           the admin bearer token; null disables the admin routes and /metrics (404)
+ * @param userRequestsPerMinute per-user request budget (0: no per-user limit)
+ * @param ipRequestsPerMinute  per-IP request budget (0: no per-IP limit)
+ * @param rateLimitKeys        how many users/IPs the rate limiter remembers (least recently seen are dropped)
+ * @param trustForwardedFor    take the client IP from the last {@code X-Forwarded-For} entry (behind one proxy)
+ * @param stopTimeout          how long shutdown waits for requests in flight
+ * @param version              reported in {@code /openapi.json} and {@code /health}
+ */
+public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, long maxBodyBytes, long maxWebhookBytes,
+                          int maxHeaderBytes, String adminToken, int userRequestsPerMinute, int ipRequestsPerMinute,
+                          long rateLimitKeys, boolean trustForwardedFor, Duration stopTimeout, String version) {
+    public ApiSettings {
+        allowedOrigins = List.copyOf(allowedOrigins);
+        if (maxBodyBytes < 1024 || maxWebhookBytes < 1024) {
+            throw new IllegalArgumentException("body limits must be at least 1024 bytes");
+        }
+        if (maxHeaderBytes < 1024) {
+            throw new IllegalArgumentException("maxHeaderBytes must be at least 1024");
+        }
+        if (adminToken != null && adminToken.isBlank()) {
+            adminToken = null;
+        }
+        if (userRequestsPerMinute < 0 || ipRequestsPerMinute < 0) {
+            throw new IllegalArgumentException("rate limits must not be negative");
+        }
+        if (rateLimitKeys < 1) {
+            throw new IllegalArgumentException("rateLimitKeys must be positive");
+        }
+        Objects.requireNonNull(stopTimeout, "stopTimeout");
+        Objects.requireNonNull(version, "version");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public boolean adminEnabled() {
+        return adminToken != null;
+    }
+
+    @Override
+    public String toString() { // never the admin token
+        return "ApiSettings[allowedOrigins=" + allowedOrigins + ", publicCatalog=" + publicCatalog
+                + ", maxBodyBytes=" + maxBodyBytes + ", maxWebhookBytes=" + maxWebhookBytes
+                + ", maxHeaderBytes=" + maxHeaderBytes + ", admin=" + (adminEnabled() ? "enabled" : "disabled")
+                + ", userRequestsPerMinute=" + userRequestsPerMinute + ", ipRequestsPerMinute=" + ipRequestsPerMinute
+                + ", rateLimitKeys=" + rateLimitKeys + ", trustForwardedFor=" + trustForwardedFor
+                + ", stopTimeout=" + stopTimeout + ", version=" + version + "]";
+    }
+
+    /** Builder with the defaults of docs/OPERATIONS.md. */
+    public static final class Builder {
+        private List<String> allowedOrigins = List.of();
+        private boolean publicCatalog;
+        private long maxBodyBytes = 1_000_000;
+        private long maxWebhookBytes = 2_000_000;
+        private int maxHeaderBytes = 16 * 1024;
+        private String adminToken;
+        private int userRequestsPerMinute = 300;
+        private int ipRequestsPerMinute = 1200;
+        private long rateLimitKeys = 100_000;
+        private boolean trustForwardedFor;
+        private Duration stopTimeout = Duration.ofSeconds(10);
+        private String version = "dev";
+
+        private Builder() {
+        }
+
+        public Builder allowedOrigins(List<String> value) {
+            this.allowedOrigins = List.copyOf(value);
+            return this;
+        }
+
+        public Builder publicCatalog(boolean value) {
+            this.publicCatalog = value;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long value) {
+            this.maxBodyBytes = value;
+            return this;
+        }
+
+        public Builder maxWebhookBytes(long value) {
+            this.maxWebhookBytes = value;
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int value) {
+            this.maxHeaderBytes = value;
+            return this;
+        }
+
+        public Builder adminToken(String value) {
+            this.adminToken = value;
+            return this;
+        }
+
+        public Builder userRequestsPerMinute(int value) {
+            this.userRequestsPerMinute = value;
+            return this;
+        }
+
+        public Builder ipRequestsPerMinute(int value) {
+            this.ipRequestsPerMinute = value;
+            return this;
+        }
+
+        public Builder rateLimitKeys(long value) {
+            this.rateLimitKeys = value;
+            return this;
+        }
+
+        public Builder trustForwardedFor(boolean value) {
+            this.trustForwardedFor = value;
+            return this;
+        }
+
+        public Builder stopTimeout(Duration value) {
+            this.stopTimeout = value;
+            return this;
+        }
+
+        public Builder version(String value) {
+            this.version = value;
+            return this;
+        }
+
+        public ApiSettings build() {
+            return new ApiSettings(allowedOrigins, publicCatalog, maxBodyBytes, maxWebhookBytes, maxHeaderBytes,
+                    adminToken, userRequestsPerMinute, ipRequestsPerMinute, rateLimitKeys, trustForwardedFor,
+                    stopTimeout, version);
+        }
+    }
+}

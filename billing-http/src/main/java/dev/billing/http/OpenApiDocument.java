@@ -1,0 +1,261 @@
+package dev.billing.http;
+
+import dev.billing.http.wire.Doc;
+import dev.billing.http.wire.ErrorBody;
+import dev.billing.http.wire.OptionalField;
+import dev.billing.http.wire.Requests;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Builds the OpenAPI 3.0 document from the route table: one operation per route, its parameters, security, body
+ * and answers, and a schema per body record (read by reflection from the records' components).
+ *
+ * <p>Usage: {@code Map<String, Object> doc = OpenApiDocument.of(routes, "1.0.0");}
+ */
+final class OpenApiDocument {
+    private final Map<String, Object> schemas = new TreeMap<>();
+
+    private OpenApiDocument() {
+    }
+
+    static Map<String, Object> of(List<ApiRoute> routes, String version) {
+        return new OpenApiDocument().build(routes, version);
+    }
+
+    private Map<String, Object> build(List<ApiRoute> routes, String version) {
+        schemaRef(ErrorBody.class);
+        Map<String, Object> paths = new TreeMap<>();
+        for (ApiRoute route : routes) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> item = (Map<String, Object>) paths.computeIfAbsent(route.path(),
+                    p -> new TreeMap<String, Object>());
+            item.put(route.method().name().toLowerCase(Locale.ROOT), operation(route));
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("openapi", "3.0.3");
+        doc.put("info", Map.of("title", "billing", "version", version,
+                "description", "Stripe-first billing: customers, checkout, subscriptions, invoices, entitlements "
+                        + "and usage quotas. Every error is {\"error\":{\"code\",\"message\",\"requestId\"}}."));
+        doc.put("paths", paths);
+        Map<String, Object> components = new LinkedHashMap<>();
+        components.put("schemas", schemas);
+        components.put("securitySchemes", Map.of(
+                "sessionToken", Map.of("type", "http", "scheme", "bearer", "bearerFormat", "JWT",
+                        "description", "A Clerk session token."),
+                "sessionCookie", Map.of("type", "apiKey", "in", "cookie", "name", "__session",
+                        "description", "Clerk's session cookie (writes also need an allowed Origin)."),
+                "adminToken", Map.of("type", "http", "scheme", "bearer",
+                        "description", "BILLING_ADMIN_TOKEN.")));
+        doc.put("components", components);
+        return doc;
+    }
+
+    private Map<String, Object> operation(ApiRoute route) {
+        Map<String, Object> op = new LinkedHashMap<>();
+        op.put("operationId", operationId(route));
+        op.put("summary", route.summary());
+        op.put("tags", List.of(route.tag()));
+        List<Object> parameters = new ArrayList<>();
+        for (String name : route.pathParams()) {
+            parameters.add(Map.of("name", name, "in", "path", "required", true, "schema", Map.of("type", "string")));
+        }
+        for (QueryParam q : route.query()) {
+            parameters.add(Map.of("name", q.name(), "in", "query", "required", false, "description",
+                    q.description(), "schema", Map.of("type", q.type())));
+        }
+        if (route.idempotencyKey()) {
+            parameters.add(Map.of("name", "Idempotency-Key", "in", "header", "required", true, "description",
+                    "1-255 printable ASCII characters; the same key and body answer the same.",
+                    "schema", Map.of("type", "string")));
+        }
+        if (route.access() == Access.WEBHOOK) {
+            parameters.add(Map.of("name", "Stripe-Signature", "in", "header", "required", true,
+                    "schema", Map.of("type", "string")));
+        }
+        if (!parameters.isEmpty()) {
+            op.put("parameters", parameters);
+        }
+        if (route.requestBody() != null) {
+            op.put("requestBody", Map.of("required", false, "content",
+                    Map.of("application/json", Map.of("schema", schemaRef(route.requestBody())))));
+        } else if (route.access() == Access.WEBHOOK) {
+            op.put("requestBody", Map.of("required", true, "content",
+                    Map.of("application/json", Map.of("schema", Map.of("type", "object",
+                            "description", "A Stripe event, exactly as Stripe signed it.")))));
+        }
+        switch (route.access()) {
+            case USER -> op.put("security", List.of(Map.of("sessionToken", List.of()),
+                    Map.of("sessionCookie", List.of())));
+            case ADMIN -> op.put("security", List.of(Map.of("adminToken", List.of())));
+            default -> op.put("security", List.of());
+        }
+        Map<String, Object> responses = new TreeMap<>();
+        Map<String, Object> success = new LinkedHashMap<>();
+        success.put("description", "OK");
+        if (route.responseBody() != null) {
+            success.put("content", Map.of("application/json", Map.of("schema", schemaRef(route.responseBody()))));
+        } else {
+            success.put("content", Map.of(route.responseType(), Map.of("schema", Map.of("type",
+                    route.responseType().startsWith("application/json") ? "object" : "string"))));
+        }
+        responses.put(Integer.toString(route.status()), success);
+        for (int status : errorStatuses(route)) {
+            responses.put(Integer.toString(status), Map.of("description", describe(status), "content",
+                    Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/Error")))));
+        }
+        op.put("responses", responses);
+        return op;
+    }
+
+    private static Set<Integer> errorStatuses(ApiRoute route) {
+        Set<Integer> statuses = new TreeSet<>(route.errors());
+        statuses.add(500);
+        switch (route.access()) {
+            case USER -> statuses.addAll(List.of(401, 403, 429, 503));
+            case ADMIN -> statuses.addAll(List.of(401, 404, 429));
+            case PUBLIC -> statuses.add(429);
+            default -> { }
+        }
+        if (route.requestBody() != null) {
+            statuses.addAll(List.of(400, 413, 415));
+        }
+        return statuses;
+    }
+
+    private static String describe(int status) {
+        return switch (status) {
+            case 400 -> "Invalid request (invalid_json, unknown_field, invalid_<field>, missing_field, ...)";
+            case 401 -> "unauthenticated";
+            case 402 -> "card_declined";
+            case 403 -> "session_pending, origin_not_allowed";
+            case 404 -> "not found (another user's object too)";
+            case 409 -> "conflict (already_subscribed, event_in_progress)";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            case 422 -> "idempotency_key_reused";
+            case 429 -> "rate_limited or quota_exceeded";
+            case 502 -> "stripe_error";
+            case 503 -> "store_unavailable, stripe_unavailable, auth_unavailable or not_ready";
+            default -> "internal_error";
+        };
+    }
+
+    static String operationId(ApiRoute route) {
+        StringBuilder id = new StringBuilder(route.method().name().toLowerCase(Locale.ROOT));
+        for (String part : route.path().split("[/{}.-]+")) {
+            if (!part.isEmpty()) {
+                id.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return id.toString();
+    }
+
+    private Map<String, Object> schemaRef(Class<?> type) {
+        String name = schemaName(type);
+        if (!schemas.containsKey(name)) {
+            schemas.put(name, Map.of()); // placeholder against cycles
+            schemas.put(name, objectSchema(type));
+        }
+        return Map.of("$ref", "#/components/schemas/" + name);
+    }
+
+    private Map<String, Object> objectSchema(Class<?> type) {
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        Doc doc = type.getAnnotation(Doc.class);
+        if (doc != null) {
+            schema.put("description", doc.value());
+        }
+        Map<String, Object> properties = new LinkedHashMap<>();
+        List<String> required = new ArrayList<>();
+        if (type.isRecord()) {
+            for (RecordComponent component : type.getRecordComponents()) {
+                Map<String, Object> property = new LinkedHashMap<>(schemaOf(component.getGenericType()));
+                Doc fieldDoc = component.getAnnotation(Doc.class);
+                if (fieldDoc != null) {
+                    property.put("description", fieldDoc.value());
+                }
+                if (component.getAnnotation(OptionalField.class) != null) {
+                    if (!isRequestBody(type)) {
+                        property.put("nullable", true);
+                    }
+                } else {
+                    required.add(component.getName());
+                }
+                properties.put(component.getName(), property.containsKey("$ref") && property.size() > 1
+                        ? Map.of("allOf", List.of(Map.of("$ref", property.get("$ref")))) : property);
+            }
+        }
+        schema.put("properties", properties);
+        if (!required.isEmpty()) {
+            schema.put("required", required);
+        }
+        schema.put("additionalProperties", false);
+        return schema;
+    }
+
+    private Map<String, Object> schemaOf(Type type) {
+        if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
+            if (Collection.class.isAssignableFrom(raw)) {
+                Map<String, Object> array = new LinkedHashMap<>();
+                array.put("type", "array");
+                array.put("items", schemaOf(p.getActualTypeArguments()[0]));
+                if (Set.class.isAssignableFrom(raw)) {
+                    array.put("uniqueItems", true);
+                }
+                return array;
+            }
+            if (Map.class.isAssignableFrom(raw)) {
+                return Map.of("type", "object", "additionalProperties", schemaOf(p.getActualTypeArguments()[1]));
+            }
+        }
+        if (type instanceof Class<?> c) {
+            if (c == String.class) {
+                return Map.of("type", "string");
+            }
+            if (c == long.class || c == Long.class) {
+                return Map.of("type", "integer", "format", "int64");
+            }
+            if (c == int.class || c == Integer.class) {
+                return Map.of("type", "integer", "format", "int32");
+            }
+            if (c == boolean.class || c == Boolean.class) {
+                return Map.of("type", "boolean");
+            }
+            if (c == Instant.class) {
+                return Map.of("type", "string", "format", "date-time");
+            }
+            if (c.isRecord()) {
+                return schemaRef(c);
+            }
+        }
+        throw new IllegalStateException("no OpenAPI mapping for " + type);
+    }
+
+    private static boolean isRequestBody(Class<?> type) {
+        return type.getEnclosingClass() == Requests.class;
+    }
+
+    static String schemaName(Class<?> type) {
+        if (type == ErrorBody.class) {
+            return "Error";
+        }
+        if (type == ErrorBody.Detail.class) {
+            return "ErrorDetail";
+        }
+        return isRequestBody(type) ? type.getSimpleName() + "Request" : type.getSimpleName();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.billing.http;
+
+import dev.billing.http.wire.Requests;
+import dev.billing.http.wire.Responses;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.billing.http.ApiRoute.delete;
+import static dev.billing.http.ApiRoute.get;
+import static dev.billing.http.ApiRoute.post;
+import static dev.billing.http.QueryParam.bool;
+import static dev.billing.http.QueryParam.integer;
+import static dev.billing.http.QueryParam.string;
+
+/**
+ * Every route of the API, in one place. Javalin registers exactly these, and {@code /openapi.json} documents exactly
+ * these (docs/HTTP_API.md describes them for people).
+ */
+final class RouteTable {
+    private RouteTable() {
+    }
+
+    /** The handlers the table points at; optional parts are null when absent. */
+    record Handlers(OpsHandlers ops, CatalogHandlers catalog, AccountHandlers account,
+                    SubscriptionHandlers subscriptions, PaymentMethodHandlers paymentMethods, InvoiceHandlers invoices,
+                    EntitlementHandlers entitlements, WebhookHandlers webhooks, AdminHandlers admin,
+                    LocalHandlers local, boolean metrics) {
+    }
+
+    static List<ApiRoute> routes(Handlers h, ApiSettings settings) {
+        Access catalog = settings.publicCatalog() ? Access.PUBLIC : Access.USER;
+        List<ApiRoute> routes = new ArrayList<>(List.of(
+                get("/health", Access.HEALTH, h.ops()::health).tag("operations")
+                        .summary("Liveness: the process is up.").returns(Responses.Health.class),
+                get("/health/ready", Access.HEALTH, h.ops()::ready).tag("operations")
+                        .summary("Readiness: the store and Stripe answer (503 not_ready names the failed check).")
+                        .returns(Responses.Health.class).errors(503),
+                get("/openapi.json", Access.PUBLIC, h.ops()::openApiDocument).tag("operations")
+                        .summary("This document.").returnsText("application/json"),
+
+                get("/stripe/products", catalog, h.catalog()::products).tag("catalog")
+                        .summary("Products from Stripe's catalog (cached).").returns(Responses.ProductList.class)
+                        .query(bool("active", "Only active (default true) or only inactive products."),
+                                integer("limit", "1-100, default 100."),
+                                string("startingAfter", "The last id of the previous page."))
+                        .errors(400, 503),
+                get("/stripe/prices", catalog, h.catalog()::prices).tag("catalog")
+                        .summary("Prices from Stripe's catalog (cached).").returns(Responses.PriceList.class)
+                        .query(bool("active", "Only active (default true) or only inactive prices."),
+                                string("product", "Only this product's prices."),
+                                string("type", "one_time or recurring."),
+                                integer("limit", "1-100, default 100."),
+                                string("startingAfter", "The last id of the previous page."))
+                        .errors(400, 503),
+
+                post("/stripe/customer", Access.USER, h.account()::customer).tag("account")
+                        .summary("Create (once) or get the caller's Stripe customer.").body(Requests.Empty.class)
+                        .returns(Responses.Customer.class).errors(503),
+                post("/stripe/checkout", Access.USER, h.account()::checkout).tag("account")
+                        .summary("Start a Stripe Checkout session for a plan or a one-time item.")
+                        .body(Requests.Checkout.class).returns(Responses.CheckoutSession.class)
+                        .errors(400, 409, 502, 503),
+                post("/stripe/portal", Access.USER, h.account()::portal).tag("account")
+                        .summary("Open Stripe's billing portal for the caller.").body(Requests.Portal.class)
+                        .returns(Responses.Portal.class).errors(400, 404, 503),
+                get("/stripe/purchases", Access.USER, h.account()::purchases).tag("account")
+                        .summary("The caller's one-time purchases.").returns(Responses.PurchaseList.class),
+
+                get("/stripe/subscriptions", Access.USER, h.subscriptions()::list).tag("subscriptions")
+                        .summary("The caller's subscriptions.").returns(Responses.SubscriptionList.class),
+                post("/stripe/subscriptions/{id}/cancel", Access.USER, h.subscriptions()::cancel)
+                        .tag("subscriptions").summary("Cancel at the period end (default) or now.")
+                        .body(Requests.Cancel.class).returns(Responses.SubscriptionView.class)
+                        .errors(400, 404, 503),
+                post("/stripe/subscriptions/{id}/resume", Access.USER, h.subscriptions()::resume)
+                        .tag("subscriptions").summary("Withdraw a scheduled cancellation.")
+                        .body(Requests.Empty.class).returns(Responses.SubscriptionView.class).errors(404, 503),
+                post("/stripe/subscriptions/{id}/update", Access.USER, h.subscriptions()::update)
+                        .tag("subscriptions").summary("Move the subscription to another plan.")
+                        .body(Requests.ChangePlan.class).returns(Responses.SubscriptionView.class)
+                        .errors(400, 404, 503),
+
+                get("/stripe/payment-methods", Access.USER, h.paymentMethods()::list).tag("payment methods")
+                        .summary("The caller's cards.").returns(Responses.PaymentMethodList.class).errors(503),
+                post("/stripe/payment-methods/setup-intent", Access.USER, h.paymentMethods()::setupIntent)
+                        .tag("payment methods").summary("Start adding a card (confirm it with Stripe.js).")
+                        .body(Requests.Empty.class).returns(Responses.SetupIntent.class).errors(503),
+                post("/stripe/payment-methods/{id}/default", Access.USER, h.paymentMethods()::makeDefault)
+                        .tag("payment methods").summary("Make a card the default for invoices.")
+                        .body(Requests.Empty.class).returns(Responses.PaymentMethodView.class).errors(404, 503),
+                delete("/stripe/payment-methods/{id}", Access.USER, h.paymentMethods()::remove)
+                        .tag("payment methods").summary("Remove a card.").returns(Responses.Deleted.class)
+                        .errors(404, 503),
+
+                get("/stripe/invoices", Access.USER, h.invoices()::list).tag("invoices")
+                        .summary("The caller's invoices, newest first, with hosted and PDF links.")
+                        .returns(Responses.InvoiceList.class)
+                        .query(integer("limit", "1-100, default 20."),
+                                string("startingAfter", "The last id of the previous page."))
+                        .errors(400, 503),
+                get("/stripe/invoices/{id}", Access.USER, h.invoices()::get).tag("invoices")
+                        .summary("One of the caller's invoices.").returns(Responses.InvoiceView.class)
+                        .errors(404, 503),
+                post("/stripe/invoices/{id}/pay", Access.USER, h.invoices()::pay).tag("invoices")
+                        .summary("Pay an open invoice with the default card.").body(Requests.Empty.class)
+                        .returns(Responses.InvoiceView.class).errors(402, 404, 503),
+
+                get("/me/entitlements", Access.USER, h.entitlements()::entitlements).tag("entitlements")
+                        .summary("The caller's tier, features, quotas and owned items.")
+                        .returns(Responses.EntitlementsView.class).errors(503),
+                get("/usage", Access.USER, h.entitlements()::usage).tag("entitlements")
+                        .summary("The caller's quotas this period.").returns(Responses.UsageQuotas.class)
+                        .errors(503),
+                post("/usage", Access.USER, h.entitlements()::record).tag("entitlements")
+                        .summary("Record usage of a meter against the caller's quota, once per Idempotency-Key.")
+                        .body(Requests.Usage.class).returns(Responses.UsageRecorded.class).requiresIdempotencyKey()
+                        .errors(400, 422, 429, 503),
+
+                post("/webhooks/stripe", Access.WEBHOOK, h.webhooks()::receive).tag("webhooks")
+                        .summary("Stripe's webhook deliveries (raw body, Stripe-Signature header).")
+                        .returns(Responses.WebhookReceived.class).errors(400, 413, 503),
+
+                get("/admin/webhook-events", Access.ADMIN, h.admin()::events).tag("admin")
+                        .summary("Webhook inbox entries, newest first, with counts per status.")
+                        .returns(Responses.InboxEventList.class)
+                        .query(string("status", "pending, processed, ignored or failed."),
+                                string("cursor", "nextCursor of the previous page."),
+                                integer("limit", "1-100, default 50."))
+                        .errors(400),
+                post("/admin/webhook-events/{id}/replay", Access.ADMIN, h.admin()::replay).tag("admin")
+                        .summary("Process an inbox event again, now.").body(Requests.Empty.class)
+                        .returns(Responses.InboxEvent.class).errors(404, 409),
+                post("/admin/reconcile", Access.ADMIN, h.admin()::reconcile).tag("admin")
+                        .summary("Re-read subscriptions and invoices from Stripe (one user, one customer, or all).")
+                        .body(Requests.Reconcile.class).returns(Responses.ReconcileResult.class)
+                        .errors(400, 404, 503),
+                post("/admin/refunds", Access.ADMIN, h.admin()::refund).tag("admin")
+                        .summary("Refund a payment in full or in part, once per Idempotency-Key.")
+                        .body(Requests.Refund.class).returns(Responses.RefundView.class).requiresIdempotencyKey()
+                        .errors(400, 402, 404, 502, 503)));
+        if (h.metrics()) {
+            routes.add(get("/metrics", Access.ADMIN, h.ops()::metrics).tag("operations")
+                    .summary("Prometheus metrics (admin token).").returnsText("text/plain"));
+        }
+        if (h.local() != null) {
+            routes.add(post("/local/token", Access.PUBLIC, h.local()::token).tag("local mode")
+                    .summary("Local mode only: a session token for any user id.").body(Requests.LocalToken.class)
+                    .returns(Responses.LocalToken.class).errors(400));
+        }
+        return List.copyOf(routes);
+    }
+}

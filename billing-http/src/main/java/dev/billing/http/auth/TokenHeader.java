@@ -1,9 +1,0 @@
-package dev.billing.http.auth;
-
-/**
- * The parts of a JWS protected header the verifier acts on, after {@link TokenShape} checked them.
- *
- * @param kid the key id, or null when the token has none; only ever used as a map key
- */
-record TokenHeader(String kid) {
-}

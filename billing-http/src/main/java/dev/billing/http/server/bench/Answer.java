@@ -1,8 +1,0 @@
-package dev.billing.http.server.bench;
-
-/** The body of the answer a sender just got (valid until its next request). */
-interface Answer {
-    boolean bodyContains(byte[] needle);
-
-    String bodyText();
-}

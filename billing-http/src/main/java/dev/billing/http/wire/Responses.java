@@ -1,0 +1,230 @@
+package dev.billing.http.wire;
+
+import dev.billing.core.model.Entitlements;
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.Plan;
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.Price;
+import dev.billing.core.model.Product;
+import dev.billing.core.model.Purchase;
+import dev.billing.core.model.Quota;
+import dev.billing.core.model.Refund;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UsagePeriod;
+import dev.billing.core.usecase.ReconcileReport;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Response bodies: the API's own records, mapped from the domain (domain records never go on the wire). Times are
+ * ISO-8601 text, money is minor units plus a lowercase currency.
+ */
+public final class Responses {
+    private Responses() {
+    }
+
+    public record Health(String status, String version) {
+    }
+
+    public record Customer(String customerId, @Doc("True when this call created the Stripe customer.") boolean created) {
+    }
+
+    public record CheckoutSession(String sessionId, @OptionalField String url) {
+    }
+
+    public record Portal(String url) {
+    }
+
+    public record ProductView(String id, String name, @OptionalField String description, boolean active,
+                              @OptionalField String defaultPriceId, Map<String, String> metadata, Instant created) {
+        public static ProductView of(Product p) {
+            return new ProductView(p.id(), p.name(), p.description(), p.active(), p.defaultPriceId(), p.metadata(),
+                    p.created());
+        }
+    }
+
+    public record ProductList(List<ProductView> data, boolean hasMore, @OptionalField String nextCursor) {
+        public static ProductList of(Page<Product> page) {
+            return new ProductList(page.items().stream().map(ProductView::of).toList(), page.hasMore(),
+                    page.nextCursor());
+        }
+    }
+
+    public record PriceView(String id, String productId, boolean active, @Doc("one_time or recurring") String type,
+                            String currency, @OptionalField Long unitAmount,
+                            @OptionalField @Doc("day, week, month or year (recurring prices)") String interval,
+                            @OptionalField Integer intervalCount, boolean metered, @OptionalField String nickname,
+                            @OptionalField String lookupKey, Map<String, String> metadata, Instant created) {
+        public static PriceView of(Price p) {
+            return new PriceView(p.id(), p.productId(), p.active(), p.type().stripeName(), p.currency(),
+                    p.unitAmount(), p.recurring() == null ? null : p.recurring().interval().stripeName(),
+                    p.recurring() == null ? null : p.recurring().intervalCount(),
+                    p.recurring() != null && p.recurring().metered(), p.nickname(), p.lookupKey(), p.metadata(),
+                    p.created());
+        }
+    }
+
+    public record PriceList(List<PriceView> data, boolean hasMore, @OptionalField String nextCursor) {
+        public static PriceList of(Page<Price> page) {
+            return new PriceList(page.items().stream().map(PriceView::of).toList(), page.hasMore(), page.nextCursor());
+        }
+    }
+
+    public record SubscriptionView(String id, String status,
+                                   @OptionalField @Doc("The catalog tier of the price, if it is one.") String tier,
+                                   @OptionalField String interval, @OptionalField String priceId, long quantity,
+                                   @OptionalField Instant currentPeriodStart, @OptionalField Instant currentPeriodEnd,
+                                   boolean cancelAtPeriodEnd, @OptionalField Instant cancelAt,
+                                   @OptionalField Instant canceledAt, @OptionalField Instant endedAt,
+                                   @OptionalField Instant trialStart, @OptionalField Instant trialEnd,
+                                   Instant created) {
+        public static SubscriptionView of(Subscription s, PlanCatalog catalog) {
+            Plan plan = catalog.planForPrice(s.priceId()).orElse(null);
+            return new SubscriptionView(s.id(), s.status().stripeName(), plan == null ? null : plan.tier().name(),
+                    plan == null ? null : plan.interval().stripeName(), s.priceId(), s.quantity(),
+                    s.currentPeriodStart(), s.currentPeriodEnd(), s.cancelAtPeriodEnd(), s.cancelAt(), s.canceledAt(),
+                    s.endedAt(), s.trialStart(), s.trialEnd(), s.created());
+        }
+    }
+
+    public record SubscriptionList(List<SubscriptionView> data) {
+    }
+
+    @Doc("A card: brand, last four digits and expiry only.")
+    public record PaymentMethodView(String id, String type, @OptionalField String brand, @OptionalField String last4,
+                                    @OptionalField Integer expMonth, @OptionalField Integer expYear,
+                                    boolean isDefault, Instant created) {
+        public static PaymentMethodView of(PaymentMethod pm) {
+            return new PaymentMethodView(pm.id(), pm.type(), pm.card() == null ? null : pm.card().brand(),
+                    pm.card() == null ? null : pm.card().last4(), pm.card() == null ? null : pm.card().expMonth(),
+                    pm.card() == null ? null : pm.card().expYear(), pm.isDefault(), pm.created());
+        }
+    }
+
+    public record PaymentMethodList(List<PaymentMethodView> data) {
+    }
+
+    @Doc("Confirm it in the browser with Stripe.js (confirmCardSetup) using the client secret.")
+    public record SetupIntent(String setupIntentId, String clientSecret) {
+    }
+
+    public record Deleted(String id, boolean deleted) {
+    }
+
+    public record InvoiceView(String id, @OptionalField String number, String status, String currency, long amountDue,
+                              long amountPaid, long amountRemaining, @OptionalField String subscriptionId,
+                              @OptionalField String billingReason,
+                              @OptionalField @Doc("Stripe's hosted page to view and pay it.") String hostedInvoiceUrl,
+                              @OptionalField @Doc("The PDF.") String invoicePdf,
+                              @OptionalField Instant periodStart, @OptionalField Instant periodEnd, Instant created) {
+        public static InvoiceView of(Invoice i) {
+            return new InvoiceView(i.id(), i.number(), i.status().stripeName(), i.currency(), i.amountDue(),
+                    i.amountPaid(), i.amountRemaining(), i.subscriptionId(), i.billingReason(), i.hostedInvoiceUrl(),
+                    i.invoicePdf(), i.periodStart(), i.periodEnd(), i.created());
+        }
+    }
+
+    public record InvoiceList(List<InvoiceView> data, boolean hasMore, @OptionalField String nextCursor) {
+        public static InvoiceList of(Page<Invoice> page) {
+            return new InvoiceList(page.items().stream().map(InvoiceView::of).toList(), page.hasMore(),
+                    page.nextCursor());
+        }
+    }
+
+    public record PurchaseView(String id, String priceId, @OptionalField @Doc("The catalog item key.") String item,
+                               long quantity, String currency, long amountTotal,
+                               @OptionalField String paymentIntentId, Instant purchasedAt) {
+        public static PurchaseView of(Purchase p, PlanCatalog catalog) {
+            return new PurchaseView(p.id(), p.priceId(), catalog.itemForPrice(p.priceId()).map(i -> i.key())
+                    .orElse(null), p.quantity(), p.currency(), p.amountTotal(), p.paymentIntentId(), p.purchasedAt());
+        }
+    }
+
+    public record PurchaseList(List<PurchaseView> data) {
+    }
+
+    public record QuotaView(String meter, long used, @OptionalField @Doc("null: unlimited") Long limit,
+                            @OptionalField @Doc("null: unlimited") Long remaining, Instant resetsAt) {
+        public static QuotaView of(Quota q) {
+            return new QuotaView(q.meter(), q.used(), q.unlimited() ? null : q.limit(),
+                    q.unlimited() ? null : q.remaining(), q.resetsAt());
+        }
+    }
+
+    public record EntitlementsView(String tier, @OptionalField String status, @OptionalField String subscriptionId,
+                                   @OptionalField Instant trialEnd, @OptionalField Instant currentPeriodEnd,
+                                   boolean cancelAtPeriodEnd,
+                                   @OptionalField @Doc("Until when a past_due plan keeps its entitlements.")
+                                   Instant graceEndsAt, List<String> features, List<QuotaView> quotas,
+                                   @Doc("Catalog items bought once.") List<String> ownedItems) {
+        public static EntitlementsView of(Entitlements e) {
+            return new EntitlementsView(e.tier(), e.status() == null ? null : e.status().stripeName(),
+                    e.subscriptionId(), e.trialEnd(), e.currentPeriodEnd(), e.cancelAtPeriodEnd(), e.graceEndsAt(),
+                    List.copyOf(new TreeSet<>(e.features())), quotaViews(e.quotas()),
+                    List.copyOf(new TreeSet<>(e.ownedItems())));
+        }
+    }
+
+    public record UsageQuotas(String tier, List<QuotaView> quotas) {
+        public static UsageQuotas of(Entitlements e) {
+            return new UsageQuotas(e.tier(), quotaViews(e.quotas()));
+        }
+    }
+
+    public record UsageRecorded(String meter, long used, @OptionalField @Doc("null: unlimited") Long limit,
+                                @OptionalField @Doc("null: unlimited") Long remaining, Instant resetsAt,
+                                @Doc("True when this Idempotency-Key was seen before: nothing was counted again.")
+                                boolean replayed) {
+        public static UsageRecorded of(String meter, long used, long limit, UsagePeriod period, boolean replayed) {
+            boolean unlimited = limit == dev.billing.core.model.Tier.UNLIMITED;
+            return new UsageRecorded(meter, used, unlimited ? null : limit,
+                    unlimited ? null : Math.max(0, limit - used), period.end(), replayed);
+        }
+    }
+
+    public record WebhookReceived(boolean received, boolean duplicate) {
+    }
+
+    public record InboxEvent(String id, String type, String status, int attempts, @OptionalField String lastError,
+                             Instant created, Instant receivedAt, @OptionalField Instant nextAttemptAt,
+                             @OptionalField Instant processedAt, boolean livemode, @OptionalField String objectId) {
+        public static InboxEvent of(InboxEntry e) {
+            return new InboxEvent(e.eventId(), e.event().type(), e.status().wireName(), e.attempts(), e.lastError(),
+                    e.event().created(), e.receivedAt(), e.nextAttemptAt(), e.processedAt(), e.event().livemode(),
+                    e.event().objectId());
+        }
+    }
+
+    public record InboxEventList(List<InboxEvent> data, boolean hasMore, @OptionalField String nextCursor,
+                                 @Doc("Events per status.") Map<String, Long> counts) {
+    }
+
+    public record ReconcileResult(int customers, int subscriptionsSeen, int subscriptionsApplied, int invoicesSeen,
+                                  int invoicesApplied, int failedCustomers) {
+        public static ReconcileResult of(ReconcileReport r) {
+            return new ReconcileResult(r.customers(), r.subscriptionsSeen(), r.subscriptionsApplied(),
+                    r.invoicesSeen(), r.invoicesApplied(), r.failedCustomers());
+        }
+    }
+
+    public record RefundView(String id, @OptionalField String paymentIntentId, long amount, String currency,
+                             String status) {
+        public static RefundView of(Refund r) {
+            return new RefundView(r.id(), r.paymentIntentId(), r.amount().amount(), r.amount().currency(), r.status());
+        }
+    }
+
+    public record LocalToken(String token, String userId, Instant expiresAt) {
+    }
+
+    private static List<QuotaView> quotaViews(List<Quota> quotas) {
+        return quotas.stream().map(QuotaView::of)
+                .sorted(java.util.Comparator.comparing(QuotaView::meter)).toList();
+    }
+}

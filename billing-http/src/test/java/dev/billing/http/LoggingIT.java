@@ -1,0 +1,89 @@
+package dev.billing.http;
+
+import dev.billing.testkit.http.Http;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.testkit.Builders;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One access-log line per request, with the request id; never a token, a secret or card data in any log line. */
+class LoggingIT {
+    TestApi api;
+    ListAppender<ILoggingEvent> logs;
+    Logger root;
+
+    @BeforeEach
+    void start() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        logs = new ListAppender<>();
+        logs.setContext(context);
+        logs.start();
+        root.addAppender(logs);
+        context.getLogger("dev.billing").setLevel(ch.qos.logback.classic.Level.DEBUG);
+        api = TestApi.start();
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+        root.detachAppender(logs);
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.billing")
+                .setLevel(ch.qos.logback.classic.Level.INFO);
+    }
+
+    static String everything(ILoggingEvent e) {
+        StringBuilder b = new StringBuilder(e.getFormattedMessage()).append(' ').append(e.getMDCPropertyMap());
+        if (e.getKeyValuePairs() != null) {
+            e.getKeyValuePairs().forEach(kv -> b.append(' ').append(kv.key).append('=').append(kv.value));
+        }
+        if (e.getThrowableProxy() != null) {
+            b.append(' ').append(e.getThrowableProxy().getMessage());
+        }
+        return b.toString();
+    }
+
+    @Test
+    void oneAccessLineWithTheRequestIdAndNoSecrets() {
+        String token = api.token("user_log");
+        String badToken = api.minter.token().issuer("https://evil.example.com").subject("user_log").sign();
+        Http.Response ok = api.http.send(api.http.request("/me/entitlements").header("Authorization", "Bearer " + token)
+                .header("X-Request-Id", "trace-log-1").GET());
+        api.http.get("/me/entitlements", badToken);
+        api.http.send(api.http.request("/me/entitlements").header("Cookie", "__session=" + token).GET());
+        api.http.get("/metrics", TestApi.ADMIN_TOKEN);
+        api.http.get("/admin/webhook-events", "wrong-admin-token-value");
+        StripeEvent event = Builders.anEvent().build();
+        api.http.send(api.http.request("/webhooks/stripe").header("Stripe-Signature", "t=1,v1=deadbeefsignature")
+                .POST(HttpRequest.BodyPublishers.ofString(event.payload())));
+        api.http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":1}",
+                Map.of("Idempotency-Key", "idem-key-secretish"));
+        assertThat(ok.status()).isEqualTo(200);
+
+        List<ILoggingEvent> access = logs.list.stream()
+                .filter(e -> e.getLoggerName().equals("dev.billing.http.access")).toList();
+        assertThat(access).hasSize(7);
+        ILoggingEvent first = access.get(0);
+        assertThat(first.getMDCPropertyMap()).containsEntry("requestId", "trace-log-1")
+                .containsEntry("userId", "user_log");
+        assertThat(everything(first)).contains("route=/me/entitlements").contains("status=200");
+        for (ILoggingEvent e : logs.list) {
+            assertThat(everything(e)).doesNotContain(token).doesNotContain(badToken)
+                    .doesNotContain(TestApi.ADMIN_TOKEN).doesNotContain("wrong-admin-token-value")
+                    .doesNotContain("deadbeefsignature");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.billing.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RequestIdsTest {
+    @Test
+    void generatedIdsAreReqAnd24HexDigitsAndDoNotRepeat() {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 100_000; i++) {
+            String id = RequestIds.generate();
+            assertThat(id).matches("req_[0-9a-f]{24}");
+            seen.add(id);
+        }
+        assertThat(seen).hasSize(100_000);
+    }
+
+    @Test
+    void theAccessLogDurationHasOneDecimalLikeStringFormat() {
+        assertThat(HttpApi.oneDecimal(0)).isEqualTo("0.0");
+        assertThat(HttpApi.oneDecimal(31)).isEqualTo("3.1");
+        assertThat(HttpApi.oneDecimal(12345)).isEqualTo("1234.5");
+        for (long tenths = 0; tenths < 5_000; tenths += 7) {
+            assertThat(HttpApi.oneDecimal(tenths)).isEqualTo(String.format(java.util.Locale.ROOT, "%.1f",
+                    tenths / 10.0));
+        }
+    }
+}

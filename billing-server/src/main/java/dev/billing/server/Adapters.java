@@ -1,0 +1,75 @@
+package dev.billing.server;
+
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.WebhookVerifier;
+import dev.billing.postgres.PostgresBillingStores;
+import dev.billing.postgres.PostgresConfig;
+import dev.billing.stripe.StripeConfig;
+import dev.billing.stripe.StripePaymentGateway;
+import dev.billing.stripe.StripeWebhookVerifier;
+import dev.billing.supabase.SupabaseBillingStores;
+import dev.billing.supabase.SupabaseConfig;
+import dev.billing.supabase.SupabaseSql;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+
+/** The one place that constructs adapters (Postgres, Supabase, Stripe) for serve and local mode. */
+final class Adapters {
+    private Adapters() {
+    }
+
+    /** Stores on a pool of their own (closed with the stores), migrated first. */
+    static BillingStores postgres(String databaseUrl) {
+        return PostgresBillingStores.create(databaseUrl);
+    }
+
+    /** Applies the Postgres migrations; returns how many ran. */
+    static int migratePostgres(String databaseUrl) {
+        PostgresConfig config = PostgresConfig.fromDatabaseUrl(databaseUrl);
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(config.jdbcUrl());
+        ds.setUser(config.user());
+        ds.setPassword(config.password());
+        config.properties().forEach((name, value) -> {
+            try {
+                ds.setProperty(name, value);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalArgumentException("DATABASE_URL: unsupported parameter " + name, e);
+            }
+        });
+        return PostgresBillingStores.migrate(ds);
+    }
+
+    /** Stores on a Supabase project's REST API with its service-role key (the billing SQL applied first). */
+    static BillingStores supabase(URI url, String serviceRoleKey) {
+        return SupabaseBillingStores.create(url.toString(), serviceRoleKey);
+    }
+
+    /** Checks the Supabase settings without connecting. */
+    static void checkSupabase(URI url, String serviceRoleKey) {
+        SupabaseConfig.of(url.toString(), serviceRoleKey);
+    }
+
+    /** The SQL that prepares a Supabase project. */
+    static String supabaseSql() {
+        return SupabaseSql.all();
+    }
+
+    /** stripe-java against Stripe, or against {@code apiBase} (the emulator) when given. */
+    static PaymentGateway stripe(String secretKey, URI apiBase, Clock clock) {
+        StripeConfig config = StripeConfig.of(secretKey);
+        if (apiBase != null) {
+            config = config.withApiBase(apiBase.toString());
+        }
+        return StripePaymentGateway.create(config, clock);
+    }
+
+    /** Stripe's signature scheme with every secret (rotation), tolerance 300 s on {@code clock}. */
+    static WebhookVerifier stripeWebhooks(List<String> secrets, Clock clock) {
+        return StripeWebhookVerifier.create(secrets, clock);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.billing.server;
+
+import dev.billing.core.Billing;
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.IdentityVerifier;
+import dev.billing.core.port.Notifier;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.WebhookVerifier;
+import dev.billing.core.usecase.BillingOptions;
+import dev.billing.http.ApiSettings;
+import dev.billing.http.HttpApi;
+import dev.billing.http.LocalTokens;
+import dev.billing.http.ReadinessCheck;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The composition root: wires the ports (whichever adapters the caller chose) into {@link Billing}, decorates the
+ * payment gateway with metrics, registers the gauges, starts the HTTP API and the background worker, and stops
+ * everything in order on {@link #close()}: the API (drains requests in flight), the webhook events being processed
+ * after their answer, the worker, the stores, then any
+ * extra resources (local mode's emulator and Postgres) in reverse order.
+ *
+ * <p>Usage: {@code try (BillingServer server = BillingServer.start(parts)) { server.awaitShutdown(); }}
+ */
+public final class BillingServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BillingServer.class);
+
+    private final Billing billing;
+    private final HttpApi api;
+    private final InboxWorker worker;
+    private final WebhookProcessors webhookProcessors;
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gcMetrics;
+    private final BillingStores stores;
+    private final List<AutoCloseable> resources;
+    private final Duration startupTime;
+    private boolean closed;
+
+    /** Everything the server runs on. */
+    public record Parts(BillingStores stores, PaymentGateway gateway, WebhookVerifier webhooks,
+                        IdentityVerifier identities, PlanCatalog plans, BillingOptions options, ApiSettings api,
+                        Clock clock, String host, int port, LocalTokens localTokens, Duration workerEvery,
+                        Notifier notifier, List<AutoCloseable> resources) {
+        public Parts {
+            Objects.requireNonNull(stores, "stores");
+            Objects.requireNonNull(gateway, "gateway");
+            Objects.requireNonNull(webhooks, "webhooks");
+            Objects.requireNonNull(identities, "identities");
+            Objects.requireNonNull(plans, "plans");
+            Objects.requireNonNull(options, "options");
+            Objects.requireNonNull(api, "api");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(workerEvery, "workerEvery");
+            Objects.requireNonNull(notifier, "notifier");
+            resources = List.copyOf(resources);
+        }
+    }
+
+    private BillingServer(Parts parts, long startedNanos) {
+        this.stores = parts.stores();
+        this.resources = new ArrayList<>(parts.resources());
+        long t = System.nanoTime();
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        this.gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        long tMetrics = System.nanoTime();
+        PaymentGateway gateway = new MeteredPaymentGateway(parts.gateway(), registry);
+        this.billing = Billing.builder()
+                .gateway(gateway)
+                .webhookVerifier(parts.webhooks())
+                .stores(parts.stores())
+                .plans(parts.plans())
+                .options(parts.options())
+                .clock(parts.clock())
+                .notifier(parts.notifier())
+                .build();
+        StoreGauges.register(parts.stores(), registry, Duration.ofSeconds(5));
+        this.webhookProcessors = new WebhookProcessors();
+        this.api = HttpApi.builder()
+                .billing(billing)
+                .identities(parts.identities())
+                .settings(parts.api())
+                .meterRegistry(registry)
+                .metricsScrape(registry::scrape)
+                .readiness(List.of(ReadinessCheck.of("store", parts.stores()::ping),
+                        ReadinessCheck.of("stripe", gateway::ping)))
+                .localTokens(parts.localTokens())
+                .webhookProcessing(webhookProcessors)
+                .build();
+        long tApi = System.nanoTime();
+        api.start(parts.host(), parts.port());
+        long tStarted = System.nanoTime();
+        this.worker = InboxWorker.start(billing, registry, parts.workerEvery(), parts.workerEvery().multipliedBy(5));
+        this.startupTime = Duration.ofNanos(System.nanoTime() - startedNanos);
+        LOG.atDebug().log("start-up phases: metrics {} ms, core and API wiring {} ms, HTTP listener {} ms",
+                (tMetrics - t) / 1_000_000, (tApi - tMetrics) / 1_000_000, (tStarted - tApi) / 1_000_000);
+    }
+
+    /** Wires and starts everything; on failure whatever was started is stopped again. */
+    public static BillingServer start(Parts parts) {
+        long started = System.nanoTime();
+        try {
+            BillingServer server = new BillingServer(parts, started);
+            LOG.atInfo().addKeyValue("startupMs", server.startupTime.toMillis()).addKeyValue("port", server.port())
+                    .log("billing server ready on port {} in {} ms", server.port(), server.startupTime.toMillis());
+            return server;
+        } catch (RuntimeException e) {
+            closeQuietly(parts.stores());
+            List<AutoCloseable> reversed = new ArrayList<>(parts.resources());
+            java.util.Collections.reverse(reversed);
+            reversed.forEach(BillingServer::closeQuietly);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public Billing billing() {
+        return billing;
+    }
+
+    public HttpApi api() {
+        return api;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** From wiring to listening (excludes whatever the caller started before, e.g. embedded Postgres). */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("billing server stopping");
+        closeQuietly(api);
+        closeQuietly(webhookProcessors);
+        closeQuietly(worker);
+        closeQuietly(stores);
+        closeQuietly(gcMetrics);
+        List<AutoCloseable> reversed = new ArrayList<>(resources);
+        java.util.Collections.reverse(reversed);
+        reversed.forEach(BillingServer::closeQuietly);
+        registry.close();
+        LOG.info("billing server stopped");
+    }
+
+    static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("Closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,337 @@
+package dev.billing.server;
+
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.WebhookVerifier;
+import dev.billing.core.usecase.BillingOptions;
+import dev.billing.core.usecase.ReconcileReport;
+import dev.billing.http.ApiSettings;
+import dev.billing.clerk.ClerkConfig;
+import dev.billing.clerk.ClerkIdentityVerifier;
+import dev.billing.smtp.SmtpConfig;
+import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
+import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.StripeEmulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code billing-server local}: the whole system on one machine with no network and no accounts. Embedded Postgres
+ * (data under {@code <data-dir>/pg}, kept across restarts) with the Postgres stores; the Stripe emulator seeded with
+ * the sample catalog, driven through the real Stripe adapter and delivering real signed webhooks to this server's
+ * {@code /webhooks/stripe} (verified by the real verifier with a secret generated at start); a local token issuer
+ * whose RSA key lives under {@code <data-dir>/keys} and a Clerk verifier in PEM mode on it; and
+ * {@code POST /local/token}, which exists only here.
+ *
+ * <p>The emulator keeps its state in {@code <data-dir>/stripe-emulator.json} (saved every 2 s and at shutdown), so a
+ * restart knows every customer, subscription, invoice and meter event of the last run, and its clock keeps its lead.
+ * Then this run's webhook endpoint replaces the last run's, customers Postgres links but the emulator does not know
+ * (a deleted state file) are re-created with the same ids, and after a restore every customer is reconciled once
+ * (webhooks still queued when the last run stopped are not redelivered).
+ *
+ * <p>Usage: {@code try (LocalMode local = LocalMode.start(new LocalMode.Options(dir, 8080, 12111, env), "dev")) { ... }}
+ */
+public final class LocalMode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalMode.class);
+    static final String DATABASE = "billing";
+    static final String FRONTEND_ORIGIN = "http://localhost:3000";
+    static final String LOCAL_ISSUER = "billing-local";
+    /** The Stripe emulator's state, under the data directory. */
+    static final String STRIPE_STATE_FILE = "stripe-emulator.json";
+
+    private final BillingServer server;
+    private final StripeEmulator emulator;
+    private final EmbeddedPostgresServer postgres;
+    private final String adminToken;
+    private final Path dataDir;
+    private final Duration postgresStart;
+    private final Duration totalStart;
+    private final int reseeded;
+    private final String webhookSecret;
+    private final ReconcileReport caughtUp;
+
+    /** Where and on which ports to run; {@code 0} picks a free port. */
+    public record Options(Path dataDir, int port, int stripePort, Map<String, String> env) {
+        public Options {
+            env = Map.copyOf(env);
+        }
+    }
+
+    private LocalMode(BillingServer server, StripeEmulator emulator, EmbeddedPostgresServer postgres,
+                      String adminToken, Path dataDir, Duration postgresStart, Duration totalStart, int reseeded,
+                      String webhookSecret, ReconcileReport caughtUp) {
+        this.server = server;
+        this.emulator = emulator;
+        this.postgres = postgres;
+        this.adminToken = adminToken;
+        this.dataDir = dataDir;
+        this.postgresStart = postgresStart;
+        this.totalStart = totalStart;
+        this.reseeded = reseeded;
+        this.webhookSecret = webhookSecret;
+        this.caughtUp = caughtUp;
+    }
+
+    public static LocalMode start(Options options, String version) {
+        long t0 = System.nanoTime();
+        Path dataDir = options.dataDir().toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dataDir, e);
+        }
+        // Every setting local mode honours is read first, and all problems are reported together.
+        ServerConfig.Reader settings = new ServerConfig.Reader(options.env());
+        String plansFile = settings.optional("BILLING_PLANS_FILE");
+        PlanCatalog plans = null;
+        try {
+            plans = plansFile == null ? PlanCatalogYaml.sample(options.env())
+                    : PlanCatalogYaml.load(Path.of(plansFile), options.env());
+        } catch (PlanCatalogYaml.InvalidCatalogException e) {
+            e.problems().forEach(p -> settings.problem("BILLING_PLANS_FILE: " + p));
+        }
+        SmtpConfig.Loaded smtp = SmtpConfig.fromEnvironment(options.env());
+        smtp.problems().forEach(settings::problem);
+        ApiSettings defaults = ApiSettings.builder().build();
+        int userLimit = settings.integer("BILLING_RATE_LIMIT_USER_PER_MINUTE", defaults.userRequestsPerMinute(), 0,
+                1_000_000);
+        int ipLimit = settings.integer("BILLING_RATE_LIMIT_IP_PER_MINUTE", defaults.ipRequestsPerMinute(), 0,
+                1_000_000);
+        int graceDays = settings.integer("BILLING_PAST_DUE_GRACE_DAYS", ServerConfig.DEFAULT_PAST_DUE_GRACE_DAYS, 0,
+                ServerConfig.MAX_PAST_DUE_GRACE_DAYS);
+        settings.failIfAny();
+        int port = options.port() == 0 ? freePort() : options.port();
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            // The emulator runs on the JDK's HttpServer, whose Nagle default costs ~40 ms per loopback call.
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        long pgStarted = System.nanoTime();
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder().dataDirectory(dataDir.resolve("pg"))
+                .start();
+        Duration postgresStart = Duration.ofNanos(System.nanoTime() - pgStarted);
+        StripeEmulator emulator = null;
+        BillingStores stores = null;
+        try {
+            postgres.createDatabaseIfMissing(DATABASE);
+            emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed()
+                    .withPort(options.stripePort()).withSignWithEmulatedTime(true)
+                    .withStateFile(dataDir.resolve(STRIPE_STATE_FILE)));
+            // The endpoint of the last run (its port and secret) is gone; this run registers its own.
+            emulator.removeWebhookEndpoints();
+            stores = Adapters.postgres(postgres.postgresUrl(DATABASE));
+            int reseeded = reseedCustomers(stores, emulator);
+            String webhookSecret = "whsec_local" + random(24);
+            PaymentGateway gateway = Adapters.stripe(emulator.apiKey(), URI.create(emulator.baseUrl()),
+                    emulator.clock());
+            WebhookVerifier webhooks = Adapters.stripeWebhooks(List.of(webhookSecret), emulator.clock());
+            String base = "http://localhost:" + port;
+            // The issuer must not depend on the port: tokens survive a restart on another port.
+            LocalKeys keys = LocalKeys.loadOrCreate(dataDir.resolve("keys"), LOCAL_ISSUER, Clock.systemUTC());
+            ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(ClerkConfig.builder()
+                    .issuer(keys.issuer()).jwtKey(keys.publicKeyPem()).build(), Clock.systemUTC());
+            List<String> origins = List.of(base, FRONTEND_ORIGIN);
+            BillingOptions billingOptions = BillingOptions.builder()
+                    .allowedOrigins(origins)
+                    .requireHttps(false)
+                    .defaultSuccessUrl(FRONTEND_ORIGIN + "/billing/success?session_id={CHECKOUT_SESSION_ID}")
+                    .defaultCancelUrl(FRONTEND_ORIGIN + "/billing/cancel")
+                    .defaultReturnUrl(FRONTEND_ORIGIN + "/account")
+                    .livemode(false)
+                    .pastDueGrace(Duration.ofDays(graceDays))
+                    .build();
+            String adminToken = options.env().getOrDefault("BILLING_ADMIN_TOKEN", "").isBlank()
+                    ? "local-admin-" + random(16) : options.env().get("BILLING_ADMIN_TOKEN").strip();
+            ApiSettings api = ApiSettings.builder().allowedOrigins(origins).adminToken(adminToken)
+                    .publicCatalog(true).version(version)
+                    .userRequestsPerMinute(userLimit).ipRequestsPerMinute(ipLimit)
+                    .build();
+            List<AutoCloseable> resources = new ArrayList<>();
+            resources.add(postgres);
+            resources.add(emulator);
+            BillingServer server = BillingServer.start(new BillingServer.Parts(stores, gateway, webhooks, identities,
+                    plans, billingOptions, api, emulator.clock(), "127.0.0.1", port, keys, Duration.ofSeconds(1),
+                    ServeMode.notifier(smtp.config()), resources));
+            emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
+                    webhookSecret);
+            ReconcileReport caughtUp = null;
+            if (emulator.restoredFromStateFile()) {
+                // Webhooks the emulator emitted while the last run was stopping were never delivered (Stripe
+                // would retry them for days; the emulator does not keep its delivery queue): read every
+                // customer's subscriptions and invoices once instead.
+                caughtUp = server.billing().useCases().reconcile().all();
+                LOG.info("Stripe emulator state restored from {}: {} customer(s) reconciled ({} subscription(s) and "
+                        + "{} invoice(s) updated)", dataDir.resolve(STRIPE_STATE_FILE), caughtUp.customers(),
+                        caughtUp.subscriptionsApplied(), caughtUp.invoicesApplied());
+            }
+            Duration total = Duration.ofNanos(System.nanoTime() - t0);
+            LOG.atInfo().addKeyValue("startupMs", total.toMillis())
+                    .addKeyValue("postgresMs", postgresStart.toMillis())
+                    .log("local mode ready in {} ms (embedded Postgres {} ms, server {} ms)", total.toMillis(),
+                            postgresStart.toMillis(), server.startupTime().toMillis());
+            return new LocalMode(server, emulator, postgres, adminToken, dataDir, postgresStart, total, reseeded,
+                    webhookSecret, caughtUp);
+        } catch (RuntimeException e) {
+            BillingServer.closeQuietly(stores);
+            BillingServer.closeQuietly(emulator);
+            BillingServer.closeQuietly(postgres);
+            throw e;
+        }
+    }
+
+    /**
+     * Re-creates in the emulator, with the same ids, the customers Postgres links that it does not know: all of
+     * them when its state file is missing (first run after an upgrade, or the file was deleted), none normally.
+     */
+    private static int reseedCustomers(BillingStores stores, StripeEmulator emulator) {
+        List<Map<String, Object>> customers = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<CustomerLink> page = stores.customers().list(cursor, 100);
+            for (CustomerLink link : page.items()) {
+                if (emulator.objectJson(link.customerId().value()) != null) {
+                    continue;
+                }
+                Map<String, Object> customer = new LinkedHashMap<>();
+                customer.put("id", link.customerId().value());
+                if (link.email() != null) {
+                    customer.put("email", link.email());
+                }
+                customer.put("metadata", Map.of("user_id", link.userId().value()));
+                customers.add(customer);
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        if (!customers.isEmpty()) {
+            emulator.seedDocument(new dev.billing.http.JsonCodec().writeString(Map.of("customers", customers)));
+        }
+        return customers.size();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + server.port();
+    }
+
+    public StripeEmulator emulator() {
+        return emulator;
+    }
+
+    public BillingServer server() {
+        return server;
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** The secret the emulator signs this run's webhooks with (tests forge deliveries with it). */
+    String webhookSecret() {
+        return webhookSecret;
+    }
+
+    /** Customers re-created in the emulator at start because its state file did not know them. */
+    public int restoredCustomers() {
+        return reseeded;
+    }
+
+    /** True when the emulator started from its state file under the data directory. */
+    public boolean stripeStateRestored() {
+        return emulator.restoredFromStateFile();
+    }
+
+    /** What the start-up reconcile read after a restored emulator state, or null when there was none. */
+    public ReconcileReport startupReconcile() {
+        return caughtUp;
+    }
+
+    public Duration startupTime() {
+        return totalStart;
+    }
+
+    public Duration postgresStartupTime() {
+        return postgresStart;
+    }
+
+    /** The start-up banner with ready-to-paste commands for the whole flow. */
+    public String banner() {
+        String api = baseUrl();
+        String stripe = emulator.baseUrl();
+        String json = "-H 'Content-Type: application/json'";
+        return String.join("\n",
+                "",
+                "billing local mode is running (no network, no accounts)",
+                String.format(Locale.ROOT, "  API          %s   (OpenAPI: %s/openapi.json)", api, api),
+                String.format(Locale.ROOT, "  Stripe       %s   (emulator; control API %s/_emulator)", stripe, stripe),
+                String.format(Locale.ROOT, "               state in %s%s", dataDir.resolve(STRIPE_STATE_FILE),
+                        emulator.restoredFromStateFile() ? " (restored)" : ""),
+                String.format(Locale.ROOT, "  Postgres     %s (port %d)%s", dataDir.resolve("pg"), postgres.port(),
+                        reseeded > 0 ? ", " + reseeded + " customer(s) restored into the emulator" : ""),
+                String.format(Locale.ROOT, "  Admin token  %s", adminToken),
+                String.format(Locale.ROOT, "  Started in %d ms (embedded Postgres %d ms, server %d ms). Ctrl-C stops "
+                        + "everything.", totalStart.toMillis(), postgresStart.toMillis(),
+                        server.startupTime().toMillis()),
+                "",
+                "Try the whole flow:",
+                "  # 1. a session token for a user (local mode only)",
+                "  TOKEN=$(curl -s -X POST " + api + "/local/token " + json + " -d '{\"userId\":\"user_1\"}' "
+                        + "| sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/')",
+                "  # 2. the user's Stripe customer",
+                "  curl -s -X POST " + api + "/stripe/customer -H \"Authorization: Bearer $TOKEN\"",
+                "  # 3. a checkout session for the pro plan",
+                "  SESSION=$(curl -s -X POST " + api + "/stripe/checkout -H \"Authorization: Bearer $TOKEN\" " + json
+                        + " -d '{\"tier\":\"pro\",\"interval\":\"month\"}' "
+                        + "| sed -E 's/.*\"sessionId\":\"([^\"]+)\".*/\\1/')",
+                "  # 4. pay it in the emulator (or open " + stripe + "/checkout/$SESSION in a browser)",
+                "  curl -s -X POST " + stripe + "/_emulator/checkout/sessions/$SESSION/complete",
+                "  # 5. the webhooks have arrived: the user is on pro (trialing)",
+                "  curl -s " + api + "/me/entitlements -H \"Authorization: Bearer $TOKEN\"",
+                "  # more: usage, time travel, the inbox",
+                "  curl -s -X POST " + api + "/usage -H \"Authorization: Bearer $TOKEN\" " + json
+                        + " -H 'Idempotency-Key: call-1' -d '{\"meter\":\"api_calls\",\"amount\":1}'",
+                "  curl -s -X POST " + stripe + "/_emulator/clock/advance -d days=31",
+                "  curl -s " + api + "/admin/webhook-events -H \"Authorization: Bearer " + adminToken + "\"",
+                "");
+    }
+
+    @Override
+    public void close() {
+        server.close(); // API, worker, stores, then the emulator and Postgres
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    private static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,252 @@
+package dev.billing.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code billing-server}: the standalone server's command line.
+ *
+ * <pre>
+ *   serve            run the HTTP API and the worker (configuration from environment variables)
+ *   local            run everything locally: embedded Postgres, the Stripe emulator, a local token issuer
+ *   check-config     print OK and the effective settings, or every configuration problem (exit 2)
+ *   reconcile        re-read subscriptions and invoices from Stripe (--user, --customer or --all)
+ *   schema migrate   apply the Postgres migrations to DATABASE_URL
+ *   supabase-sql     print the SQL that prepares a Supabase project
+ *   migrate-supabase copy every record from Supabase into Postgres, resumably, and verify (exit 3: they differ)
+ * </pre>
+ *
+ * Exit codes: 0 done, 1 failed, 2 configuration or usage error. {@link #run} is the in-process entry point (tests
+ * pass their own environment map and streams).
+ */
+@Command(name = "billing-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Stripe-first billing: the HTTP API server and its tools.",
+        subcommands = {Main.Serve.class, Main.Local.class, Main.CheckConfig.class, Main.Reconcile.class,
+                Main.Schema.class, Main.SupabaseSqlCommand.class, MigrateSupabaseCommand.class})
+public final class Main implements Callable<Integer> {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int CONFIG = 2;
+
+    Map<String, String> env;
+    PrintStream out;
+    PrintStream err;
+
+    public static void main(String[] args) {
+        int code = run(args, System.getenv(), System.out, System.err);
+        Logs.flushAndStop();
+        System.exit(code);
+    }
+
+    /** Runs one command in-process and returns its exit code. */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Main main = new Main();
+        main.env = env;
+        main.out = out;
+        main.err = err;
+        CommandLine cli = new CommandLine(main);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setExitCodeExceptionMapper(e -> e instanceof ConfigException ? CONFIG : FAILED);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException config) {
+                err.println(config.getMessage());
+                return CONFIG;
+            }
+            err.println("billing-server: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return FAILED;
+        });
+        cli.setParameterExceptionHandler((e, args2) -> {
+            err.println(e.getMessage());
+            e.getCommandLine().usage(err);
+            return CONFIG;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(out);
+        return CONFIG;
+    }
+
+    /** Picks the log format (logback.xml: JSON, logback-text.xml: text) before the first logger exists. */
+    public static void logFormat(Map<String, String> env, String fallback) {
+        if (System.getProperty("logback.configurationFile") != null) {
+            return;
+        }
+        String value = env.get("BILLING_LOG_FORMAT");
+        String format = value == null || value.isBlank() ? fallback : value.strip().toUpperCase(Locale.ROOT);
+        if (format.equals("TEXT")) {
+            System.setProperty("logback.configurationFile", "logback-text.xml");
+        }
+    }
+
+    /** The jar's version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"billing-server " + version()};
+        }
+    }
+
+    public static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    @Command(name = "serve", description = "Run the HTTP API and the background worker. Settings come from "
+            + "environment variables (see the README); startup fails listing every missing or invalid one.")
+    static final class Serve implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Override
+        public Integer call() throws Exception {
+            logFormat(main.env, "JSON");
+            ServerConfig config = ServerConfig.fromEnv(main.env);
+            BillingServer server = ServeMode.start(config, version());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                Logs.flushAndStop();
+                stopped.countDown();
+            }, "billing-shutdown"));
+            stopped.await();
+            return OK;
+        }
+    }
+
+    @Command(name = "local", description = "Run locally with no network and no accounts: embedded Postgres, the "
+            + "Stripe emulator delivering signed webhooks, and a local session-token issuer.")
+    static final class Local implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Option(names = "--data-dir", description = "Where Postgres data, the Stripe emulator's state and the local signing key live "
+                + "(default: ${DEFAULT-VALUE}).", defaultValue = ".billing")
+        Path dataDir;
+
+        @Option(names = "--port", description = "The API's port (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
+        int port;
+
+        @Option(names = "--stripe-port", description = "The Stripe emulator's port (default: ${DEFAULT-VALUE}).",
+                defaultValue = "12111")
+        int stripePort;
+
+        @Override
+        public Integer call() throws Exception {
+            logFormat(main.env, "TEXT");
+            LocalMode local = LocalMode.start(new LocalMode.Options(dataDir, port, stripePort, main.env), version());
+            main.out.println(local.banner());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                local.close();
+                Logs.flushAndStop();
+                stopped.countDown();
+            }, "billing-shutdown"));
+            stopped.await();
+            return OK;
+        }
+    }
+
+    @Command(name = "check-config", description = "Check the environment: print OK and the effective settings "
+            + "(secrets masked), or every problem (exit 2).")
+    static final class CheckConfig implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Override
+        public Integer call() {
+            try {
+                ServerConfig config = ServerConfig.fromEnv(main.env);
+                main.out.println("OK");
+                main.out.print(config.describe());
+                return OK;
+            } catch (ConfigException e) {
+                main.err.println(e.getMessage());
+                return CONFIG;
+            }
+        }
+    }
+
+    @Command(name = "reconcile", description = "Re-read subscriptions and invoices from Stripe into the store.")
+    static final class Reconcile implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Target target;
+
+        static final class Target {
+            @Option(names = "--user", description = "One user's customer.")
+            String user;
+            @Option(names = "--customer", description = "One Stripe customer.")
+            String customer;
+            @Option(names = "--all", description = "Every customer.")
+            boolean all;
+        }
+
+        @Override
+        public Integer call() {
+            logFormat(main.env, "TEXT");
+            ServerConfig config = ServerConfig.fromEnv(main.env);
+            var report = ServeMode.reconcile(config, target.user, target.customer);
+            main.out.printf(Locale.ROOT, "customers %d, subscriptions %d seen / %d applied, invoices %d seen / %d "
+                            + "applied, failed customers %d%n", report.customers(), report.subscriptionsSeen(),
+                    report.subscriptionsApplied(), report.invoicesSeen(), report.invoicesApplied(),
+                    report.failedCustomers());
+            return report.failedCustomers() == 0 ? OK : FAILED;
+        }
+    }
+
+    @Command(name = "schema", description = "Database schema tools.", subcommands = Schema.Migrate.class)
+    static final class Schema implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Override
+        public Integer call() {
+            new CommandLine(this).usage(main.out);
+            return CONFIG;
+        }
+
+        @Command(name = "migrate", description = "Apply the Postgres migrations to DATABASE_URL.")
+        static final class Migrate implements Callable<Integer> {
+            @ParentCommand
+            Schema schema;
+
+            @Override
+            public Integer call() {
+                Main main = schema.main;
+                logFormat(main.env, "TEXT");
+                int applied = ServeMode.migrate(main.env);
+                main.out.println("Applied " + applied + " migration(s).");
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "supabase-sql", description = "Print the SQL that prepares a Supabase project for the "
+            + "billing tables (run it in the Supabase SQL editor).")
+    static final class SupabaseSqlCommand implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Override
+        public Integer call() {
+            main.out.print(ServeMode.supabaseSql());
+            return OK;
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.billing.server;
+
+import dev.billing.core.error.GatewayException;
+import dev.billing.core.error.GatewayOutcomeUnknownException;
+import dev.billing.core.error.GatewayRateLimitedException;
+import dev.billing.core.error.GatewayRejectedException;
+import dev.billing.core.error.GatewayUnavailableException;
+import dev.billing.core.model.CheckoutRequest;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.MeterEvent;
+import dev.billing.core.model.NewCustomer;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.PortalSession;
+import dev.billing.core.model.Price;
+import dev.billing.core.model.PriceQuery;
+import dev.billing.core.model.Product;
+import dev.billing.core.model.ProductQuery;
+import dev.billing.core.model.Refund;
+import dev.billing.core.model.RefundRequest;
+import dev.billing.core.model.SetupIntent;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.PaymentGateway;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A {@link PaymentGateway} decorator that times every Stripe call: {@code billing.stripe.calls} tagged with the
+ * operation and its outcome ({@code ok}, {@code unavailable}, {@code rate_limited}, {@code outcome_unknown},
+ * {@code card_declined}, {@code missing}, {@code rejected}, {@code error}).
+ *
+ * <p>Usage: {@code PaymentGateway gateway = new MeteredPaymentGateway(stripe, registry);}
+ */
+public final class MeteredPaymentGateway implements PaymentGateway {
+    static final String METRIC = "billing.stripe.calls";
+
+    private final PaymentGateway delegate;
+    private final MeterRegistry registry;
+
+    public MeteredPaymentGateway(PaymentGateway delegate, MeterRegistry registry) {
+        this.delegate = delegate;
+        this.registry = registry;
+    }
+
+    private <T> T timed(String operation, Supplier<T> call) {
+        long start = System.nanoTime();
+        String outcome = "error";
+        try {
+            T result = call.get();
+            outcome = "ok";
+            return result;
+        } catch (GatewayException e) {
+            outcome = outcome(e);
+            throw e;
+        } finally {
+            Timer.builder(METRIC).description("Stripe API calls by operation and outcome")
+                    .tags("operation", operation, "outcome", outcome).register(registry)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void timedVoid(String operation, Runnable call) {
+        timed(operation, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    static String outcome(GatewayException e) {
+        if (e instanceof GatewayUnavailableException) {
+            return "unavailable";
+        }
+        if (e instanceof GatewayRateLimitedException) {
+            return "rate_limited";
+        }
+        if (e instanceof GatewayOutcomeUnknownException) {
+            return "outcome_unknown";
+        }
+        if (e instanceof GatewayRejectedException r) {
+            return r.isCardError() ? "card_declined" : r.isMissingResource() ? "missing" : "rejected";
+        }
+        return "error";
+    }
+
+    @Override
+    public Page<Product> listProducts(ProductQuery query) {
+        return timed("list_products", () -> delegate.listProducts(query));
+    }
+
+    @Override
+    public Page<Price> listPrices(PriceQuery query) {
+        return timed("list_prices", () -> delegate.listPrices(query));
+    }
+
+    @Override
+    public Optional<Price> getPrice(String priceId) {
+        return timed("get_price", () -> delegate.getPrice(priceId));
+    }
+
+    @Override
+    public CustomerId createCustomer(NewCustomer customer) {
+        return timed("create_customer", () -> delegate.createCustomer(customer));
+    }
+
+    @Override
+    public Optional<CustomerId> findCustomerByUserId(UserId userId) {
+        return timed("find_customer", () -> delegate.findCustomerByUserId(userId));
+    }
+
+    @Override
+    public CheckoutSession createCheckoutSession(CheckoutRequest request) {
+        return timed("create_checkout_session", () -> delegate.createCheckoutSession(request));
+    }
+
+    @Override
+    public Optional<CheckoutSession> getCheckoutSession(String sessionId) {
+        return timed("get_checkout_session", () -> delegate.getCheckoutSession(sessionId));
+    }
+
+    @Override
+    public PortalSession createPortalSession(CustomerId customerId, String returnUrl) {
+        return timed("create_portal_session", () -> delegate.createPortalSession(customerId, returnUrl));
+    }
+
+    @Override
+    public Optional<Subscription> getSubscription(String subscriptionId) {
+        return timed("get_subscription", () -> delegate.getSubscription(subscriptionId));
+    }
+
+    @Override
+    public List<Subscription> listSubscriptions(CustomerId customerId) {
+        return timed("list_subscriptions", () -> delegate.listSubscriptions(customerId));
+    }
+
+    @Override
+    public Subscription cancelSubscription(String subscriptionId, boolean atPeriodEnd, String idempotencyKey) {
+        return timed("cancel_subscription", () -> delegate.cancelSubscription(subscriptionId, atPeriodEnd,
+                idempotencyKey));
+    }
+
+    @Override
+    public Subscription resumeSubscription(String subscriptionId, String idempotencyKey) {
+        return timed("resume_subscription", () -> delegate.resumeSubscription(subscriptionId, idempotencyKey));
+    }
+
+    @Override
+    public Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
+                                                String idempotencyKey) {
+        return timed("change_subscription_price", () -> delegate.changeSubscriptionPrice(subscriptionId, newPriceId,
+                proration, idempotencyKey));
+    }
+
+    @Override
+    public Page<Invoice> listInvoices(CustomerId customerId, int limit, String startingAfter) {
+        return timed("list_invoices", () -> delegate.listInvoices(customerId, limit, startingAfter));
+    }
+
+    @Override
+    public Optional<Invoice> getInvoice(String invoiceId) {
+        return timed("get_invoice", () -> delegate.getInvoice(invoiceId));
+    }
+
+    @Override
+    public Invoice payInvoice(String invoiceId, String idempotencyKey) {
+        return timed("pay_invoice", () -> delegate.payInvoice(invoiceId, idempotencyKey));
+    }
+
+    @Override
+    public List<PaymentMethod> listPaymentMethods(CustomerId customerId) {
+        return timed("list_payment_methods", () -> delegate.listPaymentMethods(customerId));
+    }
+
+    @Override
+    public Optional<PaymentMethod> getPaymentMethod(String paymentMethodId) {
+        return timed("get_payment_method", () -> delegate.getPaymentMethod(paymentMethodId));
+    }
+
+    @Override
+    public SetupIntent createSetupIntent(CustomerId customerId, String idempotencyKey) {
+        return timed("create_setup_intent", () -> delegate.createSetupIntent(customerId, idempotencyKey));
+    }
+
+    @Override
+    public void detachPaymentMethod(String paymentMethodId) {
+        timedVoid("detach_payment_method", () -> delegate.detachPaymentMethod(paymentMethodId));
+    }
+
+    @Override
+    public void setDefaultPaymentMethod(CustomerId customerId, String paymentMethodId) {
+        timedVoid("set_default_payment_method", () -> delegate.setDefaultPaymentMethod(customerId, paymentMethodId));
+    }
+
+    @Override
+    public Refund createRefund(RefundRequest request) {
+        return timed("create_refund", () -> delegate.createRefund(request));
+    }
+
+    @Override
+    public void reportMeterEvent(MeterEvent event) {
+        timedVoid("report_meter_event", () -> delegate.reportMeterEvent(event));
+    }
+
+    @Override
+    public Optional<StripeEvent> getEvent(String eventId) {
+        return timed("get_event", () -> delegate.getEvent(eventId));
+    }
+
+    @Override
+    public void ping() {
+        timedVoid("ping", delegate::ping);
+    }
+}

@@ -1,0 +1,579 @@
+package dev.billing.server;
+
+import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.CatalogItem;
+import dev.billing.core.model.MeterDefinition;
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.Tier;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the plan catalog YAML (format: {@code docs/PLANS.md}; the sample is {@code sample-plans.yaml}): tiers with
+ * rank, features, quotas per meter per billing period ({@code unlimited} allowed), trial days, a discount on
+ * one-time items, and a Stripe price per interval; one-time items; meters. {@code ${VAR}} and
+ * {@code ${VAR:-default}} are replaced from the environment; a paid tier without a price for an interval in the file
+ * takes {@code STRIPE_PRICE_<TIER>_MONTHLY} / {@code _YEARLY}.
+ *
+ * <p>Every problem is collected and reported together, each naming its path in the file
+ * ({@code tiers.pro.quotas.api_calls: must be a whole number >= 0 or "unlimited"}); the core's {@link PlanCatalog}
+ * then validates the whole (the checks here are a superset, so its message is a last resort).
+ *
+ * <p>Usage: {@code PlanCatalog plans = PlanCatalogYaml.load(Path.of("plans.yaml"), System.getenv());}
+ */
+public final class PlanCatalogYaml {
+    /** The catalog shipped in the jar. */
+    public static final String SAMPLE_RESOURCE = "/dev/billing/server/sample-plans.yaml";
+
+    static final int MAX_TRIAL_DAYS = 730;
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(:-([^}]*))?}");
+    private static final Pattern TIER_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+    private static final Pattern METER_NAME = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
+    private static final Pattern ITEM_KEY = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
+    private static final Pattern PRICE_ID = Pattern.compile("[A-Za-z0-9_]{1,255}");
+    private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+    private static final Set<String> TOP_KEYS = Set.of("tiers", "items", "meters");
+    private static final Set<String> TIER_KEYS = Set.of("rank", "features", "quotas", "trialDays",
+            "purchaseDiscountPercent", "prices");
+    private static final Set<String> INTERVAL_KEYS = Set.of("month", "year");
+    private static final Set<String> ITEM_KEYS = Set.of("key", "name", "priceId");
+    private static final Set<String> METER_KEYS = Set.of("name", "stripeEventName");
+    private static final String UNLIMITED = "unlimited";
+
+    private final Map<String, String> env;
+    private final String source;
+    private final List<String> problems = new ArrayList<>();
+    /** Price id -> the path that first used it (plans and items share one namespace). */
+    private final Map<String, String> priceOwners = new HashMap<>();
+
+    private PlanCatalogYaml(Map<String, String> env, String source) {
+        this.env = env;
+        this.source = source;
+    }
+
+    /** Thrown with every problem found, each starting with the catalog's source and a path in it. */
+    public static final class InvalidCatalogException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final List<String> problems;
+
+        InvalidCatalogException(List<String> problems) {
+            super(String.join("; ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    public static PlanCatalog load(Path file, Map<String, String> env) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InvalidCatalogException(List.of("plan catalog " + file + " cannot be read: "
+                    + e.getClass().getSimpleName()));
+        }
+        return parse(text, env, file.toString());
+    }
+
+    public static PlanCatalog sample(Map<String, String> env) {
+        return parse(sampleText(), env, "the sample plan catalog");
+    }
+
+    /** The sample catalog's YAML text. */
+    public static String sampleText() {
+        try (InputStream in = PlanCatalogYaml.class.getResourceAsStream(SAMPLE_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the sample plan catalog is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("the sample plan catalog cannot be read", e);
+        }
+    }
+
+    /** Parses a catalog document; {@code source} names it in messages. */
+    public static PlanCatalog parse(String yaml, Map<String, String> env, String source) {
+        return new PlanCatalogYaml(env, source).read(yaml);
+    }
+
+    private PlanCatalog read(String yaml) {
+        Object root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            options.setMaxAliasesForCollections(10);
+            root = new Yaml(new SafeConstructor(options)).load(yaml);
+        } catch (RuntimeException e) {
+            throw new InvalidCatalogException(List.of(source + " is not valid YAML: " + firstLine(e.getMessage())));
+        }
+        if (!(root instanceof Map<?, ?> top)) {
+            throw new InvalidCatalogException(List.of(source + " must be a YAML mapping with tiers, items, meters"));
+        }
+        unknownKeys(top, TOP_KEYS, null);
+        PlanCatalog.Builder builder = PlanCatalog.builder();
+        // Meters first: quotas are checked against them.
+        Set<String> meters = meters(top.get("meters"), builder);
+        tiers(top.get("tiers"), meters, builder);
+        items(top.get("items"), builder);
+        if (!problems.isEmpty()) {
+            throw new InvalidCatalogException(prefixed());
+        }
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage().replaceFirst("^invalid plan catalog: ", "");
+            List<String> all = new ArrayList<>();
+            for (String part : message.split("; ")) {
+                all.add(source + ": " + part);
+            }
+            throw new InvalidCatalogException(all);
+        }
+    }
+
+    // ---------------------------------------------------------------- tiers
+
+    private void tiers(Object value, Set<String> meters, PlanCatalog.Builder builder) {
+        if (value == null) {
+            problems.add("tiers: is required (a mapping of tier name to tier, one of them with rank 0)");
+            return;
+        }
+        if (!(value instanceof Map<?, ?> tiers) || tiers.isEmpty()) {
+            problems.add("tiers: must be a mapping of tier name to tier, one of them with rank 0");
+            return;
+        }
+        String freeTier = null;
+        Map<Integer, String> ranks = new HashMap<>();
+        for (Map.Entry<?, ?> entry : tiers.entrySet()) {
+            String name = String.valueOf(entry.getKey());
+            String where = "tiers." + name;
+            boolean nameOk = TIER_NAME.matcher(name).matches();
+            if (!nameOk) {
+                problems.add(where + ": a tier name must be 1-32 lowercase letters, digits, '-' or '_', "
+                        + "starting with a letter");
+            }
+            if (!(entry.getValue() instanceof Map<?, ?> tier)) {
+                problems.add(where + ": must be a mapping with rank, features, quotas, trialDays, "
+                        + "purchaseDiscountPercent, prices");
+                continue;
+            }
+            unknownKeys(tier, TIER_KEYS, where);
+            Integer rank = wholeNumber(tier.get("rank"), where + ".rank", 0, 1_000_000, true);
+            Set<String> features = features(tier.get("features"), where + ".features");
+            Map<String, Long> quotas = quotas(tier.get("quotas"), where + ".quotas", meters);
+            Integer trial = wholeNumber(tier.get("trialDays"), where + ".trialDays", 0, MAX_TRIAL_DAYS, false);
+            Integer discount = wholeNumber(tier.get("purchaseDiscountPercent"), where + ".purchaseDiscountPercent",
+                    0, 100, false);
+            boolean free = rank != null && rank == 0;
+            if (rank != null) {
+                String other = ranks.putIfAbsent(rank, where);
+                if (other != null) {
+                    problems.add(where + ".rank: " + (free
+                            ? "only one tier may have rank 0 (the free tier); " + other + " has it already"
+                            : rank + " is also the rank of " + other + " (ranks order the tiers: each must be "
+                            + "unique)"));
+                    continue;
+                }
+            }
+            if (free) {
+                freeTier = name;
+                if (trial != null && trial > 0) {
+                    problems.add(where + ".trialDays: the free tier (rank 0) has no subscription, so no trial");
+                }
+                if (tier.get("prices") != null) {
+                    problems.add(where + ".prices: the free tier (rank 0) cannot have prices");
+                }
+            } else {
+                // With an invalid rank the tier is probably a paid one: its prices are still checked.
+                prices(name, tier.get("prices"), where + ".prices", rank != null, builder);
+            }
+            if (!nameOk || rank == null || features == null || quotas == null) {
+                continue;
+            }
+            Tier built = new Tier(name, rank, features, quotas, trial == null ? 0 : trial,
+                    discount == null ? 0 : discount);
+            if (free) {
+                builder.freeTier(built);
+            } else {
+                builder.tier(built);
+            }
+        }
+        if (freeTier == null) {
+            problems.add("tiers: one tier must have rank 0 (the free tier: what users without a subscription get)");
+        }
+    }
+
+    private void prices(String tier, Object value, String where, boolean required, PlanCatalog.Builder builder) {
+        Map<?, ?> prices = Map.of();
+        if (value != null) {
+            if (!(value instanceof Map<?, ?> m)) {
+                problems.add(where + ": must be a mapping of month / year to a Stripe price id");
+                return;
+            }
+            prices = m;
+        }
+        for (Object key : prices.keySet()) {
+            if (!INTERVAL_KEYS.contains(String.valueOf(key))) {
+                problems.add(where + "." + key + ": unknown interval (month or year)");
+            }
+        }
+        int found = 0;
+        boolean broken = false;
+        for (BillingInterval interval : List.of(BillingInterval.MONTH, BillingInterval.YEAR)) {
+            String path = where + "." + interval.stripeName();
+            String priceId;
+            String shownAs;
+            if (prices.containsKey(interval.stripeName())) {
+                int before = problems.size();
+                priceId = text(prices.get(interval.stripeName()), path, true);
+                broken |= problems.size() > before;
+                shownAs = path;
+            } else {
+                String variable = priceVariable(tier, interval);
+                priceId = optionalEnv(variable);
+                shownAs = variable + " (for " + path + ")";
+            }
+            if (priceId == null) {
+                continue;
+            }
+            found++;
+            if (price(priceId, path, shownAs)) {
+                builder.plan(tier, interval, priceId);
+            }
+        }
+        if (found == 0 && !broken && required) {
+            problems.add(where + ": a paid tier needs a Stripe price for month or year: set " + where
+                    + ".month / .year, or " + priceVariable(tier, BillingInterval.MONTH) + " / "
+                    + priceVariable(tier, BillingInterval.YEAR));
+        }
+    }
+
+    /** Checks a price id's form and that nothing else uses it; true when it may be used. */
+    private boolean price(String priceId, String path, String shownAs) {
+        if (!PRICE_ID.matcher(priceId).matches()) {
+            problems.add(shownAs + ": '" + priceId + "' is not a Stripe price id (price_...)");
+            return false;
+        }
+        String owner = priceOwners.putIfAbsent(priceId, path);
+        if (owner != null) {
+            problems.add(shownAs + ": " + priceId + " is already used by " + owner
+                    + " (each Stripe price belongs to one plan or item)");
+            return false;
+        }
+        return true;
+    }
+
+    static String priceVariable(String tier, BillingInterval interval) {
+        return "STRIPE_PRICE_" + tier.toUpperCase(Locale.ROOT).replace('-', '_') + "_"
+                + (interval == BillingInterval.MONTH ? "MONTHLY" : "YEARLY");
+    }
+
+    private String optionalEnv(String variable) {
+        String value = env.get(variable);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private Set<String> features(Object value, String where) {
+        if (value == null) {
+            return Set.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            problems.add(where + ": must be a list of feature names");
+            return null;
+        }
+        Set<String> out = new LinkedHashSet<>();
+        int i = 0;
+        boolean ok = true;
+        for (Object element : list) {
+            String path = where + "[" + i++ + "]";
+            String text = text(element, path, true);
+            if (text == null) {
+                ok = false;
+            } else if (!out.add(text)) {
+                problems.add(path + ": '" + text + "' is listed twice");
+            }
+        }
+        return ok ? out : null;
+    }
+
+    private Map<String, Long> quotas(Object value, String where, Set<String> meters) {
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            problems.add(where + ": must be a mapping of meter name to a whole number >= 0 or \"unlimited\"");
+            return null;
+        }
+        Map<String, Long> quotas = new LinkedHashMap<>();
+        boolean ok = true;
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            String meter = String.valueOf(entry.getKey());
+            String path = where + "." + meter;
+            if (meters != null && !meters.contains(meter)) {
+                problems.add(path + ": meter '" + meter + "' is not defined under meters"
+                        + (meters.isEmpty() ? " (there is no meters list)" : " (defined: "
+                        + String.join(", ", new TreeSet<>(meters)) + ")"));
+                ok = false;
+            }
+            Object raw = entry.getValue() instanceof String s ? substitute(s, path) : entry.getValue();
+            Long limit = null;
+            if (UNLIMITED.equals(raw)) {
+                limit = Tier.UNLIMITED;
+            } else if (raw instanceof Integer || raw instanceof Long || raw instanceof BigInteger) {
+                BigInteger n = raw instanceof BigInteger b ? b : BigInteger.valueOf(((Number) raw).longValue());
+                if (n.signum() >= 0 && n.bitLength() < 63) {
+                    limit = n.longValue();
+                }
+            } else if (raw instanceof String s && s.strip().matches("[0-9]{1,18}")) {
+                limit = Long.parseLong(s.strip());
+            }
+            if (limit == null) {
+                if (raw != null || entry.getValue() == null) {
+                    problems.add(path + ": must be a whole number >= 0 or \"unlimited\"" + shown(raw));
+                }
+                ok = false;
+            } else {
+                quotas.put(meter, limit);
+            }
+        }
+        return ok ? quotas : null;
+    }
+
+    // ---------------------------------------------------------------- items
+
+    private void items(Object value, PlanCatalog.Builder builder) {
+        if (value == null) {
+            return;
+        }
+        if (!(value instanceof List<?> items)) {
+            problems.add("items: must be a list of {key, name, priceId}");
+            return;
+        }
+        Map<String, String> keys = new HashMap<>();
+        int i = 0;
+        for (Object element : items) {
+            String where = "items[" + i++ + "]";
+            if (!(element instanceof Map<?, ?> item)) {
+                problems.add(where + ": must be a mapping with key, name, priceId");
+                continue;
+            }
+            unknownKeys(item, ITEM_KEYS, where);
+            String key = text(item.get("key"), where + ".key", true);
+            String name = text(item.get("name"), where + ".name", true);
+            String priceId = text(item.get("priceId"), where + ".priceId", true);
+            boolean ok = key != null && name != null && priceId != null;
+            if (key != null) {
+                if (!ITEM_KEY.matcher(key).matches()) {
+                    problems.add(where + ".key: '" + key + "' must be 1-64 lowercase letters, digits, '-' or '_', "
+                            + "starting with a letter");
+                    ok = false;
+                } else {
+                    String other = keys.putIfAbsent(key, where);
+                    if (other != null) {
+                        problems.add(where + ".key: '" + key + "' is already the key of " + other);
+                        ok = false;
+                    }
+                }
+            }
+            if (priceId != null && !price(priceId, where + ".priceId", where + ".priceId")) {
+                ok = false;
+            }
+            if (ok) {
+                builder.item(new CatalogItem(key, name, priceId));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- meters
+
+    /** The meter names defined; null when the section is broken (quotas are then not checked against it). */
+    private Set<String> meters(Object value, PlanCatalog.Builder builder) {
+        if (value == null) {
+            return Set.of();
+        }
+        if (!(value instanceof List<?> meters)) {
+            problems.add("meters: must be a list of {name, stripeEventName?}");
+            return null;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        Map<String, String> eventNames = new HashMap<>();
+        boolean complete = true;
+        int i = 0;
+        for (Object element : meters) {
+            String where = "meters[" + i++ + "]";
+            if (!(element instanceof Map<?, ?> meter)) {
+                problems.add(where + ": must be a mapping with name and optional stripeEventName");
+                complete = false;
+                continue;
+            }
+            unknownKeys(meter, METER_KEYS, where);
+            String name = text(meter.get("name"), where + ".name", true);
+            String event = text(meter.get("stripeEventName"), where + ".stripeEventName", false);
+            boolean ok = name != null;
+            if (name != null && !METER_NAME.matcher(name).matches()) {
+                problems.add(where + ".name: '" + name + "' must be 1-64 lowercase letters, digits, '.', '-' or "
+                        + "'_', starting with a letter");
+                ok = false;
+                complete = false;
+            } else if (name != null && !names.add(name)) {
+                problems.add(where + ".name: meter '" + name + "' is defined twice");
+                ok = false;
+            }
+            if (event != null) {
+                if (!EVENT_NAME.matcher(event).matches()) {
+                    problems.add(where + ".stripeEventName: '" + event + "' is not a Stripe meter event name "
+                            + "(1-100 letters, digits, '_', '.', ':' or '-')");
+                    ok = false;
+                } else {
+                    String other = eventNames.putIfAbsent(event, where);
+                    if (other != null) {
+                        problems.add(where + ".stripeEventName: '" + event + "' is already reported by " + other
+                                + " (Stripe would add both meters' usage together)");
+                        ok = false;
+                    }
+                }
+            }
+            if (name == null) {
+                complete = false;
+            }
+            if (ok) {
+                builder.meter(new MeterDefinition(name, event));
+            }
+        }
+        return complete ? names : null;
+    }
+
+    // ---------------------------------------------------------------- scalars
+
+    private Integer wholeNumber(Object value, String where, int min, int max, boolean required) {
+        if (value == null) {
+            if (required) {
+                problems.add(where + ": is required (a whole number from " + min + " to " + max + ")");
+            }
+            return null;
+        }
+        Object raw = value instanceof String s ? substitute(s, where) : value;
+        if (raw == null) {
+            return null;
+        }
+        Long n = null;
+        if (raw instanceof Integer || raw instanceof Long) {
+            n = ((Number) raw).longValue();
+        } else if (raw instanceof String s && s.strip().matches("-?[0-9]{1,12}")) {
+            n = Long.parseLong(s.strip());
+        }
+        if (n == null || n < min || n > max) {
+            problems.add(where + ": must be a whole number from " + min + " to " + max + shown(raw));
+            return null;
+        }
+        return n.intValue();
+    }
+
+    private String text(Object value, String where, boolean required) {
+        if (value == null) {
+            if (required) {
+                problems.add(where + ": is required");
+            }
+            return null;
+        }
+        if (value instanceof Map || value instanceof List) {
+            problems.add(where + ": must be text, not a " + (value instanceof Map ? "mapping" : "list"));
+            return null;
+        }
+        String text = substitute(String.valueOf(value), where);
+        if (text == null) {
+            return null;
+        }
+        if (text.isBlank()) {
+            if (required) {
+                problems.add(where + ": is empty");
+            }
+            return null;
+        }
+        return text.strip();
+    }
+
+    /**
+     * Replaces {@code ${VAR}} / {@code ${VAR:-default}}; an unset variable without a default is a problem (and
+     * null is returned).
+     */
+    private String substitute(String value, String where) {
+        Matcher m = PLACEHOLDER.matcher(value);
+        StringBuilder out = new StringBuilder();
+        boolean ok = true;
+        while (m.find()) {
+            String variable = m.group(1);
+            String replacement = env.get(variable);
+            if (replacement == null || replacement.isBlank()) {
+                replacement = m.group(2) != null ? m.group(3) : null;
+            }
+            if (replacement == null) {
+                problems.add(where + ": environment variable " + variable + " is not set (and " + m.group()
+                        + " has no default)");
+                ok = false;
+                replacement = "";
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement.strip()));
+        }
+        m.appendTail(out);
+        return ok ? out.toString() : null;
+    }
+
+    private void unknownKeys(Map<?, ?> map, Set<String> known, String where) {
+        for (Object key : map.keySet()) {
+            if (!known.contains(String.valueOf(key))) {
+                problems.add((where == null ? "" : where + ".") + key + ": unknown key (expected one of "
+                        + String.join(", ", new TreeSet<>(known)) + ")");
+            }
+        }
+    }
+
+    private static String shown(Object raw) {
+        if (raw == null) {
+            return "";
+        }
+        String text = String.valueOf(raw);
+        return ", not " + (raw instanceof String ? "'" + abbreviate(text) + "'" : abbreviate(text));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+
+    private List<String> prefixed() {
+        List<String> out = new ArrayList<>();
+        for (String problem : problems) {
+            out.add(source + ": " + problem);
+        }
+        return out;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

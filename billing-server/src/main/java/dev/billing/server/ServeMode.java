@@ -1,0 +1,120 @@
+package dev.billing.server;
+
+import dev.billing.core.Billing;
+import dev.billing.core.LogNotifier;
+import dev.billing.core.port.Notifier;
+import dev.billing.smtp.SmtpConfig;
+import dev.billing.smtp.SmtpNotifier;
+import java.util.Optional;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.usecase.ReconcileReport;
+import dev.billing.clerk.ClerkIdentityVerifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Production wiring: the adapters {@link ServerConfig} chose (Postgres or Supabase, Stripe, Clerk). */
+public final class ServeMode {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeMode.class);
+
+    private ServeMode() {
+    }
+
+    /** {@code serve}: opens the store, wires everything, starts listening; logs how long each part took. */
+    public static BillingServer start(ServerConfig config, String version) {
+        Clock clock = Clock.systemUTC();
+        long t0 = System.nanoTime();
+        BillingStores stores = openStores(config);
+        Duration storeStart = Duration.ofNanos(System.nanoTime() - t0);
+        try {
+            PaymentGateway gateway = Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock);
+            ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(config.clerk(), clock);
+            BillingServer server = BillingServer.start(new BillingServer.Parts(stores, gateway,
+                    Adapters.stripeWebhooks(config.webhookSecrets(), clock), identities, config.plans(),
+                    config.billingOptions(), config.apiSettings(version), clock, config.host(), config.port(), null,
+                    Duration.ofSeconds(1), notifier(config.smtp()), List.of()));
+            LOG.atInfo().addKeyValue("storeMs", storeStart.toMillis())
+                    .addKeyValue("serverMs", server.startupTime().toMillis())
+                    .addKeyValue("jvmUptimeMs", ManagementFactory.getRuntimeMXBean().getUptime())
+                    .log("serve ready: store {} ms, server {} ms, JVM up {} ms ({} mode, {} store)",
+                            storeStart.toMillis(), server.startupTime().toMillis(),
+                            ManagementFactory.getRuntimeMXBean().getUptime(), config.livemode() ? "live" : "test",
+                            config.store().name().toLowerCase(java.util.Locale.ROOT));
+            if (config.plansFile() == null) {
+                LOG.warn("Using the sample plan catalog: set BILLING_PLANS_FILE (or the STRIPE_PRICE_* variables) "
+                        + "so that plans point at your Stripe prices");
+            }
+            if (!identities.config().networkless()) {
+                Thread preload = new Thread(() -> {
+                    try {
+                        identities.preload();
+                    } catch (RuntimeException e) {
+                        LOG.warn("Clerk's signing keys could not be loaded yet ({}); retrying on first use",
+                                e.getClass().getSimpleName());
+                    }
+                }, "clerk-jwks-preload");
+                preload.setDaemon(true);
+                preload.start();
+            }
+            return server;
+        } catch (RuntimeException e) {
+            BillingServer.closeQuietly(stores);
+            throw e;
+        }
+    }
+
+    /** {@code reconcile}: one user, one customer, or every customer. */
+    static ReconcileReport reconcile(ServerConfig config, String user, String customer) {
+        Clock clock = Clock.systemUTC();
+        try (BillingStores stores = openStores(config)) {
+            Billing billing = Billing.builder()
+                    .gateway(Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock))
+                    .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
+                    .stores(stores).plans(config.plans()).options(config.billingOptions()).clock(clock).build();
+            if (user != null) {
+                return billing.useCases().reconcile().user(UserId.of(user));
+            }
+            if (customer != null) {
+                return billing.useCases().reconcile().customer(CustomerId.of(customer));
+            }
+            return billing.useCases().reconcile().all();
+        }
+    }
+
+    /** {@code schema migrate}: needs only DATABASE_URL. */
+    static int migrate(Map<String, String> env) {
+        String url = env.get("DATABASE_URL");
+        if (url == null || url.isBlank()) {
+            throw new ConfigException(List.of("DATABASE_URL is required: postgres://user:password@host:5432/db"));
+        }
+        try {
+            return Adapters.migratePostgres(url.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of("DATABASE_URL: " + e.getMessage()));
+        }
+    }
+
+    static String supabaseSql() {
+        return Adapters.supabaseSql();
+    }
+
+    /** Notices by mail when BILLING_SMTP_HOST is set, else logged (the core's LogNotifier). */
+    static Notifier notifier(Optional<SmtpConfig> smtp) {
+        return smtp.<Notifier>map(SmtpNotifier::create).orElseGet(LogNotifier::new);
+    }
+
+    static BillingStores openStores(ServerConfig config) {
+        return switch (config.store()) {
+            case POSTGRES -> Adapters.postgres(config.databaseUrl());
+            case SUPABASE -> Adapters.supabase(config.supabaseUrl(), config.supabaseServiceRoleKey());
+        };
+    }
+}

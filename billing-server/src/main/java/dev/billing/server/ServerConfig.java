@@ -1,0 +1,411 @@
+package dev.billing.server;
+
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.usecase.BillingOptions;
+import dev.billing.core.usecase.RedirectPolicy;
+import dev.billing.http.ApiSettings;
+import dev.billing.clerk.ClerkConfig;
+import dev.billing.smtp.SmtpConfig;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The standalone server's settings, read from environment variables (the table in the README). Reading collects
+ * every missing or invalid setting and fails once with all of them ({@link ConfigException}). Secrets are kept
+ * here but never printed: {@link #describe()} masks them.
+ *
+ * <p>Usage: {@code ServerConfig config = ServerConfig.fromEnv(System.getenv());}
+ */
+public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, URI stripeApiBase,
+                           ClerkConfig clerk, Store store, String databaseUrl, URI supabaseUrl,
+                           String supabaseServiceRoleKey, List<String> allowedOrigins, String adminToken,
+                           Path plansFile, PlanCatalog plans, String host, int port, boolean publicCatalog,
+                           int userRequestsPerMinute, int ipRequestsPerMinute, boolean trustProxy,
+                           Duration pastDueGrace, boolean refetchOnWebhook, String successUrl, String cancelUrl,
+                           String returnUrl, long maxBodyBytes, long maxWebhookBytes, LogFormat logFormat,
+                           Optional<SmtpConfig> smtp) {
+
+    public static final int MIN_ADMIN_TOKEN_CHARS = 32;
+    static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
+    static final int MAX_PAST_DUE_GRACE_DAYS = 90;
+
+    /** Where the billing data lives. */
+    public enum Store {
+        POSTGRES, SUPABASE
+    }
+
+    /** How log lines are written. */
+    public enum LogFormat {
+        JSON, TEXT
+    }
+
+    /** True for live Stripe keys ({@code sk_live_}, {@code rk_live_}): test-mode events are then ignored. */
+    public boolean livemode() {
+        return stripeSecretKey.startsWith("sk_live_") || stripeSecretKey.startsWith("rk_live_");
+    }
+
+    public static ServerConfig fromEnv(Map<String, String> env) {
+        Reader r = new Reader(env);
+        String stripeKey = r.required("STRIPE_SECRET_KEY", "your Stripe secret key (sk_live_... or sk_test_...)");
+        if (stripeKey != null && !stripeKey.matches("(sk|rk)_(live|test)_[A-Za-z0-9_]+")) {
+            r.problem("STRIPE_SECRET_KEY: not a Stripe secret key (expected sk_live_..., sk_test_... or rk_...)");
+        }
+        List<String> secrets = new ArrayList<>();
+        String secretList = r.required("STRIPE_WEBHOOK_SECRET", "the webhook endpoint's signing secret (whsec_...)");
+        if (secretList != null) {
+            for (String s : secretList.split(",")) {
+                if (s.isBlank()) {
+                    continue;
+                }
+                if (!s.strip().matches("whsec_[A-Za-z0-9_]+")) {
+                    r.problem("STRIPE_WEBHOOK_SECRET: every comma-separated entry must be a whsec_... secret");
+                    break;
+                }
+                secrets.add(s.strip());
+            }
+        }
+        URI apiBase = r.url("STRIPE_API_BASE", false);
+        ClerkConfig clerk = clerk(env, r);
+        Store store = r.choice("BILLING_STORE", Store.class, Store.POSTGRES);
+        String databaseUrl = null;
+        URI supabaseUrl = null;
+        String serviceRoleKey = null;
+        if (store == Store.POSTGRES) {
+            databaseUrl = r.required("DATABASE_URL", "postgres://user:password@host:5432/db (BILLING_STORE=postgres)");
+            if (databaseUrl != null) {
+                try {
+                    dev.billing.postgres.PostgresConfig.fromDatabaseUrl(databaseUrl);
+                } catch (IllegalArgumentException e) {
+                    r.problem("DATABASE_URL: " + e.getMessage());
+                }
+            }
+        } else if (store == Store.SUPABASE) {
+            supabaseUrl = r.url("SUPABASE_URL", true);
+            serviceRoleKey = r.required("SUPABASE_SERVICE_ROLE_KEY", "the project's service_role key "
+                    + "(BILLING_STORE=supabase)");
+            if (supabaseUrl != null && serviceRoleKey != null) {
+                try {
+                    Adapters.checkSupabase(supabaseUrl, serviceRoleKey);
+                } catch (IllegalArgumentException e) {
+                    r.problem("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY: " + e.getMessage());
+                }
+            }
+        }
+        List<String> origins = r.origins("BILLING_ALLOWED_ORIGINS");
+        String adminToken = r.optional("BILLING_ADMIN_TOKEN");
+        if (adminToken != null && adminToken.length() < MIN_ADMIN_TOKEN_CHARS) {
+            r.problem("BILLING_ADMIN_TOKEN: must be at least " + MIN_ADMIN_TOKEN_CHARS
+                    + " characters (e.g. openssl rand -hex 32), or unset to disable the admin routes");
+        }
+        Path plansFile = null;
+        String plansPath = r.optional("BILLING_PLANS_FILE");
+        if (plansPath != null) {
+            plansFile = Path.of(plansPath);
+            if (!Files.isReadable(plansFile)) {
+                r.problem("BILLING_PLANS_FILE: " + plansPath + " does not exist or cannot be read");
+                plansFile = null;
+            }
+        }
+        PlanCatalog plans = null;
+        if (plansPath == null || plansFile != null) {
+            try {
+                plans = plansFile != null ? PlanCatalogYaml.load(plansFile, env) : PlanCatalogYaml.sample(env);
+            } catch (PlanCatalogYaml.InvalidCatalogException e) {
+                e.problems().forEach(p -> r.problem("BILLING_PLANS_FILE: " + p));
+            }
+        }
+        String host = r.optionalOr("BILLING_HOST", "0.0.0.0");
+        int port = r.integer("PORT", 8080, 1, 65535);
+        boolean publicCatalog = r.bool("BILLING_PUBLIC_CATALOG", false);
+        int perUser = r.integer("BILLING_RATE_LIMIT_USER_PER_MINUTE", 300, 0, 1_000_000);
+        int perIp = r.integer("BILLING_RATE_LIMIT_IP_PER_MINUTE", 1200, 0, 1_000_000);
+        boolean trustProxy = r.bool("BILLING_TRUST_PROXY", false);
+        int graceDays = r.integer("BILLING_PAST_DUE_GRACE_DAYS", DEFAULT_PAST_DUE_GRACE_DAYS, 0,
+                MAX_PAST_DUE_GRACE_DAYS);
+        boolean refetch = r.bool("BILLING_REFETCH_ON_WEBHOOK", true);
+        String success = r.optional("BILLING_SUCCESS_URL");
+        String cancel = r.optional("BILLING_CANCEL_URL");
+        String returnUrl = r.optional("BILLING_RETURN_URL");
+        if (!origins.isEmpty()) {
+            RedirectPolicy policy = RedirectPolicy.of(origins, true);
+            r.redirect(policy, "BILLING_SUCCESS_URL", success);
+            r.redirect(policy, "BILLING_CANCEL_URL", cancel);
+            r.redirect(policy, "BILLING_RETURN_URL", returnUrl);
+        }
+        long maxBody = r.integer("BILLING_MAX_BODY_BYTES", 1_000_000, 1024, 100_000_000);
+        long maxWebhook = r.integer("BILLING_MAX_WEBHOOK_BYTES", 2_000_000, 1024, 100_000_000);
+        LogFormat logFormat = r.choice("BILLING_LOG_FORMAT", LogFormat.class, LogFormat.JSON);
+        SmtpConfig.Loaded smtp = SmtpConfig.fromEnvironment(env);
+        smtp.problems().forEach(r::problem);
+        r.failIfAny();
+        return new ServerConfig(stripeKey, List.copyOf(secrets), apiBase, clerk, store, databaseUrl, supabaseUrl,
+                serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
+                trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
+                logFormat, smtp.config());
+    }
+
+    /** The core's options for this deployment. */
+    public BillingOptions billingOptions() {
+        return BillingOptions.builder()
+                .allowedOrigins(allowedOrigins)
+                .requireHttps(true)
+                .defaultSuccessUrl(successUrl)
+                .defaultCancelUrl(cancelUrl)
+                .defaultReturnUrl(returnUrl)
+                .livemode(livemode())
+                .refetchOnWebhook(refetchOnWebhook)
+                .pastDueGrace(pastDueGrace)
+                .build();
+    }
+
+    /** The HTTP API's settings for this deployment. */
+    public ApiSettings apiSettings(String version) {
+        return ApiSettings.builder()
+                .allowedOrigins(allowedOrigins)
+                .publicCatalog(publicCatalog)
+                .maxBodyBytes(maxBodyBytes)
+                .maxWebhookBytes(maxWebhookBytes)
+                .adminToken(adminToken)
+                .userRequestsPerMinute(userRequestsPerMinute)
+                .ipRequestsPerMinute(ipRequestsPerMinute)
+                .trustForwardedFor(trustProxy)
+                .version(version)
+                .build();
+    }
+
+    /** A printable summary with every secret masked. */
+    public String describe() {
+        StringBuilder b = new StringBuilder();
+        line(b, "STRIPE_SECRET_KEY", mask(stripeSecretKey) + (livemode() ? " (live mode)" : " (test mode)"));
+        line(b, "STRIPE_WEBHOOK_SECRET", webhookSecrets.size() + " secret(s)");
+        line(b, "STRIPE_API_BASE", stripeApiBase == null ? "(Stripe)" : stripeApiBase.toString());
+        line(b, "Clerk", "issuer " + clerk.issuer() + ", " + (clerk.networkless() ? "PEM key (networkless)"
+                : "JWKS " + clerk.jwksUrl()) + (clerk.authorizedParties().isEmpty() ? ""
+                : ", authorized parties " + clerk.authorizedParties()));
+        line(b, "BILLING_STORE", store.name().toLowerCase(Locale.ROOT) + (store == Store.POSTGRES
+                ? " (DATABASE_URL " + redactUrl(databaseUrl) + ")"
+                : " (" + supabaseUrl + ", service role key " + mask(supabaseServiceRoleKey) + ")"));
+        line(b, "BILLING_ALLOWED_ORIGINS", String.join(", ", allowedOrigins));
+        line(b, "BILLING_ADMIN_TOKEN", adminToken == null ? "unset (admin routes and /metrics disabled)" : "set");
+        line(b, "Plans", (plansFile == null ? "sample catalog" : plansFile.toString()) + ": "
+                + plans.tiers().size() + " tiers, " + plans.plans().size() + " prices, " + plans.items().size()
+                + " items, " + plans.meters().size() + " meters");
+        line(b, "Listen", host + ":" + port);
+        line(b, "Rate limits", userRequestsPerMinute + "/min per user, " + ipRequestsPerMinute + "/min per IP"
+                + (trustProxy ? " (client IP from X-Forwarded-For)" : ""));
+        line(b, "Catalog routes", publicCatalog ? "public" : "signed-in users");
+        line(b, "Past-due grace", pastDueGrace.toDays() + " days");
+        line(b, "Refetch on webhook", Boolean.toString(refetchOnWebhook));
+        line(b, "Logs", logFormat.name().toLowerCase(Locale.ROOT));
+        line(b, "Notices", smtp.map(c -> "SMTP " + c.host() + ":" + c.port() + " from " + c.from()
+                + (c.authenticates() ? " (authenticated)" : "")).orElse("logged only (BILLING_SMTP_HOST unset)"));
+        return b.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[" + describe().replace('\n', ' ').strip() + "]";
+    }
+
+    private static void line(StringBuilder b, String name, String value) {
+        b.append(String.format(Locale.ROOT, "  %-24s %s%n", name, value));
+    }
+
+    static String mask(String secret) {
+        if (secret == null) {
+            return "unset";
+        }
+        int underscore = secret.lastIndexOf('_', Math.min(secret.length() - 1, 8));
+        String prefix = underscore > 0 ? secret.substring(0, underscore + 1) : "";
+        return prefix + "****";
+    }
+
+    static String redactUrl(String url) {
+        return url == null ? "unset" : url.replaceAll("//[^@/]*@", "//****@")
+                .replaceAll("(?i)(password=)[^&]*", "$1****");
+    }
+
+    private static ClerkConfig clerk(Map<String, String> env, Reader r) {
+        boolean issuer = r.isSet(ClerkConfig.ENV_ISSUER) || r.isSet(ClerkConfig.ENV_PUBLISHABLE_KEY);
+        boolean keys = r.isSet(ClerkConfig.ENV_JWKS_URL) || r.isSet(ClerkConfig.ENV_PUBLISHABLE_KEY)
+                || r.isSet(ClerkConfig.ENV_JWT_KEY);
+        if (!issuer) {
+            r.problem(ClerkConfig.ENV_ISSUER + " or " + ClerkConfig.ENV_PUBLISHABLE_KEY
+                    + " is required (the Clerk instance that signs session tokens)");
+        }
+        if (!keys) {
+            r.problem(ClerkConfig.ENV_JWT_KEY + ", " + ClerkConfig.ENV_JWKS_URL + " or "
+                    + ClerkConfig.ENV_PUBLISHABLE_KEY + " is required (where Clerk's signing keys come from)");
+        }
+        if (!issuer || !keys) {
+            return null;
+        }
+        try {
+            return ClerkConfig.fromEnv(env);
+        } catch (IllegalArgumentException e) {
+            r.problem(e.getMessage());
+            return null;
+        }
+    }
+
+    /** Collects problems while reading variables. */
+    static final class Reader {
+        private final Map<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        void problem(String problem) {
+            problems.add(problem);
+        }
+
+        boolean isSet(String name) {
+            return optional(name) != null;
+        }
+
+        String optional(String name) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? null : value.strip();
+        }
+
+        String optionalOr(String name, String fallback) {
+            String value = optional(name);
+            return value == null ? fallback : value;
+        }
+
+        String required(String name, String what) {
+            String value = optional(name);
+            if (value == null) {
+                problems.add(name + " is required: " + what);
+            }
+            return value;
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            String value = optional(name);
+            if (value == null) {
+                return fallback;
+            }
+            if (!value.matches("[0-9]{1,10}") || Long.parseLong(value) < min || Long.parseLong(value) > max) {
+                problems.add(name + ": must be a whole number from " + min + " to " + max);
+                return fallback;
+            }
+            return Integer.parseInt(value);
+        }
+
+        boolean bool(String name, boolean fallback) {
+            String value = optional(name);
+            if (value == null) {
+                return fallback;
+            }
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "true", "1", "yes", "on" -> true;
+                case "false", "0", "no", "off" -> false;
+                default -> {
+                    problems.add(name + ": must be true or false");
+                    yield fallback;
+                }
+            };
+        }
+
+        <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {
+            String value = optional(name);
+            if (value == null) {
+                return fallback;
+            }
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equalsIgnoreCase(value)) {
+                    return constant;
+                }
+            }
+            List<String> names = new ArrayList<>();
+            for (E constant : type.getEnumConstants()) {
+                names.add(constant.name().toLowerCase(Locale.ROOT));
+            }
+            problems.add(name + ": must be one of " + String.join(", ", names));
+            return fallback;
+        }
+
+        URI url(String name, boolean required) {
+            String value = required ? required(name, "an http(s) URL") : optional(name);
+            if (value == null) {
+                return null;
+            }
+            try {
+                URI uri = URI.create(value);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+                    problems.add(name + ": must be an absolute http(s) URL");
+                    return null;
+                }
+                return uri;
+            } catch (IllegalArgumentException e) {
+                problems.add(name + ": is not a URL");
+                return null;
+            }
+        }
+
+        List<String> origins(String name) {
+            String value = required(name, "comma-separated origins of your web app, e.g. https://app.example.com");
+            if (value == null) {
+                return List.of();
+            }
+            List<String> origins = new ArrayList<>();
+            for (String part : value.split(",")) {
+                String origin = part.strip();
+                if (origin.isEmpty()) {
+                    continue;
+                }
+                try {
+                    URI uri = URI.create(origin);
+                    boolean ok = uri.getScheme() != null && uri.getHost() != null && uri.getUserInfo() == null
+                            && (uri.getPath() == null || uri.getPath().isEmpty()) && uri.getQuery() == null
+                            && uri.getFragment() == null
+                            && (uri.getScheme().equals("https") || uri.getScheme().equals("http"));
+                    if (!ok) {
+                        problems.add(name + ": '" + origin + "' is not an origin (scheme://host[:port], no path)");
+                        continue;
+                    }
+                    RedirectPolicy.of(List.of(origin), true); // https unless loopback, as the core requires
+                } catch (IllegalArgumentException e) {
+                    problems.add(name + ": " + (e.getMessage() == null ? "'" + origin + "' is not an origin"
+                            : e.getMessage()));
+                    continue;
+                }
+                origins.add(origin);
+            }
+            if (origins.isEmpty() && problems.stream().noneMatch(p -> p.startsWith(name))) {
+                problems.add(name + " is required: at least one origin");
+            }
+            return List.copyOf(origins);
+        }
+
+        void redirect(RedirectPolicy policy, String name, String url) {
+            if (url == null) {
+                return;
+            }
+            try {
+                policy.check(url, name);
+            } catch (InvalidRequestException e) {
+                problems.add(name + ": " + e.getMessage());
+            }
+        }
+
+        void failIfAny() {
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+        }
+    }
+}

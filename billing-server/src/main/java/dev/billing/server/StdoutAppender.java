@@ -1,0 +1,51 @@
+package dev.billing.server;
+
+import ch.qos.logback.core.OutputStreamAppender;
+
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+
+/**
+ * Writes log lines to standard output through a 64 KiB buffer: with {@code immediateFlush} false it reaches stdout
+ * only when something flushes it. logback.xml puts it behind logstash-logback-encoder's
+ * {@code LoggingEventAsyncDisruptorAppender}, which flushes its appenders at the end of every batch it drains, so a
+ * burst of lines costs one {@code write} system call instead of one per line (ConsoleAppender writes through
+ * {@code System.out}, which flushes every write), and a quiet moment still flushes at once.
+ *
+ * <p>It writes to whatever {@link System#out} is at the time of the write (the bench points it at a file, tests
+ * capture it), and stopping it flushes but never closes stdout.
+ *
+ * @param <E> the event type
+ */
+public final class StdoutAppender<E> extends OutputStreamAppender<E> {
+    static final int BUFFER_BYTES = 64 * 1024;
+
+    @Override
+    public void start() {
+        setOutputStream(new BufferedOutputStream(new CurrentStdout(), BUFFER_BYTES));
+        super.start();
+    }
+
+    /** {@link System#out} as it is now; {@code close} only flushes. */
+    private static final class CurrentStdout extends OutputStream {
+        @Override
+        public void write(int b) {
+            System.out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            System.out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            System.out.flush();
+        }
+
+        @Override
+        public void close() {
+            System.out.flush();
+        }
+    }
+}

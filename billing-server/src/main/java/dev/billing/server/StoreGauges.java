@@ -1,0 +1,78 @@
+package dev.billing.server;
+
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.port.BillingStores;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Gauges read from the store: {@code billing.webhook.inbox{status}} (entries per inbox status) and
+ * {@code billing.meter.reports.pending} (usage not yet reported to Stripe). Values are cached for a few seconds so
+ * that a scrape never hammers the store; a failed read reports NaN.
+ *
+ * <p>Usage: {@code StoreGauges.register(stores, registry, Duration.ofSeconds(5));}
+ */
+final class StoreGauges {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreGauges.class);
+
+    private final BillingStores stores;
+    private final long ttlNanos;
+    private long readAt;
+    private boolean fresh;
+    private Map<InboxStatus, Long> counts = Map.of();
+    private double pending = Double.NaN;
+
+    private StoreGauges(BillingStores stores, Duration ttl) {
+        this.stores = stores;
+        this.ttlNanos = ttl.toNanos();
+    }
+
+    static StoreGauges register(BillingStores stores, MeterRegistry registry, Duration ttl) {
+        StoreGauges gauges = new StoreGauges(stores, ttl);
+        for (InboxStatus status : InboxStatus.values()) {
+            Gauge.builder("billing.webhook.inbox", gauges, g -> g.count(status))
+                    .description("Webhook inbox entries by status").tag("status", status.wireName())
+                    .register(registry);
+        }
+        Gauge.builder("billing.meter.reports.pending", gauges, StoreGauges::pendingReports)
+                .description("Meter reports not yet accepted by Stripe").register(registry);
+        return gauges;
+    }
+
+    synchronized double count(InboxStatus status) {
+        refresh();
+        Long n = counts.get(status);
+        return n == null ? Double.NaN : n;
+    }
+
+    synchronized double pendingReports() {
+        refresh();
+        return pending;
+    }
+
+    private void refresh() {
+        long now = System.nanoTime();
+        if (fresh && now - readAt < ttlNanos) {
+            return;
+        }
+        readAt = now;
+        fresh = true;
+        try {
+            counts = new EnumMap<>(stores.inbox().countByStatus());
+        } catch (RuntimeException e) {
+            counts = Map.of();
+            LOG.debug("Inbox counts unavailable: {}", e.getClass().getSimpleName());
+        }
+        try {
+            pending = stores.usage().pendingReports();
+        } catch (RuntimeException e) {
+            pending = Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.billing.server;
+
+import dev.billing.testkit.auth.TestKey;
+import dev.billing.testkit.auth.TestKeys;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI's configuration checks, run in-process with a fake environment. */
+class CliConfigTest {
+    static final TestKey KEY = TestKeys.rsa2048("ins_cli");
+    static final String STRIPE_KEY = "sk_test_51abcdefSECRETSECRET";
+    static final String WEBHOOK_SECRET = "whsec_topsecretvalue";
+    static final String ADMIN = "admin-token-0123456789abcdef0123456789";
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Map<String, String> validEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("STRIPE_SECRET_KEY", STRIPE_KEY);
+        env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET + ",whsec_previousvalue");
+        env.put("CLERK_ISSUER", "https://clerk.example.com");
+        env.put("CLERK_JWT_KEY", KEY.publicKeyPem());
+        env.put("DATABASE_URL", "postgres://billing:dbpassword@db.internal:5432/billing");
+        env.put("BILLING_ALLOWED_ORIGINS", "https://app.example.com, https://admin.example.com");
+        env.put("BILLING_ADMIN_TOKEN", ADMIN);
+        return env;
+    }
+
+    @Test
+    void emptyEnvironmentListsEveryMissingSettingAtOnce() {
+        Run r = run(Map.of(), "check-config");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("Invalid configuration (6 problems)")
+                .contains("STRIPE_SECRET_KEY is required")
+                .contains("STRIPE_WEBHOOK_SECRET is required")
+                .contains("CLERK_ISSUER or CLERK_PUBLISHABLE_KEY is required")
+                .contains("CLERK_JWT_KEY, CLERK_JWKS_URL or CLERK_PUBLISHABLE_KEY is required")
+                .contains("DATABASE_URL is required")
+                .contains("BILLING_ALLOWED_ORIGINS is required");
+        assertThat(r.out()).doesNotContain("OK");
+    }
+
+    @Test
+    void serveFailsTheSameWayBeforeStartingAnything() {
+        Run r = run(Map.of("PORT", "99999"), "serve");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("STRIPE_SECRET_KEY is required").contains("PORT: must be a whole number");
+    }
+
+    @Test
+    void invalidValuesAreAllReportedAndSecretsNeverEchoed() {
+        Map<String, String> env = validEnv();
+        env.put("STRIPE_SECRET_KEY", "pk_live_notasecretkey_butsecretish");
+        env.put("STRIPE_WEBHOOK_SECRET", "nope-secret-value");
+        env.put("BILLING_STORE", "mysql");
+        env.put("BILLING_ALLOWED_ORIGINS", "https://app.example.com/path,http://insecure.example.com");
+        env.put("BILLING_ADMIN_TOKEN", "short-admin");
+        env.put("PORT", "http");
+        env.put("BILLING_PUBLIC_CATALOG", "maybe");
+        env.put("BILLING_PLANS_FILE", "/does/not/exist.yaml");
+        env.put("BILLING_LOG_FORMAT", "xml");
+        env.put("BILLING_SMTP_PORT", "25x");
+        Run r = run(env, "check-config");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("STRIPE_SECRET_KEY: not a Stripe secret key")
+                .contains("STRIPE_WEBHOOK_SECRET: every comma-separated entry must be a whsec_")
+                .contains("BILLING_STORE: must be one of postgres, supabase")
+                .contains("'https://app.example.com/path' is not an origin")
+                .contains("origin must use https: http://insecure.example.com")
+                .contains("BILLING_ADMIN_TOKEN: must be at least 32")
+                .contains("PORT: must be a whole number")
+                .contains("BILLING_PUBLIC_CATALOG: must be true or false")
+                .contains("BILLING_PLANS_FILE: /does/not/exist.yaml does not exist")
+                .contains("BILLING_LOG_FORMAT: must be one of json, text")
+                .contains("BILLING_SMTP_PORT: set, but BILLING_SMTP_HOST is not");
+        assertThat(r.err()).doesNotContain("notasecretkey").doesNotContain("nope-secret-value")
+                .doesNotContain("short-admin");
+    }
+
+    @Test
+    void supabaseStoreNeedsItsOwnSettings() {
+        Map<String, String> env = validEnv();
+        env.put("BILLING_STORE", "supabase");
+        env.remove("DATABASE_URL");
+        Run r = run(env, "check-config");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("SUPABASE_URL is required").contains("SUPABASE_SERVICE_ROLE_KEY is required")
+                .doesNotContain("DATABASE_URL");
+    }
+
+    @Test
+    void badClerkKeyIsNamedWithoutRepeatingIt() {
+        Map<String, String> env = validEnv();
+        env.put("CLERK_JWT_KEY", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----");
+        Run r = run(env, "check-config");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("CLERK_JWT_KEY");
+    }
+
+    @Test
+    void validEnvironmentPrintsOkAndMasksSecrets() {
+        Run r = run(validEnv(), "check-config");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("OK").contains("sk_test_****").contains("(test mode)")
+                .contains("2 secret(s)").contains("postgres://****@db.internal:5432/billing")
+                .contains("sample catalog: 4 tiers").contains("logged only (BILLING_SMTP_HOST unset)");
+        assertThat(r.out()).doesNotContain(STRIPE_KEY).doesNotContain(WEBHOOK_SECRET).doesNotContain(ADMIN)
+                .doesNotContain("dbpassword");
+    }
+
+    @Test
+    void unknownCommandAndMissingReconcileTargetAreUsageErrors() {
+        assertThat(run(validEnv(), "frobnicate").exit()).isEqualTo(2);
+        assertThat(run(validEnv(), "reconcile").exit()).isEqualTo(2);
+        assertThat(run(validEnv(), "reconcile", "--user", "u1", "--all").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void localModeRefusesABrokenPlanCatalogBeforeStartingAnything(@org.junit.jupiter.api.io.TempDir
+                                                                  java.nio.file.Path dir) {
+        Run r = run(Map.of("BILLING_PLANS_FILE", dir.resolve("missing.yaml").toString()), "local", "--data-dir",
+                dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("BILLING_PLANS_FILE").contains("cannot be read");
+        assertThat(dir.resolve("pg")).doesNotExist();
+    }
+
+    @Test
+    void localModeReportsEveryProblemOfItsSettingsTogether(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path plans = dir.resolve("plans.yaml");
+        java.nio.file.Files.writeString(plans, "tiers:\n  free: {rank: 0, trialDays: 3}\n");
+        Run r = run(Map.of("BILLING_PLANS_FILE", plans.toString(), "BILLING_PAST_DUE_GRACE_DAYS", "91",
+                "BILLING_RATE_LIMIT_IP_PER_MINUTE", "lots"), "local", "--data-dir", dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("Invalid configuration (3 problems)")
+                .contains("BILLING_PLANS_FILE: " + plans + ": tiers.free.trialDays: the free tier (rank 0) has no "
+                        + "subscription, so no trial")
+                .contains("BILLING_PAST_DUE_GRACE_DAYS: must be a whole number from 0 to 90")
+                .contains("BILLING_RATE_LIMIT_IP_PER_MINUTE: must be a whole number from 0 to 1000000");
+        assertThat(dir.resolve("pg")).doesNotExist();
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Run r = run(Map.of(), "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("serve", "local", "check-config", "reconcile", "schema", "supabase-sql");
+    }
+}

@@ -1,0 +1,180 @@
+package dev.billing.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.port.BillingStores;
+import dev.billing.testkit.http.Http;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code POST /webhooks/stripe} with Stripe's real signature scheme (the emulator signs, the Stripe adapter's
+ * verifier checks) on embedded Postgres: every rejection stores nothing; duplicated and reordered deliveries end in
+ * exactly Stripe's state.
+ */
+class LocalWebhooksIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    LocalMode local;
+    Http http;
+
+    @BeforeEach
+    void start() {
+        local = LocalModeIT.start(dir);
+        http = Http.local(local.port());
+    }
+
+    @AfterEach
+    void stop() {
+        local.close();
+    }
+
+    BillingStores stores() {
+        return local.server().billing().stores();
+    }
+
+    long inboxRows() {
+        return stores().inbox().countByStatus().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    Http.Response deliver(byte[] body, String signature) {
+        HttpRequest.Builder b = http.request("/webhooks/stripe").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (signature != null) {
+            b.header("Stripe-Signature", signature);
+        }
+        return http.send(b);
+    }
+
+    String sign(byte[] body, Instant at, String secret) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.update((at.getEpochSecond() + ".").getBytes(StandardCharsets.UTF_8));
+        return "t=" + at.getEpochSecond() + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
+    }
+
+    static byte[] event(String id) {
+        return ("{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"customer.updated\",\"created\":"
+                + Instant.now().getEpochSecond() + ",\"livemode\":false,\"api_version\":\"2026-07-29.dahlia\","
+                + "\"data\":{\"object\":{\"id\":\"cus_x\",\"object\":\"customer\",\"metadata\":{}}}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aCorrectlySignedEventIsAcceptedOnce() throws Exception {
+        byte[] body = event("evt_ok_1");
+        String signature = sign(body, local.emulator().now(), local.webhookSecret());
+        Http.Response first = deliver(body, signature);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(deliver(body, signature).json().path("duplicate").asBoolean()).isTrue();
+        assertThat(stores().inbox().find("evt_ok_1")).isPresent();
+    }
+
+    @Test
+    void everyRejectionIs400AndStoresNothing() throws Exception {
+        long before = inboxRows();
+        long customers = stores().customers().count();
+        byte[] body = event("evt_forged_1");
+        Instant now = local.emulator().now();
+        List<Http.Response> answers = List.of(
+                deliver(body, null),
+                deliver(body, ""),
+                deliver(body, "garbage"),
+                deliver(body, "t=" + now.getEpochSecond() + ",v1=" + "ab".repeat(32)),
+                deliver(body, sign(body, now, "whsec_someoneelse")),
+                deliver(body, sign(body, now.minusSeconds(600), local.webhookSecret())),
+                deliver(body, sign(body, now.plusSeconds(600), local.webhookSecret())),
+                deliver("not json at all".getBytes(StandardCharsets.UTF_8),
+                        sign("not json at all".getBytes(StandardCharsets.UTF_8), now, local.webhookSecret())),
+                deliver("{\"object\":\"event\"}".getBytes(StandardCharsets.UTF_8),
+                        sign("{\"object\":\"event\"}".getBytes(StandardCharsets.UTF_8), now, local.webhookSecret())),
+                deliver(event("evt_tampered"), sign(body, now, local.webhookSecret())));
+        for (Http.Response r : answers) {
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("invalid_webhook");
+            assertThat(r.body()).doesNotContain(local.webhookSecret());
+        }
+        assertThat(inboxRows()).isEqualTo(before);
+        assertThat(stores().customers().count()).isEqualTo(customers);
+        String metrics = http.get("/metrics", local.adminToken()).body();
+        assertThat(metrics).contains("billing_webhook_deliveries_total{outcome=\"rejected\"} 10.0");
+    }
+
+    @Test
+    void duplicatedAndReorderedDeliveriesEndInStripesState() throws Exception {
+        local.emulator().webhooks().duplicate(3).reorder(true);
+        String token = LocalModeIT.token(http, "user_chaos");
+        String customer = http.post("/stripe/customer", token, null).json().path("customerId").asText();
+        String session = http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"month\"}").json()
+                .path("sessionId").asText();
+        String sub = local.emulator().completeCheckoutSession(session).subscriptionId();
+        assertThat(http.post("/stripe/subscriptions/" + sub + "/cancel", token, null).status()).isEqualTo(200);
+        assertThat(http.post("/stripe/subscriptions/" + sub + "/resume", token, null).status()).isEqualTo(200);
+        Http.Response changed = http.post("/stripe/subscriptions/" + sub + "/update", token,
+                "{\"tier\":\"enterprise\",\"interval\":\"month\"}");
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        local.emulator().advanceClock(Duration.ofDays(31)); // the trial ends: first paid invoice
+        assertThat(http.post("/stripe/subscriptions/" + sub + "/cancel", token, "{\"atPeriodEnd\":true}").status())
+                .isEqualTo(200);
+
+        assertThat(local.emulator().awaitDeliveries(Duration.ofSeconds(20))).isTrue();
+        awaitInboxIdle();
+        assertThat(local.emulator().deliveryLog().stream().filter(d -> d.copy() > 1)).isNotEmpty();
+
+        JsonNode stripeSub = JSON.readTree(local.emulator().objectJson(sub));
+        Subscription projected = stores().subscriptions().findSubscription(sub).orElseThrow();
+        assertThat(projected.status().stripeName()).isEqualTo(stripeSub.path("status").asText());
+        assertThat(projected.cancelAtPeriodEnd()).isEqualTo(stripeSub.path("cancel_at_period_end").asBoolean())
+                .isTrue();
+        JsonNode item = stripeSub.path("items").path("data").get(0);
+        assertThat(projected.priceId()).isEqualTo(item.path("price").path("id").asText())
+                .isEqualTo("price_enterprise_monthly");
+        assertThat(projected.currentPeriodEnd().getEpochSecond()).isEqualTo(item.path("current_period_end").asLong());
+
+        List<Invoice> invoices = stores().subscriptions().invoicesOf(CustomerId.of(customer));
+        assertThat(invoices).isNotEmpty();
+        for (Invoice invoice : invoices) {
+            JsonNode stripeInvoice = JSON.readTree(local.emulator().objectJson(invoice.id()));
+            assertThat(invoice.status().stripeName()).as(invoice.id()).isEqualTo(stripeInvoice.path("status").asText());
+            assertThat(invoice.amountPaid()).as(invoice.id()).isEqualTo(stripeInvoice.path("amount_paid").asLong());
+        }
+        JsonNode me = http.get("/me/entitlements", token).json();
+        assertThat(me.path("tier").asText()).isEqualTo("enterprise");
+        assertThat(me.path("status").asText()).isEqualTo("active");
+        assertThat(me.path("cancelAtPeriodEnd").asBoolean()).isTrue();
+        assertThat(stores().inbox().countByStatus().get(InboxStatus.FAILED)).isZero();
+    }
+
+    void awaitInboxIdle() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<InboxStatus, Long> counts = stores().inbox().countByStatus();
+            if (counts.get(InboxStatus.PENDING) == 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("inbox still has pending events: " + stores().inbox().countByStatus());
+    }
+}

@@ -1,0 +1,478 @@
+package dev.billing.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.core.error.StoreException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.usecase.FileMigrationCheckpoint;
+import dev.billing.core.usecase.MigrationCheckpoint.Position;
+import dev.billing.core.usecase.MigrationRecordType;
+import dev.billing.testkit.http.Http;
+import dev.billing.server.SupabaseSeed.Kind;
+import dev.billing.server.SupabaseSeed.User;
+import dev.billing.postgres.PostgresBillingStores;
+import dev.billing.postgres.PostgresConfig;
+import dev.billing.supabase.SupabaseSql;
+import dev.billing.testkit.auth.TokenMinter;
+import dev.billing.testkit.postgres.PostgresFixture;
+import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.emulator.StripeEmulator;
+import dev.billing.testkit.supabase.SupabaseFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The acceptance of {@code billing-server migrate-supabase}: a Supabase project (real PostgREST over a database
+ * prepared like Supabase) with 10,000 customers and their subscriptions, invoices, purchases, inbox events and
+ * usage is copied into Postgres by the real jar in its own JVM, which is stopped by SIGTERM and later killed with
+ * SIGKILL mid-copy; the same command resumes from the checkpoint and verifies, a re-run is a no-op, and the HTTP
+ * server answers {@code GET /me/entitlements} identically on the migrated Postgres store and on Supabase. A dry run
+ * writes nothing; a row changed in the target is a mismatch that names its record type.
+ */
+class MigrateSupabaseIT {
+    static final int CUSTOMERS = 10_000;
+    static final long SEED = 6;
+    static final Path JAR = Path.of("target", "billing-server.jar");
+    /** Map a record type to its Postgres table, to count what the target holds. */
+    static final Map<MigrationRecordType, String> TABLES = Map.of(MigrationRecordType.CUSTOMER_LINKS, "customers",
+            MigrationRecordType.SUBSCRIPTIONS, "subscriptions", MigrationRecordType.INVOICES, "invoices",
+            MigrationRecordType.PURCHASES, "purchases", MigrationRecordType.INBOX_ENTRIES, "webhook_inbox",
+            MigrationRecordType.USAGE_COUNTERS, "usage_counters", MigrationRecordType.USAGE_KEYS, "usage_keys",
+            MigrationRecordType.METER_REPORTS, "meter_reports");
+    static final Pattern REPORT_LINE = Pattern.compile("(?m)^([a-z_]+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+"
+            + "(\\d+)\\s+(\\d+)\\s+(ok|MISMATCH)$");
+
+    static TestDatabase sourceDb;
+    static SupabaseFixture supabase;
+    static SupabaseSeed seed;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void seedSupabase() {
+        sourceDb = PostgresFixture.shared().newDatabase("migrate_src");
+        supabase = SupabaseFixture.builder(sourceDb).schemaSql(SupabaseSql.all()).start();
+        long t0 = System.nanoTime();
+        PGSimpleDataSource ds = sourceDb.dataSource();
+        ds.setReWriteBatchedInserts(true);
+        seed = SupabaseSeed.insert(ds, CUSTOMERS, SEED, Instant.now());
+        System.out.printf("Seeded Supabase with SQL: %,d records for %,d customers in %d ms %s%n", seed.total(),
+                CUSTOMERS, (System.nanoTime() - t0) / 1_000_000, seed.counts());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (supabase != null) {
+            supabase.close();
+        }
+        if (sourceDb != null) {
+            sourceDb.close();
+        }
+    }
+
+    @Test
+    void aDryRunReadsAndComparesEverythingAndWritesNothing() throws Exception {
+        try (TestDatabase target = PostgresFixture.shared().newDatabase("migrate_dry")) {
+            Path checkpoint = dir.resolve("dry").resolve("migrate.checkpoint");
+
+            CliConfigTest.Run dry = CliConfigTest.run(env(target), "migrate-supabase", "--dry-run", "--checkpoint",
+                    checkpoint.toString());
+
+            assertThat(dry.exit()).as(dry.out() + dry.err()).isZero();
+            assertThat(dry.out()).contains("does not exist yet: counted as empty")
+                    .contains("Dry run: nothing was written. Source and target DIFFER.");
+            Map<MigrationRecordType, Row> rows = rows(dry.out());
+            for (MigrationRecordType type : MigrationRecordType.values()) {
+                assertThat(rows.get(type).source()).as(type.wireName()).isEqualTo(seed.counts().get(type));
+                assertThat(rows.get(type).read()).as(type.wireName()).isEqualTo(seed.counts().get(type));
+                assertThat(rows.get(type).written()).isZero();
+                assertThat(rows.get(type).target()).isZero();
+            }
+            assertThat(checkpoint.getParent()).doesNotExist();
+            // not even the billing schema: a dry run does not migrate the target
+            assertThat(query(target, "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'billing'"))
+                    .isEqualTo(0);
+            assertThat(query(target, "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                    + "ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                    + "AND n.nspname NOT LIKE 'pg_toast%'")).isEqualTo(0);
+        }
+    }
+
+    @Test
+    void tenThousandCustomersMigrateThroughAKillAndServeTheSameEntitlementsOnPostgres() throws Exception {
+        long started = System.nanoTime();
+        try (TestDatabase target = PostgresFixture.shared().newDatabase("migrate_dst");
+             StripeEmulator emulator = StripeEmulator.start()) {
+            Map<String, String> env = env(target);
+            Path checkpoint = dir.resolve("state").resolve("migrate-supabase.checkpoint");
+            String[] command = {"migrate-supabase", "--checkpoint", checkpoint.toString()};
+            long total = seed.total();
+
+            // 1. SIGTERM about 15% in, in the middle of a batch: the run stops once that batch is written and
+            //    checkpointed.
+            Path firstLog = dir.resolve("first.log");
+            Process first = launch(env, firstLog, command);
+            awaitMidBatch(checkpoint, target, total * 15 / 100, first, firstLog);
+            first.destroy();
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s of SIGTERM").isTrue();
+            assertThat(first.exitValue()).as("the JVM's status for SIGTERM").isEqualTo(143);
+            String firstOutput = Files.readString(firstLog, StandardCharsets.UTF_8);
+            assertThat(firstOutput).contains("stopped by a signal").contains("run the same command again to resume")
+                    .doesNotContain(supabase.serviceRoleKey()).doesNotContain(":" + target.password() + "@");
+            // no terminal: plain log lines, no carriage returns redrawing a bar
+            assertThat(firstOutput).doesNotContain("\r").containsPattern("INFO .*customer_links .*%");
+            Map<MigrationRecordType, Position> afterTerm = positions(checkpoint);
+            for (Map.Entry<MigrationRecordType, Position> e : afterTerm.entrySet()) {
+                assertThat(count(target, e.getKey())).as("what the checkpoint says of " + e.getKey().wireName()
+                        + " is exactly what the target holds").isEqualTo(e.getValue().copied());
+            }
+
+            // 2. SIGKILL about 55% in, in the middle of a batch.
+            Path secondLog = dir.resolve("second.log");
+            Process second = launch(env, secondLog, command);
+            Map<MigrationRecordType, Position> atKill = awaitMidBatch(checkpoint, target, total * 55 / 100, second,
+                    secondLog);
+            second.destroyForcibly();
+            assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String secondOutput = Files.readString(secondLog, StandardCharsets.UTF_8);
+            assertThat(secondOutput).contains("Resuming from the checkpoint");
+            Map<MigrationRecordType, Position> afterKill = positions(checkpoint);
+            assertThat(copied(afterKill)).isGreaterThanOrEqualTo(copied(atKill)).isGreaterThan(copied(afterTerm));
+            long inFlight = 0;
+            for (Map.Entry<MigrationRecordType, Position> e : afterKill.entrySet()) {
+                long held = count(target, e.getKey());
+                assertThat(held).as(e.getKey().wireName()).isBetween(e.getValue().copied(),
+                        e.getValue().copied() + 500);
+                inFlight += held - e.getValue().copied();
+            }
+            assertThat(inFlight).as("the kill cut a batch: some of its records had reached Postgres").isPositive();
+            System.out.printf("Killed (SIGKILL) with %,d of %,d records checkpointed; %d more had reached Postgres "
+                    + "in the batch being written%n", copied(afterKill), total, inFlight);
+
+            // 3. The same command resumes, copies the rest once, and verifies.
+            CliConfigTest.Run resumed = CliConfigTest.run(env, command);
+            assertThat(resumed.exit()).as(resumed.out() + resumed.err()).isZero();
+            assertThat(resumed.out()).contains("Resuming from the checkpoint")
+                    .contains("Source and target hold the same records.").contains("Verified:");
+            Map<MigrationRecordType, Row> rows = rows(resumed.out());
+            long read = 0;
+            long written = 0;
+            long present = 0;
+            for (MigrationRecordType type : MigrationRecordType.values()) {
+                Row row = rows.get(type);
+                assertThat(row.source()).as(type.wireName()).isEqualTo(seed.counts().get(type));
+                assertThat(row.target()).as(type.wireName()).isEqualTo(seed.counts().get(type));
+                assertThat(row.conflicts()).isZero();
+                Position before = afterKill.get(type);
+                if (before != null && before.done()) {
+                    assertThat(row.read()).as(type.wireName() + " was done before the kill").isZero();
+                }
+                read += row.read();
+                written += row.written();
+                present += row.alreadyPresent();
+            }
+            assertThat(read).isEqualTo(total - copied(afterKill));
+            assertThat(present).as("the batch cut by the kill is found, not duplicated").isEqualTo(inFlight);
+            assertThat(written + present).isEqualTo(read);
+            System.out.print(resumed.out().lines().filter(l -> l.startsWith("Copied ")).findFirst().orElse("") + "\n");
+
+            // 4. Running it again is a no-op that verifies.
+            CliConfigTest.Run again = CliConfigTest.run(env, command);
+            assertThat(again.exit()).as(again.out() + again.err()).isZero();
+            assertThat(rows(again.out()).values()).allSatisfy(row -> {
+                assertThat(row.read()).isZero();
+                assertThat(row.written()).isZero();
+                assertThat(row.verified()).isEqualTo("ok");
+            });
+
+            // 5. The server on the migrated Postgres answers what it answers on Supabase.
+            sameEntitlementsOnBothStores(target, emulator);
+
+            // 6. A row changed in the target: the verification names its type and key; exit 3.
+            String changed = text(target, "UPDATE billing.subscriptions SET quantity = quantity + 1 WHERE id = "
+                    + "(SELECT min(id) FROM billing.subscriptions) RETURNING id");
+            CliConfigTest.Run verify = CliConfigTest.run(env, "migrate-supabase", "--verify-only");
+            assertThat(verify.exit()).as(verify.out() + verify.err()).isEqualTo(MigrateSupabaseCommand.MISMATCH);
+            assertThat(verify.out()).contains("MISMATCH in subscriptions.").contains("different: " + changed);
+            assertThat(rows(verify.out())).allSatisfy((type, row) -> assertThat(row.verified())
+                    .isEqualTo(type == MigrationRecordType.SUBSCRIPTIONS ? "MISMATCH" : "ok"));
+            CliConfigTest.Run rerun = CliConfigTest.run(env, command);
+            assertThat(rerun.exit()).isEqualTo(MigrateSupabaseCommand.MISMATCH);
+            assertThat(rerun.out()).contains("MISMATCH in subscriptions").contains("delete it and run again");
+
+            // 7. What a dry run and a verification open cannot write, whatever the engine did.
+            PostgresConfig readOnly = MigrateSupabaseCommand.Stores.readOnly(
+                    PostgresConfig.fromDatabaseUrl(target.postgresUrl()));
+            long links = count(target, MigrationRecordType.CUSTOMER_LINKS);
+            try (BillingStores stores = PostgresBillingStores.create(readOnly)) {
+                assertThat(stores.customers().count()).isEqualTo(links);
+                assertThatThrownBy(() -> stores.customers().link(new CustomerLink(UserId.of("user_dry"),
+                        CustomerId.of("cus_dry"), null, Instant.now())))
+                        .isInstanceOf(StoreException.class)
+                        .satisfies(e -> assertThat(MigrateSupabaseCommand.Stores.sqlState(e)).isEqualTo("25006"));
+            }
+            assertThat(count(target, MigrationRecordType.CUSTOMER_LINKS)).isEqualTo(links);
+        }
+        System.out.printf("Migration acceptance (%,d customers): %.1f s%n", CUSTOMERS,
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    /** 200 random users and the edge cases: the same JSON from a server on each store. */
+    private void sameEntitlementsOnBothStores(TestDatabase target, StripeEmulator emulator) throws Exception {
+        Map<String, String> common = new HashMap<>();
+        common.put("STRIPE_SECRET_KEY", emulator.apiKey());
+        common.put("STRIPE_API_BASE", emulator.baseUrl());
+        common.put("STRIPE_WEBHOOK_SECRET", ServeModeIT.SECRET);
+        common.put("CLERK_ISSUER", ServeModeIT.ISSUER);
+        common.put("CLERK_JWT_KEY", ServeModeIT.KEY.publicKeyPem());
+        common.put("BILLING_ALLOWED_ORIGINS", "https://app.example.com");
+        common.put("BILLING_HOST", "127.0.0.1");
+        common.put("BILLING_RATE_LIMIT_IP_PER_MINUTE", "0");
+        Map<String, String> onPostgres = new HashMap<>(common);
+        onPostgres.put("BILLING_STORE", "postgres");
+        onPostgres.put("DATABASE_URL", target.postgresUrl());
+        onPostgres.put("PORT", Integer.toString(ServeModeIT.freePort()));
+        Map<String, String> onSupabase = new HashMap<>(common);
+        onSupabase.put("BILLING_STORE", "supabase");
+        onSupabase.put("SUPABASE_URL", supabase.url());
+        onSupabase.put("SUPABASE_SERVICE_ROLE_KEY", supabase.serviceRoleKey());
+        onSupabase.put("PORT", Integer.toString(ServeModeIT.freePort()));
+        TokenMinter minter = new TokenMinter(ServeModeIT.KEY, ServeModeIT.ISSUER, Clock.systemUTC());
+        try (BillingServer postgres = ServeMode.start(ServerConfig.fromEnv(onPostgres), "test");
+             BillingServer supabaseServer = ServeMode.start(ServerConfig.fromEnv(onSupabase), "test")) {
+            Http a = Http.local(supabaseServer.port());
+            Http b = Http.local(postgres.port());
+            List<User> sample = sample();
+            Set<String> tiers = new LinkedHashSet<>();
+            List<Future<Http.Response[]>> answers = new ArrayList<>();
+            ExecutorService clients = Executors.newFixedThreadPool(4);
+            try {
+                for (User user : sample) {
+                    String token = minter.token().subject(user.userId()).sign();
+                    answers.add(clients.submit(() -> new Http.Response[] {a.get("/me/entitlements", token),
+                            b.get("/me/entitlements", token)}));
+                }
+            } finally {
+                clients.shutdown();
+            }
+            for (int i = 0; i < sample.size(); i++) {
+                User user = sample.get(i);
+                Http.Response fromSupabase = answers.get(i).get(60, TimeUnit.SECONDS)[0];
+                Http.Response fromPostgres = answers.get(i).get()[1];
+                assertThat(fromSupabase.status()).as(fromSupabase.body()).isEqualTo(200);
+                assertThat(fromPostgres.status()).as(fromPostgres.body()).isEqualTo(200);
+                assertThat(fromPostgres.json()).as(user.toString()).isEqualTo(fromSupabase.json());
+                expectations(user, fromPostgres.json());
+                tiers.add(fromPostgres.json().path("tier").asText());
+            }
+            assertThat(tiers).containsExactlyInAnyOrder("free", "basic", "pro", "enterprise");
+            String nobody = minter.token().subject("user_never_migrated_anywhere").sign();
+            assertThat(b.get("/me/entitlements", nobody).json()).isEqualTo(a.get("/me/entitlements", nobody).json());
+            System.out.printf("GET /me/entitlements: %d users, the same JSON from Postgres and Supabase%n",
+                    sample.size() + 1);
+        }
+    }
+
+    /** What the seed says each kind of user must see, so that "the same on both" cannot pass by being empty. */
+    private static void expectations(User user, JsonNode me) {
+        assertThat(me.path("tier").asText()).as(user.toString()).isEqualTo(user.tier());
+        switch (user.kind()) {
+            case PAST_DUE_IN_GRACE -> {
+                assertThat(me.path("status").asText()).isEqualTo("past_due");
+                assertThat(me.path("graceEndsAt").isNull()).as(me.toString()).isFalse();
+            }
+            case PAST_DUE_AFTER_GRACE -> assertThat(me.path("status").asText()).isEqualTo("past_due");
+            case FREE_AFTER_CANCEL -> assertThat(me.path("status").asText()).isEqualTo("canceled");
+            case TRIALING -> {
+                assertThat(me.path("status").asText()).isEqualTo("trialing");
+                assertThat(me.path("trialEnd").isNull()).isFalse();
+            }
+            case ACTIVE_CANCELING -> assertThat(me.path("cancelAtPeriodEnd").asBoolean()).isTrue();
+            case FREE -> assertThat(me.path("status").isNull()).as(me.toString()).isTrue();
+            default -> {
+            }
+        }
+        if (user.purchases()) {
+            assertThat(me.path("ownedItems")).as(me.toString()).isNotEmpty();
+        }
+        if (user.usage()) {
+            long used = 0;
+            for (JsonNode quota : me.path("quotas")) {
+                used += quota.path("used").asLong();
+            }
+            assertThat(used).as("usage in the period in force: " + me).isPositive();
+        }
+    }
+
+    /** 200 random users plus up to three of every kind, three buyers and three enterprise customers. */
+    private static List<User> sample() {
+        List<User> all = new ArrayList<>(seed.users());
+        Collections.shuffle(all, new Random(SEED));
+        Set<User> sample = new LinkedHashSet<>(all.subList(0, 200));
+        for (Kind kind : Kind.values()) {
+            all.stream().filter(u -> u.kind() == kind).limit(3).forEach(sample::add);
+        }
+        all.stream().filter(User::purchases).limit(3).forEach(sample::add);
+        all.stream().filter(u -> u.tier().equals("enterprise")).limit(3).forEach(sample::add);
+        return List.copyOf(sample);
+    }
+
+    // --- helpers --------------------------------------------------------------------------------------------------
+
+    static Map<String, String> env(TestDatabase target) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SUPABASE_URL", supabase.url());
+        env.put("SUPABASE_SERVICE_ROLE_KEY", supabase.serviceRoleKey());
+        env.put("DATABASE_URL", target.postgresUrl());
+        env.put("BILLING_LOG_FORMAT", "text");
+        return env;
+    }
+
+    /** The jar in its own JVM, as an operator runs it: no terminal, no stdin, output into a file. */
+    static Process launch(Map<String, String> env, Path log, String... args) throws IOException {
+        assertThat(JAR).exists();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.environment().clear();
+        builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        builder.environment().put("HOME", System.getProperty("user.home"));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    /** Waits until the checkpoint says at least {@code records} were copied; returns what it said then. */
+    static Map<MigrationRecordType, Position> awaitCopied(Path checkpoint, long records, Process process, Path log)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the migration ended (exit " + process.exitValue() + ") before "
+                        + records + " records were copied:\n" + Files.readString(log, StandardCharsets.UTF_8));
+            }
+            if (Files.exists(checkpoint)) {
+                Map<MigrationRecordType, Position> positions = positions(checkpoint);
+                if (copied(positions) >= records) {
+                    return positions;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no progress to " + records + " records within 120 s");
+    }
+
+    /**
+     * Waits until {@code records} are checkpointed and then until the batch after the checkpoint is being written
+     * (the target holds 1-250 records of it, so the rest of the batch is still to come); returns the checkpoint.
+     */
+    static Map<MigrationRecordType, Position> awaitMidBatch(Path checkpoint, TestDatabase target, long records,
+                                                            Process process, Path log) throws Exception {
+        awaitCopied(checkpoint, records, process, log);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            Map<MigrationRecordType, Position> positions = positions(checkpoint);
+            MigrationRecordType current = null;
+            for (MigrationRecordType type : MigrationRecordType.values()) {
+                if (!positions.containsKey(type) || !positions.get(type).done()) {
+                    current = type;
+                    break;
+                }
+            }
+            assertThat(current).as("the copy is still running").isNotNull();
+            long copied = positions.containsKey(current) ? positions.get(current).copied() : 0;
+            long ahead = count(target, current) - copied;
+            if (ahead >= 1 && ahead <= 250) {
+                return positions;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError("never caught a batch being written:\n"
+                + Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    static Map<MigrationRecordType, Position> positions(Path checkpoint) {
+        FileMigrationCheckpoint file = new FileMigrationCheckpoint(checkpoint);
+        Map<MigrationRecordType, Position> positions = new EnumMap<>(MigrationRecordType.class);
+        for (MigrationRecordType type : MigrationRecordType.values()) {
+            Optional<Position> position = file.load(type);
+            position.ifPresent(p -> positions.put(type, p));
+        }
+        return positions;
+    }
+
+    static long copied(Map<MigrationRecordType, Position> positions) {
+        return positions.values().stream().mapToLong(Position::copied).sum();
+    }
+
+    record Row(long read, long written, long alreadyPresent, long conflicts, long source, long target,
+               String verified) {
+    }
+
+    /** The report's table, per record type. */
+    static Map<MigrationRecordType, Row> rows(String output) {
+        Map<MigrationRecordType, Row> rows = new EnumMap<>(MigrationRecordType.class);
+        Matcher m = REPORT_LINE.matcher(output);
+        while (m.find()) {
+            MigrationRecordType.parse(m.group(1)).ifPresent(type -> rows.put(type, new Row(Long.parseLong(m.group(2)),
+                    Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
+                    Long.parseLong(m.group(6)), Long.parseLong(m.group(7)), m.group(8))));
+        }
+        assertThat(rows).as(output).hasSize(MigrationRecordType.values().length);
+        return rows;
+    }
+
+    static long count(TestDatabase db, MigrationRecordType type) throws SQLException {
+        return query(db, "SELECT count(*) FROM billing." + TABLES.get(type));
+    }
+
+    static long query(TestDatabase db, String sql) throws SQLException {
+        return Long.parseLong(text(db, sql));
+    }
+
+    static String text(TestDatabase db, String sql) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(sql)) {
+            assertThat(r.next()).isTrue();
+            return r.getString(1);
+        }
+    }
+}

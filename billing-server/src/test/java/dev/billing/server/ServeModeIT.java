@@ -1,0 +1,192 @@
+package dev.billing.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.billing.testkit.http.Http;
+import jakarta.mail.internet.MimeMessage;
+import dev.billing.testkit.auth.TestKey;
+import dev.billing.testkit.auth.TestKeys;
+import dev.billing.testkit.auth.TokenMinter;
+import dev.billing.testkit.postgres.PostgresFixture;
+import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.StripeEmulator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code serve}'s wiring from environment variables, in-process: Postgres (a fresh database), stripe-java against
+ * the emulator ({@code STRIPE_API_BASE}), Clerk in PEM mode, the emulator's signed webhooks; plus the usage
+ * guarantees over HTTP on the real store.
+ */
+class ServeModeIT {
+    static final TestKey KEY = TestKeys.rsa2048("ins_serve");
+    static final String ISSUER = "https://clerk.serve.test";
+    static final String SECRET = "whsec_servemodetestsecret";
+    static final String ADMIN = "serve-admin-token-0123456789abcdef0123";
+
+    TestDatabase db;
+    StripeEmulator emulator;
+    BillingServer server;
+    Http http;
+    Map<String, String> env;
+    final TokenMinter minter = new TokenMinter(KEY, ISSUER, Clock.systemUTC());
+
+    GreenMail mail;
+
+    @BeforeEach
+    void start() {
+        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        db = PostgresFixture.shared().newDatabase("serve");
+        emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
+        env = new HashMap<>();
+        env.put("STRIPE_SECRET_KEY", emulator.apiKey());
+        env.put("STRIPE_API_BASE", emulator.baseUrl());
+        env.put("STRIPE_WEBHOOK_SECRET", SECRET);
+        env.put("CLERK_ISSUER", ISSUER);
+        env.put("CLERK_JWT_KEY", KEY.publicKeyPem());
+        env.put("DATABASE_URL", db.postgresUrl());
+        env.put("BILLING_ALLOWED_ORIGINS", "https://app.example.com");
+        env.put("BILLING_SUCCESS_URL", "https://app.example.com/billing/done");
+        env.put("BILLING_CANCEL_URL", "https://app.example.com/billing");
+        env.put("BILLING_ADMIN_TOKEN", ADMIN);
+        env.put("BILLING_HOST", "127.0.0.1");
+        env.put("PORT", Integer.toString(freePort()));
+        env.put("BILLING_SMTP_HOST", "127.0.0.1");
+        env.put("BILLING_SMTP_PORT", Integer.toString(mail.getSmtp().getPort()));
+        env.put("BILLING_SMTP_STARTTLS", "false");
+        env.put("BILLING_SMTP_FROM", "Billing <billing@example.com>");
+        server = ServeMode.start(ServerConfig.fromEnv(env), "test");
+        http = Http.local(server.port());
+        emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", SECRET);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        emulator.close();
+        db.close();
+        mail.stop();
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void serveWiresTheRealAdaptersAndHasNoLocalRoutes() throws Exception {
+        assertThat(server.startupTime()).isLessThan(Duration.ofSeconds(2));
+        assertThat(http.get("/health/ready", null).status()).isEqualTo(200);
+        assertThat(http.post("/local/token", null, "{\"userId\":\"u\"}").status()).isEqualTo(404);
+        assertThat(http.get("/openapi.json", null).body()).doesNotContain("/local/token");
+
+        String token = minter.token().subject("user_serve").sign();
+        assertThat(http.post("/stripe/customer", token, null).status()).isEqualTo(200);
+        Http.Response checkout = http.post("/stripe/checkout", token, "{\"tier\":\"basic\",\"interval\":\"year\"}");
+        assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
+        emulator.completeCheckoutSession(checkout.json().path("sessionId").asText());
+        JsonNode me = LocalModeIT.await(http, "/me/entitlements", token, m -> m.path("tier").asText().equals("basic"));
+        assertThat(me.path("status").asText()).isEqualTo("trialing");
+        Http.Response prices = http.get("/stripe/prices?type=recurring", token);
+        assertThat(prices.json().path("data").size()).isGreaterThanOrEqualTo(6);
+        Http.Response invoices = http.get("/stripe/invoices", token);
+        assertThat(invoices.status()).isEqualTo(200);
+        assertThat(invoices.json().path("data").get(0).path("hostedInvoiceUrl").asText()).startsWith("http");
+    }
+
+    @Test
+    void reconcileFromTheCommandLineBringsStripesStateIn() throws Exception {
+        emulator.webhooks().pause(); // no webhook reaches the server: only reconcile can tell it
+        String token = minter.token().subject("user_recon").sign();
+        Http.Response checkout = http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"year\"}");
+        String sub = emulator.completeCheckoutSession(checkout.json().path("sessionId").asText()).subscriptionId();
+        assertThat(http.get("/stripe/subscriptions", token).json().path("data")).isEmpty();
+
+        CliConfigTest.Run one = CliConfigTest.run(env, "reconcile", "--user", "user_recon");
+        assertThat(one.exit()).as(one.err()).isZero();
+        assertThat(one.out()).contains("customers 1, subscriptions 1 seen / 1 applied");
+        CliConfigTest.Run all = CliConfigTest.run(env, "reconcile", "--all");
+        assertThat(all.exit()).as(all.err()).isZero();
+        assertThat(all.out()).contains("failed customers 0");
+        CliConfigTest.Run nobody = CliConfigTest.run(env, "reconcile", "--user", "user_nobody");
+        assertThat(nobody.exit()).isEqualTo(1);
+        assertThat(nobody.err()).contains("customer");
+        // the projection is shared through Postgres: this server sees it (once its entitlement cache expires)
+        JsonNode subs = http.get("/stripe/subscriptions", token).json().path("data");
+        assertThat(subs).hasSize(1);
+        assertThat(subs.get(0).path("id").asText()).isEqualTo(sub);
+    }
+
+    @Test
+    void noticesAreMailedWhenSmtpIsConfigured() throws Exception {
+        String token = minter.token().subject("user_mail").claim("email", "ada@example.com").sign();
+        Http.Response checkout = http.post("/stripe/checkout", token, "{\"priceId\":\"price_credits_100\"}");
+        assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
+        emulator.completeCheckoutSession(checkout.json().path("sessionId").asText());
+        assertThat(mail.waitForIncomingEmail(15_000, 1)).isTrue();
+        MimeMessage receipt = mail.getReceivedMessages()[0];
+        assertThat(receipt.getAllRecipients()[0].toString()).isEqualTo("ada@example.com");
+        assertThat(receipt.getFrom()[0].toString()).contains("billing@example.com");
+        JsonNode purchases = LocalModeIT.await(http, "/stripe/purchases", token, p -> p.path("data").size() == 1);
+        assertThat(purchases.path("data").get(0).path("item").asText()).isEqualTo("credits_100");
+    }
+
+    @Test
+    void fiftyConcurrentUsageRequestsAgainstFiveRemainingOnPostgres() throws Exception {
+        String token = minter.token().subject("user_quota").sign();
+        Http.Response warm = http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":95}",
+                Map.of("Idempotency-Key", "warm"));
+        assertThat(warm.status()).as(warm.body()).isEqualTo(200);
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Http.Response>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String key = "k" + i;
+            answers.add(pool.submit(() -> {
+                go.await();
+                return http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":1}",
+                        Map.of("Idempotency-Key", key));
+            }));
+        }
+        go.countDown();
+        int ok = 0;
+        int quota = 0;
+        for (Future<Http.Response> f : answers) {
+            Http.Response r = f.get();
+            if (r.status() == 200) {
+                ok++;
+            } else if (r.status() == 429 && "quota_exceeded".equals(r.errorCode())) {
+                quota++;
+            }
+        }
+        pool.shutdown();
+        assertThat(ok).isEqualTo(5);
+        assertThat(quota).isEqualTo(45);
+        Http.Response replay = http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":95}",
+                Map.of("Idempotency-Key", "warm"));
+        assertThat(replay.json().path("replayed").asBoolean()).isTrue();
+        assertThat(replay.json().path("used").asLong()).isEqualTo(95);
+        assertThat(http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":2}",
+                Map.of("Idempotency-Key", "warm")).status()).isEqualTo(422);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.billing.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.billing.testkit.http.Http;
+import dev.billing.testkit.auth.TestKey;
+import dev.billing.testkit.auth.TestKeys;
+import dev.billing.testkit.postgres.PostgresFixture;
+import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.StripeEmulator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The runnable jar ({@code target/billing-server.jar}) in its own JVM, as an operator runs it: {@code serve} against
+ * Postgres and the emulator, {@code local} from an empty data directory; start-up time measured from the process
+ * start, and a clean stop on SIGTERM.
+ */
+class ServerJarIT {
+    static final Path JAR = Path.of("target", "billing-server.jar");
+    static final TestKey KEY = TestKeys.rsa2048("ins_jar");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    Process launch(Map<String, String> env, Path log, String... args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().clear();
+        builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        builder.environment().put("HOME", System.getProperty("user.home"));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    static long awaitReady(Http http, Process process, long startedNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (http.get("/health/ready", null).status() == 200) {
+                    return (System.nanoTime() - startedNanos) / 1_000_000;
+                }
+            } catch (RuntimeException notYet) {
+                // connection refused while starting
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("not ready (alive: " + process.isAlive() + ")");
+    }
+
+    static String stop(Process process, Path log) throws Exception {
+        process.destroy(); // SIGTERM: the shutdown hook stops everything
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    static int freePort() {
+        return ServeModeIT.freePort();
+    }
+
+    @Test
+    void serveStartsFastFromAColdJvmAndStopsCleanlyOnSigterm() throws Exception {
+        assertThat(JAR).exists();
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("jar");
+             StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
+            int port = freePort();
+            Path log = dir.resolve("serve.log");
+            Map<String, String> env = Map.of("STRIPE_SECRET_KEY", emulator.apiKey(),
+                    "STRIPE_API_BASE", emulator.baseUrl(), "STRIPE_WEBHOOK_SECRET", "whsec_jartestsecret",
+                    "CLERK_ISSUER", "https://clerk.jar.test", "CLERK_JWT_KEY", KEY.publicKeyPem(),
+                    "DATABASE_URL", db.postgresUrl(), "BILLING_ALLOWED_ORIGINS", "https://app.example.com",
+                    "BILLING_HOST", "127.0.0.1", "PORT", Integer.toString(port));
+            long started = System.nanoTime();
+            Process process = launch(env, log, "serve");
+            long readyMs = awaitReady(Http.local(port), process, started);
+            String output = stop(process, log);
+            JsonNode ready = null;
+            for (String line : output.split("\n")) {
+                if (line.startsWith("{") && line.contains("serve ready")) {
+                    ready = JSON.readTree(line);
+                }
+            }
+            assertThat(ready).as(output).isNotNull();
+            System.out.printf("serve (cold JVM): ready over HTTP after %d ms; store %d ms, server %d ms, JVM uptime "
+                            + "at ready %d ms%n", readyMs, ready.path("storeMs").asLong(),
+                    ready.path("serverMs").asLong(), ready.path("jvmUptimeMs").asLong());
+            assertThat(ready.path("serverMs").asLong()).isLessThan(2000);
+            assertThat(output).contains("billing server stopped").doesNotContain("whsec_jartestsecret")
+                    .doesNotContain("\"level\":\"ERROR\"");
+        }
+    }
+
+    @Test
+    void localRunsFromAnEmptyDirectoryAndStopsEverythingOnSigterm() throws Exception {
+        int port = freePort();
+        int stripePort = freePort();
+        Path data = dir.resolve("data");
+        Path log = dir.resolve("local.log");
+        long started = System.nanoTime();
+        Process process = launch(Map.of(), log, "local", "--data-dir", data.toString(), "--port",
+                Integer.toString(port), "--stripe-port", Integer.toString(stripePort));
+        Http http = Http.local(port);
+        long readyMs = awaitReady(http, process, started);
+        Http.Response token = http.post("/local/token", null, "{\"userId\":\"user_jar\"}");
+        assertThat(token.status()).isEqualTo(200);
+        assertThat(http.post("/stripe/customer", token.json().path("token").asText(), null).status()).isEqualTo(200);
+        String output = stop(process, log);
+        System.out.printf("local (cold JVM, empty data dir): ready over HTTP after %d ms%n", readyMs);
+        assertThat(output).contains("billing local mode is running").contains("TOKEN=$(curl")
+                .contains("billing server stopped");
+        // Postgres was stopped too: the data directory can be used again at once; the emulator wrote its state on
+        // the way down, so the customer is known without being re-created
+        try (LocalMode again = LocalMode.start(new LocalMode.Options(data, 0, 0, Map.of()), "test")) {
+            assertThat(again.stripeStateRestored()).isTrue();
+            assertThat(again.restoredCustomers()).isZero();
+            assertThat(again.startupReconcile().customers()).isEqualTo(1);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.billing.emulator;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Method + path-pattern routing ({@code /v1/customers/{id}}); literal segments win over variables. */
+final class Router {
+  /** Handles one API call and returns the JSON body (status 200). */
+  @FunctionalInterface
+  interface Handler {
+    Map<String, Object> handle(Call call);
+  }
+
+  /** A matched request. */
+  record Call(
+      String method,
+      String path,
+      Map<String, String> vars,
+      Params params,
+      String requestId,
+      String idempotencyKey) {
+    String var(String name) {
+      return vars.get(name);
+    }
+  }
+
+  private record Route(String method, String[] segments, Handler handler) {}
+
+  record Match(Handler handler, Map<String, String> vars) {}
+
+  private final List<Route> routes = new ArrayList<>();
+
+  Router add(String method, String pattern, Handler handler) {
+    routes.add(new Route(method, split(pattern), handler));
+    return this;
+  }
+
+  /** The best match: most literal segments; null if no route matches. */
+  Match match(String method, String path) {
+    String[] parts = split(path);
+    Match best = null;
+    int bestLiterals = -1;
+    for (Route route : routes) {
+      if (!route.method.equals(method) || route.segments.length != parts.length) {
+        continue;
+      }
+      Map<String, String> vars = new HashMap<>();
+      int literals = 0;
+      boolean ok = true;
+      for (int i = 0; i < parts.length; i++) {
+        String seg = route.segments[i];
+        if (seg.startsWith("{") && seg.endsWith("}")) {
+          if (parts[i].isEmpty()) {
+            ok = false;
+            break;
+          }
+          vars.put(seg.substring(1, seg.length() - 1), parts[i]);
+        } else if (seg.equals(parts[i])) {
+          literals++;
+        } else {
+          ok = false;
+          break;
+        }
+      }
+      if (ok && literals > bestLiterals) {
+        best = new Match(route.handler, vars);
+        bestLiterals = literals;
+      }
+    }
+    return best;
+  }
+
+  boolean anyMethodMatches(String path) {
+    for (String m : List.of("GET", "POST", "DELETE")) {
+      if (match(m, path) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String[] split(String path) {
+    String trimmed = path.startsWith("/") ? path.substring(1) : path;
+    if (trimmed.endsWith("/")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 1);
+    }
+    return trimmed.split("/", -1);
+  }
+}
