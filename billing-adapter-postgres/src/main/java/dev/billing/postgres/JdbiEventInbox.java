@@ -45,10 +45,9 @@ final class JdbiEventInbox implements EventInbox {
     /** The most rows one group-committed statement writes. */
     static final int MAX_BATCH = 64;
     /**
-     * How many group-committed inserts may be in flight at once: with one, every delivery waited for the batch in
-     * flight and then its own (about two commits); with two, a batch forms and goes while the other one commits, and
-     * Postgres flushes both commits together (ingest 53-68% of the ceiling instead of 42-57% in the same runs;
-     * three were no better). Two deliveries of one event are still never in flight together.
+     * How many group-committed inserts may be in flight at once: with one, every delivery waits for the batch in
+     * flight and then its own; with two, a batch forms and goes while the other one commits, and Postgres flushes
+     * both commits together. Two deliveries of one event are still never in flight together.
      */
     static final int INSERT_WRITERS = 2;
 

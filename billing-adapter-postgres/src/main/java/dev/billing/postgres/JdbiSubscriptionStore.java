@@ -9,7 +9,7 @@ import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.port.SubscriptionStore;
-import dev.billing.core.port.UpsertResult;
+import dev.billing.core.model.UpsertResult;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;

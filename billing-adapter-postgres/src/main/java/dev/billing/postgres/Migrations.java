@@ -39,8 +39,8 @@ final class Migrations {
 
     /**
      * Whether the history shows versions 1 to {@link #LATEST_VERSION} applied, each once and successfully, and
-     * nothing else: then there is nothing for Flyway to do, and starting it (about 300 ms of class loading and
-     * classpath scanning on every server start) is skipped. Anything else (no history table, a failed or a newer
+     * nothing else: then there is nothing for Flyway to do, and starting it (class loading and classpath scanning on
+     * every server start) is skipped. Anything else (no history table, a failed or a newer
      * migration) is left to Flyway, which applies, validates or refuses as usual.
      */
     static boolean isCurrent(Connection connection, String schema) throws SQLException {

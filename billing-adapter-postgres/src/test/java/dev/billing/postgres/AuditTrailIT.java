@@ -6,7 +6,7 @@ import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
-import dev.billing.core.port.UpsertResult;
+import dev.billing.core.model.UpsertResult;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
 import org.junit.jupiter.api.AfterAll;

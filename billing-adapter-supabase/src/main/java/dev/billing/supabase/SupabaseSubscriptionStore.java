@@ -12,7 +12,7 @@ import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.port.SubscriptionStore;
-import dev.billing.core.port.UpsertResult;
+import dev.billing.core.model.UpsertResult;
 
 import java.util.ArrayList;
 import java.util.Iterator;

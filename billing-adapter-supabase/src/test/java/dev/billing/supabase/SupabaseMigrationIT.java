@@ -14,12 +14,12 @@ import dev.billing.core.model.UsageIncrement;
 import dev.billing.core.model.UsagePeriod;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
-import dev.billing.core.usecase.FileMigrationCheckpoint;
+import dev.billing.testkit.fake.InMemoryMigrationCheckpoint;
 import dev.billing.core.usecase.MigrateStores;
-import dev.billing.core.usecase.MigrationListener;
-import dev.billing.core.usecase.MigrationRecordType;
-import dev.billing.core.usecase.MigrationReport;
-import dev.billing.core.usecase.MigrationReport.TypeReport;
+import dev.billing.core.port.MigrationListener;
+import dev.billing.core.model.MigrationRecordType;
+import dev.billing.core.model.MigrationReport;
+import dev.billing.core.model.MigrationReport.TypeReport;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,7 +73,7 @@ class SupabaseMigrationIT {
         long t0 = System.nanoTime();
 
         MigrationReport report = MigrateStores.from(source.stores()).to(memory.stores()).batchSize(50)
-                .checkpoint(new FileMigrationCheckpoint(dir.resolve("to-memory.checkpoint"))).run();
+                .checkpoint(new InMemoryMigrationCheckpoint()).run();
 
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertThat(report.matches()).as(report.summary()).isTrue();
@@ -96,7 +96,7 @@ class SupabaseMigrationIT {
     void memoryMigratesIntoASecondProjectResumingAfterSupabaseWentDown() {
         InMemoryBillingStores memory = InMemoryBillingStores.create();
         MigrateStores.from(source.stores()).to(memory.stores()).run();
-        Path checkpoint = dir.resolve("to-supabase.checkpoint");
+        InMemoryMigrationCheckpoint checkpoint = new InMemoryMigrationCheckpoint();
         try (SupabaseProject target = SupabaseProject.start("sb_migrate_dst")) {
             AtomicBoolean stopped = new AtomicBoolean();
             MigrationListener stopAfterTwoInvoiceBatches = (type, copied, total) -> {
@@ -106,12 +106,12 @@ class SupabaseMigrationIT {
             };
 
             assertThatThrownBy(() -> MigrateStores.from(memory.stores()).to(target.stores()).batchSize(30)
-                    .checkpoint(new FileMigrationCheckpoint(checkpoint)).listener(stopAfterTwoInvoiceBatches).run())
+                    .checkpoint(checkpoint).listener(stopAfterTwoInvoiceBatches).run())
                     .isInstanceOf(StoreUnavailableException.class);
             target.supabase().startPostgrest();
             long t0 = System.nanoTime();
             MigrationReport resumed = MigrateStores.from(memory.stores()).to(target.stores()).batchSize(30)
-                    .checkpoint(new FileMigrationCheckpoint(checkpoint)).run();
+                    .checkpoint(checkpoint).run();
             double seconds = (System.nanoTime() - t0) / 1e9;
 
             assertThat(resumed.matches()).as(resumed.summary()).isTrue();

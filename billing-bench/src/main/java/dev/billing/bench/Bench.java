@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * {@code billing-server bench}: runs the scenarios in order (start-up, the ceiling, webhook ingest with re-fetch off,
+ * {@code billing-bench}: runs the scenarios in order (start-up, the ceiling, webhook ingest with re-fetch off,
  * entitlements, the catalog, ingest with re-fetch on), checks that every event was applied exactly once, prints the
  * figures and writes them as JSON. See {@code docs/BENCHMARKS.md}.
  *
@@ -134,7 +134,7 @@ public final class Bench {
                                 "warm-up", refetch, connections, options.warmupEvents(), options.duplicates(),
                                 options.reordered(), false, ceilings));
                         // The compilers' elapsed time (all threads together, waits for a core included) per round:
-                        // how far the JIT still is from settled (docs/BENCHMARKS.md, run K).
+                        // how far the JIT still is from settled.
                         if (jit0 >= 0) {
                             long roundMillis = (System.nanoTime() - t0) / 1_000_000;
                             out.println("           the JIT compiled for " + (JitWarmup.compileMillis() - jit0)

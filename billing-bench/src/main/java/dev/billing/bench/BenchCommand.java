@@ -38,7 +38,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * {@code billing-server bench}: the benchmark (docs/BENCHMARKS.md). Exit 0 when every exactly-once check passed,
+ * {@code billing-bench}: the benchmark (docs/BENCHMARKS.md). Exit 0 when every exactly-once check passed,
  * 1 on any discrepancy, 2 on a usage error. Targets are reported, not enforced (they depend on the machine).
  */
 @Command(name = "billing-bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,

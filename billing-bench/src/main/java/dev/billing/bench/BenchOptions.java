@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What {@code billing-server bench} runs (see {@code docs/BENCHMARKS.md}). Built by the CLI; tests build it with
+ * What {@code billing-bench} runs (see {@code docs/BENCHMARKS.md}). Built by the CLI; tests build it with
  * small counts through {@link #defaults()} and the {@code with...} methods.
  */
 public record BenchOptions(Set<Scenario> scenarios, List<Integer> concurrency, int events, int versions,

@@ -6,8 +6,7 @@ import java.time.Duration;
 
 /**
  * Warm-up until the JIT has settled. On two busy cores the C2 compiler threads compete with the load for CPU, and a
- * fixed warm-up measured code that was still running in the profiling tier (measured here: 40 s of warm-up before
- * the compile queue drained; a request cost three times more before). So after the minimum warm-up this waits,
+ * fixed warm-up would measure code still running in the profiling tier. So after the minimum warm-up this waits,
  * second by second, until the JIT compiled for less than 2% of each of three seconds in a row, or the maximum is
  * reached.
  */

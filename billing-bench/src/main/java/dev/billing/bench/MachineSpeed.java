@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A fixed single-threaded reference workload, timed before and after the scenarios: reading every token of the
- * bench's 5 KB {@code customer.subscription.updated} event with Jackson's streaming parser. Shared machines drift
- * (the same jar's figures moved by half within an hour, docs/BENCHMARKS.md), and the report's figures can only be
+ * bench's 5 KB {@code customer.subscription.updated} event with Jackson's streaming parser. Shared machines drift,
+ * and the report's figures can only be
  * compared with another report's when both say how fast the machine was while they ran. Best of five rounds, after
  * a warm-up, in microseconds per read.
  */

@@ -1,5 +1,7 @@
 package dev.billing.core;
 
+import dev.billing.core.config.BackgroundOptions;
+import dev.billing.core.config.BillingOptions;
 import dev.billing.core.model.Entitlements;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.PlanCatalog;
@@ -7,13 +9,13 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.ProjectionListener;
+import dev.billing.core.port.Sleeper;
 import dev.billing.core.port.WebhookVerifier;
-import dev.billing.core.usecase.BillingOptions;
+import dev.billing.core.port.WorkObserver;
 import dev.billing.core.usecase.CheckoutCommand;
 import dev.billing.core.usecase.CheckoutOutcome;
 import dev.billing.core.usecase.EnsuredCustomer;
-import dev.billing.core.usecase.ProjectionListener;
-import dev.billing.core.usecase.Sleeper;
 import dev.billing.core.usecase.UsageOutcome;
 import dev.billing.core.usecase.UseCases;
 import dev.billing.core.usecase.WebhookReceipt;
@@ -23,34 +25,85 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The embedding entry point: billing over a payment gateway, a webhook verifier and a store.
  *
  * <pre>{@code
- * Billing billing = Billing.builder()
- *         .gateway(StripePaymentGateway.create(stripeKey))
- *         .webhookVerifier(StripeWebhookVerifier.create(webhookSecrets))
- *         .stores(PostgresBillingStores.create(dataSource))
+ * try (Billing billing = Billing.builder()
+ *         .gateway(StripePaymentGateway.create(stripeConfig))
+ *         .webhookVerifier(StripeWebhookVerifier.create(webhookSecrets, Clock.systemUTC()))
+ *         .stores(stores)
  *         .plans(planCatalog)
  *         .options(BillingOptions.builder().allowedOrigins(List.of("https://app.example.com")).build())
- *         .build();
- * EnsuredCustomer customer = billing.ensureCustomer(identity);
+ *         .build()
+ *         .start()) {
+ *     EnsuredCustomer customer = billing.ensureCustomer(identity);
+ * }
  * }</pre>
+ *
+ * <p>{@link #start()} starts the core's background work: retries of the webhook inbox, events no request
+ * processed, notices, and meter reports to Stripe; a received webhook is then processed right after its answer.
+ * {@link #close()} stops taking work and waits for what is in flight. It does not close the stores, which the host
+ * made. Without {@code start()} every call still works, and webhooks are processed inside the call; the host then
+ * calls {@link #processDueEvents(int)} and {@code useCases().reportMeterUsage().drain(n)} itself.
  *
  * <p>The common operations are methods here; {@link #useCases()} has every use case.
  */
-public final class Billing {
+public final class Billing implements AutoCloseable {
     private final UseCases useCases;
     private final BillingStores stores;
+    private final Background background;
+    private boolean started;
+    private boolean closed;
 
-    private Billing(UseCases useCases, BillingStores stores) {
+    private Billing(UseCases useCases, BillingStores stores, Background background) {
         this.useCases = useCases;
         this.stores = stores;
+        this.background = background;
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Starts the background work (see the class comment); a second call does nothing.
+     *
+     * @return this, for {@code try (Billing billing = builder.build().start())}
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public synchronized Billing start() {
+        if (closed) {
+            throw new IllegalStateException("this Billing is closed; build a new one");
+        }
+        if (!started) {
+            background.start();
+            started = true;
+        }
+        return this;
+    }
+
+    /** Whether the background work runs: started and not closed. */
+    public synchronized boolean isRunning() {
+        return started && !closed;
+    }
+
+    /**
+     * Stops the background work: no new run starts, and the runs and webhook events in flight are waited for (up to
+     * {@link BackgroundOptions#closeTimeout()}). Later webhooks are processed inside the call. A second call does
+     * nothing; the stores stay open.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (started) {
+            background.close();
+        }
     }
 
     public UseCases useCases() {
@@ -71,27 +124,21 @@ public final class Billing {
         return useCases.startCheckout().start(identity, command);
     }
 
-    /** Verify, record and (capacity permitting) process one webhook delivery. */
-    public WebhookReceipt receiveWebhook(byte[] payload, String signatureHeader) {
-        return useCases.receiveWebhook().receive(payload, signatureHeader);
-    }
-
     /**
-     * Verify and record one webhook delivery, answering once it is durable; a new event is then processed on
-     * {@code processing} (see {@link dev.billing.core.usecase.ReceiveWebhook#receive(byte[], String, Executor)}).
+     * Verify and record one webhook delivery, answering once it is durable. While started, a new event is then
+     * processed by the background threads; otherwise inside this call when capacity allows, else by the next run over
+     * the inbox.
      */
-    public WebhookReceipt receiveWebhook(byte[] payload, String signatureHeader, Executor processing) {
-        return useCases.receiveWebhook().receive(payload, signatureHeader, processing);
+    public WebhookReceipt receiveWebhook(byte[] payload, String signatureHeader) {
+        Executor processing = background.webhookProcessing();
+        return processing == null || !isRunning()
+                ? useCases.receiveWebhook().receive(payload, signatureHeader)
+                : useCases.receiveWebhook().receive(payload, signatureHeader, processing);
     }
 
-    /** Process up to {@code max} due inbox events; returns how many were claimed. */
+    /** Process up to {@code max} due inbox events now; returns how many were claimed. */
     public int processDueEvents(int max) {
         return useCases.processInboxEvent().processDue(max);
-    }
-
-    /** The same, processing the claimed events concurrently on {@code executor}; returns once all are done. */
-    public int processDueEvents(int max, Executor executor) {
-        return useCases.processInboxEvent().processDue(max, executor);
     }
 
     /** The user's entitlements from the local projection. */
@@ -112,6 +159,9 @@ public final class Billing {
         private PlanCatalog plans;
         private Notifier notifier = new LogNotifier();
         private BillingOptions options = BillingOptions.defaults();
+        private BackgroundOptions background = BackgroundOptions.defaults();
+        private ScheduledExecutorService scheduler;
+        private WorkObserver observer = WorkObserver.NONE;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.REAL;
         private final List<ProjectionListener> listeners = new ArrayList<>();
@@ -147,6 +197,27 @@ public final class Billing {
 
         public Builder options(BillingOptions value) {
             this.options = Objects.requireNonNull(value, "options");
+            return this;
+        }
+
+        /** How the background work runs once started; defaults to {@link BackgroundOptions#defaults()}. */
+        public Builder background(BackgroundOptions value) {
+            this.background = Objects.requireNonNull(value, "background");
+            return this;
+        }
+
+        /**
+         * Runs the background work's schedule on the host's scheduler instead of two threads of the core's own. The
+         * scheduler stays the host's: {@link Billing#close()} cancels only its own tasks.
+         */
+        public Builder scheduler(ScheduledExecutorService value) {
+            this.scheduler = Objects.requireNonNull(value, "scheduler");
+            return this;
+        }
+
+        /** Told what the background work did (metrics). */
+        public Builder observer(WorkObserver value) {
+            this.observer = Objects.requireNonNull(value, "observer");
             return this;
         }
 
@@ -187,8 +258,9 @@ public final class Billing {
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("Billing needs: " + String.join(", ", missing));
             }
-            return new Billing(new UseCases(gateway, webhookVerifier, stores, plans, notifier, options, clock,
-                    sleeper, listeners), stores);
+            UseCases useCases = new UseCases(gateway, webhookVerifier, stores, plans, notifier, options, clock,
+                    sleeper, listeners);
+            return new Billing(useCases, stores, new Background(useCases, background, scheduler, observer));
         }
     }
 }

@@ -150,8 +150,7 @@ public final class Call {
      * How much of a body past the limit is read and dropped before the 413 goes out (Tomcat's {@code maxSwallowSize}
      * is the same idea, 2 MB): a client that is still sending then reads the answer on a connection that stays
      * open. Unread, Jetty closes the connection under the sender, whose next write meets a reset, and the client
-     * may never see the 413 (measured: "header parser received no bytes" in a test sending 1.1 MB). Larger bodies are
-     * cut off unread.
+     * may never see the 413. Larger bodies are cut off unread.
      */
     static final long MAX_SWALLOW_BYTES = 2L * 1024 * 1024;
 

@@ -84,7 +84,7 @@ public final class HttpApi implements AutoCloseable {
         RouteTable.Handlers handlers = new RouteTable.Handlers(ops, new CatalogHandlers(billing, json),
                 new AccountHandlers(billing), new SubscriptionHandlers(billing), new PaymentMethodHandlers(billing),
                 new InvoiceHandlers(billing), new EntitlementHandlers(billing, json),
-                new WebhookHandlers(billing, registry, b.webhookProcessing), new AdminHandlers(billing),
+                new WebhookHandlers(billing, registry), new AdminHandlers(billing),
                 b.localTokens == null ? null : new LocalHandlers(b.localTokens), b.metrics != null);
         this.routes = RouteTable.routes(handlers, settings);
         // Javalin answers HEAD for any GET route with an empty 200 and without running it (so without
@@ -168,7 +168,7 @@ public final class HttpApi implements AutoCloseable {
             // Jetty keeps a per-connection cache of header fields (Authorization among them) for reuse by the next
             // request. Session tokens differ per user and per minute, and behind a proxy one connection carries
             // many users: the cache then fills with single-use tokens and is wiped and rebuilt on almost every
-            // request (measured: the largest cost of request parsing in docs/BENCHMARKS.md). Off.
+            // request. Off.
             http.setHeaderCacheSize(0);
             http.setSendServerVersion(false);
             http.setSendXPoweredBy(false);
@@ -203,8 +203,7 @@ public final class HttpApi implements AutoCloseable {
     /**
      * Javalin's gzip (answers of 1,500 bytes or more, for clients that send {@code Accept-Encoding: gzip}), with the
      * content types this API answers with listed as allowed: Javalin decides on every answer, and an allowed type is
-     * one lookup where any other type is matched against its ten excluded types (images, archives), ignoring case
-     * (1% of the server's CPU on the catalog route, docs/BENCHMARKS.md run G).
+     * one lookup where any other type is matched against its ten excluded types (images, archives), ignoring case.
      */
     private CompressionStrategy compression() {
         CompressionStrategy gzip = new CompressionStrategy(null, new Gzip());
@@ -413,7 +412,6 @@ public final class HttpApi implements AutoCloseable {
         private Supplier<String> metrics;
         private List<ReadinessCheck> readiness = List.of();
         private LocalTokens localTokens;
-        private java.util.concurrent.Executor webhookProcessing;
 
         private Builder() {
         }
@@ -453,15 +451,6 @@ public final class HttpApi implements AutoCloseable {
         /** Local mode only: enables {@code POST /local/token}. */
         public Builder localTokens(LocalTokens value) {
             this.localTokens = value;
-            return this;
-        }
-
-        /**
-         * Where webhook events are processed after the answer (the answer waits only for the durable insert);
-         * without it they are processed inside the request, as {@link Billing#receiveWebhook(byte[], String)} does.
-         */
-        public Builder webhookProcessing(java.util.concurrent.Executor value) {
-            this.webhookProcessing = value;
             return this;
         }
 

@@ -1,13 +1,14 @@
 package dev.billing.server;
 
 import dev.billing.core.Billing;
+import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.IdentityVerifier;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
-import dev.billing.core.usecase.BillingOptions;
+import dev.billing.core.config.BillingOptions;
 import dev.billing.http.ApiSettings;
 import dev.billing.http.HttpApi;
 import dev.billing.http.LocalTokens;
@@ -30,10 +31,10 @@ import java.util.Objects;
 
 /**
  * The composition root: wires the ports (whichever adapters the caller chose) into {@link Billing}, decorates the
- * payment gateway with metrics, registers the gauges, starts the HTTP API and the background worker, and stops
- * everything in order on {@link #close()}: the API (drains requests in flight), the webhook events being processed
- * after their answer, the worker, the stores, then any
- * extra resources (local mode's emulator and Postgres) in reverse order.
+ * payment gateway with metrics, registers the gauges, starts the core's background work and the HTTP API, and stops
+ * everything in order on {@link #close()}: the API (drains requests in flight), the core (the webhook events being
+ * processed after their answer and the worker's runs), the stores, then any extra resources (local mode's emulator
+ * and Postgres) in reverse order.
  *
  * <p>Usage: {@code try (BillingServer server = BillingServer.start(parts)) { server.awaitShutdown(); }}
  */
@@ -42,8 +43,6 @@ public final class BillingServer implements AutoCloseable {
 
     private final Billing billing;
     private final HttpApi api;
-    private final InboxWorker worker;
-    private final WebhookProcessors webhookProcessors;
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gcMetrics;
     private final BillingStores stores;
@@ -93,9 +92,11 @@ public final class BillingServer implements AutoCloseable {
                 .options(parts.options())
                 .clock(parts.clock())
                 .notifier(parts.notifier())
+                .background(BackgroundOptions.defaults().withInboxEvery(parts.workerEvery())
+                        .withMeterReportsEvery(parts.workerEvery().multipliedBy(5)))
+                .observer(new WorkMetrics(registry))
                 .build();
         StoreGauges.register(parts.stores(), registry, Duration.ofSeconds(5));
-        this.webhookProcessors = new WebhookProcessors();
         this.api = HttpApi.builder()
                 .billing(billing)
                 .identities(parts.identities())
@@ -105,12 +106,16 @@ public final class BillingServer implements AutoCloseable {
                 .readiness(List.of(ReadinessCheck.of("store", parts.stores()::ping),
                         ReadinessCheck.of("stripe", gateway::ping)))
                 .localTokens(parts.localTokens())
-                .webhookProcessing(webhookProcessors)
                 .build();
         long tApi = System.nanoTime();
-        api.start(parts.host(), parts.port());
+        billing.start();
+        try {
+            api.start(parts.host(), parts.port());
+        } catch (RuntimeException e) {
+            billing.close();
+            throw e;
+        }
         long tStarted = System.nanoTime();
-        this.worker = InboxWorker.start(billing, registry, parts.workerEvery(), parts.workerEvery().multipliedBy(5));
         this.startupTime = Duration.ofNanos(System.nanoTime() - startedNanos);
         LOG.atDebug().log("start-up phases: metrics {} ms, core and API wiring {} ms, HTTP listener {} ms",
                 (tMetrics - t) / 1_000_000, (tApi - tMetrics) / 1_000_000, (tStarted - tApi) / 1_000_000);
@@ -162,8 +167,7 @@ public final class BillingServer implements AutoCloseable {
         closed = true;
         LOG.info("billing server stopping");
         closeQuietly(api);
-        closeQuietly(webhookProcessors);
-        closeQuietly(worker);
+        closeQuietly(billing);
         closeQuietly(stores);
         closeQuietly(gcMetrics);
         List<AutoCloseable> reversed = new ArrayList<>(resources);

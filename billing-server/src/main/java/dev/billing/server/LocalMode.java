@@ -6,7 +6,7 @@ import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
-import dev.billing.core.usecase.BillingOptions;
+import dev.billing.core.config.BillingOptions;
 import dev.billing.core.usecase.ReconcileReport;
 import dev.billing.http.ApiSettings;
 import dev.billing.clerk.ClerkConfig;

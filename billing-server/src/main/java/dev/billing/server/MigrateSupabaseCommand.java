@@ -2,11 +2,11 @@ package dev.billing.server;
 
 import dev.billing.core.error.StoreException;
 import dev.billing.core.port.BillingStores;
-import dev.billing.core.usecase.FileMigrationCheckpoint;
+import dev.billing.server.FileMigrationCheckpoint;
 import dev.billing.core.usecase.MigrateStores;
-import dev.billing.core.usecase.MigrationCheckpoint;
-import dev.billing.core.usecase.MigrationRecordType;
-import dev.billing.core.usecase.MigrationReport;
+import dev.billing.core.port.MigrationCheckpoint;
+import dev.billing.core.model.MigrationRecordType;
+import dev.billing.core.model.MigrationReport;
 import dev.billing.postgres.PostgresBillingStores;
 import dev.billing.postgres.PostgresConfig;
 import dev.billing.supabase.SupabaseBillingStores;
@@ -132,13 +132,16 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
     }
 
     private int run(Settings settings, Stores stores, StopSignal stop) {
+        // A dry run or a verification writes no checkpoint, and so resumes from none.
         MigrationCheckpoint checkpoint = settings.mode().writes()
-                ? new FileMigrationCheckpoint(settings.checkpoint()) : MigrationCheckpoint.inMemory();
+                ? new FileMigrationCheckpoint(settings.checkpoint()) : null;
         Map<MigrationRecordType, MigrationCheckpoint.Position> before = new EnumMap<>(MigrationRecordType.class);
-        for (MigrationRecordType type : MigrationRecordType.values()) {
-            checkpoint.load(type).ifPresent(position -> before.put(type, position));
+        if (checkpoint != null) {
+            for (MigrationRecordType type : MigrationRecordType.values()) {
+                checkpoint.load(type).ifPresent(position -> before.put(type, position));
+            }
         }
-        if (settings.mode().writes() && !before.isEmpty()) {
+        if (!before.isEmpty()) {
             main.out.println(resumeNote(before));
         }
         MigrationReport report;
@@ -147,9 +150,11 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
         try (MigrationProgress progress = MigrationProgress.create(terminal(), log, before, stop)) {
             MigrateStores.Builder migration = MigrateStores.from(stores.source());
             migration = stores.targetMissing() ? migration.toEmptyTarget() : migration.to(stores.target());
+            if (checkpoint != null) {
+                migration = migration.checkpoint(checkpoint);
+            }
             report = migration
                     .batchSize(settings.batchSize())
-                    .checkpoint(checkpoint)
                     .dryRun(!settings.mode().writes())
                     .listener(progress)
                     .run();

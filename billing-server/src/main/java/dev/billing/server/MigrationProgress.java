@@ -1,9 +1,9 @@
 package dev.billing.server;
 
-import dev.billing.core.usecase.MigrationCheckpoint;
-import dev.billing.core.usecase.MigrationListener;
-import dev.billing.core.usecase.MigrationRecordType;
-import dev.billing.core.usecase.MigrationReport;
+import dev.billing.core.port.MigrationCheckpoint;
+import dev.billing.core.port.MigrationListener;
+import dev.billing.core.model.MigrationRecordType;
+import dev.billing.core.model.MigrationReport;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -2,7 +2,7 @@ package dev.billing.server;
 
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.usecase.BillingOptions;
+import dev.billing.core.config.BillingOptions;
 import dev.billing.core.usecase.RedirectPolicy;
 import dev.billing.http.ApiSettings;
 import dev.billing.clerk.ClerkConfig;

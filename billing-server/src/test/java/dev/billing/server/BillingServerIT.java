@@ -5,7 +5,7 @@ import dev.billing.core.model.EventObject;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
-import dev.billing.core.usecase.BillingOptions;
+import dev.billing.core.config.BillingOptions;
 import dev.billing.http.ApiSettings;
 import dev.billing.testkit.http.Http;
 import dev.billing.clerk.ClerkConfig;

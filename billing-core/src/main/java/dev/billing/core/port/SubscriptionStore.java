@@ -1,5 +1,7 @@
 package dev.billing.core.port;
 
+import dev.billing.core.model.UpsertResult;
+
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Page;

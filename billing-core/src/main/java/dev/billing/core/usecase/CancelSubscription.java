@@ -1,5 +1,7 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.port.ProjectionListener;
+
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway;

@@ -1,5 +1,7 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.port.ProjectionListener;
+
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.Plan;

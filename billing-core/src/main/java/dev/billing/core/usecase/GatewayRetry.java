@@ -1,5 +1,7 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.port.Sleeper;
+
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.error.GatewayRateLimitedException;
 

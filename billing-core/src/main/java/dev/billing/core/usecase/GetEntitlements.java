@@ -1,5 +1,7 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.port.ProjectionListener;
+
 import dev.billing.core.error.StoreException;
 import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CustomerId;

@@ -1,11 +1,14 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.model.MigrationRecordType;
+import dev.billing.core.port.MigrationCheckpoint;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** {@link MigrationCheckpoint#inMemory()}. Thread-safe. */
+/** The checkpoint of a migration given none: it lives as long as the run. Thread-safe. */
 final class InMemoryMigrationCheckpoint implements MigrationCheckpoint {
     private final Map<MigrationRecordType, Position> positions = new EnumMap<>(MigrationRecordType.class);
 

@@ -1,8 +1,12 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.model.MigrationReport;
+import dev.billing.core.port.MigrationCheckpoint;
+import dev.billing.core.port.MigrationListener;
+
 import dev.billing.core.model.Page;
 import dev.billing.core.port.BillingStores;
-import dev.billing.core.usecase.MigrationCheckpoint.Position;
+import dev.billing.core.port.MigrationCheckpoint.Position;
 import dev.billing.core.usecase.MigrationRecords.Kind;
 import dev.billing.core.usecase.MigrationRecords.Outcome;
 
@@ -252,7 +256,7 @@ public final class MigrateStores {
         private BillingStores target;
         private boolean emptyTarget;
         private int batchSize = 500;
-        private MigrationCheckpoint checkpoint = MigrationCheckpoint.inMemory();
+        private MigrationCheckpoint checkpoint = new InMemoryMigrationCheckpoint();
         private MigrationListener listener = MigrationListener.NONE;
         private boolean dryRun;
         private Clock clock = Clock.systemUTC();

@@ -1,5 +1,7 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.model.MigrationRecordType;
+
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Invoice;
@@ -12,7 +14,7 @@ import dev.billing.core.model.UsageCounter;
 import dev.billing.core.model.UsageKey;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore.LinkResult;
-import dev.billing.core.port.UpsertResult;
+import dev.billing.core.model.UpsertResult;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

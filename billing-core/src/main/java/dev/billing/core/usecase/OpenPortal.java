@@ -1,5 +1,7 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.config.BillingOptions;
+
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.PortalSession;
 import dev.billing.core.model.UserId;

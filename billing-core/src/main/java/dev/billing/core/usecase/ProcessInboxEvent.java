@@ -1,5 +1,8 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.config.BillingOptions;
+import dev.billing.core.port.ProjectionListener;
+
 import dev.billing.core.error.BillingException;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.model.CheckoutMode;
@@ -20,7 +23,7 @@ import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.SubscriptionStore;
-import dev.billing.core.port.UpsertResult;
+import dev.billing.core.model.UpsertResult;
 import dev.billing.core.port.WebhookVerifier;
 
 import java.time.Clock;

@@ -50,9 +50,8 @@ public final class ReceiveWebhook {
     static final int DRAIN_BATCH = 64;
     /**
      * Under sustained load (the drainer finds events right after a batch), how long it waits once for more before
-     * processing a batch that is not full: the events then share fewer, larger statements and commits (Postgres CPU
-     * per event 185-215 us instead of 220-260 at 3,500-4,500 events/s on two cores). A lone event after a quiet spell
-     * is processed at once; the answer to Stripe never waits for this.
+     * processing a batch that is not full, so the events share fewer, larger statements and commits. A lone event
+     * after a quiet spell is processed at once; the answer to Stripe never waits for this.
      */
     static final long DRAIN_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
     private final WebhookVerifier verifier;

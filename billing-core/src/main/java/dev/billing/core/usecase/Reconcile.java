@@ -1,5 +1,7 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.port.ProjectionListener;
+
 import dev.billing.core.error.BillingException;
 import dev.billing.core.error.NotFoundException;
 import dev.billing.core.model.CustomerId;
@@ -11,7 +13,7 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.SubscriptionStore;
-import dev.billing.core.port.UpsertResult;
+import dev.billing.core.model.UpsertResult;
 
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.config.RetrySchedule;
+
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.model.MeterReport;
 import dev.billing.core.port.PaymentGateway;

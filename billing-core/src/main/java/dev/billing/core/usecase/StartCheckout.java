@@ -1,5 +1,7 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.config.BillingOptions;
+
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CheckoutMode;

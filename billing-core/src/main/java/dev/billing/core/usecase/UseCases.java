@@ -1,5 +1,9 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.config.BillingOptions;
+import dev.billing.core.port.ProjectionListener;
+import dev.billing.core.port.Sleeper;
+
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.Notifier;

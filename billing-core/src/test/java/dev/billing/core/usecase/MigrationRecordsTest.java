@@ -1,5 +1,7 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.model.MigrationReport;
+
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.SourceVersion;

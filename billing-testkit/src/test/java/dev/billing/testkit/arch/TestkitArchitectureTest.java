@@ -3,13 +3,20 @@ package dev.billing.testkit.arch;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** DESIGN §1: the testkit knows the core only, and its fakes run without test frameworks. */
+/** DESIGN §1: the testkit knows the core and its own fixtures, never an adapter, the server or a vendor SDK. */
 class TestkitArchitectureTest {
+    /** The core, embedded Postgres, the test frameworks, jjwt and Jackson, the driver, Testcontainers. */
+    static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..",
+            "javax..", "com.sun.net.httpserver..", "dev.billing.core..", "dev.billing.embeddedpostgres..",
+            "dev.billing.testkit..", "org.junit..", "org.opentest4j..", "org.assertj..", "io.jsonwebtoken..",
+            "com.fasterxml.jackson..", "org.postgresql..", "org.slf4j..", "org.testcontainers..");
     private static JavaClasses testkit;
 
     @BeforeAll
@@ -19,22 +26,14 @@ class TestkitArchitectureTest {
     }
 
     @Test
-    void knowsNoAdapter() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.billing.stripe..",
-                "dev.billing.postgres..", "dev.billing.supabase..", "dev.billing.http..").check(testkit);
+    void knowsTheCoreAndItsFixturesOnly() {
+        DEPENDENCIES.check(testkit);
     }
 
     @Test
-    void neverUsesStripeJavaJdbiOrJavalin() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("com.stripe..", "org.jdbi..", "io.javalin..")
-                .check(testkit);
-    }
-
-    @Test
-    void fakesAndBuildersRunWithoutTestFrameworks() {
-        // The contract suites and the JUnit extension of the Postgres fixture are the only test-framework users.
-        noClasses().that().resideOutsideOfPackages("dev.billing.testkit.contract..", "dev.billing.testkit.postgres.junit..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.junit..", "org.assertj..")
-                .check(testkit);
+    void aPlantedForbiddenDependencyFails() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedPoolUse.class);
+        assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedPoolUse.class.getName());
     }
 }

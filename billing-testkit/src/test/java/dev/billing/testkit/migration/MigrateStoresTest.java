@@ -7,13 +7,13 @@ import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.model.UserId;
-import dev.billing.core.usecase.FileMigrationCheckpoint;
+import dev.billing.testkit.fake.InMemoryMigrationCheckpoint;
 import dev.billing.core.usecase.MigrateStores;
-import dev.billing.core.usecase.MigrationCheckpoint;
-import dev.billing.core.usecase.MigrationListener;
-import dev.billing.core.usecase.MigrationRecordType;
-import dev.billing.core.usecase.MigrationReport;
-import dev.billing.core.usecase.MigrationReport.TypeReport;
+import dev.billing.core.port.MigrationCheckpoint;
+import dev.billing.core.port.MigrationListener;
+import dev.billing.core.model.MigrationRecordType;
+import dev.billing.core.model.MigrationReport;
+import dev.billing.core.model.MigrationReport.TypeReport;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,16 +93,16 @@ class MigrateStoresTest {
 
     @Test
     void resumesFromTheCheckpointAfterAnInterruptionWithoutWritingAnythingTwice() {
-        Path file = dir.resolve("migrate.checkpoint");
+        InMemoryMigrationCheckpoint checkpoint = new InMemoryMigrationCheckpoint();
         // The target takes 40 writes, then fails like an unreachable database.
         target.storeSwitch().failAfter(40, Integer.MAX_VALUE);
 
         assertThatThrownBy(() -> MigrateStores.from(source.stores()).to(target.stores()).batchSize(7)
-                .checkpoint(new FileMigrationCheckpoint(file)).run())
+                .checkpoint(checkpoint).run())
                 .isInstanceOf(StoreUnavailableException.class);
 
         // 40 writes: the 30 links (done), then 10 subscriptions: one whole batch (7) checkpointed, 3 more written.
-        FileMigrationCheckpoint saved = new FileMigrationCheckpoint(file);
+        MigrationCheckpoint saved = checkpoint;
         assertThat(saved.load(MigrationRecordType.CUSTOMER_LINKS).orElseThrow().done()).isTrue();
         MigrationCheckpoint.Position subscriptions = saved.load(MigrationRecordType.SUBSCRIPTIONS).orElseThrow();
         assertThat(subscriptions.done()).isFalse();
@@ -112,7 +112,7 @@ class MigrateStoresTest {
         target.storeSwitch().up();
 
         MigrationReport resumed = MigrateStores.from(source.stores()).to(target.stores()).batchSize(7)
-                .checkpoint(new FileMigrationCheckpoint(file)).run();
+                .checkpoint(checkpoint).run();
 
         assertThat(resumed.matches()).as(resumed.summary()).isTrue();
         TypeReport links = resumed.types().get(0);
@@ -125,7 +125,7 @@ class MigrateStoresTest {
         // Every record was written exactly once over the two runs.
         assertThat(resumed.written() + 40).isEqualTo(expectedTotal());
         assertThat(resumed.types()).allSatisfy(t -> assertThat(t.target().count()).isEqualTo(t.source().count()));
-        assertThat(new FileMigrationCheckpoint(file).load(MigrationRecordType.METER_REPORTS).orElseThrow().done()).isTrue();
+        assertThat(checkpoint.load(MigrationRecordType.METER_REPORTS).orElseThrow().done()).isTrue();
     }
 
     @Test
@@ -142,11 +142,11 @@ class MigrateStoresTest {
 
     @Test
     void aFinishedCheckpointSkipsTheCopyAndStillVerifies() {
-        MigrationCheckpoint checkpoint = new FileMigrationCheckpoint(dir.resolve("done.checkpoint"));
+        MigrationCheckpoint checkpoint = new InMemoryMigrationCheckpoint();
         MigrateStores.from(source.stores()).to(target.stores()).checkpoint(checkpoint).run();
 
         MigrationReport again = MigrateStores.from(source.stores()).to(target.stores())
-                .checkpoint(new FileMigrationCheckpoint(dir.resolve("done.checkpoint"))).run();
+                .checkpoint(checkpoint).run();
 
         assertThat(again.read()).isZero();
         assertThat(again.matches()).isTrue();
@@ -154,10 +154,10 @@ class MigrateStoresTest {
 
     @Test
     void aDryRunReadsAndCountsButWritesNothing() {
-        Path file = dir.resolve("dry.checkpoint");
+        InMemoryMigrationCheckpoint checkpoint = new InMemoryMigrationCheckpoint();
 
         MigrationReport report = MigrateStores.from(source.stores()).to(target.stores()).dryRun(true)
-                .checkpoint(new FileMigrationCheckpoint(file)).run();
+                .checkpoint(checkpoint).run();
 
         assertThat(report.dryRun()).isTrue();
         assertThat(report.written()).isZero();
@@ -167,7 +167,7 @@ class MigrateStoresTest {
         assertThat(target.customers().count()).isZero();
         assertThat(target.subscriptions().countSubscriptions()).isZero();
         assertThat(target.inbox().countByStatus().values()).containsOnly(0L);
-        assertThat(Files.exists(file)).isFalse();
+        assertThat(checkpoint.isEmpty()).isTrue();
         assertThat(report.summary()).contains("Dry run: nothing was written.").contains("DIFFER");
     }
 

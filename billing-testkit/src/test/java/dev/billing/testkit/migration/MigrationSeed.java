@@ -15,7 +15,7 @@ import dev.billing.core.model.UsageIncrement;
 import dev.billing.core.model.UsagePeriod;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
-import dev.billing.core.usecase.MigrationRecordType;
+import dev.billing.core.model.MigrationRecordType;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -165,7 +165,7 @@ class WebhookProcessingTest {
 
         private WebhookReceipt deliverLater(StripeEvent event, EventObject object) {
             FakeWebhookVerifier.Delivery delivery = h.verifier().sign(event, object);
-            return h.billing().receiveWebhook(delivery.body(), delivery.signature(), gated);
+            return h.billing().useCases().receiveWebhook().receive(delivery.body(), delivery.signature(), gated);
         }
 
         private void awaitNoneLeased(List<StripeEvent> events) throws InterruptedException {
@@ -458,7 +458,7 @@ class WebhookProcessingTest {
             }
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
             try {
-                assertThat(h.billing().processDueEvents(50, pool)).isEqualTo(32);
+                assertThat(h.billing().useCases().processInboxEvent().processDue(50, pool)).isEqualTo(32);
             } finally {
                 pool.shutdown();
             }
@@ -469,7 +469,7 @@ class WebhookProcessingTest {
             // The receipt of the invoice (older than the customer event) still found its user: customers go first.
             assertThat(h.notifier().sent()).singleElement().isInstanceOfSatisfying(Notification.Receipt.class,
                     r -> assertThat(r.userId().value()).isEqualTo("user_batch"));
-            assertThat(h.billing().processDueEvents(50, Runnable::run)).isZero();
+            assertThat(h.billing().useCases().processInboxEvent().processDue(50, Runnable::run)).isZero();
         }
     }
 }

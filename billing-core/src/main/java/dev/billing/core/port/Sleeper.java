@@ -1,4 +1,4 @@
-package dev.billing.core.usecase;
+package dev.billing.core.port;
 
 import java.time.Duration;
 

@@ -1,4 +1,7 @@
-package dev.billing.core.usecase;
+package dev.billing.server;
+
+import dev.billing.core.model.MigrationRecordType;
+import dev.billing.core.port.MigrationCheckpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.billing.core.usecase;
+package dev.billing.core.config;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -5,14 +5,20 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The SMTP adapter is a leaf: the core's notice model and port, Jakarta Mail, SLF4J; two public types. */
-class NotifyArchitectureTest {
+/** The SMTP adapter is a leaf: the core's notice model and port, Jakarta Mail; two public types. */
+class SmtpArchitectureTest {
+    /** The core's model and ports, Jakarta Mail and Angus: no other module of ours, no logging library. */
+    static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..",
+            "dev.billing.core.model..", "dev.billing.core.port..", "dev.billing.smtp..", "jakarta.mail..",
+            "org.eclipse.angus.mail..", "javax.net..");
     private static JavaClasses notify;
 
     @BeforeAll
@@ -22,12 +28,15 @@ class NotifyArchitectureTest {
     }
 
     @Test
-    void dependsOnTheCoresModelAndPortsMailAndLoggingOnly() {
-        classes().that().resideInAPackage("dev.billing.smtp..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.billing.core.model..",
-                        "dev.billing.core.port..", "dev.billing.smtp..", "jakarta.mail..",
-                        "org.eclipse.angus.mail..", "org.slf4j..", "javax.net..")
-                .check(notify);
+    void dependsOnTheCoresModelAndPortsAndMailOnly() {
+        DEPENDENCIES.check(notify);
+    }
+
+    @Test
+    void aPlantedForbiddenDependencyFails() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedLoggingBackend.class);
+        assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedLoggingBackend.class.getName());
     }
 
     @Test

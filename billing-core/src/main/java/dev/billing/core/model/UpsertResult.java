@@ -1,4 +1,4 @@
-package dev.billing.core.port;
+package dev.billing.core.model;
 
 /**
  * The outcome of a watermark-guarded upsert (DESIGN §4.3): a row is written only when its version is strictly

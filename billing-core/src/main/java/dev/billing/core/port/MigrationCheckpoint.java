@@ -1,4 +1,6 @@
-package dev.billing.core.usecase;
+package dev.billing.core.port;
+
+import dev.billing.core.model.MigrationRecordType;
 
 import java.util.Optional;
 
@@ -7,8 +9,8 @@ import java.util.Optional;
  * after every batch; a batch that was being written when the run stopped is written again on resume (every
  * target write is idempotent).
  *
- * <p>Usage: {@code MigrationCheckpoint checkpoint = new FileMigrationCheckpoint(Path.of("migrate.checkpoint"));}
- * or {@link #inMemory()}.
+ * <p>Without one, {@code MigrateStores} keeps its checkpoint in memory; the server's
+ * {@code FileMigrationCheckpoint} keeps it in a file so that a later run resumes.
  */
 public interface MigrationCheckpoint {
 
@@ -17,11 +19,6 @@ public interface MigrationCheckpoint {
 
     /** Records where the copy of {@code type} stands; durable when this returns (for a file-backed checkpoint). */
     void save(MigrationRecordType type, Position position);
-
-    /** A checkpoint that lives as long as the object (tests, or one process that retries a failed run itself). */
-    static MigrationCheckpoint inMemory() {
-        return new InMemoryMigrationCheckpoint();
-    }
 
     /**
      * The position of one record type.

@@ -1,4 +1,4 @@
-package dev.billing.core.usecase;
+package dev.billing.core.config;
 
 import org.junit.jupiter.api.Test;
 

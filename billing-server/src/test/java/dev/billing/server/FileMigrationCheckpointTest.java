@@ -1,6 +1,8 @@
-package dev.billing.core.usecase;
+package dev.billing.server;
 
-import dev.billing.core.usecase.MigrationCheckpoint.Position;
+import dev.billing.core.model.MigrationRecordType;
+
+import dev.billing.core.port.MigrationCheckpoint.Position;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

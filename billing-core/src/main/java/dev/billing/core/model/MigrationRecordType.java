@@ -1,4 +1,4 @@
-package dev.billing.core.usecase;
+package dev.billing.core.model;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,0 +1,49 @@
+package dev.billing.clerk;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Clerk adapter is a leaf: the core, jjwt and its JSON library, the verified-token cache; three public types. */
+class ClerkArchitectureTest {
+    /** No other module of ours, no web framework, no logging library, no test code. */
+    static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..",
+            "javax..", "dev.billing.core..", "dev.billing.clerk..", "io.jsonwebtoken..", "com.fasterxml.jackson..",
+            "com.github.benmanes.caffeine..");
+    private static JavaClasses clerk;
+
+    @BeforeAll
+    static void importClerk() {
+        clerk = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.billing.clerk");
+    }
+
+    @Test
+    void dependsOnTheCoreJjwtAndItsJsonLibraryOnly() {
+        DEPENDENCIES.check(clerk);
+    }
+
+    @Test
+    void aPlantedForbiddenDependencyFails() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedTestkitUse.class);
+        assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedTestkitUse.class.getName());
+    }
+
+    @Test
+    void onlyTheVerifierItsConfigAndThePublishableKeyArePublicAndFinal() {
+        classes().that().arePublic().and().areTopLevelClasses()
+                .should().haveSimpleName("ClerkIdentityVerifier").orShould().haveSimpleName("ClerkConfig")
+                .orShould().haveSimpleName("ClerkPublishableKey")
+                .check(clerk);
+        classes().that().areTopLevelClasses().and().areNotInterfaces().and().areNotRecords()
+                .should().haveModifier(JavaModifier.FINAL).check(clerk);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.billing.core;
+
+import dev.billing.core.config.BackgroundOptions;
+import dev.billing.core.port.WorkObserver;
+import dev.billing.core.usecase.UseCases;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The core's own background work, started by {@link Billing#start()}: runs over the due inbox events (retries, and
+ * events no request processed), drains of the meter-report outbox, and the threads that process a webhook event
+ * after its delivery was answered. Notices go out as part of processing.
+ *
+ * <p>Runs are scheduled on the host's scheduler when it gave one (which stays the host's: only these tasks are
+ * cancelled), otherwise on two daemon threads of its own. {@link #close()} stops taking work and waits, up to
+ * {@link BackgroundOptions#closeTimeout()}, for the runs and events in flight; an event it abandons keeps its lease,
+ * which runs out, and is processed again later.
+ */
+final class Background {
+    private static final System.Logger LOG = System.getLogger(Background.class.getName());
+    static final String INBOX = "inbox";
+    static final String METER_REPORTS = "meter-reports";
+
+    private final UseCases useCases;
+    private final BackgroundOptions options;
+    private final ScheduledExecutorService hostScheduler;
+    private final WorkObserver observer;
+    private final Object lock = new Object();
+    /** Runs in flight; {@link #close()} waits for none. Guarded by {@link #lock} for the wait. */
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile boolean closing;
+    private ScheduledExecutorService ownScheduler;
+    private final List<Future<?>> scheduled = new ArrayList<>();
+    private ExecutorService inboxPool;
+    private ThreadPoolExecutor webhookPool;
+
+    Background(UseCases useCases, BackgroundOptions options, ScheduledExecutorService hostScheduler,
+               WorkObserver observer) {
+        this.useCases = useCases;
+        this.options = options;
+        this.hostScheduler = hostScheduler;
+        this.observer = observer;
+    }
+
+    void start() {
+        inboxPool = pool("billing-inbox-", options.inboxParallelism());
+        webhookPool = pool("billing-webhook-", options.webhookThreads());
+        ScheduledExecutorService scheduler = hostScheduler;
+        if (scheduler == null) {
+            ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(2, daemon("billing-scheduler-"));
+            own.setRemoveOnCancelPolicy(true);
+            ownScheduler = own;
+            scheduler = own;
+        }
+        long inbox = options.inboxEvery().toMillis();
+        long meters = options.meterReportsEvery().toMillis();
+        scheduled.add(scheduler.scheduleWithFixedDelay(() -> run(INBOX, this::processInbox), inbox, inbox,
+                TimeUnit.MILLISECONDS));
+        scheduled.add(scheduler.scheduleWithFixedDelay(() -> run(METER_REPORTS, this::drainMeterReports), meters,
+                meters, TimeUnit.MILLISECONDS));
+    }
+
+    /** Where a newly received event is processed after the answer; null once closing (then inline). */
+    Executor webhookProcessing() {
+        return closing ? null : webhookPool;
+    }
+
+    /** Works the due events off in batches until a batch comes back short, or until closing. */
+    private void processInbox() {
+        while (!closing && !Thread.currentThread().isInterrupted()) {
+            int claimed = useCases.processInboxEvent().processDue(options.inboxBatch(), inboxPool);
+            observer.inboxRun(claimed);
+            if (claimed < options.inboxBatch()) {
+                return;
+            }
+        }
+    }
+
+    private void drainMeterReports() {
+        observer.meterReportsSent(useCases.reportMeterUsage().drain(options.meterReportsBatch()));
+    }
+
+    /** One run; a failure is logged and told, never thrown (a scheduled task that throws is never run again). */
+    private void run(String work, Runnable task) {
+        running.incrementAndGet();
+        try {
+            if (!closing) {
+                task.run();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Background {0} run failed: {1}: {2}", work,
+                    e.getClass().getSimpleName(), e.getMessage());
+            observer.runFailed(work, e);
+        } finally {
+            if (running.decrementAndGet() == 0) {
+                synchronized (lock) {
+                    lock.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Stops taking work, then waits for what is in flight up to the close timeout. */
+    void close() {
+        closing = true;
+        long deadline = System.nanoTime() + options.closeTimeout().toNanos();
+        scheduled.forEach(future -> future.cancel(false));
+        awaitRuns(deadline);
+        stop(webhookPool, deadline, "webhook events still processing");
+        stop(inboxPool, deadline, "inbox events still processing");
+        if (ownScheduler != null) {
+            ownScheduler.shutdownNow();
+        }
+    }
+
+    private void awaitRuns(long deadline) {
+        synchronized (lock) {
+            long left;
+            while (running.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void stop(ExecutorService pool, long deadline, String what) {
+        if (pool == null) {
+            return;
+        }
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "Closing: {0}; their leases run out and they are processed "
+                        + "again later", what);
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A fixed-size pool whose threads end when idle, so an idle host keeps no threads of ours. */
+    private static ThreadPoolExecutor pool(String prefix, int threads) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemon(prefix));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,26 @@
+package dev.billing.core.port;
+
+/**
+ * Told what the core's background work did, e.g. to count it in metrics. Called on the worker's threads; keep it
+ * quick and never throw.
+ *
+ * <p>Usage: {@code Billing.builder()...observer(new WorkObserver() { public void inboxRun(int claimed) { ... } })}
+ */
+public interface WorkObserver {
+
+    /** Observes nothing. */
+    WorkObserver NONE = new WorkObserver() {
+    };
+
+    /** A run over the due inbox events ended, having claimed {@code claimed} of them. */
+    default void inboxRun(int claimed) {
+    }
+
+    /** A drain of the meter-report outbox ended; Stripe accepted {@code accepted} reports. */
+    default void meterReportsSent(int accepted) {
+    }
+
+    /** A run of {@code work} ({@code "inbox"} or {@code "meter-reports"}) failed; the next run tries again. */
+    default void runFailed(String work, RuntimeException failure) {
+    }
+}

@@ -1,0 +1,245 @@
+package dev.billing.testkit.usecase;
+
+import dev.billing.core.Billing;
+import dev.billing.core.config.BackgroundOptions;
+import dev.billing.core.config.BillingOptions;
+import dev.billing.core.model.CheckoutMode;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.Notification;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.Notifier;
+import dev.billing.core.port.WorkObserver;
+import dev.billing.core.usecase.WebhookReceipt;
+import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.Builders;
+import dev.billing.testkit.MutableClock;
+import dev.billing.testkit.SamplePlans;
+import dev.billing.testkit.fake.FakePaymentGateway;
+import dev.billing.testkit.fake.FakeWebhookVerifier;
+import dev.billing.testkit.fake.InMemoryBillingStores;
+import dev.billing.testkit.fake.RecordingNotifier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The core runs its own background work between {@link Billing#start()} and {@link Billing#close()}. */
+class BackgroundWorkTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final MutableClock clock = MutableClock.at(Builders.T0);
+    private final FakePaymentGateway gateway = FakePaymentGateway.withSampleCatalog(clock);
+    private final InMemoryBillingStores stores = InMemoryBillingStores.create();
+    private final FakeWebhookVerifier verifier = new FakeWebhookVerifier();
+    private final RecordingNotifier notifier = new RecordingNotifier();
+    private final List<Billing> built = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        built.forEach(Billing::close);
+    }
+
+    private Billing billing(Notifier notices, UnaryOperator<BillingOptions.Builder> options,
+                            UnaryOperator<Billing.Builder> more) {
+        BillingOptions configured = options.apply(BillingOptions.builder()
+                .allowedOrigins(List.of(BillingHarness.ORIGIN))).build();
+        Billing billing = more.apply(Billing.builder().gateway(gateway).webhookVerifier(verifier)
+                .stores(stores.stores()).plans(SamplePlans.catalog()).notifier(notices).options(configured)
+                .clock(clock).sleeper(d -> { })
+                .background(BackgroundOptions.defaults().withInboxEvery(Duration.ofMillis(20))
+                        .withMeterReportsEvery(Duration.ofMillis(20)).withCloseTimeout(WAIT)))
+                .build();
+        built.add(billing);
+        return billing;
+    }
+
+    private Billing billing() {
+        return billing(notifier, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /** A paid one-time purchase: processing it records the purchase and sends a receipt. */
+    private StripeEvent purchase(Billing billing, String user, String session) {
+        CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity(user)).customerId();
+        CheckoutSession paid = new CheckoutSession(session, null, CheckoutMode.PAYMENT, customer, null, "pi_" + session,
+                "complete", "paid", user, 1000L, "usd",
+                Map.of("user_id", user, "price_id", "price_credits_100", "quantity", "1"));
+        StripeEvent event = anEvent().withType("checkout.session.completed").createdAt(clock.instant())
+                .forObject("checkout.session", session).build();
+        verifier.sign(event, new EventObject.OfCheckoutSession(paid));
+        return event;
+    }
+
+    private WebhookReceipt deliver(Billing billing, StripeEvent event) {
+        FakeWebhookVerifier.Delivery delivery = verifier.sign(event, verifier.decode(event));
+        return billing.receiveWebhook(delivery.body(), delivery.signature());
+    }
+
+    private InboxStatus status(StripeEvent event) {
+        return stores.inbox().find(event.id()).map(InboxEntry::status).orElse(null);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() < deadline).as("within %s: %s", WAIT, what).isTrue();
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+    }
+
+    @Test
+    void anEventNoRequestProcessedIsProcessedOnceStarted() throws InterruptedException {
+        Billing billing = billing(notifier, o -> o.inlinePermits(0), UnaryOperator.identity());
+        StripeEvent event = purchase(billing, "user_1", "cs_1");
+
+        WebhookReceipt receipt = deliver(billing, event);
+
+        assertThat(receipt.inlineStatus()).isNull();
+        assertThat(status(event)).isEqualTo(InboxStatus.PENDING);
+        billing.start();
+        await("the pending event is processed", () -> status(event) == InboxStatus.PROCESSED);
+        assertThat(notifier.sent()).singleElement().isInstanceOf(Notification.Receipt.class);
+    }
+
+    @Test
+    void aWebhookReceivedWhileStartedIsProcessedAfterItsAnswer() throws InterruptedException {
+        Billing billing = billing().start();
+        StripeEvent event = purchase(billing, "user_1", "cs_1");
+
+        WebhookReceipt receipt = deliver(billing, event);
+
+        assertThat(receipt.duplicate()).isFalse();
+        assertThat(receipt.inlineStatus()).as("not processed inside the call").isNull();
+        await("the event is processed", () -> status(event) == InboxStatus.PROCESSED);
+        assertThat(stores.subscriptions().purchasesOf(gateway.customersOf(UserId.of("user_1")).get(0))).hasSize(1);
+    }
+
+    @Test
+    void meteredUsageReachesStripeOnceStarted() throws InterruptedException {
+        Billing billing = billing();
+        CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity("user_1")).customerId();
+        Subscription pro = gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+        StripeEvent created = anEvent().withType("customer.subscription.created").createdAt(clock.instant())
+                .forObject("subscription", pro.id()).build();
+        verifier.sign(created, new EventObject.OfSubscription(pro));
+        deliver(billing, created);
+        billing.recordUsage(UserId.of("user_1"), "api_calls", 7, "metered-1");
+        assertThat(stores.usage().pendingReports()).isEqualTo(1);
+
+        billing.start();
+
+        await("the meter report is sent", () -> stores.usage().pendingReports() == 0);
+        assertThat(gateway.meterEvents()).singleElement().satisfies(m -> assertThat(m.value()).isEqualTo(7));
+    }
+
+    @Test
+    void closeWaitsForTheEventInFlightAndThenStopsTakingWork() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Notifier blocking = notice -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            notifier.send(notice);
+        };
+        Billing billing = billing(blocking, UnaryOperator.identity(), UnaryOperator.identity()).start();
+        StripeEvent event = purchase(billing, "user_1", "cs_1");
+        deliver(billing, event);
+        assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("processing reached the notice").isTrue();
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(billing::close);
+
+        assertThatThrownBy(() -> closing.get(200, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        assertThat(status(event)).isNotEqualTo(InboxStatus.PROCESSED);
+        release.countDown();
+        closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(status(event)).isEqualTo(InboxStatus.PROCESSED);
+        assertThat(notifier.sent()).hasSize(1);
+        assertThat(billing.isRunning()).isFalse();
+
+        StripeEvent later = purchase(billing, "user_2", "cs_2");
+        WebhookReceipt afterClose = deliver(billing, later);
+        assertThat(afterClose.inlineStatus()).as("processed inside the call once closed")
+                .isEqualTo(InboxStatus.PROCESSED);
+    }
+
+    @Test
+    void onTheHostsSchedulerCloseCancelsOnlyItsOwnTasks() throws InterruptedException {
+        ScheduledThreadPoolExecutor host = new ScheduledThreadPoolExecutor(1);
+        try {
+            Billing billing = billing(notifier, o -> o.inlinePermits(0), b -> b.scheduler(host)).start();
+            StripeEvent event = purchase(billing, "user_1", "cs_1");
+            deliver(billing, event);
+            await("the event is processed on the host's scheduler", () -> status(event) == InboxStatus.PROCESSED);
+
+            billing.close();
+
+            assertThat(host.isShutdown()).isFalse();
+            assertThat(host.getQueue()).allSatisfy(task -> assertThat(((java.util.concurrent.Future<?>) task)
+                    .isCancelled()).isTrue());
+        } finally {
+            host.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailedRunIsToldAndTheNextRunTriesAgain() throws InterruptedException {
+        AtomicInteger failures = new AtomicInteger();
+        WorkObserver observer = new WorkObserver() {
+            @Override
+            public void runFailed(String work, RuntimeException failure) {
+                failures.incrementAndGet();
+            }
+        };
+        Billing billing = billing(notifier, o -> o.inlinePermits(0), b -> b.observer(observer));
+        StripeEvent event = purchase(billing, "user_1", "cs_1");
+        deliver(billing, event);
+        stores.storeSwitch().down();
+
+        billing.start();
+        await("a failed run is told", () -> failures.get() > 0);
+        stores.storeSwitch().up();
+
+        await("a later run processes the event", () -> status(event) == InboxStatus.PROCESSED);
+    }
+
+    @Test
+    void startAndCloseFollowALifecycle() {
+        Billing billing = billing();
+        assertThat(billing.isRunning()).isFalse();
+        assertThat(billing.start()).isSameAs(billing);
+        billing.start();
+        assertThat(billing.isRunning()).isTrue();
+
+        billing.close();
+        billing.close();
+
+        assertThat(billing.isRunning()).isFalse();
+        assertThatThrownBy(billing::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        billing().close();
+    }
+}
