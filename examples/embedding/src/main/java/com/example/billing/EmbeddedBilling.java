@@ -1,0 +1,77 @@
+package com.example.billing;
+
+import dev.billing.clerk.ClerkConfig;
+import dev.billing.clerk.ClerkIdentityVerifier;
+import dev.billing.core.Billing;
+import dev.billing.core.config.BillingOptions;
+import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.Entitlements;
+import dev.billing.core.model.MeterDefinition;
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.Tier;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.IdentityVerifier;
+import dev.billing.core.usecase.CheckoutCommand;
+import dev.billing.core.usecase.CheckoutOutcome;
+import dev.billing.core.usecase.UsageOutcome;
+import dev.billing.core.usecase.WebhookReceipt;
+import dev.billing.postgres.PostgresBillingStores;
+import dev.billing.stripe.StripeConfig;
+import dev.billing.stripe.StripePaymentGateway;
+import dev.billing.stripe.StripeWebhookVerifier;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Billing inside your own service: built and started with it, closed with it. */
+public final class EmbeddedBilling implements AutoCloseable {
+    private final BillingStores stores;
+    private final Billing billing;
+    private final IdentityVerifier clerk;
+
+    public EmbeddedBilling(Map<String, String> env) {
+        PlanCatalog plans = PlanCatalog.builder()
+                .freeTier(new Tier("free", 0, Set.of("projects"), Map.of("api_calls", 100L), 0, 0))
+                .tier(new Tier("pro", 1, Set.of("projects", "sso"), Map.of("api_calls", 10_000L), 14, 10))
+                .plan("pro", BillingInterval.MONTH, env.get("STRIPE_PRICE_PRO_MONTHLY"))
+                .meter(new MeterDefinition("api_calls", "api_calls")) // usage reported to Stripe Billing Meters
+                .build();
+        stores = PostgresBillingStores.create(env.get("DATABASE_URL")); // migrates its own schema
+        billing = Billing.builder()
+                .gateway(StripePaymentGateway.create(StripeConfig.fromEnvironment(env)))
+                .webhookVerifier(StripeWebhookVerifier.fromEnvironment(env, Clock.systemUTC()))
+                .stores(stores)
+                .plans(plans)
+                .options(BillingOptions.builder().allowedOrigins(List.of("https://app.example.com")).build())
+                .build()
+                .start(); // inbox retries, notices and meter reports run in the background from here
+        clerk = ClerkIdentityVerifier.create(ClerkConfig.fromEnv(env));
+    }
+
+    /** Your {@code POST /billing/checkout}: the caller's Clerk session token in, a Checkout URL out. */
+    public CheckoutOutcome checkout(String sessionToken) {
+        return billing.startCheckout(clerk.verify(sessionToken), new CheckoutCommand.Subscribe("pro",
+                BillingInterval.MONTH, "https://app.example.com/billing/done", "https://app.example.com/billing", null));
+    }
+
+    /** Your {@code POST /webhooks/stripe}: the raw body as received, and the Stripe-Signature header. */
+    public WebhookReceipt webhook(byte[] rawBody, String stripeSignature) {
+        return billing.receiveWebhook(rawBody, stripeSignature);
+    }
+
+    public Entitlements entitlements(String sessionToken) {
+        return billing.entitlements(clerk.verify(sessionToken).userId());
+    }
+
+    public UsageOutcome recordApiCall(String sessionToken, String idempotencyKey) {
+        return billing.recordUsage(clerk.verify(sessionToken).userId(), "api_calls", 1, idempotencyKey);
+    }
+
+    @Override
+    public void close() {
+        billing.close(); // stops taking work, waits for what is in flight
+        stores.close();
+    }
+}

@@ -1,0 +1,32 @@
+package com.example.billing;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The README's "Embed it" shows EmbeddedBilling.java as it is, from its imports to its last brace. */
+class ReadmeSnippetTest {
+    static final String MARKER = "<!-- the file examples/embedding/src/main/java/com/example/billing/EmbeddedBilling.java -->";
+
+    @Test
+    void theReadmeShowsTheExampleVerbatim() throws IOException {
+        Path readme = Path.of("..", "..", "README.md");
+        assertThat(readme).as("the repository's README, two folders up").isRegularFile();
+        String text = Files.readString(readme, StandardCharsets.UTF_8);
+        int marker = text.indexOf(MARKER);
+        assertThat(marker).as("the README marks the example with: " + MARKER).isNotNegative();
+        int start = text.indexOf("```java\n", marker) + "```java\n".length();
+        String shown = text.substring(start, text.indexOf("```", start));
+
+        String source = Files.readString(Path.of("src", "main", "java", "com", "example", "billing",
+                "EmbeddedBilling.java"), StandardCharsets.UTF_8);
+        String fromImports = source.substring(source.indexOf("import "));
+
+        assertThat(shown).isEqualTo(fromImports);
+    }
+}
