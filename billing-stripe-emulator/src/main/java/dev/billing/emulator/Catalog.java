@@ -317,6 +317,12 @@ final class Catalog {
     return s.render(price, p.expand());
   }
 
+  /** The name of a price's product for descriptions and pages; the product id when it is gone. */
+  String productName(Map<String, Object> price) {
+    Map<String, Object> product = s.store.get((String) price.get("product"));
+    return product == null ? String.valueOf(price.get("product")) : (String) product.get("name");
+  }
+
   // ---------------------------------------------------------------- coupons & promotion codes
 
   Map<String, Object> createCoupon(Params p, boolean emit) {

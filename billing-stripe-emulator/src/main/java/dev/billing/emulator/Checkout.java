@@ -1,5 +1,6 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.SubscriptionItems.ItemSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,13 +11,22 @@ final class Checkout {
   private static final long DEFAULT_EXPIRY = 24L * 3600;
 
   private final EmulatorState s;
-  private final Billing billing;
   private final Customers customers;
+  private final Catalog catalog;
+  private final SubscriptionItems subscriptionItems;
+  private final Discounts discounts;
+  private final Subscriptions subscriptions;
+  private final CardCharges charges;
 
-  Checkout(EmulatorState state, Billing billing, Customers customers) {
+  Checkout(EmulatorState state, Customers customers, Catalog catalog, SubscriptionItems subscriptionItems,
+      Discounts discounts, Subscriptions subscriptions, CardCharges charges) {
     this.s = state;
-    this.billing = billing;
     this.customers = customers;
+    this.catalog = catalog;
+    this.subscriptionItems = subscriptionItems;
+    this.discounts = discounts;
+    this.subscriptions = subscriptions;
+    this.charges = charges;
   }
 
   void register(Router r) {
@@ -58,8 +68,8 @@ final class Checkout {
     if (!"setup".equals(mode) && lineParams.isEmpty()) {
       throw ApiError.invalid("line_items is required in " + mode + " mode.", "line_items");
     }
-    List<Billing.ItemSpec> specs = billing.itemSpecs(lineParams, false);
-    boolean anyRecurring = specs.stream().anyMatch(sp -> Billing.recurringOf(sp.price()) != null);
+    List<ItemSpec> specs = subscriptionItems.itemSpecs(lineParams, false);
+    boolean anyRecurring = specs.stream().anyMatch(sp -> SubscriptionShape.recurringOf(sp.price()) != null);
     if ("subscription".equals(mode) && !anyRecurring) {
       throw ApiError.invalid("You must provide at least one recurring price in `subscription` mode "
           + "when using prices.", "line_items");
@@ -109,10 +119,10 @@ final class Checkout {
     List<Map<String, Object>> items = new ArrayList<>();
     long subtotal = 0;
     boolean trial = trialDays != null || trialEnd != null;
-    for (Billing.ItemSpec spec : specs) {
+    for (ItemSpec spec : specs) {
       long qty = spec.quantity() == null ? 1 : spec.quantity();
       boolean meteredItem = spec.quantity() == null;
-      boolean recurring = Billing.recurringOf(spec.price()) != null;
+      boolean recurring = SubscriptionShape.recurringOf(spec.price()) != null;
       long amount = meteredItem || (trial && recurring) ? 0 : (Long) spec.price().get("unit_amount") * qty;
       subtotal += amount;
       Map<String, Object> item = new LinkedHashMap<>();
@@ -124,7 +134,7 @@ final class Checkout {
       item.put("amount_tax", 0L);
       item.put("amount_total", amount);
       item.put("currency", spec.price().get("currency"));
-      item.put("description", billing.productName(spec.price()));
+      item.put("description", catalog.productName(spec.price()));
       item.put("metadata", new LinkedHashMap<String, Object>());
       item.put("price", Json.deepCopy(spec.price()));
       item.put("quantity", meteredItem ? null : qty);
@@ -287,7 +297,7 @@ final class Checkout {
     if (spec.declineCode() != null && !"setup".equals(mode)) {
       // The card is declined on the hosted page: no subscription, the session stays open.
       Map<String, Object> pm = Cards.paymentMethod(s, spec, null);
-      Billing.Attempt attempt = billing.charge(customerId, (String) pm.get("id"),
+      PaymentAttempt attempt = charges.charge(customerId, (String) pm.get("id"),
           Math.max(amountTotal, 50), (String) session.get("currency"), "Checkout payment", null, false);
       if (attempt.charge() != null) {
         s.emit("charge.failed", attempt.charge());
@@ -325,12 +335,12 @@ final class Checkout {
     switch (mode) {
       case "subscription" -> {
         customers.attach(pmId, customerId, "payment_method");
-        List<Billing.ItemSpec> recurring = new ArrayList<>();
-        List<Billing.ItemSpec> oneTime = new ArrayList<>();
+        List<ItemSpec> recurring = new ArrayList<>();
+        List<ItemSpec> oneTime = new ArrayList<>();
         for (Map<String, Object> item : items) {
           Map<String, Object> price = s.store.get((String) ((Map<String, Object>) item.get("price")).get("id"));
-          Billing.ItemSpec spec2 = new Billing.ItemSpec(price, (Long) item.get("quantity"), null);
-          (Billing.recurringOf(price) != null ? recurring : oneTime).add(spec2);
+          ItemSpec spec2 = new ItemSpec(price, (Long) item.get("quantity"), null);
+          (SubscriptionShape.recurringOf(price) != null ? recurring : oneTime).add(spec2);
         }
         Long trialEnd = (Long) session.get("_trial_end");
         Long trialDays = (Long) session.get("_trial_days");
@@ -339,12 +349,12 @@ final class Checkout {
         }
         for (Map<String, Object> d : (List<Map<String, Object>>) session.get("discounts")) {
           Map<String, Object> coupon = s.store.get((String) d.get("coupon"));
-          Map<String, Object> discount = billing.newDiscount(coupon, (String) d.get("promotion_code"), customerId);
+          Map<String, Object> discount = discounts.newDiscount(coupon, (String) d.get("promotion_code"), customerId);
           discount.put("checkout_session", sessionId);
           discountIds.add((String) discount.get("id"));
         }
         Map<String, Object> metadata = (Map<String, Object>) session.get("_sub_metadata");
-        Map<String, Object> sub = billing.createSubscription(customer, recurring, oneTime, trialEnd,
+        Map<String, Object> sub = subscriptions.createSubscription(customer, recurring, oneTime, trialEnd,
             metadata == null ? null : Json.deepCopy(metadata), pmId, discountIds, "allow_incomplete",
             "charge_automatically", null, (String) session.get("_sub_description"));
         subscriptionId = (String) sub.get("id");
@@ -365,7 +375,7 @@ final class Checkout {
         if (customerId != null && session.get("_pi_sfu") != null) {
           customers.attach(pmId, customerId, "payment_method");
         }
-        Billing.Attempt attempt = billing.charge(customerId, pmId, amountTotal,
+        PaymentAttempt attempt = charges.charge(customerId, pmId, amountTotal,
             (String) session.get("currency"), (String) session.get("_pi_description"),
             piMetadata == null ? null : Json.deepCopy(piMetadata));
         if (attempt.paymentIntent() != null) {

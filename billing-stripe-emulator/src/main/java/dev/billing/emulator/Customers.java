@@ -15,14 +15,18 @@ final class Customers {
       "\\s*(-?)(metadata\\[['\"]([^'\"]+)['\"]\\]|[a-z_]+)\\s*([:~])\\s*['\"]([^'\"]*)['\"]\\s*");
 
   private final EmulatorState s;
-  private Billing billing;
+  private Subscriptions subscriptions;
 
   Customers(EmulatorState state) {
     this.s = state;
   }
 
-  void billing(Billing value) {
-    this.billing = value;
+  /**
+   * Set after construction: deleting a customer cancels its subscriptions, while invoices (which
+   * subscriptions need) attach payment methods through this class.
+   */
+  void subscriptions(Subscriptions value) {
+    this.subscriptions = value;
   }
 
   void register(Router r) {
@@ -223,7 +227,7 @@ final class Customers {
     for (Map<String, Object> sub : s.store.all("subscription")) {
       if (id.equals(sub.get("customer")) && !"canceled".equals(sub.get("status"))
           && !"incomplete_expired".equals(sub.get("status"))) {
-        billing.cancelNow(sub, "cancellation_requested");
+        subscriptions.cancelNow(sub, "cancellation_requested");
       }
     }
     Map<String, Object> snapshot = Json.deepCopy(customer);

@@ -95,7 +95,7 @@ final class Expander {
       return Checkout.lineItemsList(state, objectId, null);
     }
     if ("invoice".equals(type) && "payments".equals(key)) {
-      return Billing.invoicePaymentsList(state, objectId);
+      return Invoices.invoicePaymentsList(state, objectId);
     }
     if ("customer".equals(type) && "subscriptions".equals(key)) {
       List<Map<String, Object>> subs =

@@ -15,13 +15,13 @@ import java.util.Map;
 final class HostedPages {
   private final StripeEmulator emulator;
   private final EmulatorState s;
-  private final Billing billing;
+  private final Catalog catalog;
   private final Router api;
 
-  HostedPages(StripeEmulator emulator, EmulatorState state, Billing billing, Router api) {
+  HostedPages(StripeEmulator emulator, EmulatorState state, Catalog catalog, Router api) {
     this.emulator = emulator;
     this.s = state;
-    this.billing = billing;
+    this.catalog = catalog;
     this.api = api;
   }
 
@@ -172,11 +172,11 @@ final class HostedPages {
         body.append("<p class=\"muted\">No subscriptions.</p>");
       }
       for (Map<String, Object> sub : subs) {
-        Map<String, Object> item = Billing.itemsOf(sub).get(0);
+        Map<String, Object> item = SubscriptionShape.itemsOf(sub).get(0);
         Map<String, Object> price = (Map<String, Object>) item.get("price");
-        body.append("<div class=\"card\"><p><strong>").append(esc(billing.productName(price)))
+        body.append("<div class=\"card\"><p><strong>").append(esc(catalog.productName(price)))
             .append("</strong> · ").append(esc((String) sub.get("status")))
-            .append(" · renews ").append(Periods.day(Billing.currentPeriodEnd(sub))).append("</p>");
+            .append(" · renews ").append(Periods.day(SubscriptionShape.currentPeriodEnd(sub))).append("</p>");
         String subId = (String) sub.get("id");
         if (!"canceled".equals(sub.get("status"))) {
           if (Boolean.TRUE.equals(sub.get("cancel_at_period_end"))) {

@@ -45,11 +45,7 @@ public final class StripeEmulator implements AutoCloseable {
   private final EmulatorOptions options;
   private final EmulatorClock clock;
   private final EmulatorState state;
-  private final Catalog catalog;
-  private final Customers customers;
-  private final Billing billing;
-  private final Checkout checkout;
-  private final Misc misc;
+  private final ApiResources resources;
   private final SeedLoader seeds;
   private final IdempotencyStore idempotency = new IdempotencyStore();
   private final FaultInjector faults = new FaultInjector();
@@ -76,27 +72,16 @@ public final class StripeEmulator implements AutoCloseable {
     this.options = options;
     this.clock = new EmulatorClock(Clock.systemUTC(), options.clockStart(), options.frozenClock());
     this.state = new EmulatorState(options, clock);
-    this.catalog = new Catalog(state);
-    this.customers = new Customers(state);
-    this.billing = new Billing(state, catalog);
-    this.customers.billing(billing);
-    this.billing.customers(customers);
-    this.checkout = new Checkout(state, billing, customers);
-    this.misc = new Misc(state);
-    this.seeds = new SeedLoader(state, catalog, customers, misc);
+    this.resources = new ApiResources(state);
+    this.seeds = new SeedLoader(state, resources.catalog(), resources.customers(), resources.misc());
     this.dispatcher = new WebhookDispatcher(options, clock);
     this.webhookControls = new WebhookControls(dispatcher);
     this.state.batchSink(events -> dispatcher.publish(state, events));
     Router router = new Router();
-    catalog.register(router);
-    customers.register(router);
-    billing.register(router);
-    checkout.register(router);
-    misc.register(router);
-    new Usage(state).register(router);
+    resources.register(router);
     this.gateway = new ApiGateway(state, router, idempotency, faults, requestLog);
     this.control = new ControlApi(this, state);
-    this.pages = new HostedPages(this, state, billing, router);
+    this.pages = new HostedPages(this, state, resources.catalog(), router);
     this.lifecycle = Executors.newSingleThreadScheduledExecutor(
         WebhookDispatcher.daemon("stripe-emulator-lifecycle"));
     try {
@@ -314,7 +299,7 @@ public final class StripeEmulator implements AutoCloseable {
 
   /** Like {@link #advanceClock} with an absolute target (ignored if in the past). */
   public Instant advanceClockTo(Instant target) {
-    state.run(() -> billing.advanceTo(target.getEpochSecond()));
+    state.run(() -> resources.time().advanceTo(target.getEpochSecond()));
     return clock.instant();
   }
 
@@ -390,7 +375,7 @@ public final class StripeEmulator implements AutoCloseable {
 
   CheckoutCompletion checkoutAction(String sessionId, String declineCode, String cardNumber,
       String promotionCode) {
-    return tx(() -> checkout.complete(sessionId, declineCode, cardNumber, promotionCode));
+    return tx(() -> resources.checkout().complete(sessionId, declineCode, cardNumber, promotionCode));
   }
 
   /** Makes the next payment attempt of this customer fail with {@code card_declined}. */
@@ -416,7 +401,7 @@ public final class StripeEmulator implements AutoCloseable {
 
   /** Like {@link #confirmSetupIntent(String)} with a specific test card number. */
   public String confirmSetupIntent(String setupIntentId, String cardNumber) {
-    return tx(() -> (String) customers.confirmSetupIntent(setupIntentId, null, cardNumber)
+    return tx(() -> (String) resources.customers().confirmSetupIntent(setupIntentId, null, cardNumber)
         .get("payment_method"));
   }
 
@@ -440,7 +425,7 @@ public final class StripeEmulator implements AutoCloseable {
 
   /** Registers a webhook endpoint for the given event types ({@code *} for all). */
   public String registerWebhookEndpoint(String url, String secret, List<String> enabledEvents) {
-    return tx(() -> (String) misc.createEndpoint(url, secret, enabledEvents, null).get("id"));
+    return tx(() -> (String) resources.misc().createEndpoint(url, secret, enabledEvents, null).get("id"));
   }
 
   /**
@@ -562,19 +547,15 @@ public final class StripeEmulator implements AutoCloseable {
 
   // package-private access for the control API and pages
   Checkout checkout() {
-    return checkout;
-  }
-
-  Billing billing() {
-    return billing;
+    return resources.checkout();
   }
 
   Customers customers() {
-    return customers;
+    return resources.customers();
   }
 
   Misc misc() {
-    return misc;
+    return resources.misc();
   }
 
   WebhookDispatcher dispatcher() {

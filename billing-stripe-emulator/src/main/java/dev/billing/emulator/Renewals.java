@@ -1,0 +1,67 @@
+package dev.billing.emulator;
+
+import static dev.billing.emulator.SubscriptionShape.currentPeriodEnd;
+import static dev.billing.emulator.SubscriptionShape.currentPeriodStart;
+import static dev.billing.emulator.SubscriptionShape.itemPrice;
+import static dev.billing.emulator.SubscriptionShape.itemsOf;
+import static dev.billing.emulator.SubscriptionShape.recurringOf;
+import static dev.billing.emulator.SubscriptionShape.setPeriod;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The end of a subscription's current period: a trial converting to paid, or a renewal. Both move
+ * the items to the next period of the billing cycle and invoice it (with the past period's metered
+ * usage and pending prorations). Reached through the clock, or at once by {@code trial_end=now}.
+ */
+final class Renewals {
+  private final EmulatorState s;
+  private final InvoiceLines lines;
+  private final Invoices invoices;
+
+  Renewals(EmulatorState state, InvoiceLines lines, Invoices invoices) {
+    this.s = state;
+    this.lines = lines;
+    this.invoices = invoices;
+  }
+
+  /**
+   * Starts the next period, emitting {@code customer.subscription.updated} and the invoice's
+   * events. Periods are computed from the billing cycle anchor, so Jan 31 renews on Feb 28, then
+   * on Mar 31, instead of drifting.
+   */
+  void endPeriod(Map<String, Object> sub) {
+    Map<String, Object> customer = s.store.get((String) sub.get("customer"));
+    Map<String, Object> before = Json.deepCopy(sub);
+    boolean wasTrial = "trialing".equals(sub.get("status"));
+    long prevStart = currentPeriodStart(sub);
+    long prevEnd = currentPeriodEnd(sub);
+    long cycle = (Long) sub.get("_cycle") + 1;
+    long anchor = (Long) sub.get("_anchor");
+    Map<String, Object> rec = recurringOf(itemPrice(itemsOf(sub).get(0)));
+    String interval = (String) rec.get("interval");
+    long count = (Long) rec.get("interval_count");
+    long newStart = Periods.plus(anchor, interval, count, cycle);
+    long newEnd = Periods.plus(anchor, interval, count, cycle + 1);
+    sub.put("_cycle", cycle);
+    if (wasTrial) {
+      sub.put("status", "active");
+    }
+    String invoiceId = Ids.next("in");
+    List<Map<String, Object>> invoiceLines = new ArrayList<>();
+    // Usage of the period that just ended (not billed for a trial period).
+    if (!wasTrial) {
+      invoiceLines.addAll(lines.usageLines(invoiceId, sub, prevStart, prevEnd));
+    }
+    setPeriod(sub, newStart, newEnd);
+    invoiceLines.addAll(lines.cycleLines(invoiceId, sub, newStart, newEnd));
+    invoiceLines.addAll(lines.takePending(sub, invoiceId));
+    Map<String, Object> invoice = invoices.newInvoice(invoiceId, customer, sub, "subscription_cycle",
+        invoiceLines, prevStart, prevEnd);
+    sub.put("latest_invoice", invoiceId);
+    s.emitUpdated("customer.subscription.updated", before, sub);
+    invoices.collect(invoice, sub, customer, !"send_invoice".equals(sub.get("collection_method")));
+  }
+}

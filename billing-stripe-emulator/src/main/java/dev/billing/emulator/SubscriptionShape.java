@@ -1,0 +1,88 @@
+package dev.billing.emulator;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Typed reads and writes on the subscription, subscription item and price maps. Stateless, so
+ * every billing class can share one vocabulary for where a period or a price lives.
+ */
+final class SubscriptionShape {
+  private SubscriptionShape() {}
+
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> itemsOf(Map<String, Object> sub) {
+    return (List<Map<String, Object>>) ((Map<String, Object>) sub.get("items")).get("data");
+  }
+
+  /** Keeps {@code items.total_count} in step after items were added or removed. */
+  @SuppressWarnings("unchecked")
+  static void recountItems(Map<String, Object> sub) {
+    ((Map<String, Object>) sub.get("items")).put("total_count", (long) itemsOf(sub).size());
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> itemPrice(Map<String, Object> item) {
+    return (Map<String, Object>) item.get("price");
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> recurringOf(Map<String, Object> price) {
+    return (Map<String, Object>) price.get("recurring");
+  }
+
+  static boolean metered(Map<String, Object> price) {
+    Map<String, Object> rec = recurringOf(price);
+    return rec != null && "metered".equals(rec.get("usage_type"));
+  }
+
+  /** An item's quantity; metered items have none and count as 0. */
+  static long qty(Map<String, Object> item) {
+    Object q = item.get("quantity");
+    return q == null ? 0 : (Long) q;
+  }
+
+  static boolean sameInterval(Map<String, Object> price, Map<String, Object> item) {
+    Map<String, Object> a = recurringOf(price);
+    Map<String, Object> b = recurringOf(itemPrice(item));
+    return Objects.equals(a.get("interval"), b.get("interval"))
+        && Objects.equals(a.get("interval_count"), b.get("interval_count"));
+  }
+
+  /** The 2026 API keeps the period on the items; they all share it, so the first one speaks for all. */
+  static long currentPeriodEnd(Map<String, Object> sub) {
+    return (Long) itemsOf(sub).get(0).get("current_period_end");
+  }
+
+  static long currentPeriodStart(Map<String, Object> sub) {
+    return (Long) itemsOf(sub).get(0).get("current_period_start");
+  }
+
+  static void setPeriod(Map<String, Object> sub, long start, long end) {
+    for (Map<String, Object> item : itemsOf(sub)) {
+      item.put("current_period_start", start);
+      item.put("current_period_end", end);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> cancellationDetails(Map<String, Object> sub) {
+    return (Map<String, Object>) sub.get("cancellation_details");
+  }
+
+  /** Proration lines waiting for the next invoice ({@code proration_behavior=create_prorations}). */
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> pendingLines(Map<String, Object> sub) {
+    return (List<Map<String, Object>>) sub.get("_pending_lines");
+  }
+
+  /** The subscription's default payment method, else the customer's invoice default. */
+  static String paymentMethodFor(Map<String, Object> sub, Map<String, Object> customer) {
+    Object pm = sub == null ? null : sub.get("default_payment_method");
+    if (pm == null && customer != null) {
+      pm = Customers.invoiceSettings(customer).get("default_payment_method");
+    }
+    return (String) pm;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.billing.emulator;
+
+import static dev.billing.emulator.SubscriptionShape.currentPeriodEnd;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What moving emulated time does: {@code trial_will_end} notices, cancellations at {@code cancel_at}
+ * or period end, trial ends and renewals, checkout session expiry. Milestones run one at a time in
+ * chronological order, each at its own time, because one can change the next (a renewal moves the
+ * period end, a cancellation removes the renewal).
+ */
+final class TimeEffects {
+  private static final long TRIAL_WILL_END_LEAD = 3L * 24 * 3600;
+  private static final List<String> RUNNING = List.of("trialing", "active", "past_due", "unpaid");
+
+  private final EmulatorState s;
+  private final Subscriptions subscriptions;
+  private final Renewals renewals;
+
+  TimeEffects(EmulatorState state, Subscriptions subscriptions, Renewals renewals) {
+    this.s = state;
+    this.subscriptions = subscriptions;
+    this.renewals = renewals;
+  }
+
+  /**
+   * What happens next in emulated time. {@code order} breaks ties at the same second: the notice
+   * first, then a cancellation (so a subscription canceled at period end does not renew), then the
+   * period end, then checkout expiry.
+   */
+  private record Milestone(long at, int order, Runnable action) {
+    boolean before(Milestone other) {
+      return other == null || at < other.at || (at == other.at && order < other.order);
+    }
+  }
+
+  /**
+   * Moves emulated time to {@code target}, running every milestone on the way in chronological
+   * order (trial_will_end, cancellations, trial ends, renewals, checkout expiry).
+   */
+  void advanceTo(long target) {
+    while (true) {
+      Milestone next = nextMilestone(target);
+      if (next == null) {
+        break;
+      }
+      s.clock.moveTo(Instant.ofEpochSecond(next.at()));
+      next.action().run();
+    }
+    s.clock.moveTo(Instant.ofEpochSecond(target));
+  }
+
+  private Milestone nextMilestone(long target) {
+    Milestone best = null;
+    for (Map<String, Object> sub : s.store.all("subscription")) {
+      if (!RUNNING.contains((String) sub.get("status"))) {
+        continue;
+      }
+      for (Milestone m : milestonesOf(sub)) {
+        if (m.at() <= target && m.before(best)) {
+          best = m;
+        }
+      }
+    }
+    for (Map<String, Object> session : s.store.all("checkout.session")) {
+      if ("open".equals(session.get("status")) && (Long) session.get("expires_at") <= target) {
+        Milestone m = new Milestone((Long) session.get("expires_at"), 3,
+            () -> Checkout.expire(s, session));
+        if (m.before(best)) {
+          best = m;
+        }
+      }
+    }
+    return best;
+  }
+
+  private List<Milestone> milestonesOf(Map<String, Object> sub) {
+    List<Milestone> candidates = new ArrayList<>();
+    if ("trialing".equals(sub.get("status")) && !Boolean.TRUE.equals(sub.get("_trial_will_end_sent"))) {
+      long at = (Long) sub.get("trial_end") - TRIAL_WILL_END_LEAD;
+      candidates.add(new Milestone(at, 0, () -> {
+        sub.put("_trial_will_end_sent", true);
+        s.emit("customer.subscription.trial_will_end", sub);
+      }));
+    }
+    Object cancelAt = sub.get("cancel_at");
+    if (cancelAt != null) {
+      candidates.add(new Milestone((Long) cancelAt, 1,
+          () -> subscriptions.cancelNow(sub, "cancellation_requested")));
+    }
+    candidates.add(new Milestone(currentPeriodEnd(sub), 2, () -> renewals.endPeriod(sub)));
+    return candidates;
+  }
+}
