@@ -115,14 +115,14 @@ public final class StripeEmulator implements AutoCloseable {
     }
   }
 
-  /** Starts an emulator with {@link EmulatorOptions#defaults()}. Usage: {@code StripeEmulator.start()} */
   static {
-    // The JDK HttpServer reads this once per JVM; without it every loopback call waits ~40 ms on delayed ACKs.
+    // The JDK HttpServer reads this once per JVM; without it every loopback call waits for a delayed ACK.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
   }
 
+  /** Starts an emulator with {@link EmulatorOptions#defaults()}. Usage: {@code StripeEmulator.start()} */
   public static StripeEmulator start() {
     return start(EmulatorOptions.defaults());
   }
@@ -564,32 +564,5 @@ public final class StripeEmulator implements AutoCloseable {
 
   ScheduledExecutorService lifecycle() {
     return lifecycle;
-  }
-
-  /**
-   * Runs a standalone emulator until killed. Arguments: {@code --port N}, {@code --seed LOCATION}
-   * (or {@code --sample-seed}), {@code --api-key KEY}, {@code --host HOST},
-   * {@code --state-file PATH}.
-   *
-   * <p>Usage: {@code java -cp billing-testkit.jar:... dev.billing.emulator.StripeEmulator --port 12111 --sample-seed}
-   */
-  public static void main(String[] args) throws InterruptedException {
-    EmulatorOptions opts = EmulatorOptions.defaults().withPort(12111);
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--port" -> opts = opts.withPort(Integer.parseInt(args[++i]));
-        case "--seed" -> opts = opts.withSeed(args[++i]);
-        case "--sample-seed" -> opts = opts.withSampleSeed();
-        case "--api-key" -> opts = opts.withApiKey(args[++i]);
-        case "--host" -> opts = opts.withHost(args[++i]);
-        case "--state-file" -> opts = opts.withStateFile(Path.of(args[++i]));
-        default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
-      }
-    }
-    StripeEmulator emulator = start(opts);
-    Runtime.getRuntime().addShutdownHook(new Thread(emulator::close));
-    System.out.println("Stripe emulator listening on " + emulator.baseUrl()
-        + " (API key " + EmulatorOptions.mask(emulator.apiKey()) + ")");
-    Thread.currentThread().join();
   }
 }
