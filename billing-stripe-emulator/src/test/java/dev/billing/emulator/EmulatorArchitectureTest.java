@@ -2,6 +2,7 @@ package dev.billing.emulator;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -9,8 +10,10 @@ import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.billing.emulator.planted.PlantedStripeJavaUse;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -23,9 +26,31 @@ class EmulatorArchitectureTest {
       "FaultKind", "RecordedRequest", "DeliveryAttempt", "EmittedEvent", "CheckoutCompletion",
       "WebhookControls", "Main");
 
+  /**
+   * The JDK, Jackson and SnakeYAML only: the emulator runs inside the server's local mode and other
+   * modules' tests, so whatever it pulls in lands on their classpaths too.
+   */
+  static final ArchRule ONLY_ALLOWED_DEPENDENCIES = classes()
+      .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.crypto..",
+          "com.sun.net.httpserver..", "com.fasterxml.jackson..", "org.yaml.snakeyaml..",
+          "dev.billing.emulator..");
+
   @Test
   void mainCodeDoesNotDependOnStripeJava() {
     noClasses().should().dependOnClassesThat().resideInAnyPackage("com.stripe..").check(MAIN);
+  }
+
+  @Test
+  void mainCodeDependsOnlyOnTheJdkJacksonAndSnakeYaml() {
+    ONLY_ALLOWED_DEPENDENCIES.check(MAIN);
+  }
+
+  @Test
+  void theDependencyRuleRejectsAPlantedStripeJavaUse() {
+    JavaClasses planted = new ClassFileImporter().importClasses(PlantedStripeJavaUse.class);
+    assertThatThrownBy(() -> ONLY_ALLOWED_DEPENDENCIES.check(planted))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("com.stripe.model.Customer");
   }
 
   @Test
