@@ -49,7 +49,7 @@ public record EmulatorOptions(
   public static final String DEFAULT_API_KEY = "sk_test_emulator";
   /** The API version stripe-java 33.3.0 pins. */
   public static final String DEFAULT_API_VERSION = "2026-07-29.dahlia";
-  /** The classpath seed shipped with the testkit. */
+  /** The sample seed shipped in this module's jar. */
   public static final String SAMPLE_SEED = "classpath:dev/billing/emulator/sample-seed.yaml";
   /** How often changed state is saved to the state file by default. */
   public static final Duration DEFAULT_STATE_SAVE_INTERVAL = Duration.ofSeconds(2);
