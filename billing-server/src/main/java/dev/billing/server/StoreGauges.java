@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Gauges read from the store: {@code billing.webhook.inbox{status}} (entries per inbox status) and
  * {@code billing.meter.reports.pending} (usage not yet reported to Stripe). Values are cached for a few seconds so
- * that a scrape never hammers the store; a failed read reports NaN.
+ * that a scrape never hammers the store; a failed read reports NaN. The registry holds the gauges' state strongly:
+ * Micrometer holds a gauge's object weakly by default, and nothing else refers to this one.
  *
  * <p>Usage: {@code StoreGauges.register(stores, registry, Duration.ofSeconds(5));}
  */
@@ -25,7 +26,8 @@ final class StoreGauges {
     private final long ttlNanos;
     private long readAt;
     private boolean fresh;
-    private Map<InboxStatus, Long> counts = Map.of();
+    /** Null while the store cannot be read. */
+    private Map<InboxStatus, Long> counts;
     private double pending = Double.NaN;
 
     private StoreGauges(BillingStores stores, Duration ttl) {
@@ -38,17 +40,19 @@ final class StoreGauges {
         for (InboxStatus status : InboxStatus.values()) {
             Gauge.builder("billing.webhook.inbox", gauges, g -> g.count(status))
                     .description("Webhook inbox entries by status").tag("status", status.wireName())
-                    .register(registry);
+                    .strongReference(true).register(registry);
         }
         Gauge.builder("billing.meter.reports.pending", gauges, StoreGauges::pendingReports)
-                .description("Meter reports not yet accepted by Stripe").register(registry);
+                .description("Meter reports not yet accepted by Stripe").strongReference(true).register(registry);
         return gauges;
     }
 
     synchronized double count(InboxStatus status) {
         refresh();
-        Long n = counts.get(status);
-        return n == null ? Double.NaN : n;
+        if (counts == null) {
+            return Double.NaN;
+        }
+        return counts.getOrDefault(status, 0L);
     }
 
     synchronized double pendingReports() {
@@ -66,7 +70,7 @@ final class StoreGauges {
         try {
             counts = new EnumMap<>(stores.inbox().countByStatus());
         } catch (RuntimeException e) {
-            counts = Map.of();
+            counts = null;
             LOG.debug("Inbox counts unavailable: {}", e.getClass().getSimpleName());
         }
         try {

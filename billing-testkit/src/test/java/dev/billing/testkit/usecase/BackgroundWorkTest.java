@@ -17,6 +17,7 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.WorkObserver;
 import dev.billing.core.usecase.WebhookReceipt;
+import dev.billing.testkit.Await;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.MutableClock;
@@ -38,7 +39,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 import static dev.billing.testkit.Builders.anEvent;
@@ -100,16 +100,8 @@ class BackgroundWorkTest {
         return stores.inbox().find(event.id()).map(InboxEntry::status).orElse(null);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() < deadline).as("within %s: %s", WAIT, what).isTrue();
-            TimeUnit.MILLISECONDS.sleep(5);
-        }
-    }
-
     @Test
-    void anEventNoRequestProcessedIsProcessedOnceStarted() throws InterruptedException {
+    void anEventNoRequestProcessedIsProcessedOnceStarted() {
         Billing billing = billing(notifier, o -> o.inlinePermits(0), UnaryOperator.identity());
         StripeEvent event = purchase(billing, "user_1", "cs_1");
 
@@ -118,12 +110,12 @@ class BackgroundWorkTest {
         assertThat(receipt.inlineStatus()).isNull();
         assertThat(status(event)).isEqualTo(InboxStatus.PENDING);
         billing.start();
-        await("the pending event is processed", () -> status(event) == InboxStatus.PROCESSED);
+        Await.until("the pending event is processed", () -> status(event) == InboxStatus.PROCESSED);
         assertThat(notifier.sent()).singleElement().isInstanceOf(Notification.Receipt.class);
     }
 
     @Test
-    void aWebhookReceivedWhileStartedIsProcessedAfterItsAnswer() throws InterruptedException {
+    void aWebhookReceivedWhileStartedIsProcessedAfterItsAnswer() {
         Billing billing = billing().start();
         StripeEvent event = purchase(billing, "user_1", "cs_1");
 
@@ -131,12 +123,12 @@ class BackgroundWorkTest {
 
         assertThat(receipt.duplicate()).isFalse();
         assertThat(receipt.inlineStatus()).as("not processed inside the call").isNull();
-        await("the event is processed", () -> status(event) == InboxStatus.PROCESSED);
+        Await.until("the event is processed", () -> status(event) == InboxStatus.PROCESSED);
         assertThat(stores.subscriptions().purchasesOf(gateway.customersOf(UserId.of("user_1")).get(0))).hasSize(1);
     }
 
     @Test
-    void meteredUsageReachesStripeOnceStarted() throws InterruptedException {
+    void meteredUsageReachesStripeOnceStarted() {
         Billing billing = billing();
         CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity("user_1")).customerId();
         Subscription pro = gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
@@ -149,7 +141,7 @@ class BackgroundWorkTest {
 
         billing.start();
 
-        await("the meter report is sent", () -> stores.usage().pendingReports() == 0);
+        Await.until("the meter report is sent", () -> stores.usage().pendingReports() == 0);
         assertThat(gateway.meterEvents()).singleElement().satisfies(m -> assertThat(m.value()).isEqualTo(7));
     }
 
@@ -188,13 +180,13 @@ class BackgroundWorkTest {
     }
 
     @Test
-    void onTheHostsSchedulerCloseCancelsOnlyItsOwnTasks() throws InterruptedException {
+    void onTheHostsSchedulerCloseCancelsOnlyItsOwnTasks() {
         ScheduledThreadPoolExecutor host = new ScheduledThreadPoolExecutor(1);
         try {
             Billing billing = billing(notifier, o -> o.inlinePermits(0), b -> b.scheduler(host)).start();
             StripeEvent event = purchase(billing, "user_1", "cs_1");
             deliver(billing, event);
-            await("the event is processed on the host's scheduler", () -> status(event) == InboxStatus.PROCESSED);
+            Await.until("the event is processed on the host's scheduler", () -> status(event) == InboxStatus.PROCESSED);
 
             billing.close();
 
@@ -207,7 +199,7 @@ class BackgroundWorkTest {
     }
 
     @Test
-    void aFailedRunIsToldAndTheNextRunTriesAgain() throws InterruptedException {
+    void aFailedRunIsToldAndTheNextRunTriesAgain() {
         AtomicInteger failures = new AtomicInteger();
         WorkObserver observer = new WorkObserver() {
             @Override
@@ -221,10 +213,10 @@ class BackgroundWorkTest {
         stores.storeSwitch().down();
 
         billing.start();
-        await("a failed run is told", () -> failures.get() > 0);
+        Await.until("a failed run is told", () -> failures.get() > 0);
         stores.storeSwitch().up();
 
-        await("a later run processes the event", () -> status(event) == InboxStatus.PROCESSED);
+        Await.until("a later run processes the event", () -> status(event) == InboxStatus.PROCESSED);
     }
 
     @Test
