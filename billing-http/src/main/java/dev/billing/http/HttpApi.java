@@ -81,6 +81,11 @@ public final class HttpApi implements AutoCloseable {
         this.ipLimiter = new RateLimiter(settings.ipRequestsPerMinute(), settings.rateLimitKeys(), "IP address");
         this.adminTokenDigest = settings.adminEnabled() ? sha256(settings.adminToken()) : null;
         this.ops = new OpsHandlers(settings.version(), b.readiness, b.metrics);
+        for (String dependency : ops.checkNames()) {
+            io.micrometer.core.instrument.Gauge.builder("billing.dependency.up", ops, o -> o.up(dependency))
+                    .description("1 when the dependency's last readiness check passed, 0 when it failed")
+                    .tag("dependency", dependency).strongReference(true).register(registry);
+        }
         RouteTable.Handlers handlers = new RouteTable.Handlers(ops, new CatalogHandlers(billing, json),
                 new AccountHandlers(billing), new SubscriptionHandlers(billing), new PaymentMethodHandlers(billing),
                 new InvoiceHandlers(billing), new EntitlementHandlers(billing, json),

@@ -44,18 +44,44 @@ final class OpsHandlers {
         return new Responses.Health("ok", version);
     }
 
-    /** Every check, in parallel, each within {@link #CHECK_TIMEOUT}; the answer is reused for a second. */
+    /**
+     * Every check, in parallel, each within {@link #CHECK_TIMEOUT}; the answer is reused for a second. Not ready (503)
+     * only when a required check failed; the body names every check's state either way.
+     */
     Object ready(Call call) {
-        Readiness now = cached;
-        if (now == null || System.currentTimeMillis() - now.at() > CACHE_MILLIS) {
-            now = runChecks();
-            cached = now;
-        }
-        if (!now.failed().isEmpty()) {
+        Readiness now = readiness();
+        if (now.failed().stream().anyMatch(this::required)) {
             throw ApiException.of(503, "not_ready", "Not ready: " + now.summary() + ".",
                     Map.of("Retry-After", "5"));
         }
-        return new Responses.Health("ready", version);
+        return new Responses.Health("ready", version, now.results());
+    }
+
+    /** 1 when the named dependency's last check passed, 0 when it failed (for the {@code billing.dependency.up} gauge). */
+    double up(String name) {
+        return readiness().failed().contains(name) ? 0 : 1;
+    }
+
+    List<String> checkNames() {
+        return checks.stream().map(ReadinessCheck::name).toList();
+    }
+
+    private boolean required(String name) {
+        return checks.stream().anyMatch(c -> c.name().equals(name) && c.required());
+    }
+
+    private Readiness readiness() {
+        Readiness now = cached;
+        if (now == null || System.currentTimeMillis() - now.at() > CACHE_MILLIS) {
+            synchronized (this) {
+                now = cached;
+                if (now == null || System.currentTimeMillis() - now.at() > CACHE_MILLIS) {
+                    now = runChecks();
+                    cached = now;
+                }
+            }
+        }
+        return now;
     }
 
     Object openApiDocument(Call call) {

@@ -40,7 +40,7 @@ final class TestApi implements AutoCloseable {
         this.api = more.apply(HttpApi.builder().billing(harness.billing()).identities(verifier).settings(configured)
                 .meterRegistry(registry).metricsScrape(registry::scrape)
                 .readiness(List.of(ReadinessCheck.of("store", () -> harness.stores().customers().count()) /* the fake's ping ignores its switch */,
-                        ReadinessCheck.of("stripe", harness.gateway()::ping))))
+                        ReadinessCheck.informational("stripe", harness.gateway()::ping))))
                 .build().start("127.0.0.1", 0);
         this.http = Http.local(api.port());
     }

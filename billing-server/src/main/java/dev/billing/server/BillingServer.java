@@ -103,8 +103,10 @@ public final class BillingServer implements AutoCloseable {
                 .settings(parts.api())
                 .meterRegistry(registry)
                 .metricsScrape(registry::scrape)
+                // Ready means the store answers: a Stripe outage must not take every instance out of the load
+                // balancer (webhooks are still recorded, entitlements still answered). Stripe is reported.
                 .readiness(List.of(ReadinessCheck.of("store", parts.stores()::ping),
-                        ReadinessCheck.of("stripe", gateway::ping)))
+                        ReadinessCheck.informational("stripe", gateway::ping)))
                 .localTokens(parts.localTokens())
                 .build();
         long tApi = System.nanoTime();

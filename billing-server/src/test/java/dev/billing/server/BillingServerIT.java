@@ -145,8 +145,17 @@ class BillingServerIT {
     }
 
     @Test
-    void readinessChecksTheStoreAndStripe() {
+    @DisplayName("ready means the store answers; a Stripe outage is reported and leaves the instance ready")
+    void readinessIsTheStoreAndReportsStripe() {
         assertThat(http.get("/health/ready", null).status()).isEqualTo(200);
+        gateway.failNext(FakePaymentGateway.Operation.PING, 1_000, FakePaymentGateway.Failure.NOT_DONE);
+        Await.until("readiness sees Stripe down", () -> http.get("/health/ready", null).json().path("checks")
+                .path("stripe").asText().startsWith("failed"));
+        assertThat(http.get("/health/ready", null).status()).isEqualTo(200);
+
+        stores.storeSwitch().down();
+
+        Await.until("readiness sees the store down", () -> http.get("/health/ready", null).status() == 503);
     }
 
     @Test

@@ -29,7 +29,12 @@ public final class Responses {
     private Responses() {
     }
 
-    public record Health(String status, String version) {
+    public record Health(String status, String version,
+                         @OptionalField @Doc("Readiness only: each dependency's state, \"ok\" or \"failed (reason)\".")
+                         Map<String, String> checks) {
+        public Health(String status, String version) {
+            this(status, version, null);
+        }
     }
 
     public record Customer(String customerId, @Doc("True when this call created the Stripe customer.") boolean created) {
