@@ -8,6 +8,8 @@ import picocli.CommandLine.ParentCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -29,7 +31,9 @@ import java.util.concurrent.CountDownLatch;
  * Exit codes: 0 done, 1 failed, 2 configuration or usage error. {@link #run} is the in-process entry point (tests
  * pass their own environment map and streams).
  */
-@Command(name = "billing-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+// The help and version options are inherited, so every subcommand answers --help.
+@Command(name = "billing-server", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.Version.class,
         description = "Stripe-first billing: the HTTP API server and its tools.",
         subcommands = {Main.Serve.class, Main.Local.class, Main.CheckConfig.class, Main.Reconcile.class,
                 Main.Schema.class, Main.SupabaseSqlCommand.class, MigrateSupabaseCommand.class})
@@ -92,6 +96,12 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    private static void checkPort(List<String> problems, String option, int port) {
+        if (port < 1 || port > 65535) {
+            problems.add(option + ": a port between 1 and 65535, not " + port);
+        }
+    }
+
     /** The jar's version. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
@@ -146,6 +156,15 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            List<String> problems = new ArrayList<>();
+            checkPort(problems, "--port", port);
+            checkPort(problems, "--stripe-port", stripePort);
+            if (port == stripePort) {
+                problems.add("--port and --stripe-port: two different ports, not both " + port);
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
             logFormat(main.env, "TEXT");
             LocalMode local = LocalMode.start(new LocalMode.Options(dataDir, port, stripePort, main.env), version());
             main.out.println(local.banner());

@@ -51,7 +51,7 @@ import java.util.concurrent.Callable;
  * failed or the run was stopped (run the same command again: it resumes from the checkpoint), 2 configuration or
  * usage error, 3 the stores differ.
  */
-@Command(name = "migrate-supabase", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "migrate-supabase", sortOptions = false,
         description = {"Copy every billing record from Supabase (SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY) into "
                 + "Postgres (DATABASE_URL), resumably, then verify both sides (docs/MIGRATION.md).",
                 "Exit codes: 0 verified (dry run: both stores read), 1 a store failed or the run was stopped (run it "

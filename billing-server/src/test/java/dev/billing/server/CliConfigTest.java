@@ -3,10 +3,14 @@ package dev.billing.server;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -40,6 +44,31 @@ class CliConfigTest {
         env.put("BILLING_ALLOWED_ORIGINS", "https://app.example.com, https://admin.example.com");
         env.put("BILLING_ADMIN_TOKEN", ADMIN);
         return env;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"serve", "local", "check-config", "reconcile", "schema", "schema migrate", "supabase-sql",
+            "migrate-supabase"})
+    void everySubcommandAnswersHelp(String command) {
+        String[] args = (command + " --help").split(" ");
+
+        Run run = run(Map.of(), args);
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("Usage: billing-server " + command).contains("--help");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void aPortOutOfRangeIsAUsageErrorBeforeAnythingStarts(@TempDir Path dir) {
+        Path data = dir.resolve("data");
+
+        Run run = run(Map.of(), "local", "--data-dir", data.toString(), "--port", "70000", "--stripe-port", "0");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--port: a port between 1 and 65535, not 70000")
+                .contains("--stripe-port: a port between 1 and 65535, not 0");
+        assertThat(data).doesNotExist();
     }
 
     @Test
