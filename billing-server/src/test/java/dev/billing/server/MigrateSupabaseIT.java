@@ -69,6 +69,8 @@ class MigrateSupabaseIT {
     static final int CUSTOMERS = 10_000;
     static final long SEED = 6;
     static final Path JAR = Path.of("target", "billing-server.jar");
+    /** How long a step may take before the test calls it a hang. */
+    static final Duration HANG = Duration.ofMinutes(10);
     /** Map a record type to its Postgres table, to count what the target holds. */
     static final Map<MigrationRecordType, String> TABLES = Map.of(MigrationRecordType.CUSTOMER_LINKS, "customers",
             MigrationRecordType.SUBSCRIPTIONS, "subscriptions", MigrationRecordType.INVOICES, "invoices",
@@ -117,7 +119,7 @@ class MigrateSupabaseIT {
 
             assertThat(dry.exit()).as(dry.out() + dry.err()).isZero();
             assertThat(dry.out()).contains("does not exist yet: counted as empty")
-                    .contains("Dry run: nothing was written. Source and target DIFFER.");
+                    .contains("migrate-supabase: dry run").contains("Nothing was written. Source and target DIFFER.");
             Map<MigrationRecordType, Row> rows = rows(dry.out());
             for (MigrationRecordType type : MigrationRecordType.values()) {
                 assertThat(rows.get(type).source()).as(type.wireName()).isEqualTo(seed.counts().get(type));
@@ -151,7 +153,8 @@ class MigrateSupabaseIT {
             Process first = launch(env, firstLog, command);
             awaitMidBatch(checkpoint, target, total * 15 / 100, first, firstLog);
             first.destroy();
-            assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s of SIGTERM").isTrue();
+            resume(first); // the SIGTERM is handled once the process runs again
+            assertThat(first.waitFor(HANG.toSeconds(), TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
             assertThat(first.exitValue()).as("the JVM's status for SIGTERM").isEqualTo(143);
             String firstOutput = Files.readString(firstLog, StandardCharsets.UTF_8);
             assertThat(firstOutput).contains("stopped by a signal").contains("run the same command again to resume")
@@ -170,7 +173,7 @@ class MigrateSupabaseIT {
             Map<MigrationRecordType, Position> atKill = awaitMidBatch(checkpoint, target, total * 55 / 100, second,
                     secondLog);
             second.destroyForcibly();
-            assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.waitFor(HANG.toSeconds(), TimeUnit.SECONDS)).isTrue();
             String secondOutput = Files.readString(secondLog, StandardCharsets.UTF_8);
             assertThat(secondOutput).contains("Resuming from the checkpoint");
             Map<MigrationRecordType, Position> afterKill = positions(checkpoint);
@@ -230,7 +233,8 @@ class MigrateSupabaseIT {
                     + "(SELECT min(id) FROM billing.subscriptions) RETURNING id");
             CliConfigTest.Run verify = CliConfigTest.run(env, "migrate-supabase", "--verify-only");
             assertThat(verify.exit()).as(verify.out() + verify.err()).isEqualTo(MigrateSupabaseCommand.MISMATCH);
-            assertThat(verify.out()).contains("MISMATCH in subscriptions.").contains("different: " + changed);
+            assertThat(verify.out()).contains("MISMATCH in subscriptions.").contains("different: " + changed)
+                    .contains("migrate-supabase: verify only").doesNotContain("Dry run").doesNotContain("dry run");
             assertThat(rows(verify.out())).allSatisfy((type, row) -> assertThat(row.verified())
                     .isEqualTo(type == MigrationRecordType.SUBSCRIPTIONS ? "MISMATCH" : "ok"));
             CliConfigTest.Run rerun = CliConfigTest.run(env, command);
@@ -380,10 +384,13 @@ class MigrateSupabaseIT {
         return builder.start();
     }
 
-    /** Waits until the checkpoint says at least {@code records} were copied; returns what it said then. */
+    /**
+     * Waits until the checkpoint says at least {@code records} were copied; returns what it said then. The bound only
+     * stops a hang (the process is watched too): a loaded machine copies slowly, never wrongly.
+     */
     static Map<MigrationRecordType, Position> awaitCopied(Path checkpoint, long records, Process process, Path log)
             throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long deadline = System.nanoTime() + HANG.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("the migration ended (exit " + process.exitValue() + ") before "
@@ -397,36 +404,60 @@ class MigrateSupabaseIT {
             }
             Thread.sleep(5);
         }
-        throw new AssertionError("no progress to " + records + " records within 120 s");
+        throw new AssertionError("no progress to " + records + " records within " + HANG.toSeconds() + " s");
     }
 
     /**
      * Waits until {@code records} are checkpointed and then until the batch after the checkpoint is being written
      * (the target holds 1-250 records of it, so the rest of the batch is still to come); returns the checkpoint.
      */
+    /**
+     * Waits until the copy has passed {@code records} and a batch is being written (the target holds records the
+     * checkpoint does not count yet), and freezes the process there (SIGSTOP) so that whatever signal comes next
+     * meets it in the middle of that batch however busy the machine is. The caller sends its signal, then
+     * {@link #resume}s a process it wants to handle it.
+     */
     static Map<MigrationRecordType, Position> awaitMidBatch(Path checkpoint, TestDatabase target, long records,
                                                             Process process, Path log) throws Exception {
         awaitCopied(checkpoint, records, process, log);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + HANG.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
-            Map<MigrationRecordType, Position> positions = positions(checkpoint);
-            MigrationRecordType current = null;
-            for (MigrationRecordType type : MigrationRecordType.values()) {
-                if (!positions.containsKey(type) || !positions.get(type).done()) {
-                    current = type;
-                    break;
+            if (midBatch(checkpoint, target)) {
+                signal(process, "STOP");
+                Map<MigrationRecordType, Position> frozen = positions(checkpoint);
+                if (midBatch(checkpoint, target)) {
+                    return frozen;
                 }
+                signal(process, "CONT"); // the batch finished before the stop: catch the next one
             }
-            assertThat(current).as("the copy is still running").isNotNull();
-            long copied = positions.containsKey(current) ? positions.get(current).copied() : 0;
-            long ahead = count(target, current) - copied;
-            if (ahead >= 1 && ahead <= 250) {
-                return positions;
-            }
-            Thread.sleep(1);
+            Thread.onSpinWait();
         }
         throw new AssertionError("never caught a batch being written:\n"
                 + Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private static boolean midBatch(Path checkpoint, TestDatabase target) throws Exception {
+        Map<MigrationRecordType, Position> positions = positions(checkpoint);
+        MigrationRecordType current = null;
+        for (MigrationRecordType type : MigrationRecordType.values()) {
+            if (!positions.containsKey(type) || !positions.get(type).done()) {
+                current = type;
+                break;
+            }
+        }
+        assertThat(current).as("the copy is still running").isNotNull();
+        long copied = positions.containsKey(current) ? positions.get(current).copied() : 0;
+        long ahead = count(target, current) - copied;
+        return ahead >= 1 && ahead <= 250;
+    }
+
+    static void resume(Process process) throws Exception {
+        signal(process, "CONT");
+    }
+
+    private static void signal(Process process, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal).isTrue();
     }
 
     static Map<MigrationRecordType, Position> positions(Path checkpoint) {

@@ -56,7 +56,7 @@ public record MigrationReport(boolean dryRun, List<TypeReport> types, Duration e
                 t.differences().forEach(d -> s.append("    ").append(d).append(System.lineSeparator()));
             }
         }
-        s.append(dryRun ? "Dry run: nothing was written. " : "")
+        s.append(dryRun ? "Nothing was written. " : "")
                 .append(matches() ? "Source and target hold the same records." : "Source and target DIFFER.")
                 .append(String.format(" (%d ms)%n", elapsed.toMillis()));
         return s.toString();
