@@ -9,6 +9,8 @@ import dev.billing.core.model.StripeEvent;
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Reads a v1 event's envelope ({@code id}, {@code type}, {@code created}, {@code livemode}, {@code api_version},
@@ -18,11 +20,18 @@ import java.time.Instant;
  *
  * <p>Not a v1 event: {@code MALFORMED_PAYLOAD}. A v2 event or a "thin" event (no {@code data.object}, a
  * {@code related_object} instead): {@code UNSUPPORTED_EVENT}. Never any other exception.
+ *
+ * <p>The whole document is walked, not only the envelope: a key named twice in one object, at any depth, is
+ * {@code MALFORMED_PAYLOAD}, since a reader that keeps the first value and one that keeps the last would see two
+ * different events under one signature (Stripe never sends such a body). Nesting deeper than
+ * {@value #MAX_DEPTH} levels is refused too, so the walk needs no more stack than that.
  */
 final class StripeEventReader {
     /** 9999-12-31T23:59:59Z: anything later is not a Stripe timestamp. */
     private static final long MAX_EPOCH_SECOND = 253_402_300_799L;
     private static final Object INVALID = new Object();
+    /** Far deeper than any Stripe object nests. */
+    static final int MAX_DEPTH = 64;
 
     private StripeEventReader() {
     }
@@ -47,8 +56,9 @@ final class StripeEventReader {
 
     private static void readEnvelope(JsonReader reader, Envelope e) throws IOException {
         reader.beginObject();
+        Set<String> names = new HashSet<>();
         while (reader.hasNext()) {
-            switch (reader.nextName()) {
+            switch (uniqueName(reader, names)) {
                 case "id" -> e.id = string(reader);
                 case "object" -> e.object = string(reader);
                 case "type" -> e.type = string(reader);
@@ -57,10 +67,10 @@ final class StripeEventReader {
                 case "livemode" -> e.livemode = bool(reader);
                 case "related_object" -> {
                     e.relatedObject = true;
-                    reader.skipValue();
+                    skip(reader, 1);
                 }
                 case "data" -> readData(reader, e);
-                default -> reader.skipValue();
+                default -> skip(reader, 1);
             }
         }
         reader.endObject();
@@ -68,25 +78,68 @@ final class StripeEventReader {
 
     private static void readData(JsonReader reader, Envelope e) throws IOException {
         if (reader.peek() != JsonToken.BEGIN_OBJECT) {
-            reader.skipValue();
+            skip(reader, 1);
             return;
         }
         reader.beginObject();
+        Set<String> names = new HashSet<>();
         while (reader.hasNext()) {
-            if (reader.nextName().equals("object") && reader.peek() == JsonToken.BEGIN_OBJECT) {
+            if (uniqueName(reader, names).equals("object") && reader.peek() == JsonToken.BEGIN_OBJECT) {
                 e.hasDataObject = true;
                 reader.beginObject();
+                Set<String> fields = new HashSet<>();
                 while (reader.hasNext()) {
-                    switch (reader.nextName()) {
+                    switch (uniqueName(reader, fields)) {
                         case "id" -> e.objectId = string(reader);
                         case "object" -> e.objectType = string(reader);
-                        default -> reader.skipValue();
+                        default -> skip(reader, 3);
                     }
                 }
                 reader.endObject();
             } else {
-                reader.skipValue();
+                skip(reader, 2);
             }
+        }
+        reader.endObject();
+    }
+
+    private static String uniqueName(JsonReader reader, Set<String> seen) throws IOException {
+        String name = reader.nextName();
+        if (!seen.add(name)) {
+            throw malformed("an object names the same key twice");
+        }
+        return name;
+    }
+
+    /** Skips one value at nesting {@code depth}, checking its objects' keys are unique. */
+    private static void skip(JsonReader reader, int depth) throws IOException {
+        JsonToken token = reader.peek();
+        if (token != JsonToken.BEGIN_OBJECT && token != JsonToken.BEGIN_ARRAY) {
+            reader.skipValue();
+            return;
+        }
+        if (depth >= MAX_DEPTH) {
+            throw malformed("it nests deeper than " + MAX_DEPTH + " levels");
+        }
+        if (token == JsonToken.BEGIN_ARRAY) {
+            reader.beginArray();
+            while (reader.hasNext()) {
+                skip(reader, depth + 1);
+            }
+            reader.endArray();
+            return;
+        }
+        reader.beginObject();
+        Set<String> names = null;
+        while (reader.hasNext()) {
+            String name = reader.nextName();
+            if (names == null) {
+                names = new HashSet<>();
+            }
+            if (!names.add(name)) {
+                throw malformed("an object names the same key twice");
+            }
+            skip(reader, depth + 1);
         }
         reader.endObject();
     }
@@ -101,13 +154,13 @@ final class StripeEventReader {
             reader.nextNull();
             return null;
         }
-        reader.skipValue();
+        skip(reader, 2);
         return INVALID;
     }
 
     private static Object integer(JsonReader reader) throws IOException {
         if (reader.peek() != JsonToken.NUMBER) {
-            reader.skipValue();
+            skip(reader, 2);
             return INVALID;
         }
         String digits = reader.nextString();
@@ -125,7 +178,7 @@ final class StripeEventReader {
 
     private static Object bool(JsonReader reader) throws IOException {
         if (reader.peek() != JsonToken.BOOLEAN) {
-            reader.skipValue();
+            skip(reader, 2);
             return INVALID;
         }
         return reader.nextBoolean();

@@ -256,11 +256,15 @@ class StripeWebhookDecodeTest {
     }
 
     @Test
-    void survivesDeeplyNestedJsonInsideTheObject() {
+    void refusesDeeplyNestedJsonInsideTheObjectWithoutCrashing() {
         String deep = "[".repeat(20_000) + "]".repeat(20_000);
         String body = event("charge.succeeded", "{\"id\":\"ch_1\",\"object\":\"charge\",\"metadata\":{},\"x\":"
                 + deep + "}");
-        assertThat(decodeBytes(bytes(body))).isEqualTo(new EventObject.Other("charge", "ch_1"));
+        assertThatThrownBy(() -> decodeBytes(bytes(body))).isInstanceOfSatisfying(WebhookRejectedException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_PAYLOAD));
+        String nested = "{\"a\":".repeat(40) + "1" + "}".repeat(40);
+        assertThat(decodeBytes(bytes(event("charge.succeeded", "{\"id\":\"ch_1\",\"object\":\"charge\","
+                + "\"metadata\":{},\"x\":" + nested + "}")))).isEqualTo(new EventObject.Other("charge", "ch_1"));
     }
 
     private static String event(String type, String object) {

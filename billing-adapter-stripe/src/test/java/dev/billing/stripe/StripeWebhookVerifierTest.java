@@ -9,6 +9,7 @@ import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
 import dev.billing.core.model.StripeEvent;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -224,6 +225,30 @@ class StripeWebhookVerifierTest {
             assertThat(rejection(() -> verified(latin1))).isEqualTo(Reason.MALFORMED_PAYLOAD);
             byte[] broken = {'{', (byte) 0xC3, (byte) 0x28, '}'};
             assertThat(rejection(() -> verified(broken))).isEqualTo(Reason.MALFORMED_PAYLOAD);
+        }
+
+        @Test
+        @DisplayName("a key named twice in one object, at any depth, is refused: another parser could read the other value")
+        void rejectsDuplicateKeys() {
+            String body = "\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":1795100001,"
+                    + "\"data\":{\"object\":{\"id\":\"in_1\",\"object\":\"invoice\",\"customer\":\"cus_1\"}}}";
+            assertThat(rejectionOf("{\"id\":\"evt_a\",\"id\":\"evt_b\"," + body)).isEqualTo(Reason.MALFORMED_PAYLOAD);
+            assertThat(rejectionOf("{\"id\":\"evt_a\"," + body.replace("\"customer\":\"cus_1\"",
+                    "\"customer\":\"cus_1\",\"customer\":\"cus_2\""))).isEqualTo(Reason.MALFORMED_PAYLOAD);
+            assertThat(rejectionOf("{\"id\":\"evt_a\"," + body.replace("\"customer\":\"cus_1\"",
+                    "\"lines\":{\"data\":[{\"amount\":1,\"amount\":2}]}"))).isEqualTo(Reason.MALFORMED_PAYLOAD);
+            assertThat(rejectionOf("{\"id\":\"evt_a\"," + body.replace("\"data\":{", "\"data\":{\"previous_attributes\":{},"
+                    + "\"previous_attributes\":{},"))).isEqualTo(Reason.MALFORMED_PAYLOAD);
+            // the same key in two different objects is fine
+            assertThat(verified(("{\"id\":\"evt_a\",\"metadata\":{\"id\":\"x\"}," + body)
+                    .getBytes(StandardCharsets.UTF_8)).id()).isEqualTo("evt_a");
+        }
+
+        @Test
+        void refusesHostileNestingWithoutOverflowingTheStack() {
+            String deep = "[".repeat(200_000) + "]".repeat(200_000);
+            assertThat(rejectionOf("{\"id\":\"evt_a\",\"x\":" + deep + ",\"object\":\"event\",\"type\":\"t\","
+                    + "\"created\":1795100001,\"data\":{\"object\":{\"id\":\"in_1\"}}}")).isEqualTo(Reason.MALFORMED_PAYLOAD);
         }
 
         @Test
