@@ -31,7 +31,8 @@ import java.util.Objects;
  *   <li>it is a three-part compact JWS whose header has {@code alg=RS256}, no {@code crit}, no {@code zip}, and
  *       a well-formed {@code kid} (or none when exactly one key is known);</li>
  *   <li>the signature verifies with a published (or configured PEM) RSA key of at least 2048 bits;</li>
- *   <li>{@code exp} and {@code iat} are present, {@code exp}/{@code nbf}/{@code iat} hold within the clock skew;</li>
+ *   <li>{@code exp} and {@code iat} are present, {@code exp}/{@code nbf}/{@code iat} are JSON numbers and hold within
+ *       the clock skew;</li>
  *   <li>{@code iss} equals the configured issuer; {@code azp} is allowed when authorized parties are configured;</li>
  *   <li>{@code sub} and {@code sid} are present.</li>
  * </ol>
@@ -110,6 +111,7 @@ public final class ClerkIdentityVerifier implements IdentityVerifier {
         }
         TokenShape.inspect(token, config.maxTokenChars());
         Claims claims = parse(token);
+        TokenShape.checkTimeClaims(token);
         Identity identity;
         try {
             identity = claimRules.check(claims, clock.millis());

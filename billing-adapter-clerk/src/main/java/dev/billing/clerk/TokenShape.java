@@ -33,7 +33,43 @@ final class TokenShape {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    /** The claims are read again for their JSON types only; Clerk's claims nest a few levels (the {@code o} claim). */
+    private static final ObjectMapper CLAIMS = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
+                    .build())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final String[] TIME_CLAIMS = {"exp", "iat", "nbf"};
+
     private TokenShape() {
+    }
+
+    /**
+     * Checks the verified token's time claims are JSON numbers (RFC 7519 NumericDate) when present: jjwt also reads
+     * a string such as {@code "1795100001"} or an ISO date as a date, and a token written that way did not come from
+     * Clerk.
+     *
+     * @throws IdentityRejectedException MALFORMED
+     */
+    static void checkTimeClaims(String token) {
+        int firstDot = token.indexOf('.');
+        int secondDot = token.indexOf('.', firstDot + 1);
+        JsonNode claims;
+        try {
+            claims = CLAIMS.readTree(Base64.getUrlDecoder().decode(token.substring(firstDot + 1, secondDot)));
+        } catch (IOException | RuntimeException e) {
+            throw reject(Reason.MALFORMED, "token claims are not a valid JSON object");
+        }
+        if (claims == null || !claims.isObject()) {
+            throw reject(Reason.MALFORMED, "token claims are not a JSON object");
+        }
+        for (String name : TIME_CLAIMS) {
+            JsonNode value = claims.get(name);
+            if (value != null && !value.isNumber()) {
+                throw reject(Reason.MALFORMED, "token " + name + " is not a NumericDate (a JSON number)");
+            }
+        }
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Random;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
@@ -42,6 +43,18 @@ class ClerkIdentityVerifierTest {
     static void assertRejected(ThrowingCallable call, Reason reason) {
         assertThatThrownBy(call)
                 .isInstanceOfSatisfying(IdentityRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+    }
+
+    /** An RS256 signature with the test key over {@code header.payload}, whatever the payload holds. */
+    static String signRs256(String signingInput) {
+        try {
+            java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
+            rsa.initSign(KEY.privateKey());
+            rsa.update(signingInput.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return signingInput + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String b64(String json) {
@@ -161,6 +174,32 @@ class ClerkIdentityVerifierTest {
         })
         void malformedToken(String token) {
             assertRejected(() -> verifier.verify(token), Reason.MALFORMED);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"exp", "iat", "nbf"})
+        @DisplayName("a time claim written as a JSON string is malformed: a NumericDate is a number")
+        void timeClaimsAsStringsAreMalformed(String claim) {
+            Object value = minter.token().claims().getOrDefault(claim, clock.instant().getEpochSecond());
+            long seconds = value instanceof java.util.Date d ? d.getTime() / 1000 : ((Number) value).longValue();
+            String token = minter.token().claim(claim, Long.toString(seconds)).signWithAlgorithm("RS256");
+
+            assertRejected(() -> verifier.verify(token), Reason.MALFORMED);
+            String asBoolean = minter.token().claim(claim, true).signWithAlgorithm("RS256");
+            assertRejected(() -> verifier.verify(asBoolean), Reason.MALFORMED);
+            assertThat(verifier.verify(minter.token().claim(claim, seconds).signWithAlgorithm("RS256")).userId())
+                    .as("the same claim as a number passes").isNotNull();
+        }
+
+        @Test
+        void payloadWithADuplicateClaimIsMalformed() {
+            String good = minter.token().sign();
+            String payload = new String(java.util.Base64.getUrlDecoder().decode(good.split("\\.")[1]),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            String doubled = payload.replaceFirst("\\{", "{\"sub\":\"user_other\",");
+            String signingInput = good.substring(0, good.indexOf('.')) + "." + b64(doubled);
+
+            assertRejected(() -> verifier.verify(signRs256(signingInput)), Reason.MALFORMED);
         }
 
         @Test
