@@ -88,6 +88,11 @@ public final class RedirectPolicy {
         if (uri.getHost() == null) {
             throw invalid(field, "must name a host");
         }
+        if (uri.getHost().endsWith(".")) {
+            // The same DNS name, but another origin to a browser: the app's cookies and storage are not there.
+            throw invalid(field, "must not end its host with a dot (browsers treat " + uri.getHost()
+                    + " as another origin)");
+        }
         String origin = canonical(scheme, uri.getHost(), uri.getPort());
         if (origin == null || !allowedOrigins.contains(origin)) {
             throw invalid(field, "must start with one of the allowed origins");
@@ -130,10 +135,7 @@ public final class RedirectPolicy {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        if (ascii.endsWith(".")) {
-            ascii = ascii.substring(0, ascii.length() - 1);
-        }
-        if (ascii.isEmpty()) {
+        if (ascii.isEmpty() || ascii.endsWith(".")) {
             return null;
         }
         int effectivePort = port != -1 ? port : (scheme.equals("https") ? 443 : 80);

@@ -18,7 +18,6 @@ class RedirectPolicyTest {
     @ValueSource(strings = {
             "https://app.example.com/billing/success",
             "https://APP.example.com:443/x?session_id={CHECKOUT_SESSION_ID}",
-            "https://app.example.com./done",
             "http://localhost:3000/back"})
     void allowsUrlsOnAnAllowedOrigin(String url) {
         assertThat(policy.check(url, "successUrl")).isEqualTo(url);
@@ -30,6 +29,8 @@ class RedirectPolicyTest {
             "/relative/path",
             "https://evil.com/x",
             "https://app.example.com.evil.com/x",
+            "https://app.example.com./done",
+            "https://APP.EXAMPLE.COM./done",
             "https://app.example.co/x",
             "https://appexample.com/x",
             "https://app.example.com@evil.com/x",
@@ -51,6 +52,13 @@ class RedirectPolicyTest {
                     assertThat(invalid.code()).isEqualTo("invalid_redirect_url");
                     assertThat(invalid.field()).isEqualTo("cancelUrl");
                 });
+    }
+
+    @Test
+    void saysWhyAHostEndingWithADotIsRefused() {
+        assertThatThrownBy(() -> policy.check("https://app.example.com./done", "successUrl"))
+                .hasMessage("successUrl must not end its host with a dot (browsers treat "
+                        + "app.example.com. as another origin).");
     }
 
     @Test
