@@ -1,18 +1,18 @@
 package dev.billing.http;
 
-import dev.billing.testkit.http.Http;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
+import dev.billing.testkit.http.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -130,8 +130,13 @@ class AccountRoutesIT {
                 .isEqualTo("invalid_checkout");
         assertThat(api.http.post("/stripe/checkout", alice, "{\"tier\":\"pro\"}").errorCode())
                 .isEqualTo("missing_field");
-        assertThat(api.http.post("/stripe/checkout", alice, "{\"tier\":\"pro\",\"interval\":\"fortnight\"}")
-                .errorCode()).isEqualTo("invalid_interval");
+        for (String interval : List.of("fortnight", "week", "day", "monthly", "yearly", "annual", "Month", " month")) {
+            Http.Response refused = api.http.post("/stripe/checkout", alice,
+                    "{\"tier\":\"pro\",\"interval\":\"" + interval + "\"}");
+            assertThat(refused.errorCode()).as(interval).isEqualTo("invalid_interval");
+            assertThat(refused.json().path("error").path("message").asText()).isEqualTo("interval must be month or year.");
+        }
+        assertThat(api.harness.gateway().calls(Operation.CREATE_CHECKOUT)).isEmpty();
         assertThat(api.http.post("/stripe/checkout", alice, "{\"tier\":\"gold\",\"interval\":\"month\"}")
                 .errorCode()).isEqualTo("unknown_plan");
         assertThat(api.http.post("/stripe/checkout", alice, "{\"priceId\":\"price_credits_100\",\"quantity\":\"2\"}")
@@ -195,6 +200,18 @@ class AccountRoutesIT {
         customerOf(alice);
         assertThat(api.http.post("/stripe/subscriptions/sub%27%20OR%201=1/cancel", alice, "{}").status())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void thePortalOfAUserWithoutACustomerSaysSoWithoutCallingTheUserACustomer() {
+        Http.Response portal = api.http.post("/stripe/portal", bob, "{\"returnUrl\":\"" + ORIGIN + "/account\"}");
+
+        assertThat(portal.status()).isEqualTo(404);
+        assertThat(portal.errorCode()).isEqualTo("customer_not_found");
+        assertThat(portal.json().path("error").path("message").asText())
+                .isEqualTo("This user has no billing customer yet; create one first.")
+                .doesNotContain("user_bob");
+        assertThat(api.harness.gateway().calls(Operation.CREATE_PORTAL)).isEmpty();
     }
 
     @Test

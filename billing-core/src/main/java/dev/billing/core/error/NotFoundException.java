@@ -13,8 +13,17 @@ public final class NotFoundException extends BillingException {
     private static final int MAX_ID_IN_MESSAGE = 64;
 
     public NotFoundException(String resource, String id) {
-        super("No " + Objects.requireNonNull(resource, "resource") + " with id " + shown(id) + ".");
-        this.resource = resource;
+        this(resource, "No " + Objects.requireNonNull(resource, "resource") + " with id " + shown(id) + ".", true);
+    }
+
+    private NotFoundException(String resource, String message, boolean unused) {
+        super(message);
+        this.resource = Objects.requireNonNull(resource, "resource");
+    }
+
+    /** The user has no Stripe customer yet (not: a customer with the user's id is missing). */
+    public static NotFoundException noCustomerYet() {
+        return new NotFoundException("customer", "This user has no billing customer yet; create one first.", true);
     }
 
     // The id comes from a request path: never echo an arbitrarily long or control-laden value back.

@@ -37,7 +37,7 @@ final class Ownership {
     }
 
     CustomerId requireCustomer(UserId user) {
-        return customerOf(user).orElseThrow(() -> new NotFoundException("customer", user.value()));
+        return customerOf(user).orElseThrow(NotFoundException::noCustomerYet);
     }
 
     /** From the projection when known there (no Stripe call), else from Stripe. */

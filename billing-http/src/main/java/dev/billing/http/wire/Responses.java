@@ -37,7 +37,8 @@ public final class Responses {
         }
     }
 
-    public record Customer(String customerId, @Doc("True when this call created the Stripe customer.") boolean created) {
+    public record Customer(String customerId, @Doc("True when the user had no customer as this call began; concurrent "
+            + "first calls may all say true, and the customer is still one.") boolean created) {
     }
 
     public record CheckoutSession(String sessionId, @OptionalField String url) {
