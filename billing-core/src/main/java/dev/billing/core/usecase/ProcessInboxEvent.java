@@ -5,6 +5,7 @@ import dev.billing.core.port.ProjectionListener;
 
 import dev.billing.core.error.BillingException;
 import dev.billing.core.error.StoreException;
+import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
@@ -13,6 +14,7 @@ import dev.billing.core.model.EventObject;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.Money;
 import dev.billing.core.model.Notification;
 import dev.billing.core.model.Purchase;
@@ -20,7 +22,6 @@ import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
-import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.model.UpsertResult;
@@ -72,21 +73,23 @@ public final class ProcessInboxEvent {
     private final CustomerStore customers;
     private final SubscriptionStore subscriptions;
     private final EventInbox inbox;
-    private final Notifier notifier;
+    private final NoticeSender notices;
+    private final PlanCatalog plans;
     private final ListCatalog catalog;
     private final ProjectionListener listener;
     private final BillingOptions options;
     private final Clock clock;
 
     ProcessInboxEvent(WebhookVerifier verifier, PaymentGateway gateway, CustomerStore customers,
-                      SubscriptionStore subscriptions, EventInbox inbox, Notifier notifier, ListCatalog catalog,
-                      ProjectionListener listener, BillingOptions options, Clock clock) {
+                      SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
+                      ListCatalog catalog, ProjectionListener listener, BillingOptions options, Clock clock) {
         this.verifier = verifier;
         this.gateway = gateway;
         this.customers = customers;
         this.subscriptions = subscriptions;
         this.inbox = inbox;
-        this.notifier = notifier;
+        this.notices = notices;
+        this.plans = plans;
         this.catalog = catalog;
         this.listener = listener;
         this.options = options;
@@ -377,7 +380,7 @@ public final class ProcessInboxEvent {
             applySubscription(of.subscription());
             if (event.type().equals("customer.subscription.trial_will_end")) {
                 Subscription s = of.subscription();
-                notifyOnce(entry, s.customerId(), link -> new Notification.TrialEnding(event.id(), link.userId(),
+                notices.sendOnce(entry, s.customerId(), link -> new Notification.TrialEnding(event.id(), link.userId(),
                         link.email(), s.id(), s.trialEnd()));
             }
             return InboxStatus.PROCESSED;
@@ -386,11 +389,11 @@ public final class ProcessInboxEvent {
             Invoice invoice = of.invoice();
             applyInvoice(invoice);
             if (event.type().equals("invoice.paid") && invoice.amountPaid() > 0) {
-                notifyOnce(entry, invoice.customerId(), link -> new Notification.Receipt(event.id(), link.userId(),
+                notices.sendOnce(entry, invoice.customerId(), link -> new Notification.Receipt(event.id(), link.userId(),
                         link.email(), invoice.id(), "Invoice " + (invoice.number() == null ? invoice.id()
                         : invoice.number()), invoice.paid(), invoice.hostedInvoiceUrl()));
             } else if (event.type().equals("invoice.payment_failed")) {
-                notifyOnce(entry, invoice.customerId(), link -> new Notification.PaymentFailed(event.id(),
+                notices.sendOnce(entry, invoice.customerId(), link -> new Notification.PaymentFailed(event.id(),
                         link.userId(), link.email(), invoice.id(), invoice.due(), invoice.hostedInvoiceUrl()));
             }
             return InboxStatus.PROCESSED;
@@ -455,25 +458,13 @@ public final class ProcessInboxEvent {
         subscriptions.recordPurchase(purchase);
         listener.projectionChanged(session.customerId());
         if (amount > 0) {
-            String item = session.metadata().getOrDefault("item", priceId);
-            notifyOnce(entry, session.customerId(), link -> new Notification.Receipt(entry.eventId(), link.userId(),
+            // The buyer reads the item's name, not the catalog's key.
+            String item = plans.itemForPrice(priceId).map(CatalogItem::name)
+                    .orElse(session.metadata().getOrDefault("item", priceId));
+            notices.sendOnce(entry, session.customerId(), link -> new Notification.Receipt(entry.eventId(), link.userId(),
                     link.email(), session.id(), quantity + " x " + item, new Money(amount, currency), null));
         }
         return InboxStatus.PROCESSED;
-    }
-
-    private void notifyOnce(InboxEntry entry, CustomerId customer, Function<CustomerLink, Notification> build) {
-        if (entry.notifiedAt() != null) {
-            return;
-        }
-        Optional<CustomerLink> link = customers.findByCustomerId(customer);
-        if (link.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "No user is linked to customer {0}; event {1} notifies nobody",
-                    customer, entry.eventId());
-            return;
-        }
-        notifier.send(build.apply(link.get()));
-        inbox.markNotified(entry.eventId(), clock.instant());
     }
 
     private static boolean handles(String type) {

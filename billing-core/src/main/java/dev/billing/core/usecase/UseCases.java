@@ -96,8 +96,9 @@ public final class UseCases {
         this.recordUsage = new RecordUsage(stores.customers(), stores.subscriptions(), stores.usage(),
                 entitlementPolicy, getEntitlements, clock);
         this.reportMeterUsage = new ReportMeterUsage(gateway, stores.usage(), options.retrySchedule(), clock);
+        NoticeSender notices = new NoticeSender(stores.customers(), stores.inbox(), notifier, sleeper, clock);
         this.processInboxEvent = new ProcessInboxEvent(verifier, gateway, stores.customers(), stores.subscriptions(),
-                stores.inbox(), notifier, listCatalog, listener, options, clock);
+                stores.inbox(), notices, catalog, listCatalog, listener, options, clock);
         this.receiveWebhook = new ReceiveWebhook(verifier, stores.inbox(), processInboxEvent, options.inlinePermits(),
                 options.backgroundPermits(), options.inboxLease(), clock);
         this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, clock);
