@@ -5,6 +5,7 @@ import dev.billing.core.port.ProjectionListener;
 
 import dev.billing.core.error.BillingException;
 import dev.billing.core.error.StoreException;
+import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutSession;
@@ -196,7 +197,10 @@ public final class ProcessInboxEvent {
 
     private InboxStatus recordFailure(InboxEntry entry, String owner, RuntimeException e) {
         Instant now = clock.instant();
-        Optional<Instant> next = options.retrySchedule().next(entry.attempts(), now);
+        // A payload that cannot be decoded never will be (the bytes are stored): park it at once, with the reason,
+        // for an admin to look at and replay, instead of retrying it for hours.
+        Optional<Instant> next = e instanceof WebhookRejectedException ? Optional.empty()
+                : options.retrySchedule().next(entry.attempts(), now);
         String error = describe(e);
         LOG.log(System.Logger.Level.WARNING, "Event {0} ({1}) failed on attempt {2}: {3}", entry.eventId(),
                 entry.event().type(), entry.attempts(), error);

@@ -22,9 +22,21 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FakeWebhookVerifier implements WebhookVerifier {
     private final Map<String, StripeEvent> byPayloadHash = new ConcurrentHashMap<>();
     private final Map<String, EventObject> objects = new ConcurrentHashMap<>();
+    private final Map<String, String> undecodable = new ConcurrentHashMap<>();
 
     /** What a delivery carries. */
     public record Delivery(byte[] body, String signature) {
+    }
+
+    /**
+     * Signs an event whose object can never be decoded, as a real verifier finds with a payload it cannot map (an
+     * {@code invoice.paid} carrying a deleted-invoice stub without {@code customer}, say).
+     */
+    public Delivery signUndecodable(StripeEvent event, String why) {
+        undecodable.put(event.id(), why);
+        String hash = hash(event.payload().getBytes(StandardCharsets.UTF_8));
+        byPayloadHash.put(hash, event);
+        return new Delivery(event.payload().getBytes(StandardCharsets.UTF_8), "fake-v1=" + hash);
     }
 
     public Delivery sign(StripeEvent event, EventObject object) {
@@ -54,6 +66,10 @@ public final class FakeWebhookVerifier implements WebhookVerifier {
 
     @Override
     public EventObject decode(StripeEvent event) {
+        String why = undecodable.get(event.id());
+        if (why != null) {
+            throw new WebhookRejectedException(WebhookRejectedException.Reason.MALFORMED_PAYLOAD, why);
+        }
         EventObject object = objects.get(event.id());
         if (object == null) {
             throw new WebhookRejectedException(WebhookRejectedException.Reason.MALFORMED_PAYLOAD,

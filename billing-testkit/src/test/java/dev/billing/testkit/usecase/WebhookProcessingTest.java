@@ -283,6 +283,27 @@ class WebhookProcessingTest {
         }
 
         @Test
+        void anEventWhoseObjectCanNeverBeDecodedIsParkedAtOnceWithItsReason() {
+            StripeEvent event = anEvent().withType("invoice.paid").createdAt(h.clock().instant())
+                    .forObject("invoice", "in_deleted").build();
+            FakeWebhookVerifier.Delivery delivery = h.verifier().signUndecodable(event,
+                    "Not a Stripe invoice: customer is missing.");
+
+            WebhookReceipt receipt = h.billing().receiveWebhook(delivery.body(), delivery.signature());
+
+            assertThat(receipt.inlineStatus()).isEqualTo(InboxStatus.FAILED);
+            InboxEntry parked = h.stores().inbox().find(event.id()).orElseThrow();
+            assertThat(parked.status()).isEqualTo(InboxStatus.FAILED);
+            assertThat(parked.attempts()).isEqualTo(1);
+            assertThat(parked.lastError()).contains("customer is missing");
+            assertThat(parked.nextAttemptAt()).isNull();
+            h.clock().advance(Duration.ofHours(2));
+            assertThat(h.billing().processDueEvents(10)).as("never retried on the schedule").isZero();
+            assertThat(h.billing().useCases().listInboxEvents().list(InboxStatus.FAILED, null, 10).items())
+                    .extracting(InboxEntry::eventId).containsExactly(event.id());
+        }
+
+        @Test
         void stripeDownWhileRefetchingLeavesTheEventPendingAndTheRetryCompletesIt() {
             Subscription sub = subscribed();
             h.gateway().failNext(Operation.GET_SUBSCRIPTION, 1, Failure.NOT_DONE);
