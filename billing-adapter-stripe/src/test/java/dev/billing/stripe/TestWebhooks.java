@@ -1,13 +1,11 @@
 package dev.billing.stripe;
 
+import dev.billing.testkit.webhook.StripeSignature;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /** Stripe's webhook signing scheme, computed independently of the verifier, and the event fixtures. */
 final class TestWebhooks {
@@ -20,14 +18,7 @@ final class TestWebhooks {
     }
 
     static String v1(String secret, long t, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return StripeSignature.v1(secret, t, body);
     }
 
     /** The bytes of {@code src/test/resources/dev/billing/stripe/events/<name>}. */

@@ -1,5 +1,6 @@
 package dev.billing.server;
 
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,16 +85,28 @@ public final class Main implements Callable<Integer> {
         return CONFIG;
     }
 
-    /** Picks the log format (logback.xml: JSON, logback-text.xml: text) before the first logger exists. */
-    public static void logFormat(Map<String, String> env, String fallback) {
-        if (System.getProperty("logback.configurationFile") != null) {
-            return;
+    /**
+     * Picks the log format (logback.xml: JSON, logback-text.xml: text) before the first logger exists, and sends
+     * java.util.logging there too, so that every line of every library has the same format.
+     *
+     * @return whether the lines are JSON
+     */
+    public static boolean logFormat(Map<String, String> env, String fallback) {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+        String configured = System.getProperty("logback.configurationFile");
+        if (configured != null) {
+            return !configured.contains("text");
         }
         String value = env.get("BILLING_LOG_FORMAT");
         String format = value == null || value.isBlank() ? fallback : value.strip().toUpperCase(Locale.ROOT);
         if (format.equals("TEXT")) {
             System.setProperty("logback.configurationFile", "logback-text.xml");
+            return false;
         }
+        return true;
     }
 
     private static void checkPort(List<String> problems, String option, int port) {
@@ -165,9 +178,10 @@ public final class Main implements Callable<Integer> {
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
-            logFormat(main.env, "TEXT");
+            boolean json = logFormat(main.env, "TEXT");
             LocalMode local = LocalMode.start(new LocalMode.Options(dataDir, port, stripePort, main.env), version());
-            main.out.println(local.banner());
+            // With JSON logs, stdout holds only JSON lines: the banner goes to stderr.
+            (json ? main.err : main.out).println(local.banner());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 local.close();

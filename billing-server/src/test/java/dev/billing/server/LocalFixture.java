@@ -4,21 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.port.BillingStores;
-import dev.billing.testkit.http.Http;
 import dev.billing.emulator.RecordedRequest;
 import dev.billing.emulator.StripeEmulator;
+import dev.billing.testkit.http.Http;
+import dev.billing.testkit.webhook.StripeSignature;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -154,16 +151,7 @@ final class LocalFixture implements AutoCloseable {
     /** The same without waiting for the processing that follows the answer. */
     Http.Response deliverSignedNoWait(String eventJson) {
         byte[] body = eventJson.getBytes(StandardCharsets.UTF_8);
-        Instant at = emulator.now();
-        String signature;
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(local.webhookSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((at.getEpochSecond() + ".").getBytes(StandardCharsets.UTF_8));
-            signature = "t=" + at.getEpochSecond() + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        String signature = StripeSignature.header(local.webhookSecret(), emulator.now(), body);
         return http.send(http.request("/webhooks/stripe").header("Content-Type", "application/json")
                 .header("Stripe-Signature", signature).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }

@@ -8,19 +8,17 @@ import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.port.BillingStores;
 import dev.billing.testkit.http.Http;
+import dev.billing.testkit.webhook.StripeSignature;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -67,11 +65,8 @@ class LocalWebhooksIT {
         return http.send(b);
     }
 
-    String sign(byte[] body, Instant at, String secret) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        mac.update((at.getEpochSecond() + ".").getBytes(StandardCharsets.UTF_8));
-        return "t=" + at.getEpochSecond() + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
+    String sign(byte[] body, Instant at, String secret) {
+        return StripeSignature.header(secret, at, body);
     }
 
     static byte[] event(String id) {

@@ -1,29 +1,27 @@
 package dev.billing.server;
 
-import dev.billing.testkit.http.Http;
+import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.StripeEmulator;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
+import dev.billing.testkit.http.Http;
 import dev.billing.testkit.postgres.DedicatedPostgres;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
-import dev.billing.emulator.EmulatorOptions;
-import dev.billing.emulator.StripeEmulator;
+import dev.billing.testkit.webhook.StripeSignature;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -172,11 +170,7 @@ class PostgresOutageIT {
                 + ",\"email\":null,\"livemode\":false,\"metadata\":{}}}}";
     }
 
-    private static String sign(String payload, String secret) throws Exception {
-        long t = System.currentTimeMillis() / 1000;
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String v1 = HexFormat.of().formatHex(mac.doFinal((t + "." + payload).getBytes(StandardCharsets.UTF_8)));
-        return "t=" + t + ",v1=" + v1;
+    private static String sign(String payload, String secret) {
+        return StripeSignature.header(secret, Instant.now(), payload);
     }
 }

@@ -9,7 +9,6 @@ import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutSession;
-import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.EventObject;
 import dev.billing.core.model.InboxEntry;
@@ -39,7 +38,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * Applies inbox events to the projection (DESIGN §4.2-4.3). An event is claimed under a lease, its effects are
