@@ -77,6 +77,16 @@ class StripeArchitectureTest {
                 .should().notBePublic().andShould().haveModifier(JavaModifier.FINAL).check(adapter);
     }
 
+    /** The gateway's helpers too: whatever is not an entry point stays inside the package and is not extended. */
+    @Test
+    void everyOtherTopLevelClassIsPackagePrivateAndFinal() {
+        assertThat(adapter.stream().map(JavaClass::getSimpleName))
+                .contains("StripeCalls", "StripeCatalog", "StripeSubscriptions", "StripeMeterEvents");
+        classes().that().areTopLevelClasses().and().doNotHaveSimpleName("StripePaymentGateway")
+                .and().doNotHaveSimpleName("StripeWebhookVerifier").and().doNotHaveSimpleName("StripeConfig")
+                .should().notBePublic().andShould().haveModifier(JavaModifier.FINAL).check(adapter);
+    }
+
     private static final DescribedPredicate<JavaClass> VENDOR = DescribedPredicate.describe("a vendor type",
             c -> c.getPackageName().startsWith("com.stripe") || c.getPackageName().startsWith("com.google.gson"));
 

@@ -86,7 +86,7 @@ class StripeCustomerCreationIT {
 
     private static List<String> customersAtStripe(UserId user) throws StripeException {
         return stripe.v1().customers().search(CustomerSearchParams.builder()
-                .setQuery(StripePaymentGateway.userIdQuery(user)).build())
+                .setQuery(StripeCustomers.userIdQuery(user)).build())
                 .getData().stream().map(c -> c.getId()).toList();
     }
 

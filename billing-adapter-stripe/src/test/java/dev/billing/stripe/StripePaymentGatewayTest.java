@@ -16,9 +16,9 @@ class StripePaymentGatewayTest {
 
     @Test
     void searchesCustomersByTheUserIdMetadataWithQuotesEscaped() {
-        assertThat(StripePaymentGateway.userIdQuery(UserId.of("user_2abc")))
+        assertThat(StripeCustomers.userIdQuery(UserId.of("user_2abc")))
                 .isEqualTo("metadata['user_id']:'user_2abc'");
-        assertThat(StripePaymentGateway.userIdQuery(UserId.of("o'brien\\\"x")))
+        assertThat(StripeCustomers.userIdQuery(UserId.of("o'brien\\\"x")))
                 .isEqualTo("metadata['user_id']:'o\\'brien\\\\\\\"x'");
     }
 
@@ -26,11 +26,11 @@ class StripePaymentGatewayTest {
     void recognisesStripesDuplicateMeterEventAnswer() {
         GatewayRejectedException duplicate = new GatewayRejectedException("Stripe refused to report meter event "
                 + "(HTTP 400): An event already exists with identifier usage-42.", 400, null, "identifier");
-        assertThat(StripePaymentGateway.isDuplicateMeterEvent(duplicate, "usage-42")).isTrue();
-        assertThat(StripePaymentGateway.isDuplicateMeterEvent(duplicate, "usage-43")).isFalse();
+        assertThat(StripeMeterEvents.isDuplicateMeterEvent(duplicate, "usage-42")).isTrue();
+        assertThat(StripeMeterEvents.isDuplicateMeterEvent(duplicate, "usage-43")).isFalse();
         GatewayRejectedException other = new GatewayRejectedException("Stripe refused to report meter event "
                 + "(HTTP 400): No meter with event name api_calls.", 400, null, "event_name");
-        assertThat(StripePaymentGateway.isDuplicateMeterEvent(other, "usage-42")).isFalse();
+        assertThat(StripeMeterEvents.isDuplicateMeterEvent(other, "usage-42")).isFalse();
     }
 
     @Test

@@ -1,0 +1,115 @@
+package dev.billing.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.model.PromotionCode;
+import com.stripe.model.StripeCollection;
+import com.stripe.param.PromotionCodeListParams;
+import com.stripe.param.checkout.SessionCreateParams;
+import dev.billing.core.error.GatewayRejectedException;
+import dev.billing.core.model.CheckoutMode;
+import dev.billing.core.model.CheckoutRequest;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.LineItem;
+import dev.billing.core.model.PortalSession;
+
+import java.util.Optional;
+
+/** Stripe's hosted pages: checkout sessions (with their line items and promotion codes) and portal sessions. */
+final class StripeCheckout {
+    private final StripeClient client;
+    private final StripeCalls calls;
+
+    StripeCheckout(StripeClient client, StripeCalls calls) {
+        this.client = client;
+        this.calls = calls;
+    }
+
+    CheckoutSession createCheckoutSession(CheckoutRequest request) {
+        SessionCreateParams.Builder params = SessionCreateParams.builder()
+                .setMode(switch (request.mode()) {
+                    case SUBSCRIPTION -> SessionCreateParams.Mode.SUBSCRIPTION;
+                    case PAYMENT -> SessionCreateParams.Mode.PAYMENT;
+                    case SETUP -> SessionCreateParams.Mode.SETUP;
+                })
+                .setCustomer(request.customerId().value())
+                .setSuccessUrl(request.successUrl())
+                .setCancelUrl(request.cancelUrl());
+        for (LineItem line : request.lineItems()) {
+            params.addLineItem(lineItem(line));
+        }
+        if (request.clientReferenceId() != null) {
+            params.setClientReferenceId(request.clientReferenceId());
+        }
+        if (!request.metadata().isEmpty()) {
+            params.putAllMetadata(request.metadata());
+        }
+        if (request.mode() == CheckoutMode.SUBSCRIPTION
+                && (!request.subscriptionMetadata().isEmpty() || request.trialDays() > 0)) {
+            SessionCreateParams.SubscriptionData.Builder data = SessionCreateParams.SubscriptionData.builder();
+            if (!request.subscriptionMetadata().isEmpty()) {
+                data.putAllMetadata(request.subscriptionMetadata());
+            }
+            if (request.trialDays() > 0) {
+                data.setTrialPeriodDays((long) request.trialDays());
+            }
+            params.setSubscriptionData(data.build());
+        }
+        if (request.promotionCode() != null) {
+            params.addDiscount(SessionCreateParams.Discount.builder()
+                    .setPromotionCode(promotionCodeId(request.promotionCode())).build());
+        }
+        com.stripe.model.checkout.Session session = calls.call("create checkout session",
+                () -> client.v1().checkout().sessions().create(params.build(),
+                        StripeCalls.keyed(request.idempotencyKey())));
+        return calls.read("create checkout session", session, StripeObjects::checkoutSession);
+    }
+
+    private static SessionCreateParams.LineItem lineItem(LineItem line) {
+        if (line instanceof LineItem.OfPrice ofPrice) {
+            return SessionCreateParams.LineItem.builder().setPrice(ofPrice.priceId())
+                    .setQuantity(ofPrice.quantity()).build();
+        }
+        LineItem.OfAmount ofAmount = (LineItem.OfAmount) line;
+        return SessionCreateParams.LineItem.builder()
+                .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
+                        .setProduct(ofAmount.productId())
+                        .setUnitAmount(ofAmount.unitAmount().amount())
+                        .setCurrency(ofAmount.unitAmount().currency())
+                        .build())
+                .setQuantity(ofAmount.quantity())
+                .build();
+    }
+
+    /**
+     * A {@code promo_...} id is used as is; a customer-facing code is looked up among the active promotion codes
+     * (Stripe matches codes case-insensitively).
+     */
+    private String promotionCodeId(String codeOrId) {
+        if (codeOrId.startsWith("promo_")) {
+            return codeOrId;
+        }
+        PromotionCodeListParams params = PromotionCodeListParams.builder()
+                .setCode(codeOrId).setActive(true).setLimit(1L).build();
+        StripeCollection<PromotionCode> found = calls.call("look up promotion code",
+                () -> client.v1().promotionCodes().list(params));
+        Optional<String> id = calls.read("look up promotion code", found,
+                f -> f.getData().stream().findFirst().map(PromotionCode::getId));
+        return id.orElseThrow(() -> new GatewayRejectedException("No active promotion code '" + codeOrId + "'.", 400,
+                GatewayRejectedException.RESOURCE_MISSING, "promotion_code"));
+    }
+
+    Optional<CheckoutSession> getCheckoutSession(String sessionId) {
+        return calls.find("retrieve checkout session", sessionId,
+                () -> client.v1().checkout().sessions().retrieve(sessionId))
+                .map(s -> calls.read("retrieve checkout session", s, StripeObjects::checkoutSession));
+    }
+
+    PortalSession createPortalSession(CustomerId customerId, String returnUrl) {
+        com.stripe.param.billingportal.SessionCreateParams params = com.stripe.param.billingportal.SessionCreateParams
+                .builder().setCustomer(customerId.value()).setReturnUrl(returnUrl).build();
+        com.stripe.model.billingportal.Session session = calls.call("create portal session",
+                () -> client.v1().billingPortal().sessions().create(params));
+        return calls.read("create portal session", session, s -> new PortalSession(s.getId(), s.getUrl()));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.billing.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.model.StripeCollection;
+import com.stripe.param.InvoiceListParams;
+import com.stripe.param.InvoicePayParams;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.RefetchStamps;
+
+import java.util.Optional;
+
+/** Reads a customer's invoices and pays an open one. */
+final class StripeInvoices {
+    private final StripeClient client;
+    private final StripeCalls calls;
+    private final RefetchStamps stamps;
+
+    /** @param stamps the gateway's, so that every object it reads is versioned in one sequence */
+    StripeInvoices(StripeClient client, StripeCalls calls, RefetchStamps stamps) {
+        this.client = client;
+        this.calls = calls;
+        this.stamps = stamps;
+    }
+
+    Page<Invoice> listInvoices(CustomerId customerId, int limit, String startingAfter) {
+        if (limit < 1 || limit > StripeCalls.MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be between 1 and 100, was " + limit);
+        }
+        InvoiceListParams.Builder params = InvoiceListParams.builder().setCustomer(customerId.value())
+                .setLimit((long) limit);
+        if (startingAfter != null) {
+            params.setStartingAfter(startingAfter);
+        }
+        StripeCollection<com.stripe.model.Invoice> page = calls.call("list invoices",
+                () -> client.v1().invoices().list(params.build()));
+        return calls.page("list invoices", page, this::invoice, com.stripe.model.Invoice::getId);
+    }
+
+    Optional<Invoice> getInvoice(String invoiceId) {
+        return calls.find("retrieve invoice", invoiceId, () -> client.v1().invoices().retrieve(invoiceId))
+                .map(i -> calls.read("retrieve invoice", i, this::invoice));
+    }
+
+    Invoice payInvoice(String invoiceId, String idempotencyKey) {
+        StripeCalls.requireId(invoiceId, "invoiceId");
+        com.stripe.model.Invoice paid = calls.call("pay invoice", () -> client.v1().invoices()
+                .pay(invoiceId, InvoicePayParams.builder().build(), StripeCalls.keyed(idempotencyKey)));
+        return calls.read("pay invoice", paid, this::invoice);
+    }
+
+    private Invoice invoice(com.stripe.model.Invoice i) {
+        return StripeObjects.invoice(i, stamps.next());
+    }
+}

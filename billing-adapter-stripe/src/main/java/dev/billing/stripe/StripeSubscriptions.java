@@ -1,0 +1,120 @@
+package dev.billing.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.model.StripeCollection;
+import com.stripe.model.SubscriptionItem;
+import com.stripe.param.SubscriptionCancelParams;
+import com.stripe.param.SubscriptionListParams;
+import com.stripe.param.SubscriptionUpdateParams;
+import dev.billing.core.error.GatewayOutcomeUnknownException;
+import dev.billing.core.error.GatewayRejectedException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.RefetchStamps;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.port.PaymentGateway.ProrationBehavior;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Reads subscriptions and changes them: cancel, resume, move to another price. */
+final class StripeSubscriptions {
+    private final StripeClient client;
+    private final StripeCalls calls;
+    private final RefetchStamps stamps;
+
+    /** @param stamps the gateway's, so that every object it reads is versioned in one sequence */
+    StripeSubscriptions(StripeClient client, StripeCalls calls, RefetchStamps stamps) {
+        this.client = client;
+        this.calls = calls;
+        this.stamps = stamps;
+    }
+
+    Optional<Subscription> getSubscription(String subscriptionId) {
+        return calls.find("retrieve subscription", subscriptionId,
+                () -> client.v1().subscriptions().retrieve(subscriptionId))
+                .map(s -> calls.read("retrieve subscription", s, this::subscription));
+    }
+
+    List<Subscription> listSubscriptions(CustomerId customerId) {
+        List<Subscription> all = new ArrayList<>();
+        String after = null;
+        for (int pages = 0; pages < 1_000; pages++) {
+            SubscriptionListParams.Builder params = SubscriptionListParams.builder()
+                    .setCustomer(customerId.value()).setStatus(SubscriptionListParams.Status.ALL)
+                    .setLimit(StripeCalls.MAX_PAGE);
+            if (after != null) {
+                params.setStartingAfter(after);
+            }
+            StripeCollection<com.stripe.model.Subscription> page = calls.call("list subscriptions",
+                    () -> client.v1().subscriptions().list(params.build()));
+            Page<Subscription> mapped = calls.page("list subscriptions", page, this::subscription,
+                    com.stripe.model.Subscription::getId);
+            all.addAll(mapped.items());
+            if (!mapped.hasMore()) {
+                return all;
+            }
+            after = mapped.nextCursor();
+        }
+        throw new GatewayOutcomeUnknownException("Stripe kept paging the subscriptions of " + customerId);
+    }
+
+    Subscription cancelSubscription(String subscriptionId, boolean atPeriodEnd, String idempotencyKey) {
+        StripeCalls.requireId(subscriptionId, "subscriptionId");
+        if (atPeriodEnd) {
+            SubscriptionUpdateParams params = SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(true).build();
+            com.stripe.model.Subscription s = calls.call("cancel subscription at period end",
+                    () -> client.v1().subscriptions().update(subscriptionId, params,
+                            StripeCalls.keyed(idempotencyKey)));
+            return calls.read("cancel subscription at period end", s, this::subscription);
+        }
+        com.stripe.model.Subscription s = calls.call("cancel subscription", () -> client.v1().subscriptions()
+                .cancel(subscriptionId, SubscriptionCancelParams.builder().build(),
+                        StripeCalls.keyed(idempotencyKey)));
+        return calls.read("cancel subscription", s, this::subscription);
+    }
+
+    Subscription resumeSubscription(String subscriptionId, String idempotencyKey) {
+        StripeCalls.requireId(subscriptionId, "subscriptionId");
+        SubscriptionUpdateParams params = SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(false).build();
+        com.stripe.model.Subscription s = calls.call("resume subscription",
+                () -> client.v1().subscriptions().update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));
+        return calls.read("resume subscription", s, this::subscription);
+    }
+
+    /** Moves the first item to the new price: the dahlia shape keeps a subscription's price on its first item. */
+    Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
+                                         String idempotencyKey) {
+        StripeCalls.requireId(subscriptionId, "subscriptionId");
+        Objects.requireNonNull(proration, "proration");
+        com.stripe.model.Subscription current = calls.call("retrieve subscription",
+                () -> client.v1().subscriptions().retrieve(subscriptionId));
+        String itemId = calls.read("retrieve subscription", current, StripeSubscriptions::firstItemId);
+        if (itemId == null) {
+            throw new GatewayRejectedException("Subscription " + subscriptionId + " has no item to move to "
+                    + newPriceId + ".", 400, null, "items");
+        }
+        SubscriptionUpdateParams params = SubscriptionUpdateParams.builder()
+                .addItem(SubscriptionUpdateParams.Item.builder().setId(itemId).setPrice(newPriceId).build())
+                .setProrationBehavior(switch (proration) {
+                    case CREATE_PRORATIONS -> SubscriptionUpdateParams.ProrationBehavior.CREATE_PRORATIONS;
+                    case ALWAYS_INVOICE -> SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE;
+                    case NONE -> SubscriptionUpdateParams.ProrationBehavior.NONE;
+                })
+                .build();
+        com.stripe.model.Subscription s = calls.call("change subscription price",
+                () -> client.v1().subscriptions().update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));
+        return calls.read("change subscription price", s, this::subscription);
+    }
+
+    private Subscription subscription(com.stripe.model.Subscription s) {
+        return StripeObjects.subscription(s, stamps.next());
+    }
+
+    private static String firstItemId(com.stripe.model.Subscription s) {
+        List<SubscriptionItem> items = s.getItems() == null ? List.of() : s.getItems().getData();
+        return items == null || items.isEmpty() ? null : items.get(0).getId();
+    }
+}
