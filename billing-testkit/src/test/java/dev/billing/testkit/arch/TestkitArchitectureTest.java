@@ -1,6 +1,8 @@
 package dev.billing.testkit.arch;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** DESIGN §1: the testkit knows the core and its own fixtures, never an adapter, the server or a vendor SDK. */
@@ -28,6 +31,16 @@ class TestkitArchitectureTest {
     @Test
     void knowsTheCoreAndItsFixturesOnly() {
         DEPENDENCIES.check(testkit);
+    }
+
+    /** Tests use FakePaymentGateway only: the fake Stripe's resources and its call script stay inside the package. */
+    @Test
+    void theFakeGatewaysHelpersArePackagePrivateAndFinal() {
+        String[] helpers = {"ScriptedCalls", "FakeCatalog", "FakeCustomers", "FakePaymentMethods", "FakeSubscriptions",
+                "FakeInvoices", "FakePayments", "FakeCheckout", "FakeMeterEvents", "FakeErrors"};
+        assertThat(testkit.stream().map(JavaClass::getSimpleName)).contains(helpers);
+        classes().that().haveNameMatching("dev\\.billing\\.testkit\\.fake\\.(" + String.join("|", helpers) + ")")
+                .should().notBePublic().andShould().haveModifier(JavaModifier.FINAL).check(testkit);
     }
 
     @Test

@@ -1,0 +1,124 @@
+package dev.billing.testkit.fake;
+
+import dev.billing.core.model.CheckoutMode;
+import dev.billing.core.model.CheckoutRequest;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.LineItem;
+import dev.billing.core.model.PortalSession;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The fake's hosted pages: checkout sessions, completed as a paying customer would, and portal sessions. Not
+ * thread-safe: {@link FakePaymentGateway} calls it under its lock.
+ */
+final class FakeCheckout {
+    private final AtomicLong ids;
+    private final FakeCatalog catalog;
+    private final FakeCustomers customers;
+    private final FakeSubscriptions subscriptions;
+    private final FakeInvoices invoices;
+    private final FakePayments payments;
+    private final Map<String, Session> sessions = new HashMap<>();
+
+    /** @param ids the gateway's, so that ids of every kind come from one sequence */
+    FakeCheckout(AtomicLong ids, FakeCatalog catalog, FakeCustomers customers, FakeSubscriptions subscriptions,
+                 FakeInvoices invoices, FakePayments payments) {
+        this.ids = ids;
+        this.catalog = catalog;
+        this.customers = customers;
+        this.subscriptions = subscriptions;
+        this.invoices = invoices;
+        this.payments = payments;
+    }
+
+    CheckoutSession create(CheckoutRequest request) {
+        customers.require(request.customerId());
+        for (LineItem line : request.lineItems()) {
+            if (line instanceof LineItem.OfPrice ofPrice && !catalog.hasPrice(ofPrice.priceId())) {
+                throw FakeErrors.missing("price", ofPrice.priceId());
+            }
+        }
+        String id = "cs_fake_" + ids.incrementAndGet();
+        Session session = new Session(id, request);
+        sessions.put(id, session);
+        return session.view();
+    }
+
+    Optional<CheckoutSession> get(String sessionId) {
+        return Optional.ofNullable(sessions.get(sessionId)).map(Session::view);
+    }
+
+    /** See {@link FakePaymentGateway#completeCheckout}. */
+    String complete(String sessionId) {
+        Session session = sessions.get(sessionId);
+        if (session == null) {
+            throw new IllegalArgumentException("no checkout session " + sessionId);
+        }
+        CheckoutRequest request = session.request;
+        if (request.mode() == CheckoutMode.SUBSCRIPTION) {
+            String priceId = ((LineItem.OfPrice) request.lineItems().get(0)).priceId();
+            SubscriptionStatus status = request.trialDays() > 0 ? SubscriptionStatus.TRIALING
+                    : SubscriptionStatus.ACTIVE;
+            Subscription subscription = subscriptions.create(request.customerId(), priceId, status,
+                    request.trialDays(), request.subscriptionMetadata());
+            long amount = status == SubscriptionStatus.TRIALING ? 0 : catalog.unitAmount(priceId);
+            invoices.create(request.customerId(), subscription.id(), InvoiceStatus.PAID, amount);
+            session.subscriptionId = subscription.id();
+            session.complete = true;
+            return subscription.id();
+        }
+        long total = 0;
+        for (LineItem line : request.lineItems()) {
+            long unit = line instanceof LineItem.OfAmount amount ? amount.unitAmount().amount()
+                    : catalog.unitAmount(((LineItem.OfPrice) line).priceId());
+            total += unit * line.quantity();
+        }
+        String intent = payments.pay(total);
+        session.paymentIntentId = intent;
+        session.amountTotal = total;
+        session.complete = true;
+        return intent;
+    }
+
+    PortalSession createPortalSession(CustomerId customerId) {
+        customers.require(customerId);
+        String id = "bps_fake_" + ids.incrementAndGet();
+        return new PortalSession(id, "https://billing.fake.test/p/session/" + id);
+    }
+
+    /** What an idempotency key is bound to when a session is created. */
+    static String fingerprint(CheckoutRequest r) {
+        return r.mode() + "|" + r.customerId() + "|" + r.lineItems() + "|" + r.successUrl() + "|" + r.cancelUrl()
+                + "|" + r.trialDays() + "|" + r.promotionCode() + "|" + new TreeMap<>(r.metadata());
+    }
+
+    private static final class Session {
+        final String id;
+        final CheckoutRequest request;
+        String subscriptionId;
+        String paymentIntentId;
+        Long amountTotal;
+        boolean complete;
+
+        Session(String id, CheckoutRequest request) {
+            this.id = id;
+            this.request = request;
+        }
+
+        CheckoutSession view() {
+            return new CheckoutSession(id, complete ? null : "https://checkout.fake.test/c/pay/" + id, request.mode(),
+                    request.customerId(), subscriptionId, paymentIntentId, complete ? "complete" : "open",
+                    complete ? "paid" : "unpaid", request.clientReferenceId(), amountTotal, "usd",
+                    request.metadata());
+        }
+    }
+}
