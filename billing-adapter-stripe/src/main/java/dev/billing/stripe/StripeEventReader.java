@@ -21,17 +21,15 @@ import java.util.Set;
  * <p>Not a v1 event: {@code MALFORMED_PAYLOAD}. A v2 event or a "thin" event (no {@code data.object}, a
  * {@code related_object} instead): {@code UNSUPPORTED_EVENT}. Never any other exception.
  *
- * <p>The whole document is walked, not only the envelope: a key named twice in one object, at any depth, is
- * {@code MALFORMED_PAYLOAD}, since a reader that keeps the first value and one that keeps the last would see two
- * different events under one signature (Stripe never sends such a body). Nesting deeper than
- * {@value #MAX_DEPTH} levels is refused too, so the walk needs no more stack than that.
+ * <p>A key named twice in the event, in {@code data} or in {@code data.object} is {@code MALFORMED_PAYLOAD}: a
+ * reader keeping the first value and one keeping the last would see two events under one signature (Stripe never
+ * sends such a body). The fields the decoders read deeper down get the same check when they are read
+ * ({@link StripeJson}); the rest is skipped without being looked at.
  */
 final class StripeEventReader {
     /** 9999-12-31T23:59:59Z: anything later is not a Stripe timestamp. */
     private static final long MAX_EPOCH_SECOND = 253_402_300_799L;
     private static final Object INVALID = new Object();
-    /** Far deeper than any Stripe object nests. */
-    static final int MAX_DEPTH = 64;
 
     private StripeEventReader() {
     }
@@ -58,7 +56,7 @@ final class StripeEventReader {
         reader.beginObject();
         Set<String> names = new HashSet<>();
         while (reader.hasNext()) {
-            switch (uniqueName(reader, names)) {
+            switch (unique(reader, names)) {
                 case "id" -> e.id = string(reader);
                 case "object" -> e.object = string(reader);
                 case "type" -> e.type = string(reader);
@@ -67,10 +65,10 @@ final class StripeEventReader {
                 case "livemode" -> e.livemode = bool(reader);
                 case "related_object" -> {
                     e.relatedObject = true;
-                    skip(reader, 1);
+                    reader.skipValue();
                 }
                 case "data" -> readData(reader, e);
-                default -> skip(reader, 1);
+                default -> reader.skipValue();
             }
         }
         reader.endObject();
@@ -78,70 +76,37 @@ final class StripeEventReader {
 
     private static void readData(JsonReader reader, Envelope e) throws IOException {
         if (reader.peek() != JsonToken.BEGIN_OBJECT) {
-            skip(reader, 1);
+            reader.skipValue();
             return;
         }
         reader.beginObject();
         Set<String> names = new HashSet<>();
         while (reader.hasNext()) {
-            if (uniqueName(reader, names).equals("object") && reader.peek() == JsonToken.BEGIN_OBJECT) {
+            if (unique(reader, names).equals("object") && reader.peek() == JsonToken.BEGIN_OBJECT) {
                 e.hasDataObject = true;
                 reader.beginObject();
                 Set<String> fields = new HashSet<>();
                 while (reader.hasNext()) {
-                    switch (uniqueName(reader, fields)) {
+                    switch (unique(reader, fields)) {
                         case "id" -> e.objectId = string(reader);
                         case "object" -> e.objectType = string(reader);
-                        default -> skip(reader, 3);
+                        default -> reader.skipValue();
                     }
                 }
                 reader.endObject();
             } else {
-                skip(reader, 2);
+                reader.skipValue();
             }
         }
         reader.endObject();
     }
 
-    private static String uniqueName(JsonReader reader, Set<String> seen) throws IOException {
+    private static String unique(JsonReader reader, Set<String> seen) throws IOException {
         String name = reader.nextName();
         if (!seen.add(name)) {
             throw malformed("an object names the same key twice");
         }
         return name;
-    }
-
-    /** Skips one value at nesting {@code depth}, checking its objects' keys are unique. */
-    private static void skip(JsonReader reader, int depth) throws IOException {
-        JsonToken token = reader.peek();
-        if (token != JsonToken.BEGIN_OBJECT && token != JsonToken.BEGIN_ARRAY) {
-            reader.skipValue();
-            return;
-        }
-        if (depth >= MAX_DEPTH) {
-            throw malformed("it nests deeper than " + MAX_DEPTH + " levels");
-        }
-        if (token == JsonToken.BEGIN_ARRAY) {
-            reader.beginArray();
-            while (reader.hasNext()) {
-                skip(reader, depth + 1);
-            }
-            reader.endArray();
-            return;
-        }
-        reader.beginObject();
-        Set<String> names = null;
-        while (reader.hasNext()) {
-            String name = reader.nextName();
-            if (names == null) {
-                names = new HashSet<>();
-            }
-            if (!names.add(name)) {
-                throw malformed("an object names the same key twice");
-            }
-            skip(reader, depth + 1);
-        }
-        reader.endObject();
     }
 
     /** A string, null for JSON null, {@link #INVALID} for anything else. */
@@ -154,13 +119,13 @@ final class StripeEventReader {
             reader.nextNull();
             return null;
         }
-        skip(reader, 2);
+        reader.skipValue();
         return INVALID;
     }
 
     private static Object integer(JsonReader reader) throws IOException {
         if (reader.peek() != JsonToken.NUMBER) {
-            skip(reader, 2);
+            reader.skipValue();
             return INVALID;
         }
         String digits = reader.nextString();
@@ -178,7 +143,7 @@ final class StripeEventReader {
 
     private static Object bool(JsonReader reader) throws IOException {
         if (reader.peek() != JsonToken.BOOLEAN) {
-            skip(reader, 2);
+            reader.skipValue();
             return INVALID;
         }
         return reader.nextBoolean();

@@ -181,7 +181,7 @@ final class StripeJson {
                 reader.beginObject();
                 while (reader.hasNext()) {
                     if (reader.nextName().equals("data") && reader.peek() == JsonToken.BEGIN_OBJECT) {
-                        object = dataObjectOf(reader); // of a repeated "data", the last object wins
+                        object = dataObjectOf(reader); // a repeated "data" was refused when the event was verified
                     } else {
                         reader.skipValue();
                     }
@@ -330,6 +330,8 @@ final class StripeJson {
      */
     private record Pick(Map<String, Pick> fields, boolean firstOnly, Pick element) {
         static final Pick ALL = new Pick(null, false, null);
+        /** Far deeper than the fields the decoders read (metadata, ids, amounts) ever nest. */
+        static final int MAX_KEPT_DEPTH = 32;
 
         static Pick fields(Map<String, Pick> fields) {
             return new Pick(fields, false, null);
@@ -340,8 +342,12 @@ final class StripeJson {
         }
 
         JsonElement read(JsonReader reader) throws IOException {
+            return read(reader, 0);
+        }
+
+        private JsonElement read(JsonReader reader, int depth) throws IOException {
             if (this == ALL) {
-                return TREE.read(reader);
+                return strictTree(reader, depth);
             }
             switch (reader.peek()) {
                 case BEGIN_OBJECT -> {
@@ -352,8 +358,10 @@ final class StripeJson {
                         Pick pick = fields == null ? element : fields.get(name);
                         if (pick == null) {
                             reader.skipValue();
+                        } else if (object.has(name)) {
+                            throw duplicate();
                         } else {
-                            object.add(name, pick.read(reader));
+                            object.add(name, pick.read(reader, depth + 1));
                         }
                     }
                     reader.endObject();
@@ -366,7 +374,7 @@ final class StripeJson {
                         if (element == null || (firstOnly && !array.isEmpty())) {
                             reader.skipValue();
                         } else {
-                            array.add(element.read(reader));
+                            array.add(element.read(reader, depth + 1));
                         }
                     }
                     reader.endArray();
@@ -376,6 +384,46 @@ final class StripeJson {
                     return TREE.read(reader);
                 }
             }
+        }
+
+        /**
+         * A kept value as a tree, refusing a key named twice in any of its objects (metadata's {@code user_id}
+         * decides which user a customer is linked to) and nesting deeper than {@value #MAX_KEPT_DEPTH}.
+         */
+        private static JsonElement strictTree(JsonReader reader, int depth) throws IOException {
+            JsonToken token = reader.peek();
+            if (token != JsonToken.BEGIN_OBJECT && token != JsonToken.BEGIN_ARRAY) {
+                return TREE.read(reader);
+            }
+            if (depth >= MAX_KEPT_DEPTH) {
+                throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD,
+                        "A field the event is read for nests deeper than " + MAX_KEPT_DEPTH + " levels.");
+            }
+            if (token == JsonToken.BEGIN_ARRAY) {
+                JsonArray array = new JsonArray();
+                reader.beginArray();
+                while (reader.hasNext()) {
+                    array.add(strictTree(reader, depth + 1));
+                }
+                reader.endArray();
+                return array;
+            }
+            JsonObject object = new JsonObject();
+            reader.beginObject();
+            while (reader.hasNext()) {
+                String name = reader.nextName();
+                if (object.has(name)) {
+                    throw duplicate();
+                }
+                object.add(name, strictTree(reader, depth + 1));
+            }
+            reader.endObject();
+            return object;
+        }
+
+        private static WebhookRejectedException duplicate() {
+            return new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "The event names the same key twice in "
+                    + "one object.");
         }
     }
 }

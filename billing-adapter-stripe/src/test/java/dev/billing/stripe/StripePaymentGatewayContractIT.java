@@ -1,5 +1,8 @@
 package dev.billing.stripe;
 
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.param.billing.MeterEventSummaryListParams;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.testkit.contract.PaymentGatewayContract;
@@ -67,6 +70,24 @@ class StripePaymentGatewayContractIT extends PaymentGatewayContract {
             @Override
             public Instant now() {
                 return emulator.now();
+            }
+
+            @Override
+            public double meterTotal(String eventName, CustomerId customer) {
+                // Stripe's own summary endpoint, read with stripe-java as a dashboard would.
+                StripeClient stripe = StripeClient.builder().setApiKey(emulator.apiKey())
+                        .setApiBase(emulator.baseUrl()).build();
+                try {
+                    String meter = stripe.billing().meters().list().getData().stream()
+                            .filter(m -> m.getEventName().equals(eventName)).findFirst().orElseThrow().getId();
+                    long now = emulator.now().getEpochSecond();
+                    return stripe.billing().meters().eventSummaries().list(meter,
+                            MeterEventSummaryListParams.builder().setCustomer(customer.value())
+                                    .setStartTime(now - 3600).setEndTime(now + 3600).build())
+                            .getData().stream().mapToDouble(s -> s.getAggregatedValue().doubleValue()).sum();
+                } catch (StripeException e) {
+                    throw new AssertionError(e);
+                }
             }
         };
     }

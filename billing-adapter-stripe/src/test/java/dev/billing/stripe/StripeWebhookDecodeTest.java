@@ -15,6 +15,7 @@ import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.model.UserId;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -256,15 +257,26 @@ class StripeWebhookDecodeTest {
     }
 
     @Test
-    void refusesDeeplyNestedJsonInsideTheObjectWithoutCrashing() {
+    void survivesDeeplyNestedJsonInsideTheObject() {
         String deep = "[".repeat(20_000) + "]".repeat(20_000);
         String body = event("charge.succeeded", "{\"id\":\"ch_1\",\"object\":\"charge\",\"metadata\":{},\"x\":"
                 + deep + "}");
-        assertThatThrownBy(() -> decodeBytes(bytes(body))).isInstanceOfSatisfying(WebhookRejectedException.class,
-                e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_PAYLOAD));
-        String nested = "{\"a\":".repeat(40) + "1" + "}".repeat(40);
-        assertThat(decodeBytes(bytes(event("charge.succeeded", "{\"id\":\"ch_1\",\"object\":\"charge\","
-                + "\"metadata\":{},\"x\":" + nested + "}")))).isEqualTo(new EventObject.Other("charge", "ch_1"));
+        assertThat(decodeBytes(bytes(body))).isEqualTo(new EventObject.Other("charge", "ch_1"));
+    }
+
+    @Test
+    @DisplayName("in a field the decoders read, a key named twice or hostile nesting is refused, never a crash")
+    void refusesDuplicatesAndDeepNestingInTheFieldsItReads() {
+        String customer = "{\"id\":\"cus_1\",\"object\":\"customer\",\"metadata\":%s}";
+        for (String metadata : new String[] {"{\"user_id\":\"user_a\",\"user_id\":\"user_b\"}",
+                "{\"x\":" + "[".repeat(20_000) + "]".repeat(20_000) + "}"}) {
+            String body = event("customer.created", customer.formatted(metadata));
+            assertThatThrownBy(() -> decodeBytes(bytes(body))).as(metadata.substring(0, 20))
+                    .isInstanceOfSatisfying(WebhookRejectedException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_PAYLOAD));
+        }
+        assertThat(decodeBytes(bytes(event("customer.created", customer.formatted("{\"user_id\":\"user_a\"}")))))
+                .isInstanceOf(EventObject.OfCustomer.class);
     }
 
     private static String event(String type, String object) {

@@ -228,15 +228,13 @@ class StripeWebhookVerifierTest {
         }
 
         @Test
-        @DisplayName("a key named twice in one object, at any depth, is refused: another parser could read the other value")
+        @DisplayName("a key named twice in the event, its data or its object is refused: another parser could read the other value")
         void rejectsDuplicateKeys() {
             String body = "\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":1795100001,"
                     + "\"data\":{\"object\":{\"id\":\"in_1\",\"object\":\"invoice\",\"customer\":\"cus_1\"}}}";
             assertThat(rejectionOf("{\"id\":\"evt_a\",\"id\":\"evt_b\"," + body)).isEqualTo(Reason.MALFORMED_PAYLOAD);
             assertThat(rejectionOf("{\"id\":\"evt_a\"," + body.replace("\"customer\":\"cus_1\"",
                     "\"customer\":\"cus_1\",\"customer\":\"cus_2\""))).isEqualTo(Reason.MALFORMED_PAYLOAD);
-            assertThat(rejectionOf("{\"id\":\"evt_a\"," + body.replace("\"customer\":\"cus_1\"",
-                    "\"lines\":{\"data\":[{\"amount\":1,\"amount\":2}]}"))).isEqualTo(Reason.MALFORMED_PAYLOAD);
             assertThat(rejectionOf("{\"id\":\"evt_a\"," + body.replace("\"data\":{", "\"data\":{\"previous_attributes\":{},"
                     + "\"previous_attributes\":{},"))).isEqualTo(Reason.MALFORMED_PAYLOAD);
             // the same key in two different objects is fine
@@ -245,10 +243,11 @@ class StripeWebhookVerifierTest {
         }
 
         @Test
-        void refusesHostileNestingWithoutOverflowingTheStack() {
+        void survivesHostileNestingWhereNothingIsRead() {
             String deep = "[".repeat(200_000) + "]".repeat(200_000);
-            assertThat(rejectionOf("{\"id\":\"evt_a\",\"x\":" + deep + ",\"object\":\"event\",\"type\":\"t\","
-                    + "\"created\":1795100001,\"data\":{\"object\":{\"id\":\"in_1\"}}}")).isEqualTo(Reason.MALFORMED_PAYLOAD);
+            byte[] body = ("{\"id\":\"evt_a\",\"x\":" + deep + ",\"object\":\"event\",\"type\":\"t\","
+                    + "\"created\":1795100001,\"data\":{\"object\":{\"id\":\"in_1\"}}}").getBytes(StandardCharsets.UTF_8);
+            assertThat(verified(body).id()).isEqualTo("evt_a");
         }
 
         @Test

@@ -70,6 +70,9 @@ public abstract class PaymentGatewayContract {
 
         /** The instant the gateway's Stripe considers "now" (for version checks). */
         Instant now();
+
+        /** The sum of the values Stripe counted for the meter of {@code eventName} and this customer. */
+        double meterTotal(String eventName, CustomerId customer);
     }
 
     protected abstract PaymentGateway gateway();
@@ -297,11 +300,17 @@ public abstract class PaymentGatewayContract {
         }
 
         @Test
+        @DisplayName("a meter event reported twice under its identifier is counted once; another one adds up")
         void reportsMeterEventsIdempotently() {
             CustomerId customer = newCustomer();
             MeterEvent event = new MeterEvent("api_calls", customer, 3, unique("usage-"), fixture.now());
+
             gateway.reportMeterEvent(event);
             gateway.reportMeterEvent(event);
+
+            assertThat(fixture.meterTotal("api_calls", customer)).isEqualTo(3.0);
+            gateway.reportMeterEvent(new MeterEvent("api_calls", customer, 4, unique("usage-"), fixture.now()));
+            assertThat(fixture.meterTotal("api_calls", customer)).isEqualTo(7.0);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.MeterEvent;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.testkit.MutableClock;
 import dev.billing.testkit.contract.PaymentGatewayContract;
@@ -47,6 +48,13 @@ class FakePaymentGatewayContractTest extends PaymentGatewayContract {
             @Override
             public Instant now() {
                 return clock.instant();
+            }
+
+            @Override
+            public double meterTotal(String eventName, CustomerId customer) {
+                return gateway.meterEvents().stream()
+                        .filter(e -> e.eventName().equals(eventName) && e.customerId().equals(customer))
+                        .mapToDouble(MeterEvent::value).sum();
             }
         };
     }
