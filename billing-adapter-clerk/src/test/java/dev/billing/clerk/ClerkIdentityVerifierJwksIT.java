@@ -160,7 +160,8 @@ class ClerkIdentityVerifierJwksIT {
                 .isInstanceOf(IdentityUnavailableException.class)
                 .hasMessageContaining("unavailable"));
 
-        assertThat(elapsed).isLessThan(Duration.ofSeconds(3));
+        // A refusal or a bad answer comes back at once; the bound only says it never waits out a timeout.
+        assertThat(elapsed).isLessThan(ClerkConfig.DEFAULT_REQUEST_TIMEOUT.multipliedBy(5));
     }
 
     @Test
@@ -171,7 +172,9 @@ class ClerkIdentityVerifierJwksIT {
         Duration elapsed = timed(() -> assertThatThrownBy(() -> verifier.verify(fresh(minterA)))
                 .isInstanceOf(IdentityUnavailableException.class));
 
-        assertThat(elapsed).isBetween(ClerkConfig.DEFAULT_REQUEST_TIMEOUT.minusMillis(500), Duration.ofMillis(4_000));
+        // It waited for the request timeout, and did not wait for the server's 30 s (the bound is 5x the timeout).
+        assertThat(elapsed).isBetween(ClerkConfig.DEFAULT_REQUEST_TIMEOUT.minusMillis(500),
+                ClerkConfig.DEFAULT_REQUEST_TIMEOUT.multipliedBy(5));
     }
 
     @Test

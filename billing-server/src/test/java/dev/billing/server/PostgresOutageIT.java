@@ -106,7 +106,8 @@ class PostgresOutageIT {
             assertThat(down.status()).as(down.body()).isEqualTo(503);
             assertThat(down.json().path("error").path("code").asText()).isEqualTo("store_unavailable");
             assertThat(down.headers().firstValue("Retry-After")).isPresent();
-            assertThat(millis).as("503 within the pool's connection timeout, not 30 s").isLessThan(6_000);
+            assertThat(millis).as("503 once the pool's 3 s connection timeout fires (bound: 5x), not after 30 s")
+                    .isLessThan(15_000);
 
             Http.Response forged = deliver(event, sign(event, "whsec_wrong"));
             assertThat(forged.status()).as("a forged delivery never reaches the store").isEqualTo(400);

@@ -38,7 +38,7 @@ class LifecycleIT {
     emu.close();
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-    assertThat(took).isLessThan(Duration.ofSeconds(2));
+    assertThat(took).as("close does not wait out the 30 s hang").isLessThan(Duration.ofSeconds(10));
     try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
       assertThat(socket.getLocalPort()).isEqualTo(port);
     }

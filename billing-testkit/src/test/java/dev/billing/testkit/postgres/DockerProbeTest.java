@@ -17,7 +17,7 @@ class DockerProbeTest {
 
         long millis = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("Docker available: " + available + " (probe took " + millis + " ms)");
-        assertThat(millis).isLessThan(7_000);
+        assertThat(millis).as("the probe's own 5 s timeout fires (bound: 5x)").isLessThan(25_000);
         if (noDockerEngineConfigured()) {
             assertThat(available).as("no docker socket and no DOCKER_HOST: Docker must be reported unavailable").isFalse();
         }
