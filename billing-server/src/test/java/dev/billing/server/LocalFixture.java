@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class LocalFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration PATIENCE = Duration.ofSeconds(20);
+    /** How long a condition may take before the test calls it a hang (a loaded machine is slow, not wrong). */
+    static final Duration PATIENCE = dev.billing.testkit.Await.DEFAULT;
 
     final LocalMode local;
     final Http http;

@@ -1,5 +1,7 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.error.GatewayRejectedException;
+import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Refund;
 import dev.billing.core.model.RefundRequest;
 import dev.billing.core.port.PaymentGateway;
@@ -19,7 +21,18 @@ public final class RefundPayment {
         this.retry = retry;
     }
 
+    /**
+     * @throws InvalidRequestException {@code refund_rejected} with Stripe's reason when Stripe refuses the refund as
+     *                                 asked (more than is left to refund, a payment not succeeded...)
+     */
     public Refund refund(RefundRequest request) {
-        return retry.call(() -> gateway.createRefund(request));
+        try {
+            return retry.call(() -> gateway.createRefund(request));
+        } catch (GatewayRejectedException e) {
+            if (e.status() == 400 && !e.isIdempotencyConflict()) {
+                throw new InvalidRequestException("refund_rejected", e.param(), e.getMessage());
+            }
+            throw e;
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.billing.core.usecase;
 
 import dev.billing.core.config.BillingOptions;
 
+import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CheckoutMode;
@@ -101,7 +102,17 @@ public final class StartCheckout {
         CheckoutRequest request = new CheckoutRequest(CheckoutMode.SUBSCRIPTION, customer,
                 List.of(new LineItem.OfPrice(plan.priceId(), 1)), successUrl, cancelUrl, user, trialDays,
                 promotionCode, metadata, metadata, key);
-        CheckoutSession session = retry.call(() -> gateway.createCheckoutSession(request));
+        CheckoutSession session;
+        try {
+            session = retry.call(() -> gateway.createCheckoutSession(request));
+        } catch (GatewayRejectedException e) {
+            if (promotionCode != null && e.param() != null && e.param().contains("promotion_code")) {
+                // Unknown, expired, used up or not for this customer: the buyer mistyped or was too late.
+                throw new InvalidRequestException("invalid_promotion_code", "promotionCode",
+                        "This promotion code cannot be used: it is unknown, expired or used up.");
+            }
+            throw e;
+        }
         return new CheckoutOutcome.Started(session);
     }
 
