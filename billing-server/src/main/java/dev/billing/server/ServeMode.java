@@ -32,7 +32,7 @@ public final class ServeMode {
     public static BillingServer start(ServerConfig config, String version) {
         Clock clock = Clock.systemUTC();
         long t0 = System.nanoTime();
-        BillingStores stores = openStores(config);
+        BillingStores stores = StoreStartup.open(() -> openStores(config), config.storeStartTimeout());
         Duration storeStart = Duration.ofNanos(System.nanoTime() - t0);
         try {
             PaymentGateway gateway = Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock);

@@ -32,7 +32,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                            int userRequestsPerMinute, int ipRequestsPerMinute, boolean trustProxy,
                            Duration pastDueGrace, boolean refetchOnWebhook, String successUrl, String cancelUrl,
                            String returnUrl, long maxBodyBytes, long maxWebhookBytes, LogFormat logFormat,
-                           Optional<SmtpConfig> smtp) {
+                           Optional<SmtpConfig> smtp, Duration storeStartTimeout) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
@@ -144,13 +144,14 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         long maxBody = r.integer("BILLING_MAX_BODY_BYTES", 1_000_000, 1024, 100_000_000);
         long maxWebhook = r.integer("BILLING_MAX_WEBHOOK_BYTES", 2_000_000, 1024, 100_000_000);
         LogFormat logFormat = r.choice("BILLING_LOG_FORMAT", LogFormat.class, LogFormat.JSON);
+        int storeStartSeconds = r.integer("BILLING_STORE_START_TIMEOUT_SECONDS", 300, 0, 86_400);
         SmtpConfig.Loaded smtp = SmtpConfig.fromEnvironment(env);
         smtp.problems().forEach(r::problem);
         r.failIfAny();
         return new ServerConfig(stripeKey, List.copyOf(secrets), apiBase, clerk, store, databaseUrl, supabaseUrl,
                 serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
                 trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
-                logFormat, smtp.config());
+                logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds));
     }
 
     /** The core's options for this deployment. */
@@ -206,6 +207,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         line(b, "Past-due grace", pastDueGrace.toDays() + " days");
         line(b, "Refetch on webhook", Boolean.toString(refetchOnWebhook));
         line(b, "Logs", logFormat.name().toLowerCase(Locale.ROOT));
+        line(b, "Store at start", "waits up to " + storeStartTimeout.toSeconds() + " s for it");
         line(b, "Notices", smtp.map(c -> "SMTP " + c.host() + ":" + c.port() + " from " + c.from()
                 + (c.authenticates() ? " (authenticated)" : "")).orElse("logged only (BILLING_SMTP_HOST unset)"));
         return b.toString();
