@@ -1,6 +1,7 @@
 package dev.billing.core.usecase;
 
 import dev.billing.core.error.GatewayException;
+import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.Price;
 import dev.billing.core.model.PriceQuery;
@@ -11,28 +12,30 @@ import dev.billing.core.port.PaymentGateway;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * Lists products and prices from a short TTL cache. One caller refreshes an expired entry while the others wait
- * for it; when Stripe fails, the last good answer is served for up to {@code maxStale}. Catalog webhooks call
+ * Lists products and prices from a short TTL cache of the whole catalog: every product and every price, read from
+ * Stripe together, page by page in Stripe's order, from which each filter and page is answered. One caller refreshes
+ * an expired catalog while the others wait for it; when Stripe fails, the last good catalog answers every query
+ * (products or prices, filtered and paged alike) for up to {@code maxStale}. Catalog webhooks call
  * {@link #invalidate()}.
  *
  * <p>Usage: {@code Page<Price> prices = listCatalog.prices(PriceQuery.activeOnly());}
  */
 public final class ListCatalog {
-    private static final int MAX_CACHED_QUERIES = 1_000;
-
     private final PaymentGateway gateway;
     private final Clock clock;
     private final Duration ttl;
     private final Duration maxStale;
-    private final Map<Object, Slot> slots = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    private final ReentrantLock refreshing = new ReentrantLock();
+    private volatile Snapshot snapshot;
 
     public ListCatalog(PaymentGateway gateway, Clock clock, Duration ttl, Duration maxStale) {
         this.gateway = gateway;
@@ -42,62 +45,101 @@ public final class ListCatalog {
     }
 
     public Page<Product> products(ProductQuery query) {
-        return cached(query, () -> gateway.listProducts(query));
+        return page(catalog().products(), p -> query.active() == null || p.active() == query.active(), Product::id,
+                query.startingAfter(), query.limit());
     }
 
     public Page<Price> prices(PriceQuery query) {
-        return cached(query, () -> gateway.listPrices(query));
+        return page(catalog().prices(), p -> (query.active() == null || p.active() == query.active())
+                        && (query.productId() == null || p.productId().equals(query.productId()))
+                        && (query.type() == null || p.type() == query.type()), Price::id, query.startingAfter(),
+                query.limit());
     }
 
-    /** Makes every cached answer stale: the next read refreshes (and still falls back to it if Stripe fails). */
+    /** Makes the cached catalog stale: the next read refreshes (and still falls back to it if Stripe fails). */
     public void invalidate() {
         generation.incrementAndGet();
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> T cached(Object key, Supplier<T> loader) {
-        Slot slot = slots.get(key);
-        if (slot == null) {
-            if (slots.size() >= MAX_CACHED_QUERIES) {
-                slots.clear();
-            }
-            slot = slots.computeIfAbsent(key, k -> new Slot());
-        }
-        Entry entry = slot.entry;
+    private Snapshot catalog() {
         long currentGeneration = generation.get();
-        if (entry != null && isFresh(entry, currentGeneration)) {
-            return (T) entry.value;
+        Snapshot seen = snapshot;
+        if (seen != null && isFresh(seen, currentGeneration)) {
+            return seen;
         }
-        slot.lock.lock();
+        refreshing.lock();
         try {
-            entry = slot.entry;
-            if (entry != null && isFresh(entry, currentGeneration)) {
-                return (T) entry.value;
+            seen = snapshot;
+            if (seen != null && isFresh(seen, currentGeneration)) {
+                return seen;
             }
             try {
-                T value = loader.get();
-                slot.entry = new Entry(value, clock.instant(), currentGeneration);
-                return value;
+                Snapshot read = new Snapshot(readAll(cursor -> gateway.listProducts(new ProductQuery(null,
+                        ProductQuery.MAX_LIMIT, cursor))), readAll(cursor -> gateway.listPrices(new PriceQuery(null,
+                        null, null, ProductQuery.MAX_LIMIT, cursor))), clock.instant(), currentGeneration);
+                snapshot = read;
+                return read;
             } catch (GatewayException e) {
-                if (entry != null && clock.instant().isBefore(entry.fetchedAt.plus(maxStale))) {
-                    return (T) entry.value;
+                if (seen != null && clock.instant().isBefore(seen.readAt().plus(maxStale))) {
+                    return seen;
                 }
                 throw e;
             }
         } finally {
-            slot.lock.unlock();
+            refreshing.unlock();
         }
     }
 
-    private boolean isFresh(Entry entry, long currentGeneration) {
-        return entry.generation == currentGeneration && clock.instant().isBefore(entry.fetchedAt.plus(ttl));
+    private boolean isFresh(Snapshot seen, long currentGeneration) {
+        return seen.generation() == currentGeneration && clock.instant().isBefore(seen.readAt().plus(ttl));
     }
 
-    private static final class Slot {
-        final ReentrantLock lock = new ReentrantLock();
-        volatile Entry entry;
+    private static <T> List<T> readAll(Function<String, Page<T>> pageAfter) {
+        List<T> items = new ArrayList<>();
+        String cursor = null;
+        Page<T> page;
+        do {
+            page = pageAfter.apply(cursor);
+            items.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (page.hasMore());
+        return List.copyOf(items);
     }
 
-    private record Entry(Object value, Instant fetchedAt, long generation) {
+    /**
+     * The items matching {@code filter} after {@code startingAfter} (an id of the list, matching or not, as Stripe
+     * reads its cursors), {@code limit} at most.
+     */
+    private static <T> Page<T> page(List<T> all, Predicate<T> filter, Function<T, String> id, String startingAfter,
+                                    int limit) {
+        int from = 0;
+        if (startingAfter != null) {
+            from = -1;
+            for (int i = 0; i < all.size() && from < 0; i++) {
+                if (id.apply(all.get(i)).equals(startingAfter)) {
+                    from = i + 1;
+                }
+            }
+            if (from < 0) {
+                throw new InvalidRequestException("invalid_cursor", "startingAfter",
+                        "startingAfter is not an id of this list.");
+            }
+        }
+        List<T> items = new ArrayList<>(Math.min(limit, all.size()));
+        int i = from;
+        for (; i < all.size() && items.size() < limit; i++) {
+            if (filter.test(all.get(i))) {
+                items.add(all.get(i));
+            }
+        }
+        boolean more = false;
+        for (; i < all.size() && !more; i++) {
+            more = filter.test(all.get(i));
+        }
+        return new Page<>(items, more, more ? id.apply(items.get(items.size() - 1)) : null);
+    }
+
+    /** The whole catalog as read at one moment. */
+    private record Snapshot(List<Product> products, List<Price> prices, Instant readAt, long generation) {
     }
 }

@@ -1,16 +1,20 @@
 package dev.billing.testkit.usecase;
 
 import dev.billing.core.error.GatewayUnavailableException;
+import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Price;
 import dev.billing.core.model.PriceQuery;
+import dev.billing.core.model.ProductQuery;
 import dev.billing.core.usecase.ListCatalog;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,10 +60,43 @@ class CatalogTest {
     }
 
     @Test
-    void differentFiltersAreCachedApart() {
+    void everyFilterAndPageIsAnsweredFromOneReadOfTheCatalog() {
         catalog.prices(query);
         var oneTime = catalog.prices(new PriceQuery(true, null, dev.billing.core.model.PriceType.ONE_TIME, 100, null));
         assertThat(oneTime.items()).extracting(Price::id).containsExactly("price_credits_100");
-        assertThat(h.gateway().calls(Operation.LIST_PRICES)).hasSize(2);
+        catalog.products(ProductQuery.activeOnly());
+        assertThat(h.gateway().calls(Operation.LIST_PRICES)).hasSize(1);
+        assertThat(h.gateway().calls(Operation.LIST_PRODUCTS)).hasSize(1);
+    }
+
+    @Test
+    void pagesFollowTheCatalogsOrderWithCursors() {
+        List<String> all = catalog.prices(query).items().stream().map(Price::id).toList();
+        assertThat(all).hasSizeGreaterThan(3);
+
+        var first = catalog.prices(new PriceQuery(true, null, null, 2, null));
+        var second = catalog.prices(new PriceQuery(true, null, null, 2, first.nextCursor()));
+
+        assertThat(first.items()).extracting(Price::id).containsExactlyElementsOf(all.subList(0, 2));
+        assertThat(first.hasMore()).isTrue();
+        assertThat(second.items()).extracting(Price::id).containsExactlyElementsOf(all.subList(2, 4));
+        assertThatThrownBy(() -> catalog.prices(new PriceQuery(true, null, null, 2, "price_nope")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("startingAfter");
+    }
+
+    @Test
+    @DisplayName("while Stripe fails, filtered and paged views are answered from the last good catalog")
+    void whileStripeFailsFilteredAndPagedViewsAreAnsweredFromTheStaleCatalog() {
+        catalog.products(ProductQuery.activeOnly()); // only the plain product list was ever asked for
+        h.clock().advance(Duration.ofSeconds(61));
+        h.gateway().failNext(Operation.LIST_PRODUCTS, 100, Failure.NOT_DONE);
+        h.gateway().failNext(Operation.LIST_PRICES, 100, Failure.NOT_DONE);
+
+        var proPrices = catalog.prices(new PriceQuery(true, "prod_pro", null, 100, null));
+        var twoProducts = catalog.products(new ProductQuery(true, 2, null));
+
+        assertThat(proPrices.items()).isNotEmpty().allSatisfy(p -> assertThat(p.productId()).isEqualTo("prod_pro"));
+        assertThat(twoProducts.items()).hasSize(2);
+        assertThat(twoProducts.hasMore()).isTrue();
     }
 }
