@@ -3,10 +3,13 @@ package dev.billing.stripe;
 import com.stripe.StripeClient;
 import com.stripe.model.Customer;
 import com.stripe.model.StripeCollection;
+import com.stripe.model.Subscription;
 import com.stripe.param.CustomerUpdateParams;
 import com.stripe.param.PaymentMethodDetachParams;
 import com.stripe.param.PaymentMethodListParams;
 import com.stripe.param.SetupIntentCreateParams;
+import com.stripe.param.SubscriptionListParams;
+import com.stripe.param.SubscriptionUpdateParams;
 import dev.billing.core.error.GatewayOutcomeUnknownException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Page;
@@ -16,12 +19,20 @@ import dev.billing.core.model.SetupIntent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * A customer's cards: listing them (with the customer's default marked), saving one through a setup intent,
- * detaching one and choosing the default.
+ * A customer's cards: listing them (with the card that pays marked as the default), saving one through a setup
+ * intent, detaching one and choosing the default.
+ *
+ * <p>Stripe charges a subscription's own {@code default_payment_method} before the customer's invoice default, and
+ * Checkout sets the former. So choosing the default sets both: the customer's invoice default and the default of every
+ * subscription not ended; and the card listed as the default is the one a live subscription pays with, else the
+ * customer's invoice default.
  */
 final class StripePaymentMethods {
+    private static final Set<String> ENDED = Set.of("canceled", "incomplete_expired");
+
     private final StripeClient client;
     private final StripeCalls calls;
 
@@ -31,7 +42,7 @@ final class StripePaymentMethods {
     }
 
     List<PaymentMethod> listPaymentMethods(CustomerId customerId) {
-        String defaultId = defaultPaymentMethodOf(customerId.value());
+        String defaultId = payingPaymentMethodOf(customerId.value());
         List<PaymentMethod> all = new ArrayList<>();
         String after = null;
         for (int pages = 0; pages < 1_000; pages++) {
@@ -61,15 +72,48 @@ final class StripePaymentMethods {
             return Optional.empty();
         }
         String customer = found.get().getCustomer();
-        String defaultId = customer == null ? null : defaultPaymentMethodOf(customer);
+        String defaultId = customer == null ? null : payingPaymentMethodOf(customer);
         return found.map(pm -> calls.read("retrieve payment method", pm,
                 p -> StripeObjects.paymentMethod(p, defaultId)));
     }
 
-    /** A payment method does not say whether it is the default: its customer's invoice settings do. */
-    private String defaultPaymentMethodOf(String customerId) {
+    /**
+     * The card Stripe charges next: a live subscription's own default, else the customer's invoice default. A payment
+     * method does not say whether it is either.
+     */
+    private String payingPaymentMethodOf(String customerId) {
+        for (Subscription subscription : liveSubscriptions(customerId)) {
+            if (subscription.getDefaultPaymentMethod() != null) {
+                return subscription.getDefaultPaymentMethod();
+            }
+        }
         Customer customer = calls.call("retrieve customer", () -> client.v1().customers().retrieve(customerId));
         return calls.read("retrieve customer", customer, StripeObjects::defaultPaymentMethod);
+    }
+
+    /** The customer's subscriptions that can still be charged (not canceled, not expired while incomplete). */
+    private List<Subscription> liveSubscriptions(String customerId) {
+        List<Subscription> live = new ArrayList<>();
+        String after = null;
+        for (int pages = 0; pages < 1_000; pages++) {
+            SubscriptionListParams.Builder params = SubscriptionListParams.builder().setCustomer(customerId)
+                    .setStatus(SubscriptionListParams.Status.ALL).setLimit(StripeCalls.MAX_PAGE);
+            if (after != null) {
+                params.setStartingAfter(after);
+            }
+            StripeCollection<Subscription> page = calls.call("list subscriptions",
+                    () -> client.v1().subscriptions().list(params.build()));
+            for (Subscription subscription : page.getData()) {
+                if (!ENDED.contains(subscription.getStatus())) {
+                    live.add(subscription);
+                }
+            }
+            if (!Boolean.TRUE.equals(page.getHasMore()) || page.getData().isEmpty()) {
+                return live;
+            }
+            after = page.getData().get(page.getData().size() - 1).getId();
+        }
+        throw new GatewayOutcomeUnknownException("Stripe kept paging the subscriptions of " + customerId);
     }
 
     SetupIntent createSetupIntent(CustomerId customerId, String idempotencyKey) {
@@ -86,6 +130,10 @@ final class StripePaymentMethods {
                 .detach(paymentMethodId, PaymentMethodDetachParams.builder().build()));
     }
 
+    /**
+     * Makes the card pay from now on: the customer's invoice default, and the default of each subscription not ended
+     * (each update sets a value, so a retry after a failure part way is safe).
+     */
     void setDefaultPaymentMethod(CustomerId customerId, String paymentMethodId) {
         StripeCalls.requireId(paymentMethodId, "paymentMethodId");
         CustomerUpdateParams params = CustomerUpdateParams.builder()
@@ -93,5 +141,13 @@ final class StripePaymentMethods {
                         .setDefaultPaymentMethod(paymentMethodId).build())
                 .build();
         calls.call("set default payment method", () -> client.v1().customers().update(customerId.value(), params));
+        SubscriptionUpdateParams subscriptionDefault = SubscriptionUpdateParams.builder()
+                .setDefaultPaymentMethod(paymentMethodId).build();
+        for (Subscription subscription : liveSubscriptions(customerId.value())) {
+            if (!paymentMethodId.equals(subscription.getDefaultPaymentMethod())) {
+                calls.call("set a subscription's default payment method", () -> client.v1().subscriptions()
+                        .update(subscription.getId(), subscriptionDefault));
+            }
+        }
     }
 }

@@ -351,7 +351,7 @@ final class Invoices {
 
   private PaymentAttempt chargeFor(Map<String, Object> inv, Map<String, Object> sub,
       Map<String, Object> customer) {
-    return charges.charge((String) customer.get("id"), paymentMethodFor(sub, customer),
+    return charges.charge((String) customer.get("id"), paymentMethodFor(s, sub, customer),
         amountDueIfFinalized(inv, customer), (String) inv.get("currency"),
         "subscription_create".equals(inv.get("billing_reason")) ? "Subscription creation"
             : "subscription_update".equals(inv.get("billing_reason")) ? "Subscription update"
@@ -410,7 +410,7 @@ final class Invoices {
   private String paymentMethodToPayWith(Params p, Map<String, Object> sub, Map<String, Object> customer) {
     String pmId = p.strOrNull("payment_method");
     if (pmId == null) {
-      return paymentMethodFor(sub, customer);
+      return paymentMethodFor(s, sub, customer);
     }
     Map<String, Object> pm = s.store.require("payment_method", pmId, "payment_method");
     if (pm.get("customer") == null) {

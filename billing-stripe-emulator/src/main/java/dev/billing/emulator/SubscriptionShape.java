@@ -77,12 +77,22 @@ final class SubscriptionShape {
     return (List<Map<String, Object>>) sub.get("_pending_lines");
   }
 
-  /** The subscription's default payment method, else the customer's invoice default. */
-  static String paymentMethodFor(Map<String, Object> sub, Map<String, Object> customer) {
-    Object pm = sub == null ? null : sub.get("default_payment_method");
-    if (pm == null && customer != null) {
-      pm = Customers.invoiceSettings(customer).get("default_payment_method");
+  /**
+   * The subscription's default payment method, else the customer's invoice default; a default that is no longer
+   * attached to the customer (detached since) is skipped, as Stripe never charges it.
+   */
+  static String paymentMethodFor(EmulatorState s, Map<String, Object> sub, Map<String, Object> customer) {
+    String fromSubscription = sub == null ? null : (String) sub.get("default_payment_method");
+    if (fromSubscription != null && attachedTo(s, fromSubscription, customer)) {
+      return fromSubscription;
     }
-    return (String) pm;
+    String fromCustomer = customer == null ? null
+        : (String) Customers.invoiceSettings(customer).get("default_payment_method");
+    return fromCustomer != null && attachedTo(s, fromCustomer, customer) ? fromCustomer : null;
+  }
+
+  private static boolean attachedTo(EmulatorState s, String pmId, Map<String, Object> customer) {
+    Map<String, Object> pm = s.store.find("payment_method", pmId);
+    return pm != null && customer != null && customer.get("id").equals(pm.get("customer"));
   }
 }

@@ -272,7 +272,7 @@ final class Subscriptions {
     if (sendInvoice || ("default_incomplete".equals(paymentBehavior) && due > 0)) {
       attempt = null;
     } else {
-      attempt = charges.charge((String) customer.get("id"), paymentMethodFor(sub, customer), due,
+      attempt = charges.charge((String) customer.get("id"), paymentMethodFor(s, sub, customer), due,
           (String) invoice.get("currency"), "Subscription creation", null);
     }
     if (attempt != null && !attempt.succeeded() && "error_if_incomplete".equals(paymentBehavior)) {

@@ -1,6 +1,7 @@
 package dev.billing.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.stripe.StripeClient;
@@ -10,9 +11,13 @@ import com.stripe.model.Invoice;
 import com.stripe.model.InvoiceLineItem;
 import com.stripe.model.Subscription;
 import com.stripe.model.SubscriptionItem;
+import com.stripe.exception.StripeException;
+import com.stripe.param.ChargeListParams;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.EventListParams;
 import com.stripe.param.InvoiceListParams;
+import com.stripe.param.InvoicePayParams;
+import com.stripe.param.PaymentMethodDetachParams;
 import com.stripe.param.SubscriptionCreateParams;
 import com.stripe.param.SubscriptionUpdateParams;
 import com.stripe.param.billing.MeterEventCreateParams;
@@ -265,5 +270,26 @@ class ClockIT {
     assertThat(late).singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo("customer.created"));
     assertThat(stripe.v1().events().retrieve(late.get(0).getId()).getId()).isEqualTo(late.get(0).getId());
     assertThat(emu.clock().instant()).isEqualTo(Instant.parse("2026-01-17T11:00:00Z"));
+  }
+
+  @Test
+  void aDetachedCardIsNeverChargedEvenWhenItIsTheSubscriptionsDefault() throws Exception {
+    CheckoutCompletion done = subscribe("price_pro_monthly", null);
+    Subscription sub = stripe.v1().subscriptions().retrieve(done.subscriptionId());
+    String card = sub.getDefaultPaymentMethod();
+    stripe.v1().paymentMethods().detach(card, PaymentMethodDetachParams.builder().build());
+    long chargesBefore = stripe.v1().charges().list(ChargeListParams.builder().build()).getData().size();
+
+    emu.advanceClock(Duration.ofDays(31));
+
+    Subscription after = stripe.v1().subscriptions().retrieve(done.subscriptionId());
+    assertThat(after.getStatus()).isEqualTo("past_due");
+    Invoice renewal = stripe.v1().invoices().retrieve(after.getLatestInvoice());
+    assertThat(renewal.getStatus()).isEqualTo("open");
+    assertThat(stripe.v1().charges().list(ChargeListParams.builder().build()).getData())
+        .hasSize((int) chargesBefore).noneMatch(c -> card.equals(c.getPaymentMethod())
+            && c.getCreated() > START.getEpochSecond());
+    assertThatThrownBy(() -> stripe.v1().invoices().pay(renewal.getId(), InvoicePayParams.builder().build()))
+        .isInstanceOf(StripeException.class);
   }
 }
