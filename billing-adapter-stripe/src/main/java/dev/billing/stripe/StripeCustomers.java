@@ -6,6 +6,7 @@ import com.stripe.model.StripeSearchResult;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.CustomerSearchParams;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.UserId;
 
@@ -33,6 +34,25 @@ final class StripeCustomers {
         Customer created = calls.call("create customer",
                 () -> client.v1().customers().create(params.build(), StripeCalls.keyed(customer.idempotencyKey())));
         return calls.read("create customer", created, c -> CustomerId.of(c.getId()));
+    }
+
+    /** The customer, unless Stripe does not know it (404) or it was deleted. */
+    Optional<CustomerRecord> getCustomer(CustomerId customerId) {
+        Optional<Customer> found = calls.find("retrieve customer", customerId.value(),
+                () -> client.v1().customers().retrieve(customerId.value()));
+        return found.filter(c -> !Boolean.TRUE.equals(c.getDeleted()))
+                .map(c -> calls.read("retrieve customer", c, StripeCustomers::record));
+    }
+
+    private static CustomerRecord record(Customer customer) {
+        String user = customer.getMetadata() == null ? null : customer.getMetadata().get("user_id");
+        UserId userId;
+        try {
+            userId = user == null || user.isBlank() ? null : UserId.of(user);
+        } catch (IllegalArgumentException notAUserId) {
+            userId = null;
+        }
+        return new CustomerRecord(CustomerId.of(customer.getId()), userId, customer.getEmail());
     }
 
     Optional<CustomerId> findCustomerByUserId(UserId userId) {

@@ -7,6 +7,7 @@ import com.stripe.net.RequestOptions;
 import dev.billing.core.model.CheckoutRequest;
 import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
@@ -145,6 +146,11 @@ public final class StripePaymentGateway implements PaymentGateway {
     @Override
     public Optional<CustomerId> findCustomerByUserId(UserId userId) {
         return customers.findCustomerByUserId(userId);
+    }
+
+    @Override
+    public Optional<CustomerRecord> getCustomer(CustomerId customerId) {
+        return customers.getCustomer(customerId);
     }
 
     // ---------------------------------------------------------------- checkout and portal

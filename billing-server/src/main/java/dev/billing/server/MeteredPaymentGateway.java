@@ -8,6 +8,7 @@ import dev.billing.core.error.GatewayUnavailableException;
 import dev.billing.core.model.CheckoutRequest;
 import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
@@ -114,6 +115,11 @@ public final class MeteredPaymentGateway implements PaymentGateway {
     @Override
     public Optional<CustomerId> findCustomerByUserId(UserId userId) {
         return timed("find_customer", () -> delegate.findCustomerByUserId(userId));
+    }
+
+    @Override
+    public Optional<CustomerRecord> getCustomer(CustomerId customerId) {
+        return timed("get_customer", () -> delegate.getCustomer(customerId));
     }
 
     @Override

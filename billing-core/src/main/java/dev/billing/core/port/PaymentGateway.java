@@ -3,6 +3,7 @@ package dev.billing.core.port;
 import dev.billing.core.model.CheckoutRequest;
 import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
@@ -52,6 +53,9 @@ public interface PaymentGateway {
      * is eventually consistent): use it only to confirm, never as a lock.
      */
     Optional<CustomerId> findCustomerByUserId(UserId userId);
+
+    /** The customer as Stripe holds it now; empty when Stripe does not know it or it was deleted. */
+    Optional<CustomerRecord> getCustomer(CustomerId customerId);
 
     CheckoutSession createCheckoutSession(CheckoutRequest request);
 

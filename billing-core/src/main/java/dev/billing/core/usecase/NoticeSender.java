@@ -3,11 +3,14 @@ package dev.billing.core.usecase;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Notification;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.Notifier;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.Sleeper;
 
 import java.time.Clock;
@@ -22,6 +25,11 @@ import java.util.function.Function;
  * nothing. Marking is retried while the event's lease lasts, so a store outage shorter than the rest of the lease
  * sends no second notice; a longer one can (SMTP offers no way to take a mail back, so the guarantee is at least
  * once).
+ *
+ * <p>The notice goes to the user linked to the event's customer. An event processed before the customer's own
+ * {@code customer.created} linked it (events arrive in any order) finds the user in the customer's metadata at
+ * Stripe instead, and links the customer as that event would have; Stripe unreachable fails the event, which is
+ * retried on the inbox's schedule, so the notice is sent later rather than dropped.
  */
 final class NoticeSender {
     private static final System.Logger LOG = System.getLogger(NoticeSender.class.getName());
@@ -33,13 +41,18 @@ final class NoticeSender {
     private static final Duration LEASE_MARGIN = Duration.ofSeconds(1);
 
     private final CustomerStore customers;
+    private final PaymentGateway gateway;
+    private final ProjectionListener listener;
     private final EventInbox inbox;
     private final Notifier notifier;
     private final Sleeper sleeper;
     private final Clock clock;
 
-    NoticeSender(CustomerStore customers, EventInbox inbox, Notifier notifier, Sleeper sleeper, Clock clock) {
+    NoticeSender(CustomerStore customers, PaymentGateway gateway, ProjectionListener listener, EventInbox inbox,
+                 Notifier notifier, Sleeper sleeper, Clock clock) {
         this.customers = customers;
+        this.gateway = gateway;
+        this.listener = listener;
         this.inbox = inbox;
         this.notifier = notifier;
         this.sleeper = sleeper;
@@ -53,12 +66,37 @@ final class NoticeSender {
         }
         Optional<CustomerLink> link = customers.findByCustomerId(customer);
         if (link.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "No user is linked to customer {0}; event {1} notifies nobody",
-                    customer, entry.eventId());
+            link = linkFromStripe(customer);
+        }
+        if (link.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "Customer {0} names no user, at Stripe or here; event {1} notifies "
+                    + "nobody", customer, entry.eventId());
             return;
         }
         notifier.send(build.apply(link.get()));
         markNotified(entry);
+    }
+
+    /**
+     * The user the customer's metadata names, linked as its {@code customer.created} would link it (unless the user
+     * already has a customer: the notice still goes to them); empty when Stripe names nobody.
+     */
+    private Optional<CustomerLink> linkFromStripe(CustomerId customer) {
+        Optional<CustomerRecord> atStripe = gateway.getCustomer(customer);
+        if (atStripe.isEmpty() || atStripe.get().userId() == null) {
+            return Optional.empty();
+        }
+        CustomerLink named = new CustomerLink(atStripe.get().userId(), customer, atStripe.get().email(),
+                clock.instant());
+        CustomerStore.LinkResult result = customers.link(named);
+        if (result instanceof CustomerStore.LinkResult.Linked) {
+            listener.projectionChanged(customer);
+            return Optional.of(result.link());
+        }
+        if (result instanceof CustomerStore.LinkResult.CustomerAlreadyLinked linkedMeanwhile) {
+            return Optional.of(linkedMeanwhile.link());
+        }
+        return Optional.of(named);
     }
 
     private void markNotified(InboxEntry entry) {

@@ -96,7 +96,8 @@ public final class UseCases {
         this.recordUsage = new RecordUsage(stores.customers(), stores.subscriptions(), stores.usage(),
                 entitlementPolicy, getEntitlements, clock);
         this.reportMeterUsage = new ReportMeterUsage(gateway, stores.usage(), options.retrySchedule(), clock);
-        NoticeSender notices = new NoticeSender(stores.customers(), stores.inbox(), notifier, sleeper, clock);
+        NoticeSender notices = new NoticeSender(stores.customers(), gateway, listener, stores.inbox(), notifier,
+                sleeper, clock);
         this.processInboxEvent = new ProcessInboxEvent(verifier, gateway, stores.customers(), stores.subscriptions(),
                 stores.inbox(), notices, catalog, listCatalog, listener, options, clock);
         this.receiveWebhook = new ReceiveWebhook(verifier, stores.inbox(), processInboxEvent, options.inlinePermits(),

@@ -5,6 +5,7 @@ import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutRequest;
 import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.LineItem;
 import dev.billing.core.model.MeterEvent;
@@ -189,6 +190,16 @@ public abstract class PaymentGatewayContract {
             CustomerId customer = gateway.createCustomer(new NewCustomer(user, null, unique("key-")));
             assertThat(gateway.findCustomerByUserId(user)).contains(customer);
             assertThat(gateway.findCustomerByUserId(UserId.of(unique("nobody_")))).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a customer reads back with the user its metadata names and its email; an unknown one is empty")
+        void readsACustomerWithItsUser() {
+            UserId user = UserId.of(unique("user_"));
+            CustomerId customer = gateway.createCustomer(new NewCustomer(user, "r@example.com", unique("key-")));
+
+            assertThat(gateway.getCustomer(customer)).contains(new CustomerRecord(customer, user, "r@example.com"));
+            assertThat(gateway.getCustomer(CustomerId.of("cus_" + unique("missing")))).isEmpty();
         }
     }
 

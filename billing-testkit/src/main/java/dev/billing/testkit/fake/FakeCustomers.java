@@ -1,6 +1,7 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.UserId;
 
@@ -34,6 +35,11 @@ final class FakeCustomers {
         return searchLags ? Optional.<CustomerId>empty()
                 : customers.values().stream().filter(c -> c.userId.equals(userId)).findFirst()
                 .map(c -> CustomerId.of(c.id));
+    }
+
+    Optional<CustomerRecord> record(CustomerId customerId) {
+        return Optional.ofNullable(customers.get(customerId.value()))
+                .map(c -> new CustomerRecord(customerId, c.userId, c.email));
     }
 
     void searchLags(boolean lagging) {

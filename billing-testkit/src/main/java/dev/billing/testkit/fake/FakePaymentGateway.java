@@ -4,6 +4,7 @@ import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.CheckoutRequest;
 import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.MeterEvent;
@@ -57,7 +58,7 @@ public final class FakePaymentGateway implements PaymentGateway {
 
     /** The gateway operations, for scripting failures and reading the call log. */
     public enum Operation {
-        LIST_PRODUCTS, LIST_PRICES, GET_PRICE, CREATE_CUSTOMER, FIND_CUSTOMER, CREATE_CHECKOUT, GET_CHECKOUT,
+        LIST_PRODUCTS, LIST_PRICES, GET_PRICE, CREATE_CUSTOMER, FIND_CUSTOMER, GET_CUSTOMER, CREATE_CHECKOUT, GET_CHECKOUT,
         CREATE_PORTAL, GET_SUBSCRIPTION, LIST_SUBSCRIPTIONS, CANCEL_SUBSCRIPTION, RESUME_SUBSCRIPTION,
         CHANGE_PRICE, LIST_INVOICES, GET_INVOICE, PAY_INVOICE, LIST_PAYMENT_METHODS, GET_PAYMENT_METHOD,
         CREATE_SETUP_INTENT, DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD, CREATE_REFUND, REPORT_METER_EVENT,
@@ -244,6 +245,11 @@ public final class FakePaymentGateway implements PaymentGateway {
     @Override
     public Optional<CustomerId> findCustomerByUserId(UserId userId) {
         return script.call(Operation.FIND_CUSTOMER, null, null, () -> customers.findByUserId(userId));
+    }
+
+    @Override
+    public Optional<CustomerRecord> getCustomer(CustomerId customerId) {
+        return script.call(Operation.GET_CUSTOMER, null, null, () -> customers.record(customerId));
     }
 
     @Override

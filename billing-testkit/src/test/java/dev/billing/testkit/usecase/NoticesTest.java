@@ -5,22 +5,29 @@ import dev.billing.core.config.BillingOptions;
 import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.EventObject;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Notification;
 import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.UserId;
 import dev.billing.core.port.Notifier;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.MutableClock;
 import dev.billing.testkit.SamplePlans;
+import dev.billing.testkit.fake.FakePaymentGateway.Failure;
+import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import dev.billing.testkit.fake.RecordingNotifier;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,7 +51,10 @@ class NoticesTest {
 
     /** A paid purchase of two "100 credits" items, signed for delivery. */
     private FakeWebhookVerifier.Delivery purchase(Billing billing, String user) {
-        CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity(user)).customerId();
+        return purchase(billing.ensureCustomer(BillingHarness.create().identity(user)).customerId(), user);
+    }
+
+    private FakeWebhookVerifier.Delivery purchase(CustomerId customer, String user) {
         CheckoutSession paid = new CheckoutSession("cs_" + user, null, CheckoutMode.PAYMENT, customer, null,
                 "pi_" + user, "complete", "paid", user, 2000L, "usd",
                 Map.of("user_id", user, "price_id", "price_credits_100", "quantity", "2", "item", "credits_100"));
@@ -66,6 +76,54 @@ class NoticesTest {
 
         assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.Receipt.class,
                 r -> assertThat(r.description()).isEqualTo("2 x 100 credits"));
+    }
+
+    @Test
+    @DisplayName("a receipt processed before the customer.created that links its user finds the user at Stripe")
+    void aNoticeBeforeTheCustomerIsLinkedFindsItsUserInTheCustomersMetadata() {
+        Billing billing = billing(sent);
+        // Stripe created the customer (metadata user_id), but its customer.created has not been processed yet.
+        CustomerId customer = gateway.createCustomer(new NewCustomer(UserId.of("user_late"), "late@example.com",
+                "key-late"));
+        FakeWebhookVerifier.Delivery delivery = purchase(customer, "user_late");
+
+        billing.receiveWebhook(delivery.body(), delivery.signature());
+
+        assertThat(sent.sent()).singleElement().satisfies(n -> {
+            assertThat(n.userId()).isEqualTo(UserId.of("user_late"));
+            assertThat(n.email()).isEqualTo("late@example.com");
+        });
+        assertThat(stores.customers().findByCustomerId(customer)).map(CustomerLink::userId)
+                .contains(UserId.of("user_late"));
+    }
+
+    @Test
+    void stripeUnreachableWhileLookingForTheUserKeepsTheNoticeForTheRetry() {
+        Billing billing = billing(sent);
+        CustomerId customer = gateway.createCustomer(new NewCustomer(UserId.of("user_later"), null, "key-later"));
+        FakeWebhookVerifier.Delivery delivery = purchase(customer, "user_later");
+        gateway.failNext(Operation.GET_CUSTOMER, 1, Failure.NOT_DONE);
+
+        billing.receiveWebhook(delivery.body(), delivery.signature());
+
+        assertThat(sent.sent()).isEmpty();
+        assertThat(entry(delivery).status()).isEqualTo(InboxStatus.PENDING);
+        clock.advance(Duration.ofMinutes(1));
+        billing.processDueEvents(10);
+        assertThat(sent.sent()).singleElement().satisfies(n -> assertThat(n.userId())
+                .isEqualTo(UserId.of("user_later")));
+        assertThat(entry(delivery).status()).isEqualTo(InboxStatus.PROCESSED);
+    }
+
+    @Test
+    void aCustomerNoUserIsNamedForNotifiesNobodyAndCompletes() {
+        Billing billing = billing(sent);
+        FakeWebhookVerifier.Delivery delivery = purchase(CustomerId.of("cus_not_ours"), "user_none");
+
+        billing.receiveWebhook(delivery.body(), delivery.signature());
+
+        assertThat(sent.sent()).isEmpty();
+        assertThat(entry(delivery).status()).isEqualTo(InboxStatus.PROCESSED);
     }
 
     @Test
