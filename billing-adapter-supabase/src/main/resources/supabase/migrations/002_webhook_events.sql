@@ -198,3 +198,40 @@ LANGUAGE sql STABLE SECURITY INVOKER SET search_path = ''
 AS $$
   SELECT e.status, count(*) FROM public.stripe_webhook_events e WHERE e.stripe_event_id IS NOT NULL GROUP BY e.status
 $$;
+
+-- Writes an entry exactly as given (a migration): inserts it, or replaces the stored entry of the same id when it
+-- differs, so a second copy brings a changed entry up to date. True when it wrote.
+CREATE OR REPLACE FUNCTION public.billing_inbox_restore(p_entry jsonb)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = ''
+AS $$
+DECLARE
+  v_written integer;
+BEGIN
+  INSERT INTO public.stripe_webhook_events AS t (stripe_event_id, event_type, event_created, livemode, api_version,
+         object_id, object_type, payload, status, attempts, last_error, received_at, next_attempt_at, lease_owner,
+         lease_expires_at, processed_at, notified_at)
+  SELECT r.stripe_event_id, r.event_type, r.event_created, r.livemode, r.api_version, r.object_id, r.object_type,
+         r.payload, r.status, r.attempts, r.last_error, r.received_at, r.next_attempt_at, r.lease_owner,
+         r.lease_expires_at, r.processed_at, r.notified_at
+    FROM jsonb_populate_record(NULL::public.stripe_webhook_events, p_entry) AS r
+  ON CONFLICT (stripe_event_id) DO UPDATE
+     SET event_type = EXCLUDED.event_type, event_created = EXCLUDED.event_created, livemode = EXCLUDED.livemode,
+         api_version = EXCLUDED.api_version, object_id = EXCLUDED.object_id, object_type = EXCLUDED.object_type,
+         payload = EXCLUDED.payload, status = EXCLUDED.status, attempts = EXCLUDED.attempts,
+         last_error = EXCLUDED.last_error, received_at = EXCLUDED.received_at,
+         next_attempt_at = EXCLUDED.next_attempt_at, lease_owner = EXCLUDED.lease_owner,
+         lease_expires_at = EXCLUDED.lease_expires_at, processed_at = EXCLUDED.processed_at,
+         notified_at = EXCLUDED.notified_at
+   WHERE (t.event_type, t.event_created, t.livemode, t.api_version, t.object_id, t.object_type, t.payload, t.status,
+          t.attempts, t.last_error, t.received_at, t.next_attempt_at, t.lease_owner, t.lease_expires_at,
+          t.processed_at, t.notified_at)
+         IS DISTINCT FROM
+         (EXCLUDED.event_type, EXCLUDED.event_created, EXCLUDED.livemode, EXCLUDED.api_version, EXCLUDED.object_id,
+          EXCLUDED.object_type, EXCLUDED.payload, EXCLUDED.status, EXCLUDED.attempts, EXCLUDED.last_error,
+          EXCLUDED.received_at, EXCLUDED.next_attempt_at, EXCLUDED.lease_owner, EXCLUDED.lease_expires_at,
+          EXCLUDED.processed_at, EXCLUDED.notified_at);
+  GET DIAGNOSTICS v_written = ROW_COUNT;
+  RETURN v_written = 1;
+END
+$$;

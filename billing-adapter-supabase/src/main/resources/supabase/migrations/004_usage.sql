@@ -155,3 +155,50 @@ AS $$
    ORDER BY k.user_id, k.idempotency_key
    LIMIT p_limit
 $$;
+
+-- Writes a counter exactly as given (a migration): inserts it, or replaces the stored count of the same user, meter
+-- and period when it differs (the source's count wins while the source is the writer). True when it wrote.
+CREATE OR REPLACE FUNCTION public.billing_usage_restore_counter(p_counter jsonb)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = ''
+AS $$
+DECLARE
+  v_written integer;
+BEGIN
+  INSERT INTO public.billing_usage_counters AS t (user_id, meter, period_start, period_end, used, updated_at)
+  SELECT r.user_id, r.meter, r.period_start, r.period_end, r.used, r.updated_at
+    FROM jsonb_populate_record(NULL::public.billing_usage_counters, p_counter) AS r
+  ON CONFLICT (user_id, meter, period_start) DO UPDATE
+     SET period_end = EXCLUDED.period_end, used = EXCLUDED.used, updated_at = EXCLUDED.updated_at
+   WHERE (t.period_end, t.used, t.updated_at) IS DISTINCT FROM (EXCLUDED.period_end, EXCLUDED.used, EXCLUDED.updated_at);
+  GET DIAGNOSTICS v_written = ROW_COUNT;
+  RETURN v_written = 1;
+END
+$$;
+
+-- The same for a meter report (its attempts and whether Stripe accepted it change after it was copied).
+CREATE OR REPLACE FUNCTION public.billing_usage_restore_report(p_report jsonb)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = ''
+AS $$
+DECLARE
+  v_written integer;
+BEGIN
+  INSERT INTO public.billing_meter_reports AS t (identifier, event_name, customer_id, value, event_timestamp,
+         attempts, last_error, next_attempt_at, reported_at)
+  SELECT r.identifier, r.event_name, r.customer_id, r.value, r.event_timestamp, r.attempts, r.last_error,
+         r.next_attempt_at, r.reported_at
+    FROM jsonb_populate_record(NULL::public.billing_meter_reports, p_report) AS r
+  ON CONFLICT (identifier) DO UPDATE
+     SET event_name = EXCLUDED.event_name, customer_id = EXCLUDED.customer_id, value = EXCLUDED.value,
+         event_timestamp = EXCLUDED.event_timestamp, attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error,
+         next_attempt_at = EXCLUDED.next_attempt_at, reported_at = EXCLUDED.reported_at
+   WHERE (t.event_name, t.customer_id, t.value, t.event_timestamp, t.attempts, t.last_error, t.next_attempt_at,
+          t.reported_at)
+         IS DISTINCT FROM
+         (EXCLUDED.event_name, EXCLUDED.customer_id, EXCLUDED.value, EXCLUDED.event_timestamp, EXCLUDED.attempts,
+          EXCLUDED.last_error, EXCLUDED.next_attempt_at, EXCLUDED.reported_at);
+  GET DIAGNOSTICS v_written = ROW_COUNT;
+  RETURN v_written = 1;
+END
+$$;

@@ -27,14 +27,18 @@ REVOKE ALL ON FUNCTION public.billing_list_customer_links, public.billing_inbox_
                        public.billing_inbox_requeue, public.billing_inbox_list, public.billing_inbox_counts,
                        public.billing_upsert_subscription, public.billing_upsert_invoice,
                        public.billing_usage_increment, public.billing_usage_claim_reports,
-                       public.billing_usage_list_counters, public.billing_usage_list_keys
+                       public.billing_usage_list_counters, public.billing_usage_list_keys,
+                       public.billing_inbox_restore, public.billing_usage_restore_counter,
+                       public.billing_usage_restore_report
   FROM PUBLIC, anon, authenticated;
 GRANT EXECUTE ON FUNCTION public.billing_list_customer_links, public.billing_inbox_claim,
                           public.billing_inbox_claim_due, public.billing_inbox_complete, public.billing_inbox_fail,
                           public.billing_inbox_requeue, public.billing_inbox_list, public.billing_inbox_counts,
                           public.billing_upsert_subscription, public.billing_upsert_invoice,
                           public.billing_usage_increment, public.billing_usage_claim_reports,
-                          public.billing_usage_list_counters, public.billing_usage_list_keys
+                          public.billing_usage_list_counters, public.billing_usage_list_keys,
+                          public.billing_inbox_restore, public.billing_usage_restore_counter,
+                          public.billing_usage_restore_report
   TO service_role;
 
 -- PostgREST serves new tables and functions after it reloads its schema cache (Supabase also does this by itself

@@ -97,7 +97,25 @@ final class JdbiEventInbox implements EventInbox {
                 VALUES (:eventId, :type, :created, :livemode, :apiVersion, :objectId, :objectType,
                     :payload, :status, :attempts, :lastError, :receivedAt, :nextAttemptAt,
                     :leaseOwner, :leaseExpiresAt, :processedAt, :notifiedAt)
-                ON CONFLICT (event_id) DO NOTHING
+                ON CONFLICT (event_id) DO UPDATE SET event_type = EXCLUDED.event_type,
+                    event_created = EXCLUDED.event_created, livemode = EXCLUDED.livemode,
+                    api_version = EXCLUDED.api_version, object_id = EXCLUDED.object_id,
+                    object_type = EXCLUDED.object_type, payload = EXCLUDED.payload, status = EXCLUDED.status,
+                    attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error,
+                    received_at = EXCLUDED.received_at, next_attempt_at = EXCLUDED.next_attempt_at,
+                    lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
+                    processed_at = EXCLUDED.processed_at, notified_at = EXCLUDED.notified_at
+                WHERE (webhook_inbox.event_type, webhook_inbox.event_created, webhook_inbox.livemode,
+                       webhook_inbox.api_version, webhook_inbox.object_id, webhook_inbox.object_type,
+                       webhook_inbox.payload, webhook_inbox.status, webhook_inbox.attempts, webhook_inbox.last_error,
+                       webhook_inbox.received_at, webhook_inbox.next_attempt_at, webhook_inbox.lease_owner,
+                       webhook_inbox.lease_expires_at, webhook_inbox.processed_at, webhook_inbox.notified_at)
+                    IS DISTINCT FROM
+                      (EXCLUDED.event_type, EXCLUDED.event_created, EXCLUDED.livemode, EXCLUDED.api_version,
+                       EXCLUDED.object_id, EXCLUDED.object_type, EXCLUDED.payload, EXCLUDED.status,
+                       EXCLUDED.attempts, EXCLUDED.last_error, EXCLUDED.received_at, EXCLUDED.next_attempt_at,
+                       EXCLUDED.lease_owner, EXCLUDED.lease_expires_at, EXCLUDED.processed_at,
+                       EXCLUDED.notified_at)
                 """);
         this.claim = db.sql("""
                 UPDATE {schema}.webhook_inbox

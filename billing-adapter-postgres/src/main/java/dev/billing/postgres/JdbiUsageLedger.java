@@ -106,7 +106,17 @@ final class JdbiUsageLedger implements UsageLedger {
                     attempts, last_error, next_attempt_at, reported_at)
                 VALUES (:identifier, :eventName, :customerId, :value, :timestamp, :attempts, :lastError,
                     :nextAttemptAt, :reportedAt)
-                ON CONFLICT (identifier) DO NOTHING
+                ON CONFLICT (identifier) DO UPDATE SET event_name = EXCLUDED.event_name,
+                    customer_id = EXCLUDED.customer_id, value = EXCLUDED.value,
+                    event_timestamp = EXCLUDED.event_timestamp, attempts = EXCLUDED.attempts,
+                    last_error = EXCLUDED.last_error, next_attempt_at = EXCLUDED.next_attempt_at,
+                    reported_at = EXCLUDED.reported_at
+                WHERE (meter_reports.event_name, meter_reports.customer_id, meter_reports.value,
+                       meter_reports.event_timestamp, meter_reports.attempts, meter_reports.last_error,
+                       meter_reports.next_attempt_at, meter_reports.reported_at)
+                    IS DISTINCT FROM
+                      (EXCLUDED.event_name, EXCLUDED.customer_id, EXCLUDED.value, EXCLUDED.event_timestamp,
+                       EXCLUDED.attempts, EXCLUDED.last_error, EXCLUDED.next_attempt_at, EXCLUDED.reported_at)
                 """);
         this.claimReports = db.sql("""
                 UPDATE {schema}.meter_reports AS r
@@ -157,7 +167,10 @@ final class JdbiUsageLedger implements UsageLedger {
         this.restoreCounter = db.sql("""
                 INSERT INTO {schema}.usage_counters (user_id, meter, period_start, period_end, used, updated_at)
                 VALUES (:userId, :meter, :periodStart, :periodEnd, :used, :updatedAt)
-                ON CONFLICT (user_id, meter, period_start) DO NOTHING
+                ON CONFLICT (user_id, meter, period_start) DO UPDATE SET period_end = EXCLUDED.period_end,
+                    used = EXCLUDED.used, updated_at = EXCLUDED.updated_at
+                WHERE (usage_counters.period_end, usage_counters.used, usage_counters.updated_at)
+                    IS DISTINCT FROM (EXCLUDED.period_end, EXCLUDED.used, EXCLUDED.updated_at)
                 """);
         this.restoreKey = claimKey;
     }

@@ -178,7 +178,9 @@ final class SupabaseEventInbox implements EventInbox {
         Rows.put(row, "lease_expires_at", entry.leaseExpiresAt());
         Rows.put(row, "processed_at", entry.processedAt());
         Rows.put(row, "notified_at", entry.notifiedAt());
-        return insertIfAbsent(row);
+        ObjectNode args = Rows.object();
+        args.set("p_entry", row);
+        return client.rpc("billing_inbox_restore", args).send().json().asBoolean();
     }
 
     private boolean insertIfAbsent(ObjectNode row) {

@@ -192,7 +192,9 @@ final class SupabaseUsageLedger implements UsageLedger {
         Rows.put(row, "period_end", counter.period().end());
         row.put("used", counter.used());
         Rows.put(row, "updated_at", counter.updatedAt());
-        return insertIfAbsent(COUNTERS, "user_id,meter,period_start", row);
+        ObjectNode args = Rows.object();
+        args.set("p_counter", row);
+        return client.rpc("billing_usage_restore_counter", args).send().json().asBoolean();
     }
 
     @Override
@@ -217,7 +219,9 @@ final class SupabaseUsageLedger implements UsageLedger {
         row.put("last_error", report.lastError());
         Rows.put(row, "next_attempt_at", report.nextAttemptAt());
         Rows.put(row, "reported_at", report.reportedAt());
-        return insertIfAbsent(REPORTS, "identifier", row);
+        ObjectNode args = Rows.object();
+        args.set("p_report", row);
+        return client.rpc("billing_usage_restore_report", args).send().json().asBoolean();
     }
 
     private boolean insertIfAbsent(String table, String key, ObjectNode row) {

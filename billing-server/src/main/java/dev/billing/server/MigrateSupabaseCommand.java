@@ -141,7 +141,9 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 checkpoint.load(type).ifPresent(position -> before.put(type, position));
             }
         }
-        if (!before.isEmpty()) {
+        if (allDone(before)) {
+            main.out.println("The last run finished: copying everything again, updating what changed since.");
+        } else if (!before.isEmpty()) {
             main.out.println(resumeNote(before));
         }
         MigrationReport report;
@@ -193,16 +195,19 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                     return Main.OK;
                 }
                 out.println("MISMATCH in " + String.join(", ", differing) + ": read the report above.");
-                boolean allDoneBefore = before.size() == MigrationRecordType.values().length
-                        && before.values().stream().allMatch(MigrationCheckpoint.Position::done);
-                if (allDoneBefore) {
-                    out.println("The checkpoint " + settings.checkpoint() + " says every record type had already "
-                            + "been copied, so nothing was copied in this run. If Supabase changed since (or the "
-                            + "checkpoint belongs to another source or target), delete it and run again.");
+                if (before.isEmpty() || allDone(before)) {
+                    out.println("This run copied everything Supabase holds, updating what had changed there; what "
+                            + "still differs was written to Postgres itself. Compare the records named above before "
+                            + "switching.");
                 }
                 return MISMATCH;
             }
         }
+    }
+
+    private static boolean allDone(Map<MigrationRecordType, MigrationCheckpoint.Position> positions) {
+        return positions.size() == MigrationRecordType.values().length
+                && positions.values().stream().allMatch(MigrationCheckpoint.Position::done);
     }
 
     private String resumeNote(Map<MigrationRecordType, MigrationCheckpoint.Position> before) {

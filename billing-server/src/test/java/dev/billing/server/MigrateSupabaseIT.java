@@ -61,9 +61,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The acceptance of {@code billing-server migrate-supabase}: a Supabase project (real PostgREST over a database
  * prepared like Supabase) with 10,000 customers and their subscriptions, invoices, purchases, inbox events and
  * usage is copied into Postgres by the real jar in its own JVM, which is stopped by SIGTERM and later killed with
- * SIGKILL mid-copy; the same command resumes from the checkpoint and verifies, a re-run is a no-op, and the HTTP
- * server answers {@code GET /me/entitlements} identically on the migrated Postgres store and on Supabase. A dry run
- * writes nothing; a row changed in the target is a mismatch that names its record type.
+ * SIGKILL mid-copy; the same command resumes from the checkpoint and verifies, a re-run writes nothing, a second
+ * pass catches up with records changed in Supabase meanwhile, and the HTTP server answers
+ * {@code GET /me/entitlements} identically on the migrated Postgres store and on Supabase. A dry run writes
+ * nothing; a row changed in the target is a mismatch that names its record type.
  */
 class MigrateSupabaseIT {
     static final int CUSTOMERS = 10_000;
@@ -216,14 +217,34 @@ class MigrateSupabaseIT {
             assertThat(written + present).isEqualTo(read);
             System.out.print(resumed.out().lines().filter(l -> l.startsWith("Copied ")).findFirst().orElse("") + "\n");
 
-            // 4. Running it again is a no-op that verifies.
+            // 4. Running it again is a new pass that finds everything present, writes nothing and verifies.
             CliConfigTest.Run again = CliConfigTest.run(env, command);
             assertThat(again.exit()).as(again.out() + again.err()).isZero();
-            assertThat(rows(again.out()).values()).allSatisfy(row -> {
-                assertThat(row.read()).isZero();
-                assertThat(row.written()).isZero();
+            assertThat(again.out()).contains("The last run finished: copying everything again");
+            assertThat(rows(again.out())).allSatisfy((type, row) -> {
+                assertThat(row.read()).as(type.wireName()).isEqualTo(seed.counts().get(type));
+                assertThat(row.written()).as(type.wireName()).isZero();
                 assertThat(row.verified()).isEqualTo("ok");
             });
+
+            // 4b. Copy while live: Supabase kept serving (a counter grew, an event was retried), so the target is
+            // behind; the next run updates both and verifies clean (values change, counts do not).
+            String counter = text(sourceDb, "UPDATE public.billing_usage_counters SET used = used + 7 WHERE "
+                    + "(user_id, meter, period_start) = (SELECT user_id, meter, period_start FROM "
+                    + "public.billing_usage_counters ORDER BY 1, 2, 3 LIMIT 1) RETURNING user_id || ' / ' || meter");
+            String event = text(sourceDb, "UPDATE public.stripe_webhook_events SET attempts = attempts + 1, "
+                    + "last_error = 'retried while copying' WHERE stripe_event_id = (SELECT min(stripe_event_id) "
+                    + "FROM public.stripe_webhook_events) RETURNING stripe_event_id");
+            CliConfigTest.Run behind = CliConfigTest.run(env, "migrate-supabase", "--verify-only");
+            assertThat(behind.exit()).as(behind.out() + behind.err()).isEqualTo(MigrateSupabaseCommand.MISMATCH);
+            assertThat(behind.out()).contains("MISMATCH in inbox_entries, usage_counters.")
+                    .contains("different: " + event).contains("different: " + counter);
+            CliConfigTest.Run caughtUp = CliConfigTest.run(env, command);
+            assertThat(caughtUp.exit()).as(caughtUp.out() + caughtUp.err()).isZero();
+            assertThat(caughtUp.out()).contains("Verified: Postgres holds exactly what Supabase holds.");
+            assertThat(rows(caughtUp.out())).allSatisfy((type, row) -> assertThat(row.written()).as(type.wireName())
+                    .isEqualTo(type == MigrationRecordType.INBOX_ENTRIES || type == MigrationRecordType.USAGE_COUNTERS
+                            ? 1 : 0));
 
             // 5. The server on the migrated Postgres answers what it answers on Supabase.
             sameEntitlementsOnBothStores(target, emulator);
@@ -239,7 +260,8 @@ class MigrateSupabaseIT {
                     .isEqualTo(type == MigrationRecordType.SUBSCRIPTIONS ? "MISMATCH" : "ok"));
             CliConfigTest.Run rerun = CliConfigTest.run(env, command);
             assertThat(rerun.exit()).isEqualTo(MigrateSupabaseCommand.MISMATCH);
-            assertThat(rerun.out()).contains("MISMATCH in subscriptions").contains("delete it and run again");
+            assertThat(rerun.out()).contains("MISMATCH in subscriptions")
+                    .contains("what still differs was written to Postgres itself");
 
             // 7. What a dry run and a verification open cannot write, whatever the engine did.
             PostgresConfig readOnly = MigrateSupabaseCommand.Stores.readOnly(

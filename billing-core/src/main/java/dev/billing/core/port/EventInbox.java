@@ -111,7 +111,10 @@ public interface EventInbox {
     /** How many entries are in each status (every status present, zero when none). */
     Map<InboxStatus, Long> countByStatus();
 
-    /** Inserts the entry exactly as given unless its id exists (migration); true when stored. */
+    /**
+     * Writes the entry exactly as given (migration): inserts it, or replaces a stored entry of the same id that
+     * differs, so a second copy brings a changed entry up to date; true when it wrote.
+     */
     boolean restore(InboxEntry entry);
 
     /** What {@link #record} did. */

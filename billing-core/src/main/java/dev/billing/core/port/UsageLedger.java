@@ -49,10 +49,15 @@ public interface UsageLedger {
 
     Page<MeterReport> listReports(String cursor, int limit);
 
-    /** Inserts exactly as given unless present (migration); true when stored. */
+    /**
+     * Writes the counter exactly as given (migration): inserts it, or replaces the stored count of the same user,
+     * meter and period when it differs (the source's count wins while the source is the writer); true when it wrote.
+     */
     boolean restoreCounter(UsageCounter counter);
 
+    /** Inserts the key as given unless present (a used key never changes); true when stored. */
     boolean restoreKey(UsageKey key);
 
+    /** Writes the report exactly as given, like {@link #restoreCounter}; true when it wrote. */
     boolean restoreReport(MeterReport report);
 }

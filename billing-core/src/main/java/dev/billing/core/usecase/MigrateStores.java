@@ -34,9 +34,12 @@ import java.util.Objects;
  *   <li><b>Batched:</b> the source is read a page of {@code batchSize} records at a time.</li>
  *   <li><b>Resumable:</b> after every batch the source cursor of its record type is saved in the
  *       {@link MigrationCheckpoint}; a new run with the same checkpoint continues from there (types already done
- *       are not read again).</li>
- *   <li><b>Safe to re-run:</b> every target write is idempotent (insert-if-absent, or upsert-if-newer with the
- *       source's version), so records copied twice are counted as already present, never duplicated.</li>
+ *       are not read again). A run over a checkpoint whose every type is done (the last run finished) is a new
+ *       pass over everything.</li>
+ *   <li><b>Safe to re-run, and catching up:</b> every target write is idempotent (insert-if-absent for what never
+ *       changes, upsert-if-newer with the source's version for subscriptions and invoices, and for inbox entries,
+ *       usage counters and meter reports the source's copy wherever it differs), so records copied twice are
+ *       counted as already present, never duplicated, and a second pass brings changed records up to date.</li>
  *   <li><b>Dry run:</b> writes nothing (not even the checkpoint) and only verifies.</li>
  *   <li><b>Verified:</b> at the end, every record of every type is read again on both sides and counted and
  *       checksummed (order-independent; canonical forms in {@link MigrationRecords}), giving a
@@ -85,9 +88,10 @@ public final class MigrateStores {
     public MigrationReport run() {
         Instant started = clock.instant();
         List<Kind<?>> kinds = MigrationRecords.all();
+        boolean newPass = kinds.stream().allMatch(k -> checkpoint.load(k.type()).map(Position::done).orElse(false));
         List<Copied> copies = new ArrayList<>();
         for (Kind<?> kind : kinds) {
-            copies.add(dryRun ? Copied.NONE : copy(kind));
+            copies.add(dryRun ? Copied.NONE : copy(kind, newPass));
         }
         List<MigrationReport.TypeReport> reports = new ArrayList<>();
         for (int i = 0; i < kinds.size(); i++) {
@@ -102,8 +106,8 @@ public final class MigrateStores {
         return report;
     }
 
-    private <T> Copied copy(Kind<T> kind) {
-        Position position = checkpoint.load(kind.type()).orElse(Position.START);
+    private <T> Copied copy(Kind<T> kind, boolean newPass) {
+        Position position = newPass ? Position.START : checkpoint.load(kind.type()).orElse(Position.START);
         if (position.done()) {
             return Copied.NONE;
         }

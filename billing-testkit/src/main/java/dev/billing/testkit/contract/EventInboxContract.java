@@ -479,5 +479,27 @@ public abstract class EventInboxContract {
             assertThat(restored.receivedAt()).isEqualTo(now.minusSeconds(99));
             assertThat(restored.notifiedAt()).isEqualTo(now.minusSeconds(50));
         }
+
+        @Test
+        @DisplayName("restoring a changed entry replaces the stored one (a second copy catches up), an equal one is left")
+        void restoreReplacesAChangedEntry() {
+            StripeEvent event = event();
+            InboxEntry pending = new InboxEntry(event, InboxStatus.PENDING, 1, "stripe_unavailable",
+                    now.minusSeconds(99), now.plusSeconds(10), null, null, null, null);
+            InboxEntry processed = new InboxEntry(event, InboxStatus.PROCESSED, 2, null, now.minusSeconds(99), null,
+                    null, null, now.minusSeconds(5), now.minusSeconds(4));
+            assertThat(inbox.restore(pending)).isTrue();
+
+            assertThat(inbox.restore(processed)).isTrue();
+
+            InboxEntry stored = inbox.find(event.id()).orElseThrow();
+            assertThat(stored.status()).isEqualTo(InboxStatus.PROCESSED);
+            assertThat(stored.attempts()).isEqualTo(2);
+            assertThat(stored.lastError()).isNull();
+            assertThat(stored.nextAttemptAt()).isNull();
+            assertThat(stored.processedAt()).isEqualTo(now.minusSeconds(5));
+            assertThat(stored.notifiedAt()).isEqualTo(now.minusSeconds(4));
+            assertThat(inbox.restore(processed)).isFalse();
+        }
     }
 }

@@ -254,6 +254,26 @@ public abstract class UsageLedgerContract {
             assertThat(ledger.restoreReport(report)).isTrue();
             assertThat(ledger.restoreReport(report)).isFalse();
         }
+
+        @Test
+        @DisplayName("restoring a changed counter or report replaces it (a second copy catches up); a key never changes")
+        void restoreReplacesChangedCountersAndReports() {
+            UserId restoredUser = UserId.of(unique("user_"));
+            Instant at = PERIOD.start().plusSeconds(60);
+            assertThat(ledger.restoreCounter(new UsageCounter(restoredUser, "api_calls", PERIOD, 3, at))).isTrue();
+
+            assertThat(ledger.restoreCounter(new UsageCounter(restoredUser, "api_calls", PERIOD, 8, at.plusSeconds(1))))
+                    .isTrue();
+
+            assertThat(ledger.used(restoredUser, "api_calls", PERIOD.start())).isEqualTo(8);
+            MeterReport pending = MeterReport.pending(report(unique("usage-")));
+            MeterReport reported = new MeterReport(pending.event(), 1, null, null, at);
+            assertThat(ledger.restoreReport(pending)).isTrue();
+            assertThat(ledger.restoreReport(reported)).isTrue();
+            assertThat(ledger.restoreReport(reported)).isFalse();
+            assertThat(collect((c, l) -> ledger.listReports(c, l))).filteredOn(r -> r.identifier()
+                    .equals(pending.identifier())).containsExactly(reported);
+        }
     }
 
     static <T> List<T> collect(BiFunction<String, Integer, Page<T>> lister) {

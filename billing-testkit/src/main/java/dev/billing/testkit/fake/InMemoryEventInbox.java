@@ -161,7 +161,7 @@ public final class InMemoryEventInbox implements EventInbox {
     @Override
     public synchronized boolean restore(InboxEntry entry) {
         storeSwitch.check();
-        return entries.putIfAbsent(entry.eventId(), entry) == null;
+        return !entry.equals(entries.put(entry.eventId(), entry));
     }
 
     private static boolean claimable(InboxEntry entry, Instant now) {

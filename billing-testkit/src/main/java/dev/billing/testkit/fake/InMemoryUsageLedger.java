@@ -148,8 +148,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
     @Override
     public synchronized boolean restoreCounter(UsageCounter counter) {
         storeSwitch.check();
-        return counters.putIfAbsent(counterId(counter.userId(), counter.meter(), counter.period().start()),
-                counter) == null;
+        return !counter.equals(counters.put(counterId(counter.userId(), counter.meter(), counter.period().start()),
+                counter));
     }
 
     @Override
@@ -161,7 +161,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
     @Override
     public synchronized boolean restoreReport(MeterReport report) {
         storeSwitch.check();
-        return reports.putIfAbsent(report.identifier(), report) == null;
+        return !report.equals(reports.put(report.identifier(), report));
     }
 
     private static String counterId(UserId user, String meter, Instant periodStart) {

@@ -3,23 +3,29 @@ package dev.billing.testkit.migration;
 import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.MigrationRecordType;
+import dev.billing.core.model.MigrationReport.TypeReport;
+import dev.billing.core.model.MigrationReport;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.UsageIncrement;
+import dev.billing.core.model.UsagePeriod;
 import dev.billing.core.model.UserId;
-import dev.billing.testkit.fake.InMemoryMigrationCheckpoint;
-import dev.billing.core.usecase.MigrateStores;
 import dev.billing.core.port.MigrationCheckpoint;
 import dev.billing.core.port.MigrationListener;
-import dev.billing.core.model.MigrationRecordType;
-import dev.billing.core.model.MigrationReport;
-import dev.billing.core.model.MigrationReport.TypeReport;
+import dev.billing.core.usecase.MigrateStores;
 import dev.billing.testkit.fake.InMemoryBillingStores;
+import dev.billing.testkit.fake.InMemoryMigrationCheckpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -141,15 +147,42 @@ class MigrateStoresTest {
     }
 
     @Test
-    void aFinishedCheckpointSkipsTheCopyAndStillVerifies() {
+    void aRunAfterAFinishedOneIsANewPassThatWritesNothingNew() {
         MigrationCheckpoint checkpoint = new InMemoryMigrationCheckpoint();
         MigrateStores.from(source.stores()).to(target.stores()).checkpoint(checkpoint).run();
 
         MigrationReport again = MigrateStores.from(source.stores()).to(target.stores())
                 .checkpoint(checkpoint).run();
 
-        assertThat(again.read()).isZero();
+        assertThat(again.read()).isEqualTo(expectedTotal());
+        assertThat(again.written()).isZero();
         assertThat(again.matches()).isTrue();
+    }
+
+    @Test
+    void aSecondPassBringsRecordsThatChangedInTheSourceUpToDate() {
+        MigrationCheckpoint checkpoint = new InMemoryMigrationCheckpoint();
+        MigrateStores.from(source.stores()).to(target.stores()).checkpoint(checkpoint).run();
+        // The source kept serving while the first pass ran: usage grew, an event was processed, a report was sent.
+        source.usage().increment(new UsageIncrement(UserId.of("user_00003"), "api_calls",
+                new UsagePeriod(T0, T0.plus(Duration.ofDays(30))), 5, 1_000_000, "late-key", "api_calls:5",
+                T0.plusSeconds(500), null));
+        InboxEntry pending = source.inbox().list(InboxStatus.PENDING, null, 1).items().get(0);
+        InboxEntry claimed = source.inbox().claim(pending.event().id(), "late-worker", T0.plus(Duration.ofDays(3)),
+                Duration.ofSeconds(60)).orElseThrow();
+        source.inbox().complete(claimed.event().id(), "late-worker", InboxStatus.PROCESSED, T0.plus(Duration.ofDays(3)));
+        MeterReport unsent = source.usage().claimReports(1, T0.plus(Duration.ofDays(10)), Duration.ofSeconds(60)).get(0);
+        source.usage().markReported(unsent.identifier(), T0.plus(Duration.ofDays(10)));
+        assertThat(MigrateStores.from(source.stores()).to(target.stores()).dryRun(true).run().mismatches())
+                .extracting(TypeReport::type).contains(MigrationRecordType.USAGE_COUNTERS, MigrationRecordType.INBOX_ENTRIES,
+                        MigrationRecordType.METER_REPORTS);
+
+        MigrationReport second = MigrateStores.from(source.stores()).to(target.stores()).checkpoint(checkpoint).run();
+
+        assertThat(second.matches()).isTrue();
+        assertThat(second.written()).isGreaterThanOrEqualTo(4);
+        assertThat(target.usage().used(UserId.of("user_00003"), "api_calls", T0)).isEqualTo(4 + 5);
+        assertThat(target.inbox().find(pending.event().id()).orElseThrow().status()).isEqualTo(InboxStatus.PROCESSED);
     }
 
     @Test
