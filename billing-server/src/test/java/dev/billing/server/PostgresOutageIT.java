@@ -2,6 +2,7 @@ package dev.billing.server;
 
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
+import dev.billing.testkit.Await;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,18 +87,30 @@ class PostgresOutageIT {
         assertThat(http.post("/stripe/customer", token, null).status()).isEqualTo(200);
 
         AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger answered = new AtomicInteger();
+        AtomicInteger unavailable = new AtomicInteger();
+        AtomicBoolean storeBack = new AtomicBoolean();
+        AtomicInteger okAfterRecovery = new AtomicInteger();
         ExecutorService traffic = Executors.newFixedThreadPool(4);
         List<Future<List<Integer>>> callers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             callers.add(traffic.submit(() -> {
                 List<Integer> statuses = new ArrayList<>();
                 while (running.get()) {
-                    statuses.add(http.get("/stripe/subscriptions", token).status());
+                    boolean after = storeBack.get();
+                    int status = http.get("/stripe/subscriptions", token).status();
+                    statuses.add(status);
+                    answered.incrementAndGet();
+                    if (status == 503) {
+                        unavailable.incrementAndGet();
+                    } else if (status == 200 && after) {
+                        okAfterRecovery.incrementAndGet();
+                    }
                 }
                 return statuses;
             }));
         }
-        Thread.sleep(300);
+        Await.until("traffic is flowing", () -> answered.get() >= 20);
         pg.stop();
         try {
             String event = customerEvent("evt_outage_1", "cus_outage_1");
@@ -117,7 +131,7 @@ class PostgresOutageIT {
             assertThat(usage.status()).as(usage.body()).isEqualTo(503);
             assertThat(http.get("/me/entitlements", token).status()).as("served from its cache or a 503, never a 500")
                     .isIn(200, 503);
-            Thread.sleep(500);
+            Await.until("the traffic meets the outage", () -> unavailable.get() >= 4);
         } finally {
             pg.start();
         }
@@ -135,7 +149,8 @@ class PostgresOutageIT {
         assertThat(again.status()).as("Stripe's redelivery after the outage").isEqualTo(200);
         assertThat(deliver(event, sign(event, SECRET)).json().path("duplicate").asBoolean()).isTrue();
 
-        Thread.sleep(500);
+        storeBack.set(true);
+        Await.until("the traffic is served again", () -> okAfterRecovery.get() >= 8);
         running.set(false);
         List<Integer> statuses = new ArrayList<>();
         for (Future<List<Integer>> caller : callers) {

@@ -192,13 +192,17 @@ class ControlApiAndPagesIT {
   @Test
   void downForTakesTheServerAwayAndBringsItBack() throws Exception {
     String cus = customer("down@example.com");
-    assertThat(http.post("/_emulator/down", "duration_ms=600").status()).isEqualTo(200);
-    Thread.sleep(250);
-    assertThat(emu.isUp()).isFalse();
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    assertThat(http.post("/_emulator/down", "duration_ms=3000").status()).isEqualTo(200);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (emu.isUp() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(emu.isUp()).as("down after answering").isFalse();
+    deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!emu.isUp() && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
+    assertThat(emu.isUp()).as("back after the downtime").isTrue();
     assertThat(http.api("GET", "/v1/customers/" + cus, null, null).json().path("email").asText())
         .isEqualTo("down@example.com");
   }

@@ -79,7 +79,7 @@ class ErrorsAndIdempotencyIT {
   @Test
   void sameKeyWhileTheFirstRequestIsInFlightIs409() throws Exception {
     stripe.v1().customers().list(); // warm up the client so the first POST arrives promptly
-    emu.addFault(Fault.of(FaultKind.DELAY, "POST", "/v1/customers").hangFor(Duration.ofMillis(1500)));
+    emu.addFault(Fault.of(FaultKind.DELAY, "POST", "/v1/customers").hangFor(Duration.ofSeconds(5)));
     RequestOptions key = RequestOptions.builder().setIdempotencyKey("k-3").build();
     CustomerCreateParams params = CustomerCreateParams.builder().setEmail("slow@example.com").build();
     CompletableFuture<Customer> slow = CompletableFuture.supplyAsync(() -> {
@@ -89,14 +89,18 @@ class ErrorsAndIdempotencyIT {
         throw new IllegalStateException(e);
       }
     });
-    Thread.sleep(500);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!emu.faults().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5); // the first request is in flight once it took the fault
+    }
+    assertThat(emu.faults()).as("the first request reached the emulator").isEmpty();
 
     ApiException inFlight = catchThrowableOfType(ApiException.class,
         () -> stripe.v1().customers().create(params, key));
 
     assertThat(inFlight.getStatusCode()).isEqualTo(409);
     assertThat(inFlight.getCode()).isEqualTo("idempotency_key_in_use");
-    Customer created = slow.get(5, TimeUnit.SECONDS);
+    Customer created = slow.get(30, TimeUnit.SECONDS);
     Customer replay = stripe.v1().customers().create(params, key);
     assertThat(replay.getId()).isEqualTo(created.getId());
   }

@@ -32,7 +32,11 @@ class LifecycleIT {
         return e;
       }
     });
-    Thread.sleep(200);
+    long arrived = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!emu.faults().isEmpty() && System.nanoTime() < arrived) {
+      Thread.sleep(5); // the GET hangs once it took the fault
+    }
+    assertThat(emu.faults()).as("the GET reached the emulator").isEmpty();
 
     long start = System.nanoTime();
     emu.close();
