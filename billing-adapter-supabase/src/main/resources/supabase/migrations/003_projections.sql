@@ -124,3 +124,24 @@ BEGIN
   RETURN CASE WHEN stored = r.version THEN 'same_version' ELSE 'stale' END;
 END
 $$;
+
+-- Which customers' projection changed, read by every server on this project so that it drops the entitlements it
+-- cached for them (ProjectionChanges). Rows are deleted after ten minutes; nothing depends on them for
+-- correctness (cached answers expire anyway).
+CREATE TABLE IF NOT EXISTS public.billing_projection_changes (
+  position    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  origin      text             NOT NULL,
+  customer_id text COLLATE "C" NOT NULL,
+  changed_at  timestamptz      NOT NULL
+);
+CREATE INDEX IF NOT EXISTS billing_projection_changes_changed_at_idx
+  ON public.billing_projection_changes (changed_at);
+
+-- Deletes the changes made before p_before; returns how many (PostgREST's DELETE would answer the rows).
+CREATE OR REPLACE FUNCTION public.billing_changes_prune(p_before timestamptz)
+RETURNS integer
+LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = ''
+AS $$
+  WITH gone AS (DELETE FROM public.billing_projection_changes WHERE changed_at < p_before RETURNING 1)
+  SELECT count(*)::integer FROM gone
+$$;

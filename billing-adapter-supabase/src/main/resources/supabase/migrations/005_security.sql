@@ -11,15 +11,16 @@ ALTER TABLE public.billing_purchases       ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.billing_usage_counters  ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.billing_usage_keys      ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.billing_meter_reports   ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.billing_projection_changes ENABLE ROW LEVEL SECURITY;
 
 REVOKE ALL ON TABLE public.stripe_customer_mapping, public.stripe_webhook_events, public.billing_subscriptions,
                     public.billing_invoices, public.billing_purchases, public.billing_usage_counters,
-                    public.billing_usage_keys, public.billing_meter_reports
+                    public.billing_usage_keys, public.billing_meter_reports, public.billing_projection_changes
   FROM PUBLIC, anon, authenticated;
 GRANT SELECT, INSERT, UPDATE, DELETE
    ON TABLE public.stripe_customer_mapping, public.stripe_webhook_events, public.billing_subscriptions,
             public.billing_invoices, public.billing_purchases, public.billing_usage_counters,
-            public.billing_usage_keys, public.billing_meter_reports
+            public.billing_usage_keys, public.billing_meter_reports, public.billing_projection_changes
    TO service_role;
 
 REVOKE ALL ON FUNCTION public.billing_list_customer_links, public.billing_inbox_claim,
@@ -29,7 +30,7 @@ REVOKE ALL ON FUNCTION public.billing_list_customer_links, public.billing_inbox_
                        public.billing_usage_increment, public.billing_usage_claim_reports,
                        public.billing_usage_list_counters, public.billing_usage_list_keys,
                        public.billing_inbox_restore, public.billing_usage_restore_counter,
-                       public.billing_usage_restore_report
+                       public.billing_usage_restore_report, public.billing_changes_prune
   FROM PUBLIC, anon, authenticated;
 GRANT EXECUTE ON FUNCTION public.billing_list_customer_links, public.billing_inbox_claim,
                           public.billing_inbox_claim_due, public.billing_inbox_complete, public.billing_inbox_fail,
@@ -38,7 +39,7 @@ GRANT EXECUTE ON FUNCTION public.billing_list_customer_links, public.billing_inb
                           public.billing_usage_increment, public.billing_usage_claim_reports,
                           public.billing_usage_list_counters, public.billing_usage_list_keys,
                           public.billing_inbox_restore, public.billing_usage_restore_counter,
-                          public.billing_usage_restore_report
+                          public.billing_usage_restore_report, public.billing_changes_prune
   TO service_role;
 
 -- PostgREST serves new tables and functions after it reloads its schema cache (Supabase also does this by itself

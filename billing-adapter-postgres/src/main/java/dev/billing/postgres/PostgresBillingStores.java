@@ -106,6 +106,6 @@ public final class PostgresBillingStores {
                                         boolean migrated) {
         Db db = new Db(dataSource, schema);
         return new BillingStores(new JdbiCustomerStore(db), new JdbiSubscriptionStore(db), new JdbiEventInbox(db),
-                new JdbiUsageLedger(db), new PostgresLifecycle(db, ownedPool, migrated));
+                new JdbiUsageLedger(db), new JdbiProjectionChanges(db), new PostgresLifecycle(db, ownedPool, migrated));
     }
 }

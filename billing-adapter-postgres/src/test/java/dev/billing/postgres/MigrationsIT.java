@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The Flyway migrations on real, empty databases: what they create, re-runs, and a host application's Flyway. */
 class MigrationsIT {
     private static final List<String> TABLES = List.of("audit_log", "billing_schema_history", "customers",
-            "invoices", "meter_reports", "purchases", "subscriptions", "usage_counters", "usage_keys",
-            "webhook_inbox");
+            "invoices", "meter_reports", "projection_changes", "purchases", "subscriptions", "usage_counters",
+            "usage_keys", "webhook_inbox");
     private static final String USER_SCHEMAS = """
             SELECT nspname FROM pg_namespace
             WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY nspname""";
@@ -35,7 +35,7 @@ class MigrationsIT {
             DataSource ds = db.dataSource();
             assertThat(Sql.strings(ds, USER_SCHEMAS)).containsExactly("public");
 
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(4);
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.LATEST_VERSION);
 
             assertThat(Sql.strings(ds, USER_SCHEMAS)).containsExactly("billing", "public");
             assertThat(tables(ds, "billing")).containsExactlyElementsOf(TABLES);
@@ -46,7 +46,7 @@ class MigrationsIT {
             // Flyway records that it created the schema (rank 0, no version), then each migration.
             assertThat(Sql.strings(ds, "SELECT coalesce(version, type) || ':' || success FROM "
                     + "billing.billing_schema_history ORDER BY installed_rank"))
-                    .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true", "4:true");
+                    .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true", "4:true", "5:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(ds, "SELECT unnest(reloptions) FROM pg_class c JOIN pg_namespace n ON "
@@ -70,7 +70,7 @@ class MigrationsIT {
                     + "status, received_at) VALUES ('evt_before_v4', 'customer.created', now(), false, "
                     + "CAST('{\"id\": \"evt_before_v4\",  \"object\":\"event\"}' AS jsonb), 'pending', now())");
 
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(1);
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.LATEST_VERSION - 3);
 
             // V4 rewrote the column: the row is there, its payload is the text jsonb printed (keys by length)
             try (BillingStores stores = TestStores.open(db)) {
@@ -92,7 +92,7 @@ class MigrationsIT {
 
                 migrateTo(ds, "3");
                 assertThatThrownBy(stores::ping).isInstanceOf(StoreException.class)
-                        .hasMessageContaining("is at version 3; this version of billing needs 4");
+                        .hasMessageContaining("is at version 3; this version of billing needs " + Migrations.LATEST_VERSION);
 
                 PostgresBillingStores.migrate(ds);
                 stores.ping();
@@ -131,9 +131,9 @@ class MigrationsIT {
     void instancesStartingTogetherMigrateOnce() {
         try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_race")) {
             List<Integer> applied = Race.run(4, i -> PostgresBillingStores.migrate(db.dataSource()));
-            assertThat(applied).containsExactlyInAnyOrder(4, 0, 0, 0);
+            assertThat(applied).containsExactlyInAnyOrder(Migrations.LATEST_VERSION, 0, 0, 0);
             assertThat(Sql.count(db.dataSource(), "SELECT count(*) FROM billing.billing_schema_history "
-                    + "WHERE version IS NOT NULL")).isEqualTo(4);
+                    + "WHERE version IS NOT NULL")).isEqualTo(Migrations.LATEST_VERSION);
         }
     }
 
@@ -146,7 +146,7 @@ class MigrationsIT {
             Flyway host = Flyway.configure().dataSource(ds).load();
             assertThat(host.migrate().migrationsExecuted).isEqualTo(1);
 
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(4);
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.LATEST_VERSION);
             assertThat(host.migrate().migrationsExecuted).isZero();
             assertThat(PostgresBillingStores.migrate(ds)).isZero();
 
@@ -157,7 +157,7 @@ class MigrationsIT {
             assertThat(Sql.strings(ds, "SELECT script FROM billing.billing_schema_history WHERE version IS NOT NULL "
                     + "ORDER BY installed_rank"))
                     .containsExactly("V1__billing_tables.sql", "V2__audit_trail.sql", "V3__queue_autovacuum.sql",
-                            "V4__inbox_payload_text.sql");
+                            "V4__inbox_payload_text.sql", "V5__projection_changes.sql");
         }
     }
 

@@ -42,6 +42,7 @@ class QueryPlansIT {
             counters page       | usage_counters_pkey               | SELECT * FROM billing.usage_counters WHERE (user_id COLLATE "C", meter COLLATE "C", period_start) > ('u', 'm', now()) ORDER BY user_id COLLATE "C", meter COLLATE "C", period_start LIMIT 51
             keys page           | usage_keys_pkey                   | SELECT * FROM billing.usage_keys WHERE (user_id COLLATE "C", idempotency_key COLLATE "C") > ('u', 'k') ORDER BY user_id COLLATE "C", idempotency_key COLLATE "C" LIMIT 51
             reports due         | meter_reports_pending_idx         | SELECT identifier FROM billing.meter_reports WHERE reported_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now()) ORDER BY event_timestamp, identifier LIMIT 10 FOR UPDATE SKIP LOCKED
+            changes after       | projection_changes_pkey           | SELECT position, origin, customer_id, changed_at FROM billing.projection_changes WHERE position > 5 ORDER BY position LIMIT 1000
             """)
     void isServedInIndexOrder(String query, String index, String sql) throws SQLException {
         String plan = plan(sql);

@@ -30,7 +30,8 @@ public final class SupabaseBillingStores {
     public static BillingStores create(SupabaseConfig config) {
         PostgrestClient client = new PostgrestClient(config);
         return new BillingStores(new SupabaseCustomerStore(client), new SupabaseSubscriptionStore(client),
-                new SupabaseEventInbox(client), new SupabaseUsageLedger(client), new Lifecycle(client));
+                new SupabaseEventInbox(client), new SupabaseUsageLedger(client), new SupabaseProjectionChanges(client),
+                new Lifecycle(client));
     }
 
     /** Ping and close of the shared HTTP client. */

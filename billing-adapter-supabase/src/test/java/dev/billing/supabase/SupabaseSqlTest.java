@@ -70,7 +70,7 @@ class SupabaseSqlTest {
             assertThat(count(security, "public." + function.group(1) + ",") + count(security, "public."
                     + function.group(1) + "\n")).as(function.group(1)).isEqualTo(2);
         }
-        assertThat(functions).isEqualTo(14);
+        assertThat(functions).isEqualTo(18);
         assertThat(all).doesNotContain("SECURITY DEFINER");
     }
 

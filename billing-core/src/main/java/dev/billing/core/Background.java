@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The core's own background work, started by {@link Billing#start()}: runs over the due inbox events (retries, and
- * events no request processed), drains of the meter-report outbox, and the threads that process a webhook event
- * after its delivery was answered. Notices go out as part of processing.
+ * events no request processed), drains of the meter-report outbox, the sharing of projection changes with other
+ * processes ({@link CacheSync}), and the threads that process a webhook event after its delivery was answered.
+ * Notices go out as part of processing.
  *
  * <p>Runs are scheduled on the host's scheduler when it gave one (which stays the host's: only these tasks are
  * cancelled), otherwise on two daemon threads of its own. {@link #close()} stops taking work and waits, up to
@@ -31,8 +32,12 @@ final class Background {
     private static final System.Logger LOG = System.getLogger(Background.class.getName());
     static final String INBOX = "inbox";
     static final String METER_REPORTS = "meter-reports";
+    static final String CHANGES = "changes";
+    static final String PRUNE_CHANGES = "prune-changes";
+    private static final long PRUNE_EVERY_MILLIS = 60_000;
 
     private final UseCases useCases;
+    private final CacheSync sync;
     private final BackgroundOptions options;
     private final ScheduledExecutorService hostScheduler;
     private final WorkObserver observer;
@@ -45,9 +50,10 @@ final class Background {
     private ExecutorService inboxPool;
     private ThreadPoolExecutor webhookPool;
 
-    Background(UseCases useCases, BackgroundOptions options, ScheduledExecutorService hostScheduler,
+    Background(UseCases useCases, CacheSync sync, BackgroundOptions options, ScheduledExecutorService hostScheduler,
                WorkObserver observer) {
         this.useCases = useCases;
+        this.sync = sync;
         this.options = options;
         this.hostScheduler = hostScheduler;
         this.observer = observer;
@@ -69,6 +75,12 @@ final class Background {
                 TimeUnit.MILLISECONDS));
         scheduled.add(scheduler.scheduleWithFixedDelay(() -> run(METER_REPORTS, this::drainMeterReports), meters,
                 meters, TimeUnit.MILLISECONDS));
+        sync.batching(true);
+        long changes = options.changesEvery().toMillis();
+        scheduled.add(scheduler.scheduleWithFixedDelay(() -> run(CHANGES, sync::run), 0, changes,
+                TimeUnit.MILLISECONDS));
+        scheduled.add(scheduler.scheduleWithFixedDelay(() -> run(PRUNE_CHANGES, sync::prune), PRUNE_EVERY_MILLIS,
+                PRUNE_EVERY_MILLIS, TimeUnit.MILLISECONDS));
     }
 
     /** Where a newly received event is processed after the answer; null once closing (then inline). */
@@ -119,6 +131,7 @@ final class Background {
         awaitRuns(deadline);
         stop(webhookPool, deadline, "webhook events still processing");
         stop(inboxPool, deadline, "inbox events still processing");
+        sync.batching(false); // shares what the last runs changed, and later changes at once
         if (ownScheduler != null) {
             ownScheduler.shutdownNow();
         }

@@ -2,6 +2,7 @@ package dev.billing.core;
 
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.config.BillingOptions;
+import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Entitlements;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.PlanCatalog;
@@ -151,6 +152,16 @@ public final class Billing implements AutoCloseable {
         return useCases.recordUsage().record(user, meter, amount, idempotencyKey);
     }
 
+    /** Tells the entitlement cache of the use cases built after it. */
+    private static final class GetEntitlementsHolder implements ProjectionListener {
+        private volatile ProjectionListener target = ProjectionListener.NONE;
+
+        @Override
+        public void projectionChanged(CustomerId customerId) {
+            target.projectionChanged(customerId);
+        }
+    }
+
     /** Assembles {@link Billing}; gateway, verifier, stores and plans are required. */
     public static final class Builder {
         private PaymentGateway gateway;
@@ -258,9 +269,16 @@ public final class Billing implements AutoCloseable {
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("Billing needs: " + String.join(", ", missing));
             }
+            // The sync is told this process's changes (after the entitlement cache) and tells that cache the
+            // others' changes; it is built before the use cases, so it reaches the cache through a holder.
+            GetEntitlementsHolder cache = new GetEntitlementsHolder();
+            CacheSync sync = new CacheSync(stores.changes(), cache, clock);
+            List<ProjectionListener> all = new ArrayList<>(listeners);
+            all.add(sync);
             UseCases useCases = new UseCases(gateway, webhookVerifier, stores, plans, notifier, options, clock,
-                    sleeper, listeners);
-            return new Billing(useCases, stores, new Background(useCases, background, scheduler, observer));
+                    sleeper, all);
+            cache.target = useCases.getEntitlements();
+            return new Billing(useCases, stores, new Background(useCases, sync, background, scheduler, observer));
         }
     }
 }

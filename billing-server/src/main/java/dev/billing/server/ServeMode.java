@@ -52,6 +52,9 @@ public final class ServeMode {
                 LOG.warn("Using the sample plan catalog: set BILLING_PLANS_FILE (or the STRIPE_PRICE_* variables) "
                         + "so that plans point at your Stripe prices");
             }
+            Thread adoption = new Thread(() -> warnIfSubscriptionsAreMissing(stores), "billing-adoption-check");
+            adoption.setDaemon(true);
+            adoption.start();
             if (!identities.config().networkless()) {
                 Thread preload = new Thread(() -> {
                     try {
@@ -69,6 +72,26 @@ public final class ServeMode {
             BillingServer.closeQuietly(stores);
             throw e;
         }
+    }
+
+    /**
+     * A store with linked customers and no subscription at all is what adopting the earlier Node backend's project
+     * looks like before its first {@code reconcile --all}: every paying user would show as free until then.
+     */
+    static boolean warnIfSubscriptionsAreMissing(BillingStores stores) {
+        try {
+            long customers = stores.customers().count();
+            if (customers > 0 && stores.subscriptions().countSubscriptions() == 0) {
+                LOG.warn("The store links {} customer(s) to users but holds no subscription: if it comes from the "
+                        + "earlier Node backend, run `billing-server reconcile --all` once to read every customer's "
+                        + "subscriptions from Stripe (docs/SUPABASE.md, Adopting the Node backend's project); until "
+                        + "then those users get the free tier", customers);
+                return true;
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not count customers and subscriptions", e);
+        }
+        return false;
     }
 
     /** {@code reconcile}: one user, one customer, or every customer. */

@@ -32,7 +32,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                            int userRequestsPerMinute, int ipRequestsPerMinute, boolean trustProxy,
                            Duration pastDueGrace, boolean refetchOnWebhook, String successUrl, String cancelUrl,
                            String returnUrl, long maxBodyBytes, long maxWebhookBytes, LogFormat logFormat,
-                           Optional<SmtpConfig> smtp, Duration storeStartTimeout) {
+                           Optional<SmtpConfig> smtp, Duration storeStartTimeout, Duration entitlementsCacheTtl) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
@@ -145,13 +145,14 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         long maxWebhook = r.integer("BILLING_MAX_WEBHOOK_BYTES", 2_000_000, 1024, 100_000_000);
         LogFormat logFormat = r.choice("BILLING_LOG_FORMAT", LogFormat.class, LogFormat.JSON);
         int storeStartSeconds = r.integer("BILLING_STORE_START_TIMEOUT_SECONDS", 300, 0, 86_400);
+        int cacheSeconds = r.integer("BILLING_ENTITLEMENTS_CACHE_SECONDS", 30, 0, 86_400);
         SmtpConfig.Loaded smtp = SmtpConfig.fromEnvironment(env);
         smtp.problems().forEach(r::problem);
         r.failIfAny();
         return new ServerConfig(stripeKey, List.copyOf(secrets), apiBase, clerk, store, databaseUrl, supabaseUrl,
                 serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
                 trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
-                logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds));
+                logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds), Duration.ofSeconds(cacheSeconds));
     }
 
     /** The core's options for this deployment. */
@@ -165,6 +166,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 .livemode(livemode())
                 .refetchOnWebhook(refetchOnWebhook)
                 .pastDueGrace(pastDueGrace)
+                .entitlementsCacheTtl(entitlementsCacheTtl)
                 .build();
     }
 

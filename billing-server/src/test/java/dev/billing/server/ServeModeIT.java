@@ -129,7 +129,7 @@ class ServeModeIT {
         CliConfigTest.Run nobody = CliConfigTest.run(env, "reconcile", "--user", "user_nobody");
         assertThat(nobody.exit()).isEqualTo(1);
         assertThat(nobody.err()).contains("customer");
-        // the projection is shared through Postgres: this server sees it (once its entitlement cache expires)
+        // the projection is shared through Postgres: this server sees it
         JsonNode subs = http.get("/stripe/subscriptions", token).json().path("data");
         assertThat(subs).hasSize(1);
         assertThat(subs.get(0).path("id").asText()).isEqualTo(sub);

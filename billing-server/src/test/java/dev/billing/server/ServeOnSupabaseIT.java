@@ -1,16 +1,26 @@
 package dev.billing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.billing.testkit.http.Http;
-import dev.billing.supabase.SupabaseSql;
-import dev.billing.testkit.auth.TokenMinter;
-import dev.billing.testkit.postgres.PostgresFixture;
-import dev.billing.testkit.postgres.TestDatabase;
+import com.stripe.StripeClient;
+import com.stripe.model.Customer;
+import com.stripe.model.checkout.Session;
+import com.stripe.param.CustomerCreateParams;
+import com.stripe.param.checkout.SessionCreateParams;
+import dev.billing.core.port.BillingStores;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
+import dev.billing.supabase.SupabaseBillingStores;
+import dev.billing.supabase.SupabaseSql;
+import dev.billing.testkit.Await;
+import dev.billing.testkit.auth.TokenMinter;
+import dev.billing.testkit.http.Http;
+import dev.billing.testkit.postgres.PostgresFixture;
+import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.supabase.SupabaseFixture;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,20 +35,7 @@ class ServeOnSupabaseIT {
         try (TestDatabase db = PostgresFixture.shared().newDatabase("serve_supabase");
              SupabaseFixture supabase = SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start();
              StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
-            Map<String, String> env = new HashMap<>();
-            env.put("STRIPE_SECRET_KEY", emulator.apiKey());
-            env.put("STRIPE_API_BASE", emulator.baseUrl());
-            env.put("STRIPE_WEBHOOK_SECRET", ServeModeIT.SECRET);
-            env.put("CLERK_ISSUER", ServeModeIT.ISSUER);
-            env.put("CLERK_JWT_KEY", ServeModeIT.KEY.publicKeyPem());
-            env.put("BILLING_STORE", "supabase");
-            env.put("SUPABASE_URL", supabase.url());
-            env.put("SUPABASE_SERVICE_ROLE_KEY", supabase.serviceRoleKey());
-            env.put("BILLING_ALLOWED_ORIGINS", "https://app.example.com");
-            env.put("BILLING_SUCCESS_URL", "https://app.example.com/done");
-            env.put("BILLING_CANCEL_URL", "https://app.example.com/cancel");
-            env.put("BILLING_HOST", "127.0.0.1");
-            env.put("PORT", Integer.toString(ServeModeIT.freePort()));
+            Map<String, String> env = supabaseEnv(supabase, emulator);
             try (BillingServer server = ServeMode.start(ServerConfig.fromEnv(env), "test")) {
                 Http http = Http.local(server.port());
                 emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
@@ -58,13 +55,80 @@ class ServeOnSupabaseIT {
                 assertThat(usage.json().path("used").asLong()).isEqualTo(2);
 
                 supabase.stopPostgrest();
-                Thread.sleep(1100); // past the readiness answer's 1 s reuse
+                // the readiness answer is reused for 1 s
+                Await.until("readiness sees the store down", () -> http.get("/health/ready", null).status() == 503);
                 Http.Response down = http.get("/health/ready", null);
                 assertThat(down.status()).isEqualTo(503);
                 assertThat(down.json().path("error").path("message").asText()).contains("store failed");
                 supabase.startPostgrest();
             }
         }
+    }
+
+    /**
+     * Adopting the earlier Node backend's project: its customer mapping is there, its subscriptions are not (Stripe
+     * has them). Serve warns, `reconcile --all` brings them in, and the running server shows them at once, though
+     * its entitlement cache would keep the old answer for an hour.
+     */
+    @Test
+    void adoptingTheNodeBackendsProjectBringsPayingUsersIn() throws Exception {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("serve_adopt");
+             SupabaseFixture supabase = SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start();
+             StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
+            // What the Node backend left: a mapping row, and the customer paying at Stripe.
+            StripeClient stripe = StripeClient.builder().setApiKey(emulator.apiKey()).setApiBase(emulator.baseUrl())
+                    .build();
+            Customer customer = stripe.customers().create(CustomerCreateParams.builder()
+                    .setEmail("legacy@example.com").putMetadata("user_id", "user_legacy").build());
+            Session session = stripe.checkout().sessions().create(SessionCreateParams.builder()
+                    .setMode(SessionCreateParams.Mode.SUBSCRIPTION).setCustomer(customer.getId())
+                    .setSuccessUrl("https://app.example.com/done").setCancelUrl("https://app.example.com/cancel")
+                    .addLineItem(SessionCreateParams.LineItem.builder().setPrice("price_pro_yearly")
+                            .setQuantity(1L).build())
+                    .build());
+            emulator.completeCheckoutSession(session.getId());
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("INSERT INTO public.stripe_customer_mapping (clerk_user_id, stripe_customer_id) "
+                        + "VALUES ('user_legacy', '" + customer.getId() + "')");
+            }
+            Map<String, String> env = supabaseEnv(supabase, emulator);
+            env.put("BILLING_ENTITLEMENTS_CACHE_SECONDS", "3600");
+            try (BillingStores stores = SupabaseBillingStores.create(supabase.url(), supabase.serviceRoleKey());
+                 BillingServer server = ServeMode.start(ServerConfig.fromEnv(env), "test")) {
+                assertThat(ServeMode.warnIfSubscriptionsAreMissing(stores)).isTrue();
+                Http http = Http.local(server.port());
+                String token = new TokenMinter(ServeModeIT.KEY, ServeModeIT.ISSUER, Clock.systemUTC()).token()
+                        .subject("user_legacy").sign();
+                assertThat(http.get("/me/entitlements", token).json().path("tier").asText()).isEqualTo("free");
+
+                CliConfigTest.Run reconcile = CliConfigTest.run(env, "reconcile", "--all");
+
+                assertThat(reconcile.exit()).as(reconcile.out() + reconcile.err()).isZero();
+                assertThat(reconcile.out()).contains("customers 1, subscriptions 1 seen / 1 applied");
+                JsonNode me = LocalModeIT.await(http, "/me/entitlements", token,
+                        m -> m.path("tier").asText().equals("pro"));
+                assertThat(me.path("status").asText()).isIn("active", "trialing");
+                assertThat(ServeMode.warnIfSubscriptionsAreMissing(stores)).isFalse();
+            }
+        }
+    }
+
+    static Map<String, String> supabaseEnv(SupabaseFixture supabase, StripeEmulator emulator) {
+        Map<String, String> env = new HashMap<>();
+        env.put("STRIPE_SECRET_KEY", emulator.apiKey());
+        env.put("STRIPE_API_BASE", emulator.baseUrl());
+        env.put("STRIPE_WEBHOOK_SECRET", ServeModeIT.SECRET);
+        env.put("CLERK_ISSUER", ServeModeIT.ISSUER);
+        env.put("CLERK_JWT_KEY", ServeModeIT.KEY.publicKeyPem());
+        env.put("BILLING_STORE", "supabase");
+        env.put("SUPABASE_URL", supabase.url());
+        env.put("SUPABASE_SERVICE_ROLE_KEY", supabase.serviceRoleKey());
+        env.put("BILLING_ALLOWED_ORIGINS", "https://app.example.com");
+        env.put("BILLING_SUCCESS_URL", "https://app.example.com/done");
+        env.put("BILLING_CANCEL_URL", "https://app.example.com/cancel");
+        env.put("BILLING_HOST", "127.0.0.1");
+        env.put("PORT", Integer.toString(ServeModeIT.freePort()));
+        return env;
     }
 
     @Test

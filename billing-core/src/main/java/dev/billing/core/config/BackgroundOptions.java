@@ -15,14 +15,19 @@ import java.util.Objects;
  * @param meterReportsEvery pause between two drains of the meter-report outbox to Stripe
  * @param meterReportsBatch reports sent per drain
  * @param webhookThreads    threads that process newly received webhook events after their delivery was answered
+ * @param changesEvery      pause between two reads of the store's record of projection changes made by other
+ *                          processes (their entitlements then drop from this process's cache), and between two
+ *                          writes of this process's own changes to it
  * @param closeTimeout      how long {@code close()} waits for work in flight; what is left keeps its lease, which
  *                          runs out, and the next instance (or the next start) processes it
  */
 public record BackgroundOptions(Duration inboxEvery, int inboxBatch, int inboxParallelism, Duration meterReportsEvery,
-                                int meterReportsBatch, int webhookThreads, Duration closeTimeout) {
+                                int meterReportsBatch, int webhookThreads, Duration changesEvery,
+                                Duration closeTimeout) {
     public BackgroundOptions {
         positive(inboxEvery, "inboxEvery");
         positive(meterReportsEvery, "meterReportsEvery");
+        positive(changesEvery, "changesEvery");
         Objects.requireNonNull(closeTimeout, "closeTimeout");
         if (closeTimeout.isNegative()) {
             throw new IllegalArgumentException("closeTimeout must not be negative");
@@ -33,25 +38,33 @@ public record BackgroundOptions(Duration inboxEvery, int inboxBatch, int inboxPa
         atLeastOne(webhookThreads, "webhookThreads");
     }
 
-    /** Inbox every second in batches of 50, 8 at a time; meter reports every 5 s; 16 webhook threads; 10 s to close. */
+    /**
+     * Inbox every second in batches of 50, 8 at a time; meter reports every 5 s; 16 webhook threads; changes
+     * shared every second; 10 s to close.
+     */
     public static BackgroundOptions defaults() {
         return new BackgroundOptions(Duration.ofSeconds(1), 50, 8, Duration.ofSeconds(5), 100, 16,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(1), Duration.ofSeconds(10));
     }
 
     public BackgroundOptions withInboxEvery(Duration value) {
         return new BackgroundOptions(value, inboxBatch, inboxParallelism, meterReportsEvery, meterReportsBatch,
-                webhookThreads, closeTimeout);
+                webhookThreads, changesEvery, closeTimeout);
     }
 
     public BackgroundOptions withMeterReportsEvery(Duration value) {
         return new BackgroundOptions(inboxEvery, inboxBatch, inboxParallelism, value, meterReportsBatch,
-                webhookThreads, closeTimeout);
+                webhookThreads, changesEvery, closeTimeout);
+    }
+
+    public BackgroundOptions withChangesEvery(Duration value) {
+        return new BackgroundOptions(inboxEvery, inboxBatch, inboxParallelism, meterReportsEvery, meterReportsBatch,
+                webhookThreads, value, closeTimeout);
     }
 
     public BackgroundOptions withCloseTimeout(Duration value) {
         return new BackgroundOptions(inboxEvery, inboxBatch, inboxParallelism, meterReportsEvery, meterReportsBatch,
-                webhookThreads, value);
+                webhookThreads, changesEvery, value);
     }
 
     private static void positive(Duration value, String name) {

@@ -28,7 +28,8 @@ import java.util.Objects;
  * @param gatewayAttempts      attempts for an idempotent Stripe call in a user request
  * @param gatewayBudget        time budget for those attempts
  * @param gatewayBackoff       first pause between attempts (doubling)
- * @param entitlementsCacheTtl how long computed entitlements are cached (webhook effects invalidate sooner)
+ * @param entitlementsCacheTtl how long computed entitlements are cached at most (changes made by this process, and
+ *                             by others on the same store while started, drop them sooner)
  */
 public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, String defaultSuccessUrl,
                              String defaultCancelUrl, String defaultReturnUrl, boolean livemode,

@@ -3,23 +3,33 @@ package dev.billing.core.port;
 import java.util.Objects;
 
 /**
- * The four store ports handed out by one store adapter, swapped as one unit.
+ * The store ports handed out by one store adapter, swapped as one unit. {@code changes} may be
+ * {@link ProjectionChanges#NONE} (then another process's changes show in a cache only when it expires).
  *
  * <p>Usage: {@code try (BillingStores stores = PostgresBillingStores.create(dataSource)) { ... }}
  */
 public record BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
-                            UsageLedger usage, StoreLifecycle lifecycle) implements AutoCloseable {
+                            UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle)
+        implements AutoCloseable {
     public BillingStores {
         Objects.requireNonNull(customers, "customers");
         Objects.requireNonNull(subscriptions, "subscriptions");
         Objects.requireNonNull(inbox, "inbox");
         Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(changes, "changes");
         Objects.requireNonNull(lifecycle, "lifecycle");
     }
 
+    /** Stores without a shared record of changes ({@link ProjectionChanges#NONE}). */
+    public BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
+                         UsageLedger usage, StoreLifecycle lifecycle) {
+        this(customers, subscriptions, inbox, usage, ProjectionChanges.NONE, lifecycle);
+    }
+
+    /** In-process stores: nothing shared, nothing to check or close. */
     public BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
                          UsageLedger usage) {
-        this(customers, subscriptions, inbox, usage, StoreLifecycle.NONE);
+        this(customers, subscriptions, inbox, usage, ProjectionChanges.NONE, StoreLifecycle.NONE);
     }
 
     /** Throws a {@link dev.billing.core.error.StoreException} when the store cannot serve requests. */

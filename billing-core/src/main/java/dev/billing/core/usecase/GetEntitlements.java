@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A user's entitlements, from the local projection only: it never calls Stripe. Results are cached per user for
  * a short TTL (never past a grace end or period end) and dropped as soon as this process sees a webhook effect,
- * reconcile or usage for the user. Across several server instances another instance's changes show within the TTL.
+ * reconcile or usage for the user. Another process's changes arrive through {@code Billing}'s shared caches (within
+ * about a second while started), and at the latest when the TTL runs out.
  *
  * <p>Usage: {@code if (getEntitlements.of(user).hasFeature("export")) { ... }}
  */

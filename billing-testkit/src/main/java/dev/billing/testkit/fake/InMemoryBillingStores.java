@@ -4,7 +4,7 @@ import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.StoreLifecycle;
 
 /**
- * All four store ports in memory, sharing one {@link StoreSwitch} to make "the database" go down in tests.
+ * All store ports in memory, sharing one {@link StoreSwitch} to make "the database" go down in tests.
  *
  * <p>Usage: {@code InMemoryBillingStores stores = InMemoryBillingStores.create(); stores.storeSwitch().down();}
  */
@@ -14,8 +14,9 @@ public final class InMemoryBillingStores {
     private final InMemorySubscriptionStore subscriptions = new InMemorySubscriptionStore(storeSwitch);
     private final InMemoryEventInbox inbox = new InMemoryEventInbox(storeSwitch);
     private final InMemoryUsageLedger usage = new InMemoryUsageLedger(storeSwitch);
+    private final InMemoryProjectionChanges changes = new InMemoryProjectionChanges(storeSwitch);
     // One instance: callers compare stores (MigrateStores refuses to migrate stores into themselves).
-    private final BillingStores stores = new BillingStores(customers, subscriptions, inbox, usage,
+    private final BillingStores stores = new BillingStores(customers, subscriptions, inbox, usage, changes,
             new StoreLifecycle() {
                 @Override
                 public void ping() {
@@ -34,7 +35,7 @@ public final class InMemoryBillingStores {
         return new InMemoryBillingStores();
     }
 
-    /** The four stores; {@code ping()} fails while the {@link #storeSwitch()} has the store down. */
+    /** Every store port; {@code ping()} fails while the {@link #storeSwitch()} has the store down. */
     public BillingStores stores() {
         return stores;
     }
@@ -57,5 +58,9 @@ public final class InMemoryBillingStores {
 
     public InMemoryUsageLedger usage() {
         return usage;
+    }
+
+    public InMemoryProjectionChanges changes() {
+        return changes;
     }
 }

@@ -32,6 +32,13 @@ public final class StoreSwitch {
         failNext.set(failingCalls);
     }
 
+    /** Fails only while down: for calls that must not use up {@link #failNext} counts (the change record). */
+    void checkUp() {
+        if (down.get()) {
+            throw new StoreUnavailableException("in-memory store is down (test switch)");
+        }
+    }
+
     synchronized void check() {
         if (down.get()) {
             throw new StoreUnavailableException("in-memory store is down (test switch)");
