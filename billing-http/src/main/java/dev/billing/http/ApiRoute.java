@@ -1,7 +1,5 @@
 package dev.billing.http;
 
-import io.javalin.http.HandlerType;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -9,13 +7,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One row of the route table: what Javalin registers and what {@code /openapi.json} documents.
+ * One row of the route table: what the server (Javalin, or Spring MVC) serves and what {@code /openapi.json}
+ * documents.
  *
  * <p>Usage: {@code ApiRoute.post("/usage", Access.USER, usage::record).summary("...").body(UsageRequest.class)
  * .returns(UsageResponse.class).requiresIdempotencyKey().errors(400, 422, 429)}
  *
  * @param method        HTTP method
- * @param path          Javalin path template ({@code /stripe/invoices/{id}})
+ * @param path          path template ({@code /stripe/invoices/{id}})
  * @param access        who may call it
  * @param tag           OpenAPI tag (group)
  * @param summary       one line for people
@@ -28,7 +27,7 @@ import java.util.TreeSet;
  * @param errors        documented error statuses (auth and generic ones are added by the generator)
  * @param handler       the logic
  */
-public record ApiRoute(HandlerType method, String path, Access access, String tag, String summary,
+public record ApiRoute(HttpMethod method, String path, Access access, String tag, String summary,
                        Class<?> requestBody, Class<?> responseBody, String responseType, int status,
                        List<QueryParam> query, boolean idempotencyKey, Set<Integer> errors, RouteHandler handler) {
     public ApiRoute {
@@ -44,18 +43,18 @@ public record ApiRoute(HandlerType method, String path, Access access, String ta
     }
 
     public static ApiRoute get(String path, Access access, RouteHandler handler) {
-        return of(HandlerType.GET, path, access, handler);
+        return of(HttpMethod.GET, path, access, handler);
     }
 
     public static ApiRoute post(String path, Access access, RouteHandler handler) {
-        return of(HandlerType.POST, path, access, handler);
+        return of(HttpMethod.POST, path, access, handler);
     }
 
     public static ApiRoute delete(String path, Access access, RouteHandler handler) {
-        return of(HandlerType.DELETE, path, access, handler);
+        return of(HttpMethod.DELETE, path, access, handler);
     }
 
-    private static ApiRoute of(HandlerType method, String path, Access access, RouteHandler handler) {
+    private static ApiRoute of(HttpMethod method, String path, Access access, RouteHandler handler) {
         return new ApiRoute(method, path, access, "", "", null, null, "application/json", 200, List.of(), false,
                 Set.of(), handler);
     }

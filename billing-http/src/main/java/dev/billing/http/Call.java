@@ -3,7 +3,6 @@ package dev.billing.http;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.UserId;
-import io.javalin.http.Context;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,15 +18,15 @@ import java.util.Optional;
  * <p>Usage: {@code UsageRequest body = call.body(UsageRequest.class); UserId user = call.user();}
  */
 public final class Call {
-    private final Context ctx;
+    private final Exchange exchange;
     private final ApiRoute route;
     private final Identity identity;
     private final JsonCodec json;
     private final long maxBodyBytes;
     private byte[] body;
 
-    Call(Context ctx, ApiRoute route, Identity identity, JsonCodec json, long maxBodyBytes) {
-        this.ctx = ctx;
+    Call(Exchange exchange, ApiRoute route, Identity identity, JsonCodec json, long maxBodyBytes) {
+        this.exchange = exchange;
         this.route = route;
         this.identity = identity;
         this.json = json;
@@ -51,15 +50,15 @@ public final class Call {
     }
 
     public String pathParam(String name) {
-        return ctx.pathParam(name);
+        return exchange.pathParam(name);
     }
 
     public String header(String name) {
-        return ctx.header(name);
+        return exchange.header(name);
     }
 
     public Optional<String> query(String name) {
-        String value = ctx.queryParam(name);
+        String value = exchange.queryParam(name);
         return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
@@ -105,7 +104,7 @@ public final class Call {
     /** The JSON body as {@code type}; an empty body reads as {@code {}}. */
     public <T> T body(Class<T> type) {
         byte[] bytes = rawBody();
-        if (bytes.length > 0 && !isJson(ctx.header("Content-Type"))) {
+        if (bytes.length > 0 && !isJson(exchange.header("Content-Type"))) {
             throw ApiException.of(415, "unsupported_media_type", "Send the body as application/json.");
         }
         return json.read(bytes, type);
@@ -119,14 +118,14 @@ public final class Call {
         if (body != null) {
             return body;
         }
-        long declared = ctx.req().getContentLengthLong();
+        long declared = exchange.contentLength();
         if (declared > maxBodyBytes) {
             if (declared <= maxBodyBytes + MAX_SWALLOW_BYTES) {
                 swallowRest();
             }
             throw tooLarge();
         }
-        try (InputStream in = ctx.req().getInputStream()) {
+        try (InputStream in = exchange.body()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
             byte[] chunk = new byte[8192];
             long total = 0;
@@ -157,7 +156,7 @@ public final class Call {
     /** Reads and drops what is left of the body, at most {@link #MAX_SWALLOW_BYTES}; a failure only ends it. */
     private void swallowRest() {
         try {
-            InputStream in = ctx.req().getInputStream();
+            InputStream in = exchange.body();
             byte[] chunk = new byte[8192];
             long dropped = 0;
             int n;

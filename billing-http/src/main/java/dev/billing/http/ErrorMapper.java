@@ -13,9 +13,6 @@ import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.http.wire.ErrorBody;
-import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
-import io.javalin.http.MethodNotAllowedResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +25,7 @@ import java.util.Map;
  * tokens; unexpected failures are logged with their stack trace and the request id, and answered with a generic
  * {@code internal_error}.
  *
- * <p>Usage: {@code config.routes.exception(Exception.class, errorMapper::handle)}
+ * <p>Usage: {@code errorMapper.handle(exception, exchange)}
  */
 public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
@@ -48,19 +45,19 @@ public final class ErrorMapper {
     public record Mapped(int status, String code, String message, Map<String, String> headers) {
     }
 
-    /** Javalin's exception handler: map, log, write. */
-    public void handle(Exception exception, Context ctx) {
+    /** Maps, logs and writes a failure. */
+    public void handle(Throwable exception, Exchange ctx) {
         Mapped mapped = map(exception);
         log(mapped, exception);
         write(ctx, mapped);
     }
 
     /** Writes an error answer (also used for answers decided without an exception). */
-    public void write(Context ctx, Mapped mapped) {
+    public void write(Exchange ctx, Mapped mapped) {
         mapped.headers().forEach(ctx::header);
-        ctx.status(mapped.status())
-                .contentType("application/json")
-                .result(json.write(ErrorBody.of(mapped.code(), mapped.message(), RequestIds.current(ctx))));
+        ctx.status(mapped.status());
+        ctx.contentType("application/json");
+        ctx.result(json.write(ErrorBody.of(mapped.code(), mapped.message(), RequestIds.current(ctx))));
     }
 
     /** The status, code, message and headers for a failure. */
@@ -70,9 +67,6 @@ public final class ErrorMapper {
         }
         if (failure instanceof BillingException e) {
             return mapBilling(e);
-        }
-        if (failure instanceof HttpResponseException e) {
-            return mapJavalin(e);
         }
         return new Mapped(500, "internal_error", "Something went wrong on our side; the request id identifies it.",
                 Map.of());
@@ -129,32 +123,6 @@ public final class ErrorMapper {
             }
             return new Mapped(503, "stripe_unavailable", "Stripe is unavailable right now; retry shortly.",
                     retryAfter(seconds));
-        }
-        return new Mapped(500, "internal_error", "Something went wrong on our side; the request id identifies it.",
-                Map.of());
-    }
-
-    private static Mapped mapJavalin(HttpResponseException e) {
-        int status = e.getStatus();
-        if (status == 404) {
-            return new Mapped(404, "not_found", "There is no such route.", Map.of());
-        }
-        if (status == 405) {
-            Map<String, String> headers = new LinkedHashMap<>();
-            if (e instanceof MethodNotAllowedResponse m) {
-                String allowed = m.getDetails().getOrDefault("availableMethods",
-                        m.getDetails().get("Available methods"));
-                if (allowed != null) {
-                    headers.put("Allow", allowed);
-                }
-            }
-            return new Mapped(405, "method_not_allowed", "This route does not accept this method.", headers);
-        }
-        if (status == 413) {
-            return new Mapped(413, "payload_too_large", "The request body is too large.", Map.of());
-        }
-        if (status >= 400 && status < 500) {
-            return new Mapped(status, "bad_request", "The request could not be handled.", Map.of());
         }
         return new Mapped(500, "internal_error", "Something went wrong on our side; the request id identifies it.",
                 Map.of());

@@ -1,6 +1,5 @@
 package dev.billing.http;
 
-import io.javalin.http.Context;
 import org.slf4j.MDC;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,7 +23,7 @@ public final class RequestIds {
     }
 
     /** Picks the id for this request, sets the response header, the context attribute and the MDC. */
-    public static String assign(Context ctx) {
+    public static String assign(Exchange ctx) {
         String incoming = ctx.header(HEADER);
         String id = incoming != null && SANE.matcher(incoming).matches() ? incoming : generate();
         ctx.attribute(ATTRIBUTE, id);
@@ -34,7 +33,7 @@ public final class RequestIds {
     }
 
     /** This request's id (assigning one if the before-handler did not run). */
-    public static String current(Context ctx) {
+    public static String current(Exchange ctx) {
         Object id = ctx.attribute(ATTRIBUTE);
         return id instanceof String s ? s : assign(ctx);
     }

@@ -20,6 +20,7 @@ import java.util.List;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,6 +31,10 @@ class HttpArchitectureTest {
             "dev.billing.core..", "dev.billing.http..", "io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..",
             "com.fasterxml.jackson..", "io.micrometer..", "io.github.bucket4j..", "com.github.benmanes.caffeine..",
             "org.slf4j..", "kotlin..");
+    /** Javalin and Jetty are optional: only the Javalin binding may touch them, the rest serves any framework. */
+    static final ArchRule SERVER_NEUTRAL = noClasses()
+            .that().haveNameNotMatching("dev\\.billing\\.http\\.(HttpApi|JavalinExchange|JsonErrorHandler)(\\$.*)?")
+            .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.eclipse.jetty..");
     private static JavaClasses http;
 
     @BeforeAll
@@ -50,6 +55,20 @@ class HttpArchitectureTest {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedAdapterUse.class);
         assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedAdapterUse.class.getName());
+    }
+
+    @Test
+    @DisplayName("only the Javalin binding knows Javalin and Jetty")
+    void onlyTheJavalinBindingKnowsJavalin() {
+        SERVER_NEUTRAL.check(http);
+    }
+
+    @Test
+    @DisplayName("a planted use of Javalin outside the binding breaks the rule")
+    void aPlantedJavalinUseFails() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedJavalinUse.class);
+        assertThatThrownBy(() -> SERVER_NEUTRAL.check(planted)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedJavalinUse.class.getName());
     }
 
     @Test

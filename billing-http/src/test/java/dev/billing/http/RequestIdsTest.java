@@ -21,11 +21,11 @@ class RequestIdsTest {
 
     @Test
     void theAccessLogDurationHasOneDecimalLikeStringFormat() {
-        assertThat(HttpApi.oneDecimal(0)).isEqualTo("0.0");
-        assertThat(HttpApi.oneDecimal(31)).isEqualTo("3.1");
-        assertThat(HttpApi.oneDecimal(12345)).isEqualTo("1234.5");
+        assertThat(ApiDispatcher.oneDecimal(0)).isEqualTo("0.0");
+        assertThat(ApiDispatcher.oneDecimal(31)).isEqualTo("3.1");
+        assertThat(ApiDispatcher.oneDecimal(12345)).isEqualTo("1234.5");
         for (long tenths = 0; tenths < 5_000; tenths += 7) {
-            assertThat(HttpApi.oneDecimal(tenths)).isEqualTo(String.format(java.util.Locale.ROOT, "%.1f",
+            assertThat(ApiDispatcher.oneDecimal(tenths)).isEqualTo(String.format(java.util.Locale.ROOT, "%.1f",
                     tenths / 10.0));
         }
     }

@@ -1,0 +1,388 @@
+package dev.billing.http;
+
+import dev.billing.core.Billing;
+import dev.billing.core.error.IdentityRejectedException;
+import dev.billing.core.model.Identity;
+import dev.billing.core.port.IdentityVerifier;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The billing HTTP API without a server: the route table, authentication, rate limits, request ids, CORS, the one
+ * error mapping, the access log and request metrics, over an {@link Exchange}. {@link HttpApi} serves it on
+ * Javalin; a host's own web framework (the Spring Boot starter's Spring MVC mapping) can serve the same routes with
+ * the same answers.
+ *
+ * <p>Usage: {@code ApiDispatcher api = ApiDispatcher.builder().billing(billing).identities(verifier)
+ * .settings(settings).build(); ... api.dispatch(exchange, route);}
+ */
+public final class ApiDispatcher implements AutoCloseable {
+    private static final Logger ACCESS = LoggerFactory.getLogger("dev.billing.http.access");
+    static final String SESSION_COOKIE = "__session";
+    static final String REQUEST_METRIC = "billing.http.requests";
+    /** The exchange attribute holding the signed-in caller's user id (for the access log). */
+    public static final String USER_ATTRIBUTE = "billing.userId";
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final IdentityVerifier identities;
+    private final ApiSettings settings;
+    private final MeterRegistry registry;
+    private final JsonCodec json = new JsonCodec();
+    private final ErrorMapper errors = new ErrorMapper(json);
+    private final RateLimiter userLimiter;
+    private final RateLimiter ipLimiter;
+    private final OpsHandlers ops;
+    private final List<ApiRoute> routes;
+    private final byte[] adminTokenDigest;
+    private final Set<String> headPaths;
+    private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+    private ApiDispatcher(Builder b) {
+        Billing billing = Objects.requireNonNull(b.billing, "billing");
+        this.identities = Objects.requireNonNull(b.identities, "identities");
+        this.settings = Objects.requireNonNull(b.settings, "settings");
+        this.registry = b.registry == null ? new SimpleMeterRegistry() : b.registry;
+        this.userLimiter = new RateLimiter(settings.userRequestsPerMinute(), settings.rateLimitKeys(), "user");
+        this.ipLimiter = new RateLimiter(settings.ipRequestsPerMinute(), settings.rateLimitKeys(), "IP address");
+        this.adminTokenDigest = settings.adminEnabled() ? sha256(settings.adminToken()) : null;
+        this.ops = new OpsHandlers(settings.version(), b.readiness, b.metrics);
+        for (String dependency : ops.checkNames()) {
+            Gauge.builder("billing.dependency.up", ops, o -> o.up(dependency))
+                    .description("1 when the dependency's last readiness check passed, 0 when it failed")
+                    .tag("dependency", dependency).strongReference(true).register(registry);
+        }
+        RouteTable.Handlers handlers = new RouteTable.Handlers(ops, new CatalogHandlers(billing, json),
+                new AccountHandlers(billing), new SubscriptionHandlers(billing), new PaymentMethodHandlers(billing),
+                new InvoiceHandlers(billing), new EntitlementHandlers(billing, json),
+                new WebhookHandlers(billing, registry), new AdminHandlers(billing),
+                b.localTokens == null ? null : new LocalHandlers(b.localTokens), b.metrics != null);
+        this.routes = RouteTable.routes(handlers, settings);
+        // HEAD is allowed only where anyone may GET anyway (a server may answer HEAD without running the route).
+        this.headPaths = routes.stream().filter(r -> r.method() == HttpMethod.GET)
+                .filter(r -> r.access() == Access.PUBLIC || r.access() == Access.HEALTH)
+                .map(ApiRoute::path).collect(Collectors.toUnmodifiableSet());
+        ops.openApi(json.write(OpenApiDocument.of(routes, settings.version())));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Every route, as {@code /openapi.json} documents them. */
+    public List<ApiRoute> routes() {
+        return routes;
+    }
+
+    public JsonCodec json() {
+        return json;
+    }
+
+    public ApiSettings settings() {
+        return settings;
+    }
+
+    public ErrorMapper errors() {
+        return errors;
+    }
+
+    /** Whether HEAD may be answered for this GET route's path. */
+    public boolean allowsHead(String path) {
+        return headPaths.contains(path);
+    }
+
+    /**
+     * One request to a matched route, start to end: {@link #before}, the route (or the CORS preflight answer), the
+     * error answer for any failure, then the access line and the request timer.
+     */
+    public void dispatch(Exchange exchange, ApiRoute route) {
+        long start = System.nanoTime();
+        try {
+            if (before(exchange)) {
+                if ("OPTIONS".equals(exchange.method())) {
+                    throw ApiException.of(405, "method_not_allowed", "This route does not accept this method.");
+                }
+                handle(exchange, route);
+            }
+        } catch (Exception e) {
+            errors.handle(e, exchange);
+        } finally {
+            log(exchange, route.path(), System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * What every request gets first: the request id, no-store and nosniff, the HEAD rule, and CORS for allowed
+     * origins. Returns false when the request is answered already (a CORS preflight).
+     */
+    public boolean before(Exchange ctx) {
+        MDC.clear();
+        RequestIds.assign(ctx);
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        if ("HEAD".equals(ctx.method()) && !headPaths.contains(stripTrailingSlash(ctx.path()))) {
+            throw ApiException.of(405, "method_not_allowed", "HEAD is answered for public routes only; use GET.",
+                    Map.of("Allow", "GET"));
+        }
+        String origin = ctx.header("Origin");
+        if (origin != null && settings.allowedOrigins().contains(origin)) {
+            ctx.header("Access-Control-Allow-Origin", origin);
+            ctx.header("Access-Control-Allow-Credentials", "true");
+            ctx.header("Access-Control-Expose-Headers", "X-Request-Id, Retry-After");
+            ctx.header("Vary", "Origin");
+            if ("OPTIONS".equals(ctx.method()) && ctx.header("Access-Control-Request-Method") != null) {
+                ctx.header("Access-Control-Allow-Methods", "GET, POST, DELETE");
+                ctx.header("Access-Control-Allow-Headers",
+                        "Authorization, Content-Type, Idempotency-Key, X-Request-Id");
+                ctx.header("Access-Control-Max-Age", "600");
+                ctx.status(204);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Access checks, rate limits, the route's logic, and its answer. */
+    public void handle(Exchange ctx, ApiRoute route) throws Exception {
+        Access access = route.access();
+        if (access == Access.ADMIN && adminTokenDigest == null) {
+            throw ApiException.of(404, "not_found", "There is no such route.");
+        }
+        if (access != Access.HEALTH && access != Access.WEBHOOK) {
+            ipLimiter.check(clientIp(ctx));
+        }
+        Identity identity = null;
+        if (access == Access.USER) {
+            identity = authenticate(ctx);
+            ctx.attribute(USER_ATTRIBUTE, identity.userId().value());
+            MDC.put("userId", identity.userId().value());
+            userLimiter.check(identity.userId().value());
+        } else if (access == Access.ADMIN) {
+            checkAdmin(ctx);
+        }
+        long limit = access == Access.WEBHOOK ? settings.maxWebhookBytes() : settings.maxBodyBytes();
+        Object result = route.handler().handle(new Call(ctx, route, identity, json, limit));
+        write(ctx, route, result);
+    }
+
+    /** The access line and the request timer; clears the logging context. */
+    public void log(Exchange ctx, String template, long nanos) {
+        try {
+            String method = ctx.method();
+            int status = ctx.status();
+            timer(method, template, status).record(nanos, TimeUnit.NANOSECONDS);
+            if (!ACCESS.isInfoEnabled()) {
+                return;
+            }
+            Object user = ctx.attribute(USER_ATTRIBUTE);
+            long tenths = Math.round(nanos / 100_000.0);
+            ACCESS.atInfo()
+                    .addKeyValue("method", method)
+                    .addKeyValue("route", template)
+                    .addKeyValue("path", ctx.path())
+                    .addKeyValue("status", status)
+                    .addKeyValue("durationMs", tenths / 10.0)
+                    .addKeyValue("ip", clientIp(ctx))
+                    .addKeyValue("userId", user)
+                    .log("{} {} {} {}ms", method, ctx.path(), status, oneDecimal(tenths));
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    /** Stops the readiness checks' executor. */
+    @Override
+    public void close() {
+        ops.close();
+    }
+
+    private static String stripTrailingSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private Identity authenticate(Exchange ctx) {
+        String authorization = ctx.header("Authorization");
+        String token;
+        boolean fromCookie = false;
+        if (authorization != null) {
+            if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw new IdentityRejectedException(IdentityRejectedException.Reason.MALFORMED,
+                        "the Authorization header is not a bearer token");
+            }
+            token = authorization.substring(7).strip();
+        } else {
+            token = ctx.cookie(SESSION_COOKIE);
+            fromCookie = true;
+        }
+        if (token == null || token.isBlank()) {
+            throw new IdentityRejectedException(IdentityRejectedException.Reason.MISSING, "no session token");
+        }
+        Identity identity = identities.verify(token);
+        if (fromCookie && !SAFE_METHODS.contains(ctx.method())) {
+            // A cookie rides along on cross-site requests: a write authenticated by it must come from our origins.
+            String origin = ctx.header("Origin");
+            if (origin == null || !settings.allowedOrigins().contains(origin)) {
+                throw ApiException.of(403, "origin_not_allowed",
+                        "Requests authenticated by the session cookie must come from an allowed origin.");
+            }
+        }
+        return identity;
+    }
+
+    private void checkAdmin(Exchange ctx) {
+        String authorization = ctx.header("Authorization");
+        boolean ok = false;
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ok = MessageDigest.isEqual(adminTokenDigest, sha256(authorization.substring(7).strip()));
+        }
+        if (!ok) {
+            throw ApiException.of(401, "unauthenticated", "The admin token is missing or wrong.",
+                    Map.of("WWW-Authenticate", "Bearer"));
+        }
+    }
+
+    String clientIp(Exchange ctx) {
+        if (settings.trustForwardedFor()) {
+            String forwarded = ctx.header("X-Forwarded-For");
+            if (forwarded != null) {
+                String[] hops = forwarded.split(",");
+                String last = hops[hops.length - 1].strip();
+                if (!last.isEmpty() && last.length() <= 64) {
+                    return last;
+                }
+            }
+        }
+        return ctx.remoteAddress();
+    }
+
+    private void write(Exchange ctx, ApiRoute route, Object result) {
+        if (result == null) {
+            ctx.status(204);
+            return;
+        }
+        if (result instanceof Reply reply) {
+            reply.headers().forEach(ctx::header);
+            ctx.status(reply.status());
+            ctx.contentType(reply.contentType());
+            if (reply.body() instanceof byte[] bytes) {
+                ctx.result(bytes);
+            } else if (reply.body() instanceof String text) {
+                ctx.result(text.getBytes(StandardCharsets.UTF_8));
+            } else if (reply.body() != null) {
+                ctx.result(json.write(reply.body()));
+            }
+            return;
+        }
+        ctx.status(route.status());
+        ctx.contentType("application/json");
+        ctx.result(json.write(result));
+    }
+
+    /** The request timer of one method, route template and status, registered once and then reused. */
+    private Timer timer(String method, String route, int status) {
+        TimerKey key = new TimerKey(method, route, status);
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, k -> Timer.builder(REQUEST_METRIC)
+                    .description("HTTP requests by route template, method and status")
+                    .tags("method", k.method(), "route", k.route(), "status", Integer.toString(k.status()))
+                    .serviceLevelObjectives(SLOS)
+                    .register(registry));
+        }
+        return timer;
+    }
+
+    private record TimerKey(String method, String route, int status) {
+    }
+
+    /** {@code 31} -> {@code "3.1"} (what {@code String.format("%.1f")} prints, without its cost). */
+    static String oneDecimal(long tenths) {
+        long abs = Math.abs(tenths);
+        return (tenths < 0 ? "-" : "") + abs / 10 + "." + abs % 10;
+    }
+
+    private static final Duration[] SLOS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Assembles an {@link ApiDispatcher}; billing, identities and settings are required. */
+    public static final class Builder {
+        private Billing billing;
+        private IdentityVerifier identities;
+        private ApiSettings settings = ApiSettings.builder().build();
+        private MeterRegistry registry;
+        private Supplier<String> metrics;
+        private List<ReadinessCheck> readiness = List.of();
+        private LocalTokens localTokens;
+
+        private Builder() {
+        }
+
+        public Builder billing(Billing value) {
+            this.billing = value;
+            return this;
+        }
+
+        public Builder identities(IdentityVerifier value) {
+            this.identities = value;
+            return this;
+        }
+
+        public Builder settings(ApiSettings value) {
+            this.settings = value;
+            return this;
+        }
+
+        /** Where request timers and webhook counters go (a private SimpleMeterRegistry by default). */
+        public Builder meterRegistry(MeterRegistry value) {
+            this.registry = value;
+            return this;
+        }
+
+        /** The Prometheus scrape behind {@code GET /metrics}; without it the route does not exist. */
+        public Builder metricsScrape(Supplier<String> value) {
+            this.metrics = value;
+            return this;
+        }
+
+        public Builder readiness(List<ReadinessCheck> value) {
+            this.readiness = List.copyOf(value);
+            return this;
+        }
+
+        /** Local mode only: enables {@code POST /local/token}. */
+        public Builder localTokens(LocalTokens value) {
+            this.localTokens = value;
+            return this;
+        }
+
+        public ApiDispatcher build() {
+            return new ApiDispatcher(this);
+        }
+    }
+}
