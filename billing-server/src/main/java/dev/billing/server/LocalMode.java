@@ -1,20 +1,21 @@
 package dev.billing.server;
 
+import dev.billing.clerk.ClerkConfig;
+import dev.billing.clerk.ClerkIdentityVerifier;
+import dev.billing.core.config.BillingOptions;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
-import dev.billing.core.config.BillingOptions;
 import dev.billing.core.usecase.ReconcileReport;
-import dev.billing.http.ApiSettings;
-import dev.billing.clerk.ClerkConfig;
-import dev.billing.clerk.ClerkIdentityVerifier;
-import dev.billing.smtp.SmtpConfig;
 import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
+import dev.billing.http.ApiSettings;
+import dev.billing.plans.PlanCatalogYaml;
+import dev.billing.smtp.SmtpConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,11 +1,12 @@
 package dev.billing.server;
 
+import dev.billing.clerk.ClerkConfig;
+import dev.billing.core.config.BillingOptions;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.config.BillingOptions;
 import dev.billing.core.usecase.RedirectPolicy;
 import dev.billing.http.ApiSettings;
-import dev.billing.clerk.ClerkConfig;
+import dev.billing.plans.PlanCatalogYaml;
 import dev.billing.smtp.SmtpConfig;
 
 import java.net.URI;

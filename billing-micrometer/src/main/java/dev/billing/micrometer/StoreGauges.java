@@ -1,11 +1,9 @@
-package dev.billing.server;
+package dev.billing.micrometer;
 
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.port.BillingStores;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -19,8 +17,8 @@ import java.util.Map;
  *
  * <p>Usage: {@code StoreGauges.register(stores, registry, Duration.ofSeconds(5));}
  */
-final class StoreGauges {
-    private static final Logger LOG = LoggerFactory.getLogger(StoreGauges.class);
+public final class StoreGauges {
+    private static final System.Logger LOG = System.getLogger(StoreGauges.class.getName());
 
     private final BillingStores stores;
     private final long ttlNanos;
@@ -35,7 +33,8 @@ final class StoreGauges {
         this.ttlNanos = ttl.toNanos();
     }
 
-    static StoreGauges register(BillingStores stores, MeterRegistry registry, Duration ttl) {
+    /** Registers the gauges; the registry keeps them (and the store) for as long as it lives. */
+    public static StoreGauges register(BillingStores stores, MeterRegistry registry, Duration ttl) {
         StoreGauges gauges = new StoreGauges(stores, ttl);
         for (InboxStatus status : InboxStatus.values()) {
             Gauge.builder("billing.webhook.inbox", gauges, g -> g.count(status))
@@ -71,7 +70,7 @@ final class StoreGauges {
             counts = new EnumMap<>(stores.inbox().countByStatus());
         } catch (RuntimeException e) {
             counts = null;
-            LOG.debug("Inbox counts unavailable: {}", e.getClass().getSimpleName());
+            LOG.log(System.Logger.Level.DEBUG, "Inbox counts unavailable: {0}", e.getClass().getSimpleName());
         }
         try {
             pending = stores.usage().pendingReports();

@@ -1,4 +1,4 @@
-package dev.billing.server;
+package dev.billing.plans;
 
 import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.CatalogItem;
@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  */
 public final class PlanCatalogYaml {
     /** The catalog shipped in the jar. */
-    public static final String SAMPLE_RESOURCE = "/dev/billing/server/sample-plans.yaml";
+    public static final String SAMPLE_RESOURCE = "/dev/billing/plans/sample-plans.yaml";
 
     static final int MAX_TRIAL_DAYS = 730;
 

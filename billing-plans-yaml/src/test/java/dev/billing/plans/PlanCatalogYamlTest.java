@@ -1,7 +1,6 @@
-package dev.billing.server;
+package dev.billing.plans;
 
 import dev.billing.core.model.BillingInterval;
-import dev.billing.core.model.MeterDefinition;
 import dev.billing.core.model.Plan;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.Tier;
@@ -9,14 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,50 +71,6 @@ class PlanCatalogYamlTest {
         assertThat(plans.itemForPrice("price_credits_100")).isPresent();
         assertThat(plans.meter("api_calls").orElseThrow().stripeEventName()).isEqualTo("api_calls");
         assertThat(plans.meter("exports").orElseThrow().reportsToStripe()).isFalse();
-    }
-
-    /**
-     * The sample catalog runs against the emulator's sample seed in local mode: every price it names exists there
-     * with the right type and interval, and its metered meter reports under the event name of the emulator meter
-     * that backs the metered price.
-     */
-    @Test
-    @SuppressWarnings("unchecked")
-    void sampleCatalogIsWiredToTheEmulatorSeed() throws IOException {
-        Map<String, Object> seed;
-        try (InputStream in = getClass().getClassLoader()
-                .getResourceAsStream("dev/billing/emulator/sample-seed.yaml")) {
-            assertThat(in).isNotNull();
-            seed = new Yaml().load(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
-        Map<String, Map<String, Object>> prices = new java.util.HashMap<>();
-        for (Map<String, Object> product : (List<Map<String, Object>>) seed.get("products")) {
-            for (Map<String, Object> price : (List<Map<String, Object>>) product.get("prices")) {
-                prices.put((String) price.get("id"), price);
-            }
-        }
-        PlanCatalog plans = PlanCatalogYaml.sample(Map.of());
-        for (Plan plan : plans.plans()) {
-            Map<String, Object> price = prices.get(plan.priceId());
-            assertThat(price).as(plan.priceId()).isNotNull();
-            Map<String, Object> recurring = (Map<String, Object>) price.get("recurring");
-            assertThat(recurring).as(plan.priceId()).containsEntry("interval", plan.interval().stripeName());
-            assertThat(recurring.get("usage_type")).as(plan.priceId()).isNotEqualTo("metered");
-        }
-        plans.items().forEach(item -> assertThat(prices.get(item.priceId())).as(item.priceId()).isNotNull()
-                .doesNotContainKey("recurring"));
-        List<String> meteredMeters = new ArrayList<>();
-        for (Map<String, Object> price : prices.values()) {
-            Map<String, Object> recurring = (Map<String, Object>) price.get("recurring");
-            if (recurring != null && "metered".equals(recurring.get("usage_type"))) {
-                meteredMeters.add((String) recurring.get("meter"));
-            }
-        }
-        assertThat(meteredMeters).containsExactly("mtr_api_calls");
-        Map<String, Object> meter = ((List<Map<String, Object>>) seed.get("meters")).stream()
-                .filter(m -> m.get("id").equals("mtr_api_calls")).findFirst().orElseThrow();
-        assertThat(plans.meters().values()).filteredOn(MeterDefinition::reportsToStripe)
-                .extracting(MeterDefinition::stripeEventName).containsExactly((String) meter.get("event_name"));
     }
 
     @Test
@@ -312,22 +263,6 @@ class PlanCatalogYamlTest {
                         + "purchaseDiscountPercent, prices",
                 "plans.yaml: items[0].name: is required",
                 "plans.yaml: items[0].priceId: is required");
-    }
-
-    @Test
-    void problemsJoinTheRestOfTheConfigurationProblems(@org.junit.jupiter.api.io.TempDir Path dir)
-            throws IOException {
-        Path file = dir.resolve("plans.yaml");
-        Files.writeString(file, BASE.replace("api_calls: 10000", "api_calls: -5"));
-        Map<String, String> env = new java.util.HashMap<>(CliConfigTest.validEnv());
-        env.put("BILLING_PLANS_FILE", file.toString());
-        env.remove("STRIPE_SECRET_KEY");
-        CliConfigTest.Run r = CliConfigTest.run(env, "check-config");
-        assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("Invalid configuration (2 problems)")
-                .contains("STRIPE_SECRET_KEY is required")
-                .contains("BILLING_PLANS_FILE: " + file + ": tiers.pro.quotas.api_calls: must be a whole number >= 0"
-                        + " or \"unlimited\", not -5");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.billing.server;
+package dev.billing.micrometer;
 
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.error.GatewayOutcomeUnknownException;

@@ -1,0 +1,68 @@
+package dev.billing.micrometer;
+
+import dev.billing.core.error.GatewayRateLimitedException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.testkit.Builders;
+import dev.billing.testkit.MutableClock;
+import dev.billing.testkit.fake.FakePaymentGateway;
+import dev.billing.testkit.fake.InMemoryBillingStores;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The three meters on a plain registry: store gauges (also after a GC), work counters, Stripe call timers. */
+class MetricsTest {
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final InMemoryBillingStores stores = InMemoryBillingStores.create();
+
+    @Test
+    void storeGaugesReadTheStoreAndSurviveAGarbageCollection() {
+        stores.inbox().record(anEvent().withId("evt_1").build(), Instant.now());
+        StoreGauges.register(stores.stores(), registry, Duration.ZERO);
+        System.gc(); // the registry holds gauges weakly unless told otherwise
+
+        assertThat(registry.get("billing.webhook.inbox").tag("status", "pending").gauge().value()).isEqualTo(1);
+        assertThat(registry.get("billing.webhook.inbox").tag("status", "processed").gauge().value()).isZero();
+        assertThat(registry.get("billing.meter.reports.pending").gauge().value()).isZero();
+
+        stores.storeSwitch().down();
+        assertThat(registry.get("billing.webhook.inbox").tag("status", "pending").gauge().value()).isNaN();
+        assertThat(InboxStatus.values()).hasSize(registry.find("billing.webhook.inbox").gauges().size());
+    }
+
+    @Test
+    void workIsCounted() {
+        WorkMetrics work = new WorkMetrics(registry);
+
+        work.inboxRun(3);
+        work.meterReportsSent(2);
+        work.runFailed("inbox", new IllegalStateException("x"));
+
+        assertThat(registry.get("billing.worker.events").counter().count()).isEqualTo(3);
+        assertThat(registry.get("billing.worker.meter.reports").counter().count()).isEqualTo(2);
+        assertThat(registry.get("billing.worker.failures").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void stripeCallsAreTimedByOperationAndOutcome() {
+        FakePaymentGateway fake = FakePaymentGateway.withSampleCatalog(MutableClock.at(Builders.T0));
+        MeteredPaymentGateway gateway = new MeteredPaymentGateway(fake, registry);
+
+        gateway.getSubscription("sub_missing");
+        fake.failNext(FakePaymentGateway.Operation.GET_CUSTOMER, 1, FakePaymentGateway.Failure.RATE_LIMITED);
+        assertThatThrownBy(() -> gateway.getCustomer(CustomerId.of("cus_1")))
+                .isInstanceOf(GatewayRateLimitedException.class);
+
+        assertThat(registry.get(MeteredPaymentGateway.METRIC).tag("operation", "get_subscription")
+                .tag("outcome", "ok").timer().count()).isEqualTo(1);
+        assertThat(registry.get(MeteredPaymentGateway.METRIC).tag("operation", "get_customer")
+                .tag("outcome", "rate_limited").timer().count()).isEqualTo(1);
+    }
+}

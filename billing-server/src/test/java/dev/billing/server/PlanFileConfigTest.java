@@ -1,0 +1,46 @@
+package dev.billing.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A plan file's problems are listed with the rest of the configuration's, in one message. */
+class PlanFileConfigTest {
+
+    @Test
+    void problemsJoinTheRestOfTheConfigurationProblems(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("plans.yaml");
+        Files.writeString(file, """
+                tiers:
+                  free:
+                    rank: 0
+                    features: [projects]
+                    quotas: {api_calls: 100}
+                  pro:
+                    rank: 1
+                    features: [projects, sso]
+                    quotas: {api_calls: -5}
+                    prices: {month: price_pro_m, year: price_pro_y}
+                meters:
+                  - {name: api_calls}
+                """);
+        Map<String, String> env = new HashMap<>(CliConfigTest.validEnv());
+        env.put("BILLING_PLANS_FILE", file.toString());
+        env.remove("STRIPE_SECRET_KEY");
+
+        CliConfigTest.Run r = CliConfigTest.run(env, "check-config");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Invalid configuration (2 problems)")
+                .contains("STRIPE_SECRET_KEY is required")
+                .contains("BILLING_PLANS_FILE: " + file + ": tiers.pro.quotas.api_calls: must be a whole number >= 0"
+                        + " or \"unlimited\", not -5");
+    }
+}
