@@ -10,19 +10,12 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 
-import java.net.IDN;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,25 +48,22 @@ import java.util.regex.Pattern;
  */
 public final class SmtpNotifier implements Notifier {
     /** Header carrying the Stripe event id that caused the notice. */
-    public static final String EVENT_ID_HEADER = "X-Billing-Event-Id";
+    public static final String EVENT_ID_HEADER = NoticeMail.EVENT_ID_HEADER;
     /** Header naming the notice: {@code trial-ending}, {@code payment-failed} or {@code receipt}. */
-    public static final String NOTICE_HEADER = "X-Billing-Notice";
+    public static final String NOTICE_HEADER = NoticeMail.NOTICE_HEADER;
 
     private static final System.Logger LOG = System.getLogger(SmtpNotifier.class.getName());
-    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,200}");
     private static final Pattern ENHANCED_STATUS = Pattern.compile("^\\d{3}[ -]([245])\\.(\\d{1,3})\\.(\\d{1,3})\\b");
     private static final int MAX_ERROR_CHARS = 600;
 
     private final SmtpConfig config;
     private final Session session;
     private final InternetAddress from;
-    private final String messageIdDomain;
 
     private SmtpNotifier(SmtpConfig config) {
         this.config = config;
         this.from = config.fromAddress();
-        this.messageIdDomain = domainOf(from.getAddress());
-        this.session = Session.getInstance(properties(config, messageIdDomain));
+        this.session = Session.getInstance(properties(config, NoticeMail.domainOf(from.getAddress())));
     }
 
     /** A notifier for this server; nothing is contacted until the first notice. */
@@ -93,28 +83,16 @@ public final class SmtpNotifier implements Notifier {
     @Override
     public void send(Notification notice) {
         Objects.requireNonNull(notice, "notice");
-        String kind = NoticeTemplates.kind(notice);
-        String email = notice.email();
-        if (email == null || email.isBlank()) {
-            LOG.log(System.Logger.Level.INFO, "No email address for user {0}: {1} notice of event {2} not mailed", notice.userId(), kind,
-                    notice.eventId());
+        String kind = NoticeMail.kind(notice);
+        Optional<InternetAddress> recipient = NoticeMail.recipient(notice);
+        if (recipient.isEmpty()) {
             return;
         }
-        String masked = Redaction.mask(email);
-        InternetAddress to;
-        try {
-            to = new InternetAddress(email.strip(), true);
-            if (domainOf(to.getAddress()) == null) {
-                throw new AddressException("no domain");
-            }
-        } catch (AddressException e) {
-            LOG.log(System.Logger.Level.WARNING, "Not an email address ({0}) for user {1}: {2} notice of event {3} not mailed", masked,
-                    notice.userId(), kind, notice.eventId());
-            return;
-        }
+        InternetAddress to = recipient.get();
+        String masked = Redaction.mask(to.getAddress());
         MimeMessage message;
         try {
-            message = compose(notice, to);
+            message = NoticeMail.compose(session, notice, from, to, config.appName());
         } catch (MessagingException e) {
             throw new SmtpSendException("Composing the " + kind + " notice of event " + notice.eventId()
                     + " failed: " + describe(e));
@@ -167,42 +145,12 @@ public final class SmtpNotifier implements Notifier {
 
     /** The {@code Message-ID} of the notice caused by this event; the same for every attempt. */
     String messageId(String eventId) {
-        return "<billing." + headerSafeId(eventId) + "@" + messageIdDomain + ">";
+        return NoticeMail.messageId(eventId, from);
     }
 
-    /** The event id as sent in {@value #EVENT_ID_HEADER}: as is for Stripe ids, otherwise a SHA-256 of it. */
+    /** The event id as sent in {@value #EVENT_ID_HEADER}. */
     static String headerSafeId(String eventId) {
-        if (SAFE_ID.matcher(eventId).matches()) {
-            return eventId;
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(eventId.getBytes(StandardCharsets.UTF_8));
-            return "sha256-" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
-    }
-
-    private MimeMessage compose(Notification notice, InternetAddress to) throws MessagingException {
-        NoticeTemplates.Rendered rendered = NoticeTemplates.render(notice, config.appName());
-        MimeMessage message = new NoticeMessage(session, messageId(notice.eventId()));
-        message.setFrom(from);
-        message.setRecipient(Message.RecipientType.TO, to);
-        message.setSubject(rendered.subject(), StandardCharsets.UTF_8.name());
-        message.setSentDate(new java.util.Date());
-        message.setHeader(EVENT_ID_HEADER, headerSafeId(notice.eventId()));
-        message.setHeader(NOTICE_HEADER, rendered.kind());
-        message.setHeader("Auto-Submitted", "auto-generated"); // RFC 3834: no auto-replies
-        MimeBodyPart text = new MimeBodyPart();
-        text.setText(rendered.text(), StandardCharsets.UTF_8.name(), "plain");
-        MimeBodyPart html = new MimeBodyPart();
-        html.setText(rendered.html(), StandardCharsets.UTF_8.name(), "html");
-        MimeMultipart alternative = new MimeMultipart("alternative");
-        alternative.addBodyPart(text);
-        alternative.addBodyPart(html); // last is preferred (RFC 2046)
-        message.setContent(alternative);
-        message.saveChanges();
-        return message;
+        return NoticeMail.headerSafeId(eventId);
     }
 
     private static Properties properties(SmtpConfig config, String ehloName) {
@@ -267,22 +215,6 @@ public final class SmtpNotifier implements Notifier {
         return out.toString().replaceAll("[\\r\\n]+", " ");
     }
 
-    private static String domainOf(String address) {
-        int at = address == null ? -1 : address.lastIndexOf('@');
-        if (at <= 0 || at == address.length() - 1) {
-            return null;
-        }
-        String domain = address.substring(at + 1).toLowerCase(Locale.ROOT);
-        if (!domain.matches("[a-z0-9.-]+")) {
-            try {
-                domain = IDN.toASCII(domain);
-            } catch (IllegalArgumentException e) {
-                return "localhost";
-            }
-        }
-        return domain;
-    }
-
     private static boolean isLoopback(String host) {
         return host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("::1")
                 || host.equals("[::1]");
@@ -296,21 +228,6 @@ public final class SmtpNotifier implements Notifier {
             transport.close();
         } catch (MessagingException e) {
             LOG.log(System.Logger.Level.DEBUG, "SMTP close failed after the send: {0}", e.getMessage());
-        }
-    }
-
-    /** A message whose {@code Message-ID} is ours (derived from the event id), not a random one per attempt. */
-    private static final class NoticeMessage extends MimeMessage {
-        private final String messageId;
-
-        NoticeMessage(Session session, String messageId) {
-            super(session);
-            this.messageId = messageId;
-        }
-
-        @Override
-        protected void updateMessageID() throws MessagingException {
-            setHeader("Message-ID", messageId);
         }
     }
 }

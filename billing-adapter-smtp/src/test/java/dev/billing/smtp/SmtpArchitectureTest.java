@@ -40,9 +40,9 @@ class SmtpArchitectureTest {
     }
 
     @Test
-    void onlyTheNotifierAndItsConfigurationArePublic() {
+    void onlyTheNotifierTheMailAndTheConfigurationArePublic() {
         assertThat(notify.stream().filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC)).map(JavaClass::getName))
-                .containsExactlyInAnyOrder(SmtpNotifier.class.getName(), SmtpConfig.class.getName(),
+                .containsExactlyInAnyOrder(SmtpNotifier.class.getName(), NoticeMail.class.getName(), SmtpConfig.class.getName(),
                         SmtpConfig.Loaded.class.getName(), SmtpConfig.Enabled.class.getName(),
                         SmtpConfig.Disabled.class.getName(), SmtpConfig.Invalid.class.getName());
     }

@@ -275,7 +275,7 @@ class SmtpNotifierIT {
 
     @Test
     void noLogLineEverHoldsTheRecipientsAddress() throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger(SmtpNotifier.class);
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.billing.smtp");
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         logger.addAppender(logs);
