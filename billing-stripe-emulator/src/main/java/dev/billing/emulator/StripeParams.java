@@ -26,7 +26,7 @@ final class StripeParams {
 
   /**
    * Names the emulator accepts that Stripe does not: caller-chosen ids (seed files and stable test
-   * fixtures) and the top-level {@code coupon} of promotion codes from before API 2025-09-30.
+   * fixtures) and the top-level {@code coupon} promotion codes took before {@code promotion[coupon]}.
    */
   static final Map<String, String> EXTENSIONS = Map.of(
       "POST /v1/customers", "id",
