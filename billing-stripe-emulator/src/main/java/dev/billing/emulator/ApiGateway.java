@@ -153,6 +153,9 @@ final class ApiGateway {
       return new Reply(404, Json.write(error.body()), Map.of());
     }
     try {
+      if (match.accepts() != null) {
+        match.accepts().check(params);
+      }
       Router.Call call = new Router.Call(method, path, match.vars(), new Params(params), requestId, idemKey);
       Map<String, Object> body = state.tx(() -> {
         state.requestContext(requestId, idemKey);

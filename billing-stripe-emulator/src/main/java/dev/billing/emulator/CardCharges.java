@@ -39,7 +39,9 @@ final class CardCharges {
     pi.put("created", s.now());
     pi.put("currency", currency);
     pi.put("customer", customerId);
+    pi.put("customer_account", null);
     pi.put("description", description);
+    pi.put("excluded_payment_method_types", null);
     pi.put("last_payment_error", null);
     pi.put("latest_charge", null);
     pi.put("livemode", false);
@@ -165,13 +167,15 @@ final class CardCharges {
     charge.put("paid", ok);
     charge.put("payment_intent", pi.get("id"));
     charge.put("payment_method", pm.get("id"));
-    charge.put("payment_method_details", Cards.chargeDetails(pm));
+    charge.put("payment_method_details", Cards.chargeDetails(pm, amount, ok));
     charge.put("receipt_email", null);
     charge.put("receipt_number", null);
     charge.put("receipt_url", s.hostedBase() + "/receipt/" + id);
     charge.put("refunded", false);
     charge.put("review", null);
     charge.put("shipping", null);
+    // The legacy Sources API: a charge made through a payment intent has no source.
+    charge.put("source", null);
     charge.put("source_transfer", null);
     charge.put("statement_descriptor", null);
     charge.put("statement_descriptor_suffix", null);

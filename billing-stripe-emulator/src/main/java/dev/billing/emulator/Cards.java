@@ -107,6 +107,7 @@ final class Cards {
     pm.put("card", card);
     pm.put("created", s.now());
     pm.put("customer", customerId);
+    pm.put("customer_account", null);
     pm.put("livemode", false);
     pm.put("metadata", new LinkedHashMap<String, Object>());
     pm.put("type", "card");
@@ -115,21 +116,37 @@ final class Cards {
     return pm;
   }
 
-  /** The {@code payment_method_details} of a charge made with {@code pm}. */
+  /**
+   * The {@code payment_method_details} of a charge of {@code amount} made with {@code pm}: a plain
+   * card payment, authorized for the whole amount when it succeeded, with no extended, incremental
+   * or multi-capture authorization and no installments.
+   */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> chargeDetails(Map<String, Object> pm) {
+  static Map<String, Object> chargeDetails(Map<String, Object> pm, long amount, boolean ok) {
     Map<String, Object> card = (Map<String, Object>) pm.get("card");
     Map<String, Object> details = new LinkedHashMap<>();
+    details.put("amount_authorized", ok ? amount : null);
+    details.put("authorization_code", ok ? Ids.random(6).toUpperCase(Locale.ROOT) : null);
     details.put("brand", card.get("brand"));
     details.put("checks", card.get("checks"));
     details.put("country", card.get("country"));
     details.put("exp_month", card.get("exp_month"));
     details.put("exp_year", card.get("exp_year"));
+    details.put("extended_authorization", Json.obj("status", "disabled"));
     details.put("fingerprint", card.get("fingerprint"));
     details.put("funding", card.get("funding"));
+    details.put("incremental_authorization", Json.obj("status", "unavailable"));
+    details.put("installments", null);
     details.put("last4", card.get("last4"));
+    details.put("mandate", null);
+    details.put("multicapture", Json.obj("status", "unavailable"));
     details.put("network", card.get("brand"));
+    details.put("network_token", Json.obj("used", false));
+    details.put("network_transaction_id", ok ? Ids.random(15) : null);
+    details.put("overcapture", Json.obj("maximum_amount_capturable", amount, "status", "unavailable"));
+    details.put("regulated_status", card.get("regulated_status"));
     details.put("three_d_secure", null);
+    details.put("transaction_link_id", null);
     details.put("wallet", null);
     return Json.obj("card", details, "type", "card");
   }

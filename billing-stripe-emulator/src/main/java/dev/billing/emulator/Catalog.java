@@ -396,6 +396,7 @@ final class Catalog {
     pc.put("code", code);
     pc.put("created", s.now());
     pc.put("customer", p.strOrNull("customer"));
+    pc.put("customer_account", null);
     pc.put("expires_at", p.lng("expires_at"));
     pc.put("livemode", false);
     pc.put("max_redemptions", p.lng("max_redemptions"));

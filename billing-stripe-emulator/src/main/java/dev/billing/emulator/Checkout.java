@@ -172,13 +172,14 @@ final class Checkout {
     session.put("customer", customerId);
     session.put("customer_creation", customerId != null || "subscription".equals(mode) ? null
         : p.oneOf("customer_creation", "if_required", "if_required", "always"));
+    session.put("customer_account", null);
     session.put("customer_details", customerId == null && customerEmail == null ? null
-        : Json.obj("address", null, "email", customerEmail != null ? customerEmail
-            : s.store.get(customerId).get("email"), "name", null, "phone", null, "tax_exempt", "none",
-            "tax_ids", new ArrayList<>()));
+        : customerDetails(customerEmail != null ? customerEmail : s.store.get(customerId).get("email"),
+            null));
     session.put("customer_email", customerEmail);
     session.put("discounts", couponsAndPromos.isEmpty() ? new ArrayList<>() : couponsAndPromos);
     session.put("expires_at", p.lng("expires_at", now + DEFAULT_EXPIRY));
+    session.put("integration_identifier", null);
     session.put("invoice", null);
     session.put("invoice_creation", "payment".equals(mode)
         ? Json.obj("enabled", false, "invoice_data", null) : null);
@@ -187,6 +188,7 @@ final class Checkout {
     session.put("metadata", Params.metadataFrom(p, "metadata"));
     session.put("mode", mode);
     session.put("payment_intent", null);
+    session.put("origin_context", null);
     session.put("payment_link", null);
     session.put("payment_method_collection", "subscription".equals(mode) ? "always" : null);
     session.put("payment_method_configuration_details", null);
@@ -195,6 +197,7 @@ final class Checkout {
     session.put("payment_method_types", pmTypes.isEmpty() ? new ArrayList<>(List.of("card"))
         : new ArrayList<>(pmTypes));
     session.put("payment_status", "setup".equals(mode) ? "no_payment_required" : "unpaid");
+    session.put("permissions", null);
     session.put("phone_number_collection", Json.obj("enabled", false));
     session.put("recovered_from", null);
     session.put("saved_payment_method_options", null);
@@ -222,6 +225,20 @@ final class Checkout {
     session.put("_pi_sfu", piData == null ? null : piData.strOrNull("setup_future_usage"));
     s.store.put(session);
     return session;
+  }
+
+  /** What the session knows of the customer who pays: no business, tax ids or address collected. */
+  private static Map<String, Object> customerDetails(Object email, Object name) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("address", null);
+    details.put("business_name", null);
+    details.put("email", email);
+    details.put("individual_name", null);
+    details.put("name", name);
+    details.put("phone", null);
+    details.put("tax_exempt", "none");
+    details.put("tax_ids", new ArrayList<>());
+    return details;
   }
 
   private Map<String, Object> list(Params p) {
@@ -324,10 +341,9 @@ final class Checkout {
     }
     Map<String, Object> pm = Cards.paymentMethod(s, spec, null);
     String pmId = (String) pm.get("id");
-    session.put("customer_details", Json.obj("address", null,
-        "email", customer != null ? customer.get("email") : session.get("customer_email"),
-        "name", customer != null ? customer.get("name") : null, "phone", null, "tax_exempt", "none",
-        "tax_ids", new ArrayList<>()));
+    session.put("customer_details", customerDetails(
+        customer != null ? customer.get("email") : session.get("customer_email"),
+        customer != null ? customer.get("name") : null));
 
     String subscriptionId = null;
     String invoiceId = null;
@@ -412,6 +428,7 @@ final class Checkout {
     si.put("created", s.now());
     si.put("customer", customerId);
     si.put("description", null);
+    si.put("excluded_payment_method_types", null);
     si.put("flow_directions", null);
     si.put("last_setup_error", null);
     si.put("latest_attempt", null);

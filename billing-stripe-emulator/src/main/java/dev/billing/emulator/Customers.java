@@ -392,6 +392,7 @@ final class Customers {
     si.put("created", s.now());
     si.put("customer", customerId);
     si.put("description", p.strOrNull("description"));
+    si.put("excluded_payment_method_types", null);
     si.put("flow_directions", null);
     si.put("last_setup_error", null);
     si.put("latest_attempt", null);

@@ -54,6 +54,7 @@ final class Discounts {
     discount.put("object", "discount");
     discount.put("checkout_session", null);
     discount.put("customer", customerId);
+    discount.put("customer_account", null);
     Long end = null;
     if ("repeating".equals(coupon.get("duration"))) {
       end = Periods.plus(now, "month", (Long) coupon.get("duration_in_months"), 1);

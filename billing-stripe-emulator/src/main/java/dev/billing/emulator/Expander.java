@@ -94,6 +94,9 @@ final class Expander {
     if ("checkout.session".equals(type) && "line_items".equals(key)) {
       return Checkout.lineItemsList(state, objectId, null);
     }
+    if ("charge".equals(type) && "refunds".equals(key)) {
+      return Refunds.chargeRefundsList(state, objectId);
+    }
     if ("invoice".equals(type) && "payments".equals(key)) {
       return Invoices.invoicePaymentsList(state, objectId);
     }

@@ -51,6 +51,7 @@ final class InvoiceLines {
         "product", price.get("product")), "type", "price_details",
         "unit_amount_decimal", price.get("unit_amount_decimal")));
     line.put("quantity", qty);
+    line.put("quantity_decimal", Long.toString(qty));
     line.put("subscription", subId);
     line.put("subtotal", amount);
     line.put("taxes", new ArrayList<>());

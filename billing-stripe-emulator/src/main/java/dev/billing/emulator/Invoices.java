@@ -213,13 +213,22 @@ final class Invoices {
 
   // ================================================================ lifecycle
 
-  /** Draft to open: applies the customer's credit, numbers the invoice, gives it its hosted pages. */
+  /**
+   * Draft to open: numbers the invoice, gives it its hosted pages, applies the customer's credit,
+   * and fixes the customer's currency the first time the customer is invoiced (Stripe then bills
+   * the customer in that currency). One {@code customer.updated} tells a changed currency or balance.
+   */
   private void finalizeInvoice(Map<String, Object> inv) {
     Map<String, Object> customer = s.store.get((String) inv.get("customer"));
     long now = s.now();
-    applyCustomerBalance(inv, customer);
     long seq = (Long) customer.get("next_invoice_sequence");
     customer.put("next_invoice_sequence", seq + 1);
+    Map<String, Object> customerBefore = Json.deepCopy(customer);
+    if (customer.get("currency") == null) {
+      customer.put("currency", inv.get("currency"));
+    }
+    applyCustomerBalance(inv, customer);
+    s.emitUpdated("customer.updated", customerBefore, customer);
     inv.put("number", customer.get("invoice_prefix") + "-" + String.format("%04d", seq));
     inv.put("status", "open");
     inv.put("effective_at", now);
@@ -229,7 +238,7 @@ final class Invoices {
   }
 
   /** Credit (a negative balance) pays what it can; a negative total becomes new credit. */
-  private void applyCustomerBalance(Map<String, Object> inv, Map<String, Object> customer) {
+  private static void applyCustomerBalance(Map<String, Object> inv, Map<String, Object> customer) {
     long balance = customer.get("balance") == null ? 0 : (Long) customer.get("balance");
     long total = (Long) inv.get("total");
     long applied = total + balance;
@@ -238,11 +247,7 @@ final class Invoices {
     inv.put("ending_balance", Math.min(0, applied));
     inv.put("amount_due", due);
     inv.put("amount_remaining", due);
-    if (balance != Math.min(0, applied)) {
-      Map<String, Object> customerBefore = Json.deepCopy(customer);
-      customer.put("balance", Math.min(0, applied));
-      s.emitUpdated("customer.updated", customerBefore, customer);
-    }
+    customer.put("balance", Math.min(0, applied));
   }
 
   /**

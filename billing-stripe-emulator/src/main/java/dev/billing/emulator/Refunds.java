@@ -1,9 +1,14 @@
 package dev.billing.emulator;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Refunds of succeeded charges, whole or partial, by charge or by payment intent. */
+/**
+ * Refunds of succeeded charges, whole or partial, by charge or by payment intent; a charge's
+ * refunds are also listed under the charge ({@code /v1/charges/{id}/refunds}, and its includable
+ * {@code refunds} field).
+ */
 final class Refunds {
   private final EmulatorState s;
 
@@ -22,6 +27,34 @@ final class Refunds {
     });
     r.add("GET", "/v1/refunds/{id}", c -> s.render(
         s.store.require("refund", c.var("id"), "refund"), c.params().expand()));
+    r.add("GET", "/v1/charges/{id}/refunds", c -> {
+      String charge = (String) s.store.require("charge", c.var("id"), "charge").get("id");
+      return Lists.page(s, listUrl(charge), refundsOf(s, charge), c.params());
+    });
+    r.add("GET", "/v1/charges/{id}/refunds/{refund}", c -> {
+      s.store.require("charge", c.var("id"), "charge");
+      Map<String, Object> refund = s.store.require("refund", c.var("refund"), "refund");
+      if (!c.var("id").equals(refund.get("charge"))) {
+        throw ApiError.noSuch("refund", c.var("refund"), "refund");
+      }
+      return s.render(refund, c.params().expand());
+    });
+  }
+
+  private static String listUrl(String chargeId) {
+    return "/v1/charges/" + chargeId + "/refunds";
+  }
+
+  private static List<Map<String, Object>> refundsOf(EmulatorState s, String chargeId) {
+    return s.store.newestFirst("refund", o -> chargeId.equals(o.get("charge")));
+  }
+
+  /**
+   * A charge's {@code refunds}, the list Stripe includes only when asked for with
+   * {@code expand[]=refunds} (since API 2022-11-15): the whole list, newest first.
+   */
+  static Map<String, Object> chargeRefundsList(EmulatorState s, String chargeId) {
+    return Lists.fullList(s, listUrl(chargeId), refundsOf(s, chargeId));
   }
 
   /** Refunds {@code amount} (default: what is left), emitting {@code refund.created}, {@code charge.refunded}. */
@@ -88,11 +121,14 @@ final class Refunds {
     refund.put("charge", charge.get("id"));
     refund.put("created", s.now());
     refund.put("currency", charge.get("currency"));
+    refund.put("customer", charge.get("customer"));
+    refund.put("customer_account", null);
     refund.put("destination_details", Json.obj("card", Json.obj("reference", null,
         "reference_status", "pending", "reference_type", "acquirer_reference_number", "type", "refund"),
         "type", "card"));
     refund.put("metadata", Params.metadataFrom(p, "metadata"));
     refund.put("payment_intent", charge.get("payment_intent"));
+    refund.put("payment_method", charge.get("payment_method"));
     refund.put("reason", p.oneOf("reason", null, "duplicate", "fraudulent", "requested_by_customer"));
     refund.put("receipt_number", null);
     refund.put("source_transfer_reversal", null);

@@ -4,8 +4,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
-/** Method + path-pattern routing ({@code /v1/customers/{id}}); literal segments win over variables. */
+/**
+ * Method + path-pattern routing ({@code /v1/customers/{id}}); literal segments win over variables.
+ * A strict router (the Stripe API's) knows the parameters each route accepts.
+ */
 final class Router {
   /** Handles one API call and returns the JSON body (status 200). */
   @FunctionalInterface
@@ -26,15 +30,43 @@ final class Router {
     }
   }
 
-  private record Route(String method, String[] segments, Handler handler) {}
+  private record Route(String method, String pattern, String[] segments, Handler handler,
+      ParamSpec accepts) {}
 
-  record Match(Handler handler, Map<String, String> vars) {}
+  /** A matched route; {@code accepts} is null when the router does not check parameters. */
+  record Match(Handler handler, Map<String, String> vars, ParamSpec accepts) {}
 
   private final List<Route> routes = new ArrayList<>();
+  private final Function<String, ParamSpec> declarations;
+
+  /** A router that accepts any parameters (the emulator's own control API). */
+  Router() {
+    this.declarations = null;
+  }
+
+  /**
+   * A strict router: every route must be declared in {@code declarations} (keyed
+   * {@code "METHOD /pattern"}), and a match carries what its route accepts.
+   */
+  Router(Function<String, ParamSpec> declarations) {
+    this.declarations = declarations;
+  }
 
   Router add(String method, String pattern, Handler handler) {
-    routes.add(new Route(method, split(pattern), handler));
+    ParamSpec accepts = null;
+    if (declarations != null) {
+      accepts = declarations.apply(method + " " + pattern);
+      if (accepts == null) {
+        throw new IllegalStateException(method + " " + pattern + " declares no parameters");
+      }
+    }
+    routes.add(new Route(method, pattern, split(pattern), handler, accepts));
     return this;
+  }
+
+  /** The registered routes, as {@code "METHOD /pattern"}. */
+  List<String> routes() {
+    return routes.stream().map(r -> r.method + " " + r.pattern).toList();
   }
 
   /** The best match: most literal segments; null if no route matches. */
@@ -65,7 +97,7 @@ final class Router {
         }
       }
       if (ok && literals > bestLiterals) {
-        best = new Match(route.handler, vars);
+        best = new Match(route.handler, vars, route.accepts);
         bestLiterals = literals;
       }
     }

@@ -77,7 +77,7 @@ public final class StripeEmulator implements AutoCloseable {
     this.dispatcher = new WebhookDispatcher(options, clock);
     this.webhookControls = new WebhookControls(dispatcher);
     this.state.batchSink(events -> dispatcher.publish(state, events));
-    Router router = new Router();
+    Router router = new Router(StripeParams::of);
     resources.register(router);
     this.gateway = new ApiGateway(state, router, idempotency, faults, requestLog);
     this.control = new ControlApi(this, state);

@@ -220,7 +220,8 @@ final class Subscriptions {
     sub.put("description", description);
     sub.put("discounts", new ArrayList<>(discountIds));
     sub.put("ended_at", null);
-    sub.put("invoice_settings", Json.obj("account_tax_ids", null, "issuer", Json.obj("type", "self")));
+    sub.put("invoice_settings", Json.obj("account_tax_ids", null, "custom_fields", null, "description", null,
+        "footer", null, "issuer", Json.obj("type", "self")));
     sub.put("items", emptyItemList(subId));
     sub.put("latest_invoice", null);
     sub.put("livemode", false);
