@@ -129,6 +129,24 @@ public final class ApiDispatcher implements AutoCloseable {
     }
 
     /**
+     * A request the server matched to no route's method (or a route switched off): the request id and CORS as for
+     * any request, then the API's error answer for {@code refusal}, the access line and the timer under
+     * {@code template}.
+     */
+    public void refuse(Exchange exchange, String template, ApiException refusal) {
+        long start = System.nanoTime();
+        try {
+            if (before(exchange)) {
+                throw refusal;
+            }
+        } catch (Exception e) {
+            errors.handle(e, exchange);
+        } finally {
+            log(exchange, template, System.nanoTime() - start);
+        }
+    }
+
+    /**
      * What every request gets first: the request id, no-store and nosniff, the HEAD rule, and CORS for allowed
      * origins. Returns false when the request is answered already (a CORS preflight).
      */

@@ -1,0 +1,662 @@
+package dev.billing.spring;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code billing.*} properties. They validate themselves when bound, so a context with a wrong or missing
+ * setting fails to start with every problem listed at once, each under its property name.
+ */
+@ConfigurationProperties(prefix = "billing")
+public class BillingProperties implements Validator {
+    private static final Pattern SECRET_KEY = Pattern.compile("(sk|rk)_(live|test)_[A-Za-z0-9_]+");
+    private static final Pattern WEBHOOK_SECRET = Pattern.compile("whsec_[A-Za-z0-9_]+");
+
+    /** Whether billing is configured at all (false: no billing bean is created). */
+    private boolean enabled = true;
+
+    private final Stripe stripe = new Stripe();
+
+    private final Store store = new Store();
+
+    private final Clerk clerk = new Clerk();
+
+    /**
+     * The plan catalog YAML (docs/PLANS.md), e.g. {@code classpath:plans.yaml} or {@code file:/etc/billing/plans.yaml};
+     * unset: the sample catalog.
+     */
+    private Resource plansFile;
+
+    /** Origins (scheme, host, port) that Checkout and portal return URLs and cookie-authenticated writes may use. */
+    private List<String> allowedOrigins = new ArrayList<>();
+
+    /** Where Checkout returns after payment when the request names no URL. */
+    private URI successUrl;
+
+    /** Where Checkout returns when the customer cancels, when the request names no URL. */
+    private URI cancelUrl;
+
+    /** Where the customer portal returns, when the request names no URL. */
+    private URI returnUrl;
+
+    /** Whether return URLs must be https (loopback excepted). */
+    private boolean requireHttps = true;
+
+    /** How long a past_due subscription keeps its entitlements, from the start of the unpaid period (0-90 days). */
+    private Duration pastDueGrace = Duration.ofDays(7);
+
+    /** Re-read subscriptions and invoices from Stripe when their events arrive (order-proof). */
+    private boolean refetchOnWebhook = true;
+
+    /** How long a user's entitlements are cached at most (changes made by any instance drop them sooner). */
+    private Duration entitlementsCacheTtl = Duration.ofSeconds(30);
+
+    private final Notices notices = new Notices();
+
+    private final Http http = new Http();
+
+    @Override
+    public boolean supports(Class<?> type) {
+        return BillingProperties.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        BillingProperties p = (BillingProperties) target;
+        if (!p.enabled) {
+            return;
+        }
+        p.stripe.validate(errors);
+        p.store.validate(errors);
+        p.clerk.validate(errors);
+        for (int i = 0; i < p.allowedOrigins.size(); i++) {
+            String origin = p.allowedOrigins.get(i);
+            if (!isOrigin(origin)) {
+                errors.rejectValue("allowedOrigins[" + i + "]", "invalid",
+                        "must be an origin like https://app.example.com (scheme, host and port, no path)");
+            }
+        }
+        if (p.pastDueGrace.isNegative() || p.pastDueGrace.compareTo(Duration.ofDays(90)) > 0) {
+            errors.rejectValue("pastDueGrace", "range", "must be between 0 and 90 days");
+        }
+        if (p.entitlementsCacheTtl.isNegative()) {
+            errors.rejectValue("entitlementsCacheTtl", "range", "must not be negative");
+        }
+        p.notices.validate(errors);
+        p.http.validate(errors);
+    }
+
+    private static boolean isOrigin(String value) {
+        try {
+            URI uri = URI.create(value);
+            return uri.getScheme() != null && (uri.getScheme().equals("https") || uri.getScheme().equals("http"))
+                    && uri.getHost() != null && (uri.getPath() == null || uri.getPath().isEmpty())
+                    && uri.getQuery() == null && uri.getFragment() == null && uri.getUserInfo() == null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Stripe getStripe() {
+        return stripe;
+    }
+
+    public Store getStore() {
+        return store;
+    }
+
+    public Clerk getClerk() {
+        return clerk;
+    }
+
+    public Resource getPlansFile() {
+        return plansFile;
+    }
+
+    public void setPlansFile(Resource plansFile) {
+        this.plansFile = plansFile;
+    }
+
+    public List<String> getAllowedOrigins() {
+        return allowedOrigins;
+    }
+
+    public void setAllowedOrigins(List<String> allowedOrigins) {
+        this.allowedOrigins = allowedOrigins;
+    }
+
+    public URI getSuccessUrl() {
+        return successUrl;
+    }
+
+    public void setSuccessUrl(URI successUrl) {
+        this.successUrl = successUrl;
+    }
+
+    public URI getCancelUrl() {
+        return cancelUrl;
+    }
+
+    public void setCancelUrl(URI cancelUrl) {
+        this.cancelUrl = cancelUrl;
+    }
+
+    public URI getReturnUrl() {
+        return returnUrl;
+    }
+
+    public void setReturnUrl(URI returnUrl) {
+        this.returnUrl = returnUrl;
+    }
+
+    public boolean isRequireHttps() {
+        return requireHttps;
+    }
+
+    public void setRequireHttps(boolean requireHttps) {
+        this.requireHttps = requireHttps;
+    }
+
+    public Duration getPastDueGrace() {
+        return pastDueGrace;
+    }
+
+    public void setPastDueGrace(Duration pastDueGrace) {
+        this.pastDueGrace = pastDueGrace;
+    }
+
+    public boolean isRefetchOnWebhook() {
+        return refetchOnWebhook;
+    }
+
+    public void setRefetchOnWebhook(boolean refetchOnWebhook) {
+        this.refetchOnWebhook = refetchOnWebhook;
+    }
+
+    public Duration getEntitlementsCacheTtl() {
+        return entitlementsCacheTtl;
+    }
+
+    public void setEntitlementsCacheTtl(Duration entitlementsCacheTtl) {
+        this.entitlementsCacheTtl = entitlementsCacheTtl;
+    }
+
+    public Notices getNotices() {
+        return notices;
+    }
+
+    public Http getHttp() {
+        return http;
+    }
+
+    /** Stripe: the secret key, the webhook endpoint's signing secrets, and another API base (the emulator). */
+    public static class Stripe {
+        /** The secret (sk_live_..., sk_test_...) or restricted (rk_...) key. */
+        private String secretKey;
+
+        /** The webhook endpoint's signing secrets (whsec_...); several during a rotation. */
+        private List<String> webhookSecrets = new ArrayList<>();
+
+        /** Another API base than Stripe's, e.g. the Stripe emulator in tests. */
+        private URI apiBase;
+
+        void validate(Errors errors) {
+            if (secretKey == null || secretKey.isBlank()) {
+                errors.rejectValue("stripe.secretKey", "required", "is required: your Stripe secret key "
+                        + "(sk_live_... or sk_test_...)");
+            } else if (!SECRET_KEY.matcher(secretKey.strip()).matches()) {
+                errors.rejectValue("stripe.secretKey", "invalid",
+                        "is not a Stripe secret key (expected sk_live_..., sk_test_... or rk_...)");
+            }
+            if (webhookSecrets.isEmpty()) {
+                errors.rejectValue("stripe.webhookSecrets", "required",
+                        "is required: the webhook endpoint's signing secret (whsec_...)");
+            }
+            for (int i = 0; i < webhookSecrets.size(); i++) {
+                String secret = webhookSecrets.get(i);
+                if (secret == null || !WEBHOOK_SECRET.matcher(secret.strip()).matches()) {
+                    errors.rejectValue("stripe.webhookSecrets[" + i + "]", "invalid",
+                            "must be a webhook signing secret starting with whsec_");
+                }
+            }
+            if (apiBase != null && (apiBase.getScheme() == null || apiBase.getHost() == null)) {
+                errors.rejectValue("stripe.apiBase", "invalid", "must be an http(s) URL");
+            }
+        }
+
+        public String getSecretKey() {
+            return secretKey;
+        }
+
+        public void setSecretKey(String secretKey) {
+            this.secretKey = secretKey;
+        }
+
+        public List<String> getWebhookSecrets() {
+            return webhookSecrets;
+        }
+
+        public void setWebhookSecrets(List<String> webhookSecrets) {
+            this.webhookSecrets = webhookSecrets;
+        }
+
+        public URI getApiBase() {
+            return apiBase;
+        }
+
+        public void setApiBase(URI apiBase) {
+            this.apiBase = apiBase;
+        }
+
+        @Override
+        public String toString() {
+            return "Stripe{secretKey=" + (secretKey == null ? "unset" : secretKey.length() + " chars")
+                    + ", webhookSecrets=" + webhookSecrets.size() + ", apiBase=" + apiBase + "}";
+        }
+    }
+
+    /** Where billing keeps its records: Postgres (the application's DataSource by default) or Supabase. */
+    public static class Store {
+        /** postgres or supabase. */
+        private StoreType type = StoreType.POSTGRES;
+
+        private final Postgres postgres = new Postgres();
+
+        private final Supabase supabase = new Supabase();
+
+        void validate(Errors errors) {
+            if (type == StoreType.SUPABASE) {
+                if (supabase.url == null) {
+                    errors.rejectValue("store.supabase.url", "required",
+                            "is required with billing.store.type=supabase: https://<project>.supabase.co");
+                }
+                if (supabase.serviceRoleKey == null || supabase.serviceRoleKey.isBlank()) {
+                    errors.rejectValue("store.supabase.serviceRoleKey", "required",
+                            "is required with billing.store.type=supabase: the project's service_role key");
+                }
+            }
+            if (!postgres.schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+                errors.rejectValue("store.postgres.schema", "invalid",
+                        "must be a lowercase identifier (letters, digits, underscores)");
+            }
+        }
+
+        public StoreType getType() {
+            return type;
+        }
+
+        public void setType(StoreType type) {
+            this.type = type;
+        }
+
+        public Postgres getPostgres() {
+            return postgres;
+        }
+
+        public Supabase getSupabase() {
+            return supabase;
+        }
+    }
+
+    /** The store kinds. */
+    public enum StoreType {
+        POSTGRES, SUPABASE
+    }
+
+    /** Postgres: the application's DataSource unless a URL of billing's own is given. */
+    public static class Postgres {
+        /** A database of billing's own (postgres://user:password@host:5432/db), on a pool of its own; unset: the application's DataSource. */
+        private String url;
+
+        /** The schema billing's tables live in (its migrations keep their own history table there). */
+        private String schema = "billing";
+
+        /** Apply billing's migrations at start (their own Flyway location and history table). */
+        private boolean migrate = true;
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getSchema() {
+            return schema;
+        }
+
+        public void setSchema(String schema) {
+            this.schema = schema;
+        }
+
+        public boolean isMigrate() {
+            return migrate;
+        }
+
+        public void setMigrate(boolean migrate) {
+            this.migrate = migrate;
+        }
+
+        @Override
+        public String toString() {
+            return "Postgres{url=" + (url == null ? "the application's DataSource" : "set") + ", schema=" + schema
+                    + ", migrate=" + migrate + "}";
+        }
+    }
+
+    /** Supabase: the project URL and its service-role key (add billing-adapter-supabase). */
+    public static class Supabase {
+        /** The project URL, https://<project>.supabase.co. */
+        private URI url;
+
+        /** The project's service_role key (never the anon key). */
+        private String serviceRoleKey;
+
+        public URI getUrl() {
+            return url;
+        }
+
+        public void setUrl(URI url) {
+            this.url = url;
+        }
+
+        public String getServiceRoleKey() {
+            return serviceRoleKey;
+        }
+
+        public void setServiceRoleKey(String serviceRoleKey) {
+            this.serviceRoleKey = serviceRoleKey;
+        }
+
+        @Override
+        public String toString() {
+            return "Supabase{url=" + url + ", serviceRoleKey=" + (serviceRoleKey == null ? "unset" : "set") + "}";
+        }
+    }
+
+    /** Clerk: who signs session tokens, where its keys come from, which origins may present them. */
+    public static class Clerk {
+        /** The Clerk instance that issues session tokens, e.g. https://clerk.example.com. */
+        private String issuer;
+
+        /** The publishable key (pk_...): names the issuer and its JWKS when those are not set. */
+        private String publishableKey;
+
+        /** Where Clerk's signing keys are fetched (default: the issuer's /.well-known/jwks.json). */
+        private URI jwksUrl;
+
+        /** Clerk's PEM public key (networkless verification instead of the JWKS). */
+        private String jwtKey;
+
+        /** Origins allowed in a token's azp claim (empty: any). */
+        private List<String> authorizedParties = new ArrayList<>();
+
+        void validate(Errors errors) {
+            boolean hasIssuer = notBlank(issuer) || notBlank(publishableKey);
+            boolean hasKeys = jwksUrl != null || notBlank(jwtKey) || notBlank(publishableKey);
+            if (!hasIssuer) {
+                errors.rejectValue("clerk.issuer", "required",
+                        "is required (or billing.clerk.publishable-key): the Clerk instance that signs session tokens");
+            } else if (notBlank(issuer) && !issuer.strip().startsWith("https://")
+                    && !issuer.strip().startsWith("http://localhost") && !issuer.strip().startsWith("http://127.")) {
+                errors.rejectValue("clerk.issuer", "invalid", "must be an https URL");
+            }
+            if (!hasKeys) {
+                errors.rejectValue("clerk.jwtKey", "required", "is required (or billing.clerk.jwks-url or "
+                        + "billing.clerk.publishable-key): where Clerk's signing keys come from");
+            }
+        }
+
+        public String getIssuer() {
+            return issuer;
+        }
+
+        public void setIssuer(String issuer) {
+            this.issuer = issuer;
+        }
+
+        public String getPublishableKey() {
+            return publishableKey;
+        }
+
+        public void setPublishableKey(String publishableKey) {
+            this.publishableKey = publishableKey;
+        }
+
+        public URI getJwksUrl() {
+            return jwksUrl;
+        }
+
+        public void setJwksUrl(URI jwksUrl) {
+            this.jwksUrl = jwksUrl;
+        }
+
+        public String getJwtKey() {
+            return jwtKey;
+        }
+
+        public void setJwtKey(String jwtKey) {
+            this.jwtKey = jwtKey;
+        }
+
+        public List<String> getAuthorizedParties() {
+            return authorizedParties;
+        }
+
+        public void setAuthorizedParties(List<String> authorizedParties) {
+            this.authorizedParties = authorizedParties;
+        }
+    }
+
+    /** Notices (trial ending, payment failed, receipts): mailed through the application's JavaMailSender. */
+    public static class Notices {
+        /** Mail notices when the application has a JavaMailSender (false: only log them). */
+        private boolean mail = true;
+
+        /** The From address of notice mails (required to mail them). */
+        private String from;
+
+        /** The product name notices speak of. */
+        private String appName = "Billing";
+
+        void validate(Errors errors) {
+            if (from != null && !from.isBlank() && !from.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+                errors.rejectValue("notices.from", "invalid", "must be an email address");
+            }
+        }
+
+        public boolean isMail() {
+            return mail;
+        }
+
+        public void setMail(boolean mail) {
+            this.mail = mail;
+        }
+
+        public String getFrom() {
+            return from;
+        }
+
+        public void setFrom(String from) {
+            this.from = from;
+        }
+
+        public String getAppName() {
+            return appName;
+        }
+
+        public void setAppName(String appName) {
+            this.appName = appName;
+        }
+    }
+
+    /** The HTTP routes of the standalone server, served by Spring MVC, group by group. */
+    public static class Http {
+        private final Group webhooks = new Group();
+
+        private final Group api = new Group();
+
+        private final Group admin = new Group(false);
+
+        private final Group openapi = new Group();
+
+        /** The admin routes' bearer token (at least 32 characters; required when the admin group is on). */
+        private String adminToken;
+
+        /** Serve the catalog routes without a session token. */
+        private boolean publicCatalog;
+
+        /** Requests per user per minute on the user routes (0: off). */
+        private int userRequestsPerMinute = 300;
+
+        /** Requests per client IP per minute (0: off). */
+        private int ipRequestsPerMinute = 1200;
+
+        /** Take the client IP from the last X-Forwarded-For entry (behind a proxy). */
+        private boolean trustForwardedFor;
+
+        /** Largest JSON body in bytes (413 above). */
+        private long maxBodyBytes = 1_000_000;
+
+        /** Largest webhook body in bytes. */
+        private long maxWebhookBytes = 2_000_000;
+
+        void validate(Errors errors) {
+            if (admin.enabled && (adminToken == null || adminToken.length() < 32)) {
+                errors.rejectValue("http.adminToken", "required", "must be at least 32 characters when "
+                        + "billing.http.admin.enabled is true (e.g. openssl rand -hex 32)");
+            }
+            if (userRequestsPerMinute < 0) {
+                errors.rejectValue("http.userRequestsPerMinute", "range", "must not be negative");
+            }
+            if (ipRequestsPerMinute < 0) {
+                errors.rejectValue("http.ipRequestsPerMinute", "range", "must not be negative");
+            }
+            if (maxBodyBytes < 1024) {
+                errors.rejectValue("http.maxBodyBytes", "range", "must be at least 1024");
+            }
+            if (maxWebhookBytes < 1024) {
+                errors.rejectValue("http.maxWebhookBytes", "range", "must be at least 1024");
+            }
+        }
+
+        /** {@code POST /webhooks/stripe}. */
+        public Group getWebhooks() {
+            return webhooks;
+        }
+
+        /** The user routes: {@code /stripe/**}, {@code /me/entitlements}, {@code /usage}. */
+        public Group getApi() {
+            return api;
+        }
+
+        /** The admin routes under {@code /admin} (off by default). */
+        public Group getAdmin() {
+            return admin;
+        }
+
+        /** {@code GET /openapi.json}. */
+        public Group getOpenapi() {
+            return openapi;
+        }
+
+        public String getAdminToken() {
+            return adminToken;
+        }
+
+        public void setAdminToken(String adminToken) {
+            this.adminToken = adminToken;
+        }
+
+        public boolean isPublicCatalog() {
+            return publicCatalog;
+        }
+
+        public void setPublicCatalog(boolean publicCatalog) {
+            this.publicCatalog = publicCatalog;
+        }
+
+        public int getUserRequestsPerMinute() {
+            return userRequestsPerMinute;
+        }
+
+        public void setUserRequestsPerMinute(int userRequestsPerMinute) {
+            this.userRequestsPerMinute = userRequestsPerMinute;
+        }
+
+        public int getIpRequestsPerMinute() {
+            return ipRequestsPerMinute;
+        }
+
+        public void setIpRequestsPerMinute(int ipRequestsPerMinute) {
+            this.ipRequestsPerMinute = ipRequestsPerMinute;
+        }
+
+        public boolean isTrustForwardedFor() {
+            return trustForwardedFor;
+        }
+
+        public void setTrustForwardedFor(boolean trustForwardedFor) {
+            this.trustForwardedFor = trustForwardedFor;
+        }
+
+        public long getMaxBodyBytes() {
+            return maxBodyBytes;
+        }
+
+        public void setMaxBodyBytes(long maxBodyBytes) {
+            this.maxBodyBytes = maxBodyBytes;
+        }
+
+        public long getMaxWebhookBytes() {
+            return maxWebhookBytes;
+        }
+
+        public void setMaxWebhookBytes(long maxWebhookBytes) {
+            this.maxWebhookBytes = maxWebhookBytes;
+        }
+    }
+
+    /** A group of routes that can be switched off. */
+    public static class Group {
+        /** Serve this group of routes. */
+        private boolean enabled;
+
+        public Group() {
+            this(true);
+        }
+
+        Group(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    private static boolean notBlank(String value) {
+        return value != null && !value.isBlank();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.billing.spring;
+
+import dev.billing.core.Billing;
+import dev.billing.core.model.Identity;
+import dev.billing.http.ApiDispatcher;
+import dev.billing.http.ApiRoute;
+import dev.billing.http.ApiSettings;
+import dev.billing.testkit.BillingHarness;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which of the standalone server's routes each {@code billing.http.*} group serves in a Spring application. */
+class RouteGroupsTest {
+    private final Billing billing = BillingHarness.create().billing();
+    private final List<ApiRoute> routes = ApiDispatcher.builder().billing(billing)
+            .identities(token -> Identity.of("user_1", "sess_1"))
+            .settings(ApiSettings.builder().adminToken("a".repeat(32)).build()).build().routes();
+
+    private List<String> served(BillingProperties.Http http) {
+        Predicate<ApiRoute> served = BillingWebMvcAutoConfiguration.served(http);
+        return routes.stream().filter(served).map(r -> r.method() + " " + r.path()).toList();
+    }
+
+    @Test
+    void byDefaultWebhooksUserRoutesAndTheDocumentButNoAdminHealthOrMetrics() {
+        List<String> served = served(new BillingProperties().getHttp());
+
+        assertThat(served).contains("POST /webhooks/stripe", "GET /me/entitlements", "POST /stripe/checkout",
+                "GET /stripe/products", "POST /usage", "GET /openapi.json");
+        assertThat(served).noneMatch(r -> r.contains("/admin/") || r.contains("/health") || r.endsWith("/metrics"));
+    }
+
+    @Test
+    void eachGroupSwitchesOnItsOwn() {
+        BillingProperties.Http http = new BillingProperties().getHttp();
+        http.getWebhooks().setEnabled(false);
+        http.getApi().setEnabled(false);
+        http.getOpenapi().setEnabled(false);
+        http.getAdmin().setEnabled(true);
+
+        List<String> served = served(http);
+
+        assertThat(served).isNotEmpty().allMatch(r -> r.contains(" /admin/"));
+    }
+}

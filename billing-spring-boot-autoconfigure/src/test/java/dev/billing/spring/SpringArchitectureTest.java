@@ -1,0 +1,39 @@
+package dev.billing.spring;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The starter wires libraries: ours and Spring's, never the standalone server, its tools or the test kit. */
+class SpringArchitectureTest {
+    static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..",
+            "javax.sql..", "dev.billing.core..", "dev.billing.http..", "dev.billing.plans..", "dev.billing.micrometer..",
+            "dev.billing.stripe..", "dev.billing.postgres..", "dev.billing.supabase..", "dev.billing.clerk..",
+            "dev.billing.smtp..", "dev.billing.spring..", "org.springframework..", "jakarta.servlet..",
+            "jakarta.mail..", "io.micrometer.core.instrument..");
+    private static JavaClasses spring;
+
+    @BeforeAll
+    static void importSpring() {
+        spring = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.billing.spring");
+    }
+
+    @Test
+    void wiresLibrariesOnly() {
+        DEPENDENCIES.check(spring);
+    }
+
+    @Test
+    void aPlantedForbiddenDependencyFails() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedServerUse.class);
+        assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedServerUse.class.getName());
+    }
+}
