@@ -79,7 +79,7 @@ public class BillingAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "billing.store", name = "type", havingValue = "postgres", matchIfMissing = true)
     public BillingStores billingPostgresStores(BillingProperties properties, ObjectProvider<DataSource> dataSource) {
-        BillingProperties.Postgres postgres = properties.getStore().getPostgres();
+        BillingStoreProperties.Postgres postgres = properties.getStore().getPostgres();
         if (postgres.getUrl() != null && !postgres.getUrl().isBlank()) {
             return PostgresBillingStores.create(postgres.getUrl().strip());
         }
@@ -205,7 +205,7 @@ public class BillingAutoConfiguration {
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
         public BillingStores billingSupabaseStores(BillingProperties properties) {
-            BillingProperties.Supabase supabase = properties.getStore().getSupabase();
+            BillingStoreProperties.Supabase supabase = properties.getStore().getSupabase();
             return dev.billing.supabase.SupabaseBillingStores.create(supabase.getUrl().toString(),
                     supabase.getServiceRoleKey().strip());
         }

@@ -1,6 +1,7 @@
 package dev.billing.spring;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.core.io.Resource;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -25,7 +26,8 @@ public class BillingProperties implements Validator {
 
     private final Stripe stripe = new Stripe();
 
-    private final Store store = new Store();
+    @NestedConfigurationProperty
+    private final BillingStoreProperties store = new BillingStoreProperties();
 
     private final Clerk clerk = new Clerk();
 
@@ -61,7 +63,8 @@ public class BillingProperties implements Validator {
 
     private final Notices notices = new Notices();
 
-    private final Http http = new Http();
+    @NestedConfigurationProperty
+    private final BillingHttpProperties http = new BillingHttpProperties();
 
     @Override
     public boolean supports(Class<?> type) {
@@ -117,7 +120,7 @@ public class BillingProperties implements Validator {
         return stripe;
     }
 
-    public Store getStore() {
+    public BillingStoreProperties getStore() {
         return store;
     }
 
@@ -201,7 +204,7 @@ public class BillingProperties implements Validator {
         return notices;
     }
 
-    public Http getHttp() {
+    public BillingHttpProperties getHttp() {
         return http;
     }
 
@@ -268,126 +271,6 @@ public class BillingProperties implements Validator {
         public String toString() {
             return "Stripe{secretKey=" + (secretKey == null ? "unset" : secretKey.length() + " chars")
                     + ", webhookSecrets=" + webhookSecrets.size() + ", apiBase=" + apiBase + "}";
-        }
-    }
-
-    /** Where billing keeps its records: Postgres (the application's DataSource by default) or Supabase. */
-    public static class Store {
-        /** postgres or supabase. */
-        private StoreType type = StoreType.POSTGRES;
-
-        private final Postgres postgres = new Postgres();
-
-        private final Supabase supabase = new Supabase();
-
-        void validate(Errors errors) {
-            if (type == StoreType.SUPABASE) {
-                if (supabase.url == null) {
-                    errors.rejectValue("store.supabase.url", "required",
-                            "is required with billing.store.type=supabase: https://<project>.supabase.co");
-                }
-                if (supabase.serviceRoleKey == null || supabase.serviceRoleKey.isBlank()) {
-                    errors.rejectValue("store.supabase.serviceRoleKey", "required",
-                            "is required with billing.store.type=supabase: the project's service_role key");
-                }
-            }
-            if (!postgres.schema.matches("[a-z_][a-z0-9_]{0,62}")) {
-                errors.rejectValue("store.postgres.schema", "invalid",
-                        "must be a lowercase identifier (letters, digits, underscores)");
-            }
-        }
-
-        public StoreType getType() {
-            return type;
-        }
-
-        public void setType(StoreType type) {
-            this.type = type;
-        }
-
-        public Postgres getPostgres() {
-            return postgres;
-        }
-
-        public Supabase getSupabase() {
-            return supabase;
-        }
-    }
-
-    /** The store kinds. */
-    public enum StoreType {
-        POSTGRES, SUPABASE
-    }
-
-    /** Postgres: the application's DataSource unless a URL of billing's own is given. */
-    public static class Postgres {
-        /** A database of billing's own (postgres://user:password@host:5432/db), on a pool of its own; unset: the application's DataSource. */
-        private String url;
-
-        /** The schema billing's tables live in (its migrations keep their own history table there). */
-        private String schema = "billing";
-
-        /** Apply billing's migrations at start (their own Flyway location and history table). */
-        private boolean migrate = true;
-
-        public String getUrl() {
-            return url;
-        }
-
-        public void setUrl(String url) {
-            this.url = url;
-        }
-
-        public String getSchema() {
-            return schema;
-        }
-
-        public void setSchema(String schema) {
-            this.schema = schema;
-        }
-
-        public boolean isMigrate() {
-            return migrate;
-        }
-
-        public void setMigrate(boolean migrate) {
-            this.migrate = migrate;
-        }
-
-        @Override
-        public String toString() {
-            return "Postgres{url=" + (url == null ? "the application's DataSource" : "set") + ", schema=" + schema
-                    + ", migrate=" + migrate + "}";
-        }
-    }
-
-    /** Supabase: the project URL and its service-role key (add billing-adapter-supabase). */
-    public static class Supabase {
-        /** The project URL, https://<project>.supabase.co. */
-        private URI url;
-
-        /** The project's service_role key (never the anon key). */
-        private String serviceRoleKey;
-
-        public URI getUrl() {
-            return url;
-        }
-
-        public void setUrl(URI url) {
-            this.url = url;
-        }
-
-        public String getServiceRoleKey() {
-            return serviceRoleKey;
-        }
-
-        public void setServiceRoleKey(String serviceRoleKey) {
-            this.serviceRoleKey = serviceRoleKey;
-        }
-
-        @Override
-        public String toString() {
-            return "Supabase{url=" + url + ", serviceRoleKey=" + (serviceRoleKey == null ? "unset" : "set") + "}";
         }
     }
 
@@ -504,155 +387,6 @@ public class BillingProperties implements Validator {
 
         public void setAppName(String appName) {
             this.appName = appName;
-        }
-    }
-
-    /** The HTTP routes of the standalone server, served by Spring MVC, group by group. */
-    public static class Http {
-        private final Group webhooks = new Group();
-
-        private final Group api = new Group();
-
-        private final Group admin = new Group(false);
-
-        private final Group openapi = new Group();
-
-        /** The admin routes' bearer token (at least 32 characters; required when the admin group is on). */
-        private String adminToken;
-
-        /** Serve the catalog routes without a session token. */
-        private boolean publicCatalog;
-
-        /** Requests per user per minute on the user routes (0: off). */
-        private int userRequestsPerMinute = 300;
-
-        /** Requests per client IP per minute (0: off). */
-        private int ipRequestsPerMinute = 1200;
-
-        /** Take the client IP from the last X-Forwarded-For entry (behind a proxy). */
-        private boolean trustForwardedFor;
-
-        /** Largest JSON body in bytes (413 above). */
-        private long maxBodyBytes = 1_000_000;
-
-        /** Largest webhook body in bytes. */
-        private long maxWebhookBytes = 2_000_000;
-
-        void validate(Errors errors) {
-            if (admin.enabled && (adminToken == null || adminToken.length() < 32)) {
-                errors.rejectValue("http.adminToken", "required", "must be at least 32 characters when "
-                        + "billing.http.admin.enabled is true (e.g. openssl rand -hex 32)");
-            }
-            if (userRequestsPerMinute < 0) {
-                errors.rejectValue("http.userRequestsPerMinute", "range", "must not be negative");
-            }
-            if (ipRequestsPerMinute < 0) {
-                errors.rejectValue("http.ipRequestsPerMinute", "range", "must not be negative");
-            }
-            if (maxBodyBytes < 1024) {
-                errors.rejectValue("http.maxBodyBytes", "range", "must be at least 1024");
-            }
-            if (maxWebhookBytes < 1024) {
-                errors.rejectValue("http.maxWebhookBytes", "range", "must be at least 1024");
-            }
-        }
-
-        /** {@code POST /webhooks/stripe}. */
-        public Group getWebhooks() {
-            return webhooks;
-        }
-
-        /** The user routes: {@code /stripe/**}, {@code /me/entitlements}, {@code /usage}. */
-        public Group getApi() {
-            return api;
-        }
-
-        /** The admin routes under {@code /admin} (off by default). */
-        public Group getAdmin() {
-            return admin;
-        }
-
-        /** {@code GET /openapi.json}. */
-        public Group getOpenapi() {
-            return openapi;
-        }
-
-        public String getAdminToken() {
-            return adminToken;
-        }
-
-        public void setAdminToken(String adminToken) {
-            this.adminToken = adminToken;
-        }
-
-        public boolean isPublicCatalog() {
-            return publicCatalog;
-        }
-
-        public void setPublicCatalog(boolean publicCatalog) {
-            this.publicCatalog = publicCatalog;
-        }
-
-        public int getUserRequestsPerMinute() {
-            return userRequestsPerMinute;
-        }
-
-        public void setUserRequestsPerMinute(int userRequestsPerMinute) {
-            this.userRequestsPerMinute = userRequestsPerMinute;
-        }
-
-        public int getIpRequestsPerMinute() {
-            return ipRequestsPerMinute;
-        }
-
-        public void setIpRequestsPerMinute(int ipRequestsPerMinute) {
-            this.ipRequestsPerMinute = ipRequestsPerMinute;
-        }
-
-        public boolean isTrustForwardedFor() {
-            return trustForwardedFor;
-        }
-
-        public void setTrustForwardedFor(boolean trustForwardedFor) {
-            this.trustForwardedFor = trustForwardedFor;
-        }
-
-        public long getMaxBodyBytes() {
-            return maxBodyBytes;
-        }
-
-        public void setMaxBodyBytes(long maxBodyBytes) {
-            this.maxBodyBytes = maxBodyBytes;
-        }
-
-        public long getMaxWebhookBytes() {
-            return maxWebhookBytes;
-        }
-
-        public void setMaxWebhookBytes(long maxWebhookBytes) {
-            this.maxWebhookBytes = maxWebhookBytes;
-        }
-    }
-
-    /** A group of routes that can be switched off. */
-    public static class Group {
-        /** Serve this group of routes. */
-        private boolean enabled;
-
-        public Group() {
-            this(true);
-        }
-
-        Group(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
         }
     }
 

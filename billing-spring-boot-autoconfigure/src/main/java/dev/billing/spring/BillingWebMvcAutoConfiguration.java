@@ -33,7 +33,7 @@ public class BillingWebMvcAutoConfiguration {
     public ApiDispatcher billingApiDispatcher(Billing billing, IdentityVerifier identities,
                                               BillingProperties properties,
                                               ObjectProvider<MeterRegistry> registry) {
-        BillingProperties.Http http = properties.getHttp();
+        BillingHttpProperties http = properties.getHttp();
         ApiSettings settings = ApiSettings.builder()
                 .allowedOrigins(properties.getAllowedOrigins())
                 .publicCatalog(http.isPublicCatalog())
@@ -66,7 +66,7 @@ public class BillingWebMvcAutoConfiguration {
     }
 
     /** Which routes the groups switched on serve; the server's health, metrics and local-mode routes never. */
-    static Predicate<ApiRoute> served(BillingProperties.Http http) {
+    static Predicate<ApiRoute> served(BillingHttpProperties http) {
         return route -> switch (route.access()) {
             case WEBHOOK -> http.getWebhooks().isEnabled();
             case USER -> http.getApi().isEnabled();

@@ -20,7 +20,7 @@ class RouteGroupsTest {
             .identities(token -> Identity.of("user_1", "sess_1"))
             .settings(ApiSettings.builder().adminToken("a".repeat(32)).build()).build().routes();
 
-    private List<String> served(BillingProperties.Http http) {
+    private List<String> served(BillingHttpProperties http) {
         Predicate<ApiRoute> served = BillingWebMvcAutoConfiguration.served(http);
         return routes.stream().filter(served).map(r -> r.method() + " " + r.path()).toList();
     }
@@ -36,7 +36,7 @@ class RouteGroupsTest {
 
     @Test
     void eachGroupSwitchesOnItsOwn() {
-        BillingProperties.Http http = new BillingProperties().getHttp();
+        BillingHttpProperties http = new BillingProperties().getHttp();
         http.getWebhooks().setEnabled(false);
         http.getApi().setEnabled(false);
         http.getOpenapi().setEnabled(false);

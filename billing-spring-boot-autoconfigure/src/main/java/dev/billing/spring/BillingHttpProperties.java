@@ -1,0 +1,152 @@
+package dev.billing.spring;
+
+import org.springframework.validation.Errors;
+
+/** The HTTP routes of the standalone server, served by Spring MVC, group by group. */
+public class BillingHttpProperties {
+    private final Group webhooks = new Group();
+
+    private final Group api = new Group();
+
+    private final Group admin = new Group(false);
+
+    private final Group openapi = new Group();
+
+    /** The admin routes' bearer token (at least 32 characters; required when the admin group is on). */
+    private String adminToken;
+
+    /** Serve the catalog routes without a session token. */
+    private boolean publicCatalog;
+
+    /** Requests per user per minute on the user routes (0: off). */
+    private int userRequestsPerMinute = 300;
+
+    /** Requests per client IP per minute (0: off). */
+    private int ipRequestsPerMinute = 1200;
+
+    /** Take the client IP from the last X-Forwarded-For entry (behind a proxy). */
+    private boolean trustForwardedFor;
+
+    /** Largest JSON body in bytes (413 above). */
+    private long maxBodyBytes = 1_000_000;
+
+    /** Largest webhook body in bytes. */
+    private long maxWebhookBytes = 2_000_000;
+
+    void validate(Errors errors) {
+        if (admin.enabled && (adminToken == null || adminToken.length() < 32)) {
+            errors.rejectValue("http.adminToken", "required", "must be at least 32 characters when "
+                    + "billing.http.admin.enabled is true (e.g. openssl rand -hex 32)");
+        }
+        if (userRequestsPerMinute < 0) {
+            errors.rejectValue("http.userRequestsPerMinute", "range", "must not be negative");
+        }
+        if (ipRequestsPerMinute < 0) {
+            errors.rejectValue("http.ipRequestsPerMinute", "range", "must not be negative");
+        }
+        if (maxBodyBytes < 1024) {
+            errors.rejectValue("http.maxBodyBytes", "range", "must be at least 1024");
+        }
+        if (maxWebhookBytes < 1024) {
+            errors.rejectValue("http.maxWebhookBytes", "range", "must be at least 1024");
+        }
+    }
+
+    /** {@code POST /webhooks/stripe}. */
+    public Group getWebhooks() {
+        return webhooks;
+    }
+
+    /** The user routes: {@code /stripe/**}, {@code /me/entitlements}, {@code /usage}. */
+    public Group getApi() {
+        return api;
+    }
+
+    /** The admin routes under {@code /admin} (off by default). */
+    public Group getAdmin() {
+        return admin;
+    }
+
+    /** {@code GET /openapi.json}. */
+    public Group getOpenapi() {
+        return openapi;
+    }
+
+    public String getAdminToken() {
+        return adminToken;
+    }
+
+    public void setAdminToken(String adminToken) {
+        this.adminToken = adminToken;
+    }
+
+    public boolean isPublicCatalog() {
+        return publicCatalog;
+    }
+
+    public void setPublicCatalog(boolean publicCatalog) {
+        this.publicCatalog = publicCatalog;
+    }
+
+    public int getUserRequestsPerMinute() {
+        return userRequestsPerMinute;
+    }
+
+    public void setUserRequestsPerMinute(int userRequestsPerMinute) {
+        this.userRequestsPerMinute = userRequestsPerMinute;
+    }
+
+    public int getIpRequestsPerMinute() {
+        return ipRequestsPerMinute;
+    }
+
+    public void setIpRequestsPerMinute(int ipRequestsPerMinute) {
+        this.ipRequestsPerMinute = ipRequestsPerMinute;
+    }
+
+    public boolean isTrustForwardedFor() {
+        return trustForwardedFor;
+    }
+
+    public void setTrustForwardedFor(boolean trustForwardedFor) {
+        this.trustForwardedFor = trustForwardedFor;
+    }
+
+    public long getMaxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    public void setMaxBodyBytes(long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public long getMaxWebhookBytes() {
+        return maxWebhookBytes;
+    }
+
+    public void setMaxWebhookBytes(long maxWebhookBytes) {
+        this.maxWebhookBytes = maxWebhookBytes;
+    }
+
+    /** A group of routes that can be switched off. */
+    public static class Group {
+        /** Serve this group of routes. */
+        private boolean enabled;
+
+        public Group() {
+            this(true);
+        }
+
+        Group(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+}
