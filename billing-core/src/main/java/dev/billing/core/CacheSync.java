@@ -42,7 +42,8 @@ final class CacheSync implements ProjectionListener {
     private final Clock clock;
     private final Set<CustomerId> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean batching;
-    // The reader's state, touched only by the one background run at a time (scheduleWithFixedDelay).
+    // The reader's state, set at start and then touched only by the one background run at a time
+    // (scheduleWithFixedDelay runs never overlap, and start() happens before the first).
     /** Every position up to this one was told (or given up on); -1 until the head was read. */
     private long cursor = -1;
     /** Positions above the cursor already told. */
@@ -66,11 +67,25 @@ final class CacheSync implements ProjectionListener {
         }
     }
 
-    /** While the background work runs, changes are appended in batches by {@link #run()}; else at once. */
+    /**
+     * While the background work runs, changes are appended in batches by {@link #run()}; else at once. Turning it
+     * on (at start) also reads where the record stands, before the caller returns: a change another process makes
+     * after the start is then told however late the first background run is.
+     */
     void batching(boolean value) {
         batching = value;
-        if (!value) {
+        if (value) {
+            startReading();
+        } else {
             flush();
+        }
+    }
+
+    private void startReading() {
+        try {
+            cursor = changes.head();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Reading the projection changes' head failed", e);
         }
     }
 

@@ -56,6 +56,17 @@ class CacheSyncTest {
     }
 
     @Test
+    void aChangeRightAfterTheStartIsToldHoweverLateTheFirstReadIs() {
+        record.visible(1, "other", cus(1));
+        sync.batching(true); // start
+        record.visible(2, "other", cus(2));
+
+        sync.run();
+
+        assertThat(told).containsExactly(cus(2));
+    }
+
+    @Test
     void skipsItsOwnChanges() {
         sync.read();
         sync.projectionChanged(cus(7));
