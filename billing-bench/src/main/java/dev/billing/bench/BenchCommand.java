@@ -83,6 +83,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "Warm-up before each timed scenario (default: 5s).")
     String warmup;
 
+    @Option(names = "--jit-settle", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Wait after each warm-up until the JIT is quiet (default: on). --no-jit-settle makes every "
+                    + "warm-up exactly --warmup long: for smoke runs whose figures mean nothing.")
+    boolean jitSettle;
+
     @Option(names = "--warmup-events", description = "Events of the (checked, not reported) ingest warm-up "
             + "(default: 10000 per round; rounds alternate the fewest and the most connections until the JIT settled; "
             + "0 skips it).")
@@ -148,6 +153,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         dev.billing.server.Main.logFormat(env, "JSON");
         BenchOptions options = options();
+        JitWarmup.settle(jitSettle);
         boolean temporaryLogs = options.logDir() == null;
         Path logs = temporaryLogs ? Files.createTempDirectory("billing-bench-") : options.logDir();
         Files.createDirectories(logs);

@@ -15,7 +15,14 @@ final class JitWarmup {
     private static final long QUIET_MILLIS_PER_SECOND = 20;
     private static final int QUIET_SECONDS = 3;
 
+    /** Whether warm-ups wait for the JIT to settle: one setting for the whole run (--no-jit-settle turns it off). */
+    private static volatile boolean settle = true;
+
     private JitWarmup() {
+    }
+
+    static void settle(boolean value) {
+        settle = value;
     }
 
     /** Sleeps at least {@code minimum}, then until the JIT is quiet (at most {@link #MAX} in all); returns how long. */
@@ -23,7 +30,7 @@ final class JitWarmup {
         long start = System.nanoTime();
         Thread.sleep(minimum.toMillis());
         long before = compileMillis();
-        if (before < 0) {
+        if (before < 0 || !settle) {
             return minimum;
         }
         long deadline = start + MAX.toNanos();
@@ -40,7 +47,7 @@ final class JitWarmup {
     /** Whether the JIT compiled for less than 2% of the last {@code sample}. */
     static boolean quiet(Duration sample) throws InterruptedException {
         long before = compileMillis();
-        if (before < 0) {
+        if (before < 0 || !settle) {
             return true;
         }
         Thread.sleep(sample.toMillis());
