@@ -23,7 +23,8 @@ import java.util.Set;
  */
 final class ClerkClaims {
     /** Claims that become {@link Identity} fields and are therefore not repeated in {@link Identity#claims()}. */
-    private static final Set<String> EXTRACTED = Set.of("sub", "sid", "email", "primary_email", "org_id");
+    private static final Set<String> EXTRACTED = Set.of("sub", "sid", "email", "primary_email", "org_id",
+            "org_role", "org_permissions");
     private static final int MAX_ID_CHARS = 255;
 
     private final String issuer;
@@ -80,7 +81,7 @@ final class ClerkClaims {
         if ("pending".equals(claims.get("sts"))) {
             throw TokenShape.reject(Reason.SESSION_PENDING, "session is pending (tasks to complete)");
         }
-        return new Identity(new UserId(sub), sessionId, email(claims), orgId(claims), rest(claims));
+        return new Identity(new UserId(sub), sessionId, email(claims), OrgClaims.of(claims), rest(claims));
     }
 
     private static boolean isId(String value) {
@@ -90,15 +91,6 @@ final class ClerkClaims {
     private static String email(Claims claims) {
         String email = text(claims.get("email"));
         return email != null ? email : text(claims.get("primary_email"));
-    }
-
-    /** v1 tokens: {@code org_id}; v2 tokens: {@code o.id}. */
-    private static String orgId(Claims claims) {
-        String orgId = text(claims.get("org_id"));
-        if (orgId == null && claims.get("o") instanceof Map<?, ?> org) {
-            orgId = text(org.get("id"));
-        }
-        return orgId;
     }
 
     private static String text(Object value) {

@@ -94,6 +94,42 @@ class ClerkIdentityVerifierTest {
         }
 
         @Test
+        void versionOneOrganizationClaimsGiveTheRoleAndPermissions() {
+            String token = minter.token().claim("org_id", "org_3").claim("org_role", "org:admin")
+                    .claim("org_permissions", java.util.List.of("org:billing:manage", "org:sys_memberships:read"))
+                    .sign();
+
+            Identity identity = verifier.verify(token);
+
+            assertThat(identity.org().orgId()).isEqualTo("org_3");
+            assertThat(identity.org().role()).isEqualTo("org:admin");
+            assertThat(identity.org().permissions()).containsExactlyInAnyOrder("org:billing:manage",
+                    "org:sys_memberships:read");
+            assertThat(identity.claims()).doesNotContainKeys("org_id", "org_role", "org_permissions");
+        }
+
+        @Test
+        void versionTwoPermissionsAreUnpackedFromFeaturesAndBitmasks() {
+            // Clerk's own example: features dashboard and teams, permissions manage and read, masks 3 and 2.
+            String token = minter.token().claim("fea", "o:dashboard,o:teams,u:profile")
+                    .claim("o", Map.of("id", "org_4", "rol", "member", "per", "manage,read", "fpm", "3,2,1")).sign();
+
+            Identity identity = verifier.verify(token);
+
+            assertThat(identity.org().role()).isEqualTo("org:member");
+            assertThat(identity.org().permissions()).containsExactlyInAnyOrder("org:dashboard:manage",
+                    "org:dashboard:read", "org:teams:read");
+        }
+
+        @Test
+        void malformedVersionTwoMasksGrantNothing() {
+            String token = minter.token().claim("fea", "o:billing")
+                    .claim("o", Map.of("id", "org_5", "rol", "member", "per", "manage", "fpm", "x")).sign();
+
+            assertThat(verifier.verify(token).org().permissions()).isEmpty();
+        }
+
+        @Test
         void primaryEmailIsUsedWhenEmailIsAbsent() {
             String token = minter.token().claim("primary_email", "grace@example.test").sign();
 

@@ -26,8 +26,13 @@ final class StripeCustomers {
     }
 
     CustomerId createCustomer(NewCustomer customer) {
+        // user_id is the billing account the webhook projection links the customer to; an organization's account
+        // also says so, for people reading the dashboard.
         CustomerCreateParams.Builder params = CustomerCreateParams.builder()
                 .putMetadata("user_id", customer.userId().value());
+        if (customer.userId().isOrganization()) {
+            params.putMetadata("org_id", customer.userId().value()).putMetadata("billing_account", "organization");
+        }
         if (customer.email() != null) {
             params.setEmail(customer.email());
         }

@@ -79,6 +79,19 @@ class StripeCustomerCreationIT {
                 .build();
     }
 
+    @org.junit.jupiter.api.Test
+    void anOrganizationsCustomerSaysSoInItsMetadata() throws StripeException {
+        String org = "org_" + unique("acme").replaceAll("[^A-Za-z0-9]", "");
+        Billing billing = billing(1, Duration.ofSeconds(5));
+
+        String customer = billing.ensureCustomer(new Identity(UserId.of(org), "sess_admin", "admin@example.com", null,
+                Map.of())).customerId().value();
+
+        Map<String, String> metadata = stripe.v1().customers().retrieve(customer).getMetadata();
+        assertThat(metadata).containsEntry("user_id", org).containsEntry("org_id", org)
+                .containsEntry("billing_account", "organization");
+    }
+
     private static Identity identity() {
         String user = unique("user_");
         return new Identity(UserId.of(user), "sess_" + user, user + "@example.com", null, Map.of());

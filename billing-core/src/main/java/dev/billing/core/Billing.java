@@ -2,6 +2,7 @@ package dev.billing.core;
 
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.OrgOptions;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Entitlements;
 import dev.billing.core.model.Identity;
@@ -170,6 +171,7 @@ public final class Billing implements AutoCloseable {
         private PlanCatalog plans;
         private Notifier notifier = new LogNotifier();
         private BillingOptions options = BillingOptions.defaults();
+        private OrgOptions orgs = OrgOptions.defaults();
         private BackgroundOptions background = BackgroundOptions.defaults();
         private ScheduledExecutorService scheduler;
         private WorkObserver observer = WorkObserver.NONE;
@@ -208,6 +210,12 @@ public final class Billing implements AutoCloseable {
 
         public Builder options(BillingOptions value) {
             this.options = Objects.requireNonNull(value, "options");
+            return this;
+        }
+
+        /** Who may manage an organization's billing; defaults to {@link OrgOptions#defaults()}. */
+        public Builder orgs(OrgOptions value) {
+            this.orgs = Objects.requireNonNull(value, "orgs");
             return this;
         }
 
@@ -275,7 +283,7 @@ public final class Billing implements AutoCloseable {
             CacheSync sync = new CacheSync(stores.changes(), cache, clock);
             List<ProjectionListener> all = new ArrayList<>(listeners);
             all.add(sync);
-            UseCases useCases = new UseCases(gateway, webhookVerifier, stores, plans, notifier, options, clock,
+            UseCases useCases = new UseCases(gateway, webhookVerifier, stores, plans, notifier, options, orgs, clock,
                     sleeper, all);
             cache.target = useCases.getEntitlements();
             return new Billing(useCases, stores, new Background(useCases, sync, background, scheduler, observer));

@@ -54,10 +54,16 @@ final class AccountHandlers {
         if (outcome instanceof CheckoutOutcome.AlreadySubscribed already) {
             throw new ConflictException("already_subscribed", "You already have a subscription ("
                     + already.subscriptionId() + ", " + already.status().stripeName()
-                    + "). Change or cancel it in the billing portal: POST /stripe/portal.");
+                    + "). Change or cancel it in the billing portal: POST " + portalPath(call) + ".");
         }
         var session = ((CheckoutOutcome.Started) outcome).session();
         return new Responses.CheckoutSession(session.id(), session.url());
+    }
+
+    /** The portal route next to this checkout route (the caller's own, or the organization's). */
+    private static String portalPath(Call call) {
+        String path = call.route().path().replace("/checkout", "/portal");
+        return path.contains("{orgId}") ? path.replace("{orgId}", call.pathParam("orgId")) : path;
     }
 
     Object portal(Call call) {

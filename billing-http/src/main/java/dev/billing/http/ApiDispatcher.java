@@ -72,7 +72,7 @@ public final class ApiDispatcher implements AutoCloseable {
         RouteTable.Handlers handlers = new RouteTable.Handlers(ops, new CatalogHandlers(billing, json),
                 new AccountHandlers(billing), new SubscriptionHandlers(billing), new PaymentMethodHandlers(billing),
                 new InvoiceHandlers(billing), new EntitlementHandlers(billing, json),
-                new WebhookHandlers(billing, registry), new AdminHandlers(billing),
+                new WebhookHandlers(billing, registry), new AdminHandlers(billing), new OrgHandlers(billing),
                 b.localTokens == null ? null : new LocalHandlers(b.localTokens), b.metrics != null);
         this.routes = RouteTable.routes(handlers, settings);
         // HEAD is allowed only where anyone may GET anyway (a server may answer HEAD without running the route).
@@ -253,6 +253,11 @@ public final class ApiDispatcher implements AutoCloseable {
             throw new IdentityRejectedException(IdentityRejectedException.Reason.MISSING, "no session token");
         }
         Identity identity = identities.verify(token);
+        if (identity.userId().isOrganization()) {
+            // Accounts are users or organizations by id: a caller whose id is an organization's would act for it.
+            throw new IdentityRejectedException(IdentityRejectedException.Reason.MALFORMED,
+                    "the token's subject is an organization id");
+        }
         if (fromCookie && !SAFE_METHODS.contains(ctx.method())) {
             // A cookie rides along on cross-site requests: a write authenticated by it must come from our origins.
             String origin = ctx.header("Origin");

@@ -33,6 +33,11 @@ public final class Call {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    /** This request acting for another billing account (an organization the caller may act for). */
+    Call actingAs(Identity account) {
+        return new Call(exchange, route, account, json, maxBodyBytes);
+    }
+
     public ApiRoute route() {
         return route;
     }

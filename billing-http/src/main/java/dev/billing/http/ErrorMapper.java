@@ -2,6 +2,7 @@ package dev.billing.http;
 
 import dev.billing.core.error.BillingException;
 import dev.billing.core.error.ConflictException;
+import dev.billing.core.error.ForbiddenException;
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.error.GatewayRateLimitedException;
 import dev.billing.core.error.GatewayRejectedException;
@@ -81,6 +82,9 @@ public final class ErrorMapper {
         }
         if (failure instanceof ConflictException e) {
             return new Mapped(409, e.code(), e.getMessage(), Map.of());
+        }
+        if (failure instanceof ForbiddenException e) {
+            return new Mapped(403, e.code(), e.getMessage(), Map.of());
         }
         if (failure instanceof IdentityRejectedException e) {
             if (e.reason() == IdentityRejectedException.Reason.SESSION_PENDING) {

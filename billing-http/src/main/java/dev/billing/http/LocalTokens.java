@@ -9,7 +9,19 @@ import java.time.Instant;
 public interface LocalTokens {
 
     /** A signed session token for {@code userId}. */
-    Issued issue(String userId);
+    default Issued issue(String userId) {
+        return issue(userId, null);
+    }
+
+    /** A signed session token for {@code userId}, with {@code org} as the active organization (null: none). */
+    Issued issue(String userId, Org org);
+
+    /** The active organization a minted token names: its id, the user's role there, and their permissions. */
+    record Org(String id, String role, java.util.List<String> permissions) {
+        public Org {
+            permissions = java.util.List.copyOf(permissions);
+        }
+    }
 
     /** A minted token and when it expires. */
     record Issued(String token, Instant expiresAt) {

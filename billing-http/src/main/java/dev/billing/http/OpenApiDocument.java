@@ -140,8 +140,8 @@ final class OpenApiDocument {
             case 400 -> "Invalid request (invalid_json, unknown_field, invalid_<field>, missing_field, ...)";
             case 401 -> "unauthenticated";
             case 402 -> "card_declined";
-            case 403 -> "session_pending, origin_not_allowed";
-            case 404 -> "not found (another user's object too)";
+            case 403 -> "session_pending, origin_not_allowed, org_billing_forbidden";
+            case 404 -> "not found (another user's object, an organization the caller is not a member of)";
             case 409 -> "conflict (already_subscribed, event_in_progress)";
             case 413 -> "payload_too_large";
             case 415 -> "unsupported_media_type";

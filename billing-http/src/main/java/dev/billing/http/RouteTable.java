@@ -25,7 +25,7 @@ final class RouteTable {
     record Handlers(OpsHandlers ops, CatalogHandlers catalog, AccountHandlers account,
                     SubscriptionHandlers subscriptions, PaymentMethodHandlers paymentMethods, InvoiceHandlers invoices,
                     EntitlementHandlers entitlements, WebhookHandlers webhooks, AdminHandlers admin,
-                    LocalHandlers local, boolean metrics) {
+                    OrgHandlers orgs, LocalHandlers local, boolean metrics) {
     }
 
     static List<ApiRoute> routes(Handlers h, ApiSettings settings) {
@@ -116,6 +116,63 @@ final class RouteTable {
                         .summary("Record usage of a meter against the caller's quota, once per Idempotency-Key.")
                         .body(Requests.Usage.class).returns(Responses.UsageRecorded.class).requiresIdempotencyKey()
                         .errors(400, 422, 429, 503),
+
+                post("/orgs/{orgId}/stripe/customer", Access.USER, h.orgs().manage(h.account()::customer))
+                        .tag("organizations").summary("Create (once) or get the organization's Stripe customer.")
+                        .body(Requests.Empty.class).returns(Responses.Customer.class).errors(403, 404, 503),
+                post("/orgs/{orgId}/stripe/checkout", Access.USER, h.orgs().manage(h.account()::checkout))
+                        .tag("organizations").summary("Start Checkout for the organization's plan.")
+                        .body(Requests.Checkout.class).returns(Responses.CheckoutSession.class)
+                        .errors(400, 403, 404, 409, 502, 503),
+                post("/orgs/{orgId}/stripe/portal", Access.USER, h.orgs().manage(h.account()::portal))
+                        .tag("organizations").summary("Open Stripe's billing portal for the organization.")
+                        .body(Requests.Portal.class).returns(Responses.Portal.class).errors(400, 403, 404, 503),
+                get("/orgs/{orgId}/stripe/subscriptions", Access.USER, h.orgs().read(h.subscriptions()::list))
+                        .tag("organizations").summary("The organization's subscriptions (any member).")
+                        .returns(Responses.SubscriptionList.class).errors(404),
+                post("/orgs/{orgId}/stripe/subscriptions/{id}/cancel", Access.USER,
+                        h.orgs().manage(h.subscriptions()::cancel)).tag("organizations")
+                        .summary("Cancel the organization's subscription.").body(Requests.Cancel.class)
+                        .returns(Responses.SubscriptionView.class).errors(400, 403, 404, 503),
+                post("/orgs/{orgId}/stripe/subscriptions/{id}/resume", Access.USER,
+                        h.orgs().manage(h.subscriptions()::resume)).tag("organizations")
+                        .summary("Withdraw the organization's scheduled cancellation.").body(Requests.Empty.class)
+                        .returns(Responses.SubscriptionView.class).errors(403, 404, 503),
+                post("/orgs/{orgId}/stripe/subscriptions/{id}/update", Access.USER,
+                        h.orgs().manage(h.subscriptions()::update)).tag("organizations")
+                        .summary("Move the organization's subscription to another plan.").body(Requests.ChangePlan.class)
+                        .returns(Responses.SubscriptionView.class).errors(400, 403, 404, 503),
+                get("/orgs/{orgId}/stripe/payment-methods", Access.USER,
+                        h.orgs().manage(h.paymentMethods()::list)).tag("organizations")
+                        .summary("The organization's cards.").returns(Responses.PaymentMethodList.class)
+                        .errors(403, 404, 503),
+                post("/orgs/{orgId}/stripe/payment-methods/setup-intent", Access.USER,
+                        h.orgs().manage(h.paymentMethods()::setupIntent)).tag("organizations")
+                        .summary("Start adding a card for the organization.").body(Requests.Empty.class)
+                        .returns(Responses.SetupIntent.class).errors(403, 404, 503),
+                post("/orgs/{orgId}/stripe/payment-methods/{id}/default", Access.USER,
+                        h.orgs().manage(h.paymentMethods()::makeDefault)).tag("organizations")
+                        .summary("Make a card the organization's default.").body(Requests.Empty.class)
+                        .returns(Responses.PaymentMethodView.class).errors(403, 404, 503),
+                delete("/orgs/{orgId}/stripe/payment-methods/{id}", Access.USER,
+                        h.orgs().manage(h.paymentMethods()::remove)).tag("organizations")
+                        .summary("Remove one of the organization's cards.").returns(Responses.Deleted.class)
+                        .errors(403, 404, 503),
+                get("/orgs/{orgId}/stripe/invoices", Access.USER, h.orgs().read(h.invoices()::list))
+                        .tag("organizations").summary("The organization's invoices (any member).")
+                        .returns(Responses.InvoiceList.class)
+                        .query(integer("limit", "1-100, default 20."),
+                                string("startingAfter", "The last id of the previous page."))
+                        .errors(400, 404, 503),
+                get("/orgs/{orgId}/stripe/invoices/{id}", Access.USER, h.orgs().read(h.invoices()::get))
+                        .tag("organizations").summary("One of the organization's invoices (any member).")
+                        .returns(Responses.InvoiceView.class).errors(404, 503),
+                post("/orgs/{orgId}/stripe/invoices/{id}/pay", Access.USER, h.orgs().manage(h.invoices()::pay))
+                        .tag("organizations").summary("Pay an open invoice of the organization.")
+                        .body(Requests.Empty.class).returns(Responses.InvoiceView.class).errors(402, 403, 404, 503),
+                get("/orgs/{orgId}/entitlements", Access.USER, h.orgs().read(h.entitlements()::entitlements))
+                        .tag("organizations").summary("The organization's tier, features and quotas (any member).")
+                        .returns(Responses.EntitlementsView.class).errors(404, 503),
 
                 post("/webhooks/stripe", Access.WEBHOOK, h.webhooks()::receive).tag("webhooks")
                         .summary("Stripe's webhook deliveries (raw body, Stripe-Signature header).")

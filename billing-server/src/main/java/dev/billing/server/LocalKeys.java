@@ -102,16 +102,25 @@ public final class LocalKeys implements LocalTokens {
     }
 
     @Override
-    public Issued issue(String userId) {
+    public Issued issue(String userId, Org org) {
         String session = "sess_local_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        return issue(userId, session, TOKEN_LIFETIME);
+        return issue(userId, session, TOKEN_LIFETIME, org);
     }
 
     /** A Clerk-shaped session token for {@code userId} in {@code sessionId}, valid for {@code lifetime}. */
     public Issued issue(String userId, String sessionId, Duration lifetime) {
+        return issue(userId, sessionId, lifetime, null);
+    }
+
+    /** The same with an active organization (Clerk's v1 claims org_id, org_role, org_permissions). */
+    public Issued issue(String userId, String sessionId, Duration lifetime, Org org) {
         Instant now = clock.instant();
         Instant expires = now.plus(lifetime);
-        String token = Jwts.builder().header().type("JWT").keyId(KID).and()
+        var claims = Jwts.builder().header().type("JWT").keyId(KID).and();
+        if (org != null) {
+            claims.claim("org_id", org.id()).claim("org_role", org.role()).claim("org_permissions", org.permissions());
+        }
+        String token = claims
                 .issuer(issuer)
                 .subject(userId)
                 .claim("sid", sessionId)

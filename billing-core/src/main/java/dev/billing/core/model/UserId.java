@@ -1,13 +1,24 @@
 package dev.billing.core.model;
 
-/** The identity provider's user id (Clerk's {@code sub}, e.g. {@code user_2abc}). */
+/**
+ * A billing account's id: the identity provider's user id (Clerk's {@code sub}, e.g. {@code user_2abc}), or an
+ * organization's ({@code org_2abc}) when billing acts for the organization. Clerk's ids carry their kind in the
+ * prefix, so the two never collide.
+ */
 public record UserId(String value) {
+    private static final java.util.regex.Pattern ORGANIZATION = java.util.regex.Pattern.compile("org_[A-Za-z0-9]{1,64}");
+
     public UserId {
         Checks.text(value, "userId", 255);
     }
 
     public static UserId of(String value) {
         return new UserId(value);
+    }
+
+    /** Whether this account is an organization's. */
+    public boolean isOrganization() {
+        return ORGANIZATION.matcher(value).matches();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.billing.core.usecase;
 
 import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.OrgOptions;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.Sleeper;
 
@@ -49,12 +50,23 @@ public final class UseCases {
     private final RefundPayment refundPayment;
     private final EntitlementPolicy entitlementPolicy;
     private final RedirectPolicy redirectPolicy;
+    private final OrgAccess orgAccess;
 
     /**
      * @param listeners told after any change to a customer's projection, in addition to the entitlement cache
      */
     public UseCases(PaymentGateway gateway, WebhookVerifier verifier, BillingStores stores, PlanCatalog catalog,
                     Notifier notifier, BillingOptions options, Clock clock, Sleeper sleeper,
+                    List<ProjectionListener> listeners) {
+        this(gateway, verifier, stores, catalog, notifier, options, OrgOptions.defaults(), clock, sleeper, listeners);
+    }
+
+    /**
+     * @param orgs      who may manage an organization's billing
+     * @param listeners told after any change to a customer's projection, in addition to the entitlement cache
+     */
+    public UseCases(PaymentGateway gateway, WebhookVerifier verifier, BillingStores stores, PlanCatalog catalog,
+                    Notifier notifier, BillingOptions options, OrgOptions orgs, Clock clock, Sleeper sleeper,
                     List<ProjectionListener> listeners) {
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(verifier, "verifier");
@@ -106,6 +118,7 @@ public final class UseCases {
         this.listInboxEvents = new ListInboxEvents(stores.inbox());
         this.reconcile = new Reconcile(gateway, stores.customers(), stores.subscriptions(), listener, retry);
         this.refundPayment = new RefundPayment(gateway, retry);
+        this.orgAccess = new OrgAccess(Objects.requireNonNull(orgs, "orgs"));
     }
 
     public ListCatalog listCatalog() {
@@ -202,6 +215,11 @@ public final class UseCases {
 
     public Reconcile reconcile() {
         return reconcile;
+    }
+
+    /** Acting for an organization's billing account. */
+    public OrgAccess orgAccess() {
+        return orgAccess;
     }
 
     public RefundPayment refundPayment() {

@@ -59,6 +59,10 @@ public final class Requests {
     }
 
     public record LocalToken(
-            @Doc("The user to mint a session token for.") String userId) {
+            @Doc("The user to mint a session token for.") String userId,
+            @OptionalField @Doc("An active organization for the session (org_...).") String orgId,
+            @OptionalField @Doc("The user's role in it (default org:member; org:admin manages billing).") String orgRole,
+            @OptionalField @Doc("The user's permissions in it (org:<feature>:<permission>).")
+            java.util.List<String> orgPermissions) {
     }
 }
