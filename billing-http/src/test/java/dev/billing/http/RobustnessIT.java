@@ -30,14 +30,19 @@ class RobustnessIT {
     static final List<String> QUERIES = List.of("", "?limit=0", "?limit=abc", "?limit=99999999999", "?active=maybe",
             "?type=x", "?startingAfter=%27", "?status=x", "?cursor=%00", "?product=" + "p".repeat(300));
 
+    static final String ORG = "org_fuzz";
+
     static TestApi api;
     static String token;
 
     @BeforeAll
     static void start() {
         api = TestApi.start(s -> s.userRequestsPerMinute(0).ipRequestsPerMinute(0));
-        token = api.token("user_fuzz");
+        // An admin of the organization the org routes name, so those routes are fuzzed past the membership check.
+        token = api.minter.token().subject("user_fuzz").session("sess_user_fuzz").claim("org_id", ORG)
+                .claim("org_role", "org:admin").sign();
         api.http.post("/stripe/customer", token, null);
+        api.http.post("/orgs/" + ORG + "/stripe/customer", token, null);
     }
 
     @AfterAll
@@ -54,7 +59,15 @@ class RobustnessIT {
             if (route.pathParams().isEmpty()) {
                 QUERIES.forEach(q -> paths.add(route.path() + q));
             } else {
-                IDS.forEach(id -> paths.add(route.path().replace("{id}", id)));
+                for (String fuzzed : route.pathParams()) {
+                    for (String id : IDS) {
+                        String path = route.path().replace("{" + fuzzed + "}", id);
+                        for (String other : route.pathParams()) {
+                            path = path.replace("{" + other + "}", other.equals("orgId") ? ORG : "x");
+                        }
+                        paths.add(path);
+                    }
+                }
             }
             for (String path : paths) {
                 for (String body : route.method().name().equals("GET") ? List.of("") : BODIES) {
