@@ -198,6 +198,12 @@ public final class StripePaymentGateway implements PaymentGateway {
         return subscriptions.changeSubscriptionPrice(subscriptionId, newPriceId, proration, idempotencyKey);
     }
 
+    @Override
+    public Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
+                                                   String idempotencyKey) {
+        return subscriptions.changeSubscriptionQuantity(subscriptionId, quantity, proration, idempotencyKey);
+    }
+
     // ---------------------------------------------------------------- invoices
 
     @Override

@@ -98,15 +98,39 @@ final class StripeSubscriptions {
         }
         SubscriptionUpdateParams params = SubscriptionUpdateParams.builder()
                 .addItem(SubscriptionUpdateParams.Item.builder().setId(itemId).setPrice(newPriceId).build())
-                .setProrationBehavior(switch (proration) {
-                    case CREATE_PRORATIONS -> SubscriptionUpdateParams.ProrationBehavior.CREATE_PRORATIONS;
-                    case ALWAYS_INVOICE -> SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE;
-                    case NONE -> SubscriptionUpdateParams.ProrationBehavior.NONE;
-                })
+                .setProrationBehavior(proration(proration))
                 .build();
         com.stripe.model.Subscription s = calls.call("change subscription price",
                 () -> client.v1().subscriptions().update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));
         return calls.read("change subscription price", s, this::subscription);
+    }
+
+    Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
+                                            String idempotencyKey) {
+        StripeCalls.requireId(subscriptionId, "subscriptionId");
+        Objects.requireNonNull(proration, "proration");
+        com.stripe.model.Subscription current = calls.call("retrieve subscription",
+                () -> client.v1().subscriptions().retrieve(subscriptionId));
+        String itemId = calls.read("retrieve subscription", current, StripeSubscriptions::firstItemId);
+        if (itemId == null) {
+            throw new GatewayRejectedException("Subscription " + subscriptionId + " has no item to set "
+                    + quantity + " seats on.", 400, null, "items");
+        }
+        SubscriptionUpdateParams params = SubscriptionUpdateParams.builder()
+                .addItem(SubscriptionUpdateParams.Item.builder().setId(itemId).setQuantity(quantity).build())
+                .setProrationBehavior(proration(proration))
+                .build();
+        com.stripe.model.Subscription s = calls.call("change subscription quantity",
+                () -> client.v1().subscriptions().update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));
+        return calls.read("change subscription quantity", s, this::subscription);
+    }
+
+    private static SubscriptionUpdateParams.ProrationBehavior proration(ProrationBehavior proration) {
+        return switch (proration) {
+            case CREATE_PRORATIONS -> SubscriptionUpdateParams.ProrationBehavior.CREATE_PRORATIONS;
+            case ALWAYS_INVOICE -> SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE;
+            case NONE -> SubscriptionUpdateParams.ProrationBehavior.NONE;
+        };
     }
 
     private Subscription subscription(com.stripe.model.Subscription s) {

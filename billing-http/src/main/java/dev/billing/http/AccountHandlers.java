@@ -41,11 +41,11 @@ final class AccountHandlers {
                         "quantity applies to one-time items (priceId), not to subscriptions.");
             }
             command = new CheckoutCommand.Subscribe(body.tier(), Inputs.interval(body.interval()), body.successUrl(),
-                    body.cancelUrl(), body.promotionCode());
+                    body.cancelUrl(), body.promotionCode(), body.seats());
         } else {
-            if (body.interval() != null || body.promotionCode() != null) {
+            if (body.interval() != null || body.promotionCode() != null || body.seats() != null) {
                 throw new InvalidRequestException("invalid_checkout",
-                        "interval and promotionCode apply to subscriptions (tier), not to one-time items.");
+                        "interval, promotionCode and seats apply to subscriptions (tier), not to one-time items.");
             }
             command = new CheckoutCommand.Buy(body.priceId(), body.quantity() == null ? 1 : body.quantity(),
                     body.successUrl(), body.cancelUrl());

@@ -170,6 +170,10 @@ final class RouteTable {
                 post("/orgs/{orgId}/stripe/invoices/{id}/pay", Access.USER, h.orgs().manage(h.invoices()::pay))
                         .tag("organizations").summary("Pay an open invoice of the organization.")
                         .body(Requests.Empty.class).returns(Responses.InvoiceView.class).errors(402, 403, 404, 503),
+                post("/orgs/{orgId}/seats", Access.USER, h.orgs().manage(h.subscriptions()::seats))
+                        .tag("organizations").summary("Set the seats of the organization's per-seat plan (prorated).")
+                        .body(Requests.Seats.class).returns(Responses.SubscriptionView.class)
+                        .errors(400, 403, 404, 409, 503),
                 get("/orgs/{orgId}/entitlements", Access.USER, h.orgs().read(h.entitlements()::entitlements))
                         .tag("organizations").summary("The organization's tier, features and quotas (any member).")
                         .returns(Responses.EntitlementsView.class).errors(404, 503),

@@ -39,12 +39,26 @@ final class SubscriptionHandlers {
         if (body.tier() == null) {
             throw new InvalidRequestException("missing_field", "tier", "tier is required.");
         }
-        ProrationBehavior proration = body.prorationBehavior() == null ? ProrationBehavior.CREATE_PRORATIONS
-                : ProrationBehavior.parse(body.prorationBehavior()).orElseThrow(() -> new InvalidRequestException(
-                        "invalid_proration_behavior", "prorationBehavior",
-                        "prorationBehavior must be create_prorations, always_invoice or none."));
+        ProrationBehavior proration = proration(body.prorationBehavior());
         return Responses.SubscriptionView.of(billing.useCases().changePlan().change(call.user(), call.pathParam("id"),
                 body.tier(), Inputs.interval(body.interval()), proration), catalog());
+    }
+
+    /** The account's per-seat plan's seats (organizations). */
+    Object seats(Call call) {
+        Requests.Seats body = call.body(Requests.Seats.class);
+        if (body.seats() == null) {
+            throw new InvalidRequestException("missing_field", "seats", "seats is required.");
+        }
+        return Responses.SubscriptionView.of(billing.useCases().changeSeats().change(call.user(), body.seats(),
+                proration(body.prorationBehavior())), catalog());
+    }
+
+    private static ProrationBehavior proration(String value) {
+        return value == null ? ProrationBehavior.CREATE_PRORATIONS
+                : ProrationBehavior.parse(value).orElseThrow(() -> new InvalidRequestException(
+                        "invalid_proration_behavior", "prorationBehavior",
+                        "prorationBehavior must be create_prorations, always_invoice or none."));
     }
 
     private PlanCatalog catalog() {

@@ -53,6 +53,10 @@ final class TestApi implements AutoCloseable {
         return new TestApi(BillingHarness.create(), settings, UnaryOperator.identity());
     }
 
+    static TestApi start(BillingHarness harness) {
+        return new TestApi(harness, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
     static TestApi start(UnaryOperator<ApiSettings.Builder> settings, UnaryOperator<HttpApi.Builder> more) {
         return new TestApi(BillingHarness.create(), settings, more);
     }

@@ -159,6 +159,13 @@ public final class MeteredPaymentGateway implements PaymentGateway {
     }
 
     @Override
+    public Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
+                                                   String idempotencyKey) {
+        return timed("change_subscription_quantity", () -> delegate.changeSubscriptionQuantity(subscriptionId,
+                quantity, proration, idempotencyKey));
+    }
+
+    @Override
     public Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
                                                 String idempotencyKey) {
         return timed("change_subscription_price", () -> delegate.changeSubscriptionPrice(subscriptionId, newPriceId,

@@ -54,10 +54,10 @@ public final class PlanCatalogYaml {
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
     private static final Set<String> TOP_KEYS = Set.of("tiers", "items", "meters");
     private static final Set<String> TIER_KEYS = Set.of("rank", "features", "quotas", "trialDays",
-            "purchaseDiscountPercent", "prices");
+            "purchaseDiscountPercent", "prices", "perSeat");
     private static final Set<String> INTERVAL_KEYS = Set.of("month", "year");
     private static final Set<String> ITEM_KEYS = Set.of("key", "name", "priceId");
-    private static final Set<String> METER_KEYS = Set.of("name", "stripeEventName");
+    private static final Set<String> METER_KEYS = Set.of("name", "stripeEventName", "shared");
     private static final String UNLIMITED = "unlimited";
 
     private final Map<String, String> env;
@@ -186,6 +186,10 @@ public final class PlanCatalogYaml {
             Integer discount = wholeNumber(tier.get("purchaseDiscountPercent"), where + ".purchaseDiscountPercent",
                     0, 100, false);
             boolean free = rank != null && rank == 0;
+            Boolean perSeat = flag(tier.get("perSeat"), where + ".perSeat");
+            if (free && Boolean.TRUE.equals(perSeat)) {
+                problems.add(where + ".perSeat: the free tier (rank 0) has no subscription, so no seats");
+            }
             if (rank != null) {
                 String other = ranks.putIfAbsent(rank, where);
                 if (other != null) {
@@ -212,7 +216,7 @@ public final class PlanCatalogYaml {
                 continue;
             }
             Tier built = new Tier(name, rank, features, quotas, trial == null ? 0 : trial,
-                    discount == null ? 0 : discount);
+                    discount == null ? 0 : discount, Boolean.TRUE.equals(perSeat) && !free);
             if (free) {
                 builder.freeTier(built);
             } else {
@@ -430,6 +434,7 @@ public final class PlanCatalogYaml {
             unknownKeys(meter, METER_KEYS, where);
             String name = text(meter.get("name"), where + ".name", true);
             String event = text(meter.get("stripeEventName"), where + ".stripeEventName", false);
+            Boolean shared = flag(meter.get("shared"), where + ".shared");
             boolean ok = name != null;
             if (name != null && !METER_NAME.matcher(name).matches()) {
                 problems.add(where + ".name: '" + name + "' must be 1-64 lowercase letters, digits, '.', '-' or "
@@ -458,13 +463,22 @@ public final class PlanCatalogYaml {
                 complete = false;
             }
             if (ok) {
-                builder.meter(new MeterDefinition(name, event));
+                builder.meter(new MeterDefinition(name, event, Boolean.TRUE.equals(shared)));
             }
         }
         return complete ? names : null;
     }
 
     // ---------------------------------------------------------------- scalars
+
+    /** true or false, or null when absent; anything else is a problem (and null). */
+    private Boolean flag(Object value, String where) {
+        if (value == null || value instanceof Boolean) {
+            return (Boolean) value;
+        }
+        problems.add(where + ": must be true or false, not '" + value + "'");
+        return null;
+    }
 
     private Integer wholeNumber(Object value, String where, int min, int max, boolean required) {
         if (value == null) {

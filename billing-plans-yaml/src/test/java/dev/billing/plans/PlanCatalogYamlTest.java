@@ -51,6 +51,18 @@ class PlanCatalogYamlTest {
     }
 
     @Test
+    void aTierSoldBySeatAndAMeterSharedByTheTeamAreRead() {
+        PlanCatalog plans = PlanCatalogYaml.parse(BASE.replace("trialDays: 30", "trialDays: 30\n    perSeat: true")
+                .replace("stripeEventName: api_calls}", "stripeEventName: api_calls, shared: true}"), Map.of(),
+                "plans.yaml");
+        assertThat(plans.tier("pro").orElseThrow().perSeat()).isTrue();
+        assertThat(plans.tier("free").orElseThrow().perSeat()).isFalse();
+        assertThat(plans.meters().values()).singleElement().satisfies(m -> assertThat(m.shared()).isTrue());
+        assertThat(PlanCatalogYaml.parse(BASE, Map.of(), "plans.yaml").meters().values())
+                .singleElement().satisfies(m -> assertThat(m.shared()).isFalse());
+    }
+
+    @Test
     void theBaseOfTheCasesBelowIsValid() {
         PlanCatalog plans = PlanCatalogYaml.parse(BASE, Map.of(), "plans.yaml");
         assertThat(plans.plans()).extracting(Plan::priceId).containsExactly("price_pro_m", "price_pro_y");
@@ -127,8 +139,8 @@ class PlanCatalogYamlTest {
                         "quotas: {api_calls: 10000, api_call: 5}"), "tiers.pro.quotas.api_call: meter 'api_call' is "
                         + "not defined under meters (defined: api_calls)"),
                 Arguments.of("an unknown key in a tier", BASE.replace("trialDays: 30", "trialDays: 30\n    colour: "
-                        + "blue"), "tiers.pro.colour: unknown key (expected one of features, prices, "
-                        + "purchaseDiscountPercent, quotas, rank, trialDays)"),
+                        + "blue"), "tiers.pro.colour: unknown key (expected one of features, perSeat, "
+                        + "prices, purchaseDiscountPercent, quotas, rank, trialDays)"),
                 Arguments.of("an unknown top-level key", BASE + "discounts: {pro: 10}\n",
                         "discounts: unknown key (expected one of items, meters, tiers)"),
                 Arguments.of("an unknown key in an item", BASE.replace("priceId: price_credits}",
@@ -136,7 +148,13 @@ class PlanCatalogYamlTest {
                         + "name, priceId)"),
                 Arguments.of("an unknown key in a meter", BASE.replace("stripeEventName: api_calls}",
                         "stripeEventName: api_calls, unit: call}"), "meters[0].unit: unknown key (expected one of "
-                        + "name, stripeEventName)"),
+                        + "name, shared, stripeEventName)"),
+                Arguments.of("perSeat that is not a flag", BASE.replace("trialDays: 30", "trialDays: 30\n    perSeat: "
+                        + "yes please"), "tiers.pro.perSeat: must be true or false, not 'yes please'"),
+                Arguments.of("a free tier by the seat", BASE.replace("rank: 0", "rank: 0\n    perSeat: true"),
+                        "tiers.free.perSeat: the free tier (rank 0) has no subscription, so no seats"),
+                Arguments.of("shared that is not a flag", BASE.replace("stripeEventName: api_calls}",
+                        "stripeEventName: api_calls, shared: 1}"), "meters[0].shared: must be true or false, not '1'"),
                 Arguments.of("a bad interval", BASE.replace("year: price_pro_y", "week: price_pro_w"),
                         "tiers.pro.prices.week: unknown interval (month or year)"),
                 Arguments.of("a price that is not a price id", BASE.replace("price_pro_y", "'price pro'"),
@@ -252,7 +270,7 @@ class PlanCatalogYamlTest {
                 "plans.yaml: meters[0].name: 'Calls' must be 1-64 lowercase letters, digits, '.', '-' or '_', "
                         + "starting with a letter",
                 "plans.yaml: tiers.free.prices: the free tier (rank 0) cannot have prices",
-                "plans.yaml: tiers.pro.colour: unknown key (expected one of features, prices, "
+                "plans.yaml: tiers.pro.colour: unknown key (expected one of features, perSeat, prices, "
                         + "purchaseDiscountPercent, quotas, rank, trialDays)",
                 "plans.yaml: tiers.pro.rank: must be a whole number from 0 to 1000000, not 'two'",
                 "plans.yaml: tiers.pro.quotas.calls: must be a whole number >= 0 or \"unlimited\", not 'lots'",

@@ -236,6 +236,9 @@ final class SubscriptionUpdates {
     long oldQty = qty(item);
     Map<String, Object> targetPrice = newPrice != null ? newPrice : oldPrice;
     long newQty = metered(targetPrice) ? 0 : ip.lng("quantity", metered(oldPrice) ? 1 : oldQty);
+    if (newQty < 0) {
+      throw ApiError.invalid("Invalid quantity: must be at least 0", ip.name("quantity"));
+    }
     if (newPrice != null) {
       changes.intervalChange |= !sameInterval(newPrice, item);
       item.put("price", Json.deepCopy(newPrice));

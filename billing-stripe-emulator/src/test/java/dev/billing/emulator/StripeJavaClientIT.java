@@ -1,6 +1,7 @@
 package dev.billing.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
@@ -230,6 +231,39 @@ class StripeJavaClientIT {
     assertThat(invoice.getAmountDue()).isZero();
     assertThat(done.paymentIntentId()).isNull();
     assertThat(done.paymentStatus()).isEqualTo("no_payment_required");
+  }
+
+  @Test
+  void aQuantityChangeIsProratedAndANegativeOneIsRefused() throws Exception {
+    Customer customer = customer("u_seats");
+    CheckoutCompletion done = emu.completeCheckoutSession(
+        subscriptionCheckout(customer.getId(), "price_basic_monthly", null).getId());
+    Subscription sub = stripe.v1().subscriptions().retrieve(done.subscriptionId());
+    String itemId = sub.getItems().getData().get(0).getId();
+    long unit = sub.getItems().getData().get(0).getPrice().getUnitAmount();
+
+    Subscription five = stripe.v1().subscriptions().update(sub.getId(), SubscriptionUpdateParams.builder()
+        .addItem(SubscriptionUpdateParams.Item.builder().setId(itemId).setQuantity(5L).build())
+        .setProrationBehavior(SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE).build());
+
+    assertThat(five.getItems().getData()).singleElement().satisfies(item -> {
+      assertThat(item.getQuantity()).isEqualTo(5L);
+      assertThat(item.getPrice().getId()).isEqualTo("price_basic_monthly");
+    });
+    Invoice proration = stripe.v1().invoices().retrieve(five.getLatestInvoice());
+    assertThat(proration.getBillingReason()).isEqualTo("subscription_update");
+    // Four more seats for (almost) the whole period: the credit for one seat and the debit for five.
+    assertThat(proration.getAmountDue()).isBetween(4 * unit - 100, 4 * unit);
+    assertThat(stripe.v1().invoices().lineItems().list(proration.getId()).getData())
+        .extracting(line -> line.getDescription())
+        .anySatisfy(d -> assertThat(d).startsWith("Unused time on"))
+        .anySatisfy(d -> assertThat(d).startsWith("Remaining time on 5 × "));
+
+    assertThatThrownBy(() -> stripe.v1().subscriptions().update(sub.getId(), SubscriptionUpdateParams.builder()
+        .addItem(SubscriptionUpdateParams.Item.builder().setId(itemId).setQuantity(-1L).build()).build()))
+        .isInstanceOfSatisfying(StripeException.class, e -> assertThat(e.getStatusCode()).isEqualTo(400));
+    assertThat(stripe.v1().subscriptions().retrieve(sub.getId()).getItems().getData().get(0).getQuantity())
+        .isEqualTo(5L);
   }
 
   @Test

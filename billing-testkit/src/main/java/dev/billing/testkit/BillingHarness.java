@@ -32,10 +32,20 @@ public final class BillingHarness {
     private final InMemoryBillingStores stores = InMemoryBillingStores.create();
     private final FakeWebhookVerifier verifier = new FakeWebhookVerifier();
     private final RecordingNotifier notifier = new RecordingNotifier();
-    private final PlanCatalog plans = SamplePlans.catalog();
+    private final PlanCatalog plans;
     private final Billing billing;
 
     private BillingHarness(UnaryOperator<BillingOptions.Builder> options) {
+        this(options, SamplePlans.catalog());
+    }
+
+    private BillingHarness(UnaryOperator<BillingOptions.Builder> options, PlanCatalog plans) {
+        this.plans = plans;
+        // Plans the sample catalog does not have get a price at the fake Stripe (product prod_<tier>, 10.00).
+        plans.plans().stream().filter(p -> !gateway.knowsPrice(p.priceId())).forEach(p -> {
+            gateway.addProduct("prod_" + p.tier().name(), p.tier().name());
+            gateway.addRecurringPrice(p.priceId(), "prod_" + p.tier().name(), 1000, p.interval());
+        });
         BillingOptions configured = options.apply(BillingOptions.builder()
                 .allowedOrigins(List.of(ORIGIN))
                 .defaultSuccessUrl(ORIGIN + "/billing/success")
@@ -53,6 +63,11 @@ public final class BillingHarness {
 
     public static BillingHarness create(UnaryOperator<BillingOptions.Builder> options) {
         return new BillingHarness(options);
+    }
+
+    /** A harness on another plan catalog (its prices are added to the fake Stripe). */
+    public static BillingHarness withPlans(PlanCatalog plans) {
+        return new BillingHarness(UnaryOperator.identity(), plans);
     }
 
     public Billing billing() {

@@ -19,6 +19,25 @@ public final class SamplePlans {
     private SamplePlans() {
     }
 
+    /**
+     * The sample catalog plus {@code team}: rank 4, sold by the seat ({@code price_team_monthly}, which the fake adds
+     * with {@code FakePaymentGateway.addTeamPrices}), its {@code api_calls} a shared pool.
+     */
+    public static PlanCatalog withTeam() {
+        PlanCatalog sample = catalog();
+        Tier team = new Tier("team", 4, Set.of("projects", "export_csv", "sso", "team_admin"),
+                Map.of("api_calls", 50_000L, "exports", 1_000L), 0, 0, true);
+        PlanCatalog.Builder builder = PlanCatalog.builder().freeTier(sample.freeTier());
+        sample.tiers().stream().filter(t -> t.rank() > 0).forEach(builder::tier);
+        sample.plans().forEach(p -> builder.plan(p.tier().name(), p.interval(), p.priceId()));
+        sample.items().forEach(builder::item);
+        return builder.tier(team)
+                .plan("team", BillingInterval.MONTH, "price_team_monthly")
+                .meter(new MeterDefinition("api_calls", "api_calls", true))
+                .meter(new MeterDefinition("exports", null))
+                .build();
+    }
+
     public static PlanCatalog catalog() {
         Tier free = new Tier("free", 0, Set.of("projects"), Map.of("api_calls", 100L, "exports", 5L), 0, 0);
         Tier basic = new Tier("basic", 1, Set.of("projects", "export_csv"),

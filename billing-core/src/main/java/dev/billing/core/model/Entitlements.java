@@ -8,12 +8,13 @@ import java.util.Set;
 /**
  * What a user may do right now, derived from the local projection only (never a Stripe call). Nullable:
  * {@code status}/{@code subscriptionId}/{@code priceId} (no subscription), {@code trialEnd},
- * {@code currentPeriodEnd}, {@code graceEndsAt} (not in a past-due grace period).
+ * {@code currentPeriodEnd}, {@code graceEndsAt} (not in a past-due grace period), {@code seats} (a plan not sold by
+ * the seat).
  */
 public record Entitlements(UserId userId, String tier, SubscriptionStatus status, String subscriptionId,
                            String priceId, Instant trialEnd, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
                            Instant graceEndsAt, Set<String> features, List<Quota> quotas, Set<String> ownedItems,
-                           Instant evaluatedAt) {
+                           Instant evaluatedAt, Seats seats) {
     public Entitlements {
         Objects.requireNonNull(userId, "userId");
         Checks.text(tier, "tier");
@@ -21,6 +22,14 @@ public record Entitlements(UserId userId, String tier, SubscriptionStatus status
         quotas = List.copyOf(quotas);
         ownedItems = Set.copyOf(ownedItems);
         Objects.requireNonNull(evaluatedAt, "evaluatedAt");
+    }
+
+    /** Entitlements of a plan not sold by the seat. */
+    public Entitlements(UserId userId, String tier, SubscriptionStatus status, String subscriptionId, String priceId,
+                        Instant trialEnd, Instant currentPeriodEnd, boolean cancelAtPeriodEnd, Instant graceEndsAt,
+                        Set<String> features, List<Quota> quotas, Set<String> ownedItems, Instant evaluatedAt) {
+        this(userId, tier, status, subscriptionId, priceId, trialEnd, currentPeriodEnd, cancelAtPeriodEnd,
+                graceEndsAt, features, quotas, ownedItems, evaluatedAt, null);
     }
 
     public boolean hasFeature(String feature) {

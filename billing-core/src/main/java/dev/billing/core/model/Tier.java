@@ -9,10 +9,11 @@ import java.util.TreeSet;
  * A level of service: what it unlocks ({@code features}), how much of each meter it allows per billing period
  * ({@code quotas}, {@link #UNLIMITED} for no limit; a meter absent from the map is not allowed at all), the
  * trial offered on first subscription, and the percentage off one-time items for its subscribers.
- * {@code rank} orders tiers (free is 0); a higher rank is a higher tier.
+ * {@code rank} orders tiers (free is 0); a higher rank is a higher tier. A {@code perSeat} tier is sold by the
+ * seat: its subscription's quantity is the number of seats.
  */
 public record Tier(String name, int rank, Set<String> features, Map<String, Long> quotas, int trialDays,
-                   int purchaseDiscountPercent) {
+                   int purchaseDiscountPercent, boolean perSeat) {
 
     /** A quota limit meaning "no limit". */
     public static final long UNLIMITED = Long.MAX_VALUE;
@@ -38,6 +39,15 @@ public record Tier(String name, int rank, Set<String> features, Map<String, Long
         if (purchaseDiscountPercent < 0 || purchaseDiscountPercent > 100) {
             throw new IllegalArgumentException("purchaseDiscountPercent must be between 0 and 100");
         }
+        if (perSeat && rank == 0) {
+            throw new IllegalArgumentException("the free tier cannot be sold by the seat");
+        }
+    }
+
+    /** A tier sold as one subscription, whatever its quantity. */
+    public Tier(String name, int rank, Set<String> features, Map<String, Long> quotas, int trialDays,
+                int purchaseDiscountPercent) {
+        this(name, rank, features, quotas, trialDays, purchaseDiscountPercent, false);
     }
 
     /** The limit for a meter per period: 0 when the tier does not include it. */

@@ -78,6 +78,10 @@ public interface PaymentGateway {
     Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
                                          String idempotencyKey);
 
+    /** Sets the quantity (seats) of the subscription's single item; {@code proration} says how the change is billed. */
+    Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
+                                            String idempotencyKey);
+
     /** The customer's invoices, newest first; {@code startingAfter} is an invoice id cursor or null. */
     Page<Invoice> listInvoices(CustomerId customerId, int limit, String startingAfter);
 

@@ -11,12 +11,20 @@ public sealed interface CheckoutCommand permits CheckoutCommand.Subscribe, Check
 
     String cancelUrl();
 
-    /** Start a subscription to a tier at an interval; {@code promotionCode} may be null. */
+    /**
+     * Start a subscription to a tier at an interval; {@code promotionCode} may be null; {@code seats} is for a tier
+     * sold by the seat (null: one).
+     */
     record Subscribe(String tier, BillingInterval interval, String successUrl, String cancelUrl,
-                     String promotionCode) implements CheckoutCommand {
+                     String promotionCode, Long seats) implements CheckoutCommand {
         public Subscribe {
             Objects.requireNonNull(tier, "tier");
             Objects.requireNonNull(interval, "interval");
+        }
+
+        public Subscribe(String tier, BillingInterval interval, String successUrl, String cancelUrl,
+                         String promotionCode) {
+            this(tier, interval, successUrl, cancelUrl, promotionCode, null);
         }
     }
 

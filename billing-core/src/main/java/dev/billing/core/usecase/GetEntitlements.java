@@ -1,7 +1,5 @@
 package dev.billing.core.usecase;
 
-import dev.billing.core.port.ProjectionListener;
-
 import dev.billing.core.error.StoreException;
 import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CustomerId;
@@ -9,10 +7,12 @@ import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Entitlements;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.Quota;
+import dev.billing.core.model.Seats;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.Tier;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
+import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.port.UsageLedger;
 
@@ -24,8 +24,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A user's entitlements, from the local projection only: it never calls Stripe. Results are cached per user for
@@ -42,6 +44,7 @@ public final class GetEntitlements implements ProjectionListener {
     private final SubscriptionStore subscriptions;
     private final UsageLedger usage;
     private final EntitlementPolicy policy;
+    private final Function<UserId, OptionalLong> members;
     private final Clock clock;
     private final Duration ttl;
     private final Map<UserId, Cached> cache = new ConcurrentHashMap<>();
@@ -50,7 +53,8 @@ public final class GetEntitlements implements ProjectionListener {
     private final Set<UserId> cachedWithoutCustomer = ConcurrentHashMap.newKeySet();
 
     GetEntitlements(CustomerStore customers, SubscriptionStore subscriptions, UsageLedger usage,
-                    EntitlementPolicy policy, Clock clock, Duration ttl) {
+                    EntitlementPolicy policy, Function<UserId, OptionalLong> members, Clock clock, Duration ttl) {
+        this.members = members;
         this.customers = customers;
         this.subscriptions = subscriptions;
         this.usage = usage;
@@ -84,6 +88,9 @@ public final class GetEntitlements implements ProjectionListener {
             }
         }
         Subscription shown = grant.granting() != null ? grant.granting() : grant.latest();
+        Seats seats = grant.tier().perSeat() && grant.granting() != null
+                ? new Seats(grant.granting().quantity(), members.apply(user).stream().boxed().findFirst().orElse(null))
+                : null;
         Entitlements value = new Entitlements(user, grant.tier().name(),
                 shown == null ? null : shown.status(),
                 shown == null ? null : shown.id(),
@@ -91,7 +98,7 @@ public final class GetEntitlements implements ProjectionListener {
                 shown != null && shown.isTrialing() ? shown.trialEnd() : null,
                 shown == null ? null : shown.currentPeriodEnd(),
                 shown != null && shown.cancelAtPeriodEnd(),
-                grant.graceEndsAt(), grant.tier().features(), quotas, owned, now);
+                grant.graceEndsAt(), grant.tier().features(), quotas, owned, now, seats);
         Instant expiresAt = now.plus(ttl);
         if (grant.graceEndsAt() != null && grant.graceEndsAt().isBefore(expiresAt)) {
             expiresAt = grant.graceEndsAt();

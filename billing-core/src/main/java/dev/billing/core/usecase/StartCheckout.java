@@ -62,6 +62,23 @@ public final class StartCheckout {
         this.clock = clock;
     }
 
+    /** The quantity of a plan's subscription: its seats for a per-seat tier (default 1), else exactly 1. */
+    private static long seats(Plan plan, Long requested) {
+        if (!plan.tier().perSeat()) {
+            if (requested != null) {
+                throw new InvalidRequestException("not_per_seat", "seats", "The plan '" + plan.tier().name()
+                        + "' is not sold by the seat.");
+            }
+            return 1;
+        }
+        long seats = requested == null ? 1 : requested;
+        if (seats < 1 || seats > ChangeSeats.MAX_SEATS) {
+            throw new InvalidRequestException("invalid_seats", "seats", "seats must be between 1 and "
+                    + ChangeSeats.MAX_SEATS + ".");
+        }
+        return seats;
+    }
+
     public CheckoutOutcome start(Identity identity, CheckoutCommand command) {
         String successUrl = redirects.check(orDefault(command.successUrl(), options.defaultSuccessUrl()), "successUrl");
         String cancelUrl = redirects.check(orDefault(command.cancelUrl(), options.defaultCancelUrl()), "cancelUrl");
@@ -76,6 +93,7 @@ public final class StartCheckout {
         Plan plan = catalog.plan(command.tier(), command.interval()).orElseThrow(() -> new InvalidRequestException(
                 "unknown_plan", "tier", "There is no " + command.interval().stripeName() + "ly plan for tier '"
                 + command.tier() + "'."));
+        long seats = seats(plan, command.seats());
         String promotionCode = command.promotionCode();
         if (promotionCode != null && !promotionCode.matches("[A-Za-z0-9_-]{1,64}")) {
             throw new InvalidRequestException("invalid_promotion_code", "promotionCode",
@@ -95,12 +113,14 @@ public final class StartCheckout {
         }
         int trialDays = known.isEmpty() && atStripe.isEmpty() ? plan.trialDays() : 0;
         String user = identity.userId().value();
-        Map<String, String> metadata = Map.of("user_id", user, "tier", plan.tier().name(),
-                "interval", plan.interval().stripeName());
+        Map<String, String> metadata = plan.tier().perSeat()
+                ? Map.of("user_id", user, "tier", plan.tier().name(), "interval", plan.interval().stripeName(),
+                        "seats", Long.toString(seats))
+                : Map.of("user_id", user, "tier", plan.tier().name(), "interval", plan.interval().stripeName());
         String key = IdempotencyKeys.of("checkout", user, plan.priceId(), successUrl, cancelUrl, promotionCode,
-                trialDays, minuteBucket());
+                trialDays, seats, minuteBucket());
         CheckoutRequest request = new CheckoutRequest(CheckoutMode.SUBSCRIPTION, customer,
-                List.of(new LineItem.OfPrice(plan.priceId(), 1)), successUrl, cancelUrl, user, trialDays,
+                List.of(new LineItem.OfPrice(plan.priceId(), seats)), successUrl, cancelUrl, user, trialDays,
                 promotionCode, metadata, metadata, key);
         CheckoutSession session;
         try {

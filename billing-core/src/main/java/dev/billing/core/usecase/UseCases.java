@@ -2,19 +2,21 @@ package dev.billing.core.usecase;
 
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.OrgOptions;
-import dev.billing.core.port.ProjectionListener;
-import dev.billing.core.port.Sleeper;
-
 import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.ProjectionListener;
+import dev.billing.core.port.Sleeper;
 import dev.billing.core.port.WebhookVerifier;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * Every use case, wired once over the same ports. {@link dev.billing.core.Billing} is the friendlier front; this
@@ -31,6 +33,7 @@ public final class UseCases {
     private final CancelSubscription cancelSubscription;
     private final ResumeSubscription resumeSubscription;
     private final ChangePlan changePlan;
+    private final ChangeSeats changeSeats;
     private final ListInvoices listInvoices;
     private final GetInvoice getInvoice;
     private final PayInvoice payInvoice;
@@ -80,8 +83,10 @@ public final class UseCases {
                 options.gatewayBackoff());
         this.entitlementPolicy = new EntitlementPolicy(catalog, options.pastDueGrace());
         this.redirectPolicy = RedirectPolicy.of(options.allowedOrigins(), options.requireHttps());
+        // An organization's known member count (seats used, the floor of seat changes); none known yet.
+        Function<UserId, OptionalLong> members = account -> OptionalLong.empty();
         this.getEntitlements = new GetEntitlements(stores.customers(), stores.subscriptions(), stores.usage(),
-                entitlementPolicy, clock, options.entitlementsCacheTtl());
+                entitlementPolicy, members, clock, options.entitlementsCacheTtl());
         List<ProjectionListener> all = new ArrayList<>();
         all.add(getEntitlements);
         all.addAll(listeners);
@@ -97,6 +102,8 @@ public final class UseCases {
         this.cancelSubscription = new CancelSubscription(ownership, gateway, stores.subscriptions(), listener, retry);
         this.resumeSubscription = new ResumeSubscription(ownership, gateway, stores.subscriptions(), listener, retry);
         this.changePlan = new ChangePlan(ownership, gateway, stores.subscriptions(), catalog, listener, retry);
+        this.changeSeats = new ChangeSeats(stores.customers(), stores.subscriptions(), gateway, entitlementPolicy,
+                members, listener, retry, clock);
         this.listInvoices = new ListInvoices(ownership, gateway, retry);
         this.getInvoice = new GetInvoice(ownership);
         this.payInvoice = new PayInvoice(ownership, gateway, stores.subscriptions(), listener, retry);
@@ -215,6 +222,10 @@ public final class UseCases {
 
     public Reconcile reconcile() {
         return reconcile;
+    }
+
+    public ChangeSeats changeSeats() {
+        return changeSeats;
     }
 
     /** Acting for an organization's billing account. */

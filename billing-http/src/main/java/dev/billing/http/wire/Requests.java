@@ -23,7 +23,13 @@ public final class Requests {
             String successUrl,
             @OptionalField @Doc("Where Stripe sends the user when they cancel; must be on an allowed origin.")
             String cancelUrl,
-            @OptionalField @Doc("A Stripe promotion code (with tier).") String promotionCode) {
+            @OptionalField @Doc("A Stripe promotion code (with tier).") String promotionCode,
+            @OptionalField @Doc("Seats of a per-seat plan, 1-10000 (with tier; default 1).") Long seats) {
+    }
+
+    public record Seats(
+            @Doc("How many seats the per-seat plan has, 1-10000.") Long seats,
+            @OptionalField @Doc("create_prorations (default), always_invoice or none.") String prorationBehavior) {
     }
 
     public record Cancel(

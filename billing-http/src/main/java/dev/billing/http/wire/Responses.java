@@ -168,13 +168,20 @@ public final class Responses {
                                    boolean cancelAtPeriodEnd,
                                    @OptionalField @Doc("Until when a past_due plan keeps its entitlements.")
                                    Instant graceEndsAt, List<String> features, List<QuotaView> quotas,
-                                   @Doc("Catalog items bought once.") List<String> ownedItems) {
+                                   @Doc("Catalog items bought once.") List<String> ownedItems,
+                                   @OptionalField @Doc("A per-seat plan's seats.") SeatsView seats) {
         public static EntitlementsView of(Entitlements e) {
             return new EntitlementsView(e.tier(), e.status() == null ? null : e.status().stripeName(),
                     e.subscriptionId(), e.trialEnd(), e.currentPeriodEnd(), e.cancelAtPeriodEnd(), e.graceEndsAt(),
                     List.copyOf(new TreeSet<>(e.features())), quotaViews(e.quotas()),
-                    List.copyOf(new TreeSet<>(e.ownedItems())));
+                    List.copyOf(new TreeSet<>(e.ownedItems())), e.seats() == null ? null : new SeatsView(
+                            e.seats().purchased(), e.seats().used(), e.seats().overLimit()));
         }
+    }
+
+    public record SeatsView(@Doc("Seats paid for.") long seats,
+                            @OptionalField @Doc("Members (null: membership is not synchronized).") Long seatsUsed,
+                            @Doc("More members than seats.") boolean overLimit) {
     }
 
     public record UsageQuotas(String tier, List<QuotaView> quotas) {

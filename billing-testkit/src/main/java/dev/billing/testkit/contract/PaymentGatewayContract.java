@@ -264,6 +264,25 @@ public abstract class PaymentGatewayContract {
         }
 
         @Test
+        @DisplayName("the quantity (seats) changes, and reads back; zero seats are refused")
+        void changesTheQuantity() {
+            Subscription subscription = subscribed(newCustomer());
+            String key = unique("seats-");
+
+            Subscription changed = gateway.changeSubscriptionQuantity(subscription.id(), 5,
+                    ProrationBehavior.CREATE_PRORATIONS, key);
+            Subscription replayed = gateway.changeSubscriptionQuantity(subscription.id(), 5,
+                    ProrationBehavior.CREATE_PRORATIONS, key);
+
+            assertThat(changed.quantity()).isEqualTo(5);
+            assertThat(replayed.quantity()).isEqualTo(5);
+            assertThat(gateway.getSubscription(subscription.id())).map(Subscription::quantity).contains(5L);
+            assertThat(changed.priceId()).isEqualTo(subscription.priceId());
+            assertThatThrownBy(() -> gateway.changeSubscriptionQuantity(subscription.id(), -1,
+                    ProrationBehavior.NONE, unique("seats-"))).isInstanceOf(GatewayRejectedException.class);
+        }
+
+        @Test
         @DisplayName("an unknown subscription is empty to read and missing to change")
         void unknownSubscription() {
             String id = unique("sub_missing_");

@@ -65,12 +65,13 @@ final class FakeCheckout {
         }
         CheckoutRequest request = session.request;
         if (request.mode() == CheckoutMode.SUBSCRIPTION) {
-            String priceId = ((LineItem.OfPrice) request.lineItems().get(0)).priceId();
+            LineItem.OfPrice line = (LineItem.OfPrice) request.lineItems().get(0);
+            String priceId = line.priceId();
             SubscriptionStatus status = request.trialDays() > 0 ? SubscriptionStatus.TRIALING
                     : SubscriptionStatus.ACTIVE;
-            Subscription subscription = subscriptions.create(request.customerId(), priceId, status,
+            Subscription subscription = subscriptions.create(request.customerId(), priceId, line.quantity(), status,
                     request.trialDays(), request.subscriptionMetadata());
-            long amount = status == SubscriptionStatus.TRIALING ? 0 : catalog.unitAmount(priceId);
+            long amount = status == SubscriptionStatus.TRIALING ? 0 : catalog.unitAmount(priceId) * line.quantity();
             invoices.create(request.customerId(), subscription.id(), InvoiceStatus.PAID, amount);
             session.subscriptionId = subscription.id();
             session.complete = true;

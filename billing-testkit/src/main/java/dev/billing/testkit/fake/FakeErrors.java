@@ -12,4 +12,9 @@ final class FakeErrors {
         return new GatewayRejectedException("No such " + resource + ": '" + id + "'", 404,
                 GatewayRejectedException.RESOURCE_MISSING, "id");
     }
+
+    /** Stripe's 400 for a parameter it refuses. */
+    static GatewayRejectedException rejected(String param, String message) {
+        return new GatewayRejectedException(message + ": " + param, 400, "parameter_invalid_integer", param);
+    }
 }

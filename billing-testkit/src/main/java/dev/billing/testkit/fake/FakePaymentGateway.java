@@ -60,7 +60,7 @@ public final class FakePaymentGateway implements PaymentGateway {
     public enum Operation {
         LIST_PRODUCTS, LIST_PRICES, GET_PRICE, CREATE_CUSTOMER, FIND_CUSTOMER, GET_CUSTOMER, CREATE_CHECKOUT, GET_CHECKOUT,
         CREATE_PORTAL, GET_SUBSCRIPTION, LIST_SUBSCRIPTIONS, CANCEL_SUBSCRIPTION, RESUME_SUBSCRIPTION,
-        CHANGE_PRICE, LIST_INVOICES, GET_INVOICE, PAY_INVOICE, LIST_PAYMENT_METHODS, GET_PAYMENT_METHOD,
+        CHANGE_PRICE, CHANGE_QUANTITY, LIST_INVOICES, GET_INVOICE, PAY_INVOICE, LIST_PAYMENT_METHODS, GET_PAYMENT_METHOD,
         CREATE_SETUP_INTENT, DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD, CREATE_REFUND, REPORT_METER_EVENT,
         GET_EVENT, PING
     }
@@ -139,6 +139,11 @@ public final class FakePaymentGateway implements PaymentGateway {
 
     public synchronized void addRecurringPrice(String id, String productId, long amount, BillingInterval interval) {
         catalog.addRecurringPrice(id, productId, amount, interval);
+    }
+
+    /** Whether the fake's catalog has this price (not a logged call). */
+    public synchronized boolean knowsPrice(String id) {
+        return catalog.hasPrice(id);
     }
 
     public synchronized void addOneTimePrice(String id, String productId, long amount) {
@@ -288,6 +293,13 @@ public final class FakePaymentGateway implements PaymentGateway {
     public Subscription resumeSubscription(String subscriptionId, String idempotencyKey) {
         return script.call(Operation.RESUME_SUBSCRIPTION, idempotencyKey, subscriptionId,
                 () -> subscriptions.resume(subscriptionId));
+    }
+
+    @Override
+    public Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
+                                                   String idempotencyKey) {
+        return script.call(Operation.CHANGE_QUANTITY, idempotencyKey, subscriptionId + "|" + quantity + "|" + proration,
+                () -> subscriptions.changeQuantity(subscriptionId, quantity));
     }
 
     @Override

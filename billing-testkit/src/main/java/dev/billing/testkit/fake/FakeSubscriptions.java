@@ -48,13 +48,19 @@ final class FakeSubscriptions {
     /** A new subscription of one unit, its period from now (to the trial's end when there is a trial). */
     Subscription create(CustomerId customer, String priceId, SubscriptionStatus status, int trialDays,
                         Map<String, String> metadata) {
+        return create(customer, priceId, 1, status, trialDays, metadata);
+    }
+
+    Subscription create(CustomerId customer, String priceId, long quantity, SubscriptionStatus status, int trialDays,
+                        Map<String, String> metadata) {
         customers.require(customer);
         Instant now = clock.instant();
         BillingInterval interval = catalog.interval(priceId);
         Instant trialEnd = trialDays > 0 ? now.plus(Duration.ofDays(trialDays)) : null;
         Instant periodEnd = trialEnd != null ? trialEnd : plus(now, interval);
         String id = "sub_fake_" + ids.incrementAndGet();
-        Subscription subscription = new Subscription(id, customer, status, priceId, 1, now, periodEnd, false, null,
+        Subscription subscription = new Subscription(id, customer, status, priceId, quantity, now, periodEnd, false,
+                null,
                 null, null, trialEnd == null ? null : now, trialEnd, now, metadata, SourceVersion.refetch(now));
         subscriptions.put(id, subscription);
         return stamp(subscription);
@@ -105,6 +111,18 @@ final class FakeSubscriptions {
             throw FakeErrors.missing("price", newPriceId);
         }
         Subscription changed = copy(s, s.status(), newPriceId, s.cancelAtPeriodEnd(), s.canceledAt(), s.endedAt());
+        subscriptions.put(subscriptionId, changed);
+        return stamp(changed);
+    }
+
+    Subscription changeQuantity(String subscriptionId, long quantity) {
+        Subscription s = require(subscriptionId);
+        if (quantity < 0) {
+            throw FakeErrors.rejected("quantity", "Invalid quantity: must be at least 0");
+        }
+        Subscription changed = new Subscription(s.id(), s.customerId(), s.status(), s.priceId(), quantity,
+                s.currentPeriodStart(), s.currentPeriodEnd(), s.cancelAtPeriodEnd(), s.cancelAt(), s.canceledAt(),
+                s.endedAt(), s.trialStart(), s.trialEnd(), s.created(), s.metadata(), s.version());
         subscriptions.put(subscriptionId, changed);
         return stamp(changed);
     }
