@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The Clerk adapter is a leaf: the core, jjwt and its JSON library, the verified-token cache; three public types. */
+/** The Clerk adapter is a leaf: the core, jjwt and its JSON library, the verified-token cache; four public types. */
 class ClerkArchitectureTest {
     /** No other module of ours, no web framework, no logging library, no test code. */
     static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..",
@@ -38,9 +38,10 @@ class ClerkArchitectureTest {
     }
 
     @Test
-    void onlyTheVerifierItsConfigAndThePublishableKeyArePublicAndFinal() {
+    void onlyTheVerifiersTheConfigAndThePublishableKeyArePublicAndFinal() {
         classes().that().arePublic().and().areTopLevelClasses()
                 .should().haveSimpleName("ClerkIdentityVerifier").orShould().haveSimpleName("ClerkConfig")
+                .orShould().haveSimpleName("ClerkWebhookVerifier")
                 .orShould().haveSimpleName("ClerkPublishableKey")
                 .check(clerk);
         classes().that().areTopLevelClasses().and().areNotInterfaces().and().areNotRecords()

@@ -9,6 +9,7 @@ import dev.billing.core.model.Identity;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
@@ -138,6 +139,19 @@ public final class Billing implements AutoCloseable {
                 : useCases.receiveWebhook().receive(payload, signatureHeader, processing);
     }
 
+    /**
+     * Verify and record one of Clerk's webhook deliveries (membership sync), answering once it is durable and
+     * processing it inside this call.
+     *
+     * @throws IllegalStateException while membership sync is off ({@link OrgOptions#membershipSync()})
+     */
+    public WebhookReceipt receiveClerkWebhook(String svixId, String svixTimestamp, String svixSignature,
+                                              byte[] payload) {
+        return useCases.receiveMembershipWebhook()
+                .orElseThrow(() -> new IllegalStateException("membership sync is off"))
+                .receive(svixId, svixTimestamp, svixSignature, payload);
+    }
+
     /** Process up to {@code max} due inbox events now; returns how many were claimed. */
     public int processDueEvents(int max) {
         return useCases.processInboxEvent().processDue(max);
@@ -167,6 +181,7 @@ public final class Billing implements AutoCloseable {
     public static final class Builder {
         private PaymentGateway gateway;
         private WebhookVerifier webhookVerifier;
+        private MembershipWebhookVerifier membershipVerifier;
         private BillingStores stores;
         private PlanCatalog plans;
         private Notifier notifier = new LogNotifier();
@@ -189,6 +204,12 @@ public final class Billing implements AutoCloseable {
 
         public Builder webhookVerifier(WebhookVerifier value) {
             this.webhookVerifier = value;
+            return this;
+        }
+
+        /** Clerk's webhook verifier, needed when {@link OrgOptions#membershipSync()} is on. */
+        public Builder membershipVerifier(MembershipWebhookVerifier value) {
+            this.membershipVerifier = Objects.requireNonNull(value, "membershipVerifier");
             return this;
         }
 
@@ -274,6 +295,9 @@ public final class Billing implements AutoCloseable {
             if (plans == null) {
                 missing.add("plans");
             }
+            if (orgs.membershipSync() && membershipVerifier == null) {
+                missing.add("membershipVerifier (membership sync is on)");
+            }
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("Billing needs: " + String.join(", ", missing));
             }
@@ -283,8 +307,8 @@ public final class Billing implements AutoCloseable {
             CacheSync sync = new CacheSync(stores.changes(), cache, clock);
             List<ProjectionListener> all = new ArrayList<>(listeners);
             all.add(sync);
-            UseCases useCases = new UseCases(gateway, webhookVerifier, stores, plans, notifier, options, orgs, clock,
-                    sleeper, all);
+            UseCases useCases = new UseCases(gateway, webhookVerifier, membershipVerifier, stores, plans, notifier,
+                    options, orgs, clock, sleeper, all);
             cache.target = useCases.getEntitlements();
             return new Billing(useCases, stores, new Background(useCases, sync, background, scheduler, observer));
         }

@@ -200,6 +200,12 @@ final class RouteTable {
                         .summary("Refund a payment in full or in part, once per Idempotency-Key.")
                         .body(Requests.Refund.class).returns(Responses.RefundView.class).requiresIdempotencyKey()
                         .errors(400, 402, 404, 502, 503)));
+        if (h.webhooks().receivesClerk()) {
+            routes.add(post("/webhooks/clerk", Access.WEBHOOK, h.webhooks()::receiveClerk).tag("webhooks")
+                    .summary("Clerk's organization membership webhooks, membership sync only (raw body, svix-id, "
+                            + "svix-timestamp and svix-signature headers).")
+                    .returns(Responses.WebhookReceived.class).errors(400, 413, 503));
+        }
         if (h.metrics()) {
             routes.add(get("/metrics", Access.ADMIN, h.ops()::metrics).tag("operations")
                     .summary("Prometheus metrics (admin token).").returnsText("text/plain"));

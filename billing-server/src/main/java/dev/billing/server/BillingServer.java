@@ -3,9 +3,11 @@ package dev.billing.server;
 import dev.billing.core.Billing;
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.OrgOptions;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.IdentityVerifier;
+import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
@@ -57,8 +59,19 @@ public final class BillingServer implements AutoCloseable {
     public record Parts(BillingStores stores, PaymentGateway gateway, WebhookVerifier webhooks,
                         IdentityVerifier identities, PlanCatalog plans, BillingOptions options, ApiSettings api,
                         Clock clock, String host, int port, LocalTokens localTokens, Duration workerEvery,
-                        Notifier notifier, List<AutoCloseable> resources) {
+                        Notifier notifier, List<AutoCloseable> resources, OrgOptions orgs,
+                        MembershipWebhookVerifier clerkWebhooks) {
+        /** Default organization options, membership sync off. */
+        public Parts(BillingStores stores, PaymentGateway gateway, WebhookVerifier webhooks,
+                     IdentityVerifier identities, PlanCatalog plans, BillingOptions options, ApiSettings api,
+                     Clock clock, String host, int port, LocalTokens localTokens, Duration workerEvery,
+                     Notifier notifier, List<AutoCloseable> resources) {
+            this(stores, gateway, webhooks, identities, plans, options, api, clock, host, port, localTokens,
+                    workerEvery, notifier, resources, OrgOptions.defaults(), null);
+        }
+
         public Parts {
+            Objects.requireNonNull(orgs, "orgs");
             Objects.requireNonNull(stores, "stores");
             Objects.requireNonNull(gateway, "gateway");
             Objects.requireNonNull(webhooks, "webhooks");
@@ -87,9 +100,14 @@ public final class BillingServer implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         long tMetrics = System.nanoTime();
         PaymentGateway gateway = new MeteredPaymentGateway(parts.gateway(), registry);
-        this.billing = Billing.builder()
+        Billing.Builder builder = Billing.builder();
+        if (parts.clerkWebhooks() != null) {
+            builder.membershipVerifier(parts.clerkWebhooks());
+        }
+        this.billing = builder
                 .gateway(gateway)
                 .webhookVerifier(parts.webhooks())
+                .orgs(parts.orgs())
                 .stores(parts.stores())
                 .plans(parts.plans())
                 .options(parts.options())

@@ -1,17 +1,17 @@
 package dev.billing.server;
 
+import dev.billing.clerk.ClerkIdentityVerifier;
+import dev.billing.clerk.ClerkWebhookVerifier;
 import dev.billing.core.Billing;
 import dev.billing.core.LogNotifier;
-import dev.billing.core.port.Notifier;
-import dev.billing.smtp.SmtpConfig;
-import dev.billing.smtp.SmtpNotifier;
-import java.util.Optional;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.usecase.ReconcileReport;
-import dev.billing.clerk.ClerkIdentityVerifier;
+import dev.billing.smtp.SmtpConfig;
+import dev.billing.smtp.SmtpNotifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Production wiring: the adapters {@link ServerConfig} chose (Postgres or Supabase, Stripe, Clerk). */
 public final class ServeMode {
@@ -40,7 +41,9 @@ public final class ServeMode {
             BillingServer server = BillingServer.start(new BillingServer.Parts(stores, gateway,
                     Adapters.stripeWebhooks(config.webhookSecrets(), clock), identities, config.plans(),
                     config.billingOptions(), config.apiSettings(version), clock, config.host(), config.port(), null,
-                    Duration.ofSeconds(1), notifier(config.smtp()), List.of()));
+                    Duration.ofSeconds(1), notifier(config.smtp()), List.of(), config.orgs(),
+                    config.orgs().membershipSync() ? ClerkWebhookVerifier.create(config.clerkWebhookSecrets())
+                            : null));
             LOG.atInfo().addKeyValue("storeMs", storeStart.toMillis())
                     .addKeyValue("serverMs", server.startupTime().toMillis())
                     .addKeyValue("jvmUptimeMs", ManagementFactory.getRuntimeMXBean().getUptime())

@@ -2,6 +2,7 @@ package dev.billing.server;
 
 import dev.billing.clerk.ClerkConfig;
 import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.OrgOptions;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.usecase.RedirectPolicy;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +35,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                            int userRequestsPerMinute, int ipRequestsPerMinute, boolean trustProxy,
                            Duration pastDueGrace, boolean refetchOnWebhook, String successUrl, String cancelUrl,
                            String returnUrl, long maxBodyBytes, long maxWebhookBytes, LogFormat logFormat,
-                           Optional<SmtpConfig> smtp, Duration storeStartTimeout, Duration entitlementsCacheTtl) {
+                           Optional<SmtpConfig> smtp, Duration storeStartTimeout, Duration entitlementsCacheTtl,
+                           OrgOptions orgs, List<String> clerkWebhookSecrets) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
@@ -149,11 +152,32 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         int cacheSeconds = r.integer("BILLING_ENTITLEMENTS_CACHE_SECONDS", 30, 0, 86_400);
         SmtpConfig.Loaded smtp = SmtpConfig.fromEnvironment(env);
         smtp.problems().forEach(r::problem);
+        OrgOptions orgs = orgs(r);
+        List<String> clerkSecrets = r.secretList("CLERK_WEBHOOK_SECRET");
+        if (orgs != null && orgs.membershipSync() && clerkSecrets.isEmpty()) {
+            r.problem("CLERK_WEBHOOK_SECRET: required with BILLING_MEMBERSHIP_SYNC=true (the signing secret of the "
+                    + "Clerk webhook endpoint that sends organizationMembership events, whsec_...)");
+        }
         r.failIfAny();
         return new ServerConfig(stripeKey, List.copyOf(secrets), apiBase, clerk, store, databaseUrl, supabaseUrl,
                 serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
                 trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
-                logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds), Duration.ofSeconds(cacheSeconds));
+                logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds), Duration.ofSeconds(cacheSeconds),
+                orgs, clerkSecrets);
+    }
+
+    /** Who manages an organization's billing, and membership sync. */
+    private static OrgOptions orgs(Reader r) {
+        OrgOptions defaults = OrgOptions.defaults();
+        List<String> roles = r.list("BILLING_ORG_BILLING_ROLES", defaults.billingRoles());
+        List<String> permissions = r.list("BILLING_ORG_BILLING_PERMISSIONS", defaults.billingPermissions());
+        boolean sync = r.bool("BILLING_MEMBERSHIP_SYNC", false);
+        boolean autoSeats = r.bool("BILLING_AUTO_SEATS", false);
+        if (autoSeats && !sync) {
+            r.problem("BILLING_AUTO_SEATS: needs BILLING_MEMBERSHIP_SYNC=true (seats follow the members it keeps)");
+            return null;
+        }
+        return new OrgOptions(roles, permissions, sync, autoSeats);
     }
 
     /** The core's options for this deployment. */
@@ -191,6 +215,9 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         StringBuilder b = new StringBuilder();
         line(b, "STRIPE_SECRET_KEY", mask(stripeSecretKey) + (livemode() ? " (live mode)" : " (test mode)"));
         line(b, "STRIPE_WEBHOOK_SECRET", webhookSecrets.size() + " secret(s)");
+        line(b, "BILLING_MEMBERSHIP_SYNC", orgs.membershipSync() + (orgs.autoSeats() ? " (auto-seats)" : "")
+                + (clerkWebhookSecrets.isEmpty() ? "" : ", CLERK_WEBHOOK_SECRET " + clerkWebhookSecrets.size()
+                + " secret(s)"));
         line(b, "STRIPE_API_BASE", stripeApiBase == null ? "(Stripe)" : stripeApiBase.toString());
         line(b, "Clerk", "issuer " + clerk.issuer() + ", " + (clerk.networkless() ? "PEM key (networkless)"
                 : "JWKS " + clerk.jwksUrl()) + (clerk.authorizedParties().isEmpty() ? ""
@@ -307,6 +334,27 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 return fallback;
             }
             return Integer.parseInt(value);
+        }
+
+        /** Comma-separated values, blanks dropped; {@code fallback} when unset. */
+        List<String> list(String name, List<String> fallback) {
+            String value = optional(name);
+            if (value == null) {
+                return fallback;
+            }
+            return Arrays.stream(value.split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
+        }
+
+        /** Comma-separated {@code whsec_} secrets (empty when unset); a malformed one is named by position only. */
+        List<String> secretList(String name) {
+            List<String> secrets = list(name, List.of());
+            for (int i = 0; i < secrets.size(); i++) {
+                if (!secrets.get(i).matches("whsec_[A-Za-z0-9+/=]+")) {
+                    problems.add(name + ": entry #" + (i + 1) + " is not a whsec_... signing secret");
+                    return List.of();
+                }
+            }
+            return secrets;
         }
 
         boolean bool(String name, boolean fallback) {

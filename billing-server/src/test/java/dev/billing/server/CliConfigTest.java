@@ -134,6 +134,32 @@ class CliConfigTest {
     }
 
     @Test
+    void membershipSyncNeedsClerksWebhookSecretAndAutoSeatsNeedsSync() {
+        Map<String, String> env = validEnv();
+        env.put("BILLING_MEMBERSHIP_SYNC", "true");
+        Run noSecret = run(env, "check-config");
+        assertThat(noSecret.exit()).as(noSecret.err()).isEqualTo(2);
+        assertThat(noSecret.err()).contains("CLERK_WEBHOOK_SECRET: required with BILLING_MEMBERSHIP_SYNC=true");
+
+        env.put("CLERK_WEBHOOK_SECRET", "whsec_dGhpcy1pcy1hLXRlc3Qtc2VjcmV0,not-a-secret-value");
+        Run badSecret = run(env, "check-config");
+        assertThat(badSecret.err()).contains("CLERK_WEBHOOK_SECRET: entry #2 is not a whsec_")
+                .doesNotContain("not-a-secret-value");
+
+        env.put("CLERK_WEBHOOK_SECRET", "whsec_dGhpcy1pcy1hLXRlc3Qtc2VjcmV0");
+        env.put("BILLING_AUTO_SEATS", "true");
+        Run on = run(env, "check-config");
+        assertThat(on.exit()).as(on.err()).isZero();
+        assertThat(on.out()).contains("BILLING_MEMBERSHIP_SYNC").contains("true (auto-seats)")
+                .doesNotContain("dGhpcy1pcy1hLXRlc3Qtc2VjcmV0");
+
+        env.remove("BILLING_MEMBERSHIP_SYNC");
+        Run autoWithoutSync = run(env, "check-config");
+        assertThat(autoWithoutSync.exit()).isEqualTo(2);
+        assertThat(autoWithoutSync.err()).contains("BILLING_AUTO_SEATS: needs BILLING_MEMBERSHIP_SYNC=true");
+    }
+
+    @Test
     void badClerkKeyIsNamedWithoutRepeatingIt() {
         Map<String, String> env = validEnv();
         env.put("CLERK_JWT_KEY", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----");

@@ -1,13 +1,16 @@
 package dev.billing.testkit;
 
 import dev.billing.core.Billing;
+import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.OrgOptions;
+import dev.billing.core.config.RetrySchedule;
 import dev.billing.core.model.EventObject;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.StripeEvent;
-import dev.billing.core.config.BillingOptions;
-import dev.billing.core.config.RetrySchedule;
+import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.usecase.WebhookReceipt;
+import dev.billing.testkit.fake.FakeMembershipWebhookVerifier;
 import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.InMemoryBillingStores;
@@ -36,10 +39,11 @@ public final class BillingHarness {
     private final Billing billing;
 
     private BillingHarness(UnaryOperator<BillingOptions.Builder> options) {
-        this(options, SamplePlans.catalog());
+        this(options, SamplePlans.catalog(), OrgOptions.defaults(), new FakeMembershipWebhookVerifier());
     }
 
-    private BillingHarness(UnaryOperator<BillingOptions.Builder> options, PlanCatalog plans) {
+    private BillingHarness(UnaryOperator<BillingOptions.Builder> options, PlanCatalog plans, OrgOptions orgs,
+                           MembershipWebhookVerifier membershipVerifier) {
         this.plans = plans;
         // Plans the sample catalog does not have get a price at the fake Stripe (product prod_<tier>, 10.00).
         plans.plans().stream().filter(p -> !gateway.knowsPrice(p.priceId())).forEach(p -> {
@@ -54,6 +58,7 @@ public final class BillingHarness {
                 .retrySchedule(new RetrySchedule(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(10), 5)))
                 .build();
         this.billing = Billing.builder().gateway(gateway).webhookVerifier(verifier).stores(stores.stores())
+                .membershipVerifier(membershipVerifier).orgs(orgs)
                 .plans(plans).notifier(notifier).options(configured).clock(clock).sleeper(d -> { }).build();
     }
 
@@ -67,7 +72,22 @@ public final class BillingHarness {
 
     /** A harness on another plan catalog (its prices are added to the fake Stripe). */
     public static BillingHarness withPlans(PlanCatalog plans) {
-        return new BillingHarness(UnaryOperator.identity(), plans);
+        return new BillingHarness(UnaryOperator.identity(), plans, OrgOptions.defaults(),
+                new FakeMembershipWebhookVerifier());
+    }
+
+    /**
+     * A harness on another plan catalog and organization options; Clerk's deliveries are checked by a
+     * {@link FakeMembershipWebhookVerifier}.
+     */
+    public static BillingHarness withPlans(PlanCatalog plans, OrgOptions orgs) {
+        return new BillingHarness(UnaryOperator.identity(), plans, orgs, new FakeMembershipWebhookVerifier());
+    }
+
+    /** A harness whose Clerk deliveries are checked by {@code membershipVerifier} (the real one, in HTTP tests). */
+    public static BillingHarness withPlans(PlanCatalog plans, OrgOptions orgs,
+                                           MembershipWebhookVerifier membershipVerifier) {
+        return new BillingHarness(UnaryOperator.identity(), plans, orgs, membershipVerifier);
     }
 
     public Billing billing() {

@@ -12,7 +12,8 @@ public enum MigrationRecordType {
     INBOX_ENTRIES,
     USAGE_COUNTERS,
     USAGE_KEYS,
-    METER_REPORTS;
+    METER_REPORTS,
+    MEMBERSHIPS;
 
     /** {@code customer_links}, {@code inbox_entries}, ...: the name in checkpoints and reports. */
     public String wireName() {

@@ -9,15 +9,22 @@ import java.util.Objects;
  * <p>Usage: {@code try (BillingStores stores = PostgresBillingStores.create(dataSource)) { ... }}
  */
 public record BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
-                            UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle)
-        implements AutoCloseable {
+                            UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle,
+                            MembershipStore memberships) implements AutoCloseable {
     public BillingStores {
+        Objects.requireNonNull(memberships, "memberships");
         Objects.requireNonNull(customers, "customers");
         Objects.requireNonNull(subscriptions, "subscriptions");
         Objects.requireNonNull(inbox, "inbox");
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(changes, "changes");
         Objects.requireNonNull(lifecycle, "lifecycle");
+    }
+
+    /** Stores that keep no organization memberships ({@link MembershipStore#NONE}: membership sync stays off). */
+    public BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
+                         UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle) {
+        this(customers, subscriptions, inbox, usage, changes, lifecycle, MembershipStore.NONE);
     }
 
     /** Stores without a shared record of changes ({@link ProjectionChanges#NONE}). */

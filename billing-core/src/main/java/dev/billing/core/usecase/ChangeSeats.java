@@ -30,13 +30,15 @@ public final class ChangeSeats {
     private final PaymentGateway gateway;
     private final EntitlementPolicy policy;
     private final Function<UserId, OptionalLong> members;
+    private final boolean autoSeats;
     private final ProjectionListener listener;
     private final GatewayRetry retry;
     private final Clock clock;
 
     ChangeSeats(CustomerStore customers, SubscriptionStore subscriptions, PaymentGateway gateway,
-                EntitlementPolicy policy, Function<UserId, OptionalLong> members, ProjectionListener listener,
-                GatewayRetry retry, Clock clock) {
+                EntitlementPolicy policy, Function<UserId, OptionalLong> members, boolean autoSeats,
+                ProjectionListener listener, GatewayRetry retry, Clock clock) {
+        this.autoSeats = autoSeats;
         this.customers = customers;
         this.subscriptions = subscriptions;
         this.gateway = gateway;
@@ -51,7 +53,8 @@ public final class ChangeSeats {
      * @throws InvalidRequestException {@code invalid_seats} out of range, {@code not_per_seat} for a plan not sold
      *                                 by the seat
      * @throws ConflictException       {@code no_subscription} without a plan in force, {@code seats_below_members}
-     *                                 below the known member count
+     *                                 below the known member count, {@code seats_follow_members} for an
+     *                                 organization whose seats follow its members (auto-seats)
      */
     public Subscription change(UserId account, long seats, ProrationBehavior proration) {
         if (seats < 1 || seats > MAX_SEATS) {
@@ -69,6 +72,10 @@ public final class ChangeSeats {
         if (!grant.tier().perSeat()) {
             throw new InvalidRequestException("not_per_seat", "seats", "The plan '" + grant.tier().name()
                     + "' is not sold by the seat.");
+        }
+        if (autoSeats && account.isOrganization()) {
+            throw new ConflictException("seats_follow_members", "Seats follow the organization's members here: add "
+                    + "or remove members instead.");
         }
         OptionalLong known = members.apply(account);
         if (known.isPresent() && seats < known.getAsLong()) {

@@ -6,6 +6,7 @@ import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.StripeEvent;
@@ -52,6 +53,7 @@ import java.util.function.ToLongFunction;
  *       created_at</li>
  *   <li>meter_reports: identifier, event_name, customer_id, value, timestamp, attempts, last_error,
  *       next_attempt_at, reported_at</li>
+ *   <li>memberships: org_id, user_id, role, active, changed_at, event_id</li>
  * </ul>
  */
 final class MigrationRecords {
@@ -113,6 +115,10 @@ final class MigrationRecords {
                 new Kind<MeterReport>(MigrationRecordType.METER_REPORTS,
                         (s, c, l) -> s.usage().listReports(c, l), s -> -1,
                         (t, r) -> inserted(t.usage().restoreReport(r)), MeterReport::identifier,
+                        MigrationRecords::canonical),
+                new Kind<OrgMember>(MigrationRecordType.MEMBERSHIPS,
+                        (s, c, l) -> s.memberships().list(c, l), s -> s.memberships().count(),
+                        (t, r) -> inserted(t.memberships().restore(r)), m -> m.orgId() + " / " + m.userId().value(),
                         MigrationRecords::canonical));
     }
 
@@ -189,6 +195,12 @@ final class MigrationRecords {
         return new Canon(MigrationRecordType.USAGE_COUNTERS).text("user_id", c.userId().value()).text("meter", c.meter())
                 .instant("period_start", c.period().start()).instant("period_end", c.period().end())
                 .number("used", c.used()).instant("updated_at", c.updatedAt()).build();
+    }
+
+    static String canonical(OrgMember m) {
+        return new Canon(MigrationRecordType.MEMBERSHIPS).text("org_id", m.orgId()).text("user_id", m.userId().value())
+                .text("role", m.role()).bool("active", m.active()).instant("changed_at", m.changedAt())
+                .text("event_id", m.eventId()).build();
     }
 
     static String canonical(UsageKey k) {

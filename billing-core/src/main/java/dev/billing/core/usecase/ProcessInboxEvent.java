@@ -22,6 +22,7 @@ import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
+import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.model.UpsertResult;
@@ -49,6 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>checkout completions fetch the new subscription, or record the one-time purchase (keyed by session id);</li>
  *   <li>customer events link a customer carrying {@code metadata.user_id} to its user if the user has none;</li>
  *   <li>catalog events invalidate the catalog cache;</li>
+ *   <li>Clerk's membership events ({@code clerk.} types) go to {@link SyncMemberships} when membership sync is
+ *       on;</li>
  *   <li>other types, and events of the other livemode, are recorded as {@code ignored}.</li>
  * </ul>
  * Notifications go out once per event (the inbox remembers that an event notified). A failure (Stripe down or
@@ -78,10 +81,14 @@ public final class ProcessInboxEvent {
     private final ProjectionListener listener;
     private final BillingOptions options;
     private final Clock clock;
+    /** Null when membership sync is off: Clerk's events are then ignored. */
+    private final SyncMemberships memberships;
 
     ProcessInboxEvent(WebhookVerifier verifier, PaymentGateway gateway, CustomerStore customers,
                       SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
-                      ListCatalog catalog, ProjectionListener listener, BillingOptions options, Clock clock) {
+                      ListCatalog catalog, ProjectionListener listener, BillingOptions options,
+                      SyncMemberships memberships, Clock clock) {
+        this.memberships = memberships;
         this.verifier = verifier;
         this.gateway = gateway;
         this.customers = customers;
@@ -374,6 +381,9 @@ public final class ProcessInboxEvent {
 
     private InboxStatus apply(InboxEntry entry) {
         StripeEvent event = entry.event();
+        if (event.type().startsWith(MembershipWebhookVerifier.TYPE_PREFIX)) {
+            return memberships == null ? InboxStatus.IGNORED : memberships.apply(entry);
+        }
         if (event.livemode() != options.livemode() || !handles(event.type())) {
             return InboxStatus.IGNORED;
         }

@@ -5,6 +5,8 @@ import dev.billing.core.config.OrgOptions;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.MembershipStore;
+import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
@@ -15,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 
@@ -46,6 +49,7 @@ public final class UseCases {
     private final RecordUsage recordUsage;
     private final ReportMeterUsage reportMeterUsage;
     private final ReceiveWebhook receiveWebhook;
+    private final ReceiveMembershipWebhook receiveMembershipWebhook;
     private final ProcessInboxEvent processInboxEvent;
     private final ReplayEvent replayEvent;
     private final ListInboxEvents listInboxEvents;
@@ -71,6 +75,20 @@ public final class UseCases {
     public UseCases(PaymentGateway gateway, WebhookVerifier verifier, BillingStores stores, PlanCatalog catalog,
                     Notifier notifier, BillingOptions options, OrgOptions orgs, Clock clock, Sleeper sleeper,
                     List<ProjectionListener> listeners) {
+        this(gateway, verifier, null, stores, catalog, notifier, options, orgs, clock, sleeper, listeners);
+    }
+
+    /**
+     * @param membershipVerifier Clerk's webhook verifier, required when {@code orgs} turns membership sync on (and
+     *                           used only then)
+     * @param orgs               who may manage an organization's billing, and membership sync
+     * @param listeners          told after any change to a customer's projection, in addition to the entitlement
+     *                           cache
+     * @throws IllegalArgumentException membership sync on without a verifier or with stores that keep no memberships
+     */
+    public UseCases(PaymentGateway gateway, WebhookVerifier verifier, MembershipWebhookVerifier membershipVerifier,
+                    BillingStores stores, PlanCatalog catalog, Notifier notifier, BillingOptions options,
+                    OrgOptions orgs, Clock clock, Sleeper sleeper, List<ProjectionListener> listeners) {
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(verifier, "verifier");
         Objects.requireNonNull(stores, "stores");
@@ -83,8 +101,17 @@ public final class UseCases {
                 options.gatewayBackoff());
         this.entitlementPolicy = new EntitlementPolicy(catalog, options.pastDueGrace());
         this.redirectPolicy = RedirectPolicy.of(options.allowedOrigins(), options.requireHttps());
-        // An organization's known member count (seats used, the floor of seat changes); none known yet.
-        Function<UserId, OptionalLong> members = account -> OptionalLong.empty();
+        Objects.requireNonNull(orgs, "orgs");
+        if (orgs.membershipSync() && membershipVerifier == null) {
+            throw new IllegalArgumentException("membership sync needs Clerk's webhook verifier (its signing secret)");
+        }
+        if (orgs.membershipSync() && stores.memberships() == MembershipStore.NONE) {
+            throw new IllegalArgumentException("membership sync needs stores that keep organization memberships");
+        }
+        // An organization's known member count (seats used, the floor of seat changes): known with sync on.
+        SyncMemberships[] sync = new SyncMemberships[1];
+        Function<UserId, OptionalLong> members = account -> sync[0] == null ? OptionalLong.empty()
+                : sync[0].members(account);
         this.getEntitlements = new GetEntitlements(stores.customers(), stores.subscriptions(), stores.usage(),
                 entitlementPolicy, members, clock, options.entitlementsCacheTtl());
         List<ProjectionListener> all = new ArrayList<>();
@@ -103,7 +130,11 @@ public final class UseCases {
         this.resumeSubscription = new ResumeSubscription(ownership, gateway, stores.subscriptions(), listener, retry);
         this.changePlan = new ChangePlan(ownership, gateway, stores.subscriptions(), catalog, listener, retry);
         this.changeSeats = new ChangeSeats(stores.customers(), stores.subscriptions(), gateway, entitlementPolicy,
-                members, listener, retry, clock);
+                members, orgs.autoSeats(), listener, retry, clock);
+        if (orgs.membershipSync()) {
+            sync[0] = new SyncMemberships(membershipVerifier, stores.memberships(), stores.customers(),
+                    stores.subscriptions(), gateway, entitlementPolicy, listener, retry, orgs.autoSeats(), clock);
+        }
         this.listInvoices = new ListInvoices(ownership, gateway, retry);
         this.getInvoice = new GetInvoice(ownership);
         this.payInvoice = new PayInvoice(ownership, gateway, stores.subscriptions(), listener, retry);
@@ -118,14 +149,16 @@ public final class UseCases {
         NoticeSender notices = new NoticeSender(stores.customers(), gateway, listener, stores.inbox(), notifier,
                 sleeper, clock);
         this.processInboxEvent = new ProcessInboxEvent(verifier, gateway, stores.customers(), stores.subscriptions(),
-                stores.inbox(), notices, catalog, listCatalog, listener, options, clock);
+                stores.inbox(), notices, catalog, listCatalog, listener, options, sync[0], clock);
         this.receiveWebhook = new ReceiveWebhook(verifier, stores.inbox(), processInboxEvent, options.inlinePermits(),
                 options.backgroundPermits(), options.inboxLease(), clock);
+        this.receiveMembershipWebhook = sync[0] == null ? null : new ReceiveMembershipWebhook(membershipVerifier,
+                stores.inbox(), processInboxEvent, options.inboxLease(), clock);
         this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, clock);
         this.listInboxEvents = new ListInboxEvents(stores.inbox());
         this.reconcile = new Reconcile(gateway, stores.customers(), stores.subscriptions(), listener, retry);
         this.refundPayment = new RefundPayment(gateway, retry);
-        this.orgAccess = new OrgAccess(Objects.requireNonNull(orgs, "orgs"));
+        this.orgAccess = new OrgAccess(orgs);
     }
 
     public ListCatalog listCatalog() {
@@ -222,6 +255,11 @@ public final class UseCases {
 
     public Reconcile reconcile() {
         return reconcile;
+    }
+
+    /** Clerk's membership webhooks; empty while membership sync is off. */
+    public Optional<ReceiveMembershipWebhook> receiveMembershipWebhook() {
+        return Optional.ofNullable(receiveMembershipWebhook);
     }
 
     public ChangeSeats changeSeats() {

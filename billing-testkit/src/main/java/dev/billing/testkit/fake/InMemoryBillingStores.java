@@ -15,6 +15,7 @@ public final class InMemoryBillingStores {
     private final InMemoryEventInbox inbox = new InMemoryEventInbox(storeSwitch);
     private final InMemoryUsageLedger usage = new InMemoryUsageLedger(storeSwitch);
     private final InMemoryProjectionChanges changes = new InMemoryProjectionChanges(storeSwitch);
+    private final InMemoryMembershipStore memberships = new InMemoryMembershipStore(storeSwitch);
     // One instance: callers compare stores (MigrateStores refuses to migrate stores into themselves).
     private final BillingStores stores = new BillingStores(customers, subscriptions, inbox, usage, changes,
             new StoreLifecycle() {
@@ -26,7 +27,7 @@ public final class InMemoryBillingStores {
                 @Override
                 public void close() {
                 }
-            });
+            }, memberships);
 
     private InMemoryBillingStores() {
     }
@@ -62,5 +63,9 @@ public final class InMemoryBillingStores {
 
     public InMemoryProjectionChanges changes() {
         return changes;
+    }
+
+    public InMemoryMembershipStore memberships() {
+        return memberships;
     }
 }

@@ -7,6 +7,7 @@ import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.StripeEvent;
@@ -73,6 +74,9 @@ final class MigrationSeed {
                 stores.usage().increment(new UsageIncrement(UserId.of(user), meter, period, 1 + i, 1_000_000, key,
                         meter + ":" + (1 + i), T0.plusSeconds(i), report));
             }
+            // Members of five organizations; every fourth has left (kept as a removed record).
+            stores.memberships().apply(new OrgMember("org_" + (i % 5), UserId.of(user), i % 2 == 0 ? "org:admin" : null,
+                    i % 4 != 0, T0.plusSeconds(i), String.format("msg_%05d", i)));
         }
         // Some reports were sent, some failed once.
         for (MeterReport report : stores.usage().claimReports(n / 2 + 1, T0.plus(Duration.ofDays(1)), Duration.ofSeconds(60))) {

@@ -1,0 +1,150 @@
+package dev.billing.clerk;
+
+import dev.billing.core.error.WebhookRejectedException;
+import dev.billing.core.error.WebhookRejectedException.Reason;
+import dev.billing.core.model.OrgMember;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.UserId;
+import dev.billing.testkit.webhook.SvixSignature;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ClerkWebhookVerifierTest {
+    static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+    static final String OLD_SECRET = "whsec_" + Base64.getEncoder().encodeToString(
+            "the-previous-signing-secret-0001".getBytes(StandardCharsets.UTF_8));
+    static final ClerkWebhookVerifier VERIFIER = ClerkWebhookVerifier.create(List.of(SvixSignature.SECRET));
+
+    static byte[] body(String action) {
+        return SvixSignature.membershipEvent(action, "org_acme", "user_ada", "org:admin", NOW.minusSeconds(30))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String sign(String secret, byte[] body) {
+        return SvixSignature.sign(secret, "msg_1", NOW, body);
+    }
+
+    static StripeEvent verify(ClerkWebhookVerifier verifier, String signature, Instant timestamp, byte[] body) {
+        return verifier.verify("msg_1", Long.toString(timestamp.getEpochSecond()), signature, body, NOW);
+    }
+
+    static Reason rejection(Runnable call) {
+        try {
+            call.run();
+        } catch (WebhookRejectedException e) {
+            return e.reason();
+        }
+        throw new AssertionError("the delivery was accepted");
+    }
+
+    @Test
+    void aSignedMembershipEventIsReadAsAJoiningDatedByTheEvent() {
+        byte[] body = body("created");
+
+        StripeEvent event = verify(VERIFIER, sign(SvixSignature.SECRET, body), NOW, body);
+
+        assertThat(event.id()).isEqualTo("msg_1");
+        assertThat(event.type()).isEqualTo("clerk.organizationMembership.created");
+        assertThat(event.created()).isEqualTo(NOW.minusSeconds(30));
+        assertThat(event.objectId()).isEqualTo("orgmem_org_acme_user_ada");
+        assertThat(VERIFIER.decode(event)).contains(new OrgMember("org_acme", UserId.of("user_ada"), "org:admin", true,
+                NOW.minusSeconds(30), "msg_1"));
+    }
+
+    @Test
+    void aDeletedMembershipIsALeavingAndOtherEventsCarryNoChange() {
+        byte[] deleted = body("deleted");
+        assertThat(VERIFIER.decode(verify(VERIFIER, sign(SvixSignature.SECRET, deleted), NOW, deleted)))
+                .hasValueSatisfying(m -> assertThat(m.active()).isFalse());
+
+        byte[] user = "{\"type\":\"user.created\",\"object\":\"event\",\"data\":{\"id\":\"user_1\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(VERIFIER.decode(verify(VERIFIER, sign(SvixSignature.SECRET, user), NOW, user))).isEmpty();
+    }
+
+    @Test
+    void anyOfSeveralSignaturesUnderAnyConfiguredSecretPasses() {
+        byte[] body = body("created");
+        String header = "v1," + Base64.getEncoder().encodeToString(new byte[32]) + " v1a,c29tZXRoaW5n "
+                + sign(OLD_SECRET, body);
+        ClerkWebhookVerifier rotating = ClerkWebhookVerifier.create(List.of(SvixSignature.SECRET, OLD_SECRET));
+
+        assertThat(verify(rotating, header, NOW, body).id()).isEqualTo("msg_1");
+        assertThat(rejection(() -> verify(VERIFIER, header, NOW, body))).isEqualTo(Reason.NO_MATCHING_SIGNATURE);
+    }
+
+    @Test
+    void aChangedBodyIdOrTimestampFailsTheSignature() {
+        byte[] body = body("created");
+        String signature = sign(SvixSignature.SECRET, body);
+        byte[] changed = body("deleted");
+
+        assertThat(rejection(() -> verify(VERIFIER, signature, NOW, changed))).isEqualTo(Reason.NO_MATCHING_SIGNATURE);
+        assertThat(rejection(() -> VERIFIER.verify("msg_2", Long.toString(NOW.getEpochSecond()), signature, body,
+                NOW))).isEqualTo(Reason.NO_MATCHING_SIGNATURE);
+        assertThat(rejection(() -> verify(VERIFIER, signature, NOW.minusSeconds(1), body)))
+                .isEqualTo(Reason.NO_MATCHING_SIGNATURE);
+    }
+
+    @Test
+    void aTimestampMoreThanFiveMinutesAwayIsRefusedEvenWhenSigned() {
+        byte[] body = body("created");
+        Instant stale = NOW.minusSeconds(301);
+        Instant future = NOW.plusSeconds(301);
+
+        assertThat(rejection(() -> verify(VERIFIER, SvixSignature.sign(SvixSignature.SECRET, "msg_1", stale, body),
+                stale, body))).isEqualTo(Reason.TIMESTAMP_TOO_OLD);
+        assertThat(rejection(() -> verify(VERIFIER, SvixSignature.sign(SvixSignature.SECRET, "msg_1", future, body),
+                future, body))).isEqualTo(Reason.TIMESTAMP_IN_FUTURE);
+        Instant edge = NOW.minusSeconds(300);
+        assertThat(verify(VERIFIER, SvixSignature.sign(SvixSignature.SECRET, "msg_1", edge, body), edge, body))
+                .isNotNull();
+    }
+
+    @Test
+    void missingOrMalformedHeadersAreRefused() {
+        byte[] body = body("created");
+        String ts = Long.toString(NOW.getEpochSecond());
+        String signature = sign(SvixSignature.SECRET, body);
+
+        assertThat(rejection(() -> VERIFIER.verify(null, ts, signature, body, NOW))).isEqualTo(Reason.MISSING_SIGNATURE);
+        assertThat(rejection(() -> VERIFIER.verify("msg_1", ts, " ", body, NOW))).isEqualTo(Reason.MISSING_SIGNATURE);
+        assertThat(rejection(() -> VERIFIER.verify("msg 1", ts, signature, body, NOW)))
+                .isEqualTo(Reason.MALFORMED_SIGNATURE);
+        assertThat(rejection(() -> VERIFIER.verify("msg_1", "soon", signature, body, NOW)))
+                .isEqualTo(Reason.MALFORMED_SIGNATURE);
+        assertThat(rejection(() -> VERIFIER.verify("msg_1", ts, "garbage", body, NOW)))
+                .isEqualTo(Reason.MALFORMED_SIGNATURE);
+        assertThat(rejection(() -> VERIFIER.verify("msg_1", ts, "v1,***", body, NOW)))
+                .isEqualTo(Reason.MALFORMED_SIGNATURE);
+    }
+
+    @Test
+    void aSignedBodyThatIsNotAClerkEventIsRefused() {
+        for (String text : List.of("not json", "[]", "{\"type\":\"x\"}", "{\"data\":{}}")) {
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
+            assertThat(rejection(() -> verify(VERIFIER, sign(SvixSignature.SECRET, body), NOW, body))).as(text)
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
+        }
+        byte[] noOrg = "{\"type\":\"organizationMembership.created\",\"data\":{\"id\":\"orgmem_1\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        StripeEvent event = verify(VERIFIER, sign(SvixSignature.SECRET, noOrg), NOW, noOrg);
+        assertThat(rejection(() -> VERIFIER.decode(event))).isEqualTo(Reason.MALFORMED_PAYLOAD);
+    }
+
+    @Test
+    void aSecretThatIsNotSvixsIsRefusedWithoutEchoingIt() {
+        assertThatThrownBy(() -> ClerkWebhookVerifier.create(List.of(SvixSignature.SECRET, "whsec_not base64!")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret #2")
+                .hasMessageNotContaining("not base64");
+        assertThatThrownBy(() -> ClerkWebhookVerifier.create(List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.billing.core.port;
+
+import dev.billing.core.model.OrgMember;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+
+import java.util.Optional;
+
+/**
+ * Organization memberships kept from Clerk's membership events (membership sync), one record per organization
+ * and user.
+ *
+ * <p>Rules every implementation keeps (the {@code MembershipStoreContract} pins them):
+ * <ul>
+ *   <li>{@link #apply} writes a change only when it {@link OrgMember#supersedes supersedes} the stored record, in
+ *       one atomic step, so duplicates and any delivery order, also racing across processes, end in the same
+ *       state;</li>
+ *   <li>{@link #countActive} counts the active records of one organization.</li>
+ * </ul>
+ * Every method throws {@link dev.billing.core.error.StoreException} on store failure.
+ */
+public interface MembershipStore {
+
+    /** Stores the change if it supersedes what is stored (or nothing is); true when it wrote. */
+    boolean apply(OrgMember change);
+
+    /** The active members of the organization. */
+    long countActive(String orgId);
+
+    Optional<OrgMember> find(String orgId, UserId userId);
+
+    /** Every record, active or not, ordered by organization then user; the cursor is opaque or null (migration). */
+    Page<OrgMember> list(String cursor, int limit);
+
+    /** How many records there are, active or not. */
+    long count();
+
+    /**
+     * Writes the record exactly as given (migration) unless the same is stored; true when it wrote.
+     */
+    boolean restore(OrgMember member);
+
+    /** For stores that keep no memberships: membership sync cannot be switched on with them. */
+    MembershipStore NONE = new MembershipStore() {
+        @Override
+        public boolean apply(OrgMember change) {
+            throw unsupported();
+        }
+
+        @Override
+        public long countActive(String orgId) {
+            throw unsupported();
+        }
+
+        @Override
+        public Optional<OrgMember> find(String orgId, UserId userId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Page<OrgMember> list(String cursor, int limit) {
+            return Page.empty();
+        }
+
+        @Override
+        public long count() {
+            return 0;
+        }
+
+        @Override
+        public boolean restore(OrgMember member) {
+            throw unsupported();
+        }
+
+        private UnsupportedOperationException unsupported() {
+            return new UnsupportedOperationException("these stores keep no organization memberships; membership "
+                    + "sync needs the Postgres, Supabase or in-memory stores");
+        }
+    };
+}

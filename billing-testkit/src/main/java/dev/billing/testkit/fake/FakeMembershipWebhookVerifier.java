@@ -1,0 +1,49 @@
+package dev.billing.testkit.fake;
+
+import dev.billing.core.error.WebhookRejectedException;
+import dev.billing.core.model.OrgMember;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.MembershipWebhookVerifier;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A {@link MembershipWebhookVerifier} for tests of the core: a delivery signed {@code "valid"} passes, and its body
+ * is {@code orgId|userId|joined-or-left|epochMillis}. The real Svix scheme and Clerk's payloads are tested in the
+ * Clerk adapter.
+ *
+ * <p>Usage: {@code billing.receiveClerkWebhook("msg_1", "0", "valid", FakeMembershipWebhookVerifier.body("org_1", "user_1", true, T0));}
+ */
+public final class FakeMembershipWebhookVerifier implements MembershipWebhookVerifier {
+
+    public static byte[] body(String orgId, String userId, boolean joined, Instant at) {
+        return (orgId + "|" + userId + "|" + (joined ? "joined" : "left") + "|" + at.toEpochMilli())
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public StripeEvent verify(String svixId, String svixTimestamp, String svixSignature, byte[] payload,
+                              Instant now) {
+        if (!"valid".equals(svixSignature)) {
+            throw new WebhookRejectedException(WebhookRejectedException.Reason.NO_MATCHING_SIGNATURE, "bad signature");
+        }
+        String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|");
+        String action = parts.length > 2 && parts[2].equals("left") ? "deleted" : "created";
+        Instant at = parts.length > 3 ? Instant.ofEpochMilli(Long.parseLong(parts[3])) : now;
+        return new StripeEvent(svixId, TYPE_PREFIX + "organizationMembership." + action, at, false, null, null, null,
+                new String(payload, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Optional<OrgMember> decode(StripeEvent event) {
+        String[] parts = event.payload().split("\\|");
+        if (parts.length != 4) {
+            return Optional.empty();
+        }
+        return Optional.of(new OrgMember(parts[0], UserId.of(parts[1]), "org:member", parts[2].equals("joined"),
+                Instant.ofEpochMilli(Long.parseLong(parts[3])), event.id()));
+    }
+}

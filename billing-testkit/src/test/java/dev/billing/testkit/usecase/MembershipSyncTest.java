@@ -1,0 +1,176 @@
+package dev.billing.testkit.usecase;
+
+import dev.billing.core.Billing;
+import dev.billing.core.config.OrgOptions;
+import dev.billing.core.error.BillingException;
+import dev.billing.core.error.WebhookRejectedException;
+import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.Entitlements;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.PaymentGateway.ProrationBehavior;
+import dev.billing.core.usecase.CheckoutCommand;
+import dev.billing.core.usecase.CheckoutOutcome;
+import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.SamplePlans;
+import dev.billing.testkit.contract.Race;
+import dev.billing.testkit.fake.FakeMembershipWebhookVerifier;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static dev.billing.testkit.Builders.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Membership sync over the fakes: Clerk's membership events through the inbox keep each organization's member
+ * count, whatever the order and however often they arrive; seats never go below it; with auto-seats the
+ * subscription's quantity follows it, also when the events are processed at once.
+ */
+class MembershipSyncTest {
+    static final String ORG = "org_acme";
+
+    record Delivery(String id, boolean joined, String user, Instant at) {
+    }
+
+    static BillingHarness harness(OrgOptions orgs) {
+        return BillingHarness.withPlans(SamplePlans.withTeam(), orgs);
+    }
+
+    static String buyTeam(BillingHarness h, long seats) {
+        CheckoutOutcome outcome = h.billing().startCheckout(h.identity(ORG), new CheckoutCommand.Subscribe("team",
+                BillingInterval.MONTH, null, null, null, seats));
+        String subscription = h.gateway().completeCheckout(((CheckoutOutcome.Started) outcome).session().id());
+        h.billing().useCases().reconcile().user(UserId.of(ORG));
+        return subscription;
+    }
+
+    static void deliver(Billing billing, Delivery d) {
+        billing.receiveClerkWebhook(d.id(), "0", "valid", FakeMembershipWebhookVerifier.body(ORG, d.user(),
+                d.joined(), d.at()));
+    }
+
+    /** Users 0..n-1 join; the odd ones leave again later; each delivery twice, shuffled. */
+    static List<Delivery> shuffledDeliveries(int users) {
+        List<Delivery> changes = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            changes.add(new Delivery("msg_join_" + u, true, "user_" + u, T0.plusSeconds(u)));
+            if (u % 2 == 1) {
+                changes.add(new Delivery("msg_leave_" + u, false, "user_" + u, T0.plusSeconds(100 + u)));
+            }
+        }
+        List<Delivery> all = new ArrayList<>(changes);
+        all.addAll(changes);
+        Collections.shuffle(all, new Random(7));
+        return all;
+    }
+
+    @Test
+    void duplicatedAndReorderedDeliveriesLeaveTheRightMemberCount() {
+        BillingHarness h = harness(OrgOptions.defaults().withMembershipSync(true));
+        buyTeam(h, 10);
+
+        shuffledDeliveries(8).forEach(d -> deliver(h.billing(), d));
+
+        assertThat(h.stores().memberships().countActive(ORG)).isEqualTo(4);
+        assertThat(h.stores().inbox().countByStatus().get(InboxStatus.PROCESSED)).isEqualTo(12);
+        Entitlements seen = h.billing().entitlements(UserId.of(ORG));
+        assertThat(seen.seats().purchased()).isEqualTo(10);
+        assertThat(seen.seats().used()).isEqualTo(4);
+    }
+
+    @Test
+    void aSixthMemberOnFiveSeatsIsOverTheLimitAndSeatsCannotGoBelowTheMembers() {
+        BillingHarness h = harness(OrgOptions.defaults().withMembershipSync(true));
+        buyTeam(h, 5);
+        for (int u = 0; u < 5; u++) {
+            deliver(h.billing(), new Delivery("msg_" + u, true, "user_" + u, T0.plusSeconds(u)));
+        }
+        assertThat(h.billing().entitlements(UserId.of(ORG)).seats().overLimit()).isFalse();
+
+        deliver(h.billing(), new Delivery("msg_6", true, "user_6", T0.plusSeconds(6)));
+
+        Entitlements over = h.billing().entitlements(UserId.of(ORG));
+        assertThat(over.seats().used()).isEqualTo(6);
+        assertThat(over.seats().overLimit()).isTrue();
+        assertThatThrownBy(() -> h.billing().useCases().changeSeats().change(UserId.of(ORG), 4,
+                ProrationBehavior.CREATE_PRORATIONS)).isInstanceOfSatisfying(BillingException.class,
+                e -> assertThat(e.code()).isEqualTo("seats_below_members"));
+        assertThat(h.billing().useCases().changeSeats().change(UserId.of(ORG), 6, ProrationBehavior.CREATE_PRORATIONS)
+                .quantity()).isEqualTo(6);
+        assertThat(h.billing().entitlements(UserId.of(ORG)).seats().overLimit()).isFalse();
+    }
+
+    @Test
+    void withAutoSeatsTheQuantityFollowsTheMembersWhenEventsAreProcessedAtOnce() {
+        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+        String subscription = buyTeam(h, 1);
+        List<Delivery> deliveries = shuffledDeliveries(12);
+        int threads = 8;
+
+        Race.run(threads, t -> {
+            for (int i = t; i < deliveries.size(); i += threads) {
+                deliver(h.billing(), deliveries.get(i));
+            }
+            return null;
+        });
+        h.billing().processDueEvents(100); // any event whose inline attempt gave up
+
+        assertThat(h.stores().memberships().countActive(ORG)).isEqualTo(6);
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity()).isEqualTo(6);
+        assertThat(h.billing().entitlements(UserId.of(ORG)).seats().purchased()).isEqualTo(6);
+        assertThatThrownBy(() -> h.billing().useCases().changeSeats().change(UserId.of(ORG), 9,
+                ProrationBehavior.CREATE_PRORATIONS)).isInstanceOfSatisfying(BillingException.class,
+                e -> assertThat(e.code()).isEqualTo("seats_follow_members"));
+    }
+
+    @Test
+    void seatChangesRacingWithMembershipEventsConverge() {
+        BillingHarness h = harness(OrgOptions.defaults().withMembershipSync(true));
+        String subscription = buyTeam(h, 20);
+        List<Delivery> deliveries = shuffledDeliveries(10);
+
+        // Managers set 12..19 seats while the deliveries arrive: every change is above the final 5 members.
+        Race.run(8, t -> {
+            for (int i = t; i < deliveries.size(); i += 8) {
+                deliver(h.billing(), deliveries.get(i));
+            }
+            return h.billing().useCases().changeSeats().change(UserId.of(ORG), 12 + t,
+                    ProrationBehavior.CREATE_PRORATIONS);
+        });
+
+        long atStripe = h.gateway().getSubscription(subscription).orElseThrow().quantity();
+        Entitlements seen = h.billing().entitlements(UserId.of(ORG));
+        assertThat(seen.seats().used()).isEqualTo(5);
+        assertThat(atStripe).isBetween(12L, 19L);
+        assertThat(seen.seats().purchased()).isEqualTo(atStripe);
+        assertThat(seen.seats().overLimit()).isFalse();
+    }
+
+    @Test
+    void aBadSignatureStoresNothing() {
+        BillingHarness h = harness(OrgOptions.defaults().withMembershipSync(true));
+
+        assertThatThrownBy(() -> h.billing().receiveClerkWebhook("msg_1", "0", "forged",
+                FakeMembershipWebhookVerifier.body(ORG, "user_1", true, T0)))
+                .isInstanceOf(WebhookRejectedException.class);
+
+        assertThat(h.stores().inbox().countByStatus().values().stream().mapToLong(Long::longValue).sum()).isZero();
+        assertThat(h.stores().memberships().count()).isZero();
+    }
+
+    @Test
+    void withSyncOffClerkDeliveriesAreRefusedAndSeatsUsedAreUnknown() {
+        BillingHarness h = harness(OrgOptions.defaults());
+        buyTeam(h, 3);
+
+        assertThatThrownBy(() -> deliver(h.billing(), new Delivery("msg_1", true, "user_1", T0)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("membership sync is off");
+        assertThat(h.billing().entitlements(UserId.of(ORG)).seats().used()).isNull();
+    }
+}
