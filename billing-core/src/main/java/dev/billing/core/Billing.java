@@ -5,6 +5,7 @@ import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.OrgOptions;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Entitlements;
+import dev.billing.core.model.MemberEntitlements;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.UserId;
@@ -165,6 +166,19 @@ public final class Billing implements AutoCloseable {
     /** Record usage of a meter against the user's quota, idempotently. */
     public UsageOutcome recordUsage(UserId user, String meter, long amount, String idempotencyKey) {
         return useCases.recordUsage().record(user, meter, amount, idempotencyKey);
+    }
+
+    /**
+     * A member's entitlements: the better of their own plan and their active organization's ({@code orgId}, or null
+     * for none), with where each feature and quota comes from.
+     */
+    public MemberEntitlements entitlements(UserId user, String orgId) {
+        return useCases.getMemberEntitlements().of(user, orgId);
+    }
+
+    /** Record a member's usage: shared meters against the active organization's pool, others against the user. */
+    public UsageOutcome recordUsage(UserId user, String orgId, String meter, long amount, String idempotencyKey) {
+        return useCases.recordUsage().record(user, orgId, meter, amount, idempotencyKey);
     }
 
     /** Tells the entitlement cache of the use cases built after it. */

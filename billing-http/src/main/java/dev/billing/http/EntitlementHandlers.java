@@ -31,12 +31,24 @@ final class EntitlementHandlers {
      */
     Object entitlements(Call call) {
         UserId user = call.user();
+        String org = activeOrg(call);
+        if (org != null && !user.isOrganization()) {
+            return Responses.EntitlementsView.of(billing.entitlements(user, org));
+        }
         Entitlements current = billing.entitlements(user);
         return Reply.json(200, rendered.render(user, current, Responses.EntitlementsView::of));
     }
 
     Object usage(Call call) {
-        return Responses.UsageQuotas.of(billing.entitlements(call.user()));
+        UserId user = call.user();
+        String org = activeOrg(call);
+        return Responses.UsageQuotas.of(org != null && !user.isOrganization()
+                ? billing.entitlements(user, org).effective() : billing.entitlements(user));
+    }
+
+    /** The caller's active organization on the caller's own routes (the org routes act as the organization). */
+    private static String activeOrg(Call call) {
+        return call.identity().org() == null ? null : call.identity().org().orgId();
     }
 
     Object record(Call call) {
@@ -47,7 +59,9 @@ final class EntitlementHandlers {
         if (body.amount() == null) {
             throw new InvalidRequestException("missing_field", "amount", "amount is required.");
         }
-        UsageOutcome outcome = billing.recordUsage(call.user(), body.meter(), body.amount(),
+        UserId user = call.user();
+        String org = user.isOrganization() ? null : activeOrg(call);
+        UsageOutcome outcome = billing.recordUsage(user, org, body.meter(), body.amount(),
                 call.header(IDEMPOTENCY_KEY));
         UsageResult result = outcome.result();
         if (result instanceof UsageResult.Accepted accepted) {

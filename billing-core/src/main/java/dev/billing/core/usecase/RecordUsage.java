@@ -48,6 +48,17 @@ public final class RecordUsage {
     }
 
     public UsageOutcome record(UserId user, String meter, long amount, String idempotencyKey) {
+        return record(user, null, meter, amount, idempotencyKey);
+    }
+
+    /**
+     * Records a member's usage (the rules of {@link GetMemberEntitlements}): a meter marked shared whose quota the
+     * active organization's plan grants draws on the organization's pool; any other meter is counted for the user,
+     * up to the larger of the two plans' quotas.
+     *
+     * @param orgId the caller's active organization, or null
+     */
+    public UsageOutcome record(UserId user, String orgId, String meter, long amount, String idempotencyKey) {
         PlanCatalog catalog = policy.catalog();
         if (meter == null || !catalog.knowsMeter(meter)) {
             throw new InvalidRequestException("unknown_meter", "meter", "Unknown meter '" + meter + "'.");
@@ -61,21 +72,46 @@ public final class RecordUsage {
                     "An Idempotency-Key of 1-255 printable ASCII characters is required.");
         }
         Instant now = clock.instant();
-        Optional<CustomerLink> link = customers.findByUserId(user);
-        List<Subscription> subs = link.map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
-        EntitlementPolicy.Grant grant = policy.grant(subs, now);
-        long limit = grant.tier().quota(meter);
-        MeterEvent report = null;
-        Optional<MeterDefinition> definition = catalog.meter(meter);
-        if (definition.isPresent() && definition.get().reportsToStripe() && link.isPresent()
-                && grant.granting() != null) {
-            report = new MeterEvent(definition.get().stripeEventName(), link.get().customerId(), amount,
-                    "usage-" + IdempotencyKeys.hash(user.value() + '\u001f' + idempotencyKey), now);
+        if (orgId == null) {
+            return recordFor(user, meter, amount, idempotencyKey, 0, now);
         }
-        UsageResult result = ledger.increment(new UsageIncrement(user, meter, grant.period(), amount, limit,
+        UserId org = UserId.of(orgId);
+        long orgLimit = account(org, now).grant().tier().quota(meter);
+        long ownLimit = account(user, now).grant().tier().quota(meter);
+        if (GetMemberEntitlements.drawsOnPool(catalog.meter(meter).orElseThrow(), ownLimit, orgLimit)) {
+            // The pool is the organization's: members' keys must not collide there, and the key stays printable.
+            String poolKey = "member-" + IdempotencyKeys.hash(user.value() + '\u001f' + idempotencyKey);
+            return recordFor(org, meter, amount, poolKey, 0, now);
+        }
+        return recordFor(user, meter, amount, idempotencyKey, orgLimit, now);
+    }
+
+    private record Account(Optional<CustomerLink> link, EntitlementPolicy.Grant grant) {
+    }
+
+    private Account account(UserId account, Instant now) {
+        Optional<CustomerLink> link = customers.findByUserId(account);
+        List<Subscription> subs = link.map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
+        return new Account(link, policy.grant(subs, now));
+    }
+
+    /** Counts against {@code account}'s own period, up to the larger of its plan's quota and {@code atLeast}. */
+    private UsageOutcome recordFor(UserId account, String meter, long amount, String idempotencyKey, long atLeast,
+                                   Instant now) {
+        Account a = account(account, now);
+        EntitlementPolicy.Grant grant = a.grant();
+        long limit = GetMemberEntitlements.larger(grant.tier().quota(meter), atLeast);
+        MeterEvent report = null;
+        Optional<MeterDefinition> definition = policy.catalog().meter(meter);
+        if (definition.isPresent() && definition.get().reportsToStripe() && a.link().isPresent()
+                && grant.granting() != null) {
+            report = new MeterEvent(definition.get().stripeEventName(), a.link().get().customerId(), amount,
+                    "usage-" + IdempotencyKeys.hash(account.value() + '\u001f' + idempotencyKey), now);
+        }
+        UsageResult result = ledger.increment(new UsageIncrement(account, meter, grant.period(), amount, limit,
                 idempotencyKey, meter + ":" + amount, now, report));
         if (result instanceof UsageResult.Accepted) {
-            entitlements.invalidate(user);
+            entitlements.invalidate(account);
         }
         return new UsageOutcome(meter, grant.period(), result);
     }

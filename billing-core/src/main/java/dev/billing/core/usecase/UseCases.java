@@ -46,6 +46,7 @@ public final class UseCases {
     private final SetDefaultPaymentMethod setDefaultPaymentMethod;
     private final OpenPortal openPortal;
     private final GetEntitlements getEntitlements;
+    private final GetMemberEntitlements getMemberEntitlements;
     private final RecordUsage recordUsage;
     private final ReportMeterUsage reportMeterUsage;
     private final ReceiveWebhook receiveWebhook;
@@ -114,6 +115,7 @@ public final class UseCases {
                 : sync[0].members(account);
         this.getEntitlements = new GetEntitlements(stores.customers(), stores.subscriptions(), stores.usage(),
                 entitlementPolicy, members, clock, options.entitlementsCacheTtl());
+        this.getMemberEntitlements = new GetMemberEntitlements(getEntitlements, stores.usage(), catalog);
         List<ProjectionListener> all = new ArrayList<>();
         all.add(getEntitlements);
         all.addAll(listeners);
@@ -223,6 +225,10 @@ public final class UseCases {
 
     public OpenPortal openPortal() {
         return openPortal;
+    }
+
+    public GetMemberEntitlements getMemberEntitlements() {
+        return getMemberEntitlements;
     }
 
     public GetEntitlements getEntitlements() {

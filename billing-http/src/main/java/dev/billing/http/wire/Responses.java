@@ -1,6 +1,7 @@
 package dev.billing.http.wire;
 
 import dev.billing.core.model.Entitlements;
+import dev.billing.core.model.MemberEntitlements;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Page;
@@ -19,6 +20,7 @@ import dev.billing.core.usecase.ReconcileReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -169,14 +171,42 @@ public final class Responses {
                                    @OptionalField @Doc("Until when a past_due plan keeps its entitlements.")
                                    Instant graceEndsAt, List<String> features, List<QuotaView> quotas,
                                    @Doc("Catalog items bought once.") List<String> ownedItems,
-                                   @OptionalField @Doc("A per-seat plan's seats.") SeatsView seats) {
+                                   @OptionalField @Doc("A per-seat plan's seats.") SeatsView seats,
+                                   @OptionalField @Doc("GET /me/entitlements with an active organization: where the "
+                                           + "tier, each feature and each quota come from.") SourcesView sources) {
         public static EntitlementsView of(Entitlements e) {
+            return of(e, null);
+        }
+
+        public static EntitlementsView of(MemberEntitlements m) {
+            if (m.organizationId() == null) {
+                return of(m.effective(), null);
+            }
+            return of(m.effective(), new SourcesView(m.organizationId(), m.tierSource().wireName(),
+                    wire(m.featureSources()), wire(m.quotaSources())));
+        }
+
+        private static EntitlementsView of(Entitlements e, SourcesView sources) {
             return new EntitlementsView(e.tier(), e.status() == null ? null : e.status().stripeName(),
                     e.subscriptionId(), e.trialEnd(), e.currentPeriodEnd(), e.cancelAtPeriodEnd(), e.graceEndsAt(),
                     List.copyOf(new TreeSet<>(e.features())), quotaViews(e.quotas()),
                     List.copyOf(new TreeSet<>(e.ownedItems())), e.seats() == null ? null : new SeatsView(
-                            e.seats().purchased(), e.seats().used(), e.seats().overLimit()));
+                            e.seats().purchased(), e.seats().used(), e.seats().overLimit()), sources);
         }
+
+        private static Map<String, String> wire(Map<String, MemberEntitlements.Source> sources) {
+            Map<String, String> out = new TreeMap<>();
+            sources.forEach((k, v) -> out.put(k, v.wireName()));
+            return out;
+        }
+    }
+
+    public record SourcesView(@Doc("The active organization.") String organizationId,
+                              @Doc("user or organization: whose plan the tier and subscription are.") String tier,
+                              @Doc("Each feature's source (user where both plans grant it).")
+                              Map<String, String> features,
+                              @Doc("Each quota's source: organization for a shared pool or the organization's "
+                                      + "larger per-user quota.") Map<String, String> quotas) {
     }
 
     public record SeatsView(@Doc("Seats paid for.") long seats,
