@@ -10,8 +10,9 @@ import javax.sql.DataSource;
 import java.util.Objects;
 
 /**
- * Every billing store on Postgres (JDBI 3, HikariCP, Flyway): customers, subscriptions, the webhook inbox and the
- * usage ledger, in their own schema ({@code billing} by default) with their own Flyway history table.
+ * Every billing store on Postgres (JDBI 3, HikariCP, Flyway): customers, subscriptions, the webhook inbox, the
+ * usage ledger and organization memberships, in their own schema ({@code billing} by default) with their own Flyway
+ * history table.
  *
  * <p>Usage: {@code try (BillingStores stores = PostgresBillingStores.create(System.getenv("DATABASE_URL"))) { ... }}
  *
@@ -106,6 +107,7 @@ public final class PostgresBillingStores {
                                         boolean migrated) {
         Db db = new Db(dataSource, schema);
         return new BillingStores(new JdbiCustomerStore(db), new JdbiSubscriptionStore(db), new JdbiEventInbox(db),
-                new JdbiUsageLedger(db), new JdbiProjectionChanges(db), new PostgresLifecycle(db, ownedPool, migrated));
+                new JdbiUsageLedger(db), new JdbiProjectionChanges(db), new PostgresLifecycle(db, ownedPool, migrated),
+                new JdbiMembershipStore(db));
     }
 }

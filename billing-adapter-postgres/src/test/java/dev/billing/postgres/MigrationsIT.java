@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The Flyway migrations on real, empty databases: what they create, re-runs, and a host application's Flyway. */
 class MigrationsIT {
     private static final List<String> TABLES = List.of("audit_log", "billing_schema_history", "customers",
-            "invoices", "meter_reports", "projection_changes", "purchases", "subscriptions", "usage_counters",
+            "invoices", "meter_reports", "org_members", "projection_changes", "purchases", "subscriptions", "usage_counters",
             "usage_keys", "webhook_inbox");
     private static final String USER_SCHEMAS = """
             SELECT nspname FROM pg_namespace
@@ -46,7 +46,8 @@ class MigrationsIT {
             // Flyway records that it created the schema (rank 0, no version), then each migration.
             assertThat(Sql.strings(ds, "SELECT coalesce(version, type) || ':' || success FROM "
                     + "billing.billing_schema_history ORDER BY installed_rank"))
-                    .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true", "4:true", "5:true");
+                    .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true", "4:true", "5:true",
+                            "6:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(ds, "SELECT unnest(reloptions) FROM pg_class c JOIN pg_namespace n ON "
@@ -157,7 +158,7 @@ class MigrationsIT {
             assertThat(Sql.strings(ds, "SELECT script FROM billing.billing_schema_history WHERE version IS NOT NULL "
                     + "ORDER BY installed_rank"))
                     .containsExactly("V1__billing_tables.sql", "V2__audit_trail.sql", "V3__queue_autovacuum.sql",
-                            "V4__inbox_payload_text.sql", "V5__projection_changes.sql");
+                            "V4__inbox_payload_text.sql", "V5__projection_changes.sql", "V6__memberships.sql");
         }
     }
 
@@ -219,8 +220,8 @@ class MigrationsIT {
                           ('subscriptions', 'id'), ('invoices', 'id'), ('purchases', 'id'),
                           ('webhook_inbox', 'event_id'), ('usage_counters', 'user_id'), ('usage_counters', 'meter'),
                           ('usage_keys', 'user_id'), ('usage_keys', 'idempotency_key'),
-                          ('meter_reports', 'identifier'))""");
-            assertThat(keyColumns).hasSize(11).allSatisfy(c -> assertThat(c).endsWith("=C"));
+                          ('meter_reports', 'identifier'), ('org_members', 'org_id'), ('org_members', 'user_id'))""");
+            assertThat(keyColumns).hasSize(13).allSatisfy(c -> assertThat(c).endsWith("=C"));
         }
     }
 

@@ -15,7 +15,8 @@ import java.sql.Statement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The stores' ordered queries (the same SQL shapes, COLLATE "C" included) are served in index order: no Sort node.
+ * The stores' ordered queries (the same SQL shapes, COLLATE "C" included) are served in index order: no Sort node;
+ * the count of an organization's active members reads its partial index, not the table.
  * Sequential and bitmap scans are disabled so that the planner shows the index scan it would use on a large table.
  */
 @ExtendWith(PostgresDatabaseExtension.class)
@@ -43,6 +44,8 @@ class QueryPlansIT {
             keys page           | usage_keys_pkey                   | SELECT * FROM billing.usage_keys WHERE (user_id COLLATE "C", idempotency_key COLLATE "C") > ('u', 'k') ORDER BY user_id COLLATE "C", idempotency_key COLLATE "C" LIMIT 51
             reports due         | meter_reports_pending_idx         | SELECT identifier FROM billing.meter_reports WHERE reported_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now()) ORDER BY event_timestamp, identifier LIMIT 10 FOR UPDATE SKIP LOCKED
             changes after       | projection_changes_pkey           | SELECT position, origin, customer_id, changed_at FROM billing.projection_changes WHERE position > 5 ORDER BY position LIMIT 1000
+            members page        | org_members_pkey                  | SELECT * FROM billing.org_members WHERE (org_id COLLATE "C", user_id COLLATE "C") > ('o', 'u') ORDER BY org_id COLLATE "C", user_id COLLATE "C" LIMIT 51
+            active members      | org_members_active_idx            | SELECT count(*) FROM billing.org_members WHERE org_id = 'o' AND active
             """)
     void isServedInIndexOrder(String query, String index, String sql) throws SQLException {
         String plan = plan(sql);

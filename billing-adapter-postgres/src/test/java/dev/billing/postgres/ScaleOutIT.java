@@ -3,6 +3,7 @@ package dev.billing.postgres;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.UsageIncrement;
 import dev.billing.core.model.UsagePeriod;
@@ -22,8 +23,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 
 import static dev.billing.testkit.Builders.T0;
 import static dev.billing.testkit.Builders.anEvent;
@@ -138,5 +141,27 @@ class ScaleOutIT {
         assertThat(results).containsOnlyOnce(new UsageResult.Accepted(4, 100));
         assertThat(results).filteredOn(r -> r instanceof UsageResult.Replayed).hasSize(15);
         assertThat(instanceA.usage().used(user, "api_calls", period.start())).isEqualTo(4);
+    }
+
+    @Test
+    void membershipChangesRacingOnBothInstancesEndInTheNewestState() {
+        String org = unique("org_");
+        List<OrgMember> deliveries = new ArrayList<>();
+        for (int u = 0; u < 8; u++) {
+            UserId user = UserId.of("user_" + u);
+            deliveries.add(new OrgMember(org, user, "org:member", true, T0.plusSeconds(1), unique("msg_")));
+            deliveries.add(new OrgMember(org, user, "org:member", false, T0.plusSeconds(2), unique("msg_")));
+            if (u % 2 == 0) {
+                deliveries.add(new OrgMember(org, user, "org:admin", true, T0.plusSeconds(3), unique("msg_")));
+            }
+        }
+        deliveries.addAll(List.copyOf(deliveries)); // every change delivered twice, to either instance
+        Collections.shuffle(deliveries, new Random(7));
+
+        Race.run(deliveries.size(), i -> instance(i).memberships().apply(deliveries.get(i)));
+
+        assertThat(instanceA.memberships().countActive(org)).isEqualTo(4);
+        assertThat(instanceB.memberships().find(org, UserId.of("user_2")).orElseThrow().role()).isEqualTo("org:admin");
+        assertThat(instanceB.memberships().find(org, UserId.of("user_3")).orElseThrow().active()).isFalse();
     }
 }

@@ -24,7 +24,8 @@ public final class SupabaseSql {
             "002_webhook_events.sql",
             "003_projections.sql",
             "004_usage.sql",
-            "005_security.sql");
+            "005_security.sql",
+            "006_memberships.sql");
     private static final String FOLDER = "/supabase/migrations/";
 
     private SupabaseSql() {

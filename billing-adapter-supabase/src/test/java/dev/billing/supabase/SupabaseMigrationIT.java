@@ -6,6 +6,7 @@ import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.StripeEvent;
@@ -44,6 +45,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SupabaseMigrationIT {
     private static final int N = 120;
+    /** Memberships seeded: one for every fourth user, half of them removed again (inactive records migrate too). */
+    private static final int MEMBERS = N / 4;
     private static SupabaseProject source;
 
     @TempDir
@@ -81,9 +84,11 @@ class SupabaseMigrationIT {
         assertThat(count(report, MigrationRecordType.INBOX_ENTRIES)).isEqualTo(N + 1);
         assertThat(count(report, MigrationRecordType.USAGE_KEYS)).isEqualTo(N);
         assertThat(count(report, MigrationRecordType.METER_REPORTS)).isEqualTo(N);
+        assertThat(count(report, MigrationRecordType.MEMBERSHIPS)).isEqualTo(MEMBERS);
         assertThat(report.written()).isEqualTo(report.types().stream().mapToLong(t -> t.source().count()).sum());
         assertThat(memory.inbox().find("evt_node_1").orElseThrow().status()).isEqualTo(InboxStatus.PROCESSED);
         assertThat(memory.inbox().countByStatus()).isEqualTo(source.stores().inbox().countByStatus());
+        assertMembershipsCopied(memory.stores());
         System.out.printf("Supabase -> memory: %d records copied and verified (both sides) in %.2f s, %.0f records/s%n%s",
                 report.written(), seconds, report.written() / seconds, report.summary());
 
@@ -122,9 +127,32 @@ class SupabaseMigrationIT {
             // The project that received the copy verifies against the original too.
             MigrationReport direct = MigrateStores.from(source.stores()).to(target.stores()).dryRun(true).run();
             assertThat(direct.matches()).as(direct.summary()).isTrue();
+            assertMembershipsCopied(target.stores());
             System.out.printf("memory -> Supabase (resumed part): %d records written and both sides verified in %.2f s,"
                     + " %.0f records/s%n", resumed.written(), seconds, resumed.written() / seconds);
         }
+    }
+
+    /** Every seeded membership, active or removed, is in {@code copy} as in the source. */
+    private static void assertMembershipsCopied(BillingStores copy) {
+        assertThat(copy.memberships().count()).isEqualTo(MEMBERS);
+        for (int i = 0; i < N; i += 4) {
+            OrgMember original = source.stores().memberships().find(org(i), UserId.of(user(i))).orElseThrow();
+            assertThat(original.active()).isEqualTo(i % 8 != 0);
+            assertThat(copy.memberships().find(org(i), UserId.of(user(i)))).contains(original);
+        }
+        for (int o = 0; o < 3; o++) {
+            assertThat(copy.memberships().countActive("org_" + o))
+                    .isEqualTo(source.stores().memberships().countActive("org_" + o));
+        }
+    }
+
+    private static String user(int i) {
+        return String.format("user_%04d", i);
+    }
+
+    private static String org(int i) {
+        return "org_" + i % 3;
     }
 
     private static long count(MigrationReport report, MigrationRecordType type) {
@@ -137,7 +165,7 @@ class SupabaseMigrationIT {
         UsagePeriod period = new UsagePeriod(T0, T0.plus(Duration.ofDays(30)));
         Instant now = T0.plus(Duration.ofDays(1));
         for (int i = 0; i < N; i++) {
-            String user = String.format("user_%04d", i);
+            String user = user(i);
             String customer = String.format("cus_%04d", i);
             stores.customers().link(new CustomerLink(UserId.of(user), CustomerId.of(customer),
                     i % 3 == 0 ? null : user + "@example.com", T0.plusMillis(i)));
@@ -183,6 +211,17 @@ class SupabaseMigrationIT {
                     "key-" + i, "api_calls:" + (1 + i), T0.plusSeconds(i),
                     new MeterEvent("api_calls", CustomerId.of(customer), 1 + i, "usage-" + i, T0.plusSeconds(i))));
             calls++;
+            if (i % 4 == 0) {
+                OrgMember joined = new OrgMember(org(i), UserId.of(user), i % 3 == 0 ? null : "org:member", true,
+                        T0.plusSeconds(i), "msg_join_" + i);
+                stores.memberships().apply(joined);
+                calls++;
+                if (i % 8 == 0) {
+                    stores.memberships().apply(new OrgMember(joined.orgId(), joined.userId(), joined.role(), false,
+                            joined.changedAt().plusMillis(1_500), "msg_leave_" + i));
+                    calls++;
+                }
+            }
         }
         for (MeterReport report : stores.usage().claimReports(N / 2, now, Duration.ofSeconds(60))) {
             if (report.event().value() % 2 == 0) {

@@ -1,0 +1,121 @@
+package dev.billing.postgres;
+
+import dev.billing.core.model.OrgMember;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.MembershipStore;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link MembershipStore} on Postgres: {@code org_members}, keyed by (organization, user). {@code apply} is one
+ * {@code INSERT ... ON CONFLICT (org_id, user_id) DO UPDATE ... WHERE <the change supersedes the row>}: the
+ * conflicting row is locked and the condition re-checked against it, so duplicates, any delivery order and racing
+ * writers on any number of processes end on the same row ({@link OrgMember#supersedes}: later {@code changed_at},
+ * at the same instant a removal). Times are compared as Postgres keeps them, in microseconds.
+ */
+final class JdbiMembershipStore implements MembershipStore {
+    private static final String COLUMNS = "org_id, user_id, role, active, changed_at, event_id";
+    private static final String INSERT = """
+            INSERT INTO {schema}.org_members AS m (org_id, user_id, role, active, changed_at, event_id)
+            VALUES (:orgId, :userId, :role, :active, :changedAt, :eventId)
+            ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role, active = EXCLUDED.active,
+                changed_at = EXCLUDED.changed_at, event_id = EXCLUDED.event_id
+            """;
+    private static final RowMapper<OrgMember> MEMBER = (rs, ctx) -> new OrgMember(rs.getString("org_id"),
+            UserId.of(rs.getString("user_id")), rs.getString("role"), rs.getBoolean("active"),
+            Db.instant(rs, "changed_at"), rs.getString("event_id"));
+
+    private final Db db;
+    private final String apply;
+    private final String restore;
+    private final String find;
+    private final String countActive;
+    private final String firstPage;
+    private final String nextPage;
+    private final String count;
+
+    JdbiMembershipStore(Db db) {
+        this.db = db;
+        // OrgMember.supersedes in SQL: the incoming row is EXCLUDED, the stored one m.
+        this.apply = db.sql(INSERT + """
+                WHERE EXCLUDED.changed_at > m.changed_at
+                   OR (EXCLUDED.changed_at = m.changed_at AND NOT EXCLUDED.active AND m.active)
+                """);
+        this.restore = db.sql(INSERT + """
+                WHERE (m.role, m.active, m.changed_at, m.event_id)
+                    IS DISTINCT FROM (EXCLUDED.role, EXCLUDED.active, EXCLUDED.changed_at, EXCLUDED.event_id)
+                """);
+        this.find = db.sql("SELECT " + COLUMNS + """
+                 FROM {schema}.org_members WHERE org_id = :orgId AND user_id = :userId
+                """);
+        // Served index-only by the partial index org_members_active_idx (QueryPlansIT).
+        this.countActive = db.sql("SELECT count(*) FROM {schema}.org_members WHERE org_id = :orgId AND active");
+        this.firstPage = db.sql("SELECT " + COLUMNS + """
+                 FROM {schema}.org_members
+                ORDER BY org_id COLLATE "C", user_id COLLATE "C" LIMIT :limit
+                """);
+        this.nextPage = db.sql("SELECT " + COLUMNS + """
+                 FROM {schema}.org_members
+                WHERE (org_id COLLATE "C", user_id COLLATE "C") > (:orgId, :userId)
+                ORDER BY org_id COLLATE "C", user_id COLLATE "C" LIMIT :limit
+                """);
+        this.count = db.sql("SELECT count(*) FROM {schema}.org_members");
+    }
+
+    @Override
+    public boolean apply(OrgMember change) {
+        return db.call("memberships.apply", h -> bind(h.createUpdate(apply), change).execute() == 1);
+    }
+
+    @Override
+    public long countActive(String orgId) {
+        return db.call("memberships.countActive", h -> h.createQuery(countActive).bind("orgId", orgId)
+                .mapTo(Long.class).one());
+    }
+
+    @Override
+    public Optional<OrgMember> find(String orgId, UserId userId) {
+        return db.call("memberships.find", h -> h.createQuery(find).bind("orgId", orgId)
+                .bind("userId", userId.value()).map(MEMBER).findOne());
+    }
+
+    @Override
+    public Page<OrgMember> list(String cursor, int limit) {
+        Cursors.checkLimit(limit);
+        List<String> position = Cursors.decode(cursor, 2);
+        return db.call("memberships.list", h -> {
+            Query query = h.createQuery(position == null ? firstPage : nextPage);
+            if (position != null) {
+                query.bind("orgId", position.get(0)).bind("userId", position.get(1));
+            }
+            return Pages.of(query.bind("limit", limit + 1).map(MEMBER).list(), limit,
+                    m -> Cursors.encode(m.orgId(), m.userId().value()));
+        });
+    }
+
+    @Override
+    public long count() {
+        return db.call("memberships.count", h -> h.createQuery(count).mapTo(Long.class).one());
+    }
+
+    /** Unconditional but for an identical row, which is left alone (and answers false). */
+    @Override
+    public boolean restore(OrgMember member) {
+        return db.call("memberships.restore", h -> bind(h.createUpdate(restore), member).execute() == 1);
+    }
+
+    private static Update bind(Update update, OrgMember m) {
+        return update.bind("orgId", m.orgId())
+                .bind("userId", m.userId().value())
+                .bind("role", m.role())
+                .bind("active", m.active())
+                .bindByType("changedAt", Db.ts(m.changedAt()), OffsetDateTime.class)
+                .bind("eventId", m.eventId());
+    }
+}

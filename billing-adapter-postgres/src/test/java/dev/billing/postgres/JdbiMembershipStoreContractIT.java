@@ -1,0 +1,31 @@
+package dev.billing.postgres;
+
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.MembershipStore;
+import dev.billing.testkit.contract.MembershipStoreContract;
+import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The {@link MembershipStoreContract} against JdbiMembershipStore on a fresh, migrated Postgres database. */
+@ExtendWith(PostgresDatabaseExtension.class)
+class JdbiMembershipStoreContractIT extends MembershipStoreContract {
+    private static BillingStores stores;
+
+    @BeforeAll
+    static void openStores(TestDatabase db) {
+        stores = TestStores.open(db);
+    }
+
+    @AfterAll
+    static void closeStores() {
+        stores.close();
+    }
+
+    @Override
+    protected MembershipStore memberships() {
+        return stores.memberships();
+    }
+}
