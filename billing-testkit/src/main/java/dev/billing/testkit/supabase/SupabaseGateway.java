@@ -121,6 +121,20 @@ final class SupabaseGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * PostgREST closes a connection after answering a HEAD without saying so; the pooled connection then fails the
+     * next request before PostgREST reads it. Like a real gateway's upstream pool, a request that fails that way is
+     * sent once more on a fresh connection.
+     */
+    private HttpResponse<InputStream> sendOnce(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException stale) {
+            LOG.debug("Upstream connection failed, sending {} {} again", request.method(), request.uri(), stale);
+            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        }
+    }
+
     private void proxy(HttpExchange exchange, URI target, String apiKey) throws IOException {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         Headers in = exchange.getRequestHeaders();
@@ -137,7 +151,7 @@ final class SupabaseGateway implements AutoCloseable {
         }
         HttpResponse<InputStream> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = sendOnce(request.build());
         } catch (IOException e) {
             LOG.debug("PostgREST unreachable at {}", target, e);
             sendJson(exchange, 502, "{\"message\":\"An invalid response was received from the upstream server\"}");
@@ -172,7 +186,8 @@ final class SupabaseGateway implements AutoCloseable {
         }
     }
 
-    private static HttpRequest.BodyPublisher bodyOf(HttpExchange exchange) {
+    /** The body, read whole so that a request can be sent again ({@link #sendOnce}). */
+    private static HttpRequest.BodyPublisher bodyOf(HttpExchange exchange) throws IOException {
         Headers in = exchange.getRequestHeaders();
         String contentLength = in.getFirst("Content-Length");
         String transferEncoding = in.getFirst("Transfer-Encoding");
@@ -181,11 +196,10 @@ final class SupabaseGateway implements AutoCloseable {
             if (length == 0) {
                 return HttpRequest.BodyPublishers.noBody();
             }
-            return HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody), length);
+            return HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes());
         }
         if (transferEncoding != null && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-            return HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody);
+            return HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes());
         }
         return HttpRequest.BodyPublishers.noBody();
     }
