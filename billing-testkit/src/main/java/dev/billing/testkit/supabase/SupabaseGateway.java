@@ -3,6 +3,7 @@ package dev.billing.testkit.supabase;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -199,7 +200,9 @@ final class SupabaseGateway implements AutoCloseable {
             return HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes());
         }
         if (transferEncoding != null && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-            return HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes());
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            // A stream of unknown length goes on chunked, as it came.
+            return HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body));
         }
         return HttpRequest.BodyPublishers.noBody();
     }
