@@ -81,6 +81,7 @@ final class SupabaseSeed {
     private final List<Object[]> counters = new ArrayList<>();
     private final List<Object[]> keys = new ArrayList<>();
     private final List<Object[]> reports = new ArrayList<>();
+    private final List<Object[]> members = new ArrayList<>();
 
     private SupabaseSeed(long seed, Instant now) {
         this.random = new Random(seed);
@@ -92,6 +93,9 @@ final class SupabaseSeed {
         SupabaseSeed s = new SupabaseSeed(seed, now);
         for (int i = 0; i < customers; i++) {
             s.customer(i);
+            // Every customer a member of one of a hundred organizations; every fifth has left again.
+            s.members.add(new Object[] {"org_seed" + (i % 100), String.format("user_seed_%05d", i),
+                    i % 7 == 0 ? "org:admin" : "org:member", i % 5 != 0, time(now.minusSeconds(i)), "msg_seed" + i});
         }
         s.write(db);
         return s;
@@ -488,6 +492,8 @@ final class SupabaseSeed {
             insert(connection, "INSERT INTO public.billing_meter_reports (identifier, event_name, customer_id, value, "
                     + "event_timestamp, attempts, last_error, next_attempt_at, reported_at) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", reports);
+            insert(connection, "INSERT INTO public.billing_org_members (org_id, user_id, role, active, changed_at, "
+                    + "event_id) VALUES (?, ?, ?, ?, ?, ?)", members);
             connection.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("seeding Supabase failed: " + e.getMessage(), e);
@@ -500,6 +506,7 @@ final class SupabaseSeed {
         counts.put(MigrationRecordType.USAGE_COUNTERS, (long) counters.size());
         counts.put(MigrationRecordType.USAGE_KEYS, (long) keys.size());
         counts.put(MigrationRecordType.METER_REPORTS, (long) reports.size());
+        counts.put(MigrationRecordType.MEMBERSHIPS, (long) members.size());
     }
 
     private static void insert(Connection connection, String sql, List<Object[]> rows) throws SQLException {
