@@ -2,7 +2,6 @@ package dev.billing.plans;
 
 import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.CatalogItem;
-import dev.billing.core.model.MeterDefinition;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.Tier;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -48,21 +47,18 @@ public final class PlanCatalogYaml {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(:-([^}]*))?}");
     private static final Pattern TIER_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
-    private static final Pattern METER_NAME = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
     private static final Pattern ITEM_KEY = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
     private static final Pattern PRICE_ID = Pattern.compile("[A-Za-z0-9_]{1,255}");
-    private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
     private static final Set<String> TOP_KEYS = Set.of("tiers", "items", "meters");
     private static final Set<String> TIER_KEYS = Set.of("rank", "features", "quotas", "trialDays",
             "purchaseDiscountPercent", "prices", "perSeat");
     private static final Set<String> INTERVAL_KEYS = Set.of("month", "year");
     private static final Set<String> ITEM_KEYS = Set.of("key", "name", "priceId");
-    private static final Set<String> METER_KEYS = Set.of("name", "stripeEventName", "shared");
     private static final String UNLIMITED = "unlimited";
 
     private final Map<String, String> env;
     private final String source;
-    private final List<String> problems = new ArrayList<>();
+    final List<String> problems = new ArrayList<>();
     /** Price id -> the path that first used it (plans and items share one namespace). */
     private final Map<String, String> priceOwners = new HashMap<>();
 
@@ -134,7 +130,7 @@ public final class PlanCatalogYaml {
         unknownKeys(top, TOP_KEYS, null);
         PlanCatalog.Builder builder = PlanCatalog.builder();
         // Meters first: quotas are checked against them.
-        Set<String> meters = meters(top.get("meters"), builder);
+        Set<String> meters = new MetersYaml(this).meters(top.get("meters"), builder);
         tiers(top.get("tiers"), meters, builder);
         items(top.get("items"), builder);
         if (!problems.isEmpty()) {
@@ -412,67 +408,10 @@ public final class PlanCatalogYaml {
     // ---------------------------------------------------------------- meters
 
     /** The meter names defined; null when the section is broken (quotas are then not checked against it). */
-    private Set<String> meters(Object value, PlanCatalog.Builder builder) {
-        if (value == null) {
-            return Set.of();
-        }
-        if (!(value instanceof List<?> meters)) {
-            problems.add("meters: must be a list of {name, stripeEventName?}");
-            return null;
-        }
-        Set<String> names = new LinkedHashSet<>();
-        Map<String, String> eventNames = new HashMap<>();
-        boolean complete = true;
-        int i = 0;
-        for (Object element : meters) {
-            String where = "meters[" + i++ + "]";
-            if (!(element instanceof Map<?, ?> meter)) {
-                problems.add(where + ": must be a mapping with name and optional stripeEventName");
-                complete = false;
-                continue;
-            }
-            unknownKeys(meter, METER_KEYS, where);
-            String name = text(meter.get("name"), where + ".name", true);
-            String event = text(meter.get("stripeEventName"), where + ".stripeEventName", false);
-            Boolean shared = flag(meter.get("shared"), where + ".shared");
-            boolean ok = name != null;
-            if (name != null && !METER_NAME.matcher(name).matches()) {
-                problems.add(where + ".name: '" + name + "' must be 1-64 lowercase letters, digits, '.', '-' or "
-                        + "'_', starting with a letter");
-                ok = false;
-                complete = false;
-            } else if (name != null && !names.add(name)) {
-                problems.add(where + ".name: meter '" + name + "' is defined twice");
-                ok = false;
-            }
-            if (event != null) {
-                if (!EVENT_NAME.matcher(event).matches()) {
-                    problems.add(where + ".stripeEventName: '" + event + "' is not a Stripe meter event name "
-                            + "(1-100 letters, digits, '_', '.', ':' or '-')");
-                    ok = false;
-                } else {
-                    String other = eventNames.putIfAbsent(event, where);
-                    if (other != null) {
-                        problems.add(where + ".stripeEventName: '" + event + "' is already reported by " + other
-                                + " (Stripe would add both meters' usage together)");
-                        ok = false;
-                    }
-                }
-            }
-            if (name == null) {
-                complete = false;
-            }
-            if (ok) {
-                builder.meter(new MeterDefinition(name, event, Boolean.TRUE.equals(shared)));
-            }
-        }
-        return complete ? names : null;
-    }
-
     // ---------------------------------------------------------------- scalars
 
     /** true or false, or null when absent; anything else is a problem (and null). */
-    private Boolean flag(Object value, String where) {
+    Boolean flag(Object value, String where) {
         if (value == null || value instanceof Boolean) {
             return (Boolean) value;
         }
@@ -504,7 +443,7 @@ public final class PlanCatalogYaml {
         return n.intValue();
     }
 
-    private String text(Object value, String where, boolean required) {
+    String text(Object value, String where, boolean required) {
         if (value == null) {
             if (required) {
                 problems.add(where + ": is required");
@@ -554,7 +493,7 @@ public final class PlanCatalogYaml {
         return ok ? out.toString() : null;
     }
 
-    private void unknownKeys(Map<?, ?> map, Set<String> known, String where) {
+    void unknownKeys(Map<?, ?> map, Set<String> known, String where) {
         for (Object key : map.keySet()) {
             if (!known.contains(String.valueOf(key))) {
                 problems.add((where == null ? "" : where + ".") + key + ": unknown key (expected one of "

@@ -3,6 +3,7 @@ package dev.billing.plans;
 import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.Plan;
 import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.QuotaPeriod;
 import dev.billing.core.model.Tier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,6 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,6 +63,20 @@ class PlanCatalogYamlTest {
         assertThat(plans.meters().values()).singleElement().satisfies(m -> assertThat(m.shared()).isTrue());
         assertThat(PlanCatalogYaml.parse(BASE, Map.of(), "plans.yaml").meters().values())
                 .singleElement().satisfies(m -> assertThat(m.shared()).isFalse());
+    }
+
+    @Test
+    void aMeterReadsItsQuotaPeriodAndTimeZoneAndDefaultsToTheBillingPeriodInUtc() {
+        PlanCatalog daily = PlanCatalogYaml.parse(BASE.replace("stripeEventName: api_calls}",
+                "stripeEventName: api_calls, period: day, timeZone: Europe/Berlin}"), Map.of(), "plans.yaml");
+        assertThat(daily.meter("api_calls")).hasValueSatisfying(m -> {
+            assertThat(m.period()).isEqualTo(QuotaPeriod.DAY);
+            assertThat(m.timeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+        });
+        assertThat(PlanCatalogYaml.parse(BASE, Map.of(), "plans.yaml").meter("api_calls")).hasValueSatisfying(m -> {
+            assertThat(m.period()).isEqualTo(QuotaPeriod.BILLING_PERIOD);
+            assertThat(m.timeZone()).isEqualTo(ZoneOffset.UTC);
+        });
     }
 
     @Test
@@ -148,7 +165,13 @@ class PlanCatalogYamlTest {
                         + "name, priceId)"),
                 Arguments.of("an unknown key in a meter", BASE.replace("stripeEventName: api_calls}",
                         "stripeEventName: api_calls, unit: call}"), "meters[0].unit: unknown key (expected one of "
-                        + "name, shared, stripeEventName)"),
+                        + "name, period, shared, stripeEventName, timeZone)"),
+                Arguments.of("a quota period that is not one", BASE.replace("stripeEventName: api_calls}",
+                        "stripeEventName: api_calls, period: week}"), "meters[0].period: 'week' is not a quota period "
+                        + "(day, month or billing_period)"),
+                Arguments.of("a time zone that is not one", BASE.replace("stripeEventName: api_calls}",
+                        "stripeEventName: api_calls, period: day, timeZone: Mars/Olympus}"), "meters[0].timeZone: "
+                        + "'Mars/Olympus' is not a time zone (an IANA name such as Europe/Berlin, or UTC)"),
                 Arguments.of("perSeat that is not a flag", BASE.replace("trialDays: 30", "trialDays: 30\n    perSeat: "
                         + "yes please"), "tiers.pro.perSeat: must be true or false, not 'yes please'"),
                 Arguments.of("a free tier by the seat", BASE.replace("rank: 0", "rank: 0\n    perSeat: true"),

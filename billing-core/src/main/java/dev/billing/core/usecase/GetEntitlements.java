@@ -10,6 +10,7 @@ import dev.billing.core.model.Quota;
 import dev.billing.core.model.Seats;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.Tier;
+import dev.billing.core.model.UsagePeriod;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.ProjectionListener;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -73,13 +75,7 @@ public final class GetEntitlements implements ProjectionListener {
         Optional<CustomerLink> link = customers.findByUserId(user);
         List<Subscription> subs = link.map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
         EntitlementPolicy.Grant grant = policy.grant(subs, now);
-        Map<String, Long> used = usage.usage(user, grant.period().start());
-        List<Quota> quotas = new ArrayList<>();
-        grant.tier().quotas().forEach((meter, limit) -> {
-            long spent = used.getOrDefault(meter, 0L);
-            long remaining = limit == Tier.UNLIMITED ? Tier.UNLIMITED : Math.max(0, limit - spent);
-            quotas.add(new Quota(meter, spent, limit, remaining, grant.period().start(), grant.period().end()));
-        });
+        List<Quota> quotas = quotas(user, grant, now);
         Set<String> owned = new LinkedHashSet<>();
         if (link.isPresent()) {
             for (Purchase purchase : subscriptions.purchasesOf(link.get().customerId())) {
@@ -106,6 +102,11 @@ public final class GetEntitlements implements ProjectionListener {
         if (grant.period().end().isBefore(expiresAt)) {
             expiresAt = grant.period().end();
         }
+        for (Quota quota : quotas) { // a daily quota starts again before the billing period ends
+            if (quota.resetsAt().isBefore(expiresAt)) {
+                expiresAt = quota.resetsAt();
+            }
+        }
         if (cache.size() >= MAX_CACHED_USERS) {
             cache.clear();
             usersByCustomer.clear();
@@ -118,6 +119,36 @@ public final class GetEntitlements implements ProjectionListener {
             cachedWithoutCustomer.remove(user);
         }
         return value;
+    }
+
+    /** Each quota of the tier in its meter's own period (one usage read per distinct period start). */
+    private List<Quota> quotas(UserId user, EntitlementPolicy.Grant grant, Instant now) {
+        Map<Instant, Map<String, Long>> usedByStart = new HashMap<>();
+        List<Quota> quotas = new ArrayList<>();
+        grant.tier().quotas().forEach((meter, limit) -> {
+            UsagePeriod period = policy.catalog().meter(meter).map(m -> m.periodAt(now, grant.period()))
+                    .orElse(grant.period());
+            long spent = usedByStart.computeIfAbsent(period.start(), start -> usage.usage(user, start))
+                    .getOrDefault(meter, 0L);
+            long remaining = limit == Tier.UNLIMITED ? Tier.UNLIMITED : Math.max(0, limit - spent);
+            quotas.add(new Quota(meter, spent, limit, remaining, period.start(), period.end()));
+        });
+        return quotas;
+    }
+
+    /**
+     * The user's use of a meter their own plan does not list, in that meter's current period (a member counted
+     * under their organization's larger quota).
+     */
+    Quota unlistedQuota(UserId user, String meter) {
+        Instant now = clock.instant();
+        List<Subscription> subs = customers.findByUserId(user)
+                .map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
+        EntitlementPolicy.Grant grant = policy.grant(subs, now);
+        UsagePeriod period = policy.catalog().meter(meter).map(m -> m.periodAt(now, grant.period()))
+                .orElse(grant.period());
+        long used = usage.usage(user, period.start()).getOrDefault(meter, 0L);
+        return new Quota(meter, used, 0, 0, period.start(), period.end());
     }
 
     /** Drops the user's cached entitlements. */

@@ -8,7 +8,6 @@ import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.Quota;
 import dev.billing.core.model.Tier;
 import dev.billing.core.model.UserId;
-import dev.billing.core.port.UsageLedger;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,12 +33,10 @@ import java.util.Set;
  */
 public final class GetMemberEntitlements {
     private final GetEntitlements entitlements;
-    private final UsageLedger usage;
     private final PlanCatalog catalog;
 
-    GetMemberEntitlements(GetEntitlements entitlements, UsageLedger usage, PlanCatalog catalog) {
+    GetMemberEntitlements(GetEntitlements entitlements, PlanCatalog catalog) {
         this.entitlements = entitlements;
-        this.usage = usage;
         this.catalog = catalog;
     }
 
@@ -75,7 +72,7 @@ public final class GetMemberEntitlements {
             if (limit == 0 && ownQuota.isEmpty()) {
                 continue;
             }
-            Quota q = ownQuota.orElseGet(() -> unlisted(user, own, name));
+            Quota q = ownQuota.orElseGet(() -> entitlements.unlistedQuota(user, name));
             long remaining = limit == Tier.UNLIMITED ? Tier.UNLIMITED : Math.max(0, limit - q.used());
             quotas.add(new Quota(name, q.used(), limit, remaining, q.periodStart(), q.resetsAt()));
             quotaSources.put(name, limit == ownTier.quota(name) ? Source.USER : Source.ORGANIZATION);
@@ -95,16 +92,6 @@ public final class GetMemberEntitlements {
 
     private static Optional<Quota> find(Entitlements e, String meter) {
         return e.quotas().stream().filter(q -> q.meter().equals(meter)).findFirst();
-    }
-
-    /** The user's use of a meter their own plan does not list, in the period of their own quotas. */
-    private Quota unlisted(UserId user, Entitlements own, String meter) {
-        Quota any = own.quotas().isEmpty() ? null : own.quotas().get(0);
-        if (any == null) {
-            return new Quota(meter, 0, 0, 0, own.evaluatedAt(), own.evaluatedAt());
-        }
-        long used = usage.usage(user, any.periodStart()).getOrDefault(meter, 0L);
-        return new Quota(meter, used, 0, 0, any.periodStart(), any.resetsAt());
     }
 
     /** Whether a member's use of {@code meter} goes to the organization's pool. */

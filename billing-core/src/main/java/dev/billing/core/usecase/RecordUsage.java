@@ -7,6 +7,7 @@ import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.UsageIncrement;
+import dev.billing.core.model.UsagePeriod;
 import dev.billing.core.model.UsageResult;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
@@ -103,16 +104,17 @@ public final class RecordUsage {
         long limit = GetMemberEntitlements.larger(grant.tier().quota(meter), atLeast);
         MeterEvent report = null;
         Optional<MeterDefinition> definition = policy.catalog().meter(meter);
+        UsagePeriod period = definition.map(d -> d.periodAt(now, grant.period())).orElse(grant.period());
         if (definition.isPresent() && definition.get().reportsToStripe() && a.link().isPresent()
                 && grant.granting() != null) {
             report = new MeterEvent(definition.get().stripeEventName(), a.link().get().customerId(), amount,
                     "usage-" + IdempotencyKeys.hash(account.value() + '\u001f' + idempotencyKey), now);
         }
-        UsageResult result = ledger.increment(new UsageIncrement(account, meter, grant.period(), amount, limit,
+        UsageResult result = ledger.increment(new UsageIncrement(account, meter, period, amount, limit,
                 idempotencyKey, meter + ":" + amount, now, report));
         if (result instanceof UsageResult.Accepted) {
             entitlements.invalidate(account);
         }
-        return new UsageOutcome(meter, grant.period(), result);
+        return new UsageOutcome(meter, period, result);
     }
 }

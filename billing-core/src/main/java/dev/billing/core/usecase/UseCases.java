@@ -115,7 +115,7 @@ public final class UseCases {
                 : sync[0].members(account);
         this.getEntitlements = new GetEntitlements(stores.customers(), stores.subscriptions(), stores.usage(),
                 entitlementPolicy, members, clock, options.entitlementsCacheTtl());
-        this.getMemberEntitlements = new GetMemberEntitlements(getEntitlements, stores.usage(), catalog);
+        this.getMemberEntitlements = new GetMemberEntitlements(getEntitlements, catalog);
         List<ProjectionListener> all = new ArrayList<>();
         all.add(getEntitlements);
         all.addAll(listeners);
