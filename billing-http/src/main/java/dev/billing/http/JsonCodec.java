@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The API's JSON: strict on the way in (unknown fields, duplicate keys, trailing tokens and scalar coercions such as
@@ -121,6 +123,18 @@ public final class JsonCodec {
             return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A stored JSON object (a webhook payload) as a map to embed in an answer; text that is not a JSON object comes
+     * back as {@code {"unparsed": text}} rather than failing the answer.
+     */
+    public Map<String, Object> embeddable(String json) {
+        try {
+            return mapper.readValue(json, new TypeReference<Map<String, Object>>() { });
+        } catch (IOException | RuntimeException e) {
+            return Map.of("unparsed", json);
         }
     }
 

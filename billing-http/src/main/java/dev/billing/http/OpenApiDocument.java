@@ -222,6 +222,9 @@ final class OpenApiDocument {
                 return Map.of("type", "object", "additionalProperties", schemaOf(p.getActualTypeArguments()[1]));
             }
         }
+        if (type == Object.class) {
+            return Map.of(); // any JSON value (an embedded webhook payload)
+        }
         if (type instanceof Class<?> c) {
             if (c == String.class) {
                 return Map.of("type", "string");

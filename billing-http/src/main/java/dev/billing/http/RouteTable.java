@@ -25,7 +25,7 @@ final class RouteTable {
     record Handlers(OpsHandlers ops, CatalogHandlers catalog, AccountHandlers account,
                     SubscriptionHandlers subscriptions, PaymentMethodHandlers paymentMethods, InvoiceHandlers invoices,
                     EntitlementHandlers entitlements, WebhookHandlers webhooks, AdminHandlers admin,
-                    OrgHandlers orgs, LocalHandlers local, boolean metrics) {
+                    OrgHandlers orgs, ExportHandlers export, LocalHandlers local, boolean metrics) {
     }
 
     static List<ApiRoute> routes(Handlers h, ApiSettings settings) {
@@ -109,6 +109,9 @@ final class RouteTable {
                 get("/me/entitlements", Access.USER, h.entitlements()::entitlements).tag("entitlements")
                         .summary("The caller's tier, features, quotas and owned items.")
                         .returns(Responses.EntitlementsView.class).errors(503),
+                get("/me/export", Access.USER, h.export()::me).tag("account")
+                        .summary("Everything the store holds about the caller, as one JSON document.")
+                        .returns(Responses.PersonalDataView.class).errors(503),
                 get("/usage", Access.USER, h.entitlements()::usage).tag("entitlements")
                         .summary("The caller's quotas this period.").returns(Responses.UsageQuotas.class)
                         .errors(503),
@@ -196,6 +199,9 @@ final class RouteTable {
                         .summary("Re-read subscriptions and invoices from Stripe (one user, one customer, or all).")
                         .body(Requests.Reconcile.class).returns(Responses.ReconcileResult.class)
                         .errors(400, 404, 503),
+                get("/admin/users/{userId}/export", Access.ADMIN, h.export()::user).tag("admin")
+                        .summary("Everything the store holds about one user or organization (personal data export).")
+                        .returns(Responses.PersonalDataView.class).errors(400, 503),
                 post("/admin/refunds", Access.ADMIN, h.admin()::refund).tag("admin")
                         .summary("Refund a payment in full or in part, once per Idempotency-Key.")
                         .body(Requests.Refund.class).returns(Responses.RefundView.class).requiresIdempotencyKey()

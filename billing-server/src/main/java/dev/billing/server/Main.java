@@ -36,7 +36,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "billing-server", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = "Stripe-first billing: the HTTP API server and its tools.",
-        subcommands = {Main.Serve.class, Main.Local.class, Main.CheckConfig.class, Main.Reconcile.class,
+        subcommands = {Main.Serve.class, Main.Local.class, Main.CheckConfig.class, Main.Reconcile.class, Main.Export.class,
                 Main.Schema.class, Main.SupabaseSqlCommand.class, MigrateSupabaseCommand.class})
 public final class Main implements Callable<Integer> {
     static final int OK = 0;
@@ -240,6 +240,23 @@ public final class Main implements Callable<Integer> {
                     report.subscriptionsApplied(), report.invoicesSeen(), report.invoicesApplied(),
                     report.failedCustomers());
             return report.failedCustomers() == 0 ? OK : FAILED;
+        }
+    }
+
+    @Command(name = "export", description = "Print everything the store holds about one user or organization as "
+            + "JSON (the document of GET /me/export).")
+    static final class Export implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Option(names = "--user", required = true, description = "The user's (or organization's) id.")
+        String user;
+
+        @Override
+        public Integer call() {
+            logFormat(main.env, "TEXT");
+            main.out.println(ServeMode.export(ServerConfig.fromEnv(main.env), user));
+            return OK;
         }
     }
 

@@ -10,6 +10,8 @@ import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.usecase.ReconcileReport;
+import dev.billing.http.JsonCodec;
+import dev.billing.http.wire.Responses;
 import dev.billing.smtp.SmtpConfig;
 import dev.billing.smtp.SmtpNotifier;
 import org.slf4j.Logger;
@@ -112,6 +114,21 @@ public final class ServeMode {
                 return billing.useCases().reconcile().customer(CustomerId.of(customer));
             }
             return billing.useCases().reconcile().all();
+        }
+    }
+
+    /** {@code export --user}: everything the store holds about one account, as the API's JSON document. */
+    static String export(ServerConfig config, String user) {
+        Clock clock = Clock.systemUTC();
+        try (BillingStores stores = openStores(config)) {
+            Billing billing = Billing.builder()
+                    .gateway(Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock))
+                    .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
+                    .stores(stores).plans(config.plans()).options(config.billingOptions()).clock(clock).build();
+            JsonCodec json = new JsonCodec();
+            return json.writeString(Responses.PersonalDataView.of(
+                    billing.useCases().exportPersonalData().export(UserId.of(user)), config.plans(),
+                    json::embeddable));
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.billing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.billing.testkit.Await;
 import dev.billing.testkit.http.Http;
 import jakarta.mail.internet.MimeMessage;
 import dev.billing.testkit.auth.TestKey;
@@ -133,6 +135,28 @@ class ServeModeIT {
         JsonNode subs = http.get("/stripe/subscriptions", token).json().path("data");
         assertThat(subs).hasSize(1);
         assertThat(subs.get(0).path("id").asText()).isEqualTo(sub);
+    }
+
+    @Test
+    void exportFromTheCommandLineIsTheDocumentTheApiGives() throws Exception {
+        String token = minter.token().subject("user_export").claim("email", "export@example.com").sign();
+        Http.Response checkout = http.post("/stripe/checkout", token, "{\"tier\":\"basic\",\"interval\":\"month\"}");
+        String sub = emulator.completeCheckoutSession(checkout.json().path("sessionId").asText()).subscriptionId();
+        Await.until("the subscription is projected", () -> http.get("/stripe/subscriptions", token).json()
+                .path("data").size() == 1);
+
+        JsonNode api = http.get("/me/export", token).json();
+        CliConfigTest.Run cli = CliConfigTest.run(env, "export", "--user", "user_export");
+
+        assertThat(cli.exit()).as(cli.err()).isZero();
+        JsonNode printed = new ObjectMapper().readTree(cli.out());
+        assertThat(printed.path("customer").path("email").asText()).isEqualTo("export@example.com");
+        assertThat(printed.path("subscriptions").get(0).path("id").asText()).isEqualTo(sub);
+        assertThat(printed.path("subscriptions")).isEqualTo(api.path("subscriptions"));
+        // The events may still be processed meanwhile: the same events, whatever their status.
+        assertThat(printed.path("events")).isNotEmpty();
+        assertThat(printed.path("events").findValuesAsText("id")).containsAll(api.path("events").findValuesAsText("id")
+                .stream().filter(id -> id.startsWith("evt_")).toList());
     }
 
     @Test

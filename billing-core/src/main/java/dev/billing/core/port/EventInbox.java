@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The durable webhook inbox (DESIGN §4.2): record once, claim under a lease, complete or fail.
@@ -100,6 +101,27 @@ public interface EventInbox {
 
     /** Entries, newest received first, optionally of one status; cursor is opaque or null. */
     Page<InboxEntry> list(InboxStatus status, String cursor, int limit);
+
+    /**
+     * Up to {@code max} entries whose event is about one of {@code objectIds} (its {@code objectId}), newest received
+     * first (a personal data export: the customer's, subscriptions', invoices' and checkout sessions' events). This
+     * default reads the whole inbox; stores answer from an index.
+     */
+    default List<InboxEntry> about(Set<String> objectIds, int max) {
+        List<InboxEntry> found = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<InboxEntry> page = list(null, cursor, 500);
+            for (InboxEntry entry : page.items()) {
+                if (found.size() < max && entry.event().objectId() != null
+                        && objectIds.contains(entry.event().objectId())) {
+                    found.add(entry);
+                }
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null && found.size() < max);
+        return found;
+    }
 
     /**
      * Makes an entry due again now with zero attempts, whatever its status, unless it is leased right now.

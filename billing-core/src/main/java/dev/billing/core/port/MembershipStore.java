@@ -4,6 +4,8 @@ import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,6 +30,18 @@ public interface MembershipStore {
     long countActive(String orgId);
 
     Optional<OrgMember> find(String orgId, UserId userId);
+
+    /** Every membership record of one user, active or not (a personal data export); this default reads them all. */
+    default List<OrgMember> ofUser(UserId userId) {
+        List<OrgMember> found = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<OrgMember> page = list(cursor, 500);
+            page.items().stream().filter(m -> m.userId().equals(userId)).forEach(found::add);
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return found;
+    }
 
     /** Every record, active or not, ordered by organization then user; the cursor is opaque or null (migration). */
     Page<OrgMember> list(String cursor, int limit);

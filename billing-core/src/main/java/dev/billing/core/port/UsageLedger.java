@@ -10,6 +10,7 @@ import dev.billing.core.model.UserId;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -44,6 +45,21 @@ public interface UsageLedger {
 
     /** Every counter ordered by (user, meter, period); cursor opaque or null. For migration. */
     Page<UsageCounter> listCounters(String cursor, int limit);
+
+    /**
+     * Every counter of one user, every period (a personal data export). This default reads all counters; stores
+     * answer from an index.
+     */
+    default List<UsageCounter> countersOf(UserId userId) {
+        List<UsageCounter> found = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<UsageCounter> page = listCounters(cursor, 500);
+            page.items().stream().filter(c -> c.userId().equals(userId)).forEach(found::add);
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return found;
+    }
 
     Page<UsageKey> listKeys(String cursor, int limit);
 

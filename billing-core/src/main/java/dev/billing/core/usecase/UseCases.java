@@ -59,6 +59,7 @@ public final class UseCases {
     private final EntitlementPolicy entitlementPolicy;
     private final RedirectPolicy redirectPolicy;
     private final OrgAccess orgAccess;
+    private final ExportPersonalData exportPersonalData;
 
     /**
      * @param listeners told after any change to a customer's projection, in addition to the entitlement cache
@@ -161,6 +162,7 @@ public final class UseCases {
         this.reconcile = new Reconcile(gateway, stores.customers(), stores.subscriptions(), listener, retry);
         this.refundPayment = new RefundPayment(gateway, retry);
         this.orgAccess = new OrgAccess(orgs);
+        this.exportPersonalData = new ExportPersonalData(stores, clock);
     }
 
     public ListCatalog listCatalog() {
@@ -225,6 +227,10 @@ public final class UseCases {
 
     public OpenPortal openPortal() {
         return openPortal;
+    }
+
+    public ExportPersonalData exportPersonalData() {
+        return exportPersonalData;
     }
 
     public GetMemberEntitlements getMemberEntitlements() {

@@ -1,6 +1,8 @@
 package dev.billing.http.wire;
 
+import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Entitlements;
+import dev.billing.core.model.PersonalData;
 import dev.billing.core.model.MemberEntitlements;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Invoice;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.TreeSet;
 
 /**
@@ -242,6 +245,50 @@ public final class Responses {
                     e.event().created(), e.receivedAt(), e.nextAttemptAt(), e.processedAt(), e.event().livemode(),
                     e.event().objectId());
         }
+    }
+
+    public record PersonalDataView(String userId, Instant exportedAt,
+                                   @OptionalField @Doc("The link to the Stripe customer, with the email kept there.")
+                                   CustomerLinkView customer, List<SubscriptionView> subscriptions,
+                                   List<InvoiceView> invoices, List<PurchaseView> purchases,
+                                   @Doc("Usage counters of every period.") List<UsageCounterView> usage,
+                                   @Doc("Organization memberships kept from Clerk.") List<MembershipView> memberships,
+                                   @Doc("Stored webhook events about the customer, its subscriptions, invoices and "
+                                           + "purchases, newest first.") List<StoredEventView> events,
+                                   @Doc("More events were stored than an export carries (1000).")
+                                   boolean eventsTruncated) {
+        public static PersonalDataView of(PersonalData d, PlanCatalog catalog,
+                                          Function<String, Map<String, Object>> parse) {
+            CustomerLink c = d.customer();
+            return new PersonalDataView(d.userId().value(), d.exportedAt(), c == null ? null
+                    : new CustomerLinkView(c.customerId().value(), c.email(), c.createdAt()),
+                    d.subscriptions().stream().map(s -> SubscriptionView.of(s, catalog)).toList(),
+                    d.invoices().stream().map(InvoiceView::of).toList(),
+                    d.purchases().stream().map(p -> PurchaseView.of(p, catalog)).toList(),
+                    d.usage().stream().map(u -> new UsageCounterView(u.meter(), u.period().start(),
+                            u.period().end(), u.used(), u.updatedAt())).toList(),
+                    d.memberships().stream().map(m -> new MembershipView(m.orgId(), m.role(), m.active(),
+                            m.changedAt())).toList(),
+                    d.events().stream().map(e -> new StoredEventView(e.eventId(), e.event().type(),
+                            e.event().created(), e.receivedAt(), e.status().wireName(),
+                            parse.apply(e.event().payload()))).toList(),
+                    d.eventsTruncated());
+        }
+    }
+
+    public record CustomerLinkView(String customerId, @OptionalField String email, Instant linkedAt) {
+    }
+
+    public record UsageCounterView(String meter, Instant periodStart, Instant periodEnd, long used,
+                                   Instant updatedAt) {
+    }
+
+    public record MembershipView(String organizationId, @OptionalField String role, boolean active,
+                                 Instant changedAt) {
+    }
+
+    public record StoredEventView(String id, String type, Instant created, Instant receivedAt, String status,
+                                  @Doc("The event as received.") Map<String, Object> payload) {
     }
 
     public record InboxEventList(List<InboxEvent> data, boolean hasMore, @OptionalField String nextCursor,

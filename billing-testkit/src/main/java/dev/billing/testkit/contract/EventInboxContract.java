@@ -118,6 +118,30 @@ public abstract class EventInboxContract {
     }
 
     @Nested
+    @DisplayName("events about objects (personal data export)")
+    class About {
+        @Test
+        void findsTheEventsAboutGivenObjectsNewestReceivedFirstUpToAMaximum() {
+            String customer = unique("cus_");
+            String subscription = unique("sub_");
+            StripeEvent created = anEvent().forObject("customer", customer).createdAt(now.minusSeconds(9)).build();
+            StripeEvent updated = anEvent().forObject("subscription", subscription).createdAt(now.minusSeconds(8))
+                    .build();
+            StripeEvent other = anEvent().forObject("customer", unique("cus_")).createdAt(now.minusSeconds(7)).build();
+            inbox.record(created, now.minusSeconds(3));
+            inbox.record(updated, now.minusSeconds(2));
+            inbox.record(other, now.minusSeconds(1));
+
+            assertThat(inbox.about(Set.of(customer, subscription), 10)).extracting(InboxEntry::eventId)
+                    .containsExactly(updated.id(), created.id());
+            assertThat(inbox.about(Set.of(customer, subscription), 1)).extracting(InboxEntry::eventId)
+                    .containsExactly(updated.id());
+            assertThat(inbox.about(Set.of(unique("cus_")), 10)).isEmpty();
+            assertThat(inbox.about(Set.of(), 10)).isEmpty();
+        }
+    }
+
+    @Nested
     @DisplayName("recording leased (the webhook route's one-step record and claim)")
     class RecordingLeased {
 

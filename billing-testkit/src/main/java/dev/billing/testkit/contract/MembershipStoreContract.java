@@ -90,6 +90,20 @@ public abstract class MembershipStoreContract {
     }
 
     @Test
+    void aUsersMembershipsAreFoundAcrossOrganizations() {
+        String other = unique("org_");
+        UserId ada = UserId.of(unique("user_"));
+        OrgMember here = new OrgMember(org, ada, "org:admin", true, T0, unique("msg_"));
+        OrgMember left = new OrgMember(other, ada, null, false, T0, unique("msg_"));
+        store.apply(here);
+        store.apply(left);
+        store.apply(joined("user_bob", 1));
+
+        assertThat(store.ofUser(ada)).containsExactlyInAnyOrder(here, left);
+        assertThat(store.ofUser(UserId.of(unique("user_")))).isEmpty();
+    }
+
+    @Test
     void organizationsAreCountedApart() {
         String other = unique("org_");
         store.apply(joined("user_ada", 1));

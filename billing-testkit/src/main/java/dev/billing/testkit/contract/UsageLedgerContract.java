@@ -26,6 +26,7 @@ import java.util.function.BiFunction;
 import static dev.billing.testkit.Builders.T0;
 import static dev.billing.testkit.Builders.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * What every {@link UsageLedger} guarantees: atomic conditional increments that never overshoot a quota under
@@ -225,6 +226,20 @@ public abstract class UsageLedgerContract {
     @Nested
     @DisplayName("migration")
     class Migration {
+
+        @Test
+        @DisplayName("a user's counters of every period are found, no one else's")
+        void countersOfOneUser() {
+            UserId other = UserId.of(unique("user_"));
+            ledger.increment(inc(4, 10, "k1"));
+            ledger.increment(inc(user, "exports", NEXT_PERIOD, 2, 10, "k2"));
+            ledger.increment(inc(other, "api_calls", PERIOD, 1, 10, "k3"));
+
+            assertThat(ledger.countersOf(user)).extracting(UsageCounter::meter, c -> c.period().start(),
+                    UsageCounter::used).containsExactlyInAnyOrder(tuple("api_calls", PERIOD.start(), 4L),
+                    tuple("exports", NEXT_PERIOD.start(), 2L));
+            assertThat(ledger.countersOf(UserId.of(unique("user_")))).isEmpty();
+        }
 
         @Test
         @DisplayName("counters and keys list completely and restore exactly, once")

@@ -1,0 +1,26 @@
+package dev.billing.core.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the local store holds about one account (a data subject's export): the link to its Stripe customer
+ * (with the email kept there), its subscriptions, invoices and one-time purchases, its usage counters, its
+ * organization memberships, and the raw webhook events about any of these (the newest {@code events} of them;
+ * {@code eventsTruncated} when there were more).
+ */
+public record PersonalData(UserId userId, Instant exportedAt, CustomerLink customer, List<Subscription> subscriptions,
+                           List<Invoice> invoices, List<Purchase> purchases, List<UsageCounter> usage,
+                           List<OrgMember> memberships, List<InboxEntry> events, boolean eventsTruncated) {
+    public PersonalData {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(exportedAt, "exportedAt");
+        subscriptions = List.copyOf(subscriptions);
+        invoices = List.copyOf(invoices);
+        purchases = List.copyOf(purchases);
+        usage = List.copyOf(usage);
+        memberships = List.copyOf(memberships);
+        events = List.copyOf(events);
+    }
+}
