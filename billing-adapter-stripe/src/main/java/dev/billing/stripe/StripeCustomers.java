@@ -49,6 +49,11 @@ final class StripeCustomers {
                 .map(c -> calls.read("retrieve customer", c, StripeCustomers::record));
     }
 
+    boolean deleteCustomer(CustomerId customerId) {
+        return calls.find("delete customer", customerId.value(),
+                () -> client.v1().customers().delete(customerId.value())).isPresent();
+    }
+
     private static CustomerRecord record(Customer customer) {
         String user = customer.getMetadata() == null ? null : customer.getMetadata().get("user_id");
         UserId userId;

@@ -153,6 +153,11 @@ public final class StripePaymentGateway implements PaymentGateway {
         return customers.getCustomer(customerId);
     }
 
+    @Override
+    public boolean deleteCustomer(CustomerId customerId) {
+        return customers.deleteCustomer(customerId);
+    }
+
     // ---------------------------------------------------------------- checkout and portal
 
     @Override

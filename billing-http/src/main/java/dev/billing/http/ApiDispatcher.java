@@ -73,7 +73,7 @@ public final class ApiDispatcher implements AutoCloseable {
                 new AccountHandlers(billing), new SubscriptionHandlers(billing), new PaymentMethodHandlers(billing),
                 new InvoiceHandlers(billing), new EntitlementHandlers(billing, json),
                 new WebhookHandlers(billing, registry), new AdminHandlers(billing), new OrgHandlers(billing),
-                new ExportHandlers(billing, json),
+                new ExportHandlers(billing, json, settings.erasure()),
                 b.localTokens == null ? null : new LocalHandlers(b.localTokens), b.metrics != null);
         this.routes = RouteTable.routes(handlers, settings);
         // HEAD is allowed only where anyone may GET anyway (a server may answer HEAD without running the route).

@@ -1,5 +1,7 @@
 package dev.billing.http;
 
+import dev.billing.core.usecase.ErasePersonalData;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -21,11 +23,14 @@ import java.util.Objects;
  * @param trustForwardedFor    take the client IP from the last {@code X-Forwarded-For} entry (behind one proxy)
  * @param stopTimeout          how long shutdown waits for requests in flight
  * @param version              reported in {@code /openapi.json} and {@code /health}
+ * @param erasure              what an erasure ({@code DELETE /me}) also does at Stripe
  */
 public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, long maxBodyBytes, long maxWebhookBytes,
                           int maxHeaderBytes, String adminToken, int userRequestsPerMinute, int ipRequestsPerMinute,
-                          long rateLimitKeys, boolean trustForwardedFor, Duration stopTimeout, String version) {
+                          long rateLimitKeys, boolean trustForwardedFor, Duration stopTimeout, String version,
+                          ErasePersonalData.Options erasure) {
     public ApiSettings {
+        Objects.requireNonNull(erasure, "erasure");
         allowedOrigins = List.copyOf(allowedOrigins);
         if (maxBodyBytes < 1024 || maxWebhookBytes < 1024) {
             throw new IllegalArgumentException("body limits must be at least 1024 bytes");
@@ -61,7 +66,7 @@ public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, lo
                 + ", maxHeaderBytes=" + maxHeaderBytes + ", admin=" + (adminEnabled() ? "enabled" : "disabled")
                 + ", userRequestsPerMinute=" + userRequestsPerMinute + ", ipRequestsPerMinute=" + ipRequestsPerMinute
                 + ", rateLimitKeys=" + rateLimitKeys + ", trustForwardedFor=" + trustForwardedFor
-                + ", stopTimeout=" + stopTimeout + ", version=" + version + "]";
+                + ", stopTimeout=" + stopTimeout + ", version=" + version + ", erasure=" + erasure + "]";
     }
 
     /** Builder with the defaults of docs/OPERATIONS.md. */
@@ -78,6 +83,7 @@ public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, lo
         private boolean trustForwardedFor;
         private Duration stopTimeout = Duration.ofSeconds(10);
         private String version = "dev";
+        private ErasePersonalData.Options erasure = ErasePersonalData.Options.localOnly();
 
         private Builder() {
         }
@@ -137,6 +143,12 @@ public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, lo
             return this;
         }
 
+        /** What an erasure also does at Stripe; by default nothing (the local store only). */
+        public Builder erasure(ErasePersonalData.Options value) {
+            this.erasure = Objects.requireNonNull(value, "erasure");
+            return this;
+        }
+
         public Builder version(String value) {
             this.version = value;
             return this;
@@ -145,7 +157,7 @@ public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, lo
         public ApiSettings build() {
             return new ApiSettings(allowedOrigins, publicCatalog, maxBodyBytes, maxWebhookBytes, maxHeaderBytes,
                     adminToken, userRequestsPerMinute, ipRequestsPerMinute, rateLimitKeys, trustForwardedFor,
-                    stopTimeout, version);
+                    stopTimeout, version, erasure);
         }
     }
 }

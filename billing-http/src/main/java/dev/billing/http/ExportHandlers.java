@@ -3,23 +3,29 @@ package dev.billing.http;
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.UserId;
+import dev.billing.core.usecase.ErasePersonalData;
 import dev.billing.http.wire.Responses;
 
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /me/export} (the caller's own data) and {@code GET /admin/users/{userId}/export}: everything the local
- * store holds about one account as one JSON document, the stored webhook events embedded as the JSON they were.
+ * A data subject's rights over HTTP. {@code GET /me/export} (the caller's own data) and
+ * {@code GET /admin/users/{userId}/export}: everything the local store holds about one account as one JSON document,
+ * the stored webhook events embedded as the JSON they were. {@code DELETE /me?confirm=true} and
+ * {@code DELETE /admin/users/{userId}?confirm=true}: erase it (ErasePersonalData), doing at Stripe what the settings
+ * say.
  */
 final class ExportHandlers {
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_.:@|-]{1,255}");
 
     private final Billing billing;
     private final JsonCodec json;
+    private final ErasePersonalData.Options erasure;
 
-    ExportHandlers(Billing billing, JsonCodec json) {
+    ExportHandlers(Billing billing, JsonCodec json, ErasePersonalData.Options erasure) {
         this.billing = billing;
         this.json = json;
+        this.erasure = erasure;
     }
 
     Object me(Call call) {
@@ -27,12 +33,32 @@ final class ExportHandlers {
     }
 
     Object user(Call call) {
+        return export(pathUser(call));
+    }
+
+    Object eraseMe(Call call) {
+        return erase(call, call.user());
+    }
+
+    Object eraseUser(Call call) {
+        return erase(call, pathUser(call));
+    }
+
+    private Responses.ErasedView erase(Call call, UserId user) {
+        if (!call.query("confirm").map("true"::equals).orElse(false)) {
+            throw new InvalidRequestException("confirmation_required", "confirm", "Erasing billing data cannot be "
+                    + "undone: repeat the request with ?confirm=true.");
+        }
+        return Responses.ErasedView.of(billing.useCases().erasePersonalData().erase(user, erasure));
+    }
+
+    private static UserId pathUser(Call call) {
         String id = call.pathParam("userId");
         if (id == null || !USER_ID.matcher(id).matches()) {
             throw new InvalidRequestException("invalid_user_id", "userId", "userId must be 1-255 letters, digits or "
                     + "_.:@|- characters.");
         }
-        return export(UserId.of(id));
+        return UserId.of(id);
     }
 
     private Responses.PersonalDataView export(UserId user) {

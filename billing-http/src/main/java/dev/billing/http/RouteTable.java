@@ -112,6 +112,11 @@ final class RouteTable {
                 get("/me/export", Access.USER, h.export()::me).tag("account")
                         .summary("Everything the store holds about the caller, as one JSON document.")
                         .returns(Responses.PersonalDataView.class).errors(503),
+                delete("/me", Access.USER, h.export()::eraseMe).tag("account")
+                        .summary("Erase the caller's billing data (?confirm=true); financial records stay under a "
+                                + "pseudonym.")
+                        .query(string("confirm", "true, to confirm: this cannot be undone."))
+                        .returns(Responses.ErasedView.class).errors(400, 502, 503),
                 get("/usage", Access.USER, h.entitlements()::usage).tag("entitlements")
                         .summary("The caller's quotas this period.").returns(Responses.UsageQuotas.class)
                         .errors(503),
@@ -202,6 +207,10 @@ final class RouteTable {
                 get("/admin/users/{userId}/export", Access.ADMIN, h.export()::user).tag("admin")
                         .summary("Everything the store holds about one user or organization (personal data export).")
                         .returns(Responses.PersonalDataView.class).errors(400, 503),
+                delete("/admin/users/{userId}", Access.ADMIN, h.export()::eraseUser).tag("admin")
+                        .summary("Erase one account's billing data (?confirm=true).")
+                        .query(string("confirm", "true, to confirm: this cannot be undone."))
+                        .returns(Responses.ErasedView.class).errors(400, 502, 503),
                 post("/admin/refunds", Access.ADMIN, h.admin()::refund).tag("admin")
                         .summary("Refund a payment in full or in part, once per Idempotency-Key.")
                         .body(Requests.Refund.class).returns(Responses.RefundView.class).requiresIdempotencyKey()

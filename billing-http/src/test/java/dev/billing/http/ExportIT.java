@@ -85,4 +85,39 @@ class ExportIT {
         assertThat(nobody.json().path("customer").isMissingNode() || nobody.json().path("customer").isNull())
                 .isTrue();
     }
+
+    @Test
+    void aUserErasesTheirDataAfterConfirmingAndTheExportIsThenEmpty() {
+        Http.Response unconfirmed = api.http.delete("/me", ada);
+        assertThat(unconfirmed.status()).isEqualTo(400);
+        assertThat(unconfirmed.errorCode()).isEqualTo("confirmation_required");
+        assertThat(api.http.get("/me/export", ada).json().path("subscriptions")).hasSize(1);
+
+        Http.Response erased = api.http.delete("/me?confirm=true", ada);
+
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        String pseudonym = erased.json().path("pseudonym").asText();
+        assertThat(pseudonym).startsWith("erased_");
+        assertThat(erased.json().path("linkErased").asBoolean()).isTrue();
+        JsonNode after = api.http.get("/me/export", ada).json();
+        assertThat(after.path("subscriptions")).isEmpty();
+        assertThat(after.path("events")).isEmpty();
+        Http.Response kept = api.http.get("/admin/users/" + pseudonym + "/export", TestApi.ADMIN_TOKEN);
+        assertThat(kept.json().path("subscriptions")).hasSize(1);
+        assertThat(kept.body()).doesNotContain("ada@example.com").doesNotContain("user_ada");
+        assertThat(api.http.delete("/me?confirm=true", ada).json().path("linkErased").asBoolean()).isFalse();
+    }
+
+    @Test
+    void onlyAnAdminErasesAnotherAccount() {
+        assertThat(api.http.delete("/admin/users/user_ada?confirm=true", bob).status()).isEqualTo(401);
+        assertThat(api.http.get("/me/export", ada).json().path("subscriptions")).hasSize(1);
+
+        Http.Response erased = api.http.delete("/admin/users/user_ada?confirm=true", TestApi.ADMIN_TOKEN);
+
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        assertThat(api.http.get("/me/export", ada).json().path("subscriptions")).isEmpty();
+        assertThat(api.http.get("/me/export", bob).json().path("customer").path("customerId").asText())
+                .startsWith("cus_");
+    }
 }

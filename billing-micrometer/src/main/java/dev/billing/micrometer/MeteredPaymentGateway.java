@@ -123,6 +123,11 @@ public final class MeteredPaymentGateway implements PaymentGateway {
     }
 
     @Override
+    public boolean deleteCustomer(CustomerId customerId) {
+        return timed("delete_customer", () -> delegate.deleteCustomer(customerId));
+    }
+
+    @Override
     public CheckoutSession createCheckoutSession(CheckoutRequest request) {
         return timed("create_checkout_session", () -> delegate.createCheckoutSession(request));
     }

@@ -36,7 +36,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "billing-server", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = "Stripe-first billing: the HTTP API server and its tools.",
-        subcommands = {Main.Serve.class, Main.Local.class, Main.CheckConfig.class, Main.Reconcile.class, Main.Export.class,
+        subcommands = {Main.Serve.class, Main.Local.class, Main.CheckConfig.class, Main.Reconcile.class, Main.Export.class, Main.Erase.class,
                 Main.Schema.class, Main.SupabaseSqlCommand.class, MigrateSupabaseCommand.class})
 public final class Main implements Callable<Integer> {
     static final int OK = 0;
@@ -256,6 +256,35 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             logFormat(main.env, "TEXT");
             main.out.println(ServeMode.export(ServerConfig.fromEnv(main.env), user));
+            return OK;
+        }
+    }
+
+    @Command(name = "erase", description = "Erase one account's personal data from the store (financial records "
+            + "stay under a pseudonym); BILLING_ERASE_* say what happens at Stripe.")
+    static final class Erase implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Option(names = "--user", required = true, description = "The user's (or organization's) id.")
+        String user;
+
+        @Option(names = "--yes", description = "Confirm: this cannot be undone.")
+        boolean yes;
+
+        @Override
+        public Integer call() {
+            logFormat(main.env, "TEXT");
+            if (!yes) {
+                main.err.println("erase cannot be undone: repeat with --yes to erase " + user);
+                return CONFIG;
+            }
+            var erased = ServeMode.erase(ServerConfig.fromEnv(main.env), user);
+            main.out.printf(Locale.ROOT, "erased: now %s; link %s, events %d, subscriptions %d, usage rows %d, "
+                            + "memberships %d, canceled at Stripe %d, Stripe customer deleted %s%n",
+                    erased.pseudonym().value(), erased.linkErased() ? "erased" : "already erased", erased.events(),
+                    erased.subscriptions(), erased.usageRows(), erased.memberships(), erased.canceledSubscriptions(),
+                    erased.stripeCustomerDeleted());
             return OK;
         }
     }

@@ -9,6 +9,7 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.usecase.ErasePersonalData;
 import dev.billing.core.usecase.ReconcileReport;
 import dev.billing.http.JsonCodec;
 import dev.billing.http.wire.Responses;
@@ -129,6 +130,18 @@ public final class ServeMode {
             return json.writeString(Responses.PersonalDataView.of(
                     billing.useCases().exportPersonalData().export(UserId.of(user)), config.plans(),
                     json::embeddable));
+        }
+    }
+
+    /** {@code erase --user --yes}: as {@code DELETE /admin/users/{userId}}, with the deployment's erasure settings. */
+    static ErasePersonalData.Erased erase(ServerConfig config, String user) {
+        Clock clock = Clock.systemUTC();
+        try (BillingStores stores = openStores(config)) {
+            Billing billing = Billing.builder()
+                    .gateway(Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock))
+                    .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
+                    .stores(stores).plans(config.plans()).options(config.billingOptions()).clock(clock).build();
+            return billing.useCases().erasePersonalData().erase(UserId.of(user), config.erasure());
         }
     }
 

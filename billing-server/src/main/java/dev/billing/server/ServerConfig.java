@@ -5,6 +5,7 @@ import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.OrgOptions;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.usecase.ErasePersonalData;
 import dev.billing.core.usecase.RedirectPolicy;
 import dev.billing.http.ApiSettings;
 import dev.billing.plans.PlanCatalogYaml;
@@ -36,7 +37,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                            Duration pastDueGrace, boolean refetchOnWebhook, String successUrl, String cancelUrl,
                            String returnUrl, long maxBodyBytes, long maxWebhookBytes, LogFormat logFormat,
                            Optional<SmtpConfig> smtp, Duration storeStartTimeout, Duration entitlementsCacheTtl,
-                           OrgOptions orgs, List<String> clerkWebhookSecrets) {
+                           OrgOptions orgs, List<String> clerkWebhookSecrets, ErasePersonalData.Options erasure) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
@@ -153,6 +154,9 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         SmtpConfig.Loaded smtp = SmtpConfig.fromEnvironment(env);
         smtp.problems().forEach(r::problem);
         OrgOptions orgs = orgs(r);
+        ErasePersonalData.Options erasure = new ErasePersonalData.Options(
+                r.bool("BILLING_ERASE_CANCELS_SUBSCRIPTIONS", false),
+                r.bool("BILLING_ERASE_DELETES_STRIPE_CUSTOMER", false));
         List<String> clerkSecrets = r.secretList("CLERK_WEBHOOK_SECRET");
         if (orgs != null && orgs.membershipSync() && clerkSecrets.isEmpty()) {
             r.problem("CLERK_WEBHOOK_SECRET: required with BILLING_MEMBERSHIP_SYNC=true (the signing secret of the "
@@ -163,7 +167,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
                 trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
                 logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds), Duration.ofSeconds(cacheSeconds),
-                orgs, clerkSecrets);
+                orgs, clerkSecrets, erasure);
     }
 
     /** Who manages an organization's billing, and membership sync. */
@@ -207,6 +211,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 .ipRequestsPerMinute(ipRequestsPerMinute)
                 .trustForwardedFor(trustProxy)
                 .version(version)
+                .erasure(erasure)
                 .build();
     }
 

@@ -16,6 +16,14 @@ public record UserId(String value) {
         return new UserId(value);
     }
 
+    /** What an erased account's records carry instead of its id ({@code erased_...}). */
+    public static final String PSEUDONYM_PREFIX = "erased_";
+
+    /** Whether this is the pseudonym of an erased account. */
+    public boolean isPseudonym() {
+        return value.startsWith(PSEUDONYM_PREFIX);
+    }
+
     /** Whether this account is an organization's. */
     public boolean isOrganization() {
         return ORGANIZATION.matcher(value).matches();

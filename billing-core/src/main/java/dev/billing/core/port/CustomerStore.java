@@ -46,6 +46,15 @@ public interface CustomerStore {
 
     long count();
 
+    /**
+     * Erasure: the user's link keeps its customer under {@code pseudonym} and loses its email, in one step.
+     *
+     * @return false when the user has no link (nothing to do, or done before)
+     */
+    default boolean pseudonymise(UserId user, UserId pseudonym) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot erase personal data");
+    }
+
     /** The outcome of {@link #link}. */
     sealed interface LinkResult permits LinkResult.Linked, LinkResult.UserAlreadyLinked,
             LinkResult.CustomerAlreadyLinked {

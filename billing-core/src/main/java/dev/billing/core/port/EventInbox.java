@@ -99,6 +99,36 @@ public interface EventInbox {
 
     Optional<InboxEntry> find(String eventId);
 
+    /** What a redacted entry's payload holds besides its id and type (see {@link #redactedPayload}). */
+    String REDACTED_KEY = "billing_redacted";
+
+    /**
+     * The payload an erased account's events keep: {@code {"id":..,"type":..,"billing_redacted":true}}. A store may
+     * normalise its spacing (jsonb), so it is recognised by {@link #isRedacted}.
+     */
+    static String redactedPayload(String eventId, String type) {
+        return "{\"id\":\"" + eventId + "\",\"type\":\"" + type + "\",\"" + REDACTED_KEY + "\":true}";
+    }
+
+    static boolean isRedacted(String payload) {
+        return payload.contains("\"" + REDACTED_KEY + "\":true") || payload.contains("\"" + REDACTED_KEY + "\": true");
+    }
+
+    /**
+     * Erasure: the entries about any of {@code objectIds} keep their id, type, status and times, and their payload
+     * becomes {@link #redactedPayload}.
+     *
+     * @return how many entries were redacted now
+     */
+    default int redact(Set<String> objectIds) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot erase personal data");
+    }
+
+    /** Erasure of one entry (an erased account's later event); false when there is none or it is redacted. */
+    default boolean redactEvent(String eventId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot erase personal data");
+    }
+
     /** Entries, newest received first, optionally of one status; cursor is opaque or null. */
     Page<InboxEntry> list(InboxStatus status, String cursor, int limit);
 

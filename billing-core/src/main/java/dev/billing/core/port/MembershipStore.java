@@ -43,6 +43,15 @@ public interface MembershipStore {
         return found;
     }
 
+    /**
+     * Erasure: the user's membership records move to {@code pseudonym}.
+     *
+     * @return how many records moved
+     */
+    default int pseudonymise(UserId user, UserId pseudonym) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot erase personal data");
+    }
+
     /** Every record, active or not, ordered by organization then user; the cursor is opaque or null (migration). */
     Page<OrgMember> list(String cursor, int limit);
 

@@ -57,6 +57,14 @@ public interface PaymentGateway {
     /** The customer as Stripe holds it now; empty when Stripe does not know it or it was deleted. */
     Optional<CustomerRecord> getCustomer(CustomerId customerId);
 
+    /**
+     * Deletes the customer at Stripe (an erasure that asks for it): its subscriptions end at once and its payment
+     * methods are detached. Idempotent by nature.
+     *
+     * @return true when it was deleted now, false when Stripe has no such customer (any more)
+     */
+    boolean deleteCustomer(CustomerId customerId);
+
     CheckoutSession createCheckoutSession(CheckoutRequest request);
 
     Optional<CheckoutSession> getCheckoutSession(String sessionId);

@@ -1,12 +1,12 @@
 package dev.billing.core.port;
 
-import dev.billing.core.model.UpsertResult;
-
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.UserId;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +67,16 @@ public interface SubscriptionStore {
     Page<Purchase> listPurchases(String cursor, int limit);
 
     long countSubscriptions();
+
+    /**
+     * Erasure: the customer's subscriptions whose metadata names {@code user} ({@code user_id}) name
+     * {@code pseudonym} instead.
+     *
+     * @return how many subscriptions changed
+     */
+    default int pseudonymise(CustomerId customer, UserId user, UserId pseudonym) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot erase personal data");
+    }
 
     long countInvoices();
 

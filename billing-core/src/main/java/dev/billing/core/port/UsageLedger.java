@@ -47,6 +47,15 @@ public interface UsageLedger {
     Page<UsageCounter> listCounters(String cursor, int limit);
 
     /**
+     * Erasure: the user's counters and idempotency records move to {@code pseudonym}, in one step.
+     *
+     * @return how many rows moved
+     */
+    default int pseudonymise(UserId user, UserId pseudonym) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot erase personal data");
+    }
+
+    /**
      * Every counter of one user, every period (a personal data export). This default reads all counters; stores
      * answer from an index.
      */

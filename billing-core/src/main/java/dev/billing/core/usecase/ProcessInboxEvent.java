@@ -9,6 +9,7 @@ import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.EventObject;
 import dev.billing.core.model.InboxEntry;
@@ -285,8 +286,11 @@ public final class ProcessInboxEvent {
         CompletableFuture<Void> singles = applyEach(single, executor, done);
         if (!links.isEmpty()) {
             try {
-                customers.linkAll(links);
+                List<CustomerStore.LinkResult> results = customers.linkAll(links);
                 for (int i = 0; i < linking.size(); i++) {
+                    if (results.get(i).link().userId().isPseudonym()) {
+                        inbox.redactEvent(linking.get(i).eventId()); // an erased account's customer event
+                    }
                     listener.projectionChanged(links.get(i).customerId());
                     done.add(completion(linking.get(i), InboxStatus.PROCESSED));
                 }
@@ -354,6 +358,7 @@ public final class ProcessInboxEvent {
                     gateway.getSubscription(snapshot.id()).ifPresent(subscriptions::upsertSubscription);
                 }
                 listener.projectionChanged(snapshot.customerId());
+                redactIfErased(entry, snapshot.customerId());
                 done.add(completion(entry, InboxStatus.PROCESSED));
             } catch (RuntimeException e) {
                 recordFailure(entry, entry.leaseOwner(), e);
@@ -387,7 +392,16 @@ public final class ProcessInboxEvent {
         if (event.livemode() != options.livemode() || !handles(event.type())) {
             return InboxStatus.IGNORED;
         }
+        if (EventInbox.isRedacted(event.payload())) {
+            return InboxStatus.IGNORED; // an erased account's event: nothing left to apply
+        }
         EventObject object = verifier.decode(event);
+        InboxStatus outcome = applyObject(entry, event, object);
+        redactIfErased(entry, customerOf(object));
+        return outcome;
+    }
+
+    private InboxStatus applyObject(InboxEntry entry, StripeEvent event, EventObject object) {
         if (object instanceof EventObject.OfSubscription of && event.type().startsWith("customer.subscription.")) {
             applySubscription(of.subscription());
             if (event.type().equals("customer.subscription.trial_will_end")) {
@@ -425,6 +439,30 @@ public final class ProcessInboxEvent {
             return InboxStatus.PROCESSED;
         }
         return InboxStatus.IGNORED;
+    }
+
+    private static CustomerId customerOf(EventObject object) {
+        if (object instanceof EventObject.OfSubscription of) {
+            return of.subscription().customerId();
+        }
+        if (object instanceof EventObject.OfInvoice of) {
+            return of.invoice().customerId();
+        }
+        if (object instanceof EventObject.OfCheckoutSession of) {
+            return of.session().customerId();
+        }
+        return object instanceof EventObject.OfCustomer of ? of.customerId() : null;
+    }
+
+    /**
+     * A later event about an erased account keeps only its id and type once applied: its payload carries the
+     * personal data the erasure removed (ErasePersonalData).
+     */
+    private void redactIfErased(InboxEntry entry, CustomerId customer) {
+        if (customer != null && customers.findByCustomerId(customer).map(l -> l.userId().isPseudonym())
+                .orElse(false)) {
+            inbox.redactEvent(entry.eventId());
+        }
     }
 
     private void applySubscription(Subscription snapshot) {

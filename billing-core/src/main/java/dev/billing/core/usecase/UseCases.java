@@ -60,6 +60,7 @@ public final class UseCases {
     private final RedirectPolicy redirectPolicy;
     private final OrgAccess orgAccess;
     private final ExportPersonalData exportPersonalData;
+    private final ErasePersonalData erasePersonalData;
 
     /**
      * @param listeners told after any change to a customer's projection, in addition to the entitlement cache
@@ -163,6 +164,7 @@ public final class UseCases {
         this.refundPayment = new RefundPayment(gateway, retry);
         this.orgAccess = new OrgAccess(orgs);
         this.exportPersonalData = new ExportPersonalData(stores, clock);
+        this.erasePersonalData = new ErasePersonalData(stores, gateway, listener, getEntitlements, retry);
     }
 
     public ListCatalog listCatalog() {
@@ -227,6 +229,10 @@ public final class UseCases {
 
     public OpenPortal openPortal() {
         return openPortal;
+    }
+
+    public ErasePersonalData erasePersonalData() {
+        return erasePersonalData;
     }
 
     public ExportPersonalData exportPersonalData() {

@@ -3,6 +3,7 @@ package dev.billing.http.wire;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Entitlements;
 import dev.billing.core.model.PersonalData;
+import dev.billing.core.usecase.ErasePersonalData;
 import dev.billing.core.model.MemberEntitlements;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Invoice;
@@ -273,6 +274,16 @@ public final class Responses {
                             e.event().created(), e.receivedAt(), e.status().wireName(),
                             parse.apply(e.event().payload()))).toList(),
                     d.eventsTruncated());
+        }
+    }
+
+    public record ErasedView(@Doc("What the account's records carry now instead of its id.") String pseudonym,
+                             @Doc("The customer link was erased now (false: done before, or none).")
+                             boolean linkErased, int events, int subscriptions, int usageRows, int memberships,
+                             int canceledSubscriptions, boolean stripeCustomerDeleted) {
+        public static ErasedView of(ErasePersonalData.Erased e) {
+            return new ErasedView(e.pseudonym().value(), e.linkErased(), e.events(), e.subscriptions(),
+                    e.usageRows(), e.memberships(), e.canceledSubscriptions(), e.stripeCustomerDeleted());
         }
     }
 

@@ -44,6 +44,32 @@ public abstract class CustomerStoreContract {
     }
 
     @Nested
+    @DisplayName("erasure")
+    class Erasure {
+        @Test
+        @DisplayName("the link keeps its customer under the pseudonym, without the email, once")
+        void pseudonymiseKeepsTheCustomerUnderThePseudonym() {
+            String user = unique("user_");
+            String customer = unique("cus_");
+            UserId pseudonym = UserId.of(UserId.PSEUDONYM_PREFIX + unique("p"));
+            store.link(link(user, customer));
+
+            assertThat(store.pseudonymise(UserId.of(user), pseudonym)).isTrue();
+
+            assertThat(store.findByUserId(UserId.of(user))).isEmpty();
+            assertThat(store.findByUserId(pseudonym)).hasValueSatisfying(l -> {
+                assertThat(l.customerId()).isEqualTo(CustomerId.of(customer));
+                assertThat(l.email()).isNull();
+            });
+            assertThat(store.findByCustomerId(CustomerId.of(customer))).map(CustomerLink::userId).contains(pseudonym);
+            assertThat(store.pseudonymise(UserId.of(user), pseudonym)).isFalse();
+            // The erased user's customer stays taken: a late webhook cannot link it to the user again.
+            assertThat(store.link(link(user, customer))).isInstanceOf(LinkResult.CustomerAlreadyLinked.class);
+            assertThat(store.findByUserId(UserId.of(user))).isEmpty();
+        }
+    }
+
+    @Nested
     @DisplayName("links")
     class Links {
 

@@ -139,6 +139,34 @@ public abstract class EventInboxContract {
             assertThat(inbox.about(Set.of(unique("cus_")), 10)).isEmpty();
             assertThat(inbox.about(Set.of(), 10)).isEmpty();
         }
+
+        @Test
+        void erasureRedactsThePayloadsAboutTheObjectsAndKeepsTheRest() {
+            String customer = unique("cus_");
+            StripeEvent mine = anEvent().forObject("customer", customer).createdAt(now.minusSeconds(9))
+                    .withPayload("{\"id\":\"x\",\"data\":{\"object\":{\"email\":\"ada@example.com\"}}}").build();
+            StripeEvent other = anEvent().forObject("customer", unique("cus_")).createdAt(now.minusSeconds(8)).build();
+            StripeEvent later = anEvent().forObject("invoice", unique("in_")).createdAt(now.minusSeconds(7))
+                    .withPayload("{\"id\":\"y\",\"customer_email\":\"ada@example.com\"}").build();
+            inbox.record(mine, now);
+            inbox.record(other, now);
+            inbox.record(later, now);
+
+            assertThat(inbox.redact(Set.of(customer))).isEqualTo(1);
+            assertThat(inbox.redactEvent(later.id())).isTrue();
+
+            for (StripeEvent redacted : List.of(mine, later)) {
+                InboxEntry entry = inbox.find(redacted.id()).orElseThrow();
+                assertThat(entry.event().payload()).doesNotContain("ada@example.com");
+                assertThat(EventInbox.isRedacted(entry.event().payload())).isTrue();
+                assertThat(entry.event().type()).isEqualTo(redacted.type());
+                assertThat(entry.status()).isEqualTo(InboxStatus.PENDING);
+            }
+            assertThat(EventInbox.isRedacted(inbox.find(other.id()).orElseThrow().event().payload())).isFalse();
+            assertThat(inbox.redact(Set.of(customer))).isZero();
+            assertThat(inbox.redactEvent(later.id())).isFalse();
+            assertThat(inbox.redactEvent(unique("evt_"))).isFalse();
+        }
     }
 
     @Nested

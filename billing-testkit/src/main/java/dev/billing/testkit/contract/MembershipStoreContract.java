@@ -104,6 +104,20 @@ public abstract class MembershipStoreContract {
     }
 
     @Test
+    void erasureMovesAUsersMembershipsToThePseudonym() {
+        UserId ada = UserId.of(unique("user_"));
+        UserId pseudonym = UserId.of(UserId.PSEUDONYM_PREFIX + unique("p"));
+        store.apply(new OrgMember(org, ada, "org:admin", true, T0, unique("msg_")));
+
+        assertThat(store.pseudonymise(ada, pseudonym)).isEqualTo(1);
+
+        assertThat(store.ofUser(ada)).isEmpty();
+        assertThat(store.ofUser(pseudonym)).singleElement().satisfies(m -> assertThat(m.active()).isTrue());
+        assertThat(store.countActive(org)).isEqualTo(1);
+        assertThat(store.pseudonymise(ada, pseudonym)).isZero();
+    }
+
+    @Test
     void organizationsAreCountedApart() {
         String other = unique("org_");
         store.apply(joined("user_ada", 1));

@@ -283,6 +283,20 @@ public abstract class PaymentGatewayContract {
         }
 
         @Test
+        @DisplayName("deleting a customer ends its subscriptions; deleting it again finds none")
+        void deletesACustomer() {
+            CustomerId customer = newCustomer();
+            Subscription subscription = subscribed(customer);
+
+            assertThat(gateway.deleteCustomer(customer)).isTrue();
+
+            assertThat(gateway.getCustomer(customer)).isEmpty();
+            assertThat(gateway.getSubscription(subscription.id())).hasValueSatisfying(s -> assertThat(s.status())
+                    .isEqualTo(SubscriptionStatus.CANCELED));
+            assertThat(gateway.deleteCustomer(customer)).isFalse();
+        }
+
+        @Test
         @DisplayName("an unknown subscription is empty to read and missing to change")
         void unknownSubscription() {
             String id = unique("sub_missing_");

@@ -10,6 +10,7 @@ import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.UserId;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -41,6 +42,35 @@ public abstract class SubscriptionStoreContract {
     @BeforeEach
     void setUpStore() {
         store = store();
+    }
+
+    @Nested
+    @DisplayName("erasure")
+    class Erasure {
+        @Test
+        @DisplayName("the customer's subscriptions name the pseudonym in their metadata, others are untouched")
+        void pseudonymiseRewritesTheUserInMetadata() {
+            String customer = unique("cus_");
+            Subscription mine = aSubscription().withCustomer(customer).withMetadata("user_id", "user_ada")
+                    .withMetadata("tier", "pro").build();
+            Subscription other = aSubscription().withCustomer(unique("cus_")).withMetadata("user_id", "user_ada")
+                    .build();
+            store.upsertSubscription(mine);
+            store.upsertSubscription(other);
+
+            assertThat(store.pseudonymise(CustomerId.of(customer), UserId.of("user_ada"), UserId.of("erased_x")))
+                    .isEqualTo(1);
+
+            assertThat(store.findSubscription(mine.id())).hasValueSatisfying(s -> {
+                assertThat(s.metadata()).containsEntry("user_id", "erased_x").containsEntry("tier", "pro");
+                assertThat(s.status()).isEqualTo(mine.status());
+                assertThat(s.version()).isEqualTo(mine.version());
+            });
+            assertThat(store.findSubscription(other.id()).orElseThrow().metadata()).containsEntry("user_id",
+                    "user_ada");
+            assertThat(store.pseudonymise(CustomerId.of(customer), UserId.of("user_ada"), UserId.of("erased_x")))
+                    .isZero();
+        }
     }
 
     @Nested

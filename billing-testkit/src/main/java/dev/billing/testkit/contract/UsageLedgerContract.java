@@ -228,6 +228,24 @@ public abstract class UsageLedgerContract {
     class Migration {
 
         @Test
+        @DisplayName("erasure moves a user's counters and keys to the pseudonym")
+        void pseudonymiseMovesCountersAndKeys() {
+            UserId pseudonym = UserId.of(UserId.PSEUDONYM_PREFIX + unique("p"));
+            ledger.increment(inc(4, 10, "k1"));
+            ledger.increment(inc(user, "exports", NEXT_PERIOD, 2, 10, "k2"));
+
+            assertThat(ledger.pseudonymise(user, pseudonym)).isEqualTo(4);
+
+            assertThat(ledger.countersOf(user)).isEmpty();
+            assertThat(ledger.countersOf(pseudonym)).extracting(UsageCounter::used).containsExactlyInAnyOrder(4L, 2L);
+            assertThat(ledger.used(pseudonym, "api_calls", PERIOD.start())).isEqualTo(4);
+            // The key moved with its answer: a retry under the pseudonym replays it.
+            assertThat(ledger.increment(inc(pseudonym, "api_calls", PERIOD, 4, 10, "k1")))
+                    .isInstanceOf(UsageResult.Replayed.class);
+            assertThat(ledger.pseudonymise(user, pseudonym)).isZero();
+        }
+
+        @Test
         @DisplayName("a user's counters of every period are found, no one else's")
         void countersOfOneUser() {
             UserId other = UserId.of(unique("user_"));

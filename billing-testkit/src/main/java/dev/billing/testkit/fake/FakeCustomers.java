@@ -42,6 +42,11 @@ final class FakeCustomers {
                 .map(c -> new CustomerRecord(customerId, c.userId, c.email));
     }
 
+    /** Removes the customer; false when there is none. */
+    boolean delete(CustomerId customerId) {
+        return customers.remove(customerId.value()) != null;
+    }
+
     void searchLags(boolean lagging) {
         this.searchLags = lagging;
     }

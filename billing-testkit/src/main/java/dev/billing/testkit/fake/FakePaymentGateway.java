@@ -58,7 +58,7 @@ public final class FakePaymentGateway implements PaymentGateway {
 
     /** The gateway operations, for scripting failures and reading the call log. */
     public enum Operation {
-        LIST_PRODUCTS, LIST_PRICES, GET_PRICE, CREATE_CUSTOMER, FIND_CUSTOMER, GET_CUSTOMER, CREATE_CHECKOUT, GET_CHECKOUT,
+        LIST_PRODUCTS, LIST_PRICES, GET_PRICE, CREATE_CUSTOMER, FIND_CUSTOMER, GET_CUSTOMER, DELETE_CUSTOMER, CREATE_CHECKOUT, GET_CHECKOUT,
         CREATE_PORTAL, GET_SUBSCRIPTION, LIST_SUBSCRIPTIONS, CANCEL_SUBSCRIPTION, RESUME_SUBSCRIPTION,
         CHANGE_PRICE, CHANGE_QUANTITY, LIST_INVOICES, GET_INVOICE, PAY_INVOICE, LIST_PAYMENT_METHODS, GET_PAYMENT_METHOD,
         CREATE_SETUP_INTENT, DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD, CREATE_REFUND, REPORT_METER_EVENT,
@@ -255,6 +255,17 @@ public final class FakePaymentGateway implements PaymentGateway {
     @Override
     public Optional<CustomerRecord> getCustomer(CustomerId customerId) {
         return script.call(Operation.GET_CUSTOMER, null, null, () -> customers.record(customerId));
+    }
+
+    @Override
+    public boolean deleteCustomer(CustomerId customerId) {
+        return script.call(Operation.DELETE_CUSTOMER, null, null, () -> {
+            boolean deleted = customers.delete(customerId);
+            if (deleted) {
+                subscriptions.endAllOf(customerId);
+            }
+            return deleted;
+        });
     }
 
     @Override

@@ -95,6 +95,11 @@ final class FakeSubscriptions {
         return stamp(changed);
     }
 
+    /** A deleted customer's subscriptions end at once, as Stripe ends them. */
+    void endAllOf(CustomerId customerId) {
+        list(customerId).stream().filter(sub -> !sub.hasEnded()).forEach(sub -> cancel(sub.id(), false));
+    }
+
     Subscription resume(String subscriptionId) {
         Subscription s = require(subscriptionId);
         if (s.hasEnded()) {

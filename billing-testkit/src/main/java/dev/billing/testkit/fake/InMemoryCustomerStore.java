@@ -72,4 +72,17 @@ public final class InMemoryCustomerStore implements CustomerStore {
         storeSwitch.check();
         return byUser.size();
     }
+
+    @Override
+    public synchronized boolean pseudonymise(UserId user, UserId pseudonym) {
+        storeSwitch.check();
+        CustomerLink link = byUser.remove(user);
+        if (link == null) {
+            return false;
+        }
+        CustomerLink erased = new CustomerLink(pseudonym, link.customerId(), null, link.createdAt());
+        byUser.put(pseudonym, erased);
+        byCustomer.put(link.customerId(), erased);
+        return true;
+    }
 }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@link EventInbox} in memory with the same claim, lease and ownership rules as the real stores. Thread-safe.
@@ -185,5 +186,37 @@ public final class InMemoryEventInbox implements EventInbox {
     private static String newestFirstKey(InboxEntry entry) {
         long micros = entry.receivedAt().getEpochSecond() * 1_000_000L + entry.receivedAt().getNano() / 1_000;
         return String.format("%020d", Long.MAX_VALUE - micros) + "|" + entry.eventId();
+    }
+
+    @Override
+    public synchronized int redact(Set<String> objectIds) {
+        storeSwitch.check();
+        int redacted = 0;
+        for (InboxEntry e : List.copyOf(entries.values())) {
+            if (e.event().objectId() != null && objectIds.contains(e.event().objectId()) && redactEntry(e)) {
+                redacted++;
+            }
+        }
+        return redacted;
+    }
+
+    @Override
+    public synchronized boolean redactEvent(String eventId) {
+        storeSwitch.check();
+        InboxEntry e = entries.get(eventId);
+        return e != null && redactEntry(e);
+    }
+
+    private boolean redactEntry(InboxEntry e) {
+        StripeEvent event = e.event();
+        if (EventInbox.isRedacted(event.payload())) {
+            return false;
+        }
+        StripeEvent redacted = new StripeEvent(event.id(), event.type(), event.created(), event.livemode(),
+                event.apiVersion(), event.objectId(), event.objectType(),
+                EventInbox.redactedPayload(event.id(), event.type()));
+        entries.put(event.id(), new InboxEntry(redacted, e.status(), e.attempts(), e.lastError(), e.receivedAt(),
+                e.nextAttemptAt(), e.leaseOwner(), e.leaseExpiresAt(), e.processedAt(), e.notifiedAt()));
+        return true;
     }
 }

@@ -77,4 +77,19 @@ public final class InMemoryMembershipStore implements MembershipStore {
         storeSwitch.check();
         return !member.equals(members.put(key(member.orgId(), member.userId()), member));
     }
+
+    @Override
+    public synchronized int pseudonymise(UserId user, UserId pseudonym) {
+        storeSwitch.check();
+        int moved = 0;
+        for (OrgMember m : List.copyOf(members.values())) {
+            if (m.userId().equals(user)) {
+                members.remove(key(m.orgId(), user));
+                members.put(key(m.orgId(), pseudonym), new OrgMember(m.orgId(), pseudonym, m.role(), m.active(),
+                        m.changedAt(), m.eventId()));
+                moved++;
+            }
+        }
+        return moved;
+    }
 }

@@ -6,11 +6,13 @@ import dev.billing.core.model.Page;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
-import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.SubscriptionStore;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -138,5 +140,23 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
             return UpsertResult.APPLIED;
         }
         return order == 0 ? UpsertResult.SAME_VERSION : UpsertResult.STALE;
+    }
+
+    @Override
+    public synchronized int pseudonymise(CustomerId customer, UserId user, UserId pseudonym) {
+        storeSwitch.check();
+        int changed = 0;
+        for (Subscription s : List.copyOf(subscriptions.values())) {
+            if (s.customerId().equals(customer) && user.value().equals(s.metadata().get("user_id"))) {
+                Map<String, String> metadata = new LinkedHashMap<>(s.metadata());
+                metadata.put("user_id", pseudonym.value());
+                subscriptions.put(s.id(), new Subscription(s.id(), s.customerId(), s.status(), s.priceId(),
+                        s.quantity(), s.currentPeriodStart(), s.currentPeriodEnd(), s.cancelAtPeriodEnd(),
+                        s.cancelAt(), s.canceledAt(), s.endedAt(), s.trialStart(), s.trialEnd(), s.created(),
+                        metadata, s.version()));
+                changed++;
+            }
+        }
+        return changed;
     }
 }

@@ -171,4 +171,27 @@ public final class InMemoryUsageLedger implements UsageLedger {
     private static String keyId(UserId user, String key) {
         return user.value() + '\u0000' + key;
     }
+
+    @Override
+    public synchronized int pseudonymise(UserId user, UserId pseudonym) {
+        storeSwitch.check();
+        int moved = 0;
+        for (UsageCounter c : List.copyOf(counters.values())) {
+            if (c.userId().equals(user)) {
+                counters.remove(counterId(user, c.meter(), c.period().start()));
+                counters.put(counterId(pseudonym, c.meter(), c.period().start()),
+                        new UsageCounter(pseudonym, c.meter(), c.period(), c.used(), c.updatedAt()));
+                moved++;
+            }
+        }
+        for (UsageKey k : List.copyOf(keys.values())) {
+            if (k.userId().equals(user)) {
+                keys.remove(keyId(user, k.idempotencyKey()));
+                keys.put(keyId(pseudonym, k.idempotencyKey()), new UsageKey(pseudonym, k.idempotencyKey(), k.meter(),
+                        k.periodStart(), k.fingerprint(), k.amount(), k.usedAfter(), k.limit(), k.createdAt()));
+                moved++;
+            }
+        }
+        return moved;
+    }
 }

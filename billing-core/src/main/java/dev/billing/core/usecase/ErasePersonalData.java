@@ -1,0 +1,128 @@
+package dev.billing.core.usecase;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.MembershipStore;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.ProjectionListener;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * "Forget me": removes one account's personal data from the local store and keeps the financial records under a
+ * stable pseudonym ({@code erased_} and a hash of the account id, the same on every retry). The stored webhook
+ * events about the customer, its subscriptions, invoices and purchases keep only their id and type; the
+ * subscriptions' metadata, the usage counters and keys and the memberships move to the pseudonym; the customer link
+ * keeps its customer under the pseudonym, without the email, so a later webhook cannot link the customer to the
+ * account again (and {@link ProcessInboxEvent} redacts those later events too).
+ *
+ * <p>Stripe comes first when asked to (cancel the subscriptions, or delete the customer): a failure there leaves the
+ * local data for the retry. Locally each step is atomic and the link goes last, so an interrupted erasure is
+ * finished by running it again; a second run finds nothing left and changes nothing.
+ *
+ * <p>Usage: {@code Erased e = erasePersonalData.erase(UserId.of("user_2abc"), new Options(true, false));}
+ */
+public final class ErasePersonalData {
+    private static final System.Logger LOG = System.getLogger(ErasePersonalData.class.getName());
+
+    /**
+     * What happens at Stripe.
+     *
+     * @param cancelSubscriptions  end the account's subscriptions at once
+     * @param deleteStripeCustomer delete the Stripe customer (which ends its subscriptions too)
+     */
+    public record Options(boolean cancelSubscriptions, boolean deleteStripeCustomer) {
+        public static Options localOnly() {
+            return new Options(false, false);
+        }
+    }
+
+    /** What an erasure changed; all zero and false on a second run. */
+    public record Erased(UserId pseudonym, boolean linkErased, int events, int subscriptions, int usageRows,
+                         int memberships, int canceledSubscriptions, boolean stripeCustomerDeleted) {
+        public Erased {
+            Objects.requireNonNull(pseudonym, "pseudonym");
+        }
+    }
+
+    private final BillingStores stores;
+    private final PaymentGateway gateway;
+    private final ProjectionListener listener;
+    private final GetEntitlements entitlements;
+    private final GatewayRetry retry;
+
+    ErasePersonalData(BillingStores stores, PaymentGateway gateway, ProjectionListener listener,
+                      GetEntitlements entitlements, GatewayRetry retry) {
+        this.stores = stores;
+        this.gateway = gateway;
+        this.listener = listener;
+        this.entitlements = entitlements;
+        this.retry = retry;
+    }
+
+    /** The pseudonym an account's records carry once it is erased. */
+    public static UserId pseudonymOf(UserId user) {
+        return user.isPseudonym() ? user : UserId.of(UserId.PSEUDONYM_PREFIX + IdempotencyKeys.hash(user.value()));
+    }
+
+    public Erased erase(UserId user, Options options) {
+        UserId pseudonym = pseudonymOf(user);
+        // A retry after an interruption finds the link already under the pseudonym.
+        Optional<CustomerLink> link = stores.customers().findByUserId(user)
+                .or(() -> stores.customers().findByUserId(pseudonym));
+        int events = 0;
+        int subscriptions = 0;
+        int canceled = 0;
+        boolean deleted = false;
+        CustomerId customer = link.map(CustomerLink::customerId).orElse(null);
+        if (customer != null) {
+            List<Subscription> owned = stores.subscriptions().subscriptionsOf(customer);
+            if (options.deleteStripeCustomer()) {
+                deleted = retry.call(() -> gateway.deleteCustomer(customer));
+            } else if (options.cancelSubscriptions()) {
+                canceled = cancel(owned);
+            }
+            Set<String> objects = new LinkedHashSet<>();
+            objects.add(customer.value());
+            owned.forEach(s -> objects.add(s.id()));
+            stores.subscriptions().invoicesOf(customer).forEach(i -> objects.add(i.id()));
+            stores.subscriptions().purchasesOf(customer).forEach(p -> objects.add(p.id()));
+            events = stores.inbox().redact(objects);
+            subscriptions = stores.subscriptions().pseudonymise(customer, user, pseudonym);
+        }
+        int usage = stores.usage().pseudonymise(user, pseudonym);
+        int memberships = stores.memberships() == MembershipStore.NONE ? 0
+                : stores.memberships().pseudonymise(user, pseudonym);
+        boolean linkErased = stores.customers().pseudonymise(user, pseudonym);
+        entitlements.invalidate(user);
+        if (customer != null) {
+            listener.projectionChanged(customer);
+        }
+        Erased erased = new Erased(pseudonym, linkErased, events, subscriptions, usage, memberships, canceled,
+                deleted);
+        // The account id itself is what was erased: the log names the pseudonym only.
+        LOG.log(System.Logger.Level.INFO, "Erased the personal data of account {0}: {1}", pseudonym.value(), erased);
+        return erased;
+    }
+
+    private int cancel(List<Subscription> owned) {
+        int canceled = 0;
+        for (Subscription s : owned) {
+            if (s.hasEnded()) {
+                continue;
+            }
+            String key = IdempotencyKeys.of("erase-cancel", s.id(), s.version().key());
+            Subscription ended = retry.call(() -> gateway.cancelSubscription(s.id(), false, key));
+            stores.subscriptions().upsertSubscription(ended);
+            canceled++;
+        }
+        return canceled;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.billing.testkit.usecase;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.PersonalData;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.EventInbox;
+import dev.billing.core.usecase.ErasePersonalData;
+import dev.billing.core.usecase.ErasePersonalData.Erased;
+import dev.billing.core.usecase.ErasePersonalData.Options;
+import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.Builders;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Export, erase, export: the personal data goes, the financial records stay under a pseudonym, and neither a replay
+ * nor a later webhook brings the email back.
+ */
+class ErasureTest {
+    static final UserId ADA = UserId.of("user_ada");
+    static final String EMAIL = "ada@example.com";
+
+    // Snapshots are projected as delivered, so the subscription carries the user in its metadata as Checkout's do.
+    final BillingHarness h = BillingHarness.create(o -> o.refetchOnWebhook(false));
+    CustomerId customer;
+    Subscription subscription;
+    StripeEvent customerCreated;
+
+    void adaPaysAndUses() {
+        customer = h.billing().ensureCustomer(h.identity("user_ada")).customerId();
+        Subscription atStripe = h.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+        subscription = Builders.aSubscription().withId(atStripe.id()).withCustomer(customer.value())
+                .withPrice("price_pro_monthly").withStatus(SubscriptionStatus.ACTIVE)
+                .withMetadata("user_id", "user_ada").snapshotAt(h.clock().instant()).build();
+        customerCreated = Builders.anEvent().withType("customer.created").forObject("customer", customer.value())
+                .withPayload("{\"id\":\"evt_c\",\"data\":{\"object\":{\"email\":\"" + EMAIL + "\"}}}").build();
+        h.deliver(customerCreated, new EventObject.OfCustomer(customer, ADA, EMAIL, false));
+        h.deliver(Builders.anEvent().withType("customer.subscription.created")
+                .forObject("subscription", subscription.id()).withPayload("{\"id\":\"evt_s\",\"metadata\":"
+                        + "{\"user_id\":\"user_ada\"}}").build(), new EventObject.OfSubscription(subscription));
+        h.billing().recordUsage(ADA, "api_calls", 3, "u1");
+    }
+
+    static String everything(PersonalData data) {
+        StringBuilder all = new StringBuilder(data.toString());
+        data.events().forEach(e -> all.append(e.event().payload()));
+        return all.toString();
+    }
+
+    @Test
+    void exportEraseExportLeavesNoPersonalDataAndKeepsTheRecordsUnderThePseudonym() {
+        adaPaysAndUses();
+        PersonalData before = h.billing().useCases().exportPersonalData().export(ADA);
+        assertThat(everything(before)).contains(EMAIL);
+        assertThat(before.events()).hasSize(2);
+
+        Erased erased = h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+
+        assertThat(erased.pseudonym().value()).startsWith("erased_").doesNotContain("ada");
+        assertThat(erased.linkErased()).isTrue();
+        assertThat(erased.events()).isEqualTo(2);
+        assertThat(erased.subscriptions()).isEqualTo(1);
+        PersonalData after = h.billing().useCases().exportPersonalData().export(ADA);
+        assertThat(after.customer()).isNull();
+        assertThat(after.subscriptions()).isEmpty();
+        assertThat(after.usage()).isEmpty();
+        PersonalData kept = h.billing().useCases().exportPersonalData().export(erased.pseudonym());
+        assertThat(kept.customer().customerId()).isEqualTo(customer);
+        assertThat(kept.customer().email()).isNull();
+        assertThat(kept.subscriptions()).singleElement().satisfies(s -> assertThat(s.metadata())
+                .containsEntry("user_id", erased.pseudonym().value()));
+        assertThat(kept.usage()).singleElement().satisfies(u -> assertThat(u.used()).isEqualTo(3));
+        assertThat(everything(kept)).doesNotContain(EMAIL).doesNotContain("user_ada");
+        assertThat(h.billing().entitlements(ADA).tier()).isEqualTo("free");
+    }
+
+    @Test
+    void replaysRedeliveriesAndLaterEventsDoNotBringTheEmailBack() {
+        adaPaysAndUses();
+        Erased erased = h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+
+        InboxEntry replayed = h.billing().useCases().replayEvent().replay(customerCreated.id());
+        assertThat(replayed.status()).isEqualTo(InboxStatus.IGNORED);
+        assertThat(h.deliver(customerCreated, new EventObject.OfCustomer(customer, ADA, EMAIL, false)).duplicate())
+                .isTrue();
+        StripeEvent updated = Builders.anEvent().withType("customer.updated").forObject("customer", customer.value())
+                .withPayload("{\"id\":\"evt_u\",\"data\":{\"object\":{\"email\":\"" + EMAIL + "\"}}}").build();
+        h.deliver(updated, new EventObject.OfCustomer(customer, ADA, EMAIL, false));
+
+        assertThat(h.stores().customers().findByUserId(ADA)).isEmpty();
+        assertThat(h.stores().customers().findByCustomerId(customer)).hasValueSatisfying(l -> {
+            assertThat(l.userId()).isEqualTo(erased.pseudonym());
+            assertThat(l.email()).isNull();
+        });
+        assertThat(h.stores().inbox().find(updated.id()).orElseThrow().event().payload()).doesNotContain(EMAIL)
+                .satisfies(p -> assertThat(EventInbox.isRedacted(p)).isTrue());
+    }
+
+    @Test
+    void aSecondErasureChangesNothingAndStripeIsAskedOnlyWhenConfigured() {
+        adaPaysAndUses();
+        Erased first = h.billing().useCases().erasePersonalData().erase(ADA, new Options(true, false));
+        assertThat(first.canceledSubscriptions()).isEqualTo(1);
+        assertThat(h.gateway().getSubscription(subscription.id()).orElseThrow().status())
+                .isEqualTo(SubscriptionStatus.CANCELED);
+
+        Erased again = h.billing().useCases().erasePersonalData().erase(ADA, new Options(true, true));
+
+        assertThat(again.pseudonym()).isEqualTo(first.pseudonym());
+        assertThat(again.linkErased()).isFalse();
+        assertThat(again.events() + again.subscriptions() + again.usageRows() + again.memberships()
+                + again.canceledSubscriptions()).isZero();
+        // Asked now, the Stripe customer is deleted on the second run: it finds the link under the pseudonym.
+        assertThat(again.stripeCustomerDeleted()).isTrue();
+        assertThat(h.gateway().getCustomer(customer)).isEmpty();
+        assertThat(ErasePersonalData.pseudonymOf(ADA)).isEqualTo(first.pseudonym());
+    }
+}
