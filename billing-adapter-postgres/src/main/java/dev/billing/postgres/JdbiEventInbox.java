@@ -18,7 +18,9 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@link EventInbox} on Postgres. Every state change is one conditional statement, so the row itself arbitrates
@@ -69,6 +71,7 @@ final class JdbiEventInbox implements EventInbox {
     private final String listAfter;
     private final String listStatusFirst;
     private final String listStatusAfter;
+    private final String about;
 
     JdbiEventInbox(Db db) {
         this.db = db;
@@ -171,6 +174,9 @@ final class JdbiEventInbox implements EventInbox {
                 + order);
         this.listStatusAfter = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE status = :status AND "
                 + after + order);
+        // Index scan of webhook_inbox_object_idx (V7), then a top-N sort of the few objects' entries (QueryPlansIT).
+        this.about = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE object_id = ANY(:objectIds)"
+                + order);
     }
 
     /**
@@ -341,6 +347,17 @@ final class JdbiEventInbox implements EventInbox {
             List<InboxEntry> rows = query.bind("limit", limit + 1).map(ENTRY).list();
             return Pages.of(rows, limit, e -> Cursors.encode(Cursors.micros(e.receivedAt()), e.eventId()));
         });
+    }
+
+    /** One query in {@link #list}'s order (received_at DESC, then event id), so ties come out the same way. */
+    @Override
+    public List<InboxEntry> about(Set<String> objectIds, int max) {
+        List<String> ids = objectIds.stream().filter(Objects::nonNull).toList();
+        if (ids.isEmpty() || max < 1) {
+            return List.of();
+        }
+        return db.call("inbox.about", h -> h.createQuery(about).bindArray("objectIds", String.class, ids)
+                .bind("limit", max).map(ENTRY).list());
     }
 
     @Override

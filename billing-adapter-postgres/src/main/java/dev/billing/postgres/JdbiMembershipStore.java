@@ -35,6 +35,7 @@ final class JdbiMembershipStore implements MembershipStore {
     private final String apply;
     private final String restore;
     private final String find;
+    private final String ofUser;
     private final String countActive;
     private final String firstPage;
     private final String nextPage;
@@ -53,6 +54,10 @@ final class JdbiMembershipStore implements MembershipStore {
                 """);
         this.find = db.sql("SELECT " + COLUMNS + """
                  FROM {schema}.org_members WHERE org_id = :orgId AND user_id = :userId
+                """);
+        // Served in organization order by org_members_user_idx (V7): the primary key starts with the organization.
+        this.ofUser = db.sql("SELECT " + COLUMNS + """
+                 FROM {schema}.org_members WHERE user_id = :userId ORDER BY org_id COLLATE "C"
                 """);
         // Served index-only by the partial index org_members_active_idx (QueryPlansIT).
         this.countActive = db.sql("SELECT count(*) FROM {schema}.org_members WHERE org_id = :orgId AND active");
@@ -83,6 +88,13 @@ final class JdbiMembershipStore implements MembershipStore {
     public Optional<OrgMember> find(String orgId, UserId userId) {
         return db.call("memberships.find", h -> h.createQuery(find).bind("orgId", orgId)
                 .bind("userId", userId.value()).map(MEMBER).findOne());
+    }
+
+    /** Active or not, in organization order. */
+    @Override
+    public List<OrgMember> ofUser(UserId userId) {
+        return db.call("memberships.ofUser", h -> h.createQuery(ofUser).bind("userId", userId.value())
+                .map(MEMBER).list());
     }
 
     @Override

@@ -62,6 +62,7 @@ final class JdbiUsageLedger implements UsageLedger {
     private final String pendingReports;
     private final String countersFirst;
     private final String countersAfter;
+    private final String countersOf;
     private final String keysFirst;
     private final String keysAfter;
     private final String reportsFirst;
@@ -147,6 +148,11 @@ final class JdbiUsageLedger implements UsageLedger {
                  FROM {schema}.usage_counters
                 WHERE (user_id COLLATE "C", meter COLLATE "C", period_start) > (:userId, :meter, :periodStart)
                 ORDER BY user_id COLLATE "C", meter COLLATE "C", period_start LIMIT :limit
+                """);
+        // The primary key starts with user_id: one user's counters are one range of it, in this order (QueryPlansIT).
+        this.countersOf = db.sql("SELECT " + COUNTER_COLUMNS + """
+                 FROM {schema}.usage_counters WHERE user_id = :userId
+                ORDER BY meter COLLATE "C", period_start
                 """);
         this.keysFirst = db.sql("SELECT " + KEY_COLUMNS + """
                  FROM {schema}.usage_keys
@@ -283,6 +289,13 @@ final class JdbiUsageLedger implements UsageLedger {
             return Pages.of(query.bind("limit", limit + 1).map(COUNTER).list(), limit, c -> Cursors.encode(
                     c.userId().value(), c.meter(), Cursors.micros(c.period().start())));
         });
+    }
+
+    /** One range of the primary key, by meter then period. */
+    @Override
+    public List<UsageCounter> countersOf(UserId userId) {
+        return db.call("usage.countersOf", h -> h.createQuery(countersOf).bind("userId", userId.value())
+                .map(COUNTER).list());
     }
 
     @Override

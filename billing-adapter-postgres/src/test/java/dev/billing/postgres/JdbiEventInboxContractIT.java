@@ -1,5 +1,6 @@
 package dev.billing.postgres;
 
+import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.port.BillingStores;
@@ -10,19 +11,23 @@ import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 import static dev.billing.testkit.Builders.T0;
 import static dev.billing.testkit.Builders.anEvent;
+import static dev.billing.testkit.Builders.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The {@link EventInboxContract} against JdbiEventInbox on a fresh, migrated Postgres database, and what this store
- * keeps beyond the contract: the payload's exact bytes (a text column since V4).
+ * keeps beyond the contract: the payload's exact bytes (a text column since V4), and {@code about}'s order of ties
+ * and exact matching of any object id.
  */
 @ExtendWith(PostgresDatabaseExtension.class)
 class JdbiEventInboxContractIT extends EventInboxContract {
@@ -72,6 +77,53 @@ class JdbiEventInboxContractIT extends EventInboxContract {
                 .isEqualTo(EventInbox.RecordOutcome.RECORDED);
         assertThat(stores.inbox().find(event.id()).orElseThrow().event().payload()).isEqualTo(payload);
         settle(event.id(), OWNER);
+    }
+
+    @Nested
+    @DisplayName("events about objects: ties and odd ids")
+    class AboutBeyondTheContract {
+
+        @Test
+        @DisplayName("entries received at the same instant come in event id order, as list has them")
+        void tiesComeInEventIdOrderAsInList() {
+            String customer = unique("cus_");
+            String subscription = unique("sub_");
+            String tie = unique("evt_");
+            InboxEntry oldest = restored(unique("evt_"), customer, T0);
+            InboxEntry tieB = restored(tie + "b", subscription, T0.plusSeconds(1));
+            InboxEntry tieA = restored(tie + "a", customer, T0.plusSeconds(1));
+            InboxEntry newest = restored(unique("evt_"), subscription, T0.plusSeconds(2));
+            restored(unique("evt_"), unique("cus_"), T0.plusSeconds(3));
+
+            assertThat(stores.inbox().about(Set.of(customer, subscription), 10))
+                    .containsExactly(newest, tieA, tieB, oldest);
+            assertThat(stores.inbox().about(Set.of(customer, subscription), 2)).containsExactly(newest, tieA);
+            assertThat(stores.inbox().about(Set.of(customer), 10)).containsExactly(tieA, oldest);
+        }
+
+        @Test
+        @DisplayName("object ids are matched exactly, whatever characters they hold")
+        void objectIdsAreMatchedExactly() {
+            String base = unique("obj_");
+            Set<String> odd = Set.of(base + ",x", base + "(x)", base + "\"x\"", base + "\\x", " " + base + " ",
+                    base + ".x", base + "{x}");
+            for (String id : odd) {
+                restored(unique("evt_"), id, T0);
+            }
+            restored(unique("evt_"), base, T0);
+
+            assertThat(stores.inbox().about(odd, 10)).extracting(e -> e.event().objectId())
+                    .containsExactlyInAnyOrderElementsOf(odd);
+        }
+
+        /** An entry processed long ago, so the contract's claims on this shared inbox never see it. */
+        private InboxEntry restored(String eventId, String objectId, Instant receivedAt) {
+            StripeEvent event = anEvent().withId(eventId).forObject("customer", objectId)
+                    .withPayload("{\"id\":\"" + eventId + "\"}").createdAt(receivedAt).build();
+            stores.inbox().restore(new InboxEntry(event, InboxStatus.PROCESSED, 1, null, receivedAt, null, null, null,
+                    receivedAt, null));
+            return stores.inbox().find(eventId).orElseThrow();
+        }
     }
 
     /** Marks the event processed, so the contract's {@code claimDue} tests on this shared inbox never see it. */

@@ -25,6 +25,9 @@ class MigrationsIT {
     private static final List<String> TABLES = List.of("audit_log", "billing_schema_history", "customers",
             "invoices", "meter_reports", "org_members", "projection_changes", "purchases", "subscriptions", "usage_counters",
             "usage_keys", "webhook_inbox");
+    private static final String EXPORT_INDEXES = """
+            SELECT indexdef FROM pg_indexes WHERE schemaname = 'billing'
+              AND indexname IN ('webhook_inbox_object_idx', 'org_members_user_idx') ORDER BY indexname""";
     private static final String USER_SCHEMAS = """
             SELECT nspname FROM pg_namespace
             WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY nspname""";
@@ -47,7 +50,7 @@ class MigrationsIT {
             assertThat(Sql.strings(ds, "SELECT coalesce(version, type) || ':' || success FROM "
                     + "billing.billing_schema_history ORDER BY installed_rank"))
                     .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true", "4:true", "5:true",
-                            "6:true");
+                            "6:true", "7:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(ds, "SELECT unnest(reloptions) FROM pg_class c JOIN pg_namespace n ON "
@@ -59,6 +62,27 @@ class MigrationsIT {
             assertThat(Sql.strings(ds, "SELECT format_type(a.atttypid, a.atttypmod) || ' ' || a.attstorage::text "
                     + "FROM pg_attribute a WHERE a.attrelid = 'billing.webhook_inbox'::regclass "
                     + "AND a.attname = 'payload'")).containsExactly("text e");
+            // V7: the personal data export's reads find their rows in an index.
+            assertThat(Sql.strings(ds, EXPORT_INDEXES)).containsExactly(
+                    "CREATE INDEX org_members_user_idx ON billing.org_members USING btree (user_id, org_id)",
+                    "CREATE INDEX webhook_inbox_object_idx ON billing.webhook_inbox USING btree (object_id)");
+        }
+    }
+
+    @Test
+    void anInboxIndexBuiltConcurrentlyBeforeTheUpgradeIsKeptAndV7AppliesOverIt() {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_v7")) {
+            DataSource ds = db.dataSource();
+            migrateTo(ds, "6");
+            // What docs/POSTGRES.md tells the operator of a large inbox to run first, outside any transaction.
+            Sql.execute(ds, "CREATE INDEX CONCURRENTLY webhook_inbox_object_idx ON billing.webhook_inbox (object_id)");
+            String oid = Sql.strings(ds, "SELECT 'billing.webhook_inbox_object_idx'::regclass::oid::text").get(0);
+
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(1);
+
+            assertThat(Sql.strings(ds, "SELECT 'billing.webhook_inbox_object_idx'::regclass::oid::text"))
+                    .containsExactly(oid);
+            assertThat(Sql.strings(ds, EXPORT_INDEXES)).hasSize(2);
         }
     }
 
@@ -158,7 +182,8 @@ class MigrationsIT {
             assertThat(Sql.strings(ds, "SELECT script FROM billing.billing_schema_history WHERE version IS NOT NULL "
                     + "ORDER BY installed_rank"))
                     .containsExactly("V1__billing_tables.sql", "V2__audit_trail.sql", "V3__queue_autovacuum.sql",
-                            "V4__inbox_payload_text.sql", "V5__projection_changes.sql", "V6__memberships.sql");
+                            "V4__inbox_payload_text.sql", "V5__projection_changes.sql", "V6__memberships.sql",
+                            "V7__export_indexes.sql");
         }
     }
 

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The stores' ordered queries (the same SQL shapes, COLLATE "C" included) are served in index order: no Sort node;
- * the count of an organization's active members reads its partial index, not the table.
+ * the count of an organization's active members reads its partial index, not the table; a query over a list of keys
+ * finds its rows in an index.
  * Sequential and bitmap scans are disabled so that the planner shows the index scan it would use on a large table.
  */
 @ExtendWith(PostgresDatabaseExtension.class)
@@ -40,16 +41,31 @@ class QueryPlansIT {
             inbox due           | webhook_inbox_due_idx             | SELECT event_id FROM billing.webhook_inbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now()) AND (lease_expires_at IS NULL OR lease_expires_at <= now()) ORDER BY event_created, event_id LIMIT 10 FOR UPDATE SKIP LOCKED
             inbox by status     | webhook_inbox_status_received_idx | SELECT * FROM billing.webhook_inbox WHERE status = 'failed' AND (received_at < now() OR (received_at = now() AND event_id COLLATE "C" > 'e')) ORDER BY received_at DESC, event_id COLLATE "C" LIMIT 51
             inbox, all          | webhook_inbox_received_idx        | SELECT * FROM billing.webhook_inbox ORDER BY received_at DESC, event_id COLLATE "C" LIMIT 51
+            counters of user    | usage_counters_pkey               | SELECT * FROM billing.usage_counters WHERE user_id = 'u' ORDER BY meter COLLATE "C", period_start
             counters page       | usage_counters_pkey               | SELECT * FROM billing.usage_counters WHERE (user_id COLLATE "C", meter COLLATE "C", period_start) > ('u', 'm', now()) ORDER BY user_id COLLATE "C", meter COLLATE "C", period_start LIMIT 51
             keys page           | usage_keys_pkey                   | SELECT * FROM billing.usage_keys WHERE (user_id COLLATE "C", idempotency_key COLLATE "C") > ('u', 'k') ORDER BY user_id COLLATE "C", idempotency_key COLLATE "C" LIMIT 51
             reports due         | meter_reports_pending_idx         | SELECT identifier FROM billing.meter_reports WHERE reported_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now()) ORDER BY event_timestamp, identifier LIMIT 10 FOR UPDATE SKIP LOCKED
             changes after       | projection_changes_pkey           | SELECT position, origin, customer_id, changed_at FROM billing.projection_changes WHERE position > 5 ORDER BY position LIMIT 1000
             members page        | org_members_pkey                  | SELECT * FROM billing.org_members WHERE (org_id COLLATE "C", user_id COLLATE "C") > ('o', 'u') ORDER BY org_id COLLATE "C", user_id COLLATE "C" LIMIT 51
             active members      | org_members_active_idx            | SELECT count(*) FROM billing.org_members WHERE org_id = 'o' AND active
+            members of user     | org_members_user_idx              | SELECT * FROM billing.org_members WHERE user_id = 'u' ORDER BY org_id COLLATE "C"
             """)
     void isServedInIndexOrder(String query, String index, String sql) throws SQLException {
         String plan = plan(sql);
         assertThat(plan).as(plan).contains(index).doesNotContain("Sort");
+    }
+
+    /**
+     * Queries over a list of keys: the index finds the rows of each key, and only those few are sorted (a top-N sort
+     * under the LIMIT), never the table.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            inbox about objects | webhook_inbox_object_idx          | SELECT * FROM billing.webhook_inbox WHERE object_id = ANY(ARRAY['cus_1', 'sub_1']) ORDER BY received_at DESC, event_id COLLATE "C" LIMIT 1000
+            """)
+    void findsItsRowsInAnIndex(String query, String index, String sql) throws SQLException {
+        String plan = plan(sql);
+        assertThat(plan).as(plan).contains("Index Scan using " + index).contains("= ANY").doesNotContain("Seq Scan");
     }
 
     private static String plan(String sql) throws SQLException {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -56,6 +57,27 @@ final class Keyset {
         }
         List<T> items = fetched.subList(0, pageSize);
         return new Page<>(items, true, cursorOf.apply(items.get(pageSize - 1)));
+    }
+
+    /**
+     * Every row of a keyset-ordered read, up to {@code max}, asked for {@code pageSize} rows at a time: {@code next}
+     * gets the last row so far (null at first) and how many rows to ask for, and answers those after it. A short
+     * answer is the last. For reads that return all of something, since PostgREST cuts every answer at
+     * {@code db-max-rows} without saying so.
+     */
+    static <T> List<T> collect(int max, int pageSize, BiFunction<T, Integer, List<T>> next) {
+        List<T> rows = new ArrayList<>();
+        T last = null;
+        while (rows.size() < max) {
+            int ask = Math.min(pageSize, max - rows.size());
+            List<T> page = next.apply(last, ask);
+            rows.addAll(page);
+            if (page.size() < ask) {
+                break;
+            }
+            last = page.get(page.size() - 1);
+        }
+        return rows;
     }
 
     static String encode(String... parts) {

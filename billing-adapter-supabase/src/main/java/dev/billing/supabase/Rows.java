@@ -37,6 +37,16 @@ final class Rows {
         }
     }
 
+    /**
+     * A value inside PostgREST's list and logic filters ({@code in.(...)}, {@code or=(...)}), where commas, dots,
+     * colons, parentheses and quotes are syntax: double-quoted, {@code \} and {@code "} escaped with a backslash, so
+     * any text is taken as it is. (The simple operators, {@code eq.} and the like, take the rest of the parameter
+     * literally and need no quoting.)
+     */
+    static String quoted(String value) {
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
     static String text(JsonNode row, String field) {
         JsonNode value = row.get(field);
         return value == null || value.isNull() ? null : value.asText();

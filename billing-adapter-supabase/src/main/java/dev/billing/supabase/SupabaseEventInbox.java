@@ -3,6 +3,7 @@ package dev.billing.supabase;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.billing.core.error.StoreException;
@@ -19,13 +20,16 @@ import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@link EventInbox} on the legacy {@code stripe_webhook_events} table (extended by the billing SQL). Recording
  * and restoring are one insert with {@code resolution=ignore-duplicates}; marking notified is one conditional
- * PATCH; claims, completion, failure, requeue, listing and counting are the {@code billing_inbox_*} functions
- * (one transaction each: a claim's lease and attempt count, owner fencing, {@code FOR UPDATE SKIP LOCKED}).
+ * PATCH; claims, completion, failure, requeue, listing (also {@code about}) and counting are the
+ * {@code billing_inbox_*} functions (one transaction each: a claim's lease and attempt count, owner fencing,
+ * {@code FOR UPDATE SKIP LOCKED}).
  *
  * <p>The payload is stored as {@code jsonb} and read back as jsonb's text ({@code payload::text}): the same JSON
  * value with keys reordered and whitespace normalised, which is also what the Postgres adapter returns.
@@ -42,6 +46,8 @@ final class SupabaseEventInbox implements EventInbox {
             + "object_type,status,attempts,last_error,received_at,next_attempt_at,lease_owner,lease_expires_at,"
             + "processed_at,notified_at,payload_text:payload::text";
     private static final String CLAIM_ORDER = "event_created.asc,stripe_event_id.asc";
+    /** Newest received first, then by event id: the order of billing_inbox_list and billing_inbox_about. */
+    private static final String LIST_ORDER = "received_at.desc,stripe_event_id.asc";
 
     private final PostgrestClient client;
 
@@ -140,9 +146,33 @@ final class SupabaseEventInbox implements EventInbox {
         }
         args.put("p_limit", size + 1);
         List<InboxEntry> rows = Rows.map(client.rpc("billing_inbox_list", args).param("select", COLUMNS)
-                .param("order", "received_at.desc,stripe_event_id.asc").retryable().send().json(),
+                .param("order", LIST_ORDER).retryable().send().json(),
                 SupabaseEventInbox::entry);
         return Keyset.page(rows, size, e -> Keyset.encode(Rows.timestamp(e.receivedAt()), e.eventId()));
+    }
+
+    /**
+     * The function billing_inbox_about (007): list's order and keyset over the entries whose object_id is one of the
+     * ids, found through stripe_webhook_events_object_idx. A function rather than a GET with
+     * {@code object_id=in.(...)}: the ids go in the POST body, where a customer with hundreds of invoices cannot make
+     * a URL longer than Supabase's gateway takes (414), and need no quoting.
+     */
+    @Override
+    public List<InboxEntry> about(Set<String> objectIds, int max) {
+        ArrayNode ids = PostgrestClient.JSON.createArrayNode();
+        objectIds.stream().filter(Objects::nonNull).forEach(ids::add);
+        if (ids.isEmpty() || max < 1) {
+            return List.of();
+        }
+        return Keyset.collect(max, Keyset.MAX_PAGE, (last, limit) -> {
+            ObjectNode args = Rows.object();
+            args.set("p_object_ids", ids);
+            args.put("p_after_received", last == null ? null : Rows.timestamp(last.receivedAt()));
+            args.put("p_after_event_id", last == null ? null : last.eventId());
+            args.put("p_limit", limit);
+            return Rows.map(client.rpc("billing_inbox_about", args).param("select", COLUMNS)
+                    .param("order", LIST_ORDER).retryable().send().json(), SupabaseEventInbox::entry);
+        });
     }
 
     @Override

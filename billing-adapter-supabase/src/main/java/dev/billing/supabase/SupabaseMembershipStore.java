@@ -46,6 +46,20 @@ final class SupabaseMembershipStore implements MembershipStore {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
+    /** From billing_org_members_user_idx (007), in organization order, a page at a time. */
+    @Override
+    public List<OrgMember> ofUser(UserId userId) {
+        return Keyset.collect(Integer.MAX_VALUE, Keyset.MAX_PAGE, (last, limit) -> {
+            PostgrestClient.Request request = client.get(TABLE).param("select", COLUMNS)
+                    .param("user_id", "eq." + userId.value()).param("order", "org_id.asc")
+                    .param("limit", Integer.toString(limit));
+            if (last != null) {
+                request.param("org_id", "gt." + last.orgId());
+            }
+            return Rows.map(request.retryable().send().json(), SupabaseMembershipStore::member);
+        });
+    }
+
     @Override
     public Page<OrgMember> list(String cursor, int limit) {
         int size = Keyset.pageSize(limit);

@@ -25,7 +25,8 @@ public final class SupabaseSql {
             "003_projections.sql",
             "004_usage.sql",
             "005_security.sql",
-            "006_memberships.sql");
+            "006_memberships.sql",
+            "007_export_indexes.sql");
     private static final String FOLDER = "/supabase/migrations/";
 
     private SupabaseSql() {

@@ -153,6 +153,26 @@ final class SupabaseUsageLedger implements UsageLedger {
                 Rows.timestamp(c.period().start())));
     }
 
+    /**
+     * One range of the primary key (user_id, meter, period_start), a page at a time: after the first page, the next
+     * starts after the last (meter, period start) read.
+     */
+    @Override
+    public List<UsageCounter> countersOf(UserId userId) {
+        return Keyset.collect(Integer.MAX_VALUE, Keyset.MAX_PAGE, (last, limit) -> {
+            PostgrestClient.Request request = client.get(COUNTERS).param("select", COUNTER_COLUMNS)
+                    .param("user_id", "eq." + userId.value()).param("order", "meter.asc,period_start.asc")
+                    .param("limit", Integer.toString(limit));
+            if (last != null) {
+                String meter = Rows.quoted(last.meter());
+                String start = Rows.quoted(Rows.timestamp(last.period().start()));
+                request.param("or", "(meter.gt." + meter + ",and(meter.eq." + meter + ",period_start.gt." + start
+                        + "))");
+            }
+            return Rows.map(request.retryable().send().json(), SupabaseUsageLedger::counter);
+        });
+    }
+
     @Override
     public Page<UsageKey> listKeys(String cursor, int limit) {
         int size = Keyset.pageSize(limit);

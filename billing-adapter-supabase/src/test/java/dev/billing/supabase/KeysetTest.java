@@ -40,6 +40,26 @@ class KeysetTest {
     }
 
     @Test
+    void collectAsksPageAfterPageUntilAShortOneOrMax() {
+        List<Integer> table = java.util.stream.IntStream.range(0, 7).boxed().toList();
+        List<String> asked = new ArrayList<>();
+        java.util.function.BiFunction<Integer, Integer, List<Integer>> after = (last, limit) -> {
+            asked.add(last + ":" + limit);
+            int from = last == null ? 0 : last + 1;
+            return table.subList(Math.min(from, table.size()), Math.min(from + limit, table.size()));
+        };
+
+        assertThat(Keyset.collect(Integer.MAX_VALUE, 3, after)).isEqualTo(table);
+        assertThat(asked).containsExactly("null:3", "2:3", "5:3");
+        asked.clear();
+        assertThat(Keyset.collect(5, 3, after)).containsExactly(0, 1, 2, 3, 4);
+        assertThat(asked).containsExactly("null:3", "2:2");
+        asked.clear();
+        assertThat(Keyset.collect(6, 3, after)).hasSize(6);
+        assertThat(asked).as("a full last page at max asks no more").containsExactly("null:3", "2:3");
+    }
+
+    @Test
     void byteOrderIsCodePointOrderLikeCollateC() {
         List<String> values = new ArrayList<>(List.of("b", "B", "a_1", "a-1", "a1", "é", "\uFFFD", "\uD83D\uDE00"));
         values.sort(Keyset.BYTE_ORDER);

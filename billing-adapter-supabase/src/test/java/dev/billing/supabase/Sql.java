@@ -28,6 +28,26 @@ final class Sql {
         }
     }
 
+    /**
+     * The plan Postgres would use for {@code query} on a large table: sequential and bitmap scans disabled, as the
+     * Postgres adapter's QueryPlansIT does.
+     */
+    static String plan(TestDatabase db, String query) {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET enable_seqscan = off");
+            s.execute("SET enable_bitmapscan = off");
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("EXPLAIN " + query)) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            return plan.toString();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage() + "\n" + query, e);
+        }
+    }
+
     static String value(TestDatabase db, String query) {
         List<String> values = column(db, query);
         if (values.size() != 1) {
