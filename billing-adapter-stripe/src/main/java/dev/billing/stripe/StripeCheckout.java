@@ -32,9 +32,17 @@ final class StripeCheckout {
                     case PAYMENT -> SessionCreateParams.Mode.PAYMENT;
                     case SETUP -> SessionCreateParams.Mode.SETUP;
                 })
-                .setCustomer(request.customerId().value())
                 .setSuccessUrl(request.successUrl())
                 .setCancelUrl(request.cancelUrl());
+        if (request.customerId() != null) {
+            params.setCustomer(request.customerId().value());
+        } else {
+            // A guest: Stripe creates the customer at payment, with the email typed on its page.
+            params.setCustomerCreation(SessionCreateParams.CustomerCreation.ALWAYS);
+            if (request.customerEmail() != null) {
+                params.setCustomerEmail(request.customerEmail());
+            }
+        }
         for (LineItem line : request.lineItems()) {
             params.addLineItem(lineItem(line));
         }

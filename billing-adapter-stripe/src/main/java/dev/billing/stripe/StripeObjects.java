@@ -96,7 +96,9 @@ final class StripeObjects {
         return new CheckoutSession(s.getId(), s.getUrl(), mode,
                 s.getCustomer() == null ? null : CustomerId.of(s.getCustomer()), s.getSubscription(),
                 s.getPaymentIntent(), s.getStatus(), s.getPaymentStatus(), s.getClientReferenceId(),
-                s.getAmountTotal(), s.getCurrency(), s.getMetadata());
+                s.getAmountTotal(), s.getCurrency(), s.getMetadata(),
+                s.getCustomerDetails() != null && s.getCustomerDetails().getEmail() != null
+                        ? s.getCustomerDetails().getEmail() : s.getCustomerEmail());
     }
 
     /** {@code defaultPaymentMethodId} is the customer's {@code invoice_settings.default_payment_method}, or null. */

@@ -74,6 +74,8 @@ public final class ApiDispatcher implements AutoCloseable {
                 new InvoiceHandlers(billing), new EntitlementHandlers(billing, json),
                 new WebhookHandlers(billing, registry), new AdminHandlers(billing), new OrgHandlers(billing),
                 new ExportHandlers(billing, json, settings.erasure()),
+                new GuestHandlers(billing, new RateLimiter(settings.guestCheckoutsPerMinute(),
+                        settings.rateLimitKeys(), "IP address's guest checkouts")),
                 b.localTokens == null ? null : new LocalHandlers(b.localTokens), b.metrics != null);
         this.routes = RouteTable.routes(handlers, settings);
         // HEAD is allowed only where anyone may GET anyway (a server may answer HEAD without running the route).
@@ -197,7 +199,7 @@ public final class ApiDispatcher implements AutoCloseable {
             checkAdmin(ctx);
         }
         long limit = access == Access.WEBHOOK ? settings.maxWebhookBytes() : settings.maxBodyBytes();
-        Object result = route.handler().handle(new Call(ctx, route, identity, json, limit));
+        Object result = route.handler().handle(new Call(ctx, route, identity, json, limit, clientIp(ctx)));
         write(ctx, route, result);
     }
 

@@ -24,12 +24,16 @@ import java.util.Objects;
  * @param stopTimeout          how long shutdown waits for requests in flight
  * @param version              reported in {@code /openapi.json} and {@code /health}
  * @param erasure              what an erasure ({@code DELETE /me}) also does at Stripe
+ * @param guestCheckoutsPerMinute guest checkouts per client IP per minute (0: no limit beyond the IP's)
  */
 public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, long maxBodyBytes, long maxWebhookBytes,
                           int maxHeaderBytes, String adminToken, int userRequestsPerMinute, int ipRequestsPerMinute,
                           long rateLimitKeys, boolean trustForwardedFor, Duration stopTimeout, String version,
-                          ErasePersonalData.Options erasure) {
+                          ErasePersonalData.Options erasure, int guestCheckoutsPerMinute) {
     public ApiSettings {
+        if (guestCheckoutsPerMinute < 0) {
+            throw new IllegalArgumentException("guestCheckoutsPerMinute must not be negative");
+        }
         Objects.requireNonNull(erasure, "erasure");
         allowedOrigins = List.copyOf(allowedOrigins);
         if (maxBodyBytes < 1024 || maxWebhookBytes < 1024) {
@@ -84,6 +88,7 @@ public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, lo
         private Duration stopTimeout = Duration.ofSeconds(10);
         private String version = "dev";
         private ErasePersonalData.Options erasure = ErasePersonalData.Options.localOnly();
+        private int guestCheckoutsPerMinute = 10;
 
         private Builder() {
         }
@@ -149,6 +154,12 @@ public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, lo
             return this;
         }
 
+        /** Guest checkouts per client IP per minute; default 10, 0 for no limit beyond the IP's. */
+        public Builder guestCheckoutsPerMinute(int value) {
+            this.guestCheckoutsPerMinute = value;
+            return this;
+        }
+
         public Builder version(String value) {
             this.version = value;
             return this;
@@ -157,7 +168,7 @@ public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, lo
         public ApiSettings build() {
             return new ApiSettings(allowedOrigins, publicCatalog, maxBodyBytes, maxWebhookBytes, maxHeaderBytes,
                     adminToken, userRequestsPerMinute, ipRequestsPerMinute, rateLimitKeys, trustForwardedFor,
-                    stopTimeout, version, erasure);
+                    stopTimeout, version, erasure, guestCheckoutsPerMinute);
         }
     }
 }

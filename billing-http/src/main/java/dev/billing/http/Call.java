@@ -23,9 +23,11 @@ public final class Call {
     private final Identity identity;
     private final JsonCodec json;
     private final long maxBodyBytes;
+    private final String clientIp;
     private byte[] body;
 
-    Call(Exchange exchange, ApiRoute route, Identity identity, JsonCodec json, long maxBodyBytes) {
+    Call(Exchange exchange, ApiRoute route, Identity identity, JsonCodec json, long maxBodyBytes, String clientIp) {
+        this.clientIp = clientIp;
         this.exchange = exchange;
         this.route = route;
         this.identity = identity;
@@ -35,7 +37,12 @@ public final class Call {
 
     /** This request acting for another billing account (an organization the caller may act for). */
     Call actingAs(Identity account) {
-        return new Call(exchange, route, account, json, maxBodyBytes);
+        return new Call(exchange, route, account, json, maxBodyBytes, clientIp);
+    }
+
+    /** The client's address as the rate limits see it (behind a trusted proxy: the forwarded one). */
+    String clientIp() {
+        return clientIp;
     }
 
     public ApiRoute route() {

@@ -25,7 +25,8 @@ final class RouteTable {
     record Handlers(OpsHandlers ops, CatalogHandlers catalog, AccountHandlers account,
                     SubscriptionHandlers subscriptions, PaymentMethodHandlers paymentMethods, InvoiceHandlers invoices,
                     EntitlementHandlers entitlements, WebhookHandlers webhooks, AdminHandlers admin,
-                    OrgHandlers orgs, ExportHandlers export, LocalHandlers local, boolean metrics) {
+                    OrgHandlers orgs, ExportHandlers export, GuestHandlers guests, LocalHandlers local,
+                    boolean metrics) {
     }
 
     static List<ApiRoute> routes(Handlers h, ApiSettings settings) {
@@ -112,6 +113,13 @@ final class RouteTable {
                 get("/me/export", Access.USER, h.export()::me).tag("account")
                         .summary("Everything the store holds about the caller, as one JSON document.")
                         .returns(Responses.PersonalDataView.class).errors(503),
+                post("/guest/checkout", Access.PUBLIC, h.guests()::checkout).tag("guests")
+                        .summary("Buy an item open to guests without an account (rate limited per IP).")
+                        .body(Requests.GuestCheckout.class).returns(Responses.CheckoutSession.class)
+                        .errors(400, 429, 502, 503),
+                post("/me/guest-purchases/claim", Access.USER, h.guests()::claim).tag("guests")
+                        .summary("Make the guest purchases paid with the caller's verified email the caller's.")
+                        .body(Requests.Empty.class).returns(Responses.GuestPurchaseList.class).errors(403, 503),
                 delete("/me", Access.USER, h.export()::eraseMe).tag("account")
                         .summary("Erase the caller's billing data (?confirm=true); financial records stay under a "
                                 + "pseudonym.")

@@ -57,6 +57,10 @@ final class TestApi implements AutoCloseable {
         return new TestApi(harness, UnaryOperator.identity(), UnaryOperator.identity());
     }
 
+    static TestApi start(BillingHarness harness, UnaryOperator<ApiSettings.Builder> settings) {
+        return new TestApi(harness, settings, UnaryOperator.identity());
+    }
+
     static TestApi start(UnaryOperator<ApiSettings.Builder> settings, UnaryOperator<HttpApi.Builder> more) {
         return new TestApi(BillingHarness.create(), settings, more);
     }

@@ -53,7 +53,7 @@ public final class PlanCatalogYaml {
     private static final Set<String> TIER_KEYS = Set.of("rank", "features", "quotas", "trialDays",
             "purchaseDiscountPercent", "prices", "perSeat");
     private static final Set<String> INTERVAL_KEYS = Set.of("month", "year");
-    private static final Set<String> ITEM_KEYS = Set.of("key", "name", "priceId");
+    private static final Set<String> ITEM_KEYS = Set.of("key", "name", "priceId", "guests");
     private static final String UNLIMITED = "unlimited";
 
     private final Map<String, String> env;
@@ -382,6 +382,7 @@ public final class PlanCatalogYaml {
             String key = text(item.get("key"), where + ".key", true);
             String name = text(item.get("name"), where + ".name", true);
             String priceId = text(item.get("priceId"), where + ".priceId", true);
+            Boolean guests = flag(item.get("guests"), where + ".guests");
             boolean ok = key != null && name != null && priceId != null;
             if (key != null) {
                 if (!ITEM_KEY.matcher(key).matches()) {
@@ -400,7 +401,7 @@ public final class PlanCatalogYaml {
                 ok = false;
             }
             if (ok) {
-                builder.item(new CatalogItem(key, name, priceId));
+                builder.item(new CatalogItem(key, name, priceId, Boolean.TRUE.equals(guests)));
             }
         }
     }

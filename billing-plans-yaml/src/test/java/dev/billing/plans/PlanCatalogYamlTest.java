@@ -80,6 +80,15 @@ class PlanCatalogYamlTest {
     }
 
     @Test
+    void anItemIsOpenToGuestsOnlyWhenItSaysSo() {
+        assertThat(PlanCatalogYaml.parse(BASE.replace("priceId: price_credits}", "priceId: price_credits, "
+                + "guests: true}"), Map.of(), "plans.yaml").items()).singleElement()
+                .satisfies(i -> assertThat(i.openToGuests()).isTrue());
+        assertThat(PlanCatalogYaml.parse(BASE, Map.of(), "plans.yaml").items()).singleElement()
+                .satisfies(i -> assertThat(i.openToGuests()).isFalse());
+    }
+
+    @Test
     void theBaseOfTheCasesBelowIsValid() {
         PlanCatalog plans = PlanCatalogYaml.parse(BASE, Map.of(), "plans.yaml");
         assertThat(plans.plans()).extracting(Plan::priceId).containsExactly("price_pro_m", "price_pro_y");
@@ -161,8 +170,11 @@ class PlanCatalogYamlTest {
                 Arguments.of("an unknown top-level key", BASE + "discounts: {pro: 10}\n",
                         "discounts: unknown key (expected one of items, meters, tiers)"),
                 Arguments.of("an unknown key in an item", BASE.replace("priceId: price_credits}",
-                        "priceId: price_credits, amount: 5}"), "items[0].amount: unknown key (expected one of key, "
-                        + "name, priceId)"),
+                        "priceId: price_credits, amount: 5}"), "items[0].amount: unknown key (expected one of guests, "
+                        + "key, name, priceId)"),
+                Arguments.of("guests that is not a flag", BASE.replace("priceId: price_credits}",
+                        "priceId: price_credits, guests: sometimes}"), "items[0].guests: must be true or false, not "
+                        + "'sometimes'"),
                 Arguments.of("an unknown key in a meter", BASE.replace("stripeEventName: api_calls}",
                         "stripeEventName: api_calls, unit: call}"), "meters[0].unit: unknown key (expected one of "
                         + "name, period, shared, stripeEventName, timeZone)"),

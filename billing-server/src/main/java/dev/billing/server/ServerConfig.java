@@ -37,7 +37,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                            Duration pastDueGrace, boolean refetchOnWebhook, String successUrl, String cancelUrl,
                            String returnUrl, long maxBodyBytes, long maxWebhookBytes, LogFormat logFormat,
                            Optional<SmtpConfig> smtp, Duration storeStartTimeout, Duration entitlementsCacheTtl,
-                           OrgOptions orgs, List<String> clerkWebhookSecrets, ErasePersonalData.Options erasure) {
+                           OrgOptions orgs, List<String> clerkWebhookSecrets, ErasePersonalData.Options erasure,
+                           int guestCheckoutsPerMinute) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
@@ -157,6 +158,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         ErasePersonalData.Options erasure = new ErasePersonalData.Options(
                 r.bool("BILLING_ERASE_CANCELS_SUBSCRIPTIONS", false),
                 r.bool("BILLING_ERASE_DELETES_STRIPE_CUSTOMER", false));
+        int guestCheckouts = r.integer("BILLING_GUEST_CHECKOUTS_PER_MINUTE", 10, 0, 1_000_000);
         List<String> clerkSecrets = r.secretList("CLERK_WEBHOOK_SECRET");
         if (orgs != null && orgs.membershipSync() && clerkSecrets.isEmpty()) {
             r.problem("CLERK_WEBHOOK_SECRET: required with BILLING_MEMBERSHIP_SYNC=true (the signing secret of the "
@@ -167,7 +169,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
                 trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
                 logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds), Duration.ofSeconds(cacheSeconds),
-                orgs, clerkSecrets, erasure);
+                orgs, clerkSecrets, erasure, guestCheckouts);
     }
 
     /** Who manages an organization's billing, and membership sync. */
@@ -212,6 +214,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 .trustForwardedFor(trustProxy)
                 .version(version)
                 .erasure(erasure)
+                .guestCheckoutsPerMinute(guestCheckoutsPerMinute)
                 .build();
     }
 

@@ -138,6 +138,17 @@ class ServeModeIT {
     }
 
     @Test
+    void exportEraseExportOnPostgres() throws Exception {
+        ErasureFlow.run(http, emulator, minter, ADMIN);
+
+        CliConfigTest.Run unconfirmed = CliConfigTest.run(env, "erase", "--user", "user_erase");
+        assertThat(unconfirmed.exit()).isEqualTo(2);
+        CliConfigTest.Run again = CliConfigTest.run(env, "erase", "--user", "user_erase", "--yes");
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("already erased").contains("events 0");
+    }
+
+    @Test
     void exportFromTheCommandLineIsTheDocumentTheApiGives() throws Exception {
         String token = minter.token().subject("user_export").claim("email", "export@example.com").sign();
         Http.Response checkout = http.post("/stripe/checkout", token, "{\"tier\":\"basic\",\"interval\":\"month\"}");

@@ -65,6 +65,22 @@ class ServeOnSupabaseIT {
         }
     }
 
+    @Test
+    void exportEraseExportOnSupabase() throws Exception {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("erase_supabase");
+             SupabaseFixture supabase = SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start();
+             StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
+            Map<String, String> env = supabaseEnv(supabase, emulator);
+            env.put("BILLING_ADMIN_TOKEN", ServeModeIT.ADMIN);
+            try (BillingServer server = ServeMode.start(ServerConfig.fromEnv(env), "test")) {
+                emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
+                        ServeModeIT.SECRET);
+                ErasureFlow.run(Http.local(server.port()), emulator, new TokenMinter(ServeModeIT.KEY,
+                        ServeModeIT.ISSUER, Clock.systemUTC()), ServeModeIT.ADMIN);
+            }
+        }
+    }
+
     /**
      * Adopting the earlier Node backend's project: its customer mapping is there, its subscriptions are not (Stripe
      * has them). Serve warns, `reconcile --all` brings them in, and the running server shows them at once, though

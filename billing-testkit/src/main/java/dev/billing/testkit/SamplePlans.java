@@ -38,6 +38,16 @@ public final class SamplePlans {
                 .build();
     }
 
+    /** The sample catalog with its credits item open to guests (bought without an account). */
+    public static PlanCatalog withGuests() {
+        PlanCatalog sample = catalog();
+        PlanCatalog.Builder builder = PlanCatalog.builder().freeTier(sample.freeTier());
+        sample.tiers().stream().filter(t -> t.rank() > 0).forEach(builder::tier);
+        sample.plans().forEach(p -> builder.plan(p.tier().name(), p.interval(), p.priceId()));
+        sample.meters().values().forEach(builder::meter);
+        return builder.item(new CatalogItem("credits_100", "100 credits", "price_credits_100", true)).build();
+    }
+
     public static PlanCatalog catalog() {
         Tier free = new Tier("free", 0, Set.of("projects"), Map.of("api_calls", 100L, "exports", 5L), 0, 0);
         Tier basic = new Tier("basic", 1, Set.of("projects", "export_csv"),

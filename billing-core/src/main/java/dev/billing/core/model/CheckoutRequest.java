@@ -7,15 +7,19 @@ import java.util.Objects;
 /**
  * Everything the gateway needs to create a Checkout session. Built by the server only: clients never choose
  * amounts, the customer, the mode, trial length or metadata. {@code trialDays} 0 means no trial;
- * {@code promotionCode} may be null.
+ * {@code promotionCode} may be null. A guest's purchase has no {@code customerId} (Stripe creates a customer at
+ * payment) and may carry the {@code customerEmail} to prefill.
  */
 public record CheckoutRequest(CheckoutMode mode, CustomerId customerId, List<LineItem> lineItems, String successUrl,
                               String cancelUrl, String clientReferenceId, int trialDays, String promotionCode,
                               Map<String, String> metadata, Map<String, String> subscriptionMetadata,
-                              String idempotencyKey) {
+                              String idempotencyKey, String customerEmail) {
     public CheckoutRequest {
         Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(customerId, "customerId");
+        if (customerId == null && mode != CheckoutMode.PAYMENT) {
+            throw new IllegalArgumentException("only a one-time payment can be made without a customer");
+        }
+        customerEmail = Checks.optionalText(customerEmail, "customerEmail");
         Checks.noNulls(lineItems, "lineItems");
         if (lineItems.isEmpty()) {
             throw new IllegalArgumentException("a checkout needs at least one line item");
@@ -33,5 +37,14 @@ public record CheckoutRequest(CheckoutMode mode, CustomerId customerId, List<Lin
         metadata = Checks.metadata(metadata);
         subscriptionMetadata = Checks.metadata(subscriptionMetadata);
         Checks.text(idempotencyKey, "idempotencyKey");
+    }
+
+    /** A request for a known customer. */
+    public CheckoutRequest(CheckoutMode mode, CustomerId customerId, List<LineItem> lineItems, String successUrl,
+                           String cancelUrl, String clientReferenceId, int trialDays, String promotionCode,
+                           Map<String, String> metadata, Map<String, String> subscriptionMetadata,
+                           String idempotencyKey) {
+        this(mode, Objects.requireNonNull(customerId, "customerId"), lineItems, successUrl, cancelUrl,
+                clientReferenceId, trialDays, promotionCode, metadata, subscriptionMetadata, idempotencyKey, null);
     }
 }

@@ -10,15 +10,23 @@ import java.util.Objects;
  */
 public record BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
                             UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle,
-                            MembershipStore memberships) implements AutoCloseable {
+                            MembershipStore memberships, GuestPurchaseStore guests) implements AutoCloseable {
     public BillingStores {
         Objects.requireNonNull(memberships, "memberships");
+        Objects.requireNonNull(guests, "guests");
         Objects.requireNonNull(customers, "customers");
         Objects.requireNonNull(subscriptions, "subscriptions");
         Objects.requireNonNull(inbox, "inbox");
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(changes, "changes");
         Objects.requireNonNull(lifecycle, "lifecycle");
+    }
+
+    /** Stores that keep no guest purchases ({@link GuestPurchaseStore#NONE}: guests cannot buy). */
+    public BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
+                         UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle,
+                         MembershipStore memberships) {
+        this(customers, subscriptions, inbox, usage, changes, lifecycle, memberships, GuestPurchaseStore.NONE);
     }
 
     /** Stores that keep no organization memberships ({@link MembershipStore#NONE}: membership sync stays off). */

@@ -84,12 +84,14 @@ public final class ProcessInboxEvent {
     private final Clock clock;
     /** Null when membership sync is off: Clerk's events are then ignored. */
     private final SyncMemberships memberships;
+    private final GuestPurchases guests;
 
     ProcessInboxEvent(WebhookVerifier verifier, PaymentGateway gateway, CustomerStore customers,
                       SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
                       ListCatalog catalog, ProjectionListener listener, BillingOptions options,
-                      SyncMemberships memberships, Clock clock) {
+                      SyncMemberships memberships, GuestPurchases guests, Clock clock) {
         this.memberships = memberships;
+        this.guests = guests;
         this.verifier = verifier;
         this.gateway = gateway;
         this.customers = customers;
@@ -507,6 +509,11 @@ public final class ProcessInboxEvent {
                 session.paymentIntentId(), entry.event().created());
         subscriptions.recordPurchase(purchase);
         listener.projectionChanged(session.customerId());
+        if ("true".equals(session.metadata().get(GuestPurchases.GUEST_METADATA))) {
+            // No user to notify yet: the purchase waits for whoever claims the buyer's email.
+            guests.record(session, quantity, priceId);
+            return InboxStatus.PROCESSED;
+        }
         if (amount > 0) {
             // The buyer reads the item's name, not the catalog's key.
             String item = plans.itemForPrice(priceId).map(CatalogItem::name)

@@ -61,6 +61,7 @@ public final class UseCases {
     private final OrgAccess orgAccess;
     private final ExportPersonalData exportPersonalData;
     private final ErasePersonalData erasePersonalData;
+    private final GuestPurchases guestPurchases;
 
     /**
      * @param listeners told after any change to a customer's projection, in addition to the entitlement cache
@@ -152,8 +153,10 @@ public final class UseCases {
         this.reportMeterUsage = new ReportMeterUsage(gateway, stores.usage(), options.retrySchedule(), clock);
         NoticeSender notices = new NoticeSender(stores.customers(), gateway, listener, stores.inbox(), notifier,
                 sleeper, clock);
+        this.guestPurchases = new GuestPurchases(gateway, stores.guests(), stores.subscriptions(), ensureCustomer,
+                getEntitlements, catalog, redirectPolicy, options, retry, clock);
         this.processInboxEvent = new ProcessInboxEvent(verifier, gateway, stores.customers(), stores.subscriptions(),
-                stores.inbox(), notices, catalog, listCatalog, listener, options, sync[0], clock);
+                stores.inbox(), notices, catalog, listCatalog, listener, options, sync[0], guestPurchases, clock);
         this.receiveWebhook = new ReceiveWebhook(verifier, stores.inbox(), processInboxEvent, options.inlinePermits(),
                 options.backgroundPermits(), options.inboxLease(), clock);
         this.receiveMembershipWebhook = sync[0] == null ? null : new ReceiveMembershipWebhook(membershipVerifier,
@@ -229,6 +232,10 @@ public final class UseCases {
 
     public OpenPortal openPortal() {
         return openPortal;
+    }
+
+    public GuestPurchases guestPurchases() {
+        return guestPurchases;
     }
 
     public ErasePersonalData erasePersonalData() {

@@ -14,6 +14,13 @@ public final class Requests {
     }
 
     @Doc("A subscription (tier + interval) or a one-time item (priceId + quantity).")
+    public record GuestCheckout(
+            @Doc("A one-time catalog price open to guests.") String priceId,
+            @OptionalField @Doc("How many, 1-99 (default 1).") Long quantity,
+            @OptionalField @Doc("Prefilled on Checkout's page (the buyer may change it there).") String email,
+            @OptionalField String successUrl, @OptionalField String cancelUrl) {
+    }
+
     public record Checkout(
             @OptionalField @Doc("Tier to subscribe to, e.g. pro (with interval).") String tier,
             @OptionalField @Doc("month or year (with tier).") String interval,

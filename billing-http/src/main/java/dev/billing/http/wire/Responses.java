@@ -1,5 +1,7 @@
 package dev.billing.http.wire;
 
+import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Entitlements;
 import dev.billing.core.model.PersonalData;
@@ -284,6 +286,18 @@ public final class Responses {
         public static ErasedView of(ErasePersonalData.Erased e) {
             return new ErasedView(e.pseudonym().value(), e.linkErased(), e.events(), e.subscriptions(),
                     e.usageRows(), e.memberships(), e.canceledSubscriptions(), e.stripeCustomerDeleted());
+        }
+    }
+
+    public record GuestPurchaseList(List<GuestPurchaseView> data) {
+    }
+
+    public record GuestPurchaseView(String sessionId, String priceId, @OptionalField String item, long quantity,
+                                    String currency, long amountTotal, Instant purchasedAt, Instant claimedAt) {
+        public static GuestPurchaseView of(GuestPurchase p, PlanCatalog catalog) {
+            return new GuestPurchaseView(p.sessionId(), p.priceId(), catalog.itemForPrice(p.priceId())
+                    .map(CatalogItem::key).orElse(null), p.quantity(), p.currency(), p.amountTotal(),
+                    p.purchasedAt(), p.claimedAt());
         }
     }
 

@@ -237,6 +237,25 @@ public abstract class PaymentGatewayContract {
         }
 
         @Test
+        @DisplayName("a guest's checkout creates a customer at payment and keeps the buyer's email")
+        void aGuestCheckoutCreatesItsCustomer() {
+            String email = unique("guest") + "@example.com";
+            CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.PAYMENT, null,
+                    List.of(new LineItem.OfPrice(fixture.oneTimePriceId(), 1)), "https://app.example.com/ok",
+                    "https://app.example.com/cancel", null, 0, null, Map.of("guest", "true"), Map.of(),
+                    unique("guest-"), email));
+            assertThat(session.customerId()).isNull();
+
+            fixture.completeCheckout(session.id());
+
+            CheckoutSession completed = gateway.getCheckoutSession(session.id()).orElseThrow();
+            assertThat(completed.isPaid()).isTrue();
+            assertThat(completed.customerId()).isNotNull();
+            assertThat(completed.customerEmail()).isEqualTo(email);
+            assertThat(completed.metadata()).containsEntry("guest", "true");
+        }
+
+        @Test
         void cancelsAtPeriodEndAndResumes() {
             Subscription subscription = subscribed(newCustomer());
             Subscription canceling = gateway.cancelSubscription(subscription.id(), true, unique("cancel-"));

@@ -41,7 +41,9 @@ final class FakeCheckout {
     }
 
     CheckoutSession create(CheckoutRequest request) {
-        customers.require(request.customerId());
+        if (request.customerId() != null) {
+            customers.require(request.customerId());
+        }
         for (LineItem line : request.lineItems()) {
             if (line instanceof LineItem.OfPrice ofPrice && !catalog.hasPrice(ofPrice.priceId())) {
                 throw FakeErrors.missing("price", ofPrice.priceId());
@@ -59,6 +61,14 @@ final class FakeCheckout {
 
     /** See {@link FakePaymentGateway#completeCheckout}. */
     String complete(String sessionId) {
+        return complete(sessionId, null);
+    }
+
+    /**
+     * See {@link FakePaymentGateway#completeCheckout(String, String)}: a guest's session (no customer) gets a new
+     * customer with the email typed on the page ({@code email}, else the prefilled one).
+     */
+    String complete(String sessionId, String email) {
         Session session = sessions.get(sessionId);
         if (session == null) {
             throw new IllegalArgumentException("no checkout session " + sessionId);
@@ -82,6 +92,10 @@ final class FakeCheckout {
             long unit = line instanceof LineItem.OfAmount amount ? amount.unitAmount().amount()
                     : catalog.unitAmount(((LineItem.OfPrice) line).priceId());
             total += unit * line.quantity();
+        }
+        if (request.customerId() == null) {
+            session.email = email != null ? email : request.customerEmail();
+            session.guestCustomer = customers.createGuest(session.email);
         }
         String intent = payments.pay(total);
         session.paymentIntentId = intent;
@@ -109,6 +123,8 @@ final class FakeCheckout {
         String paymentIntentId;
         Long amountTotal;
         boolean complete;
+        String email;
+        CustomerId guestCustomer;
 
         Session(String id, CheckoutRequest request) {
             this.id = id;
@@ -117,9 +133,9 @@ final class FakeCheckout {
 
         CheckoutSession view() {
             return new CheckoutSession(id, complete ? null : "https://checkout.fake.test/c/pay/" + id, request.mode(),
-                    request.customerId(), subscriptionId, paymentIntentId, complete ? "complete" : "open",
-                    complete ? "paid" : "unpaid", request.clientReferenceId(), amountTotal, "usd",
-                    request.metadata());
+                    request.customerId() != null ? request.customerId() : guestCustomer, subscriptionId,
+                    paymentIntentId, complete ? "complete" : "open", complete ? "paid" : "unpaid",
+                    request.clientReferenceId(), amountTotal, "usd", request.metadata(), email);
         }
     }
 }

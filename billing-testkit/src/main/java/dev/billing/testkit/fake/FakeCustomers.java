@@ -31,9 +31,16 @@ final class FakeCustomers {
         return CustomerId.of(id);
     }
 
+    /** The customer Checkout creates for a guest's payment: no user, the email typed on the page. */
+    CustomerId createGuest(String email) {
+        String id = "cus_fake_" + ids.incrementAndGet();
+        customers.put(id, new FakeCustomer(id, null, email));
+        return CustomerId.of(id);
+    }
+
     Optional<CustomerId> findByUserId(UserId userId) {
         return searchLags ? Optional.<CustomerId>empty()
-                : customers.values().stream().filter(c -> c.userId.equals(userId)).findFirst()
+                : customers.values().stream().filter(c -> userId.equals(c.userId)).findFirst()
                 .map(c -> CustomerId.of(c.id));
     }
 
@@ -52,7 +59,7 @@ final class FakeCustomers {
     }
 
     List<CustomerId> customersOf(UserId user) {
-        return customers.values().stream().filter(c -> c.userId.equals(user)).map(c -> CustomerId.of(c.id)).toList();
+        return customers.values().stream().filter(c -> user.equals(c.userId)).map(c -> CustomerId.of(c.id)).toList();
     }
 
     int count() {

@@ -205,6 +205,11 @@ public final class FakePaymentGateway implements PaymentGateway {
         return checkout.complete(sessionId);
     }
 
+    /** Completes a guest's checkout session (no customer) as a buyer who types {@code email} on the page. */
+    public synchronized String completeCheckout(String sessionId, String email) {
+        return checkout.complete(sessionId, email);
+    }
+
     /** Creates a subscription directly (as if through the dashboard), with its first invoice. */
     public synchronized Subscription subscribe(CustomerId customer, String priceId, SubscriptionStatus status) {
         Subscription subscription = subscriptions.create(customer, priceId, status, 0, Map.of());

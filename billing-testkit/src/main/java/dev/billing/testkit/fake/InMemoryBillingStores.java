@@ -16,6 +16,7 @@ public final class InMemoryBillingStores {
     private final InMemoryUsageLedger usage = new InMemoryUsageLedger(storeSwitch);
     private final InMemoryProjectionChanges changes = new InMemoryProjectionChanges(storeSwitch);
     private final InMemoryMembershipStore memberships = new InMemoryMembershipStore(storeSwitch);
+    private final InMemoryGuestPurchaseStore guests = new InMemoryGuestPurchaseStore(storeSwitch);
     // One instance: callers compare stores (MigrateStores refuses to migrate stores into themselves).
     private final BillingStores stores = new BillingStores(customers, subscriptions, inbox, usage, changes,
             new StoreLifecycle() {
@@ -27,7 +28,7 @@ public final class InMemoryBillingStores {
                 @Override
                 public void close() {
                 }
-            }, memberships);
+            }, memberships, guests);
 
     private InMemoryBillingStores() {
     }
@@ -67,5 +68,9 @@ public final class InMemoryBillingStores {
 
     public InMemoryMembershipStore memberships() {
         return memberships;
+    }
+
+    public InMemoryGuestPurchaseStore guests() {
+        return guests;
     }
 }

@@ -1,0 +1,50 @@
+package dev.billing.core.port;
+
+import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.model.UserId;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Purchases made without an account, until a user with the buyer's verified email claims them.
+ *
+ * <p>Rules every implementation keeps (the {@code GuestPurchaseStoreContract} pins them): {@link #record} stores a
+ * session once; {@link #claim} takes every unclaimed purchase of the email for the user in one atomic step, so among
+ * racing claimers of one email exactly one gets each purchase, and answers every purchase of that email the user
+ * holds (claimed now or before), so a retried claim finishes what an interrupted one began.
+ * Every method throws {@link dev.billing.core.error.StoreException} on store failure.
+ */
+public interface GuestPurchaseStore {
+
+    /** Stores the purchase unless its session is stored already; true when it stored it. */
+    boolean record(GuestPurchase purchase);
+
+    /** Claims the email's unclaimed purchases for {@code user}; answers all of the email's purchases the user holds. */
+    List<GuestPurchase> claim(String email, UserId user, Instant at);
+
+    /** Every purchase of the email (normalised), claimed or not. */
+    List<GuestPurchase> ofEmail(String email);
+
+    /** For stores that keep no guest purchases: guests cannot buy with them. */
+    GuestPurchaseStore NONE = new GuestPurchaseStore() {
+        @Override
+        public boolean record(GuestPurchase purchase) {
+            throw unsupported();
+        }
+
+        @Override
+        public List<GuestPurchase> claim(String email, UserId user, Instant at) {
+            return List.of();
+        }
+
+        @Override
+        public List<GuestPurchase> ofEmail(String email) {
+            return List.of();
+        }
+
+        private UnsupportedOperationException unsupported() {
+            return new UnsupportedOperationException("these stores keep no guest purchases");
+        }
+    };
+}

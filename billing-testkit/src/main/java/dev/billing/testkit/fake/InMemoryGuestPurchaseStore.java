@@ -1,0 +1,58 @@
+package dev.billing.testkit.fake;
+
+import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.GuestPurchaseStore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@link GuestPurchaseStore} in memory; fails while its {@link StoreSwitch} is down. Thread-safe. */
+public final class InMemoryGuestPurchaseStore implements GuestPurchaseStore {
+    private final Map<String, GuestPurchase> purchases = new LinkedHashMap<>();
+    private final StoreSwitch storeSwitch;
+
+    public InMemoryGuestPurchaseStore() {
+        this(new StoreSwitch());
+    }
+
+    InMemoryGuestPurchaseStore(StoreSwitch storeSwitch) {
+        this.storeSwitch = storeSwitch;
+    }
+
+    @Override
+    public synchronized boolean record(GuestPurchase purchase) {
+        storeSwitch.check();
+        return purchases.putIfAbsent(purchase.sessionId(), purchase) == null;
+    }
+
+    @Override
+    public synchronized List<GuestPurchase> claim(String email, UserId user, Instant at) {
+        storeSwitch.check();
+        String normalised = GuestPurchase.normalise(email);
+        List<GuestPurchase> held = new ArrayList<>();
+        for (GuestPurchase p : List.copyOf(purchases.values())) {
+            if (!p.email().equals(normalised)) {
+                continue;
+            }
+            if (p.claimedBy() == null) {
+                p = p.claimed(user, at);
+                purchases.put(p.sessionId(), p);
+            }
+            if (p.claimedBy().equals(user)) {
+                held.add(p);
+            }
+        }
+        return held;
+    }
+
+    @Override
+    public synchronized List<GuestPurchase> ofEmail(String email) {
+        storeSwitch.check();
+        String normalised = GuestPurchase.normalise(email);
+        return purchases.values().stream().filter(p -> p.email().equals(normalised)).toList();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.billing.testkit.usecase;
+
+import dev.billing.core.error.BillingException;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.model.Identity;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.UserId;
+import dev.billing.core.usecase.GuestPurchases;
+import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.Builders;
+import dev.billing.testkit.SamplePlans;
+import dev.billing.testkit.contract.Race;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A visitor buys without an account; the user who signs in with that email, verified, owns it, exactly once. */
+class GuestPurchasesTest {
+    final BillingHarness h = BillingHarness.withPlans(SamplePlans.withGuests());
+
+    GuestPurchases guests() {
+        return h.billing().useCases().guestPurchases();
+    }
+
+    /** A guest buys and pays as {@code email}; Stripe's checkout.session.completed arrives. */
+    CheckoutSession guestBuys(String email) {
+        CheckoutSession started = guests().checkout("price_credits_100", 2, null, null, null);
+        h.gateway().completeCheckout(started.id(), email);
+        CheckoutSession paid = h.gateway().getCheckoutSession(started.id()).orElseThrow();
+        StripeEvent event = Builders.anEvent().withType("checkout.session.completed")
+                .forObject("checkout.session", paid.id()).build();
+        h.deliver(event, new EventObject.OfCheckoutSession(paid));
+        return paid;
+    }
+
+    Identity signedIn(String user, String email, boolean verified) {
+        return new Identity(UserId.of(user), "sess_" + user, email, null, Map.of("email_verified", verified));
+    }
+
+    @Test
+    void theUserWithTheVerifiedEmailClaimsTheGuestPurchaseOnce() {
+        CheckoutSession paid = guestBuys("Visitor@Example.com");
+        assertThat(h.stores().guests().ofEmail("visitor@example.com")).singleElement()
+                .satisfies(p -> assertThat(p.customerId()).isEqualTo(paid.customerId()));
+
+        List<GuestPurchase> claimed = guests().claim(signedIn("user_ada", "visitor@example.com", true));
+
+        assertThat(claimed).singleElement().satisfies(p -> {
+            assertThat(p.sessionId()).isEqualTo(paid.id());
+            assertThat(p.claimedBy()).isEqualTo(UserId.of("user_ada"));
+        });
+        assertThat(h.billing().entitlements(UserId.of("user_ada")).ownedItems()).containsExactly("credits_100");
+        assertThat(guests().claim(signedIn("user_ada", "visitor@example.com", true))).hasSize(1);
+        assertThat(h.billing().useCases().listPurchases().of(UserId.of("user_ada"))).hasSize(1);
+        assertThat(guests().claim(signedIn("user_bob", "visitor@example.com", true))).isEmpty();
+        assertThat(h.billing().entitlements(UserId.of("user_bob")).ownedItems()).isEmpty();
+    }
+
+    @Test
+    void anUnverifiedOrMissingEmailClaimsNothing() {
+        guestBuys("visitor@example.com");
+
+        for (Identity caller : List.of(signedIn("user_eve", "visitor@example.com", false),
+                Identity.of("user_eve", "sess_eve"))) {
+            assertThatThrownBy(() -> guests().claim(caller)).isInstanceOfSatisfying(BillingException.class,
+                    e -> assertThat(e.code()).isEqualTo("email_not_verified"));
+        }
+        assertThat(h.stores().guests().ofEmail("visitor@example.com")).singleElement()
+                .satisfies(p -> assertThat(p.claimedBy()).isNull());
+    }
+
+    @Test
+    void racingClaimsOfOneEmailGiveThePurchaseToOneUser() {
+        guestBuys("visitor@example.com");
+
+        List<List<GuestPurchase>> results = Race.run(8, i -> guests().claim(signedIn("user_" + i,
+                "visitor@example.com", true)));
+
+        assertThat(results.stream().filter(r -> !r.isEmpty())).hasSize(1);
+    }
+
+    @Test
+    void onlyItemsOpenToGuestsAndSaneRequestsStartACheckout() {
+        BillingHarness closed = BillingHarness.create();
+        assertThatThrownBy(() -> closed.billing().useCases().guestPurchases().checkout("price_credits_100", 1, null,
+                null, null)).isInstanceOfSatisfying(BillingException.class,
+                e -> assertThat(e.code()).isEqualTo("not_open_to_guests"));
+        assertThatThrownBy(() -> guests().checkout("price_credits_100", 0, null, null, null))
+                .isInstanceOfSatisfying(BillingException.class, e -> assertThat(e.code()).isEqualTo(
+                        "invalid_quantity"));
+        assertThatThrownBy(() -> guests().checkout("price_credits_100", 1, "not an email", null, null))
+                .isInstanceOfSatisfying(BillingException.class, e -> assertThat(e.code()).isEqualTo(
+                        "invalid_email"));
+        assertThatThrownBy(() -> guests().checkout("price_pro_monthly", 1, null, null, null))
+                .isInstanceOfSatisfying(BillingException.class, e -> assertThat(e.code()).isEqualTo(
+                        "unknown_item"));
+        assertThat(guests().checkout("price_credits_100", 1, "v@example.com", null, null).url()).isNotBlank();
+    }
+}
