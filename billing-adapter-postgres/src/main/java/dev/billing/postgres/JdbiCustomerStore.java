@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * {@link CustomerStore} on Postgres: the table's two unique constraints (user, customer) decide every race, across
- * any number of processes; {@code link} is one {@code INSERT ... ON CONFLICT DO NOTHING}.
+ * any number of processes; {@code link} is one {@code INSERT ... ON CONFLICT DO NOTHING}. {@code pseudonymise}
+ * moves the row to the pseudonym in place, so the customer's unique constraint keeps the customer taken.
  */
 final class JdbiCustomerStore implements CustomerStore {
     /** The most links one statement inserts. */
@@ -36,6 +37,8 @@ final class JdbiCustomerStore implements CustomerStore {
     private final String firstPage;
     private final String nextPage;
     private final String count;
+    private final String pseudonymise;
+    private final String pseudonymiseAudit;
 
     JdbiCustomerStore(Db db) {
         this.db = db;
@@ -71,6 +74,15 @@ final class JdbiCustomerStore implements CustomerStore {
                 ORDER BY user_id COLLATE "C" LIMIT :limit
                 """);
         this.count = db.sql("SELECT count(*) FROM {schema}.customers");
+        // The row keeps its customer (still taken by customers_customer_id_key) and loses the email; V8's UPDATE
+        // trigger audits it as 'pseudonymised' under the pseudonym.
+        this.pseudonymise = db.sql("""
+                UPDATE {schema}.customers SET user_id = :pseudonym, email = NULL WHERE user_id = :user
+                """);
+        // The audit trail forgets the erased id too; V8's partial index audit_log_user_idx finds its rows.
+        this.pseudonymiseAudit = db.sql("""
+                UPDATE {schema}.audit_log SET user_id = :pseudonym WHERE user_id = :user
+                """);
     }
 
     @Override
@@ -175,5 +187,23 @@ final class JdbiCustomerStore implements CustomerStore {
     @Override
     public long count() {
         return db.call("customers.count", h -> h.createQuery(count).mapTo(Long.class).one());
+    }
+
+    /**
+     * One transaction: the link moves to the pseudonym without its email, and the audit rows that named the user
+     * name the pseudonym instead (also when the link had moved before, so a retry leaves no trace either).
+     */
+    @Override
+    public boolean pseudonymise(UserId user, UserId pseudonym) {
+        if (user.equals(pseudonym)) {
+            return false; // an id that is already a pseudonym has nothing of its own left to erase
+        }
+        return db.transaction("customers.pseudonymise", h -> {
+            boolean moved = h.createUpdate(pseudonymise).bind("user", user.value())
+                    .bind("pseudonym", pseudonym.value()).execute() == 1;
+            h.createUpdate(pseudonymiseAudit).bind("user", user.value()).bind("pseudonym", pseudonym.value())
+                    .execute();
+            return moved;
+        });
     }
 }

@@ -28,7 +28,8 @@ import java.util.Set;
  * {@code claimDue} locks its batch with {@code FOR UPDATE SKIP LOCKED} (concurrent workers take disjoint batches
  * without waiting on each other), {@code complete}/{@code fail} are fenced on the lease owner.
  * The payload is kept as text, exactly the bytes that were verified (V4): nothing queries inside it, and the
- * endpoint has already read it as strict JSON.
+ * endpoint has already read it as strict JSON. Erasure replaces it by {@link EventInbox#redactedPayload} and keeps
+ * the rest of the row.
  */
 final class JdbiEventInbox implements EventInbox {
     private static final String COLUMNS = """
@@ -40,6 +41,16 @@ final class JdbiEventInbox implements EventInbox {
             status = 'pending'
             AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
             AND (lease_expires_at IS NULL OR lease_expires_at <= :now)""";
+    /**
+     * {@link EventInbox#redactedPayload} built from the row ({@code to_json} quotes the id and type: for Stripe's
+     * plain ids that is the port's text byte for byte, and odd ones still make valid JSON), and
+     * {@link EventInbox#isRedacted}'s test: both spacings, so an entry copied from a jsonb store counts as redacted.
+     */
+    private static final String REDACTED_PAYLOAD = """
+            '{"id":' || to_json(event_id)::text || ',"type":' || to_json(event_type)::text
+                || ',"billing_redacted":true}'""";
+    private static final String NOT_REDACTED = """
+            strpos(payload, '"billing_redacted":true') = 0 AND strpos(payload, '"billing_redacted": true') = 0""";
     private static final RowMapper<InboxEntry> ENTRY = JdbiEventInbox::entry;
     private static final Comparator<InboxEntry> CLAIM_ORDER = Comparator
             .comparing((InboxEntry e) -> e.event().created()).thenComparing(InboxEntry::eventId);
@@ -72,6 +83,8 @@ final class JdbiEventInbox implements EventInbox {
     private final String listStatusFirst;
     private final String listStatusAfter;
     private final String about;
+    private final String redact;
+    private final String redactEvent;
 
     JdbiEventInbox(Db db) {
         this.db = db;
@@ -177,6 +190,12 @@ final class JdbiEventInbox implements EventInbox {
         // Index scan of webhook_inbox_object_idx (V7), then a top-N sort of the few objects' entries (QueryPlansIT).
         this.about = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE object_id = ANY(:objectIds)"
                 + order);
+        // Only the payload changes: status, lease, attempts and times stay, so a worker holding the entry still
+        // completes it. The entries come from webhook_inbox_object_idx (V7) or the primary key (QueryPlansIT).
+        this.redact = db.sql("UPDATE {schema}.webhook_inbox SET payload = " + REDACTED_PAYLOAD
+                + "\nWHERE object_id = ANY(:objectIds) AND " + NOT_REDACTED);
+        this.redactEvent = db.sql("UPDATE {schema}.webhook_inbox SET payload = " + REDACTED_PAYLOAD
+                + "\nWHERE event_id = :eventId AND " + NOT_REDACTED);
     }
 
     /**
@@ -358,6 +377,23 @@ final class JdbiEventInbox implements EventInbox {
         }
         return db.call("inbox.about", h -> h.createQuery(about).bindArray("objectIds", String.class, ids)
                 .bind("limit", max).map(ENTRY).list());
+    }
+
+    /** One UPDATE over the objects' entries, the set bound as one array (any number of ids). */
+    @Override
+    public int redact(Set<String> objectIds) {
+        List<String> ids = objectIds.stream().filter(Objects::nonNull).toList();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return db.call("inbox.redact", h -> h.createUpdate(redact).bindArray("objectIds", String.class, ids)
+                .execute());
+    }
+
+    @Override
+    public boolean redactEvent(String eventId) {
+        return db.call("inbox.redactEvent", h -> h.createUpdate(redactEvent).bind("eventId", eventId)
+                .execute() == 1);
     }
 
     @Override

@@ -27,6 +27,11 @@ final class JdbiMembershipStore implements MembershipStore {
             ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role, active = EXCLUDED.active,
                 changed_at = EXCLUDED.changed_at, event_id = EXCLUDED.event_id
             """;
+    /** OrgMember.supersedes in SQL: the incoming row is EXCLUDED, the stored one m. */
+    private static final String SUPERSEDES = """
+            WHERE EXCLUDED.changed_at > m.changed_at
+               OR (EXCLUDED.changed_at = m.changed_at AND NOT EXCLUDED.active AND m.active)
+            """;
     private static final RowMapper<OrgMember> MEMBER = (rs, ctx) -> new OrgMember(rs.getString("org_id"),
             UserId.of(rs.getString("user_id")), rs.getString("role"), rs.getBoolean("active"),
             Db.instant(rs, "changed_at"), rs.getString("event_id"));
@@ -40,14 +45,11 @@ final class JdbiMembershipStore implements MembershipStore {
     private final String firstPage;
     private final String nextPage;
     private final String count;
+    private final String pseudonymise;
 
     JdbiMembershipStore(Db db) {
         this.db = db;
-        // OrgMember.supersedes in SQL: the incoming row is EXCLUDED, the stored one m.
-        this.apply = db.sql(INSERT + """
-                WHERE EXCLUDED.changed_at > m.changed_at
-                   OR (EXCLUDED.changed_at = m.changed_at AND NOT EXCLUDED.active AND m.active)
-                """);
+        this.apply = db.sql(INSERT + SUPERSEDES);
         this.restore = db.sql(INSERT + """
                 WHERE (m.role, m.active, m.changed_at, m.event_id)
                     IS DISTINCT FROM (EXCLUDED.role, EXCLUDED.active, EXCLUDED.changed_at, EXCLUDED.event_id)
@@ -71,6 +73,22 @@ final class JdbiMembershipStore implements MembershipStore {
                 ORDER BY org_id COLLATE "C", user_id COLLATE "C" LIMIT :limit
                 """);
         this.count = db.sql("SELECT count(*) FROM {schema}.org_members");
+        // Delete-and-insert in one statement rather than an UPDATE of the key: where the pseudonym already has a
+        // record in the organization (an account erased again after it rejoined), the two merge by apply's rule
+        // (the superseding one stays) instead of failing on the primary key. The user's rows come from
+        // org_members_user_idx (QueryPlansIT); the count is the user's records, all of which are gone.
+        this.pseudonymise = db.sql("""
+                WITH gone AS (
+                    DELETE FROM {schema}.org_members WHERE user_id = :user
+                    RETURNING org_id, role, active, changed_at, event_id
+                ), moved AS (
+                    INSERT INTO {schema}.org_members AS m (org_id, user_id, role, active, changed_at, event_id)
+                    SELECT org_id, CAST(:pseudonym AS text), role, active, changed_at, event_id FROM gone
+                    ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role, active = EXCLUDED.active,
+                        changed_at = EXCLUDED.changed_at, event_id = EXCLUDED.event_id
+                    {supersedes})
+                SELECT count(*) FROM gone
+                """.replace("{supersedes}", SUPERSEDES.strip()));
     }
 
     @Override
@@ -114,6 +132,15 @@ final class JdbiMembershipStore implements MembershipStore {
     @Override
     public long count() {
         return db.call("memberships.count", h -> h.createQuery(count).mapTo(Long.class).one());
+    }
+
+    @Override
+    public int pseudonymise(UserId user, UserId pseudonym) {
+        if (user.equals(pseudonym)) {
+            return 0;
+        }
+        return db.call("memberships.pseudonymise", h -> Math.toIntExact(h.createQuery(pseudonymise)
+                .bind("user", user.value()).bind("pseudonym", pseudonym.value()).mapTo(Long.class).one()));
     }
 
     /** Unconditional but for an identical row, which is left alone (and answers false). */

@@ -10,6 +10,7 @@ import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.UserId;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
@@ -30,7 +31,8 @@ import java.util.function.Function;
 /**
  * {@link SubscriptionStore} on Postgres. Subscriptions and invoices are written by one watermark-guarded upsert
  * ({@code INSERT ... ON CONFLICT (id) DO UPDATE ... WHERE stored.source_version < EXCLUDED.source_version}), so
- * racing writers on any number of processes end on the newest version; purchases are insert-once.
+ * racing writers on any number of processes end on the newest version; purchases are insert-once. Erasure rewrites
+ * only the {@code user_id} key of a subscription's metadata, in place, and leaves its version alone.
  */
 final class JdbiSubscriptionStore implements SubscriptionStore {
     private static final String SUBSCRIPTION_COLUMNS = """
@@ -70,6 +72,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     private final String subscriptionsFirst;
     private final String subscriptionsAfter;
     private final String countSubscriptions;
+    private final String pseudonymise;
     private final String upsertInvoice;
     private final String invoiceVersion;
     private final String findInvoice;
@@ -105,6 +108,13 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                  FROM {schema}.subscriptions WHERE id COLLATE "C" > :after ORDER BY id COLLATE "C" LIMIT :limit
                 """);
         this.countSubscriptions = db.sql("SELECT count(*) FROM {schema}.subscriptions");
+        // jsonb_set replaces the one key and keeps the rest of the metadata; the customer's rows come from
+        // subscriptions_customer_created_idx (QueryPlansIT). No status change, so no audit row (V2's trigger).
+        this.pseudonymise = db.sql("""
+                UPDATE {schema}.subscriptions
+                SET metadata = jsonb_set(metadata, '{user_id}', to_jsonb(CAST(:pseudonym AS text)))
+                WHERE customer_id = :customerId AND metadata ->> 'user_id' = :user
+                """);
 
         this.upsertInvoice = db.sql("""
                 INSERT INTO {schema}.invoices AS i (id, customer_id, subscription_id, status, number, currency,
@@ -327,6 +337,17 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     @Override
     public long countSubscriptions() {
         return db.call("subscriptions.countSubscriptions", h -> h.createQuery(countSubscriptions).mapTo(Long.class).one());
+    }
+
+    /** One UPDATE; the version stays, so a newer snapshot from Stripe still applies over it. */
+    @Override
+    public int pseudonymise(CustomerId customer, UserId user, UserId pseudonym) {
+        if (user.equals(pseudonym)) {
+            return 0;
+        }
+        return db.call("subscriptions.pseudonymise", h -> h.createUpdate(pseudonymise)
+                .bind("customerId", customer.value()).bind("user", user.value()).bind("pseudonym", pseudonym.value())
+                .execute());
     }
 
     @Override

@@ -32,7 +32,8 @@ import java.util.Optional;
  * key is claimed by its primary key (a concurrent request with the same key waits for ours and then sees it), and
  * the counter moves by one conditional upsert whose row lock serializes racing increments, so the limit is never
  * passed. A refused increment rolls back, leaving its key unused. Meter reports are an outbox claimed with
- * {@code FOR UPDATE SKIP LOCKED}; a claim leases a report by pushing its {@code next_attempt_at}.
+ * {@code FOR UPDATE SKIP LOCKED}; a claim leases a report by pushing its {@code next_attempt_at}. Erasure moves a
+ * user's counters and keys to the pseudonym in one transaction.
  */
 final class JdbiUsageLedger implements UsageLedger {
     private static final String REPORT_COLUMNS = """
@@ -69,6 +70,8 @@ final class JdbiUsageLedger implements UsageLedger {
     private final String reportsAfter;
     private final String restoreCounter;
     private final String restoreKey;
+    private final String pseudonymiseCounters;
+    private final String pseudonymiseKeys;
 
     JdbiUsageLedger(Db db) {
         this.db = db;
@@ -179,6 +182,37 @@ final class JdbiUsageLedger implements UsageLedger {
                     IS DISTINCT FROM (EXCLUDED.period_end, EXCLUDED.used, EXCLUDED.updated_at)
                 """);
         this.restoreKey = claimKey;
+        // Moved as delete-and-insert rather than an UPDATE of the key, so that rows the pseudonym already has (an
+        // account erased again after it came back in the same period) merge instead of failing the erasure on the
+        // primary key: a counter adds up, a key the pseudonym already holds keeps its first answer. The count is
+        // the user's rows, all of which are gone. Both DELETEs read a range of their primary key (QueryPlansIT).
+        this.pseudonymiseCounters = db.sql("""
+                WITH gone AS (
+                    DELETE FROM {schema}.usage_counters WHERE user_id = :user
+                    RETURNING meter, period_start, period_end, used, updated_at
+                ), moved AS (
+                    INSERT INTO {schema}.usage_counters AS c (user_id, meter, period_start, period_end, used,
+                        updated_at)
+                    SELECT CAST(:pseudonym AS text), meter, period_start, period_end, used, updated_at FROM gone
+                    ON CONFLICT (user_id, meter, period_start) DO UPDATE
+                        SET used = c.used + EXCLUDED.used, updated_at = greatest(c.updated_at, EXCLUDED.updated_at)
+                )
+                SELECT count(*) FROM gone
+                """);
+        this.pseudonymiseKeys = db.sql("""
+                WITH gone AS (
+                    DELETE FROM {schema}.usage_keys WHERE user_id = :user
+                    RETURNING idempotency_key, meter, period_start, fingerprint, amount, used_after, usage_limit,
+                        created_at
+                ), moved AS (
+                    INSERT INTO {schema}.usage_keys (user_id, idempotency_key, meter, period_start, fingerprint, amount,
+                        used_after, usage_limit, created_at)
+                    SELECT CAST(:pseudonym AS text), idempotency_key, meter, period_start, fingerprint, amount,
+                        used_after, usage_limit, created_at FROM gone
+                    ON CONFLICT (user_id, idempotency_key) DO NOTHING
+                )
+                SELECT count(*) FROM gone
+                """);
     }
 
     @Override
@@ -296,6 +330,25 @@ final class JdbiUsageLedger implements UsageLedger {
     public List<UsageCounter> countersOf(UserId userId) {
         return db.call("usage.countersOf", h -> h.createQuery(countersOf).bind("userId", userId.value())
                 .map(COUNTER).list());
+    }
+
+    /**
+     * Counters and keys in one transaction, so a retried increment under the pseudonym finds its key with its counter
+     * (and replays), and no increment can see one moved without the other.
+     */
+    @Override
+    public int pseudonymise(UserId user, UserId pseudonym) {
+        if (user.equals(pseudonym)) {
+            return 0;
+        }
+        // Keys, then counters: the order in which an increment locks them.
+        return db.transaction("usage.pseudonymise", h -> {
+            long keys = h.createQuery(pseudonymiseKeys).bind("user", user.value())
+                    .bind("pseudonym", pseudonym.value()).mapTo(Long.class).one();
+            long counters = h.createQuery(pseudonymiseCounters).bind("user", user.value())
+                    .bind("pseudonym", pseudonym.value()).mapTo(Long.class).one();
+            return Math.toIntExact(keys + counters);
+        });
     }
 
     @Override

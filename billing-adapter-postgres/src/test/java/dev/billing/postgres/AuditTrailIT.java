@@ -68,4 +68,29 @@ class AuditTrailIT {
                 + "FROM billing.audit_log WHERE entity = 'customer' AND (user_id = '" + user + "' OR customer_id = '"
                 + customer + "')")).containsExactly("linked:" + user + ">" + customer);
     }
+
+    @Test
+    void anErasureIsAuditedUnderThePseudonymAndTheTrailKeepsNoTraceOfTheErasedId() {
+        String user = unique("user_");
+        String customer = unique("cus_");
+        UserId pseudonym = UserId.of(UserId.PSEUDONYM_PREFIX + unique("p"));
+        stores.customers().link(new CustomerLink(UserId.of(user), CustomerId.of(customer), "ada@example.com", T0));
+        stores.subscriptions().upsertSubscription(aSubscription().withCustomer(customer)
+                .withMetadata("user_id", user).snapshotAt(T0).build());
+
+        assertThat(stores.customers().pseudonymise(UserId.of(user), pseudonym)).isTrue();
+        assertThat(stores.subscriptions().pseudonymise(CustomerId.of(customer), UserId.of(user), pseudonym))
+                .isEqualTo(1);
+
+        assertThat(Sql.strings(db.dataSource(), "SELECT entity || ':' || action || ':' || coalesce(user_id, '-') "
+                + "FROM billing.audit_log WHERE customer_id = '" + customer + "' ORDER BY id")).containsExactly(
+                "customer:linked:" + pseudonym.value(), "subscription:created:-",
+                "customer:pseudonymised:" + pseudonym.value());
+        assertThat(Sql.count(db.dataSource(), "SELECT count(*) FROM billing.audit_log WHERE user_id = '" + user
+                + "'")).isZero();
+        // A second run finds nothing to move and audits nothing.
+        assertThat(stores.customers().pseudonymise(UserId.of(user), pseudonym)).isFalse();
+        assertThat(Sql.count(db.dataSource(), "SELECT count(*) FROM billing.audit_log WHERE customer_id = '"
+                + customer + "'")).isEqualTo(3);
+    }
 }

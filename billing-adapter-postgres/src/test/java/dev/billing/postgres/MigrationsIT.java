@@ -50,7 +50,7 @@ class MigrationsIT {
             assertThat(Sql.strings(ds, "SELECT coalesce(version, type) || ':' || success FROM "
                     + "billing.billing_schema_history ORDER BY installed_rank"))
                     .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true", "4:true", "5:true",
-                            "6:true", "7:true");
+                            "6:true", "7:true", "8:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(ds, "SELECT unnest(reloptions) FROM pg_class c JOIN pg_namespace n ON "
@@ -66,6 +66,14 @@ class MigrationsIT {
             assertThat(Sql.strings(ds, EXPORT_INDEXES)).containsExactly(
                     "CREATE INDEX org_members_user_idx ON billing.org_members USING btree (user_id, org_id)",
                     "CREATE INDEX webhook_inbox_object_idx ON billing.webhook_inbox USING btree (object_id)");
+            // V8: erasure audits a link's new user, and finds the erased user's audit rows in an index.
+            assertThat(Sql.strings(ds, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'billing.customers'::regclass "
+                    + "AND NOT tgisinternal ORDER BY tgname"))
+                    .containsExactly("customers_audit_link", "customers_audit_pseudonymise");
+            assertThat(Sql.strings(ds, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'billing' "
+                    + "AND indexname = 'audit_log_user_idx'")).containsExactly(
+                    "CREATE INDEX audit_log_user_idx ON billing.audit_log USING btree (user_id) "
+                            + "WHERE (user_id IS NOT NULL)");
         }
     }
 
@@ -78,7 +86,7 @@ class MigrationsIT {
             Sql.execute(ds, "CREATE INDEX CONCURRENTLY webhook_inbox_object_idx ON billing.webhook_inbox (object_id)");
             String oid = Sql.strings(ds, "SELECT 'billing.webhook_inbox_object_idx'::regclass::oid::text").get(0);
 
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(1);
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.LATEST_VERSION - 6);
 
             assertThat(Sql.strings(ds, "SELECT 'billing.webhook_inbox_object_idx'::regclass::oid::text"))
                     .containsExactly(oid);
@@ -183,7 +191,7 @@ class MigrationsIT {
                     + "ORDER BY installed_rank"))
                     .containsExactly("V1__billing_tables.sql", "V2__audit_trail.sql", "V3__queue_autovacuum.sql",
                             "V4__inbox_payload_text.sql", "V5__projection_changes.sql", "V6__memberships.sql",
-                            "V7__export_indexes.sql");
+                            "V7__export_indexes.sql", "V8__erasure.sql");
         }
     }
 
@@ -229,6 +237,10 @@ class MigrationsIT {
             assertThat(tables(ds, "billing_eu")).containsExactlyElementsOf(TABLES);
             assertThat(tables(ds, "billing")).isEmpty();
             assertThat(Sql.strings(ds, "SELECT user_id FROM billing_eu.audit_log")).containsExactly("user_eu");
+            // V8's trigger writes into this schema's trail too.
+            assertThat(stores.customers().pseudonymise(UserId.of("user_eu"), UserId.of("erased_eu"))).isTrue();
+            assertThat(Sql.strings(ds, "SELECT action || ':' || user_id FROM billing_eu.audit_log ORDER BY id"))
+                    .containsExactly("linked:erased_eu", "pseudonymised:erased_eu");
         }
     }
 

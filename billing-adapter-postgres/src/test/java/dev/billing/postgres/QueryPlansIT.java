@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The stores' ordered queries (the same SQL shapes, COLLATE "C" included) are served in index order: no Sort node;
  * the count of an organization's active members reads its partial index, not the table; a query over a list of keys
- * finds its rows in an index.
+ * finds its rows in an index, and so do the erasure's writes.
  * Sequential and bitmap scans are disabled so that the planner shows the index scan it would use on a large table.
  */
 @ExtendWith(PostgresDatabaseExtension.class)
@@ -66,6 +66,27 @@ class QueryPlansIT {
     void findsItsRowsInAnIndex(String query, String index, String sql) throws SQLException {
         String plan = plan(sql);
         assertThat(plan).as(plan).contains("Index Scan using " + index).contains("= ANY").doesNotContain("Seq Scan");
+    }
+
+    /**
+     * The erasure's writes, as the stores send them (only the inbox's SET is shortened: its payload expression has no
+     * bearing on the plan): each finds the user's, customer's or objects' rows in an index, never by reading the
+     * table (the audit trail and the inbox grow without bound).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            customer link       | customers_pkey                     | UPDATE billing.customers SET user_id = 'erased_p', email = NULL WHERE user_id = 'u'
+            audit trail         | audit_log_user_idx                 | UPDATE billing.audit_log SET user_id = 'erased_p' WHERE user_id = 'u'
+            subscriptions       | subscriptions_customer_created_idx | UPDATE billing.subscriptions SET metadata = jsonb_set(metadata, '{user_id}', to_jsonb(CAST('erased_p' AS text))) WHERE customer_id = 'c' AND metadata ->> 'user_id' = 'u'
+            usage keys          | usage_keys_pkey                    | WITH gone AS (DELETE FROM billing.usage_keys WHERE user_id = 'u' RETURNING idempotency_key, meter, period_start, fingerprint, amount, used_after, usage_limit, created_at), moved AS (INSERT INTO billing.usage_keys (user_id, idempotency_key, meter, period_start, fingerprint, amount, used_after, usage_limit, created_at) SELECT CAST('erased_p' AS text), idempotency_key, meter, period_start, fingerprint, amount, used_after, usage_limit, created_at FROM gone ON CONFLICT (user_id, idempotency_key) DO NOTHING) SELECT count(*) FROM gone
+            usage counters      | usage_counters_pkey                | WITH gone AS (DELETE FROM billing.usage_counters WHERE user_id = 'u' RETURNING meter, period_start, period_end, used, updated_at), moved AS (INSERT INTO billing.usage_counters AS c (user_id, meter, period_start, period_end, used, updated_at) SELECT CAST('erased_p' AS text), meter, period_start, period_end, used, updated_at FROM gone ON CONFLICT (user_id, meter, period_start) DO UPDATE SET used = c.used + EXCLUDED.used, updated_at = greatest(c.updated_at, EXCLUDED.updated_at)) SELECT count(*) FROM gone
+            memberships         | org_members_user_idx               | WITH gone AS (DELETE FROM billing.org_members WHERE user_id = 'u' RETURNING org_id, role, active, changed_at, event_id), moved AS (INSERT INTO billing.org_members AS m (org_id, user_id, role, active, changed_at, event_id) SELECT org_id, CAST('erased_p' AS text), role, active, changed_at, event_id FROM gone ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role, active = EXCLUDED.active, changed_at = EXCLUDED.changed_at, event_id = EXCLUDED.event_id WHERE EXCLUDED.changed_at > m.changed_at OR (EXCLUDED.changed_at = m.changed_at AND NOT EXCLUDED.active AND m.active)) SELECT count(*) FROM gone
+            inbox about objects | webhook_inbox_object_idx           | UPDATE billing.webhook_inbox SET payload = 'r' WHERE object_id = ANY(ARRAY['cus_1', 'sub_1']) AND strpos(payload, '"billing_redacted":true') = 0 AND strpos(payload, '"billing_redacted": true') = 0
+            inbox one event     | webhook_inbox_pkey                 | UPDATE billing.webhook_inbox SET payload = 'r' WHERE event_id = 'evt_1' AND strpos(payload, '"billing_redacted":true') = 0 AND strpos(payload, '"billing_redacted": true') = 0
+            """)
+    void erasureFindsItsRowsInAnIndex(String query, String index, String sql) throws SQLException {
+        String plan = plan(sql);
+        assertThat(plan).as(plan).contains("Index Scan using " + index).doesNotContain("Seq Scan");
     }
 
     private static String plan(String sql) throws SQLException {

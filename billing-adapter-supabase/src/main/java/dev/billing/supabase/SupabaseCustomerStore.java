@@ -17,7 +17,8 @@ import java.util.Optional;
  * {@link CustomerStore} on the legacy {@code stripe_customer_mapping} table, unique on both sides. A link is one
  * insert; a unique violation (HTTP 409, 23505) is answered by reading back which side is taken. A row the old
  * backend wrote without {@code created_at} reads as created at the epoch; rows without a user or a customer are
- * not links and are never returned or counted.
+ * not links and are never returned or counted. Erasure is the function {@code billing_customer_pseudonymise} (008):
+ * the row keeps its customer, so the unique index keeps that customer taken.
  */
 final class SupabaseCustomerStore implements CustomerStore {
     static final String TABLE = "stripe_customer_mapping";
@@ -83,6 +84,15 @@ final class SupabaseCustomerStore implements CustomerStore {
     public long count() {
         return client.head(TABLE).param("clerk_user_id", "not.is.null").param("stripe_customer_id", "not.is.null")
                 .prefer("count=exact").retryable().send().count();
+    }
+
+    /** Not retried: a repeat after a lost answer would say false for the link this call moved. */
+    @Override
+    public boolean pseudonymise(UserId user, UserId pseudonym) {
+        ObjectNode args = Rows.object();
+        args.put("p_user_id", user.value());
+        args.put("p_pseudonym", pseudonym.value());
+        return client.rpc("billing_customer_pseudonymise", args).send().json().asBoolean();
     }
 
     private static Optional<CustomerLink> first(JsonNode rows) {

@@ -29,7 +29,8 @@ import java.util.Set;
  * and restoring are one insert with {@code resolution=ignore-duplicates}; marking notified is one conditional
  * PATCH; claims, completion, failure, requeue, listing (also {@code about}) and counting are the
  * {@code billing_inbox_*} functions (one transaction each: a claim's lease and attempt count, owner fencing,
- * {@code FOR UPDATE SKIP LOCKED}).
+ * {@code FOR UPDATE SKIP LOCKED}); erasure is {@code billing_inbox_redact} and {@code billing_inbox_redact_event}
+ * (008), which write {@link EventInbox#redactedPayload} as jsonb.
  *
  * <p>The payload is stored as {@code jsonb} and read back as jsonb's text ({@code payload::text}): the same JSON
  * value with keys reordered and whitespace normalised, which is also what the Postgres adapter returns.
@@ -173,6 +174,29 @@ final class SupabaseEventInbox implements EventInbox {
             return Rows.map(client.rpc("billing_inbox_about", args).param("select", COLUMNS)
                     .param("order", LIST_ORDER).retryable().send().json(), SupabaseEventInbox::entry);
         });
+    }
+
+    /**
+     * The function billing_inbox_redact (008): the ids go as one array in the POST body, like {@link #about}'s, so
+     * any number of them fit. Not retried: a repeat after a lost answer would count none of the entries it redacted.
+     */
+    @Override
+    public int redact(Set<String> objectIds) {
+        ArrayNode ids = PostgrestClient.JSON.createArrayNode();
+        objectIds.stream().filter(Objects::nonNull).forEach(ids::add);
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        ObjectNode args = Rows.object();
+        args.set("p_object_ids", ids);
+        return client.rpc("billing_inbox_redact", args).send().json().asInt();
+    }
+
+    @Override
+    public boolean redactEvent(String eventId) {
+        ObjectNode args = Rows.object();
+        args.put("p_event_id", eventId);
+        return client.rpc("billing_inbox_redact_event", args).send().json().asBoolean();
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.Optional;
  * {@link MembershipStore} on {@code billing_org_members}, keyed by (organization, user). {@code apply} is the
  * function {@code billing_members_apply} (insert, or update iff the change supersedes the row: one conditional
  * upsert on the locked row), {@code restore} is {@code billing_members_restore} and listing is
- * {@code billing_members_list} (a composite keyset); reads and counts are plain REST.
+ * {@code billing_members_list} (a composite keyset), erasure is {@code billing_members_pseudonymise} (008); reads
+ * and counts are plain REST.
  */
 final class SupabaseMembershipStore implements MembershipStore {
     static final String TABLE = "billing_org_members";
@@ -90,6 +91,15 @@ final class SupabaseMembershipStore implements MembershipStore {
      */
     private static long count(PostgrestClient.Request request) {
         return request.param("select", "org_id").param("limit", "0").prefer("count=exact").retryable().send().count();
+    }
+
+    /** Not retried: a repeat after a lost answer would count none of the records this call moved. */
+    @Override
+    public int pseudonymise(UserId user, UserId pseudonym) {
+        ObjectNode args = Rows.object();
+        args.put("p_user_id", user.value());
+        args.put("p_pseudonym", pseudonym.value());
+        return client.rpc("billing_members_pseudonymise", args).send().json().asInt();
     }
 
     /** Never retried, like the other restores: a repeat would answer false for a row this call wrote. */

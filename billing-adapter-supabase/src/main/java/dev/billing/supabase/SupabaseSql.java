@@ -26,7 +26,8 @@ public final class SupabaseSql {
             "004_usage.sql",
             "005_security.sql",
             "006_memberships.sql",
-            "007_export_indexes.sql");
+            "007_export_indexes.sql",
+            "008_erasure.sql");
     private static final String FOLDER = "/supabase/migrations/";
 
     private SupabaseSql() {

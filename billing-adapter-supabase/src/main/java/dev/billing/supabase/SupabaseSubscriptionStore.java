@@ -13,6 +13,7 @@ import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.UserId;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,7 +27,8 @@ import java.util.function.Function;
  * {@link SubscriptionStore} on {@code billing_subscriptions}, {@code billing_invoices} and
  * {@code billing_purchases}. The watermark upserts are the functions {@code billing_upsert_subscription} and
  * {@code billing_upsert_invoice} (insert, or update iff strictly newer, and say which: one transaction); purchases
- * are one insert with {@code resolution=ignore-duplicates}.
+ * are one insert with {@code resolution=ignore-duplicates}. Erasure is {@code billing_subscriptions_pseudonymise}
+ * (008): only the {@code user_id} key of the metadata changes, the version stays.
  */
 final class SupabaseSubscriptionStore implements SubscriptionStore {
     static final String SUBSCRIPTIONS = "billing_subscriptions";
@@ -120,6 +122,16 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     @Override
     public long countSubscriptions() {
         return count(SUBSCRIPTIONS);
+    }
+
+    /** Not retried: a repeat after a lost answer would count none of the subscriptions this call changed. */
+    @Override
+    public int pseudonymise(CustomerId customer, UserId user, UserId pseudonym) {
+        ObjectNode args = Rows.object();
+        args.put("p_customer_id", customer.value());
+        args.put("p_user_id", user.value());
+        args.put("p_pseudonym", pseudonym.value());
+        return client.rpc("billing_subscriptions_pseudonymise", args).send().json().asInt();
     }
 
     @Override

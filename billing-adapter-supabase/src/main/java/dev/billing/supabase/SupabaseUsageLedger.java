@@ -26,7 +26,8 @@ import java.util.Map;
  * {@link UsageLedger} on {@code billing_usage_counters}, {@code billing_usage_keys} and
  * {@code billing_meter_reports}. The increment (key, conditional add, outbox row) is the function
  * {@code billing_usage_increment}, one transaction, never retried; claiming reports is
- * {@code billing_usage_claim_reports} ({@code FOR UPDATE SKIP LOCKED}); the rest is plain REST.
+ * {@code billing_usage_claim_reports} ({@code FOR UPDATE SKIP LOCKED}); erasure is {@code billing_usage_pseudonymise}
+ * (008: keys and counters in one transaction); the rest is plain REST.
  */
 final class SupabaseUsageLedger implements UsageLedger {
     static final String COUNTERS = "billing_usage_counters";
@@ -171,6 +172,15 @@ final class SupabaseUsageLedger implements UsageLedger {
             }
             return Rows.map(request.retryable().send().json(), SupabaseUsageLedger::counter);
         });
+    }
+
+    /** Not retried: a repeat after a lost answer would count none of the rows this call moved. */
+    @Override
+    public int pseudonymise(UserId user, UserId pseudonym) {
+        ObjectNode args = Rows.object();
+        args.put("p_user_id", user.value());
+        args.put("p_pseudonym", pseudonym.value());
+        return client.rpc("billing_usage_pseudonymise", args).send().json().asInt();
     }
 
     @Override

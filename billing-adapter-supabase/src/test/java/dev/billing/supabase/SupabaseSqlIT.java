@@ -82,7 +82,7 @@ class SupabaseSqlIT {
                     + " || has_function_privilege('anon', p.oid, 'EXECUTE') || has_function_privilege('authenticated',"
                     + " p.oid, 'EXECUTE') || has_function_privilege('service_role', p.oid, 'EXECUTE')"
                     + " FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'billing\\_%'");
-            assertThat(functions).hasSize(22).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
+            assertThat(functions).hasSize(28).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
         }
     }
 
@@ -138,6 +138,13 @@ class SupabaseSqlIT {
             CustomerLink fresh = new CustomerLink(UserId.of("user_new"), CustomerId.of("cus_new"), "new@example.com", T0);
             assertThat(stores.customers().link(fresh)).isEqualTo(new LinkResult.Linked(fresh));
             assertThat(stores.customers().count()).isEqualTo(3);
+            // Erasure on the old table: the link keeps its customer under the pseudonym, and the customer stays taken.
+            assertThat(stores.customers().pseudonymise(UserId.of("user_legacy_2"), UserId.of("erased_legacy_2")))
+                    .isTrue();
+            assertThat(stores.customers().findByCustomerId(CustomerId.of("cus_legacy_2")).orElseThrow().userId())
+                    .isEqualTo(UserId.of("erased_legacy_2"));
+            assertThat(stores.customers().link(new CustomerLink(UserId.of("user_legacy_2"),
+                    CustomerId.of("cus_legacy_2"), null, T0))).isInstanceOf(LinkResult.CustomerAlreadyLinked.class);
 
             InboxEntry old = stores.inbox().find("evt_legacy_1").orElseThrow();
             assertThat(old.status()).isEqualTo(InboxStatus.PROCESSED);
@@ -150,6 +157,8 @@ class SupabaseSqlIT {
             assertThat(stores.inbox().record(redelivered, T0)).isEqualTo(RecordOutcome.DUPLICATE);
             assertThat(stores.inbox().requeue("evt_legacy_2", T0)).isFalse();
             assertThat(stores.inbox().claim("evt_legacy_2", "me", T0, Duration.ofSeconds(30))).isEmpty();
+            // Nor redact it: it has no payload to redact.
+            assertThat(stores.inbox().redactEvent("evt_legacy_2")).isFalse();
             assertThat(stores.inbox().countByStatus()).containsEntry(InboxStatus.PROCESSED, 3L);
             assertThat(stores.inbox().list(null, null, 10).items()).extracting(InboxEntry::eventId)
                     .contains("evt_legacy_1", "evt_legacy_2", "evt_legacy_3");

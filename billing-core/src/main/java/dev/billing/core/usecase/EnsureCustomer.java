@@ -30,6 +30,8 @@ import java.util.Optional;
 public final class EnsureCustomer {
     private static final System.Logger LOG = System.getLogger(EnsureCustomer.class.getName());
     private static final int MAX_KEY_GENERATIONS = 3;
+    /** How many earlier erasures of one account a new customer may have to step past. */
+    private static final int MAX_ERASURES = 10;
 
     private final PaymentGateway gateway;
     private final CustomerStore customers;
@@ -51,6 +53,15 @@ public final class EnsureCustomer {
         }
         CustomerId created = createAtGateway(user, identity.email());
         LinkResult result = customers.link(new CustomerLink(user, created, identity.email(), clock.instant()));
+        // The user's earlier customer belongs to an erased account now (its creation key replays it): a user who
+        // comes back after an erasure gets a customer of their own, keyed by the erasure it follows.
+        for (int n = 0; n < MAX_ERASURES && result instanceof LinkResult.CustomerAlreadyLinked taken
+                && taken.link().userId().isPseudonym(); n++) {
+            NewCustomer request = new NewCustomer(user, identity.email(), IdempotencyKeys.of("customer-after-erasure",
+                    user.value(), taken.link().userId().value()));
+            created = retry.call(() -> gateway.createCustomer(request));
+            result = customers.link(new CustomerLink(user, created, identity.email(), clock.instant()));
+        }
         if (result instanceof LinkResult.Linked) {
             return new EnsuredCustomer(created, true);
         }

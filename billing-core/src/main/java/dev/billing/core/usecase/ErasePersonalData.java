@@ -73,10 +73,17 @@ public final class ErasePersonalData {
     }
 
     public Erased erase(UserId user, Options options) {
-        UserId pseudonym = pseudonymOf(user);
+        UserId base = pseudonymOf(user);
+        Optional<CustomerLink> own = stores.customers().findByUserId(user);
+        UserId pseudonym = base;
+        if (own.isPresent()) {
+            // A customer linked after an earlier erasure needs a pseudonym of its own: one holds one link.
+            for (int n = 2; stores.customers().findByUserId(pseudonym).isPresent(); n++) {
+                pseudonym = UserId.of(base.value() + "_" + n);
+            }
+        }
         // A retry after an interruption finds the link already under the pseudonym.
-        Optional<CustomerLink> link = stores.customers().findByUserId(user)
-                .or(() -> stores.customers().findByUserId(pseudonym));
+        Optional<CustomerLink> link = own.or(() -> stores.customers().findByUserId(base));
         int events = 0;
         int subscriptions = 0;
         int canceled = 0;

@@ -27,6 +27,7 @@ import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.UserId;
 import dev.billing.core.port.WebhookVerifier;
 
 import java.time.Clock;
@@ -360,7 +361,7 @@ public final class ProcessInboxEvent {
                     gateway.getSubscription(snapshot.id()).ifPresent(subscriptions::upsertSubscription);
                 }
                 listener.projectionChanged(snapshot.customerId());
-                redactIfErased(entry, snapshot.customerId());
+                redactIfErased(entry, snapshot.customerId(), new EventObject.OfSubscription(snapshot));
                 done.add(completion(entry, InboxStatus.PROCESSED));
             } catch (RuntimeException e) {
                 recordFailure(entry, entry.leaseOwner(), e);
@@ -399,7 +400,7 @@ public final class ProcessInboxEvent {
         }
         EventObject object = verifier.decode(event);
         InboxStatus outcome = applyObject(entry, event, object);
-        redactIfErased(entry, customerOf(object));
+        redactIfErased(entry, customerOf(object), object);
         return outcome;
     }
 
@@ -460,10 +461,24 @@ public final class ProcessInboxEvent {
      * A later event about an erased account keeps only its id and type once applied: its payload carries the
      * personal data the erasure removed (ErasePersonalData).
      */
-    private void redactIfErased(InboxEntry entry, CustomerId customer) {
-        if (customer != null && customers.findByCustomerId(customer).map(l -> l.userId().isPseudonym())
-                .orElse(false)) {
-            inbox.redactEvent(entry.eventId());
+    private void redactIfErased(InboxEntry entry, CustomerId customer, EventObject object) {
+        if (customer == null) {
+            return;
+        }
+        Optional<CustomerLink> link = customers.findByCustomerId(customer);
+        if (link.isEmpty() || !link.get().userId().isPseudonym()) {
+            return;
+        }
+        inbox.redactEvent(entry.eventId());
+        // Stripe's subscription still names the account: the snapshot just stored brought the id back.
+        String named = object instanceof EventObject.OfSubscription of
+                ? of.subscription().metadata().get("user_id") : null;
+        if (named != null && !named.equals(link.get().userId().value())) {
+            try {
+                subscriptions.pseudonymise(customer, UserId.of(named), link.get().userId());
+            } catch (IllegalArgumentException notAUserId) {
+                LOG.log(System.Logger.Level.DEBUG, "subscription metadata user_id is not a user id");
+            }
         }
     }
 

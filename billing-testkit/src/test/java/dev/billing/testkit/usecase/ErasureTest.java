@@ -122,4 +122,37 @@ class ErasureTest {
         assertThat(h.gateway().getCustomer(customer)).isEmpty();
         assertThat(ErasePersonalData.pseudonymOf(ADA)).isEqualTo(first.pseudonym());
     }
+
+    @Test
+    void aLaterSubscriptionSnapshotNamingTheAccountIsPseudonymisedAgain() {
+        adaPaysAndUses();
+        Erased erased = h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+        // Stripe's subscription still carries the account's id in its metadata.
+        Subscription renewed = Builders.aSubscription().withId(subscription.id()).withCustomer(customer.value())
+                .withPrice("price_pro_monthly").withStatus(SubscriptionStatus.PAST_DUE)
+                .withMetadata("user_id", "user_ada").snapshotAt(h.clock().instant().plusSeconds(60)).build();
+
+        h.deliver(Builders.anEvent().withType("customer.subscription.updated").forObject("subscription",
+                subscription.id()).build(), new EventObject.OfSubscription(renewed));
+
+        assertThat(h.stores().subscriptions().findSubscription(subscription.id())).hasValueSatisfying(s -> {
+            assertThat(s.status()).isEqualTo(SubscriptionStatus.PAST_DUE);
+            assertThat(s.metadata()).containsEntry("user_id", erased.pseudonym().value());
+        });
+    }
+
+    @Test
+    void anAccountErasedTwiceWithANewCustomerBetweenGetsASecondPseudonym() {
+        adaPaysAndUses();
+        Erased first = h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+        CustomerId second = h.billing().ensureCustomer(h.identity("user_ada")).customerId();
+
+        Erased again = h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+
+        assertThat(again.linkErased()).isTrue();
+        assertThat(again.pseudonym()).isNotEqualTo(first.pseudonym());
+        assertThat(h.stores().customers().findByUserId(ADA)).isEmpty();
+        assertThat(h.stores().customers().findByCustomerId(second)).map(l -> l.userId()).contains(again.pseudonym());
+        assertThat(h.stores().customers().findByCustomerId(customer)).map(l -> l.userId()).contains(first.pseudonym());
+    }
 }
