@@ -2,12 +2,15 @@ package dev.billing.spring;
 
 import dev.billing.clerk.ClerkConfig;
 import dev.billing.clerk.ClerkIdentityVerifier;
+import dev.billing.clerk.ClerkWebhookVerifier;
 import dev.billing.core.Billing;
 import dev.billing.core.LogNotifier;
 import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.OrgOptions;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.IdentityVerifier;
+import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
@@ -43,8 +46,9 @@ import java.util.List;
 /**
  * The billing core and its default adapters as beans, each replaceable by a bean of the application's own: the plan
  * catalog, the stores (on the application's {@link DataSource}, billing's migrations in their own schema and history
- * table), the Stripe gateway and webhook verifier, the Clerk verifier, the notifier, and the {@link Billing} facade
- * whose background work follows the context's lifecycle ({@link BillingLifecycle}).
+ * table), the Stripe gateway and webhook verifier, the Clerk verifier, the notifier, the organization options and,
+ * with membership sync, Clerk's webhook verifier, and the {@link Billing} facade whose background work follows the
+ * context's lifecycle ({@link BillingLifecycle}).
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
@@ -170,26 +174,60 @@ public class BillingAutoConfiguration {
                 .build();
     }
 
+    /** Who manages an organization's billing, and membership sync ({@code billing.orgs.*}). */
+    @Bean
+    @ConditionalOnMissingBean
+    public OrgOptions billingOrgOptions(BillingProperties properties) {
+        BillingOrgProperties orgs = properties.getOrgs();
+        return new OrgOptions(stripped(orgs.getBillingRoles()), stripped(orgs.getBillingPermissions()),
+                orgs.isMembershipSync(), orgs.isAutoSeats());
+    }
+
+    /** Clerk's webhook deliveries (Svix-signed) for membership sync, under {@code billing.clerk.webhook-secrets}. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "billing.orgs", name = "membership-sync", havingValue = "true")
+    public MembershipWebhookVerifier billingMembershipVerifier(BillingProperties properties) {
+        return ClerkWebhookVerifier.create(stripped(properties.getClerk().getWebhookSecrets()));
+    }
+
     /** The facade; {@link BillingLifecycle} starts its background work with the context and stops it first. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public Billing billing(PaymentGateway gateway, WebhookVerifier webhookVerifier, BillingStores stores,
                            PlanCatalog plans, Notifier notifier, BillingOptions options, Clock clock,
-                           ObjectProvider<MeterRegistry> registry) {
+                           ObjectProvider<MeterRegistry> registry, ObjectProvider<OrgOptions> orgOptions,
+                           ObjectProvider<MembershipWebhookVerifier> membershipVerifier) {
         MeterRegistry meters = registry.getIfAvailable();
         WorkObserver observer = WorkObserver.NONE;
         if (meters != null) {
             observer = new WorkMetrics(meters);
             StoreGauges.register(stores, meters, java.time.Duration.ofSeconds(5));
         }
-        return Billing.builder().gateway(gateway).webhookVerifier(webhookVerifier).stores(stores).plans(plans)
-                .notifier(notifier).options(options).clock(clock).observer(observer).build();
+        OrgOptions orgs = orgOptions.getIfAvailable(OrgOptions::defaults);
+        Billing.Builder builder = Billing.builder().gateway(gateway).webhookVerifier(webhookVerifier).stores(stores)
+                .plans(plans).notifier(notifier).options(options).orgs(orgs).clock(clock).observer(observer);
+        if (orgs.membershipSync()) {
+            // An application's own OrgOptions may turn sync on without billing.orgs.membership-sync, which is what
+            // creates the default verifier: say what to set rather than the builder's bare "membershipVerifier".
+            MembershipWebhookVerifier verifier = membershipVerifier.getIfAvailable();
+            if (verifier == null) {
+                throw new IllegalStateException("Membership sync is on but there is no MembershipWebhookVerifier: "
+                        + "set billing.orgs.membership-sync=true and billing.clerk.webhook-secrets, or define one");
+            }
+            builder.membershipVerifier(verifier);
+        }
+        return builder.build();
     }
 
     @Bean
     @ConditionalOnMissingBean
     public BillingLifecycle billingLifecycle(Billing billing) {
         return new BillingLifecycle(billing);
+    }
+
+    private static List<String> stripped(List<String> values) {
+        return values.stream().map(String::strip).toList();
     }
 
     private static String text(java.net.URI uri) {

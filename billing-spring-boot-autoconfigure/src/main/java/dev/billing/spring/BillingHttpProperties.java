@@ -24,6 +24,12 @@ public class BillingHttpProperties {
     /** Requests per client IP per minute (0: off). */
     private int ipRequestsPerMinute = 1200;
 
+    /**
+     * Guest checkouts (POST /guest/checkout, no session token) per client IP per minute, each creating a Stripe
+     * Checkout session (0: no limit beyond billing.http.ip-requests-per-minute).
+     */
+    private int guestCheckoutsPerMinute = 10;
+
     /** Take the client IP from the last X-Forwarded-For entry (behind a proxy). */
     private boolean trustForwardedFor;
 
@@ -44,6 +50,9 @@ public class BillingHttpProperties {
         if (ipRequestsPerMinute < 0) {
             errors.rejectValue("http.ipRequestsPerMinute", "range", "must not be negative");
         }
+        if (guestCheckoutsPerMinute < 0) {
+            errors.rejectValue("http.guestCheckoutsPerMinute", "range", "must not be negative");
+        }
         if (maxBodyBytes < 1024) {
             errors.rejectValue("http.maxBodyBytes", "range", "must be at least 1024");
         }
@@ -52,12 +61,15 @@ public class BillingHttpProperties {
         }
     }
 
-    /** {@code POST /webhooks/stripe}. */
+    /** {@code POST /webhooks/stripe}, and {@code POST /webhooks/clerk} with membership sync. */
     public Group getWebhooks() {
         return webhooks;
     }
 
-    /** The user routes: {@code /stripe/**}, {@code /me/entitlements}, {@code /usage}. */
+    /**
+     * The user routes: {@code /stripe/**}, {@code /me/**}, {@code /orgs/**}, {@code /usage}, and the guest checkout
+     * {@code POST /guest/checkout}.
+     */
     public Group getApi() {
         return api;
     }
@@ -102,6 +114,14 @@ public class BillingHttpProperties {
 
     public void setIpRequestsPerMinute(int ipRequestsPerMinute) {
         this.ipRequestsPerMinute = ipRequestsPerMinute;
+    }
+
+    public int getGuestCheckoutsPerMinute() {
+        return guestCheckoutsPerMinute;
+    }
+
+    public void setGuestCheckoutsPerMinute(int guestCheckoutsPerMinute) {
+        this.guestCheckoutsPerMinute = guestCheckoutsPerMinute;
     }
 
     public boolean isTrustForwardedFor() {

@@ -3,12 +3,15 @@ package dev.billing.spring;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.core.io.Resource;
+import org.springframework.validation.BindingResult;
 import org.springframework.validation.Errors;
+import org.springframework.validation.FieldError;
 import org.springframework.validation.Validator;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -20,6 +23,11 @@ import java.util.regex.Pattern;
 public class BillingProperties implements Validator {
     private static final Pattern SECRET_KEY = Pattern.compile("(sk|rk)_(live|test)_[A-Za-z0-9_]+");
     private static final Pattern WEBHOOK_SECRET = Pattern.compile("whsec_[A-Za-z0-9_]+");
+    /** Svix's form: whsec_ and the base64 of the key (ClerkWebhookVerifier needs at least 16 bytes of it). */
+    private static final Pattern SVIX_SECRET = Pattern.compile("whsec_[A-Za-z0-9+/=]+");
+    private static final int SVIX_MIN_KEY_BYTES = 16;
+    /** Stands in for a rejected secret in a validation error, which would otherwise print it. */
+    private static final String HIDDEN = "(hidden)";
 
     /** Whether billing is configured at all (false: no billing bean is created). */
     private boolean enabled = true;
@@ -30,6 +38,11 @@ public class BillingProperties implements Validator {
     private final BillingStoreProperties store = new BillingStoreProperties();
 
     private final Clerk clerk = new Clerk();
+
+    @NestedConfigurationProperty
+    private final BillingOrgProperties orgs = new BillingOrgProperties();
+
+    private final Erasure erasure = new Erasure();
 
     /**
      * The plan catalog YAML (docs/PLANS.md), e.g. {@code classpath:plans.yaml} or {@code file:/etc/billing/plans.yaml};
@@ -80,6 +93,12 @@ public class BillingProperties implements Validator {
         p.stripe.validate(errors);
         p.store.validate(errors);
         p.clerk.validate(errors);
+        p.orgs.validate(errors);
+        if (p.orgs.isMembershipSync() && p.clerk.webhookSecrets.isEmpty()) {
+            errors.rejectValue("clerk.webhookSecrets", "required", "is required with "
+                    + "billing.orgs.membership-sync=true: the signing secret (whsec_...) of the Clerk webhook endpoint "
+                    + "that sends organizationMembership events");
+        }
         for (int i = 0; i < p.allowedOrigins.size(); i++) {
             String origin = p.allowedOrigins.get(i);
             if (!isOrigin(origin)) {
@@ -126,6 +145,14 @@ public class BillingProperties implements Validator {
 
     public Clerk getClerk() {
         return clerk;
+    }
+
+    public BillingOrgProperties getOrgs() {
+        return orgs;
+    }
+
+    public Erasure getErasure() {
+        return erasure;
     }
 
     public Resource getPlansFile() {
@@ -224,7 +251,7 @@ public class BillingProperties implements Validator {
                 errors.rejectValue("stripe.secretKey", "required", "is required: your Stripe secret key "
                         + "(sk_live_... or sk_test_...)");
             } else if (!SECRET_KEY.matcher(secretKey.strip()).matches()) {
-                errors.rejectValue("stripe.secretKey", "invalid",
+                rejectSecret(errors, "stripe.secretKey",
                         "is not a Stripe secret key (expected sk_live_..., sk_test_... or rk_...)");
             }
             if (webhookSecrets.isEmpty()) {
@@ -234,7 +261,7 @@ public class BillingProperties implements Validator {
             for (int i = 0; i < webhookSecrets.size(); i++) {
                 String secret = webhookSecrets.get(i);
                 if (secret == null || !WEBHOOK_SECRET.matcher(secret.strip()).matches()) {
-                    errors.rejectValue("stripe.webhookSecrets[" + i + "]", "invalid",
+                    rejectSecret(errors, "stripe.webhookSecrets[" + i + "]",
                             "must be a webhook signing secret starting with whsec_");
                 }
             }
@@ -291,6 +318,12 @@ public class BillingProperties implements Validator {
         /** Origins allowed in a token's azp claim (empty: any). */
         private List<String> authorizedParties = new ArrayList<>();
 
+        /**
+         * The signing secrets (whsec_...) of Clerk's webhook endpoint that sends organizationMembership events
+         * (required with billing.orgs.membership-sync); several during a rotation.
+         */
+        private List<String> webhookSecrets = new ArrayList<>();
+
         void validate(Errors errors) {
             boolean hasIssuer = notBlank(issuer) || notBlank(publishableKey);
             boolean hasKeys = jwksUrl != null || notBlank(jwtKey) || notBlank(publishableKey);
@@ -304,6 +337,25 @@ public class BillingProperties implements Validator {
             if (!hasKeys) {
                 errors.rejectValue("clerk.jwtKey", "required", "is required (or billing.clerk.jwks-url or "
                         + "billing.clerk.publishable-key): where Clerk's signing keys come from");
+            }
+            for (int i = 0; i < webhookSecrets.size(); i++) {
+                if (!isSvixSecret(webhookSecrets.get(i))) {
+                    rejectSecret(errors, "clerk.webhookSecrets[" + i + "]", "must be a Svix signing secret: whsec_ "
+                            + "followed by base64, as Clerk's dashboard shows it for the webhook endpoint");
+                }
+            }
+        }
+
+        /** Checked as ClerkWebhookVerifier reads it, so a secret it would refuse is named with the other problems. */
+        private static boolean isSvixSecret(String value) {
+            if (value == null || !SVIX_SECRET.matcher(value.strip()).matches()) {
+                return false;
+            }
+            try {
+                return Base64.getDecoder().decode(value.strip().substring("whsec_".length())).length
+                        >= SVIX_MIN_KEY_BYTES;
+            } catch (IllegalArgumentException e) {
+                return false;
             }
         }
 
@@ -345,6 +397,50 @@ public class BillingProperties implements Validator {
 
         public void setAuthorizedParties(List<String> authorizedParties) {
             this.authorizedParties = authorizedParties;
+        }
+
+        public List<String> getWebhookSecrets() {
+            return webhookSecrets;
+        }
+
+        public void setWebhookSecrets(List<String> webhookSecrets) {
+            this.webhookSecrets = webhookSecrets;
+        }
+
+        @Override
+        public String toString() {
+            // Never the webhook secrets themselves (as Stripe's).
+            return "Clerk{issuer=" + issuer + ", publishableKey=" + publishableKey + ", jwksUrl=" + jwksUrl
+                    + ", jwtKey=" + (jwtKey == null ? "unset" : "set") + ", authorizedParties=" + authorizedParties
+                    + ", webhookSecrets=" + webhookSecrets.size() + "}";
+        }
+    }
+
+    /**
+     * What an erasure of personal data (DELETE /me, DELETE /admin/users/{userId}) also does at Stripe; by default
+     * nothing: billing's own records are erased and Stripe keeps the customer.
+     */
+    public static class Erasure {
+        /** End the account's subscriptions at Stripe at once. */
+        private boolean cancelSubscriptions;
+
+        /** Delete the Stripe customer (which ends its subscriptions too). */
+        private boolean deleteStripeCustomer;
+
+        public boolean isCancelSubscriptions() {
+            return cancelSubscriptions;
+        }
+
+        public void setCancelSubscriptions(boolean cancelSubscriptions) {
+            this.cancelSubscriptions = cancelSubscriptions;
+        }
+
+        public boolean isDeleteStripeCustomer() {
+            return deleteStripeCustomer;
+        }
+
+        public void setDeleteStripeCustomer(boolean deleteStripeCustomer) {
+            this.deleteStripeCustomer = deleteStripeCustomer;
         }
     }
 
@@ -392,5 +488,18 @@ public class BillingProperties implements Validator {
 
     private static boolean notBlank(String value) {
         return value != null && !value.isBlank();
+    }
+
+    /**
+     * Rejects a secret without its value: {@code rejectValue} would record the value itself, which the startup
+     * failure then prints ({@code Value: "..."}) to logs that must not hold it.
+     */
+    private static void rejectSecret(Errors errors, String field, String message) {
+        if (errors instanceof BindingResult result) {
+            result.addError(new FieldError(result.getObjectName(), field, HIDDEN, false,
+                    result.resolveMessageCodes("invalid", field), null, message));
+        } else {
+            errors.reject("invalid", "billing." + field + " " + message);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.billing.spring;
 
 import dev.billing.core.Billing;
 import dev.billing.core.port.IdentityVerifier;
+import dev.billing.core.usecase.ErasePersonalData;
 import dev.billing.http.ApiDispatcher;
 import dev.billing.http.ApiRoute;
 import dev.billing.http.ApiSettings;
@@ -34,6 +35,7 @@ public class BillingWebMvcAutoConfiguration {
                                               BillingProperties properties,
                                               ObjectProvider<MeterRegistry> registry) {
         BillingHttpProperties http = properties.getHttp();
+        BillingProperties.Erasure erasure = properties.getErasure();
         ApiSettings settings = ApiSettings.builder()
                 .allowedOrigins(properties.getAllowedOrigins())
                 .publicCatalog(http.isPublicCatalog())
@@ -43,6 +45,9 @@ public class BillingWebMvcAutoConfiguration {
                 .userRequestsPerMinute(http.getUserRequestsPerMinute())
                 .ipRequestsPerMinute(http.getIpRequestsPerMinute())
                 .trustForwardedFor(http.isTrustForwardedFor())
+                .erasure(new ErasePersonalData.Options(erasure.isCancelSubscriptions(),
+                        erasure.isDeleteStripeCustomer()))
+                .guestCheckoutsPerMinute(http.getGuestCheckoutsPerMinute())
                 .version(version(BillingWebMvcAutoConfiguration.class.getPackage().getImplementationVersion()))
                 .build();
         ApiDispatcher.Builder builder = ApiDispatcher.builder().billing(billing).identities(identities)
@@ -65,14 +70,19 @@ public class BillingWebMvcAutoConfiguration {
         return routes.mapping();
     }
 
-    /** Which routes the groups switched on serve; the server's health, metrics and local-mode routes never. */
+    /**
+     * Which routes the groups switched on serve, by who may call them: Stripe's and Clerk's webhooks with
+     * {@code webhooks}; the user routes with {@code api}, and with them the user-facing routes that need no token
+     * (the public catalog, the guest checkout). The server's health, metrics and local-mode routes never.
+     */
     static Predicate<ApiRoute> served(BillingHttpProperties http) {
         return route -> switch (route.access()) {
             case WEBHOOK -> http.getWebhooks().isEnabled();
             case USER -> http.getApi().isEnabled();
             case ADMIN -> http.getAdmin().isEnabled() && !route.path().equals("/metrics");
             case PUBLIC -> route.path().equals("/openapi.json") ? http.getOpenapi().isEnabled()
-                    : route.path().startsWith("/stripe/") && http.getApi().isEnabled();
+                    : (route.path().startsWith("/stripe/") || route.path().startsWith("/guest/"))
+                    && http.getApi().isEnabled();
             case HEALTH -> false;
         };
     }

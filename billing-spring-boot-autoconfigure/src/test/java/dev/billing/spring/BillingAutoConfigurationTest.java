@@ -2,11 +2,14 @@ package dev.billing.spring;
 
 import dev.billing.core.Billing;
 import dev.billing.core.LogNotifier;
+import dev.billing.core.config.OrgOptions;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.IdentityVerifier;
+import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
+import dev.billing.clerk.ClerkWebhookVerifier;
 import dev.billing.micrometer.MeteredPaymentGateway;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.MutableClock;
@@ -25,6 +28,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.validation.FieldError;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,6 +44,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BillingAutoConfigurationTest {
     static final String PEM = TestKeys.rsa2048().publicKeyPem();
+    /** A Svix signing secret as Clerk's dashboard shows one: whsec_ and 32 bytes in base64. */
+    static final String CLERK_SECRET = "whsec_" + Base64.getEncoder()
+            .encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(BillingAutoConfiguration.class))
@@ -71,19 +83,31 @@ class BillingAutoConfigurationTest {
 
     @Test
     void everyBadPropertyIsNamedAtOnce() {
-        runner.withPropertyValues("billing.stripe.webhook-secrets=not_a_secret", "billing.stripe.secret-key=pk_test_1",
-                "billing.allowed-origins=https://app.example.com/path", "billing.past-due-grace=120d")
+        runner.withPropertyValues("billing.stripe.webhook-secrets=not_a_secret_value_x", "billing.stripe.secret-key=pk_test_1secretish",
+                "billing.allowed-origins=https://app.example.com/path", "billing.past-due-grace=120d",
+                "billing.orgs.auto-seats=true", "billing.http.guest-checkouts-per-minute=-1")
                 .run(context -> {
                     assertThat(context).hasFailed();
                     Throwable failure = context.getStartupFailure();
                     BindValidationException invalid = find(failure, BindValidationException.class);
                     assertThat(invalid).as("a validation failure").isNotNull();
-                    assertThat(invalid.getValidationErrors().getAllErrors()).hasSize(4);
+                    assertThat(invalid.getValidationErrors().getAllErrors()).hasSize(6);
                     assertThat(invalid.getMessage())
                             .contains("stripe.webhookSecrets[0]").contains("must be a webhook signing secret starting with whsec_")
                             .contains("stripe.secretKey").contains("is not a Stripe secret key")
-                            .contains("allowedOrigins[0]").contains("pastDueGrace");
+                            .contains("allowedOrigins[0]").contains("pastDueGrace").contains("orgs.autoSeats")
+                            .contains("http.guestCheckoutsPerMinute");
+                    // The values of rejected secrets are never printed.
+                    assertThat(failure).hasStackTraceContaining("stripe.secretKey")
+                            .satisfies(f -> assertThat(stackTrace(f)).doesNotContain("not_a_secret_value_x")
+                                    .doesNotContain("pk_test_1secretish"));
                 });
+    }
+
+    private static String stackTrace(Throwable failure) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        failure.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
     }
 
     @Test
@@ -150,6 +174,109 @@ class BillingAutoConfigurationTest {
         runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
             assertThat(context.getBean(PaymentGateway.class)).isInstanceOf(MeteredPaymentGateway.class);
             assertThat(context.getBean(MeterRegistry.class).find("billing.webhook.inbox").gauges()).isNotEmpty();
+        });
+    }
+
+    @Test
+    void byDefaultOrganizationsHaveTheDefaultOptionsAndNoMembershipSync() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(MembershipWebhookVerifier.class);
+            assertThat(context.getBean(OrgOptions.class)).isEqualTo(OrgOptions.defaults());
+            assertThat(context.getBean(Billing.class).useCases().receiveMembershipWebhook()).isEmpty();
+        });
+    }
+
+    @Test
+    void theOrganizationPropertiesMakeTheOrgOptions() {
+        runner.withPropertyValues("billing.orgs.billing-roles=org:owner, org:finance",
+                        "billing.orgs.billing-permissions=org:invoices:pay", "billing.orgs.membership-sync=true",
+                        "billing.orgs.auto-seats=true", "billing.clerk.webhook-secrets=" + CLERK_SECRET)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(OrgOptions.class)).isEqualTo(new OrgOptions(
+                            List.of("org:owner", "org:finance"), List.of("org:invoices:pay"), true, true));
+                });
+    }
+
+    @Test
+    void withMembershipSyncBillingReceivesClerksWebhooks() {
+        runner.withPropertyValues("billing.orgs.membership-sync=true", "billing.clerk.webhook-secrets=" + CLERK_SECRET)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(MembershipWebhookVerifier.class);
+                    assertThat(context.getBean(MembershipWebhookVerifier.class))
+                            .isInstanceOf(ClerkWebhookVerifier.class);
+                    assertThat(context.getBean(OrgOptions.class).membershipSync()).isTrue();
+                    assertThat(context.getBean(Billing.class).useCases().receiveMembershipWebhook()).isPresent();
+                });
+    }
+
+    @Test
+    void theApplicationsOwnOrgOptionsAndVerifierReplaceTheDefaults() {
+        OrgOptions own = OrgOptions.defaults().withMembershipSync(true);
+        MembershipWebhookVerifier verifier = ClerkWebhookVerifier.create(List.of(CLERK_SECRET));
+        runner.withBean(OrgOptions.class, () -> own).withBean(MembershipWebhookVerifier.class, () -> verifier)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(OrgOptions.class)).isSameAs(own);
+                    assertThat(context.getBean(MembershipWebhookVerifier.class)).isSameAs(verifier);
+                    assertThat(context.getBean(Billing.class).useCases().receiveMembershipWebhook()).isPresent();
+                });
+    }
+
+    @Test
+    void anOwnOrgOptionsWithSyncButNoVerifierSaysWhatToSet() {
+        runner.withBean(OrgOptions.class, () -> OrgOptions.defaults().withMembershipSync(true)).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(find(context.getStartupFailure(), IllegalStateException.class))
+                    .hasMessageContaining("billing.clerk.webhook-secrets");
+        });
+    }
+
+    @Test
+    void membershipSyncNeedsClerksWebhookSecrets() {
+        runner.withPropertyValues("billing.orgs.membership-sync=true").run(context -> {
+            assertThat(context).hasFailed();
+            BindValidationException invalid = find(context.getStartupFailure(), BindValidationException.class);
+            assertThat(invalid.getValidationErrors().getAllErrors()).hasSize(1);
+            assertThat(invalid.getMessage()).contains("clerk.webhookSecrets").contains("is required with "
+                    + "billing.orgs.membership-sync=true");
+        });
+    }
+
+    @Test
+    void autoSeatsNeedMembershipSync() {
+        runner.withPropertyValues("billing.orgs.auto-seats=true").run(context -> {
+            assertThat(context).hasFailed();
+            BindValidationException invalid = find(context.getStartupFailure(), BindValidationException.class);
+            assertThat(invalid.getValidationErrors().getAllErrors()).hasSize(1);
+            assertThat(invalid.getMessage()).contains("orgs.autoSeats").contains("billing.orgs.membership-sync=true");
+        });
+    }
+
+    @Test
+    void aMalformedClerkSecretIsNamedButNeverShown() {
+        String notBase64 = "whsec_not-a-secret!";
+        String tooShort = "whsec_c2hvcnQ=";
+        runner.withPropertyValues("billing.orgs.membership-sync=true",
+                "billing.clerk.webhook-secrets=" + CLERK_SECRET + "," + notBase64 + "," + tooShort).run(context -> {
+            assertThat(context).hasFailed();
+            BindValidationException invalid = find(context.getStartupFailure(), BindValidationException.class);
+            assertThat(invalid.getValidationErrors().getAllErrors()).hasSize(2);
+            assertThat(invalid.getMessage()).contains("clerk.webhookSecrets[1]").contains("clerk.webhookSecrets[2]")
+                    .contains("must be a Svix signing secret");
+            List<String> printed = new ArrayList<>();
+            for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                printed.add(String.valueOf(t.getMessage()));
+                printed.add(t.toString());
+            }
+            invalid.getValidationErrors().getAllErrors().forEach(error -> {
+                printed.add(error.toString());
+                if (error instanceof FieldError field) {
+                    printed.add(String.valueOf(field.getRejectedValue()));
+                }
+            });
+            assertThat(printed).noneMatch(text -> text.contains("not-a-secret") || text.contains("c2hvcnQ")
+                    || text.contains(CLERK_SECRET.substring(6)));
         });
     }
 

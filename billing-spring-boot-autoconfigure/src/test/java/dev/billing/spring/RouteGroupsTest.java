@@ -1,11 +1,13 @@
 package dev.billing.spring;
 
 import dev.billing.core.Billing;
+import dev.billing.core.config.OrgOptions;
 import dev.billing.core.model.Identity;
 import dev.billing.http.ApiDispatcher;
 import dev.billing.http.ApiRoute;
 import dev.billing.http.ApiSettings;
 import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.SamplePlans;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,7 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which of the standalone server's routes each {@code billing.http.*} group serves in a Spring application. */
 class RouteGroupsTest {
-    private final Billing billing = BillingHarness.create().billing();
+    /** With membership sync on, so Clerk's webhook route is among them. */
+    private final Billing billing = BillingHarness.withPlans(SamplePlans.catalog(),
+            OrgOptions.defaults().withMembershipSync(true)).billing();
     private final List<ApiRoute> routes = ApiDispatcher.builder().billing(billing)
             .identities(token -> Identity.of("user_1", "sess_1"))
             .settings(ApiSettings.builder().adminToken("a".repeat(32)).build()).build().routes();
@@ -29,8 +33,9 @@ class RouteGroupsTest {
     void byDefaultWebhooksUserRoutesAndTheDocumentButNoAdminHealthOrMetrics() {
         List<String> served = served(new BillingProperties().getHttp());
 
-        assertThat(served).contains("POST /webhooks/stripe", "GET /me/entitlements", "POST /stripe/checkout",
-                "GET /stripe/products", "POST /usage", "GET /openapi.json");
+        assertThat(served).contains("POST /webhooks/stripe", "POST /webhooks/clerk", "GET /me/entitlements",
+                "POST /stripe/checkout", "GET /stripe/products", "POST /usage", "GET /openapi.json",
+                "POST /guest/checkout", "POST /me/guest-purchases/claim");
         assertThat(served).noneMatch(r -> r.contains("/admin/") || r.contains("/health") || r.endsWith("/metrics"));
     }
 
@@ -45,5 +50,23 @@ class RouteGroupsTest {
         List<String> served = served(http);
 
         assertThat(served).isNotEmpty().allMatch(r -> r.contains(" /admin/"));
+    }
+
+    @Test
+    void everyRouteOfTheWebhooksAndGuestsTagsBelongsToAGroup() {
+        List<ApiRoute> tagged = routes.stream().filter(r -> r.tag().equals("webhooks") || r.tag().equals("guests"))
+                .toList();
+        assertThat(tagged).extracting(ApiRoute::key).contains("POST /webhooks/clerk", "POST /guest/checkout",
+                "POST /me/guest-purchases/claim");
+        BillingHttpProperties http = new BillingProperties().getHttp();
+        assertThat(tagged).allMatch(BillingWebMvcAutoConfiguration.served(http));
+
+        http.getWebhooks().setEnabled(false);
+        assertThat(served(http)).noneMatch(r -> r.contains(" /webhooks/"))
+                .contains("POST /guest/checkout", "POST /me/guest-purchases/claim");
+
+        http.getWebhooks().setEnabled(true);
+        http.getApi().setEnabled(false);
+        assertThat(served(http)).noneMatch(r -> r.contains("guest")).contains("POST /webhooks/clerk");
     }
 }
