@@ -1,18 +1,20 @@
 package dev.billing.bench;
 
-import dev.billing.server.BillingServer;
-import dev.billing.postgres.PostgresConfig;
-import dev.billing.server.LocalKeys;
-import java.time.Clock;
 import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
+import dev.billing.postgres.PostgresConfig;
+import dev.billing.server.BillingServer;
+import dev.billing.server.LocalKeys;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -20,11 +22,14 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -127,6 +132,7 @@ final class BenchEnvironment implements AutoCloseable {
     /** Starts (or restarts) the in-process server with re-fetch on or off; a no-op for an external server. */
     void server(boolean refetch) {
         if (external()) {
+            awaitReady(URI.create(options.serverUrl()), Duration.ofSeconds(60));
             return;
         }
         if (server != null && serverRefetch == refetch) {
@@ -136,6 +142,39 @@ final class BenchEnvironment implements AutoCloseable {
         serverEnv = serverEnv(refetch, freePort());
         server = serverStarter.apply(serverEnv);
         serverRefetch = refetch;
+    }
+
+    /**
+     * Waits until the server answers {@code GET /health/ready} with 200: measuring a server that is still starting
+     * (migrating, warming its pool) would measure its start-up.
+     *
+     * @throws IllegalStateException when it is not ready within {@code timeout}
+     */
+    static void awaitReady(URI server, Duration timeout) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI ready = server.resolve("/health/ready");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (true) {
+            try {
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5))
+                        .GET().build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = "HTTP " + r.statusCode();
+            } catch (IOException e) {
+                last = e.getClass().getSimpleName();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + ready, e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The server at " + server + " is not ready (" + last + " from "
+                        + "/health/ready after " + timeout.toSeconds() + " s): nothing was measured.");
+            }
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // polling an external process's state
+        }
     }
 
     /** The environment {@code serve} runs with in this bench (also used for the start-up measurement). */
@@ -248,12 +287,14 @@ final class BenchEnvironment implements AutoCloseable {
                 settings.put("version", rs.getString(1));
             }
             try (ResultSet rs = s.executeQuery("""
-                    SELECT name, setting, coalesce(unit, '') FROM pg_settings WHERE name IN ('fsync',
+                    SELECT name, current_setting(name) FROM pg_settings WHERE name IN ('fsync',
                     'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'commit_delay', 'shared_buffers',
                     'wal_buffers', 'max_connections', 'max_wal_size', 'checkpoint_timeout', 'wal_level')
                     ORDER BY name""")) {
                 while (rs.next()) {
-                    settings.put(rs.getString(1), rs.getString(2) + rs.getString(3));
+                    // current_setting shows a value in its own unit (128MB); pg_settings.setting counts
+                    // blocks of `unit` (16384 of 8kB), which read as a number glued to a unit.
+                    settings.put(rs.getString(1), rs.getString(2));
                 }
             }
         } catch (SQLException e) {
