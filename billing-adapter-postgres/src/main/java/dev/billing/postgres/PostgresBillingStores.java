@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * Every billing store on Postgres (JDBI 3, HikariCP, Flyway): customers, subscriptions, the webhook inbox, the
- * usage ledger and organization memberships, in their own schema ({@code billing} by default) with their own Flyway
+ * usage ledger, organization memberships and guest purchases, in their own schema ({@code billing} by default) with their own Flyway
  * history table.
  *
  * <p>Usage: {@code try (BillingStores stores = PostgresBillingStores.create(System.getenv("DATABASE_URL"))) { ... }}
@@ -108,6 +108,6 @@ public final class PostgresBillingStores {
         Db db = new Db(dataSource, schema);
         return new BillingStores(new JdbiCustomerStore(db), new JdbiSubscriptionStore(db), new JdbiEventInbox(db),
                 new JdbiUsageLedger(db), new JdbiProjectionChanges(db), new PostgresLifecycle(db, ownedPool, migrated),
-                new JdbiMembershipStore(db));
+                new JdbiMembershipStore(db), new JdbiGuestPurchaseStore(db));
     }
 }

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The Flyway migrations on real, empty databases: what they create, re-runs, and a host application's Flyway. */
 class MigrationsIT {
     private static final List<String> TABLES = List.of("audit_log", "billing_schema_history", "customers",
-            "invoices", "meter_reports", "org_members", "projection_changes", "purchases", "subscriptions", "usage_counters",
-            "usage_keys", "webhook_inbox");
+            "guest_purchases", "invoices", "meter_reports", "org_members", "projection_changes", "purchases",
+            "subscriptions", "usage_counters", "usage_keys", "webhook_inbox");
     private static final String EXPORT_INDEXES = """
             SELECT indexdef FROM pg_indexes WHERE schemaname = 'billing'
               AND indexname IN ('webhook_inbox_object_idx', 'org_members_user_idx') ORDER BY indexname""";
@@ -50,7 +50,7 @@ class MigrationsIT {
             assertThat(Sql.strings(ds, "SELECT coalesce(version, type) || ':' || success FROM "
                     + "billing.billing_schema_history ORDER BY installed_rank"))
                     .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true", "4:true", "5:true",
-                            "6:true", "7:true", "8:true");
+                            "6:true", "7:true", "8:true", "9:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(ds, "SELECT unnest(reloptions) FROM pg_class c JOIN pg_namespace n ON "
@@ -74,6 +74,14 @@ class MigrationsIT {
                     + "AND indexname = 'audit_log_user_idx'")).containsExactly(
                     "CREATE INDEX audit_log_user_idx ON billing.audit_log USING btree (user_id) "
                             + "WHERE (user_id IS NOT NULL)");
+            // V9: guest purchases are found by email, and are claimed by a user at a time, both or neither.
+            assertThat(Sql.strings(ds, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'billing' "
+                    + "AND tablename = 'guest_purchases' ORDER BY indexname")).containsExactly(
+                    "CREATE INDEX guest_purchases_email_idx ON billing.guest_purchases USING btree (email)",
+                    "CREATE UNIQUE INDEX guest_purchases_pkey ON billing.guest_purchases USING btree (session_id)");
+            assertThatThrownBy(() -> Sql.execute(ds, "INSERT INTO billing.guest_purchases (session_id, email, "
+                    + "price_id, quantity, amount_total, purchased_at, claimed_by) VALUES ('cs_1', 'a@example.com', "
+                    + "'price_1', 1, 0, now(), 'user_1')")).hasMessageContaining("guest_purchases_claimed_check");
         }
     }
 
@@ -191,7 +199,7 @@ class MigrationsIT {
                     + "ORDER BY installed_rank"))
                     .containsExactly("V1__billing_tables.sql", "V2__audit_trail.sql", "V3__queue_autovacuum.sql",
                             "V4__inbox_payload_text.sql", "V5__projection_changes.sql", "V6__memberships.sql",
-                            "V7__export_indexes.sql", "V8__erasure.sql");
+                            "V7__export_indexes.sql", "V8__erasure.sql", "V9__guest_purchases.sql");
         }
     }
 
@@ -257,8 +265,9 @@ class MigrationsIT {
                           ('subscriptions', 'id'), ('invoices', 'id'), ('purchases', 'id'),
                           ('webhook_inbox', 'event_id'), ('usage_counters', 'user_id'), ('usage_counters', 'meter'),
                           ('usage_keys', 'user_id'), ('usage_keys', 'idempotency_key'),
-                          ('meter_reports', 'identifier'), ('org_members', 'org_id'), ('org_members', 'user_id'))""");
-            assertThat(keyColumns).hasSize(13).allSatisfy(c -> assertThat(c).endsWith("=C"));
+                          ('meter_reports', 'identifier'), ('org_members', 'org_id'), ('org_members', 'user_id'),
+                          ('guest_purchases', 'session_id'), ('guest_purchases', 'email'))""");
+            assertThat(keyColumns).hasSize(15).allSatisfy(c -> assertThat(c).endsWith("=C"));
         }
     }
 

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The stores' ordered queries (the same SQL shapes, COLLATE "C" included) are served in index order: no Sort node;
  * the count of an organization's active members reads its partial index, not the table; a query over a list of keys
- * finds its rows in an index, and so do the erasure's writes.
+ * finds its rows in an index, and so do the erasure's writes and the guest purchases' claim and read by email.
  * Sequential and bitmap scans are disabled so that the planner shows the index scan it would use on a large table.
  */
 @ExtendWith(PostgresDatabaseExtension.class)
@@ -85,6 +85,20 @@ class QueryPlansIT {
             inbox one event     | webhook_inbox_pkey                 | UPDATE billing.webhook_inbox SET payload = 'r' WHERE event_id = 'evt_1' AND strpos(payload, '"billing_redacted":true') = 0 AND strpos(payload, '"billing_redacted": true') = 0
             """)
     void erasureFindsItsRowsInAnIndex(String query, String index, String sql) throws SQLException {
+        String plan = plan(sql);
+        assertThat(plan).as(plan).contains("Index Scan using " + index).doesNotContain("Seq Scan");
+    }
+
+    /**
+     * Guest purchases, as the store sends them: the claim (an UPDATE in a CTE, then the rows the user held) and
+     * {@code ofEmail} find one email's rows in its index; only those few are sorted, never the table.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            guests claim        | guest_purchases_email_idx          | WITH taken AS (UPDATE billing.guest_purchases SET claimed_by = 'u', claimed_at = now() WHERE email = 'e' AND claimed_by IS NULL RETURNING session_id, email, price_id, quantity, currency, amount_total, customer_id, purchased_at, claimed_by, claimed_at) SELECT session_id, email, price_id, quantity, currency, amount_total, customer_id, purchased_at, claimed_by, claimed_at FROM taken UNION ALL SELECT session_id, email, price_id, quantity, currency, amount_total, customer_id, purchased_at, claimed_by, claimed_at FROM billing.guest_purchases WHERE email = 'e' AND claimed_by = 'u' ORDER BY purchased_at, session_id
+            guests of email     | guest_purchases_email_idx          | SELECT * FROM billing.guest_purchases WHERE email = 'e' ORDER BY purchased_at, session_id
+            """)
+    void guestPurchasesAreFoundByEmailInTheirIndex(String query, String index, String sql) throws SQLException {
         String plan = plan(sql);
         assertThat(plan).as(plan).contains("Index Scan using " + index).doesNotContain("Seq Scan");
     }

@@ -31,7 +31,7 @@ public final class SupabaseBillingStores {
         PostgrestClient client = new PostgrestClient(config);
         return new BillingStores(new SupabaseCustomerStore(client), new SupabaseSubscriptionStore(client),
                 new SupabaseEventInbox(client), new SupabaseUsageLedger(client), new SupabaseProjectionChanges(client),
-                new Lifecycle(client), new SupabaseMembershipStore(client));
+                new Lifecycle(client), new SupabaseMembershipStore(client), new SupabaseGuestPurchaseStore(client));
     }
 
     /** Ping and close of the shared HTTP client. */

@@ -27,7 +27,8 @@ public final class SupabaseSql {
             "005_security.sql",
             "006_memberships.sql",
             "007_export_indexes.sql",
-            "008_erasure.sql");
+            "008_erasure.sql",
+            "009_guest_purchases.sql");
     private static final String FOLDER = "/supabase/migrations/";
 
     private SupabaseSql() {

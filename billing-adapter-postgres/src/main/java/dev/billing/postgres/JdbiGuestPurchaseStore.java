@@ -1,0 +1,98 @@
+package dev.billing.postgres;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.GuestPurchaseStore;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@link GuestPurchaseStore} on Postgres: {@code guest_purchases}, keyed by Checkout session id, found by the
+ * normalised email through {@code guest_purchases_email_idx} (V9). {@code claim} is one statement: an
+ * {@code UPDATE ... WHERE claimed_by IS NULL} in a CTE, and the rows of the email the user held before it. Racing
+ * claimers wait on each other's row locks and re-check {@code claimed_by IS NULL} on the committed row, so each
+ * purchase goes to exactly one of them, on any number of connections and processes. Answers are in purchase order.
+ */
+final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
+    private static final String COLUMNS = """
+            session_id, email, price_id, quantity, currency, amount_total, customer_id, purchased_at, claimed_by, \
+            claimed_at""";
+    private static final RowMapper<GuestPurchase> PURCHASE = (rs, ctx) -> {
+        String customer = rs.getString("customer_id");
+        String claimedBy = rs.getString("claimed_by");
+        return new GuestPurchase(rs.getString("session_id"), rs.getString("email"), rs.getString("price_id"),
+                rs.getLong("quantity"), rs.getString("currency"), rs.getLong("amount_total"),
+                customer == null ? null : CustomerId.of(customer), Db.instant(rs, "purchased_at"),
+                claimedBy == null ? null : UserId.of(claimedBy), Db.instant(rs, "claimed_at"));
+    };
+
+    private final Db db;
+    private final String insert;
+    private final String claim;
+    private final String ofEmail;
+
+    JdbiGuestPurchaseStore(Db db) {
+        this.db = db;
+        this.insert = db.sql("INSERT INTO {schema}.guest_purchases (" + COLUMNS + """
+                )
+                VALUES (:sessionId, :email, :priceId, :quantity, :currency, :amountTotal, :customerId, :purchasedAt,
+                    :claimedBy, :claimedAt)
+                ON CONFLICT (session_id) DO NOTHING
+                """);
+        // The outer SELECT reads the table as it was before the CTE's UPDATE (one snapshot for the statement): it
+        // finds only what the user held already, the CTE adds what this call took, so no row comes twice. A retry
+        // after a lost answer takes nothing and finds everything, as the port requires.
+        this.claim = db.sql("""
+                WITH taken AS (
+                    UPDATE {schema}.guest_purchases SET claimed_by = :user, claimed_at = :at
+                    WHERE email = :email AND claimed_by IS NULL
+                    RETURNING {columns}
+                )
+                SELECT {columns} FROM taken
+                UNION ALL
+                SELECT {columns} FROM {schema}.guest_purchases WHERE email = :email AND claimed_by = :user
+                ORDER BY purchased_at, session_id
+                """.replace("{columns}", COLUMNS));
+        this.ofEmail = db.sql("SELECT " + COLUMNS + """
+                 FROM {schema}.guest_purchases WHERE email = :email ORDER BY purchased_at, session_id
+                """);
+    }
+
+    @Override
+    public boolean record(GuestPurchase p) {
+        return db.call("guests.record", h -> h.createUpdate(insert)
+                .bind("sessionId", p.sessionId())
+                .bind("email", p.email())
+                .bind("priceId", p.priceId())
+                .bind("quantity", p.quantity())
+                .bind("currency", p.currency())
+                .bind("amountTotal", p.amountTotal())
+                .bind("customerId", p.customerId() == null ? null : p.customerId().value())
+                .bindByType("purchasedAt", Db.ts(p.purchasedAt()), OffsetDateTime.class)
+                .bind("claimedBy", p.claimedBy() == null ? null : p.claimedBy().value())
+                .bindByType("claimedAt", Db.ts(p.claimedAt()), OffsetDateTime.class)
+                .execute() == 1);
+    }
+
+    @Override
+    public List<GuestPurchase> claim(String email, UserId user, Instant at) {
+        String normalised = GuestPurchase.normalise(email);
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(at, "at");
+        return db.call("guests.claim", h -> h.createQuery(claim).bind("email", normalised)
+                .bind("user", user.value()).bindByType("at", Db.ts(at), OffsetDateTime.class)
+                .map(PURCHASE).list());
+    }
+
+    @Override
+    public List<GuestPurchase> ofEmail(String email) {
+        String normalised = GuestPurchase.normalise(email);
+        return db.call("guests.ofEmail", h -> h.createQuery(ofEmail).bind("email", normalised)
+                .map(PURCHASE).list());
+    }
+}
