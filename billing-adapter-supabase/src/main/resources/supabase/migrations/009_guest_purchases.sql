@@ -21,6 +21,9 @@ CREATE TABLE IF NOT EXISTS public.billing_guest_purchases (
 -- claim and ofEmail: one email's few rows. Only the column, to keep the index and every insert cheap: sorting one
 -- buyer's purchases costs nothing.
 CREATE INDEX IF NOT EXISTS billing_guest_purchases_email_idx ON public.billing_guest_purchases (email);
+-- claimedBy(user) and erasure: a user's claimed purchases.
+CREATE INDEX IF NOT EXISTS billing_guest_purchases_claimed_idx ON public.billing_guest_purchases (claimed_by)
+  WHERE claimed_by IS NOT NULL;
 
 -- Gives p_user_id every unclaimed purchase of p_email (normalised by the caller) and answers every purchase of that
 -- email the user now holds, taken now or before (a retry after a lost answer takes nothing and answers the same).

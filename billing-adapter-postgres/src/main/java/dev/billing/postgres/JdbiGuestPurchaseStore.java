@@ -35,6 +35,8 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
     private final String insert;
     private final String claim;
     private final String ofEmail;
+    private final String claimedBy;
+    private final String pseudonymise;
 
     JdbiGuestPurchaseStore(Db db) {
         this.db = db;
@@ -60,6 +62,15 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
                 """.replace("{columns}", COLUMNS));
         this.ofEmail = db.sql("SELECT " + COLUMNS + """
                  FROM {schema}.guest_purchases WHERE email = :email ORDER BY purchased_at, session_id
+                """);
+        this.claimedBy = db.sql("SELECT " + COLUMNS + """
+                 FROM {schema}.guest_purchases WHERE claimed_by = :user ORDER BY purchased_at, session_id
+                """);
+        // One statement: the user's claimed rows and the unclaimed rows of their email lose the email together.
+        this.pseudonymise = db.sql("""
+                UPDATE {schema}.guest_purchases
+                SET email = :erased, claimed_by = CASE WHEN claimed_by = :user THEN :pseudonym ELSE claimed_by END
+                WHERE claimed_by = :user OR (claimed_by IS NULL AND email = :email)
                 """);
     }
 
@@ -94,5 +105,22 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
         String normalised = GuestPurchase.normalise(email);
         return db.call("guests.ofEmail", h -> h.createQuery(ofEmail).bind("email", normalised)
                 .map(PURCHASE).list());
+    }
+
+    @Override
+    public List<GuestPurchase> claimedBy(UserId user) {
+        return db.call("guests.claimedBy", h -> h.createQuery(claimedBy).bind("user", user.value())
+                .map(PURCHASE).list());
+    }
+
+    @Override
+    public int pseudonymise(UserId user, String email, UserId pseudonym) {
+        String normalised = email == null ? null : GuestPurchase.normalise(email);
+        return db.call("guests.pseudonymise", h -> h.createUpdate(pseudonymise)
+                .bind("erased", GuestPurchaseStore.erasedEmail(pseudonym))
+                .bind("user", user.value())
+                .bind("pseudonym", pseudonym.value())
+                .bind("email", normalised)
+                .execute());
     }
 }

@@ -22,3 +22,5 @@ CREATE TABLE IF NOT EXISTS guest_purchases (
 -- index and every insert cheap: sorting one buyer's purchases costs nothing. A new table is empty, so this plain
 -- CREATE INDEX blocks nothing for long.
 CREATE INDEX IF NOT EXISTS guest_purchases_email_idx ON guest_purchases (email);
+-- claimedBy(user) and erasure: a user's claimed purchases; most rows are claimed once and read rarely.
+CREATE INDEX IF NOT EXISTS guest_purchases_claimed_idx ON guest_purchases (claimed_by) WHERE claimed_by IS NOT NULL;

@@ -77,6 +77,8 @@ class MigrationsIT {
             // V9: guest purchases are found by email, and are claimed by a user at a time, both or neither.
             assertThat(Sql.strings(ds, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'billing' "
                     + "AND tablename = 'guest_purchases' ORDER BY indexname")).containsExactly(
+                    "CREATE INDEX guest_purchases_claimed_idx ON billing.guest_purchases USING btree (claimed_by) "
+                            + "WHERE (claimed_by IS NOT NULL)",
                     "CREATE INDEX guest_purchases_email_idx ON billing.guest_purchases USING btree (email)",
                     "CREATE UNIQUE INDEX guest_purchases_pkey ON billing.guest_purchases USING btree (session_id)");
             assertThatThrownBy(() -> Sql.execute(ds, "INSERT INTO billing.guest_purchases (session_id, email, "

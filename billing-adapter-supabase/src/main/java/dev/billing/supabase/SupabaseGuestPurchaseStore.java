@@ -112,4 +112,36 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
                 Rows.requiredInstant(row, "purchased_at"), claimedBy == null ? null : UserId.of(claimedBy),
                 Rows.instant(row, "claimed_at"));
     }
+
+    @Override
+    public List<GuestPurchase> claimedBy(UserId user) {
+        return Keyset.collect(Integer.MAX_VALUE, Keyset.MAX_PAGE, (last, limit) -> {
+            PostgrestClient.Request request = client.get(TABLE).param("claimed_by", "eq." + user.value());
+            if (last != null) {
+                after(request, last);
+            }
+            return Rows.map(request.param("select", COLUMNS).param("order", ORDER)
+                    .param("limit", Integer.toString(limit)).retryable().send().json(),
+                    SupabaseGuestPurchaseStore::purchase);
+        });
+    }
+
+    /** Two updates, each idempotent: the claimed rows, then the unclaimed rows of the email. */
+    @Override
+    public int pseudonymise(UserId user, String email, UserId pseudonym) {
+        String erased = GuestPurchaseStore.erasedEmail(pseudonym);
+        ObjectNode claimed = Rows.object();
+        claimed.put("email", erased);
+        claimed.put("claimed_by", pseudonym.value());
+        int changed = client.patch(TABLE).param("claimed_by", "eq." + user.value()).param("select", "session_id")
+                .prefer("return=representation").json(claimed).send().json().size();
+        if (email != null) {
+            ObjectNode unclaimed = Rows.object();
+            unclaimed.put("email", erased);
+            changed += client.patch(TABLE).param("email", "eq." + GuestPurchase.normalise(email))
+                    .param("claimed_by", "is.null").param("select", "session_id")
+                    .prefer("return=representation").json(unclaimed).send().json().size();
+        }
+        return changed;
+    }
 }

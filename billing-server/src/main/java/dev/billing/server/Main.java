@@ -281,9 +281,10 @@ public final class Main implements Callable<Integer> {
             }
             var erased = ServeMode.erase(ServerConfig.fromEnv(main.env), user);
             main.out.printf(Locale.ROOT, "erased: now %s; link %s, events %d, subscriptions %d, usage rows %d, "
-                            + "memberships %d, canceled at Stripe %d, Stripe customer deleted %s%n",
+                            + "memberships %d, guest purchases %d, canceled at Stripe %d, Stripe customer deleted %s%n",
                     erased.pseudonym().value(), erased.linkErased() ? "erased" : "already erased", erased.events(),
-                    erased.subscriptions(), erased.usageRows(), erased.memberships(), erased.canceledSubscriptions(),
+                    erased.subscriptions(), erased.usageRows(), erased.memberships(), erased.guestPurchases(),
+                    erased.canceledSubscriptions(),
                     erased.stripeCustomerDeleted());
             return OK;
         }

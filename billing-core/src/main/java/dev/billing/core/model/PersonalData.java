@@ -7,12 +7,13 @@ import java.util.Objects;
 /**
  * Everything the local store holds about one account (a data subject's export): the link to its Stripe customer
  * (with the email kept there), its subscriptions, invoices and one-time purchases, its usage counters, its
- * organization memberships, and the raw webhook events about any of these (the newest {@code events} of them;
- * {@code eventsTruncated} when there were more).
+ * organization memberships, the raw webhook events about any of these (the newest {@code events} of them;
+ * {@code eventsTruncated} when there were more), and the guest purchases the account claimed.
  */
 public record PersonalData(UserId userId, Instant exportedAt, CustomerLink customer, List<Subscription> subscriptions,
                            List<Invoice> invoices, List<Purchase> purchases, List<UsageCounter> usage,
-                           List<OrgMember> memberships, List<InboxEntry> events, boolean eventsTruncated) {
+                           List<OrgMember> memberships, List<InboxEntry> events, boolean eventsTruncated,
+                           List<GuestPurchase> guestPurchases) {
     public PersonalData {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(exportedAt, "exportedAt");
@@ -22,5 +23,6 @@ public record PersonalData(UserId userId, Instant exportedAt, CustomerLink custo
         usage = List.copyOf(usage);
         memberships = List.copyOf(memberships);
         events = List.copyOf(events);
+        guestPurchases = List.copyOf(guestPurchases);
     }
 }

@@ -26,6 +26,23 @@ public interface GuestPurchaseStore {
     /** Every purchase of the email (normalised), claimed or not. */
     List<GuestPurchase> ofEmail(String email);
 
+    /** Every purchase the user claimed (a personal data export), in purchase order. */
+    List<GuestPurchase> claimedBy(UserId user);
+
+    /**
+     * Erasure: the purchases the user claimed name {@code pseudonym} instead, and they and the unclaimed purchases
+     * of {@code email} (may be null) keep {@link #erasedEmail erasedEmail(pseudonym)} instead of the buyer's email
+     * (so they cannot be claimed any more).
+     *
+     * @return how many purchases changed
+     */
+    int pseudonymise(UserId user, String email, UserId pseudonym);
+
+    /** What an erased purchase keeps instead of the buyer's email: an address that cannot be anyone's. */
+    static String erasedEmail(UserId pseudonym) {
+        return pseudonym.value() + "@erased.invalid";
+    }
+
     /** For stores that keep no guest purchases: guests cannot buy with them. */
     GuestPurchaseStore NONE = new GuestPurchaseStore() {
         @Override
@@ -41,6 +58,16 @@ public interface GuestPurchaseStore {
         @Override
         public List<GuestPurchase> ofEmail(String email) {
             return List.of();
+        }
+
+        @Override
+        public List<GuestPurchase> claimedBy(UserId user) {
+            return List.of();
+        }
+
+        @Override
+        public int pseudonymise(UserId user, String email, UserId pseudonym) {
+            return 0;
         }
 
         private UnsupportedOperationException unsupported() {

@@ -46,7 +46,8 @@ public final class ErasePersonalData {
 
     /** What an erasure changed; all zero and false on a second run. */
     public record Erased(UserId pseudonym, boolean linkErased, int events, int subscriptions, int usageRows,
-                         int memberships, int canceledSubscriptions, boolean stripeCustomerDeleted) {
+                         int memberships, int guestPurchases, int canceledSubscriptions,
+                         boolean stripeCustomerDeleted) {
         public Erased {
             Objects.requireNonNull(pseudonym, "pseudonym");
         }
@@ -107,12 +108,14 @@ public final class ErasePersonalData {
         int usage = stores.usage().pseudonymise(user, pseudonym);
         int memberships = stores.memberships() == MembershipStore.NONE ? 0
                 : stores.memberships().pseudonymise(user, pseudonym);
+        // Guest purchases the account claimed, and unclaimed ones paid with its email, keep no email.
+        int guests = stores.guests().pseudonymise(user, link.map(CustomerLink::email).orElse(null), pseudonym);
         boolean linkErased = stores.customers().pseudonymise(user, pseudonym);
         entitlements.invalidate(user);
         if (customer != null) {
             listener.projectionChanged(customer);
         }
-        Erased erased = new Erased(pseudonym, linkErased, events, subscriptions, usage, memberships, canceled,
+        Erased erased = new Erased(pseudonym, linkErased, events, subscriptions, usage, memberships, guests, canceled,
                 deleted);
         // The account id itself is what was erased: the log names the pseudonym only.
         LOG.log(System.Logger.Level.INFO, "Erased the personal data of account {0}: {1}", pseudonym.value(), erased);

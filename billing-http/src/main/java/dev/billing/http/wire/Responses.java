@@ -259,7 +259,9 @@ public final class Responses {
                                    @Doc("Stored webhook events about the customer, its subscriptions, invoices and "
                                            + "purchases, newest first.") List<StoredEventView> events,
                                    @Doc("More events were stored than an export carries (1000).")
-                                   boolean eventsTruncated) {
+                                   boolean eventsTruncated,
+                                   @Doc("Purchases made as a guest and claimed by this account.")
+                                   List<GuestPurchaseView> guestPurchases) {
         public static PersonalDataView of(PersonalData d, PlanCatalog catalog,
                                           Function<String, Map<String, Object>> parse) {
             CustomerLink c = d.customer();
@@ -275,17 +277,19 @@ public final class Responses {
                     d.events().stream().map(e -> new StoredEventView(e.eventId(), e.event().type(),
                             e.event().created(), e.receivedAt(), e.status().wireName(),
                             parse.apply(e.event().payload()))).toList(),
-                    d.eventsTruncated());
+                    d.eventsTruncated(), d.guestPurchases().stream().map(g -> GuestPurchaseView.of(g, catalog))
+                            .toList());
         }
     }
 
     public record ErasedView(@Doc("What the account's records carry now instead of its id.") String pseudonym,
                              @Doc("The customer link was erased now (false: done before, or none).")
                              boolean linkErased, int events, int subscriptions, int usageRows, int memberships,
-                             int canceledSubscriptions, boolean stripeCustomerDeleted) {
+                             int guestPurchases, int canceledSubscriptions, boolean stripeCustomerDeleted) {
         public static ErasedView of(ErasePersonalData.Erased e) {
             return new ErasedView(e.pseudonym().value(), e.linkErased(), e.events(), e.subscriptions(),
-                    e.usageRows(), e.memberships(), e.canceledSubscriptions(), e.stripeCustomerDeleted());
+                    e.usageRows(), e.memberships(), e.guestPurchases(), e.canceledSubscriptions(),
+                    e.stripeCustomerDeleted());
         }
     }
 

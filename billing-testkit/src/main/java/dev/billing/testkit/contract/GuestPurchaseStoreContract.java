@@ -94,4 +94,34 @@ public abstract class GuestPurchaseStoreContract {
         assertThat(results.stream().filter(r -> !r.isEmpty()).map(r -> r.get(0).claimedBy()).distinct())
                 .hasSizeLessThanOrEqualTo(5);
     }
+
+    @Test
+    void aUsersClaimedPurchasesAreFoundAndErasedWithTheUnclaimedOnesOfTheirEmail() {
+        GuestPurchase claimedOne = bought(email, 1);
+        GuestPurchase unclaimed = bought(email, 2);
+        String otherEmail = unique("other") + "@example.com";
+        GuestPurchase someoneElses = bought(otherEmail, 3);
+        UserId ada = UserId.of(unique("user_"));
+        store.record(claimedOne);
+        store.claim(email, ada, T0.plusSeconds(10));
+        store.record(unclaimed);
+        store.record(someoneElses);
+        UserId pseudonym = UserId.of(UserId.PSEUDONYM_PREFIX + unique("p"));
+
+        assertThat(store.claimedBy(ada)).extracting(GuestPurchase::sessionId).containsExactly(claimedOne.sessionId());
+        assertThat(store.pseudonymise(ada, email, pseudonym)).isEqualTo(2);
+
+        assertThat(store.ofEmail(email)).isEmpty();
+        assertThat(store.claimedBy(ada)).isEmpty();
+        assertThat(store.claimedBy(pseudonym)).singleElement().satisfies(p -> {
+            assertThat(p.sessionId()).isEqualTo(claimedOne.sessionId());
+            assertThat(p.email()).isEqualTo(GuestPurchaseStore.erasedEmail(pseudonym));
+            assertThat(p.amountTotal()).isEqualTo(1_000);
+        });
+        assertThat(store.ofEmail(GuestPurchaseStore.erasedEmail(pseudonym))).extracting(GuestPurchase::sessionId)
+                .containsExactlyInAnyOrder(claimedOne.sessionId(), unclaimed.sessionId());
+        assertThat(store.claim(email, UserId.of(unique("user_")), T0.plusSeconds(20))).isEmpty();
+        assertThat(store.ofEmail(otherEmail)).hasSize(1);
+        assertThat(store.pseudonymise(ada, email, pseudonym)).isZero();
+    }
 }

@@ -55,4 +55,28 @@ public final class InMemoryGuestPurchaseStore implements GuestPurchaseStore {
         String normalised = GuestPurchase.normalise(email);
         return purchases.values().stream().filter(p -> p.email().equals(normalised)).toList();
     }
+
+    @Override
+    public synchronized List<GuestPurchase> claimedBy(UserId user) {
+        storeSwitch.check();
+        return purchases.values().stream().filter(p -> user.equals(p.claimedBy())).toList();
+    }
+
+    @Override
+    public synchronized int pseudonymise(UserId user, String email, UserId pseudonym) {
+        storeSwitch.check();
+        String normalised = email == null ? null : GuestPurchase.normalise(email);
+        String erased = GuestPurchaseStore.erasedEmail(pseudonym);
+        int changed = 0;
+        for (GuestPurchase p : List.copyOf(purchases.values())) {
+            boolean claimed = user.equals(p.claimedBy());
+            if (claimed || p.claimedBy() == null && p.email().equals(normalised)) {
+                purchases.put(p.sessionId(), new GuestPurchase(p.sessionId(), erased, p.priceId(), p.quantity(),
+                        p.currency(), p.amountTotal(), p.customerId(), p.purchasedAt(),
+                        claimed ? pseudonym : null, p.claimedAt()));
+                changed++;
+            }
+        }
+        return changed;
+    }
 }

@@ -102,4 +102,21 @@ class GuestPurchasesTest {
                         "unknown_item"));
         assertThat(guests().checkout("price_credits_100", 1, "v@example.com", null, null).url()).isNotBlank();
     }
+
+    @Test
+    void claimedGuestPurchasesAreExportedAndTheirEmailIsErased() {
+        CheckoutSession paid = guestBuys("visitor@example.com");
+        guests().claim(signedIn("user_ada", "visitor@example.com", true));
+        guestBuys("visitor@example.com"); // bought again later, not claimed yet
+        assertThat(h.billing().useCases().exportPersonalData().export(UserId.of("user_ada")).guestPurchases())
+                .extracting(GuestPurchase::sessionId).containsExactly(paid.id());
+
+        var erased = h.billing().useCases().erasePersonalData().erase(UserId.of("user_ada"),
+                dev.billing.core.usecase.ErasePersonalData.Options.localOnly());
+
+        assertThat(erased.guestPurchases()).isEqualTo(2);
+        assertThat(h.stores().guests().ofEmail("visitor@example.com")).isEmpty();
+        assertThat(h.billing().useCases().exportPersonalData().export(erased.pseudonym()).guestPurchases())
+                .singleElement().satisfies(p -> assertThat(p.email()).doesNotContain("visitor"));
+    }
 }
