@@ -60,7 +60,7 @@ final class StripeJson {
                 "number", "amount_due", "amount_paid", "amount_remaining", "hosted_invoice_url", "invoice_pdf",
                 "billing_reason", "period_start", "period_end",
                 // checkout session
-                "mode", "payment_status", "client_reference_id", "amount_total",
+                "mode", "payment_status", "client_reference_id", "amount_total", "customer_email",
                 // customer
                 "email", "deleted"}) {
             fields.put(scalar, Pick.ALL);
@@ -71,6 +71,7 @@ final class StripeJson {
         fields.put("items", Pick.fields(Map.of("data", Pick.first(Pick.fields(Map.of("price", ID, "plan", ID,
                 "quantity", Pick.ALL, "current_period_start", Pick.ALL, "current_period_end", Pick.ALL))))));
         fields.put("parent", Pick.fields(Map.of("subscription_details", Pick.fields(Map.of("subscription", ID)))));
+        fields.put("customer_details", Pick.fields(Map.of("email", Pick.ALL)));
         return Pick.fields(Map.copyOf(fields));
     }
 
@@ -162,7 +163,15 @@ final class StripeJson {
         return Optional.of(new CheckoutSession(required(text(s, "id"), "id"), text(s, "url"), mode.get(),
                 customer == null ? null : CustomerId.of(customer), idOf(s, "subscription"),
                 idOf(s, "payment_intent"), text(s, "status"), text(s, "payment_status"),
-                text(s, "client_reference_id"), integer(s, "amount_total"), text(s, "currency"), metadata(s)));
+                text(s, "client_reference_id"), integer(s, "amount_total"), text(s, "currency"), metadata(s),
+                buyerEmail(s)));
+    }
+
+    /** What the buyer typed on Checkout's page ({@code customer_details.email}), else the prefilled email. */
+    private static String buyerEmail(JsonObject s) {
+        JsonObject details = object(s, "customer_details");
+        String typed = details == null ? null : text(details, "email");
+        return typed != null ? typed : text(s, "customer_email");
     }
 
     // ---------------------------------------------------------------- reading

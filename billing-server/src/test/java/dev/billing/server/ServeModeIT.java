@@ -138,6 +138,42 @@ class ServeModeIT {
     }
 
     @Test
+    void aGuestBuysThroughStripeAndTheVerifiedUserClaimsIt() throws Exception {
+        server.close();
+        env.put("BILLING_PLANS_FILE", writeGuestPlans().toString());
+        server = ServeMode.start(ServerConfig.fromEnv(env), "test");
+        http = Http.local(server.port());
+        emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", SECRET);
+
+        Http.Response checkout = http.post("/guest/checkout", null,
+                "{\"priceId\":\"price_credits_100\",\"email\":\"Visitor@Example.com\"}");
+        assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
+        emulator.completeCheckoutSession(checkout.json().path("sessionId").asText());
+        String user = minter.token().subject("user_visitor").claim("email", "visitor@example.com")
+                .claim("email_verified", true).sign();
+
+        Await.until("the guest purchase is kept", () -> http.post("/me/guest-purchases/claim", user, null).json()
+                .path("data").size() == 1);
+
+        assertThat(http.get("/me/entitlements", user).json().path("ownedItems").get(0).asText())
+                .isEqualTo("credits_100");
+        String unverified = minter.token().subject("user_other").claim("email", "visitor@example.com").sign();
+        assertThat(http.post("/me/guest-purchases/claim", unverified, null).status()).isEqualTo(403);
+    }
+
+    /** The sample catalog with its credits item open to guests. */
+    private java.nio.file.Path writeGuestPlans() throws Exception {
+        String sample = new String(ServeModeIT.class.getResourceAsStream("/dev/billing/plans/sample-plans.yaml")
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("plans", ".yaml");
+        String open = sample.replace("priceId: \"${STRIPE_PRICE_CREDITS_100:-price_credits_100}\"}",
+                "priceId: \"${STRIPE_PRICE_CREDITS_100:-price_credits_100}\", guests: true}");
+        assertThat(open).as("the sample catalog's credits item").isNotEqualTo(sample);
+        java.nio.file.Files.writeString(file, open);
+        return file;
+    }
+
+    @Test
     void exportEraseExportOnPostgres() throws Exception {
         ErasureFlow.run(http, emulator, minter, ADMIN);
 
