@@ -45,14 +45,41 @@ AS $$
   SELECT g.* FROM public.billing_guest_purchases g WHERE g.email = p_email AND g.claimed_by = p_user_id
 $$;
 
+-- Migration: writes the purchase as given unless the same row is stored; true when it wrote.
+CREATE OR REPLACE FUNCTION public.billing_guests_restore(p_purchase jsonb)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = ''
+AS $$
+DECLARE
+  v_written integer;
+BEGIN
+  INSERT INTO public.billing_guest_purchases AS g (session_id, email, price_id, quantity, currency, amount_total,
+                                                   customer_id, purchased_at, claimed_by, claimed_at)
+  SELECT r.session_id, r.email, r.price_id, r.quantity, r.currency, r.amount_total, r.customer_id, r.purchased_at,
+         r.claimed_by, r.claimed_at
+    FROM jsonb_populate_record(NULL::public.billing_guest_purchases, p_purchase) AS r
+  ON CONFLICT (session_id) DO UPDATE
+     SET email = EXCLUDED.email, price_id = EXCLUDED.price_id, quantity = EXCLUDED.quantity,
+         currency = EXCLUDED.currency, amount_total = EXCLUDED.amount_total, customer_id = EXCLUDED.customer_id,
+         purchased_at = EXCLUDED.purchased_at, claimed_by = EXCLUDED.claimed_by, claimed_at = EXCLUDED.claimed_at
+   WHERE (g.email, g.price_id, g.quantity, g.currency, g.amount_total, g.customer_id, g.purchased_at, g.claimed_by,
+          g.claimed_at)
+         IS DISTINCT FROM (EXCLUDED.email, EXCLUDED.price_id, EXCLUDED.quantity, EXCLUDED.currency,
+          EXCLUDED.amount_total, EXCLUDED.customer_id, EXCLUDED.purchased_at, EXCLUDED.claimed_by,
+          EXCLUDED.claimed_at);
+  GET DIAGNOSTICS v_written = ROW_COUNT;
+  RETURN v_written = 1;
+END
+$$;
+
 -- Who may touch them: as 005 does for the other billing tables and functions.
 ALTER TABLE public.billing_guest_purchases ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.billing_guest_purchases FROM PUBLIC, anon, authenticated;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.billing_guest_purchases TO service_role;
 
-REVOKE ALL ON FUNCTION public.billing_guests_claim
+REVOKE ALL ON FUNCTION public.billing_guests_claim, public.billing_guests_restore
   FROM PUBLIC, anon, authenticated;
-GRANT EXECUTE ON FUNCTION public.billing_guests_claim
+GRANT EXECUTE ON FUNCTION public.billing_guests_claim, public.billing_guests_restore
   TO service_role;
 
 NOTIFY pgrst, 'reload schema';

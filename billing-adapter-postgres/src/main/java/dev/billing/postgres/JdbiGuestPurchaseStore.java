@@ -2,9 +2,11 @@ package dev.billing.postgres;
 
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.GuestPurchaseStore;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -37,6 +39,10 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
     private final String ofEmail;
     private final String claimedBy;
     private final String pseudonymise;
+    private final String restore;
+    private final String firstPage;
+    private final String nextPage;
+    private final String count;
 
     JdbiGuestPurchaseStore(Db db) {
         this.db = db;
@@ -66,6 +72,28 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
         this.claimedBy = db.sql("SELECT " + COLUMNS + """
                  FROM {schema}.guest_purchases WHERE claimed_by = :user ORDER BY purchased_at, session_id
                 """);
+        // Migration: written as given unless the stored row is the same.
+        this.restore = db.sql("INSERT INTO {schema}.guest_purchases AS g (" + COLUMNS + """
+                )
+                VALUES (:sessionId, :email, :priceId, :quantity, :currency, :amountTotal, :customerId, :purchasedAt,
+                    :claimedBy, :claimedAt)
+                ON CONFLICT (session_id) DO UPDATE SET email = EXCLUDED.email, price_id = EXCLUDED.price_id,
+                    quantity = EXCLUDED.quantity, currency = EXCLUDED.currency, amount_total = EXCLUDED.amount_total,
+                    customer_id = EXCLUDED.customer_id, purchased_at = EXCLUDED.purchased_at,
+                    claimed_by = EXCLUDED.claimed_by, claimed_at = EXCLUDED.claimed_at
+                WHERE (g.email, g.price_id, g.quantity, g.currency, g.amount_total, g.customer_id, g.purchased_at,
+                       g.claimed_by, g.claimed_at)
+                    IS DISTINCT FROM (EXCLUDED.email, EXCLUDED.price_id, EXCLUDED.quantity, EXCLUDED.currency,
+                       EXCLUDED.amount_total, EXCLUDED.customer_id, EXCLUDED.purchased_at, EXCLUDED.claimed_by,
+                       EXCLUDED.claimed_at)
+                """);
+        this.firstPage = db.sql("SELECT " + COLUMNS + """
+                 FROM {schema}.guest_purchases ORDER BY session_id LIMIT :limit
+                """);
+        this.nextPage = db.sql("SELECT " + COLUMNS + """
+                 FROM {schema}.guest_purchases WHERE session_id > :after ORDER BY session_id LIMIT :limit
+                """);
+        this.count = db.sql("SELECT count(*) FROM {schema}.guest_purchases");
         // One statement: the user's claimed rows and the unclaimed rows of their email lose the email together.
         this.pseudonymise = db.sql("""
                 UPDATE {schema}.guest_purchases
@@ -122,5 +150,40 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
                 .bind("pseudonym", pseudonym.value())
                 .bind("email", normalised)
                 .execute());
+    }
+
+    @Override
+    public Page<GuestPurchase> list(String cursor, int limit) {
+        Cursors.checkLimit(limit);
+        List<String> position = Cursors.decode(cursor, 1);
+        return db.call("guests.list", h -> {
+            Query query = h.createQuery(position == null ? firstPage : nextPage);
+            if (position != null) {
+                query.bind("after", position.get(0));
+            }
+            return Pages.of(query.bind("limit", limit + 1).map(PURCHASE).list(), limit,
+                    g -> Cursors.encode(g.sessionId()));
+        });
+    }
+
+    @Override
+    public long count() {
+        return db.call("guests.count", h -> h.createQuery(count).mapTo(Long.class).one());
+    }
+
+    @Override
+    public boolean restore(GuestPurchase p) {
+        return db.call("guests.restore", h -> h.createUpdate(restore)
+                .bind("sessionId", p.sessionId())
+                .bind("email", p.email())
+                .bind("priceId", p.priceId())
+                .bind("quantity", p.quantity())
+                .bind("currency", p.currency())
+                .bind("amountTotal", p.amountTotal())
+                .bind("customerId", p.customerId() == null ? null : p.customerId().value())
+                .bindByType("purchasedAt", Db.ts(p.purchasedAt()), OffsetDateTime.class)
+                .bind("claimedBy", p.claimedBy() == null ? null : p.claimedBy().value())
+                .bindByType("claimedAt", Db.ts(p.claimedAt()), OffsetDateTime.class)
+                .execute() == 1);
     }
 }

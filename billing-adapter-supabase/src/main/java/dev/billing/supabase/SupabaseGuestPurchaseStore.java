@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.GuestPurchaseStore;
 
@@ -143,5 +144,34 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
                     .prefer("return=representation").json(unclaimed).send().json().size();
         }
         return changed;
+    }
+
+    @Override
+    public Page<GuestPurchase> list(String cursor, int limit) {
+        int size = Keyset.pageSize(limit);
+        PostgrestClient.Request request = client.get(TABLE);
+        if (cursor != null) {
+            // An operator's value is taken as it is (quotes are syntax only inside in.() and or=()).
+            request.param("session_id", "gt." + Keyset.decode(cursor, 1).get(0));
+        }
+        List<GuestPurchase> rows = Rows.map(request.param("select", COLUMNS).param("order", "session_id.asc")
+                .param("limit", Integer.toString(size + 1)).retryable().send().json(),
+                SupabaseGuestPurchaseStore::purchase);
+        return Keyset.page(rows, size, g -> Keyset.encode(g.sessionId()));
+    }
+
+    /** {@code Prefer: count=exact} on a GET of no rows, not a HEAD (PostgREST 12 closes the connection after one). */
+    @Override
+    public long count() {
+        return client.get(TABLE).param("select", "session_id").param("limit", "0").prefer("count=exact")
+                .retryable().send().count();
+    }
+
+    /** Never retried, like the other restores: a repeat would answer false for a row this call wrote. */
+    @Override
+    public boolean restore(GuestPurchase purchase) {
+        ObjectNode args = Rows.object();
+        args.set("p_purchase", toRow(purchase));
+        return client.rpc("billing_guests_restore", args).send().json().asBoolean();
     }
 }

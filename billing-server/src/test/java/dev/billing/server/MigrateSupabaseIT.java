@@ -77,7 +77,8 @@ class MigrateSupabaseIT {
             MigrationRecordType.SUBSCRIPTIONS, "subscriptions", MigrationRecordType.INVOICES, "invoices",
             MigrationRecordType.PURCHASES, "purchases", MigrationRecordType.INBOX_ENTRIES, "webhook_inbox",
             MigrationRecordType.USAGE_COUNTERS, "usage_counters", MigrationRecordType.USAGE_KEYS, "usage_keys",
-            MigrationRecordType.METER_REPORTS, "meter_reports", MigrationRecordType.MEMBERSHIPS, "org_members");
+            MigrationRecordType.METER_REPORTS, "meter_reports", MigrationRecordType.MEMBERSHIPS, "org_members",
+            MigrationRecordType.GUEST_PURCHASES, "guest_purchases");
     static final Pattern REPORT_LINE = Pattern.compile("(?m)^([a-z_]+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+"
             + "(\\d+)\\s+(\\d+)\\s+(ok|MISMATCH)$");
 

@@ -82,6 +82,7 @@ final class SupabaseSeed {
     private final List<Object[]> keys = new ArrayList<>();
     private final List<Object[]> reports = new ArrayList<>();
     private final List<Object[]> members = new ArrayList<>();
+    private final List<Object[]> guests = new ArrayList<>();
 
     private SupabaseSeed(long seed, Instant now) {
         this.random = new Random(seed);
@@ -96,6 +97,12 @@ final class SupabaseSeed {
             // Every customer a member of one of a hundred organizations; every fifth has left again.
             s.members.add(new Object[] {"org_seed" + (i % 100), String.format("user_seed_%05d", i),
                     i % 7 == 0 ? "org:admin" : "org:member", i % 5 != 0, time(now.minusSeconds(i)), "msg_seed" + i});
+            if (i % 10 == 0) { // a guest purchase for every tenth, every other one claimed
+                boolean claimed = i % 20 == 0;
+                s.guests.add(new Object[] {"cs_guest_" + i, "guest" + i + "@example.com", "price_credits_100", 1L,
+                        "usd", 1000L, "cus_guest_" + i, time(now.minusSeconds(i)),
+                        claimed ? String.format("user_seed_%05d", i) : null, claimed ? time(now) : null});
+            }
         }
         s.write(db);
         return s;
@@ -494,6 +501,9 @@ final class SupabaseSeed {
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", reports);
             insert(connection, "INSERT INTO public.billing_org_members (org_id, user_id, role, active, changed_at, "
                     + "event_id) VALUES (?, ?, ?, ?, ?, ?)", members);
+            insert(connection, "INSERT INTO public.billing_guest_purchases (session_id, email, price_id, quantity, "
+                    + "currency, amount_total, customer_id, purchased_at, claimed_by, claimed_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", guests);
             connection.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("seeding Supabase failed: " + e.getMessage(), e);
@@ -507,6 +517,7 @@ final class SupabaseSeed {
         counts.put(MigrationRecordType.USAGE_KEYS, (long) keys.size());
         counts.put(MigrationRecordType.METER_REPORTS, (long) reports.size());
         counts.put(MigrationRecordType.MEMBERSHIPS, (long) members.size());
+        counts.put(MigrationRecordType.GUEST_PURCHASES, (long) guests.size());
     }
 
     private static void insert(Connection connection, String sql, List<Object[]> rows) throws SQLException {

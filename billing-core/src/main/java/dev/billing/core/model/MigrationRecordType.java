@@ -13,7 +13,8 @@ public enum MigrationRecordType {
     USAGE_COUNTERS,
     USAGE_KEYS,
     METER_REPORTS,
-    MEMBERSHIPS;
+    MEMBERSHIPS,
+    GUEST_PURCHASES;
 
     /** {@code customer_links}, {@code inbox_entries}, ...: the name in checkpoints and reports. */
     public String wireName() {

@@ -1,6 +1,7 @@
 package dev.billing.core.port;
 
 import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 
 import java.time.Instant;
@@ -38,6 +39,15 @@ public interface GuestPurchaseStore {
      */
     int pseudonymise(UserId user, String email, UserId pseudonym);
 
+    /** Every purchase, claimed or not, ordered by session id; the cursor is opaque or null (migration). */
+    Page<GuestPurchase> list(String cursor, int limit);
+
+    /** How many purchases there are. */
+    long count();
+
+    /** Writes the purchase exactly as given (migration) unless the same is stored; true when it wrote. */
+    boolean restore(GuestPurchase purchase);
+
     /** What an erased purchase keeps instead of the buyer's email: an address that cannot be anyone's. */
     static String erasedEmail(UserId pseudonym) {
         return pseudonym.value() + "@erased.invalid";
@@ -68,6 +78,21 @@ public interface GuestPurchaseStore {
         @Override
         public int pseudonymise(UserId user, String email, UserId pseudonym) {
             return 0;
+        }
+
+        @Override
+        public Page<GuestPurchase> list(String cursor, int limit) {
+            return Page.empty();
+        }
+
+        @Override
+        public long count() {
+            return 0;
+        }
+
+        @Override
+        public boolean restore(GuestPurchase purchase) {
+            throw unsupported();
         }
 
         private UnsupportedOperationException unsupported() {

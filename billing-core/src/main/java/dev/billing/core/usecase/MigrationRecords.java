@@ -5,6 +5,7 @@ import dev.billing.core.model.MigrationRecordType;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.GuestPurchase;
 import dev.billing.core.model.MeterReport;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
@@ -54,6 +55,8 @@ import java.util.function.ToLongFunction;
  *   <li>meter_reports: identifier, event_name, customer_id, value, timestamp, attempts, last_error,
  *       next_attempt_at, reported_at</li>
  *   <li>memberships: org_id, user_id, role, active, changed_at, event_id</li>
+ *   <li>guest_purchases: session_id, email, price_id, quantity, currency, amount_total, customer_id, purchased_at,
+ *       claimed_by, claimed_at</li>
  * </ul>
  */
 final class MigrationRecords {
@@ -119,6 +122,10 @@ final class MigrationRecords {
                 new Kind<OrgMember>(MigrationRecordType.MEMBERSHIPS,
                         (s, c, l) -> s.memberships().list(c, l), s -> s.memberships().count(),
                         (t, r) -> inserted(t.memberships().restore(r)), m -> m.orgId() + " / " + m.userId().value(),
+                        MigrationRecords::canonical),
+                new Kind<GuestPurchase>(MigrationRecordType.GUEST_PURCHASES,
+                        (s, c, l) -> s.guests().list(c, l), s -> s.guests().count(),
+                        (t, r) -> inserted(t.guests().restore(r)), GuestPurchase::sessionId,
                         MigrationRecords::canonical));
     }
 
@@ -201,6 +208,16 @@ final class MigrationRecords {
         return new Canon(MigrationRecordType.MEMBERSHIPS).text("org_id", m.orgId()).text("user_id", m.userId().value())
                 .text("role", m.role()).bool("active", m.active()).instant("changed_at", m.changedAt())
                 .text("event_id", m.eventId()).build();
+    }
+
+    static String canonical(GuestPurchase g) {
+        return new Canon(MigrationRecordType.GUEST_PURCHASES).text("session_id", g.sessionId())
+                .text("email", g.email()).text("price_id", g.priceId()).number("quantity", g.quantity())
+                .text("currency", g.currency()).number("amount_total", g.amountTotal())
+                .text("customer_id", g.customerId() == null ? null : g.customerId().value())
+                .instant("purchased_at", g.purchasedAt())
+                .text("claimed_by", g.claimedBy() == null ? null : g.claimedBy().value())
+                .instant("claimed_at", g.claimedAt()).build();
     }
 
     static String canonical(UsageKey k) {

@@ -124,4 +124,31 @@ public abstract class GuestPurchaseStoreContract {
         assertThat(store.ofEmail(otherEmail)).hasSize(1);
         assertThat(store.pseudonymise(ada, email, pseudonym)).isZero();
     }
+
+    @Test
+    void everyPurchaseIsListedAndRestoredAsItIs() {
+        long before = store.count();
+        GuestPurchase open = bought(email, 1);
+        GuestPurchase taken = bought(email, 2).claimed(UserId.of(unique("user_")), T0.plusSeconds(5));
+        assertThat(store.restore(open)).isTrue();
+        assertThat(store.restore(taken)).isTrue();
+        assertThat(store.restore(taken)).isFalse();
+
+        List<GuestPurchase> listed = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            dev.billing.core.model.Page<GuestPurchase> page = store.list(cursor, 1);
+            listed.addAll(page.items());
+            assertThat(page.nextCursor()).as("a cursor that moves on").isNotEqualTo(cursor);
+            cursor = page.nextCursor();
+            assertThat(listed.size()).as("pages end (the store holds far fewer rows)").isLessThan(100_000);
+        } while (cursor != null);
+
+        assertThat(listed).filteredOn(p -> p.email().equals(email)).containsExactlyInAnyOrder(open, taken);
+        assertThat(listed).extracting(GuestPurchase::sessionId).isSorted();
+        assertThat(store.count()).isEqualTo(before + 2);
+        GuestPurchase changed = open.claimed(UserId.of(unique("user_")), T0.plusSeconds(9));
+        assertThat(store.restore(changed)).isTrue();
+        assertThat(store.ofEmail(email)).contains(changed);
+    }
 }

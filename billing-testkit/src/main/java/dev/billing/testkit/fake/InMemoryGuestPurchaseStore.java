@@ -1,11 +1,13 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.GuestPurchaseStore;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,5 +80,25 @@ public final class InMemoryGuestPurchaseStore implements GuestPurchaseStore {
             }
         }
         return changed;
+    }
+
+    @Override
+    public synchronized Page<GuestPurchase> list(String cursor, int limit) {
+        storeSwitch.check();
+        List<GuestPurchase> sorted = new ArrayList<>(purchases.values());
+        sorted.sort(Comparator.comparing(GuestPurchase::sessionId));
+        return Cursors.page(sorted, GuestPurchase::sessionId, cursor, limit);
+    }
+
+    @Override
+    public synchronized long count() {
+        storeSwitch.check();
+        return purchases.size();
+    }
+
+    @Override
+    public synchronized boolean restore(GuestPurchase purchase) {
+        storeSwitch.check();
+        return !purchase.equals(purchases.put(purchase.sessionId(), purchase));
     }
 }

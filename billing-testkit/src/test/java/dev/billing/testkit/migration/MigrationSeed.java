@@ -2,6 +2,7 @@ package dev.billing.testkit.migration;
 
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.GuestPurchase;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.InvoiceStatus;
@@ -77,6 +78,11 @@ final class MigrationSeed {
             // Members of five organizations; every fourth has left (kept as a removed record).
             stores.memberships().apply(new OrgMember("org_" + (i % 5), UserId.of(user), i % 2 == 0 ? "org:admin" : null,
                     i % 4 != 0, T0.plusSeconds(i), String.format("msg_%05d", i)));
+            // Guest purchases: every third one claimed.
+            GuestPurchase guest = new GuestPurchase(String.format("cs_guest_%05d", i), "guest" + (i % 7) + "@example.com",
+                    "price_credits_100", 1 + i % 2, "usd", 500L * i, i % 5 == 0 ? null : CustomerId.of("cus_g" + i),
+                    T0.plusSeconds(i), null, null);
+            stores.guests().record(i % 3 == 0 ? guest.claimed(UserId.of(user), T0.plusSeconds(100 + i)) : guest);
         }
         // Some reports were sent, some failed once.
         for (MeterReport report : stores.usage().claimReports(n / 2 + 1, T0.plus(Duration.ofDays(1)), Duration.ofSeconds(60))) {
