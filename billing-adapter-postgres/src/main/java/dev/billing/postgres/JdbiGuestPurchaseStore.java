@@ -7,6 +7,7 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.GuestPurchaseStore;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -104,18 +105,7 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
 
     @Override
     public boolean record(GuestPurchase p) {
-        return db.call("guests.record", h -> h.createUpdate(insert)
-                .bind("sessionId", p.sessionId())
-                .bind("email", p.email())
-                .bind("priceId", p.priceId())
-                .bind("quantity", p.quantity())
-                .bind("currency", p.currency())
-                .bind("amountTotal", p.amountTotal())
-                .bind("customerId", p.customerId() == null ? null : p.customerId().value())
-                .bindByType("purchasedAt", Db.ts(p.purchasedAt()), OffsetDateTime.class)
-                .bind("claimedBy", p.claimedBy() == null ? null : p.claimedBy().value())
-                .bindByType("claimedAt", Db.ts(p.claimedAt()), OffsetDateTime.class)
-                .execute() == 1);
+        return db.call("guests.record", h -> bind(h.createUpdate(insert), p).execute() == 1);
     }
 
     @Override
@@ -173,8 +163,11 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
 
     @Override
     public boolean restore(GuestPurchase p) {
-        return db.call("guests.restore", h -> h.createUpdate(restore)
-                .bind("sessionId", p.sessionId())
+        return db.call("guests.restore", h -> bind(h.createUpdate(restore), p).execute() == 1);
+    }
+
+    private static Update bind(Update update, GuestPurchase p) {
+        return update.bind("sessionId", p.sessionId())
                 .bind("email", p.email())
                 .bind("priceId", p.priceId())
                 .bind("quantity", p.quantity())
@@ -183,7 +176,6 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
                 .bind("customerId", p.customerId() == null ? null : p.customerId().value())
                 .bindByType("purchasedAt", Db.ts(p.purchasedAt()), OffsetDateTime.class)
                 .bind("claimedBy", p.claimedBy() == null ? null : p.claimedBy().value())
-                .bindByType("claimedAt", Db.ts(p.claimedAt()), OffsetDateTime.class)
-                .execute() == 1);
+                .bindByType("claimedAt", Db.ts(p.claimedAt()), OffsetDateTime.class);
     }
 }

@@ -17,6 +17,7 @@ import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.Optional;
 
 /** Reads subscriptions and changes them: cancel, resume, move to another price. */
@@ -87,42 +88,36 @@ final class StripeSubscriptions {
     /** Moves the first item to the new price: the dahlia shape keeps a subscription's price on its first item. */
     Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
                                          String idempotencyKey) {
-        StripeCalls.requireId(subscriptionId, "subscriptionId");
-        Objects.requireNonNull(proration, "proration");
-        com.stripe.model.Subscription current = calls.call("retrieve subscription",
-                () -> client.v1().subscriptions().retrieve(subscriptionId));
-        String itemId = calls.read("retrieve subscription", current, StripeSubscriptions::firstItemId);
-        if (itemId == null) {
-            throw new GatewayRejectedException("Subscription " + subscriptionId + " has no item to move to "
-                    + newPriceId + ".", 400, null, "items");
-        }
-        SubscriptionUpdateParams params = SubscriptionUpdateParams.builder()
-                .addItem(SubscriptionUpdateParams.Item.builder().setId(itemId).setPrice(newPriceId).build())
-                .setProrationBehavior(proration(proration))
-                .build();
-        com.stripe.model.Subscription s = calls.call("change subscription price",
-                () -> client.v1().subscriptions().update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));
-        return calls.read("change subscription price", s, this::subscription);
+        return updateFirstItem(subscriptionId, "change subscription price", "to move to " + newPriceId,
+                item -> item.setPrice(newPriceId), proration, idempotencyKey);
     }
 
+    /** Sets the first item's quantity (a per-seat plan's seats). */
     Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
                                             String idempotencyKey) {
+        return updateFirstItem(subscriptionId, "change subscription quantity", "to set " + quantity + " seats on",
+                item -> item.setQuantity(quantity), proration, idempotencyKey);
+    }
+
+    private Subscription updateFirstItem(String subscriptionId, String operation, String purpose,
+                                         UnaryOperator<SubscriptionUpdateParams.Item.Builder> change,
+                                         ProrationBehavior proration, String idempotencyKey) {
         StripeCalls.requireId(subscriptionId, "subscriptionId");
         Objects.requireNonNull(proration, "proration");
         com.stripe.model.Subscription current = calls.call("retrieve subscription",
                 () -> client.v1().subscriptions().retrieve(subscriptionId));
         String itemId = calls.read("retrieve subscription", current, StripeSubscriptions::firstItemId);
         if (itemId == null) {
-            throw new GatewayRejectedException("Subscription " + subscriptionId + " has no item to set "
-                    + quantity + " seats on.", 400, null, "items");
+            throw new GatewayRejectedException("Subscription " + subscriptionId + " has no item " + purpose + ".",
+                    400, null, "items");
         }
         SubscriptionUpdateParams params = SubscriptionUpdateParams.builder()
-                .addItem(SubscriptionUpdateParams.Item.builder().setId(itemId).setQuantity(quantity).build())
+                .addItem(change.apply(SubscriptionUpdateParams.Item.builder().setId(itemId)).build())
                 .setProrationBehavior(proration(proration))
                 .build();
-        com.stripe.model.Subscription s = calls.call("change subscription quantity",
+        com.stripe.model.Subscription s = calls.call(operation,
                 () -> client.v1().subscriptions().update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));
-        return calls.read("change subscription quantity", s, this::subscription);
+        return calls.read(operation, s, this::subscription);
     }
 
     private static SubscriptionUpdateParams.ProrationBehavior proration(ProrationBehavior proration) {
