@@ -10,8 +10,11 @@ import java.util.Objects;
  */
 public record BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
                             UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle,
-                            MembershipStore memberships, GuestPurchaseStore guests) implements AutoCloseable {
+                            MembershipStore memberships, GuestPurchaseStore guests, AuditLog audit,
+                            AnalyticsStore analytics) implements AutoCloseable {
     public BillingStores {
+        Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(analytics, "analytics");
         Objects.requireNonNull(memberships, "memberships");
         Objects.requireNonNull(guests, "guests");
         Objects.requireNonNull(customers, "customers");
@@ -20,6 +23,14 @@ public record BillingStores(CustomerStore customers, SubscriptionStore subscript
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(changes, "changes");
         Objects.requireNonNull(lifecycle, "lifecycle");
+    }
+
+    /** Stores that keep no audit trail and answer no analytics ({@link AuditLog#NONE}, {@link AnalyticsStore#NONE}). */
+    public BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
+                         UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle,
+                         MembershipStore memberships, GuestPurchaseStore guests) {
+        this(customers, subscriptions, inbox, usage, changes, lifecycle, memberships, guests, AuditLog.NONE,
+                AnalyticsStore.NONE);
     }
 
     /** Stores that keep no guest purchases ({@link GuestPurchaseStore#NONE}: guests cannot buy). */
