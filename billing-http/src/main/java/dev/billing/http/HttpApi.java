@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -46,10 +48,12 @@ public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     private final ApiDispatcher api;
+    private final List<Consumer<JavalinConfig>> pages;
     private Javalin app;
 
-    private HttpApi(ApiDispatcher api) {
+    private HttpApi(ApiDispatcher api, List<Consumer<JavalinConfig>> pages) {
         this.api = api;
+        this.pages = List.copyOf(pages);
     }
 
     public static Builder builder() {
@@ -166,6 +170,7 @@ public final class HttpApi implements AutoCloseable {
             config.routes.addEndpoint(Endpoint.create(handlerType(route.method()), route.path())
                     .handler(ctx -> api.handle(JavalinExchange.of(ctx), route)));
         }
+        pages.forEach(p -> p.accept(config));
     }
 
     private static HandlerType handlerType(HttpMethod method) {
@@ -199,6 +204,7 @@ public final class HttpApi implements AutoCloseable {
     /** Assembles an {@link HttpApi}; billing, identities and settings are required. */
     public static final class Builder {
         private final ApiDispatcher.Builder api = ApiDispatcher.builder();
+        private final List<Consumer<JavalinConfig>> pages = new ArrayList<>();
 
         private Builder() {
         }
@@ -241,8 +247,17 @@ public final class HttpApi implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Routes served beside the API that are not part of it (the admin dashboard's pages): registered after the
+         * API's routes, behind the same request id, headers and access log, and left out of {@code /openapi.json}.
+         */
+        public Builder pages(Consumer<JavalinConfig> value) {
+            pages.add(Objects.requireNonNull(value, "pages"));
+            return this;
+        }
+
         public HttpApi build() {
-            return new HttpApi(api.build());
+            return new HttpApi(api.build(), pages);
         }
     }
 }

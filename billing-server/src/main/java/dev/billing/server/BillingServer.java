@@ -1,5 +1,6 @@
 package dev.billing.server;
 
+import dev.billing.admin.AdminDashboard;
 import dev.billing.core.Billing;
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.config.BillingOptions;
@@ -118,7 +119,12 @@ public final class BillingServer implements AutoCloseable {
                 .observer(new WorkMetrics(registry))
                 .build();
         StoreGauges.register(parts.stores(), registry, Duration.ofSeconds(5));
-        this.api = HttpApi.builder()
+        HttpApi.Builder http = HttpApi.builder();
+        if (parts.api().adminEnabled()) {
+            http.pages(AdminDashboard.builder().billing(billing).adminToken(parts.api().adminToken())
+                    .clock(parts.clock()).build()::register);
+        }
+        this.api = http
                 .billing(billing)
                 .identities(parts.identities())
                 .settings(parts.api())

@@ -1,0 +1,147 @@
+package dev.billing.admin;
+
+import dev.billing.core.Billing;
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.error.NotFoundException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Entitlements;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.Purchase;
+import dev.billing.core.model.Quota;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UserId;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Customer search (by user id or Stripe customer id) and one customer's billing. */
+final class CustomerPages {
+    private final Billing billing;
+
+    CustomerPages(Billing billing) {
+        this.billing = billing;
+    }
+
+    AdminDashboard.Answer search(Views views, String csrf, String query) {
+        Map<String, Object> m = Views.model(csrf, "Customers", "customers");
+        String q = query == null ? "" : query.strip();
+        m.put("q", q);
+        if (!q.isEmpty()) {
+            if (q.length() > 255) {
+                throw new InvalidRequestException("invalid_query", "q", "A search is at most 255 characters.");
+            }
+            Optional<CustomerLink> found = find(q);
+            m.put("searched", true);
+            m.put("results", found.stream().map(CustomerPages::linkRow).toList());
+            m.put("none", found.isEmpty());
+        }
+        return AdminDashboard.Html.ok(views.render("customers", m));
+    }
+
+    AdminDashboard.Answer customer(Views views, String csrf, String userIdText) {
+        UserId user = userId(userIdText);
+        CustomerLink link = billing.stores().customers().findByUserId(user)
+                .orElseThrow(() -> new NotFoundException("customer", userIdText));
+        Map<String, Object> m = Views.model(csrf, "Customer " + user.value(), "customers");
+        m.put("customer", linkRow(link));
+        CustomerId customer = link.customerId();
+        List<Subscription> subscriptions = billing.stores().subscriptions().subscriptionsOf(customer);
+        m.put("subscriptions", subscriptions.stream().map(CustomerPages::subscriptionRow).toList());
+        m.put("noSubscriptions", subscriptions.isEmpty());
+        List<Invoice> invoices = billing.stores().subscriptions().invoicesOf(customer);
+        m.put("invoices", invoices.stream().map(CustomerPages::invoiceRow).toList());
+        m.put("noInvoices", invoices.isEmpty());
+        List<Purchase> purchases = billing.stores().subscriptions().purchasesOf(customer);
+        m.put("purchases", purchases.stream().map(CustomerPages::purchaseRow).toList());
+        m.put("noPurchases", purchases.isEmpty());
+        Entitlements entitlements = billing.entitlements(user);
+        m.put("tier", entitlements.tier());
+        m.put("quotas", entitlements.quotas().stream().map(CustomerPages::quotaRow).toList());
+        m.put("noQuotas", entitlements.quotas().isEmpty());
+        return AdminDashboard.Html.ok(views.render("customer", m));
+    }
+
+    private Optional<CustomerLink> find(String q) {
+        if (q.startsWith("cus_")) {
+            return billing.stores().customers().findByCustomerId(customerId(q));
+        }
+        return billing.stores().customers().findByUserId(userId(q));
+    }
+
+    private static UserId userId(String text) {
+        try {
+            return UserId.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("invalid_user_id", "q", "That is not a user id.");
+        }
+    }
+
+    private static CustomerId customerId(String text) {
+        try {
+            return CustomerId.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("invalid_customer_id", "q", "That is not a Stripe customer id.");
+        }
+    }
+
+    static String href(UserId user) {
+        return "/admin/customers/" + URLEncoder.encode(user.value(), StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static Map<String, Object> linkRow(CustomerLink link) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("userId", link.userId().value());
+        r.put("customerId", link.customerId().value());
+        r.put("email", link.email() == null ? "" : link.email());
+        r.put("created", Format.time(link.createdAt()));
+        r.put("href", href(link.userId()));
+        return r;
+    }
+
+    private static Map<String, Object> subscriptionRow(Subscription s) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", s.id());
+        r.put("status", s.status().stripeName());
+        r.put("price", s.priceId() == null ? "" : s.priceId());
+        r.put("quantity", s.quantity());
+        r.put("periodEnd", Format.day(s.currentPeriodEnd()));
+        r.put("canceling", s.cancelAtPeriodEnd() || s.cancelAt() != null);
+        r.put("created", Format.day(s.created()));
+        return r;
+    }
+
+    private static Map<String, Object> invoiceRow(Invoice i) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", i.id());
+        r.put("number", i.number() == null ? "" : i.number());
+        r.put("status", i.status().name().toLowerCase(java.util.Locale.ROOT));
+        r.put("due", Format.money(i.amountDue(), i.currency()));
+        r.put("paid", Format.money(i.amountPaid(), i.currency()));
+        r.put("created", Format.day(i.created()));
+        return r;
+    }
+
+    private static Map<String, Object> purchaseRow(Purchase p) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", p.id());
+        r.put("price", p.priceId());
+        r.put("quantity", p.quantity());
+        r.put("total", Format.money(p.amountTotal(), p.currency()));
+        r.put("purchased", Format.day(p.purchasedAt()));
+        return r;
+    }
+
+    private static Map<String, Object> quotaRow(Quota q) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("meter", q.meter());
+        r.put("used", q.used());
+        r.put("limit", q.unlimited() ? "unlimited" : String.valueOf(q.limit()));
+        r.put("resets", Format.time(q.resetsAt()));
+        return r;
+    }
+}
