@@ -1,5 +1,6 @@
 package dev.billing.core.port;
 
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
@@ -30,6 +31,16 @@ public interface CustomerStore {
     LinkResult link(CustomerLink link);
 
     /**
+     * {@link #link}, audited ({@code customer.linked}) with {@code cause} when it inserts; a store without an audit
+     * trail ignores the cause.
+     *
+     * @param cause why, or null
+     */
+    default LinkResult link(CustomerLink link, AuditCause cause) {
+        return link(link);
+    }
+
+    /**
      * {@link #link} for each, in order, answers in the same order; a store may write them together as long as each
      * answer is the one its own {@code link} in that order would have given.
      */
@@ -39,6 +50,14 @@ public interface CustomerStore {
             results.add(link(link));
         }
         return results;
+    }
+
+    /** {@link #linkAll}, each link audited with the cause at the same position ({@code causes} may hold nulls). */
+    default List<LinkResult> linkAll(List<CustomerLink> links, List<AuditCause> causes) {
+        if (causes.size() != links.size()) {
+            throw new IllegalArgumentException("one cause per link");
+        }
+        return linkAll(links);
     }
 
     /** All links ordered by user id; {@code cursor} is the previous page's {@code nextCursor} or null. */
@@ -53,6 +72,11 @@ public interface CustomerStore {
      */
     default boolean pseudonymise(UserId user, UserId pseudonym) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot erase personal data");
+    }
+
+    /** {@link #pseudonymise}, audited ({@code customer.pseudonymised}, naming the pseudonym) with {@code cause}. */
+    default boolean pseudonymise(UserId user, UserId pseudonym, AuditCause cause) {
+        return pseudonymise(user, pseudonym);
     }
 
     /** The outcome of {@link #link}. */
