@@ -52,12 +52,19 @@ public interface CustomerStore {
         return results;
     }
 
-    /** {@link #linkAll}, each link audited with the cause at the same position ({@code causes} may hold nulls). */
+    /**
+     * {@link #linkAll}, each link audited with the cause at the same position ({@code causes} may hold nulls). By
+     * default one {@link #link(CustomerLink, AuditCause)} after the other.
+     */
     default List<LinkResult> linkAll(List<CustomerLink> links, List<AuditCause> causes) {
         if (causes.size() != links.size()) {
             throw new IllegalArgumentException("one cause per link");
         }
-        return linkAll(links);
+        List<LinkResult> results = new ArrayList<>(links.size());
+        for (int i = 0; i < links.size(); i++) {
+            results.add(link(links.get(i), causes.get(i)));
+        }
+        return results;
     }
 
     /** All links ordered by user id; {@code cursor} is the previous page's {@code nextCursor} or null. */

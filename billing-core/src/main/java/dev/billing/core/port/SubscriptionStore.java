@@ -50,12 +50,19 @@ public interface SubscriptionStore {
         return results;
     }
 
-    /** {@link #upsertSubscriptions}, each audited with the cause at the same position (which may be null). */
+    /**
+     * {@link #upsertSubscriptions}, each audited with the cause at the same position (which may be null). By default
+     * one {@link #upsertSubscription(Subscription, AuditCause)} after the other.
+     */
     default List<UpsertResult> upsertSubscriptions(List<Subscription> subscriptions, List<AuditCause> causes) {
         if (causes.size() != subscriptions.size()) {
             throw new IllegalArgumentException("one cause per subscription");
         }
-        return upsertSubscriptions(subscriptions);
+        List<UpsertResult> results = new ArrayList<>(subscriptions.size());
+        for (int i = 0; i < subscriptions.size(); i++) {
+            results.add(upsertSubscription(subscriptions.get(i), causes.get(i)));
+        }
+        return results;
     }
 
     Optional<Subscription> findSubscription(String subscriptionId);
