@@ -1,5 +1,6 @@
 package dev.billing.postgres;
 
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
@@ -10,6 +11,7 @@ import org.jdbi.v3.core.statement.Query;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -49,14 +51,14 @@ final class JdbiCustomerStore implements CustomerStore {
                 SELECT user_id, customer_id, email, created_at FROM {schema}.customers WHERE customer_id = :customer
                 """);
         this.insert = db.sql("""
-                INSERT INTO {schema}.customers (user_id, customer_id, email, created_at)
-                VALUES (:user, :customer, :email, :createdAt)
+                INSERT INTO {schema}.customers (user_id, customer_id, email, created_at, cause)
+                VALUES (:user, :customer, :email, :createdAt, :cause)
                 ON CONFLICT DO NOTHING
                 RETURNING user_id, customer_id, email, created_at
                 """);
         this.insertBatch = new MultiRowSql(MAX_BATCH, db.sql("""
-                INSERT INTO {schema}.customers (user_id, customer_id, email, created_at)
-                VALUES """), "(?, ?, ?, ?)", """
+                INSERT INTO {schema}.customers (user_id, customer_id, email, created_at, cause)
+                VALUES """), "(?, ?, ?, ?, ?)", """
 
                 ON CONFLICT DO NOTHING
                 RETURNING user_id, customer_id, email, created_at""");
@@ -77,7 +79,7 @@ final class JdbiCustomerStore implements CustomerStore {
         // The row keeps its customer (still taken by customers_customer_id_key) and loses the email; V8's UPDATE
         // trigger audits it as 'pseudonymised' under the pseudonym.
         this.pseudonymise = db.sql("""
-                UPDATE {schema}.customers SET user_id = :pseudonym, email = NULL WHERE user_id = :user
+                UPDATE {schema}.customers SET user_id = :pseudonym, email = NULL, cause = :cause WHERE user_id = :user
                 """);
         // The audit trail forgets the erased id too; V8's partial index audit_log_user_idx finds its rows.
         this.pseudonymiseAudit = db.sql("""
@@ -99,12 +101,19 @@ final class JdbiCustomerStore implements CustomerStore {
 
     @Override
     public LinkResult link(CustomerLink link) {
+        return link(link, null);
+    }
+
+    /** The cause goes into the row, and V11's trigger copies it into the audit trail when the row is inserted. */
+    @Override
+    public LinkResult link(CustomerLink link, AuditCause cause) {
         return db.call("customers.link", h -> {
             Optional<CustomerLink> inserted = h.createQuery(insert)
                     .bind("user", link.userId().value())
                     .bind("customer", link.customerId().value())
                     .bind("email", link.email())
                     .bindByType("createdAt", Db.ts(link.createdAt()), OffsetDateTime.class)
+                    .bind("cause", cause == null ? null : cause.text())
                     .map(LINK).findOne();
             if (inserted.isPresent()) {
                 return new LinkResult.Linked(inserted.get()); // as stored (Postgres keeps microseconds)
@@ -128,20 +137,42 @@ final class JdbiCustomerStore implements CustomerStore {
      */
     @Override
     public List<LinkResult> linkAll(List<CustomerLink> links) {
-        return MultiRowSql.inRounds(links, l -> List.of(l.userId(), l.customerId()), MAX_BATCH, this::linkRound);
+        return linkAll(links, Collections.nCopies(links.size(), null));
     }
 
-    private List<LinkResult> linkRound(List<CustomerLink> rows) {
-        List<CustomerLink> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparing(l -> l.userId().value())); // one lock order for every instance's batches
+    /** {@link #linkAll(List)}, each row carrying its own cause (V11's trigger audits each insert with it). */
+    @Override
+    public List<LinkResult> linkAll(List<CustomerLink> links, List<AuditCause> causes) {
+        if (causes.size() != links.size()) {
+            throw new IllegalArgumentException("one cause per link");
+        }
+        List<CausedLink> rows = new ArrayList<>(links.size());
+        for (int i = 0; i < links.size(); i++) {
+            rows.add(new CausedLink(links.get(i), causes.get(i) == null ? null : causes.get(i).text()));
+        }
+        return MultiRowSql.inRounds(rows, r -> List.of(r.link().userId(), r.link().customerId()), MAX_BATCH,
+                this::linkRound);
+    }
+
+    /** A link and the text of its cause (captured with the call, whoever writes the round). */
+    private record CausedLink(CustomerLink link, String cause) {
+    }
+
+    private List<LinkResult> linkRound(List<CausedLink> caused) {
+        List<CustomerLink> rows = caused.stream().map(CausedLink::link).toList();
+        List<CausedLink> sorted = new ArrayList<>(caused);
+        // one lock order for every instance's batches
+        sorted.sort(Comparator.comparing(r -> r.link().userId().value()));
         return db.call("customers.linkAll", h -> {
             Query insertRows = h.createQuery(insertBatch.forRows(sorted.size()));
             int i = 0;
-            for (CustomerLink link : sorted) {
+            for (CausedLink row : sorted) {
+                CustomerLink link = row.link();
                 insertRows.bind(i++, link.userId().value())
                         .bind(i++, link.customerId().value())
                         .bind(i++, link.email())
-                        .bindByType(i++, Db.ts(link.createdAt()), OffsetDateTime.class);
+                        .bindByType(i++, Db.ts(link.createdAt()), OffsetDateTime.class)
+                        .bind(i++, row.cause());
             }
             Map<UserId, CustomerLink> inserted = new HashMap<>();
             insertRows.map(LINK).forEach(l -> inserted.put(l.userId(), l));
@@ -195,12 +226,18 @@ final class JdbiCustomerStore implements CustomerStore {
      */
     @Override
     public boolean pseudonymise(UserId user, UserId pseudonym) {
+        return pseudonymise(user, pseudonym, null);
+    }
+
+    @Override
+    public boolean pseudonymise(UserId user, UserId pseudonym, AuditCause cause) {
         if (user.equals(pseudonym)) {
             return false; // an id that is already a pseudonym has nothing of its own left to erase
         }
         return db.transaction("customers.pseudonymise", h -> {
             boolean moved = h.createUpdate(pseudonymise).bind("user", user.value())
-                    .bind("pseudonym", pseudonym.value()).execute() == 1;
+                    .bind("pseudonym", pseudonym.value()).bind("cause", cause == null ? null : cause.text())
+                    .execute() == 1;
             h.createUpdate(pseudonymiseAudit).bind("user", user.value()).bind("pseudonym", pseudonym.value())
                     .execute();
             return moved;

@@ -1,5 +1,6 @@
 package dev.billing.postgres;
 
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
@@ -19,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,6 +50,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     /** The watermark guard of every subscription upsert, single or batched. */
     private static final String SUBSCRIPTION_CONFLICT = """
             ON CONFLICT (id) DO UPDATE SET
+                cause = EXCLUDED.cause,
                 customer_id = EXCLUDED.customer_id, status = EXCLUDED.status, price_id = EXCLUDED.price_id,
                 quantity = EXCLUDED.quantity, current_period_start = EXCLUDED.current_period_start,
                 current_period_end = EXCLUDED.current_period_end,
@@ -64,7 +67,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     private static final RowMapper<Purchase> PURCHASE = JdbiSubscriptionStore::purchase;
 
     private final Db db;
-    private final Coalescer<Subscription, UpsertResult> subscriptionUpserts;
+    private final Coalescer<Caused, UpsertResult> subscriptionUpserts;
     private final MultiRowSql subscriptionBatch;
     private final String subscriptionVersions;
     private final String findSubscription;
@@ -88,12 +91,12 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     JdbiSubscriptionStore(Db db) {
         this.db = db;
-        this.subscriptionUpserts = new Coalescer<>(MAX_BATCH, Subscription::id, this::writeSubscriptions);
+        this.subscriptionUpserts = new Coalescer<>(MAX_BATCH, c -> c.subscription().id(), this::writeSubscriptions);
         this.subscriptionBatch = new MultiRowSql(MAX_BATCH, db.sql("""
-                INSERT INTO {schema}.subscriptions AS s (id, customer_id, status, price_id, quantity,
+                INSERT INTO {schema}.subscriptions AS s (cause, id, customer_id, status, price_id, quantity,
                     current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at, ended_at,
                     trial_start, trial_end, created, metadata, source_version)
-                VALUES """), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)",
+                VALUES """), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)",
                 "\n" + SUBSCRIPTION_CONFLICT + "\nRETURNING id");
         this.subscriptionVersions = db.sql("SELECT id, source_version FROM {schema}.subscriptions WHERE id = ANY(:ids)");
         this.findSubscription = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + " FROM {schema}.subscriptions WHERE id = :id");
@@ -117,13 +120,14 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 """);
 
         this.upsertInvoice = db.sql("""
-                INSERT INTO {schema}.invoices AS i (id, customer_id, subscription_id, status, number, currency,
+                INSERT INTO {schema}.invoices AS i (cause, id, customer_id, subscription_id, status, number, currency,
                     amount_due, amount_paid, amount_remaining, hosted_invoice_url, invoice_pdf, billing_reason,
                     period_start, period_end, created, source_version)
-                VALUES (:id, :customerId, :subscriptionId, :status, :number, :currency, :amountDue, :amountPaid,
+                VALUES (:cause, :id, :customerId, :subscriptionId, :status, :number, :currency, :amountDue, :amountPaid,
                     :amountRemaining, :hostedInvoiceUrl, :invoicePdf, :billingReason, :periodStart, :periodEnd,
                     :created, :sourceVersion)
                 ON CONFLICT (id) DO UPDATE SET
+                    cause = EXCLUDED.cause,
                     customer_id = EXCLUDED.customer_id, subscription_id = EXCLUDED.subscription_id,
                     status = EXCLUDED.status, number = EXCLUDED.number, currency = EXCLUDED.currency,
                     amount_due = EXCLUDED.amount_due, amount_paid = EXCLUDED.amount_paid,
@@ -149,9 +153,9 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
         this.countInvoices = db.sql("SELECT count(*) FROM {schema}.invoices");
 
         this.insertPurchase = db.sql("""
-                INSERT INTO {schema}.purchases (id, customer_id, price_id, quantity, currency, amount_total,
+                INSERT INTO {schema}.purchases (cause, id, customer_id, price_id, quantity, currency, amount_total,
                     payment_intent_id, purchased_at)
-                VALUES (:id, :customerId, :priceId, :quantity, :currency, :amountTotal, :paymentIntentId,
+                VALUES (:cause, :id, :customerId, :priceId, :quantity, :currency, :amountTotal, :paymentIntentId,
                     :purchasedAt)
                 ON CONFLICT (id) DO NOTHING
                 """);
@@ -175,7 +179,16 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
      */
     @Override
     public UpsertResult upsertSubscription(Subscription s) {
-        return subscriptionUpserts.submit(s);
+        return upsertSubscription(s, null);
+    }
+
+    /**
+     * The cause travels with the row into the group commit (captured here, on the caller's thread), so each row of a
+     * shared statement carries its own; V11's triggers copy it into the audit trail when the row changes.
+     */
+    @Override
+    public UpsertResult upsertSubscription(Subscription s, AuditCause cause) {
+        return subscriptionUpserts.submit(new Caused(s, cause));
     }
 
     /**
@@ -184,18 +197,39 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
      */
     @Override
     public List<UpsertResult> upsertSubscriptions(List<Subscription> subscriptions) {
-        return MultiRowSql.inRounds(subscriptions, s -> List.of(s.id()), MAX_BATCH, this::writeSubscriptions);
+        return upsertSubscriptions(subscriptions, Collections.nCopies(subscriptions.size(), null));
+    }
+
+    @Override
+    public List<UpsertResult> upsertSubscriptions(List<Subscription> subscriptions, List<AuditCause> causes) {
+        if (causes.size() != subscriptions.size()) {
+            throw new IllegalArgumentException("one cause per subscription");
+        }
+        List<Caused> rows = new ArrayList<>(subscriptions.size());
+        for (int i = 0; i < subscriptions.size(); i++) {
+            rows.add(new Caused(subscriptions.get(i), causes.get(i)));
+        }
+        return MultiRowSql.inRounds(rows, c -> List.of(c.subscription().id()), MAX_BATCH, this::writeSubscriptions);
+    }
+
+    /** A subscription to write and the text of its cause (null: none). */
+    private record Caused(Subscription subscription, String cause) {
+        Caused(Subscription subscription, AuditCause cause) {
+            this(subscription, cause == null ? null : cause.text());
+        }
     }
 
     /** The batch as one multi-row watermark upsert; the rows it did not change are then told apart by version. */
-    private List<UpsertResult> writeSubscriptions(List<Subscription> rows) {
-        List<Subscription> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparing(Subscription::id)); // one lock order for every instance's batches
+    private List<UpsertResult> writeSubscriptions(List<Caused> caused) {
+        List<Subscription> rows = caused.stream().map(Caused::subscription).toList();
+        List<Caused> sorted = new ArrayList<>(caused);
+        // one lock order for every instance's batches
+        sorted.sort(Comparator.comparing(c -> c.subscription().id()));
         Map<String, UpsertResult> results = db.call("subscriptions.upsertSubscription", h -> {
             Set<String> applied = new HashSet<>(upsertRows(h, sorted));
             Map<String, UpsertResult> answers = new HashMap<>();
             Map<String, Long> unchanged = new HashMap<>();
-            for (Subscription s : sorted) {
+            for (Subscription s : rows) {
                 if (applied.contains(s.id())) {
                     answers.put(s.id(), UpsertResult.APPLIED);
                 } else {
@@ -222,11 +256,13 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     }
 
     /** The multi-row watermark upsert (plain JDBC, {@link Db#jdbc}); returns the ids of the rows it wrote. */
-    private List<String> upsertRows(Handle h, List<Subscription> sorted) {
+    private List<String> upsertRows(Handle h, List<Caused> sorted) {
         return Db.jdbc(h, "subscriptions.upsertSubscription", connection -> Db.strings(connection,
                 subscriptionBatch.forRows(sorted.size()), statement -> {
                     int i = 0;
-                    for (Subscription s : sorted) {
+                    for (Caused c : sorted) {
+                        Subscription s = c.subscription();
+                        Db.setText(statement, ++i, c.cause());
                         statement.setString(++i, s.id());
                         statement.setString(++i, s.customerId().value());
                         statement.setString(++i, s.status().stripeName());
@@ -261,9 +297,16 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     @Override
     public UpsertResult upsertInvoice(Invoice i) {
+        return upsertInvoice(i, null);
+    }
+
+    /** V11's triggers audit an invoice that becomes paid, with this cause. */
+    @Override
+    public UpsertResult upsertInvoice(Invoice i, AuditCause cause) {
         long version = i.version().key();
         return db.call("subscriptions.upsertInvoice", h -> {
             Optional<Long> applied = h.createQuery(upsertInvoice)
+                    .bind("cause", cause == null ? null : cause.text())
                     .bind("id", i.id())
                     .bind("customerId", i.customerId().value())
                     .bind("subscriptionId", i.subscriptionId())
@@ -299,7 +342,13 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     @Override
     public boolean recordPurchase(Purchase p) {
+        return recordPurchase(p, null);
+    }
+
+    @Override
+    public boolean recordPurchase(Purchase p, AuditCause cause) {
         return db.call("subscriptions.recordPurchase", h -> h.createUpdate(insertPurchase)
+                .bind("cause", cause == null ? null : cause.text())
                 .bind("id", p.id())
                 .bind("customerId", p.customerId().value())
                 .bind("priceId", p.priceId())

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 
 /**
  * Applies the billing schema with Flyway: migrations from this jar only ({@value #LOCATION}), into their own
@@ -30,7 +31,11 @@ final class Migrations {
      * The highest migration version this jar ships ({@code MigrationsTest} keeps it equal to the files): a schema
      * whose history holds exactly versions 1..this, all successful, is current without starting Flyway.
      */
-    static final int LATEST_VERSION = 9;
+    static final int LATEST_VERSION = 11;
+    /** Versions below the latest that this jar carries no file of: V10 is another change's, not merged here yet. */
+    static final Set<Integer> NOT_SHIPPED = Set.of(10);
+    /** How many migrations this jar ships (what a fresh schema gets applied). */
+    static final int SHIPPED_COUNT = LATEST_VERSION - NOT_SHIPPED.size();
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
@@ -52,7 +57,7 @@ final class Migrations {
                 return false;
             }
             try (ResultSet rs = statement.executeQuery(sql)) {
-                return rs.next() && rs.getInt(1) == LATEST_VERSION && rs.getInt(2) == LATEST_VERSION
+                return rs.next() && rs.getInt(1) == SHIPPED_COUNT && rs.getInt(2) == SHIPPED_COUNT
                         && rs.getBoolean(3) && rs.getInt(4) == 1 && rs.getInt(5) == LATEST_VERSION;
             }
         } catch (SQLException e) {

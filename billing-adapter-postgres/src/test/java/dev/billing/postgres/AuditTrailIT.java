@@ -37,23 +37,28 @@ class AuditTrailIT {
     }
 
     @Test
-    void statusChangesAreAuditedAndOtherChangesAreNot() {
+    void statusChangesAreAuditedAndChangesTheTrailDoesNotRecordAreNot() {
         String id = unique("sub_");
         stores.subscriptions().upsertSubscription(aSubscription().withId(id).withCustomer("cus_audit")
                 .withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(T0).build());
         stores.subscriptions().upsertSubscription(aSubscription().withId(id).withCustomer("cus_audit")
                 .withStatus(SubscriptionStatus.ACTIVE).snapshotAt(T0.plusSeconds(1)).build());
+        // V11 audits a quantity change; a newer version that changes only the period or metadata is not audited.
         stores.subscriptions().upsertSubscription(aSubscription().withId(id).withCustomer("cus_audit")
                 .withStatus(SubscriptionStatus.ACTIVE).withQuantity(5).snapshotAt(T0.plusSeconds(2)).build());
+        stores.subscriptions().upsertSubscription(aSubscription().withId(id).withCustomer("cus_audit")
+                .withStatus(SubscriptionStatus.ACTIVE).withQuantity(5).withMetadata("plan_note", "renewed")
+                .withPeriod(T0.plusSeconds(30), T0.plusSeconds(60)).snapshotAt(T0.plusSeconds(3)).build());
         Subscription stale = aSubscription().withId(id).withCustomer("cus_audit")
                 .withStatus(SubscriptionStatus.CANCELED).snapshotAt(T0).build();
         assertThat(stores.subscriptions().upsertSubscription(stale)).isEqualTo(UpsertResult.STALE);
 
-        assertThat(Sql.strings(db.dataSource(), "SELECT action || ':' || coalesce(old_status, '-') || '>' || new_status"
-                + " || '@' || source_version FROM billing.audit_log WHERE entity = 'subscription' AND entity_id = '"
-                + id + "' ORDER BY id")).containsExactly(
+        assertThat(Sql.strings(db.dataSource(), "SELECT action || ':' || coalesce(old_status, '-') || '>' "
+                + "|| coalesce(new_status, '-') || '@' || source_version FROM billing.audit_log "
+                + "WHERE entity = 'subscription' AND entity_id = '" + id + "' ORDER BY id")).containsExactly(
                 "created:->incomplete@" + (T0.getEpochSecond() * 10_000_000L),
-                "status_changed:incomplete>active@" + ((T0.getEpochSecond() + 1) * 10_000_000L));
+                "status_changed:incomplete>active@" + ((T0.getEpochSecond() + 1) * 10_000_000L),
+                "quantity_changed:->-@" + ((T0.getEpochSecond() + 2) * 10_000_000L));
     }
 
     @Test

@@ -38,7 +38,7 @@ class MigrationsIT {
             DataSource ds = db.dataSource();
             assertThat(Sql.strings(ds, USER_SCHEMAS)).containsExactly("public");
 
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.LATEST_VERSION);
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.SHIPPED_COUNT);
 
             assertThat(Sql.strings(ds, USER_SCHEMAS)).containsExactly("billing", "public");
             assertThat(tables(ds, "billing")).containsExactlyElementsOf(TABLES);
@@ -50,7 +50,7 @@ class MigrationsIT {
             assertThat(Sql.strings(ds, "SELECT coalesce(version, type) || ':' || success FROM "
                     + "billing.billing_schema_history ORDER BY installed_rank"))
                     .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true", "4:true", "5:true",
-                            "6:true", "7:true", "8:true", "9:true");
+                            "6:true", "7:true", "8:true", "9:true", "11:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(ds, "SELECT unnest(reloptions) FROM pg_class c JOIN pg_namespace n ON "
@@ -84,6 +84,17 @@ class MigrationsIT {
             assertThatThrownBy(() -> Sql.execute(ds, "INSERT INTO billing.guest_purchases (session_id, email, "
                     + "price_id, quantity, amount_total, purchased_at, claimed_by) VALUES ('cs_1', 'a@example.com', "
                     + "'price_1', 1, 0, now(), 'user_1')")).hasMessageContaining("guest_purchases_claimed_check");
+            // V11: the projection's changes are audited with their cause, explicit entries once per cause.
+            assertThat(Sql.strings(ds, "SELECT c.relname || '.' || t.tgname FROM pg_trigger t JOIN pg_class c "
+                    + "ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'billing' "
+                    + "AND NOT t.tgisinternal ORDER BY 1")).containsExactly("customers.customers_audit_link",
+                    "customers.customers_audit_pseudonymise", "invoices.invoices_audit_paid_insert",
+                    "invoices.invoices_audit_paid_update", "purchases.purchases_audit_insert",
+                    "subscriptions.subscriptions_audit_insert", "subscriptions.subscriptions_audit_update");
+            assertThat(Sql.strings(ds, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'billing' "
+                    + "AND indexname = 'audit_log_explicit_key'")).containsExactly("CREATE UNIQUE INDEX "
+                    + "audit_log_explicit_key ON billing.audit_log USING btree (entity, action, entity_id, cause) "
+                    + "WHERE explicit");
         }
     }
 
@@ -96,7 +107,7 @@ class MigrationsIT {
             Sql.execute(ds, "CREATE INDEX CONCURRENTLY webhook_inbox_object_idx ON billing.webhook_inbox (object_id)");
             String oid = Sql.strings(ds, "SELECT 'billing.webhook_inbox_object_idx'::regclass::oid::text").get(0);
 
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.LATEST_VERSION - 6);
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.SHIPPED_COUNT - 6);
 
             assertThat(Sql.strings(ds, "SELECT 'billing.webhook_inbox_object_idx'::regclass::oid::text"))
                     .containsExactly(oid);
@@ -113,7 +124,7 @@ class MigrationsIT {
                     + "status, received_at) VALUES ('evt_before_v4', 'customer.created', now(), false, "
                     + "CAST('{\"id\": \"evt_before_v4\",  \"object\":\"event\"}' AS jsonb), 'pending', now())");
 
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.LATEST_VERSION - 3);
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.SHIPPED_COUNT - 3);
 
             // V4 rewrote the column: the row is there, its payload is the text jsonb printed (keys by length)
             try (BillingStores stores = TestStores.open(db)) {
@@ -174,9 +185,9 @@ class MigrationsIT {
     void instancesStartingTogetherMigrateOnce() {
         try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_race")) {
             List<Integer> applied = Race.run(4, i -> PostgresBillingStores.migrate(db.dataSource()));
-            assertThat(applied).containsExactlyInAnyOrder(Migrations.LATEST_VERSION, 0, 0, 0);
+            assertThat(applied).containsExactlyInAnyOrder(Migrations.SHIPPED_COUNT, 0, 0, 0);
             assertThat(Sql.count(db.dataSource(), "SELECT count(*) FROM billing.billing_schema_history "
-                    + "WHERE version IS NOT NULL")).isEqualTo(Migrations.LATEST_VERSION);
+                    + "WHERE version IS NOT NULL")).isEqualTo(Migrations.SHIPPED_COUNT);
         }
     }
 
@@ -189,7 +200,7 @@ class MigrationsIT {
             Flyway host = Flyway.configure().dataSource(ds).load();
             assertThat(host.migrate().migrationsExecuted).isEqualTo(1);
 
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.LATEST_VERSION);
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.SHIPPED_COUNT);
             assertThat(host.migrate().migrationsExecuted).isZero();
             assertThat(PostgresBillingStores.migrate(ds)).isZero();
 
@@ -201,7 +212,8 @@ class MigrationsIT {
                     + "ORDER BY installed_rank"))
                     .containsExactly("V1__billing_tables.sql", "V2__audit_trail.sql", "V3__queue_autovacuum.sql",
                             "V4__inbox_payload_text.sql", "V5__projection_changes.sql", "V6__memberships.sql",
-                            "V7__export_indexes.sql", "V8__erasure.sql", "V9__guest_purchases.sql");
+                            "V7__export_indexes.sql", "V8__erasure.sql", "V9__guest_purchases.sql",
+                            "V11__audit_causes.sql");
         }
     }
 
@@ -212,7 +224,7 @@ class MigrationsIT {
             try (Connection c = ds.getConnection()) {
                 assertThat(Migrations.isCurrent(c, "billing")).as("no history table yet").isFalse();
             }
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.LATEST_VERSION);
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.SHIPPED_COUNT);
             try (Connection c = ds.getConnection()) {
                 assertThat(Migrations.isCurrent(c, "billing")).isTrue();
             }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,8 +33,8 @@ class MigrationsTest {
         }
         assertThat(versions).isNotEmpty();
         assertThat(versions.get(versions.size() - 1)).isEqualTo(Migrations.LATEST_VERSION);
-        for (int i = 0; i < versions.size(); i++) {
-            assertThat(versions.get(i)).as("versions 1..n without gaps").isEqualTo(i + 1);
-        }
+        List<Integer> expected = IntStream.rangeClosed(1, Migrations.LATEST_VERSION).boxed()
+                .filter(v -> !Migrations.NOT_SHIPPED.contains(v)).toList();
+        assertThat(versions).as("versions 1..n without gaps but the ones another change ships").isEqualTo(expected);
     }
 }

@@ -90,6 +90,7 @@ final class PostgrestClient {
         private final List<String> prefer = new ArrayList<>();
         private final Set<Integer> accepted = new HashSet<>();
         private String body;
+        private String cause;
         private boolean retryable;
 
         private Request(String method, String resource) {
@@ -114,6 +115,15 @@ final class PostgrestClient {
             } catch (JsonProcessingException e) {
                 throw new StoreException("Could not write the request to Supabase as JSON", e);
             }
+            return this;
+        }
+
+        /**
+         * The audit cause of this write ({@code AuditCause.text()}, or null): sent as {@code X-Billing-Cause}, which
+         * PostgREST hands to the transaction, where 011's triggers read it.
+         */
+        Request cause(String text) {
+            this.cause = text;
             return this;
         }
 
@@ -157,6 +167,9 @@ final class PostgrestClient {
                     .header("Accept", "application/json");
             if (!prefer.isEmpty()) {
                 request.header("Prefer", String.join(",", prefer));
+            }
+            if (cause != null) {
+                request.header("X-Billing-Cause", cause);
             }
             if (body != null) {
                 request.header("Content-Type", "application/json")

@@ -1,5 +1,6 @@
 package dev.billing.supabase;
 
+import dev.billing.core.port.AnalyticsStore;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.StoreLifecycle;
 
@@ -31,7 +32,8 @@ public final class SupabaseBillingStores {
         PostgrestClient client = new PostgrestClient(config);
         return new BillingStores(new SupabaseCustomerStore(client), new SupabaseSubscriptionStore(client),
                 new SupabaseEventInbox(client), new SupabaseUsageLedger(client), new SupabaseProjectionChanges(client),
-                new Lifecycle(client), new SupabaseMembershipStore(client), new SupabaseGuestPurchaseStore(client));
+                new Lifecycle(client), new SupabaseMembershipStore(client), new SupabaseGuestPurchaseStore(client),
+                new SupabaseAuditLog(client), AnalyticsStore.NONE);
     }
 
     /** Ping and close of the shared HTTP client. */

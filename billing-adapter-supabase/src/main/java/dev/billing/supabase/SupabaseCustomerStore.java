@@ -3,6 +3,7 @@ package dev.billing.supabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.error.StoreException;
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
@@ -45,12 +46,19 @@ final class SupabaseCustomerStore implements CustomerStore {
 
     @Override
     public LinkResult link(CustomerLink link) {
+        return link(link, null);
+    }
+
+    /** 011's trigger audits the insert with the cause the request carries. */
+    @Override
+    public LinkResult link(CustomerLink link, AuditCause cause) {
         ObjectNode row = Rows.object();
         row.put("clerk_user_id", link.userId().value());
         row.put("stripe_customer_id", link.customerId().value());
         row.put("email", link.email());
         Rows.put(row, "created_at", link.createdAt());
-        PostgrestClient.Response response = client.post(TABLE).json(row).prefer("return=minimal").accept(409).send();
+        PostgrestClient.Response response = client.post(TABLE).json(row).prefer("return=minimal").accept(409)
+                .cause(cause == null ? null : cause.text()).send();
         if (response.status() != 409) {
             return new LinkResult.Linked(link);
         }
@@ -89,10 +97,17 @@ final class SupabaseCustomerStore implements CustomerStore {
     /** Not retried: a repeat after a lost answer would say false for the link this call moved. */
     @Override
     public boolean pseudonymise(UserId user, UserId pseudonym) {
+        return pseudonymise(user, pseudonym, null);
+    }
+
+    /** 011's trigger audits the move and renames the user in the trail, in the same transaction. */
+    @Override
+    public boolean pseudonymise(UserId user, UserId pseudonym, AuditCause cause) {
         ObjectNode args = Rows.object();
         args.put("p_user_id", user.value());
         args.put("p_pseudonym", pseudonym.value());
-        return client.rpc("billing_customer_pseudonymise", args).send().json().asBoolean();
+        return client.rpc("billing_customer_pseudonymise", args).cause(cause == null ? null : cause.text()).send()
+                .json().asBoolean();
     }
 
     private static Optional<CustomerLink> first(JsonNode rows) {

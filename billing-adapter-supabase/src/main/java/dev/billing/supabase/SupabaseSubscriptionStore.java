@@ -3,6 +3,7 @@ package dev.billing.supabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.error.StoreException;
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
@@ -53,10 +54,17 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
 
     @Override
     public UpsertResult upsertSubscription(Subscription subscription) {
+        return upsertSubscription(subscription, null);
+    }
+
+    /** 011's triggers audit what the upsert changes with the cause the request carries. */
+    @Override
+    public UpsertResult upsertSubscription(Subscription subscription, AuditCause cause) {
         ObjectNode args = Rows.object();
         args.set("p_subscription", toRow(subscription));
-        // Idempotent by construction (a repeat is SAME_VERSION), so it may be retried.
-        return upsertResult(client.rpc("billing_upsert_subscription", args).retryable().send().json());
+        // Idempotent by construction (a repeat is SAME_VERSION, and audits nothing), so it may be retried.
+        return upsertResult(client.rpc("billing_upsert_subscription", args).cause(text(cause)).retryable().send()
+                .json());
     }
 
     @Override
@@ -73,9 +81,14 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
 
     @Override
     public UpsertResult upsertInvoice(Invoice invoice) {
+        return upsertInvoice(invoice, null);
+    }
+
+    @Override
+    public UpsertResult upsertInvoice(Invoice invoice, AuditCause cause) {
         ObjectNode args = Rows.object();
         args.set("p_invoice", toRow(invoice));
-        return upsertResult(client.rpc("billing_upsert_invoice", args).retryable().send().json());
+        return upsertResult(client.rpc("billing_upsert_invoice", args).cause(text(cause)).retryable().send().json());
     }
 
     @Override
@@ -91,7 +104,12 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
 
     @Override
     public boolean recordPurchase(Purchase purchase) {
-        JsonNode inserted = client.post(PURCHASES).param("on_conflict", "id").param("select", "id")
+        return recordPurchase(purchase, null);
+    }
+
+    @Override
+    public boolean recordPurchase(Purchase purchase, AuditCause cause) {
+        JsonNode inserted = client.post(PURCHASES).param("on_conflict", "id").param("select", "id").cause(text(cause))
                 .prefer("resolution=ignore-duplicates").prefer("return=representation")
                 .json(toRow(purchase)).send().json();
         return inserted.size() == 1;
@@ -132,6 +150,10 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
         args.put("p_user_id", user.value());
         args.put("p_pseudonym", pseudonym.value());
         return client.rpc("billing_subscriptions_pseudonymise", args).send().json().asInt();
+    }
+
+    private static String text(AuditCause cause) {
+        return cause == null ? null : cause.text();
     }
 
     @Override

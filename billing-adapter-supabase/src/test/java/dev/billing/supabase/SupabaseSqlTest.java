@@ -71,7 +71,7 @@ class SupabaseSqlTest {
             assertThat(count(after, "public." + function.group(1) + ",") + count(after, "public."
                     + function.group(1) + "\n")).as(function.group(1)).isEqualTo(2);
         }
-        assertThat(functions).isEqualTo(30);
+        assertThat(functions).isEqualTo(37);
         assertThat(all).doesNotContain("SECURITY DEFINER");
     }
 

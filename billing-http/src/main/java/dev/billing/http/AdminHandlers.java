@@ -2,6 +2,8 @@ package dev.billing.http;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.AuditAction;
+import dev.billing.core.model.AuditEntry;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.InboxStatus;
@@ -12,11 +14,16 @@ import dev.billing.core.usecase.ReconcileReport;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
-/** Operators' routes: the webhook inbox, replay, reconcile, refunds. */
+/** Operators' routes: the webhook inbox, replay, reconcile, refunds, the audit trail. */
 final class AdminHandlers {
     private static final Set<String> REFUND_REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
 
@@ -37,6 +44,40 @@ final class AdminHandlers {
         billing.useCases().listInboxEvents().counts().forEach((s, n) -> counts.put(s.wireName(), n));
         return new Responses.InboxEventList(page.items().stream().map(Responses.InboxEvent::of).toList(),
                 page.hasMore(), page.nextCursor(), counts);
+    }
+
+    /** The audit trail, newest first; every filter optional, each malformed one a 400 naming it. */
+    Object audit(Call call) {
+        UserId user = call.query("userId").map(v -> id(v, "userId", UserId::of)).orElse(null);
+        CustomerId customer = call.query("customerId").map(v -> id(v, "customerId", CustomerId::of)).orElse(null);
+        AuditAction type = call.query("type").map(t -> AuditAction.parse(t).orElseThrow(() ->
+                new InvalidRequestException("invalid_type", "type", "type must be one of: " + Arrays.stream(
+                        AuditAction.values()).map(AuditAction::wireName).collect(Collectors.joining(", ")) + ".")))
+                .orElse(null);
+        Instant from = call.query("from").map(v -> instant(v, "from")).orElse(null);
+        Instant to = call.query("to").map(v -> instant(v, "to")).orElse(null);
+        String cursor = call.query("cursor").orElse(null);
+        Page<AuditEntry> page = billing.useCases().listAuditTrail().list(user, customer, type, from, to, cursor,
+                call.queryInt("limit", 1, 100, 50));
+        return new Responses.AuditList(page.items().stream().map(Responses.AuditEntryView::of).toList(),
+                page.hasMore(), page.nextCursor());
+    }
+
+    private static <T> T id(String value, String field, Function<String, T> parse) {
+        try {
+            return parse.apply(text(value, field));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("invalid_" + JsonCodec.snake(field), field, field + " is malformed.");
+        }
+    }
+
+    private static Instant instant(String value, String field) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException("invalid_" + field, field,
+                    field + " must be an ISO-8601 instant (2026-01-31T00:00:00Z).");
+        }
     }
 
     Object replay(Call call) {

@@ -2,8 +2,10 @@ package dev.billing.http;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.IdentityRejectedException;
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.Identity;
 import dev.billing.core.port.IdentityVerifier;
+import dev.billing.core.usecase.AuditContext;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -199,8 +201,16 @@ public final class ApiDispatcher implements AutoCloseable {
             checkAdmin(ctx);
         }
         long limit = access == Access.WEBHOOK ? settings.maxWebhookBytes() : settings.maxBodyBytes();
-        Object result = route.handler().handle(new Call(ctx, route, identity, json, limit, clientIp(ctx)));
+        Object result;
+        // What the route changes is audited with this request as its cause (webhook effects: their event's id).
+        try (AuditContext.Scope cause = AuditContext.enter(auditCause(access, RequestIds.current(ctx)))) {
+            result = route.handler().handle(new Call(ctx, route, identity, json, limit, clientIp(ctx)));
+        }
         write(ctx, route, result);
+    }
+
+    private static AuditCause auditCause(Access access, String requestId) {
+        return access == Access.ADMIN ? AuditCause.admin(requestId) : AuditCause.request(requestId);
     }
 
     /** The access line and the request timer; clears the logging context. */

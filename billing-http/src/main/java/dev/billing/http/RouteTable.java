@@ -205,6 +205,17 @@ final class RouteTable {
                                 string("cursor", "nextCursor of the previous page."),
                                 integer("limit", "1-100, default 50."))
                         .errors(400),
+                get("/admin/audit", Access.ADMIN, h.admin()::audit).tag("admin")
+                        .summary("The audit trail: every change of billing state with its cause, newest first.")
+                        .returns(Responses.AuditList.class)
+                        .query(string("userId", "An account: the entries naming it and its customer's."),
+                                string("customerId", "A Stripe customer (cus_...)."),
+                                string("type", "An entry type, e.g. subscription.plan_changed."),
+                                string("from", "ISO-8601 instant, inclusive."),
+                                string("to", "ISO-8601 instant, exclusive."),
+                                string("cursor", "nextCursor of the previous page."),
+                                integer("limit", "1-100, default 50."))
+                        .errors(400),
                 post("/admin/webhook-events/{id}/replay", Access.ADMIN, h.admin()::replay).tag("admin")
                         .summary("Process an inbox event again, now.").body(Requests.Empty.class)
                         .returns(Responses.InboxEvent.class).errors(404, 409),

@@ -1,11 +1,45 @@
 package dev.billing.core.port;
 
+import dev.billing.core.model.AuditEntry;
+import dev.billing.core.model.AuditQuery;
+import dev.billing.core.model.AuditRecord;
+import dev.billing.core.model.Page;
+
 /**
- * The audit trail: every change of billing state, recorded once with its cause. (Methods arrive with issue 20.)
+ * The audit trail: every change of billing state, recorded once with its cause. The projection's changes (customer
+ * links, subscriptions, paid invoices, purchases) are recorded by the stores themselves, in the write's own
+ * transaction, from the cause the write was given ({@link CustomerStore#link(dev.billing.core.model.CustomerLink,
+ * dev.billing.core.model.AuditCause)}, {@link SubscriptionStore#upsertSubscription(dev.billing.core.model.Subscription,
+ * dev.billing.core.model.AuditCause)}, ...): a write that changes nothing records nothing. What is not a row change
+ * (a replay, a reconcile, a refund, an erasure, a failed payment) is recorded here.
+ *
+ * <p>Usage: {@code Page<AuditEntry> latest = stores.audit().list(AuditQuery.all(50));}
+ *
+ * <p>Every method throws {@link dev.billing.core.error.StoreException} on store failure.
  */
 public interface AuditLog {
 
-    /** Stores that keep no audit trail. */
+    /**
+     * Records the entry unless one with its action, entity id and cause is recorded already (a reprocessed event or
+     * a retried request records nothing more).
+     *
+     * @return true when recorded now
+     */
+    boolean record(AuditRecord entry);
+
+    /** Entries matching the query, newest first. */
+    Page<AuditEntry> list(AuditQuery query);
+
+    /** Stores that keep no audit trail: records nothing, lists nothing. */
     AuditLog NONE = new AuditLog() {
+        @Override
+        public boolean record(AuditRecord entry) {
+            return false;
+        }
+
+        @Override
+        public Page<AuditEntry> list(AuditQuery query) {
+            return Page.empty();
+        }
     };
 }

@@ -1,5 +1,6 @@
 package dev.billing.core.port;
 
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
@@ -30,6 +31,16 @@ public interface CustomerStore {
     LinkResult link(CustomerLink link);
 
     /**
+     * {@link #link}, audited ({@code customer.linked}) with {@code cause} when it inserts; a store without an audit
+     * trail ignores the cause.
+     *
+     * @param cause why, or null
+     */
+    default LinkResult link(CustomerLink link, AuditCause cause) {
+        return link(link);
+    }
+
+    /**
      * {@link #link} for each, in order, answers in the same order; a store may write them together as long as each
      * answer is the one its own {@code link} in that order would have given.
      */
@@ -37,6 +48,21 @@ public interface CustomerStore {
         List<LinkResult> results = new ArrayList<>(links.size());
         for (CustomerLink link : links) {
             results.add(link(link));
+        }
+        return results;
+    }
+
+    /**
+     * {@link #linkAll}, each link audited with the cause at the same position ({@code causes} may hold nulls). By
+     * default one {@link #link(CustomerLink, AuditCause)} after the other.
+     */
+    default List<LinkResult> linkAll(List<CustomerLink> links, List<AuditCause> causes) {
+        if (causes.size() != links.size()) {
+            throw new IllegalArgumentException("one cause per link");
+        }
+        List<LinkResult> results = new ArrayList<>(links.size());
+        for (int i = 0; i < links.size(); i++) {
+            results.add(link(links.get(i), causes.get(i)));
         }
         return results;
     }
@@ -53,6 +79,11 @@ public interface CustomerStore {
      */
     default boolean pseudonymise(UserId user, UserId pseudonym) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot erase personal data");
+    }
+
+    /** {@link #pseudonymise}, audited ({@code customer.pseudonymised}, naming the pseudonym) with {@code cause}. */
+    default boolean pseudonymise(UserId user, UserId pseudonym, AuditCause cause) {
+        return pseudonymise(user, pseudonym);
     }
 
     /** The outcome of {@link #link}. */

@@ -1,5 +1,6 @@
 package dev.billing.core.port;
 
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Page;
@@ -26,6 +27,17 @@ public interface SubscriptionStore {
     UpsertResult upsertSubscription(Subscription subscription);
 
     /**
+     * {@link #upsertSubscription}, audited with {@code cause} when it applies and changes what the trail records
+     * (created, status, price, quantity, cancellation scheduled or withdrawn, ended); a store without an audit trail
+     * ignores the cause.
+     *
+     * @param cause why, or null
+     */
+    default UpsertResult upsertSubscription(Subscription subscription, AuditCause cause) {
+        return upsertSubscription(subscription);
+    }
+
+    /**
      * {@link #upsertSubscription} for each, in order (several versions of one subscription included), answers in the
      * same order; a store may write them together (fewer statements and commits) as long as each answer is the one
      * its own upsert in that order would have given.
@@ -38,6 +50,21 @@ public interface SubscriptionStore {
         return results;
     }
 
+    /**
+     * {@link #upsertSubscriptions}, each audited with the cause at the same position (which may be null). By default
+     * one {@link #upsertSubscription(Subscription, AuditCause)} after the other.
+     */
+    default List<UpsertResult> upsertSubscriptions(List<Subscription> subscriptions, List<AuditCause> causes) {
+        if (causes.size() != subscriptions.size()) {
+            throw new IllegalArgumentException("one cause per subscription");
+        }
+        List<UpsertResult> results = new ArrayList<>(subscriptions.size());
+        for (int i = 0; i < subscriptions.size(); i++) {
+            results.add(upsertSubscription(subscriptions.get(i), causes.get(i)));
+        }
+        return results;
+    }
+
     Optional<Subscription> findSubscription(String subscriptionId);
 
     /** The customer's subscriptions, newest {@code created} first. */
@@ -46,6 +73,11 @@ public interface SubscriptionStore {
     /** Writes the invoice iff no row exists or the stored version is strictly older; atomic. */
     UpsertResult upsertInvoice(Invoice invoice);
 
+    /** {@link #upsertInvoice}, audited ({@code invoice.paid}) with {@code cause} when the invoice becomes paid. */
+    default UpsertResult upsertInvoice(Invoice invoice, AuditCause cause) {
+        return upsertInvoice(invoice);
+    }
+
     Optional<Invoice> findInvoice(String invoiceId);
 
     /** The customer's invoices, newest {@code created} first. */
@@ -53,6 +85,11 @@ public interface SubscriptionStore {
 
     /** Records the purchase unless one with its id exists; true when stored now. */
     boolean recordPurchase(Purchase purchase);
+
+    /** {@link #recordPurchase}, audited ({@code purchase.recorded}) with {@code cause} when stored now. */
+    default boolean recordPurchase(Purchase purchase, AuditCause cause) {
+        return recordPurchase(purchase);
+    }
 
     /** The customer's purchases, oldest first. */
     List<Purchase> purchasesOf(CustomerId customerId);

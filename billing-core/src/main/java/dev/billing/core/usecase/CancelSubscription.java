@@ -38,7 +38,7 @@ public final class CancelSubscription {
         }
         String key = "billing-cancel-" + UUID.randomUUID();
         Subscription updated = retry.call(() -> gateway.cancelSubscription(subscriptionId, atPeriodEnd, key));
-        subscriptions.upsertSubscription(updated);
+        subscriptions.upsertSubscription(updated, AuditContext.current());
         listener.projectionChanged(updated.customerId());
         return updated;
     }

@@ -52,7 +52,7 @@ public final class ChangePlan {
         String key = "billing-change-" + UUID.randomUUID();
         Subscription updated = retry.call(() -> gateway.changeSubscriptionPrice(subscriptionId, plan.priceId(),
                 proration, key));
-        subscriptions.upsertSubscription(updated);
+        subscriptions.upsertSubscription(updated, AuditContext.current());
         listener.projectionChanged(updated.customerId());
         return updated;
     }

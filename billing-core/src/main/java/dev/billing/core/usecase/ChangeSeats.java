@@ -89,7 +89,7 @@ public final class ChangeSeats {
         String key = IdempotencyKeys.of("seats", current.id(), seats, current.version().key(), current.quantity());
         Subscription updated = retry.call(() -> gateway.changeSubscriptionQuantity(current.id(), seats, proration,
                 key));
-        subscriptions.upsertSubscription(updated);
+        subscriptions.upsertSubscription(updated, AuditContext.current());
         listener.projectionChanged(updated.customerId());
         return updated;
     }

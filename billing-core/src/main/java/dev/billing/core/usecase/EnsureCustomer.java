@@ -52,7 +52,8 @@ public final class EnsureCustomer {
             return new EnsuredCustomer(existing.get().customerId(), false);
         }
         CustomerId created = createAtGateway(user, identity.email());
-        LinkResult result = customers.link(new CustomerLink(user, created, identity.email(), clock.instant()));
+        LinkResult result = customers.link(new CustomerLink(user, created, identity.email(), clock.instant()),
+                AuditContext.current());
         // The user's earlier customer belongs to an erased account now (its creation key replays it): a user who
         // comes back after an erasure gets a customer of their own, keyed by the erasure it follows.
         for (int n = 0; n < MAX_ERASURES && result instanceof LinkResult.CustomerAlreadyLinked taken
@@ -60,7 +61,8 @@ public final class EnsureCustomer {
             NewCustomer request = new NewCustomer(user, identity.email(), IdempotencyKeys.of("customer-after-erasure",
                     user.value(), taken.link().userId().value()));
             created = retry.call(() -> gateway.createCustomer(request));
-            result = customers.link(new CustomerLink(user, created, identity.email(), clock.instant()));
+            result = customers.link(new CustomerLink(user, created, identity.email(), clock.instant()),
+                    AuditContext.current());
         }
         if (result instanceof LinkResult.Linked) {
             return new EnsuredCustomer(created, true);

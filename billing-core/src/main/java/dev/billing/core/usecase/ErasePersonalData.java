@@ -1,5 +1,8 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.model.AuditAction;
+import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.AuditRecord;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Subscription;
@@ -11,6 +14,7 @@ import dev.billing.core.port.ProjectionListener;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -50,6 +54,12 @@ public final class ErasePersonalData {
                          boolean stripeCustomerDeleted) {
         public Erased {
             Objects.requireNonNull(pseudonym, "pseudonym");
+        }
+
+        /** False on a run that found nothing left to erase. */
+        public boolean changedAnything() {
+            return linkErased || events > 0 || subscriptions > 0 || usageRows > 0 || memberships > 0
+                    || guestPurchases > 0 || canceledSubscriptions > 0 || stripeCustomerDeleted;
         }
     }
 
@@ -110,13 +120,21 @@ public final class ErasePersonalData {
                 : stores.memberships().pseudonymise(user, pseudonym);
         // Guest purchases the account claimed, and unclaimed ones paid with its email, keep no email.
         int guests = stores.guests().pseudonymise(user, link.map(CustomerLink::email).orElse(null), pseudonym);
-        boolean linkErased = stores.customers().pseudonymise(user, pseudonym);
+        AuditCause cause = AuditContext.currentOr(AuditCause.admin(null));
+        boolean linkErased = stores.customers().pseudonymise(user, pseudonym, cause);
         entitlements.invalidate(user);
         if (customer != null) {
             listener.projectionChanged(customer);
         }
         Erased erased = new Erased(pseudonym, linkErased, events, subscriptions, usage, memberships, guests, canceled,
                 deleted);
+        if (erased.changedAnything()) {
+            // Named by the pseudonym only: the trail must not bring back the id it erased.
+            stores.audit().record(new AuditRecord(AuditAction.ACCOUNT_ERASED, pseudonym.value(), pseudonym, customer,
+                    cause, Map.of("events", Integer.toString(events), "subscriptions", Integer.toString(subscriptions),
+                            "canceled_subscriptions", Integer.toString(canceled),
+                            "stripe_customer_deleted", Boolean.toString(deleted))));
+        }
         // The account id itself is what was erased: the log names the pseudonym only.
         LOG.log(System.Logger.Level.INFO, "Erased the personal data of account {0}: {1}", pseudonym.value(), erased);
         return erased;
@@ -130,7 +148,7 @@ public final class ErasePersonalData {
             }
             String key = IdempotencyKeys.of("erase-cancel", s.id(), s.version().key());
             Subscription ended = retry.call(() -> gateway.cancelSubscription(s.id(), false, key));
-            stores.subscriptions().upsertSubscription(ended);
+            stores.subscriptions().upsertSubscription(ended, AuditContext.current());
             canceled++;
         }
         return canceled;

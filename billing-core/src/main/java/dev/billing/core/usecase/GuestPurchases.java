@@ -127,7 +127,7 @@ public final class GuestPurchases {
         for (GuestPurchase p : held) {
             // Kept under the user's customer as well; the id keeps a retried claim from recording it twice.
             subscriptions.recordPurchase(new Purchase(p.sessionId() + "_claimed", customer, p.priceId(), p.quantity(),
-                    p.currency(), p.amountTotal(), null, p.purchasedAt()));
+                    p.currency(), p.amountTotal(), null, p.purchasedAt()), AuditContext.current());
             claimed.add(p);
         }
         entitlements.invalidate(identity.userId());

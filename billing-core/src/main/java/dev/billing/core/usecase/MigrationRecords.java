@@ -2,6 +2,7 @@ package dev.billing.core.usecase;
 
 import dev.billing.core.model.MigrationRecordType;
 
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Invoice;
@@ -60,6 +61,8 @@ import java.util.function.ToLongFunction;
  * </ul>
  */
 final class MigrationRecords {
+    /** The audit cause of what a copy writes into the target store. */
+    private static final AuditCause MIGRATION = AuditCause.system("migration");
     private MigrationRecords() {
     }
 
@@ -93,14 +96,14 @@ final class MigrationRecords {
                         MigrationRecords::link, l -> l.userId().value(), MigrationRecords::canonical),
                 new Kind<Subscription>(MigrationRecordType.SUBSCRIPTIONS,
                         (s, c, l) -> s.subscriptions().listSubscriptions(c, l), s -> s.subscriptions().countSubscriptions(),
-                        (t, r) -> upsert(t.subscriptions().upsertSubscription(r)), Subscription::id,
+                        (t, r) -> upsert(t.subscriptions().upsertSubscription(r, MIGRATION)), Subscription::id,
                         MigrationRecords::canonical),
                 new Kind<Invoice>(MigrationRecordType.INVOICES,
                         (s, c, l) -> s.subscriptions().listInvoices(c, l), s -> s.subscriptions().countInvoices(),
-                        (t, r) -> upsert(t.subscriptions().upsertInvoice(r)), Invoice::id, MigrationRecords::canonical),
+                        (t, r) -> upsert(t.subscriptions().upsertInvoice(r, MIGRATION)), Invoice::id, MigrationRecords::canonical),
                 new Kind<Purchase>(MigrationRecordType.PURCHASES,
                         (s, c, l) -> s.subscriptions().listPurchases(c, l), s -> s.subscriptions().countPurchases(),
-                        (t, r) -> inserted(t.subscriptions().recordPurchase(r)), Purchase::id,
+                        (t, r) -> inserted(t.subscriptions().recordPurchase(r, MIGRATION)), Purchase::id,
                         MigrationRecords::canonical),
                 new Kind<InboxEntry>(MigrationRecordType.INBOX_ENTRIES,
                         (s, c, l) -> s.inbox().list(null, c, l),
@@ -130,7 +133,7 @@ final class MigrationRecords {
     }
 
     private static Outcome link(BillingStores target, CustomerLink link) {
-        LinkResult result = target.customers().link(link);
+        LinkResult result = target.customers().link(link, MIGRATION);
         if (result instanceof LinkResult.Linked) {
             return Outcome.WRITTEN;
         }

@@ -88,7 +88,7 @@ final class NoticeSender {
         }
         CustomerLink named = new CustomerLink(atStripe.get().userId(), customer, atStripe.get().email(),
                 clock.instant());
-        CustomerStore.LinkResult result = customers.link(named);
+        CustomerStore.LinkResult result = customers.link(named, AuditContext.current());
         if (result instanceof CustomerStore.LinkResult.Linked) {
             listener.projectionChanged(customer);
             return Optional.of(result.link());

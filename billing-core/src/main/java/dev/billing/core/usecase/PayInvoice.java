@@ -42,7 +42,7 @@ public final class PayInvoice {
         }
         String key = IdempotencyKeys.of("pay-invoice", invoiceId, invoice.amountRemaining());
         Invoice paid = retry.call(() -> gateway.payInvoice(invoiceId, key));
-        subscriptions.upsertInvoice(paid);
+        subscriptions.upsertInvoice(paid, AuditContext.current());
         listener.projectionChanged(paid.customerId());
         return paid;
     }

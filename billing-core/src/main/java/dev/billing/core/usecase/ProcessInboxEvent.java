@@ -1,11 +1,12 @@
 package dev.billing.core.usecase;
 
 import dev.billing.core.config.BillingOptions;
-import dev.billing.core.port.ProjectionListener;
-
 import dev.billing.core.error.BillingException;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.error.WebhookRejectedException;
+import dev.billing.core.model.AuditAction;
+import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.AuditRecord;
 import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutSession;
@@ -15,19 +16,21 @@ import dev.billing.core.model.EventObject;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.Invoice;
-import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.Money;
 import dev.billing.core.model.Notification;
+import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
-import dev.billing.core.model.UpsertResult;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.WebhookVerifier;
 
 import java.time.Clock;
@@ -35,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -86,11 +90,13 @@ public final class ProcessInboxEvent {
     /** Null when membership sync is off: Clerk's events are then ignored. */
     private final SyncMemberships memberships;
     private final GuestPurchases guests;
+    private final AuditLog audit;
 
     ProcessInboxEvent(WebhookVerifier verifier, PaymentGateway gateway, CustomerStore customers,
                       SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
                       ListCatalog catalog, ProjectionListener listener, BillingOptions options,
-                      SyncMemberships memberships, GuestPurchases guests, Clock clock) {
+                      SyncMemberships memberships, GuestPurchases guests, AuditLog audit, Clock clock) {
+        this.audit = audit;
         this.memberships = memberships;
         this.guests = guests;
         this.verifier = verifier;
@@ -273,6 +279,7 @@ public final class ProcessInboxEvent {
     private void linkTogether(List<InboxEntry> customerEvents, Executor executor, List<EventInbox.Completion> done) {
         List<InboxEntry> linking = new ArrayList<>();
         List<CustomerLink> links = new ArrayList<>();
+        List<AuditCause> causes = new ArrayList<>();
         List<InboxEntry> single = new ArrayList<>();
         for (InboxEntry entry : customerEvents) {
             EventObject.OfCustomer customer = plainCustomerEvent(entry);
@@ -284,12 +291,13 @@ public final class ProcessInboxEvent {
                 linking.add(entry);
                 links.add(new CustomerLink(customer.userId(), customer.customerId(), customer.email(),
                         clock.instant()));
+                causes.add(AuditCause.event(entry.eventId()));
             }
         }
         CompletableFuture<Void> singles = applyEach(single, executor, done);
         if (!links.isEmpty()) {
             try {
-                List<CustomerStore.LinkResult> results = customers.linkAll(links);
+                List<CustomerStore.LinkResult> results = customers.linkAll(links, causes);
                 for (int i = 0; i < linking.size(); i++) {
                     if (results.get(i).link().userId().isPseudonym()) {
                         inbox.redactEvent(linking.get(i).eventId()); // an erased account's customer event
@@ -345,7 +353,8 @@ public final class ProcessInboxEvent {
                                 List<EventInbox.Completion> done) {
         List<UpsertResult> results;
         try {
-            results = subscriptions.upsertSubscriptions(snapshots);
+            results = subscriptions.upsertSubscriptions(snapshots,
+                    batched.stream().map(e -> AuditCause.event(e.eventId())).toList());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.INFO, "A batched upsert of {0} subscriptions failed, applying them one by one: "
                     + "{1}", snapshots.size(), describe(e));
@@ -358,7 +367,8 @@ public final class ProcessInboxEvent {
             try {
                 if (results.get(i) == UpsertResult.SAME_VERSION) {
                     // Two snapshots of the same second: only Stripe knows which is newer.
-                    gateway.getSubscription(snapshot.id()).ifPresent(subscriptions::upsertSubscription);
+                    gateway.getSubscription(snapshot.id()).ifPresent(s -> subscriptions.upsertSubscription(s,
+                            AuditCause.event(entry.eventId())));
                 }
                 listener.projectionChanged(snapshot.customerId());
                 redactIfErased(entry, snapshot.customerId(), new EventObject.OfSubscription(snapshot));
@@ -390,7 +400,12 @@ public final class ProcessInboxEvent {
     private InboxStatus apply(InboxEntry entry) {
         StripeEvent event = entry.event();
         if (event.type().startsWith(MembershipWebhookVerifier.TYPE_PREFIX)) {
-            return memberships == null ? InboxStatus.IGNORED : memberships.apply(entry);
+            if (memberships == null) {
+                return InboxStatus.IGNORED;
+            }
+            try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(entry.eventId()))) {
+                return memberships.apply(entry);
+            }
         }
         if (event.livemode() != options.livemode() || !handles(event.type())) {
             return InboxStatus.IGNORED;
@@ -399,9 +414,11 @@ public final class ProcessInboxEvent {
             return InboxStatus.IGNORED; // an erased account's event: nothing left to apply
         }
         EventObject object = verifier.decode(event);
-        InboxStatus outcome = applyObject(entry, event, object);
-        redactIfErased(entry, customerOf(object), object);
-        return outcome;
+        try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(entry.eventId()))) {
+            InboxStatus outcome = applyObject(entry, event, object);
+            redactIfErased(entry, customerOf(object), object);
+            return outcome;
+        }
     }
 
     private InboxStatus applyObject(InboxEntry entry, StripeEvent event, EventObject object) {
@@ -422,6 +439,10 @@ public final class ProcessInboxEvent {
                         link.email(), invoice.id(), "Invoice " + (invoice.number() == null ? invoice.id()
                         : invoice.number()), invoice.paid(), invoice.hostedInvoiceUrl()));
             } else if (event.type().equals("invoice.payment_failed")) {
+                // The invoice usually stays open: no row change records the attempt, so it is recorded here.
+                audit.record(new AuditRecord(AuditAction.INVOICE_PAYMENT_FAILED, invoice.id(), null,
+                        invoice.customerId(), AuditCause.event(event.id()), Map.of("amount_due",
+                        Long.toString(invoice.amountDue()), "currency", invoice.currency())));
                 notices.sendOnce(entry, invoice.customerId(), link -> new Notification.PaymentFailed(event.id(),
                         link.userId(), link.email(), invoice.id(), invoice.due(), invoice.hostedInvoiceUrl()));
             }
@@ -432,7 +453,8 @@ public final class ProcessInboxEvent {
         }
         if (object instanceof EventObject.OfCustomer of && event.type().startsWith("customer.")) {
             if (!of.deleted() && of.userId() != null && customers.findByUserId(of.userId()).isEmpty()) {
-                customers.link(new CustomerLink(of.userId(), of.customerId(), of.email(), clock.instant()));
+                customers.link(new CustomerLink(of.userId(), of.customerId(), of.email(), clock.instant()),
+                        AuditContext.current());
                 listener.projectionChanged(of.customerId());
             }
             return InboxStatus.PROCESSED;
@@ -483,20 +505,22 @@ public final class ProcessInboxEvent {
     }
 
     private void applySubscription(Subscription snapshot) {
+        AuditCause cause = AuditContext.current();
         if (options.refetchOnWebhook()) {
-            subscriptions.upsertSubscription(gateway.getSubscription(snapshot.id()).orElse(snapshot));
-        } else if (subscriptions.upsertSubscription(snapshot) == UpsertResult.SAME_VERSION) {
+            subscriptions.upsertSubscription(gateway.getSubscription(snapshot.id()).orElse(snapshot), cause);
+        } else if (subscriptions.upsertSubscription(snapshot, cause) == UpsertResult.SAME_VERSION) {
             // Two snapshots of the same second: only Stripe knows which is newer.
-            gateway.getSubscription(snapshot.id()).ifPresent(subscriptions::upsertSubscription);
+            gateway.getSubscription(snapshot.id()).ifPresent(s -> subscriptions.upsertSubscription(s, cause));
         }
         listener.projectionChanged(snapshot.customerId());
     }
 
     private void applyInvoice(Invoice snapshot) {
+        AuditCause cause = AuditContext.current();
         if (options.refetchOnWebhook()) {
-            subscriptions.upsertInvoice(gateway.getInvoice(snapshot.id()).orElse(snapshot));
-        } else if (subscriptions.upsertInvoice(snapshot) == UpsertResult.SAME_VERSION) {
-            gateway.getInvoice(snapshot.id()).ifPresent(subscriptions::upsertInvoice);
+            subscriptions.upsertInvoice(gateway.getInvoice(snapshot.id()).orElse(snapshot), cause);
+        } else if (subscriptions.upsertInvoice(snapshot, cause) == UpsertResult.SAME_VERSION) {
+            gateway.getInvoice(snapshot.id()).ifPresent(i -> subscriptions.upsertInvoice(i, cause));
         }
         listener.projectionChanged(snapshot.customerId());
     }
@@ -506,7 +530,7 @@ public final class ProcessInboxEvent {
             // With re-fetch off, customer.subscription.created carries the subscription itself.
             if (session.subscriptionId() != null && options.refetchOnWebhook()) {
                 gateway.getSubscription(session.subscriptionId()).ifPresent(s -> {
-                    subscriptions.upsertSubscription(s);
+                    subscriptions.upsertSubscription(s, AuditContext.current());
                     listener.projectionChanged(s.customerId());
                 });
             }
@@ -522,7 +546,7 @@ public final class ProcessInboxEvent {
         long amount = session.amountTotal() == null ? 0 : session.amountTotal();
         Purchase purchase = new Purchase(session.id(), session.customerId(), priceId, quantity, currency, amount,
                 session.paymentIntentId(), entry.event().created());
-        subscriptions.recordPurchase(purchase);
+        subscriptions.recordPurchase(purchase, AuditContext.current());
         listener.projectionChanged(session.customerId());
         if ("true".equals(session.metadata().get(GuestPurchases.GUEST_METADATA))) {
             // No user to notify yet: the purchase waits for whoever claims the buyer's email.

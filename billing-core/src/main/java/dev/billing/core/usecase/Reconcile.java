@@ -1,21 +1,25 @@
 package dev.billing.core.usecase;
 
-import dev.billing.core.port.ProjectionListener;
-
 import dev.billing.core.error.BillingException;
 import dev.billing.core.error.NotFoundException;
+import dev.billing.core.model.AuditAction;
+import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.AuditRecord;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.UserId;
+import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
-import dev.billing.core.model.UpsertResult;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Repairs drift after missed webhooks (DESIGN §4.5): re-lists a customer's subscriptions and latest invoices from
@@ -32,10 +36,12 @@ public final class Reconcile {
     private final CustomerStore customers;
     private final SubscriptionStore subscriptions;
     private final ProjectionListener listener;
+    private final AuditLog audit;
     private final GatewayRetry retry;
 
     Reconcile(PaymentGateway gateway, CustomerStore customers, SubscriptionStore subscriptions,
-              ProjectionListener listener, GatewayRetry retry) {
+              ProjectionListener listener, AuditLog audit, GatewayRetry retry) {
+        this.audit = audit;
         this.gateway = gateway;
         this.customers = customers;
         this.subscriptions = subscriptions;
@@ -50,21 +56,25 @@ public final class Reconcile {
     }
 
     public ReconcileReport customer(CustomerId customer) {
+        AuditCause cause = AuditContext.currentOr(AuditCause.admin(null));
         List<Subscription> subs = retry.call(() -> gateway.listSubscriptions(customer));
         int subsApplied = 0;
         for (Subscription subscription : subs) {
-            if (subscriptions.upsertSubscription(subscription) == UpsertResult.APPLIED) {
+            if (subscriptions.upsertSubscription(subscription, cause) == UpsertResult.APPLIED) {
                 subsApplied++;
             }
         }
         Page<Invoice> invoices = retry.call(() -> gateway.listInvoices(customer, INVOICES_PER_CUSTOMER, null));
         int invoicesApplied = 0;
         for (Invoice invoice : invoices.items()) {
-            if (subscriptions.upsertInvoice(invoice) == UpsertResult.APPLIED) {
+            if (subscriptions.upsertInvoice(invoice, cause) == UpsertResult.APPLIED) {
                 invoicesApplied++;
             }
         }
         listener.projectionChanged(customer);
+        audit.record(new AuditRecord(AuditAction.CUSTOMER_RECONCILED, customer.value(), null, customer, cause,
+                Map.of("subscriptions_applied", Integer.toString(subsApplied),
+                        "invoices_applied", Integer.toString(invoicesApplied))));
         return new ReconcileReport(1, subs.size(), subsApplied, invoices.items().size(), invoicesApplied, 0);
     }
 

@@ -2,9 +2,15 @@ package dev.billing.core.usecase;
 
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.AuditAction;
+import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.AuditRecord;
 import dev.billing.core.model.Refund;
 import dev.billing.core.model.RefundRequest;
+import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.PaymentGateway;
+
+import java.util.Map;
 
 /**
  * Admin: refunds a payment in full or in part. The caller supplies the idempotency key (an admin tool's request
@@ -14,10 +20,12 @@ import dev.billing.core.port.PaymentGateway;
  */
 public final class RefundPayment {
     private final PaymentGateway gateway;
+    private final AuditLog audit;
     private final GatewayRetry retry;
 
-    RefundPayment(PaymentGateway gateway, GatewayRetry retry) {
+    RefundPayment(PaymentGateway gateway, AuditLog audit, GatewayRetry retry) {
         this.gateway = gateway;
+        this.audit = audit;
         this.retry = retry;
     }
 
@@ -27,7 +35,13 @@ public final class RefundPayment {
      */
     public Refund refund(RefundRequest request) {
         try {
-            return retry.call(() -> gateway.createRefund(request));
+            Refund refund = retry.call(() -> gateway.createRefund(request));
+            // A retried request gets Stripe's same refund back, and records nothing more.
+            audit.record(new AuditRecord(AuditAction.REFUND_CREATED, refund.id(), null, null,
+                    AuditContext.currentOr(AuditCause.admin(null)), Map.of("payment_intent_id",
+                    String.valueOf(refund.paymentIntentId()), "amount", Long.toString(refund.amount().amount()),
+                    "currency", refund.amount().currency(), "status", refund.status())));
+            return refund;
         } catch (GatewayRejectedException e) {
             if (e.status() == 400 && !e.isIdempotencyConflict()) {
                 throw new InvalidRequestException("refund_rejected", e.param(), e.getMessage());

@@ -42,7 +42,7 @@ public final class ResumeSubscription {
         }
         String key = "billing-resume-" + UUID.randomUUID();
         Subscription updated = retry.call(() -> gateway.resumeSubscription(subscriptionId, key));
-        subscriptions.upsertSubscription(updated);
+        subscriptions.upsertSubscription(updated, AuditContext.current());
         listener.projectionChanged(updated.customerId());
         return updated;
     }

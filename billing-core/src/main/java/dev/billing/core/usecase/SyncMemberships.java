@@ -93,14 +93,14 @@ public final class SyncMemberships {
             Subscription current = retry.call(() -> gateway.getSubscription(grant.granting().id()))
                     .orElse(grant.granting());
             if (current.quantity() == target) {
-                subscriptions.upsertSubscription(current);
+                subscriptions.upsertSubscription(current, AuditContext.current());
                 return;
             }
             String key = IdempotencyKeys.of("auto-seats", current.id(), target, current.quantity(),
                     entry.eventId(), entry.attempts(), round);
             Subscription updated = retry.call(() -> gateway.changeSubscriptionQuantity(current.id(), target,
                     ProrationBehavior.CREATE_PRORATIONS, key));
-            subscriptions.upsertSubscription(updated);
+            subscriptions.upsertSubscription(updated, AuditContext.current());
             listener.projectionChanged(updated.customerId());
         }
         throw new IllegalStateException("the member count of " + orgId + " kept changing while its seats were set; "

@@ -54,6 +54,7 @@ public final class UseCases {
     private final ProcessInboxEvent processInboxEvent;
     private final ReplayEvent replayEvent;
     private final ListInboxEvents listInboxEvents;
+    private final ListAuditTrail listAuditTrail;
     private final Reconcile reconcile;
     private final RefundPayment refundPayment;
     private final EntitlementPolicy entitlementPolicy;
@@ -156,15 +157,18 @@ public final class UseCases {
         this.guestPurchases = new GuestPurchases(gateway, stores.guests(), stores.subscriptions(), ensureCustomer,
                 getEntitlements, catalog, redirectPolicy, options, retry, clock);
         this.processInboxEvent = new ProcessInboxEvent(verifier, gateway, stores.customers(), stores.subscriptions(),
-                stores.inbox(), notices, catalog, listCatalog, listener, options, sync[0], guestPurchases, clock);
+                stores.inbox(), notices, catalog, listCatalog, listener, options, sync[0], guestPurchases, stores.audit(),
+                clock);
         this.receiveWebhook = new ReceiveWebhook(verifier, stores.inbox(), processInboxEvent, options.inlinePermits(),
                 options.backgroundPermits(), options.inboxLease(), clock);
         this.receiveMembershipWebhook = sync[0] == null ? null : new ReceiveMembershipWebhook(membershipVerifier,
                 stores.inbox(), processInboxEvent, options.inboxLease(), clock);
-        this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, clock);
+        this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, stores.audit(), clock);
         this.listInboxEvents = new ListInboxEvents(stores.inbox());
-        this.reconcile = new Reconcile(gateway, stores.customers(), stores.subscriptions(), listener, retry);
-        this.refundPayment = new RefundPayment(gateway, retry);
+        this.listAuditTrail = new ListAuditTrail(stores.audit());
+        this.reconcile = new Reconcile(gateway, stores.customers(), stores.subscriptions(), listener, stores.audit(),
+                retry);
+        this.refundPayment = new RefundPayment(gateway, stores.audit(), retry);
         this.orgAccess = new OrgAccess(orgs);
         this.exportPersonalData = new ExportPersonalData(stores, clock);
         this.erasePersonalData = new ErasePersonalData(stores, gateway, listener, getEntitlements, retry);
@@ -276,6 +280,11 @@ public final class UseCases {
 
     public ListInboxEvents listInboxEvents() {
         return listInboxEvents;
+    }
+
+    /** The audit trail (admin). */
+    public ListAuditTrail listAuditTrail() {
+        return listAuditTrail;
     }
 
     public Reconcile reconcile() {

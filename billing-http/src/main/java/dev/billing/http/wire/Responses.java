@@ -1,5 +1,6 @@
 package dev.billing.http.wire;
 
+import dev.billing.core.model.AuditEntry;
 import dev.billing.core.model.GuestPurchase;
 import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CustomerLink;
@@ -322,6 +323,23 @@ public final class Responses {
 
     public record InboxEventList(List<InboxEvent> data, boolean hasMore, @OptionalField String nextCursor,
                                  @Doc("Events per status.") Map<String, Long> counts) {
+    }
+
+    public record AuditEntryView(@Doc("Orders entries: newer ones have higher ids.") long id, Instant recordedAt,
+                                 @Doc("subscription.plan_changed, invoice.paid, event.replayed, ...") String type,
+                                 String entityId, @OptionalField String userId, @OptionalField String customerId,
+                                 @OptionalField @Doc("event:<id>, request:<id>, admin[:<request id>] or system:<what>")
+                                 String cause,
+                                 @Doc("Old and new price, quantity, status; amounts.") Map<String, String> detail) {
+        public static AuditEntryView of(AuditEntry e) {
+            return new AuditEntryView(e.id(), e.recordedAt(), e.action().wireName(), e.entityId(),
+                    e.userId() == null ? null : e.userId().value(),
+                    e.customerId() == null ? null : e.customerId().value(),
+                    e.cause() == null ? null : e.cause().text(), e.detail());
+        }
+    }
+
+    public record AuditList(List<AuditEntryView> data, boolean hasMore, @OptionalField String nextCursor) {
     }
 
     public record ReconcileResult(int customers, int subscriptionsSeen, int subscriptionsApplied, int invoicesSeen,

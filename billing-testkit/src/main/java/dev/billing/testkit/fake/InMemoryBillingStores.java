@@ -1,7 +1,10 @@
 package dev.billing.testkit.fake;
 
+import dev.billing.core.port.AnalyticsStore;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.StoreLifecycle;
+
+import java.time.Clock;
 
 /**
  * All store ports in memory, sharing one {@link StoreSwitch} to make "the database" go down in tests.
@@ -10,8 +13,9 @@ import dev.billing.core.port.StoreLifecycle;
  */
 public final class InMemoryBillingStores {
     private final StoreSwitch storeSwitch = new StoreSwitch();
-    private final InMemoryCustomerStore customers = new InMemoryCustomerStore(storeSwitch);
-    private final InMemorySubscriptionStore subscriptions = new InMemorySubscriptionStore(storeSwitch);
+    private final InMemoryAuditLog audit = new InMemoryAuditLog(storeSwitch, Clock.systemUTC());
+    private final InMemoryCustomerStore customers = new InMemoryCustomerStore(storeSwitch, audit);
+    private final InMemorySubscriptionStore subscriptions = new InMemorySubscriptionStore(storeSwitch, audit);
     private final InMemoryEventInbox inbox = new InMemoryEventInbox(storeSwitch);
     private final InMemoryUsageLedger usage = new InMemoryUsageLedger(storeSwitch);
     private final InMemoryProjectionChanges changes = new InMemoryProjectionChanges(storeSwitch);
@@ -28,7 +32,7 @@ public final class InMemoryBillingStores {
                 @Override
                 public void close() {
                 }
-            }, memberships, guests);
+            }, memberships, guests, audit, AnalyticsStore.NONE);
 
     private InMemoryBillingStores() {
     }
@@ -72,5 +76,9 @@ public final class InMemoryBillingStores {
 
     public InMemoryGuestPurchaseStore guests() {
         return guests;
+    }
+
+    public InMemoryAuditLog audit() {
+        return audit;
     }
 }

@@ -1,5 +1,6 @@
 package dev.billing.testkit.fake;
 
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
@@ -22,13 +23,15 @@ public final class InMemoryCustomerStore implements CustomerStore {
     private final Map<UserId, CustomerLink> byUser = new HashMap<>();
     private final Map<CustomerId, CustomerLink> byCustomer = new HashMap<>();
     private final StoreSwitch storeSwitch;
+    private final InMemoryAuditLog audit;
 
     public InMemoryCustomerStore() {
-        this(new StoreSwitch());
+        this(new StoreSwitch(), new InMemoryAuditLog());
     }
 
-    InMemoryCustomerStore(StoreSwitch storeSwitch) {
+    InMemoryCustomerStore(StoreSwitch storeSwitch, InMemoryAuditLog audit) {
         this.storeSwitch = storeSwitch;
+        this.audit = audit;
     }
 
     @Override
@@ -44,7 +47,12 @@ public final class InMemoryCustomerStore implements CustomerStore {
     }
 
     @Override
-    public synchronized LinkResult link(CustomerLink link) {
+    public LinkResult link(CustomerLink link) {
+        return link(link, null);
+    }
+
+    @Override
+    public synchronized LinkResult link(CustomerLink link, AuditCause cause) {
         storeSwitch.check();
         CustomerLink existing = byUser.get(link.userId());
         if (existing != null) {
@@ -56,6 +64,7 @@ public final class InMemoryCustomerStore implements CustomerStore {
         }
         byUser.put(link.userId(), link);
         byCustomer.put(link.customerId(), link);
+        audit.linked(link, cause);
         return new LinkResult.Linked(link);
     }
 
@@ -74,15 +83,25 @@ public final class InMemoryCustomerStore implements CustomerStore {
     }
 
     @Override
-    public synchronized boolean pseudonymise(UserId user, UserId pseudonym) {
+    public boolean pseudonymise(UserId user, UserId pseudonym) {
+        return pseudonymise(user, pseudonym, null);
+    }
+
+    @Override
+    public synchronized boolean pseudonymise(UserId user, UserId pseudonym, AuditCause cause) {
         storeSwitch.check();
+        if (user.equals(pseudonym)) {
+            return false;
+        }
         CustomerLink link = byUser.remove(user);
         if (link == null) {
+            audit.forget(user, pseudonym);
             return false;
         }
         CustomerLink erased = new CustomerLink(pseudonym, link.customerId(), null, link.createdAt());
         byUser.put(pseudonym, erased);
         byCustomer.put(link.customerId(), erased);
+        audit.pseudonymised(user, erased, cause);
         return true;
     }
 }

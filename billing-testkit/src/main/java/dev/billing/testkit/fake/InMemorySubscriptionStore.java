@@ -1,5 +1,6 @@
 package dev.billing.testkit.fake;
 
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Page;
@@ -29,19 +30,43 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     private final Map<String, Invoice> invoices = new TreeMap<>();
     private final Map<String, Purchase> purchases = new TreeMap<>();
     private final StoreSwitch storeSwitch;
+    private final InMemoryAuditLog audit;
 
     public InMemorySubscriptionStore() {
-        this(new StoreSwitch());
+        this(new StoreSwitch(), new InMemoryAuditLog());
     }
 
-    InMemorySubscriptionStore(StoreSwitch storeSwitch) {
+    InMemorySubscriptionStore(StoreSwitch storeSwitch, InMemoryAuditLog audit) {
         this.storeSwitch = storeSwitch;
+        this.audit = audit;
     }
 
     @Override
-    public synchronized UpsertResult upsertSubscription(Subscription subscription) {
+    public UpsertResult upsertSubscription(Subscription subscription) {
+        return upsertSubscription(subscription, null);
+    }
+
+    @Override
+    public synchronized UpsertResult upsertSubscription(Subscription subscription, AuditCause cause) {
         storeSwitch.check();
-        return upsert(subscriptions, subscription.id(), subscription, Subscription::version);
+        Subscription before = subscriptions.get(subscription.id());
+        UpsertResult result = upsert(subscriptions, subscription.id(), subscription, Subscription::version);
+        if (result == UpsertResult.APPLIED) {
+            audit.subscription(before, subscription, cause);
+        }
+        return result;
+    }
+
+    @Override
+    public synchronized List<UpsertResult> upsertSubscriptions(List<Subscription> batch, List<AuditCause> causes) {
+        if (causes.size() != batch.size()) {
+            throw new IllegalArgumentException("one cause per subscription");
+        }
+        List<UpsertResult> results = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            results.add(upsertSubscription(batch.get(i), causes.get(i)));
+        }
+        return results;
     }
 
     @Override
@@ -59,9 +84,19 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     }
 
     @Override
-    public synchronized UpsertResult upsertInvoice(Invoice invoice) {
+    public UpsertResult upsertInvoice(Invoice invoice) {
+        return upsertInvoice(invoice, null);
+    }
+
+    @Override
+    public synchronized UpsertResult upsertInvoice(Invoice invoice, AuditCause cause) {
         storeSwitch.check();
-        return upsert(invoices, invoice.id(), invoice, Invoice::version);
+        Invoice before = invoices.get(invoice.id());
+        UpsertResult result = upsert(invoices, invoice.id(), invoice, Invoice::version);
+        if (result == UpsertResult.APPLIED) {
+            audit.invoice(before, invoice, cause);
+        }
+        return result;
     }
 
     @Override
@@ -79,9 +114,18 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     }
 
     @Override
-    public synchronized boolean recordPurchase(Purchase purchase) {
+    public boolean recordPurchase(Purchase purchase) {
+        return recordPurchase(purchase, null);
+    }
+
+    @Override
+    public synchronized boolean recordPurchase(Purchase purchase, AuditCause cause) {
         storeSwitch.check();
-        return purchases.putIfAbsent(purchase.id(), purchase) == null;
+        if (purchases.putIfAbsent(purchase.id(), purchase) != null) {
+            return false;
+        }
+        audit.purchase(purchase, cause);
+        return true;
     }
 
     @Override

@@ -1,0 +1,133 @@
+package dev.billing.postgres;
+
+import dev.billing.core.model.AuditAction;
+import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.AuditEntry;
+import dev.billing.core.model.AuditQuery;
+import dev.billing.core.model.AuditRecord;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.AuditLog;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link AuditLog} on the {@code audit_log} table. The projection's changes are written there by V11's triggers, in
+ * the transaction of the write (with the {@code cause} the write put in its row); explicit entries are one
+ * {@code INSERT ... ON CONFLICT DO NOTHING} on {@code audit_log_explicit_key}. The listing is one keyset query on
+ * the id, newest first, with the filters given.
+ */
+final class JdbiAuditLog implements AuditLog {
+    private static final RowMapper<AuditEntry> ENTRY = (rs, ctx) -> new AuditEntry(rs.getLong("id"),
+            Db.instant(rs, "recorded_at"), action(rs.getString("entity"), rs.getString("action")),
+            rs.getString("entity_id"), userId(rs.getString("user_id")), customerId(rs.getString("customer_id")),
+            cause(rs.getString("cause")), JsonMaps.read(rs.getString("detail")));
+
+    private final Db db;
+    private final String insert;
+    private final String select;
+    private final String usersCustomer;
+
+    JdbiAuditLog(Db db) {
+        this.db = db;
+        this.insert = db.sql("""
+                INSERT INTO {schema}.audit_log (entity, entity_id, action, user_id, customer_id, cause, detail,
+                    explicit)
+                VALUES (:entity, :entityId, :action, :userId, :customerId, :cause, CAST(:detail AS jsonb), true)
+                ON CONFLICT (entity, action, entity_id, cause) WHERE explicit DO NOTHING
+                """);
+        // V2's status columns are read into the detail, so older rows show their statuses too.
+        this.select = db.sql("""
+                SELECT id, recorded_at, entity, action, entity_id, user_id, customer_id, cause,
+                    CAST(jsonb_strip_nulls(detail || jsonb_build_object('old_status', old_status,
+                        'new_status', new_status)) AS text) AS detail
+                FROM {schema}.audit_log
+                WHERE id < :before""");
+        this.usersCustomer = db.sql("SELECT customer_id FROM {schema}.customers WHERE user_id = :user");
+    }
+
+    @Override
+    public boolean record(AuditRecord entry) {
+        return db.call("audit.record", h -> h.createUpdate(insert)
+                .bind("entity", entry.action().entity())
+                .bind("entityId", entry.entityId())
+                .bind("action", entry.action().action())
+                .bind("userId", entry.userId() == null ? null : entry.userId().value())
+                .bind("customerId", entry.customerId() == null ? null : entry.customerId().value())
+                .bind("cause", entry.cause().text())
+                .bind("detail", JsonMaps.write(entry.detail()))
+                .execute() == 1);
+    }
+
+    /**
+     * One query; the account filter takes the rows naming the account and those of the customer linked to it now
+     * (an erased account's own id is linked to nothing, and no row names it any more).
+     */
+    @Override
+    public Page<AuditEntry> list(AuditQuery q) {
+        StringBuilder sql = new StringBuilder(select);
+        List<String> conditions = new ArrayList<>();
+        if (q.userId() != null) {
+            conditions.add("(user_id = :user OR customer_id = (" + usersCustomer + "))");
+        }
+        if (q.customerId() != null) {
+            conditions.add("customer_id = :customer");
+        }
+        if (q.action() != null) {
+            conditions.add("entity = :entity AND action = :action");
+        }
+        if (q.from() != null) {
+            conditions.add("recorded_at >= :from");
+        }
+        if (q.to() != null) {
+            conditions.add("recorded_at < :to");
+        }
+        conditions.forEach(c -> sql.append("\n  AND ").append(c));
+        sql.append("\nORDER BY id DESC LIMIT :limit");
+        return db.call("audit.list", h -> {
+            Query query = h.createQuery(sql.toString()).bind("before", q.beforeId()).bind("limit", q.limit() + 1);
+            if (q.userId() != null) {
+                query.bind("user", q.userId().value());
+            }
+            if (q.customerId() != null) {
+                query.bind("customer", q.customerId().value());
+            }
+            if (q.action() != null) {
+                query.bind("entity", q.action().entity()).bind("action", q.action().action());
+            }
+            if (q.from() != null) {
+                query.bindByType("from", Db.ts(q.from()), OffsetDateTime.class);
+            }
+            if (q.to() != null) {
+                query.bindByType("to", Db.ts(q.to()), OffsetDateTime.class);
+            }
+            return Pages.of(query.map(ENTRY).list(), q.limit(), e -> AuditQuery.cursorAfter(e.id()));
+        });
+    }
+
+    private static AuditAction action(String entity, String action) {
+        return AuditAction.of(entity, action).orElseThrow(() -> Db.corrupt("an audit row has the unknown action "
+                + entity + "." + action));
+    }
+
+    private static UserId userId(String value) {
+        return value == null ? null : UserId.of(value);
+    }
+
+    private static CustomerId customerId(String value) {
+        return value == null ? null : CustomerId.of(value);
+    }
+
+    private static AuditCause cause(String text) {
+        try {
+            return AuditCause.parse(text);
+        } catch (IllegalArgumentException e) {
+            return AuditCause.system(text); // a cause some other tool wrote: shown as it is
+        }
+    }
+}
