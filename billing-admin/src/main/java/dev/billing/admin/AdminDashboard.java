@@ -73,7 +73,7 @@ public final class AdminDashboard {
         config.routes.get("/admin/customers", ctx -> page(ctx, csrf ->
                 customers.search(views, csrf, ctx.queryParam("q"))));
         config.routes.get("/admin/customers/{userId}", ctx -> page(ctx, csrf ->
-                customers.customer(views, csrf, ctx.pathParam("userId"))));
+                customers.customer(views, csrf, ctx.pathParam("userId"), ctx.queryParam("audit"))));
         config.routes.get("/admin/events", ctx -> page(ctx, csrf -> events.list(views, csrf,
                 ctx.queryParam("status"), ctx.queryParam("cursor"), ctx.queryParam("replayed"))));
         config.routes.post("/admin/events/{id}/replay", ctx -> form(ctx, csrf ->

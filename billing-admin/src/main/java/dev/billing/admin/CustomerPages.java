@@ -2,11 +2,13 @@ package dev.billing.admin;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.AuditEntry;
 import dev.billing.core.error.NotFoundException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Entitlements;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.Quota;
 import dev.billing.core.model.Subscription;
@@ -21,6 +23,7 @@ import java.util.Optional;
 
 /** Customer search (by user id or Stripe customer id) and one customer's billing. */
 final class CustomerPages {
+    static final int AUDIT_PAGE = 25;
     private final Billing billing;
 
     CustomerPages(Billing billing) {
@@ -43,7 +46,7 @@ final class CustomerPages {
         return AdminDashboard.Html.ok(views.render("customers", m));
     }
 
-    AdminDashboard.Answer customer(Views views, String csrf, String userIdText) {
+    AdminDashboard.Answer customer(Views views, String csrf, String userIdText, String auditCursor) {
         UserId user = userId(userIdText);
         CustomerLink link = billing.stores().customers().findByUserId(user)
                 .orElseThrow(() -> new NotFoundException("customer", userIdText));
@@ -63,6 +66,14 @@ final class CustomerPages {
         m.put("tier", entitlements.tier());
         m.put("quotas", entitlements.quotas().stream().map(CustomerPages::quotaRow).toList());
         m.put("noQuotas", entitlements.quotas().isEmpty());
+        Page<AuditEntry> audit = billing.useCases().listAuditTrail().list(user, null, null, null, null,
+                auditCursor == null || auditCursor.isEmpty() ? null : auditCursor, AUDIT_PAGE);
+        m.put("audit", audit.items().stream().map(CustomerPages::auditRow).toList());
+        m.put("noAudit", audit.items().isEmpty());
+        if (audit.hasMore() && audit.nextCursor() != null) {
+            m.put("auditNext", href(user) + "?audit=" + URLEncoder.encode(audit.nextCursor(), StandardCharsets.UTF_8)
+                    + "#audit-h");
+        }
         return AdminDashboard.Html.ok(views.render("customer", m));
     }
 
@@ -133,6 +144,17 @@ final class CustomerPages {
         r.put("quantity", p.quantity());
         r.put("total", Format.money(p.amountTotal(), p.currency()));
         r.put("purchased", Format.day(p.purchasedAt()));
+        return r;
+    }
+
+    private static Map<String, Object> auditRow(AuditEntry e) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("at", Format.time(e.recordedAt()));
+        r.put("action", e.action().wireName());
+        r.put("entity", e.entityId());
+        r.put("cause", e.cause() == null ? "" : e.cause().text());
+        r.put("detail", e.detail().entrySet().stream().map(d -> d.getKey() + ": " + d.getValue())
+                .collect(java.util.stream.Collectors.joining(", ")));
         return r;
     }
 

@@ -71,6 +71,8 @@ class AdminDashboardBrowserIT {
             assertThat(browser.driver.findElement(By.cssSelector("table.subscriptions")).getText())
                     .contains(subscription).contains("trialing");
             assertThat(browser.driver.findElement(By.id("tier")).getText()).isEqualTo("pro");
+            assertThat(browser.driver.findElement(By.cssSelector("table.audit")).getText())
+                    .contains("customer.linked").contains("subscription.created").contains(subscription);
             browser.screenshot("03-customer");
 
             // The failed event, filtered, replayed, and processed.
