@@ -11,6 +11,7 @@ import org.jdbi.v3.core.statement.Query;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -33,6 +34,7 @@ final class JdbiCustomerStore implements CustomerStore {
     private final Db db;
     private final String byUser;
     private final String byCustomer;
+    private final String byCustomers;
     private final String insert;
     private final MultiRowSql insertBatch;
     private final String byUsersOrCustomers;
@@ -49,6 +51,10 @@ final class JdbiCustomerStore implements CustomerStore {
                 """);
         this.byCustomer = db.sql("""
                 SELECT user_id, customer_id, email, created_at FROM {schema}.customers WHERE customer_id = :customer
+                """);
+        this.byCustomers = db.sql("""
+                SELECT user_id, customer_id, email, created_at FROM {schema}.customers
+                WHERE customer_id = ANY(:customers)
                 """);
         this.insert = db.sql("""
                 INSERT INTO {schema}.customers (user_id, customer_id, email, created_at, cause)
@@ -97,6 +103,18 @@ final class JdbiCustomerStore implements CustomerStore {
     public Optional<CustomerLink> findByCustomerId(CustomerId customerId) {
         return db.call("customers.findByCustomerId", h -> h.createQuery(byCustomer)
                 .bind("customer", customerId.value()).map(LINK).findOne());
+    }
+
+    @Override
+    public Map<CustomerId, CustomerLink> findByCustomerIds(Collection<CustomerId> customerIds) {
+        if (customerIds.isEmpty()) {
+            return Map.of();
+        }
+        List<String> ids = customerIds.stream().map(CustomerId::value).distinct().toList();
+        Map<CustomerId, CustomerLink> found = new HashMap<>();
+        db.call("customers.findByCustomerIds", h -> h.createQuery(byCustomers).bindArray("customers", String.class, ids)
+                .map(LINK).list()).forEach(link -> found.put(link.customerId(), link));
+        return found;
     }
 
     @Override

@@ -11,8 +11,12 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * {@link CustomerStore} on the legacy {@code stripe_customer_mapping} table, unique on both sides. A link is one
@@ -42,6 +46,21 @@ final class SupabaseCustomerStore implements CustomerStore {
         return first(client.get(TABLE).param("select", COLUMNS)
                 .param("stripe_customer_id", "eq." + customerId.value()).param("clerk_user_id", "not.is.null")
                 .retryable().send().json());
+    }
+
+    /** One {@code in.(...)} filter per 100 customers, which keeps the URL well under any proxy's limit. */
+    @Override
+    public Map<CustomerId, CustomerLink> findByCustomerIds(Collection<CustomerId> customerIds) {
+        List<String> ids = customerIds.stream().map(CustomerId::value).distinct().toList();
+        Map<CustomerId, CustomerLink> found = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += 100) {
+            String list = ids.subList(from, Math.min(ids.size(), from + 100)).stream().map(Rows::quoted)
+                    .collect(Collectors.joining(","));
+            Rows.map(client.get(TABLE).param("select", COLUMNS).param("stripe_customer_id", "in.(" + list + ")")
+                            .param("clerk_user_id", "not.is.null").retryable().send().json(),
+                    SupabaseCustomerStore::fromRow).forEach(link -> found.put(link.customerId(), link));
+        }
+        return found;
     }
 
     @Override

@@ -7,7 +7,10 @@ import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,6 +26,18 @@ public interface CustomerStore {
     Optional<CustomerLink> findByUserId(UserId userId);
 
     Optional<CustomerLink> findByCustomerId(CustomerId customerId);
+
+    /**
+     * The links of those of these customers that are linked, by customer: one round trip where the store allows it,
+     * for a batch of events that each need their customer's link.
+     */
+    default Map<CustomerId, CustomerLink> findByCustomerIds(Collection<CustomerId> customerIds) {
+        Map<CustomerId, CustomerLink> found = new HashMap<>();
+        for (CustomerId id : customerIds) {
+            findByCustomerId(id).ifPresent(link -> found.put(id, link));
+        }
+        return found;
+    }
 
     /**
      * Inserts the link unless the user or the customer is already linked; atomic under any concurrency, across

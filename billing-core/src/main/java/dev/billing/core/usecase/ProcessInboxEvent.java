@@ -91,6 +91,7 @@ public final class ProcessInboxEvent {
     private final SyncMemberships memberships;
     private final GuestPurchases guests;
     private final AuditLog audit;
+    private final ErasedAccountEvents erased;
 
     ProcessInboxEvent(WebhookVerifier verifier, PaymentGateway gateway, CustomerStore customers,
                       SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
@@ -110,6 +111,7 @@ public final class ProcessInboxEvent {
         this.listener = listener;
         this.options = options;
         this.clock = clock;
+        this.erased = new ErasedAccountEvents(customers, subscriptions, inbox);
     }
 
     /**
@@ -361,6 +363,8 @@ public final class ProcessInboxEvent {
             applyEach(batched, executor, done).join();
             return;
         }
+        Map<CustomerId, CustomerLink> links = erased.linksOrNull(snapshots.stream().map(Subscription::customerId)
+                .toList());
         for (int i = 0; i < batched.size(); i++) {
             InboxEntry entry = batched.get(i);
             Subscription snapshot = snapshots.get(i);
@@ -371,7 +375,7 @@ public final class ProcessInboxEvent {
                             AuditCause.event(entry.eventId())));
                 }
                 listener.projectionChanged(snapshot.customerId());
-                redactIfErased(entry, snapshot.customerId(), new EventObject.OfSubscription(snapshot));
+                erased.redactIfErased(entry, snapshot.customerId(), new EventObject.OfSubscription(snapshot), links);
                 done.add(completion(entry, InboxStatus.PROCESSED));
             } catch (RuntimeException e) {
                 recordFailure(entry, entry.leaseOwner(), e);
@@ -416,7 +420,7 @@ public final class ProcessInboxEvent {
         EventObject object = verifier.decode(event);
         try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(entry.eventId()))) {
             InboxStatus outcome = applyObject(entry, event, object);
-            redactIfErased(entry, customerOf(object), object);
+            erased.redactIfErased(entry, customerOf(object), object);
             return outcome;
         }
     }
@@ -477,31 +481,6 @@ public final class ProcessInboxEvent {
             return of.session().customerId();
         }
         return object instanceof EventObject.OfCustomer of ? of.customerId() : null;
-    }
-
-    /**
-     * A later event about an erased account keeps only its id and type once applied: its payload carries the
-     * personal data the erasure removed (ErasePersonalData).
-     */
-    private void redactIfErased(InboxEntry entry, CustomerId customer, EventObject object) {
-        if (customer == null) {
-            return;
-        }
-        Optional<CustomerLink> link = customers.findByCustomerId(customer);
-        if (link.isEmpty() || !link.get().userId().isPseudonym()) {
-            return;
-        }
-        inbox.redactEvent(entry.eventId());
-        // Stripe's subscription still names the account: the snapshot just stored brought the id back.
-        String named = object instanceof EventObject.OfSubscription of
-                ? of.subscription().metadata().get("user_id") : null;
-        if (named != null && !named.equals(link.get().userId().value())) {
-            try {
-                subscriptions.pseudonymise(customer, UserId.of(named), link.get().userId());
-            } catch (IllegalArgumentException notAUserId) {
-                LOG.log(System.Logger.Level.DEBUG, "subscription metadata user_id is not a user id");
-            }
-        }
     }
 
     private void applySubscription(Subscription snapshot) {

@@ -83,6 +83,25 @@ public abstract class CustomerStoreContract {
         }
 
         @Test
+        @DisplayName("many customers are found at once: the linked ones, each exactly as stored")
+        void manyCustomersAreFoundAtOnce() {
+            List<CustomerLink> links = new java.util.ArrayList<>();
+            for (int i = 0; i < 130; i++) { // more than one request's worth where a store splits the list
+                CustomerLink link = link(unique("user_many_"), unique("cus_many_"));
+                assertThat(store.link(link)).isEqualTo(new LinkResult.Linked(link));
+                links.add(link);
+            }
+            CustomerId unknown = CustomerId.of(unique("cus_nobody_"));
+            List<CustomerId> asked = new java.util.ArrayList<>(links.stream().map(CustomerLink::customerId).toList());
+            asked.add(unknown);
+            asked.add(links.get(0).customerId()); // named twice
+            java.util.Map<CustomerId, CustomerLink> found = store.findByCustomerIds(asked);
+            assertThat(found).hasSize(links.size()).doesNotContainKey(unknown);
+            links.forEach(link -> assertThat(found.get(link.customerId())).isEqualTo(link));
+            assertThat(store.findByCustomerIds(List.of())).isEmpty();
+        }
+
+        @Test
         void anUnknownUserOrCustomerIsEmpty() {
             assertThat(store.findByUserId(UserId.of(unique("nobody_")))).isEmpty();
             assertThat(store.findByCustomerId(CustomerId.of(unique("cus_nobody_")))).isEmpty();
