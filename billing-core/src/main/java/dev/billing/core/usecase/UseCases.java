@@ -62,6 +62,7 @@ public final class UseCases {
     private final ExportPersonalData exportPersonalData;
     private final ErasePersonalData erasePersonalData;
     private final GuestPurchases guestPurchases;
+    private final RevenueAnalytics revenueAnalytics;
 
     /**
      * @param listeners told after any change to a customer's projection, in addition to the entitlement cache
@@ -167,6 +168,7 @@ public final class UseCases {
         this.refundPayment = new RefundPayment(gateway, retry);
         this.orgAccess = new OrgAccess(orgs);
         this.exportPersonalData = new ExportPersonalData(stores, clock);
+        this.revenueAnalytics = new RevenueAnalytics(stores.analytics(), catalog, clock);
         this.erasePersonalData = new ErasePersonalData(stores, gateway, listener, getEntitlements, retry);
     }
 
@@ -184,6 +186,10 @@ public final class UseCases {
 
     public ListSubscriptions listSubscriptions() {
         return listSubscriptions;
+    }
+
+    public RevenueAnalytics revenueAnalytics() {
+        return revenueAnalytics;
     }
 
     public ListPurchases listPurchases() {
