@@ -2,6 +2,7 @@ package dev.billing.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.billing.core.error.StoreException;
+import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.BillingStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,6 +109,7 @@ public final class PostgresBillingStores {
         Db db = new Db(dataSource, schema);
         return new BillingStores(new JdbiCustomerStore(db), new JdbiSubscriptionStore(db), new JdbiEventInbox(db),
                 new JdbiUsageLedger(db), new JdbiProjectionChanges(db), new PostgresLifecycle(db, ownedPool, migrated),
-                new JdbiMembershipStore(db), new JdbiGuestPurchaseStore(db));
+                new JdbiMembershipStore(db), new JdbiGuestPurchaseStore(db), AuditLog.NONE,
+                new JdbiAnalyticsStore(db));
     }
 }

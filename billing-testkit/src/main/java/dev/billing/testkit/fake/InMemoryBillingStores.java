@@ -1,5 +1,6 @@
 package dev.billing.testkit.fake;
 
+import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.StoreLifecycle;
 
@@ -17,6 +18,7 @@ public final class InMemoryBillingStores {
     private final InMemoryProjectionChanges changes = new InMemoryProjectionChanges(storeSwitch);
     private final InMemoryMembershipStore memberships = new InMemoryMembershipStore(storeSwitch);
     private final InMemoryGuestPurchaseStore guests = new InMemoryGuestPurchaseStore(storeSwitch);
+    private final InMemoryAnalyticsStore analytics = new InMemoryAnalyticsStore(customers, subscriptions, usage);
     // One instance: callers compare stores (MigrateStores refuses to migrate stores into themselves).
     private final BillingStores stores = new BillingStores(customers, subscriptions, inbox, usage, changes,
             new StoreLifecycle() {
@@ -28,7 +30,7 @@ public final class InMemoryBillingStores {
                 @Override
                 public void close() {
                 }
-            }, memberships, guests);
+            }, memberships, guests, AuditLog.NONE, analytics);
 
     private InMemoryBillingStores() {
     }
@@ -68,6 +70,10 @@ public final class InMemoryBillingStores {
 
     public InMemoryMembershipStore memberships() {
         return memberships;
+    }
+
+    public InMemoryAnalyticsStore analytics() {
+        return analytics;
     }
 
     public InMemoryGuestPurchaseStore guests() {
