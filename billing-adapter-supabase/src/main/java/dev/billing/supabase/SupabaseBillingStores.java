@@ -1,5 +1,6 @@
 package dev.billing.supabase;
 
+import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.StoreLifecycle;
 
@@ -31,7 +32,8 @@ public final class SupabaseBillingStores {
         PostgrestClient client = new PostgrestClient(config);
         return new BillingStores(new SupabaseCustomerStore(client), new SupabaseSubscriptionStore(client),
                 new SupabaseEventInbox(client), new SupabaseUsageLedger(client), new SupabaseProjectionChanges(client),
-                new Lifecycle(client), new SupabaseMembershipStore(client), new SupabaseGuestPurchaseStore(client));
+                new Lifecycle(client), new SupabaseMembershipStore(client), new SupabaseGuestPurchaseStore(client),
+                AuditLog.NONE, new SupabaseAnalyticsStore(client));
     }
 
     /** Ping and close of the shared HTTP client. */

@@ -28,7 +28,8 @@ public final class SupabaseSql {
             "006_memberships.sql",
             "007_export_indexes.sql",
             "008_erasure.sql",
-            "009_guest_purchases.sql");
+            "009_guest_purchases.sql",
+            "010_analytics.sql");
     private static final String FOLDER = "/supabase/migrations/";
 
     private SupabaseSql() {
