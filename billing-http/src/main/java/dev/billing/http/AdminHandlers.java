@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** Operators' routes: the webhook inbox, replay, reconcile, refunds. */
+/** Operators' routes: the webhook inbox, replay, reconcile, refunds, revenue analytics. */
 final class AdminHandlers {
     private static final Set<String> REFUND_REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
 
@@ -82,6 +82,23 @@ final class AdminHandlers {
         }
         return Responses.RefundView.of(billing.useCases().refundPayment().refund(
                 new RefundRequest(paymentIntent, body.amount(), body.reason(), "billing-refund-" + key)));
+    }
+
+    Object revenue(Call call) {
+        return Responses.RevenueView.of(billing.useCases().revenueAnalytics().revenue());
+    }
+
+    Object subscriptions(Call call) {
+        return Responses.SubscriptionBreakdownView.of(billing.useCases().revenueAnalytics().subscriptions());
+    }
+
+    Object movements(Call call) {
+        return Responses.MovementsView.of(billing.useCases().revenueAnalytics().movements(
+                call.queryInt("months", 1, 36, 12)));
+    }
+
+    Object usage(Call call) {
+        return Responses.UsageView.of(billing.useCases().revenueAnalytics().usage());
     }
 
     private static String text(String value, String field) {
