@@ -1,6 +1,7 @@
 package dev.billing.postgres;
 
 import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
@@ -8,6 +9,7 @@ import dev.billing.core.model.Page;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionPricing;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.model.UpsertResult;
@@ -16,8 +18,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,7 +44,8 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     private static final String SUBSCRIPTION_COLUMNS = """
             id, customer_id, status, price_id, quantity, current_period_start, current_period_end,
             cancel_at_period_end, cancel_at, canceled_at, ended_at, trial_start, trial_end, created,
-            CAST(metadata AS text) AS metadata, source_version""";
+            CAST(metadata AS text) AS metadata, source_version, currency, unit_amount, recurring_interval,
+            interval_count, percent_off, amount_off, amount_off_currency""";
     private static final String INVOICE_COLUMNS = """
             id, customer_id, subscription_id, status, number, currency, amount_due, amount_paid, amount_remaining,
             hosted_invoice_url, invoice_pdf, billing_reason, period_start, period_end, created, source_version""";
@@ -57,7 +62,11 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 cancel_at_period_end = EXCLUDED.cancel_at_period_end, cancel_at = EXCLUDED.cancel_at,
                 canceled_at = EXCLUDED.canceled_at, ended_at = EXCLUDED.ended_at,
                 trial_start = EXCLUDED.trial_start, trial_end = EXCLUDED.trial_end, created = EXCLUDED.created,
-                metadata = EXCLUDED.metadata, source_version = EXCLUDED.source_version
+                metadata = EXCLUDED.metadata, source_version = EXCLUDED.source_version,
+                currency = EXCLUDED.currency, unit_amount = EXCLUDED.unit_amount,
+                recurring_interval = EXCLUDED.recurring_interval, interval_count = EXCLUDED.interval_count,
+                percent_off = EXCLUDED.percent_off, amount_off = EXCLUDED.amount_off,
+                amount_off_currency = EXCLUDED.amount_off_currency
             WHERE s.source_version < EXCLUDED.source_version""";
     /** The most subscriptions one group-committed upsert writes. */
     static final int MAX_BATCH = 64;
@@ -95,8 +104,9 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
         this.subscriptionBatch = new MultiRowSql(MAX_BATCH, db.sql("""
                 INSERT INTO {schema}.subscriptions AS s (cause, id, customer_id, status, price_id, quantity,
                     current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at, ended_at,
-                    trial_start, trial_end, created, metadata, source_version)
-                VALUES """), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)",
+                    trial_start, trial_end, created, metadata, source_version, currency, unit_amount,
+                    recurring_interval, interval_count, percent_off, amount_off, amount_off_currency)
+                VALUES """), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?)",
                 "\n" + SUBSCRIPTION_CONFLICT + "\nRETURNING id");
         this.subscriptionVersions = db.sql("SELECT id, source_version FROM {schema}.subscriptions WHERE id = ANY(:ids)");
         this.findSubscription = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + " FROM {schema}.subscriptions WHERE id = :id");
@@ -279,8 +289,22 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                         Db.setInstant(statement, ++i, s.created());
                         statement.setString(++i, JsonMaps.write(s.metadata()));
                         statement.setLong(++i, s.version().key());
+                        i = setPricing(statement, i, s.pricing());
                     }
                 }));
+    }
+
+    /** The seven pricing columns, all NULL when the pricing is unknown; returns the last index set. */
+    private static int setPricing(PreparedStatement statement, int index, SubscriptionPricing p) throws SQLException {
+        int i = index;
+        Db.setText(statement, ++i, p == null ? null : p.currency());
+        statement.setObject(++i, p == null ? null : p.unitAmount(), Types.BIGINT);
+        Db.setText(statement, ++i, p == null ? null : p.interval().stripeName());
+        statement.setObject(++i, p == null ? null : p.intervalCount(), Types.INTEGER);
+        statement.setObject(++i, p == null ? null : p.percentOff(), Types.NUMERIC);
+        statement.setObject(++i, p == null || p.amountOff() == 0 ? null : p.amountOff(), Types.BIGINT);
+        Db.setText(statement, ++i, p == null ? null : p.amountOffCurrency());
+        return i;
     }
 
     @Override
@@ -438,7 +462,21 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 rs.getBoolean("cancel_at_period_end"), Db.instant(rs, "cancel_at"), Db.instant(rs, "canceled_at"),
                 Db.instant(rs, "ended_at"), Db.instant(rs, "trial_start"), Db.instant(rs, "trial_end"),
                 Db.instant(rs, "created"), JsonMaps.read(rs.getString("metadata")),
-                SourceVersion.fromKey(rs.getLong("source_version")));
+                SourceVersion.fromKey(rs.getLong("source_version")), pricing(rs));
+    }
+
+    /** The pricing columns read back (also by the analytics tally); null when {@code currency} is. */
+    static SubscriptionPricing pricing(ResultSet rs) throws SQLException {
+        String currency = rs.getString("currency");
+        if (currency == null) {
+            return null;
+        }
+        long amountOff = rs.getLong("amount_off");
+        return new SubscriptionPricing(currency, rs.getLong("unit_amount"),
+                BillingInterval.parse(rs.getString("recurring_interval")).orElseThrow(
+                        () -> Db.corrupt("a subscription's recurring_interval is unknown")),
+                rs.getInt("interval_count"), rs.getBigDecimal("percent_off"), amountOff,
+                amountOff == 0 ? null : rs.getString("amount_off_currency"));
     }
 
     private static Invoice invoice(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)

@@ -2,7 +2,6 @@ package dev.billing.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.billing.core.error.StoreException;
-import dev.billing.core.port.AnalyticsStore;
 import dev.billing.core.port.BillingStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +109,6 @@ public final class PostgresBillingStores {
         return new BillingStores(new JdbiCustomerStore(db), new JdbiSubscriptionStore(db), new JdbiEventInbox(db),
                 new JdbiUsageLedger(db), new JdbiProjectionChanges(db), new PostgresLifecycle(db, ownedPool, migrated),
                 new JdbiMembershipStore(db), new JdbiGuestPurchaseStore(db), new JdbiAuditLog(db),
-                AnalyticsStore.NONE);
+                new JdbiAnalyticsStore(db));
     }
 }

@@ -19,6 +19,7 @@ import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionPricing;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.model.UserId;
 
@@ -41,6 +42,13 @@ final class StripeJson {
     private static final TypeAdapter<JsonElement> TREE = new Gson().getAdapter(JsonElement.class);
     /** An id that may be expanded into its object. */
     private static final Pick ID = Pick.fields(Map.of("id", Pick.ALL));
+    /** A coupon, expanded or inside a discount of an older API version. */
+    private static final Pick COUPON = Pick.fields(Map.of("id", Pick.ALL, "percent_off", Pick.ALL,
+            "amount_off", Pick.ALL, "currency", Pick.ALL));
+    /** A subscription item's price: its id and what revenue analytics read ({@link StripeObjects#pricing}). */
+    private static final Pick PRICE = Pick.fields(Map.of("id", Pick.ALL, "currency", Pick.ALL, "unit_amount",
+            Pick.ALL, "recurring", Pick.fields(Map.of("interval", Pick.ALL, "interval_count", Pick.ALL,
+                    "usage_type", Pick.ALL))));
     /**
      * What {@link #decode} reads of {@code data.object}, for every kind it decodes (subscription, invoice, checkout
      * session, customer): a field added to a decoder must be added here.
@@ -68,8 +76,13 @@ final class StripeJson {
         for (String expandable : new String[] {"customer", "subscription", "payment_intent"}) {
             fields.put(expandable, ID);
         }
-        fields.put("items", Pick.fields(Map.of("data", Pick.first(Pick.fields(Map.of("price", ID, "plan", ID,
+        fields.put("items", Pick.fields(Map.of("data", Pick.first(Pick.fields(Map.of("price", PRICE, "plan", ID,
                 "quantity", Pick.ALL, "current_period_start", Pick.ALL, "current_period_end", Pick.ALL))))));
+        // A subscription's discounts: ids in a webhook (nothing to read), objects when expanded; "discount" before
+        // the 2024 API versions, with its coupon inside.
+        fields.put("discounts", Pick.first(Pick.fields(Map.of("source", Pick.fields(Map.of("coupon", COUPON)),
+                "coupon", COUPON))));
+        fields.put("discount", Pick.fields(Map.of("coupon", COUPON)));
         fields.put("parent", Pick.fields(Map.of("subscription_details", Pick.fields(Map.of("subscription", ID)))));
         fields.put("customer_details", Pick.fields(Map.of("email", Pick.ALL)));
         return Pick.fields(Map.copyOf(fields));
@@ -122,12 +135,14 @@ final class StripeJson {
         JsonObject item = firstItem(s);
         String priceId = null;
         long quantity = 0;
+        SubscriptionPricing pricing = null;
         Instant periodStart = instant(s, "current_period_start");
         Instant periodEnd = instant(s, "current_period_end");
         if (item != null) {
             priceId = Optional.ofNullable(idOf(item, "price")).orElse(idOf(item, "plan"));
             Long q = integer(item, "quantity");
             quantity = q == null ? 1 : q;
+            pricing = pricing(object(item, "price"), coupon(s));
             if (item.has("current_period_start") || item.has("current_period_end")) {
                 periodStart = instant(item, "current_period_start");
                 periodEnd = instant(item, "current_period_end");
@@ -137,7 +152,36 @@ final class StripeJson {
                 "customer")), SubscriptionStatus.fromStripe(text(s, "status")), priceId, quantity, periodStart,
                 periodEnd, flag(s, "cancel_at_period_end"), instant(s, "cancel_at"), instant(s, "canceled_at"),
                 instant(s, "ended_at"), instant(s, "trial_start"), instant(s, "trial_end"),
-                required(instant(s, "created"), "created"), metadata(s), version);
+                required(instant(s, "created"), "created"), metadata(s), version, pricing);
+    }
+
+    private static SubscriptionPricing pricing(JsonObject price, JsonObject coupon) {
+        JsonObject recurring = object(price, "recurring");
+        if (price == null || recurring == null) {
+            return null;
+        }
+        JsonElement percent = coupon == null ? null : coupon.get("percent_off");
+        return StripeObjects.pricing(text(price, "currency"), integer(price, "unit_amount"),
+                text(recurring, "interval"), integer(recurring, "interval_count"), text(recurring, "usage_type"),
+                percent == null || percent.isJsonNull() ? null : percent.getAsBigDecimal(),
+                coupon == null ? null : integer(coupon, "amount_off"), coupon == null ? null : text(coupon, "currency"));
+    }
+
+    /** The coupon of the first discount that carries one as an object (expanded, or the older {@code discount}). */
+    private static JsonObject coupon(JsonObject subscription) {
+        JsonElement discounts = subscription.get("discounts");
+        if (discounts != null && discounts.isJsonArray()) {
+            for (JsonElement d : discounts.getAsJsonArray()) {
+                if (d.isJsonObject()) {
+                    JsonObject coupon = object(object(d.getAsJsonObject(), "source"), "coupon");
+                    coupon = coupon != null ? coupon : object(d.getAsJsonObject(), "coupon");
+                    if (coupon != null) {
+                        return coupon;
+                    }
+                }
+            }
+        }
+        return object(object(subscription, "discount"), "coupon");
     }
 
     static Invoice invoice(JsonObject i, SourceVersion version) {

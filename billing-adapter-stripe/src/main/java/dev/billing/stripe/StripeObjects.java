@@ -1,6 +1,8 @@
 package dev.billing.stripe;
 
+import com.stripe.model.Coupon;
 import com.stripe.model.Customer;
+import com.stripe.model.Discount;
 import com.stripe.model.Invoice;
 import com.stripe.model.PaymentMethod;
 import com.stripe.model.Price;
@@ -20,18 +22,21 @@ import dev.billing.core.model.Money;
 import dev.billing.core.model.PriceType;
 import dev.billing.core.model.Recurring;
 import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.SubscriptionPricing;
 import dev.billing.core.model.SubscriptionStatus;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Maps stripe-java's models (as read through the API at the pinned version) into the core's records. The webhook
  * side reads raw JSON instead ({@link StripeJson}); {@code StripeMappingConsistencyIT} checks both agree.
  *
- * <p>A subscription's price, quantity and period come from its FIRST item (API 2025-03-31 and later keep the
- * period there); an item without a quantity (metered) counts as 1, a subscription without items has quantity 0.
+ * <p>A subscription's price, quantity, period and pricing come from its FIRST item (API 2025-03-31 and later keep
+ * the period there); an item without a quantity (metered) counts as 1, a subscription without items has quantity 0.
  *
  * <p>Every method throws {@link IllegalArgumentException} (or {@link NullPointerException}) when Stripe's object
  * does not fit the core's model; the gateway turns that into an "unreadable answer" failure.
@@ -77,7 +82,47 @@ final class StripeObjects {
                 first == null ? null : instant(first.getCurrentPeriodEnd()), bool(s.getCancelAtPeriodEnd()),
                 instant(s.getCancelAt()), instant(s.getCanceledAt()), instant(s.getEndedAt()),
                 instant(s.getTrialStart()), instant(s.getTrialEnd()), instant(s.getCreated()), s.getMetadata(),
-                version);
+                version, first == null ? null : pricing(first.getPrice(), s.getDiscountObjects()));
+    }
+
+    /**
+     * The pricing of a subscription: its first item's price when it has a unit amount and is licensed (not metered),
+     * and the first discount whose coupon was expanded ({@code discounts.source.coupon}); null otherwise.
+     */
+    static SubscriptionPricing pricing(Price price, List<Discount> discounts) {
+        if (price == null || price.getRecurring() == null) {
+            return null;
+        }
+        Coupon coupon = null;
+        for (Discount d : discounts == null ? List.<Discount>of() : discounts) {
+            if (d != null && d.getSource() != null && d.getSource().getCouponObject() != null) {
+                coupon = d.getSource().getCouponObject();
+                break;
+            }
+        }
+        return pricing(price.getCurrency(), price.getUnitAmount(), price.getRecurring().getInterval(),
+                price.getRecurring().getIntervalCount(), price.getRecurring().getUsageType(),
+                coupon == null ? null : coupon.getPercentOff(), coupon == null ? null : coupon.getAmountOff(),
+                coupon == null ? null : coupon.getCurrency());
+    }
+
+    /** The one rule both the webhook snapshot ({@link StripeJson}) and stripe-java's objects are read by. */
+    static SubscriptionPricing pricing(String currency, Long unitAmount, String interval, Long intervalCount,
+                                       String usageType, BigDecimal percentOff, Long amountOff,
+                                       String amountOffCurrency) {
+        Optional<BillingInterval> parsed = BillingInterval.parse(interval);
+        if (currency == null || unitAmount == null || parsed.isEmpty() || "metered".equals(usageType)) {
+            return null;
+        }
+        SubscriptionPricing pricing = SubscriptionPricing.of(currency.toLowerCase(Locale.ROOT), unitAmount,
+                parsed.get(), intervalCount == null ? 1 : Math.toIntExact(intervalCount));
+        if (percentOff != null && percentOff.signum() > 0) {
+            return pricing.withPercentOff(percentOff);
+        }
+        if (amountOff != null && amountOff > 0 && amountOffCurrency != null) {
+            return pricing.withAmountOff(amountOff, amountOffCurrency.toLowerCase(Locale.ROOT));
+        }
+        return pricing;
     }
 
     static dev.billing.core.model.Invoice invoice(Invoice i, SourceVersion version) {

@@ -5,6 +5,7 @@ import com.stripe.model.StripeCollection;
 import com.stripe.model.SubscriptionItem;
 import com.stripe.param.SubscriptionCancelParams;
 import com.stripe.param.SubscriptionListParams;
+import com.stripe.param.SubscriptionRetrieveParams;
 import com.stripe.param.SubscriptionUpdateParams;
 import dev.billing.core.error.GatewayOutcomeUnknownException;
 import dev.billing.core.error.GatewayRejectedException;
@@ -22,6 +23,11 @@ import java.util.Optional;
 
 /** Reads subscriptions and changes them: cancel, resume, move to another price. */
 final class StripeSubscriptions {
+    /**
+     * Every subscription read or written carries its discounts' coupons, so the pricing of the answer (which is
+     * upserted as the newest version) keeps the discount; without the expansion a discount is only an id.
+     */
+    private static final String COUPONS = "discounts.source.coupon";
     private final StripeClient client;
     private final StripeCalls calls;
     private final RefetchStamps stamps;
@@ -35,7 +41,8 @@ final class StripeSubscriptions {
 
     Optional<Subscription> getSubscription(String subscriptionId) {
         return calls.find("retrieve subscription", subscriptionId,
-                () -> client.v1().subscriptions().retrieve(subscriptionId))
+                () -> client.v1().subscriptions().retrieve(subscriptionId, SubscriptionRetrieveParams.builder()
+                        .addExpand(COUPONS).build()))
                 .map(s -> calls.read("retrieve subscription", s, this::subscription));
     }
 
@@ -45,7 +52,7 @@ final class StripeSubscriptions {
         for (int pages = 0; pages < 1_000; pages++) {
             SubscriptionListParams.Builder params = SubscriptionListParams.builder()
                     .setCustomer(customerId.value()).setStatus(SubscriptionListParams.Status.ALL)
-                    .setLimit(StripeCalls.MAX_PAGE);
+                    .setLimit(StripeCalls.MAX_PAGE).addExpand("data." + COUPONS);
             if (after != null) {
                 params.setStartingAfter(after);
             }
@@ -65,21 +72,23 @@ final class StripeSubscriptions {
     Subscription cancelSubscription(String subscriptionId, boolean atPeriodEnd, String idempotencyKey) {
         StripeCalls.requireId(subscriptionId, "subscriptionId");
         if (atPeriodEnd) {
-            SubscriptionUpdateParams params = SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(true).build();
+            SubscriptionUpdateParams params = SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(true)
+                    .addExpand(COUPONS).build();
             com.stripe.model.Subscription s = calls.call("cancel subscription at period end",
                     () -> client.v1().subscriptions().update(subscriptionId, params,
                             StripeCalls.keyed(idempotencyKey)));
             return calls.read("cancel subscription at period end", s, this::subscription);
         }
         com.stripe.model.Subscription s = calls.call("cancel subscription", () -> client.v1().subscriptions()
-                .cancel(subscriptionId, SubscriptionCancelParams.builder().build(),
+                .cancel(subscriptionId, SubscriptionCancelParams.builder().addExpand(COUPONS).build(),
                         StripeCalls.keyed(idempotencyKey)));
         return calls.read("cancel subscription", s, this::subscription);
     }
 
     Subscription resumeSubscription(String subscriptionId, String idempotencyKey) {
         StripeCalls.requireId(subscriptionId, "subscriptionId");
-        SubscriptionUpdateParams params = SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(false).build();
+        SubscriptionUpdateParams params = SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(false)
+                .addExpand(COUPONS).build();
         com.stripe.model.Subscription s = calls.call("resume subscription",
                 () -> client.v1().subscriptions().update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));
         return calls.read("resume subscription", s, this::subscription);
@@ -114,6 +123,7 @@ final class StripeSubscriptions {
         SubscriptionUpdateParams params = SubscriptionUpdateParams.builder()
                 .addItem(change.apply(SubscriptionUpdateParams.Item.builder().setId(itemId)).build())
                 .setProrationBehavior(proration(proration))
+                .addExpand(COUPONS)
                 .build();
         com.stripe.model.Subscription s = calls.call(operation,
                 () -> client.v1().subscriptions().update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));

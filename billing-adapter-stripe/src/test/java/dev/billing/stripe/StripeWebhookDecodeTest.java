@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
+import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
@@ -13,6 +14,7 @@ import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionPricing;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.model.UserId;
 import org.junit.jupiter.api.DisplayName;
@@ -21,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -74,6 +77,32 @@ class StripeWebhookDecodeTest {
         assertThat(s.created()).isEqualTo(at(1795000000));
         assertThat(s.metadata()).isEqualTo(Map.of("user_id", "user_2ada", "plan", "pro"));
         assertThat(s.version()).isEqualTo(SourceVersion.snapshot(at(1795100001)));
+    }
+
+    @Test
+    void decodesTheFirstItemsPricingWithoutADiscountWhenTheDiscountsAreIds() {
+        Subscription s = ((EventObject.OfSubscription) decode("customer.subscription.updated.json")).subscription();
+        assertThat(s.pricing()).isEqualTo(SubscriptionPricing.of("usd", 2900, BillingInterval.MONTH, 1));
+    }
+
+    @Test
+    @DisplayName("an expanded discount's coupon (percent_off) is kept with the first item's pricing")
+    void decodesAnExpandedPercentOffCoupon() {
+        Subscription s = ((EventObject.OfSubscription) decode("customer.subscription.updated.discount.json"))
+                .subscription();
+        assertThat(s.pricing()).isEqualTo(SubscriptionPricing.of("usd", 2900, BillingInterval.MONTH, 1)
+                .withPercentOff(new BigDecimal("25.5")));
+        assertThat(s.quantity()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("the singular discount of older API versions carries its coupon (amount_off) inside")
+    void decodesALegacyAmountOffDiscount() {
+        Subscription s = ((EventObject.OfSubscription) decode(
+                "customer.subscription.updated.2020-08-27.discount.json")).subscription();
+        assertThat(s.pricing().amountOff()).isEqualTo(1000);
+        assertThat(s.pricing().amountOffCurrency()).isEqualTo("usd");
+        assertThat(s.pricing().percentOff()).isNull();
     }
 
     @Test

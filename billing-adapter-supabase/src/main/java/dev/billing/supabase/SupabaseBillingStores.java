@@ -1,6 +1,5 @@
 package dev.billing.supabase;
 
-import dev.billing.core.port.AnalyticsStore;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.StoreLifecycle;
 
@@ -33,7 +32,7 @@ public final class SupabaseBillingStores {
         return new BillingStores(new SupabaseCustomerStore(client), new SupabaseSubscriptionStore(client),
                 new SupabaseEventInbox(client), new SupabaseUsageLedger(client), new SupabaseProjectionChanges(client),
                 new Lifecycle(client), new SupabaseMembershipStore(client), new SupabaseGuestPurchaseStore(client),
-                new SupabaseAuditLog(client), AnalyticsStore.NONE);
+                new SupabaseAuditLog(client), new SupabaseAnalyticsStore(client));
     }
 
     /** Ping and close of the shared HTTP client. */

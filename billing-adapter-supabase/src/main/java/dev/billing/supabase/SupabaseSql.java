@@ -29,6 +29,7 @@ public final class SupabaseSql {
             "007_export_indexes.sql",
             "008_erasure.sql",
             "009_guest_purchases.sql",
+            "010_analytics.sql",
             "011_audit.sql");
     private static final String FOLDER = "/supabase/migrations/";
 

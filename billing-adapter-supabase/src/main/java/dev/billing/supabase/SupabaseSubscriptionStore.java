@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
@@ -11,6 +12,7 @@ import dev.billing.core.model.Page;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionPricing;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.model.UpsertResult;
@@ -37,7 +39,8 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     static final String PURCHASES = "billing_purchases";
     private static final String SUBSCRIPTION_COLUMNS = "id,customer_id,status,price_id,quantity,current_period_start,"
             + "current_period_end,cancel_at_period_end,cancel_at,canceled_at,ended_at,trial_start,trial_end,created,"
-            + "metadata,version";
+            + "metadata,version,currency,unit_amount,recurring_interval,interval_count,percent_off,amount_off,"
+            + "amount_off_currency";
     private static final String INVOICE_COLUMNS = "id,customer_id,subscription_id,status,number,currency,amount_due,"
             + "amount_paid,amount_remaining,hosted_invoice_url,invoice_pdf,billing_reason,period_start,period_end,"
             + "created,version";
@@ -232,7 +235,35 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
         ObjectNode metadata = row.putObject("metadata");
         s.metadata().forEach(metadata::put);
         row.put("version", s.version().key());
+        SubscriptionPricing p = s.pricing();
+        if (p != null) {
+            row.put("currency", p.currency());
+            row.put("unit_amount", p.unitAmount());
+            row.put("recurring_interval", p.interval().stripeName());
+            row.put("interval_count", p.intervalCount());
+            row.put("percent_off", p.percentOff());
+            if (p.amountOff() > 0) {
+                row.put("amount_off", p.amountOff());
+                row.put("amount_off_currency", p.amountOffCurrency());
+            }
+        }
         return row;
+    }
+
+    /** The pricing columns of a row (also of the analytics tally); null when {@code currency} is. */
+    static SubscriptionPricing pricing(JsonNode row) {
+        String currency = Rows.text(row, "currency");
+        if (currency == null) {
+            return null;
+        }
+        JsonNode percent = row.get("percent_off");
+        long amountOff = row.hasNonNull("amount_off") ? Rows.longValue(row, "amount_off") : 0;
+        return new SubscriptionPricing(currency, Rows.longValue(row, "unit_amount"),
+                BillingInterval.parse(Rows.text(row, "recurring_interval")).orElseThrow(
+                        () -> new StoreException("Supabase holds a subscription with an unknown recurring_interval")),
+                Math.toIntExact(Rows.longValue(row, "interval_count")),
+                percent == null || percent.isNull() ? null : percent.decimalValue(), amountOff,
+                amountOff == 0 ? null : Rows.text(row, "amount_off_currency"));
     }
 
     static Subscription subscription(JsonNode row) {
@@ -250,7 +281,7 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
                 Rows.instant(row, "current_period_end"), Rows.bool(row, "cancel_at_period_end"),
                 Rows.instant(row, "cancel_at"), Rows.instant(row, "canceled_at"), Rows.instant(row, "ended_at"),
                 Rows.instant(row, "trial_start"), Rows.instant(row, "trial_end"), Rows.requiredInstant(row, "created"),
-                metadata, SourceVersion.fromKey(Rows.longValue(row, "version")));
+                metadata, SourceVersion.fromKey(Rows.longValue(row, "version")), pricing(row));
     }
 
     static ObjectNode toRow(Invoice i) {

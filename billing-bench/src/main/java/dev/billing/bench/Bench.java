@@ -168,6 +168,7 @@ public final class Bench {
             if (!ingest && refetches.isEmpty()) {
                 reads(env, options, report, out, runId);
             }
+            analytics(env, options, report, out, runId);
             HeapMeter.Figures h = heap.figures();
             report.heap = new BenchReport.Heap(h.maxHeap() / 1048576.0, h.maxAfterGc() / 1048576.0,
                     h.peakUsed() / 1048576.0, h.collections(), h.gcMillis());
@@ -205,6 +206,27 @@ public final class Bench {
             progress(out, "GET /stripe/products, " + options.readConnections() + " connections");
             report.reads.add(read("GET /stripe/products", options, users, ReadScenarios.catalog(address,
                     env.hostHeader(), users, options.readConnections(), options.warmup(), options.duration())));
+        }
+    }
+
+    private static void analytics(BenchEnvironment env, BenchOptions options, BenchReport report, PrintStream out,
+                                  String runId) {
+        if (!options.scenarios().contains(Scenario.ANALYTICS) || env.external()) {
+            return;
+        }
+        env.server(false);
+        int count = 100_000;
+        progress(out, "seeding " + count + " subscriptions (with invoices, purchases, usage counters)");
+        long seeding = System.nanoTime();
+        AnalyticsScenario.seed(env, runId + "a", count);
+        report.notes.add(String.format(java.util.Locale.ROOT, "analytics: %d subscriptions seeded in %.0f s", count,
+                (System.nanoTime() - seeding) / 1e9));
+        try {
+            for (String line : AnalyticsScenario.measure(env, BenchEnvironment.ADMIN_TOKEN, 10, 50, out)) {
+                report.notes.add("analytics: " + line);
+            }
+        } catch (Exception e) {
+            report.notes.add("analytics: failed: " + e);
         }
     }
 

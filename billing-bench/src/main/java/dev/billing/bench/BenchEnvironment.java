@@ -46,6 +46,8 @@ final class BenchEnvironment implements AutoCloseable {
     static final String ORIGIN = "https://app.example.com";
     /** The server's rate limits in the bench: on (their cost is measured) but never refusing. */
     static final String RATE_LIMIT = "1000000";
+    /** The admin token of the server under test (the analytics scenario calls the admin routes). */
+    static final String ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
 
     private final BenchOptions options;
     private final Function<Map<String, String>, BillingServer> serverStarter;
@@ -192,6 +194,7 @@ final class BenchEnvironment implements AutoCloseable {
         env.put("BILLING_RATE_LIMIT_USER_PER_MINUTE", RATE_LIMIT);
         env.put("BILLING_RATE_LIMIT_IP_PER_MINUTE", RATE_LIMIT);
         env.put("BILLING_TRUST_PROXY", "true");
+        env.put("BILLING_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("BILLING_REFETCH_ON_WEBHOOK", Boolean.toString(refetch));
         env.put("BILLING_LOG_FORMAT", "json");
         return env;

@@ -23,7 +23,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Operators' routes: the webhook inbox, replay, reconcile, refunds, the audit trail. */
+/** Operators' routes: the webhook inbox, replay, reconcile, refunds, revenue analytics, the audit trail. */
 final class AdminHandlers {
     private static final Set<String> REFUND_REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
 
@@ -123,6 +123,23 @@ final class AdminHandlers {
         }
         return Responses.RefundView.of(billing.useCases().refundPayment().refund(
                 new RefundRequest(paymentIntent, body.amount(), body.reason(), "billing-refund-" + key)));
+    }
+
+    Object revenue(Call call) {
+        return Responses.RevenueView.of(billing.useCases().revenueAnalytics().revenue());
+    }
+
+    Object subscriptions(Call call) {
+        return Responses.SubscriptionBreakdownView.of(billing.useCases().revenueAnalytics().subscriptions());
+    }
+
+    Object movements(Call call) {
+        return Responses.MovementsView.of(billing.useCases().revenueAnalytics().movements(
+                call.queryInt("months", 1, 36, 12)));
+    }
+
+    Object usage(Call call) {
+        return Responses.UsageView.of(billing.useCases().revenueAnalytics().usage());
     }
 
     private static String text(String value, String field) {

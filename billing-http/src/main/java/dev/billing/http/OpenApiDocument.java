@@ -238,6 +238,9 @@ final class OpenApiDocument {
             if (c == boolean.class || c == Boolean.class) {
                 return Map.of("type", "boolean");
             }
+            if (c == double.class || c == Double.class) {
+                return Map.of("type", "number", "format", "double");
+            }
             if (c == Instant.class) {
                 return Map.of("type", "string", "format", "date-time");
             }

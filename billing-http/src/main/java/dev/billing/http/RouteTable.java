@@ -233,7 +233,21 @@ final class RouteTable {
                 post("/admin/refunds", Access.ADMIN, h.admin()::refund).tag("admin")
                         .summary("Refund a payment in full or in part, once per Idempotency-Key.")
                         .body(Requests.Refund.class).returns(Responses.RefundView.class).requiresIdempotencyKey()
-                        .errors(400, 402, 404, 502, 503)));
+                        .errors(400, 402, 404, 502, 503),
+                get("/admin/analytics/revenue", Access.ADMIN, h.admin()::revenue).tag("admin")
+                        .summary("MRR and ARR per currency, payment failures, trial conversion, one-time purchases "
+                                + "(from the local projection).")
+                        .returns(Responses.RevenueView.class).errors(503),
+                get("/admin/analytics/subscriptions", Access.ADMIN, h.admin()::subscriptions).tag("admin")
+                        .summary("Subscriptions that have not ended, by tier and status.")
+                        .returns(Responses.SubscriptionBreakdownView.class).errors(503),
+                get("/admin/analytics/movements", Access.ADMIN, h.admin()::movements).tag("admin")
+                        .summary("New, reactivated and churned subscriptions per month.")
+                        .query(integer("months", "1-36, default 12: this month and the ones before."))
+                        .returns(Responses.MovementsView.class).errors(400, 503),
+                get("/admin/analytics/usage", Access.ADMIN, h.admin()::usage).tag("admin")
+                        .summary("Quota use per tier and meter in the running periods.")
+                        .returns(Responses.UsageView.class).errors(503)));
         if (h.webhooks().receivesClerk()) {
             routes.add(post("/webhooks/clerk", Access.WEBHOOK, h.webhooks()::receiveClerk).tag("webhooks")
                     .summary("Clerk's organization membership webhooks, membership sync only (raw body, svix-id, "

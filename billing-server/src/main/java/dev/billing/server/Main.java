@@ -37,7 +37,7 @@ import java.util.concurrent.CountDownLatch;
         versionProvider = Main.Version.class,
         description = "Stripe-first billing: the HTTP API server and its tools.",
         subcommands = {Main.Serve.class, Main.Local.class, Main.CheckConfig.class, Main.Reconcile.class, Main.Export.class, Main.Erase.class,
-                Main.Schema.class, Main.SupabaseSqlCommand.class, MigrateSupabaseCommand.class})
+                Main.Schema.class, Main.SupabaseSqlCommand.class, MigrateSupabaseCommand.class, ReportCommand.class})
 public final class Main implements Callable<Integer> {
     static final int OK = 0;
     static final int FAILED = 1;

@@ -8,6 +8,7 @@ import dev.billing.core.model.Purchase;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionPricing;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.model.UserId;
 
@@ -74,6 +75,7 @@ public final class Builders {
         private Instant created = T0;
         private Map<String, String> metadata = new HashMap<>();
         private SourceVersion version = SourceVersion.snapshot(T0);
+        private SubscriptionPricing pricing;
 
         public SubscriptionBuilder withId(String value) {
             this.id = value;
@@ -144,6 +146,11 @@ public final class Builders {
             return this;
         }
 
+        public SubscriptionBuilder withPricing(SubscriptionPricing value) {
+            this.pricing = value;
+            return this;
+        }
+
         public SubscriptionBuilder snapshotAt(Instant eventCreated) {
             this.version = SourceVersion.snapshot(eventCreated);
             return this;
@@ -157,7 +164,7 @@ public final class Builders {
         public Subscription build() {
             return new Subscription(id, CustomerId.of(customerId), status, priceId, quantity, periodStart, periodEnd,
                     cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata,
-                    version);
+                    version, pricing);
         }
     }
 
@@ -204,6 +211,11 @@ public final class Builders {
             this.amountDue = due;
             this.amountPaid = paid;
             this.amountRemaining = Math.max(0, due - paid);
+            return this;
+        }
+
+        public InvoiceBuilder withCurrency(String value) {
+            this.currency = value;
             return this;
         }
 
@@ -299,6 +311,7 @@ public final class Builders {
         private long amount = 1000;
         private String paymentIntentId = unique("pi_");
         private Instant purchasedAt = T0;
+        private String currency = "usd";
 
         public PurchaseBuilder withId(String value) {
             this.id = value;
@@ -325,13 +338,18 @@ public final class Builders {
             return this;
         }
 
+        public PurchaseBuilder withCurrency(String value) {
+            this.currency = value;
+            return this;
+        }
+
         public PurchaseBuilder purchasedAt(Instant value) {
             this.purchasedAt = value;
             return this;
         }
 
         public Purchase build() {
-            return new Purchase(id, CustomerId.of(customerId), priceId, quantity, "usd", amount, paymentIntentId,
+            return new Purchase(id, CustomerId.of(customerId), priceId, quantity, currency, amount, paymentIntentId,
                     purchasedAt);
         }
     }

@@ -6,12 +6,14 @@ import java.util.Objects;
 
 /**
  * The local projection of a Stripe subscription. Period bounds come from the subscription item (Stripe API
- * 2025-03-31 and later). Nullable: {@code priceId} (no item), period bounds, cancel/trial/end instants.
+ * 2025-03-31 and later). Nullable: {@code priceId} (no item), period bounds, cancel/trial/end instants, and
+ * {@code pricing} (the first item's price and the discount, when known; revenue analytics read it).
  */
 public record Subscription(String id, CustomerId customerId, SubscriptionStatus status, String priceId, long quantity,
                            Instant currentPeriodStart, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
                            Instant cancelAt, Instant canceledAt, Instant endedAt, Instant trialStart,
-                           Instant trialEnd, Instant created, Map<String, String> metadata, SourceVersion version) {
+                           Instant trialEnd, Instant created, Map<String, String> metadata, SourceVersion version,
+                           SubscriptionPricing pricing) {
     public Subscription {
         Checks.text(id, "id");
         Objects.requireNonNull(customerId, "customerId");
@@ -23,9 +25,30 @@ public record Subscription(String id, CustomerId customerId, SubscriptionStatus 
         Objects.requireNonNull(version, "version");
     }
 
+    /** A subscription whose pricing is not known. */
+    public Subscription(String id, CustomerId customerId, SubscriptionStatus status, String priceId, long quantity,
+                        Instant currentPeriodStart, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
+                        Instant cancelAt, Instant canceledAt, Instant endedAt, Instant trialStart,
+                        Instant trialEnd, Instant created, Map<String, String> metadata, SourceVersion version) {
+        this(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd, cancelAtPeriodEnd,
+                cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata, version, null);
+    }
+
     public Subscription withVersion(SourceVersion newVersion) {
         return new Subscription(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd,
-                cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata, newVersion);
+                cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata, newVersion,
+                pricing);
+    }
+
+    public Subscription withPricing(SubscriptionPricing newPricing) {
+        return new Subscription(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd,
+                cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata, version,
+                newPricing);
+    }
+
+    /** Cancellation scheduled ({@code cancel_at_period_end} or a {@code cancel_at} date). */
+    public boolean isCanceling() {
+        return cancelAtPeriodEnd || cancelAt != null;
     }
 
     public boolean isActive() {

@@ -63,6 +63,7 @@ public final class UseCases {
     private final ExportPersonalData exportPersonalData;
     private final ErasePersonalData erasePersonalData;
     private final GuestPurchases guestPurchases;
+    private final RevenueAnalytics revenueAnalytics;
 
     /**
      * @param listeners told after any change to a customer's projection, in addition to the entitlement cache
@@ -171,6 +172,7 @@ public final class UseCases {
         this.refundPayment = new RefundPayment(gateway, stores.audit(), retry);
         this.orgAccess = new OrgAccess(orgs);
         this.exportPersonalData = new ExportPersonalData(stores, clock);
+        this.revenueAnalytics = new RevenueAnalytics(stores.analytics(), catalog, clock);
         this.erasePersonalData = new ErasePersonalData(stores, gateway, listener, getEntitlements, retry);
     }
 
@@ -188,6 +190,10 @@ public final class UseCases {
 
     public ListSubscriptions listSubscriptions() {
         return listSubscriptions;
+    }
+
+    public RevenueAnalytics revenueAnalytics() {
+        return revenueAnalytics;
     }
 
     public ListPurchases listPurchases() {

@@ -1,6 +1,5 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.port.AnalyticsStore;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.StoreLifecycle;
 
@@ -21,6 +20,7 @@ public final class InMemoryBillingStores {
     private final InMemoryProjectionChanges changes = new InMemoryProjectionChanges(storeSwitch);
     private final InMemoryMembershipStore memberships = new InMemoryMembershipStore(storeSwitch);
     private final InMemoryGuestPurchaseStore guests = new InMemoryGuestPurchaseStore(storeSwitch);
+    private final InMemoryAnalyticsStore analytics = new InMemoryAnalyticsStore(customers, subscriptions, usage);
     // One instance: callers compare stores (MigrateStores refuses to migrate stores into themselves).
     private final BillingStores stores = new BillingStores(customers, subscriptions, inbox, usage, changes,
             new StoreLifecycle() {
@@ -32,7 +32,7 @@ public final class InMemoryBillingStores {
                 @Override
                 public void close() {
                 }
-            }, memberships, guests, audit, AnalyticsStore.NONE);
+            }, memberships, guests, audit, analytics);
 
     private InMemoryBillingStores() {
     }
@@ -72,6 +72,10 @@ public final class InMemoryBillingStores {
 
     public InMemoryMembershipStore memberships() {
         return memberships;
+    }
+
+    public InMemoryAnalyticsStore analytics() {
+        return analytics;
     }
 
     public InMemoryGuestPurchaseStore guests() {

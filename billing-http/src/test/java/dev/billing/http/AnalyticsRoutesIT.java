@@ -1,0 +1,92 @@
+package dev.billing.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.SubscriptionPricing;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.testkit.http.Http;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+
+import static dev.billing.testkit.Builders.aSubscription;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The revenue analytics routes over HTTP: the real server on the harness's in-memory stores. */
+class AnalyticsRoutesIT {
+    TestApi api;
+
+    @BeforeEach
+    void start() {
+        api = TestApi.start();
+        Instant now = api.harness.clock().instant();
+        SubscriptionPricing monthly = SubscriptionPricing.of("usd", 2000, BillingInterval.MONTH, 1);
+        api.harness.stores().subscriptions().upsertSubscription(aSubscription().withCustomer("cus_an_1")
+                .withPrice("price_pro_monthly").withQuantity(2).withPricing(monthly.withPercentOff(BigDecimal.TEN))
+                .withCreated(now.minus(Duration.ofDays(1))).build());
+        api.harness.stores().subscriptions().upsertSubscription(aSubscription().withCustomer("cus_an_2")
+                .withPrice("price_pro_yearly").withCreated(now.minus(Duration.ofDays(1)))
+                .withPricing(SubscriptionPricing.of("usd", 24000, BillingInterval.YEAR, 1)).build());
+        api.harness.stores().subscriptions().upsertSubscription(aSubscription().withCustomer("cus_an_3")
+                .withPrice("price_pro_monthly").withStatus(SubscriptionStatus.TRIALING).withPricing(monthly)
+                .withCreated(now.minus(Duration.ofDays(1))).build());
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    @Test
+    void revenueIsComputedFromTheProjectionPerCurrency() {
+        Http.Response r = api.http.get("/admin/analytics/revenue", TestApi.ADMIN_TOKEN);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode usd = r.json().path("currencies").get(0);
+        // 2 x 2000 x 90% + 24000 / 12 = 5600; the trial's 2000 apart.
+        assertThat(usd.path("currency").asText()).isEqualTo("usd");
+        assertThat(usd.path("mrr").asLong()).isEqualTo(5600);
+        assertThat(usd.path("arr").asLong()).isEqualTo(67200);
+        assertThat(usd.path("trialingMrr").asLong()).isEqualTo(2000);
+        assertThat(r.json().path("refunds").path("available").asBoolean(true)).isFalse();
+    }
+
+    @Test
+    void otherRoutesAnswerTheirFigures() {
+        JsonNode subscriptions = api.http.get("/admin/analytics/subscriptions", TestApi.ADMIN_TOKEN).json();
+        assertThat(subscriptions.path("total").asLong()).isEqualTo(3);
+        assertThat(subscriptions.path("data").get(0).path("tier").asText()).isNotBlank();
+
+        Http.Response movements = api.http.get("/admin/analytics/movements?months=2", TestApi.ADMIN_TOKEN);
+        assertThat(movements.status()).as(movements.body()).isEqualTo(200);
+        assertThat(movements.json().path("data")).hasSize(2);
+        assertThat(movements.json().path("data").get(1).path("started").asLong()
+                + movements.json().path("data").get(0).path("started").asLong()).isEqualTo(3);
+
+        assertThat(api.http.get("/admin/analytics/usage", TestApi.ADMIN_TOKEN).status()).isEqualTo(200);
+    }
+
+    @Test
+    void badMonthsAreA400WithAStableCode() {
+        for (String months : new String[] {"0", "37", "abc", "1.5"}) {
+            Http.Response r = api.http.get("/admin/analytics/movements?months=" + months, TestApi.ADMIN_TOKEN);
+            assertThat(r.status()).as(months).isEqualTo(400);
+            assertThat(r.json().path("error").path("code").asText()).isEqualTo("invalid_months");
+        }
+    }
+
+    @Test
+    void theAdminTokenIsRequired() {
+        Http.Response none = api.http.get("/admin/analytics/revenue", null);
+        Http.Response wrong = api.http.get("/admin/analytics/revenue", "not-the-admin-token-0123456789");
+
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.json().path("error").path("code").asText()).isEqualTo("unauthenticated");
+        assertThat(wrong.body()).doesNotContain("mrr");
+    }
+}
