@@ -50,7 +50,7 @@ public final class AdminDashboard {
         this.sessions = new AdminSessions(b.adminToken, b.sessionLifetime, b.clock);
         this.signIns = new SignInLimiter(b.clock);
         this.views = new Views();
-        this.overview = new OverviewPage(b.billing, b.clock);
+        this.overview = new OverviewPage(b.billing);
         this.customers = new CustomerPages(b.billing);
         this.events = new EventPages(b.billing);
         this.css = resource("assets/admin.css");

@@ -1,27 +1,66 @@
 package dev.billing.admin;
 
 import dev.billing.core.Billing;
+import dev.billing.core.model.Analytics;
 import dev.billing.core.model.InboxStatus;
 
-import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
-/** The overview: revenue, subscriptions by tier and status, and the inbox's failed events. */
+/** The overview: revenue, subscriptions by tier and status, quota use, and the inbox's failed events. */
 final class OverviewPage {
     private final Billing billing;
-    private final Clock clock;
 
-    OverviewPage(Billing billing, Clock clock) {
+    OverviewPage(Billing billing) {
         this.billing = billing;
-        this.clock = clock;
     }
 
     AdminDashboard.Answer render(Views views, String csrf) {
         Map<String, Object> m = Views.model(csrf, "Overview", "overview");
+        Analytics.Revenue revenue = billing.useCases().revenueAnalytics().revenue();
+        m.put("asOf", Format.time(revenue.asOf()));
+        m.put("currencies", revenue.currencies().stream().map(OverviewPage::currency).toList());
+        m.put("noRevenue", revenue.currencies().isEmpty());
+        m.put("unpriced", revenue.unpriced());
+        m.put("hasUnpriced", revenue.unpriced() > 0);
+        m.put("failedPaymentRate", percent(revenue.payments().failedPaymentRate()));
+        m.put("paymentWindow", revenue.payments().windowDays());
+        m.put("trialConversion", percent(revenue.trials().rate()));
+        m.put("trialsEnded", revenue.trials().ended());
+        Analytics.SubscriptionBreakdown breakdown = billing.useCases().revenueAnalytics().subscriptions();
+        m.put("subscriptionTotal", breakdown.total());
+        m.put("tiers", breakdown.groups().stream().map(OverviewPage::tierStatus).toList());
+        m.put("noSubscriptions", breakdown.groups().isEmpty());
         Map<InboxStatus, Long> counts = billing.useCases().listInboxEvents().counts();
         m.put("failedEvents", counts.getOrDefault(InboxStatus.FAILED, 0L));
         m.put("pendingEvents", counts.getOrDefault(InboxStatus.PENDING, 0L));
-        m.put("asOf", Format.time(clock.instant()));
         return AdminDashboard.Html.ok(views.render("overview", m));
+    }
+
+    private static Map<String, Object> currency(Analytics.CurrencyRevenue c) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("code", c.currency().toUpperCase(Locale.ROOT));
+        r.put("id", c.currency().toLowerCase(Locale.ROOT));
+        r.put("mrr", Format.money(c.mrr(), c.currency()));
+        r.put("arr", Format.money(c.arr(), c.currency()));
+        r.put("trialing", Format.money(c.trialingMrr(), c.currency()));
+        r.put("canceling", Format.money(c.cancelingMrr(), c.currency()));
+        r.put("atRisk", Format.money(c.revenueAtRisk(), c.currency()));
+        return r;
+    }
+
+    private static Map<String, Object> tierStatus(Analytics.TierStatus t) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("tier", t.tier());
+        r.put("status", t.status().stripeName());
+        r.put("subscriptions", t.subscriptions());
+        r.put("quantity", t.quantity());
+        r.put("canceling", t.canceling());
+        return r;
+    }
+
+    private static String percent(double rate) {
+        return String.format(Locale.ROOT, "%.1f%%", rate * 100);
     }
 }

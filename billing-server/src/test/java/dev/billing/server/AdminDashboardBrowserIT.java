@@ -1,14 +1,17 @@
 package dev.billing.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.StripeEvent;
+import dev.billing.testkit.http.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -34,7 +37,13 @@ class AdminDashboardBrowserIT {
             String user = "user_dashboard";
             String token = f.token(user);
             String customer = f.customer(token);
-            String subscription = f.subscribe(token, "pro", "month");
+            String subscription = f.subscribe(token, "pro", "month"); // trialing: not in MRR
+            String payingToken = f.token("user_paying");
+            String paying = f.customer(payingToken);
+            Instant start = f.emulator.now();
+            assertThat(f.deliverSigned(LocalFixture.subscriptionEvent("evt_dashboard_paying", start,
+                    "sub_dashboard_paying", paying, "active", "price_pro_monthly", start,
+                    start.plusSeconds(30L * 86_400))).status()).isEqualTo(200);
             f.awaitIdle();
             String failed = parkFailedEvent(f, customer);
             String base = "http://127.0.0.1:" + f.local.port();
@@ -56,10 +65,17 @@ class AdminDashboardBrowserIT {
             assertThat(browser.driver.getCurrentUrl()).doesNotContain(ADMIN_TOKEN);
             assertThat(browser.driver.manage().getCookieNamed("billing_admin").isHttpOnly()).isTrue();
 
-            // The overview.
+            // The overview: the MRR shown is the API's.
             browser.driver.findElement(By.linkText("Overview")).click();
             browser.until(d -> d.findElement(By.id("failed-events")));
             assertThat(browser.driver.findElement(By.id("failed-events")).getText()).startsWith("1 failed");
+            Http.Response revenue = f.http.get("/admin/analytics/revenue", ADMIN_TOKEN);
+            assertThat(revenue.status()).as(revenue.body()).isEqualTo(200);
+            JsonNode usd = revenue.json().path("currencies").get(0);
+            assertThat(usd.path("currency").asText()).isEqualTo("usd");
+            assertThat(usd.path("mrr").asLong()).isEqualTo(2900); // the paying one; the trial is apart
+            assertThat(browser.driver.findElement(By.id("mrr-usd")).getText())
+                    .isEqualTo(BigDecimal.valueOf(usd.path("mrr").asLong(), 2).toPlainString() + " USD");
             browser.screenshot("02-overview");
 
             // Customer search leads to the customer's subscriptions.
