@@ -76,6 +76,13 @@ public final class PlanFile {
         return checked.meters().values().stream().filter(MeterDefinition::reportsToStripe).toList();
     }
 
+    /** The tiers' prices given by id (in the file or the environment), in catalog order. */
+    public List<String> tierPriceIds() {
+        java.util.Set<String> placeholders = new java.util.HashSet<>();
+        managed.forEach(m -> placeholders.add(placeholderId(m.lookupKey())));
+        return checked.plans().stream().map(p -> p.priceId()).filter(id -> !placeholders.contains(id)).toList();
+    }
+
     /**
      * The catalog with every price given by id.
      *
