@@ -125,7 +125,7 @@ public final class StripeCatalogSync {
         List<Change> changes = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         new StripeCatalogDiff(client, calls, spec).steps().forEach(s -> changes.add(s.change()));
-        portal(spec, notes).steps().forEach(s -> changes.add(s.change()));
+        portal(spec).steps().forEach(s -> changes.add(s.change()));
         webhooks(spec, replaceWebhookEndpoint, notes).steps().forEach(s -> changes.add(s.change()));
         return new Result(changes, notes);
     }
@@ -145,7 +145,7 @@ public final class StripeCatalogSync {
         List<String> notes = new ArrayList<>();
         run(new StripeCatalogDiff(client, calls, spec).steps(), progress, done);
         // The portal names prices by id: read after the prices exist.
-        run(portal(spec, notes).steps(), progress, done);
+        run(portal(spec).steps(), progress, done);
         run(webhooks(spec, replaceWebhookEndpoint, notes).steps(), progress, done);
         return new Result(done, notes);
     }
@@ -158,7 +158,7 @@ public final class StripeCatalogSync {
         }
     }
 
-    private StripePortalSync portal(StripeCatalogSpec spec, List<String> notes) {
+    private StripePortalSync portal(StripeCatalogSpec spec) {
         return new StripePortalSync(client, calls, spec, this);
     }
 
