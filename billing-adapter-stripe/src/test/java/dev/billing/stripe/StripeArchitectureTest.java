@@ -67,7 +67,8 @@ class StripeArchitectureTest {
                 .andShould().haveModifier(JavaModifier.FINAL).check(adapter);
         assertThat(adapter.stream().filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC) && c.isTopLevelClass())
                 .map(JavaClass::getSimpleName))
-                .containsExactlyInAnyOrder("StripePaymentGateway", "StripeWebhookVerifier", "StripeConfig");
+                .containsExactlyInAnyOrder("StripePaymentGateway", "StripeWebhookVerifier", "StripeConfig",
+                        "StripeCatalogSync", "StripeCatalogSpec");
     }
 
     @Test
@@ -84,6 +85,7 @@ class StripeArchitectureTest {
                 .contains("StripeCalls", "StripeCatalog", "StripeSubscriptions", "StripeMeterEvents");
         classes().that().areTopLevelClasses().and().doNotHaveSimpleName("StripePaymentGateway")
                 .and().doNotHaveSimpleName("StripeWebhookVerifier").and().doNotHaveSimpleName("StripeConfig")
+                .and().doNotHaveSimpleName("StripeCatalogSync").and().doNotHaveSimpleName("StripeCatalogSpec")
                 .should().notBePublic().andShould().haveModifier(JavaModifier.FINAL).check(adapter);
     }
 

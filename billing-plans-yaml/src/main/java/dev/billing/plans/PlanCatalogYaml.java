@@ -21,8 +21,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,23 +50,22 @@ public final class PlanCatalogYaml {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(:-([^}]*))?}");
     private static final Pattern TIER_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final Pattern ITEM_KEY = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
-    private static final Pattern PRICE_ID = Pattern.compile("[A-Za-z0-9_]{1,255}");
     private static final Set<String> TOP_KEYS = Set.of("tiers", "items", "meters");
     private static final Set<String> TIER_KEYS = Set.of("rank", "features", "quotas", "trialDays",
             "purchaseDiscountPercent", "prices", "perSeat");
-    private static final Set<String> INTERVAL_KEYS = Set.of("month", "year");
-    private static final Set<String> ITEM_KEYS = Set.of("key", "name", "priceId", "guests");
+    private static final Set<String> ITEM_KEYS = Set.of("key", "name", "priceId", "amount", "currency", "guests");
     private static final String UNLIMITED = "unlimited";
 
-    private final Map<String, String> env;
+    final Map<String, String> env;
     private final String source;
     final List<String> problems = new ArrayList<>();
-    /** Price id -> the path that first used it (plans and items share one namespace). */
-    private final Map<String, String> priceOwners = new HashMap<>();
+    private final PricesYaml prices;
+    PlanCatalog checked;
 
-    private PlanCatalogYaml(Map<String, String> env, String source) {
+    private PlanCatalogYaml(Map<String, String> env, String source, Function<String, Optional<String>> resolver) {
         this.env = env;
         this.source = source;
+        this.prices = new PricesYaml(this, resolver);
     }
 
     /** Thrown with every problem found, each starting with the catalog's source and a path in it. */
@@ -82,7 +83,26 @@ public final class PlanCatalogYaml {
         }
     }
 
+    /**
+     * Reads a catalog whose prices are all given by id (a price given by amount needs {@link #read(Path, Map)}).
+     *
+     * @throws InvalidCatalogException with every problem
+     */
     public static PlanCatalog load(Path file, Map<String, String> env) {
+        return byIdOnly(read(file, env));
+    }
+
+    public static PlanCatalog sample(Map<String, String> env) {
+        return byIdOnly(readSample(env));
+    }
+
+    /**
+     * Reads and validates a plan file whose prices may be given by amount (resolved later through
+     * {@link PlanFile#catalog(Function)}).
+     *
+     * @throws InvalidCatalogException with every problem
+     */
+    public static PlanFile read(Path file, Map<String, String> env) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -90,11 +110,35 @@ public final class PlanCatalogYaml {
             throw new InvalidCatalogException(List.of("plan catalog " + file + " cannot be read: "
                     + e.getClass().getSimpleName()));
         }
-        return parse(text, env, file.toString());
+        return readText(text, env, file.toString());
     }
 
-    public static PlanCatalog sample(Map<String, String> env) {
-        return parse(sampleText(), env, "the sample plan catalog");
+    /** The sample catalog as a {@link PlanFile}. */
+    public static PlanFile readSample(Map<String, String> env) {
+        return readText(sampleText(), env, "the sample plan catalog");
+    }
+
+    /** Reads a catalog document; {@code source} names it in messages. */
+    public static PlanFile readText(String yaml, Map<String, String> env, String source) {
+        PlanCatalogYaml reader = parse(yaml, env, source, null);
+        return new PlanFile(yaml, env, source, reader.checked, reader.prices.managed);
+    }
+
+    static PlanCatalogYaml parse(String yaml, Map<String, String> env, String source,
+                                 Function<String, Optional<String>> resolver) {
+        PlanCatalogYaml reader = new PlanCatalogYaml(env, source, resolver);
+        reader.checked = reader.read(yaml);
+        return reader;
+    }
+
+    private static PlanCatalog byIdOnly(PlanFile file) {
+        if (file.needsLookup()) {
+            PlanFile.ManagedPrice first = file.managedPrices().get(0);
+            throw new InvalidCatalogException(List.of(file.source() + ": " + first.where() + ": a price given by "
+                    + "amount has no id until its lookup key '" + first.lookupKey() + "' is resolved in Stripe "
+                    + "(read the file with PlanCatalogYaml.read and PlanFile.catalog(resolver))"));
+        }
+        return file.catalog();
     }
 
     /** The sample catalog's YAML text. */
@@ -109,9 +153,9 @@ public final class PlanCatalogYaml {
         }
     }
 
-    /** Parses a catalog document; {@code source} names it in messages. */
+    /** Parses a catalog document whose prices are all given by id; {@code source} names it in messages. */
     public static PlanCatalog parse(String yaml, Map<String, String> env, String source) {
-        return new PlanCatalogYaml(env, source).read(yaml);
+        return byIdOnly(readText(yaml, env, source));
     }
 
     private PlanCatalog read(String yaml) {
@@ -206,7 +250,7 @@ public final class PlanCatalogYaml {
                 }
             } else {
                 // With an invalid rank the tier is probably a paid one: its prices are still checked.
-                prices(name, tier.get("prices"), where + ".prices", rank != null, builder);
+                prices.tierPrices(name, tier.get("prices"), where + ".prices", rank != null, builder);
             }
             if (!nameOk || rank == null || features == null || quotas == null) {
                 continue;
@@ -222,76 +266,6 @@ public final class PlanCatalogYaml {
         if (freeTier == null) {
             problems.add("tiers: one tier must have rank 0 (the free tier: what users without a subscription get)");
         }
-    }
-
-    private void prices(String tier, Object value, String where, boolean required, PlanCatalog.Builder builder) {
-        Map<?, ?> prices = Map.of();
-        if (value != null) {
-            if (!(value instanceof Map<?, ?> m)) {
-                problems.add(where + ": must be a mapping of month / year to a Stripe price id");
-                return;
-            }
-            prices = m;
-        }
-        for (Object key : prices.keySet()) {
-            if (!INTERVAL_KEYS.contains(String.valueOf(key))) {
-                problems.add(where + "." + key + ": unknown interval (month or year)");
-            }
-        }
-        int found = 0;
-        boolean broken = false;
-        for (BillingInterval interval : List.of(BillingInterval.MONTH, BillingInterval.YEAR)) {
-            String path = where + "." + interval.stripeName();
-            String priceId;
-            String shownAs;
-            if (prices.containsKey(interval.stripeName())) {
-                int before = problems.size();
-                priceId = text(prices.get(interval.stripeName()), path, true);
-                broken |= problems.size() > before;
-                shownAs = path;
-            } else {
-                String variable = priceVariable(tier, interval);
-                priceId = optionalEnv(variable);
-                shownAs = variable + " (for " + path + ")";
-            }
-            if (priceId == null) {
-                continue;
-            }
-            found++;
-            if (price(priceId, path, shownAs)) {
-                builder.plan(tier, interval, priceId);
-            }
-        }
-        if (found == 0 && !broken && required) {
-            problems.add(where + ": a paid tier needs a Stripe price for month or year: set " + where
-                    + ".month / .year, or " + priceVariable(tier, BillingInterval.MONTH) + " / "
-                    + priceVariable(tier, BillingInterval.YEAR));
-        }
-    }
-
-    /** Checks a price id's form and that nothing else uses it; true when it may be used. */
-    private boolean price(String priceId, String path, String shownAs) {
-        if (!PRICE_ID.matcher(priceId).matches()) {
-            problems.add(shownAs + ": '" + priceId + "' is not a Stripe price id (price_...)");
-            return false;
-        }
-        String owner = priceOwners.putIfAbsent(priceId, path);
-        if (owner != null) {
-            problems.add(shownAs + ": " + priceId + " is already used by " + owner
-                    + " (each Stripe price belongs to one plan or item)");
-            return false;
-        }
-        return true;
-    }
-
-    static String priceVariable(String tier, BillingInterval interval) {
-        return "STRIPE_PRICE_" + tier.toUpperCase(Locale.ROOT).replace('-', '_') + "_"
-                + (interval == BillingInterval.MONTH ? "MONTHLY" : "YEARLY");
-    }
-
-    private String optionalEnv(String variable) {
-        String value = env.get(variable);
-        return value == null || value.isBlank() ? null : value.strip();
     }
 
     private Set<String> features(Object value, String where) {
@@ -381,9 +355,8 @@ public final class PlanCatalogYaml {
             unknownKeys(item, ITEM_KEYS, where);
             String key = text(item.get("key"), where + ".key", true);
             String name = text(item.get("name"), where + ".name", true);
-            String priceId = text(item.get("priceId"), where + ".priceId", true);
             Boolean guests = flag(item.get("guests"), where + ".guests");
-            boolean ok = key != null && name != null && priceId != null;
+            boolean ok = key != null && name != null;
             if (key != null) {
                 if (!ITEM_KEY.matcher(key).matches()) {
                     problems.add(where + ".key: '" + key + "' must be 1-64 lowercase letters, digits, '-' or '_', "
@@ -397,10 +370,8 @@ public final class PlanCatalogYaml {
                     }
                 }
             }
-            if (priceId != null && !price(priceId, where + ".priceId", where + ".priceId")) {
-                ok = false;
-            }
-            if (ok) {
+            String priceId = prices.itemPrice(item, where, ok ? key : null, name);
+            if (ok && priceId != null) {
                 builder.item(new CatalogItem(key, name, priceId, Boolean.TRUE.equals(guests)));
             }
         }
@@ -420,7 +391,7 @@ public final class PlanCatalogYaml {
         return null;
     }
 
-    private Integer wholeNumber(Object value, String where, int min, int max, boolean required) {
+    Integer wholeNumber(Object value, String where, int min, int max, boolean required) {
         if (value == null) {
             if (required) {
                 problems.add(where + ": is required (a whole number from " + min + " to " + max + ")");

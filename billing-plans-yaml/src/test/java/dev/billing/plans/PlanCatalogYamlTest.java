@@ -144,8 +144,8 @@ class PlanCatalogYamlTest {
                   team: {rank: 1}
                 """;
         assertThat(problems(yaml, Map.of())).containsExactly("plans.yaml: tiers.team.prices: a paid tier needs a "
-                + "Stripe price for month or year: set tiers.team.prices.month / .year, or STRIPE_PRICE_TEAM_MONTHLY"
-                + " / STRIPE_PRICE_TEAM_YEARLY");
+                + "Stripe price for month or year: set tiers.team.prices.month / .year (a price id or {amount, "
+                + "currency}), or STRIPE_PRICE_TEAM_MONTHLY / STRIPE_PRICE_TEAM_YEARLY");
     }
 
     static Stream<Arguments> brokenCatalogs() {
@@ -170,8 +170,8 @@ class PlanCatalogYamlTest {
                 Arguments.of("an unknown top-level key", BASE + "discounts: {pro: 10}\n",
                         "discounts: unknown key (expected one of items, meters, tiers)"),
                 Arguments.of("an unknown key in an item", BASE.replace("priceId: price_credits}",
-                        "priceId: price_credits, amount: 5}"), "items[0].amount: unknown key (expected one of guests, "
-                        + "key, name, priceId)"),
+                        "priceId: price_credits, cost: 5}"), "items[0].cost: unknown key (expected one of amount, "
+                        + "currency, guests, key, name, priceId)"),
                 Arguments.of("guests that is not a flag", BASE.replace("priceId: price_credits}",
                         "priceId: price_credits, guests: sometimes}"), "items[0].guests: must be true or false, not "
                         + "'sometimes'"),

@@ -39,9 +39,10 @@ class PlansArchitectureTest {
     }
 
     @Test
-    void onlyTheReaderIsPublic() {
+    void onlyTheReaderAndItsResultArePublic() {
         assertThat(plans.stream().filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC)).map(JavaClass::getName))
                 .containsExactlyInAnyOrder(PlanCatalogYaml.class.getName(),
-                        PlanCatalogYaml.InvalidCatalogException.class.getName());
+                        PlanCatalogYaml.InvalidCatalogException.class.getName(), PlanFile.class.getName(),
+                        PlanFile.ManagedPrice.class.getName());
     }
 }

@@ -5,6 +5,7 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.postgres.PostgresBillingStores;
 import dev.billing.postgres.PostgresConfig;
+import dev.billing.stripe.StripeCatalogSync;
 import dev.billing.stripe.StripeConfig;
 import dev.billing.stripe.StripePaymentGateway;
 import dev.billing.stripe.StripeWebhookVerifier;
@@ -66,6 +67,15 @@ final class Adapters {
             config = config.withApiBase(apiBase.toString());
         }
         return StripePaymentGateway.create(config, clock);
+    }
+
+    /** "Stripe as code" and the start-up lookups (prices by lookup key, the webhook endpoint's version). */
+    static StripeCatalogSync stripeSync(String secretKey, URI apiBase) {
+        StripeConfig config = StripeConfig.of(secretKey);
+        if (apiBase != null) {
+            config = config.withApiBase(apiBase.toString());
+        }
+        return StripeCatalogSync.create(config);
     }
 
     /** Stripe's signature scheme with every secret (rotation), tolerance 300 s on {@code clock}. */

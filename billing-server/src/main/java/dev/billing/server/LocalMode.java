@@ -15,6 +15,8 @@ import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
 import dev.billing.http.ApiSettings;
 import dev.billing.plans.PlanCatalogYaml;
+import dev.billing.plans.PlanFile;
+import dev.billing.stripe.StripeCatalogSync;
 import dev.billing.smtp.SmtpConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,10 +105,10 @@ public final class LocalMode implements AutoCloseable {
         // Every setting local mode honours is read first, and all problems are reported together.
         ServerConfig.Reader settings = new ServerConfig.Reader(options.env());
         String plansFile = settings.optional("BILLING_PLANS_FILE");
-        PlanCatalog plans = null;
+        PlanFile planFile = null;
         try {
-            plans = plansFile == null ? PlanCatalogYaml.sample(options.env())
-                    : PlanCatalogYaml.load(Path.of(plansFile), options.env());
+            planFile = plansFile == null ? PlanCatalogYaml.readSample(options.env())
+                    : PlanCatalogYaml.read(Path.of(plansFile), options.env());
         } catch (PlanCatalogYaml.InvalidCatalogException e) {
             e.problems().forEach(p -> settings.problem("BILLING_PLANS_FILE: " + p));
         }
@@ -141,6 +143,7 @@ public final class LocalMode implements AutoCloseable {
             stores = Adapters.postgres(postgres.postgresUrl(DATABASE));
             int reseeded = reseedCustomers(stores, emulator);
             String webhookSecret = "whsec_local" + random(24);
+            PlanCatalog plans = localCatalog(planFile, emulator);
             PaymentGateway gateway = Adapters.stripe(emulator.apiKey(), URI.create(emulator.baseUrl()),
                     emulator.clock());
             WebhookVerifier webhooks = Adapters.stripeWebhooks(List.of(webhookSecret), emulator.clock());
@@ -202,6 +205,22 @@ public final class LocalMode implements AutoCloseable {
      * Re-creates in the emulator, with the same ids, the customers Postgres links that it does not know: all of
      * them when its state file is missing (first run after an upgrade, or the file was deleted), none normally.
      */
+    /**
+     * The catalog; prices the file gives by amount are first applied to the emulator (it is local: nothing to
+     * review), the way {@code billing-server stripe apply} does to Stripe, then resolved by lookup key.
+     */
+    private static PlanCatalog localCatalog(PlanFile file, StripeEmulator emulator) {
+        if (!file.needsLookup()) {
+            return file.catalog();
+        }
+        StripeCatalogSync sync = Adapters.stripeSync(emulator.apiKey(), URI.create(emulator.baseUrl()));
+        StripeCatalogSync.Result applied = sync.apply(StripeSetup.spec(file, null), change -> { });
+        if (!applied.noChanges()) {
+            LOG.info("Plan file applied to the Stripe emulator: {} change(s)", applied.changes().size());
+        }
+        return StripeSetup.resolve(file, sync);
+    }
+
     private static int reseedCustomers(BillingStores stores, StripeEmulator emulator) {
         List<Map<String, Object>> customers = new ArrayList<>();
         String cursor = null;

@@ -27,6 +27,8 @@ import java.util.concurrent.CountDownLatch;
  *   schema migrate   apply the Postgres migrations to DATABASE_URL
  *   supabase-sql     print the SQL that prepares a Supabase project
  *   migrate-supabase copy every record from Supabase into Postgres, resumably, and verify (exit 3: they differ)
+ *   stripe plan      print what differs between the plan file and Stripe (products, prices, meters, portal, webhook)
+ *   stripe apply     make Stripe match the plan file; re-run to finish after an interruption
  * </pre>
  *
  * Exit codes: 0 done, 1 failed, 2 configuration or usage error. {@link #run} is the in-process entry point (tests
@@ -37,7 +39,8 @@ import java.util.concurrent.CountDownLatch;
         versionProvider = Main.Version.class,
         description = "Stripe-first billing: the HTTP API server and its tools.",
         subcommands = {Main.Serve.class, Main.Local.class, Main.CheckConfig.class, Main.Reconcile.class, Main.Export.class, Main.Erase.class,
-                Main.Schema.class, Main.SupabaseSqlCommand.class, MigrateSupabaseCommand.class, ReportCommand.class})
+                Main.Schema.class, Main.SupabaseSqlCommand.class, MigrateSupabaseCommand.class, ReportCommand.class,
+                StripeCommand.class})
 public final class Main implements Callable<Integer> {
     static final int OK = 0;
     static final int FAILED = 1;

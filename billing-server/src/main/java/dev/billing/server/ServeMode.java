@@ -5,6 +5,7 @@ import dev.billing.clerk.ClerkWebhookVerifier;
 import dev.billing.core.Billing;
 import dev.billing.core.LogNotifier;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.Notifier;
@@ -15,6 +16,7 @@ import dev.billing.http.JsonCodec;
 import dev.billing.http.wire.Responses;
 import dev.billing.smtp.SmtpConfig;
 import dev.billing.smtp.SmtpNotifier;
+import dev.billing.stripe.StripeCatalogSync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +34,22 @@ public final class ServeMode {
     private ServeMode() {
     }
 
+    /** The plan catalog, its lookup keys resolved in Stripe when the plan file gives prices by amount. */
+    static PlanCatalog plans(ServerConfig config) {
+        if (!config.planFile().needsLookup()) {
+            return config.plans();
+        }
+        return StripeSetup.resolve(config.planFile(),
+                Adapters.stripeSync(config.stripeSecretKey(), config.stripeApiBase()));
+    }
+
     /** {@code serve}: opens the store, wires everything, starts listening; logs how long each part took. */
     public static BillingServer start(ServerConfig config, String version) {
         Clock clock = Clock.systemUTC();
+        // Both before anything starts: a refused API version or an unresolvable price stops the start.
+        StripeCatalogSync sync = Adapters.stripeSync(config.stripeSecretKey(), config.stripeApiBase());
+        StripeSetup.checkWebhookApiVersion(sync, config.webhookUrl(), config.webhookApiVersionCheck());
+        PlanCatalog plans = StripeSetup.resolve(config.planFile(), sync);
         long t0 = System.nanoTime();
         BillingStores stores = StoreStartup.open(() -> openStores(config), config.storeStartTimeout());
         Duration storeStart = Duration.ofNanos(System.nanoTime() - t0);
@@ -42,7 +57,7 @@ public final class ServeMode {
             PaymentGateway gateway = Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock);
             ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(config.clerk(), clock);
             BillingServer server = BillingServer.start(new BillingServer.Parts(stores, gateway,
-                    Adapters.stripeWebhooks(config.webhookSecrets(), clock), identities, config.plans(),
+                    Adapters.stripeWebhooks(config.webhookSecrets(), clock), identities, plans,
                     config.billingOptions(), config.apiSettings(version), clock, config.host(), config.port(), null,
                     Duration.ofSeconds(1), notifier(config.smtp()), List.of(), config.orgs(),
                     config.orgs().membershipSync() ? ClerkWebhookVerifier.create(config.clerkWebhookSecrets())
@@ -107,7 +122,7 @@ public final class ServeMode {
             Billing billing = Billing.builder()
                     .gateway(Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock))
                     .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
-                    .stores(stores).plans(config.plans()).options(config.billingOptions()).clock(clock).build();
+                    .stores(stores).plans(plans(config)).options(config.billingOptions()).clock(clock).build();
             if (user != null) {
                 return billing.useCases().reconcile().user(UserId.of(user));
             }
@@ -121,14 +136,15 @@ public final class ServeMode {
     /** {@code export --user}: everything the store holds about one account, as the API's JSON document. */
     static String export(ServerConfig config, String user) {
         Clock clock = Clock.systemUTC();
+        PlanCatalog plans = plans(config);
         try (BillingStores stores = openStores(config)) {
             Billing billing = Billing.builder()
                     .gateway(Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock))
                     .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
-                    .stores(stores).plans(config.plans()).options(config.billingOptions()).clock(clock).build();
+                    .stores(stores).plans(plans).options(config.billingOptions()).clock(clock).build();
             JsonCodec json = new JsonCodec();
             return json.writeString(Responses.PersonalDataView.of(
-                    billing.useCases().exportPersonalData().export(UserId.of(user)), config.plans(),
+                    billing.useCases().exportPersonalData().export(UserId.of(user)), plans,
                     json::embeddable));
         }
     }
@@ -140,7 +156,7 @@ public final class ServeMode {
             Billing billing = Billing.builder()
                     .gateway(Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock))
                     .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
-                    .stores(stores).plans(config.plans()).options(config.billingOptions()).clock(clock).build();
+                    .stores(stores).plans(plans(config)).options(config.billingOptions()).clock(clock).build();
             return billing.useCases().erasePersonalData().erase(UserId.of(user), config.erasure());
         }
     }

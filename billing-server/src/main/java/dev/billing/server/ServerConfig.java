@@ -9,6 +9,7 @@ import dev.billing.core.usecase.ErasePersonalData;
 import dev.billing.core.usecase.RedirectPolicy;
 import dev.billing.http.ApiSettings;
 import dev.billing.plans.PlanCatalogYaml;
+import dev.billing.plans.PlanFile;
 import dev.billing.smtp.SmtpConfig;
 
 import java.net.URI;
@@ -38,7 +39,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                            String returnUrl, long maxBodyBytes, long maxWebhookBytes, LogFormat logFormat,
                            Optional<SmtpConfig> smtp, Duration storeStartTimeout, Duration entitlementsCacheTtl,
                            OrgOptions orgs, List<String> clerkWebhookSecrets, ErasePersonalData.Options erasure,
-                           int guestCheckoutsPerMinute) {
+                           int guestCheckoutsPerMinute, PlanFile planFile, URI webhookUrl,
+                           WebhookApiVersionCheck webhookApiVersionCheck) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
@@ -47,6 +49,14 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
     /** Where the billing data lives. */
     public enum Store {
         POSTGRES, SUPABASE
+    }
+
+    /**
+     * What start-up does when the webhook endpoint at {@code BILLING_WEBHOOK_URL} sends another API version than
+     * the SDK reads ({@code BILLING_WEBHOOK_API_VERSION_CHECK}).
+     */
+    public enum WebhookApiVersionCheck {
+        WARN, REFUSE, OFF
     }
 
     /** How log lines are written. */
@@ -122,9 +132,12 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
             }
         }
         PlanCatalog plans = null;
+        PlanFile planFile = null;
         if (plansPath == null || plansFile != null) {
             try {
-                plans = plansFile != null ? PlanCatalogYaml.load(plansFile, env) : PlanCatalogYaml.sample(env);
+                planFile = plansFile != null ? PlanCatalogYaml.read(plansFile, env) : PlanCatalogYaml.readSample(env);
+                // With prices by amount these ids are placeholders until ServeMode.plans resolves them.
+                plans = planFile.checkedCatalog();
             } catch (PlanCatalogYaml.InvalidCatalogException e) {
                 e.problems().forEach(p -> r.problem("BILLING_PLANS_FILE: " + p));
             }
@@ -164,12 +177,15 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
             r.problem("CLERK_WEBHOOK_SECRET: required with BILLING_MEMBERSHIP_SYNC=true (the signing secret of the "
                     + "Clerk webhook endpoint that sends organizationMembership events, whsec_...)");
         }
+        URI webhookUrl = r.url("BILLING_WEBHOOK_URL", false);
+        WebhookApiVersionCheck versionCheck = r.choice("BILLING_WEBHOOK_API_VERSION_CHECK",
+                WebhookApiVersionCheck.class, WebhookApiVersionCheck.WARN);
         r.failIfAny();
         return new ServerConfig(stripeKey, List.copyOf(secrets), apiBase, clerk, store, databaseUrl, supabaseUrl,
                 serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
                 trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
                 logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds), Duration.ofSeconds(cacheSeconds),
-                orgs, clerkSecrets, erasure, guestCheckouts);
+                orgs, clerkSecrets, erasure, guestCheckouts, planFile, webhookUrl, versionCheck);
     }
 
     /** Who manages an organization's billing, and membership sync. */
@@ -237,7 +253,11 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         line(b, "BILLING_ADMIN_TOKEN", adminToken == null ? "unset (admin routes and /metrics disabled)" : "set");
         line(b, "Plans", (plansFile == null ? "sample catalog" : plansFile.toString()) + ": "
                 + plans.tiers().size() + " tiers, " + plans.plans().size() + " prices, " + plans.items().size()
-                + " items, " + plans.meters().size() + " meters");
+                + " items, " + plans.meters().size() + " meters" + (planFile.needsLookup() ? " ("
+                + planFile.managedPrices().size() + " prices by lookup key, resolved at start)" : ""));
+        line(b, "BILLING_WEBHOOK_URL", webhookUrl == null ? "unset (no API-version check at start)"
+                : webhookUrl + " (API-version check: " + webhookApiVersionCheck.name().toLowerCase(Locale.ROOT)
+                + ")");
         line(b, "Listen", host + ":" + port);
         line(b, "Rate limits", userRequestsPerMinute + "/min per user, " + ipRequestsPerMinute + "/min per IP"
                 + (trustProxy ? " (client IP from X-Forwarded-For)" : ""));

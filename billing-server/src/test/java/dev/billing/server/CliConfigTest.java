@@ -48,7 +48,7 @@ class CliConfigTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"serve", "local", "check-config", "reconcile", "schema", "schema migrate", "supabase-sql",
-            "migrate-supabase"})
+            "migrate-supabase", "stripe", "stripe plan", "stripe apply"})
     void everySubcommandAnswersHelp(String command) {
         String[] args = (command + " --help").split(" ");
 

@@ -15,6 +15,7 @@ final class ApiResources {
   private final Refunds refunds;
   private final Checkout checkout;
   private final Misc misc;
+  private final PortalConfigurations portal;
   private final Usage usage;
   private final TimeEffects time;
 
@@ -34,6 +35,7 @@ final class ApiResources {
     this.refunds = new Refunds(state);
     this.checkout = new Checkout(state, customers, catalog, items, discounts, subscriptions, charges);
     this.misc = new Misc(state);
+    this.portal = new PortalConfigurations(state);
     this.usage = new Usage(state);
     this.time = new TimeEffects(state, subscriptions, renewals);
   }
@@ -48,6 +50,7 @@ final class ApiResources {
     refunds.register(router);
     checkout.register(router);
     misc.register(router);
+    portal.register(router);
     usage.register(router);
   }
 

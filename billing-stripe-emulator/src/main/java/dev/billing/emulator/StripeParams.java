@@ -146,6 +146,16 @@ final class StripeParams {
     d.put("GET /v1/setup_intents/{id}", "client_secret, expand");
     d.put("POST /v1/setup_intents/{id}/confirm", confirm.replace("excluded_payment_method_types, ", ""));
 
+    String portal = "business_profile{headline, privacy_policy_url, terms_of_service_url}, default_return_url, "
+        + "expand, features{customer_update{allowed_updates, enabled}, invoice_history{enabled}, "
+        + "payment_method_update{enabled, payment_method_configuration}, subscription_cancel{cancellation_reason, "
+        + "enabled, mode, proration_behavior}, subscription_update{billing_cycle_anchor, default_allowed_updates, "
+        + "enabled, products[]{adjustable_quantity, prices, product}, proration_behavior, schedule_at_period_end, "
+        + "trial_update_behavior}}, login_page, metadata, name";
+    d.put("POST /v1/billing_portal/configurations", portal);
+    d.put("GET /v1/billing_portal/configurations", LIST + ", active, is_default");
+    d.put("GET /v1/billing_portal/configurations/{id}", "expand");
+    d.put("POST /v1/billing_portal/configurations/{id}", "active, " + portal);
     d.put("POST /v1/billing_portal/sessions", "configuration, customer, customer_account, expand, flow_data, "
         + "locale, on_behalf_of, return_url");
   }

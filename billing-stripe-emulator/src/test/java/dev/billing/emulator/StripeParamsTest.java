@@ -62,6 +62,10 @@ class StripeParamsTest {
     m.put("GET /v1/setup_intents/{id}", "SetupIntentRetrieveParams");
     m.put("POST /v1/setup_intents/{id}/confirm", "SetupIntentConfirmParams");
     m.put("POST /v1/billing_portal/sessions", "billingportal.SessionCreateParams");
+    m.put("POST /v1/billing_portal/configurations", "billingportal.ConfigurationCreateParams");
+    m.put("GET /v1/billing_portal/configurations", "billingportal.ConfigurationListParams");
+    m.put("GET /v1/billing_portal/configurations/{id}", "billingportal.ConfigurationRetrieveParams");
+    m.put("POST /v1/billing_portal/configurations/{id}", "billingportal.ConfigurationUpdateParams");
     m.put("POST /v1/subscriptions", "SubscriptionCreateParams");
     m.put("GET /v1/subscriptions", "SubscriptionListParams");
     m.put("GET /v1/subscriptions/{id}", "SubscriptionRetrieveParams");

@@ -542,6 +542,17 @@ public final class ProcessInboxEvent {
         return InboxStatus.PROCESSED;
     }
 
+    /**
+     * Whether events of this Stripe type have an effect here (others are recorded as ignored): the one list a
+     * webhook endpoint should subscribe to ({@code billing-server stripe apply} derives its {@code enabled_events}
+     * from it).
+     *
+     * <p>Usage: {@code ProcessInboxEvent.handlesEventType("invoice.paid")} is {@code true}
+     */
+    public static boolean handlesEventType(String type) {
+        return handles(type);
+    }
+
     private static boolean handles(String type) {
         if (type.equals("invoice.upcoming")) {
             return false;

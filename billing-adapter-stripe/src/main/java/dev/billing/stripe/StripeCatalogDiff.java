@@ -1,0 +1,227 @@
+package dev.billing.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.model.Price;
+import com.stripe.model.Product;
+import com.stripe.param.PriceCreateParams;
+import com.stripe.param.PriceListParams;
+import com.stripe.param.PriceUpdateParams;
+import com.stripe.param.ProductCreateParams;
+import com.stripe.param.ProductUpdateParams;
+import com.stripe.param.billing.MeterCreateParams;
+import com.stripe.param.billing.MeterListParams;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import static dev.billing.stripe.StripeCatalogSync.key;
+import static dev.billing.stripe.StripeCatalogSync.money;
+
+/**
+ * The catalog part of a sync, read from Stripe when built: products (by id), meters (by event name), prices (by
+ * lookup key), and the active prices of each product the sync owns, so that a price no lookup key keeps any more
+ * (replaced, or interrupted before it was archived) is archived.
+ */
+final class StripeCatalogDiff {
+    private final StripeClient client;
+    private final StripeCalls calls;
+    private final StripeCatalogSpec spec;
+
+    StripeCatalogDiff(StripeClient client, StripeCalls calls, StripeCatalogSpec spec) {
+        this.client = client;
+        this.calls = calls;
+        this.spec = spec;
+    }
+
+    /** The steps that make Stripe's catalog match, in the order they must run. */
+    List<StripeCatalogSync.Step> steps() {
+        List<StripeCatalogSync.Step> steps = new ArrayList<>();
+        products(steps);
+        meters(steps);
+        prices(steps);
+        return steps;
+    }
+
+    private void products(List<StripeCatalogSync.Step> steps) {
+        for (StripeCatalogSpec.Product want : spec.products()) {
+            Optional<Product> have = calls.find("retrieve product", want.id(),
+                    () -> client.v1().products().retrieve(want.id()));
+            String subject = "product " + want.id();
+            if (have.isEmpty()) {
+                steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.CREATE,
+                        subject, "\"" + want.name() + "\""), () -> calls.call("create product",
+                        () -> client.v1().products().create(ProductCreateParams.builder().setId(want.id())
+                                .setName(want.name()).putMetadata("managed_by", "billing").build(),
+                                StripeCalls.keyed(key("product", want.id(), want.name()))))));
+                continue;
+            }
+            Product product = have.get();
+            List<String> what = new ArrayList<>();
+            ProductUpdateParams.Builder update = ProductUpdateParams.builder();
+            if (!want.name().equals(product.getName())) {
+                what.add("name \"" + product.getName() + "\" -> \"" + want.name() + "\"");
+                update.setName(want.name());
+            }
+            if (!Boolean.TRUE.equals(product.getActive())) {
+                what.add("reactivate");
+                update.setActive(true);
+            }
+            if (!what.isEmpty()) {
+                steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.UPDATE,
+                        subject, String.join(", ", what)), () -> calls.call("update product",
+                        () -> client.v1().products().update(want.id(), update.build(),
+                                StripeCalls.keyed(key("product-update", want.id(), want.name(),
+                                        String.valueOf(product.getUpdated())))))));
+            }
+        }
+    }
+
+    private void meters(List<StripeCatalogSync.Step> steps) {
+        if (spec.meters().isEmpty()) {
+            return;
+        }
+        Set<String> active = new HashSet<>();
+        String after = null;
+        do {
+            MeterListParams.Builder params = MeterListParams.builder().setLimit(StripeCalls.MAX_PAGE)
+                    .setStatus(MeterListParams.Status.ACTIVE);
+            if (after != null) {
+                params.setStartingAfter(after);
+            }
+            var page = calls.call("list meters", () -> client.v1().billing().meters().list(params.build()));
+            page.getData().forEach(m -> active.add(m.getEventName()));
+            after = Boolean.TRUE.equals(page.getHasMore()) && !page.getData().isEmpty()
+                    ? page.getData().get(page.getData().size() - 1).getId() : null;
+        } while (after != null);
+        for (StripeCatalogSpec.Meter want : spec.meters()) {
+            if (active.contains(want.eventName())) {
+                continue;
+            }
+            steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.CREATE,
+                    "meter " + want.eventName(), "\"" + want.displayName() + "\", sum of payload[value] per "
+                    + "payload[stripe_customer_id]"), () -> calls.call("create meter",
+                    () -> client.v1().billing().meters().create(MeterCreateParams.builder()
+                            .setEventName(want.eventName()).setDisplayName(want.displayName())
+                            .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
+                                    .setFormula(MeterCreateParams.DefaultAggregation.Formula.SUM).build())
+                            .setCustomerMapping(MeterCreateParams.CustomerMapping.builder()
+                                    .setEventPayloadKey("stripe_customer_id")
+                                    .setType(MeterCreateParams.CustomerMapping.Type.BY_ID).build())
+                            .setValueSettings(MeterCreateParams.ValueSettings.builder()
+                                    .setEventPayloadKey("value").build())
+                            .build(), StripeCalls.keyed(key("meter", want.eventName(), want.displayName()))))));
+        }
+    }
+
+    private void prices(List<StripeCatalogSync.Step> steps) {
+        Map<String, Price> byLookupKey = new HashMap<>();
+        List<String> keys = spec.prices().stream().map(StripeCatalogSpec.Price::lookupKey).toList();
+        for (Price p : listByLookupKeys(keys)) {
+            byLookupKey.put(p.getLookupKey(), p);
+        }
+        Set<String> keep = new HashSet<>();
+        for (StripeCatalogSpec.Price want : spec.prices()) {
+            Price have = byLookupKey.get(want.lookupKey());
+            String subject = "price " + want.lookupKey();
+            if (have != null && matches(want, have)) {
+                keep.add(have.getId());
+                if (!Boolean.TRUE.equals(have.getActive())) {
+                    steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.UPDATE,
+                            subject, "reactivate " + have.getId()), () -> calls.call("update price",
+                            () -> client.v1().prices().update(have.getId(),
+                                    PriceUpdateParams.builder().setActive(true).build(),
+                                    StripeCalls.keyed(key("price-active", have.getId()))))));
+                }
+                continue;
+            }
+            String replaced = have == null ? "none" : have.getId();
+            String detail = describe(want) + " (product " + want.productId() + ")"
+                    + (have == null ? "" : ", replacing " + have.getId() + " (" + describe(have)
+                    + "): the lookup key moves to the new price");
+            PriceCreateParams.Builder create = PriceCreateParams.builder().setProduct(want.productId())
+                    .setUnitAmount(want.unitAmount()).setCurrency(want.currency()).setLookupKey(want.lookupKey())
+                    .setTransferLookupKey(have != null).putMetadata("managed_by", "billing");
+            if (want.interval() != null) {
+                create.setRecurring(PriceCreateParams.Recurring.builder()
+                        .setInterval(PriceCreateParams.Recurring.Interval.valueOf(
+                                want.interval().toUpperCase(java.util.Locale.ROOT))).build());
+            }
+            steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.CREATE, subject,
+                    detail), () -> calls.call("create price", () -> client.v1().prices().create(create.build(),
+                    StripeCalls.keyed(key("price", want.lookupKey(), want.productId(),
+                            Long.toString(want.unitAmount()), want.currency(), String.valueOf(want.interval()),
+                            replaced))))));
+        }
+        // Whatever else is active on an owned product is left over from an earlier amount: archive it.
+        Set<String> owned = new HashSet<>();
+        spec.prices().forEach(p -> owned.add(p.productId()));
+        for (String product : owned.stream().sorted().toList()) {
+            for (Price price : activePrices(product)) {
+                if (keep.contains(price.getId())) {
+                    continue;
+                }
+                steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.ARCHIVE,
+                        "price " + price.getId(), describe(price) + " (product " + product
+                        + (price.getLookupKey() == null ? "" : ", lookup key " + price.getLookupKey())
+                        + "): not in the plan file any more"), () -> calls.call("archive price",
+                        () -> client.v1().prices().update(price.getId(),
+                                PriceUpdateParams.builder().setActive(false).build(),
+                                StripeCalls.keyed(key("price-archive", price.getId()))))));
+            }
+        }
+    }
+
+    private List<Price> listByLookupKeys(List<String> keys) {
+        List<Price> out = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i += 10) {
+            PriceListParams params = PriceListParams.builder().setLimit(StripeCalls.MAX_PAGE)
+                    .addAllLookupKey(keys.subList(i, Math.min(keys.size(), i + 10))).build();
+            out.addAll(calls.call("list prices by lookup key", () -> client.v1().prices().list(params)).getData());
+        }
+        return out;
+    }
+
+    private List<Price> activePrices(String product) {
+        List<Price> out = new ArrayList<>();
+        String after = null;
+        do {
+            PriceListParams.Builder params = PriceListParams.builder().setProduct(product).setActive(true)
+                    .setLimit(StripeCalls.MAX_PAGE);
+            if (after != null) {
+                params.setStartingAfter(after);
+            }
+            var page = calls.call("list prices", () -> client.v1().prices().list(params.build()));
+            out.addAll(page.getData());
+            after = Boolean.TRUE.equals(page.getHasMore()) && !page.getData().isEmpty()
+                    ? page.getData().get(page.getData().size() - 1).getId() : null;
+        } while (after != null);
+        return out;
+    }
+
+    /** Whether Stripe's price is the one the spec wants (everything a price cannot change after creation). */
+    static boolean matches(StripeCatalogSpec.Price want, Price have) {
+        boolean recurring = have.getRecurring() != null;
+        return want.productId().equals(have.getProduct())
+                && Objects.equals(want.unitAmount(), have.getUnitAmount())
+                && want.currency().equalsIgnoreCase(have.getCurrency())
+                && (want.interval() == null ? !recurring : recurring
+                && want.interval().equals(have.getRecurring().getInterval())
+                && Long.valueOf(1).equals(have.getRecurring().getIntervalCount())
+                && !"metered".equals(have.getRecurring().getUsageType()));
+    }
+
+    private static String describe(StripeCatalogSpec.Price p) {
+        return money(p.unitAmount(), p.currency()) + (p.interval() == null ? " once" : " / " + p.interval());
+    }
+
+    private static String describe(Price p) {
+        String amount = p.getUnitAmount() == null ? "?" : money(p.getUnitAmount(), p.getCurrency());
+        return amount + (p.getRecurring() == null ? " once" : " / " + p.getRecurring().getInterval());
+    }
+}

@@ -1,0 +1,107 @@
+package dev.billing.stripe;
+
+import com.stripe.param.WebhookEndpointCreateParams;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * What Stripe should hold for a plan catalog: the input of {@link StripeCatalogSync}. Products are created with
+ * these ids; prices are found by lookup key (Stripe prices are immutable: another amount means a new price);
+ * meters by event name; the portal is the account's default configuration; the webhook endpoint by URL.
+ *
+ * <p>Usage:
+ * <pre>{@code
+ * StripeCatalogSpec spec = new StripeCatalogSpec(
+ *     List.of(new StripeCatalogSpec.Product("billing_tier_pro", "Pro")),
+ *     List.of(new StripeCatalogSpec.Price("billing:tier:pro:month", "billing_tier_pro", 1900, "usd", "month")),
+ *     List.of(new StripeCatalogSpec.Meter("api_calls", "api_calls")),
+ *     new StripeCatalogSpec.Portal(List.of(), List.of("billing:tier:pro:month")),
+ *     new StripeCatalogSpec.WebhookEndpoint("https://api.example.com/webhooks/stripe",
+ *         StripeCatalogSpec.eventTypes(ProcessInboxEvent::handlesEventType), StripePaymentGateway.API_VERSION));
+ * }</pre>
+ *
+ * @param portal          null: the portal configuration is left alone
+ * @param webhookEndpoint null: webhook endpoints are left alone
+ */
+public record StripeCatalogSpec(List<Product> products, List<Price> prices, List<Meter> meters, Portal portal,
+                                WebhookEndpoint webhookEndpoint) {
+    public StripeCatalogSpec {
+        products = List.copyOf(products);
+        prices = List.copyOf(prices);
+        meters = List.copyOf(meters);
+        for (Price price : prices) {
+            if (products.stream().noneMatch(p -> p.id().equals(price.productId()))) {
+                throw new IllegalArgumentException("price " + price.lookupKey() + " names product "
+                        + price.productId() + ", which is not among the products");
+            }
+        }
+    }
+
+    /** A product this sync owns (created with this id). */
+    public record Product(String id, String name) {
+        public Product {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /**
+     * A price found by its lookup key.
+     *
+     * @param unitAmount in the currency's minor unit
+     * @param interval   {@code month}, {@code year}, or null for a one-time price
+     */
+    public record Price(String lookupKey, String productId, long unitAmount, String currency, String interval) {
+        public Price {
+            Objects.requireNonNull(lookupKey, "lookupKey");
+            Objects.requireNonNull(productId, "productId");
+            Objects.requireNonNull(currency, "currency");
+            if (unitAmount < 0) {
+                throw new IllegalArgumentException("unitAmount must be >= 0");
+            }
+        }
+    }
+
+    /** A Billing Meter summing {@code payload[value]} per {@code payload[stripe_customer_id]}. */
+    public record Meter(String eventName, String displayName) {
+        public Meter {
+            Objects.requireNonNull(eventName, "eventName");
+            Objects.requireNonNull(displayName, "displayName");
+        }
+    }
+
+    /**
+     * The default customer portal configuration: invoices, payment methods, cancelling at period end, and switching
+     * between these recurring prices (by id, or by lookup key among {@link #prices()}).
+     */
+    public record Portal(List<String> priceIds, List<String> lookupKeys) {
+        public Portal {
+            priceIds = List.copyOf(priceIds);
+            lookupKeys = List.copyOf(lookupKeys);
+        }
+    }
+
+    /** The endpoint Stripe delivers events to, found by URL. */
+    public record WebhookEndpoint(String url, List<String> enabledEvents, String apiVersion) {
+        public WebhookEndpoint {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(apiVersion, "apiVersion");
+            enabledEvents = List.copyOf(enabledEvents);
+            if (enabledEvents.isEmpty()) {
+                throw new IllegalArgumentException("a webhook endpoint needs at least one event type");
+            }
+        }
+    }
+
+    /**
+     * The event types of the pinned API version (stripe-java's list) that {@code handles} accepts, in Stripe's order:
+     * exactly what an endpoint should receive.
+     */
+    public static List<String> eventTypes(Predicate<String> handles) {
+        return java.util.Arrays.stream(WebhookEndpointCreateParams.EnabledEvent.values())
+                .map(WebhookEndpointCreateParams.EnabledEvent::getValue)
+                .filter(type -> !type.equals("*") && handles.test(type)).sorted().toList();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.billing.plans;
+
+import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.MeterDefinition;
+import dev.billing.core.model.PlanCatalog;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A plan file read and validated, before its prices are known: the prices it gives by id, and the ones it gives by
+ * {@code amount} + {@code currency} ({@link #managedPrices()}), which {@code billing-server stripe apply} keeps in
+ * Stripe under stable lookup keys and the server resolves to ids at start ({@link #catalog(Function)}).
+ *
+ * <p>Usage:
+ * <pre>{@code
+ * PlanFile file = PlanCatalogYaml.read(Path.of("plans.yaml"), System.getenv());
+ * PlanCatalog plans = file.needsLookup() ? file.catalog(lookupKey -> stripe.priceIdFor(lookupKey)) : file.catalog();
+ * }</pre>
+ */
+public final class PlanFile {
+    private final String yaml;
+    private final Map<String, String> env;
+    private final String source;
+    private final PlanCatalog checked;
+    private final List<ManagedPrice> managed;
+
+    PlanFile(String yaml, Map<String, String> env, String source, PlanCatalog checked, List<ManagedPrice> managed) {
+        this.yaml = yaml;
+        this.env = Map.copyOf(env);
+        this.source = source;
+        this.checked = checked;
+        this.managed = List.copyOf(managed);
+    }
+
+    /**
+     * A price the plan file gives by amount: what Stripe must hold under {@code lookupKey}.
+     *
+     * @param productId the Stripe product it belongs to (one per tier or item, created with this id)
+     * @param amount    {@code unit_amount} in the currency's minor unit (cents)
+     * @param interval  {@code month} or {@code year}, null for a one-time item
+     * @param where     its place in the file ({@code tiers.pro.prices.month}, {@code items[0]})
+     */
+    public record ManagedPrice(String lookupKey, String productId, String productName, long amount, String currency,
+                               String interval, String where) {
+        public ManagedPrice {
+            Objects.requireNonNull(lookupKey, "lookupKey");
+            Objects.requireNonNull(productId, "productId");
+            Objects.requireNonNull(productName, "productName");
+            Objects.requireNonNull(currency, "currency");
+            Objects.requireNonNull(where, "where");
+        }
+    }
+
+    /** Where the file came from, as messages name it. */
+    public String source() {
+        return source;
+    }
+
+    /** The prices given by amount, in file order (tiers, then items). */
+    public List<ManagedPrice> managedPrices() {
+        return managed;
+    }
+
+    /** Whether some price is given by amount, so that the catalog needs {@link #catalog(Function)}. */
+    public boolean needsLookup() {
+        return !managed.isEmpty();
+    }
+
+    /** The meters that report to Stripe Billing Meters. */
+    public List<MeterDefinition> stripeMeters() {
+        return checked.meters().values().stream().filter(MeterDefinition::reportsToStripe).toList();
+    }
+
+    /** The tiers' prices given by id (in the file or the environment), in catalog order. */
+    public List<String> tierPriceIds() {
+        java.util.Set<String> placeholders = new java.util.HashSet<>();
+        managed.forEach(m -> placeholders.add(placeholderId(m.lookupKey())));
+        return checked.plans().stream().map(p -> p.priceId()).filter(id -> !placeholders.contains(id)).toList();
+    }
+
+    /**
+     * The catalog with every price given by id.
+     *
+     * @throws IllegalStateException when some price is given by amount ({@link #needsLookup()})
+     */
+    public PlanCatalog catalog() {
+        if (needsLookup()) {
+            throw new IllegalStateException(source + " gives prices by amount (" + managed.get(0).where()
+                    + "): resolve their lookup keys with catalog(resolver)");
+        }
+        return checked;
+    }
+
+    /**
+     * The catalog, each price given by amount replaced by the id of the active Stripe price holding its lookup key.
+     *
+     * @param priceIdByLookupKey the active price with that lookup key, or empty
+     * @throws PlanCatalogYaml.InvalidCatalogException naming every lookup key no active price holds
+     */
+    public PlanCatalog catalog(Function<String, Optional<String>> priceIdByLookupKey) {
+        Objects.requireNonNull(priceIdByLookupKey, "priceIdByLookupKey");
+        return PlanCatalogYaml.parse(yaml, env, source, priceIdByLookupKey).checked;
+    }
+
+    /**
+     * The catalog validated with a placeholder id for each price given by amount: for counting and checking, never
+     * for selling.
+     */
+    public PlanCatalog checkedCatalog() {
+        return checked;
+    }
+
+    static String tierLookupKey(String tier, BillingInterval interval) {
+        return "billing:tier:" + tier + ":" + interval.stripeName();
+    }
+
+    static String itemLookupKey(String item) {
+        return "billing:item:" + item;
+    }
+
+    static String tierProductId(String tier) {
+        return "billing_tier_" + tier;
+    }
+
+    static String itemProductId(String item) {
+        return "billing_item_" + item;
+    }
+
+    /** The Stripe product's name for a tier: its name with a capital ({@code pro} -> {@code Pro}). */
+    static String tierProductName(String tier) {
+        return tier.substring(0, 1).toUpperCase(Locale.ROOT) + tier.substring(1);
+    }
+
+    static String placeholderId(String lookupKey) {
+        return "price_lookup_" + lookupKey.replaceAll("[^A-Za-z0-9_]", "_");
+    }
+}
