@@ -61,8 +61,8 @@ final class JdbiAnalyticsStore implements AnalyticsStore {
                        coalesce(reactivated, 0) AS reactivated, coalesce(churned, 0) AS churned
                 FROM started FULL JOIN churned USING (month)
                 """);
-        // Months as text of the UTC wall time (independent of the session's time zone); an instant after :now is
-        // the month after now's. Reads every subscription not ended before the window, as the tally does.
+        // Months as text of the UTC wall time (independent of the session's time zone); an instant after :now, and
+        // the trial end of a subscription trialing now, is the month after now's. Reads every subscription not ended before the window, as the tally does.
         this.spans = db.sql("""
                 WITH w AS (SELECT CAST(:now AS timestamptz) AS now,
                                   to_char((CAST(:now AS timestamptz) AT TIME ZONE 'UTC') + interval '1 month',
@@ -73,7 +73,7 @@ final class JdbiAnalyticsStore implements AnalyticsStore {
                             ELSE to_char(s.created AT TIME ZONE 'UTC', 'YYYY-MM') END AS created_month,
                        CASE WHEN s.ended_at > w.now THEN w.after
                             ELSE to_char(s.ended_at AT TIME ZONE 'UTC', 'YYYY-MM') END AS ended_month,
-                       CASE WHEN s.trial_end > w.now THEN w.after
+                       CASE WHEN s.trial_end > w.now OR s.status = 'trialing' THEN w.after
                             ELSE to_char(s.trial_end AT TIME ZONE 'UTC', 'YYYY-MM') END AS trial_end_month,
                        count(*) AS n
                 FROM {schema}.subscriptions s CROSS JOIN w

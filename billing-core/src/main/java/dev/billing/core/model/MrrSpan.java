@@ -7,7 +7,7 @@ import java.util.Objects;
  * How many subscriptions share one pricing, quantity, and UTC month of creation, end and trial end
  * ({@code AnalyticsStore.mrrSpans}): enough to tell at which month ends they were running and past their trial. A
  * month of an instant after the store's {@code now} is the month after now's, so that the current month's point
- * (now) is exact too. Nullable: {@code pricing} (unknown), {@code ended} (not ended), {@code trialEnd} (no trial).
+ * (now) is exact too; so is the trial end of a subscription trialing now, whatever its trial_end. Nullable: {@code pricing} (unknown), {@code ended} (not ended), {@code trialEnd} (no trial).
  */
 public record MrrSpan(SubscriptionPricing pricing, long quantity, YearMonth created, YearMonth ended,
                       YearMonth trialEnd, long count) {

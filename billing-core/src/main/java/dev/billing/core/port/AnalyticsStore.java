@@ -42,7 +42,8 @@ public interface AnalyticsStore {
     /**
      * The subscriptions that could have been running since {@code since} (not ended before it; never incomplete or
      * incomplete_expired), grouped by pricing, quantity and the UTC months of created, ended_at and trial_end; a
-     * month of an instant after {@code now} is the month after now's ({@link MrrSpan}).
+     * month of an instant after {@code now} is the month after now's, as is the trial end of a subscription
+     * trialing now ({@link MrrSpan}).
      */
     default List<MrrSpan> mrrSpans(Instant since, Instant now) {
         throw unsupported();

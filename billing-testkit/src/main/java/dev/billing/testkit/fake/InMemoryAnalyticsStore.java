@@ -102,7 +102,8 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
                 continue;
             }
             counts.merge(Arrays.asList(s.pricing(), s.quantity(), month(s.created(), now), month(s.endedAt(), now),
-                    month(s.trialEnd(), now)), 1L, Long::sum);
+                    s.status() == SubscriptionStatus.TRIALING ? month(now).plusMonths(1) : month(s.trialEnd(), now)),
+                    1L, Long::sum);
         }
         List<MrrSpan> list = new ArrayList<>();
         counts.forEach((k, n) -> list.add(new MrrSpan((SubscriptionPricing) k.get(0),
