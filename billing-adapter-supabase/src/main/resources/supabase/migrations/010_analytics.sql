@@ -155,4 +155,31 @@ GRANT EXECUTE ON FUNCTION public.billing_analytics_subscriptions, public.billing
                           public.billing_analytics_purchases, public.billing_analytics_usage
   TO service_role;
 
+-- The subscriptions that could have been running since p_since (MRR history), grouped by pricing, quantity and the
+-- UTC months (YYYY-MM) of created, ended_at and trial_end; an instant after p_now, and the trial end of a subscription
+-- trialing now, stand as the month after p_now's.
+CREATE OR REPLACE FUNCTION public.billing_analytics_mrr_spans(p_since timestamptz, p_now timestamptz)
+RETURNS TABLE (currency text, unit_amount bigint, recurring_interval text, interval_count integer,
+               percent_off numeric, amount_off bigint, amount_off_currency text, quantity bigint,
+               created_month text, ended_month text, trial_end_month text, n bigint)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = ''
+AS $$
+  WITH w AS (SELECT to_char((p_now AT TIME ZONE 'UTC') + interval '1 month', 'YYYY-MM') AS after)
+  SELECT s.currency, s.unit_amount, s.recurring_interval, s.interval_count, s.percent_off, s.amount_off,
+         s.amount_off_currency, s.quantity,
+         CASE WHEN s.created > p_now THEN w.after ELSE to_char(s.created AT TIME ZONE 'UTC', 'YYYY-MM') END,
+         CASE WHEN s.ended_at > p_now THEN w.after ELSE to_char(s.ended_at AT TIME ZONE 'UTC', 'YYYY-MM') END,
+         CASE WHEN s.trial_end > p_now OR s.status = 'trialing' THEN w.after
+              ELSE to_char(s.trial_end AT TIME ZONE 'UTC', 'YYYY-MM') END,
+         count(*)
+    FROM public.billing_subscriptions s CROSS JOIN w
+   WHERE s.status NOT IN ('incomplete', 'incomplete_expired') AND (s.ended_at IS NULL OR s.ended_at >= p_since)
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+$$;
+
+REVOKE ALL ON FUNCTION public.billing_analytics_mrr_spans
+  FROM PUBLIC, anon, authenticated;
+GRANT EXECUTE ON FUNCTION public.billing_analytics_mrr_spans
+  TO service_role;
+
 NOTIFY pgrst, 'reload schema';

@@ -2,6 +2,7 @@ package dev.billing.postgres;
 
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.InvoiceTally;
+import dev.billing.core.model.MrrSpan;
 import dev.billing.core.model.PurchaseTally;
 import dev.billing.core.model.SubscriptionMovements;
 import dev.billing.core.model.SubscriptionStatus;
@@ -25,6 +26,7 @@ final class JdbiAnalyticsStore implements AnalyticsStore {
     private final Db db;
     private final String tally;
     private final String movements;
+    private final String spans;
     private final String trials;
     private final String invoices;
     private final String purchases;
@@ -58,6 +60,26 @@ final class JdbiAnalyticsStore implements AnalyticsStore {
                 SELECT to_char(month, 'YYYY-MM') AS month, coalesce(started, 0) AS started,
                        coalesce(reactivated, 0) AS reactivated, coalesce(churned, 0) AS churned
                 FROM started FULL JOIN churned USING (month)
+                """);
+        // Months as text of the UTC wall time (independent of the session's time zone); an instant after :now, and
+        // the trial end of a subscription trialing now, is the month after now's. Reads every subscription not ended before the window, as the tally does.
+        this.spans = db.sql("""
+                WITH w AS (SELECT CAST(:now AS timestamptz) AS now,
+                                  to_char((CAST(:now AS timestamptz) AT TIME ZONE 'UTC') + interval '1 month',
+                                          'YYYY-MM') AS after)
+                SELECT s.currency, s.unit_amount, s.recurring_interval, s.interval_count, s.percent_off, s.amount_off,
+                       s.amount_off_currency, s.quantity,
+                       CASE WHEN s.created > w.now THEN w.after
+                            ELSE to_char(s.created AT TIME ZONE 'UTC', 'YYYY-MM') END AS created_month,
+                       CASE WHEN s.ended_at > w.now THEN w.after
+                            ELSE to_char(s.ended_at AT TIME ZONE 'UTC', 'YYYY-MM') END AS ended_month,
+                       CASE WHEN s.trial_end > w.now OR s.status = 'trialing' THEN w.after
+                            ELSE to_char(s.trial_end AT TIME ZONE 'UTC', 'YYYY-MM') END AS trial_end_month,
+                       count(*) AS n
+                FROM {schema}.subscriptions s CROSS JOIN w
+                WHERE s.status NOT IN ('incomplete', 'incomplete_expired')
+                  AND (s.ended_at IS NULL OR s.ended_at >= :since)
+                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
                 """);
         this.trials = db.sql("""
                 SELECT count(*) AS ended,
@@ -111,6 +133,16 @@ final class JdbiAnalyticsStore implements AnalyticsStore {
     }
 
     @Override
+    public List<MrrSpan> mrrSpans(Instant since, Instant now) {
+        return db.call("analytics.mrrSpans", h -> h.createQuery(spans)
+                .bindByType("since", Db.ts(since), OffsetDateTime.class)
+                .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                .map((rs, ctx) -> new MrrSpan(JdbiSubscriptionStore.pricing(rs), rs.getLong("quantity"),
+                        YearMonth.parse(rs.getString("created_month")), month(rs.getString("ended_month")),
+                        month(rs.getString("trial_end_month")), rs.getLong("n"))).list());
+    }
+
+    @Override
     public TrialOutcomes trialOutcomes(Instant now) {
         return db.call("analytics.trialOutcomes", h -> h.createQuery(trials)
                 .bindByType("now", Db.ts(now), OffsetDateTime.class)
@@ -140,5 +172,9 @@ final class JdbiAnalyticsStore implements AnalyticsStore {
                 .bindByType("now", Db.ts(now), OffsetDateTime.class)
                 .map((rs, ctx) -> new UsageTally(rs.getString("price_id"), rs.getString("meter"),
                         rs.getLong("accounts"), rs.getLong("used"))).list());
+    }
+
+    private static YearMonth month(String text) {
+        return text == null ? null : YearMonth.parse(text);
     }
 }

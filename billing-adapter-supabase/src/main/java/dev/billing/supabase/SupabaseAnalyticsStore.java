@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.InvoiceTally;
+import dev.billing.core.model.MrrSpan;
 import dev.billing.core.model.PurchaseTally;
 import dev.billing.core.model.SubscriptionMovements;
 import dev.billing.core.model.SubscriptionStatus;
@@ -43,6 +44,16 @@ final class SupabaseAnalyticsStore implements AnalyticsStore {
     }
 
     @Override
+    public List<MrrSpan> mrrSpans(Instant since, Instant now) {
+        ObjectNode args = at("p_since", since);
+        Rows.put(args, "p_now", now);
+        return Rows.map(call("billing_analytics_mrr_spans", args), row -> new MrrSpan(
+                SupabaseSubscriptionStore.pricing(row), Rows.longValue(row, "quantity"),
+                YearMonth.parse(Rows.requiredText(row, "created_month")), month(row, "ended_month"),
+                month(row, "trial_end_month"), Rows.longValue(row, "n")));
+    }
+
+    @Override
     public TrialOutcomes trialOutcomes(Instant now) {
         JsonNode rows = call("billing_analytics_trials", at("p_now", now));
         return Rows.mapOne(rows.get(0), row -> new TrialOutcomes(Rows.longValue(row, "ended"),
@@ -79,5 +90,10 @@ final class SupabaseAnalyticsStore implements AnalyticsStore {
         ObjectNode args = Rows.object();
         Rows.put(args, name, instant);
         return args;
+    }
+
+    private static YearMonth month(JsonNode row, String field) {
+        String text = Rows.text(row, field);
+        return text == null ? null : YearMonth.parse(text);
     }
 }

@@ -138,6 +138,11 @@ final class AdminHandlers {
                 call.queryInt("months", 1, 36, 12)));
     }
 
+    Object mrr(Call call) {
+        return Responses.MrrHistoryView.of(billing.useCases().revenueAnalytics().mrrHistory(
+                call.queryInt("months", 1, 36, 12)));
+    }
+
     Object usage(Call call) {
         return Responses.UsageView.of(billing.useCases().revenueAnalytics().usage());
     }

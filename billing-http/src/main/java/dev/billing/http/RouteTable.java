@@ -245,6 +245,11 @@ final class RouteTable {
                         .summary("New, reactivated and churned subscriptions per month.")
                         .query(integer("months", "1-36, default 12: this month and the ones before."))
                         .returns(Responses.MovementsView.class).errors(400, 503),
+                get("/admin/analytics/mrr", Access.ADMIN, h.admin()::mrr).tag("admin")
+                        .summary("MRR per currency at the end of each month, at today's pricing.")
+                        .query(integer("months", "1-36, default 12: this month (its point is now) and the ones "
+                                + "before."))
+                        .returns(Responses.MrrHistoryView.class).errors(400, 503),
                 get("/admin/analytics/usage", Access.ADMIN, h.admin()::usage).tag("admin")
                         .summary("Quota use per tier and meter in the running periods.")
                         .returns(Responses.UsageView.class).errors(503)));

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 
 import static dev.billing.testkit.Builders.aSubscription;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,11 +73,32 @@ class AnalyticsRoutesIT {
     }
 
     @Test
+    void mrrHistoryHasEveryMonthAndNowLast() {
+        Http.Response r = api.http.get("/admin/analytics/mrr?months=3", TestApi.ADMIN_TOKEN);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode data = r.json().path("data");
+        assertThat(data).hasSize(3);
+        YearMonth now = YearMonth.from(api.harness.clock().instant().atZone(ZoneOffset.UTC));
+        assertThat(data.get(0).path("month").asText()).isEqualTo(now.minusMonths(2).toString());
+        assertThat(data.get(0).path("mrr").asLong()).isZero();
+        JsonNode last = data.get(2);
+        assertThat(last.path("month").asText()).isEqualTo(now.toString());
+        assertThat(last.path("currency").asText()).isEqualTo("usd");
+        // As revenue's mrr: the subscription trialing now is not in it.
+        assertThat(last.path("mrr").asLong()).isEqualTo(5600);
+        assertThat(r.json().path("unpriced").asLong()).isZero();
+    }
+
+    @Test
     void badMonthsAreA400WithAStableCode() {
-        for (String months : new String[] {"0", "37", "abc", "1.5"}) {
-            Http.Response r = api.http.get("/admin/analytics/movements?months=" + months, TestApi.ADMIN_TOKEN);
-            assertThat(r.status()).as(months).isEqualTo(400);
-            assertThat(r.json().path("error").path("code").asText()).isEqualTo("invalid_months");
+        for (String route : new String[] {"movements", "mrr"}) {
+            for (String months : new String[] {"0", "37", "abc", "1.5"}) {
+                Http.Response r = api.http.get("/admin/analytics/" + route + "?months=" + months,
+                        TestApi.ADMIN_TOKEN);
+                assertThat(r.status()).as(route + " " + months).isEqualTo(400);
+                assertThat(r.json().path("error").path("code").asText()).isEqualTo("invalid_months");
+            }
         }
     }
 

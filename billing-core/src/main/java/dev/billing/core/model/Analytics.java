@@ -82,6 +82,26 @@ public final class Analytics {
         }
     }
 
+    /** The MRR of one currency at the end of one UTC month (at {@code asOf} for the current month). */
+    public record MrrPoint(YearMonth month, String currency, long mrr) {
+        public MrrPoint {
+            Objects.requireNonNull(month, "month");
+            Checks.currency(currency);
+        }
+    }
+
+    /**
+     * MRR at the end of each of the last months, at today's pricing (the projection keeps no price history):
+     * {@code points} by month, oldest first, then currency, every month present for every currency that ran.
+     * {@code unpriced}: subscriptions without known pricing that ran at one of those month ends, in no point.
+     */
+    public record MrrHistory(Instant asOf, List<MrrPoint> points, long unpriced) {
+        public MrrHistory {
+            Objects.requireNonNull(asOf, "asOf");
+            points = List.copyOf(points);
+        }
+    }
+
     /**
      * One tier's use of one meter in the running periods: {@code accounts} with a counter, their {@code used}
      * total, the tier's {@code quota} per account (null: unlimited), and {@code utilisation} = used / (accounts x

@@ -1,6 +1,7 @@
 package dev.billing.core.port;
 
 import dev.billing.core.model.InvoiceTally;
+import dev.billing.core.model.MrrSpan;
 import dev.billing.core.model.PurchaseTally;
 import dev.billing.core.model.SubscriptionMovements;
 import dev.billing.core.model.SubscriptionTally;
@@ -35,6 +36,16 @@ public interface AnalyticsStore {
      * {@code since}.
      */
     default List<SubscriptionMovements> movements(Instant since) {
+        throw unsupported();
+    }
+
+    /**
+     * The subscriptions that could have been running since {@code since} (not ended before it; never incomplete or
+     * incomplete_expired), grouped by pricing, quantity and the UTC months of created, ended_at and trial_end; a
+     * month of an instant after {@code now} is the month after now's, as is the trial end of a subscription
+     * trialing now ({@link MrrSpan}).
+     */
+    default List<MrrSpan> mrrSpans(Instant since, Instant now) {
         throw unsupported();
     }
 

@@ -4,6 +4,7 @@ import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Analytics;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.InvoiceTally;
+import dev.billing.core.model.MrrSpan;
 import dev.billing.core.model.Plan;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.PurchaseTally;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -164,10 +166,7 @@ public final class RevenueAnalytics {
      * @throws InvalidRequestException {@code invalid_months} unless 1 to 36
      */
     public Analytics.Movements movements(int months) {
-        if (months < 1 || months > MAX_MONTHS) {
-            throw new InvalidRequestException("invalid_months", "months",
-                    "months must be between 1 and " + MAX_MONTHS + ".");
-        }
+        checkMonths(months);
         Instant now = clock.instant();
         Map<YearMonth, SubscriptionMovements> found = new HashMap<>();
         store.movements(monthStart(now, months)).forEach(m -> found.put(m.month(), m));
@@ -180,6 +179,45 @@ public final class RevenueAnalytics {
                     s.churned()));
         }
         return new Analytics.Movements(now, list);
+    }
+
+    /**
+     * MRR per currency at the end of each of the last {@code months} UTC months, this one's at now, oldest first.
+     * A subscription counts at a month end when it had been created, had not ended and was past its trial, with
+     * the MRR rules of {@link #revenue()} applied to its current pricing (no price history is kept).
+     *
+     * @throws InvalidRequestException {@code invalid_months} unless 1 to 36
+     */
+    public Analytics.MrrHistory mrrHistory(int months) {
+        checkMonths(months);
+        Instant now = clock.instant();
+        YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
+        YearMonth first = current.minusMonths(months - 1L);
+        Map<String, BigDecimal[]> sums = new TreeMap<>();
+        long unpriced = 0;
+        for (MrrSpan span : store.mrrSpans(monthStart(now, months), now)) {
+            boolean ran = false;
+            for (int i = 0; i < months; i++) {
+                if (!span.paying(first.plusMonths(i))) {
+                    continue;
+                }
+                ran = true;
+                if (span.pricing() != null) {
+                    BigDecimal[] mrr = sums.computeIfAbsent(span.pricing().currency(), c -> zeros(months));
+                    mrr[i] = mrr[i].add(monthly(span.pricing(), span.quantity())
+                            .multiply(BigDecimal.valueOf(span.count())));
+                }
+            }
+            unpriced += ran && span.pricing() == null ? span.count() : 0;
+        }
+        List<Analytics.MrrPoint> points = new ArrayList<>();
+        for (int i = 0; i < months; i++) {
+            for (Map.Entry<String, BigDecimal[]> currency : sums.entrySet()) {
+                points.add(new Analytics.MrrPoint(first.plusMonths(i), currency.getKey(),
+                        round(currency.getValue()[i])));
+            }
+        }
+        return new Analytics.MrrHistory(now, points, unpriced);
     }
 
     /** Quota use per tier and meter in the running periods. */
@@ -238,6 +276,19 @@ public final class RevenueAnalytics {
     static Instant monthStart(Instant now, int months) {
         return YearMonth.from(now.atZone(ZoneOffset.UTC)).minusMonths(months - 1L).atDay(1)
                 .atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    private static void checkMonths(int months) {
+        if (months < 1 || months > MAX_MONTHS) {
+            throw new InvalidRequestException("invalid_months", "months",
+                    "months must be between 1 and " + MAX_MONTHS + ".");
+        }
+    }
+
+    private static BigDecimal[] zeros(int length) {
+        BigDecimal[] zeros = new BigDecimal[length];
+        Arrays.fill(zeros, BigDecimal.ZERO);
+        return zeros;
     }
 
     private static long round(BigDecimal value) {

@@ -5,6 +5,7 @@ import dev.billing.core.model.Analytics;
 import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.InvoiceTally;
+import dev.billing.core.model.MrrSpan;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.PurchaseTally;
 import dev.billing.core.model.SubscriptionMovements;
@@ -100,6 +101,28 @@ class RevenueAnalyticsTest {
     }
 
     @Test
+    void mrrHistoryCountsWhatRanPastItsTrialAtEachMonthEnd() {
+        Analytics.MrrHistory history = analytics(new Tallies()).mrrHistory(3);
+
+        // usd: 2 x 1000 all along; from October 2 x 10000 / 12, rounded once: 3666.67. eur: 1500 until it ended in
+        // November. gbp never left its trial, so it has no points.
+        assertThat(history.points()).containsExactly(
+                new Analytics.MrrPoint(YearMonth.of(2026, 9), "eur", 1500),
+                new Analytics.MrrPoint(YearMonth.of(2026, 9), "usd", 2000),
+                new Analytics.MrrPoint(YearMonth.of(2026, 10), "eur", 1500),
+                new Analytics.MrrPoint(YearMonth.of(2026, 10), "usd", 3667),
+                new Analytics.MrrPoint(YearMonth.of(2026, 11), "eur", 0),
+                new Analytics.MrrPoint(YearMonth.of(2026, 11), "usd", 3667));
+        assertThat(history.unpriced()).isEqualTo(1);
+        assertThat(history.asOf()).isEqualTo(NOW);
+        for (int months : new int[] {0, 37}) {
+            assertThatThrownBy(() -> analytics(new Tallies()).mrrHistory(months))
+                    .isInstanceOfSatisfying(InvalidRequestException.class,
+                            e -> assertThat(e.code()).isEqualTo("invalid_months"));
+        }
+    }
+
+    @Test
     void measuresQuotaUseAgainstTheTier() {
         Analytics.Usage usage = analytics(new Tallies()).usage();
 
@@ -136,6 +159,23 @@ class RevenueAnalyticsTest {
             assertThat(since).isEqualTo(Instant.parse("2026-09-01T00:00:00Z"));
             return List.of(new SubscriptionMovements(YearMonth.of(2026, 10), 4, 1, 0),
                     new SubscriptionMovements(YearMonth.of(2026, 11), 2, 0, 1));
+        }
+
+        @Override
+        public List<MrrSpan> mrrSpans(Instant since, Instant now) {
+            assertThat(since).isEqualTo(Instant.parse("2026-09-01T00:00:00Z"));
+            assertThat(now).isEqualTo(NOW);
+            YearMonth aug = YearMonth.of(2026, 8);
+            YearMonth sep = YearMonth.of(2026, 9);
+            YearMonth oct = YearMonth.of(2026, 10);
+            YearMonth nov = YearMonth.of(2026, 11);
+            YearMonth dec = YearMonth.of(2026, 12);
+            return List.of(new MrrSpan(USD_MONTH, 1, aug, null, null, 2),
+                    new MrrSpan(SubscriptionPricing.of("usd", 10000, BillingInterval.YEAR, 1), 1, oct, null, oct, 2),
+                    new MrrSpan(SubscriptionPricing.of("eur", 1500, BillingInterval.MONTH, 1), 1, sep, nov, null, 1),
+                    new MrrSpan(SubscriptionPricing.of("gbp", 500, BillingInterval.MONTH, 1), 1, nov, null, dec, 1),
+                    new MrrSpan(null, 1, sep, null, null, 1),
+                    new MrrSpan(null, 1, nov, null, dec, 1));
         }
 
         @Override

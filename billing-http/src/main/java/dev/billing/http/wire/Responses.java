@@ -431,6 +431,20 @@ public final class Responses {
         }
     }
 
+    public record MrrPointView(@Doc("YYYY-MM, UTC") String month, String currency, long mrr) {
+    }
+
+    @Doc("MRR per currency at the end of each month (now for this one), oldest month first, at each subscription's "
+            + "current pricing: the projection keeps no price history.")
+    public record MrrHistoryView(Instant asOf, List<MrrPointView> data,
+                                 @Doc("Subscriptions without known pricing that ran at one of those month ends, in no "
+                                         + "point.") long unpriced) {
+        public static MrrHistoryView of(Analytics.MrrHistory h) {
+            return new MrrHistoryView(h.asOf(), h.points().stream().map(p -> new MrrPointView(p.month().toString(),
+                    p.currency(), p.mrr())).toList(), h.unpriced());
+        }
+    }
+
     public record MeterUseView(String tier, String meter, long accounts, long used,
                                @OptionalField @Doc("per account; null: unlimited") Long quota,
                                @OptionalField @Doc("used / (accounts x quota)") Double utilisation) {

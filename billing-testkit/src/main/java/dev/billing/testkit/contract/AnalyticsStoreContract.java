@@ -4,6 +4,7 @@ import dev.billing.core.model.Analytics;
 import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.InvoiceTally;
+import dev.billing.core.model.MrrSpan;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.PurchaseTally;
 import dev.billing.core.model.Subscription;
@@ -39,10 +40,10 @@ import static dev.billing.testkit.Builders.anInvoice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What every {@link dev.billing.core.port.AnalyticsStore} answers over one hand-made projection (seven subscriptions
- * in two currencies: monthly and yearly, a discount, a trial, a past due one, one canceled this month and one
- * started again by its customer, a trial that did not convert; invoices, purchases and usage counters), and the MRR
- * computed from it by hand. Subclass it once per store with an EMPTY store (a fresh database per class): the
+ * What every {@link dev.billing.core.port.AnalyticsStore} answers over one hand-made projection (seven live
+ * subscriptions in two currencies: monthly and yearly, a discount, a trial, a past due one, one canceled this month
+ * and one started again by its customer, a trial that did not convert, one with an amount off that ended last month;
+ * invoices, purchases and usage counters), and the MRR and its history computed from it by hand. Subclass it once per store with an EMPTY store (a fresh database per class): the
  * aggregates are global. The fixture is written before each test; writing it again changes nothing.
  */
 public abstract class AnalyticsStoreContract {
@@ -52,6 +53,7 @@ public abstract class AnalyticsStoreContract {
             BillingInterval.MONTH, 1).withPercentOff(new BigDecimal("25"));
     private static final SubscriptionPricing USD_YEAR = SubscriptionPricing.of("usd", 10000, BillingInterval.YEAR, 1);
     private static final SubscriptionPricing EUR_1500 = SubscriptionPricing.of("eur", 1500, BillingInterval.MONTH, 1);
+    private static final SubscriptionPricing EUR_1500_500_OFF = EUR_1500.withAmountOff(500, "eur");
     private static final PlanCatalog CATALOG = PlanCatalog.builder()
             .freeTier(new Tier("free", 0, Set.of(), Map.of("api_calls", 100L), 0, 0))
             .tier(new Tier("pro", 1, Set.of(), Map.of("api_calls", 1000L), 14, 0))
@@ -71,7 +73,7 @@ public abstract class AnalyticsStoreContract {
         stores = stores();
         List<Subscription> subscriptions = List.of(
                 sub("sub_an_a1", "cus_an_a", "price_an_pro_m", USD_1000, at("2026-10-05")).withTrial(at("2026-10-05"),
-                        at("2026-10-19")).build(),
+                        at("2026-11-04")).build(),
                 sub("sub_an_a2", "cus_an_b", "price_an_pro_m", USD_2000_25_OFF, at("2026-10-06")).withQuantity(3)
                         .build(),
                 sub("sub_an_a3", "cus_an_c", "price_an_pro_y", USD_YEAR, at("2026-11-02")).build(),
@@ -85,7 +87,9 @@ public abstract class AnalyticsStoreContract {
                         .build(),
                 sub("sub_an_x1", "cus_an_g", "price_an_pro_m", USD_1000, at("2026-10-01"))
                         .withTrial(at("2026-10-01"), at("2026-10-15")).canceled(at("2026-10-15")).build(),
-                sub("sub_an_m1", "cus_an_h", "price_an_metered", null, at("2026-10-01")).build());
+                sub("sub_an_m1", "cus_an_h", "price_an_metered", null, at("2026-10-01")).build(),
+                sub("sub_an_e1", "cus_an_i", "price_an_team_m", EUR_1500_500_OFF, at("2026-07-10")).withQuantity(2)
+                        .canceled(at("2026-10-20")).build());
         subscriptions.forEach(stores.subscriptions()::upsertSubscription);
         stores.subscriptions().upsertInvoice(anInvoice().withId("in_an_1").withCustomer("cus_an_a")
                 .withSubscription("sub_an_a1").withAmounts(1000, 1000).withCreated(at("2026-11-05")).build());
@@ -166,8 +170,57 @@ public abstract class AnalyticsStoreContract {
     void movements() {
         assertThat(stores.analytics().movements(Instant.parse("2026-09-01T00:00:00Z"))).containsExactlyInAnyOrder(
                 new SubscriptionMovements(YearMonth.of(2026, 9), 1, 0, 0),
-                new SubscriptionMovements(YearMonth.of(2026, 10), 4, 0, 1),
+                new SubscriptionMovements(YearMonth.of(2026, 10), 4, 0, 2),
                 new SubscriptionMovements(YearMonth.of(2026, 11), 3, 1, 1));
+    }
+
+    @Test
+    @DisplayName("MRR history: what ran past its trial at each month end, at today's pricing, every month present")
+    void mrrHistoryByHand() {
+        YearMonth jul = YearMonth.of(2026, 7);
+        YearMonth aug = YearMonth.of(2026, 8);
+        YearMonth sep = YearMonth.of(2026, 9);
+        YearMonth oct = YearMonth.of(2026, 10);
+        YearMonth nov = YearMonth.of(2026, 11);
+        // A month after NOW stands for "not yet" (the trial of sub_an_t1 ends on the 24th).
+        assertThat(stores.analytics().mrrSpans(Instant.parse("2026-06-01T00:00:00Z"), NOW)).containsExactlyInAnyOrder(
+                new MrrSpan(USD_1000, 1, oct, null, nov, 1),
+                new MrrSpan(USD_2000_25_OFF, 3, oct, null, null, 1),
+                new MrrSpan(USD_YEAR, 1, nov, null, null, 1),
+                new MrrSpan(USD_1000, 1, nov, null, YearMonth.of(2026, 12), 1),
+                new MrrSpan(EUR_1500, 1, sep, null, null, 1),
+                new MrrSpan(EUR_1500, 1, aug, nov, aug, 1),
+                new MrrSpan(EUR_1500, 1, nov, null, null, 1),
+                new MrrSpan(USD_1000, 1, oct, oct, oct, 1),
+                new MrrSpan(null, 1, oct, null, null, 1),
+                new MrrSpan(EUR_1500_500_OFF, 2, jul, oct, null, 1));
+        assertThat(stores.analytics().mrrSpans(Instant.parse("2026-11-01T00:00:00Z"), NOW))
+                .as("what ended before the window is left out").hasSize(8);
+
+        Analytics.MrrHistory history = analytics().mrrHistory(6);
+
+        // eur: sub_an_e1 2 x 1500 - 500 = 2500 from July to September (ended in October), sub_an_c1 1500 from its
+        // trial's end in August until it ended in November, sub_an_p1 1500 from September, sub_an_c2 1500 in
+        // November. usd: sub_an_a2 4500 from October; in November also sub_an_a1 1000 (its trial ended on the 4th)
+        // and sub_an_a3 10000 / 12; sub_an_x1 never paid and sub_an_t1 is still trialing.
+        assertThat(history.asOf()).isEqualTo(NOW);
+        assertThat(history.points()).containsExactly(
+                new Analytics.MrrPoint(YearMonth.of(2026, 6), "eur", 0),
+                new Analytics.MrrPoint(YearMonth.of(2026, 6), "usd", 0),
+                new Analytics.MrrPoint(jul, "eur", 2500),
+                new Analytics.MrrPoint(jul, "usd", 0),
+                new Analytics.MrrPoint(aug, "eur", 4000),
+                new Analytics.MrrPoint(aug, "usd", 0),
+                new Analytics.MrrPoint(sep, "eur", 5500),
+                new Analytics.MrrPoint(sep, "usd", 0),
+                new Analytics.MrrPoint(oct, "eur", 3000),
+                new Analytics.MrrPoint(oct, "usd", 4500),
+                new Analytics.MrrPoint(nov, "eur", 3000),
+                new Analytics.MrrPoint(nov, "usd", 6333));
+        assertThat(history.unpriced()).as("sub_an_m1").isEqualTo(1);
+        // The current month's point is the MRR of revenue() plus what it keeps apart but is running: canceling.
+        assertThat(analytics().mrrHistory(1).points()).containsExactly(
+                new Analytics.MrrPoint(nov, "eur", 3000), new Analytics.MrrPoint(nov, "usd", 6333));
     }
 
     @Test

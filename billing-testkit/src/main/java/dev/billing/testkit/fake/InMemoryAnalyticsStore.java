@@ -5,11 +5,13 @@ import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.InvoiceTally;
+import dev.billing.core.model.MrrSpan;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.PurchaseTally;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionMovements;
+import dev.billing.core.model.SubscriptionPricing;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.model.SubscriptionTally;
 import dev.billing.core.model.TrialOutcomes;
@@ -59,7 +61,7 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
         }
         List<SubscriptionTally> tally = new ArrayList<>();
         counts.forEach((k, n) -> tally.add(new SubscriptionTally((SubscriptionStatus) k.get(0), (String) k.get(1),
-                (dev.billing.core.model.SubscriptionPricing) k.get(2), (Boolean) k.get(3), (Long) k.get(4), n)));
+                (SubscriptionPricing) k.get(2), (Boolean) k.get(3), (Long) k.get(4), n)));
         return tally;
     }
 
@@ -88,6 +90,24 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
         }
         List<SubscriptionMovements> list = new ArrayList<>();
         months.forEach((m, c) -> list.add(new SubscriptionMovements(m, c[0], c[1], c[2])));
+        return list;
+    }
+
+    @Override
+    public List<MrrSpan> mrrSpans(Instant since, Instant now) {
+        Map<List<Object>, Long> counts = new HashMap<>();
+        for (Subscription s : all(subscriptions::listSubscriptions)) {
+            if (s.status() == SubscriptionStatus.INCOMPLETE || s.status() == SubscriptionStatus.INCOMPLETE_EXPIRED
+                    || (s.endedAt() != null && s.endedAt().isBefore(since))) {
+                continue;
+            }
+            counts.merge(Arrays.asList(s.pricing(), s.quantity(), month(s.created(), now), month(s.endedAt(), now),
+                    s.status() == SubscriptionStatus.TRIALING ? month(now).plusMonths(1) : month(s.trialEnd(), now)),
+                    1L, Long::sum);
+        }
+        List<MrrSpan> list = new ArrayList<>();
+        counts.forEach((k, n) -> list.add(new MrrSpan((SubscriptionPricing) k.get(0),
+                (Long) k.get(1), (YearMonth) k.get(2), (YearMonth) k.get(3), (YearMonth) k.get(4), n)));
         return list;
     }
 
@@ -173,6 +193,11 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
 
     private static YearMonth month(Instant at) {
         return YearMonth.from(at.atZone(ZoneOffset.UTC));
+    }
+
+    /** The month of {@code at}, the month after now's when it is after {@code now} (null for null). */
+    private static YearMonth month(Instant at, Instant now) {
+        return at == null ? null : at.isAfter(now) ? month(now).plusMonths(1) : month(at);
     }
 
     private static <T> List<T> all(BiFunction<String, Integer, Page<T>> list) {
