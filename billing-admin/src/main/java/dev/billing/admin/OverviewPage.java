@@ -4,12 +4,16 @@ import dev.billing.core.Billing;
 import dev.billing.core.model.Analytics;
 import dev.billing.core.model.InboxStatus;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The overview: revenue, subscriptions by tier and status, quota use, and the inbox's failed events. */
 final class OverviewPage {
+    static final int CHART_MONTHS = 12;
     private final Billing billing;
 
     OverviewPage(Billing billing) {
@@ -28,6 +32,7 @@ final class OverviewPage {
         m.put("paymentWindow", revenue.payments().windowDays());
         m.put("trialConversion", percent(revenue.trials().rate()));
         m.put("trialsEnded", revenue.trials().ended());
+        m.put("charts", charts(billing.useCases().revenueAnalytics().mrrHistory(CHART_MONTHS)));
         Analytics.SubscriptionBreakdown breakdown = billing.useCases().revenueAnalytics().subscriptions();
         m.put("subscriptionTotal", breakdown.total());
         m.put("tiers", breakdown.groups().stream().map(OverviewPage::tierStatus).toList());
@@ -36,6 +41,17 @@ final class OverviewPage {
         m.put("failedEvents", counts.getOrDefault(InboxStatus.FAILED, 0L));
         m.put("pendingEvents", counts.getOrDefault(InboxStatus.PENDING, 0L));
         return AdminDashboard.Html.ok(views.render("overview", m));
+    }
+
+    /** One chart per currency, months in order. */
+    private static List<Map<String, Object>> charts(Analytics.MrrHistory history) {
+        Map<String, List<MrrChart.Point>> byCurrency = new TreeMap<>();
+        for (Analytics.MrrPoint p : history.points()) {
+            byCurrency.computeIfAbsent(p.currency(), c -> new ArrayList<>()).add(new MrrChart.Point(p.month(), p.mrr()));
+        }
+        List<Map<String, Object>> charts = new ArrayList<>();
+        byCurrency.forEach((currency, points) -> charts.add(MrrChart.of(currency, points)));
+        return charts;
     }
 
     private static Map<String, Object> currency(Analytics.CurrencyRevenue c) {

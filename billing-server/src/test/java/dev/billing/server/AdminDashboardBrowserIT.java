@@ -14,6 +14,8 @@ import org.openqa.selenium.WebElement;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,6 +78,17 @@ class AdminDashboardBrowserIT {
             assertThat(usd.path("mrr").asLong()).isEqualTo(2900); // the paying one; the trial is apart
             assertThat(browser.driver.findElement(By.id("mrr-usd")).getText())
                     .isEqualTo(BigDecimal.valueOf(usd.path("mrr").asLong(), 2).toPlainString() + " USD");
+            // The chart's months are the API's history; this month's point is the paying subscription.
+            Http.Response history = f.http.get("/admin/analytics/mrr?months=12", ADMIN_TOKEN);
+            assertThat(history.status()).as(history.body()).isEqualTo(200);
+            List<String> apiRows = new ArrayList<>();
+            history.json().path("data").forEach(p -> apiRows.add(p.path("month").asText() + " "
+                    + BigDecimal.valueOf(p.path("mrr").asLong(), 2).toPlainString() + " USD"));
+            assertThat(apiRows).hasSize(12).last().asString().endsWith(" 29.00 USD");
+            List<String> pageRows = browser.driver.findElements(By.cssSelector("#mrr-table-usd tbody tr")).stream()
+                    .map(WebElement::getText).toList();
+            assertThat(pageRows).isEqualTo(apiRows);
+            assertThat(browser.driver.findElements(By.cssSelector("#mrr-chart-usd rect"))).hasSize(12);
             browser.screenshot("02-overview");
 
             // Customer search leads to the customer's subscriptions.
