@@ -38,7 +38,7 @@ import java.util.Map;
  */
 final class AnalyticsScenario {
     static final String[] ROUTES = {"/admin/analytics/revenue", "/admin/analytics/subscriptions",
-            "/admin/analytics/movements?months=12", "/admin/analytics/usage"};
+            "/admin/analytics/movements?months=12", "/admin/analytics/usage", "/admin/analytics/mrr?months=12"};
     private static final SubscriptionStatus[] STATUSES = {SubscriptionStatus.ACTIVE, SubscriptionStatus.ACTIVE,
             SubscriptionStatus.ACTIVE, SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING,
             SubscriptionStatus.PAST_DUE, SubscriptionStatus.CANCELED, SubscriptionStatus.CANCELED};
