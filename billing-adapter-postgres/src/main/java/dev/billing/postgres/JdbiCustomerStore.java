@@ -35,6 +35,7 @@ final class JdbiCustomerStore implements CustomerStore {
     private final String byUser;
     private final String byCustomer;
     private final String byCustomers;
+    private final String byEmail;
     private final String insert;
     private final MultiRowSql insertBatch;
     private final String byUsersOrCustomers;
@@ -55,6 +56,11 @@ final class JdbiCustomerStore implements CustomerStore {
         this.byCustomers = db.sql("""
                 SELECT user_id, customer_id, email, created_at FROM {schema}.customers
                 WHERE customer_id = ANY(:customers)
+                """);
+        // An admin's lookup, rare: a scan of the customers table rather than an index every link has to keep.
+        this.byEmail = db.sql("""
+                SELECT user_id, customer_id, email, created_at FROM {schema}.customers
+                WHERE lower(email) = lower(:email) ORDER BY created_at, user_id LIMIT :limit
                 """);
         this.insert = db.sql("""
                 INSERT INTO {schema}.customers (user_id, customer_id, email, created_at, cause)
@@ -115,6 +121,12 @@ final class JdbiCustomerStore implements CustomerStore {
         db.call("customers.findByCustomerIds", h -> h.createQuery(byCustomers).bindArray("customers", String.class, ids)
                 .map(LINK).list()).forEach(link -> found.put(link.customerId(), link));
         return found;
+    }
+
+    @Override
+    public List<CustomerLink> findByEmail(String email, int limit) {
+        return db.call("customers.findByEmail", h -> h.createQuery(byEmail).bind("email", email)
+                .bind("limit", limit).map(LINK).list());
     }
 
     @Override

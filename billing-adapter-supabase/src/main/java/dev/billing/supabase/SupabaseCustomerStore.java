@@ -63,6 +63,18 @@ final class SupabaseCustomerStore implements CustomerStore {
         return found;
     }
 
+    /**
+     * {@code ilike} finds the candidates (its {@code _} and {@code *} match more than themselves), and the exact
+     * comparison ignoring case keeps the matches.
+     */
+    @Override
+    public List<CustomerLink> findByEmail(String email, int limit) {
+        return Rows.map(client.get(TABLE).param("select", COLUMNS).param("email", "ilike." + email)
+                        .param("clerk_user_id", "not.is.null").param("order", "created_at,clerk_user_id")
+                        .param("limit", "1000").retryable().send().json(), SupabaseCustomerStore::fromRow).stream()
+                .filter(link -> link.email() != null && link.email().equalsIgnoreCase(email)).limit(limit).toList();
+    }
+
     @Override
     public LinkResult link(CustomerLink link) {
         return link(link, null);

@@ -21,9 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Customer search (by user id or Stripe customer id) and one customer's billing. */
+/** Customer search (by user id, Stripe customer id or email) and one customer's billing. */
 final class CustomerPages {
     static final int AUDIT_PAGE = 25;
+    static final int SEARCH_LIMIT = 50;
     private final Billing billing;
 
     CustomerPages(Billing billing) {
@@ -38,7 +39,7 @@ final class CustomerPages {
             if (q.length() > 255) {
                 throw new InvalidRequestException("invalid_query", "q", "A search is at most 255 characters.");
             }
-            Optional<CustomerLink> found = find(q);
+            List<CustomerLink> found = find(q);
             m.put("searched", true);
             m.put("results", found.stream().map(CustomerPages::linkRow).toList());
             m.put("none", found.isEmpty());
@@ -77,11 +78,14 @@ final class CustomerPages {
         return AdminDashboard.Html.ok(views.render("customer", m));
     }
 
-    private Optional<CustomerLink> find(String q) {
-        if (q.startsWith("cus_")) {
-            return billing.stores().customers().findByCustomerId(customerId(q));
+    private List<CustomerLink> find(String q) {
+        if (q.contains("@")) {
+            return billing.stores().customers().findByEmail(q, SEARCH_LIMIT);
         }
-        return billing.stores().customers().findByUserId(userId(q));
+        Optional<CustomerLink> one = q.startsWith("cus_")
+                ? billing.stores().customers().findByCustomerId(customerId(q))
+                : billing.stores().customers().findByUserId(userId(q));
+        return one.stream().toList();
     }
 
     private static UserId userId(String text) {

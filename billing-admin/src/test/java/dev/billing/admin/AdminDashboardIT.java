@@ -165,6 +165,23 @@ class AdminDashboardIT {
     }
 
     @Test
+    @DisplayName("a customer is found by user id, Stripe customer id or email, and their page opens")
+    void customerSearch() throws Exception {
+        String customer = harness.billing().ensureCustomer(harness.identity("user_grace")).customerId().value();
+        String cookie = cookieOf(signIn(TOKEN, "/admin"));
+        for (String q : List.of("user_grace", customer, "USER_GRACE@example.com")) {
+            HttpResponse<String> r = get("/admin/customers?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8), cookie);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).as(q).contains("href=\"/admin/customers/user_grace\"").contains(customer);
+        }
+        assertThat(get("/admin/customers?q=" + URLEncoder.encode("nobody@example.com", StandardCharsets.UTF_8), cookie)
+                .body()).contains("No customer matches");
+        HttpResponse<String> page = get("/admin/customers/user_grace", cookie);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains(customer).contains("customer.linked");
+    }
+
+    @Test
     @DisplayName("a bad filter is a 400 page, not a stack trace")
     void badFilterIsA400Page() throws Exception {
         String cookie = cookieOf(signIn(TOKEN, "/admin"));

@@ -40,6 +40,25 @@ public interface CustomerStore {
     }
 
     /**
+     * The links whose email is {@code email}, ignoring case (an admin looking a customer up), at most {@code limit}.
+     * By default every link is paged through; stores answer from a query.
+     */
+    default List<CustomerLink> findByEmail(String email, int limit) {
+        List<CustomerLink> found = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<CustomerLink> page = list(cursor, 500);
+            for (CustomerLink link : page.items()) {
+                if (link.email() != null && link.email().equalsIgnoreCase(email) && found.size() < limit) {
+                    found.add(link);
+                }
+            }
+            cursor = page.hasMore() ? page.nextCursor() : null;
+        } while (cursor != null && found.size() < limit);
+        return found;
+    }
+
+    /**
      * Inserts the link unless the user or the customer is already linked; atomic under any concurrency, across
      * processes. Never overwrites.
      */

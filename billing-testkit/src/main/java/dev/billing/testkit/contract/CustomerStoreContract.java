@@ -102,6 +102,23 @@ public abstract class CustomerStoreContract {
         }
 
         @Test
+        @DisplayName("an email finds its links ignoring case, and only exact matches")
+        void emailFindsItsLinks() {
+            String tag = unique("e");
+            CustomerLink one = new CustomerLink(UserId.of(unique("user_mail_")), CustomerId.of(unique("cus_mail_")),
+                    "Ada_" + tag + "@Example.com", java.time.Instant.parse("2026-01-01T00:00:00Z"));
+            CustomerLink two = new CustomerLink(UserId.of(unique("user_mail_")), CustomerId.of(unique("cus_mail_")),
+                    "ada_" + tag + "@example.com", java.time.Instant.parse("2026-01-02T00:00:00Z"));
+            CustomerLink lookalike = new CustomerLink(UserId.of(unique("user_mail_")),
+                    CustomerId.of(unique("cus_mail_")), "adax" + tag + "@example.com",
+                    java.time.Instant.parse("2026-01-03T00:00:00Z"));
+            List.of(one, two, lookalike).forEach(store::link);
+            assertThat(store.findByEmail("ADA_" + tag + "@example.COM", 10)).containsExactlyInAnyOrder(one, two);
+            assertThat(store.findByEmail("ada_" + tag + "@example.com", 1)).hasSize(1);
+            assertThat(store.findByEmail("nobody_" + tag + "@example.com", 10)).isEmpty();
+        }
+
+        @Test
         void anUnknownUserOrCustomerIsEmpty() {
             assertThat(store.findByUserId(UserId.of(unique("nobody_")))).isEmpty();
             assertThat(store.findByCustomerId(CustomerId.of(unique("cus_nobody_")))).isEmpty();
