@@ -102,7 +102,7 @@ final class StripeObjects {
     }
 
     /**
-     * The pricing of a subscription: its first item's price when it has a unit amount and is licensed (not metered),
+     * The pricing of a subscription: its plan item's price when it has a unit amount and is licensed (not metered),
      * and the first discount whose coupon was expanded ({@code discounts.source.coupon}); null otherwise.
      */
     static SubscriptionPricing pricing(Price price, List<Discount> discounts) {
