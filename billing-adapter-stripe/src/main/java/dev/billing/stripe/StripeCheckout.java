@@ -78,6 +78,10 @@ final class StripeCheckout {
             return SessionCreateParams.LineItem.builder().setPrice(ofPrice.priceId())
                     .setQuantity(ofPrice.quantity()).build();
         }
+        if (line instanceof LineItem.Metered metered) {
+            // Stripe refuses a quantity on a metered price: usage sets what is billed.
+            return SessionCreateParams.LineItem.builder().setPrice(metered.priceId()).build();
+        }
         LineItem.OfAmount ofAmount = (LineItem.OfAmount) line;
         return SessionCreateParams.LineItem.builder()
                 .setPriceData(SessionCreateParams.LineItem.PriceData.builder()

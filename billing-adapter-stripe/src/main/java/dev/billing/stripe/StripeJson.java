@@ -76,7 +76,8 @@ final class StripeJson {
         for (String expandable : new String[] {"customer", "subscription", "payment_intent"}) {
             fields.put(expandable, ID);
         }
-        fields.put("items", Pick.fields(Map.of("data", Pick.first(Pick.fields(Map.of("price", PRICE, "plan", ID,
+        // Every item (Stripe allows 20): the plan is the first licensed one, which may follow metered ones.
+        fields.put("items", Pick.fields(Map.of("data", Pick.each(Pick.fields(Map.of("price", PRICE, "plan", ID,
                 "quantity", Pick.ALL, "current_period_start", Pick.ALL, "current_period_end", Pick.ALL))))));
         // A subscription's discounts: ids in a webhook (nothing to read), objects when expanded; "discount" before
         // the 2024 API versions, with its coupon inside.
@@ -281,6 +282,16 @@ final class StripeJson {
             return null;
         }
         JsonArray array = data.getAsJsonArray();
+        // The plan is the first licensed item (metered items bill usage), as StripeObjects reads it.
+        for (JsonElement element : array) {
+            if (element.isJsonObject()) {
+                JsonObject recurring = object(object(element.getAsJsonObject(), "price"), "recurring");
+                JsonElement usage = recurring == null ? null : recurring.get("usage_type");
+                if (usage == null || !usage.isJsonPrimitive() || !"metered".equals(usage.getAsString())) {
+                    return element.getAsJsonObject();
+                }
+            }
+        }
         return array.isEmpty() || !array.get(0).isJsonObject() ? null : array.get(0).getAsJsonObject();
     }
 
@@ -392,6 +403,10 @@ final class StripeJson {
 
         static Pick first(Pick element) {
             return new Pick(null, true, element);
+        }
+
+        static Pick each(Pick element) {
+            return new Pick(null, false, element);
         }
 
         JsonElement read(JsonReader reader) throws IOException {

@@ -35,8 +35,9 @@ import java.util.Optional;
  * Maps stripe-java's models (as read through the API at the pinned version) into the core's records. The webhook
  * side reads raw JSON instead ({@link StripeJson}); {@code StripeMappingConsistencyIT} checks both agree.
  *
- * <p>A subscription's price, quantity, period and pricing come from its FIRST item (API 2025-03-31 and later keep
- * the period there); an item without a quantity (metered) counts as 1, a subscription without items has quantity 0.
+ * <p>A subscription's price, quantity, period and pricing come from its FIRST LICENSED item, its plan (API
+ * 2025-03-31 and later keep the period there); its metered items bill usage and are not its plan. With only metered
+ * items the first one is read, and without a quantity it counts as 1; a subscription without items has quantity 0.
  *
  * <p>Every method throws {@link IllegalArgumentException} (or {@link NullPointerException}) when Stripe's object
  * does not fit the core's model; the gateway turns that into an "unreadable answer" failure.
@@ -73,7 +74,7 @@ final class StripeObjects {
     static dev.billing.core.model.Subscription subscription(Subscription s, SourceVersion version) {
         List<SubscriptionItem> items = s.getItems() == null || s.getItems().getData() == null ? List.of()
                 : s.getItems().getData();
-        SubscriptionItem first = items.isEmpty() ? null : items.get(0);
+        SubscriptionItem first = planItem(items);
         String priceId = first == null || first.getPrice() == null ? null : first.getPrice().getId();
         long quantity = first == null ? 0 : first.getQuantity() == null ? 1 : first.getQuantity();
         return new dev.billing.core.model.Subscription(s.getId(), customer(s.getCustomer(), s.getId()),
@@ -85,8 +86,23 @@ final class StripeObjects {
                 version, first == null ? null : pricing(first.getPrice(), s.getDiscountObjects()));
     }
 
+    /** The item holding a subscription's plan: the first licensed one, else the first; null without items. */
+    static SubscriptionItem planItem(List<SubscriptionItem> items) {
+        for (SubscriptionItem item : items) {
+            if (!metered(item.getPrice())) {
+                return item;
+            }
+        }
+        return items.isEmpty() ? null : items.get(0);
+    }
+
+    static boolean metered(Price price) {
+        return price != null && price.getRecurring() != null
+                && "metered".equals(price.getRecurring().getUsageType());
+    }
+
     /**
-     * The pricing of a subscription: its first item's price when it has a unit amount and is licensed (not metered),
+     * The pricing of a subscription: its plan item's price when it has a unit amount and is licensed (not metered),
      * and the first discount whose coupon was expanded ({@code discounts.source.coupon}); null otherwise.
      */
     static SubscriptionPricing pricing(Price price, List<Discount> discounts) {

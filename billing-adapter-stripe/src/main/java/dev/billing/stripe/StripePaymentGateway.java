@@ -13,6 +13,7 @@ import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.Plan;
 import dev.billing.core.model.PortalSession;
 import dev.billing.core.model.Price;
 import dev.billing.core.model.PriceQuery;
@@ -195,6 +196,12 @@ public final class StripePaymentGateway implements PaymentGateway {
     @Override
     public Subscription resumeSubscription(String subscriptionId, String idempotencyKey) {
         return subscriptions.resumeSubscription(subscriptionId, idempotencyKey);
+    }
+
+    @Override
+    public Subscription changeSubscriptionPlan(String subscriptionId, Plan plan, ProrationBehavior proration,
+                                               String idempotencyKey) {
+        return subscriptions.changeSubscriptionPlan(subscriptionId, plan, proration, idempotencyKey);
     }
 
     @Override

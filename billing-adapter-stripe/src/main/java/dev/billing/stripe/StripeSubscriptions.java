@@ -11,6 +11,7 @@ import dev.billing.core.error.GatewayOutcomeUnknownException;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.Plan;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
@@ -21,7 +22,10 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 import java.util.Optional;
 
-/** Reads subscriptions and changes them: cancel, resume, move to another price. */
+/**
+ * Reads subscriptions and changes them: cancel, resume, move to another price or plan. A subscription's plan is its
+ * first licensed item; its metered items (usage billed in arrears) follow the plan.
+ */
 final class StripeSubscriptions {
     /**
      * Every subscription read or written carries its discounts' coupons, so the pricing of the answer (which is
@@ -94,18 +98,74 @@ final class StripeSubscriptions {
         return calls.read("resume subscription", s, this::subscription);
     }
 
-    /** Moves the first item to the new price: the dahlia shape keeps a subscription's price on its first item. */
+    /** Moves the first licensed item to the new price; metered items stay. */
     Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
                                          String idempotencyKey) {
         return updateFirstItem(subscriptionId, "change subscription price", "to move to " + newPriceId,
                 item -> item.setPrice(newPriceId), proration, idempotencyKey);
     }
 
-    /** Sets the first item's quantity (a per-seat plan's seats). */
+    /** Sets the first licensed item's quantity (a per-seat plan's seats). */
     Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
                                             String idempotencyKey) {
         return updateFirstItem(subscriptionId, "change subscription quantity", "to set " + quantity + " seats on",
                 item -> item.setQuantity(quantity), proration, idempotencyKey);
+    }
+
+    /**
+     * One update for the whole plan: the licensed item to the plan's price; each metered item whose price the plan
+     * keeps stays, the others are swapped in place to the plan's missing metered prices, and what is left over is
+     * removed or added (without a quantity, which Stripe refuses on metered prices). The items sent depend on the
+     * subscription as it is, so a retry with the same key after the change went through would send other items
+     * (an idempotency conflict): a subscription already on the plan is returned as it is instead.
+     */
+    Subscription changeSubscriptionPlan(String subscriptionId, Plan plan, ProrationBehavior proration,
+                                        String idempotencyKey) {
+        StripeCalls.requireId(subscriptionId, "subscriptionId");
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(proration, "proration");
+        String operation = "change subscription plan";
+        com.stripe.model.Subscription current = calls.call("retrieve subscription",
+                () -> client.v1().subscriptions().retrieve(subscriptionId, SubscriptionRetrieveParams.builder()
+                        .addExpand(COUPONS).build()));
+        List<SubscriptionItem> items = calls.read("retrieve subscription", current, StripeSubscriptions::items);
+        SubscriptionItem licensed = items.stream().filter(i -> !metered(i)).findFirst().orElse(null);
+        if (licensed == null) {
+            throw new GatewayRejectedException("Subscription " + subscriptionId + " has no licensed item to move to "
+                    + plan.priceId() + ".", 400, null, "items");
+        }
+        SubscriptionUpdateParams.Builder params = SubscriptionUpdateParams.builder()
+                .addItem(SubscriptionUpdateParams.Item.builder().setId(licensed.getId()).setPrice(plan.priceId())
+                        .build())
+                .setProrationBehavior(proration(proration))
+                .addExpand(COUPONS);
+        List<String> missing = new ArrayList<>(plan.meteredPriceIds());
+        List<SubscriptionItem> leaving = new ArrayList<>();
+        for (SubscriptionItem item : items) {
+            if (metered(item) && !missing.remove(item.getPrice().getId())) {
+                leaving.add(item);
+            }
+        }
+        if (missing.isEmpty() && leaving.isEmpty() && licensed.getPrice() != null
+                && plan.priceId().equals(licensed.getPrice().getId())) {
+            return calls.read("retrieve subscription", current, this::subscription);
+        }
+        for (int i = 0; i < Math.max(missing.size(), leaving.size()); i++) {
+            SubscriptionUpdateParams.Item.Builder item = SubscriptionUpdateParams.Item.builder();
+            if (i < leaving.size()) {
+                item.setId(leaving.get(i).getId());
+                if (i >= missing.size()) {
+                    item.setDeleted(true);
+                }
+            }
+            if (i < missing.size()) {
+                item.setPrice(missing.get(i));
+            }
+            params.addItem(item.build());
+        }
+        com.stripe.model.Subscription s = calls.call(operation, () -> client.v1().subscriptions()
+                .update(subscriptionId, params.build(), StripeCalls.keyed(idempotencyKey)));
+        return calls.read(operation, s, this::subscription);
     }
 
     private Subscription updateFirstItem(String subscriptionId, String operation, String purpose,
@@ -143,7 +203,16 @@ final class StripeSubscriptions {
     }
 
     private static String firstItemId(com.stripe.model.Subscription s) {
-        List<SubscriptionItem> items = s.getItems() == null ? List.of() : s.getItems().getData();
-        return items == null || items.isEmpty() ? null : items.get(0).getId();
+        SubscriptionItem item = StripeObjects.planItem(items(s));
+        return item == null ? null : item.getId();
+    }
+
+    private static List<SubscriptionItem> items(com.stripe.model.Subscription s) {
+        List<SubscriptionItem> items = s.getItems() == null ? null : s.getItems().getData();
+        return items == null ? List.of() : items;
+    }
+
+    private static boolean metered(SubscriptionItem item) {
+        return StripeObjects.metered(item.getPrice());
     }
 }

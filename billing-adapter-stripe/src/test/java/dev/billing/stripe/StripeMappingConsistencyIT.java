@@ -84,7 +84,8 @@ class StripeMappingConsistencyIT {
                 .isEqualTo(new EventObject.OfCustomer(customer, user, "ada@example.com", false));
 
         CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION,
-                customer, List.of(new LineItem.OfPrice("price_pro_monthly", 2)), "https://app.example.com/ok",
+                customer, List.of(new LineItem.OfPrice("price_pro_monthly", 2),
+                        new LineItem.Metered("price_api_calls_metered")), "https://app.example.com/ok",
                 "https://app.example.com/cancel", user.value(), 7, null, Map.of("user_id", user.value()),
                 Map.of("user_id", user.value()), unique("checkout-")));
         var completion = emulator.completeCheckoutSession(session.id());

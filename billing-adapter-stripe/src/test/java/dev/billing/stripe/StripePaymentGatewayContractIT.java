@@ -2,6 +2,8 @@ package dev.billing.stripe;
 
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
+import com.stripe.model.Price;
+import com.stripe.model.SubscriptionItem;
 import com.stripe.param.billing.MeterEventSummaryListParams;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.port.PaymentGateway;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import java.time.Instant;
+import java.util.List;
 
 import static dev.billing.testkit.Builders.unique;
 
@@ -47,6 +50,26 @@ class StripePaymentGatewayContractIT extends PaymentGatewayContract {
             @Override
             public String otherRecurringPriceId() {
                 return "price_enterprise_monthly";
+            }
+
+            @Override
+            public String meteredPriceId() {
+                return "price_api_calls_metered";
+            }
+
+            @Override
+            public List<String> meteredPriceIds(String subscriptionId) {
+                // What the emulator holds, read with stripe-java as a dashboard would.
+                StripeClient stripe = StripeClient.builder().setApiKey(emulator.apiKey())
+                        .setApiBase(emulator.baseUrl()).build();
+                try {
+                    return stripe.v1().subscriptions().retrieve(subscriptionId).getItems().getData().stream()
+                            .map(SubscriptionItem::getPrice)
+                            .filter(p -> "metered".equals(p.getRecurring().getUsageType()))
+                            .map(Price::getId).toList();
+                } catch (StripeException e) {
+                    throw new AssertionError(e);
+                }
             }
 
             @Override

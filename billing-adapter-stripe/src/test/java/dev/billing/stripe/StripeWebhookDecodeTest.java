@@ -267,6 +267,22 @@ class StripeWebhookDecodeTest {
     }
 
     @Test
+    void thePlanIsTheFirstLicensedItemWhenAMeteredItemComesFirst() {
+        String body = event("customer.subscription.updated", "{\"id\":\"sub_x\",\"object\":\"subscription\","
+                + "\"customer\":\"cus_x\",\"status\":\"active\",\"created\":1795000000,\"items\":{\"data\":["
+                + "{\"price\":{\"id\":\"price_calls\",\"currency\":\"usd\",\"unit_amount\":1,\"recurring\":"
+                + "{\"interval\":\"month\",\"usage_type\":\"metered\"}},\"current_period_start\":1795000000,"
+                + "\"current_period_end\":1797592000},"
+                + "{\"price\":{\"id\":\"price_pro\",\"currency\":\"usd\",\"unit_amount\":2900,\"recurring\":"
+                + "{\"interval\":\"month\",\"usage_type\":\"licensed\"}},\"quantity\":2,"
+                + "\"current_period_start\":1795000000,\"current_period_end\":1797592000}]}}");
+        Subscription s = ((EventObject.OfSubscription) decodeBytes(bytes(body))).subscription();
+        assertThat(s.priceId()).isEqualTo("price_pro");
+        assertThat(s.quantity()).isEqualTo(2);
+        assertThat(s.pricing().unitAmount()).isEqualTo(2900);
+    }
+
+    @Test
     void invalidJsonInAFieldThatIsNotReadIsStillAMalformedPayload() {
         String valid = event("customer.subscription.updated", "{\"id\":\"sub_x\",\"object\":\"subscription\","
                 + "\"customer\":\"cus_x\",\"status\":\"active\",\"created\":1795000000,"

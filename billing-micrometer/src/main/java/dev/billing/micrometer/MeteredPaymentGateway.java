@@ -14,6 +14,7 @@ import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.Plan;
 import dev.billing.core.model.PortalSession;
 import dev.billing.core.model.Price;
 import dev.billing.core.model.PriceQuery;
@@ -168,6 +169,13 @@ public final class MeteredPaymentGateway implements PaymentGateway {
                                                    String idempotencyKey) {
         return timed("change_subscription_quantity", () -> delegate.changeSubscriptionQuantity(subscriptionId,
                 quantity, proration, idempotencyKey));
+    }
+
+    @Override
+    public Subscription changeSubscriptionPlan(String subscriptionId, Plan plan, ProrationBehavior proration,
+                                               String idempotencyKey) {
+        return timed("change_subscription_plan", () -> delegate.changeSubscriptionPlan(subscriptionId, plan,
+                proration, idempotencyKey));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,9 @@ final class MetersYaml {
     static final Set<String> METER_KEYS = Set.of("name", "stripeEventName", "shared", "period", "timeZone");
 
     private final PlanCatalogYaml yaml;
+    /** Meter name -> its place in the file ({@code meters[0]}), and whether it reports to Stripe. */
+    final Map<String, String> places = new HashMap<>();
+    final Set<String> reporting = new HashSet<>();
 
     MetersYaml(PlanCatalogYaml yaml) {
         this.yaml = yaml;
@@ -78,6 +82,12 @@ final class MetersYaml {
             }
             if (name == null) {
                 complete = false;
+            }
+            if (name != null) {
+                places.putIfAbsent(name, where);
+                if (event != null) {
+                    reporting.add(name);
+                }
             }
             if (ok && period != null && zone != null) {
                 builder.meter(new MeterDefinition(name, event, Boolean.TRUE.equals(shared), period, zone));

@@ -52,7 +52,7 @@ public final class PlanCatalogYaml {
     private static final Pattern ITEM_KEY = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
     private static final Set<String> TOP_KEYS = Set.of("tiers", "items", "meters");
     private static final Set<String> TIER_KEYS = Set.of("rank", "features", "quotas", "trialDays",
-            "purchaseDiscountPercent", "prices", "perSeat");
+            "purchaseDiscountPercent", "prices", "perSeat", MeteredPricesYaml.KEY);
     private static final Set<String> ITEM_KEYS = Set.of("key", "name", "priceId", "amount", "currency", "guests");
     private static final String UNLIMITED = "unlimited";
 
@@ -174,9 +174,14 @@ public final class PlanCatalogYaml {
         unknownKeys(top, TOP_KEYS, null);
         PlanCatalog.Builder builder = PlanCatalog.builder();
         // Meters first: quotas are checked against them.
-        Set<String> meters = new MetersYaml(this).meters(top.get("meters"), builder);
-        tiers(top.get("tiers"), meters, builder);
+        MetersYaml meterSection = new MetersYaml(this);
+        Set<String> meters = meterSection.meters(top.get("meters"), builder);
+        Map<String, Object> metered = new LinkedHashMap<>();
+        tiers(top.get("tiers"), meters, metered, builder);
         items(top.get("items"), builder);
+        // After every plan and item price is known: a metered price may be none of them.
+        MeteredPricesYaml meteredPrices = new MeteredPricesYaml(this, prices, meterSection);
+        metered.forEach((tier, value) -> meteredPrices.tier(tier, value, builder));
         if (!problems.isEmpty()) {
             throw new InvalidCatalogException(prefixed());
         }
@@ -194,7 +199,8 @@ public final class PlanCatalogYaml {
 
     // ---------------------------------------------------------------- tiers
 
-    private void tiers(Object value, Set<String> meters, PlanCatalog.Builder builder) {
+    /** Reads the tiers; each paid tier's {@code meteredPrices} is put aside in {@code metered}, read later. */
+    private void tiers(Object value, Set<String> meters, Map<String, Object> metered, PlanCatalog.Builder builder) {
         if (value == null) {
             problems.add("tiers: is required (a mapping of tier name to tier, one of them with rank 0)");
             return;
@@ -248,9 +254,16 @@ public final class PlanCatalogYaml {
                 if (tier.get("prices") != null) {
                     problems.add(where + ".prices: the free tier (rank 0) cannot have prices");
                 }
+                if (tier.get(MeteredPricesYaml.KEY) != null) {
+                    problems.add(where + "." + MeteredPricesYaml.KEY + ": the free tier (rank 0) has no "
+                            + "subscription, so no metered prices");
+                }
             } else {
                 // With an invalid rank the tier is probably a paid one: its prices are still checked.
                 prices.tierPrices(name, tier.get("prices"), where + ".prices", rank != null, builder);
+                if (tier.get(MeteredPricesYaml.KEY) != null && nameOk) {
+                    metered.put(name, tier.get(MeteredPricesYaml.KEY));
+                }
             }
             if (!nameOk || rank == null || features == null || quotas == null) {
                 continue;

@@ -4,6 +4,7 @@ import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.PlanCatalog;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * (checking a file, planning a sync) it gets a placeholder id, so that the rest of the catalog is still validated.
  */
 final class PricesYaml {
-    private static final Pattern PRICE_ID = Pattern.compile("[A-Za-z0-9_]{1,255}");
+    static final Pattern PRICE_ID = Pattern.compile("[A-Za-z0-9_]{1,255}");
     private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
     private static final Set<String> INTERVAL_KEYS = Set.of("month", "year");
     private static final Set<String> AMOUNT_KEYS = Set.of("amount", "currency");
@@ -33,6 +34,8 @@ final class PricesYaml {
     /** Price id -> the path that first used it (plans and items share one namespace). */
     private final Map<String, String> priceOwners = new HashMap<>();
     final List<PlanFile.ManagedPrice> managed = new ArrayList<>();
+    /** Tier -> the intervals it has a price for. */
+    final Map<String, Set<BillingInterval>> intervals = new HashMap<>();
 
     PricesYaml(PlanCatalogYaml yaml, Function<String, Optional<String>> resolver) {
         this.yaml = yaml;
@@ -78,6 +81,7 @@ final class PricesYaml {
             found++;
             if (checkId(priceId, path, shownAs)) {
                 builder.plan(tier, interval, priceId);
+                intervals.computeIfAbsent(tier, t -> EnumSet.noneOf(BillingInterval.class)).add(interval);
             }
         }
         if (found == 0 && !broken && required) {
@@ -138,6 +142,11 @@ final class PricesYaml {
             return null;
         }
         return id.get();
+    }
+
+    /** The path of the plan or item that uses the price, or null. */
+    String owner(String priceId) {
+        return priceOwners.get(priceId);
     }
 
     /** Checks a price id's form and that nothing else uses it; true when it may be used. */

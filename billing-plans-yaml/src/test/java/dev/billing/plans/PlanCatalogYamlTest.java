@@ -165,7 +165,7 @@ class PlanCatalogYamlTest {
                         "quotas: {api_calls: 10000, api_call: 5}"), "tiers.pro.quotas.api_call: meter 'api_call' is "
                         + "not defined under meters (defined: api_calls)"),
                 Arguments.of("an unknown key in a tier", BASE.replace("trialDays: 30", "trialDays: 30\n    colour: "
-                        + "blue"), "tiers.pro.colour: unknown key (expected one of features, perSeat, "
+                        + "blue"), "tiers.pro.colour: unknown key (expected one of features, meteredPrices, perSeat, "
                         + "prices, purchaseDiscountPercent, quotas, rank, trialDays)"),
                 Arguments.of("an unknown top-level key", BASE + "discounts: {pro: 10}\n",
                         "discounts: unknown key (expected one of items, meters, tiers)"),
@@ -305,7 +305,7 @@ class PlanCatalogYamlTest {
                 "plans.yaml: meters[0].name: 'Calls' must be 1-64 lowercase letters, digits, '.', '-' or '_', "
                         + "starting with a letter",
                 "plans.yaml: tiers.free.prices: the free tier (rank 0) cannot have prices",
-                "plans.yaml: tiers.pro.colour: unknown key (expected one of features, perSeat, prices, "
+                "plans.yaml: tiers.pro.colour: unknown key (expected one of features, meteredPrices, perSeat, prices, "
                         + "purchaseDiscountPercent, quotas, rank, trialDays)",
                 "plans.yaml: tiers.pro.rank: must be a whole number from 0 to 1000000, not 'two'",
                 "plans.yaml: tiers.pro.quotas.calls: must be a whole number >= 0 or \"unlimited\", not 'lots'",

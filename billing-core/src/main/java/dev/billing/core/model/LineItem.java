@@ -2,10 +2,26 @@ package dev.billing.core.model;
 
 import java.util.Objects;
 
-/** One line of a checkout: a catalog price, or a server-computed amount for a product (discounted items). */
-public sealed interface LineItem permits LineItem.OfPrice, LineItem.OfAmount {
+/**
+ * One line of a checkout: a catalog price, a server-computed amount for a product (discounted items), or a metered
+ * price (a plan's usage, billed in arrears).
+ */
+public sealed interface LineItem permits LineItem.OfPrice, LineItem.OfAmount, LineItem.Metered {
 
+    /** How many are bought; 0 for a metered line, which Stripe bills by usage and takes no quantity for. */
     long quantity();
+
+    /** A metered price added to a subscription: Stripe refuses a quantity on it, so it has none. */
+    record Metered(String priceId) implements LineItem {
+        public Metered {
+            Checks.text(priceId, "priceId");
+        }
+
+        @Override
+        public long quantity() {
+            return 0;
+        }
+    }
 
     /** A line billed at a catalog price. */
     record OfPrice(String priceId, long quantity) implements LineItem {

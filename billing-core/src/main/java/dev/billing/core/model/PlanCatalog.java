@@ -12,11 +12,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The plans on sale: tiers, the Stripe price of each (tier, interval), one-time items and usage meters.
- * Immutable and validated as a whole: exactly one free tier (rank 0, no prices), unique tier names and price ids,
- * quotas only on defined meters (when meters are defined).
+ * The plans on sale: tiers, the Stripe price of each (tier, interval) with its metered prices, one-time items and
+ * usage meters. Immutable and validated as a whole: exactly one free tier (rank 0, no prices), unique tier names and
+ * price ids, quotas only on defined meters (when meters are defined), metered prices only on a plan of the catalog
+ * and a meter reported to Stripe, never a plan's or an item's price.
  *
- * <p>Usage: {@code PlanCatalog.builder().freeTier(free).tier(pro).plan("pro", MONTH, "price_123").build()}
+ * <p>Usage: {@code PlanCatalog.builder().freeTier(free).tier(pro).plan("pro", MONTH, "price_123")
+ * .meteredPrice("pro", MONTH, new MeteredPrice("api_calls", "price_calls")).build()}
  */
 public final class PlanCatalog {
     private final Tier freeTier;
@@ -93,9 +95,18 @@ public final class PlanCatalog {
                 }
             }
         }
+        planList.replaceAll(plan -> withMetered(plan, b.metered, meterMap, byPrice, itemMap, problems));
+        for (MeteredSpec spec : b.metered) {
+            if (planList.stream().noneMatch(p -> p.tier().name().equals(spec.tier) && p.interval() == spec.interval)) {
+                problems.add("metered price " + spec.price.priceId() + " is for tier '" + spec.tier + "' "
+                        + spec.interval.stripeName() + ", which has no plan price");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid plan catalog: " + String.join("; ", problems));
         }
+        byPrice.replaceAll((priceId, plan) -> planList.stream().filter(p -> p.priceId().equals(priceId))
+                .findFirst().orElseThrow());
         planList.sort(Comparator.comparingInt((Plan p) -> p.tier().rank()).thenComparing(Plan::interval));
         this.freeTier = b.freeTier;
         this.tiers = Map.copyOf(tierMap);
@@ -104,6 +115,31 @@ public final class PlanCatalog {
         this.items = List.copyOf(itemMap.values());
         this.itemsByPrice = Map.copyOf(itemMap);
         this.meters = Map.copyOf(meterMap);
+    }
+
+    /** The plan with its metered prices, each checked against the meters, plans and items. */
+    private static Plan withMetered(Plan plan, List<MeteredSpec> specs, Map<String, MeterDefinition> meters,
+                                    Map<String, Plan> plans, Map<String, CatalogItem> items, List<String> problems) {
+        List<MeteredPrice> prices = new ArrayList<>();
+        Set<String> metersSeen = new HashSet<>();
+        for (MeteredSpec spec : specs) {
+            if (!spec.tier.equals(plan.tier().name()) || spec.interval != plan.interval()) {
+                continue;
+            }
+            MeteredPrice price = spec.price;
+            MeterDefinition meter = meters.get(price.meter());
+            if (meter == null || !meter.reportsToStripe()) {
+                problems.add("metered price " + price.priceId() + " is on meter '" + price.meter() + "', which "
+                        + (meter == null ? "is not defined" : "has no Stripe event name"));
+            } else if (plans.containsKey(price.priceId()) || items.containsKey(price.priceId())) {
+                problems.add("metered price " + price.priceId() + " is also a plan's or an item's price");
+            } else if (!metersSeen.add(price.meter())) {
+                problems.add("plan " + plan.priceId() + " has two metered prices on meter '" + price.meter() + "'");
+            } else {
+                prices.add(price);
+            }
+        }
+        return new Plan(plan.tier(), plan.interval(), plan.priceId(), prices);
     }
 
     public static Builder builder() {
@@ -162,6 +198,9 @@ public final class PlanCatalog {
     private record PlanSpec(String tier, BillingInterval interval, String priceId) {
     }
 
+    private record MeteredSpec(String tier, BillingInterval interval, MeteredPrice price) {
+    }
+
     /** Collects tiers, plans, items and meters; {@link #build()} validates the whole. */
     public static final class Builder {
         private Tier freeTier;
@@ -169,6 +208,7 @@ public final class PlanCatalog {
         private final List<PlanSpec> plans = new ArrayList<>();
         private final List<CatalogItem> items = new ArrayList<>();
         private final List<MeterDefinition> meters = new ArrayList<>();
+        private final List<MeteredSpec> metered = new ArrayList<>();
 
         private Builder() {
         }
@@ -186,6 +226,13 @@ public final class PlanCatalog {
         public Builder plan(String tier, BillingInterval interval, String priceId) {
             plans.add(new PlanSpec(Checks.text(tier, "tier"), Objects.requireNonNull(interval, "interval"),
                     Checks.text(priceId, "priceId")));
+            return this;
+        }
+
+        /** Adds a metered price to the plan of {@code tier} at {@code interval} (given with {@link #plan}). */
+        public Builder meteredPrice(String tier, BillingInterval interval, MeteredPrice price) {
+            metered.add(new MeteredSpec(Checks.text(tier, "tier"), Objects.requireNonNull(interval, "interval"),
+                    Objects.requireNonNull(price, "price")));
             return this;
         }
 

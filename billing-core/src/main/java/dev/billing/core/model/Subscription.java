@@ -5,9 +5,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The local projection of a Stripe subscription. Period bounds come from the subscription item (Stripe API
- * 2025-03-31 and later). Nullable: {@code priceId} (no item), period bounds, cancel/trial/end instants, and
- * {@code pricing} (the first item's price and the discount, when known; revenue analytics read it).
+ * The local projection of a Stripe subscription. Its price, quantity and period bounds come from its plan's item,
+ * the first licensed one (Stripe API 2025-03-31 and later keep the period there); metered items are not projected.
+ * Nullable: {@code priceId} (no item), period bounds, cancel/trial/end instants, and {@code pricing} (that item's
+ * price and the discount, when known; revenue analytics read it).
  */
 public record Subscription(String id, CustomerId customerId, SubscriptionStatus status, String priceId, long quantity,
                            Instant currentPeriodStart, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,

@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
- * What a subscription costs, from its first item's price and its discount: the unit amount per
+ * What a subscription costs, from its first licensed item's price and its discount: the unit amount per
  * {@code intervalCount} {@code interval}s in {@code currency}, and a known coupon ({@code percentOff} 0-100, or
  * {@code amountOff} off each invoice in {@code amountOffCurrency}; neither when there is none). Nullable on
  * {@link Subscription}: prices without a unit amount (metered, tiered) and rows written before pricing was kept.

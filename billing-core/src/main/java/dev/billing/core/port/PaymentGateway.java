@@ -9,6 +9,7 @@ import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.Plan;
 import dev.billing.core.model.PortalSession;
 import dev.billing.core.model.Price;
 import dev.billing.core.model.PriceQuery;
@@ -82,11 +83,27 @@ public interface PaymentGateway {
     /** Withdraws a scheduled cancellation. */
     Subscription resumeSubscription(String subscriptionId, String idempotencyKey);
 
-    /** Moves the subscription's single item to {@code newPriceId}. */
+    /** Moves the subscription's first licensed item to {@code newPriceId}; its metered items stay as they are. */
     Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
                                          String idempotencyKey);
 
-    /** Sets the quantity (seats) of the subscription's single item; {@code proration} says how the change is billed. */
+    /**
+     * Moves the subscription to {@code plan} in one update: its first licensed item to the plan's price, and its
+     * metered items to exactly the plan's metered prices (an item on a price the plan no longer has is swapped to a
+     * new one or removed, a missing one is added; an item already on one of them stays). The licensed item keeps its
+     * quantity. A subscription already on the plan is returned as it is (so a retry after the change went through
+     * answers like the first call).
+     *
+     * <p>Usage: {@code gateway.changeSubscriptionPlan("sub_123", catalog.plan("pro", YEAR).orElseThrow(),
+     * CREATE_PRORATIONS, key)}
+     */
+    Subscription changeSubscriptionPlan(String subscriptionId, Plan plan, ProrationBehavior proration,
+                                        String idempotencyKey);
+
+    /**
+     * Sets the quantity (seats) of the subscription's first licensed item; {@code proration} says how the change is
+     * billed.
+     */
     Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
                                             String idempotencyKey);
 

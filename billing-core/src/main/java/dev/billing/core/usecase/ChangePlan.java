@@ -15,7 +15,8 @@ import dev.billing.core.port.SubscriptionStore;
 import java.util.UUID;
 
 /**
- * Moves one of the caller's running subscriptions to another plan of the catalog, with the given proration.
+ * Moves one of the caller's running subscriptions to another plan of the catalog, with the given proration: the
+ * plan's price and its metered prices, in one Stripe update.
  *
  * <p>Usage: {@code Subscription s = changePlan.change(user, "sub_123", "pro", YEAR, CREATE_PRORATIONS);}
  */
@@ -50,8 +51,8 @@ public final class ChangePlan {
             return current;
         }
         String key = "billing-change-" + UUID.randomUUID();
-        Subscription updated = retry.call(() -> gateway.changeSubscriptionPrice(subscriptionId, plan.priceId(),
-                proration, key));
+        Subscription updated = retry.call(() -> gateway.changeSubscriptionPlan(subscriptionId, plan, proration,
+                key));
         subscriptions.upsertSubscription(updated, AuditContext.current());
         listener.projectionChanged(updated.customerId());
         return updated;

@@ -119,8 +119,11 @@ public final class StartCheckout {
                 : Map.of("user_id", user, "tier", plan.tier().name(), "interval", plan.interval().stripeName());
         String key = IdempotencyKeys.of("checkout", user, plan.priceId(), successUrl, cancelUrl, promotionCode,
                 trialDays, seats, minuteBucket());
-        CheckoutRequest request = new CheckoutRequest(CheckoutMode.SUBSCRIPTION, customer,
-                List.of(new LineItem.OfPrice(plan.priceId(), seats)), successUrl, cancelUrl, user, trialDays,
+        // The plan's price first: the projection reads a subscription's plan from its first licensed item.
+        List<LineItem> lines = new ArrayList<>();
+        lines.add(new LineItem.OfPrice(plan.priceId(), seats));
+        plan.meteredPriceIds().forEach(priceId -> lines.add(new LineItem.Metered(priceId)));
+        CheckoutRequest request = new CheckoutRequest(CheckoutMode.SUBSCRIPTION, customer, lines, successUrl, cancelUrl, user, trialDays,
                 promotionCode, metadata, metadata, key);
         CheckoutSession session;
         try {

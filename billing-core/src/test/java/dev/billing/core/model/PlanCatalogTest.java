@@ -46,6 +46,37 @@ class PlanCatalogTest {
     }
 
     @Test
+    void aPlanCarriesItsMeteredPricesAndIsFoundByItsOwnPriceOnly() {
+        PlanCatalog catalog = PlanCatalog.builder().freeTier(free).tier(pro)
+                .plan("pro", BillingInterval.MONTH, "price_pro_m").plan("pro", BillingInterval.YEAR, "price_pro_y")
+                .meteredPrice("pro", BillingInterval.MONTH, new MeteredPrice("api_calls", "price_calls_m"))
+                .meter(new MeterDefinition("api_calls", "api_calls"))
+                .build();
+        assertThat(catalog.plan("pro", BillingInterval.MONTH).orElseThrow().meteredPriceIds())
+                .containsExactly("price_calls_m");
+        assertThat(catalog.planForPrice("price_pro_m").orElseThrow().meteredPriceIds())
+                .containsExactly("price_calls_m");
+        assertThat(catalog.plan("pro", BillingInterval.YEAR).orElseThrow().meteredPrices()).isEmpty();
+        assertThat(catalog.planForPrice("price_calls_m")).isEmpty();
+    }
+
+    @Test
+    void aMeteredPriceNeedsAPlanAndAMeterStripeHearsOf() {
+        assertThatThrownBy(() -> PlanCatalog.builder().freeTier(free).tier(pro)
+                .plan("pro", BillingInterval.MONTH, "price_pro_m")
+                .item(new CatalogItem("credits", "100 credits", "price_credits"))
+                .meteredPrice("pro", BillingInterval.YEAR, new MeteredPrice("api_calls", "price_calls_y"))
+                .meteredPrice("pro", BillingInterval.MONTH, new MeteredPrice("exports", "price_exports_m"))
+                .meteredPrice("pro", BillingInterval.MONTH, new MeteredPrice("api_calls", "price_credits"))
+                .meter(new MeterDefinition("api_calls", "api_calls")).meter(new MeterDefinition("exports", null))
+                .build())
+                .hasMessageContaining("metered price price_calls_y is for tier 'pro' year, which has no plan price")
+                .hasMessageContaining("metered price price_exports_m is on meter 'exports', which has no Stripe "
+                        + "event name")
+                .hasMessageContaining("metered price price_credits is also a plan's or an item's price");
+    }
+
+    @Test
     void theFreeTierCannotBeSold() {
         assertThatThrownBy(() -> PlanCatalog.builder().freeTier(free).plan("free", BillingInterval.MONTH, "p").build())
                 .hasMessageContaining("the free tier cannot have a price");

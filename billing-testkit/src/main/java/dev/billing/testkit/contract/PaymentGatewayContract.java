@@ -1,6 +1,7 @@
 package dev.billing.testkit.contract;
 
 import dev.billing.core.error.GatewayRejectedException;
+import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutRequest;
 import dev.billing.core.model.CheckoutSession;
@@ -9,10 +10,12 @@ import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.LineItem;
 import dev.billing.core.model.MeterEvent;
+import dev.billing.core.model.MeteredPrice;
 import dev.billing.core.model.Money;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.Plan;
 import dev.billing.core.model.PortalSession;
 import dev.billing.core.model.Price;
 import dev.billing.core.model.PriceQuery;
@@ -25,6 +28,7 @@ import dev.billing.core.model.SetupIntent;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.Tier;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
@@ -37,6 +41,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.billing.testkit.Builders.unique;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +64,12 @@ public abstract class PaymentGatewayContract {
 
         /** Another active recurring price (a plan change target). */
         String otherRecurringPriceId();
+
+        /** An active metered monthly price (on a meter), to go with {@link #otherRecurringPriceId()}. */
+        String meteredPriceId();
+
+        /** The prices of the subscription's metered items, as the gateway's Stripe holds them now. */
+        List<String> meteredPriceIds(String subscriptionId);
 
         /** An active one-time price with a unit amount. */
         String oneTimePriceId();
@@ -280,6 +291,33 @@ public abstract class PaymentGatewayContract {
             Subscription changed = gateway.changeSubscriptionPrice(subscription.id(), fixture.otherRecurringPriceId(),
                     ProrationBehavior.CREATE_PRORATIONS, unique("change-"));
             assertThat(changed.priceId()).isEqualTo(fixture.otherRecurringPriceId());
+        }
+
+        @Test
+        @DisplayName("a plan change moves the price and sets exactly the plan's metered items, once per key")
+        void changesThePlanWithItsMeteredItems() {
+            Subscription subscription = subscribed(newCustomer());
+            Tier tier = new Tier("contract", 1, Set.of(), Map.of(), 0, 0);
+            Plan metered = new Plan(tier, BillingInterval.MONTH, fixture.otherRecurringPriceId(),
+                    List.of(new MeteredPrice("api_calls", fixture.meteredPriceId())));
+            String key = unique("plan-");
+
+            Subscription changed = gateway.changeSubscriptionPlan(subscription.id(), metered,
+                    ProrationBehavior.CREATE_PRORATIONS, key);
+            Subscription replayed = gateway.changeSubscriptionPlan(subscription.id(), metered,
+                    ProrationBehavior.CREATE_PRORATIONS, key);
+
+            assertThat(changed.priceId()).isEqualTo(fixture.otherRecurringPriceId());
+            assertThat(replayed.priceId()).isEqualTo(fixture.otherRecurringPriceId());
+            assertThat(fixture.meteredPriceIds(subscription.id())).containsExactly(fixture.meteredPriceId());
+
+            Subscription back = gateway.changeSubscriptionPlan(subscription.id(), new Plan(tier,
+                    BillingInterval.MONTH, fixture.recurringPriceId()), ProrationBehavior.NONE, unique("plan-"));
+            assertThat(back.priceId()).isEqualTo(fixture.recurringPriceId());
+            assertThat(fixture.meteredPriceIds(subscription.id())).isEmpty();
+            assertThatThrownBy(() -> gateway.changeSubscriptionPlan("sub_missing", metered, ProrationBehavior.NONE,
+                    unique("plan-"))).isInstanceOfSatisfying(GatewayRejectedException.class,
+                    e -> assertThat(e.isMissingResource()).isTrue());
         }
 
         @Test

@@ -34,6 +34,12 @@ final class FakeCatalog {
                 new Recurring(interval, 1, false, null), null, null, Map.of(), clock.instant()));
     }
 
+    /** A metered monthly price (no unit amount of its own here: usage is what Stripe bills). */
+    void addMeteredPrice(String id, String productId, String meterId) {
+        prices.put(id, new Price(id, productId, true, PriceType.RECURRING, "usd", 1L,
+                new Recurring(BillingInterval.MONTH, 1, true, meterId), null, null, Map.of(), clock.instant()));
+    }
+
     void addOneTimePrice(String id, String productId, long amount) {
         prices.put(id, new Price(id, productId, true, PriceType.ONE_TIME, "usd", amount, null, null, null, Map.of(),
                 clock.instant()));

@@ -48,6 +48,14 @@ final class FakeCheckout {
             if (line instanceof LineItem.OfPrice ofPrice && !catalog.hasPrice(ofPrice.priceId())) {
                 throw FakeErrors.missing("price", ofPrice.priceId());
             }
+            if (line instanceof LineItem.Metered meteredLine) {
+                if (!catalog.hasPrice(meteredLine.priceId())) {
+                    throw FakeErrors.missing("price", meteredLine.priceId());
+                }
+                if (request.mode() != CheckoutMode.SUBSCRIPTION) {
+                    throw FakeErrors.rejected("line_items", "A metered price can only be added to a subscription.");
+                }
+            }
         }
         String id = "cs_fake_" + ids.incrementAndGet();
         Session session = new Session(id, request);
@@ -81,6 +89,8 @@ final class FakeCheckout {
                     : SubscriptionStatus.ACTIVE;
             Subscription subscription = subscriptions.create(request.customerId(), priceId, line.quantity(), status,
                     request.trialDays(), request.subscriptionMetadata());
+            subscriptions.setMetered(subscription.id(), request.lineItems().stream()
+                    .filter(l -> l instanceof LineItem.Metered).map(l -> ((LineItem.Metered) l).priceId()).toList());
             long amount = status == SubscriptionStatus.TRIALING ? 0 : catalog.unitAmount(priceId) * line.quantity();
             invoices.create(request.customerId(), subscription.id(), InvoiceStatus.PAID, amount);
             session.subscriptionId = subscription.id();

@@ -11,6 +11,7 @@ import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.Plan;
 import dev.billing.core.model.PortalSession;
 import dev.billing.core.model.Price;
 import dev.billing.core.model.PriceQuery;
@@ -60,7 +61,7 @@ public final class FakePaymentGateway implements PaymentGateway {
     public enum Operation {
         LIST_PRODUCTS, LIST_PRICES, GET_PRICE, CREATE_CUSTOMER, FIND_CUSTOMER, GET_CUSTOMER, DELETE_CUSTOMER, CREATE_CHECKOUT, GET_CHECKOUT,
         CREATE_PORTAL, GET_SUBSCRIPTION, LIST_SUBSCRIPTIONS, CANCEL_SUBSCRIPTION, RESUME_SUBSCRIPTION,
-        CHANGE_PRICE, CHANGE_QUANTITY, LIST_INVOICES, GET_INVOICE, PAY_INVOICE, LIST_PAYMENT_METHODS, GET_PAYMENT_METHOD,
+        CHANGE_PRICE, CHANGE_PLAN, CHANGE_QUANTITY, LIST_INVOICES, GET_INVOICE, PAY_INVOICE, LIST_PAYMENT_METHODS, GET_PAYMENT_METHOD,
         CREATE_SETUP_INTENT, DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD, CREATE_REFUND, REPORT_METER_EVENT,
         GET_EVENT, PING
     }
@@ -128,6 +129,7 @@ public final class FakePaymentGateway implements PaymentGateway {
         gateway.addRecurringPrice("price_pro_yearly", "prod_pro", 29000, BillingInterval.YEAR);
         gateway.addRecurringPrice("price_enterprise_monthly", "prod_enterprise", 9900, BillingInterval.MONTH);
         gateway.addOneTimePrice("price_credits_100", "prod_credits", 1000);
+        gateway.catalog.addMeteredPrice("price_api_calls_metered", "prod_api_calls", "mtr_api_calls");
         return gateway;
     }
 
@@ -217,6 +219,11 @@ public final class FakePaymentGateway implements PaymentGateway {
         invoices.create(customer, subscription.id(), status == SubscriptionStatus.ACTIVE ? InvoiceStatus.PAID
                 : InvoiceStatus.OPEN, amount);
         return subscription;
+    }
+
+    /** The metered prices the subscription carries besides its plan's price, in the order they were added. */
+    public synchronized List<String> meteredPriceIds(String subscriptionId) {
+        return subscriptions.meteredPriceIds(subscriptionId);
     }
 
     /** Changes a subscription's status at "Stripe" (as renewals, failed payments and dunning do). */
@@ -316,6 +323,14 @@ public final class FakePaymentGateway implements PaymentGateway {
                                                    String idempotencyKey) {
         return script.call(Operation.CHANGE_QUANTITY, idempotencyKey, subscriptionId + "|" + quantity + "|" + proration,
                 () -> subscriptions.changeQuantity(subscriptionId, quantity));
+    }
+
+    @Override
+    public Subscription changeSubscriptionPlan(String subscriptionId, Plan plan, ProrationBehavior proration,
+                                               String idempotencyKey) {
+        return script.call(Operation.CHANGE_PLAN, idempotencyKey, subscriptionId + "|" + plan.priceId() + "|"
+                        + plan.meteredPriceIds() + "|" + proration,
+                () -> subscriptions.changePlan(subscriptionId, plan.priceId(), plan.meteredPriceIds()));
     }
 
     @Override

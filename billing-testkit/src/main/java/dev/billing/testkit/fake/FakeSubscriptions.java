@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ final class FakeSubscriptions {
     private final FakeCatalog catalog;
     private final FakeCustomers customers;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    /** Subscription id -> the metered prices of its other items (Stripe's metered items). */
+    private final Map<String, List<String>> metered = new HashMap<>();
 
     /**
      * @param stamps the gateway's, shared with the invoices so that every object read back is versioned in one
@@ -118,6 +121,27 @@ final class FakeSubscriptions {
         Subscription changed = copy(s, s.status(), newPriceId, s.cancelAtPeriodEnd(), s.canceledAt(), s.endedAt());
         subscriptions.put(subscriptionId, changed);
         return stamp(changed);
+    }
+
+    /** The plan's price on the licensed item, and exactly {@code meteredPriceIds} on the metered ones. */
+    Subscription changePlan(String subscriptionId, String newPriceId, List<String> meteredPriceIds) {
+        require(subscriptionId);
+        for (String priceId : meteredPriceIds) {
+            if (!catalog.hasPrice(priceId)) {
+                throw FakeErrors.missing("price", priceId);
+            }
+        }
+        Subscription changed = changePrice(subscriptionId, newPriceId);
+        setMetered(subscriptionId, meteredPriceIds);
+        return changed;
+    }
+
+    void setMetered(String subscriptionId, List<String> meteredPriceIds) {
+        metered.put(subscriptionId, List.copyOf(meteredPriceIds));
+    }
+
+    List<String> meteredPriceIds(String subscriptionId) {
+        return metered.getOrDefault(subscriptionId, List.of());
     }
 
     Subscription changeQuantity(String subscriptionId, long quantity) {

@@ -7,6 +7,7 @@ import dev.billing.testkit.MutableClock;
 import dev.billing.testkit.contract.PaymentGatewayContract;
 
 import java.time.Instant;
+import java.util.List;
 
 class FakePaymentGatewayContractTest extends PaymentGatewayContract {
     private final MutableClock clock = MutableClock.at("2026-11-21T10:00:00Z");
@@ -28,6 +29,16 @@ class FakePaymentGatewayContractTest extends PaymentGatewayContract {
             @Override
             public String otherRecurringPriceId() {
                 return "price_pro_yearly";
+            }
+
+            @Override
+            public String meteredPriceId() {
+                return "price_api_calls_metered";
+            }
+
+            @Override
+            public List<String> meteredPriceIds(String subscriptionId) {
+                return gateway.meteredPriceIds(subscriptionId);
             }
 
             @Override
