@@ -17,10 +17,12 @@ import dev.billing.core.model.Plan;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.Price;
 import dev.billing.core.model.Product;
+import dev.billing.core.model.PromotionCode;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.Quota;
 import dev.billing.core.model.Refund;
 import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionPricing;
 import dev.billing.core.model.UsagePeriod;
 import dev.billing.core.usecase.ReconcileReport;
 
@@ -99,13 +101,48 @@ public final class Responses {
                                    boolean cancelAtPeriodEnd, @OptionalField Instant cancelAt,
                                    @OptionalField Instant canceledAt, @OptionalField Instant endedAt,
                                    @OptionalField Instant trialStart, @OptionalField Instant trialEnd,
-                                   Instant created) {
+                                   Instant created,
+                                   @OptionalField @Doc("The coupon discounting it, when one is known.")
+                                   DiscountView discount) {
         public static SubscriptionView of(Subscription s, PlanCatalog catalog) {
             Plan plan = catalog.planForPrice(s.priceId()).orElse(null);
             return new SubscriptionView(s.id(), s.status().stripeName(), plan == null ? null : plan.tier().name(),
                     plan == null ? null : plan.interval().stripeName(), s.priceId(), s.quantity(),
                     s.currentPeriodStart(), s.currentPeriodEnd(), s.cancelAtPeriodEnd(), s.cancelAt(), s.canceledAt(),
-                    s.endedAt(), s.trialStart(), s.trialEnd(), s.created());
+                    s.endedAt(), s.trialStart(), s.trialEnd(), s.created(), DiscountView.of(s.pricing()));
+        }
+    }
+
+    @Doc("A discount: percentOff, or amountOff (minor units) in currency off each invoice.")
+    public record DiscountView(@OptionalField Double percentOff, @OptionalField Long amountOff,
+                               @OptionalField String currency) {
+        /** Null when there is no known discount. */
+        public static DiscountView of(SubscriptionPricing pricing) {
+            if (pricing == null || (pricing.percentOff() == null && pricing.amountOff() == 0)) {
+                return null;
+            }
+            return pricing.percentOff() != null ? new DiscountView(pricing.percentOff().doubleValue(), null, null)
+                    : new DiscountView(null, pricing.amountOff(), pricing.amountOffCurrency());
+        }
+    }
+
+    @Doc("A public promotion code and what Stripe says it gives.")
+    public record CouponView(String code, @OptionalField Double percentOff,
+                             @OptionalField @Doc("Minor units off each discounted invoice.") Long amountOff,
+                             @OptionalField String currency,
+                             @Doc("once, repeating (for durationInMonths) or forever.") String duration,
+                             @OptionalField Integer durationInMonths,
+                             @OptionalField @Doc("When the code stops working.") Instant expiresAt) {
+        public static CouponView of(PromotionCode c) {
+            return new CouponView(c.code(), c.percentOff() == null ? null : c.percentOff().doubleValue(),
+                    c.amountOff() == 0 ? null : c.amountOff(), c.amountOff() == 0 ? null : c.currency(),
+                    c.duration().stripeName(), c.durationInMonths(), c.expiresAt());
+        }
+    }
+
+    public record CouponList(List<CouponView> data) {
+        public static CouponList of(List<PromotionCode> codes) {
+            return new CouponList(codes.stream().map(CouponView::of).toList());
         }
     }
 
