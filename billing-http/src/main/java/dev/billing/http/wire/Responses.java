@@ -13,6 +13,7 @@ import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Plan;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.Price;
@@ -202,6 +203,21 @@ public final class Responses {
     public record PurchaseList(List<PurchaseView> data) {
     }
 
+    @Doc("A refund of one of the account's payments, as Stripe reports it.")
+    public record UserRefundView(String id, long amount, String currency,
+                                 @Doc("pending, succeeded, failed, canceled or requires_action.") String status,
+                                 @OptionalField @Doc("duplicate, fraudulent, requested_by_customer...") String reason,
+                                 @OptionalField String paymentIntentId, @OptionalField String chargeId,
+                                 Instant created) {
+        public static UserRefundView of(PaymentRefund r) {
+            return new UserRefundView(r.id(), r.amount(), r.currency(), r.status(), r.reason(), r.paymentIntentId(),
+                    r.chargeId(), r.created());
+        }
+    }
+
+    public record UserRefundList(List<UserRefundView> data) {
+    }
+
     public record QuotaView(String meter, long used, @OptionalField @Doc("null: unlimited") Long limit,
                             @OptionalField @Doc("null: unlimited") Long remaining, Instant resetsAt) {
         public static QuotaView of(Quota q) {
@@ -300,7 +316,9 @@ public final class Responses {
                                    @Doc("More events were stored than an export carries (1000).")
                                    boolean eventsTruncated,
                                    @Doc("Purchases made as a guest and claimed by this account.")
-                                   List<GuestPurchaseView> guestPurchases) {
+                                   List<GuestPurchaseView> guestPurchases,
+                                   @Doc("Refunds of the account's payments, newest first.")
+                                   List<UserRefundView> refunds) {
         public static PersonalDataView of(PersonalData d, PlanCatalog catalog,
                                           Function<String, Map<String, Object>> parse) {
             CustomerLink c = d.customer();
@@ -317,7 +335,7 @@ public final class Responses {
                             e.event().created(), e.receivedAt(), e.status().wireName(),
                             parse.apply(e.event().payload()))).toList(),
                     d.eventsTruncated(), d.guestPurchases().stream().map(g -> GuestPurchaseView.of(g, catalog))
-                            .toList());
+                            .toList(), d.refunds().stream().map(UserRefundView::of).toList());
         }
     }
 
