@@ -6,6 +6,7 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
@@ -92,6 +93,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     private final String invoicesFirst;
     private final String invoicesAfter;
     private final String countInvoices;
+    private final JdbiRefunds refunds;
     private final String insertPurchase;
     private final String purchasesOf;
     private final String purchasesFirst;
@@ -100,6 +102,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     JdbiSubscriptionStore(Db db) {
         this.db = db;
+        this.refunds = new JdbiRefunds(db);
         this.subscriptionUpserts = new Coalescer<>(MAX_BATCH, c -> c.subscription().id(), this::writeSubscriptions);
         this.subscriptionBatch = new MultiRowSql(MAX_BATCH, db.sql("""
                 INSERT INTO {schema}.subscriptions AS s (cause, id, customer_id, status, price_id, quantity,
@@ -388,6 +391,29 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     public List<Purchase> purchasesOf(CustomerId customerId) {
         return db.call("subscriptions.purchasesOf", h -> h.createQuery(purchasesOf)
                 .bind("customerId", customerId.value()).map(PURCHASE).list());
+    }
+
+    @Override
+    public UpsertResult upsertRefund(PaymentRefund r) {
+        return db.call("subscriptions.upsertRefund", h -> refunds.upsert(h, r).isPresent() ? UpsertResult.APPLIED
+                : notApplied(h, refunds.version, r.id(), r.version().key()));
+    }
+
+    @Override
+    public List<PaymentRefund> refundsOf(CustomerId customerId) {
+        return db.call("subscriptions.refundsOf", h -> h.createQuery(refunds.of)
+                .bind("customerId", customerId.value()).map(JdbiRefunds.REFUND).list());
+    }
+
+    @Override
+    public Page<PaymentRefund> listRefunds(String cursor, int limit) {
+        return page("subscriptions.listRefunds", refunds.first, refunds.after, cursor, limit, JdbiRefunds.REFUND,
+                PaymentRefund::id);
+    }
+
+    @Override
+    public long countRefunds() {
+        return db.call("subscriptions.countRefunds", h -> h.createQuery(refunds.count).mapTo(Long.class).one());
     }
 
     @Override

@@ -19,6 +19,7 @@ import dev.billing.core.model.Price;
 import dev.billing.core.model.PriceQuery;
 import dev.billing.core.model.Product;
 import dev.billing.core.model.ProductQuery;
+import dev.billing.core.model.PromotionCode;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.Refund;
 import dev.billing.core.model.RefundRequest;
@@ -66,6 +67,7 @@ public final class StripePaymentGateway implements PaymentGateway {
     private final StripeCustomers customers;
     private final StripeCheckout checkout;
     private final StripeSubscriptions subscriptions;
+    private final StripePromotions promotions;
     private final StripeInvoices invoices;
     private final StripePaymentMethods paymentMethods;
     private final StripeRefunds refunds;
@@ -81,6 +83,7 @@ public final class StripePaymentGateway implements PaymentGateway {
         this.customers = new StripeCustomers(client, calls);
         this.checkout = new StripeCheckout(client, calls);
         this.subscriptions = new StripeSubscriptions(client, calls, stamps);
+        this.promotions = new StripePromotions(client, calls);
         this.invoices = new StripeInvoices(client, calls, stamps);
         this.paymentMethods = new StripePaymentMethods(client, calls);
         this.refunds = new StripeRefunds(client, calls);
@@ -214,6 +217,16 @@ public final class StripePaymentGateway implements PaymentGateway {
     public Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
                                                    String idempotencyKey) {
         return subscriptions.changeSubscriptionQuantity(subscriptionId, quantity, proration, idempotencyKey);
+    }
+
+    @Override
+    public Optional<PromotionCode> findPromotionCode(String code) {
+        return promotions.findPromotionCode(code);
+    }
+
+    @Override
+    public Subscription applyPromotionCode(String subscriptionId, String promotionCodeId, String idempotencyKey) {
+        return subscriptions.applyPromotionCode(subscriptionId, promotionCodeId, idempotencyKey);
     }
 
     // ---------------------------------------------------------------- invoices

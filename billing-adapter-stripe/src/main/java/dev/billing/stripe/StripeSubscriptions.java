@@ -98,6 +98,20 @@ final class StripeSubscriptions {
         return calls.read("resume subscription", s, this::subscription);
     }
 
+    /** Replaces the subscription's discounts with the promotion code's coupon; nothing is prorated. */
+    Subscription applyPromotionCode(String subscriptionId, String promotionCodeId, String idempotencyKey) {
+        StripeCalls.requireId(subscriptionId, "subscriptionId");
+        StripeCalls.requireId(promotionCodeId, "promotionCodeId");
+        SubscriptionUpdateParams params = SubscriptionUpdateParams.builder()
+                .addDiscount(SubscriptionUpdateParams.Discount.builder().setPromotionCode(promotionCodeId).build())
+                .setProrationBehavior(SubscriptionUpdateParams.ProrationBehavior.NONE)
+                .addExpand(COUPONS)
+                .build();
+        com.stripe.model.Subscription s = calls.call("apply promotion code",
+                () -> client.v1().subscriptions().update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));
+        return calls.read("apply promotion code", s, this::subscription);
+    }
+
     /** Moves the first licensed item to the new price; metered items stay. */
     Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
                                          String idempotencyKey) {

@@ -9,6 +9,7 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
@@ -27,9 +28,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * {@link SubscriptionStore} on {@code billing_subscriptions}, {@code billing_invoices} and
- * {@code billing_purchases}. The watermark upserts are the functions {@code billing_upsert_subscription} and
- * {@code billing_upsert_invoice} (insert, or update iff strictly newer, and say which: one transaction); purchases
+ * {@link SubscriptionStore} on {@code billing_subscriptions}, {@code billing_invoices}, {@code billing_purchases}
+ * and {@code billing_refunds}. The watermark upserts are the functions {@code billing_upsert_subscription},
+ * {@code billing_upsert_invoice} and {@code billing_upsert_refund} (insert, or update iff strictly newer, and say
+ * which: one transaction); purchases
  * are one insert with {@code resolution=ignore-duplicates}. Erasure is {@code billing_subscriptions_pseudonymise}
  * (008): only the {@code user_id} key of the metadata changes, the version stays.
  */
@@ -37,6 +39,7 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     static final String SUBSCRIPTIONS = "billing_subscriptions";
     static final String INVOICES = "billing_invoices";
     static final String PURCHASES = "billing_purchases";
+    static final String REFUNDS = "billing_refunds";
     private static final String SUBSCRIPTION_COLUMNS = "id,customer_id,status,price_id,quantity,current_period_start,"
             + "current_period_end,cancel_at_period_end,cancel_at,canceled_at,ended_at,trial_start,trial_end,created,"
             + "metadata,version,currency,unit_amount,recurring_interval,interval_count,percent_off,amount_off,"
@@ -46,6 +49,8 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
             + "created,version";
     private static final String PURCHASE_COLUMNS = "id,customer_id,price_id,quantity,currency,amount_total,"
             + "payment_intent_id,purchased_at";
+    private static final String REFUND_COLUMNS = "id,customer_id,charge_id,payment_intent_id,amount,currency,status,"
+            + "reason,created,version";
     /** Rows per request when reading everything of one customer. */
     private static final int CHUNK = 500;
 
@@ -122,6 +127,29 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     public List<Purchase> purchasesOf(CustomerId customerId) {
         return all(PURCHASES, PURCHASE_COLUMNS, customerId, "purchased_at.asc,id.asc",
                 SupabaseSubscriptionStore::purchase);
+    }
+
+    /** 012's billing_upsert_refund: the invoices' watermark rule, in one transaction. */
+    @Override
+    public UpsertResult upsertRefund(PaymentRefund refund) {
+        ObjectNode args = Rows.object();
+        args.set("p_refund", toRow(refund));
+        return upsertResult(client.rpc("billing_upsert_refund", args).retryable().send().json());
+    }
+
+    @Override
+    public List<PaymentRefund> refundsOf(CustomerId customerId) {
+        return all(REFUNDS, REFUND_COLUMNS, customerId, "created.desc,id.asc", SupabaseSubscriptionStore::refund);
+    }
+
+    @Override
+    public Page<PaymentRefund> listRefunds(String cursor, int limit) {
+        return list(REFUNDS, REFUND_COLUMNS, cursor, limit, SupabaseSubscriptionStore::refund, PaymentRefund::id);
+    }
+
+    @Override
+    public long countRefunds() {
+        return count(REFUNDS);
     }
 
     @Override
@@ -313,6 +341,28 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
                 Rows.text(row, "hosted_invoice_url"), Rows.text(row, "invoice_pdf"), Rows.text(row, "billing_reason"),
                 Rows.instant(row, "period_start"), Rows.instant(row, "period_end"), Rows.requiredInstant(row, "created"),
                 SourceVersion.fromKey(Rows.longValue(row, "version")));
+    }
+
+    static ObjectNode toRow(PaymentRefund r) {
+        ObjectNode row = Rows.object();
+        row.put("id", r.id());
+        row.put("customer_id", r.customerId().value());
+        row.put("charge_id", r.chargeId());
+        row.put("payment_intent_id", r.paymentIntentId());
+        row.put("amount", r.amount());
+        row.put("currency", r.currency());
+        row.put("status", r.status());
+        row.put("reason", r.reason());
+        Rows.put(row, "created", r.created());
+        row.put("version", r.version().key());
+        return row;
+    }
+
+    static PaymentRefund refund(JsonNode row) {
+        return new PaymentRefund(Rows.requiredText(row, "id"), CustomerId.of(Rows.requiredText(row, "customer_id")),
+                Rows.text(row, "charge_id"), Rows.text(row, "payment_intent_id"), Rows.longValue(row, "amount"),
+                Rows.requiredText(row, "currency"), Rows.requiredText(row, "status"), Rows.text(row, "reason"),
+                Rows.requiredInstant(row, "created"), SourceVersion.fromKey(Rows.longValue(row, "version")));
     }
 
     static ObjectNode toRow(Purchase p) {

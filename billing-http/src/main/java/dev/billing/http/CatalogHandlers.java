@@ -7,7 +7,10 @@ import dev.billing.core.model.PriceType;
 import dev.billing.core.model.ProductQuery;
 import dev.billing.http.wire.Responses;
 
-/** {@code GET /stripe/products} and {@code /stripe/prices}, served from the core's TTL cache of Stripe's catalog. */
+/**
+ * {@code GET /stripe/products}, {@code /stripe/prices} and {@code /stripe/coupons}, served from the core's TTL caches
+ * of Stripe's catalog and of the public promotion codes.
+ */
 final class CatalogHandlers {
     static final String ID = "[A-Za-z0-9_]{1,255}";
 
@@ -29,6 +32,10 @@ final class CatalogHandlers {
         // The core answers from its catalog cache with the same page until it refreshes: the JSON is reused too.
         return Reply.json(200, rendered.render(query, billing.useCases().listCatalog().products(query),
                 Responses.ProductList::of));
+    }
+
+    Object coupons(Call call) {
+        return Responses.CouponList.of(billing.useCases().listPromotions().listed());
     }
 
     Object prices(Call call) {

@@ -54,6 +54,9 @@ final class RouteTable {
                                 integer("limit", "1-100, default 100."),
                                 string("startingAfter", "The last id of the previous page."))
                         .errors(400, 503),
+                get("/stripe/coupons", catalog, h.catalog()::coupons).tag("catalog")
+                        .summary("The public promotion codes of the plan catalog, with what each gives (cached).")
+                        .returns(Responses.CouponList.class).errors(503),
 
                 post("/stripe/customer", Access.USER, h.account()::customer).tag("account")
                         .summary("Create (once) or get the caller's Stripe customer.").body(Requests.Empty.class)
@@ -80,6 +83,11 @@ final class RouteTable {
                 post("/stripe/subscriptions/{id}/update", Access.USER, h.subscriptions()::update)
                         .tag("subscriptions").summary("Move the subscription to another plan.")
                         .body(Requests.ChangePlan.class).returns(Responses.SubscriptionView.class)
+                        .errors(400, 404, 503),
+                post("/stripe/subscriptions/{id}/discount", Access.USER, h.subscriptions()::discount)
+                        .tag("subscriptions").summary("Apply a promotion code (400 invalid_promotion_code when it "
+                                + "cannot be used).")
+                        .body(Requests.Discount.class).returns(Responses.SubscriptionView.class)
                         .errors(400, 404, 503),
 
                 get("/stripe/payment-methods", Access.USER, h.paymentMethods()::list).tag("payment methods")
@@ -158,6 +166,11 @@ final class RouteTable {
                         h.orgs().manage(h.subscriptions()::update)).tag("organizations")
                         .summary("Move the organization's subscription to another plan.").body(Requests.ChangePlan.class)
                         .returns(Responses.SubscriptionView.class).errors(400, 403, 404, 503),
+                post("/orgs/{orgId}/stripe/subscriptions/{id}/discount", Access.USER,
+                        h.orgs().manage(h.subscriptions()::discount)).tag("organizations")
+                        .summary("Apply a promotion code to the organization's subscription.")
+                        .body(Requests.Discount.class).returns(Responses.SubscriptionView.class)
+                        .errors(400, 403, 404, 503),
                 get("/orgs/{orgId}/stripe/payment-methods", Access.USER,
                         h.orgs().manage(h.paymentMethods()::list)).tag("organizations")
                         .summary("The organization's cards.").returns(Responses.PaymentMethodList.class)

@@ -7,7 +7,7 @@ import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
 
-/** The caller's subscriptions: list, cancel, resume, change plan. Another user's subscription is a 404. */
+/** The caller's subscriptions: list, cancel, resume, change plan, apply a promotion code. Another user's subscription is a 404. */
 final class SubscriptionHandlers {
     private final Billing billing;
 
@@ -42,6 +42,15 @@ final class SubscriptionHandlers {
         ProrationBehavior proration = proration(body.prorationBehavior());
         return Responses.SubscriptionView.of(billing.useCases().changePlan().change(call.user(), call.pathParam("id"),
                 body.tier(), Inputs.interval(body.interval()), proration), catalog());
+    }
+
+    Object discount(Call call) {
+        Requests.Discount body = call.body(Requests.Discount.class);
+        if (body.promotionCode() == null) {
+            throw new InvalidRequestException("missing_field", "promotionCode", "promotionCode is required.");
+        }
+        return Responses.SubscriptionView.of(billing.useCases().applyPromotionCode().apply(call.user(),
+                call.pathParam("id"), body.promotionCode()), catalog());
     }
 
     /** The account's per-seat plan's seats (organizations). */

@@ -20,6 +20,7 @@ import dev.billing.core.model.Price;
 import dev.billing.core.model.PriceQuery;
 import dev.billing.core.model.Product;
 import dev.billing.core.model.ProductQuery;
+import dev.billing.core.model.PromotionCode;
 import dev.billing.core.model.Refund;
 import dev.billing.core.model.RefundRequest;
 import dev.billing.core.model.SetupIntent;
@@ -176,6 +177,17 @@ public final class MeteredPaymentGateway implements PaymentGateway {
                                                String idempotencyKey) {
         return timed("change_subscription_plan", () -> delegate.changeSubscriptionPlan(subscriptionId, plan,
                 proration, idempotencyKey));
+    }
+
+    @Override
+    public Optional<PromotionCode> findPromotionCode(String code) {
+        return timed("find_promotion_code", () -> delegate.findPromotionCode(code));
+    }
+
+    @Override
+    public Subscription applyPromotionCode(String subscriptionId, String promotionCodeId, String idempotencyKey) {
+        return timed("apply_promotion_code", () -> delegate.applyPromotionCode(subscriptionId, promotionCodeId,
+                idempotencyKey));
     }
 
     @Override

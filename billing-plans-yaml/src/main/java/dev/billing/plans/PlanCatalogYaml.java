@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 /**
  * Reads the plan catalog YAML (format: {@code docs/PLANS.md}; the sample is {@code sample-plans.yaml}): tiers with
  * rank, features, quotas per meter per billing period ({@code unlimited} allowed), trial days, a discount on
- * one-time items, and a Stripe price per interval; one-time items; meters. {@code ${VAR}} and
+ * one-time items, and a Stripe price per interval; one-time items; meters; promotion codes. {@code ${VAR}} and
  * {@code ${VAR:-default}} are replaced from the environment; a paid tier without a price for an interval in the file
  * takes {@code STRIPE_PRICE_<TIER>_MONTHLY} / {@code _YEARLY}.
  *
@@ -50,7 +50,7 @@ public final class PlanCatalogYaml {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(:-([^}]*))?}");
     private static final Pattern TIER_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final Pattern ITEM_KEY = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
-    private static final Set<String> TOP_KEYS = Set.of("tiers", "items", "meters");
+    private static final Set<String> TOP_KEYS = Set.of("tiers", "items", "meters", "promotions");
     private static final Set<String> TIER_KEYS = Set.of("rank", "features", "quotas", "trialDays",
             "purchaseDiscountPercent", "prices", "perSeat", MeteredPricesYaml.KEY);
     private static final Set<String> ITEM_KEYS = Set.of("key", "name", "priceId", "amount", "currency", "guests");
@@ -182,6 +182,7 @@ public final class PlanCatalogYaml {
         // After every plan and item price is known: a metered price may be none of them.
         MeteredPricesYaml meteredPrices = new MeteredPricesYaml(this, prices, meterSection);
         metered.forEach((tier, value) -> meteredPrices.tier(tier, value, builder));
+        new PromotionsYaml(this).promotions(top.get("promotions"), builder);
         if (!problems.isEmpty()) {
             throw new InvalidCatalogException(prefixed());
         }

@@ -1,6 +1,7 @@
 package dev.billing.plans;
 
 import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.CatalogPromotion;
 import dev.billing.core.model.Plan;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.QuotaPeriod;
@@ -89,6 +90,36 @@ class PlanCatalogYamlTest {
     }
 
     @Test
+    void promotionCodesAreReadInOrderAndArePrivateUnlessMarkedPublic() {
+        PlanCatalog plans = PlanCatalogYaml.parse(BASE + """
+                promotions:
+                  - {code: SPRING25, public: true}
+                  - {code: PARTNER50}
+                """, Map.of(), "plans.yaml");
+        assertThat(plans.promotions()).containsExactly(new CatalogPromotion("SPRING25", true),
+                new CatalogPromotion("PARTNER50", false));
+        assertThat(PlanCatalogYaml.sample(Map.of()).promotions()).containsExactly(
+                new CatalogPromotion("LAUNCH20", true));
+    }
+
+    @Test
+    void aPromotionCodeListedTwiceOrMalformedIsAProblemNamingItsPath() {
+        assertThat(problems(BASE + """
+                promotions:
+                  - {code: SPRING25, public: true}
+                  - {code: spring25}
+                  - {code: "no spaces", public: yes please}
+                  - {code: X, colour: red}
+                """, Map.of())).containsExactly(
+                "plans.yaml: promotions[1].code: 'spring25' is also listed at promotions[0] (Stripe matches codes "
+                        + "without regard to case)",
+                "plans.yaml: promotions[2].public: must be true or false, not 'yes please'",
+                "plans.yaml: promotions[2].code: 'no spaces' must be 1-64 letters, digits, '-' or '_' (a Stripe "
+                        + "promotion code's customer-facing code)",
+                "plans.yaml: promotions[3].colour: unknown key (expected one of code, public)");
+    }
+
+    @Test
     void theBaseOfTheCasesBelowIsValid() {
         PlanCatalog plans = PlanCatalogYaml.parse(BASE, Map.of(), "plans.yaml");
         assertThat(plans.plans()).extracting(Plan::priceId).containsExactly("price_pro_m", "price_pro_y");
@@ -168,7 +199,7 @@ class PlanCatalogYamlTest {
                         + "blue"), "tiers.pro.colour: unknown key (expected one of features, meteredPrices, perSeat, "
                         + "prices, purchaseDiscountPercent, quotas, rank, trialDays)"),
                 Arguments.of("an unknown top-level key", BASE + "discounts: {pro: 10}\n",
-                        "discounts: unknown key (expected one of items, meters, tiers)"),
+                        "discounts: unknown key (expected one of items, meters, promotions, tiers)"),
                 Arguments.of("an unknown key in an item", BASE.replace("priceId: price_credits}",
                         "priceId: price_credits, cost: 5}"), "items[0].cost: unknown key (expected one of amount, "
                         + "currency, guests, key, name, priceId)"),
@@ -301,7 +332,7 @@ class PlanCatalogYamlTest {
                 surprise: true
                 """;
         assertThat(problems(yaml, Map.of())).containsExactly(
-                "plans.yaml: surprise: unknown key (expected one of items, meters, tiers)",
+                "plans.yaml: surprise: unknown key (expected one of items, meters, promotions, tiers)",
                 "plans.yaml: meters[0].name: 'Calls' must be 1-64 lowercase letters, digits, '.', '-' or '_', "
                         + "starting with a letter",
                 "plans.yaml: tiers.free.prices: the free tier (rank 0) cannot have prices",

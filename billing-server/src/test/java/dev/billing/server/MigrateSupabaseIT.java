@@ -73,12 +73,17 @@ class MigrateSupabaseIT {
     /** How long a step may take before the test calls it a hang. */
     static final Duration HANG = Duration.ofMinutes(10);
     /** Map a record type to its Postgres table, to count what the target holds. */
-    static final Map<MigrationRecordType, String> TABLES = Map.of(MigrationRecordType.CUSTOMER_LINKS, "customers",
-            MigrationRecordType.SUBSCRIPTIONS, "subscriptions", MigrationRecordType.INVOICES, "invoices",
-            MigrationRecordType.PURCHASES, "purchases", MigrationRecordType.INBOX_ENTRIES, "webhook_inbox",
-            MigrationRecordType.USAGE_COUNTERS, "usage_counters", MigrationRecordType.USAGE_KEYS, "usage_keys",
-            MigrationRecordType.METER_REPORTS, "meter_reports", MigrationRecordType.MEMBERSHIPS, "org_members",
-            MigrationRecordType.GUEST_PURCHASES, "guest_purchases");
+    static final Map<MigrationRecordType, String> TABLES = Map.ofEntries(
+            Map.entry(MigrationRecordType.CUSTOMER_LINKS, "customers"),
+            Map.entry(MigrationRecordType.SUBSCRIPTIONS, "subscriptions"),
+            Map.entry(MigrationRecordType.INVOICES, "invoices"), Map.entry(MigrationRecordType.PURCHASES, "purchases"),
+            Map.entry(MigrationRecordType.INBOX_ENTRIES, "webhook_inbox"),
+            Map.entry(MigrationRecordType.USAGE_COUNTERS, "usage_counters"),
+            Map.entry(MigrationRecordType.USAGE_KEYS, "usage_keys"),
+            Map.entry(MigrationRecordType.METER_REPORTS, "meter_reports"),
+            Map.entry(MigrationRecordType.MEMBERSHIPS, "org_members"),
+            Map.entry(MigrationRecordType.GUEST_PURCHASES, "guest_purchases"),
+            Map.entry(MigrationRecordType.REFUNDS, "refunds"));
     static final Pattern REPORT_LINE = Pattern.compile("(?m)^([a-z_]+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+"
             + "(\\d+)\\s+(\\d+)\\s+(ok|MISMATCH)$");
 

@@ -83,6 +83,7 @@ final class SupabaseSeed {
     private final List<Object[]> reports = new ArrayList<>();
     private final List<Object[]> members = new ArrayList<>();
     private final List<Object[]> guests = new ArrayList<>();
+    private final List<Object[]> refunds = new ArrayList<>();
 
     private SupabaseSeed(long seed, Instant now) {
         this.random = new Random(seed);
@@ -102,6 +103,10 @@ final class SupabaseSeed {
                 s.guests.add(new Object[] {"cs_guest_" + i, "guest" + i + "@example.com", "price_credits_100", 1L,
                         "usd", 1000L, "cus_guest_" + i, time(now.minusSeconds(i)),
                         claimed ? String.format("user_seed_%05d", i) : null, claimed ? time(now) : null});
+                // And a refund, every other one still pending.
+                s.refunds.add(new Object[] {"re_seed_" + i, "cus_refund_" + i, "ch_seed_" + i, "pi_seed_" + i,
+                        100L + i, "usd", i % 20 == 0 ? "pending" : "succeeded", null, time(now.minusSeconds(i)),
+                        now.getEpochSecond() * 10_000_000L});
             }
         }
         s.write(db);
@@ -504,6 +509,9 @@ final class SupabaseSeed {
             insert(connection, "INSERT INTO public.billing_guest_purchases (session_id, email, price_id, quantity, "
                     + "currency, amount_total, customer_id, purchased_at, claimed_by, claimed_at) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", guests);
+            insert(connection, "INSERT INTO public.billing_refunds (id, customer_id, charge_id, payment_intent_id, "
+                    + "amount, currency, status, reason, created, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    refunds);
             connection.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("seeding Supabase failed: " + e.getMessage(), e);
@@ -518,6 +526,7 @@ final class SupabaseSeed {
         counts.put(MigrationRecordType.METER_REPORTS, (long) reports.size());
         counts.put(MigrationRecordType.MEMBERSHIPS, (long) members.size());
         counts.put(MigrationRecordType.GUEST_PURCHASES, (long) guests.size());
+        counts.put(MigrationRecordType.REFUNDS, (long) refunds.size());
     }
 
     private static void insert(Connection connection, String sql, List<Object[]> rows) throws SQLException {

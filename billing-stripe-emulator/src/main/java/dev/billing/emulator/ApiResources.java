@@ -28,7 +28,8 @@ final class ApiResources {
     CardCharges charges = new CardCharges(state);
     this.invoices = new Invoices(state, discounts, charges, customers);
     Renewals renewals = new Renewals(state, lines, invoices);
-    SubscriptionUpdates updates = new SubscriptionUpdates(state, items, lines, invoices, renewals, catalog);
+    SubscriptionUpdates updates = new SubscriptionUpdates(state, items, lines, invoices, renewals, catalog,
+        discounts);
     this.subscriptions = new Subscriptions(state, items, discounts, lines, invoices, charges, updates);
     this.customers.subscriptions(subscriptions);
     this.payments = new Payments(state, charges, invoices);

@@ -439,6 +439,14 @@ final class Catalog {
     if (!Boolean.TRUE.equals(pc.get("active"))) {
       throw ApiError.invalid("This promotion code is inactive.", param);
     }
+    Object expiresAt = pc.get("expires_at");
+    if (expiresAt != null && s.now() >= (Long) expiresAt) {
+      throw ApiError.invalid("This promotion code has expired.", param);
+    }
+    Object max = pc.get("max_redemptions");
+    if (max != null && (Long) pc.get("times_redeemed") >= (Long) max) {
+      throw ApiError.invalid("This promotion code has been used up.", param);
+    }
     Objects.requireNonNull(((Map<String, Object>) pc.get("promotion")).get("coupon"));
     return pc;
   }

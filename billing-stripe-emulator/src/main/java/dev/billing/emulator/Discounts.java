@@ -69,6 +69,10 @@ final class Discounts {
     discount.put("subscription_item", null);
     discount.put("_once", "once".equals(coupon.get("duration")));
     coupon.put("times_redeemed", ((Long) coupon.get("times_redeemed")) + 1);
+    Map<String, Object> pc = promoId == null ? null : s.store.get(promoId);
+    if (pc != null) {
+      pc.put("times_redeemed", ((Long) pc.get("times_redeemed")) + 1);
+    }
     s.store.put(discount);
     return discount;
   }

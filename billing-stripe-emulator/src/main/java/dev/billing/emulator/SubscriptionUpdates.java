@@ -32,10 +32,12 @@ final class SubscriptionUpdates {
   private final Invoices invoices;
   private final Renewals renewals;
   private final Catalog catalog;
+  private final Discounts discounts;
 
   SubscriptionUpdates(EmulatorState state, SubscriptionItems items, InvoiceLines lines,
-      Invoices invoices, Renewals renewals, Catalog catalog) {
+      Invoices invoices, Renewals renewals, Catalog catalog, Discounts discounts) {
     this.s = state;
+    this.discounts = discounts;
     this.items = items;
     this.lines = lines;
     this.invoices = invoices;
@@ -68,6 +70,7 @@ final class SubscriptionUpdates {
         "create_prorations", "none", "always_invoice");
 
     applyDetails(sub, p);
+    applyDiscounts(sub, p);
     applyCancellation(sub, p, now);
     Window window = window(sub, now, "trialing".equals(status));
     ItemChanges changes = applyItems(sub, id, p.subList("items"), window);
@@ -97,6 +100,38 @@ final class SubscriptionUpdates {
             + "and metadata.", null);
       }
     }
+  }
+
+  /**
+   * {@code discounts} replaces the subscription's list: {@code discount} keeps one of its own,
+   * {@code coupon} or {@code promotion_code} adds a new one; an empty value removes them all.
+   */
+  @SuppressWarnings("unchecked")
+  private void applyDiscounts(Map<String, Object> sub, Params p) {
+    if (!p.has("discounts")) {
+      return;
+    }
+    List<Object> current = (List<Object>) sub.get("discounts");
+    List<Params> kept = new ArrayList<>();
+    List<Params> added = new ArrayList<>();
+    for (Params d : p.subList("discounts")) {
+      String existing = d.strOrNull("discount");
+      if (existing == null) {
+        added.add(d);
+      } else if (!current.contains(existing)) {
+        throw ApiError.invalid("The discount " + existing + " does not belong to this subscription.",
+            d.name("discount"));
+      } else {
+        kept.add(d);
+      }
+    }
+    List<Object> ids = new ArrayList<>();
+    kept.forEach(d -> ids.add(d.strOrNull("discount")));
+    for (String discountId : discounts.discountIds(added, (String) sub.get("customer"))) {
+      s.store.get(discountId).put("subscription", sub.get("id"));
+      ids.add(discountId);
+    }
+    sub.put("discounts", ids);
   }
 
   /** {@code metadata}, {@code description}, {@code default_payment_method}, {@code cancellation_details}. */

@@ -230,6 +230,36 @@ class ClockIT {
   }
 
   @Test
+  void aPromotionCodeAddedByAnUpdateDiscountsTheNextRenewalAndAnExpiredOneIsRefused() throws Exception {
+    CheckoutCompletion done = subscribe("price_pro_monthly", null);
+    com.stripe.model.PromotionCode late = stripe.v1().promotionCodes().create(
+        com.stripe.param.PromotionCodeCreateParams.builder().setCode("LATE")
+            .setExpiresAt(START.getEpochSecond() + DAY)
+            .setPromotion(com.stripe.param.PromotionCodeCreateParams.Promotion.builder()
+                .setType(com.stripe.param.PromotionCodeCreateParams.Promotion.Type.COUPON)
+                .setCoupon("FOREVER10").build()).build());
+
+    Subscription updated = stripe.v1().subscriptions().update(done.subscriptionId(),
+        SubscriptionUpdateParams.builder().addDiscount(SubscriptionUpdateParams.Discount.builder()
+            .setPromotionCode("promo_launch20").build()).addExpand("discounts.source.coupon").build());
+
+    assertThat(updated.getDiscountObjects()).singleElement().satisfies(d -> {
+      assertThat(d.getPromotionCode()).isEqualTo("promo_launch20");
+      assertThat(d.getSource().getCouponObject().getPercentOff()).isEqualByComparingTo("20");
+      assertThat(d.getSubscription()).isEqualTo(done.subscriptionId());
+    });
+    assertThat(eventsOfType("customer.subscription.updated")).isNotEmpty();
+    emu.advanceClock(Duration.ofDays(2));
+    assertThatThrownBy(() -> stripe.v1().subscriptions().update(done.subscriptionId(),
+        SubscriptionUpdateParams.builder().addDiscount(SubscriptionUpdateParams.Discount.builder()
+            .setPromotionCode(late.getId()).build()).build()))
+        .isInstanceOf(StripeException.class).hasMessageContaining("This promotion code has expired.");
+    emu.advanceClock(Duration.ofDays(30));
+    assertThat(stripe.v1().invoices().retrieve(stripe.v1().subscriptions()
+        .retrieve(done.subscriptionId()).getLatestInvoice()).getAmountPaid()).isEqualTo(2320L);
+  }
+
+  @Test
   void webhooksCanBeSignedWithEmulatedTimeForReceiversOnTheEmulatorClock() throws Exception {
     try (StripeEmulator signing = StripeEmulator.start(EmulatorOptions.defaults().withClockStart(START)
         .withFrozenClock(true).withSignWithEmulatedTime(true));

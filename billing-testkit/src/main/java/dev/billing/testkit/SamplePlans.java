@@ -2,6 +2,7 @@ package dev.billing.testkit;
 
 import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.CatalogItem;
+import dev.billing.core.model.CatalogPromotion;
 import dev.billing.core.model.MeterDefinition;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.Tier;
@@ -11,7 +12,8 @@ import java.util.Set;
 
 /**
  * The sample plan catalog, priced with the sample price ids of {@link dev.billing.testkit.fake.FakePaymentGateway}
- * and the Stripe emulator's seed: free / basic (14-day trial) / pro (30-day trial, 10% off items) / enterprise.
+ * and the Stripe emulator's seed: free / basic (14-day trial) / pro (30-day trial, 10% off items) / enterprise, and
+ * the public promotion code {@code LAUNCH20}.
  *
  * <p>Usage: {@code PlanCatalog plans = SamplePlans.catalog();}
  */
@@ -66,6 +68,7 @@ public final class SamplePlans {
                 .item(new CatalogItem("credits_100", "100 credits", "price_credits_100"))
                 .meter(new MeterDefinition("api_calls", "api_calls"))
                 .meter(new MeterDefinition("exports", null))
+                .promotion(new CatalogPromotion("LAUNCH20", true))
                 .build();
     }
 }

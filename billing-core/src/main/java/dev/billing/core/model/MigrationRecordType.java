@@ -14,7 +14,8 @@ public enum MigrationRecordType {
     USAGE_KEYS,
     METER_REPORTS,
     MEMBERSHIPS,
-    GUEST_PURCHASES;
+    GUEST_PURCHASES,
+    REFUNDS;
 
     /** {@code customer_links}, {@code inbox_entries}, ...: the name in checkpoints and reports. */
     public String wireName() {

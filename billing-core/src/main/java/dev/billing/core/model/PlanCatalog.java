@@ -6,16 +6,17 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The plans on sale: tiers, the Stripe price of each (tier, interval) with its metered prices, one-time items and
- * usage meters. Immutable and validated as a whole: exactly one free tier (rank 0, no prices), unique tier names and
- * price ids, quotas only on defined meters (when meters are defined), metered prices only on a plan of the catalog
- * and a meter reported to Stripe, never a plan's or an item's price.
+ * The plans on sale: tiers, the Stripe price of each (tier, interval) with its metered prices, one-time items,
+ * usage meters and the promotion codes it names. Immutable and validated as a whole: exactly one free tier (rank
+ * 0, no prices), unique tier names and price ids, quotas only on defined meters (when meters are defined), metered
+ * prices only on a plan of the catalog and a meter reported to Stripe, never a plan's or an item's price.
  *
  * <p>Usage: {@code PlanCatalog.builder().freeTier(free).tier(pro).plan("pro", MONTH, "price_123")
  * .meteredPrice("pro", MONTH, new MeteredPrice("api_calls", "price_calls")).build()}
@@ -28,6 +29,7 @@ public final class PlanCatalog {
     private final List<CatalogItem> items;
     private final Map<String, CatalogItem> itemsByPrice;
     private final Map<String, MeterDefinition> meters;
+    private final List<CatalogPromotion> promotions;
 
     private PlanCatalog(Builder b) {
         List<String> problems = new ArrayList<>();
@@ -102,6 +104,13 @@ public final class PlanCatalog {
                         + spec.interval.stripeName() + ", which has no plan price");
             }
         }
+        Set<String> codes = new HashSet<>();
+        for (CatalogPromotion promotion : b.promotions) {
+            // Stripe matches a customer-facing code without regard to case.
+            if (!codes.add(promotion.code().toUpperCase(Locale.ROOT))) {
+                problems.add("promotion code '" + promotion.code() + "' is listed twice");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid plan catalog: " + String.join("; ", problems));
         }
@@ -115,6 +124,7 @@ public final class PlanCatalog {
         this.items = List.copyOf(itemMap.values());
         this.itemsByPrice = Map.copyOf(itemMap);
         this.meters = Map.copyOf(meterMap);
+        this.promotions = List.copyOf(b.promotions);
     }
 
     /** The plan with its metered prices, each checked against the meters, plans and items. */
@@ -187,6 +197,11 @@ public final class PlanCatalog {
         return Optional.ofNullable(name == null ? null : meters.get(name));
     }
 
+    /** The promotion codes the catalog names, in its order; {@link CatalogPromotion#listed()} ones are public. */
+    public List<CatalogPromotion> promotions() {
+        return promotions;
+    }
+
     /** True when usage for {@code meter} may be recorded: it is defined, or no meters are defined at all. */
     public boolean knowsMeter(String meter) {
         if (!meters.isEmpty()) {
@@ -201,7 +216,7 @@ public final class PlanCatalog {
     private record MeteredSpec(String tier, BillingInterval interval, MeteredPrice price) {
     }
 
-    /** Collects tiers, plans, items and meters; {@link #build()} validates the whole. */
+    /** Collects tiers, plans, items, meters and promotion codes; {@link #build()} validates the whole. */
     public static final class Builder {
         private Tier freeTier;
         private final List<Tier> tiers = new ArrayList<>();
@@ -209,6 +224,7 @@ public final class PlanCatalog {
         private final List<CatalogItem> items = new ArrayList<>();
         private final List<MeterDefinition> meters = new ArrayList<>();
         private final List<MeteredSpec> metered = new ArrayList<>();
+        private final List<CatalogPromotion> promotions = new ArrayList<>();
 
         private Builder() {
         }
@@ -243,6 +259,11 @@ public final class PlanCatalog {
 
         public Builder meter(MeterDefinition meter) {
             meters.add(Objects.requireNonNull(meter, "meter"));
+            return this;
+        }
+
+        public Builder promotion(CatalogPromotion promotion) {
+            promotions.add(Objects.requireNonNull(promotion, "promotion"));
             return this;
         }
 

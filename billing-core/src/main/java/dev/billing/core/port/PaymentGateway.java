@@ -15,6 +15,7 @@ import dev.billing.core.model.Price;
 import dev.billing.core.model.PriceQuery;
 import dev.billing.core.model.Product;
 import dev.billing.core.model.ProductQuery;
+import dev.billing.core.model.PromotionCode;
 import dev.billing.core.model.Refund;
 import dev.billing.core.model.RefundRequest;
 import dev.billing.core.model.SetupIntent;
@@ -106,6 +107,19 @@ public interface PaymentGateway {
      */
     Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
                                             String idempotencyKey);
+
+    /**
+     * The active promotion code with this customer-facing code (matched without regard to case, as Stripe does),
+     * with its coupon's terms; empty when Stripe holds no active code so.
+     */
+    Optional<PromotionCode> findPromotionCode(String code);
+
+    /**
+     * Replaces the subscription's discounts with the promotion code's coupon (by the code's {@code promo_...} id);
+     * nothing is prorated or invoiced now. A code Stripe refuses (expired, used up, restricted) is a
+     * {@link dev.billing.core.error.GatewayRejectedException} whose param names {@code discounts}.
+     */
+    Subscription applyPromotionCode(String subscriptionId, String promotionCodeId, String idempotencyKey);
 
     /** The customer's invoices, newest first; {@code startingAfter} is an invoice id cursor or null. */
     Page<Invoice> listInvoices(CustomerId customerId, int limit, String startingAfter);

@@ -4,6 +4,7 @@ import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.UpsertResult;
@@ -93,6 +94,17 @@ public interface SubscriptionStore {
 
     /** The customer's purchases, oldest first. */
     List<Purchase> purchasesOf(CustomerId customerId);
+
+    /** Writes the refund iff no row exists or the stored version is strictly older; atomic. */
+    UpsertResult upsertRefund(PaymentRefund refund);
+
+    /** The customer's refunds, newest {@code created} first. */
+    List<PaymentRefund> refundsOf(CustomerId customerId);
+
+    /** Every refund ordered by id. */
+    Page<PaymentRefund> listRefunds(String cursor, int limit);
+
+    long countRefunds();
 
     /** Every subscription ordered by id, for migration and reconcile; cursor is opaque or null. */
     Page<Subscription> listSubscriptions(String cursor, int limit);

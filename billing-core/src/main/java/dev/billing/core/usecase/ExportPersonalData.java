@@ -3,6 +3,7 @@ package dev.billing.core.usecase;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.PersonalData;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.Subscription;
@@ -40,16 +41,26 @@ public final class ExportPersonalData {
         List<Invoice> invoices = link.map(l -> stores.subscriptions().invoicesOf(l.customerId())).orElse(List.of());
         List<Purchase> purchases = link.map(l -> stores.subscriptions().purchasesOf(l.customerId()))
                 .orElse(List.of());
+        List<PaymentRefund> refunds = link.map(l -> stores.subscriptions().refundsOf(l.customerId()))
+                .orElse(List.of());
         Set<String> objects = new LinkedHashSet<>();
         link.ifPresent(l -> objects.add(l.customerId().value()));
         subscriptions.forEach(s -> objects.add(s.id()));
         invoices.forEach(i -> objects.add(i.id()));
         purchases.forEach(p -> objects.add(p.id()));
+        // refund.* events name the refund, charge.refunded the charge.
+        refunds.forEach(r -> {
+            objects.add(r.id());
+            if (r.chargeId() != null) {
+                objects.add(r.chargeId());
+            }
+        });
         // One more than shown tells whether there were more.
         List<InboxEntry> events = objects.isEmpty() ? List.of() : stores.inbox().about(objects, MAX_EVENTS + 1);
         boolean truncated = events.size() > MAX_EVENTS;
         return new PersonalData(user, clock.instant(), link.orElse(null), subscriptions, invoices, purchases,
                 stores.usage().countersOf(user), stores.memberships().ofUser(user),
-                truncated ? events.subList(0, MAX_EVENTS) : events, truncated, stores.guests().claimedBy(user));
+                truncated ? events.subList(0, MAX_EVENTS) : events, truncated, stores.guests().claimedBy(user),
+                refunds);
     }
 }

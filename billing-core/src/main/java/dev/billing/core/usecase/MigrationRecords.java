@@ -10,6 +10,7 @@ import dev.billing.core.model.GuestPurchase;
 import dev.billing.core.model.MeterReport;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
@@ -58,6 +59,8 @@ import java.util.function.ToLongFunction;
  *   <li>memberships: org_id, user_id, role, active, changed_at, event_id</li>
  *   <li>guest_purchases: session_id, email, price_id, quantity, currency, amount_total, customer_id, purchased_at,
  *       claimed_by, claimed_at</li>
+ *   <li>refunds: id, customer_id, charge_id, payment_intent_id, amount, currency, status, reason, created,
+ *       version</li>
  * </ul>
  */
 final class MigrationRecords {
@@ -129,6 +132,10 @@ final class MigrationRecords {
                 new Kind<GuestPurchase>(MigrationRecordType.GUEST_PURCHASES,
                         (s, c, l) -> s.guests().list(c, l), s -> s.guests().count(),
                         (t, r) -> inserted(t.guests().restore(r)), GuestPurchase::sessionId,
+                        MigrationRecords::canonical),
+                new Kind<PaymentRefund>(MigrationRecordType.REFUNDS,
+                        (s, c, l) -> s.subscriptions().listRefunds(c, l), s -> s.subscriptions().countRefunds(),
+                        (t, r) -> upsert(t.subscriptions().upsertRefund(r)), PaymentRefund::id,
                         MigrationRecords::canonical));
     }
 
@@ -186,6 +193,14 @@ final class MigrationRecords {
                 .text("price_id", p.priceId()).number("quantity", p.quantity()).text("currency", p.currency())
                 .number("amount_total", p.amountTotal()).text("payment_intent_id", p.paymentIntentId())
                 .instant("purchased_at", p.purchasedAt()).build();
+    }
+
+    static String canonical(PaymentRefund r) {
+        return new Canon(MigrationRecordType.REFUNDS).text("id", r.id()).text("customer_id", r.customerId().value())
+                .text("charge_id", r.chargeId()).text("payment_intent_id", r.paymentIntentId())
+                .number("amount", r.amount()).text("currency", r.currency()).text("status", r.status())
+                .text("reason", r.reason()).instant("created", r.created()).number("version", r.version().key())
+                .build();
     }
 
     static String canonical(InboxEntry e) {

@@ -29,6 +29,8 @@ import java.util.function.Function;
  */
 public final class UseCases {
     private final ListCatalog listCatalog;
+    private final ListPromotions listPromotions;
+    private final ApplyPromotionCode applyPromotionCode;
     private final EnsureCustomer ensureCustomer;
     private final StartCheckout startCheckout;
     private final ListSubscriptions listSubscriptions;
@@ -128,6 +130,9 @@ public final class UseCases {
         Ownership ownership = new Ownership(stores.customers(), stores.subscriptions(), gateway, retry);
 
         this.listCatalog = new ListCatalog(gateway, clock, options.catalogTtl(), options.catalogMaxStale());
+        this.listPromotions = new ListPromotions(gateway, catalog, clock, options.catalogTtl(),
+                options.catalogMaxStale());
+        this.applyPromotionCode = new ApplyPromotionCode(ownership, gateway, stores.subscriptions(), listener, retry);
         this.ensureCustomer = new EnsureCustomer(gateway, stores.customers(), retry, clock);
         this.startCheckout = new StartCheckout(gateway, stores.subscriptions(), ensureCustomer, entitlementPolicy,
                 catalog, redirectPolicy, options, retry, clock);
@@ -178,6 +183,14 @@ public final class UseCases {
 
     public ListCatalog listCatalog() {
         return listCatalog;
+    }
+
+    public ListPromotions listPromotions() {
+        return listPromotions;
+    }
+
+    public ApplyPromotionCode applyPromotionCode() {
+        return applyPromotionCode;
     }
 
     public EnsureCustomer ensureCustomer() {

@@ -50,6 +50,11 @@ public final class Requests {
             @OptionalField @Doc("create_prorations (default), always_invoice or none.") String prorationBehavior) {
     }
 
+    public record Discount(
+            @Doc("A Stripe promotion code, e.g. SPRING25; it replaces the subscription's discount.")
+            String promotionCode) {
+    }
+
     public record Portal(
             @OptionalField @Doc("Where the portal's back link goes; must be on an allowed origin.") String returnUrl) {
     }

@@ -13,14 +13,17 @@ import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Plan;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.Price;
 import dev.billing.core.model.Product;
+import dev.billing.core.model.PromotionCode;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.Quota;
 import dev.billing.core.model.Refund;
 import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionPricing;
 import dev.billing.core.model.UsagePeriod;
 import dev.billing.core.usecase.ReconcileReport;
 
@@ -99,13 +102,48 @@ public final class Responses {
                                    boolean cancelAtPeriodEnd, @OptionalField Instant cancelAt,
                                    @OptionalField Instant canceledAt, @OptionalField Instant endedAt,
                                    @OptionalField Instant trialStart, @OptionalField Instant trialEnd,
-                                   Instant created) {
+                                   Instant created,
+                                   @OptionalField @Doc("The coupon discounting it, when one is known.")
+                                   DiscountView discount) {
         public static SubscriptionView of(Subscription s, PlanCatalog catalog) {
             Plan plan = catalog.planForPrice(s.priceId()).orElse(null);
             return new SubscriptionView(s.id(), s.status().stripeName(), plan == null ? null : plan.tier().name(),
                     plan == null ? null : plan.interval().stripeName(), s.priceId(), s.quantity(),
                     s.currentPeriodStart(), s.currentPeriodEnd(), s.cancelAtPeriodEnd(), s.cancelAt(), s.canceledAt(),
-                    s.endedAt(), s.trialStart(), s.trialEnd(), s.created());
+                    s.endedAt(), s.trialStart(), s.trialEnd(), s.created(), DiscountView.of(s.pricing()));
+        }
+    }
+
+    @Doc("A discount: percentOff, or amountOff (minor units) in currency off each invoice.")
+    public record DiscountView(@OptionalField Double percentOff, @OptionalField Long amountOff,
+                               @OptionalField String currency) {
+        /** Null when there is no known discount. */
+        public static DiscountView of(SubscriptionPricing pricing) {
+            if (pricing == null || (pricing.percentOff() == null && pricing.amountOff() == 0)) {
+                return null;
+            }
+            return pricing.percentOff() != null ? new DiscountView(pricing.percentOff().doubleValue(), null, null)
+                    : new DiscountView(null, pricing.amountOff(), pricing.amountOffCurrency());
+        }
+    }
+
+    @Doc("A public promotion code and what Stripe says it gives.")
+    public record CouponView(String code, @OptionalField Double percentOff,
+                             @OptionalField @Doc("Minor units off each discounted invoice.") Long amountOff,
+                             @OptionalField String currency,
+                             @Doc("once, repeating (for durationInMonths) or forever.") String duration,
+                             @OptionalField Integer durationInMonths,
+                             @OptionalField @Doc("When the code stops working.") Instant expiresAt) {
+        public static CouponView of(PromotionCode c) {
+            return new CouponView(c.code(), c.percentOff() == null ? null : c.percentOff().doubleValue(),
+                    c.amountOff() == 0 ? null : c.amountOff(), c.amountOff() == 0 ? null : c.currency(),
+                    c.duration().stripeName(), c.durationInMonths(), c.expiresAt());
+        }
+    }
+
+    public record CouponList(List<CouponView> data) {
+        public static CouponList of(List<PromotionCode> codes) {
+            return new CouponList(codes.stream().map(CouponView::of).toList());
         }
     }
 
@@ -163,6 +201,21 @@ public final class Responses {
     }
 
     public record PurchaseList(List<PurchaseView> data) {
+    }
+
+    @Doc("A refund of one of the account's payments, as Stripe reports it.")
+    public record UserRefundView(String id, long amount, String currency,
+                                 @Doc("pending, succeeded, failed, canceled or requires_action.") String status,
+                                 @OptionalField @Doc("duplicate, fraudulent, requested_by_customer...") String reason,
+                                 @OptionalField String paymentIntentId, @OptionalField String chargeId,
+                                 Instant created) {
+        public static UserRefundView of(PaymentRefund r) {
+            return new UserRefundView(r.id(), r.amount(), r.currency(), r.status(), r.reason(), r.paymentIntentId(),
+                    r.chargeId(), r.created());
+        }
+    }
+
+    public record UserRefundList(List<UserRefundView> data) {
     }
 
     public record QuotaView(String meter, long used, @OptionalField @Doc("null: unlimited") Long limit,
@@ -263,7 +316,9 @@ public final class Responses {
                                    @Doc("More events were stored than an export carries (1000).")
                                    boolean eventsTruncated,
                                    @Doc("Purchases made as a guest and claimed by this account.")
-                                   List<GuestPurchaseView> guestPurchases) {
+                                   List<GuestPurchaseView> guestPurchases,
+                                   @Doc("Refunds of the account's payments, newest first.")
+                                   List<UserRefundView> refunds) {
         public static PersonalDataView of(PersonalData d, PlanCatalog catalog,
                                           Function<String, Map<String, Object>> parse) {
             CustomerLink c = d.customer();
@@ -280,7 +335,7 @@ public final class Responses {
                             e.event().created(), e.receivedAt(), e.status().wireName(),
                             parse.apply(e.event().payload()))).toList(),
                     d.eventsTruncated(), d.guestPurchases().stream().map(g -> GuestPurchaseView.of(g, catalog))
-                            .toList());
+                            .toList(), d.refunds().stream().map(UserRefundView::of).toList());
         }
     }
 

@@ -22,6 +22,7 @@ import dev.billing.core.model.PriceQuery;
 import dev.billing.core.model.PriceType;
 import dev.billing.core.model.Product;
 import dev.billing.core.model.ProductQuery;
+import dev.billing.core.model.PromotionCode;
 import dev.billing.core.model.Refund;
 import dev.billing.core.model.RefundRequest;
 import dev.billing.core.model.SetupIntent;
@@ -283,6 +284,35 @@ public abstract class PaymentGatewayContract {
             assertThat(canceled.status()).isEqualTo(SubscriptionStatus.CANCELED);
             assertThat(gateway.getSubscription(subscription.id())).map(Subscription::status)
                     .contains(SubscriptionStatus.CANCELED);
+        }
+
+        @Test
+        @DisplayName("a promotion code is found by its code in any case, with its coupon's terms; an unknown one is "
+                + "empty")
+        void findsAPromotionCode() {
+            assertThat(gateway.findPromotionCode("launch20")).hasValueSatisfying(code -> {
+                assertThat(code.code()).isEqualTo("LAUNCH20");
+                assertThat(code.percentOff()).isEqualByComparingTo("20");
+                assertThat(code.amountOff()).isZero();
+                assertThat(code.duration()).isEqualTo(PromotionCode.Duration.ONCE);
+            });
+            assertThat(gateway.findPromotionCode("NOSUCHCODE")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a promotion code applied to a subscription answers with the subscription, its discount in the "
+                + "pricing when the pricing is known")
+        void appliesAPromotionCode() {
+            Subscription subscription = subscribed(newCustomer());
+            PromotionCode code = gateway.findPromotionCode("LAUNCH20").orElseThrow();
+
+            Subscription discounted = gateway.applyPromotionCode(subscription.id(), code.id(), unique("discount-"));
+
+            assertThat(discounted.id()).isEqualTo(subscription.id());
+            assertThat(discounted.priceId()).isEqualTo(subscription.priceId());
+            if (discounted.pricing() != null) {
+                assertThat(discounted.pricing().percentOff()).isEqualByComparingTo("20");
+            }
         }
 
         @Test

@@ -4,6 +4,7 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
@@ -32,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What every {@link SubscriptionStore} guarantees: watermark-guarded upserts (I4, including same-second ties),
- * insert-once purchases, complete listings. Subclass it once per implementation; tests use unique ids.
+ * insert-once purchases, refunds, complete listings. Subclass it once per implementation; tests use unique ids.
  */
 public abstract class SubscriptionStoreContract {
     private SubscriptionStore store;
@@ -381,6 +382,58 @@ public abstract class SubscriptionStoreContract {
             assertThat(store.countPurchases()).isEqualTo(before + 4);
             assertThat(collect((cursor, limit) -> store.listPurchases(cursor, limit)))
                     .hasSize((int) store.countPurchases());
+        }
+    }
+
+    @Nested
+    @DisplayName("refunds")
+    class Refunds {
+
+        private PaymentRefund refund(String id, String customer, String status, java.time.Instant created,
+                                     SourceVersion version) {
+            return new PaymentRefund(id, CustomerId.of(customer), unique("ch_"), unique("pi_"), 500, "usd", status,
+                    "requested_by_customer", created, version);
+        }
+
+        @Test
+        void everyFieldRoundTrips() {
+            String customer = unique("cus_");
+            PaymentRefund full = refund(unique("re_"), customer, "succeeded", T0,
+                    SourceVersion.refetch(T0.plusMillis(5)));
+            PaymentRefund sparse = new PaymentRefund(unique("re_"), CustomerId.of(customer), null, null, 0, "eur",
+                    "pending", null, T0.plusSeconds(1), SourceVersion.snapshot(T0));
+            store.upsertRefund(full);
+            store.upsertRefund(sparse);
+            assertThat(store.refundsOf(CustomerId.of(customer))).containsExactly(sparse, full);
+        }
+
+        @Test
+        @DisplayName("the same watermark rules as subscriptions: a pending refund that succeeded stays succeeded")
+        void watermarkRules() {
+            String id = unique("re_");
+            String customer = unique("cus_");
+            PaymentRefund pending = refund(id, customer, "pending", T0, SourceVersion.snapshot(T0));
+            PaymentRefund succeeded = new PaymentRefund(id, CustomerId.of(customer), pending.chargeId(),
+                    pending.paymentIntentId(), 500, "usd", "succeeded", null, T0,
+                    SourceVersion.snapshot(T0.plusSeconds(2)));
+            PaymentRefund tie = new PaymentRefund(id, CustomerId.of(customer), pending.chargeId(),
+                    pending.paymentIntentId(), 500, "usd", "failed", null, T0,
+                    SourceVersion.snapshot(T0.plusSeconds(2)));
+            assertThat(store.upsertRefund(succeeded)).isEqualTo(UpsertResult.APPLIED);
+            assertThat(store.upsertRefund(pending)).isEqualTo(UpsertResult.STALE);
+            assertThat(store.upsertRefund(tie)).isEqualTo(UpsertResult.SAME_VERSION);
+            assertThat(store.refundsOf(CustomerId.of(customer))).containsExactly(succeeded);
+        }
+
+        @Test
+        void listsAndCountsEveryRefund() {
+            long before = store.countRefunds();
+            for (int i = 0; i < 4; i++) {
+                store.upsertRefund(refund(unique("re_"), unique("cus_"), "succeeded", T0, SourceVersion.snapshot(T0)));
+            }
+            assertThat(store.countRefunds()).isEqualTo(before + 4);
+            assertThat(collect((cursor, limit) -> store.listRefunds(cursor, limit)))
+                    .hasSize((int) store.countRefunds());
         }
     }
 

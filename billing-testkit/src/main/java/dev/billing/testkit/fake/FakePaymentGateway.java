@@ -17,6 +17,7 @@ import dev.billing.core.model.Price;
 import dev.billing.core.model.PriceQuery;
 import dev.billing.core.model.Product;
 import dev.billing.core.model.ProductQuery;
+import dev.billing.core.model.PromotionCode;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.Refund;
 import dev.billing.core.model.RefundRequest;
@@ -28,12 +29,15 @@ import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -61,7 +65,7 @@ public final class FakePaymentGateway implements PaymentGateway {
     public enum Operation {
         LIST_PRODUCTS, LIST_PRICES, GET_PRICE, CREATE_CUSTOMER, FIND_CUSTOMER, GET_CUSTOMER, DELETE_CUSTOMER, CREATE_CHECKOUT, GET_CHECKOUT,
         CREATE_PORTAL, GET_SUBSCRIPTION, LIST_SUBSCRIPTIONS, CANCEL_SUBSCRIPTION, RESUME_SUBSCRIPTION,
-        CHANGE_PRICE, CHANGE_PLAN, CHANGE_QUANTITY, LIST_INVOICES, GET_INVOICE, PAY_INVOICE, LIST_PAYMENT_METHODS, GET_PAYMENT_METHOD,
+        CHANGE_PRICE, CHANGE_PLAN, CHANGE_QUANTITY, FIND_PROMOTION_CODE, APPLY_PROMOTION_CODE, LIST_INVOICES, GET_INVOICE, PAY_INVOICE, LIST_PAYMENT_METHODS, GET_PAYMENT_METHOD,
         CREATE_SETUP_INTENT, DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD, CREATE_REFUND, REPORT_METER_EVENT,
         GET_EVENT, PING
     }
@@ -94,6 +98,7 @@ public final class FakePaymentGateway implements PaymentGateway {
     private final FakeCheckout checkout;
     private final FakeMeterEvents meterEvents;
     private final Map<String, StripeEvent> events = new HashMap<>();
+    private final Map<String, PromotionCode> promotionCodes = new ConcurrentHashMap<>();
 
     public FakePaymentGateway(Clock clock) {
         Objects.requireNonNull(clock, "clock");
@@ -130,6 +135,8 @@ public final class FakePaymentGateway implements PaymentGateway {
         gateway.addRecurringPrice("price_enterprise_monthly", "prod_enterprise", 9900, BillingInterval.MONTH);
         gateway.addOneTimePrice("price_credits_100", "prod_credits", 1000);
         gateway.catalog.addMeteredPrice("price_api_calls_metered", "prod_api_calls", "mtr_api_calls");
+        gateway.addPromotionCode(new PromotionCode("promo_launch20", "LAUNCH20", BigDecimal.valueOf(20), 0, null,
+                PromotionCode.Duration.ONCE, null, null));
         return gateway;
     }
 
@@ -193,6 +200,16 @@ public final class FakePaymentGateway implements PaymentGateway {
     }
 
     /** Makes an event retrievable through {@link #getEvent}. */
+    /** An active promotion code, found by its code without regard to case. */
+    public void addPromotionCode(PromotionCode code) {
+        promotionCodes.put(code.code().toUpperCase(Locale.ROOT), code);
+    }
+
+    /** Deactivates the promotion code: it is no longer found. */
+    public void deactivatePromotionCode(String code) {
+        promotionCodes.remove(code.toUpperCase(Locale.ROOT));
+    }
+
     public synchronized void addEvent(StripeEvent event) {
         events.put(event.id(), event);
     }
@@ -339,6 +356,20 @@ public final class FakePaymentGateway implements PaymentGateway {
         return script.call(Operation.CHANGE_PRICE, idempotencyKey,
                 subscriptionId + "|" + newPriceId + "|" + proration,
                 () -> subscriptions.changePrice(subscriptionId, newPriceId));
+    }
+
+    @Override
+    public Optional<PromotionCode> findPromotionCode(String code) {
+        return script.call(Operation.FIND_PROMOTION_CODE, null, null,
+                () -> Optional.ofNullable(code == null ? null : promotionCodes.get(code.toUpperCase(Locale.ROOT))));
+    }
+
+    @Override
+    public Subscription applyPromotionCode(String subscriptionId, String promotionCodeId, String idempotencyKey) {
+        return script.call(Operation.APPLY_PROMOTION_CODE, idempotencyKey, subscriptionId + "|" + promotionCodeId,
+                () -> subscriptions.applyDiscount(subscriptionId, promotionCodes.values().stream()
+                        .filter(c -> c.id().equals(promotionCodeId)).findFirst()
+                        .orElseThrow(() -> FakeErrors.missing("promotion_code", promotionCodeId))));
     }
 
     @Override

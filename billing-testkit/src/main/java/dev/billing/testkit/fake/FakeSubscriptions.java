@@ -6,6 +6,8 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
+import dev.billing.core.model.PromotionCode;
+import dev.billing.core.model.SubscriptionPricing;
 import dev.billing.core.model.SubscriptionStatus;
 
 import java.time.Clock;
@@ -152,6 +154,21 @@ final class FakeSubscriptions {
         Subscription changed = new Subscription(s.id(), s.customerId(), s.status(), s.priceId(), quantity,
                 s.currentPeriodStart(), s.currentPeriodEnd(), s.cancelAtPeriodEnd(), s.cancelAt(), s.canceledAt(),
                 s.endedAt(), s.trialStart(), s.trialEnd(), s.created(), s.metadata(), s.version());
+        subscriptions.put(subscriptionId, changed);
+        return stamp(changed);
+    }
+
+    /** The coupon's terms become the discount of the pricing (read from the price when the fake had none). */
+    Subscription applyDiscount(String subscriptionId, PromotionCode code) {
+        Subscription s = require(subscriptionId);
+        if (s.hasEnded()) {
+            throw new GatewayRejectedException("This subscription has ended.", 400, "subscription_canceled", null);
+        }
+        SubscriptionPricing pricing = s.pricing() != null ? s.pricing()
+                : SubscriptionPricing.of("usd", catalog.unitAmount(s.priceId()), catalog.interval(s.priceId()), 1);
+        pricing = code.percentOff() != null ? pricing.withPercentOff(code.percentOff())
+                : pricing.withAmountOff(code.amountOff(), code.currency());
+        Subscription changed = s.withPricing(pricing);
         subscriptions.put(subscriptionId, changed);
         return stamp(changed);
     }

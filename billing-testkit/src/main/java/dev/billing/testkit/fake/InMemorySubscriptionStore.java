@@ -4,6 +4,7 @@ import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
@@ -28,6 +29,7 @@ import java.util.function.Function;
 public final class InMemorySubscriptionStore implements SubscriptionStore {
     private final Map<String, Subscription> subscriptions = new TreeMap<>();
     private final Map<String, Invoice> invoices = new TreeMap<>();
+    private final Map<String, PaymentRefund> refunds = new TreeMap<>();
     private final Map<String, Purchase> purchases = new TreeMap<>();
     private final StoreSwitch storeSwitch;
     private final InMemoryAuditLog audit;
@@ -134,6 +136,32 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
         return purchases.values().stream().filter(p -> p.customerId().equals(customerId))
                 .sorted(Comparator.comparing(Purchase::purchasedAt).thenComparing(Purchase::id))
                 .toList();
+    }
+
+    @Override
+    public synchronized UpsertResult upsertRefund(PaymentRefund refund) {
+        storeSwitch.check();
+        return upsert(refunds, refund.id(), refund, PaymentRefund::version);
+    }
+
+    @Override
+    public synchronized List<PaymentRefund> refundsOf(CustomerId customerId) {
+        storeSwitch.check();
+        return refunds.values().stream().filter(r -> r.customerId().equals(customerId))
+                .sorted(Comparator.comparing(PaymentRefund::created).reversed().thenComparing(PaymentRefund::id))
+                .toList();
+    }
+
+    @Override
+    public synchronized Page<PaymentRefund> listRefunds(String cursor, int limit) {
+        storeSwitch.check();
+        return Cursors.page(new ArrayList<>(refunds.values()), PaymentRefund::id, cursor, limit);
+    }
+
+    @Override
+    public synchronized long countRefunds() {
+        storeSwitch.check();
+        return refunds.size();
     }
 
     @Override

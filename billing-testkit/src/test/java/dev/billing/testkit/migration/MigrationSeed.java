@@ -9,6 +9,7 @@ import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.MeterReport;
 import dev.billing.core.model.OrgMember;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.StripeEvent;
@@ -39,7 +40,7 @@ final class MigrationSeed {
     private MigrationSeed() {
     }
 
-    /** Writes {@code n} links, subscriptions, invoices, purchases, inbox entries; 2n usage counters, n keys and reports. */
+    /** Writes {@code n} links, subscriptions, invoices, purchases, refunds, inbox entries; 2n usage counters, n keys and reports. */
     static void fill(BillingStores stores, int n) {
         InboxStatus[] statuses = InboxStatus.values();
         for (int i = 0; i < n; i++) {
@@ -83,6 +84,11 @@ final class MigrationSeed {
                     "price_credits_100", 1 + i % 2, "usd", 500L * i, i % 5 == 0 ? null : CustomerId.of("cus_g" + i),
                     T0.plusSeconds(i), null, null);
             stores.guests().record(i % 3 == 0 ? guest.claimed(UserId.of(user), T0.plusSeconds(100 + i)) : guest);
+            // Refunds: every fifth without a charge or reason, every other one read back from Stripe.
+            stores.subscriptions().upsertRefund(new PaymentRefund(String.format("re_%05d", i), CustomerId.of(customer),
+                    i % 5 == 0 ? null : "ch_" + i, "pi_" + i, 5L * i, "usd", i % 4 == 0 ? "pending" : "succeeded",
+                    i % 5 == 0 ? null : "requested_by_customer", T0.plusSeconds(i),
+                    i % 2 == 0 ? SourceVersion.snapshot(T0.plusSeconds(i)) : SourceVersion.refetch(T0.plusMillis(i))));
         }
         // Some reports were sent, some failed once.
         for (MeterReport report : stores.usage().claimReports(n / 2 + 1, T0.plus(Duration.ofDays(1)), Duration.ofSeconds(60))) {

@@ -1,0 +1,87 @@
+package dev.billing.core.usecase;
+
+import dev.billing.core.error.GatewayException;
+import dev.billing.core.model.CatalogPromotion;
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.PromotionCode;
+import dev.billing.core.port.PaymentGateway;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The promotion codes the plan catalog lists as public, each with what it gives as Stripe holds it now (read from a
+ * short TTL cache, like {@link ListCatalog}: one caller refreshes while the others wait, and when Stripe fails the
+ * last good answer serves for up to {@code maxStale}). A listed code Stripe does not hold as active (unknown,
+ * deactivated, expired) is left out rather than offered.
+ *
+ * <p>Usage: {@code List<PromotionCode> offers = listPromotions.listed();}
+ */
+public final class ListPromotions {
+    private final PaymentGateway gateway;
+    private final PlanCatalog catalog;
+    private final Clock clock;
+    private final Duration ttl;
+    private final Duration maxStale;
+    private final ReentrantLock refreshing = new ReentrantLock();
+    private volatile Snapshot snapshot;
+
+    ListPromotions(PaymentGateway gateway, PlanCatalog catalog, Clock clock, Duration ttl, Duration maxStale) {
+        this.gateway = gateway;
+        this.catalog = catalog;
+        this.clock = clock;
+        this.ttl = ttl;
+        this.maxStale = maxStale;
+    }
+
+    /** The public promotion codes in the catalog's order, as Stripe describes them. */
+    public List<PromotionCode> listed() {
+        Snapshot seen = snapshot;
+        if (seen != null && fresh(seen)) {
+            return seen.codes();
+        }
+        refreshing.lock();
+        try {
+            seen = snapshot;
+            if (seen != null && fresh(seen)) {
+                return seen.codes();
+            }
+            try {
+                Snapshot read = new Snapshot(read(), clock.instant());
+                snapshot = read;
+                return read.codes();
+            } catch (GatewayException e) {
+                if (seen != null && clock.instant().isBefore(seen.readAt().plus(maxStale))) {
+                    return seen.codes();
+                }
+                throw e;
+            }
+        } finally {
+            refreshing.unlock();
+        }
+    }
+
+    private List<PromotionCode> read() {
+        List<PromotionCode> codes = new ArrayList<>();
+        for (CatalogPromotion promotion : catalog.promotions()) {
+            if (promotion.listed()) {
+                Instant now = clock.instant();
+                gateway.findPromotionCode(promotion.code())
+                        .filter(c -> c.expiresAt() == null || c.expiresAt().isAfter(now))
+                        .ifPresent(codes::add);
+            }
+        }
+        return List.copyOf(codes);
+    }
+
+    private boolean fresh(Snapshot seen) {
+        return clock.instant().isBefore(seen.readAt().plus(ttl));
+    }
+
+    private record Snapshot(List<PromotionCode> codes, Instant readAt) {
+    }
+}
