@@ -8,12 +8,13 @@ import java.util.Objects;
  * Everything the local store holds about one account (a data subject's export): the link to its Stripe customer
  * (with the email kept there), its subscriptions, invoices and one-time purchases, its usage counters, its
  * organization memberships, the raw webhook events about any of these (the newest {@code events} of them;
- * {@code eventsTruncated} when there were more), and the guest purchases the account claimed.
+ * {@code eventsTruncated} when there were more), the guest purchases the account claimed, and the notices sent to it
+ * (the notice log).
  */
 public record PersonalData(UserId userId, Instant exportedAt, CustomerLink customer, List<Subscription> subscriptions,
                            List<Invoice> invoices, List<Purchase> purchases, List<UsageCounter> usage,
                            List<OrgMember> memberships, List<InboxEntry> events, boolean eventsTruncated,
-                           List<GuestPurchase> guestPurchases) {
+                           List<GuestPurchase> guestPurchases, List<NoticeEntry> notices) {
     public PersonalData {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(exportedAt, "exportedAt");
@@ -24,5 +25,15 @@ public record PersonalData(UserId userId, Instant exportedAt, CustomerLink custo
         memberships = List.copyOf(memberships);
         events = List.copyOf(events);
         guestPurchases = List.copyOf(guestPurchases);
+        notices = List.copyOf(notices);
+    }
+
+    /** An export without notices (stores that keep no notice log). */
+    public PersonalData(UserId userId, Instant exportedAt, CustomerLink customer, List<Subscription> subscriptions,
+                        List<Invoice> invoices, List<Purchase> purchases, List<UsageCounter> usage,
+                        List<OrgMember> memberships, List<InboxEntry> events, boolean eventsTruncated,
+                        List<GuestPurchase> guestPurchases) {
+        this(userId, exportedAt, customer, subscriptions, invoices, purchases, usage, memberships, events,
+                eventsTruncated, guestPurchases, List.of());
     }
 }

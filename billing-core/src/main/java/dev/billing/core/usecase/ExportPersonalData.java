@@ -50,6 +50,7 @@ public final class ExportPersonalData {
         boolean truncated = events.size() > MAX_EVENTS;
         return new PersonalData(user, clock.instant(), link.orElse(null), subscriptions, invoices, purchases,
                 stores.usage().countersOf(user), stores.memberships().ofUser(user),
-                truncated ? events.subList(0, MAX_EVENTS) : events, truncated, stores.guests().claimedBy(user));
+                truncated ? events.subList(0, MAX_EVENTS) : events, truncated, stores.guests().claimedBy(user),
+                stores.notices().forUser(user));
     }
 }
