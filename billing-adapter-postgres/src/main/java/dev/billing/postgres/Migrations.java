@@ -31,9 +31,12 @@ final class Migrations {
      * The highest migration version this jar ships ({@code MigrationsTest} keeps it equal to the files): a schema
      * whose history holds exactly versions 1..this, all successful, is current without starting Flyway.
      */
-    static final int LATEST_VERSION = 11;
-    /** Versions below the latest that this jar carries no file of (none: every version is shipped). */
-    static final Set<Integer> NOT_SHIPPED = Set.of();
+    static final int LATEST_VERSION = 13;
+    /**
+     * Versions below the latest that this jar carries no file of: 12 is the number of a change developed alongside
+     * the notice log (V13); drop it from here when that migration is merged.
+     */
+    static final Set<Integer> NOT_SHIPPED = Set.of(12);
     /** How many migrations this jar ships (what a fresh schema gets applied). */
     static final int SHIPPED_COUNT = LATEST_VERSION - NOT_SHIPPED.size();
 
