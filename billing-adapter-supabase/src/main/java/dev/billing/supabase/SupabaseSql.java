@@ -30,7 +30,8 @@ public final class SupabaseSql {
             "008_erasure.sql",
             "009_guest_purchases.sql",
             "010_analytics.sql",
-            "011_audit.sql");
+            "011_audit.sql",
+            "013_notice_log.sql");
     private static final String FOLDER = "/supabase/migrations/";
 
     private SupabaseSql() {
