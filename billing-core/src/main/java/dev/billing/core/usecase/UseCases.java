@@ -55,6 +55,7 @@ public final class UseCases {
     private final ReplayEvent replayEvent;
     private final ListInboxEvents listInboxEvents;
     private final ListAuditTrail listAuditTrail;
+    private final ListNotices listNotices;
     private final Reconcile reconcile;
     private final RefundPayment refundPayment;
     private final EntitlementPolicy entitlementPolicy;
@@ -167,6 +168,7 @@ public final class UseCases {
         this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, stores.audit(), clock);
         this.listInboxEvents = new ListInboxEvents(stores.inbox());
         this.listAuditTrail = new ListAuditTrail(stores.audit());
+        this.listNotices = new ListNotices(stores.notices());
         this.reconcile = new Reconcile(gateway, stores.customers(), stores.subscriptions(), listener, stores.audit(),
                 retry);
         this.refundPayment = new RefundPayment(gateway, stores.audit(), retry);
@@ -291,6 +293,11 @@ public final class UseCases {
     /** The audit trail (admin). */
     public ListAuditTrail listAuditTrail() {
         return listAuditTrail;
+    }
+
+    /** The notice log (admin). */
+    public ListNotices listNotices() {
+        return listNotices;
     }
 
     public Reconcile reconcile() {
