@@ -145,6 +145,26 @@ class NoticeTriggersTest {
     }
 
     @Test
+    @DisplayName("an update to status canceled: canceled, ended at once; a price change in the same update says no more")
+    void updateToCanceledMeansCanceled() {
+        deliver("customer.subscription.updated", new EventObject.OfSubscription(
+                subscription(SubscriptionStatus.CANCELED, "price_pro_monthly"),
+                new EventObject.SubscriptionChange("price_basic_monthly", null, SubscriptionStatus.ACTIVE)));
+
+        assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.SubscriptionCanceled.class,
+                n -> assertThat(n.accessUntil()).isNull());
+    }
+
+    @Test
+    @DisplayName("nothing to pay at renewal, or nothing refunded: no mail")
+    void zeroAmountsSendNothing() {
+        deliver("invoice.upcoming", new EventObject.OfUpcomingInvoice(customer, "sub_n", new Money(0, "usd"), null));
+        deliver("charge.refunded", new EventObject.OfCharge("ch_n", customer, new Money(0, "usd"), null));
+
+        assertThat(sent.sent()).isEmpty();
+    }
+
+    @Test
     @DisplayName("invoice.upcoming: renewal reminder; charge.refunded: refund issued")
     void upcomingAndRefund() {
         deliver("invoice.upcoming", new EventObject.OfUpcomingInvoice(customer, "sub_n", new Money(2900, "usd"),
