@@ -179,8 +179,10 @@ class SmtpNoticeKindsIT {
 
         MimeMessage mail = greenMail.getReceivedMessages()[0];
         assertThat(mail.getSubject()).isEqualTo("Your Acme & Co plan has changed");
-        assertThat(SmtpNotifierIT.part(mail, "text/plain")).isEqualToNormalizingNewlines("Hi! Acme & Co moved you to pro (was basic).\n");
-        assertThat(SmtpNotifierIT.part(mail, "text/html")).isEqualToNormalizingNewlines("<p>Now on <b>pro</b> at Acme &amp; Co</p>");
+        assertThat(SmtpNotifierIT.part(mail, "text/plain"))
+                .isEqualToNormalizingNewlines("Hi! Acme & Co moved you to pro (was basic).\n");
+        assertThat(SmtpNotifierIT.part(mail, "text/html"))
+                .isEqualToNormalizingNewlines("<p>Now on <b>pro</b> at Acme &amp; Co</p>");
     }
 
     @Test
