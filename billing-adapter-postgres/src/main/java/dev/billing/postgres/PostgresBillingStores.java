@@ -109,6 +109,6 @@ public final class PostgresBillingStores {
         return new BillingStores(new JdbiCustomerStore(db), new JdbiSubscriptionStore(db), new JdbiEventInbox(db),
                 new JdbiUsageLedger(db), new JdbiProjectionChanges(db), new PostgresLifecycle(db, ownedPool, migrated),
                 new JdbiMembershipStore(db), new JdbiGuestPurchaseStore(db), new JdbiAuditLog(db),
-                new JdbiAnalyticsStore(db));
+                new JdbiAnalyticsStore(db), new JdbiNoticeLog(db));
     }
 }

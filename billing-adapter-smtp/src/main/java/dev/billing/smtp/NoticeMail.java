@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 public final class NoticeMail {
     /** Header carrying the Stripe event id that caused the notice. */
     public static final String EVENT_ID_HEADER = "X-Billing-Event-Id";
-    /** Header naming the notice: {@code trial-ending}, {@code payment-failed} or {@code receipt}. */
+    /** Header naming the notice: its {@link dev.billing.core.model.NoticeKind#wireName()}, {@code receipt}. */
     public static final String NOTICE_HEADER = "X-Billing-Notice";
 
     private static final System.Logger LOG = System.getLogger(NoticeMail.class.getName());
@@ -68,7 +68,13 @@ public final class NoticeMail {
     /** The notice as a message on {@code session}, ready to send. */
     public static MimeMessage compose(Session session, Notification notice, InternetAddress from, InternetAddress to,
                                       String appName) throws MessagingException {
-        NoticeTemplates.Rendered rendered = NoticeTemplates.render(notice, appName);
+        return compose(session, notice, from, to, appName, NoticeTemplateOverrides.NONE);
+    }
+
+    /** The notice as a message, with the templates {@code overrides} replaces. */
+    static MimeMessage compose(Session session, Notification notice, InternetAddress from, InternetAddress to,
+                               String appName, NoticeTemplateOverrides overrides) throws MessagingException {
+        NoticeTemplates.Rendered rendered = overrides.apply(NoticeTemplates.render(notice, appName), notice, appName);
         MimeMessage message = new NoticeMessage(session, messageId(notice.eventId(), from));
         message.setFrom(from);
         message.setRecipient(Message.RecipientType.TO, to);

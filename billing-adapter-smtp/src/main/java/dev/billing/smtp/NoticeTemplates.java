@@ -28,6 +28,21 @@ final class NoticeTemplates {
     }
 
     static Rendered render(Notification notice, String appName) {
+        if (notice instanceof Notification.SubscriptionStarted started) {
+            return started(started, appName);
+        }
+        if (notice instanceof Notification.PlanChanged changed) {
+            return planChanged(changed, appName);
+        }
+        if (notice instanceof Notification.SubscriptionCanceled canceled) {
+            return canceled(canceled, appName);
+        }
+        if (notice instanceof Notification.RenewalReminder renewal) {
+            return renewal(renewal, appName);
+        }
+        if (notice instanceof Notification.RefundIssued refund) {
+            return refund(refund, appName);
+        }
         if (notice instanceof Notification.TrialEnding trial) {
             return trialEnding(trial, appName);
         }
@@ -41,29 +56,85 @@ final class NoticeTemplates {
     }
 
     static String kind(Notification notice) {
-        if (notice instanceof Notification.TrialEnding) {
-            return "trial-ending";
-        }
-        if (notice instanceof Notification.PaymentFailed) {
-            return "payment-failed";
-        }
-        if (notice instanceof Notification.Receipt) {
-            return "receipt";
-        }
-        throw new IllegalArgumentException("unknown notice " + notice.getClass().getName());
+        return notice.kind().wireName();
     }
 
     static String subject(Notification notice, String appName) {
-        if (notice instanceof Notification.TrialEnding) {
-            return "Your " + appName + " trial is ending";
+        switch (notice.kind()) {
+            case SUBSCRIPTION_STARTED:
+                return "Your " + appName + " subscription has started";
+            case TRIAL_ENDING:
+                return "Your " + appName + " trial is ending";
+            case PAYMENT_FAILED:
+                return "Your " + appName + " payment failed";
+            case RECEIPT:
+                return "Your " + appName + " receipt";
+            case PLAN_CHANGED:
+                return "Your " + appName + " plan has changed";
+            case SUBSCRIPTION_CANCELED:
+                return "Your " + appName + " subscription is canceled";
+            case RENEWAL_REMINDER:
+                return "Your " + appName + " subscription renews soon";
+            case REFUND_ISSUED:
+                return "Your " + appName + " refund";
+            default:
+                throw new IllegalArgumentException("unknown notice " + notice.kind());
         }
-        if (notice instanceof Notification.PaymentFailed) {
-            return "Your " + appName + " payment failed";
+    }
+
+    private static Rendered started(Notification.SubscriptionStarted started, String app) {
+        Body body = new Body();
+        body.paragraph(started.plan() == null ? "Your " + app + " subscription has started. Thank you!"
+                : "Your " + app + " subscription to the " + started.plan() + " plan has started. Thank you!");
+        if (started.trialEnd() != null) {
+            body.paragraph("Your trial runs until " + formatInstant(started.trialEnd()) + "; you are not charged "
+                    + "before then.");
         }
-        if (notice instanceof Notification.Receipt) {
-            return "Your " + appName + " receipt";
+        body.paragraph("You can change or cancel your plan at any time from the billing settings in " + app + ".");
+        body.detail("Subscription", started.subscriptionId());
+        return body.render(kind(started), subject(started, app), app);
+    }
+
+    private static Rendered planChanged(Notification.PlanChanged changed, String app) {
+        Body body = new Body();
+        body.paragraph(changed.fromPlan() == null ? "Your " + app + " plan is now " + changed.toPlan() + "."
+                : "Your " + app + " plan changed from " + changed.fromPlan() + " to " + changed.toPlan() + ".");
+        body.paragraph("Any difference in price is settled on your next invoice.");
+        body.detail("Plan", changed.toPlan());
+        body.detail("Subscription", changed.subscriptionId());
+        return body.render(kind(changed), subject(changed, app), app);
+    }
+
+    private static Rendered canceled(Notification.SubscriptionCanceled canceled, String app) {
+        Body body = new Body();
+        body.paragraph(canceled.accessUntil() == null ? "Your " + app + " subscription has been canceled and has "
+                + "ended." : "Your " + app + " subscription has been canceled. You keep your plan until "
+                + formatInstant(canceled.accessUntil()) + ", and you will not be charged again.");
+        body.paragraph("If this was a mistake, you can subscribe again from the billing settings in " + app + ".");
+        body.detail("Subscription", canceled.subscriptionId());
+        return body.render(kind(canceled), subject(canceled, app), app);
+    }
+
+    private static Rendered renewal(Notification.RenewalReminder renewal, String app) {
+        Body body = new Body();
+        body.paragraph(renewal.renewsAt() == null ? "Your " + app + " subscription renews soon."
+                : "Your " + app + " subscription renews on " + formatInstant(renewal.renewsAt()) + ".");
+        body.paragraph("We will charge " + MoneyFormat.format(renewal.amount()) + " to your payment method on file. "
+                + "To change or cancel your plan, open the billing settings in " + app + " before then.");
+        body.detail("Amount", MoneyFormat.format(renewal.amount()));
+        if (renewal.subscriptionId() != null) {
+            body.detail("Subscription", renewal.subscriptionId());
         }
-        throw new IllegalArgumentException("unknown notice " + notice.getClass().getName());
+        return body.render(kind(renewal), subject(renewal, app), app);
+    }
+
+    private static Rendered refund(Notification.RefundIssued refund, String app) {
+        Body body = new Body();
+        body.paragraph("We have refunded " + MoneyFormat.format(refund.amount()) + " to your original payment "
+                + "method. Depending on your bank it can take 5 to 10 days to appear.");
+        body.detail("Amount refunded", MoneyFormat.format(refund.amount()));
+        body.detail("Reference", refund.chargeId());
+        return body.render(kind(refund), subject(refund, app), app);
     }
 
     private static Rendered trialEnding(Notification.TrialEnding trial, String app) {

@@ -32,9 +32,10 @@ import java.util.Optional;
  * @param timeout   connect, read and write timeout of every network operation, 100 ms to 15 s (default 5 s); a
  *                  whole send is given three times this, so it stays under the inbox lease (60 s by default)
  * @param appName   the product's name, used in subjects and texts (default "billing")
+ * @param templatesDir a directory of templates replacing built-in ones (NOTIFICATIONS.md), null for none
  */
 public record SmtpConfig(String host, int port, String username, String password, String from, boolean startTls,
-                         Duration timeout, String appName) {
+                         Duration timeout, String appName, String templatesDir) {
 
     public static final int DEFAULT_PORT = 587;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(5_000);
@@ -52,9 +53,10 @@ public record SmtpConfig(String host, int port, String username, String password
     public static final String ENV_STARTTLS = "BILLING_SMTP_STARTTLS";
     public static final String ENV_TIMEOUT_MS = "BILLING_SMTP_TIMEOUT_MS";
     public static final String ENV_APP_NAME = "BILLING_APP_NAME";
+    public static final String ENV_TEMPLATES_DIR = "BILLING_NOTICE_TEMPLATES_DIR";
 
     private static final List<String> SMTP_VARIABLES = List.of(ENV_PORT, ENV_USERNAME, ENV_PASSWORD, ENV_FROM,
-            ENV_STARTTLS, ENV_TIMEOUT_MS);
+            ENV_STARTTLS, ENV_TIMEOUT_MS, ENV_TEMPLATES_DIR);
 
     public SmtpConfig {
         username = blankToNull(username);
@@ -62,10 +64,17 @@ public record SmtpConfig(String host, int port, String username, String password
         appName = appName == null ? DEFAULT_APP_NAME : appName.strip();
         host = host == null ? null : host.strip();
         from = from == null ? null : from.strip();
+        templatesDir = blankToNull(templatesDir);
         List<String> problems = problems(host, port, username, password, from, timeout, appName, Labels.FIELDS);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("SMTP configuration: " + String.join("; ", problems));
         }
+    }
+
+    /** A configuration with the built-in templates only. */
+    public SmtpConfig(String host, int port, String username, String password, String from, boolean startTls,
+                      Duration timeout, String appName) {
+        this(host, port, username, password, from, startTls, timeout, appName, null);
     }
 
     /**
@@ -98,6 +107,10 @@ public record SmtpConfig(String host, int port, String username, String password
         String from = value(env, ENV_FROM);
         String appName = value(env, ENV_APP_NAME);
         appName = appName == null ? DEFAULT_APP_NAME : appName;
+        String templatesDir = value(env, ENV_TEMPLATES_DIR);
+        if (templatesDir != null) {
+            problems.addAll(NoticeTemplateOverrides.load(java.nio.file.Path.of(templatesDir)).problems());
+        }
         // An unparsable number was reported and replaced by its (valid) default, so it is not reported twice.
         problems.addAll(problems(host, port, username, password, from, Duration.ofMillis(timeoutMs), appName,
                 Labels.ENVIRONMENT));
@@ -105,7 +118,7 @@ public record SmtpConfig(String host, int port, String username, String password
             return new Invalid(problems);
         }
         return new Enabled(new SmtpConfig(host, port, username, password, from, startTls,
-                Duration.ofMillis(timeoutMs), appName));
+                Duration.ofMillis(timeoutMs), appName, templatesDir));
     }
 
     /** Whether to log in ({@code username} and {@code password} set). */
@@ -126,7 +139,8 @@ public record SmtpConfig(String host, int port, String username, String password
     public String toString() {
         return "SmtpConfig[host=" + host + ", port=" + port + ", username=" + (username == null ? "(none)" : username)
                 + ", password=" + (password == null ? "(none)" : "****") + ", from=" + from + ", startTls=" + startTls
-                + ", timeout=" + timeout.toMillis() + "ms, appName=" + appName + "]";
+                + ", timeout=" + timeout.toMillis() + "ms, appName=" + appName
+                + (templatesDir == null ? "" : ", templatesDir=" + templatesDir) + "]";
     }
 
     /** What {@link #fromEnvironment(Map)} found: mail on, mail off, or a list of problems. */

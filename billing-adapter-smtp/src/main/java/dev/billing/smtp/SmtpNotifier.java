@@ -1,5 +1,6 @@
 package dev.billing.smtp;
 
+import dev.billing.core.model.NoticeDelivery;
 import dev.billing.core.model.Notification;
 import dev.billing.core.port.Notifier;
 import jakarta.mail.Address;
@@ -13,6 +14,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,21 +61,38 @@ public final class SmtpNotifier implements Notifier {
     private final SmtpConfig config;
     private final Session session;
     private final InternetAddress from;
+    private final NoticeTemplateOverrides overrides;
 
-    private SmtpNotifier(SmtpConfig config) {
+    private SmtpNotifier(SmtpConfig config, NoticeTemplateOverrides overrides) {
         this.config = config;
+        this.overrides = overrides;
         this.from = config.fromAddress();
         this.session = Session.getInstance(properties(config, NoticeMail.domainOf(from.getAddress())));
     }
 
-    /** A notifier for this server; nothing is contacted until the first notice. */
+    /**
+     * A notifier for this server; nothing is contacted until the first notice. The templates of
+     * {@link SmtpConfig#templatesDir()} are read now.
+     *
+     * @throws IllegalArgumentException listing every problem of the templates directory (it is refused, not skipped)
+     */
     public static SmtpNotifier create(SmtpConfig config) {
         Objects.requireNonNull(config, "config");
+        NoticeTemplateOverrides overrides = NoticeTemplateOverrides.NONE;
+        if (config.templatesDir() != null) {
+            NoticeTemplateOverrides.Loaded loaded = NoticeTemplateOverrides.load(Path.of(config.templatesDir()));
+            if (!loaded.problems().isEmpty()) {
+                throw new IllegalArgumentException("Notice templates: " + String.join("; ", loaded.problems()));
+            }
+            overrides = loaded.overrides();
+            LOG.log(System.Logger.Level.INFO, "Notice templates: {0} of the built-in ones replaced from {1}",
+                    overrides.size(), config.templatesDir());
+        }
         if (config.authenticates() && !config.startTls() && !isLoopback(config.host())) {
             LOG.log(System.Logger.Level.WARNING, "SMTP: STARTTLS is off and a password is configured: the password crosses the network to {0} "
                     + "in clear text", config.host());
         }
-        return new SmtpNotifier(config);
+        return new SmtpNotifier(config, overrides);
     }
 
     public SmtpConfig config() {
@@ -82,17 +101,23 @@ public final class SmtpNotifier implements Notifier {
 
     @Override
     public void send(Notification notice) {
+        deliver(notice);
+    }
+
+    /** Sends the notice: skipped when it has no address that can be mailed or the server refuses it for good. */
+    @Override
+    public NoticeDelivery deliver(Notification notice) {
         Objects.requireNonNull(notice, "notice");
         String kind = NoticeMail.kind(notice);
         Optional<InternetAddress> recipient = NoticeMail.recipient(notice);
         if (recipient.isEmpty()) {
-            return;
+            return NoticeDelivery.skipped("no email address that can be mailed");
         }
         InternetAddress to = recipient.get();
         String masked = Redaction.mask(to.getAddress());
         MimeMessage message;
         try {
-            message = NoticeMail.compose(session, notice, from, to, config.appName());
+            message = NoticeMail.compose(session, notice, from, to, config.appName(), overrides);
         } catch (MessagingException e) {
             throw new SmtpSendException("Composing the " + kind + " notice of event " + notice.eventId()
                     + " failed: " + describe(e));
@@ -108,13 +133,15 @@ public final class SmtpNotifier implements Notifier {
                 transport.sendMessage(message, new Address[]{to});
                 LOG.log(System.Logger.Level.INFO, "Mailed {0} notice of event {1} to {2} (user {3}) in {4} ms", kind, notice.eventId(), masked,
                         notice.userId(), (System.nanoTime() - started) / 1_000_000);
+                return NoticeDelivery.sent(messageId(notice.eventId()));
             } catch (SendFailedException e) {
                 SMTPAddressFailedException rejection = recipientRejection(e, to);
                 if (!deadline.expired() && rejection != null
                         && isPermanentRecipientRejection(rejection.getReturnCode(), rejection.getMessage())) {
                     LOG.log(System.Logger.Level.WARNING, "The mail server permanently rejected {0} for user {1}: {2} notice of event {3} not mailed "
                             + "({4})", masked, notice.userId(), kind, notice.eventId(), describe(rejection));
-                    return;
+                    return NoticeDelivery.skipped("the mail server refused the recipient for good: "
+                            + describe(rejection));
                 }
                 throw failure("sending", kind, notice.eventId(), deadline, e);
             } catch (MessagingException e) {

@@ -163,4 +163,54 @@ class NoticeTemplatesTest {
             assertThat(r.text() + r.html() + r.subject()).as(r.kind()).doesNotContain(EMAIL).doesNotContain("user_1");
         }
     }
+
+    @Nested
+    class SubscriptionNotices {
+        @Test
+        void aStartedTrialSaysWhenItEnds() {
+            NoticeTemplates.Rendered r = NoticeTemplates.render(new Notification.SubscriptionStarted("evt_1", USER,
+                    EMAIL, "sub_42", "pro", Instant.parse("2026-12-05T10:00:00Z")), "Acme");
+
+            assertThat(r.kind()).isEqualTo("subscription-started");
+            assertThat(r.text()).contains("Your Acme subscription to the pro plan has started.")
+                    .contains("Your trial runs until December 5, 2026 at 10:00 UTC").contains("Subscription: sub_42");
+        }
+
+        @Test
+        void aPlanChangeWithoutTheEarlierPlanNamesTheNewOne() {
+            NoticeTemplates.Rendered r = NoticeTemplates.render(new Notification.PlanChanged("evt_1", USER, EMAIL,
+                    "sub_42", null, "pro"), "Acme");
+
+            assertThat(r.text()).contains("Your Acme plan is now pro.").contains("Plan: pro");
+        }
+
+        @Test
+        void aCancellationSaysWhetherThePlanRunsOn() {
+            assertThat(NoticeTemplates.render(new Notification.SubscriptionCanceled("evt_1", USER, EMAIL, "sub_42",
+                    null), "Acme").text()).contains("has been canceled and has ended.");
+            assertThat(NoticeTemplates.render(new Notification.SubscriptionCanceled("evt_1", USER, EMAIL, "sub_42",
+                    Instant.parse("2026-12-05T10:00:00Z")), "Acme").text())
+                    .contains("You keep your plan until December 5, 2026 at 10:00 UTC");
+        }
+
+        @Test
+        void renewalAndRefundSayTheAmountInItsCurrency() {
+            assertThat(NoticeTemplates.render(new Notification.RenewalReminder("evt_1", USER, EMAIL, null,
+                    new Money(1500, "jpy"), null), "Acme").text()).contains("renews soon").contains("¥1,500")
+                    .doesNotContain("Subscription:");
+            assertThat(NoticeTemplates.render(new Notification.RefundIssued("evt_1", USER, EMAIL, "ch_1",
+                    new Money(1999, "eur")), "Acme").html()).contains("€19.99").contains("<td>ch_1</td>");
+        }
+
+        @Test
+        void valuesAreEscapedInHtml() {
+            NoticeTemplates.Rendered r = NoticeTemplates.render(new Notification.PlanChanged("evt_1", USER, EMAIL,
+                    "sub_42", "<b>basic</b>", "pro & more"), "Acme");
+
+            assertThat(r.html()).contains("&lt;b&gt;basic&lt;/b&gt;").contains("pro &amp; more")
+                    .doesNotContain("<b>basic");
+            assertThat(r.html()).doesNotContain(EMAIL);
+            assertThat(r.text()).doesNotContain(EMAIL);
+        }
+    }
 }

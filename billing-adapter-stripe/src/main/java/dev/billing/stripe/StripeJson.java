@@ -16,6 +16,7 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.EventObject;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.Money;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
@@ -54,6 +55,14 @@ final class StripeJson {
      * session, customer): a field added to a decoder must be added here.
      */
     private static final Pick WANTED = wanted();
+    /** What {@link #decode} reads of {@code data.previous_attributes}: what a subscription update changed. */
+    private static final Pick PREVIOUS = Pick.fields(Map.of("status", Pick.ALL, "cancel_at_period_end", Pick.ALL,
+            "plan", ID, "items", Pick.fields(Map.of("data", Pick.first(Pick.fields(Map.of("price", ID,
+                    "plan", ID)))))));
+
+    /** An event's {@code data}: its object, and its {@code previous_attributes} (null when absent). */
+    private record Data(JsonObject object, JsonObject previous) {
+    }
 
     private StripeJson() {
     }
@@ -66,7 +75,9 @@ final class StripeJson {
                 "ended_at", "trial_start", "trial_end",
                 // invoice
                 "number", "amount_due", "amount_paid", "amount_remaining", "hosted_invoice_url", "invoice_pdf",
-                "billing_reason", "period_start", "period_end",
+                "billing_reason", "period_start", "period_end", "next_payment_attempt",
+                // charge
+                "amount_refunded",
                 // checkout session
                 "mode", "payment_status", "client_reference_id", "amount_total", "customer_email",
                 // customer
@@ -93,11 +104,15 @@ final class StripeJson {
      * @throws WebhookRejectedException {@code MALFORMED_PAYLOAD} when the payload or its object cannot be read
      */
     static EventObject decode(StripeEvent event) {
-        return decode(event, dataObject(event.payload()));
+        Data data = data(event.payload());
+        return decode(event, data.object(), data.previous());
     }
 
-    /** Decodes {@code object}: the event's {@code data.object} as a tree, whole or as {@link #WANTED} keeps it. */
-    static EventObject decode(StripeEvent event, JsonObject object) {
+    /**
+     * Decodes {@code object}: the event's {@code data.object} as a tree, whole or as {@link #WANTED} keeps it, with
+     * its {@code previous_attributes} (null when it has none), whole or as {@link #PREVIOUS} keeps them.
+     */
+    static EventObject decode(StripeEvent event, JsonObject object, JsonObject previous) {
         SourceVersion version = SourceVersion.snapshot(event.created());
         String type = event.type();
         String objectType = null;
@@ -105,12 +120,17 @@ final class StripeJson {
             objectType = text(object, "object");
             String id = text(object, "id");
             if (type.startsWith("customer.subscription.") && "subscription".equals(objectType)) {
-                return new EventObject.OfSubscription(subscription(object, version));
+                return new EventObject.OfSubscription(subscription(object, version), change(previous));
             }
             if (type.startsWith("invoice.") && "invoice".equals(objectType)) {
                 // invoice.upcoming describes an invoice that does not exist yet: it has no id.
-                return id == null ? new EventObject.Other(objectType, null)
-                        : new EventObject.OfInvoice(invoice(object, version));
+                return id == null ? upcomingInvoice(object) : new EventObject.OfInvoice(invoice(object, version));
+            }
+            if (type.equals("charge.refunded") && "charge".equals(objectType)) {
+                String customer = idOf(object, "customer");
+                return new EventObject.OfCharge(required(id, "id"), customer == null ? null : CustomerId.of(customer),
+                        new Money(amount(object, "amount_refunded"), required(text(object, "currency"), "currency")),
+                        idOf(object, "payment_intent"));
             }
             if (type.startsWith("checkout.session.") && "checkout.session".equals(objectType)) {
                 Optional<CheckoutSession> session = checkoutSession(object);
@@ -130,6 +150,36 @@ final class StripeJson {
             throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "Event " + event.id() + " (" + type
                     + ") carries a " + objectType + " that cannot be decoded: " + e.getMessage());
         }
+    }
+
+    /** What {@code previous_attributes} say a subscription was before; every part null when it does not say. */
+    private static EventObject.SubscriptionChange change(JsonObject previous) {
+        if (previous == null) {
+            return EventObject.SubscriptionChange.NONE;
+        }
+        String priceId = null;
+        if (previous.has("items")) {
+            JsonObject item = firstItem(previous);
+            priceId = item == null ? null : Optional.ofNullable(idOf(item, "price")).orElse(idOf(item, "plan"));
+        } else if (previous.has("plan")) {
+            priceId = idOf(previous, "plan");
+        }
+        String status = text(previous, "status");
+        return new EventObject.SubscriptionChange(priceId, previous.has("cancel_at_period_end")
+                ? flag(previous, "cancel_at_period_end") : null,
+                status == null ? null : SubscriptionStatus.fromStripe(status));
+    }
+
+    /** An {@code invoice.upcoming} preview: null-safe on everything but its customer and currency. */
+    private static EventObject upcomingInvoice(JsonObject i) {
+        String subscriptionId = idOf(object(object(i, "parent"), "subscription_details"), "subscription");
+        if (subscriptionId == null) {
+            subscriptionId = idOf(i, "subscription");
+        }
+        Instant renewsAt = Optional.ofNullable(instant(i, "next_payment_attempt")).orElse(instant(i, "period_end"));
+        return new EventObject.OfUpcomingInvoice(CustomerId.of(required(idOf(i, "customer"), "customer")),
+                subscriptionId, new Money(amount(i, "amount_due"), required(text(i, "currency"), "currency")),
+                renewsAt);
     }
 
     static Subscription subscription(JsonObject s, SourceVersion version) {
@@ -228,14 +278,18 @@ final class StripeJson {
      * already to be verified ({@link StripeEventReader}); this second pass is kept to the bare minimum.
      */
     static JsonObject dataObject(String payload) {
-        JsonObject object = null;
+        return data(payload).object();
+    }
+
+    private static Data data(String payload) {
+        Data object = null;
         try (JsonReader reader = new JsonReader(new StringReader(payload))) {
             reader.setLenient(false);
             if (reader.peek() == JsonToken.BEGIN_OBJECT) {
                 reader.beginObject();
                 while (reader.hasNext()) {
                     if (reader.nextName().equals("data") && reader.peek() == JsonToken.BEGIN_OBJECT) {
-                        object = dataObjectOf(reader); // a repeated "data" was refused when the event was verified
+                        object = dataOf(reader); // a repeated "data" was refused when the event was verified
                     } else {
                         reader.skipValue();
                     }
@@ -253,26 +307,31 @@ final class StripeJson {
             }
             throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "The event payload is not valid JSON.");
         }
-        if (object == null) {
+        if (object == null || object.object() == null) {
             throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "The event has no data.object.");
         }
         return object;
     }
 
-    /** {@code data}'s {@code object} (the last one if repeated), or null when it is not an object. */
-    private static JsonObject dataObjectOf(JsonReader reader) throws IOException {
+    /** {@code data}'s {@code object} (the last one if repeated; null when not an object) and previous attributes. */
+    private static Data dataOf(JsonReader reader) throws IOException {
         JsonObject object = null;
+        JsonObject previous = null;
         reader.beginObject();
         while (reader.hasNext()) {
-            if (reader.nextName().equals("object")) {
+            String name = reader.nextName();
+            if (name.equals("object")) {
                 JsonElement value = WANTED.read(reader);
                 object = value.isJsonObject() ? value.getAsJsonObject() : null;
+            } else if (name.equals("previous_attributes")) {
+                JsonElement value = PREVIOUS.read(reader);
+                previous = value.isJsonObject() ? value.getAsJsonObject() : null;
             } else {
                 reader.skipValue();
             }
         }
         reader.endObject();
-        return object;
+        return new Data(object, previous);
     }
 
     private static JsonObject firstItem(JsonObject subscription) {

@@ -127,8 +127,8 @@ class StripeCatalogSyncIT {
                     StripeCatalogSpec.eventTypes(ProcessInboxEvent::handlesEventType));
         });
         assertThat(endpoints.get(0).enabledEvents()).contains("invoice.paid", "customer.subscription.updated",
-                "checkout.session.completed", "customer.created", "price.updated")
-                .doesNotContain("invoice.upcoming", "charge.succeeded", "checkout.session.expired");
+                "checkout.session.completed", "customer.created", "price.updated", "invoice.upcoming",
+                "charge.refunded").doesNotContain("charge.succeeded", "checkout.session.expired");
     }
 
     @Test

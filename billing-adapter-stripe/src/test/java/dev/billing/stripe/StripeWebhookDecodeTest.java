@@ -11,6 +11,7 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.EventObject;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.Money;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
@@ -149,8 +150,36 @@ class StripeWebhookDecodeTest {
     }
 
     @Test
-    void anUpcomingInvoiceWithoutAnIdIsNotAnInvoiceToStore() {
-        assertThat(decode("invoice.upcoming.json")).isEqualTo(new EventObject.Other("invoice", null));
+    void anUpcomingInvoiceWithoutAnIdIsAPreviewNotAnInvoiceToStore() {
+        assertThat(decode("invoice.upcoming.json")).isEqualTo(new EventObject.OfUpcomingInvoice(
+                CustomerId.of("cus_RAda7f3kQ2"), "sub_1QzA8bRk2cPro", new Money(8700, "usd"),
+                Instant.parse("2026-12-18T11:06:40Z")));
+    }
+
+    @Test
+    void anUpdateSaysWhatItsPreviousAttributesChanged() {
+        assertThat(((EventObject.OfSubscription) decode("customer.subscription.updated.json")).change())
+                .isEqualTo(new EventObject.SubscriptionChange(null, false, null));
+        assertThat(((EventObject.OfSubscription) decode("customer.subscription.updated.2020-08-27.json")).change())
+                .isEqualTo(new EventObject.SubscriptionChange(null, null, SubscriptionStatus.ACTIVE));
+    }
+
+    @Test
+    void aPriceChangeNamesTheEarlierPrice() {
+        String body = event("customer.subscription.updated", "{\"id\":\"sub_1\",\"object\":\"subscription\","
+                + "\"customer\":\"cus_1\",\"status\":\"active\",\"created\":1797592000,\"items\":{\"data\":"
+                + "[{\"price\":{\"id\":\"price_pro\"},\"quantity\":1}]}}", "{\"items\":{\"data\":[{\"price\":"
+                + "{\"id\":\"price_basic\"},\"quantity\":1}]}}");
+        assertThat(((EventObject.OfSubscription) decodeBytes(bytes(body))).change())
+                .isEqualTo(new EventObject.SubscriptionChange("price_basic", null, null));
+    }
+
+    @Test
+    void aRefundedChargeSaysHowMuchWasRefunded() {
+        String body = event("charge.refunded", "{\"id\":\"ch_1\",\"object\":\"charge\",\"customer\":\"cus_1\","
+                + "\"amount_refunded\":500,\"currency\":\"eur\",\"payment_intent\":\"pi_1\"}");
+        assertThat(decodeBytes(bytes(body))).isEqualTo(new EventObject.OfCharge("ch_1", CustomerId.of("cus_1"),
+                new Money(500, "eur"), "pi_1"));
     }
 
     @Test
@@ -244,11 +273,12 @@ class StripeWebhookDecodeTest {
     void readingOnlyTheWantedFieldsDecodesWhatTheWholeObjectDecodes(String fixture) {
         byte[] body = fixture(fixture);
         StripeEvent event = verifier.verify(body, header(SECRET, NOW.getEpochSecond(), body));
-        JsonObject whole = JsonParser.parseString(event.payload()).getAsJsonObject().getAsJsonObject("data")
-                .getAsJsonObject("object");
+        JsonObject data = JsonParser.parseString(event.payload()).getAsJsonObject().getAsJsonObject("data");
+        JsonObject whole = data.getAsJsonObject("object");
         JsonObject kept = StripeJson.dataObject(event.payload());
 
-        assertThat(StripeJson.decode(event)).isEqualTo(StripeJson.decode(event, whole));
+        assertThat(StripeJson.decode(event)).isEqualTo(StripeJson.decode(event, whole,
+                data.getAsJsonObject("previous_attributes")));
         assertThat(kept.keySet()).isSubsetOf(whole.keySet()).hasSizeLessThan(whole.keySet().size());
     }
 
@@ -327,6 +357,12 @@ class StripeWebhookDecodeTest {
     private static String event(String type, String object) {
         return "{\"id\":\"evt_t\",\"object\":\"event\",\"api_version\":\"2026-07-29.dahlia\",\"created\":1795100001,"
                 + "\"livemode\":false,\"type\":\"" + type + "\",\"data\":{\"object\":" + object + "}}";
+    }
+
+    private static String event(String type, String object, String previousAttributes) {
+        return "{\"id\":\"evt_t\",\"object\":\"event\",\"api_version\":\"2026-07-29.dahlia\",\"created\":1795100001,"
+                + "\"livemode\":false,\"type\":\"" + type + "\",\"data\":{\"object\":" + object
+                + ",\"previous_attributes\":" + previousAttributes + "}}";
     }
 
     private static byte[] bytes(String text) {

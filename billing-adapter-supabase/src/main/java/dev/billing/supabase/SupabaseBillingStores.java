@@ -32,7 +32,7 @@ public final class SupabaseBillingStores {
         return new BillingStores(new SupabaseCustomerStore(client), new SupabaseSubscriptionStore(client),
                 new SupabaseEventInbox(client), new SupabaseUsageLedger(client), new SupabaseProjectionChanges(client),
                 new Lifecycle(client), new SupabaseMembershipStore(client), new SupabaseGuestPurchaseStore(client),
-                new SupabaseAuditLog(client), new SupabaseAnalyticsStore(client));
+                new SupabaseAuditLog(client), new SupabaseAnalyticsStore(client), new SupabaseNoticeLog(client));
     }
 
     /** Ping and close of the shared HTTP client. */

@@ -31,7 +31,8 @@ public final class SupabaseSql {
             "009_guest_purchases.sql",
             "010_analytics.sql",
             "011_audit.sql",
-            "012_refunds.sql");
+            "012_refunds.sql",
+            "013_notice_log.sql");
     private static final String FOLDER = "/supabase/migrations/";
 
     private SupabaseSql() {

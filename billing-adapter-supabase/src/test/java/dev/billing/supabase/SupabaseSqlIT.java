@@ -36,7 +36,8 @@ class SupabaseSqlIT {
     private static final List<String> TABLES = List.of("stripe_customer_mapping", "stripe_webhook_events",
             "billing_subscriptions", "billing_invoices", "billing_purchases", "billing_usage_counters",
             "billing_usage_keys", "billing_meter_reports", "billing_projection_changes", "billing_org_members",
-            "billing_guest_purchases", "billing_audit_log", "billing_refunds");
+            "billing_guest_purchases", "billing_audit_log", "billing_refunds",
+            "billing_notice_log");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** What the earlier Node backend created in the SQL editor (no unique constraints), with its rows. */

@@ -1,10 +1,12 @@
 package dev.billing.core;
 
+import dev.billing.core.model.NoticeDelivery;
 import dev.billing.core.model.Notification;
 import dev.billing.core.port.Notifier;
 
 /**
- * The default {@link Notifier}: writes one log line per notice (kind, event id, user), never the email address.
+ * The default {@link Notifier}: writes one log line per notice (kind, event id, user), never the email address. The
+ * notice log records these notices as skipped: nobody was told.
  *
  * <p>Usage: {@code Billing.builder().notifier(new LogNotifier())}
  */
@@ -14,6 +16,12 @@ public final class LogNotifier implements Notifier {
     @Override
     public void send(Notification notification) {
         LOG.log(System.Logger.Level.INFO, "Notice {0} for user {1} (event {2})",
-                notification.getClass().getSimpleName(), notification.userId(), notification.eventId());
+                notification.kind().wireName(), notification.userId(), notification.eventId());
+    }
+
+    @Override
+    public NoticeDelivery deliver(Notification notification) {
+        send(notification);
+        return NoticeDelivery.skipped("mail is off: the notice was only logged");
     }
 }

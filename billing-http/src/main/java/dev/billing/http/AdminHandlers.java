@@ -7,6 +7,9 @@ import dev.billing.core.model.AuditEntry;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.NoticeEntry;
+import dev.billing.core.model.NoticeKind;
+import dev.billing.core.model.NoticeStatus;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.RefundRequest;
 import dev.billing.core.model.UserId;
@@ -23,7 +26,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Operators' routes: the webhook inbox, replay, reconcile, refunds, revenue analytics, the audit trail. */
+/** Operators' routes: the webhook inbox, replay, reconcile, refunds, revenue analytics, the audit trail, notices. */
 final class AdminHandlers {
     private static final Set<String> REFUND_REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
 
@@ -60,6 +63,23 @@ final class AdminHandlers {
         Page<AuditEntry> page = billing.useCases().listAuditTrail().list(user, customer, type, from, to, cursor,
                 call.queryInt("limit", 1, 100, 50));
         return new Responses.AuditList(page.items().stream().map(Responses.AuditEntryView::of).toList(),
+                page.hasMore(), page.nextCursor());
+    }
+
+    /** The notice log, newest first; every filter optional, each malformed one a 400 naming it. */
+    Object notices(Call call) {
+        UserId user = call.query("userId").map(v -> id(v, "userId", UserId::of)).orElse(null);
+        NoticeKind kind = call.query("kind").map(k -> NoticeKind.fromName(k).orElseThrow(() ->
+                new InvalidRequestException("invalid_kind", "kind", "kind must be one of: " + Arrays.stream(
+                        NoticeKind.values()).map(NoticeKind::wireName).collect(Collectors.joining(", ")) + ".")))
+                .orElse(null);
+        NoticeStatus status = call.query("status").map(s -> NoticeStatus.fromName(s).orElseThrow(() ->
+                new InvalidRequestException("invalid_status", "status", "status must be sent, skipped or failed.")))
+                .orElse(null);
+        String cursor = call.query("cursor").orElse(null);
+        Page<NoticeEntry> page = billing.useCases().listNotices().list(user, kind, status, cursor,
+                call.queryInt("limit", 1, 100, 50));
+        return new Responses.NoticeList(page.items().stream().map(Responses.NoticeView::of).toList(),
                 page.hasMore(), page.nextCursor());
     }
 

@@ -229,6 +229,16 @@ final class RouteTable {
                                 string("cursor", "nextCursor of the previous page."),
                                 integer("limit", "1-100, default 50."))
                         .errors(400),
+                get("/admin/notices", Access.ADMIN, h.admin()::notices).tag("admin")
+                        .summary("The notice log: every attempt to send a notice to a user, newest first.")
+                        .returns(Responses.NoticeList.class)
+                        .query(string("userId", "An account's notices."),
+                                string("kind", "subscription-started, trial-ending, payment-failed, receipt, "
+                                        + "plan-changed, subscription-canceled, renewal-reminder or refund-issued."),
+                                string("status", "sent, skipped or failed."),
+                                string("cursor", "nextCursor of the previous page."),
+                                integer("limit", "1-100, default 50."))
+                        .errors(400),
                 post("/admin/webhook-events/{id}/replay", Access.ADMIN, h.admin()::replay).tag("admin")
                         .summary("Process an inbox event again, now.").body(Requests.Empty.class)
                         .returns(Responses.InboxEvent.class).errors(404, 409),

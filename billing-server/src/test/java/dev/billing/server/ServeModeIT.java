@@ -220,6 +220,52 @@ class ServeModeIT {
         assertThat(purchases.path("data").get(0).path("item").asText()).isEqualTo("credits_100");
     }
 
+    /**
+     * The new notices end to end: Stripe's (the emulator's) signed webhooks, real Postgres, real SMTP. A subscription
+     * started, moved to another plan and canceled at period end: one mail each, and the notice log lists them.
+     */
+    @Test
+    void subscriptionNoticesAreMailedOnceEachAndLogged() throws Exception {
+        String token = minter.token().subject("user_notices").claim("email", "grace@example.com").sign();
+        Http.Response checkout = http.post("/stripe/checkout", token, "{\"tier\":\"basic\",\"interval\":\"month\"}");
+        assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
+        String sub = emulator.completeCheckoutSession(checkout.json().path("sessionId").asText()).subscriptionId();
+        LocalModeIT.await(http, "/admin/notices?userId=user_notices", ADMIN, n -> n.path("data").size() == 1);
+
+        Http.Response update = http.post("/stripe/subscriptions/" + sub + "/update", token,
+                "{\"tier\":\"pro\",\"interval\":\"month\"}");
+        assertThat(update.status()).as(update.body()).isEqualTo(200);
+        LocalModeIT.await(http, "/admin/notices?userId=user_notices", ADMIN, n -> n.path("data").size() == 2);
+        Http.Response cancel = http.post("/stripe/subscriptions/" + sub + "/cancel", token, "{}");
+        assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
+
+        JsonNode log = LocalModeIT.await(http, "/admin/notices?userId=user_notices", ADMIN,
+                n -> n.path("data").size() == 3);
+        assertThat(log.path("data").findValuesAsText("kind"))
+                .containsExactly("subscription-canceled", "plan-changed", "subscription-started");
+        assertThat(log.path("data").findValuesAsText("status")).containsOnly("sent");
+        assertThat(mail.waitForIncomingEmail(15_000, 3)).isTrue();
+        List<String> mailed = new ArrayList<>();
+        for (MimeMessage m : mail.getReceivedMessages()) {
+            if (m.getAllRecipients()[0].toString().equals("grace@example.com")) {
+                mailed.add(m.getHeader("X-Billing-Notice")[0] + " " + m.getMessageID());
+            }
+        }
+        assertThat(mailed).containsExactlyInAnyOrder(
+                log.path("data").findValuesAsText("kind").stream().map(k -> k + " " + messageIdOf(log, k)).toArray(
+                        String[]::new));
+        assertThat(mailed.stream().filter(m -> m.startsWith("plan-changed"))).singleElement();
+    }
+
+    private static String messageIdOf(JsonNode log, String kind) {
+        for (JsonNode n : log.path("data")) {
+            if (n.path("kind").asText().equals(kind)) {
+                return n.path("messageId").asText();
+            }
+        }
+        throw new AssertionError(kind);
+    }
+
     @Test
     void fiftyConcurrentUsageRequestsAgainstFiveRemainingOnPostgres() throws Exception {
         String token = minter.token().subject("user_quota").sign();

@@ -1,5 +1,6 @@
 package dev.billing.spring;
 
+import dev.billing.core.model.NoticeDelivery;
 import dev.billing.core.model.Notification;
 import dev.billing.core.port.Notifier;
 import dev.billing.smtp.NoticeMail;
@@ -38,9 +39,15 @@ final class MailSenderNotifier implements Notifier {
 
     @Override
     public void send(Notification notice) {
+        deliver(notice);
+    }
+
+    /** Sent with the mail's {@code Message-ID}, or skipped without an address that can be mailed. */
+    @Override
+    public NoticeDelivery deliver(Notification notice) {
         Optional<InternetAddress> to = NoticeMail.recipient(notice);
         if (to.isEmpty()) {
-            return;
+            return NoticeDelivery.skipped("no email address that can be mailed");
         }
         String kind = NoticeMail.kind(notice);
         try {
@@ -49,6 +56,7 @@ final class MailSenderNotifier implements Notifier {
             sender.send(message);
             LOG.log(System.Logger.Level.INFO, "Mailed {0} notice of event {1} to {2} (user {3})", kind,
                     notice.eventId(), NoticeMail.masked(to.get().getAddress()), notice.userId());
+            return NoticeDelivery.sent(message.getMessageID());
         } catch (MessagingException | MailException e) {
             throw new IllegalStateException("Mailing the " + kind + " notice of event " + notice.eventId()
                     + " failed: " + e.getClass().getSimpleName());

@@ -1,5 +1,6 @@
 package dev.billing.core.model;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -7,12 +8,56 @@ import java.util.Objects;
  * job (it knows Stripe's JSON); the core only routes on these types.
  */
 public sealed interface EventObject permits EventObject.OfSubscription, EventObject.OfInvoice,
-        EventObject.OfCheckoutSession, EventObject.OfCustomer, EventObject.OfCatalog, EventObject.Other {
+        EventObject.OfCheckoutSession, EventObject.OfCustomer, EventObject.OfCatalog, EventObject.OfUpcomingInvoice, EventObject.OfCharge,
+        EventObject.Other {
 
-    /** A subscription snapshot, versioned {@link SourceVersion#snapshot} at the event's creation. */
-    record OfSubscription(Subscription subscription) implements EventObject {
+    /**
+     * A subscription snapshot, versioned {@link SourceVersion#snapshot} at the event's creation, with what the
+     * event's {@code previous_attributes} say changed ({@link SubscriptionChange#NONE} when it says nothing).
+     */
+    record OfSubscription(Subscription subscription, SubscriptionChange change) implements EventObject {
         public OfSubscription {
             Objects.requireNonNull(subscription, "subscription");
+            Objects.requireNonNull(change, "change");
+        }
+
+        /** A snapshot whose event names no earlier values. */
+        public OfSubscription(Subscription subscription) {
+            this(subscription, SubscriptionChange.NONE);
+        }
+    }
+
+    /**
+     * The earlier values a {@code customer.subscription.updated} event's {@code previous_attributes} carry: each
+     * null when the event does not name it (it did not change).
+     *
+     * @param priceId           the first item's earlier price, when the price changed
+     * @param cancelAtPeriodEnd the earlier {@code cancel_at_period_end}
+     * @param status            the earlier status
+     */
+    record SubscriptionChange(String priceId, Boolean cancelAtPeriodEnd, SubscriptionStatus status) {
+        public static final SubscriptionChange NONE = new SubscriptionChange(null, null, null);
+    }
+
+    /**
+     * An {@code invoice.upcoming} preview (it has no id yet): what the customer will be charged, when.
+     * {@code subscriptionId} and {@code renewsAt} (Stripe's {@code next_payment_attempt}, else the period's end) may
+     * be null.
+     */
+    record OfUpcomingInvoice(CustomerId customerId, String subscriptionId, Money amountDue, Instant renewsAt)
+            implements EventObject {
+        public OfUpcomingInvoice {
+            Objects.requireNonNull(customerId, "customerId");
+            Objects.requireNonNull(amountDue, "amountDue");
+        }
+    }
+
+    /** A charge (of {@code charge.*} events); {@code customerId} may be null (a guest's payment). */
+    record OfCharge(String chargeId, CustomerId customerId, Money amountRefunded, String paymentIntentId)
+            implements EventObject {
+        public OfCharge {
+            Checks.text(chargeId, "chargeId");
+            Objects.requireNonNull(amountRefunded, "amountRefunded");
         }
     }
 

@@ -4,11 +4,13 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * An outbound notice to a user. Each carries the Stripe event id that caused it, so adapters can deduplicate.
- * {@code email} may be null (the adapter decides what to do without an address).
+ * An outbound notice to a user. Each carries the Stripe event id that caused it, so adapters can deduplicate, and
+ * its {@link NoticeKind}. {@code email} may be null (the adapter decides what to do without an address). Plan names
+ * are the catalog's tier names, or the price id when the catalog does not know the price.
  */
-public sealed interface Notification permits Notification.TrialEnding, Notification.PaymentFailed,
-        Notification.Receipt {
+public sealed interface Notification permits Notification.SubscriptionStarted, Notification.TrialEnding,
+        Notification.PaymentFailed, Notification.Receipt, Notification.PlanChanged,
+        Notification.SubscriptionCanceled, Notification.RenewalReminder, Notification.RefundIssued {
 
     String eventId();
 
@@ -16,12 +18,34 @@ public sealed interface Notification permits Notification.TrialEnding, Notificat
 
     String email();
 
+    NoticeKind kind();
+
+    /** A subscription began (active or trialing); {@code plan} and {@code trialEnd} may be null. */
+    record SubscriptionStarted(String eventId, UserId userId, String email, String subscriptionId, String plan,
+                               Instant trialEnd) implements Notification {
+        public SubscriptionStarted {
+            Checks.text(eventId, "eventId");
+            Objects.requireNonNull(userId, "userId");
+            Checks.text(subscriptionId, "subscriptionId");
+        }
+
+        @Override
+        public NoticeKind kind() {
+            return NoticeKind.SUBSCRIPTION_STARTED;
+        }
+    }
+
     record TrialEnding(String eventId, UserId userId, String email, String subscriptionId, Instant trialEnd)
             implements Notification {
         public TrialEnding {
             Checks.text(eventId, "eventId");
             Objects.requireNonNull(userId, "userId");
             Checks.text(subscriptionId, "subscriptionId");
+        }
+
+        @Override
+        public NoticeKind kind() {
+            return NoticeKind.TRIAL_ENDING;
         }
     }
 
@@ -33,6 +57,11 @@ public sealed interface Notification permits Notification.TrialEnding, Notificat
             Checks.text(invoiceId, "invoiceId");
             Objects.requireNonNull(amountDue, "amountDue");
         }
+
+        @Override
+        public NoticeKind kind() {
+            return NoticeKind.PAYMENT_FAILED;
+        }
     }
 
     /** A receipt for a paid invoice or a one-time purchase; {@code reference} is the invoice or session id. */
@@ -43,6 +72,79 @@ public sealed interface Notification permits Notification.TrialEnding, Notificat
             Objects.requireNonNull(userId, "userId");
             Checks.text(reference, "reference");
             Objects.requireNonNull(amount, "amount");
+        }
+
+        @Override
+        public NoticeKind kind() {
+            return NoticeKind.RECEIPT;
+        }
+    }
+
+    /** The subscription moved to another price; {@code fromPlan} is null when the earlier price is not known. */
+    record PlanChanged(String eventId, UserId userId, String email, String subscriptionId, String fromPlan,
+                       String toPlan) implements Notification {
+        public PlanChanged {
+            Checks.text(eventId, "eventId");
+            Objects.requireNonNull(userId, "userId");
+            Checks.text(subscriptionId, "subscriptionId");
+            Checks.text(toPlan, "toPlan");
+        }
+
+        @Override
+        public NoticeKind kind() {
+            return NoticeKind.PLAN_CHANGED;
+        }
+    }
+
+    /**
+     * The subscription was canceled: {@code accessUntil} is when it ends (the period's end for a cancellation at
+     * period end), null when it ended at once.
+     */
+    record SubscriptionCanceled(String eventId, UserId userId, String email, String subscriptionId,
+                                Instant accessUntil) implements Notification {
+        public SubscriptionCanceled {
+            Checks.text(eventId, "eventId");
+            Objects.requireNonNull(userId, "userId");
+            Checks.text(subscriptionId, "subscriptionId");
+        }
+
+        @Override
+        public NoticeKind kind() {
+            return NoticeKind.SUBSCRIPTION_CANCELED;
+        }
+    }
+
+    /**
+     * The subscription renews soon ({@code invoice.upcoming}); {@code subscriptionId} and {@code renewsAt} may be
+     * null.
+     */
+    record RenewalReminder(String eventId, UserId userId, String email, String subscriptionId, Money amount,
+                           Instant renewsAt) implements Notification {
+        public RenewalReminder {
+            Checks.text(eventId, "eventId");
+            Objects.requireNonNull(userId, "userId");
+            Objects.requireNonNull(amount, "amount");
+        }
+
+        @Override
+        public NoticeKind kind() {
+            return NoticeKind.RENEWAL_REMINDER;
+        }
+    }
+
+    /** Money went back to the customer ({@code charge.refunded}): {@code amount} is the total refunded so far. */
+    record RefundIssued(String eventId, UserId userId, String email, String chargeId, Money amount)
+            implements Notification {
+        public RefundIssued {
+            Checks.text(eventId, "eventId");
+            Objects.requireNonNull(userId, "userId");
+            Checks.text(chargeId, "chargeId");
+            Objects.requireNonNull(amount, "amount");
+        }
+
+        @Override
+        public NoticeKind kind() {
+            return NoticeKind.REFUND_ISSUED;
         }
     }
 }

@@ -8,13 +8,13 @@ import java.util.Objects;
  * Everything the local store holds about one account (a data subject's export): the link to its Stripe customer
  * (with the email kept there), its subscriptions, invoices and one-time purchases, its usage counters, its
  * organization memberships, the raw webhook events about any of these (the newest {@code events} of them;
- * {@code eventsTruncated} when there were more), the guest purchases the account claimed, and the refunds of its
- * payments.
+ * {@code eventsTruncated} when there were more), the guest purchases the account claimed, the refunds of its
+ * payments, and the notices sent to it (the notice log).
  */
 public record PersonalData(UserId userId, Instant exportedAt, CustomerLink customer, List<Subscription> subscriptions,
                            List<Invoice> invoices, List<Purchase> purchases, List<UsageCounter> usage,
                            List<OrgMember> memberships, List<InboxEntry> events, boolean eventsTruncated,
-                           List<GuestPurchase> guestPurchases, List<PaymentRefund> refunds) {
+                           List<GuestPurchase> guestPurchases, List<PaymentRefund> refunds, List<NoticeEntry> notices) {
     public PersonalData {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(exportedAt, "exportedAt");
@@ -26,5 +26,6 @@ public record PersonalData(UserId userId, Instant exportedAt, CustomerLink custo
         events = List.copyOf(events);
         guestPurchases = List.copyOf(guestPurchases);
         refunds = List.copyOf(refunds);
+        notices = List.copyOf(notices);
     }
 }

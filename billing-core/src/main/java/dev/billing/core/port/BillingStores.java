@@ -11,8 +11,9 @@ import java.util.Objects;
 public record BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
                             UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle,
                             MembershipStore memberships, GuestPurchaseStore guests, AuditLog audit,
-                            AnalyticsStore analytics) implements AutoCloseable {
+                            AnalyticsStore analytics, NoticeLog notices) implements AutoCloseable {
     public BillingStores {
+        Objects.requireNonNull(notices, "notices");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(analytics, "analytics");
         Objects.requireNonNull(memberships, "memberships");
@@ -23,6 +24,15 @@ public record BillingStores(CustomerStore customers, SubscriptionStore subscript
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(changes, "changes");
         Objects.requireNonNull(lifecycle, "lifecycle");
+    }
+
+    /** Stores that keep no notice log ({@link NoticeLog#NONE}). */
+    public BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
+                         UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle,
+                         MembershipStore memberships, GuestPurchaseStore guests, AuditLog audit,
+                         AnalyticsStore analytics) {
+        this(customers, subscriptions, inbox, usage, changes, lifecycle, memberships, guests, audit, analytics,
+                NoticeLog.NONE);
     }
 
     /** Stores that keep no audit trail and answer no analytics ({@link AuditLog#NONE}, {@link AnalyticsStore#NONE}). */

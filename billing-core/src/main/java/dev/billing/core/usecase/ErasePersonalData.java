@@ -120,6 +120,8 @@ public final class ErasePersonalData {
                 : stores.memberships().pseudonymise(user, pseudonym);
         // Guest purchases the account claimed, and unclaimed ones paid with its email, keep no email.
         int guests = stores.guests().pseudonymise(user, link.map(CustomerLink::email).orElse(null), pseudonym);
+        // The notice log keeps no address; the user id is all there is to erase in it.
+        stores.notices().pseudonymise(user, pseudonym);
         AuditCause cause = AuditContext.currentOr(AuditCause.admin(null));
         boolean linkErased = stores.customers().pseudonymise(user, pseudonym, cause);
         entitlements.invalidate(user);

@@ -5,9 +5,13 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.NoticeDelivery;
+import dev.billing.core.model.NoticeRecord;
+import dev.billing.core.model.NoticeStatus;
 import dev.billing.core.model.Notification;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
+import dev.billing.core.port.NoticeLog;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
@@ -30,6 +34,9 @@ import java.util.function.Function;
  * {@code customer.created} linked it (events arrive in any order) finds the user in the customer's metadata at
  * Stripe instead, and links the customer as that event would have; Stripe unreachable fails the event, which is
  * retried on the inbox's schedule, so the notice is sent later rather than dropped.
+ *
+ * <p>Every attempt is written to the {@link NoticeLog} (sent, skipped, or failed with the error); a log that cannot
+ * be written is only warned about, since the log must never cost a user their notice.
  */
 final class NoticeSender {
     private static final System.Logger LOG = System.getLogger(NoticeSender.class.getName());
@@ -45,11 +52,13 @@ final class NoticeSender {
     private final ProjectionListener listener;
     private final EventInbox inbox;
     private final Notifier notifier;
+    private final NoticeLog log;
     private final Sleeper sleeper;
     private final Clock clock;
 
     NoticeSender(CustomerStore customers, PaymentGateway gateway, ProjectionListener listener, EventInbox inbox,
-                 Notifier notifier, Sleeper sleeper, Clock clock) {
+                 Notifier notifier, NoticeLog log, Sleeper sleeper, Clock clock) {
+        this.log = log;
         this.customers = customers;
         this.gateway = gateway;
         this.listener = listener;
@@ -73,8 +82,27 @@ final class NoticeSender {
                     + "nobody", customer, entry.eventId());
             return;
         }
-        notifier.send(build.apply(link.get()));
+        Notification notice = build.apply(link.get());
+        NoticeDelivery delivery;
+        try {
+            delivery = notifier.deliver(notice);
+        } catch (RuntimeException e) {
+            record(notice, customer, NoticeStatus.FAILED, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+            throw e;
+        }
+        record(notice, customer, delivery.status(), delivery.messageId(), delivery.detail());
         markNotified(entry);
+    }
+
+    private void record(Notification notice, CustomerId customer, NoticeStatus status, String messageId,
+                        String error) {
+        try {
+            log.record(new NoticeRecord(notice.eventId(), notice.kind(), notice.userId(), customer, status, messageId,
+                    error, clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not log the {0} notice of event {1} as {2}: {3}",
+                    notice.kind().wireName(), notice.eventId(), status.wireName(), e.getMessage());
+        }
     }
 
     /**

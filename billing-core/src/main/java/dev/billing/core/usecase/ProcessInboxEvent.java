@@ -74,7 +74,8 @@ public final class ProcessInboxEvent {
     private static final List<String> HANDLED_PREFIXES = List.of("customer.subscription.", "invoice.", "product.",
             "price.", "plan.");
     private static final List<String> HANDLED_TYPES = List.of("checkout.session.completed",
-            "checkout.session.async_payment_succeeded", "customer.created", "customer.updated", "customer.deleted");
+            "checkout.session.async_payment_succeeded", "customer.created", "customer.updated", "customer.deleted",
+            "charge.refunded");
 
     private final WebhookVerifier verifier;
     private final PaymentGateway gateway;
@@ -82,6 +83,7 @@ public final class ProcessInboxEvent {
     private final SubscriptionStore subscriptions;
     private final EventInbox inbox;
     private final NoticeSender notices;
+    private final NoticeTriggers triggers;
     private final PlanCatalog plans;
     private final ListCatalog catalog;
     private final ProjectionListener listener;
@@ -107,6 +109,7 @@ public final class ProcessInboxEvent {
         this.inbox = inbox;
         this.notices = notices;
         this.plans = plans;
+        this.triggers = new NoticeTriggers(plans);
         this.catalog = catalog;
         this.listener = listener;
         this.options = options;
@@ -390,11 +393,12 @@ public final class ProcessInboxEvent {
     private Subscription batchableSnapshot(InboxEntry entry) {
         StripeEvent event = entry.event();
         if (options.refetchOnWebhook() || event.livemode() != options.livemode()
-                || !event.type().startsWith("customer.subscription.")
-                || event.type().equals("customer.subscription.trial_will_end")) {
+                || !event.type().startsWith("customer.subscription.")) {
             return null;
         }
-        return decodedOrNull(event) instanceof EventObject.OfSubscription of ? of.subscription() : null;
+        EventObject object = decodedOrNull(event);
+        return object instanceof EventObject.OfSubscription of && triggers.noticeFor(event, object).isEmpty()
+                ? of.subscription() : null;
     }
 
     private EventInbox.Completion completion(InboxEntry entry, InboxStatus outcome) {
@@ -420,6 +424,9 @@ public final class ProcessInboxEvent {
         EventObject object = verifier.decode(event);
         try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(entry.eventId()))) {
             InboxStatus outcome = applyObject(entry, event, object);
+            if (outcome == InboxStatus.PROCESSED) {
+                triggers.noticeFor(event, object).ifPresent(t -> notices.sendOnce(entry, t.customer(), t.build()));
+            }
             erased.redactIfErased(entry, customerOf(object), object);
             return outcome;
         }
@@ -428,29 +435,21 @@ public final class ProcessInboxEvent {
     private InboxStatus applyObject(InboxEntry entry, StripeEvent event, EventObject object) {
         if (object instanceof EventObject.OfSubscription of && event.type().startsWith("customer.subscription.")) {
             applySubscription(of.subscription());
-            if (event.type().equals("customer.subscription.trial_will_end")) {
-                Subscription s = of.subscription();
-                notices.sendOnce(entry, s.customerId(), link -> new Notification.TrialEnding(event.id(), link.userId(),
-                        link.email(), s.id(), s.trialEnd()));
-            }
             return InboxStatus.PROCESSED;
         }
         if (object instanceof EventObject.OfInvoice of && event.type().startsWith("invoice.")) {
             Invoice invoice = of.invoice();
             applyInvoice(invoice);
-            if (event.type().equals("invoice.paid") && invoice.amountPaid() > 0) {
-                notices.sendOnce(entry, invoice.customerId(), link -> new Notification.Receipt(event.id(), link.userId(),
-                        link.email(), invoice.id(), "Invoice " + (invoice.number() == null ? invoice.id()
-                        : invoice.number()), invoice.paid(), invoice.hostedInvoiceUrl()));
-            } else if (event.type().equals("invoice.payment_failed")) {
+            if (event.type().equals("invoice.payment_failed")) {
                 // The invoice usually stays open: no row change records the attempt, so it is recorded here.
                 audit.record(new AuditRecord(AuditAction.INVOICE_PAYMENT_FAILED, invoice.id(), null,
                         invoice.customerId(), AuditCause.event(event.id()), Map.of("amount_due",
                         Long.toString(invoice.amountDue()), "currency", invoice.currency())));
-                notices.sendOnce(entry, invoice.customerId(), link -> new Notification.PaymentFailed(event.id(),
-                        link.userId(), link.email(), invoice.id(), invoice.due(), invoice.hostedInvoiceUrl()));
             }
             return InboxStatus.PROCESSED;
+        }
+        if (object instanceof EventObject.OfUpcomingInvoice || object instanceof EventObject.OfCharge) {
+            return InboxStatus.PROCESSED; // nothing stored: a notice is all they mean
         }
         if (object instanceof EventObject.OfCheckoutSession of && event.type().startsWith("checkout.session.")) {
             return applyCheckout(entry, of.session());
@@ -479,6 +478,12 @@ public final class ProcessInboxEvent {
         }
         if (object instanceof EventObject.OfCheckoutSession of) {
             return of.session().customerId();
+        }
+        if (object instanceof EventObject.OfUpcomingInvoice of) {
+            return of.customerId();
+        }
+        if (object instanceof EventObject.OfCharge of) {
+            return of.customerId();
         }
         return object instanceof EventObject.OfCustomer of ? of.customerId() : null;
     }
@@ -554,9 +559,6 @@ public final class ProcessInboxEvent {
     }
 
     private static boolean handles(String type) {
-        if (type.equals("invoice.upcoming")) {
-            return false;
-        }
         return HANDLED_TYPES.contains(type) || HANDLED_PREFIXES.stream().anyMatch(type::startsWith);
     }
 

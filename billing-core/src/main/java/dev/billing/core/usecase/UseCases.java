@@ -57,6 +57,7 @@ public final class UseCases {
     private final ReplayEvent replayEvent;
     private final ListInboxEvents listInboxEvents;
     private final ListAuditTrail listAuditTrail;
+    private final ListNotices listNotices;
     private final Reconcile reconcile;
     private final RefundPayment refundPayment;
     private final EntitlementPolicy entitlementPolicy;
@@ -159,7 +160,7 @@ public final class UseCases {
                 entitlementPolicy, getEntitlements, clock);
         this.reportMeterUsage = new ReportMeterUsage(gateway, stores.usage(), options.retrySchedule(), clock);
         NoticeSender notices = new NoticeSender(stores.customers(), gateway, listener, stores.inbox(), notifier,
-                sleeper, clock);
+                stores.notices(), sleeper, clock);
         this.guestPurchases = new GuestPurchases(gateway, stores.guests(), stores.subscriptions(), ensureCustomer,
                 getEntitlements, catalog, redirectPolicy, options, retry, clock);
         this.processInboxEvent = new ProcessInboxEvent(verifier, gateway, stores.customers(), stores.subscriptions(),
@@ -172,6 +173,7 @@ public final class UseCases {
         this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, stores.audit(), clock);
         this.listInboxEvents = new ListInboxEvents(stores.inbox());
         this.listAuditTrail = new ListAuditTrail(stores.audit());
+        this.listNotices = new ListNotices(stores.notices());
         this.reconcile = new Reconcile(gateway, stores.customers(), stores.subscriptions(), listener, stores.audit(),
                 retry);
         this.refundPayment = new RefundPayment(gateway, stores.audit(), retry);
@@ -304,6 +306,11 @@ public final class UseCases {
     /** The audit trail (admin). */
     public ListAuditTrail listAuditTrail() {
         return listAuditTrail;
+    }
+
+    /** The notice log (admin). */
+    public ListNotices listNotices() {
+        return listNotices;
     }
 
     public Reconcile reconcile() {

@@ -76,7 +76,7 @@ class ModelValidationTest {
     @Test
     void sealedOutcomesListTheirCases() {
         assertThat(UsageResult.class.getPermittedSubclasses()).hasSize(4);
-        assertThat(EventObject.class.getPermittedSubclasses()).hasSize(6);
-        assertThat(Notification.class.getPermittedSubclasses()).hasSize(3);
+        assertThat(EventObject.class.getPermittedSubclasses()).hasSize(8);
+        assertThat(Notification.class.getPermittedSubclasses()).hasSize(NoticeKind.values().length);
     }
 }

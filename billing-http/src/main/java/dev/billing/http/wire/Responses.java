@@ -9,6 +9,8 @@ import dev.billing.core.model.Entitlements;
 import dev.billing.core.model.PersonalData;
 import dev.billing.core.usecase.ErasePersonalData;
 import dev.billing.core.model.MemberEntitlements;
+import dev.billing.core.model.NoticeEntry;
+import dev.billing.core.model.NoticeRecord;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Page;
@@ -318,7 +320,9 @@ public final class Responses {
                                    @Doc("Purchases made as a guest and claimed by this account.")
                                    List<GuestPurchaseView> guestPurchases,
                                    @Doc("Refunds of the account's payments, newest first.")
-                                   List<UserRefundView> refunds) {
+                                   List<UserRefundView> refunds,
+                                   @Doc("The notices sent (or tried) to this account, newest first.")
+                                   List<NoticeView> notices) {
         public static PersonalDataView of(PersonalData d, PlanCatalog catalog,
                                           Function<String, Map<String, Object>> parse) {
             CustomerLink c = d.customer();
@@ -335,7 +339,8 @@ public final class Responses {
                             e.event().created(), e.receivedAt(), e.status().wireName(),
                             parse.apply(e.event().payload()))).toList(),
                     d.eventsTruncated(), d.guestPurchases().stream().map(g -> GuestPurchaseView.of(g, catalog))
-                            .toList(), d.refunds().stream().map(UserRefundView::of).toList());
+                            .toList(), d.refunds().stream().map(UserRefundView::of).toList(),
+                    d.notices().stream().map(NoticeView::of).toList());
         }
     }
 
@@ -396,6 +401,27 @@ public final class Responses {
     }
 
     public record AuditList(List<AuditEntryView> data, boolean hasMore, @OptionalField String nextCursor) {
+    }
+
+    public record NoticeView(@Doc("Orders rows: newer ones have higher ids.") long id,
+                             @Doc("subscription-started, trial-ending, payment-failed, receipt, plan-changed, "
+                                     + "subscription-canceled, renewal-reminder or refund-issued.") String kind,
+                             String userId, @OptionalField String customerId,
+                             @Doc("The Stripe event that caused the notice.") String eventId,
+                             @Doc("sent, skipped (no address, or refused for good) or failed (the event retries).")
+                             String status,
+                             @OptionalField @Doc("The mail's Message-ID, when sent.") String messageId,
+                             @OptionalField @Doc("Why it failed or was skipped; addresses masked.") String error,
+                             Instant at) {
+        public static NoticeView of(NoticeEntry e) {
+            NoticeRecord r = e.record();
+            return new NoticeView(e.id(), r.kind().wireName(), r.userId().value(),
+                    r.customerId() == null ? null : r.customerId().value(), r.eventId(), r.status().wireName(),
+                    r.messageId(), r.error(), r.at());
+        }
+    }
+
+    public record NoticeList(List<NoticeView> data, boolean hasMore, @OptionalField String nextCursor) {
     }
 
     public record ReconcileResult(int customers, int subscriptionsSeen, int subscriptionsApplied, int invoicesSeen,

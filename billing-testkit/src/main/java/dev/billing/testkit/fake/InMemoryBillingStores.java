@@ -20,6 +20,7 @@ public final class InMemoryBillingStores {
     private final InMemoryProjectionChanges changes = new InMemoryProjectionChanges(storeSwitch);
     private final InMemoryMembershipStore memberships = new InMemoryMembershipStore(storeSwitch);
     private final InMemoryGuestPurchaseStore guests = new InMemoryGuestPurchaseStore(storeSwitch);
+    private final InMemoryNoticeLog notices = new InMemoryNoticeLog(storeSwitch);
     private final InMemoryAnalyticsStore analytics = new InMemoryAnalyticsStore(customers, subscriptions, usage);
     // One instance: callers compare stores (MigrateStores refuses to migrate stores into themselves).
     private final BillingStores stores = new BillingStores(customers, subscriptions, inbox, usage, changes,
@@ -32,7 +33,7 @@ public final class InMemoryBillingStores {
                 @Override
                 public void close() {
                 }
-            }, memberships, guests, audit, analytics);
+            }, memberships, guests, audit, analytics, notices);
 
     private InMemoryBillingStores() {
     }
@@ -84,5 +85,9 @@ public final class InMemoryBillingStores {
 
     public InMemoryAuditLog audit() {
         return audit;
+    }
+
+    public InMemoryNoticeLog notices() {
+        return notices;
     }
 }

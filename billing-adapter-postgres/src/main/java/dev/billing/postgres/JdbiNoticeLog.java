@@ -1,0 +1,118 @@
+package dev.billing.postgres;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.NoticeEntry;
+import dev.billing.core.model.NoticeKind;
+import dev.billing.core.model.NoticeQuery;
+import dev.billing.core.model.NoticeRecord;
+import dev.billing.core.model.NoticeStatus;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.NoticeLog;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link NoticeLog} on V13's {@code notice_log} table: one insert per attempt, a keyset listing on the id, newest
+ * first, with the filters given.
+ */
+final class JdbiNoticeLog implements NoticeLog {
+    private static final RowMapper<NoticeEntry> ENTRY = (rs, ctx) -> new NoticeEntry(rs.getLong("id"),
+            new NoticeRecord(rs.getString("event_id"), kind(rs.getString("kind")), UserId.of(rs.getString("user_id")),
+                    rs.getString("customer_id") == null ? null : CustomerId.of(rs.getString("customer_id")),
+                    status(rs.getString("status")), rs.getString("message_id"), rs.getString("error"),
+                    Db.instant(rs, "at")));
+
+    private final Db db;
+    private final String insert;
+    private final String select;
+    private final String ofUser;
+    private final String pseudonymise;
+
+    JdbiNoticeLog(Db db) {
+        this.db = db;
+        this.insert = db.sql("""
+                INSERT INTO {schema}.notice_log (event_id, kind, user_id, customer_id, status, message_id, error, at)
+                VALUES (:eventId, :kind, :userId, :customerId, :status, :messageId, :error, :at)
+                """);
+        this.select = db.sql("""
+                SELECT id, event_id, kind, user_id, customer_id, status, message_id, error, at
+                FROM {schema}.notice_log
+                WHERE id < :before""");
+        this.ofUser = db.sql("""
+                SELECT id, event_id, kind, user_id, customer_id, status, message_id, error, at
+                FROM {schema}.notice_log
+                WHERE user_id = :user
+                ORDER BY id DESC""");
+        this.pseudonymise = db.sql("UPDATE {schema}.notice_log SET user_id = :pseudonym WHERE user_id = :user");
+    }
+
+    @Override
+    public void record(NoticeRecord entry) {
+        db.call("notices.record", h -> h.createUpdate(insert)
+                .bind("eventId", entry.eventId())
+                .bind("kind", entry.kind().wireName())
+                .bind("userId", entry.userId().value())
+                .bind("customerId", entry.customerId() == null ? null : entry.customerId().value())
+                .bind("status", entry.status().wireName())
+                .bind("messageId", entry.messageId())
+                .bind("error", entry.error())
+                .bindByType("at", Db.ts(entry.at()), OffsetDateTime.class)
+                .execute());
+    }
+
+    @Override
+    public Page<NoticeEntry> list(NoticeQuery q) {
+        StringBuilder sql = new StringBuilder(select);
+        List<String> conditions = new ArrayList<>();
+        if (q.userId() != null) {
+            conditions.add("user_id = :user");
+        }
+        if (q.kind() != null) {
+            conditions.add("kind = :kind");
+        }
+        if (q.status() != null) {
+            conditions.add("status = :status");
+        }
+        conditions.forEach(c -> sql.append("\n  AND ").append(c));
+        sql.append("\nORDER BY id DESC LIMIT :limit");
+        return db.call("notices.list", h -> {
+            Query query = h.createQuery(sql.toString()).bind("before", q.beforeId()).bind("limit", q.limit() + 1);
+            if (q.userId() != null) {
+                query.bind("user", q.userId().value());
+            }
+            if (q.kind() != null) {
+                query.bind("kind", q.kind().wireName());
+            }
+            if (q.status() != null) {
+                query.bind("status", q.status().wireName());
+            }
+            return Pages.of(query.map(ENTRY).list(), q.limit(), e -> NoticeQuery.cursorAfter(e.id()));
+        });
+    }
+
+    @Override
+    public List<NoticeEntry> forUser(UserId user) {
+        return db.call("notices.forUser", h -> h.createQuery(ofUser).bind("user", user.value()).map(ENTRY).list());
+    }
+
+    @Override
+    public int pseudonymise(UserId user, UserId pseudonym) {
+        return db.call("notices.pseudonymise", h -> h.createUpdate(pseudonymise).bind("user", user.value())
+                .bind("pseudonym", pseudonym.value()).execute());
+    }
+
+    private static NoticeKind kind(String name) {
+        return NoticeKind.fromName(name).orElseThrow(() -> Db.corrupt("a notice_log row has the unknown kind "
+                + name));
+    }
+
+    private static NoticeStatus status(String name) {
+        return NoticeStatus.fromName(name).orElseThrow(() -> Db.corrupt("a notice_log row has the unknown status "
+                + name));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.billing.smtp;
+
+import dev.billing.core.model.Money;
+import dev.billing.core.model.NoticeKind;
+import dev.billing.core.model.Notification;
+import dev.billing.core.model.UserId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NoticeTemplateOverridesTest {
+    private static final Notification REFUND = new Notification.RefundIssued("evt_1", UserId.of("user_1"),
+            "a@example.com", "ch_1", new Money(500, "usd"));
+
+    @Test
+    void aDirectoryWithoutTemplatesReplacesNothing(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("README.md"), "not a template");
+
+        NoticeTemplateOverrides.Loaded loaded = NoticeTemplateOverrides.load(dir);
+
+        assertThat(loaded.problems()).isEmpty();
+        NoticeTemplates.Rendered builtIn = NoticeTemplates.render(REFUND, "Acme");
+        assertThat(loaded.overrides().apply(builtIn, REFUND, "Acme")).isSameAs(builtIn);
+    }
+
+    @Test
+    void aTextOverrideKeepsTheBuiltInHtmlAndSubject(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("refund-issued.txt"), "{{amount}} back for {{charge}} ({{event_id}})");
+
+        NoticeTemplateOverrides overrides = NoticeTemplateOverrides.load(dir).overrides();
+        NoticeTemplates.Rendered builtIn = NoticeTemplates.render(REFUND, "Acme");
+        NoticeTemplates.Rendered rendered = overrides.apply(builtIn, REFUND, "Acme");
+
+        assertThat(rendered.text()).isEqualTo("$5.00 back for ch_1 (evt_1)");
+        assertThat(rendered.html()).isEqualTo(builtIn.html());
+        assertThat(rendered.subject()).isEqualTo("Your Acme refund");
+    }
+
+    @Test
+    void everyProblemIsListedNamingItsFile(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("refund-isued.txt"), "typo in the name");
+        Files.writeString(dir.resolve("receipt.html"), "{{amount}} {{total}}");
+        Files.write(dir.resolve("plan-changed.txt"), new byte[]{(byte) 0xC3, (byte) 0x28});
+
+        assertThat(NoticeTemplateOverrides.load(dir).problems()).containsExactlyInAnyOrder(
+                "BILLING_NOTICE_TEMPLATES_DIR: refund-isued.txt names no notice (one of [subscription-started, "
+                        + "trial-ending, payment-failed, receipt, plan-changed, subscription-canceled, "
+                        + "renewal-reminder, refund-issued])",
+                "BILLING_NOTICE_TEMPLATES_DIR: receipt.html uses unknown values [total] (known: [amount, app, "
+                        + "event_id, item, link, reference])",
+                "BILLING_NOTICE_TEMPLATES_DIR: plan-changed.txt is not UTF-8 text");
+    }
+
+    @Test
+    void aMissingDirectoryIsRefused(@TempDir Path dir) {
+        assertThat(NoticeTemplateOverrides.load(dir.resolve("absent")).problems()).singleElement()
+                .asString().startsWith("BILLING_NOTICE_TEMPLATES_DIR: ").endsWith("is not a directory");
+    }
+
+    @Test
+    void theNotifierRefusesToStartWithABadDirectory(@TempDir Path dir) {
+        SmtpConfig config = new SmtpConfig("127.0.0.1", 2525, null, null, "billing@acme.example", false,
+                SmtpConfig.DEFAULT_TIMEOUT, "Acme", dir.resolve("absent").toString());
+
+        assertThatThrownBy(() -> SmtpNotifier.create(config)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("BILLING_NOTICE_TEMPLATES_DIR");
+    }
+
+    @Test
+    void theEnvironmentReportsABadDirectoryAsAProblem(@TempDir Path dir) {
+        SmtpConfig.Loaded loaded = SmtpConfig.fromEnvironment(Map.of("BILLING_SMTP_HOST", "smtp.example.com",
+                "BILLING_SMTP_FROM", "billing@example.com", "BILLING_NOTICE_TEMPLATES_DIR",
+                dir.resolve("absent").toString()));
+
+        assertThat(loaded.problems()).singleElement().asString().startsWith("BILLING_NOTICE_TEMPLATES_DIR");
+    }
+
+    @Test
+    void everyKindHasTemplateNames() {
+        for (NoticeKind kind : NoticeKind.values()) {
+            assertThat(NoticeTemplateOverrides.names(kind)).contains("app", "event_id");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.billing.core.port;
+
+import dev.billing.core.model.NoticeEntry;
+import dev.billing.core.model.NoticeQuery;
+import dev.billing.core.model.NoticeRecord;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+
+import java.util.List;
+
+/**
+ * The notice log: every attempt to send a notice (sent, skipped or failed, with the error and the mail's message id),
+ * for admins to answer "did the user get it?". It holds no email address.
+ *
+ * <p>Usage: {@code Page<NoticeEntry> failed = stores.notices().list(NoticeQuery.all(50).withStatus(FAILED));}
+ *
+ * <p>Every method throws {@link dev.billing.core.error.StoreException} on store failure.
+ */
+public interface NoticeLog {
+
+    /** Appends one attempt; every attempt is its own row (a failure then a success of one event are two). */
+    void record(NoticeRecord entry);
+
+    /** Rows matching the query, newest first. */
+    Page<NoticeEntry> list(NoticeQuery query);
+
+    /** Every row naming the user, newest first (for an export). */
+    List<NoticeEntry> forUser(UserId user);
+
+    /**
+     * Replaces the user id on every row naming {@code user} with {@code pseudonym} (an erasure).
+     *
+     * @return how many rows changed
+     */
+    int pseudonymise(UserId user, UserId pseudonym);
+
+    /** Stores that keep no notice log: records nothing, lists nothing. */
+    NoticeLog NONE = new NoticeLog() {
+        @Override
+        public void record(NoticeRecord entry) {
+        }
+
+        @Override
+        public Page<NoticeEntry> list(NoticeQuery query) {
+            return Page.empty();
+        }
+
+        @Override
+        public List<NoticeEntry> forUser(UserId user) {
+            return List.of();
+        }
+
+        @Override
+        public int pseudonymise(UserId user, UserId pseudonym) {
+            return 0;
+        }
+    };
+}

@@ -1,0 +1,129 @@
+package dev.billing.core.usecase;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.Notification;
+import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Which notice a webhook event means, if any (NOTIFICATIONS.md, "The notices"). One event means at most one notice:
+ * the inbox marks an event notified once. The decision reads only the event (its object and
+ * {@code previous_attributes}), never the stored projection, so processing an event again decides the same way.
+ * A one-time purchase's receipt is decided where the purchase is recorded ({@link ProcessInboxEvent}).
+ */
+final class NoticeTriggers {
+
+    /** The customer whose user gets the notice, and how to write it once that user is known. */
+    record Trigger(CustomerId customer, Function<CustomerLink, Notification> build) {
+    }
+
+    private final PlanCatalog plans;
+
+    NoticeTriggers(PlanCatalog plans) {
+        this.plans = plans;
+    }
+
+    /** The notice {@code event} (with its decoded {@code object}) means, or empty. */
+    Optional<Trigger> noticeFor(StripeEvent event, EventObject object) {
+        String type = event.type();
+        String id = event.id();
+        if (object instanceof EventObject.OfSubscription of && type.startsWith("customer.subscription.")) {
+            return forSubscription(type, id, of.subscription(), of.change());
+        }
+        if (object instanceof EventObject.OfInvoice of) {
+            Invoice invoice = of.invoice();
+            if (type.equals("invoice.paid") && invoice.amountPaid() > 0) {
+                return trigger(invoice.customerId(), link -> new Notification.Receipt(id, link.userId(), link.email(),
+                        invoice.id(), "Invoice " + (invoice.number() == null ? invoice.id() : invoice.number()),
+                        invoice.paid(), invoice.hostedInvoiceUrl()));
+            }
+            if (type.equals("invoice.payment_failed")) {
+                return trigger(invoice.customerId(), link -> new Notification.PaymentFailed(id, link.userId(),
+                        link.email(), invoice.id(), invoice.due(), invoice.hostedInvoiceUrl()));
+            }
+            return Optional.empty();
+        }
+        if (object instanceof EventObject.OfUpcomingInvoice of && type.equals("invoice.upcoming")
+                && of.amountDue().amount() > 0) {
+            // Nothing to pay (a free renewal, a credit covering it): nothing worth a mail.
+            return trigger(of.customerId(), link -> new Notification.RenewalReminder(id, link.userId(), link.email(),
+                    of.subscriptionId(), of.amountDue(), of.renewsAt()));
+        }
+        if (object instanceof EventObject.OfCharge of && type.equals("charge.refunded") && of.customerId() != null
+                && of.amountRefunded().amount() > 0) {
+            return trigger(of.customerId(), link -> new Notification.RefundIssued(id, link.userId(), link.email(),
+                    of.chargeId(), of.amountRefunded()));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Trigger> forSubscription(String type, String id, Subscription s,
+                                              EventObject.SubscriptionChange change) {
+        switch (type) {
+            case "customer.subscription.trial_will_end":
+                return trigger(s.customerId(), link -> new Notification.TrialEnding(id, link.userId(), link.email(),
+                        s.id(), s.trialEnd()));
+            case "customer.subscription.created":
+                // An incomplete one (first payment pending) starts when an update makes it active.
+                return s.isActive() ? started(id, s) : Optional.empty();
+            case "customer.subscription.deleted":
+                return canceled(id, s, null);
+            case "customer.subscription.updated":
+                return forUpdate(id, s, change);
+            default:
+                return Optional.empty();
+        }
+    }
+
+    /** Start, cancellation and plan change, in that order: an update that does two says the first. */
+    private Optional<Trigger> forUpdate(String id, Subscription s, EventObject.SubscriptionChange change) {
+        SubscriptionStatus before = change.status();
+        if (before != null && before.isIncomplete() && s.isActive()) {
+            return started(id, s);
+        }
+        if (before != null && before != SubscriptionStatus.CANCELED && s.status() == SubscriptionStatus.CANCELED) {
+            return canceled(id, s, null);
+        }
+        if (Boolean.FALSE.equals(change.cancelAtPeriodEnd()) && s.cancelAtPeriodEnd() && !s.hasEnded()) {
+            return canceled(id, s, s.currentPeriodEnd());
+        }
+        if (change.priceId() != null && s.priceId() != null && !change.priceId().equals(s.priceId())) {
+            String from = planName(change.priceId());
+            String to = planName(s.priceId());
+            return trigger(s.customerId(), link -> new Notification.PlanChanged(id, link.userId(), link.email(),
+                    s.id(), from, to));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Trigger> started(String id, Subscription s) {
+        String plan = s.priceId() == null ? null : planName(s.priceId());
+        return trigger(s.customerId(), link -> new Notification.SubscriptionStarted(id, link.userId(), link.email(),
+                s.id(), plan, s.isTrialing() ? s.trialEnd() : null));
+    }
+
+    private static Optional<Trigger> canceled(String id, Subscription s, Instant accessUntil) {
+        return trigger(s.customerId(), link -> new Notification.SubscriptionCanceled(id, link.userId(), link.email(),
+                s.id(), accessUntil));
+    }
+
+    /** The catalog's name for a price (its tier, or its item), else the price id. */
+    private String planName(String priceId) {
+        return plans.planForPrice(priceId).map(p -> p.tier().name())
+                .or(() -> plans.itemForPrice(priceId).map(i -> i.name()))
+                .orElse(priceId);
+    }
+
+    private static Optional<Trigger> trigger(CustomerId customer, Function<CustomerLink, Notification> build) {
+        return Optional.of(new Trigger(customer, build));
+    }
+}

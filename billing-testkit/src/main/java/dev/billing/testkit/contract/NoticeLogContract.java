@@ -1,0 +1,127 @@
+package dev.billing.testkit.contract;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.NoticeEntry;
+import dev.billing.core.model.NoticeKind;
+import dev.billing.core.model.NoticeQuery;
+import dev.billing.core.model.NoticeRecord;
+import dev.billing.core.model.NoticeStatus;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.NoticeLog;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every store's notice log guarantees: each attempt is kept as recorded (kind, user, customer, cause event,
+ * status, error, message id, time), listed newest first, filtered by user, kind and status, paged by a cursor that
+ * neither skips nor repeats a row; an erasure's pseudonym replaces the user on every row. The store may be shared:
+ * every test uses users of its own.
+ *
+ * <p>Usage: {@code class JdbiNoticeLogContractIT extends NoticeLogContract { protected NoticeLog log() {...} }}
+ */
+public abstract class NoticeLogContract {
+    private NoticeLog log;
+    private UserId user;
+    private CustomerId customer;
+
+    /** The notice log under test. */
+    protected abstract NoticeLog log();
+
+    @BeforeEach
+    void setUpNotices() {
+        log = log();
+        user = UserId.of(unique("user_notice_"));
+        customer = CustomerId.of(unique("cus_notice_"));
+    }
+
+    private NoticeRecord notice(String event, NoticeKind kind, NoticeStatus status) {
+        return new NoticeRecord(event, kind, user, customer, status,
+                status == NoticeStatus.SENT ? "<billing." + event + "@example.com>" : null,
+                status == NoticeStatus.SENT ? null : "SmtpSendException: connection refused", T0);
+    }
+
+    @Test
+    @DisplayName("a recorded attempt comes back as it was recorded")
+    void keepsEveryField() {
+        NoticeRecord failed = notice(unique("evt_"), NoticeKind.PAYMENT_FAILED, NoticeStatus.FAILED);
+        log.record(failed);
+
+        List<NoticeEntry> rows = log.list(NoticeQuery.all(10).withUser(user)).items();
+
+        assertThat(rows).extracting(NoticeEntry::record).containsExactly(failed);
+    }
+
+    @Test
+    @DisplayName("a failure and then a success of one event are two rows, newest first")
+    void everyAttemptIsItsOwnRow() {
+        String event = unique("evt_");
+        log.record(notice(event, NoticeKind.RECEIPT, NoticeStatus.FAILED));
+        log.record(notice(event, NoticeKind.RECEIPT, NoticeStatus.SENT));
+
+        List<NoticeEntry> rows = log.list(NoticeQuery.all(10).withUser(user)).items();
+
+        assertThat(rows).extracting(e -> e.record().status()).containsExactly(NoticeStatus.SENT, NoticeStatus.FAILED);
+        assertThat(rows.get(0).id()).isGreaterThan(rows.get(1).id());
+        assertThat(rows.get(0).record().messageId()).isEqualTo("<billing." + event + "@example.com>");
+    }
+
+    @Test
+    @DisplayName("filters by kind and status, each alone and together")
+    void filters() {
+        log.record(notice(unique("evt_"), NoticeKind.RECEIPT, NoticeStatus.SENT));
+        log.record(notice(unique("evt_"), NoticeKind.PLAN_CHANGED, NoticeStatus.SENT));
+        log.record(notice(unique("evt_"), NoticeKind.PLAN_CHANGED, NoticeStatus.FAILED));
+        NoticeQuery mine = NoticeQuery.all(10).withUser(user);
+
+        assertThat(log.list(mine.withKind(NoticeKind.PLAN_CHANGED)).items()).hasSize(2);
+        assertThat(log.list(mine.withStatus(NoticeStatus.SENT)).items()).hasSize(2);
+        assertThat(log.list(mine.withKind(NoticeKind.PLAN_CHANGED).withStatus(NoticeStatus.FAILED)).items())
+                .extracting(e -> e.record().kind()).containsExactly(NoticeKind.PLAN_CHANGED);
+        assertThat(log.list(mine.withKind(NoticeKind.REFUND_ISSUED)).items()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the cursor pages through every row once")
+    void pagesWithTheCursor() {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            events.add(unique("evt_"));
+            log.record(notice(events.get(i), NoticeKind.RENEWAL_REMINDER, NoticeStatus.SENT));
+        }
+        List<String> seen = new ArrayList<>();
+        NoticeQuery query = NoticeQuery.all(2).withUser(user);
+        Page<NoticeEntry> page;
+        do {
+            page = log.list(query);
+            page.items().forEach(e -> seen.add(e.record().eventId()));
+            query = query.after(page.nextCursor());
+        } while (page.hasMore());
+
+        Collections.reverse(events);
+        assertThat(seen).containsExactlyElementsOf(events);
+    }
+
+    @Test
+    @DisplayName("an erasure's pseudonym replaces the user on every row")
+    void pseudonymises() {
+        log.record(notice(unique("evt_"), NoticeKind.SUBSCRIPTION_STARTED, NoticeStatus.SENT));
+        log.record(notice(unique("evt_"), NoticeKind.SUBSCRIPTION_CANCELED, NoticeStatus.SKIPPED));
+        UserId pseudonym = UserId.of(unique("erased_"));
+
+        assertThat(log.pseudonymise(user, pseudonym)).isEqualTo(2);
+
+        assertThat(log.forUser(user)).isEmpty();
+        assertThat(log.forUser(pseudonym)).hasSize(2);
+        assertThat(log.list(NoticeQuery.all(10).withUser(user)).items()).isEmpty();
+    }
+}
