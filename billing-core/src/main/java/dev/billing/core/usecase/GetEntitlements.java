@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -51,6 +52,11 @@ public final class GetEntitlements implements ProjectionListener {
     private final Duration ttl;
     private final Map<UserId, Cached> cache = new ConcurrentHashMap<>();
     private final Map<CustomerId, UserId> usersByCustomer = new ConcurrentHashMap<>();
+    /**
+     * Counts the drops: an answer computed from reads that a change overtook (the change dropped nothing, as nothing
+     * was cached yet) is taken back out, so it never outlives the change in the cache.
+     */
+    private final AtomicLong drops = new AtomicLong();
     /** Users whose cached entitlements were (or are being) computed while they had no customer. */
     private final Set<UserId> cachedWithoutCustomer = ConcurrentHashMap.newKeySet();
 
@@ -72,6 +78,7 @@ public final class GetEntitlements implements ProjectionListener {
             return cached.value;
         }
         cachedWithoutCustomer.add(user); // before reading: a concurrent projectionChanged must look this user up
+        long dropsBefore = drops.get();
         Optional<CustomerLink> link = customers.findByUserId(user);
         List<Subscription> subs = link.map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
         EntitlementPolicy.Grant grant = policy.grant(subs, now);
@@ -114,7 +121,11 @@ public final class GetEntitlements implements ProjectionListener {
             cachedWithoutCustomer.add(user);
         }
         link.ifPresent(l -> usersByCustomer.put(l.customerId(), user));
-        cache.put(user, new Cached(value, expiresAt));
+        Cached fresh = new Cached(value, expiresAt);
+        cache.put(user, fresh);
+        if (drops.get() != dropsBefore) {
+            cache.remove(user, fresh); // a drop since the reads began may have been about them
+        }
         if (link.isPresent()) {
             cachedWithoutCustomer.remove(user);
         }
@@ -153,6 +164,7 @@ public final class GetEntitlements implements ProjectionListener {
 
     /** Drops the user's cached entitlements. */
     public void invalidate(UserId user) {
+        drops.incrementAndGet();
         cache.remove(user);
     }
 
@@ -163,6 +175,7 @@ public final class GetEntitlements implements ProjectionListener {
      */
     @Override
     public void projectionChanged(CustomerId customerId) {
+        drops.incrementAndGet();
         UserId user = usersByCustomer.get(customerId);
         if (user != null) {
             cache.remove(user);
