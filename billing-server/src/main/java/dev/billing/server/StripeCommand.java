@@ -7,6 +7,7 @@ import dev.billing.stripe.StripeCatalogSpec;
 import dev.billing.stripe.StripeCatalogSync;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -83,27 +84,39 @@ final class StripeCommand implements Callable<Integer> {
         }
     }
 
+    /** What plan and apply both take: where the webhook endpoint is, and whether one of another version goes. */
+    static final class TargetOptions {
+        @Option(names = "--webhook-url", description = "The webhook endpoint's URL (default: BILLING_WEBHOOK_URL; "
+                + "without either, endpoints are left alone).")
+        String webhookUrl;
+
+        @Option(names = "--replace-webhook-endpoint", description = "Replace an endpoint of another API version: "
+                + "a new endpoint (a new signing secret), then the old one deleted (plan shows it; else a warning).")
+        boolean replace;
+
+        /** Text logs, the target read from the plan file and the options, and its header printed. */
+        Target target(Main main, boolean dryRun) {
+            Main.logFormat(main.env, "TEXT");
+            Target target = Target.of(main, webhookUrl);
+            main.out.println(target.header(dryRun));
+            return target;
+        }
+    }
+
     @Command(name = "plan", description = "Print what apply would change in Stripe; changes nothing (GET requests "
             + "only).")
     static final class Plan implements Callable<Integer> {
         @ParentCommand
         StripeCommand parent;
 
-        @Option(names = "--webhook-url", description = "The webhook endpoint's URL (default: BILLING_WEBHOOK_URL; "
-                + "without either, endpoints are left alone).")
-        String webhookUrl;
-
-        @Option(names = "--replace-webhook-endpoint", description = "Plan replacing an endpoint of another API "
-                + "version (else a warning).")
-        boolean replace;
+        @Mixin
+        TargetOptions options;
 
         @Override
         public Integer call() {
             Main main = parent.main;
-            Main.logFormat(main.env, "TEXT");
-            Target target = Target.of(main, webhookUrl);
-            main.out.println(target.header(true));
-            StripeCatalogSync.Result result = target.sync.plan(target.spec, replace);
+            Target target = options.target(main, true);
+            StripeCatalogSync.Result result = target.sync.plan(target.spec, options.replace);
             result.changes().forEach(c -> main.out.println(c.line()));
             if (result.noChanges()) {
                 main.out.println("no changes");
@@ -118,24 +131,17 @@ final class StripeCommand implements Callable<Integer> {
         @ParentCommand
         StripeCommand parent;
 
-        @Option(names = "--webhook-url", description = "The webhook endpoint's URL (default: BILLING_WEBHOOK_URL; "
-                + "without either, endpoints are left alone).")
-        String webhookUrl;
-
-        @Option(names = "--replace-webhook-endpoint", description = "Replace an endpoint of another API version: "
-                + "a new endpoint (a new signing secret), then the old one deleted.")
-        boolean replace;
+        @Mixin
+        TargetOptions options;
 
         @Override
         public Integer call() {
             Main main = parent.main;
-            Main.logFormat(main.env, "TEXT");
-            Target target = Target.of(main, webhookUrl);
-            main.out.println(target.header(false));
+            Target target = options.target(main, false);
             List<StripeCatalogSync.Change> done = new ArrayList<>();
             StripeCatalogSync.Result result;
             try {
-                result = target.sync.apply(target.spec, replace, change -> {
+                result = target.sync.apply(target.spec, options.replace, change -> {
                     main.out.println(change.line());
                     done.add(change);
                 });
