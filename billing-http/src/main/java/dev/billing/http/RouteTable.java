@@ -70,6 +70,8 @@ final class RouteTable {
                         .returns(Responses.Portal.class).errors(400, 404, 503),
                 get("/stripe/purchases", Access.USER, h.account()::purchases).tag("account")
                         .summary("The caller's one-time purchases.").returns(Responses.PurchaseList.class),
+                get("/stripe/refunds", Access.USER, h.account()::refunds).tag("account")
+                        .summary("The caller's refunds, newest first.").returns(Responses.UserRefundList.class),
 
                 get("/stripe/subscriptions", Access.USER, h.subscriptions()::list).tag("subscriptions")
                         .summary("The caller's subscriptions.").returns(Responses.SubscriptionList.class),
