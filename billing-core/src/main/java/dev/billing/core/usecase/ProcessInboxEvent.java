@@ -117,7 +117,7 @@ public final class ProcessInboxEvent {
         this.options = options;
         this.clock = clock;
         this.erased = new ErasedAccountEvents(customers, subscriptions, inbox);
-        this.refunds = new RefundEvents(subscriptions, listener);
+        this.refunds = new RefundEvents(gateway, subscriptions, listener, options.refetchOnWebhook());
     }
 
     /**

@@ -7,9 +7,13 @@ import dev.billing.core.model.EventObject;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.Money;
 import dev.billing.core.model.PaymentRefund;
+import dev.billing.core.model.Refund;
+import dev.billing.core.model.RefundRequest;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.UserId;
+import dev.billing.core.usecase.CheckoutCommand;
+import dev.billing.core.usecase.CheckoutOutcome;
 import dev.billing.core.usecase.ProcessInboxEvent;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
@@ -98,6 +102,25 @@ class RefundProjectionTest {
                 "pi_1", List.of(older, newer)))).isEqualTo(InboxStatus.PROCESSED);
 
         assertThat(mine()).extracting(PaymentRefund::id).containsExactly("re_b", "re_a");
+    }
+
+    @Test
+    @DisplayName("a refund event naming no customer (an older API version) is read from Stripe for its customer")
+    void customerlessRefundIsReadFromTheGateway() {
+        CheckoutOutcome.Started started = (CheckoutOutcome.Started) billing.startCheckout(
+                BillingHarness.create().identity("user_r"), new CheckoutCommand.Buy("price_credits_100", 1,
+                        BillingHarness.ORIGIN + "/ok", BillingHarness.ORIGIN + "/cancel"));
+        String paymentIntent = gateway.completeCheckout(started.session().id());
+        Refund refund = gateway.createRefund(new RefundRequest(paymentIntent, 250L, null, "refund-r"));
+
+        assertThat(deliver("refund.created", clock.instant(), new EventObject.OfRefund(refund.id(), null)))
+                .isEqualTo(InboxStatus.PROCESSED);
+
+        assertThat(mine()).singleElement().satisfies(r -> {
+            assertThat(r.customerId()).isEqualTo(customer);
+            assertThat(r.amount()).isEqualTo(250);
+            assertThat(r.paymentIntentId()).isEqualTo(paymentIntent);
+        });
     }
 
     @Test
