@@ -195,6 +195,9 @@ final class RouteTable {
                         .query(integer("limit", "1-100, default 20."),
                                 string("startingAfter", "The last id of the previous page."))
                         .errors(400, 404, 503),
+                get("/orgs/{orgId}/stripe/refunds", Access.USER, h.orgs().read(h.account()::refunds))
+                        .tag("organizations").summary("The organization's refunds, newest first (any member).")
+                        .returns(Responses.UserRefundList.class).errors(404, 503),
                 get("/orgs/{orgId}/stripe/invoices/{id}", Access.USER, h.orgs().read(h.invoices()::get))
                         .tag("organizations").summary("One of the organization's invoices (any member).")
                         .returns(Responses.InvoiceView.class).errors(404, 503),
