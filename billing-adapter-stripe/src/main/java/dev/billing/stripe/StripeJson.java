@@ -17,6 +17,7 @@ import dev.billing.core.model.EventObject;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.Money;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
@@ -28,7 +29,9 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,6 +53,10 @@ final class StripeJson {
     private static final Pick PRICE = Pick.fields(Map.of("id", Pick.ALL, "currency", Pick.ALL, "unit_amount",
             Pick.ALL, "recurring", Pick.fields(Map.of("interval", Pick.ALL, "interval_count", Pick.ALL,
                     "usage_type", Pick.ALL))));
+    /** A refund, on its own or in the list an older API version's charge embeds. */
+    private static final Pick REFUND = Pick.fields(Map.of("id", Pick.ALL, "object", Pick.ALL, "amount", Pick.ALL,
+            "currency", Pick.ALL, "status", Pick.ALL, "reason", Pick.ALL, "created", Pick.ALL, "charge", ID,
+            "payment_intent", ID, "customer", ID));
     /**
      * What {@link #decode} reads of {@code data.object}, for every kind it decodes (subscription, invoice, checkout
      * session, customer): a field added to a decoder must be added here.
@@ -76,15 +83,15 @@ final class StripeJson {
                 // invoice
                 "number", "amount_due", "amount_paid", "amount_remaining", "hosted_invoice_url", "invoice_pdf",
                 "billing_reason", "period_start", "period_end", "next_payment_attempt",
-                // charge
-                "amount_refunded",
+                // charge, refund
+                "amount_refunded", "amount", "reason",
                 // checkout session
                 "mode", "payment_status", "client_reference_id", "amount_total", "customer_email",
                 // customer
                 "email", "deleted"}) {
             fields.put(scalar, Pick.ALL);
         }
-        for (String expandable : new String[] {"customer", "subscription", "payment_intent"}) {
+        for (String expandable : new String[] {"customer", "subscription", "payment_intent", "charge"}) {
             fields.put(expandable, ID);
         }
         // Every item (Stripe allows 20): the plan is the first licensed one, which may follow metered ones.
@@ -97,6 +104,7 @@ final class StripeJson {
         fields.put("discount", Pick.fields(Map.of("coupon", COUPON)));
         fields.put("parent", Pick.fields(Map.of("subscription_details", Pick.fields(Map.of("subscription", ID)))));
         fields.put("customer_details", Pick.fields(Map.of("email", Pick.ALL)));
+        fields.put("refunds", Pick.fields(Map.of("data", Pick.each(REFUND))));
         return Pick.fields(Map.copyOf(fields));
     }
 
@@ -128,9 +136,15 @@ final class StripeJson {
             }
             if (type.equals("charge.refunded") && "charge".equals(objectType)) {
                 String customer = idOf(object, "customer");
-                return new EventObject.OfCharge(required(id, "id"), customer == null ? null : CustomerId.of(customer),
+                CustomerId customerId = customer == null ? null : CustomerId.of(customer);
+                return new EventObject.OfCharge(required(id, "id"), customerId,
                         new Money(amount(object, "amount_refunded"), required(text(object, "currency"), "currency")),
-                        idOf(object, "payment_intent"));
+                        idOf(object, "payment_intent"), embeddedRefunds(object, customerId, version));
+            }
+            if (type.startsWith("refund.") && "refund".equals(objectType)) {
+                String customer = idOf(object, "customer");
+                return new EventObject.OfRefund(required(id, "id"), customer == null ? null
+                        : refund(object, CustomerId.of(customer), null, version));
             }
             if (type.startsWith("checkout.session.") && "checkout.session".equals(objectType)) {
                 Optional<CheckoutSession> session = checkoutSession(object);
@@ -150,6 +164,35 @@ final class StripeJson {
             throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "Event " + event.id() + " (" + type
                     + ") carries a " + objectType + " that cannot be decoded: " + e.getMessage());
         }
+    }
+
+    /**
+     * The refunds a charge lists (API versions before 2022-11-15 embed them; later ones leave {@code refunds} out
+     * unless expanded), empty for a guest's charge: the projection keeps customers' refunds only.
+     */
+    private static List<PaymentRefund> embeddedRefunds(JsonObject charge, CustomerId customer,
+                                                       SourceVersion version) {
+        JsonObject list = object(charge, "refunds");
+        JsonElement data = list == null ? null : list.get("data");
+        if (customer == null || data == null || !data.isJsonArray()) {
+            return List.of();
+        }
+        List<PaymentRefund> refunds = new ArrayList<>();
+        for (JsonElement r : data.getAsJsonArray()) {
+            if (r.isJsonObject()) {
+                refunds.add(refund(r.getAsJsonObject(), customer, text(charge, "id"), version));
+            }
+        }
+        return refunds;
+    }
+
+    /** A refund of the customer's payment; {@code chargeId} stands in when the refund does not name its charge. */
+    static PaymentRefund refund(JsonObject r, CustomerId customer, String chargeId, SourceVersion version) {
+        String charge = idOf(r, "charge");
+        return new PaymentRefund(required(text(r, "id"), "id"), customer, charge == null ? chargeId : charge,
+                idOf(r, "payment_intent"), amount(r, "amount"), required(text(r, "currency"), "currency"),
+                required(text(r, "status"), "status"), text(r, "reason"), required(instant(r, "created"), "created"),
+                version);
     }
 
     /** What {@code previous_attributes} say a subscription was before; every part null when it does not say. */

@@ -13,6 +13,7 @@ import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Plan;
 import dev.billing.core.model.PortalSession;
 import dev.billing.core.model.Price;
@@ -86,7 +87,7 @@ public final class StripePaymentGateway implements PaymentGateway {
         this.promotions = new StripePromotions(client, calls);
         this.invoices = new StripeInvoices(client, calls, stamps);
         this.paymentMethods = new StripePaymentMethods(client, calls);
-        this.refunds = new StripeRefunds(client, calls);
+        this.refunds = new StripeRefunds(client, calls, stamps);
         this.meterEvents = new StripeMeterEvents(client, calls);
     }
 
@@ -278,6 +279,11 @@ public final class StripePaymentGateway implements PaymentGateway {
     @Override
     public Refund createRefund(RefundRequest request) {
         return refunds.createRefund(request);
+    }
+
+    @Override
+    public Optional<PaymentRefund> getRefund(String refundId) {
+        return refunds.getRefund(refundId);
     }
 
     /** Reporting is idempotent: Stripe's "an event already exists with identifier X" counts as success. */

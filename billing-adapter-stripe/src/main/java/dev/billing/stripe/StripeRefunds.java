@@ -2,20 +2,28 @@ package dev.billing.stripe;
 
 import com.stripe.StripeClient;
 import com.stripe.param.RefundCreateParams;
+import com.stripe.param.RefundRetrieveParams;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.PaymentRefund;
+import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.Refund;
 import dev.billing.core.model.RefundRequest;
 
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Refunds a payment intent, in full or in part. */
+/** Refunds a payment intent, in full or in part, and reads a refund back with its customer. */
 final class StripeRefunds {
     private final StripeClient client;
     private final StripeCalls calls;
+    private final RefetchStamps stamps;
 
-    StripeRefunds(StripeClient client, StripeCalls calls) {
+    /** @param stamps the gateway's, so that every object it reads is versioned in one sequence */
+    StripeRefunds(StripeClient client, StripeCalls calls, RefetchStamps stamps) {
         this.client = client;
         this.calls = calls;
+        this.stamps = stamps;
     }
 
     Refund createRefund(RefundRequest request) {
@@ -34,6 +42,26 @@ final class StripeRefunds {
         com.stripe.model.Refund refund = calls.call("create refund",
                 () -> client.v1().refunds().create(params.build(), StripeCalls.keyed(request.idempotencyKey())));
         return calls.read("create refund", refund, StripeObjects::refund);
+    }
+
+    /** The refund with its charge expanded: older API versions name the customer on the charge only. */
+    Optional<PaymentRefund> getRefund(String refundId) {
+        RefundRetrieveParams params = RefundRetrieveParams.builder().addExpand("charge").build();
+        return calls.find("retrieve refund", refundId, () -> client.v1().refunds().retrieve(refundId, params))
+                .flatMap(r -> calls.read("retrieve refund", r, this::refund));
+    }
+
+    private Optional<PaymentRefund> refund(com.stripe.model.Refund r) {
+        String customer = r.getCustomer();
+        if (customer == null && r.getChargeObject() != null) {
+            customer = r.getChargeObject().getCustomer();
+        }
+        if (customer == null) {
+            return Optional.empty(); // a guest's payment
+        }
+        return Optional.of(new PaymentRefund(r.getId(), CustomerId.of(customer), r.getCharge(), r.getPaymentIntent(),
+                r.getAmount(), r.getCurrency(), r.getStatus(), r.getReason(), Instant.ofEpochSecond(r.getCreated()),
+                stamps.next()));
     }
 
     private static Optional<RefundCreateParams.Reason> refundReason(String reason) {

@@ -128,7 +128,8 @@ class StripeCatalogSyncIT {
         });
         assertThat(endpoints.get(0).enabledEvents()).contains("invoice.paid", "customer.subscription.updated",
                 "checkout.session.completed", "customer.created", "price.updated", "invoice.upcoming",
-                "charge.refunded").doesNotContain("charge.succeeded", "checkout.session.expired");
+                "charge.refunded", "refund.created", "refund.updated")
+                .doesNotContain("charge.succeeded", "checkout.session.expired");
     }
 
     @Test

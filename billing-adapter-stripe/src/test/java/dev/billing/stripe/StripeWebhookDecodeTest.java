@@ -12,6 +12,7 @@ import dev.billing.core.model.EventObject;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.Money;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
@@ -180,6 +181,42 @@ class StripeWebhookDecodeTest {
                 + "\"amount_refunded\":500,\"currency\":\"eur\",\"payment_intent\":\"pi_1\"}");
         assertThat(decodeBytes(bytes(body))).isEqualTo(new EventObject.OfCharge("ch_1", CustomerId.of("cus_1"),
                 new Money(500, "eur"), "pi_1"));
+    }
+
+    @Test
+    void aRefundOfApi2026NamesItsCustomer() {
+        assertThat(decode("refund.created.json")).isEqualTo(new EventObject.OfRefund("re_3QzD5eTemplatePack",
+                new PaymentRefund("re_3QzD5eTemplatePack", CustomerId.of("cus_RAda7f3kQ2"), "ch_3QzD5eTemplatePack",
+                        "pi_3QzD5eTemplatePack", 1500, "usd", "pending", "requested_by_customer", at(1795100499),
+                        SourceVersion.snapshot(at(1795100500)))));
+    }
+
+    @Test
+    void aRefundWithoutACustomerIsAGuestsOrAnOlderVersionsAndCarriesNoRefund() {
+        String body = event("refund.updated", "{\"id\":\"re_1\",\"object\":\"refund\",\"amount\":100,"
+                + "\"charge\":\"ch_1\",\"created\":1795100000,\"currency\":\"usd\",\"payment_intent\":\"pi_1\","
+                + "\"status\":\"succeeded\"}");
+        assertThat(decodeBytes(bytes(body))).isEqualTo(new EventObject.OfRefund("re_1", null));
+    }
+
+    @Test
+    void anOlderVersionsRefundedChargeEmbedsItsRefundsWithTheChargesCustomer() {
+        EventObject.OfCharge charge = (EventObject.OfCharge) decode("charge.refunded.2020.json");
+        assertThat(charge.amountRefunded()).isEqualTo(new Money(2500, "usd"));
+        assertThat(charge.refunds()).extracting(PaymentRefund::id).containsExactly("re_3KlOldSecond",
+                "re_3KlOldFirst");
+        assertThat(charge.refunds().get(1)).isEqualTo(new PaymentRefund("re_3KlOldFirst",
+                CustomerId.of("cus_RAda7f3kQ2"), "ch_3KlOldCharge", "pi_3KlOldCharge", 500, "usd", "succeeded",
+                "duplicate", at(1795100100), SourceVersion.snapshot(at(1795100600))));
+    }
+
+    @Test
+    void aGuestsRefundedChargeYieldsNoRefunds() {
+        String body = event("charge.refunded", "{\"id\":\"ch_1\",\"object\":\"charge\",\"customer\":null,"
+                + "\"amount_refunded\":500,\"currency\":\"usd\",\"refunds\":{\"object\":\"list\",\"data\":[{\"id\":"
+                + "\"re_1\",\"object\":\"refund\",\"amount\":500,\"currency\":\"usd\",\"status\":"
+                + "\"succeeded\",\"created\":1795100000}]}}");
+        assertThat(((EventObject.OfCharge) decodeBytes(bytes(body))).refunds()).isEmpty();
     }
 
     @Test

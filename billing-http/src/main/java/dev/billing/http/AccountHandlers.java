@@ -3,6 +3,7 @@ package dev.billing.http;
 import dev.billing.core.Billing;
 import dev.billing.core.error.ConflictException;
 import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.usecase.CheckoutCommand;
 import dev.billing.core.usecase.CheckoutOutcome;
@@ -73,8 +74,14 @@ final class AccountHandlers {
 
     Object purchases(Call call) {
         PlanCatalog catalog = billing.useCases().entitlementPolicy().catalog();
+        List<PaymentRefund> refunds = billing.useCases().listRefunds().of(call.user());
         List<Responses.PurchaseView> views = billing.useCases().listPurchases().of(call.user()).stream()
-                .map(p -> Responses.PurchaseView.of(p, catalog)).toList();
+                .map(p -> Responses.PurchaseView.of(p, catalog, refunds)).toList();
         return new Responses.PurchaseList(views);
+    }
+
+    Object refunds(Call call) {
+        return new Responses.UserRefundList(billing.useCases().listRefunds().of(call.user()).stream()
+                .map(Responses.UserRefundView::of).toList());
     }
 }

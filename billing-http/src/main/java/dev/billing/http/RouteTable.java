@@ -70,6 +70,8 @@ final class RouteTable {
                         .returns(Responses.Portal.class).errors(400, 404, 503),
                 get("/stripe/purchases", Access.USER, h.account()::purchases).tag("account")
                         .summary("The caller's one-time purchases.").returns(Responses.PurchaseList.class),
+                get("/stripe/refunds", Access.USER, h.account()::refunds).tag("account")
+                        .summary("The caller's refunds, newest first.").returns(Responses.UserRefundList.class),
 
                 get("/stripe/subscriptions", Access.USER, h.subscriptions()::list).tag("subscriptions")
                         .summary("The caller's subscriptions.").returns(Responses.SubscriptionList.class),
@@ -193,6 +195,9 @@ final class RouteTable {
                         .query(integer("limit", "1-100, default 20."),
                                 string("startingAfter", "The last id of the previous page."))
                         .errors(400, 404, 503),
+                get("/orgs/{orgId}/stripe/refunds", Access.USER, h.orgs().read(h.account()::refunds))
+                        .tag("organizations").summary("The organization's refunds, newest first (any member).")
+                        .returns(Responses.UserRefundList.class).errors(404, 503),
                 get("/orgs/{orgId}/stripe/invoices/{id}", Access.USER, h.orgs().read(h.invoices()::get))
                         .tag("organizations").summary("One of the organization's invoices (any member).")
                         .returns(Responses.InvoiceView.class).errors(404, 503),

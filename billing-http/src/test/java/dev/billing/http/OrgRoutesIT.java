@@ -1,6 +1,9 @@
 package dev.billing.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.PaymentRefund;
+import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.UserId;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.http.Http;
@@ -8,14 +11,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An organization's billing over HTTP: its own customer, Checkout, subscriptions, invoices and entitlements under
- * {@code /orgs/{orgId}}, reached only by members (the token's active organization), changed only by those who manage
- * its billing (role org:admin or permission org:billing:manage).
+ * An organization's billing over HTTP: its own customer, Checkout, subscriptions, invoices, refunds and entitlements
+ * under {@code /orgs/{orgId}}, reached only by members (the token's active organization), changed only by those who
+ * manage its billing (role org:admin or permission org:billing:manage).
  */
 class OrgRoutesIT {
     static final String ORG = "org_acme";
@@ -84,6 +88,24 @@ class OrgRoutesIT {
         assertThat(api.http.get("/orgs/" + ORG + "/stripe/payment-methods", member).status()).isEqualTo(403);
         assertThat(api.http.get("/orgs/" + ORG + "/entitlements", member).status()).isEqualTo(200);
         assertThat(api.harness.gateway().customerCount()).isZero();
+    }
+
+    @Test
+    void membersReadTheOrganizationsRefundsAndNotAnyoneElses() {
+        Http.Response org = api.http.post("/orgs/" + ORG + "/stripe/customer", admin, null);
+        assertThat(org.status()).as(org.body()).isEqualTo(200);
+        CustomerId customer = CustomerId.of(org.json().path("customerId").asText());
+        Instant now = api.harness.clock().instant();
+        api.harness.stores().subscriptions().upsertRefund(new PaymentRefund("re_org_1", customer, "ch_org", "pi_org",
+                700, "usd", "succeeded", null, now, SourceVersion.snapshot(now)));
+
+        JsonNode refunds = api.http.get("/orgs/" + ORG + "/stripe/refunds", member).json().path("data");
+        assertThat(refunds).singleElement().satisfies(r -> {
+            assertThat(r.path("id").asText()).isEqualTo("re_org_1");
+            assertThat(r.path("amount").asLong()).isEqualTo(700);
+        });
+        assertThat(api.http.get("/stripe/refunds", member).json().path("data")).as("the member's own").isEmpty();
+        assertThat(api.http.get("/orgs/" + ORG + "/stripe/refunds", outsider).status()).isEqualTo(404);
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Plan;
 import dev.billing.core.model.PortalSession;
 import dev.billing.core.model.Price;
@@ -240,6 +241,11 @@ public final class MeteredPaymentGateway implements PaymentGateway {
     @Override
     public Refund createRefund(RefundRequest request) {
         return timed("create_refund", () -> delegate.createRefund(request));
+    }
+
+    @Override
+    public Optional<PaymentRefund> getRefund(String refundId) {
+        return timed("get_refund", () -> delegate.getRefund(refundId));
     }
 
     @Override

@@ -32,7 +32,7 @@ class ReportCommandTest {
         assertThat(csv).startsWith("section,key,currency_or_status,figure,value\n")
                 .contains("revenue,mrr,usd,mrr,6333\n", "revenue,arr,usd,arr,76000\n",
                         "movements,2026-11,,new/reactivated/churned,2/1/1\n", "purchases,2026-11,usd,amount_total,3500\n")
-                .contains("refunds,unavailable,,reason,\"the local projection records no refunds\"");
+                .contains("refunds,unavailable,,reason,\"refunds are not counted in these figures yet\"");
     }
 
     @Test

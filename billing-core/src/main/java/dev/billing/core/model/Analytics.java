@@ -10,8 +10,8 @@ import java.util.Objects;
  * in minor units per lowercase currency; a currency is never summed into another.
  */
 public final class Analytics {
-    /** Why refunds are not in the figures: the projection keeps none (refunds live at Stripe only). */
-    public static final String REFUNDS_UNAVAILABLE = "the local projection records no refunds";
+    /** Why refunds are not in the figures: the projection records them, the figures do not count them yet. */
+    public static final String REFUNDS_UNAVAILABLE = "refunds are not counted in these figures yet";
 
     private Analytics() {
     }

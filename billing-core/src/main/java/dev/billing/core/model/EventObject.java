@@ -1,6 +1,7 @@
 package dev.billing.core.model;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Objects;
  */
 public sealed interface EventObject permits EventObject.OfSubscription, EventObject.OfInvoice,
         EventObject.OfCheckoutSession, EventObject.OfCustomer, EventObject.OfCatalog, EventObject.OfUpcomingInvoice, EventObject.OfCharge,
-        EventObject.Other {
+        EventObject.OfRefund, EventObject.Other {
 
     /**
      * A subscription snapshot, versioned {@link SourceVersion#snapshot} at the event's creation, with what the
@@ -52,12 +53,32 @@ public sealed interface EventObject permits EventObject.OfSubscription, EventObj
         }
     }
 
-    /** A charge (of {@code charge.*} events); {@code customerId} may be null (a guest's payment). */
-    record OfCharge(String chargeId, CustomerId customerId, Money amountRefunded, String paymentIntentId)
-            implements EventObject {
+    /**
+     * A charge (of {@code charge.*} events); {@code customerId} may be null (a guest's payment). {@code refunds} are
+     * the refunds the charge embeds, as snapshots: API versions before 2022-11-15 list them in a
+     * {@code charge.refunded} event, later ones only when expanded (empty then, and for a guest's payment).
+     */
+    record OfCharge(String chargeId, CustomerId customerId, Money amountRefunded, String paymentIntentId,
+                    List<PaymentRefund> refunds) implements EventObject {
         public OfCharge {
             Checks.text(chargeId, "chargeId");
             Objects.requireNonNull(amountRefunded, "amountRefunded");
+            refunds = List.copyOf(refunds);
+        }
+
+        /** A charge that embeds no refunds. */
+        public OfCharge(String chargeId, CustomerId customerId, Money amountRefunded, String paymentIntentId) {
+            this(chargeId, customerId, amountRefunded, paymentIntentId, List.of());
+        }
+    }
+
+    /**
+     * A refund (of {@code refund.*} events) as a snapshot; {@code refund} is null when the event does not name the
+     * paying customer: a guest's payment, or an older API version whose refunds carry no {@code customer}.
+     */
+    record OfRefund(String refundId, PaymentRefund refund) implements EventObject {
+        public OfRefund {
+            Checks.text(refundId, "refundId");
         }
     }
 

@@ -9,6 +9,7 @@ import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Plan;
 import dev.billing.core.model.PortalSession;
 import dev.billing.core.model.Price;
@@ -140,6 +141,15 @@ public interface PaymentGateway {
     void setDefaultPaymentMethod(CustomerId customerId, String paymentMethodId);
 
     Refund createRefund(RefundRequest request);
+
+    /**
+     * The refund as Stripe holds it now, with the paying customer: the refund's own {@code customer}, else its
+     * charge's. Empty when Stripe does not know the refund, and when its payment has no customer (a guest's): the
+     * projection keeps customers' refunds only.
+     *
+     * <p>Usage: {@code gateway.getRefund("re_123").ifPresent(store::upsertRefund);}
+     */
+    Optional<PaymentRefund> getRefund(String refundId);
 
     /** Reports usage to a billing meter; idempotent by the event's identifier. */
     void reportMeterEvent(MeterEvent event);

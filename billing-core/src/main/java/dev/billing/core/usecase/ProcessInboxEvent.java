@@ -54,6 +54,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       upserted under its watermark; with re-fetch off the snapshot is upserted, and a same-second tie is broken
  *       by re-fetching;</li>
  *   <li>checkout completions fetch the new subscription, or record the one-time purchase (keyed by session id);</li>
+ *   <li>refund events and {@code charge.refunded} record the customer's refunds ({@link RefundEvents});</li>
  *   <li>customer events link a customer carrying {@code metadata.user_id} to its user if the user has none;</li>
  *   <li>catalog events invalidate the catalog cache;</li>
  *   <li>Clerk's membership events ({@code clerk.} types) go to {@link SyncMemberships} when membership sync is
@@ -75,7 +76,7 @@ public final class ProcessInboxEvent {
             "price.", "plan.");
     private static final List<String> HANDLED_TYPES = List.of("checkout.session.completed",
             "checkout.session.async_payment_succeeded", "customer.created", "customer.updated", "customer.deleted",
-            "charge.refunded");
+            "charge.refunded", "refund.created", "refund.updated", "refund.failed");
 
     private final WebhookVerifier verifier;
     private final PaymentGateway gateway;
@@ -94,6 +95,7 @@ public final class ProcessInboxEvent {
     private final GuestPurchases guests;
     private final AuditLog audit;
     private final ErasedAccountEvents erased;
+    private final RefundEvents refunds;
 
     ProcessInboxEvent(WebhookVerifier verifier, PaymentGateway gateway, CustomerStore customers,
                       SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
@@ -115,6 +117,7 @@ public final class ProcessInboxEvent {
         this.options = options;
         this.clock = clock;
         this.erased = new ErasedAccountEvents(customers, subscriptions, inbox);
+        this.refunds = new RefundEvents(gateway, subscriptions, listener, options.refetchOnWebhook());
     }
 
     /**
@@ -448,6 +451,9 @@ public final class ProcessInboxEvent {
             }
             return InboxStatus.PROCESSED;
         }
+        if (RefundEvents.projects(event.type(), object)) {
+            return refunds.apply(object);
+        }
         if (object instanceof EventObject.OfUpcomingInvoice || object instanceof EventObject.OfCharge) {
             return InboxStatus.PROCESSED; // nothing stored: a notice is all they mean
         }
@@ -484,6 +490,9 @@ public final class ProcessInboxEvent {
         }
         if (object instanceof EventObject.OfCharge of) {
             return of.customerId();
+        }
+        if (object instanceof EventObject.OfRefund of) {
+            return RefundEvents.customerOf(of);
         }
         return object instanceof EventObject.OfCustomer of ? of.customerId() : null;
     }

@@ -35,6 +35,7 @@ public final class UseCases {
     private final StartCheckout startCheckout;
     private final ListSubscriptions listSubscriptions;
     private final ListPurchases listPurchases;
+    private final ListRefunds listRefunds;
     private final CancelSubscription cancelSubscription;
     private final ResumeSubscription resumeSubscription;
     private final ChangePlan changePlan;
@@ -139,6 +140,7 @@ public final class UseCases {
                 catalog, redirectPolicy, options, retry, clock);
         this.listSubscriptions = new ListSubscriptions(ownership, stores.subscriptions());
         this.listPurchases = new ListPurchases(ownership, stores.subscriptions());
+        this.listRefunds = new ListRefunds(ownership, stores.subscriptions());
         this.cancelSubscription = new CancelSubscription(ownership, gateway, stores.subscriptions(), listener, retry);
         this.resumeSubscription = new ResumeSubscription(ownership, gateway, stores.subscriptions(), listener, retry);
         this.changePlan = new ChangePlan(ownership, gateway, stores.subscriptions(), catalog, listener, retry);
@@ -213,6 +215,10 @@ public final class UseCases {
 
     public ListPurchases listPurchases() {
         return listPurchases;
+    }
+
+    public ListRefunds listRefunds() {
+        return listRefunds;
     }
 
     public CancelSubscription cancelSubscription() {

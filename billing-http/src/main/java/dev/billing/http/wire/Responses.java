@@ -8,6 +8,7 @@ import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Entitlements;
 import dev.billing.core.model.PersonalData;
 import dev.billing.core.usecase.ErasePersonalData;
+import dev.billing.core.usecase.ListRefunds;
 import dev.billing.core.model.MemberEntitlements;
 import dev.billing.core.model.NoticeEntry;
 import dev.billing.core.model.NoticeRecord;
@@ -195,10 +196,14 @@ public final class Responses {
 
     public record PurchaseView(String id, String priceId, @OptionalField @Doc("The catalog item key.") String item,
                                long quantity, String currency, long amountTotal,
+                               @Doc("What went back to the buyer: the refunds of the purchase's payment that did not "
+                                       + "fail, from Stripe's refund webhooks.") long amountRefunded,
                                @OptionalField String paymentIntentId, Instant purchasedAt) {
-        public static PurchaseView of(Purchase p, PlanCatalog catalog) {
+        /** {@code refunds}: the owner's refunds, of which those of the purchase's payment count. */
+        public static PurchaseView of(Purchase p, PlanCatalog catalog, List<PaymentRefund> refunds) {
             return new PurchaseView(p.id(), p.priceId(), catalog.itemForPrice(p.priceId()).map(i -> i.key())
-                    .orElse(null), p.quantity(), p.currency(), p.amountTotal(), p.paymentIntentId(), p.purchasedAt());
+                    .orElse(null), p.quantity(), p.currency(), p.amountTotal(), ListRefunds.refundedOf(p, refunds),
+                    p.paymentIntentId(), p.purchasedAt());
         }
     }
 
@@ -330,7 +335,7 @@ public final class Responses {
                     : new CustomerLinkView(c.customerId().value(), c.email(), c.createdAt()),
                     d.subscriptions().stream().map(s -> SubscriptionView.of(s, catalog)).toList(),
                     d.invoices().stream().map(InvoiceView::of).toList(),
-                    d.purchases().stream().map(p -> PurchaseView.of(p, catalog)).toList(),
+                    d.purchases().stream().map(p -> PurchaseView.of(p, catalog, d.refunds())).toList(),
                     d.usage().stream().map(u -> new UsageCounterView(u.meter(), u.period().start(),
                             u.period().end(), u.used(), u.updatedAt())).toList(),
                     d.memberships().stream().map(m -> new MembershipView(m.orgId(), m.role(), m.active(),

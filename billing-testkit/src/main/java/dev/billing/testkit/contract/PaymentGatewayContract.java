@@ -428,6 +428,14 @@ public abstract class PaymentGatewayContract {
             assertThat(rest.amount().amount()).isPositive();
             assertThatThrownBy(() -> gateway.createRefund(new RefundRequest(paymentIntent, null, null,
                     unique("refund-")))).isInstanceOf(GatewayRejectedException.class);
+            assertThat(gateway.getRefund(part.id())).hasValueSatisfying(r -> {
+                assertThat(r.customerId()).isEqualTo(customer);
+                assertThat(r.paymentIntentId()).isEqualTo(paymentIntent);
+                assertThat(r.amount()).isEqualTo(100);
+                assertThat(r.status()).isEqualTo("succeeded");
+                assertThat(r.version().source()).isEqualTo(SourceVersion.Source.REFETCH);
+            });
+            assertThat(gateway.getRefund(unique("re_missing_"))).isEmpty();
         }
 
         @Test

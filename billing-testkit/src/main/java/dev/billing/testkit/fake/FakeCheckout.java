@@ -107,7 +107,7 @@ final class FakeCheckout {
             session.email = email != null ? email : request.customerEmail();
             session.guestCustomer = customers.createGuest(session.email);
         }
-        String intent = payments.pay(total);
+        String intent = payments.pay(total, request.customerId());
         session.paymentIntentId = intent;
         session.amountTotal = total;
         session.complete = true;

@@ -11,6 +11,7 @@ import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentMethod;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Plan;
 import dev.billing.core.model.PortalSession;
 import dev.billing.core.model.Price;
@@ -66,7 +67,7 @@ public final class FakePaymentGateway implements PaymentGateway {
         LIST_PRODUCTS, LIST_PRICES, GET_PRICE, CREATE_CUSTOMER, FIND_CUSTOMER, GET_CUSTOMER, DELETE_CUSTOMER, CREATE_CHECKOUT, GET_CHECKOUT,
         CREATE_PORTAL, GET_SUBSCRIPTION, LIST_SUBSCRIPTIONS, CANCEL_SUBSCRIPTION, RESUME_SUBSCRIPTION,
         CHANGE_PRICE, CHANGE_PLAN, CHANGE_QUANTITY, FIND_PROMOTION_CODE, APPLY_PROMOTION_CODE, LIST_INVOICES, GET_INVOICE, PAY_INVOICE, LIST_PAYMENT_METHODS, GET_PAYMENT_METHOD,
-        CREATE_SETUP_INTENT, DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD, CREATE_REFUND, REPORT_METER_EVENT,
+        CREATE_SETUP_INTENT, DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD, CREATE_REFUND, GET_REFUND, REPORT_METER_EVENT,
         GET_EVENT, PING
     }
 
@@ -112,7 +113,7 @@ public final class FakePaymentGateway implements PaymentGateway {
         this.paymentMethods = new FakePaymentMethods(clock, ids, customers);
         this.subscriptions = new FakeSubscriptions(clock, stamps, ids, catalog, customers);
         this.invoices = new FakeInvoices(clock, stamps, ids, subscriptions);
-        this.payments = new FakePayments(ids);
+        this.payments = new FakePayments(clock, stamps, ids);
         this.checkout = new FakeCheckout(ids, catalog, customers, subscriptions, invoices, payments);
         this.meterEvents = new FakeMeterEvents(customers);
     }
@@ -424,6 +425,11 @@ public final class FakePaymentGateway implements PaymentGateway {
     public Refund createRefund(RefundRequest request) {
         return script.call(Operation.CREATE_REFUND, request.idempotencyKey(),
                 request.paymentIntentId() + "|" + request.amount(), () -> payments.refund(request));
+    }
+
+    @Override
+    public Optional<PaymentRefund> getRefund(String refundId) {
+        return script.call(Operation.GET_REFUND, null, null, () -> payments.find(refundId));
     }
 
     @Override
