@@ -56,3 +56,18 @@ REVOKE ALL ON FUNCTION public.billing_upsert_refund
   FROM PUBLIC, anon, authenticated;
 GRANT EXECUTE ON FUNCTION public.billing_upsert_refund
   TO service_role;
+
+-- Revenue analytics: refunds created since p_since that were not failed or canceled, per UTC month and currency.
+CREATE OR REPLACE FUNCTION public.billing_analytics_refunds(p_since timestamptz)
+RETURNS TABLE (month text, currency text, n bigint, total bigint)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = ''
+AS $$
+  SELECT to_char(date_trunc('month', f.created, 'UTC'), 'YYYY-MM'), f.currency, count(*), sum(f.amount)::bigint
+    FROM public.billing_refunds f
+   WHERE f.created >= p_since AND f.status NOT IN ('failed', 'canceled')
+   GROUP BY 1, 2
+$$;
+REVOKE ALL ON FUNCTION public.billing_analytics_refunds
+  FROM PUBLIC, anon, authenticated;
+GRANT EXECUTE ON FUNCTION public.billing_analytics_refunds
+  TO service_role;

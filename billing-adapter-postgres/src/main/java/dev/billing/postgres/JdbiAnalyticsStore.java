@@ -4,6 +4,7 @@ import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.InvoiceTally;
 import dev.billing.core.model.MrrSpan;
 import dev.billing.core.model.PurchaseTally;
+import dev.billing.core.model.RefundTally;
 import dev.billing.core.model.SubscriptionMovements;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.model.SubscriptionTally;
@@ -30,6 +31,7 @@ final class JdbiAnalyticsStore implements AnalyticsStore {
     private final String trials;
     private final String invoices;
     private final String purchases;
+    private final String refunds;
     private final String usage;
 
     JdbiAnalyticsStore(Db db) {
@@ -101,6 +103,13 @@ final class JdbiAnalyticsStore implements AnalyticsStore {
                 FROM {schema}.purchases WHERE purchased_at >= :since
                 GROUP BY 1, 2
                 """);
+        // Refunds are few next to subscriptions: a scan of the table, grouped.
+        this.refunds = db.sql("""
+                SELECT to_char(date_trunc('month', created, 'UTC'), 'YYYY-MM') AS month, currency,
+                       count(*) AS n, sum(amount) AS total
+                FROM {schema}.refunds WHERE created >= :since AND status NOT IN ('failed', 'canceled')
+                GROUP BY 1, 2
+                """);
         // The granting subscription of an account: its newest active, trialing or past due one (the customer's
         // subscriptions from subscriptions_customer_created_idx, newest first).
         this.usage = db.sql("""
@@ -163,6 +172,14 @@ final class JdbiAnalyticsStore implements AnalyticsStore {
         return db.call("analytics.purchaseRevenue", h -> h.createQuery(purchases)
                 .bindByType("since", Db.ts(since), OffsetDateTime.class)
                 .map((rs, ctx) -> new PurchaseTally(YearMonth.parse(rs.getString("month")), rs.getString("currency"),
+                        rs.getLong("n"), rs.getLong("total"))).list());
+    }
+
+    @Override
+    public List<RefundTally> refundTally(Instant since) {
+        return db.call("analytics.refundTally", h -> h.createQuery(refunds)
+                .bindByType("since", Db.ts(since), OffsetDateTime.class)
+                .map((rs, ctx) -> new RefundTally(YearMonth.parse(rs.getString("month")), rs.getString("currency"),
                         rs.getLong("n"), rs.getLong("total"))).list());
     }
 

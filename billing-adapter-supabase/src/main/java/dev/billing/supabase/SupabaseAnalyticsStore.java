@@ -6,6 +6,7 @@ import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.InvoiceTally;
 import dev.billing.core.model.MrrSpan;
 import dev.billing.core.model.PurchaseTally;
+import dev.billing.core.model.RefundTally;
 import dev.billing.core.model.SubscriptionMovements;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.model.SubscriptionTally;
@@ -71,6 +72,13 @@ final class SupabaseAnalyticsStore implements AnalyticsStore {
     @Override
     public List<PurchaseTally> purchaseRevenue(Instant since) {
         return Rows.map(call("billing_analytics_purchases", at("p_since", since)), row -> new PurchaseTally(
+                YearMonth.parse(Rows.requiredText(row, "month")), Rows.requiredText(row, "currency"),
+                Rows.longValue(row, "n"), Rows.longValue(row, "total")));
+    }
+
+    @Override
+    public List<RefundTally> refundTally(Instant since) {
+        return Rows.map(call("billing_analytics_refunds", at("p_since", since)), row -> new RefundTally(
                 YearMonth.parse(Rows.requiredText(row, "month")), Rows.requiredText(row, "currency"),
                 Rows.longValue(row, "n"), Rows.longValue(row, "total")));
     }

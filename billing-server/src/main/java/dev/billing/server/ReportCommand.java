@@ -82,7 +82,8 @@ final class ReportCommand implements Callable<Integer> {
                 report.revenue().trials().converted() + "/" + report.revenue().trials().ended());
         report.revenue().purchases().forEach(m -> row(out, sep, "purchases", m.month().toString(), m.currency(),
                 "amount_total", m.amountTotal()));
-        row(out, sep, "refunds", "unavailable", "", "reason", report.revenue().refunds());
+        report.revenue().refunds().forEach(m -> row(out, sep, "refunds", m.month().toString(), m.currency(),
+                "amount", m.amount()));
         report.subscriptions().groups().forEach(g -> row(out, sep, "subscriptions", g.tier(),
                 g.status().stripeName(), "count", g.subscriptions()));
         report.movements().months().forEach(m -> row(out, sep, "movements", m.month().toString(), "",

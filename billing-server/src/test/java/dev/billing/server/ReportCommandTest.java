@@ -20,7 +20,7 @@ class ReportCommandTest {
                     0, new Analytics.PaymentHealth(90, 3, 1, 1.0 / 3, 6, 1, 1.0 / 6),
                     new Analytics.TrialConversion(3, 2, 2.0 / 3),
                     List.of(new Analytics.MonthlyPurchases(YearMonth.of(2026, 11), "usd", 2, 3500)),
-                    Analytics.REFUNDS_UNAVAILABLE),
+                    List.of(new Analytics.MonthlyRefunds(YearMonth.of(2026, 11), "usd", 1, 400))),
             new Analytics.SubscriptionBreakdown(NOW, 1,
                     List.of(new Analytics.TierStatus("pro", SubscriptionStatus.ACTIVE, 1, 1, 0))),
             new Analytics.Movements(NOW, List.of(new Analytics.Movement(YearMonth.of(2026, 11), 3, 2, 1, 1))),
@@ -32,7 +32,7 @@ class ReportCommandTest {
         assertThat(csv).startsWith("section,key,currency_or_status,figure,value\n")
                 .contains("revenue,mrr,usd,mrr,6333\n", "revenue,arr,usd,arr,76000\n",
                         "movements,2026-11,,new/reactivated/churned,2/1/1\n", "purchases,2026-11,usd,amount_total,3500\n")
-                .contains("refunds,unavailable,,reason,\"refunds are not counted in these figures yet\"");
+                .contains("refunds,2026-11,usd,amount,400");
     }
 
     @Test

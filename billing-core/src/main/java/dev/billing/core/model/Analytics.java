@@ -10,8 +10,6 @@ import java.util.Objects;
  * in minor units per lowercase currency; a currency is never summed into another.
  */
 public final class Analytics {
-    /** Why refunds are not in the figures: the projection records them, the figures do not count them yet. */
-    public static final String REFUNDS_UNAVAILABLE = "refunds are not counted in these figures yet";
 
     private Analytics() {
     }
@@ -46,16 +44,21 @@ public final class Analytics {
     public record MonthlyPurchases(YearMonth month, String currency, long count, long amountTotal) {
     }
 
+    /** Refunds of one month in one currency (created then, not failed or canceled): how many, and their total. */
+    public record MonthlyRefunds(YearMonth month, String currency, long count, long amount) {
+    }
+
     /**
      * The revenue figures at {@code asOf}. {@code unpriced}: live subscriptions whose pricing is unknown (metered
      * or tiered prices, rows written before pricing was kept), counted nowhere in the money figures.
      */
     public record Revenue(Instant asOf, List<CurrencyRevenue> currencies, long unpriced, PaymentHealth payments,
-                          TrialConversion trials, List<MonthlyPurchases> purchases, String refunds) {
+                          TrialConversion trials, List<MonthlyPurchases> purchases, List<MonthlyRefunds> refunds) {
         public Revenue {
             Objects.requireNonNull(asOf, "asOf");
             currencies = List.copyOf(currencies);
             purchases = List.copyOf(purchases);
+            refunds = List.copyOf(refunds);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.billing.core.port;
 import dev.billing.core.model.InvoiceTally;
 import dev.billing.core.model.MrrSpan;
 import dev.billing.core.model.PurchaseTally;
+import dev.billing.core.model.RefundTally;
 import dev.billing.core.model.SubscriptionMovements;
 import dev.billing.core.model.SubscriptionTally;
 import dev.billing.core.model.TrialOutcomes;
@@ -61,6 +62,11 @@ public interface AnalyticsStore {
 
     /** One-time purchases made at or after {@code since}, per month and currency. */
     default List<PurchaseTally> purchaseRevenue(Instant since) {
+        throw unsupported();
+    }
+
+    /** Refunds created at or after {@code since} that were not failed or canceled, per month and currency. */
+    default List<RefundTally> refundTally(Instant since) {
         throw unsupported();
     }
 

@@ -8,6 +8,7 @@ import dev.billing.core.model.MrrSpan;
 import dev.billing.core.model.Plan;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.PurchaseTally;
+import dev.billing.core.model.RefundTally;
 import dev.billing.core.model.SubscriptionMovements;
 import dev.billing.core.model.SubscriptionPricing;
 import dev.billing.core.model.SubscriptionStatus;
@@ -137,10 +138,21 @@ public final class RevenueAnalytics {
                         paying, pastDue, rate(pastDue, paying)),
                 new Analytics.TrialConversion(trials.ended(), trials.converted(),
                         rate(trials.converted(), trials.ended())),
-                purchases, Analytics.REFUNDS_UNAVAILABLE);
+                purchases, refunds(now));
     }
 
     /** Subscriptions that have not ended, by tier (catalog order, then unknown) and status. */
+    /** The refunds of the same months as the purchases, by month then currency. */
+    private List<Analytics.MonthlyRefunds> refunds(Instant now) {
+        List<Analytics.MonthlyRefunds> refunds = new ArrayList<>();
+        for (RefundTally r : store.refundTally(monthStart(now, PURCHASE_MONTHS))) {
+            refunds.add(new Analytics.MonthlyRefunds(r.month(), r.currency(), r.count(), r.amount()));
+        }
+        refunds.sort(Comparator.comparing(Analytics.MonthlyRefunds::month)
+                .thenComparing(Analytics.MonthlyRefunds::currency));
+        return refunds;
+    }
+
     public Analytics.SubscriptionBreakdown subscriptions() {
         Instant now = clock.instant();
         Map<String, Map<SubscriptionStatus, long[]>> byTier = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import dev.billing.core.model.InvoiceTally;
 import dev.billing.core.model.MrrSpan;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.PurchaseTally;
+import dev.billing.core.model.RefundTally;
 import dev.billing.core.model.SubscriptionMovements;
 import dev.billing.core.model.SubscriptionPricing;
 import dev.billing.core.model.SubscriptionStatus;
@@ -74,7 +75,9 @@ class RevenueAnalyticsTest {
         assertThat(revenue.trials()).isEqualTo(new Analytics.TrialConversion(4, 3, 0.75));
         assertThat(revenue.purchases()).containsExactly(
                 new Analytics.MonthlyPurchases(YearMonth.of(2026, 11), "usd", 2, 5000));
-        assertThat(revenue.refunds()).isEqualTo(Analytics.REFUNDS_UNAVAILABLE);
+        assertThat(revenue.refunds()).containsExactly(
+                new Analytics.MonthlyRefunds(YearMonth.of(2026, 10), "eur", 1, 700),
+                new Analytics.MonthlyRefunds(YearMonth.of(2026, 11), "usd", 2, 2900));
     }
 
     @Test
@@ -193,6 +196,12 @@ class RevenueAnalyticsTest {
         @Override
         public List<PurchaseTally> purchaseRevenue(Instant since) {
             return List.of(new PurchaseTally(YearMonth.of(2026, 11), "usd", 2, 5000));
+        }
+
+        @Override
+        public List<RefundTally> refundTally(Instant since) { // unordered, as a store may answer
+            return List.of(new RefundTally(YearMonth.of(2026, 11), "usd", 2, 2900),
+                    new RefundTally(YearMonth.of(2026, 10), "eur", 1, 700));
         }
 
         @Override

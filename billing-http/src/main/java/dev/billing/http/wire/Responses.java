@@ -474,14 +474,16 @@ public final class Responses {
                                        long amountTotal) {
     }
 
-    public record RefundsView(boolean available, @OptionalField String reason) {
+    public record MonthlyRefundsView(String month, String currency, long count,
+                                     @Doc("Refunded in the month, minor units: created then, not failed or canceled.")
+                                     long amount) {
     }
 
     public record RevenueView(Instant asOf, List<CurrencyRevenueView> currencies,
                               @Doc("Live subscriptions without known pricing (metered, tiered), not in the money "
                                       + "figures.") long unpriced,
                               PaymentHealthView payments, TrialConversionView trials,
-                              List<MonthlyPurchasesView> purchases, RefundsView refunds) {
+                              List<MonthlyPurchasesView> purchases, List<MonthlyRefundsView> refunds) {
         public static RevenueView of(Analytics.Revenue r) {
             Analytics.PaymentHealth p = r.payments();
             return new RevenueView(r.asOf(), r.currencies().stream().map(CurrencyRevenueView::of).toList(),
@@ -490,7 +492,8 @@ public final class Responses {
                     new TrialConversionView(r.trials().ended(), r.trials().converted(), r.trials().rate()),
                     r.purchases().stream().map(m -> new MonthlyPurchasesView(m.month().toString(), m.currency(),
                             m.count(), m.amountTotal())).toList(),
-                    new RefundsView(r.refunds() == null, r.refunds()));
+                    r.refunds().stream().map(m -> new MonthlyRefundsView(m.month().toString(), m.currency(),
+                            m.count(), m.amount())).toList());
         }
     }
 

@@ -2,11 +2,15 @@ package dev.billing.testkit.contract;
 
 import dev.billing.core.model.Analytics;
 import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.InvoiceTally;
 import dev.billing.core.model.MrrSpan;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.PurchaseTally;
+import dev.billing.core.model.RefundTally;
+import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionMovements;
 import dev.billing.core.model.SubscriptionPricing;
@@ -106,6 +110,12 @@ public abstract class AnalyticsStoreContract {
                 .withAmount(2500).purchasedAt(at("2026-11-12")).build());
         stores.subscriptions().recordPurchase(aPurchase().withId("cs_an_3").withCustomer("cus_an_e").withCurrency("eur")
                 .withAmount(700).purchasedAt(at("2026-10-31")).build());
+        // Refunds: two counted in November (usd), one in October (eur), a failed one and one from before the window.
+        stores.subscriptions().upsertRefund(refund("re_an_1", "cus_an_a", 400, "usd", "succeeded", "2026-11-03"));
+        stores.subscriptions().upsertRefund(refund("re_an_2", "cus_an_b", 2500, "usd", "pending", "2026-11-13"));
+        stores.subscriptions().upsertRefund(refund("re_an_3", "cus_an_e", 700, "eur", "succeeded", "2026-10-31"));
+        stores.subscriptions().upsertRefund(refund("re_an_4", "cus_an_a", 600, "usd", "failed", "2026-11-04"));
+        stores.subscriptions().upsertRefund(refund("re_an_5", "cus_an_a", 900, "usd", "succeeded", "2026-09-20"));
         stores.customers().link(aCustomerLink("user_an_a", "cus_an_a"));
         stores.customers().link(aCustomerLink("user_an_c", "cus_an_c"));
         counter("user_an_a", at("2026-11-05"), at("2026-12-05"), 300);
@@ -233,6 +243,16 @@ public abstract class AnalyticsStoreContract {
         assertThat(stores.analytics().purchaseRevenue(Instant.parse("2026-10-01T00:00:00Z")))
                 .containsExactlyInAnyOrder(new PurchaseTally(YearMonth.of(2026, 10), "eur", 1, 700),
                         new PurchaseTally(YearMonth.of(2026, 11), "usd", 2, 3500));
+        assertThat(stores.analytics().refundTally(Instant.parse("2026-10-01T00:00:00Z")))
+                .containsExactlyInAnyOrder(new RefundTally(YearMonth.of(2026, 10), "eur", 1, 700),
+                        new RefundTally(YearMonth.of(2026, 11), "usd", 2, 2900));
+    }
+
+    private static PaymentRefund refund(String id, String customer, long amount, String currency, String status,
+                                        String day) {
+        Instant created = at(day);
+        return new PaymentRefund(id, CustomerId.of(customer), "ch_" + id, "pi_" + id, amount, currency, status,
+                "requested_by_customer", created, SourceVersion.snapshot(created));
     }
 
     @Test

@@ -8,7 +8,9 @@ import dev.billing.core.model.InvoiceTally;
 import dev.billing.core.model.MrrSpan;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.Purchase;
+import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.PurchaseTally;
+import dev.billing.core.model.RefundTally;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionMovements;
 import dev.billing.core.model.SubscriptionPricing;
@@ -162,6 +164,21 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
         }
         List<PurchaseTally> list = new ArrayList<>();
         sums.forEach((k, s) -> list.add(new PurchaseTally((YearMonth) k.get(0), (String) k.get(1), s[0], s[1])));
+        return list;
+    }
+
+    @Override
+    public List<RefundTally> refundTally(Instant since) {
+        Map<List<Object>, long[]> sums = new HashMap<>();
+        for (PaymentRefund r : all(subscriptions::listRefunds)) {
+            if (!r.created().isBefore(since) && !r.status().equals("failed") && !r.status().equals("canceled")) {
+                long[] s = sums.computeIfAbsent(List.of(month(r.created()), r.currency()), k -> new long[2]);
+                s[0]++;
+                s[1] += r.amount();
+            }
+        }
+        List<RefundTally> list = new ArrayList<>();
+        sums.forEach((k, s) -> list.add(new RefundTally((YearMonth) k.get(0), (String) k.get(1), s[0], s[1])));
         return list;
     }
 
