@@ -97,6 +97,9 @@ final class StripeJson {
         fields.put("discount", Pick.fields(Map.of("coupon", COUPON)));
         fields.put("parent", Pick.fields(Map.of("subscription_details", Pick.fields(Map.of("subscription", ID)))));
         fields.put("customer_details", Pick.fields(Map.of("email", Pick.ALL)));
+        // An invoice's tax (API 2025-03-31 on): the sum of total_taxes, and whether Stripe Tax was asked at all.
+        fields.put("total_taxes", Pick.each(Pick.fields(Map.of("amount", Pick.ALL))));
+        fields.put("automatic_tax", Pick.fields(Map.of("enabled", Pick.ALL)));
         return Pick.fields(Map.copyOf(fields));
     }
 
@@ -243,9 +246,29 @@ final class StripeJson {
         return new Invoice(required(text(i, "id"), "id"), CustomerId.of(required(idOf(i, "customer"), "customer")),
                 subscriptionId, InvoiceStatus.fromStripe(text(i, "status")), text(i, "number"),
                 required(text(i, "currency"), "currency"), amount(i, "amount_due"), amount(i, "amount_paid"),
-                amount(i, "amount_remaining"), text(i, "hosted_invoice_url"), text(i, "invoice_pdf"),
+                amount(i, "amount_remaining"), tax(i), text(i, "hosted_invoice_url"), text(i, "invoice_pdf"),
                 text(i, "billing_reason"), instant(i, "period_start"), instant(i, "period_end"),
                 required(instant(i, "created"), "created"), version);
+    }
+
+    /**
+     * The sum of {@code total_taxes[].amount}; 0 when automatic tax was on and found none to add (exempt, reverse
+     * charge); null when the invoice computed no tax at all, so "no tax" and "tax not asked for" stay apart.
+     */
+    private static Long tax(JsonObject i) {
+        JsonElement taxes = i.get("total_taxes");
+        if (taxes != null && taxes.isJsonArray() && !taxes.getAsJsonArray().isEmpty()) {
+            long sum = 0;
+            for (JsonElement t : taxes.getAsJsonArray()) {
+                if (t.isJsonObject()) {
+                    sum += amount(t.getAsJsonObject(), "amount");
+                }
+            }
+            return sum;
+        }
+        JsonObject automatic = object(i, "automatic_tax");
+        JsonElement enabled = automatic == null ? null : automatic.get("enabled");
+        return enabled != null && enabled.isJsonPrimitive() && enabled.getAsBoolean() ? 0L : null;
     }
 
     /** Empty for a mode this code does not know. */
