@@ -48,7 +48,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
             CAST(metadata AS text) AS metadata, source_version, currency, unit_amount, recurring_interval,
             interval_count, percent_off, amount_off, amount_off_currency""";
     private static final String INVOICE_COLUMNS = """
-            id, customer_id, subscription_id, status, number, currency, amount_due, amount_paid, amount_remaining,
+            id, customer_id, subscription_id, status, number, currency, amount_due, amount_paid, amount_remaining, tax,
             hosted_invoice_url, invoice_pdf, billing_reason, period_start, period_end, created, source_version""";
     private static final String PURCHASE_COLUMNS = """
             id, customer_id, price_id, quantity, currency, amount_total, payment_intent_id, purchased_at""";
@@ -134,17 +134,18 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
         this.upsertInvoice = db.sql("""
                 INSERT INTO {schema}.invoices AS i (cause, id, customer_id, subscription_id, status, number, currency,
-                    amount_due, amount_paid, amount_remaining, hosted_invoice_url, invoice_pdf, billing_reason,
+                    amount_due, amount_paid, amount_remaining, tax, hosted_invoice_url, invoice_pdf, billing_reason,
                     period_start, period_end, created, source_version)
                 VALUES (:cause, :id, :customerId, :subscriptionId, :status, :number, :currency, :amountDue, :amountPaid,
-                    :amountRemaining, :hostedInvoiceUrl, :invoicePdf, :billingReason, :periodStart, :periodEnd,
+                    :amountRemaining, :tax, :hostedInvoiceUrl, :invoicePdf, :billingReason, :periodStart, :periodEnd,
                     :created, :sourceVersion)
                 ON CONFLICT (id) DO UPDATE SET
                     cause = EXCLUDED.cause,
                     customer_id = EXCLUDED.customer_id, subscription_id = EXCLUDED.subscription_id,
                     status = EXCLUDED.status, number = EXCLUDED.number, currency = EXCLUDED.currency,
                     amount_due = EXCLUDED.amount_due, amount_paid = EXCLUDED.amount_paid,
-                    amount_remaining = EXCLUDED.amount_remaining, hosted_invoice_url = EXCLUDED.hosted_invoice_url,
+                    amount_remaining = EXCLUDED.amount_remaining, tax = EXCLUDED.tax,
+                    hosted_invoice_url = EXCLUDED.hosted_invoice_url,
                     invoice_pdf = EXCLUDED.invoice_pdf, billing_reason = EXCLUDED.billing_reason,
                     period_start = EXCLUDED.period_start, period_end = EXCLUDED.period_end,
                     created = EXCLUDED.created, source_version = EXCLUDED.source_version
@@ -343,6 +344,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                     .bind("amountDue", i.amountDue())
                     .bind("amountPaid", i.amountPaid())
                     .bind("amountRemaining", i.amountRemaining())
+                    .bindByType("tax", i.tax(), Long.class)
                     .bind("hostedInvoiceUrl", i.hostedInvoiceUrl())
                     .bind("invoicePdf", i.invoicePdf())
                     .bind("billingReason", i.billingReason())
@@ -510,7 +512,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
         return new Invoice(rs.getString("id"), CustomerId.of(rs.getString("customer_id")),
                 rs.getString("subscription_id"), InvoiceStatus.fromStripe(rs.getString("status")),
                 rs.getString("number"), rs.getString("currency"), rs.getLong("amount_due"), rs.getLong("amount_paid"),
-                rs.getLong("amount_remaining"), rs.getString("hosted_invoice_url"), rs.getString("invoice_pdf"),
+                rs.getLong("amount_remaining"), rs.getObject("tax", Long.class), rs.getString("hosted_invoice_url"), rs.getString("invoice_pdf"),
                 rs.getString("billing_reason"), Db.instant(rs, "period_start"), Db.instant(rs, "period_end"),
                 Db.instant(rs, "created"), SourceVersion.fromKey(rs.getLong("source_version")));
     }

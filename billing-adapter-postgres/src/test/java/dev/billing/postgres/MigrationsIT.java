@@ -50,7 +50,8 @@ class MigrationsIT {
             assertThat(Sql.strings(ds, "SELECT coalesce(version, type) || ':' || success FROM "
                     + "billing.billing_schema_history ORDER BY installed_rank"))
                     .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true", "4:true", "5:true",
-                            "6:true", "7:true", "8:true", "9:true", "10:true", "11:true", "12:true", "13:true");
+                            "6:true", "7:true", "8:true", "9:true", "10:true", "11:true", "12:true", "13:true",
+                            "14:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(ds, "SELECT unnest(reloptions) FROM pg_class c JOIN pg_namespace n ON "
@@ -214,7 +215,7 @@ class MigrationsIT {
                             "V4__inbox_payload_text.sql", "V5__projection_changes.sql", "V6__memberships.sql",
                             "V7__export_indexes.sql", "V8__erasure.sql", "V9__guest_purchases.sql",
                             "V10__analytics.sql", "V11__audit_causes.sql", "V12__refunds.sql",
-                            "V13__notice_log.sql");
+                            "V13__notice_log.sql", "V14__invoice_tax.sql");
         }
     }
 

@@ -63,6 +63,9 @@ final class StripeCheckout {
             }
             params.setSubscriptionData(data.build());
         }
+        if (request.automaticTax()) {
+            automaticTax(params, request.customerId() != null);
+        }
         if (request.promotionCode() != null) {
             params.addDiscount(SessionCreateParams.Discount.builder()
                     .setPromotionCode(promotionCodeId(request.promotionCode())).build());
@@ -71,6 +74,21 @@ final class StripeCheckout {
                 () -> client.v1().checkout().sessions().create(params.build(),
                         StripeCalls.keyed(request.idempotencyKey())));
         return calls.read("create checkout session", session, StripeObjects::checkoutSession);
+    }
+
+    /**
+     * Stripe Tax needs the buyer's address; with an existing customer Stripe refuses automatic tax unless Checkout
+     * may save the address (and the name a tax id comes with) back onto that customer.
+     */
+    private static void automaticTax(SessionCreateParams.Builder params, boolean existingCustomer) {
+        params.setAutomaticTax(SessionCreateParams.AutomaticTax.builder().setEnabled(true).build())
+                .setTaxIdCollection(SessionCreateParams.TaxIdCollection.builder().setEnabled(true).build())
+                .setBillingAddressCollection(SessionCreateParams.BillingAddressCollection.REQUIRED);
+        if (existingCustomer) {
+            params.setCustomerUpdate(SessionCreateParams.CustomerUpdate.builder()
+                    .setAddress(SessionCreateParams.CustomerUpdate.Address.AUTO)
+                    .setName(SessionCreateParams.CustomerUpdate.Name.AUTO).build());
+        }
     }
 
     private static SessionCreateParams.LineItem lineItem(LineItem line) {

@@ -43,7 +43,7 @@ import java.util.Optional;
  * top-level {@code subscription} (before 2025-03-31).
  */
 final class StripeJson {
-    private static final TypeAdapter<JsonElement> TREE = new Gson().getAdapter(JsonElement.class);
+    static final TypeAdapter<JsonElement> TREE = new Gson().getAdapter(JsonElement.class);
     /** An id that may be expanded into its object. */
     private static final Pick ID = Pick.fields(Map.of("id", Pick.ALL));
     /** A coupon, expanded or inside a discount of an older API version. */
@@ -105,6 +105,9 @@ final class StripeJson {
         fields.put("parent", Pick.fields(Map.of("subscription_details", Pick.fields(Map.of("subscription", ID)))));
         fields.put("customer_details", Pick.fields(Map.of("email", Pick.ALL)));
         fields.put("refunds", Pick.fields(Map.of("data", Pick.each(REFUND))));
+        // An invoice's tax (API 2025-03-31 on): the sum of total_taxes, and whether Stripe Tax was asked at all.
+        fields.put("total_taxes", Pick.each(Pick.fields(Map.of("amount", Pick.ALL))));
+        fields.put("automatic_tax", Pick.fields(Map.of("enabled", Pick.ALL)));
         return Pick.fields(Map.copyOf(fields));
     }
 
@@ -286,9 +289,29 @@ final class StripeJson {
         return new Invoice(required(text(i, "id"), "id"), CustomerId.of(required(idOf(i, "customer"), "customer")),
                 subscriptionId, InvoiceStatus.fromStripe(text(i, "status")), text(i, "number"),
                 required(text(i, "currency"), "currency"), amount(i, "amount_due"), amount(i, "amount_paid"),
-                amount(i, "amount_remaining"), text(i, "hosted_invoice_url"), text(i, "invoice_pdf"),
+                amount(i, "amount_remaining"), tax(i), text(i, "hosted_invoice_url"), text(i, "invoice_pdf"),
                 text(i, "billing_reason"), instant(i, "period_start"), instant(i, "period_end"),
                 required(instant(i, "created"), "created"), version);
+    }
+
+    /**
+     * The sum of {@code total_taxes[].amount}; 0 when automatic tax was on and found none to add (exempt, reverse
+     * charge); null when the invoice computed no tax at all, so "no tax" and "tax not asked for" stay apart.
+     */
+    private static Long tax(JsonObject i) {
+        JsonElement taxes = i.get("total_taxes");
+        if (taxes != null && taxes.isJsonArray() && !taxes.getAsJsonArray().isEmpty()) {
+            long sum = 0;
+            for (JsonElement t : taxes.getAsJsonArray()) {
+                if (t.isJsonObject()) {
+                    sum += amount(t.getAsJsonObject(), "amount");
+                }
+            }
+            return sum;
+        }
+        JsonObject automatic = object(i, "automatic_tax");
+        JsonElement enabled = automatic == null ? null : automatic.get("enabled");
+        return enabled != null && enabled.isJsonPrimitive() && enabled.getAsBoolean() ? 0L : null;
     }
 
     /** Empty for a mode this code does not know. */
@@ -488,112 +511,5 @@ final class StripeJson {
             throw new IllegalArgumentException(field + " is missing");
         }
         return value;
-    }
-    /**
-     * The parts of a JSON value to keep: a primitive or null is always kept; of an object, only the named fields, each
-     * with its own pick (all fields when {@code fields} is null); of an array, every element (or only the first) with
-     * the element pick. What is not kept is still read strictly, then dropped.
-     */
-    private record Pick(Map<String, Pick> fields, boolean firstOnly, Pick element) {
-        static final Pick ALL = new Pick(null, false, null);
-        /** Far deeper than the fields the decoders read (metadata, ids, amounts) ever nest. */
-        static final int MAX_KEPT_DEPTH = 32;
-
-        static Pick fields(Map<String, Pick> fields) {
-            return new Pick(fields, false, null);
-        }
-
-        static Pick first(Pick element) {
-            return new Pick(null, true, element);
-        }
-
-        static Pick each(Pick element) {
-            return new Pick(null, false, element);
-        }
-
-        JsonElement read(JsonReader reader) throws IOException {
-            return read(reader, 0);
-        }
-
-        private JsonElement read(JsonReader reader, int depth) throws IOException {
-            if (this == ALL) {
-                return strictTree(reader, depth);
-            }
-            switch (reader.peek()) {
-                case BEGIN_OBJECT -> {
-                    JsonObject object = new JsonObject();
-                    reader.beginObject();
-                    while (reader.hasNext()) {
-                        String name = reader.nextName();
-                        Pick pick = fields == null ? element : fields.get(name);
-                        if (pick == null) {
-                            reader.skipValue();
-                        } else if (object.has(name)) {
-                            throw duplicate();
-                        } else {
-                            object.add(name, pick.read(reader, depth + 1));
-                        }
-                    }
-                    reader.endObject();
-                    return object;
-                }
-                case BEGIN_ARRAY -> {
-                    JsonArray array = new JsonArray();
-                    reader.beginArray();
-                    while (reader.hasNext()) {
-                        if (element == null || (firstOnly && !array.isEmpty())) {
-                            reader.skipValue();
-                        } else {
-                            array.add(element.read(reader, depth + 1));
-                        }
-                    }
-                    reader.endArray();
-                    return array;
-                }
-                default -> {
-                    return TREE.read(reader);
-                }
-            }
-        }
-
-        /**
-         * A kept value as a tree, refusing a key named twice in any of its objects (metadata's {@code user_id}
-         * decides which user a customer is linked to) and nesting deeper than {@value #MAX_KEPT_DEPTH}.
-         */
-        private static JsonElement strictTree(JsonReader reader, int depth) throws IOException {
-            JsonToken token = reader.peek();
-            if (token != JsonToken.BEGIN_OBJECT && token != JsonToken.BEGIN_ARRAY) {
-                return TREE.read(reader);
-            }
-            if (depth >= MAX_KEPT_DEPTH) {
-                throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD,
-                        "A field the event is read for nests deeper than " + MAX_KEPT_DEPTH + " levels.");
-            }
-            if (token == JsonToken.BEGIN_ARRAY) {
-                JsonArray array = new JsonArray();
-                reader.beginArray();
-                while (reader.hasNext()) {
-                    array.add(strictTree(reader, depth + 1));
-                }
-                reader.endArray();
-                return array;
-            }
-            JsonObject object = new JsonObject();
-            reader.beginObject();
-            while (reader.hasNext()) {
-                String name = reader.nextName();
-                if (object.has(name)) {
-                    throw duplicate();
-                }
-                object.add(name, strictTree(reader, depth + 1));
-            }
-            reader.endObject();
-            return object;
-        }
-
-        private static WebhookRejectedException duplicate() {
-            return new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "The event names the same key twice in "
-                    + "one object.");
-        }
     }
 }

@@ -146,9 +146,22 @@ final class StripeObjects {
                 : i.getParent().getSubscriptionDetails().getSubscription();
         return new dev.billing.core.model.Invoice(i.getId(), customer(i.getCustomer(), i.getId()), subscriptionId,
                 InvoiceStatus.fromStripe(i.getStatus()), i.getNumber(), i.getCurrency(), amount(i.getAmountDue()),
-                amount(i.getAmountPaid()), amount(i.getAmountRemaining()), i.getHostedInvoiceUrl(),
+                amount(i.getAmountPaid()), amount(i.getAmountRemaining()), tax(i), i.getHostedInvoiceUrl(),
                 i.getInvoicePdf(), i.getBillingReason(), instant(i.getPeriodStart()), instant(i.getPeriodEnd()),
                 instant(i.getCreated()), version);
+    }
+
+    /** The same rule as {@link StripeJson}'s: the sum of {@code total_taxes}, 0 under automatic tax, else null. */
+    private static Long tax(Invoice i) {
+        if (i.getTotalTaxes() != null && !i.getTotalTaxes().isEmpty()) {
+            long sum = 0;
+            for (Invoice.TotalTax t : i.getTotalTaxes()) {
+                sum += amount(t.getAmount());
+            }
+            return sum;
+        }
+        boolean automatic = i.getAutomaticTax() != null && Boolean.TRUE.equals(i.getAutomaticTax().getEnabled());
+        return automatic ? 0L : null;
     }
 
     static CheckoutSession checkoutSession(Session s) {

@@ -111,4 +111,46 @@ class StripeMappingConsistencyIT {
         gateway.cancelSubscription(subscription, false, unique("cancel-"));
         assertSameSubscription(subscription);
     }
+
+    @Test
+    void taxedInvoicesAgreeOnTheirTaxAndTheSessionAskedForIt() {
+        emulator.taxRatePercent(20);
+        UserId user = UserId.of(unique("user_"));
+        CustomerId customer = gateway.createCustomer(new NewCustomer(user, "tax@example.com", unique("key-")));
+        emulator.clearRequestLog();
+        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION,
+                customer, List.of(new LineItem.OfPrice("price_pro_monthly", 1)), "https://app.example.com/ok",
+                "https://app.example.com/cancel", user.value(), 0, null, Map.of(), Map.of(), unique("checkout-"))
+                .withAutomaticTax(true));
+        assertThat(emulator.requestLog().stream().filter(r -> r.path().equals("/v1/checkout/sessions")))
+                .singleElement().satisfies(r -> assertThat(r.params())
+                        .containsEntry("automatic_tax", Map.of("enabled", "true"))
+                        .containsEntry("tax_id_collection", Map.of("enabled", "true"))
+                        .containsEntry("billing_address_collection", "required")
+                        .containsEntry("customer_update", Map.of("address", "auto", "name", "auto")));
+        var completion = emulator.completeCheckoutSession(session.id());
+
+        assertSameInvoice(completion.invoiceId());
+        Invoice first = gateway.getInvoice(completion.invoiceId()).orElseThrow();
+        assertThat(first.tax()).isEqualTo(580L);
+        assertThat(first.amountDue()).isEqualTo(3480L);
+
+        emulator.advanceClock(Duration.ofDays(32)); // the renewal is taxed the same way
+        Invoice renewal = gateway.listInvoices(customer, 1, null).items().get(0);
+        assertThat(renewal.id()).isNotEqualTo(first.id());
+        assertThat(renewal.tax()).isEqualTo(580L);
+        assertSameInvoice(renewal.id());
+    }
+
+    @Test
+    void anUntaxedInvoiceHasNoTaxOnEitherSide() {
+        UserId user = UserId.of(unique("user_"));
+        CustomerId customer = gateway.createCustomer(new NewCustomer(user, "notax@example.com", unique("key-")));
+        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION,
+                customer, List.of(new LineItem.OfPrice("price_pro_monthly", 1)), "https://app.example.com/ok",
+                "https://app.example.com/cancel", user.value(), 0, null, Map.of(), Map.of(), unique("checkout-")));
+        String invoice = emulator.completeCheckoutSession(session.id()).invoiceId();
+        assertSameInvoice(invoice);
+        assertThat(gateway.getInvoice(invoice).orElseThrow().tax()).isNull();
+    }
 }

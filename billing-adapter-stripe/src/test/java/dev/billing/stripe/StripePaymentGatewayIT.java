@@ -327,6 +327,20 @@ class StripePaymentGatewayIT {
     }
 
     @Test
+    void aGuestsTaxedCheckoutCollectsTheAddressWithoutACustomerToUpdate() {
+        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.PAYMENT, null,
+                List.of(new LineItem.OfPrice("price_credits_100", 1)), OK, CANCEL, null, 0, null, Map.of(), Map.of(),
+                unique("guest-"), "guest@example.com", true));
+        assertThat(lastRequest("POST", "/v1/checkout/sessions").params())
+                .containsEntry("automatic_tax", Map.of("enabled", "true"))
+                .containsEntry("tax_id_collection", Map.of("enabled", "true"))
+                .containsEntry("billing_address_collection", "required")
+                .containsEntry("customer_creation", "always")
+                .doesNotContainKey("customer_update");
+        assertThat(session.id()).startsWith("cs_");
+    }
+
+    @Test
     void refundsWithTheCoresKeyAndReason() {
         CustomerId customer = newCustomer();
         CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.PAYMENT, customer,

@@ -133,6 +133,7 @@ class StripeWebhookDecodeTest {
         assertThat(i.amountDue()).isEqualTo(8700);
         assertThat(i.amountPaid()).isEqualTo(8700);
         assertThat(i.amountRemaining()).isZero();
+        assertThat(i.tax()).as("no automatic tax, total_taxes empty").isNull();
         assertThat(i.hostedInvoiceUrl()).startsWith("https://invoice.stripe.com/i/");
         assertThat(i.invoicePdf()).endsWith("/pdf");
         assertThat(i.billingReason()).isEqualTo("subscription_cycle");
@@ -140,6 +141,32 @@ class StripeWebhookDecodeTest {
         assertThat(i.periodEnd()).isEqualTo(at(1797592000));
         assertThat(i.created()).isEqualTo(at(1797592000));
         assertThat(i.version()).isEqualTo(SourceVersion.snapshot(at(1797592002)));
+    }
+
+    @Test
+    void decodesAnInvoicesTaxAsTheSumOfItsTotalTaxes() {
+        Invoice i = ((EventObject.OfInvoice) decode("invoice.paid.tax.json")).invoice();
+        assertThat(i.tax()).isEqualTo(1450);
+        assertThat(i.amountDue()).isEqualTo(8700);
+
+        JsonObject event = JsonParser.parseString(TestWebhooks.fixtureText("invoice.paid.tax.json")).getAsJsonObject();
+        JsonObject invoice = event.getAsJsonObject("data").getAsJsonObject("object");
+        com.google.gson.JsonArray taxes = invoice.getAsJsonArray("total_taxes");
+        JsonObject second = taxes.get(0).getAsJsonObject().deepCopy();
+        second.addProperty("amount", 145);
+        taxes.add(second);
+        assertThat(decodedInvoice(event).tax()).as("two jurisdictions").isEqualTo(1595);
+        invoice.add("total_taxes", new com.google.gson.JsonArray());
+        assertThat(decodedInvoice(event).tax()).as("automatic tax on, nothing to add").isZero();
+        invoice.getAsJsonObject("automatic_tax").addProperty("enabled", false);
+        assertThat(decodedInvoice(event).tax()).as("no tax computed").isNull();
+        invoice.remove("total_taxes");
+        invoice.remove("automatic_tax");
+        assertThat(decodedInvoice(event).tax()).as("an older API version's shape").isNull();
+    }
+
+    private Invoice decodedInvoice(JsonObject event) {
+        return ((EventObject.OfInvoice) decodeBytes(event.toString().getBytes(StandardCharsets.UTF_8))).invoice();
     }
 
     @Test
@@ -304,7 +331,7 @@ class StripeWebhookDecodeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"customer.subscription.updated.json", "customer.subscription.updated.2020-08-27.json",
-            "invoice.paid.json", "invoice.payment_failed.2020-08-27.json", "invoice.upcoming.json",
+            "invoice.paid.json", "invoice.paid.tax.json", "invoice.payment_failed.2020-08-27.json", "invoice.upcoming.json",
             "checkout.session.completed.json", "customer.created.json", "customer.deleted.json",
             "product.updated.json", "price.created.json", "plan.deleted.json", "charge.succeeded.json"})
     void readingOnlyTheWantedFieldsDecodesWhatTheWholeObjectDecodes(String fixture) {

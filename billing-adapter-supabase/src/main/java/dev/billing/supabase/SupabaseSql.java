@@ -32,7 +32,8 @@ public final class SupabaseSql {
             "010_analytics.sql",
             "011_audit.sql",
             "012_refunds.sql",
-            "013_notice_log.sql");
+            "013_notice_log.sql",
+            "014_invoice_tax.sql");
     private static final String FOLDER = "/supabase/migrations/";
 
     private SupabaseSql() {

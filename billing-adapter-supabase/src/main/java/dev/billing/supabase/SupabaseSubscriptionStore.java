@@ -45,7 +45,7 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
             + "metadata,version,currency,unit_amount,recurring_interval,interval_count,percent_off,amount_off,"
             + "amount_off_currency";
     private static final String INVOICE_COLUMNS = "id,customer_id,subscription_id,status,number,currency,amount_due,"
-            + "amount_paid,amount_remaining,hosted_invoice_url,invoice_pdf,billing_reason,period_start,period_end,"
+            + "amount_paid,amount_remaining,tax,hosted_invoice_url,invoice_pdf,billing_reason,period_start,period_end,"
             + "created,version";
     private static final String PURCHASE_COLUMNS = "id,customer_id,price_id,quantity,currency,amount_total,"
             + "payment_intent_id,purchased_at";
@@ -323,6 +323,7 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
         row.put("amount_due", i.amountDue());
         row.put("amount_paid", i.amountPaid());
         row.put("amount_remaining", i.amountRemaining());
+        row.put("tax", i.tax());
         row.put("hosted_invoice_url", i.hostedInvoiceUrl());
         row.put("invoice_pdf", i.invoicePdf());
         row.put("billing_reason", i.billingReason());
@@ -337,7 +338,8 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
         return new Invoice(Rows.requiredText(row, "id"), CustomerId.of(Rows.requiredText(row, "customer_id")),
                 Rows.text(row, "subscription_id"), InvoiceStatus.fromStripe(Rows.text(row, "status")),
                 Rows.text(row, "number"), Rows.requiredText(row, "currency"), Rows.longValue(row, "amount_due"),
-                Rows.longValue(row, "amount_paid"), Rows.longValue(row, "amount_remaining"),
+                Rows.longValue(row, "amount_paid"), Rows.longValue(row, "amount_remaining"), Rows.text(row, "tax") == null ? null
+                : Rows.longValue(row, "tax"),
                 Rows.text(row, "hosted_invoice_url"), Rows.text(row, "invoice_pdf"), Rows.text(row, "billing_reason"),
                 Rows.instant(row, "period_start"), Rows.instant(row, "period_end"), Rows.requiredInstant(row, "created"),
                 SourceVersion.fromKey(Rows.longValue(row, "version")));

@@ -121,6 +121,8 @@ public final class LocalMode implements AutoCloseable {
                 1_000_000);
         int graceDays = settings.integer("BILLING_PAST_DUE_GRACE_DAYS", ServerConfig.DEFAULT_PAST_DUE_GRACE_DAYS, 0,
                 ServerConfig.MAX_PAST_DUE_GRACE_DAYS);
+        // The emulator's rate is 0 until set (POST /_emulator/tax), so taxed invoices show tax 0 by default.
+        boolean stripeTax = settings.bool("BILLING_STRIPE_TAX", false);
         settings.failIfAny();
         int port = options.port() == 0 ? freePort() : options.port();
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -161,6 +163,7 @@ public final class LocalMode implements AutoCloseable {
                     .defaultReturnUrl(FRONTEND_ORIGIN + "/account")
                     .livemode(false)
                     .pastDueGrace(Duration.ofDays(graceDays))
+                    .stripeTax(stripeTax)
                     .build();
             String adminToken = options.env().getOrDefault("BILLING_ADMIN_TOKEN", "").isBlank()
                     ? "local-admin-" + random(16) : options.env().get("BILLING_ADMIN_TOKEN").strip();

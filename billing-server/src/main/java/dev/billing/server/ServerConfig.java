@@ -40,7 +40,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                            Optional<SmtpConfig> smtp, Duration storeStartTimeout, Duration entitlementsCacheTtl,
                            OrgOptions orgs, List<String> clerkWebhookSecrets, ErasePersonalData.Options erasure,
                            int guestCheckoutsPerMinute, PlanFile planFile, URI webhookUrl,
-                           WebhookApiVersionCheck webhookApiVersionCheck) {
+                           WebhookApiVersionCheck webhookApiVersionCheck, boolean stripeTax) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
@@ -180,12 +180,13 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         URI webhookUrl = r.url("BILLING_WEBHOOK_URL", false);
         WebhookApiVersionCheck versionCheck = r.choice("BILLING_WEBHOOK_API_VERSION_CHECK",
                 WebhookApiVersionCheck.class, WebhookApiVersionCheck.WARN);
+        boolean stripeTax = r.bool("BILLING_STRIPE_TAX", false);
         r.failIfAny();
         return new ServerConfig(stripeKey, List.copyOf(secrets), apiBase, clerk, store, databaseUrl, supabaseUrl,
                 serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
                 trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
                 logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds), Duration.ofSeconds(cacheSeconds),
-                orgs, clerkSecrets, erasure, guestCheckouts, planFile, webhookUrl, versionCheck);
+                orgs, clerkSecrets, erasure, guestCheckouts, planFile, webhookUrl, versionCheck, stripeTax);
     }
 
     /** Who manages an organization's billing, and membership sync. */
@@ -214,6 +215,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 .refetchOnWebhook(refetchOnWebhook)
                 .pastDueGrace(pastDueGrace)
                 .entitlementsCacheTtl(entitlementsCacheTtl)
+                .stripeTax(stripeTax)
                 .build();
     }
 
@@ -264,6 +266,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         line(b, "Catalog routes", publicCatalog ? "public" : "signed-in users");
         line(b, "Past-due grace", pastDueGrace.toDays() + " days");
         line(b, "Refetch on webhook", Boolean.toString(refetchOnWebhook));
+        line(b, "Stripe Tax", stripeTax ? "on (Checkout: automatic tax, tax ids, billing address)" : "off");
         line(b, "Logs", logFormat.name().toLowerCase(Locale.ROOT));
         line(b, "Store at start", "waits up to " + storeStartTimeout.toSeconds() + " s for it");
         line(b, "Notices", smtp.map(c -> "SMTP " + c.host() + ":" + c.port() + " from " + c.from()

@@ -171,6 +171,7 @@ public class BillingAutoConfiguration {
                 .refetchOnWebhook(properties.isRefetchOnWebhook())
                 .pastDueGrace(properties.getPastDueGrace())
                 .entitlementsCacheTtl(properties.getEntitlementsCacheTtl())
+                .stripeTax(properties.isStripeTax())
                 .build();
     }
 

@@ -74,6 +74,9 @@ public class BillingProperties implements Validator {
     /** How long a user's entitlements are cached at most (changes made by any instance drop them sooner). */
     private Duration entitlementsCacheTtl = Duration.ofSeconds(30);
 
+    /** Checkout asks Stripe Tax for tax, collects tax ids and requires a billing address (set up Tax in Stripe). */
+    private boolean stripeTax;
+
     private final Notices notices = new Notices();
 
     @NestedConfigurationProperty
@@ -225,6 +228,14 @@ public class BillingProperties implements Validator {
 
     public void setEntitlementsCacheTtl(Duration entitlementsCacheTtl) {
         this.entitlementsCacheTtl = entitlementsCacheTtl;
+    }
+
+    public boolean isStripeTax() {
+        return stripeTax;
+    }
+
+    public void setStripeTax(boolean stripeTax) {
+        this.stripeTax = stripeTax;
     }
 
     public Notices getNotices() {

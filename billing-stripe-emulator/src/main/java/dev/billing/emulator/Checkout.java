@@ -146,6 +146,18 @@ final class Checkout {
       discount = pct != null ? Math.round(subtotal * ((Number) pct).doubleValue() / 100.0)
           : Math.min(subtotal, (Long) coupon.get("amount_off"));
     }
+    boolean automaticTax = Taxes.requested(p);
+    Params customerUpdate = p.sub("customer_update");
+    String saveAddress = customerUpdate == null ? null : customerUpdate.strOrNull("address");
+    if (automaticTax && customerId != null && s.store.get(customerId).get("address") == null
+        && !"auto".equals(saveAddress)) {
+      // Stripe's own refusal: the tax needs an address, and the page may only save one when allowed.
+      throw ApiError.invalid("Automatic tax calculation in Checkout requires a valid address on the Customer. "
+          + "Add a valid address to the Customer or set `customer_update[address]` to 'auto' to save the "
+          + "address entered in Checkout to the Customer.", "automatic_tax[enabled]");
+    }
+    long tax = automaticTax && !"setup".equals(mode)
+        ? Taxes.tax(subtotal - discount, s.taxRatePercent()) : 0;
     Map<String, Object> session = new LinkedHashMap<>();
     session.put("id", id);
     session.put("object", "checkout.session");
@@ -153,9 +165,8 @@ final class Checkout {
     session.put("after_expiration", null);
     session.put("allow_promotion_codes", p.bool("allow_promotion_codes"));
     session.put("amount_subtotal", "setup".equals(mode) ? null : subtotal);
-    session.put("amount_total", "setup".equals(mode) ? null : subtotal - discount);
-    session.put("automatic_tax", Json.obj("enabled", false, "liability", null, "provider", null,
-        "status", null));
+    session.put("amount_total", "setup".equals(mode) ? null : subtotal - discount + tax);
+    session.put("automatic_tax", Taxes.sessionField(automaticTax));
     session.put("billing_address_collection", p.strOrNull("billing_address_collection"));
     session.put("cancel_url", p.strOrNull("cancel_url"));
     session.put("client_reference_id", p.strOrNull("client_reference_id"));
@@ -210,10 +221,12 @@ final class Checkout {
     session.put("subscription", null);
     session.put("success_url", p.strOrNull("success_url"));
     session.put("total_details", "setup".equals(mode) ? null
-        : Json.obj("amount_discount", discount, "amount_shipping", 0L, "amount_tax", 0L));
+        : Json.obj("amount_discount", discount, "amount_shipping", 0L, "amount_tax", tax));
     session.put("ui_mode", p.oneOf("ui_mode", "hosted", "hosted", "embedded", "custom"));
     session.put("url", s.hostedBase() + "/checkout/" + id);
     session.put("wallet_options", null);
+    session.put("tax_id_collection", Json.obj("enabled", p.sub("tax_id_collection") != null
+        && p.sub("tax_id_collection").bool("enabled", false), "required", "never"));
     session.put("_line_items", items);
     session.put("_trial_days", trialDays);
     session.put("_trial_end", trialEnd);
@@ -372,7 +385,8 @@ final class Checkout {
         Map<String, Object> metadata = (Map<String, Object>) session.get("_sub_metadata");
         Map<String, Object> sub = subscriptions.createSubscription(customer, recurring, oneTime, trialEnd,
             metadata == null ? null : Json.deepCopy(metadata), pmId, discountIds, "allow_incomplete",
-            "charge_automatically", null, (String) session.get("_sub_description"));
+            "charge_automatically", null, (String) session.get("_sub_description"),
+            Taxes.enabled(session));
         subscriptionId = (String) sub.get("id");
         invoiceId = (String) sub.get("latest_invoice");
         Map<String, Object> invoice = s.store.get(invoiceId);

@@ -62,6 +62,14 @@ final class ControlApi {
       return Json.obj("customer", c.var("id"), "decline_code",
           decline == null ? "generic_decline" : decline);
     });
+    router.add("POST", "/_emulator/tax", c -> {
+      Double rate = c.params().dbl("rate_percent");
+      if (rate == null) {
+        throw ApiError.missingParam("rate_percent");
+      }
+      emulator.taxRatePercent(rate);
+      return Json.obj("rate_percent", rate);
+    });
     router.add("POST", "/_emulator/setup_intents/{id}/confirm", c -> {
       String pm = emulator.confirmSetupIntent(c.var("id"), c.params().strOrNull("card_number"));
       return Json.obj("setup_intent", c.var("id"), "payment_method", pm, "status", "succeeded");
@@ -193,7 +201,7 @@ final class ControlApi {
         "GET /_emulator/clock", "POST /_emulator/clock/advance",
         "POST /_emulator/checkout/sessions/{id}/complete",
         "POST /_emulator/customers/{id}/fail_next_payment",
-        "POST /_emulator/setup_intents/{id}/confirm",
+        "POST /_emulator/setup_intents/{id}/confirm", "POST /_emulator/tax",
         "GET|POST|DELETE /_emulator/faults",
         "GET|POST /_emulator/webhooks", "POST /_emulator/webhooks/pause",
         "POST /_emulator/webhooks/resume", "POST /_emulator/webhooks/reset",

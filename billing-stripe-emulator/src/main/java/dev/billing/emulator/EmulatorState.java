@@ -31,6 +31,7 @@ final class EmulatorState {
   private String currentRequestId;
   private String currentIdempotencyKey;
   private volatile String hostedBase = "";
+  private volatile double taxRatePercent;
   private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
   private Consumer<List<Map<String, Object>>> batchSink = b -> {};
 
@@ -208,6 +209,18 @@ final class EmulatorState {
     return queue.poll();
   }
 
+  /** The rate automatic tax applies, in percent (0 until set). */
+  double taxRatePercent() {
+    return taxRatePercent;
+  }
+
+  void taxRatePercent(double value) {
+    if (!(value >= 0 && value <= 100)) {
+      throw ApiError.invalid("rate_percent must be between 0 and 100.", "rate_percent");
+    }
+    taxRatePercent = value;
+  }
+
   // ---------------------------------------------------------------- reset
 
   /** Clears all data, logs and switches; webhook endpoints survive (they are configuration). */
@@ -217,6 +230,7 @@ final class EmulatorState {
     endpoints.forEach(store::put);
     failNextPayment.clear();
     eventLog.clear();
+    taxRatePercent = 0;
   }
 
   // ---------------------------------------------------------------- snapshot
@@ -247,6 +261,7 @@ final class EmulatorState {
     Map<String, Object> failNext = new LinkedHashMap<>();
     failNextPayment.forEach((customer, codes) -> failNext.put(customer, new ArrayList<>(codes)));
     roots.put("fail_next_payment", failNext);
+    roots.put("tax_rate_percent", taxRatePercent);
     return roots;
   }
 
@@ -262,6 +277,8 @@ final class EmulatorState {
     failNextPayment.clear();
     ((Map<String, Object>) roots.get("fail_next_payment")).forEach((customer, codes) ->
         failNextPayment.put(customer, new ArrayDeque<>((List<String>) codes)));
+    // State files written before the tax rate existed have none.
+    taxRatePercent = roots.get("tax_rate_percent") instanceof Number rate ? rate.doubleValue() : 0;
   }
 
   // ---------------------------------------------------------------- rendering

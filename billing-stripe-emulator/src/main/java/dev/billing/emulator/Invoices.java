@@ -82,6 +82,9 @@ final class Invoices {
     inv.put("total", total);
     inv.put("total_discount_amounts", applied.amounts());
     inv.put("total_excluding_tax", total);
+    if (Taxes.enabled(sub)) {
+      Taxes.applyToInvoice(inv, s.taxRatePercent());
+    }
     long due = amountDueIfFinalized(inv, customer);
     inv.put("amount_due", due);
     inv.put("amount_remaining", due);

@@ -378,6 +378,15 @@ public final class StripeEmulator implements AutoCloseable {
     return tx(() -> resources.checkout().complete(sessionId, declineCode, cardNumber, promotionCode));
   }
 
+  /**
+   * The rate Stripe Tax applies to Checkout sessions and subscriptions created with {@code
+   * automatic_tax[enabled]} (0 until set; {@link #reset()} sets it back). Usage: {@code
+   * emu.taxRatePercent(20)}.
+   */
+  public void taxRatePercent(double percent) {
+    state.run(() -> state.taxRatePercent(percent));
+  }
+
   /** Makes the next payment attempt of this customer fail with {@code card_declined}. */
   public void failNextPayment(String customerId) {
     failNextPayment(customerId, "generic_decline");

@@ -91,7 +91,7 @@ final class Subscriptions {
     List<String> discountIds = discounts.discountIds(p.subList("discounts"), customerId);
     Map<String, Object> sub = createSubscription(customer, specs, List.of(), trialEnd,
         Params.metadataFrom(p, "metadata"), defaultPm, discountIds, behavior, collection,
-        p.lng("days_until_due"), p.strOrNull("description"));
+        p.lng("days_until_due"), p.strOrNull("description"), Taxes.requested(p));
     if (p.bool("cancel_at_period_end", false)) {
       updates.update((String) sub.get("id"), new Params(Map.of("cancel_at_period_end", "true")));
     }
@@ -120,7 +120,8 @@ final class Subscriptions {
    * Creates a subscription with its first invoice and payment, emitting
    * {@code customer.subscription.created}, {@code invoice.created}, {@code invoice.finalized},
    * {@code invoice.paid}, {@code invoice.payment_succeeded}, {@code charge.succeeded},
-   * {@code payment_intent.succeeded} (or the failure equivalents).
+   * {@code payment_intent.succeeded} (or the failure equivalents). With {@code automaticTax} its
+   * invoices add tax at the configured rate.
    */
   Map<String, Object> createSubscription(
       Map<String, Object> customer,
@@ -133,7 +134,8 @@ final class Subscriptions {
       String paymentBehavior,
       String collectionMethod,
       Long daysUntilDue,
-      String description) {
+      String description,
+      boolean automaticTax) {
     requireCompatiblePrices(specs);
     Map<String, Object> firstRecurring = recurringOf(specs.get(0).price());
     long now = s.now();
@@ -146,6 +148,7 @@ final class Subscriptions {
 
     Map<String, Object> sub = newSubscription(subId, customer, specs, trialEnd, anchor, metadata,
         defaultPm, discountIds, collectionMethod, daysUntilDue, description, now);
+    sub.put("automatic_tax", Taxes.subscriptionField(automaticTax));
     List<Map<String, Object>> itemData = itemsOf(sub);
     for (ItemSpec spec : specs) {
       itemData.add(items.newItem(subId, spec, now, periodEnd));

@@ -179,6 +179,7 @@ public final class Builders {
         private long amountDue = 2900;
         private long amountPaid = 2900;
         private long amountRemaining;
+        private Long tax;
         private String hostedUrl = "https://invoice.stripe.test/i/1";
         private String pdf = "https://invoice.stripe.test/i/1.pdf";
         private String billingReason = "subscription_cycle";
@@ -214,6 +215,12 @@ public final class Builders {
             return this;
         }
 
+        /** The invoice's tax in minor units (null: none computed, the default). */
+        public InvoiceBuilder withTax(Long value) {
+            this.tax = value;
+            return this;
+        }
+
         public InvoiceBuilder withCurrency(String value) {
             this.currency = value;
             return this;
@@ -242,7 +249,7 @@ public final class Builders {
 
         public Invoice build() {
             return new Invoice(id, CustomerId.of(customerId), subscriptionId, status, number, currency, amountDue,
-                    amountPaid, amountRemaining, hostedUrl, pdf, billingReason, periodStart, periodEnd, created,
+                    amountPaid, amountRemaining, tax, hostedUrl, pdf, billingReason, periodStart, periodEnd, created,
                     version);
         }
     }

@@ -30,13 +30,16 @@ import java.util.Objects;
  * @param gatewayBackoff       first pause between attempts (doubling)
  * @param entitlementsCacheTtl how long computed entitlements are cached at most (changes made by this process, and
  *                             by others on the same store while started, drop them sooner)
+ * @param stripeTax            Checkout sessions ask Stripe Tax to compute tax ({@code automatic_tax}), collect tax
+ *                             ids and require a billing address (the Stripe account must have Tax set up)
  */
 public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, String defaultSuccessUrl,
                              String defaultCancelUrl, String defaultReturnUrl, boolean livemode,
                              boolean refetchOnWebhook, Duration catalogTtl, Duration catalogMaxStale,
                              Duration inboxLease, RetrySchedule retrySchedule, int inlinePermits, int backgroundPermits,
                              Duration pastDueGrace, int gatewayAttempts, Duration gatewayBudget,
-                             Duration gatewayBackoff, Duration entitlementsCacheTtl) {
+                             Duration gatewayBackoff, Duration entitlementsCacheTtl,
+                             boolean stripeTax) {
     public BillingOptions {
         allowedOrigins = List.copyOf(allowedOrigins);
         Objects.requireNonNull(catalogTtl, "catalogTtl");
@@ -89,6 +92,7 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
         b.gatewayBudget = gatewayBudget;
         b.gatewayBackoff = gatewayBackoff;
         b.entitlementsCacheTtl = entitlementsCacheTtl;
+        b.stripeTax = stripeTax;
         return b;
     }
 
@@ -112,6 +116,7 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
         private Duration gatewayBudget = Duration.ofSeconds(10);
         private Duration gatewayBackoff = Duration.ofMillis(250);
         private Duration entitlementsCacheTtl = Duration.ofSeconds(30);
+        private boolean stripeTax;
 
         private Builder() {
         }
@@ -206,11 +211,16 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
             return this;
         }
 
+        public Builder stripeTax(boolean value) {
+            this.stripeTax = value;
+            return this;
+        }
+
         public BillingOptions build() {
             return new BillingOptions(allowedOrigins, requireHttps, defaultSuccessUrl, defaultCancelUrl,
                     defaultReturnUrl, livemode, refetchOnWebhook, catalogTtl, catalogMaxStale, inboxLease,
                     retrySchedule, inlinePermits, backgroundPermits, pastDueGrace, gatewayAttempts, gatewayBudget, gatewayBackoff,
-                    entitlementsCacheTtl);
+                    entitlementsCacheTtl, stripeTax);
         }
     }
 }

@@ -8,12 +8,13 @@ import java.util.Objects;
  * Everything the gateway needs to create a Checkout session. Built by the server only: clients never choose
  * amounts, the customer, the mode, trial length or metadata. {@code trialDays} 0 means no trial;
  * {@code promotionCode} may be null. A guest's purchase has no {@code customerId} (Stripe creates a customer at
- * payment) and may carry the {@code customerEmail} to prefill.
+ * payment) and may carry the {@code customerEmail} to prefill. {@code automaticTax} asks Stripe Tax to add tax,
+ * collect tax ids and require a billing address.
  */
 public record CheckoutRequest(CheckoutMode mode, CustomerId customerId, List<LineItem> lineItems, String successUrl,
                               String cancelUrl, String clientReferenceId, int trialDays, String promotionCode,
                               Map<String, String> metadata, Map<String, String> subscriptionMetadata,
-                              String idempotencyKey, String customerEmail) {
+                              String idempotencyKey, String customerEmail, boolean automaticTax) {
     public CheckoutRequest {
         Objects.requireNonNull(mode, "mode");
         if (customerId == null && mode != CheckoutMode.PAYMENT) {
@@ -39,6 +40,15 @@ public record CheckoutRequest(CheckoutMode mode, CustomerId customerId, List<Lin
         Checks.text(idempotencyKey, "idempotencyKey");
     }
 
+    /** A request without automatic tax. */
+    public CheckoutRequest(CheckoutMode mode, CustomerId customerId, List<LineItem> lineItems, String successUrl,
+                           String cancelUrl, String clientReferenceId, int trialDays, String promotionCode,
+                           Map<String, String> metadata, Map<String, String> subscriptionMetadata,
+                           String idempotencyKey, String customerEmail) {
+        this(mode, customerId, lineItems, successUrl, cancelUrl, clientReferenceId, trialDays, promotionCode,
+                metadata, subscriptionMetadata, idempotencyKey, customerEmail, false);
+    }
+
     /** A request for a known customer. */
     public CheckoutRequest(CheckoutMode mode, CustomerId customerId, List<LineItem> lineItems, String successUrl,
                            String cancelUrl, String clientReferenceId, int trialDays, String promotionCode,
@@ -46,5 +56,11 @@ public record CheckoutRequest(CheckoutMode mode, CustomerId customerId, List<Lin
                            String idempotencyKey) {
         this(mode, Objects.requireNonNull(customerId, "customerId"), lineItems, successUrl, cancelUrl,
                 clientReferenceId, trialDays, promotionCode, metadata, subscriptionMetadata, idempotencyKey, null);
+    }
+
+    /** This request with automatic tax switched on or off. */
+    public CheckoutRequest withAutomaticTax(boolean enabled) {
+        return new CheckoutRequest(mode, customerId, lineItems, successUrl, cancelUrl, clientReferenceId, trialDays,
+                promotionCode, metadata, subscriptionMetadata, idempotencyKey, customerEmail, enabled);
     }
 }

@@ -5,10 +5,11 @@ import java.util.Objects;
 
 /**
  * The local projection of a Stripe invoice. Nullable: {@code subscriptionId}, {@code number}, the hosted and PDF
- * links (absent on drafts), period bounds.
+ * links (absent on drafts), period bounds, {@code tax} (the invoice's total tax in minor units; null when Stripe
+ * computed none or it was projected before tax was read).
  */
 public record Invoice(String id, CustomerId customerId, String subscriptionId, InvoiceStatus status, String number,
-                      String currency, long amountDue, long amountPaid, long amountRemaining, String hostedInvoiceUrl,
+                      String currency, long amountDue, long amountPaid, long amountRemaining, Long tax, String hostedInvoiceUrl,
                       String invoicePdf, String billingReason, Instant periodStart, Instant periodEnd,
                       Instant created, SourceVersion version) {
     public Invoice {
@@ -18,6 +19,18 @@ public record Invoice(String id, CustomerId customerId, String subscriptionId, I
         Checks.currency(currency);
         Objects.requireNonNull(created, "created");
         Objects.requireNonNull(version, "version");
+        if (tax != null && tax < 0) {
+            throw new IllegalArgumentException("tax must not be negative");
+        }
+    }
+
+    /** An invoice without a tax amount. */
+    public Invoice(String id, CustomerId customerId, String subscriptionId, InvoiceStatus status, String number,
+                   String currency, long amountDue, long amountPaid, long amountRemaining, String hostedInvoiceUrl,
+                   String invoicePdf, String billingReason, Instant periodStart, Instant periodEnd,
+                   Instant created, SourceVersion version) {
+        this(id, customerId, subscriptionId, status, number, currency, amountDue, amountPaid, amountRemaining, null,
+                hostedInvoiceUrl, invoicePdf, billingReason, periodStart, periodEnd, created, version);
     }
 
     public Money due() {
@@ -30,7 +43,7 @@ public record Invoice(String id, CustomerId customerId, String subscriptionId, I
 
     public Invoice withVersion(SourceVersion newVersion) {
         return new Invoice(id, customerId, subscriptionId, status, number, currency, amountDue, amountPaid,
-                amountRemaining, hostedInvoiceUrl, invoicePdf, billingReason, periodStart, periodEnd, created,
+                amountRemaining, tax, hostedInvoiceUrl, invoicePdf, billingReason, periodStart, periodEnd, created,
                 newVersion);
     }
 }

@@ -92,7 +92,7 @@ public final class GuestPurchases {
         CheckoutRequest request = new CheckoutRequest(CheckoutMode.PAYMENT, null,
                 List.of(new LineItem.OfPrice(item.priceId(), quantity)), success, cancel, null, 0, null, metadata,
                 Map.of(), IdempotencyKeys.of("guest-checkout", UUID.randomUUID()),
-                email == null ? null : email.strip());
+                email == null ? null : email.strip(), options.stripeTax());
         return retry.call(() -> gateway.createCheckoutSession(request));
     }
 

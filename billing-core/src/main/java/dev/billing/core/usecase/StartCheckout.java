@@ -32,6 +32,7 @@ import java.util.Optional;
  * the customer, the mode, trial length or metadata. Redirect URLs are checked against the allowed origins before
  * any Stripe call. A user who already holds a live subscription gets {@link CheckoutOutcome.AlreadySubscribed}.
  * A trial is offered only to customers who never had a subscription. A tier's purchase discount is applied here.
+ * With {@link BillingOptions#stripeTax()} the session asks Stripe Tax to add tax.
  *
  * <p>Usage: {@code CheckoutOutcome o = startCheckout.start(identity, new CheckoutCommand.Subscribe("pro", MONTH, null, null, null));}
  */
@@ -124,7 +125,7 @@ public final class StartCheckout {
         lines.add(new LineItem.OfPrice(plan.priceId(), seats));
         plan.meteredPriceIds().forEach(priceId -> lines.add(new LineItem.Metered(priceId)));
         CheckoutRequest request = new CheckoutRequest(CheckoutMode.SUBSCRIPTION, customer, lines, successUrl, cancelUrl, user, trialDays,
-                promotionCode, metadata, metadata, key);
+                promotionCode, metadata, metadata, key).withAutomaticTax(options.stripeTax());
         CheckoutSession session;
         try {
             session = retry.call(() -> gateway.createCheckoutSession(request));
@@ -169,7 +170,7 @@ public final class StartCheckout {
         String key = IdempotencyKeys.of("purchase", user, item.priceId(), command.quantity(), discount, successUrl,
                 cancelUrl, minuteBucket());
         CheckoutRequest request = new CheckoutRequest(CheckoutMode.PAYMENT, customer, List.of(line), successUrl,
-                cancelUrl, user, 0, null, metadata, Map.of(), key);
+                cancelUrl, user, 0, null, metadata, Map.of(), key).withAutomaticTax(options.stripeTax());
         return new CheckoutOutcome.Started(retry.call(() -> gateway.createCheckoutSession(request)));
     }
 

@@ -175,14 +175,17 @@ public final class Responses {
     }
 
     public record InvoiceView(String id, @OptionalField String number, String status, String currency, long amountDue,
-                              long amountPaid, long amountRemaining, @OptionalField String subscriptionId,
+                              long amountPaid, long amountRemaining,
+                              @OptionalField @Doc("Tax Stripe added (included in amountDue); absent when none was "
+                                      + "computed.") Long tax,
+                              @OptionalField String subscriptionId,
                               @OptionalField String billingReason,
                               @OptionalField @Doc("Stripe's hosted page to view and pay it.") String hostedInvoiceUrl,
                               @OptionalField @Doc("The PDF.") String invoicePdf,
                               @OptionalField Instant periodStart, @OptionalField Instant periodEnd, Instant created) {
         public static InvoiceView of(Invoice i) {
             return new InvoiceView(i.id(), i.number(), i.status().stripeName(), i.currency(), i.amountDue(),
-                    i.amountPaid(), i.amountRemaining(), i.subscriptionId(), i.billingReason(), i.hostedInvoiceUrl(),
+                    i.amountPaid(), i.amountRemaining(), i.tax(), i.subscriptionId(), i.billingReason(), i.hostedInvoiceUrl(),
                     i.invoicePdf(), i.periodStart(), i.periodEnd(), i.created());
         }
     }

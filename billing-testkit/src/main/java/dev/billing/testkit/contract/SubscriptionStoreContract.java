@@ -293,13 +293,30 @@ public abstract class SubscriptionStoreContract {
         @Test
         void everyFieldRoundTrips() {
             Invoice full = anInvoice().withCustomer(unique("cus_")).withSubscription(unique("sub_"))
-                    .withStatus(InvoiceStatus.OPEN).withAmounts(2900, 0).withVersion(SourceVersion.refetch(T0.plusMillis(5)))
-                    .build();
+                    .withStatus(InvoiceStatus.OPEN).withAmounts(3480, 0).withTax(580L)
+                    .withVersion(SourceVersion.refetch(T0.plusMillis(5))).build();
             Invoice sparse = anInvoice().withoutLinks().withNumber(null).build();
             store.upsertInvoice(full);
             store.upsertInvoice(sparse);
             assertThat(store.findInvoice(full.id())).contains(full);
             assertThat(store.findInvoice(sparse.id())).contains(sparse);
+        }
+
+        @Test
+        @DisplayName("a newer version sets, changes and clears the tax; an invoice without tax reads back null")
+        void taxFollowsTheNewestVersion() {
+            String id = unique("in_");
+            store.upsertInvoice(anInvoice().withId(id).withVersion(SourceVersion.snapshot(T0)).build());
+            assertThat(store.findInvoice(id)).hasValueSatisfying(i -> assertThat(i.tax()).isNull());
+            store.upsertInvoice(anInvoice().withId(id).withTax(0L).withVersion(SourceVersion.snapshot(T0.plusSeconds(1)))
+                    .build());
+            assertThat(store.findInvoice(id)).hasValueSatisfying(i -> assertThat(i.tax()).isZero());
+            store.upsertInvoice(anInvoice().withId(id).withTax(580L)
+                    .withVersion(SourceVersion.snapshot(T0.plusSeconds(2))).build());
+            assertThat(store.findInvoice(id)).hasValueSatisfying(i -> assertThat(i.tax()).isEqualTo(580L));
+            assertThat(store.invoicesOf(store.findInvoice(id).orElseThrow().customerId()))
+.filteredOn(i -> i.id().equals(id))
+                    .singleElement().satisfies(i -> assertThat(i.tax()).isEqualTo(580L));
         }
 
         @Test

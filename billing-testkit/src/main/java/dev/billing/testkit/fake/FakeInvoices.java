@@ -78,7 +78,7 @@ final class FakeInvoices {
         Invoice i = Optional.ofNullable(invoices.get(invoiceId))
                 .orElseThrow(() -> FakeErrors.missing("invoice", invoiceId));
         Invoice paid = new Invoice(i.id(), i.customerId(), i.subscriptionId(), InvoiceStatus.PAID, i.number(),
-                i.currency(), i.amountDue(), i.amountDue(), 0, i.hostedInvoiceUrl(), i.invoicePdf(),
+                i.currency(), i.amountDue(), i.amountDue(), 0, i.tax(), i.hostedInvoiceUrl(), i.invoicePdf(),
                 i.billingReason(), i.periodStart(), i.periodEnd(), i.created(), i.version());
         invoices.put(invoiceId, paid);
         subscriptions.reactivateOnPayment(i.subscriptionId());
