@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -32,10 +33,12 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A server that answers Stripe as soon as the event is durable passes an executor
  * ({@link #receive(byte[], String, Executor)}): the event is recorded leased to this process, the answer goes out,
- * and the executor processes it right after (up to {@link BillingOptions#backgroundPermits()} at once; beyond that a
- * delivery is processed inline, which slows the sender down instead of piling up work). The request then waits for
- * one commit instead of three, and the events processed at once share their statements and commits (see the Postgres
- * adapter's group commit). The guarantees are the same: the answer means durable; a crash before the event is done
+ * and the executor processes it right after (up to {@link BillingOptions#backgroundPermits()} at once). Beyond that a
+ * delivery joins the same queue but its answer waits until its batch is processed, which slows the sender down
+ * instead of piling up work, and keeps every event on the batched path (processing each overflowing event alone, as
+ * before, cost more CPU per event just when the drainer was behind, and the drainer fell further behind). The request
+ * then waits for one commit instead of three, and the events processed at once share their statements and commits
+ * (see the Postgres adapter's group commit). The guarantees are the same: the answer means durable; a crash before the event is done
  * leaves a lease that runs out, and the worker processes it again.
  *
  * <p>Usage: {@code WebhookReceipt r = receiveWebhook.receive(rawBody, stripeSignatureHeader);}
@@ -54,13 +57,18 @@ public final class ReceiveWebhook {
      * after a quiet spell is processed at once; the answer to Stripe never waits for this.
      */
     static final long DRAIN_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+    /**
+     * How long a delivery beyond the background permits waits for its batch before it is answered anyway: the event
+     * is durable and leased, so an answer after this loses nothing (its lease runs out if the drainer never gets to it).
+     */
+    static final Duration OVERFLOW_WAIT = Duration.ofSeconds(10);
     private final WebhookVerifier verifier;
     private final EventInbox inbox;
     private final ProcessInboxEvent processor;
     private final Semaphore inlinePermits;
     private final Semaphore backgroundPermits;
     /** Events recorded leased to this process, waiting for a drainer. */
-    private final Queue<InboxEntry> queued = new ConcurrentLinkedQueue<>();
+    private final Queue<Queued> queued = new ConcurrentLinkedQueue<>();
     private final AtomicInteger drainers = new AtomicInteger();
     private final Duration lease;
     private final Clock clock;
@@ -83,15 +91,14 @@ public final class ReceiveWebhook {
 
     /**
      * Like {@link #receive(byte[], String)}, but a new event is processed on {@code processing} after this returns
-     * (its receipt's {@code inlineStatus} is null) while a background permit is free. A redelivery, a full set of
-     * permits or a rejecting executor fall back to the inline path.
+     * (its receipt's {@code inlineStatus} is null). While no background permit is free, the answer waits (up to
+     * {@link #OVERFLOW_WAIT}) until the event's batch is processed. A redelivery is processed inline; a rejecting
+     * executor makes this thread drain.
      */
     public WebhookReceipt receive(byte[] payload, String signatureHeader, Executor processing) {
         StripeEvent event = verifier.verify(payload, signatureHeader);
         Instant now = clock.instant();
-        if (!backgroundPermits.tryAcquire()) {
-            return recordAndProcess(event, now);
-        }
+        boolean permit = backgroundPermits.tryAcquire();
         boolean handedOn = false;
         try {
             String owner = ProcessInboxEvent.newOwner();
@@ -99,14 +106,30 @@ public final class ReceiveWebhook {
             if (recorded.leased().isEmpty()) { // a redelivery: the event may be due again (an earlier attempt failed)
                 return new WebhookReceipt(event.id(), event.type(), true, processor.processNow(event.id()).orElse(null));
             }
-            queued.add(recorded.leased().get());
+            CountDownLatch processed = permit ? null : new CountDownLatch(1);
+            queued.add(new Queued(recorded.leased().get(), processed));
             handedOn = true;
             startDrainer(processing);
+            if (processed != null) {
+                awaitBatch(processed);
+            }
             return new WebhookReceipt(event.id(), event.type(), false, null);
         } finally {
-            if (!handedOn) {
+            if (!handedOn && permit) {
                 backgroundPermits.release();
             }
+        }
+    }
+
+    /** An event waiting for a drainer; {@code processed} is counted down after its batch when its sender waits. */
+    private record Queued(InboxEntry entry, CountDownLatch processed) {
+    }
+
+    private static void awaitBatch(CountDownLatch processed) {
+        try {
+            processed.await(OVERFLOW_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // answered anyway: the event is durable and leased
         }
     }
 
@@ -136,7 +159,7 @@ public final class ReceiveWebhook {
     private void drain(Executor processing) {
         boolean sustained = false;
         while (true) {
-            List<InboxEntry> batch = new ArrayList<>();
+            List<Queued> batch = new ArrayList<>();
             take(batch);
             if (sustained && !batch.isEmpty() && batch.size() < DRAIN_BATCH) {
                 LockSupport.parkNanos(DRAIN_LINGER_NANOS);
@@ -150,20 +173,30 @@ public final class ReceiveWebhook {
                 }
                 continue;
             }
+            List<InboxEntry> entries = new ArrayList<>(batch.size());
+            batch.forEach(q -> entries.add(q.entry()));
             try {
-                processor.processLeasedBatch(batch, processing);
+                processor.processLeasedBatch(entries, processing);
             } catch (RuntimeException | Error e) { // never expected: the leases run out and the worker retries
                 LOG.log(System.Logger.Level.ERROR, "Processing a batch of " + batch.size() + " events failed", e);
             } finally {
-                backgroundPermits.release(batch.size());
+                int permits = 0;
+                for (Queued q : batch) {
+                    if (q.processed() == null) {
+                        permits++;
+                    } else {
+                        q.processed().countDown();
+                    }
+                }
+                backgroundPermits.release(permits);
             }
             sustained = true;
         }
     }
 
     /** Moves queued events into {@code batch} up to {@value #DRAIN_BATCH}. */
-    private void take(List<InboxEntry> batch) {
-        InboxEntry next;
+    private void take(List<Queued> batch) {
+        Queued next;
         while (batch.size() < DRAIN_BATCH && (next = queued.poll()) != null) {
             batch.add(next);
         }

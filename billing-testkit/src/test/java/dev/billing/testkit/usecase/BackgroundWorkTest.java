@@ -128,6 +128,25 @@ class BackgroundWorkTest {
     }
 
     @Test
+    void beyondTheBackgroundPermitsTheAnswerWaitsForTheBatch() {
+        // No permit at all: every delivery overflows, joins the drainer's batches and is answered once processed
+        // (not processed alone inline, and not left to the worker's next run).
+        Billing billing = billing(notifier, o -> o.backgroundPermits(0).inlinePermits(0), UnaryOperator.identity())
+                .start();
+        StripeEvent first = purchase(billing, "user_1", "cs_1");
+        StripeEvent second = purchase(billing, "user_2", "cs_2");
+
+        WebhookReceipt one = deliver(billing, first);
+        WebhookReceipt two = deliver(billing, second);
+
+        assertThat(List.of(one.inlineStatus() == null, two.inlineStatus() == null))
+                .as("processed by the drainer, not inline").containsOnly(true);
+        assertThat(List.of(status(first), status(second))).as("processed before the answer")
+                .containsOnly(InboxStatus.PROCESSED);
+        assertThat(notifier.sent()).hasSize(2);
+    }
+
+    @Test
     void meteredUsageReachesStripeOnceStarted() {
         Billing billing = billing();
         CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity("user_1")).customerId();
