@@ -25,6 +25,11 @@ final class JitWarmup {
         settle = value;
     }
 
+    /** Whether warm-ups wait to settle at all (false with --no-jit-settle: minimum warm-ups only). */
+    static boolean settling() {
+        return settle;
+    }
+
     /** Sleeps at least {@code minimum}, then until the JIT is quiet (at most {@link #MAX} in all); returns how long. */
     static Duration await(Duration minimum) throws InterruptedException {
         long start = System.nanoTime();

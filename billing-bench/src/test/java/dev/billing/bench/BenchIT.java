@@ -135,6 +135,9 @@ class BenchIT {
         // every one of their own events (their checks count their rows).
         assertThat(report.path("notes").toString()).contains("ingest warm-up, refetch off: " + rounds * 30
                 + " warm-up events deleted from the inbox and the inbox vacuumed");
+        // Each round's server CPU per event is reported, the figures the warm-up is judged by.
+        assertThat(report.path("notes").toString()).containsPattern(
+                "server CPU per event by round, 4 connections: \\d+(, \\d+)+ µs");
         assertThat(report.path("ingest")).hasSize(2).allSatisfy(i -> assertThat(i.path("checks"))
                 .allSatisfy(c -> assertThat(c.path("ok").asBoolean()).as(c.toString()).isTrue()));
     }

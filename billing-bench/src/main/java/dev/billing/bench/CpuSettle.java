@@ -1,0 +1,65 @@
+package dev.billing.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Judges an ingest warm-up by the server's CPU per event rather than by an event count: on two cores shared with the
+ * load the JIT keeps compiling for minutes, and each round it compiles for costs the round CPU. The warm-up is
+ * settled when, at every connection count, the last two rounds' server CPU per event lie within {@link #TOLERANCE}
+ * of each other (a run measured after that costs what the next would).
+ */
+final class CpuSettle {
+    static final double TOLERANCE = 0.10;
+    private final Map<Integer, List<Double>> rounds = new LinkedHashMap<>();
+
+    /** Adds a round's server CPU per event (µs) at {@code connections}; a negative (unknown) figure is ignored. */
+    void add(int connections, double serverMicrosPerEvent) {
+        if (serverMicrosPerEvent > 0) {
+            rounds.computeIfAbsent(connections, c -> new ArrayList<>()).add(serverMicrosPerEvent);
+        }
+    }
+
+    /** Whether every connection count in {@code counts} has two rounds and its last two differ by no more than 10%. */
+    boolean settled(List<Integer> counts) {
+        for (int connections : counts) {
+            List<Double> figures = rounds.get(connections);
+            if (figures == null || figures.size() < 2) {
+                return false;
+            }
+            if (spread(figures) > TOLERANCE) {
+                return false;
+            }
+        }
+        return !counts.isEmpty();
+    }
+
+    /** The last two rounds' difference relative to the smaller one, or 1 (unsettled) for fewer than two. */
+    static double spread(List<Double> figures) {
+        if (figures.size() < 2) {
+            return 1;
+        }
+        double last = figures.get(figures.size() - 1);
+        double before = figures.get(figures.size() - 2);
+        return Math.abs(last - before) / Math.min(last, before);
+    }
+
+    /** Every round's figure per connection count, for the report: "16: 410, 322, 301 µs; 64: ...". */
+    String describe() {
+        StringBuilder s = new StringBuilder();
+        rounds.forEach((connections, figures) -> {
+            if (!s.isEmpty()) {
+                s.append("; ");
+            }
+            s.append(connections).append(" connections: ");
+            for (int i = 0; i < figures.size(); i++) {
+                s.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", figures.get(i)));
+            }
+            s.append(" µs");
+        });
+        return s.toString();
+    }
+}
