@@ -1,5 +1,7 @@
 package dev.billing.stripe;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import dev.billing.core.error.WebhookRejectedException;
@@ -15,8 +17,8 @@ import java.util.Set;
 /**
  * Reads a v1 event's envelope ({@code id}, {@code type}, {@code created}, {@code livemode}, {@code api_version},
  * {@code data.object.id} and {@code data.object.object}) in one streaming pass, skipping everything else without
- * building a tree. Used for verified webhook bodies and for events fetched by id, so both give the same
- * {@link StripeEvent}.
+ * building a tree ({@link #readKeeping} also keeps {@code data.object} as the decoders read it, in the same pass).
+ * Used for verified webhook bodies and for events fetched by id, so both give the same {@link StripeEvent}.
  *
  * <p>Not a v1 event: {@code MALFORMED_PAYLOAD}. A v2 event or a "thin" event (no {@code data.object}, a
  * {@code related_object} instead): {@code UNSUPPORTED_EVENT}. Never any other exception.
@@ -35,7 +37,32 @@ final class StripeEventReader {
     }
 
     static StripeEvent read(String payload) {
-        Envelope envelope = new Envelope();
+        return read(payload, false).event();
+    }
+
+    /**
+     * What one pass read: the event, and {@code data.object} and {@code data.previous_attributes} as
+     * {@link StripeJson#decode(StripeEvent, JsonObject, JsonObject)} keeps them (null when not kept).
+     */
+    record Read(StripeEvent event, JsonObject object, JsonObject previous) {
+    }
+
+    /**
+     * Like {@link #read(String)}, and keeps {@code data.object} and its previous attributes in the same pass, so the
+     * event can be decoded without reading the payload again. Rejects exactly what {@link #read(String)} rejects: a
+     * payload whose kept parts fail (a key named twice deep down, say, which only decoding refuses) is read again
+     * without keeping, and its object is left for processing to decode and park with the reason.
+     */
+    static Read readKeeping(String payload) {
+        try {
+            return read(payload, true);
+        } catch (RuntimeException e) {
+            return new Read(read(payload), null, null);
+        }
+    }
+
+    private static Read read(String payload, boolean keep) {
+        Envelope envelope = new Envelope(keep);
         try (JsonReader reader = new JsonReader(new StringReader(payload))) {
             reader.setLenient(false);
             if (reader.peek() != JsonToken.BEGIN_OBJECT) {
@@ -49,7 +76,7 @@ final class StripeEventReader {
             // MalformedJsonException and EOFException are IOExceptions; a wrong token is an IllegalStateException.
             throw malformed("the payload is not valid JSON");
         }
-        return envelope.toEvent(payload);
+        return new Read(envelope.toEvent(payload), envelope.kept, envelope.previous);
     }
 
     private static void readEnvelope(JsonReader reader, Envelope e) throws IOException {
@@ -82,8 +109,13 @@ final class StripeEventReader {
         reader.beginObject();
         Set<String> names = new HashSet<>();
         while (reader.hasNext()) {
-            if (unique(reader, names).equals("object") && reader.peek() == JsonToken.BEGIN_OBJECT) {
+            String name = unique(reader, names);
+            if (name.equals("object") && reader.peek() == JsonToken.BEGIN_OBJECT) {
                 e.hasDataObject = true;
+                if (e.keep) {
+                    readObjectKeeping(reader, e);
+                    continue;
+                }
                 reader.beginObject();
                 Set<String> fields = new HashSet<>();
                 while (reader.hasNext()) {
@@ -94,11 +126,42 @@ final class StripeEventReader {
                     }
                 }
                 reader.endObject();
+            } else if (e.keep && name.equals("previous_attributes")) {
+                JsonElement previous = StripeJson.PREVIOUS.read(reader);
+                e.previous = previous.isJsonObject() ? previous.getAsJsonObject() : null;
             } else {
                 reader.skipValue();
             }
         }
         reader.endObject();
+    }
+
+    /** {@code data.object} checked as {@link #readData} checks it, keeping what the decoders read. */
+    private static void readObjectKeeping(JsonReader reader, Envelope e) throws IOException {
+        reader.beginObject();
+        Set<String> fields = new HashSet<>();
+        JsonObject kept = new JsonObject();
+        while (reader.hasNext()) {
+            String name = unique(reader, fields);
+            Pick pick = StripeJson.WANTED.fields().get(name);
+            if (pick == null) {
+                reader.skipValue();
+            } else {
+                kept.add(name, pick.read(reader));
+            }
+        }
+        reader.endObject();
+        e.objectId = string(kept.get("id"));
+        e.objectType = string(kept.get("object"));
+        e.kept = kept;
+    }
+
+    /** A kept value as {@link #string(JsonReader)} reads it: a string, null when absent or null, else invalid. */
+    private static Object string(JsonElement value) {
+        if (value == null || value.isJsonNull()) {
+            return null;
+        }
+        return value.isJsonPrimitive() && value.getAsJsonPrimitive().isString() ? value.getAsString() : INVALID;
     }
 
     private static String unique(JsonReader reader, Set<String> seen) throws IOException {
@@ -154,6 +217,9 @@ final class StripeEventReader {
     }
 
     private static final class Envelope {
+        final boolean keep;
+        JsonObject kept;
+        JsonObject previous;
         Object id;
         Object object;
         Object type;
@@ -164,6 +230,10 @@ final class StripeEventReader {
         boolean hasDataObject;
         Object objectId;
         Object objectType;
+
+        Envelope(boolean keep) {
+            this.keep = keep;
+        }
 
         StripeEvent toEvent(String payload) {
             if (object instanceof String kind && kind.startsWith("v2.")) {

@@ -61,9 +61,9 @@ final class StripeJson {
      * What {@link #decode} reads of {@code data.object}, for every kind it decodes (subscription, invoice, checkout
      * session, customer): a field added to a decoder must be added here.
      */
-    private static final Pick WANTED = wanted();
+    static final Pick WANTED = wanted();
     /** What {@link #decode} reads of {@code data.previous_attributes}: what a subscription update changed. */
-    private static final Pick PREVIOUS = Pick.fields(Map.of("status", Pick.ALL, "cancel_at_period_end", Pick.ALL,
+    static final Pick PREVIOUS = Pick.fields(Map.of("status", Pick.ALL, "cancel_at_period_end", Pick.ALL,
             "plan", ID, "items", Pick.fields(Map.of("data", Pick.first(Pick.fields(Map.of("price", ID,
                     "plan", ID)))))));
 

@@ -19,6 +19,7 @@ import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionPricing;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.model.UserId;
+import dev.billing.core.port.WebhookVerifier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,9 +50,24 @@ class StripeWebhookDecodeTest {
         return decodeBytes(fixture(fixture));
     }
 
+    /**
+     * Decodes both ways, and checks they agree: verify then decode, and the one pass of verifyAndDecode (which leaves
+     * an object it cannot decode to processing, accepting the delivery as verify does).
+     */
     private EventObject decodeBytes(byte[] body) {
-        StripeEvent event = verifier.verify(body, header(SECRET, NOW.getEpochSecond(), body));
-        return verifier.decode(event);
+        String header = header(SECRET, NOW.getEpochSecond(), body);
+        StripeEvent event = verifier.verify(body, header);
+        WebhookVerifier.Verified fused = verifier.verifyAndDecode(body, header);
+        assertThat(fused.event()).isEqualTo(event);
+        EventObject decoded;
+        try {
+            decoded = verifier.decode(event);
+        } catch (WebhookRejectedException e) {
+            assertThat(fused.object()).as("an object that does not decode is left to processing").isNull();
+            throw e;
+        }
+        assertThat(fused.object()).as("decoded in the same pass as verified").isEqualTo(decoded);
+        return decoded;
     }
 
     private static Instant at(long epochSecond) {

@@ -201,8 +201,20 @@ class StripeWebhookVerifierTest {
     @Nested
     class Payloads {
 
+        /** Verifies both ways: the one-pass reading that keeps data.object must accept and refuse alike. */
         private StripeEvent verified(byte[] payload) {
-            return verifier.verify(payload, header(SECRET, T, payload));
+            String header = header(SECRET, T, payload);
+            Throwable fused = catchThrowable(() -> verifier.verifyAndDecode(payload, header));
+            try {
+                StripeEvent event = verifier.verify(payload, header);
+                assertThat(fused).as("verifyAndDecode refuses what verify accepts").isNull();
+                assertThat(verifier.verifyAndDecode(payload, header).event()).isEqualTo(event);
+                return event;
+            } catch (WebhookRejectedException e) {
+                assertThat(fused).as("verifyAndDecode refuses alike").isInstanceOfSatisfying(
+                        WebhookRejectedException.class, f -> assertThat(f.reason()).isEqualTo(e.reason()));
+                throw e;
+            }
         }
 
         private Reason rejectionOf(String payload) {

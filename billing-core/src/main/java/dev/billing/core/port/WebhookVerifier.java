@@ -19,9 +19,26 @@ public interface WebhookVerifier {
     StripeEvent verify(byte[] payload, String signatureHeader);
 
     /**
+     * Like {@link #verify}, and decodes the event's object in the same reading when it can, so that processing does
+     * not read the payload again. A verifier that cannot (this default) or an object that does not decode gives a
+     * null object: processing then decodes the event itself, where a failure is recorded on it. Rejects exactly what
+     * {@link #verify} rejects.
+     */
+    default Verified verifyAndDecode(byte[] payload, String signatureHeader) {
+        return new Verified(verify(payload, signatureHeader), null);
+    }
+
+    /**
      * Decodes the event's {@code data.object} (snapshots versioned at the event's {@code created}).
      *
      * @throws dev.billing.core.error.WebhookRejectedException with {@code MALFORMED_PAYLOAD} when it cannot
      */
     EventObject decode(StripeEvent event);
+
+    /** A verified event and, when it was decoded while verified, its object (else null). */
+    record Verified(StripeEvent event, EventObject object) {
+        public Verified {
+            java.util.Objects.requireNonNull(event, "event");
+        }
+    }
 }

@@ -31,7 +31,6 @@ import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
-import dev.billing.core.port.WebhookVerifier;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -78,7 +77,7 @@ public final class ProcessInboxEvent {
             "checkout.session.async_payment_succeeded", "customer.created", "customer.updated", "customer.deleted",
             "charge.refunded", "refund.created", "refund.updated", "refund.failed");
 
-    private final WebhookVerifier verifier;
+    private final DecodedEvents decoded;
     private final PaymentGateway gateway;
     private final CustomerStore customers;
     private final SubscriptionStore subscriptions;
@@ -97,14 +96,14 @@ public final class ProcessInboxEvent {
     private final ErasedAccountEvents erased;
     private final RefundEvents refunds;
 
-    ProcessInboxEvent(WebhookVerifier verifier, PaymentGateway gateway, CustomerStore customers,
+    ProcessInboxEvent(DecodedEvents decoded, PaymentGateway gateway, CustomerStore customers,
                       SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
                       ListCatalog catalog, ProjectionListener listener, BillingOptions options,
                       SyncMemberships memberships, GuestPurchases guests, AuditLog audit, Clock clock) {
         this.audit = audit;
         this.memberships = memberships;
         this.guests = guests;
-        this.verifier = verifier;
+        this.decoded = decoded;
         this.gateway = gateway;
         this.customers = customers;
         this.subscriptions = subscriptions;
@@ -323,7 +322,7 @@ public final class ProcessInboxEvent {
     /** The event's object, or null when it does not decode (processed alone, where the failure is recorded). */
     private EventObject decodedOrNull(StripeEvent event) {
         try {
-            return verifier.decode(event);
+            return decoded.decode(event);
         } catch (RuntimeException e) {
             return null;
         }
@@ -413,7 +412,7 @@ public final class ProcessInboxEvent {
         if (EventInbox.isRedacted(event.payload())) {
             return InboxStatus.IGNORED; // an erased account's event: nothing left to apply
         }
-        EventObject object = verifier.decode(event);
+        EventObject object = decoded.decode(event);
         try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(entry.eventId()))) {
             InboxStatus outcome = applyObject(entry, event, object);
             if (outcome == InboxStatus.PROCESSED) {

@@ -63,6 +63,7 @@ public final class ReceiveWebhook {
      */
     static final Duration OVERFLOW_WAIT = Duration.ofSeconds(10);
     private final WebhookVerifier verifier;
+    private final DecodedEvents decoded;
     private final EventInbox inbox;
     private final ProcessInboxEvent processor;
     private final Semaphore inlinePermits;
@@ -73,9 +74,10 @@ public final class ReceiveWebhook {
     private final Duration lease;
     private final Clock clock;
 
-    ReceiveWebhook(WebhookVerifier verifier, EventInbox inbox, ProcessInboxEvent processor, int inlinePermits,
+    ReceiveWebhook(WebhookVerifier verifier, DecodedEvents decoded, EventInbox inbox, ProcessInboxEvent processor, int inlinePermits,
                    int backgroundPermits, Duration lease, Clock clock) {
         this.verifier = verifier;
+        this.decoded = decoded;
         this.inbox = inbox;
         this.processor = processor;
         this.inlinePermits = new Semaphore(inlinePermits);
@@ -85,8 +87,8 @@ public final class ReceiveWebhook {
     }
 
     public WebhookReceipt receive(byte[] payload, String signatureHeader) {
-        StripeEvent event = verifier.verify(payload, signatureHeader);
-        return recordAndProcess(event, clock.instant());
+        WebhookVerifier.Verified verified = verifier.verifyAndDecode(payload, signatureHeader);
+        return recordAndProcess(verified, clock.instant());
     }
 
     /**
@@ -96,7 +98,8 @@ public final class ReceiveWebhook {
      * executor makes this thread drain.
      */
     public WebhookReceipt receive(byte[] payload, String signatureHeader, Executor processing) {
-        StripeEvent event = verifier.verify(payload, signatureHeader);
+        WebhookVerifier.Verified verified = verifier.verifyAndDecode(payload, signatureHeader);
+        StripeEvent event = verified.event();
         Instant now = clock.instant();
         boolean permit = backgroundPermits.tryAcquire();
         boolean handedOn = false;
@@ -107,6 +110,7 @@ public final class ReceiveWebhook {
                 return new WebhookReceipt(event.id(), event.type(), true, processor.processNow(event.id()).orElse(null));
             }
             CountDownLatch processed = permit ? null : new CountDownLatch(1);
+            decoded.keep(event, verified.object()); // forgotten by the drainer once the batch is done
             queued.add(new Queued(recorded.leased().get(), processed));
             handedOn = true;
             startDrainer(processing);
@@ -182,6 +186,7 @@ public final class ReceiveWebhook {
             } finally {
                 int permits = 0;
                 for (Queued q : batch) {
+                    decoded.forget(q.entry().event());
                     if (q.processed() == null) {
                         permits++;
                     } else {
@@ -207,7 +212,8 @@ public final class ReceiveWebhook {
         return running < MAX_DRAINERS && drainers.compareAndSet(running, running + 1);
     }
 
-    private WebhookReceipt recordAndProcess(StripeEvent event, Instant now) {
+    private WebhookReceipt recordAndProcess(WebhookVerifier.Verified verified, Instant now) {
+        StripeEvent event = verified.event();
         if (!inlinePermits.tryAcquire()) {
             boolean duplicate = inbox.record(event, now) == EventInbox.RecordOutcome.DUPLICATE;
             return new WebhookReceipt(event.id(), event.type(), duplicate, null);
@@ -216,10 +222,17 @@ public final class ReceiveWebhook {
             String owner = ProcessInboxEvent.newOwner();
             EventInbox.Recorded recorded = inbox.recordLeased(event, now, owner, lease);
             boolean duplicate = recorded.outcome() == EventInbox.RecordOutcome.DUPLICATE;
-            InboxStatus inline = recorded.leased().isPresent()
-                    ? processor.processLeased(recorded.leased().get(), owner)
-                    // a redelivery: the event may be due again (an earlier attempt failed)
-                    : processor.processNow(event.id()).orElse(null);
+            InboxStatus inline;
+            if (recorded.leased().isPresent()) {
+                decoded.keep(event, verified.object());
+                try {
+                    inline = processor.processLeased(recorded.leased().get(), owner);
+                } finally {
+                    decoded.forget(event);
+                }
+            } else { // a redelivery: the event may be due again (an earlier attempt failed)
+                inline = processor.processNow(event.id()).orElse(null);
+            }
             return new WebhookReceipt(event.id(), event.type(), duplicate, inline);
         } finally {
             inlinePermits.release();

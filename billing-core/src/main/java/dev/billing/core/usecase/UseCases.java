@@ -165,11 +165,12 @@ public final class UseCases {
                 stores.notices(), sleeper, clock);
         this.guestPurchases = new GuestPurchases(gateway, stores.guests(), stores.subscriptions(), ensureCustomer,
                 getEntitlements, catalog, redirectPolicy, options, retry, clock);
-        this.processInboxEvent = new ProcessInboxEvent(verifier, gateway, stores.customers(), stores.subscriptions(),
+        DecodedEvents decoded = new DecodedEvents(verifier);
+        this.processInboxEvent = new ProcessInboxEvent(decoded, gateway, stores.customers(), stores.subscriptions(),
                 stores.inbox(), notices, catalog, listCatalog, listener, options, sync[0], guestPurchases, stores.audit(),
                 clock);
-        this.receiveWebhook = new ReceiveWebhook(verifier, stores.inbox(), processInboxEvent, options.inlinePermits(),
-                options.backgroundPermits(), options.inboxLease(), clock);
+        this.receiveWebhook = new ReceiveWebhook(verifier, decoded, stores.inbox(), processInboxEvent,
+                options.inlinePermits(), options.backgroundPermits(), options.inboxLease(), clock);
         this.receiveMembershipWebhook = sync[0] == null ? null : new ReceiveMembershipWebhook(membershipVerifier,
                 stores.inbox(), processInboxEvent, options.inboxLease(), clock);
         this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, stores.audit(), clock);

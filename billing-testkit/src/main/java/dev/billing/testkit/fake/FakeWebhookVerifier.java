@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link WebhookVerifier} for tests of the core: {@link #sign} registers an event with its decoded object and
@@ -23,6 +24,8 @@ public final class FakeWebhookVerifier implements WebhookVerifier {
     private final Map<String, StripeEvent> byPayloadHash = new ConcurrentHashMap<>();
     private final Map<String, EventObject> objects = new ConcurrentHashMap<>();
     private final Map<String, String> undecodable = new ConcurrentHashMap<>();
+    private final AtomicInteger decodes = new AtomicInteger();
+    private volatile boolean decodeWhileVerifying;
 
     /** What a delivery carries. */
     public record Delivery(byte[] body, String signature) {
@@ -64,8 +67,30 @@ public final class FakeWebhookVerifier implements WebhookVerifier {
         return byPayloadHash.get(hash);
     }
 
+    /**
+     * Makes {@link #verifyAndDecode} hand over the object with the event, as the Stripe adapter does (by default it
+     * does not, like a verifier that only verifies).
+     */
+    public FakeWebhookVerifier decodingWhileVerifying() {
+        decodeWhileVerifying = true;
+        return this;
+    }
+
+    @Override
+    public Verified verifyAndDecode(byte[] payload, String signatureHeader) {
+        StripeEvent event = verify(payload, signatureHeader);
+        return new Verified(event, decodeWhileVerifying && !undecodable.containsKey(event.id())
+                ? objects.get(event.id()) : null);
+    }
+
+    /** How many times {@link #decode} was called. */
+    public int decodes() {
+        return decodes.get();
+    }
+
     @Override
     public EventObject decode(StripeEvent event) {
+        decodes.incrementAndGet();
         String why = undecodable.get(event.id());
         if (why != null) {
             throw new WebhookRejectedException(WebhookRejectedException.Reason.MALFORMED_PAYLOAD, why);

@@ -147,6 +147,44 @@ class BackgroundWorkTest {
     }
 
     @Test
+    void anObjectDecodedWhileVerifiedIsNotDecodedAgain() {
+        verifier.decodingWhileVerifying();
+        Billing inline = billing();
+        FakeWebhookVerifier.Delivery first = signed(purchase(inline, "user_1", "cs_1"));
+        int before = verifier.decodes();
+        assertThat(inline.receiveWebhook(first.body(), first.signature()).inlineStatus())
+                .isEqualTo(InboxStatus.PROCESSED);
+        int whileProcessing = verifier.decodes() - before;
+
+        Billing started = billing().start();
+        StripeEvent event = purchase(started, "user_2", "cs_2");
+        FakeWebhookVerifier.Delivery second = signed(event);
+        before = verifier.decodes();
+        started.receiveWebhook(second.body(), second.signature());
+        Await.until("the event is processed after the answer", () -> status(event) == InboxStatus.PROCESSED);
+        whileProcessing += verifier.decodes() - before;
+
+        assertThat(whileProcessing).as("neither path read the payload again").isZero();
+        assertThat(notifier.sent()).hasSize(2);
+    }
+
+    @Test
+    void aVerifierThatOnlyVerifiesLeavesDecodingToProcessing() {
+        Billing billing = billing();
+        FakeWebhookVerifier.Delivery delivery = signed(purchase(billing, "user_1", "cs_1"));
+        int before = verifier.decodes();
+
+        assertThat(billing.receiveWebhook(delivery.body(), delivery.signature()).inlineStatus())
+                .isEqualTo(InboxStatus.PROCESSED);
+        assertThat(verifier.decodes() - before).isPositive();
+    }
+
+    /** The delivery of an event {@link #purchase} registered (reading its object back counts as a decode). */
+    private FakeWebhookVerifier.Delivery signed(StripeEvent event) {
+        return verifier.sign(event, verifier.decode(event));
+    }
+
+    @Test
     void meteredUsageReachesStripeOnceStarted() {
         Billing billing = billing();
         CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity("user_1")).customerId();
