@@ -3,6 +3,7 @@ package dev.billing.stripe;
 import com.stripe.StripeClient;
 import com.stripe.model.Price;
 import com.stripe.model.Product;
+import com.stripe.model.billing.Meter;
 import com.stripe.param.PriceCreateParams;
 import com.stripe.param.PriceListParams;
 import com.stripe.param.PriceUpdateParams;
@@ -11,11 +12,13 @@ import com.stripe.param.ProductListParams;
 import com.stripe.param.ProductUpdateParams;
 import com.stripe.param.billing.MeterCreateParams;
 import com.stripe.param.billing.MeterListParams;
+import com.stripe.param.billing.MeterUpdateParams;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -97,10 +100,7 @@ final class StripeCatalogDiff {
     }
 
     private void meters(List<StripeCatalogSync.Step> steps) {
-        if (spec.meters().isEmpty()) {
-            return;
-        }
-        Set<String> active = new HashSet<>();
+        Map<String, Meter> active = new LinkedHashMap<>();
         String after = null;
         do {
             MeterListParams.Builder params = MeterListParams.builder().setLimit(StripeCalls.MAX_PAGE)
@@ -109,28 +109,51 @@ final class StripeCatalogDiff {
                 params.setStartingAfter(after);
             }
             var page = calls.call("list meters", () -> client.v1().billing().meters().list(params.build()));
-            page.getData().forEach(m -> active.add(m.getEventName()));
+            page.getData().forEach(m -> active.putIfAbsent(m.getEventName(), m));
             after = Boolean.TRUE.equals(page.getHasMore()) && !page.getData().isEmpty()
                     ? page.getData().get(page.getData().size() - 1).getId() : null;
         } while (after != null);
+        Set<String> listed = new HashSet<>();
         for (StripeCatalogSpec.Meter want : spec.meters()) {
-            if (active.contains(want.eventName())) {
-                continue;
+            listed.add(want.eventName());
+            Meter have = active.get(want.eventName());
+            if (have == null) {
+                steps.add(createMeter(want));
+            } else if (!want.displayName().equals(have.getDisplayName())) {
+                steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.UPDATE,
+                        "meter " + want.eventName(), "display_name \"" + have.getDisplayName() + "\" -> \""
+                        + want.displayName() + "\""), () -> calls.call("update meter",
+                        () -> client.v1().billing().meters().update(have.getId(), MeterUpdateParams.builder()
+                                .setDisplayName(want.displayName()).build(), StripeCalls.keyed(key("meter-update",
+                                have.getId(), want.displayName(), run))))));
             }
-            steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.CREATE,
-                    "meter " + want.eventName(), "\"" + want.displayName() + "\", sum of payload[value] per "
-                    + "payload[stripe_customer_id]"), () -> calls.call("create meter",
-                    () -> client.v1().billing().meters().create(MeterCreateParams.builder()
-                            .setEventName(want.eventName()).setDisplayName(want.displayName())
-                            .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
-                                    .setFormula(MeterCreateParams.DefaultAggregation.Formula.SUM).build())
-                            .setCustomerMapping(MeterCreateParams.CustomerMapping.builder()
-                                    .setEventPayloadKey("stripe_customer_id")
-                                    .setType(MeterCreateParams.CustomerMapping.Type.BY_ID).build())
-                            .setValueSettings(MeterCreateParams.ValueSettings.builder()
-                                    .setEventPayloadKey("value").build())
-                            .build(), StripeCalls.keyed(key("meter", want.eventName(), want.displayName()))))));
         }
+        // Usage may still be reported to a meter the file dropped (instances not yet restarted, events retried):
+        // deactivating it would refuse those events, so it is only pointed out.
+        for (Meter have : active.values()) {
+            if (!listed.contains(have.getEventName()) && shapedBySync(have)) {
+                steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.WARN,
+                        "meter " + have.getEventName(), have.getId() + " \"" + have.getDisplayName() + "\" is not "
+                        + "in the plan file any more; left active, since usage may still be reported to it "
+                        + "(deactivate it in the Stripe Dashboard once nothing does)"), () -> { }));
+            }
+        }
+    }
+
+    private StripeCatalogSync.Step createMeter(StripeCatalogSpec.Meter want) {
+        return new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.CREATE,
+                "meter " + want.eventName(), "\"" + want.displayName() + "\", sum of payload[value] per "
+                + "payload[stripe_customer_id]"), () -> calls.call("create meter",
+                () -> client.v1().billing().meters().create(MeterCreateParams.builder()
+                        .setEventName(want.eventName()).setDisplayName(want.displayName())
+                        .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
+                                .setFormula(MeterCreateParams.DefaultAggregation.Formula.SUM).build())
+                        .setCustomerMapping(MeterCreateParams.CustomerMapping.builder()
+                                .setEventPayloadKey("stripe_customer_id")
+                                .setType(MeterCreateParams.CustomerMapping.Type.BY_ID).build())
+                        .setValueSettings(MeterCreateParams.ValueSettings.builder()
+                                .setEventPayloadKey("value").build())
+                        .build(), StripeCalls.keyed(key("meter", want.eventName(), want.displayName())))));
     }
 
     private void prices(List<StripeCatalogSync.Step> steps) {
@@ -229,6 +252,17 @@ final class StripeCatalogDiff {
      */
     static boolean createdBySync(Product product) {
         return product.getMetadata() != null && MARKER_VALUE.equals(product.getMetadata().get(MARKER_KEY));
+    }
+
+    /**
+     * Whether the meter counts what the sync's meters count (meters have no metadata to mark them): only such a
+     * meter is pointed out when the spec drops it.
+     */
+    static boolean shapedBySync(Meter meter) {
+        return meter.getCustomerMapping() != null
+                && "stripe_customer_id".equals(meter.getCustomerMapping().getEventPayloadKey())
+                && meter.getValueSettings() != null && "value".equals(meter.getValueSettings().getEventPayloadKey())
+                && meter.getDefaultAggregation() != null && "sum".equals(meter.getDefaultAggregation().getFormula());
     }
 
     private StripeCatalogSync.Step archive(Price price, String product, String why) {

@@ -1,6 +1,7 @@
 package dev.billing.stripe;
 
 import com.stripe.model.Product;
+import com.stripe.model.billing.Meter;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -47,5 +48,29 @@ class StripeCatalogDiffTest {
         assertThat(StripeCatalogDiff.createdBySync(product("billing_tier_pro", true, Map.of()))).isFalse();
         assertThat(StripeCatalogDiff.createdBySync(product("billing_tier_pro", true,
                 Map.of("managed_by", "Billing")))).isFalse();
+    }
+
+    @Test
+    void aMeterCountsAsTheSyncsWhenItSumsValuePerStripeCustomerId() {
+        assertThat(StripeCatalogDiff.shapedBySync(meter("stripe_customer_id", "value", "sum"))).isTrue();
+        assertThat(StripeCatalogDiff.shapedBySync(meter("customer", "value", "sum"))).isFalse();
+        assertThat(StripeCatalogDiff.shapedBySync(meter("stripe_customer_id", "tokens", "sum"))).isFalse();
+        assertThat(StripeCatalogDiff.shapedBySync(meter("stripe_customer_id", "value", "count"))).isFalse();
+        assertThat(StripeCatalogDiff.shapedBySync(new Meter())).isFalse();
+    }
+
+    private static Meter meter(String customerKey, String valueKey, String formula) {
+        Meter meter = new Meter();
+        Meter.CustomerMapping mapping = new Meter.CustomerMapping();
+        mapping.setEventPayloadKey(customerKey);
+        mapping.setType("by_id");
+        meter.setCustomerMapping(mapping);
+        Meter.ValueSettings value = new Meter.ValueSettings();
+        value.setEventPayloadKey(valueKey);
+        meter.setValueSettings(value);
+        Meter.DefaultAggregation aggregation = new Meter.DefaultAggregation();
+        aggregation.setFormula(formula);
+        meter.setDefaultAggregation(aggregation);
+        return meter;
     }
 }

@@ -10,6 +10,7 @@ import com.stripe.param.ProductCreateParams;
 import com.stripe.param.ProductListParams;
 import com.stripe.param.WebhookEndpointCreateParams;
 import com.stripe.param.WebhookEndpointListParams;
+import com.stripe.param.billing.MeterCreateParams;
 import com.stripe.param.billing.MeterListParams;
 import com.stripe.param.billingportal.ConfigurationListParams;
 import dev.billing.core.error.GatewayException;
@@ -86,6 +87,11 @@ class StripeCatalogSyncIT {
         List<String> portal = new ArrayList<>(base.portal().lookupKeys());
         portal.add("billing:tier:team:month");
         return new StripeCatalogSpec(products, prices, base.meters(), new StripeCatalogSpec.Portal(List.of(), portal),
+                base.webhookEndpoint(), base.priceIdsInUse());
+    }
+
+    private static StripeCatalogSpec withMeters(StripeCatalogSpec base, StripeCatalogSpec.Meter... meters) {
+        return new StripeCatalogSpec(base.products(), base.prices(), List.of(meters), base.portal(),
                 base.webhookEndpoint(), base.priceIdsInUse());
     }
 
@@ -359,6 +365,50 @@ class StripeCatalogSyncIT {
                 + "any more").noneMatch(l -> l.startsWith("archive  price"));
         assertThat(stripe.v1().products().retrieve("billing_tier_team").getActive()).isFalse();
         assertThat(sync().plan(spec(1900)).changes()).isEmpty();
+    }
+
+    @Test
+    void aMetersDisplayNameFollowsTheSpec() throws Exception {
+        sync().apply(spec(1900), c -> { });
+        StripeCatalogSpec renamed = withMeters(spec(1900), new StripeCatalogSpec.Meter("api_calls", "API calls"));
+        StripeCatalogSync.Result planned = sync().plan(renamed);
+        assertThat(lines(planned)).containsExactly("update   meter api_calls: display_name \"api_calls\" -> "
+                + "\"API calls\"");
+
+        assertThat(lines(sync().apply(renamed, c -> { }))).isEqualTo(lines(planned));
+        assertThat(stripe.v1().billing().meters().list(MeterListParams.builder().build()).getData())
+                .singleElement().satisfies(m -> {
+                    assertThat(m.getEventName()).isEqualTo("api_calls");
+                    assertThat(m.getDisplayName()).isEqualTo("API calls");
+                });
+        assertThat(sync().plan(renamed).changes()).isEmpty();
+        // Back and forth again: the second rename to "API calls" is a new request, not the first one's replay.
+        sync().apply(spec(1900), c -> { });
+        assertThat(meterName()).isEqualTo("api_calls");
+        sync().apply(renamed, c -> { });
+        assertThat(meterName()).isEqualTo("API calls");
+    }
+
+    private static String meterName() throws Exception {
+        return stripe.v1().billing().meters().list(MeterListParams.builder().build()).getData().get(0)
+                .getDisplayName();
+    }
+
+    @Test
+    void aMeterTheSpecDropsIsAWarningAndStaysActive() throws Exception {
+        sync().apply(spec(1900), c -> { });
+        String id = stripe.v1().billing().meters().list(MeterListParams.builder().build()).getData().get(0).getId();
+        // A meter of another shape (another product line's) is not the sync's to mention.
+        stripe.v1().billing().meters().create(MeterCreateParams.builder().setEventName("shop_orders")
+                .setDisplayName("Orders").setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
+                        .setFormula(MeterCreateParams.DefaultAggregation.Formula.COUNT).build()).build());
+
+        StripeCatalogSync.Result applied = sync().apply(withMeters(spec(1900)), c -> { });
+        assertThat(lines(applied)).containsExactly("warn     meter api_calls: " + id + " \"api_calls\" is not in the "
+                + "plan file any more; left active, since usage may still be reported to it (deactivate it in the "
+                + "Stripe Dashboard once nothing does)");
+        assertThat(applied.noChanges()).isTrue();
+        assertThat(stripe.v1().billing().meters().retrieve(id).getStatus()).isEqualTo("active");
     }
 
     private static void assertCounts(int products, int prices, int endpoints) throws Exception {
