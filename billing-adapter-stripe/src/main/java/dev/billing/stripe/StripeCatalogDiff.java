@@ -3,22 +3,28 @@ package dev.billing.stripe;
 import com.stripe.StripeClient;
 import com.stripe.model.Price;
 import com.stripe.model.Product;
+import com.stripe.model.billing.Meter;
 import com.stripe.param.PriceCreateParams;
 import com.stripe.param.PriceListParams;
 import com.stripe.param.PriceUpdateParams;
 import com.stripe.param.ProductCreateParams;
+import com.stripe.param.ProductListParams;
 import com.stripe.param.ProductUpdateParams;
 import com.stripe.param.billing.MeterCreateParams;
 import com.stripe.param.billing.MeterListParams;
+import com.stripe.param.billing.MeterUpdateParams;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 import static dev.billing.stripe.StripeCatalogSync.key;
 import static dev.billing.stripe.StripeCatalogSync.money;
@@ -26,12 +32,23 @@ import static dev.billing.stripe.StripeCatalogSync.money;
 /**
  * The catalog part of a sync, read from Stripe when built: products (by id), meters (by event name), prices (by
  * lookup key), and the active prices of each product the sync owns, so that a price no lookup key keeps any more
- * (replaced, or interrupted before it was archived) is archived.
+ * (replaced, or interrupted before it was archived) is archived. Products the sync created (they carry
+ * {@code metadata[managed_by]=billing}) that the spec no longer lists are archived with their prices.
  */
 final class StripeCatalogDiff {
+    /** The metadata every product and price the sync creates carries: the only products it ever archives. */
+    static final String MARKER_KEY = "managed_by";
+    static final String MARKER_VALUE = "billing";
+
     private final StripeClient client;
     private final StripeCalls calls;
     private final StripeCatalogSpec spec;
+    /**
+     * Archiving, reactivating and renaming only set a state, which a later run may set back: their keys carry this
+     * run's id, so stripe-java's retry of a request replays it, yet flipping an object back is never answered from
+     * an earlier run's replay (a price has no {@code updated} to tell two flips apart; a product's counts seconds).
+     */
+    private final String run = UUID.randomUUID().toString();
 
     StripeCatalogDiff(StripeClient client, StripeCalls calls, StripeCatalogSpec spec) {
         this.client = client;
@@ -45,6 +62,7 @@ final class StripeCatalogDiff {
         products(steps);
         meters(steps);
         prices(steps);
+        removedProducts(steps);
         return steps;
     }
 
@@ -57,7 +75,7 @@ final class StripeCatalogDiff {
                 steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.CREATE,
                         subject, "\"" + want.name() + "\""), () -> calls.call("create product",
                         () -> client.v1().products().create(ProductCreateParams.builder().setId(want.id())
-                                .setName(want.name()).putMetadata("managed_by", "billing").build(),
+                                .setName(want.name()).putMetadata(MARKER_KEY, MARKER_VALUE).build(),
                                 StripeCalls.keyed(key("product", want.id(), want.name()))))));
                 continue;
             }
@@ -76,17 +94,13 @@ final class StripeCatalogDiff {
                 steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.UPDATE,
                         subject, String.join(", ", what)), () -> calls.call("update product",
                         () -> client.v1().products().update(want.id(), update.build(),
-                                StripeCalls.keyed(key("product-update", want.id(), want.name(),
-                                        String.valueOf(product.getUpdated())))))));
+                                StripeCalls.keyed(key("product-update", want.id(), want.name(), run))))));
             }
         }
     }
 
     private void meters(List<StripeCatalogSync.Step> steps) {
-        if (spec.meters().isEmpty()) {
-            return;
-        }
-        Set<String> active = new HashSet<>();
+        Map<String, Meter> active = new LinkedHashMap<>();
         String after = null;
         do {
             MeterListParams.Builder params = MeterListParams.builder().setLimit(StripeCalls.MAX_PAGE)
@@ -95,28 +109,51 @@ final class StripeCatalogDiff {
                 params.setStartingAfter(after);
             }
             var page = calls.call("list meters", () -> client.v1().billing().meters().list(params.build()));
-            page.getData().forEach(m -> active.add(m.getEventName()));
+            page.getData().forEach(m -> active.putIfAbsent(m.getEventName(), m));
             after = Boolean.TRUE.equals(page.getHasMore()) && !page.getData().isEmpty()
                     ? page.getData().get(page.getData().size() - 1).getId() : null;
         } while (after != null);
+        Set<String> listed = new HashSet<>();
         for (StripeCatalogSpec.Meter want : spec.meters()) {
-            if (active.contains(want.eventName())) {
-                continue;
+            listed.add(want.eventName());
+            Meter have = active.get(want.eventName());
+            if (have == null) {
+                steps.add(createMeter(want));
+            } else if (!want.displayName().equals(have.getDisplayName())) {
+                steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.UPDATE,
+                        "meter " + want.eventName(), "display_name \"" + have.getDisplayName() + "\" -> \""
+                        + want.displayName() + "\""), () -> calls.call("update meter",
+                        () -> client.v1().billing().meters().update(have.getId(), MeterUpdateParams.builder()
+                                .setDisplayName(want.displayName()).build(), StripeCalls.keyed(key("meter-update",
+                                have.getId(), want.displayName(), run))))));
             }
-            steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.CREATE,
-                    "meter " + want.eventName(), "\"" + want.displayName() + "\", sum of payload[value] per "
-                    + "payload[stripe_customer_id]"), () -> calls.call("create meter",
-                    () -> client.v1().billing().meters().create(MeterCreateParams.builder()
-                            .setEventName(want.eventName()).setDisplayName(want.displayName())
-                            .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
-                                    .setFormula(MeterCreateParams.DefaultAggregation.Formula.SUM).build())
-                            .setCustomerMapping(MeterCreateParams.CustomerMapping.builder()
-                                    .setEventPayloadKey("stripe_customer_id")
-                                    .setType(MeterCreateParams.CustomerMapping.Type.BY_ID).build())
-                            .setValueSettings(MeterCreateParams.ValueSettings.builder()
-                                    .setEventPayloadKey("value").build())
-                            .build(), StripeCalls.keyed(key("meter", want.eventName(), want.displayName()))))));
         }
+        // Usage may still be reported to a meter the file dropped (instances not yet restarted, events retried):
+        // deactivating it would refuse those events, so it is only pointed out.
+        for (Meter have : active.values()) {
+            if (!listed.contains(have.getEventName()) && shapedBySync(have)) {
+                steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.WARN,
+                        "meter " + have.getEventName(), have.getId() + " \"" + have.getDisplayName() + "\" is not "
+                        + "in the plan file any more; left active, since usage may still be reported to it "
+                        + "(deactivate it in the Stripe Dashboard once nothing does)"), () -> { }));
+            }
+        }
+    }
+
+    private StripeCatalogSync.Step createMeter(StripeCatalogSpec.Meter want) {
+        return new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.CREATE,
+                "meter " + want.eventName(), "\"" + want.displayName() + "\", sum of payload[value] per "
+                + "payload[stripe_customer_id]"), () -> calls.call("create meter",
+                () -> client.v1().billing().meters().create(MeterCreateParams.builder()
+                        .setEventName(want.eventName()).setDisplayName(want.displayName())
+                        .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
+                                .setFormula(MeterCreateParams.DefaultAggregation.Formula.SUM).build())
+                        .setCustomerMapping(MeterCreateParams.CustomerMapping.builder()
+                                .setEventPayloadKey("stripe_customer_id")
+                                .setType(MeterCreateParams.CustomerMapping.Type.BY_ID).build())
+                        .setValueSettings(MeterCreateParams.ValueSettings.builder()
+                                .setEventPayloadKey("value").build())
+                        .build(), StripeCalls.keyed(key("meter", want.eventName(), want.displayName())))));
     }
 
     private void prices(List<StripeCatalogSync.Step> steps) {
@@ -136,7 +173,7 @@ final class StripeCatalogDiff {
                             subject, "reactivate " + have.getId()), () -> calls.call("update price",
                             () -> client.v1().prices().update(have.getId(),
                                     PriceUpdateParams.builder().setActive(true).build(),
-                                    StripeCalls.keyed(key("price-active", have.getId()))))));
+                                    StripeCalls.keyed(key("price-active", have.getId(), run))))));
                 }
                 continue;
             }
@@ -146,7 +183,7 @@ final class StripeCatalogDiff {
                     + "): the lookup key moves to the new price");
             PriceCreateParams.Builder create = PriceCreateParams.builder().setProduct(want.productId())
                     .setUnitAmount(want.unitAmount()).setCurrency(want.currency()).setLookupKey(want.lookupKey())
-                    .setTransferLookupKey(have != null).putMetadata("managed_by", "billing");
+                    .setTransferLookupKey(have != null).putMetadata(MARKER_KEY, MARKER_VALUE);
             if (want.interval() != null) {
                 create.setRecurring(PriceCreateParams.Recurring.builder()
                         .setInterval(PriceCreateParams.Recurring.Interval.valueOf(
@@ -158,23 +195,100 @@ final class StripeCatalogDiff {
                             Long.toString(want.unitAmount()), want.currency(), String.valueOf(want.interval()),
                             replaced))))));
         }
-        // Whatever else is active on an owned product is left over from an earlier amount: archive it.
+        // Whatever else is active on an owned product is left over from an earlier amount: archive it. A price the
+        // catalog names by id (a metered price made by hand on the tier's product) is in use and stays.
         Set<String> owned = new HashSet<>();
         spec.prices().forEach(p -> owned.add(p.productId()));
+        Set<String> inUse = Set.copyOf(spec.priceIdsInUse());
         for (String product : owned.stream().sorted().toList()) {
             for (Price price : activePrices(product)) {
-                if (keep.contains(price.getId())) {
-                    continue;
+                if (!keep.contains(price.getId()) && !inUse.contains(price.getId())) {
+                    steps.add(archive(price, product, "not in the plan file any more"));
                 }
-                steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.ARCHIVE,
-                        "price " + price.getId(), describe(price) + " (product " + product
-                        + (price.getLookupKey() == null ? "" : ", lookup key " + price.getLookupKey())
-                        + "): not in the plan file any more"), () -> calls.call("archive price",
-                        () -> client.v1().prices().update(price.getId(),
-                                PriceUpdateParams.builder().setActive(false).build(),
-                                StripeCalls.keyed(key("price-archive", price.getId()))))));
             }
         }
+    }
+
+    /**
+     * Archives each active product the sync created that the spec no longer lists, after its active prices, so that
+     * Checkout cannot sell them. A product holding a price the catalog names by id is in use: a warning instead.
+     */
+    private void removedProducts(List<StripeCatalogSync.Step> steps) {
+        Set<String> inUse = Set.copyOf(spec.priceIdsInUse());
+        for (Product product : removed(activeProducts(), spec)) {
+            String subject = "product " + product.getId();
+            List<Price> prices = activePrices(product.getId());
+            List<String> named = prices.stream().map(Price::getId).filter(inUse::contains).sorted().toList();
+            if (!named.isEmpty()) {
+                steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.WARN,
+                        subject, "\"" + product.getName() + "\" is not in the plan file any more, but left active: "
+                        + "the plan file names its price" + (named.size() == 1 ? " " : "s ") + String.join(", ", named)
+                        + " by id (remove its metadata " + MARKER_KEY + " to take it out of the sync)"), () -> { }));
+                continue;
+            }
+            // The prices first: a run stopped in between leaves the product active, so the next run finds it again.
+            for (Price price : prices) {
+                steps.add(archive(price, product.getId(), "its product is not in the plan file any more"));
+            }
+            steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.ARCHIVE,
+                    subject, "\"" + product.getName() + "\": not in the plan file any more"),
+                    () -> calls.call("archive product", () -> client.v1().products().update(product.getId(),
+                            ProductUpdateParams.builder().setActive(false).build(),
+                            StripeCalls.keyed(key("product-archive", product.getId(), run))))));
+        }
+    }
+
+    /** The active products the sync created that the spec does not list, by id. */
+    static List<Product> removed(List<Product> active, StripeCatalogSpec spec) {
+        Set<String> listed = new HashSet<>();
+        spec.products().forEach(p -> listed.add(p.id()));
+        return active.stream().filter(p -> Boolean.TRUE.equals(p.getActive()) && createdBySync(p)
+                && !listed.contains(p.getId())).sorted(Comparator.comparing(Product::getId)).toList();
+    }
+
+    /**
+     * Whether the sync created the product: it carries the marker, which products made by hand or by another
+     * product line in the account do not (a product that merely shares the id scheme is not enough).
+     */
+    static boolean createdBySync(Product product) {
+        return product.getMetadata() != null && MARKER_VALUE.equals(product.getMetadata().get(MARKER_KEY));
+    }
+
+    /**
+     * Whether the meter counts what the sync's meters count (meters have no metadata to mark them): only such a
+     * meter is pointed out when the spec drops it.
+     */
+    static boolean shapedBySync(Meter meter) {
+        return meter.getCustomerMapping() != null
+                && "stripe_customer_id".equals(meter.getCustomerMapping().getEventPayloadKey())
+                && meter.getValueSettings() != null && "value".equals(meter.getValueSettings().getEventPayloadKey())
+                && meter.getDefaultAggregation() != null && "sum".equals(meter.getDefaultAggregation().getFormula());
+    }
+
+    private StripeCatalogSync.Step archive(Price price, String product, String why) {
+        return new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.ARCHIVE,
+                "price " + price.getId(), describe(price) + " (product " + product
+                + (price.getLookupKey() == null ? "" : ", lookup key " + price.getLookupKey()) + "): " + why),
+                () -> calls.call("archive price", () -> client.v1().prices().update(price.getId(),
+                        PriceUpdateParams.builder().setActive(false).build(),
+                        StripeCalls.keyed(key("price-archive", price.getId(), run)))));
+    }
+
+    private List<Product> activeProducts() {
+        List<Product> out = new ArrayList<>();
+        String after = null;
+        do {
+            ProductListParams.Builder params = ProductListParams.builder().setActive(true)
+                    .setLimit(StripeCalls.MAX_PAGE);
+            if (after != null) {
+                params.setStartingAfter(after);
+            }
+            var page = calls.call("list products", () -> client.v1().products().list(params.build()));
+            out.addAll(page.getData());
+            after = Boolean.TRUE.equals(page.getHasMore()) && !page.getData().isEmpty()
+                    ? page.getData().get(page.getData().size() - 1).getId() : null;
+        } while (after != null);
+        return out;
     }
 
     private List<Price> listByLookupKeys(List<String> keys) {

@@ -9,7 +9,9 @@ import java.util.function.Predicate;
 /**
  * What Stripe should hold for a plan catalog: the input of {@link StripeCatalogSync}. Products are created with
  * these ids; prices are found by lookup key (Stripe prices are immutable: another amount means a new price);
- * meters by event name; the portal is the account's default configuration; the webhook endpoint by URL.
+ * meters by event name; the portal is the account's default configuration; the webhook endpoint by URL. A product
+ * the sync created that is not among {@link #products()} any more is archived with its prices, unless one of them
+ * is among {@link #priceIdsInUse()}.
  *
  * <p>Usage:
  * <pre>{@code
@@ -24,19 +26,28 @@ import java.util.function.Predicate;
  *
  * @param portal          null: the portal configuration is left alone
  * @param webhookEndpoint null: webhook endpoints are left alone
+ * @param priceIdsInUse   prices the catalog names by id (plans, metered prices, items): never archived, and
+ *                        neither is a product holding one
  */
 public record StripeCatalogSpec(List<Product> products, List<Price> prices, List<Meter> meters, Portal portal,
-                                WebhookEndpoint webhookEndpoint) {
+                                WebhookEndpoint webhookEndpoint, List<String> priceIdsInUse) {
     public StripeCatalogSpec {
         products = List.copyOf(products);
         prices = List.copyOf(prices);
         meters = List.copyOf(meters);
+        priceIdsInUse = List.copyOf(priceIdsInUse);
         for (Price price : prices) {
             if (products.stream().noneMatch(p -> p.id().equals(price.productId()))) {
                 throw new IllegalArgumentException("price " + price.lookupKey() + " names product "
                         + price.productId() + ", which is not among the products");
             }
         }
+    }
+
+    /** A spec whose catalog names no price by id. */
+    public StripeCatalogSpec(List<Product> products, List<Price> prices, List<Meter> meters, Portal portal,
+                             WebhookEndpoint webhookEndpoint) {
+        this(products, prices, meters, portal, webhookEndpoint, List.of());
     }
 
     /** A product this sync owns (created with this id). */

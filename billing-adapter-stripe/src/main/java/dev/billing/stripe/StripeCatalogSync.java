@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Order of work: products, meters, prices (a changed price is created with {@code transfer_lookup_key}, then the
- * old one is archived), the portal configuration (which names the prices), the webhook endpoint. Failures are the
- * core's {@code GatewayException}s; what was done before stays done. Thread-safe; the secret key is never logged.
+ * old one is archived), the products the sync created that the spec dropped (their prices, then the product are
+ * archived), the portal configuration (which names the prices), the webhook endpoint. Failures are the core's
+ * {@code GatewayException}s; what was done before stays done. Thread-safe; the secret key is never logged.
  */
 public final class StripeCatalogSync {
     /** Stripe's limit of {@code lookup_keys[]} per list request. */
@@ -207,6 +208,7 @@ public final class StripeCatalogSync {
     /**
      * An idempotency key for one change: the same desired state (and the same object replaced) gives the same key,
      * so a retried or re-run step replays instead of creating twice, and a later, different change gets a new one.
+     * Steps that only set a state add their run's id to the parts ({@code StripeCatalogDiff}).
      */
     static String key(String... parts) {
         try {

@@ -4,10 +4,13 @@ import com.stripe.StripeClient;
 import com.stripe.model.Price;
 import com.stripe.model.WebhookEndpoint;
 import com.stripe.model.billingportal.Configuration;
+import com.stripe.param.PriceCreateParams;
 import com.stripe.param.PriceListParams;
+import com.stripe.param.ProductCreateParams;
 import com.stripe.param.ProductListParams;
 import com.stripe.param.WebhookEndpointCreateParams;
 import com.stripe.param.WebhookEndpointListParams;
+import com.stripe.param.billing.MeterCreateParams;
 import com.stripe.param.billing.MeterListParams;
 import com.stripe.param.billingportal.ConfigurationListParams;
 import dev.billing.core.error.GatewayException;
@@ -73,6 +76,28 @@ class StripeCatalogSyncIT {
                 new StripeCatalogSpec.Portal(List.of(), List.of("billing:tier:pro:month", "billing:tier:pro:year")),
                 new StripeCatalogSpec.WebhookEndpoint(URL, StripeCatalogSpec.eventTypes(
                         ProcessInboxEvent::handlesEventType), StripePaymentGateway.API_VERSION));
+    }
+
+    /** The spec with a second tier, team, at usd 49.00 a month, switchable in the portal. */
+    private static StripeCatalogSpec withTeam(StripeCatalogSpec base) {
+        List<StripeCatalogSpec.Product> products = new ArrayList<>(base.products());
+        products.add(new StripeCatalogSpec.Product("billing_tier_team", "Team"));
+        List<StripeCatalogSpec.Price> prices = new ArrayList<>(base.prices());
+        prices.add(new StripeCatalogSpec.Price("billing:tier:team:month", "billing_tier_team", 4900, "usd", "month"));
+        List<String> portal = new ArrayList<>(base.portal().lookupKeys());
+        portal.add("billing:tier:team:month");
+        return new StripeCatalogSpec(products, prices, base.meters(), new StripeCatalogSpec.Portal(List.of(), portal),
+                base.webhookEndpoint(), base.priceIdsInUse());
+    }
+
+    private static StripeCatalogSpec withMeters(StripeCatalogSpec base, StripeCatalogSpec.Meter... meters) {
+        return new StripeCatalogSpec(base.products(), base.prices(), List.of(meters), base.portal(),
+                base.webhookEndpoint(), base.priceIdsInUse());
+    }
+
+    private static StripeCatalogSpec withPricesInUse(StripeCatalogSpec base, String... priceIds) {
+        return new StripeCatalogSpec(base.products(), base.prices(), base.meters(), base.portal(),
+                base.webhookEndpoint(), List.of(priceIds));
     }
 
     private static List<String> lines(StripeCatalogSync.Result result) {
@@ -226,6 +251,164 @@ class StripeCatalogSyncIT {
         assertThat(sync().webhookEndpoints(URL)).singleElement()
                 .extracting(StripeCatalogSync.Endpoint::apiVersion).isEqualTo(StripePaymentGateway.API_VERSION);
         assertThat(sync().plan(spec(1900)).changes()).isEmpty();
+    }
+
+    @Test
+    void aTierRemovedFromTheSpecIsArchivedWithItsPricesAndASecondApplyChangesNothing() throws Exception {
+        sync().apply(withTeam(spec(1900)), c -> { });
+        String team = sync().priceIdsByLookupKey(List.of("billing:tier:team:month")).get("billing:tier:team:month");
+
+        StripeCatalogSync.Result planned = sync().plan(spec(1900));
+        assertThat(lines(planned)).containsSubsequence(
+                "archive  price " + team + ": usd 49.00 / month (product billing_tier_team, lookup key "
+                        + "billing:tier:team:month): its product is not in the plan file any more",
+                "archive  product billing_tier_team: \"Team\": not in the plan file any more");
+        assertThat(lines(planned)).anyMatch(l -> l.startsWith("update   portal configuration"));
+        List<StripeCatalogSync.Change> told = new ArrayList<>();
+        StripeCatalogSync.Result applied = sync().apply(spec(1900), told::add);
+        assertThat(applied.changes()).isEqualTo(told);
+        assertThat(lines(applied)).containsAll(lines(planned));
+
+        assertThat(stripe.v1().products().retrieve("billing_tier_team").getActive()).isFalse();
+        Price archived = stripe.v1().prices().retrieve(team);
+        assertThat(archived.getActive()).isFalse();
+        assertThat(archived.getLookupKey()).isEqualTo("billing:tier:team:month");
+        assertThat(stripe.v1().products().retrieve("billing_tier_pro").getActive()).isTrue();
+        assertThat(sync().priceIdsByLookupKey(List.of("billing:tier:pro:month", "billing:tier:team:month")))
+                .containsOnlyKeys("billing:tier:pro:month");
+        Configuration portal = stripe.v1().billingPortal().configurations().list(ConfigurationListParams.builder()
+                .setIsDefault(true).build()).getData().get(0);
+        assertThat(portal.getFeatures().getSubscriptionUpdate().getProducts())
+                .extracting(Configuration.Features.SubscriptionUpdate.Product::getProduct)
+                .containsExactly("billing_tier_pro");
+
+        emulator.clearRequestLog();
+        StripeCatalogSync.Result second = sync().apply(spec(1900), c -> { });
+        assertThat(second.changes()).as(lines(second).toString()).isEmpty();
+        assertThat(emulator.requestLog()).extracting(RecordedRequest::method).containsOnly("GET");
+    }
+
+    @Test
+    void aTierAddedBackIsReactivatedWithItsPriceEachTimeItReturns() throws Exception {
+        sync().apply(withTeam(spec(1900)), c -> { });
+        String team = sync().priceIdsByLookupKey(List.of("billing:tier:team:month")).get("billing:tier:team:month");
+        // Twice round: a flip back must never be answered by the replay of an earlier run's request.
+        for (int round = 1; round <= 2; round++) {
+            sync().apply(spec(1900), c -> { });
+            assertThat(stripe.v1().products().retrieve("billing_tier_team").getActive()).as("round %d", round)
+                    .isFalse();
+
+            StripeCatalogSync.Result back = sync().apply(withTeam(spec(1900)), c -> { });
+            assertThat(lines(back)).as("round %d", round).contains(
+                    "update   product billing_tier_team: reactivate",
+                    "update   price billing:tier:team:month: reactivate " + team)
+                    .noneMatch(l -> l.startsWith("create   "));
+            assertThat(stripe.v1().products().retrieve("billing_tier_team").getActive()).as("round %d", round)
+                    .isTrue();
+            assertThat(sync().priceIdsByLookupKey(List.of("billing:tier:team:month")))
+                    .containsEntry("billing:tier:team:month", team);
+            assertThat(sync().plan(withTeam(spec(1900))).changes()).as("round %d", round).isEmpty();
+        }
+        assertCounts(3, 4, 1);
+    }
+
+    @Test
+    void productsTheSyncDidNotCreateAreNeverArchived() throws Exception {
+        // Another product line's product, and one made by hand with the sync's id scheme: neither has the marker.
+        stripe.v1().products().create(ProductCreateParams.builder().setId("prod_shop_mug").setName("Mug")
+                .putMetadata("managed_by", "shop").build());
+        stripe.v1().products().create(ProductCreateParams.builder().setId("billing_tier_team").setName("Team")
+                .build());
+        Price mug = stripe.v1().prices().create(PriceCreateParams.builder().setProduct("prod_shop_mug")
+                .setUnitAmount(1200L).setCurrency("usd").build());
+        // The spec adopts the hand-made product while it lists it (its price is created on it) ...
+        sync().apply(withTeam(spec(1900)), c -> { });
+        String team = sync().priceIdsByLookupKey(List.of("billing:tier:team:month")).get("billing:tier:team:month");
+
+        // ... but once the spec drops it, the sync leaves it and its price alone, like the shop's.
+        StripeCatalogSync.Result applied = sync().apply(spec(1900), c -> { });
+        assertThat(lines(applied)).filteredOn(l -> !l.startsWith("update   portal configuration"))
+                .noneMatch(l -> l.contains("billing_tier_team") || l.contains("prod_shop_mug")
+                        || l.startsWith("archive"));
+        assertThat(stripe.v1().products().retrieve("billing_tier_team").getActive()).isTrue();
+        assertThat(stripe.v1().prices().retrieve(team).getActive()).isTrue();
+        assertThat(stripe.v1().products().retrieve("prod_shop_mug").getActive()).isTrue();
+        assertThat(stripe.v1().prices().retrieve(mug.getId()).getActive()).isTrue();
+        assertThat(sync().plan(spec(1900)).changes()).isEmpty();
+    }
+
+    @Test
+    void aDroppedProductWhosePriceThePlanNamesByIdStaysWithAWarning() throws Exception {
+        sync().apply(withTeam(spec(1900)), c -> { });
+        String team = sync().priceIdsByLookupKey(List.of("billing:tier:team:month")).get("billing:tier:team:month");
+        // The file now gives the team tier's price by id (the one apply made), or a metered price on the product.
+        StripeCatalogSync.Result applied = sync().apply(withPricesInUse(spec(1900), team), c -> { });
+        assertThat(lines(applied)).contains("warn     product billing_tier_team: \"Team\" is not in the plan file "
+                + "any more, but left active: the plan file names its price " + team + " by id (remove its "
+                + "metadata managed_by to take it out of the sync)").noneMatch(l -> l.startsWith("archive"));
+        assertThat(stripe.v1().products().retrieve("billing_tier_team").getActive()).isTrue();
+        assertThat(stripe.v1().prices().retrieve(team).getActive()).isTrue();
+        assertThat(sync().plan(withPricesInUse(spec(1900), team)).noChanges()).isTrue();
+    }
+
+    @Test
+    void anArchiveInterruptedBetweenThePricesAndTheProductIsFinishedByTheNextRun() throws Exception {
+        sync().apply(withTeam(spec(1900)), c -> { });
+        String team = sync().priceIdsByLookupKey(List.of("billing:tier:team:month")).get("billing:tier:team:month");
+        emulator.addFault(Fault.of(FaultKind.ERROR_500, "POST", "/v1/products/billing_tier_team"));
+        assertThatThrownBy(() -> sync().apply(spec(1900), c -> { })).isInstanceOf(GatewayException.class);
+        assertThat(stripe.v1().prices().retrieve(team).getActive()).isFalse();
+        assertThat(stripe.v1().products().retrieve("billing_tier_team").getActive()).isTrue();
+
+        StripeCatalogSync.Result finished = sync().apply(spec(1900), c -> { });
+        assertThat(lines(finished)).contains("archive  product billing_tier_team: \"Team\": not in the plan file "
+                + "any more").noneMatch(l -> l.startsWith("archive  price"));
+        assertThat(stripe.v1().products().retrieve("billing_tier_team").getActive()).isFalse();
+        assertThat(sync().plan(spec(1900)).changes()).isEmpty();
+    }
+
+    @Test
+    void aMetersDisplayNameFollowsTheSpec() throws Exception {
+        sync().apply(spec(1900), c -> { });
+        StripeCatalogSpec renamed = withMeters(spec(1900), new StripeCatalogSpec.Meter("api_calls", "API calls"));
+        StripeCatalogSync.Result planned = sync().plan(renamed);
+        assertThat(lines(planned)).containsExactly("update   meter api_calls: display_name \"api_calls\" -> "
+                + "\"API calls\"");
+
+        assertThat(lines(sync().apply(renamed, c -> { }))).isEqualTo(lines(planned));
+        assertThat(stripe.v1().billing().meters().list(MeterListParams.builder().build()).getData())
+                .singleElement().satisfies(m -> {
+                    assertThat(m.getEventName()).isEqualTo("api_calls");
+                    assertThat(m.getDisplayName()).isEqualTo("API calls");
+                });
+        assertThat(sync().plan(renamed).changes()).isEmpty();
+        // Back and forth again: the second rename to "API calls" is a new request, not the first one's replay.
+        sync().apply(spec(1900), c -> { });
+        assertThat(meterName()).isEqualTo("api_calls");
+        sync().apply(renamed, c -> { });
+        assertThat(meterName()).isEqualTo("API calls");
+    }
+
+    private static String meterName() throws Exception {
+        return stripe.v1().billing().meters().list(MeterListParams.builder().build()).getData().get(0)
+                .getDisplayName();
+    }
+
+    @Test
+    void aMeterTheSpecDropsIsAWarningAndStaysActive() throws Exception {
+        sync().apply(spec(1900), c -> { });
+        String id = stripe.v1().billing().meters().list(MeterListParams.builder().build()).getData().get(0).getId();
+        // A meter of another shape (another product line's) is not the sync's to mention.
+        stripe.v1().billing().meters().create(MeterCreateParams.builder().setEventName("shop_orders")
+                .setDisplayName("Orders").setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
+                        .setFormula(MeterCreateParams.DefaultAggregation.Formula.COUNT).build()).build());
+
+        StripeCatalogSync.Result applied = sync().apply(withMeters(spec(1900)), c -> { });
+        assertThat(lines(applied)).containsExactly("warn     meter api_calls: " + id + " \"api_calls\" is not in the "
+                + "plan file any more; left active, since usage may still be reported to it (deactivate it in the "
+                + "Stripe Dashboard once nothing does)");
+        assertThat(applied.noChanges()).isTrue();
+        assertThat(stripe.v1().billing().meters().retrieve(id).getStatus()).isEqualTo("active");
     }
 
     private static void assertCounts(int products, int prices, int endpoints) throws Exception {

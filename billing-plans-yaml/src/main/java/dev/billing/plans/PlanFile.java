@@ -84,6 +84,23 @@ public final class PlanFile {
     }
 
     /**
+     * Every price the file gives by id (in the file or the environment): the plans', their metered prices' and the
+     * items', in catalog order. {@code stripe apply} never archives these, wherever they live.
+     */
+    public List<String> priceIdsGivenById() {
+        java.util.Set<String> placeholders = new java.util.HashSet<>();
+        managed.forEach(m -> placeholders.add(placeholderId(m.lookupKey())));
+        List<String> ids = new java.util.ArrayList<>();
+        checked.plans().forEach(p -> {
+            ids.add(p.priceId());
+            p.meteredPrices().forEach(m -> ids.add(m.priceId()));
+        });
+        checked.items().forEach(i -> ids.add(i.priceId()));
+        ids.removeIf(placeholders::contains);
+        return List.copyOf(ids);
+    }
+
+    /**
      * The catalog with every price given by id.
      *
      * @throws IllegalStateException when some price is given by amount ({@link #needsLookup()})

@@ -40,6 +40,29 @@ class PlanFileTest {
     }
 
     @Test
+    void pricesGivenByIdAreListedWithoutThePlaceholdersOfAmounts() {
+        String yaml = """
+                tiers:
+                  free: {rank: 0}
+                  pro:
+                    rank: 1
+                    prices:
+                      month: {amount: 1900, currency: usd}
+                      year: price_pro_yearly
+                    meteredPrices:
+                      year: [{meter: api_calls, priceId: price_calls_yearly}]
+                items:
+                  - {key: credits_100, name: 100 credits, amount: 500, currency: usd}
+                  - {key: pack, name: Pack, priceId: price_pack}
+                meters:
+                  - {name: api_calls, stripeEventName: api_calls}
+                """;
+        PlanFile file = PlanCatalogYaml.readText(yaml, Map.of(), "plans.yaml");
+        assertThat(file.priceIdsGivenById()).containsExactly("price_pro_yearly", "price_calls_yearly", "price_pack");
+        assertThat(file.tierPriceIds()).containsExactly("price_pro_yearly");
+    }
+
+    @Test
     void theResolverTurnsLookupKeysIntoPriceIds() {
         PlanFile file = PlanCatalogYaml.readText(BY_AMOUNT, Map.of(), "plans.yaml");
         Map<String, String> stripe = Map.of("billing:tier:pro:month", "price_1Pro", "billing:item:credits_100",

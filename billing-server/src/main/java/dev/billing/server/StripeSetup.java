@@ -31,7 +31,7 @@ final class StripeSetup {
     /**
      * What Stripe should hold for the plan file: a product and prices for every price given by amount, a meter for
      * every meter reported to Stripe, the portal over the paid tiers' prices, and the endpoint at {@code webhookUrl}
-     * (none when null).
+     * (none when null). The prices the file gives by id are in use: apply never archives them.
      */
     static StripeCatalogSpec spec(PlanFile file, URI webhookUrl) {
         Map<String, StripeCatalogSpec.Product> products = new LinkedHashMap<>();
@@ -54,7 +54,7 @@ final class StripeSetup {
                         StripeCatalogSpec.eventTypes(ProcessInboxEvent::handlesEventType),
                         StripePaymentGateway.API_VERSION);
         return new StripeCatalogSpec(List.copyOf(products.values()), prices, meters,
-                new StripeCatalogSpec.Portal(file.tierPriceIds(), recurring), endpoint);
+                new StripeCatalogSpec.Portal(file.tierPriceIds(), recurring), endpoint, file.priceIdsGivenById());
     }
 
     /**

@@ -132,6 +132,41 @@ class StripeCommandIT {
     }
 
     @Test
+    void anItemRemovedFromTheFileIsArchivedAndATierNowGivenByIdStays() throws Exception {
+        assertThat(CliConfigTest.run(env(plans(1900)), "stripe", "apply").exit()).isZero();
+        String credits = priceId("billing:item:credits_100");
+        String month = priceId("billing:tier:pro:month");
+        String year = priceId("billing:tier:pro:year");
+        // The item goes; the tier now names the prices apply made by id, so they are in use.
+        String yaml = """
+                tiers:
+                  free: {rank: 0, quotas: {api_calls: 10}}
+                  pro:
+                    rank: 1
+                    quotas: {api_calls: 1000}
+                    prices: {month: %s, year: %s}
+                meters:
+                  - {name: api_calls, stripeEventName: api_calls}
+                """.formatted(month, year);
+        CliConfigTest.Run applied = CliConfigTest.run(env(yaml), "stripe", "apply");
+        assertThat(applied.exit()).as(applied.err()).isZero();
+        assertThat(applied.out()).contains("archive  price " + credits, "archive  product billing_item_credits_100",
+                "warn     product billing_tier_pro: \"Pro\" is not in the plan file any more, but left active: the "
+                        + "plan file names its prices " + String.join(", ", new java.util.TreeSet<>(List.of(month,
+                        year))) + " by id");
+        assertThat(stripe.v1().products().retrieve("billing_item_credits_100").getActive()).isFalse();
+        assertThat(stripe.v1().prices().retrieve(credits).getActive()).isFalse();
+        assertThat(stripe.v1().prices().retrieve(month).getActive()).isTrue();
+        assertThat(stripe.v1().products().retrieve("billing_tier_pro").getActive()).isTrue();
+
+        emulator.clearRequestLog();
+        CliConfigTest.Run second = CliConfigTest.run(env(yaml), "stripe", "apply");
+        assertThat(second.out()).contains("warn     product billing_tier_pro")
+                .endsWith("no changes" + System.lineSeparator());
+        assertThat(emulator.requestLog()).extracting(RecordedRequest::method).containsOnly("GET");
+    }
+
+    @Test
     void anInterruptedApplyIsFinishedByTheNextOne() throws Exception {
         Map<String, String> env = env(plans(1900));
         // Both attempts (stripe-java retries once with the same key) fail: the run stops after the products.

@@ -45,10 +45,10 @@ final class Catalog {
         s.store.require("promotion_code", c.var("id"), "id"), c.params().expand()));
 
     r.add("POST", "/v1/billing/meters", c -> s.render(createMeter(c.params(), true)));
-    r.add("GET", "/v1/billing/meters", c -> Lists.page(s, "/v1/billing/meters",
-        s.store.newestFirst("billing.meter", o -> true), c.params()));
+    r.add("GET", "/v1/billing/meters", c -> listMeters(c.params()));
     r.add("GET", "/v1/billing/meters/{id}", c -> s.render(
         s.store.require("billing.meter", c.var("id"), "id")));
+    r.add("POST", "/v1/billing/meters/{id}", c -> updateMeter(c.var("id"), c.params()));
     r.add("GET", "/v1/billing/meters/{id}/event_summaries", this::meterEventSummaries);
   }
 
@@ -491,6 +491,26 @@ final class Catalog {
       s.emit("billing.meter.created", meter);
     }
     return meter;
+  }
+
+  private Map<String, Object> listMeters(Params p) {
+    String status = p.oneOf("status", null, "active", "inactive");
+    return Lists.page(s, "/v1/billing/meters", s.store.newestFirst("billing.meter", o ->
+        status == null || status.equals(o.get("status"))), p);
+  }
+
+  /** Stripe lets only the display name of a meter change; what it counts is fixed at creation. */
+  private Map<String, Object> updateMeter(String id, Params p) {
+    Map<String, Object> meter = s.store.require("billing.meter", id, "id");
+    Map<String, Object> before = Json.deepCopy(meter);
+    if (p.has("display_name")) {
+      meter.put("display_name", p.requireStr("display_name"));
+    }
+    if (!EmulatorState.diff(before, meter).isEmpty()) {
+      meter.put("updated", s.now());
+    }
+    s.emitUpdated("billing.meter.updated", before, meter);
+    return s.render(meter, p.expand());
   }
 
   private Map<String, Object> meterEventSummaries(Router.Call c) {

@@ -102,6 +102,7 @@ final class StripeParams {
         + "display_name, event_name, event_time_window, expand, value_settings{event_payload_key}");
     d.put("GET /v1/billing/meters", LIST + ", status");
     d.put("GET /v1/billing/meters/{id}", "expand");
+    d.put("POST /v1/billing/meters/{id}", "display_name, expand");
     d.put("GET /v1/billing/meters/{id}/event_summaries", LIST + ", customer, end_time, start_time, "
         + "value_grouping_window");
     d.put("POST /v1/billing/meter_events", "event_name, expand, identifier, payload, timestamp");

@@ -325,6 +325,38 @@ class StripeJavaClientIT {
   }
 
   @Test
+  void renamesAMeterAndListsMetersByStatus() throws Exception {
+    com.stripe.model.billing.Meter renamed = stripe.v1().billing().meters().update("mtr_api_calls",
+        com.stripe.param.billing.MeterUpdateParams.builder().setDisplayName("API requests").build());
+    assertThat(renamed.getDisplayName()).isEqualTo("API requests");
+    assertThat(renamed.getEventName()).isEqualTo("api_calls");
+    assertThat(stripe.v1().billing().meters().retrieve("mtr_api_calls").getDisplayName())
+        .isEqualTo("API requests");
+    assertThat(emu.events()).extracting(EmittedEvent::type).containsExactly("billing.meter.updated");
+    assertThat(stripe.v1().billing().meters().list(com.stripe.param.billing.MeterListParams.builder()
+        .setStatus(com.stripe.param.billing.MeterListParams.Status.ACTIVE).build()).getData())
+        .extracting(com.stripe.model.billing.Meter::getId).containsExactly("mtr_api_calls");
+    assertThat(stripe.v1().billing().meters().list(com.stripe.param.billing.MeterListParams.builder()
+        .setStatus(com.stripe.param.billing.MeterListParams.Status.INACTIVE).build()).getData()).isEmpty();
+  }
+
+  @Test
+  void anArchivedProductLeavesTheActiveListWithItsMetadata() throws Exception {
+    com.stripe.model.Product archived = stripe.v1().products().update("prod_basic",
+        com.stripe.param.ProductUpdateParams.builder().setActive(false).putMetadata("note", "retired").build());
+    assertThat(archived.getActive()).isFalse();
+    assertThat(archived.getMetadata()).containsEntry("note", "retired");
+    List<com.stripe.model.Product> active = stripe.v1().products().list(com.stripe.param.ProductListParams
+        .builder().setActive(true).setLimit(100L).build()).getData();
+    assertThat(active).isNotEmpty().extracting(com.stripe.model.Product::getId).doesNotContain("prod_basic");
+    assertThat(stripe.v1().products().list(com.stripe.param.ProductListParams.builder().setActive(false).build())
+        .getData()).singleElement().satisfies(p -> {
+          assertThat(p.getId()).isEqualTo("prod_basic");
+          assertThat(p.getMetadata()).containsEntry("note", "retired");
+        });
+  }
+
+  @Test
   void refundsPartOfASubscriptionPayment() throws Exception {
     Customer customer = customer("u5");
     CheckoutCompletion done = emu.completeCheckoutSession(

@@ -42,6 +42,7 @@ class StripeParamsTest {
     m.put("POST /v1/billing/meters", "billing.MeterCreateParams");
     m.put("GET /v1/billing/meters", "billing.MeterListParams");
     m.put("GET /v1/billing/meters/{id}", "billing.MeterRetrieveParams");
+    m.put("POST /v1/billing/meters/{id}", "billing.MeterUpdateParams");
     m.put("GET /v1/billing/meters/{id}/event_summaries", "billing.MeterEventSummaryListParams");
     m.put("POST /v1/billing/meter_events", "billing.MeterEventCreateParams");
     m.put("POST /v1/customers", "CustomerCreateParams");
