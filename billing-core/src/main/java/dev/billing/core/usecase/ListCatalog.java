@@ -14,10 +14,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Lists products and prices from a short TTL cache of the whole catalog: every product and every price, read from
@@ -29,6 +32,8 @@ import java.util.function.Predicate;
  * <p>Usage: {@code Page<Price> prices = listCatalog.prices(PriceQuery.activeOnly());}
  */
 public final class ListCatalog {
+    /** Distinct queries whose pages a catalog snapshot keeps. */
+    static final int KEPT_PAGES = 1_000;
     private final PaymentGateway gateway;
     private final Clock clock;
     private final Duration ttl;
@@ -44,16 +49,20 @@ public final class ListCatalog {
         this.maxStale = maxStale;
     }
 
+    /** The page; the same instance for the same query until the catalog is read again. */
     public Page<Product> products(ProductQuery query) {
-        return page(catalog().products(), p -> query.active() == null || p.active() == query.active(), Product::id,
-                query.startingAfter(), query.limit());
+        Snapshot seen = catalog();
+        return seen.page(query, () -> page(seen.products(), p -> query.active() == null || p.active() == query.active(),
+                Product::id, query.startingAfter(), query.limit()));
     }
 
+    /** The page; the same instance for the same query until the catalog is read again. */
     public Page<Price> prices(PriceQuery query) {
-        return page(catalog().prices(), p -> (query.active() == null || p.active() == query.active())
+        Snapshot seen = catalog();
+        return seen.page(query, () -> page(seen.prices(), p -> (query.active() == null || p.active() == query.active())
                         && (query.productId() == null || p.productId().equals(query.productId()))
                         && (query.type() == null || p.type() == query.type()), Price::id, query.startingAfter(),
-                query.limit());
+                query.limit()));
     }
 
     /** Makes the cached catalog stale: the next read refreshes (and still falls back to it if Stripe fails). */
@@ -76,7 +85,8 @@ public final class ListCatalog {
             try {
                 Snapshot read = new Snapshot(readAll(cursor -> gateway.listProducts(new ProductQuery(null,
                         ProductQuery.MAX_LIMIT, cursor))), readAll(cursor -> gateway.listPrices(new PriceQuery(null,
-                        null, null, ProductQuery.MAX_LIMIT, cursor))), clock.instant(), currentGeneration);
+                        null, null, ProductQuery.MAX_LIMIT, cursor))), clock.instant(), currentGeneration,
+                        new ConcurrentHashMap<>());
                 snapshot = read;
                 return read;
             } catch (GatewayException e) {
@@ -139,7 +149,25 @@ public final class ListCatalog {
         return new Page<>(items, more, more ? id.apply(items.get(items.size() - 1)) : null);
     }
 
-    /** The whole catalog as read at one moment. */
-    private record Snapshot(List<Product> products, List<Price> prices, Instant readAt, long generation) {
+    /**
+     * The whole catalog as read at one moment, with the pages answered from it: the same query gets the same page
+     * instance while this snapshot lives, so that callers (the HTTP module's rendered JSON) can keep what they made
+     * of it by identity. At most {@value #KEPT_PAGES} queries are kept; others are answered anew each time.
+     */
+    private record Snapshot(List<Product> products, List<Price> prices, Instant readAt, long generation,
+                            Map<Object, Page<?>> pages) {
+        @SuppressWarnings("unchecked")
+        <T> Page<T> page(Object query, Supplier<Page<T>> answer) {
+            Page<?> kept = pages.get(query);
+            if (kept != null) {
+                return (Page<T>) kept;
+            }
+            Page<T> page = answer.get();
+            if (pages.size() >= KEPT_PAGES) {
+                return page;
+            }
+            Page<?> first = pages.putIfAbsent(query, page);
+            return first == null ? page : (Page<T>) first;
+        }
     }
 }

@@ -36,6 +36,21 @@ class CatalogTest {
     }
 
     @Test
+    @DisplayName("a query gets the very same page until the catalog is read again (rendered JSON is kept by identity)")
+    void aQueryGetsTheSamePageInstanceUntilTheCatalogIsReadAgain() {
+        var products = catalog.products(ProductQuery.activeOnly());
+        var prices = catalog.prices(query);
+        assertThat(catalog.products(ProductQuery.activeOnly())).isSameAs(products);
+        assertThat(catalog.prices(PriceQuery.activeOnly())).isSameAs(prices);
+        assertThat(catalog.prices(new PriceQuery(true, null, null, 2, null))).isNotSameAs(prices);
+
+        catalog.invalidate();
+        var refreshed = catalog.products(ProductQuery.activeOnly());
+        assertThat(refreshed).isNotSameAs(products).isEqualTo(products);
+        assertThat(catalog.products(ProductQuery.activeOnly())).isSameAs(refreshed);
+    }
+
+    @Test
     void servesTheLastGoodAnswerWhileStripeFailsThenGivesUpAfterMaxStale() {
         int before = catalog.prices(query).items().size();
         h.clock().advance(Duration.ofSeconds(61));
