@@ -54,7 +54,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       upserted under its watermark; with re-fetch off the snapshot is upserted, and a same-second tie is broken
  *       by re-fetching;</li>
  *   <li>checkout completions fetch the new subscription, or record the one-time purchase (keyed by session id);</li>
- *   <li>refund events and {@code charge.refunded} record the customer's refunds ({@link RefundEvents});</li>
+ *   <li>refund events and {@code charge.refunded} record the customer's refunds ({@link RefundEvents});
+ *       {@code invoice_payment.paid} which payment intent paid an invoice ({@link InvoicePaymentEvents});</li>
  *   <li>customer events link a customer carrying {@code metadata.user_id} to its user if the user has none;</li>
  *   <li>catalog events invalidate the catalog cache;</li>
  *   <li>Clerk's membership events ({@code clerk.} types) go to {@link SyncMemberships} when membership sync is
@@ -76,7 +77,7 @@ public final class ProcessInboxEvent {
             "price.", "plan.");
     private static final List<String> HANDLED_TYPES = List.of("checkout.session.completed",
             "checkout.session.async_payment_succeeded", "customer.created", "customer.updated", "customer.deleted",
-            "charge.refunded", "refund.created", "refund.updated", "refund.failed");
+            "charge.refunded", "refund.created", "refund.updated", "refund.failed", "invoice_payment.paid");
 
     private final WebhookVerifier verifier;
     private final PaymentGateway gateway;
@@ -96,6 +97,7 @@ public final class ProcessInboxEvent {
     private final AuditLog audit;
     private final ErasedAccountEvents erased;
     private final RefundEvents refunds;
+    private final InvoicePaymentEvents invoicePayments;
 
     ProcessInboxEvent(WebhookVerifier verifier, PaymentGateway gateway, CustomerStore customers,
                       SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
@@ -118,6 +120,7 @@ public final class ProcessInboxEvent {
         this.clock = clock;
         this.erased = new ErasedAccountEvents(customers, subscriptions, inbox);
         this.refunds = new RefundEvents(gateway, subscriptions, listener, options.refetchOnWebhook());
+        this.invoicePayments = new InvoicePaymentEvents(subscriptions);
     }
 
     /**
@@ -184,8 +187,7 @@ public final class ProcessInboxEvent {
     }
 
     private void handleAll(List<InboxEntry> entries, String owner, Executor executor) {
-        CompletableFuture<?>[] running = new CompletableFuture<?>[
-                entries.size()];
+        CompletableFuture<?>[] running = new CompletableFuture<?>[entries.size()];
         for (int i = 0; i < entries.size(); i++) {
             InboxEntry entry = entries.get(i);
             running[i] = CompletableFuture.runAsync(() -> handle(entry, owner), executor);
@@ -430,7 +432,7 @@ public final class ProcessInboxEvent {
             if (outcome == InboxStatus.PROCESSED) {
                 triggers.noticeFor(event, object).ifPresent(t -> notices.sendOnce(entry, t.customer(), t.build()));
             }
-            erased.redactIfErased(entry, customerOf(object), object);
+            erased.redactIfErased(entry, ErasedAccountEvents.customerOf(object), object);
             return outcome;
         }
     }
@@ -443,6 +445,7 @@ public final class ProcessInboxEvent {
         if (object instanceof EventObject.OfInvoice of && event.type().startsWith("invoice.")) {
             Invoice invoice = of.invoice();
             applyInvoice(invoice);
+            invoicePayments.recordNamed(of);
             if (event.type().equals("invoice.payment_failed")) {
                 // The invoice usually stays open: no row change records the attempt, so it is recorded here.
                 audit.record(new AuditRecord(AuditAction.INVOICE_PAYMENT_FAILED, invoice.id(), null,
@@ -453,6 +456,9 @@ public final class ProcessInboxEvent {
         }
         if (RefundEvents.projects(event.type(), object)) {
             return refunds.apply(object);
+        }
+        if (InvoicePaymentEvents.projects(event.type(), object)) {
+            return invoicePayments.apply(object);
         }
         if (object instanceof EventObject.OfUpcomingInvoice || object instanceof EventObject.OfCharge) {
             return InboxStatus.PROCESSED; // nothing stored: a notice is all they mean
@@ -473,28 +479,6 @@ public final class ProcessInboxEvent {
             return InboxStatus.PROCESSED;
         }
         return InboxStatus.IGNORED;
-    }
-
-    private static CustomerId customerOf(EventObject object) {
-        if (object instanceof EventObject.OfSubscription of) {
-            return of.subscription().customerId();
-        }
-        if (object instanceof EventObject.OfInvoice of) {
-            return of.invoice().customerId();
-        }
-        if (object instanceof EventObject.OfCheckoutSession of) {
-            return of.session().customerId();
-        }
-        if (object instanceof EventObject.OfUpcomingInvoice of) {
-            return of.customerId();
-        }
-        if (object instanceof EventObject.OfCharge of) {
-            return of.customerId();
-        }
-        if (object instanceof EventObject.OfRefund of) {
-            return RefundEvents.customerOf(of);
-        }
-        return object instanceof EventObject.OfCustomer of ? of.customerId() : null;
     }
 
     private void applySubscription(Subscription snapshot) {
