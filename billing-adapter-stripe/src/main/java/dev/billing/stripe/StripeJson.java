@@ -167,7 +167,8 @@ final class StripeJson {
                 return new EventObject.OfCustomer(CustomerId.of(required(id, "id")), userId(object),
                         text(object, "email"), type.equals("customer.deleted") || flag(object, "deleted"));
             }
-            if (type.startsWith("product.") || type.startsWith("price.") || type.startsWith("plan.")) {
+            if (type.startsWith("product.") || type.startsWith("price.") || type.startsWith("plan.")
+                    || type.startsWith("coupon.") || type.startsWith("promotion_code.")) {
                 return new EventObject.OfCatalog(objectType, id);
             }
             return new EventObject.Other(objectType, id);

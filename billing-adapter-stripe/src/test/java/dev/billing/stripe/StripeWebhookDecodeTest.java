@@ -313,6 +313,15 @@ class StripeWebhookDecodeTest {
         assertThat(decode(fixture)).isEqualTo(new EventObject.OfCatalog(objectType, id));
     }
 
+    @ParameterizedTest
+    @CsvSource({
+            "coupon.deleted, coupon, LAUNCH20",
+            "promotion_code.updated, promotion_code, promo_1QzLaunch"})
+    void couponAndPromotionCodeEventsSayThePromotionsChanged(String type, String objectType, String id) {
+        String body = event(type, "{\"id\":\"" + id + "\",\"object\":\"" + objectType + "\",\"active\":false}");
+        assertThat(decodeBytes(bytes(body))).isEqualTo(new EventObject.OfCatalog(objectType, id));
+    }
+
     @Test
     void anyOtherEventIsOther() {
         assertThat(decode("charge.succeeded.json")).isEqualTo(new EventObject.Other("charge", "ch_3QzD5eCharge"));

@@ -123,7 +123,7 @@ public sealed interface EventObject permits EventObject.OfSubscription, EventObj
         }
     }
 
-    /** A product, price or plan: the catalog changed. */
+    /** A product, price or plan (the catalog changed), or a coupon or promotion code (the promotions did). */
     record OfCatalog(String objectType, String id) implements EventObject {
     }
 

@@ -57,7 +57,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>refund events and {@code charge.refunded} record the customer's refunds ({@link RefundEvents});
  *       {@code invoice_payment.paid} which payment intent paid an invoice ({@link InvoicePaymentEvents});</li>
  *   <li>customer events link a customer carrying {@code metadata.user_id} to its user if the user has none;</li>
- *   <li>catalog events invalidate the catalog cache;</li>
+ *   <li>catalog events invalidate the catalog cache, coupon and promotion code events the promotions';</li>
  *   <li>Clerk's membership events ({@code clerk.} types) go to {@link SyncMemberships} when membership sync is
  *       on;</li>
  *   <li>other types, and events of the other livemode, are recorded as {@code ignored}.</li>
@@ -74,7 +74,7 @@ public final class ProcessInboxEvent {
     private static final String PROCESS_ID = UUID.randomUUID().toString();
     private static final AtomicLong CLAIMS = new AtomicLong();
     private static final List<String> HANDLED_PREFIXES = List.of("customer.subscription.", "invoice.", "product.",
-            "price.", "plan.");
+            "price.", "plan.", "coupon.", "promotion_code.");
     private static final List<String> HANDLED_TYPES = List.of("checkout.session.completed",
             "checkout.session.async_payment_succeeded", "customer.created", "customer.updated", "customer.deleted",
             "charge.refunded", "refund.created", "refund.updated", "refund.failed", "invoice_payment.paid");
@@ -88,6 +88,7 @@ public final class ProcessInboxEvent {
     private final NoticeTriggers triggers;
     private final PlanCatalog plans;
     private final ListCatalog catalog;
+    private final ListPromotions promotions;
     private final ProjectionListener listener;
     private final BillingOptions options;
     private final Clock clock;
@@ -101,8 +102,9 @@ public final class ProcessInboxEvent {
 
     ProcessInboxEvent(WebhookVerifier verifier, PaymentGateway gateway, CustomerStore customers,
                       SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
-                      ListCatalog catalog, ProjectionListener listener, BillingOptions options,
-                      SyncMemberships memberships, GuestPurchases guests, AuditLog audit, Clock clock) {
+                      ListCatalog catalog, ListPromotions promotions, ProjectionListener listener,
+                      BillingOptions options, SyncMemberships memberships, GuestPurchases guests, AuditLog audit,
+                      Clock clock) {
         this.audit = audit;
         this.memberships = memberships;
         this.guests = guests;
@@ -115,6 +117,7 @@ public final class ProcessInboxEvent {
         this.plans = plans;
         this.triggers = new NoticeTriggers(plans);
         this.catalog = catalog;
+        this.promotions = promotions;
         this.listener = listener;
         this.options = options;
         this.clock = clock;
@@ -474,8 +477,12 @@ public final class ProcessInboxEvent {
             }
             return InboxStatus.PROCESSED;
         }
-        if (object instanceof EventObject.OfCatalog) {
-            catalog.invalidate();
+        if (object instanceof EventObject.OfCatalog of) {
+            if ("coupon".equals(of.objectType()) || "promotion_code".equals(of.objectType())) {
+                promotions.invalidate();
+            } else {
+                catalog.invalidate();
+            }
             return InboxStatus.PROCESSED;
         }
         return InboxStatus.IGNORED;

@@ -166,8 +166,8 @@ public final class UseCases {
         this.guestPurchases = new GuestPurchases(gateway, stores.guests(), stores.subscriptions(), ensureCustomer,
                 getEntitlements, catalog, redirectPolicy, options, retry, clock);
         this.processInboxEvent = new ProcessInboxEvent(verifier, gateway, stores.customers(), stores.subscriptions(),
-                stores.inbox(), notices, catalog, listCatalog, listener, options, sync[0], guestPurchases, stores.audit(),
-                clock);
+                stores.inbox(), notices, catalog, listCatalog, listPromotions, listener, options, sync[0], guestPurchases,
+                stores.audit(), clock);
         this.receiveWebhook = new ReceiveWebhook(verifier, stores.inbox(), processInboxEvent, options.inlinePermits(),
                 options.backgroundPermits(), options.inboxLease(), clock);
         this.receiveMembershipWebhook = sync[0] == null ? null : new ReceiveMembershipWebhook(membershipVerifier,
