@@ -4,6 +4,7 @@ import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentRefund;
@@ -25,6 +26,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,7 +40,8 @@ import java.util.function.Function;
 /**
  * {@link SubscriptionStore} on Postgres. Subscriptions and invoices are written by one watermark-guarded upsert
  * ({@code INSERT ... ON CONFLICT (id) DO UPDATE ... WHERE stored.source_version < EXCLUDED.source_version}), so
- * racing writers on any number of processes end on the newest version; purchases are insert-once. Erasure rewrites
+ * racing writers on any number of processes end on the newest version; purchases and invoice payments are
+ * insert-once. Erasure rewrites
  * only the {@code user_id} key of a subscription's metadata, in place, and leaves its version alone.
  */
 final class JdbiSubscriptionStore implements SubscriptionStore {
@@ -94,6 +97,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     private final String invoicesAfter;
     private final String countInvoices;
     private final JdbiRefunds refunds;
+    private final JdbiInvoicePayments invoicePayments;
     private final String insertPurchase;
     private final String purchasesOf;
     private final String purchasesFirst;
@@ -103,6 +107,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     JdbiSubscriptionStore(Db db) {
         this.db = db;
         this.refunds = new JdbiRefunds(db);
+        this.invoicePayments = new JdbiInvoicePayments(db);
         this.subscriptionUpserts = new Coalescer<>(MAX_BATCH, c -> c.subscription().id(), this::writeSubscriptions);
         this.subscriptionBatch = new MultiRowSql(MAX_BATCH, db.sql("""
                 INSERT INTO {schema}.subscriptions AS s (cause, id, customer_id, status, price_id, quantity,
@@ -416,6 +421,42 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     @Override
     public long countRefunds() {
         return db.call("subscriptions.countRefunds", h -> h.createQuery(refunds.count).mapTo(Long.class).one());
+    }
+
+    @Override
+    public boolean recordInvoicePayment(InvoicePayment p) {
+        return db.call("subscriptions.recordInvoicePayment", h -> h.createUpdate(invoicePayments.insert)
+                .bind("invoiceId", p.invoiceId()).bind("paymentIntentId", p.paymentIntentId()).execute() == 1);
+    }
+
+    @Override
+    public List<InvoicePayment> invoicePaymentsOf(Collection<String> invoiceIds) {
+        if (invoiceIds.isEmpty()) {
+            return List.of();
+        }
+        return db.call("subscriptions.invoicePaymentsOf", h -> h.createQuery(invoicePayments.of)
+                .bindArray("invoiceIds", String.class, List.copyOf(invoiceIds)).map(JdbiInvoicePayments.PAYMENT)
+                .list());
+    }
+
+    /** Keyset paging on the two-column primary key: the cursor is the last row's (invoice, payment intent). */
+    @Override
+    public Page<InvoicePayment> listInvoicePayments(String cursor, int limit) {
+        Cursors.checkLimit(limit);
+        List<String> position = Cursors.decode(cursor, 2);
+        return db.call("subscriptions.listInvoicePayments", h -> {
+            Query query = position == null ? h.createQuery(invoicePayments.first)
+                    : h.createQuery(invoicePayments.after).bind("afterInvoice", position.get(0))
+                    .bind("afterIntent", position.get(1));
+            return Pages.of(query.bind("limit", limit + 1).map(JdbiInvoicePayments.PAYMENT).list(), limit,
+                    p -> Cursors.encode(p.invoiceId(), p.paymentIntentId()));
+        });
+    }
+
+    @Override
+    public long countInvoicePayments() {
+        return db.call("subscriptions.countInvoicePayments", h -> h.createQuery(invoicePayments.count)
+                .mapTo(Long.class).one());
     }
 
     @Override

@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The Flyway migrations on real, empty databases: what they create, re-runs, and a host application's Flyway. */
 class MigrationsIT {
     private static final List<String> TABLES = List.of("audit_log", "billing_schema_history", "customers",
-            "guest_purchases", "invoices", "meter_reports", "notice_log", "org_members", "projection_changes",
-            "purchases", "refunds", "subscriptions", "usage_counters", "usage_keys", "webhook_inbox");
+            "guest_purchases", "invoice_payments", "invoices", "meter_reports", "notice_log", "org_members",
+            "projection_changes", "purchases", "refunds", "subscriptions", "usage_counters", "usage_keys",
+            "webhook_inbox");
     private static final String EXPORT_INDEXES = """
             SELECT indexdef FROM pg_indexes WHERE schemaname = 'billing'
               AND indexname IN ('webhook_inbox_object_idx', 'org_members_user_idx') ORDER BY indexname""";
@@ -51,7 +52,7 @@ class MigrationsIT {
                     + "billing.billing_schema_history ORDER BY installed_rank"))
                     .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true", "4:true", "5:true",
                             "6:true", "7:true", "8:true", "9:true", "10:true", "11:true", "12:true", "13:true",
-                            "14:true");
+                            "14:true", "15:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(ds, "SELECT unnest(reloptions) FROM pg_class c JOIN pg_namespace n ON "
@@ -215,7 +216,8 @@ class MigrationsIT {
                             "V4__inbox_payload_text.sql", "V5__projection_changes.sql", "V6__memberships.sql",
                             "V7__export_indexes.sql", "V8__erasure.sql", "V9__guest_purchases.sql",
                             "V10__analytics.sql", "V11__audit_causes.sql", "V12__refunds.sql",
-                            "V13__notice_log.sql", "V14__invoice_tax.sql");
+                            "V13__notice_log.sql", "V14__invoice_tax.sql",
+                            "V15__invoice_payments.sql");
         }
     }
 
@@ -283,8 +285,9 @@ class MigrationsIT {
                           ('usage_keys', 'user_id'), ('usage_keys', 'idempotency_key'),
                           ('meter_reports', 'identifier'), ('org_members', 'org_id'), ('org_members', 'user_id'),
                           ('guest_purchases', 'session_id'), ('guest_purchases', 'email'), ('refunds', 'id'),
-                          ('refunds', 'customer_id'))""");
-            assertThat(keyColumns).hasSize(17).allSatisfy(c -> assertThat(c).endsWith("=C"));
+                          ('refunds', 'customer_id'), ('invoice_payments', 'invoice_id'),
+                          ('invoice_payments', 'payment_intent_id'))""");
+            assertThat(keyColumns).hasSize(19).allSatisfy(c -> assertThat(c).endsWith("=C"));
         }
     }
 

@@ -15,7 +15,8 @@ import java.sql.Statement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The stores' ordered queries (the same SQL shapes, COLLATE "C" included) are served in index order: no Sort node;
+ * The stores' ordered queries (the same SQL shapes, COLLATE "C" included) are served in index order: no Sort node
+ * (the invoices' payments by a list of invoice ids too);
  * the count of an organization's active members reads its partial index, not the table; a query over a list of keys
  * finds its rows in an index, and so do the erasure's writes and the guest purchases' claim and read by email.
  * Sequential and bitmap scans are disabled so that the planner shows the index scan it would use on a large table.
@@ -49,6 +50,8 @@ class QueryPlansIT {
             members page        | org_members_pkey                  | SELECT * FROM billing.org_members WHERE (org_id COLLATE "C", user_id COLLATE "C") > ('o', 'u') ORDER BY org_id COLLATE "C", user_id COLLATE "C" LIMIT 51
             active members      | org_members_active_idx            | SELECT count(*) FROM billing.org_members WHERE org_id = 'o' AND active
             members of user     | org_members_user_idx              | SELECT * FROM billing.org_members WHERE user_id = 'u' ORDER BY org_id COLLATE "C"
+            invoice payments page | invoice_payments_pkey           | SELECT * FROM billing.invoice_payments WHERE (invoice_id, payment_intent_id) > ('i', 'p') ORDER BY invoice_id, payment_intent_id LIMIT 51
+            invoice payments of | invoice_payments_pkey             | SELECT invoice_id, payment_intent_id FROM billing.invoice_payments WHERE invoice_id = ANY(ARRAY['in_1', 'in_2']) ORDER BY invoice_id, payment_intent_id
             """)
     void isServedInIndexOrder(String query, String index, String sql) throws SQLException {
         String plan = plan(sql);

@@ -40,7 +40,8 @@ import java.util.Optional;
  * event of ANY API version decodes (stripe-java's typed models follow the pinned version only). Where Stripe moved
  * a field, both places are read: the period from the first subscription item, else from the subscription (before
  * 2025-03-31); an invoice's subscription from {@code parent.subscription_details.subscription}, else from the
- * top-level {@code subscription} (before 2025-03-31).
+ * top-level {@code subscription} (before 2025-03-31). An invoice's payment intent is read where versions before
+ * 2025-03-31 put it ({@code payment_intent}); later ones name it in {@code invoice_payment.paid} only.
  */
 final class StripeJson {
     static final TypeAdapter<JsonElement> TREE = new Gson().getAdapter(JsonElement.class);
@@ -58,8 +59,8 @@ final class StripeJson {
             "currency", Pick.ALL, "status", Pick.ALL, "reason", Pick.ALL, "created", Pick.ALL, "charge", ID,
             "payment_intent", ID, "customer", ID));
     /**
-     * What {@link #decode} reads of {@code data.object}, for every kind it decodes (subscription, invoice, checkout
-     * session, customer): a field added to a decoder must be added here.
+     * What {@link #decode} reads of {@code data.object}, for every kind it decodes (subscription, invoice, invoice
+     * payment, charge, refund, checkout session, customer): a field added to a decoder must be added here.
      */
     static final Pick WANTED = wanted();
     /** What {@link #decode} reads of {@code data.previous_attributes}: what a subscription update changed. */
@@ -91,7 +92,7 @@ final class StripeJson {
                 "email", "deleted"}) {
             fields.put(scalar, Pick.ALL);
         }
-        for (String expandable : new String[] {"customer", "subscription", "payment_intent", "charge"}) {
+        for (String expandable : new String[] {"customer", "subscription", "payment_intent", "charge", "invoice"}) {
             fields.put(expandable, ID);
         }
         // Every item (Stripe allows 20): the plan is the first licensed one, which may follow metered ones.
@@ -105,6 +106,8 @@ final class StripeJson {
         fields.put("parent", Pick.fields(Map.of("subscription_details", Pick.fields(Map.of("subscription", ID)))));
         fields.put("customer_details", Pick.fields(Map.of("email", Pick.ALL)));
         fields.put("refunds", Pick.fields(Map.of("data", Pick.each(REFUND))));
+        // An invoice payment's payment (API 2025-03-31 on): a payment intent, or a charge or payment record.
+        fields.put("payment", Pick.fields(Map.of("type", Pick.ALL, "payment_intent", ID)));
         // An invoice's tax (API 2025-03-31 on): the sum of total_taxes, and whether Stripe Tax was asked at all.
         fields.put("total_taxes", Pick.each(Pick.fields(Map.of("amount", Pick.ALL))));
         fields.put("automatic_tax", Pick.fields(Map.of("enabled", Pick.ALL)));
@@ -135,7 +138,12 @@ final class StripeJson {
             }
             if (type.startsWith("invoice.") && "invoice".equals(objectType)) {
                 // invoice.upcoming describes an invoice that does not exist yet: it has no id.
-                return id == null ? upcomingInvoice(object) : new EventObject.OfInvoice(invoice(object, version));
+                return id == null ? upcomingInvoice(object)
+                        : new EventObject.OfInvoice(invoice(object, version), idOf(object, "payment_intent"));
+            }
+            if (type.startsWith("invoice_payment.") && "invoice_payment".equals(objectType)) {
+                return new EventObject.OfInvoicePayment(required(id, "id"), required(idOf(object, "invoice"),
+                        "invoice"), idOf(object(object, "payment"), "payment_intent"));
             }
             if (type.equals("charge.refunded") && "charge".equals(objectType)) {
                 String customer = idOf(object, "customer");
@@ -159,7 +167,8 @@ final class StripeJson {
                 return new EventObject.OfCustomer(CustomerId.of(required(id, "id")), userId(object),
                         text(object, "email"), type.equals("customer.deleted") || flag(object, "deleted"));
             }
-            if (type.startsWith("product.") || type.startsWith("price.") || type.startsWith("plan.")) {
+            if (type.startsWith("product.") || type.startsWith("price.") || type.startsWith("plan.")
+                    || type.startsWith("coupon.") || type.startsWith("promotion_code.")) {
                 return new EventObject.OfCatalog(objectType, id);
             }
             return new EventObject.Other(objectType, id);

@@ -153,7 +153,8 @@ class StripeCatalogSyncIT {
         });
         assertThat(endpoints.get(0).enabledEvents()).contains("invoice.paid", "customer.subscription.updated",
                 "checkout.session.completed", "customer.created", "price.updated", "invoice.upcoming",
-                "charge.refunded", "refund.created", "refund.updated")
+                "charge.refunded", "refund.created", "refund.updated", "invoice_payment.paid",
+                "promotion_code.updated", "coupon.deleted")
                 .doesNotContain("charge.succeeded", "checkout.session.expired");
     }
 

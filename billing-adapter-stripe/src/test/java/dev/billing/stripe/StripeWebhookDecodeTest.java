@@ -157,6 +157,31 @@ class StripeWebhookDecodeTest {
         assertThat(i.periodEnd()).isEqualTo(at(1797592000));
         assertThat(i.created()).isEqualTo(at(1797592000));
         assertThat(i.version()).isEqualTo(SourceVersion.snapshot(at(1797592002)));
+        assertThat(((EventObject.OfInvoice) decode("invoice.paid.json")).paymentIntentId())
+                .as("API 2025-03-31 on: the invoice names no payment intent").isNull();
+    }
+
+    @Test
+    @DisplayName("invoice_payment.paid names the invoice and the payment intent that paid it")
+    void decodesAnInvoicePaymentWithItsInvoiceAndPaymentIntent() {
+        assertThat(decode("invoice_payment.paid.json")).isEqualTo(new EventObject.OfInvoicePayment(
+                "inpay_1QzA8cInv0001", "in_1QzA8cInv0001", "pi_3QzA8cInv0001"));
+    }
+
+    @Test
+    void anInvoicePaymentPaidOutOfBandOrWithExpandedObjectsDecodes() {
+        String outOfBand = event("invoice_payment.paid", "{\"id\":\"inpay_1\",\"object\":\"invoice_payment\","
+                + "\"invoice\":\"in_1\",\"payment\":{\"type\":\"out_of_band_payment\"},\"status\":\"paid\"}");
+        assertThat(decodeBytes(bytes(outOfBand))).isEqualTo(new EventObject.OfInvoicePayment("inpay_1", "in_1",
+                null));
+        String expanded = event("invoice_payment.paid", "{\"id\":\"inpay_2\",\"object\":\"invoice_payment\","
+                + "\"invoice\":{\"id\":\"in_2\",\"object\":\"invoice\"},\"payment\":{\"type\":"
+                + "\"payment_intent\",\"payment_intent\":{\"id\":\"pi_2\",\"object\":\"payment_intent\"}}}");
+        assertThat(decodeBytes(bytes(expanded))).isEqualTo(new EventObject.OfInvoicePayment("inpay_2", "in_2",
+                "pi_2"));
+        String noInvoice = event("invoice_payment.paid", "{\"id\":\"inpay_3\",\"object\":\"invoice_payment\"}");
+        assertThatThrownBy(() -> decodeBytes(bytes(noInvoice))).isInstanceOf(WebhookRejectedException.class)
+                .extracting(e -> ((WebhookRejectedException) e).reason()).isEqualTo(Reason.MALFORMED_PAYLOAD);
     }
 
     @Test
@@ -187,8 +212,11 @@ class StripeWebhookDecodeTest {
 
     @Test
     void decodesAnInvoiceOfAnOlderApiVersionWithATopLevelSubscription() {
-        Invoice i = ((EventObject.OfInvoice) decode("invoice.payment_failed.2020-08-27.json")).invoice();
+        EventObject.OfInvoice of = (EventObject.OfInvoice) decode("invoice.payment_failed.2020-08-27.json");
+        Invoice i = of.invoice();
         assertThat(i.subscriptionId()).isEqualTo("sub_HOld2020Basic");
+        assertThat(of.paymentIntentId()).as("versions before 2025-03-31 name it on the invoice")
+                .isEqualTo("pi_1IiXwbOld");
         assertThat(i.status()).isEqualTo(InvoiceStatus.OPEN);
         assertThat(i.amountRemaining()).isEqualTo(900);
     }
@@ -301,6 +329,15 @@ class StripeWebhookDecodeTest {
         assertThat(decode(fixture)).isEqualTo(new EventObject.OfCatalog(objectType, id));
     }
 
+    @ParameterizedTest
+    @CsvSource({
+            "coupon.deleted, coupon, LAUNCH20",
+            "promotion_code.updated, promotion_code, promo_1QzLaunch"})
+    void couponAndPromotionCodeEventsSayThePromotionsChanged(String type, String objectType, String id) {
+        String body = event(type, "{\"id\":\"" + id + "\",\"object\":\"" + objectType + "\",\"active\":false}");
+        assertThat(decodeBytes(bytes(body))).isEqualTo(new EventObject.OfCatalog(objectType, id));
+    }
+
     @Test
     void anyOtherEventIsOther() {
         assertThat(decode("charge.succeeded.json")).isEqualTo(new EventObject.Other("charge", "ch_3QzD5eCharge"));
@@ -349,7 +386,8 @@ class StripeWebhookDecodeTest {
     @ValueSource(strings = {"customer.subscription.updated.json", "customer.subscription.updated.2020-08-27.json",
             "invoice.paid.json", "invoice.paid.tax.json", "invoice.payment_failed.2020-08-27.json", "invoice.upcoming.json",
             "checkout.session.completed.json", "customer.created.json", "customer.deleted.json",
-            "product.updated.json", "price.created.json", "plan.deleted.json", "charge.succeeded.json"})
+            "product.updated.json", "price.created.json", "plan.deleted.json", "charge.succeeded.json",
+            "invoice_payment.paid.json"})
     void readingOnlyTheWantedFieldsDecodesWhatTheWholeObjectDecodes(String fixture) {
         byte[] body = fixture(fixture);
         StripeEvent event = verifier.verify(body, header(SECRET, NOW.getEpochSecond(), body));

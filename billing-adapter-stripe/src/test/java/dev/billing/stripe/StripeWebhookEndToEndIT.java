@@ -131,10 +131,17 @@ class StripeWebhookEndToEndIT {
         assertThat(created.status()).isEqualTo(SubscriptionStatus.ACTIVE);
         assertThat(created.priceId()).isEqualTo("price_pro_monthly");
         assertThat(created.metadata()).containsEntry("user_id", user.value());
+        EventObject.OfInvoice paidInvoice = decoded("invoice.paid", EventObject.OfInvoice.class).get(0);
         assertThat(decoded("invoice.paid", EventObject.OfInvoice.class)).singleElement().satisfies(paid -> {
             assertThat(paid.invoice().subscriptionId()).isEqualTo(subscriptionId);
             assertThat(paid.invoice().amountPaid()).isEqualTo(2900);
+            assertThat(paid.paymentIntentId()).as("the pinned version's invoice names none").isNull();
         });
+        assertThat(decoded("invoice_payment.paid", EventObject.OfInvoicePayment.class)).singleElement()
+                .satisfies(payment -> {
+                    assertThat(payment.invoiceId()).isEqualTo(paidInvoice.invoice().id());
+                    assertThat(payment.paymentIntentId()).startsWith("pi_");
+                });
         assertThat(decoded("checkout.session.completed", EventObject.OfCheckoutSession.class)).singleElement()
                 .satisfies(done -> {
                     assertThat(done.session().id()).isEqualTo(session.id());

@@ -33,7 +33,8 @@ public final class SupabaseSql {
             "011_audit.sql",
             "012_refunds.sql",
             "013_notice_log.sql",
-            "014_invoice_tax.sql");
+            "014_invoice_tax.sql",
+            "015_invoice_payments.sql");
     private static final String FOLDER = "/supabase/migrations/";
 
     private SupabaseSql() {

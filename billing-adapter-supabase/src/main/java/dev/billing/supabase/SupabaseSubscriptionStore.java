@@ -7,6 +7,7 @@ import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentRefund;
@@ -20,6 +21,7 @@ import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.UserId;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +33,7 @@ import java.util.function.Function;
  * {@link SubscriptionStore} on {@code billing_subscriptions}, {@code billing_invoices}, {@code billing_purchases}
  * and {@code billing_refunds}. The watermark upserts are the functions {@code billing_upsert_subscription},
  * {@code billing_upsert_invoice} and {@code billing_upsert_refund} (insert, or update iff strictly newer, and say
- * which: one transaction); purchases
+ * which: one transaction); purchases and invoice payments ({@code billing_invoice_payments})
  * are one insert with {@code resolution=ignore-duplicates}. Erasure is {@code billing_subscriptions_pseudonymise}
  * (008): only the {@code user_id} key of the metadata changes, the version stays.
  */
@@ -40,6 +42,11 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     static final String INVOICES = "billing_invoices";
     static final String PURCHASES = "billing_purchases";
     static final String REFUNDS = "billing_refunds";
+    static final String INVOICE_PAYMENTS = "billing_invoice_payments";
+    private static final String INVOICE_PAYMENT_COLUMNS = "invoice_id,payment_intent_id";
+    private static final String INVOICE_PAYMENT_ORDER = "invoice_id.asc,payment_intent_id.asc";
+    /** Invoice ids per request reading their payments: the URL stays short. */
+    private static final int IDS_PER_REQUEST = 100;
     private static final String SUBSCRIPTION_COLUMNS = "id,customer_id,status,price_id,quantity,current_period_start,"
             + "current_period_end,cancel_at_period_end,cancel_at,canceled_at,ended_at,trial_start,trial_end,created,"
             + "metadata,version,currency,unit_amount,recurring_interval,interval_count,percent_off,amount_off,"
@@ -150,6 +157,65 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     @Override
     public long countRefunds() {
         return count(REFUNDS);
+    }
+
+    /** Not retried, as purchases: a repeat after a lost answer would say false for a link this call stored. */
+    @Override
+    public boolean recordInvoicePayment(InvoicePayment payment) {
+        ObjectNode row = Rows.object();
+        row.put("invoice_id", payment.invoiceId());
+        row.put("payment_intent_id", payment.paymentIntentId());
+        JsonNode inserted = client.post(INVOICE_PAYMENTS).param("on_conflict", "invoice_id,payment_intent_id")
+                .param("select", "invoice_id").prefer("resolution=ignore-duplicates")
+                .prefer("return=representation").json(row).send().json();
+        return inserted.size() == 1;
+    }
+
+    /** A hundred invoices per request, each request read to its end in pages (PostgREST caps an answer). */
+    @Override
+    public List<InvoicePayment> invoicePaymentsOf(Collection<String> invoiceIds) {
+        List<String> ids = invoiceIds.stream().distinct().sorted(Keyset.BYTE_ORDER).toList();
+        List<InvoicePayment> all = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += IDS_PER_REQUEST) {
+            String in = "in.(" + String.join(",", ids.subList(from, Math.min(ids.size(), from + IDS_PER_REQUEST))
+                    .stream().map(Rows::quoted).toList()) + ")";
+            all.addAll(Keyset.collect(Integer.MAX_VALUE, Keyset.MAX_PAGE, (last, limit) -> {
+                PostgrestClient.Request request = client.get(INVOICE_PAYMENTS).param("invoice_id", in);
+                return invoicePayments(last == null ? request : afterPayment(request, last), limit);
+            }));
+        }
+        return all;
+    }
+
+    @Override
+    public Page<InvoicePayment> listInvoicePayments(String cursor, int limit) {
+        int size = Keyset.pageSize(limit);
+        PostgrestClient.Request request = client.get(INVOICE_PAYMENTS);
+        if (cursor != null) {
+            List<String> parts = Keyset.decode(cursor, 2);
+            request = afterPayment(request, new InvoicePayment(parts.get(0), parts.get(1)));
+        }
+        return Keyset.page(invoicePayments(request, size + 1), size,
+                p -> Keyset.encode(p.invoiceId(), p.paymentIntentId()));
+    }
+
+    @Override
+    public long countInvoicePayments() {
+        return count(INVOICE_PAYMENTS);
+    }
+
+    private List<InvoicePayment> invoicePayments(PostgrestClient.Request request, int limit) {
+        return Rows.map(request.param("select", INVOICE_PAYMENT_COLUMNS).param("order", INVOICE_PAYMENT_ORDER)
+                .param("limit", Integer.toString(limit)).retryable().send().json(),
+                row -> new InvoicePayment(Rows.requiredText(row, "invoice_id"),
+                        Rows.requiredText(row, "payment_intent_id")));
+    }
+
+    /** The rows after {@code last} in key order; the values quoted, since commas and dots are syntax there. */
+    private static PostgrestClient.Request afterPayment(PostgrestClient.Request request, InvoicePayment last) {
+        String invoice = Rows.quoted(last.invoiceId());
+        return request.param("or", "(invoice_id.gt." + invoice + ",and(invoice_id.eq." + invoice
+                + ",payment_intent_id.gt." + Rows.quoted(last.paymentIntentId()) + "))");
     }
 
     @Override

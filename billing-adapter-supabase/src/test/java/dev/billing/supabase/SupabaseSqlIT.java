@@ -37,7 +37,7 @@ class SupabaseSqlIT {
             "billing_subscriptions", "billing_invoices", "billing_purchases", "billing_usage_counters",
             "billing_usage_keys", "billing_meter_reports", "billing_projection_changes", "billing_org_members",
             "billing_guest_purchases", "billing_audit_log", "billing_refunds",
-            "billing_notice_log");
+            "billing_notice_log", "billing_invoice_payments");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** What the earlier Node backend created in the SQL editor (no unique constraints), with its rows. */

@@ -2,6 +2,9 @@ package dev.billing.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.InvoicePayment;
+import dev.billing.core.model.PaymentRefund;
+import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
@@ -175,6 +178,32 @@ class AccountRoutesIT {
         Http.Response paid = api.http.post("/stripe/invoices/" + invoice + "/pay", bob, null);
         assertThat(paid.status()).as(paid.body()).isEqualTo(200);
         assertThat(paid.json().path("status").asText()).isEqualTo("paid");
+    }
+
+    @Test
+    void invoicesShowWhatWentBackOfTheirPayment() {
+        String bobsCustomer = customerOf(bob);
+        api.harness.gateway().subscribe(CustomerId.of(bobsCustomer), "price_pro_monthly", SubscriptionStatus.ACTIVE);
+        JsonNode listed = api.http.get("/stripe/invoices", bob).json().path("data").get(0);
+        String invoice = listed.path("id").asText();
+        assertThat(listed.path("amountRefunded").isNumber()).as(listed.toString()).isTrue();
+        assertThat(listed.path("amountRefunded").asLong()).as("no refund recorded").isZero();
+
+        // What the webhooks would have projected: the invoice's payment and two refunds of it, one failed.
+        api.harness.stores().subscriptions().recordInvoicePayment(new InvoicePayment(invoice, "pi_bobs"));
+        for (String[] refund : new String[][] {{"re_bobs_1", "succeeded"}, {"re_bobs_2", "failed"}}) {
+            api.harness.stores().subscriptions().upsertRefund(new PaymentRefund(refund[0],
+                    CustomerId.of(bobsCustomer), "ch_bobs", "pi_bobs", 900, "usd", refund[1], null,
+                    java.time.Instant.parse("2026-11-01T00:00:00Z"), SourceVersion.snapshot(
+                            java.time.Instant.parse("2026-11-01T00:00:00Z"))));
+        }
+
+        assertThat(api.http.get("/stripe/invoices", bob).json().path("data").get(0).path("amountRefunded")
+                .asLong()).isEqualTo(900);
+        assertThat(api.http.get("/stripe/invoices/" + invoice, bob).json().path("amountRefunded").asLong())
+                .isEqualTo(900);
+        JsonNode exported = api.http.get("/me/export", bob).json().path("invoices");
+        assertThat(exported.findValues("amountRefunded")).allSatisfy(v -> assertThat(v.isNumber()).isTrue());
     }
 
     @Test

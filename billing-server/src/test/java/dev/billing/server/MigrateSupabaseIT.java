@@ -83,7 +83,8 @@ class MigrateSupabaseIT {
             Map.entry(MigrationRecordType.METER_REPORTS, "meter_reports"),
             Map.entry(MigrationRecordType.MEMBERSHIPS, "org_members"),
             Map.entry(MigrationRecordType.GUEST_PURCHASES, "guest_purchases"),
-            Map.entry(MigrationRecordType.REFUNDS, "refunds"));
+            Map.entry(MigrationRecordType.REFUNDS, "refunds"),
+            Map.entry(MigrationRecordType.INVOICE_PAYMENTS, "invoice_payments"));
     static final Pattern REPORT_LINE = Pattern.compile("(?m)^([a-z_]+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+"
             + "(\\d+)\\s+(\\d+)\\s+(ok|MISMATCH)$");
 

@@ -2,6 +2,7 @@ package dev.billing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.emulator.CheckoutCompletion;
 import dev.billing.testkit.http.Http;
 import org.junit.jupiter.api.AfterAll;
@@ -9,9 +10,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Refunds on the real server (local mode): a one-time purchase paid through Checkout at the emulator, refunded with
  * {@code POST /admin/refunds}; the emulator's signed {@code refund.created} and {@code charge.refunded} webhooks are
  * projected, {@code GET /stripe/refunds} lists the refunds and {@code GET /stripe/purchases} shows what went back.
+ * A subscription invoice's payment refunded the same way shows on {@code GET /stripe/invoices}, through the
+ * {@code invoice_payment.paid} webhook that says which payment intent paid the invoice.
  */
 class RefundsIT {
     @TempDir
@@ -110,6 +119,54 @@ class RefundsIT {
         assertThat(refunds.findValuesAsText("status")).containsExactlyInAnyOrder("succeeded", "failed");
         assertThat(f.http.get("/stripe/purchases", token).json().path("data").get(0).path("amountRefunded")
                 .asLong()).as("a failed refund returns nothing").isEqualTo(400);
+    }
+
+    @Test
+    void aRefundedSubscriptionInvoiceShowsWhatWentBackWhateverTheDeliveryOrder() throws Exception {
+        String token = f.token("user_refunded_subscriber");
+        f.emulator.webhooks().duplicate(2).reorder(true);
+        String invoiceId;
+        String paymentIntent;
+        String refundId;
+        try {
+            f.subscribe(token, "enterprise", "month"); // no trial: its first invoice is paid
+            JsonNode invoice = f.await("/stripe/invoices", token, i -> i.path("data").size() == 1).path("data")
+                    .get(0);
+            assertThat(invoice.path("amountRefunded").isNumber()).as(invoice.toString()).isTrue();
+            invoiceId = invoice.path("id").asText();
+            long paid = invoice.path("amountPaid").asLong();
+            assertThat(paid).isPositive();
+            paymentIntent = stripe("/v1/invoice_payments?invoice=" + invoiceId).path("data").path(0)
+                    .path("payment").path("payment_intent").asText();
+            assertThat(paymentIntent).startsWith("pi_");
+
+            refundId = refund(paymentIntent, 1000, "refund-invoice-part");
+            f.awaitIdle();
+        } finally {
+            f.emulator.webhooks().reset();
+        }
+
+        JsonNode listed = f.await("/stripe/invoices", token,
+                i -> i.path("data").get(0).path("amountRefunded").asLong() == 1000).path("data").get(0);
+        assertThat(listed.path("id").asText()).isEqualTo(invoiceId);
+        assertThat(f.http.get("/stripe/invoices/" + invoiceId, token).json().path("amountRefunded").asLong())
+                .isEqualTo(1000);
+        assertThat(f.http.get("/stripe/refunds", token).json().path("data")).singleElement()
+                .satisfies(r -> assertThat(r.path("id").asText()).isEqualTo(refundId));
+        assertThat(f.stores().subscriptions().invoicePaymentsOf(List.of(invoiceId)))
+                .containsExactly(new InvoicePayment(invoiceId, paymentIntent));
+        assertThat(f.stores().inbox().countByStatus().getOrDefault(InboxStatus.FAILED, 0L)).isZero();
+        // another user's listing shows nothing of it
+        assertThat(f.http.get("/stripe/invoices", f.token("user_invoice_stranger")).json().path("data")).isEmpty();
+    }
+
+    /** An object read from the emulator's Stripe API, as stripe-java would read it. */
+    static JsonNode stripe(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                f.emulator.baseUrl() + path)).header("Authorization", "Bearer " + f.emulator.apiKey()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return LocalFixture.JSON.readTree(r.body());
     }
 
     /** A {@code refund.*} event as API 2026 sends it: the refund names its customer. */

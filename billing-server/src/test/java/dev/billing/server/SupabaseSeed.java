@@ -84,6 +84,7 @@ final class SupabaseSeed {
     private final List<Object[]> members = new ArrayList<>();
     private final List<Object[]> guests = new ArrayList<>();
     private final List<Object[]> refunds = new ArrayList<>();
+    private final List<Object[]> invoicePayments = new ArrayList<>();
 
     private SupabaseSeed(long seed, Instant now) {
         this.random = new Random(seed);
@@ -107,6 +108,8 @@ final class SupabaseSeed {
                 s.refunds.add(new Object[] {"re_seed_" + i, "cus_refund_" + i, "ch_seed_" + i, "pi_seed_" + i,
                         100L + i, "usd", i % 20 == 0 ? "pending" : "succeeded", null, time(now.minusSeconds(i)),
                         now.getEpochSecond() * 10_000_000L});
+                // And what paid an invoice of a customer not seeded (its invoice_payment.paid came first).
+                s.invoicePayments.add(new Object[] {"in_early_" + i, "pi_seed_" + i});
             }
         }
         s.write(db);
@@ -512,6 +515,8 @@ final class SupabaseSeed {
             insert(connection, "INSERT INTO public.billing_refunds (id, customer_id, charge_id, payment_intent_id, "
                     + "amount, currency, status, reason, created, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     refunds);
+            insert(connection, "INSERT INTO public.billing_invoice_payments (invoice_id, payment_intent_id) "
+                    + "VALUES (?, ?)", invoicePayments);
             connection.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("seeding Supabase failed: " + e.getMessage(), e);
@@ -527,6 +532,7 @@ final class SupabaseSeed {
         counts.put(MigrationRecordType.MEMBERSHIPS, (long) members.size());
         counts.put(MigrationRecordType.GUEST_PURCHASES, (long) guests.size());
         counts.put(MigrationRecordType.REFUNDS, (long) refunds.size());
+        counts.put(MigrationRecordType.INVOICE_PAYMENTS, (long) invoicePayments.size());
     }
 
     private static void insert(Connection connection, String sql, List<Object[]> rows) throws SQLException {

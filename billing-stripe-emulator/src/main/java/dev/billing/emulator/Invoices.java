@@ -269,9 +269,13 @@ final class Invoices {
       return;
     }
     if (attempt == null || attempt.succeeded()) {
-      markPaid(inv, attempt);
+      Map<String, Object> payment = markPaid(inv, attempt);
       s.emit("invoice.paid", inv);
       s.emit("invoice.payment_succeeded", inv);
+      if (payment != null) {
+        // API 2025-03-31 on, the invoice no longer names its payment intent: this event does.
+        s.emit("invoice_payment.paid", payment);
+      }
       if (attempt != null && attempt.charge() != null) {
         s.emit("charge.succeeded", attempt.charge());
         s.emit("payment_intent.succeeded", attempt.paymentIntent());
@@ -288,7 +292,8 @@ final class Invoices {
     s.emit("invoice.payment_failed", inv);
   }
 
-  private void markPaid(Map<String, Object> inv, PaymentAttempt attempt) {
+  /** Marks the invoice paid; returns the invoice payment stored for the attempt's payment intent, or null. */
+  private Map<String, Object> markPaid(Map<String, Object> inv, PaymentAttempt attempt) {
     long now = s.now();
     long due = (Long) inv.get("amount_due");
     inv.put("amount_paid", due);
@@ -299,9 +304,12 @@ final class Invoices {
     }
     inv.put("status", "paid");
     statusTransitions(inv).put("paid_at", now);
-    if (attempt != null && attempt.paymentIntent() != null) {
-      s.store.put(invoicePayment(inv, attempt.paymentIntent(), due, now));
+    if (attempt == null || attempt.paymentIntent() == null) {
+      return null;
     }
+    Map<String, Object> payment = invoicePayment(inv, attempt.paymentIntent(), due, now);
+    s.store.put(payment);
+    return payment;
   }
 
   private static Map<String, Object> invoicePayment(Map<String, Object> inv, Map<String, Object> pi,

@@ -119,7 +119,8 @@ final class Subscriptions {
   /**
    * Creates a subscription with its first invoice and payment, emitting
    * {@code customer.subscription.created}, {@code invoice.created}, {@code invoice.finalized},
-   * {@code invoice.paid}, {@code invoice.payment_succeeded}, {@code charge.succeeded},
+   * {@code invoice.paid}, {@code invoice.payment_succeeded}, {@code invoice_payment.paid},
+   * {@code charge.succeeded},
    * {@code payment_intent.succeeded} (or the failure equivalents). With {@code automaticTax} its
    * invoices add tax at the configured rate.
    */

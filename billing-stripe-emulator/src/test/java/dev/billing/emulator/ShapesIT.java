@@ -100,7 +100,8 @@ class ShapesIT {
     assertThat(failures).isEmpty();
     assertThat(types).contains("customer.created", "customer.deleted", "customer.subscription.created",
         "customer.subscription.updated", "customer.subscription.deleted", "invoice.created", "invoice.finalized",
-        "invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed", "payment_intent.succeeded",
+        "invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed", "invoice_payment.paid",
+        "payment_intent.succeeded",
         "payment_intent.payment_failed", "charge.succeeded", "charge.failed", "charge.refunded", "refund.created",
         "checkout.session.completed", "setup_intent.created", "setup_intent.succeeded", "payment_method.attached",
         "product.created", "product.updated", "product.deleted");

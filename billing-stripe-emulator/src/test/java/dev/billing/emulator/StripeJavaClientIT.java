@@ -212,7 +212,14 @@ class StripeJavaClientIT {
 
     assertThat(emu.events()).extracting(EmittedEvent::type).containsSubsequence(
         "customer.subscription.created", "invoice.created", "invoice.finalized", "invoice.paid",
-        "invoice.payment_succeeded", "payment_intent.succeeded", "checkout.session.completed");
+        "invoice.payment_succeeded", "invoice_payment.paid", "payment_intent.succeeded",
+        "checkout.session.completed");
+    com.stripe.model.InvoicePayment payment = (com.stripe.model.InvoicePayment) com.stripe.net.ApiResource.GSON
+        .fromJson(emu.events().stream().filter(e -> e.type().equals("invoice_payment.paid")).findFirst()
+            .orElseThrow().json(), com.stripe.model.Event.class).getDataObjectDeserializer().deserializeUnsafe();
+    assertThat(payment.getInvoice()).isEqualTo(latest.getId());
+    assertThat(payment.getPayment().getPaymentIntent()).startsWith("pi_");
+    assertThat(payment.getStatus()).isEqualTo("paid");
   }
 
   @Test

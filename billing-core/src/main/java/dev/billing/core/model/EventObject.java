@@ -10,7 +10,7 @@ import java.util.Objects;
  */
 public sealed interface EventObject permits EventObject.OfSubscription, EventObject.OfInvoice,
         EventObject.OfCheckoutSession, EventObject.OfCustomer, EventObject.OfCatalog, EventObject.OfUpcomingInvoice, EventObject.OfCharge,
-        EventObject.OfRefund, EventObject.Other {
+        EventObject.OfRefund, EventObject.OfInvoicePayment, EventObject.Other {
 
     /**
      * A subscription snapshot, versioned {@link SourceVersion#snapshot} at the event's creation, with what the
@@ -82,10 +82,31 @@ public sealed interface EventObject permits EventObject.OfSubscription, EventObj
         }
     }
 
-    /** An invoice snapshot, versioned at the event's creation. */
-    record OfInvoice(Invoice invoice) implements EventObject {
+    /**
+     * An invoice snapshot, versioned at the event's creation, with the payment intent it names: API versions before
+     * 2025-03-31 carry {@code payment_intent} on the invoice; later ones never do (null), and say it in
+     * {@code invoice_payment.paid} instead ({@link OfInvoicePayment}).
+     */
+    record OfInvoice(Invoice invoice, String paymentIntentId) implements EventObject {
         public OfInvoice {
             Objects.requireNonNull(invoice, "invoice");
+        }
+
+        /** An invoice that names no payment intent. */
+        public OfInvoice(Invoice invoice) {
+            this(invoice, null);
+        }
+    }
+
+    /**
+     * An invoice payment (of {@code invoice_payment.*} events): Stripe's {@code invoice_payment} id, its invoice, and
+     * the payment intent that pays it (null when it is paid otherwise: out of band, or a payment record). It names
+     * no customer.
+     */
+    record OfInvoicePayment(String id, String invoiceId, String paymentIntentId) implements EventObject {
+        public OfInvoicePayment {
+            Checks.text(id, "id");
+            Checks.text(invoiceId, "invoiceId");
         }
     }
 
@@ -102,7 +123,7 @@ public sealed interface EventObject permits EventObject.OfSubscription, EventObj
         }
     }
 
-    /** A product, price or plan: the catalog changed. */
+    /** A product, price or plan (the catalog changed), or a coupon or promotion code (the promotions did). */
     record OfCatalog(String objectType, String id) implements EventObject {
     }
 

@@ -15,7 +15,8 @@ public enum MigrationRecordType {
     METER_REPORTS,
     MEMBERSHIPS,
     GUEST_PURCHASES,
-    REFUNDS;
+    REFUNDS,
+    INVOICE_PAYMENTS;
 
     /** {@code customer_links}, {@code inbox_entries}, ...: the name in checkpoints and reports. */
     public String wireName() {

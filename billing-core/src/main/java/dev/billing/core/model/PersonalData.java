@@ -9,12 +9,13 @@ import java.util.Objects;
  * (with the email kept there), its subscriptions, invoices and one-time purchases, its usage counters, its
  * organization memberships, the raw webhook events about any of these (the newest {@code events} of them;
  * {@code eventsTruncated} when there were more), the guest purchases the account claimed, the refunds of its
- * payments, and the notices sent to it (the notice log).
+ * payments, the notices sent to it (the notice log), and which payment intents paid its invoices.
  */
 public record PersonalData(UserId userId, Instant exportedAt, CustomerLink customer, List<Subscription> subscriptions,
                            List<Invoice> invoices, List<Purchase> purchases, List<UsageCounter> usage,
                            List<OrgMember> memberships, List<InboxEntry> events, boolean eventsTruncated,
-                           List<GuestPurchase> guestPurchases, List<PaymentRefund> refunds, List<NoticeEntry> notices) {
+                           List<GuestPurchase> guestPurchases, List<PaymentRefund> refunds, List<NoticeEntry> notices,
+                           List<InvoicePayment> invoicePayments) {
     public PersonalData {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(exportedAt, "exportedAt");
@@ -27,5 +28,6 @@ public record PersonalData(UserId userId, Instant exportedAt, CustomerLink custo
         guestPurchases = List.copyOf(guestPurchases);
         refunds = List.copyOf(refunds);
         notices = List.copyOf(notices);
+        invoicePayments = List.copyOf(invoicePayments);
     }
 }

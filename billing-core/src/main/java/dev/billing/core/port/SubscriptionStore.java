@@ -3,6 +3,7 @@ package dev.billing.core.port;
 import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Purchase;
@@ -11,12 +12,14 @@ import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.UserId;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The subscription, invoice and purchase projections. Subscriptions and invoices are written only through
- * "upsert if newer" on their {@link dev.billing.core.model.SourceVersion} (I4); purchases are insert-once.
+ * The subscription, invoice, purchase and refund projections. Subscriptions, invoices and refunds are written only
+ * through "upsert if newer" on their {@link dev.billing.core.model.SourceVersion} (I4); purchases and the payments of
+ * invoices are insert-once.
  *
  * <p>Usage: {@code if (store.upsertSubscription(sub) == UpsertResult.APPLIED) { ... }}
  *
@@ -105,6 +108,20 @@ public interface SubscriptionStore {
     Page<PaymentRefund> listRefunds(String cursor, int limit);
 
     long countRefunds();
+
+    /**
+     * Records that a payment intent paid the invoice unless that is recorded already; true when stored now. The
+     * invoice need not be stored (yet): {@code invoice_payment.paid} may arrive before any event of its invoice.
+     */
+    boolean recordInvoicePayment(InvoicePayment payment);
+
+    /** What paid the given invoices (those with nothing recorded have no entry), by invoice id, then payment intent. */
+    List<InvoicePayment> invoicePaymentsOf(Collection<String> invoiceIds);
+
+    /** Every invoice payment ordered by invoice id, then payment intent id. */
+    Page<InvoicePayment> listInvoicePayments(String cursor, int limit);
+
+    long countInvoicePayments();
 
     /** Every subscription ordered by id, for migration and reconcile; cursor is opaque or null. */
     Page<Subscription> listSubscriptions(String cursor, int limit);

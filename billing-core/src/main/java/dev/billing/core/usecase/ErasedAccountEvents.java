@@ -44,6 +44,29 @@ final class ErasedAccountEvents {
         }
     }
 
+    /** The customer an event's object names, or null (a guest's payment, an invoice payment, a catalog object). */
+    static CustomerId customerOf(EventObject object) {
+        if (object instanceof EventObject.OfSubscription of) {
+            return of.subscription().customerId();
+        }
+        if (object instanceof EventObject.OfInvoice of) {
+            return of.invoice().customerId();
+        }
+        if (object instanceof EventObject.OfCheckoutSession of) {
+            return of.session().customerId();
+        }
+        if (object instanceof EventObject.OfUpcomingInvoice of) {
+            return of.customerId();
+        }
+        if (object instanceof EventObject.OfCharge of) {
+            return of.customerId();
+        }
+        if (object instanceof EventObject.OfRefund of) {
+            return RefundEvents.customerOf(of);
+        }
+        return object instanceof EventObject.OfCustomer of ? of.customerId() : null;
+    }
+
     void redactIfErased(InboxEntry entry, CustomerId customer, EventObject object) {
         if (customer != null) {
             redact(entry, customer, object, customers.findByCustomerId(customer));

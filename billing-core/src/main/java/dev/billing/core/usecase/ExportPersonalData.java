@@ -61,6 +61,7 @@ public final class ExportPersonalData {
         return new PersonalData(user, clock.instant(), link.orElse(null), subscriptions, invoices, purchases,
                 stores.usage().countersOf(user), stores.memberships().ofUser(user),
                 truncated ? events.subList(0, MAX_EVENTS) : events, truncated, stores.guests().claimedBy(user),
-                refunds, stores.notices().forUser(user));
+                refunds, stores.notices().forUser(user), invoices.isEmpty() ? List.of()
+                        : stores.subscriptions().invoicePaymentsOf(invoices.stream().map(Invoice::id).toList()));
     }
 }

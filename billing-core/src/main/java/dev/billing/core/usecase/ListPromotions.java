@@ -11,13 +11,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The promotion codes the plan catalog lists as public, each with what it gives as Stripe holds it now (read from a
  * short TTL cache, like {@link ListCatalog}: one caller refreshes while the others wait, and when Stripe fails the
  * last good answer serves for up to {@code maxStale}). A listed code Stripe does not hold as active (unknown,
- * deactivated, expired) is left out rather than offered.
+ * deactivated, expired) is left out rather than offered. Coupon and promotion code webhooks call
+ * {@link #invalidate()}.
  *
  * <p>Usage: {@code List<PromotionCode> offers = listPromotions.listed();}
  */
@@ -27,6 +29,7 @@ public final class ListPromotions {
     private final Clock clock;
     private final Duration ttl;
     private final Duration maxStale;
+    private final AtomicLong generation = new AtomicLong();
     private final ReentrantLock refreshing = new ReentrantLock();
     private volatile Snapshot snapshot;
 
@@ -40,18 +43,19 @@ public final class ListPromotions {
 
     /** The public promotion codes in the catalog's order, as Stripe describes them. */
     public List<PromotionCode> listed() {
+        long currentGeneration = generation.get();
         Snapshot seen = snapshot;
-        if (seen != null && fresh(seen)) {
+        if (seen != null && fresh(seen, currentGeneration)) {
             return seen.codes();
         }
         refreshing.lock();
         try {
             seen = snapshot;
-            if (seen != null && fresh(seen)) {
+            if (seen != null && fresh(seen, currentGeneration)) {
                 return seen.codes();
             }
             try {
-                Snapshot read = new Snapshot(read(), clock.instant());
+                Snapshot read = new Snapshot(read(), clock.instant(), currentGeneration);
                 snapshot = read;
                 return read.codes();
             } catch (GatewayException e) {
@@ -78,10 +82,18 @@ public final class ListPromotions {
         return List.copyOf(codes);
     }
 
-    private boolean fresh(Snapshot seen) {
-        return clock.instant().isBefore(seen.readAt().plus(ttl));
+    /**
+     * Makes the cached codes stale: the next read asks Stripe again (and still falls back to them if Stripe fails).
+     * A read already under way when this is called is not taken as fresh, since it may predate the change.
+     */
+    public void invalidate() {
+        generation.incrementAndGet();
     }
 
-    private record Snapshot(List<PromotionCode> codes, Instant readAt) {
+    private boolean fresh(Snapshot seen, long currentGeneration) {
+        return seen.generation() == currentGeneration && clock.instant().isBefore(seen.readAt().plus(ttl));
+    }
+
+    private record Snapshot(List<PromotionCode> codes, Instant readAt, long generation) {
     }
 }

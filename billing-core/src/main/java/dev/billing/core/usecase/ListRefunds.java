@@ -1,15 +1,21 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.SubscriptionStore;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The caller's refunds from the local projection (recorded from Stripe's refund webhooks), newest first, with no
- * Stripe call.
+ * Stripe call; and what went back of each purchase and invoice.
  *
  * <p>Usage: {@code List<PaymentRefund> mine = listRefunds.of(user);}
  */
@@ -24,6 +30,40 @@ public final class ListRefunds {
 
     public List<PaymentRefund> of(UserId user) {
         return ownership.customerOf(user).map(subscriptions::refundsOf).orElse(List.of());
+    }
+
+    /**
+     * What went back of each of the caller's invoices (read from Stripe or the projection), by invoice id: the
+     * refunds that count of the payment intents recorded as paying it ({@link InvoicePayment}); 0 for an invoice
+     * with none recorded. Reads the projection only: the invoices' payments, then, when there are any, the refunds.
+     *
+     * <p>Usage: {@code Map<String, Long> back = listRefunds.refundedOf(user, page.items());}
+     */
+    public Map<String, Long> refundedOf(UserId user, List<Invoice> invoices) {
+        if (invoices.isEmpty()) {
+            return Map.of();
+        }
+        List<InvoicePayment> payments = subscriptions.invoicePaymentsOf(invoices.stream().map(Invoice::id).toList());
+        return refundedOf(invoices, payments, payments.isEmpty() ? List.of() : of(user));
+    }
+
+    /**
+     * The same from what was read already: every invoice of {@code invoices} maps to the sum of the refunds that
+     * count of the payment intents {@code payments} name for it (a payment intent counted once per invoice).
+     */
+    public static Map<String, Long> refundedOf(List<Invoice> invoices, List<InvoicePayment> payments,
+                                               List<PaymentRefund> refunds) {
+        Map<String, Set<String>> intents = new HashMap<>();
+        for (InvoicePayment p : payments) {
+            intents.computeIfAbsent(p.invoiceId(), id -> new HashSet<>()).add(p.paymentIntentId());
+        }
+        Map<String, Long> refunded = new HashMap<>();
+        for (Invoice invoice : invoices) {
+            Set<String> paidBy = intents.getOrDefault(invoice.id(), Set.of());
+            refunded.put(invoice.id(), refunds.stream().filter(r -> paidBy.contains(r.paymentIntentId()))
+                    .filter(PaymentRefund::counts).mapToLong(PaymentRefund::amount).sum());
+        }
+        return refunded;
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.GuestPurchase;
 import dev.billing.core.model.MeterReport;
 import dev.billing.core.model.OrgMember;
@@ -61,6 +62,7 @@ import java.util.function.ToLongFunction;
  *       claimed_by, claimed_at</li>
  *   <li>refunds: id, customer_id, charge_id, payment_intent_id, amount, currency, status, reason, created,
  *       version</li>
+ *   <li>invoice_payments: invoice_id, payment_intent_id</li>
  * </ul>
  */
 final class MigrationRecords {
@@ -136,7 +138,12 @@ final class MigrationRecords {
                 new Kind<PaymentRefund>(MigrationRecordType.REFUNDS,
                         (s, c, l) -> s.subscriptions().listRefunds(c, l), s -> s.subscriptions().countRefunds(),
                         (t, r) -> upsert(t.subscriptions().upsertRefund(r)), PaymentRefund::id,
-                        MigrationRecords::canonical));
+                        MigrationRecords::canonical),
+                new Kind<InvoicePayment>(MigrationRecordType.INVOICE_PAYMENTS,
+                        (s, c, l) -> s.subscriptions().listInvoicePayments(c, l),
+                        s -> s.subscriptions().countInvoicePayments(),
+                        (t, r) -> inserted(t.subscriptions().recordInvoicePayment(r)),
+                        p -> p.invoiceId() + " / " + p.paymentIntentId(), MigrationRecords::canonical));
     }
 
     private static Outcome link(BillingStores target, CustomerLink link) {
@@ -193,6 +200,11 @@ final class MigrationRecords {
                 .text("price_id", p.priceId()).number("quantity", p.quantity()).text("currency", p.currency())
                 .number("amount_total", p.amountTotal()).text("payment_intent_id", p.paymentIntentId())
                 .instant("purchased_at", p.purchasedAt()).build();
+    }
+
+    static String canonical(InvoicePayment p) {
+        return new Canon(MigrationRecordType.INVOICE_PAYMENTS).text("invoice_id", p.invoiceId())
+                .text("payment_intent_id", p.paymentIntentId()).build();
     }
 
     static String canonical(PaymentRefund r) {

@@ -53,9 +53,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       upserted under its watermark; with re-fetch off the snapshot is upserted, and a same-second tie is broken
  *       by re-fetching;</li>
  *   <li>checkout completions fetch the new subscription, or record the one-time purchase (keyed by session id);</li>
- *   <li>refund events and {@code charge.refunded} record the customer's refunds ({@link RefundEvents});</li>
+ *   <li>refund events and {@code charge.refunded} record the customer's refunds ({@link RefundEvents});
+ *       {@code invoice_payment.paid} which payment intent paid an invoice ({@link InvoicePaymentEvents});</li>
  *   <li>customer events link a customer carrying {@code metadata.user_id} to its user if the user has none;</li>
- *   <li>catalog events invalidate the catalog cache;</li>
+ *   <li>catalog events invalidate the catalog cache, coupon and promotion code events the promotions';</li>
  *   <li>Clerk's membership events ({@code clerk.} types) go to {@link SyncMemberships} when membership sync is
  *       on;</li>
  *   <li>other types, and events of the other livemode, are recorded as {@code ignored}.</li>
@@ -72,10 +73,10 @@ public final class ProcessInboxEvent {
     private static final String PROCESS_ID = UUID.randomUUID().toString();
     private static final AtomicLong CLAIMS = new AtomicLong();
     private static final List<String> HANDLED_PREFIXES = List.of("customer.subscription.", "invoice.", "product.",
-            "price.", "plan.");
+            "price.", "plan.", "coupon.", "promotion_code.");
     private static final List<String> HANDLED_TYPES = List.of("checkout.session.completed",
             "checkout.session.async_payment_succeeded", "customer.created", "customer.updated", "customer.deleted",
-            "charge.refunded", "refund.created", "refund.updated", "refund.failed");
+            "charge.refunded", "refund.created", "refund.updated", "refund.failed", "invoice_payment.paid");
 
     private final DecodedEvents decoded;
     private final PaymentGateway gateway;
@@ -86,6 +87,7 @@ public final class ProcessInboxEvent {
     private final NoticeTriggers triggers;
     private final PlanCatalog plans;
     private final ListCatalog catalog;
+    private final ListPromotions promotions;
     private final ProjectionListener listener;
     private final BillingOptions options;
     private final Clock clock;
@@ -95,11 +97,13 @@ public final class ProcessInboxEvent {
     private final AuditLog audit;
     private final ErasedAccountEvents erased;
     private final RefundEvents refunds;
+    private final InvoicePaymentEvents invoicePayments;
 
     ProcessInboxEvent(DecodedEvents decoded, PaymentGateway gateway, CustomerStore customers,
                       SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
-                      ListCatalog catalog, ProjectionListener listener, BillingOptions options,
-                      SyncMemberships memberships, GuestPurchases guests, AuditLog audit, Clock clock) {
+                      ListCatalog catalog, ListPromotions promotions, ProjectionListener listener,
+                      BillingOptions options, SyncMemberships memberships, GuestPurchases guests, AuditLog audit,
+                      Clock clock) {
         this.audit = audit;
         this.memberships = memberships;
         this.guests = guests;
@@ -112,11 +116,13 @@ public final class ProcessInboxEvent {
         this.plans = plans;
         this.triggers = new NoticeTriggers(plans);
         this.catalog = catalog;
+        this.promotions = promotions;
         this.listener = listener;
         this.options = options;
         this.clock = clock;
         this.erased = new ErasedAccountEvents(customers, subscriptions, inbox);
         this.refunds = new RefundEvents(gateway, subscriptions, listener, options.refetchOnWebhook());
+        this.invoicePayments = new InvoicePaymentEvents(subscriptions);
     }
 
     /**
@@ -418,7 +424,7 @@ public final class ProcessInboxEvent {
             if (outcome == InboxStatus.PROCESSED) {
                 triggers.noticeFor(event, object).ifPresent(t -> notices.sendOnce(entry, t.customer(), t.build()));
             }
-            erased.redactIfErased(entry, customerOf(object), object);
+            erased.redactIfErased(entry, ErasedAccountEvents.customerOf(object), object);
             return outcome;
         }
     }
@@ -431,6 +437,7 @@ public final class ProcessInboxEvent {
         if (object instanceof EventObject.OfInvoice of && event.type().startsWith("invoice.")) {
             Invoice invoice = of.invoice();
             applyInvoice(invoice);
+            invoicePayments.recordNamed(of);
             if (event.type().equals("invoice.payment_failed")) {
                 // The invoice usually stays open: no row change records the attempt, so it is recorded here.
                 audit.record(new AuditRecord(AuditAction.INVOICE_PAYMENT_FAILED, invoice.id(), null,
@@ -441,6 +448,9 @@ public final class ProcessInboxEvent {
         }
         if (RefundEvents.projects(event.type(), object)) {
             return refunds.apply(object);
+        }
+        if (InvoicePaymentEvents.projects(event.type(), object)) {
+            return invoicePayments.apply(object);
         }
         if (object instanceof EventObject.OfUpcomingInvoice || object instanceof EventObject.OfCharge) {
             return InboxStatus.PROCESSED; // nothing stored: a notice is all they mean
@@ -456,33 +466,15 @@ public final class ProcessInboxEvent {
             }
             return InboxStatus.PROCESSED;
         }
-        if (object instanceof EventObject.OfCatalog) {
-            catalog.invalidate();
+        if (object instanceof EventObject.OfCatalog of) {
+            if ("coupon".equals(of.objectType()) || "promotion_code".equals(of.objectType())) {
+                promotions.invalidate();
+            } else {
+                catalog.invalidate();
+            }
             return InboxStatus.PROCESSED;
         }
         return InboxStatus.IGNORED;
-    }
-
-    private static CustomerId customerOf(EventObject object) {
-        if (object instanceof EventObject.OfSubscription of) {
-            return of.subscription().customerId();
-        }
-        if (object instanceof EventObject.OfInvoice of) {
-            return of.invoice().customerId();
-        }
-        if (object instanceof EventObject.OfCheckoutSession of) {
-            return of.session().customerId();
-        }
-        if (object instanceof EventObject.OfUpcomingInvoice of) {
-            return of.customerId();
-        }
-        if (object instanceof EventObject.OfCharge of) {
-            return of.customerId();
-        }
-        if (object instanceof EventObject.OfRefund of) {
-            return RefundEvents.customerOf(of);
-        }
-        return object instanceof EventObject.OfCustomer of ? of.customerId() : null;
     }
 
     private void applySubscription(Subscription snapshot) {

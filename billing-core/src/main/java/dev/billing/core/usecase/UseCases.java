@@ -167,8 +167,8 @@ public final class UseCases {
                 getEntitlements, catalog, redirectPolicy, options, retry, clock);
         DecodedEvents decoded = new DecodedEvents(verifier);
         this.processInboxEvent = new ProcessInboxEvent(decoded, gateway, stores.customers(), stores.subscriptions(),
-                stores.inbox(), notices, catalog, listCatalog, listener, options, sync[0], guestPurchases, stores.audit(),
-                clock);
+                stores.inbox(), notices, catalog, listCatalog, listPromotions, listener, options, sync[0], guestPurchases,
+                stores.audit(), clock);
         this.receiveWebhook = new ReceiveWebhook(verifier, decoded, stores.inbox(), processInboxEvent,
                 options.inlinePermits(), options.backgroundPermits(), options.inboxLease(), clock);
         this.receiveMembershipWebhook = sync[0] == null ? null : new ReceiveMembershipWebhook(membershipVerifier,

@@ -176,6 +176,9 @@ public final class Responses {
 
     public record InvoiceView(String id, @OptionalField String number, String status, String currency, long amountDue,
                               long amountPaid, long amountRemaining,
+                              @Doc("What went back of the invoice's payment: the refunds of the payment intents "
+                                      + "that paid it that did not fail, from Stripe's webhooks; 0 when none.")
+                              long amountRefunded,
                               @OptionalField @Doc("Tax Stripe added (included in amountDue); absent when none was "
                                       + "computed.") Long tax,
                               @OptionalField String subscriptionId,
@@ -183,17 +186,19 @@ public final class Responses {
                               @OptionalField @Doc("Stripe's hosted page to view and pay it.") String hostedInvoiceUrl,
                               @OptionalField @Doc("The PDF.") String invoicePdf,
                               @OptionalField Instant periodStart, @OptionalField Instant periodEnd, Instant created) {
-        public static InvoiceView of(Invoice i) {
+        /** {@code refunded}: what went back of each invoice by id ({@code ListRefunds.refundedOf}); absent is 0. */
+        public static InvoiceView of(Invoice i, Map<String, Long> refunded) {
             return new InvoiceView(i.id(), i.number(), i.status().stripeName(), i.currency(), i.amountDue(),
-                    i.amountPaid(), i.amountRemaining(), i.tax(), i.subscriptionId(), i.billingReason(), i.hostedInvoiceUrl(),
-                    i.invoicePdf(), i.periodStart(), i.periodEnd(), i.created());
+                    i.amountPaid(), i.amountRemaining(), refunded.getOrDefault(i.id(), 0L), i.tax(),
+                    i.subscriptionId(), i.billingReason(), i.hostedInvoiceUrl(), i.invoicePdf(), i.periodStart(),
+                    i.periodEnd(), i.created());
         }
     }
 
     public record InvoiceList(List<InvoiceView> data, boolean hasMore, @OptionalField String nextCursor) {
-        public static InvoiceList of(Page<Invoice> page) {
-            return new InvoiceList(page.items().stream().map(InvoiceView::of).toList(), page.hasMore(),
-                    page.nextCursor());
+        public static InvoiceList of(Page<Invoice> page, Map<String, Long> refunded) {
+            return new InvoiceList(page.items().stream().map(i -> InvoiceView.of(i, refunded)).toList(),
+                    page.hasMore(), page.nextCursor());
         }
     }
 
@@ -334,10 +339,11 @@ public final class Responses {
         public static PersonalDataView of(PersonalData d, PlanCatalog catalog,
                                           Function<String, Map<String, Object>> parse) {
             CustomerLink c = d.customer();
+            Map<String, Long> refunded = ListRefunds.refundedOf(d.invoices(), d.invoicePayments(), d.refunds());
             return new PersonalDataView(d.userId().value(), d.exportedAt(), c == null ? null
                     : new CustomerLinkView(c.customerId().value(), c.email(), c.createdAt()),
                     d.subscriptions().stream().map(s -> SubscriptionView.of(s, catalog)).toList(),
-                    d.invoices().stream().map(InvoiceView::of).toList(),
+                    d.invoices().stream().map(i -> InvoiceView.of(i, refunded)).toList(),
                     d.purchases().stream().map(p -> PurchaseView.of(p, catalog, d.refunds())).toList(),
                     d.usage().stream().map(u -> new UsageCounterView(u.meter(), u.period().start(),
                             u.period().end(), u.used(), u.updatedAt())).toList(),

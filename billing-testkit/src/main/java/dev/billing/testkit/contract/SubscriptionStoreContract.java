@@ -2,6 +2,7 @@ package dev.billing.testkit.contract;
 
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentRefund;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -33,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What every {@link SubscriptionStore} guarantees: watermark-guarded upserts (I4, including same-second ties),
- * insert-once purchases, refunds, complete listings. Subclass it once per implementation; tests use unique ids.
+ * insert-once purchases and invoice payments, refunds, complete listings. Subclass it once per implementation;
+ * tests use unique ids.
  */
 public abstract class SubscriptionStoreContract {
     private SubscriptionStore store;
@@ -451,6 +454,70 @@ public abstract class SubscriptionStoreContract {
             assertThat(store.countRefunds()).isEqualTo(before + 4);
             assertThat(collect((cursor, limit) -> store.listRefunds(cursor, limit)))
                     .hasSize((int) store.countRefunds());
+        }
+    }
+
+    @Nested
+    @DisplayName("invoice payments")
+    class InvoicePayments {
+        /** Ids are ASCII here, so String order is the stores' byte order. */
+        private static final Comparator<InvoicePayment> KEY_ORDER = Comparator.comparing(InvoicePayment::invoiceId)
+                .thenComparing(InvoicePayment::paymentIntentId);
+
+        @Test
+        @DisplayName("recorded once, before the invoice exists too, and read by invoice in key order")
+        void recordedOnceAndReadByInvoice() {
+            String invoice = unique("in_");
+            String other = unique("in_");
+            InvoicePayment first = new InvoicePayment(invoice, "pi_b" + unique(""));
+            InvoicePayment second = new InvoicePayment(invoice, "pi_a" + unique(""));
+            InvoicePayment others = new InvoicePayment(other, unique("pi_"));
+
+            assertThat(store.recordInvoicePayment(first)).isTrue();
+            assertThat(store.recordInvoicePayment(first)).as("a duplicate").isFalse();
+            assertThat(store.recordInvoicePayment(second)).as("another payment of the invoice").isTrue();
+            assertThat(store.recordInvoicePayment(others)).isTrue();
+            store.upsertInvoice(anInvoice().withId(invoice).build());
+
+            assertThat(store.invoicePaymentsOf(List.of(invoice, unique("in_none_")))).containsExactly(second, first);
+            List<InvoicePayment> both = new ArrayList<>(List.of(first, second, others));
+            both.sort(KEY_ORDER);
+            assertThat(store.invoicePaymentsOf(List.of(other, invoice))).containsExactlyElementsOf(both);
+            assertThat(store.invoicePaymentsOf(List.of())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("racing writers of one link: exactly one stores it")
+        void racingDuplicatesStoreOnce() {
+            InvoicePayment payment = new InvoicePayment(unique("in_"), unique("pi_"));
+            List<Boolean> stored = Race.run(10, i -> store.recordInvoicePayment(payment));
+            assertThat(stored).containsOnlyOnce(true);
+            assertThat(store.invoicePaymentsOf(List.of(payment.invoiceId()))).containsExactly(payment);
+        }
+
+        @Test
+        @DisplayName("the payments of many invoices are read in one call")
+        void manyInvoicesAtOnce() {
+            List<String> invoices = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                invoices.add(unique("in_many_"));
+                store.recordInvoicePayment(new InvoicePayment(invoices.get(i), unique("pi_")));
+            }
+            assertThat(store.invoicePaymentsOf(invoices)).extracting(InvoicePayment::invoiceId)
+                    .containsExactlyInAnyOrderElementsOf(invoices);
+        }
+
+        @Test
+        void listsAndCountsEveryInvoicePayment() {
+            long before = store.countInvoicePayments();
+            String invoice = unique("in_");
+            for (int i = 0; i < 4; i++) {
+                store.recordInvoicePayment(new InvoicePayment(i < 2 ? invoice : unique("in_"), unique("pi_")));
+            }
+            assertThat(store.countInvoicePayments()).isEqualTo(before + 4);
+            List<InvoicePayment> all = collect((cursor, limit) -> store.listInvoicePayments(cursor, limit));
+            assertThat(all).hasSize((int) store.countInvoicePayments()).doesNotHaveDuplicates();
+            assertThat(all).isSortedAccordingTo(KEY_ORDER);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.billing.testkit.fake;
 import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Purchase;
@@ -13,6 +14,9 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.SubscriptionStore;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +35,8 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     private final Map<String, Invoice> invoices = new TreeMap<>();
     private final Map<String, PaymentRefund> refunds = new TreeMap<>();
     private final Map<String, Purchase> purchases = new TreeMap<>();
+    /** Keyed by invoice id, NUL, payment intent id: the order of (invoice id, payment intent id). */
+    private final Map<String, InvoicePayment> invoicePayments = new TreeMap<>();
     private final StoreSwitch storeSwitch;
     private final InMemoryAuditLog audit;
 
@@ -162,6 +168,35 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     public synchronized long countRefunds() {
         storeSwitch.check();
         return refunds.size();
+    }
+
+    @Override
+    public synchronized boolean recordInvoicePayment(InvoicePayment payment) {
+        storeSwitch.check();
+        return invoicePayments.putIfAbsent(key(payment), payment) == null;
+    }
+
+    @Override
+    public synchronized List<InvoicePayment> invoicePaymentsOf(Collection<String> invoiceIds) {
+        storeSwitch.check();
+        Set<String> wanted = new HashSet<>(invoiceIds);
+        return invoicePayments.values().stream().filter(p -> wanted.contains(p.invoiceId())).toList();
+    }
+
+    @Override
+    public synchronized Page<InvoicePayment> listInvoicePayments(String cursor, int limit) {
+        storeSwitch.check();
+        return Cursors.page(new ArrayList<>(invoicePayments.values()), InMemorySubscriptionStore::key, cursor, limit);
+    }
+
+    @Override
+    public synchronized long countInvoicePayments() {
+        storeSwitch.check();
+        return invoicePayments.size();
+    }
+
+    private static String key(InvoicePayment p) {
+        return p.invoiceId() + "\u0000" + p.paymentIntentId();
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.MeterReport;
 import dev.billing.core.model.OrgMember;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.Purchase;
 import dev.billing.core.model.SourceVersion;
@@ -40,7 +41,10 @@ final class MigrationSeed {
     private MigrationSeed() {
     }
 
-    /** Writes {@code n} links, subscriptions, invoices, purchases, refunds, inbox entries; 2n usage counters, n keys and reports. */
+    /**
+     * Writes {@code n} links, subscriptions, invoices, purchases, refunds, invoice payments, inbox entries; 2n usage
+     * counters, n keys and reports.
+     */
     static void fill(BillingStores stores, int n) {
         InboxStatus[] statuses = InboxStatus.values();
         for (int i = 0; i < n; i++) {
@@ -89,6 +93,9 @@ final class MigrationSeed {
                     i % 5 == 0 ? null : "ch_" + i, "pi_" + i, 5L * i, "usd", i % 4 == 0 ? "pending" : "succeeded",
                     i % 5 == 0 ? null : "requested_by_customer", T0.plusSeconds(i),
                     i % 2 == 0 ? SourceVersion.snapshot(T0.plusSeconds(i)) : SourceVersion.refetch(T0.plusMillis(i))));
+            // What paid each invoice; every third one of an invoice not stored (its payment came first).
+            stores.subscriptions().recordInvoicePayment(new InvoicePayment(i % 3 == 0 ? String.format("in_early_%05d",
+                    i) : String.format("in_%05d", i), "pi_inv_" + i));
         }
         // Some reports were sent, some failed once.
         for (MeterReport report : stores.usage().claimReports(n / 2 + 1, T0.plus(Duration.ofDays(1)), Duration.ofSeconds(60))) {

@@ -5,23 +5,30 @@ import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.error.NotFoundException;
 import dev.billing.core.model.CatalogPromotion;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.PromotionCode;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionPricing;
+import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.SubscriptionStatus;
 import dev.billing.core.model.UserId;
+import dev.billing.core.usecase.ProcessInboxEvent;
 import dev.billing.core.usecase.UseCases;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.SamplePlans;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
+import static dev.billing.testkit.Builders.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,6 +59,34 @@ class PromotionsTest {
         assertThat(uc.listPromotions().listed()).hasSize(1);
         h.clock().advance(Duration.ofHours(1));
         assertThatThrownBy(() -> uc.listPromotions().listed()).isInstanceOf(GatewayUnavailableException.class);
+    }
+
+    /** Delivers a catalog-kind event about {@code objectType} {@code id}; returns what the inbox made of it. */
+    private InboxStatus deliverCatalogEvent(String type, String objectType, String id) {
+        StripeEvent event = anEvent().withType(type).forObject(objectType, id).createdAt(h.clock().instant()).build();
+        h.deliver(event, new EventObject.OfCatalog(objectType, id));
+        return h.stores().inbox().find(event.id()).orElseThrow().status();
+    }
+
+    @Test
+    @DisplayName("coupon and promotion code webhooks drop the cached codes; product and price webhooks leave them")
+    void promotionWebhooksRefreshTheCodes() {
+        assertThat(uc.listPromotions().listed()).extracting(PromotionCode::code).containsExactly("LAUNCH20");
+        h.gateway().deactivatePromotionCode("LAUNCH20");
+
+        assertThat(deliverCatalogEvent("product.updated", "product", "prod_pro")).isEqualTo(InboxStatus.PROCESSED);
+        assertThat(uc.listPromotions().listed()).as("still the cached answer").hasSize(1);
+        assertThat(deliverCatalogEvent("promotion_code.updated", "promotion_code", "promo_launch20"))
+                .isEqualTo(InboxStatus.PROCESSED);
+        assertThat(uc.listPromotions().listed()).as("read again: deactivated").isEmpty();
+
+        h.gateway().addPromotionCode(new PromotionCode("promo_launch20", "LAUNCH20", BigDecimal.valueOf(20), 0, null,
+                PromotionCode.Duration.ONCE, null, null));
+        deliverCatalogEvent("coupon.updated", "coupon", "LAUNCH20");
+        assertThat(uc.listPromotions().listed()).extracting(PromotionCode::code).containsExactly("LAUNCH20");
+        assertThat(h.gateway().calls(Operation.FIND_PROMOTION_CODE)).hasSize(3);
+        assertThat(List.of("coupon.created", "coupon.updated", "coupon.deleted", "promotion_code.created",
+                "promotion_code.updated")).allMatch(ProcessInboxEvent::handlesEventType);
     }
 
     @Test
