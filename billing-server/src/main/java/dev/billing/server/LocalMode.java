@@ -124,7 +124,6 @@ public final class LocalMode implements AutoCloseable {
         // The emulator's rate is 0 until set (POST /_emulator/tax), so taxed invoices show tax 0 by default.
         boolean stripeTax = settings.bool("BILLING_STRIPE_TAX", false);
         settings.failIfAny();
-        int port = options.port() == 0 ? freePort() : options.port();
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             // The emulator runs on the JDK's HttpServer, whose Nagle default costs ~40 ms per loopback call.
             System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -149,6 +148,9 @@ public final class LocalMode implements AutoCloseable {
             PaymentGateway gateway = Adapters.stripe(emulator.apiKey(), URI.create(emulator.baseUrl()),
                     emulator.clock());
             WebhookVerifier webhooks = Adapters.stripeWebhooks(List.of(webhookSecret), emulator.clock());
+            // Picked only now, just before the server binds it: picked before Postgres and the emulator started
+            // (seconds), another process, or this one's emulator, could take it meanwhile.
+            int port = options.port() == 0 ? freePort() : options.port();
             String base = "http://localhost:" + port;
             // The issuer must not depend on the port: tokens survive a restart on another port.
             LocalKeys keys = LocalKeys.loadOrCreate(dataDir.resolve("keys"), LOCAL_ISSUER, Clock.systemUTC());

@@ -23,7 +23,7 @@ class LocalModeIT {
     Path dir;
 
     static LocalMode start(Path dir) {
-        return LocalMode.start(new LocalMode.Options(dir, 0, 0, Map.of()), "test");
+        return LocalFixture.startLocal(new LocalMode.Options(dir, 0, 0, Map.of()));
     }
 
     static String token(Http http, String user) {

@@ -190,7 +190,7 @@ class ServerJarIT {
                 .contains("billing server stopped");
         // Postgres was stopped too: the data directory can be used again at once; the emulator wrote its state on
         // the way down, so the customer is known without being re-created
-        try (LocalMode again = LocalMode.start(new LocalMode.Options(data, 0, 0, Map.of()), "test")) {
+        try (LocalMode again = LocalFixture.startLocal(new LocalMode.Options(data, 0, 0, Map.of()))) {
             assertThat(again.stripeStateRestored()).isTrue();
             assertThat(again.restoredCustomers()).isZero();
             assertThat(again.startupReconcile().customers()).isEqualTo(1);
