@@ -13,11 +13,13 @@ import java.util.TreeSet;
 
 /**
  * A tier's {@code meteredPrices}: per interval, the metered Stripe prices its subscriptions also carry, each on a
- * meter that reports to Stripe. Read after the plans and items, whose prices a metered price must not be.
+ * meter that reports to Stripe, by id or by {@code amount} + {@code currency} per unit of usage (then kept in Stripe
+ * by the sync under {@code billing:metered:<tier>:<meter>:<interval>}). Read after the plans and items, whose prices
+ * a metered price must not be.
  */
 final class MeteredPricesYaml {
     static final String KEY = "meteredPrices";
-    private static final Set<String> ENTRY_KEYS = Set.of("meter", "priceId");
+    private static final Set<String> ENTRY_KEYS = Set.of("meter", "priceId", "amount", "currency");
 
     private final PlanCatalogYaml yaml;
     private final PricesYaml prices;
@@ -37,7 +39,8 @@ final class MeteredPricesYaml {
     void tier(String tier, Object value, PlanCatalog.Builder builder) {
         String where = "tiers." + tier + "." + KEY;
         if (!(value instanceof Map<?, ?> byInterval)) {
-            yaml.problems.add(where + ": must be a mapping of month / year to a list of {meter, priceId}");
+            yaml.problems.add(where + ": must be a mapping of month / year to a list of {meter, priceId} or "
+                    + "{meter, amount, currency}");
             return;
         }
         for (Map.Entry<?, ?> entry : byInterval.entrySet()) {
@@ -54,13 +57,13 @@ final class MeteredPricesYaml {
                 continue;
             }
             if (!(entry.getValue() instanceof List<?> list)) {
-                yaml.problems.add(path + ": must be a list of {meter, priceId}");
+                yaml.problems.add(path + ": must be a list of {meter, priceId} or {meter, amount, currency}");
                 continue;
             }
             Set<String> metersSeen = new HashSet<>();
             int i = 0;
             for (Object element : list) {
-                MeteredPrice price = entry(element, path + "[" + i++ + "]", interval, metersSeen);
+                MeteredPrice price = entry(tier, element, path + "[" + i++ + "]", interval, metersSeen);
                 if (price != null) {
                     builder.meteredPrice(tier, interval, price);
                 }
@@ -68,15 +71,22 @@ final class MeteredPricesYaml {
         }
     }
 
-    private MeteredPrice entry(Object element, String where, BillingInterval interval, Set<String> metersSeen) {
+    private MeteredPrice entry(String tier, Object element, String where, BillingInterval interval,
+                               Set<String> metersSeen) {
         if (!(element instanceof Map<?, ?> entry)) {
-            yaml.problems.add(where + ": must be a mapping with meter and priceId");
+            yaml.problems.add(where + ": must be a mapping with meter and priceId, or meter, amount and currency");
             return null;
         }
         yaml.unknownKeys(entry, ENTRY_KEYS, where);
         String meter = yaml.text(entry.get("meter"), where + ".meter", true);
-        String priceId = yaml.text(entry.get("priceId"), where + ".priceId", true);
-        boolean ok = meter != null && priceId != null;
+        boolean byId = entry.containsKey("priceId");
+        boolean byAmount = entry.containsKey("amount") || entry.containsKey("currency");
+        if (byId && byAmount) {
+            yaml.problems.add(where + ": give priceId or amount + currency, not both");
+            return null;
+        }
+        String priceId = byAmount ? null : yaml.text(entry.get("priceId"), where + ".priceId", true);
+        boolean ok = meter != null && (byAmount || priceId != null);
         if (meter != null) {
             String place = meters.places.get(meter);
             if (place == null) {
@@ -84,7 +94,7 @@ final class MeteredPricesYaml {
                         + (meters.places.isEmpty() ? " (there is no meters list)"
                         : " (defined: " + String.join(", ", new TreeSet<>(meters.places.keySet())) + ")"));
                 ok = false;
-            } else if (!meters.reporting.contains(meter)) {
+            } else if (!meters.reporting.containsKey(meter)) {
                 yaml.problems.add(where + ".meter: meter '" + meter + "' has no stripeEventName, so Stripe never "
                         + "hears of its usage and would bill nothing (set " + place + ".stripeEventName)");
                 ok = false;
@@ -94,7 +104,21 @@ final class MeteredPricesYaml {
                 ok = false;
             }
         }
-        if (priceId != null) {
+        if (byAmount) {
+            // The amount is read even when the meter is wrong, so that all of the entry's problems show at once.
+            Map<Object, Object> amount = new HashMap<>();
+            amount.put("amount", entry.get("amount"));
+            amount.put("currency", entry.get("currency"));
+            if (ok) {
+                // Its own lookup key per tier, meter and interval: never shared, so none of the id checks apply.
+                priceId = prices.managed(amount, where, PlanFile.meteredLookupKey(tier, meter, interval),
+                        PlanFile.tierProductId(tier), PlanFile.tierProductName(tier), interval.stripeName(),
+                        meters.reporting.get(meter));
+            } else {
+                prices.checkAmount(amount, where);
+            }
+            ok &= priceId != null;
+        } else if (priceId != null) {
             ok &= checkPrice(priceId, where + ".priceId", interval, meter);
         }
         return ok ? new MeteredPrice(meter, priceId) : null;

@@ -8,7 +8,6 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +22,9 @@ final class MetersYaml {
     static final Set<String> METER_KEYS = Set.of("name", "stripeEventName", "shared", "period", "timeZone");
 
     private final PlanCatalogYaml yaml;
-    /** Meter name -> its place in the file ({@code meters[0]}), and whether it reports to Stripe. */
+    /** Meter name -> its place in the file ({@code meters[0]}), and the event name it reports to Stripe under. */
     final Map<String, String> places = new HashMap<>();
-    final Set<String> reporting = new HashSet<>();
+    final Map<String, String> reporting = new HashMap<>();
 
     MetersYaml(PlanCatalogYaml yaml) {
         this.yaml = yaml;
@@ -86,7 +85,7 @@ final class MetersYaml {
             if (name != null) {
                 places.putIfAbsent(name, where);
                 if (event != null) {
-                    reporting.add(name);
+                    reporting.putIfAbsent(name, event);
                 }
             }
             if (ok && period != null && zone != null) {

@@ -43,16 +43,33 @@ public final class PlanFile {
      * @param productId the Stripe product it belongs to (one per tier or item, created with this id)
      * @param amount    {@code unit_amount} in the currency's minor unit (cents)
      * @param interval  {@code month} or {@code year}, null for a one-time item
-     * @param where     its place in the file ({@code tiers.pro.prices.month}, {@code items[0]})
+     * @param where     its place in the file ({@code tiers.pro.prices.month}, {@code items[0]},
+     *                  {@code tiers.pro.meteredPrices.month[0]})
+     * @param meterEventName for a metered price ({@code amount} per unit of usage): the {@code stripeEventName} of
+     *                  its meter, whose Stripe meter the price is made on; null for a plan's or an item's price
      */
     public record ManagedPrice(String lookupKey, String productId, String productName, long amount, String currency,
-                               String interval, String where) {
+                               String interval, String where, String meterEventName) {
         public ManagedPrice {
             Objects.requireNonNull(lookupKey, "lookupKey");
             Objects.requireNonNull(productId, "productId");
             Objects.requireNonNull(productName, "productName");
             Objects.requireNonNull(currency, "currency");
             Objects.requireNonNull(where, "where");
+            if (meterEventName != null && interval == null) {
+                throw new IllegalArgumentException("a metered price needs an interval");
+            }
+        }
+
+        /** A plan's or an item's price (licensed, or one-time). */
+        public ManagedPrice(String lookupKey, String productId, String productName, long amount, String currency,
+                            String interval, String where) {
+            this(lookupKey, productId, productName, amount, currency, interval, where, null);
+        }
+
+        /** Whether it bills a meter's usage ({@code recurring.usage_type=metered}). */
+        public boolean metered() {
+            return meterEventName != null;
         }
     }
 
@@ -61,7 +78,7 @@ public final class PlanFile {
         return source;
     }
 
-    /** The prices given by amount, in file order (tiers, then items). */
+    /** The prices given by amount, in file order (tiers, then items, then the tiers' metered prices). */
     public List<ManagedPrice> managedPrices() {
         return managed;
     }
@@ -136,6 +153,14 @@ public final class PlanFile {
         return "billing:tier:" + tier + ":" + interval.stripeName();
     }
 
+    /**
+     * At most 16 + 32 (tier) + 64 (meter) + 7 = 119 characters, within Stripe's 200 for a lookup key, as the names'
+     * patterns bound them; {@code ':'} is in neither name, so no two entries share a key.
+     */
+    static String meteredLookupKey(String tier, String meter, BillingInterval interval) {
+        return "billing:metered:" + tier + ":" + meter + ":" + interval.stripeName();
+    }
+
     static String itemLookupKey(String item) {
         return "billing:item:" + item;
     }
@@ -153,7 +178,20 @@ public final class PlanFile {
         return tier.substring(0, 1).toUpperCase(Locale.ROOT) + tier.substring(1);
     }
 
+    /**
+     * A price id standing for the lookup key while it is unresolved. Every character but a letter or digit is
+     * escaped ({@code _3a} for {@code ':'}), so that two keys never share one ({@code a.b} and {@code a_b} are both
+     * meter names) and the core does not see one price used twice.
+     */
     static String placeholderId(String lookupKey) {
-        return "price_lookup_" + lookupKey.replaceAll("[^A-Za-z0-9_]", "_");
+        StringBuilder id = new StringBuilder("price_lookup_");
+        for (char c : lookupKey.toCharArray()) {
+            if (c < 128 && Character.isLetterOrDigit(c)) {
+                id.append(c);
+            } else {
+                id.append('_').append(String.format(Locale.ROOT, "%02x", (int) c));
+            }
+        }
+        return id.toString();
     }
 }

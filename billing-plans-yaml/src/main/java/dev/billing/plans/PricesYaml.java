@@ -66,7 +66,7 @@ final class PricesYaml {
             int before = yaml.problems.size();
             if (prices.get(interval.stripeName()) instanceof Map<?, ?> amount) {
                 priceId = managed(amount, path, PlanFile.tierLookupKey(tier, interval), PlanFile.tierProductId(tier),
-                        PlanFile.tierProductName(tier), interval.stripeName());
+                        PlanFile.tierProductName(tier), interval.stripeName(), null);
             } else if (prices.containsKey(interval.stripeName())) {
                 priceId = yaml.text(prices.get(interval.stripeName()), path, true);
             } else {
@@ -110,13 +110,40 @@ final class PricesYaml {
         amount.put("amount", item.get("amount"));
         amount.put("currency", item.get("currency"));
         String priceId = managed(amount, where, PlanFile.itemLookupKey(key), PlanFile.itemProductId(key), name,
-                null);
+                null, null);
         return priceId != null && checkId(priceId, where, where) ? priceId : null;
     }
 
-    /** Records a price the sync manages and returns its id (resolved or a placeholder), or null after a problem. */
-    private String managed(Map<?, ?> value, String where, String lookupKey, String productId, String productName,
-                           String interval) {
+    /**
+     * Records a price the sync manages and returns its id (resolved or a placeholder), or null after a problem.
+     *
+     * @param meterEventName the Stripe event name of the meter a metered price bills, else null
+     */
+    String managed(Map<?, ?> value, String where, String lookupKey, String productId, String productName,
+                   String interval, String meterEventName) {
+        Amount amount = checkAmount(value, where);
+        if (amount == null) {
+            return null;
+        }
+        managed.add(new PlanFile.ManagedPrice(lookupKey, productId, productName, amount.amount(), amount.currency(),
+                interval, where, meterEventName));
+        if (resolver == null) {
+            return PlanFile.placeholderId(lookupKey);
+        }
+        Optional<String> id = resolver.apply(lookupKey);
+        if (id.isEmpty()) {
+            yaml.problems.add(where + ": no active Stripe price has the lookup key '" + lookupKey + "' (create it: "
+                    + "billing-server stripe apply)");
+            return null;
+        }
+        return id.get();
+    }
+
+    private record Amount(int amount, String currency) {
+    }
+
+    /** The {@code amount} (0 to {@link #MAX_AMOUNT}) and {@code currency} (lower-cased), or null after a problem. */
+    Amount checkAmount(Map<?, ?> value, String where) {
         yaml.unknownKeys(value, AMOUNT_KEYS, where);
         Integer amount = yaml.wholeNumber(value.get("amount"), where + ".amount", 0, MAX_AMOUNT, true);
         String currency = yaml.text(value.get("currency"), where + ".currency", true);
@@ -128,20 +155,7 @@ final class PricesYaml {
                 currency = null;
             }
         }
-        if (amount == null || currency == null) {
-            return null;
-        }
-        managed.add(new PlanFile.ManagedPrice(lookupKey, productId, productName, amount, currency, interval, where));
-        if (resolver == null) {
-            return PlanFile.placeholderId(lookupKey);
-        }
-        Optional<String> id = resolver.apply(lookupKey);
-        if (id.isEmpty()) {
-            yaml.problems.add(where + ": no active Stripe price has the lookup key '" + lookupKey + "' (create it: "
-                    + "billing-server stripe apply)");
-            return null;
-        }
-        return id.get();
+        return amount == null || currency == null ? null : new Amount(amount, currency);
     }
 
     /** The path of the plan or item that uses the price, or null. */

@@ -82,7 +82,8 @@ class MeteredPricesYamlTest {
                         "prices: {year: price_basic_y}"), "tiers.basic.meteredPrices.month: tier basic has no "
                         + "monthly price for these to go with (set tiers.basic.prices.month)"),
                 Arguments.of("not a list", BASE.replace("  year: [{meter: api_calls, priceId: price_calls_y}]",
-                        "  year: price_calls_y"), "tiers.pro.meteredPrices.year: must be a list of {meter, priceId}"),
+                        "  year: price_calls_y"), "tiers.pro.meteredPrices.year: must be a list of {meter, priceId} or "
+                        + "{meter, amount, currency}"),
                 Arguments.of("an undefined meter", BASE.replace("{meter: storage,", "{meter: storag,"),
                         "tiers.pro.meteredPrices.month[1].meter: meter 'storag' is not defined under meters "
                         + "(defined: api_calls, exports, storage)"),
@@ -96,7 +97,7 @@ class MeteredPricesYamlTest {
                         "{meter: storage}"), "tiers.pro.meteredPrices.month[1].priceId: is required"),
                 Arguments.of("an unknown key", BASE.replace("priceId: price_storage_m}",
                         "priceId: price_storage_m, quantity: 1}"), "tiers.pro.meteredPrices.month[1].quantity: "
-                        + "unknown key (expected one of meter, priceId)"),
+                        + "unknown key (expected one of amount, currency, meter, priceId)"),
                 Arguments.of("a price that is not a price id", BASE.replace("price_storage_m", "'price storage'"),
                         "tiers.pro.meteredPrices.month[1].priceId: 'price storage' is not a Stripe price id "
                         + "(price_...)"),
