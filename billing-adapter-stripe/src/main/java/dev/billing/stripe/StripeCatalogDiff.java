@@ -49,6 +49,11 @@ final class StripeCatalogDiff {
      * an earlier run's replay (a price has no {@code updated} to tell two flips apart; a product's counts seconds).
      */
     private final String run = UUID.randomUUID().toString();
+    /**
+     * Event name -> the id of the active meter holding it: read before the prices are planned, and completed by the
+     * meter creations as they run, since a metered price is made on a meter created earlier in the same run.
+     */
+    private final Map<String, String> meterIds = new HashMap<>();
 
     StripeCatalogDiff(StripeClient client, StripeCalls calls, StripeCatalogSpec spec) {
         this.client = client;
@@ -113,6 +118,7 @@ final class StripeCatalogDiff {
             after = Boolean.TRUE.equals(page.getHasMore()) && !page.getData().isEmpty()
                     ? page.getData().get(page.getData().size() - 1).getId() : null;
         } while (after != null);
+        active.forEach((eventName, meter) -> meterIds.put(eventName, meter.getId()));
         Set<String> listed = new HashSet<>();
         for (StripeCatalogSpec.Meter want : spec.meters()) {
             listed.add(want.eventName());
@@ -143,7 +149,7 @@ final class StripeCatalogDiff {
     private StripeCatalogSync.Step createMeter(StripeCatalogSpec.Meter want) {
         return new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.CREATE,
                 "meter " + want.eventName(), "\"" + want.displayName() + "\", sum of payload[value] per "
-                + "payload[stripe_customer_id]"), () -> calls.call("create meter",
+                + "payload[stripe_customer_id]"), () -> meterIds.put(want.eventName(), calls.call("create meter",
                 () -> client.v1().billing().meters().create(MeterCreateParams.builder()
                         .setEventName(want.eventName()).setDisplayName(want.displayName())
                         .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
@@ -153,7 +159,7 @@ final class StripeCatalogDiff {
                                 .setType(MeterCreateParams.CustomerMapping.Type.BY_ID).build())
                         .setValueSettings(MeterCreateParams.ValueSettings.builder()
                                 .setEventPayloadKey("value").build())
-                        .build(), StripeCalls.keyed(key("meter", want.eventName(), want.displayName())))));
+                        .build(), StripeCalls.keyed(key("meter", want.eventName(), want.displayName())))).getId()));
     }
 
     private void prices(List<StripeCatalogSync.Step> steps) {
@@ -166,7 +172,7 @@ final class StripeCatalogDiff {
         for (StripeCatalogSpec.Price want : spec.prices()) {
             Price have = byLookupKey.get(want.lookupKey());
             String subject = "price " + want.lookupKey();
-            if (have != null && matches(want, have)) {
+            if (have != null && matches(want, have, want.meter() == null ? null : meterIds.get(want.meter()))) {
                 keep.add(have.getId());
                 if (!Boolean.TRUE.equals(have.getActive())) {
                     steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.UPDATE,
@@ -181,19 +187,8 @@ final class StripeCatalogDiff {
             String detail = describe(want) + " (product " + want.productId() + ")"
                     + (have == null ? "" : ", replacing " + have.getId() + " (" + describe(have)
                     + "): the lookup key moves to the new price");
-            PriceCreateParams.Builder create = PriceCreateParams.builder().setProduct(want.productId())
-                    .setUnitAmount(want.unitAmount()).setCurrency(want.currency()).setLookupKey(want.lookupKey())
-                    .setTransferLookupKey(have != null).putMetadata(MARKER_KEY, MARKER_VALUE);
-            if (want.interval() != null) {
-                create.setRecurring(PriceCreateParams.Recurring.builder()
-                        .setInterval(PriceCreateParams.Recurring.Interval.valueOf(
-                                want.interval().toUpperCase(java.util.Locale.ROOT))).build());
-            }
             steps.add(new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.CREATE, subject,
-                    detail), () -> calls.call("create price", () -> client.v1().prices().create(create.build(),
-                    StripeCalls.keyed(key("price", want.lookupKey(), want.productId(),
-                            Long.toString(want.unitAmount()), want.currency(), String.valueOf(want.interval()),
-                            replaced))))));
+                    detail), () -> createPrice(want, replaced, have != null)));
         }
         // Whatever else is active on an owned product is left over from an earlier amount: archive it. A price the
         // catalog names by id (a metered price made by hand on the tier's product) is in use and stays.
@@ -207,6 +202,32 @@ final class StripeCatalogDiff {
                 }
             }
         }
+    }
+
+    private void createPrice(StripeCatalogSpec.Price want, String replaced, boolean transfer) {
+        PriceCreateParams.Builder create = PriceCreateParams.builder().setProduct(want.productId())
+                .setUnitAmount(want.unitAmount()).setCurrency(want.currency()).setLookupKey(want.lookupKey())
+                .setTransferLookupKey(transfer).putMetadata(MARKER_KEY, MARKER_VALUE);
+        List<String> keyParts = new ArrayList<>(List.of("price", want.lookupKey(), want.productId(),
+                Long.toString(want.unitAmount()), want.currency(), String.valueOf(want.interval()), replaced));
+        if (want.interval() != null) {
+            PriceCreateParams.Recurring.Builder recurring = PriceCreateParams.Recurring.builder()
+                    .setInterval(PriceCreateParams.Recurring.Interval.valueOf(
+                            want.interval().toUpperCase(java.util.Locale.ROOT)));
+            if (want.meter() != null) {
+                // Known by now: the meter was active when the run was planned, or its creation ran before.
+                String meterId = meterIds.get(want.meter());
+                if (meterId == null) {
+                    throw new IllegalStateException("no active meter has the event name " + want.meter());
+                }
+                recurring.setUsageType(PriceCreateParams.Recurring.UsageType.METERED).setMeter(meterId);
+                // A meter made anew (the old one deactivated) is another price, not a replay of the first.
+                keyParts.add(meterId);
+            }
+            create.setRecurring(recurring.build());
+        }
+        calls.call("create price", () -> client.v1().prices().create(create.build(),
+                StripeCalls.keyed(key(keyParts.toArray(String[]::new)))));
     }
 
     /**
@@ -318,24 +339,38 @@ final class StripeCatalogDiff {
         return out;
     }
 
-    /** Whether Stripe's price is the one the spec wants (everything a price cannot change after creation). */
+    /** Whether Stripe's price is the licensed or one-time price the spec wants (a metered one never matches). */
     static boolean matches(StripeCatalogSpec.Price want, Price have) {
+        return matches(want, have, null);
+    }
+
+    /**
+     * Whether Stripe's price is the one the spec wants (everything a price cannot change after creation).
+     *
+     * @param meterId for a metered price, the id of the active meter with its event name (null: none yet)
+     */
+    static boolean matches(StripeCatalogSpec.Price want, Price have, String meterId) {
         boolean recurring = have.getRecurring() != null;
+        boolean metered = recurring && "metered".equals(have.getRecurring().getUsageType());
         return want.productId().equals(have.getProduct())
                 && Objects.equals(want.unitAmount(), have.getUnitAmount())
                 && want.currency().equalsIgnoreCase(have.getCurrency())
                 && (want.interval() == null ? !recurring : recurring
                 && want.interval().equals(have.getRecurring().getInterval())
                 && Long.valueOf(1).equals(have.getRecurring().getIntervalCount())
-                && !"metered".equals(have.getRecurring().getUsageType()));
+                && (want.meter() == null ? !metered
+                : metered && meterId != null && meterId.equals(have.getRecurring().getMeter())));
     }
 
     private static String describe(StripeCatalogSpec.Price p) {
-        return money(p.unitAmount(), p.currency()) + (p.interval() == null ? " once" : " / " + p.interval());
+        return money(p.unitAmount(), p.currency()) + (p.interval() == null ? " once" : " / " + p.interval())
+                + (p.meter() == null ? "" : " per unit of meter " + p.meter());
     }
 
     private static String describe(Price p) {
         String amount = p.getUnitAmount() == null ? "?" : money(p.getUnitAmount(), p.getCurrency());
-        return amount + (p.getRecurring() == null ? " once" : " / " + p.getRecurring().getInterval());
+        Price.Recurring r = p.getRecurring();
+        return amount + (r == null ? " once" : " / " + r.getInterval())
+                + (r != null && "metered".equals(r.getUsageType()) ? " per unit of meter " + r.getMeter() : "");
     }
 }

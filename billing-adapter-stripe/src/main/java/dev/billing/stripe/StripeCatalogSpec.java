@@ -17,7 +17,9 @@ import java.util.function.Predicate;
  * <pre>{@code
  * StripeCatalogSpec spec = new StripeCatalogSpec(
  *     List.of(new StripeCatalogSpec.Product("billing_tier_pro", "Pro")),
- *     List.of(new StripeCatalogSpec.Price("billing:tier:pro:month", "billing_tier_pro", 1900, "usd", "month")),
+ *     List.of(new StripeCatalogSpec.Price("billing:tier:pro:month", "billing_tier_pro", 1900, "usd", "month"),
+ *         new StripeCatalogSpec.Price("billing:metered:pro:api_calls:month", "billing_tier_pro", 1, "usd", "month",
+ *             "api_calls")),
  *     List.of(new StripeCatalogSpec.Meter("api_calls", "api_calls")),
  *     new StripeCatalogSpec.Portal(List.of(), List.of("billing:tier:pro:month")),
  *     new StripeCatalogSpec.WebhookEndpoint("https://api.example.com/webhooks/stripe",
@@ -41,6 +43,11 @@ public record StripeCatalogSpec(List<Product> products, List<Price> prices, List
                 throw new IllegalArgumentException("price " + price.lookupKey() + " names product "
                         + price.productId() + ", which is not among the products");
             }
+            // The sync makes a metered price on the meter it keeps for that event name, so it must keep one.
+            if (price.meter() != null && meters.stream().noneMatch(m -> m.eventName().equals(price.meter()))) {
+                throw new IllegalArgumentException("price " + price.lookupKey() + " is metered on "
+                        + price.meter() + ", which is not among the meters");
+            }
         }
     }
 
@@ -61,10 +68,14 @@ public record StripeCatalogSpec(List<Product> products, List<Price> prices, List
     /**
      * A price found by its lookup key.
      *
-     * @param unitAmount in the currency's minor unit
+     * @param unitAmount in the currency's minor unit (per unit of usage for a metered price)
      * @param interval   {@code month}, {@code year}, or null for a one-time price
+     * @param meter      the event name of one of {@link #meters()}: a metered price
+     *                   ({@code recurring[usage_type]=metered}) on that Stripe meter; null for a licensed or one-time
+     *                   price
      */
-    public record Price(String lookupKey, String productId, long unitAmount, String currency, String interval) {
+    public record Price(String lookupKey, String productId, long unitAmount, String currency, String interval,
+                        String meter) {
         public Price {
             Objects.requireNonNull(lookupKey, "lookupKey");
             Objects.requireNonNull(productId, "productId");
@@ -72,6 +83,14 @@ public record StripeCatalogSpec(List<Product> products, List<Price> prices, List
             if (unitAmount < 0) {
                 throw new IllegalArgumentException("unitAmount must be >= 0");
             }
+            if (meter != null && interval == null) {
+                throw new IllegalArgumentException("metered price " + lookupKey + " needs an interval");
+            }
+        }
+
+        /** A licensed price ({@code interval} set) or a one-time price ({@code interval} null). */
+        public Price(String lookupKey, String productId, long unitAmount, String currency, String interval) {
+            this(lookupKey, productId, unitAmount, currency, interval, null);
         }
     }
 

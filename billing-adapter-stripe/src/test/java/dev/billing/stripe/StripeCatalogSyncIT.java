@@ -90,6 +90,16 @@ class StripeCatalogSyncIT {
                 base.webhookEndpoint(), base.priceIdsInUse());
     }
 
+    private static final String METERED = "billing:metered:pro:api_calls:month";
+
+    /** The spec with a metered price on the api_calls meter, {@code unitAmount} cents per call, on pro's product. */
+    private static StripeCatalogSpec withMetered(StripeCatalogSpec base, long unitAmount) {
+        List<StripeCatalogSpec.Price> prices = new ArrayList<>(base.prices());
+        prices.add(new StripeCatalogSpec.Price(METERED, "billing_tier_pro", unitAmount, "usd", "month", "api_calls"));
+        return new StripeCatalogSpec(base.products(), prices, base.meters(), base.portal(), base.webhookEndpoint(),
+                base.priceIdsInUse());
+    }
+
     private static StripeCatalogSpec withMeters(StripeCatalogSpec base, StripeCatalogSpec.Meter... meters) {
         return new StripeCatalogSpec(base.products(), base.prices(), List.of(meters), base.portal(),
                 base.webhookEndpoint(), base.priceIdsInUse());
@@ -156,6 +166,65 @@ class StripeCatalogSyncIT {
                 "charge.refunded", "refund.created", "refund.updated", "invoice_payment.paid",
                 "promotion_code.updated", "coupon.deleted")
                 .doesNotContain("charge.succeeded", "checkout.session.expired");
+    }
+
+    @Test
+    void aMeteredPriceIsMadeOnItsMeterWithItsLookupKeyAndASecondApplyChangesNothing() throws Exception {
+        StripeCatalogSync.Result first = sync().apply(withMetered(spec(1900), 1), c -> { });
+        // the meter is created in the same run, before the price that needs its id
+        assertThat(lines(first)).containsSubsequence(
+                "create   meter api_calls: \"api_calls\", sum of payload[value] per payload[stripe_customer_id]",
+                "create   price " + METERED + ": usd 0.01 / month per unit of meter api_calls (product "
+                        + "billing_tier_pro)");
+        String meter = stripe.v1().billing().meters().list(MeterListParams.builder().build()).getData().get(0)
+                .getId();
+        String id = sync().priceIdsByLookupKey(List.of(METERED)).get(METERED);
+        Price metered = stripe.v1().prices().retrieve(id);
+        assertThat(metered.getProduct()).isEqualTo("billing_tier_pro");
+        assertThat(metered.getUnitAmount()).isEqualTo(1);
+        assertThat(metered.getLookupKey()).isEqualTo(METERED);
+        assertThat(metered.getMetadata()).containsEntry("managed_by", "billing");
+        assertThat(metered.getRecurring().getInterval()).isEqualTo("month");
+        assertThat(metered.getRecurring().getUsageType()).isEqualTo("metered");
+        assertThat(metered.getRecurring().getMeter()).isEqualTo(meter);
+        // customers switch plans in the portal, not metered prices
+        Configuration portal = stripe.v1().billingPortal().configurations().list(ConfigurationListParams.builder()
+                .setIsDefault(true).build()).getData().get(0);
+        assertThat(portal.getFeatures().getSubscriptionUpdate().getProducts()).singleElement()
+                .satisfies(p -> assertThat(p.getPrices()).hasSize(2).doesNotContain(id));
+        emulator.clearRequestLog();
+
+        StripeCatalogSync.Result second = sync().apply(withMetered(spec(1900), 1), c -> { });
+        assertThat(second.noChanges()).as(lines(second).toString()).isTrue();
+        assertThat(emulator.requestLog()).extracting(RecordedRequest::method).containsOnly("GET");
+        assertCounts(2, 4, 1);
+    }
+
+    @Test
+    void aChangedMeteredAmountMovesTheLookupKeyAndArchivesTheOldPrice() throws Exception {
+        sync().apply(withMetered(spec(1900), 1), c -> { });
+        String old = sync().priceIdsByLookupKey(List.of(METERED)).get(METERED);
+        String meter = stripe.v1().prices().retrieve(old).getRecurring().getMeter();
+
+        StripeCatalogSync.Result planned = sync().plan(withMetered(spec(1900), 2));
+        assertThat(lines(planned)).containsExactly(
+                "create   price " + METERED + ": usd 0.02 / month per unit of meter api_calls (product "
+                        + "billing_tier_pro), replacing " + old + " (usd 0.01 / month per unit of meter " + meter
+                        + "): the lookup key moves to the new price",
+                "archive  price " + old + ": usd 0.01 / month per unit of meter " + meter + " (product "
+                        + "billing_tier_pro, lookup key " + METERED + "): not in the plan file any more");
+
+        assertThat(lines(sync().apply(withMetered(spec(1900), 2), c -> { }))).isEqualTo(lines(planned));
+        String now = sync().priceIdsByLookupKey(List.of(METERED)).get(METERED);
+        assertThat(now).isNotEqualTo(old);
+        Price moved = stripe.v1().prices().retrieve(now);
+        assertThat(moved.getUnitAmount()).isEqualTo(2);
+        assertThat(moved.getRecurring().getMeter()).isEqualTo(meter);
+        Price archived = stripe.v1().prices().retrieve(old);
+        assertThat(archived.getActive()).isFalse();
+        assertThat(archived.getLookupKey()).isNull();
+        assertThat(sync().plan(withMetered(spec(1900), 2)).noChanges()).isTrue();
+        assertCounts(2, 5, 1);
     }
 
     @Test
