@@ -29,7 +29,8 @@ final class StripeSetup {
     }
 
     /**
-     * What Stripe should hold for the plan file: a product and prices for every price given by amount, a meter for
+     * What Stripe should hold for the plan file: a product and prices for every price given by amount (metered ones
+     * on their meter, on the tier's product), a meter for
      * every meter reported to Stripe, the portal over the paid tiers' prices, and the endpoint at {@code webhookUrl}
      * (none when null). The prices the file gives by id are in use: apply never archives them.
      */
@@ -40,8 +41,9 @@ final class StripeSetup {
         for (PlanFile.ManagedPrice p : file.managedPrices()) {
             products.putIfAbsent(p.productId(), new StripeCatalogSpec.Product(p.productId(), p.productName()));
             prices.add(new StripeCatalogSpec.Price(p.lookupKey(), p.productId(), p.amount(), p.currency(),
-                    p.interval()));
-            if (p.interval() != null) {
+                    p.interval(), p.meterEventName()));
+            // A metered price bills usage beside a plan: the portal switches between plans only.
+            if (p.interval() != null && !p.metered()) {
                 recurring.add(p.lookupKey());
             }
         }

@@ -27,10 +27,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * plan with a metered price subscribes to it through Checkout, the usage recorded over {@code POST /usage} reaches
  * Stripe's meter and is billed on the renewal invoice; a plan change moves the metered item with the plan (swapped
  * to the new interval's metered price, removed on a plan without one, added back), while the subscription's plan
- * stays its licensed item.
+ * stays its licensed item. The monthly metered price is given by amount, so local mode makes it in the emulator under
+ * its lookup key before it starts (as {@code stripe apply} would in Stripe); the yearly one is given by id.
  */
 class MeteredPricesIT {
     static final String YEARLY_METERED = "price_api_calls_metered_yearly";
+    static final String MONTHLY_LOOKUP_KEY = "billing:metered:pro:api_calls:month";
     static final String PLANS = """
             tiers:
               free: {rank: 0, quotas: {api_calls: 100}}
@@ -43,7 +45,7 @@ class MeteredPricesIT {
                 quotas: {api_calls: unlimited}
                 prices: {month: price_pro_monthly, year: price_pro_yearly}
                 meteredPrices:
-                  month: [{meter: api_calls, priceId: price_api_calls_metered}]
+                  month: [{meter: api_calls, amount: 1, currency: usd}]
                   year: [{meter: api_calls, priceId: %s}]
             meters:
               - {name: api_calls, stripeEventName: api_calls}
@@ -52,9 +54,11 @@ class MeteredPricesIT {
     @TempDir
     static Path dir;
     static LocalFixture f;
+    /** The price local mode made for the monthly metered amount. */
+    static String monthlyMetered;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws IOException, InterruptedException {
         Path plans = Files.writeString(Files.createDirectories(dir.resolve("conf")).resolve("plans.yaml"), PLANS);
         f = LocalFixture.start(dir.resolve("data"), Map.of("BILLING_PLANS_FILE", plans.toString()));
         // The sample seed has a monthly metered price only; Stripe would hold a yearly one on the same meter.
@@ -62,6 +66,20 @@ class MeteredPricesIT {
                 {"prices":[{"id":"%s","product":"prod_api_calls","unit_amount":1,"currency":"usd",
                   "recurring":{"interval":"year","usage_type":"metered","meter":"mtr_api_calls"}}]}
                 """.formatted(YEARLY_METERED));
+        JsonNode found = stripeGet("/v1/prices?lookup_keys%5B%5D=" + MONTHLY_LOOKUP_KEY.replace(":", "%3A"))
+                .path("data");
+        assertThat(found).as(found.toString()).hasSize(1);
+        monthlyMetered = found.get(0).path("id").asText();
+    }
+
+    @Test
+    void theMeteredAmountIsAPriceOnTheSeedMeterWithItsLookupKey() throws Exception {
+        JsonNode price = stripeGet("/v1/prices/" + monthlyMetered);
+        assertThat(price.path("product").asText()).isEqualTo("billing_tier_pro");
+        assertThat(price.path("unit_amount").asLong()).isEqualTo(1);
+        assertThat(price.path("recurring").path("usage_type").asText()).isEqualTo("metered");
+        // the seed's meter has the event name api_calls: the sync uses it rather than making a second one
+        assertThat(price.path("recurring").path("meter").asText()).isEqualTo("mtr_api_calls");
     }
 
     @AfterAll
@@ -97,7 +115,7 @@ class MeteredPricesIT {
         String subscription = f.subscribe(token, "pro", "month");
 
         JsonNode atStripe = f.stripeObject(subscription);
-        assertThat(items(atStripe)).containsExactly("price_pro_monthly×1", "price_api_calls_metered×metered");
+        assertThat(items(atStripe)).containsExactly("price_pro_monthly×1", monthlyMetered + "×metered");
         // the plan is the licensed item: entitlements and the projection are what they were without metering
         JsonNode me = f.entitlements(token);
         assertThat(me.path("tier").asText()).isEqualTo("pro");
@@ -128,7 +146,7 @@ class MeteredPricesIT {
         JsonNode lines = stripeGet("/v1/invoices/" + renewal.path("id").asText() + "/lines?limit=100");
         List<JsonNode> metered = new ArrayList<>();
         lines.path("data").forEach(line -> {
-            if ("price_api_calls_metered".equals(line.path("pricing").path("price_details").path("price").asText())) {
+            if (monthlyMetered.equals(line.path("pricing").path("price_details").path("price").asText())) {
                 metered.add(line);
             }
         });
@@ -160,7 +178,7 @@ class MeteredPricesIT {
 
         change(token, subscription, "pro", "month");
         assertThat(items(f.stripeObject(subscription)))
-                .containsExactly("price_pro_monthly×1", "price_api_calls_metered×metered");
+                .containsExactly("price_pro_monthly×1", monthlyMetered + "×metered");
         f.await("/me/entitlements", token, m -> m.path("tier").asText().equals("pro"));
         assertThat(f.stores().subscriptions().findSubscription(subscription))
                 .hasValueSatisfying(s -> assertThat(s.priceId()).isEqualTo("price_pro_monthly"));

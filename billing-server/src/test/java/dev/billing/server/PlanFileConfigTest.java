@@ -43,4 +43,28 @@ class PlanFileConfigTest {
                 .contains("BILLING_PLANS_FILE: " + file + ": tiers.pro.quotas.api_calls: must be a whole number >= 0"
                         + " or \"unlimited\", not -5");
     }
+
+    @Test
+    void checkConfigCountsMeteredAmountsWithThePricesByLookupKey(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("plans.yaml");
+        Files.writeString(file, """
+                tiers:
+                  free: {rank: 0}
+                  pro:
+                    rank: 1
+                    prices: {month: {amount: 1900, currency: usd}}
+                    meteredPrices:
+                      month: [{meter: api_calls, amount: 1, currency: usd}]
+                meters:
+                  - {name: api_calls, stripeEventName: api_calls}
+                """);
+        Map<String, String> env = new HashMap<>(CliConfigTest.validEnv());
+        env.put("BILLING_PLANS_FILE", file.toString());
+
+        CliConfigTest.Run r = CliConfigTest.run(env, "check-config");
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(0);
+        assertThat(r.out()).contains("2 tiers, 1 prices, 0 items, 1 meters (2 prices by lookup key, resolved at "
+                + "start)");
+    }
 }
