@@ -1,5 +1,6 @@
 package dev.billing.stripe;
 
+import com.stripe.model.Price;
 import com.stripe.model.Product;
 import com.stripe.model.billing.Meter;
 import org.junit.jupiter.api.Test;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Which Stripe objects the catalog sync takes as its own, on objects built in memory. */
 class StripeCatalogDiffTest {
@@ -57,6 +59,44 @@ class StripeCatalogDiffTest {
         assertThat(StripeCatalogDiff.shapedBySync(meter("stripe_customer_id", "tokens", "sum"))).isFalse();
         assertThat(StripeCatalogDiff.shapedBySync(meter("stripe_customer_id", "value", "count"))).isFalse();
         assertThat(StripeCatalogDiff.shapedBySync(new Meter())).isFalse();
+    }
+
+    @Test
+    void aMeteredPriceMatchesOnlyAMeteredPriceOnItsMeter() {
+        StripeCatalogSpec.Price metered = new StripeCatalogSpec.Price("billing:metered:pro:api_calls:month",
+                "billing_tier_pro", 1, "usd", "month", "api_calls");
+        StripeCatalogSpec.Price licensed = new StripeCatalogSpec.Price("billing:tier:pro:month", "billing_tier_pro",
+                1, "usd", "month");
+        assertThat(StripeCatalogDiff.matches(metered, price("metered", "mtr_1"), "mtr_1")).isTrue();
+        assertThat(StripeCatalogDiff.matches(metered, price("metered", "mtr_old"), "mtr_1")).isFalse();
+        // no active meter with the event name yet: the price is made once the meter is
+        assertThat(StripeCatalogDiff.matches(metered, price("metered", "mtr_1"), null)).isFalse();
+        assertThat(StripeCatalogDiff.matches(metered, price("licensed", null), "mtr_1")).isFalse();
+        assertThat(StripeCatalogDiff.matches(licensed, price("licensed", null))).isTrue();
+        assertThat(StripeCatalogDiff.matches(licensed, price("metered", "mtr_1"))).isFalse();
+    }
+
+    @Test
+    void aSpecRefusesAMeteredPriceOnAMeterItDoesNotKeep() {
+        assertThatThrownBy(() -> new StripeCatalogSpec(SPEC.products(), List.of(new StripeCatalogSpec.Price(
+                "billing:metered:pro:api_calls:month", "billing_tier_pro", 1, "usd", "month", "api_calls")),
+                List.of(), null, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("price billing:metered:pro:api_calls:month is metered on api_calls, which is not among "
+                        + "the meters");
+    }
+
+    private static Price price(String usageType, String meter) {
+        Price price = new Price();
+        price.setProduct("billing_tier_pro");
+        price.setUnitAmount(1L);
+        price.setCurrency("usd");
+        Price.Recurring recurring = new Price.Recurring();
+        recurring.setInterval("month");
+        recurring.setIntervalCount(1L);
+        recurring.setUsageType(usageType);
+        recurring.setMeter(meter);
+        price.setRecurring(recurring);
+        return price;
     }
 
     private static Meter meter(String customerKey, String valueKey, String formula) {
