@@ -80,6 +80,10 @@ class MeteredPricesIT {
         assertThat(price.path("recurring").path("usage_type").asText()).isEqualTo("metered");
         // the seed's meter has the event name api_calls: the sync uses it rather than making a second one
         assertThat(price.path("recurring").path("meter").asText()).isEqualTo("mtr_api_calls");
+        // the portal switches plans; a metered price is never one to switch to
+        JsonNode portal = stripeGet("/v1/billing_portal/configurations?is_default=true");
+        assertThat(portal.path("data")).hasSize(1);
+        assertThat(portal.toString()).contains("price_pro_monthly").doesNotContain(monthlyMetered);
     }
 
     @AfterAll
