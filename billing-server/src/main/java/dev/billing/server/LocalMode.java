@@ -207,10 +207,6 @@ public final class LocalMode implements AutoCloseable {
     }
 
     /**
-     * Re-creates in the emulator, with the same ids, the customers Postgres links that it does not know: all of
-     * them when its state file is missing (first run after an upgrade, or the file was deleted), none normally.
-     */
-    /**
      * The catalog; prices the file gives by amount are first applied to the emulator (it is local: nothing to
      * review), the way {@code billing-server stripe apply} does to Stripe, then resolved by lookup key.
      */
@@ -226,6 +222,10 @@ public final class LocalMode implements AutoCloseable {
         return StripeSetup.resolve(file, sync);
     }
 
+    /**
+     * Re-creates in the emulator, with the same ids, the customers Postgres links that it does not know: all of
+     * them when its state file is missing (first run after an upgrade, or the file was deleted), none normally.
+     */
     private static int reseedCustomers(BillingStores stores, StripeEmulator emulator) {
         List<Map<String, Object>> customers = new ArrayList<>();
         String cursor = null;
