@@ -63,7 +63,8 @@ final class JdbiNoticeLog implements NoticeLog {
                        CAST(:error AS text), CAST(:at AS timestamptz))
                 """);
         this.restoreInsert = db.sql("""
-                INSERT INTO {schema}.notice_log (id, event_id, kind, user_id, customer_id, status, message_id, error, at)
+                INSERT INTO {schema}.notice_log (id, event_id, kind, user_id, customer_id, status, message_id, error,
+                    at)
                 OVERRIDING SYSTEM VALUE
                 VALUES (:id, :eventId, :kind, :userId, :customerId, :status, :messageId, :error, :at)
                 ON CONFLICT DO NOTHING

@@ -99,8 +99,8 @@ class MigrationsIT {
                     + "WHERE explicit");
             // V16: a copy's projection writes (cause system:migration) fire no audit trigger but the erasure's.
             assertThat(Sql.strings(ds, "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                    + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'billing' AND NOT t.tgisinternal "
-                    + "AND pg_get_triggerdef(t.oid) LIKE '%system:migration%' ORDER BY 1")).containsExactly(
+                    + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'billing' "
+                    + "AND NOT t.tgisinternal AND pg_get_triggerdef(t.oid) LIKE '%system:migration%' ORDER BY 1")).containsExactly(
                     "customers_audit_link", "invoices_audit_paid_insert", "invoices_audit_paid_update",
                     "purchases_audit_insert", "subscriptions_audit_insert", "subscriptions_audit_update");
         }

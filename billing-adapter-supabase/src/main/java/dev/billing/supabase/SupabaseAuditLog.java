@@ -46,7 +46,7 @@ final class SupabaseAuditLog implements AuditLog {
         return client.rpc("billing_audit_record", args).retryable().send().json().asBoolean();
     }
 
-    /** Through 016's {@code billing_audit_restore}: idempotent (an identical entry is not written again), so retried. */
+    /** Through 016's {@code billing_audit_restore}: idempotent (an identical entry is not written again): retried. */
     @Override
     public boolean restore(AuditEntry entry) {
         ObjectNode args = Rows.object();

@@ -113,7 +113,8 @@ final class MigrationSeed {
             // Explicit entries: a refund by an admin, a failed payment of an event (another cause kind each).
             stores.audit().record(i % 2 == 0
                     ? new AuditRecord(AuditAction.REFUND_CREATED, String.format("re_%05d", i), null,
-                            CustomerId.of(customer), AuditCause.admin("req_" + i), Map.of("amount", Long.toString(5L * i)))
+                            CustomerId.of(customer), AuditCause.admin("req_" + i),
+                            Map.of("amount", Long.toString(5L * i)))
                     : new AuditRecord(AuditAction.INVOICE_PAYMENT_FAILED, String.format("in_%05d", i), null,
                             CustomerId.of(customer), AuditCause.event(String.format("evt_%05d", i)), Map.of()));
         }
