@@ -32,6 +32,9 @@ final class JdbiAuditLog implements AuditLog {
     private final String insert;
     private final String select;
     private final String usersCustomer;
+    private final String restoreUpdate;
+    private final String restoreInsert;
+    private final String advanceIds;
 
     JdbiAuditLog(Db db) {
         this.db = db;
@@ -49,6 +52,39 @@ final class JdbiAuditLog implements AuditLog {
                 FROM {schema}.audit_log
                 WHERE id < :before""");
         this.usersCustomer = db.sql("SELECT customer_id FROM {schema}.customers WHERE user_id = :user");
+        // Compared as list() reads a row, so an unchanged entry is not written again; the statuses go into V2's
+        // columns, which list() lays over the detail (a status left in the detail would be hidden by their nulls).
+        this.restoreUpdate = db.sql("""
+                UPDATE {schema}.audit_log
+                SET recorded_at = :recordedAt, entity = :entity, action = :action, entity_id = :entityId,
+                    user_id = :userId, customer_id = :customerId, cause = :cause,
+                    detail = CAST(:detail AS jsonb) - 'old_status' - 'new_status',
+                    old_status = CAST(:detail AS jsonb) ->> 'old_status',
+                    new_status = CAST(:detail AS jsonb) ->> 'new_status', explicit = :explicit
+                WHERE id = :id
+                  AND (recorded_at, entity, action, entity_id, user_id, customer_id, cause,
+                       jsonb_strip_nulls(detail || jsonb_build_object('old_status', old_status,
+                           'new_status', new_status)))
+                      IS DISTINCT FROM (CAST(:recordedAt AS timestamptz), CAST(:entity AS text),
+                       CAST(:action AS text), CAST(:entityId AS text), CAST(:userId AS text),
+                       CAST(:customerId AS text), CAST(:cause AS text), CAST(:detail AS jsonb))
+                """);
+        this.restoreInsert = db.sql("""
+                INSERT INTO {schema}.audit_log (id, recorded_at, entity, entity_id, action, user_id, customer_id, cause,
+                    detail, old_status, new_status, explicit)
+                OVERRIDING SYSTEM VALUE
+                VALUES (:id, :recordedAt, :entity, :entityId, :action, :userId, :customerId, :cause,
+                    CAST(:detail AS jsonb) - 'old_status' - 'new_status', CAST(:detail AS jsonb) ->> 'old_status',
+                    CAST(:detail AS jsonb) ->> 'new_status', :explicit)
+                ON CONFLICT DO NOTHING
+                """);
+        // The identity goes past the restored id, so entries recorded later get higher ids (never backwards: a
+        // concurrent insert may have taken a higher one).
+        this.advanceIds = db.sql("""
+                SELECT setval(CAST(pg_get_serial_sequence('{schema}.audit_log', 'id') AS regclass), :id)
+                WHERE :id > coalesce(pg_sequence_last_value(
+                    CAST(pg_get_serial_sequence('{schema}.audit_log', 'id') AS regclass)), 0)
+                """);
     }
 
     @Override
@@ -62,6 +98,37 @@ final class JdbiAuditLog implements AuditLog {
                 .bind("cause", entry.cause().text())
                 .bind("detail", JsonMaps.write(entry.detail()))
                 .execute() == 1);
+    }
+
+    /**
+     * In one transaction: the entry replaces a different one of its id, or is inserted with its id unless that id
+     * (or, for an explicit action, its action, entity and cause) is taken; then the identity moves past it.
+     */
+    @Override
+    public boolean restore(AuditEntry entry) {
+        return db.transaction("audit.restore", h -> {
+            boolean written = false;
+            for (String sql : List.of(restoreUpdate, restoreInsert)) {
+                written = h.createUpdate(sql).bind("id", entry.id())
+                        .bindByType("recordedAt", Db.ts(entry.recordedAt()), OffsetDateTime.class)
+                        .bind("entity", entry.action().entity())
+                        .bind("action", entry.action().action())
+                        .bind("entityId", entry.entityId())
+                        .bind("userId", entry.userId() == null ? null : entry.userId().value())
+                        .bind("customerId", entry.customerId() == null ? null : entry.customerId().value())
+                        .bind("cause", entry.cause() == null ? null : entry.cause().text())
+                        .bind("detail", JsonMaps.write(entry.detail()))
+                        .bind("explicit", entry.action().explicit())
+                        .execute() == 1;
+                if (written) {
+                    break;
+                }
+            }
+            if (written) {
+                h.createQuery(advanceIds).bind("id", entry.id()).mapTo(Long.class).findOne();
+            }
+            return written;
+        });
     }
 
     /**

@@ -32,6 +32,9 @@ final class JdbiNoticeLog implements NoticeLog {
     private final String select;
     private final String ofUser;
     private final String pseudonymise;
+    private final String restoreUpdate;
+    private final String restoreInsert;
+    private final String advanceIds;
 
     JdbiNoticeLog(Db db) {
         this.db = db;
@@ -49,6 +52,29 @@ final class JdbiNoticeLog implements NoticeLog {
                 WHERE user_id = :user
                 ORDER BY id DESC""");
         this.pseudonymise = db.sql("UPDATE {schema}.notice_log SET user_id = :pseudonym WHERE user_id = :user");
+        this.restoreUpdate = db.sql("""
+                UPDATE {schema}.notice_log
+                SET event_id = :eventId, kind = :kind, user_id = :userId, customer_id = :customerId, status = :status,
+                    message_id = :messageId, error = :error, at = :at
+                WHERE id = :id
+                  AND (event_id, kind, user_id, customer_id, status, message_id, error, at)
+                      IS DISTINCT FROM (CAST(:eventId AS text), CAST(:kind AS text), CAST(:userId AS text),
+                       CAST(:customerId AS text), CAST(:status AS text), CAST(:messageId AS text),
+                       CAST(:error AS text), CAST(:at AS timestamptz))
+                """);
+        this.restoreInsert = db.sql("""
+                INSERT INTO {schema}.notice_log (id, event_id, kind, user_id, customer_id, status, message_id, error,
+                    at)
+                OVERRIDING SYSTEM VALUE
+                VALUES (:id, :eventId, :kind, :userId, :customerId, :status, :messageId, :error, :at)
+                ON CONFLICT DO NOTHING
+                """);
+        // As JdbiAuditLog's: rows recorded later get higher ids, and the identity never moves backwards.
+        this.advanceIds = db.sql("""
+                SELECT setval(CAST(pg_get_serial_sequence('{schema}.notice_log', 'id') AS regclass), :id)
+                WHERE :id > coalesce(pg_sequence_last_value(
+                    CAST(pg_get_serial_sequence('{schema}.notice_log', 'id') AS regclass)), 0)
+                """);
     }
 
     @Override
@@ -63,6 +89,34 @@ final class JdbiNoticeLog implements NoticeLog {
                 .bind("error", entry.error())
                 .bindByType("at", Db.ts(entry.at()), OffsetDateTime.class)
                 .execute());
+    }
+
+    /** In one transaction: replaces a different row of the id, or inserts it with its id; then moves the identity. */
+    @Override
+    public boolean restore(NoticeEntry entry) {
+        return db.transaction("notices.restore", h -> {
+            NoticeRecord r = entry.record();
+            boolean written = false;
+            for (String sql : List.of(restoreUpdate, restoreInsert)) {
+                written = h.createUpdate(sql).bind("id", entry.id())
+                        .bind("eventId", r.eventId())
+                        .bind("kind", r.kind().wireName())
+                        .bind("userId", r.userId().value())
+                        .bind("customerId", r.customerId() == null ? null : r.customerId().value())
+                        .bind("status", r.status().wireName())
+                        .bind("messageId", r.messageId())
+                        .bind("error", r.error())
+                        .bindByType("at", Db.ts(r.at()), OffsetDateTime.class)
+                        .execute() == 1;
+                if (written) {
+                    break;
+                }
+            }
+            if (written) {
+                h.createQuery(advanceIds).bind("id", entry.id()).mapTo(Long.class).findOne();
+            }
+            return written;
+        });
     }
 
     @Override

@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * {@link AuditLog} on {@code billing_audit_log}: the projection's changes are written there by 011's triggers (with
  * the cause each write's request carried); explicit entries through {@code billing_audit_record} (once per entity,
- * action, entity id and cause); the listing through {@code billing_audit_list}, newest first below the cursor's id.
+ * action, entity id and cause); the listing through {@code billing_audit_list}, newest first below the cursor's id;
+ * a copy's entries through 016's {@code billing_audit_restore}, with their own ids.
  */
 final class SupabaseAuditLog implements AuditLog {
     private final PostgrestClient client;
@@ -43,6 +44,24 @@ final class SupabaseAuditLog implements AuditLog {
         ObjectNode detail = args.putObject("p_detail");
         entry.detail().forEach(detail::put);
         return client.rpc("billing_audit_record", args).retryable().send().json().asBoolean();
+    }
+
+    /** Through 016's {@code billing_audit_restore}: idempotent (an identical entry is not written again): retried. */
+    @Override
+    public boolean restore(AuditEntry entry) {
+        ObjectNode args = Rows.object();
+        args.put("p_id", entry.id());
+        args.put("p_recorded_at", Rows.timestamp(entry.recordedAt()));
+        args.put("p_entity", entry.action().entity());
+        args.put("p_entity_id", entry.entityId());
+        args.put("p_action", entry.action().action());
+        args.put("p_user_id", entry.userId() == null ? null : entry.userId().value());
+        args.put("p_customer_id", entry.customerId() == null ? null : entry.customerId().value());
+        args.put("p_cause", entry.cause() == null ? null : entry.cause().text());
+        ObjectNode detail = args.putObject("p_detail");
+        entry.detail().forEach(detail::put);
+        args.put("p_explicit", entry.action().explicit());
+        return client.rpc("billing_audit_restore", args).retryable().send().json().asBoolean();
     }
 
     @Override

@@ -44,6 +44,26 @@ final class SupabaseNoticeLog implements NoticeLog {
         client.post(TABLE).json(row).prefer("return=minimal").send();
     }
 
+    /**
+     * Through 016's {@code billing_notice_restore} (the id column is generated, so a plain insert cannot set it);
+     * idempotent, so retried.
+     */
+    @Override
+    public boolean restore(NoticeEntry entry) {
+        NoticeRecord r = entry.record();
+        ObjectNode args = Rows.object();
+        args.put("p_id", entry.id());
+        args.put("p_event_id", r.eventId());
+        args.put("p_kind", r.kind().wireName());
+        args.put("p_user_id", r.userId().value());
+        args.put("p_customer_id", r.customerId() == null ? null : r.customerId().value());
+        args.put("p_status", r.status().wireName());
+        args.put("p_message_id", r.messageId());
+        args.put("p_error", r.error());
+        args.put("p_at", Rows.timestamp(r.at()));
+        return client.rpc("billing_notice_restore", args).retryable().send().json().asBoolean();
+    }
+
     @Override
     public Page<NoticeEntry> list(NoticeQuery q) {
         PostgrestClient.Request request = client.get(TABLE).param("select", COLUMNS)

@@ -34,7 +34,8 @@ public final class SupabaseSql {
             "012_refunds.sql",
             "013_notice_log.sql",
             "014_invoice_tax.sql",
-            "015_invoice_payments.sql");
+            "015_invoice_payments.sql",
+            "016_migration_copies.sql");
     private static final String FOLDER = "/supabase/migrations/";
 
     private SupabaseSql() {

@@ -64,7 +64,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * SIGKILL mid-copy; the same command resumes from the checkpoint and verifies, a re-run writes nothing, a second
  * pass catches up with records changed in Supabase meanwhile, and the HTTP server answers
  * {@code GET /me/entitlements} identically on the migrated Postgres store and on Supabase. A dry run writes
- * nothing; a row changed in the target is a mismatch that names its record type.
+ * nothing; a row changed in the target is a mismatch that names its record type. The audit trail (011's trigger rows
+ * and explicit entries) and the notice log arrive with their ids, times and causes, and nothing besides.
  */
 class MigrateSupabaseIT {
     static final int CUSTOMERS = 10_000;
@@ -84,7 +85,9 @@ class MigrateSupabaseIT {
             Map.entry(MigrationRecordType.MEMBERSHIPS, "org_members"),
             Map.entry(MigrationRecordType.GUEST_PURCHASES, "guest_purchases"),
             Map.entry(MigrationRecordType.REFUNDS, "refunds"),
-            Map.entry(MigrationRecordType.INVOICE_PAYMENTS, "invoice_payments"));
+            Map.entry(MigrationRecordType.INVOICE_PAYMENTS, "invoice_payments"),
+            Map.entry(MigrationRecordType.AUDIT_ENTRIES, "audit_log"),
+            Map.entry(MigrationRecordType.NOTICES, "notice_log"));
     static final Pattern REPORT_LINE = Pattern.compile("(?m)^([a-z_]+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+"
             + "(\\d+)\\s+(\\d+)\\s+(ok|MISMATCH)$");
 
@@ -233,6 +236,17 @@ class MigrateSupabaseIT {
                 assertThat(row.written()).as(type.wireName()).isZero();
                 assertThat(row.verified()).isEqualTo("ok");
             });
+            // The trail is exactly Supabase's, ids included: the copy's own projection writes recorded nothing, and
+            // what Postgres records next comes after it.
+            assertThat(query(target, "SELECT count(*) FROM billing.audit_log WHERE cause = 'system:migration'"))
+                    .isZero();
+            assertThat(text(target, "SELECT max(id) FROM billing.audit_log"))
+                    .isEqualTo(text(sourceDb, "SELECT max(id) FROM public.billing_audit_log"));
+            assertThat(text(target, "SELECT count(*) FILTER (WHERE explicit) || '/' || count(*) FILTER (WHERE cause "
+                    + "IS NULL) FROM billing.audit_log")).isEqualTo(text(sourceDb, "SELECT count(*) FILTER (WHERE "
+                    + "explicit) || '/' || count(*) FILTER (WHERE cause IS NULL) FROM public.billing_audit_log"));
+            assertThat(text(target, "SELECT max(id) FROM billing.notice_log"))
+                    .isEqualTo(text(sourceDb, "SELECT max(id) FROM public.billing_notice_log"));
 
             // 4b. Copy while live: Supabase kept serving (a counter grew, an event was retried), so the target is
             // behind; the next run updates both and verifies clean (values change, counts do not).

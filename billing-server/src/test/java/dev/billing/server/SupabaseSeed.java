@@ -5,6 +5,7 @@ import dev.billing.core.model.MigrationRecordType;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,6 +86,10 @@ final class SupabaseSeed {
     private final List<Object[]> guests = new ArrayList<>();
     private final List<Object[]> refunds = new ArrayList<>();
     private final List<Object[]> invoicePayments = new ArrayList<>();
+    private final List<Object[]> notices = new ArrayList<>();
+    private final List<Object[]> explicitAudit = new ArrayList<>();
+    /** The audit trail's entries once written: those above and those 011's triggers wrote for the rows. */
+    private long auditEntries;
 
     private SupabaseSeed(long seed, Instant now) {
         this.random = new Random(seed);
@@ -110,6 +115,18 @@ final class SupabaseSeed {
                         now.getEpochSecond() * 10_000_000L});
                 // And what paid an invoice of a customer not seeded (its invoice_payment.paid came first).
                 s.invoicePayments.add(new Object[] {"in_early_" + i, "pi_seed_" + i});
+                // And the admin's refund in the audit trail (an explicit entry, once per cause).
+                s.explicitAudit.add(new Object[] {"refund", "re_seed_" + i, "created", null, "cus_refund_" + i,
+                        "admin:req_seed_" + i, "{\"amount\": \"" + (100 + i) + "\", \"currency\": \"usd\"}"});
+            }
+            if (i % 5 == 0) { // a notice for every fifth: sent, skipped or failed (with the error)
+                int outcome = i / 5 % 3;
+                s.notices.add(new Object[] {"evt_notice_" + i, i % 2 == 0 ? "receipt" : "plan-changed",
+                        String.format("user_seed_%05d", i), i % 15 == 0 ? null : String.format("cus_seed_%05d", i),
+                        outcome == 0 ? "sent" : outcome == 1 ? "skipped" : "failed",
+                        outcome == 0 ? "<billing.evt_notice_" + i + "@example.com>" : null,
+                        outcome == 0 ? null : outcome == 1 ? "no email address" : "SMTP 451: réessayez plus tard",
+                        time(now.minusSeconds(i).minusNanos(i % 1_000 * 1_000L))});
             }
         }
         s.write(db);
@@ -517,6 +534,15 @@ final class SupabaseSeed {
                     refunds);
             insert(connection, "INSERT INTO public.billing_invoice_payments (invoice_id, payment_intent_id) "
                     + "VALUES (?, ?)", invoicePayments);
+            insert(connection, "INSERT INTO public.billing_notice_log (event_id, kind, user_id, customer_id, status, "
+                    + "message_id, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", notices);
+            insert(connection, "INSERT INTO public.billing_audit_log (entity, entity_id, action, user_id, customer_id, "
+                    + "cause, detail, explicit) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, true)", explicitAudit);
+            try (PreparedStatement count = connection.prepareStatement(
+                    "SELECT count(*) FROM public.billing_audit_log"); ResultSet rs = count.executeQuery()) {
+                rs.next();
+                auditEntries = rs.getLong(1);
+            }
             connection.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("seeding Supabase failed: " + e.getMessage(), e);
@@ -533,6 +559,8 @@ final class SupabaseSeed {
         counts.put(MigrationRecordType.GUEST_PURCHASES, (long) guests.size());
         counts.put(MigrationRecordType.REFUNDS, (long) refunds.size());
         counts.put(MigrationRecordType.INVOICE_PAYMENTS, (long) invoicePayments.size());
+        counts.put(MigrationRecordType.AUDIT_ENTRIES, auditEntries);
+        counts.put(MigrationRecordType.NOTICES, (long) notices.size());
     }
 
     private static void insert(Connection connection, String sql, List<Object[]> rows) throws SQLException {

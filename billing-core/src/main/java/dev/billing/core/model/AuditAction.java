@@ -54,6 +54,15 @@ public enum AuditAction {
         return action;
     }
 
+    /**
+     * Whether the entry is recorded through {@link dev.billing.core.port.AuditLog#record} (once per entity, action
+     * and cause) rather than by the store with a projection write.
+     */
+    public boolean explicit() {
+        return this == CUSTOMER_RECONCILED || this == INVOICE_PAYMENT_FAILED || this == REFUND_CREATED
+                || this == EVENT_REPLAYED || this == ACCOUNT_ERASED;
+    }
+
     public String wireName() {
         return entity + "." + action;
     }

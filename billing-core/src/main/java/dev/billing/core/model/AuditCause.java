@@ -10,6 +10,12 @@ import java.util.Objects;
  * <p>Usage: {@code AuditCause cause = AuditCause.event(entry.eventId());}
  */
 public record AuditCause(Kind kind, String id) {
+    /**
+     * The cause of a store-to-store copy ({@code MigrateStores}): the stores record no audit entry for a projection
+     * write with it, because the copy brings the source's own entries for those changes.
+     */
+    public static final AuditCause MIGRATION = new AuditCause(Kind.SYSTEM, "migration");
+
     /** The longest id a cause carries (request ids are at most 128 characters, Stripe's event ids far less). */
     public static final int MAX_ID_LENGTH = 200;
 

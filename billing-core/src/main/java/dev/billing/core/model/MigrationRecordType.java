@@ -16,7 +16,9 @@ public enum MigrationRecordType {
     MEMBERSHIPS,
     GUEST_PURCHASES,
     REFUNDS,
-    INVOICE_PAYMENTS;
+    INVOICE_PAYMENTS,
+    AUDIT_ENTRIES,
+    NOTICES;
 
     /** {@code customer_links}, {@code inbox_entries}, ...: the name in checkpoints and reports. */
     public String wireName() {

@@ -11,7 +11,9 @@ import dev.billing.core.model.Page;
  * transaction, from the cause the write was given ({@link CustomerStore#link(dev.billing.core.model.CustomerLink,
  * dev.billing.core.model.AuditCause)}, {@link SubscriptionStore#upsertSubscription(dev.billing.core.model.Subscription,
  * dev.billing.core.model.AuditCause)}, ...): a write that changes nothing records nothing. What is not a row change
- * (a replay, a reconcile, a refund, an erasure, a failed payment) is recorded here.
+ * (a replay, a reconcile, a refund, an erasure, a failed payment) is recorded here. A projection write whose cause
+ * is {@link dev.billing.core.model.AuditCause#MIGRATION} records nothing: a copy brings the source's entries instead
+ * ({@link #restore}).
  *
  * <p>Usage: {@code Page<AuditEntry> latest = stores.audit().list(AuditQuery.all(50));}
  *
@@ -30,6 +32,14 @@ public interface AuditLog {
     /** Entries matching the query, newest first. */
     Page<AuditEntry> list(AuditQuery query);
 
+    /**
+     * Writes the entry exactly as given (migration): its id, time, cause and detail; inserts it, or replaces a stored
+     * entry of the same id that differs (an erasure in the source since the last copy), so a second copy brings it up
+     * to date; true when it wrote. Entries recorded afterwards get higher ids. An entry whose action is
+     * {@link dev.billing.core.model.AuditAction#explicit()} counts for {@link #record}'s once-per-cause rule.
+     */
+    boolean restore(AuditEntry entry);
+
     /** Stores that keep no audit trail: records nothing, lists nothing. */
     AuditLog NONE = new AuditLog() {
         @Override
@@ -40,6 +50,11 @@ public interface AuditLog {
         @Override
         public Page<AuditEntry> list(AuditQuery query) {
             return Page.empty();
+        }
+
+        @Override
+        public boolean restore(AuditEntry entry) {
+            return false;
         }
     };
 }

@@ -34,6 +34,13 @@ public interface NoticeLog {
      */
     int pseudonymise(UserId user, UserId pseudonym);
 
+    /**
+     * Writes the row exactly as given (migration), with its id: inserts it, or replaces a stored row of the same id
+     * that differs (an erasure in the source since the last copy); true when it wrote. Rows recorded afterwards get
+     * higher ids.
+     */
+    boolean restore(NoticeEntry entry);
+
     /** Stores that keep no notice log: records nothing, lists nothing. */
     NoticeLog NONE = new NoticeLog() {
         @Override
@@ -53,6 +60,11 @@ public interface NoticeLog {
         @Override
         public int pseudonymise(UserId user, UserId pseudonym) {
             return 0;
+        }
+
+        @Override
+        public boolean restore(NoticeEntry entry) {
+            return false;
         }
     };
 }

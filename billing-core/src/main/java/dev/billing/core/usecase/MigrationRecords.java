@@ -3,6 +3,11 @@ package dev.billing.core.usecase;
 import dev.billing.core.model.MigrationRecordType;
 
 import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.AuditEntry;
+import dev.billing.core.model.AuditQuery;
+import dev.billing.core.model.NoticeEntry;
+import dev.billing.core.model.NoticeQuery;
+import dev.billing.core.model.NoticeRecord;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.Invoice;
@@ -23,6 +28,7 @@ import dev.billing.core.model.UpsertResult;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,11 +69,17 @@ import java.util.function.ToLongFunction;
  *   <li>refunds: id, customer_id, charge_id, payment_intent_id, amount, currency, status, reason, created,
  *       version</li>
  *   <li>invoice_payments: invoice_id, payment_intent_id</li>
+ *   <li>audit_entries: id, recorded_at, action (its wire name), entity_id, user_id, customer_id, cause (its text),
+ *       detail</li>
+ *   <li>notices: id, event_id, kind, user_id, customer_id, status, message_id, error, at</li>
  * </ul>
  */
 final class MigrationRecords {
-    /** The audit cause of what a copy writes into the target store. */
-    private static final AuditCause MIGRATION = AuditCause.system("migration");
+    /**
+     * The cause of the copy's projection writes: the target records no audit entry for them, so that its trail is
+     * exactly the source's, copied as {@code audit_entries} with their own ids, times and causes.
+     */
+    private static final AuditCause MIGRATION = AuditCause.MIGRATION;
     private MigrationRecords() {
     }
 
@@ -143,7 +155,44 @@ final class MigrationRecords {
                         (s, c, l) -> s.subscriptions().listInvoicePayments(c, l),
                         s -> s.subscriptions().countInvoicePayments(),
                         (t, r) -> inserted(t.subscriptions().recordInvoicePayment(r)),
-                        p -> p.invoiceId() + " / " + p.paymentIntentId(), MigrationRecords::canonical));
+                        p -> p.invoiceId() + " / " + p.paymentIntentId(), MigrationRecords::canonical),
+                new Kind<AuditEntry>(MigrationRecordType.AUDIT_ENTRIES, MigrationRecords::auditEntries, s -> -1,
+                        (t, r) -> inserted(t.audit().restore(r)), e -> Long.toString(e.id()),
+                        MigrationRecords::canonical),
+                new Kind<NoticeEntry>(MigrationRecordType.NOTICES, MigrationRecords::notices, s -> -1,
+                        (t, r) -> inserted(t.notices().restore(r)), e -> Long.toString(e.id()),
+                        MigrationRecords::canonical));
+    }
+
+    /**
+     * Up to {@code limit} entries, newest first, below the cursor's id: the log's own keyset, in pages of the most
+     * it lists at once.
+     */
+    private static Page<AuditEntry> auditEntries(BillingStores stores, String cursor, int limit) {
+        List<AuditEntry> items = new ArrayList<>();
+        String next = cursor;
+        Page<AuditEntry> page;
+        do {
+            int want = Math.min(AuditQuery.MAX_LIMIT, limit - items.size());
+            page = stores.audit().list(AuditQuery.all(want).after(next));
+            items.addAll(page.items());
+            next = page.nextCursor();
+        } while (page.hasMore() && items.size() < limit);
+        return new Page<>(items, page.hasMore(), page.hasMore() ? next : null);
+    }
+
+    /** As {@link #auditEntries}, for the notice log. */
+    private static Page<NoticeEntry> notices(BillingStores stores, String cursor, int limit) {
+        List<NoticeEntry> items = new ArrayList<>();
+        String next = cursor;
+        Page<NoticeEntry> page;
+        do {
+            int want = Math.min(NoticeQuery.MAX_LIMIT, limit - items.size());
+            page = stores.notices().list(NoticeQuery.all(want).after(next));
+            items.addAll(page.items());
+            next = page.nextCursor();
+        } while (page.hasMore() && items.size() < limit);
+        return new Page<>(items, page.hasMore(), page.hasMore() ? next : null);
     }
 
     private static Outcome link(BillingStores target, CustomerLink link) {
@@ -213,6 +262,23 @@ final class MigrationRecords {
                 .number("amount", r.amount()).text("currency", r.currency()).text("status", r.status())
                 .text("reason", r.reason()).instant("created", r.created()).number("version", r.version().key())
                 .build();
+    }
+
+    static String canonical(AuditEntry e) {
+        return new Canon(MigrationRecordType.AUDIT_ENTRIES).number("id", e.id()).instant("recorded_at", e.recordedAt())
+                .text("action", e.action().wireName()).text("entity_id", e.entityId())
+                .text("user_id", e.userId() == null ? null : e.userId().value())
+                .text("customer_id", e.customerId() == null ? null : e.customerId().value())
+                .text("cause", e.cause() == null ? null : e.cause().text()).map("detail", e.detail()).build();
+    }
+
+    static String canonical(NoticeEntry n) {
+        NoticeRecord r = n.record();
+        return new Canon(MigrationRecordType.NOTICES).number("id", n.id()).text("event_id", r.eventId())
+                .text("kind", r.kind().wireName()).text("user_id", r.userId().value())
+                .text("customer_id", r.customerId() == null ? null : r.customerId().value())
+                .text("status", r.status().wireName()).text("message_id", r.messageId()).text("error", r.error())
+                .instant("at", r.at()).build();
     }
 
     static String canonical(InboxEntry e) {

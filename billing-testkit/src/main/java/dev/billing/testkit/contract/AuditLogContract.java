@@ -272,6 +272,93 @@ public abstract class AuditLogContract {
         }
     }
 
+    @Nested
+    @DisplayName("a copy (migration)")
+    class Copy {
+        /**
+         * An id above every entry of the store, far enough that tests sharing the store do not reach it first:
+         * restored ids are chosen by the source, not by this store.
+         */
+        private long freshId() {
+            List<AuditEntry> newest = stores.audit().list(AuditQuery.all(1)).items();
+            long top = newest.isEmpty() ? 0 : newest.get(0).id();
+            return top + 1_000 + Math.floorMod(customer.hashCode(), 1_000_000);
+        }
+
+        @Test
+        @DisplayName("projection writes with the migration cause record nothing")
+        void projectionWritesWithTheMigrationCauseRecordNothing() {
+            String id = unique("sub_");
+            var subs = stores.subscriptions();
+            subs.upsertSubscription(sub(id, 0).withStatus(SubscriptionStatus.TRIALING).build(), AuditCause.MIGRATION);
+            subs.upsertSubscription(sub(id, 1).withQuantity(4).build(), AuditCause.MIGRATION);
+            stores.customers().link(new CustomerLink(UserId.of(unique("user_")), CustomerId.of(customer), null, T0),
+                    AuditCause.MIGRATION);
+            subs.upsertInvoice(anInvoice().withId(unique("in_")).withCustomer(customer).withAmounts(2900, 2900)
+                    .withVersion(sub("x", 0).build().version()).build(), AuditCause.MIGRATION);
+            subs.recordPurchase(aPurchase().withCustomer(customer).build(), AuditCause.MIGRATION);
+
+            assertThat(ofCustomer()).isEmpty();
+            subs.upsertSubscription(sub(id, 2).withQuantity(5).build(), event("evt_after"));
+            assertThat(ofCustomer()).extracting(e -> e.action(), e -> e.cause().text())
+                    .containsExactly(tuple(AuditAction.SUBSCRIPTION_QUANTITY_CHANGED, "event:evt_after"));
+        }
+
+        @Test
+        @DisplayName("restore writes an entry with its own id, time and cause, once; entries after it come later")
+        void restoreWritesAnEntryWithItsOwnIdTimeAndCauseOnce() {
+            long id = freshId();
+            AuditEntry created = new AuditEntry(id, Instant.parse("2024-03-01T10:15:30.123456Z"),
+                    AuditAction.SUBSCRIPTION_CREATED, unique("sub_"), null, CustomerId.of(customer),
+                    event("evt_src_1"), Map.of("new_status", "active", "price_id", "price_pro_monthly",
+                    "quantity", "1"));
+            AuditEntry linked = new AuditEntry(id + 1, Instant.parse("2024-03-01T10:15:31Z"),
+                    AuditAction.CUSTOMER_LINKED, customer, UserId.of(unique("user_")), CustomerId.of(customer),
+                    null, Map.of());
+
+            assertThat(stores.audit().restore(linked)).isTrue();
+            assertThat(stores.audit().restore(created)).isTrue();
+            assertThat(stores.audit().restore(created)).isFalse();
+            assertThat(stores.audit().restore(linked)).isFalse();
+            assertThat(ofCustomer()).containsExactly(linked, created);
+
+            stores.subscriptions().upsertSubscription(sub(unique("sub_"), 0).build(), event("evt_later"));
+            List<AuditEntry> entries = ofCustomer();
+            assertThat(entries).hasSize(3);
+            assertThat(entries.get(0).id()).isGreaterThan(linked.id());
+            assertThat(entries.get(0).cause()).isEqualTo(event("evt_later"));
+        }
+
+        @Test
+        @DisplayName("restore replaces a different entry of the same id (an erasure in the source)")
+        void restoreReplacesADifferentEntryOfTheSameId() {
+            AuditEntry linked = new AuditEntry(freshId(), Instant.parse("2024-03-01T10:15:31Z"),
+                    AuditAction.CUSTOMER_LINKED, customer, UserId.of(unique("user_")), CustomerId.of(customer),
+                    event("evt_link"), Map.of());
+            AuditEntry erased = new AuditEntry(linked.id(), linked.recordedAt(), linked.action(), linked.entityId(),
+                    UserId.of(UserId.PSEUDONYM_PREFIX + unique("p")), linked.customerId(), linked.cause(), Map.of());
+
+            assertThat(stores.audit().restore(linked)).isTrue();
+            assertThat(stores.audit().restore(erased)).isTrue();
+            assertThat(stores.audit().restore(erased)).isFalse();
+            assertThat(ofCustomer()).containsExactly(erased);
+        }
+
+        @Test
+        @DisplayName("a restored explicit entry counts for record's once-per-cause rule")
+        void aRestoredExplicitEntryCountsForRecordsOncePerCauseRule() {
+            String invoice = unique("in_");
+            AuditEntry failed = new AuditEntry(freshId(), Instant.parse("2024-03-02T08:00:00Z"),
+                    AuditAction.INVOICE_PAYMENT_FAILED, invoice, null, CustomerId.of(customer), event("evt_fail"),
+                    Map.of("amount_due", "2900", "currency", "usd"));
+
+            assertThat(stores.audit().restore(failed)).isTrue();
+            assertThat(stores.audit().record(new AuditRecord(AuditAction.INVOICE_PAYMENT_FAILED, invoice, null,
+                    CustomerId.of(customer), event("evt_fail"), Map.of()))).isFalse();
+            assertThat(ofCustomer()).containsExactly(failed);
+        }
+    }
+
     @Test
     @DisplayName("an erasure leaves no entry naming the erased account")
     void anErasureLeavesNoEntryNamingTheErasedAccount() {

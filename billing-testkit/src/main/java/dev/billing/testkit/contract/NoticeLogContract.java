@@ -124,4 +124,31 @@ public abstract class NoticeLogContract {
         assertThat(log.forUser(pseudonym)).hasSize(2);
         assertThat(log.list(NoticeQuery.all(10).withUser(user)).items()).isEmpty();
     }
+
+    @Test
+    @DisplayName("restore writes a row with its own id once, replaces a changed one, and later rows come after it")
+    void restoreWritesARowWithItsOwnIdOnce() {
+        List<NoticeEntry> newest = log.list(NoticeQuery.all(1)).items();
+        // Above every row, far enough that tests sharing the store do not reach it first.
+        long id = (newest.isEmpty() ? 0 : newest.get(0).id()) + 1_000 + Math.floorMod(user.hashCode(), 1_000_000);
+        NoticeEntry sent = new NoticeEntry(id, new NoticeRecord(unique("evt_"), NoticeKind.RECEIPT, user, customer,
+                NoticeStatus.SENT, "<m1@example.com>", null, T0.plusNanos(123_000)));
+        NoticeEntry failed = new NoticeEntry(id + 1, notice(unique("evt_"), NoticeKind.PAYMENT_FAILED,
+                NoticeStatus.FAILED));
+
+        assertThat(log.restore(failed)).isTrue();
+        assertThat(log.restore(sent)).isTrue();
+        assertThat(log.restore(sent)).isFalse();
+        assertThat(log.list(NoticeQuery.all(10).withUser(user)).items()).containsExactly(failed, sent);
+
+        UserId pseudonym = UserId.of(unique("erased_"));
+        NoticeRecord r = sent.record();
+        NoticeEntry erased = new NoticeEntry(id, new NoticeRecord(r.eventId(), r.kind(), pseudonym, r.customerId(),
+                r.status(), r.messageId(), r.error(), r.at()));
+        assertThat(log.restore(erased)).isTrue();
+        assertThat(log.forUser(pseudonym)).containsExactly(erased);
+
+        log.record(notice(unique("evt_"), NoticeKind.RECEIPT, NoticeStatus.SENT));
+        assertThat(log.list(NoticeQuery.all(10).withUser(user)).items().get(0).id()).isGreaterThan(id + 1);
+    }
 }

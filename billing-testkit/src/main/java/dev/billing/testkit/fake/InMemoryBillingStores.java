@@ -12,34 +12,47 @@ import java.time.Clock;
  */
 public final class InMemoryBillingStores {
     private final StoreSwitch storeSwitch = new StoreSwitch();
-    private final InMemoryAuditLog audit = new InMemoryAuditLog(storeSwitch, Clock.systemUTC());
-    private final InMemoryCustomerStore customers = new InMemoryCustomerStore(storeSwitch, audit);
-    private final InMemorySubscriptionStore subscriptions = new InMemorySubscriptionStore(storeSwitch, audit);
+    private final InMemoryAuditLog audit;
+    private final InMemoryCustomerStore customers;
+    private final InMemorySubscriptionStore subscriptions;
     private final InMemoryEventInbox inbox = new InMemoryEventInbox(storeSwitch);
     private final InMemoryUsageLedger usage = new InMemoryUsageLedger(storeSwitch);
     private final InMemoryProjectionChanges changes = new InMemoryProjectionChanges(storeSwitch);
     private final InMemoryMembershipStore memberships = new InMemoryMembershipStore(storeSwitch);
     private final InMemoryGuestPurchaseStore guests = new InMemoryGuestPurchaseStore(storeSwitch);
     private final InMemoryNoticeLog notices = new InMemoryNoticeLog(storeSwitch);
-    private final InMemoryAnalyticsStore analytics = new InMemoryAnalyticsStore(customers, subscriptions, usage);
+    private final InMemoryAnalyticsStore analytics;
     // One instance: callers compare stores (MigrateStores refuses to migrate stores into themselves).
-    private final BillingStores stores = new BillingStores(customers, subscriptions, inbox, usage, changes,
-            new StoreLifecycle() {
-                @Override
-                public void ping() {
-                    storeSwitch.check();
-                }
+    private final BillingStores stores;
 
-                @Override
-                public void close() {
-                }
-            }, memberships, guests, audit, analytics, notices);
+    private InMemoryBillingStores(Clock auditClock) {
+        audit = new InMemoryAuditLog(storeSwitch, auditClock);
+        customers = new InMemoryCustomerStore(storeSwitch, audit);
+        subscriptions = new InMemorySubscriptionStore(storeSwitch, audit);
+        analytics = new InMemoryAnalyticsStore(customers, subscriptions, usage);
+        stores = new BillingStores(customers, subscriptions, inbox, usage, changes,
+                new StoreLifecycle() {
+                    @Override
+                    public void ping() {
+                        storeSwitch.check();
+                    }
 
-    private InMemoryBillingStores() {
+                    @Override
+                    public void close() {
+                    }
+                }, memberships, guests, audit, analytics, notices);
     }
 
     public static InMemoryBillingStores create() {
-        return new InMemoryBillingStores();
+        return new InMemoryBillingStores(Clock.systemUTC());
+    }
+
+    /**
+     * Stores whose audit trail takes its times from {@code auditClock}: two stores filled alike with a fixed clock
+     * hold the same trail.
+     */
+    public static InMemoryBillingStores create(Clock auditClock) {
+        return new InMemoryBillingStores(auditClock);
     }
 
     /** Every store port; {@code ping()} fails while the {@link #storeSwitch()} has the store down. */

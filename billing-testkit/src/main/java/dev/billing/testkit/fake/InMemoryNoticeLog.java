@@ -32,6 +32,33 @@ public final class InMemoryNoticeLog implements NoticeLog {
         rows.add(new NoticeEntry(++lastId, entry));
     }
 
+    /** Kept in id order, so the listing stays newest first whatever order a copy restores rows in. */
+    @Override
+    public synchronized boolean restore(NoticeEntry entry) {
+        storeSwitch.checkUp();
+        int low = 0;
+        int high = rows.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (rows.get(mid).id() < entry.id()) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        int at = low;
+        if (at < rows.size() && rows.get(at).id() == entry.id()) {
+            if (rows.get(at).equals(entry)) {
+                return false;
+            }
+            rows.set(at, entry);
+        } else {
+            rows.add(at, entry);
+        }
+        lastId = Math.max(lastId, entry.id());
+        return true;
+    }
+
     @Override
     public synchronized Page<NoticeEntry> list(NoticeQuery query) {
         storeSwitch.checkUp();

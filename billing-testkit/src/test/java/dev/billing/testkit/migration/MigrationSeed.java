@@ -1,5 +1,8 @@
 package dev.billing.testkit.migration;
 
+import dev.billing.core.model.AuditAction;
+import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.AuditRecord;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.GuestPurchase;
@@ -8,6 +11,9 @@ import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.NoticeKind;
+import dev.billing.core.model.NoticeRecord;
+import dev.billing.core.model.NoticeStatus;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.PaymentRefund;
@@ -43,7 +49,8 @@ final class MigrationSeed {
 
     /**
      * Writes {@code n} links, subscriptions, invoices, purchases, refunds, invoice payments, inbox entries; 2n usage
-     * counters, n keys and reports.
+     * counters, n keys and reports; n notices; and n explicit audit entries besides those the projection's writes
+     * record (a link, a subscription, a purchase each, a paid invoice).
      */
     static void fill(BillingStores stores, int n) {
         InboxStatus[] statuses = InboxStatus.values();
@@ -96,6 +103,20 @@ final class MigrationSeed {
             // What paid each invoice; every third one of an invoice not stored (its payment came first).
             stores.subscriptions().recordInvoicePayment(new InvoicePayment(i % 3 == 0 ? String.format("in_early_%05d",
                     i) : String.format("in_%05d", i), "pi_inv_" + i));
+            // Notices of every kind and status; every fourth without a customer.
+            NoticeStatus noticeStatus = NoticeStatus.values()[i % NoticeStatus.values().length];
+            stores.notices().record(new NoticeRecord(String.format("evt_%05d", i),
+                    NoticeKind.values()[i % NoticeKind.values().length], UserId.of(user),
+                    i % 4 == 0 ? null : CustomerId.of(customer), noticeStatus,
+                    noticeStatus == NoticeStatus.SENT ? "<m" + i + "@example.com>" : null,
+                    noticeStatus == NoticeStatus.SENT ? null : "refused " + i, T0.plusSeconds(i)));
+            // Explicit entries: a refund by an admin, a failed payment of an event (another cause kind each).
+            stores.audit().record(i % 2 == 0
+                    ? new AuditRecord(AuditAction.REFUND_CREATED, String.format("re_%05d", i), null,
+                            CustomerId.of(customer), AuditCause.admin("req_" + i),
+                            Map.of("amount", Long.toString(5L * i)))
+                    : new AuditRecord(AuditAction.INVOICE_PAYMENT_FAILED, String.format("in_%05d", i), null,
+                            CustomerId.of(customer), AuditCause.event(String.format("evt_%05d", i)), Map.of()));
         }
         // Some reports were sent, some failed once.
         for (MeterReport report : stores.usage().claimReports(n / 2 + 1, T0.plus(Duration.ofDays(1)), Duration.ofSeconds(60))) {
@@ -116,6 +137,12 @@ final class MigrationSeed {
         }
         counts.put(MigrationRecordType.USAGE_COUNTERS, 2L * n);
         counts.put(MigrationRecordType.USAGE_KEYS, 2L * n);
+        long paid = 0;
+        for (int i = 0; i < n; i++) {
+            paid += InvoiceStatus.values()[i % InvoiceStatus.values().length] == InvoiceStatus.PAID ? 1 : 0;
+        }
+        // Per record: the link, the subscription's creation, the purchase and the explicit entry; and paid invoices.
+        counts.put(MigrationRecordType.AUDIT_ENTRIES, 4L * n + paid);
         return counts;
     }
 }
