@@ -9,6 +9,7 @@ import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.core.statement.TemplateEngine;
+import org.jdbi.v3.core.statement.Update;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -23,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 
 /**
  * The one way the stores reach the database: a configured {@link Jdbi}, the schema substituted into SQL, every
@@ -149,6 +151,22 @@ final class Db {
     }
 
     /** Postgres keeps microseconds: the instant as bound, truncated the same way every time. */
+    /**
+     * Writes a row under its own id, in the caller's transaction: the first of {@code attempts} (an update of a
+     * different row with that id, then an insert) that writes one row wins, then {@code advanceIds} moves the
+     * table's identity past the id so later rows get higher ones. Returns whether a row was written.
+     */
+    static boolean restoreWithId(Handle h, List<String> attempts, UnaryOperator<Update> bind, String advanceIds,
+                                 long id) {
+        for (String sql : attempts) {
+            if (bind.apply(h.createUpdate(sql).bind("id", id)).execute() == 1) {
+                h.createQuery(advanceIds).bind("id", id).mapTo(Long.class).findOne();
+                return true;
+            }
+        }
+        return false;
+    }
+
     static OffsetDateTime ts(Instant instant) {
         return instant == null ? null : OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
     }

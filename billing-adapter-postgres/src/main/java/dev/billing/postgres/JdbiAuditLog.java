@@ -106,29 +106,16 @@ final class JdbiAuditLog implements AuditLog {
      */
     @Override
     public boolean restore(AuditEntry entry) {
-        return db.transaction("audit.restore", h -> {
-            boolean written = false;
-            for (String sql : List.of(restoreUpdate, restoreInsert)) {
-                written = h.createUpdate(sql).bind("id", entry.id())
-                        .bindByType("recordedAt", Db.ts(entry.recordedAt()), OffsetDateTime.class)
-                        .bind("entity", entry.action().entity())
-                        .bind("action", entry.action().action())
-                        .bind("entityId", entry.entityId())
-                        .bind("userId", entry.userId() == null ? null : entry.userId().value())
-                        .bind("customerId", entry.customerId() == null ? null : entry.customerId().value())
-                        .bind("cause", entry.cause() == null ? null : entry.cause().text())
-                        .bind("detail", JsonMaps.write(entry.detail()))
-                        .bind("explicit", entry.action().explicit())
-                        .execute() == 1;
-                if (written) {
-                    break;
-                }
-            }
-            if (written) {
-                h.createQuery(advanceIds).bind("id", entry.id()).mapTo(Long.class).findOne();
-            }
-            return written;
-        });
+        return db.transaction("audit.restore", h -> Db.restoreWithId(h, List.of(restoreUpdate, restoreInsert),
+                u -> u.bindByType("recordedAt", Db.ts(entry.recordedAt()), OffsetDateTime.class)
+                    .bind("entity", entry.action().entity())
+                    .bind("action", entry.action().action())
+                    .bind("entityId", entry.entityId())
+                    .bind("userId", entry.userId() == null ? null : entry.userId().value())
+                    .bind("customerId", entry.customerId() == null ? null : entry.customerId().value())
+                    .bind("cause", entry.cause() == null ? null : entry.cause().text())
+                    .bind("detail", JsonMaps.write(entry.detail()))
+                    .bind("explicit", entry.action().explicit()), advanceIds, entry.id()));
     }
 
     /**

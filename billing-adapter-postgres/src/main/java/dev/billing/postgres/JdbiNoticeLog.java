@@ -96,26 +96,15 @@ final class JdbiNoticeLog implements NoticeLog {
     public boolean restore(NoticeEntry entry) {
         return db.transaction("notices.restore", h -> {
             NoticeRecord r = entry.record();
-            boolean written = false;
-            for (String sql : List.of(restoreUpdate, restoreInsert)) {
-                written = h.createUpdate(sql).bind("id", entry.id())
-                        .bind("eventId", r.eventId())
-                        .bind("kind", r.kind().wireName())
-                        .bind("userId", r.userId().value())
-                        .bind("customerId", r.customerId() == null ? null : r.customerId().value())
-                        .bind("status", r.status().wireName())
-                        .bind("messageId", r.messageId())
-                        .bind("error", r.error())
-                        .bindByType("at", Db.ts(r.at()), OffsetDateTime.class)
-                        .execute() == 1;
-                if (written) {
-                    break;
-                }
-            }
-            if (written) {
-                h.createQuery(advanceIds).bind("id", entry.id()).mapTo(Long.class).findOne();
-            }
-            return written;
+            return Db.restoreWithId(h, List.of(restoreUpdate, restoreInsert), u -> u
+                    .bind("eventId", r.eventId())
+                    .bind("kind", r.kind().wireName())
+                    .bind("userId", r.userId().value())
+                    .bind("customerId", r.customerId() == null ? null : r.customerId().value())
+                    .bind("status", r.status().wireName())
+                    .bind("messageId", r.messageId())
+                    .bind("error", r.error())
+                    .bindByType("at", Db.ts(r.at()), OffsetDateTime.class), advanceIds, entry.id());
         });
     }
 
