@@ -14,6 +14,7 @@ import java.util.Map;
  */
 final class CpuSettle {
     static final double TOLERANCE = 0.10;
+    static final int ROUNDS = 3;
     private final Map<Integer, List<Double>> rounds = new LinkedHashMap<>();
 
     /** Adds a round's server CPU per event (µs) at {@code connections}; a negative (unknown) figure is ignored. */
@@ -23,11 +24,11 @@ final class CpuSettle {
         }
     }
 
-    /** Whether every connection count in {@code counts} has two rounds and its last two differ by no more than 10%. */
+    /** Whether every connection count in {@code counts} has three rounds and its last three differ by at most 10%. */
     boolean settled(List<Integer> counts) {
         for (int connections : counts) {
             List<Double> figures = rounds.get(connections);
-            if (figures == null || figures.size() < 2) {
+            if (figures == null || figures.size() < ROUNDS) {
                 return false;
             }
             if (spread(figures) > TOLERANCE) {
@@ -37,14 +38,15 @@ final class CpuSettle {
         return !counts.isEmpty();
     }
 
-    /** The last two rounds' difference relative to the smaller one, or 1 (unsettled) for fewer than two. */
+    /** The last three rounds' spread (largest over smallest, less one), or 1 (unsettled) for fewer than three. */
     static double spread(List<Double> figures) {
-        if (figures.size() < 2) {
+        if (figures.size() < ROUNDS) {
             return 1;
         }
-        double last = figures.get(figures.size() - 1);
-        double before = figures.get(figures.size() - 2);
-        return Math.abs(last - before) / Math.min(last, before);
+        List<Double> last = figures.subList(figures.size() - ROUNDS, figures.size());
+        double max = last.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        double min = last.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        return (max - min) / min;
     }
 
     /** Every round's figure per connection count, for the report: "16: 410, 322, 301 µs; 64: ...". */

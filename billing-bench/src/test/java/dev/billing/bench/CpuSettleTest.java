@@ -1,5 +1,6 @@
 package dev.billing.bench;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -9,39 +10,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CpuSettleTest {
 
     @Test
-    void settlesOnlyWhenTheLastTwoRoundsOfEveryCountAgreeWithinTenPercent() {
+    void settlesOnlyWhenTheLastThreeRoundsOfEveryCountAgreeWithinTenPercent() {
         CpuSettle settle = new CpuSettle();
-        settle.add(16, 480);
-        settle.add(64, 420);
-        settle.add(16, 330);
-        settle.add(64, 300);
-        assertThat(settle.settled(List.of(16, 64))).as("480 -> 330 is still falling").isFalse();
+        for (double[] round : new double[][] {{480, 420}, {330, 300}, {327, 299}}) {
+            settle.add(16, round[0]);
+            settle.add(64, round[1]);
+        }
+        assertThat(settle.settled(List.of(16, 64))).as("16: 330, 327 agree, but 480 was two rounds ago").isFalse();
+
+        settle.add(16, 299);
+        settle.add(64, 340);
+        assertThat(settle.settled(List.of(16, 64))).as("64: 300, 299, 340 spread 14%").isFalse();
 
         settle.add(16, 310);
-        settle.add(64, 340);
-        assertThat(settle.settled(List.of(16, 64))).as("64: 300 -> 340 is 13%").isFalse();
-
         settle.add(64, 325);
-        assertThat(settle.settled(List.of(16, 64))).isTrue();
-        assertThat(settle.describe()).isEqualTo("16 connections: 480, 330, 310 µs; 64 connections: 420, 300, 340, 325 µs");
+        assertThat(settle.settled(List.of(16, 64))).as("16: 327, 299, 310; 64: 299, 340, 325").isFalse();
+
+        settle.add(64, 331);
+        assertThat(settle.settled(List.of(16, 64))).as("64: 340, 325, 331").isTrue();
+        assertThat(settle.describe()).isEqualTo(
+                "16 connections: 480, 330, 327, 299, 310 µs; 64 connections: 420, 300, 299, 340, 325, 331 µs");
     }
 
     @Test
-    void aCountWithFewerThanTwoRoundsOrUnknownFiguresIsNotSettled() {
+    void aCountWithFewerThanThreeRoundsOrUnknownFiguresIsNotSettled() {
         CpuSettle settle = new CpuSettle();
         settle.add(16, 300);
         settle.add(16, -1);
-        assertThat(settle.settled(List.of(16))).isFalse();
         settle.add(16, 301);
+        assertThat(settle.settled(List.of(16))).as("the unknown figure is no round").isFalse();
+        settle.add(16, 302);
         assertThat(settle.settled(List.of(16))).isTrue();
         assertThat(settle.settled(List.of(16, 64))).as("no 64-connection round yet").isFalse();
         assertThat(settle.settled(List.of())).isFalse();
     }
 
     @Test
-    void theSpreadIsRelativeToTheSmallerFigure() {
-        assertThat(CpuSettle.spread(List.of(100.0, 110.0))).isEqualTo(0.1, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(CpuSettle.spread(List.of(110.0, 100.0))).isEqualTo(0.1, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(CpuSettle.spread(List.of(100.0))).isEqualTo(1.0);
+    void theSpreadIsTheLastThreeRoundsLargestOverSmallest() {
+        assertThat(CpuSettle.spread(List.of(500.0, 100.0, 110.0, 105.0))).isEqualTo(0.1, Offset.offset(1e-9));
+        assertThat(CpuSettle.spread(List.of(110.0, 100.0, 100.0))).isEqualTo(0.1, Offset.offset(1e-9));
+        assertThat(CpuSettle.spread(List.of(100.0, 100.0))).isEqualTo(1.0);
     }
 }
