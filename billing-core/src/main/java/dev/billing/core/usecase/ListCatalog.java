@@ -1,6 +1,5 @@
 package dev.billing.core.usecase;
 
-import dev.billing.core.error.GatewayException;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.Price;
@@ -11,13 +10,10 @@ import dev.billing.core.port.PaymentGateway;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -35,30 +31,23 @@ public final class ListCatalog {
     /** Distinct queries whose pages a catalog snapshot keeps. */
     static final int KEPT_PAGES = 1_000;
     private final PaymentGateway gateway;
-    private final Clock clock;
-    private final Duration ttl;
-    private final Duration maxStale;
-    private final AtomicLong generation = new AtomicLong();
-    private final ReentrantLock refreshing = new ReentrantLock();
-    private volatile Snapshot snapshot;
+    private final CachedRead<Snapshot> catalog;
 
     public ListCatalog(PaymentGateway gateway, Clock clock, Duration ttl, Duration maxStale) {
         this.gateway = gateway;
-        this.clock = clock;
-        this.ttl = ttl;
-        this.maxStale = maxStale;
+        this.catalog = new CachedRead<>(this::readCatalog, clock, ttl, maxStale);
     }
 
     /** The page; the same instance for the same query until the catalog is read again. */
     public Page<Product> products(ProductQuery query) {
-        Snapshot seen = catalog();
+        Snapshot seen = catalog.get();
         return seen.page(query, () -> page(seen.products(), p -> query.active() == null || p.active() == query.active(),
                 Product::id, query.startingAfter(), query.limit()));
     }
 
     /** The page; the same instance for the same query until the catalog is read again. */
     public Page<Price> prices(PriceQuery query) {
-        Snapshot seen = catalog();
+        Snapshot seen = catalog.get();
         return seen.page(query, () -> page(seen.prices(), p -> (query.active() == null || p.active() == query.active())
                         && (query.productId() == null || p.productId().equals(query.productId()))
                         && (query.type() == null || p.type() == query.type()), Price::id, query.startingAfter(),
@@ -67,41 +56,13 @@ public final class ListCatalog {
 
     /** Makes the cached catalog stale: the next read refreshes (and still falls back to it if Stripe fails). */
     public void invalidate() {
-        generation.incrementAndGet();
+        catalog.invalidate();
     }
 
-    private Snapshot catalog() {
-        long currentGeneration = generation.get();
-        Snapshot seen = snapshot;
-        if (seen != null && isFresh(seen, currentGeneration)) {
-            return seen;
-        }
-        refreshing.lock();
-        try {
-            seen = snapshot;
-            if (seen != null && isFresh(seen, currentGeneration)) {
-                return seen;
-            }
-            try {
-                Snapshot read = new Snapshot(readAll(cursor -> gateway.listProducts(new ProductQuery(null,
-                        ProductQuery.MAX_LIMIT, cursor))), readAll(cursor -> gateway.listPrices(new PriceQuery(null,
-                        null, null, ProductQuery.MAX_LIMIT, cursor))), clock.instant(), currentGeneration,
-                        new ConcurrentHashMap<>());
-                snapshot = read;
-                return read;
-            } catch (GatewayException e) {
-                if (seen != null && clock.instant().isBefore(seen.readAt().plus(maxStale))) {
-                    return seen;
-                }
-                throw e;
-            }
-        } finally {
-            refreshing.unlock();
-        }
-    }
-
-    private boolean isFresh(Snapshot seen, long currentGeneration) {
-        return seen.generation() == currentGeneration && clock.instant().isBefore(seen.readAt().plus(ttl));
+    private Snapshot readCatalog() {
+        return new Snapshot(readAll(cursor -> gateway.listProducts(new ProductQuery(null, ProductQuery.MAX_LIMIT,
+                cursor))), readAll(cursor -> gateway.listPrices(new PriceQuery(null, null, null,
+                ProductQuery.MAX_LIMIT, cursor))), new ConcurrentHashMap<>());
     }
 
     private static <T> List<T> readAll(Function<String, Page<T>> pageAfter) {
@@ -154,8 +115,7 @@ public final class ListCatalog {
      * instance while this snapshot lives, so that callers (the HTTP module's rendered JSON) can keep what they made
      * of it by identity. At most {@value #KEPT_PAGES} queries are kept; others are answered anew each time.
      */
-    private record Snapshot(List<Product> products, List<Price> prices, Instant readAt, long generation,
-                            Map<Object, Page<?>> pages) {
+    private record Snapshot(List<Product> products, List<Price> prices, Map<Object, Page<?>> pages) {
         @SuppressWarnings("unchecked")
         <T> Page<T> page(Object query, Supplier<Page<T>> answer) {
             Page<?> kept = pages.get(query);

@@ -1,6 +1,5 @@
 package dev.billing.core.usecase;
 
-import dev.billing.core.error.GatewayException;
 import dev.billing.core.model.CatalogPromotion;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.PromotionCode;
@@ -11,8 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The promotion codes the plan catalog lists as public, each with what it gives as Stripe holds it now (read from a
@@ -27,46 +24,18 @@ public final class ListPromotions {
     private final PaymentGateway gateway;
     private final PlanCatalog catalog;
     private final Clock clock;
-    private final Duration ttl;
-    private final Duration maxStale;
-    private final AtomicLong generation = new AtomicLong();
-    private final ReentrantLock refreshing = new ReentrantLock();
-    private volatile Snapshot snapshot;
+    private final CachedRead<List<PromotionCode>> codes;
 
     ListPromotions(PaymentGateway gateway, PlanCatalog catalog, Clock clock, Duration ttl, Duration maxStale) {
         this.gateway = gateway;
         this.catalog = catalog;
         this.clock = clock;
-        this.ttl = ttl;
-        this.maxStale = maxStale;
+        this.codes = new CachedRead<>(this::read, clock, ttl, maxStale);
     }
 
     /** The public promotion codes in the catalog's order, as Stripe describes them. */
     public List<PromotionCode> listed() {
-        long currentGeneration = generation.get();
-        Snapshot seen = snapshot;
-        if (seen != null && fresh(seen, currentGeneration)) {
-            return seen.codes();
-        }
-        refreshing.lock();
-        try {
-            seen = snapshot;
-            if (seen != null && fresh(seen, currentGeneration)) {
-                return seen.codes();
-            }
-            try {
-                Snapshot read = new Snapshot(read(), clock.instant(), currentGeneration);
-                snapshot = read;
-                return read.codes();
-            } catch (GatewayException e) {
-                if (seen != null && clock.instant().isBefore(seen.readAt().plus(maxStale))) {
-                    return seen.codes();
-                }
-                throw e;
-            }
-        } finally {
-            refreshing.unlock();
-        }
+        return codes.get();
     }
 
     private List<PromotionCode> read() {
@@ -87,13 +56,6 @@ public final class ListPromotions {
      * A read already under way when this is called is not taken as fresh, since it may predate the change.
      */
     public void invalidate() {
-        generation.incrementAndGet();
-    }
-
-    private boolean fresh(Snapshot seen, long currentGeneration) {
-        return seen.generation() == currentGeneration && clock.instant().isBefore(seen.readAt().plus(ttl));
-    }
-
-    private record Snapshot(List<PromotionCode> codes, Instant readAt, long generation) {
+        codes.invalidate();
     }
 }

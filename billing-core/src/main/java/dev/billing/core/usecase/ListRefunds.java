@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The caller's refunds from the local projection (recorded from Stripe's refund webhooks), newest first, with no
@@ -60,8 +61,7 @@ public final class ListRefunds {
         Map<String, Long> refunded = new HashMap<>();
         for (Invoice invoice : invoices) {
             Set<String> paidBy = intents.getOrDefault(invoice.id(), Set.of());
-            refunded.put(invoice.id(), refunds.stream().filter(r -> paidBy.contains(r.paymentIntentId()))
-                    .filter(PaymentRefund::counts).mapToLong(PaymentRefund::amount).sum());
+            refunded.put(invoice.id(), counted(refunds, paidBy::contains));
         }
         return refunded;
     }
@@ -76,7 +76,12 @@ public final class ListRefunds {
         if (purchase.paymentIntentId() == null) {
             return 0;
         }
-        return refunds.stream().filter(r -> purchase.paymentIntentId().equals(r.paymentIntentId()))
+        return counted(refunds, purchase.paymentIntentId()::equals);
+    }
+
+    /** What the refunds of the payment intents {@code paidBy} accepts returned (failed and canceled ones nothing). */
+    private static long counted(List<PaymentRefund> refunds, Predicate<String> paidBy) {
+        return refunds.stream().filter(r -> r.paymentIntentId() != null && paidBy.test(r.paymentIntentId()))
                 .filter(PaymentRefund::counts).mapToLong(PaymentRefund::amount).sum();
     }
 }
