@@ -35,7 +35,8 @@ public final class SupabaseSql {
             "013_notice_log.sql",
             "014_invoice_tax.sql",
             "015_invoice_payments.sql",
-            "016_migration_copies.sql");
+            "016_migration_copies.sql",
+            "017_inbox_lookups.sql");
     private static final String FOLDER = "/supabase/migrations/";
 
     private SupabaseSql() {
