@@ -1,5 +1,6 @@
 package dev.billing.postgres;
 
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Subscription;
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static dev.billing.testkit.Builders.T0;
 import static dev.billing.testkit.Builders.aSubscription;
@@ -59,6 +63,65 @@ class AuditTrailIT {
                 "created:->incomplete@" + (T0.getEpochSecond() * 10_000_000L),
                 "status_changed:incomplete>active@" + ((T0.getEpochSecond() + 1) * 10_000_000L),
                 "quantity_changed:->-@" + ((T0.getEpochSecond() + 2) * 10_000_000L));
+    }
+
+    /**
+     * V17 audits once per statement: one batched upsert that inserts a row, changes everything the trail records on
+     * two others and is refused for a fourth still records each row's entries in the row's order, and for one row
+     * status, plan, quantity, then schedule, as the row triggers before it did.
+     */
+    @Test
+    void aBatchIsAuditedRowByRowInOneStatement() {
+        String a = unique("sub_");
+        String b = unique("sub_");
+        String c = unique("sub_");
+        String d = unique("sub_");
+        for (String id : List.of(a, b, d)) {
+            stores.subscriptions().upsertSubscription(aSubscription().withId(id).withCustomer("cus_batch")
+                    .withStatus(SubscriptionStatus.TRIALING).snapshotAt(T0.plusSeconds(5)).build());
+        }
+        List<Subscription> batch = new ArrayList<>();
+        for (String id : List.of(b, a)) {
+            batch.add(aSubscription().withId(id).withCustomer("cus_batch").withStatus(SubscriptionStatus.ACTIVE)
+                    .withPrice("price_team_monthly").withQuantity(3).cancelingAtPeriodEnd()
+                    .snapshotAt(T0.plusSeconds(6)).build());
+        }
+        batch.add(aSubscription().withId(c).withCustomer("cus_batch").snapshotAt(T0.plusSeconds(6)).build());
+        batch.add(aSubscription().withId(d).withCustomer("cus_batch").withStatus(SubscriptionStatus.CANCELED)
+                .snapshotAt(T0).build()); // older than the stored version: refused, not audited
+        List<AuditCause> causes = List.of(AuditCause.event("evt_b"), AuditCause.event("evt_a"),
+                AuditCause.event("evt_c"), AuditCause.event("evt_d"));
+        stores.subscriptions().upsertSubscriptions(batch, causes);
+
+        String sixth = "@" + ((T0.getEpochSecond() + 6) * 10_000_000L);
+        assertThat(Sql.strings(db.dataSource(), "SELECT entity_id || ' ' || action || ' ' || cause || ' ' "
+                + "|| detail::text || '@' || source_version FROM billing.audit_log WHERE customer_id = 'cus_batch' "
+                + "AND id > (SELECT max(id) FROM billing.audit_log WHERE entity_id = '" + d + "') ORDER BY id"))
+                .containsExactlyInAnyOrder(
+                        b + " status_changed event:evt_b {}" + sixth,
+                        b + " plan_changed event:evt_b {\"new_price_id\": \"price_team_monthly\", "
+                                + "\"old_price_id\": \"price_pro_monthly\"}" + sixth,
+                        b + " quantity_changed event:evt_b {\"new_quantity\": \"3\", \"old_quantity\": \"1\"}"
+                                + sixth,
+                        b + " cancel_scheduled event:evt_b {\"cancel_at_period_end\": \"true\"}" + sixth,
+                        a + " status_changed event:evt_a {}" + sixth,
+                        a + " plan_changed event:evt_a {\"new_price_id\": \"price_team_monthly\", "
+                                + "\"old_price_id\": \"price_pro_monthly\"}" + sixth,
+                        a + " quantity_changed event:evt_a {\"new_quantity\": \"3\", \"old_quantity\": \"1\"}"
+                                + sixth,
+                        a + " cancel_scheduled event:evt_a {\"cancel_at_period_end\": \"true\"}" + sixth,
+                        c + " created event:evt_c {\"price_id\": \"price_pro_monthly\", \"quantity\": \"1\"}" + sixth);
+        // In id order: each row's entries together (the rows in the order the statement wrote them), in the
+        // trail's order.
+        for (String id : List.of(a, b)) {
+            assertThat(Sql.strings(db.dataSource(), "SELECT action FROM billing.audit_log WHERE entity_id = '" + id
+                    + "' AND action <> 'created' ORDER BY id")).containsExactly("status_changed", "plan_changed",
+                    "quantity_changed", "cancel_scheduled");
+        }
+        assertThat(Sql.strings(db.dataSource(), "SELECT count(DISTINCT entity_id) FROM (SELECT entity_id, "
+                + "id - row_number() OVER (PARTITION BY entity_id ORDER BY id) AS run FROM billing.audit_log "
+                + "WHERE entity_id IN ('" + a + "', '" + b + "') AND action <> 'created') AS r GROUP BY run"))
+                .as("each row's four entries have consecutive ids").containsOnly("1");
     }
 
     @Test
