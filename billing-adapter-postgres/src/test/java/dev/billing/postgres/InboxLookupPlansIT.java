@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,30 +24,43 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(PostgresDatabaseExtension.class)
 class InboxLookupPlansIT {
-    private static final String CLAIM = """
-            UPDATE billing.webhook_inbox SET attempts = attempts + 1, lease_owner = $1, lease_expires_at = $2,
-                processed_at = NULL
-            WHERE event_id = $3 AND {pending} AND (next_attempt_at IS NULL OR next_attempt_at <= $4)
-                AND (lease_expires_at IS NULL OR lease_expires_at <= $4)
-            RETURNING event_id""";
-    private static final String COMPLETE = """
-            UPDATE billing.webhook_inbox SET status = $1, processed_at = $2, next_attempt_at = NULL,
-                lease_owner = NULL, lease_expires_at = NULL
-            WHERE event_id = $3 AND lease_owner = $4 AND {pending}""";
-    private static final String COMPLETE_BATCH = """
-            UPDATE billing.webhook_inbox AS i SET status = v.outcome, processed_at = v.now, next_attempt_at = NULL,
-                lease_owner = NULL, lease_expires_at = NULL
-            FROM (VALUES (CAST($1 AS text), CAST($2 AS text), CAST($3 AS text), CAST($4 AS timestamptz)),
-                         (CAST($5 AS text), CAST($6 AS text), CAST($7 AS text), CAST($8 AS timestamptz)))
-                AS v (event_id, owner, outcome, now)
-            WHERE i.event_id = v.event_id AND i.lease_owner = v.owner AND i.{pending}
-            RETURNING i.event_id""";
-    private static final String CLAIM_ARGS = "(text, timestamptz, text, timestamptz)";
-    private static final String CLAIM_VALUES = "('o', now(), 'evt_1', now())";
-    private static final String COMPLETE_ARGS = "(text, timestamptz, text, text)";
-    private static final String COMPLETE_VALUES = "('processed', now(), 'evt_1', 'o')";
-    private static final String BATCH_ARGS = "(text, text, text, timestamptz, text, text, text, timestamptz)";
-    private static final String BATCH_VALUES = "('evt_1', 'o', 'processed', now(), 'evt_2', 'o', 'processed', now())";
+    /** The store's statements that find one event by id, as it sends them, with arguments to plan them for. */
+    private enum Lookup {
+        CLAIM("""
+                UPDATE billing.webhook_inbox SET attempts = attempts + 1, lease_owner = $1, lease_expires_at = $2,
+                    processed_at = NULL
+                WHERE event_id = $3 AND {pending} AND (next_attempt_at IS NULL OR next_attempt_at <= $4)
+                    AND (lease_expires_at IS NULL OR lease_expires_at <= $4)
+                RETURNING event_id""", "(text, timestamptz, text, timestamptz)", "('o', now(), 'evt_1', now())"),
+        COMPLETE("""
+                UPDATE billing.webhook_inbox SET status = $1, processed_at = $2, next_attempt_at = NULL,
+                    lease_owner = NULL, lease_expires_at = NULL
+                WHERE event_id = $3 AND lease_owner = $4 AND {pending}""",
+                "(text, timestamptz, text, text)", "('processed', now(), 'evt_1', 'o')"),
+        COMPLETE_BATCH("""
+                UPDATE billing.webhook_inbox AS i SET status = v.outcome, processed_at = v.now,
+                    next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+                FROM (VALUES (CAST($1 AS text), CAST($2 AS text), CAST($3 AS text), CAST($4 AS timestamptz)),
+                             (CAST($5 AS text), CAST($6 AS text), CAST($7 AS text), CAST($8 AS timestamptz)))
+                    AS v (event_id, owner, outcome, now)
+                WHERE i.event_id = v.event_id AND i.lease_owner = v.owner AND i.{pending}
+                RETURNING i.event_id""", "(text, text, text, timestamptz, text, text, text, timestamptz)",
+                "('evt_1', 'o', 'processed', now(), 'evt_2', 'o', 'processed', now())");
+
+        private final String sql;
+        private final String args;
+        private final String values;
+
+        Lookup(String sql, String args, String values) {
+            this.sql = sql;
+            this.args = args;
+            this.values = values;
+        }
+
+        String plan(String pending) throws SQLException {
+            return genericPlan(sql.replace("{pending}", pending), args, values);
+        }
+    }
 
     private static TestDatabase db;
 
@@ -72,13 +85,9 @@ class InboxLookupPlansIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            claim          | CLAIM
-            complete       | COMPLETE
-            complete batch | COMPLETE_BATCH
-            """)
-    void findsTheEventByItsPrimaryKey(String statement, String name) throws SQLException {
-        String plan = genericPlan(sql(name, JdbiEventInbox.PENDING_BY_ID), args(name), values(name));
+    @EnumSource(Lookup.class)
+    void findsTheEventByItsPrimaryKey(Lookup lookup) throws SQLException {
+        String plan = lookup.plan(JdbiEventInbox.PENDING_BY_ID);
         assertThat(plan).as(plan).contains("Index Scan using webhook_inbox_pkey").doesNotContain("webhook_inbox_due_idx")
                 .doesNotContain("Seq Scan");
     }
@@ -86,34 +95,8 @@ class InboxLookupPlansIT {
     /** The trap is real in this state: the plain spelling of the test takes the partial index. */
     @Test
     void thePlainPendingTestWouldScanThePartialIndex() throws SQLException {
-        String plan = genericPlan(sql("CLAIM", "status = 'pending'"), CLAIM_ARGS, CLAIM_VALUES);
+        String plan = Lookup.CLAIM.plan("status = 'pending'");
         assertThat(plan).as(plan).contains("webhook_inbox_due_idx");
-    }
-
-    private static String sql(String name, String pending) {
-        String shape = switch (name) {
-            case "CLAIM" -> CLAIM;
-            case "COMPLETE" -> COMPLETE;
-            case "COMPLETE_BATCH" -> COMPLETE_BATCH;
-            default -> throw new IllegalArgumentException(name);
-        };
-        return shape.replace("{pending}", pending);
-    }
-
-    private static String args(String name) {
-        return switch (name) {
-            case "CLAIM" -> CLAIM_ARGS;
-            case "COMPLETE" -> COMPLETE_ARGS;
-            default -> BATCH_ARGS;
-        };
-    }
-
-    private static String values(String name) {
-        return switch (name) {
-            case "CLAIM" -> CLAIM_VALUES;
-            case "COMPLETE" -> COMPLETE_VALUES;
-            default -> BATCH_VALUES;
-        };
     }
 
     private static String genericPlan(String sql, String args, String values) throws SQLException {
