@@ -131,10 +131,11 @@ class BenchIT {
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         int rounds = report.path("ingestWarmups").size();
         assertThat(rounds).isGreaterThanOrEqualTo(2);
-        // Exactly the warm-up rounds' rows went (one per unique event), and the measured runs that follow found
-        // every one of their own events (their checks count their rows).
-        assertThat(report.path("notes").toString()).contains("ingest warm-up, refetch off: " + rounds * 30
-                + " warm-up events deleted from the inbox and the inbox vacuumed");
+        // Exactly the warm-up rounds' rows went but the last round's (one per unique event; the last stays so the
+        // statistics describe a table in use), and the measured runs that follow found every one of their own
+        // events (their checks count their rows).
+        assertThat(report.path("notes").toString()).contains("ingest warm-up, refetch off: " + (rounds - 1) * 30
+                + " warm-up events deleted from the inbox (the last round's kept) and the inbox vacuumed");
         // Each round's server CPU per event is reported, the figures the warm-up is judged by.
         assertThat(report.path("notes").toString()).containsPattern(
                 "server CPU per event by round, 4 connections: \\d+(, \\d+)+ µs");
