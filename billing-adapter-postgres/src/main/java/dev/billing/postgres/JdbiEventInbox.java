@@ -41,7 +41,7 @@ final class JdbiEventInbox implements EventInbox {
      * The pending test of the statements that find their row by event id. Spelled in the "C" collation (the same
      * equality for text) so the planner cannot prove it implies webhook_inbox_due_idx's {@code status = 'pending'}:
      * that partial index holds few live entries and many dead ones, so its estimate is tiny and a lookup by id would
-     * otherwise scan all of it rather than probe the primary key (QueryPlansIT).
+     * otherwise scan all of it rather than probe the primary key (PartialIndexLookupsIT).
      */
     static final String PENDING_BY_ID = "status COLLATE \"C\" = 'pending'";
     private static final String DUE = """
