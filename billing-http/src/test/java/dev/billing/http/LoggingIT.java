@@ -6,8 +6,12 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.StripeEvent;
+import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
+import dev.billing.testkit.fake.FakeWebhookVerifier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +88,41 @@ class LoggingIT {
             assertThat(everything(e)).doesNotContain(token).doesNotContain(badToken)
                     .doesNotContain(TestApi.ADMIN_TOKEN).doesNotContain("wrong-admin-token-value")
                     .doesNotContain("deadbeefsignature");
+        }
+    }
+
+    @Test
+    void aWebhookAnsweredAfterItsBatchLogsOneLineWithItsOwnRequestId() {
+        api.close();
+        // No background permit: every delivery's answer waits until the drainer has processed its batch.
+        BillingHarness harness = BillingHarness.create(o -> o.backgroundPermits(0).inlinePermits(0));
+        api = TestApi.start(harness);
+        harness.billing().start();
+        try {
+            for (int i = 1; i <= 3; i++) {
+                StripeEvent event = Builders.anEvent().withType("customer.discount.created")
+                        .forObject("discount", "di_" + i).build();
+                FakeWebhookVerifier.Delivery d = harness.verifier().sign(event,
+                        new EventObject.Other(event.objectType(), event.objectId()));
+                Http.Response r = api.http.send(api.http.request("/webhooks/stripe")
+                        .header("Stripe-Signature", d.signature()).header("X-Request-Id", "trace-hook-" + i)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(d.body())));
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                assertThat(r.header("X-Request-Id")).isEqualTo("trace-hook-" + i);
+                assertThat(harness.stores().inbox().find(event.id()).orElseThrow().status())
+                        .as("answered after its batch was processed").isNotEqualTo(InboxStatus.PENDING);
+            }
+        } finally {
+            harness.billing().close();
+        }
+        List<ILoggingEvent> hooks = logs.list.stream()
+                .filter(e -> e.getLoggerName().equals("dev.billing.http.access"))
+                .filter(e -> everything(e).contains("route=/webhooks/stripe")).toList();
+        assertThat(hooks).hasSize(3);
+        for (int i = 1; i <= 3; i++) {
+            ILoggingEvent line = hooks.get(i - 1);
+            assertThat(line.getMDCPropertyMap()).containsEntry("requestId", "trace-hook-" + i);
+            assertThat(everything(line)).contains("status=200");
         }
     }
 }
