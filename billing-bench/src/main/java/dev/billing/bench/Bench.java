@@ -284,7 +284,8 @@ public final class Bench {
                 r.reordered(), r.acceptedPerSecond(), r.processedPerSecond(), r.endToEnd().toNanos() / 1e9,
                 ceiling == null || ceiling == 0 ? null : r.processedPerSecond() / ceiling,
                 BenchReport.Latency.of(r.http().latency()), r.http().errors(), r.http().statuses(),
-                BenchReport.Cpu.of(r.cpu(), r.http().generatorCpuNanos(), r.uniqueEvents()), checks);
+                BenchReport.Cpu.of(r.cpu(), r.http().generatorCpuNanos(), r.uniqueEvents()),
+                r.uniqueEvents() == 0 ? 0 : (double) r.writeTransactions() / r.uniqueEvents(), checks);
     }
 
     private static void targets(BenchReport report) {

@@ -69,7 +69,8 @@ public final class BenchReport {
     public record IngestRun(String mix, boolean refetch, int connections, int uniqueEvents, int deliveries,
                             int duplicates, int reordered, double acceptedPerSecond, double processedPerSecond,
                             double endToEndSeconds, Double ratioToCeiling, Latency latency, long errors,
-                            Map<Integer, Long> statuses, Cpu cpu, List<Check> checks) {
+                            Map<Integer, Long> statuses, Cpu cpu, double writeTransactionsPerEvent,
+                            List<Check> checks) {
         boolean passed() {
             return checks.stream().allMatch(Check::ok);
         }
@@ -173,9 +174,11 @@ public final class BenchReport {
                     + (r.refetch() ? "on" : "off");
             row(out, name + " (HTTP accepted)", r.connections(), r.deliveries(), r.acceptedPerSecond(), r.latency(),
                     r.errors(), null, r.cpu());
-            out.printf(Locale.ROOT, "  %-52s %5d %9d %10.0f %7s %7s %7s %6s %9s%n", "  ... processed end to end",
-                    r.connections(), r.uniqueEvents(), r.processedPerSecond(), "", "", "", "",
-                    r.ratioToCeiling() == null ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * r.ratioToCeiling()));
+            out.printf(Locale.ROOT, "  %-52s %5d %9d %10.0f %7s %7s %7s %6s %9s  %.2f writing transactions per event%n",
+                    "  ... processed end to end", r.connections(), r.uniqueEvents(), r.processedPerSecond(), "", "",
+                    "", "", r.ratioToCeiling() == null ? ""
+                            : String.format(Locale.ROOT, "%.0f%%", 100 * r.ratioToCeiling()),
+                    r.writeTransactionsPerEvent());
         }
         for (ReadRun r : reads) {
             row(out, r.route() + " (" + r.users() + " users)", r.connections(), r.requests(), r.perSecond(),

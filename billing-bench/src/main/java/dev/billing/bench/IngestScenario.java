@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,7 +73,7 @@ final class IngestScenario {
     record Result(String mix, boolean refetch, int connections, int uniqueEvents, int deliveries, int duplicates,
                   int reordered, LoadRunner.Result http, double acceptedPerSecond, double processedPerSecond,
                   Duration endToEnd, long recordedAnswers, long duplicateAnswers, CpuMeter.Sample cpu,
-                  List<Check> checks) {
+                  long writeTransactions, List<Check> checks) {
         boolean passed() {
             return checks.stream().allMatch(Check::ok);
         }
@@ -166,6 +167,7 @@ final class IngestScenario {
         LongAdder duplicates = new LongAdder();
         CpuMeter cpuMeter = new CpuMeter();
         CpuMeter.Mark cpuStart = cpuMeter.mark();
+        long xidStart = nextTransactionId(env);
         Instant sendStart = Instant.now();
         LoadRunner.Result http = LoadRunner.untilDone(address, connections,
                 index -> new Sender(plan, cursor, events, host, recorded, duplicates));
@@ -176,6 +178,7 @@ final class IngestScenario {
                         + (http.errorSamples().isEmpty() ? "" : " e.g. " + http.errorSamples().get(0))));
         Drain drain = awaitDrain(env, plan, drainTimeout);
         CpuMeter.Sample cpu = cpuMeter.since(cpuStart); // from the first delivery until every event is processed
+        long writeTransactions = nextTransactionId(env) - xidStart;
         checks.add(new Check("inbox drained", drain.pending() == 0, drain.pending() + " still pending after "
                 + drainTimeout.toSeconds() + " s"));
         checks.addAll(verify(env, plan, drain, recorded.sum(), duplicates.sum()));
@@ -185,7 +188,21 @@ final class IngestScenario {
                 : drain.processed() / (endToEnd.toNanos() / 1e9);
         return new Result(mix, plan.refetch(), connections, plan.uniqueEvents(), plan.deliveries().length,
                 plan.duplicates(), plan.reordered(), http, http.perSecond(), processed, endToEnd, recorded.sum(),
-                duplicates.sum(), cpu, checks);
+                duplicates.sum(), cpu, writeTransactions, checks);
+    }
+
+    /**
+     * The id the database's next writing transaction will get: the difference over a run is how many transactions
+     * wrote (committed or not), which says how well the group commits batched. Reading it writes nothing.
+     */
+    static long nextTransactionId(BenchEnvironment env) {
+        try (Connection c = env.connect(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT txid_snapshot_xmax(txid_current_snapshot())")) {
+            r.next();
+            return r.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the next transaction id: " + e.getMessage(), e);
+        }
     }
 
     /**
