@@ -107,7 +107,7 @@ public final class Bench {
             int run = 0;
             for (boolean refetch : refetches) {
                 if (refetch && report.heapBeforeRefetchMb == null) {
-                    // From here on the emulator in this JVM keeps every object the re-fetches make.
+                    // From here on the emulator in this JVM holds each re-fetch run's objects until the run is checked.
                     report.heapBeforeRefetchMb = heap.figures().maxAfterGc() / 1048576.0;
                 }
                 if (ingest) {
@@ -277,6 +277,11 @@ public final class Bench {
                 prefix.hashCode(), refetch, subscriptions, drop);
         IngestScenario.Result r = IngestScenario.run(mix, plan, connections, env.serverAddress(), env.hostHeader(),
                 events, env, options.drainTimeout());
+        if (refetch && env.emulator() != null) {
+            // Checked: the run's Stripe objects are not needed again. The in-process emulator keeps every object,
+            // event and request it served: kept over all re-fetch runs of 30,000 events, they filled a 6 GB heap.
+            env.emulator().reset();
+        }
         Double ceiling = ceilings.get(connections);
         List<BenchReport.Check> checks = r.checks().stream()
                 .map(c -> new BenchReport.Check(c.name(), c.ok(), c.detail())).toList();
@@ -321,7 +326,7 @@ public final class Bench {
             boolean before = report.heapBeforeRefetchMb != null;
             double live = before ? report.heapBeforeRefetchMb : report.heap.maxAfterGcMb();
             report.targets.add(new BenchReport.Target("heap after GC under load (whole bench JVM"
-                    + (before ? ", until the re-fetch runs fill the emulator)" : ")"), "< 256 MB",
+                    + (before ? ", before the re-fetch runs fill the emulator)" : ")"), "< 256 MB",
                     String.format(Locale.ROOT, "%.0f MB (max heap %.0f MB)", live, report.heap.maxHeapMb()),
                     live < 256));
         }

@@ -62,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
             + "(default: 16,64).")
     List<Integer> concurrency;
 
-    @Option(names = "--events", description = "Unique events per ingest run (default: 10000).")
+    @Option(names = "--events", description = "Unique events per ingest run (default: 30000).")
     Integer events;
 
     @Option(names = "--versions", description = "Updates per subscription in ingest (default: 4).")

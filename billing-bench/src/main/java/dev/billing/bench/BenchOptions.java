@@ -47,8 +47,8 @@ public record BenchOptions(Set<Scenario> scenarios, List<Integer> concurrency, i
 
     /** The full run documented in docs/BENCHMARKS.md. */
     public static BenchOptions defaults() {
-        return new BenchOptions(EnumSet.complementOf(EnumSet.of(Scenario.ANALYTICS)), List.of(16, 64), 10_000, 4, 0.10, 0.10,
-                List.of(false, true), 1_000, 64, Duration.ofSeconds(15), Duration.ofSeconds(5), 10_000, 3,
+        return new BenchOptions(EnumSet.complementOf(EnumSet.of(Scenario.ANALYTICS)), List.of(16, 64), 30_000, 4,
+                0.10, 0.10, List.of(false, true), 1_000, 64, Duration.ofSeconds(15), Duration.ofSeconds(5), 10_000, 3,
                 List.of("-Xmx256m"), null, null, null, null, null, null, null, null, null, null, null, false, false,
                 Duration.ofMinutes(3), Generator.NIO);
     }

@@ -191,8 +191,8 @@ public final class BenchReport {
                             ? " + emulator + load generator" : " is external; this is the generator", heap.maxHeapMb(),
                     heap.maxAfterGcMb(), heap.peakUsedMb(), heap.collections(), heap.gcMillis());
             if (heapBeforeRefetchMb != null) {
-                out.printf(Locale.ROOT, "  largest after a GC before the re-fetch runs (the emulator then keeps every "
-                        + "object and event they make in this JVM): %.0f MB%n", heapBeforeRefetchMb);
+                out.printf(Locale.ROOT, "  largest after a GC before the re-fetch runs (the emulator in this JVM then "
+                        + "holds each run's objects and events until it is checked): %.0f MB%n", heapBeforeRefetchMb);
             }
         }
         if (!ingest.isEmpty() || !warmups.isEmpty()) {

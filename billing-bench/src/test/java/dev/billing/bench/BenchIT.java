@@ -82,7 +82,8 @@ class BenchIT {
         assertThat(run.out()).contains("== machine", "== postgres", "fsync: on", "synchronous_commit: on",
                 "== serve start-up", "ceiling: durable INSERT over JDBC", "ingest unique, refetch off",
                 "ingest dup+reorder, refetch off", "ingest unique, refetch on", "ingest dup+reorder, refetch on",
-                "processed end to end", "GET /me/entitlements", "GET /stripe/products", "== heap",
+                "processed end to end", "writing transactions per event", "GET /me/entitlements",
+                "GET /stripe/products", "== heap",
                 "== exactly-once checks", "== targets", "RESULT: every check passed");
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         assertThat(report.path("checksPassed").asBoolean()).isTrue();
@@ -102,6 +103,8 @@ class BenchIT {
             assertThat(ingest.path("errors").asLong()).isZero();
             assertThat(ingest.path("processedPerSecond").asDouble()).isPositive();
             assertThat(ingest.path("ratioToCeiling").isNumber()).isTrue();
+            // Something was written (the inbox rows, in shared transactions), and no event took many transactions.
+            assertThat(ingest.path("writeTransactionsPerEvent").asDouble()).isPositive().isLessThan(10);
             assertThat(ingest.path("checks")).allSatisfy(c -> assertThat(c.path("ok").asBoolean())
                     .as(c.toString()).isTrue());
         }
