@@ -112,7 +112,8 @@ class MigrationsIT {
                     + "ON n.oid = c.relnamespace WHERE n.nspname = 'billing' AND NOT t.tgisinternal ORDER BY 1"))
                     .containsExactly("customers_audit_link statement new_rows", "customers_audit_pseudonymise row",
                             "invoices_audit_paid_insert statement new_rows",
-                            "invoices_audit_paid_update statement new_rows", "purchases_audit_insert statement new_rows",
+                            "invoices_audit_paid_update statement new_rows",
+                            "purchases_audit_insert statement new_rows",
                             "subscriptions_audit_insert statement new_rows",
                             "subscriptions_audit_update statement new_rows");
         }

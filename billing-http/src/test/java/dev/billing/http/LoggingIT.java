@@ -9,7 +9,6 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.billing.core.model.EventObject;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.StripeEvent;
-import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import org.junit.jupiter.api.AfterEach;
@@ -95,25 +94,19 @@ class LoggingIT {
     void aWebhookAnsweredAfterItsBatchLogsOneLineWithItsOwnRequestId() {
         api.close();
         // No background permit: every delivery's answer waits until the drainer has processed its batch.
-        BillingHarness harness = BillingHarness.create(o -> o.backgroundPermits(0).inlinePermits(0));
-        api = TestApi.start(harness);
-        harness.billing().start();
-        try {
-            for (int i = 1; i <= 3; i++) {
-                StripeEvent event = Builders.anEvent().withType("customer.discount.created")
-                        .forObject("discount", "di_" + i).build();
-                FakeWebhookVerifier.Delivery d = harness.verifier().sign(event,
-                        new EventObject.Other(event.objectType(), event.objectId()));
-                Http.Response r = api.http.send(api.http.request("/webhooks/stripe")
-                        .header("Stripe-Signature", d.signature()).header("X-Request-Id", "trace-hook-" + i)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(d.body())));
-                assertThat(r.status()).as(r.body()).isEqualTo(200);
-                assertThat(r.header("X-Request-Id")).isEqualTo("trace-hook-" + i);
-                assertThat(harness.stores().inbox().find(event.id()).orElseThrow().status())
-                        .as("answered after its batch was processed").isNotEqualTo(InboxStatus.PENDING);
-            }
-        } finally {
-            harness.billing().close();
+        api = TestApi.startedWithoutPermits();
+        for (int i = 1; i <= 3; i++) {
+            StripeEvent event = Builders.anEvent().withType("customer.discount.created")
+                    .forObject("discount", "di_" + i).build();
+            FakeWebhookVerifier.Delivery d = api.harness.verifier().sign(event,
+                    new EventObject.Other(event.objectType(), event.objectId()));
+            Http.Response r = api.http.send(api.http.request("/webhooks/stripe")
+                    .header("Stripe-Signature", d.signature()).header("X-Request-Id", "trace-hook-" + i)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(d.body())));
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.header("X-Request-Id")).isEqualTo("trace-hook-" + i);
+            assertThat(api.harness.stores().inbox().find(event.id()).orElseThrow().status())
+                    .as("answered after its batch was processed").isNotEqualTo(InboxStatus.PENDING);
         }
         List<ILoggingEvent> hooks = logs.list.stream()
                 .filter(e -> e.getLoggerName().equals("dev.billing.http.access"))

@@ -65,6 +65,18 @@ final class TestApi implements AutoCloseable {
         return new TestApi(BillingHarness.create(), settings, more);
     }
 
+    /**
+     * The API on a started core without background or inline permits, as a server runs it under overflow: each
+     * event is recorded leased and the delivery is answered once the drainer has processed its batch. Closing this
+     * closes that core too.
+     */
+    static TestApi startedWithoutPermits() {
+        BillingHarness harness = BillingHarness.create(o -> o.backgroundPermits(0).inlinePermits(0));
+        TestApi api = new TestApi(harness, UnaryOperator.identity(), UnaryOperator.identity());
+        harness.billing().start();
+        return api;
+    }
+
     String token(String user) {
         return minter.token().subject(user).session("sess_" + user).sign();
     }
@@ -72,5 +84,8 @@ final class TestApi implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        if (harness.billing().isRunning()) {
+            harness.billing().close();
+        }
     }
 }

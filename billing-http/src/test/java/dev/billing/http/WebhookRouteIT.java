@@ -4,7 +4,6 @@ import dev.billing.testkit.http.Http;
 
 import dev.billing.core.model.EventObject;
 import dev.billing.core.model.StripeEvent;
-import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import org.junit.jupiter.api.AfterEach;
@@ -128,31 +127,25 @@ class WebhookRouteIT {
         api.close();
         // Started, the core records each event leased and processes it on its own threads; without a permit the
         // answer waits for that.
-        BillingHarness harness = BillingHarness.create(o -> o.backgroundPermits(0).inlinePermits(0));
-        api = TestApi.start(harness);
-        harness.billing().start();
-        try {
-            StripeEvent event = Builders.anEvent().withType("customer.discount.created").forObject("discount", "di_9")
-                    .build();
-            FakeWebhookVerifier.Delivery d = signed(event);
-            Http.Response first = deliver(d.body(), d.signature());
-            Http.Response second = deliver(d.body(), d.signature());
-            assertThat(first.status()).as(first.body()).isEqualTo(200);
-            assertThat(first.json().path("duplicate").asBoolean()).isFalse();
-            assertThat(second.json().path("duplicate").asBoolean()).isTrue();
-            assertThat(deliver(d.body(), "t=1,v1=abc").errorCode()).isEqualTo("invalid_webhook");
+        api = TestApi.startedWithoutPermits();
+        StripeEvent event = Builders.anEvent().withType("customer.discount.created").forObject("discount", "di_9")
+                .build();
+        FakeWebhookVerifier.Delivery d = signed(event);
+        Http.Response first = deliver(d.body(), d.signature());
+        Http.Response second = deliver(d.body(), d.signature());
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().path("duplicate").asBoolean()).isFalse();
+        assertThat(second.json().path("duplicate").asBoolean()).isTrue();
+        assertThat(deliver(d.body(), "t=1,v1=abc").errorCode()).isEqualTo("invalid_webhook");
 
-            harness.stores().storeSwitch().down();
-            FakeWebhookVerifier.Delivery lost = signed(Builders.anEvent().build());
-            Http.Response down = deliver(lost.body(), lost.signature());
-            assertThat(down.status()).isEqualTo(503);
-            assertThat(down.errorCode()).isEqualTo("store_unavailable");
-            assertThat(down.json().path("error").path("requestId").asText()).isEqualTo(down.header("X-Request-Id"));
-            harness.stores().storeSwitch().up();
-            assertThat(deliver(lost.body(), lost.signature()).status()).isEqualTo(200);
-        } finally {
-            harness.billing().close();
-        }
+        api.harness.stores().storeSwitch().down();
+        FakeWebhookVerifier.Delivery lost = signed(Builders.anEvent().build());
+        Http.Response down = deliver(lost.body(), lost.signature());
+        assertThat(down.status()).isEqualTo(503);
+        assertThat(down.errorCode()).isEqualTo("store_unavailable");
+        assertThat(down.json().path("error").path("requestId").asText()).isEqualTo(down.header("X-Request-Id"));
+        api.harness.stores().storeSwitch().up();
+        assertThat(deliver(lost.body(), lost.signature()).status()).isEqualTo(200);
     }
 
     @Test
