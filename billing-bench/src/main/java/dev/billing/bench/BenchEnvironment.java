@@ -1,8 +1,6 @@
 package dev.billing.bench;
 
 import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
-import dev.billing.emulator.EmulatorOptions;
-import dev.billing.emulator.StripeEmulator;
 import dev.billing.postgres.PostgresConfig;
 import dev.billing.server.BillingServer;
 import dev.billing.server.LocalKeys;
@@ -33,12 +31,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
- * What the bench runs against. By default everything in this process, without network: embedded Postgres with
+ * What the bench runs against. By default everything on this machine, without network: embedded Postgres with
  * durable settings ({@code fsync=on}, {@code synchronous_commit=on}, {@code full_page_writes=on}: the embedded
- * fixture's own defaults are not durable), the Stripe emulator with the sample catalog, and the server wired
- * exactly as {@code serve} wires it (from the same environment variables), with a PEM-mode Clerk verifier on a
- * key generated for the run. Or an external server ({@code --server-url}) and/or an external Postgres
- * ({@code --database-url}).
+ * fixture's own defaults are not durable), the Stripe emulator with the sample catalog in a JVM of its own
+ * ({@link EmulatorProcess}), and in this JVM the server wired exactly as {@code serve} wires it (from the same
+ * environment variables), with a PEM-mode Clerk verifier on a key generated for the run. Or an external server
+ * ({@code --server-url}) and/or an external Postgres ({@code --database-url}).
  */
 final class BenchEnvironment implements AutoCloseable {
     static final String DATABASE = "billing_bench";
@@ -52,7 +50,7 @@ final class BenchEnvironment implements AutoCloseable {
     private final BenchOptions options;
     private final Function<Map<String, String>, BillingServer> serverStarter;
     private final EmbeddedPostgresServer postgres;
-    private final StripeEmulator emulator;
+    private final EmulatorProcess emulator;
     private final PostgresConfig database;
     private final String webhookSecret;
     private final LocalKeys tokenKey;
@@ -62,7 +60,7 @@ final class BenchEnvironment implements AutoCloseable {
     private Map<String, String> serverEnv;
 
     private BenchEnvironment(BenchOptions options, Function<Map<String, String>, BillingServer> serverStarter,
-                             EmbeddedPostgresServer postgres, StripeEmulator emulator, PostgresConfig database,
+                             EmbeddedPostgresServer postgres, EmulatorProcess emulator, PostgresConfig database,
                              String webhookSecret, LocalKeys tokenKey, String issuer) {
         this.options = options;
         this.serverStarter = serverStarter;
@@ -78,9 +76,10 @@ final class BenchEnvironment implements AutoCloseable {
         return options;
     }
 
-    static BenchEnvironment start(BenchOptions options, Function<Map<String, String>, BillingServer> serverStarter) {
+    static BenchEnvironment start(BenchOptions options, Function<Map<String, String>, BillingServer> serverStarter,
+                                  Path logDir) {
         EmbeddedPostgresServer postgres = null;
-        StripeEmulator emulator = null;
+        EmulatorProcess emulator = null;
         try {
             PostgresConfig database;
             if (options.databaseUrl() != null) {
@@ -102,11 +101,7 @@ final class BenchEnvironment implements AutoCloseable {
             LocalKeys key;
             String issuer;
             if (options.serverUrl() == null) {
-                if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-                    // The emulator runs on the JDK's HttpServer, whose Nagle default costs ~40 ms per loopback call.
-                    System.setProperty("sun.net.httpserver.nodelay", "true");
-                }
-                emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
+                emulator = EmulatorProcess.start(logDir, Duration.ofMinutes(2));
                 secret = "whsec_bench" + random(16);
                 key = LocalKeys.generate(ISSUER, Clock.systemUTC());
                 issuer = ISSUER;
@@ -240,8 +235,8 @@ final class BenchEnvironment implements AutoCloseable {
         return issuer;
     }
 
-    /** The emulator (in-process runs), or null. */
-    StripeEmulator emulator() {
+    /** The emulator the bench started (in-process server), or null. */
+    EmulatorProcess emulator() {
         return emulator;
     }
 

@@ -40,7 +40,8 @@ public final class BenchReport {
                       double serverMicrosPerRequest, double postgresMicrosPerRequest) {
         /**
          * {@code requests} is what the CPU per request is computed over; {@code serverMicrosPerRequest} is this JVM's
-         * CPU minus the load generator's (the server, plus the emulator when it is called), per request.
+         * CPU minus the load generator's (the server's: the emulator runs in its own JVM, among the others), per
+         * request.
          */
         static Cpu of(CpuMeter.Sample s, long generatorNanos, long requests) {
             double seconds = s.window().toNanos() / 1e9;
@@ -96,8 +97,6 @@ public final class BenchReport {
     public final List<IngestRun> warmups = new ArrayList<>();
     public final List<ReadRun> reads = new ArrayList<>();
     public Heap heap;
-    /** The largest heap after a GC before the first re-fetch run (null without one): the server's, not the emulator's. */
-    public Double heapBeforeRefetchMb;
     public final List<Target> targets = new ArrayList<>();
     public final List<String> notes = new ArrayList<>();
 
@@ -188,12 +187,8 @@ public final class BenchReport {
             out.printf(Locale.ROOT, "== heap (this JVM: server%s): max %.0f MB, largest after a GC %.0f MB, peak "
                             + "%.0f MB (sum of pool peaks), %d collections, %d ms in GC%n",
                     setup.getOrDefault("server", "").toString().startsWith("in-process")
-                            ? " + emulator + load generator" : " is external; this is the generator", heap.maxHeapMb(),
+                            ? " + load generator" : " is external; this is the generator", heap.maxHeapMb(),
                     heap.maxAfterGcMb(), heap.peakUsedMb(), heap.collections(), heap.gcMillis());
-            if (heapBeforeRefetchMb != null) {
-                out.printf(Locale.ROOT, "  largest after a GC before the re-fetch runs (the emulator in this JVM then "
-                        + "holds each run's objects and events until it is checked): %.0f MB%n", heapBeforeRefetchMb);
-            }
         }
         if (!ingest.isEmpty() || !warmups.isEmpty()) {
             out.println("== exactly-once checks");

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Where the CPU went during a measured window: this JVM (server, emulator and load generator together), every
+ * Where the CPU went during a measured window: this JVM (server and load generator together), every
  * {@code postgres} process on the machine, and the whole machine, from {@code /proc} (Linux; elsewhere only the
  * JVM's own figure is known). Figures are in cores: 1.0 = one core busy for the whole window.
  */

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * This JVM's heap under load: the largest heap occupancy right after a collection (what the process needs to keep:
  * the live set plus what the collector chose not to collect yet), the peak occupancy, the number of collections and
- * the time spent in them, and the heap limit ({@code -Xmx}). In the default in-process run the server, the
- * emulator and the load generator share this heap, so the figures bound the server's own need from above.
+ * the time spent in them, and the heap limit ({@code -Xmx}). In the default in-process run the server and
+ * the load generator share this heap (the emulator has a JVM of its own), so the figures bound the server's own
+ * need from above.
  */
 final class HeapMeter implements AutoCloseable {
     private final AtomicLong maxAfterGc = new AtomicLong();

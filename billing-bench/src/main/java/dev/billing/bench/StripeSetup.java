@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Prepares the Stripe side of a re-fetch run on the Stripe emulator (in this process, or the one an external
+ * Prepares the Stripe side of a re-fetch run on the Stripe emulator (the bench's own, or the one an external
  * server uses): customers with the bench's ids and a card (through the emulator's seed control route), then one
  * real subscription each ({@code POST /v1/subscriptions}), so that every re-fetch the server makes finds its object.
  * Also reads subscriptions back for the check. Not measured: set-up only.
