@@ -7,19 +7,13 @@ import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.model.AuditAction;
 import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.AuditRecord;
-import dev.billing.core.model.CatalogItem;
-import dev.billing.core.model.CheckoutMode;
-import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.EventObject;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.Invoice;
-import dev.billing.core.model.Money;
-import dev.billing.core.model.Notification;
 import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.model.Purchase;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.UpsertResult;
@@ -36,11 +30,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,7 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>subscription and invoice events are triggers: the object is re-fetched from Stripe (when configured) and
  *       upserted under its watermark; with re-fetch off the snapshot is upserted, and a same-second tie is broken
  *       by re-fetching;</li>
- *   <li>checkout completions fetch the new subscription, or record the one-time purchase (keyed by session id);</li>
+ *   <li>checkout completions fetch the new subscription, or record the one-time purchase (keyed by session id:
+ *       {@link CheckoutEvents});</li>
  *   <li>refund events and {@code charge.refunded} record the customer's refunds ({@link RefundEvents});
  *       {@code invoice_payment.paid} which payment intent paid an invoice ({@link InvoicePaymentEvents});</li>
  *   <li>customer events link a customer carrying {@code metadata.user_id} to its user if the user has none;</li>
@@ -85,7 +82,6 @@ public final class ProcessInboxEvent {
     private final EventInbox inbox;
     private final NoticeSender notices;
     private final NoticeTriggers triggers;
-    private final PlanCatalog plans;
     private final ListCatalog catalog;
     private final ListPromotions promotions;
     private final ProjectionListener listener;
@@ -93,11 +89,11 @@ public final class ProcessInboxEvent {
     private final Clock clock;
     /** Null when membership sync is off: Clerk's events are then ignored. */
     private final SyncMemberships memberships;
-    private final GuestPurchases guests;
     private final AuditLog audit;
     private final ErasedAccountEvents erased;
     private final RefundEvents refunds;
     private final InvoicePaymentEvents invoicePayments;
+    private final CheckoutEvents checkouts;
 
     ProcessInboxEvent(DecodedEvents decoded, PaymentGateway gateway, CustomerStore customers,
                       SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
@@ -106,14 +102,12 @@ public final class ProcessInboxEvent {
                       Clock clock) {
         this.audit = audit;
         this.memberships = memberships;
-        this.guests = guests;
         this.decoded = decoded;
         this.gateway = gateway;
         this.customers = customers;
         this.subscriptions = subscriptions;
         this.inbox = inbox;
         this.notices = notices;
-        this.plans = plans;
         this.triggers = new NoticeTriggers(plans);
         this.catalog = catalog;
         this.promotions = promotions;
@@ -123,6 +117,8 @@ public final class ProcessInboxEvent {
         this.erased = new ErasedAccountEvents(customers, subscriptions, inbox);
         this.refunds = new RefundEvents(gateway, subscriptions, listener, options.refetchOnWebhook());
         this.invoicePayments = new InvoicePaymentEvents(subscriptions);
+        this.checkouts = new CheckoutEvents(gateway, subscriptions, listener, guests, plans, notices,
+                options.refetchOnWebhook());
     }
 
     /**
@@ -234,12 +230,12 @@ public final class ProcessInboxEvent {
     /**
      * Processes entries this process holds the leases of (each under its own {@link InboxEntry#leaseOwner()}) as one
      * batch, with the same outcome per event as processing each alone: customer events first, their links written
-     * together ({@link CustomerStore#linkAll}); then the subscription snapshots of the batch (re-fetch off) upserted
-     * together ({@link SubscriptionStore#upsertSubscriptions}, several versions of one subscription in event order)
-     * while the other events run on their own; then every event that applied completed together
-     * ({@link EventInbox#completeAll}). A failure of the batched upsert falls back to the events one by one; a
-     * failed completion leaves leases that run out, and the worker processes those events again (effects are
-     * idempotent). Never throws.
+     * together ({@link CustomerStore#linkAll}); then the subscription snapshots of the batch (re-fetch on: Stripe's,
+     * each subscription read once) upserted together ({@link SubscriptionStore#upsertSubscriptions}, several versions
+     * of one subscription in event order) while the other events run on their own; then every event that applied
+     * completed together ({@link EventInbox#completeAll}). A failure of the batched upsert falls back to the events
+     * one by one; a failed completion leaves leases that run out, and the worker processes those events again
+     * (effects are idempotent). Never throws.
      */
     void processLeasedBatch(List<InboxEntry> entries, Executor executor) {
         List<EventInbox.Completion> done = Collections.synchronizedList(new ArrayList<>(entries.size()));
@@ -262,8 +258,10 @@ public final class ProcessInboxEvent {
             }
         }
         CompletableFuture<Void> singles = applyEach(single, executor, done);
-        if (!batched.isEmpty()) {
-            upsertTogether(batched, snapshots, executor, done);
+        if (!batched.isEmpty() && options.refetchOnWebhook()) {
+            refetchTogether(batched, snapshots, executor, done);
+        } else if (!batched.isEmpty()) {
+            upsertTogether(batched, snapshots, executor, done, false);
         }
         singles.join();
         if (done.isEmpty()) {
@@ -351,8 +349,54 @@ public final class ProcessInboxEvent {
         return CompletableFuture.allOf(running);
     }
 
+    /**
+     * Re-fetch on: each subscription of the batch read from Stripe once (concurrently, on {@code executor}), as
+     * processing its events one by one would read it, then Stripe's snapshots upserted together. Several events of
+     * one subscription share its read: Stripe's current state is the answer for each. An event whose read failed is
+     * recorded failed on its own (retried later); one Stripe no longer has keeps its event's snapshot.
+     */
+    private void refetchTogether(List<InboxEntry> batched, List<Subscription> snapshots, Executor executor,
+                                 List<EventInbox.Completion> done) {
+        Map<String, CompletableFuture<Optional<Subscription>>> reads = new HashMap<>();
+        for (Subscription snapshot : snapshots) {
+            reads.computeIfAbsent(snapshot.id(), id -> read(id, executor));
+        }
+        List<InboxEntry> fetched = new ArrayList<>(batched.size());
+        List<Subscription> current = new ArrayList<>(batched.size());
+        for (int i = 0; i < batched.size(); i++) {
+            Subscription snapshot = snapshots.get(i);
+            try {
+                current.add(reads.get(snapshot.id()).join().orElse(snapshot));
+                fetched.add(batched.get(i));
+            } catch (CompletionException e) {
+                recordFailure(batched.get(i), batched.get(i).leaseOwner(), e.getCause() instanceof RuntimeException r
+                        ? r : e);
+            }
+        }
+        if (!fetched.isEmpty()) {
+            upsertTogether(fetched, current, executor, done, true);
+        }
+    }
+
+    /** Stripe's subscription, read on {@code executor} (here when it is shutting down). */
+    private CompletableFuture<Optional<Subscription>> read(String subscriptionId, Executor executor) {
+        try {
+            return CompletableFuture.supplyAsync(() -> gateway.getSubscription(subscriptionId), executor);
+        } catch (RejectedExecutionException e) {
+            try {
+                return CompletableFuture.completedFuture(gateway.getSubscription(subscriptionId));
+            } catch (RuntimeException failed) {
+                return CompletableFuture.failedFuture(failed);
+            }
+        }
+    }
+
+    /**
+     * The snapshots upserted together, each event completed; {@code fromStripe}: they were just read from Stripe, so a
+     * same-second tie needs no further read (Stripe's state is what was stored).
+     */
     private void upsertTogether(List<InboxEntry> batched, List<Subscription> snapshots, Executor executor,
-                                List<EventInbox.Completion> done) {
+                                List<EventInbox.Completion> done, boolean fromStripe) {
         List<UpsertResult> results;
         try {
             results = subscriptions.upsertSubscriptions(snapshots,
@@ -369,7 +413,7 @@ public final class ProcessInboxEvent {
             InboxEntry entry = batched.get(i);
             Subscription snapshot = snapshots.get(i);
             try {
-                if (results.get(i) == UpsertResult.SAME_VERSION) {
+                if (results.get(i) == UpsertResult.SAME_VERSION && !fromStripe) {
                     // Two snapshots of the same second: only Stripe knows which is newer.
                     gateway.getSubscription(snapshot.id()).ifPresent(s -> subscriptions.upsertSubscription(s,
                             AuditCause.event(entry.eventId())));
@@ -384,13 +428,13 @@ public final class ProcessInboxEvent {
     }
 
     /**
-     * The snapshot a subscription event upserts when that is all it does (re-fetch off, this livemode, no notice),
-     * else null.
+     * The snapshot a subscription event carries when upserting it (or, re-fetch on, Stripe's current state of it) is
+     * all the event does (this livemode, not redacted, no notice), else null.
      */
     private Subscription batchableSnapshot(InboxEntry entry) {
         StripeEvent event = entry.event();
-        if (options.refetchOnWebhook() || event.livemode() != options.livemode()
-                || !event.type().startsWith("customer.subscription.")) {
+        if (event.livemode() != options.livemode() || !event.type().startsWith("customer.subscription.")
+                || EventInbox.isRedacted(event.payload())) {
             return null;
         }
         EventObject object = decodedOrNull(event);
@@ -456,7 +500,7 @@ public final class ProcessInboxEvent {
             return InboxStatus.PROCESSED; // nothing stored: a notice is all they mean
         }
         if (object instanceof EventObject.OfCheckoutSession of && event.type().startsWith("checkout.session.")) {
-            return applyCheckout(entry, of.session());
+            return checkouts.apply(entry, of.session());
         }
         if (object instanceof EventObject.OfCustomer of && event.type().startsWith("customer.")) {
             if (!of.deleted() && of.userId() != null && customers.findByUserId(of.userId()).isEmpty()) {
@@ -498,44 +542,6 @@ public final class ProcessInboxEvent {
         listener.projectionChanged(snapshot.customerId());
     }
 
-    private InboxStatus applyCheckout(InboxEntry entry, CheckoutSession session) {
-        if (session.mode() == CheckoutMode.SUBSCRIPTION) {
-            // With re-fetch off, customer.subscription.created carries the subscription itself.
-            if (session.subscriptionId() != null && options.refetchOnWebhook()) {
-                gateway.getSubscription(session.subscriptionId()).ifPresent(s -> {
-                    subscriptions.upsertSubscription(s, AuditContext.current());
-                    listener.projectionChanged(s.customerId());
-                });
-            }
-            return InboxStatus.PROCESSED;
-        }
-        String priceId = session.metadata().get("price_id");
-        if (session.mode() != CheckoutMode.PAYMENT || !session.isPaid() || session.customerId() == null
-                || priceId == null) {
-            return InboxStatus.IGNORED;
-        }
-        long quantity = parseQuantity(session.metadata().get("quantity"));
-        String currency = session.currency() == null ? "usd" : session.currency();
-        long amount = session.amountTotal() == null ? 0 : session.amountTotal();
-        Purchase purchase = new Purchase(session.id(), session.customerId(), priceId, quantity, currency, amount,
-                session.paymentIntentId(), entry.event().created());
-        subscriptions.recordPurchase(purchase, AuditContext.current());
-        listener.projectionChanged(session.customerId());
-        if ("true".equals(session.metadata().get(GuestPurchases.GUEST_METADATA))) {
-            // No user to notify yet: the purchase waits for whoever claims the buyer's email.
-            guests.record(session, quantity, priceId);
-            return InboxStatus.PROCESSED;
-        }
-        if (amount > 0) {
-            // The buyer reads the item's name, not the catalog's key.
-            String item = plans.itemForPrice(priceId).map(CatalogItem::name)
-                    .orElse(session.metadata().getOrDefault("item", priceId));
-            notices.sendOnce(entry, session.customerId(), link -> new Notification.Receipt(entry.eventId(), link.userId(),
-                    link.email(), session.id(), quantity + " x " + item, new Money(amount, currency), null));
-        }
-        return InboxStatus.PROCESSED;
-    }
-
     /**
      * Whether events of this Stripe type have an effect here (others are recorded as ignored): the one list a
      * webhook endpoint should subscribe to ({@code billing-server stripe apply} derives its {@code enabled_events}
@@ -549,15 +555,6 @@ public final class ProcessInboxEvent {
 
     private static boolean handles(String type) {
         return HANDLED_TYPES.contains(type) || HANDLED_PREFIXES.stream().anyMatch(type::startsWith);
-    }
-
-    private static long parseQuantity(String value) {
-        try {
-            long quantity = value == null ? 1 : Long.parseLong(value);
-            return quantity < 1 ? 1 : quantity;
-        } catch (NumberFormatException e) {
-            return 1;
-        }
     }
 
     private static String describe(RuntimeException e) {

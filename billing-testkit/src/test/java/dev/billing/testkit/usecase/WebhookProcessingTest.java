@@ -146,6 +146,8 @@ class WebhookProcessingTest {
     @Nested
     class AfterTheAnswer {
         private final BillingHarness h = BillingHarness.create(o -> o.refetchOnWebhook(false));
+        /** Re-fetch on, the default. */
+        private final BillingHarness refetching = BillingHarness.create();
         private final ExecutorService pool = Executors.newFixedThreadPool(4);
         private final CountDownLatch gate = new CountDownLatch(1);
         /** Runs nothing until the gate opens, so the deliveries made before that form one batch. */
@@ -164,13 +166,21 @@ class WebhookProcessingTest {
         }
 
         private WebhookReceipt deliverLater(StripeEvent event, EventObject object) {
-            FakeWebhookVerifier.Delivery delivery = h.verifier().sign(event, object);
-            return h.billing().useCases().receiveWebhook().receive(delivery.body(), delivery.signature(), gated);
+            return deliverLater(h, event, object);
+        }
+
+        private WebhookReceipt deliverLater(BillingHarness to, StripeEvent event, EventObject object) {
+            FakeWebhookVerifier.Delivery delivery = to.verifier().sign(event, object);
+            return to.billing().useCases().receiveWebhook().receive(delivery.body(), delivery.signature(), gated);
         }
 
         private void awaitNoneLeased(List<StripeEvent> events) throws InterruptedException {
+            awaitNoneLeased(h, events);
+        }
+
+        private void awaitNoneLeased(BillingHarness in, List<StripeEvent> events) throws InterruptedException {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (events.stream().anyMatch(e -> h.stores().inbox().find(e.id()).orElseThrow().leaseOwner() != null)) {
+            while (events.stream().anyMatch(e -> in.stores().inbox().find(e.id()).orElseThrow().leaseOwner() != null)) {
                 assertThat(System.nanoTime()).as("events still leased after 10 s").isLessThan(deadline);
                 Thread.sleep(5);
             }
@@ -236,6 +246,79 @@ class WebhookProcessingTest {
             assertThat(h.billing().processDueEvents(10)).as("the failed event is retried").isEqualTo(1);
             assertThat(h.stores().subscriptions().findSubscription(truth.id())).map(Subscription::status)
                     .as("the tie is broken by Stripe's state").contains(SubscriptionStatus.ACTIVE);
+        }
+
+        @Test
+        void withRefetchABatchReadsEachSubscriptionOnceAndStoresStripesState() throws InterruptedException {
+            CustomerId customer = refetching.billing().ensureCustomer(refetching.identity("user_1")).customerId();
+            Subscription first = refetching.gateway().subscribe(customer, "price_pro_monthly",
+                    SubscriptionStatus.ACTIVE);
+            Subscription second = refetching.gateway().subscribe(customer, "price_basic_monthly",
+                    SubscriptionStatus.ACTIVE);
+            refetching.gateway().setStatus(first.id(), SubscriptionStatus.PAST_DUE); // Stripe moved on since
+            Instant t = refetching.clock().instant();
+            Subscription staleFirst = aSubscription().withId(first.id()).withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(t).build();
+            Subscription staleSecond = aSubscription().withId(second.id()).withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(t).build();
+            Subscription gone = aSubscription().withId("sub_not_at_stripe").withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.ACTIVE).snapshotAt(t).build();
+            List<StripeEvent> events = List.of(
+                    subscriptionEvent("customer.subscription.created", staleFirst, t),
+                    subscriptionEvent("customer.subscription.created", staleSecond, t),
+                    subscriptionEvent("customer.subscription.updated", staleFirst, t.plusSeconds(1)),
+                    subscriptionEvent("customer.subscription.updated", gone, t));
+            List<Subscription> carried = List.of(staleFirst, staleSecond, staleFirst, gone);
+            int readsBefore = refetching.gateway().calls(Operation.GET_SUBSCRIPTION).size();
+            for (int i = 0; i < events.size(); i++) {
+                assertThat(deliverLater(refetching, events.get(i), of(carried.get(i))).inlineStatus()).isNull();
+            }
+            gate.countDown();
+            awaitNoneLeased(refetching, events);
+
+            assertThat(refetching.gateway().calls(Operation.GET_SUBSCRIPTION).size() - readsBefore)
+                    .as("one read per subscription of the batch").isEqualTo(3);
+            assertThat(refetching.stores().subscriptions().findSubscription(first.id())).map(Subscription::status)
+                    .contains(SubscriptionStatus.PAST_DUE);
+            assertThat(refetching.stores().subscriptions().findSubscription(second.id()))
+                    .map(Subscription::priceId).contains("price_basic_monthly");
+            assertThat(refetching.stores().subscriptions().findSubscription("sub_not_at_stripe")).contains(gone);
+            for (StripeEvent event : events) {
+                InboxEntry entry = refetching.stores().inbox().find(event.id()).orElseThrow();
+                assertThat(entry.status()).isEqualTo(InboxStatus.PROCESSED);
+                assertThat(entry.attempts()).isEqualTo(1);
+            }
+        }
+
+        @Test
+        void withRefetchAFailedReadFailsItsSubscriptionsEventsUntilTheRetry() throws InterruptedException {
+            CustomerId customer = refetching.billing().ensureCustomer(refetching.identity("user_1")).customerId();
+            Subscription truth = refetching.gateway().subscribe(customer, "price_pro_monthly",
+                    SubscriptionStatus.ACTIVE);
+            Instant t = refetching.clock().instant();
+            Subscription stale = aSubscription().withId(truth.id()).withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(t).build();
+            List<StripeEvent> events = List.of(subscriptionEvent("customer.subscription.created", stale, t),
+                    subscriptionEvent("customer.subscription.updated", stale, t.plusSeconds(1)));
+            refetching.gateway().failNext(Operation.GET_SUBSCRIPTION, 1, Failure.NOT_DONE);
+            for (StripeEvent event : events) {
+                deliverLater(refetching, event, of(stale));
+            }
+            gate.countDown();
+            awaitNoneLeased(refetching, events);
+
+            assertThat(refetching.stores().subscriptions().findSubscription(truth.id())).isEmpty();
+            for (StripeEvent event : events) {
+                InboxEntry entry = refetching.stores().inbox().find(event.id()).orElseThrow();
+                assertThat(entry.status()).isEqualTo(InboxStatus.PENDING);
+                assertThat(entry.lastError()).startsWith("stripe_unavailable");
+            }
+            refetching.clock().advance(Duration.ofSeconds(10));
+            assertThat(refetching.billing().processDueEvents(10)).isEqualTo(2);
+            assertThat(refetching.stores().subscriptions().findSubscription(truth.id())).map(Subscription::status)
+                    .contains(SubscriptionStatus.ACTIVE);
+            assertThat(events).allSatisfy(e -> assertThat(refetching.stores().inbox().find(e.id()))
+                    .map(InboxEntry::status).contains(InboxStatus.PROCESSED));
         }
 
         @Test
