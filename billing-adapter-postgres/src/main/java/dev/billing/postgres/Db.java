@@ -150,7 +150,6 @@ final class Db {
         }
     }
 
-    /** Postgres keeps microseconds: the instant as bound, truncated the same way every time. */
     /**
      * Writes a row under its own id, in the caller's transaction: the first of {@code attempts} (an update of a
      * different row with that id, then an insert) that writes one row wins, then {@code advanceIds} moves the
@@ -167,6 +166,7 @@ final class Db {
         return false;
     }
 
+    /** Postgres keeps microseconds: the instant as bound, truncated the same way every time. */
     static OffsetDateTime ts(Instant instant) {
         return instant == null ? null : OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
     }
