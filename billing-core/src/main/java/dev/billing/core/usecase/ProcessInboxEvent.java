@@ -40,6 +40,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Applies inbox events to the projection (DESIGN §4.2-4.3). An event is claimed under a lease, its effects are
@@ -337,16 +338,23 @@ public final class ProcessInboxEvent {
         CompletableFuture<?>[] running = new CompletableFuture<?>[entries.size()];
         for (int i = 0; i < entries.size(); i++) {
             InboxEntry entry = entries.get(i);
-            Runnable task = () -> applyOrRecordFailure(entry, entry.leaseOwner())
-                    .ifPresent(outcome -> done.add(completion(entry, outcome)));
-            try {
-                running[i] = CompletableFuture.runAsync(task, executor);
-            } catch (RejectedExecutionException e) { // the executor is shutting down: finish the batch here
-                task.run();
-                running[i] = CompletableFuture.completedFuture(null);
-            }
+            running[i] = onPool(() -> applyOrRecordFailure(entry, entry.leaseOwner())
+                    .map(outcome -> done.add(completion(entry, outcome))), executor);
         }
         return CompletableFuture.allOf(running);
+    }
+
+    /** {@code work} on {@code executor}, or here when the executor is shutting down (the batch is finished anyway). */
+    private static <T> CompletableFuture<T> onPool(Supplier<T> work, Executor executor) {
+        try {
+            return CompletableFuture.supplyAsync(work, executor);
+        } catch (RejectedExecutionException e) {
+            try {
+                return CompletableFuture.completedFuture(work.get());
+            } catch (RuntimeException failed) {
+                return CompletableFuture.failedFuture(failed);
+            }
+        }
     }
 
     /**
@@ -359,7 +367,7 @@ public final class ProcessInboxEvent {
                                  List<EventInbox.Completion> done) {
         Map<String, CompletableFuture<Optional<Subscription>>> reads = new HashMap<>();
         for (Subscription snapshot : snapshots) {
-            reads.computeIfAbsent(snapshot.id(), id -> read(id, executor));
+            reads.computeIfAbsent(snapshot.id(), id -> onPool(() -> gateway.getSubscription(id), executor));
         }
         List<InboxEntry> fetched = new ArrayList<>(batched.size());
         List<Subscription> current = new ArrayList<>(batched.size());
@@ -375,19 +383,6 @@ public final class ProcessInboxEvent {
         }
         if (!fetched.isEmpty()) {
             upsertTogether(fetched, current, executor, done, true);
-        }
-    }
-
-    /** Stripe's subscription, read on {@code executor} (here when it is shutting down). */
-    private CompletableFuture<Optional<Subscription>> read(String subscriptionId, Executor executor) {
-        try {
-            return CompletableFuture.supplyAsync(() -> gateway.getSubscription(subscriptionId), executor);
-        } catch (RejectedExecutionException e) {
-            try {
-                return CompletableFuture.completedFuture(gateway.getSubscription(subscriptionId));
-            } catch (RuntimeException failed) {
-                return CompletableFuture.failedFuture(failed);
-            }
         }
     }
 
@@ -429,12 +424,12 @@ public final class ProcessInboxEvent {
 
     /**
      * The snapshot a subscription event carries when upserting it (or, re-fetch on, Stripe's current state of it) is
-     * all the event does (this livemode, not redacted, no notice), else null.
+     * all the event does (this livemode, no notice), else null. A redacted payload decodes to nothing and goes the
+     * single path, which ignores it.
      */
     private Subscription batchableSnapshot(InboxEntry entry) {
         StripeEvent event = entry.event();
-        if (event.livemode() != options.livemode() || !event.type().startsWith("customer.subscription.")
-                || EventInbox.isRedacted(event.payload())) {
+        if (event.livemode() != options.livemode() || !event.type().startsWith("customer.subscription.")) {
             return null;
         }
         EventObject object = decodedOrNull(event);
