@@ -3,6 +3,7 @@ package dev.billing.postgres;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -11,6 +12,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(PostgresDatabaseExtension.class)
 class QueryPlansIT {
+    private static final String ORDER = " ORDER BY received_at DESC, event_id COLLATE \"C\" LIMIT 51";
+    private static final String EVERY_STATUS = Stream.of("pending", "processed", "ignored", "failed")
+            .map(status -> "(SELECT * FROM billing.webhook_inbox WHERE status = '" + status + "'" + ORDER + ")")
+            .collect(Collectors.joining(" UNION ALL ", "SELECT * FROM (", ") AS every_status" + ORDER));
     private static TestDatabase db;
 
     @BeforeAll
@@ -41,7 +48,6 @@ class QueryPlansIT {
             purchases of        | purchases_customer_purchased_idx  | SELECT * FROM billing.purchases WHERE customer_id = 'c' ORDER BY purchased_at, id COLLATE "C"
             inbox due           | webhook_inbox_due_idx             | SELECT event_id FROM billing.webhook_inbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now()) AND (lease_expires_at IS NULL OR lease_expires_at <= now()) ORDER BY event_created, event_id LIMIT 10 FOR UPDATE SKIP LOCKED
             inbox by status     | webhook_inbox_status_received_idx | SELECT * FROM billing.webhook_inbox WHERE status = 'failed' AND (received_at < now() OR (received_at = now() AND event_id COLLATE "C" > 'e')) ORDER BY received_at DESC, event_id COLLATE "C" LIMIT 51
-            inbox, all          | webhook_inbox_received_idx        | SELECT * FROM billing.webhook_inbox ORDER BY received_at DESC, event_id COLLATE "C" LIMIT 51
             counters of user    | usage_counters_pkey               | SELECT * FROM billing.usage_counters WHERE user_id = 'u' ORDER BY meter COLLATE "C", period_start
             counters page       | usage_counters_pkey               | SELECT * FROM billing.usage_counters WHERE (user_id COLLATE "C", meter COLLATE "C", period_start) > ('u', 'm', now()) ORDER BY user_id COLLATE "C", meter COLLATE "C", period_start LIMIT 51
             keys page           | usage_keys_pkey                   | SELECT * FROM billing.usage_keys WHERE (user_id COLLATE "C", idempotency_key COLLATE "C") > ('u', 'k') ORDER BY user_id COLLATE "C", idempotency_key COLLATE "C" LIMIT 51
@@ -56,6 +62,17 @@ class QueryPlansIT {
     void isServedInIndexOrder(String query, String index, String sql) throws SQLException {
         String plan = plan(sql);
         assertThat(plan).as(plan).contains(index).doesNotContain("Sort");
+    }
+
+    /**
+     * The inbox's listing of every status, as the store sends it: one branch per status from the status index, merged
+     * in order (V18 dropped the index on received_at alone); no Sort node, only the Merge Append's sort key.
+     */
+    @Test
+    void theInboxOfEveryStatusIsMergedFromTheStatusIndex() throws SQLException {
+        String plan = plan(EVERY_STATUS);
+        assertThat(plan).as(plan).contains("Merge Append").contains("webhook_inbox_status_received_idx")
+                .doesNotContain("Seq Scan").doesNotContain("Sort  (");
     }
 
     /**

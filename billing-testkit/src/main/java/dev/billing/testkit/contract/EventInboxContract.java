@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -504,6 +506,45 @@ public abstract class EventInboxContract {
             assertThat(ids).containsExactlyElementsOf(parked);
             Set<String> unique = new HashSet<>(all.stream().map(InboxEntry::eventId).toList());
             assertThat(unique).hasSize(all.size());
+        }
+
+        @Test
+        @DisplayName("lists every status together, newest received first (ties by event id), in complete pages")
+        void listsEveryStatus() {
+            Instant base = now.plus(Duration.ofDays(4));
+            InboxStatus[] statuses = {InboxStatus.PENDING, InboxStatus.PROCESSED, InboxStatus.IGNORED,
+                    InboxStatus.FAILED};
+            Map<String, Instant> received = new HashMap<>();
+            for (int i = 0; i < 10; i++) {
+                StripeEvent event = anEvent().createdAt(base).build();
+                Instant at = base.plusSeconds(i / 2); // two events per second: the tie goes by event id
+                inbox.record(event, at);
+                received.put(event.id(), at);
+                InboxStatus status = statuses[i % statuses.length];
+                if (status != InboxStatus.PENDING) {
+                    inbox.claim(event.id(), "me", at, LEASE).orElseThrow();
+                    if (status == InboxStatus.FAILED) {
+                        inbox.fail(event.id(), "me", "boom", null, at);
+                    } else {
+                        inbox.complete(event.id(), "me", status, at);
+                    }
+                }
+            }
+            List<InboxEntry> all = new ArrayList<>();
+            String cursor = null;
+            do {
+                Page<InboxEntry> page = inbox.list(null, cursor, 3);
+                all.addAll(page.items());
+                cursor = page.nextCursor();
+            } while (cursor != null);
+            List<InboxEntry> ours = all.stream().filter(e -> received.containsKey(e.eventId())).toList();
+            List<String> expected = received.keySet().stream()
+                    .sorted(Comparator.comparing((String id) -> received.get(id)).reversed()
+                            .thenComparing(Comparator.<String>naturalOrder()))
+                    .toList();
+            assertThat(ours).extracting(InboxEntry::eventId).containsExactlyElementsOf(expected);
+            assertThat(ours).extracting(InboxEntry::status).containsOnly(statuses);
+            assertThat(new HashSet<>(all.stream().map(InboxEntry::eventId).toList())).hasSize(all.size());
         }
 
         @Test
