@@ -168,7 +168,7 @@ public final class Bench {
                         long forgotten = IngestScenario.forget(env, warmupPrefix, warmupPrefix + lastRound);
                         report.notes.add("ingest warm-up, refetch " + onOff(refetch) + ": " + forgotten
                                 + " warm-up events deleted from the inbox (the last round's kept) and the inbox"
-                                + " vacuumed and analyzed before the measured runs");
+                                + " vacuumed and analyzed, and the database checkpointed, before the measured runs");
                     }
                     for (String mix : List.of("unique", "10% dup + 10% reordered")) {
                         boolean mixed = !mix.equals("unique");
@@ -188,6 +188,11 @@ public final class Bench {
                 reads(env, options, report, out, runId);
             }
             analytics(env, options, report, out, runId);
+            if (env.checkpointRefused() != null) {
+                report.notes.add("checkpoints: the database refused the bench's CHECKPOINT (" + env.checkpointRefused()
+                        + "), so runs may meet Postgres' own checkpoints and repeat less well; grant the bench's "
+                        + "user pg_checkpoint");
+            }
             HeapMeter.Figures h = heap.figures();
             report.heap = new BenchReport.Heap(h.maxHeap() / 1048576.0, h.maxAfterGc() / 1048576.0,
                     h.peakUsed() / 1048576.0, h.collections(), h.gcMillis());

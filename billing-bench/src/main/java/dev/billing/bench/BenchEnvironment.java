@@ -58,6 +58,7 @@ final class BenchEnvironment implements AutoCloseable {
     private BillingServer server;
     private Boolean serverRefetch;
     private Map<String, String> serverEnv;
+    private volatile String checkpointRefused;
 
     private BenchEnvironment(BenchOptions options, Function<Map<String, String>, BillingServer> serverStarter,
                              EmbeddedPostgresServer postgres, EmulatorProcess emulator, PostgresConfig database,
@@ -258,6 +259,17 @@ final class BenchEnvironment implements AutoCloseable {
     }
 
     /** A new JDBC connection to the bench's database (autocommit). */
+    /** Why the database refused the bench's {@code CHECKPOINT} (null: it did not); set once, by the first refusal. */
+    String checkpointRefused() {
+        return checkpointRefused;
+    }
+
+    void checkpointRefused(String why) {
+        if (checkpointRefused == null) {
+            checkpointRefused = why;
+        }
+    }
+
     Connection connect() throws SQLException {
         Properties props = new Properties();
         props.putAll(database.properties());

@@ -178,7 +178,8 @@ final class IngestScenario {
                         + (http.errorSamples().isEmpty() ? "" : " e.g. " + http.errorSamples().get(0))));
         Drain drain = awaitDrain(env, plan, drainTimeout);
         vacuumWritten(env);
-        // From the first delivery until every event is processed and what the run wrote is vacuumed.
+        checkpoint(env);
+        // From the first delivery until every event is processed, and what the run wrote vacuumed and checkpointed.
         CpuMeter.Sample cpu = cpuMeter.since(cpuStart);
         long writeTransactions = nextTransactionId(env) - xidStart;
         checks.add(new Check("inbox drained", drain.pending() == 0, drain.pending() + " still pending after "
@@ -212,6 +213,41 @@ final class IngestScenario {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not vacuum the billing tables: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code CHECKPOINT}: inside a run's CPU window after its vacuum, so each run pays for flushing what it wrote, and
+     * the next run starts right after a checkpoint. Left to Postgres (every 5 minutes, or after about half of
+     * {@code max_wal_size} of WAL: two or three runs' worth), a checkpoint fell into whichever run was going: that run
+     * paid for the flushing of the runs before it and wrote a full page image of each page it touched first (the
+     * pair of "Checkpoints at the end of each run" in docs/BENCHMARKS.md). Needs a superuser or the
+     * {@code pg_checkpoint} role: refused, the bench goes on and says so ({@link BenchEnvironment#checkpointRefused}).
+     */
+    static void checkpoint(BenchEnvironment env) {
+        if (env.checkpointRefused() != null) {
+            return;
+        }
+        try (Connection c = env.connect()) {
+            String refused = checkpoint(c);
+            if (refused != null) {
+                env.checkpointRefused(refused);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code CHECKPOINT} on {@code c}: null once done, the database's message when the user may not. */
+    static String checkpoint(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+            return null;
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) { // insufficient_privilege
+                return e.getMessage();
+            }
+            throw e;
         }
     }
 
@@ -258,6 +294,7 @@ final class IngestScenario {
             try (Statement v = c.createStatement()) {
                 v.execute("VACUUM (ANALYZE) %s.webhook_inbox".formatted(SCHEMA));
             }
+            checkpoint(env);
             return deleted;
         } catch (SQLException e) {
             throw new IllegalStateException("emptying the inbox of warm-up events failed: " + e.getMessage(), e);

@@ -138,7 +138,8 @@ class BenchIT {
         // statistics describe a table in use), and the measured runs that follow found every one of their own
         // events (their checks count their rows).
         assertThat(report.path("notes").toString()).contains("ingest warm-up, refetch off: " + (rounds - 1) * 30
-                + " warm-up events deleted from the inbox (the last round's kept) and the inbox vacuumed");
+                + " warm-up events deleted from the inbox (the last round's kept) and the inbox vacuumed")
+                .contains("and the database checkpointed, before the measured runs");
         // Each round's server CPU per event is reported, the figures the warm-up is judged by.
         assertThat(report.path("notes").toString()).containsPattern(
                 "server CPU per event by round, 4 connections: \\d+(, \\d+)+ µs");
