@@ -94,6 +94,7 @@ public final class Bench {
                 }
             }
             Map<Integer, Double> ceilings = new HashMap<>();
+            DiskSync disk = new DiskSync();
             boolean ingest = options.scenarios().contains(Scenario.INGEST);
             if (options.scenarios().contains(Scenario.CEILING) || ingest) {
                 String payload = StripeEvents.subscriptionUpdated("evt_ceiling_payload", 1_700_000_000L,
@@ -101,6 +102,7 @@ public final class Bench {
                         1_690_000_000L, 1_699_000_000L, 1_701_592_000L);
                 for (int c : options.concurrency()) {
                     progress(out, "ceiling: " + c + " JDBC connections inserting");
+                    disk.sync();
                     Ceiling.Result r = Ceiling.run(env, c, options.warmup(), options.duration(), payload);
                     ceilings.put(c, r.perSecond());
                     report.ceiling.add(new BenchReport.CeilingRun(c, r.inserts(), r.perSecond(),
@@ -174,6 +176,7 @@ public final class Bench {
                         boolean mixed = !mix.equals("unique");
                         for (int c : options.concurrency()) {
                             progress(out, "ingest " + mix + ", refetch " + onOff(refetch) + ", " + c + " connections");
+                            disk.sync();
                             report.ingest.add(ingest(env, options, events, runId + "r" + (run++), mix, refetch, c,
                                     options.events(), mixed ? options.duplicates() : 0,
                                     mixed ? options.reordered() : 0, options.dropEvent() && run == 1, ceilings));
@@ -188,6 +191,10 @@ public final class Bench {
                 reads(env, options, report, out, runId);
             }
             analytics(env, options, report, out, runId);
+            if (disk.longestMillis() >= 0) {
+                report.notes.add("disk: the page cache was written back (sync) before the ceiling and each measured "
+                        + "ingest run; the longest took " + disk.longestMillis() + " ms");
+            }
             if (env.checkpointRefused() != null) {
                 report.notes.add("checkpoints: the database refused the bench's CHECKPOINT (" + env.checkpointRefused()
                         + "), so runs may meet Postgres' own checkpoints and repeat less well; grant the bench's "

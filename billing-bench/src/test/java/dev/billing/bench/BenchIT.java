@@ -121,6 +121,8 @@ class BenchIT {
         assertThat(report.path("machine").path("speedBefore").asText()).matches("\\d+\\.\\d\\d µs per read .*");
         assertThat(report.path("machine").path("speedAfter").asText()).matches("\\d+\\.\\d\\d µs per read .*");
         assertThat(report.path("targets").size()).isGreaterThanOrEqualTo(5);
+        assertThat(report.path("notes").toString()).containsPattern("disk: the page cache was written back \\(sync\\) "
+                + "before the ceiling and each measured ingest run; the longest took \\d+ ms");
     }
 
     @Test
