@@ -258,7 +258,6 @@ final class BenchEnvironment implements AutoCloseable {
         return postgres == null ? null : postgres.dataDirectory();
     }
 
-    /** A new JDBC connection to the bench's database (autocommit). */
     /** Why the database refused the bench's {@code CHECKPOINT} (null: it did not); set once, by the first refusal. */
     String checkpointRefused() {
         return checkpointRefused;
@@ -270,6 +269,7 @@ final class BenchEnvironment implements AutoCloseable {
         }
     }
 
+    /** A new JDBC connection to the bench's database (autocommit). */
     Connection connect() throws SQLException {
         Properties props = new Properties();
         props.putAll(database.properties());

@@ -220,8 +220,8 @@ final class IngestScenario {
      * {@code CHECKPOINT}: inside a run's CPU window after its vacuum, so each run pays for flushing what it wrote, and
      * the next run starts right after a checkpoint. Left to Postgres (every 5 minutes, or after about half of
      * {@code max_wal_size} of WAL: two or three runs' worth), a checkpoint fell into whichever run was going: that run
-     * paid for the flushing of the runs before it and wrote a full page image of each page it touched first (the
-     * pair of "Checkpoints at the end of each run" in docs/BENCHMARKS.md). Needs a superuser or the
+     * paid for the flushing of the runs before it and wrote a full page image of each page it touched first
+     * (docs/BENCHMARKS.md, "Checkpoints at the end of each run"). Needs a superuser or the
      * {@code pg_checkpoint} role: refused, the bench goes on and says so ({@link BenchEnvironment#checkpointRefused}).
      */
     static void checkpoint(BenchEnvironment env) {
