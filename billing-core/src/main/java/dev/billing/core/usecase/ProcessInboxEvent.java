@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -392,10 +393,21 @@ public final class ProcessInboxEvent {
      */
     private void upsertTogether(List<InboxEntry> batched, List<Subscription> snapshots, Executor executor,
                                 List<EventInbox.Completion> done, boolean fromStripe) {
+        List<Subscription> rows = snapshots;
+        List<AuditCause> causes = batched.stream().map(e -> AuditCause.event(e.eventId())).toList();
+        if (fromStripe) {
+            // The events of one subscription share Stripe's state: written once, under the first event's cause (a
+            // second write would change nothing, in a statement and a commit of its own).
+            Map<Subscription, AuditCause> once = new LinkedHashMap<>();
+            for (int i = 0; i < rows.size(); i++) {
+                once.putIfAbsent(rows.get(i), causes.get(i));
+            }
+            rows = List.copyOf(once.keySet());
+            causes = List.copyOf(once.values());
+        }
         List<UpsertResult> results;
         try {
-            results = subscriptions.upsertSubscriptions(snapshots,
-                    batched.stream().map(e -> AuditCause.event(e.eventId())).toList());
+            results = subscriptions.upsertSubscriptions(rows, causes);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.INFO, "A batched upsert of {0} subscriptions failed, applying them one by one: "
                     + "{1}", snapshots.size(), describe(e));
@@ -408,7 +420,7 @@ public final class ProcessInboxEvent {
             InboxEntry entry = batched.get(i);
             Subscription snapshot = snapshots.get(i);
             try {
-                if (results.get(i) == UpsertResult.SAME_VERSION && !fromStripe) {
+                if (!fromStripe && results.get(i) == UpsertResult.SAME_VERSION) { // one result per event here
                     // Two snapshots of the same second: only Stripe knows which is newer.
                     gateway.getSubscription(snapshot.id()).ifPresent(s -> subscriptions.upsertSubscription(s,
                             AuditCause.event(entry.eventId())));
