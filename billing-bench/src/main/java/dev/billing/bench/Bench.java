@@ -29,6 +29,9 @@ import java.util.function.Function;
 public final class Bench {
     /** The longest ingest warm-up: past it, the runs are measured and the report says the CPU had not settled. */
     static final Duration INGEST_WARMUP_MAX = Duration.ofSeconds(180);
+    /** Each measured ingest run's own ceiling ({@link Ceiling#probe}): at most this long, after this warm-up. */
+    static final Duration CEILING_PROBE = Duration.ofSeconds(5);
+    static final Duration CEILING_PROBE_WARMUP = Duration.ofSeconds(1);
     private Bench() {
     }
 
@@ -96,10 +99,10 @@ public final class Bench {
             Map<Integer, Double> ceilings = new HashMap<>();
             DiskSync disk = new DiskSync();
             boolean ingest = options.scenarios().contains(Scenario.INGEST);
+            String payload = StripeEvents.subscriptionUpdated("evt_ceiling_payload", 1_700_000_000L,
+                    "sub_ceiling_payload_0000000", "cus_ceiling_payload_0000", "user_ceiling_payload_0", 2,
+                    1_690_000_000L, 1_699_000_000L, 1_701_592_000L);
             if (options.scenarios().contains(Scenario.CEILING) || ingest) {
-                String payload = StripeEvents.subscriptionUpdated("evt_ceiling_payload", 1_700_000_000L,
-                        "sub_ceiling_payload_0000000", "cus_ceiling_payload_0000", "user_ceiling_payload_0", 2,
-                        1_690_000_000L, 1_699_000_000L, 1_701_592_000L);
                 for (int c : options.concurrency()) {
                     progress(out, "ceiling: " + c + " JDBC connections inserting");
                     disk.sync();
@@ -175,11 +178,17 @@ public final class Bench {
                     for (String mix : List.of("unique", "10% dup + 10% reordered")) {
                         boolean mixed = !mix.equals("unique");
                         for (int c : options.concurrency()) {
+                            progress(out, "ceiling next to the run: " + c + " JDBC connections inserting");
+                            Ceiling.Result near = Ceiling.probe(env, c, min(CEILING_PROBE_WARMUP, options.warmup()),
+                                    min(CEILING_PROBE, options.duration()), payload);
+                            // The probe's writes are flushed before the run starts, not by a checkpoint within it.
+                            IngestScenario.checkpoint(env);
                             progress(out, "ingest " + mix + ", refetch " + onOff(refetch) + ", " + c + " connections");
                             disk.sync();
                             report.ingest.add(ingest(env, options, events, runId + "r" + (run++), mix, refetch, c,
                                     options.events(), mixed ? options.duplicates() : 0,
-                                    mixed ? options.reordered() : 0, options.dropEvent() && run == 1, ceilings));
+                                    mixed ? options.reordered() : 0, options.dropEvent() && run == 1,
+                                    Map.of(c, near.perSecond())));
                         }
                     }
                 }
@@ -191,6 +200,12 @@ public final class Bench {
                 reads(env, options, report, out, runId);
             }
             analytics(env, options, report, out, runId);
+            if (!report.ingest.isEmpty()) {
+                report.notes.add("ingest: each measured run's share is of its own ceiling, measured right before it ("
+                        + min(CEILING_PROBE, options.duration()).toMillis() + " ms of durable inserts at the run's "
+                        + "connection count, then a checkpoint); the ceiling rows are the full ceiling scenario, "
+                        + "which the warm-up rounds are compared with");
+            }
             if (disk.longestMillis() >= 0) {
                 report.notes.add("disk: the page cache was written back (sync) before the ceiling and each measured "
                         + "ingest run; the longest took " + disk.longestMillis() + " ms");
@@ -300,6 +315,7 @@ public final class Bench {
         return new BenchReport.IngestRun(mix, refetch, connections, r.uniqueEvents(), r.deliveries(), r.duplicates(),
                 r.reordered(), r.acceptedPerSecond(), r.processedPerSecond(), r.endToEnd().toNanos() / 1e9,
                 ceiling == null || ceiling == 0 ? null : r.processedPerSecond() / ceiling,
+                ceiling == null || ceiling == 0 ? null : ceiling,
                 BenchReport.Latency.of(r.http().latency()), r.http().errors(), r.http().statuses(),
                 BenchReport.Cpu.of(r.cpu(), r.http().generatorCpuNanos(), r.uniqueEvents()),
                 r.uniqueEvents() == 0 ? 0 : (double) r.writeTransactions() / r.uniqueEvents(), checks);
@@ -413,6 +429,10 @@ public final class Bench {
         m.put("duration", o.duration().toString());
         m.put("warmupEvents", o.warmupEvents());
         return m;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String onOff(boolean on) {

@@ -69,7 +69,8 @@ public final class BenchReport {
 
     public record IngestRun(String mix, boolean refetch, int connections, int uniqueEvents, int deliveries,
                             int duplicates, int reordered, double acceptedPerSecond, double processedPerSecond,
-                            double endToEndSeconds, Double ratioToCeiling, Latency latency, long errors,
+                            double endToEndSeconds, Double ratioToCeiling, Double ceilingPerSecond,
+                            Latency latency, long errors,
                             Map<Integer, Long> statuses, Cpu cpu, double writeTransactionsPerEvent,
                             List<Check> checks) {
         boolean passed() {
@@ -173,11 +174,13 @@ public final class BenchReport {
                     + (r.refetch() ? "on" : "off");
             row(out, name + " (HTTP accepted)", r.connections(), r.deliveries(), r.acceptedPerSecond(), r.latency(),
                     r.errors(), null, r.cpu());
-            out.printf(Locale.ROOT, "  %-52s %5d %9d %10.0f %7s %7s %7s %6s %9s  %.2f writing transactions per event%n",
+            out.printf(Locale.ROOT,
+                    "  %-52s %5d %9d %10.0f %7s %7s %7s %6s %9s  %.2f writing transactions per event%s%n",
                     "  ... processed end to end", r.connections(), r.uniqueEvents(), r.processedPerSecond(), "", "",
                     "", "", r.ratioToCeiling() == null ? ""
                             : String.format(Locale.ROOT, "%.0f%%", 100 * r.ratioToCeiling()),
-                    r.writeTransactionsPerEvent());
+                    r.writeTransactionsPerEvent(), r.ceilingPerSecond() == null ? ""
+                            : String.format(Locale.ROOT, "; of a ceiling of %.0f/s", r.ceilingPerSecond()));
         }
         for (ReadRun r : reads) {
             row(out, r.route() + " (" + r.users() + " users)", r.connections(), r.requests(), r.perSecond(),

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * {@code billing-bench} end to end with tiny counts: every scenario runs, every section is reported, the
@@ -103,6 +104,10 @@ class BenchIT {
             assertThat(ingest.path("errors").asLong()).isZero();
             assertThat(ingest.path("processedPerSecond").asDouble()).isPositive();
             assertThat(ingest.path("ratioToCeiling").isNumber()).isTrue();
+            // Each measured run's share is of a ceiling probed right before it, not of the ceiling scenario's.
+            assertThat(ingest.path("ceilingPerSecond").asDouble()).isPositive();
+            assertThat(ingest.path("ratioToCeiling").asDouble()).isCloseTo(ingest.path("processedPerSecond")
+                    .asDouble() / ingest.path("ceilingPerSecond").asDouble(), within(1e-9));
             // Something was written (the inbox rows, in shared transactions), and no event took many transactions.
             assertThat(ingest.path("writeTransactionsPerEvent").asDouble()).isPositive().isLessThan(10);
             assertThat(ingest.path("checks")).allSatisfy(c -> assertThat(c.path("ok").asBoolean())
@@ -121,6 +126,10 @@ class BenchIT {
         assertThat(report.path("machine").path("speedBefore").asText()).matches("\\d+\\.\\d\\d µs per read .*");
         assertThat(report.path("machine").path("speedAfter").asText()).matches("\\d+\\.\\d\\d µs per read .*");
         assertThat(report.path("targets").size()).isGreaterThanOrEqualTo(5);
+        assertThat(report.path("notes").toString()).contains("ingest: each measured run's share is of its own "
+                + "ceiling, measured right before it (800 ms of durable inserts");
+        assertThat(run.out()).containsPattern("ceiling next to the run: 4 JDBC connections inserting")
+                .containsPattern("of a ceiling of \\d+/s");
         assertThat(report.path("notes").toString()).containsPattern("disk: the page cache was written back \\(sync\\) "
                 + "before the ceiling and each measured ingest run; the longest took \\d+ ms");
     }
