@@ -106,10 +106,10 @@ public final class Bench {
                 for (int c : options.concurrency()) {
                     progress(out, "ceiling: " + c + " JDBC connections inserting");
                     disk.sync();
-                    Ceiling.Result r = Ceiling.run(env, c, options.warmup(), options.duration(), payload);
+                    BenchReport.CeilingRun r = ceilingRun(Ceiling.run(env, c, options.warmup(), options.duration(),
+                            payload));
                     ceilings.put(c, r.perSecond());
-                    report.ceiling.add(new BenchReport.CeilingRun(c, r.inserts(), r.perSecond(),
-                            BenchReport.Latency.of(r.latency()), BenchReport.Cpu.of(r.cpu(), 0, r.inserts())));
+                    report.ceiling.add(r);
                 }
             }
             StripeEvents events = new StripeEvents(env.webhookSecret());
@@ -146,7 +146,7 @@ public final class Bench {
                         long t0 = System.nanoTime();
                         BenchReport.IngestRun warm = ingest(env, options, events, warmupPrefix + round,
                                 "warm-up", refetch, connections, options.warmupEvents(), options.duplicates(),
-                                options.reordered(), false, ceilings);
+                                options.reordered(), false, ceilings, null);
                         report.warmups.add(warm);
                         settle.add(connections, warm.cpu().serverMicrosPerRequest());
                         // The compilers' elapsed time (all threads together, waits for a core included) per round:
@@ -188,7 +188,7 @@ public final class Bench {
                             report.ingest.add(ingest(env, options, events, runId + "r" + (run++), mix, refetch, c,
                                     options.events(), mixed ? options.duplicates() : 0,
                                     mixed ? options.reordered() : 0, options.dropEvent() && run == 1,
-                                    Map.of(c, near.perSecond())));
+                                    ceilings, ceilingRun(near)));
                         }
                     }
                 }
@@ -287,7 +287,7 @@ public final class Bench {
     private static BenchReport.IngestRun ingest(BenchEnvironment env, BenchOptions options, StripeEvents events,
                                                 String prefix, String mix, boolean refetch, int connections,
                                                 int eventCount, double duplicates, double reordered, boolean drop,
-                                                Map<Integer, Double> ceilings) {
+                                                Map<Integer, Double> ceilings, BenchReport.CeilingRun probe) {
         int customers = Math.max(1, eventCount / (1 + options.versions()));
         List<String> subscriptions = null;
         if (refetch) {
@@ -309,16 +309,20 @@ public final class Bench {
             // request it served: kept over all re-fetch runs of 30,000 events, they filled a 6 GB heap.
             env.emulator().reset();
         }
-        Double ceiling = ceilings.get(connections);
+        Double ceiling = probe != null ? Double.valueOf(probe.perSecond()) : ceilings.get(connections);
         List<BenchReport.Check> checks = r.checks().stream()
                 .map(c -> new BenchReport.Check(c.name(), c.ok(), c.detail())).toList();
         return new BenchReport.IngestRun(mix, refetch, connections, r.uniqueEvents(), r.deliveries(), r.duplicates(),
                 r.reordered(), r.acceptedPerSecond(), r.processedPerSecond(), r.endToEnd().toNanos() / 1e9,
-                ceiling == null || ceiling == 0 ? null : r.processedPerSecond() / ceiling,
-                ceiling == null || ceiling == 0 ? null : ceiling,
+                ceiling == null || ceiling == 0 ? null : r.processedPerSecond() / ceiling, probe,
                 BenchReport.Latency.of(r.http().latency()), r.http().errors(), r.http().statuses(),
                 BenchReport.Cpu.of(r.cpu(), r.http().generatorCpuNanos(), r.uniqueEvents()),
                 r.uniqueEvents() == 0 ? 0 : (double) r.writeTransactions() / r.uniqueEvents(), checks);
+    }
+
+    private static BenchReport.CeilingRun ceilingRun(Ceiling.Result r) {
+        return new BenchReport.CeilingRun(r.connections(), r.inserts(), r.perSecond(),
+                BenchReport.Latency.of(r.latency()), BenchReport.Cpu.of(r.cpu(), 0, r.inserts()));
     }
 
     private static void targets(BenchReport report) {

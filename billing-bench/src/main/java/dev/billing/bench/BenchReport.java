@@ -69,7 +69,7 @@ public final class BenchReport {
 
     public record IngestRun(String mix, boolean refetch, int connections, int uniqueEvents, int deliveries,
                             int duplicates, int reordered, double acceptedPerSecond, double processedPerSecond,
-                            double endToEndSeconds, Double ratioToCeiling, Double ceilingPerSecond,
+                            double endToEndSeconds, Double ratioToCeiling, CeilingRun ceilingProbe,
                             Latency latency, long errors,
                             Map<Integer, Long> statuses, Cpu cpu, double writeTransactionsPerEvent,
                             List<Check> checks) {
@@ -179,8 +179,9 @@ public final class BenchReport {
                     "  ... processed end to end", r.connections(), r.uniqueEvents(), r.processedPerSecond(), "", "",
                     "", "", r.ratioToCeiling() == null ? ""
                             : String.format(Locale.ROOT, "%.0f%%", 100 * r.ratioToCeiling()),
-                    r.writeTransactionsPerEvent(), r.ceilingPerSecond() == null ? ""
-                            : String.format(Locale.ROOT, "; of a ceiling of %.0f/s", r.ceilingPerSecond()));
+                    r.writeTransactionsPerEvent(), r.ceilingProbe() == null ? ""
+                            : String.format(Locale.ROOT, "; of a ceiling of %.0f/s (Postgres %s µs per insert)",
+                            r.ceilingProbe().perSecond(), micros(r.ceilingProbe().cpu().postgresMicrosPerRequest())));
         }
         for (ReadRun r : reads) {
             row(out, r.route() + " (" + r.users() + " users)", r.connections(), r.requests(), r.perSecond(),

@@ -105,9 +105,12 @@ class BenchIT {
             assertThat(ingest.path("processedPerSecond").asDouble()).isPositive();
             assertThat(ingest.path("ratioToCeiling").isNumber()).isTrue();
             // Each measured run's share is of a ceiling probed right before it, not of the ceiling scenario's.
-            assertThat(ingest.path("ceilingPerSecond").asDouble()).isPositive();
+            JsonNode probe = ingest.path("ceilingProbe");
+            assertThat(probe.path("connections").asInt()).isEqualTo(ingest.path("connections").asInt());
+            assertThat(probe.path("perSecond").asDouble()).isPositive();
+            assertThat(probe.path("cpu").path("postgresMicrosPerRequest").isNumber()).isTrue();
             assertThat(ingest.path("ratioToCeiling").asDouble()).isCloseTo(ingest.path("processedPerSecond")
-                    .asDouble() / ingest.path("ceilingPerSecond").asDouble(), within(1e-9));
+                    .asDouble() / probe.path("perSecond").asDouble(), within(1e-9));
             // Something was written (the inbox rows, in shared transactions), and no event took many transactions.
             assertThat(ingest.path("writeTransactionsPerEvent").asDouble()).isPositive().isLessThan(10);
             assertThat(ingest.path("checks")).allSatisfy(c -> assertThat(c.path("ok").asBoolean())
@@ -129,7 +132,7 @@ class BenchIT {
         assertThat(report.path("notes").toString()).contains("ingest: each measured run's share is of its own "
                 + "ceiling, measured right before it (800 ms of durable inserts");
         assertThat(run.out()).containsPattern("ceiling next to the run: 4 JDBC connections inserting")
-                .containsPattern("of a ceiling of \\d+/s");
+                .containsPattern("of a ceiling of \\d+/s \\(Postgres (\\d+|\\?) µs per insert\\)");
         assertThat(report.path("notes").toString()).containsPattern("disk: the page cache was written back \\(sync\\) "
                 + "before the ceiling and each measured ingest run; the longest took \\d+ ms");
     }
