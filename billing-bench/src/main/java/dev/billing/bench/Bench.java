@@ -29,7 +29,10 @@ import java.util.function.Function;
 public final class Bench {
     /** The longest ingest warm-up: past it, the runs are measured and the report says the CPU had not settled. */
     static final Duration INGEST_WARMUP_MAX = Duration.ofSeconds(180);
-    /** Each measured ingest run's own ceiling ({@link Ceiling#probe}): at most this long, after this warm-up. */
+    /**
+     * Each measured ingest run's own ceiling, the mean of two {@link Ceiling#probe}s (just before and just after it):
+     * each at most this long, after this warm-up.
+     */
     static final Duration CEILING_PROBE = Duration.ofSeconds(5);
     static final Duration CEILING_PROBE_WARMUP = Duration.ofSeconds(1);
     private Bench() {
@@ -146,7 +149,7 @@ public final class Bench {
                         long t0 = System.nanoTime();
                         BenchReport.IngestRun warm = ingest(env, options, events, warmupPrefix + round,
                                 "warm-up", refetch, connections, options.warmupEvents(), options.duplicates(),
-                                options.reordered(), false, ceilings, null);
+                                options.reordered(), false, ceilings);
                         report.warmups.add(warm);
                         settle.add(connections, warm.cpu().serverMicrosPerRequest());
                         // The compilers' elapsed time (all threads together, waits for a core included) per round:
@@ -178,17 +181,19 @@ public final class Bench {
                     for (String mix : List.of("unique", "10% dup + 10% reordered")) {
                         boolean mixed = !mix.equals("unique");
                         for (int c : options.concurrency()) {
-                            progress(out, "ceiling next to the run: " + c + " JDBC connections inserting");
-                            Ceiling.Result near = Ceiling.probe(env, c, min(CEILING_PROBE_WARMUP, options.warmup()),
-                                    min(CEILING_PROBE, options.duration()), payload);
+                            progress(out, "ceiling before the run: " + c + " JDBC connections inserting");
+                            BenchReport.CeilingRun before = probe(env, options, c, payload);
                             // The probe's writes are flushed before the run starts, not by a checkpoint within it.
                             IngestScenario.checkpoint(env);
                             progress(out, "ingest " + mix + ", refetch " + onOff(refetch) + ", " + c + " connections");
                             disk.sync();
-                            report.ingest.add(ingest(env, options, events, runId + "r" + (run++), mix, refetch, c,
-                                    options.events(), mixed ? options.duplicates() : 0,
-                                    mixed ? options.reordered() : 0, options.dropEvent() && run == 1,
-                                    ceilings, ceilingRun(near)));
+                            BenchReport.IngestRun measured = ingest(env, options, events, runId + "r" + (run++), mix,
+                                    refetch, c, options.events(), mixed ? options.duplicates() : 0,
+                                    mixed ? options.reordered() : 0, options.dropEvent() && run == 1, ceilings);
+                            // The run ended with a checkpoint of its own: the probe after it starts as the one before.
+                            progress(out, "ceiling after the run: " + c + " JDBC connections inserting");
+                            BenchReport.CeilingRun after = probe(env, options, c, payload);
+                            report.ingest.add(measured.withCeilingProbes(List.of(before, after)));
                         }
                     }
                 }
@@ -201,10 +206,10 @@ public final class Bench {
             }
             analytics(env, options, report, out, runId);
             if (!report.ingest.isEmpty()) {
-                report.notes.add("ingest: each measured run's share is of its own ceiling, measured right before it ("
-                        + min(CEILING_PROBE, options.duration()).toMillis() + " ms of durable inserts at the run's "
-                        + "connection count, then a checkpoint); the ceiling rows are the full ceiling scenario, "
-                        + "which the warm-up rounds are compared with");
+                report.notes.add("ingest: each measured run's share is of its own ceiling, the mean of two probed "
+                        + "just before and just after it (each " + min(CEILING_PROBE, options.duration()).toMillis()
+                        + " ms of durable inserts at the run's connection count); the ceiling rows are the full "
+                        + "ceiling scenario, which the warm-up rounds are compared with");
             }
             if (disk.longestMillis() >= 0) {
                 report.notes.add("disk: the page cache was written back (sync) before the ceiling and each measured "
@@ -287,7 +292,7 @@ public final class Bench {
     private static BenchReport.IngestRun ingest(BenchEnvironment env, BenchOptions options, StripeEvents events,
                                                 String prefix, String mix, boolean refetch, int connections,
                                                 int eventCount, double duplicates, double reordered, boolean drop,
-                                                Map<Integer, Double> ceilings, BenchReport.CeilingRun probe) {
+                                                Map<Integer, Double> ceilings) {
         int customers = Math.max(1, eventCount / (1 + options.versions()));
         List<String> subscriptions = null;
         if (refetch) {
@@ -309,15 +314,22 @@ public final class Bench {
             // request it served: kept over all re-fetch runs of 30,000 events, they filled a 6 GB heap.
             env.emulator().reset();
         }
-        Double ceiling = probe != null ? Double.valueOf(probe.perSecond()) : ceilings.get(connections);
+        Double ceiling = ceilings.get(connections);
         List<BenchReport.Check> checks = r.checks().stream()
                 .map(c -> new BenchReport.Check(c.name(), c.ok(), c.detail())).toList();
         return new BenchReport.IngestRun(mix, refetch, connections, r.uniqueEvents(), r.deliveries(), r.duplicates(),
                 r.reordered(), r.acceptedPerSecond(), r.processedPerSecond(), r.endToEnd().toNanos() / 1e9,
-                ceiling == null || ceiling == 0 ? null : r.processedPerSecond() / ceiling, probe,
+                ceiling == null || ceiling == 0 ? null : r.processedPerSecond() / ceiling, List.of(),
                 BenchReport.Latency.of(r.http().latency()), r.http().errors(), r.http().statuses(),
                 BenchReport.Cpu.of(r.cpu(), r.http().generatorCpuNanos(), r.uniqueEvents()),
                 r.uniqueEvents() == 0 ? 0 : (double) r.writeTransactions() / r.uniqueEvents(), checks);
+    }
+
+    /** A short ceiling ({@link Ceiling#probe}) at {@code connections}, next to a measured ingest run. */
+    private static BenchReport.CeilingRun probe(BenchEnvironment env, BenchOptions options, int connections,
+                                                String payload) {
+        return ceilingRun(Ceiling.probe(env, connections, min(CEILING_PROBE_WARMUP, options.warmup()),
+                min(CEILING_PROBE, options.duration()), payload));
     }
 
     private static BenchReport.CeilingRun ceilingRun(Ceiling.Result r) {
