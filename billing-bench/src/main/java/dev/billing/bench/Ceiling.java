@@ -39,9 +39,9 @@ final class Ceiling {
     }
 
     /**
-     * A short ceiling taken right before one measured ingest run, so that the run's share of the ceiling compares
-     * it with what the disk and the cores could do at that moment: on a shared VM the ceiling drifts by a tenth or
-     * more within the hour of a full run. A fixed warm-up: the inserting code is compiled by the full ceiling.
+     * A short ceiling taken right before or right after one measured ingest run, so that the run's share of the
+     * ceiling compares it with what the disk and the cores could do around it: on a shared VM the machine's speed
+     * drifts by a tenth or more within the hour of a full run. A fixed warm-up: the full ceiling compiled the code.
      */
     static Result probe(BenchEnvironment env, int connections, Duration warmup, Duration measure, String payload) {
         return run(env, connections, warmup, measure, payload, false);
