@@ -193,7 +193,7 @@ public final class Bench {
                             // The run ended with a checkpoint of its own: the probe after it starts as the one before.
                             progress(out, "ceiling after the run: " + c + " JDBC connections inserting");
                             BenchReport.CeilingRun after = probe(env, options, c, payload);
-                            report.ingest.add(measured.withCeilingProbes(List.of(before, after)));
+                            report.ingest.add(measured.withCeilingProbes(before, after));
                         }
                     }
                 }

@@ -82,12 +82,16 @@ public final class BenchReport {
         }
 
         /** This run compared with the mean of ceilings probed just before and just after it. */
-        IngestRun withCeilingProbes(List<CeilingRun> probes) {
-            double mean = probes.stream().mapToDouble(CeilingRun::perSecond).average().orElse(0);
+        IngestRun withCeilingProbes(CeilingRun before, CeilingRun after) {
+            double mean = meanPerSecond(List.of(before, after));
             return new IngestRun(mix, refetch, connections, uniqueEvents, deliveries, duplicates, reordered,
                     acceptedPerSecond, processedPerSecond, endToEndSeconds, mean > 0 ? processedPerSecond / mean : null,
-                    probes, latency, errors, statuses, cpu, writeTransactionsPerEvent, checks);
+                    List.of(before, after), latency, errors, statuses, cpu, writeTransactionsPerEvent, checks);
         }
+    }
+
+    private static double meanPerSecond(List<CeilingRun> probes) {
+        return probes.stream().mapToDouble(CeilingRun::perSecond).average().orElse(0);
     }
 
     public record ReadRun(String route, int connections, int users, long requests, double perSecond,
@@ -246,14 +250,11 @@ public final class BenchReport {
         if (probes.isEmpty()) {
             return "";
         }
-        double mean = probes.stream().mapToDouble(CeilingRun::perSecond).average().orElse(0);
-        return String.format(Locale.ROOT, "; of a ceiling of %.0f/s (%s before, %s after; Postgres %s µs per insert)",
-                mean, perSecond(probes.get(0)), probes.size() > 1 ? perSecond(probes.get(1)) : "-",
-                String.join(" / ", probes.stream().map(p -> micros(p.cpu().postgresMicrosPerRequest())).toList()));
-    }
-
-    private static String perSecond(CeilingRun probe) {
-        return String.format(Locale.ROOT, "%.0f/s", probe.perSecond());
+        CeilingRun before = probes.get(0);
+        CeilingRun after = probes.get(1);
+        return String.format(Locale.ROOT, "; of a ceiling of %.0f/s (%.0f/s before, %.0f/s after; Postgres %s / %s µs "
+                + "per insert)", meanPerSecond(probes), before.perSecond(), after.perSecond(),
+                micros(before.cpu().postgresMicrosPerRequest()), micros(after.cpu().postgresMicrosPerRequest()));
     }
 
     private static String cpu(Cpu c) {
