@@ -115,7 +115,8 @@ public final class ApiDispatcher implements AutoCloseable {
 
     /**
      * One request to a matched route, start to end: {@link #before}, the route (or the CORS preflight answer), the
-     * error answer for any failure, then the access line and the request timer.
+     * error answer for any failure (an {@link Error} too: a 500 like any unexpected failure, as Javalin answers it),
+     * then the access line and the request timer.
      */
     public void dispatch(Exchange exchange, ApiRoute route) {
         long start = System.nanoTime();
@@ -126,7 +127,7 @@ public final class ApiDispatcher implements AutoCloseable {
                 }
                 handle(exchange, route);
             }
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             errors.handle(e, exchange);
         } finally {
             log(exchange, route.path(), System.nanoTime() - start);

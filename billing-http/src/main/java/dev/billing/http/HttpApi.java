@@ -28,7 +28,8 @@ import java.util.function.Supplier;
 
 /**
  * The billing HTTP API served by Javalin (Jetty): an {@link ApiDispatcher} with Javalin's routing, gzip, Jetty's
- * limits and JSON answers for what Jetty refuses itself. Javalin is an optional dependency of this module: a host
+ * limits and JSON answers for what Jetty refuses itself. The webhook routes are served by the same dispatcher on
+ * Jetty's handler API in front of Javalin ({@link DirectRoutes}): they carry most of a server's requests. Javalin is an optional dependency of this module: a host
  * that serves the API with another framework (the Spring Boot starter) never loads this class.
  *
  * <p>Usage:
@@ -48,11 +49,13 @@ public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     private final ApiDispatcher api;
+    private final DirectRoutes direct;
     private final List<Consumer<JavalinConfig>> pages;
     private Javalin app;
 
     private HttpApi(ApiDispatcher api, List<Consumer<JavalinConfig>> pages) {
         this.api = api;
+        this.direct = new DirectRoutes(api, DirectRoutes.of(api.routes()));
         this.pages = List.copyOf(pages);
     }
 
@@ -88,6 +91,11 @@ public final class HttpApi implements AutoCloseable {
     /** The route table (what {@code /openapi.json} documents). */
     public List<ApiRoute> routes() {
         return api.routes();
+    }
+
+    /** The routes served on Jetty's handler API in front of Javalin, as {@code "POST /webhooks/stripe"}. */
+    public List<String> directRoutes() {
+        return direct.served();
     }
 
     /** What Javalin actually registered, as {@code "GET /path"}. */
@@ -150,6 +158,8 @@ public final class HttpApi implements AutoCloseable {
             return connector;
         });
         config.jetty.modifyServer(server -> {
+            // Before Javalin's servlet, which Javalin then puts inside it (the innermost handler of the chain).
+            server.insertHandler(direct);
             server.setErrorHandler(new JsonErrorHandler(api.json()));
             server.setStopTimeout(settings.stopTimeout().toMillis());
         });

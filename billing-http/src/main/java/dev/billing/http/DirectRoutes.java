@@ -1,0 +1,57 @@
+package dev.billing.http;
+
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The webhook routes served on Jetty's own handler API, in front of Javalin's servlet: the same
+ * {@link ApiDispatcher#dispatch} as every route (request id, headers, the route, the error answer, the access line
+ * and the request timer), without the servlet request and response wrappers and Javalin's per-request context,
+ * routing and output stream, about a tenth of the server's CPU per webhook (docs/BENCHMARKS.md, "Webhooks beside
+ * Javalin"). A request these routes do not take exactly (another method, a trailing slash, an encoded path) goes on
+ * to Javalin, which serves it as before.
+ */
+final class DirectRoutes extends Handler.Wrapper {
+    private final ApiDispatcher api;
+    /** By method and path, {@code "POST /webhooks/stripe"}. */
+    private final Map<String, ApiRoute> routes;
+
+    DirectRoutes(ApiDispatcher api, List<ApiRoute> routes) {
+        this.api = api;
+        this.routes = routes.stream().collect(Collectors.toUnmodifiableMap(DirectRoutes::key, Function.identity()));
+    }
+
+    /** The routes {@link HttpApi} serves here: those Stripe and Clerk deliver to, the busiest by far. */
+    static List<ApiRoute> of(List<ApiRoute> all) {
+        return all.stream().filter(r -> r.access() == Access.WEBHOOK).toList();
+    }
+
+    /** What is served here, as {@code "POST /webhooks/stripe"}. */
+    List<String> served() {
+        return routes.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = request.getHttpURI().getPath();
+        ApiRoute route = path == null ? null : routes.get(request.getMethod() + " " + path);
+        if (route == null) {
+            return super.handle(request, response, callback);
+        }
+        JettyExchange exchange = new JettyExchange(request, response, path);
+        api.dispatch(exchange, route);
+        exchange.send(callback);
+        return true;
+    }
+
+    private static String key(ApiRoute route) {
+        return route.method().name() + " " + route.path();
+    }
+}

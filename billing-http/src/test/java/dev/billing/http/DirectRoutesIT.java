@@ -1,0 +1,145 @@
+package dev.billing.http;
+
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.testkit.Builders;
+import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.fake.FakeWebhookVerifier;
+import dev.billing.testkit.http.Http;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.DefaultHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The webhook routes are served on Jetty's handler API in front of Javalin ({@link DirectRoutes}), with the answers
+ * Javalin gave them; every other request, and a webhook request the direct routes do not take exactly, still reaches
+ * Javalin.
+ */
+class DirectRoutesIT {
+    /** What reached Javalin: a before-handler of the pages records every request Javalin routes. */
+    final Queue<String> javalin = new ConcurrentLinkedQueue<>();
+    TestApi api;
+    Server bare;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (api != null) {
+            api.close();
+        }
+        if (bare != null) {
+            bare.stop();
+        }
+    }
+
+    TestApi startRecording() {
+        return TestApi.start(s -> s, b -> b.pages(config -> config.routes.before(ctx ->
+                javalin.add(ctx.method().name() + " " + ctx.path()))));
+    }
+
+    FakeWebhookVerifier.Delivery signed(StripeEvent event) {
+        return api.harness.verifier().sign(event, new EventObject.Other(event.objectType(), event.objectId()));
+    }
+
+    Http.Response post(String path, byte[] body, String signature) {
+        HttpRequest.Builder b = api.http.request(path).header("Content-Type", "application/json")
+                .header("X-Request-Id", "trace-direct-1").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (signature != null) {
+            b.header("Stripe-Signature", signature);
+        }
+        return api.http.send(b);
+    }
+
+    @Test
+    void webhookDeliveriesNeverReachJavalinAndEverythingElseDoes() {
+        api = startRecording();
+        assertThat(api.api.directRoutes()).containsExactly("POST /webhooks/stripe");
+        FakeWebhookVerifier.Delivery d = signed(Builders.anEvent().withType("customer.discount.created")
+                .forObject("discount", "di_d1").build());
+        assertThat(post("/webhooks/stripe", d.body(), d.signature()).status()).isEqualTo(200);
+        assertThat(javalin).isEmpty();
+
+        assertThat(api.http.get("/health", null).status()).isEqualTo(200);
+        assertThat(javalin).containsExactly("GET /health");
+    }
+
+    @Test
+    void aDirectAnswerCarriesTheHeadersAndBodyOfEveryAnswer() {
+        api = startRecording();
+        FakeWebhookVerifier.Delivery d = signed(Builders.anEvent().withType("customer.discount.created")
+                .forObject("discount", "di_d2").build());
+        Http.Response ok = post("/webhooks/stripe", d.body(), d.signature());
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.json().path("received").asBoolean()).isTrue();
+        assertThat(ok.json().path("duplicate").asBoolean()).isFalse();
+        assertThat(ok.header("Content-Type")).isEqualTo("application/json");
+        assertThat(ok.header("Content-Length")).isEqualTo(Integer.toString(ok.body().length()));
+        assertThat(ok.header("X-Request-Id")).isEqualTo("trace-direct-1");
+        assertThat(ok.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(ok.header("X-Content-Type-Options")).isEqualTo("nosniff");
+
+        Http.Response unsigned = post("/webhooks/stripe", d.body(), null);
+        assertThat(unsigned.status()).isEqualTo(400);
+        assertThat(unsigned.errorCode()).isEqualTo("invalid_webhook");
+        assertThat(unsigned.json().path("error").path("requestId").asText()).isEqualTo("trace-direct-1");
+
+        assertThat(api.registry.get(HttpApi.REQUEST_METRIC).tag("route", "/webhooks/stripe").tag("status", "200")
+                .timer().count()).isEqualTo(1);
+        assertThat(api.registry.get(HttpApi.REQUEST_METRIC).tag("route", "/webhooks/stripe").tag("status", "400")
+                .timer().count()).isEqualTo(1);
+        assertThat(javalin).isEmpty();
+    }
+
+    @Test
+    void aWebhookRequestNotTakenExactlyIsJavalinsAsBefore() {
+        api = startRecording();
+        FakeWebhookVerifier.Delivery d = signed(Builders.anEvent().withType("customer.discount.created")
+                .forObject("discount", "di_d3").build());
+        Http.Response slash = post("/webhooks/stripe/", d.body(), d.signature());
+        assertThat(slash.status()).as(slash.body()).isEqualTo(200);
+        assertThat(slash.json().path("received").asBoolean()).isTrue();
+        Http.Response get = api.http.get("/webhooks/stripe", null);
+        assertThat(get.status()).isEqualTo(405);
+        assertThat(get.errorCode()).isEqualTo("method_not_allowed");
+        assertThat(javalin).containsExactly("POST /webhooks/stripe/", "GET /webhooks/stripe");
+    }
+
+    @Test
+    void anErrorInADirectRouteIsA500InTheApisShapeWithItsAccessLine() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ApiDispatcher dispatcher = ApiDispatcher.builder().billing(BillingHarness.create().billing())
+                .identities(token -> {
+                    throw new IllegalStateException("no caller here");
+                }).meterRegistry(registry).build();
+        ApiRoute boom = ApiRoute.post("/boom", Access.WEBHOOK, call -> {
+            throw new StackOverflowError("deep");
+        });
+        DirectRoutes direct = new DirectRoutes(dispatcher, List.of(boom));
+        direct.setHandler(new DefaultHandler());
+        bare = new Server();
+        ServerConnector connector = new ServerConnector(bare);
+        connector.setHost("127.0.0.1");
+        bare.addConnector(connector);
+        bare.setHandler(direct);
+        bare.start();
+        Http http = Http.local(connector.getLocalPort());
+
+        Http.Response r = http.send(http.request("/boom").header("X-Request-Id", "trace-boom")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(r.status()).isEqualTo(500);
+        assertThat(r.errorCode()).isEqualTo("internal_error");
+        assertThat(r.json().path("error").path("requestId").asText()).isEqualTo("trace-boom");
+        assertThat(registry.get(HttpApi.REQUEST_METRIC).tag("route", "/boom").tag("status", "500").timer().count())
+                .isEqualTo(1);
+        assertThat(http.get("/elsewhere", null).status()).as("left to the wrapped handler").isEqualTo(404);
+    }
+}
