@@ -31,11 +31,13 @@ import java.util.function.UnaryOperator;
  * failure translated at this boundary ({@link StoreErrors}), and the column conversions the stores share.
  */
 final class Db {
+    private final DataSource dataSource;
     private final Jdbi jdbi;
     private final String schema;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     Db(DataSource dataSource, String schema) {
+        this.dataSource = dataSource;
         this.schema = schema;
         this.jdbi = Jdbi.create(dataSource);
         // SQL is written with its schema already substituted: no <template> processing of '<' in comparisons.
@@ -81,19 +83,16 @@ final class Db {
     }
 
     /**
-     * Runs {@code work} with plain JDBC on a handle's connection in autocommit mode, failures translated as for
-     * {@link #call}. Only for the hot multi-row statements of the group commits and the webhook batches: they bind
-     * up to a thousand arguments each, and JDBI's per-argument binding (argument lookup, a sorted map of positions)
-     * was a larger share of the server's CPU than the driver's work. Everything else stays on JDBI.
+     * Runs {@code work} with plain JDBC on a pooled connection in autocommit mode, failures translated as for
+     * {@link #call}. Only for the statements of the group commits and the webhook batches: they bind up to a thousand
+     * arguments each, and JDBI's per-argument binding (argument lookup, a sorted map of positions) was a larger share
+     * of the server's CPU than the driver's work; opening a JDBI handle around them cost a further 1-2%
+     * (docs/BENCHMARKS.md, "Webhooks beside Javalin"). Everything else stays on JDBI.
      */
     <T> T jdbc(String operation, JdbcWork<T> work) {
-        return call(operation, h -> jdbc(h, operation, work));
-    }
-
-    /** {@link #jdbc(String, JdbcWork)} on a handle already open (to share its connection with JDBI statements). */
-    static <T> T jdbc(Handle handle, String operation, JdbcWork<T> work) {
-        try {
-            return work.run(handle.getConnection());
+        checkOpen(operation);
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
         } catch (SQLException e) {
             throw StoreErrors.translate(operation, e);
         }

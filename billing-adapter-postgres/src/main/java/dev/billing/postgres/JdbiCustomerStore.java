@@ -9,6 +9,9 @@ import dev.billing.core.port.CustomerStore;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,9 +30,7 @@ import java.util.Optional;
 final class JdbiCustomerStore implements CustomerStore {
     /** The most links one statement inserts. */
     static final int MAX_BATCH = 64;
-    private static final RowMapper<CustomerLink> LINK = (rs, ctx) -> new CustomerLink(
-            UserId.of(rs.getString("user_id")), CustomerId.of(rs.getString("customer_id")), rs.getString("email"),
-            Db.instant(rs, "created_at"));
+    private static final RowMapper<CustomerLink> LINK = (rs, ctx) -> link(rs);
 
     private final Db db;
     private final String byUser;
@@ -55,7 +56,7 @@ final class JdbiCustomerStore implements CustomerStore {
                 """);
         this.byCustomers = db.sql("""
                 SELECT user_id, customer_id, email, created_at FROM {schema}.customers
-                WHERE customer_id = ANY(:customers)
+                WHERE customer_id = ANY(?)
                 """);
         // An admin's lookup, rare: a scan of the customers table rather than an index every link has to keep.
         this.byEmail = db.sql("""
@@ -116,11 +117,26 @@ final class JdbiCustomerStore implements CustomerStore {
         if (customerIds.isEmpty()) {
             return Map.of();
         }
-        List<String> ids = customerIds.stream().map(CustomerId::value).distinct().toList();
-        Map<CustomerId, CustomerLink> found = new HashMap<>();
-        db.call("customers.findByCustomerIds", h -> h.createQuery(byCustomers).bindArray("customers", String.class, ids)
-                .map(LINK).list()).forEach(link -> found.put(link.customerId(), link));
-        return found;
+        String[] ids = customerIds.stream().map(CustomerId::value).distinct().toArray(String[]::new);
+        // Plain JDBC (Db#jdbc): the webhook drainer reads a batch's links this way for every batch.
+        return db.jdbc("customers.findByCustomerIds", connection -> {
+            Map<CustomerId, CustomerLink> found = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(byCustomers)) {
+                statement.setArray(1, connection.createArrayOf("text", ids));
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        CustomerLink link = link(rs);
+                        found.put(link.customerId(), link);
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    private static CustomerLink link(ResultSet rs) throws SQLException {
+        return new CustomerLink(UserId.of(rs.getString("user_id")), CustomerId.of(rs.getString("customer_id")),
+                rs.getString("email"), Db.instant(rs, "created_at"));
     }
 
     @Override

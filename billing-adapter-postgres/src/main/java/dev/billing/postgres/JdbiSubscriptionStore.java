@@ -20,6 +20,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -116,7 +117,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                     recurring_interval, interval_count, percent_off, amount_off, amount_off_currency)
                 VALUES """), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?)",
                 "\n" + SUBSCRIPTION_CONFLICT + "\nRETURNING id");
-        this.subscriptionVersions = db.sql("SELECT id, source_version FROM {schema}.subscriptions WHERE id = ANY(:ids)");
+        this.subscriptionVersions = db.sql("SELECT id, source_version FROM {schema}.subscriptions WHERE id = ANY(?)");
         this.findSubscription = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + " FROM {schema}.subscriptions WHERE id = :id");
         this.subscriptionsOf = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + """
                  FROM {schema}.subscriptions WHERE customer_id = :customerId
@@ -244,8 +245,8 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
         List<Caused> sorted = new ArrayList<>(caused);
         // one lock order for every instance's batches
         sorted.sort(Comparator.comparing(c -> c.subscription().id()));
-        Map<String, UpsertResult> results = db.call("subscriptions.upsertSubscription", h -> {
-            Set<String> applied = new HashSet<>(upsertRows(h, sorted));
+        Map<String, UpsertResult> results = db.jdbc("subscriptions.upsertSubscription", connection -> {
+            Set<String> applied = new HashSet<>(upsertRows(connection, sorted));
             Map<String, UpsertResult> answers = new HashMap<>();
             Map<String, Long> unchanged = new HashMap<>();
             for (Subscription s : rows) {
@@ -256,10 +257,15 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 }
             }
             if (!unchanged.isEmpty()) {
-                h.createQuery(subscriptionVersions).bindArray("ids", String.class, List.copyOf(unchanged.keySet()))
-                        .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
-                        .forEach(e -> answers.put(e.getKey(), e.getValue().equals(unchanged.get(e.getKey()))
-                                ? UpsertResult.SAME_VERSION : UpsertResult.STALE));
+                try (PreparedStatement versions = connection.prepareStatement(subscriptionVersions)) {
+                    versions.setArray(1, connection.createArrayOf("text", unchanged.keySet().toArray()));
+                    try (ResultSet rs = versions.executeQuery()) {
+                        while (rs.next()) {
+                            answers.put(rs.getString(1), unchanged.get(rs.getString(1)) == rs.getLong(2)
+                                    ? UpsertResult.SAME_VERSION : UpsertResult.STALE);
+                        }
+                    }
+                }
             }
             return answers;
         });
@@ -275,32 +281,31 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     }
 
     /** The multi-row watermark upsert (plain JDBC, {@link Db#jdbc}); returns the ids of the rows it wrote. */
-    private List<String> upsertRows(Handle h, List<Caused> sorted) {
-        return Db.jdbc(h, "subscriptions.upsertSubscription", connection -> Db.strings(connection,
-                subscriptionBatch.forRows(sorted.size()), statement -> {
-                    int i = 0;
-                    for (Caused c : sorted) {
-                        Subscription s = c.subscription();
-                        Db.setText(statement, ++i, c.cause());
-                        statement.setString(++i, s.id());
-                        statement.setString(++i, s.customerId().value());
-                        statement.setString(++i, s.status().stripeName());
-                        Db.setText(statement, ++i, s.priceId());
-                        statement.setLong(++i, s.quantity());
-                        Db.setInstant(statement, ++i, s.currentPeriodStart());
-                        Db.setInstant(statement, ++i, s.currentPeriodEnd());
-                        statement.setBoolean(++i, s.cancelAtPeriodEnd());
-                        Db.setInstant(statement, ++i, s.cancelAt());
-                        Db.setInstant(statement, ++i, s.canceledAt());
-                        Db.setInstant(statement, ++i, s.endedAt());
-                        Db.setInstant(statement, ++i, s.trialStart());
-                        Db.setInstant(statement, ++i, s.trialEnd());
-                        Db.setInstant(statement, ++i, s.created());
-                        statement.setString(++i, JsonMaps.write(s.metadata()));
-                        statement.setLong(++i, s.version().key());
-                        i = setPricing(statement, i, s.pricing());
-                    }
-                }));
+    private List<String> upsertRows(Connection connection, List<Caused> sorted) throws SQLException {
+        return Db.strings(connection, subscriptionBatch.forRows(sorted.size()), statement -> {
+            int i = 0;
+            for (Caused c : sorted) {
+                Subscription s = c.subscription();
+                Db.setText(statement, ++i, c.cause());
+                statement.setString(++i, s.id());
+                statement.setString(++i, s.customerId().value());
+                statement.setString(++i, s.status().stripeName());
+                Db.setText(statement, ++i, s.priceId());
+                statement.setLong(++i, s.quantity());
+                Db.setInstant(statement, ++i, s.currentPeriodStart());
+                Db.setInstant(statement, ++i, s.currentPeriodEnd());
+                statement.setBoolean(++i, s.cancelAtPeriodEnd());
+                Db.setInstant(statement, ++i, s.cancelAt());
+                Db.setInstant(statement, ++i, s.canceledAt());
+                Db.setInstant(statement, ++i, s.endedAt());
+                Db.setInstant(statement, ++i, s.trialStart());
+                Db.setInstant(statement, ++i, s.trialEnd());
+                Db.setInstant(statement, ++i, s.created());
+                statement.setString(++i, JsonMaps.write(s.metadata()));
+                statement.setLong(++i, s.version().key());
+                i = setPricing(statement, i, s.pricing());
+            }
+        });
     }
 
     /** The seven pricing columns, all NULL when the pricing is unknown; returns the last index set. */
