@@ -11,12 +11,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The webhook routes served on Jetty's own handler API, in front of Javalin's servlet: the same
- * {@link ApiDispatcher#dispatch} as every route (request id, headers, the route, the error answer, the access line
- * and the request timer), without the servlet request and response wrappers and Javalin's per-request context,
- * routing and output stream, about a tenth of the server's CPU per webhook (docs/BENCHMARKS.md, "Webhooks beside
- * Javalin"). A request these routes do not take exactly (another method, a trailing slash, an encoded path) goes on
- * to Javalin, which serves it as before.
+ * The routes whose paths have no parameters (the webhooks, the catalog, entitlements and usage, ...) served on Jetty's
+ * own handler API, in front of Javalin's servlet: the same {@link ApiDispatcher#dispatch} as every route (request id,
+ * headers, access checks, the route, the error answer, the access line and the request timer), without the servlet
+ * request and response wrappers and Javalin's per-request context, routing and output stream, which cost about a
+ * tenth of the server's CPU per webhook (docs/BENCHMARKS.md, "Webhooks beside Javalin"). Matching them is one map
+ * lookup. A request these routes do not take exactly (another method, HEAD, a CORS preflight, a trailing slash, an
+ * encoded path) and every route with path parameters go on to Javalin, which serves them as before.
  */
 final class DirectRoutes extends Handler.Wrapper {
     private final ApiDispatcher api;
@@ -28,12 +29,12 @@ final class DirectRoutes extends Handler.Wrapper {
         this.routes = routes.stream().collect(Collectors.toUnmodifiableMap(DirectRoutes::key, Function.identity()));
     }
 
-    /** The routes {@link HttpApi} serves here: those Stripe and Clerk deliver to, the busiest by far. */
+    /** The routes {@link HttpApi} serves here: those whose paths are fixed. */
     static List<ApiRoute> of(List<ApiRoute> all) {
-        return all.stream().filter(r -> r.access() == Access.WEBHOOK).toList();
+        return all.stream().filter(r -> r.path().indexOf('{') < 0).toList();
     }
 
-    /** What is served here, as {@code "POST /webhooks/stripe"}. */
+    /** What is served here, as {@code "POST /webhooks/stripe"}, sorted. */
     List<String> served() {
         return routes.keySet().stream().sorted().toList();
     }

@@ -28,8 +28,9 @@ import java.util.function.Supplier;
 
 /**
  * The billing HTTP API served by Javalin (Jetty): an {@link ApiDispatcher} with Javalin's routing, gzip, Jetty's
- * limits and JSON answers for what Jetty refuses itself. The webhook routes are served by the same dispatcher on
- * Jetty's handler API in front of Javalin ({@link DirectRoutes}): they carry most of a server's requests. Javalin is an optional dependency of this module: a host
+ * limits and JSON answers for what Jetty refuses itself. The routes whose paths have no parameters (the webhooks, the
+ * catalog, entitlements and usage: most of a server's requests) are served by the same dispatcher on Jetty's handler
+ * API in front of Javalin ({@link DirectRoutes}), with the same answers. Javalin is an optional dependency of this module: a host
  * that serves the API with another framework (the Spring Boot starter) never loads this class.
  *
  * <p>Usage:
@@ -93,7 +94,7 @@ public final class HttpApi implements AutoCloseable {
         return api.routes();
     }
 
-    /** The routes served on Jetty's handler API in front of Javalin, as {@code "POST /webhooks/stripe"}. */
+    /** The routes served on Jetty's handler API in front of Javalin, as {@code "POST /webhooks/stripe"}, sorted. */
     public List<String> directRoutes() {
         return direct.served();
     }

@@ -5,17 +5,25 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * An {@link Exchange} over Jetty's own request and response, for the routes {@link DirectRoutes} serves without the
- * servlet layer. The answer's body is kept until {@link #send} writes it whole, with its length.
+ * servlet layer. The answer's body is kept until {@link #send} writes it whole, with its length, gzipped as
+ * {@link HttpApi} has Javalin compress the other routes' answers.
  */
 final class JettyExchange implements Exchange {
+    /** Javalin's default: smaller answers are sent as they are. */
+    static final int MIN_COMPRESSED_BYTES = 1_500;
     private static final byte[] EMPTY = new byte[0];
 
     private final Request request;
@@ -119,9 +127,48 @@ final class JettyExchange implements Exchange {
         return request.getAttribute(name);
     }
 
-    /** Writes the answer, whole and with its length, and completes the exchange through {@code callback}. */
+    /**
+     * Writes the answer, whole and with its length, and completes the exchange through {@code callback}: none for a
+     * 204 or 304; gzipped when it is {@value #MIN_COMPRESSED_BYTES} bytes or more and the client accepts gzip.
+     */
     void send(Callback callback) {
-        response.getHeaders().put(new HttpField.LongValueHttpField(HttpHeader.CONTENT_LENGTH, body.length));
-        response.write(true, ByteBuffer.wrap(body), callback);
+        int status = response.getStatus();
+        if (status == 204 || status == 304) {
+            response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+            return;
+        }
+        byte[] out = body;
+        if (out.length >= MIN_COMPRESSED_BYTES && !response.getHeaders().contains(HttpHeader.CONTENT_ENCODING)
+                && acceptsGzip(request.getHeaders().get(HttpHeader.ACCEPT_ENCODING))) {
+            out = gzip(out);
+            response.getHeaders().put(HttpHeader.CONTENT_ENCODING, "gzip");
+        }
+        response.getHeaders().put(new HttpField.LongValueHttpField(HttpHeader.CONTENT_LENGTH, out.length));
+        response.write(true, ByteBuffer.wrap(out), callback);
+    }
+
+    /** Whether an {@code Accept-Encoding} names gzip (as Javalin reads it: its tokens, parameters aside). */
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String token : acceptEncoding.split(",")) {
+            int parameters = token.indexOf(';');
+            String coding = (parameters < 0 ? token : token.substring(0, parameters)).trim();
+            if (coding.equalsIgnoreCase("gzip")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] gzip(byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 3 + 64);
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("gzip into memory failed", e); // never: no I/O happens
+        }
+        return out.toByteArray();
     }
 }

@@ -21,9 +21,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The webhook routes are served on Jetty's handler API in front of Javalin ({@link DirectRoutes}), with the answers
- * Javalin gave them; every other request, and a webhook request the direct routes do not take exactly, still reaches
- * Javalin.
+ * The routes without path parameters are served on Jetty's handler API in front of Javalin ({@link DirectRoutes}),
+ * with the answers Javalin gave them; routes with parameters, and a request the direct routes do not take exactly,
+ * still reach Javalin.
  */
 class DirectRoutesIT {
     /** What reached Javalin: a before-handler of the pages records every request Javalin routes. */
@@ -60,16 +60,22 @@ class DirectRoutesIT {
     }
 
     @Test
-    void webhookDeliveriesNeverReachJavalinAndEverythingElseDoes() {
+    void routesWithoutParametersNeverReachJavalinAndTheOthersDo() {
         api = startRecording();
-        assertThat(api.api.directRoutes()).containsExactly("POST /webhooks/stripe");
+        assertThat(api.api.directRoutes()).contains("POST /webhooks/stripe", "GET /me/entitlements",
+                "GET /stripe/products", "POST /usage", "GET /health").noneMatch(r -> r.contains("{"));
         FakeWebhookVerifier.Delivery d = signed(Builders.anEvent().withType("customer.discount.created")
                 .forObject("discount", "di_d1").build());
         assertThat(post("/webhooks/stripe", d.body(), d.signature()).status()).isEqualTo(200);
+        Http.Response entitlements = api.http.get("/me/entitlements", api.token("user_direct"));
+        assertThat(entitlements.status()).as(entitlements.body()).isEqualTo(200);
+        assertThat(entitlements.json().path("tier").asText()).isNotEmpty();
+        assertThat(api.http.get("/health", null).status()).isEqualTo(200);
         assertThat(javalin).isEmpty();
 
-        assertThat(api.http.get("/health", null).status()).isEqualTo(200);
-        assertThat(javalin).containsExactly("GET /health");
+        Http.Response invoice = api.http.get("/stripe/invoices/in_1", api.token("user_direct"));
+        assertThat(invoice.status()).as(invoice.body()).isEqualTo(404);
+        assertThat(javalin).containsExactly("GET /stripe/invoices/in_1");
     }
 
     @Test
@@ -114,7 +120,28 @@ class DirectRoutesIT {
     }
 
     @Test
-    void anErrorInADirectRouteIsA500InTheApisShapeWithItsAccessLine() throws Exception {
+    void aLargeDirectAnswerIsGzippedForAClientThatAcceptsIt() throws Exception {
+        api = startRecording();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<byte[]> zipped = client.send(api.http.request("/openapi.json")
+                .header("Accept-Encoding", "br, GZip;q=0.8").GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        java.net.http.HttpResponse<byte[]> plain = client.send(api.http.request("/openapi.json")
+                .header("Accept-Encoding", "br").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        java.net.http.HttpResponse<byte[]> small = client.send(api.http.request("/health")
+                .header("Accept-Encoding", "gzip").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(zipped.headers().firstValue("Content-Length")).hasValue(Integer.toString(zipped.body().length));
+        assertThat(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body())).readAllBytes())
+                .isEqualTo(plain.body());
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(plain.body().length).isGreaterThanOrEqualTo(JettyExchange.MIN_COMPRESSED_BYTES);
+        assertThat(small.headers().firstValue("Content-Encoding")).as("under the minimum").isEmpty();
+        assertThat(javalin).isEmpty();
+    }
+
+    @Test
+    void anErrorInADirectRouteIsA500InTheApisShapeAndANullAnswerA204() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ApiDispatcher dispatcher = ApiDispatcher.builder().billing(BillingHarness.create().billing())
                 .identities(token -> {
@@ -123,7 +150,8 @@ class DirectRoutesIT {
         ApiRoute boom = ApiRoute.post("/boom", Access.WEBHOOK, call -> {
             throw new StackOverflowError("deep");
         });
-        DirectRoutes direct = new DirectRoutes(dispatcher, List.of(boom));
+        ApiRoute nothing = ApiRoute.post("/nothing", Access.WEBHOOK, call -> null);
+        DirectRoutes direct = new DirectRoutes(dispatcher, List.of(boom, nothing));
         direct.setHandler(new DefaultHandler());
         bare = new Server();
         ServerConnector connector = new ServerConnector(bare);
@@ -140,6 +168,10 @@ class DirectRoutesIT {
         assertThat(r.json().path("error").path("requestId").asText()).isEqualTo("trace-boom");
         assertThat(registry.get(HttpApi.REQUEST_METRIC).tag("route", "/boom").tag("status", "500").timer().count())
                 .isEqualTo(1);
+        Http.Response empty = http.send(http.request("/nothing").POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(empty.status()).isEqualTo(204);
+        assertThat(empty.body()).isEmpty();
+        assertThat(empty.header("Content-Length")).as("none on a 204").isNull();
         assertThat(http.get("/elsewhere", null).status()).as("left to the wrapped handler").isEqualTo(404);
     }
 }
