@@ -30,8 +30,8 @@ import java.util.function.Supplier;
  * The billing HTTP API served by Javalin (Jetty): an {@link ApiDispatcher} with Javalin's routing, gzip, Jetty's
  * limits and JSON answers for what Jetty refuses itself. The routes whose paths have no parameters (the webhooks, the
  * catalog, entitlements and usage: most of a server's requests) are served by the same dispatcher on Jetty's handler
- * API in front of Javalin ({@link DirectRoutes}), with the same answers. Javalin is an optional dependency of this module: a host
- * that serves the API with another framework (the Spring Boot starter) never loads this class.
+ * API in front of Javalin ({@link DirectRoutes}), with the same answers. Javalin is an optional dependency of this
+ * module: a host that serves the API with another framework (the Spring Boot starter) never loads this class.
  *
  * <p>Usage:
  * <pre>{@code
@@ -261,6 +261,8 @@ public final class HttpApi implements AutoCloseable {
         /**
          * Routes served beside the API that are not part of it (the admin dashboard's pages): registered after the
          * API's routes, behind the same request id, headers and access log, and left out of {@code /openapi.json}.
+         * Handlers they add before or after requests see only what Javalin serves: the API's fixed-path routes are
+         * answered in front of Javalin ({@link DirectRoutes}).
          */
         public Builder pages(Consumer<JavalinConfig> value) {
             pages.add(Objects.requireNonNull(value, "pages"));
