@@ -87,7 +87,7 @@ final class Db {
      * {@link #call}. Only for the statements of the group commits and the webhook batches: they bind up to a thousand
      * arguments each, and JDBI's per-argument binding (argument lookup, a sorted map of positions) was a larger share
      * of the server's CPU than the driver's work; opening a JDBI handle around them cost a further 1-2%
-     * (docs/BENCHMARKS.md, "Webhooks beside Javalin"). Everything else stays on JDBI.
+     * (docs/BENCHMARKS.md, "Webhooks and fixed-path reads beside Javalin"). Everything else stays on JDBI.
      */
     <T> T jdbc(String operation, JdbcWork<T> work) {
         checkOpen(operation);

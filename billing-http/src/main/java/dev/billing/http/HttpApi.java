@@ -199,6 +199,7 @@ public final class HttpApi implements AutoCloseable {
      */
     private CompressionStrategy compression() {
         CompressionStrategy gzip = new CompressionStrategy(null, new Gzip());
+        gzip.setDefaultMinSizeForCompression(JettyExchange.MIN_COMPRESSED_BYTES); // one threshold for both paths
         Set<String> allowed = new LinkedHashSet<>(gzip.getAllowedMimeTypes());
         allowed.add("application/json");
         api.routes().forEach(route -> allowed.add(route.responseType()));

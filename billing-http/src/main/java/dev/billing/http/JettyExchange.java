@@ -22,7 +22,7 @@ import java.util.zip.GZIPOutputStream;
  * {@link HttpApi} has Javalin compress the other routes' answers.
  */
 final class JettyExchange implements Exchange {
-    /** Javalin's default: smaller answers are sent as they are. */
+    /** Smaller answers are sent as they are, here and by Javalin ({@link HttpApi} sets its threshold to this). */
     static final int MIN_COMPRESSED_BYTES = 1_500;
     private static final byte[] EMPTY = new byte[0];
 
