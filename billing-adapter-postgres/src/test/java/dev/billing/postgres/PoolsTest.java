@@ -16,6 +16,7 @@ class PoolsTest {
         assertThat(props).containsEntry("connectTimeout", "3").containsEntry("loginTimeout", "3")
                 .containsEntry("socketTimeout", "10").containsEntry("tcpKeepAlive", "true")
                 .containsEntry("logServerErrorDetail", "false").containsEntry("ApplicationName", "billing-postgres")
+                .containsEntry("maxSendBufferSize", "65536")
                 .doesNotContainKeys("user", "password");
     }
 
@@ -29,9 +30,9 @@ class PoolsTest {
     @Test
     void urlPropertiesWinOverDefaults() {
         Properties props = Pools.driverProperties(PostgresConfig.fromDatabaseUrl(
-                "postgres://u:p@h/db?connect_timeout=7&sslmode=require&application_name=api"));
+                "postgres://u:p@h/db?connect_timeout=7&sslmode=require&application_name=api&maxSendBufferSize=8192"));
         assertThat(props).containsEntry("connectTimeout", "7").containsEntry("sslmode", "require")
-                .containsEntry("ApplicationName", "api");
+                .containsEntry("ApplicationName", "api").containsEntry("maxSendBufferSize", "8192");
     }
 
     @Test
