@@ -18,7 +18,7 @@ import java.util.Properties;
  * a hang. Driver properties from the URL win over these defaults.
  */
 final class Pools {
-    /** The driver's send buffer per connection (its {@code maxSendBufferSize}); a URL property still wins. */
+    /** The driver's send buffer per connection (its {@code maxSendBufferSize}). */
     static final int SEND_BUFFER_BYTES = 64 * 1024;
 
     private Pools() {
@@ -84,8 +84,8 @@ final class Pools {
         props.setProperty("ApplicationName", config.poolName());
         // Server error details quote row values ("Key (user_id)=(...)"): keep them out of exception messages.
         props.setProperty("logServerErrorDetail", "false");
-        // The driver sends through an 8 KB buffer by default, so a group-committed insert of 5 KB events took
-        // about one socket write per event; 64 KB sends most batches in a few (docs/BENCHMARKS.md).
+        // The driver's default 8 KB buffer made a group-committed insert of 5 KB events take about one socket write
+        // per event; with 64 KB it is about one per statement (docs/BENCHMARKS.md, "Where the rest goes").
         props.setProperty("maxSendBufferSize", Integer.toString(SEND_BUFFER_BYTES));
         for (Map.Entry<String, String> property : config.properties().entrySet()) {
             props.setProperty(property.getKey(), property.getValue());
