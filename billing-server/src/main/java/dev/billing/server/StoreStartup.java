@@ -14,8 +14,8 @@ import java.util.function.Supplier;
  * Opens the store when {@code serve} starts, waiting for it while it cannot be reached: an instance restarted during a
  * database outage (or meeting a slow first connection) comes up once the database does, instead of exiting. It is not
  * listening, so not ready, meanwhile. Each failed attempt is logged; pauses double from 1 s to 30 s; after the start
- * timeout the last failure ends the start (exit 1). A refused login or a missing database is a configuration
- * problem, reported at once (exit 2): waiting would not fix it.
+ * timeout the last failure ends the start (exit 1). A refused login, a missing database or a missing privilege is a
+ * configuration problem, reported at once (exit 2): waiting would not fix it.
  */
 final class StoreStartup {
     private static final Logger LOG = LoggerFactory.getLogger(StoreStartup.class);
@@ -52,7 +52,10 @@ final class StoreStartup {
         }
     }
 
-    /** A refused login (SQLState class 28) or a missing database (3D000) will not go away by waiting. */
+    /**
+     * A refused login (SQLState class 28), a missing database (3D000) or a missing privilege (42501, e.g. a schema
+     * that belongs to another role) will not go away by waiting.
+     */
     private static void configurationProblem(StoreException e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
@@ -64,6 +67,11 @@ final class StoreStartup {
                 if (state.equals("3D000")) {
                     throw new ConfigException(List.of("DATABASE_URL: the database does not exist ("
                             + e.getMessage() + ")"));
+                }
+                if (state.equals("42501")) {
+                    throw new ConfigException(List.of("DATABASE_URL: the database user lacks a privilege the "
+                            + "billing schema needs (" + e.getMessage() + "); run serve as the schema's owner, or "
+                            + "see docs/POSTGRES.md, Migrations, Privileges"));
                 }
                 return;
             }

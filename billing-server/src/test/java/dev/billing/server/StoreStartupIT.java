@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code serve} started while its database is down waits for it (logging each attempt, not listening meanwhile)
- * and comes up with it; it gives up only after the start timeout, and a missing database is a configuration error
- * at once.
+ * and comes up with it; it gives up only after the start timeout, and a missing database or privilege is a
+ * configuration error at once.
  */
 class StoreStartupIT {
     StripeEmulator emulator;
@@ -113,6 +115,29 @@ class StoreStartupIT {
             assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(2);
             assertThat(run.err()).contains("DATABASE_URL: the database does not exist");
             assertThat(waits()).isZero();
+        }
+    }
+
+    /** A schema migrated by one role and served by another that may not use it: waiting would not fix it. */
+    @Test
+    void aMissingPrivilegeIsAConfigurationErrorAtOnce() throws Exception {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("privilege");
+             Connection admin = db.dataSource().getConnection(); Statement s = admin.createStatement()) {
+            String role = db.name() + "_plain"; // roles are the cluster's: one per database
+            s.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'plain-secret'");
+            try {
+                s.execute("CREATE SCHEMA billing"); // owned by the admin, no grants
+                String url = "postgres://" + role + ":plain-secret@" + db.host() + ":" + db.port() + "/" + db.name();
+
+                CliConfigTest.Run run = CliConfigTest.run(env(url), "serve");
+
+                assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(2);
+                assertThat(run.err()).contains("DATABASE_URL: the database user lacks a privilege")
+                        .doesNotContain("plain-secret");
+                assertThat(waits()).isZero();
+            } finally {
+                s.execute("DROP ROLE " + role);
+            }
         }
     }
 }
