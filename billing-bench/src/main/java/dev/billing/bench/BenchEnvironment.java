@@ -307,10 +307,36 @@ final class BenchEnvironment implements AutoCloseable {
                     settings.put(rs.getString(1), rs.getString(2));
                 }
             }
+            settings.put("optimization", optimization(s));
         } catch (SQLException e) {
             settings.put("error", e.getMessage());
         }
         return settings;
+    }
+
+    /**
+     * The compiler's optimization flag Postgres was built with: zonky's embedded binaries are built for size
+     * ({@code -Os}) and spend more CPU per statement than a distribution's {@code -O2} build (docs/BENCHMARKS.md,
+     * "The payload's size and the Postgres build"), so Postgres' figures are read against it.
+     */
+    static String optimization(Statement s) {
+        try (ResultSet rs = s.executeQuery("SELECT setting FROM pg_config WHERE name = 'CFLAGS'")) {
+            return rs.next() ? optimizationFlag(rs.getString(1)) : "unknown (no CFLAGS in pg_config)";
+        } catch (SQLException e) {
+            // pg_config is readable by superusers only; an external database's bench role may not be one.
+            return "unknown (pg_config: " + e.getSQLState() + ")";
+        }
+    }
+
+    /** The last {@code -O} flag of a compiler command line (the one that wins), or "none". */
+    static String optimizationFlag(String cflags) {
+        String flag = "none";
+        for (String word : cflags.split("\\s+")) {
+            if (word.startsWith("-O")) {
+                flag = word;
+            }
+        }
+        return flag;
     }
 
     /** Fails unless every write on this database waits for the WAL flush (the durability the bench claims). */

@@ -91,6 +91,8 @@ class BenchIT {
         assertThat(report.path("postgres").path("fsync").asText()).isEqualTo("on");
         // Memory settings as Postgres shows them (128MB), not a block count glued to its unit (163848kB).
         assertThat(report.path("postgres").path("shared_buffers").asText()).isEqualTo("128MB");
+        // The embedded Postgres runs as a superuser, so its build's optimization flag is readable.
+        assertThat(report.path("postgres").path("optimization").asText()).matches("-O\\w*");
         // Run from class directories (this test), there is no class-data archive to measure: the report says why.
         assertThat(report.path("startup")).hasSize(1);
         assertThat(report.path("startup").get(0).path("archive").asBoolean()).isFalse();
