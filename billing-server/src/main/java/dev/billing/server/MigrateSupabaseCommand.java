@@ -424,9 +424,10 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 }
             } catch (StoreException e) {
                 String state = sqlState(e);
-                if (state != null && (state.startsWith("28") || state.equals("3D000"))) {
+                if (state != null && (state.startsWith("28") || state.equals("3D000") || state.equals("42501"))) {
                     problems.add("DATABASE_URL: " + e.getMessage() + (state.startsWith("28")
-                            ? ": the login was refused" : ": the database does not exist"));
+                            ? ": the login was refused" : state.equals("3D000") ? ": the database does not exist"
+                            : ": the database user lacks a privilege the billing schema needs"));
                 } else {
                     down.add("target: " + e.getMessage());
                     failure = failure == null ? e : failure;
