@@ -152,25 +152,18 @@ class MigrateSupabaseIT {
     @Test
     void aTargetUserWithoutPrivilegesIsAConfigurationError() throws Exception {
         try (TestDatabase target = PostgresFixture.shared().newDatabase("migrate_denied");
-             Connection admin = target.dataSource().getConnection(); Statement s = admin.createStatement()) {
-            String role = target.name() + "_plain"; // roles are the cluster's: one per database
-            s.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'plain-secret'");
-            try {
-                s.execute("CREATE SCHEMA billing");
-                Map<String, String> env = env(target);
-                env.put("DATABASE_URL", "postgres://" + role + ":plain-secret@" + target.host() + ":" + target.port()
-                        + "/" + target.name());
+             UngrantedRole role = UngrantedRole.on(target)) {
+            Map<String, String> env = env(target);
+            env.put("DATABASE_URL", role.postgresUrl());
 
-                CliConfigTest.Run run = CliConfigTest.run(env, "migrate-supabase", "--checkpoint",
-                        dir.resolve("denied.checkpoint").toString());
+            CliConfigTest.Run run = CliConfigTest.run(env, "migrate-supabase", "--checkpoint",
+                    dir.resolve("denied.checkpoint").toString());
 
-                assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(2);
-                assertThat(run.err()).contains("the database user lacks a privilege").doesNotContain("plain-secret");
-                assertThat(query(target, "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-                        + "ON n.oid = c.relnamespace WHERE n.nspname = 'billing'")).isEqualTo(0);
-            } finally {
-                s.execute("DROP ROLE " + role);
-            }
+            assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(2);
+            assertThat(run.err()).contains("the database user lacks a privilege")
+                    .doesNotContain(UngrantedRole.PASSWORD);
+            assertThat(query(target, "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                    + "ON n.oid = c.relnamespace WHERE n.nspname = 'billing'")).isEqualTo(0);
         }
     }
 

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -122,22 +120,13 @@ class StoreStartupIT {
     @Test
     void aMissingPrivilegeIsAConfigurationErrorAtOnce() throws Exception {
         try (TestDatabase db = PostgresFixture.shared().newDatabase("privilege");
-             Connection admin = db.dataSource().getConnection(); Statement s = admin.createStatement()) {
-            String role = db.name() + "_plain"; // roles are the cluster's: one per database
-            s.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'plain-secret'");
-            try {
-                s.execute("CREATE SCHEMA billing"); // owned by the admin, no grants
-                String url = "postgres://" + role + ":plain-secret@" + db.host() + ":" + db.port() + "/" + db.name();
+             UngrantedRole role = UngrantedRole.on(db)) {
+            CliConfigTest.Run run = CliConfigTest.run(env(role.postgresUrl()), "serve");
 
-                CliConfigTest.Run run = CliConfigTest.run(env(url), "serve");
-
-                assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(2);
-                assertThat(run.err()).contains("DATABASE_URL: the database user lacks a privilege")
-                        .doesNotContain("plain-secret");
-                assertThat(waits()).isZero();
-            } finally {
-                s.execute("DROP ROLE " + role);
-            }
+            assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(2);
+            assertThat(run.err()).contains("DATABASE_URL: the database user lacks a privilege")
+                    .doesNotContain(UngrantedRole.PASSWORD);
+            assertThat(waits()).isZero();
         }
     }
 }
