@@ -39,6 +39,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -423,11 +424,9 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                     target = missing ? null : PostgresBillingStores.create(readOnly);
                 }
             } catch (StoreException e) {
-                String state = sqlState(e);
-                if (state != null && (state.startsWith("28") || state.equals("3D000") || state.equals("42501"))) {
-                    problems.add("DATABASE_URL: " + e.getMessage() + (state.startsWith("28")
-                            ? ": the login was refused" : state.equals("3D000") ? ": the database does not exist"
-                            : ": the database user lacks a privilege the billing schema needs"));
+                Optional<String> refusal = DatabaseRefusal.of(e);
+                if (refusal.isPresent()) {
+                    problems.add("DATABASE_URL: " + e.getMessage() + ": " + refusal.get());
                 } else {
                     down.add("target: " + e.getMessage());
                     failure = failure == null ? e : failure;
@@ -486,15 +485,6 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 throw new StoreException("Postgres store error: connecting to " + config.describe() + " failed"
                         + suffix, e);
             }
-        }
-
-        static String sqlState(Throwable failure) {
-            for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                    return sql.getSQLState();
-                }
-            }
-            return null;
         }
 
         private static void close(BillingStores stores) {

@@ -5,7 +5,6 @@ import dev.billing.core.port.BillingStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -52,30 +51,11 @@ final class StoreStartup {
         }
     }
 
-    /**
-     * A refused login (SQLState class 28), a missing database (3D000) or a missing privilege (42501, e.g. a schema
-     * that belongs to another role) will not go away by waiting.
-     */
+    /** A refusal that waiting would not fix ({@link DatabaseRefusal}) ends the start at once. */
     private static void configurationProblem(StoreException e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("28")) {
-                    throw new ConfigException(List.of("DATABASE_URL: the database refused the login ("
-                            + e.getMessage() + ")"));
-                }
-                if (state.equals("3D000")) {
-                    throw new ConfigException(List.of("DATABASE_URL: the database does not exist ("
-                            + e.getMessage() + ")"));
-                }
-                if (state.equals("42501")) {
-                    throw new ConfigException(List.of("DATABASE_URL: the database user lacks a privilege the "
-                            + "billing schema needs (" + e.getMessage() + "); run serve as the schema's owner, or "
-                            + "see docs/POSTGRES.md, Migrations, Privileges"));
-                }
-                return;
-            }
-        }
+        DatabaseRefusal.of(e).ifPresent(reason -> {
+            throw new ConfigException(List.of("DATABASE_URL: " + reason + " (" + e.getMessage() + ")"));
+        });
     }
 
     private static void sleep(Duration pause) {

@@ -312,7 +312,7 @@ class MigrateSupabaseIT {
                 assertThatThrownBy(() -> stores.customers().link(new CustomerLink(UserId.of("user_dry"),
                         CustomerId.of("cus_dry"), null, Instant.now())))
                         .isInstanceOf(StoreException.class)
-                        .satisfies(e -> assertThat(MigrateSupabaseCommand.Stores.sqlState(e)).isEqualTo("25006"));
+                        .satisfies(e -> assertThat(DatabaseRefusal.sqlState(e)).isEqualTo("25006"));
             }
             assertThat(count(target, MigrationRecordType.CUSTOMER_LINKS)).isEqualTo(links);
         }
