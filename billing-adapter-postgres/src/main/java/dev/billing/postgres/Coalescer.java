@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -21,7 +21,9 @@ import java.util.function.Function;
  * (leader and followers, no extra thread). Up to {@code maxWriters} batches are in flight at once, each on its own
  * connection, so one batch forms and goes while another commits; a row whose key is in flight waits for that batch.
  * On a quiet server a call is exactly one statement, as before; under load the per-statement and per-commit work of
- * Postgres and the round trips are shared.
+ * Postgres and the round trips are shared. When a batch commits, its writer wakes the next batch's leader before
+ * its own callers, and each caller is woken directly, not through the lock, so the next write does not wait for a
+ * whole batch of threads to be scheduled one after the other.
  *
  * <p>A batch fails as a whole only when the database cannot be reached ({@link StoreUnavailableException}: every
  * caller gets it, as each would have alone). Any other failure is the business of one row (e.g. a payload Postgres
@@ -72,18 +74,23 @@ final class Coalescer<I, O> {
     }
 
     O submit(I row) {
-        Call<I, O> me = new Call<>(row, key.apply(row), lock.newCondition());
-        List<Call<I, O>> batch;
+        Call<I, O> me = new Call<>(row, key.apply(row), Thread.currentThread());
+        List<Call<I, O>> leaders;
         lock.lock();
         try {
             queue.addLast(me);
-            promote();
-            while (!me.leader && !me.done) {
-                me.signal.awaitUninterruptibly();
-            }
-            if (me.done) {
-                return me.answer();
-            }
+            leaders = promote();
+        } finally {
+            lock.unlock();
+        }
+        wake(leaders, me);
+        awaitTurn(me);
+        if (me.done) {
+            return me.answer();
+        }
+        List<Call<I, O>> batch;
+        lock.lock();
+        try {
             batch = takeBatch(me);
         } finally {
             lock.unlock();
@@ -110,21 +117,47 @@ final class Coalescer<I, O> {
                 } else {
                     call.answer = answers.get(i);
                 }
-                call.done = true;
                 keysInFlight.remove(call.key);
-                if (call != me) {
-                    call.signal.signal();
-                }
             }
             writers--;
-            promote();
+            leaders = promote();
+            for (Call<I, O> call : batch) {
+                call.done = true; // after its answer: the volatile write publishes it
+            }
         } finally {
             lock.unlock();
         }
+        // The next batch's leader first, so the next write goes out while this batch's callers are still waking.
+        wake(leaders, me);
+        wake(batch, me);
         if (fatal != null) {
             throw fatal;
         }
         return me.answer();
+    }
+
+    /**
+     * Parks until the call leads a batch or is done. A woken call does not take the lock again (a follower never
+     * needs it), so a batch's callers wake side by side rather than one after the other through the lock. An
+     * interrupt does not end the wait, as the write it waits for cannot be called off; it is kept for the caller.
+     */
+    private static void awaitTurn(Call<?, ?> me) {
+        boolean interrupted = false;
+        while (!me.leader && !me.done) {
+            LockSupport.park(me);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static <I, O> void wake(List<Call<I, O>> calls, Call<I, O> me) {
+        for (Call<I, O> call : calls) {
+            if (call != me) {
+                LockSupport.unpark(call.thread);
+            }
+        }
     }
 
     /** Calls waiting for a write (not counting those being written); for tests. */
@@ -139,9 +172,11 @@ final class Coalescer<I, O> {
 
     /**
      * While fewer than the maximum of batches are in flight, makes the oldest waiting call whose key is not in flight
-     * a leader (it takes its batch when it wakes, so calls arriving meanwhile still join it). Under the lock.
+     * a leader (it takes its batch when it wakes, so calls arriving meanwhile still join it). Under the lock; the
+     * caller wakes the leaders it returns once the lock is released.
      */
-    private void promote() {
+    private List<Call<I, O>> promote() {
+        List<Call<I, O>> leaders = List.of();
         while (writers < maxWriters) {
             Call<I, O> leader = null;
             for (Iterator<Call<I, O>> it = queue.iterator(); it.hasNext(); ) {
@@ -153,13 +188,15 @@ final class Coalescer<I, O> {
                 }
             }
             if (leader == null) {
-                return;
+                break;
             }
             writers++;
             keysInFlight.add(leader.key);
             leader.leader = true;
-            leader.signal.signal();
+            leaders = leaders.isEmpty() ? new ArrayList<>(maxWriters) : leaders;
+            leaders.add(leader);
         }
+        return leaders;
     }
 
     /**
@@ -215,16 +252,16 @@ final class Coalescer<I, O> {
     private static final class Call<I, O> {
         final I row;
         final Object key;
-        final Condition signal;
-        boolean leader;
-        boolean done;
+        final Thread thread;
+        volatile boolean leader;
+        volatile boolean done;
         O answer;
         RuntimeException failure;
 
-        Call(I row, Object key, Condition signal) {
+        Call(I row, Object key, Thread thread) {
             this.row = row;
             this.key = key;
-            this.signal = signal;
+            this.thread = thread;
         }
 
         O answer() {

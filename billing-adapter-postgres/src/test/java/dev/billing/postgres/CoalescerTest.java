@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code JdbiEventInboxContractIT}): each caller gets the answer for its own row; callers arriving during a write
  * share the next one; with two writers, a second batch goes while the first is in flight, but never with a key that
  * is in flight; equal keys never share a batch; a row-level failure fails that row only; an outage fails
- * everyone in the batch; nothing is stuck afterwards.
+ * everyone in the batch; an interrupt does not end a caller's wait; nothing is stuck afterwards.
  */
 class CoalescerTest {
     private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
@@ -254,6 +254,37 @@ class CoalescerTest {
         }
         assertThat(written).containsExactly("b0", "a0", "a1");
         assertThat(batches).containsExactly(List.of("a0"), List.of("b0"), List.of("a1"));
+    }
+
+    @Test
+    void aCallerInterruptedWhileItWaitsStillGetsItsAnswerAndKeepsTheInterrupt() throws Exception {
+        Coalescer<String, String> coalescer = new Coalescer<>(64, row -> row, rows -> {
+            recordAndHoldTheFirst(rows);
+            return rows.stream().map(r -> "ok-" + r).toList();
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            Future<String> first = callers.submit(() -> coalescer.submit("first"));
+            assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            Thread[] waiter = new Thread[1];
+            Future<String> interrupted = callers.submit(() -> {
+                waiter[0] = Thread.currentThread();
+                String answer = coalescer.submit("a");
+                return answer + (Thread.currentThread().isInterrupted() ? " (interrupted)" : "");
+            });
+            waitUntilQueued(coalescer, 1);
+            waiter[0].interrupt();
+            // Still waiting: the row's write has not even started.
+            assertThat(interrupted.isDone()).isFalse();
+            assertThat(coalescer.queued()).isEqualTo(1);
+            releaseFirstWrite.countDown();
+
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("ok-first");
+            assertThat(interrupted.get(5, TimeUnit.SECONDS)).isEqualTo("ok-a (interrupted)");
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(batches).containsExactly(List.of("first"), List.of("a"));
     }
 
     private static void waitUntilQueued(Coalescer<?, ?> coalescer, int calls) throws InterruptedException {
