@@ -44,12 +44,17 @@ class CoalescerTest {
         return true;
     }
 
+    /** One writer, a batch up to 64 rows, each row its own key, answering each row with the prefix before it. */
+    private Coalescer<String, String> answering(String prefix) {
+        return new Coalescer<>(64, row -> row, rows -> {
+            recordAndHoldTheFirst(rows);
+            return rows.stream().map(r -> prefix + r).toList();
+        });
+    }
+
     @Test
     void callersArrivingDuringAWriteShareTheNextOneAndEachGetsItsOwnAnswer() throws Exception {
-        Coalescer<String, String> coalescer = new Coalescer<>(64, row -> row, rows -> {
-            recordAndHoldTheFirst(rows);
-            return rows.stream().map(r -> "answer-" + r).toList();
-        });
+        Coalescer<String, String> coalescer = answering("answer-");
         ExecutorService callers = Executors.newFixedThreadPool(21);
         try {
             Future<String> first = callers.submit(() -> coalescer.submit("r0"));
@@ -258,10 +263,7 @@ class CoalescerTest {
 
     @Test
     void aCallerInterruptedWhileItWaitsStillGetsItsAnswerAndKeepsTheInterrupt() throws Exception {
-        Coalescer<String, String> coalescer = new Coalescer<>(64, row -> row, rows -> {
-            recordAndHoldTheFirst(rows);
-            return rows.stream().map(r -> "ok-" + r).toList();
-        });
+        Coalescer<String, String> coalescer = answering("ok-");
         ExecutorService callers = Executors.newFixedThreadPool(2);
         try {
             Future<String> first = callers.submit(() -> coalescer.submit("first"));
