@@ -53,8 +53,7 @@ public final class Bench {
                 : LoadRunner.Mode.NIO);
         try (HeapMeter heap = new HeapMeter();
              BenchEnvironment env = BenchEnvironment.start(options, serverStarter, logDir)) {
-            env.requireDurable();
-            report.postgres.putAll(env.postgresSettings());
+            report.postgres.putAll(env.requireDurable());
             report.setup.put("database", env.describeDatabase());
             report.setup.put("server", env.external() ? "external " + options.serverUrl()
                     : "in-process, wired by serve's code from environment variables (Postgres pool 10, PEM-mode "

@@ -289,7 +289,7 @@ final class BenchEnvironment implements AutoCloseable {
     }
 
     /** The durability and memory settings both the ceiling and the server ran with, and the server's version. */
-    Map<String, String> postgresSettings() {
+    private Map<String, String> postgresSettings() {
         Map<String, String> settings = new LinkedHashMap<>();
         try (Connection c = connect(); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT version()")) {
@@ -339,8 +339,11 @@ final class BenchEnvironment implements AutoCloseable {
         return flag;
     }
 
-    /** Fails unless every write on this database waits for the WAL flush (the durability the bench claims). */
-    void requireDurable() {
+    /**
+     * The settings of {@link #postgresSettings()}, read once for the check and the report; fails unless every write
+     * on this database waits for the WAL flush (the durability the bench claims).
+     */
+    Map<String, String> requireDurable() {
         Map<String, String> s = postgresSettings();
         List<String> wrong = new java.util.ArrayList<>();
         if (!"on".equals(s.get("fsync"))) {
@@ -355,6 +358,7 @@ final class BenchEnvironment implements AutoCloseable {
                     + "ceiling and the ingest figures would be meaningless. Fix the settings, or pass "
                     + "--allow-non-durable to measure anyway (the report then says so).");
         }
+        return s;
     }
 
     @Override
