@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 import static dev.billing.stripe.StripeCatalogSync.key;
 import static dev.billing.stripe.StripeCatalogSync.money;
@@ -43,22 +42,19 @@ final class StripeCatalogDiff {
     private final StripeClient client;
     private final StripeCalls calls;
     private final StripeCatalogSpec spec;
-    /**
-     * Archiving, reactivating and renaming only set a state, which a later run may set back: their keys carry this
-     * run's id, so stripe-java's retry of a request replays it, yet flipping an object back is never answered from
-     * an earlier run's replay (a price has no {@code updated} to tell two flips apart; a product's counts seconds).
-     */
-    private final String run = UUID.randomUUID().toString();
+    /** This run's id, for the keys of steps that only set a state ({@link StripeCatalogSync#key}). */
+    private final String run;
     /**
      * Event name -> the id of the active meter holding it: read before the prices are planned, and completed by the
      * meter creations as they run, since a metered price is made on a meter created earlier in the same run.
      */
     private final Map<String, String> meterIds = new HashMap<>();
 
-    StripeCatalogDiff(StripeClient client, StripeCalls calls, StripeCatalogSpec spec) {
+    StripeCatalogDiff(StripeClient client, StripeCalls calls, StripeCatalogSpec spec, String run) {
         this.client = client;
         this.calls = calls;
         this.spec = spec;
+        this.run = run;
     }
 
     /** The steps that make Stripe's catalog match, in the order they must run. */

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -125,9 +126,10 @@ public final class StripeCatalogSync {
     public Result plan(StripeCatalogSpec spec, boolean replaceWebhookEndpoint) {
         List<Change> changes = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        new StripeCatalogDiff(client, calls, spec).steps().forEach(s -> changes.add(s.change()));
-        portal(spec).steps().forEach(s -> changes.add(s.change()));
-        webhooks(spec, replaceWebhookEndpoint, notes).steps().forEach(s -> changes.add(s.change()));
+        String run = newRun();
+        new StripeCatalogDiff(client, calls, spec, run).steps().forEach(s -> changes.add(s.change()));
+        portal(spec, run).steps().forEach(s -> changes.add(s.change()));
+        webhooks(spec, replaceWebhookEndpoint, notes, run).steps().forEach(s -> changes.add(s.change()));
         return new Result(changes, notes);
     }
 
@@ -144,10 +146,11 @@ public final class StripeCatalogSync {
     public Result apply(StripeCatalogSpec spec, boolean replaceWebhookEndpoint, Consumer<Change> progress) {
         List<Change> done = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        run(new StripeCatalogDiff(client, calls, spec).steps(), progress, done);
+        String run = newRun();
+        run(new StripeCatalogDiff(client, calls, spec, run).steps(), progress, done);
         // The portal names prices by id: read after the prices exist.
-        run(portal(spec).steps(), progress, done);
-        run(webhooks(spec, replaceWebhookEndpoint, notes).steps(), progress, done);
+        run(portal(spec, run).steps(), progress, done);
+        run(webhooks(spec, replaceWebhookEndpoint, notes, run).steps(), progress, done);
         return new Result(done, notes);
     }
 
@@ -159,12 +162,16 @@ public final class StripeCatalogSync {
         }
     }
 
-    private StripePortalSync portal(StripeCatalogSpec spec) {
-        return new StripePortalSync(client, calls, spec, this);
+    private static String newRun() {
+        return UUID.randomUUID().toString();
     }
 
-    private StripeWebhookSync webhooks(StripeCatalogSpec spec, boolean replace, List<String> notes) {
-        return new StripeWebhookSync(client, calls, spec.webhookEndpoint(), replace, notes);
+    private StripePortalSync portal(StripeCatalogSpec spec, String run) {
+        return new StripePortalSync(client, calls, spec, this, run);
+    }
+
+    private StripeWebhookSync webhooks(StripeCatalogSpec spec, boolean replace, List<String> notes, String run) {
+        return new StripeWebhookSync(client, calls, spec.webhookEndpoint(), replace, notes, run);
     }
 
     /** The active price holding each lookup key (keys no active price holds are absent). */
@@ -208,7 +215,10 @@ public final class StripeCatalogSync {
     /**
      * An idempotency key for one change: the same desired state (and the same object replaced) gives the same key,
      * so a retried or re-run step replays instead of creating twice, and a later, different change gets a new one.
-     * Steps that only set a state add their run's id to the parts ({@code StripeCatalogDiff}).
+     * Steps that only set a state (archive, reactivate, rename, the portal's and a webhook endpoint's settings) add
+     * their run's id: a later run may set the state back, and that must never be answered by the replay of an
+     * earlier run's request. An object's {@code updated} cannot tell two flips apart: it counts seconds, and a
+     * price has none.
      */
     static String key(String... parts) {
         try {

@@ -28,12 +28,15 @@ final class StripePortalSync {
     private final StripeCalls calls;
     private final StripeCatalogSpec spec;
     private final StripeCatalogSync sync;
+    private final String run;
 
-    StripePortalSync(StripeClient client, StripeCalls calls, StripeCatalogSpec spec, StripeCatalogSync sync) {
+    StripePortalSync(StripeClient client, StripeCalls calls, StripeCatalogSpec spec, StripeCatalogSync sync,
+                     String run) {
         this.client = client;
         this.calls = calls;
         this.spec = spec;
         this.sync = sync;
+        this.run = run;
     }
 
     List<StripeCatalogSync.Step> steps() {
@@ -65,7 +68,7 @@ final class StripePortalSync {
             requireComplete(complete);
             calls.call("update portal configuration", () -> client.v1().billingPortal().configurations()
                     .update(have.getId(), updateParams(want), StripeCalls.keyed(key("portal-update", have.getId(),
-                            want.toString(), String.valueOf(have.getUpdated())))));
+                            want.toString(), run))));
         }));
     }
 

@@ -26,14 +26,16 @@ final class StripeWebhookSync {
     private final StripeCatalogSpec.WebhookEndpoint want;
     private final boolean replace;
     private final List<String> notes;
+    private final String run;
 
     StripeWebhookSync(StripeClient client, StripeCalls calls, StripeCatalogSpec.WebhookEndpoint want,
-                      boolean replace, List<String> notes) {
+                      boolean replace, List<String> notes, String run) {
         this.client = client;
         this.calls = calls;
         this.want = want;
         this.replace = replace;
         this.notes = notes;
+        this.run = run;
     }
 
     /** Every endpoint of the account, oldest first. */
@@ -102,7 +104,7 @@ final class StripeWebhookSync {
                     () -> client.v1().webhookEndpoints().update(id, WebhookEndpointUpdateParams.builder()
                             .addAllEnabledEvent(want.enabledEvents().stream()
                                     .map(StripeWebhookSync::updateEvent).toList()).build(),
-                            StripeCalls.keyed(key("webhook-update", id, String.join(",", wanted)))))));
+                            StripeCalls.keyed(key("webhook-update", id, String.join(",", wanted), run))))));
         }
         return steps;
     }

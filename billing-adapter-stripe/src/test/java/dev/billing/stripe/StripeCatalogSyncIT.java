@@ -383,6 +383,35 @@ class StripeCatalogSyncIT {
     }
 
     @Test
+    void settingsSetBackWithinTheSameSecondAreSetEachTime() throws Exception {
+        // A frozen clock keeps every object's updated on one second, as two quick runs on Stripe can see it.
+        try (StripeEmulator frozen = StripeEmulator.start(EmulatorOptions.defaults().withFrozenClock(true))) {
+            StripeCatalogSync sync = StripeCatalogSync.create(StripeConfig.of(frozen.apiKey())
+                    .withApiBase(frozen.baseUrl()).withMaxNetworkRetries(0));
+            StripeCatalogSpec wide = withTeam(spec(1900));
+            StripeCatalogSpec narrow = withoutLastEvent(spec(1900));
+            sync.apply(wide, c -> { });
+            for (int round = 1; round <= 2; round++) {
+                assertThat(lines(sync.apply(narrow, c -> { }))).as("round %d", round)
+                        .anyMatch(l -> l.startsWith("update   portal configuration"))
+                        .anyMatch(l -> l.startsWith("update   webhook endpoint"));
+                assertThat(sync.plan(narrow).changes()).as("round %d", round).isEmpty();
+                assertThat(lines(sync.apply(wide, c -> { }))).as("round %d", round)
+                        .anyMatch(l -> l.startsWith("update   portal configuration"))
+                        .anyMatch(l -> l.startsWith("update   webhook endpoint"));
+                assertThat(sync.plan(wide).changes()).as("round %d", round).isEmpty();
+            }
+        }
+    }
+
+    private static StripeCatalogSpec withoutLastEvent(StripeCatalogSpec base) {
+        List<String> events = base.webhookEndpoint().enabledEvents();
+        return new StripeCatalogSpec(base.products(), base.prices(), base.meters(), base.portal(),
+                new StripeCatalogSpec.WebhookEndpoint(URL, events.subList(0, events.size() - 1),
+                        base.webhookEndpoint().apiVersion()), base.priceIdsInUse());
+    }
+
+    @Test
     void productsTheSyncDidNotCreateAreNeverArchived() throws Exception {
         // Another product line's product, and one made by hand with the sync's id scheme: neither has the marker.
         stripe.v1().products().create(ProductCreateParams.builder().setId("prod_shop_mug").setName("Mug")
