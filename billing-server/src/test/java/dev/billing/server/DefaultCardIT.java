@@ -69,6 +69,12 @@ class DefaultCardIT {
                 .filter(n -> n.path("status").asText().equals("open")).findFirst().orElseThrow()
                 .path("id").asText();
 
+        // The user tries the first card again: declined again.
+        f.emulator.failNextPayment(customer, "insufficient_funds");
+        Http.Response declined = f.http.post("/stripe/invoices/" + invoice + "/pay", token, null);
+        assertThat(declined.status()).as(declined.body()).isEqualTo(402);
+        assertThat(declined.json().path("error").path("code").asText()).isEqualTo("card_declined");
+
         // A new card, made the default.
         Http.Response intent = f.http.post("/stripe/payment-methods/setup-intent", token, null);
         assertThat(intent.status()).as(intent.body()).isEqualTo(200);
@@ -80,6 +86,7 @@ class DefaultCardIT {
         assertThat(cards).hasSize(2).allSatisfy(card -> assertThat(card.path("isDefault").asBoolean())
                 .as(card.toString()).isEqualTo(card.path("id").asText().equals(newCard)));
 
+        // Paying again tries the new card: never Stripe's replay of the decline under the same idempotency key.
         Http.Response paid = f.http.post("/stripe/invoices/" + invoice + "/pay", token, null);
         assertThat(paid.status()).as(paid.body()).isEqualTo(200);
         JsonNode payment = stripe("/v1/invoice_payments?invoice=" + invoice).path("data").path(0);

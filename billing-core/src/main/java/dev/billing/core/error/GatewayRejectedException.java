@@ -12,6 +12,8 @@ public final class GatewayRejectedException extends GatewayException {
     public static final String IDEMPOTENCY_ERROR = "idempotency_error";
     /** Stripe's code for a missing object. */
     public static final String RESOURCE_MISSING = "resource_missing";
+    /** Stripe's code when an invoice asked to be paid is paid already. */
+    public static final String INVOICE_ALREADY_PAID = "invoice_already_paid";
 
     private final int status;
     private final String gatewayCode;

@@ -2,6 +2,7 @@ package dev.billing.core.usecase;
 
 import dev.billing.core.port.ProjectionListener;
 
+import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
@@ -9,9 +10,14 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.SubscriptionStore;
 
+import java.util.UUID;
+
 /**
  * Retries payment of one of the caller's open invoices with the default payment method (recovers a past_due
- * subscription). The idempotency key is per invoice, so double submits charge once.
+ * subscription). Each call is one attempt with its own idempotency key, kept across the attempt's retries: Stripe
+ * saves a decline under its key for a day, so a key derived from the invoice would answer the attempt after the
+ * user changed cards with the old card's decline. Double submits still charge once, as Stripe pays an invoice once
+ * and refuses the second request; that refusal is answered with the paid invoice.
  *
  * <p>Usage: {@code Invoice paid = payInvoice.pay(user, "in_123");}
  */
@@ -40,8 +46,17 @@ public final class PayInvoice {
             throw new InvalidRequestException("invoice_not_payable", "Invoice " + invoiceId + " is "
                     + invoice.status().stripeName() + "; only open invoices can be paid.");
         }
-        String key = IdempotencyKeys.of("pay-invoice", invoiceId, invoice.amountRemaining());
-        Invoice paid = retry.call(() -> gateway.payInvoice(invoiceId, key));
+        String key = IdempotencyKeys.of("pay-invoice", invoiceId, UUID.randomUUID());
+        Invoice paid;
+        try {
+            paid = retry.call(() -> gateway.payInvoice(invoiceId, key));
+        } catch (GatewayRejectedException e) {
+            if (!GatewayRejectedException.INVOICE_ALREADY_PAID.equals(e.gatewayCode())) {
+                throw e;
+            }
+            paid = retry.call(() -> gateway.getInvoice(invoiceId)).filter(i -> i.status() == InvoiceStatus.PAID)
+                    .orElseThrow(() -> e);
+        }
         subscriptions.upsertInvoice(paid, AuditContext.current());
         listener.projectionChanged(paid.customerId());
         return paid;

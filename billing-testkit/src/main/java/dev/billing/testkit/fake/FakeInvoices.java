@@ -1,5 +1,6 @@
 package dev.billing.testkit.fake;
 
+import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.InvoiceStatus;
@@ -77,6 +78,10 @@ final class FakeInvoices {
     Invoice pay(String invoiceId) {
         Invoice i = Optional.ofNullable(invoices.get(invoiceId))
                 .orElseThrow(() -> FakeErrors.missing("invoice", invoiceId));
+        if (i.status() == InvoiceStatus.PAID) {
+            throw new GatewayRejectedException("Invoice is already paid", 400,
+                    GatewayRejectedException.INVOICE_ALREADY_PAID, null);
+        }
         Invoice paid = new Invoice(i.id(), i.customerId(), i.subscriptionId(), InvoiceStatus.PAID, i.number(),
                 i.currency(), i.amountDue(), i.amountDue(), 0, i.tax(), i.hostedInvoiceUrl(), i.invoicePdf(),
                 i.billingReason(), i.periodStart(), i.periodEnd(), i.created(), i.version());

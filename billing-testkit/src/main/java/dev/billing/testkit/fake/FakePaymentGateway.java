@@ -165,6 +165,14 @@ public final class FakePaymentGateway implements PaymentGateway {
         script.failNext(operation, times, failure);
     }
 
+    /**
+     * Runs {@code action} once, just before the next call of {@code operation} reaches the fake: the other side of
+     * a race, e.g. a second request paying the invoice between the caller's read and its payment.
+     */
+    public synchronized void beforeNext(Operation operation, Runnable action) {
+        script.beforeNext(operation, action);
+    }
+
     /** The next {@code times} calls of any operation fail with {@code failure}. */
     public synchronized void failNextAny(int times, Failure failure) {
         script.failNextAny(times, failure);

@@ -28,6 +28,7 @@ final class ScriptedCalls {
     private final Map<String, Replay> idempotency = new HashMap<>();
     private final Map<Operation, Deque<Failure>> scripted = new EnumMap<>(Operation.class);
     private final Deque<Failure> scriptedAny = new ArrayDeque<>();
+    private final Map<Operation, Deque<Runnable>> before = new EnumMap<>(Operation.class);
     private final List<Call> calls = new ArrayList<>();
 
     /**
@@ -44,6 +45,12 @@ final class ScriptedCalls {
             for (int i = 0; i < times; i++) {
                 queue.add(failure);
             }
+        }
+    }
+
+    void beforeNext(Operation operation, Runnable action) {
+        synchronized (lock) {
+            before.computeIfAbsent(operation, o -> new ArrayDeque<>()).add(action);
         }
     }
 
@@ -75,6 +82,15 @@ final class ScriptedCalls {
      * @param fingerprint    the call's parameters, compared when the key comes again
      */
     <T> T call(Operation operation, String idempotencyKey, String fingerprint, Supplier<T> action) {
+        Runnable first;
+        synchronized (lock) {
+            Deque<Runnable> queue = before.get(operation);
+            first = queue == null ? null : queue.poll();
+        }
+        if (first != null) {
+            // Outside the lock, so that it may call the gateway itself.
+            first.run();
+        }
         Failure failure;
         synchronized (lock) {
             calls.add(new Call(operation, idempotencyKey));
