@@ -113,19 +113,30 @@ final class StripeWebhookSync {
         return new StripeCatalogSync.Step(new StripeCatalogSync.Change(StripeCatalogSync.Kind.CREATE,
                 "webhook endpoint " + want.url(), "api_version " + want.apiVersion() + ", "
                 + want.enabledEvents().size() + " event types"), () -> {
-            WebhookEndpoint created = calls.call("create webhook endpoint", () -> client.v1().webhookEndpoints()
-                    .create(WebhookEndpointCreateParams.builder().setUrl(want.url())
-                            .addAllEnabledEvent(want.enabledEvents().stream().map(StripeWebhookSync::createEvent)
-                                    .toList())
-                            .putExtraParam("api_version", want.apiVersion())
-                            .setDescription("billing-server").putMetadata("managed_by", "billing").build(),
-                            StripeCalls.keyed(key("webhook", want.url(), want.apiVersion(),
-                                    String.join(",", new TreeSet<>(want.enabledEvents())),
-                                    String.join(",", replacing)))));
+            String events = String.join(",", new TreeSet<>(want.enabledEvents()));
+            String replaced = String.join(",", replacing);
+            WebhookEndpoint created = send(key("webhook", want.url(), want.apiVersion(), events, replaced));
+            // A replay answers with the endpoint the key first made, which may have been deleted since (by hand,
+            // within Stripe's 24 hours): then this run makes its own. Two runs at once still make one.
+            String first = created.getId();
+            if (calls.find("retrieve webhook endpoint", first,
+                    () -> client.v1().webhookEndpoints().retrieve(first)).isEmpty()) {
+                created = send(key("webhook", want.url(), want.apiVersion(), events, replaced, run));
+            }
             notes.add("webhook endpoint " + created.getId() + " signs with a new secret: set STRIPE_WEBHOOK_SECRET="
                     + created.getSecret() + (replacing.isEmpty() ? "" : " (during the switch: "
                     + "STRIPE_WEBHOOK_SECRET=<new>,<old>)") + "; Stripe shows it only now");
         });
+    }
+
+    private WebhookEndpoint send(String idempotencyKey) {
+        return calls.call("create webhook endpoint", () -> client.v1().webhookEndpoints()
+                .create(WebhookEndpointCreateParams.builder().setUrl(want.url())
+                        .addAllEnabledEvent(want.enabledEvents().stream().map(StripeWebhookSync::createEvent)
+                                .toList())
+                        .putExtraParam("api_version", want.apiVersion())
+                        .setDescription("billing-server").putMetadata("managed_by", "billing").build(),
+                        StripeCalls.keyed(idempotencyKey)));
     }
 
     private StripeCatalogSync.Step delete(WebhookEndpoint endpoint, String why) {

@@ -271,6 +271,20 @@ class StripeCatalogSyncIT {
     }
 
     @Test
+    void anEndpointDeletedByHandIsMadeAgainByTheNextRun() throws Exception {
+        sync().apply(spec(1900), c -> { });
+        String first = sync().webhookEndpoints(URL).get(0).id();
+        stripe.v1().webhookEndpoints().delete(first);
+
+        StripeCatalogSync.Result again = sync().apply(spec(1900), c -> { });
+        assertThat(lines(again)).singleElement().asString().startsWith("create   webhook endpoint " + URL);
+        assertThat(sync().webhookEndpoints(URL)).as("made at Stripe, not answered by the first run's replay")
+                .singleElement().satisfies(e -> assertThat(e.id()).isNotEqualTo(first));
+        assertThat(again.notes()).singleElement().asString().doesNotContain(first);
+        assertThat(sync().plan(spec(1900)).noChanges()).isTrue();
+    }
+
+    @Test
     void aReplacementInterruptedBeforeTheArchiveIsFinishedByTheNextRun() throws Exception {
         sync().apply(spec(1900), c -> { });
         String old = sync().priceIdsByLookupKey(List.of("billing:tier:pro:month")).get("billing:tier:pro:month");
