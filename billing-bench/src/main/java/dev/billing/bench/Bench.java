@@ -35,6 +35,7 @@ public final class Bench {
      */
     static final Duration CEILING_PROBE = Duration.ofSeconds(5);
     static final Duration CEILING_PROBE_WARMUP = Duration.ofSeconds(1);
+    static final Duration WARMUP_PROBE = Duration.ofSeconds(1);
     private Bench() {
     }
 
@@ -144,6 +145,10 @@ public final class Bench {
                         int connections = round % 2 == 0 ? minConnections : maxConnections;
                         progress(out, "ingest warm-up " + (round + 1) + ", refetch " + onOff(refetch) + ", "
                                 + connections + " connections");
+                        // Each measured run follows a ceiling probe, whose inserts run the driver's code the
+                        // server runs: so does each warm-up round, or the JIT recompiles it under the measured run.
+                        Ceiling.probe(env, connections, Duration.ZERO, min(WARMUP_PROBE, options.duration()),
+                                payload);
                         long jit0 = JitWarmup.compileMillis();
                         long t0 = System.nanoTime();
                         BenchReport.IngestRun warm = ingest(env, options, events, warmupPrefix + round,
@@ -186,9 +191,17 @@ public final class Bench {
                             IngestScenario.checkpoint(env);
                             progress(out, "ingest " + mix + ", refetch " + onOff(refetch) + ", " + c + " connections");
                             disk.sync();
+                            long jit0 = JitWarmup.compileMillis();
                             BenchReport.IngestRun measured = ingest(env, options, events, runId + "r" + (run++), mix,
                                     refetch, c, options.events(), mixed ? options.duplicates() : 0,
                                     mixed ? options.reordered() : 0, options.dropEvent() && run == 1, ceilings);
+                            if (jit0 >= 0) {
+                                // What the JIT still compiled during a measured run is in its server CPU per event.
+                                report.notes.add(String.format(Locale.ROOT, "ingest %s, refetch %s, %d connections: "
+                                        + "server CPU %.0f µs per event; the JIT compiled for %d ms (all compiler "
+                                        + "threads) during the run", mix, onOff(refetch), c,
+                                        measured.cpu().serverMicrosPerRequest(), JitWarmup.compileMillis() - jit0));
+                            }
                             // The run ended with a checkpoint of its own: the probe after it starts as the one before.
                             progress(out, "ceiling after the run: " + c + " JDBC connections inserting");
                             BenchReport.CeilingRun after = probe(env, options, c, payload);

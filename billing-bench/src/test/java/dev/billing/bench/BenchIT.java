@@ -165,6 +165,10 @@ class BenchIT {
         // Each round's server CPU per event is reported, the figures the warm-up is judged by.
         assertThat(report.path("notes").toString()).containsPattern(
                 "server CPU per event by round, 4 connections: \\d+(, \\d+)+ µs");
+        // And what the JIT still compiled under each measured run, which that run's CPU per event includes.
+        assertThat(report.path("notes").toString()).containsPattern("ingest unique, refetch off, 4 connections: "
+                + "server CPU \\d+ µs per event; the JIT compiled for \\d+ ms \\(all compiler threads\\) "
+                + "during the run");
         assertThat(report.path("ingest")).hasSize(2).allSatisfy(i -> assertThat(i.path("checks"))
                 .allSatisfy(c -> assertThat(c.path("ok").asBoolean()).as(c.toString()).isTrue()));
     }
