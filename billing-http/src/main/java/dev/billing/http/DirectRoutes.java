@@ -1,5 +1,7 @@
 package dev.billing.http;
 
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -49,6 +51,11 @@ final class DirectRoutes extends Handler.Wrapper {
         }
         JettyExchange exchange = new JettyExchange(request, response, path);
         api.dispatch(exchange, route);
+        if (!request.consumeAvailable()) {
+            // Answered before the body arrived (a 401 or 429 refuses before reading it): Jetty will close the
+            // connection, and a client not told so would send its next request down a closed connection.
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
         exchange.send(callback);
         return true;
     }

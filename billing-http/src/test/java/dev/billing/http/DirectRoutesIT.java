@@ -13,7 +13,13 @@ import org.eclipse.jetty.server.handler.DefaultHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -173,5 +179,69 @@ class DirectRoutesIT {
         assertThat(empty.body()).isEmpty();
         assertThat(empty.header("Content-Length")).as("none on a 204").isNull();
         assertThat(http.get("/elsewhere", null).status()).as("left to the wrapped handler").isEqualTo(404);
+    }
+
+    @Test
+    void aRefusalSentBeforeTheBodyArrivesSaysTheConnectionCloses() throws Exception {
+        api = startRecording();
+        for (String path : List.of("/stripe/checkout", "/stripe/subscriptions/sub_1/cancel")) {
+            try (Socket socket = new Socket("127.0.0.1", api.api.port())) {
+                socket.setSoTimeout(10_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 30\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush(); // the body is held back: the 401 goes out before it
+                InputStream in = socket.getInputStream();
+                List<String> head = headOf(in);
+                assertThat(head.get(0)).as(path).startsWith("HTTP/1.1 401");
+                assertThat(head).as(path + ": a client that is not told would reuse the connection")
+                        .anyMatch(h -> h.equalsIgnoreCase("Connection: close"));
+            }
+        }
+        assertThat(javalin).containsExactly("POST /stripe/subscriptions/sub_1/cancel");
+    }
+
+    @Test
+    void aRefusalAfterTheWholeBodyKeepsTheConnection() throws Exception {
+        api = startRecording();
+        try (Socket socket = new Socket("127.0.0.1", api.api.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i < 3; i++) {
+                out.write(("POST /stripe/checkout HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                List<String> head = headOf(in);
+                assertThat(head.get(0)).startsWith("HTTP/1.1 401");
+                assertThat(head).noneMatch(h -> h.regionMatches(true, 0, "Connection:", 0, 11));
+            }
+        }
+    }
+
+    /** Reads one answer's status line and headers, then its body (Content-Length framed). */
+    private static List<String> headOf(InputStream in) throws IOException {
+        List<String> head = new ArrayList<>();
+        long length = 0;
+        for (String line = line(in); !line.isEmpty(); line = line(in)) {
+            head.add(line);
+            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                length = Long.parseLong(line.substring(15).strip());
+            }
+        }
+        assertThat(head).as("an answer").isNotEmpty();
+        assertThat(in.readNBytes((int) length)).hasSize((int) length);
+        return head;
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 }
