@@ -155,7 +155,7 @@ class LocalWebhooksIT {
             assertThat(invoice.amountPaid()).as(invoice.id()).isEqualTo(stripeInvoice.path("amount_paid").asLong());
         }
         JsonNode me = http.get("/me/entitlements", token).json();
-        assertThat(me.path("tier").asText()).isEqualTo("enterprise");
+        assertThat(me.path("tier").asText()).as("%s%nStripe's subscription: %s", me, stripeSub).isEqualTo("enterprise");
         assertThat(me.path("status").asText()).isEqualTo("active");
         assertThat(me.path("cancelAtPeriodEnd").asBoolean()).isTrue();
         assertThat(stores().inbox().countByStatus().get(InboxStatus.FAILED)).isZero();
