@@ -205,6 +205,7 @@ public final class Billing implements AutoCloseable {
         private ScheduledExecutorService scheduler;
         private WorkObserver observer = WorkObserver.NONE;
         private Clock clock = Clock.systemUTC();
+        private Clock workClock;
         private Sleeper sleeper = Sleeper.REAL;
         private final List<ProjectionListener> listeners = new ArrayList<>();
 
@@ -275,8 +276,20 @@ public final class Billing implements AutoCloseable {
             return this;
         }
 
+        /** The billing clock: trials, periods, grace, quotas, how long cached answers live. The system's by default. */
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * The clock of this process's own work: the inbox's leases, retries and receipts, and the shared projection
+         * changes' times. The billing clock by default. Set it apart when the billing clock can jump (local mode
+         * advances the emulator's): a jump must not end the lease of an event being processed, or a redelivery or
+         * the worker processes it again and its notice goes out twice.
+         */
+        public Builder workClock(Clock value) {
+            this.workClock = Objects.requireNonNull(value, "workClock");
             return this;
         }
 
@@ -318,11 +331,12 @@ public final class Billing implements AutoCloseable {
             // The sync is told this process's changes (after the entitlement cache) and tells that cache the
             // others' changes; it is built before the use cases, so it reaches the cache through a holder.
             GetEntitlementsHolder cache = new GetEntitlementsHolder();
-            CacheSync sync = new CacheSync(stores.changes(), cache, clock);
+            Clock work = workClock == null ? clock : workClock;
+            CacheSync sync = new CacheSync(stores.changes(), cache, work);
             List<ProjectionListener> all = new ArrayList<>(listeners);
             all.add(sync);
             UseCases useCases = new UseCases(gateway, webhookVerifier, membershipVerifier, stores, plans, notifier,
-                    options, orgs, clock, sleeper, all);
+                    options, orgs, clock, work, sleeper, all);
             cache.target = useCases.getEntitlements();
             return new Billing(useCases, stores, new Background(useCases, sync, background, scheduler, observer));
         }

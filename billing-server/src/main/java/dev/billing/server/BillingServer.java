@@ -56,12 +56,25 @@ public final class BillingServer implements AutoCloseable {
     private final Duration startupTime;
     private boolean closed;
 
-    /** Everything the server runs on. */
+    /**
+     * Everything the server runs on. {@code clock} is billing time; {@code workClock} times the inbox's work and the
+     * admin sessions ({@link Billing.Builder#workClock}), and differs from it only in local mode.
+     */
     public record Parts(BillingStores stores, PaymentGateway gateway, WebhookVerifier webhooks,
                         IdentityVerifier identities, PlanCatalog plans, BillingOptions options, ApiSettings api,
                         Clock clock, String host, int port, LocalTokens localTokens, Duration workerEvery,
                         Notifier notifier, List<AutoCloseable> resources, OrgOptions orgs,
-                        MembershipWebhookVerifier clerkWebhooks) {
+                        MembershipWebhookVerifier clerkWebhooks, Clock workClock) {
+        /** The inbox's work on {@code clock} too (see {@link Billing.Builder#workClock}). */
+        public Parts(BillingStores stores, PaymentGateway gateway, WebhookVerifier webhooks,
+                     IdentityVerifier identities, PlanCatalog plans, BillingOptions options, ApiSettings api,
+                     Clock clock, String host, int port, LocalTokens localTokens, Duration workerEvery,
+                     Notifier notifier, List<AutoCloseable> resources, OrgOptions orgs,
+                     MembershipWebhookVerifier clerkWebhooks) {
+            this(stores, gateway, webhooks, identities, plans, options, api, clock, host, port, localTokens,
+                    workerEvery, notifier, resources, orgs, clerkWebhooks, clock);
+        }
+
         /** Default organization options, membership sync off. */
         public Parts(BillingStores stores, PaymentGateway gateway, WebhookVerifier webhooks,
                      IdentityVerifier identities, PlanCatalog plans, BillingOptions options, ApiSettings api,
@@ -81,6 +94,7 @@ public final class BillingServer implements AutoCloseable {
             Objects.requireNonNull(options, "options");
             Objects.requireNonNull(api, "api");
             Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(workClock, "workClock");
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(workerEvery, "workerEvery");
             Objects.requireNonNull(notifier, "notifier");
@@ -113,6 +127,7 @@ public final class BillingServer implements AutoCloseable {
                 .plans(parts.plans())
                 .options(parts.options())
                 .clock(parts.clock())
+                .workClock(parts.workClock())
                 .notifier(parts.notifier())
                 .background(BackgroundOptions.defaults().withInboxEvery(parts.workerEvery())
                         .withMeterReportsEvery(parts.workerEvery().multipliedBy(5)))
@@ -122,7 +137,7 @@ public final class BillingServer implements AutoCloseable {
         HttpApi.Builder http = HttpApi.builder();
         if (parts.api().adminEnabled()) {
             http.pages(AdminDashboard.builder().billing(billing).adminToken(parts.api().adminToken())
-                    .clock(parts.clock()).build()::register);
+                    .clock(parts.workClock()).build()::register); // sessions last real time
         }
         this.api = http
                 .billing(billing)

@@ -3,6 +3,7 @@ package dev.billing.server;
 import dev.billing.clerk.ClerkConfig;
 import dev.billing.clerk.ClerkIdentityVerifier;
 import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.OrgOptions;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PlanCatalog;
@@ -176,9 +177,11 @@ public final class LocalMode implements AutoCloseable {
             List<AutoCloseable> resources = new ArrayList<>();
             resources.add(postgres);
             resources.add(emulator);
+            // Billing time is the emulator's, which `clock advance` moves by days; the inbox's leases and retries
+            // stay on real time, so an advance does not take the events being processed from under their workers.
             BillingServer server = BillingServer.start(new BillingServer.Parts(stores, gateway, webhooks, identities,
                     plans, billingOptions, api, emulator.clock(), "127.0.0.1", port, keys, Duration.ofSeconds(1),
-                    ServeMode.notifier(smtp.config()), resources));
+                    ServeMode.notifier(smtp.config()), resources, OrgOptions.defaults(), null, Clock.systemUTC()));
             emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
                     webhookSecret);
             ReconcileReport caughtUp = null;

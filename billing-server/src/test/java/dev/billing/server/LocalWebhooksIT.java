@@ -6,6 +6,7 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.webhook.StripeSignature;
@@ -159,6 +160,10 @@ class LocalWebhooksIT {
         assertThat(me.path("status").asText()).isEqualTo("active");
         assertThat(me.path("cancelAtPeriodEnd").asBoolean()).isTrue();
         assertThat(stores().inbox().countByStatus().get(InboxStatus.FAILED)).isZero();
+        // The clock advance above happens while deliveries are being processed: no event's notice goes out twice.
+        List<String> notices = stores().notices().forUser(UserId.of("user_chaos")).stream()
+                .map(e -> e.record().eventId() + " " + e.record().kind().wireName()).toList();
+        assertThat(notices).isNotEmpty().doesNotHaveDuplicates();
     }
 
     void awaitInboxIdle() throws InterruptedException {

@@ -55,9 +55,11 @@ final class NoticeSender {
     private final NoticeLog log;
     private final Sleeper sleeper;
     private final Clock clock;
+    /** The inbox's clock, which its leases are on (see {@link UseCases}). */
+    private final Clock workClock;
 
     NoticeSender(CustomerStore customers, PaymentGateway gateway, ProjectionListener listener, EventInbox inbox,
-                 Notifier notifier, NoticeLog log, Sleeper sleeper, Clock clock) {
+                 Notifier notifier, NoticeLog log, Sleeper sleeper, Clock clock, Clock workClock) {
         this.log = log;
         this.customers = customers;
         this.gateway = gateway;
@@ -66,6 +68,7 @@ final class NoticeSender {
         this.notifier = notifier;
         this.sleeper = sleeper;
         this.clock = clock;
+        this.workClock = workClock;
     }
 
     /** Sends the notice {@code build} makes for the user linked to {@code customer}, unless the event already did. */
@@ -132,10 +135,10 @@ final class NoticeSender {
         Duration pause = FIRST_PAUSE;
         for (int attempt = 1; ; attempt++) {
             try {
-                inbox.markNotified(entry.eventId(), clock.instant());
+                inbox.markNotified(entry.eventId(), workClock.instant());
                 return;
             } catch (StoreException e) {
-                Instant next = clock.instant().plus(pause);
+                Instant next = workClock.instant().plus(pause);
                 if (attempt >= MAX_MARK_ATTEMPTS || deadline == null || next.isAfter(deadline)) {
                     LOG.log(System.Logger.Level.WARNING, "The notice of event {0} was sent but could not be "
                             + "marked ({1}); when the event is processed again it is sent again", entry.eventId(),

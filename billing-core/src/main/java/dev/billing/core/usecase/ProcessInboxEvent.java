@@ -89,6 +89,8 @@ public final class ProcessInboxEvent {
     private final ProjectionListener listener;
     private final BillingOptions options;
     private final Clock clock;
+    /** Times the inbox work (leases, retries, completions); see {@link UseCases}. */
+    private final Clock workClock;
     /** Null when membership sync is off: Clerk's events are then ignored. */
     private final SyncMemberships memberships;
     private final AuditLog audit;
@@ -101,7 +103,7 @@ public final class ProcessInboxEvent {
                       SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
                       ListCatalog catalog, ListPromotions promotions, ProjectionListener listener,
                       BillingOptions options, SyncMemberships memberships, GuestPurchases guests, AuditLog audit,
-                      Clock clock) {
+                      Clock clock, Clock workClock) {
         this.audit = audit;
         this.memberships = memberships;
         this.decoded = decoded;
@@ -116,6 +118,7 @@ public final class ProcessInboxEvent {
         this.listener = listener;
         this.options = options;
         this.clock = clock;
+        this.workClock = workClock;
         this.erased = new ErasedAccountEvents(customers, subscriptions, inbox);
         this.refunds = new RefundEvents(gateway, subscriptions, listener, options.refetchOnWebhook());
         this.invoicePayments = new InvoicePaymentEvents(subscriptions);
@@ -132,7 +135,7 @@ public final class ProcessInboxEvent {
         String owner = newOwner();
         Optional<InboxEntry> claimed;
         try {
-            claimed = inbox.claim(eventId, owner, clock.instant(), options.inboxLease());
+            claimed = inbox.claim(eventId, owner, workClock.instant(), options.inboxLease());
         } catch (StoreException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not claim event {0} for inline processing: {1}", eventId,
                     e.getMessage());
@@ -159,7 +162,7 @@ public final class ProcessInboxEvent {
      */
     public int processDue(int max) {
         String owner = newOwner();
-        List<InboxEntry> entries = inbox.claimDue(max, owner, clock.instant(), options.inboxLease());
+        List<InboxEntry> entries = inbox.claimDue(max, owner, workClock.instant(), options.inboxLease());
         for (InboxEntry entry : entries) {
             handle(entry, owner);
         }
@@ -178,7 +181,7 @@ public final class ProcessInboxEvent {
      */
     public int processDue(int max, Executor executor) {
         String owner = newOwner();
-        List<InboxEntry> entries = inbox.claimDue(max, owner, clock.instant(), options.inboxLease());
+        List<InboxEntry> entries = inbox.claimDue(max, owner, workClock.instant(), options.inboxLease());
         if (!entries.isEmpty()) {
             processLeasedBatch(entries, executor);
         }
@@ -193,7 +196,7 @@ public final class ProcessInboxEvent {
     private InboxStatus handle(InboxEntry entry, String owner) {
         try {
             InboxStatus outcome = apply(entry);
-            inbox.complete(entry.eventId(), owner, outcome, clock.instant());
+            inbox.complete(entry.eventId(), owner, outcome, workClock.instant());
             return outcome;
         } catch (RuntimeException e) {
             return recordFailure(entry, owner, e);
@@ -211,7 +214,7 @@ public final class ProcessInboxEvent {
     }
 
     private InboxStatus recordFailure(InboxEntry entry, String owner, RuntimeException e) {
-        Instant now = clock.instant();
+        Instant now = workClock.instant();
         // A payload that cannot be decoded never will be (the bytes are stored): park it at once, with the reason,
         // for an admin to look at and replay, instead of retrying it for hours.
         Optional<Instant> next = e instanceof WebhookRejectedException ? Optional.empty()
@@ -450,7 +453,7 @@ public final class ProcessInboxEvent {
     }
 
     private EventInbox.Completion completion(InboxEntry entry, InboxStatus outcome) {
-        return new EventInbox.Completion(entry.eventId(), entry.leaseOwner(), outcome, clock.instant());
+        return new EventInbox.Completion(entry.eventId(), entry.leaseOwner(), outcome, workClock.instant());
     }
 
     private InboxStatus apply(InboxEntry entry) {

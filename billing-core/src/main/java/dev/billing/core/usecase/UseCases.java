@@ -99,6 +99,23 @@ public final class UseCases {
     public UseCases(PaymentGateway gateway, WebhookVerifier verifier, MembershipWebhookVerifier membershipVerifier,
                     BillingStores stores, PlanCatalog catalog, Notifier notifier, BillingOptions options,
                     OrgOptions orgs, Clock clock, Sleeper sleeper, List<ProjectionListener> listeners) {
+        this(gateway, verifier, membershipVerifier, stores, catalog, notifier, options, orgs, clock, clock, sleeper,
+                listeners);
+    }
+
+    /**
+     * @param clock     the billing clock: trials, periods, grace, quotas, how long cached answers live
+     * @param workClock times this process's own work on the inbox (its leases, retries and receipts); a billing
+     *                  clock that can jump (local mode advances the emulator's) must not end the lease of an event
+     *                  being processed, or a redelivery or the worker processes it a second time
+     * @see #UseCases(PaymentGateway, WebhookVerifier, MembershipWebhookVerifier, BillingStores, PlanCatalog,
+     *      Notifier, BillingOptions, OrgOptions, Clock, Sleeper, List)
+     */
+    public UseCases(PaymentGateway gateway, WebhookVerifier verifier, MembershipWebhookVerifier membershipVerifier,
+                    BillingStores stores, PlanCatalog catalog, Notifier notifier, BillingOptions options,
+                    OrgOptions orgs, Clock clock, Clock workClock, Sleeper sleeper,
+                    List<ProjectionListener> listeners) {
+        Objects.requireNonNull(workClock, "workClock");
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(verifier, "verifier");
         Objects.requireNonNull(stores, "stores");
@@ -162,18 +179,18 @@ public final class UseCases {
                 entitlementPolicy, getEntitlements, clock);
         this.reportMeterUsage = new ReportMeterUsage(gateway, stores.usage(), options.retrySchedule(), clock);
         NoticeSender notices = new NoticeSender(stores.customers(), gateway, listener, stores.inbox(), notifier,
-                stores.notices(), sleeper, clock);
+                stores.notices(), sleeper, clock, workClock);
         this.guestPurchases = new GuestPurchases(gateway, stores.guests(), stores.subscriptions(), ensureCustomer,
                 getEntitlements, catalog, redirectPolicy, options, retry, clock);
         DecodedEvents decoded = new DecodedEvents(verifier);
         this.processInboxEvent = new ProcessInboxEvent(decoded, gateway, stores.customers(), stores.subscriptions(),
                 stores.inbox(), notices, catalog, listCatalog, listPromotions, listener, options, sync[0], guestPurchases,
-                stores.audit(), clock);
+                stores.audit(), clock, workClock);
         this.receiveWebhook = new ReceiveWebhook(verifier, decoded, stores.inbox(), processInboxEvent,
-                options.inlinePermits(), options.backgroundPermits(), options.inboxLease(), clock);
+                options.inlinePermits(), options.backgroundPermits(), options.inboxLease(), workClock);
         this.receiveMembershipWebhook = sync[0] == null ? null : new ReceiveMembershipWebhook(membershipVerifier,
-                stores.inbox(), processInboxEvent, options.inboxLease(), clock);
-        this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, stores.audit(), clock);
+                stores.inbox(), processInboxEvent, options.inboxLease(), workClock);
+        this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, stores.audit(), workClock);
         this.listInboxEvents = new ListInboxEvents(stores.inbox());
         this.listAuditTrail = new ListAuditTrail(stores.audit());
         this.listNotices = new ListNotices(stores.notices());
