@@ -13,13 +13,11 @@ import org.eclipse.jetty.server.handler.DefaultHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -192,7 +190,7 @@ class DirectRoutesIT {
                         + "Content-Length: 30\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush(); // the body is held back: the 401 goes out before it
                 InputStream in = socket.getInputStream();
-                List<String> head = headOf(in);
+                List<String> head = RawAnswer.head(in);
                 assertThat(head.get(0)).as(path).startsWith("HTTP/1.1 401");
                 assertThat(head).as(path + ": a client that is not told would reuse the connection")
                         .anyMatch(h -> h.equalsIgnoreCase("Connection: close"));
@@ -212,36 +210,10 @@ class DirectRoutesIT {
                 out.write(("POST /stripe/checkout HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                         + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                List<String> head = headOf(in);
+                List<String> head = RawAnswer.head(in);
                 assertThat(head.get(0)).startsWith("HTTP/1.1 401");
                 assertThat(head).noneMatch(h -> h.regionMatches(true, 0, "Connection:", 0, 11));
             }
         }
-    }
-
-    /** Reads one answer's status line and headers, then its body (Content-Length framed). */
-    private static List<String> headOf(InputStream in) throws IOException {
-        List<String> head = new ArrayList<>();
-        long length = 0;
-        for (String line = line(in); !line.isEmpty(); line = line(in)) {
-            head.add(line);
-            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
-                length = Long.parseLong(line.substring(15).strip());
-            }
-        }
-        assertThat(head).as("an answer").isNotEmpty();
-        assertThat(in.readNBytes((int) length)).hasSize((int) length);
-        return head;
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            if (c != '\r') {
-                line.append((char) c);
-            }
-        }
-        return line.toString();
     }
 }
