@@ -18,28 +18,29 @@ import java.util.UUID;
 public final class CancelSubscription {
     private final Ownership ownership;
     private final PaymentGateway gateway;
-    private final SubscriptionStore subscriptions;
-    private final ProjectionListener listener;
+    private final SubscriptionChanges changes;
     private final GatewayRetry retry;
 
     CancelSubscription(Ownership ownership, PaymentGateway gateway, SubscriptionStore subscriptions,
                        ProjectionListener listener, GatewayRetry retry) {
         this.ownership = ownership;
         this.gateway = gateway;
-        this.subscriptions = subscriptions;
-        this.listener = listener;
+        this.changes = new SubscriptionChanges(gateway, subscriptions, listener, retry);
         this.retry = retry;
     }
 
     public Subscription cancel(UserId user, String subscriptionId, boolean atPeriodEnd) {
         Subscription current = ownership.subscription(user, subscriptionId);
-        if (current.hasEnded() || (atPeriodEnd && current.cancelAtPeriodEnd())) {
+        if (current.hasEnded()) { // an end is final: the projection never shows one Stripe has not made
             return current;
         }
+        if (atPeriodEnd && current.cancelAtPeriodEnd()) {
+            current = changes.atStripe(current);
+            if (current.hasEnded() || current.cancelAtPeriodEnd()) {
+                return current;
+            }
+        }
         String key = "billing-cancel-" + UUID.randomUUID();
-        Subscription updated = retry.call(() -> gateway.cancelSubscription(subscriptionId, atPeriodEnd, key));
-        subscriptions.upsertSubscription(updated, AuditContext.current());
-        listener.projectionChanged(updated.customerId());
-        return updated;
+        return changes.stored(retry.call(() -> gateway.cancelSubscription(subscriptionId, atPeriodEnd, key)));
     }
 }

@@ -23,18 +23,16 @@ import java.util.UUID;
 public final class ChangePlan {
     private final Ownership ownership;
     private final PaymentGateway gateway;
-    private final SubscriptionStore subscriptions;
     private final PlanCatalog catalog;
-    private final ProjectionListener listener;
+    private final SubscriptionChanges changes;
     private final GatewayRetry retry;
 
     ChangePlan(Ownership ownership, PaymentGateway gateway, SubscriptionStore subscriptions, PlanCatalog catalog,
                ProjectionListener listener, GatewayRetry retry) {
         this.ownership = ownership;
         this.gateway = gateway;
-        this.subscriptions = subscriptions;
         this.catalog = catalog;
-        this.listener = listener;
+        this.changes = new SubscriptionChanges(gateway, subscriptions, listener, retry);
         this.retry = retry;
     }
 
@@ -43,6 +41,9 @@ public final class ChangePlan {
         Plan plan = catalog.plan(tier, interval).orElseThrow(() -> new InvalidRequestException("unknown_plan", "tier",
                 "There is no " + interval.stripeName() + "ly plan for tier '" + tier + "'."));
         Subscription current = ownership.subscription(user, subscriptionId);
+        if (!current.hasEnded() && plan.priceId().equals(current.priceId())) {
+            current = changes.atStripe(current); // skipped only when Stripe has the plan too
+        }
         if (current.hasEnded()) {
             throw new InvalidRequestException("subscription_ended", "Subscription " + subscriptionId
                     + " has ended; start a new one instead.");
@@ -51,10 +52,7 @@ public final class ChangePlan {
             return current;
         }
         String key = "billing-change-" + UUID.randomUUID();
-        Subscription updated = retry.call(() -> gateway.changeSubscriptionPlan(subscriptionId, plan, proration,
-                key));
-        subscriptions.upsertSubscription(updated, AuditContext.current());
-        listener.projectionChanged(updated.customerId());
-        return updated;
+        return changes.stored(retry.call(() -> gateway.changeSubscriptionPlan(subscriptionId, plan, proration,
+                key)));
     }
 }

@@ -31,7 +31,7 @@ public final class ChangeSeats {
     private final EntitlementPolicy policy;
     private final Function<UserId, OptionalLong> members;
     private final boolean autoSeats;
-    private final ProjectionListener listener;
+    private final SubscriptionChanges changes;
     private final GatewayRetry retry;
     private final Clock clock;
 
@@ -44,7 +44,7 @@ public final class ChangeSeats {
         this.gateway = gateway;
         this.policy = policy;
         this.members = members;
-        this.listener = listener;
+        this.changes = new SubscriptionChanges(gateway, subscriptions, listener, retry);
         this.retry = retry;
         this.clock = clock;
     }
@@ -64,8 +64,8 @@ public final class ChangeSeats {
         List<Subscription> owned = customers.findByUserId(account)
                 .map(link -> subscriptions.subscriptionsOf(link.customerId())).orElse(List.of());
         EntitlementPolicy.Grant grant = policy.grant(owned, clock.instant());
-        Subscription current = grant.granting();
-        if (current == null) {
+        Subscription granting = grant.granting();
+        if (granting == null) {
             throw new ConflictException("no_subscription", "There is no plan in force to set seats on; start "
                     + "Checkout for a per-seat plan first.");
         }
@@ -82,15 +82,14 @@ public final class ChangeSeats {
             throw new ConflictException("seats_below_members", "The organization has " + known.getAsLong()
                     + " members; remove members before going below that many seats.");
         }
+        // Skipped only when Stripe has that many seats too (the projection can lag behind it).
+        Subscription current = granting.quantity() == seats ? changes.atStripe(granting) : granting;
         if (current.quantity() == seats) {
             return current;
         }
         // Setting a quantity is idempotent by itself; the key only keeps retries of this one call together.
         String key = IdempotencyKeys.of("seats", current.id(), seats, current.version().key(), current.quantity());
-        Subscription updated = retry.call(() -> gateway.changeSubscriptionQuantity(current.id(), seats, proration,
-                key));
-        subscriptions.upsertSubscription(updated, AuditContext.current());
-        listener.projectionChanged(updated.customerId());
-        return updated;
+        return changes.stored(retry.call(() -> gateway.changeSubscriptionQuantity(current.id(), seats, proration,
+                key)));
     }
 }

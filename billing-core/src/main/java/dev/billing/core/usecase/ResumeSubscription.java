@@ -18,32 +18,34 @@ import java.util.UUID;
 public final class ResumeSubscription {
     private final Ownership ownership;
     private final PaymentGateway gateway;
-    private final SubscriptionStore subscriptions;
-    private final ProjectionListener listener;
+    private final SubscriptionChanges changes;
     private final GatewayRetry retry;
 
     ResumeSubscription(Ownership ownership, PaymentGateway gateway, SubscriptionStore subscriptions,
                        ProjectionListener listener, GatewayRetry retry) {
         this.ownership = ownership;
         this.gateway = gateway;
-        this.subscriptions = subscriptions;
-        this.listener = listener;
+        this.changes = new SubscriptionChanges(gateway, subscriptions, listener, retry);
         this.retry = retry;
     }
 
     public Subscription resume(UserId user, String subscriptionId) {
         Subscription current = ownership.subscription(user, subscriptionId);
+        if (!current.hasEnded() && !(current.isActive() && scheduled(current))) {
+            current = changes.atStripe(current); // refused or skipped only on Stripe's state
+        }
         if (current.hasEnded() || !current.isActive()) {
             throw new InvalidRequestException("subscription_not_resumable", "Subscription " + subscriptionId
                     + " is " + current.status().stripeName() + " and cannot be resumed; start a new one instead.");
         }
-        if (!current.cancelAtPeriodEnd() && current.cancelAt() == null) {
+        if (!scheduled(current)) {
             return current;
         }
         String key = "billing-resume-" + UUID.randomUUID();
-        Subscription updated = retry.call(() -> gateway.resumeSubscription(subscriptionId, key));
-        subscriptions.upsertSubscription(updated, AuditContext.current());
-        listener.projectionChanged(updated.customerId());
-        return updated;
+        return changes.stored(retry.call(() -> gateway.resumeSubscription(subscriptionId, key)));
+    }
+
+    private static boolean scheduled(Subscription subscription) {
+        return subscription.cancelAtPeriodEnd() || subscription.cancelAt() != null;
     }
 }
