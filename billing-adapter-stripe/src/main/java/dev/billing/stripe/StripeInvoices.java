@@ -8,6 +8,7 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.RefetchStamps;
+import dev.billing.core.model.SourceVersion;
 
 import java.util.Optional;
 
@@ -33,14 +34,18 @@ final class StripeInvoices {
         if (startingAfter != null) {
             params.setStartingAfter(startingAfter);
         }
+        SourceVersion asked = stamps.next();
         StripeCollection<com.stripe.model.Invoice> page = calls.call("list invoices",
                 () -> client.v1().invoices().list(params.build()));
-        return calls.page("list invoices", page, this::invoice, com.stripe.model.Invoice::getId);
+        return calls.page("list invoices", page, i -> StripeObjects.invoice(i, asked),
+                com.stripe.model.Invoice::getId);
     }
 
+    /** A read, versioned when it is asked for (see {@link RefetchStamps}). */
     Optional<Invoice> getInvoice(String invoiceId) {
+        SourceVersion asked = stamps.next();
         return calls.find("retrieve invoice", invoiceId, () -> client.v1().invoices().retrieve(invoiceId))
-                .map(i -> calls.read("retrieve invoice", i, this::invoice));
+                .map(i -> calls.read("retrieve invoice", i, r -> StripeObjects.invoice(r, asked)));
     }
 
     Invoice payInvoice(String invoiceId, String idempotencyKey) {
@@ -50,6 +55,7 @@ final class StripeInvoices {
         return calls.read("pay invoice", paid, this::invoice);
     }
 
+    /** The answer to our own change, versioned when it came back (see {@link RefetchStamps}). */
     private Invoice invoice(com.stripe.model.Invoice i) {
         return StripeObjects.invoice(i, stamps.next());
     }

@@ -6,6 +6,7 @@ import com.stripe.param.RefundRetrieveParams;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.PaymentRefund;
 import dev.billing.core.model.RefetchStamps;
+import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Refund;
 import dev.billing.core.model.RefundRequest;
 
@@ -47,11 +48,12 @@ final class StripeRefunds {
     /** The refund with its charge expanded: older API versions name the customer on the charge only. */
     Optional<PaymentRefund> getRefund(String refundId) {
         RefundRetrieveParams params = RefundRetrieveParams.builder().addExpand("charge").build();
+        SourceVersion asked = stamps.next(); // a read: versioned when asked for (see RefetchStamps)
         return calls.find("retrieve refund", refundId, () -> client.v1().refunds().retrieve(refundId, params))
-                .flatMap(r -> calls.read("retrieve refund", r, this::refund));
+                .flatMap(r -> calls.read("retrieve refund", r, answer -> refund(answer, asked)));
     }
 
-    private Optional<PaymentRefund> refund(com.stripe.model.Refund r) {
+    private static Optional<PaymentRefund> refund(com.stripe.model.Refund r, SourceVersion version) {
         String customer = r.getCustomer();
         if (customer == null && r.getChargeObject() != null) {
             customer = r.getChargeObject().getCustomer();
@@ -61,7 +63,7 @@ final class StripeRefunds {
         }
         return Optional.of(new PaymentRefund(r.getId(), CustomerId.of(customer), r.getCharge(), r.getPaymentIntent(),
                 r.getAmount(), r.getCurrency(), r.getStatus(), r.getReason(), Instant.ofEpochSecond(r.getCreated()),
-                stamps.next()));
+                version));
     }
 
     private static Optional<RefundCreateParams.Reason> refundReason(String reason) {

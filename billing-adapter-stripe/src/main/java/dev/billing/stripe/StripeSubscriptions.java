@@ -13,6 +13,7 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.Plan;
 import dev.billing.core.model.RefetchStamps;
+import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 
@@ -43,11 +44,13 @@ final class StripeSubscriptions {
         this.stamps = stamps;
     }
 
+    /** A read, versioned when it is asked for (see {@link RefetchStamps}). */
     Optional<Subscription> getSubscription(String subscriptionId) {
+        SourceVersion asked = stamps.next();
         return calls.find("retrieve subscription", subscriptionId,
                 () -> client.v1().subscriptions().retrieve(subscriptionId, SubscriptionRetrieveParams.builder()
                         .addExpand(COUPONS).build()))
-                .map(s -> calls.read("retrieve subscription", s, this::subscription));
+                .map(s -> calls.read("retrieve subscription", s, r -> StripeObjects.subscription(r, asked)));
     }
 
     List<Subscription> listSubscriptions(CustomerId customerId) {
@@ -60,10 +63,11 @@ final class StripeSubscriptions {
             if (after != null) {
                 params.setStartingAfter(after);
             }
+            SourceVersion asked = stamps.next();
             StripeCollection<com.stripe.model.Subscription> page = calls.call("list subscriptions",
                     () -> client.v1().subscriptions().list(params.build()));
-            Page<Subscription> mapped = calls.page("list subscriptions", page, this::subscription,
-                    com.stripe.model.Subscription::getId);
+            Page<Subscription> mapped = calls.page("list subscriptions", page,
+                    s -> StripeObjects.subscription(s, asked), com.stripe.model.Subscription::getId);
             all.addAll(mapped.items());
             if (!mapped.hasMore()) {
                 return all;
@@ -212,6 +216,7 @@ final class StripeSubscriptions {
         };
     }
 
+    /** The answer to our own change, versioned when it came back (see {@link RefetchStamps}). */
     private Subscription subscription(com.stripe.model.Subscription s) {
         return StripeObjects.subscription(s, stamps.next());
     }

@@ -27,6 +27,8 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.emulator.EmittedEvent;
 import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.Fault;
+import dev.billing.emulator.FaultKind;
 import dev.billing.emulator.RecordedRequest;
 import dev.billing.emulator.StripeEmulator;
 import org.junit.jupiter.api.AfterAll;
@@ -37,6 +39,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static dev.billing.testkit.Builders.unique;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -283,6 +290,29 @@ class StripePaymentGatewayIT {
         List<Subscription> listed = gateway.listSubscriptions(subscription.customerId());
         assertThat(listed).singleElement().satisfies(s -> assertThat(s.version().isNewerThan(
                 subscription.version())).isTrue());
+    }
+
+    @Test
+    void aReadAnsweredBeforeOurChangeRanksBelowItWhenItsAnswerArrivesLater() throws Exception {
+        Subscription subscription = subscribed(newCustomer(), "price_basic_monthly");
+        // Stripe reads the subscription, then holds the answer back while our cancel goes through: stamped on
+        // arrival, the read's older state would outrank the cancel and put it back over it in the projection.
+        emulator.addFault(Fault.of(FaultKind.HANG_AFTER_APPLY, "GET", "/v1/subscriptions/" + subscription.id()));
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            Future<Optional<Subscription>> read = reader.submit(() -> gateway.getSubscription(subscription.id()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!emulator.faults().isEmpty()) { // the read has reached Stripe
+                assertThat(System.nanoTime()).as("the read reached Stripe").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            Subscription canceling = gateway.cancelSubscription(subscription.id(), true, unique("billing-cancel-"));
+            Subscription late = read.get(30, TimeUnit.SECONDS).orElseThrow();
+            assertThat(canceling.version().isNewerThan(late.version()))
+                    .as("cancel %s, read %s", canceling.version(), late.version()).isTrue();
+        } finally {
+            reader.shutdownNow();
+        }
     }
 
     @Test

@@ -10,6 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * this process (at least one microsecond apart), so a later read always outranks an earlier one even when the
  * clock has not visibly moved. Across processes the clocks order reads.
  *
+ * <p>An adapter stamps a read when it sends it, and the answer to one of our own changes when that answer arrives:
+ * the change then outranks every read sent before it came back, also one Stripe answered before the change whose
+ * answer arrived after it (stamped on arrival, that read's older state would be put back over the change).
+ *
  * <p>Usage: {@code SourceVersion v = stamps.next();} (one instance per gateway adapter)
  */
 public final class RefetchStamps {

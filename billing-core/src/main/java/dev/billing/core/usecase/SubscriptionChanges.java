@@ -8,9 +8,8 @@ import dev.billing.core.port.SubscriptionStore;
 /**
  * Where a user's change to a subscription meets the projection: Stripe's answer is stored and the caches told, and a
  * change the projection says is already made is checked at Stripe before it is skipped. The projection can lag
- * behind Stripe (another process's change, or a re-fetch Stripe answered before our own last change but stored after
- * it), and a change skipped on such a row never reaches Stripe: a resume that is not sent leaves the cancellation in
- * force.
+ * behind Stripe (a change made in the dashboard or by another process whose webhook is not processed yet), and a
+ * change skipped on such a row never reaches Stripe: a resume that is not sent leaves the cancellation in force.
  */
 final class SubscriptionChanges {
     private final PaymentGateway gateway;

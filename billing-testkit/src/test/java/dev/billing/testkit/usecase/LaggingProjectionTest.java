@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A user's change is skipped as already made only when Stripe has it too. The projection can lag behind Stripe:
- * another process's change, or a re-fetch Stripe answered before our own last change and stored after it. Each case
- * puts the projection one change behind Stripe (the change made at the fake gateway alone) and checks that the user's
- * change still reaches Stripe, where skipping it on the projection's row would lose it.
+ * A user's change is skipped as already made only when Stripe has it too. The projection can lag behind Stripe: a
+ * change made in the dashboard or by another process whose webhook is not processed yet. Each case puts the
+ * projection one change behind Stripe (the change made at the fake gateway alone) and checks that the user's change
+ * still reaches Stripe, where skipping it on the projection's row would lose it.
  */
 class LaggingProjectionTest {
     private final BillingHarness h = BillingHarness.create();
