@@ -155,14 +155,16 @@ public final class Bench {
                                 "warm-up", refetch, connections, options.warmupEvents(), options.duplicates(),
                                 options.reordered(), false, ceilings);
                         report.warmups.add(warm);
-                        settle.add(connections, warm.cpu().serverMicrosPerRequest());
                         // The compilers' elapsed time (all threads together, waits for a core included) per round:
                         // how far the JIT still is from settled.
+                        long jitMillis = jit0 < 0 ? -1 : JitWarmup.compileMillis() - jit0;
+                        long roundMillis = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
+                        settle.add(connections, warm.cpu().serverMicrosPerRequest(),
+                                jitMillis < 0 ? -1 : (double) jitMillis / roundMillis);
                         out.println(String.format(Locale.ROOT, "           server CPU %.0f µs per event",
                                 warm.cpu().serverMicrosPerRequest())
-                                + (jit0 < 0 ? "" : "; the JIT compiled for " + (JitWarmup.compileMillis() - jit0)
-                                + " ms (all compiler threads) during the round's "
-                                + (System.nanoTime() - t0) / 1_000_000 + " ms"));
+                                + (jitMillis < 0 ? "" : "; the JIT compiled for " + jitMillis
+                                + " ms (all compiler threads) during the round's " + roundMillis + " ms"));
                         if (round + 1 >= minRounds && (!JitWarmup.settling() || settle.settled(counts))) {
                             settled = true;
                             break;
@@ -172,8 +174,11 @@ public final class Bench {
                         }
                     }
                     if (options.warmupEvents() > 0) {
+                        String jit = settle.describeJit();
                         report.notes.add("ingest warm-up, refetch " + onOff(refetch) + ": server CPU per event by "
-                                + "round, " + settle.describe() + (settled ? "" : "; NOT settled within "
+                                + "round, " + settle.describe()
+                                + (jit.isEmpty() ? "" : "; the JIT's compile time over each round's time, " + jit)
+                                + (settled ? "" : "; NOT settled within "
                                 + INGEST_WARMUP_MAX.toSeconds() + " s (figures of the measured runs may still fall)"));
                     }
                     if (options.warmupEvents() > 0) {

@@ -46,6 +46,36 @@ class CpuSettleTest {
     }
 
     @Test
+    void roundsTheJitCompiledThroughDoNotSettleHoweverStillTheirCpuHolds() {
+        CpuSettle settle = new CpuSettle();
+        settle.add(16, 455, 0.95);
+        settle.add(16, 459, 0.91);
+        settle.add(16, 446, 0.90);
+        assertThat(settle.settled(List.of(16))).as("446-459 µs agree, but the JIT compiled through them").isFalse();
+        settle.add(16, 170, 0.08);
+        settle.add(16, 161, 0.12);
+        settle.add(16, 158, 0.02);
+        assertThat(settle.settled(List.of(16))).as("the JIT still took 12% of one of the last three").isFalse();
+        settle.add(16, 160, 0.01);
+        assertThat(settle.settled(List.of(16))).as("161 µs, at 12%, is still one of the last three").isFalse();
+        settle.add(16, 159, 0.03);
+        assertThat(settle.settled(List.of(16))).isTrue();
+        assertThat(settle.describeJit()).isEqualTo("16 connections: 95, 91, 90, 8, 12, 2, 1, 3%");
+    }
+
+    @Test
+    void anUnknownJitShareLeavesTheCpuToDecide() {
+        CpuSettle settle = new CpuSettle();
+        settle.add(16, 300, -1);
+        settle.add(16, 301, -1);
+        settle.add(16, 302, -1);
+        assertThat(settle.settled(List.of(16))).isTrue();
+        assertThat(settle.describeJit()).isEmpty();
+        settle.add(64, 200, 0.5);
+        assertThat(settle.describeJit()).isEqualTo("16 connections: ?, ?, ?%; 64 connections: 50%");
+    }
+
+    @Test
     void theSpreadIsTheLastThreeRoundsLargestOverSmallest() {
         assertThat(CpuSettle.spread(List.of(500.0, 100.0, 110.0, 105.0))).isEqualTo(0.1, Offset.offset(1e-9));
         assertThat(CpuSettle.spread(List.of(110.0, 100.0, 100.0))).isEqualTo(0.1, Offset.offset(1e-9));
