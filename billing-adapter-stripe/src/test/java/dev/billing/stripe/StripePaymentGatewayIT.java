@@ -31,6 +31,7 @@ import dev.billing.emulator.Fault;
 import dev.billing.emulator.FaultKind;
 import dev.billing.emulator.RecordedRequest;
 import dev.billing.emulator.StripeEmulator;
+import dev.billing.testkit.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -301,11 +302,7 @@ class StripePaymentGatewayIT {
         ExecutorService reader = Executors.newSingleThreadExecutor();
         try {
             Future<Optional<Subscription>> read = reader.submit(() -> gateway.getSubscription(subscription.id()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!emulator.faults().isEmpty()) { // the read has reached Stripe
-                assertThat(System.nanoTime()).as("the read reached Stripe").isLessThan(deadline);
-                Thread.sleep(5);
-            }
+            Await.until("the read reached Stripe", () -> emulator.faults().isEmpty());
             Subscription canceling = gateway.cancelSubscription(subscription.id(), true, unique("billing-cancel-"));
             Subscription late = read.get(30, TimeUnit.SECONDS).orElseThrow();
             assertThat(canceling.version().isNewerThan(late.version()))

@@ -25,11 +25,6 @@ final class CpuSettle {
     private record Round(double micros, double jitShare) {
     }
 
-    /** Adds a round's server CPU per event (µs) at {@code connections}; a negative (unknown) figure is ignored. */
-    void add(int connections, double serverMicrosPerEvent) {
-        add(connections, serverMicrosPerEvent, -1);
-    }
-
     /**
      * Adds a round's server CPU per event (µs) and the JIT's compile time over the round's time at {@code
      * connections}; a negative (unknown) CPU figure is ignored, a negative JIT share is unknown.

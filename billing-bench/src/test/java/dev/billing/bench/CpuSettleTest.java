@@ -13,20 +13,20 @@ class CpuSettleTest {
     void settlesOnlyWhenTheLastThreeRoundsOfEveryCountAgreeWithinTenPercent() {
         CpuSettle settle = new CpuSettle();
         for (double[] round : new double[][] {{480, 420}, {330, 300}, {327, 299}}) {
-            settle.add(16, round[0]);
-            settle.add(64, round[1]);
+            settle.add(16, round[0], -1);
+            settle.add(64, round[1], -1);
         }
         assertThat(settle.settled(List.of(16, 64))).as("16: 330, 327 agree, but 480 was two rounds ago").isFalse();
 
-        settle.add(16, 299);
-        settle.add(64, 340);
+        settle.add(16, 299, -1);
+        settle.add(64, 340, -1);
         assertThat(settle.settled(List.of(16, 64))).as("64: 300, 299, 340 spread 14%").isFalse();
 
-        settle.add(16, 310);
-        settle.add(64, 325);
+        settle.add(16, 310, -1);
+        settle.add(64, 325, -1);
         assertThat(settle.settled(List.of(16, 64))).as("16: 327, 299, 310; 64: 299, 340, 325").isFalse();
 
-        settle.add(64, 331);
+        settle.add(64, 331, -1);
         assertThat(settle.settled(List.of(16, 64))).as("64: 340, 325, 331").isTrue();
         assertThat(settle.describe()).isEqualTo(
                 "16 connections: 480, 330, 327, 299, 310 µs; 64 connections: 420, 300, 299, 340, 325, 331 µs");
@@ -35,11 +35,11 @@ class CpuSettleTest {
     @Test
     void aCountWithFewerThanThreeRoundsOrUnknownFiguresIsNotSettled() {
         CpuSettle settle = new CpuSettle();
-        settle.add(16, 300);
-        settle.add(16, -1);
-        settle.add(16, 301);
+        settle.add(16, 300, -1);
+        settle.add(16, -1, -1);
+        settle.add(16, 301, -1);
         assertThat(settle.settled(List.of(16))).as("the unknown figure is no round").isFalse();
-        settle.add(16, 302);
+        settle.add(16, 302, -1);
         assertThat(settle.settled(List.of(16))).isTrue();
         assertThat(settle.settled(List.of(16, 64))).as("no 64-connection round yet").isFalse();
         assertThat(settle.settled(List.of())).isFalse();

@@ -6,8 +6,6 @@ import dev.billing.core.model.PromotionCode;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway;
-import dev.billing.core.port.ProjectionListener;
-import dev.billing.core.port.SubscriptionStore;
 
 /**
  * Applies a promotion code to one of the caller's subscriptions: its coupon replaces the subscription's discount
@@ -21,16 +19,13 @@ public final class ApplyPromotionCode {
 
     private final Ownership ownership;
     private final PaymentGateway gateway;
-    private final SubscriptionStore subscriptions;
-    private final ProjectionListener listener;
+    private final SubscriptionChanges changes;
     private final GatewayRetry retry;
 
-    ApplyPromotionCode(Ownership ownership, PaymentGateway gateway, SubscriptionStore subscriptions,
-                       ProjectionListener listener, GatewayRetry retry) {
+    ApplyPromotionCode(Ownership ownership, PaymentGateway gateway, SubscriptionChanges changes, GatewayRetry retry) {
         this.ownership = ownership;
         this.gateway = gateway;
-        this.subscriptions = subscriptions;
-        this.listener = listener;
+        this.changes = changes;
         this.retry = retry;
     }
 
@@ -64,9 +59,7 @@ public final class ApplyPromotionCode {
             }
             throw e;
         }
-        subscriptions.upsertSubscription(updated, AuditContext.current());
-        listener.projectionChanged(updated.customerId());
-        return updated;
+        return changes.stored(updated);
     }
 
     private static InvalidRequestException unusable(String code) {

@@ -1,7 +1,5 @@
 package dev.billing.core.usecase;
 
-import dev.billing.core.port.ProjectionListener;
-
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.Plan;
@@ -10,7 +8,6 @@ import dev.billing.core.model.Subscription;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
-import dev.billing.core.port.SubscriptionStore;
 
 import java.util.UUID;
 
@@ -27,12 +24,12 @@ public final class ChangePlan {
     private final SubscriptionChanges changes;
     private final GatewayRetry retry;
 
-    ChangePlan(Ownership ownership, PaymentGateway gateway, SubscriptionStore subscriptions, PlanCatalog catalog,
-               ProjectionListener listener, GatewayRetry retry) {
+    ChangePlan(Ownership ownership, PaymentGateway gateway, PlanCatalog catalog, SubscriptionChanges changes,
+               GatewayRetry retry) {
         this.ownership = ownership;
         this.gateway = gateway;
         this.catalog = catalog;
-        this.changes = new SubscriptionChanges(gateway, subscriptions, listener, retry);
+        this.changes = changes;
         this.retry = retry;
     }
 

@@ -7,7 +7,6 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.core.port.PaymentGateway;
-import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
 
 import java.time.Clock;
@@ -37,14 +36,14 @@ public final class ChangeSeats {
 
     ChangeSeats(CustomerStore customers, SubscriptionStore subscriptions, PaymentGateway gateway,
                 EntitlementPolicy policy, Function<UserId, OptionalLong> members, boolean autoSeats,
-                ProjectionListener listener, GatewayRetry retry, Clock clock) {
+                SubscriptionChanges changes, GatewayRetry retry, Clock clock) {
         this.autoSeats = autoSeats;
         this.customers = customers;
         this.subscriptions = subscriptions;
         this.gateway = gateway;
         this.policy = policy;
         this.members = members;
-        this.changes = new SubscriptionChanges(gateway, subscriptions, listener, retry);
+        this.changes = changes;
         this.retry = retry;
         this.clock = clock;
     }

@@ -1,12 +1,9 @@
 package dev.billing.core.usecase;
 
-import dev.billing.core.port.ProjectionListener;
-
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway;
-import dev.billing.core.port.SubscriptionStore;
 
 import java.util.UUID;
 
@@ -21,11 +18,10 @@ public final class ResumeSubscription {
     private final SubscriptionChanges changes;
     private final GatewayRetry retry;
 
-    ResumeSubscription(Ownership ownership, PaymentGateway gateway, SubscriptionStore subscriptions,
-                       ProjectionListener listener, GatewayRetry retry) {
+    ResumeSubscription(Ownership ownership, PaymentGateway gateway, SubscriptionChanges changes, GatewayRetry retry) {
         this.ownership = ownership;
         this.gateway = gateway;
-        this.changes = new SubscriptionChanges(gateway, subscriptions, listener, retry);
+        this.changes = changes;
         this.retry = retry;
     }
 

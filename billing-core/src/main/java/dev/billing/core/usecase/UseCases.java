@@ -147,22 +147,23 @@ public final class UseCases {
         all.addAll(listeners);
         ProjectionListener listener = customerId -> all.forEach(l -> l.projectionChanged(customerId));
         Ownership ownership = new Ownership(stores.customers(), stores.subscriptions(), gateway, retry);
+        SubscriptionChanges changes = new SubscriptionChanges(gateway, stores.subscriptions(), listener, retry);
 
         this.listCatalog = new ListCatalog(gateway, clock, options.catalogTtl(), options.catalogMaxStale());
         this.listPromotions = new ListPromotions(gateway, catalog, clock, options.catalogTtl(),
                 options.catalogMaxStale());
-        this.applyPromotionCode = new ApplyPromotionCode(ownership, gateway, stores.subscriptions(), listener, retry);
+        this.applyPromotionCode = new ApplyPromotionCode(ownership, gateway, changes, retry);
         this.ensureCustomer = new EnsureCustomer(gateway, stores.customers(), retry, clock);
         this.startCheckout = new StartCheckout(gateway, stores.subscriptions(), ensureCustomer, entitlementPolicy,
                 catalog, redirectPolicy, options, retry, clock);
         this.listSubscriptions = new ListSubscriptions(ownership, stores.subscriptions());
         this.listPurchases = new ListPurchases(ownership, stores.subscriptions());
         this.listRefunds = new ListRefunds(ownership, stores.subscriptions());
-        this.cancelSubscription = new CancelSubscription(ownership, gateway, stores.subscriptions(), listener, retry);
-        this.resumeSubscription = new ResumeSubscription(ownership, gateway, stores.subscriptions(), listener, retry);
-        this.changePlan = new ChangePlan(ownership, gateway, stores.subscriptions(), catalog, listener, retry);
+        this.cancelSubscription = new CancelSubscription(ownership, gateway, changes, retry);
+        this.resumeSubscription = new ResumeSubscription(ownership, gateway, changes, retry);
+        this.changePlan = new ChangePlan(ownership, gateway, catalog, changes, retry);
         this.changeSeats = new ChangeSeats(stores.customers(), stores.subscriptions(), gateway, entitlementPolicy,
-                members, orgs.autoSeats(), listener, retry, clock);
+                members, orgs.autoSeats(), changes, retry, clock);
         if (orgs.membershipSync()) {
             sync[0] = new SyncMemberships(membershipVerifier, stores.memberships(), stores.customers(),
                     stores.subscriptions(), gateway, entitlementPolicy, listener, retry, orgs.autoSeats(), clock);
