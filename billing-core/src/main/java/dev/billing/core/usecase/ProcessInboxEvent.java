@@ -98,6 +98,7 @@ public final class ProcessInboxEvent {
     private final RefundEvents refunds;
     private final InvoicePaymentEvents invoicePayments;
     private final CheckoutEvents checkouts;
+    private final DoneEvents doneLately = new DoneEvents();
 
     ProcessInboxEvent(DecodedEvents decoded, PaymentGateway gateway, CustomerStore customers,
                       SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
@@ -142,6 +143,14 @@ public final class ProcessInboxEvent {
             return Optional.empty();
         }
         return claimed.map(entry -> handle(entry, owner));
+    }
+
+    /**
+     * Whether this process saw the inbox complete the event lately ({@link DoneEvents}): a redelivery of it is then a
+     * duplicate with nothing left to do, and the webhook route answers it without the store.
+     */
+    boolean completedLately(String eventId) {
+        return doneLately.contains(eventId);
     }
 
     /**
@@ -196,7 +205,9 @@ public final class ProcessInboxEvent {
     private InboxStatus handle(InboxEntry entry, String owner) {
         try {
             InboxStatus outcome = apply(entry);
-            inbox.complete(entry.eventId(), owner, outcome, workClock.instant());
+            if (inbox.complete(entry.eventId(), owner, outcome, workClock.instant())) {
+                doneLately.remember(entry.eventId());
+            }
             return outcome;
         } catch (RuntimeException e) {
             return recordFailure(entry, owner, e);
@@ -273,7 +284,13 @@ public final class ProcessInboxEvent {
             return;
         }
         try {
-            inbox.completeAll(List.copyOf(done));
+            List<EventInbox.Completion> completions = List.copyOf(done);
+            List<Boolean> completed = inbox.completeAll(completions);
+            for (int i = 0; i < completions.size(); i++) {
+                if (completed.get(i)) {
+                    doneLately.remember(completions.get(i).eventId());
+                }
+            }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not complete {0} processed events (their leases run out and "
                     + "they are processed again): {1}", done.size(), describe(e));

@@ -12,8 +12,8 @@ import java.time.Instant;
 /**
  * The Clerk webhook endpoint's logic (membership sync): verify the Svix signature on the raw bytes (a rejection
  * throws before any store is touched), record the event in the same durable inbox as Stripe's (a redelivery of
- * one {@code svix-id} is a no-op), answer once it is durable, and process it inline; a processing failure leaves
- * it to the inbox worker's retries.
+ * one {@code svix-id} is a no-op, answered without the store when this process completed it lately), answer once it
+ * is durable, and process it inline; a processing failure leaves it to the inbox worker's retries.
  *
  * <p>Usage: {@code WebhookReceipt r = receive.receive(svixId, svixTimestamp, svixSignature, rawBody);}
  */
@@ -37,6 +37,9 @@ public final class ReceiveMembershipWebhook {
     public WebhookReceipt receive(String svixId, String svixTimestamp, String svixSignature, byte[] payload) {
         Instant now = clock.instant();
         StripeEvent event = verifier.verify(svixId, svixTimestamp, svixSignature, payload, now);
+        if (processor.completedLately(event.id())) { // done and durable: nothing for the store to do (DoneEvents)
+            return new WebhookReceipt(event.id(), event.type(), true, null);
+        }
         String owner = ProcessInboxEvent.newOwner();
         EventInbox.Recorded recorded = inbox.recordLeased(event, now, owner, lease);
         boolean duplicate = recorded.outcome() == EventInbox.RecordOutcome.DUPLICATE;

@@ -31,6 +31,9 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link EventInbox#recordLeased}): one write instead of a record and then a claim, with the same outcome (a
  * crash before completion leaves a lease that runs out, and the worker processes the event again).
  *
+ * <p>A redelivery of an event this process saw completed lately is answered as a duplicate at once, without the
+ * store ({@link DoneEvents}): the event is durable and done, and the write and claim would change nothing.
+ *
  * <p>A server that answers Stripe as soon as the event is durable passes an executor
  * ({@link #receive(byte[], String, Executor)}): the event is recorded leased to this process, the answer goes out,
  * and the executor processes it right after (up to {@link BillingOptions#backgroundPermits()} at once). Beyond that a
@@ -88,6 +91,9 @@ public final class ReceiveWebhook {
 
     public WebhookReceipt receive(byte[] payload, String signatureHeader) {
         WebhookVerifier.Verified verified = verifier.verifyAndDecode(payload, signatureHeader);
+        if (processor.completedLately(verified.event().id())) {
+            return doneAlready(verified.event());
+        }
         return recordAndProcess(verified, clock.instant());
     }
 
@@ -100,6 +106,9 @@ public final class ReceiveWebhook {
     public WebhookReceipt receive(byte[] payload, String signatureHeader, Executor processing) {
         WebhookVerifier.Verified verified = verifier.verifyAndDecode(payload, signatureHeader);
         StripeEvent event = verified.event();
+        if (processor.completedLately(event.id())) {
+            return doneAlready(event);
+        }
         Instant now = clock.instant();
         boolean permit = backgroundPermits.tryAcquire();
         boolean handedOn = false;
@@ -123,6 +132,11 @@ public final class ReceiveWebhook {
                 backgroundPermits.release();
             }
         }
+    }
+
+    /** What a redelivery of a done event gets from the store path too: a duplicate, nothing processed. */
+    private static WebhookReceipt doneAlready(StripeEvent event) {
+        return new WebhookReceipt(event.id(), event.type(), true, null);
     }
 
     /** An event waiting for a drainer; {@code processed} is counted down after its batch when its sender waits. */

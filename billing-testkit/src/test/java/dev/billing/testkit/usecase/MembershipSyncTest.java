@@ -11,6 +11,7 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.core.usecase.CheckoutCommand;
 import dev.billing.core.usecase.CheckoutOutcome;
+import dev.billing.core.usecase.WebhookReceipt;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.SamplePlans;
 import dev.billing.testkit.contract.Race;
@@ -150,6 +151,22 @@ class MembershipSyncTest {
         assertThat(atStripe).isBetween(12L, 19L);
         assertThat(seen.seats().purchased()).isEqualTo(atStripe);
         assertThat(seen.seats().overLimit()).isFalse();
+    }
+
+    @Test
+    void aRedeliveryOfAMembershipEventThisProcessCompletedIsAnsweredWithoutTheStore() {
+        BillingHarness h = harness(OrgOptions.defaults().withMembershipSync(true));
+        buyTeam(h, 10);
+        Delivery joined = new Delivery("msg_join_once", true, "user_1", T0);
+        deliver(h.billing(), joined);
+
+        h.stores().storeSwitch().down();
+        WebhookReceipt again = h.billing().receiveClerkWebhook(joined.id(), "0", "valid",
+                FakeMembershipWebhookVerifier.body(ORG, joined.user(), joined.joined(), joined.at()));
+        h.stores().storeSwitch().up();
+
+        assertThat(again.duplicate()).isTrue();
+        assertThat(h.stores().memberships().countActive(ORG)).isEqualTo(1);
     }
 
     @Test

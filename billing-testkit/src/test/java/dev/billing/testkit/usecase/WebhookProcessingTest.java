@@ -1,5 +1,6 @@
 package dev.billing.testkit.usecase;
 
+import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutSession;
@@ -84,6 +85,57 @@ class WebhookProcessingTest {
             assertThat(again.duplicate()).isTrue();
             assertThat(again.inlineStatus()).isNull();
             assertThat(h.gateway().calls(Operation.GET_SUBSCRIPTION)).hasSize(gatewayCalls);
+        }
+
+        @Test
+        void aRedeliveryOfAnEventThisProcessCompletedIsAnsweredWithoutTheStore() {
+            Subscription sub = h.gateway().subscribe(h.billing().ensureCustomer(h.identity("user_1")).customerId(),
+                    "price_pro_monthly", SubscriptionStatus.ACTIVE);
+            StripeEvent event = subscriptionEvent("customer.subscription.created", sub, h.clock().instant());
+            assertThat(h.deliver(event, of(sub)).inlineStatus()).isEqualTo(InboxStatus.PROCESSED);
+
+            h.stores().storeSwitch().down();
+            WebhookReceipt again = h.deliver(event, of(sub));
+
+            assertThat(again.duplicate()).isTrue();
+            assertThat(again.inlineStatus()).isNull();
+        }
+
+        @Test
+        void aRedeliveryOfAnEventAnotherProcessCompletedAsksTheStore() {
+            StripeEvent event = anEvent().withType("customer.created").createdAt(h.clock().instant())
+                    .forObject("customer", "cus_elsewhere").build();
+            EventObject customer = new EventObject.OfCustomer(CustomerId.of("cus_elsewhere"), UserId.of("user_9"),
+                    "u9@example.com", false);
+            // Recorded and completed straight in the inbox, as another instance on the same database does.
+            Instant now = h.clock().instant();
+            h.stores().inbox().record(event, now);
+            h.stores().inbox().claim(event.id(), "other-instance", now, Duration.ofMinutes(1));
+            assertThat(h.stores().inbox().complete(event.id(), "other-instance", InboxStatus.PROCESSED, now)).isTrue();
+
+            h.stores().storeSwitch().down();
+            assertThatThrownBy(() -> h.deliver(event, customer)).isInstanceOf(StoreUnavailableException.class);
+            h.stores().storeSwitch().up();
+            WebhookReceipt again = h.deliver(event, customer);
+
+            assertThat(again.duplicate()).isTrue();
+            assertThat(again.inlineStatus()).isNull();
+        }
+
+        @Test
+        void aReplayedEventIsProcessedEvenWhenItsRedeliveryWasAnsweredFromMemory() {
+            Subscription sub = h.gateway().subscribe(h.billing().ensureCustomer(h.identity("user_1")).customerId(),
+                    "price_pro_monthly", SubscriptionStatus.ACTIVE);
+            StripeEvent event = subscriptionEvent("customer.subscription.created", sub, h.clock().instant());
+            h.deliver(event, of(sub));
+            // Made due again behind this process' back, as an admin's replay on another instance does.
+            assertThat(h.stores().inbox().requeue(event.id(), h.clock().instant())).isTrue();
+
+            assertThat(h.deliver(event, of(sub)).duplicate()).isTrue();
+            assertThat(h.stores().inbox().find(event.id())).map(InboxEntry::status).contains(InboxStatus.PENDING);
+
+            assertThat(h.billing().processDueEvents(10)).as("the worker takes the replayed event").isEqualTo(1);
+            assertThat(h.stores().inbox().find(event.id())).map(InboxEntry::status).contains(InboxStatus.PROCESSED);
         }
     }
 
@@ -333,6 +385,28 @@ class WebhookProcessingTest {
             assertThat(h.stores().subscriptions().findSubscription("sub_inline")).contains(sub);
             WebhookReceipt again = deliverLater(event, of(sub));
             assertThat(again.duplicate()).isTrue();
+        }
+
+        @Test
+        void aRedeliveryOfAnEventItsBatchCompletedIsAnsweredWithoutTheStore() throws InterruptedException {
+            Instant t = h.clock().instant();
+            Subscription sub = aSubscription().withId("sub_drained").withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t).build();
+            StripeEvent first = subscriptionEvent("customer.subscription.created", sub, t);
+            StripeEvent second = subscriptionEvent("customer.subscription.updated", sub, t.plusSeconds(1));
+            deliverLater(first, of(sub));
+            deliverLater(second, of(sub));
+            gate.countDown();
+            pool.shutdown(); // the drainer's task ends once its batch is completed and remembered
+            assertThat(pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(List.of(first, second)).allSatisfy(e -> assertThat(h.stores().inbox().find(e.id()))
+                    .map(InboxEntry::status).contains(InboxStatus.PROCESSED));
+
+            h.stores().storeSwitch().down();
+            WebhookReceipt again = deliverLater(second, of(sub));
+
+            assertThat(again.duplicate()).isTrue();
+            assertThat(again.inlineStatus()).isNull();
         }
     }
 
