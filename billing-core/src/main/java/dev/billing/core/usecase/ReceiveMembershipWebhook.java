@@ -37,8 +37,8 @@ public final class ReceiveMembershipWebhook {
     public WebhookReceipt receive(String svixId, String svixTimestamp, String svixSignature, byte[] payload) {
         Instant now = clock.instant();
         StripeEvent event = verifier.verify(svixId, svixTimestamp, svixSignature, payload, now);
-        if (processor.completedLately(event.id())) { // done and durable: nothing for the store to do (DoneEvents)
-            return new WebhookReceipt(event.id(), event.type(), true, null);
+        if (processor.completedLately(event.id())) { // done and durable: nothing for the store to do
+            return WebhookReceipt.doneAlready(event);
         }
         String owner = ProcessInboxEvent.newOwner();
         EventInbox.Recorded recorded = inbox.recordLeased(event, now, owner, lease);

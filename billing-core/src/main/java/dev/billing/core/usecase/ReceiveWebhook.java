@@ -92,7 +92,7 @@ public final class ReceiveWebhook {
     public WebhookReceipt receive(byte[] payload, String signatureHeader) {
         WebhookVerifier.Verified verified = verifier.verifyAndDecode(payload, signatureHeader);
         if (processor.completedLately(verified.event().id())) {
-            return doneAlready(verified.event());
+            return WebhookReceipt.doneAlready(verified.event());
         }
         return recordAndProcess(verified, clock.instant());
     }
@@ -107,7 +107,7 @@ public final class ReceiveWebhook {
         WebhookVerifier.Verified verified = verifier.verifyAndDecode(payload, signatureHeader);
         StripeEvent event = verified.event();
         if (processor.completedLately(event.id())) {
-            return doneAlready(event);
+            return WebhookReceipt.doneAlready(event);
         }
         Instant now = clock.instant();
         boolean permit = backgroundPermits.tryAcquire();
@@ -132,11 +132,6 @@ public final class ReceiveWebhook {
                 backgroundPermits.release();
             }
         }
-    }
-
-    /** What a redelivery of a done event gets from the store path too: a duplicate, nothing processed. */
-    private static WebhookReceipt doneAlready(StripeEvent event) {
-        return new WebhookReceipt(event.id(), event.type(), true, null);
     }
 
     /** An event waiting for a drainer; {@code processed} is counted down after its batch when its sender waits. */

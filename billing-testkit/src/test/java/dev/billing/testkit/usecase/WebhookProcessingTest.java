@@ -34,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static dev.billing.testkit.Builders.aSubscription;
 import static dev.billing.testkit.Builders.anEvent;
@@ -398,7 +399,7 @@ class WebhookProcessingTest {
             deliverLater(second, of(sub));
             gate.countDown();
             pool.shutdown(); // the drainer's task ends once its batch is completed and remembered
-            assertThat(pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
             assertThat(List.of(first, second)).allSatisfy(e -> assertThat(h.stores().inbox().find(e.id()))
                     .map(InboxEntry::status).contains(InboxStatus.PROCESSED));
 
