@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /** Liveness, readiness, the OpenAPI document and the Prometheus scrape. */
@@ -24,6 +25,11 @@ final class OpsHandlers {
     private final ExecutorService executor;
     private volatile byte[] openApi;
     private volatile Readiness cached;
+    /**
+     * Not a monitor: before Java 24 a virtual request thread that blocks inside {@code synchronized} (here, on a
+     * check that waits for a store that is down) pins its carrier, and a few such requests stall every other one.
+     */
+    private final ReentrantLock checking = new ReentrantLock();
 
     OpsHandlers(String version, List<ReadinessCheck> checks, Supplier<String> metrics) {
         this.version = version;
@@ -73,12 +79,15 @@ final class OpsHandlers {
     private Readiness readiness() {
         Readiness now = cached;
         if (now == null || System.currentTimeMillis() - now.at() > CACHE_MILLIS) {
-            synchronized (this) {
+            checking.lock();
+            try {
                 now = cached;
                 if (now == null || System.currentTimeMillis() - now.at() > CACHE_MILLIS) {
                     now = runChecks();
                     cached = now;
                 }
+            } finally {
+                checking.unlock();
             }
         }
         return now;
