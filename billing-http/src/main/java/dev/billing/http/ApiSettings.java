@@ -25,11 +25,14 @@ import java.util.Objects;
  * @param version              reported in {@code /openapi.json} and {@code /health}
  * @param erasure              what an erasure ({@code DELETE /me}) also does at Stripe
  * @param guestCheckoutsPerMinute guest checkouts per client IP per minute (0: no limit beyond the IP's)
+ * @param virtualThreads       serve requests on virtual threads (Java 21 or later; {@link HttpApi} only: the Spring
+ *                             Boot starter follows {@code spring.threads.virtual.enabled})
  */
 public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, long maxBodyBytes, long maxWebhookBytes,
                           int maxHeaderBytes, String adminToken, int userRequestsPerMinute, int ipRequestsPerMinute,
                           long rateLimitKeys, boolean trustForwardedFor, Duration stopTimeout, String version,
-                          ErasePersonalData.Options erasure, int guestCheckoutsPerMinute) {
+                          ErasePersonalData.Options erasure, int guestCheckoutsPerMinute,
+                          boolean virtualThreads) {
     public ApiSettings {
         if (guestCheckoutsPerMinute < 0) {
             throw new IllegalArgumentException("guestCheckoutsPerMinute must not be negative");
@@ -70,7 +73,8 @@ public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, lo
                 + ", maxHeaderBytes=" + maxHeaderBytes + ", admin=" + (adminEnabled() ? "enabled" : "disabled")
                 + ", userRequestsPerMinute=" + userRequestsPerMinute + ", ipRequestsPerMinute=" + ipRequestsPerMinute
                 + ", rateLimitKeys=" + rateLimitKeys + ", trustForwardedFor=" + trustForwardedFor
-                + ", stopTimeout=" + stopTimeout + ", version=" + version + ", erasure=" + erasure + "]";
+                + ", stopTimeout=" + stopTimeout + ", version=" + version + ", erasure=" + erasure
+                + ", guestCheckoutsPerMinute=" + guestCheckoutsPerMinute + ", virtualThreads=" + virtualThreads + "]";
     }
 
     /** Builder with the defaults of docs/OPERATIONS.md. */
@@ -89,6 +93,7 @@ public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, lo
         private String version = "dev";
         private ErasePersonalData.Options erasure = ErasePersonalData.Options.localOnly();
         private int guestCheckoutsPerMinute = 10;
+        private boolean virtualThreads;
 
         private Builder() {
         }
@@ -160,6 +165,16 @@ public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, lo
             return this;
         }
 
+        /**
+         * Serve requests on virtual threads (default off). Each request's handler then runs on its own virtual
+         * thread instead of waiting for a platform thread and handing off between them; {@link HttpApi#start} fails
+         * on a JVM before Java 21. docs/OPERATIONS.md says when it pays.
+         */
+        public Builder virtualThreads(boolean value) {
+            this.virtualThreads = value;
+            return this;
+        }
+
         public Builder version(String value) {
             this.version = value;
             return this;
@@ -168,7 +183,7 @@ public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, lo
         public ApiSettings build() {
             return new ApiSettings(allowedOrigins, publicCatalog, maxBodyBytes, maxWebhookBytes, maxHeaderBytes,
                     adminToken, userRequestsPerMinute, ipRequestsPerMinute, rateLimitKeys, trustForwardedFor,
-                    stopTimeout, version, erasure, guestCheckoutsPerMinute);
+                    stopTimeout, version, erasure, guestCheckoutsPerMinute, virtualThreads);
         }
     }
 }

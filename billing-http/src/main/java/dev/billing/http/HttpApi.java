@@ -69,6 +69,9 @@ public final class HttpApi implements AutoCloseable {
         if (app != null) {
             throw new IllegalStateException("already started");
         }
+        if (api.settings().virtualThreads()) {
+            RequestThreads.requireSupported();
+        }
         app = Javalin.create(config -> configure(config, host, port));
         app.start();
         for (Connector connector : app.jettyServer().server().getConnectors()) {
@@ -136,6 +139,9 @@ public final class HttpApi implements AutoCloseable {
         config.startup.showOldJavalinVersionWarning = false;
         config.jetty.host = host;
         config.jetty.port = port;
+        if (settings.virtualThreads()) {
+            config.jetty.threadPool = RequestThreads.virtual();
+        }
         config.http.maxRequestSize = Math.max(settings.maxBodyBytes(), settings.maxWebhookBytes());
         config.http.prefer405over404 = true;
         config.http.compressionStrategy = compression();

@@ -36,7 +36,7 @@ class HttpArchitectureTest {
      * touch them, the rest serves any framework.
      */
     static final ArchRule SERVER_NEUTRAL = noClasses()
-            .that().haveNameNotMatching("dev\\.billing\\.http\\.(HttpApi|JavalinExchange|JsonErrorHandler|DirectRoutes|JettyExchange)(\\$.*)?")
+            .that().haveNameNotMatching("dev\\.billing\\.http\\.(HttpApi|JavalinExchange|JsonErrorHandler|DirectRoutes|JettyExchange|RequestThreads)(\\$.*)?")
             .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.eclipse.jetty..");
     private static JavaClasses http;
 

@@ -40,11 +40,13 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                            Optional<SmtpConfig> smtp, Duration storeStartTimeout, Duration entitlementsCacheTtl,
                            OrgOptions orgs, List<String> clerkWebhookSecrets, ErasePersonalData.Options erasure,
                            int guestCheckoutsPerMinute, PlanFile planFile, URI webhookUrl,
-                           WebhookApiVersionCheck webhookApiVersionCheck, boolean stripeTax) {
+                           WebhookApiVersionCheck webhookApiVersionCheck, boolean stripeTax,
+                           boolean virtualThreads) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
     static final int MAX_PAST_DUE_GRACE_DAYS = 90;
+    static final int MIN_VIRTUAL_THREADS_JAVA = 21;
 
     /** Where the billing data lives. */
     public enum Store {
@@ -181,12 +183,18 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         WebhookApiVersionCheck versionCheck = r.choice("BILLING_WEBHOOK_API_VERSION_CHECK",
                 WebhookApiVersionCheck.class, WebhookApiVersionCheck.WARN);
         boolean stripeTax = r.bool("BILLING_STRIPE_TAX", false);
+        boolean virtualThreads = r.bool("BILLING_VIRTUAL_THREADS", false);
+        if (virtualThreads && Runtime.version().feature() < MIN_VIRTUAL_THREADS_JAVA) {
+            r.problem("BILLING_VIRTUAL_THREADS: needs Java " + MIN_VIRTUAL_THREADS_JAVA + " or later; this JVM is Java "
+                    + Runtime.version().feature() + " (run the server on a newer JDK, or unset it)");
+        }
         r.failIfAny();
         return new ServerConfig(stripeKey, List.copyOf(secrets), apiBase, clerk, store, databaseUrl, supabaseUrl,
                 serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
                 trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
                 logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds), Duration.ofSeconds(cacheSeconds),
-                orgs, clerkSecrets, erasure, guestCheckouts, planFile, webhookUrl, versionCheck, stripeTax);
+                orgs, clerkSecrets, erasure, guestCheckouts, planFile, webhookUrl, versionCheck, stripeTax,
+                virtualThreads);
     }
 
     /** Who manages an organization's billing, and membership sync. */
@@ -233,6 +241,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 .version(version)
                 .erasure(erasure)
                 .guestCheckoutsPerMinute(guestCheckoutsPerMinute)
+                .virtualThreads(virtualThreads)
                 .build();
     }
 
@@ -260,7 +269,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         line(b, "BILLING_WEBHOOK_URL", webhookUrl == null ? "unset (no API-version check at start)"
                 : webhookUrl + " (API-version check: " + webhookApiVersionCheck.name().toLowerCase(Locale.ROOT)
                 + ")");
-        line(b, "Listen", host + ":" + port);
+        line(b, "Listen", host + ":" + port + (virtualThreads ? " (requests on virtual threads)" : ""));
         line(b, "Rate limits", userRequestsPerMinute + "/min per user, " + ipRequestsPerMinute + "/min per IP"
                 + (trustProxy ? " (client IP from X-Forwarded-For)" : ""));
         line(b, "Catalog routes", publicCatalog ? "public" : "signed-in users");

@@ -122,6 +122,26 @@ class CliConfigTest {
                 .doesNotContain("short-admin");
     }
 
+    /** Before Java 21 the setting is refused with the rest of the configuration; from 21 it reaches the API. */
+    @Test
+    void virtualThreadsNeedJava21() {
+        Map<String, String> env = validEnv();
+        env.put("BILLING_VIRTUAL_THREADS", "true");
+        Run r = run(env, "check-config");
+        int java = Runtime.version().feature();
+        if (java < 21) {
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("BILLING_VIRTUAL_THREADS: needs Java 21 or later; this JVM is Java " + java
+                    + " (run the server on a newer JDK, or unset it)");
+        } else {
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("(requests on virtual threads)");
+            assertThat(ServerConfig.fromEnv(env).apiSettings("test").virtualThreads()).isTrue();
+        }
+        env.put("BILLING_VIRTUAL_THREADS", "false");
+        assertThat(ServerConfig.fromEnv(env).apiSettings("test").virtualThreads()).isFalse();
+    }
+
     @Test
     void supabaseStoreNeedsItsOwnSettings() {
         Map<String, String> env = validEnv();

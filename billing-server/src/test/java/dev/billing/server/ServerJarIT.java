@@ -44,7 +44,12 @@ class ServerJarIT {
 
     /** Runs the jar; stderr goes to {@code errors}, or with stdout to {@code log} when null. */
     Process launch(Map<String, String> env, Path log, Path errors, String... args) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return launch(Path.of(System.getProperty("java.home")), env, log, errors, args);
+    }
+
+    /** Runs the jar on the JDK at {@code javaHome}. */
+    Process launch(Path javaHome, Map<String, String> env, Path log, Path errors, String... args) throws IOException {
+        String java = javaHome.resolve("bin").resolve("java").toString();
         List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(log.toFile());
@@ -108,23 +113,12 @@ class ServerJarIT {
              StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
             int port = freePort();
             Path log = dir.resolve("serve.log");
-            Map<String, String> env = Map.of("STRIPE_SECRET_KEY", emulator.apiKey(),
-                    "STRIPE_API_BASE", emulator.baseUrl(), "STRIPE_WEBHOOK_SECRET", "whsec_jartestsecret",
-                    "CLERK_ISSUER", "https://clerk.jar.test", "CLERK_JWT_KEY", KEY.publicKeyPem(),
-                    "DATABASE_URL", db.postgresUrl(), "BILLING_ALLOWED_ORIGINS", "https://app.example.com",
-                    "BILLING_HOST", "127.0.0.1", "PORT", Integer.toString(port));
             long started = System.nanoTime();
-            Process process = launch(env, log, "serve");
+            Process process = launch(serveEnv(db, emulator, port), log, "serve");
             Http http = Http.local(port);
             long readyMs = awaitReady(http, process, started);
             // An event the core parks logs a warning from the core itself (System.Logger): it must be JSON too.
-            String event = "{\"id\":\"evt_jar_stub\",\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":"
-                    + Instant.now().getEpochSecond() + ",\"livemode\":false,\"data\":{\"object\":{\"id\":\"in_jar\","
-                    + "\"object\":\"invoice\",\"deleted\":true}}}";
-            Http.Response answer = http.send(http.request("/webhooks/stripe")
-                    .header("Stripe-Signature", StripeSignature.header("whsec_jartestsecret", Instant.now(), event))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(event)));
-            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(sendParkedEvent(http)).isEqualTo(200);
             Await.until("the core logged the parked event", () -> read(log).contains("evt_jar_stub")
                     && read(log).contains("\"logger_name\":\"dev.billing.core."));
             String output = stop(process, log);
@@ -142,6 +136,71 @@ class ServerJarIT {
                     .doesNotContain("\"level\":\"ERROR\"");
             assertEveryLineIsJson(output);
         }
+    }
+
+    static Map<String, String> serveEnv(TestDatabase db, StripeEmulator emulator, int port) {
+        return Map.of("STRIPE_SECRET_KEY", emulator.apiKey(),
+                "STRIPE_API_BASE", emulator.baseUrl(), "STRIPE_WEBHOOK_SECRET", "whsec_jartestsecret",
+                "CLERK_ISSUER", "https://clerk.jar.test", "CLERK_JWT_KEY", KEY.publicKeyPem(),
+                "DATABASE_URL", db.postgresUrl(), "BILLING_ALLOWED_ORIGINS", "https://app.example.com",
+                "BILLING_HOST", "127.0.0.1", "PORT", Integer.toString(port));
+    }
+
+    /** A signed webhook for an invoice the core parks (it was deleted); the answer's status. */
+    static int sendParkedEvent(Http http) {
+        String event = "{\"id\":\"evt_jar_stub\",\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":"
+                + Instant.now().getEpochSecond() + ",\"livemode\":false,\"data\":{\"object\":{\"id\":\"in_jar\","
+                + "\"object\":\"invoice\",\"deleted\":true}}}";
+        Http.Response answer = http.send(http.request("/webhooks/stripe")
+                .header("Stripe-Signature", StripeSignature.header("whsec_jartestsecret", Instant.now(), event))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(event)));
+        return answer.status();
+    }
+
+    /**
+     * {@code BILLING_VIRTUAL_THREADS=true} on a JDK of 21 or later: a webhook (Jetty's handler API) and a route with a
+     * path parameter (Javalin's) are served on the API's virtual threads, as their access lines show.
+     */
+    @Test
+    void serveOnVirtualThreadsWithJava21OrLater() throws Exception {
+        Path jdk = Jdks.atLeast(21);
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("jarvt");
+             StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
+            int port = freePort();
+            Path log = dir.resolve("serve-virtual.log");
+            Map<String, String> env = new java.util.HashMap<>(serveEnv(db, emulator, port));
+            env.put("BILLING_VIRTUAL_THREADS", "true");
+            Process process = launch(jdk, env, log, null, "serve");
+            Http http = Http.local(port);
+            awaitReady(http, process, System.nanoTime());
+            assertThat(sendParkedEvent(http)).isEqualTo(200);
+            assertThat(http.post("/stripe/subscriptions/sub_none/cancel", null, "{}").status()).isEqualTo(401);
+            Await.until("both access lines are written", () -> access(read(log)).size() >= 2);
+            String output = stop(process, log);
+            assertThat(output).contains("billing server stopped").doesNotContain("\"level\":\"ERROR\"");
+            List<JsonNode> lines = access(output);
+            for (String route : List.of("/webhooks/stripe", "/stripe/subscriptions/{id}/cancel")) {
+                assertThat(lines).as(output).anySatisfy(line -> {
+                    assertThat(line.path("route").asText()).isEqualTo(route);
+                    assertThat(line.path("thread_name").asText()).matches("billing-http-virtual-\\d+");
+                });
+            }
+        }
+    }
+
+    /** The access log's lines in {@code output}, except the readiness polls. */
+    static List<JsonNode> access(String output) {
+        List<JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : output.split("\n")) {
+            if (line.contains("\"logger_name\":\"dev.billing.http.access\"") && !line.contains("/health/ready")) {
+                try {
+                    lines.add(JSON.readTree(line));
+                } catch (IOException e) {
+                    throw new AssertionError("not a JSON line: " + line, e);
+                }
+            }
+        }
+        return lines;
     }
 
     static String read(Path file) {
