@@ -59,7 +59,8 @@ public final class Bench {
             report.setup.put("server", env.external() ? "external " + options.serverUrl()
                     : "in-process, wired by serve's code from environment variables (Postgres pool 10, PEM-mode "
                     + "Clerk verifier, rate limits on at " + BenchEnvironment.RATE_LIMIT + "/min per user and per IP "
-                    + "with X-Forwarded-For trusted, JSON access log)");
+                    + "with X-Forwarded-For trusted, JSON access log, requests on "
+                    + (options.virtualThreads() ? "virtual threads" : "platform threads") + ")");
             if (env.emulator() != null) {
                 report.setup.put("stripe emulator", "its own JVM (pid " + env.emulator().pid() + ", sample catalog), "
                         + "reset after each re-fetch run; its CPU counts among the other processes");
@@ -461,6 +462,7 @@ public final class Bench {
         m.put("warmup", o.warmup().toString());
         m.put("duration", o.duration().toString());
         m.put("warmupEvents", o.warmupEvents());
+        m.put("virtualThreads", o.virtualThreads());
         return m;
     }
 

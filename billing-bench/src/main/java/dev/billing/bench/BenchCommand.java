@@ -145,6 +145,10 @@ final class BenchCommand implements Callable<Integer> {
             + "(fsync or synchronous_commit off); the report shows the settings.")
     boolean allowNonDurable;
 
+    @Option(names = "--virtual-threads", description = "The in-process server serves requests on virtual threads "
+            + "(BILLING_VIRTUAL_THREADS; Java 21 or later).")
+    boolean virtualThreads;
+
     @Option(names = "--drop-one-event", hidden = true, description = "Self-test: never send one event of the first "
             + "ingest run, so the exactly-once check must fail.")
     boolean dropOneEvent;
@@ -256,6 +260,9 @@ final class BenchCommand implements Callable<Integer> {
                 problems.add("--generator: nio or blocking, not '" + generator + "'");
             }
         }
+        if (virtualThreads && Runtime.version().feature() < 21) {
+            problems.add("--virtual-threads: needs Java 21 or later; this JVM is Java " + Runtime.version().feature());
+        }
         Duration dur = duration(problems, "--duration", duration, d.duration());
         Duration warm = duration(problems, "--warmup", warmup, d.warmup());
         if (!problems.isEmpty()) {
@@ -267,7 +274,7 @@ final class BenchCommand implements Callable<Integer> {
                 dur, warm, warmupEvents == null ? d.warmupEvents() : Math.max(0, warmupEvents),
                 startupRuns == null ? d.startupRuns() : Math.max(0, startupRuns), d.startupJvmOptions(), serverJar, serverUrl,
                 databaseUrl, webhookSecret, key, tokenIssuer, stripeApiBase, stripeSecretKey, json, dataDir, logDir,
-                allowNonDurable, dropOneEvent, d.drainTimeout(), gen);
+                allowNonDurable, dropOneEvent, d.drainTimeout(), gen, virtualThreads);
     }
 
     private static void positive(List<String> problems, String name, Integer value) {

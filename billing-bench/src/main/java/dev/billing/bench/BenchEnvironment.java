@@ -193,6 +193,9 @@ final class BenchEnvironment implements AutoCloseable {
         env.put("BILLING_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("BILLING_REFETCH_ON_WEBHOOK", Boolean.toString(refetch));
         env.put("BILLING_LOG_FORMAT", "json");
+        if (options.virtualThreads()) {
+            env.put("BILLING_VIRTUAL_THREADS", "true");
+        }
         return env;
     }
 

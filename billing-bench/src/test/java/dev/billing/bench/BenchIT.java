@@ -199,6 +199,26 @@ class BenchIT {
                 "RESULT: CHECKS FAILED");
     }
 
+    /** Before Java 21 the option is a usage error before anything starts; from 21 the server runs with it. */
+    @Test
+    void virtualThreadsNeedJava21() throws Exception {
+        Path json = dir.resolve("virtual.json");
+        Run run = run("--scenarios", "ingest", "--refetch", "off", "--concurrency", "4", "--events", "20",
+                "--warmup-events", "10", "--duration", "300ms", "--warmup", "100ms", "--virtual-threads",
+                "--json", json.toString(), "--log-dir", dir.resolve("logs").toString());
+        int java = Runtime.version().feature();
+        if (java < 21) {
+            assertThat(run.exit()).isEqualTo(2);
+            assertThat(run.err()).contains("--virtual-threads: needs Java 21 or later; this JVM is Java " + java);
+            assertThat(json).doesNotExist();
+            return;
+        }
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.path("setup").path("server").asText()).endsWith("requests on virtual threads)");
+        assertThat(report.path("setup").path("options").path("virtualThreads").asBoolean()).isTrue();
+    }
+
     @Test
     void badOptionsAreAUsageError() {
         Run run = run("--scenarios", "ingest,nonsense",
