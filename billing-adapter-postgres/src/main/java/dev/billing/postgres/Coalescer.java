@@ -3,6 +3,7 @@ package dev.billing.postgres;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,14 +17,19 @@ import java.util.function.Function;
 /**
  * Group commit for one kind of single-row write: concurrent callers' rows go to the database together, as one
  * multi-row statement in one transaction, and each caller returns only once that transaction committed, with the
- * answer for its own row. Nothing is held back to wait for company: the first caller writes alone at once; callers
- * that arrive while a write is in flight form the next batch, written by the first of them as soon as a writer is free
- * (leader and followers, no extra thread). Up to {@code maxWriters} batches are in flight at once, each on its own
- * connection, so one batch forms and goes while another commits; a row whose key is in flight waits for that batch.
+ * answer for its own row. The first caller on a quiet server writes alone at once; callers that arrive while a write
+ * is in flight form the next batch, written by the first of them as soon as a writer is free (leader and followers,
+ * no extra thread). Up to {@code maxWriters} batches are in flight at once, each on its own connection, so one batch
+ * forms and goes while another commits; a row whose key is in flight waits for that batch.
  * On a quiet server a call is exactly one statement, as before; under load the per-statement and per-commit work of
  * Postgres and the round trips are shared. When a batch commits, its writer wakes the next batch's leader before
  * its own callers, and each caller is woken directly, not through the lock, so the next write does not wait for a
  * whole batch of threads to be scheduled one after the other.
+ *
+ * <p>With several writers, a {@link Company} rule keeps the batches from going out nearly empty: a leader that would
+ * start a batch while another is in flight, with fewer callers than the rule's rows, waits for company, at most the
+ * rule's time, and goes as soon as the rows are there or the other batch has committed. Without it, under a steady
+ * load of a few dozen senders, a third of the batches held one row, each paying a statement and a commit of its own.
  *
  * <p>A batch fails as a whole only when the database cannot be reached ({@link StoreUnavailableException}: every
  * caller gets it, as each would have alone). Any other failure is the business of one row (e.g. a payload Postgres
@@ -38,6 +44,20 @@ final class Coalescer<I, O> {
         List<O> write(List<I> rows);
     }
 
+    /**
+     * When a batch waits for company: only while another batch is in flight, at most {@code atMost}, until it has
+     * {@code rows} callers. {@link #NONE} never waits.
+     */
+    record Company(Duration atMost, int rows) {
+        static final Company NONE = new Company(Duration.ZERO, 1);
+
+        Company {
+            if (atMost.isNegative() || rows < 1) {
+                throw new IllegalArgumentException("company needs a wait of zero or more and at least one row");
+            }
+        }
+    }
+
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Call<I, O>> queue = new ArrayDeque<>();
     private final Set<Object> keysInFlight = new HashSet<>();
@@ -45,7 +65,11 @@ final class Coalescer<I, O> {
     private final Function<I, Object> key;
     private final int maxBatch;
     private final int maxWriters;
+    private final long companyNanos;
+    private final int companyRows;
     private int writers;
+    /** The leader waiting for company, if any, until it takes its batch. Under the lock. */
+    private Call<I, O> waitingForCompany;
 
     /**
      * One batch in flight at a time.
@@ -64,11 +88,20 @@ final class Coalescer<I, O> {
      * @param key        rows with equal keys never share a batch (a statement may affect a row once)
      */
     Coalescer(int maxBatch, int maxWriters, Function<I, Object> key, BatchWriter<I, O> writer) {
+        this(maxBatch, maxWriters, Company.NONE, key, writer);
+    }
+
+    /**
+     * @param company how long a batch that would go while another is in flight waits for how many callers
+     */
+    Coalescer(int maxBatch, int maxWriters, Company company, Function<I, Object> key, BatchWriter<I, O> writer) {
         if (maxBatch < 1 || maxWriters < 1) {
             throw new IllegalArgumentException("maxBatch and maxWriters must be at least 1");
         }
         this.maxBatch = maxBatch;
         this.maxWriters = maxWriters;
+        this.companyNanos = company.atMost().toNanos();
+        this.companyRows = Math.min(company.rows(), maxBatch);
         this.key = key;
         this.writer = writer;
     }
@@ -76,25 +109,40 @@ final class Coalescer<I, O> {
     O submit(I row) {
         Call<I, O> me = new Call<>(row, key.apply(row), Thread.currentThread());
         List<Call<I, O>> leaders;
+        Call<I, O> accompanied = null;
         lock.lock();
         try {
             queue.addLast(me);
             leaders = promote();
+            Call<I, O> waiting = waitingForCompany;
+            if (waiting != null && !waiting.accompanied && queue.size() + 1 >= companyRows) {
+                waiting.accompanied = true;
+                accompanied = waiting;
+            }
         } finally {
             lock.unlock();
         }
         wake(leaders, me);
+        if (accompanied != null) {
+            LockSupport.unpark(accompanied.thread);
+        }
         awaitTurn(me);
         if (me.done) {
             return me.answer();
         }
+        awaitCompany(me);
         List<Call<I, O>> batch;
         lock.lock();
         try {
+            if (waitingForCompany == me) {
+                waitingForCompany = null;
+            }
             batch = takeBatch(me);
+            leaders = promote(); // a writer the batch in flight freed while this one waited for company
         } finally {
             lock.unlock();
         }
+        wake(leaders, me);
         List<O> answers = null;
         RuntimeException failure = null;
         Error fatal = null;
@@ -120,7 +168,14 @@ final class Coalescer<I, O> {
                 keysInFlight.remove(call.key);
             }
             writers--;
-            leaders = promote();
+            Call<I, O> waiting = waitingForCompany;
+            if (waiting != null && !waiting.accompanied) {
+                // No other batch in flight any more: the waiting one goes now, with the company it has.
+                waiting.accompanied = true;
+                leaders = List.of(waiting);
+            } else {
+                leaders = promote();
+            }
             for (Call<I, O> call : batch) {
                 call.done = true; // after its answer: the volatile write publishes it
             }
@@ -152,6 +207,38 @@ final class Coalescer<I, O> {
         }
     }
 
+    /**
+     * A leader whose batch would go while another is in flight with fewer than the company's rows waits, at most the
+     * company's time, until an arriving caller or the batch in flight's writer says it is accompanied. Until it takes
+     * its batch no other leader is made, so the callers that arrive meanwhile are its company. Interrupts are kept, as
+     * in {@link #awaitTurn}.
+     */
+    private void awaitCompany(Call<I, O> me) {
+        if (companyNanos == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + companyNanos;
+        lock.lock();
+        try {
+            if (writers < 2 || queue.size() + 1 >= companyRows) {
+                return;
+            }
+            waitingForCompany = me;
+        } finally {
+            lock.unlock();
+        }
+        boolean interrupted = false;
+        long left = companyNanos;
+        while (!me.accompanied && left > 0) {
+            LockSupport.parkNanos(this, left);
+            interrupted |= Thread.interrupted();
+            left = deadline - System.nanoTime();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static <I, O> void wake(List<Call<I, O>> calls, Call<I, O> me) {
         for (Call<I, O> call : calls) {
             if (call != me) {
@@ -170,14 +257,25 @@ final class Coalescer<I, O> {
         }
     }
 
+    /** Whether a leader is waiting for company; for tests. */
+    boolean waitingForCompany() {
+        lock.lock();
+        try {
+            return waitingForCompany != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * While fewer than the maximum of batches are in flight, makes the oldest waiting call whose key is not in flight
-     * a leader (it takes its batch when it wakes, so calls arriving meanwhile still join it). Under the lock; the
-     * caller wakes the leaders it returns once the lock is released.
+     * a leader (it takes its batch when it wakes, so calls arriving meanwhile still join it); none while a leader waits
+     * for company, whose company the queue is. Under the lock; the caller wakes the leaders it returns once the lock
+     * is released.
      */
     private List<Call<I, O>> promote() {
         List<Call<I, O>> leaders = List.of();
-        while (writers < maxWriters) {
+        while (writers < maxWriters && waitingForCompany == null) {
             Call<I, O> leader = null;
             for (Iterator<Call<I, O>> it = queue.iterator(); it.hasNext(); ) {
                 Call<I, O> call = it.next();
@@ -255,6 +353,8 @@ final class Coalescer<I, O> {
         final Thread thread;
         volatile boolean leader;
         volatile boolean done;
+        /** Set once a leader waiting for company may go. */
+        volatile boolean accompanied;
         O answer;
         RuntimeException failure;
 

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -71,6 +72,13 @@ final class JdbiEventInbox implements EventInbox {
      * both commits together. Two deliveries of one event are still never in flight together.
      */
     static final int INSERT_WRITERS = 2;
+    /**
+     * A batch that would go while the other is in flight with fewer than 8 rows waits for them, at most 500 µs (less
+     * than the commit beside it takes), and goes as soon as they are there or the other batch has committed. A steady
+     * stream of deliveries then shares statements and commits instead of sending one or two rows each; on a quiet
+     * server nothing is in flight and a lone delivery is written at once.
+     */
+    static final Coalescer.Company INSERT_COMPANY = new Coalescer.Company(Duration.of(500, ChronoUnit.MICROS), 8);
 
     private final Db db;
     private final Coalescer<NewRow, Boolean> inserts;
@@ -96,7 +104,8 @@ final class JdbiEventInbox implements EventInbox {
 
     JdbiEventInbox(Db db) {
         this.db = db;
-        this.inserts = new Coalescer<>(MAX_BATCH, INSERT_WRITERS, row -> row.event().id(), this::insertRows);
+        this.inserts = new Coalescer<>(MAX_BATCH, INSERT_WRITERS, INSERT_COMPANY, row -> row.event().id(),
+                this::insertRows);
         this.completions = new Coalescer<>(MAX_BATCH, Completion::eventId, this::completeRows);
         this.insertBatch = new MultiRowSql(MAX_BATCH, db.sql("""
                 INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,
@@ -278,7 +287,7 @@ final class JdbiEventInbox implements EventInbox {
 
     /** An instant as Postgres keeps it (microseconds), so the returned entry equals what {@link #find} reads. */
     private static Instant micros(Instant instant) {
-        return instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
     @Override

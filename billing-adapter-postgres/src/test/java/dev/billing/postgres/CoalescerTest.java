@@ -4,6 +4,7 @@ import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code JdbiEventInboxContractIT}): each caller gets the answer for its own row; callers arriving during a write
  * share the next one; with two writers, a second batch goes while the first is in flight, but never with a key that
  * is in flight; equal keys never share a batch; a row-level failure fails that row only; an outage fails
- * everyone in the batch; an interrupt does not end a caller's wait; nothing is stuck afterwards.
+ * everyone in the batch; an interrupt does not end a caller's wait; nothing is stuck afterwards. With a company
+ * rule, a batch that would go beside another waits for company, and no longer than the rule says.
  */
 class CoalescerTest {
     private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
@@ -287,6 +289,167 @@ class CoalescerTest {
             callers.shutdownNow();
         }
         assertThat(batches).containsExactly(List.of("first"), List.of("a"));
+    }
+
+    /** Two writers; a batch that would go beside another waits up to {@code wait} for {@code rows} callers. */
+    private Coalescer<String, String> twoWritersWithCompany(Duration wait, int rows) {
+        return new Coalescer<>(64, 2, new Coalescer.Company(wait, rows), row -> row, rows0 -> {
+            recordAndHoldTheFirst(rows0);
+            return rows0.stream().map(r -> "ok-" + r).toList();
+        });
+    }
+
+    @Test
+    void aCallWithNoBatchInFlightDoesNotWaitForCompany() throws Exception {
+        Coalescer<String, String> coalescer = twoWritersWithCompany(Duration.ofHours(1), 4);
+        releaseFirstWrite.countDown();
+        ExecutorService callers = Executors.newFixedThreadPool(1);
+        try {
+            // Waiting for company would take an hour: the answer comes because nothing else was in flight.
+            assertThat(callers.submit(() -> coalescer.submit("alone")).get(5, TimeUnit.SECONDS)).isEqualTo("ok-alone");
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(batches).containsExactly(List.of("alone"));
+    }
+
+    @Test
+    void aBatchThatWouldGoBesideAnotherWaitsForCompanyAndGoesAsSoonAsItIsThere() throws Exception {
+        Coalescer<String, String> coalescer = twoWritersWithCompany(Duration.ofHours(1), 3);
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            Future<String> first = callers.submit(() -> coalescer.submit("first"));
+            assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            Future<String> r1 = callers.submit(() -> coalescer.submit("r1"));
+            waitUntil(coalescer::waitingForCompany, "r1 waits for company");
+            Future<String> r2 = callers.submit(() -> coalescer.submit("r2"));
+            waitUntilQueued(coalescer, 1);
+            assertThat(r1.isDone()).as("one follower is not company enough").isFalse();
+            Future<String> r3 = callers.submit(() -> coalescer.submit("r3"));
+
+            // The third caller is the company: the batch goes while the first write is still held.
+            assertThat(r1.get(5, TimeUnit.SECONDS)).isEqualTo("ok-r1");
+            assertThat(r2.get(5, TimeUnit.SECONDS)).isEqualTo("ok-r2");
+            assertThat(r3.get(5, TimeUnit.SECONDS)).isEqualTo("ok-r3");
+            assertThat(first.isDone()).isFalse();
+            releaseFirstWrite.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("ok-first");
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(batches).containsExactly(List.of("first"), List.of("r1", "r2", "r3"));
+        assertThat(coalescer.waitingForCompany()).isFalse();
+    }
+
+    @Test
+    void aBatchWaitingForCompanyGoesWithWhatItHasOnceTheBatchInFlightCommits() throws Exception {
+        Coalescer<String, String> coalescer = twoWritersWithCompany(Duration.ofHours(1), 10);
+        ExecutorService callers = Executors.newFixedThreadPool(3);
+        try {
+            Future<String> first = callers.submit(() -> coalescer.submit("first"));
+            assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            Future<String> r1 = callers.submit(() -> coalescer.submit("r1"));
+            waitUntil(coalescer::waitingForCompany, "r1 waits for company");
+            Future<String> r2 = callers.submit(() -> coalescer.submit("r2"));
+            waitUntilQueued(coalescer, 1);
+            // r2 joins r1's batch rather than leading a batch of its own when the first one frees its writer.
+            releaseFirstWrite.countDown();
+
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("ok-first");
+            assertThat(r1.get(5, TimeUnit.SECONDS)).isEqualTo("ok-r1");
+            assertThat(r2.get(5, TimeUnit.SECONDS)).isEqualTo("ok-r2");
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(batches).containsExactly(List.of("first"), List.of("r1", "r2"));
+    }
+
+    @Test
+    void aBatchWaitsForCompanyNoLongerThanTheRuleSays() throws Exception {
+        Coalescer<String, String> coalescer = twoWritersWithCompany(Duration.ofMillis(50), 10);
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            Future<String> first = callers.submit(() -> coalescer.submit("first"));
+            assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            // No company comes and the first write stays held: after its 50 ms r1 goes alone.
+            assertThat(callers.submit(() -> coalescer.submit("r1")).get(5, TimeUnit.SECONDS)).isEqualTo("ok-r1");
+            assertThat(first.isDone()).isFalse();
+            releaseFirstWrite.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("ok-first");
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(batches).containsExactly(List.of("first"), List.of("r1"));
+    }
+
+    @Test
+    void aLeaderInterruptedWhileItWaitsForCompanyKeepsWaitingAndKeepsTheInterrupt() throws Exception {
+        Coalescer<String, String> coalescer = twoWritersWithCompany(Duration.ofHours(1), 3);
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            Future<String> first = callers.submit(() -> coalescer.submit("first"));
+            assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            Thread[] waiter = new Thread[1];
+            Future<String> interrupted = callers.submit(() -> {
+                waiter[0] = Thread.currentThread();
+                String answer = coalescer.submit("r1");
+                return answer + (Thread.currentThread().isInterrupted() ? " (interrupted)" : "");
+            });
+            waitUntil(coalescer::waitingForCompany, "r1 waits for company");
+            waiter[0].interrupt();
+            assertThat(interrupted.isDone()).isFalse();
+            assertThat(coalescer.waitingForCompany()).isTrue();
+            releaseFirstWrite.countDown();
+
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("ok-first");
+            assertThat(interrupted.get(5, TimeUnit.SECONDS)).isEqualTo("ok-r1 (interrupted)");
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(batches).containsExactly(List.of("first"), List.of("r1"));
+    }
+
+    @Test
+    void underLoadWithCompanyEveryCallerGetsItsOwnAnswerAndNothingIsStuck() throws Exception {
+        Coalescer<Integer, Integer> coalescer = new Coalescer<>(8, 2, new Coalescer.Company(Duration.ofMillis(1), 4),
+                row -> row, rows -> {
+                    batches.add(rows.stream().map(String::valueOf).toList());
+                    return rows.stream().map(r -> r * 3).toList();
+                });
+        ExecutorService callers = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                int row = i;
+                answers.add(callers.submit(() -> coalescer.submit(row)));
+            }
+            for (int i = 0; i < 2_000; i++) {
+                assertThat(answers.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(i * 3);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(batches).allSatisfy(b -> assertThat(b.size()).isBetween(1, 8));
+        assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(2_000);
+        assertThat(coalescer.queued()).isZero();
+        assertThat(coalescer.waitingForCompany()).isFalse();
+    }
+
+    @Test
+    void aCompanyRuleNeedsAWaitOfZeroOrMoreAndARow() {
+        assertThatThrownBy(() -> new Coalescer.Company(Duration.ofMillis(-1), 4))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Coalescer.Company(Duration.ofMillis(1), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what + " in time").isLessThan(deadline);
+            Thread.sleep(1);
+        }
     }
 
     private static void waitUntilQueued(Coalescer<?, ?> coalescer, int calls) throws InterruptedException {
