@@ -134,11 +134,13 @@ final class Coalescer<I, O> {
         List<Call<I, O>> batch;
         lock.lock();
         try {
-            if (waitingForCompany == me) {
+            boolean waited = waitingForCompany == me;
+            if (waited) {
                 waitingForCompany = null;
             }
             batch = takeBatch(me);
-            leaders = promote(); // a writer the batch in flight freed while this one waited for company
+            // A writer the batch in flight freed while this one waited for company made no leader then.
+            leaders = waited ? promote() : List.of();
         } finally {
             lock.unlock();
         }

@@ -81,25 +81,36 @@ class CoalescerTest {
         assertThat(batches.get(1)).hasSize(20);
     }
 
-    @Test
-    void aBatchNeverExceedsItsMaximum() throws Exception {
-        Coalescer<Integer, Integer> coalescer = new Coalescer<>(4, row -> row, rows -> {
+    /** A writer that records each batch and answers each row with the row times {@code factor}. */
+    private Coalescer.BatchWriter<Integer, Integer> recordingTimes(int factor) {
+        return rows -> {
             batches.add(rows.stream().map(String::valueOf).toList());
-            return rows.stream().map(r -> r * 2).toList();
-        });
+            return rows.stream().map(r -> r * factor).toList();
+        };
+    }
+
+    /** Submits rows 0 to {@code calls - 1} from 16 threads and checks each caller's answer. */
+    private static void submitFromSixteenThreads(Coalescer<Integer, Integer> coalescer, int calls, int factor)
+            throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(16);
         try {
             List<Future<Integer>> answers = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < calls; i++) {
                 int row = i;
                 answers.add(callers.submit(() -> coalescer.submit(row)));
             }
-            for (int i = 0; i < 200; i++) {
-                assertThat(answers.get(i).get(5, TimeUnit.SECONDS)).isEqualTo(i * 2);
+            for (int i = 0; i < calls; i++) {
+                assertThat(answers.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(i * factor);
             }
         } finally {
             callers.shutdownNow();
         }
+    }
+
+    @Test
+    void aBatchNeverExceedsItsMaximum() throws Exception {
+        Coalescer<Integer, Integer> coalescer = new Coalescer<>(4, row -> row, recordingTimes(2));
+        submitFromSixteenThreads(coalescer, 200, 2);
         assertThat(batches).allSatisfy(b -> assertThat(b.size()).isBetween(1, 4));
         assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(200);
     }
@@ -412,23 +423,8 @@ class CoalescerTest {
     @Test
     void underLoadWithCompanyEveryCallerGetsItsOwnAnswerAndNothingIsStuck() throws Exception {
         Coalescer<Integer, Integer> coalescer = new Coalescer<>(8, 2, new Coalescer.Company(Duration.ofMillis(1), 4),
-                row -> row, rows -> {
-                    batches.add(rows.stream().map(String::valueOf).toList());
-                    return rows.stream().map(r -> r * 3).toList();
-                });
-        ExecutorService callers = Executors.newFixedThreadPool(16);
-        try {
-            List<Future<Integer>> answers = new ArrayList<>();
-            for (int i = 0; i < 2_000; i++) {
-                int row = i;
-                answers.add(callers.submit(() -> coalescer.submit(row)));
-            }
-            for (int i = 0; i < 2_000; i++) {
-                assertThat(answers.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(i * 3);
-            }
-        } finally {
-            callers.shutdownNow();
-        }
+                row -> row, recordingTimes(3));
+        submitFromSixteenThreads(coalescer, 2_000, 3);
         assertThat(batches).allSatisfy(b -> assertThat(b.size()).isBetween(1, 8));
         assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(2_000);
         assertThat(coalescer.queued()).isZero();
@@ -453,11 +449,7 @@ class CoalescerTest {
     }
 
     private static void waitUntilQueued(Coalescer<?, ?> coalescer, int calls) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (coalescer.queued() < calls) {
-            assertThat(System.nanoTime()).as("%d calls queued in time", calls).isLessThan(deadline);
-            Thread.sleep(1);
-        }
+        waitUntil(() -> coalescer.queued() >= calls, calls + " calls queued");
     }
 
     private static void await(CountDownLatch latch) {
