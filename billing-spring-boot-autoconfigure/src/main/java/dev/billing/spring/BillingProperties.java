@@ -1,5 +1,6 @@
 package dev.billing.spring;
 
+import dev.billing.core.config.DuplicateSubscriptions;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.core.io.Resource;
@@ -76,6 +77,12 @@ public class BillingProperties implements Validator {
 
     /** Checkout asks Stripe Tax for tax, collects tax ids and requires a billing address (set up Tax in Stripe). */
     private boolean stripeTax;
+
+    /**
+     * What to do when a user or organization ends up with a second live subscription (two Checkout sessions paid):
+     * cancel (cancel the newer at once and refund what it charged) or flag (keep both, flag the newer).
+     */
+    private DuplicateSubscriptions duplicateSubscriptions = DuplicateSubscriptions.CANCEL;
 
     private final Notices notices = new Notices();
 
@@ -236,6 +243,14 @@ public class BillingProperties implements Validator {
 
     public void setStripeTax(boolean stripeTax) {
         this.stripeTax = stripeTax;
+    }
+
+    public DuplicateSubscriptions getDuplicateSubscriptions() {
+        return duplicateSubscriptions;
+    }
+
+    public void setDuplicateSubscriptions(DuplicateSubscriptions duplicateSubscriptions) {
+        this.duplicateSubscriptions = duplicateSubscriptions;
     }
 
     public Notices getNotices() {

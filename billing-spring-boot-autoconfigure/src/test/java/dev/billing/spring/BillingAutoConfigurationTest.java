@@ -2,6 +2,8 @@ package dev.billing.spring;
 
 import dev.billing.core.Billing;
 import dev.billing.core.LogNotifier;
+import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.DuplicateSubscriptions;
 import dev.billing.core.config.OrgOptions;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.port.BillingStores;
@@ -183,6 +185,18 @@ class BillingAutoConfigurationTest {
             assertThat(context).hasNotFailed().doesNotHaveBean(MembershipWebhookVerifier.class);
             assertThat(context.getBean(OrgOptions.class)).isEqualTo(OrgOptions.defaults());
             assertThat(context.getBean(Billing.class).useCases().receiveMembershipWebhook()).isEmpty();
+        });
+    }
+
+    @Test
+    void duplicateSubscriptionsAreCanceledUnlessThePropertySaysFlag() {
+        runner.run(context -> assertThat(context.getBean(BillingOptions.class).duplicateSubscriptions())
+                .isEqualTo(DuplicateSubscriptions.CANCEL));
+        runner.withPropertyValues("billing.duplicate-subscriptions=flag").run(context -> assertThat(
+                context.getBean(BillingOptions.class).duplicateSubscriptions()).isEqualTo(DuplicateSubscriptions.FLAG));
+        runner.withPropertyValues("billing.duplicate-subscriptions=refund").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("billing.duplicate-subscriptions");
         });
     }
 

@@ -27,6 +27,11 @@ public enum AuditAction {
     SUBSCRIPTION_RESUMED("subscription", "resumed"),
     /** The subscription ended (canceled or incomplete_expired). */
     SUBSCRIPTION_CANCELED("subscription", "canceled"),
+    /**
+     * A party was found holding a second live subscription (recorded once per duplicate, on the newer one; the
+     * cancel that may follow is recorded by the store like any other).
+     */
+    SUBSCRIPTION_DUPLICATE("subscription", "duplicate"),
     INVOICE_PAID("invoice", "paid"),
     /** A payment attempt failed (recorded per Stripe event: the invoice itself usually stays open). */
     INVOICE_PAYMENT_FAILED("invoice", "payment_failed"),
@@ -60,7 +65,7 @@ public enum AuditAction {
      */
     public boolean explicit() {
         return this == CUSTOMER_RECONCILED || this == INVOICE_PAYMENT_FAILED || this == REFUND_CREATED
-                || this == EVENT_REPLAYED || this == ACCOUNT_ERASED;
+                || this == EVENT_REPLAYED || this == ACCOUNT_ERASED || this == SUBSCRIPTION_DUPLICATE;
     }
 
     public String wireName() {
