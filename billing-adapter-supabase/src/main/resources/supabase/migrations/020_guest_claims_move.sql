@@ -126,11 +126,10 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON FUNCTION public.billing_audit_purchase_claimed, public.billing_guests_claim_into,
-                       public.billing_audit_record
+-- billing_audit_record keeps 011's grants (CREATE OR REPLACE does not change them).
+REVOKE ALL ON FUNCTION public.billing_audit_purchase_claimed, public.billing_guests_claim_into
   FROM PUBLIC, anon, authenticated;
-GRANT EXECUTE ON FUNCTION public.billing_audit_purchase_claimed, public.billing_guests_claim_into,
-                          public.billing_audit_record
+GRANT EXECUTE ON FUNCTION public.billing_audit_purchase_claimed, public.billing_guests_claim_into
   TO service_role;
 
 NOTIFY pgrst, 'reload schema';
