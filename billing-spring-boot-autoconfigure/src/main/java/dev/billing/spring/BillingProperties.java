@@ -1,5 +1,6 @@
 package dev.billing.spring;
 
+import dev.billing.clerk.ClerkConfig;
 import dev.billing.core.config.DuplicateSubscriptions;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -364,11 +365,30 @@ public class BillingProperties implements Validator {
                 errors.rejectValue("clerk.jwtKey", "required", "is required (or billing.clerk.jwks-url or "
                         + "billing.clerk.publishable-key): where Clerk's signing keys come from");
             }
+            String pemProblem = notBlank(jwtKey) ? pemProblem(jwtKey) : null;
+            if (pemProblem != null) {
+                // Hidden like a secret: a private key pasted here by mistake must not reach the logs.
+                rejectSecret(errors, "clerk.jwtKey", "must be Clerk's PEM public key (-----BEGIN PUBLIC KEY-----, "
+                        + "RSA of 2048 to 8192 bits, as Clerk's dashboard shows it under API keys): " + pemProblem);
+            }
             for (int i = 0; i < webhookSecrets.size(); i++) {
                 if (!isSvixSecret(webhookSecrets.get(i))) {
                     rejectSecret(errors, "clerk.webhookSecrets[" + i + "]", "must be a Svix signing secret: whsec_ "
                             + "followed by base64, as Clerk's dashboard shows it for the webhook endpoint");
                 }
+            }
+        }
+
+        /**
+         * What the Clerk adapter would refuse in the PEM when the verifier is made (null: nothing), so a malformed key
+         * is named with the other problems instead of failing on its own later. The messages never quote the key.
+         */
+        private static String pemProblem(String pem) {
+            try {
+                ClerkConfig.builder().jwtKey(pem.strip());
+                return null;
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
             }
         }
 

@@ -106,6 +106,23 @@ class BillingAutoConfigurationTest {
                 });
     }
 
+    @Test
+    void aMalformedClerkPemIsNamedWithTheOtherProblems() {
+        String weak = TestKeys.rsa1024Weak("weak").publicKeyPem().replace("\n", "\\n");
+        for (String pem : List.of("-----BEGIN PUBLIC KEY-----\\nnot base64 at all!\\n-----END PUBLIC KEY-----",
+                weak, "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANsecretish\\n-----END PRIVATE KEY-----")) {
+            runner.withPropertyValues("billing.clerk.jwt-key=" + pem, "billing.past-due-grace=120d").run(context -> {
+                assertThat(context).hasFailed();
+                BindValidationException invalid = find(context.getStartupFailure(), BindValidationException.class);
+                assertThat(invalid).as("a validation failure listing every problem").isNotNull();
+                assertThat(invalid.getValidationErrors().getAllErrors()).hasSize(2);
+                assertThat(invalid.getMessage()).contains("clerk.jwtKey").contains("must be Clerk's PEM public key")
+                        .contains("pastDueGrace");
+                assertThat(stackTrace(context.getStartupFailure())).doesNotContain("secretish");
+            });
+        }
+    }
+
     private static String stackTrace(Throwable failure) {
         java.io.StringWriter out = new java.io.StringWriter();
         failure.printStackTrace(new java.io.PrintWriter(out));

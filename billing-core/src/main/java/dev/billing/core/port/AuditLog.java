@@ -23,7 +23,8 @@ public interface AuditLog {
 
     /**
      * Records the entry unless one with its action, entity id and cause is recorded already (a reprocessed event or
-     * a retried request records nothing more).
+     * a retried request records nothing more); an action that is
+     * {@link dev.billing.core.model.AuditAction#oncePerEntity()} is recorded once per entity id, whatever the cause.
      *
      * @return true when recorded now
      */

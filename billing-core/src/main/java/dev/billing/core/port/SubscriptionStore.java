@@ -101,7 +101,11 @@ public interface SubscriptionStore {
     /** Writes the refund iff no row exists or the stored version is strictly older; atomic. */
     UpsertResult upsertRefund(PaymentRefund refund);
 
-    /** The customer's refunds, newest {@code created} first. */
+    /**
+     * The customer's refunds, newest {@code created} first: those Stripe names the customer on, and those of the
+     * payment intents of the customer's purchases (a claimed guest purchase: Stripe names the customer it made for
+     * the guest on its refunds), each once.
+     */
     List<PaymentRefund> refundsOf(CustomerId customerId);
 
     /** Every refund ordered by id. */

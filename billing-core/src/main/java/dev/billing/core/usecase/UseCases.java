@@ -197,7 +197,7 @@ public final class UseCases {
         this.reportMeterUsage = new ReportMeterUsage(gateway, stores.usage(), options.retrySchedule(), clock);
         NoticeSender notices = new NoticeSender(stores.customers(), gateway, listener, stores.inbox(), notifier,
                 stores.notices(), sleeper, clock, workClock);
-        this.guestPurchases = new GuestPurchases(gateway, stores.guests(), stores.subscriptions(), ensureCustomer,
+        this.guestPurchases = new GuestPurchases(gateway, stores.guests(), listener, ensureCustomer,
                 getEntitlements, catalog, redirectPolicy, options, retry, clock);
         DecodedEvents decoded = new DecodedEvents(verifier);
         this.processInboxEvent = new ProcessInboxEvent(decoded, gateway, stores.customers(), stores.subscriptions(),
