@@ -100,6 +100,20 @@ public final class InMemoryAuditLog implements AuditLog {
         return true;
     }
 
+    @Override
+    public synchronized boolean remove(long id) {
+        storeSwitch.check();
+        int at = indexOf(id);
+        if (at < 0) {
+            return false;
+        }
+        AuditEntry gone = entries.remove(at);
+        if (gone.action().explicit() && gone.cause() != null) {
+            explicitKeys.remove(List.of(gone.action().wireName(), gone.entityId(), gone.cause().text()));
+        }
+        return true;
+    }
+
     /** The entry's index, or {@code -(insertion point) - 1}. */
     private int indexOf(long id) {
         int low = 0;
