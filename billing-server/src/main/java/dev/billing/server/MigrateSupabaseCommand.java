@@ -177,8 +177,9 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
             case DRY_RUN -> {
                 out.println(report.matches()
                         ? "Dry run: Postgres already holds exactly what Supabase holds."
-                        : "Dry run: " + String.join(", ", differing) + " would be copied (or differ). Nothing was "
-                        + "written.");
+                        : String.format(Locale.ROOT, "Dry run: %s differ; a copy would write %,d records (%,d of "
+                        + "them changed) and remove %,d. Nothing was written.", String.join(", ", differing),
+                        report.written(), report.changed(), report.removed()));
                 return Main.OK;
             }
             case VERIFY_ONLY -> {
@@ -197,9 +198,9 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 }
                 out.println("MISMATCH in " + String.join(", ", differing) + ": read the report above.");
                 if (before.isEmpty() || allDone(before)) {
-                    out.println("This run copied everything Supabase holds, updating what had changed there; what "
-                            + "still differs was written to Postgres itself. Compare the records named above before "
-                            + "switching.");
+                    out.println("This run made Postgres a copy of Supabase; what still differs changed in Supabase "
+                            + "while it ran, or Postgres refused it (the conflicts above). Stop writes to Supabase "
+                            + "and run it again.");
                 }
                 return MISMATCH;
             }
