@@ -105,16 +105,16 @@ class MigrateSupabaseErasureIT {
             assertThat(behind.out()).contains("MISMATCH in customer_links, subscriptions, ").contains("usage_counters")
                     .contains("memberships").contains("guest_purchases").contains("notices");
             CliConfigTest.Run dry = CliConfigTest.run(env, "migrate-supabase", "--dry-run");
-            assertThat(dry.exit()).as(dry.out() + dry.err()).isZero();
-            Map<MigrationRecordType, Row> planned = rows(dry.out());
-            assertThat(dry.out()).containsPattern("a copy would write \\d+ records \\(\\d+ of them changed\\) and "
-                    + "remove [1-9]");
 
             CliConfigTest.Run second = CliConfigTest.run(env, copy);
 
             assertThat(second.exit()).as(second.out() + second.err()).isZero();
             assertThat(second.out()).contains("The last run finished").contains("Verified: Postgres holds exactly "
                     + "what Supabase holds.");
+            assertThat(dry.exit()).as(dry.out() + dry.err()).isZero();
+            assertThat(dry.out()).containsPattern("a copy would write \\d+ records \\(\\d+ of them changed\\) and "
+                    + "remove [1-9]");
+            Map<MigrationRecordType, Row> planned = rows(dry.out());
             Map<MigrationRecordType, Row> rows = rows(second.out());
             assertThat(rows).allSatisfy((type, row) -> {
                 assertThat(row.verified()).isEqualTo("ok");
@@ -205,8 +205,8 @@ class MigrateSupabaseErasureIT {
             CliConfigTest.Run dry = CliConfigTest.run(env, "migrate-supabase", "--dry-run");
             CliConfigTest.Run second = CliConfigTest.run(env, copy);
 
-            assertThat(dry.exit()).as(dry.out() + dry.err()).isZero();
             assertThat(second.exit()).as(second.out() + second.err()).isZero();
+            assertThat(dry.exit()).as(dry.out() + dry.err()).isZero();
             assertThat(second.out()).contains("Verified: Postgres holds exactly what Supabase holds.");
             Map<MigrationRecordType, Row> rows = rows(second.out());
             Map<MigrationRecordType, Row> planned = rows(dry.out());
