@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * What a {@link MigrateStores} run did and whether the target now holds exactly what the source holds: per record
  * type, what was read, written, changed and removed (a dry run: what a copy would do), and the verification (count
- * and order-independent checksum of every record, on both sides). {@link #matches()} is false as soon as one type differs; the CLI exits non-zero then.
+ * and order-independent checksum of every record, on both sides). {@link #matches()} is false as soon as one type
+ * differs; the CLI exits non-zero then.
  *
  * <p>Usage: {@code if (!report.matches()) { System.err.print(report.summary()); System.exit(3); }}
  *

@@ -47,7 +47,8 @@ public interface AuditLog {
      * @return false when there is none
      */
     default boolean remove(long id) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
     }
 
     /** Stores that keep no audit trail: records nothing, lists nothing. */

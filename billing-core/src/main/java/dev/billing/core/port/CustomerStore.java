@@ -127,7 +127,8 @@ public interface CustomerStore {
      * @return false when the user has no link
      */
     default boolean remove(UserId user) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
     }
 
     /** The outcome of {@link #link}. */

@@ -176,7 +176,8 @@ public interface EventInbox {
      * @return false when there is none
      */
     default boolean remove(String eventId) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
     }
 
     /** What {@link #record} did. */

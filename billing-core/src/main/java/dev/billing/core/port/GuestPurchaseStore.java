@@ -54,7 +54,8 @@ public interface GuestPurchaseStore {
      * @return false when there is none
      */
     default boolean remove(String sessionId) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
     }
 
     /** What an erased purchase keeps instead of the buyer's email: an address that cannot be anyone's. */

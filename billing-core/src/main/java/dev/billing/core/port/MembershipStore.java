@@ -70,7 +70,8 @@ public interface MembershipStore {
      * @return false when there is none
      */
     default boolean remove(String orgId, UserId userId) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
     }
 
     /** For stores that keep no memberships: membership sync cannot be switched on with them. */

@@ -93,14 +93,17 @@ public interface UsageLedger {
      * @return false when there is none
      */
     default boolean removeCounter(UserId user, String meter, Instant periodStart) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
     }
 
     default boolean removeKey(UserId user, String idempotencyKey) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
     }
 
     default boolean removeReport(String identifier) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
     }
 }

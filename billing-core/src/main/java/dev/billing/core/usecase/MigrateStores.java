@@ -105,7 +105,8 @@ public final class MigrateStores {
         MigrationReport report = new MigrationReport(dryRun, reports, Duration.between(started, clock.instant()));
         LOG.log(report.matches() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                 "Migration {0}: read {1}, written {2}, removed {3}, {4}", dryRun ? "dry run" : "run", report.read(),
-                report.written(), report.removed(), report.matches() ? "verified" : "MISMATCH in " + report.mismatches().size() + " types");
+                report.written(), report.removed(),
+                report.matches() ? "verified" : "MISMATCH in " + report.mismatches().size() + " types");
         return report;
     }
 
