@@ -30,6 +30,7 @@ final class JdbiAuditLog implements AuditLog {
             cause(rs.getString("cause")), JsonMaps.read(rs.getString("detail")));
 
     private final Db db;
+    private final JdbiRemovals removals;
     private final String insert;
     private final String select;
     private final String usersCustomer;
@@ -39,6 +40,7 @@ final class JdbiAuditLog implements AuditLog {
 
     JdbiAuditLog(Db db) {
         this.db = db;
+        this.removals = new JdbiRemovals(db);
         this.insert = db.sql("""
                 INSERT INTO {schema}.audit_log (entity, entity_id, action, user_id, customer_id, cause, detail,
                     explicit)
@@ -184,5 +186,10 @@ final class JdbiAuditLog implements AuditLog {
         } catch (IllegalArgumentException e) {
             return AuditCause.system(text); // a cause some other tool wrote: shown as it is
         }
+    }
+
+    @Override
+    public boolean remove(long id) {
+        return removals.auditEntry(id);
     }
 }

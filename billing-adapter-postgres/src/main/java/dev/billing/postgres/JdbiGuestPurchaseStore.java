@@ -38,6 +38,7 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
     };
 
     private final Db db;
+    private final JdbiRemovals removals;
     private final String insert;
     private final String claim;
     private final String claimAndMove;
@@ -51,6 +52,7 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
 
     JdbiGuestPurchaseStore(Db db) {
         this.db = db;
+        this.removals = new JdbiRemovals(db);
         this.insert = db.sql("INSERT INTO {schema}.guest_purchases (" + COLUMNS + """
                 )
                 VALUES (:sessionId, :email, :priceId, :quantity, :currency, :amountTotal, :customerId, :purchasedAt,
@@ -213,5 +215,10 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
                 .bindByType("purchasedAt", Db.ts(p.purchasedAt()), OffsetDateTime.class)
                 .bind("claimedBy", p.claimedBy() == null ? null : p.claimedBy().value())
                 .bindByType("claimedAt", Db.ts(p.claimedAt()), OffsetDateTime.class);
+    }
+
+    @Override
+    public boolean remove(String sessionId) {
+        return removals.guest(sessionId);
     }
 }

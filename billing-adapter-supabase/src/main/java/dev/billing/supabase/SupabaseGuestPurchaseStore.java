@@ -206,4 +206,9 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
         args.set("p_purchase", toRow(purchase));
         return client.rpc("billing_guests_restore", args).send().json().asBoolean();
     }
+
+    @Override
+    public boolean remove(String sessionId) {
+        return SupabaseRemovals.delete(client, TABLE, "session_id", sessionId);
+    }
 }

@@ -482,4 +482,30 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
                 Rows.longValue(row, "amount_total"), Rows.text(row, "payment_intent_id"),
                 Rows.requiredInstant(row, "purchased_at"));
     }
+
+    @Override
+    public boolean removeSubscription(String subscriptionId) {
+        return SupabaseRemovals.delete(client, SUBSCRIPTIONS, "id", subscriptionId);
+    }
+
+    @Override
+    public boolean removeInvoice(String invoiceId) {
+        return SupabaseRemovals.delete(client, INVOICES, "id", invoiceId);
+    }
+
+    @Override
+    public boolean removePurchase(String purchaseId) {
+        return SupabaseRemovals.delete(client, PURCHASES, "id", purchaseId);
+    }
+
+    @Override
+    public boolean removeRefund(String refundId) {
+        return SupabaseRemovals.delete(client, REFUNDS, "id", refundId);
+    }
+
+    @Override
+    public boolean removeInvoicePayment(InvoicePayment payment) {
+        return SupabaseRemovals.delete(client, INVOICE_PAYMENTS, "invoice_id", payment.invoiceId(),
+                "payment_intent_id", payment.paymentIntentId());
+    }
 }

@@ -41,6 +41,17 @@ public interface AuditLog {
      */
     boolean restore(AuditEntry entry);
 
+    /**
+     * Migration: deletes the entry of that id, because the source of a store-to-store copy does not have it (the
+     * target recorded it itself). Records nothing about it.
+     *
+     * @return false when there is none
+     */
+    default boolean remove(long id) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
     /** Stores that keep no audit trail: records nothing, lists nothing. */
     AuditLog NONE = new AuditLog() {
         @Override

@@ -64,6 +64,16 @@ public interface GuestPurchaseStore {
     /** Writes the purchase exactly as given (migration) unless the same is stored; true when it wrote. */
     boolean restore(GuestPurchase purchase);
 
+    /**
+     * Migration: deletes the purchase, because the source of a store-to-store copy no longer has it.
+     *
+     * @return false when there is none
+     */
+    default boolean remove(String sessionId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
     /** What an erased purchase keeps instead of the buyer's email: an address that cannot be anyone's. */
     static String erasedEmail(UserId pseudonym) {
         return pseudonym.value() + "@erased.invalid";

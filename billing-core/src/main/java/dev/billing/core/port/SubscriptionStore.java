@@ -151,4 +151,36 @@ public interface SubscriptionStore {
     long countInvoices();
 
     long countPurchases();
+
+    /**
+     * Migration: deletes the subscription as it stands, because the source of a store-to-store copy no longer has it
+     * or holds it otherwise at the same version; audits nothing. The other {@code remove*} methods do the same for
+     * their records.
+     *
+     * @return false when there is none
+     */
+    default boolean removeSubscription(String subscriptionId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
+    default boolean removeInvoice(String invoiceId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
+    default boolean removePurchase(String purchaseId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
+    default boolean removeRefund(String refundId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
+    default boolean removeInvoicePayment(InvoicePayment payment) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
 }

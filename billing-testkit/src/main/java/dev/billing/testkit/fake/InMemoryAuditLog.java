@@ -106,6 +106,20 @@ public final class InMemoryAuditLog implements AuditLog {
                 : List.of(action.wireName(), entityId, cause.text());
     }
 
+    @Override
+    public synchronized boolean remove(long id) {
+        storeSwitch.check();
+        int at = indexOf(id);
+        if (at < 0) {
+            return false;
+        }
+        AuditEntry gone = entries.remove(at);
+        if (gone.action().explicit() && gone.cause() != null) {
+            explicitKeys.remove(explicitKey(gone.action(), gone.entityId(), gone.cause()));
+        }
+        return true;
+    }
+
     /** The entry's index, or {@code -(insertion point) - 1}. */
     private int indexOf(long id) {
         int low = 0;

@@ -118,4 +118,10 @@ public final class InMemoryGuestPurchaseStore implements GuestPurchaseStore {
         storeSwitch.check();
         return !purchase.equals(purchases.put(purchase.sessionId(), purchase));
     }
+
+    @Override
+    public synchronized boolean remove(String sessionId) {
+        storeSwitch.check();
+        return purchases.remove(sessionId) != null;
+    }
 }

@@ -255,6 +255,36 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
         return purchases.size();
     }
 
+    @Override
+    public synchronized boolean removeSubscription(String subscriptionId) {
+        storeSwitch.check();
+        return subscriptions.remove(subscriptionId) != null;
+    }
+
+    @Override
+    public synchronized boolean removeInvoice(String invoiceId) {
+        storeSwitch.check();
+        return invoices.remove(invoiceId) != null;
+    }
+
+    @Override
+    public synchronized boolean removePurchase(String purchaseId) {
+        storeSwitch.check();
+        return purchases.remove(purchaseId) != null;
+    }
+
+    @Override
+    public synchronized boolean removeRefund(String refundId) {
+        storeSwitch.check();
+        return refunds.remove(refundId) != null;
+    }
+
+    @Override
+    public synchronized boolean removeInvoicePayment(InvoicePayment payment) {
+        storeSwitch.check();
+        return invoicePayments.remove(key(payment)) != null;
+    }
+
     private static <T> UpsertResult upsert(Map<String, T> rows, String id, T row, Function<T, SourceVersion> version) {
         T existing = rows.get(id);
         if (existing == null) {
