@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * {@link AuditLog} on the {@code audit_log} table. The projection's changes are written there by V11's triggers, in
  * the transaction of the write (with the {@code cause} the write put in its row); explicit entries are one
- * {@code INSERT ... ON CONFLICT DO NOTHING} on {@code audit_log_explicit_key}. The listing is one keyset query on
+ * {@code INSERT ... ON CONFLICT DO NOTHING} on {@code audit_log_explicit_key}, or for a refund's creation on
+ * {@code audit_log_refund_created_key} (once per refund whatever the cause, V21). The listing is one keyset query on
  * the id, newest first, with the filters given.
  */
 final class JdbiAuditLog implements AuditLog {
@@ -29,6 +30,7 @@ final class JdbiAuditLog implements AuditLog {
             cause(rs.getString("cause")), JsonMaps.read(rs.getString("detail")));
 
     private final Db db;
+    private final JdbiRemovals removals;
     private final String insert;
     private final String select;
     private final String usersCustomer;
@@ -38,11 +40,12 @@ final class JdbiAuditLog implements AuditLog {
 
     JdbiAuditLog(Db db) {
         this.db = db;
+        this.removals = new JdbiRemovals(db);
         this.insert = db.sql("""
                 INSERT INTO {schema}.audit_log (entity, entity_id, action, user_id, customer_id, cause, detail,
                     explicit)
                 VALUES (:entity, :entityId, :action, :userId, :customerId, :cause, CAST(:detail AS jsonb), true)
-                ON CONFLICT (entity, action, entity_id, cause) WHERE explicit DO NOTHING
+                ON CONFLICT DO NOTHING
                 """);
         // V2's status columns are read into the detail, so older rows show their statuses too.
         this.select = db.sql("""
@@ -183,5 +186,10 @@ final class JdbiAuditLog implements AuditLog {
         } catch (IllegalArgumentException e) {
             return AuditCause.system(text); // a cause some other tool wrote: shown as it is
         }
+    }
+
+    @Override
+    public boolean remove(long id) {
+        return removals.auditEntry(id);
     }
 }

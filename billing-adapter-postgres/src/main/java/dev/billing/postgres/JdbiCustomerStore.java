@@ -33,6 +33,7 @@ final class JdbiCustomerStore implements CustomerStore {
     private static final RowMapper<CustomerLink> LINK = (rs, ctx) -> link(rs);
 
     private final Db db;
+    private final JdbiRemovals removals;
     private final String byUser;
     private final String byCustomer;
     private final String byCustomers;
@@ -48,6 +49,7 @@ final class JdbiCustomerStore implements CustomerStore {
 
     JdbiCustomerStore(Db db) {
         this.db = db;
+        this.removals = new JdbiRemovals(db);
         this.byUser = db.sql("""
                 SELECT user_id, customer_id, email, created_at FROM {schema}.customers WHERE user_id = :user
                 """);
@@ -288,5 +290,10 @@ final class JdbiCustomerStore implements CustomerStore {
                     .execute();
             return moved;
         });
+    }
+
+    @Override
+    public boolean remove(UserId user) {
+        return removals.link(user);
     }
 }

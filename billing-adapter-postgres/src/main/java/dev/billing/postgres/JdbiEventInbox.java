@@ -81,6 +81,7 @@ final class JdbiEventInbox implements EventInbox {
     static final Coalescer.Company INSERT_COMPANY = new Coalescer.Company(Duration.of(500, ChronoUnit.MICROS), 8);
 
     private final Db db;
+    private final JdbiRemovals removals;
     private final Coalescer<NewRow, Boolean> inserts;
     private final Coalescer<Completion, Boolean> completions;
     private final MultiRowSql insertBatch;
@@ -104,6 +105,7 @@ final class JdbiEventInbox implements EventInbox {
 
     JdbiEventInbox(Db db) {
         this.db = db;
+        this.removals = new JdbiRemovals(db);
         this.inserts = new Coalescer<>(MAX_BATCH, INSERT_WRITERS, INSERT_COMPANY, row -> row.event().id(),
                 this::insertRows);
         this.completions = new Coalescer<>(MAX_BATCH, Completion::eventId, this::completeRows);
@@ -487,5 +489,10 @@ final class JdbiEventInbox implements EventInbox {
                 rs.getString("last_error"), Db.instant(rs, "received_at"), Db.instant(rs, "next_attempt_at"),
                 rs.getString("lease_owner"), Db.instant(rs, "lease_expires_at"), Db.instant(rs, "processed_at"),
                 Db.instant(rs, "notified_at"));
+    }
+
+    @Override
+    public boolean remove(String eventId) {
+        return removals.inboxEntry(eventId);
     }
 }

@@ -1,5 +1,6 @@
 package dev.billing.postgres;
 
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.GuestPurchase;
 import dev.billing.core.model.Page;
@@ -19,7 +20,9 @@ import java.util.Objects;
  * normalised email through {@code guest_purchases_email_idx} (V9). {@code claim} is one statement: an
  * {@code UPDATE ... WHERE claimed_by IS NULL} in a CTE, and the rows of the email the user held before it. Racing
  * claimers wait on each other's row locks and re-check {@code claimed_by IS NULL} on the committed row, so each
- * purchase goes to exactly one of them, on any number of connections and processes. Answers are in purchase order.
+ * purchase goes to exactly one of them, on any number of connections and processes. The claim that moves the
+ * purchases adds a third data-modifying CTE to the same statement: the {@code purchases} rows of what the user holds
+ * go to the user's customer, audited by V21's trigger. Answers are in purchase order.
  */
 final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
     private static final String COLUMNS = """
@@ -35,8 +38,10 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
     };
 
     private final Db db;
+    private final JdbiRemovals removals;
     private final String insert;
     private final String claim;
+    private final String claimAndMove;
     private final String ofEmail;
     private final String claimedBy;
     private final String pseudonymise;
@@ -47,6 +52,7 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
 
     JdbiGuestPurchaseStore(Db db) {
         this.db = db;
+        this.removals = new JdbiRemovals(db);
         this.insert = db.sql("INSERT INTO {schema}.guest_purchases (" + COLUMNS + """
                 )
                 VALUES (:sessionId, :email, :priceId, :quantity, :currency, :amountTotal, :customerId, :purchasedAt,
@@ -65,6 +71,26 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
                 SELECT {columns} FROM taken
                 UNION ALL
                 SELECT {columns} FROM {schema}.guest_purchases WHERE email = :email AND claimed_by = :user
+                ORDER BY purchased_at, session_id
+                """.replace("{columns}", COLUMNS));
+        // The same, and the held purchases' rows move to the customer (those already there are left alone, so a
+        // retry moves and audits nothing more). Every CTE runs to completion whether or not the SELECT reads it.
+        this.claimAndMove = db.sql("""
+                WITH taken AS (
+                    UPDATE {schema}.guest_purchases SET claimed_by = :user, claimed_at = :at
+                    WHERE email = :email AND claimed_by IS NULL
+                    RETURNING {columns}
+                ), held AS (
+                    SELECT {columns} FROM taken
+                    UNION ALL
+                    SELECT {columns} FROM {schema}.guest_purchases WHERE email = :email AND claimed_by = :user
+                ), moved AS (
+                    UPDATE {schema}.purchases p SET customer_id = :customer, cause = :cause
+                    FROM held h
+                    WHERE p.id = h.session_id AND p.customer_id <> :customer
+                    RETURNING p.id
+                )
+                SELECT {columns} FROM held
                 ORDER BY purchased_at, session_id
                 """.replace("{columns}", COLUMNS));
         this.ofEmail = db.sql("SELECT " + COLUMNS + """
@@ -115,6 +141,18 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
         Objects.requireNonNull(at, "at");
         return db.call("guests.claim", h -> h.createQuery(claim).bind("email", normalised)
                 .bind("user", user.value()).bindByType("at", Db.ts(at), OffsetDateTime.class)
+                .map(PURCHASE).list());
+    }
+
+    @Override
+    public List<GuestPurchase> claim(String email, UserId user, CustomerId customer, Instant at, AuditCause cause) {
+        String normalised = GuestPurchase.normalise(email);
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(customer, "customer");
+        Objects.requireNonNull(at, "at");
+        return db.call("guests.claimAndMove", h -> h.createQuery(claimAndMove).bind("email", normalised)
+                .bind("user", user.value()).bindByType("at", Db.ts(at), OffsetDateTime.class)
+                .bind("customer", customer.value()).bind("cause", cause == null ? null : cause.text())
                 .map(PURCHASE).list());
     }
 
@@ -177,5 +215,10 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
                 .bindByType("purchasedAt", Db.ts(p.purchasedAt()), OffsetDateTime.class)
                 .bind("claimedBy", p.claimedBy() == null ? null : p.claimedBy().value())
                 .bindByType("claimedAt", Db.ts(p.claimedAt()), OffsetDateTime.class);
+    }
+
+    @Override
+    public boolean remove(String sessionId) {
+        return removals.guest(sessionId);
     }
 }

@@ -37,6 +37,7 @@ final class JdbiMembershipStore implements MembershipStore {
             Db.instant(rs, "changed_at"), rs.getString("event_id"));
 
     private final Db db;
+    private final JdbiRemovals removals;
     private final String apply;
     private final String restore;
     private final String find;
@@ -49,6 +50,7 @@ final class JdbiMembershipStore implements MembershipStore {
 
     JdbiMembershipStore(Db db) {
         this.db = db;
+        this.removals = new JdbiRemovals(db);
         this.apply = db.sql(INSERT + SUPERSEDES);
         this.restore = db.sql(INSERT + """
                 WHERE (m.role, m.active, m.changed_at, m.event_id)
@@ -156,5 +158,10 @@ final class JdbiMembershipStore implements MembershipStore {
                 .bind("active", m.active())
                 .bindByType("changedAt", Db.ts(m.changedAt()), OffsetDateTime.class)
                 .bind("eventId", m.eventId());
+    }
+
+    @Override
+    public boolean remove(String orgId, UserId userId) {
+        return removals.member(orgId, userId);
     }
 }

@@ -28,6 +28,7 @@ final class JdbiNoticeLog implements NoticeLog {
                     Db.instant(rs, "at")));
 
     private final Db db;
+    private final JdbiRemovals removals;
     private final String insert;
     private final String select;
     private final String ofUser;
@@ -38,6 +39,7 @@ final class JdbiNoticeLog implements NoticeLog {
 
     JdbiNoticeLog(Db db) {
         this.db = db;
+        this.removals = new JdbiRemovals(db);
         this.insert = db.sql("""
                 INSERT INTO {schema}.notice_log (event_id, kind, user_id, customer_id, status, message_id, error, at)
                 VALUES (:eventId, :kind, :userId, :customerId, :status, :messageId, :error, :at)
@@ -157,5 +159,10 @@ final class JdbiNoticeLog implements NoticeLog {
     private static NoticeStatus status(String name) {
         return NoticeStatus.fromName(name).orElseThrow(() -> Db.corrupt("a notice_log row has the unknown status "
                 + name));
+    }
+
+    @Override
+    public boolean remove(long id) {
+        return removals.notice(id);
     }
 }

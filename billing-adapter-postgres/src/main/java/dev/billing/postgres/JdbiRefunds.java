@@ -41,8 +41,14 @@ final class JdbiRefunds {
                 RETURNING source_version
                 """);
         this.version = db.sql("SELECT source_version FROM {schema}.refunds WHERE id = :id");
+        // Also the refunds of the customer's purchases' payment intents (a claimed guest purchase's refunds name the
+        // guest's customer): the array is read first, so each branch of the OR is an index scan.
         this.of = db.sql("SELECT " + COLUMNS + """
-                 FROM {schema}.refunds WHERE customer_id = :customerId
+                 FROM {schema}.refunds
+                WHERE customer_id = :customerId
+                   OR payment_intent_id = ANY(ARRAY(SELECT p.payment_intent_id FROM {schema}.purchases p
+                                                    WHERE p.customer_id = :customerId
+                                                      AND p.payment_intent_id IS NOT NULL))
                 ORDER BY created DESC, id COLLATE "C"
                 """);
         this.first = db.sql("SELECT " + COLUMNS + """

@@ -81,6 +81,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     private static final RowMapper<Purchase> PURCHASE = JdbiSubscriptionStore::purchase;
 
     private final Db db;
+    private final JdbiRemovals removals;
     private final Coalescer<Caused, UpsertResult> subscriptionUpserts;
     private final MultiRowSql subscriptionBatch;
     private final String subscriptionVersions;
@@ -107,6 +108,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     JdbiSubscriptionStore(Db db) {
         this.db = db;
+        this.removals = new JdbiRemovals(db);
         this.refunds = new JdbiRefunds(db);
         this.invoicePayments = new JdbiInvoicePayments(db);
         this.subscriptionUpserts = new Coalescer<>(MAX_BATCH, c -> c.subscription().id(), this::writeSubscriptions);
@@ -430,38 +432,22 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     @Override
     public boolean recordInvoicePayment(InvoicePayment p) {
-        return db.call("subscriptions.recordInvoicePayment", h -> h.createUpdate(invoicePayments.insert)
-                .bind("invoiceId", p.invoiceId()).bind("paymentIntentId", p.paymentIntentId()).execute() == 1);
+        return invoicePayments.record(p);
     }
 
     @Override
     public List<InvoicePayment> invoicePaymentsOf(Collection<String> invoiceIds) {
-        if (invoiceIds.isEmpty()) {
-            return List.of();
-        }
-        return db.call("subscriptions.invoicePaymentsOf", h -> h.createQuery(invoicePayments.of)
-                .bindArray("invoiceIds", String.class, List.copyOf(invoiceIds)).map(JdbiInvoicePayments.PAYMENT)
-                .list());
+        return invoicePayments.of(invoiceIds);
     }
 
-    /** Keyset paging on the two-column primary key: the cursor is the last row's (invoice, payment intent). */
     @Override
     public Page<InvoicePayment> listInvoicePayments(String cursor, int limit) {
-        Cursors.checkLimit(limit);
-        List<String> position = Cursors.decode(cursor, 2);
-        return db.call("subscriptions.listInvoicePayments", h -> {
-            Query query = position == null ? h.createQuery(invoicePayments.first)
-                    : h.createQuery(invoicePayments.after).bind("afterInvoice", position.get(0))
-                    .bind("afterIntent", position.get(1));
-            return Pages.of(query.bind("limit", limit + 1).map(JdbiInvoicePayments.PAYMENT).list(), limit,
-                    p -> Cursors.encode(p.invoiceId(), p.paymentIntentId()));
-        });
+        return invoicePayments.list(cursor, limit);
     }
 
     @Override
     public long countInvoicePayments() {
-        return db.call("subscriptions.countInvoicePayments", h -> h.createQuery(invoicePayments.count)
-                .mapTo(Long.class).one());
+        return invoicePayments.count();
     }
 
     @Override
@@ -568,5 +554,30 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
         return new Purchase(rs.getString("id"), CustomerId.of(rs.getString("customer_id")), rs.getString("price_id"),
                 rs.getLong("quantity"), rs.getString("currency"), rs.getLong("amount_total"),
                 rs.getString("payment_intent_id"), Db.instant(rs, "purchased_at"));
+    }
+
+    @Override
+    public boolean removeSubscription(String subscriptionId) {
+        return removals.subscription(subscriptionId);
+    }
+
+    @Override
+    public boolean removeInvoice(String invoiceId) {
+        return removals.invoice(invoiceId);
+    }
+
+    @Override
+    public boolean removePurchase(String purchaseId) {
+        return removals.purchase(purchaseId);
+    }
+
+    @Override
+    public boolean removeRefund(String refundId) {
+        return removals.refund(refundId);
+    }
+
+    @Override
+    public boolean removeInvoicePayment(InvoicePayment payment) {
+        return removals.invoicePayment(payment);
     }
 }

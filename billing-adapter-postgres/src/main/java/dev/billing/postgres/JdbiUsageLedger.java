@@ -52,6 +52,7 @@ final class JdbiUsageLedger implements UsageLedger {
             .comparing((MeterReport r) -> r.event().timestamp()).thenComparing(MeterReport::identifier);
 
     private final Db db;
+    private final JdbiRemovals removals;
     private final String claimKey;
     private final String findKey;
     private final String addToCounter;
@@ -77,6 +78,7 @@ final class JdbiUsageLedger implements UsageLedger {
 
     JdbiUsageLedger(Db db) {
         this.db = db;
+        this.removals = new JdbiRemovals(db);
         this.claimKey = db.sql("""
                 INSERT INTO {schema}.usage_keys (user_id, idempotency_key, meter, period_start, fingerprint, amount,
                     used_after, usage_limit, created_at)
@@ -453,5 +455,20 @@ final class JdbiUsageLedger implements UsageLedger {
         return new UsageKey(UserId.of(rs.getString("user_id")), rs.getString("idempotency_key"), rs.getString("meter"),
                 Db.instant(rs, "period_start"), rs.getString("fingerprint"), rs.getLong("amount"),
                 rs.getLong("used_after"), rs.getLong("usage_limit"), Db.instant(rs, "created_at"));
+    }
+
+    @Override
+    public boolean removeCounter(UserId user, String meter, Instant periodStart) {
+        return removals.counter(user, meter, periodStart);
+    }
+
+    @Override
+    public boolean removeKey(UserId user, String idempotencyKey) {
+        return removals.key(user, idempotencyKey);
+    }
+
+    @Override
+    public boolean removeReport(String identifier) {
+        return removals.report(identifier);
     }
 }

@@ -1,7 +1,6 @@
 package dev.billing.postgres;
 
 import dev.billing.core.port.BillingStores;
-import dev.billing.core.port.GuestPurchaseStore;
 import dev.billing.testkit.contract.GuestPurchaseStoreContract;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
@@ -25,7 +24,7 @@ class JdbiGuestPurchaseStoreContractIT extends GuestPurchaseStoreContract {
     }
 
     @Override
-    protected GuestPurchaseStore guests() {
-        return stores.guests();
+    protected BillingStores stores() {
+        return stores;
     }
 }

@@ -52,7 +52,7 @@ class MigrationsIT {
                     + "billing.billing_schema_history ORDER BY installed_rank"))
                     .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true", "4:true", "5:true",
                             "6:true", "7:true", "8:true", "9:true", "10:true", "11:true", "12:true", "13:true",
-                            "14:true", "15:true", "16:true", "17:true", "18:true");
+                            "14:true", "15:true", "16:true", "17:true", "18:true", "21:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(ds, "SELECT unnest(reloptions) FROM pg_class c JOIN pg_namespace n ON "
@@ -98,8 +98,9 @@ class MigrationsIT {
                     + "ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'billing' "
                     + "AND NOT t.tgisinternal ORDER BY 1")).containsExactly("customers.customers_audit_link",
                     "customers.customers_audit_pseudonymise", "invoices.invoices_audit_paid_insert",
-                    "invoices.invoices_audit_paid_update", "purchases.purchases_audit_insert",
-                    "subscriptions.subscriptions_audit_insert", "subscriptions.subscriptions_audit_update");
+                    "invoices.invoices_audit_paid_update", "purchases.purchases_audit_claim",
+                    "purchases.purchases_audit_insert", "subscriptions.subscriptions_audit_insert",
+                    "subscriptions.subscriptions_audit_update");
             assertThat(Sql.strings(ds, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'billing' "
                     + "AND indexname = 'audit_log_explicit_key'")).containsExactly("CREATE UNIQUE INDEX "
                     + "audit_log_explicit_key ON billing.audit_log USING btree (entity, action, entity_id, cause) "
@@ -111,7 +112,8 @@ class MigrationsIT {
                     + "WHERE n.nspname = 'billing' AND NOT t.tgisinternal "
                     + "AND pg_get_triggerdef(t.oid) || f.prosrc LIKE '%system:migration%' ORDER BY 1")).containsExactly(
                     "customers_audit_link", "invoices_audit_paid_insert", "invoices_audit_paid_update",
-                    "purchases_audit_insert", "subscriptions_audit_insert", "subscriptions_audit_update");
+                    "purchases_audit_claim", "purchases_audit_insert", "subscriptions_audit_insert",
+                    "subscriptions_audit_update");
             // V17: those fire once per statement, over its rows as a transition table; the erasure's once per row.
             assertThat(Sql.strings(ds, "SELECT t.tgname || (CASE WHEN t.tgtype & 1 = 1 THEN ' row' ELSE ' statement' "
                     + "END) || (CASE WHEN t.tgnewtable IS NULL THEN '' ELSE ' ' || t.tgnewtable END) "
@@ -120,6 +122,7 @@ class MigrationsIT {
                     .containsExactly("customers_audit_link statement new_rows", "customers_audit_pseudonymise row",
                             "invoices_audit_paid_insert statement new_rows",
                             "invoices_audit_paid_update statement new_rows",
+                            "purchases_audit_claim statement new_rows",
                             "purchases_audit_insert statement new_rows",
                             "subscriptions_audit_insert statement new_rows",
                             "subscriptions_audit_update statement new_rows");
@@ -244,7 +247,8 @@ class MigrationsIT {
                             "V10__analytics.sql", "V11__audit_causes.sql", "V12__refunds.sql",
                             "V13__notice_log.sql", "V14__invoice_tax.sql",
                             "V15__invoice_payments.sql", "V16__migration_copies.sql",
-                            "V17__audit_per_statement.sql", "V18__fewer_index_writes.sql");
+                            "V17__audit_per_statement.sql", "V18__fewer_index_writes.sql",
+                            "V21__guest_claims_move.sql");
         }
     }
 
@@ -294,6 +298,58 @@ class MigrationsIT {
             assertThat(stores.customers().pseudonymise(UserId.of("user_eu"), UserId.of("erased_eu"))).isTrue();
             assertThat(Sql.strings(ds, "SELECT action || ':' || user_id FROM billing_eu.audit_log ORDER BY id"))
                     .containsExactly("linked:erased_eu", "pseudonymised:erased_eu");
+        }
+    }
+
+    @Test
+    void v21FoldsTheCopiesOldClaimsMadeIntoTheOriginalAndDropsDuplicateRefundEntriesTwiceTheSame() {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_v21")) {
+            DataSource ds = db.dataSource();
+            migrateTo(ds, "18");
+            // What a guest's purchase and its claim left before V21: the original under Stripe's guest customer,
+            // the claim's copy under the claimer's customer without the payment intent, each audited as recorded;
+            // and an admin refund retried with the same Idempotency-Key, audited twice.
+            Sql.execute(ds, """
+                    INSERT INTO billing.purchases (cause, id, customer_id, price_id, quantity, currency, amount_total,
+                        payment_intent_id, purchased_at)
+                    VALUES ('event:evt_guest_paid', 'cs_guest_1', 'cus_guest_1', 'price_credits_100', 2, 'usd', 2000,
+                        'pi_guest_1', '2026-01-01T10:00:00Z');
+                    INSERT INTO billing.guest_purchases (session_id, email, price_id, quantity, currency,
+                        amount_total, customer_id, purchased_at, claimed_by, claimed_at)
+                    VALUES ('cs_guest_1', 'visitor@example.com', 'price_credits_100', 2, 'usd', 2000, 'cus_guest_1',
+                        '2026-01-01T10:00:00Z', 'user_ada', '2026-01-02T10:00:00Z');
+                    INSERT INTO billing.purchases (cause, id, customer_id, price_id, quantity, currency, amount_total,
+                        payment_intent_id, purchased_at)
+                    VALUES ('request:req_claim', 'cs_guest_1_claimed', 'cus_ada', 'price_credits_100', 2, 'usd',
+                        2000, NULL, '2026-01-01T10:00:00Z');
+                    INSERT INTO billing.audit_log (entity, entity_id, action, cause, detail, explicit) VALUES
+                        ('refund', 're_1', 'created', 'admin:req_first', '{}', true),
+                        ('refund', 're_1', 'created', 'admin:req_retry', '{}', true),
+                        ('refund', 're_2', 'created', 'admin:req_other', '{}', true);
+                    """);
+            String trail = """
+                    SELECT entity || '.' || action || ' ' || entity_id || ' ' || coalesce(customer_id, '-') || ' '
+                        || coalesce(cause, '-') || ' ' || ((detail ->> 'old_customer_id') IS NOT NULL)::text
+                    FROM billing.audit_log ORDER BY id""";
+
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(1);
+
+            List<String> purchases = Sql.strings(ds, "SELECT id || ' ' || customer_id || ' ' || payment_intent_id "
+                    + "FROM billing.purchases ORDER BY id");
+            List<String> entries = Sql.strings(ds, trail);
+            assertThat(purchases).containsExactly("cs_guest_1 cus_ada pi_guest_1");
+            assertThat(entries).containsExactly(
+                    "purchase.recorded cs_guest_1 cus_guest_1 event:evt_guest_paid false",
+                    "purchase.claimed cs_guest_1 cus_ada request:req_claim true",
+                    "refund.created re_1 - admin:req_first false",
+                    "refund.created re_2 - admin:req_other false");
+
+            // Applied again (a lost history row): nothing changes.
+            Sql.execute(ds, "DELETE FROM billing.billing_schema_history WHERE version = '21'");
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(1);
+            assertThat(Sql.strings(ds, "SELECT id || ' ' || customer_id || ' ' || payment_intent_id "
+                    + "FROM billing.purchases ORDER BY id")).isEqualTo(purchases);
+            assertThat(Sql.strings(ds, trail)).isEqualTo(entries);
         }
     }
 

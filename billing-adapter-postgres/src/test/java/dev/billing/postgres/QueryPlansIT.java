@@ -117,16 +117,38 @@ class QueryPlansIT {
     @CsvSource(delimiter = '|', textBlock = """
             guests claim        | guest_purchases_email_idx          | WITH taken AS (UPDATE billing.guest_purchases SET claimed_by = 'u', claimed_at = now() WHERE email = 'e' AND claimed_by IS NULL RETURNING session_id, email, price_id, quantity, currency, amount_total, customer_id, purchased_at, claimed_by, claimed_at) SELECT session_id, email, price_id, quantity, currency, amount_total, customer_id, purchased_at, claimed_by, claimed_at FROM taken UNION ALL SELECT session_id, email, price_id, quantity, currency, amount_total, customer_id, purchased_at, claimed_by, claimed_at FROM billing.guest_purchases WHERE email = 'e' AND claimed_by = 'u' ORDER BY purchased_at, session_id
             guests of email     | guest_purchases_email_idx          | SELECT * FROM billing.guest_purchases WHERE email = 'e' ORDER BY purchased_at, session_id
+            guests claim, move  | purchases_pkey                     | WITH taken AS (UPDATE billing.guest_purchases SET claimed_by = 'u', claimed_at = now() WHERE email = 'e' AND claimed_by IS NULL RETURNING session_id, purchased_at), held AS (SELECT session_id, purchased_at FROM taken UNION ALL SELECT session_id, purchased_at FROM billing.guest_purchases WHERE email = 'e' AND claimed_by = 'u'), moved AS (UPDATE billing.purchases p SET customer_id = 'c', cause = 'x' FROM held h WHERE p.id = h.session_id AND p.customer_id <> 'c' RETURNING p.id) SELECT * FROM held ORDER BY purchased_at, session_id
             """)
     void guestPurchasesAreFoundByEmailInTheirIndex(String query, String index, String sql) throws SQLException {
         String plan = plan(sql);
         assertThat(plan).as(plan).contains("Index Scan using " + index).doesNotContain("Seq Scan");
     }
 
+    /**
+     * A customer's refunds (JdbiRefunds.of): those naming it and those of its purchases' payment intents (a claimed
+     * guest purchase), each branch of the OR from its index, combined as a bitmap.
+     */
+    @Test
+    void aCustomersRefundsAndThoseOfItsPurchasesAreFoundInIndexes() throws SQLException {
+        String plan = plan("""
+                SELECT * FROM billing.refunds
+                WHERE customer_id = 'c'
+                   OR payment_intent_id = ANY(ARRAY(SELECT p.payment_intent_id FROM billing.purchases p
+                                                    WHERE p.customer_id = 'c' AND p.payment_intent_id IS NOT NULL))
+                ORDER BY created DESC, id COLLATE "C"
+                """, true);
+        assertThat(plan).as(plan).contains("refunds_customer_created_idx").contains("refunds_payment_intent_idx")
+                .contains("purchases_customer_purchased_idx").doesNotContain("Seq Scan");
+    }
+
     private static String plan(String sql) throws SQLException {
+        return plan(sql, false);
+    }
+
+    private static String plan(String sql, boolean bitmaps) throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("SET enable_seqscan = off");
-            s.execute("SET enable_bitmapscan = off");
+            s.execute("SET enable_bitmapscan = " + (bitmaps ? "on" : "off"));
             StringBuilder plan = new StringBuilder();
             try (ResultSet rs = s.executeQuery("EXPLAIN " + sql)) {
                 while (rs.next()) {

@@ -5,6 +5,7 @@ import com.stripe.model.PromotionCode;
 import com.stripe.model.StripeCollection;
 import com.stripe.param.PromotionCodeListParams;
 import com.stripe.param.checkout.SessionCreateParams;
+import com.stripe.param.checkout.SessionListParams;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CheckoutMode;
 import dev.billing.core.model.CheckoutRequest;
@@ -13,6 +14,7 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.LineItem;
 import dev.billing.core.model.PortalSession;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Stripe's hosted pages: checkout sessions (with their line items and promotion codes) and portal sessions. */
@@ -133,6 +135,34 @@ final class StripeCheckout {
         return calls.find("retrieve checkout session", sessionId,
                 () -> client.v1().checkout().sessions().retrieve(sessionId))
                 .map(s -> calls.read("retrieve checkout session", s, StripeObjects::checkoutSession));
+    }
+
+    /** Stripe lists newest first; one page of 100 is more than a customer ever has open. */
+    List<CheckoutSession> listOpenCheckoutSessions(CustomerId customerId) {
+        SessionListParams params = SessionListParams.builder().setCustomer(customerId.value())
+                .setStatus(SessionListParams.Status.OPEN).setLimit((long) StripeCalls.MAX_PAGE).build();
+        StripeCollection<com.stripe.model.checkout.Session> page = calls.call("list checkout sessions",
+                () -> client.v1().checkout().sessions().list(params));
+        return calls.read("list checkout sessions", page, p -> p.getData() == null ? List.<CheckoutSession>of()
+                : p.getData().stream().filter(s -> "open".equals(s.getStatus()))
+                        .map(StripeObjects::checkoutSession).toList());
+    }
+
+    /**
+     * Stripe refuses (400) to expire a session that is not open; that refusal, confirmed by reading the session, is
+     * "no longer open" rather than a failure.
+     */
+    boolean expireCheckoutSession(String sessionId) {
+        StripeCalls.requireId(sessionId, "sessionId");
+        try {
+            calls.call("expire checkout session", () -> client.v1().checkout().sessions().expire(sessionId));
+            return true;
+        } catch (GatewayRejectedException e) {
+            if (e.status() != 400 || getCheckoutSession(sessionId).map(s -> "open".equals(s.status())).orElse(true)) {
+                throw e;
+            }
+            return false;
+        }
     }
 
     PortalSession createPortalSession(CustomerId customerId, String returnUrl) {

@@ -4,12 +4,16 @@ import com.stripe.StripeClient;
 import com.stripe.model.StripeCollection;
 import com.stripe.param.InvoiceListParams;
 import com.stripe.param.InvoicePayParams;
+import com.stripe.param.InvoicePaymentListParams;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.SourceVersion;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads a customer's invoices and pays an open one. */
@@ -53,6 +57,26 @@ final class StripeInvoices {
         com.stripe.model.Invoice paid = calls.call("pay invoice", () -> client.v1().invoices()
                 .pay(invoiceId, InvoicePayParams.builder().build(), StripeCalls.keyed(idempotencyKey)));
         return calls.read("pay invoice", paid, this::invoice);
+    }
+
+    /** The invoice's paid payments that name a payment intent (one page of 100: an invoice is paid in few parts). */
+    List<InvoicePayment> listInvoicePayments(String invoiceId) {
+        StripeCalls.requireId(invoiceId, "invoiceId");
+        InvoicePaymentListParams params = InvoicePaymentListParams.builder().setInvoice(invoiceId)
+                .setStatus(InvoicePaymentListParams.Status.PAID).setLimit((long) StripeCalls.MAX_PAGE).build();
+        StripeCollection<com.stripe.model.InvoicePayment> page = calls.call("list invoice payments",
+                () -> client.v1().invoicePayments().list(params));
+        return calls.read("list invoice payments", page, p -> {
+            List<InvoicePayment> paid = new ArrayList<>();
+            for (com.stripe.model.InvoicePayment payment : p.getData() == null
+                    ? List.<com.stripe.model.InvoicePayment>of() : p.getData()) {
+                String intent = payment.getPayment() == null ? null : payment.getPayment().getPaymentIntent();
+                if ("paid".equals(payment.getStatus()) && intent != null) {
+                    paid.add(new InvoicePayment(invoiceId, intent));
+                }
+            }
+            return paid;
+        });
     }
 
     /** The answer to our own change, versioned when it came back (see {@link RefetchStamps}). */

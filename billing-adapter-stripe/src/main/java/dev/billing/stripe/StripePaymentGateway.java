@@ -9,6 +9,7 @@ import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
@@ -176,6 +177,16 @@ public final class StripePaymentGateway implements PaymentGateway {
     }
 
     @Override
+    public List<CheckoutSession> listOpenCheckoutSessions(CustomerId customerId) {
+        return checkout.listOpenCheckoutSessions(customerId);
+    }
+
+    @Override
+    public boolean expireCheckoutSession(String sessionId) {
+        return checkout.expireCheckoutSession(sessionId);
+    }
+
+    @Override
     public PortalSession createPortalSession(CustomerId customerId, String returnUrl) {
         return checkout.createPortalSession(customerId, returnUrl);
     }
@@ -235,6 +246,11 @@ public final class StripePaymentGateway implements PaymentGateway {
     @Override
     public Page<Invoice> listInvoices(CustomerId customerId, int limit, String startingAfter) {
         return invoices.listInvoices(customerId, limit, startingAfter);
+    }
+
+    @Override
+    public List<InvoicePayment> listInvoicePayments(String invoiceId) {
+        return invoices.listInvoicePayments(invoiceId);
     }
 
     @Override

@@ -73,6 +73,10 @@ final class PostgrestClient {
         return new Request("PATCH", resource);
     }
 
+    Request delete(String resource) {
+        return new Request("DELETE", resource);
+    }
+
     /** {@code POST /rpc/<function>} with the named arguments as a JSON object. */
     Request rpc(String function, Object arguments) {
         return new Request("POST", "rpc/" + function).json(arguments);

@@ -108,4 +108,9 @@ final class SupabaseAuditLog implements AuditLog {
             return AuditCause.system(text); // a cause some other tool wrote: shown as it is
         }
     }
+
+    @Override
+    public boolean remove(long id) {
+        return SupabaseRemovals.delete(client, "billing_audit_log", "id", Long.toString(id));
+    }
 }

@@ -153,4 +153,9 @@ final class SupabaseCustomerStore implements CustomerStore {
                 CustomerId.of(Rows.requiredText(row, "stripe_customer_id")),
                 email == null || email.isBlank() ? null : email, created == null ? Instant.EPOCH : created);
     }
+
+    @Override
+    public boolean remove(UserId user) {
+        return SupabaseRemovals.delete(client, TABLE, "clerk_user_id", user.value());
+    }
 }

@@ -322,4 +322,9 @@ final class SupabaseEventInbox implements EventInbox {
             throw new StoreException("Could not write an event id as JSON", e);
         }
     }
+
+    @Override
+    public boolean remove(String eventId) {
+        return SupabaseRemovals.delete(client, TABLE, "stripe_event_id", eventId);
+    }
 }

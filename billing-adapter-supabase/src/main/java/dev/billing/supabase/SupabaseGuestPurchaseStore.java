@@ -2,6 +2,7 @@ package dev.billing.supabase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.GuestPurchase;
 import dev.billing.core.model.Page;
@@ -16,7 +17,8 @@ import java.util.Objects;
  * {@link GuestPurchaseStore} on {@code billing_guest_purchases}, keyed by Checkout session id, found by the normalised
  * email through {@code billing_guest_purchases_email_idx} (009). {@code record} is one insert with
  * {@code resolution=ignore-duplicates}; {@code claim} is the function {@code billing_guests_claim} (one statement:
- * each purchase goes to exactly one of racing claimers); {@code ofEmail} is plain REST. Answers are in purchase
+ * each purchase goes to exactly one of racing claimers), and the claim that moves the purchases the function
+ * {@code billing_guests_claim_into} (020: the same statement moves their rows); {@code ofEmail} is plain REST. Answers are in purchase
  * order, read 500 rows at a time (PostgREST cuts every answer at {@code db-max-rows} without saying so).
  */
 final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
@@ -57,6 +59,36 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
                 args.put("p_user_id", user.value());
                 args.put("p_at", Rows.timestamp(at));
                 request = client.rpc("billing_guests_claim", args);
+            } else {
+                request = after(client.get(TABLE).param("email", "eq." + normalised)
+                        .param("claimed_by", "eq." + user.value()), last);
+            }
+            return Rows.map(request.param("select", COLUMNS).param("order", ORDER)
+                    .param("limit", Integer.toString(limit)).retryable().send().json(),
+                    SupabaseGuestPurchaseStore::purchase);
+        });
+    }
+
+    /**
+     * As {@link #claim(String, UserId, Instant)}, through {@code billing_guests_claim_into}, which moves every held
+     * purchase in its one statement whatever page of them it answers; the claim's cause travels in the request's
+     * header for 020's audit trigger. Retried: a repeat takes and moves nothing more and answers the same.
+     */
+    @Override
+    public List<GuestPurchase> claim(String email, UserId user, CustomerId customer, Instant at, AuditCause cause) {
+        String normalised = GuestPurchase.normalise(email);
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(customer, "customer");
+        Objects.requireNonNull(at, "at");
+        return Keyset.collect(Integer.MAX_VALUE, Keyset.MAX_PAGE, (last, limit) -> {
+            PostgrestClient.Request request;
+            if (last == null) {
+                ObjectNode args = Rows.object();
+                args.put("p_email", normalised);
+                args.put("p_user_id", user.value());
+                args.put("p_customer_id", customer.value());
+                args.put("p_at", Rows.timestamp(at));
+                request = client.rpc("billing_guests_claim_into", args).cause(cause == null ? null : cause.text());
             } else {
                 request = after(client.get(TABLE).param("email", "eq." + normalised)
                         .param("claimed_by", "eq." + user.value()), last);
@@ -173,5 +205,10 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
         ObjectNode args = Rows.object();
         args.set("p_purchase", toRow(purchase));
         return client.rpc("billing_guests_restore", args).send().json().asBoolean();
+    }
+
+    @Override
+    public boolean remove(String sessionId) {
+        return SupabaseRemovals.delete(client, TABLE, "session_id", sessionId);
     }
 }

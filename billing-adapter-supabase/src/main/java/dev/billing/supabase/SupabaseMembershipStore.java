@@ -126,4 +126,9 @@ final class SupabaseMembershipStore implements MembershipStore {
                 Rows.text(row, "role"), Rows.bool(row, "active"), Rows.requiredInstant(row, "changed_at"),
                 Rows.requiredText(row, "event_id"));
     }
+
+    @Override
+    public boolean remove(String orgId, UserId userId) {
+        return SupabaseRemovals.delete(client, TABLE, "org_id", orgId, "user_id", userId.value());
+    }
 }

@@ -115,4 +115,9 @@ final class SupabaseNoticeLog implements NoticeLog {
                         + "status " + status)), Rows.text(row, "message_id"), Rows.text(row, "error"),
                 Rows.requiredInstant(row, "at")));
     }
+
+    @Override
+    public boolean remove(long id) {
+        return SupabaseRemovals.delete(client, TABLE, "id", Long.toString(id));
+    }
 }

@@ -42,6 +42,8 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     static final String INVOICES = "billing_invoices";
     static final String PURCHASES = "billing_purchases";
     static final String REFUNDS = "billing_refunds";
+    /** Payment intents named in one {@code in.(...)} filter, to keep the URL short. */
+    private static final int INTENTS_PER_READ = 100;
     static final String INVOICE_PAYMENTS = "billing_invoice_payments";
     private static final String INVOICE_PAYMENT_COLUMNS = "invoice_id,payment_intent_id";
     private static final String INVOICE_PAYMENT_ORDER = "invoice_id.asc,payment_intent_id.asc";
@@ -144,9 +146,37 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
         return upsertResult(client.rpc("billing_upsert_refund", args).retryable().send().json());
     }
 
+    /**
+     * The refunds naming the customer, then those of its purchases' payment intents that name another (a claimed
+     * guest purchase's refunds name the guest's customer), 100 intents a request; merged newest first.
+     */
     @Override
     public List<PaymentRefund> refundsOf(CustomerId customerId) {
-        return all(REFUNDS, REFUND_COLUMNS, customerId, "created.desc,id.asc", SupabaseSubscriptionStore::refund);
+        List<PaymentRefund> refunds = new ArrayList<>(all(REFUNDS, REFUND_COLUMNS, customerId, "created.desc,id.asc",
+                SupabaseSubscriptionStore::refund));
+        List<String> intents = purchasesOf(customerId).stream().map(Purchase::paymentIntentId)
+                .filter(java.util.Objects::nonNull).distinct().toList();
+        if (intents.isEmpty()) {
+            return refunds;
+        }
+        for (int from = 0; from < intents.size(); from += INTENTS_PER_READ) {
+            String in = intents.subList(from, Math.min(intents.size(), from + INTENTS_PER_READ)).stream()
+                    .map(Rows::quoted).collect(java.util.stream.Collectors.joining(",", "in.(", ")"));
+            for (int offset = 0; ; offset += CHUNK) {
+                List<PaymentRefund> chunk = Rows.map(client.get(REFUNDS).param("select", REFUND_COLUMNS)
+                        .param("payment_intent_id", in).param("customer_id", "neq." + customerId.value())
+                        .param("order", "id.asc").param("limit", Integer.toString(CHUNK))
+                        .param("offset", Integer.toString(offset)).retryable().send().json(),
+                        SupabaseSubscriptionStore::refund);
+                refunds.addAll(chunk);
+                if (chunk.size() < CHUNK) {
+                    break;
+                }
+            }
+        }
+        refunds.sort(java.util.Comparator.comparing(PaymentRefund::created).reversed()
+                .thenComparing(PaymentRefund::id, Keyset.BYTE_ORDER));
+        return refunds;
     }
 
     @Override
@@ -451,5 +481,31 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
                 Rows.requiredText(row, "price_id"), Rows.longValue(row, "quantity"), Rows.requiredText(row, "currency"),
                 Rows.longValue(row, "amount_total"), Rows.text(row, "payment_intent_id"),
                 Rows.requiredInstant(row, "purchased_at"));
+    }
+
+    @Override
+    public boolean removeSubscription(String subscriptionId) {
+        return SupabaseRemovals.delete(client, SUBSCRIPTIONS, "id", subscriptionId);
+    }
+
+    @Override
+    public boolean removeInvoice(String invoiceId) {
+        return SupabaseRemovals.delete(client, INVOICES, "id", invoiceId);
+    }
+
+    @Override
+    public boolean removePurchase(String purchaseId) {
+        return SupabaseRemovals.delete(client, PURCHASES, "id", purchaseId);
+    }
+
+    @Override
+    public boolean removeRefund(String refundId) {
+        return SupabaseRemovals.delete(client, REFUNDS, "id", refundId);
+    }
+
+    @Override
+    public boolean removeInvoicePayment(InvoicePayment payment) {
+        return SupabaseRemovals.delete(client, INVOICE_PAYMENTS, "invoice_id", payment.invoiceId(),
+                "payment_intent_id", payment.paymentIntentId());
     }
 }

@@ -291,4 +291,20 @@ final class SupabaseUsageLedger implements UsageLedger {
         return new MeterReport(event, Rows.intValue(row, "attempts"), Rows.text(row, "last_error"),
                 Rows.instant(row, "next_attempt_at"), Rows.instant(row, "reported_at"));
     }
+
+    @Override
+    public boolean removeCounter(UserId user, String meter, Instant periodStart) {
+        return SupabaseRemovals.delete(client, COUNTERS, "user_id", user.value(), "meter", meter, "period_start",
+                Rows.timestamp(periodStart));
+    }
+
+    @Override
+    public boolean removeKey(UserId user, String idempotencyKey) {
+        return SupabaseRemovals.delete(client, KEYS, "user_id", user.value(), "idempotency_key", idempotencyKey);
+    }
+
+    @Override
+    public boolean removeReport(String identifier) {
+        return SupabaseRemovals.delete(client, REPORTS, "identifier", identifier);
+    }
 }

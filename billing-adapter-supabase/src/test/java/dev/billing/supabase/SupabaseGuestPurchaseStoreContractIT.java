@@ -2,6 +2,7 @@ package dev.billing.supabase;
 
 import dev.billing.core.model.GuestPurchase;
 import dev.billing.core.model.UserId;
+import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.GuestPurchaseStore;
 import dev.billing.testkit.contract.GuestPurchaseStoreContract;
 import org.junit.jupiter.api.AfterAll;
@@ -37,8 +38,8 @@ class SupabaseGuestPurchaseStoreContractIT extends GuestPurchaseStoreContract {
     }
 
     @Override
-    protected GuestPurchaseStore guests() {
-        return project.stores().guests();
+    protected BillingStores stores() {
+        return project.stores();
     }
 
     @Test
@@ -54,7 +55,7 @@ class SupabaseGuestPurchaseStoreContractIT extends GuestPurchaseStoreContract {
                   FROM generate_series(1, 1200) AS i;
                 ANALYZE public.billing_guest_purchases;
                 """);
-        GuestPurchaseStore store = guests();
+        GuestPurchaseStore store = stores().guests();
 
         List<GuestPurchase> all = store.ofEmail(" Many+Guest@Example.com");
         assertThat(all).hasSize(1200).isSortedAccordingTo(PURCHASE_ORDER)

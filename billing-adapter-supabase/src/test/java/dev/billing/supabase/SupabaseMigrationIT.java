@@ -1,6 +1,8 @@
 package dev.billing.supabase;
 
 import dev.billing.core.error.StoreUnavailableException;
+import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.AuditQuery;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.InboxStatus;
@@ -15,6 +17,8 @@ import dev.billing.core.model.UsageIncrement;
 import dev.billing.core.model.UsagePeriod;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
+import dev.billing.core.usecase.ErasePersonalData;
+import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.InMemoryMigrationCheckpoint;
 import dev.billing.core.usecase.MigrateStores;
 import dev.billing.core.port.MigrationListener;
@@ -41,7 +45,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The migration engine over real PostgREST: a seeded Supabase project (with rows the old backend wrote) into
- * memory, verified; and back into a second project, interrupted by Supabase going down, resumed, verified.
+ * memory, verified; and back into a second project, interrupted by Supabase going down, resumed, verified; and into a
+ * third one, where an erasure in the source between two passes arrives by removals and rewrites.
  */
 class SupabaseMigrationIT {
     private static final int N = 120;
@@ -130,6 +135,41 @@ class SupabaseMigrationIT {
             assertMembershipsCopied(target.stores());
             System.out.printf("memory -> Supabase (resumed part): %d records written and both sides verified in %.2f s,"
                     + " %.0f records/s%n", resumed.written(), seconds, resumed.written() / seconds);
+        }
+    }
+
+    @Test
+    void anErasureInTheSourceBetweenTwoPassesReachesASupabaseTarget() {
+        // The source is a whole billing core in memory (its erasure the real use case), the target a project.
+        BillingHarness harness = BillingHarness.create();
+        MigrateStores.from(source.stores()).to(harness.stores().stores()).run();
+        UserId user = UserId.of(user(4));
+        try (SupabaseProject target = SupabaseProject.start("sb_migrate_erased")) {
+            MigrationReport first = MigrateStores.from(harness.stores().stores()).to(target.stores()).batchSize(40)
+                    .run();
+            assertThat(first.matches()).as(first.summary()).isTrue();
+            UserId pseudonym = harness.billing().useCases().erasePersonalData()
+                    .erase(user, ErasePersonalData.Options.localOnly()).pseudonym();
+
+            MigrationReport second = MigrateStores.from(harness.stores().stores()).to(target.stores()).batchSize(40)
+                    .run();
+
+            assertThat(second.matches()).as(second.summary()).isTrue();
+            assertThat(second.removed()).isPositive();
+            assertThat(target.stores().customers().findByUserId(user)).isEmpty();
+            assertThat(target.stores().customers().findByUserId(pseudonym).orElseThrow().customerId())
+                    .isEqualTo(CustomerId.of("cus_0004"));
+            assertThat(target.stores().usage().countersOf(user)).isEmpty();
+            assertThat(target.stores().usage().countersOf(pseudonym)).hasSize(1);
+            assertThat(target.stores().memberships().find(org(4), user)).isEmpty();
+            assertThat(target.stores().memberships().find(org(4), pseudonym)).isPresent();
+            assertThat(target.stores().subscriptions().findSubscription("sub_0004").orElseThrow().metadata())
+                    .containsEntry("user_id", pseudonym.value());
+            // 016's triggers recorded nothing for the copy's writes, and the removals none either.
+            assertThat(target.stores().audit().list(AuditQuery.all(AuditQuery.MAX_LIMIT)).items())
+                    .noneMatch(e -> AuditCause.MIGRATION.equals(e.cause()));
+            MigrationReport third = MigrateStores.from(harness.stores().stores()).to(target.stores()).run();
+            assertThat(third.written() + third.removed()).isZero();
         }
     }
 

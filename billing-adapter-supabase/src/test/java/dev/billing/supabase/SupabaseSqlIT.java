@@ -84,7 +84,7 @@ class SupabaseSqlIT {
                     + " || has_function_privilege('anon', p.oid, 'EXECUTE') || has_function_privilege('authenticated',"
                     + " p.oid, 'EXECUTE') || has_function_privilege('service_role', p.oid, 'EXECUTE')"
                     + " FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'billing\\_%'");
-            assertThat(functions).hasSize(48).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
+            assertThat(functions).hasSize(50).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
         }
     }
 
@@ -108,6 +108,56 @@ class SupabaseSqlIT {
             assertThat(Sql.fingerprint(project.database())).isEqualTo(before);
             assertThat(stores.customers().findByUserId(UserId.of("user_1"))).isPresent();
             assertThat(stores.usage().used(UserId.of("user_1"), "api_calls", T0)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void script020FoldsTheCopiesOldClaimsMadeIntoTheOriginalAndDropsDuplicateRefundEntriesTwiceTheSame() {
+        String before020 = SupabaseSql.scripts().stream().filter(s -> !s.name().startsWith("020_"))
+                .map(SupabaseSql.Script::sql).collect(java.util.stream.Collectors.joining("\n"));
+        try (SupabaseProject project = SupabaseProject.start("sql_020", before020)) {
+            TestDatabase db = project.database();
+            // What a guest's purchase and its claim left before 020 (see the Postgres store's V21 test).
+            project.supabase().executeSql("""
+                    INSERT INTO public.billing_purchases (id, customer_id, price_id, quantity, currency, amount_total,
+                        payment_intent_id, purchased_at)
+                    VALUES ('cs_guest_1', 'cus_guest_1', 'price_credits_100', 2, 'usd', 2000, 'pi_guest_1',
+                        '2026-01-01T10:00:00Z');
+                    INSERT INTO public.billing_guest_purchases (session_id, email, price_id, quantity, currency,
+                        amount_total, customer_id, purchased_at, claimed_by, claimed_at)
+                    VALUES ('cs_guest_1', 'visitor@example.com', 'price_credits_100', 2, 'usd', 2000, 'cus_guest_1',
+                        '2026-01-01T10:00:00Z', 'user_ada', '2026-01-02T10:00:00Z');
+                    INSERT INTO public.billing_purchases (id, customer_id, price_id, quantity, currency, amount_total,
+                        payment_intent_id, purchased_at)
+                    VALUES ('cs_guest_1_claimed', 'cus_ada', 'price_credits_100', 2, 'usd', 2000, NULL,
+                        '2026-01-01T10:00:00Z');
+                    INSERT INTO public.billing_audit_log (entity, entity_id, action, cause, detail, explicit) VALUES
+                        ('refund', 're_1', 'created', 'admin:req_first', '{}', true),
+                        ('refund', 're_1', 'created', 'admin:req_retry', '{}', true),
+                        ('refund', 're_2', 'created', 'admin:req_other', '{}', true);
+                    """);
+            String purchases = "SELECT string_agg(id || ' ' || customer_id || ' ' || payment_intent_id, ',' "
+                    + "ORDER BY id) FROM public.billing_purchases";
+            String trail = "SELECT string_agg(entity || '.' || action || ' ' || entity_id || ' ' "
+                    + "|| coalesce(customer_id, '-') || ' ' || coalesce(cause, '-') || ' ' "
+                    + "|| ((detail ->> 'old_customer_id') IS NOT NULL)::text, ',' ORDER BY id) "
+                    + "FROM public.billing_audit_log";
+            String script020 = SupabaseSql.scripts().stream().filter(s -> s.name().startsWith("020_")).findFirst()
+                    .orElseThrow().sql();
+
+            project.supabase().executeSql(script020);
+
+            assertThat(Sql.value(db, purchases)).isEqualTo("cs_guest_1 cus_ada pi_guest_1");
+            String entries = Sql.value(db, trail);
+            assertThat(entries).isEqualTo(String.join(",",
+                    "purchase.recorded cs_guest_1 cus_guest_1 - false",
+                    "purchase.claimed cs_guest_1 cus_ada - true",
+                    "refund.created re_1 - admin:req_first false",
+                    "refund.created re_2 - admin:req_other false"));
+
+            project.supabase().executeSql(script020);
+            assertThat(Sql.value(db, purchases)).isEqualTo("cs_guest_1 cus_ada pi_guest_1");
+            assertThat(Sql.value(db, trail)).isEqualTo(entries);
         }
     }
 

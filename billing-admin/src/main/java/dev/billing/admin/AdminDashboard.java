@@ -45,6 +45,8 @@ public final class AdminDashboard {
     private final CustomerPages customers;
     private final EventPages events;
     private final byte[] css;
+    private final byte[] icon;
+    private final boolean trustForwardedFor;
 
     private AdminDashboard(Builder b) {
         this.sessions = new AdminSessions(b.adminToken, b.sessionLifetime, b.clock);
@@ -54,6 +56,8 @@ public final class AdminDashboard {
         this.customers = new CustomerPages(b.billing);
         this.events = new EventPages(b.billing);
         this.css = resource("assets/admin.css");
+        this.icon = resource("assets/favicon.svg");
+        this.trustForwardedFor = b.trustForwardedFor;
     }
 
     public static Builder builder() {
@@ -67,6 +71,8 @@ public final class AdminDashboard {
         config.routes.get("/admin/sign-in", this::signInPage);
         config.routes.post("/admin/sign-in", this::signIn);
         config.routes.post("/admin/sign-out", ctx -> form(ctx, csrf -> {
+            // Server-side too: a copy of the cookie (a shared machine, a leaked header) no longer signs anyone in.
+            currentSession(ctx).ifPresent(sessions::revoke);
             ctx.cookie(cookie(ctx, "", 0));
             return Redirect.to("/admin/sign-in");
         }));
@@ -81,6 +87,11 @@ public final class AdminDashboard {
         config.routes.get("/admin/assets/admin.css", ctx -> {
             ctx.header("Cache-Control", "max-age=3600");
             ctx.contentType("text/css; charset=utf-8").result(css);
+        });
+        // Every page names this icon, so browsers never ask for /favicon.ico (outside the dashboard: a 404).
+        config.routes.get("/admin/assets/favicon.svg", ctx -> {
+            ctx.header("Cache-Control", "max-age=86400");
+            ctx.contentType("image/svg+xml").result(icon);
         });
     }
 
@@ -122,7 +133,7 @@ public final class AdminDashboard {
             refuse(ctx, 403, "This sign-in did not come from the dashboard's own page.");
             return;
         }
-        String ip = ctx.ip();
+        String ip = clientAddress(ctx);
         if (!signIns.allowed(ip)) {
             ctx.status(429).html(views.signIn(next, "Too many failed sign-ins from your address; wait a minute."));
             return;
@@ -186,6 +197,24 @@ public final class AdminDashboard {
         } else if (answer instanceof Html h) {
             ctx.status(h.status()).html(h.body());
         }
+    }
+
+    /**
+     * The client's address: behind a trusted proxy the last {@code X-Forwarded-For} entry (the one that proxy added,
+     * as the API reads it), else the connection's. Never the proxy's own, which every client would share.
+     */
+    private String clientAddress(Context ctx) {
+        if (trustForwardedFor) {
+            String forwarded = ctx.header("X-Forwarded-For");
+            if (forwarded != null) {
+                String[] hops = forwarded.split(",");
+                String last = hops[hops.length - 1].strip();
+                if (!last.isEmpty() && last.length() <= 64) {
+                    return last;
+                }
+            }
+        }
+        return ctx.ip();
     }
 
     private Optional<AdminSessions.Session> currentSession(Context ctx) {
@@ -253,6 +282,7 @@ public final class AdminDashboard {
         private String adminToken;
         private Clock clock = Clock.systemUTC();
         private Duration sessionLifetime = Duration.ofHours(8);
+        private boolean trustForwardedFor;
 
         private Builder() {
         }
@@ -276,6 +306,15 @@ public final class AdminDashboard {
         /** How long a session lasts after signing in (default 8 hours). */
         public Builder sessionLifetime(Duration value) {
             this.sessionLifetime = value;
+            return this;
+        }
+
+        /**
+         * Behind one trusted reverse proxy ({@code BILLING_TRUST_PROXY}): the client address, which failed sign-ins
+         * are counted by, is the last {@code X-Forwarded-For} entry. Off by default: a client could name any address.
+         */
+        public Builder trustForwardedFor(boolean value) {
+            this.trustForwardedFor = value;
             return this;
         }
 

@@ -11,11 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Dashboard sessions without server state: the cookie carries its expiry and a random id, signed with a key derived
- * from the admin token, so every instance behind a load balancer accepts it and rotating the token signs everyone
- * out. The CSRF token is a second signature over the session id: a page holds it, a cross-site form cannot.
+ * Dashboard sessions: the cookie carries its expiry and a random id, signed with a key derived from the admin token,
+ * so every instance behind a load balancer accepts it and rotating the token signs everyone out. Signing out revokes
+ * the session id in this process until the cookie would have expired, so a copy of the cookie stops working here;
+ * other instances keep no such list (docs/ADMIN.md says what that means). The CSRF token is a second signature over
+ * the session id: a page holds it, a cross-site form cannot.
  */
 final class AdminSessions {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -26,6 +29,8 @@ final class AdminSessions {
     private final Duration lifetime;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    /** Signed-out session ids and when their cookies expire: only a signed-in admin adds one, at most one a form. */
+    private final ConcurrentHashMap<String, Instant> revoked = new ConcurrentHashMap<>();
 
     /** A signed-in session: its id and when it ends. */
     record Session(String id, Instant expires) {
@@ -74,8 +79,22 @@ final class AdminSessions {
             return Optional.empty();
         }
         Instant end = Instant.ofEpochSecond(expires);
-        return clock.instant().isBefore(end) ? Optional.of(new Session(body.substring(0, first), end))
+        String id = body.substring(0, first);
+        return clock.instant().isBefore(end) && !revoked.containsKey(id) ? Optional.of(new Session(id, end))
                 : Optional.empty();
+    }
+
+    /** Signs the session out: its cookie, or any copy of it, is no session in this process from now on. */
+    void revoke(Session session) {
+        Instant now = clock.instant();
+        // An expired cookie fails verify on its own: its entry is no longer needed.
+        revoked.values().removeIf(end -> !now.isBefore(end));
+        revoked.put(session.id(), session.expires());
+    }
+
+    /** How many revoked sessions this process remembers (for tests). */
+    int revokedCount() {
+        return revoked.size();
     }
 
     /** The CSRF token of a session: what every form of its pages posts back. */

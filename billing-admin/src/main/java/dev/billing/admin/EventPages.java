@@ -14,10 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** The webhook inbox: events by status, newest first, each with a replay button. */
+/** The webhook inbox (Stripe's events and Clerk's): events by status, newest first, each with a replay button. */
 final class EventPages {
     static final int PAGE_SIZE = 50;
-    private static final Pattern EVENT_ID = Pattern.compile("evt_[A-Za-z0-9_]{1,250}");
+    /**
+     * An inbox event id: Stripe's ({@code evt_...}) or, for Clerk's membership events ({@code clerk.*} types), the
+     * Svix message id Clerk sent it under ({@code msg_...}), as {@code ClerkWebhookVerifier} accepts it.
+     */
+    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,255}");
     private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_=:.+/-]{1,255}");
 
     private final Billing billing;
@@ -61,7 +65,8 @@ final class EventPages {
 
     AdminDashboard.Answer replay(String eventId, String statusParam) {
         if (!EVENT_ID.matcher(eventId).matches()) {
-            throw new InvalidRequestException("invalid_event_id", "id", "That is not a Stripe event id (evt_...).");
+            throw new InvalidRequestException("invalid_event_id", "id",
+                    "That is not an inbox event id (Stripe's evt_..., or Clerk's msg_...).");
         }
         InboxStatus status = status(statusParam);
         billing.useCases().replayEvent().replay(eventId);

@@ -32,7 +32,9 @@ final class OverviewPage {
         m.put("paymentWindow", revenue.payments().windowDays());
         m.put("trialConversion", percent(revenue.trials().rate()));
         m.put("trialsEnded", revenue.trials().ended());
-        m.put("charts", charts(billing.useCases().revenueAnalytics().mrrHistory(CHART_MONTHS)));
+        List<Map<String, Object>> charts = charts(billing.useCases().revenueAnalytics().mrrHistory(CHART_MONTHS));
+        m.put("charts", charts);
+        m.put("noChart", charts.isEmpty());
         Analytics.SubscriptionBreakdown breakdown = billing.useCases().revenueAnalytics().subscriptions();
         m.put("subscriptionTotal", breakdown.total());
         m.put("tiers", breakdown.groups().stream().map(OverviewPage::tierStatus).toList());
@@ -43,14 +45,21 @@ final class OverviewPage {
         return AdminDashboard.Html.ok(views.render("overview", m));
     }
 
-    /** One chart per currency, months in order. */
+    /**
+     * One chart per currency with any MRR in the months, months in order; none when no month had any (no priced
+     * subscription yet, or only trials): an empty chart would be bars of no height and a table of zeros.
+     */
     private static List<Map<String, Object>> charts(Analytics.MrrHistory history) {
         Map<String, List<MrrChart.Point>> byCurrency = new TreeMap<>();
         for (Analytics.MrrPoint p : history.points()) {
             byCurrency.computeIfAbsent(p.currency(), c -> new ArrayList<>()).add(new MrrChart.Point(p.month(), p.mrr()));
         }
         List<Map<String, Object>> charts = new ArrayList<>();
-        byCurrency.forEach((currency, points) -> charts.add(MrrChart.of(currency, points)));
+        byCurrency.forEach((currency, points) -> {
+            if (points.stream().anyMatch(p -> p.minor() != 0)) {
+                charts.add(MrrChart.of(currency, points));
+            }
+        });
         return charts;
     }
 

@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Failed sign-ins per client address in a one-minute window: guessing the admin token through the form is as slow
- * as guessing it against the API's rate-limited admin routes.
+ * as guessing it against the API's rate-limited admin routes. The address is the client's, behind a trusted proxy
+ * too ({@link AdminDashboard.Builder#trustForwardedFor}), so one client's guesses never lock the others out.
  */
 final class SignInLimiter {
     static final int MAX_FAILURES = 10;

@@ -1,5 +1,8 @@
 package dev.billing.admin;
 
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.StripeEvent;
 import dev.billing.testkit.BillingHarness;
 import io.javalin.Javalin;
 import org.junit.jupiter.api.AfterEach;
@@ -39,8 +42,13 @@ class AdminDashboardIT {
     @BeforeEach
     void start() {
         harness = BillingHarness.create();
+        serve(false);
+    }
+
+    /** The dashboard on a free port, behind a trusted proxy or not. */
+    private void serve(boolean trustForwardedFor) {
         AdminDashboard dashboard = AdminDashboard.builder().billing(harness.billing()).adminToken(TOKEN)
-                .clock(harness.clock()).build();
+                .clock(harness.clock()).trustForwardedFor(trustForwardedFor).build();
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = "127.0.0.1";
@@ -193,6 +201,92 @@ class AdminDashboardIT {
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("status must be pending, processed, ignored or failed.");
         assertThat(get("/admin/customers/nobody_here", cookie).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @DisplayName("signing out revokes the session: a copy of the cookie no longer opens a page")
+    void signOutRevokesTheSession() throws Exception {
+        String cookie = cookieOf(signIn(TOKEN, "/admin"));
+        String other = cookieOf(signIn(TOKEN, "/admin"));
+        String copied = cookie;
+        String csrf = csrfOf(get("/admin", cookie).body());
+
+        HttpResponse<String> out = post("/admin/sign-out", cookie, Map.of("_csrf", csrf),
+                Map.of("Origin", base, "Sec-Fetch-Site", "same-origin"));
+
+        assertThat(out.statusCode()).isEqualTo(303);
+        HttpResponse<String> replayed = get("/admin", copied);
+        assertThat(replayed.statusCode()).isEqualTo(303);
+        assertThat(replayed.headers().firstValue("Location").orElseThrow()).startsWith("/admin/sign-in");
+        assertThat(post("/admin/sign-out", copied, Map.of("_csrf", csrf), Map.of()).statusCode()).isEqualTo(403);
+        assertThat(get("/admin", other).statusCode()).as("another session stays signed in").isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("behind a trusted proxy, failed sign-ins are counted per client, not for the proxy")
+    void behindATrustedProxyGuessesLockOutOnlyTheirClient() throws Exception {
+        app.stop();
+        serve(true);
+        Map<String, String> guesser = Map.of("X-Forwarded-For", "203.0.113.7");
+        for (int i = 0; i < SignInLimiter.MAX_FAILURES; i++) {
+            assertThat(post("/admin/sign-in", null, Map.of("token", "guess-" + i, "next", "/admin"), guesser)
+                    .statusCode()).isEqualTo(401);
+        }
+        assertThat(post("/admin/sign-in", null, Map.of("token", TOKEN, "next", "/admin"), guesser).statusCode())
+                .isEqualTo(429);
+
+        // Another client behind the same proxy (the same connection address) signs in.
+        HttpResponse<String> admin = post("/admin/sign-in", null, Map.of("token", TOKEN, "next", "/admin"),
+                Map.of("X-Forwarded-For", "198.51.100.9, 203.0.113.7, 198.51.100.20"));
+        assertThat(admin.statusCode()).isEqualTo(303);
+        // The proxy appends the client it saw: a guesser cannot escape its count by naming another address first.
+        assertThat(post("/admin/sign-in", null, Map.of("token", TOKEN, "next", "/admin"),
+                Map.of("X-Forwarded-For", "198.51.100.20, 203.0.113.7")).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    @DisplayName("a failed Clerk membership event is replayed from the inbox page like a Stripe one")
+    void clerkEventsAreReplayed() throws Exception {
+        String id = "msg_2abcDEF123ghi";
+        StripeEvent event = new StripeEvent(id, "clerk.organizationMembership.created", harness.clock().instant(),
+                false, null, "orgmem_1", "organization_membership", "{\"type\":\"organizationMembership.created\"}");
+        assertThat(harness.stores().inbox().restore(new InboxEntry(event, InboxStatus.FAILED, 8, "store down",
+                harness.clock().instant(), null, null, null, null, null))).isTrue();
+        String cookie = cookieOf(signIn(TOKEN, "/admin"));
+        HttpResponse<String> page = get("/admin/events?status=failed", cookie);
+        assertThat(page.body()).contains("action=\"/admin/events/" + id + "/replay\"");
+
+        HttpResponse<String> replay = post("/admin/events/" + id + "/replay", cookie,
+                Map.of("_csrf", csrfOf(page.body()), "status", "failed"), Map.of());
+
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(303);
+        assertThat(replay.headers().firstValue("Location")).hasValue("/admin/events?status=failed&replayed=" + id);
+        assertThat(harness.stores().inbox().find(id).orElseThrow().status()).isNotEqualTo(InboxStatus.FAILED);
+        assertThat(get("/admin/events?status=failed&replayed=" + id, cookie).body()).contains("id=\"replayed\"")
+                .contains(id);
+    }
+
+    @Test
+    @DisplayName("with no recurring revenue the MRR chart says so instead of drawing empty bars")
+    void theMrrChartHasAnEmptyState() throws Exception {
+        HttpResponse<String> overview = get("/admin", cookieOf(signIn(TOKEN, "/admin")));
+
+        assertThat(overview.statusCode()).isEqualTo(200);
+        assertThat(overview.body()).contains("id=\"mrr-chart-empty\"").contains("No recurring revenue")
+                .doesNotContain("<svg").doesNotContain("mrr-table-");
+    }
+
+    @Test
+    @DisplayName("every page names the dashboard's icon, served from the jar, so browsers never ask for /favicon.ico")
+    void pagesNameTheirIcon() throws Exception {
+        for (HttpResponse<String> page : List.of(get("/admin/sign-in", null), get("/admin",
+                cookieOf(signIn(TOKEN, "/admin"))), signIn("wrong", "/admin"))) {
+            assertThat(page.body()).contains("<link rel=\"icon\" href=\"/admin/assets/favicon.svg\"");
+        }
+        HttpResponse<String> icon = get("/admin/assets/favicon.svg", null);
+        assertThat(icon.statusCode()).isEqualTo(200);
+        assertThat(icon.headers().firstValue("Content-Type").orElseThrow()).startsWith("image/svg+xml");
+        assertThat(icon.body()).startsWith("<svg");
     }
 
     private HttpResponse<String> signIn(String token, String next) throws IOException, InterruptedException {

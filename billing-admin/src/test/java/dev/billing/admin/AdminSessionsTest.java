@@ -56,4 +56,18 @@ class AdminSessionsTest {
         assertThat(sessions.isAdminToken("token-on")).isFalse();
         assertThat(sessions.isAdminToken(null)).isFalse();
     }
+
+    @Test
+    void aRevokedSessionStaysRevokedUntilItsCookieWouldExpireAndIsThenForgotten() {
+        String cookie = sessions.open();
+        sessions.revoke(sessions.verify(cookie).orElseThrow());
+        assertThat(sessions.verify(cookie)).isEmpty();
+        assertThat(sessions.revokedCount()).isEqualTo(1);
+
+        clock.advance(Duration.ofHours(1));
+        sessions.revoke(sessions.verify(sessions.open()).orElseThrow());
+
+        assertThat(sessions.verify(cookie)).as("expired anyway").isEmpty();
+        assertThat(sessions.revokedCount()).as("the expired revocation is dropped").isEqualTo(1);
+    }
 }

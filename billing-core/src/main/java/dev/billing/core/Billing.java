@@ -270,7 +270,7 @@ public final class Billing implements AutoCloseable {
             return this;
         }
 
-        /** Told what the background work did (metrics). */
+        /** Told what the background work and event processing did (metrics: runs, reports, duplicate subscriptions). */
         public Builder observer(WorkObserver value) {
             this.observer = Objects.requireNonNull(value, "observer");
             return this;
@@ -336,7 +336,7 @@ public final class Billing implements AutoCloseable {
             List<ProjectionListener> all = new ArrayList<>(listeners);
             all.add(sync);
             UseCases useCases = new UseCases(gateway, webhookVerifier, membershipVerifier, stores, plans, notifier,
-                    options, orgs, clock, work, sleeper, all);
+                    options, orgs, clock, work, sleeper, all, observer);
             cache.target = useCases.getEntitlements();
             return new Billing(useCases, stores, new Background(useCases, sync, background, scheduler, observer));
         }

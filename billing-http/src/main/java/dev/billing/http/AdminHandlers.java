@@ -13,6 +13,7 @@ import dev.billing.core.model.NoticeStatus;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.RefundRequest;
 import dev.billing.core.model.UserId;
+import dev.billing.core.usecase.ListDuplicateSubscriptions;
 import dev.billing.core.usecase.ReconcileReport;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
@@ -26,7 +27,10 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Operators' routes: the webhook inbox, replay, reconcile, refunds, revenue analytics, the audit trail, notices. */
+/**
+ * Operators' routes: the webhook inbox, replay, reconcile, refunds, revenue analytics, the audit trail, notices,
+ * duplicate subscriptions.
+ */
 final class AdminHandlers {
     private static final Set<String> REFUND_REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
 
@@ -64,6 +68,14 @@ final class AdminHandlers {
                 call.queryInt("limit", 1, 100, 50));
         return new Responses.AuditList(page.items().stream().map(Responses.AuditEntryView::of).toList(),
                 page.hasMore(), page.nextCursor());
+    }
+
+    /** The duplicate live subscriptions found, newest first, each with its state now. */
+    Object duplicateSubscriptions(Call call) {
+        Page<ListDuplicateSubscriptions.Duplicate> page = billing.useCases().listDuplicateSubscriptions().list(
+                call.query("cursor").orElse(null), call.queryInt("limit", 1, 100, 50));
+        return new Responses.DuplicateSubscriptionList(page.items().stream()
+                .map(Responses.DuplicateSubscriptionView::of).toList(), page.hasMore(), page.nextCursor());
     }
 
     /** The notice log, newest first; every filter optional, each malformed one a 400 naming it. */

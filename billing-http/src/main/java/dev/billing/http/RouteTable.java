@@ -234,6 +234,13 @@ final class RouteTable {
                                 string("cursor", "nextCursor of the previous page."),
                                 integer("limit", "1-100, default 50."))
                         .errors(400),
+                get("/admin/subscriptions/duplicates", Access.ADMIN, h.admin()::duplicateSubscriptions).tag("admin")
+                        .summary("Parties found holding a second live subscription, newest first, each with what was "
+                                + "done (cancel or flag) and whether it is still live.")
+                        .returns(Responses.DuplicateSubscriptionList.class)
+                        .query(string("cursor", "nextCursor of the previous page."),
+                                integer("limit", "1-100, default 50."))
+                        .errors(400),
                 get("/admin/notices", Access.ADMIN, h.admin()::notices).tag("admin")
                         .summary("The notice log: every attempt to send a notice to a user, newest first.")
                         .returns(Responses.NoticeList.class)

@@ -10,6 +10,7 @@ import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
@@ -141,6 +142,16 @@ public final class MeteredPaymentGateway implements PaymentGateway {
     }
 
     @Override
+    public List<CheckoutSession> listOpenCheckoutSessions(CustomerId customerId) {
+        return timed("list_open_checkout_sessions", () -> delegate.listOpenCheckoutSessions(customerId));
+    }
+
+    @Override
+    public boolean expireCheckoutSession(String sessionId) {
+        return timed("expire_checkout_session", () -> delegate.expireCheckoutSession(sessionId));
+    }
+
+    @Override
     public PortalSession createPortalSession(CustomerId customerId, String returnUrl) {
         return timed("create_portal_session", () -> delegate.createPortalSession(customerId, returnUrl));
     }
@@ -211,6 +222,11 @@ public final class MeteredPaymentGateway implements PaymentGateway {
     @Override
     public Invoice payInvoice(String invoiceId, String idempotencyKey) {
         return timed("pay_invoice", () -> delegate.payInvoice(invoiceId, idempotencyKey));
+    }
+
+    @Override
+    public List<InvoicePayment> listInvoicePayments(String invoiceId) {
+        return timed("list_invoice_payments", () -> delegate.listInvoicePayments(invoiceId));
     }
 
     @Override

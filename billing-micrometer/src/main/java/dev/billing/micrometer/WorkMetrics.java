@@ -4,9 +4,13 @@ import dev.billing.core.port.WorkObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Counts the core's background work on a meter registry: {@code billing.worker.events},
- * {@code billing.worker.meter.reports}, {@code billing.worker.failures}.
+ * {@code billing.worker.meter.reports}, {@code billing.worker.failures}; and the duplicate live subscriptions found,
+ * {@code billing.subscriptions.duplicates} tagged {@code handling} ({@code cancel} or {@code flag}), once each.
  *
  * <p>Usage: {@code Billing.builder()...observer(new WorkMetrics(registry))}
  */
@@ -14,14 +18,31 @@ public final class WorkMetrics implements WorkObserver {
     private final Counter processed;
     private final Counter reported;
     private final Counter failures;
+    private final MeterRegistry registry;
+    private final Map<String, Counter> duplicates = new ConcurrentHashMap<>();
 
     public WorkMetrics(MeterRegistry registry) {
+        this.registry = registry;
         this.processed = Counter.builder("billing.worker.events").description("Inbox events claimed by the worker")
                 .register(registry);
         this.reported = Counter.builder("billing.worker.meter.reports")
                 .description("Meter reports Stripe accepted").register(registry);
         this.failures = Counter.builder("billing.worker.failures").description("Worker runs that failed")
                 .register(registry);
+        // Registered at zero, so that an alert on any increase has a series to watch from the start.
+        duplicateCounter("cancel");
+        duplicateCounter("flag");
+    }
+
+    private Counter duplicateCounter(String handling) {
+        return duplicates.computeIfAbsent(handling, h -> Counter.builder("billing.subscriptions.duplicates")
+                .description("Parties found holding a second live subscription").tag("handling", h)
+                .register(registry));
+    }
+
+    @Override
+    public void duplicateSubscription(String handling) {
+        duplicateCounter(handling).increment();
     }
 
     @Override

@@ -51,6 +51,21 @@ class MetricsTest {
     }
 
     @Test
+    void duplicateSubscriptionsAreCountedByHandlingFromZero() {
+        WorkMetrics work = new WorkMetrics(registry);
+        assertThat(registry.get("billing.subscriptions.duplicates").tag("handling", "flag").counter().count())
+                .isZero();
+
+        work.duplicateSubscription("cancel");
+        work.duplicateSubscription("cancel");
+
+        assertThat(registry.get("billing.subscriptions.duplicates").tag("handling", "cancel").counter().count())
+                .isEqualTo(2);
+        assertThat(registry.get("billing.subscriptions.duplicates").tag("handling", "flag").counter().count())
+                .isZero();
+    }
+
+    @Test
     void stripeCallsAreTimedByOperationAndOutcome() {
         FakePaymentGateway fake = FakePaymentGateway.withSampleCatalog(MutableClock.at(Builders.T0));
         MeteredPaymentGateway gateway = new MeteredPaymentGateway(fake, registry);

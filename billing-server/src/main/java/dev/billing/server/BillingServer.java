@@ -137,6 +137,7 @@ public final class BillingServer implements AutoCloseable {
         HttpApi.Builder http = HttpApi.builder();
         if (parts.api().adminEnabled()) {
             http.pages(AdminDashboard.builder().billing(billing).adminToken(parts.api().adminToken())
+                    .trustForwardedFor(parts.api().trustForwardedFor())
                     .clock(parts.workClock()).build()::register); // sessions last real time
         }
         this.api = http

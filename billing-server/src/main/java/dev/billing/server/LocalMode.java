@@ -3,6 +3,7 @@ package dev.billing.server;
 import dev.billing.clerk.ClerkConfig;
 import dev.billing.clerk.ClerkIdentityVerifier;
 import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.DuplicateSubscriptions;
 import dev.billing.core.config.OrgOptions;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
@@ -124,6 +125,8 @@ public final class LocalMode implements AutoCloseable {
                 ServerConfig.MAX_PAST_DUE_GRACE_DAYS);
         // The emulator's rate is 0 until set (POST /_emulator/tax), so taxed invoices show tax 0 by default.
         boolean stripeTax = settings.bool("BILLING_STRIPE_TAX", false);
+        DuplicateSubscriptions duplicates = settings.choice("BILLING_DUPLICATE_SUBSCRIPTIONS",
+                DuplicateSubscriptions.class, DuplicateSubscriptions.CANCEL);
         settings.failIfAny();
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             // The emulator runs on the JDK's HttpServer, whose Nagle default costs ~40 ms per loopback call.
@@ -167,6 +170,7 @@ public final class LocalMode implements AutoCloseable {
                     .livemode(false)
                     .pastDueGrace(Duration.ofDays(graceDays))
                     .stripeTax(stripeTax)
+                    .duplicateSubscriptions(duplicates)
                     .build();
             String adminToken = options.env().getOrDefault("BILLING_ADMIN_TOKEN", "").isBlank()
                     ? "local-admin-" + random(16) : options.env().get("BILLING_ADMIN_TOKEN").strip();

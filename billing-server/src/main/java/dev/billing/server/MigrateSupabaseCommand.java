@@ -43,18 +43,19 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code billing-server migrate-supabase}: copies every billing record from the Supabase store
- * ({@code SUPABASE_URL}, {@code SUPABASE_SERVICE_ROLE_KEY}) into the Postgres store ({@code DATABASE_URL}) with the
- * core's {@link MigrateStores}, batched and resumable from a checkpoint file, then verifies both sides and prints
- * the report (docs/MIGRATION.md).
+ * {@code billing-server migrate-supabase}: makes the Postgres store ({@code DATABASE_URL}) a copy of the Supabase
+ * store ({@code SUPABASE_URL}, {@code SUPABASE_SERVICE_ROLE_KEY}) with the core's {@link MigrateStores}: copies every
+ * billing record, rewrites what changed since an earlier pass and removes what Supabase no longer has, batched and
+ * resumable from a checkpoint file, then verifies both sides and prints the report (docs/MIGRATION.md).
  *
  * <p>Exit codes (Main's convention, plus one): 0 copied and verified (a dry run: both stores were read), 1 a store
  * failed or the run was stopped (run the same command again: it resumes from the checkpoint), 2 configuration or
  * usage error, 3 the stores differ.
  */
 @Command(name = "migrate-supabase", sortOptions = false,
-        description = {"Copy every billing record from Supabase (SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY) into "
-                + "Postgres (DATABASE_URL), resumably, then verify both sides (docs/MIGRATION.md).",
+        description = {"Make Postgres (DATABASE_URL) a copy of Supabase (SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY): "
+                + "copy every billing record, rewrite what changed and remove what Supabase no longer has, "
+                + "resumably, then verify both sides (docs/MIGRATION.md).",
                 "Exit codes: 0 verified (dry run: both stores read), 1 a store failed or the run was stopped (run it "
                         + "again to resume), 2 configuration or usage error, 3 the stores differ."})
 final class MigrateSupabaseCommand implements Callable<Integer> {
@@ -77,8 +78,9 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}). Delete it to start over.")
     Path checkpoint;
 
-    @Option(names = "--dry-run", description = "Read both stores and compare them; write nothing (not the target, "
-            + "not the checkpoint). Exits 0 when both could be read, whether or not they match yet.")
+    @Option(names = "--dry-run", description = "Read both stores and compare them, counting what a copy would "
+            + "write, change and remove; write nothing (not the target, not the checkpoint). Exits 0 when both could "
+            + "be read, whether or not they match yet.")
     boolean dryRun;
 
     @Option(names = "--verify-only", description = "Only compare the stores (count and checksum per record "
@@ -177,8 +179,9 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
             case DRY_RUN -> {
                 out.println(report.matches()
                         ? "Dry run: Postgres already holds exactly what Supabase holds."
-                        : "Dry run: " + String.join(", ", differing) + " would be copied (or differ). Nothing was "
-                        + "written.");
+                        : String.format(Locale.ROOT, "Dry run: %s differ; a copy would write %,d records (%,d of "
+                        + "them changed) and remove %,d. Nothing was written.", String.join(", ", differing),
+                        report.written(), report.changed(), report.removed()));
                 return Main.OK;
             }
             case VERIFY_ONLY -> {
@@ -197,9 +200,9 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 }
                 out.println("MISMATCH in " + String.join(", ", differing) + ": read the report above.");
                 if (before.isEmpty() || allDone(before)) {
-                    out.println("This run copied everything Supabase holds, updating what had changed there; what "
-                            + "still differs was written to Postgres itself. Compare the records named above before "
-                            + "switching.");
+                    out.println("This run made Postgres a copy of Supabase; what still differs changed in Supabase "
+                            + "while it ran, or Postgres refused it (the conflicts above). Stop writes to Supabase "
+                            + "and run it again.");
                 }
                 return MISMATCH;
             }

@@ -153,12 +153,14 @@ final class MigrationProgress implements MigrationListener, AutoCloseable {
         String verify = String.format(Locale.ROOT, "compared %,d records (both sides) in %.1f s (%,.0f records/s)",
                 compared, verifySeconds, verifySeconds > 0 ? compared / verifySeconds : 0);
         if (report.dryRun()) {
-            return "Read and " + verify + ".\n";
+            return String.format(Locale.ROOT, "Read and compared both sides: a copy would write %,d records (%,d of "
+                    + "them changed) and remove %,d; %s.%n", report.written(), report.changed(), report.removed(),
+                    verify);
         }
-        return String.format(Locale.ROOT, "Copied %,d records (%,d written, %,d already there) in %.1f s (%,.0f "
-                        + "records/s); %s.%n", report.read(), report.written(),
-                report.types().stream().mapToLong(MigrationReport.TypeReport::alreadyPresent).sum(), copySeconds,
-                copySeconds > 0 ? report.read() / copySeconds : 0, verify);
+        return String.format(Locale.ROOT, "Copied %,d records (%,d written, %,d of them changed, %,d already there, "
+                        + "%,d removed) in %.1f s (%,.0f records/s); %s.%n", report.read(), report.written(),
+                report.changed(), report.types().stream().mapToLong(MigrationReport.TypeReport::alreadyPresent).sum(),
+                report.removed(), copySeconds, copySeconds > 0 ? report.read() / copySeconds : 0, verify);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.billing.server;
 
 import dev.billing.clerk.ClerkConfig;
 import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.DuplicateSubscriptions;
 import dev.billing.core.config.OrgOptions;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.PlanCatalog;
@@ -41,7 +42,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                            OrgOptions orgs, List<String> clerkWebhookSecrets, ErasePersonalData.Options erasure,
                            int guestCheckoutsPerMinute, PlanFile planFile, URI webhookUrl,
                            WebhookApiVersionCheck webhookApiVersionCheck, boolean stripeTax,
-                           boolean virtualThreads) {
+                           boolean virtualThreads, DuplicateSubscriptions duplicateSubscriptions) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
@@ -183,6 +184,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         WebhookApiVersionCheck versionCheck = r.choice("BILLING_WEBHOOK_API_VERSION_CHECK",
                 WebhookApiVersionCheck.class, WebhookApiVersionCheck.WARN);
         boolean stripeTax = r.bool("BILLING_STRIPE_TAX", false);
+        DuplicateSubscriptions duplicates = r.choice("BILLING_DUPLICATE_SUBSCRIPTIONS", DuplicateSubscriptions.class,
+                DuplicateSubscriptions.CANCEL);
         boolean virtualThreads = r.bool("BILLING_VIRTUAL_THREADS", false);
         if (virtualThreads && Runtime.version().feature() < MIN_VIRTUAL_THREADS_JAVA) {
             r.problem("BILLING_VIRTUAL_THREADS: needs Java " + MIN_VIRTUAL_THREADS_JAVA + " or later; this JVM is Java "
@@ -194,7 +197,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
                 logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds), Duration.ofSeconds(cacheSeconds),
                 orgs, clerkSecrets, erasure, guestCheckouts, planFile, webhookUrl, versionCheck, stripeTax,
-                virtualThreads);
+                virtualThreads, duplicates);
     }
 
     /** Who manages an organization's billing, and membership sync. */
@@ -224,6 +227,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 .pastDueGrace(pastDueGrace)
                 .entitlementsCacheTtl(entitlementsCacheTtl)
                 .stripeTax(stripeTax)
+                .duplicateSubscriptions(duplicateSubscriptions)
                 .build();
     }
 
@@ -276,6 +280,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         line(b, "Past-due grace", pastDueGrace.toDays() + " days");
         line(b, "Refetch on webhook", Boolean.toString(refetchOnWebhook));
         line(b, "Stripe Tax", stripeTax ? "on (Checkout: automatic tax, tax ids, billing address)" : "off");
+        line(b, "Duplicate subscriptions", duplicateSubscriptions == DuplicateSubscriptions.CANCEL
+                ? "cancel the newer and refund it" : "flag the newer, keep both");
         line(b, "Logs", logFormat.name().toLowerCase(Locale.ROOT));
         line(b, "Store at start", "waits up to " + storeStartTimeout.toSeconds() + " s for it");
         line(b, "Notices", smtp.map(c -> "SMTP " + c.host() + ":" + c.port() + " from " + c.from()

@@ -90,6 +90,13 @@ class AdminDashboardBrowserIT {
             assertThat(pageRows).isEqualTo(apiRows);
             assertThat(browser.driver.findElements(By.cssSelector("#mrr-chart-usd rect"))).hasSize(12);
             browser.screenshot("02-overview");
+            // The browser fetched the page's icon on its own, and nothing it asked for was missing.
+            List<String> responses = browser.until(d -> {
+                List<String> seen = browser.responses();
+                return seen.stream().anyMatch(r -> r.contains("favicon")) ? seen : null;
+            });
+            assertThat(responses).as("every response").noneMatch(r -> r.startsWith("404 "))
+                    .anyMatch(r -> r.equals("200 " + base + "/admin/assets/favicon.svg"));
 
             // Customer search leads to the customer's subscriptions.
             browser.driver.findElement(By.linkText("Customers")).click();
@@ -120,11 +127,16 @@ class AdminDashboardBrowserIT {
             assertThat(f.stores().inbox().find(failed).orElseThrow().status()).isEqualTo(InboxStatus.PROCESSED);
             browser.screenshot("05-replayed");
 
-            // Signing out ends the session.
+            // Signing out ends the session, on the server too: the cookie put back opens nothing.
+            org.openqa.selenium.Cookie session = browser.driver.manage().getCookieNamed("billing_admin");
             browser.driver.findElement(By.cssSelector("form.sign-out button")).click();
             browser.until(d -> d.getCurrentUrl().contains("/admin/sign-in"));
             browser.driver.get(base + "/admin");
             browser.until(d -> d.getCurrentUrl().contains("/admin/sign-in"));
+            browser.driver.manage().addCookie(session);
+            browser.driver.get(base + "/admin");
+            browser.until(d -> d.getCurrentUrl().contains("/admin/sign-in"));
+            browser.screenshot("06-signed-out");
         }
     }
 

@@ -6,6 +6,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -14,7 +15,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -32,6 +35,7 @@ final class Browser implements AutoCloseable {
 
     final WebDriver driver;
     private final Path screenshots;
+    private final List<String> responses = new ArrayList<>();
 
     private Browser(WebDriver driver, Path screenshots) {
         this.driver = driver;
@@ -48,6 +52,8 @@ final class Browser implements AutoCloseable {
         // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1280,1000", "--lang=en-US", "--no-first-run", "--disable-extensions");
+        // Chrome's network log, so a test sees every request the browser makes on its own (the icon, say).
+        options.setCapability("goog:loggingPrefs", Map.of("performance", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(chromedriver)).usingAnyFreePort().build();
         WebDriver driver = new ChromeDriver(service, options);
@@ -63,6 +69,26 @@ final class Browser implements AutoCloseable {
     /** Waits (up to the tests' patience) until the page satisfies the condition. */
     <T> T until(Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, LocalFixture.PATIENCE).until(condition);
+    }
+
+    /**
+     * Every response the browser received so far, as {@code "<status> <url>"}, in order: what the pages asked for,
+     * and what the browser asked for on its own.
+     */
+    List<String> responses() {
+        for (LogEntry entry : driver.manage().logs().get("performance")) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode message = LocalFixture.JSON.readTree(entry.getMessage())
+                        .path("message");
+                if (message.path("method").asText().equals("Network.responseReceived")) {
+                    com.fasterxml.jackson.databind.JsonNode response = message.path("params").path("response");
+                    responses.add(response.path("status").asInt() + " " + response.path("url").asText());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return List.copyOf(responses);
     }
 
     /** Saves what the browser shows as {@code <name>.png} in the test output. */

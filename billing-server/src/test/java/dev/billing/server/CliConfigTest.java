@@ -1,5 +1,6 @@
 package dev.billing.server;
 
+import dev.billing.core.config.DuplicateSubscriptions;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,21 @@ class CliConfigTest {
         }
         env.put("BILLING_VIRTUAL_THREADS", "false");
         assertThat(ServerConfig.fromEnv(env).apiSettings("test").virtualThreads()).isFalse();
+    }
+
+    @Test
+    void duplicateSubscriptionsCancelByDefaultOrFlagAndRefuseAnythingElse() {
+        Map<String, String> env = validEnv();
+        assertThat(ServerConfig.fromEnv(env).billingOptions().duplicateSubscriptions())
+                .isEqualTo(DuplicateSubscriptions.CANCEL);
+        assertThat(run(env, "check-config").out()).contains("cancel the newer and refund it");
+        env.put("BILLING_DUPLICATE_SUBSCRIPTIONS", "flag");
+        assertThat(ServerConfig.fromEnv(env).billingOptions().duplicateSubscriptions())
+                .isEqualTo(DuplicateSubscriptions.FLAG);
+        env.put("BILLING_DUPLICATE_SUBSCRIPTIONS", "refund");
+        Run r = run(env, "check-config");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("BILLING_DUPLICATE_SUBSCRIPTIONS: must be one of cancel, flag");
     }
 
     @Test

@@ -90,6 +90,30 @@ class RefundsIT {
     }
 
     @Test
+    void aRefundRetriedWithTheSameIdempotencyKeyIsRecordedOnce() {
+        String token = f.token("user_retried_refund");
+        String paymentIntent = buyCredits(token);
+
+        String first = refund(paymentIntent, 200, "refund-retried");
+        String again = refund(paymentIntent, 200, "refund-retried");
+        f.awaitIdle();
+
+        assertThat(again).as("Stripe answers the same refund").isEqualTo(first);
+        assertThat(f.http.get("/stripe/refunds", token).json().path("data")).singleElement()
+                .satisfies(r -> assertThat(r.path("id").asText()).isEqualTo(first));
+        Http.Response audit = f.http.get("/admin/audit?type=refund.created&limit=100", f.local.adminToken());
+        assertThat(audit.status()).as(audit.body()).isEqualTo(200);
+        List<JsonNode> entries = new java.util.ArrayList<>();
+        audit.json().path("data").forEach(e -> {
+            if (e.path("entityId").asText().equals(first)) {
+                entries.add(e);
+            }
+        });
+        assertThat(entries).as(audit.body()).singleElement()
+                .satisfies(e -> assertThat(e.path("cause").asText()).startsWith("admin:"));
+    }
+
+    @Test
     void duplicateAndReorderedDeliveriesKeepOneRowWithTheNewestStatus() {
         String token = f.token("user_redelivered_refund");
         String paymentIntent = buyCredits(token);

@@ -172,6 +172,7 @@ public class BillingAutoConfiguration {
                 .pastDueGrace(properties.getPastDueGrace())
                 .entitlementsCacheTtl(properties.getEntitlementsCacheTtl())
                 .stripeTax(properties.isStripeTax())
+                .duplicateSubscriptions(properties.getDuplicateSubscriptions())
                 .build();
     }
 

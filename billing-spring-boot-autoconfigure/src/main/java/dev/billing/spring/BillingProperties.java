@@ -1,5 +1,7 @@
 package dev.billing.spring;
 
+import dev.billing.clerk.ClerkConfig;
+import dev.billing.core.config.DuplicateSubscriptions;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.core.io.Resource;
@@ -76,6 +78,12 @@ public class BillingProperties implements Validator {
 
     /** Checkout asks Stripe Tax for tax, collects tax ids and requires a billing address (set up Tax in Stripe). */
     private boolean stripeTax;
+
+    /**
+     * What to do when a user or organization ends up with a second live subscription (two Checkout sessions paid):
+     * cancel (cancel the newer at once and refund what it charged) or flag (keep both, flag the newer).
+     */
+    private DuplicateSubscriptions duplicateSubscriptions = DuplicateSubscriptions.CANCEL;
 
     private final Notices notices = new Notices();
 
@@ -238,6 +246,14 @@ public class BillingProperties implements Validator {
         this.stripeTax = stripeTax;
     }
 
+    public DuplicateSubscriptions getDuplicateSubscriptions() {
+        return duplicateSubscriptions;
+    }
+
+    public void setDuplicateSubscriptions(DuplicateSubscriptions duplicateSubscriptions) {
+        this.duplicateSubscriptions = duplicateSubscriptions;
+    }
+
     public Notices getNotices() {
         return notices;
     }
@@ -349,11 +365,30 @@ public class BillingProperties implements Validator {
                 errors.rejectValue("clerk.jwtKey", "required", "is required (or billing.clerk.jwks-url or "
                         + "billing.clerk.publishable-key): where Clerk's signing keys come from");
             }
+            String pemProblem = notBlank(jwtKey) ? pemProblem(jwtKey) : null;
+            if (pemProblem != null) {
+                // Hidden like a secret: a private key pasted here by mistake must not reach the logs.
+                rejectSecret(errors, "clerk.jwtKey", "must be Clerk's PEM public key (-----BEGIN PUBLIC KEY-----, "
+                        + "RSA of 2048 to 8192 bits, as Clerk's dashboard shows it under API keys): " + pemProblem);
+            }
             for (int i = 0; i < webhookSecrets.size(); i++) {
                 if (!isSvixSecret(webhookSecrets.get(i))) {
                     rejectSecret(errors, "clerk.webhookSecrets[" + i + "]", "must be a Svix signing secret: whsec_ "
                             + "followed by base64, as Clerk's dashboard shows it for the webhook endpoint");
                 }
+            }
+        }
+
+        /**
+         * What the Clerk adapter would refuse in the PEM when the verifier is made (null: nothing), so a malformed key
+         * is named with the other problems instead of failing on its own later. The messages never quote the key.
+         */
+        private static String pemProblem(String pem) {
+            try {
+                ClerkConfig.builder().jwtKey(pem.strip());
+                return null;
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
             }
         }
 

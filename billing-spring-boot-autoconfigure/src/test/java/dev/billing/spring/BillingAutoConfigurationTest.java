@@ -2,6 +2,8 @@ package dev.billing.spring;
 
 import dev.billing.core.Billing;
 import dev.billing.core.LogNotifier;
+import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.DuplicateSubscriptions;
 import dev.billing.core.config.OrgOptions;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.port.BillingStores;
@@ -104,6 +106,23 @@ class BillingAutoConfigurationTest {
                 });
     }
 
+    @Test
+    void aMalformedClerkPemIsNamedWithTheOtherProblems() {
+        String weak = TestKeys.rsa1024Weak("weak").publicKeyPem().replace("\n", "\\n");
+        for (String pem : List.of("-----BEGIN PUBLIC KEY-----\\nnot base64 at all!\\n-----END PUBLIC KEY-----",
+                weak, "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANsecretish\\n-----END PRIVATE KEY-----")) {
+            runner.withPropertyValues("billing.clerk.jwt-key=" + pem, "billing.past-due-grace=120d").run(context -> {
+                assertThat(context).hasFailed();
+                BindValidationException invalid = find(context.getStartupFailure(), BindValidationException.class);
+                assertThat(invalid).as("a validation failure listing every problem").isNotNull();
+                assertThat(invalid.getValidationErrors().getAllErrors()).hasSize(2);
+                assertThat(invalid.getMessage()).contains("clerk.jwtKey").contains("must be Clerk's PEM public key")
+                        .contains("pastDueGrace");
+                assertThat(stackTrace(context.getStartupFailure())).doesNotContain("secretish");
+            });
+        }
+    }
+
     private static String stackTrace(Throwable failure) {
         java.io.StringWriter out = new java.io.StringWriter();
         failure.printStackTrace(new java.io.PrintWriter(out));
@@ -183,6 +202,18 @@ class BillingAutoConfigurationTest {
             assertThat(context).hasNotFailed().doesNotHaveBean(MembershipWebhookVerifier.class);
             assertThat(context.getBean(OrgOptions.class)).isEqualTo(OrgOptions.defaults());
             assertThat(context.getBean(Billing.class).useCases().receiveMembershipWebhook()).isEmpty();
+        });
+    }
+
+    @Test
+    void duplicateSubscriptionsAreCanceledUnlessThePropertySaysFlag() {
+        runner.run(context -> assertThat(context.getBean(BillingOptions.class).duplicateSubscriptions())
+                .isEqualTo(DuplicateSubscriptions.CANCEL));
+        runner.withPropertyValues("billing.duplicate-subscriptions=flag").run(context -> assertThat(
+                context.getBean(BillingOptions.class).duplicateSubscriptions()).isEqualTo(DuplicateSubscriptions.FLAG));
+        runner.withPropertyValues("billing.duplicate-subscriptions=refund").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("billing.duplicate-subscriptions");
         });
     }
 

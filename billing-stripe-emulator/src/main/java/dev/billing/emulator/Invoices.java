@@ -41,9 +41,11 @@ final class Invoices {
       String invoice = c.params().strOrNull("invoice");
       Params payment = c.params().sub("payment");
       String pi = payment == null ? null : payment.strOrNull("payment_intent");
+      String status = c.params().strOrNull("status");
       return Lists.page(s, "/v1/invoice_payments", s.store.newestFirst("invoice_payment", o ->
           (invoice == null || invoice.equals(o.get("invoice")))
-              && (pi == null || pi.equals(paymentOf(o).get("payment_intent")))), c.params());
+              && (pi == null || pi.equals(paymentOf(o).get("payment_intent")))
+              && (status == null || status.equals(o.get("status")))), c.params());
     });
     r.add("GET", "/v1/invoice_payments/{id}", c -> s.render(
         s.store.require("invoice_payment", c.var("id"), "id"), c.params().expand()));

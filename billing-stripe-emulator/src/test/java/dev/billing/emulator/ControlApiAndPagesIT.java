@@ -97,6 +97,31 @@ class ControlApiAndPagesIT {
   }
 
   @Test
+  void anExpiredSessionIsListedNoMoreAndCannotBeCompleted() {
+    String customer = customer("expire@example.com");
+    String older = subscriptionSession(customer, "price_pro_monthly");
+    String newer = subscriptionSession(customer, "price_pro_monthly");
+    JsonNode open = http.api("GET", "/v1/checkout/sessions?customer=" + customer + "&status=open", null, null)
+        .json();
+    assertThat(open.path("data").findValuesAsText("id")).containsExactly(newer, older);
+
+    ControlClient.Reply expired = http.api("POST", "/v1/checkout/sessions/" + older + "/expire", "", null);
+    assertThat(expired.status()).isEqualTo(200);
+    assertThat(expired.json().path("status").asText()).isEqualTo("expired");
+    assertThat(expired.json().path("url").isNull()).isTrue();
+    assertThat(http.api("GET", "/v1/checkout/sessions?customer=" + customer + "&status=open", null, null).json()
+        .path("data").findValuesAsText("id")).containsExactly(newer);
+    JsonNode events = http.get("/_emulator/events").json().path("events");
+    assertThat(events.toString()).contains("checkout.session.expired");
+
+    ControlClient.Reply paid = http.post("/_emulator/checkout/sessions/" + older + "/complete", "");
+    assertThat(paid.status()).isEqualTo(400);
+    assertThat(paid.raw().body()).contains("no longer open");
+    ControlClient.Reply again = http.api("POST", "/v1/checkout/sessions/" + older + "/expire", "", null);
+    assertThat(again.status()).as("only an open session can be expired").isEqualTo(400);
+  }
+
+  @Test
   void failNextPaymentAndSetupIntentConfirmationThroughTheControlApi() {
     String cus = customer("si@example.com");
     String si = http.api("POST", "/v1/setup_intents", "customer=" + cus, null).json().path("id").asText();

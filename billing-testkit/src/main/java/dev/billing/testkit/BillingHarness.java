@@ -9,6 +9,7 @@ import dev.billing.core.model.Identity;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.port.MembershipWebhookVerifier;
+import dev.billing.core.port.WorkObserver;
 import dev.billing.core.usecase.WebhookReceipt;
 import dev.billing.testkit.fake.FakeMembershipWebhookVerifier;
 import dev.billing.testkit.fake.FakePaymentGateway;
@@ -18,6 +19,7 @@ import dev.billing.testkit.fake.RecordingNotifier;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,6 +37,7 @@ public final class BillingHarness {
     private final InMemoryBillingStores stores = InMemoryBillingStores.create();
     private final FakeWebhookVerifier verifier = new FakeWebhookVerifier();
     private final RecordingNotifier notifier = new RecordingNotifier();
+    private final List<String> duplicatesObserved = new CopyOnWriteArrayList<>();
     private final PlanCatalog plans;
     private final Billing billing;
 
@@ -59,7 +62,13 @@ public final class BillingHarness {
                 .build();
         this.billing = Billing.builder().gateway(gateway).webhookVerifier(verifier).stores(stores.stores())
                 .membershipVerifier(membershipVerifier).orgs(orgs)
-                .plans(plans).notifier(notifier).options(configured).clock(clock).sleeper(d -> { }).build();
+                .plans(plans).notifier(notifier).options(configured).clock(clock).sleeper(d -> { })
+                .observer(new WorkObserver() {
+                    @Override
+                    public void duplicateSubscription(String handling) {
+                        duplicatesObserved.add(handling);
+                    }
+                }).build();
     }
 
     public static BillingHarness create() {
@@ -112,6 +121,11 @@ public final class BillingHarness {
 
     public RecordingNotifier notifier() {
         return notifier;
+    }
+
+    /** What the core told its observer of each duplicate subscription it found ({@code cancel} or {@code flag}). */
+    public List<String> duplicatesObserved() {
+        return List.copyOf(duplicatesObserved);
     }
 
     public PlanCatalog plans() {

@@ -33,6 +33,7 @@ import java.util.Objects;
  *                             by others on the same store while started, drop them sooner)
  * @param stripeTax            Checkout sessions ask Stripe Tax to compute tax ({@code automatic_tax}), collect tax
  *                             ids and require a billing address (the Stripe account must have Tax set up)
+ * @param duplicateSubscriptions what to do when a party ends up with a second live subscription (DESIGN §4.4)
  */
 public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, String defaultSuccessUrl,
                              String defaultCancelUrl, String defaultReturnUrl, boolean livemode,
@@ -40,8 +41,9 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
                              Duration inboxLease, RetrySchedule retrySchedule, int inlinePermits, int backgroundPermits,
                              Duration pastDueGrace, int gatewayAttempts, Duration gatewayBudget,
                              Duration gatewayBackoff, Duration entitlementsCacheTtl,
-                             boolean stripeTax) {
+                             boolean stripeTax, DuplicateSubscriptions duplicateSubscriptions) {
     public BillingOptions {
+        Objects.requireNonNull(duplicateSubscriptions, "duplicateSubscriptions");
         allowedOrigins = List.copyOf(allowedOrigins);
         Objects.requireNonNull(catalogTtl, "catalogTtl");
         Objects.requireNonNull(catalogMaxStale, "catalogMaxStale");
@@ -94,6 +96,7 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
         b.gatewayBackoff = gatewayBackoff;
         b.entitlementsCacheTtl = entitlementsCacheTtl;
         b.stripeTax = stripeTax;
+        b.duplicateSubscriptions = duplicateSubscriptions;
         return b;
     }
 
@@ -118,6 +121,7 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
         private Duration gatewayBackoff = Duration.ofMillis(250);
         private Duration entitlementsCacheTtl = Duration.ofSeconds(30);
         private boolean stripeTax;
+        private DuplicateSubscriptions duplicateSubscriptions = DuplicateSubscriptions.CANCEL;
 
         private Builder() {
         }
@@ -217,11 +221,17 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
             return this;
         }
 
+        /** {@link DuplicateSubscriptions#CANCEL} unless set: nobody means to pay twice for the one plan they hold. */
+        public Builder duplicateSubscriptions(DuplicateSubscriptions value) {
+            this.duplicateSubscriptions = value;
+            return this;
+        }
+
         public BillingOptions build() {
             return new BillingOptions(allowedOrigins, requireHttps, defaultSuccessUrl, defaultCancelUrl,
                     defaultReturnUrl, livemode, refetchOnWebhook, catalogTtl, catalogMaxStale, inboxLease,
                     retrySchedule, inlinePermits, backgroundPermits, pastDueGrace, gatewayAttempts, gatewayBudget, gatewayBackoff,
-                    entitlementsCacheTtl, stripeTax);
+                    entitlementsCacheTtl, stripeTax, duplicateSubscriptions);
         }
     }
 }

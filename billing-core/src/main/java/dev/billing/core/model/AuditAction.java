@@ -27,10 +27,17 @@ public enum AuditAction {
     SUBSCRIPTION_RESUMED("subscription", "resumed"),
     /** The subscription ended (canceled or incomplete_expired). */
     SUBSCRIPTION_CANCELED("subscription", "canceled"),
+    /**
+     * A party was found holding a second live subscription (recorded once per duplicate, on the newer one; the
+     * cancel that may follow is recorded by the store like any other).
+     */
+    SUBSCRIPTION_DUPLICATE("subscription", "duplicate"),
     INVOICE_PAID("invoice", "paid"),
     /** A payment attempt failed (recorded per Stripe event: the invoice itself usually stays open). */
     INVOICE_PAYMENT_FAILED("invoice", "payment_failed"),
     PURCHASE_RECORDED("purchase", "recorded"),
+    /** A guest's purchase moved to the customer of the user who claimed it (the same purchase, not a new one). */
+    PURCHASE_CLAIMED("purchase", "claimed"),
     /** An admin refunded a payment. */
     REFUND_CREATED("refund", "created"),
     /** An admin replayed an inbox event. */
@@ -60,7 +67,16 @@ public enum AuditAction {
      */
     public boolean explicit() {
         return this == CUSTOMER_RECONCILED || this == INVOICE_PAYMENT_FAILED || this == REFUND_CREATED
-                || this == EVENT_REPLAYED || this == ACCOUNT_ERASED;
+                || this == EVENT_REPLAYED || this == ACCOUNT_ERASED || this == SUBSCRIPTION_DUPLICATE;
+    }
+
+    /**
+     * Whether an explicit entry is recorded once per entity whatever its cause, rather than once per cause: a
+     * refund's creation, since a retried refund request (a new request id, the same Idempotency-Key) gets Stripe's
+     * same refund back and created nothing more.
+     */
+    public boolean oncePerEntity() {
+        return this == REFUND_CREATED;
     }
 
     public String wireName() {

@@ -6,12 +6,14 @@ import java.util.Objects;
 
 /**
  * What a {@link MigrateStores} run did and whether the target now holds exactly what the source holds: per record
- * type, what was read and written, and the verification (count and order-independent checksum of every record, on
- * both sides). {@link #matches()} is false as soon as one type differs; the CLI exits non-zero then.
+ * type, what was read, written, changed and removed (a dry run: what a copy would do), and the verification (count
+ * and order-independent checksum of every record, on both sides). {@link #matches()} is false as soon as one type
+ * differs; the CLI exits non-zero then.
  *
  * <p>Usage: {@code if (!report.matches()) { System.err.print(report.summary()); System.exit(3); }}
  *
- * @param dryRun  nothing was written; the verification compares the stores as they are
+ * @param dryRun  nothing was written; the counts say what a copy would do, the verification compares the stores as
+ *                they are
  * @param types   one entry per record type, in copy order
  * @param elapsed wall time of the run
  */
@@ -36,20 +38,30 @@ public record MigrationReport(boolean dryRun, List<TypeReport> types, Duration e
         return types.stream().mapToLong(TypeReport::read).sum();
     }
 
-    /** Records the target took in this run. */
+    /** Records the target took in this run (a dry run: would take), new or rewritten. */
     public long written() {
         return types.stream().mapToLong(TypeReport::written).sum();
+    }
+
+    /** Of {@link #written()}, the records that replaced a different one under the same key. */
+    public long changed() {
+        return types.stream().mapToLong(TypeReport::changed).sum();
+    }
+
+    /** Records removed from the target in this run (a dry run: would remove) because the source does not have them. */
+    public long removed() {
+        return types.stream().mapToLong(TypeReport::removed).sum();
     }
 
     /** A plain-text table for a terminal: one line per record type, then the verdict. */
     public String summary() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format("%-15s %10s %10s %10s %10s %12s %12s  %s%n", "records", "read", "written", "present",
-                "conflicts", "source", "target", "verified"));
+        s.append(String.format("%-15s %10s %10s %9s %10s %9s %9s %12s %12s  %s%n", "records", "read", "written",
+                "changed", "present", "removed", "conflicts", "source", "target", "verified"));
         for (TypeReport t : types) {
-            s.append(String.format("%-15s %10d %10d %10d %10d %12d %12d  %s%n", t.type().wireName(), t.read(),
-                    t.written(), t.alreadyPresent(), t.conflicts(), t.source().count(), t.target().count(),
-                    t.matches() ? "ok" : "MISMATCH"));
+            s.append(String.format("%-15s %10d %10d %9d %10d %9d %9d %12d %12d  %s%n", t.type().wireName(), t.read(),
+                    t.written(), t.changed(), t.alreadyPresent(), t.removed(), t.conflicts(), t.source().count(),
+                    t.target().count(), t.matches() ? "ok" : "MISMATCH"));
             if (!t.matches()) {
                 s.append(String.format("    checksum source %s%n    checksum target %s%n", t.source().checksum(),
                         t.target().checksum()));
@@ -66,19 +78,24 @@ public record MigrationReport(boolean dryRun, List<TypeReport> types, Duration e
      * One record type.
      *
      * @param read           records read from the source by the copy in this run (records a checkpoint said were
-     *                       done are not read again)
-     * @param written        records the target took (inserted, or a strictly newer version applied)
-     * @param alreadyPresent records the target already held (the same link, the same version, an existing id)
-     * @param conflicts      records the target refused because it holds another one under the same key (another
-     *                       link for the user or customer, or a newer version): the verification shows them
+     *                       done are not read again); in a dry run, by the comparison that says what a copy would do
+     * @param written        records the target took (a dry run: would take): new ones, and those that replaced a
+     *                       different record under the same key
+     * @param changed        of {@code written}, those that replaced a different record under the same key (content
+     *                       compared by canonical form, so also a change that kept its version)
+     * @param alreadyPresent records the target already held exactly as the source does
+     * @param removed        records the target held and the source does not (an erasure moved them, say): removed
+     *                       (a dry run: would be)
+     * @param conflicts      records the target refused to take even after removing what stood in their way: the
+     *                       verification shows them
      * @param source         count and checksum of every record in the source
      * @param target         count and checksum of every record in the target
      * @param differences    when they differ, up to {@value MigrateStores#MAX_DIFFERENCES} keys that differ
      *                       ("missing in target: ...", "different: ...", "only in target: ..."), when the type was
      *                       small enough to compare record by record
      */
-    public record TypeReport(MigrationRecordType type, long read, long written, long alreadyPresent, long conflicts,
-                             Tally source, Tally target, List<String> differences) {
+    public record TypeReport(MigrationRecordType type, long read, long written, long changed, long alreadyPresent,
+                             long removed, long conflicts, Tally source, Tally target, List<String> differences) {
         public TypeReport {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(source, "source");

@@ -23,7 +23,8 @@ public interface AuditLog {
 
     /**
      * Records the entry unless one with its action, entity id and cause is recorded already (a reprocessed event or
-     * a retried request records nothing more).
+     * a retried request records nothing more); an action that is
+     * {@link dev.billing.core.model.AuditAction#oncePerEntity()} is recorded once per entity id, whatever the cause.
      *
      * @return true when recorded now
      */
@@ -39,6 +40,17 @@ public interface AuditLog {
      * {@link dev.billing.core.model.AuditAction#explicit()} counts for {@link #record}'s once-per-cause rule.
      */
     boolean restore(AuditEntry entry);
+
+    /**
+     * Migration: deletes the entry of that id, because the source of a store-to-store copy does not have it (the
+     * target recorded it itself). Records nothing about it.
+     *
+     * @return false when there is none
+     */
+    default boolean remove(long id) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
 
     /** Stores that keep no audit trail: records nothing, lists nothing. */
     AuditLog NONE = new AuditLog() {

@@ -120,6 +120,17 @@ public interface CustomerStore {
         return pseudonymise(user, pseudonym);
     }
 
+    /**
+     * Migration: deletes the user's link as it stands, because the source of a store-to-store copy no longer has it
+     * (an erasure moved it to a pseudonym, say). Audits nothing: the copy brings the source's own entries.
+     *
+     * @return false when the user has no link
+     */
+    default boolean remove(UserId user) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
     /** The outcome of {@link #link}. */
     sealed interface LinkResult permits LinkResult.Linked, LinkResult.UserAlreadyLinked,
             LinkResult.CustomerAlreadyLinked {

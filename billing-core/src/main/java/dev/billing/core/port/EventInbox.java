@@ -169,6 +169,17 @@ public interface EventInbox {
      */
     boolean restore(InboxEntry entry);
 
+    /**
+     * Migration: deletes the entry, whatever its status, because the source of a store-to-store copy does not have
+     * it. Never used while the inbox serves webhooks (an entry is what makes a redelivery a duplicate).
+     *
+     * @return false when there is none
+     */
+    default boolean remove(String eventId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
     /** What {@link #record} did. */
     enum RecordOutcome {
         RECORDED, DUPLICATE

@@ -1,5 +1,7 @@
 package dev.billing.core.port;
 
+import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.GuestPurchase;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
@@ -23,6 +25,20 @@ public interface GuestPurchaseStore {
 
     /** Claims the email's unclaimed purchases for {@code user}; answers all of the email's purchases the user holds. */
     List<GuestPurchase> claim(String email, UserId user, Instant at);
+
+    /**
+     * {@link #claim(String, UserId, Instant)}, and in the same atomic step the purchase recorded for each purchase the
+     * user then holds (the {@link SubscriptionStore#recordPurchase} row under its session id) moves to
+     * {@code customer}: the same row, keeping its id, payment intent and amounts, so it is counted once and its
+     * refunds still find it. Each move is audited once
+     * ({@link dev.billing.core.model.AuditAction#PURCHASE_CLAIMED}, with {@code cause}); a purchase already under
+     * {@code customer} is left alone, so a retry records nothing more and moves only what an earlier claim left
+     * behind (one made without moving). Racing claimers of one email: only the one that gets a purchase moves it.
+     *
+     * @param customer the claiming user's Stripe customer
+     * @param cause    why (the claim request), or null
+     */
+    List<GuestPurchase> claim(String email, UserId user, CustomerId customer, Instant at, AuditCause cause);
 
     /** Every purchase of the email (normalised), claimed or not. */
     List<GuestPurchase> ofEmail(String email);
@@ -48,6 +64,16 @@ public interface GuestPurchaseStore {
     /** Writes the purchase exactly as given (migration) unless the same is stored; true when it wrote. */
     boolean restore(GuestPurchase purchase);
 
+    /**
+     * Migration: deletes the purchase, because the source of a store-to-store copy no longer has it.
+     *
+     * @return false when there is none
+     */
+    default boolean remove(String sessionId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
     /** What an erased purchase keeps instead of the buyer's email: an address that cannot be anyone's. */
     static String erasedEmail(UserId pseudonym) {
         return pseudonym.value() + "@erased.invalid";
@@ -62,6 +88,12 @@ public interface GuestPurchaseStore {
 
         @Override
         public List<GuestPurchase> claim(String email, UserId user, Instant at) {
+            return List.of();
+        }
+
+        @Override
+        public List<GuestPurchase> claim(String email, UserId user, CustomerId customer, Instant at,
+                                         AuditCause cause) {
             return List.of();
         }
 

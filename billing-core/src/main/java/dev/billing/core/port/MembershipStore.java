@@ -63,6 +63,17 @@ public interface MembershipStore {
      */
     boolean restore(OrgMember member);
 
+    /**
+     * Migration: deletes the record, because the source of a store-to-store copy no longer has it (an erasure moved
+     * it to a pseudonym, say).
+     *
+     * @return false when there is none
+     */
+    default boolean remove(String orgId, UserId userId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
     /** For stores that keep no memberships: membership sync cannot be switched on with them. */
     MembershipStore NONE = new MembershipStore() {
         @Override

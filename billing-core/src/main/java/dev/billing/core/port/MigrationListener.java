@@ -16,9 +16,10 @@ public interface MigrationListener {
     };
 
     /**
-     * After each batch of one record type.
+     * After each batch of one record type (in a dry run too, which compares without writing).
      *
-     * @param copied records of this type copied so far (including earlier runs, when resuming)
+     * @param copied records of this type done so far: read from the source and compared with the target, written
+     *               where they differ (including earlier runs, when resuming)
      * @param total  how many the source holds according to its count, or -1 when its port cannot count them
      *               (usage counters, keys and meter reports)
      */

@@ -41,6 +41,16 @@ public interface NoticeLog {
      */
     boolean restore(NoticeEntry entry);
 
+    /**
+     * Migration: deletes the row of that id, because the source of a store-to-store copy does not have it.
+     *
+     * @return false when there is none
+     */
+    default boolean remove(long id) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
     /** Stores that keep no notice log: records nothing, lists nothing. */
     NoticeLog NONE = new NoticeLog() {
         @Override

@@ -5,6 +5,7 @@ import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
@@ -72,6 +73,21 @@ public interface PaymentGateway {
 
     Optional<CheckoutSession> getCheckoutSession(String sessionId);
 
+    /**
+     * The customer's Checkout sessions that are still open (payable), of every mode, newest first. At most the
+     * newest 100: a customer never has more open for good reasons.
+     *
+     * <p>Usage: {@code gateway.listOpenCheckoutSessions(customer).stream().filter(s -> s.mode() == SUBSCRIPTION)}
+     */
+    List<CheckoutSession> listOpenCheckoutSessions(CustomerId customerId);
+
+    /**
+     * Expires an open Checkout session, so it can no longer be paid. Idempotent by nature.
+     *
+     * @return true when it was expired now, false when it was no longer open (paid, or expired already)
+     */
+    boolean expireCheckoutSession(String sessionId);
+
     PortalSession createPortalSession(CustomerId customerId, String returnUrl);
 
     Optional<Subscription> getSubscription(String subscriptionId);
@@ -128,6 +144,12 @@ public interface PaymentGateway {
     Optional<Invoice> getInvoice(String invoiceId);
 
     Invoice payInvoice(String invoiceId, String idempotencyKey);
+
+    /**
+     * The payments that paid (part of) the invoice, each naming its payment intent (what a refund takes); payments
+     * still open or failed are left out, and so is a payment without a payment intent (paid out of band).
+     */
+    List<InvoicePayment> listInvoicePayments(String invoiceId);
 
     /** The customer's card payment methods; the default one has {@code isDefault}. */
     List<PaymentMethod> listPaymentMethods(CustomerId customerId);

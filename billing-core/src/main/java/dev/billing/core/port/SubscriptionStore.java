@@ -101,7 +101,11 @@ public interface SubscriptionStore {
     /** Writes the refund iff no row exists or the stored version is strictly older; atomic. */
     UpsertResult upsertRefund(PaymentRefund refund);
 
-    /** The customer's refunds, newest {@code created} first. */
+    /**
+     * The customer's refunds, newest {@code created} first: those Stripe names the customer on, and those of the
+     * payment intents of the customer's purchases (a claimed guest purchase: Stripe names the customer it made for
+     * the guest on its refunds), each once.
+     */
     List<PaymentRefund> refundsOf(CustomerId customerId);
 
     /** Every refund ordered by id. */
@@ -147,4 +151,36 @@ public interface SubscriptionStore {
     long countInvoices();
 
     long countPurchases();
+
+    /**
+     * Migration: deletes the subscription as it stands, because the source of a store-to-store copy no longer has it
+     * or holds it otherwise at the same version; audits nothing. The other {@code remove*} methods do the same for
+     * their records.
+     *
+     * @return false when there is none
+     */
+    default boolean removeSubscription(String subscriptionId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
+    default boolean removeInvoice(String invoiceId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
+    default boolean removePurchase(String purchaseId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
+    default boolean removeRefund(String refundId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
+    default boolean removeInvoicePayment(InvoicePayment payment) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
 }

@@ -85,4 +85,25 @@ public interface UsageLedger {
 
     /** Writes the report exactly as given, like {@link #restoreCounter}; true when it wrote. */
     boolean restoreReport(MeterReport report);
+
+    /**
+     * Migration: deletes the counter, because the source of a store-to-store copy no longer has it (an erasure moved
+     * it to a pseudonym, say). {@link #removeKey} and {@link #removeReport} do the same for theirs.
+     *
+     * @return false when there is none
+     */
+    default boolean removeCounter(UserId user, String meter, Instant periodStart) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
+    default boolean removeKey(UserId user, String idempotencyKey) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
+
+    default boolean removeReport(String identifier) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot remove records (a migration target needs to)");
+    }
 }

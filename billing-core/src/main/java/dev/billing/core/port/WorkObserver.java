@@ -1,8 +1,8 @@
 package dev.billing.core.port;
 
 /**
- * Told what the core's background work did, e.g. to count it in metrics. Called on the worker's threads; keep it
- * quick and never throw.
+ * Told what the core's background work did, e.g. to count it in metrics. Called on the worker's threads (and on the
+ * threads that process webhook events); keep it quick and never throw.
  *
  * <p>Usage: {@code Billing.builder()...observer(new WorkObserver() { public void inboxRun(int claimed) { ... } })}
  */
@@ -18,6 +18,14 @@ public interface WorkObserver {
 
     /** A drain of the meter-report outbox ended; Stripe accepted {@code accepted} reports. */
     default void meterReportsSent(int accepted) {
+    }
+
+    /**
+     * A party was found holding a second live subscription, told once per duplicate; {@code handling} is what was
+     * done ({@code cancel} or {@code flag}, {@link dev.billing.core.config.DuplicateSubscriptions#settingName()}).
+     * Called on the thread that processed the event.
+     */
+    default void duplicateSubscription(String handling) {
     }
 
     /** A run of {@code work} ({@code "inbox"} or {@code "meter-reports"}) failed; the next run tries again. */

@@ -15,7 +15,9 @@ import dev.billing.core.port.SubscriptionStore;
 
 /**
  * Projects a completed Checkout session: a subscription's is read from the gateway (with re-fetch on; with it off,
- * {@code customer.subscription.created} carries the subscription itself), a paid one-time purchase is recorded
+ * {@code customer.subscription.created} carries the subscription itself), then the customer's other open subscription
+ * sessions are expired and a duplicate live subscription looked for (a failure of either is thrown, and the event
+ * retried); a paid one-time purchase is recorded
  * under the session id (so a duplicate records nothing) and receipted once, or kept for whoever claims a guest's
  * email.
  */
@@ -27,9 +29,14 @@ final class CheckoutEvents {
     private final PlanCatalog plans;
     private final NoticeSender notices;
     private final boolean refetch;
+    private final OpenCheckouts openCheckouts;
+    private final DuplicateSubscriptionCheck duplicates;
 
     CheckoutEvents(PaymentGateway gateway, SubscriptionStore subscriptions, ProjectionListener listener,
-                   GuestPurchases guests, PlanCatalog plans, NoticeSender notices, boolean refetch) {
+                   GuestPurchases guests, PlanCatalog plans, NoticeSender notices, boolean refetch,
+                   DuplicateSubscriptionCheck duplicates) {
+        this.openCheckouts = new OpenCheckouts(gateway);
+        this.duplicates = duplicates;
         this.gateway = gateway;
         this.subscriptions = subscriptions;
         this.listener = listener;
@@ -46,6 +53,10 @@ final class CheckoutEvents {
                     subscriptions.upsertSubscription(s, AuditContext.current());
                     listener.projectionChanged(s.customerId());
                 });
+            }
+            if (session.customerId() != null) {
+                openCheckouts.expireAllBut(session.customerId(), session.id());
+                duplicates.check(session.customerId());
             }
             return InboxStatus.PROCESSED;
         }

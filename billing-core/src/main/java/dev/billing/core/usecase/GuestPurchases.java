@@ -12,13 +12,12 @@ import dev.billing.core.model.GuestPurchase;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.LineItem;
 import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.model.Purchase;
+import dev.billing.core.model.UserId;
 import dev.billing.core.port.GuestPurchaseStore;
 import dev.billing.core.port.PaymentGateway;
-import dev.billing.core.port.SubscriptionStore;
+import dev.billing.core.port.ProjectionListener;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +27,9 @@ import java.util.regex.Pattern;
  * One-time items bought without an account: Checkout in payment mode with no customer (Stripe creates one and the
  * buyer types an email there); the completed session is kept against that email ({@link ProcessInboxEvent}); a user
  * who signs in with that email, verified by Clerk, claims the purchases, which become theirs (owned items,
- * purchases) exactly once. Only items the plan file opens to guests can be bought this way.
+ * purchases, and the refunds of their payments) exactly once: the claim moves each purchase to the user's customer,
+ * the same row with its payment intent, so analytics and the audit trail still count it once. Only items the plan
+ * file opens to guests can be bought this way.
  *
  * <p>Usage: {@code guestPurchases.checkout(priceId, 1, email, null, null)}, later
  * {@code guestPurchases.claim(identity)}
@@ -40,7 +41,7 @@ public final class GuestPurchases {
 
     private final PaymentGateway gateway;
     private final GuestPurchaseStore guests;
-    private final SubscriptionStore subscriptions;
+    private final ProjectionListener listener;
     private final EnsureCustomer ensureCustomer;
     private final GetEntitlements entitlements;
     private final PlanCatalog catalog;
@@ -49,12 +50,12 @@ public final class GuestPurchases {
     private final GatewayRetry retry;
     private final Clock clock;
 
-    GuestPurchases(PaymentGateway gateway, GuestPurchaseStore guests, SubscriptionStore subscriptions,
+    GuestPurchases(PaymentGateway gateway, GuestPurchaseStore guests, ProjectionListener listener,
                    EnsureCustomer ensureCustomer, GetEntitlements entitlements, PlanCatalog catalog,
                    RedirectPolicy redirects, BillingOptions options, GatewayRetry retry, Clock clock) {
         this.gateway = gateway;
         this.guests = guests;
-        this.subscriptions = subscriptions;
+        this.listener = listener;
         this.ensureCustomer = ensureCustomer;
         this.entitlements = entitlements;
         this.catalog = catalog;
@@ -118,20 +119,23 @@ public final class GuestPurchases {
             throw new ForbiddenException("email_not_verified", "Guest purchases are claimed with a verified email; "
                     + "this session token carries none (add email and email_verified to the Clerk session token).");
         }
-        List<GuestPurchase> held = guests.claim(identity.email(), identity.userId(), clock.instant());
-        if (held.isEmpty()) {
-            return held;
+        UserId user = identity.userId();
+        // The customer is made only for a caller with something to claim (or an earlier claim to finish).
+        boolean any = guests.ofEmail(identity.email()).stream()
+                .anyMatch(p -> p.claimedBy() == null || p.claimedBy().equals(user));
+        if (!any) {
+            return List.of();
         }
         CustomerId customer = ensureCustomer.ensure(identity).customerId();
-        List<GuestPurchase> claimed = new ArrayList<>();
-        for (GuestPurchase p : held) {
-            // Kept under the user's customer as well; the id keeps a retried claim from recording it twice.
-            subscriptions.recordPurchase(new Purchase(p.sessionId() + "_claimed", customer, p.priceId(), p.quantity(),
-                    p.currency(), p.amountTotal(), null, p.purchasedAt()), AuditContext.current());
-            claimed.add(p);
+        // One atomic step: the purchases become the user's and move to the customer, or nothing happens; a retry
+        // finishes what an interrupted claim (or one made before claims moved purchases) left.
+        List<GuestPurchase> held = guests.claim(identity.email(), user, customer, clock.instant(),
+                AuditContext.current());
+        if (!held.isEmpty()) {
+            entitlements.invalidate(user);
+            listener.projectionChanged(customer);
         }
-        entitlements.invalidate(identity.userId());
-        return claimed;
+        return held;
     }
 
     private static String orDefault(String value, String fallback) {

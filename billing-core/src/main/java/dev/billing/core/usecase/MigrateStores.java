@@ -7,8 +7,8 @@ import dev.billing.core.port.MigrationListener;
 import dev.billing.core.model.Page;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.MigrationCheckpoint.Position;
+import dev.billing.core.usecase.MigrationPass.Counts;
 import dev.billing.core.usecase.MigrationRecords.Kind;
-import dev.billing.core.usecase.MigrationRecords.Outcome;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,23 +24,26 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Copies every record from one {@link BillingStores} to another through the ports (DESIGN §4.5), e.g. Supabase to
- * Postgres: customer links ({@code list} then {@code link}), subscriptions, invoices ({@code list*} then
- * {@code upsert*}, versions kept, so a repeat is {@code SAME_VERSION}), purchases ({@code recordPurchase}), inbox
- * entries ({@code list} then {@code restore}), usage counters, keys and meter reports ({@code list*} then
- * {@code restore*}).
+ * Makes one {@link BillingStores} a copy of another through the ports (DESIGN §4.5), e.g. Supabase to Postgres:
+ * customer links ({@code list} then {@code link}), subscriptions, invoices ({@code list*} then {@code upsert*},
+ * versions kept), purchases ({@code recordPurchase}), inbox entries, usage counters, keys, meter reports,
+ * memberships, guest purchases, the audit trail and the notice log ({@code list*} then {@code restore*}); and the
+ * target's records the source does not have are removed ({@code remove*}).
  *
  * <ul>
- *   <li><b>Batched:</b> the source is read a page of {@code batchSize} records at a time.</li>
- *   <li><b>Resumable:</b> after every batch the source cursor of its record type is saved in the
+ *   <li><b>A merge:</b> per record type, the source's and the target's listings are read side by side in their
+ *       common order ({@link MigrationPass}): what only the source has is written, what differs (by canonical form,
+ *       so also a change that kept its version, like an erasure's) is written again, what only the target has is
+ *       removed. Any number of passes converge: after one, the target holds exactly the source's records.</li>
+ *   <li><b>Batched:</b> the source is read a page of {@code batchSize} records at a time, the target alongside.</li>
+ *   <li><b>Resumable:</b> after every batch the position of its record type (both sides) is saved in the
  *       {@link MigrationCheckpoint}; a new run with the same checkpoint continues from there (types already done
  *       are not read again). A run over a checkpoint whose every type is done (the last run finished) is a new
  *       pass over everything.</li>
- *   <li><b>Safe to re-run, and catching up:</b> every target write is idempotent (insert-if-absent for what never
- *       changes, upsert-if-newer with the source's version for subscriptions and invoices, and for inbox entries,
- *       usage counters and meter reports the source's copy wherever it differs), so records copied twice are
- *       counted as already present, never duplicated, and a second pass brings changed records up to date.</li>
- *   <li><b>Dry run:</b> writes nothing (not even the checkpoint) and only verifies.</li>
+ *   <li><b>Safe to re-run:</b> records the target already holds as the source does are not written again, so a
+ *       batch written twice (an interrupted run) is counted as already present, never duplicated.</li>
+ *   <li><b>Dry run:</b> writes nothing (not even the checkpoint); it counts what a copy would write, change and
+ *       remove, and verifies.</li>
  *   <li><b>Verified:</b> at the end, every record of every type is read again on both sides and counted and
  *       checksummed (order-independent; canonical forms in {@link MigrationRecords}), giving a
  *       {@link MigrationReport} whose {@link MigrationReport#matches()} says whether the target holds exactly the
@@ -89,9 +92,9 @@ public final class MigrateStores {
         Instant started = clock.instant();
         List<Kind<?>> kinds = MigrationRecords.all();
         boolean newPass = kinds.stream().allMatch(k -> checkpoint.load(k.type()).map(Position::done).orElse(false));
-        List<Copied> copies = new ArrayList<>();
+        List<Counts> copies = new ArrayList<>();
         for (Kind<?> kind : kinds) {
-            copies.add(dryRun ? Copied.NONE : copy(kind, newPass));
+            copies.add(copy(kind, newPass));
         }
         List<MigrationReport.TypeReport> reports = new ArrayList<>();
         for (int i = 0; i < kinds.size(); i++) {
@@ -101,54 +104,28 @@ public final class MigrateStores {
         }
         MigrationReport report = new MigrationReport(dryRun, reports, Duration.between(started, clock.instant()));
         LOG.log(report.matches() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                "Migration {0}: read {1}, written {2}, {3}", dryRun ? "dry run" : "run", report.read(),
-                report.written(), report.matches() ? "verified" : "MISMATCH in " + report.mismatches().size() + " types");
+                "Migration {0}: read {1}, written {2}, removed {3}, {4}", dryRun ? "dry run" : "run", report.read(),
+                report.written(), report.removed(),
+                report.matches() ? "verified" : "MISMATCH in " + report.mismatches().size() + " types");
         return report;
     }
 
-    private <T> Copied copy(Kind<T> kind, boolean newPass) {
-        Position position = newPass ? Position.START : checkpoint.load(kind.type()).orElse(Position.START);
+    private <T> Counts copy(Kind<T> kind, boolean newPass) {
+        // A dry run plans a whole pass from the start and saves nothing.
+        Position position = newPass || dryRun ? Position.START : checkpoint.load(kind.type()).orElse(Position.START);
         if (position.done()) {
-            return Copied.NONE;
+            return Counts.NONE;
         }
-        long total = kind.total().applyAsLong(source);
-        String cursor = position.cursor();
-        long copied = position.copied();
-        long read = 0;
-        long written = 0;
-        long present = 0;
-        long conflicts = 0;
-        Page<T> page;
-        do {
-            page = kind.lister().list(source, cursor, batchSize);
-            for (T record : page.items()) {
-                Outcome outcome = kind.writer().write(target, record);
-                switch (outcome) {
-                    case WRITTEN -> written++;
-                    case ALREADY_PRESENT -> present++;
-                    case CONFLICT -> {
-                        conflicts++;
-                        LOG.log(System.Logger.Level.WARNING, "Migration: the target keeps another {0} record for {1}",
-                                kind.type().wireName(), kind.key().apply(record));
-                    }
-                }
-            }
-            read += page.items().size();
-            copied += page.items().size();
-            cursor = page.nextCursor();
-            checkpoint.save(kind.type(), new Position(cursor, copied, !page.hasMore()));
-            listener.copied(kind.type(), copied, total);
-        } while (page.hasMore());
-        return new Copied(read, written, present, conflicts);
+        return new MigrationPass<>(kind, source, target, batchSize, dryRun, checkpoint, listener).run(position);
     }
 
-    private <T> MigrationReport.TypeReport verify(Kind<T> kind, Copied copied) {
+    private <T> MigrationReport.TypeReport verify(Kind<T> kind, Counts copied) {
         Scan sourceScan = scan(kind, source);
         Scan targetScan = scan(kind, target);
         List<String> differences = sourceScan.tally().equals(targetScan.tally()) ? List.of()
                 : differences(sourceScan, targetScan);
-        return new MigrationReport.TypeReport(kind.type(), dryRun ? sourceScan.tally().count() : copied.read(),
-                copied.written(), copied.present(), copied.conflicts(), sourceScan.tally(), targetScan.tally(),
+        return new MigrationReport.TypeReport(kind.type(), copied.read(), copied.written(), copied.changed(),
+                copied.present(), copied.removed(), copied.conflicts(), sourceScan.tally(), targetScan.tally(),
                 differences);
     }
 
@@ -202,11 +179,6 @@ public final class MigrateStores {
         }
         return differences.size() <= MAX_DIFFERENCES ? differences
                 : List.copyOf(differences.subList(0, MAX_DIFFERENCES));
-    }
-
-    /** What the copy of one type did in this run. */
-    private record Copied(long read, long written, long present, long conflicts) {
-        static final Copied NONE = new Copied(0, 0, 0, 0);
     }
 
     /** A verification scan of one side: its tally, and per-key digests when there were few enough records. */
@@ -305,7 +277,7 @@ public final class MigrateStores {
             return this;
         }
 
-        /** Writes nothing (target, checkpoint); only counts and verifies. */
+        /** Writes nothing (target, checkpoint); counts what a copy would do, and verifies. */
         public Builder dryRun(boolean dryRun) {
             this.dryRun = dryRun;
             return this;

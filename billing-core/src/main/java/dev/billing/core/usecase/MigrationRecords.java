@@ -36,7 +36,9 @@ import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
- * How {@link MigrateStores} reads, writes, identifies and fingerprints each record type, through the ports only.
+ * How {@link MigrateStores} reads, writes, removes, identifies, orders and fingerprints each record type, through the
+ * ports only: one {@link Kind} per type, in {@link #all()}, is the one place a record type is described (a new field
+ * goes into its canonical form, a new key into its key and order).
  *
  * <p>The canonical form of a record (what its checksum is computed over) is, in UTF-8: the record type's wire
  * name and {@code |}, then every field of the record in the fixed order below, each as
@@ -85,7 +87,11 @@ final class MigrationRecords {
 
     /** What writing one record to the target did. */
     enum Outcome {
-        WRITTEN, ALREADY_PRESENT, CONFLICT
+        WRITTEN,
+        /** Written once another record that stood in its way was removed (the old link of its customer). */
+        WRITTEN_AFTER_REMOVING,
+        ALREADY_PRESENT,
+        CONFLICT
     }
 
     /** Lists one page of records of a type. */
@@ -100,9 +106,37 @@ final class MigrationRecords {
         Outcome write(BillingStores target, T record);
     }
 
-    /** Everything the engine needs to migrate one record type. */
+    /** Removes one record (by its key) from the target; true when it was there. */
+    @FunctionalInterface
+    interface Remover<T> {
+        boolean remove(BillingStores target, T record);
+    }
+
+    /** Whether the stores hold a record under the key of the given one. */
+    @FunctionalInterface
+    interface Finder<T> {
+        boolean has(BillingStores stores, T record);
+    }
+
+    /**
+     * Everything the engine needs to migrate one record type.
+     *
+     * @param lister    one page of the type, in the order {@code order} describes
+     * @param total     how many the source holds, or -1 when its port cannot count them
+     * @param writer    writes a record the target lacks (or holds otherwise) as the ports allow: insert if absent,
+     *                  upsert if newer, restore exactly
+     * @param remover   deletes the target's record under the key of the given one
+     * @param key       the record's identity, as reports name it
+     * @param order     the record's position in every store's listing, as parts compared one after the other in
+     *                  code point order (the stores sort {@code COLLATE "C"}); for most types the key itself
+     * @param inSource  null when {@code order} is the key; otherwise a lookup by key, asked before a record met only
+     *                  in the target is removed (its position may differ between the stores: the inbox lists by
+     *                  the time an event was received, then its id in the store's collation)
+     * @param canonical the canonical form: what is verified and what decides whether a record changed
+     */
     record Kind<T>(MigrationRecordType type, Lister<T> lister, ToLongFunction<BillingStores> total, Writer<T> writer,
-                   Function<T, String> key, Function<T, String> canonical) {
+                   Remover<T> remover, Function<T, String> key, Function<T, List<String>> order, Finder<T> inSource,
+                   Function<T, String> canonical) {
     }
 
     /** Every record type, in copy order. */
@@ -110,58 +144,123 @@ final class MigrationRecords {
         return List.of(
                 new Kind<CustomerLink>(MigrationRecordType.CUSTOMER_LINKS,
                         (s, c, l) -> s.customers().list(c, l), s -> s.customers().count(),
-                        MigrationRecords::link, l -> l.userId().value(), MigrationRecords::canonical),
+                        MigrationRecords::link, (t, r) -> t.customers().remove(r.userId()),
+                        l -> l.userId().value(), l -> List.of(l.userId().value()), null, MigrationRecords::canonical),
                 new Kind<Subscription>(MigrationRecordType.SUBSCRIPTIONS,
                         (s, c, l) -> s.subscriptions().listSubscriptions(c, l), s -> s.subscriptions().countSubscriptions(),
-                        (t, r) -> upsert(t.subscriptions().upsertSubscription(r, MIGRATION)), Subscription::id,
-                        MigrationRecords::canonical),
+                        (t, r) -> upsert(t.subscriptions().upsertSubscription(r, MIGRATION)),
+                        (t, r) -> t.subscriptions().removeSubscription(r.id()), Subscription::id,
+                        r -> List.of(r.id()), null, MigrationRecords::canonical),
                 new Kind<Invoice>(MigrationRecordType.INVOICES,
                         (s, c, l) -> s.subscriptions().listInvoices(c, l), s -> s.subscriptions().countInvoices(),
-                        (t, r) -> upsert(t.subscriptions().upsertInvoice(r, MIGRATION)), Invoice::id, MigrationRecords::canonical),
+                        (t, r) -> upsert(t.subscriptions().upsertInvoice(r, MIGRATION)),
+                        (t, r) -> t.subscriptions().removeInvoice(r.id()), Invoice::id, r -> List.of(r.id()), null,
+                        MigrationRecords::canonical),
                 new Kind<Purchase>(MigrationRecordType.PURCHASES,
                         (s, c, l) -> s.subscriptions().listPurchases(c, l), s -> s.subscriptions().countPurchases(),
-                        (t, r) -> inserted(t.subscriptions().recordPurchase(r, MIGRATION)), Purchase::id,
+                        (t, r) -> inserted(t.subscriptions().recordPurchase(r, MIGRATION)),
+                        (t, r) -> t.subscriptions().removePurchase(r.id()), Purchase::id, r -> List.of(r.id()), null,
                         MigrationRecords::canonical),
                 new Kind<InboxEntry>(MigrationRecordType.INBOX_ENTRIES,
                         (s, c, l) -> s.inbox().list(null, c, l),
                         s -> s.inbox().countByStatus().values().stream().mapToLong(Long::longValue).sum(),
-                        (t, r) -> inserted(t.inbox().restore(r)), InboxEntry::eventId, MigrationRecords::canonical),
+                        (t, r) -> inserted(t.inbox().restore(r)), (t, r) -> t.inbox().remove(r.eventId()),
+                        InboxEntry::eventId, e -> List.of(descending(micros(e.receivedAt())), e.eventId()),
+                        (s, r) -> s.inbox().find(r.eventId()).isPresent(), MigrationRecords::canonical),
                 new Kind<UsageCounter>(MigrationRecordType.USAGE_COUNTERS,
                         (s, c, l) -> s.usage().listCounters(c, l), s -> -1,
                         (t, r) -> inserted(t.usage().restoreCounter(r)),
+                        (t, r) -> t.usage().removeCounter(r.userId(), r.meter(), r.period().start()),
                         c -> c.userId().value() + " / " + c.meter() + " / " + c.period().start(),
+                        c -> List.of(c.userId().value(), c.meter(), ascending(micros(c.period().start()))), null,
                         MigrationRecords::canonical),
                 new Kind<UsageKey>(MigrationRecordType.USAGE_KEYS,
                         (s, c, l) -> s.usage().listKeys(c, l), s -> -1,
-                        (t, r) -> inserted(t.usage().restoreKey(r)), k -> k.userId().value() + " / " + k.idempotencyKey(),
-                        MigrationRecords::canonical),
+                        (t, r) -> inserted(t.usage().restoreKey(r)),
+                        (t, r) -> t.usage().removeKey(r.userId(), r.idempotencyKey()),
+                        k -> k.userId().value() + " / " + k.idempotencyKey(),
+                        k -> List.of(k.userId().value(), k.idempotencyKey()), null, MigrationRecords::canonical),
                 new Kind<MeterReport>(MigrationRecordType.METER_REPORTS,
                         (s, c, l) -> s.usage().listReports(c, l), s -> -1,
-                        (t, r) -> inserted(t.usage().restoreReport(r)), MeterReport::identifier,
-                        MigrationRecords::canonical),
+                        (t, r) -> inserted(t.usage().restoreReport(r)),
+                        (t, r) -> t.usage().removeReport(r.identifier()), MeterReport::identifier,
+                        r -> List.of(r.identifier()), null, MigrationRecords::canonical),
                 new Kind<OrgMember>(MigrationRecordType.MEMBERSHIPS,
                         (s, c, l) -> s.memberships().list(c, l), s -> s.memberships().count(),
-                        (t, r) -> inserted(t.memberships().restore(r)), m -> m.orgId() + " / " + m.userId().value(),
-                        MigrationRecords::canonical),
+                        (t, r) -> inserted(t.memberships().restore(r)),
+                        (t, r) -> t.memberships().remove(r.orgId(), r.userId()),
+                        m -> m.orgId() + " / " + m.userId().value(), m -> List.of(m.orgId(), m.userId().value()),
+                        null, MigrationRecords::canonical),
                 new Kind<GuestPurchase>(MigrationRecordType.GUEST_PURCHASES,
                         (s, c, l) -> s.guests().list(c, l), s -> s.guests().count(),
-                        (t, r) -> inserted(t.guests().restore(r)), GuestPurchase::sessionId,
-                        MigrationRecords::canonical),
+                        (t, r) -> inserted(t.guests().restore(r)), (t, r) -> t.guests().remove(r.sessionId()),
+                        GuestPurchase::sessionId, g -> List.of(g.sessionId()), null, MigrationRecords::canonical),
                 new Kind<PaymentRefund>(MigrationRecordType.REFUNDS,
                         (s, c, l) -> s.subscriptions().listRefunds(c, l), s -> s.subscriptions().countRefunds(),
-                        (t, r) -> upsert(t.subscriptions().upsertRefund(r)), PaymentRefund::id,
-                        MigrationRecords::canonical),
+                        (t, r) -> upsert(t.subscriptions().upsertRefund(r)),
+                        (t, r) -> t.subscriptions().removeRefund(r.id()), PaymentRefund::id, r -> List.of(r.id()),
+                        null, MigrationRecords::canonical),
                 new Kind<InvoicePayment>(MigrationRecordType.INVOICE_PAYMENTS,
                         (s, c, l) -> s.subscriptions().listInvoicePayments(c, l),
                         s -> s.subscriptions().countInvoicePayments(),
                         (t, r) -> inserted(t.subscriptions().recordInvoicePayment(r)),
-                        p -> p.invoiceId() + " / " + p.paymentIntentId(), MigrationRecords::canonical),
+                        (t, r) -> t.subscriptions().removeInvoicePayment(r),
+                        p -> p.invoiceId() + " / " + p.paymentIntentId(),
+                        p -> List.of(p.invoiceId(), p.paymentIntentId()), null, MigrationRecords::canonical),
                 new Kind<AuditEntry>(MigrationRecordType.AUDIT_ENTRIES, MigrationRecords::auditEntries, s -> -1,
-                        (t, r) -> inserted(t.audit().restore(r)), e -> Long.toString(e.id()),
+                        (t, r) -> inserted(t.audit().restore(r)), (t, r) -> t.audit().remove(r.id()),
+                        e -> Long.toString(e.id()), e -> List.of(descending(e.id())), null,
                         MigrationRecords::canonical),
                 new Kind<NoticeEntry>(MigrationRecordType.NOTICES, MigrationRecords::notices, s -> -1,
-                        (t, r) -> inserted(t.notices().restore(r)), e -> Long.toString(e.id()),
+                        (t, r) -> inserted(t.notices().restore(r)), (t, r) -> t.notices().remove(r.id()),
+                        e -> Long.toString(e.id()), e -> List.of(descending(e.id())), null,
                         MigrationRecords::canonical));
+    }
+
+    /** Compares order keys part by part, each in code point order ({@code COLLATE "C"} on UTF-8). */
+    static int compare(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = compareCodePoints(a.get(i), b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    private static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    /** A number as an order key part that sorts as the number does (fixed-width hex, sign bit flipped). */
+    static String ascending(long value) {
+        return hex(value ^ Long.MIN_VALUE);
+    }
+
+    /** A number as an order key part that sorts the other way round (newest first). */
+    static String descending(long value) {
+        return hex(value ^ Long.MAX_VALUE);
+    }
+
+    private static String hex(long bits) {
+        String hex = Long.toHexString(bits);
+        return "0".repeat(16 - hex.length()) + hex;
+    }
+
+    /** Whole microseconds: the precision the stores keep and order by. */
+    private static long micros(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
     }
 
     /**
@@ -195,10 +294,19 @@ final class MigrationRecords {
         return new Page<>(items, page.hasMore(), page.hasMore() ? next : null);
     }
 
+    /**
+     * A customer has one link in the source, so a target link holding this one's customer under another user is not
+     * the source's: an erasure moved it to a pseudonym. It is removed, and the link written in its place.
+     */
     private static Outcome link(BillingStores target, CustomerLink link) {
         LinkResult result = target.customers().link(link, MIGRATION);
         if (result instanceof LinkResult.Linked) {
             return Outcome.WRITTEN;
+        }
+        if (result instanceof LinkResult.CustomerAlreadyLinked taken && !taken.link().userId().equals(link.userId())
+                && target.customers().remove(taken.link().userId())) {
+            return target.customers().link(link, MIGRATION) instanceof LinkResult.Linked
+                    ? Outcome.WRITTEN_AFTER_REMOVING : Outcome.CONFLICT;
         }
         return result.link().equals(link) ? Outcome.ALREADY_PRESENT : Outcome.CONFLICT;
     }

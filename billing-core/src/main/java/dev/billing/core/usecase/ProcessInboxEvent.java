@@ -51,7 +51,8 @@ import java.util.function.Supplier;
  *       upserted under its watermark; with re-fetch off the snapshot is upserted, and a same-second tie is broken
  *       by re-fetching;</li>
  *   <li>checkout completions fetch the new subscription, or record the one-time purchase (keyed by session id:
- *       {@link CheckoutEvents});</li>
+ *       {@link CheckoutEvents}); they and subscription events look for a second live subscription of the customer
+ *       ({@link DuplicateSubscriptionCheck});</li>
  *   <li>refund events and {@code charge.refunded} record the customer's refunds ({@link RefundEvents});
  *       {@code invoice_payment.paid} which payment intent paid an invoice ({@link InvoicePaymentEvents});</li>
  *   <li>customer events link a customer carrying {@code metadata.user_id} to its user if the user has none;</li>
@@ -98,13 +99,14 @@ public final class ProcessInboxEvent {
     private final RefundEvents refunds;
     private final InvoicePaymentEvents invoicePayments;
     private final CheckoutEvents checkouts;
+    private final DuplicateSubscriptionCheck duplicates;
     private final DoneEvents doneLately = new DoneEvents();
 
     ProcessInboxEvent(DecodedEvents decoded, PaymentGateway gateway, CustomerStore customers,
                       SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices, PlanCatalog plans,
                       ListCatalog catalog, ListPromotions promotions, ProjectionListener listener,
                       BillingOptions options, SyncMemberships memberships, GuestPurchases guests, AuditLog audit,
-                      Clock clock, Clock workClock) {
+                      DuplicateSubscriptionCheck duplicates, Clock clock, Clock workClock) {
         this.audit = audit;
         this.memberships = memberships;
         this.decoded = decoded;
@@ -123,8 +125,9 @@ public final class ProcessInboxEvent {
         this.erased = new ErasedAccountEvents(customers, subscriptions, inbox);
         this.refunds = new RefundEvents(gateway, subscriptions, listener, options.refetchOnWebhook());
         this.invoicePayments = new InvoicePaymentEvents(subscriptions);
+        this.duplicates = duplicates;
         this.checkouts = new CheckoutEvents(gateway, subscriptions, listener, guests, plans, notices,
-                options.refetchOnWebhook());
+                options.refetchOnWebhook(), duplicates);
     }
 
     /**
@@ -172,9 +175,7 @@ public final class ProcessInboxEvent {
     public int processDue(int max) {
         String owner = newOwner();
         List<InboxEntry> entries = inbox.claimDue(max, owner, workClock.instant(), options.inboxLease());
-        for (InboxEntry entry : entries) {
-            handle(entry, owner);
-        }
+        entries.forEach(entry -> handle(entry, owner));
         return entries.size();
     }
 
@@ -257,9 +258,7 @@ public final class ProcessInboxEvent {
         List<EventInbox.Completion> done = Collections.synchronizedList(new ArrayList<>(entries.size()));
         List<InboxEntry> customerEvents = new ArrayList<>();
         List<InboxEntry> others = new ArrayList<>();
-        for (InboxEntry entry : entries) {
-            (isCustomerEvent(entry.event().type()) ? customerEvents : others).add(entry);
-        }
+        entries.forEach(entry -> (isCustomerEvent(entry.event().type()) ? customerEvents : others).add(entry));
         linkTogether(customerEvents, executor, done);
         List<InboxEntry> batched = new ArrayList<>();
         List<Subscription> snapshots = new ArrayList<>();
@@ -503,6 +502,7 @@ public final class ProcessInboxEvent {
     private InboxStatus applyObject(InboxEntry entry, StripeEvent event, EventObject object) {
         if (object instanceof EventObject.OfSubscription of && event.type().startsWith("customer.subscription.")) {
             applySubscription(of.subscription());
+            duplicates.check(of.subscription().customerId()); // where every new subscription passes, whatever made it
             return InboxStatus.PROCESSED;
         }
         if (object instanceof EventObject.OfInvoice of && event.type().startsWith("invoice.")) {

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Admin: refunds a payment in full or in part. The caller supplies the idempotency key (an admin tool's request
- * id), so a retried click refunds once.
+ * id), so a retried click refunds once and is audited once ({@code refund.created} per refund). The refund's own
+ * projection comes from Stripe's {@code refund.created} webhook ({@code RefundEvents}), which records no audit entry.
  *
  * <p>Usage: {@code Refund r = refundPayment.refund(new RefundRequest("pi_123", null, null, requestId));}
  */
@@ -36,7 +37,8 @@ public final class RefundPayment {
     public Refund refund(RefundRequest request) {
         try {
             Refund refund = retry.call(() -> gateway.createRefund(request));
-            // A retried request gets Stripe's same refund back, and records nothing more.
+            // A retried request (same key, a new request id) gets Stripe's same refund back: a refund's creation is
+            // recorded once per refund, whatever the cause (AuditAction.oncePerEntity), so it records nothing more.
             audit.record(new AuditRecord(AuditAction.REFUND_CREATED, refund.id(), null, null,
                     AuditContext.currentOr(AuditCause.admin(null)), Map.of("payment_intent_id",
                     String.valueOf(refund.paymentIntentId()), "amount", Long.toString(refund.amount().amount()),

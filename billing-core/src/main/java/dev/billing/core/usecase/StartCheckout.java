@@ -2,6 +2,7 @@ package dev.billing.core.usecase;
 
 import dev.billing.core.config.BillingOptions;
 
+import dev.billing.core.error.GatewayException;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.CatalogItem;
@@ -31,13 +32,16 @@ import java.util.Optional;
  * builds every parameter: the client names a tier and interval or a catalog price and a quantity, never amounts,
  * the customer, the mode, trial length or metadata. Redirect URLs are checked against the allowed origins before
  * any Stripe call. A user who already holds a live subscription gets {@link CheckoutOutcome.AlreadySubscribed}.
- * A trial is offered only to customers who never had a subscription. A tier's purchase discount is applied here.
+ * A trial is offered only to customers who never had a subscription. A new subscription session expires the
+ * customer's older open ones, so that one checkout at most can still be paid (best effort: the duplicate check at
+ * payment is the safety net). A tier's purchase discount is applied here.
  * With {@link BillingOptions#stripeTax()} the session asks Stripe Tax to add tax.
  *
  * <p>Usage: {@code CheckoutOutcome o = startCheckout.start(identity, new CheckoutCommand.Subscribe("pro", MONTH, null, null, null));}
  */
 public final class StartCheckout {
     static final int MAX_QUANTITY = 99;
+    private static final System.Logger LOG = System.getLogger(StartCheckout.class.getName());
 
     private final PaymentGateway gateway;
     private final SubscriptionStore subscriptions;
@@ -48,6 +52,7 @@ public final class StartCheckout {
     private final BillingOptions options;
     private final GatewayRetry retry;
     private final Clock clock;
+    private final OpenCheckouts openCheckouts;
 
     StartCheckout(PaymentGateway gateway, SubscriptionStore subscriptions, EnsureCustomer ensureCustomer,
                   EntitlementPolicy policy, PlanCatalog catalog, RedirectPolicy redirects, BillingOptions options,
@@ -61,6 +66,7 @@ public final class StartCheckout {
         this.options = options;
         this.retry = retry;
         this.clock = clock;
+        this.openCheckouts = new OpenCheckouts(gateway);
     }
 
     /** The quantity of a plan's subscription: its seats for a per-seat tier (default 1), else exactly 1. */
@@ -137,7 +143,22 @@ public final class StartCheckout {
             }
             throw e;
         }
+        expireOlderSessions(customer, session);
         return new CheckoutOutcome.Started(session);
+    }
+
+    /**
+     * The customer's older open subscription sessions are expired, so that paying this one and an older one cannot
+     * leave two subscriptions. Best effort: the user has a session to pay, and a failure here must not take it away;
+     * a session paid before it could be expired is caught at payment ({@link DuplicateSubscriptionCheck}).
+     */
+    private void expireOlderSessions(CustomerId customer, CheckoutSession session) {
+        try {
+            openCheckouts.expireOlderThan(customer, session.id());
+        } catch (GatewayException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not expire the older open Checkout sessions of customer {0} "
+                    + "(the duplicate check at payment is the safety net): {1}", customer, e.getMessage());
+        }
     }
 
     private CheckoutOutcome buy(Identity identity, CheckoutCommand.Buy command, String successUrl, String cancelUrl) {

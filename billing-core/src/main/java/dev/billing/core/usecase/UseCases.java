@@ -12,6 +12,7 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.Sleeper;
 import dev.billing.core.port.WebhookVerifier;
+import dev.billing.core.port.WorkObserver;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -58,6 +59,7 @@ public final class UseCases {
     private final ReplayEvent replayEvent;
     private final ListInboxEvents listInboxEvents;
     private final ListAuditTrail listAuditTrail;
+    private final ListDuplicateSubscriptions listDuplicateSubscriptions;
     private final ListNotices listNotices;
     private final Reconcile reconcile;
     private final RefundPayment refundPayment;
@@ -115,6 +117,20 @@ public final class UseCases {
                     BillingStores stores, PlanCatalog catalog, Notifier notifier, BillingOptions options,
                     OrgOptions orgs, Clock clock, Clock workClock, Sleeper sleeper,
                     List<ProjectionListener> listeners) {
+        this(gateway, verifier, membershipVerifier, stores, catalog, notifier, options, orgs, clock, workClock, sleeper,
+                listeners, WorkObserver.NONE);
+    }
+
+    /**
+     * @param observer told what the work did that a metric counts (a duplicate subscription found)
+     * @see #UseCases(PaymentGateway, WebhookVerifier, MembershipWebhookVerifier, BillingStores, PlanCatalog,
+     *      Notifier, BillingOptions, OrgOptions, Clock, Clock, Sleeper, List)
+     */
+    public UseCases(PaymentGateway gateway, WebhookVerifier verifier, MembershipWebhookVerifier membershipVerifier,
+                    BillingStores stores, PlanCatalog catalog, Notifier notifier, BillingOptions options,
+                    OrgOptions orgs, Clock clock, Clock workClock, Sleeper sleeper,
+                    List<ProjectionListener> listeners, WorkObserver observer) {
+        Objects.requireNonNull(observer, "observer");
         Objects.requireNonNull(workClock, "workClock");
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(verifier, "verifier");
@@ -181,12 +197,13 @@ public final class UseCases {
         this.reportMeterUsage = new ReportMeterUsage(gateway, stores.usage(), options.retrySchedule(), clock);
         NoticeSender notices = new NoticeSender(stores.customers(), gateway, listener, stores.inbox(), notifier,
                 stores.notices(), sleeper, clock, workClock);
-        this.guestPurchases = new GuestPurchases(gateway, stores.guests(), stores.subscriptions(), ensureCustomer,
+        this.guestPurchases = new GuestPurchases(gateway, stores.guests(), listener, ensureCustomer,
                 getEntitlements, catalog, redirectPolicy, options, retry, clock);
         DecodedEvents decoded = new DecodedEvents(verifier);
         this.processInboxEvent = new ProcessInboxEvent(decoded, gateway, stores.customers(), stores.subscriptions(),
                 stores.inbox(), notices, catalog, listCatalog, listPromotions, listener, options, sync[0], guestPurchases,
-                stores.audit(), clock, workClock);
+                stores.audit(), new DuplicateSubscriptionCheck(gateway, stores.subscriptions(), stores.audit(), listener,
+                        observer, options.duplicateSubscriptions()), clock, workClock);
         this.receiveWebhook = new ReceiveWebhook(verifier, decoded, stores.inbox(), processInboxEvent,
                 options.inlinePermits(), options.backgroundPermits(), options.inboxLease(), workClock);
         this.receiveMembershipWebhook = sync[0] == null ? null : new ReceiveMembershipWebhook(membershipVerifier,
@@ -194,6 +211,8 @@ public final class UseCases {
         this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, stores.audit(), workClock);
         this.listInboxEvents = new ListInboxEvents(stores.inbox());
         this.listAuditTrail = new ListAuditTrail(stores.audit());
+        this.listDuplicateSubscriptions = new ListDuplicateSubscriptions(stores.audit(), stores.subscriptions(),
+                stores.customers());
         this.listNotices = new ListNotices(stores.notices());
         this.reconcile = new Reconcile(gateway, stores.customers(), stores.subscriptions(), listener, stores.audit(),
                 retry);
@@ -331,6 +350,10 @@ public final class UseCases {
     /** The audit trail (admin). */
     public ListAuditTrail listAuditTrail() {
         return listAuditTrail;
+    }
+
+    public ListDuplicateSubscriptions listDuplicateSubscriptions() {
+        return listDuplicateSubscriptions;
     }
 
     /** The notice log (admin). */

@@ -8,6 +8,7 @@ import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Entitlements;
 import dev.billing.core.model.PersonalData;
 import dev.billing.core.usecase.ErasePersonalData;
+import dev.billing.core.usecase.ListDuplicateSubscriptions;
 import dev.billing.core.usecase.ListRefunds;
 import dev.billing.core.model.MemberEntitlements;
 import dev.billing.core.model.NoticeEntry;
@@ -415,6 +416,29 @@ public final class Responses {
     }
 
     public record AuditList(List<AuditEntryView> data, boolean hasMore, @OptionalField String nextCursor) {
+    }
+
+    public record DuplicateSubscriptionView(
+            @Doc("The newer live subscription found beside the kept one.") String subscriptionId,
+            @OptionalField String customerId,
+            @OptionalField @Doc("The user or organization (org_...) whose customer holds it.") String userId,
+            @OptionalField @Doc("The older live subscription, kept.") String keptSubscriptionId,
+            @Doc("What was done when it was found: cancel (canceled and refunded) or flag (kept).") String handling,
+            Instant foundAt,
+            @OptionalField @Doc("Its status in the projection now.") String status,
+            @Doc("Whether it is still live (blocks a new subscription): flagged, or a cancel Stripe refused; an "
+                    + "operator settles it.") boolean live) {
+        public static DuplicateSubscriptionView of(ListDuplicateSubscriptions.Duplicate d) {
+            return new DuplicateSubscriptionView(d.subscriptionId(),
+                    d.customerId() == null ? null : d.customerId().value(),
+                    d.userId() == null ? null : d.userId().value(), d.keptSubscriptionId(),
+                    d.handling() == null ? "flag" : d.handling(), d.foundAt(),
+                    d.status() == null ? null : d.status().stripeName(), d.live());
+        }
+    }
+
+    public record DuplicateSubscriptionList(List<DuplicateSubscriptionView> data, boolean hasMore,
+                                            @OptionalField String nextCursor) {
     }
 
     public record NoticeView(@Doc("Orders rows: newer ones have higher ids.") long id,

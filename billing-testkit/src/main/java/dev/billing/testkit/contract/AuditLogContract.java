@@ -215,6 +215,27 @@ public abstract class AuditLogContract {
     }
 
     @Nested
+    @DisplayName("refunds")
+    class Refunds {
+        @Test
+        @DisplayName("a refund's creation is recorded once per refund, whatever the cause (a retried request)")
+        void aRefundsCreationIsRecordedOncePerRefund() {
+            String refund = unique("re_");
+            AuditRecord created = new AuditRecord(AuditAction.REFUND_CREATED, refund, null, CustomerId.of(customer),
+                    AuditCause.admin("req_first"), Map.of("amount", "400", "currency", "usd"));
+
+            assertThat(stores.audit().record(created)).isTrue();
+            assertThat(stores.audit().record(new AuditRecord(created.action(), refund, null, created.customerId(),
+                    AuditCause.admin("req_retry"), created.detail()))).isFalse();
+            assertThat(stores.audit().record(new AuditRecord(created.action(), unique("re_"), null,
+                    created.customerId(), AuditCause.admin("req_retry"), created.detail()))).isTrue();
+
+            assertThat(ofCustomer()).filteredOn(e -> e.entityId().equals(refund)).singleElement()
+                    .satisfies(e -> assertThat(e.cause().text()).isEqualTo("admin:req_first"));
+        }
+    }
+
+    @Nested
     @DisplayName("the listing")
     class Listing {
         @Test

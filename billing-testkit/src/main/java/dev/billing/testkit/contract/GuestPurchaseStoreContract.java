@@ -1,13 +1,22 @@
 package dev.billing.testkit.contract;
 
+import dev.billing.core.model.AuditAction;
+import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.AuditEntry;
+import dev.billing.core.model.AuditQuery;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.model.PaymentRefund;
+import dev.billing.core.model.Purchase;
+import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.UserId;
+import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.GuestPurchaseStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import static dev.billing.testkit.Builders.T0;
@@ -16,18 +25,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What every {@link GuestPurchaseStore} guarantees: a session is stored once; an email's purchases are claimed by
- * exactly one user, also when claims race, and a retried claim answers what the user holds. The store may be
- * shared: every test uses emails of its own.
+ * exactly one user, also when claims race, and a retried claim answers what the user holds; a claim moves the
+ * purchase itself to the user's customer (one row, its payment intent kept, one audit entry for the move). The
+ * stores may be shared: every test uses emails and customers of its own.
  */
 public abstract class GuestPurchaseStoreContract {
+    private BillingStores stores;
     private GuestPurchaseStore store;
     private String email;
 
-    protected abstract GuestPurchaseStore guests();
+    /** The guest purchase, subscription and audit ports of one store. */
+    protected abstract BillingStores stores();
 
     @BeforeEach
     void setUpGuests() {
-        store = guests();
+        stores = stores();
+        store = stores.guests();
         email = unique("guest") + "@example.com";
     }
 
@@ -150,5 +163,117 @@ public abstract class GuestPurchaseStoreContract {
         GuestPurchase changed = open.claimed(UserId.of(unique("user_")), T0.plusSeconds(9));
         assertThat(store.restore(changed)).isTrue();
         assertThat(store.ofEmail(email)).contains(changed);
+    }
+
+    /** A guest's paid session as Checkout's webhook leaves it: the purchase under Stripe's guest customer, and kept. */
+    private GuestPurchase paidAsGuest(int second) {
+        GuestPurchase guest = bought(email, second);
+        assertThat(stores.subscriptions().recordPurchase(new Purchase(guest.sessionId(), guest.customerId(),
+                guest.priceId(), guest.quantity(), guest.currency(), guest.amountTotal(), "pi_" + guest.sessionId(),
+                guest.purchasedAt()), AuditCause.event("evt_" + guest.sessionId()))).isTrue();
+        assertThat(store.record(guest)).isTrue();
+        return guest;
+    }
+
+    private List<AuditEntry> trailOf(String purchaseId, CustomerId... customers) {
+        List<AuditEntry> entries = new java.util.ArrayList<>();
+        for (CustomerId c : customers) {
+            stores.audit().list(AuditQuery.all(100).withCustomer(c)).items().stream()
+                    .filter(e -> e.entityId().equals(purchaseId)).forEach(entries::add);
+        }
+        return entries;
+    }
+
+    @Test
+    void aClaimMovesThePurchaseItselfToTheUsersCustomerAndAuditsTheMoveOnce() {
+        GuestPurchase guest = paidAsGuest(1);
+        long purchases = stores.subscriptions().countPurchases();
+        UserId ada = UserId.of(unique("user_"));
+        CustomerId adas = CustomerId.of(unique("cus_ada_"));
+
+        List<GuestPurchase> claimed = store.claim(email, ada, adas, T0.plusSeconds(10), AuditCause.request("req_1"));
+
+        assertThat(claimed).extracting(GuestPurchase::sessionId).containsExactly(guest.sessionId());
+        assertThat(stores.subscriptions().purchasesOf(adas)).singleElement().isEqualTo(new Purchase(
+                guest.sessionId(), adas, guest.priceId(), guest.quantity(), guest.currency(), guest.amountTotal(),
+                "pi_" + guest.sessionId(), guest.purchasedAt()));
+        assertThat(stores.subscriptions().purchasesOf(guest.customerId())).isEmpty();
+        assertThat(stores.subscriptions().countPurchases()).as("moved, not copied").isEqualTo(purchases);
+        assertThat(trailOf(guest.sessionId(), guest.customerId(), adas))
+                .extracting(AuditEntry::action, e -> e.customerId().value(), e -> e.cause().text())
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.api.Assertions.tuple(AuditAction.PURCHASE_RECORDED,
+                                guest.customerId().value(), "event:evt_" + guest.sessionId()),
+                        org.assertj.core.api.Assertions.tuple(AuditAction.PURCHASE_CLAIMED, adas.value(),
+                                "request:req_1"));
+        assertThat(trailOf(guest.sessionId(), adas)).singleElement().satisfies(e -> assertThat(e.detail())
+                .containsEntry("old_customer_id", guest.customerId().value())
+                .containsEntry("amount_total", "1000").containsEntry("currency", "usd"));
+
+        // A retried claim (another request) answers the same and records nothing more.
+        assertThat(store.claim(email, ada, adas, T0.plusSeconds(20), AuditCause.request("req_2")))
+                .isEqualTo(claimed);
+        assertThat(trailOf(guest.sessionId(), guest.customerId(), adas)).hasSize(2);
+        // Another user with the same email gets nothing and moves nothing.
+        CustomerId bobs = CustomerId.of(unique("cus_bob_"));
+        assertThat(store.claim(email, UserId.of(unique("user_")), bobs, T0.plusSeconds(30),
+                AuditCause.request("req_3"))).isEmpty();
+        assertThat(stores.subscriptions().purchasesOf(bobs)).isEmpty();
+        assertThat(stores.subscriptions().purchasesOf(adas)).hasSize(1);
+    }
+
+    @Test
+    void theRefundsOfAClaimedPurchaseAreTheClaimersThoughStripeNamesTheGuestsCustomer() {
+        GuestPurchase guest = paidAsGuest(1);
+        CustomerId adas = CustomerId.of(unique("cus_ada_"));
+        store.claim(email, UserId.of(unique("user_")), adas, T0.plusSeconds(10), AuditCause.request("req_1"));
+        PaymentRefund refund = new PaymentRefund(unique("re_"), guest.customerId(), unique("ch_"),
+                "pi_" + guest.sessionId(), 400, "usd", "succeeded", null, T0.plusSeconds(60),
+                SourceVersion.snapshot(T0.plusSeconds(60)));
+
+        stores.subscriptions().upsertRefund(refund);
+
+        assertThat(stores.subscriptions().refundsOf(adas)).containsExactly(refund);
+        assertThat(stores.subscriptions().refundsOf(guest.customerId())).containsExactly(refund);
+    }
+
+    @Test
+    void aClaimFinishesOneThatTookThePurchasesWithoutMovingThem() {
+        GuestPurchase guest = paidAsGuest(1);
+        UserId ada = UserId.of(unique("user_"));
+        CustomerId adas = CustomerId.of(unique("cus_ada_"));
+        store.claim(email, ada, T0.plusSeconds(10)); // as a claim before claims moved purchases
+
+        assertThat(store.claim(email, ada, adas, T0.plusSeconds(20), AuditCause.request("req_retry")))
+                .singleElement().satisfies(p -> assertThat(p.claimedAt()).isEqualTo(T0.plusSeconds(10)));
+
+        assertThat(stores.subscriptions().purchasesOf(adas)).extracting(Purchase::id)
+                .containsExactly(guest.sessionId());
+        assertThat(trailOf(guest.sessionId(), adas)).extracting(AuditEntry::action)
+                .containsExactly(AuditAction.PURCHASE_CLAIMED);
+    }
+
+    @Test
+    void racingClaimersWithTheirOwnCustomersMoveEachPurchaseToOneOfThemOnce() {
+        GuestPurchase first = paidAsGuest(1);
+        GuestPurchase second = paidAsGuest(2);
+        List<CustomerId> customers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            customers.add(CustomerId.of(unique("cus_racer_")));
+        }
+
+        List<List<GuestPurchase>> results = Race.run(8, i -> store.claim(email, UserId.of("user_racer_" + i),
+                customers.get(i), T0.plusSeconds(100), AuditCause.request("req_race_" + i)));
+
+        assertThat(results.stream().mapToInt(List::size).sum()).isEqualTo(2);
+        List<Purchase> moved = customers.stream().flatMap(c -> stores.subscriptions().purchasesOf(c).stream())
+                .toList();
+        assertThat(moved).extracting(Purchase::id).containsExactlyInAnyOrder(first.sessionId(), second.sessionId());
+        CustomerId[] all = customers.toArray(CustomerId[]::new);
+        assertThat(trailOf(first.sessionId(), all)).hasSize(1);
+        assertThat(trailOf(second.sessionId(), all)).hasSize(1);
+        assertThat(Map.of(first.sessionId(), first.customerId(), second.sessionId(), second.customerId()))
+                .allSatisfy((id, guestCustomer) -> assertThat(stores.subscriptions().purchasesOf(guestCustomer))
+                        .isEmpty());
     }
 }

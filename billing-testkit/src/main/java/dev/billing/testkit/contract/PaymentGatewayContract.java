@@ -8,6 +8,7 @@ import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.LineItem;
 import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.MeteredPrice;
@@ -284,6 +285,51 @@ public abstract class PaymentGatewayContract {
             assertThat(canceled.status()).isEqualTo(SubscriptionStatus.CANCELED);
             assertThat(gateway.getSubscription(subscription.id())).map(Subscription::status)
                     .contains(SubscriptionStatus.CANCELED);
+        }
+
+        @Test
+        @DisplayName("a customer's open sessions are listed newest first, of every mode; an expired one is listed no "
+                + "more and cannot be paid, and expiring a session no longer open answers false")
+        void listsAndExpiresOpenSessions() {
+            CustomerId customer = newCustomer();
+            CheckoutSession first = checkout(customer, CheckoutMode.SUBSCRIPTION, fixture.recurringPriceId());
+            CheckoutSession purchase = checkout(customer, CheckoutMode.PAYMENT, fixture.oneTimePriceId());
+            CheckoutSession paid = checkout(customer, CheckoutMode.SUBSCRIPTION, fixture.otherRecurringPriceId());
+            fixture.completeCheckout(paid.id());
+            CheckoutSession second = checkout(customer, CheckoutMode.SUBSCRIPTION, fixture.recurringPriceId());
+            checkout(newCustomer(), CheckoutMode.SUBSCRIPTION, fixture.recurringPriceId());
+
+            assertThat(gateway.listOpenCheckoutSessions(customer)).extracting(CheckoutSession::id)
+                    .containsExactly(second.id(), purchase.id(), first.id());
+            assertThat(gateway.listOpenCheckoutSessions(customer)).extracting(CheckoutSession::mode)
+                    .containsExactly(CheckoutMode.SUBSCRIPTION, CheckoutMode.PAYMENT, CheckoutMode.SUBSCRIPTION);
+
+            assertThat(gateway.expireCheckoutSession(first.id())).isTrue();
+            assertThat(gateway.getCheckoutSession(first.id())).map(CheckoutSession::status).contains("expired");
+            assertThat(gateway.listOpenCheckoutSessions(customer)).extracting(CheckoutSession::id)
+                    .containsExactly(second.id(), purchase.id());
+            assertThat(gateway.expireCheckoutSession(first.id())).as("expired already").isFalse();
+            assertThat(gateway.expireCheckoutSession(paid.id())).as("paid").isFalse();
+            assertThat(gateway.getCheckoutSession(paid.id())).map(CheckoutSession::status).contains("complete");
+            assertThatThrownBy(() -> fixture.completeCheckout(first.id())).as("Stripe refuses to pay it")
+                    .isInstanceOf(RuntimeException.class);
+        }
+
+        @Test
+        @DisplayName("a paid subscription invoice names the payment intent that paid it, and refunding that refunds "
+                + "the invoice's charge")
+        void listsAnInvoicesPayments() {
+            Subscription subscription = subscribed(newCustomer());
+            Invoice invoice = gateway.listInvoices(subscription.customerId(), 10, null).items().stream()
+                    .filter(i -> subscription.id().equals(i.subscriptionId())).findFirst().orElseThrow();
+            assertThat(invoice.amountPaid()).isPositive();
+
+            List<InvoicePayment> payments = gateway.listInvoicePayments(invoice.id());
+
+            assertThat(payments).singleElement().satisfies(p -> assertThat(p.invoiceId()).isEqualTo(invoice.id()));
+            Refund refund = gateway.createRefund(new RefundRequest(payments.get(0).paymentIntentId(), null,
+                    "duplicate", unique("refund-")));
+            assertThat(refund.amount().amount()).isEqualTo(invoice.amountPaid());
         }
 
         @Test

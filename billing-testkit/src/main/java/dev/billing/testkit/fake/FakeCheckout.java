@@ -10,7 +10,10 @@ import dev.billing.core.model.PortalSession;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
 
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -27,7 +30,7 @@ final class FakeCheckout {
     private final FakeSubscriptions subscriptions;
     private final FakeInvoices invoices;
     private final FakePayments payments;
-    private final Map<String, Session> sessions = new HashMap<>();
+    private final Map<String, Session> sessions = new LinkedHashMap<>();
 
     /** @param ids the gateway's, so that ids of every kind come from one sequence */
     FakeCheckout(AtomicLong ids, FakeCatalog catalog, FakeCustomers customers, FakeSubscriptions subscriptions,
@@ -67,6 +70,31 @@ final class FakeCheckout {
         return Optional.ofNullable(sessions.get(sessionId)).map(Session::view);
     }
 
+    /** The customer's open sessions, newest first, as Stripe lists them. */
+    List<CheckoutSession> listOpen(CustomerId customer) {
+        List<CheckoutSession> open = new ArrayList<>();
+        for (Session session : sessions.values()) {
+            if (session.isOpen() && customer.equals(session.request.customerId())) {
+                open.add(session.view());
+            }
+        }
+        Collections.reverse(open);
+        return open;
+    }
+
+    /** Expires an open session; false when it was no longer open. */
+    boolean expire(String sessionId) {
+        Session session = sessions.get(sessionId);
+        if (session == null) {
+            throw FakeErrors.missing("checkout_session", sessionId);
+        }
+        if (!session.isOpen()) {
+            return false;
+        }
+        session.expired = true;
+        return true;
+    }
+
     /** See {@link FakePaymentGateway#completeCheckout}. */
     String complete(String sessionId) {
         return complete(sessionId, null);
@@ -80,6 +108,10 @@ final class FakeCheckout {
         Session session = sessions.get(sessionId);
         if (session == null) {
             throw new IllegalArgumentException("no checkout session " + sessionId);
+        }
+        if (!session.isOpen()) {
+            // As Stripe: an expired or paid session's page cannot take a payment.
+            throw new IllegalStateException("checkout session " + sessionId + " is no longer open");
         }
         CheckoutRequest request = session.request;
         if (request.mode() == CheckoutMode.SUBSCRIPTION) {
@@ -133,6 +165,7 @@ final class FakeCheckout {
         String paymentIntentId;
         Long amountTotal;
         boolean complete;
+        boolean expired;
         String email;
         CustomerId guestCustomer;
 
@@ -141,10 +174,14 @@ final class FakeCheckout {
             this.request = request;
         }
 
+        boolean isOpen() {
+            return !complete && !expired;
+        }
+
         CheckoutSession view() {
-            return new CheckoutSession(id, complete ? null : "https://checkout.fake.test/c/pay/" + id, request.mode(),
+            return new CheckoutSession(id, isOpen() ? "https://checkout.fake.test/c/pay/" + id : null, request.mode(),
                     request.customerId() != null ? request.customerId() : guestCustomer, subscriptionId,
-                    paymentIntentId, complete ? "complete" : "open", complete ? "paid" : "unpaid",
+                    paymentIntentId, complete ? "complete" : expired ? "expired" : "open", complete ? "paid" : "unpaid",
                     request.clientReferenceId(), amountTotal, "usd", request.metadata(), email);
         }
     }

@@ -3,6 +3,7 @@ package dev.billing.testkit.fake;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.RefetchStamps;
@@ -28,13 +29,18 @@ final class FakeInvoices {
     private final AtomicLong ids;
     private final FakeSubscriptions subscriptions;
     private final Map<String, Invoice> invoices = new LinkedHashMap<>();
+    /** The payment intents that paid each invoice. */
+    private final Map<String, List<String>> paidBy = new LinkedHashMap<>();
+    private final FakePayments payments;
 
     /**
      * @param stamps the gateway's, shared with the subscriptions so that every object read back is versioned in
      *               one sequence
      * @param ids    the gateway's, so that ids of every kind come from one sequence
      */
-    FakeInvoices(Clock clock, RefetchStamps stamps, AtomicLong ids, FakeSubscriptions subscriptions) {
+    FakeInvoices(Clock clock, RefetchStamps stamps, AtomicLong ids, FakeSubscriptions subscriptions,
+                 FakePayments payments) {
+        this.payments = payments;
         this.clock = clock;
         this.stamps = stamps;
         this.ids = ids;
@@ -49,6 +55,15 @@ final class FakeInvoices {
                 status == InvoiceStatus.PAID ? amount : 0, status == InvoiceStatus.PAID ? 0 : amount,
                 "https://invoice.fake.test/" + id, "https://invoice.fake.test/" + id + ".pdf",
                 "subscription_create", now, now, now, SourceVersion.refetch(now)));
+        if (status == InvoiceStatus.PAID && amount > 0) {
+            paidBy.put(id, List.of(payments.pay(amount, customer)));
+        }
+    }
+
+    /** The payment intents that paid the invoice (none for an unpaid or free one). */
+    List<InvoicePayment> payments(String invoiceId) {
+        return paidBy.getOrDefault(invoiceId, List.of()).stream().map(pi -> new InvoicePayment(invoiceId, pi))
+                .toList();
     }
 
     /** Newest first, like Stripe; the cursor is the last invoice's id. */
@@ -86,6 +101,9 @@ final class FakeInvoices {
                 i.currency(), i.amountDue(), i.amountDue(), 0, i.tax(), i.hostedInvoiceUrl(), i.invoicePdf(),
                 i.billingReason(), i.periodStart(), i.periodEnd(), i.created(), i.version());
         invoices.put(invoiceId, paid);
+        if (i.amountDue() > 0) {
+            paidBy.put(invoiceId, List.of(payments.pay(i.amountDue(), i.customerId())));
+        }
         subscriptions.reactivateOnPayment(i.subscriptionId());
         return stamp(paid);
     }

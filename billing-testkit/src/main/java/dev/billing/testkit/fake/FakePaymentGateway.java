@@ -6,6 +6,7 @@ import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoicePayment;
 import dev.billing.core.model.InvoiceStatus;
 import dev.billing.core.model.MeterEvent;
 import dev.billing.core.model.NewCustomer;
@@ -65,7 +66,7 @@ public final class FakePaymentGateway implements PaymentGateway {
     /** The gateway operations, for scripting failures and reading the call log. */
     public enum Operation {
         LIST_PRODUCTS, LIST_PRICES, GET_PRICE, CREATE_CUSTOMER, FIND_CUSTOMER, GET_CUSTOMER, DELETE_CUSTOMER, CREATE_CHECKOUT, GET_CHECKOUT,
-        CREATE_PORTAL, GET_SUBSCRIPTION, LIST_SUBSCRIPTIONS, CANCEL_SUBSCRIPTION, RESUME_SUBSCRIPTION,
+        LIST_OPEN_CHECKOUTS, EXPIRE_CHECKOUT, LIST_INVOICE_PAYMENTS, CREATE_PORTAL, GET_SUBSCRIPTION, LIST_SUBSCRIPTIONS, CANCEL_SUBSCRIPTION, RESUME_SUBSCRIPTION,
         CHANGE_PRICE, CHANGE_PLAN, CHANGE_QUANTITY, FIND_PROMOTION_CODE, APPLY_PROMOTION_CODE, LIST_INVOICES, GET_INVOICE, PAY_INVOICE, LIST_PAYMENT_METHODS, GET_PAYMENT_METHOD,
         CREATE_SETUP_INTENT, DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD, CREATE_REFUND, GET_REFUND, REPORT_METER_EVENT,
         GET_EVENT, PING
@@ -112,8 +113,8 @@ public final class FakePaymentGateway implements PaymentGateway {
         this.customers = new FakeCustomers(ids);
         this.paymentMethods = new FakePaymentMethods(clock, ids, customers);
         this.subscriptions = new FakeSubscriptions(clock, stamps, ids, catalog, customers);
-        this.invoices = new FakeInvoices(clock, stamps, ids, subscriptions);
         this.payments = new FakePayments(clock, stamps, ids);
+        this.invoices = new FakeInvoices(clock, stamps, ids, subscriptions, payments);
         this.checkout = new FakeCheckout(ids, catalog, customers, subscriptions, invoices, payments);
         this.meterEvents = new FakeMeterEvents(customers);
     }
@@ -318,6 +319,16 @@ public final class FakePaymentGateway implements PaymentGateway {
     }
 
     @Override
+    public List<CheckoutSession> listOpenCheckoutSessions(CustomerId customerId) {
+        return script.call(Operation.LIST_OPEN_CHECKOUTS, null, null, () -> checkout.listOpen(customerId));
+    }
+
+    @Override
+    public boolean expireCheckoutSession(String sessionId) {
+        return script.call(Operation.EXPIRE_CHECKOUT, null, null, () -> checkout.expire(sessionId));
+    }
+
+    @Override
     public PortalSession createPortalSession(CustomerId customerId, String returnUrl) {
         return script.call(Operation.CREATE_PORTAL, null, null, () -> checkout.createPortalSession(customerId));
     }
@@ -395,6 +406,11 @@ public final class FakePaymentGateway implements PaymentGateway {
     @Override
     public Invoice payInvoice(String invoiceId, String idempotencyKey) {
         return script.call(Operation.PAY_INVOICE, idempotencyKey, invoiceId, () -> invoices.pay(invoiceId));
+    }
+
+    @Override
+    public List<InvoicePayment> listInvoicePayments(String invoiceId) {
+        return script.call(Operation.LIST_INVOICE_PAYMENTS, null, null, () -> invoices.payments(invoiceId));
     }
 
     @Override

@@ -55,7 +55,7 @@ public final class InMemoryAuditLog implements AuditLog {
     @Override
     public synchronized boolean record(AuditRecord entry) {
         storeSwitch.check();
-        if (!explicitKeys.add(List.of(entry.action().wireName(), entry.entityId(), entry.cause().text()))) {
+        if (!explicitKeys.add(explicitKey(entry.action(), entry.entityId(), entry.cause()))) {
             return false;
         }
         append(entry.action(), entry.entityId(), entry.userId(), entry.customerId(), entry.cause(), entry.detail());
@@ -94,9 +94,29 @@ public final class InMemoryAuditLog implements AuditLog {
             entries.add(-at - 1, entry);
         }
         if (entry.action().explicit() && entry.cause() != null) {
-            explicitKeys.add(List.of(entry.action().wireName(), entry.entityId(), entry.cause().text()));
+            explicitKeys.add(explicitKey(entry.action(), entry.entityId(), entry.cause()));
         }
         lastId = Math.max(lastId, entry.id());
+        return true;
+    }
+
+    /** What makes an explicit entry the same as one recorded before (the SQL stores' unique indexes). */
+    private static List<String> explicitKey(AuditAction action, String entityId, AuditCause cause) {
+        return action.oncePerEntity() ? List.of(action.wireName(), entityId)
+                : List.of(action.wireName(), entityId, cause.text());
+    }
+
+    @Override
+    public synchronized boolean remove(long id) {
+        storeSwitch.check();
+        int at = indexOf(id);
+        if (at < 0) {
+            return false;
+        }
+        AuditEntry gone = entries.remove(at);
+        if (gone.action().explicit() && gone.cause() != null) {
+            explicitKeys.remove(explicitKey(gone.action(), gone.entityId(), gone.cause()));
+        }
         return true;
     }
 
@@ -206,6 +226,15 @@ public final class InMemoryAuditLog implements AuditLog {
         append(AuditAction.PURCHASE_RECORDED, p.id(), null, p.customerId(), cause, detail("price_id", p.priceId(),
                 "quantity", Long.toString(p.quantity()), "amount_total", Long.toString(p.amountTotal()),
                 "currency", p.currency()));
+    }
+
+    synchronized void purchaseClaimed(Purchase before, Purchase after, AuditCause cause) {
+        if (copied(cause)) {
+            return;
+        }
+        append(AuditAction.PURCHASE_CLAIMED, after.id(), null, after.customerId(), cause, detail("old_customer_id",
+                before.customerId().value(), "price_id", after.priceId(), "quantity", Long.toString(after.quantity()),
+                "amount_total", Long.toString(after.amountTotal()), "currency", after.currency()));
     }
 
     /** A copy's write: the copy brings the source's entries for it (as the SQL triggers skip it too). */

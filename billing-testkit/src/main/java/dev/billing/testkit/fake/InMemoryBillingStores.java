@@ -19,7 +19,7 @@ public final class InMemoryBillingStores {
     private final InMemoryUsageLedger usage = new InMemoryUsageLedger(storeSwitch);
     private final InMemoryProjectionChanges changes = new InMemoryProjectionChanges(storeSwitch);
     private final InMemoryMembershipStore memberships = new InMemoryMembershipStore(storeSwitch);
-    private final InMemoryGuestPurchaseStore guests = new InMemoryGuestPurchaseStore(storeSwitch);
+    private final InMemoryGuestPurchaseStore guests;
     private final InMemoryNoticeLog notices = new InMemoryNoticeLog(storeSwitch);
     private final InMemoryAnalyticsStore analytics;
     // One instance: callers compare stores (MigrateStores refuses to migrate stores into themselves).
@@ -29,6 +29,7 @@ public final class InMemoryBillingStores {
         audit = new InMemoryAuditLog(storeSwitch, auditClock);
         customers = new InMemoryCustomerStore(storeSwitch, audit);
         subscriptions = new InMemorySubscriptionStore(storeSwitch, audit);
+        guests = new InMemoryGuestPurchaseStore(storeSwitch, subscriptions);
         analytics = new InMemoryAnalyticsStore(customers, subscriptions, usage);
         stores = new BillingStores(customers, subscriptions, inbox, usage, changes,
                 new StoreLifecycle() {

@@ -83,6 +83,17 @@ public final class InMemoryCustomerStore implements CustomerStore {
     }
 
     @Override
+    public synchronized boolean remove(UserId user) {
+        storeSwitch.check();
+        CustomerLink link = byUser.remove(user);
+        if (link == null) {
+            return false;
+        }
+        byCustomer.remove(link.customerId(), link);
+        return true;
+    }
+
+    @Override
     public boolean pseudonymise(UserId user, UserId pseudonym) {
         return pseudonymise(user, pseudonym, null);
     }

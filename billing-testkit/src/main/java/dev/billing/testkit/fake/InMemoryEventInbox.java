@@ -165,6 +165,12 @@ public final class InMemoryEventInbox implements EventInbox {
         return !entry.equals(entries.put(entry.eventId(), entry));
     }
 
+    @Override
+    public synchronized boolean remove(String eventId) {
+        storeSwitch.check();
+        return entries.remove(eventId) != null;
+    }
+
     private static boolean claimable(InboxEntry entry, Instant now) {
         return entry.status() == InboxStatus.PENDING
                 && (entry.nextAttemptAt() == null || !entry.nextAttemptAt().isAfter(now))

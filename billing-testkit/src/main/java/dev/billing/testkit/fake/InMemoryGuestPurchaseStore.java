@@ -1,5 +1,7 @@
 package dev.billing.testkit.fake;
 
+import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.GuestPurchase;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
@@ -12,17 +14,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@link GuestPurchaseStore} in memory; fails while its {@link StoreSwitch} is down. Thread-safe. */
+/**
+ * {@link GuestPurchaseStore} in memory; fails while its {@link StoreSwitch} is down. Thread-safe. A claim moves the
+ * purchases in the {@link InMemorySubscriptionStore} it was made with, under this store's lock.
+ */
 public final class InMemoryGuestPurchaseStore implements GuestPurchaseStore {
     private final Map<String, GuestPurchase> purchases = new LinkedHashMap<>();
     private final StoreSwitch storeSwitch;
+    private final InMemorySubscriptionStore subscriptions;
 
     public InMemoryGuestPurchaseStore() {
-        this(new StoreSwitch());
+        this(new StoreSwitch(), new InMemorySubscriptionStore());
     }
 
-    InMemoryGuestPurchaseStore(StoreSwitch storeSwitch) {
+    InMemoryGuestPurchaseStore(StoreSwitch storeSwitch, InMemorySubscriptionStore subscriptions) {
         this.storeSwitch = storeSwitch;
+        this.subscriptions = subscriptions;
     }
 
     @Override
@@ -47,6 +54,16 @@ public final class InMemoryGuestPurchaseStore implements GuestPurchaseStore {
             if (p.claimedBy().equals(user)) {
                 held.add(p);
             }
+        }
+        return held;
+    }
+
+    @Override
+    public synchronized List<GuestPurchase> claim(String email, UserId user, CustomerId customer, Instant at,
+                                               AuditCause cause) {
+        List<GuestPurchase> held = claim(email, user, at);
+        for (GuestPurchase p : held) {
+            subscriptions.movePurchase(p.sessionId(), customer, cause);
         }
         return held;
     }
@@ -100,5 +117,11 @@ public final class InMemoryGuestPurchaseStore implements GuestPurchaseStore {
     public synchronized boolean restore(GuestPurchase purchase) {
         storeSwitch.check();
         return !purchase.equals(purchases.put(purchase.sessionId(), purchase));
+    }
+
+    @Override
+    public synchronized boolean remove(String sessionId) {
+        storeSwitch.check();
+        return purchases.remove(sessionId) != null;
     }
 }

@@ -79,6 +79,12 @@ public final class InMemoryMembershipStore implements MembershipStore {
     }
 
     @Override
+    public boolean remove(String orgId, UserId userId) {
+        storeSwitch.check();
+        return members.remove(key(orgId, userId)) != null;
+    }
+
+    @Override
     public synchronized int pseudonymise(UserId user, UserId pseudonym) {
         storeSwitch.check();
         int moved = 0;

@@ -60,6 +60,12 @@ public final class InMemoryNoticeLog implements NoticeLog {
     }
 
     @Override
+    public synchronized boolean remove(long id) {
+        storeSwitch.checkUp();
+        return rows.removeIf(row -> row.id() == id);
+    }
+
+    @Override
     public synchronized Page<NoticeEntry> list(NoticeQuery query) {
         storeSwitch.checkUp();
         List<NoticeEntry> matching = new ArrayList<>();

@@ -136,6 +136,22 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
         return true;
     }
 
+    /**
+     * A claimed guest purchase moves to the claimer's customer, the same purchase otherwise; audited once, as the SQL
+     * stores' triggers do. True when it moved.
+     */
+    synchronized boolean movePurchase(String id, CustomerId to, AuditCause cause) {
+        Purchase before = purchases.get(id);
+        if (before == null || before.customerId().equals(to)) {
+            return false;
+        }
+        Purchase after = new Purchase(before.id(), to, before.priceId(), before.quantity(), before.currency(),
+                before.amountTotal(), before.paymentIntentId(), before.purchasedAt());
+        purchases.put(id, after);
+        audit.purchaseClaimed(before, after, cause);
+        return true;
+    }
+
     @Override
     public synchronized List<Purchase> purchasesOf(CustomerId customerId) {
         storeSwitch.check();
@@ -153,7 +169,11 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     @Override
     public synchronized List<PaymentRefund> refundsOf(CustomerId customerId) {
         storeSwitch.check();
-        return refunds.values().stream().filter(r -> r.customerId().equals(customerId))
+        java.util.Set<String> paidByPurchases = new java.util.HashSet<>();
+        purchases.values().stream().filter(p -> p.customerId().equals(customerId) && p.paymentIntentId() != null)
+                .forEach(p -> paidByPurchases.add(p.paymentIntentId()));
+        return refunds.values().stream().filter(r -> r.customerId().equals(customerId)
+                        || r.paymentIntentId() != null && paidByPurchases.contains(r.paymentIntentId()))
                 .sorted(Comparator.comparing(PaymentRefund::created).reversed().thenComparing(PaymentRefund::id))
                 .toList();
     }
@@ -233,6 +253,36 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     public synchronized long countPurchases() {
         storeSwitch.check();
         return purchases.size();
+    }
+
+    @Override
+    public synchronized boolean removeSubscription(String subscriptionId) {
+        storeSwitch.check();
+        return subscriptions.remove(subscriptionId) != null;
+    }
+
+    @Override
+    public synchronized boolean removeInvoice(String invoiceId) {
+        storeSwitch.check();
+        return invoices.remove(invoiceId) != null;
+    }
+
+    @Override
+    public synchronized boolean removePurchase(String purchaseId) {
+        storeSwitch.check();
+        return purchases.remove(purchaseId) != null;
+    }
+
+    @Override
+    public synchronized boolean removeRefund(String refundId) {
+        storeSwitch.check();
+        return refunds.remove(refundId) != null;
+    }
+
+    @Override
+    public synchronized boolean removeInvoicePayment(InvoicePayment payment) {
+        storeSwitch.check();
+        return invoicePayments.remove(key(payment)) != null;
     }
 
     private static <T> UpsertResult upsert(Map<String, T> rows, String id, T row, Function<T, SourceVersion> version) {

@@ -164,6 +164,24 @@ public final class InMemoryUsageLedger implements UsageLedger {
         return !report.equals(reports.put(report.identifier(), report));
     }
 
+    @Override
+    public synchronized boolean removeCounter(UserId user, String meter, Instant periodStart) {
+        storeSwitch.check();
+        return counters.remove(counterId(user, meter, periodStart)) != null;
+    }
+
+    @Override
+    public synchronized boolean removeKey(UserId user, String idempotencyKey) {
+        storeSwitch.check();
+        return keys.remove(keyId(user, idempotencyKey)) != null;
+    }
+
+    @Override
+    public synchronized boolean removeReport(String identifier) {
+        storeSwitch.check();
+        return reports.remove(identifier) != null;
+    }
+
     private static String counterId(UserId user, String meter, Instant periodStart) {
         return user.value() + '\u0000' + meter + '\u0000' + String.format("%020d", periodStart.getEpochSecond());
     }

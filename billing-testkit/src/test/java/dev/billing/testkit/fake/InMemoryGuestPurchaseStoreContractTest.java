@@ -1,13 +1,13 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.port.GuestPurchaseStore;
+import dev.billing.core.port.BillingStores;
 import dev.billing.testkit.contract.GuestPurchaseStoreContract;
 
 class InMemoryGuestPurchaseStoreContractTest extends GuestPurchaseStoreContract {
-    private final InMemoryGuestPurchaseStore store = new InMemoryGuestPurchaseStore();
+    private final InMemoryBillingStores stores = InMemoryBillingStores.create();
 
     @Override
-    protected GuestPurchaseStore guests() {
-        return store;
+    protected BillingStores stores() {
+        return stores.stores();
     }
 }

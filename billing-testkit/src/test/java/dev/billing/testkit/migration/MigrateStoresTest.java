@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static dev.billing.testkit.Builders.T0;
 import static dev.billing.testkit.Builders.aSubscription;
@@ -110,14 +111,15 @@ class MigrateStoresTest {
     @Test
     void resumesFromTheCheckpointAfterAnInterruptionWithoutWritingAnythingTwice() {
         InMemoryMigrationCheckpoint checkpoint = new InMemoryMigrationCheckpoint();
-        // The target takes 40 writes, then fails like an unreachable database.
+        // The target takes 40 calls, then fails like an unreachable database: the links' listing (empty) and their
+        // 30 writes, then the subscriptions' listing and 8 writes.
         target.storeSwitch().failAfter(40, Integer.MAX_VALUE);
 
         assertThatThrownBy(() -> MigrateStores.from(source.stores()).to(target.stores()).batchSize(7)
                 .checkpoint(checkpoint).run())
                 .isInstanceOf(StoreUnavailableException.class);
 
-        // 40 writes: the 30 links (done), then 10 subscriptions: one whole batch (7) checkpointed, 3 more written.
+        // The 30 links (done), then 8 subscriptions: one whole batch (7) checkpointed, 1 more written.
         MigrationCheckpoint saved = checkpoint;
         assertThat(saved.load(MigrationRecordType.CUSTOMER_LINKS).orElseThrow().done()).isTrue();
         MigrationCheckpoint.Position subscriptions = saved.load(MigrationRecordType.SUBSCRIPTIONS).orElseThrow();
@@ -134,12 +136,13 @@ class MigrateStoresTest {
         TypeReport links = resumed.types().get(0);
         assertThat(links.read()).isZero();
         TypeReport subs = resumed.types().get(1);
-        // Resumed after the checkpointed batch: the 3 written before the failure are found already present.
+        // Resumed after the checkpointed batch: the one written before the failure is found already present.
         assertThat(subs.read()).isEqualTo(N - 7);
-        assertThat(subs.alreadyPresent()).isEqualTo(3);
-        assertThat(subs.written()).isEqualTo(N - 10);
+        assertThat(subs.alreadyPresent()).isEqualTo(1);
+        assertThat(subs.written()).isEqualTo(N - 8);
         // Every record was written exactly once over the two runs.
-        assertThat(resumed.written() + 40).isEqualTo(expectedTotal());
+        assertThat(resumed.written() + 30 + 8).isEqualTo(expectedTotal());
+        assertThat(resumed.removed()).isZero();
         assertThat(resumed.types()).allSatisfy(t -> assertThat(t.target().count()).isEqualTo(t.source().count()));
         assertThat(checkpoint.load(MigrationRecordType.METER_REPORTS).orElseThrow().done()).isTrue();
     }
@@ -215,7 +218,7 @@ class MigrateStoresTest {
     @Test
     void aResumedCopyOfTheAuditTrailWritesNoEntryTwice() {
         InMemoryMigrationCheckpoint checkpoint = new InMemoryMigrationCheckpoint();
-        // Only the trail is left to copy; the target takes 10 of its writes, then fails.
+        // Only the trail is left to copy; the target takes 10 calls (its listing, 9 writes), then fails.
         for (MigrationRecordType type : MigrationRecordType.values()) {
             if (type.compareTo(MigrationRecordType.AUDIT_ENTRIES) < 0) {
                 checkpoint.save(type, new MigrationCheckpoint.Position(null, 0, true));
@@ -233,8 +236,8 @@ class MigrateStoresTest {
 
         TypeReport audit = resumed.types().get(MigrationRecordType.AUDIT_ENTRIES.ordinal());
         long entries = MigrationSeed.expectedCounts(N).get(MigrationRecordType.AUDIT_ENTRIES);
-        assertThat(audit.alreadyPresent()).isEqualTo(3);
-        assertThat(audit.written() + 10).isEqualTo(entries);
+        assertThat(audit.alreadyPresent()).isEqualTo(2);
+        assertThat(audit.written() + 9).isEqualTo(entries);
         assertThat(audit.target()).isEqualTo(audit.source());
         assertThat(target.audit().entries()).isEqualTo(source.audit().entries());
         assertThat(resumed.types().get(MigrationRecordType.NOTICES.ordinal()).target().count()).isEqualTo(N);
@@ -255,10 +258,11 @@ class MigrateStoresTest {
 
         MigrationReport second = MigrateStores.from(source.stores()).to(target.stores()).run();
 
-        // The link itself stays a conflict (the target keeps the link it holds, §2 of docs/MIGRATION.md); the trail
-        // and the notices, rewritten entry by entry, follow the source.
-        assertThat(second.mismatches()).extracting(TypeReport::type)
-                .containsExactly(MigrationRecordType.CUSTOMER_LINKS);
+        // The link moves to the pseudonym in the target too (its old key removed); the trail and the notices,
+        // rewritten entry by entry, follow the source.
+        assertThat(second.matches()).as(second.summary()).isTrue();
+        assertThat(target.customers().findByUserId(user)).isEmpty();
+        assertThat(target.customers().findByUserId(pseudonym)).isEqualTo(source.customers().findByUserId(pseudonym));
         assertThat(second.types().get(MigrationRecordType.AUDIT_ENTRIES.ordinal()).written()).isEqualTo(2);
         assertThat(target.audit().entries()).isEqualTo(source.audit().entries());
         assertThat(target.notices().forUser(pseudonym)).hasSize(1);
@@ -304,7 +308,9 @@ class MigrateStoresTest {
                 .checkpoint(checkpoint).run();
 
         assertThat(report.dryRun()).isTrue();
-        assertThat(report.written()).isZero();
+        // What a copy would write: everything, into the empty target.
+        assertThat(report.written()).isEqualTo(expectedTotal());
+        assertThat(report.changed() + report.removed()).isZero();
         assertThat(report.read()).isEqualTo(expectedTotal());
         assertThat(report.matches()).isFalse();
         assertThat(report.types()).allSatisfy(t -> assertThat(t.target().count()).isZero());
@@ -326,7 +332,7 @@ class MigrateStoresTest {
     }
 
     @Test
-    void aCorruptedTargetRecordIsReportedAsAMismatch() {
+    void aCorruptedTargetRecordIsReportedByADryRunAndPutBackByTheNextPass() {
         MigrateStores.from(source.stores()).to(target.stores()).run();
         Subscription original = source.subscriptions().findSubscription("sub_00005").orElseThrow();
         // Someone changed a subscription in the target only, and added a link the source does not have.
@@ -337,7 +343,7 @@ class MigrateStoresTest {
                 SourceVersion.refetch(T0.plusSeconds(1_000_000))));
         target.customers().link(new CustomerLink(UserId.of("user_intruder"), CustomerId.of("cus_intruder"), null, T0));
 
-        MigrationReport report = MigrateStores.from(source.stores()).to(target.stores()).run();
+        MigrationReport report = MigrateStores.from(source.stores()).to(target.stores()).dryRun(true).run();
 
         assertThat(report.matches()).isFalse();
         // The target's own trail recorded the intruder's link, an entry the source does not have.
@@ -349,10 +355,21 @@ class MigrateStoresTest {
         TypeReport subscriptions = report.mismatches().get(1);
         assertThat(subscriptions.source().count()).isEqualTo(subscriptions.target().count());
         assertThat(subscriptions.source().checksum()).isNotEqualTo(subscriptions.target().checksum());
-        assertThat(subscriptions.conflicts()).isEqualTo(1);
+        assertThat(subscriptions.changed()).isEqualTo(1);
         assertThat(subscriptions.differences()).containsExactly("different: sub_00005");
         assertThat(report.mismatches().get(0).differences()).containsExactly("only in target: user_intruder");
+        assertThat(report.mismatches().get(0).removed()).isEqualTo(1);
         assertThat(report.summary()).contains("MISMATCH").contains("different: sub_00005");
+
+        // The source is the authority: its older version comes back, the intruder and its audit entry go.
+        MigrationReport copy = MigrateStores.from(source.stores()).to(target.stores()).run();
+
+        assertThat(copy.matches()).as(copy.summary()).isTrue();
+        assertThat(copy.types()).extracting(TypeReport::changed, TypeReport::removed).containsExactlyElementsOf(
+                report.types().stream().map(t -> org.assertj.core.groups.Tuple.tuple(t.changed(), t.removed())).toList());
+        assertThat(target.subscriptions().findSubscription("sub_00005")).isEqualTo(Optional.of(original));
+        assertThat(target.customers().findByUserId(UserId.of("user_intruder"))).isEmpty();
+        assertThat(target.audit().entries()).isEqualTo(source.audit().entries());
     }
 
     @Test

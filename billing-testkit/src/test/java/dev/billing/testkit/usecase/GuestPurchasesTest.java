@@ -1,6 +1,13 @@
 package dev.billing.testkit.usecase;
 
 import dev.billing.core.error.BillingException;
+import dev.billing.core.model.Analytics;
+import dev.billing.core.model.AuditAction;
+import dev.billing.core.model.AuditEntry;
+import dev.billing.core.model.PaymentRefund;
+import dev.billing.core.model.Purchase;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.usecase.ListRefunds;
 import dev.billing.core.model.CheckoutSession;
 import dev.billing.core.model.EventObject;
 import dev.billing.core.model.GuestPurchase;
@@ -60,6 +67,40 @@ class GuestPurchasesTest {
         assertThat(h.billing().useCases().listPurchases().of(UserId.of("user_ada"))).hasSize(1);
         assertThat(guests().claim(signedIn("user_bob", "visitor@example.com", true))).isEmpty();
         assertThat(h.billing().entitlements(UserId.of("user_bob")).ownedItems()).isEmpty();
+    }
+
+    @Test
+    void aClaimMovesThePurchaseSoItIsCountedOnceAndItsRefundsShowForTheUser() {
+        CheckoutSession paid = guestBuys("visitor@example.com");
+        UserId ada = UserId.of("user_ada");
+
+        guests().claim(signedIn("user_ada", "visitor@example.com", true));
+        guests().claim(signedIn("user_ada", "visitor@example.com", true)); // a retry changes nothing
+
+        List<Purchase> mine = h.billing().useCases().listPurchases().of(ada);
+        assertThat(mine).singleElement().satisfies(p -> {
+            assertThat(p.id()).isEqualTo(paid.id());
+            assertThat(p.paymentIntentId()).isEqualTo(paid.paymentIntentId());
+            assertThat(p.amountTotal()).isEqualTo(paid.amountTotal());
+        });
+        assertThat(h.stores().subscriptions().countPurchases()).isEqualTo(1);
+        assertThat(h.billing().useCases().revenueAnalytics().revenue().purchases())
+                .extracting(Analytics.MonthlyPurchases::count, Analytics.MonthlyPurchases::amountTotal)
+                .containsExactly(org.assertj.core.api.Assertions.tuple(1L, paid.amountTotal()));
+        List<AuditEntry> trail = h.stores().audit().entries().stream()
+                .filter(e -> e.entityId().startsWith(paid.id())).toList();
+        assertThat(trail).extracting(AuditEntry::action)
+                .containsExactly(AuditAction.PURCHASE_RECORDED, AuditAction.PURCHASE_CLAIMED);
+
+        // Stripe names the customer it made for the guest on the payment's refund.
+        PaymentRefund refund = new PaymentRefund("re_guest_1", paid.customerId(), "ch_guest_1",
+                paid.paymentIntentId(), 300, "usd", "succeeded", null, h.clock().instant(),
+                SourceVersion.snapshot(h.clock().instant()));
+        h.deliver(Builders.anEvent().withType("refund.created").forObject("refund", refund.id()).build(),
+                new EventObject.OfRefund(refund.id(), refund));
+        List<PaymentRefund> refunds = h.billing().useCases().listRefunds().of(ada);
+        assertThat(refunds).extracting(PaymentRefund::id).containsExactly("re_guest_1");
+        assertThat(ListRefunds.refundedOf(mine.get(0), refunds)).isEqualTo(300);
     }
 
     @Test
