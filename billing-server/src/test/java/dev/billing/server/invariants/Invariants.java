@@ -40,7 +40,7 @@ final class Invariants {
                 continue;
             }
             List<Subscription> atStripe = stripe.subscriptions(p.customerId);
-            atMostOneLiveSubscription(p, atStripe);
+            oneLiveSubscriptionOrFlagged(r, p, atStripe);
             projectionFollowsStripe(r, p, atStripe);
             moneyMatchesStripe(r, p, stripe);
             auditOncePerChange(r, p);
@@ -50,12 +50,50 @@ final class Invariants {
         PersonalDataInvariants.erasedAppearNowhere(r.world);
     }
 
-    /** At most one live subscription per party at Stripe (a second one is cancelled by the duplicate rule). */
-    static void atMostOneLiveSubscription(Party p, List<Subscription> atStripe) {
-        List<String> live = atStripe.stream().filter(StripeTruth::live).map(s -> s.getId() + ":" + s.getStatus())
+    /**
+     * At most one live subscription per party at Stripe, or the documented action taken and visible: with
+     * {@code cancel} a newer one is cancelled (so at most one stays live), with {@code flag} each newer one is kept;
+     * either way each newer one has exactly one {@code subscription.duplicate} audit entry and is listed by
+     * {@code GET /admin/subscriptions/duplicates}, as live or not as Stripe has it.
+     */
+    static void oneLiveSubscriptionOrFlagged(Run r, Party p, List<Subscription> atStripe) {
+        List<Subscription> live = atStripe.stream().filter(StripeTruth::live)
+                .sorted(java.util.Comparator.comparing(Subscription::getCreated).thenComparing(Subscription::getId))
                 .toList();
-        if (live.size() > 1) {
-            throw new AssertionError(p + " has " + live.size() + " live subscriptions at Stripe: " + live);
+        if (live.size() > 1 && r.world.duplicates.equals("cancel")) {
+            throw new AssertionError(p + " has " + live.size() + " live subscriptions at Stripe: "
+                    + live.stream().map(s -> s.getId() + ":" + s.getStatus()).toList());
+        }
+        Map<String, JsonNode> listed = new HashMap<>();
+        String cursor = null;
+        do {
+            JsonNode page = r.adminGet("/admin/subscriptions/duplicates?limit=100" + (cursor == null ? ""
+                    : "&cursor=" + Run.encode(cursor))).json();
+            for (JsonNode d : page.path("data")) {
+                if (listed.put(d.path("subscriptionId").asText(), d) != null) {
+                    throw new AssertionError("duplicate subscription " + d.path("subscriptionId").asText()
+                            + " is listed twice");
+                }
+            }
+            cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
+        } while (cursor != null);
+        Map<String, Integer> entries = AuditTrail.countByEntity(r, "subscription.duplicate");
+        for (Subscription newer : live.subList(Math.min(1, live.size()), live.size())) {
+            if (entries.getOrDefault(newer.getId(), 0) != 1 || !listed.containsKey(newer.getId())
+                    || !listed.get(newer.getId()).path("live").asBoolean()) {
+                throw new AssertionError(p + " holds a second live subscription " + newer.getId()
+                        + " that is not flagged once and listed as live: entries "
+                        + entries.getOrDefault(newer.getId(), 0) + ", listed " + listed.get(newer.getId()));
+            }
+        }
+        for (Subscription s : atStripe) {
+            int n = entries.getOrDefault(s.getId(), 0);
+            JsonNode row = listed.get(s.getId());
+            if (n > 1 || (n == 1) != (row != null)
+                    || row != null && row.path("live").asBoolean() != StripeTruth.live(s)) {
+                throw new AssertionError(p + "'s subscription " + s.getId() + " (" + s.getStatus() + ") has " + n
+                        + " subscription.duplicate entries and is listed as " + row);
+            }
         }
     }
 

@@ -61,6 +61,7 @@ sealed interface Step {
                 String id = answer.json().path("sessionId").asText();
                 p.sessions.add(id);
                 if (payNow) {
+                    p.tried.add(id);
                     PayCheckout.pay(r, id, false);
                 }
             }
@@ -77,10 +78,15 @@ sealed interface Step {
         @Override
         public void run(Run r) {
             Party p = r.party(party);
-            if (gone(p) || p.sessions.isEmpty()) {
+            List<String> open = p.sessions.stream().filter(id -> !p.tried.contains(id)).toList();
+            if (gone(p) || open.isEmpty()) {
                 return;
             }
-            pay(r, p.sessions.get(Math.floorMod(session, p.sessions.size())), declined);
+            String id = open.get(Math.floorMod(session, open.size()));
+            if (!declined) {
+                p.tried.add(id);
+            }
+            pay(r, id, declined);
         }
 
         static void pay(Run r, String id, boolean declined) {
@@ -98,7 +104,7 @@ sealed interface Step {
 
         @Override
         public String toString() {
-            return who(party) + (declined ? " is declined on" : " pays") + " Checkout session #" + session;
+            return who(party) + (declined ? " is declined on" : " pays") + " open Checkout session #" + session;
         }
     }
 
@@ -115,6 +121,7 @@ sealed interface Step {
             if (answer.status() == 200) {
                 String id = answer.json().path("sessionId").asText();
                 p.sessions.add(id);
+                p.tried.add(id);
                 r.world.emulator.completeCheckoutSession(id);
             }
         }

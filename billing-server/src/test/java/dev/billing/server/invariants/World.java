@@ -95,6 +95,8 @@ final class World implements AutoCloseable {
             """;
 
     final String store;
+    /** What the server does with a second live subscription: {@code cancel} on Postgres, {@code flag} on Supabase. */
+    final String duplicates;
     final StripeEmulator emulator;
     final BillingServer server;
     final Http http;
@@ -104,9 +106,10 @@ final class World implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final List<String> erased = new ArrayList<>();
 
-    private World(String store, StripeEmulator emulator, BillingServer server, DataSource database,
-                  List<AutoCloseable> resources) {
+    private World(String store, String duplicates, StripeEmulator emulator, BillingServer server,
+                  DataSource database, List<AutoCloseable> resources) {
         this.store = store;
+        this.duplicates = duplicates;
         this.emulator = emulator;
         this.server = server;
         this.database = database;
@@ -124,6 +127,7 @@ final class World implements AutoCloseable {
             resources.add(db);
             Map<String, String> env = baseEnv();
             env.put("DATABASE_URL", db.postgresUrl());
+            env.put("BILLING_DUPLICATE_SUBSCRIPTIONS", "cancel");
             return start("postgres", env, db.dataSource(), resources);
         } catch (RuntimeException e) {
             closeAll(resources);
@@ -142,6 +146,7 @@ final class World implements AutoCloseable {
             env.put("BILLING_STORE", "supabase");
             env.put("SUPABASE_URL", supabase.url());
             env.put("SUPABASE_SERVICE_ROLE_KEY", supabase.serviceRoleKey());
+            env.put("BILLING_DUPLICATE_SUBSCRIPTIONS", "flag");
             return start("supabase", env, db.dataSource(), resources);
         } catch (RuntimeException e) {
             closeAll(resources);
@@ -162,7 +167,7 @@ final class World implements AutoCloseable {
         BillingServer server = ServeMode.start(ServerConfig.fromEnv(env), "invariants");
         resources.add(0, server);
         emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", STRIPE_SECRET);
-        return new World(store, emulator, server, database, resources);
+        return new World(store, env.get("BILLING_DUPLICATE_SUBSCRIPTIONS"), emulator, server, database, resources);
     }
 
     private static Map<String, String> baseEnv() {
