@@ -338,7 +338,8 @@ public final class Billing implements AutoCloseable {
             UseCases useCases = new UseCases(gateway, webhookVerifier, membershipVerifier, stores, plans, notifier,
                     options, orgs, clock, work, sleeper, all);
             cache.target = useCases.getEntitlements();
-            return new Billing(useCases, stores, new Background(useCases, sync, background, scheduler, observer));
+            return new Billing(useCases, stores, new Background(useCases, sync, background, scheduler, observer,
+                    work));
         }
     }
 }

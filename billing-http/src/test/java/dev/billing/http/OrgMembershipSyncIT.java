@@ -156,6 +156,10 @@ class OrgMembershipSyncIT {
         }
         assertThat(seats().path("seatsUsed").asLong()).isEqualTo(3);
         String member = api.minter.token().subject("user_2").session("sess_2").sign();
+        JsonNode exported = api.http.get("/me/export", member).json().path("memberships");
+        assertThat(exported).hasSize(1);
+        assertThat(exported.get(0).path("organizationId").asText()).isEqualTo(ORG);
+        assertThat(exported.get(0).path("membershipId").asText()).isEqualTo(SvixSignature.membershipId(ORG, "user_2"));
 
         Http.Response erased = api.http.delete("/me?confirm=true", member);
         assertThat(erased.status()).as(erased.body()).isEqualTo(200);
