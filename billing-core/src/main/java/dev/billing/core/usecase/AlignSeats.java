@@ -1,6 +1,7 @@
 package dev.billing.core.usecase;
 
 import dev.billing.core.config.RetrySchedule;
+import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
@@ -30,6 +31,8 @@ import java.util.UUID;
 public final class AlignSeats {
     private static final System.Logger LOG = System.getLogger(AlignSeats.class.getName());
     private static final int PAGE = 500;
+    /** What the audit trail names as the cause of the quantity changes a start's alignment makes. */
+    public static final AuditCause CAUSE = AuditCause.system("auto-seats");
 
     /**
      * What one pass did.
@@ -86,7 +89,8 @@ public final class AlignSeats {
                 if (link.isEmpty()) {
                     continue;
                 }
-                try (OrgLocks.Held held = seats.lock(orgId)) {
+                try (OrgLocks.Held held = seats.lock(orgId);
+                     AuditContext.Scope cause = AuditContext.enter(AuditContext.currentOr(CAUSE))) {
                     updates += seats.follow(orgId, link.get(), "align/" + run);
                 }
             } catch (RuntimeException e) {

@@ -11,6 +11,8 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.core.usecase.CheckoutCommand;
 import dev.billing.core.usecase.CheckoutOutcome;
+import dev.billing.core.model.AuditAction;
+import dev.billing.core.usecase.AlignSeats;
 import dev.billing.core.usecase.ErasePersonalData;
 import dev.billing.core.usecase.WebhookReceipt;
 import dev.billing.core.config.BillingOptions;
@@ -300,6 +302,8 @@ class MembershipSyncTest {
         assertThat(h.gateway().calls(Operation.CHANGE_QUANTITY)).hasSize(updatesBefore + 1);
         assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity()).isEqualTo(3);
         assertThat(h.billing().entitlements(UserId.of(ORG)).seats().purchased()).isEqualTo(3);
+        assertThat(h.stores().audit().entries()).filteredOn(e -> e.action() == AuditAction.SUBSCRIPTION_QUANTITY_CHANGED)
+                .singleElement().satisfies(e -> assertThat(e.cause()).isEqualTo(AlignSeats.CAUSE));
     }
 
     @Test
