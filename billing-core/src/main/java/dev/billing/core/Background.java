@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -55,7 +56,7 @@ final class Background {
     private final List<Future<?>> scheduled = new ArrayList<>();
     private ExecutorService inboxPool;
     private ThreadPoolExecutor webhookPool;
-
+    /** Times the seat alignment's retries (the work clock). */
     private final Clock clock;
 
     Background(UseCases useCases, CacheSync sync, BackgroundOptions options, ScheduledExecutorService hostScheduler,
@@ -102,7 +103,7 @@ final class Background {
      */
     private void alignSeats(ScheduledExecutorService scheduler, AlignSeats align, List<String> orgs, int pass) {
         List<String> failed;
-        java.util.Optional<Duration> again;
+        Optional<Duration> again;
         try {
             AlignSeats.Alignment done = orgs == null ? align.alignAll() : align.align(orgs);
             if (done.failed().isEmpty()) {
@@ -128,11 +129,18 @@ final class Background {
         again.ifPresent(delay -> schedule(scheduler, delay, () -> alignSeats(scheduler, align, retry, pass + 1)));
     }
 
+    /**
+     * Runs the alignment after {@code delay} on an inbox thread: a pass over many organizations calls Stripe for
+     * each, and must not hold one of the (perhaps the host's) scheduler threads meanwhile.
+     */
     private void schedule(ScheduledExecutorService scheduler, Duration delay, Runnable work) {
         synchronized (scheduled) {
             if (!closing) {
-                scheduled.add(scheduler.schedule(() -> run(ALIGN_SEATS, work), delay.toMillis(),
-                        TimeUnit.MILLISECONDS));
+                scheduled.add(scheduler.schedule(() -> {
+                    if (!closing) {
+                        inboxPool.execute(() -> run(ALIGN_SEATS, work));
+                    }
+                }, delay.toMillis(), TimeUnit.MILLISECONDS));
             }
         }
     }
