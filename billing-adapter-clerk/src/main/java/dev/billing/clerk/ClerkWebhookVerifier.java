@@ -2,6 +2,8 @@ package dev.billing.clerk;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,7 +37,10 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Membership events ({@code organizationMembership.created}, {@code .updated}, {@code .deleted}) become
  * {@link OrgMember} changes dated by the event's {@code timestamp}, the instant Clerk made the change, which orders
- * them whatever order they arrive in.
+ * them whatever order they arrive in, and carrying Clerk's membership id, which finds the record whatever erasure did
+ * to its user id. One whose organization, user or membership is missing or not a Clerk id ({@code org_...},
+ * {@code user_...}, {@code orgmem_...}) is refused at {@link #verify}, before anything is stored, as is any body that
+ * names a key twice in one object (which of the two a reader takes is not something a signature settles).
  *
  * <p>Usage: {@code ClerkWebhookVerifier.create(List.of(System.getenv("CLERK_WEBHOOK_SECRET")))}
  */
@@ -45,8 +50,13 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
     private static final int MAX_SIGNATURES = 16;
     private static final Pattern SVIX_ID = Pattern.compile("[A-Za-z0-9_\\-]{1,255}");
     private static final String MEMBERSHIP = "organizationMembership.";
+    /** Clerk's ids: their kind's prefix and base62, as long as an organization's account id may be. */
+    private static final Pattern ORG_ID = Pattern.compile("org_[A-Za-z0-9]{1,64}");
+    private static final Pattern USER_ID = Pattern.compile("user_[A-Za-z0-9]{1,64}");
+    private static final Pattern MEMBERSHIP_ID = Pattern.compile("orgmem_[A-Za-z0-9]{1,64}");
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -174,9 +184,13 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
         JsonNode data = root.path("data");
         Instant created = root.path("timestamp").canConvertToLong()
                 ? Instant.ofEpochMilli(root.path("timestamp").asLong()) : Instant.ofEpochSecond(seconds);
-        return new StripeEvent(svixId, TYPE_PREFIX + type.asText(), created, false, null,
+        StripeEvent event = new StripeEvent(svixId, TYPE_PREFIX + type.asText(), created, false, null,
                 textOrNull(data.path("id")), textOrNull(data.path("object")),
                 new String(payload, StandardCharsets.UTF_8));
+        if (type.asText().startsWith(MEMBERSHIP)) {
+            member(root, event, true); // refused now, not parked later: nothing about it is stored
+        }
+        return event;
     }
 
     @Override
@@ -191,24 +205,36 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
             default -> throw new WebhookRejectedException(Reason.UNSUPPORTED_EVENT, "Unknown membership event "
                     + type + ".");
         };
-        JsonNode root = parse(event.payload().getBytes(StandardCharsets.UTF_8));
+        return Optional.of(member(parse(event.payload().getBytes(StandardCharsets.UTF_8)), event, active));
+    }
+
+    /**
+     * The change a membership event carries: its organization, user and membership, each a Clerk id, dated by the
+     * event's {@code timestamp} (else the membership's {@code updated_at}, else the event's time).
+     */
+    private static OrgMember member(JsonNode root, StripeEvent event, boolean active) {
         JsonNode data = root.path("data");
         String orgId = textOrNull(data.path("organization").path("id"));
         String userId = textOrNull(data.path("public_user_data").path("user_id"));
-        if (orgId == null || userId == null) {
-            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "A membership event needs "
+        String membershipId = textOrNull(data.path("id"));
+        if (orgId == null || userId == null || membershipId == null) {
+            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "A membership event needs data.id, "
                     + "data.organization.id and data.public_user_data.user_id.");
+        }
+        if (!ORG_ID.matcher(orgId).matches() || !USER_ID.matcher(userId).matches()
+                || !MEMBERSHIP_ID.matcher(membershipId).matches()) {
+            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "A membership event names an organization "
+                    + "(org_...), user (user_...) or membership (orgmem_...) that is not a Clerk id.");
         }
         Instant changedAt = root.path("timestamp").canConvertToLong()
                 ? Instant.ofEpochMilli(root.path("timestamp").asLong())
                 : data.path("updated_at").canConvertToLong() ? Instant.ofEpochMilli(data.path("updated_at").asLong())
                 : event.created();
         try {
-            return Optional.of(new OrgMember(orgId, UserId.of(userId), textOrNull(data.path("role")), active,
-                    changedAt, event.id()));
+            return new OrgMember(orgId, UserId.of(userId), textOrNull(data.path("role")), active, changedAt,
+                    event.id(), membershipId);
         } catch (IllegalArgumentException e) {
-            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "A membership event names an organization "
-                    + "or user that is not a Clerk id.");
+            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "A membership event's role is not text.");
         }
     }
 
@@ -219,6 +245,10 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
                 throw new IOException("not an object");
             }
             return root;
+        } catch (StreamReadException e) {
+            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, e.getMessage() != null
+                    && e.getMessage().startsWith("Duplicate field") ? "The Clerk event names the same key twice in "
+                    + "one object." : "The Clerk event is not a JSON object.");
         } catch (IOException | RuntimeException e) {
             throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "The Clerk event is not a JSON object.");
         }

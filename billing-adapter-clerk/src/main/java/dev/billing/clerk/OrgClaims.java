@@ -82,6 +82,9 @@ final class OrgClaims {
             } catch (NumberFormatException e) {
                 continue;
             }
+            if (mask < 0) {
+                continue; // not a mask Clerk writes: its sign bit would grant every permission
+            }
             String name = scoped.substring(colon + 1);
             for (int p = 0; p < Math.min(names.size(), 63); p++) {
                 if ((mask >>> p & 1) == 1 && out.size() < MAX_ITEMS) {

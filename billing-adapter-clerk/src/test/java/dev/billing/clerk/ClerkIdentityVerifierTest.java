@@ -130,6 +130,16 @@ class ClerkIdentityVerifierTest {
         }
 
         @Test
+        void aNegativeVersionTwoMaskGrantsNothing() {
+            // A negative number is no mask Clerk writes; read as bits, its sign would grant every permission.
+            String token = minter.token().claim("fea", "o:billing,o:teams,o:dashboard")
+                    .claim("o", Map.of("id", "org_6", "rol", "member", "per", "manage,read",
+                            "fpm", "-1,-9223372036854775808,2")).sign();
+
+            assertThat(verifier.verify(token).org().permissions()).containsExactly("org:dashboard:read");
+        }
+
+        @Test
         void primaryEmailIsUsedWhenEmailIsAbsent() {
             String token = minter.token().claim("primary_email", "grace@example.test").sign();
 

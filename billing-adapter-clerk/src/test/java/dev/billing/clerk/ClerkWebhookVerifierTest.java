@@ -53,9 +53,9 @@ class ClerkWebhookVerifierTest {
         assertThat(event.id()).isEqualTo("msg_1");
         assertThat(event.type()).isEqualTo("clerk.organizationMembership.created");
         assertThat(event.created()).isEqualTo(NOW.minusSeconds(30));
-        assertThat(event.objectId()).isEqualTo("orgmem_org_acme_user_ada");
+        assertThat(event.objectId()).isEqualTo("orgmem_orgacmeuserada");
         assertThat(VERIFIER.decode(event)).contains(new OrgMember("org_acme", UserId.of("user_ada"), "org:admin", true,
-                NOW.minusSeconds(30), "msg_1"));
+                NOW.minusSeconds(30), "msg_1", "orgmem_orgacmeuserada"));
     }
 
     @Test
@@ -135,8 +135,58 @@ class ClerkWebhookVerifierTest {
         }
         byte[] noOrg = "{\"type\":\"organizationMembership.created\",\"data\":{\"id\":\"orgmem_1\"}}"
                 .getBytes(StandardCharsets.UTF_8);
-        StripeEvent event = verify(VERIFIER, sign(SvixSignature.SECRET, noOrg), NOW, noOrg);
-        assertThat(rejection(() -> VERIFIER.decode(event))).isEqualTo(Reason.MALFORMED_PAYLOAD);
+        assertThat(rejection(() -> verify(VERIFIER, sign(SvixSignature.SECRET, noOrg), NOW, noOrg)))
+                .isEqualTo(Reason.MALFORMED_PAYLOAD);
+    }
+
+    @Test
+    void aMembershipEventWithoutClerksIdsIsRefusedBeforeAnythingIsStored() {
+        String good = SvixSignature.membershipEvent("deleted", "orgmem_2abc", "org_2abc", "user_2abc", "org:member",
+                NOW.minusSeconds(30));
+        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, bytes(good)), NOW, bytes(good)).objectId())
+                .isEqualTo("orgmem_2abc");
+        List<String> refused = List.of(
+                good.replace("\"org_2abc\"", "\"acme\""),
+                good.replace("\"org_2abc\"", "\"org_2a-bc\""),
+                good.replace("\"org_2abc\"", "\"\""),
+                good.replace("\"org_2abc\"", "17"),
+                good.replace("\"user_2abc\"", "\"usr_2abc\""),
+                good.replace("\"user_2abc\"", "\"user_\""),
+                good.replace("\"user_2abc\"", "null"),
+                good.replace("\"orgmem_2abc\"", "\"mem_2abc\""),
+                good.replace("\"orgmem_2abc\"", "\"orgmem_2abc/../x\""),
+                good.replace("\"id\":\"orgmem_2abc\",", ""),
+                good.replace("\"user_2abc\"", "\"user_" + "a".repeat(65) + "\""));
+        for (String body : refused) {
+            assertThat(rejection(() -> verify(VERIFIER, sign(SvixSignature.SECRET, bytes(body)), NOW, bytes(body))))
+                    .as(body).isEqualTo(Reason.MALFORMED_PAYLOAD);
+        }
+        // Other Clerk events carry no membership and are not held to it.
+        byte[] user = bytes("{\"type\":\"user.updated\",\"data\":{\"id\":\"whatever\"}}");
+        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, user), NOW, user).type()).isEqualTo("clerk.user.updated");
+    }
+
+    @Test
+    void aSignedBodyNamingAKeyTwiceAnywhereIsRefused() {
+        String good = SvixSignature.membershipEvent("created", "org_acme", "user_ada", "org:member",
+                NOW.minusSeconds(30));
+        List<String> doubled = List.of(
+                good.replace("\"type\":", "\"type\":\"organizationMembership.deleted\",\"type\":"),
+                good.replace("\"organization\":{", "\"organization\":{\"id\":\"org_other\","),
+                good.replace("\"public_user_data\":{", "\"public_user_data\":{\"user_id\":\"user_eve\","),
+                good.replace("\"slug\":\"acme\"", "\"slug\":\"acme\",\"slug\":\"acme\""),
+                good.replace("\"data\":{", "\"data\":{\"role\":\"org:admin\","));
+        for (String body : doubled) {
+            assertThat(rejection(() -> verify(VERIFIER, sign(SvixSignature.SECRET, bytes(body)), NOW, bytes(body))))
+                    .as(body).isEqualTo(Reason.MALFORMED_PAYLOAD);
+        }
+        byte[] user = bytes("{\"type\":\"user.updated\",\"data\":{\"id\":\"u\",\"x\":{\"a\":1,\"a\":2}}}");
+        assertThat(rejection(() -> verify(VERIFIER, sign(SvixSignature.SECRET, user), NOW, user)))
+                .isEqualTo(Reason.MALFORMED_PAYLOAD);
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

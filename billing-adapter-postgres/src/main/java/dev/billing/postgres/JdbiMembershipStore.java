@@ -1,5 +1,6 @@
 package dev.billing.postgres;
 
+import dev.billing.core.error.StoreException;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
@@ -13,19 +14,49 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link MembershipStore} on Postgres: {@code org_members}, keyed by (organization, user). {@code apply} is one
+ * {@link MembershipStore} on Postgres: {@code org_members}, keyed by (organization, user), with Clerk's membership id
+ * unique where known (V22). {@code apply} is one statement: it finds the row the change is about (by membership id,
+ * else organization and user, else organization and the user's pseudonym) and writes onto that row's key with
  * {@code INSERT ... ON CONFLICT (org_id, user_id) DO UPDATE ... WHERE <the change supersedes the row>}: the
  * conflicting row is locked and the condition re-checked against it, so duplicates, any delivery order and racing
  * writers on any number of processes end on the same row ({@link OrgMember#supersedes}: later {@code changed_at},
  * at the same instant a removal). Times are compared as Postgres keeps them, in microseconds.
  */
 final class JdbiMembershipStore implements MembershipStore {
-    private static final String COLUMNS = "org_id, user_id, role, active, changed_at, event_id";
+    private static final String COLUMNS = "org_id, user_id, role, active, changed_at, event_id, membership_id";
+    /** How often apply runs again after a racing writer took the membership id first (it then finds that row). */
+    private static final int APPLY_ATTEMPTS = 3;
+    private static final String UNIQUE_VIOLATION = "23505";
     private static final String INSERT = """
-            INSERT INTO {schema}.org_members AS m (org_id, user_id, role, active, changed_at, event_id)
-            VALUES (:orgId, :userId, :role, :active, :changedAt, :eventId)
+            INSERT INTO {schema}.org_members AS m (org_id, user_id, role, active, changed_at, event_id, membership_id)
+            VALUES (:orgId, :userId, :role, :active, :changedAt, :eventId, :membershipId)
             ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role, active = EXCLUDED.active,
-                changed_at = EXCLUDED.changed_at, event_id = EXCLUDED.event_id
+                changed_at = EXCLUDED.changed_at, event_id = EXCLUDED.event_id, membership_id = EXCLUDED.membership_id
+            """;
+    /**
+     * The change written onto the row it is about (its key stays: an erased member's row keeps the pseudonym), or
+     * inserted under its own key when there is none. The lookup reads the statement's snapshot; a row a racing
+     * writer inserted meanwhile is the ON CONFLICT's, or (its membership id taken under another key) makes the
+     * statement fail and run again.
+     */
+    private static final String APPLY = """
+            WITH found AS (
+                SELECT f.org_id, f.user_id FROM (
+                    SELECT org_id, user_id, 1 AS rank FROM {schema}.org_members WHERE membership_id = :membershipId
+                    UNION ALL
+                    SELECT org_id, user_id, 2 FROM {schema}.org_members WHERE org_id = :orgId AND user_id = :userId
+                    UNION ALL
+                    SELECT org_id, user_id, 3 FROM {schema}.org_members WHERE org_id = :orgId AND user_id = :pseudonym
+                ) f ORDER BY f.rank LIMIT 1
+            )
+            INSERT INTO {schema}.org_members AS m (org_id, user_id, role, active, changed_at, event_id, membership_id)
+            SELECT COALESCE((SELECT org_id FROM found), CAST(:orgId AS text)),
+                   COALESCE((SELECT user_id FROM found), CAST(:userId AS text)), CAST(:role AS text),
+                   CAST(:active AS boolean), CAST(:changedAt AS timestamptz), CAST(:eventId AS text),
+                   CAST(:membershipId AS text)
+            ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role, active = EXCLUDED.active,
+                changed_at = EXCLUDED.changed_at, event_id = EXCLUDED.event_id,
+                membership_id = COALESCE(EXCLUDED.membership_id, m.membership_id)
             """;
     /** OrgMember.supersedes in SQL: the incoming row is EXCLUDED, the stored one m. */
     private static final String SUPERSEDES = """
@@ -34,12 +65,13 @@ final class JdbiMembershipStore implements MembershipStore {
             """;
     private static final RowMapper<OrgMember> MEMBER = (rs, ctx) -> new OrgMember(rs.getString("org_id"),
             UserId.of(rs.getString("user_id")), rs.getString("role"), rs.getBoolean("active"),
-            Db.instant(rs, "changed_at"), rs.getString("event_id"));
+            Db.instant(rs, "changed_at"), rs.getString("event_id"), rs.getString("membership_id"));
 
     private final Db db;
     private final JdbiRemovals removals;
     private final String apply;
     private final String restore;
+    private final String restoreMoved;
     private final String find;
     private final String ofUser;
     private final String countActive;
@@ -51,10 +83,15 @@ final class JdbiMembershipStore implements MembershipStore {
     JdbiMembershipStore(Db db) {
         this.db = db;
         this.removals = new JdbiRemovals(db);
-        this.apply = db.sql(INSERT + SUPERSEDES);
+        this.apply = db.sql(APPLY + SUPERSEDES);
+        this.restoreMoved = db.sql("""
+                DELETE FROM {schema}.org_members
+                 WHERE membership_id = :membershipId AND (org_id, user_id) <> (:orgId, :userId)
+                """);
         this.restore = db.sql(INSERT + """
-                WHERE (m.role, m.active, m.changed_at, m.event_id)
-                    IS DISTINCT FROM (EXCLUDED.role, EXCLUDED.active, EXCLUDED.changed_at, EXCLUDED.event_id)
+                WHERE (m.role, m.active, m.changed_at, m.event_id, m.membership_id)
+                    IS DISTINCT FROM (EXCLUDED.role, EXCLUDED.active, EXCLUDED.changed_at, EXCLUDED.event_id,
+                                      EXCLUDED.membership_id)
                 """);
         this.find = db.sql("SELECT " + COLUMNS + """
                  FROM {schema}.org_members WHERE org_id = :orgId AND user_id = :userId
@@ -82,12 +119,15 @@ final class JdbiMembershipStore implements MembershipStore {
         this.pseudonymise = db.sql("""
                 WITH gone AS (
                     DELETE FROM {schema}.org_members WHERE user_id = :user
-                    RETURNING org_id, role, active, changed_at, event_id
+                    RETURNING org_id, role, active, changed_at, event_id, membership_id
                 ), moved AS (
-                    INSERT INTO {schema}.org_members AS m (org_id, user_id, role, active, changed_at, event_id)
-                    SELECT org_id, CAST(:pseudonym AS text), role, active, changed_at, event_id FROM gone
+                    INSERT INTO {schema}.org_members AS m
+                        (org_id, user_id, role, active, changed_at, event_id, membership_id)
+                    SELECT org_id, CAST(:pseudonym AS text), role, active, changed_at, event_id, membership_id
+                      FROM gone
                     ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role, active = EXCLUDED.active,
-                        changed_at = EXCLUDED.changed_at, event_id = EXCLUDED.event_id
+                        changed_at = EXCLUDED.changed_at, event_id = EXCLUDED.event_id,
+                        membership_id = COALESCE(EXCLUDED.membership_id, m.membership_id)
                     {supersedes})
                 SELECT count(*) FROM gone
                 """.replace("{supersedes}", SUPERSEDES.strip()));
@@ -95,7 +135,16 @@ final class JdbiMembershipStore implements MembershipStore {
 
     @Override
     public boolean apply(OrgMember change) {
-        return db.call("memberships.apply", h -> bind(h.createUpdate(apply), change).execute() == 1);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return db.call("memberships.apply", h -> bind(h.createUpdate(apply), change)
+                        .bind("pseudonym", change.userId().pseudonym().value()).execute() == 1);
+            } catch (StoreException e) {
+                if (attempt == APPLY_ATTEMPTS || !UNIQUE_VIOLATION.equals(StoreErrors.sqlState(e))) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override
@@ -145,10 +194,20 @@ final class JdbiMembershipStore implements MembershipStore {
                 .bind("user", user.value()).bind("pseudonym", pseudonym.value()).mapTo(Long.class).one()));
     }
 
-    /** Unconditional but for an identical row, which is left alone (and answers false). */
+    /**
+     * Unconditional but for an identical row, which is left alone (and answers false). The same membership under
+     * another key (copied before an erasure moved it) gives way to this record, in the same transaction.
+     */
     @Override
     public boolean restore(OrgMember member) {
-        return db.call("memberships.restore", h -> bind(h.createUpdate(restore), member).execute() == 1);
+        if (member.membershipId() == null) {
+            return db.call("memberships.restore", h -> bind(h.createUpdate(restore), member).execute() == 1);
+        }
+        return db.transaction("memberships.restore", h -> {
+            h.createUpdate(restoreMoved).bind("membershipId", member.membershipId()).bind("orgId", member.orgId())
+                    .bind("userId", member.userId().value()).execute();
+            return bind(h.createUpdate(restore), member).execute() == 1;
+        });
     }
 
     private static Update bind(Update update, OrgMember m) {
@@ -157,7 +216,8 @@ final class JdbiMembershipStore implements MembershipStore {
                 .bind("role", m.role())
                 .bind("active", m.active())
                 .bindByType("changedAt", Db.ts(m.changedAt()), OffsetDateTime.class)
-                .bind("eventId", m.eventId());
+                .bind("eventId", m.eventId())
+                .bind("membershipId", m.membershipId());
     }
 
     @Override

@@ -52,7 +52,7 @@ class MigrationsIT {
                     + "billing.billing_schema_history ORDER BY installed_rank"))
                     .containsExactly("SCHEMA:true", "1:true", "2:true", "3:true", "4:true", "5:true",
                             "6:true", "7:true", "8:true", "9:true", "10:true", "11:true", "12:true", "13:true",
-                            "14:true", "15:true", "16:true", "17:true", "18:true", "21:true");
+                            "14:true", "15:true", "16:true", "17:true", "18:true", "21:true", "22:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(ds, "SELECT unnest(reloptions) FROM pg_class c JOIN pg_namespace n ON "
@@ -248,7 +248,7 @@ class MigrationsIT {
                             "V13__notice_log.sql", "V14__invoice_tax.sql",
                             "V15__invoice_payments.sql", "V16__migration_copies.sql",
                             "V17__audit_per_statement.sql", "V18__fewer_index_writes.sql",
-                            "V21__guest_claims_move.sql");
+                            "V21__guest_claims_move.sql", "V22__membership_ids.sql");
         }
     }
 

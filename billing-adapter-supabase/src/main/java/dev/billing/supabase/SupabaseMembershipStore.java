@@ -11,15 +11,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link MembershipStore} on {@code billing_org_members}, keyed by (organization, user). {@code apply} is the
- * function {@code billing_members_apply} (insert, or update iff the change supersedes the row: one conditional
- * upsert on the locked row), {@code restore} is {@code billing_members_restore} and listing is
- * {@code billing_members_list} (a composite keyset), erasure is {@code billing_members_pseudonymise} (008); reads
- * and counts are plain REST.
+ * {@link MembershipStore} on {@code billing_org_members}, keyed by (organization, user), with Clerk's membership id
+ * unique where known (021). {@code apply} is the function {@code billing_members_apply} (it finds the row the change
+ * is about, by membership id, user or the user's pseudonym, which this store computes and sends along, and updates it
+ * iff the change supersedes it, or inserts: one conditional upsert on the locked row), {@code restore} is
+ * {@code billing_members_restore} and listing is {@code billing_members_list} (a composite keyset), erasure is
+ * {@code billing_members_pseudonymise} (008, 021); reads and counts are plain REST.
  */
 final class SupabaseMembershipStore implements MembershipStore {
     static final String TABLE = "billing_org_members";
-    private static final String COLUMNS = "org_id,user_id,role,active,changed_at,event_id";
+    private static final String COLUMNS = "org_id,user_id,role,active,changed_at,event_id,membership_id";
 
     private final PostgrestClient client;
 
@@ -30,7 +31,9 @@ final class SupabaseMembershipStore implements MembershipStore {
     @Override
     public boolean apply(OrgMember change) {
         ObjectNode args = Rows.object();
-        args.set("p_member", toRow(change));
+        ObjectNode row = toRow(change);
+        row.put("pseudonym", change.userId().pseudonym().value());
+        args.set("p_member", row);
         // Retried like the watermark upserts: a repeat changes nothing (it only answers false).
         return client.rpc("billing_members_apply", args).retryable().send().json().asBoolean();
     }
@@ -118,13 +121,14 @@ final class SupabaseMembershipStore implements MembershipStore {
         row.put("active", m.active());
         Rows.put(row, "changed_at", m.changedAt());
         row.put("event_id", m.eventId());
+        row.put("membership_id", m.membershipId());
         return row;
     }
 
     static OrgMember member(JsonNode row) {
         return new OrgMember(Rows.requiredText(row, "org_id"), UserId.of(Rows.requiredText(row, "user_id")),
                 Rows.text(row, "role"), Rows.bool(row, "active"), Rows.requiredInstant(row, "changed_at"),
-                Rows.requiredText(row, "event_id"));
+                Rows.requiredText(row, "event_id"), Rows.text(row, "membership_id"));
     }
 
     @Override

@@ -179,6 +179,7 @@ class SupabaseMigrationIT {
         for (int i = 0; i < N; i += 4) {
             OrgMember original = source.stores().memberships().find(org(i), UserId.of(user(i))).orElseThrow();
             assertThat(original.active()).isEqualTo(i % 8 != 0);
+            assertThat(original.membershipId()).isEqualTo(i % 8 == 4 ? null : "orgmem_" + i);
             assertThat(copy.memberships().find(org(i), UserId.of(user(i)))).contains(original);
         }
         for (int o = 0; o < 3; o++) {
@@ -252,13 +253,14 @@ class SupabaseMigrationIT {
                     new MeterEvent("api_calls", CustomerId.of(customer), 1 + i, "usage-" + i, T0.plusSeconds(i))));
             calls++;
             if (i % 4 == 0) {
+                // Every other one kept from before membership ids were.
                 OrgMember joined = new OrgMember(org(i), UserId.of(user), i % 3 == 0 ? null : "org:member", true,
-                        T0.plusSeconds(i), "msg_join_" + i);
+                        T0.plusSeconds(i), "msg_join_" + i, i % 8 == 4 ? null : "orgmem_" + i);
                 stores.memberships().apply(joined);
                 calls++;
                 if (i % 8 == 0) {
                     stores.memberships().apply(new OrgMember(joined.orgId(), joined.userId(), joined.role(), false,
-                            joined.changedAt().plusMillis(1_500), "msg_leave_" + i));
+                            joined.changedAt().plusMillis(1_500), "msg_leave_" + i, joined.membershipId()));
                     calls++;
                 }
             }

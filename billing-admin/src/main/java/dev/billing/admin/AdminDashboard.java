@@ -25,9 +25,9 @@ import java.util.Optional;
 
 /**
  * The admin dashboard at {@code /admin}: an overview of revenue and subscriptions, customer search and one
- * customer's billing, and the webhook inbox with replay. Pages are rendered on the server and work without
- * JavaScript. Signing in with the admin token opens an HttpOnly, SameSite=Strict session cookie; every form posts a
- * CSRF token and must come from the dashboard's own origin.
+ * customer's billing, the webhook inbox with replay, and the duplicate subscriptions found. Pages are rendered on the
+ * server and work without JavaScript. Signing in with the admin token opens an HttpOnly, SameSite=Strict session
+ * cookie; every form posts a CSRF token and must come from the dashboard's own origin.
  *
  * <p>Usage: {@code Javalin.create(config -> AdminDashboard.builder().billing(billing).adminToken(t).build().register(config))}
  */
@@ -44,6 +44,7 @@ public final class AdminDashboard {
     private final OverviewPage overview;
     private final CustomerPages customers;
     private final EventPages events;
+    private final DuplicatePages duplicates;
     private final byte[] css;
     private final byte[] icon;
     private final boolean trustForwardedFor;
@@ -55,6 +56,7 @@ public final class AdminDashboard {
         this.overview = new OverviewPage(b.billing);
         this.customers = new CustomerPages(b.billing);
         this.events = new EventPages(b.billing);
+        this.duplicates = new DuplicatePages(b.billing);
         this.css = resource("assets/admin.css");
         this.icon = resource("assets/favicon.svg");
         this.trustForwardedFor = b.trustForwardedFor;
@@ -84,6 +86,9 @@ public final class AdminDashboard {
                 ctx.queryParam("status"), ctx.queryParam("cursor"), ctx.queryParam("replayed"))));
         config.routes.post("/admin/events/{id}/replay", ctx -> form(ctx, csrf ->
                 events.replay(ctx.pathParam("id"), ctx.formParam("status"))));
+        // Not /admin/subscriptions/duplicates: that is the API's route, answered in front of the dashboard's.
+        config.routes.get("/admin/duplicates", ctx -> page(ctx, csrf ->
+                duplicates.list(views, csrf, ctx.queryParam("cursor"))));
         config.routes.get("/admin/assets/admin.css", ctx -> {
             ctx.header("Cache-Control", "max-age=3600");
             ctx.contentType("text/css; charset=utf-8").result(css);

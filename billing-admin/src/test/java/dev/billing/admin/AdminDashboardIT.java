@@ -1,9 +1,19 @@
 package dev.billing.admin;
 
+import dev.billing.core.config.DuplicateSubscriptions;
+import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.EventObject;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.usecase.CheckoutCommand;
+import dev.billing.core.usecase.CheckoutOutcome;
 import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.fake.FakePaymentGateway.Failure;
+import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import io.javalin.Javalin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +34,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static dev.billing.testkit.Builders.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -287,6 +298,111 @@ class AdminDashboardIT {
         assertThat(icon.statusCode()).isEqualTo(200);
         assertThat(icon.headers().firstValue("Content-Type").orElseThrow()).startsWith("image/svg+xml");
         assertThat(icon.body()).startsWith("<svg");
+    }
+
+    @Test
+    @DisplayName("duplicate subscriptions are listed newest first, the ones still live marked for an operator")
+    void duplicateSubscriptionsAreListed() throws Exception {
+        // cancel (the default): user_ada's newer subscription is canceled and refunded; Stripe refuses user_bob's.
+        List<Subscription> ada = twoPaidSubscriptions("user_ada");
+        harness.clock().advance(Duration.ofMinutes(10));
+        harness.gateway().failNext(Operation.CANCEL_SUBSCRIPTION, 1, Failure.REJECTED);
+        List<Subscription> bob = twoPaidSubscriptions("user_bob");
+        assertThat(harness.stores().subscriptions().findSubscription(ada.get(1).id()).orElseThrow().status())
+                .isEqualTo(SubscriptionStatus.CANCELED);
+        assertThat(harness.stores().subscriptions().findSubscription(bob.get(1).id()).orElseThrow().status())
+                .isEqualTo(SubscriptionStatus.ACTIVE);
+
+        String cookie = cookieOf(signIn(TOKEN, "/admin"));
+        HttpResponse<String> page = get("/admin/duplicates", cookie);
+
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("<a href=\"/admin/duplicates\" aria-current=\"page\">")
+                .doesNotContain("id=\"duplicates-empty\"");
+        assertThat(page.body().indexOf(bob.get(1).id())).as("newest first").isLessThan(page.body()
+                .indexOf(ada.get(1).id()));
+        String bobRow = row(page.body(), bob.get(1).id());
+        assertThat(bobRow).contains("class=\"needs-operator\"").contains("Needs an operator")
+                .contains("href=\"/admin/customers/user_bob\"").contains(bob.get(0).id())
+                .contains(bob.get(0).customerId().value()).contains("cancel: ").contains("active")
+                .contains("Stripe refused the cancel");
+        String adaRow = row(page.body(), ada.get(1).id());
+        assertThat(adaRow).doesNotContain("needs-operator").doesNotContain("Needs an operator")
+                .contains("href=\"/admin/customers/user_ada\"").contains(ada.get(0).id()).contains("canceled")
+                .contains("Settled");
+        assertThat(page.body()).contains("id=\"duplicates-live\"><strong>1</strong> on this page still live");
+        assertThat(get("/admin/customers/user_bob", cookie).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("a flagged duplicate stays live and is marked for an operator")
+    void flaggedDuplicatesNeedAnOperator() throws Exception {
+        app.stop();
+        harness = BillingHarness.create(o -> o.duplicateSubscriptions(DuplicateSubscriptions.FLAG));
+        serve(false);
+        List<Subscription> both = twoPaidSubscriptions("user_cy");
+
+        HttpResponse<String> page = get("/admin/duplicates", cookieOf(signIn(TOKEN, "/admin")));
+
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(row(page.body(), both.get(1).id())).contains("class=\"needs-operator\"")
+                .contains("href=\"/admin/customers/user_cy\"").contains(both.get(0).id()).contains("flag: ")
+                .contains("decide with the customer which to keep");
+        assertThat(harness.gateway().calls(Operation.CANCEL_SUBSCRIPTION)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("with no duplicate subscriptions the page says so, and a malformed page link is a 400 page")
+    void duplicatesHaveAnEmptyState() throws Exception {
+        String cookie = cookieOf(signIn(TOKEN, "/admin"));
+        HttpResponse<String> page = get("/admin/duplicates", cookie);
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"duplicates-empty\"").doesNotContain("<table")
+                .doesNotContain("id=\"duplicates-live\"");
+        HttpResponse<String> bad = get("/admin/duplicates?cursor=" + URLEncoder.encode("<x>", StandardCharsets.UTF_8),
+                cookie);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("The cursor is not valid for this list.").doesNotContain("<x>");
+        assertThat(get("/admin/duplicates", null).statusCode()).as("needs a session").isEqualTo(303);
+    }
+
+    /**
+     * A party left with two live subscriptions through the real flow (as {@code DuplicateSubscriptionsTest}): the
+     * second Checkout cannot expire the first (Stripe's session list fails), both pages are paid, then Stripe's
+     * {@code customer.subscription.created} events arrive. Returns the older (kept) and the newer subscription.
+     */
+    private List<Subscription> twoPaidSubscriptions(String user) {
+        CheckoutSession first = checkout(user);
+        harness.clock().advance(Duration.ofMinutes(5));
+        harness.gateway().failNext(Operation.LIST_OPEN_CHECKOUTS, 1, Failure.NOT_DONE);
+        CheckoutSession second = checkout(user);
+        Subscription older = harness.gateway().getSubscription(harness.gateway().completeCheckout(first.id()))
+                .orElseThrow();
+        harness.clock().advance(Duration.ofMinutes(1));
+        Subscription newer = harness.gateway().getSubscription(harness.gateway().completeCheckout(second.id()))
+                .orElseThrow();
+        for (Subscription sub : List.of(older, newer)) {
+            StripeEvent created = anEvent().withType("customer.subscription.created")
+                    .createdAt(harness.clock().instant()).forObject("subscription", sub.id()).build();
+            assertThat(harness.deliver(created, new EventObject.OfSubscription(sub)).inlineStatus())
+                    .isEqualTo(InboxStatus.PROCESSED);
+        }
+        return List.of(older, newer);
+    }
+
+    private CheckoutSession checkout(String user) {
+        CheckoutOutcome outcome = harness.billing().startCheckout(harness.identity(user),
+                new CheckoutCommand.Subscribe("enterprise", BillingInterval.MONTH, null, null, null));
+        assertThat(outcome).isInstanceOf(CheckoutOutcome.Started.class);
+        return ((CheckoutOutcome.Started) outcome).session();
+    }
+
+    /** The table row of one subscription in a page. */
+    private static String row(String html, String subscriptionId) {
+        int at = html.indexOf("<tr data-subscription=\"" + subscriptionId + "\"");
+        assertThat(at).as("a row for " + subscriptionId).isNotNegative();
+        return html.substring(at, html.indexOf("</tr>", at));
     }
 
     private HttpResponse<String> signIn(String token, String next) throws IOException, InterruptedException {

@@ -2,10 +2,14 @@ package dev.billing.core;
 
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.port.WorkObserver;
+import dev.billing.core.usecase.AlignSeats;
 import dev.billing.core.usecase.UseCases;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -21,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The core's own background work, started by {@link Billing#start()}: runs over the due inbox events (retries, and
  * events no request processed), drains of the meter-report outbox, the sharing of projection changes with other
  * processes ({@link CacheSync}), and the threads that process a webhook event after its delivery was answered.
- * Notices go out as part of processing.
+ * Notices go out as part of processing. With auto-seats on, one pass at start sets every organization's seats to
+ * its member count ({@link AlignSeats}), and its failures are tried again later.
  *
  * <p>Runs are scheduled on the host's scheduler when it gave one (which stays the host's: only these tasks are
  * cancelled), otherwise on two daemon threads of its own. {@link #close()} stops taking work and waits, up to
@@ -34,6 +39,7 @@ final class Background {
     static final String METER_REPORTS = "meter-reports";
     static final String CHANGES = "changes";
     static final String PRUNE_CHANGES = "prune-changes";
+    static final String ALIGN_SEATS = "align-seats";
     private static final long PRUNE_EVERY_MILLIS = 60_000;
 
     private final UseCases useCases;
@@ -46,12 +52,16 @@ final class Background {
     private final AtomicInteger running = new AtomicInteger();
     private volatile boolean closing;
     private ScheduledExecutorService ownScheduler;
+    /** Guarded by itself: the seat alignment adds its retries from a scheduler thread. */
     private final List<Future<?>> scheduled = new ArrayList<>();
     private ExecutorService inboxPool;
     private ThreadPoolExecutor webhookPool;
+    /** Times the seat alignment's retries (the work clock). */
+    private final Clock clock;
 
     Background(UseCases useCases, CacheSync sync, BackgroundOptions options, ScheduledExecutorService hostScheduler,
-               WorkObserver observer) {
+               WorkObserver observer, Clock clock) {
+        this.clock = clock;
         this.useCases = useCases;
         this.sync = sync;
         this.options = options;
@@ -81,6 +91,58 @@ final class Background {
                 TimeUnit.MILLISECONDS));
         scheduled.add(scheduler.scheduleWithFixedDelay(() -> run(PRUNE_CHANGES, sync::prune), PRUNE_EVERY_MILLIS,
                 PRUNE_EVERY_MILLIS, TimeUnit.MILLISECONDS));
+        ScheduledExecutorService on = scheduler;
+        useCases.alignSeats().ifPresent(align -> schedule(on, Duration.ZERO,
+                () -> alignSeats(on, align, null, 1)));
+    }
+
+    /**
+     * One pass of the seat alignment: every organization on the first ({@code orgs} null), the ones that failed
+     * after that; what fails again is scheduled on the inbox's retry schedule, and left to the organizations' next
+     * membership events once that gives up.
+     */
+    private void alignSeats(ScheduledExecutorService scheduler, AlignSeats align, List<String> orgs, int pass) {
+        List<String> failed;
+        Optional<Duration> again;
+        try {
+            AlignSeats.Alignment done = orgs == null ? align.alignAll() : align.align(orgs);
+            if (done.failed().isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "Auto-seats: {0} organization(s) checked, {1} seat update(s) "
+                        + "sent", done.organizations(), done.updates());
+                return;
+            }
+            failed = done.failed();
+            again = align.retryAfter(pass, clock.instant());
+            LOG.log(System.Logger.Level.WARNING, "Auto-seats: {0} organization(s) checked, {1} seat update(s) sent, "
+                    + "{2} could not be aligned{3}", done.organizations(), done.updates(), failed.size(),
+                    again.map(d -> "; trying them again in " + d.toSeconds() + " s")
+                            .orElse("; left to their next membership events"));
+        } catch (RuntimeException e) { // the organizations could not even be listed: all of them again
+            failed = orgs;
+            again = align.retryAfter(pass, clock.instant());
+            LOG.log(System.Logger.Level.WARNING, "Auto-seats: the seats could not be aligned: {0}: {1}{2}",
+                    e.getClass().getSimpleName(), e.getMessage(), again.map(d -> "; trying again in "
+                            + d.toSeconds() + " s").orElse("; left to the next membership events"));
+            observer.runFailed(ALIGN_SEATS, e);
+        }
+        List<String> retry = failed;
+        again.ifPresent(delay -> schedule(scheduler, delay, () -> alignSeats(scheduler, align, retry, pass + 1)));
+    }
+
+    /**
+     * Runs the alignment after {@code delay} on an inbox thread: a pass over many organizations calls Stripe for
+     * each, and must not hold one of the (perhaps the host's) scheduler threads meanwhile.
+     */
+    private void schedule(ScheduledExecutorService scheduler, Duration delay, Runnable work) {
+        synchronized (scheduled) {
+            if (!closing) {
+                scheduled.add(scheduler.schedule(() -> {
+                    if (!closing) {
+                        inboxPool.execute(() -> run(ALIGN_SEATS, work));
+                    }
+                }, delay.toMillis(), TimeUnit.MILLISECONDS));
+            }
+        }
     }
 
     /** Where a newly received event is processed after the answer; null once closing (then inline). */
@@ -127,7 +189,9 @@ final class Background {
     void close() {
         closing = true;
         long deadline = System.nanoTime() + options.closeTimeout().toNanos();
-        scheduled.forEach(future -> future.cancel(false));
+        synchronized (scheduled) {
+            scheduled.forEach(future -> future.cancel(false));
+        }
         awaitRuns(deadline);
         stop(webhookPool, deadline, "webhook events still processing");
         stop(inboxPool, deadline, "inbox events still processing");

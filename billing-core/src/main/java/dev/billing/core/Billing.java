@@ -48,7 +48,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * }</pre>
  *
  * <p>{@link #start()} starts the core's background work: retries of the webhook inbox, events no request
- * processed, notices, and meter reports to Stripe; a received webhook is then processed right after its answer.
+ * processed, notices, and meter reports to Stripe (and, with auto-seats on, one pass that sets every organization's
+ * seats to its member count); a received webhook is then processed right after its answer.
  * {@link #close()} stops taking work and waits for what is in flight. It does not close the stores, which the host
  * made. Without {@code start()} every call still works, and webhooks are processed inside the call; the host then
  * calls {@link #processDueEvents(int)} and {@code useCases().reportMeterUsage().drain(n)} itself.
@@ -338,7 +339,8 @@ public final class Billing implements AutoCloseable {
             UseCases useCases = new UseCases(gateway, webhookVerifier, membershipVerifier, stores, plans, notifier,
                     options, orgs, clock, work, sleeper, all, observer);
             cache.target = useCases.getEntitlements();
-            return new Billing(useCases, stores, new Background(useCases, sync, background, scheduler, observer));
+            return new Billing(useCases, stores, new Background(useCases, sync, background, scheduler, observer,
+                    work));
         }
     }
 }

@@ -148,6 +148,72 @@ class OrgMembershipSyncIT {
     }
 
     @Test
+    void anErasedMembersRemovalLowersTheMemberCount() {
+        buyTeam(10);
+        Instant t = api.harness.clock().instant().minusSeconds(600);
+        for (int u = 1; u <= 3; u++) {
+            assertThat(deliver("msg_join_" + u, "created", "user_" + u, t.plusSeconds(u)).status()).isEqualTo(200);
+        }
+        assertThat(seats().path("seatsUsed").asLong()).isEqualTo(3);
+        String member = api.minter.token().subject("user_2").session("sess_2").sign();
+        JsonNode exported = api.http.get("/me/export", member).json().path("memberships");
+        assertThat(exported).hasSize(1);
+        assertThat(exported.get(0).path("organizationId").asText()).isEqualTo(ORG);
+        assertThat(exported.get(0).path("membershipId").asText()).isEqualTo(SvixSignature.membershipId(ORG, "user_2"));
+
+        Http.Response erased = api.http.delete("/me?confirm=true", member);
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        assertThat(erased.json().path("memberships").asInt()).isEqualTo(1);
+        assertThat(deliver("msg_leave_2", "deleted", "user_2", t.plusSeconds(60)).status()).isEqualTo(200);
+
+        assertThat(seats().path("seatsUsed").asLong()).isEqualTo(2);
+        assertThat(api.harness.stores().memberships().ofUser(UserId.of("user_2"))).isEmpty();
+        // A redelivery, or the joining arriving late, changes nothing.
+        assertThat(deliver("msg_leave_2", "deleted", "user_2", t.plusSeconds(60)).json().path("duplicate")
+                .asBoolean()).isTrue();
+        assertThat(deliver("msg_join_2_late", "created", "user_2", t.plusSeconds(2)).status()).isEqualTo(200);
+        assertThat(seats().path("seatsUsed").asLong()).isEqualTo(2);
+        assertThat(api.harness.stores().memberships().ofUser(UserId.of("user_2"))).isEmpty();
+    }
+
+    @Test
+    void aBodyNamingAKeyTwiceOrAMembershipWithoutClerkIdsIs400AndStoresNothing() {
+        Instant now = api.harness.clock().instant();
+        String good = SvixSignature.membershipEvent("created", ORG, "user_1", "org:member", now);
+        List<String> bodies = List.of(
+                good.replace("\"organization\":{", "\"organization\":{\"id\":\"org_other\","),
+                good.replace("\"type\":", "\"type\":\"organizationMembership.deleted\",\"type\":"),
+                good.replace("\"" + ORG + "\"", "\"team\""),
+                good.replace("\"user_1\"", "\"someone\""),
+                good.replace("\"" + SvixSignature.membershipId(ORG, "user_1") + "\"", "\"mem_1\""));
+
+        for (String body : bodies) {
+            Http.Response r = deliver("msg_bad", body, now, SvixSignature.sign(SvixSignature.SECRET, "msg_bad", now,
+                    body.getBytes(StandardCharsets.UTF_8)));
+            assertThat(r.status()).as(body).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("invalid_webhook");
+            assertThat(r.json().path("error").path("message").asText()).contains("Clerk event")
+                    .doesNotContain("Stripe");
+        }
+        assertThat(api.harness.stores().inbox().countByStatus().values().stream().mapToLong(Long::longValue).sum())
+                .isZero();
+        assertThat(api.harness.stores().memberships().count()).isZero();
+    }
+
+    @Test
+    void aDeliveryWithoutTheSvixHeadersIsToldWhichHeadersItNeeds() {
+        String body = SvixSignature.membershipEvent("created", ORG, "user_1", "org:member",
+                api.harness.clock().instant());
+
+        Http.Response r = api.http.post("/webhooks/clerk", null, body, Map.of("Stripe-Signature", "t=1,v1=x"));
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.errorCode()).isEqualTo("invalid_webhook");
+        assertThat(r.json().path("error").path("message").asText()).contains("svix-id", "svix-timestamp",
+                "svix-signature").doesNotContain("Stripe-Signature");
+    }
+
+    @Test
     void withoutMembershipSyncThereIsNoClerkRoute() {
         try (TestApi off = TestApi.start(BillingHarness.withPlans(SamplePlans.withTeam()))) {
             assertThat(off.http.post("/webhooks/clerk", null, "{}", Map.of()).status()).isEqualTo(404);

@@ -2,6 +2,7 @@ package dev.billing.server;
 
 import dev.billing.clerk.ClerkConfig;
 import dev.billing.clerk.ClerkIdentityVerifier;
+import dev.billing.clerk.ClerkWebhookVerifier;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.DuplicateSubscriptions;
 import dev.billing.core.config.OrgOptions;
@@ -127,6 +128,13 @@ public final class LocalMode implements AutoCloseable {
         boolean stripeTax = settings.bool("BILLING_STRIPE_TAX", false);
         DuplicateSubscriptions duplicates = settings.choice("BILLING_DUPLICATE_SUBSCRIPTIONS",
                 DuplicateSubscriptions.class, DuplicateSubscriptions.CANCEL);
+        // Membership sync as in serve: Clerk's membership webhooks, signed with the secret of a Clerk endpoint.
+        OrgOptions orgs = ServerConfig.orgs(settings);
+        List<String> clerkSecrets = settings.secretList("CLERK_WEBHOOK_SECRET");
+        if (orgs != null && orgs.membershipSync() && clerkSecrets.isEmpty()) {
+            settings.problem("CLERK_WEBHOOK_SECRET: required with BILLING_MEMBERSHIP_SYNC=true (the signing secret of "
+                    + "the Clerk webhook endpoint that sends organizationMembership events, whsec_...)");
+        }
         settings.failIfAny();
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             // The emulator runs on the JDK's HttpServer, whose Nagle default costs ~40 ms per loopback call.
@@ -185,7 +193,8 @@ public final class LocalMode implements AutoCloseable {
             // stay on real time, so an advance does not take the events being processed from under their workers.
             BillingServer server = BillingServer.start(new BillingServer.Parts(stores, gateway, webhooks, identities,
                     plans, billingOptions, api, emulator.clock(), "127.0.0.1", port, keys, Duration.ofSeconds(1),
-                    ServeMode.notifier(smtp.config()), resources, OrgOptions.defaults(), null, Clock.systemUTC()));
+                    ServeMode.notifier(smtp.config()), resources, orgs,
+                    orgs.membershipSync() ? ClerkWebhookVerifier.create(clerkSecrets) : null, Clock.systemUTC()));
             emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
                     webhookSecret);
             ReconcileReport caughtUp = null;
@@ -320,7 +329,10 @@ public final class LocalMode implements AutoCloseable {
                         emulator.restoredFromStateFile() ? " (restored)" : ""),
                 String.format(Locale.ROOT, "  Postgres     %s (port %d)%s", dataDir.resolve("pg"), postgres.port(),
                         reseeded > 0 ? ", " + reseeded + " customer(s) restored into the emulator" : ""),
-                String.format(Locale.ROOT, "  Admin token  %s", adminToken),
+                String.format(Locale.ROOT, "  Admin token  %s", adminToken)
+                        + (server.billing().useCases().receiveMembershipWebhook().isEmpty() ? ""
+                        : String.format(Locale.ROOT, "\n  Clerk        %s/webhooks/clerk (membership sync%s)", api,
+                                server.billing().useCases().alignSeats().isPresent() ? ", auto-seats" : "")),
                 String.format(Locale.ROOT, "  Started in %d ms (embedded Postgres %d ms, server %d ms). Ctrl-C stops "
                         + "everything.", totalStart.toMillis(), postgresStart.toMillis(),
                         server.startupTime().toMillis()),

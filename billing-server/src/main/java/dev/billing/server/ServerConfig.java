@@ -200,8 +200,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 virtualThreads, duplicates);
     }
 
-    /** Who manages an organization's billing, and membership sync. */
-    private static OrgOptions orgs(Reader r) {
+    /** Who manages an organization's billing, and membership sync (also read by local mode). */
+    static OrgOptions orgs(Reader r) {
         OrgOptions defaults = OrgOptions.defaults();
         List<String> roles = r.list("BILLING_ORG_BILLING_ROLES", defaults.billingRoles());
         List<String> permissions = r.list("BILLING_ORG_BILLING_PERMISSIONS", defaults.billingPermissions());

@@ -127,6 +127,12 @@ class AdminDashboardBrowserIT {
             assertThat(f.stores().inbox().find(failed).orElseThrow().status()).isEqualTo(InboxStatus.PROCESSED);
             browser.screenshot("05-replayed");
 
+            // Duplicate subscriptions, from the navigation: this party holds one subscription, so none are found.
+            browser.driver.findElement(By.linkText("Duplicate subscriptions")).click();
+            WebElement none = browser.until(d -> d.findElement(By.id("duplicates-empty")));
+            assertThat(none.getText()).startsWith("No party has been found holding a second live subscription");
+            browser.screenshot("06-duplicates");
+
             // Signing out ends the session, on the server too: the cookie put back opens nothing.
             org.openqa.selenium.Cookie session = browser.driver.manage().getCookieNamed("billing_admin");
             browser.driver.findElement(By.cssSelector("form.sign-out button")).click();
@@ -136,7 +142,7 @@ class AdminDashboardBrowserIT {
             browser.driver.manage().addCookie(session);
             browser.driver.get(base + "/admin");
             browser.until(d -> d.getCurrentUrl().contains("/admin/sign-in"));
-            browser.screenshot("06-signed-out");
+            browser.screenshot("07-signed-out");
         }
     }
 

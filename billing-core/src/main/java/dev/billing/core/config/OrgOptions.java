@@ -14,7 +14,9 @@ import java.util.List;
  * @param membershipSync     keep each organization's members from Clerk's membership webhooks: seats are never set
  *                           below the member count, and entitlements report seats used (needs a
  *                           {@link dev.billing.core.port.MembershipWebhookVerifier} and stores that keep memberships)
- * @param autoSeats          with membership sync, a per-seat subscription's quantity follows the member count
+ * @param autoSeats          with membership sync, a per-seat subscription's quantity follows the member count:
+ *                           after each membership change, and for every organization when a started
+ *                           {@link dev.billing.core.Billing} begins ({@link dev.billing.core.usecase.AlignSeats})
  */
 public record OrgOptions(List<String> billingRoles, List<String> billingPermissions, boolean membershipSync,
                          boolean autoSeats) {

@@ -24,6 +24,24 @@ public record UserId(String value) {
         return value.startsWith(PSEUDONYM_PREFIX);
     }
 
+    /**
+     * The pseudonym this account's records carry once it is erased: {@code erased_} and a hash of the id, the same
+     * on every run and every instance, so a later event about the account can still find what erasure moved (an
+     * organization membership). A pseudonym is its own.
+     */
+    public UserId pseudonym() {
+        if (isPseudonym()) {
+            return this;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return new UserId(PSEUDONYM_PREFIX + java.util.HexFormat.of().formatHex(digest, 0, 16));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
     /** Whether this account is an organization's. */
     public boolean isOrganization() {
         return ORGANIZATION.matcher(value).matches();

@@ -10,20 +10,28 @@ import java.util.Optional;
 
 /**
  * Organization memberships kept from Clerk's membership events (membership sync), one record per organization
- * and user.
+ * and user, each carrying Clerk's membership id ({@code orgmem_...}) when the event named it.
  *
  * <p>Rules every implementation keeps (the {@code MembershipStoreContract} pins them):
  * <ul>
- *   <li>{@link #apply} writes a change only when it {@link OrgMember#supersedes supersedes} the stored record, in
- *       one atomic step, so duplicates and any delivery order, also racing across processes, end in the same
- *       state;</li>
- *   <li>{@link #countActive} counts the active records of one organization.</li>
+ *   <li>{@link #apply} finds the record a change is about by its membership id; failing that, by organization and
+ *       user; failing that, by organization and the user's {@link UserId#pseudonym() pseudonym} (an erased
+ *       member, or one whose record was stored before membership ids were kept). It writes the change onto that
+ *       record ({@link OrgMember#onto}: its organization and user stay) only when the change
+ *       {@link OrgMember#supersedes supersedes} it, or inserts it when there is none, in one atomic step, so
+ *       duplicates and any delivery order, also racing across processes, end in the same state, and an erasure
+ *       never leaves a member counted for good;</li>
+ *   <li>{@link #countActive} counts the active records of one organization;</li>
+ *   <li>a membership id names at most one record.</li>
  * </ul>
  * Every method throws {@link dev.billing.core.error.StoreException} on store failure.
  */
 public interface MembershipStore {
 
-    /** Stores the change if it supersedes what is stored (or nothing is); true when it wrote. */
+    /**
+     * Writes the change onto the record it is about if it supersedes it, or inserts it if there is none (see the
+     * class comment for how the record is found); true when it wrote.
+     */
     boolean apply(OrgMember change);
 
     /** The active members of the organization. */
@@ -44,7 +52,8 @@ public interface MembershipStore {
     }
 
     /**
-     * Erasure: the user's membership records move to {@code pseudonym}.
+     * Erasure: the user's membership records move to {@code pseudonym}, keeping their membership ids; where the
+     * pseudonym already has a record in the organization, the one that supersedes stays.
      *
      * @return how many records moved
      */
@@ -59,7 +68,9 @@ public interface MembershipStore {
     long count();
 
     /**
-     * Writes the record exactly as given (migration) unless the same is stored; true when it wrote.
+     * Writes the record exactly as given (migration) unless the same is stored; another record with its membership
+     * id (the same membership, stored under the user id it had before an erasure) is replaced by it. True when it
+     * wrote.
      */
     boolean restore(OrgMember member);
 

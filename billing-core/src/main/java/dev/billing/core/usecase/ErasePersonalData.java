@@ -80,7 +80,7 @@ public final class ErasePersonalData {
 
     /** The pseudonym an account's records carry once it is erased. */
     public static UserId pseudonymOf(UserId user) {
-        return user.isPseudonym() ? user : UserId.of(UserId.PSEUDONYM_PREFIX + IdempotencyKeys.hash(user.value()));
+        return user.pseudonym();
     }
 
     public Erased erase(UserId user, Options options) {

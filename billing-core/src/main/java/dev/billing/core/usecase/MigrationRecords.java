@@ -65,7 +65,7 @@ import java.util.function.ToLongFunction;
  *       created_at</li>
  *   <li>meter_reports: identifier, event_name, customer_id, value, timestamp, attempts, last_error,
  *       next_attempt_at, reported_at</li>
- *   <li>memberships: org_id, user_id, role, active, changed_at, event_id</li>
+ *   <li>memberships: org_id, user_id, role, active, changed_at, event_id, membership_id</li>
  *   <li>guest_purchases: session_id, email, price_id, quantity, currency, amount_total, customer_id, purchased_at,
  *       claimed_by, claimed_at</li>
  *   <li>refunds: id, customer_id, charge_id, payment_intent_id, amount, currency, status, reason, created,
@@ -411,7 +411,7 @@ final class MigrationRecords {
     static String canonical(OrgMember m) {
         return new Canon(MigrationRecordType.MEMBERSHIPS).text("org_id", m.orgId()).text("user_id", m.userId().value())
                 .text("role", m.role()).bool("active", m.active()).instant("changed_at", m.changedAt())
-                .text("event_id", m.eventId()).build();
+                .text("event_id", m.eventId()).text("membership_id", m.membershipId()).build();
     }
 
     static String canonical(GuestPurchase g) {

@@ -55,6 +55,7 @@ public final class UseCases {
     private final ReportMeterUsage reportMeterUsage;
     private final ReceiveWebhook receiveWebhook;
     private final ReceiveMembershipWebhook receiveMembershipWebhook;
+    private final AlignSeats alignSeats;
     private final ProcessInboxEvent processInboxEvent;
     private final ReplayEvent replayEvent;
     private final ListInboxEvents listInboxEvents;
@@ -181,8 +182,14 @@ public final class UseCases {
         this.changeSeats = new ChangeSeats(stores.customers(), stores.subscriptions(), gateway, entitlementPolicy,
                 members, orgs.autoSeats(), changes, retry, clock);
         if (orgs.membershipSync()) {
-            sync[0] = new SyncMemberships(membershipVerifier, stores.memberships(), stores.customers(),
-                    stores.subscriptions(), gateway, entitlementPolicy, listener, retry, orgs.autoSeats(), clock);
+            SeatFollower seats = new SeatFollower(stores.memberships(), stores.subscriptions(), gateway,
+                    entitlementPolicy, listener, retry, clock);
+            sync[0] = new SyncMemberships(membershipVerifier, stores.memberships(), stores.customers(), listener,
+                    seats, orgs.autoSeats());
+            this.alignSeats = orgs.autoSeats() ? new AlignSeats(stores.memberships(), stores.customers(), seats,
+                    options.retrySchedule()) : null;
+        } else {
+            this.alignSeats = null;
         }
         this.listInvoices = new ListInvoices(ownership, gateway, retry);
         this.getInvoice = new GetInvoice(ownership);
@@ -368,6 +375,11 @@ public final class UseCases {
     /** Clerk's membership webhooks; empty while membership sync is off. */
     public Optional<ReceiveMembershipWebhook> receiveMembershipWebhook() {
         return Optional.ofNullable(receiveMembershipWebhook);
+    }
+
+    /** Aligning every organization's seats with its members; empty unless auto-seats are on. */
+    public Optional<AlignSeats> alignSeats() {
+        return Optional.ofNullable(alignSeats);
     }
 
     public ChangeSeats changeSeats() {

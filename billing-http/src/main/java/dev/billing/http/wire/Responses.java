@@ -349,7 +349,7 @@ public final class Responses {
                     d.usage().stream().map(u -> new UsageCounterView(u.meter(), u.period().start(),
                             u.period().end(), u.used(), u.updatedAt())).toList(),
                     d.memberships().stream().map(m -> new MembershipView(m.orgId(), m.role(), m.active(),
-                            m.changedAt())).toList(),
+                            m.changedAt(), m.membershipId())).toList(),
                     d.events().stream().map(e -> new StoredEventView(e.eventId(), e.event().type(),
                             e.event().created(), e.receivedAt(), e.status().wireName(),
                             parse.apply(e.event().payload()))).toList(),
@@ -390,7 +390,9 @@ public final class Responses {
     }
 
     public record MembershipView(String organizationId, @OptionalField String role, boolean active,
-                                 Instant changedAt) {
+                                 Instant changedAt,
+                                 @Doc("Clerk's id of the membership (orgmem_...); absent on records kept before "
+                                         + "it was.") @OptionalField String membershipId) {
     }
 
     public record StoredEventView(String id, String type, Instant created, Instant receivedAt, String status,

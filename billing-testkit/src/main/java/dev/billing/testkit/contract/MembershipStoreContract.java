@@ -20,7 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What every {@link MembershipStore} guarantees: the newest change of a membership wins whatever the order and
  * however often changes arrive, also when they race; a removal is remembered; members are counted per
- * organization. The store may be shared: every test uses organizations of its own.
+ * organization; a change finds its record by Clerk's membership id whatever an erasure did to the user id, and a
+ * record stored without one by its user or that user's pseudonym. The store may be shared: every test uses
+ * organizations of its own.
  */
 public abstract class MembershipStoreContract {
     private MembershipStore store;
@@ -40,6 +42,11 @@ public abstract class MembershipStoreContract {
 
     private OrgMember left(String user, int second) {
         return new OrgMember(org, UserId.of(user), "org:member", false, T0.plusSeconds(second), unique("msg_"));
+    }
+
+    /** A change of membership {@code membershipId} of {@code user}, as Clerk's events carry it. */
+    private OrgMember change(UserId user, String membershipId, String role, boolean active, int second) {
+        return new OrgMember(org, user, role, active, T0.plusSeconds(second), unique("msg_"), membershipId);
     }
 
     @Test
@@ -162,7 +169,7 @@ public abstract class MembershipStoreContract {
     void everyRecordIsListedAndRestoredAsItIs() {
         long before = store.count();
         OrgMember ada = joined("user_ada", 1);
-        OrgMember bob = left("user_bob", 2);
+        OrgMember bob = change(UserId.of("user_bob"), unique("orgmem_"), "org:member", false, 2);
         store.apply(ada);
         store.apply(bob);
 
@@ -180,5 +187,156 @@ public abstract class MembershipStoreContract {
         OrgMember older = new OrgMember(org, UserId.of("user_ada"), "org:admin", true, T0, "msg_restored");
         assertThat(store.restore(older)).isTrue();
         assertThat(store.find(org, UserId.of("user_ada"))).contains(older);
+    }
+
+    @Test
+    void anErasedMembersLaterRemovalFindsTheRecordByItsMembershipId() {
+        UserId ada = UserId.of(unique("user_"));
+        String membership = unique("orgmem_");
+        store.apply(change(ada, membership, "org:admin", true, 1));
+        store.apply(change(UserId.of(unique("user_")), unique("orgmem_"), null, true, 1));
+        UserId pseudonym = UserId.of(UserId.PSEUDONYM_PREFIX + unique("p"));
+        assertThat(store.pseudonymise(ada, pseudonym)).isEqualTo(1);
+
+        assertThat(store.apply(change(ada, membership, "org:admin", false, 5))).isTrue();
+
+        assertThat(store.countActive(org)).isEqualTo(1);
+        assertThat(store.ofUser(ada)).as("the erased id is not stored again").isEmpty();
+        assertThat(store.ofUser(pseudonym)).singleElement().satisfies(m -> {
+            assertThat(m.active()).isFalse();
+            assertThat(m.membershipId()).isEqualTo(membership);
+            assertThat(m.changedAt()).isEqualTo(T0.plusSeconds(5));
+        });
+    }
+
+    @Test
+    void everyOrderOfAMembershipsEventsAndTheMembersErasureEndsRemoved() {
+        // created, updated and deleted of one membership, each delivered twice, in every order, with the member
+        // erased before, between or after them: the member is never counted in the end, and once erased the
+        // member's own id is never stored again.
+        List<List<Integer>> orders = permutations(List.of(0, 1, 2));
+        for (List<Integer> order : orders) {
+            for (int erasedAfter = 0; erasedAfter <= order.size(); erasedAfter++) {
+                String here = unique("org_");
+                UserId ada = UserId.of(unique("user_"));
+                String membership = unique("orgmem_");
+                List<OrgMember> events = List.of(
+                        new OrgMember(here, ada, "org:member", true, T0.plusSeconds(1), unique("msg_"), membership),
+                        new OrgMember(here, ada, "org:admin", true, T0.plusSeconds(2), unique("msg_"), membership),
+                        new OrgMember(here, ada, "org:admin", false, T0.plusSeconds(3), unique("msg_"), membership));
+                for (int i = 0; i <= order.size(); i++) {
+                    if (i == erasedAfter) {
+                        store.pseudonymise(ada, ada.pseudonym());
+                    }
+                    if (i < order.size()) {
+                        store.apply(events.get(order.get(i)));
+                        store.apply(events.get(order.get(i)));
+                    }
+                }
+                String at = "order " + order + ", erased after " + erasedAfter + " event(s)";
+                assertThat(store.countActive(here)).as(at).isZero();
+                List<OrgMember> records = new ArrayList<>(store.ofUser(ada));
+                records.addAll(store.ofUser(ada.pseudonym()));
+                assertThat(records).as(at).singleElement().satisfies(m -> {
+                    assertThat(m.active()).isFalse();
+                    assertThat(m.changedAt()).isEqualTo(T0.plusSeconds(3));
+                    assertThat(m.membershipId()).isEqualTo(membership);
+                });
+                if (erasedAfter > 0) {
+                    assertThat(store.ofUser(ada)).as(at).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRecordStoredWithoutAMembershipIdIsFoundByItsUserOrTheUsersPseudonym() {
+        UserId ada = UserId.of(unique("user_"));
+        UserId bob = UserId.of(unique("user_"));
+        // Stored before membership ids were kept; bob was erased since.
+        store.restore(new OrgMember(org, ada, "org:member", true, T0, unique("msg_")));
+        store.restore(new OrgMember(org, bob, "org:member", true, T0, unique("msg_")));
+        store.pseudonymise(bob, bob.pseudonym());
+        String adasMembership = unique("orgmem_");
+
+        assertThat(store.apply(change(ada, adasMembership, "org:admin", true, 1))).isTrue();
+        assertThat(store.apply(change(bob, unique("orgmem_"), "org:member", false, 1))).isTrue();
+
+        assertThat(store.countActive(org)).isEqualTo(1);
+        assertThat(store.find(org, ada)).hasValueSatisfying(m -> {
+            assertThat(m.role()).isEqualTo("org:admin");
+            assertThat(m.membershipId()).isEqualTo(adasMembership);
+        });
+        assertThat(store.ofUser(bob)).isEmpty();
+        assertThat(store.find(org, bob.pseudonym())).hasValueSatisfying(m -> assertThat(m.active()).isFalse());
+        // Found by its membership id from now on, whatever happens to the user id.
+        store.pseudonymise(ada, UserId.of(UserId.PSEUDONYM_PREFIX + unique("p")));
+        assertThat(store.apply(change(ada, adasMembership, "org:admin", false, 2))).isTrue();
+        assertThat(store.countActive(org)).isZero();
+        assertThat(store.ofUser(ada)).isEmpty();
+    }
+
+    @Test
+    void aMemberWhoLeftAndJoinedAgainIsOneRecordWhateverTheOrder() {
+        UserId ada = UserId.of(unique("user_"));
+        String first = unique("orgmem_");
+        String second = unique("orgmem_");
+        OrgMember joined = change(ada, first, "org:member", true, 1);
+        OrgMember left = change(ada, first, "org:member", false, 2);
+        OrgMember rejoined = change(ada, second, "org:admin", true, 3);
+
+        store.apply(rejoined);
+        store.apply(left);
+        store.apply(joined);
+        store.apply(left);
+
+        assertThat(store.countActive(org)).isEqualTo(1);
+        assertThat(store.ofUser(ada)).singleElement().satisfies(m -> {
+            assertThat(m.membershipId()).isEqualTo(second);
+            assertThat(m.role()).isEqualTo("org:admin");
+        });
+        assertThat(store.apply(change(ada, second, "org:admin", false, 4))).isTrue();
+        assertThat(store.countActive(org)).isZero();
+    }
+
+    @Test
+    void erasureKeepsTheMembershipIdAndARestoreMovesTheRecordWithIt() {
+        UserId ada = UserId.of(unique("user_"));
+        String membership = unique("orgmem_");
+        OrgMember stored = change(ada, membership, "org:member", true, 1);
+        store.apply(stored);
+        long before = store.count();
+        OrgMember erased = stored.withUser(ada.pseudonym());
+
+        assertThat(store.restore(erased)).isTrue();
+
+        assertThat(store.count()).isEqualTo(before);
+        assertThat(store.ofUser(ada)).isEmpty();
+        assertThat(store.find(org, ada.pseudonym())).contains(erased);
+        assertThat(store.restore(erased)).isFalse();
+        assertThat(store.pseudonymise(ada.pseudonym(), ada.pseudonym())).isZero();
+        UserId bob = UserId.of(unique("user_"));
+        store.apply(change(bob, unique("orgmem_"), null, true, 1));
+        UserId bobsPseudonym = UserId.of(UserId.PSEUDONYM_PREFIX + unique("p"));
+        store.pseudonymise(bob, bobsPseudonym);
+        assertThat(store.find(org, bobsPseudonym)).hasValueSatisfying(m -> assertThat(m.membershipId()).isNotNull());
+    }
+
+    private static List<List<Integer>> permutations(List<Integer> items) {
+        if (items.size() <= 1) {
+            return List.of(items);
+        }
+        List<List<Integer>> all = new ArrayList<>();
+        for (Integer first : items) {
+            List<Integer> rest = new ArrayList<>(items);
+            rest.remove(first);
+            for (List<Integer> tail : permutations(rest)) {
+                List<Integer> one = new ArrayList<>();
+                one.add(first);
+                one.addAll(tail);
+                all.add(one);
+            }
+        }
+        return all;
     }
 }

@@ -86,8 +86,14 @@ public final class FakePaymentGateway implements PaymentGateway {
         REJECTED
     }
 
-    /** One logged call: the operation and its idempotency key (null for reads). */
-    public record Call(Operation operation, String idempotencyKey) {
+    /**
+     * One logged call: the operation, its idempotency key (null for reads) and its parameters as the fake compares
+     * them for idempotency ({@code subscriptionId|quantity|proration} for a quantity change; null where not kept).
+     */
+    public record Call(Operation operation, String idempotencyKey, String parameters) {
+        public Call(Operation operation, String idempotencyKey) {
+            this(operation, idempotencyKey, null);
+        }
     }
 
     private final ScriptedCalls script;

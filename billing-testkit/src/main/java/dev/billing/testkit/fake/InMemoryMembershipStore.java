@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link MembershipStore} in memory, keyed by organization and user; fails while its {@link StoreSwitch} is down.
- * Thread-safe.
+ * {@link MembershipStore} in memory, keyed by organization and user, found by membership id first; fails while its
+ * {@link StoreSwitch} is down. Thread-safe: writes take the store's lock, so each is one atomic step.
  */
 public final class InMemoryMembershipStore implements MembershipStore {
     private final Map<String, OrgMember> members = new ConcurrentHashMap<>();
@@ -33,17 +33,31 @@ public final class InMemoryMembershipStore implements MembershipStore {
     }
 
     @Override
-    public boolean apply(OrgMember change) {
+    public synchronized boolean apply(OrgMember change) {
         storeSwitch.check();
-        boolean[] wrote = {false};
-        members.compute(key(change.orgId(), change.userId()), (k, stored) -> {
-            if (stored == null || change.supersedes(stored)) {
-                wrote[0] = true;
-                return change;
+        OrgMember stored = about(change);
+        if (stored == null) {
+            members.put(key(change.orgId(), change.userId()), change);
+            return true;
+        }
+        if (!change.supersedes(stored)) {
+            return false;
+        }
+        members.put(key(stored.orgId(), stored.userId()), change.onto(stored));
+        return true;
+    }
+
+    /** The record a change is about: by membership id, else by organization and user, else user's pseudonym. */
+    private OrgMember about(OrgMember change) {
+        if (change.membershipId() != null) {
+            for (OrgMember m : members.values()) {
+                if (change.membershipId().equals(m.membershipId())) {
+                    return m;
+                }
             }
-            return stored;
-        });
-        return wrote[0];
+        }
+        OrgMember own = members.get(key(change.orgId(), change.userId()));
+        return own != null ? own : members.get(key(change.orgId(), change.userId().pseudonym()));
     }
 
     @Override
@@ -73,8 +87,12 @@ public final class InMemoryMembershipStore implements MembershipStore {
     }
 
     @Override
-    public boolean restore(OrgMember member) {
+    public synchronized boolean restore(OrgMember member) {
         storeSwitch.check();
+        if (member.membershipId() != null) {
+            members.values().removeIf(m -> member.membershipId().equals(m.membershipId())
+                    && !(m.orgId().equals(member.orgId()) && m.userId().equals(member.userId())));
+        }
         return !member.equals(members.put(key(member.orgId(), member.userId()), member));
     }
 
@@ -87,12 +105,17 @@ public final class InMemoryMembershipStore implements MembershipStore {
     @Override
     public synchronized int pseudonymise(UserId user, UserId pseudonym) {
         storeSwitch.check();
+        if (user.equals(pseudonym)) {
+            return 0;
+        }
         int moved = 0;
         for (OrgMember m : List.copyOf(members.values())) {
             if (m.userId().equals(user)) {
                 members.remove(key(m.orgId(), user));
-                members.put(key(m.orgId(), pseudonym), new OrgMember(m.orgId(), pseudonym, m.role(), m.active(),
-                        m.changedAt(), m.eventId()));
+                OrgMember renamed = m.withUser(pseudonym);
+                // Where the pseudonym has a record in the organization already, the superseding one stays.
+                members.merge(key(m.orgId(), pseudonym), renamed, (kept, incoming) -> incoming.supersedes(kept)
+                        ? incoming.onto(kept) : kept);
                 moved++;
             }
         }

@@ -93,7 +93,7 @@ final class ScriptedCalls {
         }
         Failure failure;
         synchronized (lock) {
-            calls.add(new Call(operation, idempotencyKey));
+            calls.add(new Call(operation, idempotencyKey, fingerprint));
             Deque<Failure> queue = scripted.get(operation);
             failure = queue != null && !queue.isEmpty() ? queue.poll() : scriptedAny.poll();
         }

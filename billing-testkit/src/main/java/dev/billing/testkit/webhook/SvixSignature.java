@@ -37,15 +37,27 @@ public final class SvixSignature {
 
     /**
      * A Clerk {@code organizationMembership.<action>} event ({@code created}, {@code updated}, {@code deleted})
-     * made at {@code at}, in the shape Clerk sends.
+     * made at {@code at}, in the shape Clerk sends; the membership's id is {@link #membershipId} of the organization
+     * and user.
      */
     public static String membershipEvent(String action, String orgId, String userId, String role, Instant at) {
+        return membershipEvent(action, membershipId(orgId, userId), orgId, userId, role, at);
+    }
+
+    /** The same for the membership {@code membershipId} ({@code orgmem_...}): a member who joins again has another. */
+    public static String membershipEvent(String action, String membershipId, String orgId, String userId, String role,
+                                         Instant at) {
         long millis = at.toEpochMilli();
         return """
-                {"data":{"object":"organization_membership","id":"orgmem_%s_%s","role":"%s","permissions":[],\
+                {"data":{"object":"organization_membership","id":"%s","role":"%s","permissions":[],\
                 "created_at":%d,"updated_at":%d,"organization":{"object":"organization","id":"%s","name":"Acme",\
                 "slug":"acme"},"public_user_data":{"user_id":"%s","identifier":"%s@example.com"}},\
                 "object":"event","type":"organizationMembership.%s","timestamp":%d,"instance_id":"ins_test"}"""
-                .formatted(orgId, userId, role, millis, millis, orgId, userId, userId, action, millis);
+                .formatted(membershipId, role, millis, millis, orgId, userId, userId, action, millis);
+    }
+
+    /** A membership id made of the organization's and the user's ids (Clerk's are base62 after the prefix). */
+    public static String membershipId(String orgId, String userId) {
+        return "orgmem_" + (orgId + userId).replaceAll("[^A-Za-z0-9]", "");
     }
 }

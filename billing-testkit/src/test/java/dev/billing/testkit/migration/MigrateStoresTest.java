@@ -270,6 +270,25 @@ class MigrateStoresTest {
     }
 
     @Test
+    void aMemberErasedInTheSourceAfterACopyMovesInTheCopyOnTheNextPass() {
+        MigrateStores.from(source.stores()).to(target.stores()).run();
+        UserId user = UserId.of("user_00001");
+        assertThat(target.memberships().ofUser(user)).singleElement()
+                .satisfies(m -> assertThat(m.membershipId()).isEqualTo("orgmem_00001"));
+        source.memberships().pseudonymise(user, user.pseudonym());
+
+        MigrationReport second = MigrateStores.from(source.stores()).to(target.stores()).run();
+
+        // The record of that membership id is the pseudonym's now, in the copy as in the source: one record, moved.
+        assertThat(second.types().get(MigrationRecordType.MEMBERSHIPS.ordinal()).target())
+                .isEqualTo(second.types().get(MigrationRecordType.MEMBERSHIPS.ordinal()).source());
+        assertThat(target.memberships().ofUser(user)).isEmpty();
+        assertThat(target.memberships().ofUser(user.pseudonym())).singleElement()
+                .satisfies(m -> assertThat(m.membershipId()).isEqualTo("orgmem_00001"));
+        assertThat(target.memberships().count()).isEqualTo(source.memberships().count());
+    }
+
+    @Test
     void aChangedCopiedEntryOrNoticeIsNamedByItsId() {
         MigrateStores.from(source.stores()).to(target.stores()).run();
         AuditEntry entry = target.audit().entries().get(4);

@@ -87,9 +87,11 @@ final class MigrationSeed {
                 stores.usage().increment(new UsageIncrement(UserId.of(user), meter, period, 1 + i, 1_000_000, key,
                         meter + ":" + (1 + i), T0.plusSeconds(i), report));
             }
-            // Members of five organizations; every fourth has left (kept as a removed record).
+            // Members of five organizations; every fourth has left (kept as a removed record); every third kept
+            // from before membership ids were.
             stores.memberships().apply(new OrgMember("org_" + (i % 5), UserId.of(user), i % 2 == 0 ? "org:admin" : null,
-                    i % 4 != 0, T0.plusSeconds(i), String.format("msg_%05d", i)));
+                    i % 4 != 0, T0.plusSeconds(i), String.format("msg_%05d", i),
+                    i % 3 == 0 ? null : String.format("orgmem_%05d", i)));
             // Guest purchases: every third one claimed.
             GuestPurchase guest = new GuestPurchase(String.format("cs_guest_%05d", i), "guest" + (i % 7) + "@example.com",
                     "price_credits_100", 1 + i % 2, "usd", 500L * i, i % 5 == 0 ? null : CustomerId.of("cus_g" + i),

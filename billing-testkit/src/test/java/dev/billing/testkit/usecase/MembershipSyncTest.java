@@ -11,13 +11,22 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.core.usecase.CheckoutCommand;
 import dev.billing.core.usecase.CheckoutOutcome;
+import dev.billing.core.model.AuditAction;
+import dev.billing.core.usecase.AlignSeats;
+import dev.billing.core.usecase.ErasePersonalData;
 import dev.billing.core.usecase.WebhookReceipt;
+import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.RetrySchedule;
+import dev.billing.testkit.Await;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.SamplePlans;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.fake.FakeMembershipWebhookVerifier;
+import dev.billing.testkit.fake.FakePaymentGateway;
+import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -189,5 +198,119 @@ class MembershipSyncTest {
         assertThatThrownBy(() -> deliver(h.billing(), new Delivery("msg_1", true, "user_1", T0)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("membership sync is off");
         assertThat(h.billing().entitlements(UserId.of(ORG)).seats().used()).isNull();
+    }
+
+    @Test
+    void concurrentJoinsSendStripeOnlyTheCurrentCountInOrderAndFewUpdates() {
+        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+        String subscription = buyTeam(h, 1);
+        // The member count at the moment each quantity update reaches Stripe, in the order they reach it.
+        List<Long> countsWhenSent = Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 12; i++) {
+            h.gateway().beforeNext(Operation.CHANGE_QUANTITY,
+                    () -> countsWhenSent.add(h.stores().memberships().countActive(ORG)));
+        }
+
+        Race.run(12, u -> {
+            deliver(h.billing(), new Delivery("msg_join_" + u, true, "user_" + u, T0.plusSeconds(u)));
+            return null;
+        });
+
+        List<Long> sent = h.gateway().calls(Operation.CHANGE_QUANTITY).stream()
+                .map(c -> Long.parseLong(c.parameters().split("\\|")[1])).toList();
+        assertThat(sent).as("each update sends the member count of its moment").isEqualTo(countsWhenSent);
+        assertThat(sent).as("only joins: the quantities sent never go down").isSorted();
+        assertThat(sent).as("at most one update per change").hasSizeBetween(1, 12).doesNotHaveDuplicates();
+        assertThat(sent.get(sent.size() - 1)).isEqualTo(12);
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity()).isEqualTo(12);
+        assertThat(h.stores().inbox().countByStatus().get(InboxStatus.PROCESSED)).isEqualTo(12);
+    }
+
+    @Test
+    void aJoinArrivingWhileAnUpdateIsOnItsWayIsNotOvertakenByAStaleCount() throws Exception {
+        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+        String subscription = buyTeam(h, 1);
+        deliver(h.billing(), new Delivery("msg_join_0", true, "user_0", T0));
+        List<Long> countsWhenSent = Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 3; i++) {
+            h.gateway().beforeNext(Operation.CHANGE_QUANTITY,
+                    () -> countsWhenSent.add(h.stores().memberships().countActive(ORG)));
+        }
+        // While the first join's update reads Stripe, a second join arrives on another thread: it is either applied
+        // at once, or waits for the organization's lock.
+        Thread second = new Thread(() -> deliver(h.billing(), new Delivery("msg_join_1", true, "user_1",
+                T0.plusSeconds(1))));
+        h.gateway().beforeNext(Operation.GET_SUBSCRIPTION, () -> {
+            second.start();
+            Await.until("the second join is applied or waits its turn", () -> second.getState() == Thread.State.WAITING
+                    || h.stores().memberships().countActive(ORG) == 3);
+        });
+
+        deliver(h.billing(), new Delivery("msg_join_2", true, "user_2", T0.plusSeconds(2)));
+        second.join();
+
+        List<Long> sent = h.gateway().calls(Operation.CHANGE_QUANTITY).stream()
+                .map(c -> Long.parseLong(c.parameters().split("\\|")[1])).toList();
+        assertThat(sent).as("each update sends the member count of its moment").isEqualTo(countsWhenSent);
+        assertThat(sent).isSorted().endsWith(3L);
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity()).isEqualTo(3);
+    }
+
+    @Test
+    void anErasedMembersRemovalLowersTheSeatsItKeptBilled() {
+        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+        String subscription = buyTeam(h, 1);
+        for (int u = 0; u < 3; u++) {
+            deliver(h.billing(), new Delivery("msg_join_" + u, true, "user_" + u, T0.plusSeconds(u)));
+        }
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity()).isEqualTo(3);
+
+        h.billing().useCases().erasePersonalData().erase(UserId.of("user_1"), ErasePersonalData.Options.localOnly());
+        deliver(h.billing(), new Delivery("msg_leave_1", false, "user_1", T0.plusSeconds(60)));
+
+        assertThat(h.stores().memberships().countActive(ORG)).isEqualTo(2);
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity()).isEqualTo(2);
+        assertThat(h.stores().memberships().ofUser(UserId.of("user_1"))).isEmpty();
+    }
+
+    @Test
+    void turningAutoSeatsOnAlignsEveryOrganizationsSeatsAtStartAndRetriesAFailure() {
+        BillingHarness h = harness(OrgOptions.defaults().withMembershipSync(true));
+        String subscription = buyTeam(h, 1);
+        for (int u = 0; u < 3; u++) {
+            deliver(h.billing(), new Delivery("msg_join_" + u, true, "user_" + u, T0.plusSeconds(u)));
+        }
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity()).isEqualTo(1);
+        // Stripe is down for the first pass (every attempt of its read), and back for the retry.
+        h.gateway().failNext(Operation.GET_SUBSCRIPTION, 3, FakePaymentGateway.Failure.NOT_DONE);
+        int updatesBefore = h.gateway().calls(Operation.CHANGE_QUANTITY).size();
+
+        try (Billing restarted = Billing.builder().gateway(h.gateway()).webhookVerifier(h.verifier())
+                .membershipVerifier(new FakeMembershipWebhookVerifier()).stores(h.stores().stores())
+                .orgs(OrgOptions.defaults().withAutoSeats(true)).plans(h.plans()).clock(h.clock())
+                .options(BillingOptions.builder().allowedOrigins(List.of(BillingHarness.ORIGIN))
+                        .retrySchedule(new RetrySchedule(Duration.ofMillis(20), 2.0, Duration.ofMillis(100), 5))
+                        .build())
+                .sleeper(d -> { }).build().start()) {
+            // (Watched in the fake's call log: a read of the subscription here would take the scripted failures.)
+            Await.until("the seats follow the members without a membership event",
+                    () -> h.gateway().calls(Operation.CHANGE_QUANTITY).size() > updatesBefore);
+        }
+
+        assertThat(h.gateway().calls(Operation.GET_SUBSCRIPTION).size()).as("the failed pass, then the retry")
+                .isGreaterThanOrEqualTo(4);
+        assertThat(h.gateway().calls(Operation.CHANGE_QUANTITY)).hasSize(updatesBefore + 1);
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity()).isEqualTo(3);
+        assertThat(h.billing().entitlements(UserId.of(ORG)).seats().purchased()).isEqualTo(3);
+        assertThat(h.stores().audit().entries()).filteredOn(e -> e.action() == AuditAction.SUBSCRIPTION_QUANTITY_CHANGED)
+                .singleElement().satisfies(e -> assertThat(e.cause()).isEqualTo(AlignSeats.CAUSE));
+    }
+
+    @Test
+    void withoutAutoSeatsNothingIsAlignedAtStart() {
+        BillingHarness h = harness(OrgOptions.defaults().withMembershipSync(true));
+
+        assertThat(h.billing().useCases().alignSeats()).isEmpty();
+        assertThat(harness(OrgOptions.defaults().withAutoSeats(true)).billing().useCases().alignSeats()).isPresent();
     }
 }
