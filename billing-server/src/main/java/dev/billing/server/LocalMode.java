@@ -266,6 +266,11 @@ public final class LocalMode implements AutoCloseable {
         return emulator;
     }
 
+    /** The embedded Postgres database the stores use, as a {@code DATABASE_URL} (tests run the CLI against it). */
+    String postgresUrl() {
+        return postgres.postgresUrl(DATABASE);
+    }
+
     public BillingServer server() {
         return server;
     }

@@ -247,7 +247,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "export", description = "Print everything the store holds about one user or organization as "
-            + "JSON (the document of GET /me/export).")
+            + "JSON (the document of GET /me/export). Only the document is printed on stdout; log lines go to stderr.")
     static final class Export implements Callable<Integer> {
         @ParentCommand
         Main main;
@@ -257,6 +257,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            Logs.toStderr(); // stdout is the document: `export --user u | jq`
             logFormat(main.env, "TEXT");
             main.out.println(ServeMode.export(ServerConfig.fromEnv(main.env), user));
             return OK;
