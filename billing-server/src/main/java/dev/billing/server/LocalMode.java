@@ -2,12 +2,14 @@ package dev.billing.server;
 
 import dev.billing.clerk.ClerkConfig;
 import dev.billing.clerk.ClerkIdentityVerifier;
+import dev.billing.clerk.ClerkWebhookVerifier;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.OrgOptions;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.core.usecase.ReconcileReport;
@@ -32,6 +34,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +46,10 @@ import java.util.Map;
  * (data under {@code <data-dir>/pg}, kept across restarts) with the Postgres stores; the Stripe emulator seeded with
  * the sample catalog, driven through the real Stripe adapter and delivering real signed webhooks to this server's
  * {@code /webhooks/stripe} (verified by the real verifier with a secret generated at start); a local token issuer
- * whose RSA key lives under {@code <data-dir>/keys} and a Clerk verifier in PEM mode on it; and
- * {@code POST /local/token}, which exists only here.
+ * whose RSA key lives under {@code <data-dir>/keys} and a Clerk verifier in PEM mode on it;
+ * {@code POST /local/token}, which exists only here; and Clerk's membership webhooks at {@code /webhooks/clerk}
+ * (membership sync on, as {@code serve} turns it on), verified by the real Svix verifier with a secret generated at
+ * start (or {@code CLERK_WEBHOOK_SECRET}) that the banner prints, so a developer can sign deliveries.
  *
  * <p>The emulator keeps its state in {@code <data-dir>/stripe-emulator.json} (saved every 2 s and at shutdown), so a
  * restart knows every customer, subscription, invoice and meter event of the last run, and its clock keeps its lead.
@@ -71,6 +76,7 @@ public final class LocalMode implements AutoCloseable {
     private final Duration totalStart;
     private final int reseeded;
     private final String webhookSecret;
+    private final String clerkWebhookSecret;
     private final ReconcileReport caughtUp;
 
     /** Where and on which ports to run; {@code 0} picks a free port. */
@@ -82,7 +88,7 @@ public final class LocalMode implements AutoCloseable {
 
     private LocalMode(BillingServer server, StripeEmulator emulator, EmbeddedPostgresServer postgres,
                       String adminToken, Path dataDir, Duration postgresStart, Duration totalStart, int reseeded,
-                      String webhookSecret, ReconcileReport caughtUp) {
+                      String webhookSecret, String clerkWebhookSecret, ReconcileReport caughtUp) {
         this.server = server;
         this.emulator = emulator;
         this.postgres = postgres;
@@ -92,6 +98,7 @@ public final class LocalMode implements AutoCloseable {
         this.totalStart = totalStart;
         this.reseeded = reseeded;
         this.webhookSecret = webhookSecret;
+        this.clerkWebhookSecret = clerkWebhookSecret;
         this.caughtUp = caughtUp;
     }
 
@@ -124,7 +131,21 @@ public final class LocalMode implements AutoCloseable {
                 ServerConfig.MAX_PAST_DUE_GRACE_DAYS);
         // The emulator's rate is 0 until set (POST /_emulator/tax), so taxed invoices show tax 0 by default.
         boolean stripeTax = settings.bool("BILLING_STRIPE_TAX", false);
+        // Clerk's membership webhooks are served as serve serves them with BILLING_MEMBERSHIP_SYNC=true; the
+        // secret is generated like the Stripe one unless the developer brings theirs (a Clerk dev instance's).
+        List<String> clerkSecrets = settings.secretList("CLERK_WEBHOOK_SECRET");
+        OrgOptions orgs = OrgOptions.defaults().withMembershipSync(true)
+                .withAutoSeats(settings.bool("BILLING_AUTO_SEATS", false));
         settings.failIfAny();
+        String clerkWebhookSecret = clerkSecrets.isEmpty() ? "whsec_" + Base64.getEncoder().encodeToString(
+                randomBytes(24)) : clerkSecrets.get(0);
+        MembershipWebhookVerifier clerkWebhooks;
+        try {
+            clerkWebhooks = ClerkWebhookVerifier.create(clerkSecrets.isEmpty() ? List.of(clerkWebhookSecret)
+                    : clerkSecrets);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of("CLERK_WEBHOOK_SECRET: " + e.getMessage()));
+        }
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             // The emulator runs on the JDK's HttpServer, whose Nagle default costs ~40 ms per loopback call.
             System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -181,7 +202,7 @@ public final class LocalMode implements AutoCloseable {
             // stay on real time, so an advance does not take the events being processed from under their workers.
             BillingServer server = BillingServer.start(new BillingServer.Parts(stores, gateway, webhooks, identities,
                     plans, billingOptions, api, emulator.clock(), "127.0.0.1", port, keys, Duration.ofSeconds(1),
-                    ServeMode.notifier(smtp.config()), resources, OrgOptions.defaults(), null, Clock.systemUTC()));
+                    ServeMode.notifier(smtp.config()), resources, orgs, clerkWebhooks, Clock.systemUTC()));
             emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
                     webhookSecret);
             ReconcileReport caughtUp = null;
@@ -200,7 +221,7 @@ public final class LocalMode implements AutoCloseable {
                     .log("local mode ready in {} ms (embedded Postgres {} ms, server {} ms)", total.toMillis(),
                             postgresStart.toMillis(), server.startupTime().toMillis());
             return new LocalMode(server, emulator, postgres, adminToken, dataDir, postgresStart, total, reseeded,
-                    webhookSecret, caughtUp);
+                    webhookSecret, clerkWebhookSecret, caughtUp);
         } catch (RuntimeException e) {
             BillingServer.closeQuietly(stores);
             BillingServer.closeQuietly(emulator);
@@ -284,6 +305,11 @@ public final class LocalMode implements AutoCloseable {
         return webhookSecret;
     }
 
+    /** The Svix secret {@code /webhooks/clerk} verifies deliveries with (printed in the banner). */
+    public String clerkWebhookSecret() {
+        return clerkWebhookSecret;
+    }
+
     /** Customers re-created in the emulator at start because its state file did not know them. */
     public int restoredCustomers() {
         return reseeded;
@@ -322,13 +348,17 @@ public final class LocalMode implements AutoCloseable {
                 String.format(Locale.ROOT, "  Postgres     %s (port %d)%s", dataDir.resolve("pg"), postgres.port(),
                         reseeded > 0 ? ", " + reseeded + " customer(s) restored into the emulator" : ""),
                 String.format(Locale.ROOT, "  Admin token  %s", adminToken),
+                String.format(Locale.ROOT, "  Clerk        %s/webhooks/clerk verifies Svix signatures with %s",
+                        api, clerkWebhookSecret),
                 String.format(Locale.ROOT, "  Started in %d ms (embedded Postgres %d ms, server %d ms). Ctrl-C stops "
                         + "everything.", totalStart.toMillis(), postgresStart.toMillis(),
                         server.startupTime().toMillis()),
                 "",
                 "Try the whole flow:",
-                "  # 1. a session token for a user (local mode only)",
-                "  TOKEN=$(curl -s -X POST " + api + "/local/token " + json + " -d '{\"userId\":\"user_1\"}' "
+                "  # 1. a session token for a user (local mode only; email, emailVerified, orgId, orgRole and",
+                "  #    orgPermissions are optional claims)",
+                "  TOKEN=$(curl -s -X POST " + api + "/local/token " + json
+                        + " -d '{\"userId\":\"user_1\",\"email\":\"user_1@example.com\",\"emailVerified\":true}' "
                         + "| sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/')",
                 "  # 2. the user's Stripe customer",
                 "  curl -s -X POST " + api + "/stripe/customer -H \"Authorization: Bearer $TOKEN\"",
@@ -345,6 +375,9 @@ public final class LocalMode implements AutoCloseable {
                         + " -H 'Idempotency-Key: call-1' -d '{\"meter\":\"api_calls\",\"amount\":1}'",
                 "  curl -s -X POST " + stripe + "/_emulator/clock/advance -d days=31",
                 "  curl -s " + api + "/admin/webhook-events -H \"Authorization: Bearer " + adminToken + "\"",
+                "  # the notices sent (the renewal reminder comes " + emulator.upcomingInvoiceDays()
+                        + " days before a renewal; SMTP off: logged only)",
+                "  curl -s " + api + "/admin/notices -H \"Authorization: Bearer " + adminToken + "\"",
                 "");
     }
 
@@ -363,8 +396,12 @@ public final class LocalMode implements AutoCloseable {
     }
 
     private static String random(int bytes) {
+        return HexFormat.of().formatHex(randomBytes(bytes));
+    }
+
+    private static byte[] randomBytes(int bytes) {
         byte[] b = new byte[bytes];
         new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return b;
     }
 }
