@@ -264,7 +264,8 @@ class ServeModeIT {
                 "{\"tier\":\"enterprise\",\"interval\":\"month\"}");
         assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
         String sub = emulator.completeCheckoutSession(checkout.json().path("sessionId").asText()).subscriptionId();
-        LocalModeIT.await(http, "/admin/notices?userId=user_charged", ADMIN, n -> n.path("data").size() == 1);
+        LocalModeIT.await(http, "/admin/notices?userId=user_charged&kind=subscription-started", ADMIN,
+                n -> n.path("data").size() == 1);
 
         // always_invoice: Stripe invoices the difference (a year of pro less the unused enterprise month) at once
         Http.Response update = http.post("/stripe/subscriptions/" + sub + "/update", token,
