@@ -129,13 +129,13 @@ public final class LocalMode implements AutoCloseable {
                 1_000_000);
         int graceDays = settings.integer("BILLING_PAST_DUE_GRACE_DAYS", ServerConfig.DEFAULT_PAST_DUE_GRACE_DAYS, 0,
                 ServerConfig.MAX_PAST_DUE_GRACE_DAYS);
-        // The emulator's rate is 0 until set (POST /_emulator/tax), so taxed invoices show tax 0 by default.
-        boolean stripeTax = settings.bool("BILLING_STRIPE_TAX", false);
         // Clerk's membership webhooks are served as serve serves them with BILLING_MEMBERSHIP_SYNC=true; the
         // secret is generated like the Stripe one unless the developer brings theirs (a Clerk dev instance's).
         List<String> clerkSecrets = settings.secretList("CLERK_WEBHOOK_SECRET");
         OrgOptions orgs = OrgOptions.defaults().withMembershipSync(true)
                 .withAutoSeats(settings.bool("BILLING_AUTO_SEATS", false));
+        // The emulator's rate is 0 until set (POST /_emulator/tax), so taxed invoices show tax 0 by default.
+        boolean stripeTax = settings.bool("BILLING_STRIPE_TAX", false);
         settings.failIfAny();
         String clerkWebhookSecret = clerkSecrets.isEmpty() ? "whsec_" + Base64.getEncoder().encodeToString(
                 randomBytes(24)) : clerkSecrets.get(0);
