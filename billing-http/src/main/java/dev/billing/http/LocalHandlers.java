@@ -4,6 +4,8 @@ import dev.billing.core.error.InvalidRequestException;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
 
+import java.util.regex.Pattern;
+
 /**
  * Local mode only: {@code POST /local/token} mints a session token for any user id, with the claims a customized
  * Clerk session token carries (an email and whether it is verified, the active organization with the user's role and
@@ -12,7 +14,7 @@ import dev.billing.http.wire.Responses;
  */
 final class LocalHandlers {
     /** What {@code ClerkClaims} reads as an email: at most 320 characters; here also one {@code @} and no spaces. */
-    private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile(
+    private static final Pattern EMAIL = Pattern.compile(
             "[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]{1,253}");
 
     private final LocalTokens tokens;

@@ -12,10 +12,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -61,7 +63,7 @@ final class StripeCommand implements Callable<Integer> {
         }
 
         String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -121,7 +123,7 @@ final class StripeCommand implements Callable<Integer> {
             if (host == null) {
                 return false;
             }
-            String h = host.toLowerCase(java.util.Locale.ROOT);
+            String h = host.toLowerCase(Locale.ROOT);
             return h.equals("localhost") || h.matches("127(\\.[0-9]{1,3}){3}") || h.equals("[::1]")
                     || h.equals("::1");
         }
@@ -251,10 +253,10 @@ final class StripeCommand implements Callable<Integer> {
             String answer;
             try {
                 answer = main.terminal.readLine();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 answer = null;
             }
-            String typed = answer == null ? "" : answer.strip().toLowerCase(java.util.Locale.ROOT);
+            String typed = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
             if (typed.equals("live") || typed.equals("yes")) {
                 return null;
             }
