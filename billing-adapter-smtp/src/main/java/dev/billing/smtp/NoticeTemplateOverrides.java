@@ -116,7 +116,8 @@ final class NoticeTemplateOverrides {
             case TRIAL_ENDING -> names.addAll(List.of("subscription", "trial_end"));
             case PAYMENT_FAILED -> names.addAll(List.of("amount_due", "invoice", "link"));
             case RECEIPT -> names.addAll(List.of("item", "amount", "reference", "link"));
-            case PLAN_CHANGED -> names.addAll(List.of("subscription", "from_plan", "to_plan"));
+            case PLAN_CHANGED -> names.addAll(List.of("subscription", "from_plan", "to_plan", "difference",
+                    "charged"));
             case SUBSCRIPTION_CANCELED -> names.addAll(List.of("subscription", "access_until"));
             case RENEWAL_REMINDER -> names.addAll(List.of("subscription", "amount", "renews_at"));
             case REFUND_ISSUED -> names.addAll(List.of("charge", "amount"));
@@ -150,6 +151,8 @@ final class NoticeTemplateOverrides {
             v.put("subscription", n.subscriptionId());
             v.put("from_plan", n.fromPlan());
             v.put("to_plan", n.toPlan());
+            v.put("difference", NoticeTemplates.difference(n));
+            v.put("charged", n.charged() == null ? null : MoneyFormat.format(n.charged()));
         } else if (notice instanceof Notification.SubscriptionCanceled n) {
             v.put("subscription", n.subscriptionId());
             v.put("access_until", when(n.accessUntil()));

@@ -99,10 +99,29 @@ final class NoticeTemplates {
         Body body = new Body();
         body.paragraph(changed.fromPlan() == null ? "Your " + app + " plan is now " + changed.toPlan() + "."
                 : "Your " + app + " plan changed from " + changed.fromPlan() + " to " + changed.toPlan() + ".");
-        body.paragraph("Any difference in price is settled on your next invoice.");
+        body.paragraph(difference(changed));
         body.detail("Plan", changed.toPlan());
+        if (changed.charged() != null && changed.charged().amount() > 0) {
+            body.detail("Charged now", MoneyFormat.format(changed.charged()));
+        }
         body.detail("Subscription", changed.subscriptionId());
         return body.render(kind(changed), subject(changed, app), app);
+    }
+
+    /** Where the difference in price went: charged at once (with the amount when known), or the next invoice. */
+    static String difference(Notification.PlanChanged changed) {
+        if (!changed.invoicedNow()) {
+            return "Any difference in price is settled on your next invoice.";
+        }
+        if (changed.charged() == null) {
+            return "The difference in price was charged at once to your payment method on file.";
+        }
+        if (changed.charged().amount() == 0) {
+            return "The difference in price was settled at once: nothing was charged, and any credit goes toward "
+                    + "your next invoices.";
+        }
+        return "The difference in price, " + MoneyFormat.format(changed.charged()) + ", was charged at once to "
+                + "your payment method on file.";
     }
 
     private static Rendered canceled(Notification.SubscriptionCanceled canceled, String app) {

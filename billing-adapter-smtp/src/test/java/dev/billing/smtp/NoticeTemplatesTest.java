@@ -185,6 +185,26 @@ class NoticeTemplatesTest {
         }
 
         @Test
+        void aPlanChangeInvoicedAtOnceSaysTheDifferenceWasCharged() {
+            NoticeTemplates.Rendered charged = NoticeTemplates.render(new Notification.PlanChanged("evt_1", USER,
+                    EMAIL, "sub_42", "basic", "pro", true, new Money(1450, "usd")), "Acme");
+            assertThat(charged.text()).contains("The difference in price, $14.50, was charged at once")
+                    .contains("Charged now: $14.50").doesNotContain("next invoice");
+            assertThat(charged.html()).contains("The difference in price, $14.50, was charged at once");
+
+            assertThat(NoticeTemplates.render(new Notification.PlanChanged("evt_1", USER, EMAIL, "sub_42", "basic",
+                    "pro", true, null), "Acme").text()).contains("The difference in price was charged at once")
+                    .doesNotContain("Charged now").doesNotContain("next invoice");
+            assertThat(NoticeTemplates.render(new Notification.PlanChanged("evt_1", USER, EMAIL, "sub_42", "pro",
+                    "basic", true, new Money(0, "usd")), "Acme").text()).contains("nothing was charged")
+                    .doesNotContain("Charged now");
+            // the difference goes on the next invoice: today's words
+            assertThat(NoticeTemplates.render(new Notification.PlanChanged("evt_1", USER, EMAIL, "sub_42", "basic",
+                    "pro"), "Acme").text()).contains("Any difference in price is settled on your next invoice.")
+                    .doesNotContain("charged");
+        }
+
+        @Test
         void aCancellationSaysWhetherThePlanRunsOn() {
             assertThat(NoticeTemplates.render(new Notification.SubscriptionCanceled("evt_1", USER, EMAIL, "sub_42",
                     null), "Acme").text()).contains("has been canceled and has ended.");

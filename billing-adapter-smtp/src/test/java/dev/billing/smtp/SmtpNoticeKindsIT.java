@@ -167,6 +167,34 @@ class SmtpNoticeKindsIT {
     }
 
     @Test
+    @DisplayName("a plan change Stripe invoiced at once is mailed saying the difference was charged, with the amount")
+    void aPlanChangeInvoicedAtOnceSaysTheDifferenceWasCharged() throws Exception {
+        Billing billing = billing(config(startMailServer(), null));
+        CustomerId customer = customer(billing);
+        // the invoice the change made (always_invoice), paid at once: Stripe's copy says how much
+        gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+        String invoice = gateway.listInvoices(customer, 1, null).items().get(0).id();
+        var sub = aSubscription().withId("sub_ada").withCustomer(customer.value()).withPrice("price_pro_monthly")
+                .withPeriod(Builders.T0, RENEWS).snapshotAt(clock.instant()).build();
+        StripeEvent event = anEvent().withType("customer.subscription.updated").createdAt(clock.instant())
+                .forObject("subscription", "sub_ada").build();
+        FakeWebhookVerifier.Delivery delivery = verifier.sign(event, new EventObject.OfSubscription(sub,
+                new EventObject.SubscriptionChange("price_basic_monthly", null, null, invoice)));
+
+        billing.receiveWebhook(delivery.body(), delivery.signature());
+
+        MimeMessage[] mails = greenMail.getReceivedMessages();
+        assertThat(mails).hasSize(1);
+        long paid = gateway.getInvoice(invoice).orElseThrow().amountPaid();
+        String amount = MoneyFormat.format(new Money(paid, "usd"));
+        for (String part : List.of("text/plain", "text/html")) {
+            assertThat(SmtpNotifierIT.part(mails[0], part)).contains("from basic to pro")
+                    .contains("The difference in price, " + amount + ", was charged at once")
+                    .doesNotContain("next invoice");
+        }
+    }
+
+    @Test
     @DisplayName("a template in the templates directory replaces the built-in one, values escaped in HTML")
     void anOverrideTemplateIsUsed(@TempDir Path templates) throws Exception {
         Files.writeString(templates.resolve("plan-changed.txt"), "Hi! {{app}} moved you to {{to_plan}} "

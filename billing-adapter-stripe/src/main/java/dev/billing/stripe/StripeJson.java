@@ -66,7 +66,7 @@ final class StripeJson {
     /** What {@link #decode} reads of {@code data.previous_attributes}: what a subscription update changed. */
     static final Pick PREVIOUS = Pick.fields(Map.of("status", Pick.ALL, "cancel_at_period_end", Pick.ALL,
             "plan", ID, "items", Pick.fields(Map.of("data", Pick.first(Pick.fields(Map.of("price", ID,
-                    "plan", ID)))))));
+                    "plan", ID))))), "latest_invoice", ID));
 
     /** An event's {@code data}: its object, and its {@code previous_attributes} (null when absent). */
     private record Data(JsonObject object, JsonObject previous) {
@@ -92,7 +92,8 @@ final class StripeJson {
                 "email", "deleted"}) {
             fields.put(scalar, Pick.ALL);
         }
-        for (String expandable : new String[] {"customer", "subscription", "payment_intent", "charge", "invoice"}) {
+        for (String expandable : new String[] {"customer", "subscription", "payment_intent", "charge", "invoice",
+                "latest_invoice"}) {
             fields.put(expandable, ID);
         }
         // Every item (Stripe allows 20): the plan is the first licensed one, which may follow metered ones.
@@ -134,7 +135,7 @@ final class StripeJson {
             objectType = text(object, "object");
             String id = text(object, "id");
             if (type.startsWith("customer.subscription.") && "subscription".equals(objectType)) {
-                return new EventObject.OfSubscription(subscription(object, version), change(previous));
+                return new EventObject.OfSubscription(subscription(object, version), change(object, previous));
             }
             if (type.startsWith("invoice.") && "invoice".equals(objectType)) {
                 // invoice.upcoming describes an invoice that does not exist yet: it has no id.
@@ -208,7 +209,11 @@ final class StripeJson {
     }
 
     /** What {@code previous_attributes} say a subscription was before; every part null when it does not say. */
-    private static EventObject.SubscriptionChange change(JsonObject previous) {
+    /**
+     * What {@code previous} says changed; an earlier {@code latest_invoice} means the update made an invoice of its
+     * own (the difference invoiced at once), which is the subscription's latest now.
+     */
+    private static EventObject.SubscriptionChange change(JsonObject object, JsonObject previous) {
         if (previous == null) {
             return EventObject.SubscriptionChange.NONE;
         }
@@ -220,9 +225,10 @@ final class StripeJson {
             priceId = idOf(previous, "plan");
         }
         String status = text(previous, "status");
+        String invoiceId = previous.has("latest_invoice") ? idOf(object, "latest_invoice") : null;
         return new EventObject.SubscriptionChange(priceId, previous.has("cancel_at_period_end")
                 ? flag(previous, "cancel_at_period_end") : null,
-                status == null ? null : SubscriptionStatus.fromStripe(status));
+                status == null ? null : SubscriptionStatus.fromStripe(status), invoiceId);
     }
 
     /** An {@code invoice.upcoming} preview: null-safe on everything but its customer and currency. */

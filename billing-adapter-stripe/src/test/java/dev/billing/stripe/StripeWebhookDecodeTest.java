@@ -247,6 +247,24 @@ class StripeWebhookDecodeTest {
     }
 
     @Test
+    void aChangeThatMadeAnInvoiceNamesIt() {
+        // proration_behavior=always_invoice: the update invoices the difference at once, as its new latest invoice
+        String body = event("customer.subscription.updated", "{\"id\":\"sub_1\",\"object\":\"subscription\","
+                + "\"customer\":\"cus_1\",\"status\":\"active\",\"created\":1797592000,\"latest_invoice\":"
+                + "\"in_change\",\"items\":{\"data\":[{\"price\":{\"id\":\"price_pro\"},\"quantity\":1}]}}",
+                "{\"items\":{\"data\":[{\"price\":{\"id\":\"price_basic\"},\"quantity\":1}]},"
+                + "\"latest_invoice\":\"in_first\"}");
+        assertThat(((EventObject.OfSubscription) decodeBytes(bytes(body))).change())
+                .isEqualTo(new EventObject.SubscriptionChange("price_basic", null, null, "in_change"));
+        // the same change without an invoice of its own (create_prorations): the difference waits
+        String later = event("customer.subscription.updated", "{\"id\":\"sub_1\",\"object\":\"subscription\","
+                + "\"customer\":\"cus_1\",\"status\":\"active\",\"created\":1797592000,\"latest_invoice\":"
+                + "\"in_first\",\"items\":{\"data\":[{\"price\":{\"id\":\"price_pro\"},\"quantity\":1}]}}",
+                "{\"items\":{\"data\":[{\"price\":{\"id\":\"price_basic\"},\"quantity\":1}]}}");
+        assertThat(((EventObject.OfSubscription) decodeBytes(bytes(later))).change().invoiceId()).isNull();
+    }
+
+    @Test
     void aRefundedChargeSaysHowMuchWasRefunded() {
         String body = event("charge.refunded", "{\"id\":\"ch_1\",\"object\":\"charge\",\"customer\":\"cus_1\","
                 + "\"amount_refunded\":500,\"currency\":\"eur\",\"payment_intent\":\"pi_1\"}");

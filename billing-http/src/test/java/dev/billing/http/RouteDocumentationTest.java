@@ -18,7 +18,7 @@ class RouteDocumentationTest {
         String doc = Files.readString(Path.of("..", "docs", "HTTP_API.md"));
         HttpApi api = HttpApi.builder().billing(BillingHarness.create().billing())
                 .identities(new FakeIdentityVerifier()).metricsScrape(() -> "")
-                .localTokens((user, org) -> new LocalTokens.Issued("t", Instant.EPOCH)).build();
+                .localTokens((user, email, org) -> new LocalTokens.Issued("t", Instant.EPOCH)).build();
         assertThat(api.routes()).hasSizeGreaterThan(25);
         for (ApiRoute route : api.routes()) {
             assertThat(doc).as(route.key()).contains("`" + route.method().name() + " " + route.path());

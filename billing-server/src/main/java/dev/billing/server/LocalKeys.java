@@ -102,21 +102,32 @@ public final class LocalKeys implements LocalTokens {
     }
 
     @Override
-    public Issued issue(String userId, Org org) {
+    public Issued issue(String userId, Email email, Org org) {
         String session = "sess_local_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        return issue(userId, session, TOKEN_LIFETIME, org);
+        return issue(userId, session, TOKEN_LIFETIME, email, org);
     }
 
     /** A Clerk-shaped session token for {@code userId} in {@code sessionId}, valid for {@code lifetime}. */
     public Issued issue(String userId, String sessionId, Duration lifetime) {
-        return issue(userId, sessionId, lifetime, null);
+        return issue(userId, sessionId, lifetime, null, null);
     }
 
     /** The same with an active organization (Clerk's v1 claims org_id, org_role, org_permissions). */
     public Issued issue(String userId, String sessionId, Duration lifetime, Org org) {
+        return issue(userId, sessionId, lifetime, null, org);
+    }
+
+    /**
+     * The same with the user's email too, as a Clerk session token customized with {@code email} and
+     * {@code email_verified} carries it.
+     */
+    public Issued issue(String userId, String sessionId, Duration lifetime, Email email, Org org) {
         Instant now = clock.instant();
         Instant expires = now.plus(lifetime);
         var claims = Jwts.builder().header().type("JWT").keyId(KID).and();
+        if (email != null) {
+            claims.claim("email", email.address()).claim("email_verified", email.verified());
+        }
         if (org != null) {
             claims.claim("org_id", org.id()).claim("org_role", org.role()).claim("org_permissions", org.permissions());
         }

@@ -10,6 +10,7 @@ import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.core.usecase.ReconcileReport;
@@ -34,6 +35,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,8 +47,10 @@ import java.util.Map;
  * (data under {@code <data-dir>/pg}, kept across restarts) with the Postgres stores; the Stripe emulator seeded with
  * the sample catalog, driven through the real Stripe adapter and delivering real signed webhooks to this server's
  * {@code /webhooks/stripe} (verified by the real verifier with a secret generated at start); a local token issuer
- * whose RSA key lives under {@code <data-dir>/keys} and a Clerk verifier in PEM mode on it; and
- * {@code POST /local/token}, which exists only here.
+ * whose RSA key lives under {@code <data-dir>/keys} and a Clerk verifier in PEM mode on it;
+ * {@code POST /local/token}, which exists only here; and Clerk's membership webhooks at {@code /webhooks/clerk}
+ * (membership sync on, as {@code serve} turns it on), verified by the real Svix verifier with a secret generated at
+ * start (or {@code CLERK_WEBHOOK_SECRET}) that the banner prints, so a developer can sign deliveries.
  *
  * <p>The emulator keeps its state in {@code <data-dir>/stripe-emulator.json} (saved every 2 s and at shutdown), so a
  * restart knows every customer, subscription, invoice and meter event of the last run, and its clock keeps its lead.
@@ -73,6 +77,7 @@ public final class LocalMode implements AutoCloseable {
     private final Duration totalStart;
     private final int reseeded;
     private final String webhookSecret;
+    private final String clerkWebhookSecret;
     private final ReconcileReport caughtUp;
 
     /** Where and on which ports to run; {@code 0} picks a free port. */
@@ -84,7 +89,7 @@ public final class LocalMode implements AutoCloseable {
 
     private LocalMode(BillingServer server, StripeEmulator emulator, EmbeddedPostgresServer postgres,
                       String adminToken, Path dataDir, Duration postgresStart, Duration totalStart, int reseeded,
-                      String webhookSecret, ReconcileReport caughtUp) {
+                      String webhookSecret, String clerkWebhookSecret, ReconcileReport caughtUp) {
         this.server = server;
         this.emulator = emulator;
         this.postgres = postgres;
@@ -94,6 +99,7 @@ public final class LocalMode implements AutoCloseable {
         this.totalStart = totalStart;
         this.reseeded = reseeded;
         this.webhookSecret = webhookSecret;
+        this.clerkWebhookSecret = clerkWebhookSecret;
         this.caughtUp = caughtUp;
     }
 
@@ -128,14 +134,24 @@ public final class LocalMode implements AutoCloseable {
         boolean stripeTax = settings.bool("BILLING_STRIPE_TAX", false);
         DuplicateSubscriptions duplicates = settings.choice("BILLING_DUPLICATE_SUBSCRIPTIONS",
                 DuplicateSubscriptions.class, DuplicateSubscriptions.CANCEL);
-        // Membership sync as in serve: Clerk's membership webhooks, signed with the secret of a Clerk endpoint.
-        OrgOptions orgs = ServerConfig.orgs(settings);
+        // Clerk's membership webhooks are always served, with membership sync on as serve turns it on with
+        // BILLING_MEMBERSHIP_SYNC=true; the secret is generated like the Stripe one unless the developer brings
+        // theirs (a Clerk dev instance's). Who manages an organization's billing, and auto-seats, are as configured.
         List<String> clerkSecrets = settings.secretList("CLERK_WEBHOOK_SECRET");
-        if (orgs != null && orgs.membershipSync() && clerkSecrets.isEmpty()) {
-            settings.problem("CLERK_WEBHOOK_SECRET: required with BILLING_MEMBERSHIP_SYNC=true (the signing secret of "
-                    + "the Clerk webhook endpoint that sends organizationMembership events, whsec_...)");
-        }
+        OrgOptions defaultOrgs = OrgOptions.defaults();
+        OrgOptions orgs = new OrgOptions(settings.list("BILLING_ORG_BILLING_ROLES", defaultOrgs.billingRoles()),
+                settings.list("BILLING_ORG_BILLING_PERMISSIONS", defaultOrgs.billingPermissions()), true,
+                settings.bool("BILLING_AUTO_SEATS", false));
         settings.failIfAny();
+        String clerkWebhookSecret = clerkSecrets.isEmpty() ? "whsec_" + Base64.getEncoder().encodeToString(
+                randomBytes(24)) : clerkSecrets.get(0);
+        MembershipWebhookVerifier clerkWebhooks;
+        try {
+            clerkWebhooks = ClerkWebhookVerifier.create(clerkSecrets.isEmpty() ? List.of(clerkWebhookSecret)
+                    : clerkSecrets);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of("CLERK_WEBHOOK_SECRET: " + e.getMessage()));
+        }
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             // The emulator runs on the JDK's HttpServer, whose Nagle default costs ~40 ms per loopback call.
             System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -193,8 +209,7 @@ public final class LocalMode implements AutoCloseable {
             // stay on real time, so an advance does not take the events being processed from under their workers.
             BillingServer server = BillingServer.start(new BillingServer.Parts(stores, gateway, webhooks, identities,
                     plans, billingOptions, api, emulator.clock(), "127.0.0.1", port, keys, Duration.ofSeconds(1),
-                    ServeMode.notifier(smtp.config()), resources, orgs,
-                    orgs.membershipSync() ? ClerkWebhookVerifier.create(clerkSecrets) : null, Clock.systemUTC()));
+                    ServeMode.notifier(smtp.config()), resources, orgs, clerkWebhooks, Clock.systemUTC()));
             emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
                     webhookSecret);
             ReconcileReport caughtUp = null;
@@ -213,7 +228,7 @@ public final class LocalMode implements AutoCloseable {
                     .log("local mode ready in {} ms (embedded Postgres {} ms, server {} ms)", total.toMillis(),
                             postgresStart.toMillis(), server.startupTime().toMillis());
             return new LocalMode(server, emulator, postgres, adminToken, dataDir, postgresStart, total, reseeded,
-                    webhookSecret, caughtUp);
+                    webhookSecret, clerkWebhookSecret, caughtUp);
         } catch (RuntimeException e) {
             BillingServer.closeQuietly(stores);
             BillingServer.closeQuietly(emulator);
@@ -279,6 +294,11 @@ public final class LocalMode implements AutoCloseable {
         return emulator;
     }
 
+    /** The embedded Postgres database the stores use, as a {@code DATABASE_URL} (tests run the CLI against it). */
+    String postgresUrl() {
+        return postgres.postgresUrl(DATABASE);
+    }
+
     public BillingServer server() {
         return server;
     }
@@ -290,6 +310,11 @@ public final class LocalMode implements AutoCloseable {
     /** The secret the emulator signs this run's webhooks with (tests forge deliveries with it). */
     String webhookSecret() {
         return webhookSecret;
+    }
+
+    /** The Svix secret {@code /webhooks/clerk} verifies deliveries with (printed in the banner). */
+    public String clerkWebhookSecret() {
+        return clerkWebhookSecret;
     }
 
     /** Customers re-created in the emulator at start because its state file did not know them. */
@@ -329,17 +354,19 @@ public final class LocalMode implements AutoCloseable {
                         emulator.restoredFromStateFile() ? " (restored)" : ""),
                 String.format(Locale.ROOT, "  Postgres     %s (port %d)%s", dataDir.resolve("pg"), postgres.port(),
                         reseeded > 0 ? ", " + reseeded + " customer(s) restored into the emulator" : ""),
-                String.format(Locale.ROOT, "  Admin token  %s", adminToken)
-                        + (server.billing().useCases().receiveMembershipWebhook().isEmpty() ? ""
-                        : String.format(Locale.ROOT, "\n  Clerk        %s/webhooks/clerk (membership sync%s)", api,
-                                server.billing().useCases().alignSeats().isPresent() ? ", auto-seats" : "")),
+                String.format(Locale.ROOT, "  Admin token  %s", adminToken),
+                String.format(Locale.ROOT, "  Clerk        %s/webhooks/clerk verifies Svix signatures with %s "
+                        + "(membership sync%s)", api, clerkWebhookSecret,
+                        server.billing().useCases().alignSeats().isPresent() ? ", auto-seats" : ""),
                 String.format(Locale.ROOT, "  Started in %d ms (embedded Postgres %d ms, server %d ms). Ctrl-C stops "
                         + "everything.", totalStart.toMillis(), postgresStart.toMillis(),
                         server.startupTime().toMillis()),
                 "",
                 "Try the whole flow:",
-                "  # 1. a session token for a user (local mode only)",
-                "  TOKEN=$(curl -s -X POST " + api + "/local/token " + json + " -d '{\"userId\":\"user_1\"}' "
+                "  # 1. a session token for a user (local mode only; email, emailVerified, orgId, orgRole and",
+                "  #    orgPermissions are optional claims)",
+                "  TOKEN=$(curl -s -X POST " + api + "/local/token " + json
+                        + " -d '{\"userId\":\"user_1\",\"email\":\"user_1@example.com\",\"emailVerified\":true}' "
                         + "| sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/')",
                 "  # 2. the user's Stripe customer",
                 "  curl -s -X POST " + api + "/stripe/customer -H \"Authorization: Bearer $TOKEN\"",
@@ -356,6 +383,9 @@ public final class LocalMode implements AutoCloseable {
                         + " -H 'Idempotency-Key: call-1' -d '{\"meter\":\"api_calls\",\"amount\":1}'",
                 "  curl -s -X POST " + stripe + "/_emulator/clock/advance -d days=31",
                 "  curl -s " + api + "/admin/webhook-events -H \"Authorization: Bearer " + adminToken + "\"",
+                "  # the notices sent (the renewal reminder comes " + emulator.upcomingInvoiceDays()
+                        + " days before a renewal; SMTP off: logged only)",
+                "  curl -s " + api + "/admin/notices -H \"Authorization: Bearer " + adminToken + "\"",
                 "");
     }
 
@@ -374,8 +404,12 @@ public final class LocalMode implements AutoCloseable {
     }
 
     private static String random(int bytes) {
+        return HexFormat.of().formatHex(randomBytes(bytes));
+    }
+
+    private static byte[] randomBytes(int bytes) {
         byte[] b = new byte[bytes];
         new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return b;
     }
 }

@@ -18,6 +18,14 @@ public final class Logs {
         }
     }
 
+    /**
+     * Sends this process's log lines to stderr: for a command whose stdout is a document ({@code report},
+     * {@code export}), so that it can be redirected or piped whole. Call it before anything is logged.
+     */
+    public static void toStderr() {
+        StdoutAppender.useStderr();
+    }
+
     /** Waits (up to {@code timeout}) until the lines logged so far were written. */
     public static void awaitWritten(java.time.Duration timeout) {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context

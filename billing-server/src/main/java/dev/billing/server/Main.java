@@ -6,8 +6,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,19 +53,33 @@ public final class Main implements Callable<Integer> {
     Map<String, String> env;
     PrintStream out;
     PrintStream err;
+    /** What a person types, when a command asks (a live {@code stripe apply}); null without a terminal. */
+    BufferedReader terminal;
 
     public static void main(String[] args) {
-        int code = run(args, System.getenv(), System.out, System.err);
+        BufferedReader terminal = isTerminal(System.console())
+                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
+        int code = run(args, System.getenv(), terminal, System.out, System.err);
         Logs.flushAndStop();
         System.exit(code);
     }
 
-    /** Runs one command in-process and returns its exit code. */
+    /** Runs one command in-process, with no terminal to ask on (as in CI), and returns its exit code. */
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        return run(args, env, null, out, err);
+    }
+
+    /**
+     * Runs one command in-process and returns its exit code; {@code terminal} is where a command that asks for a
+     * confirmation reads the answer, null when nobody can answer (no terminal: such a command refuses instead).
+     */
+    public static int run(String[] args, Map<String, String> env, BufferedReader terminal, PrintStream out,
+                          PrintStream err) {
         Main main = new Main();
         main.env = env;
         main.out = out;
         main.err = err;
+        main.terminal = terminal;
         CommandLine cli = new CommandLine(main);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
@@ -110,6 +128,23 @@ public final class Main implements Callable<Integer> {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Whether a person is at the keyboard: Java 22 and later give a console even when stdin and stdout are
+     * redirected, and say with {@code Console.isTerminal()} (looked up by name: this compiles for Java 17).
+     */
+    static boolean isTerminal(Console console) {
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true; // before Java 22 a console exists only on a terminal
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     private static void checkPort(List<String> problems, String option, int port) {
@@ -247,7 +282,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "export", description = "Print everything the store holds about one user or organization as "
-            + "JSON (the document of GET /me/export).")
+            + "JSON (the document of GET /me/export). Only the document is printed on stdout; log lines go to stderr.")
     static final class Export implements Callable<Integer> {
         @ParentCommand
         Main main;
@@ -257,6 +292,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            Logs.toStderr(); // stdout is the document: `export --user u | jq`
             logFormat(main.env, "TEXT");
             main.out.println(ServeMode.export(ServerConfig.fromEnv(main.env), user));
             return OK;

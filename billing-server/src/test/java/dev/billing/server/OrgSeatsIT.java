@@ -189,7 +189,7 @@ class OrgSeatsIT {
         try (LocalFixture second = LocalFixture.start(other.resolve("data"), env(plans, true))) {
             Await.until("the seats follow the four members without a membership event",
                     () -> quantityAtStripe(second, subscription) == 4);
-            assertThat(second.local.banner()).contains("/webhooks/clerk (membership sync, auto-seats)");
+            assertThat(second.local.banner()).contains("/webhooks/clerk verifies Svix signatures with").contains("(membership sync, auto-seats)");
         }
     }
 }

@@ -47,6 +47,40 @@ class ReportCommandTest {
         assertThat(print(ReportCommand.Format.TABLE)).startsWith("Revenue as of 2026-11-15T12:00:00Z");
     }
 
+    @Test
+    void tableColumnsAreAligned() {
+        List<String> lines = print(ReportCommand.Format.TABLE).lines().skip(1).toList();
+        String header = lines.get(0);
+        int[] starts = {0, header.indexOf("key"), header.indexOf("currency_or_status"), header.indexOf("figure"),
+                header.indexOf("value")};
+        assertThat(starts).doesNotContain(-1);
+        for (String line : lines.subList(1, lines.size())) {
+            // every column starts where its heading does, padded with spaces (an empty column is all spaces)
+            for (int c = 1; c < starts.length - 1; c++) {
+                assertThat(line.charAt(starts[c] - 1)).as("before column %d of: %s", c, line).isEqualTo(' ');
+                assertThat(line.charAt(starts[c] - 2)).as("before column %d of: %s", c, line).isEqualTo(' ');
+            }
+            assertThat(line.length()).as(line).isGreaterThan(starts[4]);
+        }
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("revenue +mrr +usd +mrr +6333"))
+                .anySatisfy(l -> assertThat(l).matches("movements +2026-11 +new/reactivated/churned +2/1/1"));
+        String mrr = lines.stream().filter(l -> l.startsWith("revenue ") && l.contains(" arr ")).findFirst()
+                .orElseThrow();
+        String purchases = lines.stream().filter(l -> l.startsWith("purchases")).findFirst().orElseThrow();
+        // the numbers' last digits line up
+        assertThat(mrr.length()).isEqualTo(purchases.length());
+    }
+
+    @Test
+    void tableTrimsTheMomentToSeconds() {
+        Analytics.Report report = new Analytics.Report(new Analytics.Revenue(NOW.plusNanos(123_456_789),
+                List.of(), 0, REPORT.revenue().payments(), REPORT.revenue().trials(), List.of(), List.of()),
+                REPORT.subscriptions(), REPORT.movements(), REPORT.usage());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ReportCommand.print(report, ReportCommand.Format.TABLE, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("Revenue as of 2026-11-15T12:00:00Z (");
+    }
+
     private static String print(ReportCommand.Format format) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ReportCommand.print(REPORT, format, new PrintStream(bytes, true, StandardCharsets.UTF_8));

@@ -257,6 +257,48 @@ class ServeModeIT {
         assertThat(mailed.stream().filter(m -> m.startsWith("plan-changed"))).singleElement();
     }
 
+    @Test
+    void aPlanChangeInvoicedAtOnceIsMailedSayingWhatWasCharged() throws Exception {
+        String token = minter.token().subject("user_charged").claim("email", "ada@example.com").sign();
+        Http.Response checkout = http.post("/stripe/checkout", token,
+                "{\"tier\":\"enterprise\",\"interval\":\"month\"}");
+        assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
+        String sub = emulator.completeCheckoutSession(checkout.json().path("sessionId").asText()).subscriptionId();
+        LocalModeIT.await(http, "/admin/notices?userId=user_charged&kind=subscription-started", ADMIN,
+                n -> n.path("data").size() == 1);
+
+        // always_invoice: Stripe invoices the difference (a year of pro less the unused enterprise month) at once
+        Http.Response update = http.post("/stripe/subscriptions/" + sub + "/update", token,
+                "{\"tier\":\"pro\",\"interval\":\"year\",\"prorationBehavior\":\"always_invoice\"}");
+        assertThat(update.status()).as(update.body()).isEqualTo(200);
+        JsonNode log = LocalModeIT.await(http, "/admin/notices?userId=user_charged&kind=plan-changed", ADMIN,
+                n -> n.path("data").size() == 1);
+        assertThat(log.path("data").get(0).path("status").asText()).isEqualTo("sent");
+
+        ObjectMapper json = new ObjectMapper();
+        JsonNode invoice = json.readTree(emulator.objectJson(json.readTree(emulator.objectJson(sub))
+                .path("latest_invoice").asText()));
+        long paid = invoice.path("amount_paid").asLong();
+        assertThat(paid).isPositive();
+        String amount = String.format(java.util.Locale.ROOT, "$%,.2f", paid / 100.0);
+        MimeMessage planChanged = null;
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (planChanged == null && System.nanoTime() < deadline) {
+            for (MimeMessage m : mail.getReceivedMessages()) {
+                if (m.getAllRecipients()[0].toString().equals("ada@example.com")
+                        && "plan-changed".equals(m.getHeader("X-Billing-Notice")[0])) {
+                    planChanged = m;
+                }
+            }
+            Thread.sleep(50);
+        }
+        assertThat(planChanged).as("the plan-changed mail").isNotNull();
+        String text = String.valueOf(planChanged.getContent() instanceof jakarta.mail.Multipart multi
+                ? multi.getBodyPart(0).getContent() : planChanged.getContent());
+        assertThat(text).contains("from enterprise to pro", "The difference in price, " + amount
+                + ", was charged at once").doesNotContain("next invoice");
+    }
+
     private static String messageIdOf(JsonNode log, String kind) {
         for (JsonNode n : log.path("data")) {
             if (n.path("kind").asText().equals(kind)) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class StripeCommandIT {
     private static final String WEBHOOK_URL = "https://billing.example.com/webhooks/stripe";
+    private static final String LIVE_KEY = "sk_live_emulator";
     private static StripeEmulator emulator;
     private static StripeClient stripe;
 
@@ -234,6 +236,124 @@ class StripeCommandIT {
             assertThat(price.getUnitAmount()).isEqualTo(1900L);
             assertThat(local.entitlements(token).path("tier").asText()).isEqualTo("pro");
         }
+    }
+
+    @Test
+    void planAndApplyNameTheAccountsModeFirst() throws Exception {
+        Map<String, String> env = env(plans(1900));
+        CliConfigTest.Run planned = CliConfigTest.run(env, "stripe", "plan");
+        assertThat(planned.out()).startsWith("Stripe account: test mode (key sk_test_****)");
+        CliConfigTest.Run applied = CliConfigTest.run(env, "stripe", "apply");
+        assertThat(applied.exit()).as(applied.err()).isZero();
+        assertThat(applied.out()).startsWith("Stripe account: test mode (key sk_test_****)")
+                .doesNotContain("live");
+    }
+
+    @Test
+    void aLiveKeyWithoutATerminalAndWithoutYesIsRefusedBeforeAnyCall() throws Exception {
+        try (StripeEmulator live = StripeEmulator.start(EmulatorOptions.defaults().withApiKey(LIVE_KEY))) {
+            Map<String, String> env = liveEnv(live);
+
+            CliConfigTest.Run refused = CliConfigTest.run(env, "stripe", "apply");
+
+            assertThat(refused.exit()).isEqualTo(Main.CONFIG);
+            assertThat(refused.out()).startsWith("Stripe account: live mode (key sk_live_****): changes reach real "
+                    + "customers");
+            assertThat(refused.err()).contains("live-mode key", "no terminal", "--yes", "nothing was changed")
+                    .doesNotContain(LIVE_KEY);
+            assertThat(live.requestLog()).isEmpty();
+        }
+    }
+
+    @Test
+    void aLiveKeyAsksOnTheTerminalAndAppliesOnlyWhenThePersonTypesLiveOrYes() throws Exception {
+        try (StripeEmulator live = StripeEmulator.start(EmulatorOptions.defaults().withApiKey(LIVE_KEY))) {
+            Map<String, String> env = liveEnv(live);
+
+            CliConfigTest.Run declined = typed("no", env, "stripe", "apply");
+            assertThat(declined.exit()).isEqualTo(Main.FAILED);
+            assertThat(declined.out()).contains("create   product billing_tier_pro"); // what it would do
+            assertThat(declined.err()).contains("Type live (or yes)", "not confirmed; nothing was changed");
+            assertThat(live.requestLog()).extracting(RecordedRequest::method).containsOnly("GET");
+
+            CliConfigTest.Run nothingTyped = typed("", env, "stripe", "apply");
+            assertThat(nothingTyped.exit()).isEqualTo(Main.FAILED);
+            assertThat(live.requestLog()).extracting(RecordedRequest::method).containsOnly("GET");
+
+            CliConfigTest.Run confirmed = typed("live", env, "stripe", "apply");
+            assertThat(confirmed.exit()).as(confirmed.err()).isZero();
+            assertThat(confirmed.out()).contains("done: ");
+            assertThat(live.requestLog()).extracting(RecordedRequest::method).contains("POST");
+
+            Files.writeString(Path.of(env.get("BILLING_PLANS_FILE")), plans(2900));
+            CliConfigTest.Run yes = typed("YES", env, "stripe", "apply");
+            assertThat(yes.exit()).as(yes.err()).isZero();
+            assertThat(yes.out()).contains("archive  price");
+        }
+    }
+
+    @Test
+    void aLiveKeyWithYesAppliesWithoutAsking() throws Exception {
+        try (StripeEmulator live = StripeEmulator.start(EmulatorOptions.defaults().withApiKey(LIVE_KEY))) {
+            CliConfigTest.Run applied = CliConfigTest.run(liveEnv(live), "stripe", "apply", "--yes");
+
+            assertThat(applied.exit()).as(applied.err()).isZero();
+            assertThat(applied.out()).startsWith("Stripe account: live mode").contains("done: ");
+            assertThat(applied.err()).doesNotContain("Type live");
+        }
+    }
+
+    @Test
+    void aPublishableKeyIsRefusedWithAClearError() throws Exception {
+        Map<String, String> env = env(plans(1900));
+        env.put("STRIPE_SECRET_KEY", "pk_test_51Hc0mPubl1shableKey");
+        emulator.clearRequestLog();
+
+        for (String command : List.of("plan", "apply")) {
+            CliConfigTest.Run refused = CliConfigTest.run(env, "stripe", command);
+            assertThat(refused.exit()).isEqualTo(Main.CONFIG);
+            assertThat(refused.err()).contains("STRIPE_SECRET_KEY: a publishable key (pk_...) cannot change Stripe")
+                    .doesNotContain("pk_test_51Hc0mPubl1shableKey");
+        }
+        assertThat(emulator.requestLog()).isEmpty();
+    }
+
+    @Test
+    void aPlainHttpWebhookUrlIsRefusedExceptOnALoopbackAddress() throws Exception {
+        Map<String, String> env = env(plans(1900));
+        env.put("BILLING_WEBHOOK_URL", "http://billing.example.com/webhooks/stripe");
+        emulator.clearRequestLog();
+
+        CliConfigTest.Run fromEnv = CliConfigTest.run(env, "stripe", "apply");
+        assertThat(fromEnv.exit()).isEqualTo(Main.CONFIG);
+        assertThat(fromEnv.err()).contains("BILLING_WEBHOOK_URL: Stripe delivers webhooks over https only");
+        CliConfigTest.Run fromOption = CliConfigTest.run(env(plans(1900)), "stripe", "plan", "--webhook-url",
+                "http://billing.example.com/webhooks/stripe");
+        assertThat(fromOption.exit()).isEqualTo(Main.CONFIG);
+        assertThat(fromOption.err()).contains("--webhook-url: Stripe delivers webhooks over https only");
+        assertThat(emulator.requestLog()).isEmpty();
+
+        CliConfigTest.Run loopback = CliConfigTest.run(env(plans(1900)), "stripe", "apply", "--webhook-url",
+                "http://127.0.0.1:8080/webhooks/stripe");
+        assertThat(loopback.exit()).as(loopback.err()).isZero();
+        assertThat(loopback.out()).contains("create   webhook endpoint http://127.0.0.1:8080/webhooks/stripe");
+    }
+
+    private Map<String, String> liveEnv(StripeEmulator live) throws Exception {
+        Map<String, String> env = env(plans(1900));
+        env.put("STRIPE_SECRET_KEY", live.apiKey());
+        env.put("STRIPE_API_BASE", live.baseUrl());
+        return env;
+    }
+
+    /** The command run as on a terminal where the person types {@code line} and Enter. */
+    private static CliConfigTest.Run typed(String line, Map<String, String> env, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.BufferedReader terminal = new java.io.BufferedReader(new java.io.StringReader(line + "\n"));
+        int exit = Main.run(args, env, terminal, new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        return new CliConfigTest.Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     private static String priceId(String lookupKey) throws Exception {

@@ -70,6 +70,20 @@ final class ControlApi {
       emulator.taxRatePercent(rate);
       return Json.obj("rate_percent", rate);
     });
+    router.add("GET", "/_emulator/invoice_upcoming", c -> Json.obj("days",
+        (long) emulator.upcomingInvoiceDays()));
+    router.add("POST", "/_emulator/invoice_upcoming", c -> {
+      Long days = c.params().lng("days");
+      if (days == null) {
+        throw ApiError.missingParam("days");
+      }
+      if (days < 0 || days > EmulatorOptions.MAX_UPCOMING_INVOICE_DAYS) {
+        throw ApiError.invalid("days must be a whole number from 0 (no invoice.upcoming) to "
+            + EmulatorOptions.MAX_UPCOMING_INVOICE_DAYS + ".", "days");
+      }
+      emulator.upcomingInvoiceDays(days.intValue());
+      return Json.obj("days", days);
+    });
     router.add("POST", "/_emulator/setup_intents/{id}/confirm", c -> {
       String pm = emulator.confirmSetupIntent(c.var("id"), c.params().strOrNull("card_number"));
       return Json.obj("setup_intent", c.var("id"), "payment_method", pm, "status", "succeeded");
@@ -202,6 +216,7 @@ final class ControlApi {
         "POST /_emulator/checkout/sessions/{id}/complete",
         "POST /_emulator/customers/{id}/fail_next_payment",
         "POST /_emulator/setup_intents/{id}/confirm", "POST /_emulator/tax",
+        "GET|POST /_emulator/invoice_upcoming",
         "GET|POST|DELETE /_emulator/faults",
         "GET|POST /_emulator/webhooks", "POST /_emulator/webhooks/pause",
         "POST /_emulator/webhooks/resume", "POST /_emulator/webhooks/reset",

@@ -81,8 +81,20 @@ final class Discounts {
    * Applies the subscription's active discounts, in order, to the {@code discountable} amount of a
    * new invoice; a {@code once} discount that took something off is used up.
    */
-  @SuppressWarnings("unchecked")
   Applied apply(Map<String, Object> sub, long discountable, long now) {
+    return apply(sub, discountable, now, true);
+  }
+
+  /**
+   * The same for an invoice that is only shown ({@code invoice.upcoming}): a {@code once} discount
+   * takes its amount off without being used up.
+   */
+  Applied preview(Map<String, Object> sub, long discountable, long at) {
+    return apply(sub, discountable, at, false);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Applied apply(Map<String, Object> sub, long discountable, long now, boolean useUp) {
     List<Object> ids = new ArrayList<>();
     List<Object> amounts = new ArrayList<>();
     long total = 0;
@@ -101,7 +113,7 @@ final class Discounts {
         total += amount;
         ids.add(did);
         amounts.add(Json.obj("amount", amount, "discount", did));
-        if (Boolean.TRUE.equals(discount.get("_once"))) {
+        if (useUp && Boolean.TRUE.equals(discount.get("_once"))) {
           discount.put("_used", true);
         }
       }

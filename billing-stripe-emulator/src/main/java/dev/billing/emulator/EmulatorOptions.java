@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param stateFile where the emulator keeps its state across restarts (loaded at start if present,
  *     saved periodically and on {@link StripeEmulator#close()}); null to keep it in memory only
  * @param stateSaveInterval how often changed state is saved to {@code stateFile}
+ * @param upcomingInvoiceDays how many days before a subscription renews {@code invoice.upcoming} is
+ *     sent (Stripe's Dashboard setting "Upcoming renewal events"), 0 to send none
  */
 public record EmulatorOptions(
     String host,
@@ -43,7 +45,8 @@ public record EmulatorOptions(
     String publicBaseUrl,
     boolean signWithEmulatedTime,
     Path stateFile,
-    Duration stateSaveInterval) {
+    Duration stateSaveInterval,
+    int upcomingInvoiceDays) {
 
   /** The default test key. */
   public static final String DEFAULT_API_KEY = "sk_test_emulator";
@@ -53,6 +56,10 @@ public record EmulatorOptions(
   public static final String SAMPLE_SEED = "classpath:dev/billing/emulator/sample-seed.yaml";
   /** How often changed state is saved to the state file by default. */
   public static final Duration DEFAULT_STATE_SAVE_INTERVAL = Duration.ofSeconds(2);
+  /** Days before a renewal that {@code invoice.upcoming} is sent by default, as in Stripe's Dashboard. */
+  public static final int DEFAULT_UPCOMING_INVOICE_DAYS = 7;
+  /** The most days before a renewal that {@code invoice.upcoming} can be set to. */
+  public static final int MAX_UPCOMING_INVOICE_DAYS = 365;
 
   public EmulatorOptions {
     Objects.requireNonNull(host, "host");
@@ -78,6 +85,25 @@ public record EmulatorOptions(
     if (stateSaveInterval.isNegative() || stateSaveInterval.isZero()) {
       throw new IllegalArgumentException("stateSaveInterval must be positive");
     }
+    checkUpcomingInvoiceDays(upcomingInvoiceDays);
+  }
+
+  /** The options without an {@code invoice.upcoming} lead (the record's shape before it existed): 7 days. */
+  public EmulatorOptions(String host, int port, String apiKey, String seed,
+      List<Duration> webhookRetrySchedule, int webhookMaxAttempts, Duration webhookTimeout,
+      Instant clockStart, boolean frozenClock, String apiVersion, String publicBaseUrl,
+      boolean signWithEmulatedTime, Path stateFile, Duration stateSaveInterval) {
+    this(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts, webhookTimeout,
+        clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile,
+        stateSaveInterval, DEFAULT_UPCOMING_INVOICE_DAYS);
+  }
+
+  static int checkUpcomingInvoiceDays(int days) {
+    if (days < 0 || days > MAX_UPCOMING_INVOICE_DAYS) {
+      throw new IllegalArgumentException("upcomingInvoiceDays must be 0 (none) to "
+          + MAX_UPCOMING_INVOICE_DAYS + ", not " + days);
+    }
+    return days;
   }
 
   /** The options without a state file (the record's shape before state files existed). */
@@ -106,22 +132,23 @@ public record EmulatorOptions(
         null,
         false,
         null,
-        DEFAULT_STATE_SAVE_INTERVAL);
+        DEFAULT_STATE_SAVE_INTERVAL,
+        DEFAULT_UPCOMING_INVOICE_DAYS);
   }
 
   public EmulatorOptions withHost(String value) {
     return new EmulatorOptions(value, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval, upcomingInvoiceDays);
   }
 
   public EmulatorOptions withPort(int value) {
     return new EmulatorOptions(host, value, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval, upcomingInvoiceDays);
   }
 
   public EmulatorOptions withApiKey(String value) {
     return new EmulatorOptions(host, port, value, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval, upcomingInvoiceDays);
   }
 
   /** Seeds from a YAML ({@code .yaml}/{@code .yml}) or JSON file. */
@@ -142,48 +169,48 @@ public record EmulatorOptions(
   /** Seed location: a file path or {@code classpath:<resource>}; null for none. */
   public EmulatorOptions withSeed(String value) {
     return new EmulatorOptions(host, port, apiKey, value, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval, upcomingInvoiceDays);
   }
 
   public EmulatorOptions withWebhookRetrySchedule(List<Duration> value) {
     return new EmulatorOptions(host, port, apiKey, seed, value, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval, upcomingInvoiceDays);
   }
 
   public EmulatorOptions withWebhookMaxAttempts(int value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, value,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval, upcomingInvoiceDays);
   }
 
   public EmulatorOptions withWebhookTimeout(Duration value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        value, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
+        value, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval, upcomingInvoiceDays);
   }
 
   public EmulatorOptions withClockStart(Instant value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, value, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
+        webhookTimeout, value, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval, upcomingInvoiceDays);
   }
 
   public EmulatorOptions withFrozenClock(boolean value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, value, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
+        webhookTimeout, clockStart, value, apiVersion, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval, upcomingInvoiceDays);
   }
 
   public EmulatorOptions withApiVersion(String value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, value, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval);
+        webhookTimeout, clockStart, frozenClock, value, publicBaseUrl, signWithEmulatedTime, stateFile, stateSaveInterval, upcomingInvoiceDays);
   }
 
   public EmulatorOptions withPublicBaseUrl(String value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, value, signWithEmulatedTime, stateFile, stateSaveInterval);
+        webhookTimeout, clockStart, frozenClock, apiVersion, value, signWithEmulatedTime, stateFile, stateSaveInterval, upcomingInvoiceDays);
   }
 
   /** Signs webhooks with emulated time (default: wall clock, like Stripe test clocks). */
   public EmulatorOptions withSignWithEmulatedTime(boolean value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
-        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, value, stateFile, stateSaveInterval);
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, value, stateFile, stateSaveInterval, upcomingInvoiceDays);
   }
 
   /**
@@ -196,14 +223,24 @@ public record EmulatorOptions(
   public EmulatorOptions withStateFile(Path value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
         webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime,
-        value, stateSaveInterval);
+        value, stateSaveInterval, upcomingInvoiceDays);
   }
 
   /** How often changed state is saved to the state file (default 2 s). */
   public EmulatorOptions withStateSaveInterval(Duration value) {
     return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
         webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime,
-        stateFile, value);
+        stateFile, value, upcomingInvoiceDays);
+  }
+
+  /**
+   * Sends {@code invoice.upcoming} {@code days} before each renewal (Stripe's default is 7); 0 sends
+   * none. {@link StripeEmulator#upcomingInvoiceDays(int)} changes it while running.
+   */
+  public EmulatorOptions withUpcomingInvoiceDays(int days) {
+    return new EmulatorOptions(host, port, apiKey, seed, webhookRetrySchedule, webhookMaxAttempts,
+        webhookTimeout, clockStart, frozenClock, apiVersion, publicBaseUrl, signWithEmulatedTime,
+        stateFile, stateSaveInterval, days);
   }
 
   /** Delay before retry number {@code retry} (1-based). */
@@ -221,7 +258,8 @@ public record EmulatorOptions(
         + ", clockStart=" + clockStart + ", frozenClock=" + frozenClock
         + ", apiVersion=" + apiVersion + ", publicBaseUrl=" + publicBaseUrl
         + ", signWithEmulatedTime=" + signWithEmulatedTime + ", stateFile=" + stateFile
-        + ", stateSaveInterval=" + stateSaveInterval + "]";
+        + ", stateSaveInterval=" + stateSaveInterval + ", upcomingInvoiceDays=" + upcomingInvoiceDays
+        + "]";
   }
 
   static String mask(String key) {

@@ -32,12 +32,14 @@ final class EmulatorState {
   private String currentIdempotencyKey;
   private volatile String hostedBase = "";
   private volatile double taxRatePercent;
+  private volatile int upcomingInvoiceDays;
   private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
   private Consumer<List<Map<String, Object>>> batchSink = b -> {};
 
   EmulatorState(EmulatorOptions options, EmulatorClock clock) {
     this.options = options;
     this.clock = clock;
+    this.upcomingInvoiceDays = options.upcomingInvoiceDays();
   }
 
   void batchSink(Consumer<List<Map<String, Object>>> sink) {
@@ -221,6 +223,20 @@ final class EmulatorState {
     taxRatePercent = value;
   }
 
+  /** Days before a renewal that {@code invoice.upcoming} is sent; 0 for none. */
+  int upcomingInvoiceDays() {
+    return upcomingInvoiceDays;
+  }
+
+  void upcomingInvoiceDays(int days) {
+    try {
+      upcomingInvoiceDays = EmulatorOptions.checkUpcomingInvoiceDays(days);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.invalid("days must be a whole number from 0 (no invoice.upcoming) to "
+          + EmulatorOptions.MAX_UPCOMING_INVOICE_DAYS + ".", "days");
+    }
+  }
+
   // ---------------------------------------------------------------- reset
 
   /** Clears all data, logs and switches; webhook endpoints survive (they are configuration). */
@@ -231,6 +247,7 @@ final class EmulatorState {
     failNextPayment.clear();
     eventLog.clear();
     taxRatePercent = 0;
+    upcomingInvoiceDays = options.upcomingInvoiceDays();
   }
 
   // ---------------------------------------------------------------- snapshot

@@ -73,10 +73,37 @@ final class Invoices {
       String billingReason, List<Map<String, Object>> lines, long periodStart, long periodEnd) {
     long now = s.now();
     Map<String, Object> inv = draft(id, customer, sub, billingReason, lines, periodStart, periodEnd, now);
-    long subtotal = lines.stream().mapToLong(l -> (Long) l.get("amount")).sum();
-    long discountable = lines.stream().filter(l -> Boolean.TRUE.equals(l.get("discountable")))
+    totals(inv, customer, sub, lines, discounts.apply(sub, discountable(lines), now));
+    if (sub != null) {
+      discounts.forgetUsed(sub, now);
+    }
+    return inv;
+  }
+
+  /**
+   * The invoice a renewal at {@code at} will draft, as Stripe's {@code invoice.upcoming} shows it:
+   * it has no id (it does not exist yet), its billing reason is {@code upcoming}, its payment is
+   * attempted at {@code at}; nothing is stored and no discount is used up.
+   */
+  Map<String, Object> upcoming(Map<String, Object> customer, Map<String, Object> sub,
+      List<Map<String, Object>> lines, long periodStart, long periodEnd, long at) {
+    Map<String, Object> inv = draft(null, customer, sub, "upcoming", lines, periodStart, periodEnd, at);
+    totals(inv, customer, sub, lines, discounts.preview(sub, discountable(lines), at));
+    inv.remove("id");
+    inv.put("next_payment_attempt", at);
+    linesOf(inv).put("url", "/v1/invoices/upcoming/lines?subscription=" + sub.get("id"));
+    return inv;
+  }
+
+  private static long discountable(List<Map<String, Object>> lines) {
+    return lines.stream().filter(l -> Boolean.TRUE.equals(l.get("discountable")))
         .mapToLong(l -> (Long) l.get("amount")).sum();
-    Discounts.Applied applied = discounts.apply(sub, discountable, now);
+  }
+
+  /** Subtotal, discounts, tax, total and what is due (after the customer's credit). */
+  private void totals(Map<String, Object> inv, Map<String, Object> customer, Map<String, Object> sub,
+      List<Map<String, Object>> lines, Discounts.Applied applied) {
+    long subtotal = lines.stream().mapToLong(l -> (Long) l.get("amount")).sum();
     long total = subtotal - applied.total();
     inv.put("discounts", applied.ids());
     inv.put("subtotal", subtotal);
@@ -90,10 +117,6 @@ final class Invoices {
     long due = amountDueIfFinalized(inv, customer);
     inv.put("amount_due", due);
     inv.put("amount_remaining", due);
-    if (sub != null) {
-      discounts.forgetUsed(sub, now);
-    }
-    return inv;
   }
 
   /** The invoice object with every amount at zero; {@link #newInvoice} fills the totals in. */

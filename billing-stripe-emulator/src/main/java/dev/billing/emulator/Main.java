@@ -27,10 +27,14 @@ public final class Main {
         --sample-seed       seed the shipped sample catalog
         --api-key KEY       the secret key clients must send (default %s)
         --state-file PATH   keep the state in this JSON file across restarts
+        --upcoming-invoice-days N
+                            send invoice.upcoming N days before each renewal, 0 for none
+                            (default %d, as in Stripe's Dashboard)
         --help              print this help and exit
 
       Exit status: 0 after --help, 2 for a bad command line, 1 when the emulator cannot start.
-      """.formatted(DEFAULT_PORT, EmulatorOptions.DEFAULT_API_KEY);
+      """.formatted(DEFAULT_PORT, EmulatorOptions.DEFAULT_API_KEY,
+          EmulatorOptions.DEFAULT_UPCOMING_INVOICE_DAYS);
 
   private Main() {}
 
@@ -115,6 +119,8 @@ public final class Main {
           case "--seed" -> options = options.withSeed(value(args, ++i, arg));
           case "--api-key" -> options = options.withApiKey(value(args, ++i, arg));
           case "--state-file" -> options = options.withStateFile(Path.of(value(args, ++i, arg)));
+          case "--upcoming-invoice-days" ->
+              options = options.withUpcomingInvoiceDays(days(value(args, ++i, arg)));
           default -> throw new UsageException(arg.startsWith("-")
               ? "unknown option " + arg : "unexpected argument " + arg);
         }
@@ -145,6 +151,15 @@ public final class Main {
       throw new UsageException("--port must be a number from 0 to 65535, not " + value);
     }
     return port;
+  }
+
+  private static int days(String value) throws UsageException {
+    try {
+      return EmulatorOptions.checkUpcomingInvoiceDays(Integer.parseInt(value));
+    } catch (IllegalArgumentException e) { // NumberFormatException included
+      throw new UsageException("--upcoming-invoice-days must be a number from 0 to "
+          + EmulatorOptions.MAX_UPCOMING_INVOICE_DAYS + ", not " + value);
+    }
   }
 
   /** The message and its causes' messages on one line (a bind error names the port, its cause why). */

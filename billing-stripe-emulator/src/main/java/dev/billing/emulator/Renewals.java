@@ -4,6 +4,7 @@ import static dev.billing.emulator.SubscriptionShape.currentPeriodEnd;
 import static dev.billing.emulator.SubscriptionShape.currentPeriodStart;
 import static dev.billing.emulator.SubscriptionShape.itemPrice;
 import static dev.billing.emulator.SubscriptionShape.itemsOf;
+import static dev.billing.emulator.SubscriptionShape.pendingLines;
 import static dev.billing.emulator.SubscriptionShape.recurringOf;
 import static dev.billing.emulator.SubscriptionShape.setPeriod;
 
@@ -39,12 +40,9 @@ final class Renewals {
     long prevStart = currentPeriodStart(sub);
     long prevEnd = currentPeriodEnd(sub);
     long cycle = (Long) sub.get("_cycle") + 1;
-    long anchor = (Long) sub.get("_anchor");
-    Map<String, Object> rec = recurringOf(itemPrice(itemsOf(sub).get(0)));
-    String interval = (String) rec.get("interval");
-    long count = (Long) rec.get("interval_count");
-    long newStart = Periods.plus(anchor, interval, count, cycle);
-    long newEnd = Periods.plus(anchor, interval, count, cycle + 1);
+    long[] next = nextPeriod(sub);
+    long newStart = next[0];
+    long newEnd = next[1];
     sub.put("_cycle", cycle);
     if (wasTrial) {
       sub.put("status", "active");
@@ -63,5 +61,42 @@ final class Renewals {
     sub.put("latest_invoice", invoiceId);
     s.emitUpdated("customer.subscription.updated", before, sub);
     invoices.collect(invoice, sub, customer, !"send_invoice".equals(sub.get("collection_method")));
+  }
+
+  /**
+   * What {@link #endPeriod} will invoice, as {@code invoice.upcoming} previews it: the next period's
+   * licensed items, the usage of the running period so far (none for a trial), the pending
+   * prorations; changes nothing.
+   */
+  Map<String, Object> upcomingInvoice(Map<String, Object> sub) {
+    Map<String, Object> customer = s.store.get((String) sub.get("customer"));
+    long start = currentPeriodStart(sub);
+    long end = currentPeriodEnd(sub);
+    long[] next = nextPeriod(sub);
+    List<Map<String, Object>> invoiceLines = new ArrayList<>();
+    if (!"trialing".equals(sub.get("status"))) {
+      invoiceLines.addAll(lines.usageLines(null, sub, start, Math.min(end, s.now())));
+    }
+    invoiceLines.addAll(lines.cycleLines(null, sub, next[0], next[1]));
+    for (Map<String, Object> pending : pendingLines(sub)) {
+      Map<String, Object> copy = Json.deepCopy(pending);
+      copy.put("invoice", null);
+      invoiceLines.add(copy);
+    }
+    return invoices.upcoming(customer, sub, invoiceLines, start, end, end);
+  }
+
+  /**
+   * The period after the current one, from the billing cycle anchor, so Jan 31 renews on Feb 28,
+   * then on Mar 31, instead of drifting.
+   */
+  private static long[] nextPeriod(Map<String, Object> sub) {
+    long cycle = (Long) sub.get("_cycle") + 1;
+    long anchor = (Long) sub.get("_anchor");
+    Map<String, Object> rec = recurringOf(itemPrice(itemsOf(sub).get(0)));
+    String interval = (String) rec.get("interval");
+    long count = (Long) rec.get("interval_count");
+    return new long[] {Periods.plus(anchor, interval, count, cycle),
+        Periods.plus(anchor, interval, count, cycle + 1)};
   }
 }

@@ -386,6 +386,20 @@ public final class StripeEmulator implements AutoCloseable {
   public void taxRatePercent(double percent) {
     state.run(() -> state.taxRatePercent(percent));
   }
+  /**
+   * How many days before each renewal {@code invoice.upcoming} is sent, from now on (0: none); the
+   * start value is {@link EmulatorOptions#upcomingInvoiceDays()}, which {@link #reset()} restores.
+   * Usage: {@code emu.upcomingInvoiceDays(3)}.
+   */
+  public void upcomingInvoiceDays(int days) {
+    state.run(() -> state.upcomingInvoiceDays(days));
+  }
+
+  /** How many days before each renewal {@code invoice.upcoming} is sent (0: none). */
+  public int upcomingInvoiceDays() {
+    return state.upcomingInvoiceDays();
+  }
+
 
   /** Makes the next payment attempt of this customer fail with {@code card_declined}. */
   public void failNextPayment(String customerId) {

@@ -1,6 +1,7 @@
 package dev.billing.emulator;
 
 import static dev.billing.emulator.SubscriptionShape.currentPeriodEnd;
+import static dev.billing.emulator.SubscriptionShape.currentPeriodStart;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,10 +9,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What moving emulated time does: {@code trial_will_end} notices, cancellations at {@code cancel_at}
- * or period end, trial ends and renewals, checkout session expiry. Milestones run one at a time in
- * chronological order, each at its own time, because one can change the next (a renewal moves the
- * period end, a cancellation removes the renewal).
+ * What moving emulated time does: {@code trial_will_end} notices, {@code invoice.upcoming} before a
+ * renewal, cancellations at {@code cancel_at} or period end, trial ends and renewals, checkout
+ * session expiry. Milestones run one at a time in chronological order, each at its own time,
+ * because one can change the next (a renewal moves the period end, a cancellation removes the
+ * renewal).
+ *
+ * <p>{@code invoice.upcoming} goes out the configured number of days before a period end that will
+ * charge the customer (a renewal, or a trial turning paid), once per period end, as Stripe sends it
+ * ("Upcoming renewal events" in the Dashboard): not for a subscription that ends there instead, nor
+ * for one billed by sending invoices, nor when the period began after that point (a period shorter
+ * than the lead).
  */
 final class TimeEffects {
   private static final long TRIAL_WILL_END_LEAD = 3L * 24 * 3600;
@@ -92,7 +100,31 @@ final class TimeEffects {
       candidates.add(new Milestone((Long) cancelAt, 1,
           () -> subscriptions.cancelNow(sub, "cancellation_requested")));
     }
-    candidates.add(new Milestone(currentPeriodEnd(sub), 2, () -> renewals.endPeriod(sub)));
+    long periodEnd = currentPeriodEnd(sub);
+    int days = s.upcomingInvoiceDays();
+    if (days > 0 && renewsAt(sub, periodEnd) && !sentFor(sub, periodEnd)) {
+      long at = periodEnd - days * 86_400L;
+      if (at > currentPeriodStart(sub)) {
+        candidates.add(new Milestone(at, 0, () -> {
+          sub.put("_upcoming_sent_for", periodEnd);
+          s.emit("invoice.upcoming", renewals.upcomingInvoice(sub));
+        }));
+      }
+    }
+    candidates.add(new Milestone(periodEnd, 2, () -> renewals.endPeriod(sub)));
     return candidates;
+  }
+
+  /** Whether the period end charges the customer automatically rather than ending the subscription. */
+  private static boolean renewsAt(Map<String, Object> sub, long periodEnd) {
+    Object cancelAt = sub.get("cancel_at");
+    return !Boolean.TRUE.equals(sub.get("cancel_at_period_end"))
+        && (cancelAt == null || ((Number) cancelAt).longValue() > periodEnd)
+        && !"send_invoice".equals(sub.get("collection_method"));
+  }
+
+  /** Whether {@code invoice.upcoming} already went out for the period ending at {@code periodEnd}. */
+  private static boolean sentFor(Map<String, Object> sub, long periodEnd) {
+    return sub.get("_upcoming_sent_for") instanceof Number sent && sent.longValue() == periodEnd;
   }
 }

@@ -92,6 +92,24 @@ class MainTest {
   }
 
   @Test
+  void upcomingInvoiceDaysIsAnOptionFromZeroTo365() {
+    assertThat(run("--help")).isZero();
+    assertThat(out()).contains("--upcoming-invoice-days N", "(default 7,");
+
+    for (String days : new String[] {"-1", "366", "seven"}) {
+      errBytes.reset();
+      assertThat(run("--upcoming-invoice-days", days)).as(days).isEqualTo(2);
+      assertThat(err().lines().findFirst()).as(days)
+          .hasValue("error: --upcoming-invoice-days must be a number from 0 to 365, not " + days);
+    }
+
+    AtomicReference<Integer> days = new AtomicReference<>();
+    assertThat(Main.run(new String[] {"--port", "0", "--upcoming-invoice-days", "3"}, out, err,
+        emu -> days.set(emu.upcomingInvoiceDays()))).isZero();
+    assertThat(days.get()).isEqualTo(3);
+  }
+
+  @Test
   void aSeedThatCannotBeReadExitsOneWithTheReason() {
     assertThat(Main.run(new String[] {"--port", "0", "--seed", "no/such/seed.yaml"}, out, err,
         MUST_NOT_START)).isEqualTo(1);

@@ -35,9 +35,18 @@ public sealed interface EventObject permits EventObject.OfSubscription, EventObj
      * @param priceId           the first item's earlier price, when the price changed
      * @param cancelAtPeriodEnd the earlier {@code cancel_at_period_end}
      * @param status            the earlier status
+     * @param invoiceId         the invoice the update itself made (the subscription's new {@code latest_invoice},
+     *                          when {@code previous_attributes} name an earlier one): Stripe invoiced the change at
+     *                          once ({@code proration_behavior=always_invoice}, or a new billing interval)
      */
-    record SubscriptionChange(String priceId, Boolean cancelAtPeriodEnd, SubscriptionStatus status) {
-        public static final SubscriptionChange NONE = new SubscriptionChange(null, null, null);
+    record SubscriptionChange(String priceId, Boolean cancelAtPeriodEnd, SubscriptionStatus status,
+                              String invoiceId) {
+        public static final SubscriptionChange NONE = new SubscriptionChange(null, null, null, null);
+
+        /** A change that made no invoice. */
+        public SubscriptionChange(String priceId, Boolean cancelAtPeriodEnd, SubscriptionStatus status) {
+            this(priceId, cancelAtPeriodEnd, status, null);
+        }
     }
 
     /**

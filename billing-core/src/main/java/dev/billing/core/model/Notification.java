@@ -80,14 +80,29 @@ public sealed interface Notification permits Notification.SubscriptionStarted, N
         }
     }
 
-    /** The subscription moved to another price; {@code fromPlan} is null when the earlier price is not known. */
+    /**
+     * The subscription moved to another price; {@code fromPlan} is null when the earlier price is not known.
+     * {@code invoicedNow} says Stripe invoiced the difference at once (the change made an invoice:
+     * {@code proration_behavior=always_invoice}, or a new billing interval) rather than on the next invoice, and
+     * {@code charged} is what that invoice took, when known (null: not read, or not paid yet).
+     */
     record PlanChanged(String eventId, UserId userId, String email, String subscriptionId, String fromPlan,
-                       String toPlan) implements Notification {
+                       String toPlan, boolean invoicedNow, Money charged) implements Notification {
         public PlanChanged {
             Checks.text(eventId, "eventId");
             Objects.requireNonNull(userId, "userId");
             Checks.text(subscriptionId, "subscriptionId");
             Checks.text(toPlan, "toPlan");
+            if (charged != null && !invoicedNow) {
+                throw new IllegalArgumentException("charged needs invoicedNow: only an invoice made by the change "
+                        + "charges at once");
+            }
+        }
+
+        /** A change whose difference goes on the next invoice. */
+        public PlanChanged(String eventId, UserId userId, String email, String subscriptionId, String fromPlan,
+                           String toPlan) {
+            this(eventId, userId, email, subscriptionId, fromPlan, toPlan, false, null);
         }
 
         @Override

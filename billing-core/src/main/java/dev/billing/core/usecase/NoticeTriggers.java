@@ -1,14 +1,18 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.error.GatewayException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.EventObject;
 import dev.billing.core.model.Invoice;
+import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.Money;
 import dev.billing.core.model.Notification;
 import dev.billing.core.model.PlanCatalog;
 import dev.billing.core.model.StripeEvent;
 import dev.billing.core.model.Subscription;
 import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.port.PaymentGateway;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -19,17 +23,24 @@ import java.util.function.Function;
  * the inbox marks an event notified once. The decision reads only the event (its object and
  * {@code previous_attributes}), never the stored projection, so processing an event again decides the same way.
  * A one-time purchase's receipt is decided where the purchase is recorded ({@link ProcessInboxEvent}).
+ *
+ * <p>A plan change that Stripe invoiced at once (the update made the subscription's latest invoice) says so, with
+ * what that invoice charged, read from Stripe when the notice is written: the event does not carry the amount.
  */
 final class NoticeTriggers {
+    private static final System.Logger LOG = System.getLogger(NoticeTriggers.class.getName());
+
 
     /** The customer whose user gets the notice, and how to write it once that user is known. */
     record Trigger(CustomerId customer, Function<CustomerLink, Notification> build) {
     }
 
     private final PlanCatalog plans;
+    private final PaymentGateway gateway;
 
-    NoticeTriggers(PlanCatalog plans) {
+    NoticeTriggers(PlanCatalog plans, PaymentGateway gateway) {
         this.plans = plans;
+        this.gateway = gateway;
     }
 
     /** The notice {@code event} (with its decoded {@code object}) means, or empty. */
@@ -99,10 +110,28 @@ final class NoticeTriggers {
         if (change.priceId() != null && s.priceId() != null && !change.priceId().equals(s.priceId())) {
             String from = planName(change.priceId());
             String to = planName(s.priceId());
+            String invoice = change.invoiceId();
             return trigger(s.customerId(), link -> new Notification.PlanChanged(id, link.userId(), link.email(),
-                    s.id(), from, to));
+                    s.id(), from, to, invoice != null, invoice == null ? null : charged(invoice, id)));
         }
         return Optional.empty();
+    }
+
+    /**
+     * What the invoice a plan change made has charged, or null when that is not known: the invoice is not paid
+     * (yet), or Stripe cannot be asked now. The notice then says the difference was charged without the amount,
+     * rather than waiting for Stripe.
+     */
+    private Money charged(String invoiceId, String eventId) {
+        try {
+            return gateway.getInvoice(invoiceId).filter(i -> i.status() == InvoiceStatus.PAID).map(Invoice::paid)
+                    .orElse(null);
+        } catch (GatewayException e) {
+            LOG.log(System.Logger.Level.INFO, "The plan change of event {0} names invoice {1}, which Stripe could "
+                    + "not give now ({2}): its notice says the difference was charged without the amount", eventId,
+                    invoiceId, e.getClass().getSimpleName());
+            return null;
+        }
     }
 
     private Optional<Trigger> started(String id, Subscription s) {

@@ -115,7 +115,7 @@ public final class ProcessInboxEvent {
         this.subscriptions = subscriptions;
         this.inbox = inbox;
         this.notices = notices;
-        this.triggers = new NoticeTriggers(plans);
+        this.triggers = new NoticeTriggers(plans, gateway);
         this.catalog = catalog;
         this.promotions = promotions;
         this.listener = listener;

@@ -78,6 +78,10 @@ public final class Requests {
 
     public record LocalToken(
             @Doc("The user to mint a session token for.") String userId,
+            @OptionalField @Doc("The user's email address (the token's email claim): their Stripe customer's email "
+                    + "and where notices go.") String email,
+            @OptionalField @Doc("Whether Clerk verified that address (email_verified, default false): guest "
+                    + "purchases are claimed only with a verified one. Needs email.") Boolean emailVerified,
             @OptionalField @Doc("An active organization for the session (org_...).") String orgId,
             @OptionalField @Doc("The user's role in it (default org:member; org:admin manages billing).") String orgRole,
             @OptionalField @Doc("The user's permissions in it (org:<feature>:<permission>).")

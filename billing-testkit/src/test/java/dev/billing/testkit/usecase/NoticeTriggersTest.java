@@ -4,6 +4,7 @@ import dev.billing.core.Billing;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.EventObject;
+import dev.billing.core.model.Invoice;
 import dev.billing.core.model.Money;
 import dev.billing.core.model.NoticeEntry;
 import dev.billing.core.model.NoticeKind;
@@ -107,6 +108,49 @@ class NoticeTriggersTest {
         assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.PlanChanged.class, n -> {
             assertThat(n.fromPlan()).isEqualTo("basic");
             assertThat(n.toPlan()).isEqualTo("pro");
+        });
+    }
+
+    @Test
+    @DisplayName("a price change whose update made an invoice: plan changed, the difference charged at once")
+    void priceChangeInvoicedAtOnceSaysWhatWasCharged() {
+        gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE); // a paid invoice at "Stripe"
+        Invoice invoice = gateway.listInvoices(customer, 1, null).items().get(0);
+
+        deliver("customer.subscription.updated", new EventObject.OfSubscription(
+                subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly"),
+                new EventObject.SubscriptionChange("price_basic_monthly", null, null, invoice.id())));
+
+        assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.PlanChanged.class, n -> {
+            assertThat(n.invoicedNow()).isTrue();
+            assertThat(n.charged()).isEqualTo(invoice.paid());
+            assertThat(n.charged().amount()).isPositive();
+        });
+    }
+
+    @Test
+    @DisplayName("a price change invoiced at once whose invoice Stripe cannot give: charged, amount unknown")
+    void priceChangeInvoicedAtOnceWithoutTheInvoice() {
+        deliver("customer.subscription.updated", new EventObject.OfSubscription(
+                subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly"),
+                new EventObject.SubscriptionChange("price_basic_monthly", null, null, "in_unknown")));
+
+        assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.PlanChanged.class, n -> {
+            assertThat(n.invoicedNow()).isTrue();
+            assertThat(n.charged()).isNull();
+        });
+    }
+
+    @Test
+    @DisplayName("a price change without an invoice of its own: the difference waits for the next invoice")
+    void priceChangeNotInvoicedAtOnce() {
+        deliver("customer.subscription.updated", new EventObject.OfSubscription(
+                subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly"),
+                new EventObject.SubscriptionChange("price_basic_monthly", null, null)));
+
+        assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.PlanChanged.class, n -> {
+            assertThat(n.invoicedNow()).isFalse();
+            assertThat(n.charged()).isNull();
         });
     }
 
