@@ -31,9 +31,9 @@ final class Migrations {
      * The highest migration version this jar ships ({@code MigrationsTest} keeps it equal to the files): a schema
      * whose history holds exactly versions 1..this, all successful, is current without starting Flyway.
      */
-    static final int LATEST_VERSION = 18;
-    /** Versions below the latest that this jar carries no file of (none: every version is shipped). */
-    static final Set<Integer> NOT_SHIPPED = Set.of();
+    static final int LATEST_VERSION = 20;
+    /** Versions below the latest that this jar carries no file of (19: another change's, merged separately). */
+    static final Set<Integer> NOT_SHIPPED = Set.of(19);
     /** How many migrations this jar ships (what a fresh schema gets applied). */
     static final int SHIPPED_COUNT = LATEST_VERSION - NOT_SHIPPED.size();
 

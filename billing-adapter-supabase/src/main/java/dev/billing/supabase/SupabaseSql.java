@@ -36,7 +36,8 @@ public final class SupabaseSql {
             "014_invoice_tax.sql",
             "015_invoice_payments.sql",
             "016_migration_copies.sql",
-            "017_inbox_lookups.sql");
+            "017_inbox_lookups.sql",
+            "019_inbox_subjects.sql");
     private static final String FOLDER = "/supabase/migrations/";
 
     private SupabaseSql() {
