@@ -27,9 +27,11 @@ final class CheckoutEvents {
     private final PlanCatalog plans;
     private final NoticeSender notices;
     private final boolean refetch;
+    private final ErasedAccountEvents erased;
 
     CheckoutEvents(PaymentGateway gateway, SubscriptionStore subscriptions, ProjectionListener listener,
-                   GuestPurchases guests, PlanCatalog plans, NoticeSender notices, boolean refetch) {
+                   GuestPurchases guests, PlanCatalog plans, NoticeSender notices, boolean refetch,
+                   ErasedAccountEvents erased) {
         this.gateway = gateway;
         this.subscriptions = subscriptions;
         this.listener = listener;
@@ -37,13 +39,15 @@ final class CheckoutEvents {
         this.plans = plans;
         this.notices = notices;
         this.refetch = refetch;
+        this.erased = erased;
     }
 
     InboxStatus apply(InboxEntry entry, CheckoutSession session) {
         if (session.mode() == CheckoutMode.SUBSCRIPTION) {
             if (session.subscriptionId() != null && refetch) {
                 gateway.getSubscription(session.subscriptionId()).ifPresent(s -> {
-                    subscriptions.upsertSubscription(s, AuditContext.current());
+                    // Stripe's metadata still names an erased account's user: written under its pseudonym.
+                    subscriptions.upsertSubscription(erased.scrubbed(s), AuditContext.current());
                     listener.projectionChanged(s.customerId());
                 });
             }

@@ -7,6 +7,8 @@ import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Entitlements;
 import dev.billing.core.model.PersonalData;
+import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.UsageKey;
 import dev.billing.core.usecase.ErasePersonalData;
 import dev.billing.core.usecase.ListRefunds;
 import dev.billing.core.model.MemberEntitlements;
@@ -326,16 +328,24 @@ public final class Responses {
                                    List<InvoiceView> invoices, List<PurchaseView> purchases,
                                    @Doc("Usage counters of every period.") List<UsageCounterView> usage,
                                    @Doc("Organization memberships kept from Clerk.") List<MembershipView> memberships,
-                                   @Doc("Stored webhook events about the customer, its subscriptions, invoices and "
-                                           + "purchases, newest first.") List<StoredEventView> events,
+                                   @Doc("Stored webhook events about the account, Stripe's (about its customer and "
+                                           + "its objects) and Clerk's (about its user), newest first.")
+                                   List<StoredEventView> events,
                                    @Doc("More events were stored than an export carries (1000).")
                                    boolean eventsTruncated,
-                                   @Doc("Purchases made as a guest and claimed by this account.")
+                                   @Doc("Purchases made as a guest and claimed by this account, or paid with its "
+                                           + "email and not claimed.")
                                    List<GuestPurchaseView> guestPurchases,
                                    @Doc("Refunds of the account's payments, newest first.")
                                    List<UserRefundView> refunds,
                                    @Doc("The notices sent (or tried) to this account, newest first.")
-                                   List<NoticeView> notices) {
+                                   List<NoticeView> notices,
+                                   @Doc("The Idempotency-Keys of the account's usage requests, with the answer each "
+                                           + "got.") List<UsageKeyView> usageKeys,
+                                   @Doc("The customer's metered usage reported (or to report) to Stripe.")
+                                   List<MeterReportView> meterReports,
+                                   @Doc("Audit trail entries naming the account or its customer, newest first.")
+                                   List<AuditEntryView> audit) {
         public static PersonalDataView of(PersonalData d, PlanCatalog catalog,
                                           Function<String, Map<String, Object>> parse) {
             CustomerLink c = d.customer();
@@ -354,7 +364,29 @@ public final class Responses {
                             parse.apply(e.event().payload()))).toList(),
                     d.eventsTruncated(), d.guestPurchases().stream().map(g -> GuestPurchaseView.of(g, catalog))
                             .toList(), d.refunds().stream().map(UserRefundView::of).toList(),
-                    d.notices().stream().map(NoticeView::of).toList());
+                    d.notices().stream().map(NoticeView::of).toList(),
+                    d.usageKeys().stream().map(UsageKeyView::of).toList(),
+                    d.meterReports().stream().map(MeterReportView::of).toList(),
+                    d.audit().stream().map(AuditEntryView::of).toList());
+        }
+    }
+
+    public record UsageKeyView(String idempotencyKey, String meter, Instant periodStart,
+                               @Doc("What the request counted.") long amount,
+                               @Doc("The meter's use after it.") long usedAfter,
+                               @Doc("The quota it was counted against.") long limit, Instant createdAt) {
+        public static UsageKeyView of(UsageKey k) {
+            return new UsageKeyView(k.idempotencyKey(), k.meter(), k.periodStart(), k.amount(), k.usedAfter(),
+                    k.limit(), k.createdAt());
+        }
+    }
+
+    public record MeterReportView(@Doc("The identifier Stripe deduplicates the report by.") String identifier,
+                                  String eventName, long value, Instant timestamp, int attempts,
+                                  @OptionalField String lastError, @OptionalField Instant reportedAt) {
+        public static MeterReportView of(MeterReport r) {
+            return new MeterReportView(r.identifier(), r.event().eventName(), r.event().value(),
+                    r.event().timestamp(), r.attempts(), r.lastError(), r.reportedAt());
         }
     }
 
