@@ -14,7 +14,7 @@
 -- partial index replaces webhook_inbox_object_idx (V7), which only the object_id lookups it replaces read.
 --
 -- Rows already stored get their subject from their payload, by inbox_subject_of (the same rules as the Stripe and
--- Clerk adapters; a payload jsonb cannot read, one with a \u0000 escape, stays about its object). That UPDATE writes
+-- Clerk adapters; a payload that holds the escape \u0000, which jsonb refuses, is read without it). That UPDATE writes
 -- a new version of every row it changes (not of the payloads, which stay where they are in TOAST) and holds those
 -- rows until it commits: retries of old pending events wait for it, new deliveries do not. On a large inbox run the
 -- batched backfill of docs/POSTGRES.md ("Migrations") beforehand: this UPDATE then only finds the rows received
@@ -36,7 +36,12 @@ BEGIN
     BEGIN
         v_data := p_payload::jsonb -> 'data';
     EXCEPTION WHEN others THEN
-        RETURN p_object_id;
+        BEGIN
+            -- jsonb refuses the escape \u0000, which the text payload may hold (V4): read it without.
+            v_data := replace(p_payload, '\u0000', '')::jsonb -> 'data';
+        EXCEPTION WHEN others THEN
+            RETURN p_object_id;
+        END;
     END;
     IF p_type LIKE 'clerk.%' THEN
         RETURN coalesce(

@@ -51,6 +51,7 @@ class QueryPlansIT {
             counters of user    | usage_counters_pkey               | SELECT * FROM billing.usage_counters WHERE user_id = 'u' ORDER BY meter COLLATE "C", period_start
             counters page       | usage_counters_pkey               | SELECT * FROM billing.usage_counters WHERE (user_id COLLATE "C", meter COLLATE "C", period_start) > ('u', 'm', now()) ORDER BY user_id COLLATE "C", meter COLLATE "C", period_start LIMIT 51
             keys page           | usage_keys_pkey                   | SELECT * FROM billing.usage_keys WHERE (user_id COLLATE "C", idempotency_key COLLATE "C") > ('u', 'k') ORDER BY user_id COLLATE "C", idempotency_key COLLATE "C" LIMIT 51
+            keys of a user      | usage_keys_pkey                   | SELECT * FROM billing.usage_keys WHERE user_id = 'u' ORDER BY idempotency_key COLLATE "C"
             reports due         | meter_reports_pending_idx         | SELECT identifier FROM billing.meter_reports WHERE reported_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now()) ORDER BY event_timestamp, identifier LIMIT 10 FOR UPDATE SKIP LOCKED
             changes after       | projection_changes_pkey           | SELECT position, origin, customer_id, changed_at FROM billing.projection_changes WHERE position > 5 ORDER BY position LIMIT 1000
             members page        | org_members_pkey                  | SELECT * FROM billing.org_members WHERE (org_id COLLATE "C", user_id COLLATE "C") > ('o', 'u') ORDER BY org_id COLLATE "C", user_id COLLATE "C" LIMIT 51
@@ -81,7 +82,7 @@ class QueryPlansIT {
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            inbox about objects | webhook_inbox_object_idx          | SELECT * FROM billing.webhook_inbox WHERE object_id = ANY(ARRAY['cus_1', 'sub_1']) ORDER BY received_at DESC, event_id COLLATE "C" LIMIT 1000
+            inbox about subjects | webhook_inbox_subject_idx        | SELECT * FROM billing.webhook_inbox WHERE subject_id = ANY(ARRAY['cus_1', 'user_1']) ORDER BY received_at DESC, event_id COLLATE "C" LIMIT 1000
             """)
     void findsItsRowsInAnIndex(String query, String index, String sql) throws SQLException {
         String plan = plan(sql);
@@ -101,7 +102,7 @@ class QueryPlansIT {
             usage keys          | usage_keys_pkey                    | WITH gone AS (DELETE FROM billing.usage_keys WHERE user_id = 'u' RETURNING idempotency_key, meter, period_start, fingerprint, amount, used_after, usage_limit, created_at), moved AS (INSERT INTO billing.usage_keys (user_id, idempotency_key, meter, period_start, fingerprint, amount, used_after, usage_limit, created_at) SELECT CAST('erased_p' AS text), idempotency_key, meter, period_start, fingerprint, amount, used_after, usage_limit, created_at FROM gone ON CONFLICT (user_id, idempotency_key) DO NOTHING) SELECT count(*) FROM gone
             usage counters      | usage_counters_pkey                | WITH gone AS (DELETE FROM billing.usage_counters WHERE user_id = 'u' RETURNING meter, period_start, period_end, used, updated_at), moved AS (INSERT INTO billing.usage_counters AS c (user_id, meter, period_start, period_end, used, updated_at) SELECT CAST('erased_p' AS text), meter, period_start, period_end, used, updated_at FROM gone ON CONFLICT (user_id, meter, period_start) DO UPDATE SET used = c.used + EXCLUDED.used, updated_at = greatest(c.updated_at, EXCLUDED.updated_at)) SELECT count(*) FROM gone
             memberships         | org_members_user_idx               | WITH gone AS (DELETE FROM billing.org_members WHERE user_id = 'u' RETURNING org_id, role, active, changed_at, event_id), moved AS (INSERT INTO billing.org_members AS m (org_id, user_id, role, active, changed_at, event_id) SELECT org_id, CAST('erased_p' AS text), role, active, changed_at, event_id FROM gone ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role, active = EXCLUDED.active, changed_at = EXCLUDED.changed_at, event_id = EXCLUDED.event_id WHERE EXCLUDED.changed_at > m.changed_at OR (EXCLUDED.changed_at = m.changed_at AND NOT EXCLUDED.active AND m.active)) SELECT count(*) FROM gone
-            inbox about objects | webhook_inbox_object_idx           | UPDATE billing.webhook_inbox SET payload = 'r' WHERE object_id = ANY(ARRAY['cus_1', 'sub_1']) AND strpos(payload, '"billing_redacted":true') = 0 AND strpos(payload, '"billing_redacted": true') = 0
+            inbox about subjects | webhook_inbox_subject_idx         | UPDATE billing.webhook_inbox SET payload = 'r', subject_id = NULL WHERE subject_id = ANY(ARRAY['cus_1', 'user_1']) AND strpos(payload, '"billing_redacted":true') = 0 AND strpos(payload, '"billing_redacted": true') = 0
             inbox one event     | webhook_inbox_pkey                 | UPDATE billing.webhook_inbox SET payload = 'r' WHERE event_id = 'evt_1' AND strpos(payload, '"billing_redacted":true') = 0 AND strpos(payload, '"billing_redacted": true') = 0
             """)
     void erasureFindsItsRowsInAnIndex(String query, String index, String sql) throws SQLException {

@@ -82,7 +82,8 @@ final class ErasureFlow {
         assertThat(before.path("memberships")).hasSize(1);
         assertThat(before.path("usageKeys").findValuesAsText("idempotencyKey")).containsExactly("erase-1");
         assertThat(before.path("audit")).isNotEmpty();
-        List<String> types = before.path("events").findValuesAsText("type");
+        List<String> types = new ArrayList<>();
+        before.path("events").forEach(e -> types.add(e.path("type").asText()));
         assertThat(types).contains("checkout.session.completed", "clerk.organizationMembership.created",
                 "clerk.organizationMembership.updated");
         // Export completeness: every row naming the account, its customer or its email is in the export.
@@ -132,8 +133,10 @@ final class ErasureFlow {
         StripeClient stripe = StripeClient.builder().setApiKey(emulator.apiKey()).setApiBase(emulator.baseUrl())
                 .build();
         stripe.v1().customers().update(customer, CustomerUpdateParams.builder().setName("Ada Erased").build());
-        Await.until("the customer.updated event is processed", () -> http.get("/admin/users/" + pseudonym
-                + "/export", adminToken).json().path("events").findValuesAsText("type").contains("customer.updated"));
+        // Redacted, it is no one's any more: found in the inbox's listing, not in an export.
+        Await.until("the customer.updated event is processed", () -> http.get("/admin/webhook-events?status="
+                + "processed&limit=100", adminToken).json().path("data").findValuesAsText("type")
+                .contains("customer.updated"));
         awaitInboxSettled();
         assertNothingNamesThePerson("after a later event about the customer");
         assertThat(scan.find("Ada Erased")).isEmpty();
