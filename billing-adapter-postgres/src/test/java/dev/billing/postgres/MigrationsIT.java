@@ -257,7 +257,8 @@ class MigrationsIT {
                             "V10__analytics.sql", "V11__audit_causes.sql", "V12__refunds.sql",
                             "V13__notice_log.sql", "V14__invoice_tax.sql",
                             "V15__invoice_payments.sql", "V16__migration_copies.sql",
-                            "V17__audit_per_statement.sql", "V18__fewer_index_writes.sql");
+                            "V17__audit_per_statement.sql", "V18__fewer_index_writes.sql",
+                            "V20__inbox_subjects.sql");
         }
     }
 
