@@ -157,15 +157,13 @@ $$;
 DROP FUNCTION IF EXISTS public.billing_inbox_about(text[], timestamptz, text, integer);
 DROP FUNCTION IF EXISTS public.billing_inbox_redact(text[]);
 
--- Who may call them: as 005 does for the other billing functions (CREATE OR REPLACE keeps the grants of those that
--- existed; the functions created anew here need theirs).
+-- Who may call the new ones: as 005 does for the other billing functions (CREATE OR REPLACE keeps the grants of
+-- billing_inbox_redact_event and billing_inbox_restore).
 REVOKE ALL ON FUNCTION public.billing_inbox_subject_of, public.billing_inbox_about_subjects,
-                       public.billing_inbox_redact_subjects, public.billing_inbox_redact_event,
-                       public.billing_inbox_restore
+                       public.billing_inbox_redact_subjects
   FROM PUBLIC, anon, authenticated;
 GRANT EXECUTE ON FUNCTION public.billing_inbox_subject_of, public.billing_inbox_about_subjects,
-                          public.billing_inbox_redact_subjects, public.billing_inbox_redact_event,
-                          public.billing_inbox_restore
+                          public.billing_inbox_redact_subjects
   TO service_role;
 
 NOTIFY pgrst, 'reload schema';
