@@ -116,6 +116,9 @@ final class ErasureFlow {
         Http.Response replay = http.post("/admin/webhook-events/" + checkoutId + "/replay", adminToken, null);
         assertThat(replay.status()).as(replay.body()).isEqualTo(200);
         assertThat(replay.json().path("status").asText()).isEqualTo("ignored");
+        Http.Response clerkReplay = http.post("/admin/webhook-events/msg_erase_joined/replay", adminToken, null);
+        assertThat(clerkReplay.status()).as(clerkReplay.body()).isEqualTo(200);
+        assertThat(clerkReplay.json().path("status").asText()).as(clerkReplay.body()).isEqualTo("ignored");
         // Stripe redelivers it (a duplicate), then a later Checkout event about the customer arrives: its
         // subscription is re-read from Stripe, whose metadata still names the user (the erasure was local only).
         String original = LocalFixture.JSON.writeValueAsString(checkoutEvent.path("payload"));
