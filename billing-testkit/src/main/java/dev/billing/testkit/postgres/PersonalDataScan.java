@@ -98,7 +98,7 @@ public final class PersonalDataScan {
 
     /** Every row of every table that holds any of {@code needles}; blank needles are ignored. */
     public List<Finding> find(String... needles) {
-        return find(List.of(needles));
+        return find(java.util.Arrays.asList(needles));
     }
 
     /**
