@@ -1,5 +1,8 @@
 package dev.billing.testkit.postgres;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,6 +10,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +62,8 @@ public final class PersonalDataScan {
              WHERE n.nspname = ? AND r.relname = ? AND i.indisprimary
              ORDER BY array_position(i.indkey::int2[], a.attnum)
             """;
+
+    private static final ObjectMapper DOCUMENTS = new ObjectMapper();
 
     private final DataSource dataSource;
     private final String schema;
@@ -228,11 +234,59 @@ public final class PersonalDataScan {
         }
 
         /**
-         * Whether {@code document} (an export's JSON, say) shows this row: every value of its key appears in it
-         * (a timestamp key as an ISO-8601 instant, as the export writes times).
+         * Whether {@code document} (an export's JSON, say) shows this row: some object of it holds every value of the
+         * row's key, each in a field named like its column ({@code idempotency_key} as {@code idempotencyKey}, one
+         * name ending the other, or both ending in {@code id}: {@code event_id} as {@code id}, {@code org_id} as
+         * {@code organizationId}), in that object or one that encloses it (the document's {@code userId} names the
+         * owner of every row below it). A time key is compared as an ISO-8601 instant, as exports write times; a row
+         * known only by its {@code ctid} is never shown.
          */
         public boolean representedIn(String document) {
-            return key.values().stream().allMatch(v -> v != null && document.contains(v));
+            try {
+                return shownIn(DOCUMENTS.readTree(document), List.of());
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("not a JSON document", e);
+            }
+        }
+
+        private boolean shownIn(JsonNode node, List<JsonNode> enclosing) {
+            if (node.isArray()) {
+                for (JsonNode child : node) {
+                    if (shownIn(child, enclosing)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            if (!node.isObject()) {
+                return false;
+            }
+            List<JsonNode> chain = new ArrayList<>(enclosing);
+            chain.add(node);
+            if (key.entrySet().stream().allMatch(k -> k.getValue() != null
+                    && chain.stream().anyMatch(o -> holds(o, k.getKey(), k.getValue())))) {
+                return true;
+            }
+            for (JsonNode child : node) {
+                if (shownIn(child, chain)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean holds(JsonNode object, String column, String value) {
+            String name = column.replace("_", "").toLowerCase(Locale.ROOT);
+            for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String f = field.getKey().replace("_", "").toLowerCase(Locale.ROOT);
+                boolean named = f.equals(name) || f.endsWith(name) || name.endsWith(f)
+                        || f.endsWith("id") && name.endsWith("id");
+                if (named && field.getValue().isValueNode() && field.getValue().asText().equals(value)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override

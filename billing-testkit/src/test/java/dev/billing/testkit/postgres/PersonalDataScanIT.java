@@ -71,8 +71,16 @@ class PersonalDataScanIT {
                 .containsExactlyInAnyOrder("events", "loose");
         PersonalDataScan.Finding event = scan.find("ada@example.com").stream()
                 .filter(f -> f.table().equals("events")).findFirst().orElseThrow();
-        assertThat(event.representedIn("{\"tenant\":\"t1\",\"at\":\"2026-01-02T03:04:05.123456Z\"}")).isTrue();
-        assertThat(event.representedIn("{\"tenant\":\"t1\"}")).isFalse();
+        assertThat(event.representedIn("{\"tenant\":\"t1\",\"events\":[{\"at\":\"2026-01-02T03:04:05.123456Z\"}]}"))
+                .as("a key value of an enclosing object counts").isTrue();
+        assertThat(event.representedIn("{\"tenant\":\"t1\",\"other\":\"2026-01-02T03:04:05.123456Z\"}"))
+                .as("a value in a field not named like its column does not").isFalse();
+        assertThat(event.representedIn("{\"events\":[{\"at\":\"2026-01-02T03:04:05.123456Z\"}],\"x\":{\"tenant\":\"t1\"}}"))
+                .as("nor one in an unrelated object").isFalse();
+        PersonalDataScan.Finding person = scan.find("ada@example.com").stream()
+                .filter(f -> f.table().equals("people")).findFirst().orElseThrow();
+        assertThat(person.representedIn("{\"attempts\":1,\"people\":[{\"personId\":1}]}")).isTrue();
+        assertThat(person.representedIn("{\"attempts\":1,\"score\":1}")).isFalse();
         assertThatThrownBy(() -> scan.exempting("people", " ")).isInstanceOf(IllegalArgumentException.class);
     }
 }
