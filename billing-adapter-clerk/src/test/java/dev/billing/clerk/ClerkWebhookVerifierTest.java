@@ -74,8 +74,8 @@ class ClerkWebhookVerifierTest {
         byte[] membership = body("updated");
         assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, membership), NOW, membership).subjectId())
                 .isEqualTo("user_ada");
-        byte[] user = "{\"type\":\"user.updated\",\"object\":\"event\",\"data\":{\"id\":\"user_1\",\"object\":\"user\"}}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] user = ("{\"type\":\"user.updated\",\"object\":\"event\",\"data\":{\"id\":\"user_1\","
+                + "\"object\":\"user\"}}").getBytes(StandardCharsets.UTF_8);
         assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, user), NOW, user).subjectId()).isEqualTo("user_1");
         byte[] session = ("{\"type\":\"session.created\",\"object\":\"event\",\"data\":{\"id\":\"sess_1\","
                 + "\"object\":\"session\",\"user_id\":\"user_2\"}}").getBytes(StandardCharsets.UTF_8);

@@ -29,8 +29,8 @@ class InboxSubjectsIT {
             row("evt_customer", "customer.updated", "cus_a",
                     "{\"data\":{\"object\":{\"id\":\"cus_a\",\"object\":\"customer\",\"email\":\"ada@example.com\"}}}"),
             row("evt_expanded", "payment_intent.succeeded", "pi_1",
-                    "{\"data\":{\"object\":{\"id\":\"pi_1\",\"object\":\"payment_intent\",\"customer\":{\"id\":\"cus_a\","
-                            + "\"object\":\"customer\"}}}}"),
+                    "{\"data\":{\"object\":{\"id\":\"pi_1\",\"object\":\"payment_intent\","
+                            + "\"customer\":{\"id\":\"cus_a\",\"object\":\"customer\"}}}}"),
             row("evt_inpay", "invoice_payment.paid", "inpay_1",
                     "{\"data\":{\"object\":{\"id\":\"inpay_1\",\"object\":\"invoice_payment\",\"invoice\":\"in_1\"}}}"),
             row("evt_refund", "refund.created", "re_1",

@@ -112,7 +112,7 @@ public abstract class NoticeLogContract {
     }
 
     @Test
-    @DisplayName("an erasure's pseudonym replaces the user on every row, and a failure's text (it may quote the address) goes")
+    @DisplayName("an erasure's pseudonym replaces the user on every row; a failure's text (it may quote the address) goes")
     void pseudonymises() {
         log.record(notice(unique("evt_"), NoticeKind.SUBSCRIPTION_STARTED, NoticeStatus.SENT));
         log.record(notice(unique("evt_"), NoticeKind.SUBSCRIPTION_CANCELED, NoticeStatus.SKIPPED));

@@ -30,8 +30,8 @@ import javax.sql.DataSource;
  *
  * <p>Usage:
  * <pre>{@code
- * List<PersonalDataScan.Finding> left = PersonalDataScan.of(db.dataSource(), "billing").find("user_2abc", "ada@example.com");
- * assertThat(left).isEmpty();
+ * PersonalDataScan scan = PersonalDataScan.of(db.dataSource(), "billing");
+ * assertThat(scan.find("user_2abc", "ada@example.com")).isEmpty();
  * }</pre>
  *
  * <p>A test helper: it reads whole tables, so keep it to test databases.

@@ -75,7 +75,8 @@ class PersonalDataScanIT {
                 .as("a key value of an enclosing object counts").isTrue();
         assertThat(event.representedIn("{\"tenant\":\"t1\",\"other\":\"2026-01-02T03:04:05.123456Z\"}"))
                 .as("a value in a field not named like its column does not").isFalse();
-        assertThat(event.representedIn("{\"events\":[{\"at\":\"2026-01-02T03:04:05.123456Z\"}],\"x\":{\"tenant\":\"t1\"}}"))
+        assertThat(event.representedIn("{\"events\":[{\"at\":\"2026-01-02T03:04:05.123456Z\"}],"
+                + "\"x\":{\"tenant\":\"t1\"}}"))
                 .as("nor one in an unrelated object").isFalse();
         PersonalDataScan.Finding person = scan.find("ada@example.com").stream()
                 .filter(f -> f.table().equals("people")).findFirst().orElseThrow();
