@@ -148,7 +148,8 @@ class MigrationsIT {
             String subjectOid = Sql.strings(ds, "SELECT 'billing.webhook_inbox_subject_idx'::regclass::oid::text")
                     .get(0);
 
-            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(1);
+            // V20, and whatever came after it (versions 1 to 18 all shipped).
+            assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(Migrations.SHIPPED_COUNT - 18);
 
             assertThat(Sql.strings(ds, "SELECT 'billing.webhook_inbox_subject_idx'::regclass::oid::text"))
                     .containsExactly(subjectOid);
