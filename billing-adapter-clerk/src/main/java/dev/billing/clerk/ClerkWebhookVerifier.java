@@ -197,7 +197,7 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
      * The user a Clerk event is about ({@link StripeEvent#subjectId}), so an erasure and an export find it: a
      * membership's {@code public_user_data.user_id}, a session's or email's {@code user_id}, else the object's own id
      * (a user's id for {@code user.*} events). The migration that added the column computes the same for stored
-     * events (Postgres V20 {@code inbox_subject_of}, Supabase 019).
+     * events (Postgres V19 {@code inbox_subject_of}, Supabase 018).
      */
     static String subjectOf(JsonNode data) {
         String member = textOrNull(data.path("public_user_data").path("user_id"));

@@ -30,7 +30,7 @@ import java.util.StringJoiner;
  * {@code claimDue} locks its batch with {@code FOR UPDATE SKIP LOCKED} (concurrent workers take disjoint batches
  * without waiting on each other), {@code complete}/{@code fail} are fenced on the lease owner.
  * The payload is kept as text, exactly the bytes that were verified (V4): nothing queries inside it, and the
- * endpoint has already read it as strict JSON. Whom an event is about is its own column, {@code subject_id} (V20),
+ * endpoint has already read it as strict JSON. Whom an event is about is its own column, {@code subject_id} (V19),
  * written with the row from {@link StripeEvent#subjectId}, which erasures and exports look up. Erasure replaces the
  * payload by {@link EventInbox#redactedPayload} and clears what names the person.
  */
@@ -217,12 +217,12 @@ final class JdbiEventInbox implements EventInbox {
                 + order);
         this.listStatusAfter = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE status = :status AND "
                 + after + order);
-        // Index scan of webhook_inbox_subject_idx (V20), then a top-N sort of the account's few entries
+        // Index scan of webhook_inbox_subject_idx (V19), then a top-N sort of the account's few entries
         // (QueryPlansIT). The predicate implies the partial index's.
         this.about = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE subject_id = ANY(:subjects)"
                 + order);
         // Status, lease, attempts and times stay, so a worker holding the entry still completes it. The entries come
-        // from webhook_inbox_subject_idx (V20) or the primary key (QueryPlansIT).
+        // from webhook_inbox_subject_idx (V19) or the primary key (QueryPlansIT).
         this.redact = db.sql("UPDATE {schema}.webhook_inbox SET " + REDACTED
                 + "\nWHERE subject_id = ANY(:subjects) AND " + NOT_REDACTED);
         this.redactEvent = db.sql("UPDATE {schema}.webhook_inbox SET " + REDACTED

@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * V20 on an inbox written before it: every stored event gets whom it is about from its payload, by the Stripe and
+ * V19 on an inbox written before it: every stored event gets whom it is about from its payload, by the Stripe and
  * Clerk adapters' rules, so an erasure and an export find the events stored before the upgrade too; the batched
  * backfill docs/POSTGRES.md gives the operator of a large inbox does the same beforehand.
  */
@@ -46,7 +46,7 @@ class InboxSubjectsIT {
                     "{\"data\":{\"id\":\"user_ada\",\"object\":\"user\",\"first_name\":\"Ada\"}}"),
             row("evt_redacted", "customer.updated", "cus_a",
                     "{\"id\":\"evt_redacted\",\"type\":\"customer.updated\",\"billing_redacted\":true}"));
-    /** Whom V20 finds each about (the payload with the escape jsonb refuses too). */
+    /** Whom V19 finds each about (the payload with the escape jsonb refuses too). */
     private static final Map<String, String> SUBJECTS = new TreeMap<>(Map.of("evt_checkout", "cus_a",
             "evt_customer", "cus_a", "evt_expanded", "cus_a", "evt_inpay", "in_1", "evt_refund", "pi_1",
             "evt_product", "prod_1", "evt_nul", "cus_a", "msg_member", "user_ada", "msg_user", "user_ada"));
@@ -80,9 +80,9 @@ class InboxSubjectsIT {
             DataSource ds = db.dataSource();
             migrateTo(ds, "18");
             store(ds);
-            // docs/POSTGRES.md, "Migrations", V20: the column, V20's function, then batches until none is left.
+            // docs/POSTGRES.md, "Migrations", V19: the column, V19's function, then batches until none is left.
             Sql.execute(ds, "ALTER TABLE billing.webhook_inbox ADD COLUMN IF NOT EXISTS subject_id text COLLATE \"C\"");
-            Sql.execute(ds, "SET search_path = billing; " + functionOfV20());
+            Sql.execute(ds, "SET search_path = billing; " + functionOfV19());
             int batches = 0;
             while (Sql.count(ds, BATCH) > 0) {
                 batches++;
@@ -111,11 +111,11 @@ class InboxSubjectsIT {
               RETURNING 1)
             SELECT count(*) FROM batch""";
 
-    private static String functionOfV20() {
-        try (var in = InboxSubjectsIT.class.getResourceAsStream("/db/billing/migration/V20__inbox_subjects.sql")) {
-            String v20 = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            int start = v20.indexOf("CREATE OR REPLACE FUNCTION inbox_subject_of");
-            return v20.substring(start, v20.indexOf("$$;", start) + 3);
+    private static String functionOfV19() {
+        try (var in = InboxSubjectsIT.class.getResourceAsStream("/db/billing/migration/V19__inbox_subjects.sql")) {
+            String v19 = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int start = v19.indexOf("CREATE OR REPLACE FUNCTION inbox_subject_of");
+            return v19.substring(start, v19.indexOf("$$;", start) + 3);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -264,7 +264,7 @@ final class StripeEventReader {
      * Whom an event is about ({@link StripeEvent#subjectId}): a customer object itself; else the first its object
      * names of the customer, the invoice (an invoice payment's) and the payment intent (a refund's, a guest's charge);
      * else the object (a product, a coupon). The migration that added the column computes the same for stored events
-     * (Postgres V20 {@code inbox_subject_of}, Supabase 019).
+     * (Postgres V19 {@code inbox_subject_of}, Supabase 018).
      */
     static String subjectOf(String objectType, String objectId, String customer, String invoice,
                             String paymentIntent) {

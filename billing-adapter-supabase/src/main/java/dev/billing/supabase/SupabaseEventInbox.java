@@ -30,8 +30,8 @@ import java.util.Set;
  * PATCH; claims, completion, failure, requeue, listing (also {@code about}) and counting are the
  * {@code billing_inbox_*} functions (one transaction each: a claim's lease and attempt count, owner fencing,
  * {@code FOR UPDATE SKIP LOCKED}); erasure is {@code billing_inbox_redact_subjects} and
- * {@code billing_inbox_redact_event} (019), which write {@link EventInbox#redactedPayload} as jsonb. Whom an event is
- * about is its own column, {@code subject_id} (019), written with the row from {@link StripeEvent#subjectId}.
+ * {@code billing_inbox_redact_event} (018), which write {@link EventInbox#redactedPayload} as jsonb. Whom an event is
+ * about is its own column, {@code subject_id} (018), written with the row from {@link StripeEvent#subjectId}.
  *
  * <p>The payload is stored as {@code jsonb} and read back as jsonb's text ({@code payload::text}): the same JSON
  * value with keys reordered and whitespace normalised, which is also what the Postgres adapter returns.
@@ -154,7 +154,7 @@ final class SupabaseEventInbox implements EventInbox {
     }
 
     /**
-     * The function billing_inbox_about_subjects (019): list's order and keyset over the entries whose subject_id is
+     * The function billing_inbox_about_subjects (018): list's order and keyset over the entries whose subject_id is
      * one of the ids, found through stripe_webhook_events_subject_idx. A function rather than a GET with
      * {@code subject_id=in.(...)}: the ids go in the POST body, where an account with hundreds of ids cannot make a
      * URL longer than Supabase's gateway takes (414), and need no quoting.
@@ -178,7 +178,7 @@ final class SupabaseEventInbox implements EventInbox {
     }
 
     /**
-     * The function billing_inbox_redact_subjects (019): the ids go as one array in the POST body, like
+     * The function billing_inbox_redact_subjects (018): the ids go as one array in the POST body, like
      * {@link #about}'s, so any number of them fit. Not retried: a repeat after a lost answer would count none of the
      * entries it redacted.
      */

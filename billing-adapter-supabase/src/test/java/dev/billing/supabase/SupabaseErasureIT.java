@@ -102,7 +102,7 @@ class SupabaseErasureIT {
         assertThat(project.stores().memberships().countActive(org)).isZero();
     }
 
-    /** The statements of the 008 and 019 functions, with literal values: each reads an index, never the table. */
+    /** The statements of the 008 and 018 functions, with literal values: each reads an index, never the table. */
     @Test
     void theErasuresStatementsFindTheirRowsInAnIndex() {
         assertIndexed("stripe_customer_mapping_pkey", """

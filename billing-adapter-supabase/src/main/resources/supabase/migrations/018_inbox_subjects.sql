@@ -1,4 +1,4 @@
--- billing 019: whom each inbox entry is about, for erasures and exports (EventInbox.redact, EventInbox.about).
+-- billing 018: whom each inbox entry is about, for erasures and exports (EventInbox.redact, EventInbox.about).
 --
 -- 007/008 found an account's events by object_id among the ids of its customer, subscriptions, invoices and
 -- purchases, and missed every event whose object is none of those but still carries the person: a subscription's
