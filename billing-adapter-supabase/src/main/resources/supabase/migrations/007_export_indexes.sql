@@ -9,9 +9,9 @@
 -- that times out). Apply it in a quiet moment, or create that index beforehand without blocking writes
 -- (docs/SUPABASE.md): IF NOT EXISTS then leaves it as it is.
 
--- about: object_id = ANY(...), then the few matching entries are sorted newest received first. Only the column, to
--- keep the index, its build and every inbox insert cheap: sorting one user's entries costs nothing.
-CREATE INDEX IF NOT EXISTS stripe_webhook_events_object_idx ON public.stripe_webhook_events (object_id);
+-- about: 018 looks entries up by subject_id instead, through stripe_webhook_events_subject_idx, and drops the
+-- object_id index this script created until then; it is no longer created here, so applying the SQL again does not
+-- build it only for 018 to drop it.
 -- ofUser: one user's memberships, in organization order.
 CREATE INDEX IF NOT EXISTS billing_org_members_user_idx ON public.billing_org_members (user_id, org_id);
 

@@ -116,7 +116,7 @@ BEGIN
 END
 $$;
 
--- The events about any of p_object_ids (found through stripe_webhook_events_object_idx, 007) keep only their id and
+-- The events about any of p_object_ids (018 replaces this function by billing_inbox_redact_subjects) keep only their id and
 -- type: the payload becomes EventInbox.redactedPayload as jsonb, {"id": .., "type": .., "billing_redacted": true};
 -- status, lease, attempts and times stay, so a worker holding one still completes it. Events already redacted, and
 -- the old backend's rows (no payload: nothing to redact), are left alone. How many were redacted now. The ids come

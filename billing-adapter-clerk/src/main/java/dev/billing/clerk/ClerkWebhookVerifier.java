@@ -186,11 +186,26 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
                 ? Instant.ofEpochMilli(root.path("timestamp").asLong()) : Instant.ofEpochSecond(seconds);
         StripeEvent event = new StripeEvent(svixId, TYPE_PREFIX + type.asText(), created, false, null,
                 textOrNull(data.path("id")), textOrNull(data.path("object")),
-                new String(payload, StandardCharsets.UTF_8));
+                new String(payload, StandardCharsets.UTF_8), subjectOf(data));
         if (type.asText().startsWith(MEMBERSHIP)) {
             member(root, event, true); // refused now, not parked later: nothing about it is stored
         }
         return event;
+    }
+
+    /**
+     * The user a Clerk event is about ({@link StripeEvent#subjectId}), so an erasure and an export find it: a
+     * membership's {@code public_user_data.user_id}, a session's or email's {@code user_id}, else the object's own id
+     * (a user's id for {@code user.*} events). The migration that added the column computes the same for stored
+     * events (Postgres V19 {@code inbox_subject_of}, Supabase 018).
+     */
+    static String subjectOf(JsonNode data) {
+        String member = textOrNull(data.path("public_user_data").path("user_id"));
+        if (member != null) {
+            return member;
+        }
+        String user = textOrNull(data.path("user_id"));
+        return user != null ? user : textOrNull(data.path("id"));
     }
 
     @Override

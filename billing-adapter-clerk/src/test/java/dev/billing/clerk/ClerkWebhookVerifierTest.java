@@ -70,6 +70,19 @@ class ClerkWebhookVerifierTest {
     }
 
     @Test
+    void anEventIsAboutTheUserItNamesSoAnErasureAndAnExportFindIt() {
+        byte[] membership = body("updated");
+        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, membership), NOW, membership).subjectId())
+                .isEqualTo("user_ada");
+        byte[] user = ("{\"type\":\"user.updated\",\"object\":\"event\",\"data\":{\"id\":\"user_1\","
+                + "\"object\":\"user\"}}").getBytes(StandardCharsets.UTF_8);
+        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, user), NOW, user).subjectId()).isEqualTo("user_1");
+        byte[] session = ("{\"type\":\"session.created\",\"object\":\"event\",\"data\":{\"id\":\"sess_1\","
+                + "\"object\":\"session\",\"user_id\":\"user_2\"}}").getBytes(StandardCharsets.UTF_8);
+        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, session), NOW, session).subjectId()).isEqualTo("user_2");
+    }
+
+    @Test
     void anyOfSeveralSignaturesUnderAnyConfiguredSecretPasses() {
         byte[] body = body("created");
         String header = "v1," + Base64.getEncoder().encodeToString(new byte[32]) + " v1a,c29tZXRoaW5n "

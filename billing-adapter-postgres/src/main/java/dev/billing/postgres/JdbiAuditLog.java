@@ -20,7 +20,7 @@ import java.util.List;
  * {@link AuditLog} on the {@code audit_log} table. The projection's changes are written there by V11's triggers, in
  * the transaction of the write (with the {@code cause} the write put in its row); explicit entries are one
  * {@code INSERT ... ON CONFLICT DO NOTHING} on {@code audit_log_explicit_key}, or for a refund's creation on
- * {@code audit_log_refund_created_key} (once per refund whatever the cause, V21). The listing is one keyset query on
+ * {@code audit_log_refund_created_key} (once per refund whatever the cause, V20). The listing is one keyset query on
  * the id, newest first, with the filters given.
  */
 final class JdbiAuditLog implements AuditLog {

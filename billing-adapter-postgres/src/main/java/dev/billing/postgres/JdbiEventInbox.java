@@ -30,15 +30,16 @@ import java.util.StringJoiner;
  * {@code claimDue} locks its batch with {@code FOR UPDATE SKIP LOCKED} (concurrent workers take disjoint batches
  * without waiting on each other), {@code complete}/{@code fail} are fenced on the lease owner.
  * The payload is kept as text, exactly the bytes that were verified (V4): nothing queries inside it, and the
- * endpoint has already read it as strict JSON. Erasure replaces it by {@link EventInbox#redactedPayload} and keeps
- * the rest of the row.
+ * endpoint has already read it as strict JSON. Whom an event is about is its own column, {@code subject_id} (V19),
+ * written with the row from {@link StripeEvent#subjectId}, which erasures and exports look up. Erasure replaces the
+ * payload by {@link EventInbox#redactedPayload} and clears what names the person.
  */
 final class JdbiEventInbox implements EventInbox {
     private static final String COLUMNS = """
             %1$sevent_id, %1$sevent_type, %1$sevent_created, %1$slivemode, %1$sapi_version, %1$sobject_id,
             %1$sobject_type, %1$spayload, %1$sstatus, %1$sattempts, %1$slast_error,
             %1$sreceived_at, %1$snext_attempt_at, %1$slease_owner, %1$slease_expires_at, %1$sprocessed_at,
-            %1$snotified_at""";
+            %1$snotified_at, %1$ssubject_id""";
     /**
      * The pending test of the statements that find their row by event id. Spelled in the "C" collation (the same
      * equality for text) so the planner cannot prove it implies webhook_inbox_due_idx's {@code status = 'pending'}:
@@ -58,6 +59,13 @@ final class JdbiEventInbox implements EventInbox {
     private static final String REDACTED_PAYLOAD = """
             '{"id":' || to_json(event_id)::text || ',"type":' || to_json(event_type)::text
                 || ',"billing_redacted":true}'""";
+    /**
+     * What a redaction writes: the payload, and the subject, the last error (an error can quote the payload) and an
+     * object id that names the subject itself (a customer, a Clerk user) cleared. SET sees the row's old values.
+     */
+    private static final String REDACTED = "payload = " + REDACTED_PAYLOAD + """
+            , subject_id = NULL, last_error = NULL,
+                object_id = CASE WHEN object_id = subject_id THEN NULL ELSE object_id END""";
     private static final String NOT_REDACTED = """
             strpos(payload, '"billing_redacted":true') = 0 AND strpos(payload, '"billing_redacted": true') = 0""";
     private static final RowMapper<InboxEntry> ENTRY = JdbiEventInbox::entry;
@@ -111,8 +119,9 @@ final class JdbiEventInbox implements EventInbox {
         this.completions = new Coalescer<>(MAX_BATCH, Completion::eventId, this::completeRows);
         this.insertBatch = new MultiRowSql(MAX_BATCH, db.sql("""
                 INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,
-                    object_id, object_type, payload, status, attempts, received_at, lease_owner, lease_expires_at)
-                VALUES """), "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
+                    object_id, object_type, payload, status, attempts, received_at, lease_owner, lease_expires_at,
+                    subject_id)
+                VALUES """), "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
                 "\nON CONFLICT (event_id) DO NOTHING\nRETURNING event_id");
         this.completeBatch = new MultiRowSql(MAX_BATCH, db.sql("""
                 UPDATE {schema}.webhook_inbox AS i
@@ -128,10 +137,10 @@ final class JdbiEventInbox implements EventInbox {
         this.restore = db.sql("""
                 INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,
                     object_id, object_type, payload, status, attempts, last_error, received_at, next_attempt_at,
-                    lease_owner, lease_expires_at, processed_at, notified_at)
+                    lease_owner, lease_expires_at, processed_at, notified_at, subject_id)
                 VALUES (:eventId, :type, :created, :livemode, :apiVersion, :objectId, :objectType,
                     :payload, :status, :attempts, :lastError, :receivedAt, :nextAttemptAt,
-                    :leaseOwner, :leaseExpiresAt, :processedAt, :notifiedAt)
+                    :leaseOwner, :leaseExpiresAt, :processedAt, :notifiedAt, :subjectId)
                 ON CONFLICT (event_id) DO UPDATE SET event_type = EXCLUDED.event_type,
                     event_created = EXCLUDED.event_created, livemode = EXCLUDED.livemode,
                     api_version = EXCLUDED.api_version, object_id = EXCLUDED.object_id,
@@ -139,18 +148,20 @@ final class JdbiEventInbox implements EventInbox {
                     attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error,
                     received_at = EXCLUDED.received_at, next_attempt_at = EXCLUDED.next_attempt_at,
                     lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at,
-                    processed_at = EXCLUDED.processed_at, notified_at = EXCLUDED.notified_at
+                    processed_at = EXCLUDED.processed_at, notified_at = EXCLUDED.notified_at,
+                    subject_id = EXCLUDED.subject_id
                 WHERE (webhook_inbox.event_type, webhook_inbox.event_created, webhook_inbox.livemode,
                        webhook_inbox.api_version, webhook_inbox.object_id, webhook_inbox.object_type,
                        webhook_inbox.payload, webhook_inbox.status, webhook_inbox.attempts, webhook_inbox.last_error,
                        webhook_inbox.received_at, webhook_inbox.next_attempt_at, webhook_inbox.lease_owner,
-                       webhook_inbox.lease_expires_at, webhook_inbox.processed_at, webhook_inbox.notified_at)
+                       webhook_inbox.lease_expires_at, webhook_inbox.processed_at, webhook_inbox.notified_at,
+                       webhook_inbox.subject_id)
                     IS DISTINCT FROM
                       (EXCLUDED.event_type, EXCLUDED.event_created, EXCLUDED.livemode, EXCLUDED.api_version,
                        EXCLUDED.object_id, EXCLUDED.object_type, EXCLUDED.payload, EXCLUDED.status,
                        EXCLUDED.attempts, EXCLUDED.last_error, EXCLUDED.received_at, EXCLUDED.next_attempt_at,
                        EXCLUDED.lease_owner, EXCLUDED.lease_expires_at, EXCLUDED.processed_at,
-                       EXCLUDED.notified_at)
+                       EXCLUDED.notified_at, EXCLUDED.subject_id)
                 """);
         this.claim = db.sql("""
                 UPDATE {schema}.webhook_inbox
@@ -206,14 +217,15 @@ final class JdbiEventInbox implements EventInbox {
                 + order);
         this.listStatusAfter = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE status = :status AND "
                 + after + order);
-        // Index scan of webhook_inbox_object_idx (V7), then a top-N sort of the few objects' entries (QueryPlansIT).
-        this.about = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE object_id = ANY(:objectIds)"
+        // Index scan of webhook_inbox_subject_idx (V19), then a top-N sort of the account's few entries
+        // (QueryPlansIT). The predicate implies the partial index's.
+        this.about = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE subject_id = ANY(:subjects)"
                 + order);
-        // Only the payload changes: status, lease, attempts and times stay, so a worker holding the entry still
-        // completes it. The entries come from webhook_inbox_object_idx (V7) or the primary key (QueryPlansIT).
-        this.redact = db.sql("UPDATE {schema}.webhook_inbox SET payload = " + REDACTED_PAYLOAD
-                + "\nWHERE object_id = ANY(:objectIds) AND " + NOT_REDACTED);
-        this.redactEvent = db.sql("UPDATE {schema}.webhook_inbox SET payload = " + REDACTED_PAYLOAD
+        // Status, lease, attempts and times stay, so a worker holding the entry still completes it. The entries come
+        // from webhook_inbox_subject_idx (V19) or the primary key (QueryPlansIT).
+        this.redact = db.sql("UPDATE {schema}.webhook_inbox SET " + REDACTED
+                + "\nWHERE subject_id = ANY(:subjects) AND " + NOT_REDACTED);
+        this.redactEvent = db.sql("UPDATE {schema}.webhook_inbox SET " + REDACTED
                 + "\nWHERE event_id = :eventId AND " + NOT_REDACTED);
     }
 
@@ -267,6 +279,7 @@ final class JdbiEventInbox implements EventInbox {
                         Db.setInstant(statement, ++i, row.receivedAt());
                         Db.setText(statement, ++i, row.owner());
                         Db.setInstant(statement, ++i, row.leaseUntil());
+                        Db.setText(statement, ++i, event.subjectId());
                     }
                 }));
         return MultiRowSql.returned(rows, row -> row.event().id(), inserted);
@@ -404,23 +417,23 @@ final class JdbiEventInbox implements EventInbox {
 
     /** One query in {@link #list}'s order (received_at DESC, then event id), so ties come out the same way. */
     @Override
-    public List<InboxEntry> about(Set<String> objectIds, int max) {
-        List<String> ids = objectIds.stream().filter(Objects::nonNull).toList();
+    public List<InboxEntry> about(Set<String> subjects, int max) {
+        List<String> ids = subjects.stream().filter(Objects::nonNull).toList();
         if (ids.isEmpty() || max < 1) {
             return List.of();
         }
-        return db.call("inbox.about", h -> h.createQuery(about).bindArray("objectIds", String.class, ids)
+        return db.call("inbox.about", h -> h.createQuery(about).bindArray("subjects", String.class, ids)
                 .bind("limit", max).map(ENTRY).list());
     }
 
-    /** One UPDATE over the objects' entries, the set bound as one array (any number of ids). */
+    /** One UPDATE over the subjects' entries, the set bound as one array (any number of ids). */
     @Override
-    public int redact(Set<String> objectIds) {
-        List<String> ids = objectIds.stream().filter(Objects::nonNull).toList();
+    public int redact(Set<String> subjects) {
+        List<String> ids = subjects.stream().filter(Objects::nonNull).toList();
         if (ids.isEmpty()) {
             return 0;
         }
-        return db.call("inbox.redact", h -> h.createUpdate(redact).bindArray("objectIds", String.class, ids)
+        return db.call("inbox.redact", h -> h.createUpdate(redact).bindArray("subjects", String.class, ids)
                 .execute());
     }
 
@@ -473,6 +486,7 @@ final class JdbiEventInbox implements EventInbox {
                 .bindByType("leaseExpiresAt", Db.ts(entry.leaseExpiresAt()), OffsetDateTime.class)
                 .bindByType("processedAt", Db.ts(entry.processedAt()), OffsetDateTime.class)
                 .bindByType("notifiedAt", Db.ts(entry.notifiedAt()), OffsetDateTime.class)
+                .bind("subjectId", event.subjectId())
                 .execute() == 1);
     }
 
@@ -484,7 +498,8 @@ final class JdbiEventInbox implements EventInbox {
             throws SQLException {
         StripeEvent event = new StripeEvent(rs.getString("event_id"), rs.getString("event_type"),
                 Db.instant(rs, "event_created"), rs.getBoolean("livemode"), rs.getString("api_version"),
-                rs.getString("object_id"), rs.getString("object_type"), rs.getString("payload"));
+                rs.getString("object_id"), rs.getString("object_type"), rs.getString("payload"),
+                rs.getString("subject_id"));
         return new InboxEntry(event, status(rs.getString("status")), rs.getInt("attempts"),
                 rs.getString("last_error"), Db.instant(rs, "received_at"), Db.instant(rs, "next_attempt_at"),
                 rs.getString("lease_owner"), Db.instant(rs, "lease_expires_at"), Db.instant(rs, "processed_at"),

@@ -22,7 +22,7 @@ import java.util.Objects;
  * claimers wait on each other's row locks and re-check {@code claimed_by IS NULL} on the committed row, so each
  * purchase goes to exactly one of them, on any number of connections and processes. The claim that moves the
  * purchases adds a third data-modifying CTE to the same statement: the {@code purchases} rows of what the user holds
- * go to the user's customer, audited by V21's trigger. Answers are in purchase order.
+ * go to the user's customer, audited by V20's trigger. Answers are in purchase order.
  */
 final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
     private static final String COLUMNS = """

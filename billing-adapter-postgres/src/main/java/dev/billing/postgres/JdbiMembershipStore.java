@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * {@link MembershipStore} on Postgres: {@code org_members}, keyed by (organization, user), with Clerk's membership id
- * unique where known (V22). {@code apply} is one statement: it finds the row the change is about (by membership id,
+ * unique where known (V21). {@code apply} is one statement: it finds the row the change is about (by membership id,
  * else organization and user, else organization and the user's pseudonym) and writes onto that row's key with
  * {@code INSERT ... ON CONFLICT (org_id, user_id) DO UPDATE ... WHERE <the change supersedes the row>}: the
  * conflicting row is locked and the condition re-checked against it, so duplicates, any delivery order and racing

@@ -53,7 +53,9 @@ final class JdbiNoticeLog implements NoticeLog {
                 FROM {schema}.notice_log
                 WHERE user_id = :user
                 ORDER BY id DESC""");
-        this.pseudonymise = db.sql("UPDATE {schema}.notice_log SET user_id = :pseudonym WHERE user_id = :user");
+        // A failure's text can quote the address a mail server refused: it goes with the user id.
+        this.pseudonymise = db.sql("UPDATE {schema}.notice_log SET user_id = :pseudonym, error = NULL "
+                + "WHERE user_id = :user");
         this.restoreUpdate = db.sql("""
                 UPDATE {schema}.notice_log
                 SET event_id = :eventId, kind = :kind, user_id = :userId, customer_id = :customerId, status = :status,

@@ -67,6 +67,8 @@ final class JdbiUsageLedger implements UsageLedger {
     private final String countersFirst;
     private final String countersAfter;
     private final String countersOf;
+    private final String keysOf;
+    private final String reportsOf;
     private final String keysFirst;
     private final String keysAfter;
     private final String reportsFirst;
@@ -163,6 +165,15 @@ final class JdbiUsageLedger implements UsageLedger {
         this.countersOf = db.sql("SELECT " + COUNTER_COLUMNS + """
                  FROM {schema}.usage_counters WHERE user_id = :userId
                 ORDER BY meter COLLATE "C", period_start
+                """);
+        // The same range of usage_keys' primary key.
+        this.keysOf = db.sql("SELECT " + KEY_COLUMNS + """
+                 FROM {schema}.usage_keys WHERE user_id = :userId ORDER BY idempotency_key COLLATE "C"
+                """);
+        // No index of its own: an export reads the outbox once (a sequential scan), while every metered increment
+        // would write to such an index.
+        this.reportsOf = db.sql("SELECT " + REPORT_COLUMNS.formatted("") + """
+                 FROM {schema}.meter_reports WHERE customer_id = :customerId ORDER BY identifier COLLATE "C"
                 """);
         this.keysFirst = db.sql("SELECT " + KEY_COLUMNS + """
                  FROM {schema}.usage_keys
@@ -337,6 +348,19 @@ final class JdbiUsageLedger implements UsageLedger {
     public List<UsageCounter> countersOf(UserId userId) {
         return db.call("usage.countersOf", h -> h.createQuery(countersOf).bind("userId", userId.value())
                 .map(COUNTER).list());
+    }
+
+    /** One range of usage_keys' primary key, by key. */
+    @Override
+    public List<UsageKey> keysOf(UserId userId) {
+        return db.call("usage.keysOf", h -> h.createQuery(keysOf).bind("userId", userId.value()).map(KEY).list());
+    }
+
+    /** One read of the outbox: an export is rare, and an index would cost every metered increment. */
+    @Override
+    public List<MeterReport> reportsOf(CustomerId customerId) {
+        return db.call("usage.reportsOf", h -> h.createQuery(reportsOf).bind("customerId", customerId.value())
+                .map(REPORT).list());
     }
 
     /**

@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * Reads a v1 event's envelope ({@code id}, {@code type}, {@code created}, {@code livemode}, {@code api_version},
- * {@code data.object.id} and {@code data.object.object}) in one streaming pass, skipping everything else without
+ * {@code data.object.id}, {@code data.object.object}, and the customer, invoice or payment intent the object names,
+ * for the event's {@link StripeEvent#subjectId}) in one streaming pass, skipping everything else without
  * building a tree ({@link #readKeeping} also keeps {@code data.object} as the decoders read it, in the same pass).
  * Used for verified webhook bodies and for events fetched by id, so both give the same {@link StripeEvent}.
  *
@@ -122,6 +123,9 @@ final class StripeEventReader {
                     switch (unique(reader, fields)) {
                         case "id" -> e.objectId = string(reader);
                         case "object" -> e.objectType = string(reader);
+                        case "customer" -> e.customer = idOf(reader);
+                        case "invoice" -> e.invoice = idOf(reader);
+                        case "payment_intent" -> e.paymentIntent = idOf(reader);
                         default -> reader.skipValue();
                     }
                 }
@@ -153,7 +157,19 @@ final class StripeEventReader {
         reader.endObject();
         e.objectId = string(kept.get("id"));
         e.objectType = string(kept.get("object"));
+        e.customer = keptId(kept, "customer");
+        e.invoice = keptId(kept, "invoice");
+        e.paymentIntent = keptId(kept, "payment_intent");
         e.kept = kept;
+    }
+
+    /** An id field as the decoders read it, or null when it is not one (decoding reports that, not the subject). */
+    private static String keptId(JsonObject kept, String name) {
+        try {
+            return StripeJson.idOf(kept, name);
+        } catch (IllegalArgumentException notAnId) {
+            return null;
+        }
     }
 
     /** A kept value as {@link #string(JsonReader)} reads it: a string, null when absent or null, else invalid. */
@@ -162,6 +178,34 @@ final class StripeEventReader {
             return null;
         }
         return value.isJsonPrimitive() && value.getAsJsonPrimitive().isString() ? value.getAsString() : INVALID;
+    }
+
+    /**
+     * An expandable field of {@code data.object} ({@code customer}, {@code invoice}, {@code payment_intent}): an id,
+     * or an expanded object's id; null for anything else (only the subject depends on it, never whether the event is
+     * accepted).
+     */
+    private static String idOf(JsonReader reader) throws IOException {
+        JsonToken token = reader.peek();
+        if (token == JsonToken.STRING) {
+            return reader.nextString();
+        }
+        if (token != JsonToken.BEGIN_OBJECT) {
+            reader.skipValue();
+            return null;
+        }
+        String id = null;
+        reader.beginObject();
+        while (reader.hasNext()) {
+            // Not checked for repeated keys: what this pass accepts stays what it accepted before it read this.
+            if (reader.nextName().equals("id") && id == null && reader.peek() == JsonToken.STRING) {
+                id = reader.nextString();
+            } else {
+                reader.skipValue();
+            }
+        }
+        reader.endObject();
+        return id;
     }
 
     private static String unique(JsonReader reader, Set<String> seen) throws IOException {
@@ -216,6 +260,25 @@ final class StripeEventReader {
         return new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "Not a Stripe event: " + why + ".");
     }
 
+    /**
+     * Whom an event is about ({@link StripeEvent#subjectId}): a customer object itself; else the first its object
+     * names of the customer, the invoice (an invoice payment's) and the payment intent (a refund's, a guest's charge);
+     * else the object (a product, a coupon). The migration that added the column computes the same for stored events
+     * (Postgres V19 {@code inbox_subject_of}, Supabase 018).
+     */
+    static String subjectOf(String objectType, String objectId, String customer, String invoice,
+                            String paymentIntent) {
+        if ("customer".equals(objectType)) {
+            return objectId;
+        }
+        for (String owner : new String[] {customer, invoice, paymentIntent}) {
+            if (owner != null && !owner.isBlank()) {
+                return owner;
+            }
+        }
+        return objectId;
+    }
+
     private static final class Envelope {
         final boolean keep;
         JsonObject kept;
@@ -230,9 +293,16 @@ final class StripeEventReader {
         boolean hasDataObject;
         Object objectId;
         Object objectType;
+        String customer;
+        String invoice;
+        String paymentIntent;
 
         Envelope(boolean keep) {
             this.keep = keep;
+        }
+
+        String subject() {
+            return subjectOf((String) objectType, (String) objectId, customer, invoice, paymentIntent);
         }
 
         StripeEvent toEvent(String payload) {
@@ -265,7 +335,7 @@ final class StripeEventReader {
             try {
                 return new StripeEvent(eventId, eventType, Instant.ofEpochSecond(seconds),
                         Boolean.TRUE.equals(livemode), (String) apiVersion, (String) objectId, (String) objectType,
-                        payload);
+                        payload, subject());
             } catch (IllegalArgumentException e) {
                 throw malformed(e.getMessage());
             }

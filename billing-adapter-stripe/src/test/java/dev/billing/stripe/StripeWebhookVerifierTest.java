@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
@@ -320,6 +321,37 @@ class StripeWebhookVerifierTest {
             assertThat(event.objectId()).isEqualTo("in_1QzA8cInv0001");
             assertThat(event.payload().getBytes(StandardCharsets.UTF_8).length).isEqualTo(large.length);
             assertThat(verifier.decode(event)).isInstanceOf(dev.billing.core.model.EventObject.OfInvoice.class);
+        }
+
+        /** Whom each event is about (erasure and export find it by that): the same whether decoded or not. */
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', textBlock = """
+                checkout.session.completed.json    | cus_RAda7f3kQ2
+                charge.succeeded.json              | cus_RAda7f3kQ2
+                refund.created.json                | cus_RAda7f3kQ2
+                invoice.upcoming.json              | cus_RAda7f3kQ2
+                customer.subscription.updated.json | cus_RAda7f3kQ2
+                customer.created.json              | cus_RAda7f3kQ2
+                invoice_payment.paid.json          | in_1QzA8cInv0001
+                product.updated.json               | prod_RPro
+                """)
+        void readsWhomTheEventIsAbout(String fixture, String subject) {
+            assertThat(verified(fixture(fixture)).subjectId()).isEqualTo(subject);
+        }
+
+        @Test
+        void anEventWithoutACustomerIsAboutWhatItsObjectBelongsTo() {
+            String guest = "{\"id\":\"evt_g\",\"type\":\"charge.succeeded\",\"created\":1795100001,\"data\":"
+                    + "{\"object\":{\"id\":\"ch_g\",\"object\":\"charge\",\"customer\":null,\"payment_intent\":"
+                    + "\"pi_g\",\"billing_details\":{\"email\":\"guest@example.com\"}}}}";
+            assertThat(verified(guest.getBytes(StandardCharsets.UTF_8)).subjectId()).isEqualTo("pi_g");
+            String expanded = "{\"id\":\"evt_e\",\"type\":\"payment_intent.succeeded\",\"created\":1795100001,"
+                    + "\"data\":{\"object\":{\"id\":\"pi_e\",\"object\":\"payment_intent\",\"customer\":"
+                    + "{\"id\":\"cus_e\",\"object\":\"customer\"}}}}";
+            assertThat(verified(expanded.getBytes(StandardCharsets.UTF_8)).subjectId()).isEqualTo("cus_e");
+            String odd = "{\"id\":\"evt_o\",\"type\":\"payment_intent.succeeded\",\"created\":1795100001,"
+                    + "\"data\":{\"object\":{\"id\":\"pi_o\",\"object\":\"payment_intent\",\"customer\":7}}}";
+            assertThat(verified(odd.getBytes(StandardCharsets.UTF_8)).subjectId()).isEqualTo("pi_o");
         }
 
         @Test

@@ -29,8 +29,9 @@ import java.util.Set;
  * and restoring are one insert with {@code resolution=ignore-duplicates}; marking notified is one conditional
  * PATCH; claims, completion, failure, requeue, listing (also {@code about}) and counting are the
  * {@code billing_inbox_*} functions (one transaction each: a claim's lease and attempt count, owner fencing,
- * {@code FOR UPDATE SKIP LOCKED}); erasure is {@code billing_inbox_redact} and {@code billing_inbox_redact_event}
- * (008), which write {@link EventInbox#redactedPayload} as jsonb.
+ * {@code FOR UPDATE SKIP LOCKED}); erasure is {@code billing_inbox_redact_subjects} and
+ * {@code billing_inbox_redact_event} (018), which write {@link EventInbox#redactedPayload} as jsonb. Whom an event is
+ * about is its own column, {@code subject_id} (018), written with the row from {@link StripeEvent#subjectId}.
  *
  * <p>The payload is stored as {@code jsonb} and read back as jsonb's text ({@code payload::text}): the same JSON
  * value with keys reordered and whitespace normalised, which is also what the Postgres adapter returns.
@@ -45,7 +46,7 @@ final class SupabaseEventInbox implements EventInbox {
     static final String TABLE = "stripe_webhook_events";
     private static final String COLUMNS = "stripe_event_id,event_type,event_created,livemode,api_version,object_id,"
             + "object_type,status,attempts,last_error,received_at,next_attempt_at,lease_owner,lease_expires_at,"
-            + "processed_at,notified_at,payload_text:payload::text";
+            + "processed_at,notified_at,subject_id,payload_text:payload::text";
     private static final String CLAIM_ORDER = "event_created.asc,stripe_event_id.asc";
     /** Newest received first, then by event id: the order of billing_inbox_list and billing_inbox_about. */
     private static final String LIST_ORDER = "received_at.desc,stripe_event_id.asc";
@@ -153,43 +154,44 @@ final class SupabaseEventInbox implements EventInbox {
     }
 
     /**
-     * The function billing_inbox_about (007): list's order and keyset over the entries whose object_id is one of the
-     * ids, found through stripe_webhook_events_object_idx. A function rather than a GET with
-     * {@code object_id=in.(...)}: the ids go in the POST body, where a customer with hundreds of invoices cannot make
-     * a URL longer than Supabase's gateway takes (414), and need no quoting.
+     * The function billing_inbox_about_subjects (018): list's order and keyset over the entries whose subject_id is
+     * one of the ids, found through stripe_webhook_events_subject_idx. A function rather than a GET with
+     * {@code subject_id=in.(...)}: the ids go in the POST body, where an account with hundreds of ids cannot make a
+     * URL longer than Supabase's gateway takes (414), and need no quoting.
      */
     @Override
-    public List<InboxEntry> about(Set<String> objectIds, int max) {
+    public List<InboxEntry> about(Set<String> subjects, int max) {
         ArrayNode ids = PostgrestClient.JSON.createArrayNode();
-        objectIds.stream().filter(Objects::nonNull).forEach(ids::add);
+        subjects.stream().filter(Objects::nonNull).forEach(ids::add);
         if (ids.isEmpty() || max < 1) {
             return List.of();
         }
         return Keyset.collect(max, Keyset.MAX_PAGE, (last, limit) -> {
             ObjectNode args = Rows.object();
-            args.set("p_object_ids", ids);
+            args.set("p_subjects", ids);
             args.put("p_after_received", last == null ? null : Rows.timestamp(last.receivedAt()));
             args.put("p_after_event_id", last == null ? null : last.eventId());
             args.put("p_limit", limit);
-            return Rows.map(client.rpc("billing_inbox_about", args).param("select", COLUMNS)
+            return Rows.map(client.rpc("billing_inbox_about_subjects", args).param("select", COLUMNS)
                     .param("order", LIST_ORDER).retryable().send().json(), SupabaseEventInbox::entry);
         });
     }
 
     /**
-     * The function billing_inbox_redact (008): the ids go as one array in the POST body, like {@link #about}'s, so
-     * any number of them fit. Not retried: a repeat after a lost answer would count none of the entries it redacted.
+     * The function billing_inbox_redact_subjects (018): the ids go as one array in the POST body, like
+     * {@link #about}'s, so any number of them fit. Not retried: a repeat after a lost answer would count none of the
+     * entries it redacted.
      */
     @Override
-    public int redact(Set<String> objectIds) {
+    public int redact(Set<String> subjects) {
         ArrayNode ids = PostgrestClient.JSON.createArrayNode();
-        objectIds.stream().filter(Objects::nonNull).forEach(ids::add);
+        subjects.stream().filter(Objects::nonNull).forEach(ids::add);
         if (ids.isEmpty()) {
             return 0;
         }
         ObjectNode args = Rows.object();
-        args.set("p_object_ids", ids);
-        return client.rpc("billing_inbox_redact", args).send().json().asInt();
+        args.set("p_subjects", ids);
+        return client.rpc("billing_inbox_redact_subjects", args).send().json().asInt();
     }
 
     @Override
@@ -252,6 +254,7 @@ final class SupabaseEventInbox implements EventInbox {
         row.put("api_version", event.apiVersion());
         row.put("object_id", event.objectId());
         row.put("object_type", event.objectType());
+        row.put("subject_id", event.subjectId());
         // The payload goes into the jsonb column as JSON, verbatim; it must be one JSON object and nothing else.
         row.putRawValue("payload", new RawValue(requireJsonObject(event)));
         return row;
@@ -296,7 +299,7 @@ final class SupabaseEventInbox implements EventInbox {
             payload = legacyPayload(id, type);
         }
         StripeEvent event = new StripeEvent(id, type, created, Rows.bool(row, "livemode"), Rows.text(row, "api_version"),
-                Rows.text(row, "object_id"), Rows.text(row, "object_type"), payload);
+                Rows.text(row, "object_id"), Rows.text(row, "object_type"), payload, Rows.text(row, "subject_id"));
         InboxStatus status = InboxStatus.parse(Rows.text(row, "status")).orElseThrow(
                 () -> new StoreException("Inbox row " + id + " has an unknown status"));
         JsonNode attempts = row.get("attempts");

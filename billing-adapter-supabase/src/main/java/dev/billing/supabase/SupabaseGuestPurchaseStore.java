@@ -18,7 +18,7 @@ import java.util.Objects;
  * email through {@code billing_guest_purchases_email_idx} (009). {@code record} is one insert with
  * {@code resolution=ignore-duplicates}; {@code claim} is the function {@code billing_guests_claim} (one statement:
  * each purchase goes to exactly one of racing claimers), and the claim that moves the purchases the function
- * {@code billing_guests_claim_into} (020: the same statement moves their rows); {@code ofEmail} is plain REST. Answers are in purchase
+ * {@code billing_guests_claim_into} (019: the same statement moves their rows); {@code ofEmail} is plain REST. Answers are in purchase
  * order, read 500 rows at a time (PostgREST cuts every answer at {@code db-max-rows} without saying so).
  */
 final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
@@ -72,7 +72,7 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
     /**
      * As {@link #claim(String, UserId, Instant)}, through {@code billing_guests_claim_into}, which moves every held
      * purchase in its one statement whatever page of them it answers; the claim's cause travels in the request's
-     * header for 020's audit trigger. Retried: a repeat takes and moves nothing more and answers the same.
+     * header for 019's audit trigger. Retried: a repeat takes and moves nothing more and answers the same.
      */
     @Override
     public List<GuestPurchase> claim(String email, UserId user, CustomerId customer, Instant at, AuditCause cause) {

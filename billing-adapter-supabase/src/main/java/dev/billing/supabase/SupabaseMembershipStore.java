@@ -12,11 +12,11 @@ import java.util.Optional;
 
 /**
  * {@link MembershipStore} on {@code billing_org_members}, keyed by (organization, user), with Clerk's membership id
- * unique where known (021). {@code apply} is the function {@code billing_members_apply} (it finds the row the change
+ * unique where known (020). {@code apply} is the function {@code billing_members_apply} (it finds the row the change
  * is about, by membership id, user or the user's pseudonym, which this store computes and sends along, and updates it
  * iff the change supersedes it, or inserts: one conditional upsert on the locked row), {@code restore} is
  * {@code billing_members_restore} and listing is {@code billing_members_list} (a composite keyset), erasure is
- * {@code billing_members_pseudonymise} (008, 021); reads and counts are plain REST.
+ * {@code billing_members_pseudonymise} (008, 020); reads and counts are plain REST.
  */
 final class SupabaseMembershipStore implements MembershipStore {
     static final String TABLE = "billing_org_members";

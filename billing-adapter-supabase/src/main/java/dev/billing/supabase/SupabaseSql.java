@@ -37,7 +37,7 @@ public final class SupabaseSql {
             "015_invoice_payments.sql",
             "016_migration_copies.sql",
             "017_inbox_lookups.sql",
-            "020_guest_claims_move.sql", "021_membership_ids.sql");
+            "018_inbox_subjects.sql", "019_guest_claims_move.sql", "020_membership_ids.sql");
     private static final String FOLDER = "/supabase/migrations/";
 
     private SupabaseSql() {

@@ -174,6 +174,37 @@ final class SupabaseUsageLedger implements UsageLedger {
         });
     }
 
+    /** One user's keys through billing_usage_keys' primary key, by key, in keyset pages. */
+    @Override
+    public List<UsageKey> keysOf(UserId userId) {
+        return Keyset.collect(Integer.MAX_VALUE, Keyset.MAX_PAGE, (last, limit) -> {
+            PostgrestClient.Request request = client.get(KEYS).param("select", KEY_COLUMNS)
+                    .param("user_id", "eq." + userId.value()).param("order", "idempotency_key.asc")
+                    .param("limit", Integer.toString(limit));
+            if (last != null) {
+                request.param("or", "(idempotency_key.gt." + Rows.quoted(last.idempotencyKey()) + ")");
+            }
+            return Rows.map(request.retryable().send().json(), SupabaseUsageLedger::key);
+        });
+    }
+
+    /**
+     * One customer's reports, by identifier, in keyset pages: a filter without an index of its own (an export is
+     * rare; every metered increment would write to one).
+     */
+    @Override
+    public List<MeterReport> reportsOf(CustomerId customerId) {
+        return Keyset.collect(Integer.MAX_VALUE, Keyset.MAX_PAGE, (last, limit) -> {
+            PostgrestClient.Request request = client.get(REPORTS).param("select", REPORT_COLUMNS)
+                    .param("customer_id", "eq." + customerId.value()).param("order", "identifier.asc")
+                    .param("limit", Integer.toString(limit));
+            if (last != null) {
+                request.param("identifier", "gt." + last.identifier());
+            }
+            return Rows.map(request.retryable().send().json(), SupabaseUsageLedger::report);
+        });
+    }
+
     /** Not retried: a repeat after a lost answer would count none of the rows this call moved. */
     @Override
     public int pseudonymise(UserId user, UserId pseudonym) {

@@ -102,7 +102,7 @@ class SupabaseErasureIT {
         assertThat(project.stores().memberships().countActive(org)).isZero();
     }
 
-    /** The statements of the 008 functions, with literal values: each reads an index, never the table. */
+    /** The statements of the 008 and 018 functions, with literal values: each reads an index, never the table. */
     @Test
     void theErasuresStatementsFindTheirRowsInAnIndex() {
         assertIndexed("stripe_customer_mapping_pkey", """
@@ -117,9 +117,9 @@ class SupabaseErasureIT {
                 "DELETE FROM public.billing_usage_counters c WHERE c.user_id = 'u'");
         assertIndexed("billing_org_members_user_idx",
                 "DELETE FROM public.billing_org_members o WHERE o.user_id = 'u'");
-        assertIndexed("stripe_webhook_events_object_idx", """
-                UPDATE public.stripe_webhook_events e SET payload = '{}'::jsonb
-                 WHERE e.object_id = ANY (ARRAY['cus_1', 'in_1'])
+        assertIndexed("stripe_webhook_events_subject_idx", """
+                UPDATE public.stripe_webhook_events e SET payload = '{}'::jsonb, subject_id = NULL
+                 WHERE e.subject_id = ANY (ARRAY['cus_1', 'user_1'])
                    AND e.payload IS NOT NULL AND NOT e.payload @> '{"billing_redacted": true}'::jsonb""");
         assertIndexed("stripe_webhook_events_pkey", """
                 UPDATE public.stripe_webhook_events e SET payload = '{}'::jsonb

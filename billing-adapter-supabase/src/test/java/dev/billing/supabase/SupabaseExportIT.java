@@ -41,8 +41,9 @@ class SupabaseExportIT {
                 SELECT 'org_' || lpad(i::text, 4, '0'), u.id, 'org:member', i % 2 = 0, now(), 'msg_' || i
                   FROM generate_series(1, 1200) AS i, unnest(ARRAY['user_orgs', 'user_orgs_other']) AS u (id);
                 INSERT INTO public.stripe_webhook_events (stripe_event_id, event_type, event_created, livemode,
-                       object_id, object_type, payload, status, attempts, received_at, processed_at)
+                       object_id, subject_id, object_type, payload, status, attempts, received_at, processed_at)
                 SELECT 'evt_many_' || i, 'invoice.paid', t.at, false,
+                       (ARRAY['cus_many', 'in_many', 'cus_other'])[i % 3 + 1],
                        (ARRAY['cus_many', 'in_many', 'cus_other'])[i % 3 + 1], 'invoice',
                        jsonb_build_object('id', 'evt_many_' || i), 'processed', 1, t.at, t.at
                   FROM generate_series(1, 1800) AS i,
@@ -100,7 +101,7 @@ class SupabaseExportIT {
     void theExportsQueriesFindTheirRowsInAnIndex() {
         String inbox = Sql.plan(project.database(), """
                 SELECT * FROM public.stripe_webhook_events e
-                 WHERE e.object_id = ANY (ARRAY['cus_none', 'in_none']) AND e.stripe_event_id IS NOT NULL
+                 WHERE e.subject_id = ANY (ARRAY['cus_none', 'user_none']) AND e.stripe_event_id IS NOT NULL
                  ORDER BY e.received_at DESC, e.stripe_event_id LIMIT 500""");
         String counters = Sql.plan(project.database(), """
                 SELECT * FROM public.billing_usage_counters WHERE user_id = 'user_none'
@@ -108,7 +109,7 @@ class SupabaseExportIT {
         String members = Sql.plan(project.database(), """
                 SELECT * FROM public.billing_org_members WHERE user_id = 'user_none' ORDER BY org_id LIMIT 500""");
 
-        assertThat(inbox).as(inbox).contains("Index Scan using stripe_webhook_events_object_idx")
+        assertThat(inbox).as(inbox).contains("Index Scan using stripe_webhook_events_subject_idx")
                 .doesNotContain("Seq Scan");
         assertThat(counters).as(counters).contains("billing_usage_counters_pkey").doesNotContain("Sort");
         assertThat(members).as(members).contains("billing_org_members_user_idx").doesNotContain("Sort");

@@ -84,7 +84,7 @@ class SupabaseSqlIT {
                     + " || has_function_privilege('anon', p.oid, 'EXECUTE') || has_function_privilege('authenticated',"
                     + " p.oid, 'EXECUTE') || has_function_privilege('service_role', p.oid, 'EXECUTE')"
                     + " FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'billing\\_%'");
-            assertThat(functions).hasSize(50).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
+            assertThat(functions).hasSize(51).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
         }
     }
 
@@ -112,12 +112,12 @@ class SupabaseSqlIT {
     }
 
     @Test
-    void script020FoldsTheCopiesOldClaimsMadeIntoTheOriginalAndDropsDuplicateRefundEntriesTwiceTheSame() {
-        String before020 = SupabaseSql.scripts().stream().filter(s -> !s.name().startsWith("020_"))
+    void script019FoldsTheCopiesOldClaimsMadeIntoTheOriginalAndDropsDuplicateRefundEntriesTwiceTheSame() {
+        String before019 = SupabaseSql.scripts().stream().filter(s -> !s.name().startsWith("019_"))
                 .map(SupabaseSql.Script::sql).collect(java.util.stream.Collectors.joining("\n"));
-        try (SupabaseProject project = SupabaseProject.start("sql_020", before020)) {
+        try (SupabaseProject project = SupabaseProject.start("sql_019", before019)) {
             TestDatabase db = project.database();
-            // What a guest's purchase and its claim left before 020 (see the Postgres store's V21 test).
+            // What a guest's purchase and its claim left before 019 (see the Postgres store's V20 test).
             project.supabase().executeSql("""
                     INSERT INTO public.billing_purchases (id, customer_id, price_id, quantity, currency, amount_total,
                         payment_intent_id, purchased_at)
@@ -142,10 +142,10 @@ class SupabaseSqlIT {
                     + "|| coalesce(customer_id, '-') || ' ' || coalesce(cause, '-') || ' ' "
                     + "|| ((detail ->> 'old_customer_id') IS NOT NULL)::text, ',' ORDER BY id) "
                     + "FROM public.billing_audit_log";
-            String script020 = SupabaseSql.scripts().stream().filter(s -> s.name().startsWith("020_")).findFirst()
+            String script019 = SupabaseSql.scripts().stream().filter(s -> s.name().startsWith("019_")).findFirst()
                     .orElseThrow().sql();
 
-            project.supabase().executeSql(script020);
+            project.supabase().executeSql(script019);
 
             assertThat(Sql.value(db, purchases)).isEqualTo("cs_guest_1 cus_ada pi_guest_1");
             String entries = Sql.value(db, trail);
@@ -155,7 +155,7 @@ class SupabaseSqlIT {
                     "refund.created re_1 - admin:req_first false",
                     "refund.created re_2 - admin:req_other false"));
 
-            project.supabase().executeSql(script020);
+            project.supabase().executeSql(script019);
             assertThat(Sql.value(db, purchases)).isEqualTo("cs_guest_1 cus_ada pi_guest_1");
             assertThat(Sql.value(db, trail)).isEqualTo(entries);
         }

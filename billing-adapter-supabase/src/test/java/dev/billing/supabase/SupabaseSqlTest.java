@@ -75,7 +75,7 @@ class SupabaseSqlTest {
             assertThat(count(after, "public." + function.group(1) + ",") + count(after, "public."
                     + function.group(1) + "\n")).as(function.group(1)).isEqualTo(2);
         }
-        assertThat(functions).hasSize(50);
+        assertThat(functions).hasSize(53);
         assertThat(all).doesNotContain("SECURITY DEFINER");
     }
 

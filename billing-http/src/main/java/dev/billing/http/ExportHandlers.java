@@ -4,7 +4,7 @@ import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.UserId;
 import dev.billing.core.usecase.ErasePersonalData;
-import dev.billing.http.wire.Responses;
+import dev.billing.http.wire.PersonalDataResponses;
 
 import java.util.regex.Pattern;
 
@@ -44,12 +44,12 @@ final class ExportHandlers {
         return erase(call, pathUser(call));
     }
 
-    private Responses.ErasedView erase(Call call, UserId user) {
+    private PersonalDataResponses.ErasedView erase(Call call, UserId user) {
         if (!call.query("confirm").map("true"::equals).orElse(false)) {
             throw new InvalidRequestException("confirmation_required", "confirm", "Erasing billing data cannot be "
                     + "undone: repeat the request with ?confirm=true.");
         }
-        return Responses.ErasedView.of(billing.useCases().erasePersonalData().erase(user, erasure));
+        return PersonalDataResponses.ErasedView.of(billing.useCases().erasePersonalData().erase(user, erasure));
     }
 
     private static UserId pathUser(Call call) {
@@ -61,8 +61,8 @@ final class ExportHandlers {
         return UserId.of(id);
     }
 
-    private Responses.PersonalDataView export(UserId user) {
-        return Responses.PersonalDataView.of(billing.useCases().exportPersonalData().export(user),
+    private PersonalDataResponses.PersonalDataView export(UserId user) {
+        return PersonalDataResponses.PersonalDataView.of(billing.useCases().exportPersonalData().export(user),
                 billing.useCases().entitlementPolicy().catalog(), json::embeddable);
     }
 }

@@ -1,5 +1,6 @@
 package dev.billing.http;
 
+import dev.billing.http.wire.PersonalDataResponses;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
 
@@ -122,7 +123,7 @@ final class RouteTable {
                         .returns(Responses.EntitlementsView.class).errors(503),
                 get("/me/export", Access.USER, h.export()::me).tag("account")
                         .summary("Everything the store holds about the caller, as one JSON document.")
-                        .returns(Responses.PersonalDataView.class).errors(503),
+                        .returns(PersonalDataResponses.PersonalDataView.class).errors(503),
                 post("/guest/checkout", Access.PUBLIC, h.guests()::checkout).tag("guests")
                         .summary("Buy an item open to guests without an account (rate limited per IP).")
                         .body(Requests.GuestCheckout.class).returns(Responses.CheckoutSession.class)
@@ -134,7 +135,7 @@ final class RouteTable {
                         .summary("Erase the caller's billing data (?confirm=true); financial records stay under a "
                                 + "pseudonym.")
                         .query(string("confirm", "true, to confirm: this cannot be undone."))
-                        .returns(Responses.ErasedView.class).errors(400, 502, 503),
+                        .returns(PersonalDataResponses.ErasedView.class).errors(400, 502, 503),
                 get("/usage", Access.USER, h.entitlements()::usage).tag("entitlements")
                         .summary("The caller's quotas this period.").returns(Responses.UsageQuotas.class)
                         .errors(503),
@@ -260,11 +261,11 @@ final class RouteTable {
                         .errors(400, 404, 503),
                 get("/admin/users/{userId}/export", Access.ADMIN, h.export()::user).tag("admin")
                         .summary("Everything the store holds about one user or organization (personal data export).")
-                        .returns(Responses.PersonalDataView.class).errors(400, 503),
+                        .returns(PersonalDataResponses.PersonalDataView.class).errors(400, 503),
                 delete("/admin/users/{userId}", Access.ADMIN, h.export()::eraseUser).tag("admin")
                         .summary("Erase one account's billing data (?confirm=true).")
                         .query(string("confirm", "true, to confirm: this cannot be undone."))
-                        .returns(Responses.ErasedView.class).errors(400, 502, 503),
+                        .returns(PersonalDataResponses.ErasedView.class).errors(400, 502, 503),
                 post("/admin/refunds", Access.ADMIN, h.admin()::refund).tag("admin")
                         .summary("Refund a payment in full or in part, once per Idempotency-Key.")
                         .body(Requests.Refund.class).returns(Responses.RefundView.class).requiresIdempotencyKey()

@@ -307,6 +307,11 @@ public final class LocalMode implements AutoCloseable {
         return adminToken;
     }
 
+    /** The store's database (tests look at it behind the store's back, as a personal data scan does). */
+    javax.sql.DataSource storeDatabase() {
+        return postgres.dataSource(DATABASE);
+    }
+
     /** The secret the emulator signs this run's webhooks with (tests forge deliveries with it). */
     String webhookSecret() {
         return webhookSecret;

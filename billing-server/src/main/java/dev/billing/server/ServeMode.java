@@ -13,7 +13,7 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.usecase.ErasePersonalData;
 import dev.billing.core.usecase.ReconcileReport;
 import dev.billing.http.JsonCodec;
-import dev.billing.http.wire.Responses;
+import dev.billing.http.wire.PersonalDataResponses;
 import dev.billing.smtp.SmtpConfig;
 import dev.billing.smtp.SmtpNotifier;
 import dev.billing.stripe.StripeCatalogSync;
@@ -143,7 +143,7 @@ public final class ServeMode {
                     .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
                     .stores(stores).plans(plans).options(config.billingOptions()).clock(clock).build();
             JsonCodec json = new JsonCodec();
-            return json.writeString(Responses.PersonalDataView.of(
+            return json.writeString(PersonalDataResponses.PersonalDataView.of(
                     billing.useCases().exportPersonalData().export(UserId.of(user)), plans,
                     json::embeddable));
         }

@@ -12,6 +12,7 @@ import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.testkit.webhook.SvixSignature;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
 import org.junit.jupiter.api.AfterEach;
@@ -73,6 +74,9 @@ class ServeModeIT {
         env.put("BILLING_SMTP_PORT", Integer.toString(mail.getSmtp().getPort()));
         env.put("BILLING_SMTP_STARTTLS", "false");
         env.put("BILLING_SMTP_FROM", "Billing <billing@example.com>");
+        // Clerk's membership events too, so the erasure test stores what Clerk sends about a member.
+        env.put("BILLING_MEMBERSHIP_SYNC", "true");
+        env.put("CLERK_WEBHOOK_SECRET", SvixSignature.SECRET);
         server = ServeMode.start(ServerConfig.fromEnv(env), "test");
         http = Http.local(server.port());
         emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", SECRET);
@@ -175,7 +179,7 @@ class ServeModeIT {
 
     @Test
     void exportEraseExportOnPostgres() throws Exception {
-        ErasureFlow.run(http, emulator, minter, ADMIN);
+        ErasureFlow.run(http, emulator, minter, ADMIN, SECRET, db.dataSource(), "billing", "projection_changes");
 
         CliConfigTest.Run unconfirmed = CliConfigTest.run(env, "erase", "--user", "user_erase");
         assertThat(unconfirmed.exit()).isEqualTo(2);

@@ -16,6 +16,7 @@ import dev.billing.testkit.auth.TokenMinter;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.testkit.webhook.SvixSignature;
 import dev.billing.testkit.supabase.SupabaseFixture;
 import org.junit.jupiter.api.Test;
 
@@ -72,11 +73,15 @@ class ServeOnSupabaseIT {
              StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
             Map<String, String> env = supabaseEnv(supabase, emulator);
             env.put("BILLING_ADMIN_TOKEN", ServeModeIT.ADMIN);
+            env.put("BILLING_MEMBERSHIP_SYNC", "true");
+            env.put("CLERK_WEBHOOK_SECRET", SvixSignature.SECRET);
             try (BillingServer server = ServeMode.start(ServerConfig.fromEnv(env), "test")) {
                 emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
                         ServeModeIT.SECRET);
+                // The scan reads the database under PostgREST over JDBC.
                 ErasureFlow.run(Http.local(server.port()), emulator, new TokenMinter(ServeModeIT.KEY,
-                        ServeModeIT.ISSUER, Clock.systemUTC()), ServeModeIT.ADMIN);
+                        ServeModeIT.ISSUER, Clock.systemUTC()), ServeModeIT.ADMIN, ServeModeIT.SECRET,
+                        supabase.database().dataSource(), "public", "billing_projection_changes");
             }
         }
     }

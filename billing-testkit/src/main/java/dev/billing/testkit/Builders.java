@@ -264,6 +264,8 @@ public final class Builders {
         private String objectId = "sub_default";
         private String objectType = "subscription";
         private String payload;
+        private String subjectId;
+        private boolean subjectSet;
 
         public EventBuilder withId(String value) {
             this.id = value;
@@ -301,11 +303,19 @@ public final class Builders {
             return this;
         }
 
+        /** Whom the event is about ({@link StripeEvent#subjectId}; its object unless set): a customer, a user. */
+        public EventBuilder about(String subject) {
+            this.subjectId = subject;
+            this.subjectSet = true;
+            return this;
+        }
+
         public StripeEvent build() {
             String body = payload != null ? payload : "{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"" + type
                     + "\",\"created\":" + created.getEpochSecond() + ",\"livemode\":" + livemode
                     + ",\"data\":{\"object\":{\"id\":\"" + objectId + "\",\"object\":\"" + objectType + "\"}}}";
-            return new StripeEvent(id, type, created, livemode, apiVersion, objectId, objectType, body);
+            return new StripeEvent(id, type, created, livemode, apiVersion, objectId, objectType, body,
+                    subjectSet ? subjectId : objectId);
         }
     }
 

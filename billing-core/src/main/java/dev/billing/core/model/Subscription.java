@@ -41,6 +41,12 @@ public record Subscription(String id, CustomerId customerId, SubscriptionStatus 
                 pricing);
     }
 
+    public Subscription withMetadata(Map<String, String> newMetadata) {
+        return new Subscription(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd,
+                cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, newMetadata, version,
+                pricing);
+    }
+
     public Subscription withPricing(SubscriptionPricing newPricing) {
         return new Subscription(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd,
                 cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata, version,

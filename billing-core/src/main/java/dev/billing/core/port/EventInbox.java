@@ -115,16 +115,22 @@ public interface EventInbox {
     }
 
     /**
-     * Erasure: the entries about any of {@code objectIds} keep their id, type, status and times, and their payload
-     * becomes {@link #redactedPayload}.
+     * Erasure: the entries about any of {@code subjects} (their {@link StripeEvent#subjectId}: the account's Stripe
+     * customer, its user id for Clerk's events, and the ids of its objects whose events name no customer) keep their
+     * id, type, status, attempts and times; their payload becomes {@link #redactedPayload}, and their subject, last
+     * error and an object id that names the subject itself (a customer, a Clerk user) are cleared. A worker holding
+     * one still completes it.
      *
-     * @return how many entries were redacted now
+     * @return how many entries were redacted now (none on a second call)
      */
-    default int redact(Set<String> objectIds) {
+    default int redact(Set<String> subjects) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot erase personal data");
     }
 
-    /** Erasure of one entry (an erased account's later event); false when there is none or it is redacted. */
+    /**
+     * Erasure of one entry (an erased account's later event), as {@link #redact} does it; false when there is none
+     * or it is redacted.
+     */
     default boolean redactEvent(String eventId) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot erase personal data");
     }
@@ -133,18 +139,18 @@ public interface EventInbox {
     Page<InboxEntry> list(InboxStatus status, String cursor, int limit);
 
     /**
-     * Up to {@code max} entries whose event is about one of {@code objectIds} (its {@code objectId}), newest received
-     * first (a personal data export: the customer's, subscriptions', invoices' and checkout sessions' events). This
-     * default reads the whole inbox; stores answer from an index.
+     * Up to {@code max} entries about any of {@code subjects} (their {@link StripeEvent#subjectId}, as in
+     * {@link #redact}), newest received first: a personal data export. This default reads the whole inbox; stores
+     * answer from an index.
      */
-    default List<InboxEntry> about(Set<String> objectIds, int max) {
+    default List<InboxEntry> about(Set<String> subjects, int max) {
         List<InboxEntry> found = new ArrayList<>();
         String cursor = null;
         do {
             Page<InboxEntry> page = list(null, cursor, 500);
             for (InboxEntry entry : page.items()) {
-                if (found.size() < max && entry.event().objectId() != null
-                        && objectIds.contains(entry.event().objectId())) {
+                if (found.size() < max && entry.event().subjectId() != null
+                        && subjects.contains(entry.event().subjectId())) {
                     found.add(entry);
                 }
             }

@@ -28,7 +28,8 @@ public interface NoticeLog {
     List<NoticeEntry> forUser(UserId user);
 
     /**
-     * Replaces the user id on every row naming {@code user} with {@code pseudonym} (an erasure).
+     * Replaces the user id on every row naming {@code user} with {@code pseudonym} and clears their error text (an
+     * erasure: a mail server's refusal quotes the address it refused).
      *
      * @return how many rows changed
      */

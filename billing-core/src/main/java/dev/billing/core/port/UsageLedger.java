@@ -1,5 +1,6 @@
 package dev.billing.core.port;
 
+import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.MeterReport;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UsageCounter;
@@ -65,6 +66,36 @@ public interface UsageLedger {
         do {
             Page<UsageCounter> page = listCounters(cursor, 500);
             page.items().stream().filter(c -> c.userId().equals(userId)).forEach(found::add);
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return found;
+    }
+
+    /**
+     * Every idempotency key one user used, with the answer it got (a personal data export), in key order. This default
+     * reads all keys; stores answer from an index.
+     */
+    default List<UsageKey> keysOf(UserId userId) {
+        List<UsageKey> found = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<UsageKey> page = listKeys(cursor, 500);
+            page.items().stream().filter(k -> k.userId().equals(userId)).forEach(found::add);
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return found;
+    }
+
+    /**
+     * Every meter report of one customer, reported or not (a personal data export), in identifier order. This
+     * default reads all reports.
+     */
+    default List<MeterReport> reportsOf(CustomerId customerId) {
+        List<MeterReport> found = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<MeterReport> page = listReports(cursor, 500);
+            page.items().stream().filter(r -> r.event().customerId().equals(customerId)).forEach(found::add);
             cursor = page.nextCursor();
         } while (cursor != null);
         return found;

@@ -31,10 +31,11 @@ final class CheckoutEvents {
     private final boolean refetch;
     private final OpenCheckouts openCheckouts;
     private final DuplicateSubscriptionCheck duplicates;
+    private final ErasedAccountEvents erased;
 
     CheckoutEvents(PaymentGateway gateway, SubscriptionStore subscriptions, ProjectionListener listener,
                    GuestPurchases guests, PlanCatalog plans, NoticeSender notices, boolean refetch,
-                   DuplicateSubscriptionCheck duplicates) {
+                   DuplicateSubscriptionCheck duplicates, ErasedAccountEvents erased) {
         this.openCheckouts = new OpenCheckouts(gateway);
         this.duplicates = duplicates;
         this.gateway = gateway;
@@ -44,13 +45,15 @@ final class CheckoutEvents {
         this.plans = plans;
         this.notices = notices;
         this.refetch = refetch;
+        this.erased = erased;
     }
 
     InboxStatus apply(InboxEntry entry, CheckoutSession session) {
         if (session.mode() == CheckoutMode.SUBSCRIPTION) {
             if (session.subscriptionId() != null && refetch) {
                 gateway.getSubscription(session.subscriptionId()).ifPresent(s -> {
-                    subscriptions.upsertSubscription(s, AuditContext.current());
+                    // Stripe's metadata still names an erased account's user: written under its pseudonym.
+                    subscriptions.upsertSubscription(erased.scrubbed(s), AuditContext.current());
                     listener.projectionChanged(s.customerId());
                 });
             }

@@ -12,7 +12,6 @@ import dev.billing.core.port.MembershipStore;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,11 +20,13 @@ import java.util.Set;
 
 /**
  * "Forget me": removes one account's personal data from the local store and keeps the financial records under a
- * stable pseudonym ({@code erased_} and a hash of the account id, the same on every retry). The stored webhook
- * events about the customer, its subscriptions, invoices and purchases keep only their id and type; the
- * subscriptions' metadata, the usage counters and keys and the memberships move to the pseudonym; the customer link
- * keeps its customer under the pseudonym, without the email, so a later webhook cannot link the customer to the
- * account again (and {@link ProcessInboxEvent} redacts those later events too).
+ * stable pseudonym ({@code erased_} and a hash of the account id, the same on every retry). Every stored webhook
+ * event about the account, of both sources (Stripe's about its customer or its objects, Clerk's about its user:
+ * {@link AccountRecords#subjects()}), keeps only its id and type; the subscriptions' metadata, the usage counters and
+ * keys, the memberships, the notice log and the audit trail move to the pseudonym (a failed notice's error text
+ * goes); guest purchases lose the email; the customer link keeps its customer under the pseudonym, without the
+ * email, so a later webhook cannot link the customer to the account again ({@link ErasedAccountEvents} keeps the
+ * user id out of what such events write, and redacts them).
  *
  * <p>Stripe comes first when asked to (cancel the subscriptions, or delete the customer): a failure there leaves the
  * local data for the retry. Locally each step is atomic and the link goes last, so an interrupted erasure is
@@ -95,35 +96,39 @@ public final class ErasePersonalData {
         }
         // A retry after an interruption finds the link already under the pseudonym.
         Optional<CustomerLink> link = own.or(() -> stores.customers().findByUserId(base));
-        int events = 0;
+        AccountRecords records = AccountRecords.read(stores, user, link.orElse(null));
+        Set<String> subjects = records.subjects();
         int subscriptions = 0;
         int canceled = 0;
         boolean deleted = false;
         CustomerId customer = link.map(CustomerLink::customerId).orElse(null);
         if (customer != null) {
-            List<Subscription> owned = stores.subscriptions().subscriptionsOf(customer);
             if (options.deleteStripeCustomer()) {
                 deleted = retry.call(() -> gateway.deleteCustomer(customer));
             } else if (options.cancelSubscriptions()) {
-                canceled = cancel(owned);
+                canceled = cancel(records.subscriptions());
             }
-            Set<String> objects = new LinkedHashSet<>();
-            objects.add(customer.value());
-            owned.forEach(s -> objects.add(s.id()));
-            stores.subscriptions().invoicesOf(customer).forEach(i -> objects.add(i.id()));
-            stores.subscriptions().purchasesOf(customer).forEach(p -> objects.add(p.id()));
-            events = stores.inbox().redact(objects);
             subscriptions = stores.subscriptions().pseudonymise(customer, user, pseudonym);
         }
+        // Every stored event about the account, of both sources (Stripe's about its customer and objects, Clerk's
+        // about its user): the same ones an export shows.
+        int events = stores.inbox().redact(subjects);
         int usage = stores.usage().pseudonymise(user, pseudonym);
         int memberships = stores.memberships() == MembershipStore.NONE ? 0
                 : stores.memberships().pseudonymise(user, pseudonym);
         // Guest purchases the account claimed, and unclaimed ones paid with its email, keep no email.
         int guests = stores.guests().pseudonymise(user, link.map(CustomerLink::email).orElse(null), pseudonym);
-        // The notice log keeps no address; the user id is all there is to erase in it.
+        // The notice log keeps no address but in a failure's text, which goes; the user id moves to the pseudonym.
         stores.notices().pseudonymise(user, pseudonym);
         AuditCause cause = AuditContext.currentOr(AuditCause.admin(null));
         boolean linkErased = stores.customers().pseudonymise(user, pseudonym, cause);
+        if (customer != null) {
+            // An event processed while this ran may have written the user id after the steps above read: it wrote
+            // before the link became the pseudonym, so this second pass finds it; one that writes later reads the
+            // erased link first (ErasedAccountEvents) and never names the user.
+            subscriptions += stores.subscriptions().pseudonymise(customer, user, pseudonym);
+        }
+        events += stores.inbox().redact(subjects);
         entitlements.invalidate(user);
         if (customer != null) {
             listener.projectionChanged(customer);

@@ -4,22 +4,34 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.EventObject;
 import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.Subscription;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.SubscriptionStore;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A later event about an erased account keeps only its id and type once applied: its payload carries the personal
- * data the erasure removed (ErasePersonalData). Whether an account is erased is its customer link's pseudonym, read
- * after the event's own write; a batch of events reads all its links in one go.
+ * Keeps an erased account erased when events about its customer arrive after the erasure (ErasePersonalData): Stripe
+ * still names the user in the subscription's metadata and the customer's email in its objects.
+ * <ul>
+ *   <li>Before a subscription is written from an event (or a re-fetch, or a reconcile), the customer's link is read,
+ *       and an erased account's subscription is written with the pseudonym in its metadata ({@link #scrubbed}): the
+ *       user id is never written in the first place.</li>
+ *   <li>After the event is applied, its payload is redacted, and a subscription it wrote naming the user is moved to
+ *       the pseudonym (an erasure that finished between that read and the write); whether an account is erased is
+ *       its customer link's pseudonym, read after the write. A batch of events reads all its links in one go.</li>
+ * </ul>
  */
 final class ErasedAccountEvents {
     private static final System.Logger LOG = System.getLogger(ErasedAccountEvents.class.getName());
+    private static final String USER_ID = "user_id";
 
     private final CustomerStore customers;
     private final SubscriptionStore subscriptions;
@@ -42,6 +54,37 @@ final class ErasedAccountEvents {
             LOG.log(System.Logger.Level.DEBUG, "Reading a batch's customer links failed; reading them one by one", e);
             return null;
         }
+    }
+
+    /**
+     * {@code subscription} as it may be written now: with the pseudonym in its metadata when its customer's account
+     * is erased. One link read.
+     */
+    Subscription scrubbed(Subscription subscription) {
+        return scrubbed(subscription, customers.findByCustomerId(subscription.customerId()).orElse(null));
+    }
+
+    /** The same with the customer's link read beforehand (null: not linked). */
+    static Subscription scrubbed(Subscription subscription, CustomerLink link) {
+        if (link == null || !link.userId().isPseudonym()) {
+            return subscription;
+        }
+        String named = subscription.metadata().get(USER_ID);
+        if (named == null || named.equals(link.userId().value())) {
+            return subscription;
+        }
+        Map<String, String> metadata = new HashMap<>(subscription.metadata());
+        metadata.put(USER_ID, link.userId().value());
+        return subscription.withMetadata(metadata);
+    }
+
+    /** Each of a batch's subscriptions {@link #scrubbed}, with the links read beforehand for the batch. */
+    static List<Subscription> scrubbed(List<Subscription> batch, Map<CustomerId, CustomerLink> links) {
+        List<Subscription> rows = new ArrayList<>(batch.size());
+        for (Subscription s : batch) {
+            rows.add(scrubbed(s, links.get(s.customerId())));
+        }
+        return rows;
     }
 
     /** The customer an event's object names, or null (a guest's payment, an invoice payment, a catalog object). */
@@ -87,9 +130,10 @@ final class ErasedAccountEvents {
             return;
         }
         inbox.redactEvent(entry.eventId());
-        // Stripe's subscription still names the account: the snapshot just stored brought the id back.
-        String named = object instanceof EventObject.OfSubscription of
-                ? of.subscription().metadata().get("user_id") : null;
+        // What the event wrote may name the account: a subscription's metadata, or the one a completed Checkout
+        // session's subscription carries (the session's own metadata names the same user).
+        String named = object instanceof EventObject.OfSubscription of ? of.subscription().metadata().get(USER_ID)
+                : object instanceof EventObject.OfCheckoutSession of ? of.session().metadata().get(USER_ID) : null;
         if (named != null && !named.equals(link.get().userId().value())) {
             try {
                 subscriptions.pseudonymise(customer, UserId.of(named), link.get().userId());

@@ -1,24 +1,23 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.model.AuditEntry;
+import dev.billing.core.model.AuditQuery;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.InboxEntry;
-import dev.billing.core.model.Invoice;
-import dev.billing.core.model.PaymentRefund;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.PersonalData;
-import dev.billing.core.model.Purchase;
-import dev.billing.core.model.Subscription;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 
 import java.time.Clock;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * Collects everything the local store holds about one account, for the account holder ("give me my data") or an
- * admin. Reads the local store only: what Stripe itself holds is Stripe's to export (its dashboard and API).
+ * admin: every row of every table that refers to it, and every stored event of both webhook sources about it (found
+ * as {@link ErasePersonalData} finds them). Reads the local store only: what Stripe itself holds is Stripe's to
+ * export (its dashboard and API).
  *
  * <p>Usage: {@code PersonalData data = exportPersonalData.export(UserId.of("user_2abc"));}
  */
@@ -35,33 +34,29 @@ public final class ExportPersonalData {
     }
 
     public PersonalData export(UserId user) {
-        Optional<CustomerLink> link = stores.customers().findByUserId(user);
-        List<Subscription> subscriptions = link.map(l -> stores.subscriptions().subscriptionsOf(l.customerId()))
-                .orElse(List.of());
-        List<Invoice> invoices = link.map(l -> stores.subscriptions().invoicesOf(l.customerId())).orElse(List.of());
-        List<Purchase> purchases = link.map(l -> stores.subscriptions().purchasesOf(l.customerId()))
-                .orElse(List.of());
-        List<PaymentRefund> refunds = link.map(l -> stores.subscriptions().refundsOf(l.customerId()))
-                .orElse(List.of());
-        Set<String> objects = new LinkedHashSet<>();
-        link.ifPresent(l -> objects.add(l.customerId().value()));
-        subscriptions.forEach(s -> objects.add(s.id()));
-        invoices.forEach(i -> objects.add(i.id()));
-        purchases.forEach(p -> objects.add(p.id()));
-        // refund.* events name the refund, charge.refunded the charge.
-        refunds.forEach(r -> {
-            objects.add(r.id());
-            if (r.chargeId() != null) {
-                objects.add(r.chargeId());
-            }
-        });
+        CustomerLink link = stores.customers().findByUserId(user).orElse(null);
+        AccountRecords records = AccountRecords.read(stores, user, link);
         // One more than shown tells whether there were more.
-        List<InboxEntry> events = objects.isEmpty() ? List.of() : stores.inbox().about(objects, MAX_EVENTS + 1);
+        List<InboxEntry> events = stores.inbox().about(records.subjects(), MAX_EVENTS + 1);
         boolean truncated = events.size() > MAX_EVENTS;
-        return new PersonalData(user, clock.instant(), link.orElse(null), subscriptions, invoices, purchases,
-                stores.usage().countersOf(user), stores.memberships().ofUser(user),
-                truncated ? events.subList(0, MAX_EVENTS) : events, truncated, stores.guests().claimedBy(user),
-                refunds, stores.notices().forUser(user), invoices.isEmpty() ? List.of()
-                        : stores.subscriptions().invoicePaymentsOf(invoices.stream().map(Invoice::id).toList()));
+        return new PersonalData(user, clock.instant(), link, records.subscriptions(), records.invoices(),
+                records.purchases(), stores.usage().countersOf(user), stores.memberships().ofUser(user),
+                truncated ? events.subList(0, MAX_EVENTS) : events, truncated, records.guestPurchases(),
+                records.refunds(), stores.notices().forUser(user), records.invoicePayments(),
+                stores.usage().keysOf(user), link == null ? List.of() : stores.usage().reportsOf(link.customerId()),
+                audit(user));
+    }
+
+    /** Every audit entry naming the account or its customer, newest first. */
+    private List<AuditEntry> audit(UserId user) {
+        List<AuditEntry> entries = new ArrayList<>();
+        AuditQuery query = AuditQuery.all(AuditQuery.MAX_LIMIT).withUser(user);
+        Page<AuditEntry> page;
+        do {
+            page = stores.audit().list(query);
+            entries.addAll(page.items());
+            query = query.after(page.nextCursor());
+        } while (page.nextCursor() != null);
+        return entries;
     }
 }

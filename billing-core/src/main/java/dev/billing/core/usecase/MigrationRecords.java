@@ -59,7 +59,7 @@ import java.util.function.ToLongFunction;
  *       purchased_at</li>
  *   <li>inbox_entries: event_id, type, created, livemode, api_version, object_id, object_type, payload, status,
  *       attempts, last_error, received_at, next_attempt_at, lease_owner, lease_expires_at, processed_at,
- *       notified_at (the payload as the store returns it: Supabase returns jsonb's text, Postgres the text it was given)</li>
+ *       notified_at, subject_id (the payload as the store returns it: Supabase returns jsonb's text, Postgres the text it was given)</li>
  *   <li>usage_counters: user_id, meter, period_start, period_end, used, updated_at</li>
  *   <li>usage_keys: user_id, idempotency_key, meter, period_start, fingerprint, amount, used_after, limit,
  *       created_at</li>
@@ -399,7 +399,7 @@ final class MigrationRecords {
                 .text("last_error", e.lastError()).instant("received_at", e.receivedAt())
                 .instant("next_attempt_at", e.nextAttemptAt()).text("lease_owner", e.leaseOwner())
                 .instant("lease_expires_at", e.leaseExpiresAt()).instant("processed_at", e.processedAt())
-                .instant("notified_at", e.notifiedAt()).build();
+                .instant("notified_at", e.notifiedAt()).text("subject_id", event.subjectId()).build();
     }
 
     static String canonical(UsageCounter c) {

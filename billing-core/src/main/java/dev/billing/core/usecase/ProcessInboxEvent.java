@@ -100,6 +100,7 @@ public final class ProcessInboxEvent {
     private final InvoicePaymentEvents invoicePayments;
     private final CheckoutEvents checkouts;
     private final DuplicateSubscriptionCheck duplicates;
+    private final SnapshotEvents snapshots;
     private final DoneEvents doneLately = new DoneEvents();
 
     ProcessInboxEvent(DecodedEvents decoded, PaymentGateway gateway, CustomerStore customers,
@@ -126,8 +127,9 @@ public final class ProcessInboxEvent {
         this.refunds = new RefundEvents(gateway, subscriptions, listener, options.refetchOnWebhook());
         this.invoicePayments = new InvoicePaymentEvents(subscriptions);
         this.duplicates = duplicates;
+        this.snapshots = new SnapshotEvents(gateway, customers, subscriptions, listener, options.refetchOnWebhook());
         this.checkouts = new CheckoutEvents(gateway, subscriptions, listener, guests, plans, notices,
-                options.refetchOnWebhook(), duplicates);
+                options.refetchOnWebhook(), duplicates, erased);
     }
 
     /**
@@ -424,9 +426,15 @@ public final class ProcessInboxEvent {
             rows = List.copyOf(once.keySet());
             causes = List.copyOf(once.values());
         }
+        // Read before the write, so an erased account's subscription is written under its pseudonym; the same links
+        // decide afterwards whether its events are redacted (then read again: an erasure may finish meanwhile).
+        Map<CustomerId, CustomerLink> before = erased.linksOrNull(rows.stream().map(Subscription::customerId).toList());
         List<UpsertResult> results;
         try {
-            results = subscriptions.upsertSubscriptions(rows, causes);
+            if (before == null) {
+                throw new IllegalStateException("the batch's customer links could not be read");
+            }
+            results = subscriptions.upsertSubscriptions(ErasedAccountEvents.scrubbed(rows, before), causes);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.INFO, "A batched upsert of {0} subscriptions failed, applying them one by one: "
                     + "{1}", snapshots.size(), describe(e));
@@ -441,7 +449,8 @@ public final class ProcessInboxEvent {
             try {
                 if (!fromStripe && results.get(i) == UpsertResult.SAME_VERSION) { // one result per event here
                     // Two snapshots of the same second: only Stripe knows which is newer.
-                    gateway.getSubscription(snapshot.id()).ifPresent(s -> subscriptions.upsertSubscription(s,
+                    gateway.getSubscription(snapshot.id()).ifPresent(s -> subscriptions.upsertSubscription(
+                            ErasedAccountEvents.scrubbed(s, before.get(s.customerId())),
                             AuditCause.event(entry.eventId())));
                 }
                 listener.projectionChanged(snapshot.customerId());
@@ -474,6 +483,9 @@ public final class ProcessInboxEvent {
 
     private InboxStatus apply(InboxEntry entry) {
         StripeEvent event = entry.event();
+        if (EventInbox.isRedacted(event.payload())) {
+            return InboxStatus.IGNORED; // an erased account's event, of either source: nothing left to apply
+        }
         if (event.type().startsWith(MembershipWebhookVerifier.TYPE_PREFIX)) {
             if (memberships == null) {
                 return InboxStatus.IGNORED;
@@ -484,9 +496,6 @@ public final class ProcessInboxEvent {
         }
         if (event.livemode() != options.livemode() || !handles(event.type())) {
             return InboxStatus.IGNORED;
-        }
-        if (EventInbox.isRedacted(event.payload())) {
-            return InboxStatus.IGNORED; // an erased account's event: nothing left to apply
         }
         EventObject object = decoded.decode(event);
         try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(entry.eventId()))) {
@@ -501,13 +510,13 @@ public final class ProcessInboxEvent {
 
     private InboxStatus applyObject(InboxEntry entry, StripeEvent event, EventObject object) {
         if (object instanceof EventObject.OfSubscription of && event.type().startsWith("customer.subscription.")) {
-            applySubscription(of.subscription());
+            snapshots.subscription(of.subscription());
             duplicates.check(of.subscription().customerId()); // where every new subscription passes, whatever made it
             return InboxStatus.PROCESSED;
         }
         if (object instanceof EventObject.OfInvoice of && event.type().startsWith("invoice.")) {
             Invoice invoice = of.invoice();
-            applyInvoice(invoice);
+            snapshots.invoice(invoice);
             invoicePayments.recordNamed(of);
             if (event.type().equals("invoice.payment_failed")) {
                 // The invoice usually stays open: no row change records the attempt, so it is recorded here.
@@ -546,27 +555,6 @@ public final class ProcessInboxEvent {
             return InboxStatus.PROCESSED;
         }
         return InboxStatus.IGNORED;
-    }
-
-    private void applySubscription(Subscription snapshot) {
-        AuditCause cause = AuditContext.current();
-        if (options.refetchOnWebhook()) {
-            subscriptions.upsertSubscription(gateway.getSubscription(snapshot.id()).orElse(snapshot), cause);
-        } else if (subscriptions.upsertSubscription(snapshot, cause) == UpsertResult.SAME_VERSION) {
-            // Two snapshots of the same second: only Stripe knows which is newer.
-            gateway.getSubscription(snapshot.id()).ifPresent(s -> subscriptions.upsertSubscription(s, cause));
-        }
-        listener.projectionChanged(snapshot.customerId());
-    }
-
-    private void applyInvoice(Invoice snapshot) {
-        AuditCause cause = AuditContext.current();
-        if (options.refetchOnWebhook()) {
-            subscriptions.upsertInvoice(gateway.getInvoice(snapshot.id()).orElse(snapshot), cause);
-        } else if (subscriptions.upsertInvoice(snapshot, cause) == UpsertResult.SAME_VERSION) {
-            gateway.getInvoice(snapshot.id()).ifPresent(i -> subscriptions.upsertInvoice(i, cause));
-        }
-        listener.projectionChanged(snapshot.customerId());
     }
 
     /**

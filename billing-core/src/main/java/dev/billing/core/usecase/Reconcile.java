@@ -58,9 +58,12 @@ public final class Reconcile {
     public ReconcileReport customer(CustomerId customer) {
         AuditCause cause = AuditContext.currentOr(AuditCause.admin(null));
         List<Subscription> subs = retry.call(() -> gateway.listSubscriptions(customer));
+        // An erased account's subscriptions are written under its pseudonym: Stripe's metadata still names the user.
+        CustomerLink link = customers.findByCustomerId(customer).orElse(null);
         int subsApplied = 0;
         for (Subscription subscription : subs) {
-            if (subscriptions.upsertSubscription(subscription, cause) == UpsertResult.APPLIED) {
+            if (subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(subscription, link), cause)
+                    == UpsertResult.APPLIED) {
                 subsApplied++;
             }
         }

@@ -6,8 +6,6 @@ import dev.billing.core.model.GuestPurchase;
 import dev.billing.core.model.CatalogItem;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Entitlements;
-import dev.billing.core.model.PersonalData;
-import dev.billing.core.usecase.ErasePersonalData;
 import dev.billing.core.usecase.ListDuplicateSubscriptions;
 import dev.billing.core.usecase.ListRefunds;
 import dev.billing.core.model.MemberEntitlements;
@@ -321,55 +319,6 @@ public final class Responses {
         }
     }
 
-    public record PersonalDataView(String userId, Instant exportedAt,
-                                   @OptionalField @Doc("The link to the Stripe customer, with the email kept there.")
-                                   CustomerLinkView customer, List<SubscriptionView> subscriptions,
-                                   List<InvoiceView> invoices, List<PurchaseView> purchases,
-                                   @Doc("Usage counters of every period.") List<UsageCounterView> usage,
-                                   @Doc("Organization memberships kept from Clerk.") List<MembershipView> memberships,
-                                   @Doc("Stored webhook events about the customer, its subscriptions, invoices and "
-                                           + "purchases, newest first.") List<StoredEventView> events,
-                                   @Doc("More events were stored than an export carries (1000).")
-                                   boolean eventsTruncated,
-                                   @Doc("Purchases made as a guest and claimed by this account.")
-                                   List<GuestPurchaseView> guestPurchases,
-                                   @Doc("Refunds of the account's payments, newest first.")
-                                   List<UserRefundView> refunds,
-                                   @Doc("The notices sent (or tried) to this account, newest first.")
-                                   List<NoticeView> notices) {
-        public static PersonalDataView of(PersonalData d, PlanCatalog catalog,
-                                          Function<String, Map<String, Object>> parse) {
-            CustomerLink c = d.customer();
-            Map<String, Long> refunded = ListRefunds.refundedOf(d.invoices(), d.invoicePayments(), d.refunds());
-            return new PersonalDataView(d.userId().value(), d.exportedAt(), c == null ? null
-                    : new CustomerLinkView(c.customerId().value(), c.email(), c.createdAt()),
-                    d.subscriptions().stream().map(s -> SubscriptionView.of(s, catalog)).toList(),
-                    d.invoices().stream().map(i -> InvoiceView.of(i, refunded)).toList(),
-                    d.purchases().stream().map(p -> PurchaseView.of(p, catalog, d.refunds())).toList(),
-                    d.usage().stream().map(u -> new UsageCounterView(u.meter(), u.period().start(),
-                            u.period().end(), u.used(), u.updatedAt())).toList(),
-                    d.memberships().stream().map(m -> new MembershipView(m.orgId(), m.role(), m.active(),
-                            m.changedAt(), m.membershipId())).toList(),
-                    d.events().stream().map(e -> new StoredEventView(e.eventId(), e.event().type(),
-                            e.event().created(), e.receivedAt(), e.status().wireName(),
-                            parse.apply(e.event().payload()))).toList(),
-                    d.eventsTruncated(), d.guestPurchases().stream().map(g -> GuestPurchaseView.of(g, catalog))
-                            .toList(), d.refunds().stream().map(UserRefundView::of).toList(),
-                    d.notices().stream().map(NoticeView::of).toList());
-        }
-    }
-
-    public record ErasedView(@Doc("What the account's records carry now instead of its id.") String pseudonym,
-                             @Doc("The customer link was erased now (false: done before, or none).")
-                             boolean linkErased, int events, int subscriptions, int usageRows, int memberships,
-                             int guestPurchases, int canceledSubscriptions, boolean stripeCustomerDeleted) {
-        public static ErasedView of(ErasePersonalData.Erased e) {
-            return new ErasedView(e.pseudonym().value(), e.linkErased(), e.events(), e.subscriptions(),
-                    e.usageRows(), e.memberships(), e.guestPurchases(), e.canceledSubscriptions(),
-                    e.stripeCustomerDeleted());
-        }
-    }
-
     public record GuestPurchaseList(List<GuestPurchaseView> data) {
     }
 
@@ -380,23 +329,6 @@ public final class Responses {
                     .map(CatalogItem::key).orElse(null), p.quantity(), p.currency(), p.amountTotal(),
                     p.purchasedAt(), p.claimedAt());
         }
-    }
-
-    public record CustomerLinkView(String customerId, @OptionalField String email, Instant linkedAt) {
-    }
-
-    public record UsageCounterView(String meter, Instant periodStart, Instant periodEnd, long used,
-                                   Instant updatedAt) {
-    }
-
-    public record MembershipView(String organizationId, @OptionalField String role, boolean active,
-                                 Instant changedAt,
-                                 @Doc("Clerk's id of the membership (orgmem_...); absent on records kept before "
-                                         + "it was.") @OptionalField String membershipId) {
-    }
-
-    public record StoredEventView(String id, String type, Instant created, Instant receivedAt, String status,
-                                  @Doc("The event as received.") Map<String, Object> payload) {
     }
 
     public record InboxEventList(List<InboxEvent> data, boolean hasMore, @OptionalField String nextCursor,

@@ -120,54 +120,11 @@ public abstract class EventInboxContract {
     }
 
     @Nested
-    @DisplayName("events about objects (personal data export)")
-    class About {
-        @Test
-        void findsTheEventsAboutGivenObjectsNewestReceivedFirstUpToAMaximum() {
-            String customer = unique("cus_");
-            String subscription = unique("sub_");
-            StripeEvent created = anEvent().forObject("customer", customer).createdAt(now.minusSeconds(9)).build();
-            StripeEvent updated = anEvent().forObject("subscription", subscription).createdAt(now.minusSeconds(8))
-                    .build();
-            StripeEvent other = anEvent().forObject("customer", unique("cus_")).createdAt(now.minusSeconds(7)).build();
-            inbox.record(created, now.minusSeconds(3));
-            inbox.record(updated, now.minusSeconds(2));
-            inbox.record(other, now.minusSeconds(1));
-
-            assertThat(inbox.about(Set.of(customer, subscription), 10)).extracting(InboxEntry::eventId)
-                    .containsExactly(updated.id(), created.id());
-            assertThat(inbox.about(Set.of(customer, subscription), 1)).extracting(InboxEntry::eventId)
-                    .containsExactly(updated.id());
-            assertThat(inbox.about(Set.of(unique("cus_")), 10)).isEmpty();
-            assertThat(inbox.about(Set.of(), 10)).isEmpty();
-        }
-
-        @Test
-        void erasureRedactsThePayloadsAboutTheObjectsAndKeepsTheRest() {
-            String customer = unique("cus_");
-            StripeEvent mine = anEvent().forObject("customer", customer).createdAt(now.minusSeconds(9))
-                    .withPayload("{\"id\":\"x\",\"data\":{\"object\":{\"email\":\"ada@example.com\"}}}").build();
-            StripeEvent other = anEvent().forObject("customer", unique("cus_")).createdAt(now.minusSeconds(8)).build();
-            StripeEvent later = anEvent().forObject("invoice", unique("in_")).createdAt(now.minusSeconds(7))
-                    .withPayload("{\"id\":\"y\",\"customer_email\":\"ada@example.com\"}").build();
-            inbox.record(mine, now);
-            inbox.record(other, now);
-            inbox.record(later, now);
-
-            assertThat(inbox.redact(Set.of(customer))).isEqualTo(1);
-            assertThat(inbox.redactEvent(later.id())).isTrue();
-
-            for (StripeEvent redacted : List.of(mine, later)) {
-                InboxEntry entry = inbox.find(redacted.id()).orElseThrow();
-                assertThat(entry.event().payload()).doesNotContain("ada@example.com");
-                assertThat(EventInbox.isRedacted(entry.event().payload())).isTrue();
-                assertThat(entry.event().type()).isEqualTo(redacted.type());
-                assertThat(entry.status()).isEqualTo(InboxStatus.PENDING);
-            }
-            assertThat(EventInbox.isRedacted(inbox.find(other.id()).orElseThrow().event().payload())).isFalse();
-            assertThat(inbox.redact(Set.of(customer))).isZero();
-            assertThat(inbox.redactEvent(later.id())).isFalse();
-            assertThat(inbox.redactEvent(unique("evt_"))).isFalse();
+    @DisplayName("events about an account (personal data export and erasure)")
+    class About extends EventInboxSubjectsContract {
+        @Override
+        protected EventInbox inbox() {
+            return inbox;
         }
     }
 

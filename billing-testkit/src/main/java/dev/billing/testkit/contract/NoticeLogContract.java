@@ -112,16 +112,20 @@ public abstract class NoticeLogContract {
     }
 
     @Test
-    @DisplayName("an erasure's pseudonym replaces the user on every row")
+    @DisplayName("an erasure's pseudonym replaces the user on every row; a failure's text (it may quote the address) goes")
     void pseudonymises() {
         log.record(notice(unique("evt_"), NoticeKind.SUBSCRIPTION_STARTED, NoticeStatus.SENT));
         log.record(notice(unique("evt_"), NoticeKind.SUBSCRIPTION_CANCELED, NoticeStatus.SKIPPED));
+        log.record(new NoticeRecord(unique("evt_"), NoticeKind.PAYMENT_FAILED, user, customer, NoticeStatus.FAILED,
+                null, "550 5.1.1 <ada@example.com>: Recipient address rejected", T0));
         UserId pseudonym = UserId.of(unique("erased_"));
 
-        assertThat(log.pseudonymise(user, pseudonym)).isEqualTo(2);
+        assertThat(log.pseudonymise(user, pseudonym)).isEqualTo(3);
 
         assertThat(log.forUser(user)).isEmpty();
-        assertThat(log.forUser(pseudonym)).hasSize(2);
+        assertThat(log.forUser(pseudonym)).hasSize(3).allSatisfy(e -> assertThat(e.record().error()).isNull())
+                .extracting(e -> e.record().status())
+                .containsExactlyInAnyOrder(NoticeStatus.SENT, NoticeStatus.SKIPPED, NoticeStatus.FAILED);
         assertThat(log.list(NoticeQuery.all(10).withUser(user)).items()).isEmpty();
     }
 

@@ -260,6 +260,27 @@ public abstract class UsageLedgerContract {
         }
 
         @Test
+        @DisplayName("a user's idempotency keys and its customer's meter reports are found, no one else's (export)")
+        void keysAndReportsOfOneAccount() {
+            UserId other = UserId.of(unique("user_"));
+            String mine = unique("usage-");
+            ledger.increment(new UsageIncrement(user, "api_calls", PERIOD, 3, 10, "k1", "api_calls:3",
+                    T0.plusSeconds(1), report(mine)));
+            ledger.increment(inc(user, "exports", NEXT_PERIOD, 2, 10, "k2"));
+            ledger.increment(new UsageIncrement(other, "api_calls", PERIOD, 1, 10, "k1", "api_calls:1",
+                    T0.plusSeconds(1), new MeterEvent("api_calls", CustomerId.of("cus_" + other.value()), 1,
+                    unique("usage-"), T0.plusSeconds(1))));
+
+            assertThat(ledger.keysOf(user)).extracting(UsageKey::idempotencyKey, UsageKey::meter, UsageKey::amount,
+                    UsageKey::usedAfter).containsExactly(tuple("k1", "api_calls", 3L, 3L), tuple("k2", "exports", 2L,
+                    2L));
+            assertThat(ledger.keysOf(UserId.of(unique("user_")))).isEmpty();
+            assertThat(ledger.reportsOf(CustomerId.of("cus_" + user.value()))).extracting(MeterReport::identifier)
+                    .containsExactly(mine);
+            assertThat(ledger.reportsOf(CustomerId.of(unique("cus_")))).isEmpty();
+        }
+
+        @Test
         @DisplayName("counters and keys list completely and restore exactly, once")
         void listAndRestore() {
             ledger.increment(inc(4, 10, "k1"));

@@ -41,8 +41,9 @@ public final class FakeMembershipWebhookVerifier implements MembershipWebhookVer
         String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|");
         String action = parts.length > 2 && parts[2].equals("left") ? "deleted" : "created";
         Instant at = parts.length > 3 ? Instant.ofEpochMilli(Long.parseLong(parts[3])) : now;
+        // About the member, as Clerk's verifier says (public_user_data.user_id).
         return new StripeEvent(svixId, TYPE_PREFIX + "organizationMembership." + action, at, false, null, null, null,
-                new String(payload, StandardCharsets.UTF_8));
+                new String(payload, StandardCharsets.UTF_8), parts.length > 1 ? parts[1] : null);
     }
 
     @Override

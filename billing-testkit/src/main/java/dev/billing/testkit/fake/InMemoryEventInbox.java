@@ -195,11 +195,11 @@ public final class InMemoryEventInbox implements EventInbox {
     }
 
     @Override
-    public synchronized int redact(Set<String> objectIds) {
+    public synchronized int redact(Set<String> subjects) {
         storeSwitch.check();
         int redacted = 0;
         for (InboxEntry e : List.copyOf(entries.values())) {
-            if (e.event().objectId() != null && objectIds.contains(e.event().objectId()) && redactEntry(e)) {
+            if (e.event().subjectId() != null && subjects.contains(e.event().subjectId()) && redactEntry(e)) {
                 redacted++;
             }
         }
@@ -218,10 +218,13 @@ public final class InMemoryEventInbox implements EventInbox {
         if (EventInbox.isRedacted(event.payload())) {
             return false;
         }
+        // The subject, the last error and an object id naming the subject itself go with the payload.
+        String objectId = event.objectId() != null && event.objectId().equals(event.subjectId()) ? null
+                : event.objectId();
         StripeEvent redacted = new StripeEvent(event.id(), event.type(), event.created(), event.livemode(),
-                event.apiVersion(), event.objectId(), event.objectType(),
-                EventInbox.redactedPayload(event.id(), event.type()));
-        entries.put(event.id(), new InboxEntry(redacted, e.status(), e.attempts(), e.lastError(), e.receivedAt(),
+                event.apiVersion(), objectId, event.objectType(),
+                EventInbox.redactedPayload(event.id(), event.type()), null);
+        entries.put(event.id(), new InboxEntry(redacted, e.status(), e.attempts(), null, e.receivedAt(),
                 e.nextAttemptAt(), e.leaseOwner(), e.leaseExpiresAt(), e.processedAt(), e.notifiedAt()));
         return true;
     }

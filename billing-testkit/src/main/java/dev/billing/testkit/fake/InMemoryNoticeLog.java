@@ -101,7 +101,7 @@ public final class InMemoryNoticeLog implements NoticeLog {
             NoticeRecord r = rows.get(i).record();
             if (r.userId().equals(user)) {
                 rows.set(i, new NoticeEntry(rows.get(i).id(), new NoticeRecord(r.eventId(), r.kind(), pseudonym,
-                        r.customerId(), r.status(), r.messageId(), r.error(), r.at())));
+                        r.customerId(), r.status(), r.messageId(), null, r.at())));
                 changed++;
             }
         }

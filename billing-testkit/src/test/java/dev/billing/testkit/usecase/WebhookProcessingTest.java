@@ -498,10 +498,12 @@ class WebhookProcessingTest {
                     .withStatus(SubscriptionStatus.TRIALING).withTrial(h.clock().instant(),
                             h.clock().instant().plus(Duration.ofDays(3))).build();
             StripeEvent event = subscriptionEvent("customer.subscription.trial_will_end", trialing, h.clock().instant());
-            // Store calls: the record (already leased to the route), upsert, the duplicate check's read of the
-            // customer's subscriptions, the notice's user lookup, mark notified (no cached user needs the entitlement
-            // cache's lookup); then complete and fail both "crash", leaving the lease to run out.
-            h.stores().storeSwitch().failAfter(5, 2);
+            // Store calls: the record (already leased to the route), the customer's link (an erased account's
+            // subscription is written under its pseudonym), upsert, the duplicate check's read of the customer's
+            // subscriptions, the notice's user lookup, mark notified (no cached user needs the entitlement cache's
+            // lookup); then the link read again (redacting an erased account's event) and the failure both "crash",
+            // leaving the lease to run out.
+            h.stores().storeSwitch().failAfter(6, 2);
             h.deliver(event, of(trialing));
             InboxEntry stuck = h.stores().inbox().find(event.id()).orElseThrow();
             assertThat(stuck.status()).isEqualTo(InboxStatus.PENDING);

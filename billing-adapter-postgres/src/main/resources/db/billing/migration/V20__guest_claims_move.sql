@@ -19,7 +19,7 @@
 -- refund, stays) and audit_log_refund_created_key keeps it so. Building it reads the audit_log once under a lock that
 -- holds its inserts back; docs/POSTGRES.md says how to build it beforehand on a large trail.
 --
--- V19 and V20 are other changes'. MigrationsIT replays the latest migration: every statement changes nothing the
+-- MigrationsIT replays the latest migration: every statement changes nothing the
 -- second time (the copies are gone, the duplicates too, the rest is IF NOT EXISTS or replaced).
 
 CREATE OR REPLACE FUNCTION audit_purchases_claimed() RETURNS trigger

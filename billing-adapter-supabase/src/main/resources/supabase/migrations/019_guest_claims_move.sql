@@ -1,5 +1,5 @@
--- billing 020: a claimed guest purchase is moved, not copied; a refund's creation is audited once per refund. The
--- Postgres store's V21 does the same.
+-- billing 019: a claimed guest purchase is moved, not copied; a refund's creation is audited once per refund. The
+-- Postgres store's V20 does the same.
 --
 -- A guest's paid Checkout is recorded as a purchase under the customer Stripe made for the guest. Until now a claim
 -- recorded a second purchase '<session>_claimed' under the claimer's customer, without the payment intent: analytics
@@ -19,7 +19,7 @@
 -- per refund: the duplicates are removed (the oldest stays) and billing_audit_log_refund_created_key keeps it so;
 -- billing_audit_record gives way on either key.
 --
--- 018 and 019 are other changes'. Comes after 009, 011 and 016 and locks its function down as they do. Idempotent.
+-- Comes after 009, 011 and 016 and locks its function down as they do. Idempotent.
 
 WITH copies AS (
   SELECT c.id AS copy_id, o.id AS original_id, c.customer_id AS claimer, o.customer_id AS guest

@@ -1,4 +1,4 @@
--- billing 021: Clerk's own id of each organization membership (orgmem_...), kept with the record (MembershipStore):
+-- billing 020: Clerk's own id of each organization membership (orgmem_...), kept with the record (MembershipStore):
 -- a later event finds its record by it whatever erasure did to the user id (it moves the record to the pseudonym),
 -- so an erased member's removal still lowers the member count. Records stored before have none (NULL) and are
 -- found by organization and user, or the user's pseudonym. One membership, one record: unique where known.

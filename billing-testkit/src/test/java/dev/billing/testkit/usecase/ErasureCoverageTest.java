@@ -1,0 +1,159 @@
+package dev.billing.testkit.usecase;
+
+import dev.billing.core.config.OrgOptions;
+import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.PersonalData;
+import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.Subscription;
+import dev.billing.core.model.UserId;
+import dev.billing.core.port.EventInbox;
+import dev.billing.core.usecase.CheckoutCommand;
+import dev.billing.core.usecase.CheckoutOutcome;
+import dev.billing.core.usecase.ErasePersonalData.Erased;
+import dev.billing.core.usecase.ErasePersonalData.Options;
+import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.Builders;
+import dev.billing.testkit.SamplePlans;
+import dev.billing.testkit.fake.FakeMembershipWebhookVerifier;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static dev.billing.testkit.Builders.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Erasure and export cover every stored event about an account, whatever its object and of both sources (a
+ * subscription's Checkout completion, Clerk's membership events), and nothing that happens afterwards writes the
+ * account's id again: a replay, a redelivery, a later event whose subscription is re-read from Stripe (whose metadata
+ * still names the user), a reconcile.
+ */
+class ErasureCoverageTest {
+    static final UserId ADA = UserId.of("user_ada");
+    static final String EMAIL = "ada@example.com";
+
+    // Re-fetch on (the default): Checkout's completion reads the new subscription from Stripe.
+    final BillingHarness h = BillingHarness.withPlans(SamplePlans.catalog(),
+            OrgOptions.defaults().withMembershipSync(true));
+    CustomerId customer;
+    CheckoutSession session;
+    String subscriptionId;
+    StripeEvent completed;
+
+    /** Ada subscribes through Checkout and joins an organization. */
+    void adaSubscribesAndJoins() {
+        CheckoutOutcome outcome = h.billing().startCheckout(h.identity(ADA.value()),
+                new CheckoutCommand.Subscribe("pro", BillingInterval.MONTH, null, null, null, null));
+        String sessionId = ((CheckoutOutcome.Started) outcome).session().id();
+        subscriptionId = h.gateway().completeCheckout(sessionId);
+        session = h.gateway().getCheckoutSession(sessionId).orElseThrow();
+        customer = session.customerId();
+        completed = checkoutEvent("evt_cs_completed");
+        assertThat(h.deliver(completed, new EventObject.OfCheckoutSession(session)).inlineStatus())
+                .isEqualTo(InboxStatus.PROCESSED);
+        assertThat(h.billing().receiveClerkWebhook("msg_ada_joined", "0", "valid",
+                FakeMembershipWebhookVerifier.body("org_acme", ADA.value(), true, T0)).inlineStatus())
+                .isEqualTo(InboxStatus.PROCESSED);
+    }
+
+    /** A subscription's completion: its object is the session, which names the customer (and the buyer's email). */
+    StripeEvent checkoutEvent(String id) {
+        return Builders.anEvent().withId(id).withType("checkout.session.completed")
+                .forObject("checkout.session", session.id()).about(customer.value())
+                .withPayload("{\"id\":\"" + id + "\",\"data\":{\"object\":{\"id\":\"" + session.id()
+                        + "\",\"customer\":\"" + customer.value() + "\",\"customer_details\":{\"email\":\"" + EMAIL
+                        + "\"}}}}").build();
+    }
+
+    @Test
+    void theCheckoutCompletionAndTheMembershipEventsAreExportedAndErased() {
+        adaSubscribesAndJoins();
+        PersonalData before = h.billing().useCases().exportPersonalData().export(ADA);
+        assertThat(before.events()).extracting(e -> e.event().type())
+                .contains("checkout.session.completed", "clerk.organizationMembership.created");
+        assertThat(before.memberships()).hasSize(1);
+        assertThat(before.subscriptions()).singleElement()
+                .satisfies(s -> assertThat(s.metadata()).containsEntry("user_id", ADA.value()));
+
+        Erased erased = h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+
+        for (String event : new String[] {completed.id(), "msg_ada_joined"}) {
+            InboxEntry entry = h.stores().inbox().find(event).orElseThrow();
+            assertThat(EventInbox.isRedacted(entry.event().payload())).as(event).isTrue();
+            assertThat(entry.event().subjectId()).isNull();
+            assertThat(entry.event().payload()).doesNotContain(EMAIL).doesNotContain(ADA.value());
+        }
+        assertThat(h.stores().memberships().ofUser(ADA)).isEmpty();
+        assertThat(h.stores().memberships().ofUser(erased.pseudonym())).hasSize(1);
+        PersonalData after = h.billing().useCases().exportPersonalData().export(ADA);
+        assertThat(after.events()).isEmpty();
+        assertThat(after.memberships()).isEmpty();
+    }
+
+    @Test
+    void replaysRedeliveriesAndALaterCheckoutEventNeverWriteTheAccountAgain() {
+        adaSubscribesAndJoins();
+        Erased erased = h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+
+        // The old Checkout event, replayed by an admin: nothing left to apply, nothing re-read.
+        assertThat(h.billing().useCases().replayEvent().replay(completed.id()).status())
+                .isEqualTo(InboxStatus.IGNORED);
+        assertThat(h.billing().useCases().replayEvent().replay("msg_ada_joined").status())
+                .isEqualTo(InboxStatus.IGNORED);
+        // Redelivered by Stripe and Clerk: duplicates.
+        assertThat(h.deliver(completed, new EventObject.OfCheckoutSession(session)).duplicate()).isTrue();
+        assertThat(h.billing().receiveClerkWebhook("msg_ada_joined", "0", "valid",
+                FakeMembershipWebhookVerifier.body("org_acme", ADA.value(), true, T0)).duplicate()).isTrue();
+        // A later Checkout event about the customer: its subscription is re-read from Stripe, which still names Ada.
+        assertThat(h.gateway().getSubscription(subscriptionId).orElseThrow().metadata())
+                .containsEntry("user_id", ADA.value());
+        StripeEvent later = checkoutEvent("evt_cs_later");
+        assertThat(h.deliver(later, new EventObject.OfCheckoutSession(session)).inlineStatus())
+                .isEqualTo(InboxStatus.PROCESSED);
+
+        assertThat(h.stores().subscriptions().findSubscription(subscriptionId)).hasValueSatisfying(s ->
+                assertThat(s.metadata()).containsEntry("user_id", erased.pseudonym().value()));
+        assertThat(EventInbox.isRedacted(h.stores().inbox().find(later.id()).orElseThrow().event().payload()))
+                .isTrue();
+        assertThat(h.stores().memberships().ofUser(ADA)).isEmpty();
+        assertThat(h.stores().customers().findByUserId(ADA)).isEmpty();
+    }
+
+    @Test
+    void aLaterEventIsWrittenUnderThePseudonymBeforeItIsWritten() {
+        adaSubscribesAndJoins();
+        Erased erased = h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+        // The event's own snapshot names nobody (as Stripe's do for a subscription made without metadata); its
+        // re-fetch is Stripe's subscription, which names Ada: only the read before the write can keep her out, since
+        // nothing afterwards knows which user the write named.
+        Subscription snapshot = Builders.aSubscription().withId(subscriptionId).withCustomer(customer.value())
+                .withPrice("price_pro_monthly").snapshotAt(h.clock().instant()).build();
+        StripeEvent updated = Builders.anEvent().withType("customer.subscription.updated")
+                .forObject("subscription", subscriptionId).about(customer.value()).build();
+
+        assertThat(h.deliver(updated, new EventObject.OfSubscription(snapshot)).inlineStatus())
+                .isEqualTo(InboxStatus.PROCESSED);
+
+        assertThat(h.stores().subscriptions().findSubscription(subscriptionId)).hasValueSatisfying(s ->
+                assertThat(s.metadata()).containsEntry("user_id", erased.pseudonym().value()));
+    }
+
+    @Test
+    void aReconcileOfTheErasedCustomerWritesItsSubscriptionsUnderThePseudonym() {
+        adaSubscribesAndJoins();
+        Erased erased = h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+
+        h.billing().useCases().reconcile().all();
+
+        assertThat(h.stores().subscriptions().subscriptionsOf(customer)).isNotEmpty().allSatisfy(s ->
+                assertThat(s.metadata()).doesNotContainValue(ADA.value())
+                        .containsEntry("user_id", erased.pseudonym().value()));
+        assertThat(Map.copyOf(h.gateway().getSubscription(subscriptionId).orElseThrow().metadata()))
+                .containsEntry("user_id", ADA.value());
+    }
+}
