@@ -1,17 +1,15 @@
 package dev.billing.server.invariants;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.testkit.postgres.PersonalDataScan;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Personal data, found by scanning the store's schema (every text and JSON column of every table, not a list of
- * what the code is known to write): an erased person appears nowhere, and an export holds every row about its party.
+ * Personal data, found by scanning the store's schema ({@link PersonalDataScan}: every text and JSON column of every
+ * table, not a list of what the code is known to write): an erased person appears nowhere, and an export holds every
+ * row about its party.
  */
 final class PersonalDataInvariants {
     private PersonalDataInvariants() {
@@ -23,54 +21,37 @@ final class PersonalDataInvariants {
         if (needles.isEmpty()) {
             return;
         }
-        List<String> found = scan(world, needles);
+        List<PersonalDataScan.Finding> found = world.scan().find(needles);
         if (!found.isEmpty()) {
             throw new AssertionError("erased personal data is still stored: " + found);
         }
     }
 
+    /**
+     * The export holds every row of every table that names the party: its account id, its Stripe customer or its
+     * email. An organization's export is its billing account's: its members' Clerk events and membership records
+     * name the organization too, but they are each member's, and each member's export holds them.
+     */
     static void exportHoldsEveryRow(Run r, Party p, JsonNode export) {
-        // replaced by the schema scan of billing-testkit once it lands
-    }
-
-    /** {@code table.column = value} for every text or JSON value that contains one of {@code needles}. */
-    static List<String> scan(World world, List<String> needles) {
-        List<String> found = new ArrayList<>();
-        try (Connection c = world.database.getConnection()) {
-            List<String[]> columns = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("""
-                    SELECT table_schema, table_name, column_name FROM information_schema.columns
-                    WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
-                      AND data_type IN ('text', 'character varying', 'json', 'jsonb', 'character')
-                      AND (table_schema, table_name) IN (SELECT table_schema, table_name FROM information_schema.tables
-                                                          WHERE table_type = 'BASE TABLE')""");
-                 ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
-                }
-            }
-            for (String[] col : columns) {
-                String sql = "SELECT CAST(\"" + col[2] + "\" AS text) FROM \"" + col[0] + "\".\"" + col[1]
-                        + "\" WHERE strpos(CAST(\"" + col[2] + "\" AS text), ?) > 0";
-                for (String needle : needles) {
-                    try (PreparedStatement s = c.prepareStatement(sql)) {
-                        s.setString(1, needle);
-                        try (ResultSet rs = s.executeQuery()) {
-                            while (rs.next()) {
-                                found.add(col[0] + "." + col[1] + "." + col[2] + " holds " + needle + ": "
-                                        + abbreviate(rs.getString(1)));
-                            }
-                        }
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw new AssertionError("the store's schema could not be scanned", e);
+        List<String> needles = new ArrayList<>(List.of(p.account));
+        if (r.customer(p) != null) {
+            needles.add(p.customerId);
         }
-        return found;
+        if (p.email != null) {
+            needles.add(p.email);
+        }
+        String exported = export.toString();
+        List<String> missing = r.world.exportScan().find(needles).stream()
+                .filter(f -> !(p.org && membersOwn(f)))
+                .filter(f -> !f.representedIn(exported)).map(Object::toString).toList();
+        if (!missing.isEmpty()) {
+            throw new AssertionError(p + "'s export misses rows of the store that name it: " + missing);
+        }
     }
 
-    private static String abbreviate(String value) {
-        return value == null || value.length() <= 300 ? value : value.substring(0, 300) + "...";
+    /** A membership record, or a Clerk event (its id is Svix's {@code msg_...}): a member's row, not the account's. */
+    private static boolean membersOwn(PersonalDataScan.Finding f) {
+        return f.table().endsWith("org_members")
+                || f.key().values().stream().anyMatch(v -> v != null && v.startsWith("msg_"));
     }
 }

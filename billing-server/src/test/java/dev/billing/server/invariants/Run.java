@@ -166,7 +166,7 @@ final class Run {
         clerkTime = clerkTime.plusSeconds(5);
         Instant at = clerkTime.minusSeconds(secondsAgo);
         Member last = members.get(member);
-        String membershipId = last != null ? last.membershipId() : "orgmem_" + member.substring(5) + "_" + id;
+        String membershipId = last != null ? last.membershipId() : "orgmem_" + member.substring(5) + "r" + id;
         Party person = parties.stream().filter(p -> p.account.equals(member)).findFirst().orElse(null);
         String identifier = person != null ? person.email : member.substring(5) + "@example.test";
         String first = person != null ? person.name.split(" ")[0] : "Member";

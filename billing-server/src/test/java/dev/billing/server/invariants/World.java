@@ -12,6 +12,7 @@ import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
 import dev.billing.testkit.http.Http;
+import dev.billing.testkit.postgres.PersonalDataScan;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.supabase.SupabaseFixture;
@@ -103,11 +104,14 @@ final class World implements AutoCloseable {
     final StripeClient stripe;
     final TokenMinter minter;
     final DataSource database;
+    /** The store's schema in {@link #database}: the Postgres store's own, or the Supabase project's public one. */
+    final String schema;
     private final List<AutoCloseable> resources;
     private final List<String> erased = new ArrayList<>();
 
     private World(String store, String duplicates, StripeEmulator emulator, BillingServer server,
                   DataSource database, List<AutoCloseable> resources) {
+        this.schema = store.equals("supabase") ? "public" : "billing";
         this.store = store;
         this.duplicates = duplicates;
         this.emulator = emulator;
@@ -226,6 +230,18 @@ final class World implements AutoCloseable {
 
     synchronized List<String> erasedIdentities() {
         return List.copyOf(erased);
+    }
+
+    /** Every table of the store's schema, for what must appear nowhere (an erased person). */
+    PersonalDataScan scan() {
+        return PersonalDataScan.of(database, schema);
+    }
+
+    /** The same without the short-lived record of changed customers, which no export carries. */
+    PersonalDataScan exportScan() {
+        return scan().exempting(store.equals("supabase") ? "billing_projection_changes" : "projection_changes",
+                "which customers' projection changed lately, for other instances' caches: ids only, pruned after "
+                        + "ten minutes, not an account's data");
     }
 
     BillingStores stores() {
