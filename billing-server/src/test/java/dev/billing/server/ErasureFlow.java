@@ -71,9 +71,9 @@ final class ErasureFlow {
         LocalModeIT.await(http, "/me/entitlements", token, m -> m.path("tier").asText().equals("pro"));
         assertThat(http.post("/usage", token, "{\"meter\":\"exports\",\"amount\":2}",
                 Map.of("Idempotency-Key", "erase-1")).status()).isEqualTo(200);
-        String joined = membership("msg_erase_joined", "created", Instant.now().minusSeconds(60));
+        String joined = membership("created", Instant.now().minusSeconds(60));
         assertThat(deliverClerk("msg_erase_joined", joined).status()).isEqualTo(200);
-        assertThat(deliverClerk("msg_erase_role", membership("msg_erase_role", "updated", Instant.now())).status())
+        assertThat(deliverClerk("msg_erase_role", membership("updated", Instant.now())).status())
                 .isEqualTo(200);
         awaitInboxSettled();
 
@@ -154,16 +154,19 @@ final class ErasureFlow {
                 + when).isEmpty();
     }
 
-    /** A Clerk membership event for the account, with what Clerk sends of the member: identifier, names, image. */
-    private static String membership(String svixId, String action, Instant at) {
+    /**
+     * A Clerk membership event for the account's one membership, with what Clerk sends of the member: identifier,
+     * names, image.
+     */
+    private static String membership(String action, Instant at) {
         long millis = at.toEpochMilli();
         return """
-                {"data":{"object":"organization_membership","id":"orgmem_%s","role":"org:member","permissions":[],\
+                {"data":{"object":"organization_membership","id":"orgmem_erase1","role":"org:member","permissions":[],\
                 "created_at":%d,"updated_at":%d,"organization":{"object":"organization","id":"org_erase",\
                 "name":"Acme","slug":"acme"},"public_user_data":{"user_id":"%s","identifier":"%s",\
                 "first_name":"Ada","last_name":"%s","image_url":"https://img.clerk.com/%s.png","has_image":true}},\
                 "object":"event","type":"organizationMembership.%s","timestamp":%d,"instance_id":"ins_test"}"""
-                .formatted(svixId, millis, millis, USER, EMAIL, LAST_NAME, USER, action, millis);
+                .formatted(millis, millis, USER, EMAIL, LAST_NAME, USER, action, millis);
     }
 
     private Http.Response deliverClerk(String svixId, String body) {

@@ -6,6 +6,7 @@ import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
+import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.MembershipStore;
 import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.ProjectionListener;
@@ -30,15 +31,17 @@ public final class SyncMemberships {
     private final MembershipWebhookVerifier verifier;
     private final MembershipStore memberships;
     private final CustomerStore customers;
+    private final EventInbox inbox;
     private final ProjectionListener listener;
     private final SeatFollower seats;
     private final boolean autoSeats;
 
     SyncMemberships(MembershipWebhookVerifier verifier, MembershipStore memberships, CustomerStore customers,
-                    ProjectionListener listener, SeatFollower seats, boolean autoSeats) {
+                    EventInbox inbox, ProjectionListener listener, SeatFollower seats, boolean autoSeats) {
         this.verifier = verifier;
         this.memberships = memberships;
         this.customers = customers;
+        this.inbox = inbox;
         this.listener = listener;
         this.seats = seats;
         this.autoSeats = autoSeats;
@@ -59,6 +62,7 @@ public final class SyncMemberships {
         String orgId = change.get().orgId();
         try (OrgLocks.Held held = seats.lock(orgId)) {
             memberships.apply(change.get());
+            redactIfErased(entry, change.get());
             Optional<CustomerLink> link = customers.findByUserId(UserId.of(orgId));
             link.ifPresent(l -> listener.projectionChanged(l.customerId()));
             // A failed update fails this event, whose retry (its change already stored) sets the seats again.
@@ -67,5 +71,18 @@ public final class SyncMemberships {
             }
         }
         return InboxStatus.PROCESSED;
+    }
+
+    /**
+     * An erased member's record stays under their pseudonym, where Clerk's later events about them are applied; the
+     * event itself names the person the erasure removed (user id, email, name), so once applied it keeps only its id
+     * and type, as {@link ErasedAccountEvents} does with Stripe's events about an erased customer.
+     */
+    private void redactIfErased(InboxEntry entry, OrgMember change) {
+        UserId member = change.userId();
+        if (!member.isPseudonym() && memberships.find(change.orgId(), member).isEmpty()
+                && memberships.find(change.orgId(), member.pseudonym()).isPresent()) {
+            inbox.redactEvent(entry.eventId());
+        }
     }
 }

@@ -184,8 +184,8 @@ public final class UseCases {
         if (orgs.membershipSync()) {
             SeatFollower seats = new SeatFollower(stores.memberships(), stores.subscriptions(), gateway,
                     entitlementPolicy, listener, retry, clock);
-            sync[0] = new SyncMemberships(membershipVerifier, stores.memberships(), stores.customers(), listener,
-                    seats, orgs.autoSeats());
+            sync[0] = new SyncMemberships(membershipVerifier, stores.memberships(), stores.customers(), stores.inbox(),
+                    listener, seats, orgs.autoSeats());
             this.alignSeats = orgs.autoSeats() ? new AlignSeats(stores.memberships(), stores.customers(), seats,
                     options.retrySchedule()) : null;
         } else {

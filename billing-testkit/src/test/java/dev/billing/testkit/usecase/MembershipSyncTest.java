@@ -8,6 +8,7 @@ import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.Entitlements;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.UserId;
+import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.core.usecase.CheckoutCommand;
 import dev.billing.core.usecase.CheckoutOutcome;
@@ -271,6 +272,10 @@ class MembershipSyncTest {
         assertThat(h.stores().memberships().countActive(ORG)).isEqualTo(2);
         assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity()).isEqualTo(2);
         assertThat(h.stores().memberships().ofUser(UserId.of("user_1"))).isEmpty();
+        // Clerk's event named the person the erasure removed: applied, it keeps only its id and type.
+        assertThat(h.stores().inbox().find("msg_leave_1").orElseThrow().event().payload())
+                .contains(EventInbox.REDACTED_KEY).doesNotContain("user_1");
+        assertThat(h.stores().inbox().find("msg_join_0").orElseThrow().event().payload()).contains("user_0");
     }
 
     @Test
