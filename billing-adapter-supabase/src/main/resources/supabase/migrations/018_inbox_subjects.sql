@@ -166,4 +166,21 @@ GRANT EXECUTE ON FUNCTION public.billing_inbox_subject_of, public.billing_inbox_
                           public.billing_inbox_redact_subjects
   TO service_role;
 
+-- One account.erased entry per pseudonym, whatever the cause: every erasure records it, so a later event that names
+-- an erased account (Clerk's, about a member) is recognised even when the account had nothing stored to erase.
+-- Repeated entries of older erasures keep the oldest.
+DELETE FROM public.billing_audit_log a
+ USING public.billing_audit_log b
+ WHERE a.explicit AND b.explicit
+   AND a.entity = 'account' AND a.action = 'erased' AND b.entity = 'account' AND b.action = 'erased'
+   AND a.entity_id = b.entity_id AND a.id > b.id;
+DO $$
+BEGIN
+  IF to_regclass('public.billing_audit_log_account_erased_key') IS NULL THEN
+    CREATE UNIQUE INDEX billing_audit_log_account_erased_key ON public.billing_audit_log (entity_id)
+      WHERE explicit AND entity = 'account' AND action = 'erased';
+  END IF;
+END
+$$;
+
 NOTIFY pgrst, 'reload schema';

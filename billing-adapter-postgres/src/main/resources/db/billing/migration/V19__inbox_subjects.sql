@@ -80,3 +80,14 @@ WHERE i.event_id = s.event_id AND s.subject IS NOT NULL;
 -- first. Partial: redacted entries (no subject) are never looked up.
 CREATE INDEX IF NOT EXISTS webhook_inbox_subject_idx ON webhook_inbox (subject_id) WHERE subject_id IS NOT NULL;
 DROP INDEX IF EXISTS webhook_inbox_object_idx;
+
+-- One account.erased entry per pseudonym, whatever the cause (AuditAction.oncePerEntity): every erasure records it,
+-- so a later event that names an erased account (Clerk's, about a member) is recognised even when the account had
+-- nothing stored to erase. Repeated entries of older erasures (an interrupted one, retried) keep the oldest.
+DELETE FROM audit_log a
+USING audit_log b
+WHERE a.explicit AND b.explicit
+  AND a.entity = 'account' AND a.action = 'erased' AND b.entity = 'account' AND b.action = 'erased'
+  AND a.entity_id = b.entity_id AND a.id > b.id;
+CREATE UNIQUE INDEX IF NOT EXISTS audit_log_account_erased_key ON audit_log (entity_id)
+    WHERE explicit AND entity = 'account' AND action = 'erased';

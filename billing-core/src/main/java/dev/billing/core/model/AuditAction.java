@@ -73,10 +73,11 @@ public enum AuditAction {
     /**
      * Whether an explicit entry is recorded once per entity whatever its cause, rather than once per cause: a
      * refund's creation, since a retried refund request (a new request id, the same Idempotency-Key) gets Stripe's
-     * same refund back and created nothing more.
+     * same refund back and created nothing more; an account's erasure, which every run records and the first keeps
+     * (the mark a later event about the erased account is recognised by).
      */
     public boolean oncePerEntity() {
-        return this == REFUND_CREATED;
+        return this == REFUND_CREATED || this == ACCOUNT_ERASED;
     }
 
     public String wireName() {

@@ -135,13 +135,13 @@ public final class ErasePersonalData {
         }
         Erased erased = new Erased(pseudonym, linkErased, events, subscriptions, usage, memberships, guests, canceled,
                 deleted);
-        if (erased.changedAnything()) {
-            // Named by the pseudonym only: the trail must not bring back the id it erased.
-            stores.audit().record(new AuditRecord(AuditAction.ACCOUNT_ERASED, pseudonym.value(), pseudonym, customer,
-                    cause, Map.of("events", Integer.toString(events), "subscriptions", Integer.toString(subscriptions),
-                            "canceled_subscriptions", Integer.toString(canceled),
-                            "stripe_customer_deleted", Boolean.toString(deleted))));
-        }
+        // Named by the pseudonym only: the trail must not bring back the id it erased. Recorded even when nothing
+        // was stored (the store keeps one per pseudonym): it is the mark a later event naming the account, Clerk's
+        // about a member, is recognised by (SyncMemberships).
+        stores.audit().record(new AuditRecord(AuditAction.ACCOUNT_ERASED, pseudonym.value(), pseudonym, customer,
+                cause, Map.of("events", Integer.toString(events), "subscriptions", Integer.toString(subscriptions),
+                        "canceled_subscriptions", Integer.toString(canceled),
+                        "stripe_customer_deleted", Boolean.toString(deleted))));
         // The account id itself is what was erased: the log names the pseudonym only.
         LOG.log(System.Logger.Level.INFO, "Erased the personal data of account {0}: {1}", pseudonym.value(), erased);
         return erased;

@@ -1,10 +1,13 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.model.AuditAction;
+import dev.billing.core.model.AuditQuery;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.InboxStatus;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.UserId;
+import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.MembershipStore;
@@ -32,16 +35,19 @@ public final class SyncMemberships {
     private final MembershipStore memberships;
     private final CustomerStore customers;
     private final EventInbox inbox;
+    private final AuditLog audit;
     private final ProjectionListener listener;
     private final SeatFollower seats;
     private final boolean autoSeats;
 
     SyncMemberships(MembershipWebhookVerifier verifier, MembershipStore memberships, CustomerStore customers,
-                    EventInbox inbox, ProjectionListener listener, SeatFollower seats, boolean autoSeats) {
+                    EventInbox inbox, AuditLog audit, ProjectionListener listener, SeatFollower seats,
+                    boolean autoSeats) {
         this.verifier = verifier;
         this.memberships = memberships;
         this.customers = customers;
         this.inbox = inbox;
+        this.audit = audit;
         this.listener = listener;
         this.seats = seats;
         this.autoSeats = autoSeats;
@@ -61,8 +67,13 @@ public final class SyncMemberships {
         }
         String orgId = change.get().orgId();
         try (OrgLocks.Held held = seats.lock(orgId)) {
-            memberships.apply(change.get());
-            redactIfErased(entry, change.get());
+            boolean erased = erased(change.get());
+            memberships.apply(erased ? underPseudonym(change.get()) : change.get());
+            if (erased) {
+                // The event names the person the erasure removed (user id, email, name): applied, it keeps only its
+                // id and type, as ErasedAccountEvents does with Stripe's events about an erased customer.
+                inbox.redactEvent(entry.eventId());
+            }
             Optional<CustomerLink> link = customers.findByUserId(UserId.of(orgId));
             link.ifPresent(l -> listener.projectionChanged(l.customerId()));
             // A failed update fails this event, whose retry (its change already stored) sets the seats again.
@@ -74,15 +85,27 @@ public final class SyncMemberships {
     }
 
     /**
-     * An erased member's record stays under their pseudonym, where Clerk's later events about them are applied; the
-     * event itself names the person the erasure removed (user id, email, name), so once applied it keeps only its id
-     * and type, as {@link ErasedAccountEvents} does with Stripe's events about an erased customer.
+     * Whether Clerk's event is about a person erased here (and not back since): their membership record is under
+     * the pseudonym (the membership id finds it), or the erasure's mark is in the audit trail (an erasure records
+     * one even when the person had nothing stored), or, without an audit trail, their customer link is under it.
+     * A person who signed in again since has a link of their own and is no longer erased.
      */
-    private void redactIfErased(InboxEntry entry, OrgMember change) {
+    private boolean erased(OrgMember change) {
         UserId member = change.userId();
-        if (!member.isPseudonym() && memberships.find(change.orgId(), member).isEmpty()
-                && memberships.find(change.orgId(), member.pseudonym()).isPresent()) {
-            inbox.redactEvent(entry.eventId());
+        if (member.isPseudonym() || memberships.find(change.orgId(), member).isPresent()
+                || customers.findByUserId(member).isPresent()) {
+            return false;
         }
+        UserId pseudonym = member.pseudonym();
+        return memberships.find(change.orgId(), pseudonym).isPresent()
+                || !audit.list(AuditQuery.all(1).withUser(pseudonym).withAction(AuditAction.ACCOUNT_ERASED))
+                .items().isEmpty()
+                || customers.findByUserId(pseudonym).isPresent();
+    }
+
+    /** The change applied to the erased person's record: under their pseudonym, never under their id again. */
+    private static OrgMember underPseudonym(OrgMember change) {
+        return new OrgMember(change.orgId(), change.userId().pseudonym(), change.role(), change.active(),
+                change.changedAt(), change.eventId(), change.membershipId());
     }
 }

@@ -185,7 +185,7 @@ public final class UseCases {
             SeatFollower seats = new SeatFollower(stores.memberships(), stores.subscriptions(), gateway,
                     entitlementPolicy, listener, retry, clock);
             sync[0] = new SyncMemberships(membershipVerifier, stores.memberships(), stores.customers(), stores.inbox(),
-                    listener, seats, orgs.autoSeats());
+                    stores.audit(), listener, seats, orgs.autoSeats());
             this.alignSeats = orgs.autoSeats() ? new AlignSeats(stores.memberships(), stores.customers(), seats,
                     options.retrySchedule()) : null;
         } else {

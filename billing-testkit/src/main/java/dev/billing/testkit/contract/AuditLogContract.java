@@ -215,8 +215,8 @@ public abstract class AuditLogContract {
     }
 
     @Nested
-    @DisplayName("refunds")
-    class Refunds {
+    @DisplayName("entries kept once per entity")
+    class OncePerEntity {
         @Test
         @DisplayName("a refund's creation is recorded once per refund, whatever the cause (a retried request)")
         void aRefundsCreationIsRecordedOncePerRefund() {
@@ -231,6 +231,22 @@ public abstract class AuditLogContract {
                     created.customerId(), AuditCause.admin("req_retry"), created.detail()))).isTrue();
 
             assertThat(ofCustomer()).filteredOn(e -> e.entityId().equals(refund)).singleElement()
+                    .satisfies(e -> assertThat(e.cause().text()).isEqualTo("admin:req_first"));
+        }
+
+        @Test
+        @DisplayName("an account's erasure is recorded once per pseudonym, whatever the cause (a second run)")
+        void anAccountsErasureIsRecordedOncePerPseudonym() {
+            UserId pseudonym = UserId.of(unique("user_gone")).pseudonym();
+            AuditRecord erased = new AuditRecord(AuditAction.ACCOUNT_ERASED, pseudonym.value(), pseudonym, null,
+                    AuditCause.admin("req_first"), Map.of("events", "2"));
+
+            assertThat(stores.audit().record(erased)).isTrue();
+            assertThat(stores.audit().record(new AuditRecord(erased.action(), pseudonym.value(), pseudonym, null,
+                    AuditCause.request("req_again"), Map.of("events", "0")))).isFalse();
+
+            assertThat(stores.audit().list(AuditQuery.all(10).withUser(pseudonym)
+                    .withAction(AuditAction.ACCOUNT_ERASED)).items()).singleElement()
                     .satisfies(e -> assertThat(e.cause().text()).isEqualTo("admin:req_first"));
         }
     }

@@ -279,6 +279,27 @@ class MembershipSyncTest {
     }
 
     @Test
+    void clerksEventsAboutAPersonErasedWithNothingStoredNeverStoreThemAgain() {
+        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+        String subscription = buyTeam(h, 1);
+        deliver(h.billing(), new Delivery("msg_join_0", true, "user_0", T0));
+        // user_9 was never a member here (membership sync came later, or their joining was never delivered).
+        h.billing().useCases().erasePersonalData().erase(UserId.of("user_9"), ErasePersonalData.Options.localOnly());
+
+        deliver(h.billing(), new Delivery("msg_join_9", true, "user_9", T0.plusSeconds(10)));
+        assertThat(h.stores().memberships().countActive(ORG)).isEqualTo(2);
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity()).isEqualTo(2);
+        deliver(h.billing(), new Delivery("msg_leave_9", false, "user_9", T0.plusSeconds(20)));
+
+        assertThat(h.stores().memberships().countActive(ORG)).isEqualTo(1);
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity()).isEqualTo(1);
+        assertThat(h.stores().memberships().ofUser(UserId.of("user_9"))).isEmpty();
+        assertThat(h.stores().memberships().ofUser(UserId.of("user_9").pseudonym())).hasSize(1);
+        assertThat(List.of("msg_join_9", "msg_leave_9")).allSatisfy(id -> assertThat(h.stores().inbox().find(id)
+                .orElseThrow().event().payload()).contains(EventInbox.REDACTED_KEY).doesNotContain("user_9"));
+    }
+
+    @Test
     void turningAutoSeatsOnAlignsEveryOrganizationsSeatsAtStartAndRetriesAFailure() {
         BillingHarness h = harness(OrgOptions.defaults().withMembershipSync(true));
         String subscription = buyTeam(h, 1);
