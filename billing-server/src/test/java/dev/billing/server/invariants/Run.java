@@ -61,7 +61,7 @@ final class Run {
         String tag = world.store.charAt(0) + Integer.toString(id) + "x" + Long.toString(System.nanoTime() % 46656, 36);
         for (int i = 0; i < USERS; i++) {
             parties.add(new Party(i, "user_inv" + tag + "u" + i, "inv" + tag + "u" + i + "@example.test",
-                    "Ada" + tag + "u" + i + " Lovelace" + tag, false));
+                    "Ada" + tag + "u" + i + " Lovelace" + tag + "u" + i, false));
         }
         org = new Party(USERS, "org_inv" + tag, null, null, true);
         orgAdmin = "user_inv" + tag + "admin";
