@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 final class ExportHandlers {
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_.:@|-]{1,255}");
+    private static final Pattern EMAIL = Pattern.compile("(?=.{3,254}$)[^@\\s]+@[^@\\s]+");
 
     private final Billing billing;
     private final JsonCodec json;
@@ -28,28 +29,39 @@ final class ExportHandlers {
         this.erasure = erasure;
     }
 
+    // The caller's own request: the email Clerk verified is theirs, so their guest purchases paid with it are too.
     Object me(Call call) {
-        return export(call.user());
+        return export(call.user(), call.identity().verifiedEmail());
     }
 
     Object user(Call call) {
-        return export(pathUser(call));
+        return export(pathUser(call), email(call));
     }
 
     Object eraseMe(Call call) {
-        return erase(call, call.user());
+        return erase(call, call.user(), call.identity().verifiedEmail());
     }
 
     Object eraseUser(Call call) {
-        return erase(call, pathUser(call));
+        return erase(call, pathUser(call), email(call));
     }
 
-    private PersonalDataResponses.ErasedView erase(Call call, UserId user) {
+    /** An admin's {@code email}: the account holder's address, when it may differ from their customer's. */
+    private static String email(Call call) {
+        String email = call.query("email").orElse(null);
+        if (email != null && !EMAIL.matcher(email).matches()) {
+            throw new InvalidRequestException("invalid_email", "email", "email must be an email address (one '@', "
+                    + "no spaces, at most 254 characters).");
+        }
+        return email;
+    }
+
+    private PersonalDataResponses.ErasedView erase(Call call, UserId user, String email) {
         if (!call.query("confirm").map("true"::equals).orElse(false)) {
             throw new InvalidRequestException("confirmation_required", "confirm", "Erasing billing data cannot be "
                     + "undone: repeat the request with ?confirm=true.");
         }
-        return PersonalDataResponses.ErasedView.of(billing.useCases().erasePersonalData().erase(user, erasure));
+        return PersonalDataResponses.ErasedView.of(billing.useCases().erasePersonalData().erase(user, erasure, email));
     }
 
     private static UserId pathUser(Call call) {
@@ -61,8 +73,8 @@ final class ExportHandlers {
         return UserId.of(id);
     }
 
-    private PersonalDataResponses.PersonalDataView export(UserId user) {
-        return PersonalDataResponses.PersonalDataView.of(billing.useCases().exportPersonalData().export(user),
+    private PersonalDataResponses.PersonalDataView export(UserId user, String email) {
+        return PersonalDataResponses.PersonalDataView.of(billing.useCases().exportPersonalData().export(user, email),
                 billing.useCases().entitlementPolicy().catalog(), json::embeddable);
     }
 }

@@ -261,10 +261,14 @@ final class RouteTable {
                         .errors(400, 404, 503),
                 get("/admin/users/{userId}/export", Access.ADMIN, h.export()::user).tag("admin")
                         .summary("Everything the store holds about one user or organization (personal data export).")
+                        .query(string("email", "The account holder's email, when it may differ from their Stripe "
+                                + "customer's: guest purchases paid with it are theirs too."))
                         .returns(PersonalDataResponses.PersonalDataView.class).errors(400, 503),
                 delete("/admin/users/{userId}", Access.ADMIN, h.export()::eraseUser).tag("admin")
                         .summary("Erase one account's billing data (?confirm=true).")
-                        .query(string("confirm", "true, to confirm: this cannot be undone."))
+                        .query(string("confirm", "true, to confirm: this cannot be undone."),
+                                string("email", "The account holder's email, when it may differ from their Stripe "
+                                        + "customer's: guest purchases paid with it are erased too."))
                         .returns(PersonalDataResponses.ErasedView.class).errors(400, 502, 503),
                 post("/admin/refunds", Access.ADMIN, h.admin()::refund).tag("admin")
                         .summary("Refund a payment in full or in part, once per Idempotency-Key.")

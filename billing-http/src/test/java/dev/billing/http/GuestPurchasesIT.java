@@ -66,6 +66,29 @@ class GuestPurchasesIT {
     }
 
     @Test
+    void theGuestPurchasesOfAVerifiedOrGivenEmailAreExportedAndErasedWithTheAccount() {
+        String session = guestBuys("visitor@example.com");
+        String unverified = user("user_eve", "visitor@example.com", false);
+        assertThat(api.http.get("/me/export", unverified).json().path("guestPurchases")).isEmpty();
+        String ada = user("user_ada", "Visitor@example.com", true);
+        assertThat(api.http.get("/me/export", ada).json().path("guestPurchases")).singleElement()
+                .satisfies(p -> assertThat(p.path("sessionId").asText()).isEqualTo(session));
+        assertThat(api.http.get("/admin/users/user_ada/export", TestApi.ADMIN_TOKEN).json().path("guestPurchases"))
+                .isEmpty();
+        assertThat(api.http.get("/admin/users/user_ada/export?email=visitor%40example.com", TestApi.ADMIN_TOKEN)
+                .json().path("guestPurchases")).hasSize(1);
+        Http.Response bad = api.http.get("/admin/users/user_ada/export?email=not-an-address", TestApi.ADMIN_TOKEN);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.errorCode()).isEqualTo("invalid_email");
+
+        Http.Response erased = api.http.delete("/me?confirm=true", ada);
+
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        assertThat(erased.json().path("guestPurchases").asInt()).isEqualTo(1);
+        assertThat(api.harness.stores().guests().ofEmail("visitor@example.com")).isEmpty();
+    }
+
+    @Test
     void anUnverifiedEmailIsRefusedAndClaimsNothing() {
         guestBuys("visitor@example.com");
 

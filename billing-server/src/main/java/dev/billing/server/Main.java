@@ -290,11 +290,15 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--user", required = true, description = "The user's (or organization's) id.")
         String user;
 
+        @Option(names = "--email", description = "The account holder's email, when it may differ from their Stripe "
+                + "customer's: guest purchases paid with it are theirs too.")
+        String email;
+
         @Override
         public Integer call() {
             Logs.toStderr(); // stdout is the document: `export --user u | jq`
             logFormat(main.env, "TEXT");
-            main.out.println(ServeMode.export(ServerConfig.fromEnv(main.env), user));
+            main.out.println(ServeMode.export(ServerConfig.fromEnv(main.env), user, email));
             return OK;
         }
     }
@@ -308,6 +312,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--user", required = true, description = "The user's (or organization's) id.")
         String user;
 
+        @Option(names = "--email", description = "The account holder's email, when it may differ from their Stripe "
+                + "customer's: guest purchases paid with it are erased too.")
+        String email;
+
         @Option(names = "--yes", description = "Confirm: this cannot be undone.")
         boolean yes;
 
@@ -318,7 +326,7 @@ public final class Main implements Callable<Integer> {
                 main.err.println("erase cannot be undone: repeat with --yes to erase " + user);
                 return CONFIG;
             }
-            var erased = ServeMode.erase(ServerConfig.fromEnv(main.env), user);
+            var erased = ServeMode.erase(ServerConfig.fromEnv(main.env), user, email);
             main.out.printf(Locale.ROOT, "erased: now %s; link %s, events %d, subscriptions %d, usage rows %d, "
                             + "memberships %d, guest purchases %d, canceled at Stripe %d, Stripe customer deleted %s%n",
                     erased.pseudonym().value(), erased.linkErased() ? "erased" : "already erased", erased.events(),

@@ -134,7 +134,7 @@ public final class ServeMode {
     }
 
     /** {@code export --user}: everything the store holds about one account, as the API's JSON document. */
-    static String export(ServerConfig config, String user) {
+    static String export(ServerConfig config, String user, String email) {
         Clock clock = Clock.systemUTC();
         PlanCatalog plans = plans(config);
         try (BillingStores stores = openStores(config)) {
@@ -144,20 +144,20 @@ public final class ServeMode {
                     .stores(stores).plans(plans).options(config.billingOptions()).clock(clock).build();
             JsonCodec json = new JsonCodec();
             return json.writeString(PersonalDataResponses.PersonalDataView.of(
-                    billing.useCases().exportPersonalData().export(UserId.of(user)), plans,
+                    billing.useCases().exportPersonalData().export(UserId.of(user), email), plans,
                     json::embeddable));
         }
     }
 
     /** {@code erase --user --yes}: as {@code DELETE /admin/users/{userId}}, with the deployment's erasure settings. */
-    static ErasePersonalData.Erased erase(ServerConfig config, String user) {
+    static ErasePersonalData.Erased erase(ServerConfig config, String user, String email) {
         Clock clock = Clock.systemUTC();
         try (BillingStores stores = openStores(config)) {
             Billing billing = Billing.builder()
                     .gateway(Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock))
                     .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
                     .stores(stores).plans(plans(config)).options(config.billingOptions()).clock(clock).build();
-            return billing.useCases().erasePersonalData().erase(UserId.of(user), config.erasure());
+            return billing.useCases().erasePersonalData().erase(UserId.of(user), config.erasure(), email);
         }
     }
 

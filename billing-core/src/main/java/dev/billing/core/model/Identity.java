@@ -31,6 +31,14 @@ public record Identity(UserId userId, String sessionId, String email, OrgMembers
         return new Identity(UserId.of(userId), sessionId, null, null, Map.of());
     }
 
+    /**
+     * The email Clerk verified for this user ({@code email_verified} in the session token), or null: what may find
+     * the user's guest purchases and other records kept by email.
+     */
+    public String verifiedEmail() {
+        return email != null && Boolean.TRUE.equals(claims.get("email_verified")) ? email : null;
+    }
+
     /** The active organization's id, or null. */
     public String orgId() {
         return org == null ? null : org.orgId();

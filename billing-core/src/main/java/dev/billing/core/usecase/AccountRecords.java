@@ -26,9 +26,13 @@ record AccountRecords(UserId user, CustomerLink link, List<Subscription> subscri
                       List<Purchase> purchases, List<PaymentRefund> refunds, List<InvoicePayment> invoicePayments,
                       List<GuestPurchase> guestPurchases) {
 
-    /** The account's records; {@code link} may be null (no customer), and then only its own rows are read. */
-    static AccountRecords read(BillingStores stores, UserId user, CustomerLink link) {
-        List<GuestPurchase> guests = guestPurchases(stores, user, link);
+    /**
+     * The account's records; {@code link} may be null (no customer), and then only its own rows are read.
+     * {@code email}, when not null, is an address known to be the account holder's (verified by Clerk, or given by
+     * an admin) besides the customer's: unclaimed guest purchases paid with it are the account's too.
+     */
+    static AccountRecords read(BillingStores stores, UserId user, CustomerLink link, String email) {
+        List<GuestPurchase> guests = guestPurchases(stores, user, link, email);
         if (link == null) {
             return new AccountRecords(user, null, List.of(), List.of(), List.of(), List.of(), List.of(), guests);
         }
@@ -41,19 +45,32 @@ record AccountRecords(UserId user, CustomerLink link, List<Subscription> subscri
     }
 
     /**
-     * The guest purchases the account claimed, and the unclaimed ones paid with its customer's email (an erasure
-     * removes that email from them too), in purchase order.
+     * The guest purchases the account claimed, and the unclaimed ones paid with its customer's email or the
+     * {@code email} given (an erasure removes that email from them too), in purchase order.
      */
-    private static List<GuestPurchase> guestPurchases(BillingStores stores, UserId user, CustomerLink link) {
+    private static List<GuestPurchase> guestPurchases(BillingStores stores, UserId user, CustomerLink link,
+                                                      String email) {
         Map<String, GuestPurchase> found = new LinkedHashMap<>();
         stores.guests().claimedBy(user).forEach(g -> found.put(g.sessionId(), g));
-        if (link != null && link.email() != null && !link.email().isBlank()) {
-            stores.guests().ofEmail(link.email()).stream().filter(g -> g.claimedBy() == null)
+        for (String address : emails(link, email)) {
+            stores.guests().ofEmail(address).stream().filter(g -> g.claimedBy() == null)
                     .forEach(g -> found.putIfAbsent(g.sessionId(), g));
         }
         List<GuestPurchase> all = new ArrayList<>(found.values());
         all.sort(java.util.Comparator.comparing(GuestPurchase::purchasedAt).thenComparing(GuestPurchase::sessionId));
         return all;
+    }
+
+    /** The account holder's known addresses, normalised as guest purchases keep them: the customer's, and {@code email}. */
+    static Set<String> emails(CustomerLink link, String email) {
+        Set<String> emails = new LinkedHashSet<>();
+        if (link != null && link.email() != null && !link.email().isBlank()) {
+            emails.add(GuestPurchase.normalise(link.email()));
+        }
+        if (email != null && !email.isBlank()) {
+            emails.add(GuestPurchase.normalise(email));
+        }
+        return emails;
     }
 
     /**

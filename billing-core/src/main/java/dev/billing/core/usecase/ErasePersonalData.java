@@ -85,6 +85,15 @@ public final class ErasePersonalData {
     }
 
     public Erased erase(UserId user, Options options) {
+        return erase(user, options, null);
+    }
+
+    /**
+     * The same, with an address known to be the account holder's ({@link dev.billing.core.model.Identity#verifiedEmail}
+     * for the holder's own request, or one an admin gives): unclaimed guest purchases paid with it, and their events,
+     * are erased too.
+     */
+    public Erased erase(UserId user, Options options, String email) {
         UserId base = pseudonymOf(user);
         Optional<CustomerLink> own = stores.customers().findByUserId(user);
         UserId pseudonym = base;
@@ -96,7 +105,7 @@ public final class ErasePersonalData {
         }
         // A retry after an interruption finds the link already under the pseudonym.
         Optional<CustomerLink> link = own.or(() -> stores.customers().findByUserId(base));
-        AccountRecords records = AccountRecords.read(stores, user, link.orElse(null));
+        AccountRecords records = AccountRecords.read(stores, user, link.orElse(null), email);
         Set<String> subjects = records.subjects();
         int subscriptions = 0;
         int canceled = 0;
@@ -117,7 +126,10 @@ public final class ErasePersonalData {
         int memberships = stores.memberships() == MembershipStore.NONE ? 0
                 : stores.memberships().pseudonymise(user, pseudonym);
         // Guest purchases the account claimed, and unclaimed ones paid with its email, keep no email.
-        int guests = stores.guests().pseudonymise(user, link.map(CustomerLink::email).orElse(null), pseudonym);
+        int guests = stores.guests().pseudonymise(user, null, pseudonym);
+        for (String address : AccountRecords.emails(link.orElse(null), email)) {
+            guests += stores.guests().pseudonymise(user, address, pseudonym);
+        }
         // The notice log keeps no address but in a failure's text, which goes; the user id moves to the pseudonym.
         stores.notices().pseudonymise(user, pseudonym);
         AuditCause cause = AuditContext.currentOr(AuditCause.admin(null));

@@ -34,8 +34,17 @@ public final class ExportPersonalData {
     }
 
     public PersonalData export(UserId user) {
+        return export(user, null);
+    }
+
+    /**
+     * The same, with an address known to be the account holder's ({@link dev.billing.core.model.Identity#verifiedEmail}
+     * for the holder's own request, or one an admin gives): the unclaimed guest purchases paid with it, and their
+     * events, are the account's too.
+     */
+    public PersonalData export(UserId user, String email) {
         CustomerLink link = stores.customers().findByUserId(user).orElse(null);
-        AccountRecords records = AccountRecords.read(stores, user, link);
+        AccountRecords records = AccountRecords.read(stores, user, link, email);
         // One more than shown tells whether there were more.
         List<InboxEntry> events = stores.inbox().about(records.subjects(), MAX_EVENTS + 1);
         boolean truncated = events.size() > MAX_EVENTS;

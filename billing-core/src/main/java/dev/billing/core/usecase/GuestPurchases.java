@@ -115,7 +115,7 @@ public final class GuestPurchases {
      * @throws ForbiddenException {@code email_not_verified} without a verified email in the token
      */
     public List<GuestPurchase> claim(Identity identity) {
-        if (identity.email() == null || !Boolean.TRUE.equals(identity.claims().get("email_verified"))) {
+        if (identity.verifiedEmail() == null) {
             throw new ForbiddenException("email_not_verified", "Guest purchases are claimed with a verified email; "
                     + "this session token carries none (add email and email_verified to the Clerk session token).");
         }

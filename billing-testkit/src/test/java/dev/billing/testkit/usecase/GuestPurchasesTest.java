@@ -161,4 +161,24 @@ class GuestPurchasesTest {
         assertThat(h.billing().useCases().exportPersonalData().export(erased.pseudonym()).guestPurchases())
                 .singleElement().satisfies(p -> assertThat(p.email()).doesNotContain("visitor"));
     }
+
+    @Test
+    void anAccountWithoutACustomerExportsAndErasesTheGuestPurchasesOfItsVerifiedEmail() {
+        CheckoutSession paid = guestBuys("Visitor@Example.com");
+        UserId ada = UserId.of("user_ada"); // signed in, never a customer: only the email ties her to the purchase
+
+        assertThat(h.billing().useCases().exportPersonalData().export(ada).guestPurchases()).isEmpty();
+        assertThat(h.billing().useCases().exportPersonalData().export(ada, "visitor@example.com").guestPurchases())
+                .extracting(GuestPurchase::sessionId).containsExactly(paid.id());
+        assertThat(h.billing().useCases().exportPersonalData().export(ada, "visitor@example.com").events())
+                .extracting(e -> e.event().type()).contains("checkout.session.completed");
+
+        var erased = h.billing().useCases().erasePersonalData().erase(ada,
+                dev.billing.core.usecase.ErasePersonalData.Options.localOnly(), "VISITOR@example.com");
+
+        assertThat(erased.guestPurchases()).isEqualTo(1);
+        assertThat(h.stores().guests().ofEmail("visitor@example.com")).isEmpty();
+        assertThat(h.stores().inbox().about(java.util.Set.of(paid.id()), 10)).as("the guest's checkout event, "
+                + "redacted: about nobody").isEmpty();
+    }
 }
