@@ -512,6 +512,9 @@ public final class ProcessInboxEvent {
         if (object instanceof EventObject.OfSubscription of && event.type().startsWith("customer.subscription.")) {
             snapshots.subscription(of.subscription());
             duplicates.check(of.subscription().customerId()); // where every new subscription passes, whatever made it
+            if (memberships != null) {
+                memberships.subscriptionChanged(of.subscription().customerId(), entry);
+            }
             return InboxStatus.PROCESSED;
         }
         if (object instanceof EventObject.OfInvoice of && event.type().startsWith("invoice.")) {

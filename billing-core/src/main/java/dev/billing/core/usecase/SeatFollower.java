@@ -56,6 +56,16 @@ final class SeatFollower {
     }
 
     /**
+     * Whether the projection shows the organization's plan in force either not sold by the seat or billing the
+     * member count already (then there is nothing to follow, and no need to ask Stripe).
+     */
+    boolean inStep(String orgId, CustomerLink link) {
+        EntitlementPolicy.Grant grant = policy.grant(subscriptions.subscriptionsOf(link.customerId()), clock.instant());
+        return grant.granting() == null || !grant.tier().perSeat()
+                || grant.granting().quantity() == Math.max(1, memberships.countActive(orgId));
+    }
+
+    /**
      * Sets the quantity of the organization's per-seat subscription to its member count, if it has one in force;
      * the caller holds the organization's lock.
      *

@@ -2,6 +2,7 @@ package dev.billing.core.usecase;
 
 import dev.billing.core.model.AuditAction;
 import dev.billing.core.model.AuditQuery;
+import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.InboxEntry;
 import dev.billing.core.model.InboxStatus;
@@ -57,6 +58,31 @@ public final class SyncMemberships {
     OptionalLong members(UserId account) {
         return account.isOrganization() ? OptionalLong.of(memberships.countActive(account.value()))
                 : OptionalLong.empty();
+    }
+
+    /**
+     * With auto-seats, a subscription of an organization that changed otherwise than by its members (Checkout paid
+     * with the seats counted when it started, a change to a per-seat plan, a change in the portal) is set to the
+     * member count too, so billed seats follow the members whatever changed last. Reads the projection only, unless
+     * its per-seat subscription differs from the count; a failure propagates so the inbox retries the event.
+     */
+    void subscriptionChanged(CustomerId customer, InboxEntry entry) {
+        if (!autoSeats) {
+            return;
+        }
+        Optional<CustomerLink> link = customers.findByCustomerId(customer);
+        if (link.isEmpty() || !link.get().userId().isOrganization()) {
+            return;
+        }
+        String orgId = link.get().userId().value();
+        // No active member known: its members were never synced (or all left, which their events followed), and
+        // one seat would be a guess (AlignSeats leaves such organizations alone too).
+        if (memberships.countActive(orgId) == 0 || seats.inStep(orgId, link.get())) {
+            return;
+        }
+        try (OrgLocks.Held held = seats.lock(orgId)) {
+            seats.follow(orgId, link.get(), entry.eventId() + "/" + entry.attempts());
+        }
     }
 
     /** Applies one Clerk event; a failure propagates so the inbox retries it. */

@@ -7,6 +7,9 @@ import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.model.BillingInterval;
 import dev.billing.core.model.Entitlements;
 import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.EventObject;
+import dev.billing.core.model.Subscription;
+import dev.billing.testkit.Builders;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
@@ -297,6 +300,28 @@ class MembershipSyncTest {
         assertThat(h.stores().memberships().ofUser(UserId.of("user_9").pseudonym())).hasSize(1);
         assertThat(List.of("msg_join_9", "msg_leave_9")).allSatisfy(id -> assertThat(h.stores().inbox().find(id)
                 .orElseThrow().event().payload()).contains(EventInbox.REDACTED_KEY).doesNotContain("user_9"));
+    }
+
+    @Test
+    void aPerSeatSubscriptionThatChangedOtherwiseThanByItsMembersIsSetToTheMemberCount() {
+        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+        for (int u = 0; u < 3; u++) {
+            deliver(h.billing(), new Delivery("msg_join_" + u, true, "user_" + u, T0.plusSeconds(u)));
+        }
+        // Checkout started with one seat; the members joined before it was paid.
+        String subscription = buyTeam(h, 1);
+        Subscription paid = h.gateway().getSubscription(subscription).orElseThrow();
+        assertThat(paid.quantity()).isEqualTo(1);
+
+        h.deliver(Builders.anEvent().withType("customer.subscription.created").createdAt(h.clock().instant())
+                .forObject("subscription", subscription).build(), new EventObject.OfSubscription(paid));
+
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity()).isEqualTo(3);
+        int updates = h.gateway().calls(Operation.CHANGE_QUANTITY).size();
+        Subscription followed = h.gateway().getSubscription(subscription).orElseThrow();
+        h.deliver(Builders.anEvent().withType("customer.subscription.updated").createdAt(h.clock().instant())
+                .forObject("subscription", subscription).build(), new EventObject.OfSubscription(followed));
+        assertThat(h.gateway().calls(Operation.CHANGE_QUANTITY)).as("in step: nothing more sent").hasSize(updates);
     }
 
     @Test
