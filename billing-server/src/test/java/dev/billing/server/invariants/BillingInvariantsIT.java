@@ -26,24 +26,25 @@ import static org.quicktheories.generators.Generate.range;
  * (docs/TEST_FIXTURES.md, "The invariant suite").
  */
 class BillingInvariantsIT {
-    static final long SEED = Long.getLong("billing.invariants.seed.value", 4_512_045L);
-    static final int EXAMPLES = Integer.getInteger("billing.invariants.examples", 6);
-    static final int SUPABASE_EXAMPLES = Integer.getInteger("billing.invariants.supabase.examples", 2);
+    static final long SEED = 4_512_045L;
+    static final int EXAMPLES = Integer.getInteger("billing.invariants.examples", 16);
+    static final int SUPABASE_EXAMPLES = Integer.getInteger("billing.invariants.supabase.examples", 6);
     static final int MAX_STEPS = Integer.getInteger("billing.invariants.steps", 24);
     static final int SHRINKS = Integer.getInteger("billing.invariants.shrinks", 12);
 
     @Test
     void invariantsHoldOnPostgres() {
-        property(EXAMPLES, World::onPostgres);
+        property(EXAMPLES, 0, World::onPostgres);
     }
 
+    /** Other sequences than Postgres's (the default seed moved by one), on the Supabase store. */
     @Test
     void invariantsHoldOnSupabase() {
-        property(SUPABASE_EXAMPLES, World::onSupabase);
+        property(SUPABASE_EXAMPLES, 1, World::onSupabase);
     }
 
-    private static void property(int examples, java.util.function.Supplier<World> worlds) {
-        qt(() -> strategy(examples)).forAll(sequences()).describedAs(BillingInvariantsIT::describe)
+    private static void property(int examples, long seedOffset, java.util.function.Supplier<World> worlds) {
+        qt(() -> strategy(examples, seedOffset)).forAll(sequences()).describedAs(BillingInvariantsIT::describe)
                 .checkAssert(steps -> {
                     try (World world = worlds.get()) {
                         run(world, steps);
@@ -51,10 +52,11 @@ class BillingInvariantsIT {
                 });
     }
 
-    static Strategy strategy(int examples) {
+    static Strategy strategy(int examples, long seedOffset) {
         String seed = System.getProperty("billing.invariants.seed");
         Strategy base = Configuration.systemStrategy().withExamples(examples).withShrinkCycles(SHRINKS);
-        return "random".equals(seed) ? base : base.withFixedSeed(seed == null ? SEED : Long.parseLong(seed));
+        return "random".equals(seed) ? base
+                : base.withFixedSeed(seed == null ? SEED + seedOffset : Long.parseLong(seed));
     }
 
     /** Runs one sequence, checking every invariant after each step; a failure names the step. */
