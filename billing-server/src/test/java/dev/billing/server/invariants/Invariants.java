@@ -1,0 +1,364 @@
+package dev.billing.server.invariants;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.stripe.model.Charge;
+import com.stripe.model.Coupon;
+import com.stripe.model.Discount;
+import com.stripe.model.Price;
+import com.stripe.model.Subscription;
+import com.stripe.model.SubscriptionItem;
+import com.stripe.model.checkout.Session;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The whole-system invariants, checked after every step of every sequence. Each reads the server through its HTTP
+ * API (or the store, for what no route shows) and holds it against Stripe's own objects or the test's model, never
+ * against the server's own arithmetic.
+ */
+final class Invariants {
+    private static final MathContext EXACT = MathContext.DECIMAL128;
+
+    private Invariants() {
+    }
+
+    static void check(Run r) {
+        StripeTruth stripe = new StripeTruth(r.world);
+        for (Party p : r.parties) {
+            if (p.erased || r.customer(p) == null) {
+                continue;
+            }
+            List<Subscription> atStripe = stripe.subscriptions(p.customerId);
+            oneLiveSubscriptionOrFlagged(r, p, atStripe);
+            projectionFollowsStripe(r, p, atStripe);
+            moneyMatchesStripe(r, p, stripe);
+            auditOncePerChange(r, p);
+        }
+        membersFollowClerk(r, stripe);
+        analyticsMatchStripe(r, stripe);
+        PersonalDataInvariants.erasedAppearNowhere(r.world);
+    }
+
+    /**
+     * At most one live subscription per party at Stripe, or the documented action taken and visible: with
+     * {@code cancel} a newer one is cancelled (so at most one stays live), with {@code flag} each newer one is kept;
+     * either way each newer one has exactly one {@code subscription.duplicate} audit entry and is listed by
+     * {@code GET /admin/subscriptions/duplicates}, as live or not as Stripe has it.
+     */
+    static void oneLiveSubscriptionOrFlagged(Run r, Party p, List<Subscription> atStripe) {
+        List<Subscription> live = atStripe.stream().filter(StripeTruth::live)
+                .sorted(java.util.Comparator.comparing(Subscription::getCreated).thenComparing(Subscription::getId))
+                .toList();
+        if (live.size() > 1 && r.world.duplicates.equals("cancel")) {
+            throw new AssertionError(p + " has " + live.size() + " live subscriptions at Stripe: "
+                    + live.stream().map(s -> s.getId() + ":" + s.getStatus()).toList());
+        }
+        Map<String, JsonNode> listed = new HashMap<>();
+        String cursor = null;
+        do {
+            JsonNode page = r.adminGet("/admin/subscriptions/duplicates?limit=100" + (cursor == null ? ""
+                    : "&cursor=" + Run.encode(cursor))).json();
+            for (JsonNode d : page.path("data")) {
+                if (listed.put(d.path("subscriptionId").asText(), d) != null) {
+                    throw new AssertionError("duplicate subscription " + d.path("subscriptionId").asText()
+                            + " is listed twice");
+                }
+            }
+            cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
+        } while (cursor != null);
+        Map<String, Integer> entries = AuditTrail.countByEntity(r, "subscription.duplicate");
+        for (Subscription newer : live.subList(Math.min(1, live.size()), live.size())) {
+            if (entries.getOrDefault(newer.getId(), 0) != 1 || !listed.containsKey(newer.getId())
+                    || !listed.get(newer.getId()).path("live").asBoolean()) {
+                throw new AssertionError(p + " holds a second live subscription " + newer.getId()
+                        + " that is not flagged once and listed as live: entries "
+                        + entries.getOrDefault(newer.getId(), 0) + ", listed " + listed.get(newer.getId()));
+            }
+        }
+        for (Subscription s : atStripe) {
+            int n = entries.getOrDefault(s.getId(), 0);
+            JsonNode row = listed.get(s.getId());
+            if (n > 1 || (n == 1) != (row != null)
+                    || row != null && row.path("live").asBoolean() != StripeTruth.live(s)) {
+                throw new AssertionError(p + "'s subscription " + s.getId() + " (" + s.getStatus() + ") has " + n
+                        + " subscription.duplicate entries and is listed as " + row);
+            }
+        }
+    }
+
+    /** Every subscription Stripe holds for the party, the API shows as Stripe has it (I4: the projection converges). */
+    static void projectionFollowsStripe(Run r, Party p, List<Subscription> atStripe) {
+        Map<String, JsonNode> shown = new HashMap<>();
+        for (JsonNode s : r.get(p, "/stripe/subscriptions").json().path("data")) {
+            shown.put(s.path("id").asText(), s);
+        }
+        for (Subscription s : atStripe) {
+            JsonNode api = shown.get(s.getId());
+            SubscriptionItem item = StripeTruth.planItem(s);
+            String expected = s.getStatus() + " " + (item == null ? null : item.getPrice().getId()) + " x"
+                    + (item == null ? null : item.getQuantity()) + (Boolean.TRUE.equals(s.getCancelAtPeriodEnd())
+                    ? " canceling" : "");
+            String actual = api == null ? "absent" : api.path("status").asText() + " "
+                    + api.path("priceId").asText(null) + " x" + api.path("quantity").asLong()
+                    + (api.path("cancelAtPeriodEnd").asBoolean() ? " canceling" : "");
+            if (!expected.equals(actual)) {
+                throw new AssertionError(p + "'s subscription " + s.getId() + " is " + expected
+                        + " at Stripe but the API shows " + actual);
+            }
+        }
+    }
+
+    /**
+     * Money: what the API says the party paid (paid invoices plus one-time purchases, less refunds) is what Stripe
+     * charged it, less what Stripe refunded. A claimed guest purchase was charged to the guest's customer: its charge
+     * counts for the party that claimed it.
+     */
+    static void moneyMatchesStripe(Run r, Party p, StripeTruth stripe) {
+        long invoices = 0;
+        String cursor = null;
+        do {
+            JsonNode page = r.get(p, "/stripe/invoices?limit=100" + (cursor == null ? ""
+                    : "&startingAfter=" + Run.encode(cursor))).json();
+            for (JsonNode i : page.path("data")) {
+                invoices += i.path("amountPaid").asLong();
+            }
+            cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
+        } while (cursor != null);
+        long purchases = 0;
+        Set<String> claimed = new HashSet<>();
+        for (JsonNode purchase : r.get(p, "/stripe/purchases").json().path("data")) {
+            purchases += purchase.path("amountTotal").asLong();
+            if (p.guestSessions.contains(purchase.path("id").asText())) {
+                claimed.add(purchase.path("paymentIntentId").asText());
+            }
+        }
+        long refunds = 0;
+        for (JsonNode refund : r.get(p, "/stripe/refunds").json().path("data")) {
+            String status = refund.path("status").asText();
+            if (!status.equals("failed") && !status.equals("canceled")) {
+                refunds += refund.path("amount").asLong();
+            }
+        }
+        List<Charge> charges = new ArrayList<>(stripe.charges(p.customerId));
+        claimed.stream().map(stripe::charge).filter(Objects::nonNull).forEach(charges::add);
+        long charged = 0;
+        long refunded = 0;
+        for (Charge c : charges) {
+            if ("succeeded".equals(c.getStatus())) {
+                charged += c.getAmount();
+                refunded += c.getAmountRefunded();
+            }
+        }
+        if (invoices + purchases - refunds != charged - refunded) {
+            throw new AssertionError(p + ": the API shows paid invoices " + invoices + " + purchases " + purchases
+                    + " - refunds " + refunds + " = " + (invoices + purchases - refunds) + ", but Stripe charged "
+                    + charged + " and refunded " + refunded + " = " + (charged - refunded));
+        }
+    }
+
+    /**
+     * Every billing state change has exactly one audit entry: each subscription's entries, replayed from its
+     * creation, pass through each change once (an entry's "from" is the state the previous ones left) and end where
+     * the API shows it; one link, one {@code invoice.paid} per paid invoice, one {@code purchase.recorded} per
+     * purchase, one {@code refund.created} per refund an admin made.
+     */
+    static void auditOncePerChange(Run r, Party p) {
+        List<JsonNode> entries = AuditTrail.of(r, "userId=" + Run.encode(p.account));
+        Map<String, Integer> counts = new HashMap<>();
+        Map<String, List<JsonNode>> bySubscription = new LinkedHashMap<>();
+        for (JsonNode e : entries) {
+            counts.merge(e.path("type").asText() + " " + e.path("entityId").asText(), 1, Integer::sum);
+            if (e.path("type").asText().startsWith("subscription.")) {
+                bySubscription.computeIfAbsent(e.path("entityId").asText(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        expectOnce(p, counts, "customer.linked " + p.customerId);
+        for (JsonNode s : r.get(p, "/stripe/subscriptions").json().path("data")) {
+            String id = s.path("id").asText();
+            AuditTrail.replay(p, id, bySubscription.getOrDefault(id, List.of()), s);
+        }
+        for (JsonNode i : r.get(p, "/stripe/invoices?limit=100").json().path("data")) {
+            if (i.path("status").asText().equals("paid")) {
+                expectOnce(p, counts, "invoice.paid " + i.path("id").asText());
+            }
+        }
+        Map<String, Integer> recorded = AuditTrail.countByEntity(r, "purchase.recorded");
+        for (JsonNode purchase : r.get(p, "/stripe/purchases").json().path("data")) {
+            String id = purchase.path("id").asText();
+            if (recorded.getOrDefault(id, 0) != 1) {
+                throw new AssertionError(p + "'s purchase " + id + " has " + recorded.getOrDefault(id, 0)
+                        + " purchase.recorded entries, not one");
+            }
+        }
+        Map<String, Integer> refunds = AuditTrail.countByEntity(r, "refund.created");
+        for (String refund : r.adminRefunds.keySet()) {
+            if (refunds.getOrDefault(refund, 0) != 1) {
+                throw new AssertionError("refund " + refund + " has " + refunds.getOrDefault(refund, 0)
+                        + " refund.created entries, not one");
+            }
+        }
+    }
+
+    private static void expectOnce(Party p, Map<String, Integer> counts, String key) {
+        int n = counts.getOrDefault(key, 0);
+        if (n != 1) {
+            throw new AssertionError(p + " has " + n + " audit entries " + key + ", not one");
+        }
+    }
+
+    /**
+     * The organization's member count is what Clerk's events say (the latest change of each member wins), and with
+     * auto-seats its live per-seat subscription bills that many seats (at least one).
+     */
+    static void membersFollowClerk(Run r, StripeTruth stripe) {
+        if (r.members.isEmpty()) {
+            return;
+        }
+        long expected = r.expectedMembers();
+        long stored = r.world.stores().memberships().countActive(r.org.account);
+        if (stored != expected) {
+            throw new AssertionError("the organization has " + expected + " members by Clerk's events, the store "
+                    + "counts " + stored);
+        }
+        if (r.org.erased || r.customer(r.org) == null) {
+            return;
+        }
+        for (Subscription s : stripe.subscriptions(r.org.customerId)) {
+            SubscriptionItem item = StripeTruth.planItem(s);
+            if (StripeTruth.live(s) && item != null && item.getPrice().getId().equals("price_team_monthly")
+                    && item.getQuantity() != Math.max(1, expected)) {
+                throw new AssertionError("the organization's per-seat subscription " + s.getId() + " bills "
+                        + item.getQuantity() + " seats for " + expected + " members");
+            }
+        }
+    }
+
+    /**
+     * Revenue analytics equal a recomputation from Stripe's objects: MRR per currency by bucket (from every live
+     * subscription's plan item, quantity and coupon), and one-time purchases (every paid Checkout session in payment
+     * mode) by count and amount.
+     */
+    static void analyticsMatchStripe(Run r, StripeTruth stripe) {
+        Map<String, BigDecimal[]> mrr = new TreeMap<>();
+        for (Subscription s : stripe.subscriptions(null)) {
+            String status = s.getStatus();
+            if (!status.equals("active") && !status.equals("trialing") && !status.equals("past_due")) {
+                continue;
+            }
+            SubscriptionItem item = StripeTruth.planItem(s);
+            if (item == null) {
+                continue;
+            }
+            Price price = item.getPrice();
+            BigDecimal[] sums = mrr.computeIfAbsent(price.getCurrency(), c -> new BigDecimal[] {BigDecimal.ZERO,
+                    BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
+            BigDecimal monthly = monthly(price, item.getQuantity(), coupon(s, r.world));
+            boolean canceling = Boolean.TRUE.equals(s.getCancelAtPeriodEnd()) || s.getCancelAt() != null;
+            int bucket = status.equals("trialing") ? 1 : canceling ? 2 : 0;
+            sums[bucket] = sums[bucket].add(monthly);
+            if (bucket == 0 && status.equals("past_due")) {
+                sums[3] = sums[3].add(monthly);
+            }
+        }
+        JsonNode revenue = r.adminGet("/admin/analytics/revenue").json();
+        Map<String, String> shown = new TreeMap<>();
+        for (JsonNode c : revenue.path("currencies")) {
+            shown.put(c.path("currency").asText(), c.path("mrr").asLong() + "/" + c.path("trialingMrr").asLong() + "/"
+                    + c.path("cancelingMrr").asLong() + "/" + c.path("pastDueMrr").asLong());
+        }
+        Map<String, String> expected = new TreeMap<>();
+        mrr.forEach((currency, f) -> expected.put(currency, round(f[0]) + "/" + round(f[1]) + "/" + round(f[2]) + "/"
+                + round(f[3])));
+        shown.entrySet().removeIf(e -> e.getValue().equals("0/0/0/0") && !expected.containsKey(e.getKey()));
+        if (!shown.equals(expected)) {
+            throw new AssertionError("MRR (mrr/trialing/canceling/past due) per currency is " + shown
+                    + " but Stripe's subscriptions make " + expected);
+        }
+        Map<String, long[]> purchases = new TreeMap<>();
+        for (Session session : stripe.sessions()) {
+            if ("payment".equals(session.getMode()) && "paid".equals(session.getPaymentStatus())
+                    && "complete".equals(session.getStatus())) {
+                long[] t = purchases.computeIfAbsent(session.getCurrency(), c -> new long[2]);
+                t[0]++;
+                t[1] += session.getAmountTotal();
+            }
+        }
+        Map<String, long[]> counted = new TreeMap<>();
+        for (JsonNode m : revenue.path("purchases")) {
+            long[] t = counted.computeIfAbsent(m.path("currency").asText(), c -> new long[2]);
+            t[0] += m.path("count").asLong();
+            t[1] += m.path("amountTotal").asLong();
+        }
+        if (!render(purchases).equals(render(counted))) {
+            throw new AssertionError("revenue analytics count purchases " + render(counted)
+                    + " but Stripe has paid one-time sessions " + render(purchases));
+        }
+    }
+
+    /** The subscription's coupon, read from Stripe when the discount names it by id only. */
+    private static Coupon coupon(Subscription s, World world) {
+        if (s.getDiscountObjects() == null || s.getDiscountObjects().isEmpty()) {
+            return null;
+        }
+        Discount d = s.getDiscountObjects().get(0);
+        if (d == null || d.getSource() == null || d.getSource().getCoupon() == null) {
+            return null;
+        }
+        if (d.getSource().getCouponObject() != null) {
+            return d.getSource().getCouponObject();
+        }
+        try {
+            return world.stripe.coupons().retrieve(d.getSource().getCoupon());
+        } catch (com.stripe.exception.StripeException e) {
+            throw new AssertionError("the emulator's coupon " + d.getSource().getCoupon() + " could not be read", e);
+        }
+    }
+
+    /** A month's worth of a price x quantity, less the coupon, as docs/HTTP_API.md defines MRR. */
+    static BigDecimal monthly(Price price, long quantity, Coupon coupon) {
+        BigDecimal perInterval = BigDecimal.valueOf(price.getUnitAmount()).multiply(BigDecimal.valueOf(quantity));
+        if (coupon != null && coupon.getPercentOff() != null) {
+            perInterval = perInterval.multiply(BigDecimal.valueOf(100).subtract(coupon.getPercentOff()))
+                    .divide(BigDecimal.valueOf(100), EXACT);
+        }
+        if (coupon != null && coupon.getAmountOff() != null && price.getCurrency().equals(coupon.getCurrency())) {
+            perInterval = perInterval.subtract(BigDecimal.valueOf(coupon.getAmountOff())).max(BigDecimal.ZERO);
+        }
+        BigDecimal count = BigDecimal.valueOf(price.getRecurring().getIntervalCount());
+        return switch (price.getRecurring().getInterval()) {
+            case "month" -> perInterval.divide(count, EXACT);
+            case "year" -> perInterval.divide(count.multiply(BigDecimal.valueOf(12)), EXACT);
+            case "week" -> perInterval.multiply(BigDecimal.valueOf(52)).divide(count.multiply(BigDecimal.valueOf(12)),
+                    EXACT);
+            default -> perInterval.multiply(BigDecimal.valueOf(365)).divide(count.multiply(BigDecimal.valueOf(12)),
+                    EXACT);
+        };
+    }
+
+    private static long round(BigDecimal value) {
+        return value.setScale(0, RoundingMode.HALF_UP).longValueExact();
+    }
+
+    private static String render(Map<String, long[]> tally) {
+        StringBuilder out = new StringBuilder();
+        tally.forEach((currency, t) -> out.append(currency).append(": ").append(t[0]).append(" for ").append(t[1])
+                .append("; "));
+        return out.toString();
+    }
+
+    /** The export of a party holds every row of the store that refers to it. */
+    static void exportIsComplete(Run r, Party p, JsonNode export) {
+        PersonalDataInvariants.exportHoldsEveryRow(r, p, export);
+    }
+}

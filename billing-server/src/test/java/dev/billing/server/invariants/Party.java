@@ -1,0 +1,42 @@
+package dev.billing.server.invariants;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One billing account of a sequence: a user (signed in with a verified email) or the sequence's organization (acted
+ * for by its admin, party 0). What the sequence learned about it: its Stripe customer, the Checkout sessions it
+ * started, the guest sessions it paid with its email, and whether it was erased (an erased party takes no more
+ * steps: it is gone, and whatever names it is checked never to come back).
+ */
+final class Party {
+    final int index;
+    final String account;
+    final String email;
+    final String name;
+    final boolean org;
+    final List<String> sessions = new ArrayList<>();
+    final List<String> guestSessions = new ArrayList<>();
+    /** Sessions the test paid (or tried to): the others are still open, to be paid late or abandoned. */
+    final java.util.Set<String> tried = new java.util.HashSet<>();
+    String customerId;
+    boolean erased;
+
+    Party(int index, String account, String email, String name, boolean org) {
+        this.index = index;
+        this.account = account;
+        this.email = email;
+        this.name = name;
+        this.org = org;
+    }
+
+    /** The routes of this account: the caller's own, or the organization's under {@code /orgs/{id}}. */
+    String route(String path) {
+        return org ? "/orgs/" + account + path : path;
+    }
+
+    @Override
+    public String toString() {
+        return org ? "org" : "user" + index;
+    }
+}

@@ -1,0 +1,267 @@
+package dev.billing.server.invariants;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.core.model.InboxStatus;
+import dev.billing.testkit.Await;
+import dev.billing.testkit.http.Http;
+import dev.billing.testkit.webhook.StripeSignature;
+import dev.billing.testkit.webhook.SvixSignature;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One sequence's parties and what the test knows independently of the server (the model): the members Clerk said
+ * joined or left (and when), the deliveries it sent, the refunds an admin asked for. Steps act through it, over the
+ * server's real HTTP API, the Stripe emulator and signed webhooks; {@link #settle()} waits until every consequence
+ * of a step has landed.
+ */
+final class Run {
+    static final int USERS = 3;
+    /** Members of the organization beyond the three users: ids only Clerk's events know. */
+    static final int EXTRA_MEMBERS = 3;
+    private static final AtomicInteger RUNS = new AtomicInteger();
+    private static final Duration PATIENCE = Await.DEFAULT;
+
+    /** What Clerk last said of one member (the truth the member count must equal). */
+    record Member(String userId, String membershipId, boolean active, Instant changedAt) {
+    }
+
+    /** A Clerk delivery the sequence sent, kept to send again. */
+    record ClerkDelivery(String svixId, String body) {
+    }
+
+    final World world;
+    final int id;
+    final List<Party> parties = new ArrayList<>();
+    final Party org;
+    final String orgAdmin;
+    final List<String> memberIds = new ArrayList<>();
+    final Map<String, Member> members = new LinkedHashMap<>();
+    final List<ClerkDelivery> clerkDeliveries = new ArrayList<>();
+    /** Refund ids an admin created through the API, with the Idempotency-Key used. */
+    final Map<String, String> adminRefunds = new LinkedHashMap<>();
+    final List<String> log = new ArrayList<>();
+    private final int firstStripeEvent;
+    private Instant clerkTime;
+    private int counter;
+
+    Run(World world) {
+        this.world = world;
+        this.id = RUNS.incrementAndGet();
+        String tag = world.store.charAt(0) + Integer.toString(id) + "x" + Long.toString(System.nanoTime() % 46656, 36);
+        for (int i = 0; i < USERS; i++) {
+            parties.add(new Party(i, "user_inv" + tag + "u" + i, "inv" + tag + "u" + i + "@example.test",
+                    "Ada" + tag + "u" + i + " Lovelace" + tag + "u" + i, false));
+        }
+        org = new Party(USERS, "org_inv" + tag, null, null, true);
+        orgAdmin = "user_inv" + tag + "admin";
+        parties.add(org);
+        parties.stream().filter(p -> !p.org).forEach(p -> memberIds.add(p.account));
+        for (int j = 0; j < EXTRA_MEMBERS; j++) {
+            memberIds.add("user_inv" + tag + "m" + j);
+        }
+        this.firstStripeEvent = world.emulator.events().size();
+        this.clerkTime = Instant.now().minusSeconds(3600);
+    }
+
+    Party party(int index) {
+        return parties.get(Math.floorMod(index, parties.size()));
+    }
+
+    /** A user party (never the organization). */
+    Party user(int index) {
+        return parties.get(Math.floorMod(index, USERS));
+    }
+
+    /** A fresh value for keys and ids that must not repeat within the world. */
+    String unique(String prefix) {
+        return prefix + id + "_" + (++counter);
+    }
+
+    /**
+     * The session token of a user (email verified), or for the organization that of its admin: a person of their
+     * own, never erased, so that what the admin's actions store is never mistaken for an erased user's data.
+     */
+    String token(Party p) {
+        if (p.org) {
+            return world.minter.token().subject(orgAdmin).claim("email", orgAdmin.substring(5) + "@example.test")
+                    .claim("email_verified", true).claim("org_id", org.account).claim("org_role", "org:admin")
+                    .sign();
+        }
+        return world.minter.token().subject(p.account).claim("email", p.email).claim("email_verified", true)
+                .sign();
+    }
+
+    Http.Response get(Party p, String path) {
+        return checked("GET " + path, world.http.get(p.route(path), token(p)));
+    }
+
+    Http.Response post(Party p, String path, String json) {
+        return checked("POST " + path, world.http.post(p.route(path), token(p), json));
+    }
+
+    Http.Response post(Party p, String path, String json, Map<String, String> headers) {
+        return checked("POST " + path, world.http.post(p.route(path), token(p), json, headers));
+    }
+
+    Http.Response admin(String method, String path, String json, Map<String, String> headers) {
+        HttpRequest.Builder request = world.http.request(path).header("Authorization", "Bearer " + World.ADMIN)
+                .header("Content-Type", "application/json");
+        headers.forEach(request::header);
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json));
+        return checked(method + " " + path, world.http.send(request));
+    }
+
+    Http.Response adminGet(String path) {
+        return admin("GET", path, null, Map.of());
+    }
+
+    /**
+     * Any answer a client can act on is fine (a refusal is a 4xx with its code); a 5xx, or a refusal that says the
+     * test itself sent something malformed, is a failure of the sequence.
+     */
+    static Http.Response checked(String what, Http.Response r) {
+        if (r.status() >= 500) {
+            throw new AssertionError(what + " answered " + r.status() + ": " + r.body());
+        }
+        if (r.status() == 400 && Set.of("unknown_field", "missing_field", "invalid_json").contains(r.errorCode())) {
+            throw new AssertionError(what + " was malformed by the test: " + r.body());
+        }
+        return r;
+    }
+
+    /** The party's Stripe customer, read from its export (which creates nothing); null while it has none. */
+    String customer(Party p) {
+        if (p.customerId == null) {
+            JsonNode export = adminGet("/admin/users/" + p.account + "/export").json();
+            String found = export.path("customer").path("customerId").asText(null);
+            p.customerId = found == null || found.isEmpty() ? null : found;
+        }
+        return p.customerId;
+    }
+
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------------------------------- Clerk
+
+    /**
+     * Sends Clerk's membership event for {@code member}, dated {@code secondsAgo} before the sequence's Clerk clock
+     * (a late delivery of an older change when positive); the model keeps the change only if it supersedes what Clerk
+     * said last, which is what the member count must then show.
+     */
+    void membership(String member, boolean joined, int secondsAgo) {
+        clerkTime = clerkTime.plusSeconds(5);
+        Instant at = clerkTime.minusSeconds(secondsAgo);
+        Member last = members.get(member);
+        String membershipId = last != null ? last.membershipId() : "orgmem_" + member.substring(5) + "r" + id;
+        Party person = parties.stream().filter(p -> p.account.equals(member)).findFirst().orElse(null);
+        String identifier = person != null ? person.email : member.substring(5) + "@example.test";
+        String first = person != null ? person.name.split(" ")[0] : "Member";
+        String lastName = person != null ? person.name.split(" ")[1] : "Extra";
+        long millis = at.toEpochMilli();
+        String body = """
+                {"data":{"object":"organization_membership","id":"%s","role":"org:member","permissions":[],\
+                "created_at":%d,"updated_at":%d,"organization":{"object":"organization","id":"%s","name":"Acme",\
+                "slug":"acme"},"public_user_data":{"user_id":"%s","identifier":"%s","first_name":"%s",\
+                "last_name":"%s","image_url":null,"has_image":false}},"object":"event",\
+                "type":"organizationMembership.%s","timestamp":%d,"instance_id":"ins_invariants"}"""
+                .formatted(membershipId, millis, millis, org.account, member, identifier, first, lastName,
+                        joined ? "created" : "deleted", millis);
+        ClerkDelivery delivery = new ClerkDelivery(unique("msg_"), body);
+        clerkDeliveries.add(delivery);
+        Member change = new Member(member, membershipId, joined, at);
+        if (last == null || at.isAfter(last.changedAt()) || at.equals(last.changedAt()) && !joined) {
+            members.put(member, change);
+        }
+        deliverClerk(delivery);
+    }
+
+    void deliverClerk(ClerkDelivery d) {
+        Instant now = Instant.now();
+        byte[] bytes = d.body().getBytes(StandardCharsets.UTF_8);
+        Http.Response r = world.http.post("/webhooks/clerk", null, d.body(), Map.of("svix-id", d.svixId(),
+                "svix-timestamp", Long.toString(now.getEpochSecond()),
+                "svix-signature", SvixSignature.sign(SvixSignature.SECRET, d.svixId(), now, bytes)));
+        checked("POST /webhooks/clerk", r);
+        if (r.status() != 200) {
+            throw new AssertionError("a signed Clerk delivery was refused: " + r.body());
+        }
+    }
+
+    /** The active members Clerk's events say the organization has. */
+    long expectedMembers() {
+        return members.values().stream().filter(Member::active).count();
+    }
+
+    // ------------------------------------------------------------------------------------------ Stripe
+
+    /** The Stripe events emitted since this sequence began (and whatever else the emulator emitted since). */
+    List<String> stripeEvents() {
+        var events = world.emulator.events();
+        return events.subList(Math.min(firstStripeEvent, events.size()), events.size()).stream()
+                .map(e -> e.id()).toList();
+    }
+
+    /** Posts a stored Stripe event again, signed now, as Stripe's retry of it would be. */
+    void redeliverStripe(String eventId) {
+        String json = world.emulator.events().stream().filter(e -> e.id().equals(eventId)).findFirst()
+                .map(e -> e.json()).orElseThrow();
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        String signature = StripeSignature.header(World.STRIPE_SECRET, Instant.now(), body);
+        Http.Response r = world.http.send(world.http.request("/webhooks/stripe")
+                .header("Content-Type", "application/json").header("Stripe-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        checked("POST /webhooks/stripe", r);
+        if (r.status() != 200) {
+            throw new AssertionError("a signed Stripe redelivery was refused: " + r.body());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- settling
+
+    /**
+     * Waits until the step's consequences have all landed: the emulator delivered every webhook (and their retries),
+     * the inbox processed every event, and whatever that processing asked of Stripe (auto-seats, a duplicate's
+     * cancellation) has been delivered and processed too.
+     */
+    void settle() {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        int quiet = 0;
+        while (quiet < 2) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the system did not settle within " + PATIENCE + ": inbox "
+                        + world.stores().inbox().countByStatus());
+            }
+            boolean delivered = world.emulator.awaitDeliveries(PATIENCE);
+            long pending = world.stores().inbox().countByStatus().getOrDefault(InboxStatus.PENDING, 0L);
+            if (delivered && pending == 0) {
+                quiet++;
+            } else {
+                quiet = 0;
+                pause();
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(25);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}

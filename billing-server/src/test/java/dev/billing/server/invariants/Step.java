@@ -1,0 +1,474 @@
+package dev.billing.server.invariants;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Charge;
+import com.stripe.param.ChargeListParams;
+import dev.billing.testkit.http.Http;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What users, admins, Stripe and Clerk do, one step of a sequence. A step names parties, sessions, payments and
+ * events by small numbers taken modulo what exists when it runs, so that every sequence (and every shrunk one) is
+ * valid: a step that finds nothing to act on does nothing, and a refusal the API answers with a 4xx is an outcome,
+ * not a failure. Each {@code toString} is the line a failing run prints.
+ */
+sealed interface Step {
+    /** The tiers and intervals Checkout is started for; the last (per seat) only by the organization. */
+    List<String[]> PLANS = List.of(new String[] {"basic", "month"}, new String[] {"pro", "year"},
+            new String[] {"enterprise", "month"}, new String[] {"team", "month"});
+    List<String> ITEMS = List.of("price_credits_100", "price_template_pack");
+    List<String> METERS = List.of("api_calls", "exports");
+
+    void run(Run r);
+
+    /** How a failing run names a party: {@code user0}..{@code user2}, or {@code org}. */
+    static String who(int party) {
+        int p = Math.floorMod(party, Run.USERS + 1);
+        return p == Run.USERS ? "org" : "user" + p;
+    }
+
+    static String user(int party) {
+        return "user" + Math.floorMod(party, Run.USERS);
+    }
+
+    /** Whether the step acts on an erased party (then it is skipped: the person is gone). */
+    static boolean gone(Party p) {
+        return p.erased;
+    }
+
+    /**
+     * Starts Checkout for a plan (a party that holds a live subscription gets 409), and pays it at once, or leaves
+     * it open to be paid later (or never: abandoned).
+     */
+    record StartCheckout(int party, int plan, boolean payNow) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p)) {
+                return;
+            }
+            String[] chosen = PLANS.get(Math.floorMod(plan, p.org ? PLANS.size() : PLANS.size() - 1));
+            String seats = chosen[0].equals("team") ? ",\"seats\":" + Math.max(1, r.expectedMembers()) : "";
+            Http.Response answer = r.post(p, "/stripe/checkout",
+                    "{\"tier\":\"" + chosen[0] + "\",\"interval\":\"" + chosen[1] + "\"" + seats + "}");
+            if (answer.status() == 200) {
+                String id = answer.json().path("sessionId").asText();
+                p.sessions.add(id);
+                if (payNow) {
+                    p.tried.add(id);
+                    PayCheckout.pay(r, id, false);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " starts Checkout for plan " + plan + (payNow ? " and pays" : "");
+        }
+    }
+
+    /** The buyer pays (or is declined on) one of the party's Checkout sessions, the latest or an older one. */
+    record PayCheckout(int party, int session, boolean declined) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            List<String> open = p.sessions.stream().filter(id -> !p.tried.contains(id)).toList();
+            if (gone(p) || open.isEmpty()) {
+                return;
+            }
+            String id = open.get(Math.floorMod(session, open.size()));
+            if (!declined) {
+                p.tried.add(id);
+            }
+            pay(r, id, declined);
+        }
+
+        static void pay(Run r, String id, boolean declined) {
+            try {
+                if (declined) {
+                    r.world.emulator.failCheckoutSession(id);
+                } else {
+                    r.world.emulator.completeCheckoutSession(id);
+                }
+            } catch (RuntimeException notOpen) {
+                // Completed or expired already: Stripe's page would not take the payment either.
+                r.log.add("session " + id + " not payable: " + notOpen.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + (declined ? " is declined on" : " pays") + " open Checkout session #" + session;
+        }
+    }
+
+    /** Buys a one-time item through Checkout and pays it. */
+    record BuyItem(int party, int item, int quantity) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.user(party);
+            if (gone(p)) {
+                return;
+            }
+            Http.Response answer = r.post(p, "/stripe/checkout", "{\"priceId\":\"" + ITEMS.get(Math.floorMod(item,
+                    ITEMS.size())) + "\",\"quantity\":" + (1 + Math.floorMod(quantity, 3)) + "}");
+            if (answer.status() == 200) {
+                String id = answer.json().path("sessionId").asText();
+                p.sessions.add(id);
+                p.tried.add(id);
+                // The same purchase within a minute is the same session (a double click), maybe paid already.
+                PayCheckout.pay(r, id, false);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return user(party) + " buys item " + item + " x" + (1 + Math.floorMod(quantity, 3));
+        }
+    }
+
+    /** Somebody not signed in buys an item with a user's email, and pays. */
+    record GuestBuy(int buyer, int item) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.user(buyer);
+            if (gone(p)) {
+                return;
+            }
+            Http.Response answer = Run.checked("POST /guest/checkout", r.world.http.post("/guest/checkout", null,
+                    "{\"priceId\":\"" + ITEMS.get(Math.floorMod(item, ITEMS.size())) + "\",\"email\":\""
+                            + p.email + "\"}"));
+            if (answer.status() == 200) {
+                String id = answer.json().path("sessionId").asText();
+                p.guestSessions.add(id);
+                r.world.emulator.completeCheckoutSession(id);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a guest buys item " + item + " with user" + Math.floorMod(buyer, Run.USERS) + "'s email";
+        }
+    }
+
+    /** The user claims the guest purchases paid with their verified email. */
+    record Claim(int party) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.user(party);
+            if (!gone(p)) {
+                r.post(p, "/me/guest-purchases/claim", null);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return user(party) + " claims guest purchases";
+        }
+    }
+
+    /** Changes the live subscription's plan. */
+    record ChangePlan(int party, int plan, int proration) implements Step {
+        static final List<String> PRORATIONS = List.of("create_prorations", "always_invoice", "none");
+
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            String subscription = live(r, p);
+            if (subscription == null) {
+                return;
+            }
+            String[] chosen = PLANS.get(Math.floorMod(plan, p.org ? PLANS.size() : PLANS.size() - 1));
+            r.post(p, "/stripe/subscriptions/" + subscription + "/update", "{\"tier\":\"" + chosen[0]
+                    + "\",\"interval\":\"" + chosen[1] + "\",\"prorationBehavior\":\""
+                    + PRORATIONS.get(Math.floorMod(proration, PRORATIONS.size())) + "\"}");
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " changes to plan " + plan + " with "
+                    + PRORATIONS.get(Math.floorMod(proration, PRORATIONS.size()));
+        }
+    }
+
+    /** Cancels the live subscription, at the period end or at once. */
+    record Cancel(int party, boolean atPeriodEnd) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            String subscription = live(r, p);
+            if (subscription != null) {
+                r.post(p, "/stripe/subscriptions/" + subscription + "/cancel", "{\"atPeriodEnd\":" + atPeriodEnd + "}");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " cancels " + (atPeriodEnd ? "at the period end" : "at once");
+        }
+    }
+
+    /** Withdraws a scheduled cancellation. */
+    record Resume(int party) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            String subscription = live(r, p);
+            if (subscription != null) {
+                r.post(p, "/stripe/subscriptions/" + subscription + "/resume", null);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " resumes";
+        }
+    }
+
+    /** Records usage of a meter under one of a few idempotency keys (a reused key replays or is refused). */
+    record Usage(int party, int meter, int amount, int key) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.user(party);
+            if (gone(p)) {
+                return;
+            }
+            r.post(p, "/usage", "{\"meter\":\"" + METERS.get(Math.floorMod(meter, METERS.size())) + "\",\"amount\":"
+                    + (1 + Math.floorMod(amount, 40)) + "}", Map.of("Idempotency-Key", "use-" + r.id + "-"
+                    + Math.floorMod(key, 4)));
+        }
+
+        @Override
+        public String toString() {
+            return user(party) + " uses " + (1 + Math.floorMod(amount, 40)) + " of meter "
+                    + meter + " with key " + Math.floorMod(key, 4);
+        }
+    }
+
+    /** An admin refunds one of the party's payments, in full or in half, and maybe sends the request twice. */
+    record Refund(int party, int payment, boolean half, boolean retried) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p) || r.customer(p) == null) {
+                return;
+            }
+            List<Charge> charges = refundable(r, p);
+            if (charges.isEmpty()) {
+                return;
+            }
+            Charge charge = charges.get(Math.floorMod(payment, charges.size()));
+            long left = charge.getAmount() - charge.getAmountRefunded();
+            String body = "{\"paymentIntentId\":\"" + charge.getPaymentIntent() + "\""
+                    + (half && left > 1 ? ",\"amount\":" + left / 2 : "") + "}";
+            String key = r.unique("refund-");
+            Http.Response first = r.admin("POST", "/admin/refunds", body, Map.of("Idempotency-Key", key));
+            if (first.status() == 200) {
+                r.adminRefunds.put(first.json().path("id").asText(), key);
+            }
+            if (retried) {
+                Http.Response again = r.admin("POST", "/admin/refunds", body, Map.of("Idempotency-Key", key));
+                if (first.status() == 200 && !again.json().path("id").asText().equals(first.json().path("id").asText())) {
+                    throw new AssertionError("a retried refund with the same Idempotency-Key made another refund: "
+                            + first.body() + " then " + again.body());
+                }
+            }
+        }
+
+        private static List<Charge> refundable(Run r, Party p) {
+            List<Charge> found = new ArrayList<>();
+            try {
+                for (Charge c : r.world.stripe.charges().list(ChargeListParams.builder().setCustomer(p.customerId)
+                        .setLimit(100L).build()).autoPagingIterable()) {
+                    if ("succeeded".equals(c.getStatus()) && c.getAmountRefunded() < c.getAmount()
+                            && c.getPaymentIntent() != null) {
+                        found.add(c);
+                    }
+                }
+            } catch (StripeException e) {
+                throw new AssertionError("the emulator's charges could not be listed", e);
+            }
+            found.sort(Comparator.comparing(Charge::getCreated).thenComparing(Charge::getId));
+            return found;
+        }
+
+        @Override
+        public String toString() {
+            return "an admin refunds " + (half ? "half of " : "") + who(party) + "'s payment #" + payment
+                    + (retried ? ", sending the request twice" : "");
+        }
+    }
+
+    /** The party's next payment is declined (its next renewal, or a plan change invoiced at once). */
+    record FailNextPayment(int party) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (!gone(p) && r.customer(p) != null) {
+                r.world.emulator.failNextPayment(p.customerId);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + "'s next payment will be declined";
+        }
+    }
+
+    /** Stripe's time moves on: trials end, periods renew, open Checkout sessions expire after a day. */
+    record AdvanceClock(int days) implements Step {
+        static final List<Integer> CHOICES = List.of(1, 2, 8, 31);
+
+        @Override
+        public void run(Run r) {
+            r.world.emulator.advanceClock(Duration.ofDays(CHOICES.get(Math.floorMod(days, CHOICES.size()))));
+        }
+
+        @Override
+        public String toString() {
+            return "Stripe's clock advances " + CHOICES.get(Math.floorMod(days, CHOICES.size())) + " day(s)";
+        }
+    }
+
+    /** Stripe's deliveries from here on come twice, or each transaction's events in reverse order, or neither. */
+    record WebhookChaos(boolean duplicate, boolean reorder) implements Step {
+        @Override
+        public void run(Run r) {
+            r.world.emulator.webhooks().duplicate(duplicate ? 2 : 1).reorder(reorder);
+        }
+
+        @Override
+        public String toString() {
+            return "Stripe's webhooks from now: " + (duplicate ? "duplicated" : "once") + ", "
+                    + (reorder ? "reordered" : "in order");
+        }
+    }
+
+    /** Clerk says a member joined the organization or left it, maybe late (an older change arriving now). */
+    record Membership(int member, boolean joined, boolean late) implements Step {
+        @Override
+        public void run(Run r) {
+            String id = r.memberIds.get(Math.floorMod(member, r.memberIds.size()));
+            boolean erased = r.parties.stream().anyMatch(p -> p.account.equals(id) && p.erased);
+            if (erased && joined) {
+                return; // an erased person does not come back; Clerk may still report their leaving
+            }
+            r.membership(id, joined, late ? 4 : 0);
+        }
+
+        @Override
+        public String toString() {
+            return "Clerk: member " + member + (joined ? " joined" : " left") + (late ? " (delivered late)" : "");
+        }
+    }
+
+    /** Stripe or Clerk delivers one of the sequence's earlier events again. */
+    record Redeliver(int event, boolean clerk) implements Step {
+        @Override
+        public void run(Run r) {
+            if (clerk) {
+                if (!r.clerkDeliveries.isEmpty()) {
+                    r.deliverClerk(r.clerkDeliveries.get(Math.floorMod(event, r.clerkDeliveries.size())));
+                }
+                return;
+            }
+            List<String> events = r.stripeEvents();
+            if (!events.isEmpty()) {
+                r.redeliverStripe(events.get(Math.floorMod(event, events.size())));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return (clerk ? "Clerk" : "Stripe") + " redelivers event #" + event;
+        }
+    }
+
+    /** An admin replays one of the sequence's stored events. */
+    record Replay(int event, boolean clerk) implements Step {
+        @Override
+        public void run(Run r) {
+            String id;
+            if (clerk) {
+                id = r.clerkDeliveries.isEmpty() ? null
+                        : r.clerkDeliveries.get(Math.floorMod(event, r.clerkDeliveries.size())).svixId();
+            } else {
+                List<String> events = r.stripeEvents();
+                id = events.isEmpty() ? null : events.get(Math.floorMod(event, events.size()));
+            }
+            if (id != null) {
+                r.admin("POST", "/admin/webhook-events/" + id + "/replay", null, Map.of());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "an admin replays " + (clerk ? "Clerk" : "Stripe") + " event #" + event;
+        }
+    }
+
+    /** The party (or an admin for it) exports its personal data; the export must hold every row about it. */
+    record Export(int party) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (!gone(p)) {
+                // The user's own request (their verified email finds what they bought as a guest); the
+                // organization's, an admin's.
+                JsonNode export = p.org ? r.adminGet("/admin/users/" + p.account + "/export").json()
+                        : r.get(p, "/me/export").json();
+                Invariants.exportIsComplete(r, p, export);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + "'s data is exported";
+        }
+    }
+
+    /** The user erases themselves ("forget me"), or an admin erases them. */
+    record Erase(int party, boolean byAdmin) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.user(party);
+            if (gone(p)) {
+                return;
+            }
+            Http.Response answer = byAdmin
+                    ? r.admin("DELETE", "/admin/users/" + p.account + "?confirm=true&email=" + Run.encode(p.email),
+                            null, Map.of())
+                    : Run.checked("DELETE /me", r.world.http.delete("/me?confirm=true", r.token(p)));
+            if (answer.status() != 200) {
+                throw new AssertionError("erasing " + p + " answered " + answer.status() + ": " + answer.body());
+            }
+            p.erased = true;
+            r.world.erased(p);
+        }
+
+        @Override
+        public String toString() {
+            return user(party) + " is erased" + (byAdmin ? " by an admin" : "");
+        }
+    }
+
+    /** The party's live (not ended) subscription as the API lists it, or null. */
+    private static String live(Run r, Party p) {
+        if (gone(p)) {
+            return null;
+        }
+        for (JsonNode s : r.get(p, "/stripe/subscriptions").json().path("data")) {
+            String status = s.path("status").asText();
+            if (!status.equals("canceled") && !status.equals("incomplete_expired")) {
+                return s.path("id").asText();
+            }
+        }
+        return null;
+    }
+}

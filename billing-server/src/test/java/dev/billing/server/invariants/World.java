@@ -1,0 +1,265 @@
+package dev.billing.server.invariants;
+
+import com.stripe.StripeClient;
+import dev.billing.core.port.BillingStores;
+import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.StripeEmulator;
+import dev.billing.server.BillingServer;
+import dev.billing.server.ServeMode;
+import dev.billing.server.ServerConfig;
+import dev.billing.supabase.SupabaseSql;
+import dev.billing.testkit.auth.TestKey;
+import dev.billing.testkit.auth.TestKeys;
+import dev.billing.testkit.auth.TokenMinter;
+import dev.billing.testkit.http.Http;
+import dev.billing.testkit.postgres.PersonalDataScan;
+import dev.billing.testkit.postgres.PostgresFixture;
+import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.testkit.supabase.SupabaseFixture;
+import dev.billing.testkit.webhook.SvixSignature;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one invariant property runs against, started for real and kept for all its sequences: the Stripe
+ * emulator (Stripe's truth), a store (Postgres, or Supabase behind a real PostgREST), and {@code serve} configured by
+ * environment variables as an operator would, with membership sync and auto-seats on. Each sequence works on parties
+ * of its own, so sequences share the world without sharing state.
+ */
+final class World implements AutoCloseable {
+    static final TestKey KEY = TestKeys.rsa2048("ins_invariants");
+    static final String ISSUER = "https://clerk.invariants.test";
+    static final String STRIPE_SECRET = "whsec_invariantsuitesigningsecret";
+    static final String ADMIN = "invariants-admin-token-0123456789abcdef";
+    /** A per-seat tier and one-time items open to guests, beside the sample catalog's tiers. */
+    static final String PLANS = """
+            tiers:
+              free:
+                rank: 0
+                features: [projects]
+                quotas: {api_calls: 100, exports: 5}
+              basic:
+                rank: 1
+                features: [projects, export_csv]
+                quotas: {api_calls: 1000, exports: 50}
+                trialDays: 14
+                prices: {month: price_basic_monthly, year: price_basic_yearly}
+              pro:
+                rank: 2
+                features: [projects, export_csv, sso]
+                quotas: {api_calls: 10000, exports: 500}
+                trialDays: 30
+                purchaseDiscountPercent: 10
+                prices: {month: price_pro_monthly, year: price_pro_yearly}
+              team:
+                rank: 3
+                perSeat: true
+                features: [projects, export_csv, sso, shared_workspace]
+                quotas: {api_calls: 50000, exports: 1000}
+                prices: {month: price_team_monthly}
+              enterprise:
+                rank: 4
+                features: [projects, export_csv, sso, audit_log]
+                quotas: {api_calls: unlimited, exports: unlimited}
+                purchaseDiscountPercent: 25
+                prices: {month: price_enterprise_monthly, year: price_enterprise_yearly}
+            items:
+              - {key: credits_100, name: 100 credits, priceId: price_credits_100, guests: true}
+              - {key: template_pack, name: Template pack, priceId: price_template_pack, guests: true}
+            meters:
+              - {name: api_calls, stripeEventName: api_calls}
+              - {name: exports}
+            """;
+    /** The per-seat price the sample seed lacks. */
+    static final String TEAM_SEED = """
+            products:
+              - id: prod_team
+                name: Team
+                metadata: {tier: team}
+                prices:
+                  - id: price_team_monthly
+                    lookup_key: team_monthly
+                    unit_amount: 1500
+                    currency: usd
+                    recurring: {interval: month}
+                    metadata: {tier: team}
+            """;
+
+    final String store;
+    /** What the server does with a second live subscription: {@code cancel} on Postgres, {@code flag} on Supabase. */
+    final String duplicates;
+    final StripeEmulator emulator;
+    final BillingServer server;
+    final Http http;
+    final StripeClient stripe;
+    final TokenMinter minter;
+    final DataSource database;
+    /** The store's schema in {@link #database}: the Postgres store's own, or the Supabase project's public one. */
+    final String schema;
+    private final List<AutoCloseable> resources;
+    private final List<String> erased = new ArrayList<>();
+
+    private World(String store, String duplicates, StripeEmulator emulator, BillingServer server,
+                  DataSource database, List<AutoCloseable> resources) {
+        this.schema = store.equals("supabase") ? "public" : "billing";
+        this.store = store;
+        this.duplicates = duplicates;
+        this.emulator = emulator;
+        this.server = server;
+        this.database = database;
+        this.resources = resources;
+        this.http = Http.local(server.port());
+        this.stripe = StripeClient.builder().setApiKey(emulator.apiKey()).setApiBase(emulator.baseUrl())
+                .setConnectBase(emulator.baseUrl()).setFilesBase(emulator.baseUrl()).build();
+        this.minter = new TokenMinter(KEY, ISSUER, Clock.systemUTC());
+    }
+
+    static World onPostgres() {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            TestDatabase db = PostgresFixture.shared().newDatabase("invariants");
+            resources.add(db);
+            Map<String, String> env = baseEnv();
+            env.put("DATABASE_URL", db.postgresUrl());
+            env.put("BILLING_DUPLICATE_SUBSCRIPTIONS", "cancel");
+            return start("postgres", env, db.dataSource(), resources);
+        } catch (RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    static World onSupabase() {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            TestDatabase db = PostgresFixture.shared().newDatabase("invariants_supabase");
+            resources.add(db);
+            SupabaseFixture supabase = SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start();
+            resources.add(0, supabase);
+            Map<String, String> env = baseEnv();
+            env.put("BILLING_STORE", "supabase");
+            env.put("SUPABASE_URL", supabase.url());
+            env.put("SUPABASE_SERVICE_ROLE_KEY", supabase.serviceRoleKey());
+            env.put("BILLING_DUPLICATE_SUBSCRIPTIONS", "flag");
+            return start("supabase", env, db.dataSource(), resources);
+        } catch (RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    private static World start(String store, Map<String, String> env, DataSource database,
+                               List<AutoCloseable> resources) {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
+        resources.add(0, emulator);
+        emulator.seedDocument(TEAM_SEED);
+        env.put("STRIPE_SECRET_KEY", emulator.apiKey());
+        env.put("STRIPE_API_BASE", emulator.baseUrl());
+        BillingServer server = ServeMode.start(ServerConfig.fromEnv(env), "invariants");
+        resources.add(0, server);
+        emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", STRIPE_SECRET);
+        return new World(store, env.get("BILLING_DUPLICATE_SUBSCRIPTIONS"), emulator, server, database, resources);
+    }
+
+    private static Map<String, String> baseEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("STRIPE_WEBHOOK_SECRET", STRIPE_SECRET);
+        env.put("CLERK_ISSUER", ISSUER);
+        env.put("CLERK_JWT_KEY", KEY.publicKeyPem());
+        env.put("CLERK_WEBHOOK_SECRET", SvixSignature.SECRET);
+        env.put("BILLING_MEMBERSHIP_SYNC", "true");
+        env.put("BILLING_AUTO_SEATS", "true");
+        env.put("BILLING_ADMIN_TOKEN", ADMIN);
+        env.put("BILLING_PLANS_FILE", plansFile().toString());
+        env.put("BILLING_ALLOWED_ORIGINS", "https://app.example.com");
+        env.put("BILLING_SUCCESS_URL", "https://app.example.com/billing/done");
+        env.put("BILLING_CANCEL_URL", "https://app.example.com/billing");
+        env.put("BILLING_RETURN_URL", "https://app.example.com/account");
+        // The suite is one client making every request: the per-user and per-IP limits are not what it tests.
+        env.put("BILLING_RATE_LIMIT_USER_PER_MINUTE", "1000000");
+        env.put("BILLING_RATE_LIMIT_IP_PER_MINUTE", "1000000");
+        env.put("BILLING_GUEST_CHECKOUTS_PER_MINUTE", "1000000");
+        env.put("BILLING_HOST", "127.0.0.1");
+        env.put("PORT", Integer.toString(freePort()));
+        return env;
+    }
+
+    private static Path plansFile() {
+        try {
+            Path file = Files.createTempFile("invariant-plans", ".yaml");
+            Files.writeString(file, PLANS);
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Remembers what named an erased party, which must never be stored again. */
+    synchronized void erased(Party p) {
+        erased.add(p.account);
+        if (p.email != null) {
+            erased.add(p.email);
+        }
+        if (p.name != null) {
+            erased.add(p.name.split(" ")[0]);
+            erased.add(p.name.split(" ")[1]);
+        }
+    }
+
+    synchronized List<String> erasedIdentities() {
+        return List.copyOf(erased);
+    }
+
+    /** Every table of the store's schema, for what must appear nowhere (an erased person). */
+    PersonalDataScan scan() {
+        return PersonalDataScan.of(database, schema);
+    }
+
+    /** The same without the short-lived record of changed customers, which no export carries. */
+    PersonalDataScan exportScan() {
+        return scan().exempting(store.equals("supabase") ? "billing_projection_changes" : "projection_changes",
+                "which customers' projection changed lately, for other instances' caches: ids only, pruned after "
+                        + "ten minutes, not an account's data");
+    }
+
+    BillingStores stores() {
+        return server.billing().stores();
+    }
+
+    @Override
+    public void close() {
+        closeAll(resources);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                // keep closing the rest: a failed close must not leave a server running
+            }
+        }
+    }
+}
