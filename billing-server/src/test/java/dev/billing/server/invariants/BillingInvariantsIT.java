@@ -27,8 +27,8 @@ import static org.quicktheories.generators.Generate.range;
  */
 class BillingInvariantsIT {
     static final long SEED = 4_512_045L;
-    static final int EXAMPLES = Integer.getInteger("billing.invariants.examples", 16);
-    static final int SUPABASE_EXAMPLES = Integer.getInteger("billing.invariants.supabase.examples", 6);
+    static final int EXAMPLES = Integer.getInteger("billing.invariants.examples", 10);
+    static final int SUPABASE_EXAMPLES = Integer.getInteger("billing.invariants.supabase.examples", 4);
     static final int MAX_STEPS = Integer.getInteger("billing.invariants.steps", 24);
     static final int SHRINKS = Integer.getInteger("billing.invariants.shrinks", 12);
 
