@@ -75,8 +75,9 @@ final class DuplicatePages {
         if ("flag".equals(d.handling())) {
             return "Both are charged: decide with the customer which to keep, cancel the other and refund its payment.";
         }
-        // The refund was tried before the cancel and may have gone through: only its WARN line says it did not.
-        return "Stripe refused the cancel: cancel it by hand, and refund its payment if a WARN line says Stripe "
-                + "refused that too.";
+        // Stripe refused a refund (then the cancel was not tried) or the cancel (the refund went through): the WARN
+        // line says which.
+        return "Stripe refused its refund or its cancel (the log says which): refund its payment if it was not, and "
+                + "cancel it.";
     }
 }

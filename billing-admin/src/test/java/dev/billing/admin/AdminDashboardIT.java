@@ -325,7 +325,7 @@ class AdminDashboardIT {
         assertThat(bobRow).contains("class=\"needs-operator\"").contains("Needs an operator")
                 .contains("href=\"/admin/customers/user_bob\"").contains(bob.get(0).id())
                 .contains(bob.get(0).customerId().value()).contains("cancel: ").contains("active")
-                .contains("Stripe refused the cancel");
+                .contains("Stripe refused its refund or its cancel");
         String adaRow = row(page.body(), ada.get(1).id());
         assertThat(adaRow).doesNotContain("needs-operator").doesNotContain("Needs an operator")
                 .contains("href=\"/admin/customers/user_ada\"").contains(ada.get(0).id()).contains("canceled")

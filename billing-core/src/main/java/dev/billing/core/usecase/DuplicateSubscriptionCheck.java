@@ -103,14 +103,20 @@ final class DuplicateSubscriptionCheck {
                     duplicate.status().stripeName(), duplicate.priceId(), kept.id(), handling.settingName(), foundBy);
             observer.duplicateSubscription(handling.settingName());
         }
-        if (handling == DuplicateSubscriptions.CANCEL) {
-            refund(customer, duplicate);
+        // A refund Stripe refused leaves the duplicate live: listed as needing an operator (who refunds and cancels
+        // it), rather than canceled and shown as settled while the customer's second charge stays with us.
+        if (handling == DuplicateSubscriptions.CANCEL && refund(customer, duplicate)) {
             cancel(customer, duplicate);
         }
     }
 
-    /** Refunds, in full, every payment of the duplicate's paid invoices (a trial's invoice charged nothing). */
-    private void refund(CustomerId customer, Subscription duplicate) {
+    /**
+     * Refunds, in full, every payment of the duplicate's paid invoices (a trial's invoice charged nothing).
+     *
+     * @return false when Stripe refused a refund (logged for an operator)
+     */
+    private boolean refund(CustomerId customer, Subscription duplicate) {
+        boolean refunded = true;
         for (Invoice invoice : gateway.listInvoices(customer, 100, null).items()) {
             if (!duplicate.id().equals(invoice.subscriptionId()) || invoice.amountPaid() <= 0) {
                 continue;
@@ -124,12 +130,14 @@ final class DuplicateSubscriptionCheck {
                 } catch (GatewayRejectedException e) {
                     if (!ALREADY_REFUNDED.equals(e.gatewayCode())) {
                         LOG.log(System.Logger.Level.WARNING, "Stripe refused to refund payment {0} of duplicate "
-                                + "subscription {1}; refund it by hand: {2}", payment.paymentIntentId(),
-                                duplicate.id(), e.getMessage());
+                                + "subscription {1}; it stays live for an operator to refund and cancel: {2}",
+                                payment.paymentIntentId(), duplicate.id(), e.getMessage());
+                        refunded = false;
                     }
                 }
             }
         }
+        return refunded;
     }
 
     private void cancel(CustomerId customer, Subscription duplicate) {

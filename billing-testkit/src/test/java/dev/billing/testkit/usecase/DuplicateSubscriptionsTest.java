@@ -323,6 +323,30 @@ class DuplicateSubscriptionsTest {
             assertThat(duplicateEntries(h)).hasSize(1);
             assertThat(h.duplicatesObserved()).containsExactly("cancel");
         }
+
+        @Test
+        void aRefundStripeRefusesLeavesTheNewerLiveAndListedForAnOperator() {
+            List<CheckoutSession> open = twoOpenSessions(h, "user_1", "enterprise", BillingInterval.MONTH,
+                    "enterprise", BillingInterval.MONTH);
+            Subscription older = h.gateway().getSubscription(h.gateway().completeCheckout(open.get(0).id()))
+                    .orElseThrow();
+            h.clock().advance(Duration.ofMinutes(1));
+            Subscription newer = h.gateway().getSubscription(h.gateway().completeCheckout(open.get(1).id()))
+                    .orElseThrow();
+            deliverCreated(h, older);
+            h.gateway().failNext(Operation.CREATE_REFUND, 1, Failure.REJECTED);
+
+            deliverCreated(h, newer);
+
+            assertThat(live(h, older.customerId())).hasSize(2);
+            assertThat(h.gateway().calls(Operation.CANCEL_SUBSCRIPTION)).isEmpty();
+            assertThat(duplicateEntries(h)).hasSize(1);
+            assertThat(h.billing().useCases().listDuplicateSubscriptions().list(null, 50).items()).singleElement()
+                    .satisfies(d -> {
+                        assertThat(d.subscriptionId()).isEqualTo(newer.id());
+                        assertThat(d.live()).as("left for an operator").isTrue();
+                    });
+        }
     }
 
     @Nested
