@@ -1,5 +1,6 @@
 package dev.billing.core.usecase;
 
+import dev.billing.core.error.GatewayException;
 import dev.billing.core.model.AuditAction;
 import dev.billing.core.model.AuditCause;
 import dev.billing.core.model.AuditRecord;
@@ -117,6 +118,9 @@ public final class ErasePersonalData {
             } else if (options.cancelSubscriptions()) {
                 canceled = cancel(records.subscriptions());
             }
+            if (!deleted) {
+                expireOpenCheckouts(customer);
+            }
             subscriptions = stores.subscriptions().pseudonymise(customer, user, pseudonym);
         }
         // Every stored event about the account, of both sources (Stripe's about its customer and objects, Clerk's
@@ -157,6 +161,20 @@ public final class ErasePersonalData {
         // The account id itself is what was erased: the log names the pseudonym only.
         LOG.log(System.Logger.Level.INFO, "Erased the personal data of account {0}: {1}", pseudonym.value(), erased);
         return erased;
+    }
+
+    /**
+     * The account's open Checkout sessions are expired, so none is paid after it is gone (the payment would land on
+     * the pseudonym and buy the person nothing). Best effort: Stripe down does not hold the erasure up (a WARN line
+     * says so), and a session paid anyway is still applied under the pseudonym.
+     */
+    private void expireOpenCheckouts(CustomerId customer) {
+        try {
+            new OpenCheckouts(gateway).expireEvery(customer);
+        } catch (GatewayException e) {
+            LOG.log(System.Logger.Level.WARNING, "The open Checkout sessions of erased customer {0} could not be "
+                    + "expired now: {1}", customer, e.getMessage());
+        }
     }
 
     private int cancel(List<Subscription> owned) {

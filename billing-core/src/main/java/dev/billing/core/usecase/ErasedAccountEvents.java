@@ -110,6 +110,18 @@ final class ErasedAccountEvents {
         return object instanceof EventObject.OfCustomer of ? of.customerId() : null;
     }
 
+    /**
+     * An event no route processes (recorded as ignored) about an erased customer is redacted too: its payload names
+     * the account as much as any other (a Checkout session that expired carries its metadata and the buyer's email).
+     * Found by the customer the event is about ({@link dev.billing.core.model.StripeEvent#subjectId}).
+     */
+    void redactIfErasedSubject(InboxEntry entry) {
+        String subject = entry.event().subjectId();
+        if (subject != null && subject.startsWith("cus_")) {
+            redactIfErased(entry, CustomerId.of(subject), null);
+        }
+    }
+
     void redactIfErased(InboxEntry entry, CustomerId customer, EventObject object) {
         if (customer != null) {
             redact(entry, customer, object, customers.findByCustomerId(customer));

@@ -45,17 +45,32 @@ final class OpenCheckouts {
         return expire(gateway.listOpenCheckoutSessions(customer), completed);
     }
 
+    /**
+     * Erasure: expires every open session of the customer, of every mode, so that none can be paid for an account
+     * that is gone (its payment would land on the pseudonym, and the person would get nothing for it).
+     *
+     * @return how many were expired now
+     */
+    int expireEvery(CustomerId customer) {
+        return expire(gateway.listOpenCheckoutSessions(customer), null, true);
+    }
+
     private int expire(List<CheckoutSession> sessions, String keep) {
+        return expire(sessions, keep, false);
+    }
+
+    private int expire(List<CheckoutSession> sessions, String keep, boolean everyMode) {
         int expired = 0;
         for (CheckoutSession session : sessions) {
-            if (session.mode() != CheckoutMode.SUBSCRIPTION || session.id().equals(keep)) {
+            if (!everyMode && session.mode() != CheckoutMode.SUBSCRIPTION || session.id().equals(keep)) {
                 continue;
             }
             try {
                 if (gateway.expireCheckoutSession(session.id())) {
                     expired++;
-                    LOG.log(System.Logger.Level.INFO, "Expired open Checkout session {0} of customer {1}: session {2} "
-                            + "superseded it", session.id(), session.customerId(), keep);
+                    LOG.log(System.Logger.Level.INFO, "Expired open Checkout session {0} of customer {1}: {2}",
+                            session.id(), session.customerId(), keep == null ? "its account was erased"
+                                    : "session " + keep + " superseded it");
                 }
             } catch (GatewayRejectedException e) {
                 // Refused as asked (it was paid or expired meanwhile): nothing left to do for it.

@@ -495,6 +495,7 @@ public final class ProcessInboxEvent {
             }
         }
         if (event.livemode() != options.livemode() || !handles(event.type())) {
+            erased.redactIfErasedSubject(entry);
             return InboxStatus.IGNORED;
         }
         EventObject object = decoded.decode(event);

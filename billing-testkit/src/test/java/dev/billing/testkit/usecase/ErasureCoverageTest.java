@@ -71,6 +71,30 @@ class ErasureCoverageTest {
     }
 
     @Test
+    void theOpenSessionsAreExpiredAndAnIgnoredEventAboutTheErasedCustomerKeepsNoPersonalData() {
+        adaSubscribesAndJoins();
+        CheckoutOutcome buying = h.billing().startCheckout(h.identity(ADA.value()),
+                new CheckoutCommand.Buy("price_credits_100", 1, null, null));
+        String open = ((CheckoutOutcome.Started) buying).session().id();
+
+        h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+
+        assertThat(h.gateway().getCheckoutSession(open).orElseThrow().status()).as("nothing payable for a person "
+                + "who is gone").isEqualTo("expired");
+        // Stripe says so, with the session's metadata and the buyer's email; no route processes the type.
+        StripeEvent expired = Builders.anEvent().withId("evt_cs_expired").withType("checkout.session.expired")
+                .forObject("checkout.session", open).about(customer.value())
+                .withPayload("{\"id\":\"evt_cs_expired\",\"data\":{\"object\":{\"id\":\"" + open
+                        + "\",\"customer\":\"" + customer.value() + "\",\"customer_email\":\"" + EMAIL
+                        + "\",\"metadata\":{\"user_id\":\"" + ADA.value() + "\"}}}}").build();
+        assertThat(h.deliver(expired, new EventObject.OfCheckoutSession(h.gateway().getCheckoutSession(open)
+                .orElseThrow())).inlineStatus()).isEqualTo(InboxStatus.IGNORED);
+
+        assertThat(h.stores().inbox().find("evt_cs_expired").orElseThrow().event().payload())
+                .contains(EventInbox.REDACTED_KEY).doesNotContain(EMAIL).doesNotContain(ADA.value());
+    }
+
+    @Test
     void theCheckoutCompletionAndTheMembershipEventsAreExportedAndErased() {
         adaSubscribesAndJoins();
         PersonalData before = h.billing().useCases().exportPersonalData().export(ADA);
