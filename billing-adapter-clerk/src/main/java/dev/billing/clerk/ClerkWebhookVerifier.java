@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
 import dev.billing.core.model.OrgMember;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.MembershipWebhookVerifier;
 

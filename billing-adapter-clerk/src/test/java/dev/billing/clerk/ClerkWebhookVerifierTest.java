@@ -3,7 +3,7 @@ package dev.billing.clerk;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
 import dev.billing.core.model.OrgMember;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.UserId;
 import dev.billing.testkit.webhook.SvixSignature;
 import org.junit.jupiter.api.Test;

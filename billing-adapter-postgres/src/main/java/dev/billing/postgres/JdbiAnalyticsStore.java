@@ -1,15 +1,15 @@
 package dev.billing.postgres;
 
-import dev.billing.core.model.InvoiceStatus;
-import dev.billing.core.model.InvoiceTally;
-import dev.billing.core.model.MrrSpan;
-import dev.billing.core.model.PurchaseTally;
-import dev.billing.core.model.RefundTally;
-import dev.billing.core.model.SubscriptionMovements;
-import dev.billing.core.model.SubscriptionStatus;
-import dev.billing.core.model.SubscriptionTally;
-import dev.billing.core.model.TrialOutcomes;
-import dev.billing.core.model.UsageTally;
+import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.analytics.InvoiceTally;
+import dev.billing.core.model.analytics.MrrSpan;
+import dev.billing.core.model.analytics.PurchaseTally;
+import dev.billing.core.model.analytics.RefundTally;
+import dev.billing.core.model.analytics.SubscriptionMovements;
+import dev.billing.core.model.subscription.SubscriptionStatus;
+import dev.billing.core.model.analytics.SubscriptionTally;
+import dev.billing.core.model.analytics.TrialOutcomes;
+import dev.billing.core.model.analytics.UsageTally;
 import dev.billing.core.port.AnalyticsStore;
 
 import java.time.Instant;

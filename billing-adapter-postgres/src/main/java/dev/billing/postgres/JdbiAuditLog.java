@@ -1,10 +1,10 @@
 package dev.billing.postgres;
 
-import dev.billing.core.model.AuditAction;
-import dev.billing.core.model.AuditCause;
-import dev.billing.core.model.AuditEntry;
-import dev.billing.core.model.AuditQuery;
-import dev.billing.core.model.AuditRecord;
+import dev.billing.core.model.audit.AuditAction;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.audit.AuditQuery;
+import dev.billing.core.model.audit.AuditRecord;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;

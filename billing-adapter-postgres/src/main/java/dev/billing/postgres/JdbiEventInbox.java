@@ -1,9 +1,9 @@
 package dev.billing.postgres;
 
-import dev.billing.core.model.InboxEntry;
-import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.EventInbox;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;

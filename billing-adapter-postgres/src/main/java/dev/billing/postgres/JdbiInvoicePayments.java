@@ -1,6 +1,6 @@
 package dev.billing.postgres;
 
-import dev.billing.core.model.InvoicePayment;
+import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.Page;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;

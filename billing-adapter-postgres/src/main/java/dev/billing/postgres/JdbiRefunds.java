@@ -1,7 +1,7 @@
 package dev.billing.postgres;
 
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.PaymentRefund;
+import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.SourceVersion;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;

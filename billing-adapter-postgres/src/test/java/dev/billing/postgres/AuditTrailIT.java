@@ -1,10 +1,10 @@
 package dev.billing.postgres;
 
-import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.Subscription;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.model.UpsertResult;

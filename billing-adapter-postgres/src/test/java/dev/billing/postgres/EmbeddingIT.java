@@ -7,7 +7,7 @@ import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore.LinkResult;

@@ -1,10 +1,10 @@
 package dev.billing.postgres;
 
 import dev.billing.core.model.OrgMember;
-import dev.billing.core.model.StripeEvent;
-import dev.billing.core.model.UsageIncrement;
-import dev.billing.core.model.UsagePeriod;
-import dev.billing.core.model.UsageResult;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.usage.UsageIncrement;
+import dev.billing.core.model.usage.UsagePeriod;
+import dev.billing.core.model.usage.UsageResult;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.EventInbox;

@@ -1,6 +1,6 @@
 package dev.billing.postgres;
 
-import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.port.BillingStores;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;

@@ -1,8 +1,8 @@
 package dev.billing.postgres;
 
-import dev.billing.core.model.InboxEntry;
-import dev.billing.core.model.InboxStatus;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.EventInbox;
 import dev.billing.testkit.contract.EventInboxContract;

@@ -2,12 +2,12 @@ package dev.billing.postgres;
 
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.OrgMember;
-import dev.billing.core.model.StripeEvent;
-import dev.billing.core.model.UsageIncrement;
-import dev.billing.core.model.UsagePeriod;
-import dev.billing.core.model.UsageResult;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.usage.UsageIncrement;
+import dev.billing.core.model.usage.UsagePeriod;
+import dev.billing.core.model.usage.UsageResult;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore.LinkResult;

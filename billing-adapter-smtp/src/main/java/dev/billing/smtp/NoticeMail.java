@@ -1,6 +1,6 @@
 package dev.billing.smtp;
 
-import dev.billing.core.model.Notification;
+import dev.billing.core.model.notice.Notification;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 public final class NoticeMail {
     /** Header carrying the Stripe event id that caused the notice. */
     public static final String EVENT_ID_HEADER = "X-Billing-Event-Id";
-    /** Header naming the notice: its {@link dev.billing.core.model.NoticeKind#wireName()}, {@code receipt}. */
+    /** Header naming the notice: its {@link dev.billing.core.model.notice.NoticeKind#wireName()}, {@code receipt}. */
     public static final String NOTICE_HEADER = "X-Billing-Notice";
 
     private static final System.Logger LOG = System.getLogger(NoticeMail.class.getName());

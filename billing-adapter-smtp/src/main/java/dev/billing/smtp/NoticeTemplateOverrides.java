@@ -1,7 +1,7 @@
 package dev.billing.smtp;
 
-import dev.billing.core.model.NoticeKind;
-import dev.billing.core.model.Notification;
+import dev.billing.core.model.notice.NoticeKind;
+import dev.billing.core.model.notice.Notification;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;

@@ -1,6 +1,6 @@
 package dev.billing.smtp;
 
-import dev.billing.core.model.Notification;
+import dev.billing.core.model.notice.Notification;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,8 +1,8 @@
 package dev.billing.smtp;
 
 import dev.billing.core.model.Money;
-import dev.billing.core.model.NoticeKind;
-import dev.billing.core.model.Notification;
+import dev.billing.core.model.notice.NoticeKind;
+import dev.billing.core.model.notice.Notification;
 import dev.billing.core.model.UserId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

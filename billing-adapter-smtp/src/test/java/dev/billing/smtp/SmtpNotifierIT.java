@@ -7,7 +7,7 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.billing.core.model.Money;
-import dev.billing.core.model.Notification;
+import dev.billing.core.model.notice.Notification;
 import dev.billing.core.model.UserId;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;

@@ -1,7 +1,7 @@
 package dev.billing.smtp;
 
 import dev.billing.core.model.Money;
-import dev.billing.core.model.Notification;
+import dev.billing.core.model.notice.Notification;
 import dev.billing.core.model.UserId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

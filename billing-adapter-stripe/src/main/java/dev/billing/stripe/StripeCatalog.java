@@ -5,11 +5,11 @@ import com.stripe.model.StripeCollection;
 import com.stripe.param.PriceListParams;
 import com.stripe.param.ProductListParams;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.Price;
-import dev.billing.core.model.PriceQuery;
-import dev.billing.core.model.PriceType;
-import dev.billing.core.model.Product;
-import dev.billing.core.model.ProductQuery;
+import dev.billing.core.model.catalog.Price;
+import dev.billing.core.model.catalog.PriceQuery;
+import dev.billing.core.model.catalog.PriceType;
+import dev.billing.core.model.catalog.Product;
+import dev.billing.core.model.catalog.ProductQuery;
 
 import java.util.Optional;
 

@@ -7,12 +7,12 @@ import com.stripe.param.PromotionCodeListParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import com.stripe.param.checkout.SessionListParams;
 import dev.billing.core.error.GatewayRejectedException;
-import dev.billing.core.model.CheckoutMode;
-import dev.billing.core.model.CheckoutRequest;
-import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutRequest;
+import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.LineItem;
-import dev.billing.core.model.PortalSession;
+import dev.billing.core.model.subscription.LineItem;
+import dev.billing.core.model.subscription.PortalSession;
 
 import java.util.List;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package dev.billing.stripe;
 import com.stripe.StripeClient;
 import com.stripe.param.billing.MeterEventCreateParams;
 import dev.billing.core.error.GatewayRejectedException;
-import dev.billing.core.model.MeterEvent;
+import dev.billing.core.model.usage.MeterEvent;
 
 /** Reports metered usage to a Stripe billing meter. */
 final class StripeMeterEvents {

@@ -12,18 +12,18 @@ import com.stripe.model.SetupIntent;
 import com.stripe.model.Subscription;
 import com.stripe.model.SubscriptionItem;
 import com.stripe.model.checkout.Session;
-import dev.billing.core.model.BillingInterval;
-import dev.billing.core.model.Card;
-import dev.billing.core.model.CheckoutMode;
-import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.payment.Card;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.Money;
-import dev.billing.core.model.PriceType;
-import dev.billing.core.model.Recurring;
+import dev.billing.core.model.catalog.PriceType;
+import dev.billing.core.model.catalog.Recurring;
 import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.SubscriptionPricing;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.subscription.SubscriptionPricing;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -46,12 +46,12 @@ final class StripeObjects {
     private StripeObjects() {
     }
 
-    static dev.billing.core.model.Product product(Product p) {
-        return new dev.billing.core.model.Product(p.getId(), p.getName(), p.getDescription(), bool(p.getActive()),
+    static dev.billing.core.model.catalog.Product product(Product p) {
+        return new dev.billing.core.model.catalog.Product(p.getId(), p.getName(), p.getDescription(), bool(p.getActive()),
                 p.getDefaultPrice(), p.getMetadata(), instant(p.getCreated()));
     }
 
-    static dev.billing.core.model.Price price(Price p) {
+    static dev.billing.core.model.catalog.Price price(Price p) {
         PriceType type = PriceType.parse(p.getType()).orElseThrow(
                 () -> new IllegalArgumentException("unknown price type " + p.getType() + " on " + p.getId()));
         Recurring recurring = null;
@@ -59,7 +59,7 @@ final class StripeObjects {
             Price.Recurring r = required(p.getRecurring(), "recurring", p.getId());
             recurring = recurring(r.getInterval(), r.getIntervalCount(), r.getUsageType(), r.getMeter(), p.getId());
         }
-        return new dev.billing.core.model.Price(p.getId(), required(p.getProduct(), "product", p.getId()),
+        return new dev.billing.core.model.catalog.Price(p.getId(), required(p.getProduct(), "product", p.getId()),
                 bool(p.getActive()), type, p.getCurrency(), p.getUnitAmount(), recurring, p.getNickname(),
                 p.getLookupKey(), p.getMetadata(), instant(p.getCreated()));
     }
@@ -71,13 +71,13 @@ final class StripeObjects {
                 "metered".equals(usageType), meter);
     }
 
-    static dev.billing.core.model.Subscription subscription(Subscription s, SourceVersion version) {
+    static dev.billing.core.model.subscription.Subscription subscription(Subscription s, SourceVersion version) {
         List<SubscriptionItem> items = s.getItems() == null || s.getItems().getData() == null ? List.of()
                 : s.getItems().getData();
         SubscriptionItem first = planItem(items);
         String priceId = first == null || first.getPrice() == null ? null : first.getPrice().getId();
         long quantity = first == null ? 0 : first.getQuantity() == null ? 1 : first.getQuantity();
-        return new dev.billing.core.model.Subscription(s.getId(), customer(s.getCustomer(), s.getId()),
+        return new dev.billing.core.model.subscription.Subscription(s.getId(), customer(s.getCustomer(), s.getId()),
                 SubscriptionStatus.fromStripe(s.getStatus()), priceId, quantity,
                 first == null ? null : instant(first.getCurrentPeriodStart()),
                 first == null ? null : instant(first.getCurrentPeriodEnd()), bool(s.getCancelAtPeriodEnd()),
@@ -141,10 +141,10 @@ final class StripeObjects {
         return pricing;
     }
 
-    static dev.billing.core.model.Invoice invoice(Invoice i, SourceVersion version) {
+    static dev.billing.core.model.payment.Invoice invoice(Invoice i, SourceVersion version) {
         String subscriptionId = i.getParent() == null || i.getParent().getSubscriptionDetails() == null ? null
                 : i.getParent().getSubscriptionDetails().getSubscription();
-        return new dev.billing.core.model.Invoice(i.getId(), customer(i.getCustomer(), i.getId()), subscriptionId,
+        return new dev.billing.core.model.payment.Invoice(i.getId(), customer(i.getCustomer(), i.getId()), subscriptionId,
                 InvoiceStatus.fromStripe(i.getStatus()), i.getNumber(), i.getCurrency(), amount(i.getAmountDue()),
                 amount(i.getAmountPaid()), amount(i.getAmountRemaining()), tax(i), i.getHostedInvoiceUrl(),
                 i.getInvoicePdf(), i.getBillingReason(), instant(i.getPeriodStart()), instant(i.getPeriodEnd()),
@@ -176,12 +176,12 @@ final class StripeObjects {
     }
 
     /** {@code defaultPaymentMethodId} is the customer's {@code invoice_settings.default_payment_method}, or null. */
-    static dev.billing.core.model.PaymentMethod paymentMethod(PaymentMethod pm, String defaultPaymentMethodId) {
+    static dev.billing.core.model.payment.PaymentMethod paymentMethod(PaymentMethod pm, String defaultPaymentMethodId) {
         PaymentMethod.Card c = pm.getCard();
         Card card = c == null ? null : new Card(c.getBrand() == null ? "unknown" : c.getBrand(), c.getLast4(),
                 Math.toIntExact(required(c.getExpMonth(), "card.exp_month", pm.getId())),
                 Math.toIntExact(required(c.getExpYear(), "card.exp_year", pm.getId())));
-        return new dev.billing.core.model.PaymentMethod(pm.getId(),
+        return new dev.billing.core.model.payment.PaymentMethod(pm.getId(),
                 pm.getCustomer() == null ? null : CustomerId.of(pm.getCustomer()), pm.getType(), card,
                 pm.getId().equals(defaultPaymentMethodId), instant(pm.getCreated()));
     }
@@ -190,12 +190,12 @@ final class StripeObjects {
         return customer.getInvoiceSettings() == null ? null : customer.getInvoiceSettings().getDefaultPaymentMethod();
     }
 
-    static dev.billing.core.model.SetupIntent setupIntent(SetupIntent si) {
-        return new dev.billing.core.model.SetupIntent(si.getId(), si.getClientSecret(), si.getStatus());
+    static dev.billing.core.model.payment.SetupIntent setupIntent(SetupIntent si) {
+        return new dev.billing.core.model.payment.SetupIntent(si.getId(), si.getClientSecret(), si.getStatus());
     }
 
-    static dev.billing.core.model.Refund refund(Refund r) {
-        return new dev.billing.core.model.Refund(r.getId(), r.getPaymentIntent(),
+    static dev.billing.core.model.payment.Refund refund(Refund r) {
+        return new dev.billing.core.model.payment.Refund(r.getId(), r.getPaymentIntent(),
                 new Money(amount(r.getAmount()), r.getCurrency() == null ? null
                         : r.getCurrency().toLowerCase(Locale.ROOT)), r.getStatus());
     }

@@ -13,8 +13,8 @@ import com.stripe.param.SubscriptionUpdateParams;
 import dev.billing.core.error.GatewayOutcomeUnknownException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.PaymentMethod;
-import dev.billing.core.model.SetupIntent;
+import dev.billing.core.model.payment.PaymentMethod;
+import dev.billing.core.model.payment.SetupIntent;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import com.stripe.StripeClient;
 import com.stripe.model.Coupon;
 import com.stripe.model.StripeCollection;
 import com.stripe.param.PromotionCodeListParams;
-import dev.billing.core.model.PromotionCode;
+import dev.billing.core.model.catalog.PromotionCode;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -4,11 +4,11 @@ import com.stripe.StripeClient;
 import com.stripe.param.RefundCreateParams;
 import com.stripe.param.RefundRetrieveParams;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.PaymentRefund;
+import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.Refund;
-import dev.billing.core.model.RefundRequest;
+import dev.billing.core.model.payment.Refund;
+import dev.billing.core.model.payment.RefundRequest;
 
 import java.time.Instant;
 import java.util.Locale;

@@ -11,10 +11,10 @@ import dev.billing.core.error.GatewayOutcomeUnknownException;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.Plan;
+import dev.billing.core.model.catalog.Plan;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.Subscription;
+import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 
 import java.util.ArrayList;

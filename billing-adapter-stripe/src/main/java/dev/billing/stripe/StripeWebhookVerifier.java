@@ -2,8 +2,8 @@ package dev.billing.stripe;
 
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
-import dev.billing.core.model.EventObject;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.WebhookVerifier;
 
 import java.nio.ByteBuffer;

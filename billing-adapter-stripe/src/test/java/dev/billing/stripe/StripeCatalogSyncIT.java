@@ -14,7 +14,7 @@ import com.stripe.param.billing.MeterCreateParams;
 import com.stripe.param.billing.MeterListParams;
 import com.stripe.param.billingportal.ConfigurationListParams;
 import dev.billing.core.error.GatewayException;
-import dev.billing.core.usecase.ProcessInboxEvent;
+import dev.billing.core.webhook.ProcessInboxEvent;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.Fault;
 import dev.billing.emulator.FaultKind;

@@ -7,7 +7,7 @@ import dev.billing.core.Billing;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.UserId;
-import dev.billing.core.usecase.EnsuredCustomer;
+import dev.billing.core.customer.EnsuredCustomer;
 import dev.billing.testkit.SamplePlans;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import dev.billing.emulator.EmulatorOptions;

@@ -1,17 +1,17 @@
 package dev.billing.stripe;
 
-import dev.billing.core.model.CheckoutMode;
-import dev.billing.core.model.CheckoutRequest;
-import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutRequest;
+import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.EventObject;
-import dev.billing.core.model.Invoice;
-import dev.billing.core.model.LineItem;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.subscription.LineItem;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.StripeEvent;
-import dev.billing.core.model.Subscription;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.UserId;
 import dev.billing.emulator.EmittedEvent;
 import dev.billing.emulator.EmulatorOptions;

@@ -1,7 +1,7 @@
 package dev.billing.stripe;
 
-import dev.billing.core.model.EventObject;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.StripeEvent;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

@@ -7,7 +7,7 @@ import com.google.gson.JsonParser;
 import com.stripe.net.Webhook;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.StripeEvent;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -320,7 +320,7 @@ class StripeWebhookVerifierTest {
             StripeEvent event = verified(large);
             assertThat(event.objectId()).isEqualTo("in_1QzA8cInv0001");
             assertThat(event.payload().getBytes(StandardCharsets.UTF_8).length).isEqualTo(large.length);
-            assertThat(verifier.decode(event)).isInstanceOf(dev.billing.core.model.EventObject.OfInvoice.class);
+            assertThat(verifier.decode(event)).isInstanceOf(dev.billing.core.model.event.EventObject.OfInvoice.class);
         }
 
         /** Whom each event is about (erasure and export find it by that): the same whether decoded or not. */

@@ -3,7 +3,7 @@ package dev.billing.supabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.error.StoreException;
-import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;

@@ -2,9 +2,9 @@ package dev.billing.supabase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.GuestPurchaseStore;

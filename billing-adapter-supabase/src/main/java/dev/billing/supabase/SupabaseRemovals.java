@@ -1,6 +1,6 @@
 package dev.billing.supabase;
 
-import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.audit.AuditCause;
 
 /**
  * The ports' {@code remove*} methods on Supabase: one {@code DELETE} by key through PostgREST, for a store-to-store

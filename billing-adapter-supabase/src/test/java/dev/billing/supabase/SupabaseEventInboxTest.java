@@ -2,8 +2,8 @@ package dev.billing.supabase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.error.StoreException;
-import dev.billing.core.model.InboxEntry;
-import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

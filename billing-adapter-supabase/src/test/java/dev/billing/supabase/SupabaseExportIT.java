@@ -1,9 +1,9 @@
 package dev.billing.supabase;
 
-import dev.billing.core.model.InboxEntry;
+import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.UsageCounter;
+import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.EventInbox;
 import org.junit.jupiter.api.AfterAll;

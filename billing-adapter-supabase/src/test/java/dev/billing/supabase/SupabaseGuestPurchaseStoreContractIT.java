@@ -1,6 +1,6 @@
 package dev.billing.supabase;
 
-import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.GuestPurchaseStore;

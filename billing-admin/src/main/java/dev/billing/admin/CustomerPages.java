@@ -2,16 +2,16 @@ package dev.billing.admin;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.AuditEntry;
+import dev.billing.core.model.audit.AuditEntry;
 import dev.billing.core.error.NotFoundException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.Entitlements;
-import dev.billing.core.model.Invoice;
+import dev.billing.core.model.subscription.Entitlements;
+import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.Purchase;
-import dev.billing.core.model.Quota;
-import dev.billing.core.model.Subscription;
+import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.catalog.Quota;
+import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.UserId;
 
 import java.net.URLEncoder;

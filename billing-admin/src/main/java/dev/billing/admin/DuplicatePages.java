@@ -2,7 +2,7 @@ package dev.billing.admin;
 
 import dev.billing.core.Billing;
 import dev.billing.core.model.Page;
-import dev.billing.core.usecase.ListDuplicateSubscriptions;
+import dev.billing.core.checkout.ListDuplicateSubscriptions;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

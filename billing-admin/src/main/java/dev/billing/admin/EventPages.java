@@ -2,8 +2,8 @@ package dev.billing.admin;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.InboxEntry;
-import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.Page;
 
 import java.net.URLEncoder;

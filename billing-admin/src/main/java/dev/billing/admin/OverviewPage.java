@@ -1,8 +1,8 @@
 package dev.billing.admin;
 
 import dev.billing.core.Billing;
-import dev.billing.core.model.Analytics;
-import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.analytics.Analytics;
+import dev.billing.core.model.event.InboxStatus;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,16 +1,16 @@
 package dev.billing.admin;
 
 import dev.billing.core.config.DuplicateSubscriptions;
-import dev.billing.core.model.BillingInterval;
-import dev.billing.core.model.CheckoutSession;
-import dev.billing.core.model.EventObject;
-import dev.billing.core.model.InboxEntry;
-import dev.billing.core.model.InboxStatus;
-import dev.billing.core.model.StripeEvent;
-import dev.billing.core.model.Subscription;
-import dev.billing.core.model.SubscriptionStatus;
-import dev.billing.core.usecase.CheckoutCommand;
-import dev.billing.core.usecase.CheckoutOutcome;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;

@@ -1,17 +1,17 @@
 package dev.billing.bench;
 
-import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.Invoice;
-import dev.billing.core.model.InvoiceStatus;
-import dev.billing.core.model.Purchase;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.Subscription;
-import dev.billing.core.model.SubscriptionPricing;
-import dev.billing.core.model.SubscriptionStatus;
-import dev.billing.core.model.UsageCounter;
-import dev.billing.core.model.UsagePeriod;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionPricing;
+import dev.billing.core.model.subscription.SubscriptionStatus;
+import dev.billing.core.model.usage.UsageCounter;
+import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.postgres.PostgresBillingStores;

@@ -6,9 +6,6 @@ import dev.billing.server.ServeMode;
 import dev.billing.server.ServerConfig;
 import java.util.Map;
 
-import dev.billing.bench.Bench;
-import dev.billing.bench.BenchOptions;
-import dev.billing.bench.BenchReport;
 import dev.billing.server.LocalKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

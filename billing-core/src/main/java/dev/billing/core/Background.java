@@ -2,8 +2,7 @@ package dev.billing.core;
 
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.port.WorkObserver;
-import dev.billing.core.usecase.AlignSeats;
-import dev.billing.core.usecase.UseCases;
+import dev.billing.core.org.AlignSeats;
 
 import java.time.Clock;
 import java.time.Duration;

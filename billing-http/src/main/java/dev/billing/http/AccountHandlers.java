@@ -3,11 +3,11 @@ package dev.billing.http;
 import dev.billing.core.Billing;
 import dev.billing.core.error.ConflictException;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.PaymentRefund;
-import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.usecase.CheckoutCommand;
-import dev.billing.core.usecase.CheckoutOutcome;
-import dev.billing.core.usecase.EnsuredCustomer;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
+import dev.billing.core.customer.EnsuredCustomer;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
 

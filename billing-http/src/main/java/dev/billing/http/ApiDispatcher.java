@@ -2,10 +2,10 @@ package dev.billing.http;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.IdentityRejectedException;
-import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.Identity;
 import dev.billing.core.port.IdentityVerifier;
-import dev.billing.core.usecase.AuditContext;
+import dev.billing.core.audit.AuditContext;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

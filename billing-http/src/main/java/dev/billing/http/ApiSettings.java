@@ -1,6 +1,6 @@
 package dev.billing.http;
 
-import dev.billing.core.usecase.ErasePersonalData;
+import dev.billing.core.privacy.ErasePersonalData;
 
 import java.time.Duration;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.billing.http;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.PriceQuery;
-import dev.billing.core.model.PriceType;
-import dev.billing.core.model.ProductQuery;
+import dev.billing.core.model.catalog.PriceQuery;
+import dev.billing.core.model.catalog.PriceType;
+import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.http.wire.Responses;
 
 /**

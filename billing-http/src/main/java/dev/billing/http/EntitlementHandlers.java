@@ -2,11 +2,11 @@ package dev.billing.http;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.Entitlements;
+import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.UserId;
-import dev.billing.core.model.Tier;
-import dev.billing.core.model.UsageResult;
-import dev.billing.core.usecase.UsageOutcome;
+import dev.billing.core.model.catalog.Tier;
+import dev.billing.core.model.usage.UsageResult;
+import dev.billing.core.usage.UsageOutcome;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
 

@@ -3,7 +3,7 @@ package dev.billing.http;
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.UserId;
-import dev.billing.core.usecase.ErasePersonalData;
+import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.http.wire.PersonalDataResponses;
 
 import java.util.regex.Pattern;

@@ -2,8 +2,8 @@ package dev.billing.http;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.CheckoutSession;
-import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
 

@@ -1,7 +1,7 @@
 package dev.billing.http;
 
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.catalog.BillingInterval;
 
 /** Parsing of request values shared by several handlers. */
 final class Inputs {

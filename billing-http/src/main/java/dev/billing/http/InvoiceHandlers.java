@@ -1,7 +1,7 @@
 package dev.billing.http;
 
 import dev.billing.core.Billing;
-import dev.billing.core.model.Invoice;
+import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.Page;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;

@@ -2,7 +2,7 @@ package dev.billing.http;
 
 import dev.billing.core.Billing;
 import dev.billing.core.model.Identity;
-import dev.billing.core.usecase.OrgAccess;
+import dev.billing.core.org.OrgAccess;
 
 /**
  * The organization routes ({@code /orgs/{orgId}/...}): the same logic as the caller's own routes, acting for the

@@ -1,7 +1,7 @@
 package dev.billing.http;
 
 import dev.billing.core.Billing;
-import dev.billing.core.model.SetupIntent;
+import dev.billing.core.model.payment.SetupIntent;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
 

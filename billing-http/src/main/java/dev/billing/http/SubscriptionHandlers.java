@@ -2,7 +2,7 @@ package dev.billing.http;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;

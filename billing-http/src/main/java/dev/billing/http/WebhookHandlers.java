@@ -2,7 +2,7 @@ package dev.billing.http;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.WebhookRejectedException;
-import dev.billing.core.usecase.WebhookReceipt;
+import dev.billing.core.webhook.WebhookReceipt;
 import dev.billing.http.wire.Responses;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;

@@ -2,10 +2,10 @@ package dev.billing.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.InvoicePayment;
-import dev.billing.core.model.PaymentRefund;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import dev.billing.testkit.http.Http;

@@ -1,9 +1,9 @@
 package dev.billing.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.billing.core.model.BillingInterval;
-import dev.billing.core.model.SubscriptionPricing;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.subscription.SubscriptionPricing;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.testkit.http.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

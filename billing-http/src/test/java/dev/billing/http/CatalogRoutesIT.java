@@ -3,7 +3,7 @@ package dev.billing.http;
 import dev.billing.testkit.http.Http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.catalog.BillingInterval;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

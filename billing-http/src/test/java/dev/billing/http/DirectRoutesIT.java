@@ -1,7 +1,7 @@
 package dev.billing.http;
 
-import dev.billing.core.model.EventObject;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakeWebhookVerifier;

@@ -1,9 +1,9 @@
 package dev.billing.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.billing.core.model.EventObject;
-import dev.billing.core.model.StripeEvent;
-import dev.billing.core.model.Subscription;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.UserId;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.http.Http;

@@ -2,7 +2,7 @@ package dev.billing.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.EventObject;
+import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.Money;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.http.Http;

@@ -2,7 +2,7 @@ package dev.billing.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.PaymentRefund;
+import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.UserId;
 import dev.billing.testkit.contract.Race;

@@ -2,8 +2,8 @@ package dev.billing.http;
 
 import dev.billing.testkit.http.Http;
 
-import dev.billing.core.model.EventObject;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import org.junit.jupiter.api.AfterEach;

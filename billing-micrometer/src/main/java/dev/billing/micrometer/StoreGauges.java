@@ -1,6 +1,6 @@
 package dev.billing.micrometer;
 
-import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.port.BillingStores;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -2,7 +2,7 @@ package dev.billing.micrometer;
 
 import dev.billing.core.error.GatewayRateLimitedException;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.MutableClock;
 import dev.billing.testkit.fake.FakePaymentGateway;

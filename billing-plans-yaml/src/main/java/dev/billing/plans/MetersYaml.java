@@ -1,8 +1,8 @@
 package dev.billing.plans;
 
-import dev.billing.core.model.MeterDefinition;
-import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.model.QuotaPeriod;
+import dev.billing.core.model.catalog.MeterDefinition;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.catalog.QuotaPeriod;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;

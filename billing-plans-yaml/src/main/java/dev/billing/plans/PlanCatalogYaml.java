@@ -1,9 +1,9 @@
 package dev.billing.plans;
 
-import dev.billing.core.model.BillingInterval;
-import dev.billing.core.model.CatalogItem;
-import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.model.Tier;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.catalog.CatalogItem;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.catalog.Tier;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;

@@ -1,8 +1,8 @@
 package dev.billing.plans;
 
-import dev.billing.core.model.BillingInterval;
-import dev.billing.core.model.MeterDefinition;
-import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.catalog.MeterDefinition;
+import dev.billing.core.model.catalog.PlanCatalog;
 
 import java.util.List;
 import java.util.Locale;

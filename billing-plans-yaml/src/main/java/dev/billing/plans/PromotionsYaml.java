@@ -1,8 +1,8 @@
 package dev.billing.plans;
 
-import dev.billing.core.model.CatalogPromotion;
-import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.model.PromotionCode;
+import dev.billing.core.model.catalog.CatalogPromotion;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.catalog.PromotionCode;
 
 import java.util.HashMap;
 import java.util.List;

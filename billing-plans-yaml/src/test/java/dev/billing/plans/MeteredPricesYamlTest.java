@@ -1,8 +1,8 @@
 package dev.billing.plans;
 
-import dev.billing.core.model.BillingInterval;
-import dev.billing.core.model.MeteredPrice;
-import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.catalog.MeteredPrice;
+import dev.billing.core.model.catalog.PlanCatalog;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,11 +1,11 @@
 package dev.billing.plans;
 
-import dev.billing.core.model.BillingInterval;
-import dev.billing.core.model.CatalogPromotion;
-import dev.billing.core.model.Plan;
-import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.model.QuotaPeriod;
-import dev.billing.core.model.Tier;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.catalog.CatalogPromotion;
+import dev.billing.core.model.catalog.Plan;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.catalog.QuotaPeriod;
+import dev.billing.core.model.catalog.Tier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

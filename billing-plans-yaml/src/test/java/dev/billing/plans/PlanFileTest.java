@@ -1,7 +1,7 @@
 package dev.billing.plans;
 
-import dev.billing.core.model.BillingInterval;
-import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.catalog.PlanCatalog;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -5,7 +5,7 @@ import dev.billing.core.Billing;
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.OrgOptions;
-import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.IdentityVerifier;
 import dev.billing.core.port.MembershipWebhookVerifier;

@@ -1,6 +1,6 @@
 package dev.billing.server;
 
-import dev.billing.core.model.MigrationRecordType;
+import dev.billing.core.model.migration.MigrationRecordType;
 import dev.billing.core.port.MigrationCheckpoint;
 
 import java.io.IOException;

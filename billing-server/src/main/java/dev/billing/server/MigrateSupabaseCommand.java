@@ -2,11 +2,11 @@ package dev.billing.server;
 
 import dev.billing.core.error.StoreException;
 import dev.billing.core.port.BillingStores;
-import dev.billing.server.FileMigrationCheckpoint;
-import dev.billing.core.usecase.MigrateStores;
+
+import dev.billing.core.migration.MigrateStores;
 import dev.billing.core.port.MigrationCheckpoint;
-import dev.billing.core.model.MigrationRecordType;
-import dev.billing.core.model.MigrationReport;
+import dev.billing.core.model.migration.MigrationRecordType;
+import dev.billing.core.model.migration.MigrationReport;
 import dev.billing.postgres.PostgresBillingStores;
 import dev.billing.postgres.PostgresConfig;
 import dev.billing.supabase.SupabaseBillingStores;

@@ -2,8 +2,8 @@ package dev.billing.server;
 
 import dev.billing.core.port.MigrationCheckpoint;
 import dev.billing.core.port.MigrationListener;
-import dev.billing.core.model.MigrationRecordType;
-import dev.billing.core.model.MigrationReport;
+import dev.billing.core.model.migration.MigrationRecordType;
+import dev.billing.core.model.migration.MigrationReport;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -1,9 +1,9 @@
 package dev.billing.server;
 
-import dev.billing.core.model.Analytics;
-import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.analytics.Analytics;
+import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.port.BillingStores;
-import dev.billing.core.usecase.RevenueAnalytics;
+import dev.billing.core.analytics.RevenueAnalytics;
 import dev.billing.http.JsonCodec;
 import dev.billing.http.wire.Responses;
 import picocli.CommandLine.Command;

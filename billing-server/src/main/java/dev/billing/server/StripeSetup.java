@@ -1,8 +1,8 @@
 package dev.billing.server;
 
-import dev.billing.core.model.MeterDefinition;
-import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.usecase.ProcessInboxEvent;
+import dev.billing.core.model.catalog.MeterDefinition;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.webhook.ProcessInboxEvent;
 import dev.billing.plans.PlanCatalogYaml;
 import dev.billing.plans.PlanFile;
 import dev.billing.stripe.StripeCatalogSpec;

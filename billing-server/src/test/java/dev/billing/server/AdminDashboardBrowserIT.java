@@ -1,9 +1,9 @@
 package dev.billing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.billing.core.model.InboxEntry;
-import dev.billing.core.model.InboxStatus;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.testkit.http.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package dev.billing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.emulator.CheckoutCompletion;
 import dev.billing.emulator.Fault;
 import dev.billing.emulator.FaultKind;

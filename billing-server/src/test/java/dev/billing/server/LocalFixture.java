@@ -2,7 +2,7 @@ package dev.billing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.port.BillingStores;
 import dev.billing.emulator.RecordedRequest;
 import dev.billing.emulator.StripeEmulator;

@@ -1,7 +1,7 @@
 package dev.billing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.usage.MeterReport;
 import dev.billing.emulator.Fault;
 import dev.billing.emulator.FaultKind;
 import dev.billing.emulator.RecordedRequest;

@@ -1,15 +1,15 @@
 package dev.billing.server;
 
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.GuestPurchase;
-import dev.billing.core.model.InboxEntry;
-import dev.billing.core.model.InboxStatus;
-import dev.billing.core.model.MigrationRecordType;
-import dev.billing.core.model.NoticeKind;
-import dev.billing.core.model.NoticeRecord;
-import dev.billing.core.model.NoticeStatus;
+import dev.billing.core.model.payment.GuestPurchase;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
+import dev.billing.core.model.migration.MigrationRecordType;
+import dev.billing.core.model.notice.NoticeKind;
+import dev.billing.core.model.notice.NoticeRecord;
+import dev.billing.core.model.notice.NoticeStatus;
 import dev.billing.core.model.OrgMember;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.supabase.SupabaseBillingStores;

@@ -6,9 +6,9 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
-import dev.billing.server.FileMigrationCheckpoint;
+
 import dev.billing.core.port.MigrationCheckpoint.Position;
-import dev.billing.core.model.MigrationRecordType;
+import dev.billing.core.model.migration.MigrationRecordType;
 import dev.billing.testkit.http.Http;
 import dev.billing.server.SupabaseSeed.Kind;
 import dev.billing.server.SupabaseSeed.User;

@@ -1,8 +1,8 @@
 package dev.billing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.billing.core.model.InboxStatus;
-import dev.billing.core.model.InvoicePayment;
+import dev.billing.core.model.event.InboxStatus;
+import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.emulator.CheckoutCompletion;
 import dev.billing.testkit.http.Http;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,7 @@
 package dev.billing.server;
 
-import dev.billing.core.model.Analytics;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.analytics.Analytics;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

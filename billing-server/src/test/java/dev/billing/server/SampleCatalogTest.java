@@ -1,8 +1,8 @@
 package dev.billing.server;
 
-import dev.billing.core.model.MeterDefinition;
-import dev.billing.core.model.Plan;
-import dev.billing.core.model.PlanCatalog;
+import dev.billing.core.model.catalog.MeterDefinition;
+import dev.billing.core.model.catalog.Plan;
+import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.plans.PlanCatalogYaml;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;

@@ -2,7 +2,7 @@ package dev.billing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.Invoice;
+import dev.billing.core.model.payment.Invoice;
 import dev.billing.emulator.RecordedRequest;
 import dev.billing.testkit.http.Http;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,7 @@
 package dev.billing.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.billing.core.model.UsagePeriod;
+import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.testkit.http.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

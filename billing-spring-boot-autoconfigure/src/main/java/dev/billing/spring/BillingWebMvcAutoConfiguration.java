@@ -2,7 +2,7 @@ package dev.billing.spring;
 
 import dev.billing.core.Billing;
 import dev.billing.core.port.IdentityVerifier;
-import dev.billing.core.usecase.ErasePersonalData;
+import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.http.ApiDispatcher;
 import dev.billing.http.ApiRoute;
 import dev.billing.http.ApiSettings;

@@ -1,7 +1,7 @@
 package dev.billing.spring;
 
-import dev.billing.core.model.NoticeDelivery;
-import dev.billing.core.model.Notification;
+import dev.billing.core.model.notice.NoticeDelivery;
+import dev.billing.core.model.notice.Notification;
 import dev.billing.core.port.Notifier;
 import dev.billing.smtp.NoticeMail;
 import jakarta.mail.MessagingException;

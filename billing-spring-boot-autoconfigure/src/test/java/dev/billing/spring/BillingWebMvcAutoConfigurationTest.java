@@ -1,6 +1,6 @@
 package dev.billing.spring;
 
-import dev.billing.core.usecase.ErasePersonalData;
+import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.http.ApiDispatcher;
 import dev.billing.http.ApiSettings;
 import org.junit.jupiter.api.Test;

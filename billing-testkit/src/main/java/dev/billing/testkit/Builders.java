@@ -2,14 +2,14 @@ package dev.billing.testkit;
 
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.Invoice;
-import dev.billing.core.model.InvoiceStatus;
-import dev.billing.core.model.Purchase;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.StripeEvent;
-import dev.billing.core.model.Subscription;
-import dev.billing.core.model.SubscriptionPricing;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionPricing;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.UserId;
 
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package dev.billing.testkit;
 
-import dev.billing.core.model.BillingInterval;
-import dev.billing.core.model.CatalogItem;
-import dev.billing.core.model.CatalogPromotion;
-import dev.billing.core.model.MeterDefinition;
-import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.model.Tier;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.catalog.CatalogItem;
+import dev.billing.core.model.catalog.CatalogPromotion;
+import dev.billing.core.model.catalog.MeterDefinition;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.catalog.Tier;
 
 import java.util.Map;
 import java.util.Set;

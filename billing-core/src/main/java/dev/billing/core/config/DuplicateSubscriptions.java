@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * What the core does when a party (a user or an organization) ends up holding more than one live subscription (a
- * status that {@link dev.billing.core.model.SubscriptionStatus#blocksNewSubscription() blocks a new one}): two
+ * status that {@link dev.billing.core.model.subscription.SubscriptionStatus#blocksNewSubscription() blocks a new one}): two
  * Checkout sessions paid before either could be expired. Either way the duplicate is logged, counted, audited once
  * and listed for admins; the older subscription is always kept.
  *

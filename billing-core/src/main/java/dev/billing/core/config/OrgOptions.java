@@ -16,7 +16,7 @@ import java.util.List;
  *                           {@link dev.billing.core.port.MembershipWebhookVerifier} and stores that keep memberships)
  * @param autoSeats          with membership sync, a per-seat subscription's quantity follows the member count:
  *                           after each membership change, and for every organization when a started
- *                           {@link dev.billing.core.Billing} begins ({@link dev.billing.core.usecase.AlignSeats})
+ *                           {@link dev.billing.core.Billing} begins ({@link dev.billing.core.org.AlignSeats})
  */
 public record OrgOptions(List<String> billingRoles, List<String> billingPermissions, boolean membershipSync,
                          boolean autoSeats) {

@@ -5,11 +5,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /** Validation helpers for compact constructors. */
-final class Checks {
+public final class Checks {
     private Checks() {
     }
 
-    static String text(String value, String name) {
+    public static String text(String value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isBlank()) {
             throw new IllegalArgumentException(name + " must not be blank");
@@ -17,7 +17,7 @@ final class Checks {
         return value;
     }
 
-    static String text(String value, String name, int maxLength) {
+    public static String text(String value, String name, int maxLength) {
         text(value, name);
         if (value.length() > maxLength) {
             throw new IllegalArgumentException(name + " must be at most " + maxLength + " characters");
@@ -31,18 +31,18 @@ final class Checks {
     }
 
     /** Null stays null; anything else must be non-blank text. */
-    static String optionalText(String value, String name) {
+    public static String optionalText(String value, String name) {
         return value == null ? null : text(value, name);
     }
 
-    static long nonNegative(long value, String name) {
+    public static long nonNegative(long value, String name) {
         if (value < 0) {
             throw new IllegalArgumentException(name + " must not be negative, was " + value);
         }
         return value;
     }
 
-    static String currency(String currency) {
+    public static String currency(String currency) {
         text(currency, "currency");
         if (!currency.matches("[a-z]{3}")) {
             throw new IllegalArgumentException("currency must be a lowercase ISO 4217 code, was " + currency);
@@ -50,11 +50,11 @@ final class Checks {
         return currency;
     }
 
-    static Map<String, String> metadata(Map<String, String> metadata) {
+    public static Map<String, String> metadata(Map<String, String> metadata) {
         return metadata == null ? Map.of() : Map.copyOf(metadata);
     }
 
-    static <T> void noNulls(Collection<T> values, String name) {
+    public static <T> void noNulls(Collection<T> values, String name) {
         Objects.requireNonNull(values, name);
         for (T value : values) {
             Objects.requireNonNull(value, name + " element");

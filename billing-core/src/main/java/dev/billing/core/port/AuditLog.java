@@ -1,18 +1,18 @@
 package dev.billing.core.port;
 
-import dev.billing.core.model.AuditEntry;
-import dev.billing.core.model.AuditQuery;
-import dev.billing.core.model.AuditRecord;
+import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.audit.AuditQuery;
+import dev.billing.core.model.audit.AuditRecord;
 import dev.billing.core.model.Page;
 
 /**
  * The audit trail: every change of billing state, recorded once with its cause. The projection's changes (customer
  * links, subscriptions, paid invoices, purchases) are recorded by the stores themselves, in the write's own
  * transaction, from the cause the write was given ({@link CustomerStore#link(dev.billing.core.model.CustomerLink,
- * dev.billing.core.model.AuditCause)}, {@link SubscriptionStore#upsertSubscription(dev.billing.core.model.Subscription,
- * dev.billing.core.model.AuditCause)}, ...): a write that changes nothing records nothing. What is not a row change
+ * dev.billing.core.model.audit.AuditCause)}, {@link SubscriptionStore#upsertSubscription(dev.billing.core.model.subscription.Subscription,
+ * dev.billing.core.model.audit.AuditCause)}, ...): a write that changes nothing records nothing. What is not a row change
  * (a replay, a reconcile, a refund, an erasure, a failed payment) is recorded here. A projection write whose cause
- * is {@link dev.billing.core.model.AuditCause#MIGRATION} records nothing: a copy brings the source's entries instead
+ * is {@link dev.billing.core.model.audit.AuditCause#MIGRATION} records nothing: a copy brings the source's entries instead
  * ({@link #restore}).
  *
  * <p>Usage: {@code Page<AuditEntry> latest = stores.audit().list(AuditQuery.all(50));}
@@ -24,7 +24,7 @@ public interface AuditLog {
     /**
      * Records the entry unless one with its action, entity id and cause is recorded already (a reprocessed event or
      * a retried request records nothing more); an action that is
-     * {@link dev.billing.core.model.AuditAction#oncePerEntity()} is recorded once per entity id, whatever the cause.
+     * {@link dev.billing.core.model.audit.AuditAction#oncePerEntity()} is recorded once per entity id, whatever the cause.
      *
      * @return true when recorded now
      */
@@ -37,7 +37,7 @@ public interface AuditLog {
      * Writes the entry exactly as given (migration): its id, time, cause and detail; inserts it, or replaces a stored
      * entry of the same id that differs (an erasure in the source since the last copy), so a second copy brings it up
      * to date; true when it wrote. Entries recorded afterwards get higher ids. An entry whose action is
-     * {@link dev.billing.core.model.AuditAction#explicit()} counts for {@link #record}'s once-per-cause rule.
+     * {@link dev.billing.core.model.audit.AuditAction#explicit()} counts for {@link #record}'s once-per-cause rule.
      */
     boolean restore(AuditEntry entry);
 

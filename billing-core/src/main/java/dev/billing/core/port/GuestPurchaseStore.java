@@ -1,8 +1,8 @@
 package dev.billing.core.port;
 
-import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 
@@ -31,7 +31,7 @@ public interface GuestPurchaseStore {
      * user then holds (the {@link SubscriptionStore#recordPurchase} row under its session id) moves to
      * {@code customer}: the same row, keeping its id, payment intent and amounts, so it is counted once and its
      * refunds still find it. Each move is audited once
-     * ({@link dev.billing.core.model.AuditAction#PURCHASE_CLAIMED}, with {@code cause}); a purchase already under
+     * ({@link dev.billing.core.model.audit.AuditAction#PURCHASE_CLAIMED}, with {@code cause}); a purchase already under
      * {@code customer} is left alone, so a retry records nothing more and moves only what an earlier claim left
      * behind (one made without moving). Racing claimers of one email: only the one that gets a purchase moves it.
      *

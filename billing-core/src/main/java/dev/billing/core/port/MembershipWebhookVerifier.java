@@ -1,7 +1,7 @@
 package dev.billing.core.port;
 
 import dev.billing.core.model.OrgMember;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.StripeEvent;
 
 import java.time.Instant;
 import java.util.Optional;

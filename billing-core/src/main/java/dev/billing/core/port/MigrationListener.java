@@ -1,7 +1,7 @@
 package dev.billing.core.port;
 
-import dev.billing.core.model.MigrationRecordType;
-import dev.billing.core.model.MigrationReport;
+import dev.billing.core.model.migration.MigrationRecordType;
+import dev.billing.core.model.migration.MigrationReport;
 
 /**
  * Hears how a migration advances, e.g. to draw a progress bar. Called on the migrating thread; keep it quick.

@@ -1,8 +1,8 @@
 package dev.billing.core.port;
 
-import dev.billing.core.model.NoticeEntry;
-import dev.billing.core.model.NoticeQuery;
-import dev.billing.core.model.NoticeRecord;
+import dev.billing.core.model.notice.NoticeEntry;
+import dev.billing.core.model.notice.NoticeQuery;
+import dev.billing.core.model.notice.NoticeRecord;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 

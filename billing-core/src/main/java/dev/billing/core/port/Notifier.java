@@ -1,10 +1,10 @@
 package dev.billing.core.port;
 
-import dev.billing.core.model.NoticeDelivery;
-import dev.billing.core.model.Notification;
+import dev.billing.core.model.notice.NoticeDelivery;
+import dev.billing.core.model.notice.Notification;
 
 /**
- * Sends notices to users (the {@link dev.billing.core.model.NoticeKind}s). Throwing makes the causing event retry;
+ * Sends notices to users (the {@link dev.billing.core.model.notice.NoticeKind}s). Throwing makes the causing event retry;
  * the core marks an event notified after a successful send, so a notice goes out once per event.
  *
  * <p>Usage: {@code notifier.send(new Notification.TrialEnding(eventId, user, email, subId, trialEnd));}

@@ -1,12 +1,12 @@
 package dev.billing.core.port;
 
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.UsageCounter;
-import dev.billing.core.model.UsageIncrement;
-import dev.billing.core.model.UsageKey;
-import dev.billing.core.model.UsageResult;
+import dev.billing.core.model.usage.UsageCounter;
+import dev.billing.core.model.usage.UsageIncrement;
+import dev.billing.core.model.usage.UsageKey;
+import dev.billing.core.model.usage.UsageResult;
 import dev.billing.core.model.UserId;
 
 import java.time.Duration;

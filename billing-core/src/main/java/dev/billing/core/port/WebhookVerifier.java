@@ -1,7 +1,7 @@
 package dev.billing.core.port;
 
-import dev.billing.core.model.EventObject;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.StripeEvent;
 
 /**
  * Checks a webhook delivery and decodes what it carries.

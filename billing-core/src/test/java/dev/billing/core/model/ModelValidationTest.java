@@ -1,5 +1,15 @@
 package dev.billing.core.model;
 
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.notice.NoticeKind;
+import dev.billing.core.model.notice.Notification;
+import dev.billing.core.model.payment.Card;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutRequest;
+import dev.billing.core.model.subscription.LineItem;
+import dev.billing.core.model.usage.UsagePeriod;
+import dev.billing.core.model.usage.UsageResult;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package dev.billing.http.wire;
 
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.MeterReport;
-import dev.billing.core.model.PersonalData;
-import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.model.UsageKey;
-import dev.billing.core.usecase.ErasePersonalData;
-import dev.billing.core.usecase.ListRefunds;
+import dev.billing.core.model.usage.MeterReport;
+import dev.billing.core.model.privacy.PersonalData;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.usage.UsageKey;
+import dev.billing.core.privacy.ErasePersonalData;
+import dev.billing.core.payment.ListRefunds;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,33 +1,33 @@
 package dev.billing.http.wire;
 
-import dev.billing.core.model.Analytics;
-import dev.billing.core.model.AuditEntry;
-import dev.billing.core.model.GuestPurchase;
-import dev.billing.core.model.CatalogItem;
+import dev.billing.core.model.analytics.Analytics;
+import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.payment.GuestPurchase;
+import dev.billing.core.model.catalog.CatalogItem;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.Entitlements;
-import dev.billing.core.usecase.ListDuplicateSubscriptions;
-import dev.billing.core.usecase.ListRefunds;
-import dev.billing.core.model.MemberEntitlements;
-import dev.billing.core.model.NoticeEntry;
-import dev.billing.core.model.NoticeRecord;
-import dev.billing.core.model.InboxEntry;
-import dev.billing.core.model.Invoice;
+import dev.billing.core.model.subscription.Entitlements;
+import dev.billing.core.checkout.ListDuplicateSubscriptions;
+import dev.billing.core.payment.ListRefunds;
+import dev.billing.core.model.subscription.MemberEntitlements;
+import dev.billing.core.model.notice.NoticeEntry;
+import dev.billing.core.model.notice.NoticeRecord;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.PaymentMethod;
-import dev.billing.core.model.PaymentRefund;
-import dev.billing.core.model.Plan;
-import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.model.Price;
-import dev.billing.core.model.Product;
-import dev.billing.core.model.PromotionCode;
-import dev.billing.core.model.Purchase;
-import dev.billing.core.model.Quota;
-import dev.billing.core.model.Refund;
-import dev.billing.core.model.Subscription;
-import dev.billing.core.model.SubscriptionPricing;
-import dev.billing.core.model.UsagePeriod;
-import dev.billing.core.usecase.ReconcileReport;
+import dev.billing.core.model.payment.PaymentMethod;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.catalog.Plan;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.catalog.Price;
+import dev.billing.core.model.catalog.Product;
+import dev.billing.core.model.catalog.PromotionCode;
+import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.catalog.Quota;
+import dev.billing.core.model.payment.Refund;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionPricing;
+import dev.billing.core.model.usage.UsagePeriod;
+import dev.billing.core.projection.ReconcileReport;
 
 import java.time.Instant;
 import java.util.List;
@@ -300,7 +300,7 @@ public final class Responses {
                                 @Doc("True when this Idempotency-Key was seen before: nothing was counted again.")
                                 boolean replayed) {
         public static UsageRecorded of(String meter, long used, long limit, UsagePeriod period, boolean replayed) {
-            boolean unlimited = limit == dev.billing.core.model.Tier.UNLIMITED;
+            boolean unlimited = limit == dev.billing.core.model.catalog.Tier.UNLIMITED;
             return new UsageRecorded(meter, used, unlimited ? null : limit,
                     unlimited ? null : Math.max(0, limit - used), period.end(), replayed);
         }

@@ -1,7 +1,7 @@
 package dev.billing.server.invariants;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.testkit.Await;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.webhook.StripeSignature;

@@ -1,10 +1,10 @@
 package dev.billing.testkit.contract;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.billing.core.model.InboxEntry;
-import dev.billing.core.model.InboxStatus;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.EventInbox.RecordOutcome;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,13 +1,13 @@
 package dev.billing.testkit.contract;
 
-import dev.billing.core.model.AuditAction;
-import dev.billing.core.model.AuditCause;
-import dev.billing.core.model.AuditEntry;
-import dev.billing.core.model.AuditQuery;
+import dev.billing.core.model.audit.AuditAction;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.GuestPurchase;
-import dev.billing.core.model.PaymentRefund;
-import dev.billing.core.model.Purchase;
+import dev.billing.core.model.payment.GuestPurchase;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;

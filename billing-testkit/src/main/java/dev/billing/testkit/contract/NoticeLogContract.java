@@ -1,11 +1,11 @@
 package dev.billing.testkit.contract;
 
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.NoticeEntry;
-import dev.billing.core.model.NoticeKind;
-import dev.billing.core.model.NoticeQuery;
-import dev.billing.core.model.NoticeRecord;
-import dev.billing.core.model.NoticeStatus;
+import dev.billing.core.model.notice.NoticeEntry;
+import dev.billing.core.model.notice.NoticeKind;
+import dev.billing.core.model.notice.NoticeQuery;
+import dev.billing.core.model.notice.NoticeRecord;
+import dev.billing.core.model.notice.NoticeStatus;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.NoticeLog;

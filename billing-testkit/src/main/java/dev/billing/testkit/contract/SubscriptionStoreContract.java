@@ -1,15 +1,15 @@
 package dev.billing.testkit.contract;
 
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.Invoice;
-import dev.billing.core.model.InvoicePayment;
-import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.PaymentRefund;
-import dev.billing.core.model.Purchase;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.Subscription;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.UserId;

@@ -1,15 +1,15 @@
 package dev.billing.testkit.contract;
 
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.MeterEvent;
-import dev.billing.core.model.MeterReport;
+import dev.billing.core.model.usage.MeterEvent;
+import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.Tier;
-import dev.billing.core.model.UsageCounter;
-import dev.billing.core.model.UsageIncrement;
-import dev.billing.core.model.UsageKey;
-import dev.billing.core.model.UsagePeriod;
-import dev.billing.core.model.UsageResult;
+import dev.billing.core.model.catalog.Tier;
+import dev.billing.core.model.usage.UsageCounter;
+import dev.billing.core.model.usage.UsageIncrement;
+import dev.billing.core.model.usage.UsageKey;
+import dev.billing.core.model.usage.UsagePeriod;
+import dev.billing.core.model.usage.UsageResult;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.UsageLedger;
 import org.junit.jupiter.api.BeforeEach;

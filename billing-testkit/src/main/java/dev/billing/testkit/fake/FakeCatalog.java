@@ -1,13 +1,13 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.Price;
-import dev.billing.core.model.PriceQuery;
-import dev.billing.core.model.PriceType;
-import dev.billing.core.model.Product;
-import dev.billing.core.model.ProductQuery;
-import dev.billing.core.model.Recurring;
+import dev.billing.core.model.catalog.Price;
+import dev.billing.core.model.catalog.PriceQuery;
+import dev.billing.core.model.catalog.PriceType;
+import dev.billing.core.model.catalog.Product;
+import dev.billing.core.model.catalog.ProductQuery;
+import dev.billing.core.model.catalog.Recurring;
 
 import java.time.Clock;
 import java.util.Comparator;

@@ -1,14 +1,14 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.model.CheckoutMode;
-import dev.billing.core.model.CheckoutRequest;
-import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutRequest;
+import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.InvoiceStatus;
-import dev.billing.core.model.LineItem;
-import dev.billing.core.model.PortalSession;
-import dev.billing.core.model.Subscription;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.subscription.LineItem;
+import dev.billing.core.model.subscription.PortalSession;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -2,9 +2,9 @@ package dev.billing.testkit.fake;
 
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.Invoice;
-import dev.billing.core.model.InvoicePayment;
-import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.SourceVersion;

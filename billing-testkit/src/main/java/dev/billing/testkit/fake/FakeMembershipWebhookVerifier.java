@@ -2,7 +2,7 @@ package dev.billing.testkit.fake;
 
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.model.OrgMember;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.testkit.webhook.SvixSignature;

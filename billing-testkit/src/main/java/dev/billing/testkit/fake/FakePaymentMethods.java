@@ -1,9 +1,9 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.model.Card;
+import dev.billing.core.model.payment.Card;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.PaymentMethod;
-import dev.billing.core.model.SetupIntent;
+import dev.billing.core.model.payment.PaymentMethod;
+import dev.billing.core.model.payment.SetupIntent;
 import dev.billing.testkit.fake.FakeCustomers.FakeCustomer;
 
 import java.time.Clock;

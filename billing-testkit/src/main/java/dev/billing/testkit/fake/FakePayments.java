@@ -3,10 +3,10 @@ package dev.billing.testkit.fake;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Money;
-import dev.billing.core.model.PaymentRefund;
+import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.RefetchStamps;
-import dev.billing.core.model.Refund;
-import dev.billing.core.model.RefundRequest;
+import dev.billing.core.model.payment.Refund;
+import dev.billing.core.model.payment.RefundRequest;
 
 import java.time.Clock;
 import java.time.Instant;

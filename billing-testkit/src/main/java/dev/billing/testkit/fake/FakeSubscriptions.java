@@ -1,14 +1,14 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.error.GatewayRejectedException;
-import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.Subscription;
-import dev.billing.core.model.PromotionCode;
-import dev.billing.core.model.SubscriptionPricing;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.catalog.PromotionCode;
+import dev.billing.core.model.subscription.SubscriptionPricing;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 
 import java.time.Clock;
 import java.time.Duration;

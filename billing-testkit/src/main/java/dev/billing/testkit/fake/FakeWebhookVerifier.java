@@ -1,8 +1,8 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.error.WebhookRejectedException;
-import dev.billing.core.model.EventObject;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.WebhookVerifier;
 
 import java.nio.charset.StandardCharsets;

@@ -1,17 +1,17 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.model.AuditAction;
-import dev.billing.core.model.AuditCause;
-import dev.billing.core.model.AuditEntry;
-import dev.billing.core.model.AuditQuery;
-import dev.billing.core.model.AuditRecord;
+import dev.billing.core.model.audit.AuditAction;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.audit.AuditQuery;
+import dev.billing.core.model.audit.AuditRecord;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.Invoice;
-import dev.billing.core.model.InvoiceStatus;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.Purchase;
-import dev.billing.core.model.Subscription;
+import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.AuditLog;
 

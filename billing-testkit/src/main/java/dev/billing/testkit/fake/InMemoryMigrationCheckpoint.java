@@ -1,6 +1,6 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.model.MigrationRecordType;
+import dev.billing.core.model.migration.MigrationRecordType;
 import dev.billing.core.port.MigrationCheckpoint;
 
 import java.util.EnumMap;

@@ -1,14 +1,14 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.model.AuditCause;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.Invoice;
-import dev.billing.core.model.InvoicePayment;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.PaymentRefund;
-import dev.billing.core.model.Purchase;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.Subscription;
+import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.SubscriptionStore;

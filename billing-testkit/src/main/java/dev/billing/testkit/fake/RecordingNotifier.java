@@ -1,6 +1,6 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.model.Notification;
+import dev.billing.core.model.notice.Notification;
 import dev.billing.core.port.Notifier;
 
 import java.util.List;

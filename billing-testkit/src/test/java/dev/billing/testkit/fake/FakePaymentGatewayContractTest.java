@@ -1,7 +1,7 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.MeterEvent;
+import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.testkit.MutableClock;
 import dev.billing.testkit.contract.PaymentGatewayContract;

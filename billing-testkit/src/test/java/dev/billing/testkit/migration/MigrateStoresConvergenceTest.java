@@ -1,32 +1,32 @@
 package dev.billing.testkit.migration;
 
 import dev.billing.core.error.StoreUnavailableException;
-import dev.billing.core.model.AuditEntry;
+import dev.billing.core.model.audit.AuditEntry;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.GuestPurchase;
-import dev.billing.core.model.InboxEntry;
-import dev.billing.core.model.Invoice;
-import dev.billing.core.model.InvoicePayment;
-import dev.billing.core.model.MeterReport;
-import dev.billing.core.model.MigrationRecordType;
-import dev.billing.core.model.MigrationReport;
-import dev.billing.core.model.MigrationReport.TypeReport;
-import dev.billing.core.model.NoticeEntry;
-import dev.billing.core.model.NoticeQuery;
-import dev.billing.core.model.NoticeRecord;
+import dev.billing.core.model.payment.GuestPurchase;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.usage.MeterReport;
+import dev.billing.core.model.migration.MigrationRecordType;
+import dev.billing.core.model.migration.MigrationReport;
+import dev.billing.core.model.migration.MigrationReport.TypeReport;
+import dev.billing.core.model.notice.NoticeEntry;
+import dev.billing.core.model.notice.NoticeQuery;
+import dev.billing.core.model.notice.NoticeRecord;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.PaymentRefund;
-import dev.billing.core.model.Purchase;
-import dev.billing.core.model.UsageCounter;
-import dev.billing.core.model.UsageKey;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.usage.UsageCounter;
+import dev.billing.core.model.usage.UsageKey;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.MigrationCheckpoint;
-import dev.billing.core.usecase.ErasePersonalData;
-import dev.billing.core.usecase.MigrateStores;
+import dev.billing.core.privacy.ErasePersonalData;
+import dev.billing.core.migration.MigrateStores;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.fake.InMemoryBillingStores;
@@ -64,7 +64,7 @@ class MigrateStoresConvergenceTest {
         // An event about the user's customer that names them: the erasure redacts it in the source.
         source.inbox().restore(new InboxEntry(Builders.anEvent().withId("evt_about_3").forObject("customer",
                 "cus_00003").withPayload("{\"id\":\"evt_about_3\",\"data\":{\"object\":{\"metadata\":{\"user_id\":"
-                + "\"user_00003\"}}}}").build(), dev.billing.core.model.InboxStatus.PROCESSED, 1, null, T0, null,
+                + "\"user_00003\"}}}}").build(), dev.billing.core.model.event.InboxStatus.PROCESSED, 1, null, T0, null,
                 null, null, T0.plusSeconds(1), null));
     }
 
@@ -222,7 +222,7 @@ class MigrateStoresConvergenceTest {
     /** Through the source's ports: per type one record removed and one changed without a newer version. */
     private static void removeOneAndChangeOneOfEachType(BillingStores s) {
         // The trail first: the changes below record entries of their own, which the target never had.
-        List<AuditEntry> trail = s.audit().list(dev.billing.core.model.AuditQuery.all(2)).items();
+        List<AuditEntry> trail = s.audit().list(dev.billing.core.model.audit.AuditQuery.all(2)).items();
         s.audit().remove(trail.get(0).id());
         AuditEntry audited = trail.get(1);
         s.audit().restore(new AuditEntry(audited.id(), audited.recordedAt(), audited.action(), audited.entityId(),
@@ -316,7 +316,7 @@ class MigrateStoresConvergenceTest {
                 .append(each(s.usage()::listKeys))
                 .append(each(s.memberships()::list)).append(each(s.guests()::list))
                 .append(each(s.subscriptions()::listRefunds)).append(each(s.subscriptions()::listInvoicePayments))
-                .append(each((c, l) -> s.audit().list(dev.billing.core.model.AuditQuery.all(l).after(c))))
+                .append(each((c, l) -> s.audit().list(dev.billing.core.model.audit.AuditQuery.all(l).after(c))))
                 .append(each((c, l) -> s.notices().list(NoticeQuery.all(l).after(c))));
         return all.toString();
     }

@@ -2,10 +2,10 @@ package dev.billing.testkit.usecase;
 
 import dev.billing.core.error.GatewayUnavailableException;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.Price;
-import dev.billing.core.model.PriceQuery;
-import dev.billing.core.model.ProductQuery;
-import dev.billing.core.usecase.ListCatalog;
+import dev.billing.core.model.catalog.Price;
+import dev.billing.core.model.catalog.PriceQuery;
+import dev.billing.core.model.catalog.ProductQuery;
+import dev.billing.core.catalog.ListCatalog;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
@@ -77,7 +77,7 @@ class CatalogTest {
     @Test
     void everyFilterAndPageIsAnsweredFromOneReadOfTheCatalog() {
         catalog.prices(query);
-        var oneTime = catalog.prices(new PriceQuery(true, null, dev.billing.core.model.PriceType.ONE_TIME, 100, null));
+        var oneTime = catalog.prices(new PriceQuery(true, null, dev.billing.core.model.catalog.PriceType.ONE_TIME, 100, null));
         assertThat(oneTime.items()).extracting(Price::id).containsExactly("price_credits_100");
         catalog.products(ProductQuery.activeOnly());
         assertThat(h.gateway().calls(Operation.LIST_PRICES)).hasSize(1);

@@ -1,11 +1,11 @@
 package dev.billing.testkit.usecase;
 
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.SubscriptionStatus;
-import dev.billing.core.usecase.CheckoutCommand;
-import dev.billing.core.usecase.CheckoutOutcome;
+import dev.billing.core.model.subscription.SubscriptionStatus;
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import dev.billing.core.model.Identity;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore;
-import dev.billing.core.usecase.EnsuredCustomer;
+import dev.billing.core.customer.EnsuredCustomer;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.fake.InMemoryBillingStores;

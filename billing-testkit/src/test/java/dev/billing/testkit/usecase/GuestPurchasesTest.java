@@ -1,20 +1,20 @@
 package dev.billing.testkit.usecase;
 
 import dev.billing.core.error.BillingException;
-import dev.billing.core.model.Analytics;
-import dev.billing.core.model.AuditAction;
-import dev.billing.core.model.AuditEntry;
-import dev.billing.core.model.PaymentRefund;
-import dev.billing.core.model.Purchase;
+import dev.billing.core.model.analytics.Analytics;
+import dev.billing.core.model.audit.AuditAction;
+import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.SourceVersion;
-import dev.billing.core.usecase.ListRefunds;
-import dev.billing.core.model.CheckoutSession;
-import dev.billing.core.model.EventObject;
-import dev.billing.core.model.GuestPurchase;
+import dev.billing.core.payment.ListRefunds;
+import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.model.Identity;
-import dev.billing.core.model.StripeEvent;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.UserId;
-import dev.billing.core.usecase.GuestPurchases;
+import dev.billing.core.guest.GuestPurchases;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.SamplePlans;
@@ -154,7 +154,7 @@ class GuestPurchasesTest {
                 .extracting(GuestPurchase::sessionId).containsExactly(paid.id(), later.id());
 
         var erased = h.billing().useCases().erasePersonalData().erase(UserId.of("user_ada"),
-                dev.billing.core.usecase.ErasePersonalData.Options.localOnly());
+                dev.billing.core.privacy.ErasePersonalData.Options.localOnly());
 
         assertThat(erased.guestPurchases()).isEqualTo(2);
         assertThat(h.stores().guests().ofEmail("visitor@example.com")).isEmpty();
@@ -174,7 +174,7 @@ class GuestPurchasesTest {
                 .extracting(e -> e.event().type()).contains("checkout.session.completed");
 
         var erased = h.billing().useCases().erasePersonalData().erase(ada,
-                dev.billing.core.usecase.ErasePersonalData.Options.localOnly(), "VISITOR@example.com");
+                dev.billing.core.privacy.ErasePersonalData.Options.localOnly(), "VISITOR@example.com");
 
         assertThat(erased.guestPurchases()).isEqualTo(1);
         assertThat(h.stores().guests().ofEmail("visitor@example.com")).isEmpty();

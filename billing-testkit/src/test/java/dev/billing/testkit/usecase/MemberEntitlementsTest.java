@@ -1,13 +1,13 @@
 package dev.billing.testkit.usecase;
 
-import dev.billing.core.model.BillingInterval;
-import dev.billing.core.model.MemberEntitlements;
-import dev.billing.core.model.MemberEntitlements.Source;
-import dev.billing.core.model.Quota;
-import dev.billing.core.model.UsageResult;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.subscription.MemberEntitlements;
+import dev.billing.core.model.subscription.MemberEntitlements.Source;
+import dev.billing.core.model.catalog.Quota;
+import dev.billing.core.model.usage.UsageResult;
 import dev.billing.core.model.UserId;
-import dev.billing.core.usecase.CheckoutCommand;
-import dev.billing.core.usecase.CheckoutOutcome;
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.SamplePlans;
 import org.junit.jupiter.api.Test;

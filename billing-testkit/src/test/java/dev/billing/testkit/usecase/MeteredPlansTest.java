@@ -1,15 +1,15 @@
 package dev.billing.testkit.usecase;
 
-import dev.billing.core.model.BillingInterval;
-import dev.billing.core.model.MeterDefinition;
-import dev.billing.core.model.MeteredPrice;
-import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.model.Subscription;
-import dev.billing.core.model.Tier;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.catalog.MeterDefinition;
+import dev.billing.core.model.catalog.MeteredPrice;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.catalog.Tier;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
-import dev.billing.core.usecase.CheckoutCommand;
-import dev.billing.core.usecase.CheckoutOutcome;
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.testkit.BillingHarness;
 import org.junit.jupiter.api.Test;
 

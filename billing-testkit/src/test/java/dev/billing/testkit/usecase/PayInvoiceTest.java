@@ -2,11 +2,11 @@ package dev.billing.testkit.usecase;
 
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.Invoice;
-import dev.billing.core.model.InvoiceStatus;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.UserId;
-import dev.billing.core.usecase.UseCases;
+import dev.billing.core.UseCases;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakePaymentGateway.Call;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;

@@ -1,14 +1,14 @@
 package dev.billing.testkit.usecase;
 
-import dev.billing.core.model.BillingInterval;
-import dev.billing.core.model.MeterDefinition;
-import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.model.Quota;
-import dev.billing.core.model.QuotaPeriod;
-import dev.billing.core.model.Tier;
-import dev.billing.core.model.UsageResult;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.catalog.MeterDefinition;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.catalog.Quota;
+import dev.billing.core.model.catalog.QuotaPeriod;
+import dev.billing.core.model.catalog.Tier;
+import dev.billing.core.model.usage.UsageResult;
 import dev.billing.core.model.UserId;
-import dev.billing.core.usecase.UsageOutcome;
+import dev.billing.core.usage.UsageOutcome;
 import dev.billing.testkit.BillingHarness;
 import org.junit.jupiter.api.Test;
 

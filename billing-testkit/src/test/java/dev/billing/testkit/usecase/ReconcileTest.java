@@ -2,10 +2,10 @@ package dev.billing.testkit.usecase;
 
 import dev.billing.core.error.NotFoundException;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.Subscription;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.UserId;
-import dev.billing.core.usecase.ReconcileReport;
+import dev.billing.core.projection.ReconcileReport;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;

@@ -2,13 +2,13 @@ package dev.billing.testkit.usecase;
 
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.error.NotFoundException;
-import dev.billing.core.model.BillingInterval;
+import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.Subscription;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
-import dev.billing.core.usecase.UseCases;
+import dev.billing.core.UseCases;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import org.junit.jupiter.api.Test;

@@ -2,20 +2,20 @@ package dev.billing.testkit.usecase;
 
 import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.error.WebhookRejectedException;
-import dev.billing.core.model.CheckoutMode;
-import dev.billing.core.model.CheckoutSession;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.EventObject;
-import dev.billing.core.model.InboxEntry;
-import dev.billing.core.model.InboxStatus;
-import dev.billing.core.model.Notification;
-import dev.billing.core.model.Price;
-import dev.billing.core.model.PriceQuery;
-import dev.billing.core.model.StripeEvent;
-import dev.billing.core.model.Subscription;
-import dev.billing.core.model.SubscriptionStatus;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
+import dev.billing.core.model.notice.Notification;
+import dev.billing.core.model.catalog.Price;
+import dev.billing.core.model.catalog.PriceQuery;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.UserId;
-import dev.billing.core.usecase.WebhookReceipt;
+import dev.billing.core.webhook.WebhookReceipt;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
@@ -622,7 +622,7 @@ class WebhookProcessingTest {
                     .forObject("customer", "cus_batch").build();
             h.verifier().sign(linked, new EventObject.OfCustomer(CustomerId.of("cus_batch"),
                     dev.billing.core.model.UserId.of("user_batch"), "b@example.com", false));
-            dev.billing.core.model.Invoice invoice = dev.billing.testkit.Builders.anInvoice().withId("in_batch")
+            dev.billing.core.model.payment.Invoice invoice = dev.billing.testkit.Builders.anInvoice().withId("in_batch")
                     .withCustomer("cus_batch").withCreated(now).build();
             StripeEvent paid = anEvent().withType("invoice.paid").createdAt(now.minusSeconds(1))
                     .forObject("invoice", "in_batch").build();

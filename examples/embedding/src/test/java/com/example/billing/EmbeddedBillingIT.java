@@ -2,9 +2,9 @@ package com.example.billing;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.billing.core.error.WebhookRejectedException;
-import dev.billing.core.model.Entitlements;
-import dev.billing.core.model.UsageResult;
-import dev.billing.core.usecase.CheckoutOutcome;
+import dev.billing.core.model.subscription.Entitlements;
+import dev.billing.core.model.usage.UsageResult;
+import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
 import dev.billing.testkit.auth.TestKey;

@@ -1,7 +1,7 @@
 package com.example.shop;
 
 import dev.billing.core.Billing;
-import dev.billing.core.model.Entitlements;
+import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.UserId;
 import dev.billing.spring.BillingPrincipal;
 import org.springframework.http.HttpStatus;

@@ -1,7 +1,7 @@
 package com.example.shop;
 
-import dev.billing.core.model.PlanCatalog;
-import dev.billing.core.model.Tier;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.catalog.Tier;
 import dev.billing.testkit.http.Http;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;

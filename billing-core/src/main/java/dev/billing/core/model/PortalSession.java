@@ -1,9 +1,0 @@
-package dev.billing.core.model;
-
-/** A Stripe customer-portal session: where to send the user. */
-public record PortalSession(String id, String url) {
-    public PortalSession {
-        Checks.text(id, "id");
-        Checks.text(url, "url");
-    }
-}

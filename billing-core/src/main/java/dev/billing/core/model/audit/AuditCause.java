@@ -1,0 +1,89 @@
+package dev.billing.core.model.audit;
+
+import dev.billing.core.model.Checks;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Why billing state changed: a Stripe (or Clerk) event, a user's request, an admin, or the system's own work. Stored
+ * as {@link #text()} ({@code event:evt_1}, {@code request:req_1}, {@code admin:req_2}, {@code system:migration}).
+ *
+ * <p>Usage: {@code AuditCause cause = AuditCause.event(entry.eventId());}
+ */
+public record AuditCause(Kind kind, String id) {
+    /**
+     * The cause of a store-to-store copy ({@code MigrateStores}): the stores record no audit entry for a projection
+     * write with it, because the copy brings the source's own entries for those changes.
+     */
+    public static final AuditCause MIGRATION = new AuditCause(Kind.SYSTEM, "migration");
+
+    /** The longest id a cause carries (request ids are at most 128 characters, Stripe's event ids far less). */
+    public static final int MAX_ID_LENGTH = 200;
+
+    /** Who or what caused a change. */
+    public enum Kind {
+        /** A Stripe or Clerk event, by its id. */
+        EVENT,
+        /** A user's request, by its request id. */
+        REQUEST,
+        /** An admin (the admin token or the CLI), by the request id when there is one. */
+        ADMIN,
+        /** The system's own work (a migration, a tool), by a short name. */
+        SYSTEM;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public AuditCause {
+        Objects.requireNonNull(kind, "kind");
+        if (id != null) {
+            Checks.text(id, "id", MAX_ID_LENGTH);
+        } else if (kind == Kind.EVENT || kind == Kind.REQUEST) {
+            throw new IllegalArgumentException(kind.wireName() + " causes need an id");
+        }
+    }
+
+    public static AuditCause event(String eventId) {
+        return new AuditCause(Kind.EVENT, eventId);
+    }
+
+    public static AuditCause request(String requestId) {
+        return new AuditCause(Kind.REQUEST, requestId);
+    }
+
+    /** @param requestId the admin request's id, or null (the CLI) */
+    public static AuditCause admin(String requestId) {
+        return new AuditCause(Kind.ADMIN, requestId);
+    }
+
+    public static AuditCause system(String what) {
+        return new AuditCause(Kind.SYSTEM, what);
+    }
+
+    /** The stored form: the kind, and {@code :id} when there is one. */
+    public String text() {
+        return id == null ? kind.wireName() : kind.wireName() + ":" + id;
+    }
+
+    /** The cause {@link #text()} wrote; null stays null. */
+    public static AuditCause parse(String text) {
+        if (text == null) {
+            return null;
+        }
+        int colon = text.indexOf(':');
+        String kind = colon < 0 ? text : text.substring(0, colon);
+        for (Kind k : Kind.values()) {
+            if (k.wireName().equals(kind)) {
+                return new AuditCause(k, colon < 0 ? null : text.substring(colon + 1));
+            }
+        }
+        throw new IllegalArgumentException("not an audit cause: " + text);
+    }
+
+    @Override
+    public String toString() {
+        return text();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.billing.core.model.subscription;
+
+import dev.billing.core.model.Checks;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.SourceVersion;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The local projection of a Stripe subscription. Its price, quantity and period bounds come from its plan's item,
+ * the first licensed one (Stripe API 2025-03-31 and later keep the period there); metered items are not projected.
+ * Nullable: {@code priceId} (no item), period bounds, cancel/trial/end instants, and {@code pricing} (that item's
+ * price and the discount, when known; revenue analytics read it).
+ */
+public record Subscription(String id, CustomerId customerId, SubscriptionStatus status, String priceId, long quantity,
+                           Instant currentPeriodStart, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
+                           Instant cancelAt, Instant canceledAt, Instant endedAt, Instant trialStart,
+                           Instant trialEnd, Instant created, Map<String, String> metadata, SourceVersion version,
+                           SubscriptionPricing pricing) {
+    public Subscription {
+        Checks.text(id, "id");
+        Objects.requireNonNull(customerId, "customerId");
+        Objects.requireNonNull(status, "status");
+        priceId = Checks.optionalText(priceId, "priceId");
+        Checks.nonNegative(quantity, "quantity");
+        Objects.requireNonNull(created, "created");
+        metadata = Checks.metadata(metadata);
+        Objects.requireNonNull(version, "version");
+    }
+
+    /** A subscription whose pricing is not known. */
+    public Subscription(String id, CustomerId customerId, SubscriptionStatus status, String priceId, long quantity,
+                        Instant currentPeriodStart, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
+                        Instant cancelAt, Instant canceledAt, Instant endedAt, Instant trialStart,
+                        Instant trialEnd, Instant created, Map<String, String> metadata, SourceVersion version) {
+        this(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd, cancelAtPeriodEnd,
+                cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata, version, null);
+    }
+
+    public Subscription withVersion(SourceVersion newVersion) {
+        return new Subscription(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd,
+                cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata, newVersion,
+                pricing);
+    }
+
+    public Subscription withMetadata(Map<String, String> newMetadata) {
+        return new Subscription(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd,
+                cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, newMetadata, version,
+                pricing);
+    }
+
+    public Subscription withPricing(SubscriptionPricing newPricing) {
+        return new Subscription(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd,
+                cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata, version,
+                newPricing);
+    }
+
+    /** Cancellation scheduled ({@code cancel_at_period_end} or a {@code cancel_at} date). */
+    public boolean isCanceling() {
+        return cancelAtPeriodEnd || cancelAt != null;
+    }
+
+    public boolean isActive() {
+        return status.isActive();
+    }
+
+    public boolean isTrialing() {
+        return status.isTrialing();
+    }
+
+    public boolean isPastDue() {
+        return status.isPastDue();
+    }
+
+    public boolean isIncomplete() {
+        return status.isIncomplete();
+    }
+
+    public boolean hasEnded() {
+        return status.hasEnded();
+    }
+
+    /**
+     * Cancelled but still running until the end of the paid period (Cashier's "on grace period"): active or
+     * trialing, a cancellation scheduled, and its date still in the future.
+     */
+    public boolean isOnGracePeriod(Instant now) {
+        Instant ends = cancelAt != null ? cancelAt : (cancelAtPeriodEnd ? currentPeriodEnd : null);
+        return status.isActive() && ends != null && ends.isAfter(now);
+    }
+}

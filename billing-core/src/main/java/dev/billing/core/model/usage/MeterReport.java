@@ -1,0 +1,27 @@
+package dev.billing.core.model.usage;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An outbox row: accepted usage still to be reported to Stripe Billing Meters. Written in the same atomic step as
+ * the usage increment, so a Stripe outage delays reporting and loses nothing. Nullable: {@code lastError},
+ * {@code nextAttemptAt}, {@code reportedAt}.
+ */
+public record MeterReport(MeterEvent event, int attempts, String lastError, Instant nextAttemptAt,
+                          Instant reportedAt) {
+    public MeterReport {
+        Objects.requireNonNull(event, "event");
+        if (attempts < 0) {
+            throw new IllegalArgumentException("attempts must not be negative");
+        }
+    }
+
+    public String identifier() {
+        return event.identifier();
+    }
+
+    public static MeterReport pending(MeterEvent event) {
+        return new MeterReport(event, 0, null, null, null);
+    }
+}

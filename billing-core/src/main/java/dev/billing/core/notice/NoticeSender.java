@@ -1,0 +1,164 @@
+package dev.billing.core.notice;
+
+import dev.billing.core.UseCases;
+import dev.billing.core.audit.AuditContext;
+import dev.billing.core.error.StoreException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.CustomerRecord;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.notice.NoticeDelivery;
+import dev.billing.core.model.notice.NoticeRecord;
+import dev.billing.core.model.notice.NoticeStatus;
+import dev.billing.core.model.notice.Notification;
+import dev.billing.core.port.CustomerStore;
+import dev.billing.core.port.EventInbox;
+import dev.billing.core.port.NoticeLog;
+import dev.billing.core.port.Notifier;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.ProjectionListener;
+import dev.billing.core.port.Sleeper;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Sends an event's notice (trial ending, payment failed, receipt) at most once per event, as far as the store lets
+ * it know: the notice goes out, then the inbox row is marked notified, and a retried event whose row is marked sends
+ * nothing. Marking is retried while the event's lease lasts, so a store outage shorter than the rest of the lease
+ * sends no second notice; a longer one can (SMTP offers no way to take a mail back, so the guarantee is at least
+ * once).
+ *
+ * <p>The notice goes to the user linked to the event's customer. An event processed before the customer's own
+ * {@code customer.created} linked it (events arrive in any order) finds the user in the customer's metadata at
+ * Stripe instead, and links the customer as that event would have; Stripe unreachable fails the event, which is
+ * retried on the inbox's schedule, so the notice is sent later rather than dropped.
+ *
+ * <p>Every attempt is written to the {@link NoticeLog} (sent, skipped, or failed with the error); a log that cannot
+ * be written is only warned about, since the log must never cost a user their notice.
+ */
+public final class NoticeSender {
+    private static final System.Logger LOG = System.getLogger(NoticeSender.class.getName());
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
+    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(2);
+    /** Also bounds the retries when the clock does not move (a test clock). */
+    static final int MAX_MARK_ATTEMPTS = 40;
+    /** Marking must end this long before the lease does, or another worker may claim the event meanwhile. */
+    private static final Duration LEASE_MARGIN = Duration.ofSeconds(1);
+
+    private final CustomerStore customers;
+    private final PaymentGateway gateway;
+    private final ProjectionListener listener;
+    private final EventInbox inbox;
+    private final Notifier notifier;
+    private final NoticeLog log;
+    private final Sleeper sleeper;
+    private final Clock clock;
+    /** The inbox's clock, which its leases are on (see {@link UseCases}). */
+    private final Clock workClock;
+
+    public NoticeSender(CustomerStore customers, PaymentGateway gateway, ProjectionListener listener, EventInbox inbox,
+                 Notifier notifier, NoticeLog log, Sleeper sleeper, Clock clock, Clock workClock) {
+        this.log = log;
+        this.customers = customers;
+        this.gateway = gateway;
+        this.listener = listener;
+        this.inbox = inbox;
+        this.notifier = notifier;
+        this.sleeper = sleeper;
+        this.clock = clock;
+        this.workClock = workClock;
+    }
+
+    /** Sends the notice {@code build} makes for the user linked to {@code customer}, unless the event already did. */
+    public void sendOnce(InboxEntry entry, CustomerId customer, Function<CustomerLink, Notification> build) {
+        if (entry.notifiedAt() != null) {
+            return;
+        }
+        Optional<CustomerLink> link = customers.findByCustomerId(customer);
+        if (link.isEmpty()) {
+            link = linkFromStripe(customer);
+        }
+        if (link.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "Customer {0} names no user, at Stripe or here; event {1} notifies "
+                    + "nobody", customer, entry.eventId());
+            return;
+        }
+        Notification notice = build.apply(link.get());
+        NoticeDelivery delivery;
+        try {
+            delivery = notifier.deliver(notice);
+        } catch (RuntimeException e) {
+            record(notice, customer, NoticeStatus.FAILED, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+            throw e;
+        }
+        record(notice, customer, delivery.status(), delivery.messageId(), delivery.detail());
+        markNotified(entry);
+    }
+
+    private void record(Notification notice, CustomerId customer, NoticeStatus status, String messageId,
+                        String error) {
+        try {
+            log.record(new NoticeRecord(notice.eventId(), notice.kind(), notice.userId(), customer, status, messageId,
+                    error, clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not log the {0} notice of event {1} as {2}: {3}",
+                    notice.kind().wireName(), notice.eventId(), status.wireName(), e.getMessage());
+        }
+    }
+
+    /**
+     * The user the customer's metadata names, linked as its {@code customer.created} would link it (unless the user
+     * already has a customer: the notice still goes to them); empty when Stripe names nobody.
+     */
+    private Optional<CustomerLink> linkFromStripe(CustomerId customer) {
+        Optional<CustomerRecord> atStripe = gateway.getCustomer(customer);
+        if (atStripe.isEmpty() || atStripe.get().userId() == null) {
+            return Optional.empty();
+        }
+        CustomerLink named = new CustomerLink(atStripe.get().userId(), customer, atStripe.get().email(),
+                clock.instant());
+        CustomerStore.LinkResult result = customers.link(named, AuditContext.current());
+        if (result instanceof CustomerStore.LinkResult.Linked) {
+            listener.projectionChanged(customer);
+            return Optional.of(result.link());
+        }
+        if (result instanceof CustomerStore.LinkResult.CustomerAlreadyLinked linkedMeanwhile) {
+            return Optional.of(linkedMeanwhile.link());
+        }
+        return Optional.of(named);
+    }
+
+    private void markNotified(InboxEntry entry) {
+        Instant deadline = entry.leaseExpiresAt() == null ? null : entry.leaseExpiresAt().minus(LEASE_MARGIN);
+        Duration pause = FIRST_PAUSE;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                inbox.markNotified(entry.eventId(), workClock.instant());
+                return;
+            } catch (StoreException e) {
+                Instant next = workClock.instant().plus(pause);
+                if (attempt >= MAX_MARK_ATTEMPTS || deadline == null || next.isAfter(deadline)) {
+                    LOG.log(System.Logger.Level.WARNING, "The notice of event {0} was sent but could not be "
+                            + "marked ({1}); when the event is processed again it is sent again", entry.eventId(),
+                            e.getMessage());
+                    throw e;
+                }
+                pause(pause);
+                pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+            }
+        }
+    }
+
+    private void pause(Duration duration) {
+        try {
+            sleeper.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while marking a notice sent", e);
+        }
+    }
+}

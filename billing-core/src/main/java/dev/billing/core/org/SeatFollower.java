@@ -1,0 +1,108 @@
+package dev.billing.core.org;
+
+import dev.billing.core.audit.AuditContext;
+import dev.billing.core.entitlement.EntitlementPolicy;
+import dev.billing.core.gateway.GatewayRetry;
+import dev.billing.core.gateway.IdempotencyKeys;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.port.MembershipStore;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.PaymentGateway.ProrationBehavior;
+import dev.billing.core.port.ProjectionListener;
+import dev.billing.core.port.SubscriptionStore;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Auto-seats: sets an organization's per-seat subscription to its member count (at least 1). Callers hold the
+ * organization's lock ({@link OrgLocks}), so on this process the count cannot change between its read and the
+ * update that sends it: every quantity sent is the count at that moment, and the quantities one organization is
+ * sent here never go back to an older count.
+ *
+ * <p>Across processes the quantity is compared with Stripe's own subscription (the projection may not have seen the
+ * last change yet), and after setting it the count is read again and the quantity set again until they agree, so
+ * whichever write reaches Stripe last is followed by a check against the final count.
+ */
+public final class SeatFollower {
+    /** Rounds of "set, then count again" before giving up (the caller's event is retried later). */
+    static final int MAX_ROUNDS = 5;
+    private static final System.Logger LOG = System.getLogger(SeatFollower.class.getName());
+
+    private final MembershipStore memberships;
+    private final SubscriptionStore subscriptions;
+    private final PaymentGateway gateway;
+    private final EntitlementPolicy policy;
+    private final ProjectionListener listener;
+    private final GatewayRetry retry;
+    private final Clock clock;
+    private final OrgLocks locks = new OrgLocks();
+
+    public SeatFollower(MembershipStore memberships, SubscriptionStore subscriptions, PaymentGateway gateway,
+                 EntitlementPolicy policy, ProjectionListener listener, GatewayRetry retry, Clock clock) {
+        this.memberships = memberships;
+        this.subscriptions = subscriptions;
+        this.gateway = gateway;
+        this.policy = policy;
+        this.listener = listener;
+        this.retry = retry;
+        this.clock = clock;
+    }
+
+    /** The organization's lock on this process, for a membership change and the seat update after it. */
+    OrgLocks.Held lock(String orgId) {
+        return locks.acquire(orgId);
+    }
+
+    OrgLocks locks() {
+        return locks;
+    }
+
+    /**
+     * Whether the projection shows the organization's plan in force either not sold by the seat or billing the
+     * member count already (then there is nothing to follow, and no need to ask Stripe).
+     */
+    boolean inStep(String orgId, CustomerLink link) {
+        EntitlementPolicy.Grant grant = policy.grant(subscriptions.subscriptionsOf(link.customerId()), clock.instant());
+        return grant.granting() == null || !grant.tier().perSeat()
+                || grant.granting().quantity() == Math.max(1, memberships.countActive(orgId));
+    }
+
+    /**
+     * Sets the quantity of the organization's per-seat subscription to its member count, if it has one in force;
+     * the caller holds the organization's lock.
+     *
+     * @param cause what asked for it (an event and its attempt, or a start's alignment): part of the update's
+     *              idempotency key, with the subscription, the count and the quantity it replaces
+     * @return how many quantity updates were sent (0 when Stripe had the count already or there is nothing per seat)
+     * @throws IllegalStateException the count kept changing (other processes) for {@value #MAX_ROUNDS} rounds
+     */
+    int follow(String orgId, CustomerLink link, String cause) {
+        int sent = 0;
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            long target = Math.max(1, memberships.countActive(orgId));
+            List<Subscription> owned = subscriptions.subscriptionsOf(link.customerId());
+            EntitlementPolicy.Grant grant = policy.grant(owned, clock.instant());
+            if (grant.granting() == null || !grant.tier().perSeat()) {
+                return sent;
+            }
+            Subscription current = retry.call(() -> gateway.getSubscription(grant.granting().id()))
+                    .orElse(grant.granting());
+            if (current.quantity() == target) {
+                subscriptions.upsertSubscription(current, AuditContext.current());
+                return sent;
+            }
+            String key = IdempotencyKeys.of("auto-seats", current.id(), target, current.quantity(), cause, round);
+            Subscription updated = retry.call(() -> gateway.changeSubscriptionQuantity(current.id(), target,
+                    ProrationBehavior.CREATE_PRORATIONS, key));
+            sent++;
+            LOG.log(System.Logger.Level.DEBUG, "Auto-seats: {0} has {1} member(s); subscription {2} set from {3} to {4} "
+                    + "seat(s)", orgId, target, current.id(), current.quantity(), updated.quantity());
+            subscriptions.upsertSubscription(updated, AuditContext.current());
+            listener.projectionChanged(updated.customerId());
+        }
+        throw new IllegalStateException("the member count of " + orgId + " kept changing while its seats were set; "
+                + "trying again later");
+    }
+}

@@ -1,0 +1,107 @@
+package dev.billing.core.projection;
+
+import dev.billing.core.audit.AuditContext;
+import dev.billing.core.checkout.DuplicateSubscriptionCheck;
+import dev.billing.core.checkout.OpenCheckouts;
+import dev.billing.core.guest.GuestPurchases;
+import dev.billing.core.notice.NoticeSender;
+import dev.billing.core.model.catalog.CatalogItem;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
+import dev.billing.core.model.Money;
+import dev.billing.core.model.notice.Notification;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.ProjectionListener;
+import dev.billing.core.port.SubscriptionStore;
+
+/**
+ * Projects a completed Checkout session: a subscription's is read from the gateway (with re-fetch on; with it off,
+ * {@code customer.subscription.created} carries the subscription itself), then the customer's other open subscription
+ * sessions are expired and a duplicate live subscription looked for (a failure of either is thrown, and the event
+ * retried); a paid one-time purchase is recorded
+ * under the session id (so a duplicate records nothing) and receipted once, or kept for whoever claims a guest's
+ * email.
+ */
+public final class CheckoutEvents {
+    private final PaymentGateway gateway;
+    private final SubscriptionStore subscriptions;
+    private final ProjectionListener listener;
+    private final GuestPurchases guests;
+    private final PlanCatalog plans;
+    private final NoticeSender notices;
+    private final boolean refetch;
+    private final OpenCheckouts openCheckouts;
+    private final DuplicateSubscriptionCheck duplicates;
+    private final ErasedAccountEvents erased;
+
+    public CheckoutEvents(PaymentGateway gateway, SubscriptionStore subscriptions, ProjectionListener listener,
+                   GuestPurchases guests, PlanCatalog plans, NoticeSender notices, boolean refetch,
+                   DuplicateSubscriptionCheck duplicates, ErasedAccountEvents erased) {
+        this.openCheckouts = new OpenCheckouts(gateway);
+        this.duplicates = duplicates;
+        this.gateway = gateway;
+        this.subscriptions = subscriptions;
+        this.listener = listener;
+        this.guests = guests;
+        this.plans = plans;
+        this.notices = notices;
+        this.refetch = refetch;
+        this.erased = erased;
+    }
+
+    public InboxStatus apply(InboxEntry entry, CheckoutSession session) {
+        if (session.mode() == CheckoutMode.SUBSCRIPTION) {
+            if (session.subscriptionId() != null && refetch) {
+                gateway.getSubscription(session.subscriptionId()).ifPresent(s -> {
+                    // Stripe's metadata still names an erased account's user: written under its pseudonym.
+                    subscriptions.upsertSubscription(erased.scrubbed(s), AuditContext.current());
+                    listener.projectionChanged(s.customerId());
+                });
+            }
+            if (session.customerId() != null) {
+                openCheckouts.expireAllBut(session.customerId(), session.id());
+                duplicates.check(session.customerId());
+            }
+            return InboxStatus.PROCESSED;
+        }
+        String priceId = session.metadata().get("price_id");
+        if (session.mode() != CheckoutMode.PAYMENT || !session.isPaid() || session.customerId() == null
+                || priceId == null) {
+            return InboxStatus.IGNORED;
+        }
+        long quantity = parseQuantity(session.metadata().get("quantity"));
+        String currency = session.currency() == null ? "usd" : session.currency();
+        long amount = session.amountTotal() == null ? 0 : session.amountTotal();
+        Purchase purchase = new Purchase(session.id(), session.customerId(), priceId, quantity, currency, amount,
+                session.paymentIntentId(), entry.event().created());
+        subscriptions.recordPurchase(purchase, AuditContext.current());
+        listener.projectionChanged(session.customerId());
+        if ("true".equals(session.metadata().get(GuestPurchases.GUEST_METADATA))) {
+            // No user to notify yet: the purchase waits for whoever claims the buyer's email.
+            guests.record(session, quantity, priceId);
+            return InboxStatus.PROCESSED;
+        }
+        if (amount > 0) {
+            // The buyer reads the item's name, not the catalog's key.
+            String item = plans.itemForPrice(priceId).map(CatalogItem::name)
+                    .orElse(session.metadata().getOrDefault("item", priceId));
+            notices.sendOnce(entry, session.customerId(), link -> new Notification.Receipt(entry.eventId(),
+                    link.userId(), link.email(), session.id(), quantity + " x " + item, new Money(amount, currency),
+                    null));
+        }
+        return InboxStatus.PROCESSED;
+    }
+
+    private static long parseQuantity(String value) {
+        try {
+            long quantity = value == null ? 1 : Long.parseLong(value);
+            return quantity < 1 ? 1 : quantity;
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+}

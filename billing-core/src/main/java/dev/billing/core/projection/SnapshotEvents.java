@@ -1,0 +1,60 @@
+package dev.billing.core.projection;
+
+import dev.billing.core.audit.AuditContext;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.UpsertResult;
+import dev.billing.core.port.CustomerStore;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.ProjectionListener;
+import dev.billing.core.port.SubscriptionStore;
+
+/**
+ * Projects a subscription or invoice event processed on its own (DESIGN §4.3): with re-fetch on, Stripe's current
+ * object is read and upserted under its watermark; with it off the snapshot is, and a same-second tie is broken by
+ * one read. An erased account's subscription is written under its pseudonym ({@link ErasedAccountEvents}), its
+ * customer's link read before the write.
+ */
+public final class SnapshotEvents {
+    private final PaymentGateway gateway;
+    private final CustomerStore customers;
+    private final SubscriptionStore subscriptions;
+    private final ProjectionListener listener;
+    private final boolean refetch;
+
+    public SnapshotEvents(PaymentGateway gateway, CustomerStore customers, SubscriptionStore subscriptions,
+                   ProjectionListener listener, boolean refetch) {
+        this.gateway = gateway;
+        this.customers = customers;
+        this.subscriptions = subscriptions;
+        this.listener = listener;
+        this.refetch = refetch;
+    }
+
+    public void subscription(Subscription snapshot) {
+        AuditCause cause = AuditContext.current();
+        CustomerLink link = customers.findByCustomerId(snapshot.customerId()).orElse(null);
+        if (refetch) {
+            subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(gateway.getSubscription(snapshot.id())
+                    .orElse(snapshot), link), cause);
+        } else if (subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(snapshot, link), cause)
+                == UpsertResult.SAME_VERSION) {
+            // Two snapshots of the same second: only Stripe knows which is newer.
+            gateway.getSubscription(snapshot.id()).ifPresent(s -> subscriptions.upsertSubscription(
+                    ErasedAccountEvents.scrubbed(s, link), cause));
+        }
+        listener.projectionChanged(snapshot.customerId());
+    }
+
+    public void invoice(Invoice snapshot) {
+        AuditCause cause = AuditContext.current();
+        if (refetch) {
+            subscriptions.upsertInvoice(gateway.getInvoice(snapshot.id()).orElse(snapshot), cause);
+        } else if (subscriptions.upsertInvoice(snapshot, cause) == UpsertResult.SAME_VERSION) {
+            gateway.getInvoice(snapshot.id()).ifPresent(i -> subscriptions.upsertInvoice(i, cause));
+        }
+        listener.projectionChanged(snapshot.customerId());
+    }
+}
