@@ -21,15 +21,14 @@ import java.util.function.Function;
  * is in flight form the next batch, written by the first of them as soon as a writer is free (leader and followers,
  * no extra thread). Up to {@code maxWriters} batches are in flight at once, each on its own connection, so one batch
  * forms and goes while another commits; a row whose key is in flight waits for that batch.
- * On a quiet server a call is exactly one statement, as before; under load the per-statement and per-commit work of
- * Postgres and the round trips are shared. When a batch commits, its writer wakes the next batch's leader before
- * its own callers, and each caller is woken directly, not through the lock, so the next write does not wait for a
- * whole batch of threads to be scheduled one after the other.
+ * Under load the per-statement and per-commit work of Postgres and the round trips are shared. When a batch commits,
+ * its writer wakes the next batch's leader before its own callers, and each caller directly, not through the lock,
+ * so the next write does not wait for a whole batch of threads to be scheduled one after the other.
  *
  * <p>With several writers, a {@link Company} rule keeps the batches from going out nearly empty: a leader that would
  * start a batch while another is in flight, with fewer callers than the rule's rows, waits for company, at most the
- * rule's time, and goes as soon as the rows are there or the other batch has committed. Without it, under a steady
- * load of a few dozen senders, a third of the batches held one row, each paying a statement and a commit of its own.
+ * rule's time, and goes as soon as the rows are there or the other batch has committed (docs/BENCHMARKS_HISTORY.md,
+ * "Inserts that wait for company").
  *
  * <p>A batch fails as a whole only when the database cannot be reached ({@link StoreUnavailableException}: every
  * caller gets it, as each would have alone). Any other failure is the business of one row (e.g. a payload Postgres

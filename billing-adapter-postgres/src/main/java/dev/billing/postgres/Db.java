@@ -84,10 +84,9 @@ final class Db {
 
     /**
      * Runs {@code work} with plain JDBC on a pooled connection in autocommit mode, failures translated as for
-     * {@link #call}. Only for the statements of the group commits and the webhook batches: they bind up to a thousand
-     * arguments each, and JDBI's per-argument binding (argument lookup, a sorted map of positions) was a larger share
-     * of the server's CPU than the driver's work; opening a JDBI handle around them cost a further 1-2%
-     * (docs/BENCHMARKS.md, "Webhooks and fixed-path reads beside Javalin"). Everything else stays on JDBI.
+     * {@link #call}. Only for the statements of the group commits and the webhook batches, which bind up to a
+     * thousand arguments each: for them JDBI's per-argument binding and its handle cost more than the driver's work
+     * (docs/BENCHMARKS_HISTORY.md, "Webhooks and fixed-path reads beside Javalin"). Everything else stays on JDBI.
      */
     <T> T jdbc(String operation, JdbcWork<T> work) {
         checkOpen(operation);

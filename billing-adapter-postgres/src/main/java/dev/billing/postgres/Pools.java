@@ -84,8 +84,8 @@ final class Pools {
         props.setProperty("ApplicationName", config.poolName());
         // Server error details quote row values ("Key (user_id)=(...)"): keep them out of exception messages.
         props.setProperty("logServerErrorDetail", "false");
-        // The driver's default 8 KB buffer made a group-committed insert of 5 KB events take about one socket write
-        // per event; with 64 KB it is about one per statement (docs/BENCHMARKS.md, "Where the rest goes").
+        // Larger than the driver's 8 KB, so a group-committed insert of 5 KB events is about one socket write per
+        // statement, not one per event (docs/BENCHMARKS_HISTORY.md, "Where the rest goes, by statement and by thread").
         props.setProperty("maxSendBufferSize", Integer.toString(SEND_BUFFER_BYTES));
         for (Map.Entry<String, String> property : config.properties().entrySet()) {
             props.setProperty(property.getKey(), property.getValue());

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every row done, vacuumed and analyzed, so the partial index (webhook_inbox_due_idx {@code WHERE status =
  * 'pending'}, meter_reports_pending_idx {@code WHERE reported_at IS NULL}) counts no live entry and looks free to
  * scan. Plans are generic, as a pooled connection reuses them. Spelled plainly, the test takes the partial index and
- * then reads every live and dead entry in it per lookup (seen in the ingest bench's Postgres profile).
+ * then reads every live and dead entry in it per lookup (docs/BENCHMARKS_HISTORY.md, "Postgres' profile").
  */
 @ExtendWith(PostgresDatabaseExtension.class)
 class PartialIndexLookupsIT {

@@ -39,8 +39,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>{@link #decode} reads {@code data.object} into the core's {@link EventObject}s (see {@link StripeJson}),
  * versioned {@link dev.billing.core.model.SourceVersion#snapshot} at the event's {@code created}.
- * {@link #verifyAndDecode} does both with one reading of the payload (the webhook route's path: the second reading
- * cost processing about half of its CPU, docs/BENCHMARKS.md).
+ * {@link #verifyAndDecode} does both with one reading of the payload, for the webhook route, which would otherwise
+ * read every event twice (docs/BENCHMARKS_HISTORY.md, "Issue 23's changes, before and after").
  *
  * <p>Thread-safe; the secrets are never logged nor part of any message or {@link #toString()}.
  */

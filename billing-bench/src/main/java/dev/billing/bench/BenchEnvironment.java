@@ -319,8 +319,8 @@ final class BenchEnvironment implements AutoCloseable {
 
     /**
      * The compiler's optimization flag Postgres was built with: zonky's embedded binaries are built for size
-     * ({@code -Os}) and spend more CPU per statement than a distribution's {@code -O2} build (docs/BENCHMARKS.md,
-     * "The payload's size and the Postgres build"), so Postgres' figures are read against it.
+     * ({@code -Os}) and spend more CPU per statement than a distribution's {@code -O2} build, so Postgres' figures are
+     * read against it (docs/BENCHMARKS_HISTORY.md, "The payload's size and the Postgres build").
      */
     static String optimization(Statement s) {
         try (ResultSet rs = s.executeQuery("SELECT setting FROM pg_config WHERE name = 'CFLAGS'")) {

@@ -85,8 +85,7 @@ final class CpuMeter {
      * CPU ticks of this Postgres: utime + stime of every live process named postgres, plus cutime + cstime, the ticks
      * of children that exited and were reaped (by the postmaster: every backend, autovacuum worker and parallel
      * worker is its child). Without the reaped ticks, a backend that exits during a window (a connection closed, an
-     * autovacuum worker done) took all its earlier ticks out of the sum, and the window's figure came out too low,
-     * even far too low after a VACUUM's backend exited (the rest then showed up as "other processes").
+     * autovacuum worker done) would take all its earlier ticks out of the sum.
      */
     private static long postgresTicks() {
         Path proc = Path.of("/proc");

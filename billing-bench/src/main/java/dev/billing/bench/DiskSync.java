@@ -6,10 +6,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Writes the machine's dirty page cache back to disk ({@code sync}) before a measured window, so the window's
  * durable commits do not queue behind the write-back of whatever ran before (a build, a test suite, the previous
- * scenario's data): on the 2-core machine a ceiling measured right after a test suite had written its databases was
- * 6,754 inserts per second against 8,828 in the next run (docs/BENCHMARKS.md, "Writing the page cache back before
- * each measured run"). Records the longest wait, which shows whether there was anything to write. Where there is
- * no {@code sync} command, nothing is done.
+ * scenario's data; docs/BENCHMARKS_HISTORY.md, "Checkpoints at the end of each run"). Records the longest wait, which
+ * shows whether there was anything to write. Where there is no {@code sync} command, nothing is done.
  */
 final class DiskSync {
     private static final long TIMEOUT_SECONDS = 120;

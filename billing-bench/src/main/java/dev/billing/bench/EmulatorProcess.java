@@ -18,8 +18,7 @@ import java.util.regex.Pattern;
 /**
  * The Stripe emulator in a JVM of its own, as Stripe is another machine for a real server: the CPU it spends
  * answering re-fetches, and the collection of every object and event it keeps, stay out of the server JVM's figures
- * (they count as other processes). In the bench JVM, its live objects (over a gigabyte in a re-fetch run) were
- * collected on the cores the measured server ran on.
+ * (they count as other processes; docs/BENCHMARKS_HISTORY.md, "The Stripe emulator in its own JVM").
  */
 final class EmulatorProcess implements AutoCloseable {
     static final String API_KEY = "sk_test_bench_emulator";

@@ -218,10 +218,8 @@ final class IngestScenario {
 
     /**
      * {@code CHECKPOINT}: inside a run's CPU window after its vacuum, so each run pays for flushing what it wrote, and
-     * the next run starts right after a checkpoint. Left to Postgres (every 5 minutes, or after about half of
-     * {@code max_wal_size} of WAL: two or three runs' worth), a checkpoint fell into whichever run was going: that run
-     * paid for the flushing of the runs before it and wrote a full page image of each page it touched first
-     * (docs/BENCHMARKS.md, "Checkpoints at the end of each run"). Needs a superuser or the
+     * the next run starts right after a checkpoint rather than meeting one of Postgres' own, which would charge it
+     * for the runs before (docs/BENCHMARKS_HISTORY.md, "Checkpoints at the end of each run"). Needs a superuser or the
      * {@code pg_checkpoint} role: refused, the bench goes on and says so ({@link BenchEnvironment#checkpointRefused}).
      */
     static void checkpoint(BenchEnvironment env) {
@@ -269,10 +267,9 @@ final class IngestScenario {
      * Deletes the events whose ids start with {@code "evt_" + prefix} from the inbox, except those of the round
      * {@code keep} (its own prefix), and vacuums and analyzes it, so that runs measured after many warm-up events meet
      * the inbox (table and indexes) they would meet after a few: the warm-up is there for the JIT, not to grow the
-     * table the measured inserts go into. The kept round leaves the table in use, as a server's inbox is: analyzed
-     * empty, the planner's statistics said so until autovacuum next came (a minute), and the measured runs, which
-     * outgrow an empty table in a second, ran on plans made for none. Only the bench's own events go (their ids carry
-     * the run id), so this is safe on an external database too.
+     * table the measured inserts go into. The kept round leaves the table in use, as a server's inbox is, so the
+     * measured runs are planned on its statistics rather than an empty table's (docs/BENCHMARKS_HISTORY.md, "Postgres'
+     * profile"). Only the bench's own events go (their ids carry the run id), so this is safe on an external database.
      *
      * @return how many rows were deleted
      */

@@ -16,11 +16,10 @@ import java.util.stream.Collectors;
  * The routes whose paths have no parameters (the webhooks, the catalog, entitlements and usage, ...) served on Jetty's
  * own handler API, in front of Javalin's servlet: the same {@link ApiDispatcher#dispatch} as every route (request id,
  * headers, access checks, the route, the error answer, the access line and the request timer), without the servlet
- * request and response wrappers and Javalin's per-request context, routing and output stream, which cost about a
- * tenth of the server's CPU per webhook and a third per fixed-path read (docs/BENCHMARKS.md, "Webhooks and
- * fixed-path reads beside Javalin"). Matching them is one map lookup. A request these routes do not take exactly
- * (another method, HEAD, a CORS preflight, a trailing slash, an encoded path) and every route with path parameters
- * go on to Javalin, which serves them as before.
+ * request and response wrappers and Javalin's per-request context, routing and output stream, whose work these
+ * requests do not need (docs/BENCHMARKS_HISTORY.md, "Webhooks and fixed-path reads beside Javalin"). Matching them is
+ * one map lookup. A request these routes do not take exactly (another method, HEAD, a CORS preflight, a trailing
+ * slash, an encoded path) and every route with path parameters go on to Javalin.
  */
 final class DirectRoutes extends Handler.Wrapper {
     private final ApiDispatcher api;
