@@ -44,7 +44,6 @@ import dev.billing.core.subscription.ResumeSubscription;
 import dev.billing.core.subscription.SubscriptionChanges;
 import dev.billing.core.usage.RecordUsage;
 import dev.billing.core.usage.ReportMeterUsage;
-import dev.billing.core.webhook.DecodedEvents;
 import dev.billing.core.webhook.ListInboxEvents;
 import dev.billing.core.webhook.ProcessInboxEvent;
 import dev.billing.core.webhook.ReceiveMembershipWebhook;
@@ -256,13 +255,12 @@ public final class UseCases {
                 stores.notices(), sleeper, clock, workClock);
         this.guestPurchases = new GuestPurchases(gateway, stores.guests(), listener, ensureCustomer,
                 getEntitlements, catalog, redirectPolicy, options, retry, clock);
-        DecodedEvents decoded = new DecodedEvents(verifier);
-        this.processInboxEvent = new ProcessInboxEvent(decoded, gateway, stores.customers(), stores.subscriptions(),
+        this.processInboxEvent = new ProcessInboxEvent(verifier, gateway, stores.customers(), stores.subscriptions(),
                 stores.inbox(), notices, catalog, listCatalog, listPromotions, listener, options, sync[0], guestPurchases,
                 stores.audit(), new DuplicateSubscriptionCheck(gateway, stores.subscriptions(), stores.audit(), listener,
                         observer, options.duplicateSubscriptions()), clock, workClock);
-        this.receiveWebhook = new ReceiveWebhook(verifier, decoded, stores.inbox(), processInboxEvent,
-                options.inlinePermits(), options.backgroundPermits(), options.inboxLease(), workClock);
+        this.receiveWebhook = new ReceiveWebhook(verifier, stores.inbox(), processInboxEvent, options.inlinePermits(),
+                options.inboxLease(), workClock);
         this.receiveMembershipWebhook = sync[0] == null ? null : new ReceiveMembershipWebhook(membershipVerifier,
                 stores.inbox(), processInboxEvent, options.inboxLease(), workClock);
         this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, stores.audit(), workClock);

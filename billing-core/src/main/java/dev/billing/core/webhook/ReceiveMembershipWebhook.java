@@ -40,11 +40,10 @@ public final class ReceiveMembershipWebhook {
         if (processor.completedLately(event.id())) { // done and durable: nothing for the store to do
             return WebhookReceipt.doneAlready(event);
         }
-        String owner = LeaseOwners.next();
-        EventInbox.Recorded recorded = inbox.recordLeased(event, now, owner, lease);
+        EventInbox.Recorded recorded = inbox.recordLeased(event, now, LeaseOwners.next(), lease);
         boolean duplicate = recorded.outcome() == EventInbox.RecordOutcome.DUPLICATE;
         InboxStatus inline = recorded.leased().isPresent()
-                ? processor.processLeased(recorded.leased().get(), owner)
+                ? processor.processLeased(InboxWork.stored(recorded.leased().get()))
                 // a redelivery: the event may be due again (an earlier attempt failed)
                 : processor.processNow(event.id()).orElse(null);
         return new WebhookReceipt(event.id(), event.type(), duplicate, inline);

@@ -169,6 +169,38 @@ class BackgroundWorkTest {
     }
 
     @Test
+    void anEventReadBackFromTheInboxIsDecodedOnceOnEitherWorkerPath() {
+        Billing alone = billing(notifier, o -> o.inlinePermits(0), UnaryOperator.identity());
+        deliver(alone, subscriptionStarted(alone, "user_1"));
+        int before = verifier.decodes();
+        assertThat(alone.processDueEvents(10)).isEqualTo(1);
+        assertThat(verifier.decodes() - before).as("the worker's events one by one").isEqualTo(1);
+
+        Billing started = billing(notifier, o -> o.inlinePermits(0), UnaryOperator.identity());
+        StripeEvent second = subscriptionStarted(started, "user_2");
+        StripeEvent third = subscriptionStarted(started, "user_3");
+        deliver(started, second);
+        deliver(started, third);
+        before = verifier.decodes();
+        started.start();
+        Await.until("the worker's batch is processed", () -> status(second) == InboxStatus.PROCESSED
+                && status(third) == InboxStatus.PROCESSED);
+        assertThat(verifier.decodes() - before).as("the worker's batch: sorted, then applied with a notice")
+                .isEqualTo(2);
+        assertThat(notifier.sent()).hasSize(3);
+    }
+
+    /** A new subscription's event: processing it means a notice, so a batch applies it on its own. */
+    private StripeEvent subscriptionStarted(Billing billing, String user) {
+        CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity(user)).customerId();
+        Subscription pro = gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+        StripeEvent created = anEvent().withType("customer.subscription.created").createdAt(clock.instant())
+                .forObject("subscription", pro.id()).build();
+        verifier.sign(created, new EventObject.OfSubscription(pro));
+        return created;
+    }
+
+    @Test
     void aVerifierThatOnlyVerifiesLeavesDecodingToProcessing() {
         Billing billing = billing();
         FakeWebhookVerifier.Delivery delivery = signed(purchase(billing, "user_1", "cs_1"));

@@ -8,6 +8,8 @@ import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.testkit.Builders;
 import dev.billing.core.model.UserId;
@@ -26,6 +28,7 @@ import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.SamplePlans;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.fake.FakeMembershipWebhookVerifier;
+import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import org.junit.jupiter.api.Test;
@@ -322,6 +325,39 @@ class MembershipSyncTest {
         h.deliver(Builders.anEvent().withType("customer.subscription.updated").createdAt(h.clock().instant())
                 .forObject("subscription", subscription).build(), new EventObject.OfSubscription(followed));
         assertThat(h.gateway().calls(Operation.CHANGE_QUANTITY)).as("in step: nothing more sent").hasSize(updates);
+    }
+
+    @Test
+    void aPerSeatSubscriptionChangedAtStripeIsFollowedAlsoWhenItsEventIsProcessedInABatch() {
+        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+        for (int u = 0; u < 3; u++) {
+            deliver(h.billing(), new Delivery("msg_join_" + u, true, "user_" + u, T0.plusSeconds(u)));
+        }
+        String subscription = buyTeam(h, 3);
+        int reads = h.gateway().calls(Operation.GET_SUBSCRIPTION).size();
+        try (Billing started = Billing.builder().gateway(h.gateway()).webhookVerifier(h.verifier())
+                .membershipVerifier(new FakeMembershipWebhookVerifier()).stores(h.stores().stores())
+                .orgs(OrgOptions.defaults().withAutoSeats(true)).plans(h.plans()).clock(h.clock())
+                .options(BillingOptions.builder().allowedOrigins(List.of(BillingHarness.ORIGIN)).build())
+                .sleeper(d -> { }).build().start()) {
+            // The start's alignment reads the subscription (in step: three seats); the change below comes after it.
+            Await.until("the start's alignment read the subscription",
+                    () -> h.gateway().calls(Operation.GET_SUBSCRIPTION).size() > reads);
+            // Someone sets five seats at Stripe (the dashboard); its update means no notice, so a batch writes it
+            // together with other snapshots.
+            Subscription changed = h.gateway().changeSubscriptionQuantity(subscription, 5, ProrationBehavior.NONE,
+                    "dashboard-1");
+            StripeEvent updated = Builders.anEvent().withType("customer.subscription.updated")
+                    .createdAt(h.clock().instant().plusSeconds(1)).forObject("subscription", subscription).build();
+            FakeWebhookVerifier.Delivery delivery = h.verifier().sign(updated,
+                    new EventObject.OfSubscription(changed));
+            assertThat(started.receiveWebhook(delivery.body(), delivery.signature()).inlineStatus())
+                    .as("processed after the answer").isNull();
+            Await.until("the batch is processed", () -> h.stores().inbox().find(updated.id())
+                    .map(InboxEntry::status).orElse(null) == InboxStatus.PROCESSED);
+        }
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity()).as("the member count")
+                .isEqualTo(3);
     }
 
     @Test

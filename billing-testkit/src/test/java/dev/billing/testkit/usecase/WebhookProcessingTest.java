@@ -499,10 +499,10 @@ class WebhookProcessingTest {
                             h.clock().instant().plus(Duration.ofDays(3))).build();
             StripeEvent event = subscriptionEvent("customer.subscription.trial_will_end", trialing, h.clock().instant());
             // Store calls: the record (already leased to the route), the customer's link (an erased account's
-            // subscription is written under its pseudonym), upsert, the duplicate check's read of the customer's
-            // subscriptions, the notice's user lookup, mark notified (no cached user needs the entitlement cache's
-            // lookup); then the link read again (redacting an erased account's event) and the failure both "crash",
-            // leaving the lease to run out.
+            // subscription is written under its pseudonym), upsert, the notice's user lookup, mark notified (no
+            // cached user needs the entitlement cache's lookup), the link read again (redacting an erased account's
+            // event; a trial's reminder cannot add a live subscription, so no duplicate check reads); then the
+            // completion and the failure both "crash", leaving the lease to run out.
             h.stores().storeSwitch().failAfter(6, 2);
             h.deliver(event, of(trialing));
             InboxEntry stuck = h.stores().inbox().find(event.id()).orElseThrow();

@@ -1,0 +1,154 @@
+package dev.billing.core.webhook;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Where the inbox's batches are formed: the events a webhook route recorded leased to this process (answered
+ * before they are processed), and those the worker claimed, go to {@link InboxBatch} in batches of at most
+ * {@value #MAX_BATCH}.
+ *
+ * <p>A route's events wait in a queue for the one drainer, which processes what it finds as one batch, so the events
+ * arriving while a batch is written form the next (under load the batches grow, and with them what each statement
+ * and commit is shared by). Under sustained load a batch that is not full waits {@link #LINGER_NANOS} once for more.
+ * Up to {@code permits} events are answered before they are processed; beyond that a delivery's answer waits (up to
+ * {@link #OVERFLOW_WAIT}) until its batch is processed, which slows the sender down instead of piling up work.
+ */
+final class InboxDrain {
+    private static final System.Logger LOG = System.getLogger(InboxDrain.class.getName());
+    static final int MAX_BATCH = 64;
+    /** One drainer, so that the events arriving while a batch is written form the next batch. */
+    static final int MAX_DRAINERS = 1;
+    /** How long a batch that is not full waits once for more under sustained load; a lone event never waits. */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+    /**
+     * How long a delivery beyond the permits waits for its batch before it is answered anyway: the event is durable
+     * and leased, so an answer after this loses nothing (its lease runs out if the drainer never gets to it).
+     */
+    static final Duration OVERFLOW_WAIT = Duration.ofSeconds(10);
+
+    private final InboxBatch batches;
+    private final Semaphore permits;
+    private final Queue<Queued> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger drainers = new AtomicInteger();
+
+    InboxDrain(InboxBatch batches, int permits) {
+        this.batches = batches;
+        this.permits = new Semaphore(permits);
+    }
+
+    /** A route's event waiting for the drainer; {@code processed} is counted down after its batch when its sender waits. */
+    private record Queued(InboxWork work, CountDownLatch processed) {
+    }
+
+    /**
+     * Queues an event recorded leased to this process and makes sure a drainer runs on {@code processing}; returns
+     * at once while a permit is free, else once the event's batch is processed (or {@link #OVERFLOW_WAIT} passed).
+     * A rejecting executor makes this thread drain.
+     */
+    void submit(InboxWork work, Executor processing) {
+        boolean permit = permits.tryAcquire();
+        CountDownLatch processed = permit ? null : new CountDownLatch(1);
+        queued.add(new Queued(work, processed));
+        startDrainer(processing);
+        if (processed != null) {
+            try {
+                processed.await(OVERFLOW_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // answered anyway: the event is durable and leased
+            }
+        }
+    }
+
+    /** Processes events the worker claimed, in batches of at most {@value #MAX_BATCH}, on {@code executor}. */
+    void processClaimed(List<InboxWork> claimed, Executor executor) {
+        for (int from = 0; from < claimed.size(); from += MAX_BATCH) {
+            batches.process(claimed.subList(from, Math.min(claimed.size(), from + MAX_BATCH)), executor);
+        }
+    }
+
+    /** Starts a drainer on {@code processing} unless enough run; a rejecting executor makes this thread drain. */
+    private void startDrainer(Executor processing) {
+        if (!takeSlot()) {
+            return;
+        }
+        try {
+            processing.execute(() -> drain(processing));
+        } catch (RejectedExecutionException e) { // shutting down: this request does the work
+            drain(Runnable::run);
+        }
+    }
+
+    /**
+     * Takes the queued events in batches and processes each batch until the queue is empty; after a batch, one that
+     * is not full waits {@link #LINGER_NANOS} once to fill up. Holds a drainer slot, and gives it back when it finds
+     * nothing to take.
+     */
+    private void drain(Executor processing) {
+        boolean sustained = false;
+        while (true) {
+            List<Queued> batch = new ArrayList<>();
+            take(batch);
+            if (sustained && !batch.isEmpty() && batch.size() < MAX_BATCH) {
+                LockSupport.parkNanos(LINGER_NANOS);
+                take(batch);
+            }
+            if (batch.isEmpty()) {
+                drainers.decrementAndGet();
+                // an event queued after the poll may have found every slot taken: take a slot back for it
+                if (queued.isEmpty() || !takeSlot()) {
+                    return;
+                }
+                continue;
+            }
+            List<InboxWork> works = new ArrayList<>(batch.size());
+            batch.forEach(q -> works.add(q.work()));
+            try {
+                batches.process(works, processing);
+            } catch (RuntimeException | Error e) { // never expected: the leases run out and the worker retries
+                LOG.log(System.Logger.Level.ERROR, "Processing a batch of " + batch.size() + " events failed", e);
+            } finally {
+                int released = 0;
+                for (Queued q : batch) {
+                    if (q.processed() == null) {
+                        released++;
+                    } else {
+                        q.processed().countDown();
+                    }
+                }
+                permits.release(released);
+            }
+            sustained = true;
+        }
+    }
+
+    /** Moves queued events into {@code batch} up to {@value #MAX_BATCH}. */
+    private void take(List<Queued> batch) {
+        Queued next;
+        while (batch.size() < MAX_BATCH && (next = queued.poll()) != null) {
+            batch.add(next);
+        }
+    }
+
+    private boolean takeSlot() {
+        while (true) {
+            int running = drainers.get();
+            if (running >= MAX_DRAINERS) {
+                return false;
+            }
+            if (drainers.compareAndSet(running, running + 1)) {
+                return true;
+            }
+        }
+    }
+}
