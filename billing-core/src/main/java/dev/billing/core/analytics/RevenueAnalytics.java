@@ -1,6 +1,5 @@
 package dev.billing.core.analytics;
 
-import dev.billing.core.UseCases;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.analytics.Analytics;
 import dev.billing.core.model.payment.InvoiceStatus;
@@ -61,7 +60,7 @@ public final class RevenueAnalytics {
     private final PlanCatalog catalog;
     private final Clock clock;
 
-    /** Wired by {@link UseCases}; public for a host (or a store's test) that wants the figures alone. */
+    /** Wired by {@link dev.billing.core.UseCases}; public for a host (or a store's test) that wants the figures alone. */
     public RevenueAnalytics(AnalyticsStore store, PlanCatalog catalog, Clock clock) {
         this.store = store;
         this.catalog = catalog;

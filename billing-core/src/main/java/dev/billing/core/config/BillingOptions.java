@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param retrySchedule        when failed events are tried again, and when they are parked
  * @param inlinePermits        events processed inline in webhook requests at once (0: always by the worker)
  * @param backgroundPermits    events handed at once to the executor a caller passes to
- *                             {@link ReceiveWebhook#receive(byte[], String, java.util.concurrent.Executor)}, to be
+ *                             {@link dev.billing.core.webhook.ReceiveWebhook#receive(byte[], String, java.util.concurrent.Executor)}, to be
  *                             processed after the answer (when all are taken, a delivery joins the same batches but
  *                             its answer waits until its batch is processed)
  * @param pastDueGrace         how long past the start of an unpaid period a past_due plan keeps its entitlements

@@ -1,6 +1,5 @@
 package dev.billing.core.entitlement;
 
-import dev.billing.core.usage.RecordUsage;
 import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.catalog.MeterDefinition;
 import dev.billing.core.model.subscription.MemberEntitlements;
@@ -28,7 +27,7 @@ import java.util.Set;
  *       it than the user's own; any other meter is counted per user, up to the larger of the two plans' quotas, in
  *       the user's period.</li>
  * </ul>
- * {@link RecordUsage#record(UserId, String, String, long, String)} counts usage by the same rules.
+ * {@link dev.billing.core.usage.RecordUsage#record(UserId, String, String, long, String)} counts usage by the same rules.
  *
  * <p>Usage: {@code MemberEntitlements e = getMemberEntitlements.of(UserId.of("user_1"), "org_2abc");}
  */

@@ -7,7 +7,6 @@ import dev.billing.core.customer.EnsureCustomer;
 import dev.billing.core.entitlement.GetEntitlements;
 import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.gateway.IdempotencyKeys;
-import dev.billing.core.webhook.ProcessInboxEvent;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.error.ForbiddenException;
 import dev.billing.core.error.InvalidRequestException;
@@ -33,7 +32,7 @@ import java.util.regex.Pattern;
 
 /**
  * One-time items bought without an account: Checkout in payment mode with no customer (Stripe creates one and the
- * buyer types an email there); the completed session is kept against that email ({@link ProcessInboxEvent}); a user
+ * buyer types an email there); the completed session is kept against that email ({@link dev.billing.core.webhook.ProcessInboxEvent}); a user
  * who signs in with that email, verified by Clerk, claims the purchases, which become theirs (owned items,
  * purchases, and the refunds of their payments) exactly once: the claim moves each purchase to the user's customer,
  * the same row with its payment intent, so analytics and the audit trail still count it once. Only items the plan

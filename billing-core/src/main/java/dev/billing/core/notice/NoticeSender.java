@@ -1,6 +1,5 @@
 package dev.billing.core.notice;
 
-import dev.billing.core.UseCases;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.model.CustomerId;
@@ -57,7 +56,7 @@ public final class NoticeSender {
     private final NoticeLog log;
     private final Sleeper sleeper;
     private final Clock clock;
-    /** The inbox's clock, which its leases are on (see {@link UseCases}). */
+    /** The inbox's clock, which its leases are on (see {@link dev.billing.core.UseCases}). */
     private final Clock workClock;
 
     public NoticeSender(CustomerStore customers, PaymentGateway gateway, ProjectionListener listener, EventInbox inbox,

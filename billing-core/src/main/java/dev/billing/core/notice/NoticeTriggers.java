@@ -1,6 +1,5 @@
 package dev.billing.core.notice;
 
-import dev.billing.core.webhook.ProcessInboxEvent;
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
@@ -23,7 +22,7 @@ import java.util.function.Function;
  * Which notice a webhook event means, if any (NOTIFICATIONS.md, "The notices"). One event means at most one notice:
  * the inbox marks an event notified once. The decision reads only the event (its object and
  * {@code previous_attributes}), never the stored projection, so processing an event again decides the same way.
- * A one-time purchase's receipt is decided where the purchase is recorded ({@link ProcessInboxEvent}).
+ * A one-time purchase's receipt is decided where the purchase is recorded ({@link dev.billing.core.webhook.ProcessInboxEvent}).
  *
  * <p>A plan change that Stripe invoiced at once (the update made the subscription's latest invoice) says so, with
  * what that invoice charged, read from Stripe when the notice is written: the event does not carry the amount.

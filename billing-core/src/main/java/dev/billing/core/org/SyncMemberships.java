@@ -1,6 +1,5 @@
 package dev.billing.core.org;
 
-import dev.billing.core.projection.ErasedAccountEvents;
 import dev.billing.core.model.audit.AuditAction;
 import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.CustomerId;

@@ -2,7 +2,6 @@ package dev.billing.core.payment;
 
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.gateway.GatewayRetry;
-import dev.billing.core.projection.RefundEvents;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.audit.AuditAction;

@@ -5,8 +5,6 @@ import dev.billing.core.checkout.OpenCheckouts;
 import dev.billing.core.entitlement.GetEntitlements;
 import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.gateway.IdempotencyKeys;
-import dev.billing.core.org.SyncMemberships;
-import dev.billing.core.projection.ErasedAccountEvents;
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.model.audit.AuditAction;
 import dev.billing.core.model.audit.AuditCause;
@@ -33,7 +31,7 @@ import java.util.Set;
  * {@link AccountRecords#subjects()}), keeps only its id and type; the subscriptions' metadata, the usage counters and
  * keys, the memberships, the notice log and the audit trail move to the pseudonym (a failed notice's error text
  * goes); guest purchases lose the email; the customer link keeps its customer under the pseudonym, without the
- * email, so a later webhook cannot link the customer to the account again ({@link ErasedAccountEvents} keeps the
+ * email, so a later webhook cannot link the customer to the account again ({@link dev.billing.core.projection.ErasedAccountEvents} keeps the
  * user id out of what such events write, and redacts them).
  *
  * <p>Stripe comes first when asked to (cancel the subscriptions, or delete the customer): a failure there leaves the

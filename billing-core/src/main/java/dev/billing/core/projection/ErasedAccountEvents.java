@@ -1,6 +1,5 @@
 package dev.billing.core.projection;
 
-import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.event.EventObject;

@@ -3,7 +3,7 @@ package dev.billing.core.model.migration;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The kinds of record {@link MigrateStores} copies, in the order it copies them. */
+/** The kinds of record {@link dev.billing.core.migration.MigrateStores} copies, in the order it copies them. */
 public enum MigrationRecordType {
     CUSTOMER_LINKS,
     SUBSCRIPTIONS,

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a {@link MigrateStores} run did and whether the target now holds exactly what the source holds: per record
+ * What a {@link dev.billing.core.migration.MigrateStores} run did and whether the target now holds exactly what the source holds: per record
  * type, what was read, written, changed and removed (a dry run: what a copy would do), and the verification (count
  * and order-independent checksum of every record, on both sides). {@link #matches()} is false as soon as one type
  * differs; the CLI exits non-zero then.
@@ -110,7 +110,7 @@ public record MigrationReport(boolean dryRun, List<TypeReport> types, Duration e
 
     /**
      * The count of a store's records of one type and their checksum: the sum, modulo 2^256, of the SHA-256 of
-     * every record's canonical form (see {@link MigrateStores}), in hex. Independent of listing order; a missing,
+     * every record's canonical form (see {@link dev.billing.core.migration.MigrateStores}), in hex. Independent of listing order; a missing,
      * extra, duplicated or changed record changes it.
      */
     public record Tally(long count, String checksum) {
