@@ -1,6 +1,16 @@
 package dev.billing.emulator;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.FaultInjector;
+import dev.billing.emulator.state.IdempotencyStore;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.RequestLog;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.FormCodec;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
+import dev.billing.emulator.wire.Routes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -156,7 +166,7 @@ final class ApiGateway {
       if (match.accepts() != null) {
         match.accepts().check(params);
       }
-      Router.Call call = new Router.Call(method, path, match.vars(), new Params(params), requestId, idemKey);
+      Routes.Call call = new Routes.Call(method, path, match.vars(), new Params(params), requestId, idemKey);
       Map<String, Object> body = state.tx(() -> {
         state.requestContext(requestId, idemKey);
         return match.handler().handle(call);

@@ -1,5 +1,7 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.state.EmulatorState;
+
 /**
  * Every Stripe resource of the emulator, built once with its collaborators. The billing classes
  * depend on each other in one direction only (items, discounts, lines and card charges first, then

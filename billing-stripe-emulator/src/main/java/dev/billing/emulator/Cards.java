@@ -1,5 +1,9 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;

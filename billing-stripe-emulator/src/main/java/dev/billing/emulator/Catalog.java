@@ -1,5 +1,12 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Lists;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
+import dev.billing.emulator.wire.Routes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +21,7 @@ final class Catalog {
     this.s = state;
   }
 
-  void register(Router r) {
+  void register(Routes r) {
     r.add("POST", "/v1/products", c -> s.render(createProduct(c.params(), true), c.params().expand()));
     r.add("GET", "/v1/products", c -> listProducts(c.params()));
     r.add("GET", "/v1/products/{id}", c -> s.render(
@@ -513,7 +520,7 @@ final class Catalog {
     return s.render(meter, p.expand());
   }
 
-  private Map<String, Object> meterEventSummaries(Router.Call c) {
+  private Map<String, Object> meterEventSummaries(Routes.Call c) {
     Map<String, Object> meter = s.store.require("billing.meter", c.var("id"), "id");
     Params p = c.params();
     String customer = p.requireStr("customer");

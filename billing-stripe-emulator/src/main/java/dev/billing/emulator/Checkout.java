@@ -1,6 +1,13 @@
 package dev.billing.emulator;
 
 import dev.billing.emulator.SubscriptionItems.ItemSpec;
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Lists;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
+import dev.billing.emulator.wire.Routes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +36,7 @@ final class Checkout {
     this.charges = charges;
   }
 
-  void register(Router r) {
+  void register(Routes r) {
     r.add("POST", "/v1/checkout/sessions", c -> s.render(create(c.params()), c.params().expand()));
     r.add("GET", "/v1/checkout/sessions", c -> list(c.params()));
     r.add("GET", "/v1/checkout/sessions/{id}", c -> s.render(
@@ -267,14 +274,10 @@ final class Checkout {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> lineItemsList(EmulatorState s, String sessionId, Params params) {
+  private static Map<String, Object> lineItemsList(EmulatorState s, String sessionId, Params params) {
     Map<String, Object> session = s.store.get(sessionId);
     List<Map<String, Object>> items = (List<Map<String, Object>>) session.get("_line_items");
-    String url = "/v1/checkout/sessions/" + sessionId + "/line_items";
-    if (params == null) {
-      return Lists.fullList(s, url, items);
-    }
-    return Lists.page(s, url, items, params);
+    return Lists.page(s, "/v1/checkout/sessions/" + sessionId + "/line_items", items, params);
   }
 
   static void expire(EmulatorState s, Map<String, Object> session) {

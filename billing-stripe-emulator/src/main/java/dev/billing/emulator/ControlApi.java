@@ -1,6 +1,13 @@
 package dev.billing.emulator;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.FormCodec;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
+import dev.billing.emulator.wire.Routes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -231,7 +238,7 @@ final class ControlApi {
     return Json.obj("now", now.getEpochSecond(), "iso", now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
   }
 
-  private Map<String, Object> seed(Router.Call c) {
+  private Map<String, Object> seed(Routes.Call c) {
     Params p = c.params();
     Map<String, Object> counts;
     if (p.strOrNull("resource") != null) {
@@ -311,7 +318,7 @@ final class ControlApi {
         throw new ApiError(404, "invalid_request_error", "resource_missing",
             "Unknown control route " + method + " " + path + " (see GET /_emulator).", null, null);
       }
-      Router.Call call = new Router.Call(method, path, match.vars(), new Params(params),
+      Routes.Call call = new Routes.Call(method, path, match.vars(), new Params(params),
           Ids.requestId(), null);
       response = match.handler().handle(call);
     } catch (ApiError e) {

@@ -1,5 +1,12 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Lists;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
+import dev.billing.emulator.wire.Routes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +36,7 @@ final class Customers {
     this.subscriptions = value;
   }
 
-  void register(Router r) {
+  void register(Routes r) {
     r.add("POST", "/v1/customers", c -> s.render(createCustomer(c.params()), c.params().expand()));
     r.add("GET", "/v1/customers", c -> listCustomers(c.params()));
     r.add("GET", "/v1/customers/search", c -> searchCustomers(c.params()));

@@ -1,5 +1,11 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Periods;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -1,6 +1,13 @@
 package dev.billing.emulator;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Periods;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.FormCodec;
+import dev.billing.emulator.wire.Params;
+import dev.billing.emulator.wire.Routes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +76,7 @@ final class HostedPages {
 
   private Map<String, Object> billingPay(String invoiceId) {
     Router.Match m = api.match("POST", "/v1/invoices/" + invoiceId + "/pay");
-    return m.handler().handle(new Router.Call("POST", "/v1/invoices/" + invoiceId + "/pay",
+    return m.handler().handle(new Routes.Call("POST", "/v1/invoices/" + invoiceId + "/pay",
         m.vars(), new Params(Map.of()), null, null));
   }
 
@@ -225,7 +232,7 @@ final class HostedPages {
       };
       String method = params == null ? "DELETE" : "POST";
       Router.Match m = api.match(method, path);
-      m.handler().handle(new Router.Call(method, path, m.vars(),
+      m.handler().handle(new Routes.Call(method, path, m.vars(),
           new Params(params == null ? Map.of() : params), null, null));
     });
   }

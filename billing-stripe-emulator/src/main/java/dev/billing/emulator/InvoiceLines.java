@@ -7,6 +7,10 @@ import static dev.billing.emulator.SubscriptionShape.pendingLines;
 import static dev.billing.emulator.SubscriptionShape.qty;
 import static dev.billing.emulator.SubscriptionShape.recurringOf;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Periods;
+import dev.billing.emulator.wire.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

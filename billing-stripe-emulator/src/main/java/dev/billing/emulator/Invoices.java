@@ -2,6 +2,13 @@ package dev.billing.emulator;
 
 import static dev.billing.emulator.SubscriptionShape.paymentMethodFor;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Lists;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
+import dev.billing.emulator.wire.Routes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +32,7 @@ final class Invoices {
     this.customers = customers;
   }
 
-  void register(Router r) {
+  void register(Routes r) {
     r.add("GET", "/v1/invoices", c -> list(c.params()));
     r.add("GET", "/v1/invoices/{id}", c -> s.render(
         s.store.require("invoice", c.var("id"), "id"), c.params().expand()));
@@ -354,13 +361,6 @@ final class Invoices {
     ip.put("status", "paid");
     ip.put("status_transitions", Json.obj("canceled_at", null, "paid_at", now));
     return ip;
-  }
-
-  /** The {@code payments} list of an invoice (an includable field). */
-  static Map<String, Object> invoicePaymentsList(EmulatorState s, String invoiceId) {
-    List<Map<String, Object>> payments = s.store.newestFirst("invoice_payment",
-        o -> invoiceId.equals(o.get("invoice")));
-    return Lists.fullList(s, "/v1/invoice_payments?invoice=" + invoiceId, payments);
   }
 
   private Map<String, Object> list(Params p) {

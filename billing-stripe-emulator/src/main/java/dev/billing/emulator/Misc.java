@@ -1,5 +1,12 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Lists;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
+import dev.billing.emulator.wire.Routes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +20,7 @@ final class Misc {
     this.s = state;
   }
 
-  void register(Router r) {
+  void register(Routes r) {
     r.add("GET", "/v1/account", c -> account());
     r.add("GET", "/v1/accounts/{id}", c -> {
       if (!"acct_emulator".equals(c.var("id"))) {

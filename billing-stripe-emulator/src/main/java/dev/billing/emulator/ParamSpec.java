@@ -1,5 +1,6 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.wire.ApiError;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

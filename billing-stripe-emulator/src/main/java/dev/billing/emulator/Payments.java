@@ -1,5 +1,11 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Lists;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
+import dev.billing.emulator.wire.Routes;
 import java.util.Locale;
 import java.util.Map;
 
@@ -18,7 +24,7 @@ final class Payments {
     this.invoices = invoices;
   }
 
-  void register(Router r) {
+  void register(Routes r) {
     r.add("POST", "/v1/payment_intents", c -> create(c.params()));
     r.add("GET", "/v1/payment_intents", c -> {
       String customer = c.params().strOrNull("customer");

@@ -1,5 +1,12 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Lists;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
+import dev.billing.emulator.wire.Routes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +24,7 @@ final class PortalConfigurations {
     this.s = state;
   }
 
-  void register(Router r) {
+  void register(Routes r) {
     r.add("POST", "/v1/billing_portal/configurations", c -> s.render(create(c.params())));
     r.add("GET", "/v1/billing_portal/configurations", c -> {
       Boolean active = c.params().bool("active");

@@ -1,5 +1,13 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Lists;
+import dev.billing.emulator.state.Periods;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
+import dev.billing.emulator.wire.Routes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +24,7 @@ final class Refunds {
     this.s = state;
   }
 
-  void register(Router r) {
+  void register(Routes r) {
     r.add("POST", "/v1/refunds", c -> s.render(create(c.params()), c.params().expand()));
     r.add("GET", "/v1/refunds", c -> {
       String charge = c.params().strOrNull("charge");
@@ -47,14 +55,6 @@ final class Refunds {
 
   private static List<Map<String, Object>> refundsOf(EmulatorState s, String chargeId) {
     return s.store.newestFirst("refund", o -> chargeId.equals(o.get("charge")));
-  }
-
-  /**
-   * A charge's {@code refunds}, the list Stripe includes only when asked for with
-   * {@code expand[]=refunds} (since API 2022-11-15): the whole list, newest first.
-   */
-  static Map<String, Object> chargeRefundsList(EmulatorState s, String chargeId) {
-    return Lists.fullList(s, listUrl(chargeId), refundsOf(s, chargeId));
   }
 
   /** Refunds {@code amount} (default: what is left), emitting {@code refund.created}, {@code charge.refunded}. */

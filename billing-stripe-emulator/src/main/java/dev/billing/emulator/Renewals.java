@@ -8,6 +8,10 @@ import static dev.billing.emulator.SubscriptionShape.pendingLines;
 import static dev.billing.emulator.SubscriptionShape.recurringOf;
 import static dev.billing.emulator.SubscriptionShape.setPeriod;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Periods;
+import dev.billing.emulator.wire.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.wire.Routes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,26 +11,7 @@ import java.util.function.Function;
  * Method + path-pattern routing ({@code /v1/customers/{id}}); literal segments win over variables.
  * A strict router (the Stripe API's) knows the parameters each route accepts.
  */
-final class Router {
-  /** Handles one API call and returns the JSON body (status 200). */
-  @FunctionalInterface
-  interface Handler {
-    Map<String, Object> handle(Call call);
-  }
-
-  /** A matched request. */
-  record Call(
-      String method,
-      String path,
-      Map<String, String> vars,
-      Params params,
-      String requestId,
-      String idempotencyKey) {
-    String var(String name) {
-      return vars.get(name);
-    }
-  }
-
+final class Router implements Routes {
   private record Route(String method, String pattern, String[] segments, Handler handler,
       ParamSpec accepts) {}
 
@@ -52,7 +34,8 @@ final class Router {
     this.declarations = declarations;
   }
 
-  Router add(String method, String pattern, Handler handler) {
+  @Override
+  public Router add(String method, String pattern, Handler handler) {
     ParamSpec accepts = null;
     if (declarations != null) {
       accepts = declarations.apply(method + " " + pattern);

@@ -1,5 +1,9 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

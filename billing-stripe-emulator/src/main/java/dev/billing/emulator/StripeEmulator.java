@@ -1,6 +1,14 @@
 package dev.billing.emulator;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.billing.emulator.state.EmulatorClock;
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.FaultInjector;
+import dev.billing.emulator.state.IdempotencyStore;
+import dev.billing.emulator.state.RequestLog;
+import dev.billing.emulator.state.StateFile;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

@@ -3,6 +3,11 @@ package dev.billing.emulator;
 import static dev.billing.emulator.SubscriptionShape.metered;
 import static dev.billing.emulator.SubscriptionShape.recurringOf;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

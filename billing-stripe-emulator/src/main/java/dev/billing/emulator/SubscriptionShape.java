@@ -1,5 +1,6 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.state.EmulatorState;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

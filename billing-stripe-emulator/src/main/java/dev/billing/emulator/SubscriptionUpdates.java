@@ -14,6 +14,12 @@ import static dev.billing.emulator.SubscriptionShape.sameInterval;
 import static dev.billing.emulator.SubscriptionShape.setPeriod;
 
 import dev.billing.emulator.SubscriptionItems.ItemSpec;
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Periods;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -8,6 +8,14 @@ import static dev.billing.emulator.SubscriptionShape.recountItems;
 import static dev.billing.emulator.SubscriptionShape.recurringOf;
 
 import dev.billing.emulator.SubscriptionItems.ItemSpec;
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Lists;
+import dev.billing.emulator.state.Periods;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
+import dev.billing.emulator.wire.Routes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,7 +48,7 @@ final class Subscriptions {
     this.updates = updates;
   }
 
-  void register(Router r) {
+  void register(Routes r) {
     r.add("POST", "/v1/subscriptions", c -> createFromApi(c.params()));
     r.add("GET", "/v1/subscriptions", c -> list(c.params()));
     r.add("GET", "/v1/subscriptions/{id}", c -> s.render(

@@ -1,5 +1,7 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.wire.Json;
+import dev.billing.emulator.wire.Params;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,7 @@ package dev.billing.emulator;
 import static dev.billing.emulator.SubscriptionShape.currentPeriodEnd;
 import static dev.billing.emulator.SubscriptionShape.currentPeriodStart;
 
+import dev.billing.emulator.state.EmulatorState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

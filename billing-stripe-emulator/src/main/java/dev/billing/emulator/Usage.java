@@ -1,5 +1,10 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Params;
+import dev.billing.emulator.wire.Routes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +20,7 @@ final class Usage {
     this.s = state;
   }
 
-  void register(Router r) {
+  void register(Routes r) {
     r.add("POST", "/v1/billing/meter_events", c -> createMeterEvent(c.params()));
   }
 

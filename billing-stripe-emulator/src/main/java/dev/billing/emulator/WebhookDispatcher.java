@@ -1,5 +1,8 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.state.EmulatorClock;
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.wire.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -53,9 +53,13 @@ class EmulatorArchitectureTest {
         .hasMessageContaining("com.stripe.model.Customer");
   }
 
+  /**
+   * The top package holds the documented API and nothing else public; the internal sub-packages
+   * ({@code wire}, {@code state}, ...) have public types because their layers use each other.
+   */
   @Test
   void onlyTheDocumentedApiIsPublic() {
-    classes().that().areTopLevelClasses().and().arePublic()
+    classes().that().resideInAPackage("dev.billing.emulator").and().areTopLevelClasses().and().arePublic()
         .should(new ArchCondition<JavaClass>("be part of the documented public API") {
           @Override
           public void check(JavaClass item, ConditionEvents events) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.FormCodec;
 import org.junit.jupiter.api.Test;
 
 class ParamSpecTest {

@@ -3,6 +3,8 @@ package dev.billing.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.billing.emulator.state.EmulatorClock;
+import dev.billing.emulator.state.EmulatorState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

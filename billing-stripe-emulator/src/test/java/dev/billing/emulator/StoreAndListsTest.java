@@ -3,6 +3,12 @@ package dev.billing.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.billing.emulator.state.EmulatorClock;
+import dev.billing.emulator.state.EmulatorState;
+import dev.billing.emulator.state.Lists;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.FormCodec;
+import dev.billing.emulator.wire.Params;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

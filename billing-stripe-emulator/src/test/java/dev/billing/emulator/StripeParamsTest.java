@@ -3,6 +3,8 @@ package dev.billing.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.annotations.SerializedName;
+import dev.billing.emulator.state.EmulatorClock;
+import dev.billing.emulator.state.EmulatorState;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;

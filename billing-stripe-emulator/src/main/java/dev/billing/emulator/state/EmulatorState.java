@@ -1,5 +1,8 @@
-package dev.billing.emulator;
+package dev.billing.emulator.state;
 
+import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Json;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,10 +21,10 @@ import java.util.function.Supplier;
  * runs inside {@link #tx}, so the emulator is consistent under concurrent requests; events emitted
  * during a transaction form one delivery batch handed to the webhook dispatcher in order.
  */
-final class EmulatorState {
-  final EmulatorOptions options;
-  final EmulatorClock clock;
-  final Store store = new Store();
+public final class EmulatorState {
+  public final EmulatorOptions options;
+  public final EmulatorClock clock;
+  public final Store store = new Store();
   private final ReentrantLock lock = new ReentrantLock(true);
   private int depth;
   private List<Map<String, Object>> batch = new ArrayList<>();
@@ -36,34 +39,34 @@ final class EmulatorState {
   private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
   private Consumer<List<Map<String, Object>>> batchSink = b -> {};
 
-  EmulatorState(EmulatorOptions options, EmulatorClock clock) {
+  public EmulatorState(EmulatorOptions options, EmulatorClock clock) {
     this.options = options;
     this.clock = clock;
     this.upcomingInvoiceDays = options.upcomingInvoiceDays();
   }
 
-  void batchSink(Consumer<List<Map<String, Object>>> sink) {
+  public void batchSink(Consumer<List<Map<String, Object>>> sink) {
     this.batchSink = Objects.requireNonNull(sink);
   }
 
-  void hostedBase(String base) {
+  public void hostedBase(String base) {
     this.hostedBase = base;
   }
 
-  String hostedBase() {
+  public String hostedBase() {
     return hostedBase;
   }
 
-  long now() {
+  public long now() {
     return clock.nowSeconds();
   }
 
-  Instant nowInstant() {
+  public Instant nowInstant() {
     return clock.instant();
   }
 
   /** Runs {@code body} under the state lock; the outermost call publishes the event batch. */
-  <T> T tx(Supplier<T> body) {
+  public <T> T tx(Supplier<T> body) {
     lock.lock();
     depth++;
     try {
@@ -85,7 +88,7 @@ final class EmulatorState {
   }
 
   /** Runs {@code body} without emitting events (seeding). */
-  void muted(Runnable body) {
+  public void muted(Runnable body) {
     run(
         () -> {
           boolean was = muted;
@@ -98,7 +101,7 @@ final class EmulatorState {
         });
   }
 
-  void run(Runnable body) {
+  public void run(Runnable body) {
     tx(
         () -> {
           body.run();
@@ -107,18 +110,18 @@ final class EmulatorState {
   }
 
   /** Associates events emitted in the current transaction with the API request. */
-  void requestContext(String requestId, String idempotencyKey) {
+  public void requestContext(String requestId, String idempotencyKey) {
     this.currentRequestId = requestId;
     this.currentIdempotencyKey = idempotencyKey;
   }
 
   // ---------------------------------------------------------------- events
 
-  Map<String, Object> emit(String type, Map<String, Object> object) {
+  public Map<String, Object> emit(String type, Map<String, Object> object) {
     return emit(type, object, null);
   }
 
-  Map<String, Object> emit(
+  public Map<String, Object> emit(
       String type, Map<String, Object> object, Map<String, Object> previousAttributes) {
     if (muted) {
       return null;
@@ -148,7 +151,7 @@ final class EmulatorState {
   }
 
   /** Emits {@code <type>} with {@code previous_attributes} if anything visible changed. */
-  void emitUpdated(String type, Map<String, Object> before, Map<String, Object> after) {
+  public void emitUpdated(String type, Map<String, Object> before, Map<String, Object> after) {
     Map<String, Object> previous = diff(before, after);
     if (!previous.isEmpty()) {
       emit(type, after, previous);
@@ -156,7 +159,7 @@ final class EmulatorState {
   }
 
   /** Top-level public keys whose value differs, mapped to the old value. */
-  static Map<String, Object> diff(Map<String, Object> before, Map<String, Object> after) {
+  public static Map<String, Object> diff(Map<String, Object> before, Map<String, Object> after) {
     Map<String, Object> previous = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : before.entrySet()) {
       String key = e.getKey();
@@ -177,7 +180,7 @@ final class EmulatorState {
     return previous;
   }
 
-  List<Map<String, Object>> matchingEndpoints(String eventType) {
+  public List<Map<String, Object>> matchingEndpoints(String eventType) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Map<String, Object> endpoint : store.all("webhook_endpoint")) {
       if (!"enabled".equals(endpoint.get("status"))) {
@@ -192,18 +195,18 @@ final class EmulatorState {
     return out;
   }
 
-  List<Map<String, Object>> eventLog() {
+  public List<Map<String, Object>> eventLog() {
     return eventLog;
   }
 
   // ---------------------------------------------------------------- payments switches
 
-  void failNextPayment(String customerId, String declineCode) {
+  public void failNextPayment(String customerId, String declineCode) {
     failNextPayment.computeIfAbsent(customerId, c -> new ArrayDeque<>()).add(declineCode);
   }
 
   /** The decline code to fail the next payment of this customer with, consuming it; or null. */
-  String consumeFailNextPayment(String customerId) {
+  public String consumeFailNextPayment(String customerId) {
     Deque<String> queue = failNextPayment.get(customerId);
     if (queue == null || queue.isEmpty()) {
       return null;
@@ -212,11 +215,11 @@ final class EmulatorState {
   }
 
   /** The rate automatic tax applies, in percent (0 until set). */
-  double taxRatePercent() {
+  public double taxRatePercent() {
     return taxRatePercent;
   }
 
-  void taxRatePercent(double value) {
+  public void taxRatePercent(double value) {
     if (!(value >= 0 && value <= 100)) {
       throw ApiError.invalid("rate_percent must be between 0 and 100.", "rate_percent");
     }
@@ -224,23 +227,22 @@ final class EmulatorState {
   }
 
   /** Days before a renewal that {@code invoice.upcoming} is sent; 0 for none. */
-  int upcomingInvoiceDays() {
+  public int upcomingInvoiceDays() {
     return upcomingInvoiceDays;
   }
 
-  void upcomingInvoiceDays(int days) {
-    try {
-      upcomingInvoiceDays = EmulatorOptions.checkUpcomingInvoiceDays(days);
-    } catch (IllegalArgumentException e) {
+  public void upcomingInvoiceDays(int days) {
+    if (days < 0 || days > EmulatorOptions.MAX_UPCOMING_INVOICE_DAYS) {
       throw ApiError.invalid("days must be a whole number from 0 (no invoice.upcoming) to "
           + EmulatorOptions.MAX_UPCOMING_INVOICE_DAYS + ".", "days");
     }
+    upcomingInvoiceDays = days;
   }
 
   // ---------------------------------------------------------------- reset
 
   /** Clears all data, logs and switches; webhook endpoints survive (they are configuration). */
-  void clear() {
+  public void clear() {
     List<Map<String, Object>> endpoints = store.all("webhook_endpoint");
     store.clear();
     endpoints.forEach(store::put);
@@ -256,12 +258,12 @@ final class EmulatorState {
    * How many transactions have run: a state file is saved again only when this moved (reads count
    * too, which only costs an unneeded save).
    */
-  long changes() {
+  public long changes() {
     return changes.get();
   }
 
   /** Runs {@code body} under the state lock without counting it as a change (snapshots). */
-  <T> T locked(Supplier<T> body) {
+  public <T> T locked(Supplier<T> body) {
     lock.lock();
     try {
       return body.get();
@@ -271,7 +273,7 @@ final class EmulatorState {
   }
 
   /** The state worth keeping across restarts, as snapshot roots (call under the lock). */
-  Map<String, Object> snapshotRoots() {
+  public Map<String, Object> snapshotRoots() {
     Map<String, Object> roots = new LinkedHashMap<>();
     roots.put("objects", store.everything());
     roots.put("event_log", eventLog);
@@ -284,7 +286,7 @@ final class EmulatorState {
 
   /** Replaces everything with decoded snapshot roots (call under the lock). */
   @SuppressWarnings("unchecked")
-  void restore(Map<String, Object> roots) {
+  public void restore(Map<String, Object> roots) {
     store.clear();
     for (Map<String, Object> object : (List<Map<String, Object>>) roots.get("objects")) {
       store.put(object);
@@ -301,7 +303,7 @@ final class EmulatorState {
   // ---------------------------------------------------------------- rendering
 
   /** The public JSON shape of a stored object (deleted objects render as Stripe's stub). */
-  Map<String, Object> render(Map<String, Object> object) {
+  public Map<String, Object> render(Map<String, Object> object) {
     if (Boolean.TRUE.equals(object.get("_deleted"))) {
       Map<String, Object> stub = new LinkedHashMap<>();
       stub.put("id", object.get("id"));
@@ -313,7 +315,7 @@ final class EmulatorState {
   }
 
   /** Renders and applies {@code expand[]} paths. */
-  Map<String, Object> render(Map<String, Object> object, List<String> expand) {
+  public Map<String, Object> render(Map<String, Object> object, List<String> expand) {
     Map<String, Object> out = render(object);
     return Expander.expand(this, out, expand);
   }

@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.wire;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Set;
 
 /** Typed, Stripe-error-raising access to decoded request parameters. */
-final class Params {
+public final class Params {
   private final Map<String, Object> values;
   private final String prefix;
 
-  Params(Map<String, Object> values) {
+  public Params(Map<String, Object> values) {
     this(values, "");
   }
 
@@ -20,23 +20,23 @@ final class Params {
     this.prefix = prefix;
   }
 
-  Map<String, Object> raw() {
+  public Map<String, Object> raw() {
     return values;
   }
 
-  String name(String key) {
+  public String name(String key) {
     return prefix.isEmpty() ? key : prefix + "[" + key + "]";
   }
 
-  boolean has(String key) {
+  public boolean has(String key) {
     return values.containsKey(key);
   }
 
-  Set<String> keys() {
+  public Set<String> keys() {
     return values.keySet();
   }
 
-  String str(String key) {
+  public String str(String key) {
     Object v = values.get(key);
     if (v == null) {
       return null;
@@ -49,12 +49,12 @@ final class Params {
   }
 
   /** A string where an empty value means "unset" (null). */
-  String strOrNull(String key) {
+  public String strOrNull(String key) {
     String s = str(key);
     return s == null || s.isEmpty() ? null : s;
   }
 
-  String requireStr(String key) {
+  public String requireStr(String key) {
     String s = str(key);
     if (s == null || s.isEmpty()) {
       throw ApiError.missingParam(name(key));
@@ -62,7 +62,7 @@ final class Params {
     return s;
   }
 
-  Long lng(String key) {
+  public Long lng(String key) {
     String s = str(key);
     if (s == null || s.isEmpty()) {
       return null;
@@ -74,12 +74,12 @@ final class Params {
     }
   }
 
-  long lng(String key, long fallback) {
+  public long lng(String key, long fallback) {
     Long v = lng(key);
     return v == null ? fallback : v;
   }
 
-  long requireLng(String key) {
+  public long requireLng(String key) {
     Long v = lng(key);
     if (v == null) {
       throw ApiError.missingParam(name(key));
@@ -87,7 +87,7 @@ final class Params {
     return v;
   }
 
-  Double dbl(String key) {
+  public Double dbl(String key) {
     String s = str(key);
     if (s == null || s.isEmpty()) {
       return null;
@@ -99,7 +99,7 @@ final class Params {
     }
   }
 
-  Boolean bool(String key) {
+  public Boolean bool(String key) {
     String s = str(key);
     if (s == null || s.isEmpty()) {
       return null;
@@ -111,12 +111,12 @@ final class Params {
     };
   }
 
-  boolean bool(String key, boolean fallback) {
+  public boolean bool(String key, boolean fallback) {
     Boolean b = bool(key);
     return b == null ? fallback : b;
   }
 
-  String oneOf(String key, String fallback, String... allowed) {
+  public String oneOf(String key, String fallback, String... allowed) {
     String s = str(key);
     if (s == null || s.isEmpty()) {
       return fallback;
@@ -132,7 +132,7 @@ final class Params {
 
   /** A nested hash; lists are accepted as index-keyed hashes. */
   @SuppressWarnings("unchecked")
-  Params sub(String key) {
+  public Params sub(String key) {
     Object v = values.get(key);
     if (v == null || "".equals(v)) {
       return null;
@@ -152,7 +152,7 @@ final class Params {
 
   /** A nested array of hashes ({@code line_items[0][price]}). */
   @SuppressWarnings("unchecked")
-  List<Params> subList(String key) {
+  public List<Params> subList(String key) {
     Object v = values.get(key);
     List<Params> out = new ArrayList<>();
     if (v == null || "".equals(v)) {
@@ -170,7 +170,7 @@ final class Params {
   }
 
   /** A nested array of strings ({@code expand[]=a}, {@code lookup_keys[0]=b}). */
-  List<String> strList(String key) {
+  public List<String> strList(String key) {
     Object v = values.get(key);
     List<String> out = new ArrayList<>();
     if (v == null || "".equals(v)) {
@@ -199,7 +199,7 @@ final class Params {
     throw ApiError.invalid("Invalid array", name(key));
   }
 
-  List<String> expand() {
+  public List<String> expand() {
     return strList("expand");
   }
 
@@ -208,7 +208,7 @@ final class Params {
    * value deletes the key, {@code metadata=} clears everything.
    */
   @SuppressWarnings("unchecked")
-  void applyMetadata(Map<String, Object> target, String key) {
+  public void applyMetadata(Map<String, Object> target, String key) {
     if (!values.containsKey(key)) {
       return;
     }
@@ -239,7 +239,7 @@ final class Params {
     }
   }
 
-  static Map<String, Object> metadataFrom(Params p, String key) {
+  public static Map<String, Object> metadataFrom(Params p, String key) {
     Map<String, Object> target = new LinkedHashMap<>();
     target.put(key, new LinkedHashMap<String, Object>());
     if (p != null) {

@@ -1,21 +1,21 @@
-package dev.billing.emulator;
+package dev.billing.emulator.wire;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A Stripe API error: HTTP status plus the {@code error} object Stripe returns. */
-final class ApiError extends RuntimeException {
+public final class ApiError extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  final int status;
-  final String type;
-  final String code;
-  final String param;
-  final String declineCode;
-  final Map<String, Object> extra = new LinkedHashMap<>();
-  final Map<String, String> headers = new LinkedHashMap<>();
+  public final int status;
+  public final String type;
+  public final String code;
+  public final String param;
+  public final String declineCode;
+  public final Map<String, Object> extra = new LinkedHashMap<>();
+  public final Map<String, String> headers = new LinkedHashMap<>();
 
-  ApiError(int status, String type, String code, String message, String param, String declineCode) {
+  public ApiError(int status, String type, String code, String message, String param, String declineCode) {
     super(message, null, false, false);
     this.status = status;
     this.type = type;
@@ -24,41 +24,41 @@ final class ApiError extends RuntimeException {
     this.declineCode = declineCode;
   }
 
-  static ApiError invalid(String message, String param) {
+  public static ApiError invalid(String message, String param) {
     return new ApiError(400, "invalid_request_error", null, message, param, null);
   }
 
-  static ApiError invalid(String code, String message, String param) {
+  public static ApiError invalid(String code, String message, String param) {
     return new ApiError(400, "invalid_request_error", code, message, param, null);
   }
 
-  static ApiError missingParam(String param) {
+  public static ApiError missingParam(String param) {
     return new ApiError(
         400, "invalid_request_error", "parameter_missing", "Missing required param: " + param + ".",
         param, null);
   }
 
-  static ApiError noSuch(String noun, String id, String param) {
+  public static ApiError noSuch(String noun, String id, String param) {
     return new ApiError(
         404, "invalid_request_error", "resource_missing", "No such " + noun + ": '" + id + "'",
         param, null);
   }
 
-  static ApiError card(String code, String declineCode, String message) {
+  public static ApiError card(String code, String declineCode, String message) {
     return new ApiError(402, "card_error", code, message, null, declineCode);
   }
 
-  ApiError header(String name, String value) {
+  public ApiError header(String name, String value) {
     headers.put(name, value);
     return this;
   }
 
-  ApiError with(String key, Object value) {
+  public ApiError with(String key, Object value) {
     extra.put(key, value);
     return this;
   }
 
-  Map<String, Object> body() {
+  public Map<String, Object> body() {
     Map<String, Object> error = new LinkedHashMap<>();
     if (code != null) {
       error.put("code", code);

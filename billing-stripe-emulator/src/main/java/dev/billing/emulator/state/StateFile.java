@@ -1,5 +1,6 @@
-package dev.billing.emulator;
+package dev.billing.emulator.state;
 
+import dev.billing.emulator.wire.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ import java.util.Map;
  * <p>Usage: {@code String json = StateFile.encode(roots); Map<String, Object> roots =
  * StateFile.decode(json);}
  */
-final class StateFile {
+public final class StateFile {
   static final String FORMAT = "billing-stripe-emulator-state";
   static final long VERSION = 1;
   private static final String REF = "$emulator_ref";
@@ -33,7 +34,7 @@ final class StateFile {
   private StateFile() {}
 
   /** Encodes a tree of roots (a map of name to value) with shared containers written once. */
-  static String encode(Map<String, Object> roots) {
+  public static String encode(Map<String, Object> roots) {
     IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>();
     count(roots, seen);
     Encoder encoder = new Encoder(seen);
@@ -49,7 +50,7 @@ final class StateFile {
 
   /** Decodes what {@link #encode} wrote; shared containers become shared instances again. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> decode(String json) {
+  public static Map<String, Object> decode(String json) {
     Map<String, Object> doc = Json.parseObject(json);
     if (!FORMAT.equals(doc.get("format"))) {
       throw new IllegalArgumentException("not an emulator state file (format " + doc.get("format") + ")");
@@ -70,7 +71,7 @@ final class StateFile {
   }
 
   /** Writes {@code text} to {@code file} through a temporary file and a rename, so a crash never leaves half a file. */
-  static void write(Path file, String text) {
+  public static void write(Path file, String text) {
     try {
       Path dir = file.toAbsolutePath().getParent();
       if (dir != null) {
@@ -88,7 +89,7 @@ final class StateFile {
     }
   }
 
-  static String read(Path file) {
+  public static String read(Path file) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {

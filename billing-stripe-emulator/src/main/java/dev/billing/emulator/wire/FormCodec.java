@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.wire;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +12,11 @@ import java.util.Map;
  * ({@code metadata[user_id]=u1}, {@code line_items[0][price]=p}, {@code expand[]=customer}) into
  * nested maps and lists of strings.
  */
-final class FormCodec {
+public final class FormCodec {
   private FormCodec() {}
 
   /** The raw key/value pairs, decoded, in order. */
-  static List<Map.Entry<String, String>> pairs(String encoded) {
+  public static List<Map.Entry<String, String>> pairs(String encoded) {
     List<Map.Entry<String, String>> pairs = new ArrayList<>();
     if (encoded == null || encoded.isEmpty()) {
       return pairs;
@@ -38,11 +38,11 @@ final class FormCodec {
   }
 
   /** Decodes into a tree of {@code Map<String,Object>}, {@code List<Object>} and strings. */
-  static Map<String, Object> decodeTree(String encoded) {
+  public static Map<String, Object> decodeTree(String encoded) {
     return tree(pairs(encoded));
   }
 
-  static Map<String, Object> tree(List<Map.Entry<String, String>> pairs) {
+  public static Map<String, Object> tree(List<Map.Entry<String, String>> pairs) {
     Map<String, Object> root = new LinkedHashMap<>();
     for (Map.Entry<String, String> pair : pairs) {
       List<String> path = parseKey(pair.getKey());

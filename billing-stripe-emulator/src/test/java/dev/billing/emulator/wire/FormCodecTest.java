@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package dev.billing.emulator;
+package dev.billing.emulator.state;
 
+import dev.billing.emulator.wire.Json;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -8,30 +9,30 @@ import java.util.Map;
  * response replays for identical parameters, differing parameters are an {@code idempotency_error},
  * and a key whose first request is still running answers 409.
  */
-final class IdempotencyStore {
+public final class IdempotencyStore {
   /** A saved response. */
-  record Saved(String fingerprint, int status, String body, String requestId) {}
+  public record Saved(String fingerprint, int status, String body, String requestId) {}
 
   /** What to do with an incoming request. */
-  sealed interface Decision permits Proceed, Replay, Conflict, InFlight {}
+  public sealed interface Decision permits Proceed, Replay, Conflict, InFlight {}
 
-  record Proceed() implements Decision {}
+  public record Proceed() implements Decision {}
 
-  record Replay(Saved saved) implements Decision {}
+  public record Replay(Saved saved) implements Decision {}
 
-  record Conflict() implements Decision {}
+  public record Conflict() implements Decision {}
 
-  record InFlight() implements Decision {}
+  public record InFlight() implements Decision {}
 
   private final Map<String, Saved> saved = new HashMap<>();
   private final Map<String, String> inFlight = new HashMap<>();
 
-  static String scope(String apiKey, String idempotencyKey) {
+  public static String scope(String apiKey, String idempotencyKey) {
     // The API key is part of the scope but is never stored in clear text.
     return Integer.toHexString(apiKey.hashCode()) + ":" + idempotencyKey;
   }
 
-  synchronized Decision begin(String scopedKey, String fingerprint) {
+  public synchronized Decision begin(String scopedKey, String fingerprint) {
     Saved s = saved.get(scopedKey);
     if (s != null) {
       return s.fingerprint().equals(fingerprint) ? new Replay(s) : new Conflict();
@@ -44,20 +45,20 @@ final class IdempotencyStore {
     return new Proceed();
   }
 
-  synchronized void save(String scopedKey, Saved response) {
+  public synchronized void save(String scopedKey, Saved response) {
     saved.put(scopedKey, response);
   }
 
-  synchronized void end(String scopedKey) {
+  public synchronized void end(String scopedKey) {
     inFlight.remove(scopedKey);
   }
 
-  synchronized void clear() {
+  public synchronized void clear() {
     saved.clear();
   }
 
   /** The saved responses, for a state file. */
-  synchronized Map<String, Object> snapshot() {
+  public synchronized Map<String, Object> snapshot() {
     Map<String, Object> out = new java.util.LinkedHashMap<>();
     saved.forEach((key, s) -> out.put(key, Json.obj("fingerprint", s.fingerprint(), "status",
         (long) s.status(), "body", s.body(), "request_id", s.requestId())));
@@ -66,7 +67,7 @@ final class IdempotencyStore {
 
   /** Replaces the saved responses with a state file's. */
   @SuppressWarnings("unchecked")
-  synchronized void restore(Map<String, Object> snapshot) {
+  public synchronized void restore(Map<String, Object> snapshot) {
     saved.clear();
     snapshot.forEach((key, value) -> {
       Map<String, Object> s = (Map<String, Object>) value;

@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.state;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -7,14 +7,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /** Billing period arithmetic in UTC, anchored like Stripe (month ends clamp, no drift). */
-final class Periods {
+public final class Periods {
   private static final DateTimeFormatter DAY =
       DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
   private Periods() {}
 
   /** {@code anchor + n * (count interval)} in epoch seconds. */
-  static long plus(long anchor, String interval, long count, long n) {
+  public static long plus(long anchor, String interval, long count, long n) {
     ZonedDateTime start = Instant.ofEpochSecond(anchor).atZone(ZoneOffset.UTC);
     long amount = count * n;
     ZonedDateTime end = switch (interval) {
@@ -27,11 +27,11 @@ final class Periods {
     return end.toEpochSecond();
   }
 
-  static String day(long epochSeconds) {
+  public static String day(long epochSeconds) {
     return DAY.format(Instant.ofEpochSecond(epochSeconds));
   }
 
-  static String money(long amount, String currency) {
+  public static String money(long amount, String currency) {
     String symbol = "usd".equalsIgnoreCase(currency) ? "$"
         : "eur".equalsIgnoreCase(currency) ? "€" : "gbp".equalsIgnoreCase(currency) ? "£"
             : currency.toUpperCase(Locale.ROOT) + " ";

@@ -1,16 +1,17 @@
-package dev.billing.emulator;
+package dev.billing.emulator.state;
 
+import dev.billing.emulator.wire.ApiError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** Applies Stripe's {@code expand[]} to a rendered object: ids become the objects they name. */
-final class Expander {
+public final class Expander {
   private static final int MAX_DEPTH = 4;
 
   private Expander() {}
 
-  static Map<String, Object> expand(EmulatorState state, Map<String, Object> root, List<String> paths) {
+  public static Map<String, Object> expand(EmulatorState state, Map<String, Object> root, List<String> paths) {
     if (paths == null) {
       return root;
     }
@@ -84,7 +85,11 @@ final class Expander {
     return value;
   }
 
-  /** Fields Stripe only includes when expanded ("includable" properties). */
+  /**
+   * Fields Stripe only includes when expanded ("includable" properties): whole lists read straight
+   * from the store, so rendering an object needs no resource class (their routes page the same lists).
+   */
+  @SuppressWarnings("unchecked")
   private static Object virtualField(EmulatorState state, Map<String, Object> node, String key) {
     Object type = node.get("object");
     Object id = node.get("id");
@@ -92,13 +97,18 @@ final class Expander {
       return null;
     }
     if ("checkout.session".equals(type) && "line_items".equals(key)) {
-      return Checkout.lineItemsList(state, objectId, null);
+      List<Map<String, Object>> items =
+          (List<Map<String, Object>>) state.store.get(objectId).get("_line_items");
+      return Lists.fullList(state, "/v1/checkout/sessions/" + objectId + "/line_items", items);
     }
     if ("charge".equals(type) && "refunds".equals(key)) {
-      return Refunds.chargeRefundsList(state, objectId);
+      // Only on request since API 2022-11-15: the whole list, newest first.
+      return Lists.fullList(state, "/v1/charges/" + objectId + "/refunds",
+          state.store.newestFirst("refund", r -> objectId.equals(r.get("charge"))));
     }
     if ("invoice".equals(type) && "payments".equals(key)) {
-      return Invoices.invoicePaymentsList(state, objectId);
+      return Lists.fullList(state, "/v1/invoice_payments?invoice=" + objectId,
+          state.store.newestFirst("invoice_payment", p -> objectId.equals(p.get("invoice"))));
     }
     if ("customer".equals(type) && "subscriptions".equals(key)) {
       List<Map<String, Object>> subs =

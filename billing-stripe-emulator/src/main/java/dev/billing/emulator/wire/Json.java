@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /** JSON helpers for the emulator's map-shaped objects. Keys starting with {@code _} are internal. */
-final class Json {
+public final class Json {
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -21,7 +21,7 @@ final class Json {
 
   private Json() {}
 
-  static String write(Object value) {
+  public static String write(Object value) {
     try {
       return MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
@@ -30,7 +30,7 @@ final class Json {
   }
 
   /** A canonical (key-sorted, compact) rendering, used for idempotency fingerprints. */
-  static String canonical(Object value) {
+  public static String canonical(Object value) {
     try {
       return SORTED.writeValueAsString(value);
     } catch (JsonProcessingException e) {
@@ -39,7 +39,7 @@ final class Json {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> parseObject(String json) {
+  public static Map<String, Object> parseObject(String json) {
     try {
       Object value = MAPPER.readValue(json, Object.class);
       if (!(value instanceof Map)) {
@@ -53,7 +53,7 @@ final class Json {
 
   /** Deep copy of maps and lists; scalars are shared (they are immutable). */
   @SuppressWarnings("unchecked")
-  static <T> T deepCopy(T value) {
+  public static <T> T deepCopy(T value) {
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> copy = new LinkedHashMap<>();
       map.forEach((k, v) -> copy.put((String) k, deepCopy(v)));
@@ -69,7 +69,7 @@ final class Json {
 
   /** Deep copy without internal ({@code _}-prefixed) keys: what the API shows. */
   @SuppressWarnings("unchecked")
-  static <T> T publicCopy(T value) {
+  public static <T> T publicCopy(T value) {
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> copy = new LinkedHashMap<>();
       map.forEach(
@@ -90,7 +90,7 @@ final class Json {
   }
 
   /** Builds an ordered map from alternating keys and values. */
-  static Map<String, Object> obj(Object... keysAndValues) {
+  public static Map<String, Object> obj(Object... keysAndValues) {
     Map<String, Object> map = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
       map.put((String) keysAndValues[i], keysAndValues[i + 1]);

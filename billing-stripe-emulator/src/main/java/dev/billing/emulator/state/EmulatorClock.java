@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.state;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,21 +11,21 @@ import java.time.ZoneId;
  * {@link #advance} added. Webhook signatures use the wall clock, because receivers verify the
  * signature tolerance against their own real clock, exactly as with Stripe test clocks.
  */
-final class EmulatorClock {
+public final class EmulatorClock {
   private final Clock wall;
   private final boolean frozen;
   private final Object lock = new Object();
   private Instant base;
   private Instant wallAtBase;
 
-  EmulatorClock(Clock wall, Instant start, boolean frozen) {
+  public EmulatorClock(Clock wall, Instant start, boolean frozen) {
     this.wall = wall;
     this.frozen = frozen;
     this.base = start == null ? wall.instant() : start;
     this.wallAtBase = wall.instant();
   }
 
-  Instant instant() {
+  public Instant instant() {
     synchronized (lock) {
       if (frozen) {
         return base;
@@ -34,17 +34,17 @@ final class EmulatorClock {
     }
   }
 
-  long nowSeconds() {
+  public long nowSeconds() {
     return instant().getEpochSecond();
   }
 
   /** Real time, for webhook signature timestamps and logs. */
-  Instant wallNow() {
+  public Instant wallNow() {
     return wall.instant();
   }
 
   /** Moves emulated time to {@code target}; never backwards. */
-  void moveTo(Instant target) {
+  public void moveTo(Instant target) {
     synchronized (lock) {
       Instant now = instant();
       if (target.isAfter(now)) {
@@ -58,7 +58,7 @@ final class EmulatorClock {
    * Restores a saved clock: a frozen clock stands at {@code emulatedAt}; a running one keeps the
    * lead it had over the wall clock at {@code wallAt} (and never goes back before {@code emulatedAt}).
    */
-  void restore(Instant emulatedAt, Instant wallAt) {
+  public void restore(Instant emulatedAt, Instant wallAt) {
     synchronized (lock) {
       Instant wallNow = wall.instant();
       Instant target = frozen ? emulatedAt : wallNow.plus(Duration.between(wallAt, emulatedAt));
@@ -67,7 +67,7 @@ final class EmulatorClock {
     }
   }
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     if (duration.isNegative()) {
       throw new IllegalArgumentException("the emulator clock cannot go backwards");
     }
@@ -75,7 +75,7 @@ final class EmulatorClock {
   }
 
   /** A read-only {@link Clock} view of emulated time. */
-  Clock asClock(ZoneId zone) {
+  public Clock asClock(ZoneId zone) {
     return new View(this, zone);
   }
 

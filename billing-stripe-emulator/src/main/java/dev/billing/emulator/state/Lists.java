@@ -1,5 +1,7 @@
-package dev.billing.emulator;
+package dev.billing.emulator.state;
 
+import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.Params;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -8,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Stripe list objects and cursor pagination ({@code limit}, {@code starting_after}, {@code ending_before}). */
-final class Lists {
+public final class Lists {
   private Lists() {}
 
   /** One page of {@code newestFirst}, rendered, with {@code expand[]} applied to the list. */
-  static Map<String, Object> page(
+  public static Map<String, Object> page(
       EmulatorState state, String url, List<Map<String, Object>> newestFirst, Params params) {
     long limit = limit(params);
     String startingAfter = params.strOrNull("starting_after");
@@ -44,7 +46,7 @@ final class Lists {
     return Expander.expand(state, list, params.expand());
   }
 
-  static long limit(Params params) {
+  public static long limit(Params params) {
     Long limit = params.lng("limit");
     if (limit == null) {
       return 10;
@@ -67,7 +69,7 @@ final class Lists {
     throw ApiError.invalid("resource_missing", "No such object: '" + id + "'", param);
   }
 
-  static Map<String, Object> listObject(
+  public static Map<String, Object> listObject(
       EmulatorState state, String url, List<Map<String, Object>> items, boolean hasMore) {
     List<Object> data = new ArrayList<>();
     for (Map<String, Object> item : items) {
@@ -82,7 +84,7 @@ final class Lists {
   }
 
   /** A complete embedded list (e.g. subscription items), with {@code total_count}. */
-  static Map<String, Object> fullList(
+  public static Map<String, Object> fullList(
       EmulatorState state, String url, List<Map<String, Object>> items) {
     Map<String, Object> list = listObject(state, url, items, false);
     list.put("total_count", (long) items.size());
@@ -90,7 +92,7 @@ final class Lists {
   }
 
   /** A Stripe search result page; {@code page} is an opaque offset token. */
-  static Map<String, Object> searchPage(
+  public static Map<String, Object> searchPage(
       EmulatorState state, String url, List<Map<String, Object>> matches, Params params) {
     long limit = limit(params);
     int offset = 0;

@@ -1,21 +1,22 @@
-package dev.billing.emulator;
+package dev.billing.emulator.state;
 
+import dev.billing.emulator.RecordedRequest;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Every API request, in arrival order of completion. */
-final class RequestLog {
+public final class RequestLog {
   private final List<RecordedRequest> entries = new ArrayList<>();
 
-  synchronized void add(RecordedRequest request) {
+  public synchronized void add(RecordedRequest request) {
     entries.add(request);
   }
 
-  synchronized List<RecordedRequest> all() {
+  public synchronized List<RecordedRequest> all() {
     return List.copyOf(entries);
   }
 
-  synchronized void clear() {
+  public synchronized void clear() {
     entries.clear();
   }
 }

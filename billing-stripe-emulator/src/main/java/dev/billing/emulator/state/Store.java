@@ -1,5 +1,6 @@
-package dev.billing.emulator;
+package dev.billing.emulator.state;
 
+import dev.billing.emulator.wire.ApiError;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,11 +12,11 @@ import java.util.function.Predicate;
  * All emulated Stripe objects, keyed by id, with a per-type insertion order. Not thread-safe by
  * itself: every access happens under the emulator state lock.
  */
-final class Store {
+public final class Store {
   private final Map<String, Map<String, Object>> byId = new HashMap<>();
   private final Map<String, List<String>> idsByType = new HashMap<>();
 
-  void put(Map<String, Object> object) {
+  public void put(Map<String, Object> object) {
     String id = (String) object.get("id");
     String type = type(object);
     if (byId.put(id, object) == null) {
@@ -23,17 +24,17 @@ final class Store {
     }
   }
 
-  static String type(Map<String, Object> object) {
+  public static String type(Map<String, Object> object) {
     Object t = object.get("_type");
     return t != null ? (String) t : (String) object.get("object");
   }
 
-  Map<String, Object> get(String id) {
+  public Map<String, Object> get(String id) {
     return id == null ? null : byId.get(id);
   }
 
   /** The object if it exists with the given type and is not deleted. */
-  Map<String, Object> find(String type, String id) {
+  public Map<String, Object> find(String type, String id) {
     Map<String, Object> o = get(id);
     if (o == null || !type.equals(type(o)) || Boolean.TRUE.equals(o.get("_deleted"))) {
       return null;
@@ -41,7 +42,7 @@ final class Store {
     return o;
   }
 
-  Map<String, Object> require(String type, String id, String param) {
+  public Map<String, Object> require(String type, String id, String param) {
     Map<String, Object> o = find(type, id);
     if (o == null) {
       throw ApiError.noSuch(noun(type), id, param);
@@ -49,7 +50,7 @@ final class Store {
     return o;
   }
 
-  static String noun(String type) {
+  public static String noun(String type) {
     return switch (type) {
       case "payment_method" -> "PaymentMethod";
       case "setup_intent" -> "setupintent";
@@ -59,7 +60,7 @@ final class Store {
     };
   }
 
-  void remove(String id) {
+  public void remove(String id) {
     Map<String, Object> o = byId.remove(id);
     if (o != null) {
       List<String> ids = idsByType.get(type(o));
@@ -70,7 +71,7 @@ final class Store {
   }
 
   /** Objects of a type, oldest first, deleted ones excluded. */
-  List<Map<String, Object>> all(String type) {
+  public List<Map<String, Object>> all(String type) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (String id : idsByType.getOrDefault(type, List.of())) {
       Map<String, Object> o = byId.get(id);
@@ -82,7 +83,7 @@ final class Store {
   }
 
   /** Objects of a type, newest first (Stripe list order), filtered. */
-  List<Map<String, Object>> newestFirst(String type, Predicate<Map<String, Object>> filter) {
+  public List<Map<String, Object>> newestFirst(String type, Predicate<Map<String, Object>> filter) {
     List<Map<String, Object>> all = all(type);
     List<Map<String, Object>> out = new ArrayList<>();
     for (int i = all.size() - 1; i >= 0; i--) {
@@ -93,19 +94,19 @@ final class Store {
     return out;
   }
 
-  void clear() {
+  public void clear() {
     byId.clear();
     idsByType.clear();
   }
 
   /** Every stored object (deleted ones included), each type in insertion order: what {@link #put} rebuilds. */
-  List<Map<String, Object>> everything() {
+  public List<Map<String, Object>> everything() {
     List<Map<String, Object>> out = new ArrayList<>(byId.size());
     idsByType.forEach((type, ids) -> ids.forEach(id -> out.add(byId.get(id))));
     return out;
   }
 
-  Map<String, Integer> counts() {
+  public Map<String, Integer> counts() {
     Map<String, Integer> counts = new LinkedHashMap<>();
     idsByType.forEach((type, ids) -> counts.put(type, ids.size()));
     return counts;
