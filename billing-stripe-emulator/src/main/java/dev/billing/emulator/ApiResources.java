@@ -1,5 +1,9 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.resource.Catalog;
+import dev.billing.emulator.resource.Usage;
+import dev.billing.emulator.service.Discounts;
+import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;
 
 /**
@@ -9,6 +13,7 @@ import dev.billing.emulator.state.EmulatorState;
  * only place that knows the whole graph.
  */
 final class ApiResources {
+  private final Products products;
   private final Catalog catalog;
   private final Customers customers;
   private final Subscriptions subscriptions;
@@ -22,21 +27,22 @@ final class ApiResources {
   private final TimeEffects time;
 
   ApiResources(EmulatorState state) {
-    this.catalog = new Catalog(state);
+    this.products = new Products(state);
+    this.catalog = new Catalog(state, products);
     this.customers = new Customers(state);
-    SubscriptionItems items = new SubscriptionItems(state, catalog);
-    Discounts discounts = new Discounts(state, catalog);
-    InvoiceLines lines = new InvoiceLines(state, catalog);
+    SubscriptionItems items = new SubscriptionItems(state, products);
+    Discounts discounts = new Discounts(state);
+    InvoiceLines lines = new InvoiceLines(state, products);
     CardCharges charges = new CardCharges(state);
     this.invoices = new Invoices(state, discounts, charges, customers);
     Renewals renewals = new Renewals(state, lines, invoices);
-    SubscriptionUpdates updates = new SubscriptionUpdates(state, items, lines, invoices, renewals, catalog,
+    SubscriptionUpdates updates = new SubscriptionUpdates(state, items, lines, invoices, renewals, products,
         discounts);
     this.subscriptions = new Subscriptions(state, items, discounts, lines, invoices, charges, updates);
     this.customers.subscriptions(subscriptions);
     this.payments = new Payments(state, charges, invoices);
     this.refunds = new Refunds(state);
-    this.checkout = new Checkout(state, customers, catalog, items, discounts, subscriptions, charges);
+    this.checkout = new Checkout(state, customers, products, items, discounts, subscriptions, charges);
     this.misc = new Misc(state);
     this.portal = new PortalConfigurations(state);
     this.usage = new Usage(state);
@@ -55,6 +61,10 @@ final class ApiResources {
     misc.register(router);
     portal.register(router);
     usage.register(router);
+  }
+
+  Products products() {
+    return products;
   }
 
   Catalog catalog() {

@@ -1,6 +1,8 @@
 package dev.billing.emulator;
 
 import dev.billing.emulator.SubscriptionItems.ItemSpec;
+import dev.billing.emulator.service.Discounts;
+import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Lists;
@@ -19,17 +21,17 @@ final class Checkout {
 
   private final EmulatorState s;
   private final Customers customers;
-  private final Catalog catalog;
+  private final Products products;
   private final SubscriptionItems subscriptionItems;
   private final Discounts discounts;
   private final Subscriptions subscriptions;
   private final CardCharges charges;
 
-  Checkout(EmulatorState state, Customers customers, Catalog catalog, SubscriptionItems subscriptionItems,
+  Checkout(EmulatorState state, Customers customers, Products products, SubscriptionItems subscriptionItems,
       Discounts discounts, Subscriptions subscriptions, CardCharges charges) {
     this.s = state;
     this.customers = customers;
-    this.catalog = catalog;
+    this.products = products;
     this.subscriptionItems = subscriptionItems;
     this.discounts = discounts;
     this.subscriptions = subscriptions;
@@ -112,7 +114,7 @@ final class Checkout {
       String couponId = d.strOrNull("coupon");
       String promo = d.strOrNull("promotion_code");
       if (promo != null) {
-        Map<String, Object> pc = new Catalog(s).promotionCode(promo, d.name("promotion_code"));
+        Map<String, Object> pc = discounts.promotionCode(promo, d.name("promotion_code"));
         couponId = (String) ((Map<String, Object>) pc.get("promotion")).get("coupon");
         promo = (String) pc.get("id");
       }
@@ -141,7 +143,7 @@ final class Checkout {
       item.put("amount_tax", 0L);
       item.put("amount_total", amount);
       item.put("currency", spec.price().get("currency"));
-      item.put("description", catalog.productName(spec.price()));
+      item.put("description", products.productName(spec.price()));
       item.put("metadata", new LinkedHashMap<String, Object>());
       item.put("price", Json.deepCopy(spec.price()));
       item.put("quantity", meteredItem ? null : qty);
@@ -308,7 +310,7 @@ final class Checkout {
       if (!Boolean.TRUE.equals(session.get("allow_promotion_codes"))) {
         throw ApiError.invalid("This session does not allow promotion codes.", "promotion_code");
       }
-      Map<String, Object> pc = new Catalog(s).promotionCode(promotionCode, "promotion_code");
+      Map<String, Object> pc = discounts.promotionCode(promotionCode, "promotion_code");
       String couponId = (String) ((Map<String, Object>) pc.get("promotion")).get("coupon");
       session.put("discounts", new ArrayList<>(List.of(Json.obj("coupon", couponId,
           "promotion_code", pc.get("id")))));

@@ -1,6 +1,7 @@
 package dev.billing.emulator;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Periods;
@@ -22,13 +23,13 @@ import java.util.Map;
 final class HostedPages {
   private final StripeEmulator emulator;
   private final EmulatorState s;
-  private final Catalog catalog;
+  private final Products products;
   private final Router api;
 
-  HostedPages(StripeEmulator emulator, EmulatorState state, Catalog catalog, Router api) {
+  HostedPages(StripeEmulator emulator, EmulatorState state, Products products, Router api) {
     this.emulator = emulator;
     this.s = state;
-    this.catalog = catalog;
+    this.products = products;
     this.api = api;
   }
 
@@ -181,7 +182,7 @@ final class HostedPages {
       for (Map<String, Object> sub : subs) {
         Map<String, Object> item = SubscriptionShape.itemsOf(sub).get(0);
         Map<String, Object> price = (Map<String, Object>) item.get("price");
-        body.append("<div class=\"card\"><p><strong>").append(esc(catalog.productName(price)))
+        body.append("<div class=\"card\"><p><strong>").append(esc(products.productName(price)))
             .append("</strong> · ").append(esc((String) sub.get("status")))
             .append(" · renews ").append(Periods.day(SubscriptionShape.currentPeriodEnd(sub))).append("</p>");
         String subId = (String) sub.get("id");

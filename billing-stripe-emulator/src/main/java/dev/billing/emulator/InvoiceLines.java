@@ -7,6 +7,8 @@ import static dev.billing.emulator.SubscriptionShape.pendingLines;
 import static dev.billing.emulator.SubscriptionShape.qty;
 import static dev.billing.emulator.SubscriptionShape.recurringOf;
 
+import dev.billing.emulator.service.MeterUsage;
+import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Periods;
@@ -22,11 +24,11 @@ import java.util.Map;
  */
 final class InvoiceLines {
   private final EmulatorState s;
-  private final Catalog catalog;
+  private final Products products;
 
-  InvoiceLines(EmulatorState state, Catalog catalog) {
+  InvoiceLines(EmulatorState state, Products products) {
     this.s = state;
-    this.catalog = catalog;
+    this.products = products;
   }
 
   /**
@@ -94,14 +96,14 @@ final class InvoiceLines {
       }
       long qty = (Long) item.get("quantity");
       long amount = trial ? 0 : (Long) price.get("unit_amount") * qty;
-      String desc = trial ? "Trial period for " + catalog.productName(price)
+      String desc = trial ? "Trial period for " + products.productName(price)
           : licensedDescription(qty, price, interval);
       lines.add(line(invoiceId, subId, item, price, qty, amount, now, periodEnd, desc, false));
     }
     for (SubscriptionItems.ItemSpec spec : oneTimeItems) {
       long qty = spec.quantity() == null ? 1 : spec.quantity();
       lines.add(line(invoiceId, subId, null, spec.price(), qty,
-          (Long) spec.price().get("unit_amount") * qty, now, now, catalog.productName(spec.price()), false));
+          (Long) spec.price().get("unit_amount") * qty, now, now, products.productName(spec.price()), false));
     }
     return lines;
   }
@@ -132,10 +134,10 @@ final class InvoiceLines {
       }
       Map<String, Object> meter = s.store.get((String) recurringOf(price).get("meter"));
       long usage = meter == null ? 0
-          : Math.round(Usage.aggregate(s, meter, (String) sub.get("customer"), start, end));
+          : Math.round(MeterUsage.aggregate(s, meter, (String) sub.get("customer"), start, end));
       lines.add(line(invoiceId, (String) sub.get("id"), item, price, usage,
           usage * (Long) price.get("unit_amount"), start, end,
-          usage + " × " + catalog.productName(price) + " (at "
+          usage + " × " + products.productName(price) + " (at "
               + Periods.money((Long) price.get("unit_amount"), (String) price.get("currency"))
               + " / unit)", false));
     }
@@ -155,7 +157,7 @@ final class InvoiceLines {
   }
 
   private String licensedDescription(long qty, Map<String, Object> price, String interval) {
-    return qty + " × " + catalog.productName(price) + " (at "
+    return qty + " × " + products.productName(price) + " (at "
         + Periods.money((Long) price.get("unit_amount"), (String) price.get("currency"))
         + " / " + interval + ")";
   }

@@ -2,6 +2,7 @@ package dev.billing.emulator;
 
 import static dev.billing.emulator.SubscriptionShape.paymentMethodFor;
 
+import dev.billing.emulator.service.Discounts;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Lists;

@@ -1,5 +1,7 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.resource.Catalog;
+import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.wire.ApiError;
 import dev.billing.emulator.wire.Json;
@@ -25,15 +27,18 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 final class SeedLoader {
   private final EmulatorState s;
+  private final Products products;
   private final Catalog catalog;
   private final Customers customers;
   private final Misc misc;
 
-  SeedLoader(EmulatorState state, Catalog catalog, Customers customers, Misc misc) {
+  /** Seeds go through the resources' own creation code, so a seed object is what the API would create. */
+  SeedLoader(EmulatorState state, ApiResources resources) {
     this.s = state;
-    this.catalog = catalog;
-    this.customers = customers;
-    this.misc = misc;
+    this.products = resources.products();
+    this.catalog = resources.catalog();
+    this.customers = resources.customers();
+    this.misc = resources.misc();
   }
 
   /** Reads {@code classpath:<resource>} or a file path. */
@@ -92,13 +97,13 @@ final class SeedLoader {
           List<Map<String, Object>> prices = listOf(productFields, "prices");
           Object defaultPrice = productFields.remove("default_price");
           productFields.remove("prices");
-          Map<String, Object> created = catalog.createProduct(params(productFields), false);
+          Map<String, Object> created = products.createProduct(params(productFields), false);
           bump(counts, "products");
           String firstPrice = null;
           for (Map<String, Object> price : prices) {
             Map<String, Object> priceFields = new LinkedHashMap<>(price);
             priceFields.put("product", created.get("id"));
-            Map<String, Object> p = catalog.createPrice(params(priceFields), false);
+            Map<String, Object> p = products.createPrice(params(priceFields), false);
             firstPrice = firstPrice == null ? (String) p.get("id") : firstPrice;
             bump(counts, "prices");
           }
@@ -108,7 +113,7 @@ final class SeedLoader {
           }
         }
         for (Map<String, Object> price : listOf(doc, "prices")) {
-          catalog.createPrice(params(price), false);
+          products.createPrice(params(price), false);
           bump(counts, "prices");
         }
         for (Map<String, Object> coupon : listOf(doc, "coupons")) {

@@ -81,7 +81,7 @@ public final class StripeEmulator implements AutoCloseable {
     this.clock = new EmulatorClock(Clock.systemUTC(), options.clockStart(), options.frozenClock());
     this.state = new EmulatorState(options, clock);
     this.resources = new ApiResources(state);
-    this.seeds = new SeedLoader(state, resources.catalog(), resources.customers(), resources.misc());
+    this.seeds = new SeedLoader(state, resources);
     this.dispatcher = new WebhookDispatcher(options, clock);
     this.webhookControls = new WebhookControls(dispatcher);
     this.state.batchSink(events -> dispatcher.publish(state, events));
@@ -89,7 +89,7 @@ public final class StripeEmulator implements AutoCloseable {
     resources.register(router);
     this.gateway = new ApiGateway(state, router, idempotency, faults, requestLog);
     this.control = new ControlApi(this, state);
-    this.pages = new HostedPages(this, state, resources.catalog(), router);
+    this.pages = new HostedPages(this, state, resources.products(), router);
     this.lifecycle = Executors.newSingleThreadScheduledExecutor(
         WebhookDispatcher.daemon("stripe-emulator-lifecycle"));
     try {

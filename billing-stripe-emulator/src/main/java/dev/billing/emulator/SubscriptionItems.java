@@ -3,6 +3,7 @@ package dev.billing.emulator;
 import static dev.billing.emulator.SubscriptionShape.metered;
 import static dev.billing.emulator.SubscriptionShape.recurringOf;
 
+import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.wire.ApiError;
@@ -20,11 +21,11 @@ import java.util.Map;
  */
 final class SubscriptionItems {
   private final EmulatorState s;
-  private final Catalog catalog;
+  private final Products products;
 
-  SubscriptionItems(EmulatorState state, Catalog catalog) {
+  SubscriptionItems(EmulatorState state, Products products) {
     this.s = state;
-    this.catalog = catalog;
+    this.products = products;
   }
 
   /** A requested subscription item. */
@@ -90,7 +91,7 @@ final class SubscriptionItems {
   Map<String, Object> inlinePrice(Params priceData) {
     Map<String, Object> raw = new LinkedHashMap<>(priceData.raw());
     raw.put("active", "false");
-    return catalog.createPrice(new Params(raw), false);
+    return products.createPrice(new Params(raw), false);
   }
 
   /** A subscription item (not stored yet) for the period {@code start..end}. */

@@ -14,6 +14,8 @@ import static dev.billing.emulator.SubscriptionShape.sameInterval;
 import static dev.billing.emulator.SubscriptionShape.setPeriod;
 
 import dev.billing.emulator.SubscriptionItems.ItemSpec;
+import dev.billing.emulator.service.Discounts;
+import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Periods;
@@ -37,18 +39,18 @@ final class SubscriptionUpdates {
   private final InvoiceLines lines;
   private final Invoices invoices;
   private final Renewals renewals;
-  private final Catalog catalog;
+  private final Products products;
   private final Discounts discounts;
 
   SubscriptionUpdates(EmulatorState state, SubscriptionItems items, InvoiceLines lines,
-      Invoices invoices, Renewals renewals, Catalog catalog, Discounts discounts) {
+      Invoices invoices, Renewals renewals, Products products, Discounts discounts) {
     this.s = state;
     this.discounts = discounts;
     this.items = items;
     this.lines = lines;
     this.invoices = invoices;
     this.renewals = renewals;
-    this.catalog = catalog;
+    this.products = products;
   }
 
   /**
@@ -312,7 +314,7 @@ final class SubscriptionUpdates {
       if (credit > 0) {
         out.add(lines.line(window.invoiceId(), subId, item, oldPrice, oldQty, -credit, now,
             window.periodEnd(), "Unused time on " + (oldQty > 1 ? oldQty + " × " : "")
-                + catalog.productName(oldPrice) + " after " + Periods.day(now), true));
+                + products.productName(oldPrice) + " after " + Periods.day(now), true));
       }
     }
     if (newPrice != null && !metered(newPrice) && newQty > 0) {
@@ -320,7 +322,7 @@ final class SubscriptionUpdates {
       if (debit > 0) {
         out.add(lines.line(window.invoiceId(), subId, item, newPrice, newQty, debit, now,
             window.periodEnd(), "Remaining time on " + (newQty > 1 ? newQty + " × " : "")
-                + catalog.productName(newPrice) + " after " + Periods.day(now), true));
+                + products.productName(newPrice) + " after " + Periods.day(now), true));
       }
     }
     return out;

@@ -8,6 +8,7 @@ import static dev.billing.emulator.SubscriptionShape.recountItems;
 import static dev.billing.emulator.SubscriptionShape.recurringOf;
 
 import dev.billing.emulator.SubscriptionItems.ItemSpec;
+import dev.billing.emulator.service.Discounts;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Lists;

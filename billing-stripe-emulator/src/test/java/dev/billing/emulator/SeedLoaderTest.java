@@ -17,10 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SeedLoaderTest {
   private final EmulatorState state = new EmulatorState(EmulatorOptions.defaults(),
       new EmulatorClock(Clock.systemUTC(), Instant.parse("2026-01-01T00:00:00Z"), true));
-  private final Catalog catalog = new Catalog(state);
-  private final Customers customers = new Customers(state);
-  private final Misc misc = new Misc(state);
-  private final SeedLoader loader = new SeedLoader(state, catalog, customers, misc);
+  private final SeedLoader loader = new SeedLoader(state, new ApiResources(state));
 
   @Test
   @SuppressWarnings("unchecked")

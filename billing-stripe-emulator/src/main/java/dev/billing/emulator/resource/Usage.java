@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.resource;
 
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
@@ -6,21 +6,23 @@ import dev.billing.emulator.wire.ApiError;
 import dev.billing.emulator.wire.Params;
 import dev.billing.emulator.wire.Routes;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-/** Billing meter events ({@code POST /v1/billing/meter_events}) and their aggregation. */
-final class Usage {
+/**
+ * Billing meter events ({@code POST /v1/billing/meter_events}), checked as Stripe checks them;
+ * {@link MeterUsage} aggregates them.
+ */
+public final class Usage {
   private static final long MAX_AGE_SECONDS = 35L * 24 * 3600;
   private static final long MAX_FUTURE_SECONDS = 5L * 60;
 
   private final EmulatorState s;
 
-  Usage(EmulatorState state) {
+  public Usage(EmulatorState state) {
     this.s = state;
   }
 
-  void register(Routes r) {
+  public void register(Routes r) {
     r.add("POST", "/v1/billing/meter_events", c -> createMeterEvent(c.params()));
   }
 
@@ -90,35 +92,4 @@ final class Usage {
     return null;
   }
 
-  /** Aggregates a customer's events for a meter over {@code [start, end)}. */
-  @SuppressWarnings("unchecked")
-  static double aggregate(EmulatorState s, Map<String, Object> meter, String customerId, long start, long end) {
-    String eventName = (String) meter.get("event_name");
-    String customerKey = (String) ((Map<String, Object>) meter.get("customer_mapping")).get("event_payload_key");
-    String valueKey = (String) ((Map<String, Object>) meter.get("value_settings")).get("event_payload_key");
-    String formula = (String) ((Map<String, Object>) meter.get("default_aggregation")).get("formula");
-    double total = 0;
-    long lastTs = Long.MIN_VALUE;
-    List<Map<String, Object>> events = s.store.all("billing.meter_event");
-    for (Map<String, Object> e : events) {
-      Map<String, Object> payload = (Map<String, Object>) e.get("payload");
-      long ts = (Long) e.get("timestamp");
-      if (!eventName.equals(e.get("event_name")) || !customerId.equals(payload.get(customerKey))
-          || ts < start || ts >= end) {
-        continue;
-      }
-      double value = Double.parseDouble((String) payload.get(valueKey));
-      switch (formula) {
-        case "count" -> total += 1;
-        case "last" -> {
-          if (ts >= lastTs) {
-            lastTs = ts;
-            total = value;
-          }
-        }
-        default -> total += value;
-      }
-    }
-    return total;
-  }
 }

@@ -1,11 +1,10 @@
-package dev.billing.emulator;
+package dev.billing.emulator.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.billing.emulator.state.EmulatorClock;
-import dev.billing.emulator.state.EmulatorState;
-import dev.billing.emulator.state.Lists;
+import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.service.Products;
 import dev.billing.emulator.wire.ApiError;
 import dev.billing.emulator.wire.FormCodec;
 import dev.billing.emulator.wire.Params;
@@ -23,11 +22,11 @@ class StoreAndListsTest {
 
   @BeforeEach
   void fill() {
-    Catalog catalog = new Catalog(state);
+    Products products = new Products(state);
     for (int i = 1; i <= 5; i++) {
-      catalog.createProduct(new Params(Map.of("id", "prod_" + i, "name", "P" + i)), false);
+      products.createProduct(new Params(Map.of("id", "prod_" + i, "name", "P" + i)), false);
     }
-    catalog.createPrice(new Params(Map.of("id", "price_1", "product", "prod_1", "unit_amount", "100",
+    products.createPrice(new Params(Map.of("id", "price_1", "product", "prod_1", "unit_amount", "100",
         "currency", "usd")), false);
   }
 

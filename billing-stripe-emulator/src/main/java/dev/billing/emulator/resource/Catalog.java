@@ -1,5 +1,7 @@
-package dev.billing.emulator;
+package dev.billing.emulator.resource;
 
+import dev.billing.emulator.service.MeterUsage;
+import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Lists;
@@ -7,29 +9,35 @@ import dev.billing.emulator.wire.ApiError;
 import dev.billing.emulator.wire.Json;
 import dev.billing.emulator.wire.Params;
 import dev.billing.emulator.wire.Routes;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** Products, prices, coupons, promotion codes and billing meters. */
-final class Catalog {
+/**
+ * Products, prices, coupons, promotion codes and billing meters. Creating a product or a price is
+ * {@link Products}', which seed files and inline {@code price_data} share.
+ */
+public final class Catalog {
   private final EmulatorState s;
+  private final Products products;
 
-  Catalog(EmulatorState state) {
+  public Catalog(EmulatorState state, Products products) {
     this.s = state;
+    this.products = products;
   }
 
-  void register(Routes r) {
-    r.add("POST", "/v1/products", c -> s.render(createProduct(c.params(), true), c.params().expand()));
+  public void register(Routes r) {
+    r.add("POST", "/v1/products", c -> s.render(products.createProduct(c.params(), true),
+        c.params().expand()));
     r.add("GET", "/v1/products", c -> listProducts(c.params()));
     r.add("GET", "/v1/products/{id}", c -> s.render(
         s.store.require("product", c.var("id"), "id"), c.params().expand()));
     r.add("POST", "/v1/products/{id}", c -> updateProduct(c.var("id"), c.params()));
     r.add("DELETE", "/v1/products/{id}", c -> deleteProduct(c.var("id")));
 
-    r.add("POST", "/v1/prices", c -> s.render(createPrice(c.params(), true), c.params().expand()));
+    r.add("POST", "/v1/prices", c -> s.render(products.createPrice(c.params(), true),
+        c.params().expand()));
     r.add("GET", "/v1/prices", c -> listPrices(c.params()));
     r.add("GET", "/v1/prices/{id}", c -> s.render(
         s.store.require("price", c.var("id"), "id"), c.params().expand()));
@@ -60,52 +68,6 @@ final class Catalog {
   }
 
   // ---------------------------------------------------------------- products
-
-  Map<String, Object> createProduct(Params p, boolean emit) {
-    String id = p.strOrNull("id");
-    if (id != null && s.store.get(id) != null) {
-      throw ApiError.invalid("resource_already_exists",
-          "Product already exists.", "id");
-    }
-    String name = p.requireStr("name");
-    long now = s.now();
-    Map<String, Object> product = new LinkedHashMap<>();
-    product.put("id", id != null ? id : Ids.next("prod"));
-    product.put("object", "product");
-    product.put("active", p.bool("active", true));
-    product.put("created", now);
-    product.put("default_price", null);
-    product.put("description", p.strOrNull("description"));
-    product.put("images", new ArrayList<>(p.strList("images")));
-    product.put("livemode", false);
-    product.put("marketing_features", new ArrayList<>());
-    product.put("metadata", Params.metadataFrom(p, "metadata"));
-    product.put("name", name);
-    product.put("package_dimensions", null);
-    product.put("shippable", null);
-    product.put("statement_descriptor", p.strOrNull("statement_descriptor"));
-    product.put("tax_code", p.strOrNull("tax_code"));
-    product.put("type", "service");
-    product.put("unit_label", p.strOrNull("unit_label"));
-    product.put("updated", now);
-    product.put("url", p.strOrNull("url"));
-    s.store.put(product);
-    if (emit) {
-      s.emit("product.created", product);
-    }
-    Params defaultPrice = p.sub("default_price_data");
-    if (defaultPrice != null) {
-      Map<String, Object> priceParams = new LinkedHashMap<>(defaultPrice.raw());
-      priceParams.put("product", product.get("id"));
-      Map<String, Object> price = createPrice(new Params(priceParams), emit);
-      Map<String, Object> before = Json.deepCopy(product);
-      product.put("default_price", price.get("id"));
-      if (emit) {
-        s.emitUpdated("product.updated", before, product);
-      }
-    }
-    return product;
-  }
 
   private Map<String, Object> listProducts(Params p) {
     Boolean active = p.bool("active");
@@ -162,113 +124,6 @@ final class Catalog {
 
   // ---------------------------------------------------------------- prices
 
-  Map<String, Object> createPrice(Params p, boolean emit) {
-    String id = p.strOrNull("id");
-    if (id != null && s.store.get(id) != null) {
-      throw ApiError.invalid("resource_already_exists", "Price already exists.", "id");
-    }
-    String productId = p.strOrNull("product");
-    Params productData = p.sub("product_data");
-    if (productId == null && productData == null) {
-      throw ApiError.missingParam("product");
-    }
-    String currency = p.requireStr("currency").toLowerCase(java.util.Locale.ROOT);
-    Long unitAmount = p.lng("unit_amount");
-    if (unitAmount == null && p.strOrNull("unit_amount_decimal") != null) {
-      unitAmount = Math.round(Double.parseDouble(p.strOrNull("unit_amount_decimal")));
-    }
-    if (unitAmount == null) {
-      throw ApiError.missingParam("unit_amount");
-    }
-    if (unitAmount < 0) {
-      throw ApiError.invalid("This value must be greater than or equal to 0.", "unit_amount");
-    }
-    Map<String, Object> recurring = null;
-    Params rec = p.sub("recurring");
-    if (rec != null) {
-      recurring = recurring(rec);
-    }
-    String lookupKey = p.strOrNull("lookup_key");
-    if (lookupKey != null) {
-      Map<String, Object> holder = priceByLookupKey(lookupKey);
-      if (holder != null) {
-        if (p.bool("transfer_lookup_key", false)) {
-          holder.put("lookup_key", null);
-        } else {
-          throw ApiError.invalid(
-              "A price (`" + holder.get("id") + "`) already uses that lookup key.", "lookup_key");
-        }
-      }
-    }
-    if (productId != null) {
-      s.store.require("product", productId, "product");
-    } else {
-      Map<String, Object> productParams = new LinkedHashMap<>(productData.raw());
-      productId = (String) createProduct(new Params(productParams), emit).get("id");
-    }
-    Map<String, Object> price = new LinkedHashMap<>();
-    price.put("id", id != null ? id : Ids.next("price"));
-    price.put("object", "price");
-    price.put("active", p.bool("active", true));
-    price.put("billing_scheme", "per_unit");
-    price.put("created", s.now());
-    price.put("currency", currency);
-    price.put("custom_unit_amount", null);
-    price.put("livemode", false);
-    price.put("lookup_key", lookupKey);
-    price.put("metadata", Params.metadataFrom(p, "metadata"));
-    price.put("nickname", p.strOrNull("nickname"));
-    price.put("product", productId);
-    price.put("recurring", recurring);
-    price.put("tax_behavior", p.oneOf("tax_behavior", "unspecified",
-        "inclusive", "exclusive", "unspecified"));
-    price.put("tiers_mode", null);
-    price.put("transform_quantity", null);
-    price.put("type", recurring == null ? "one_time" : "recurring");
-    price.put("unit_amount", unitAmount);
-    price.put("unit_amount_decimal", Long.toString(unitAmount));
-    s.store.put(price);
-    if (emit) {
-      s.emit("price.created", price);
-    }
-    return price;
-  }
-
-  private Map<String, Object> recurring(Params rec) {
-    String interval = rec.oneOf("interval", null, "day", "week", "month", "year");
-    if (interval == null) {
-      throw ApiError.missingParam(rec.name("interval"));
-    }
-    long count = rec.lng("interval_count", 1);
-    if (count < 1) {
-      throw ApiError.invalid("Invalid interval_count", rec.name("interval_count"));
-    }
-    String usageType = rec.oneOf("usage_type", "licensed", "licensed", "metered");
-    String meter = rec.strOrNull("meter");
-    if ("metered".equals(usageType) && meter == null) {
-      throw ApiError.invalid("Metered prices must be backed by a meter.", rec.name("meter"));
-    }
-    if (meter != null) {
-      s.store.require("billing.meter", meter, rec.name("meter"));
-    }
-    Map<String, Object> recurring = new LinkedHashMap<>();
-    recurring.put("interval", interval);
-    recurring.put("interval_count", count);
-    recurring.put("meter", meter);
-    recurring.put("trial_period_days", rec.lng("trial_period_days"));
-    recurring.put("usage_type", usageType);
-    return recurring;
-  }
-
-  Map<String, Object> priceByLookupKey(String lookupKey) {
-    for (Map<String, Object> price : s.store.all("price")) {
-      if (lookupKey.equals(price.get("lookup_key"))) {
-        return price;
-      }
-    }
-    return null;
-  }
-
   @SuppressWarnings("unchecked")
   private Map<String, Object> listPrices(Params p) {
     Boolean active = p.bool("active");
@@ -305,7 +160,7 @@ final class Catalog {
     if (p.has("lookup_key")) {
       String lookupKey = p.strOrNull("lookup_key");
       if (lookupKey != null) {
-        Map<String, Object> holder = priceByLookupKey(lookupKey);
+        Map<String, Object> holder = products.priceByLookupKey(lookupKey);
         if (holder != null && holder != price) {
           if (p.bool("transfer_lookup_key", false)) {
             Map<String, Object> holderBefore = Json.deepCopy(holder);
@@ -324,15 +179,9 @@ final class Catalog {
     return s.render(price, p.expand());
   }
 
-  /** The name of a price's product for descriptions and pages; the product id when it is gone. */
-  String productName(Map<String, Object> price) {
-    Map<String, Object> product = s.store.get((String) price.get("product"));
-    return product == null ? String.valueOf(price.get("product")) : (String) product.get("name");
-  }
-
   // ---------------------------------------------------------------- coupons & promotion codes
 
-  Map<String, Object> createCoupon(Params p, boolean emit) {
+  public Map<String, Object> createCoupon(Params p, boolean emit) {
     String id = p.strOrNull("id");
     if (id != null && s.store.get(id) != null) {
       throw ApiError.invalid("resource_already_exists", "Coupon already exists.", "id");
@@ -377,7 +226,7 @@ final class Catalog {
     return coupon;
   }
 
-  Map<String, Object> createPromotionCode(Params p, boolean emit) {
+  public Map<String, Object> createPromotionCode(Params p, boolean emit) {
     Params promotion = p.sub("promotion");
     String couponId = promotion != null ? promotion.strOrNull("coupon") : p.strOrNull("coupon");
     if (couponId == null) {
@@ -431,36 +280,9 @@ final class Catalog {
                 || coupon.equals(((Map<String, Object>) o.get("promotion")).get("coupon")))), p);
   }
 
-  /** Finds a coupon by promotion code id or code. */
-  @SuppressWarnings("unchecked")
-  Map<String, Object> promotionCode(String idOrCode, String param) {
-    Map<String, Object> pc = s.store.find("promotion_code", idOrCode);
-    if (pc == null) {
-      pc = s.store.all("promotion_code").stream()
-          .filter(o -> idOrCode.equalsIgnoreCase((String) o.get("code")))
-          .findFirst().orElse(null);
-    }
-    if (pc == null) {
-      throw ApiError.noSuch("promotion code", idOrCode, param);
-    }
-    if (!Boolean.TRUE.equals(pc.get("active"))) {
-      throw ApiError.invalid("This promotion code is inactive.", param);
-    }
-    Object expiresAt = pc.get("expires_at");
-    if (expiresAt != null && s.now() >= (Long) expiresAt) {
-      throw ApiError.invalid("This promotion code has expired.", param);
-    }
-    Object max = pc.get("max_redemptions");
-    if (max != null && (Long) pc.get("times_redeemed") >= (Long) max) {
-      throw ApiError.invalid("This promotion code has been used up.", param);
-    }
-    Objects.requireNonNull(((Map<String, Object>) pc.get("promotion")).get("coupon"));
-    return pc;
-  }
-
   // ---------------------------------------------------------------- meters
 
-  Map<String, Object> createMeter(Params p, boolean emit) {
+  public Map<String, Object> createMeter(Params p, boolean emit) {
     String eventName = p.requireStr("event_name");
     boolean taken = s.store.all("billing.meter").stream()
         .anyMatch(m -> eventName.equals(m.get("event_name")) && "active".equals(m.get("status")));
@@ -526,7 +348,7 @@ final class Catalog {
     String customer = p.requireStr("customer");
     long start = p.requireLng("start_time");
     long end = p.requireLng("end_time");
-    double total = Usage.aggregate(s, meter, customer, start, end);
+    double total = MeterUsage.aggregate(s, meter, customer, start, end);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("id", Ids.next("mtrusg"));
     summary.put("object", "billing.meter_event_summary");

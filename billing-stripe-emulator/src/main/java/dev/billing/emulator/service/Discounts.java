@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.service;
 
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
@@ -11,33 +11,32 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Discount objects (a coupon, maybe through a promotion code, applied to a subscription) and what
- * they take off an invoice: {@code once} on the first non-zero invoice, {@code repeating} for N
- * months, {@code forever}.
+ * Discount objects (a coupon, maybe through a promotion code, applied to a subscription), the
+ * promotion codes that lead to them, and what they take off an invoice: {@code once} on the first
+ * non-zero invoice, {@code repeating} for N months, {@code forever}.
  */
-final class Discounts {
+public final class Discounts {
   private final EmulatorState s;
-  private final Catalog catalog;
 
-  Discounts(EmulatorState state, Catalog catalog) {
+  public Discounts(EmulatorState state) {
     this.s = state;
-    this.catalog = catalog;
   }
 
   /** The discounts an invoice received: ids, {@code {amount, discount}} entries, and their sum. */
-  record Applied(List<Object> ids, List<Object> amounts, long total) {}
+  public record Applied(List<Object> ids, List<Object> amounts, long total) {}
 
   /** Discount ids from {@code discounts[n][coupon|promotion_code]} (created on the fly). */
-  List<String> discountIds(List<Params> discounts, String customerId) {
+  public List<String> discountIds(List<Params> discounts, String customerId) {
     List<String> ids = new ArrayList<>();
     for (Params d : discounts) {
       String couponId = d.strOrNull("coupon");
       String promo = d.strOrNull("promotion_code");
       String promoId = null;
       if (promo != null) {
-        Map<String, Object> pc = catalog.promotionCode(promo, d.name("promotion_code"));
+        Map<String, Object> pc = promotionCode(promo, d.name("promotion_code"));
         promoId = (String) pc.get("id");
         @SuppressWarnings("unchecked")
         Map<String, Object> promotion = (Map<String, Object>) pc.get("promotion");
@@ -52,8 +51,38 @@ final class Discounts {
     return ids;
   }
 
+  /**
+   * The active promotion code with this id or code (its coupon is {@code promotion.coupon}); an
+   * unknown, inactive, expired or used-up code is the API error Stripe answers.
+   */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> promotionCode(String idOrCode, String param) {
+    Map<String, Object> pc = s.store.find("promotion_code", idOrCode);
+    if (pc == null) {
+      pc = s.store.all("promotion_code").stream()
+          .filter(o -> idOrCode.equalsIgnoreCase((String) o.get("code")))
+          .findFirst().orElse(null);
+    }
+    if (pc == null) {
+      throw ApiError.noSuch("promotion code", idOrCode, param);
+    }
+    if (!Boolean.TRUE.equals(pc.get("active"))) {
+      throw ApiError.invalid("This promotion code is inactive.", param);
+    }
+    Object expiresAt = pc.get("expires_at");
+    if (expiresAt != null && s.now() >= (Long) expiresAt) {
+      throw ApiError.invalid("This promotion code has expired.", param);
+    }
+    Object max = pc.get("max_redemptions");
+    if (max != null && (Long) pc.get("times_redeemed") >= (Long) max) {
+      throw ApiError.invalid("This promotion code has been used up.", param);
+    }
+    Objects.requireNonNull(((Map<String, Object>) pc.get("promotion")).get("coupon"));
+    return pc;
+  }
+
   /** Stores a discount for {@code coupon} and counts the redemption. */
-  Map<String, Object> newDiscount(Map<String, Object> coupon, String promoId, String customerId) {
+  public Map<String, Object> newDiscount(Map<String, Object> coupon, String promoId, String customerId) {
     long now = s.now();
     Map<String, Object> discount = new LinkedHashMap<>();
     discount.put("id", Ids.next("di"));
@@ -87,7 +116,7 @@ final class Discounts {
    * Applies the subscription's active discounts, in order, to the {@code discountable} amount of a
    * new invoice; a {@code once} discount that took something off is used up.
    */
-  Applied apply(Map<String, Object> sub, long discountable, long now) {
+  public Applied apply(Map<String, Object> sub, long discountable, long now) {
     return apply(sub, discountable, now, true);
   }
 
@@ -95,7 +124,7 @@ final class Discounts {
    * The same for an invoice that is only shown ({@code invoice.upcoming}): a {@code once} discount
    * takes its amount off without being used up.
    */
-  Applied preview(Map<String, Object> sub, long discountable, long at) {
+  public Applied preview(Map<String, Object> sub, long discountable, long at) {
     return apply(sub, discountable, at, false);
   }
 
@@ -128,7 +157,7 @@ final class Discounts {
   }
 
   /** A subscription stops listing discounts that are used up ({@code once}) or have ended. */
-  void forgetUsed(Map<String, Object> sub, long now) {
+  public void forgetUsed(Map<String, Object> sub, long now) {
     @SuppressWarnings("unchecked")
     List<Object> ids = (List<Object>) sub.get("discounts");
     for (Iterator<Object> it = ids.iterator(); it.hasNext(); ) {
