@@ -1,7 +1,12 @@
 package dev.billing.emulator;
 
 import dev.billing.emulator.resource.Catalog;
+import dev.billing.emulator.resource.Misc;
+import dev.billing.emulator.resource.PortalConfigurations;
+import dev.billing.emulator.resource.Refunds;
 import dev.billing.emulator.resource.Usage;
+import dev.billing.emulator.service.CardCharges;
+import dev.billing.emulator.service.CustomerAccounts;
 import dev.billing.emulator.service.Discounts;
 import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;
@@ -14,6 +19,7 @@ import dev.billing.emulator.state.EmulatorState;
  */
 final class ApiResources {
   private final Products products;
+  private final CustomerAccounts accounts;
   private final Catalog catalog;
   private final Customers customers;
   private final Subscriptions subscriptions;
@@ -28,21 +34,21 @@ final class ApiResources {
 
   ApiResources(EmulatorState state) {
     this.products = new Products(state);
+    this.accounts = new CustomerAccounts(state);
     this.catalog = new Catalog(state, products);
-    this.customers = new Customers(state);
     SubscriptionItems items = new SubscriptionItems(state, products);
     Discounts discounts = new Discounts(state);
     InvoiceLines lines = new InvoiceLines(state, products);
     CardCharges charges = new CardCharges(state);
-    this.invoices = new Invoices(state, discounts, charges, customers);
+    this.invoices = new Invoices(state, discounts, charges, accounts);
     Renewals renewals = new Renewals(state, lines, invoices);
     SubscriptionUpdates updates = new SubscriptionUpdates(state, items, lines, invoices, renewals, products,
         discounts);
     this.subscriptions = new Subscriptions(state, items, discounts, lines, invoices, charges, updates);
-    this.customers.subscriptions(subscriptions);
+    this.customers = new Customers(state, accounts, subscriptions);
     this.payments = new Payments(state, charges, invoices);
     this.refunds = new Refunds(state);
-    this.checkout = new Checkout(state, customers, products, items, discounts, subscriptions, charges);
+    this.checkout = new Checkout(state, accounts, products, items, discounts, subscriptions, charges);
     this.misc = new Misc(state);
     this.portal = new PortalConfigurations(state);
     this.usage = new Usage(state);
@@ -69,6 +75,10 @@ final class ApiResources {
 
   Catalog catalog() {
     return catalog;
+  }
+
+  CustomerAccounts accounts() {
+    return accounts;
   }
 
   Customers customers() {

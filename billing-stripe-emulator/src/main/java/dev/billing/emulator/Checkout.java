@@ -1,7 +1,11 @@
 package dev.billing.emulator;
 
 import dev.billing.emulator.SubscriptionItems.ItemSpec;
+import dev.billing.emulator.service.CardCharges;
+import dev.billing.emulator.service.Cards;
+import dev.billing.emulator.service.CustomerAccounts;
 import dev.billing.emulator.service.Discounts;
+import dev.billing.emulator.service.PaymentAttempt;
 import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
@@ -20,17 +24,17 @@ final class Checkout {
   private static final long DEFAULT_EXPIRY = 24L * 3600;
 
   private final EmulatorState s;
-  private final Customers customers;
+  private final CustomerAccounts accounts;
   private final Products products;
   private final SubscriptionItems subscriptionItems;
   private final Discounts discounts;
   private final Subscriptions subscriptions;
   private final CardCharges charges;
 
-  Checkout(EmulatorState state, Customers customers, Products products, SubscriptionItems subscriptionItems,
+  Checkout(EmulatorState state, CustomerAccounts accounts, Products products, SubscriptionItems subscriptionItems,
       Discounts discounts, Subscriptions subscriptions, CardCharges charges) {
     this.s = state;
-    this.customers = customers;
+    this.accounts = accounts;
     this.products = products;
     this.subscriptionItems = subscriptionItems;
     this.discounts = discounts;
@@ -351,7 +355,7 @@ final class Checkout {
       String email = session.get("customer_email") != null ? (String) session.get("customer_email")
           : details != null && details.get("email") != null ? (String) details.get("email")
               : "customer+" + Ids.random(6).toLowerCase(java.util.Locale.ROOT) + "@example.com";
-      customer = customers.newCustomer(email, null);
+      customer = accounts.newCustomer(email, null);
       s.store.put(customer);
       s.emit("customer.created", customer);
       customerId = (String) customer.get("id");
@@ -368,7 +372,7 @@ final class Checkout {
     String paymentIntentId = null;
     switch (mode) {
       case "subscription" -> {
-        customers.attach(pmId, customerId, "payment_method");
+        accounts.attach(pmId, customerId, "payment_method");
         List<ItemSpec> recurring = new ArrayList<>();
         List<ItemSpec> oneTime = new ArrayList<>();
         for (Map<String, Object> item : items) {
@@ -408,7 +412,7 @@ final class Checkout {
       case "payment" -> {
         Map<String, Object> piMetadata = (Map<String, Object>) session.get("_pi_metadata");
         if (customerId != null && session.get("_pi_sfu") != null) {
-          customers.attach(pmId, customerId, "payment_method");
+          accounts.attach(pmId, customerId, "payment_method");
         }
         PaymentAttempt attempt = charges.charge(customerId, pmId, amountTotal,
             (String) session.get("currency"), (String) session.get("_pi_description"),
@@ -423,7 +427,7 @@ final class Checkout {
       }
       default -> {
         Map<String, Object> si = setupIntentFor(customerId);
-        customers.confirmSetupIntent((String) si.get("id"), pmId, null);
+        accounts.confirmSetupIntent((String) si.get("id"), pmId, null);
         session.put("setup_intent", si.get("id"));
         session.put("payment_status", "no_payment_required");
       }

@@ -1,5 +1,7 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.service.Cards;
+import dev.billing.emulator.service.CustomerAccounts;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Lists;
@@ -22,18 +24,13 @@ final class Customers {
       "\\s*(-?)(metadata\\[['\"]([^'\"]+)['\"]\\]|[a-z_]+)\\s*([:~])\\s*['\"]([^'\"]*)['\"]\\s*");
 
   private final EmulatorState s;
-  private Subscriptions subscriptions;
+  private final CustomerAccounts accounts;
+  private final Subscriptions subscriptions;
 
-  Customers(EmulatorState state) {
+  Customers(EmulatorState state, CustomerAccounts accounts, Subscriptions subscriptions) {
     this.s = state;
-  }
-
-  /**
-   * Set after construction: deleting a customer cancels its subscriptions, while invoices (which
-   * subscriptions need) attach payment methods through this class.
-   */
-  void subscriptions(Subscriptions value) {
-    this.subscriptions = value;
+    this.accounts = accounts;
+    this.subscriptions = subscriptions;
   }
 
   void register(Routes r) {
@@ -68,7 +65,7 @@ final class Customers {
       return s.render(pm, c.params().expand());
     });
     r.add("POST", "/v1/payment_methods/{id}/attach", c -> s.render(
-        attach(c.var("id"), c.params().requireStr("customer"), "customer"), c.params().expand()));
+        accounts.attach(c.var("id"), c.params().requireStr("customer"), "customer"), c.params().expand()));
     r.add("POST", "/v1/payment_methods/{id}/detach", c -> s.render(detach(c.var("id")), c.params().expand()));
 
     r.add("POST", "/v1/setup_intents", c -> s.render(createSetupIntent(c.params()), c.params().expand()));
@@ -79,7 +76,7 @@ final class Customers {
     });
     r.add("GET", "/v1/setup_intents/{id}", c -> s.render(
         s.store.require("setup_intent", c.var("id"), "intent"), c.params().expand()));
-    r.add("POST", "/v1/setup_intents/{id}/confirm", c -> s.render(confirmSetupIntent(
+    r.add("POST", "/v1/setup_intents/{id}/confirm", c -> s.render(accounts.confirmSetupIntent(
         c.var("id"), c.params().strOrNull("payment_method"), null), c.params().expand()));
 
     r.add("POST", "/v1/billing_portal/sessions", c -> s.render(createPortalSession(c.params())));
@@ -103,7 +100,7 @@ final class Customers {
             "The payment method you provided has already been attached to a customer.", "payment_method");
       }
     }
-    Map<String, Object> customer = newCustomer(p.strOrNull("email"), p.strOrNull("name"));
+    Map<String, Object> customer = accounts.newCustomer(p.strOrNull("email"), p.strOrNull("name"));
     String fixedId = p.strOrNull("id");
     if (fixedId != null) {
       // Emulator extension (used by seed files): a caller-chosen id.
@@ -127,9 +124,9 @@ final class Customers {
     s.store.put(customer);
     Map<String, Object> pm = null;
     if (paymentMethod != null) {
-      pm = attach(paymentMethod, (String) customer.get("id"), "payment_method", false);
+      pm = accounts.attach(paymentMethod, (String) customer.get("id"), "payment_method", false);
       if (defaultPm != null) {
-        invoiceSettings(customer).put("default_payment_method", pm.get("id"));
+        CustomerAccounts.invoiceSettings(customer).put("default_payment_method", pm.get("id"));
       }
     }
     s.emit("customer.created", customer);
@@ -139,45 +136,12 @@ final class Customers {
     return customer;
   }
 
-  Map<String, Object> newCustomer(String email, String name) {
-    Map<String, Object> customer = new LinkedHashMap<>();
-    customer.put("id", Ids.next("cus"));
-    customer.put("object", "customer");
-    customer.put("address", null);
-    customer.put("balance", 0L);
-    customer.put("created", s.now());
-    customer.put("currency", null);
-    customer.put("default_source", null);
-    customer.put("delinquent", false);
-    customer.put("description", null);
-    customer.put("discount", null);
-    customer.put("email", email);
-    customer.put("invoice_prefix", Ids.random(8).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "X"));
-    customer.put("invoice_settings", Json.obj("custom_fields", null, "default_payment_method", null,
-        "footer", null, "rendering_options", null));
-    customer.put("livemode", false);
-    customer.put("metadata", new LinkedHashMap<String, Object>());
-    customer.put("name", name);
-    customer.put("next_invoice_sequence", 1L);
-    customer.put("phone", null);
-    customer.put("preferred_locales", new ArrayList<>());
-    customer.put("shipping", null);
-    customer.put("tax_exempt", "none");
-    customer.put("test_clock", null);
-    return customer;
-  }
-
   private static Map<String, Object> address(Params a) {
     Map<String, Object> address = new LinkedHashMap<>();
     for (String k : List.of("city", "country", "line1", "line2", "postal_code", "state")) {
       address.put(k, a.strOrNull(k));
     }
     return address;
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> invoiceSettings(Map<String, Object> customer) {
-    return (Map<String, Object>) customer.get("invoice_settings");
   }
 
   private Map<String, Object> retrieveCustomer(String id, Params p) {
@@ -213,7 +177,7 @@ final class Customers {
       if (pmId != null) {
         requireOwnPaymentMethod(customer, pmId, "invoice_settings[default_payment_method]");
       }
-      invoiceSettings(customer).put("default_payment_method", pmId);
+      CustomerAccounts.invoiceSettings(customer).put("default_payment_method", pmId);
     }
     s.emitUpdated("customer.updated", before, customer);
     return s.render(customer, p.expand());
@@ -327,34 +291,6 @@ final class Customers {
     return (Map<String, Object>) pm.get("card");
   }
 
-  /** Attaches a payment method (or a magic {@code pm_card_*} id, creating it) to a customer. */
-  Map<String, Object> attach(String pmId, String customerId, String param) {
-    return attach(pmId, customerId, param, true);
-  }
-
-  private Map<String, Object> attach(String pmId, String customerId, String param, boolean emit) {
-    Map<String, Object> customer = s.store.require("customer", customerId, "customer");
-    Cards.Spec magic = Cards.fromMagicPaymentMethod(pmId);
-    Map<String, Object> pm;
-    if (magic != null && s.store.get(pmId) == null) {
-      pm = Cards.paymentMethod(s, magic, null);
-    } else {
-      pm = s.store.require("payment_method", pmId, param);
-    }
-    Object owner = pm.get("customer");
-    if (owner != null && !owner.equals(customerId)) {
-      throw ApiError.invalid("The payment method you provided has already been attached to a customer.",
-          param);
-    }
-    if (owner == null) {
-      pm.put("customer", customer.get("id"));
-      if (emit) {
-        s.emit("payment_method.attached", pm);
-      }
-    }
-    return pm;
-  }
-
   private Map<String, Object> detach(String pmId) {
     Map<String, Object> pm = s.store.require("payment_method", pmId, "payment_method");
     Object customerId = pm.get("customer");
@@ -365,9 +301,9 @@ final class Customers {
     Map<String, Object> before = Json.deepCopy(pm);
     pm.put("customer", null);
     Map<String, Object> customer = s.store.find("customer", (String) customerId);
-    if (customer != null && pmId.equals(invoiceSettings(customer).get("default_payment_method"))) {
+    if (customer != null && pmId.equals(CustomerAccounts.invoiceSettings(customer).get("default_payment_method"))) {
       Map<String, Object> customerBefore = Json.deepCopy(customer);
-      invoiceSettings(customer).put("default_payment_method", null);
+      CustomerAccounts.invoiceSettings(customer).put("default_payment_method", null);
       s.emitUpdated("customer.updated", customerBefore, customer);
     }
     s.emit("payment_method.detached", pm, EmulatorState.diff(before, pm));
@@ -420,38 +356,8 @@ final class Customers {
     s.store.put(si);
     s.emit("setup_intent.created", si);
     if (p.bool("confirm", false)) {
-      confirmSetupIntent(id, p.strOrNull("payment_method"), null);
+      accounts.confirmSetupIntent(id, p.strOrNull("payment_method"), null);
     }
-    return si;
-  }
-
-  /**
-   * Confirms a setup intent: creates (or takes) a card payment method, attaches it to the intent's
-   * customer and marks the intent succeeded.
-   */
-  Map<String, Object> confirmSetupIntent(String id, String paymentMethodId, String cardNumber) {
-    Map<String, Object> si = s.store.require("setup_intent", id, "intent");
-    if ("succeeded".equals(si.get("status"))) {
-      throw ApiError.invalid("setup_intent_unexpected_state",
-          "You cannot confirm this SetupIntent because it has already succeeded.", null);
-    }
-    Map<String, Object> pm;
-    if (paymentMethodId != null && Cards.fromMagicPaymentMethod(paymentMethodId) == null) {
-      pm = s.store.require("payment_method", paymentMethodId, "payment_method");
-    } else {
-      Cards.Spec spec = cardNumber != null ? Cards.fromNumber(cardNumber)
-          : paymentMethodId != null ? Cards.fromMagicPaymentMethod(paymentMethodId) : Cards.VISA;
-      pm = Cards.paymentMethod(s, spec, null);
-    }
-    String customerId = (String) si.get("customer");
-    if (customerId != null) {
-      attach((String) pm.get("id"), customerId, "payment_method");
-    }
-    Map<String, Object> before = Json.deepCopy(si);
-    si.put("payment_method", pm.get("id"));
-    si.put("status", "succeeded");
-    si.put("latest_attempt", Ids.next("setatt"));
-    s.emit("setup_intent.succeeded", si, EmulatorState.diff(before, si));
     return si;
   }
 

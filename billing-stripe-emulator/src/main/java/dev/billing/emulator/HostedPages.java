@@ -1,6 +1,7 @@
 package dev.billing.emulator;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.billing.emulator.service.Cards;
 import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;

@@ -2,7 +2,10 @@ package dev.billing.emulator;
 
 import static dev.billing.emulator.SubscriptionShape.paymentMethodFor;
 
+import dev.billing.emulator.service.CardCharges;
+import dev.billing.emulator.service.CustomerAccounts;
 import dev.billing.emulator.service.Discounts;
+import dev.billing.emulator.service.PaymentAttempt;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Lists;
@@ -24,13 +27,13 @@ final class Invoices {
   private final EmulatorState s;
   private final Discounts discounts;
   private final CardCharges charges;
-  private final Customers customers;
+  private final CustomerAccounts accounts;
 
-  Invoices(EmulatorState state, Discounts discounts, CardCharges charges, Customers customers) {
+  Invoices(EmulatorState state, Discounts discounts, CardCharges charges, CustomerAccounts accounts) {
     this.s = state;
     this.discounts = discounts;
     this.charges = charges;
-    this.customers = customers;
+    this.accounts = accounts;
   }
 
   void register(Routes r) {
@@ -456,7 +459,7 @@ final class Invoices {
     }
     Map<String, Object> pm = s.store.require("payment_method", pmId, "payment_method");
     if (pm.get("customer") == null) {
-      customers.attach(pmId, (String) customer.get("id"), "payment_method");
+      accounts.attach(pmId, (String) customer.get("id"), "payment_method");
     }
     return pmId;
   }

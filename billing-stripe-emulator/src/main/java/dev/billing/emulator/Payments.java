@@ -1,5 +1,8 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.service.CardCharges;
+import dev.billing.emulator.service.Cards;
+import dev.billing.emulator.service.PaymentAttempt;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Lists;
 import dev.billing.emulator.wire.ApiError;

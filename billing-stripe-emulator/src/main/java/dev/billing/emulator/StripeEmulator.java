@@ -1,6 +1,7 @@
 package dev.billing.emulator;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.billing.emulator.resource.Misc;
 import dev.billing.emulator.state.EmulatorClock;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.FaultInjector;
@@ -432,7 +433,7 @@ public final class StripeEmulator implements AutoCloseable {
 
   /** Like {@link #confirmSetupIntent(String)} with a specific test card number. */
   public String confirmSetupIntent(String setupIntentId, String cardNumber) {
-    return tx(() -> (String) resources.customers().confirmSetupIntent(setupIntentId, null, cardNumber)
+    return tx(() -> (String) resources.accounts().confirmSetupIntent(setupIntentId, null, cardNumber)
         .get("payment_method"));
   }
 
@@ -579,10 +580,6 @@ public final class StripeEmulator implements AutoCloseable {
   // package-private access for the control API and pages
   Checkout checkout() {
     return resources.checkout();
-  }
-
-  Customers customers() {
-    return resources.customers();
   }
 
   Misc misc() {

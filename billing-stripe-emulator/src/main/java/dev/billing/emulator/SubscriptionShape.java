@@ -1,5 +1,6 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.service.CustomerAccounts;
 import dev.billing.emulator.state.EmulatorState;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ final class SubscriptionShape {
       return fromSubscription;
     }
     String fromCustomer = customer == null ? null
-        : (String) Customers.invoiceSettings(customer).get("default_payment_method");
+        : (String) CustomerAccounts.invoiceSettings(customer).get("default_payment_method");
     return fromCustomer != null && attachedTo(s, fromCustomer, customer) ? fromCustomer : null;
   }
 

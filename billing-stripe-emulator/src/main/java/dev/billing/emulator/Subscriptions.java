@@ -8,7 +8,9 @@ import static dev.billing.emulator.SubscriptionShape.recountItems;
 import static dev.billing.emulator.SubscriptionShape.recurringOf;
 
 import dev.billing.emulator.SubscriptionItems.ItemSpec;
+import dev.billing.emulator.service.CardCharges;
 import dev.billing.emulator.service.Discounts;
+import dev.billing.emulator.service.PaymentAttempt;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Lists;

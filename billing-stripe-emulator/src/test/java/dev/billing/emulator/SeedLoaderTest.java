@@ -3,6 +3,7 @@ package dev.billing.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.billing.emulator.service.CustomerAccounts;
 import dev.billing.emulator.state.EmulatorClock;
 import dev.billing.emulator.state.EmulatorState;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class SeedLoaderTest {
     Map<String, Object> recurring = (Map<String, Object>) state.store.find("price", "price_x").get("recurring");
     assertThat(recurring).containsEntry("interval_count", 3L);
     Map<String, Object> customer = state.store.find("customer", "cus_seeded");
-    assertThat(Customers.invoiceSettings(customer).get("default_payment_method")).asString().startsWith("pm_");
+    assertThat(CustomerAccounts.invoiceSettings(customer).get("default_payment_method")).asString().startsWith("pm_");
     List<Map<String, Object>> endpoints = state.store.all("webhook_endpoint");
     assertThat(endpoints).singleElement().satisfies(e -> assertThat(e).containsEntry("_secret", "whsec_seed")
         .containsEntry("enabled_events", List.of("*")));

@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.service;
 
 import java.util.Map;
 
@@ -6,7 +6,7 @@ import java.util.Map;
  * Result of one attempt to charge a card (no events emitted yet): the payment intent and charge
  * it created, or why there were none ({@code noPaymentMethod}, or nothing to pay).
  */
-record PaymentAttempt(
+public record PaymentAttempt(
     boolean succeeded,
     Map<String, Object> paymentIntent,
     Map<String, Object> charge,

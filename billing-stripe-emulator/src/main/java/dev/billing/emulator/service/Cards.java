@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.service;
 
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Stripe's test cards: numbers, tokens and magic payment method ids, and how they behave. */
-final class Cards {
+public final class Cards {
   /**
    * A test card.
    *
@@ -19,13 +19,13 @@ final class Cards {
    * @param last4 last four digits
    * @param declineCode decline code every charge on this card fails with, or null
    */
-  record Spec(String brand, String last4, String declineCode) {}
+  public record Spec(String brand, String last4, String declineCode) {}
 
-  static final Spec VISA = new Spec("visa", "4242", null);
+  public static final Spec VISA = new Spec("visa", "4242", null);
 
   private Cards() {}
 
-  static Spec fromNumber(String number) {
+  public static Spec fromNumber(String number) {
     String digits = number == null ? "" : number.replaceAll("[^0-9]", "");
     if (digits.length() < 12) {
       throw ApiError.card("incorrect_number", null, "Your card number is incorrect.")
@@ -56,7 +56,7 @@ final class Cards {
   }
 
   /** {@code tok_visa}, {@code tok_chargeDeclined}, ... */
-  static Spec fromToken(String token) {
+  public static Spec fromToken(String token) {
     return switch (token) {
       case "tok_visa" -> VISA;
       case "tok_mastercard" -> new Spec("mastercard", "4444", null);
@@ -68,7 +68,7 @@ final class Cards {
   }
 
   /** Magic payment method ids such as {@code pm_card_visa}; null if {@code id} is not one. */
-  static Spec fromMagicPaymentMethod(String id) {
+  public static Spec fromMagicPaymentMethod(String id) {
     if (id == null || !id.startsWith("pm_card_")) {
       return null;
     }
@@ -84,7 +84,7 @@ final class Cards {
     };
   }
 
-  static Map<String, Object> paymentMethod(EmulatorState s, Spec spec, String customerId) {
+  public static Map<String, Object> paymentMethod(EmulatorState s, Spec spec, String customerId) {
     int expYear = s.nowInstant().atZone(ZoneOffset.UTC).getYear() + 4;
     Map<String, Object> card = new LinkedHashMap<>();
     card.put("brand", spec.brand());
@@ -126,7 +126,7 @@ final class Cards {
    * or multi-capture authorization and no installments.
    */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> chargeDetails(Map<String, Object> pm, long amount, boolean ok) {
+  public static Map<String, Object> chargeDetails(Map<String, Object> pm, long amount, boolean ok) {
     Map<String, Object> card = (Map<String, Object>) pm.get("card");
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("amount_authorized", ok ? amount : null);
@@ -155,7 +155,7 @@ final class Cards {
     return Json.obj("card", details, "type", "card");
   }
 
-  static String declineMessage(String declineCode) {
+  public static String declineMessage(String declineCode) {
     return switch (declineCode == null ? "" : declineCode.toLowerCase(Locale.ROOT)) {
       case "insufficient_funds" -> "Your card has insufficient funds.";
       case "expired_card" -> "Your card has expired.";
@@ -165,7 +165,7 @@ final class Cards {
   }
 
   /** Stripe's error code for a decline code. */
-  static String errorCode(String declineCode) {
+  public static String errorCode(String declineCode) {
     return "expired_card".equals(declineCode) ? "expired_card" : "card_declined";
   }
 }

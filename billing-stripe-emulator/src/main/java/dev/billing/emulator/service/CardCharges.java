@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.service;
 
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
@@ -14,15 +14,15 @@ import java.util.Map;
  * declined (by {@code failNextPayment(customer)} or by the card). Emits no events, so each caller
  * (invoices, checkout, the payment intents API) can emit them in Stripe's order for its flow.
  */
-final class CardCharges {
+public final class CardCharges {
   private final EmulatorState s;
 
-  CardCharges(EmulatorState state) {
+  public CardCharges(EmulatorState state) {
     this.s = state;
   }
 
   /** A payment intent awaiting a payment method (not stored yet). */
-  Map<String, Object> newPaymentIntent(String customerId, long amount, String currency,
+  public Map<String, Object> newPaymentIntent(String customerId, long amount, String currency,
       String pmId, String description, Map<String, Object> metadata) {
     String id = Ids.next("pi");
     Map<String, Object> pi = new LinkedHashMap<>();
@@ -75,13 +75,13 @@ final class CardCharges {
    * Charges {@code amount} to a card: creates a succeeded (or failed) payment intent and charge.
    * Declines come from {@code failNextPayment(customer)} or the card itself. No events.
    */
-  PaymentAttempt charge(String customerId, String pmId, long amount, String currency,
+  public PaymentAttempt charge(String customerId, String pmId, long amount, String currency,
       String description, Map<String, Object> metadata) {
     return charge(customerId, pmId, amount, currency, description, metadata, true);
   }
 
   /** Like {@link #charge}; {@code honorFailSwitch=false} leaves {@code failNextPayment} untouched. */
-  PaymentAttempt charge(String customerId, String pmId, long amount, String currency,
+  public PaymentAttempt charge(String customerId, String pmId, long amount, String currency,
       String description, Map<String, Object> metadata, boolean honorFailSwitch) {
     if (amount <= 0) {
       return new PaymentAttempt(true, null, null, null, null, false);
@@ -97,7 +97,7 @@ final class CardCharges {
   }
 
   /** Charges an existing payment intent with {@code pm}, updating the intent's status. */
-  PaymentAttempt attemptOn(Map<String, Object> pi, Map<String, Object> pm) {
+  public PaymentAttempt attemptOn(Map<String, Object> pi, Map<String, Object> pm) {
     return attemptOn(pi, pm, true);
   }
 
@@ -202,7 +202,7 @@ final class CardCharges {
   }
 
   /** The API error for a failed attempt: {@code 402 card_error}, or {@code 400} without a payment method. */
-  static ApiError cardError(PaymentAttempt attempt) {
+  public static ApiError cardError(PaymentAttempt attempt) {
     if (attempt.noPaymentMethod()) {
       return ApiError.invalid(attempt.message(), "payment_method");
     }

@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.resource;
 
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
@@ -13,14 +13,14 @@ import java.util.List;
 import java.util.Map;
 
 /** Events ({@code /v1/events}) and webhook endpoints ({@code /v1/webhook_endpoints}). */
-final class Misc {
+public final class Misc {
   private final EmulatorState s;
 
-  Misc(EmulatorState state) {
+  public Misc(EmulatorState state) {
     this.s = state;
   }
 
-  void register(Routes r) {
+  public void register(Routes r) {
     r.add("GET", "/v1/account", c -> account());
     r.add("GET", "/v1/accounts/{id}", c -> {
       if (!"acct_emulator".equals(c.var("id"))) {
@@ -109,7 +109,7 @@ final class Misc {
   }
 
   /** Creates an endpoint; {@code secret} null means "generate a whsec_ secret". */
-  Map<String, Object> createEndpoint(String url, String secret, List<String> events, Params p) {
+  public Map<String, Object> createEndpoint(String url, String secret, List<String> events, Params p) {
     Map<String, Object> endpoint = new LinkedHashMap<>();
     endpoint.put("id", Ids.next("we"));
     endpoint.put("object", "webhook_endpoint");

@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.resource;
 
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
@@ -17,14 +17,14 @@ import java.util.Map;
  * refunds are also listed under the charge ({@code /v1/charges/{id}/refunds}, and its includable
  * {@code refunds} field).
  */
-final class Refunds {
+public final class Refunds {
   private final EmulatorState s;
 
-  Refunds(EmulatorState state) {
+  public Refunds(EmulatorState state) {
     this.s = state;
   }
 
-  void register(Routes r) {
+  public void register(Routes r) {
     r.add("POST", "/v1/refunds", c -> s.render(create(c.params()), c.params().expand()));
     r.add("GET", "/v1/refunds", c -> {
       String charge = c.params().strOrNull("charge");

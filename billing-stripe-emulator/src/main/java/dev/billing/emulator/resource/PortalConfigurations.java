@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.resource;
 
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
@@ -17,14 +17,14 @@ import java.util.Map;
  * default (Stripe creates the default when the portal is first set up); an update replaces each feature hash it
  * names, the others stay.
  */
-final class PortalConfigurations {
+public final class PortalConfigurations {
   private final EmulatorState s;
 
-  PortalConfigurations(EmulatorState state) {
+  public PortalConfigurations(EmulatorState state) {
     this.s = state;
   }
 
-  void register(Routes r) {
+  public void register(Routes r) {
     r.add("POST", "/v1/billing_portal/configurations", c -> s.render(create(c.params())));
     r.add("GET", "/v1/billing_portal/configurations", c -> {
       Boolean active = c.params().bool("active");
