@@ -8,7 +8,14 @@ import dev.billing.emulator.resource.Usage;
 import dev.billing.emulator.service.CardCharges;
 import dev.billing.emulator.service.CustomerAccounts;
 import dev.billing.emulator.service.Discounts;
+import dev.billing.emulator.service.InvoiceLines;
+import dev.billing.emulator.service.Invoicing;
 import dev.billing.emulator.service.Products;
+import dev.billing.emulator.service.Renewals;
+import dev.billing.emulator.service.SubscriptionItems;
+import dev.billing.emulator.service.SubscriptionLifecycle;
+import dev.billing.emulator.service.SubscriptionUpdates;
+import dev.billing.emulator.service.TimeEffects;
 import dev.billing.emulator.state.EmulatorState;
 
 /**
@@ -40,19 +47,21 @@ final class ApiResources {
     Discounts discounts = new Discounts(state);
     InvoiceLines lines = new InvoiceLines(state, products);
     CardCharges charges = new CardCharges(state);
-    this.invoices = new Invoices(state, discounts, charges, accounts);
-    Renewals renewals = new Renewals(state, lines, invoices);
-    SubscriptionUpdates updates = new SubscriptionUpdates(state, items, lines, invoices, renewals, products,
+    Invoicing invoicing = new Invoicing(state, discounts, charges);
+    Renewals renewals = new Renewals(state, lines, invoicing);
+    SubscriptionLifecycle lifecycle = new SubscriptionLifecycle(state, items, lines, invoicing, charges);
+    SubscriptionUpdates updates = new SubscriptionUpdates(state, items, lines, invoicing, renewals, products,
         discounts);
-    this.subscriptions = new Subscriptions(state, items, discounts, lines, invoices, charges, updates);
-    this.customers = new Customers(state, accounts, subscriptions);
-    this.payments = new Payments(state, charges, invoices);
+    this.invoices = new Invoices(state, invoicing, charges, accounts);
+    this.subscriptions = new Subscriptions(state, items, discounts, lifecycle, updates);
+    this.customers = new Customers(state, accounts, lifecycle);
+    this.payments = new Payments(state, charges, invoicing);
     this.refunds = new Refunds(state);
-    this.checkout = new Checkout(state, accounts, products, items, discounts, subscriptions, charges);
+    this.checkout = new Checkout(state, accounts, products, items, discounts, lifecycle, charges);
     this.misc = new Misc(state);
     this.portal = new PortalConfigurations(state);
     this.usage = new Usage(state);
-    this.time = new TimeEffects(state, subscriptions, renewals);
+    this.time = new TimeEffects(state, lifecycle, renewals);
   }
 
   /** Registers every {@code /v1} route. */

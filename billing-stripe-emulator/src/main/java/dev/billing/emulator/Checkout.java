@@ -1,12 +1,17 @@
 package dev.billing.emulator;
 
-import dev.billing.emulator.SubscriptionItems.ItemSpec;
 import dev.billing.emulator.service.CardCharges;
 import dev.billing.emulator.service.Cards;
+import dev.billing.emulator.service.CheckoutExpiry;
 import dev.billing.emulator.service.CustomerAccounts;
 import dev.billing.emulator.service.Discounts;
 import dev.billing.emulator.service.PaymentAttempt;
 import dev.billing.emulator.service.Products;
+import dev.billing.emulator.service.SubscriptionItems;
+import dev.billing.emulator.service.SubscriptionItems.ItemSpec;
+import dev.billing.emulator.service.SubscriptionLifecycle;
+import dev.billing.emulator.service.SubscriptionShape;
+import dev.billing.emulator.service.Taxes;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Lists;
@@ -28,17 +33,17 @@ final class Checkout {
   private final Products products;
   private final SubscriptionItems subscriptionItems;
   private final Discounts discounts;
-  private final Subscriptions subscriptions;
+  private final SubscriptionLifecycle lifecycle;
   private final CardCharges charges;
 
   Checkout(EmulatorState state, CustomerAccounts accounts, Products products, SubscriptionItems subscriptionItems,
-      Discounts discounts, Subscriptions subscriptions, CardCharges charges) {
+      Discounts discounts, SubscriptionLifecycle lifecycle, CardCharges charges) {
     this.s = state;
     this.accounts = accounts;
     this.products = products;
     this.subscriptionItems = subscriptionItems;
     this.discounts = discounts;
-    this.subscriptions = subscriptions;
+    this.lifecycle = lifecycle;
     this.charges = charges;
   }
 
@@ -57,7 +62,7 @@ final class Checkout {
         throw ApiError.invalid("Only Checkout Sessions with a status in [\"open\"] can be expired.",
             null);
       }
-      expire(s, session);
+      CheckoutExpiry.expire(s, session);
       return s.render(session, c.params().expand());
     });
   }
@@ -286,12 +291,6 @@ final class Checkout {
     return Lists.page(s, "/v1/checkout/sessions/" + sessionId + "/line_items", items, params);
   }
 
-  static void expire(EmulatorState s, Map<String, Object> session) {
-    session.put("status", "expired");
-    session.put("url", null);
-    s.emit("checkout.session.expired", session);
-  }
-
   /**
    * Completes an open session the way a customer paying on Stripe's page would. With
    * {@code declineCode} set, the card is declined: payment failure events are emitted and the
@@ -392,7 +391,7 @@ final class Checkout {
           discountIds.add((String) discount.get("id"));
         }
         Map<String, Object> metadata = (Map<String, Object>) session.get("_sub_metadata");
-        Map<String, Object> sub = subscriptions.createSubscription(customer, recurring, oneTime, trialEnd,
+        Map<String, Object> sub = lifecycle.createSubscription(customer, recurring, oneTime, trialEnd,
             metadata == null ? null : Json.deepCopy(metadata), pmId, discountIds, "allow_incomplete",
             "charge_automatically", null, (String) session.get("_sub_description"),
             Taxes.enabled(session));

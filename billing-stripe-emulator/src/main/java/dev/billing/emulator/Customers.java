@@ -2,6 +2,7 @@ package dev.billing.emulator;
 
 import dev.billing.emulator.service.Cards;
 import dev.billing.emulator.service.CustomerAccounts;
+import dev.billing.emulator.service.SubscriptionLifecycle;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Lists;
@@ -25,12 +26,12 @@ final class Customers {
 
   private final EmulatorState s;
   private final CustomerAccounts accounts;
-  private final Subscriptions subscriptions;
+  private final SubscriptionLifecycle lifecycle;
 
-  Customers(EmulatorState state, CustomerAccounts accounts, Subscriptions subscriptions) {
+  Customers(EmulatorState state, CustomerAccounts accounts, SubscriptionLifecycle lifecycle) {
     this.s = state;
     this.accounts = accounts;
-    this.subscriptions = subscriptions;
+    this.lifecycle = lifecycle;
   }
 
   void register(Routes r) {
@@ -198,7 +199,7 @@ final class Customers {
     for (Map<String, Object> sub : s.store.all("subscription")) {
       if (id.equals(sub.get("customer")) && !"canceled".equals(sub.get("status"))
           && !"incomplete_expired".equals(sub.get("status"))) {
-        subscriptions.cancelNow(sub, "cancellation_requested");
+        lifecycle.cancelNow(sub, "cancellation_requested");
       }
     }
     Map<String, Object> snapshot = Json.deepCopy(customer);

@@ -3,6 +3,7 @@ package dev.billing.emulator;
 import com.sun.net.httpserver.HttpExchange;
 import dev.billing.emulator.service.Cards;
 import dev.billing.emulator.service.Products;
+import dev.billing.emulator.service.SubscriptionShape;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Periods;

@@ -1,6 +1,7 @@
 package dev.billing.emulator;
 
 import dev.billing.emulator.wire.ApiError;
+import dev.billing.emulator.wire.FormCodec;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.billing.emulator;
 
 import dev.billing.emulator.service.CardCharges;
 import dev.billing.emulator.service.Cards;
+import dev.billing.emulator.service.Invoicing;
 import dev.billing.emulator.service.PaymentAttempt;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Lists;
@@ -19,12 +20,12 @@ import java.util.Map;
 final class Payments {
   private final EmulatorState s;
   private final CardCharges charges;
-  private final Invoices invoices;
+  private final Invoicing invoicing;
 
-  Payments(EmulatorState state, CardCharges charges, Invoices invoices) {
+  Payments(EmulatorState state, CardCharges charges, Invoicing invoicing) {
     this.s = state;
     this.charges = charges;
-    this.invoices = invoices;
+    this.invoicing = invoicing;
   }
 
   void register(Routes r) {
@@ -128,9 +129,9 @@ final class Payments {
   private void payInvoice(String invoiceId, PaymentAttempt attempt) {
     Map<String, Object> inv = s.store.get(invoiceId);
     Map<String, Object> sub = s.store.get((String) inv.get("_subscription"));
-    invoices.lifecycle(inv, attempt, false);
+    invoicing.lifecycle(inv, attempt, false);
     if (attempt.succeeded()) {
-      invoices.recover(sub, inv);
+      invoicing.recover(sub, inv);
     }
   }
 

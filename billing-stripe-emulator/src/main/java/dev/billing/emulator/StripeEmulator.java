@@ -409,7 +409,6 @@ public final class StripeEmulator implements AutoCloseable {
     return state.upcomingInvoiceDays();
   }
 
-
   /** Makes the next payment attempt of this customer fail with {@code card_declined}. */
   public void failNextPayment(String customerId) {
     failNextPayment(customerId, "generic_decline");

@@ -1,53 +1,44 @@
 package dev.billing.emulator;
 
-import static dev.billing.emulator.SubscriptionShape.cancellationDetails;
-import static dev.billing.emulator.SubscriptionShape.itemPrice;
-import static dev.billing.emulator.SubscriptionShape.itemsOf;
-import static dev.billing.emulator.SubscriptionShape.paymentMethodFor;
-import static dev.billing.emulator.SubscriptionShape.recountItems;
-import static dev.billing.emulator.SubscriptionShape.recurringOf;
+import static dev.billing.emulator.service.SubscriptionShape.itemPrice;
+import static dev.billing.emulator.service.SubscriptionShape.itemsOf;
 
-import dev.billing.emulator.SubscriptionItems.ItemSpec;
-import dev.billing.emulator.service.CardCharges;
 import dev.billing.emulator.service.Discounts;
-import dev.billing.emulator.service.PaymentAttempt;
+import dev.billing.emulator.service.SubscriptionItems;
+import dev.billing.emulator.service.SubscriptionItems.ItemSpec;
+import dev.billing.emulator.service.SubscriptionLifecycle;
+import dev.billing.emulator.service.SubscriptionUpdates;
+import dev.billing.emulator.service.Taxes;
+import dev.billing.emulator.service.TimeEffects;
 import dev.billing.emulator.state.EmulatorState;
-import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Lists;
-import dev.billing.emulator.state.Periods;
 import dev.billing.emulator.wire.ApiError;
-import dev.billing.emulator.wire.Json;
 import dev.billing.emulator.wire.Params;
 import dev.billing.emulator.wire.Routes;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * Subscriptions and subscription items: the routes, creation (from the API or a completed checkout)
- * with the first invoice and payment, listing, and cancellation. Changes to an existing
- * subscription are {@link SubscriptionUpdates}; what time does to it is {@link TimeEffects}.
+ * The subscriptions and subscription items API: creating a subscription from the API's parameters,
+ * listing, reading and canceling. What creating and canceling do is {@link SubscriptionLifecycle}'s
+ * (checkout, customer deletion and the clock need them too); changes to an existing subscription are
+ * {@link SubscriptionUpdates}; what time does to it is {@link TimeEffects}.
  */
 final class Subscriptions {
   private final EmulatorState s;
   private final SubscriptionItems items;
   private final Discounts discounts;
-  private final InvoiceLines lines;
-  private final Invoices invoices;
-  private final CardCharges charges;
+  private final SubscriptionLifecycle lifecycle;
   private final SubscriptionUpdates updates;
 
-  Subscriptions(EmulatorState state, SubscriptionItems items, Discounts discounts, InvoiceLines lines,
-      Invoices invoices, CardCharges charges, SubscriptionUpdates updates) {
+  Subscriptions(EmulatorState state, SubscriptionItems items, Discounts discounts,
+      SubscriptionLifecycle lifecycle, SubscriptionUpdates updates) {
     this.s = state;
     this.items = items;
     this.discounts = discounts;
-    this.lines = lines;
-    this.invoices = invoices;
-    this.charges = charges;
+    this.lifecycle = lifecycle;
     this.updates = updates;
   }
 
@@ -63,7 +54,7 @@ final class Subscriptions {
         throw ApiError.invalid("A canceled subscription can only update its cancellation_details "
             + "and metadata.", null);
       }
-      cancelNow(sub, "cancellation_requested");
+      lifecycle.cancelNow(sub, "cancellation_requested");
       return s.render(sub, c.params().expand());
     });
     r.add("GET", "/v1/subscription_items", c -> {
@@ -76,8 +67,6 @@ final class Subscriptions {
     r.add("GET", "/v1/subscription_items/{id}", c -> s.render(
         s.store.require("subscription_item", c.var("id"), "id"), c.params().expand()));
   }
-
-  // ================================================================ creation
 
   private Map<String, Object> createFromApi(Params p) {
     String customerId = p.requireStr("customer");
@@ -100,7 +89,7 @@ final class Subscriptions {
     String collection = p.oneOf("collection_method", "charge_automatically",
         "charge_automatically", "send_invoice");
     List<String> discountIds = discounts.discountIds(p.subList("discounts"), customerId);
-    Map<String, Object> sub = createSubscription(customer, specs, List.of(), trialEnd,
+    Map<String, Object> sub = lifecycle.createSubscription(customer, specs, List.of(), trialEnd,
         Params.metadataFrom(p, "metadata"), defaultPm, discountIds, behavior, collection,
         p.lng("days_until_due"), p.strOrNull("description"), Taxes.requested(p));
     if (p.bool("cancel_at_period_end", false)) {
@@ -127,204 +116,6 @@ final class Subscriptions {
     return trialEnd;
   }
 
-  /**
-   * Creates a subscription with its first invoice and payment, emitting
-   * {@code customer.subscription.created}, {@code invoice.created}, {@code invoice.finalized},
-   * {@code invoice.paid}, {@code invoice.payment_succeeded}, {@code invoice_payment.paid},
-   * {@code charge.succeeded},
-   * {@code payment_intent.succeeded} (or the failure equivalents). With {@code automaticTax} its
-   * invoices add tax at the configured rate.
-   */
-  Map<String, Object> createSubscription(
-      Map<String, Object> customer,
-      List<ItemSpec> specs,
-      List<ItemSpec> oneTimeItems,
-      Long trialEnd,
-      Map<String, Object> metadata,
-      String defaultPm,
-      List<String> discountIds,
-      String paymentBehavior,
-      String collectionMethod,
-      Long daysUntilDue,
-      String description,
-      boolean automaticTax) {
-    requireCompatiblePrices(specs);
-    Map<String, Object> firstRecurring = recurringOf(specs.get(0).price());
-    long now = s.now();
-    String subId = Ids.next("sub");
-    boolean trial = trialEnd != null;
-    String interval = (String) firstRecurring.get("interval");
-    long count = (Long) firstRecurring.get("interval_count");
-    long anchor = trial ? trialEnd : now;
-    long periodEnd = trial ? trialEnd : Periods.plus(anchor, interval, count, 1);
-
-    Map<String, Object> sub = newSubscription(subId, customer, specs, trialEnd, anchor, metadata,
-        defaultPm, discountIds, collectionMethod, daysUntilDue, description, now);
-    sub.put("automatic_tax", Taxes.subscriptionField(automaticTax));
-    List<Map<String, Object>> itemData = itemsOf(sub);
-    for (ItemSpec spec : specs) {
-      itemData.add(items.newItem(subId, spec, now, periodEnd));
-    }
-    recountItems(sub);
-    for (String discountId : discountIds) {
-      Map<String, Object> discount = s.store.get(discountId);
-      discount.put("subscription", subId);
-    }
-
-    String invoiceId = Ids.next("in");
-    List<Map<String, Object>> firstLines = lines.firstLines(invoiceId, subId, itemData, oneTimeItems,
-        trial, interval, now, periodEnd);
-    Map<String, Object> invoice = invoices.newInvoice(invoiceId, customer, sub, "subscription_create",
-        firstLines, now, now);
-    sub.put("latest_invoice", invoiceId);
-    s.store.put(sub);
-    for (Map<String, Object> item : itemData) {
-      s.store.put(item);
-    }
-    collectFirstInvoice(sub, invoice, customer, trial, paymentBehavior, collectionMethod);
-    return sub;
-  }
-
-  /** Stripe requires one interval and one currency across a subscription's prices. */
-  private static void requireCompatiblePrices(List<ItemSpec> specs) {
-    Map<String, Object> firstRecurring = recurringOf(specs.get(0).price());
-    for (ItemSpec spec : specs) {
-      Map<String, Object> rec = recurringOf(spec.price());
-      if (!Objects.equals(rec.get("interval"), firstRecurring.get("interval"))
-          || !Objects.equals(rec.get("interval_count"), firstRecurring.get("interval_count"))) {
-        throw ApiError.invalid("The price specified has an interval that does not match the other "
-            + "prices on this subscription. All prices on a subscription must have the same "
-            + "`recurring.interval` and `recurring.interval_count`.", "items");
-      }
-      if (!Objects.equals(spec.price().get("currency"), specs.get(0).price().get("currency"))) {
-        throw ApiError.invalid("All prices on a subscription must have the same currency.", "items");
-      }
-    }
-  }
-
-  /** The subscription object without items (an empty item list) and not stored yet. */
-  private static Map<String, Object> newSubscription(String subId, Map<String, Object> customer,
-      List<ItemSpec> specs, Long trialEnd, long anchor, Map<String, Object> metadata, String defaultPm,
-      List<String> discountIds, String collectionMethod, Long daysUntilDue, String description,
-      long now) {
-    boolean trial = trialEnd != null;
-    Map<String, Object> sub = new LinkedHashMap<>();
-    sub.put("id", subId);
-    sub.put("object", "subscription");
-    sub.put("application", null);
-    sub.put("application_fee_percent", null);
-    sub.put("automatic_tax", Json.obj("disabled_reason", null, "enabled", false, "liability", null));
-    sub.put("billing_cycle_anchor", anchor);
-    sub.put("billing_cycle_anchor_config", null);
-    sub.put("billing_mode", Json.obj("flexible", null, "type", "classic", "updated_at", null));
-    sub.put("billing_thresholds", null);
-    sub.put("cancel_at", null);
-    sub.put("cancel_at_period_end", false);
-    sub.put("canceled_at", null);
-    sub.put("cancellation_details", Json.obj("comment", null, "feedback", null, "reason", null));
-    sub.put("collection_method", collectionMethod);
-    sub.put("created", now);
-    sub.put("currency", specs.get(0).price().get("currency"));
-    sub.put("customer", customer.get("id"));
-    sub.put("customer_account", null);
-    sub.put("days_until_due", "send_invoice".equals(collectionMethod)
-        ? (daysUntilDue == null ? 30L : daysUntilDue) : null);
-    sub.put("default_payment_method", defaultPm);
-    sub.put("default_source", null);
-    sub.put("default_tax_rates", new ArrayList<>());
-    sub.put("description", description);
-    sub.put("discounts", new ArrayList<>(discountIds));
-    sub.put("ended_at", null);
-    sub.put("invoice_settings", Json.obj("account_tax_ids", null, "custom_fields", null, "description", null,
-        "footer", null, "issuer", Json.obj("type", "self")));
-    sub.put("items", emptyItemList(subId));
-    sub.put("latest_invoice", null);
-    sub.put("livemode", false);
-    sub.put("metadata", metadata == null ? new LinkedHashMap<String, Object>() : metadata);
-    sub.put("next_pending_invoice_item_invoice", null);
-    sub.put("on_behalf_of", null);
-    sub.put("pause_collection", null);
-    sub.put("payment_settings", Json.obj("payment_method_options", null, "payment_method_types", null,
-        "save_default_payment_method", "off"));
-    sub.put("pending_invoice_item_interval", null);
-    sub.put("pending_setup_intent", null);
-    sub.put("pending_update", null);
-    sub.put("schedule", null);
-    sub.put("start_date", now);
-    sub.put("status", trial ? "trialing" : "incomplete");
-    sub.put("test_clock", null);
-    sub.put("transfer_data", null);
-    sub.put("trial_end", trialEnd);
-    sub.put("trial_settings", Json.obj("end_behavior", Json.obj("missing_payment_method", "create_invoice")));
-    sub.put("trial_start", trial ? now : null);
-    // Internal fields (not rendered): the billing cycle anchor and how many periods it is past,
-    // from which every renewal computes its period instead of adding to the previous one.
-    sub.put("_anchor", anchor);
-    sub.put("_cycle", trial ? -1L : 0L);
-    sub.put("_pending_lines", new ArrayList<Map<String, Object>>());
-    sub.put("_trial_will_end_sent", false);
-    return sub;
-  }
-
-  private static Map<String, Object> emptyItemList(String subId) {
-    Map<String, Object> itemList = new LinkedHashMap<>();
-    itemList.put("object", "list");
-    itemList.put("data", new ArrayList<Map<String, Object>>());
-    itemList.put("has_more", false);
-    itemList.put("total_count", 0L);
-    itemList.put("url", "/v1/subscription_items?subscription=" + subId);
-    return itemList;
-  }
-
-  /**
-   * Charges the first invoice (unless it is sent, or left to confirm with
-   * {@code default_incomplete}), sets the status and emits the creation and invoice events.
-   */
-  private void collectFirstInvoice(Map<String, Object> sub, Map<String, Object> invoice,
-      Map<String, Object> customer, boolean trial, String paymentBehavior, String collectionMethod) {
-    boolean sendInvoice = "send_invoice".equals(collectionMethod);
-    long due = Invoices.amountDueIfFinalized(invoice, customer);
-    PaymentAttempt attempt;
-    if (sendInvoice || ("default_incomplete".equals(paymentBehavior) && due > 0)) {
-      attempt = null;
-    } else {
-      attempt = charges.charge((String) customer.get("id"), paymentMethodFor(s, sub, customer), due,
-          (String) invoice.get("currency"), "Subscription creation", null);
-    }
-    if (attempt != null && !attempt.succeeded() && "error_if_incomplete".equals(paymentBehavior)) {
-      discardFailedCreation(sub, invoice);
-      throw CardCharges.cardError(attempt);
-    }
-    if (!trial) {
-      sub.put("status", sendInvoice || (attempt != null && attempt.succeeded()) ? "active" : "incomplete");
-    }
-    s.emit("customer.subscription.created", sub);
-    invoices.lifecycle(invoice, attempt, true);
-    if (attempt == null && !sendInvoice) {
-      awaitConfirmation(customer, invoice, due);
-    }
-  }
-
-  /** default_incomplete: a payment intent awaiting confirmation, linked to the invoice. */
-  private void awaitConfirmation(Map<String, Object> customer, Map<String, Object> invoice, long due) {
-    Map<String, Object> pi = charges.newPaymentIntent((String) customer.get("id"), due,
-        (String) invoice.get("currency"), null, "Subscription creation", null);
-    pi.put("status", "requires_payment_method");
-    pi.put("_invoice", invoice.get("id"));
-    s.store.put(pi);
-    s.emit("payment_intent.created", pi);
-  }
-
-  private void discardFailedCreation(Map<String, Object> sub, Map<String, Object> invoice) {
-    for (Map<String, Object> item : itemsOf(sub)) {
-      s.store.remove((String) item.get("id"));
-    }
-    s.store.remove((String) sub.get("id"));
-    s.store.remove((String) invoice.get("id"));
-  }
-
-  // ================================================================ listing, cancellation
-
   private Map<String, Object> list(Params p) {
     String customer = p.strOrNull("customer");
     String status = p.oneOf("status", null, "active", "all", "canceled", "ended", "incomplete",
@@ -340,19 +131,5 @@ final class Subscriptions {
           || itemsOf(o).stream().anyMatch(i -> price.equals(itemPrice(i).get("id")));
       return statusOk && priceOk && (customer == null || customer.equals(o.get("customer")));
     }), p);
-  }
-
-  /** Cancels immediately, emitting {@code customer.subscription.deleted}. */
-  void cancelNow(Map<String, Object> sub, String reason) {
-    long now = s.now();
-    sub.put("status", "canceled");
-    if (sub.get("canceled_at") == null) {
-      sub.put("canceled_at", now);
-    }
-    sub.put("ended_at", now);
-    if (cancellationDetails(sub).get("reason") == null) {
-      cancellationDetails(sub).put("reason", reason);
-    }
-    s.emit("customer.subscription.deleted", sub);
   }
 }

@@ -1,5 +1,6 @@
 package dev.billing.emulator.resource;
 
+import dev.billing.emulator.service.MeterUsage;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.wire.ApiError;
@@ -91,5 +92,4 @@ public final class Usage {
     }
     return null;
   }
-
 }

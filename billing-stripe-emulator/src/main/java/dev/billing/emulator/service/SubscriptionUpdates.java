@@ -1,21 +1,19 @@
-package dev.billing.emulator;
+package dev.billing.emulator.service;
 
-import static dev.billing.emulator.SubscriptionShape.cancellationDetails;
-import static dev.billing.emulator.SubscriptionShape.currentPeriodEnd;
-import static dev.billing.emulator.SubscriptionShape.currentPeriodStart;
-import static dev.billing.emulator.SubscriptionShape.itemPrice;
-import static dev.billing.emulator.SubscriptionShape.itemsOf;
-import static dev.billing.emulator.SubscriptionShape.metered;
-import static dev.billing.emulator.SubscriptionShape.pendingLines;
-import static dev.billing.emulator.SubscriptionShape.qty;
-import static dev.billing.emulator.SubscriptionShape.recountItems;
-import static dev.billing.emulator.SubscriptionShape.recurringOf;
-import static dev.billing.emulator.SubscriptionShape.sameInterval;
-import static dev.billing.emulator.SubscriptionShape.setPeriod;
+import static dev.billing.emulator.service.SubscriptionShape.cancellationDetails;
+import static dev.billing.emulator.service.SubscriptionShape.currentPeriodEnd;
+import static dev.billing.emulator.service.SubscriptionShape.currentPeriodStart;
+import static dev.billing.emulator.service.SubscriptionShape.itemPrice;
+import static dev.billing.emulator.service.SubscriptionShape.itemsOf;
+import static dev.billing.emulator.service.SubscriptionShape.metered;
+import static dev.billing.emulator.service.SubscriptionShape.pendingLines;
+import static dev.billing.emulator.service.SubscriptionShape.qty;
+import static dev.billing.emulator.service.SubscriptionShape.recountItems;
+import static dev.billing.emulator.service.SubscriptionShape.recurringOf;
+import static dev.billing.emulator.service.SubscriptionShape.sameInterval;
+import static dev.billing.emulator.service.SubscriptionShape.setPeriod;
 
-import dev.billing.emulator.SubscriptionItems.ItemSpec;
-import dev.billing.emulator.service.Discounts;
-import dev.billing.emulator.service.Products;
+import dev.billing.emulator.service.SubscriptionItems.ItemSpec;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Periods;
@@ -33,22 +31,22 @@ import java.util.Objects;
  * change calls for. The steps run in Stripe's order and a failing step leaves the earlier ones
  * applied, as the emulator has always done.
  */
-final class SubscriptionUpdates {
+public final class SubscriptionUpdates {
   private final EmulatorState s;
   private final SubscriptionItems items;
   private final InvoiceLines lines;
-  private final Invoices invoices;
+  private final Invoicing invoicing;
   private final Renewals renewals;
   private final Products products;
   private final Discounts discounts;
 
-  SubscriptionUpdates(EmulatorState state, SubscriptionItems items, InvoiceLines lines,
-      Invoices invoices, Renewals renewals, Products products, Discounts discounts) {
+  public SubscriptionUpdates(EmulatorState state, SubscriptionItems items, InvoiceLines lines,
+      Invoicing invoicing, Renewals renewals, Products products, Discounts discounts) {
     this.s = state;
     this.discounts = discounts;
     this.items = items;
     this.lines = lines;
-    this.invoices = invoices;
+    this.invoicing = invoicing;
     this.renewals = renewals;
     this.products = products;
   }
@@ -67,7 +65,7 @@ final class SubscriptionUpdates {
     boolean intervalChange;
   }
 
-  Map<String, Object> update(String id, Params p) {
+  public Map<String, Object> update(String id, Params p) {
     Map<String, Object> sub = s.store.require("subscription", id, "id");
     String status = (String) sub.get("status");
     requireUpdatable(status, p);
@@ -91,7 +89,7 @@ final class SubscriptionUpdates {
     }
     s.emitUpdated("customer.subscription.updated", before, sub);
     if (invoice != null) {
-      invoices.collect(invoice, sub, customer, true);
+      invoicing.collect(invoice, sub, customer, true);
     }
     if (endTrialNow) {
       endTrialNow(sub, now);
@@ -392,7 +390,7 @@ final class SubscriptionUpdates {
     if ("always_invoice".equals(proration)) {
       List<Map<String, Object>> invoiceLines = new ArrayList<>(changes.prorations);
       invoiceLines.addAll(lines.takePending(sub, window.invoiceId()));
-      return invoices.newInvoice(window.invoiceId(), customer, sub, "subscription_update", invoiceLines,
+      return invoicing.newInvoice(window.invoiceId(), customer, sub, "subscription_update", invoiceLines,
           window.now(), window.now());
     }
     if ("create_prorations".equals(proration)) {
@@ -423,7 +421,7 @@ final class SubscriptionUpdates {
       }
     }
     invoiceLines.addAll(lines.cycleLines(window.invoiceId(), sub, now, newEnd));
-    return invoices.newInvoice(window.invoiceId(), customer, sub, "subscription_update", invoiceLines,
+    return invoicing.newInvoice(window.invoiceId(), customer, sub, "subscription_update", invoiceLines,
         now, now);
   }
 }

@@ -1,7 +1,7 @@
-package dev.billing.emulator;
+package dev.billing.emulator.service;
 
-import static dev.billing.emulator.SubscriptionShape.currentPeriodEnd;
-import static dev.billing.emulator.SubscriptionShape.currentPeriodStart;
+import static dev.billing.emulator.service.SubscriptionShape.currentPeriodEnd;
+import static dev.billing.emulator.service.SubscriptionShape.currentPeriodStart;
 
 import dev.billing.emulator.state.EmulatorState;
 import java.time.Instant;
@@ -22,17 +22,17 @@ import java.util.Map;
  * for one billed by sending invoices, nor when the period began after that point (a period shorter
  * than the lead).
  */
-final class TimeEffects {
+public final class TimeEffects {
   private static final long TRIAL_WILL_END_LEAD = 3L * 24 * 3600;
   private static final List<String> RUNNING = List.of("trialing", "active", "past_due", "unpaid");
 
   private final EmulatorState s;
-  private final Subscriptions subscriptions;
+  private final SubscriptionLifecycle lifecycle;
   private final Renewals renewals;
 
-  TimeEffects(EmulatorState state, Subscriptions subscriptions, Renewals renewals) {
+  public TimeEffects(EmulatorState state, SubscriptionLifecycle lifecycle, Renewals renewals) {
     this.s = state;
-    this.subscriptions = subscriptions;
+    this.lifecycle = lifecycle;
     this.renewals = renewals;
   }
 
@@ -51,7 +51,7 @@ final class TimeEffects {
    * Moves emulated time to {@code target}, running every milestone on the way in chronological
    * order (trial_will_end, cancellations, trial ends, renewals, checkout expiry).
    */
-  void advanceTo(long target) {
+  public void advanceTo(long target) {
     while (true) {
       Milestone next = nextMilestone(target);
       if (next == null) {
@@ -78,7 +78,7 @@ final class TimeEffects {
     for (Map<String, Object> session : s.store.all("checkout.session")) {
       if ("open".equals(session.get("status")) && (Long) session.get("expires_at") <= target) {
         Milestone m = new Milestone((Long) session.get("expires_at"), 3,
-            () -> Checkout.expire(s, session));
+            () -> CheckoutExpiry.expire(s, session));
         if (m.before(best)) {
           best = m;
         }
@@ -99,7 +99,7 @@ final class TimeEffects {
     Object cancelAt = sub.get("cancel_at");
     if (cancelAt != null) {
       candidates.add(new Milestone((Long) cancelAt, 1,
-          () -> subscriptions.cancelNow(sub, "cancellation_requested")));
+          () -> lifecycle.cancelNow(sub, "cancellation_requested")));
     }
     long periodEnd = currentPeriodEnd(sub);
     int days = s.upcomingInvoiceDays();

@@ -1,12 +1,12 @@
-package dev.billing.emulator;
+package dev.billing.emulator.service;
 
-import static dev.billing.emulator.SubscriptionShape.currentPeriodEnd;
-import static dev.billing.emulator.SubscriptionShape.currentPeriodStart;
-import static dev.billing.emulator.SubscriptionShape.itemPrice;
-import static dev.billing.emulator.SubscriptionShape.itemsOf;
-import static dev.billing.emulator.SubscriptionShape.pendingLines;
-import static dev.billing.emulator.SubscriptionShape.recurringOf;
-import static dev.billing.emulator.SubscriptionShape.setPeriod;
+import static dev.billing.emulator.service.SubscriptionShape.currentPeriodEnd;
+import static dev.billing.emulator.service.SubscriptionShape.currentPeriodStart;
+import static dev.billing.emulator.service.SubscriptionShape.itemPrice;
+import static dev.billing.emulator.service.SubscriptionShape.itemsOf;
+import static dev.billing.emulator.service.SubscriptionShape.pendingLines;
+import static dev.billing.emulator.service.SubscriptionShape.recurringOf;
+import static dev.billing.emulator.service.SubscriptionShape.setPeriod;
 
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
@@ -21,15 +21,15 @@ import java.util.Map;
  * the items to the next period of the billing cycle and invoice it (with the past period's metered
  * usage and pending prorations). Reached through the clock, or at once by {@code trial_end=now}.
  */
-final class Renewals {
+public final class Renewals {
   private final EmulatorState s;
   private final InvoiceLines lines;
-  private final Invoices invoices;
+  private final Invoicing invoicing;
 
-  Renewals(EmulatorState state, InvoiceLines lines, Invoices invoices) {
+  public Renewals(EmulatorState state, InvoiceLines lines, Invoicing invoicing) {
     this.s = state;
     this.lines = lines;
-    this.invoices = invoices;
+    this.invoicing = invoicing;
   }
 
   /**
@@ -37,7 +37,7 @@ final class Renewals {
    * events. Periods are computed from the billing cycle anchor, so Jan 31 renews on Feb 28, then
    * on Mar 31, instead of drifting.
    */
-  void endPeriod(Map<String, Object> sub) {
+  public void endPeriod(Map<String, Object> sub) {
     Map<String, Object> customer = s.store.get((String) sub.get("customer"));
     Map<String, Object> before = Json.deepCopy(sub);
     boolean wasTrial = "trialing".equals(sub.get("status"));
@@ -60,11 +60,11 @@ final class Renewals {
     setPeriod(sub, newStart, newEnd);
     invoiceLines.addAll(lines.cycleLines(invoiceId, sub, newStart, newEnd));
     invoiceLines.addAll(lines.takePending(sub, invoiceId));
-    Map<String, Object> invoice = invoices.newInvoice(invoiceId, customer, sub, "subscription_cycle",
+    Map<String, Object> invoice = invoicing.newInvoice(invoiceId, customer, sub, "subscription_cycle",
         invoiceLines, prevStart, prevEnd);
     sub.put("latest_invoice", invoiceId);
     s.emitUpdated("customer.subscription.updated", before, sub);
-    invoices.collect(invoice, sub, customer, !"send_invoice".equals(sub.get("collection_method")));
+    invoicing.collect(invoice, sub, customer, !"send_invoice".equals(sub.get("collection_method")));
   }
 
   /**
@@ -72,7 +72,7 @@ final class Renewals {
    * licensed items, the usage of the running period so far (none for a trial), the pending
    * prorations; changes nothing.
    */
-  Map<String, Object> upcomingInvoice(Map<String, Object> sub) {
+  public Map<String, Object> upcomingInvoice(Map<String, Object> sub) {
     Map<String, Object> customer = s.store.get((String) sub.get("customer"));
     long start = currentPeriodStart(sub);
     long end = currentPeriodEnd(sub);
@@ -87,7 +87,7 @@ final class Renewals {
       copy.put("invoice", null);
       invoiceLines.add(copy);
     }
-    return invoices.upcoming(customer, sub, invoiceLines, start, end, end);
+    return invoicing.upcoming(customer, sub, invoiceLines, start, end, end);
   }
 
   /**

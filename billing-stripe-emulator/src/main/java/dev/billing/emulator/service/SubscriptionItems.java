@@ -1,9 +1,8 @@
-package dev.billing.emulator;
+package dev.billing.emulator.service;
 
-import static dev.billing.emulator.SubscriptionShape.metered;
-import static dev.billing.emulator.SubscriptionShape.recurringOf;
+import static dev.billing.emulator.service.SubscriptionShape.metered;
+import static dev.billing.emulator.service.SubscriptionShape.recurringOf;
 
-import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.wire.ApiError;
@@ -19,20 +18,20 @@ import java.util.Map;
  * the subscription item objects built from them; shared by subscriptions, their updates and
  * checkout.
  */
-final class SubscriptionItems {
+public final class SubscriptionItems {
   private final EmulatorState s;
   private final Products products;
 
-  SubscriptionItems(EmulatorState state, Products products) {
+  public SubscriptionItems(EmulatorState state, Products products) {
     this.s = state;
     this.products = products;
   }
 
   /** A requested subscription item. */
-  record ItemSpec(Map<String, Object> price, Long quantity, Map<String, Object> metadata) {}
+  public record ItemSpec(Map<String, Object> price, Long quantity, Map<String, Object> metadata) {}
 
   /** Parses {@code items[n][price|quantity|metadata]} / {@code line_items[n]...} into specs. */
-  List<ItemSpec> itemSpecs(List<Params> items, boolean requireRecurring) {
+  public List<ItemSpec> itemSpecs(List<Params> items, boolean requireRecurring) {
     List<ItemSpec> specs = new ArrayList<>();
     for (Params item : items) {
       Map<String, Object> price = requestedPrice(item);
@@ -52,7 +51,7 @@ final class SubscriptionItems {
   }
 
   /** The {@code price} or {@code price_data} of one item, or null when it names neither. */
-  Map<String, Object> requestedPrice(Params item) {
+  public Map<String, Object> requestedPrice(Params item) {
     String priceId = item.strOrNull("price");
     if (priceId != null) {
       return s.store.require("price", priceId, item.name("price"));
@@ -63,7 +62,7 @@ final class SubscriptionItems {
     return null;
   }
 
-  static void requireRecurring(Map<String, Object> price, Params item) {
+  public static void requireRecurring(Map<String, Object> price, Params item) {
     if (recurringOf(price) == null) {
       throw ApiError.invalid("The price specified is set to `type=one_time` but this field only "
           + "accepts prices with `type=recurring`.", item.name("price"));
@@ -88,14 +87,14 @@ final class SubscriptionItems {
   }
 
   /** A {@code price_data} price: created inactive, like Stripe's inline prices. */
-  Map<String, Object> inlinePrice(Params priceData) {
+  public Map<String, Object> inlinePrice(Params priceData) {
     Map<String, Object> raw = new LinkedHashMap<>(priceData.raw());
     raw.put("active", "false");
     return products.createPrice(new Params(raw), false);
   }
 
   /** A subscription item (not stored yet) for the period {@code start..end}. */
-  Map<String, Object> newItem(String subId, ItemSpec spec, long start, long end) {
+  public Map<String, Object> newItem(String subId, ItemSpec spec, long start, long end) {
     Map<String, Object> item = new LinkedHashMap<>();
     item.put("id", Ids.next("si"));
     item.put("object", "subscription_item");
@@ -114,7 +113,7 @@ final class SubscriptionItems {
   }
 
   /** The legacy {@code plan} view of a recurring price, still present on subscription items. */
-  static Map<String, Object> plan(Map<String, Object> price) {
+  public static Map<String, Object> plan(Map<String, Object> price) {
     Map<String, Object> rec = recurringOf(price);
     Map<String, Object> plan = new LinkedHashMap<>();
     plan.put("id", price.get("id"));

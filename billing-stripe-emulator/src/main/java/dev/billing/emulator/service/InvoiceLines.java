@@ -1,14 +1,12 @@
-package dev.billing.emulator;
+package dev.billing.emulator.service;
 
-import static dev.billing.emulator.SubscriptionShape.itemPrice;
-import static dev.billing.emulator.SubscriptionShape.itemsOf;
-import static dev.billing.emulator.SubscriptionShape.metered;
-import static dev.billing.emulator.SubscriptionShape.pendingLines;
-import static dev.billing.emulator.SubscriptionShape.qty;
-import static dev.billing.emulator.SubscriptionShape.recurringOf;
+import static dev.billing.emulator.service.SubscriptionShape.itemPrice;
+import static dev.billing.emulator.service.SubscriptionShape.itemsOf;
+import static dev.billing.emulator.service.SubscriptionShape.metered;
+import static dev.billing.emulator.service.SubscriptionShape.pendingLines;
+import static dev.billing.emulator.service.SubscriptionShape.qty;
+import static dev.billing.emulator.service.SubscriptionShape.recurringOf;
 
-import dev.billing.emulator.service.MeterUsage;
-import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.state.Periods;
@@ -22,11 +20,11 @@ import java.util.Map;
  * Invoice line items: the 2026 shape of one line, and the lines a subscription bills for a first
  * invoice, a new period, the usage of a past period, or pending prorations.
  */
-final class InvoiceLines {
+public final class InvoiceLines {
   private final EmulatorState s;
   private final Products products;
 
-  InvoiceLines(EmulatorState state, Products products) {
+  public InvoiceLines(EmulatorState state, Products products) {
     this.s = state;
     this.products = products;
   }
@@ -35,7 +33,7 @@ final class InvoiceLines {
    * One line. With a subscription {@code item} it is a subscription item line, without one an
    * invoice item line (one-time prices bought with a subscription).
    */
-  Map<String, Object> line(String invoiceId, String subId, Map<String, Object> item,
+  public Map<String, Object> line(String invoiceId, String subId, Map<String, Object> item,
       Map<String, Object> price, long qty, long amount, long start, long end, String description,
       boolean proration) {
     Map<String, Object> line = new LinkedHashMap<>();
@@ -85,7 +83,7 @@ final class InvoiceLines {
    * The lines of a subscription's first invoice: each licensed item for the first period ($0
    * during a trial), then the one-time prices bought with it. Metered items bill later, in arrears.
    */
-  List<Map<String, Object>> firstLines(String invoiceId, String subId, List<Map<String, Object>> items,
+  public List<Map<String, Object>> firstLines(String invoiceId, String subId, List<Map<String, Object>> items,
       List<SubscriptionItems.ItemSpec> oneTimeItems, boolean trial, String interval, long now,
       long periodEnd) {
     List<Map<String, Object>> lines = new ArrayList<>();
@@ -109,7 +107,7 @@ final class InvoiceLines {
   }
 
   /** Licensed lines for a new period. */
-  List<Map<String, Object>> cycleLines(String invoiceId, Map<String, Object> sub, long start, long end) {
+  public List<Map<String, Object>> cycleLines(String invoiceId, Map<String, Object> sub, long start, long end) {
     List<Map<String, Object>> lines = new ArrayList<>();
     for (Map<String, Object> item : itemsOf(sub)) {
       Map<String, Object> price = itemPrice(item);
@@ -125,7 +123,7 @@ final class InvoiceLines {
   }
 
   /** Metered lines billing the usage the meters recorded for the customer in {@code start..end}. */
-  List<Map<String, Object>> usageLines(String invoiceId, Map<String, Object> sub, long start, long end) {
+  public List<Map<String, Object>> usageLines(String invoiceId, Map<String, Object> sub, long start, long end) {
     List<Map<String, Object>> lines = new ArrayList<>();
     for (Map<String, Object> item : itemsOf(sub)) {
       Map<String, Object> price = itemPrice(item);
@@ -145,7 +143,7 @@ final class InvoiceLines {
   }
 
   /** Takes the pending proration lines, re-pointed at {@code invoiceId}. */
-  List<Map<String, Object>> takePending(Map<String, Object> sub, String invoiceId) {
+  public List<Map<String, Object>> takePending(Map<String, Object> sub, String invoiceId) {
     List<Map<String, Object>> pending = pendingLines(sub);
     List<Map<String, Object>> out = new ArrayList<>();
     for (Map<String, Object> l : pending) {
