@@ -1,9 +1,14 @@
 package dev.billing.emulator;
 
 import dev.billing.emulator.resource.Catalog;
+import dev.billing.emulator.resource.Checkout;
+import dev.billing.emulator.resource.Customers;
+import dev.billing.emulator.resource.Invoices;
 import dev.billing.emulator.resource.Misc;
+import dev.billing.emulator.resource.Payments;
 import dev.billing.emulator.resource.PortalConfigurations;
 import dev.billing.emulator.resource.Refunds;
+import dev.billing.emulator.resource.Subscriptions;
 import dev.billing.emulator.resource.Usage;
 import dev.billing.emulator.service.CardCharges;
 import dev.billing.emulator.service.CustomerAccounts;

@@ -1,6 +1,7 @@
 package dev.billing.emulator;
 
 import dev.billing.emulator.resource.Catalog;
+import dev.billing.emulator.resource.Customers;
 import dev.billing.emulator.resource.Misc;
 import dev.billing.emulator.service.Products;
 import dev.billing.emulator.state.EmulatorState;

@@ -1,6 +1,7 @@
 package dev.billing.emulator;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.billing.emulator.resource.Checkout;
 import dev.billing.emulator.resource.Misc;
 import dev.billing.emulator.state.EmulatorClock;
 import dev.billing.emulator.state.EmulatorState;

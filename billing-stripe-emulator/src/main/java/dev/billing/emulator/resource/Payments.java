@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.resource;
 
 import dev.billing.emulator.service.CardCharges;
 import dev.billing.emulator.service.Cards;
@@ -17,18 +17,18 @@ import java.util.Map;
  * The payment intents and charges API: create, confirm and cancel payment intents, read charges.
  * Confirming the intent of a {@code default_incomplete} subscription pays its invoice.
  */
-final class Payments {
+public final class Payments {
   private final EmulatorState s;
   private final CardCharges charges;
   private final Invoicing invoicing;
 
-  Payments(EmulatorState state, CardCharges charges, Invoicing invoicing) {
+  public Payments(EmulatorState state, CardCharges charges, Invoicing invoicing) {
     this.s = state;
     this.charges = charges;
     this.invoicing = invoicing;
   }
 
-  void register(Routes r) {
+  public void register(Routes r) {
     r.add("POST", "/v1/payment_intents", c -> create(c.params()));
     r.add("GET", "/v1/payment_intents", c -> {
       String customer = c.params().strOrNull("customer");

@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.resource;
 
 import dev.billing.emulator.service.Cards;
 import dev.billing.emulator.service.CustomerAccounts;
@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Customers, payment methods, setup intents and billing portal sessions. */
-final class Customers {
+public final class Customers {
   private static final Pattern CLAUSE = Pattern.compile(
       "\\s*(-?)(metadata\\[['\"]([^'\"]+)['\"]\\]|[a-z_]+)\\s*([:~])\\s*['\"]([^'\"]*)['\"]\\s*");
 
@@ -28,13 +28,13 @@ final class Customers {
   private final CustomerAccounts accounts;
   private final SubscriptionLifecycle lifecycle;
 
-  Customers(EmulatorState state, CustomerAccounts accounts, SubscriptionLifecycle lifecycle) {
+  public Customers(EmulatorState state, CustomerAccounts accounts, SubscriptionLifecycle lifecycle) {
     this.s = state;
     this.accounts = accounts;
     this.lifecycle = lifecycle;
   }
 
-  void register(Routes r) {
+  public void register(Routes r) {
     r.add("POST", "/v1/customers", c -> s.render(createCustomer(c.params()), c.params().expand()));
     r.add("GET", "/v1/customers", c -> listCustomers(c.params()));
     r.add("GET", "/v1/customers/search", c -> searchCustomers(c.params()));
@@ -85,7 +85,7 @@ final class Customers {
 
   // ---------------------------------------------------------------- customers
 
-  Map<String, Object> createCustomer(Params p) {
+  public Map<String, Object> createCustomer(Params p) {
     String paymentMethod = p.strOrNull("payment_method");
     Params invoiceSettings = p.sub("invoice_settings");
     String defaultPm = invoiceSettings == null ? null
@@ -223,7 +223,7 @@ final class Customers {
   }
 
   @SuppressWarnings("unchecked")
-  static Predicate<Map<String, Object>> parseQuery(String query) {
+  public static Predicate<Map<String, Object>> parseQuery(String query) {
     String[] orParts = query.split("(?i)\\s+OR\\s+");
     boolean usesAnd = query.matches("(?is).*\\s+AND\\s+.*");
     if (orParts.length > 1 && usesAnd) {

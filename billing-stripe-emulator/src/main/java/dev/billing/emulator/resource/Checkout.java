@@ -1,5 +1,6 @@
-package dev.billing.emulator;
+package dev.billing.emulator.resource;
 
+import dev.billing.emulator.CheckoutCompletion;
 import dev.billing.emulator.service.CardCharges;
 import dev.billing.emulator.service.Cards;
 import dev.billing.emulator.service.CheckoutExpiry;
@@ -25,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Checkout sessions: creation, hosted completion (success or declined card), expiry. */
-final class Checkout {
+public final class Checkout {
   private static final long DEFAULT_EXPIRY = 24L * 3600;
 
   private final EmulatorState s;
@@ -36,7 +37,7 @@ final class Checkout {
   private final SubscriptionLifecycle lifecycle;
   private final CardCharges charges;
 
-  Checkout(EmulatorState state, CustomerAccounts accounts, Products products, SubscriptionItems subscriptionItems,
+  public Checkout(EmulatorState state, CustomerAccounts accounts, Products products, SubscriptionItems subscriptionItems,
       Discounts discounts, SubscriptionLifecycle lifecycle, CardCharges charges) {
     this.s = state;
     this.accounts = accounts;
@@ -47,7 +48,7 @@ final class Checkout {
     this.charges = charges;
   }
 
-  void register(Routes r) {
+  public void register(Routes r) {
     r.add("POST", "/v1/checkout/sessions", c -> s.render(create(c.params()), c.params().expand()));
     r.add("GET", "/v1/checkout/sessions", c -> list(c.params()));
     r.add("GET", "/v1/checkout/sessions/{id}", c -> s.render(
@@ -297,7 +298,7 @@ final class Checkout {
    * session stays open (as on Stripe, the customer may retry).
    */
   @SuppressWarnings("unchecked")
-  CheckoutCompletion complete(String sessionId, String declineCode, String cardNumber,
+  public CheckoutCompletion complete(String sessionId, String declineCode, String cardNumber,
       String promotionCode) {
     Map<String, Object> session = s.store.require("checkout.session", sessionId, "session");
     if (!"open".equals(session.get("status"))) {

@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.resource;
 
 import static dev.billing.emulator.service.SubscriptionShape.itemPrice;
 import static dev.billing.emulator.service.SubscriptionShape.itemsOf;
@@ -26,14 +26,14 @@ import java.util.Map;
  * (checkout, customer deletion and the clock need them too); changes to an existing subscription are
  * {@link SubscriptionUpdates}; what time does to it is {@link TimeEffects}.
  */
-final class Subscriptions {
+public final class Subscriptions {
   private final EmulatorState s;
   private final SubscriptionItems items;
   private final Discounts discounts;
   private final SubscriptionLifecycle lifecycle;
   private final SubscriptionUpdates updates;
 
-  Subscriptions(EmulatorState state, SubscriptionItems items, Discounts discounts,
+  public Subscriptions(EmulatorState state, SubscriptionItems items, Discounts discounts,
       SubscriptionLifecycle lifecycle, SubscriptionUpdates updates) {
     this.s = state;
     this.items = items;
@@ -42,7 +42,7 @@ final class Subscriptions {
     this.updates = updates;
   }
 
-  void register(Routes r) {
+  public void register(Routes r) {
     r.add("POST", "/v1/subscriptions", c -> createFromApi(c.params()));
     r.add("GET", "/v1/subscriptions", c -> list(c.params()));
     r.add("GET", "/v1/subscriptions/{id}", c -> s.render(

@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.resource;
 
 import static dev.billing.emulator.service.SubscriptionShape.paymentMethodFor;
 
@@ -21,20 +21,20 @@ import java.util.Map;
  * voiding. Drafting, finalizing and collecting an invoice is {@link Invoicing}'s, which
  * subscriptions, renewals and payment intents share.
  */
-final class Invoices {
+public final class Invoices {
   private final EmulatorState s;
   private final Invoicing invoicing;
   private final CardCharges charges;
   private final CustomerAccounts accounts;
 
-  Invoices(EmulatorState state, Invoicing invoicing, CardCharges charges, CustomerAccounts accounts) {
+  public Invoices(EmulatorState state, Invoicing invoicing, CardCharges charges, CustomerAccounts accounts) {
     this.s = state;
     this.invoicing = invoicing;
     this.charges = charges;
     this.accounts = accounts;
   }
 
-  void register(Routes r) {
+  public void register(Routes r) {
     r.add("GET", "/v1/invoices", c -> list(c.params()));
     r.add("GET", "/v1/invoices/{id}", c -> s.render(
         s.store.require("invoice", c.var("id"), "id"), c.params().expand()));
