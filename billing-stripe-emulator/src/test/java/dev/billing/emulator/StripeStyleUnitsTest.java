@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
+import dev.billing.emulator.http.WebhookDispatcher;
 import dev.billing.emulator.resource.Customers;
 import dev.billing.emulator.state.EmulatorClock;
 import dev.billing.emulator.state.FaultInjector;

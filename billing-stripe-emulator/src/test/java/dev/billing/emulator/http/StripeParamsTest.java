@@ -1,8 +1,9 @@
-package dev.billing.emulator;
+package dev.billing.emulator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.annotations.SerializedName;
+import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.state.EmulatorClock;
 import dev.billing.emulator.state.EmulatorState;
 import java.lang.reflect.Field;

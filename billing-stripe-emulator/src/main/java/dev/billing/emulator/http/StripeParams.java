@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

@@ -1,5 +1,7 @@
-package dev.billing.emulator;
+package dev.billing.emulator.http;
 
+import dev.billing.emulator.DeliveryAttempt;
+import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.state.EmulatorClock;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.wire.Json;
@@ -33,7 +35,7 @@ import javax.crypto.spec.SecretKeySpec;
  * test switches (duplicate, delay, reorder, pause). First attempts to one endpoint are serialized
  * in emission order; retries and duplicate copies run concurrently.
  */
-final class WebhookDispatcher implements AutoCloseable {
+public final class WebhookDispatcher implements AutoCloseable {
   /** One event to one endpoint. */
   private record Delivery(String eventId, String eventType, String json, String endpointId,
       String url, String secret, int copy) {}
@@ -79,31 +81,31 @@ final class WebhookDispatcher implements AutoCloseable {
 
   // ---------------------------------------------------------------- switches
 
-  void duplicate(int copies) {
+  public void duplicate(int copies) {
     if (copies < 1) {
       throw new IllegalArgumentException("duplicate must be >= 1");
     }
     this.duplicate = copies;
   }
 
-  void delay(Duration value) {
+  public void delay(Duration value) {
     if (value.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative");
     }
     this.delay = value;
   }
 
-  void reorder(boolean value) {
+  public void reorder(boolean value) {
     this.reorder = value;
   }
 
-  void pause() {
+  public void pause() {
     synchronized (lock) {
       paused = true;
     }
   }
 
-  void resume() {
+  public void resume() {
     List<Runnable> release;
     synchronized (lock) {
       paused = false;
@@ -115,14 +117,14 @@ final class WebhookDispatcher implements AutoCloseable {
   }
 
   /** Back to defaults: 1 copy, no delay, in order, not paused (held deliveries are released). */
-  void resetSwitches() {
+  public void resetSwitches() {
     duplicate = 1;
     delay = Duration.ZERO;
     reorder = false;
     resume();
   }
 
-  Map<String, Object> settings() {
+  public Map<String, Object> settings() {
     synchronized (lock) {
       return Json.obj("duplicate", (long) duplicate, "delay_ms", delay.toMillis(),
           "reorder", reorder, "paused", paused, "pending", (long) pending,
@@ -130,19 +132,19 @@ final class WebhookDispatcher implements AutoCloseable {
     }
   }
 
-  int duplicateCopies() {
+  public int duplicateCopies() {
     return duplicate;
   }
 
-  Duration delayValue() {
+  public Duration delayValue() {
     return delay;
   }
 
-  boolean reorderEnabled() {
+  public boolean reorderEnabled() {
     return reorder;
   }
 
-  boolean isPaused() {
+  public boolean isPaused() {
     synchronized (lock) {
       return paused;
     }
@@ -293,21 +295,21 @@ final class WebhookDispatcher implements AutoCloseable {
     }
   }
 
-  List<DeliveryAttempt> log() {
+  public List<DeliveryAttempt> log() {
     synchronized (log) {
       return List.copyOf(log);
     }
   }
 
-  void clearLog() {
+  public void clearLog() {
     log.clear();
   }
 
-  static String signatureHeader(String secret, long timestamp, String payload) {
+  public static String signatureHeader(String secret, long timestamp, String payload) {
     return "t=" + timestamp + ",v1=" + hmacSha256Hex(secret, timestamp + "." + payload);
   }
 
-  static String hmacSha256Hex(String secret, String message) {
+  public static String hmacSha256Hex(String secret, String message) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

@@ -1,6 +1,10 @@
-package dev.billing.emulator;
+package dev.billing.emulator.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.Fault;
+import dev.billing.emulator.FaultKind;
+import dev.billing.emulator.RecordedRequest;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.FaultInjector;
 import dev.billing.emulator.state.IdempotencyStore;
@@ -71,7 +75,7 @@ final class ApiGateway {
     }
 
     Fault fault = faults.take(method, path);
-    if (fault != null && !fault.kind().appliesWork()) {
+    if (fault != null && !appliesWork(fault.kind())) {
       String faultName = fault.kind().wireName();
       switch (fault.kind()) {
         case DROP_CONNECTION -> {
@@ -180,6 +184,12 @@ final class ApiGateway {
           "An unknown error occurred in the Stripe emulator: " + e, null, null);
       return new Reply(500, Json.write(error.body()), Map.of());
     }
+  }
+
+  /** Whether the request still runs under the fault (which then delays it or spoils its answer). */
+  private static boolean appliesWork(FaultKind kind) {
+    return kind == FaultKind.HANG_AFTER_APPLY || kind == FaultKind.ERROR_500_AFTER_APPLY
+        || kind == FaultKind.DELAY;
   }
 
   /** Stripe saves results once the endpoint ran: successes, card errors and server errors. */

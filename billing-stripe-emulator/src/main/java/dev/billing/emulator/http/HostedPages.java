@@ -1,6 +1,7 @@
-package dev.billing.emulator;
+package dev.billing.emulator.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.billing.emulator.CheckoutCompletion;
 import dev.billing.emulator.service.Cards;
 import dev.billing.emulator.service.Products;
 import dev.billing.emulator.service.SubscriptionShape;
@@ -23,12 +24,12 @@ import java.util.Map;
  * "Pay with a declined card"), the billing portal, hosted invoices (and a tiny PDF), receipts.
  */
 final class HostedPages {
-  private final StripeEmulator emulator;
+  private final EmulatorServer emulator;
   private final EmulatorState s;
   private final Products products;
   private final Router api;
 
-  HostedPages(StripeEmulator emulator, EmulatorState state, Products products, Router api) {
+  HostedPages(EmulatorServer emulator, EmulatorState state, Products products, Router api) {
     this.emulator = emulator;
     this.s = state;
     this.products = products;

@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.http;
 
 import dev.billing.emulator.resource.Catalog;
 import dev.billing.emulator.resource.Checkout;
@@ -24,10 +24,10 @@ import dev.billing.emulator.service.TimeEffects;
 import dev.billing.emulator.state.EmulatorState;
 
 /**
- * Every Stripe resource of the emulator, built once with its collaborators. The billing classes
- * depend on each other in one direction only (items, discounts, lines and card charges first, then
- * invoices, renewals, updates, subscriptions and the clock's effects), so the order below is the
- * only place that knows the whole graph.
+ * Every Stripe resource of the emulator and the services they share, built once: the only place
+ * that knows the whole graph. The services come first, each taking only services built before it
+ * (products, accounts, items, discounts, lines and card charges; then invoicing, renewals, the
+ * subscription lifecycle and updates); then the resources, which take services and never each other.
  */
 final class ApiResources {
   private final Products products;
@@ -47,7 +47,6 @@ final class ApiResources {
   ApiResources(EmulatorState state) {
     this.products = new Products(state);
     this.accounts = new CustomerAccounts(state);
-    this.catalog = new Catalog(state, products);
     SubscriptionItems items = new SubscriptionItems(state, products);
     Discounts discounts = new Discounts(state);
     InvoiceLines lines = new InvoiceLines(state, products);
@@ -57,16 +56,18 @@ final class ApiResources {
     SubscriptionLifecycle lifecycle = new SubscriptionLifecycle(state, items, lines, invoicing, charges);
     SubscriptionUpdates updates = new SubscriptionUpdates(state, items, lines, invoicing, renewals, products,
         discounts);
-    this.invoices = new Invoices(state, invoicing, charges, accounts);
-    this.subscriptions = new Subscriptions(state, items, discounts, lifecycle, updates);
+    this.time = new TimeEffects(state, lifecycle, renewals);
+
+    this.catalog = new Catalog(state, products);
     this.customers = new Customers(state, accounts, lifecycle);
+    this.subscriptions = new Subscriptions(state, items, discounts, lifecycle, updates);
+    this.invoices = new Invoices(state, invoicing, charges, accounts);
     this.payments = new Payments(state, charges, invoicing);
     this.refunds = new Refunds(state);
     this.checkout = new Checkout(state, accounts, products, items, discounts, lifecycle, charges);
     this.misc = new Misc(state);
     this.portal = new PortalConfigurations(state);
     this.usage = new Usage(state);
-    this.time = new TimeEffects(state, lifecycle, renewals);
   }
 
   /** Registers every {@code /v1} route. */

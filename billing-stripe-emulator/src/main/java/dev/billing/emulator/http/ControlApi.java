@@ -1,6 +1,13 @@
-package dev.billing.emulator;
+package dev.billing.emulator.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.billing.emulator.CheckoutCompletion;
+import dev.billing.emulator.DeliveryAttempt;
+import dev.billing.emulator.EmittedEvent;
+import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.Fault;
+import dev.billing.emulator.FaultKind;
+import dev.billing.emulator.RecordedRequest;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Ids;
 import dev.billing.emulator.wire.ApiError;
@@ -27,11 +34,11 @@ import java.util.concurrent.TimeUnit;
  * form-encoded or JSON; responses are JSON.
  */
 final class ControlApi {
-  private final StripeEmulator emulator;
+  private final EmulatorServer emulator;
   private final EmulatorState state;
   private final Router router = new Router();
 
-  ControlApi(StripeEmulator emulator, EmulatorState state) {
+  ControlApi(EmulatorServer emulator, EmulatorState state) {
     this.emulator = emulator;
     this.state = state;
     routes();
@@ -119,7 +126,7 @@ final class ControlApi {
     router.add("GET", "/_emulator/webhooks", c -> emulator.dispatcher().settings());
     router.add("POST", "/_emulator/webhooks", c -> {
       Params p = c.params();
-      WebhookControls w = emulator.webhooks();
+      WebhookDispatcher w = emulator.dispatcher();
       if (p.lng("duplicate") != null) {
         w.duplicate(p.lng("duplicate").intValue());
       }
@@ -139,15 +146,15 @@ final class ControlApi {
       return emulator.dispatcher().settings();
     });
     router.add("POST", "/_emulator/webhooks/pause", c -> {
-      emulator.webhooks().pause();
+      emulator.dispatcher().pause();
       return emulator.dispatcher().settings();
     });
     router.add("POST", "/_emulator/webhooks/resume", c -> {
-      emulator.webhooks().resume();
+      emulator.dispatcher().resume();
       return emulator.dispatcher().settings();
     });
     router.add("POST", "/_emulator/webhooks/reset", c -> {
-      emulator.webhooks().reset();
+      emulator.dispatcher().resetSwitches();
       return emulator.dispatcher().settings();
     });
     router.add("POST", "/_emulator/webhooks/endpoints", c -> {
@@ -196,7 +203,7 @@ final class ControlApi {
       return Json.obj("deliveries", out);
     });
     router.add("DELETE", "/_emulator/deliveries", c -> {
-      emulator.webhooks().clearLog();
+      emulator.dispatcher().clearLog();
       return Json.obj("deliveries", List.of());
     });
     router.add("GET", "/_emulator/events", c -> {

@@ -1,4 +1,4 @@
-package dev.billing.emulator;
+package dev.billing.emulator.http;
 
 import dev.billing.emulator.wire.Routes;
 import java.util.ArrayList;
