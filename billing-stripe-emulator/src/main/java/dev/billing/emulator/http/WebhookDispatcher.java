@@ -124,7 +124,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     resume();
   }
 
-  public Map<String, Object> settings() {
+  Map<String, Object> settings() {
     synchronized (lock) {
       return Json.obj("duplicate", (long) duplicate, "delay_ms", delay.toMillis(),
           "reorder", reorder, "paused", paused, "pending", (long) pending,

@@ -37,8 +37,9 @@ public final class Checkout {
   private final SubscriptionLifecycle lifecycle;
   private final CardCharges charges;
 
-  public Checkout(EmulatorState state, CustomerAccounts accounts, Products products, SubscriptionItems subscriptionItems,
-      Discounts discounts, SubscriptionLifecycle lifecycle, CardCharges charges) {
+  public Checkout(EmulatorState state, CustomerAccounts accounts, Products products,
+      SubscriptionItems subscriptionItems, Discounts discounts, SubscriptionLifecycle lifecycle,
+      CardCharges charges) {
     this.s = state;
     this.accounts = accounts;
     this.products = products;

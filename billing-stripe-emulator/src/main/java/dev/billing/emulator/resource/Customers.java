@@ -302,7 +302,8 @@ public final class Customers {
     Map<String, Object> before = Json.deepCopy(pm);
     pm.put("customer", null);
     Map<String, Object> customer = s.store.find("customer", (String) customerId);
-    if (customer != null && pmId.equals(CustomerAccounts.invoiceSettings(customer).get("default_payment_method"))) {
+    if (customer != null
+        && pmId.equals(CustomerAccounts.invoiceSettings(customer).get("default_payment_method"))) {
       Map<String, Object> customerBefore = Json.deepCopy(customer);
       CustomerAccounts.invoiceSettings(customer).put("default_payment_method", null);
       s.emitUpdated("customer.updated", customerBefore, customer);

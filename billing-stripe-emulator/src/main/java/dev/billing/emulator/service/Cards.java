@@ -126,7 +126,7 @@ public final class Cards {
    * or multi-capture authorization and no installments.
    */
   @SuppressWarnings("unchecked")
-  public static Map<String, Object> chargeDetails(Map<String, Object> pm, long amount, boolean ok) {
+  static Map<String, Object> chargeDetails(Map<String, Object> pm, long amount, boolean ok) {
     Map<String, Object> card = (Map<String, Object>) pm.get("card");
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("amount_authorized", ok ? amount : null);
@@ -165,7 +165,7 @@ public final class Cards {
   }
 
   /** Stripe's error code for a decline code. */
-  public static String errorCode(String declineCode) {
+  static String errorCode(String declineCode) {
     return "expired_card".equals(declineCode) ? "expired_card" : "card_declined";
   }
 }

@@ -26,7 +26,7 @@ public final class Discounts {
   }
 
   /** The discounts an invoice received: ids, {@code {amount, discount}} entries, and their sum. */
-  public record Applied(List<Object> ids, List<Object> amounts, long total) {}
+  record Applied(List<Object> ids, List<Object> amounts, long total) {}
 
   /** Discount ids from {@code discounts[n][coupon|promotion_code]} (created on the fly). */
   public List<String> discountIds(List<Params> discounts, String customerId) {
@@ -116,7 +116,7 @@ public final class Discounts {
    * Applies the subscription's active discounts, in order, to the {@code discountable} amount of a
    * new invoice; a {@code once} discount that took something off is used up.
    */
-  public Applied apply(Map<String, Object> sub, long discountable, long now) {
+  Applied apply(Map<String, Object> sub, long discountable, long now) {
     return apply(sub, discountable, now, true);
   }
 
@@ -124,7 +124,7 @@ public final class Discounts {
    * The same for an invoice that is only shown ({@code invoice.upcoming}): a {@code once} discount
    * takes its amount off without being used up.
    */
-  public Applied preview(Map<String, Object> sub, long discountable, long at) {
+  Applied preview(Map<String, Object> sub, long discountable, long at) {
     return apply(sub, discountable, at, false);
   }
 
@@ -157,7 +157,7 @@ public final class Discounts {
   }
 
   /** A subscription stops listing discounts that are used up ({@code once}) or have ended. */
-  public void forgetUsed(Map<String, Object> sub, long now) {
+  void forgetUsed(Map<String, Object> sub, long now) {
     @SuppressWarnings("unchecked")
     List<Object> ids = (List<Object>) sub.get("discounts");
     for (Iterator<Object> it = ids.iterator(); it.hasNext(); ) {

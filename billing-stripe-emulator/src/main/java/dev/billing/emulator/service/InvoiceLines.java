@@ -33,7 +33,7 @@ public final class InvoiceLines {
    * One line. With a subscription {@code item} it is a subscription item line, without one an
    * invoice item line (one-time prices bought with a subscription).
    */
-  public Map<String, Object> line(String invoiceId, String subId, Map<String, Object> item,
+  Map<String, Object> line(String invoiceId, String subId, Map<String, Object> item,
       Map<String, Object> price, long qty, long amount, long start, long end, String description,
       boolean proration) {
     Map<String, Object> line = new LinkedHashMap<>();
@@ -83,7 +83,7 @@ public final class InvoiceLines {
    * The lines of a subscription's first invoice: each licensed item for the first period ($0
    * during a trial), then the one-time prices bought with it. Metered items bill later, in arrears.
    */
-  public List<Map<String, Object>> firstLines(String invoiceId, String subId, List<Map<String, Object>> items,
+  List<Map<String, Object>> firstLines(String invoiceId, String subId, List<Map<String, Object>> items,
       List<SubscriptionItems.ItemSpec> oneTimeItems, boolean trial, String interval, long now,
       long periodEnd) {
     List<Map<String, Object>> lines = new ArrayList<>();
@@ -107,7 +107,7 @@ public final class InvoiceLines {
   }
 
   /** Licensed lines for a new period. */
-  public List<Map<String, Object>> cycleLines(String invoiceId, Map<String, Object> sub, long start, long end) {
+  List<Map<String, Object>> cycleLines(String invoiceId, Map<String, Object> sub, long start, long end) {
     List<Map<String, Object>> lines = new ArrayList<>();
     for (Map<String, Object> item : itemsOf(sub)) {
       Map<String, Object> price = itemPrice(item);
@@ -123,7 +123,7 @@ public final class InvoiceLines {
   }
 
   /** Metered lines billing the usage the meters recorded for the customer in {@code start..end}. */
-  public List<Map<String, Object>> usageLines(String invoiceId, Map<String, Object> sub, long start, long end) {
+  List<Map<String, Object>> usageLines(String invoiceId, Map<String, Object> sub, long start, long end) {
     List<Map<String, Object>> lines = new ArrayList<>();
     for (Map<String, Object> item : itemsOf(sub)) {
       Map<String, Object> price = itemPrice(item);
@@ -143,7 +143,7 @@ public final class InvoiceLines {
   }
 
   /** Takes the pending proration lines, re-pointed at {@code invoiceId}. */
-  public List<Map<String, Object>> takePending(Map<String, Object> sub, String invoiceId) {
+  List<Map<String, Object>> takePending(Map<String, Object> sub, String invoiceId) {
     List<Map<String, Object>> pending = pendingLines(sub);
     List<Map<String, Object>> out = new ArrayList<>();
     for (Map<String, Object> l : pending) {

@@ -40,7 +40,7 @@ public final class Invoicing {
   // ================================================================ drafting
 
   /** A draft invoice (not stored or emitted yet); totals and discounts computed. */
-  public Map<String, Object> newInvoice(String id, Map<String, Object> customer, Map<String, Object> sub,
+  Map<String, Object> newInvoice(String id, Map<String, Object> customer, Map<String, Object> sub,
       String billingReason, List<Map<String, Object>> lines, long periodStart, long periodEnd) {
     long now = s.now();
     Map<String, Object> inv = draft(id, customer, sub, billingReason, lines, periodStart, periodEnd, now);
@@ -56,7 +56,7 @@ public final class Invoicing {
    * it has no id (it does not exist yet), its billing reason is {@code upcoming}, its payment is
    * attempted at {@code at}; nothing is stored and no discount is used up.
    */
-  public Map<String, Object> upcoming(Map<String, Object> customer, Map<String, Object> sub,
+  Map<String, Object> upcoming(Map<String, Object> customer, Map<String, Object> sub,
       List<Map<String, Object>> lines, long periodStart, long periodEnd, long at) {
     Map<String, Object> inv = draft(null, customer, sub, "upcoming", lines, periodStart, periodEnd, at);
     totals(inv, customer, sub, lines, discounts.preview(sub, discountable(lines), at));
@@ -204,7 +204,7 @@ public final class Invoicing {
   }
 
   /** {@code max(0, total + customer balance)}: negative balances are credit. */
-  public static long amountDueIfFinalized(Map<String, Object> inv, Map<String, Object> customer) {
+  static long amountDueIfFinalized(Map<String, Object> inv, Map<String, Object> customer) {
     long total = (Long) inv.get("total");
     long balance = customer.get("balance") == null ? 0 : (Long) customer.get("balance");
     return Math.max(0, total + balance);
@@ -333,7 +333,7 @@ public final class Invoicing {
    * Stores, finalizes and (when {@code charge}) collects a subscription's new draft invoice; a
    * failed payment makes the subscription {@code past_due}.
    */
-  public void collect(Map<String, Object> inv, Map<String, Object> sub, Map<String, Object> customer,
+  void collect(Map<String, Object> inv, Map<String, Object> sub, Map<String, Object> customer,
       boolean charge) {
     PaymentAttempt attempt = charge ? chargeFor(inv, sub, customer) : null;
     lifecycle(inv, attempt, true);

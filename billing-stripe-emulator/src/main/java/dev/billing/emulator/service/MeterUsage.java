@@ -13,7 +13,8 @@ public final class MeterUsage {
 
   /** Aggregates a customer's events for a meter over {@code [start, end)}. */
   @SuppressWarnings("unchecked")
-  public static double aggregate(EmulatorState s, Map<String, Object> meter, String customerId, long start, long end) {
+  public static double aggregate(EmulatorState s, Map<String, Object> meter, String customerId, long start,
+      long end) {
     String eventName = (String) meter.get("event_name");
     String customerKey = (String) ((Map<String, Object>) meter.get("customer_mapping")).get("event_payload_key");
     String valueKey = (String) ((Map<String, Object>) meter.get("value_settings")).get("event_payload_key");

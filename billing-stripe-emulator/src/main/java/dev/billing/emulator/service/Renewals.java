@@ -37,7 +37,7 @@ public final class Renewals {
    * events. Periods are computed from the billing cycle anchor, so Jan 31 renews on Feb 28, then
    * on Mar 31, instead of drifting.
    */
-  public void endPeriod(Map<String, Object> sub) {
+  void endPeriod(Map<String, Object> sub) {
     Map<String, Object> customer = s.store.get((String) sub.get("customer"));
     Map<String, Object> before = Json.deepCopy(sub);
     boolean wasTrial = "trialing".equals(sub.get("status"));
@@ -72,7 +72,7 @@ public final class Renewals {
    * licensed items, the usage of the running period so far (none for a trial), the pending
    * prorations; changes nothing.
    */
-  public Map<String, Object> upcomingInvoice(Map<String, Object> sub) {
+  Map<String, Object> upcomingInvoice(Map<String, Object> sub) {
     Map<String, Object> customer = s.store.get((String) sub.get("customer"));
     long start = currentPeriodStart(sub);
     long end = currentPeriodEnd(sub);

@@ -51,7 +51,7 @@ public final class SubscriptionItems {
   }
 
   /** The {@code price} or {@code price_data} of one item, or null when it names neither. */
-  public Map<String, Object> requestedPrice(Params item) {
+  Map<String, Object> requestedPrice(Params item) {
     String priceId = item.strOrNull("price");
     if (priceId != null) {
       return s.store.require("price", priceId, item.name("price"));
@@ -62,7 +62,7 @@ public final class SubscriptionItems {
     return null;
   }
 
-  public static void requireRecurring(Map<String, Object> price, Params item) {
+  static void requireRecurring(Map<String, Object> price, Params item) {
     if (recurringOf(price) == null) {
       throw ApiError.invalid("The price specified is set to `type=one_time` but this field only "
           + "accepts prices with `type=recurring`.", item.name("price"));
@@ -87,14 +87,14 @@ public final class SubscriptionItems {
   }
 
   /** A {@code price_data} price: created inactive, like Stripe's inline prices. */
-  public Map<String, Object> inlinePrice(Params priceData) {
+  Map<String, Object> inlinePrice(Params priceData) {
     Map<String, Object> raw = new LinkedHashMap<>(priceData.raw());
     raw.put("active", "false");
     return products.createPrice(new Params(raw), false);
   }
 
   /** A subscription item (not stored yet) for the period {@code start..end}. */
-  public Map<String, Object> newItem(String subId, ItemSpec spec, long start, long end) {
+  Map<String, Object> newItem(String subId, ItemSpec spec, long start, long end) {
     Map<String, Object> item = new LinkedHashMap<>();
     item.put("id", Ids.next("si"));
     item.put("object", "subscription_item");
@@ -113,7 +113,7 @@ public final class SubscriptionItems {
   }
 
   /** The legacy {@code plan} view of a recurring price, still present on subscription items. */
-  public static Map<String, Object> plan(Map<String, Object> price) {
+  static Map<String, Object> plan(Map<String, Object> price) {
     Map<String, Object> rec = recurringOf(price);
     Map<String, Object> plan = new LinkedHashMap<>();
     plan.put("id", price.get("id"));

@@ -19,7 +19,7 @@ public final class SubscriptionShape {
 
   /** Keeps {@code items.total_count} in step after items were added or removed. */
   @SuppressWarnings("unchecked")
-  public static void recountItems(Map<String, Object> sub) {
+  static void recountItems(Map<String, Object> sub) {
     ((Map<String, Object>) sub.get("items")).put("total_count", (long) itemsOf(sub).size());
   }
 
@@ -33,18 +33,18 @@ public final class SubscriptionShape {
     return (Map<String, Object>) price.get("recurring");
   }
 
-  public static boolean metered(Map<String, Object> price) {
+  static boolean metered(Map<String, Object> price) {
     Map<String, Object> rec = recurringOf(price);
     return rec != null && "metered".equals(rec.get("usage_type"));
   }
 
   /** An item's quantity; metered items have none and count as 0. */
-  public static long qty(Map<String, Object> item) {
+  static long qty(Map<String, Object> item) {
     Object q = item.get("quantity");
     return q == null ? 0 : (Long) q;
   }
 
-  public static boolean sameInterval(Map<String, Object> price, Map<String, Object> item) {
+  static boolean sameInterval(Map<String, Object> price, Map<String, Object> item) {
     Map<String, Object> a = recurringOf(price);
     Map<String, Object> b = recurringOf(itemPrice(item));
     return Objects.equals(a.get("interval"), b.get("interval"))
@@ -56,11 +56,11 @@ public final class SubscriptionShape {
     return (Long) itemsOf(sub).get(0).get("current_period_end");
   }
 
-  public static long currentPeriodStart(Map<String, Object> sub) {
+  static long currentPeriodStart(Map<String, Object> sub) {
     return (Long) itemsOf(sub).get(0).get("current_period_start");
   }
 
-  public static void setPeriod(Map<String, Object> sub, long start, long end) {
+  static void setPeriod(Map<String, Object> sub, long start, long end) {
     for (Map<String, Object> item : itemsOf(sub)) {
       item.put("current_period_start", start);
       item.put("current_period_end", end);
@@ -68,13 +68,13 @@ public final class SubscriptionShape {
   }
 
   @SuppressWarnings("unchecked")
-  public static Map<String, Object> cancellationDetails(Map<String, Object> sub) {
+  static Map<String, Object> cancellationDetails(Map<String, Object> sub) {
     return (Map<String, Object>) sub.get("cancellation_details");
   }
 
   /** Proration lines waiting for the next invoice ({@code proration_behavior=create_prorations}). */
   @SuppressWarnings("unchecked")
-  public static List<Map<String, Object>> pendingLines(Map<String, Object> sub) {
+  static List<Map<String, Object>> pendingLines(Map<String, Object> sub) {
     return (List<Map<String, Object>>) sub.get("_pending_lines");
   }
 
@@ -82,7 +82,8 @@ public final class SubscriptionShape {
    * The subscription's default payment method, else the customer's invoice default; a default that is no longer
    * attached to the customer (detached since) is skipped, as Stripe never charges it.
    */
-  public static String paymentMethodFor(EmulatorState s, Map<String, Object> sub, Map<String, Object> customer) {
+  public static String paymentMethodFor(EmulatorState s, Map<String, Object> sub,
+      Map<String, Object> customer) {
     String fromSubscription = sub == null ? null : (String) sub.get("default_payment_method");
     if (fromSubscription != null && attachedTo(s, fromSubscription, customer)) {
       return fromSubscription;

@@ -32,7 +32,7 @@ public final class Taxes {
   }
 
   /** A subscription's {@code automatic_tax}. */
-  public static Map<String, Object> subscriptionField(boolean enabled) {
+  static Map<String, Object> subscriptionField(boolean enabled) {
     return Json.obj("disabled_reason", null, "enabled", enabled, "liability",
         enabled ? Json.obj("type", "self") : null);
   }
@@ -47,7 +47,7 @@ public final class Taxes {
    * Adds the tax to a drafted invoice whose {@code total} and {@code total_excluding_tax} hold the
    * discounted amount: {@code automatic_tax}, {@code total_taxes} and the new {@code total}.
    */
-  public static void applyToInvoice(Map<String, Object> inv, double ratePercent) {
+  static void applyToInvoice(Map<String, Object> inv, double ratePercent) {
     long taxable = (Long) inv.get("total_excluding_tax");
     long tax = tax(taxable, ratePercent);
     inv.put("automatic_tax", Json.obj("disabled_reason", null, "enabled", true, "liability",

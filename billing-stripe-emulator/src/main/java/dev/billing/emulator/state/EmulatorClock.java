@@ -58,7 +58,7 @@ public final class EmulatorClock {
    * Restores a saved clock: a frozen clock stands at {@code emulatedAt}; a running one keeps the
    * lead it had over the wall clock at {@code wallAt} (and never goes back before {@code emulatedAt}).
    */
-  public void restore(Instant emulatedAt, Instant wallAt) {
+  void restore(Instant emulatedAt, Instant wallAt) {
     synchronized (lock) {
       Instant wallNow = wall.instant();
       Instant target = frozen ? emulatedAt : wallNow.plus(Duration.between(wallAt, emulatedAt));

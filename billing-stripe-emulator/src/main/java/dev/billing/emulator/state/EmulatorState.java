@@ -258,12 +258,12 @@ public final class EmulatorState {
    * How many transactions have run: a state file is saved again only when this moved (reads count
    * too, which only costs an unneeded save).
    */
-  public long changes() {
+  long changes() {
     return changes.get();
   }
 
   /** Runs {@code body} under the state lock without counting it as a change (snapshots). */
-  public <T> T locked(Supplier<T> body) {
+  <T> T locked(Supplier<T> body) {
     lock.lock();
     try {
       return body.get();
@@ -273,7 +273,7 @@ public final class EmulatorState {
   }
 
   /** The state worth keeping across restarts, as snapshot roots (call under the lock). */
-  public Map<String, Object> snapshotRoots() {
+  Map<String, Object> snapshotRoots() {
     Map<String, Object> roots = new LinkedHashMap<>();
     roots.put("objects", store.everything());
     roots.put("event_log", eventLog);
@@ -286,7 +286,7 @@ public final class EmulatorState {
 
   /** Replaces everything with decoded snapshot roots (call under the lock). */
   @SuppressWarnings("unchecked")
-  public void restore(Map<String, Object> roots) {
+  void restore(Map<String, Object> roots) {
     store.clear();
     for (Map<String, Object> object : (List<Map<String, Object>>) roots.get("objects")) {
       store.put(object);

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Applies Stripe's {@code expand[]} to a rendered object: ids become the objects they name. */
-public final class Expander {
+final class Expander {
   private static final int MAX_DEPTH = 4;
 
   private Expander() {}
 
-  public static Map<String, Object> expand(EmulatorState state, Map<String, Object> root, List<String> paths) {
+  static Map<String, Object> expand(EmulatorState state, Map<String, Object> root, List<String> paths) {
     if (paths == null) {
       return root;
     }

@@ -58,7 +58,7 @@ public final class IdempotencyStore {
   }
 
   /** The saved responses, for a state file. */
-  public synchronized Map<String, Object> snapshot() {
+  synchronized Map<String, Object> snapshot() {
     Map<String, Object> out = new java.util.LinkedHashMap<>();
     saved.forEach((key, s) -> out.put(key, Json.obj("fingerprint", s.fingerprint(), "status",
         (long) s.status(), "body", s.body(), "request_id", s.requestId())));
@@ -67,7 +67,7 @@ public final class IdempotencyStore {
 
   /** Replaces the saved responses with a state file's. */
   @SuppressWarnings("unchecked")
-  public synchronized void restore(Map<String, Object> snapshot) {
+  synchronized void restore(Map<String, Object> snapshot) {
     saved.clear();
     snapshot.forEach((key, value) -> {
       Map<String, Object> s = (Map<String, Object>) value;

@@ -46,7 +46,7 @@ public final class Lists {
     return Expander.expand(state, list, params.expand());
   }
 
-  public static long limit(Params params) {
+  static long limit(Params params) {
     Long limit = params.lng("limit");
     if (limit == null) {
       return 10;
@@ -69,7 +69,7 @@ public final class Lists {
     throw ApiError.invalid("resource_missing", "No such object: '" + id + "'", param);
   }
 
-  public static Map<String, Object> listObject(
+  static Map<String, Object> listObject(
       EmulatorState state, String url, List<Map<String, Object>> items, boolean hasMore) {
     List<Object> data = new ArrayList<>();
     for (Map<String, Object> item : items) {
@@ -84,7 +84,7 @@ public final class Lists {
   }
 
   /** A complete embedded list (e.g. subscription items), with {@code total_count}. */
-  public static Map<String, Object> fullList(
+  static Map<String, Object> fullList(
       EmulatorState state, String url, List<Map<String, Object>> items) {
     Map<String, Object> list = listObject(state, url, items, false);
     list.put("total_count", (long) items.size());

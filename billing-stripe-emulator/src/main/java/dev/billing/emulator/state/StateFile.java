@@ -26,7 +26,7 @@ import java.util.Map;
  * <p>Usage: {@code String json = StateFile.encode(roots); Map<String, Object> roots =
  * StateFile.decode(json);}
  */
-public final class StateFile {
+final class StateFile {
   static final String FORMAT = "billing-stripe-emulator-state";
   static final long VERSION = 1;
   private static final String REF = "$emulator_ref";
@@ -34,7 +34,7 @@ public final class StateFile {
   private StateFile() {}
 
   /** Encodes a tree of roots (a map of name to value) with shared containers written once. */
-  public static String encode(Map<String, Object> roots) {
+  static String encode(Map<String, Object> roots) {
     IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>();
     count(roots, seen);
     Encoder encoder = new Encoder(seen);
@@ -50,7 +50,7 @@ public final class StateFile {
 
   /** Decodes what {@link #encode} wrote; shared containers become shared instances again. */
   @SuppressWarnings("unchecked")
-  public static Map<String, Object> decode(String json) {
+  static Map<String, Object> decode(String json) {
     Map<String, Object> doc = Json.parseObject(json);
     if (!FORMAT.equals(doc.get("format"))) {
       throw new IllegalArgumentException("not an emulator state file (format " + doc.get("format") + ")");
@@ -71,7 +71,7 @@ public final class StateFile {
   }
 
   /** Writes {@code text} to {@code file} through a temporary file and a rename, so a crash never leaves half a file. */
-  public static void write(Path file, String text) {
+  static void write(Path file, String text) {
     try {
       Path dir = file.toAbsolutePath().getParent();
       if (dir != null) {
@@ -89,7 +89,7 @@ public final class StateFile {
     }
   }
 
-  public static String read(Path file) {
+  static String read(Path file) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -30,7 +30,7 @@ public final class StateKeeper {
     return file;
   }
 
-  /** Saves the state if it changed since the last save; a text equal to the saved one is not written again. */
+  /** Saves the state if it changed since the last save; the same text is not written twice. */
   public void save() {
     synchronized (saveLock) {
       long changes = state.changes();

@@ -24,7 +24,7 @@ public final class Store {
     }
   }
 
-  public static String type(Map<String, Object> object) {
+  static String type(Map<String, Object> object) {
     Object t = object.get("_type");
     return t != null ? (String) t : (String) object.get("object");
   }
@@ -50,7 +50,7 @@ public final class Store {
     return o;
   }
 
-  public static String noun(String type) {
+  static String noun(String type) {
     return switch (type) {
       case "payment_method" -> "PaymentMethod";
       case "setup_intent" -> "setupintent";
@@ -94,19 +94,19 @@ public final class Store {
     return out;
   }
 
-  public void clear() {
+  void clear() {
     byId.clear();
     idsByType.clear();
   }
 
   /** Every stored object (deleted ones included), each type in insertion order: what {@link #put} rebuilds. */
-  public List<Map<String, Object>> everything() {
+  List<Map<String, Object>> everything() {
     List<Map<String, Object>> out = new ArrayList<>(byId.size());
     idsByType.forEach((type, ids) -> ids.forEach(id -> out.add(byId.get(id))));
     return out;
   }
 
-  public Map<String, Integer> counts() {
+  Map<String, Integer> counts() {
     Map<String, Integer> counts = new LinkedHashMap<>();
     idsByType.forEach((type, ids) -> counts.put(type, ids.size()));
     return counts;

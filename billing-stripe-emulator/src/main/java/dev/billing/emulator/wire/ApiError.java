@@ -12,7 +12,7 @@ public final class ApiError extends RuntimeException {
   public final String code;
   public final String param;
   public final String declineCode;
-  public final Map<String, Object> extra = new LinkedHashMap<>();
+  final Map<String, Object> extra = new LinkedHashMap<>();
   public final Map<String, String> headers = new LinkedHashMap<>();
 
   public ApiError(int status, String type, String code, String message, String param, String declineCode) {

@@ -36,7 +36,7 @@ public final class Params {
     return values.keySet();
   }
 
-  public String str(String key) {
+  String str(String key) {
     Object v = values.get(key);
     if (v == null) {
       return null;

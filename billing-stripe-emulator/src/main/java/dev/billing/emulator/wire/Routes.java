@@ -7,7 +7,7 @@ import java.util.Map;
  * router implements it, so a resource names its own paths without depending on the layer above it.
  */
 public interface Routes {
-  /** Registers {@code handler} for {@code method} and a path pattern whose {@code {name}} segments are variables. */
+  /** Registers {@code handler} for a method and a path whose {@code {name}} segments are variables. */
   Routes add(String method, String pattern, Handler handler);
 
   /** Handles one API call and returns the JSON body (status 200). */
