@@ -243,8 +243,8 @@ public record EmulatorOptions(
         stateFile, stateSaveInterval, days);
   }
 
-  /** Delay before retry number {@code retry} (1-based). */
-  Duration retryDelay(int retry) {
+  /** Delay before retry number {@code retry} (1-based): the schedule's last entry repeats. */
+  public Duration retryDelay(int retry) {
     int index = Math.min(retry - 1, webhookRetrySchedule.size() - 1);
     return webhookRetrySchedule.get(Math.max(0, index));
   }
@@ -262,7 +262,8 @@ public record EmulatorOptions(
         + "]";
   }
 
-  static String mask(String key) {
+  /** {@code key} safe to print: its prefix up to the last underscore, then {@code ****}. */
+  public static String mask(String key) {
     if (key == null) {
       return "null";
     }

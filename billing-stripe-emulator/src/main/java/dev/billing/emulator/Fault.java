@@ -56,9 +56,4 @@ public record Fault(
   public Fault shouldRetry(boolean value) {
     return new Fault(kind, method, pathPrefix, times, duration, value);
   }
-
-  boolean matches(String requestMethod, String path) {
-    return ("*".equals(method) || method.equalsIgnoreCase(requestMethod))
-        && path.startsWith(pathPrefix);
-  }
 }

@@ -44,8 +44,4 @@ public enum FaultKind {
     }
     throw new IllegalArgumentException("unknown fault kind: " + name);
   }
-
-  boolean appliesWork() {
-    return this == HANG_AFTER_APPLY || this == ERROR_500_AFTER_APPLY || this == DELAY;
-  }
 }

@@ -1,21 +1,13 @@
 package dev.billing.emulator;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
+import dev.billing.emulator.http.EmulatorServer;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A stateful, in-process Stripe API emulator that stripe-java talks to over real HTTP.
@@ -40,86 +32,12 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class StripeEmulator implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(StripeEmulator.class.getName());
-
-  private final EmulatorOptions options;
-  private final EmulatorClock clock;
-  private final EmulatorState state;
-  private final ApiResources resources;
-  private final SeedLoader seeds;
-  private final IdempotencyStore idempotency = new IdempotencyStore();
-  private final FaultInjector faults = new FaultInjector();
-  private final RequestLog requestLog = new RequestLog();
-  private final WebhookDispatcher dispatcher;
+  private final EmulatorServer server;
   private final WebhookControls webhookControls;
-  private final ApiGateway gateway;
-  private final ControlApi control;
-  private final HostedPages pages;
-  private final ScheduledExecutorService lifecycle;
-  private final Object serverLock = new Object();
-  private HttpServer server;
-  private ExecutorService serverPool;
-  private final int port;
-  private final String baseUrl;
-  private volatile boolean closed;
-  private final Object saveLock = new Object();
-  private long savedChanges = -1;
-  private String savedText;
-  private final boolean restored;
-  private volatile boolean saving;
 
   private StripeEmulator(EmulatorOptions options) {
-    this.options = options;
-    this.clock = new EmulatorClock(Clock.systemUTC(), options.clockStart(), options.frozenClock());
-    this.state = new EmulatorState(options, clock);
-    this.resources = new ApiResources(state);
-    this.seeds = new SeedLoader(state, resources.catalog(), resources.customers(), resources.misc());
-    this.dispatcher = new WebhookDispatcher(options, clock);
-    this.webhookControls = new WebhookControls(dispatcher);
-    this.state.batchSink(events -> dispatcher.publish(state, events));
-    Router router = new Router(StripeParams::of);
-    resources.register(router);
-    this.gateway = new ApiGateway(state, router, idempotency, faults, requestLog);
-    this.control = new ControlApi(this, state);
-    this.pages = new HostedPages(this, state, resources.catalog(), router);
-    this.lifecycle = Executors.newSingleThreadScheduledExecutor(
-        WebhookDispatcher.daemon("stripe-emulator-lifecycle"));
-    try {
-      this.server = bind(options.host(), options.port());
-    } catch (IOException e) {
-      dispatcher.close();
-      lifecycle.shutdownNow();
-      throw new UncheckedIOException("cannot bind the Stripe emulator to "
-          + options.host() + ":" + options.port(), e);
-    }
-    this.port = server.getAddress().getPort();
-    this.baseUrl = "http://" + hostForUrl(options.host()) + ":" + port;
-    state.hostedBase(options.publicBaseUrl() != null ? options.publicBaseUrl() : baseUrl);
-    boolean fromFile = false;
-    try {
-      fromFile = options.stateFile() != null && java.nio.file.Files.exists(options.stateFile());
-      if (fromFile) {
-        loadState(options.stateFile());
-      } else if (options.seed() != null) {
-        seed(options.seed());
-      }
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    }
-    this.restored = fromFile;
-    if (options.stateFile() != null) {
-      saving = true;
-      long every = options.stateSaveInterval().toMillis();
-      lifecycle.scheduleWithFixedDelay(this::saveQuietly, every, every, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  static {
-    // The JDK HttpServer reads this once per JVM; without it every loopback call waits for a delayed ACK.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
+    this.server = new EmulatorServer(options);
+    this.webhookControls = new WebhookControls(server.dispatcher());
   }
 
   /** Starts an emulator with {@link EmulatorOptions#defaults()}. Usage: {@code StripeEmulator.start()} */
@@ -132,52 +50,24 @@ public final class StripeEmulator implements AutoCloseable {
     return new StripeEmulator(options);
   }
 
-  private HttpServer bind(String host, int bindPort) throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(host, bindPort), 128);
-    ExecutorService pool = Executors.newCachedThreadPool(WebhookDispatcher.daemon("stripe-emulator-http"));
-    http.setExecutor(pool);
-    http.createContext("/", exchange -> {
-      try {
-        String path = exchange.getRequestURI().getPath();
-        if (path.startsWith("/v1/")) {
-          gateway.handle(exchange);
-        } else if (path.startsWith("/_emulator")) {
-          control.handle(exchange);
-        } else {
-          pages.handle(exchange);
-        }
-      } catch (RuntimeException | IOException e) {
-        LOG.log(System.Logger.Level.WARNING, "emulator request failed", e);
-        exchange.close();
-      }
-    });
-    http.start();
-    this.serverPool = pool;
-    return http;
-  }
-
-  private static String hostForUrl(String host) {
-    return host.contains(":") ? "[" + host + "]" : host;
-  }
-
   // ================================================================ basics
 
   /** Where stripe-java should point: {@code http://127.0.0.1:PORT}. */
   public String baseUrl() {
-    return baseUrl;
+    return server.baseUrl();
   }
 
   public int port() {
-    return port;
+    return server.port();
   }
 
   /** The secret key clients must send. */
   public String apiKey() {
-    return options.apiKey();
+    return server.options().apiKey();
   }
 
   public EmulatorOptions options() {
-    return options;
+    return server.options();
   }
 
   /**
@@ -186,29 +76,14 @@ public final class StripeEmulator implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    lifecycle.shutdownNow();
-    synchronized (serverLock) {
-      if (server != null) {
-        server.stop(0);
-        serverPool.shutdownNow();
-        server = null;
-      }
-    }
-    dispatcher.close();
-    if (saving) { // not when the state file could not be loaded: it stays as it was
-      saveQuietly();
-    }
+    server.close();
   }
 
   // ================================================================ state file
 
   /** True when this emulator started from its state file (rather than from empty state and the seed). */
   public boolean restoredFromStateFile() {
-    return restored;
+    return server.restoredFromStateFile();
   }
 
   /**
@@ -219,71 +94,18 @@ public final class StripeEmulator implements AutoCloseable {
    * @throws UncheckedIOException when the file cannot be written
    */
   public void saveState() {
-    Path file = options.stateFile();
-    if (file == null) {
-      throw new IllegalStateException("this emulator has no state file (EmulatorOptions.withStateFile)");
-    }
-    synchronized (saveLock) {
-      long changes = state.changes();
-      if (changes == savedChanges) {
-        return;
-      }
-      String text = state.locked(() -> {
-        Map<String, Object> roots = state.snapshotRoots();
-        roots.put("idempotency", idempotency.snapshot());
-        roots.put("clock", Json.obj("emulated", clock.instant().toString(),
-            "wall", clock.wallNow().toString()));
-        return StateFile.encode(roots);
-      });
-      if (!text.equals(savedText)) {
-        StateFile.write(file, text);
-        savedText = text;
-      }
-      savedChanges = changes;
-    }
-  }
-
-  private void saveQuietly() {
-    try {
-      saveState();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "saving the emulator state to " + options.stateFile()
-          + " failed: " + e);
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private void loadState(Path file) {
-    Map<String, Object> roots;
-    try {
-      roots = StateFile.decode(StateFile.read(file));
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot restore the Stripe emulator from " + file + " (" + e.getMessage()
-          + "); delete the file to start from the seed again", e);
-    }
-    Map<String, Object> savedClock = (Map<String, Object>) roots.get("clock");
-    state.locked(() -> {
-      state.restore(roots);
-      return null;
-    });
-    idempotency.restore((Map<String, Object>) roots.get("idempotency"));
-    clock.restore(Instant.parse((String) savedClock.get("emulated")),
-        Instant.parse((String) savedClock.get("wall")));
-    synchronized (saveLock) {
-      savedChanges = state.changes();
-      savedText = null;
-    }
+    server.saveState();
   }
 
   // ================================================================ clock
 
   /** Emulated time as a {@link Clock} (UTC), e.g. for the server's local mode. */
   public Clock clock() {
-    return clock.asClock(ZoneOffset.UTC);
+    return server.clock();
   }
 
   public Instant now() {
-    return clock.instant();
+    return server.now();
   }
 
   /**
@@ -291,36 +113,24 @@ public final class StripeEmulator implements AutoCloseable {
    * cancellations at period end and checkout expiry in order. Returns the new time.
    */
   public Instant advanceClock(Duration duration) {
-    if (duration.isNegative()) {
-      throw new IllegalArgumentException("the emulator clock cannot go backwards");
-    }
-    return advanceClockTo(clock.instant().plus(duration));
+    return server.advanceClock(duration);
   }
 
   /** Like {@link #advanceClock} with an absolute target (ignored if in the past). */
   public Instant advanceClockTo(Instant target) {
-    state.run(() -> resources.time().advanceTo(target.getEpochSecond()));
-    return clock.instant();
+    return server.advanceClockTo(target);
   }
 
   // ================================================================ data
 
   /** Clears all data, events, logs, faults and idempotency keys; re-applies the configured seed. */
   public void reset() {
-    state.run(state::clear);
-    idempotency.clear();
-    faults.clearAll();
-    requestLog.clear();
-    dispatcher.clearLog();
-    dispatcher.resetSwitches();
-    if (options.seed() != null) {
-      seed(options.seed());
-    }
+    server.reset();
   }
 
   /** Applies a seed from a file path or {@code classpath:<resource>}; returns what was created. */
   public Map<String, Object> seed(String location) {
-    return seedDocument(SeedLoader.read(location));
+    return server.seed(location);
   }
 
   /** Applies a seed file. */
@@ -330,37 +140,24 @@ public final class StripeEmulator implements AutoCloseable {
 
   /** Applies seed YAML or JSON given as text. */
   public Map<String, Object> seedDocument(String yamlOrJson) {
-    return seeds.apply(SeedLoader.parse(yamlOrJson));
+    return server.seedDocument(yamlOrJson);
   }
 
   /** The JSON of any stored object by id (as {@code GET} would show it), or null. */
   public String objectJson(String id) {
-    return state.tx(() -> {
-      Map<String, Object> o = state.store.get(id);
-      return o == null ? null : Json.write(state.render(o));
-    });
+    return server.objectJson(id);
   }
 
   /** Every event emitted so far, oldest first. */
   public List<EmittedEvent> events() {
-    return state.tx(() -> {
-      List<EmittedEvent> out = new ArrayList<>();
-      for (Map<String, Object> e : state.eventLog()) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> object = (Map<String, Object>) ((Map<String, Object>) e.get("data")).get("object");
-        out.add(new EmittedEvent((String) e.get("id"), (String) e.get("type"),
-            Instant.ofEpochSecond((Long) e.get("created")), (String) object.get("id"),
-            Json.write(state.render(e))));
-      }
-      return out;
-    });
+    return server.events();
   }
 
   // ================================================================ checkout, payments
 
   /** Completes a checkout session with a good test card, as if the customer paid on the page. */
   public CheckoutCompletion completeCheckoutSession(String sessionId) {
-    return checkoutAction(sessionId, null, null, null);
+    return server.checkoutAction(sessionId, null, null, null);
   }
 
   /** Attempts a checkout session with a declined card ({@code generic_decline}). */
@@ -370,12 +167,7 @@ public final class StripeEmulator implements AutoCloseable {
 
   /** Attempts a checkout session with a card declined with {@code declineCode}. */
   public CheckoutCompletion failCheckoutSession(String sessionId, String declineCode) {
-    return checkoutAction(sessionId, declineCode, null, null);
-  }
-
-  CheckoutCompletion checkoutAction(String sessionId, String declineCode, String cardNumber,
-      String promotionCode) {
-    return tx(() -> resources.checkout().complete(sessionId, declineCode, cardNumber, promotionCode));
+    return server.checkoutAction(sessionId, declineCode, null, null);
   }
 
   /**
@@ -384,22 +176,22 @@ public final class StripeEmulator implements AutoCloseable {
    * emu.taxRatePercent(20)}.
    */
   public void taxRatePercent(double percent) {
-    state.run(() -> state.taxRatePercent(percent));
+    server.taxRatePercent(percent);
   }
+
   /**
    * How many days before each renewal {@code invoice.upcoming} is sent, from now on (0: none); the
    * start value is {@link EmulatorOptions#upcomingInvoiceDays()}, which {@link #reset()} restores.
    * Usage: {@code emu.upcomingInvoiceDays(3)}.
    */
   public void upcomingInvoiceDays(int days) {
-    state.run(() -> state.upcomingInvoiceDays(days));
+    server.upcomingInvoiceDays(days);
   }
 
   /** How many days before each renewal {@code invoice.upcoming} is sent (0: none). */
   public int upcomingInvoiceDays() {
-    return state.upcomingInvoiceDays();
+    return server.upcomingInvoiceDays();
   }
-
 
   /** Makes the next payment attempt of this customer fail with {@code card_declined}. */
   public void failNextPayment(String customerId) {
@@ -408,10 +200,7 @@ public final class StripeEmulator implements AutoCloseable {
 
   /** Makes the next payment attempt of this customer fail with the given decline code. */
   public void failNextPayment(String customerId, String declineCode) {
-    state.run(() -> {
-      state.store.require("customer", customerId, "customer");
-      state.failNextPayment(customerId, declineCode);
-    });
+    server.failNextPayment(customerId, declineCode);
   }
 
   /**
@@ -424,16 +213,7 @@ public final class StripeEmulator implements AutoCloseable {
 
   /** Like {@link #confirmSetupIntent(String)} with a specific test card number. */
   public String confirmSetupIntent(String setupIntentId, String cardNumber) {
-    return tx(() -> (String) resources.customers().confirmSetupIntent(setupIntentId, null, cardNumber)
-        .get("payment_method"));
-  }
-
-  private <T> T tx(java.util.function.Supplier<T> body) {
-    try {
-      return state.tx(body);
-    } catch (ApiError e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
+    return server.confirmSetupIntent(setupIntentId, cardNumber);
   }
 
   // ================================================================ webhooks
@@ -448,7 +228,7 @@ public final class StripeEmulator implements AutoCloseable {
 
   /** Registers a webhook endpoint for the given event types ({@code *} for all). */
   public String registerWebhookEndpoint(String url, String secret, List<String> enabledEvents) {
-    return tx(() -> (String) resources.misc().createEndpoint(url, secret, enabledEvents, null).get("id"));
+    return server.registerWebhookEndpoint(url, secret, enabledEvents);
   }
 
   /**
@@ -457,16 +237,12 @@ public final class StripeEmulator implements AutoCloseable {
    * anew.
    */
   public int removeWebhookEndpoints() {
-    return state.tx(() -> {
-      List<Map<String, Object>> endpoints = state.store.all("webhook_endpoint");
-      endpoints.forEach(e -> state.store.remove((String) e.get("id")));
-      return endpoints.size();
-    });
+    return server.removeWebhookEndpoints();
   }
 
   /** The signing secret of an endpoint. */
   public String webhookSecret(String endpointId) {
-    return tx(() -> (String) state.store.require("webhook_endpoint", endpointId, "id").get("_secret"));
+    return server.webhookSecret(endpointId);
   }
 
   /** Delivery switches and the delivery log. */
@@ -476,7 +252,7 @@ public final class StripeEmulator implements AutoCloseable {
 
   /** Every webhook delivery attempt so far. */
   public List<DeliveryAttempt> deliveryLog() {
-    return dispatcher.log();
+    return server.deliveryLog();
   }
 
   /**
@@ -484,108 +260,52 @@ public final class StripeEmulator implements AutoCloseable {
    * Returns false on timeout.
    */
   public boolean awaitDeliveries(Duration timeout) {
-    try {
-      return dispatcher.awaitIdle(timeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return server.awaitDeliveries(timeout);
   }
 
   // ================================================================ faults, logs, outages
 
   /** Injects a fault for the next matching API request(s). */
   public void addFault(Fault fault) {
-    faults.add(fault);
+    server.addFault(fault);
   }
 
   /** Pending faults (with remaining counts). */
   public List<Fault> faults() {
-    return faults.pending();
+    return server.faults();
   }
 
   public void clearFaults() {
-    faults.clearAll();
+    server.clearFaults();
   }
 
   /** Every API request so far (never the API key; card numbers are masked). */
   public List<RecordedRequest> requestLog() {
-    return requestLog.all();
+    return server.requestLog();
   }
 
   public void clearRequestLog() {
-    requestLog.clear();
+    server.clearRequestLog();
   }
 
   /**
    * Takes the server down: the listening socket closes, so connections are refused. State is kept.
    */
   public void goDown() {
-    synchronized (serverLock) {
-      if (closed || server == null) {
-        return;
-      }
-      server.stop(0);
-      serverPool.shutdownNow();
-      server = null;
-    }
+    server.goDown();
   }
 
   /** Brings the server back on the same port after {@link #goDown()}. */
   public void comeUp() {
-    synchronized (serverLock) {
-      if (closed || server != null) {
-        return;
-      }
-      IOException last = null;
-      for (int i = 0; i < 50; i++) {
-        try {
-          server = bind(options.host(), port);
-          return;
-        } catch (IOException e) {
-          last = e;
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            break;
-          }
-        }
-      }
-      throw new UncheckedIOException("cannot rebind port " + port, last);
-    }
+    server.comeUp();
   }
 
   /** Goes down now and comes back up after {@code downtime}. */
   public void goDownFor(Duration downtime) {
-    goDown();
-    lifecycle.schedule(this::comeUp, downtime.toMillis(), TimeUnit.MILLISECONDS);
+    server.goDownFor(downtime);
   }
 
   public boolean isUp() {
-    synchronized (serverLock) {
-      return server != null;
-    }
-  }
-
-  // package-private access for the control API and pages
-  Checkout checkout() {
-    return resources.checkout();
-  }
-
-  Customers customers() {
-    return resources.customers();
-  }
-
-  Misc misc() {
-    return resources.misc();
-  }
-
-  WebhookDispatcher dispatcher() {
-    return dispatcher;
-  }
-
-  ScheduledExecutorService lifecycle() {
-    return lifecycle;
+    return server.isUp();
   }
 }

@@ -1,5 +1,6 @@
 package dev.billing.emulator;
 
+import dev.billing.emulator.http.WebhookDispatcher;
 import java.time.Duration;
 import java.util.List;
 

@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
+import dev.billing.emulator.http.WebhookDispatcher;
+import dev.billing.emulator.resource.Customers;
+import dev.billing.emulator.state.EmulatorClock;
+import dev.billing.emulator.state.FaultInjector;
+import dev.billing.emulator.state.Ids;
+import dev.billing.emulator.state.Periods;
+import dev.billing.emulator.wire.ApiError;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
