@@ -93,7 +93,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
             }
         }
         URI apiBase = r.url("STRIPE_API_BASE", false);
-        ClerkConfig clerk = clerk(env, r);
+        ClerkConfig clerk = ClerkSettings.read(r);
         Store store = r.choice("BILLING_STORE", Store.class, Store.POSTGRES);
         String databaseUrl = null;
         URI supabaseUrl = null;
@@ -310,29 +310,6 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
     static String redactUrl(String url) {
         return url == null ? "unset" : url.replaceAll("//[^@/]*@", "//****@")
                 .replaceAll("(?i)(password=)[^&]*", "$1****");
-    }
-
-    private static ClerkConfig clerk(Map<String, String> env, Reader r) {
-        boolean issuer = r.isSet(ClerkConfig.ENV_ISSUER) || r.isSet(ClerkConfig.ENV_PUBLISHABLE_KEY);
-        boolean keys = r.isSet(ClerkConfig.ENV_JWKS_URL) || r.isSet(ClerkConfig.ENV_PUBLISHABLE_KEY)
-                || r.isSet(ClerkConfig.ENV_JWT_KEY);
-        if (!issuer) {
-            r.problem(ClerkConfig.ENV_ISSUER + " or " + ClerkConfig.ENV_PUBLISHABLE_KEY
-                    + " is required (the Clerk instance that signs session tokens)");
-        }
-        if (!keys) {
-            r.problem(ClerkConfig.ENV_JWT_KEY + ", " + ClerkConfig.ENV_JWKS_URL + " or "
-                    + ClerkConfig.ENV_PUBLISHABLE_KEY + " is required (where Clerk's signing keys come from)");
-        }
-        if (!issuer || !keys) {
-            return null;
-        }
-        try {
-            return ClerkConfig.fromEnv(env);
-        } catch (IllegalArgumentException e) {
-            r.problem(e.getMessage());
-            return null;
-        }
     }
 
     /** Collects problems while reading variables. */

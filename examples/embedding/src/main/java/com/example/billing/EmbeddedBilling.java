@@ -47,7 +47,8 @@ public final class EmbeddedBilling implements AutoCloseable {
                 .options(BillingOptions.builder().allowedOrigins(List.of("https://app.example.com")).build())
                 .build()
                 .start(); // inbox retries, notices and meter reports run in the background from here
-        clerk = ClerkIdentityVerifier.create(ClerkConfig.fromEnv(env));
+        clerk = ClerkIdentityVerifier.create(ClerkConfig.builder()
+                .issuer(env.get("CLERK_ISSUER")).jwtKey(env.get("CLERK_JWT_KEY")).build()); // or .publishableKey(...)
     }
 
     /** Your {@code POST /billing/checkout}: the caller's Clerk session token in, a Checkout URL out. */
