@@ -62,20 +62,18 @@ final class Adapters {
 
     /** stripe-java against Stripe, or against {@code apiBase} (the emulator) when given. */
     static PaymentGateway stripe(String secretKey, URI apiBase, Clock clock) {
-        StripeConfig config = StripeConfig.of(secretKey);
-        if (apiBase != null) {
-            config = config.withApiBase(apiBase.toString());
-        }
-        return StripePaymentGateway.create(config, clock);
+        return StripePaymentGateway.create(stripeConfig(secretKey, apiBase), clock);
     }
 
     /** "Stripe as code" and the start-up lookups (prices by lookup key, the webhook endpoint's version). */
     static StripeCatalogSync stripeSync(String secretKey, URI apiBase) {
+        return StripeCatalogSync.create(stripeConfig(secretKey, apiBase));
+    }
+
+    /** The key with Stripe's defaults, on {@code apiBase} when given ({@code STRIPE_API_BASE}). */
+    static StripeConfig stripeConfig(String secretKey, URI apiBase) {
         StripeConfig config = StripeConfig.of(secretKey);
-        if (apiBase != null) {
-            config = config.withApiBase(apiBase.toString());
-        }
-        return StripeCatalogSync.create(config);
+        return apiBase == null ? config : config.withApiBase(apiBase.toString());
     }
 
     /** Stripe's signature scheme with every secret (rotation), tolerance 300 s on {@code clock}. */

@@ -74,25 +74,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
 
     public static ServerConfig fromEnv(Map<String, String> env) {
         Reader r = new Reader(env);
-        String stripeKey = r.required("STRIPE_SECRET_KEY", "your Stripe secret key (sk_live_... or sk_test_...)");
-        if (stripeKey != null && !stripeKey.matches("(sk|rk)_(live|test)_[A-Za-z0-9_]+")) {
-            r.problem("STRIPE_SECRET_KEY: not a Stripe secret key (expected sk_live_..., sk_test_... or rk_...)");
-        }
-        List<String> secrets = new ArrayList<>();
-        String secretList = r.required("STRIPE_WEBHOOK_SECRET", "the webhook endpoint's signing secret (whsec_...)");
-        if (secretList != null) {
-            for (String s : secretList.split(",")) {
-                if (s.isBlank()) {
-                    continue;
-                }
-                if (!s.strip().matches("whsec_[A-Za-z0-9_]+")) {
-                    r.problem("STRIPE_WEBHOOK_SECRET: every comma-separated entry must be a whsec_... secret");
-                    break;
-                }
-                secrets.add(s.strip());
-            }
-        }
-        URI apiBase = r.url("STRIPE_API_BASE", false);
+        StripeSettings stripe = StripeSettings.read(r);
         ClerkConfig clerk = ClerkSettings.read(r);
         Store store = r.choice("BILLING_STORE", Store.class, Store.POSTGRES);
         String databaseUrl = null;
@@ -192,8 +174,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                     + Runtime.version().feature() + " (run the server on a newer JDK, or unset it)");
         }
         r.failIfAny();
-        return new ServerConfig(stripeKey, List.copyOf(secrets), apiBase, clerk, store, databaseUrl, supabaseUrl,
-                serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
+        return new ServerConfig(stripe.secretKey(), stripe.webhookSecrets(), stripe.apiBase(), clerk, store,
+                databaseUrl, supabaseUrl, serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
                 trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
                 logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds), Duration.ofSeconds(cacheSeconds),
                 orgs, clerkSecrets, erasure, guestCheckouts, planFile, webhookUrl, versionCheck, stripeTax,
