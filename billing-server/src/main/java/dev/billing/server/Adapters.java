@@ -10,7 +10,6 @@ import dev.billing.stripe.StripeConfig;
 import dev.billing.stripe.StripePaymentGateway;
 import dev.billing.stripe.StripeWebhookVerifier;
 import dev.billing.supabase.SupabaseBillingStores;
-import dev.billing.supabase.SupabaseConfig;
 import dev.billing.supabase.SupabaseSql;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -48,11 +47,6 @@ final class Adapters {
     /** Stores on a Supabase project's REST API with its service-role key (the billing SQL applied first). */
     static BillingStores supabase(URI url, String serviceRoleKey) {
         return SupabaseBillingStores.create(url.toString(), serviceRoleKey);
-    }
-
-    /** Checks the Supabase settings without connecting. */
-    static void checkSupabase(URI url, String serviceRoleKey) {
-        SupabaseConfig.of(url.toString(), serviceRoleKey);
     }
 
     /** The SQL that prepares a Supabase project. */

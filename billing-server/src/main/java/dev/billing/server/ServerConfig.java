@@ -90,15 +90,11 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 }
             }
         } else if (store == Store.SUPABASE) {
-            supabaseUrl = r.url("SUPABASE_URL", true);
-            serviceRoleKey = r.required("SUPABASE_SERVICE_ROLE_KEY", "the project's service_role key "
+            SupabaseSettings supabase = SupabaseSettings.read(r, "the project's service_role key "
                     + "(BILLING_STORE=supabase)");
-            if (supabaseUrl != null && serviceRoleKey != null) {
-                try {
-                    Adapters.checkSupabase(supabaseUrl, serviceRoleKey);
-                } catch (IllegalArgumentException e) {
-                    r.problem("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY: " + e.getMessage());
-                }
+            if (supabase != null) {
+                supabaseUrl = supabase.url();
+                serviceRoleKey = supabase.serviceRoleKey();
             }
         }
         List<String> origins = r.origins("BILLING_ALLOWED_ORIGINS");
