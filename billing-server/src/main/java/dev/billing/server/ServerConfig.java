@@ -146,8 +146,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         LogFormat logFormat = r.choice("BILLING_LOG_FORMAT", LogFormat.class, LogFormat.JSON);
         int storeStartSeconds = r.integer("BILLING_STORE_START_TIMEOUT_SECONDS", 300, 0, 86_400);
         int cacheSeconds = r.integer("BILLING_ENTITLEMENTS_CACHE_SECONDS", 30, 0, 86_400);
-        SmtpConfig.Loaded smtp = SmtpConfig.fromEnvironment(env);
-        smtp.problems().forEach(r::problem);
+        Optional<SmtpConfig> smtp = SmtpSettings.read(r);
         OrgOptions orgs = orgs(r);
         ErasePersonalData.Options erasure = new ErasePersonalData.Options(
                 r.bool("BILLING_ERASE_CANCELS_SUBSCRIPTIONS", false),
@@ -171,11 +170,11 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         }
         r.failIfAny();
         return new ServerConfig(stripe.secretKey(), stripe.webhookSecrets(), stripe.apiBase(), clerk, store,
-                databaseUrl, supabaseUrl, serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
-                trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
-                logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds), Duration.ofSeconds(cacheSeconds),
-                orgs, clerkSecrets, erasure, guestCheckouts, planFile, webhookUrl, versionCheck, stripeTax,
-                virtualThreads, duplicates);
+                databaseUrl, supabaseUrl, serviceRoleKey, origins, adminToken, plansFile, plans, host, port,
+                publicCatalog, perUser, perIp, trustProxy, Duration.ofDays(graceDays), refetch, success, cancel,
+                returnUrl, maxBody, maxWebhook, logFormat, smtp, Duration.ofSeconds(storeStartSeconds),
+                Duration.ofSeconds(cacheSeconds), orgs, clerkSecrets, erasure, guestCheckouts, planFile, webhookUrl,
+                versionCheck, stripeTax, virtualThreads, duplicates);
     }
 
     /** Who manages an organization's billing, and membership sync (also read by local mode). */
