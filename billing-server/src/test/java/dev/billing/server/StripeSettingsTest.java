@@ -1,6 +1,5 @@
 package dev.billing.server;
 
-import dev.billing.core.model.StripeEvent;
 import dev.billing.stripe.StripeConfig;
 import dev.billing.stripe.StripeWebhookVerifier;
 import dev.billing.testkit.webhook.StripeSignature;
@@ -54,7 +53,7 @@ class StripeSettingsTest {
         byte[] body = ("{\"id\":\"evt_rotated\",\"object\":\"event\",\"type\":\"customer.updated\",\"created\":"
                 + now.getEpochSecond() + ",\"livemode\":false,\"data\":{\"object\":{\"id\":\"cus_1\",\"object\":"
                 + "\"customer\"}}}").getBytes(StandardCharsets.UTF_8);
-        StripeEvent event = verifier.verify(body, StripeSignature.header(OLD_SECRET, now, body));
+        var event = verifier.verify(body, StripeSignature.header(OLD_SECRET, now, body));
         assertThat(event.id()).isEqualTo("evt_rotated");
         assertThatThrownBy(() -> read(Map.of("STRIPE_SECRET_KEY", TEST_KEY)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("STRIPE_WEBHOOK_SECRET");
