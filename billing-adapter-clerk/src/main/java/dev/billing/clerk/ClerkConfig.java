@@ -8,21 +8,24 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * Everything {@link ClerkIdentityVerifier} needs to know, validated on construction so that a bad deployment
- * fails at startup with an {@link IllegalArgumentException} that names the problem.
+ * fails at startup with an {@link IllegalArgumentException} that names the field and the problem.
  *
- * <p>Usage: {@code ClerkConfig config = ClerkConfig.fromEnv(System.getenv());} or
- * {@code ClerkConfig.builder().publishableKey(pk).authorizedParties(List.of("https://app.example.com")).build()}.
+ * <p>A value the host builds in code: where the host keeps the values (environment variables, properties, a vault)
+ * is the host's business, and reading them is its job (the standalone server reads {@code CLERK_*} variables, the
+ * Spring starter {@code billing.clerk.*}); this adapter never reads the environment.
+ *
+ * <p>Usage: {@code ClerkConfig.builder().publishableKey("pk_live_...").authorizedParties(List.of("https://app.example.com")).build()}
+ * or, networkless, {@code ClerkConfig.builder().issuer("https://clerk.example.com").jwtKey(pem).build()}.
  *
  * @param issuer            the exact {@code iss} every token must carry ({@code https://<frontend api>})
  * @param jwksUrl           where the signing keys are fetched from; null when {@code jwtKey} is set and no URL is known
- * @param jwtKey            the instance's PEM public key ({@code CLERK_JWT_KEY}); when set, verification is
- *                          networkless and {@code jwksUrl} is never contacted
+ * @param jwtKey            the instance's PEM public key (Clerk's dashboard: API keys, JWT public key); when set,
+ *                          verification is networkless and {@code jwksUrl} is never contacted
  * @param authorizedParties allowed {@code azp} origins; empty means {@code azp} is not checked
  * @param clockSkew         leeway for {@code exp}, {@code nbf} and {@code iat}, whole seconds, at most 5 minutes
  * @param refetchCooldown   minimum time between two JWKS fetches triggered by unknown key ids
@@ -52,13 +55,6 @@ public record ClerkConfig(
     public static final int DEFAULT_MAX_TOKEN_CHARS = 8 * 1024;
     public static final long DEFAULT_CACHE_MAX_ENTRIES = 10_000;
     public static final Duration DEFAULT_CACHE_MAX_TTL = Duration.ofSeconds(60);
-
-    /** Environment variable names read by {@link #fromEnv(Map)}. */
-    public static final String ENV_PUBLISHABLE_KEY = "CLERK_PUBLISHABLE_KEY";
-    public static final String ENV_ISSUER = "CLERK_ISSUER";
-    public static final String ENV_JWKS_URL = "CLERK_JWKS_URL";
-    public static final String ENV_JWT_KEY = "CLERK_JWT_KEY";
-    public static final String ENV_AUTHORIZED_PARTIES = "CLERK_AUTHORIZED_PARTIES";
 
     public ClerkConfig {
         if (issuer == null || issuer.isBlank()) {
@@ -108,57 +104,6 @@ public record ClerkConfig(
         return new Builder();
     }
 
-    /**
-     * Reads {@code CLERK_PUBLISHABLE_KEY} (derives issuer and JWKS URL), {@code CLERK_ISSUER} and
-     * {@code CLERK_JWKS_URL} (each overrides the derived value), {@code CLERK_JWT_KEY} (PEM public key: networkless
-     * verification) and {@code CLERK_AUTHORIZED_PARTIES} (comma-separated origins). Blank values count as unset;
-     * everything else keeps its default.
-     *
-     * @throws IllegalArgumentException naming the offending variable
-     */
-    public static ClerkConfig fromEnv(Map<String, String> env) {
-        Objects.requireNonNull(env, "env");
-        Builder builder = builder();
-        String pk = value(env, ENV_PUBLISHABLE_KEY);
-        String issuer = value(env, ENV_ISSUER);
-        String jwksUrl = value(env, ENV_JWKS_URL);
-        String jwtKey = value(env, ENV_JWT_KEY);
-        String parties = value(env, ENV_AUTHORIZED_PARTIES);
-        if (pk != null) {
-            named(ENV_PUBLISHABLE_KEY, () -> builder.publishableKey(pk));
-        }
-        if (issuer != null) {
-            builder.issuer(issuer);
-        }
-        if (jwksUrl != null) {
-            named(ENV_JWKS_URL, () -> builder.jwksUrl(jwksUrl));
-        }
-        if (jwtKey != null) {
-            named(ENV_JWT_KEY, () -> builder.jwtKey(jwtKey));
-        }
-        if (parties != null) {
-            List<String> list = new ArrayList<>();
-            for (String party : parties.split(",")) {
-                if (!party.isBlank()) {
-                    list.add(party.strip());
-                }
-            }
-            builder.authorizedParties(list);
-        }
-        if (issuer == null && pk == null) {
-            throw new IllegalArgumentException(ENV_ISSUER + " or " + ENV_PUBLISHABLE_KEY + " must be set");
-        }
-        if (jwksUrl == null && pk == null && jwtKey == null) {
-            throw new IllegalArgumentException(
-                    ENV_JWKS_URL + ", " + ENV_PUBLISHABLE_KEY + " or " + ENV_JWT_KEY + " must be set");
-        }
-        try {
-            return builder.build();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Clerk configuration: " + e.getMessage(), e);
-        }
-    }
-
     @Override
     public String toString() {
         return "ClerkConfig[issuer=" + issuer + ", jwksUrl=" + jwksUrl
@@ -167,19 +112,6 @@ public record ClerkConfig(
                 + ", refetchCooldown=" + refetchCooldown + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout + ", maxTokenChars=" + maxTokenChars
                 + ", cacheMaxEntries=" + cacheMaxEntries + ", cacheMaxTtl=" + cacheMaxTtl + "]";
-    }
-
-    private static String value(Map<String, String> env, String name) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? null : v.strip();
-    }
-
-    private static void named(String variable, Runnable action) {
-        try {
-            action.run();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
-        }
     }
 
     private static void checkJwksUrl(URI url) {

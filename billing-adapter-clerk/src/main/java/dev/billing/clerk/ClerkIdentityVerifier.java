@@ -22,8 +22,8 @@ import java.util.Objects;
 /**
  * Verifies Clerk session tokens (RS256 JWTs) and turns them into {@link Identity} values.
  *
- * <p>Usage: {@code IdentityVerifier verifier = ClerkIdentityVerifier.create(ClerkConfig.fromEnv(System.getenv()));
- * Identity who = verifier.verify(bearerToken);}
+ * <p>Usage: {@code IdentityVerifier verifier = ClerkIdentityVerifier.create(ClerkConfig.builder()
+ * .publishableKey("pk_live_...").build()); Identity who = verifier.verify(bearerToken);}
  *
  * <p>A token is accepted only if all of these hold (see {@code docs/AUTHENTICATION.md}):
  * <ol>

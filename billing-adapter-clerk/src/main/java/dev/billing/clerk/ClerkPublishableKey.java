@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * token issuer ({@code https://<host>}) and where the signing keys are published
  * ({@code https://<host>/.well-known/jwks.json}).
  *
- * <p>Usage: {@code ClerkPublishableKey pk = ClerkPublishableKey.parse(System.getenv("CLERK_PUBLISHABLE_KEY")); String iss = pk.issuer();}
+ * <p>Usage: {@code ClerkPublishableKey pk = ClerkPublishableKey.parse("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k"); String iss = pk.issuer();}
  *
  * @param live        true for a {@code pk_live_} (production) key, false for {@code pk_test_} (development)
  * @param frontendApi the Frontend API host, e.g. {@code clerk.example.com} or {@code foo-bar-13.clerk.accounts.dev}

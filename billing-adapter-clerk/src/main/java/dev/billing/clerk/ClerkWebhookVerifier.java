@@ -42,7 +42,8 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code user_...}, {@code orgmem_...}) is refused at {@link #verify}, before anything is stored, as is any body that
  * names a key twice in one object (which of the two a reader takes is not something a signature settles).
  *
- * <p>Usage: {@code ClerkWebhookVerifier.create(List.of(System.getenv("CLERK_WEBHOOK_SECRET")))}
+ * <p>Usage: {@code ClerkWebhookVerifier.create(List.of(signingSecret))} with the endpoint's {@code whsec_...}
+ * secret from Clerk's dashboard (two during a rotation: {@code List.of(newSecret, oldSecret)}).
  */
 public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
     /** Svix's tolerance, both ways. */

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The Clerk adapter is a leaf: the core, jjwt and its JSON library, the verified-token cache; four public types. */
@@ -17,6 +18,10 @@ class ClerkArchitectureTest {
     static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..",
             "javax..", "dev.billing.core..", "dev.billing.clerk..", "io.jsonwebtoken..", "com.fasterxml.jackson..",
             "com.github.benmanes.caffeine..");
+    /** Configuration is a value the host builds in code: reading the environment is the host's job. */
+    static final ArchRule NO_ENVIRONMENT = noClasses().should().callMethod(System.class, "getenv")
+            .orShould().callMethod(System.class, "getenv", String.class)
+            .because("hosts build ClerkConfig in code; the server and the Spring starter read the environment");
     private static JavaClasses clerk;
 
     @BeforeAll
@@ -35,6 +40,19 @@ class ClerkArchitectureTest {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedTestkitUse.class);
         assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedTestkitUse.class.getName());
+    }
+
+    @Test
+    void readsNoEnvironmentVariable() {
+        NO_ENVIRONMENT.check(clerk);
+    }
+
+    @Test
+    void aPlantedEnvironmentReadFails() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedEnvironmentRead.class);
+        assertThatThrownBy(() -> NO_ENVIRONMENT.check(planted)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".issuer()")
+                .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".everything()");
     }
 
     @Test

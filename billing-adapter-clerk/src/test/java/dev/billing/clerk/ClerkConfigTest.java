@@ -9,9 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,56 +45,6 @@ class ClerkConfigTest {
 
         assertThat(config.issuer()).isEqualTo("https://auth.example.com");
         assertThat(config.jwksUrl()).hasToString("https://auth.example.com/custom/jwks.json");
-    }
-
-    @Test
-    void environmentProvidesEveryVariable() {
-        Map<String, String> env = Map.of(
-                "CLERK_PUBLISHABLE_KEY", PK,
-                "CLERK_ISSUER", "https://issuer.example.com",
-                "CLERK_JWKS_URL", "https://keys.example.com/.well-known/jwks.json",
-                "CLERK_JWT_KEY", KEY.publicKeyPem().replace("\n", "\\n"), // as pasted into a one-line variable
-                "CLERK_AUTHORIZED_PARTIES", " https://app.example.com, https://admin.example.com/ ,,");
-
-        ClerkConfig config = ClerkConfig.fromEnv(env);
-
-        assertThat(config.issuer()).isEqualTo("https://issuer.example.com");
-        assertThat(config.jwksUrl()).hasToString("https://keys.example.com/.well-known/jwks.json");
-        assertThat(config.jwtKey()).isEqualTo(KEY.publicKey());
-        assertThat(config.networkless()).isTrue();
-        assertThat(config.authorizedParties()).containsExactlyInAnyOrder("https://app.example.com", "https://admin.example.com");
-    }
-
-    @Test
-    void environmentWithOnlyThePublishableKeyIsEnough() {
-        ClerkConfig config = ClerkConfig.fromEnv(Map.of("CLERK_PUBLISHABLE_KEY", PK, "CLERK_ISSUER", " "));
-
-        assertThat(config.issuer()).isEqualTo("https://clerk.example.com");
-    }
-
-    @Test
-    void environmentWithoutIssuerNamesTheVariables() {
-        assertThatThrownBy(() -> ClerkConfig.fromEnv(Map.of("CLERK_JWT_KEY", KEY.publicKeyPem())))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("CLERK_ISSUER").hasMessageContaining("CLERK_PUBLISHABLE_KEY");
-    }
-
-    @Test
-    void environmentWithoutKeySourceNamesTheVariables() {
-        assertThatThrownBy(() -> ClerkConfig.fromEnv(Map.of("CLERK_ISSUER", "https://clerk.example.com")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("CLERK_JWKS_URL").hasMessageContaining("CLERK_JWT_KEY");
-    }
-
-    @Test
-    void invalidPublishableKeyInEnvironmentIsNamed() {
-        Map<String, String> env = new HashMap<>();
-        env.put("CLERK_PUBLISHABLE_KEY", "sk_live_secret");
-
-        assertThatThrownBy(() -> ClerkConfig.fromEnv(env))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("CLERK_PUBLISHABLE_KEY: ")
-                .hasMessageNotContaining("sk_live_secret");
     }
 
     @Test
@@ -141,6 +89,25 @@ class ClerkConfigTest {
     @ValueSource(strings = {"http://127.0.0.1:8080/.well-known/jwks.json", "http://localhost/jwks.json", "http://[::1]:9/jwks.json"})
     void plainHttpJwksUrlIsAllowedOnLoopback(String url) {
         assertThat(ClerkConfig.builder().issuer("https://i.test").jwksUrl(url).build().jwksUrl()).hasToString(url);
+    }
+
+    @Test
+    void aKeySourceIsRequired() {
+        assertThatThrownBy(() -> ClerkConfig.builder().issuer("https://clerk.example.com").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("signing keys need a source");
+    }
+
+    @Test
+    void aPublishableKeyThatIsNotOneIsRefusedWithoutRepeatingIt() {
+        assertThatThrownBy(() -> ClerkConfig.builder().publishableKey("sk_live_secret"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("publishable key")
+                .hasMessageNotContaining("sk_live_secret");
+    }
+
+    @Test
+    void aMalformedJwksUrlIsNamed() {
+        assertThatThrownBy(() -> ClerkConfig.builder().jwksUrl("https://bad host/jwks.json"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JWKS URL");
     }
 
     @Test

@@ -14,7 +14,8 @@ import java.util.Objects;
  * usage ledger, organization memberships and guest purchases, in their own schema ({@code billing} by default) with their own Flyway
  * history table.
  *
- * <p>Usage: {@code try (BillingStores stores = PostgresBillingStores.create(System.getenv("DATABASE_URL"))) { ... }}
+ * <p>Usage: {@code try (BillingStores stores = PostgresBillingStores.create(databaseUrl)) { ... }} with a
+ * {@code postgres://user:password@host:5432/db} URL the host holds (the server reads it from {@code DATABASE_URL}).
  *
  * <ul>
  *   <li>{@link #create(String)} / {@link #create(PostgresConfig)}: the stores open (and {@code close()} closes)

@@ -11,8 +11,12 @@ import java.util.regex.Pattern;
  * Everything {@link PostgresBillingStores#create(PostgresConfig)} needs to open its own connection pool: where the
  * database is, how to log in, the pool's sizes and timeouts, the schema, and whether to migrate on start.
  *
- * <p>Usage: {@code PostgresConfig config = PostgresConfig.fromDatabaseUrl(System.getenv("DATABASE_URL"));} or
+ * <p>Usage: {@code PostgresConfig.fromDatabaseUrl("postgres://billing:secret@db:5432/billing")} or
  * {@code PostgresConfig.builder().databaseUrl(url).maximumPoolSize(20).build()}.
+ *
+ * <p>A value the host builds in code: which variable or property holds the URL is the host's business (the server
+ * reads {@code DATABASE_URL}, the Spring starter {@code billing.store.postgres.url}); this adapter never reads the
+ * environment. Parsing the URL is a value parse, so {@link #fromDatabaseUrl(String)} takes the string itself.
  *
  * <p>{@link #jdbcUrl()} never carries credentials or query parameters; the driver settings from the URL's query
  * (e.g. {@code sslmode}) are in {@link #properties()}. {@link #toString()} masks the password and every property

@@ -28,6 +28,10 @@ class PostgresArchitectureTest {
     static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage(
             "dev.billing.postgres..", "dev.billing.core..", "org.jdbi.v3..", "com.zaxxer.hikari..", "org.flywaydb..",
             "org.postgresql..", "org.slf4j..", "com.fasterxml.jackson..", "java..", "javax.sql..");
+    /** Configuration is a value the host builds in code: reading the environment is the host's job. */
+    static final ArchRule NO_ENVIRONMENT = noClasses().should().callMethod(System.class, "getenv")
+            .orShould().callMethod(System.class, "getenv", String.class)
+            .because("hosts build PostgresConfig in code; the server and the Spring starter read the environment");
     private static final List<String> VENDOR_PACKAGES = List.of("org.jdbi", "java.sql", "javax.sql",
             "com.zaxxer.hikari", "org.flywaydb", "org.postgresql");
     private static JavaClasses adapter;
@@ -48,6 +52,19 @@ class PostgresArchitectureTest {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedTestkitUse.class);
         assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedTestkitUse.class.getName());
+    }
+
+    @Test
+    void readsNoEnvironmentVariable() {
+        NO_ENVIRONMENT.check(adapter);
+    }
+
+    @Test
+    void aPlantedEnvironmentReadFails() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedEnvironmentRead.class);
+        assertThatThrownBy(() -> NO_ENVIRONMENT.check(planted)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".databaseUrl()")
+                .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".everything()");
     }
 
     @Test

@@ -21,7 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Templates from a directory ({@code BILLING_NOTICE_TEMPLATES_DIR}) that replace built-in ones: {@code <kind>.txt}
+ * Templates from a directory ({@link SmtpConfig#templatesDir()}) that replace built-in ones: {@code <kind>.txt}
  * replaces a notice's plain text, {@code <kind>.html} its HTML ({@code receipt.txt}, {@code plan-changed.html}),
  * each on its own; a kind without a file keeps the built-in words. {@code {{name}}} is replaced by the notice's value
  * (HTML-escaped in {@code .html}; an unsafe link is empty). Subjects stay built in, so mail filters keep working.
@@ -47,13 +47,17 @@ final class NoticeTemplateOverrides {
     record Loaded(NoticeTemplateOverrides overrides, List<String> problems) {
     }
 
-    /** Reads every {@code .txt} and {@code .html} file of {@code dir}. */
-    static Loaded load(Path dir) {
+    /**
+     * Reads every {@code .txt} and {@code .html} file of {@code dir}.
+     *
+     * @param setting what the host calls the directory's setting: every problem starts with it
+     */
+    static Loaded load(Path dir, String setting) {
         List<String> problems = new ArrayList<>();
         Map<NoticeKind, String> texts = new EnumMap<>(NoticeKind.class);
         Map<NoticeKind, String> htmls = new EnumMap<>(NoticeKind.class);
         if (!Files.isDirectory(dir)) {
-            return new Loaded(NONE, List.of(SmtpConfig.ENV_TEMPLATES_DIR + ": " + dir + " is not a directory"));
+            return new Loaded(NONE, List.of(setting + ": " + dir + " is not a directory"));
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
@@ -65,25 +69,25 @@ final class NoticeTemplateOverrides {
                 String kindName = name.substring(0, name.lastIndexOf('.'));
                 NoticeKind kind = NoticeKind.fromName(kindName).orElse(null);
                 if (kind == null) {
-                    problems.add(SmtpConfig.ENV_TEMPLATES_DIR + ": " + name + " names no notice (one of "
+                    problems.add(setting + ": " + name + " names no notice (one of "
                             + kindNames() + ")");
                     continue;
                 }
-                String content = read(file, problems);
+                String content = read(file, setting, problems);
                 if (content == null) {
                     continue;
                 }
                 Set<String> unknown = new TreeSet<>(placeholders(content));
                 unknown.removeAll(names(kind));
                 if (!unknown.isEmpty()) {
-                    problems.add(SmtpConfig.ENV_TEMPLATES_DIR + ": " + name + " uses unknown values " + unknown
+                    problems.add(setting + ": " + name + " uses unknown values " + unknown
                             + " (known: " + names(kind) + ")");
                     continue;
                 }
                 (text ? texts : htmls).put(kind, content);
             }
         } catch (IOException e) {
-            problems.add(SmtpConfig.ENV_TEMPLATES_DIR + ": " + dir + " cannot be listed ("
+            problems.add(setting + ": " + dir + " cannot be listed ("
                     + e.getClass().getSimpleName() + ")");
         }
         return problems.isEmpty() ? new Loaded(new NoticeTemplateOverrides(Map.copyOf(texts), Map.copyOf(htmls)),
@@ -188,19 +192,19 @@ final class NoticeTemplateOverrides {
         return found;
     }
 
-    private static String read(Path file, List<String> problems) {
+    private static String read(Path file, String setting, List<String> problems) {
         String name = file.getFileName().toString();
         try {
             if (!Files.isRegularFile(file) || Files.size(file) > MAX_FILE_BYTES) {
-                problems.add(SmtpConfig.ENV_TEMPLATES_DIR + ": " + name + " is not a file of at most 64 KiB");
+                problems.add(setting + ": " + name + " is not a file of at most 64 KiB");
                 return null;
             }
             return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
                     .toString();
         } catch (CharacterCodingException e) {
-            problems.add(SmtpConfig.ENV_TEMPLATES_DIR + ": " + name + " is not UTF-8 text");
+            problems.add(setting + ": " + name + " is not UTF-8 text");
         } catch (IOException e) {
-            problems.add(SmtpConfig.ENV_TEMPLATES_DIR + ": " + name + " cannot be read ("
+            problems.add(setting + ": " + name + " cannot be read ("
                     + e.getClass().getSimpleName() + ")");
         }
         return null;

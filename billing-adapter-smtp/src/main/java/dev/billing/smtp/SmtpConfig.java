@@ -3,23 +3,26 @@ package dev.billing.smtp;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * How {@link SmtpNotifier} reaches the mail server. Validated on construction ({@link IllegalArgumentException}
- * listing every problem); {@link #toString()} never shows the password.
+ * listing every problem, each naming its field); {@link #toString()} never shows the password.
+ *
+ * <p>A value the host builds in code; reading it from environment variables or properties is the host's job (the
+ * standalone server reads {@code BILLING_SMTP_*}); this adapter never reads the environment. A host that wants every
+ * problem listed with the rest of its configuration, under its own names for the settings, asks the builder for
+ * {@link Builder#problems(SettingNames)} before it builds.
  *
  * <p>Usage, in a composition root:
  * <pre>{@code
- * SmtpConfig.Loaded smtp = SmtpConfig.fromEnvironment(System.getenv());
- * smtp.problems().forEach(problems::add);            // aggregate with the rest of the configuration
- * Notifier notifier = smtp.config().<Notifier>map(SmtpNotifier::create).orElseGet(LogNotifier::new);
+ * SmtpConfig.Builder smtp = SmtpConfig.builder().host("smtp.example.com").from("Billing <billing@example.com>")
+ *         .username("apikey").password(password);
+ * Notifier notifier = SmtpNotifier.create(smtp.build()); // or smtp.problems(names) first, to report them together
  * }</pre>
  *
  * @param host      the SMTP server (submission service)
@@ -44,28 +47,14 @@ public record SmtpConfig(String host, int port, String username, String password
     public static final Duration MAX_TIMEOUT = Duration.ofSeconds(15);
     static final int MAX_APP_NAME_CHARS = 60;
 
-    /** Environment variables read by {@link #fromEnvironment(Map)}. */
-    public static final String ENV_HOST = "BILLING_SMTP_HOST";
-    public static final String ENV_PORT = "BILLING_SMTP_PORT";
-    public static final String ENV_USERNAME = "BILLING_SMTP_USERNAME";
-    public static final String ENV_PASSWORD = "BILLING_SMTP_PASSWORD";
-    public static final String ENV_FROM = "BILLING_SMTP_FROM";
-    public static final String ENV_STARTTLS = "BILLING_SMTP_STARTTLS";
-    public static final String ENV_TIMEOUT_MS = "BILLING_SMTP_TIMEOUT_MS";
-    public static final String ENV_APP_NAME = "BILLING_APP_NAME";
-    public static final String ENV_TEMPLATES_DIR = "BILLING_NOTICE_TEMPLATES_DIR";
-
-    private static final List<String> SMTP_VARIABLES = List.of(ENV_PORT, ENV_USERNAME, ENV_PASSWORD, ENV_FROM,
-            ENV_STARTTLS, ENV_TIMEOUT_MS, ENV_TEMPLATES_DIR);
-
     public SmtpConfig {
         username = blankToNull(username);
         password = blankToNull(password);
-        appName = appName == null ? DEFAULT_APP_NAME : appName.strip();
-        host = host == null ? null : host.strip();
-        from = from == null ? null : from.strip();
+        appName = orDefaultName(appName);
+        host = stripped(host);
+        from = stripped(from);
         templatesDir = blankToNull(templatesDir);
-        List<String> problems = problems(host, port, username, password, from, timeout, appName, Labels.FIELDS);
+        List<String> problems = problems(host, port, username, password, from, timeout, appName, SettingNames.FIELDS);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("SMTP configuration: " + String.join("; ", problems));
         }
@@ -77,48 +66,9 @@ public record SmtpConfig(String host, int port, String username, String password
         this(host, port, username, password, from, startTls, timeout, appName, null);
     }
 
-    /**
-     * Reads the {@code BILLING_SMTP_*} variables and {@code BILLING_APP_NAME}. Blank values count as unset.
-     * Without {@code BILLING_SMTP_HOST} mail is off ({@link Disabled}), unless another {@code BILLING_SMTP_*}
-     * variable is set, which is reported as a problem (a misspelt host should not silently turn mail off).
-     *
-     * @return {@link Enabled}, {@link Disabled}, or {@link Invalid} listing every problem, each starting with the
-     *         variable's name; values are never repeated in problems
-     */
-    public static Loaded fromEnvironment(Map<String, String> env) {
-        Objects.requireNonNull(env, "env");
-        String host = value(env, ENV_HOST);
-        if (host == null) {
-            List<String> stray = new ArrayList<>();
-            for (String name : SMTP_VARIABLES) {
-                if (value(env, name) != null) {
-                    stray.add(name + ": set, but " + ENV_HOST + " is not (set " + ENV_HOST
-                            + " to send mail, or remove it)");
-                }
-            }
-            return stray.isEmpty() ? new Disabled() : new Invalid(stray);
-        }
-        List<String> problems = new ArrayList<>();
-        int port = integer(env, ENV_PORT, DEFAULT_PORT, problems);
-        long timeoutMs = integer(env, ENV_TIMEOUT_MS, (int) DEFAULT_TIMEOUT.toMillis(), problems);
-        boolean startTls = bool(env, ENV_STARTTLS, true, problems);
-        String username = value(env, ENV_USERNAME);
-        String password = value(env, ENV_PASSWORD);
-        String from = value(env, ENV_FROM);
-        String appName = value(env, ENV_APP_NAME);
-        appName = appName == null ? DEFAULT_APP_NAME : appName;
-        String templatesDir = value(env, ENV_TEMPLATES_DIR);
-        if (templatesDir != null) {
-            problems.addAll(NoticeTemplateOverrides.load(java.nio.file.Path.of(templatesDir)).problems());
-        }
-        // An unparsable number was reported and replaced by its (valid) default, so it is not reported twice.
-        problems.addAll(problems(host, port, username, password, from, Duration.ofMillis(timeoutMs), appName,
-                Labels.ENVIRONMENT));
-        if (!problems.isEmpty()) {
-            return new Invalid(problems);
-        }
-        return new Enabled(new SmtpConfig(host, port, username, password, from, startTls,
-                Duration.ofMillis(timeoutMs), appName, templatesDir));
+    /** A builder with every default: port 587, STARTTLS, 5 s, "billing", the built-in templates. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** Whether to log in ({@code username} and {@code password} set). */
@@ -143,182 +93,174 @@ public record SmtpConfig(String host, int port, String username, String password
                 + (templatesDir == null ? "" : ", templatesDir=" + templatesDir) + "]";
     }
 
-    /** What {@link #fromEnvironment(Map)} found: mail on, mail off, or a list of problems. */
-    public sealed interface Loaded permits Enabled, Disabled, Invalid {
-        /** The configuration when mail is on and valid. */
-        Optional<SmtpConfig> config();
+    /**
+     * What a host calls each setting, so that {@link Builder#problems(SettingNames)} names them as the host's
+     * operators know them (the server: {@code BILLING_SMTP_HOST}, ...). {@link #FIELDS} names the record's fields,
+     * as the constructor's messages do.
+     */
+    public record SettingNames(String host, String port, String username, String password, String from,
+                               String timeout, String appName, String templatesDir) {
+        /** The record's own field names. */
+        public static final SettingNames FIELDS = new SettingNames("host", "port", "username", "password", "from",
+                "timeout", "appName", "templatesDir");
 
-        /** Every problem found, each starting with the variable's name; empty unless {@link Invalid}. */
-        List<String> problems();
+        public SettingNames {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(port, "port");
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(password, "password");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(appName, "appName");
+            Objects.requireNonNull(templatesDir, "templatesDir");
+        }
+    }
+
+    /** Builds an {@link SmtpConfig}; every setting but the host and the sender has a default. */
+    public static final class Builder {
+        private String host;
+        private int port = DEFAULT_PORT;
+        private String username;
+        private String password;
+        private String from;
+        private boolean startTls = true;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private String appName = DEFAULT_APP_NAME;
+        private String templatesDir;
+
+        private Builder() {
+        }
+
+        public Builder host(String value) {
+            this.host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        public Builder username(String value) {
+            this.username = value;
+            return this;
+        }
+
+        public Builder password(String value) {
+            this.password = value;
+            return this;
+        }
+
+        public Builder from(String value) {
+            this.from = value;
+            return this;
+        }
+
+        public Builder startTls(boolean value) {
+            this.startTls = value;
+            return this;
+        }
+
+        public Builder timeout(Duration value) {
+            this.timeout = value;
+            return this;
+        }
+
+        public Builder appName(String value) {
+            this.appName = value;
+            return this;
+        }
+
+        public Builder templatesDir(String value) {
+            this.templatesDir = value;
+            return this;
+        }
 
         /**
-         * The configuration, or empty when mail is off.
-         *
-         * @throws IllegalArgumentException listing every problem, when invalid
+         * Every problem of these settings, each starting with the setting's name as {@code names} gives it and
+         * never repeating the password: what the templates directory holds ({@link SmtpNotifier#create} would
+         * refuse it; its files are read now), then what {@link #build()} would refuse. Empty when both would
+         * succeed.
          */
-        default Optional<SmtpConfig> orThrow() {
-            if (!problems().isEmpty()) {
-                throw new IllegalArgumentException("SMTP configuration (" + problems().size()
-                        + (problems().size() == 1 ? " problem" : " problems") + "): " + String.join("; ", problems()));
+        public List<String> problems(SettingNames names) {
+            Objects.requireNonNull(names, "names");
+            List<String> problems = new ArrayList<>();
+            String dir = blankToNull(templatesDir);
+            if (dir != null) {
+                problems.addAll(NoticeTemplateOverrides.load(Path.of(dir), names.templatesDir()).problems());
             }
-            return config();
-        }
-    }
-
-    /** {@code BILLING_SMTP_HOST} is set and every variable is valid. */
-    public record Enabled(SmtpConfig smtp) implements Loaded {
-        public Enabled {
-            Objects.requireNonNull(smtp, "smtp");
+            problems.addAll(SmtpConfig.problems(stripped(host), port, blankToNull(username), blankToNull(password),
+                    stripped(from), timeout, orDefaultName(appName), names));
+            return problems;
         }
 
-        @Override
-        public Optional<SmtpConfig> config() {
-            return Optional.of(smtp);
-        }
-
-        @Override
-        public List<String> problems() {
-            return List.of();
-        }
-    }
-
-    /** No {@code BILLING_SMTP_*} variable is set: notices are not mailed (keep the default notifier). */
-    public record Disabled() implements Loaded {
-        @Override
-        public Optional<SmtpConfig> config() {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<String> problems() {
-            return List.of();
-        }
-    }
-
-    /** At least one problem; {@link #problems()} lists them all. */
-    public record Invalid(List<String> problems) implements Loaded {
-        public Invalid {
-            problems = List.copyOf(problems);
-            if (problems.isEmpty()) {
-                throw new IllegalArgumentException("an invalid configuration has at least one problem");
-            }
-        }
-
-        @Override
-        public Optional<SmtpConfig> config() {
-            return Optional.empty();
-        }
-    }
-
-    private enum Labels {
-        FIELDS("host", "port", "username", "password", "from", "timeout", "appName"),
-        ENVIRONMENT(ENV_HOST, ENV_PORT, ENV_USERNAME, ENV_PASSWORD, ENV_FROM, ENV_TIMEOUT_MS, ENV_APP_NAME);
-
-        final String host;
-        final String port;
-        final String username;
-        final String password;
-        final String from;
-        final String timeout;
-        final String appName;
-
-        Labels(String host, String port, String username, String password, String from, String timeout,
-               String appName) {
-            this.host = host;
-            this.port = port;
-            this.username = username;
-            this.password = password;
-            this.from = from;
-            this.timeout = timeout;
-            this.appName = appName;
+        /** @throws IllegalArgumentException listing every problem, each naming its field */
+        public SmtpConfig build() {
+            return new SmtpConfig(host, port, username, password, from, startTls, timeout, appName, templatesDir);
         }
     }
 
     private static List<String> problems(String host, int port, String username, String password, String from,
-                                         Duration timeout, String appName, Labels l) {
+                                         Duration timeout, String appName, SettingNames names) {
         List<String> problems = new ArrayList<>();
         if (host == null || host.isEmpty()) {
-            problems.add(l.host + " is required: the SMTP server's host name");
+            problems.add(names.host() + " is required: the SMTP server's host name");
         } else if (host.contains("://") || host.contains("/")) {
-            problems.add(l.host + ": a host name only, not a URL");
+            problems.add(names.host() + ": a host name only, not a URL");
         } else if (host.chars().filter(c -> c == ':').count() == 1) {
-            problems.add(l.host + ": a host name only; put the port in " + l.port);
+            problems.add(names.host() + ": a host name only; put the port in " + names.port());
         } else if (host.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            problems.add(l.host + ": must not contain whitespace");
+            problems.add(names.host() + ": must not contain whitespace");
         }
         if (port < 1 || port > 65535) {
-            problems.add(l.port + ": must be a whole number from 1 to 65535");
+            problems.add(names.port() + ": must be a whole number from 1 to 65535");
         } else if (port == 465) {
-            problems.add(l.port + ": 465 (implicit TLS) is not supported; use the submission port 587 with STARTTLS");
+            problems.add(names.port() + ": 465 (implicit TLS) is not supported; use the submission port 587 with "
+                    + "STARTTLS");
         }
         if (username != null && password == null) {
-            problems.add(l.password + " is required when " + l.username + " is set");
+            problems.add(names.password() + " is required when " + names.username() + " is set");
         }
         if (password != null && username == null) {
-            problems.add(l.username + " is required when " + l.password + " is set");
+            problems.add(names.username() + " is required when " + names.password() + " is set");
         }
         if (from == null || from.isEmpty()) {
-            problems.add(l.from + " is required: the sender, e.g. Billing <billing@example.com>");
+            problems.add(names.from() + " is required: the sender, e.g. Billing <billing@example.com>");
         } else {
             try {
                 InternetAddress address = new InternetAddress(from, true);
                 String bare = address.getAddress();
                 int at = bare == null ? -1 : bare.lastIndexOf('@');
                 if (at <= 0 || at == bare.length() - 1) {
-                    problems.add(l.from + ": must be an address with a domain, e.g. billing@example.com");
+                    problems.add(names.from() + ": must be an address with a domain, e.g. billing@example.com");
                 }
             } catch (AddressException e) {
-                problems.add(l.from + ": not an email address (" + e.getMessage() + ")");
+                problems.add(names.from() + ": not an email address (" + e.getMessage() + ")");
             }
         }
         if (timeout == null || timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
-            problems.add(l.timeout + ": must be from " + MIN_TIMEOUT.toMillis() + " to " + MAX_TIMEOUT.toMillis()
-                    + " (milliseconds)");
+            problems.add(names.timeout() + ": must be from " + MIN_TIMEOUT.toMillis() + " to "
+                    + MAX_TIMEOUT.toMillis() + " (milliseconds)");
         }
         if (appName.isEmpty()) {
-            problems.add(l.appName + ": must not be blank");
+            problems.add(names.appName() + ": must not be blank");
         } else if (appName.length() > MAX_APP_NAME_CHARS) {
-            problems.add(l.appName + ": at most " + MAX_APP_NAME_CHARS + " characters");
+            problems.add(names.appName() + ": at most " + MAX_APP_NAME_CHARS + " characters");
         } else if (appName.chars().anyMatch(Character::isISOControl)) {
-            problems.add(l.appName + ": must not contain control characters");
+            problems.add(names.appName() + ": must not contain control characters");
         }
         return problems;
     }
 
-    private static String value(Map<String, String> env, String name) {
-        return blankToNull(env.get(name));
+    private static String orDefaultName(String value) {
+        return value == null ? DEFAULT_APP_NAME : value.strip();
+    }
+
+    private static String stripped(String value) {
+        return value == null ? null : value.strip();
     }
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    private static int integer(Map<String, String> env, String name, int fallback, List<String> problems) {
-        String value = value(env, name);
-        if (value == null) {
-            return fallback;
-        }
-        if (!value.matches("[0-9]{1,9}")) {
-            problems.add(name + (name.equals(ENV_TIMEOUT_MS) ? ": must be a whole number of milliseconds"
-                    : ": must be a whole number from 1 to 65535"));
-            return fallback;
-        }
-        return Integer.parseInt(value);
-    }
-
-    private static boolean bool(Map<String, String> env, String name, boolean fallback, List<String> problems) {
-        String value = value(env, name);
-        if (value == null) {
-            return fallback;
-        }
-        switch (value.toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes", "on":
-                return true;
-            case "false", "0", "no", "off":
-                return false;
-            default:
-                problems.add(name + ": must be true or false");
-                return fallback;
-        }
     }
 }

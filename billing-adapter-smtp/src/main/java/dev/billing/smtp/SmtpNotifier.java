@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
  * a duplicate from the crash window (sent, then the process died before the inbox recorded it) has the same
  * {@code Message-ID} as the first and can be recognised. Recipient addresses are never logged in full.
  *
- * <p>Usage: {@code Notifier notifier = SmtpNotifier.create(SmtpConfig.fromEnvironment(env).orThrow().orElseThrow());}
+ * <p>Usage: {@code Notifier notifier = SmtpNotifier.create(SmtpConfig.builder().host("smtp.example.com")
+ * .from("Billing <billing@example.com>").build());}
  */
 public final class SmtpNotifier implements Notifier {
     /** Header carrying the Stripe event id that caused the notice. */
@@ -80,7 +81,8 @@ public final class SmtpNotifier implements Notifier {
         Objects.requireNonNull(config, "config");
         NoticeTemplateOverrides overrides = NoticeTemplateOverrides.NONE;
         if (config.templatesDir() != null) {
-            NoticeTemplateOverrides.Loaded loaded = NoticeTemplateOverrides.load(Path.of(config.templatesDir()));
+            NoticeTemplateOverrides.Loaded loaded = NoticeTemplateOverrides.load(Path.of(config.templatesDir()),
+                    SmtpConfig.SettingNames.FIELDS.templatesDir());
             if (!loaded.problems().isEmpty()) {
                 throw new IllegalArgumentException("Notice templates: " + String.join("; ", loaded.problems()));
             }

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,7 +21,7 @@ class NoticeTemplateOverridesTest {
     void aDirectoryWithoutTemplatesReplacesNothing(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("README.md"), "not a template");
 
-        NoticeTemplateOverrides.Loaded loaded = NoticeTemplateOverrides.load(dir);
+        NoticeTemplateOverrides.Loaded loaded = NoticeTemplateOverrides.load(dir, "templatesDir");
 
         assertThat(loaded.problems()).isEmpty();
         NoticeTemplates.Rendered builtIn = NoticeTemplates.render(REFUND, "Acme");
@@ -33,7 +32,7 @@ class NoticeTemplateOverridesTest {
     void aTextOverrideKeepsTheBuiltInHtmlAndSubject(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("refund-issued.txt"), "{{amount}} back for {{charge}} ({{event_id}})");
 
-        NoticeTemplateOverrides overrides = NoticeTemplateOverrides.load(dir).overrides();
+        NoticeTemplateOverrides overrides = NoticeTemplateOverrides.load(dir, "templatesDir").overrides();
         NoticeTemplates.Rendered builtIn = NoticeTemplates.render(REFUND, "Acme");
         NoticeTemplates.Rendered rendered = overrides.apply(builtIn, REFUND, "Acme");
 
@@ -48,19 +47,19 @@ class NoticeTemplateOverridesTest {
         Files.writeString(dir.resolve("receipt.html"), "{{amount}} {{total}}");
         Files.write(dir.resolve("plan-changed.txt"), new byte[]{(byte) 0xC3, (byte) 0x28});
 
-        assertThat(NoticeTemplateOverrides.load(dir).problems()).containsExactlyInAnyOrder(
-                "BILLING_NOTICE_TEMPLATES_DIR: refund-isued.txt names no notice (one of [subscription-started, "
+        assertThat(NoticeTemplateOverrides.load(dir, "templatesDir").problems()).containsExactlyInAnyOrder(
+                "templatesDir: refund-isued.txt names no notice (one of [subscription-started, "
                         + "trial-ending, payment-failed, receipt, plan-changed, subscription-canceled, "
                         + "renewal-reminder, refund-issued])",
-                "BILLING_NOTICE_TEMPLATES_DIR: receipt.html uses unknown values [total] (known: [amount, app, "
+                "templatesDir: receipt.html uses unknown values [total] (known: [amount, app, "
                         + "event_id, item, link, reference])",
-                "BILLING_NOTICE_TEMPLATES_DIR: plan-changed.txt is not UTF-8 text");
+                "templatesDir: plan-changed.txt is not UTF-8 text");
     }
 
     @Test
     void aMissingDirectoryIsRefused(@TempDir Path dir) {
-        assertThat(NoticeTemplateOverrides.load(dir.resolve("absent")).problems()).singleElement()
-                .asString().startsWith("BILLING_NOTICE_TEMPLATES_DIR: ").endsWith("is not a directory");
+        assertThat(NoticeTemplateOverrides.load(dir.resolve("absent"), "templatesDir").problems()).singleElement()
+                .asString().startsWith("templatesDir: ").endsWith("is not a directory");
     }
 
     @Test
@@ -69,16 +68,18 @@ class NoticeTemplateOverridesTest {
                 SmtpConfig.DEFAULT_TIMEOUT, "Acme", dir.resolve("absent").toString());
 
         assertThatThrownBy(() -> SmtpNotifier.create(config)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("BILLING_NOTICE_TEMPLATES_DIR");
+                .hasMessageStartingWith("Notice templates: templatesDir: ").hasMessageEndingWith("is not a directory");
     }
 
     @Test
-    void theEnvironmentReportsABadDirectoryAsAProblem(@TempDir Path dir) {
-        SmtpConfig.Loaded loaded = SmtpConfig.fromEnvironment(Map.of("BILLING_SMTP_HOST", "smtp.example.com",
-                "BILLING_SMTP_FROM", "billing@example.com", "BILLING_NOTICE_TEMPLATES_DIR",
-                dir.resolve("absent").toString()));
+    void theBuilderReportsABadDirectoryUnderTheHostsNameForIt(@TempDir Path dir) {
+        SmtpConfig.Builder smtp = SmtpConfig.builder().host("smtp.example.com").from("billing@example.com")
+                .templatesDir(dir.resolve("absent").toString());
 
-        assertThat(loaded.problems()).singleElement().asString().startsWith("BILLING_NOTICE_TEMPLATES_DIR");
+        assertThat(smtp.problems(SmtpConfig.SettingNames.FIELDS)).singleElement().asString()
+                .startsWith("templatesDir: ");
+        assertThat(smtp.problems(new SmtpConfig.SettingNames("h", "p", "u", "pw", "f", "t", "a", "notices.dir")))
+                .singleElement().asString().startsWith("notices.dir: ").endsWith("is not a directory");
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +20,10 @@ class SmtpArchitectureTest {
     static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..",
             "dev.billing.core.model..", "dev.billing.core.port..", "dev.billing.smtp..", "jakarta.mail..",
             "org.eclipse.angus.mail..", "javax.net..");
+    /** Configuration is a value the host builds in code: reading the environment is the host's job. */
+    static final ArchRule NO_ENVIRONMENT = noClasses().should().callMethod(System.class, "getenv")
+            .orShould().callMethod(System.class, "getenv", String.class)
+            .because("hosts build SmtpConfig in code; the server reads the environment");
     private static JavaClasses notify;
 
     @BeforeAll
@@ -40,11 +45,24 @@ class SmtpArchitectureTest {
     }
 
     @Test
+    void readsNoEnvironmentVariable() {
+        NO_ENVIRONMENT.check(notify);
+    }
+
+    @Test
+    void aPlantedEnvironmentReadFails() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedEnvironmentRead.class);
+        assertThatThrownBy(() -> NO_ENVIRONMENT.check(planted)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".host()")
+                .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".everything()");
+    }
+
+    @Test
     void onlyTheNotifierTheMailAndTheConfigurationArePublic() {
         assertThat(notify.stream().filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC)).map(JavaClass::getName))
-                .containsExactlyInAnyOrder(SmtpNotifier.class.getName(), NoticeMail.class.getName(), SmtpConfig.class.getName(),
-                        SmtpConfig.Loaded.class.getName(), SmtpConfig.Enabled.class.getName(),
-                        SmtpConfig.Disabled.class.getName(), SmtpConfig.Invalid.class.getName());
+                .containsExactlyInAnyOrder(SmtpNotifier.class.getName(), NoticeMail.class.getName(),
+                        SmtpConfig.class.getName(), SmtpConfig.Builder.class.getName(),
+                        SmtpConfig.SettingNames.class.getName());
     }
 
     @Test

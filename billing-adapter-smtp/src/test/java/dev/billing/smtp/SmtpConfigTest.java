@@ -1,12 +1,8 @@
 package dev.billing.smtp;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,20 +10,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SmtpConfigTest {
     private static final String SECRET = "s3cret-Pa55word";
 
-    private static Map<String, String> minimal() {
-        Map<String, String> env = new HashMap<>();
-        env.put("BILLING_SMTP_HOST", "smtp.example.com");
-        env.put("BILLING_SMTP_FROM", "Acme Billing <billing@example.com>");
-        return env;
+    private static SmtpConfig.Builder minimal() {
+        return SmtpConfig.builder().host("smtp.example.com").from("Acme Billing <billing@example.com>");
     }
 
     @Test
     void hostAndFromAreEnoughAndEverythingElseHasItsDefault() {
-        SmtpConfig.Loaded loaded = SmtpConfig.fromEnvironment(minimal());
+        SmtpConfig.Builder builder = minimal();
 
-        assertThat(loaded).isInstanceOf(SmtpConfig.Enabled.class);
-        assertThat(loaded.problems()).isEmpty();
-        SmtpConfig config = loaded.config().orElseThrow();
+        assertThat(builder.problems(SmtpConfig.SettingNames.FIELDS)).isEmpty();
+        SmtpConfig config = builder.build();
         assertThat(config.host()).isEqualTo("smtp.example.com");
         assertThat(config.port()).isEqualTo(587);
         assertThat(config.startTls()).isTrue();
@@ -35,111 +27,69 @@ class SmtpConfigTest {
         assertThat(config.appName()).isEqualTo("billing");
         assertThat(config.username()).isNull();
         assertThat(config.password()).isNull();
+        assertThat(config.templatesDir()).isNull();
         assertThat(config.authenticates()).isFalse();
         assertThat(config.fromAddress().getAddress()).isEqualTo("billing@example.com");
         assertThat(config.fromAddress().getPersonal()).isEqualTo("Acme Billing");
     }
 
     @Test
-    void everyVariableIsRead() {
-        Map<String, String> env = minimal();
-        env.put("BILLING_SMTP_PORT", "2525");
-        env.put("BILLING_SMTP_USERNAME", " apikey ");
-        env.put("BILLING_SMTP_PASSWORD", SECRET);
-        env.put("BILLING_SMTP_STARTTLS", "FALSE");
-        env.put("BILLING_SMTP_TIMEOUT_MS", "1500");
-        env.put("BILLING_APP_NAME", "Acme Cloud");
-
-        SmtpConfig config = SmtpConfig.fromEnvironment(env).orThrow().orElseThrow();
+    void everySettingCanBeGiven() {
+        SmtpConfig config = minimal().port(2525).username(" apikey ").password(SECRET).startTls(false)
+                .timeout(Duration.ofMillis(1500)).appName("Acme Cloud").build();
 
         assertThat(config).isEqualTo(new SmtpConfig("smtp.example.com", 2525, "apikey", SECRET,
                 "Acme Billing <billing@example.com>", false, Duration.ofMillis(1500), "Acme Cloud"));
         assertThat(config.authenticates()).isTrue();
     }
 
-    @ParameterizedTest
-    @CsvSource({"true,true", "yes,true", "1,true", "On,true", "false,false", "no,false", "0,false", "OFF,false"})
-    void startTlsAcceptsTheUsualSpellings(String value, boolean expected) {
-        Map<String, String> env = minimal();
-        env.put("BILLING_SMTP_STARTTLS", value);
+    @Test
+    void everyProblemIsListedAtOnceEachNamingItsField() {
+        SmtpConfig.Builder builder = SmtpConfig.builder().host("smtp.example.com:587").port(0).password(SECRET)
+                .timeout(Duration.ofMillis(5)).appName("x".repeat(61));
 
-        assertThat(SmtpConfig.fromEnvironment(env).orThrow().orElseThrow().startTls()).isEqualTo(expected);
+        assertThat(builder.problems(SmtpConfig.SettingNames.FIELDS)).containsExactly(
+                "host: a host name only; put the port in port",
+                "port: must be a whole number from 1 to 65535",
+                "username is required when password is set",
+                "from is required: the sender, e.g. Billing <billing@example.com>",
+                "timeout: must be from 100 to 15000 (milliseconds)",
+                "appName: at most 60 characters");
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("SMTP configuration: host: a host name only")
+                .hasMessageContaining("appName: at most 60").hasMessageNotContaining(SECRET);
+    }
+
+    /** A host that reads the settings from elsewhere lists the same problems under its own names for them. */
+    @Test
+    void problemsNameTheSettingsAsTheHostNamesThem() {
+        SmtpConfig.SettingNames names = new SmtpConfig.SettingNames("mail.host", "mail.port", "mail.user",
+                "mail.password", "mail.from", "mail.timeout", "mail.app", "mail.templates");
+
+        assertThat(minimal().host("smtp.example.com:25").port(465).username("apikey").problems(names))
+                .containsExactly("mail.host: a host name only; put the port in mail.port",
+                        "mail.port: 465 (implicit TLS) is not supported; use the submission port 587 with STARTTLS",
+                        "mail.password is required when mail.user is set");
     }
 
     @Test
-    void withoutAnySmtpVariableMailIsOff() {
-        assertThat(SmtpConfig.fromEnvironment(Map.of())).isInstanceOf(SmtpConfig.Disabled.class);
-        assertThat(SmtpConfig.fromEnvironment(Map.of("BILLING_APP_NAME", "Acme", "BILLING_SMTP_HOST", "  ")))
-                .as("the app name alone, a blank host").isInstanceOf(SmtpConfig.Disabled.class);
-        assertThat(SmtpConfig.fromEnvironment(Map.of()).orThrow()).isEmpty();
-    }
+    void blankOptionalSettingsCountAsUnset() {
+        SmtpConfig config = minimal().username(" ").password("").templatesDir("  ").appName(null).build();
 
-    @Test
-    void smtpVariablesWithoutAHostAreAProblemNotASilentlyDisabledMailer() {
-        SmtpConfig.Loaded loaded = SmtpConfig.fromEnvironment(Map.of("BILLING_SMTP_FROM", "billing@example.com",
-                "BILLING_SMTP_PASSWORD", SECRET, "BILLING_SMPT_HOST", "smtp.example.com"));
-
-        assertThat(loaded).isInstanceOf(SmtpConfig.Invalid.class);
-        assertThat(loaded.problems()).hasSize(2)
-                .anySatisfy(p -> assertThat(p).startsWith("BILLING_SMTP_FROM: set, but BILLING_SMTP_HOST is not"))
-                .anySatisfy(p -> assertThat(p).startsWith("BILLING_SMTP_PASSWORD: set, but BILLING_SMTP_HOST is not"))
-                .noneSatisfy(p -> assertThat(p).contains(SECRET));
-        assertThat(loaded.config()).isEmpty();
-    }
-
-    @Test
-    void everyProblemIsReportedAtOnceEachNamingItsVariable() {
-        Map<String, String> env = new HashMap<>();
-        env.put("BILLING_SMTP_HOST", "smtp.example.com");
-        env.put("BILLING_SMTP_PORT", "smtp");
-        env.put("BILLING_SMTP_PASSWORD", SECRET);
-        env.put("BILLING_SMTP_STARTTLS", "maybe");
-        env.put("BILLING_SMTP_TIMEOUT_MS", "5");
-        env.put("BILLING_APP_NAME", "x".repeat(61));
-
-        SmtpConfig.Loaded loaded = SmtpConfig.fromEnvironment(env);
-
-        assertThat(loaded).isInstanceOf(SmtpConfig.Invalid.class);
-        assertThat(loaded.problems()).containsExactlyInAnyOrder(
-                "BILLING_SMTP_PORT: must be a whole number from 1 to 65535",
-                "BILLING_SMTP_TIMEOUT_MS: must be from 100 to 15000 (milliseconds)",
-                "BILLING_SMTP_STARTTLS: must be true or false",
-                "BILLING_SMTP_USERNAME is required when BILLING_SMTP_PASSWORD is set",
-                "BILLING_SMTP_FROM is required: the sender, e.g. Billing <billing@example.com>",
-                "BILLING_APP_NAME: at most 60 characters");
-        assertThatThrownBy(loaded::orThrow).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("SMTP configuration (6 problems): ")
-                .hasMessageContaining("BILLING_SMTP_PORT").hasMessageContaining("BILLING_APP_NAME")
-                .hasMessageNotContaining(SECRET);
-    }
-
-    @ParameterizedTest(name = "{0}={1}")
-    @CsvSource(delimiter = '|', value = {
-            "BILLING_SMTP_PORT       | 0                        | BILLING_SMTP_PORT: must be a whole number from 1 to 65535",
-            "BILLING_SMTP_PORT       | 70000                    | BILLING_SMTP_PORT: must be a whole number from 1 to 65535",
-            "BILLING_SMTP_PORT       | 465                      | BILLING_SMTP_PORT: 465 (implicit TLS) is not supported; use the submission port 587 with STARTTLS",
-            "BILLING_SMTP_HOST       | smtp://smtp.example.com  | BILLING_SMTP_HOST: a host name only, not a URL",
-            "BILLING_SMTP_HOST       | smtp.example.com:587     | BILLING_SMTP_HOST: a host name only; put the port in BILLING_SMTP_PORT",
-            "BILLING_SMTP_HOST       | smtp example.com         | BILLING_SMTP_HOST: must not contain whitespace",
-            "BILLING_SMTP_FROM       | billing                  | BILLING_SMTP_FROM: not an email address (Missing final '@domain')",
-            "BILLING_SMTP_USERNAME   | apikey                   | BILLING_SMTP_PASSWORD is required when BILLING_SMTP_USERNAME is set",
-            "BILLING_SMTP_TIMEOUT_MS | 15001                    | BILLING_SMTP_TIMEOUT_MS: must be from 100 to 15000 (milliseconds)",
-            "BILLING_SMTP_TIMEOUT_MS | 1.5                      | BILLING_SMTP_TIMEOUT_MS: must be a whole number of milliseconds",
-    })
-    void oneBadValueIsNamed(String variable, String value, String problem) {
-        Map<String, String> env = minimal();
-        env.put(variable, value);
-
-        assertThat(SmtpConfig.fromEnvironment(env).problems()).containsExactly(problem);
+        assertThat(config.username()).isNull();
+        assertThat(config.password()).isNull();
+        assertThat(config.templatesDir()).isNull();
+        assertThat(config.appName()).isEqualTo("billing");
+        assertThat(minimal().username(" ").password("").templatesDir(" ").problems(SmtpConfig.SettingNames.FIELDS))
+                .isEmpty();
     }
 
     @Test
     void aFromThatIsNotAnAddressIsNamed() {
-        Map<String, String> env = minimal();
-        env.put("BILLING_SMTP_FROM", "Billing <billing@example.com");
-
-        assertThat(SmtpConfig.fromEnvironment(env).problems()).singleElement()
-                .satisfies(p -> assertThat(p).startsWith("BILLING_SMTP_FROM: not an email address"));
+        assertThat(minimal().from("Billing <billing@example.com").problems(SmtpConfig.SettingNames.FIELDS))
+                .singleElement().satisfies(p -> assertThat(p).startsWith("from: not an email address"));
+        assertThat(minimal().from("billing").problems(SmtpConfig.SettingNames.FIELDS))
+                .containsExactly("from: not an email address (Missing final '@domain')");
     }
 
     @Test

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  *
  * <p>Usage:
  * <pre>{@code
- * StripeCatalogSync sync = StripeCatalogSync.create(StripeConfig.fromEnvironment(System.getenv()));
+ * StripeCatalogSync sync = StripeCatalogSync.create(StripeConfig.of(secretKey));
  * StripeCatalogSync.Result planned = sync.plan(spec);           // GETs only
  * planned.changes().forEach(c -> System.out.println(c.line()));
  * sync.apply(spec, change -> System.out.println(change.line())); // does them, in order

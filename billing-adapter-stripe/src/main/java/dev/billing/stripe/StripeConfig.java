@@ -4,14 +4,18 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * How {@link StripePaymentGateway} reaches Stripe: the secret key, the API base (Stripe itself, or the emulator in
  * tests and local mode), stripe-java's network retries and the socket timeouts. {@link #toString()} masks the key.
+ * Validated on construction: an {@link IllegalArgumentException} names the field, never the key.
  *
- * <p>Usage: {@code StripeConfig config = StripeConfig.fromEnvironment(System.getenv());}
+ * <p>A value the host builds in code; reading it from the environment or properties is the host's job (the server
+ * reads {@code STRIPE_SECRET_KEY} and {@code STRIPE_API_BASE}, the Spring starter {@code billing.stripe.*}).
+ *
+ * <p>Usage: {@code StripeConfig config = StripeConfig.of(secretKey).withTimeouts(Duration.ofSeconds(2),
+ * Duration.ofSeconds(10));} ({@code .withApiBase("http://localhost:12111")} for the emulator)
  *
  * @param secretKey         {@code sk_live_...}, {@code sk_test_...} or a restricted {@code rk_...} key
  * @param apiBase           e.g. {@code https://api.stripe.com}; no trailing slash
@@ -33,11 +37,6 @@ public record StripeConfig(String secretKey, String apiBase, int maxNetworkRetri
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(20);
 
-    /** The environment variable holding the secret key. */
-    public static final String ENV_SECRET_KEY = "STRIPE_SECRET_KEY";
-    /** The environment variable overriding the API base (the emulator's URL in local mode and tests). */
-    public static final String ENV_API_BASE = "STRIPE_API_BASE";
-
     public StripeConfig {
         Objects.requireNonNull(secretKey, "secretKey");
         if (secretKey.isBlank() || !secretKey.strip().equals(secretKey) || secretKey.chars().anyMatch(
@@ -56,21 +55,6 @@ public record StripeConfig(String secretKey, String apiBase, int maxNetworkRetri
     public static StripeConfig of(String secretKey) {
         return new StripeConfig(secretKey, DEFAULT_API_BASE, DEFAULT_MAX_NETWORK_RETRIES, DEFAULT_CONNECT_TIMEOUT,
                 DEFAULT_READ_TIMEOUT);
-    }
-
-    /**
-     * Reads {@code STRIPE_SECRET_KEY} (required) and {@code STRIPE_API_BASE} (optional) from an environment map.
-     *
-     * @throws IllegalArgumentException when the key is missing or a value is invalid (never echoing the key)
-     */
-    public static StripeConfig fromEnvironment(Map<String, String> environment) {
-        String key = environment.get(ENV_SECRET_KEY);
-        if (key == null || key.isBlank()) {
-            throw new IllegalArgumentException(ENV_SECRET_KEY + " is not set");
-        }
-        StripeConfig config = of(key.strip());
-        String base = environment.get(ENV_API_BASE);
-        return base == null || base.isBlank() ? config : config.withApiBase(base.strip());
     }
 
     public StripeConfig withApiBase(String value) {

@@ -39,7 +39,7 @@ import java.util.Optional;
 /**
  * The {@link PaymentGateway} on stripe-java, pinned to Stripe API version {@value #API_VERSION}.
  *
- * <p>Usage: {@code PaymentGateway stripe = StripePaymentGateway.create(StripeConfig.fromEnvironment(System.getenv()));}
+ * <p>Usage: {@code PaymentGateway stripe = StripePaymentGateway.create(StripeConfig.of(secretKey), clock);}
  *
  * <p>One {@link StripeClient} per gateway, built with {@link StripeClient#builder()} (API base, network retries,
  * connect/read timeouts from {@link StripeConfig}). Calls that take an idempotency key pass the core's key through

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.crypto.Mac;
@@ -27,6 +26,9 @@ import javax.crypto.spec.SecretKeySpec;
  * Verifies Stripe webhook deliveries and decodes the events they carry (DESIGN §4.2).
  *
  * <p>Usage: {@code StripeEvent event = StripeWebhookVerifier.create(List.of(secret), clock).verify(body, header);}
+ * with the endpoint's signing secret ({@code whsec_...}; during a rotation {@code List.of(newSecret, oldSecret)}).
+ * Where the host keeps the secrets is its business: the server reads {@code STRIPE_WEBHOOK_SECRET}, the Spring starter
+ * {@code billing.stripe.webhook-secrets}.
  *
  * <p>{@link #verify} checks the RAW bytes before any parsing: the {@code Stripe-Signature} header is parsed here
  * ({@code t=<unix seconds>}, one or more {@code v1=<hex>}; other schemes such as {@code v0} are ignored), the
@@ -47,8 +49,6 @@ import javax.crypto.spec.SecretKeySpec;
 public final class StripeWebhookVerifier implements WebhookVerifier {
     /** Stripe's own default tolerance. */
     public static final Duration DEFAULT_TOLERANCE = Duration.ofSeconds(300);
-    /** The environment variable holding the endpoint secret(s), comma-separated during a rotation. */
-    public static final String ENV_WEBHOOK_SECRET = "STRIPE_WEBHOOK_SECRET";
     /** Longer headers are refused before any work (a real one is about 100 bytes per signature). */
     static final int MAX_HEADER_LENGTH = 8 * 1024;
 
@@ -96,30 +96,6 @@ public final class StripeWebhookVerifier implements WebhookVerifier {
             macs.add(mac(secret));
         }
         return new StripeWebhookVerifier(List.copyOf(macs), clock, tolerance);
-    }
-
-    /**
-     * Reads {@code STRIPE_WEBHOOK_SECRET} (comma-separated secrets) from an environment map.
-     *
-     * @throws IllegalArgumentException when it is missing or empty (never echoing a secret)
-     */
-    public static StripeWebhookVerifier fromEnvironment(Map<String, String> environment, Clock clock) {
-        String value = environment.get(ENV_WEBHOOK_SECRET);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(ENV_WEBHOOK_SECRET + " is not set");
-        }
-        return create(parseSecrets(value), clock);
-    }
-
-    /** Splits a comma-separated list of secrets, trimming blanks around each; empty entries are dropped. */
-    public static List<String> parseSecrets(String commaSeparated) {
-        List<String> secrets = new ArrayList<>();
-        for (String part : commaSeparated.split(",")) {
-            if (!part.isBlank()) {
-                secrets.add(part.strip());
-            }
-        }
-        return List.copyOf(secrets);
     }
 
     /** How many secrets are accepted (two during a rotation). */

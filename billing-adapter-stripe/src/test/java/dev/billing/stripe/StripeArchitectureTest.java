@@ -30,6 +30,11 @@ class StripeArchitectureTest {
     /** Java, the core, stripe-java and its JSON library: no other module of ours, no test code. */
     static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..",
             "javax..", "dev.billing.core..", "dev.billing.stripe..", "com.stripe..", "com.google.gson..");
+    /** Configuration is a value the host builds in code: reading the environment is the host's job. */
+    static final ArchRule NO_ENVIRONMENT = noClasses().should().callMethod(System.class, "getenv")
+            .orShould().callMethod(System.class, "getenv", String.class)
+            .because("hosts build StripeConfig and the verifier's secrets in code; the server and the Spring starter "
+                    + "read the environment");
     private static JavaClasses adapter;
 
     @BeforeAll
@@ -59,6 +64,19 @@ class StripeArchitectureTest {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedTestkitUse.class);
         assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedTestkitUse.class.getName());
+    }
+
+    @Test
+    void readsNoEnvironmentVariable() {
+        NO_ENVIRONMENT.check(adapter);
+    }
+
+    @Test
+    void aPlantedEnvironmentReadFails() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedEnvironmentRead.class);
+        assertThatThrownBy(() -> NO_ENVIRONMENT.check(planted)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".secretKey()")
+                .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".everything()");
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.billing.stripe;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,28 +36,30 @@ class StripeConfigTest {
     }
 
     @Test
-    void readsTheEnvironment() {
-        StripeConfig config = StripeConfig.fromEnvironment(Map.of("STRIPE_SECRET_KEY", TEST_KEY,
-                "STRIPE_API_BASE", "http://127.0.0.1:12111/"));
+    void anotherApiBaseLosesItsTrailingSlash() {
+        StripeConfig config = StripeConfig.of(TEST_KEY).withApiBase("http://127.0.0.1:12111/");
         assertThat(config.secretKey()).isEqualTo(TEST_KEY);
         assertThat(config.apiBase()).isEqualTo("http://127.0.0.1:12111");
-        assertThat(StripeConfig.fromEnvironment(Map.of("STRIPE_SECRET_KEY", TEST_KEY)).apiBase())
-                .isEqualTo(StripeConfig.DEFAULT_API_BASE);
-        assertThatThrownBy(() -> StripeConfig.fromEnvironment(Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("STRIPE_SECRET_KEY");
+        assertThat(StripeConfig.of(TEST_KEY).apiBase()).isEqualTo(StripeConfig.DEFAULT_API_BASE);
     }
 
     @Test
     void refusesInvalidValuesWithoutEchoingTheKey() {
         assertThatThrownBy(() -> StripeConfig.of("sk_test_with space"))
                 .isInstanceOf(IllegalArgumentException.class).message().doesNotContain("with space");
+        assertThatThrownBy(() -> StripeConfig.of(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret key");
+        assertThatThrownBy(() -> new StripeConfig(null, StripeConfig.DEFAULT_API_BASE, 1, Duration.ofSeconds(1),
+                Duration.ofSeconds(1))).isInstanceOf(NullPointerException.class).hasMessage("secretKey");
         assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withApiBase("ftp://example.com"))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("apiBase");
         assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withApiBase("https://user:pw@example.com"))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("apiBase");
         assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withMaxNetworkRetries(-1))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxNetworkRetries");
         assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withTimeouts(Duration.ZERO, Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout");
+        assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withTimeouts(Duration.ofSeconds(1), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readTimeout");
     }
 }

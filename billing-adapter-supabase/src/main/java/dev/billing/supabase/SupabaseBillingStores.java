@@ -4,11 +4,11 @@ import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.StoreLifecycle;
 
 /**
- * Every store port on a Supabase project, over its REST API (PostgREST at {@code <SUPABASE_URL>/rest/v1}) with the
+ * Every store port on a Supabase project, over its REST API (PostgREST at {@code <project URL>/rest/v1}) with the
  * project's service-role key. Apply the billing SQL ({@link SupabaseSql}) to the project first.
  *
- * <p>Usage: {@code try (BillingStores stores = SupabaseBillingStores.create(System.getenv("SUPABASE_URL"),
- * System.getenv("SUPABASE_SERVICE_ROLE_KEY"))) { stores.ping(); ... }}
+ * <p>Usage: {@code try (BillingStores stores = SupabaseBillingStores.create("https://abcd.supabase.co",
+ * serviceRoleKey)) { stores.ping(); ... }} (or {@link #create(SupabaseConfig)} for other timeouts and retries)
  *
  * <p>Failures are the core's store errors: {@link dev.billing.core.error.StoreUnavailableException} when Supabase
  * cannot be reached, times out or answers 5xx (nothing was written by that call unless its outcome is unknown after

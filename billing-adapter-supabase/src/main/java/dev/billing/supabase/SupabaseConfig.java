@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,8 +14,13 @@ import java.util.regex.Pattern;
  * Where the Supabase project is and how to call it. The key must be the project's {@code service_role} key (the
  * billing tables are closed to every other role); {@link #toString()} never shows it.
  *
- * <p>Usage: {@code SupabaseConfig config = SupabaseConfig.of(System.getenv("SUPABASE_URL"),
- * System.getenv("SUPABASE_SERVICE_ROLE_KEY")).withRequestTimeout(Duration.ofSeconds(5));}
+ * <p>A value the host builds in code: reading it from the environment or properties is the host's job (the server
+ * reads {@code SUPABASE_URL} and {@code SUPABASE_SERVICE_ROLE_KEY}, the Spring starter
+ * {@code billing.store.supabase.*}). Validated on construction: every {@link IllegalArgumentException}'s message
+ * starts with the name of the field at fault ({@code url ...}, {@code serviceRoleKey ...}) and never shows the key.
+ *
+ * <p>Usage: {@code SupabaseConfig config = SupabaseConfig.of("https://abcd.supabase.co", serviceRoleKey)
+ * .withRequestTimeout(Duration.ofSeconds(5));}
  *
  * @param url            the project URL, e.g. {@code https://abcd.supabase.co} (a trailing {@code /rest/v1} is
  *                       accepted and dropped); http or https, no user info, no query
@@ -41,7 +45,7 @@ public record SupabaseConfig(URI url, String serviceRoleKey, Duration connectTim
         Objects.requireNonNull(url, "url");
         url = normalise(url);
         if (serviceRoleKey == null || serviceRoleKey.isBlank()) {
-            throw new IllegalArgumentException("The Supabase service-role key is missing (SUPABASE_SERVICE_ROLE_KEY)");
+            throw new IllegalArgumentException("serviceRoleKey is missing: the project's service_role key");
         }
         serviceRoleKey = serviceRoleKey.strip();
         checkRole(serviceRoleKey);
@@ -55,21 +59,16 @@ public record SupabaseConfig(URI url, String serviceRoleKey, Duration connectTim
     /** The project URL and service-role key with default timeouts and retries. */
     public static SupabaseConfig of(String url, String serviceRoleKey) {
         if (url == null || url.isBlank()) {
-            throw new IllegalArgumentException("The Supabase project URL is missing (SUPABASE_URL)");
+            throw new IllegalArgumentException("url is missing: the project URL, https://<project>.supabase.co");
         }
         URI uri;
         try {
             uri = new URI(url.strip());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("SUPABASE_URL is not a URL: " + e.getReason());
+            throw new IllegalArgumentException("url is not a URL: " + e.getReason());
         }
         return new SupabaseConfig(uri, serviceRoleKey, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
                 DEFAULT_MAX_ATTEMPTS);
-    }
-
-    /** Reads {@code SUPABASE_URL} and {@code SUPABASE_SERVICE_ROLE_KEY} from {@code environment}. */
-    public static SupabaseConfig fromEnvironment(Map<String, String> environment) {
-        return of(environment.get("SUPABASE_URL"), environment.get("SUPABASE_SERVICE_ROLE_KEY"));
     }
 
     public SupabaseConfig withConnectTimeout(Duration timeout) {
@@ -100,16 +99,16 @@ public record SupabaseConfig(URI url, String serviceRoleKey, Duration connectTim
     private static URI normalise(URI url) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new IllegalArgumentException("SUPABASE_URL must be an http(s) URL such as https://<project>.supabase.co");
+            throw new IllegalArgumentException("url must be an http(s) URL such as https://<project>.supabase.co");
         }
         if (url.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("SUPABASE_URL must not contain user info (credentials go in the key)");
+            throw new IllegalArgumentException("url must not contain user info (credentials go in the key)");
         }
         if (url.getHost() == null || url.getHost().isBlank()) {
-            throw new IllegalArgumentException("SUPABASE_URL has no host");
+            throw new IllegalArgumentException("url has no host");
         }
         if (url.getRawQuery() != null || url.getRawFragment() != null) {
-            throw new IllegalArgumentException("SUPABASE_URL must not have a query or a fragment");
+            throw new IllegalArgumentException("url must not have a query or a fragment");
         }
         String path = url.getRawPath() == null ? "" : url.getRawPath();
         while (path.endsWith("/")) {
@@ -135,7 +134,7 @@ public record SupabaseConfig(URI url, String serviceRoleKey, Duration connectTim
         }
         Matcher role = JWT_ROLE.matcher(claims);
         if (role.find() && !role.group(1).equals("service_role")) {
-            throw new IllegalArgumentException("SUPABASE_SERVICE_ROLE_KEY holds a key with role '" + role.group(1)
+            throw new IllegalArgumentException("serviceRoleKey holds a key with role '" + role.group(1)
                     + "': use the project's service_role key (Project Settings > API)");
         }
     }

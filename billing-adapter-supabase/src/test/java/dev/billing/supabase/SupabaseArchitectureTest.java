@@ -17,6 +17,10 @@ class SupabaseArchitectureTest {
     /** The core, Jackson and the JDK (its HTTP client): no other module of ours, no test code. */
     static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage(
             "dev.billing.supabase..", "dev.billing.core..", "com.fasterxml.jackson..", "java..");
+    /** Configuration is a value the host builds in code: reading the environment is the host's job. */
+    static final ArchRule NO_ENVIRONMENT = noClasses().should().callMethod(System.class, "getenv")
+            .orShould().callMethod(System.class, "getenv", String.class)
+            .because("hosts build SupabaseConfig in code; the server and the Spring starter read the environment");
     private static JavaClasses main;
 
     @BeforeAll
@@ -35,6 +39,19 @@ class SupabaseArchitectureTest {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedTestkitUse.class);
         assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedTestkitUse.class.getName());
+    }
+
+    @Test
+    void readsNoEnvironmentVariable() {
+        NO_ENVIRONMENT.check(main);
+    }
+
+    @Test
+    void aPlantedEnvironmentReadFails() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedEnvironmentRead.class);
+        assertThatThrownBy(() -> NO_ENVIRONMENT.check(planted)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".serviceRoleKey()")
+                .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".everything()");
     }
 
     @Test

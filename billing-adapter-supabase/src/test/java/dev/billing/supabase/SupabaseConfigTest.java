@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,23 +46,37 @@ class SupabaseConfigTest {
     }
 
     @Test
-    void urlsThatCannotBeTheProjectAreRefused() {
-        assertThatThrownBy(() -> SupabaseConfig.of("ftp://abcd.supabase.co", SECRET)).hasMessageContaining("http(s)");
+    void urlsThatCannotBeTheProjectAreRefusedNamingTheField() {
+        assertThatThrownBy(() -> SupabaseConfig.of("ftp://abcd.supabase.co", SECRET))
+                .hasMessage("url must be an http(s) URL such as https://<project>.supabase.co");
         assertThatThrownBy(() -> SupabaseConfig.of("https://user:pw@abcd.supabase.co", SECRET))
-                .hasMessageContaining("user info").hasMessageNotContaining("pw");
+                .hasMessage("url must not contain user info (credentials go in the key)");
         assertThatThrownBy(() -> SupabaseConfig.of("https://abcd.supabase.co?apikey=x", SECRET))
-                .hasMessageContaining("query");
-        assertThatThrownBy(() -> SupabaseConfig.of(" ", SECRET)).hasMessageContaining("SUPABASE_URL");
+                .hasMessage("url must not have a query or a fragment");
+        assertThatThrownBy(() -> SupabaseConfig.of("https://abcd.supabase.co/a b", SECRET))
+                .hasMessageStartingWith("url is not a URL: ");
+        assertThatThrownBy(() -> SupabaseConfig.of("https:///rest/v1", SECRET)).hasMessageStartingWith("url ");
+        assertThatThrownBy(() -> SupabaseConfig.of(" ", SECRET)).hasMessageStartingWith("url is missing");
+        assertThatThrownBy(() -> new SupabaseConfig(null, SECRET, Duration.ofSeconds(1), Duration.ofSeconds(1), 1))
+                .isInstanceOf(NullPointerException.class).hasMessage("url");
     }
 
     @Test
-    void aMissingKeyNamesTheVariable() {
+    void aMissingKeyNamesTheField() {
         assertThatThrownBy(() -> SupabaseConfig.of("https://abcd.supabase.co", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SUPABASE_SERVICE_ROLE_KEY");
-        assertThatThrownBy(() -> SupabaseConfig.fromEnvironment(Map.of("SUPABASE_URL", "https://abcd.supabase.co")))
-                .hasMessageContaining("SUPABASE_SERVICE_ROLE_KEY");
-        assertThatThrownBy(() -> SupabaseConfig.fromEnvironment(Map.of("SUPABASE_SERVICE_ROLE_KEY", SECRET)))
-                .hasMessageContaining("SUPABASE_URL");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("serviceRoleKey is missing");
+        assertThatThrownBy(() -> SupabaseConfig.of("https://abcd.supabase.co", " "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("serviceRoleKey is missing");
+    }
+
+    @Test
+    void timeoutsAndAttemptsOutOfRangeNameTheirField() {
+        SupabaseConfig config = SupabaseConfig.of("https://abcd.supabase.co", SECRET);
+
+        assertThatThrownBy(() -> config.withConnectTimeout(Duration.ZERO)).hasMessageStartingWith("connectTimeout ");
+        assertThatThrownBy(() -> config.withRequestTimeout(Duration.ofSeconds(-1)))
+                .hasMessageStartingWith("requestTimeout ");
+        assertThatThrownBy(() -> config.withMaxAttempts(11)).hasMessageStartingWith("maxAttempts ");
     }
 
     @Test
@@ -71,7 +84,8 @@ class SupabaseConfigTest {
         String anon = jwt("{\"iss\":\"supabase\",\"role\":\"anon\",\"exp\":1}");
 
         assertThatThrownBy(() -> SupabaseConfig.of("https://abcd.supabase.co", anon))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("role 'anon'")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("serviceRoleKey holds a key with role 'anon'")
                 .hasMessageContaining("service_role").hasMessageNotContaining(anon);
     }
 

@@ -32,14 +32,22 @@ import java.util.regex.Pattern;
  * Reads the plan catalog YAML (format: {@code docs/PLANS.md}; the sample is {@code sample-plans.yaml}): tiers with
  * rank, features, quotas per meter per billing period ({@code unlimited} allowed), trial days, a discount on
  * one-time items, and a Stripe price per interval; one-time items; meters; promotion codes. {@code ${VAR}} and
- * {@code ${VAR:-default}} are replaced from the environment; a paid tier without a price for an interval in the file
- * takes {@code STRIPE_PRICE_<TIER>_MONTHLY} / {@code _YEARLY}.
+ * {@code ${VAR:-default}} are replaced from {@code variables}; a paid tier without a price for an interval in the
+ * file takes the variable {@code STRIPE_PRICE_<TIER>_MONTHLY} / {@code _YEARLY}.
+ *
+ * <p>Decision: the variables are a map the host passes, not the environment this reader looks up. Placeholders and
+ * the {@code STRIPE_PRICE_*} fallback are part of the file format (a catalog names a price it leaves to each
+ * deployment), so the reader needs values for them; where they come from is the host's business. The standalone
+ * server and the Spring starter pass the process environment ({@code System.getenv()}), which is why messages call
+ * them environment variables; a host that keeps its prices elsewhere passes {@code Map.of(...)}, or an empty map
+ * when its file has no placeholder. This module never reads the environment itself.
  *
  * <p>Every problem is collected and reported together, each naming its path in the file
  * ({@code tiers.pro.quotas.api_calls: must be a whole number >= 0 or "unlimited"}); the core's {@link PlanCatalog}
  * then validates the whole (the checks here are a superset, so its message is a last resort).
  *
- * <p>Usage: {@code PlanCatalog plans = PlanCatalogYaml.load(Path.of("plans.yaml"), System.getenv());}
+ * <p>Usage: {@code PlanCatalog plans = PlanCatalogYaml.load(Path.of("plans.yaml"), Map.of("PRO_PRICE",
+ * "price_1Pro"));}
  */
 public final class PlanCatalogYaml {
     /** The catalog shipped in the jar. */
@@ -56,14 +64,14 @@ public final class PlanCatalogYaml {
     private static final Set<String> ITEM_KEYS = Set.of("key", "name", "priceId", "amount", "currency", "guests");
     private static final String UNLIMITED = "unlimited";
 
-    final Map<String, String> env;
+    final Map<String, String> variables;
     private final String source;
     final List<String> problems = new ArrayList<>();
     private final PricesYaml prices;
     PlanCatalog checked;
 
-    private PlanCatalogYaml(Map<String, String> env, String source, Function<String, Optional<String>> resolver) {
-        this.env = env;
+    private PlanCatalogYaml(Map<String, String> variables, String source, Function<String, Optional<String>> resolver) {
+        this.variables = variables;
         this.source = source;
         this.prices = new PricesYaml(this, resolver);
     }
@@ -86,14 +94,16 @@ public final class PlanCatalogYaml {
     /**
      * Reads a catalog whose prices are all given by id (a price given by amount needs {@link #read(Path, Map)}).
      *
+     * @param variables the values of the file's {@code ${VAR}} placeholders and {@code STRIPE_PRICE_*} fallbacks
+     *                  (the class comment says why the host passes them)
      * @throws InvalidCatalogException with every problem
      */
-    public static PlanCatalog load(Path file, Map<String, String> env) {
-        return byIdOnly(read(file, env));
+    public static PlanCatalog load(Path file, Map<String, String> variables) {
+        return byIdOnly(read(file, variables));
     }
 
-    public static PlanCatalog sample(Map<String, String> env) {
-        return byIdOnly(readSample(env));
+    public static PlanCatalog sample(Map<String, String> variables) {
+        return byIdOnly(readSample(variables));
     }
 
     /**
@@ -102,7 +112,7 @@ public final class PlanCatalogYaml {
      *
      * @throws InvalidCatalogException with every problem
      */
-    public static PlanFile read(Path file, Map<String, String> env) {
+    public static PlanFile read(Path file, Map<String, String> variables) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -110,23 +120,23 @@ public final class PlanCatalogYaml {
             throw new InvalidCatalogException(List.of("plan catalog " + file + " cannot be read: "
                     + e.getClass().getSimpleName()));
         }
-        return readText(text, env, file.toString());
+        return readText(text, variables, file.toString());
     }
 
     /** The sample catalog as a {@link PlanFile}. */
-    public static PlanFile readSample(Map<String, String> env) {
-        return readText(sampleText(), env, "the sample plan catalog");
+    public static PlanFile readSample(Map<String, String> variables) {
+        return readText(sampleText(), variables, "the sample plan catalog");
     }
 
     /** Reads a catalog document; {@code source} names it in messages. */
-    public static PlanFile readText(String yaml, Map<String, String> env, String source) {
-        PlanCatalogYaml reader = parse(yaml, env, source, null);
-        return new PlanFile(yaml, env, source, reader.checked, reader.prices.managed);
+    public static PlanFile readText(String yaml, Map<String, String> variables, String source) {
+        PlanCatalogYaml reader = parse(yaml, variables, source, null);
+        return new PlanFile(yaml, variables, source, reader.checked, reader.prices.managed);
     }
 
-    static PlanCatalogYaml parse(String yaml, Map<String, String> env, String source,
+    static PlanCatalogYaml parse(String yaml, Map<String, String> variables, String source,
                                  Function<String, Optional<String>> resolver) {
-        PlanCatalogYaml reader = new PlanCatalogYaml(env, source, resolver);
+        PlanCatalogYaml reader = new PlanCatalogYaml(variables, source, resolver);
         reader.checked = reader.read(yaml);
         return reader;
     }
@@ -154,8 +164,8 @@ public final class PlanCatalogYaml {
     }
 
     /** Parses a catalog document whose prices are all given by id; {@code source} names it in messages. */
-    public static PlanCatalog parse(String yaml, Map<String, String> env, String source) {
-        return byIdOnly(readText(yaml, env, source));
+    public static PlanCatalog parse(String yaml, Map<String, String> variables, String source) {
+        return byIdOnly(readText(yaml, variables, source));
     }
 
     private PlanCatalog read(String yaml) {
@@ -463,7 +473,7 @@ public final class PlanCatalogYaml {
         boolean ok = true;
         while (m.find()) {
             String variable = m.group(1);
-            String replacement = env.get(variable);
+            String replacement = variables.get(variable);
             if (replacement == null || replacement.isBlank()) {
                 replacement = m.group(2) != null ? m.group(3) : null;
             }

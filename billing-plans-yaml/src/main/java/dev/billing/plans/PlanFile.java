@@ -18,20 +18,21 @@ import java.util.function.Function;
  *
  * <p>Usage:
  * <pre>{@code
- * PlanFile file = PlanCatalogYaml.read(Path.of("plans.yaml"), System.getenv());
+ * PlanFile file = PlanCatalogYaml.read(Path.of("plans.yaml"), variables); // the placeholders' values
  * PlanCatalog plans = file.needsLookup() ? file.catalog(lookupKey -> stripe.priceIdFor(lookupKey)) : file.catalog();
  * }</pre>
  */
 public final class PlanFile {
     private final String yaml;
-    private final Map<String, String> env;
+    private final Map<String, String> variables;
     private final String source;
     private final PlanCatalog checked;
     private final List<ManagedPrice> managed;
 
-    PlanFile(String yaml, Map<String, String> env, String source, PlanCatalog checked, List<ManagedPrice> managed) {
+    PlanFile(String yaml, Map<String, String> variables, String source, PlanCatalog checked,
+             List<ManagedPrice> managed) {
         this.yaml = yaml;
-        this.env = Map.copyOf(env);
+        this.variables = Map.copyOf(variables);
         this.source = source;
         this.checked = checked;
         this.managed = List.copyOf(managed);
@@ -93,7 +94,7 @@ public final class PlanFile {
         return checked.meters().values().stream().filter(MeterDefinition::reportsToStripe).toList();
     }
 
-    /** The tiers' prices given by id (in the file or the environment), in catalog order. */
+    /** The tiers' prices given by id (in the file or its variables), in catalog order. */
     public List<String> tierPriceIds() {
         java.util.Set<String> placeholders = new java.util.HashSet<>();
         managed.forEach(m -> placeholders.add(placeholderId(m.lookupKey())));
@@ -101,7 +102,7 @@ public final class PlanFile {
     }
 
     /**
-     * Every price the file gives by id (in the file or the environment): the plans', their metered prices' and the
+     * Every price the file gives by id (in the file or its variables): the plans', their metered prices' and the
      * items', in catalog order. {@code stripe apply} never archives these, wherever they live.
      */
     public List<String> priceIdsGivenById() {
@@ -138,7 +139,7 @@ public final class PlanFile {
      */
     public PlanCatalog catalog(Function<String, Optional<String>> priceIdByLookupKey) {
         Objects.requireNonNull(priceIdByLookupKey, "priceIdByLookupKey");
-        return PlanCatalogYaml.parse(yaml, env, source, priceIdByLookupKey).checked;
+        return PlanCatalogYaml.parse(yaml, variables, source, priceIdByLookupKey).checked;
     }
 
     /**

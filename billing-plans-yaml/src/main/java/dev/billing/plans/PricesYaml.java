@@ -15,7 +15,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The prices of a plan file: a Stripe price id per tier interval and item (from the file or the environment), or an
+ * The prices of a plan file: a Stripe price id per tier interval and item (from the file or its variables), or an
  * {@code amount} + {@code currency} that {@code billing-server stripe apply} creates in Stripe under a stable lookup
  * key ({@link PlanFile.ManagedPrice}). A priced-by-amount entry becomes an id through the resolver; without one
  * (checking a file, planning a sync) it gets a placeholder id, so that the rest of the catalog is still validated.
@@ -71,7 +71,7 @@ final class PricesYaml {
                 priceId = yaml.text(prices.get(interval.stripeName()), path, true);
             } else {
                 String variable = priceVariable(tier, interval);
-                priceId = optionalEnv(variable);
+                priceId = optionalVariable(variable);
                 shownAs = variable + " (for " + path + ")";
             }
             broken |= yaml.problems.size() > before;
@@ -183,8 +183,8 @@ final class PricesYaml {
                 + (interval == BillingInterval.MONTH ? "MONTHLY" : "YEARLY");
     }
 
-    private String optionalEnv(String variable) {
-        String value = yaml.env.get(variable);
+    private String optionalVariable(String variable) {
+        String value = yaml.variables.get(variable);
         return value == null || value.isBlank() ? null : value.strip();
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,6 +19,10 @@ class PlansArchitectureTest {
     /** The core's model and SnakeYAML: no other module of ours, no logging library. */
     static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..",
             "dev.billing.core.model..", "dev.billing.plans..", "org.yaml.snakeyaml..");
+    /** The placeholders' values are a map the host passes: reading the environment is the host's job. */
+    static final ArchRule NO_ENVIRONMENT = noClasses().should().callMethod(System.class, "getenv")
+            .orShould().callMethod(System.class, "getenv", String.class)
+            .because("hosts pass the plan file's variables; the server and the Spring starter pass the environment");
     private static JavaClasses plans;
 
     @BeforeAll
@@ -36,6 +41,19 @@ class PlansArchitectureTest {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedStoreUse.class);
         assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedStoreUse.class.getName());
+    }
+
+    @Test
+    void readsNoEnvironmentVariable() {
+        NO_ENVIRONMENT.check(plans);
+    }
+
+    @Test
+    void aPlantedEnvironmentReadFails() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedEnvironmentRead.class);
+        assertThatThrownBy(() -> NO_ENVIRONMENT.check(planted)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".proPrice()")
+                .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".everything()");
     }
 
     @Test

@@ -10,7 +10,6 @@ import dev.billing.stripe.StripeConfig;
 import dev.billing.stripe.StripePaymentGateway;
 import dev.billing.stripe.StripeWebhookVerifier;
 import dev.billing.supabase.SupabaseBillingStores;
-import dev.billing.supabase.SupabaseConfig;
 import dev.billing.supabase.SupabaseSql;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -50,11 +49,6 @@ final class Adapters {
         return SupabaseBillingStores.create(url.toString(), serviceRoleKey);
     }
 
-    /** Checks the Supabase settings without connecting. */
-    static void checkSupabase(URI url, String serviceRoleKey) {
-        SupabaseConfig.of(url.toString(), serviceRoleKey);
-    }
-
     /** The SQL that prepares a Supabase project. */
     static String supabaseSql() {
         return SupabaseSql.all();
@@ -62,20 +56,18 @@ final class Adapters {
 
     /** stripe-java against Stripe, or against {@code apiBase} (the emulator) when given. */
     static PaymentGateway stripe(String secretKey, URI apiBase, Clock clock) {
-        StripeConfig config = StripeConfig.of(secretKey);
-        if (apiBase != null) {
-            config = config.withApiBase(apiBase.toString());
-        }
-        return StripePaymentGateway.create(config, clock);
+        return StripePaymentGateway.create(stripeConfig(secretKey, apiBase), clock);
     }
 
     /** "Stripe as code" and the start-up lookups (prices by lookup key, the webhook endpoint's version). */
     static StripeCatalogSync stripeSync(String secretKey, URI apiBase) {
+        return StripeCatalogSync.create(stripeConfig(secretKey, apiBase));
+    }
+
+    /** The key with Stripe's defaults, on {@code apiBase} when given ({@code STRIPE_API_BASE}). */
+    static StripeConfig stripeConfig(String secretKey, URI apiBase) {
         StripeConfig config = StripeConfig.of(secretKey);
-        if (apiBase != null) {
-            config = config.withApiBase(apiBase.toString());
-        }
-        return StripeCatalogSync.create(config);
+        return apiBase == null ? config : config.withApiBase(apiBase.toString());
     }
 
     /** Stripe's signature scheme with every secret (rotation), tolerance 300 s on {@code clock}. */

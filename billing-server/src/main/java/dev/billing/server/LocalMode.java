@@ -41,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code billing-server local}: the whole system on one machine with no network and no accounts. Embedded Postgres
@@ -121,8 +122,7 @@ public final class LocalMode implements AutoCloseable {
         } catch (PlanCatalogYaml.InvalidCatalogException e) {
             e.problems().forEach(p -> settings.problem("BILLING_PLANS_FILE: " + p));
         }
-        SmtpConfig.Loaded smtp = SmtpConfig.fromEnvironment(options.env());
-        smtp.problems().forEach(settings::problem);
+        Optional<SmtpConfig> smtp = SmtpSettings.read(settings);
         ApiSettings defaults = ApiSettings.builder().build();
         int userLimit = settings.integer("BILLING_RATE_LIMIT_USER_PER_MINUTE", defaults.userRequestsPerMinute(), 0,
                 1_000_000);
@@ -209,7 +209,7 @@ public final class LocalMode implements AutoCloseable {
             // stay on real time, so an advance does not take the events being processed from under their workers.
             BillingServer server = BillingServer.start(new BillingServer.Parts(stores, gateway, webhooks, identities,
                     plans, billingOptions, api, emulator.clock(), "127.0.0.1", port, keys, Duration.ofSeconds(1),
-                    ServeMode.notifier(smtp.config()), resources, orgs, clerkWebhooks, Clock.systemUTC()));
+                    ServeMode.notifier(smtp), resources, orgs, clerkWebhooks, Clock.systemUTC()));
             emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
                     webhookSecret);
             ReconcileReport caughtUp = null;

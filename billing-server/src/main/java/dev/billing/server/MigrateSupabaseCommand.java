@@ -22,7 +22,6 @@ import picocli.CommandLine.ParentCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -114,7 +113,7 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
             out.flush();
             return run(settings, stores, stop);
         } catch (SupabaseConfigurationException e) {
-            throw new ConfigException(List.of("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY: " + e.getMessage()));
+            throw new ConfigException(List.of(SupabaseSettings.BOTH + e.getMessage()));
         } catch (StoreException | UncheckedIOException e) {
             main.err.println("migrate-supabase: " + failure(e));
             main.err.println(resume);
@@ -243,16 +242,8 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
     /** The environment and flags, checked together: every problem in one {@link ConfigException}. */
     private Settings settings() {
         ServerConfig.Reader r = new ServerConfig.Reader(main.env);
-        URI url = r.url("SUPABASE_URL", true);
-        String key = r.required("SUPABASE_SERVICE_ROLE_KEY", "the Supabase project's service_role key (the source)");
-        SupabaseConfig supabase = null;
-        if (url != null && key != null) {
-            try {
-                supabase = SupabaseConfig.of(url.toString(), key);
-            } catch (IllegalArgumentException e) {
-                r.problem("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY: " + e.getMessage());
-            }
-        }
+        SupabaseSettings source = SupabaseSettings.read(r, "the Supabase project's service_role key (the source)");
+        SupabaseConfig supabase = source == null ? null : source.config();
         String databaseUrl = r.required("DATABASE_URL", "postgres://user:password@host:5432/db (the Postgres "
                 + "database to copy into)");
         PostgresConfig postgres = null;
@@ -413,7 +404,7 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
             try {
                 source.ping();
             } catch (SupabaseConfigurationException e) {
-                problems.add("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY: " + e.getMessage());
+                problems.add(SupabaseSettings.BOTH + e.getMessage());
             } catch (StoreException e) {
                 down.add("source: " + e.getMessage());
                 failure = e;

@@ -74,26 +74,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
 
     public static ServerConfig fromEnv(Map<String, String> env) {
         Reader r = new Reader(env);
-        String stripeKey = r.required("STRIPE_SECRET_KEY", "your Stripe secret key (sk_live_... or sk_test_...)");
-        if (stripeKey != null && !stripeKey.matches("(sk|rk)_(live|test)_[A-Za-z0-9_]+")) {
-            r.problem("STRIPE_SECRET_KEY: not a Stripe secret key (expected sk_live_..., sk_test_... or rk_...)");
-        }
-        List<String> secrets = new ArrayList<>();
-        String secretList = r.required("STRIPE_WEBHOOK_SECRET", "the webhook endpoint's signing secret (whsec_...)");
-        if (secretList != null) {
-            for (String s : secretList.split(",")) {
-                if (s.isBlank()) {
-                    continue;
-                }
-                if (!s.strip().matches("whsec_[A-Za-z0-9_]+")) {
-                    r.problem("STRIPE_WEBHOOK_SECRET: every comma-separated entry must be a whsec_... secret");
-                    break;
-                }
-                secrets.add(s.strip());
-            }
-        }
-        URI apiBase = r.url("STRIPE_API_BASE", false);
-        ClerkConfig clerk = clerk(env, r);
+        StripeSettings stripe = StripeSettings.read(r);
+        ClerkConfig clerk = ClerkSettings.read(r);
         Store store = r.choice("BILLING_STORE", Store.class, Store.POSTGRES);
         String databaseUrl = null;
         URI supabaseUrl = null;
@@ -108,15 +90,11 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 }
             }
         } else if (store == Store.SUPABASE) {
-            supabaseUrl = r.url("SUPABASE_URL", true);
-            serviceRoleKey = r.required("SUPABASE_SERVICE_ROLE_KEY", "the project's service_role key "
+            SupabaseSettings supabase = SupabaseSettings.read(r, "the project's service_role key "
                     + "(BILLING_STORE=supabase)");
-            if (supabaseUrl != null && serviceRoleKey != null) {
-                try {
-                    Adapters.checkSupabase(supabaseUrl, serviceRoleKey);
-                } catch (IllegalArgumentException e) {
-                    r.problem("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY: " + e.getMessage());
-                }
+            if (supabase != null) {
+                supabaseUrl = supabase.url();
+                serviceRoleKey = supabase.serviceRoleKey();
             }
         }
         List<String> origins = r.origins("BILLING_ALLOWED_ORIGINS");
@@ -168,8 +146,7 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         LogFormat logFormat = r.choice("BILLING_LOG_FORMAT", LogFormat.class, LogFormat.JSON);
         int storeStartSeconds = r.integer("BILLING_STORE_START_TIMEOUT_SECONDS", 300, 0, 86_400);
         int cacheSeconds = r.integer("BILLING_ENTITLEMENTS_CACHE_SECONDS", 30, 0, 86_400);
-        SmtpConfig.Loaded smtp = SmtpConfig.fromEnvironment(env);
-        smtp.problems().forEach(r::problem);
+        Optional<SmtpConfig> smtp = SmtpSettings.read(r);
         OrgOptions orgs = orgs(r);
         ErasePersonalData.Options erasure = new ErasePersonalData.Options(
                 r.bool("BILLING_ERASE_CANCELS_SUBSCRIPTIONS", false),
@@ -192,12 +169,12 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                     + Runtime.version().feature() + " (run the server on a newer JDK, or unset it)");
         }
         r.failIfAny();
-        return new ServerConfig(stripeKey, List.copyOf(secrets), apiBase, clerk, store, databaseUrl, supabaseUrl,
-                serviceRoleKey, origins, adminToken, plansFile, plans, host, port, publicCatalog, perUser, perIp,
-                trustProxy, Duration.ofDays(graceDays), refetch, success, cancel, returnUrl, maxBody, maxWebhook,
-                logFormat, smtp.config(), Duration.ofSeconds(storeStartSeconds), Duration.ofSeconds(cacheSeconds),
-                orgs, clerkSecrets, erasure, guestCheckouts, planFile, webhookUrl, versionCheck, stripeTax,
-                virtualThreads, duplicates);
+        return new ServerConfig(stripe.secretKey(), stripe.webhookSecrets(), stripe.apiBase(), clerk, store,
+                databaseUrl, supabaseUrl, serviceRoleKey, origins, adminToken, plansFile, plans, host, port,
+                publicCatalog, perUser, perIp, trustProxy, Duration.ofDays(graceDays), refetch, success, cancel,
+                returnUrl, maxBody, maxWebhook, logFormat, smtp, Duration.ofSeconds(storeStartSeconds),
+                Duration.ofSeconds(cacheSeconds), orgs, clerkSecrets, erasure, guestCheckouts, planFile, webhookUrl,
+                versionCheck, stripeTax, virtualThreads, duplicates);
     }
 
     /** Who manages an organization's billing, and membership sync (also read by local mode). */
@@ -310,29 +287,6 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
     static String redactUrl(String url) {
         return url == null ? "unset" : url.replaceAll("//[^@/]*@", "//****@")
                 .replaceAll("(?i)(password=)[^&]*", "$1****");
-    }
-
-    private static ClerkConfig clerk(Map<String, String> env, Reader r) {
-        boolean issuer = r.isSet(ClerkConfig.ENV_ISSUER) || r.isSet(ClerkConfig.ENV_PUBLISHABLE_KEY);
-        boolean keys = r.isSet(ClerkConfig.ENV_JWKS_URL) || r.isSet(ClerkConfig.ENV_PUBLISHABLE_KEY)
-                || r.isSet(ClerkConfig.ENV_JWT_KEY);
-        if (!issuer) {
-            r.problem(ClerkConfig.ENV_ISSUER + " or " + ClerkConfig.ENV_PUBLISHABLE_KEY
-                    + " is required (the Clerk instance that signs session tokens)");
-        }
-        if (!keys) {
-            r.problem(ClerkConfig.ENV_JWT_KEY + ", " + ClerkConfig.ENV_JWKS_URL + " or "
-                    + ClerkConfig.ENV_PUBLISHABLE_KEY + " is required (where Clerk's signing keys come from)");
-        }
-        if (!issuer || !keys) {
-            return null;
-        }
-        try {
-            return ClerkConfig.fromEnv(env);
-        } catch (IllegalArgumentException e) {
-            r.problem(e.getMessage());
-            return null;
-        }
     }
 
     /** Collects problems while reading variables. */

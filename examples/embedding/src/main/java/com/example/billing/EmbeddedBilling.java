@@ -31,6 +31,7 @@ public final class EmbeddedBilling implements AutoCloseable {
     private final Billing billing;
     private final IdentityVerifier clerk;
 
+    /** {@code env}: your service's settings, wherever it keeps them; the adapters take values built in code. */
     public EmbeddedBilling(Map<String, String> env) {
         PlanCatalog plans = PlanCatalog.builder()
                 .freeTier(new Tier("free", 0, Set.of("projects"), Map.of("api_calls", 100L), 0, 0))
@@ -40,14 +41,17 @@ public final class EmbeddedBilling implements AutoCloseable {
                 .build();
         stores = PostgresBillingStores.create(env.get("DATABASE_URL")); // migrates its own schema
         billing = Billing.builder()
-                .gateway(StripePaymentGateway.create(StripeConfig.fromEnvironment(env)))
-                .webhookVerifier(StripeWebhookVerifier.fromEnvironment(env, Clock.systemUTC()))
+                .gateway(StripePaymentGateway.create(StripeConfig.of(env.get("STRIPE_SECRET_KEY"))
+                        .withApiBase(env.getOrDefault("STRIPE_API_BASE", StripeConfig.DEFAULT_API_BASE))))
+                .webhookVerifier(StripeWebhookVerifier.create(List.of(env.get("STRIPE_WEBHOOK_SECRET")),
+                        Clock.systemUTC()))
                 .stores(stores)
                 .plans(plans)
                 .options(BillingOptions.builder().allowedOrigins(List.of("https://app.example.com")).build())
                 .build()
                 .start(); // inbox retries, notices and meter reports run in the background from here
-        clerk = ClerkIdentityVerifier.create(ClerkConfig.fromEnv(env));
+        clerk = ClerkIdentityVerifier.create(ClerkConfig.builder()
+                .issuer(env.get("CLERK_ISSUER")).jwtKey(env.get("CLERK_JWT_KEY")).build()); // or .publishableKey(...)
     }
 
     /** Your {@code POST /billing/checkout}: the caller's Clerk session token in, a Checkout URL out. */
