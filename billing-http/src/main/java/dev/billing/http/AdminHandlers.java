@@ -17,6 +17,8 @@ import dev.billing.core.checkout.ListDuplicateSubscriptions;
 import dev.billing.core.projection.ReconcileReport;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
+import dev.billing.http.wire.AnalyticsResponses;
+import dev.billing.http.wire.AdminResponses;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -49,7 +51,7 @@ final class AdminHandlers {
                 call.queryInt("limit", 1, 100, 50));
         Map<String, Long> counts = new LinkedHashMap<>();
         billing.useCases().listInboxEvents().counts().forEach((s, n) -> counts.put(s.wireName(), n));
-        return new Responses.InboxEventList(page.items().stream().map(Responses.InboxEvent::of).toList(),
+        return new AdminResponses.InboxEventList(page.items().stream().map(AdminResponses.InboxEvent::of).toList(),
                 page.hasMore(), page.nextCursor(), counts);
     }
 
@@ -66,7 +68,7 @@ final class AdminHandlers {
         String cursor = call.query("cursor").orElse(null);
         Page<AuditEntry> page = billing.useCases().listAuditTrail().list(user, customer, type, from, to, cursor,
                 call.queryInt("limit", 1, 100, 50));
-        return new Responses.AuditList(page.items().stream().map(Responses.AuditEntryView::of).toList(),
+        return new AdminResponses.AuditList(page.items().stream().map(AdminResponses.AuditEntryView::of).toList(),
                 page.hasMore(), page.nextCursor());
     }
 
@@ -74,8 +76,8 @@ final class AdminHandlers {
     Object duplicateSubscriptions(Call call) {
         Page<ListDuplicateSubscriptions.Duplicate> page = billing.useCases().listDuplicateSubscriptions().list(
                 call.query("cursor").orElse(null), call.queryInt("limit", 1, 100, 50));
-        return new Responses.DuplicateSubscriptionList(page.items().stream()
-                .map(Responses.DuplicateSubscriptionView::of).toList(), page.hasMore(), page.nextCursor());
+        return new AdminResponses.DuplicateSubscriptionList(page.items().stream()
+                .map(AdminResponses.DuplicateSubscriptionView::of).toList(), page.hasMore(), page.nextCursor());
     }
 
     /** The notice log, newest first; every filter optional, each malformed one a 400 naming it. */
@@ -91,7 +93,7 @@ final class AdminHandlers {
         String cursor = call.query("cursor").orElse(null);
         Page<NoticeEntry> page = billing.useCases().listNotices().list(user, kind, status, cursor,
                 call.queryInt("limit", 1, 100, 50));
-        return new Responses.NoticeList(page.items().stream().map(Responses.NoticeView::of).toList(),
+        return new AdminResponses.NoticeList(page.items().stream().map(AdminResponses.NoticeView::of).toList(),
                 page.hasMore(), page.nextCursor());
     }
 
@@ -114,7 +116,7 @@ final class AdminHandlers {
 
     Object replay(Call call) {
         call.body(Requests.Empty.class);
-        return Responses.InboxEvent.of(billing.useCases().replayEvent().replay(call.pathParam("id")));
+        return AdminResponses.InboxEvent.of(billing.useCases().replayEvent().replay(call.pathParam("id")));
     }
 
     Object reconcile(Call call) {
@@ -131,7 +133,7 @@ final class AdminHandlers {
         } else {
             report = billing.useCases().reconcile().all();
         }
-        return Responses.ReconcileResult.of(report);
+        return AdminResponses.ReconcileResult.of(report);
     }
 
     Object refund(Call call) {
@@ -153,30 +155,30 @@ final class AdminHandlers {
             throw new InvalidRequestException("invalid_idempotency_key", "Idempotency-Key",
                     "An Idempotency-Key of 1-200 printable ASCII characters is required.");
         }
-        return Responses.RefundView.of(billing.useCases().refundPayment().refund(
+        return AdminResponses.RefundView.of(billing.useCases().refundPayment().refund(
                 new RefundRequest(paymentIntent, body.amount(), body.reason(), "billing-refund-" + key)));
     }
 
     Object revenue(Call call) {
-        return Responses.RevenueView.of(billing.useCases().revenueAnalytics().revenue());
+        return AnalyticsResponses.RevenueView.of(billing.useCases().revenueAnalytics().revenue());
     }
 
     Object subscriptions(Call call) {
-        return Responses.SubscriptionBreakdownView.of(billing.useCases().revenueAnalytics().subscriptions());
+        return AnalyticsResponses.SubscriptionBreakdownView.of(billing.useCases().revenueAnalytics().subscriptions());
     }
 
     Object movements(Call call) {
-        return Responses.MovementsView.of(billing.useCases().revenueAnalytics().movements(
+        return AnalyticsResponses.MovementsView.of(billing.useCases().revenueAnalytics().movements(
                 call.queryInt("months", 1, 36, 12)));
     }
 
     Object mrr(Call call) {
-        return Responses.MrrHistoryView.of(billing.useCases().revenueAnalytics().mrrHistory(
+        return AnalyticsResponses.MrrHistoryView.of(billing.useCases().revenueAnalytics().mrrHistory(
                 call.queryInt("months", 1, 36, 12)));
     }
 
     Object usage(Call call) {
-        return Responses.UsageView.of(billing.useCases().revenueAnalytics().usage());
+        return AnalyticsResponses.UsageView.of(billing.useCases().revenueAnalytics().usage());
     }
 
     private static String text(String value, String field) {

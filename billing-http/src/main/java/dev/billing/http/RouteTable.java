@@ -3,6 +3,8 @@ package dev.billing.http;
 import dev.billing.http.wire.PersonalDataResponses;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
+import dev.billing.http.wire.AnalyticsResponses;
+import dev.billing.http.wire.AdminResponses;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -219,14 +221,14 @@ final class RouteTable {
 
                 get("/admin/webhook-events", Access.ADMIN, h.admin()::events).tag("admin")
                         .summary("Webhook inbox entries, newest first, with counts per status.")
-                        .returns(Responses.InboxEventList.class)
+                        .returns(AdminResponses.InboxEventList.class)
                         .query(string("status", "pending, processed, ignored or failed."),
                                 string("cursor", "nextCursor of the previous page."),
                                 integer("limit", "1-100, default 50."))
                         .errors(400),
                 get("/admin/audit", Access.ADMIN, h.admin()::audit).tag("admin")
                         .summary("The audit trail: every change of billing state with its cause, newest first.")
-                        .returns(Responses.AuditList.class)
+                        .returns(AdminResponses.AuditList.class)
                         .query(string("userId", "An account: the entries naming it and its customer's."),
                                 string("customerId", "A Stripe customer (cus_...)."),
                                 string("type", "An entry type, e.g. subscription.plan_changed."),
@@ -238,13 +240,13 @@ final class RouteTable {
                 get("/admin/subscriptions/duplicates", Access.ADMIN, h.admin()::duplicateSubscriptions).tag("admin")
                         .summary("Parties found holding a second live subscription, newest first, each with what was "
                                 + "done (cancel or flag) and whether it is still live.")
-                        .returns(Responses.DuplicateSubscriptionList.class)
+                        .returns(AdminResponses.DuplicateSubscriptionList.class)
                         .query(string("cursor", "nextCursor of the previous page."),
                                 integer("limit", "1-100, default 50."))
                         .errors(400),
                 get("/admin/notices", Access.ADMIN, h.admin()::notices).tag("admin")
                         .summary("The notice log: every attempt to send a notice to a user, newest first.")
-                        .returns(Responses.NoticeList.class)
+                        .returns(AdminResponses.NoticeList.class)
                         .query(string("userId", "An account's notices."),
                                 string("kind", "subscription-started, trial-ending, payment-failed, receipt, "
                                         + "plan-changed, subscription-canceled, renewal-reminder or refund-issued."),
@@ -254,10 +256,10 @@ final class RouteTable {
                         .errors(400),
                 post("/admin/webhook-events/{id}/replay", Access.ADMIN, h.admin()::replay).tag("admin")
                         .summary("Process an inbox event again, now.").body(Requests.Empty.class)
-                        .returns(Responses.InboxEvent.class).errors(404, 409),
+                        .returns(AdminResponses.InboxEvent.class).errors(404, 409),
                 post("/admin/reconcile", Access.ADMIN, h.admin()::reconcile).tag("admin")
                         .summary("Re-read subscriptions and invoices from Stripe (one user, one customer, or all).")
-                        .body(Requests.Reconcile.class).returns(Responses.ReconcileResult.class)
+                        .body(Requests.Reconcile.class).returns(AdminResponses.ReconcileResult.class)
                         .errors(400, 404, 503),
                 get("/admin/users/{userId}/export", Access.ADMIN, h.export()::user).tag("admin")
                         .summary("Everything the store holds about one user or organization (personal data export).")
@@ -272,27 +274,27 @@ final class RouteTable {
                         .returns(PersonalDataResponses.ErasedView.class).errors(400, 502, 503),
                 post("/admin/refunds", Access.ADMIN, h.admin()::refund).tag("admin")
                         .summary("Refund a payment in full or in part, once per Idempotency-Key.")
-                        .body(Requests.Refund.class).returns(Responses.RefundView.class).requiresIdempotencyKey()
+                        .body(Requests.Refund.class).returns(AdminResponses.RefundView.class).requiresIdempotencyKey()
                         .errors(400, 402, 404, 502, 503),
                 get("/admin/analytics/revenue", Access.ADMIN, h.admin()::revenue).tag("admin")
                         .summary("MRR and ARR per currency, payment failures, trial conversion, one-time purchases "
                                 + "(from the local projection).")
-                        .returns(Responses.RevenueView.class).errors(503),
+                        .returns(AnalyticsResponses.RevenueView.class).errors(503),
                 get("/admin/analytics/subscriptions", Access.ADMIN, h.admin()::subscriptions).tag("admin")
                         .summary("Subscriptions that have not ended, by tier and status.")
-                        .returns(Responses.SubscriptionBreakdownView.class).errors(503),
+                        .returns(AnalyticsResponses.SubscriptionBreakdownView.class).errors(503),
                 get("/admin/analytics/movements", Access.ADMIN, h.admin()::movements).tag("admin")
                         .summary("New, reactivated and churned subscriptions per month.")
                         .query(integer("months", "1-36, default 12: this month and the ones before."))
-                        .returns(Responses.MovementsView.class).errors(400, 503),
+                        .returns(AnalyticsResponses.MovementsView.class).errors(400, 503),
                 get("/admin/analytics/mrr", Access.ADMIN, h.admin()::mrr).tag("admin")
                         .summary("MRR per currency at the end of each month, at today's pricing.")
                         .query(integer("months", "1-36, default 12: this month (its point is now) and the ones "
                                 + "before."))
-                        .returns(Responses.MrrHistoryView.class).errors(400, 503),
+                        .returns(AnalyticsResponses.MrrHistoryView.class).errors(400, 503),
                 get("/admin/analytics/usage", Access.ADMIN, h.admin()::usage).tag("admin")
                         .summary("Quota use per tier and meter in the running periods.")
-                        .returns(Responses.UsageView.class).errors(503)));
+                        .returns(AnalyticsResponses.UsageView.class).errors(503)));
         if (h.webhooks().receivesClerk()) {
             routes.add(post("/webhooks/clerk", Access.WEBHOOK, h.webhooks()::receiveClerk).tag("webhooks")
                     .summary("Clerk's organization membership webhooks, membership sync only (raw body, svix-id, "

@@ -6,6 +6,7 @@ import dev.billing.core.port.BillingStores;
 import dev.billing.core.analytics.RevenueAnalytics;
 import dev.billing.http.JsonCodec;
 import dev.billing.http.wire.Responses;
+import dev.billing.http.wire.AnalyticsResponses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -84,10 +85,10 @@ final class ReportCommand implements Callable<Integer> {
     static void print(Analytics.Report report, Format format, PrintStream out) {
         if (format == Format.JSON) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("revenue", Responses.RevenueView.of(report.revenue()));
-            doc.put("subscriptions", Responses.SubscriptionBreakdownView.of(report.subscriptions()));
-            doc.put("movements", Responses.MovementsView.of(report.movements()));
-            doc.put("usage", Responses.UsageView.of(report.usage()));
+            doc.put("revenue", AnalyticsResponses.RevenueView.of(report.revenue()));
+            doc.put("subscriptions", AnalyticsResponses.SubscriptionBreakdownView.of(report.subscriptions()));
+            doc.put("movements", AnalyticsResponses.MovementsView.of(report.movements()));
+            doc.put("usage", AnalyticsResponses.UsageView.of(report.usage()));
             out.println(new JsonCodec().writeString(doc));
             return;
         }

@@ -39,13 +39,13 @@ public final class PersonalDataResponses {
                                    @Doc("Refunds of the account's payments, newest first.")
                                    List<Responses.UserRefundView> refunds,
                                    @Doc("The notices sent (or tried) to this account, newest first.")
-                                   List<Responses.NoticeView> notices,
+                                   List<AdminResponses.NoticeView> notices,
                                    @Doc("The Idempotency-Keys of the account's usage requests, with the answer each "
                                            + "got.") List<UsageKeyView> usageKeys,
                                    @Doc("The customer's metered usage reported (or to report) to Stripe.")
                                    List<MeterReportView> meterReports,
                                    @Doc("Audit trail entries naming the account or its customer, newest first.")
-                                   List<Responses.AuditEntryView> audit) {
+                                   List<AdminResponses.AuditEntryView> audit) {
         public static PersonalDataView of(PersonalData d, PlanCatalog catalog,
                                           Function<String, Map<String, Object>> parse) {
             CustomerLink c = d.customer();
@@ -65,10 +65,10 @@ public final class PersonalDataResponses {
                     d.eventsTruncated(), d.guestPurchases().stream()
                             .map(g -> Responses.GuestPurchaseView.of(g, catalog)).toList(),
                     d.refunds().stream().map(Responses.UserRefundView::of).toList(),
-                    d.notices().stream().map(Responses.NoticeView::of).toList(),
+                    d.notices().stream().map(AdminResponses.NoticeView::of).toList(),
                     d.usageKeys().stream().map(UsageKeyView::of).toList(),
                     d.meterReports().stream().map(MeterReportView::of).toList(),
-                    d.audit().stream().map(Responses.AuditEntryView::of).toList());
+                    d.audit().stream().map(AdminResponses.AuditEntryView::of).toList());
         }
     }
 
