@@ -51,11 +51,6 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
             cancel_at_period_end, cancel_at, canceled_at, ended_at, trial_start, trial_end, created,
             CAST(metadata AS text) AS metadata, source_version, currency, unit_amount, recurring_interval,
             interval_count, percent_off, amount_off, amount_off_currency""";
-    private static final String INVOICE_COLUMNS = """
-            id, customer_id, subscription_id, status, number, currency, amount_due, amount_paid, amount_remaining, tax,
-            hosted_invoice_url, invoice_pdf, billing_reason, period_start, period_end, created, source_version""";
-    private static final String PURCHASE_COLUMNS = """
-            id, customer_id, price_id, quantity, currency, amount_total, payment_intent_id, purchased_at""";
 
     /** The watermark guard of every subscription upsert, single or batched. */
     private static final String SUBSCRIPTION_CONFLICT = """
@@ -77,8 +72,6 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     static final int MAX_BATCH = 64;
 
     private static final RowMapper<Subscription> SUBSCRIPTION = JdbiSubscriptionStore::subscription;
-    private static final RowMapper<Invoice> INVOICE = JdbiSubscriptionStore::invoice;
-    private static final RowMapper<Purchase> PURCHASE = JdbiSubscriptionStore::purchase;
 
     private final Db db;
     private final JdbiRemovals removals;
@@ -91,26 +84,18 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     private final String subscriptionsAfter;
     private final String countSubscriptions;
     private final String pseudonymise;
-    private final String upsertInvoice;
-    private final String invoiceVersion;
-    private final String findInvoice;
-    private final String invoicesOf;
-    private final String invoicesFirst;
-    private final String invoicesAfter;
-    private final String countInvoices;
     private final JdbiRefunds refunds;
     private final JdbiInvoicePayments invoicePayments;
-    private final String insertPurchase;
-    private final String purchasesOf;
-    private final String purchasesFirst;
-    private final String purchasesAfter;
-    private final String countPurchases;
+    private final JdbiInvoices invoices;
+    private final JdbiPurchases purchases;
 
     JdbiSubscriptionStore(Db db) {
         this.db = db;
         this.removals = new JdbiRemovals(db);
         this.refunds = new JdbiRefunds(db);
         this.invoicePayments = new JdbiInvoicePayments(db);
+        this.invoices = new JdbiInvoices(db);
+        this.purchases = new JdbiPurchases(db);
         this.subscriptionUpserts = new Coalescer<>(MAX_BATCH, c -> c.subscription().id(), this::writeSubscriptions);
         this.subscriptionBatch = new MultiRowSql(MAX_BATCH, db.sql("""
                 INSERT INTO {schema}.subscriptions AS s (cause, id, customer_id, status, price_id, quantity,
@@ -139,59 +124,6 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 SET metadata = jsonb_set(metadata, '{user_id}', to_jsonb(CAST(:pseudonym AS text)))
                 WHERE customer_id = :customerId AND metadata ->> 'user_id' = :user
                 """);
-
-        this.upsertInvoice = db.sql("""
-                INSERT INTO {schema}.invoices AS i (cause, id, customer_id, subscription_id, status, number, currency,
-                    amount_due, amount_paid, amount_remaining, tax, hosted_invoice_url, invoice_pdf, billing_reason,
-                    period_start, period_end, created, source_version)
-                VALUES (:cause, :id, :customerId, :subscriptionId, :status, :number, :currency, :amountDue, :amountPaid,
-                    :amountRemaining, :tax, :hostedInvoiceUrl, :invoicePdf, :billingReason, :periodStart, :periodEnd,
-                    :created, :sourceVersion)
-                ON CONFLICT (id) DO UPDATE SET
-                    cause = EXCLUDED.cause,
-                    customer_id = EXCLUDED.customer_id, subscription_id = EXCLUDED.subscription_id,
-                    status = EXCLUDED.status, number = EXCLUDED.number, currency = EXCLUDED.currency,
-                    amount_due = EXCLUDED.amount_due, amount_paid = EXCLUDED.amount_paid,
-                    amount_remaining = EXCLUDED.amount_remaining, tax = EXCLUDED.tax,
-                    hosted_invoice_url = EXCLUDED.hosted_invoice_url,
-                    invoice_pdf = EXCLUDED.invoice_pdf, billing_reason = EXCLUDED.billing_reason,
-                    period_start = EXCLUDED.period_start, period_end = EXCLUDED.period_end,
-                    created = EXCLUDED.created, source_version = EXCLUDED.source_version
-                WHERE i.source_version < EXCLUDED.source_version
-                RETURNING source_version
-                """);
-        this.invoiceVersion = db.sql("SELECT source_version FROM {schema}.invoices WHERE id = :id");
-        this.findInvoice = db.sql("SELECT " + INVOICE_COLUMNS + " FROM {schema}.invoices WHERE id = :id");
-        this.invoicesOf = db.sql("SELECT " + INVOICE_COLUMNS + """
-                 FROM {schema}.invoices WHERE customer_id = :customerId
-                ORDER BY created DESC, id COLLATE "C"
-                """);
-        this.invoicesFirst = db.sql("SELECT " + INVOICE_COLUMNS + """
-                 FROM {schema}.invoices ORDER BY id COLLATE "C" LIMIT :limit
-                """);
-        this.invoicesAfter = db.sql("SELECT " + INVOICE_COLUMNS + """
-                 FROM {schema}.invoices WHERE id COLLATE "C" > :after ORDER BY id COLLATE "C" LIMIT :limit
-                """);
-        this.countInvoices = db.sql("SELECT count(*) FROM {schema}.invoices");
-
-        this.insertPurchase = db.sql("""
-                INSERT INTO {schema}.purchases (cause, id, customer_id, price_id, quantity, currency, amount_total,
-                    payment_intent_id, purchased_at)
-                VALUES (:cause, :id, :customerId, :priceId, :quantity, :currency, :amountTotal, :paymentIntentId,
-                    :purchasedAt)
-                ON CONFLICT (id) DO NOTHING
-                """);
-        this.purchasesOf = db.sql("SELECT " + PURCHASE_COLUMNS + """
-                 FROM {schema}.purchases WHERE customer_id = :customerId
-                ORDER BY purchased_at, id COLLATE "C"
-                """);
-        this.purchasesFirst = db.sql("SELECT " + PURCHASE_COLUMNS + """
-                 FROM {schema}.purchases ORDER BY id COLLATE "C" LIMIT :limit
-                """);
-        this.purchasesAfter = db.sql("SELECT " + PURCHASE_COLUMNS + """
-                 FROM {schema}.purchases WHERE id COLLATE "C" > :after ORDER BY id COLLATE "C" LIMIT :limit
-                """);
-        this.countPurchases = db.sql("SELECT count(*) FROM {schema}.purchases");
     }
 
     /**
@@ -345,7 +277,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     public UpsertResult upsertInvoice(Invoice i, AuditCause cause) {
         long version = i.version().key();
         return db.call("subscriptions.upsertInvoice", h -> {
-            Optional<Long> applied = h.createQuery(upsertInvoice)
+            Optional<Long> applied = h.createQuery(invoices.upsert)
                     .bind("cause", cause == null ? null : cause.text())
                     .bind("id", i.id())
                     .bind("customerId", i.customerId().value())
@@ -365,20 +297,20 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                     .bindByType("created", Db.ts(i.created()), OffsetDateTime.class)
                     .bind("sourceVersion", version)
                     .mapTo(Long.class).findOne();
-            return applied.isPresent() ? UpsertResult.APPLIED : notApplied(h, invoiceVersion, i.id(), version);
+            return applied.isPresent() ? UpsertResult.APPLIED : notApplied(h, invoices.version, i.id(), version);
         });
     }
 
     @Override
     public Optional<Invoice> findInvoice(String invoiceId) {
-        return db.call("subscriptions.findInvoice", h -> h.createQuery(findInvoice).bind("id", invoiceId)
-                .map(INVOICE).findOne());
+        return db.call("subscriptions.findInvoice", h -> h.createQuery(invoices.find).bind("id", invoiceId)
+                .map(JdbiInvoices.INVOICE).findOne());
     }
 
     @Override
     public List<Invoice> invoicesOf(CustomerId customerId) {
-        return db.call("subscriptions.invoicesOf", h -> h.createQuery(invoicesOf)
-                .bind("customerId", customerId.value()).map(INVOICE).list());
+        return db.call("subscriptions.invoicesOf", h -> h.createQuery(invoices.of)
+                .bind("customerId", customerId.value()).map(JdbiInvoices.INVOICE).list());
     }
 
     @Override
@@ -388,7 +320,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     @Override
     public boolean recordPurchase(Purchase p, AuditCause cause) {
-        return db.call("subscriptions.recordPurchase", h -> h.createUpdate(insertPurchase)
+        return db.call("subscriptions.recordPurchase", h -> h.createUpdate(purchases.insert)
                 .bind("cause", cause == null ? null : cause.text())
                 .bind("id", p.id())
                 .bind("customerId", p.customerId().value())
@@ -403,8 +335,8 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     @Override
     public List<Purchase> purchasesOf(CustomerId customerId) {
-        return db.call("subscriptions.purchasesOf", h -> h.createQuery(purchasesOf)
-                .bind("customerId", customerId.value()).map(PURCHASE).list());
+        return db.call("subscriptions.purchasesOf", h -> h.createQuery(purchases.of)
+                .bind("customerId", customerId.value()).map(JdbiPurchases.PURCHASE).list());
     }
 
     @Override
@@ -458,12 +390,12 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     @Override
     public Page<Invoice> listInvoices(String cursor, int limit) {
-        return page("subscriptions.listInvoices", invoicesFirst, invoicesAfter, cursor, limit, INVOICE, Invoice::id);
+        return page("subscriptions.listInvoices", invoices.first, invoices.after, cursor, limit, JdbiInvoices.INVOICE, Invoice::id);
     }
 
     @Override
     public Page<Purchase> listPurchases(String cursor, int limit) {
-        return page("subscriptions.listPurchases", purchasesFirst, purchasesAfter, cursor, limit, PURCHASE,
+        return page("subscriptions.listPurchases", purchases.first, purchases.after, cursor, limit, JdbiPurchases.PURCHASE,
                 Purchase::id);
     }
 
@@ -485,12 +417,12 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     @Override
     public long countInvoices() {
-        return db.call("subscriptions.countInvoices", h -> h.createQuery(countInvoices).mapTo(Long.class).one());
+        return db.call("subscriptions.countInvoices", h -> h.createQuery(invoices.count).mapTo(Long.class).one());
     }
 
     @Override
     public long countPurchases() {
-        return db.call("subscriptions.countPurchases", h -> h.createQuery(countPurchases).mapTo(Long.class).one());
+        return db.call("subscriptions.countPurchases", h -> h.createQuery(purchases.count).mapTo(Long.class).one());
     }
 
     /**
@@ -537,23 +469,6 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                         () -> Db.corrupt("a subscription's recurring_interval is unknown")),
                 rs.getInt("interval_count"), rs.getBigDecimal("percent_off"), amountOff,
                 amountOff == 0 ? null : rs.getString("amount_off_currency"));
-    }
-
-    private static Invoice invoice(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws SQLException {
-        return new Invoice(rs.getString("id"), CustomerId.of(rs.getString("customer_id")),
-                rs.getString("subscription_id"), InvoiceStatus.fromStripe(rs.getString("status")),
-                rs.getString("number"), rs.getString("currency"), rs.getLong("amount_due"), rs.getLong("amount_paid"),
-                rs.getLong("amount_remaining"), rs.getObject("tax", Long.class), rs.getString("hosted_invoice_url"), rs.getString("invoice_pdf"),
-                rs.getString("billing_reason"), Db.instant(rs, "period_start"), Db.instant(rs, "period_end"),
-                Db.instant(rs, "created"), SourceVersion.fromKey(rs.getLong("source_version")));
-    }
-
-    private static Purchase purchase(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws SQLException {
-        return new Purchase(rs.getString("id"), CustomerId.of(rs.getString("customer_id")), rs.getString("price_id"),
-                rs.getLong("quantity"), rs.getString("currency"), rs.getLong("amount_total"),
-                rs.getString("payment_intent_id"), Db.instant(rs, "purchased_at"));
     }
 
     @Override

@@ -33,7 +33,7 @@ final class SupabaseAnalyticsStore implements AnalyticsStore {
     public List<SubscriptionTally> subscriptionTally() {
         return Rows.map(call("billing_analytics_subscriptions", Rows.object()), row -> new SubscriptionTally(
                 SubscriptionStatus.fromStripe(Rows.text(row, "status")), Rows.text(row, "price_id"),
-                SupabaseSubscriptionStore.pricing(row), Rows.bool(row, "canceling"), Rows.longValue(row, "quantity"),
+                ProjectionRows.pricing(row), Rows.bool(row, "canceling"), Rows.longValue(row, "quantity"),
                 Rows.longValue(row, "n")));
     }
 
@@ -49,7 +49,7 @@ final class SupabaseAnalyticsStore implements AnalyticsStore {
         ObjectNode args = at("p_since", since);
         Rows.put(args, "p_now", now);
         return Rows.map(call("billing_analytics_mrr_spans", args), row -> new MrrSpan(
-                SupabaseSubscriptionStore.pricing(row), Rows.longValue(row, "quantity"),
+                ProjectionRows.pricing(row), Rows.longValue(row, "quantity"),
                 YearMonth.parse(Rows.requiredText(row, "created_month")), month(row, "ended_month"),
                 month(row, "trial_end_month"), Rows.longValue(row, "n")));
     }
