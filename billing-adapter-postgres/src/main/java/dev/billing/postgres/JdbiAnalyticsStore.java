@@ -129,7 +129,7 @@ final class JdbiAnalyticsStore implements AnalyticsStore {
     public List<SubscriptionTally> subscriptionTally() {
         return db.call("analytics.subscriptionTally", h -> h.createQuery(tally).map((rs, ctx) ->
                 new SubscriptionTally(SubscriptionStatus.fromStripe(rs.getString("status")), rs.getString("price_id"),
-                        JdbiSubscriptionStore.pricing(rs), rs.getBoolean("canceling"), rs.getLong("quantity"),
+                        SubscriptionColumns.pricing(rs), rs.getBoolean("canceling"), rs.getLong("quantity"),
                         rs.getLong("n"))).list());
     }
 
@@ -146,7 +146,7 @@ final class JdbiAnalyticsStore implements AnalyticsStore {
         return db.call("analytics.mrrSpans", h -> h.createQuery(spans)
                 .bindByType("since", Db.ts(since), OffsetDateTime.class)
                 .bindByType("now", Db.ts(now), OffsetDateTime.class)
-                .map((rs, ctx) -> new MrrSpan(JdbiSubscriptionStore.pricing(rs), rs.getLong("quantity"),
+                .map((rs, ctx) -> new MrrSpan(SubscriptionColumns.pricing(rs), rs.getLong("quantity"),
                         YearMonth.parse(rs.getString("created_month")), month(rs.getString("ended_month")),
                         month(rs.getString("trial_end_month")), rs.getLong("n"))).list());
     }

@@ -46,11 +46,6 @@ import java.util.function.Function;
  * only the {@code user_id} key of a subscription's metadata, in place, and leaves its version alone.
  */
 final class JdbiSubscriptionStore implements SubscriptionStore {
-    private static final String SUBSCRIPTION_COLUMNS = """
-            id, customer_id, status, price_id, quantity, current_period_start, current_period_end,
-            cancel_at_period_end, cancel_at, canceled_at, ended_at, trial_start, trial_end, created,
-            CAST(metadata AS text) AS metadata, source_version, currency, unit_amount, recurring_interval,
-            interval_count, percent_off, amount_off, amount_off_currency""";
 
     /** The watermark guard of every subscription upsert, single or batched. */
     private static final String SUBSCRIPTION_CONFLICT = """
@@ -70,8 +65,6 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
             WHERE s.source_version < EXCLUDED.source_version""";
     /** The most subscriptions one group-committed upsert writes. */
     static final int MAX_BATCH = 64;
-
-    private static final RowMapper<Subscription> SUBSCRIPTION = JdbiSubscriptionStore::subscription;
 
     private final Db db;
     private final JdbiRemovals removals;
@@ -105,15 +98,15 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 VALUES """), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?)",
                 "\n" + SUBSCRIPTION_CONFLICT + "\nRETURNING id");
         this.subscriptionVersions = db.sql("SELECT id, source_version FROM {schema}.subscriptions WHERE id = ANY(?)");
-        this.findSubscription = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + " FROM {schema}.subscriptions WHERE id = :id");
-        this.subscriptionsOf = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + """
+        this.findSubscription = db.sql("SELECT " + SubscriptionColumns.SELECTED + " FROM {schema}.subscriptions WHERE id = :id");
+        this.subscriptionsOf = db.sql("SELECT " + SubscriptionColumns.SELECTED + """
                  FROM {schema}.subscriptions WHERE customer_id = :customerId
                 ORDER BY created DESC, id COLLATE "C"
                 """);
-        this.subscriptionsFirst = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + """
+        this.subscriptionsFirst = db.sql("SELECT " + SubscriptionColumns.SELECTED + """
                  FROM {schema}.subscriptions ORDER BY id COLLATE "C" LIMIT :limit
                 """);
-        this.subscriptionsAfter = db.sql("SELECT " + SUBSCRIPTION_COLUMNS + """
+        this.subscriptionsAfter = db.sql("SELECT " + SubscriptionColumns.SELECTED + """
                  FROM {schema}.subscriptions WHERE id COLLATE "C" > :after ORDER BY id COLLATE "C" LIMIT :limit
                 """);
         this.countSubscriptions = db.sql("SELECT count(*) FROM {schema}.subscriptions");
@@ -237,34 +230,23 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 Db.setInstant(statement, ++i, s.created());
                 statement.setString(++i, JsonMaps.write(s.metadata()));
                 statement.setLong(++i, s.version().key());
-                i = setPricing(statement, i, s.pricing());
+                i = SubscriptionColumns.setPricing(statement, i, s.pricing());
             }
         });
     }
 
     /** The seven pricing columns, all NULL when the pricing is unknown; returns the last index set. */
-    private static int setPricing(PreparedStatement statement, int index, SubscriptionPricing p) throws SQLException {
-        int i = index;
-        Db.setText(statement, ++i, p == null ? null : p.currency());
-        statement.setObject(++i, p == null ? null : p.unitAmount(), Types.BIGINT);
-        Db.setText(statement, ++i, p == null ? null : p.interval().stripeName());
-        statement.setObject(++i, p == null ? null : p.intervalCount(), Types.INTEGER);
-        statement.setObject(++i, p == null ? null : p.percentOff(), Types.NUMERIC);
-        statement.setObject(++i, p == null || p.amountOff() == 0 ? null : p.amountOff(), Types.BIGINT);
-        Db.setText(statement, ++i, p == null ? null : p.amountOffCurrency());
-        return i;
-    }
 
     @Override
     public Optional<Subscription> findSubscription(String subscriptionId) {
         return db.call("subscriptions.findSubscription", h -> h.createQuery(findSubscription)
-                .bind("id", subscriptionId).map(SUBSCRIPTION).findOne());
+                .bind("id", subscriptionId).map(SubscriptionColumns.SUBSCRIPTION).findOne());
     }
 
     @Override
     public List<Subscription> subscriptionsOf(CustomerId customerId) {
         return db.call("subscriptions.subscriptionsOf", h -> h.createQuery(subscriptionsOf)
-                .bind("customerId", customerId.value()).map(SUBSCRIPTION).list());
+                .bind("customerId", customerId.value()).map(SubscriptionColumns.SUBSCRIPTION).list());
     }
 
     @Override
@@ -385,7 +367,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     @Override
     public Page<Subscription> listSubscriptions(String cursor, int limit) {
         return page("subscriptions.listSubscriptions", subscriptionsFirst, subscriptionsAfter, cursor, limit,
-                SUBSCRIPTION, Subscription::id);
+                SubscriptionColumns.SUBSCRIPTION, Subscription::id);
     }
 
     @Override
@@ -444,31 +426,6 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
             Query query = position == null ? h.createQuery(first) : h.createQuery(after).bind("after", position.get(0));
             return Pages.of(query.bind("limit", limit + 1).map(mapper).list(), limit, row -> Cursors.encode(id.apply(row)));
         });
-    }
-
-    private static Subscription subscription(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws SQLException {
-        return new Subscription(rs.getString("id"), CustomerId.of(rs.getString("customer_id")),
-                SubscriptionStatus.fromStripe(rs.getString("status")), rs.getString("price_id"),
-                rs.getLong("quantity"), Db.instant(rs, "current_period_start"), Db.instant(rs, "current_period_end"),
-                rs.getBoolean("cancel_at_period_end"), Db.instant(rs, "cancel_at"), Db.instant(rs, "canceled_at"),
-                Db.instant(rs, "ended_at"), Db.instant(rs, "trial_start"), Db.instant(rs, "trial_end"),
-                Db.instant(rs, "created"), JsonMaps.read(rs.getString("metadata")),
-                SourceVersion.fromKey(rs.getLong("source_version")), pricing(rs));
-    }
-
-    /** The pricing columns read back (also by the analytics tally); null when {@code currency} is. */
-    static SubscriptionPricing pricing(ResultSet rs) throws SQLException {
-        String currency = rs.getString("currency");
-        if (currency == null) {
-            return null;
-        }
-        long amountOff = rs.getLong("amount_off");
-        return new SubscriptionPricing(currency, rs.getLong("unit_amount"),
-                BillingInterval.parse(rs.getString("recurring_interval")).orElseThrow(
-                        () -> Db.corrupt("a subscription's recurring_interval is unknown")),
-                rs.getInt("interval_count"), rs.getBigDecimal("percent_off"), amountOff,
-                amountOff == 0 ? null : rs.getString("amount_off_currency"));
     }
 
     @Override
