@@ -1,7 +1,6 @@
 package dev.billing.stripe;
 
 import com.google.gson.Gson;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
@@ -14,15 +13,10 @@ import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.event.EventObject;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.Money;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.event.StripeEvent;
-import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.subscription.SubscriptionPricing;
-import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.UserId;
 
 import java.io.IOException;
@@ -38,10 +32,9 @@ import java.util.Optional;
 /**
  * Decodes an event's {@code data.object} from the raw JSON, reading only the fields the core needs, so that an
  * event of ANY API version decodes (stripe-java's typed models follow the pinned version only). Where Stripe moved
- * a field, both places are read: the period from the first subscription item, else from the subscription (before
- * 2025-03-31); an invoice's subscription from {@code parent.subscription_details.subscription}, else from the
- * top-level {@code subscription} (before 2025-03-31). An invoice's payment intent is read where versions before
- * 2025-03-31 put it ({@code payment_intent}); later ones name it in {@code invoice_payment.paid} only.
+ * a field, both places are read: a subscription's period ({@link StripeSubscriptionJson}), an invoice's subscription
+ * ({@link StripeInvoiceJson}). An invoice's payment intent is read where versions before 2025-03-31 put it
+ * ({@code payment_intent}); later ones name it in {@code invoice_payment.paid} only.
  */
 final class StripeJson {
     static final TypeAdapter<JsonElement> TREE = new Gson().getAdapter(JsonElement.class);
@@ -135,12 +128,13 @@ final class StripeJson {
             objectType = text(object, "object");
             String id = text(object, "id");
             if (type.startsWith("customer.subscription.") && "subscription".equals(objectType)) {
-                return new EventObject.OfSubscription(subscription(object, version), change(object, previous));
+                return new EventObject.OfSubscription(StripeSubscriptionJson.subscription(object, version),
+                        StripeSubscriptionJson.change(object, previous));
             }
             if (type.startsWith("invoice.") && "invoice".equals(objectType)) {
                 // invoice.upcoming describes an invoice that does not exist yet: it has no id.
-                return id == null ? upcomingInvoice(object)
-                        : new EventObject.OfInvoice(invoice(object, version), idOf(object, "payment_intent"));
+                return id == null ? StripeInvoiceJson.upcomingInvoice(object) : new EventObject.OfInvoice(
+                        StripeInvoiceJson.invoice(object, version), idOf(object, "payment_intent"));
             }
             if (type.startsWith("invoice_payment.") && "invoice_payment".equals(objectType)) {
                 return new EventObject.OfInvoicePayment(required(id, "id"), required(idOf(object, "invoice"),
@@ -206,127 +200,6 @@ final class StripeJson {
                 idOf(r, "payment_intent"), amount(r, "amount"), required(text(r, "currency"), "currency"),
                 required(text(r, "status"), "status"), text(r, "reason"), required(instant(r, "created"), "created"),
                 version);
-    }
-
-    /** What {@code previous_attributes} say a subscription was before; every part null when it does not say. */
-    /**
-     * What {@code previous} says changed; an earlier {@code latest_invoice} means the update made an invoice of its
-     * own (the difference invoiced at once), which is the subscription's latest now.
-     */
-    private static EventObject.SubscriptionChange change(JsonObject object, JsonObject previous) {
-        if (previous == null) {
-            return EventObject.SubscriptionChange.NONE;
-        }
-        String priceId = null;
-        if (previous.has("items")) {
-            JsonObject item = firstItem(previous);
-            priceId = item == null ? null : Optional.ofNullable(idOf(item, "price")).orElse(idOf(item, "plan"));
-        } else if (previous.has("plan")) {
-            priceId = idOf(previous, "plan");
-        }
-        String status = text(previous, "status");
-        String invoiceId = previous.has("latest_invoice") ? idOf(object, "latest_invoice") : null;
-        return new EventObject.SubscriptionChange(priceId, previous.has("cancel_at_period_end")
-                ? flag(previous, "cancel_at_period_end") : null,
-                status == null ? null : SubscriptionStatus.fromStripe(status), invoiceId);
-    }
-
-    /** An {@code invoice.upcoming} preview: null-safe on everything but its customer and currency. */
-    private static EventObject upcomingInvoice(JsonObject i) {
-        String subscriptionId = idOf(object(object(i, "parent"), "subscription_details"), "subscription");
-        if (subscriptionId == null) {
-            subscriptionId = idOf(i, "subscription");
-        }
-        Instant renewsAt = Optional.ofNullable(instant(i, "next_payment_attempt")).orElse(instant(i, "period_end"));
-        return new EventObject.OfUpcomingInvoice(CustomerId.of(required(idOf(i, "customer"), "customer")),
-                subscriptionId, new Money(amount(i, "amount_due"), required(text(i, "currency"), "currency")),
-                renewsAt);
-    }
-
-    static Subscription subscription(JsonObject s, SourceVersion version) {
-        JsonObject item = firstItem(s);
-        String priceId = null;
-        long quantity = 0;
-        SubscriptionPricing pricing = null;
-        Instant periodStart = instant(s, "current_period_start");
-        Instant periodEnd = instant(s, "current_period_end");
-        if (item != null) {
-            priceId = Optional.ofNullable(idOf(item, "price")).orElse(idOf(item, "plan"));
-            Long q = integer(item, "quantity");
-            quantity = q == null ? 1 : q;
-            pricing = pricing(object(item, "price"), coupon(s));
-            if (item.has("current_period_start") || item.has("current_period_end")) {
-                periodStart = instant(item, "current_period_start");
-                periodEnd = instant(item, "current_period_end");
-            }
-        }
-        return new Subscription(required(text(s, "id"), "id"), CustomerId.of(required(idOf(s, "customer"),
-                "customer")), SubscriptionStatus.fromStripe(text(s, "status")), priceId, quantity, periodStart,
-                periodEnd, flag(s, "cancel_at_period_end"), instant(s, "cancel_at"), instant(s, "canceled_at"),
-                instant(s, "ended_at"), instant(s, "trial_start"), instant(s, "trial_end"),
-                required(instant(s, "created"), "created"), metadata(s), version, pricing);
-    }
-
-    private static SubscriptionPricing pricing(JsonObject price, JsonObject coupon) {
-        JsonObject recurring = object(price, "recurring");
-        if (price == null || recurring == null) {
-            return null;
-        }
-        JsonElement percent = coupon == null ? null : coupon.get("percent_off");
-        return StripeObjects.pricing(text(price, "currency"), integer(price, "unit_amount"),
-                text(recurring, "interval"), integer(recurring, "interval_count"), text(recurring, "usage_type"),
-                percent == null || percent.isJsonNull() ? null : percent.getAsBigDecimal(),
-                coupon == null ? null : integer(coupon, "amount_off"), coupon == null ? null : text(coupon, "currency"));
-    }
-
-    /** The coupon of the first discount that carries one as an object (expanded, or the older {@code discount}). */
-    private static JsonObject coupon(JsonObject subscription) {
-        JsonElement discounts = subscription.get("discounts");
-        if (discounts != null && discounts.isJsonArray()) {
-            for (JsonElement d : discounts.getAsJsonArray()) {
-                if (d.isJsonObject()) {
-                    JsonObject coupon = object(object(d.getAsJsonObject(), "source"), "coupon");
-                    coupon = coupon != null ? coupon : object(d.getAsJsonObject(), "coupon");
-                    if (coupon != null) {
-                        return coupon;
-                    }
-                }
-            }
-        }
-        return object(object(subscription, "discount"), "coupon");
-    }
-
-    static Invoice invoice(JsonObject i, SourceVersion version) {
-        String subscriptionId = idOf(object(object(i, "parent"), "subscription_details"), "subscription");
-        if (subscriptionId == null) {
-            subscriptionId = idOf(i, "subscription");
-        }
-        return new Invoice(required(text(i, "id"), "id"), CustomerId.of(required(idOf(i, "customer"), "customer")),
-                subscriptionId, InvoiceStatus.fromStripe(text(i, "status")), text(i, "number"),
-                required(text(i, "currency"), "currency"), amount(i, "amount_due"), amount(i, "amount_paid"),
-                amount(i, "amount_remaining"), tax(i), text(i, "hosted_invoice_url"), text(i, "invoice_pdf"),
-                text(i, "billing_reason"), instant(i, "period_start"), instant(i, "period_end"),
-                required(instant(i, "created"), "created"), version);
-    }
-
-    /**
-     * The sum of {@code total_taxes[].amount}; 0 when automatic tax was on and found none to add (exempt, reverse
-     * charge); null when the invoice computed no tax at all, so "no tax" and "tax not asked for" stay apart.
-     */
-    private static Long tax(JsonObject i) {
-        JsonElement taxes = i.get("total_taxes");
-        if (taxes != null && taxes.isJsonArray() && !taxes.getAsJsonArray().isEmpty()) {
-            long sum = 0;
-            for (JsonElement t : taxes.getAsJsonArray()) {
-                if (t.isJsonObject()) {
-                    sum += amount(t.getAsJsonObject(), "amount");
-                }
-            }
-            return sum;
-        }
-        JsonObject automatic = object(i, "automatic_tax");
-        JsonElement enabled = automatic == null ? null : automatic.get("enabled");
-        return enabled != null && enabled.isJsonPrimitive() && enabled.getAsBoolean() ? 0L : null;
     }
 
     /** Empty for a mode this code does not know. */
@@ -415,26 +288,6 @@ final class StripeJson {
         return new Data(object, previous);
     }
 
-    private static JsonObject firstItem(JsonObject subscription) {
-        JsonObject items = object(subscription, "items");
-        JsonElement data = items == null ? null : items.get("data");
-        if (data == null || !data.isJsonArray()) {
-            return null;
-        }
-        JsonArray array = data.getAsJsonArray();
-        // The plan is the first licensed item (metered items bill usage), as StripeObjects reads it.
-        for (JsonElement element : array) {
-            if (element.isJsonObject()) {
-                JsonObject recurring = object(object(element.getAsJsonObject(), "price"), "recurring");
-                JsonElement usage = recurring == null ? null : recurring.get("usage_type");
-                if (usage == null || !usage.isJsonPrimitive() || !"metered".equals(usage.getAsString())) {
-                    return element.getAsJsonObject();
-                }
-            }
-        }
-        return array.isEmpty() || !array.get(0).isJsonObject() ? null : array.get(0).getAsJsonObject();
-    }
-
     private static UserId userId(JsonObject customer) {
         String value = metadata(customer).get("user_id");
         try {
@@ -491,7 +344,7 @@ final class StripeJson {
         throw new IllegalArgumentException(name + " is not a number");
     }
 
-    private static long amount(JsonObject o, String name) {
+    static long amount(JsonObject o, String name) {
         Long value = integer(o, name);
         return value == null ? 0 : value;
     }
@@ -521,7 +374,7 @@ final class StripeJson {
         return values;
     }
 
-    private static <T> T required(T value, String field) {
+    static <T> T required(T value, String field) {
         if (value == null) {
             throw new IllegalArgumentException(field + " is missing");
         }

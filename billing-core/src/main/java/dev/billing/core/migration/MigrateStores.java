@@ -45,7 +45,7 @@ import java.util.Objects;
  *   <li><b>Dry run:</b> writes nothing (not even the checkpoint); it counts what a copy would write, change and
  *       remove, and verifies.</li>
  *   <li><b>Verified:</b> at the end, every record of every type is read again on both sides and counted and
- *       checksummed (order-independent; canonical forms in {@link MigrationRecords}), giving a
+ *       checksummed (order-independent; canonical forms in {@link CanonicalForms}), giving a
  *       {@link MigrationReport} whose {@link MigrationReport#matches()} says whether the target holds exactly the
  *       source's records.</li>
  * </ul>

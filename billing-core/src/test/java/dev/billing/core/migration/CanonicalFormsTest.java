@@ -23,14 +23,14 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The canonical forms and the order-independent checksum the migration verifies with. */
-class MigrationRecordsTest {
+class CanonicalFormsTest {
     private static final Instant T = Instant.parse("2026-11-21T10:00:00.123456Z");
 
     @Test
     void aLinkHasTheDocumentedCanonicalForm() {
         CustomerLink link = new CustomerLink(UserId.of("user_é"), CustomerId.of("cus_1"), null, T);
 
-        assertThat(MigrationRecords.canonical(link))
+        assertThat(CanonicalForms.canonical(link))
                 .isEqualTo("customer_links|user_id:7:user_é;customer_id:5:cus_1;email:-;created_at:20:1795255200.123456000;");
     }
 
@@ -40,8 +40,8 @@ class MigrationRecordsTest {
         CustomerLink other = new CustomerLink(UserId.of("u"), CustomerId.of("c"), "a@b", T);
         CustomerLink later = new CustomerLink(UserId.of("u"), CustomerId.of("c"), null, T.plusNanos(1_000));
 
-        assertThat(MigrationRecords.canonical(withNull)).isNotEqualTo(MigrationRecords.canonical(other))
-                .isNotEqualTo(MigrationRecords.canonical(later));
+        assertThat(CanonicalForms.canonical(withNull)).isNotEqualTo(CanonicalForms.canonical(other))
+                .isNotEqualTo(CanonicalForms.canonical(later));
     }
 
     @Test
@@ -53,7 +53,7 @@ class MigrationRecordsTest {
         ba.put("b", "2");
         ba.put("a", "1");
 
-        assertThat(MigrationRecords.canonical(subscription(ab))).isEqualTo(MigrationRecords.canonical(subscription(ba)))
+        assertThat(CanonicalForms.canonical(subscription(ab))).isEqualTo(CanonicalForms.canonical(subscription(ba)))
                 .contains("metadata:24:k:1:a;v:1:1;k:1:b;v:1:2;;");
     }
 
