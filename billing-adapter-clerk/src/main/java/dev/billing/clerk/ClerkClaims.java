@@ -23,8 +23,9 @@ import java.util.Set;
  */
 final class ClerkClaims {
     /** Claims that become {@link Identity} fields and are therefore not repeated in {@link Identity#claims()}. */
-    private static final Set<String> EXTRACTED = Set.of("sub", "sid", "email", "primary_email", "org_id",
-            "org_role", "org_permissions");
+    private static final Set<String> EXTRACTED =
+            Set.of("sub", "sid", "email", "primary_email", "org_id", "org_role", "org_permissions");
+
     private static final int MAX_ID_CHARS = 255;
 
     private final String issuer;
@@ -54,14 +55,16 @@ final class ClerkClaims {
             throw TokenShape.reject(Reason.ISSUED_IN_FUTURE, "token iat is in the future");
         }
         if (!issuer.equals(claims.getIssuer())) {
-            throw TokenShape.reject(Reason.WRONG_ISSUER, claims.getIssuer() == null
-                    ? "token has no iss" : "token iss is not the configured Clerk issuer");
+            throw TokenShape.reject(
+                    Reason.WRONG_ISSUER,
+                    claims.getIssuer() == null ? "token has no iss" : "token iss is not the configured Clerk issuer");
         }
         if (!authorizedParties.isEmpty()) {
             Object azp = claims.get("azp");
             if (!(azp instanceof String party) || !authorizedParties.contains(party)) {
-                throw TokenShape.reject(Reason.UNAUTHORIZED_PARTY, azp == null
-                        ? "token has no azp" : "token azp is not an authorized party");
+                throw TokenShape.reject(
+                        Reason.UNAUTHORIZED_PARTY,
+                        azp == null ? "token has no azp" : "token azp is not an authorized party");
             }
         }
         String sub = claims.getSubject();

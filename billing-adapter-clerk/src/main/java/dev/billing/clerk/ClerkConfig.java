@@ -107,7 +107,8 @@ public record ClerkConfig(
     @Override
     public String toString() {
         return "ClerkConfig[issuer=" + issuer + ", jwksUrl=" + jwksUrl
-                + ", jwtKey=" + (jwtKey == null ? "none" : "RSA-" + jwtKey.getModulus().bitLength())
+                + ", jwtKey="
+                + (jwtKey == null ? "none" : "RSA-" + jwtKey.getModulus().bitLength())
                 + ", authorizedParties=" + authorizedParties + ", clockSkew=" + clockSkew
                 + ", refetchCooldown=" + refetchCooldown + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout + ", maxTokenChars=" + maxTokenChars
@@ -184,8 +185,7 @@ public record ClerkConfig(
         private long cacheMaxEntries = DEFAULT_CACHE_MAX_ENTRIES;
         private Duration cacheMaxTtl = DEFAULT_CACHE_MAX_TTL;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Derives issuer and JWKS URL from a {@code pk_test_...}/{@code pk_live_...} key. */
         public Builder publishableKey(String key) {
@@ -271,8 +271,18 @@ public record ClerkConfig(
         public ClerkConfig build() {
             String iss = issuer != null ? issuer : publishableKey != null ? publishableKey.issuer() : null;
             URI url = jwksUrl != null ? jwksUrl : publishableKey != null ? publishableKey.jwksUrl() : null;
-            return new ClerkConfig(iss, url, jwtKey, new LinkedHashSet<>(authorizedParties), clockSkew, refetchCooldown, connectTimeout,
-                    requestTimeout, maxTokenChars, cacheMaxEntries, cacheMaxTtl);
+            return new ClerkConfig(
+                    iss,
+                    url,
+                    jwtKey,
+                    new LinkedHashSet<>(authorizedParties),
+                    clockSkew,
+                    refetchCooldown,
+                    connectTimeout,
+                    requestTimeout,
+                    maxTokenChars,
+                    cacheMaxEntries,
+                    cacheMaxTtl);
         }
     }
 }

@@ -57,16 +57,25 @@ public final class ClerkIdentityVerifier implements IdentityVerifier {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.keys = config.networkless()
                 ? new PemKeySource(config.jwtKey())
-                : new JwksKeySource(config.jwksUrl(), config.connectTimeout(), config.requestTimeout(),
-                        config.refetchCooldown(), clock);
+                : new JwksKeySource(
+                        config.jwksUrl(),
+                        config.connectTimeout(),
+                        config.requestTimeout(),
+                        config.refetchCooldown(),
+                        clock);
         long skewSeconds = config.clockSkew().toSeconds();
         Locator<Key> locator = this::locateKey;
         this.parser = Jwts.parser()
                 .keyLocator(locator)
                 .clock(() -> new Date(clock.millis()))
                 .clockSkewSeconds(skewSeconds)
-                .sig().clear().add(Jwts.SIG.RS256).and()
-                .zip().clear().and()
+                .sig()
+                .clear()
+                .add(Jwts.SIG.RS256)
+                .and()
+                .zip()
+                .clear()
+                .and()
                 .build();
         this.claimRules = new ClerkClaims(config.issuer(), config.authorizedParties(), skewSeconds * 1000);
         this.cache = config.cacheEnabled()

@@ -11,10 +11,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
 import dev.billing.core.model.OrgMember;
-import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.MembershipWebhookVerifier;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -48,15 +47,18 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
     /** Svix's tolerance, both ways. */
     public static final Duration TOLERANCE = Duration.ofMinutes(5);
+
     private static final int MAX_SIGNATURES = 16;
     private static final Pattern SVIX_ID = Pattern.compile("[A-Za-z0-9_\\-]{1,255}");
     private static final String MEMBERSHIP = "organizationMembership.";
     /** Clerk's ids: their kind's prefix and base62, as long as an organization's account id may be. */
     private static final Pattern ORG_ID = Pattern.compile("org_[A-Za-z0-9]{1,64}");
+
     private static final Pattern USER_ID = Pattern.compile("user_[A-Za-z0-9]{1,64}");
     private static final Pattern MEMBERSHIP_ID = Pattern.compile("orgmem_[A-Za-z0-9]{1,64}");
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+                    .streamReadConstraints(
+                            StreamReadConstraints.builder().maxNestingDepth(32).build())
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -97,11 +99,11 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
     }
 
     @Override
-    public StripeEvent verify(String svixId, String svixTimestamp, String svixSignature, byte[] payload,
-                              Instant now) {
+    public StripeEvent verify(String svixId, String svixTimestamp, String svixSignature, byte[] payload, Instant now) {
         if (isBlank(svixId) || isBlank(svixTimestamp) || isBlank(svixSignature)) {
-            throw new WebhookRejectedException(Reason.MISSING_SIGNATURE, "A Clerk webhook needs the svix-id, "
-                    + "svix-timestamp and svix-signature headers.");
+            throw new WebhookRejectedException(
+                    Reason.MISSING_SIGNATURE,
+                    "A Clerk webhook needs the svix-id, " + "svix-timestamp and svix-signature headers.");
         }
         if (!SVIX_ID.matcher(svixId).matches()) {
             throw new WebhookRejectedException(Reason.MALFORMED_SIGNATURE, "svix-id is not a Svix message id.");
@@ -110,17 +112,17 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
         try {
             seconds = Long.parseLong(svixTimestamp.strip());
         } catch (NumberFormatException e) {
-            throw new WebhookRejectedException(Reason.MALFORMED_SIGNATURE, "svix-timestamp is not a number of "
-                    + "seconds.");
+            throw new WebhookRejectedException(
+                    Reason.MALFORMED_SIGNATURE, "svix-timestamp is not a number of " + "seconds.");
         }
         long age = now.getEpochSecond() - seconds;
         if (age > TOLERANCE.toSeconds()) {
-            throw new WebhookRejectedException(Reason.TIMESTAMP_TOO_OLD, "svix-timestamp is more than five minutes "
-                    + "old.");
+            throw new WebhookRejectedException(
+                    Reason.TIMESTAMP_TOO_OLD, "svix-timestamp is more than five minutes " + "old.");
         }
         if (-age > TOLERANCE.toSeconds()) {
-            throw new WebhookRejectedException(Reason.TIMESTAMP_IN_FUTURE, "svix-timestamp is more than five "
-                    + "minutes in the future.");
+            throw new WebhookRejectedException(
+                    Reason.TIMESTAMP_IN_FUTURE, "svix-timestamp is more than five " + "minutes in the future.");
         }
         checkSignature(svixId, seconds, svixSignature, payload);
         return envelope(svixId, seconds, payload);
@@ -131,8 +133,8 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
         for (String part : header.strip().split(" +")) {
             int comma = part.indexOf(',');
             if (comma < 0) {
-                throw new WebhookRejectedException(Reason.MALFORMED_SIGNATURE, "svix-signature is not a list of "
-                        + "v1,<signature>.");
+                throw new WebhookRejectedException(
+                        Reason.MALFORMED_SIGNATURE, "svix-signature is not a list of " + "v1,<signature>.");
             }
             if (!part.substring(0, comma).equals("v1") || offered.size() == MAX_SIGNATURES) {
                 continue; // other schemes (v1a: asymmetric) are not ours to check
@@ -152,8 +154,8 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
                 }
             }
         }
-        throw new WebhookRejectedException(Reason.NO_MATCHING_SIGNATURE, "No svix-signature matches the configured "
-                + "Clerk webhook secret.");
+        throw new WebhookRejectedException(
+                Reason.NO_MATCHING_SIGNATURE, "No svix-signature matches the configured " + "Clerk webhook secret.");
     }
 
     private static byte[] signedContent(String svixId, long seconds, byte[] payload) {
@@ -177,17 +179,27 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
     private static StripeEvent envelope(String svixId, long seconds, byte[] payload) {
         JsonNode root = parse(payload);
         JsonNode type = root.path("type");
-        if (!type.isTextual() || type.asText().isBlank() || type.asText().length() > 200
+        if (!type.isTextual()
+                || type.asText().isBlank()
+                || type.asText().length() > 200
                 || !root.path("data").isObject()) {
-            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "A Clerk event needs a type and a data "
-                    + "object.");
+            throw new WebhookRejectedException(
+                    Reason.MALFORMED_PAYLOAD, "A Clerk event needs a type and a data " + "object.");
         }
         JsonNode data = root.path("data");
         Instant created = root.path("timestamp").canConvertToLong()
-                ? Instant.ofEpochMilli(root.path("timestamp").asLong()) : Instant.ofEpochSecond(seconds);
-        StripeEvent event = new StripeEvent(svixId, TYPE_PREFIX + type.asText(), created, false, null,
-                textOrNull(data.path("id")), textOrNull(data.path("object")),
-                new String(payload, StandardCharsets.UTF_8), subjectOf(data));
+                ? Instant.ofEpochMilli(root.path("timestamp").asLong())
+                : Instant.ofEpochSecond(seconds);
+        StripeEvent event = new StripeEvent(
+                svixId,
+                TYPE_PREFIX + type.asText(),
+                created,
+                false,
+                null,
+                textOrNull(data.path("id")),
+                textOrNull(data.path("object")),
+                new String(payload, StandardCharsets.UTF_8),
+                subjectOf(data));
         if (type.asText().startsWith(MEMBERSHIP)) {
             member(root, event, true); // refused now, not parked later: nothing about it is stored
         }
@@ -218,8 +230,8 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
         boolean active = switch (type.substring(MEMBERSHIP.length())) {
             case "created", "updated" -> true;
             case "deleted" -> false;
-            default -> throw new WebhookRejectedException(Reason.UNSUPPORTED_EVENT, "Unknown membership event "
-                    + type + ".");
+            default ->
+                throw new WebhookRejectedException(Reason.UNSUPPORTED_EVENT, "Unknown membership event " + type + ".");
         };
         return Optional.of(member(parse(event.payload().getBytes(StandardCharsets.UTF_8)), event, active));
     }
@@ -234,21 +246,32 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
         String userId = textOrNull(data.path("public_user_data").path("user_id"));
         String membershipId = textOrNull(data.path("id"));
         if (orgId == null || userId == null || membershipId == null) {
-            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "A membership event needs data.id, "
-                    + "data.organization.id and data.public_user_data.user_id.");
+            throw new WebhookRejectedException(
+                    Reason.MALFORMED_PAYLOAD,
+                    "A membership event needs data.id, " + "data.organization.id and data.public_user_data.user_id.");
         }
-        if (!ORG_ID.matcher(orgId).matches() || !USER_ID.matcher(userId).matches()
+        if (!ORG_ID.matcher(orgId).matches()
+                || !USER_ID.matcher(userId).matches()
                 || !MEMBERSHIP_ID.matcher(membershipId).matches()) {
-            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "A membership event names an organization "
-                    + "(org_...), user (user_...) or membership (orgmem_...) that is not a Clerk id.");
+            throw new WebhookRejectedException(
+                    Reason.MALFORMED_PAYLOAD,
+                    "A membership event names an organization "
+                            + "(org_...), user (user_...) or membership (orgmem_...) that is not a Clerk id.");
         }
         Instant changedAt = root.path("timestamp").canConvertToLong()
                 ? Instant.ofEpochMilli(root.path("timestamp").asLong())
-                : data.path("updated_at").canConvertToLong() ? Instant.ofEpochMilli(data.path("updated_at").asLong())
-                : event.created();
+                : data.path("updated_at").canConvertToLong()
+                        ? Instant.ofEpochMilli(data.path("updated_at").asLong())
+                        : event.created();
         try {
-            return new OrgMember(orgId, UserId.of(userId), textOrNull(data.path("role")), active, changedAt,
-                    event.id(), membershipId);
+            return new OrgMember(
+                    orgId,
+                    UserId.of(userId),
+                    textOrNull(data.path("role")),
+                    active,
+                    changedAt,
+                    event.id(),
+                    membershipId);
         } catch (IllegalArgumentException e) {
             throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "A membership event's role is not text.");
         }
@@ -262,9 +285,11 @@ public final class ClerkWebhookVerifier implements MembershipWebhookVerifier {
             }
             return root;
         } catch (StreamReadException e) {
-            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, e.getMessage() != null
-                    && e.getMessage().startsWith("Duplicate field") ? "The Clerk event names the same key twice in "
-                    + "one object." : "The Clerk event is not a JSON object.");
+            throw new WebhookRejectedException(
+                    Reason.MALFORMED_PAYLOAD,
+                    e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
+                            ? "The Clerk event names the same key twice in " + "one object."
+                            : "The Clerk event is not a JSON object.");
         } catch (IOException | RuntimeException e) {
             throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "The Clerk event is not a JSON object.");
         }

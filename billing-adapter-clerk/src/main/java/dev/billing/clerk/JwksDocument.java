@@ -30,7 +30,8 @@ final class JwksDocument {
     static final int MAX_KEYS = 64;
 
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
+                    .streamReadConstraints(
+                            StreamReadConstraints.builder().maxNestingDepth(16).build())
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -42,11 +43,9 @@ final class JwksDocument {
      * @param weak    key ids (or {@code "(no kid)"}) of RSA signing keys skipped for being under 2048 bits
      * @param skipped how many other entries were skipped (other key types or uses, bad members, duplicates)
      */
-    record Parsed(KeySet keys, List<String> weak, int skipped) {
-    }
+    record Parsed(KeySet keys, List<String> weak, int skipped) {}
 
-    private JwksDocument() {
-    }
+    private JwksDocument() {}
 
     /**
      * @throws IllegalArgumentException when the body is not a JSON object with a {@code keys} array

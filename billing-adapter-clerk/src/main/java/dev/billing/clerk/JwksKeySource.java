@@ -112,12 +112,14 @@ final class JwksKeySource implements KeySource {
     }
 
     private IdentityUnavailableException unavailable() {
-        return new IdentityUnavailableException("Clerk signing keys are unavailable: the JWKS endpoint could not be "
-                + "read and no key is cached", lastFailure);
+        return new IdentityUnavailableException(
+                "Clerk signing keys are unavailable: the JWKS endpoint could not be " + "read and no key is cached",
+                lastFailure);
     }
 
     private boolean isStale(KeySet current) {
-        return current.loadedAt() != null && clock.instant().isAfter(current.loadedAt().plus(MAX_KEY_AGE));
+        return current.loadedAt() != null
+                && clock.instant().isAfter(current.loadedAt().plus(MAX_KEY_AGE));
     }
 
     /** Stale but known: refresh if nobody else is; whoever finds the lock taken keeps using the old key. */
@@ -177,10 +179,18 @@ final class JwksKeySource implements KeySource {
         } catch (RuntimeException e) { // JwksFetchException, or anything unexpected: never let it become a 401
             lastFailure = e;
             if (current.isEmpty()) {
-                LOG.log(System.Logger.Level.WARNING, "Clerk JWKS fetch from {0} failed and no signing key is cached: {1}", url, e.getMessage());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Clerk JWKS fetch from {0} failed and no signing key is cached: {1}",
+                        url,
+                        e.getMessage());
             } else {
-                LOG.log(System.Logger.Level.WARNING, "Clerk JWKS fetch from {0} failed, keeping {1} cached signing key(s): {2}", url,
-                        current.all().size(), e.getMessage());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Clerk JWKS fetch from {0} failed, keeping {1} cached signing key(s): {2}",
+                        url,
+                        current.all().size(),
+                        e.getMessage());
             }
             return current;
         }
@@ -207,8 +217,9 @@ final class JwksKeySource implements KeySource {
             throw new JwksFetchException("no complete answer within " + requestTimeout, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new JwksFetchException(cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause);
+            throw new JwksFetchException(
+                    cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+                    cause);
         }
         if (response.statusCode() != 200) {
             throw new JwksFetchException("HTTP " + response.statusCode(), null);
@@ -221,16 +232,27 @@ final class JwksKeySource implements KeySource {
         }
         for (String weak : parsed.weak()) {
             if (warnedWeak.add(weak)) {
-                LOG.log(System.Logger.Level.WARNING, "Ignoring Clerk JWKS key {0}: RSA modulus below {1} bits", weak, Pem.MIN_RSA_BITS);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Ignoring Clerk JWKS key {0}: RSA modulus below {1} bits",
+                        weak,
+                        Pem.MIN_RSA_BITS);
             }
         }
         KeySet fetched = parsed.keys();
         if (fetched.isEmpty()) {
-            throw new JwksFetchException("no usable RS256 key in the key set ("
-                    + parsed.weak().size() + " weak, " + parsed.skipped() + " skipped)", null);
+            throw new JwksFetchException(
+                    "no usable RS256 key in the key set (" + parsed.weak().size() + " weak, " + parsed.skipped()
+                            + " skipped)",
+                    null);
         }
         List<String> kids = List.copyOf(fetched.byKid().keySet());
-        LOG.log(System.Logger.Level.INFO, "Loaded {0} Clerk signing key(s) from {1}: kids {2}{3}", fetched.all().size(), url, kids,
+        LOG.log(
+                System.Logger.Level.INFO,
+                "Loaded {0} Clerk signing key(s) from {1}: kids {2}{3}",
+                fetched.all().size(),
+                url,
+                kids,
                 parsed.skipped() > 0 ? " (" + parsed.skipped() + " other entries skipped)" : "");
         return fetched;
     }
@@ -276,7 +298,8 @@ final class JwksKeySource implements KeySource {
             }
             for (ByteBuffer buffer : buffers) {
                 if (out.size() + buffer.remaining() > MAX_BODY_BYTES) {
-                    result.completeExceptionally(new JwksFetchException("body larger than " + MAX_BODY_BYTES + " bytes", null));
+                    result.completeExceptionally(
+                            new JwksFetchException("body larger than " + MAX_BODY_BYTES + " bytes", null));
                     subscription.cancel();
                     return;
                 }

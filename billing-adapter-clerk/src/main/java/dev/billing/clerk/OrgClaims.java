@@ -2,7 +2,6 @@ package dev.billing.clerk;
 
 import dev.billing.core.model.OrgMembership;
 import io.jsonwebtoken.Claims;
-
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,8 +23,7 @@ final class OrgClaims {
     static final Set<String> EXTRACTED = Set.of("org_id", "org_role", "org_permissions");
     private static final int MAX_ITEMS = 256;
 
-    private OrgClaims() {
-    }
+    private OrgClaims() {}
 
     /** The active organization, or null when the token has none. */
     static OrgMembership of(Claims claims) {
@@ -42,8 +40,8 @@ final class OrgClaims {
             if (role != null && !role.startsWith("org:")) {
                 role = "org:" + role;
             }
-            return new OrgMembership(id, role, v2Permissions(text(claims.get("fea")), text(org.get("per")),
-                    text(org.get("fpm"))));
+            return new OrgMembership(
+                    id, role, v2Permissions(text(claims.get("fea")), text(org.get("per")), text(org.get("fpm"))));
         }
         return null;
     }
@@ -96,8 +94,11 @@ final class OrgClaims {
     }
 
     private static List<String> split(String value) {
-        return java.util.Arrays.stream(value.split(",", MAX_ITEMS + 1)).map(String::strip)
-                .filter(s -> !s.isEmpty()).limit(MAX_ITEMS).toList();
+        return java.util.Arrays.stream(value.split(",", MAX_ITEMS + 1))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .limit(MAX_ITEMS)
+                .toList();
     }
 
     private static String text(Object value) {

@@ -17,8 +17,7 @@ final class Pem {
     private static final String BEGIN = "-----BEGIN PUBLIC KEY-----";
     private static final String END = "-----END PUBLIC KEY-----";
 
-    private Pem() {
-    }
+    private Pem() {}
 
     /**
      * Parses an X.509 SubjectPublicKeyInfo PEM block (or its bare Base64 body). Literal {@code \n} sequences, as
@@ -30,10 +29,12 @@ final class Pem {
         }
         String text = pem.replace("\\n", "\n").strip();
         if (text.contains("PRIVATE KEY")) {
-            throw new IllegalArgumentException("expected Clerk's PEM public key, got a private key: never configure a private key here");
+            throw new IllegalArgumentException(
+                    "expected Clerk's PEM public key, got a private key: never configure a private key here");
         }
         if (text.contains("BEGIN RSA PUBLIC KEY")) {
-            throw new IllegalArgumentException("expected an X.509 '" + BEGIN + "' block, got a PKCS#1 'BEGIN RSA PUBLIC KEY' block");
+            throw new IllegalArgumentException(
+                    "expected an X.509 '" + BEGIN + "' block, got a PKCS#1 'BEGIN RSA PUBLIC KEY' block");
         }
         if (text.startsWith(BEGIN)) {
             int end = text.indexOf(END);
@@ -62,8 +63,8 @@ final class Pem {
     static void requireStrongEnough(RSAPublicKey key) {
         int bits = key.getModulus().bitLength();
         if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
-            throw new IllegalArgumentException("RSA public key has " + bits + " bits; RS256 needs "
-                    + MIN_RSA_BITS + " to " + MAX_RSA_BITS);
+            throw new IllegalArgumentException(
+                    "RSA public key has " + bits + " bits; RS256 needs " + MIN_RSA_BITS + " to " + MAX_RSA_BITS);
         }
     }
 }

@@ -5,5 +5,4 @@ package dev.billing.clerk;
  *
  * @param kid the key id, or null when the token has none; only ever used as a map key
  */
-record TokenHeader(String kid) {
-}
+record TokenHeader(String kid) {}

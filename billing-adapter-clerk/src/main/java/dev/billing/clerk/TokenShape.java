@@ -23,11 +23,13 @@ final class TokenShape {
     static final String RS256 = "RS256";
     /** Longest accepted {@code kid}. Clerk's are about 30 characters ({@code ins_...}). */
     static final int MAX_KID_CHARS = 128;
+
     private static final Pattern KID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_KID_CHARS + "}");
     private static final int MAX_HEADER_CHARS = 1024;
 
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build())
+                    .streamReadConstraints(
+                            StreamReadConstraints.builder().maxNestingDepth(8).build())
                     .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION) // {"alg":"RS256","alg":"none"} is hostile
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -35,15 +37,16 @@ final class TokenShape {
 
     /** The claims are read again for their JSON types only; Clerk's claims nest a few levels (the {@code o} claim). */
     private static final ObjectMapper CLAIMS = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
+                    .streamReadConstraints(
+                            StreamReadConstraints.builder().maxNestingDepth(16).build())
                     .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+
     private static final String[] TIME_CLAIMS = {"exp", "iat", "nbf"};
 
-    private TokenShape() {
-    }
+    private TokenShape() {}
 
     /**
      * Checks the verified token's time claims are JSON numbers (RFC 7519 NumericDate) when present: jjwt also reads

@@ -22,8 +22,7 @@ import java.time.Duration;
 final class VerifiedTokenCache {
 
     /** A verified identity and the token's {@code exp} in epoch milliseconds. */
-    record Entry(Identity identity, long expMillis, long ttlNanos) {
-    }
+    record Entry(Identity identity, long expMillis, long ttlNanos) {}
 
     private final Cache<TokenHash, Entry> cache;
     private final Duration maxTtl;
@@ -59,7 +58,9 @@ final class VerifiedTokenCache {
 
     void put(TokenHash hash, Identity identity, long expMillis) {
         long remainingMillis = expMillis + skewMillis - clock.millis();
-        long ttlNanos = Math.min(maxTtl.toNanos(), Duration.ofMillis(Math.max(0, remainingMillis)).toNanos());
+        long ttlNanos = Math.min(
+                maxTtl.toNanos(),
+                Duration.ofMillis(Math.max(0, remainingMillis)).toNanos());
         if (ttlNanos <= 0) {
             return;
         }

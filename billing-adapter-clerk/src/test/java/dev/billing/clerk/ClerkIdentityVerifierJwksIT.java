@@ -9,8 +9,8 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.billing.core.error.IdentityRejectedException;
 import dev.billing.core.error.IdentityRejectedException.Reason;
 import dev.billing.core.error.IdentityUnavailableException;
-import dev.billing.testkit.auth.JwksServer;
 import dev.billing.testkit.MutableClock;
+import dev.billing.testkit.auth.JwksServer;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
@@ -58,7 +58,7 @@ class ClerkIdentityVerifierJwksIT {
     }
 
     ClerkIdentityVerifier verifier(JwksServer server) {
-        return verifier(server, b -> { });
+        return verifier(server, b -> {});
     }
 
     ClerkIdentityVerifier verifier(JwksServer server, Consumer<ClerkConfig.Builder> tweak) {
@@ -74,7 +74,9 @@ class ClerkIdentityVerifierJwksIT {
 
     static void assertRejected(ThrowingCallable call, Reason reason) {
         assertThatThrownBy(call)
-                .isInstanceOfSatisfying(IdentityRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+                .isInstanceOfSatisfying(
+                        IdentityRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
     static Duration timed(Runnable action) {
@@ -173,8 +175,10 @@ class ClerkIdentityVerifierJwksIT {
                 .isInstanceOf(IdentityUnavailableException.class));
 
         // It waited for the request timeout, and did not wait for the server's 30 s (the bound is 5x the timeout).
-        assertThat(elapsed).isBetween(ClerkConfig.DEFAULT_REQUEST_TIMEOUT.minusMillis(500),
-                ClerkConfig.DEFAULT_REQUEST_TIMEOUT.multipliedBy(5));
+        assertThat(elapsed)
+                .isBetween(
+                        ClerkConfig.DEFAULT_REQUEST_TIMEOUT.minusMillis(500),
+                        ClerkConfig.DEFAULT_REQUEST_TIMEOUT.multipliedBy(5));
     }
 
     @Test
@@ -184,7 +188,9 @@ class ClerkIdentityVerifierJwksIT {
         assertThatThrownBy(() -> verifier.verify(fresh(minterA))).isInstanceOf(IdentityUnavailableException.class);
 
         assertThatThrownBy(() -> verifier.verify(fresh(minterA))).isInstanceOf(IdentityUnavailableException.class);
-        assertThat(server.requestCount()).as("no second fetch inside the cold retry interval").isEqualTo(1);
+        assertThat(server.requestCount())
+                .as("no second fetch inside the cold retry interval")
+                .isEqualTo(1);
 
         server.serve(KEY_A);
         clock.advance(JwksKeySource.COLD_RETRY);
@@ -245,8 +251,10 @@ class ClerkIdentityVerifierJwksIT {
             }
             start.countDown();
             for (Future<Throwable> result : results) {
-                assertThat(result.get()).isInstanceOfSatisfying(IdentityRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_KEY));
+                assertThat(result.get())
+                        .isInstanceOfSatisfying(
+                                IdentityRejectedException.class,
+                                e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_KEY));
             }
         } finally {
             pool.shutdownNow();
@@ -314,7 +322,9 @@ class ClerkIdentityVerifierJwksIT {
             assertRejected(() -> verifier.verify(fresh(weakMinter)), Reason.UNKNOWN_KEY);
 
             assertThat(server.requestCount()).isEqualTo(2);
-            assertThat(logs.list).filteredOn(e -> e.getFormattedMessage().contains("ins_weak")).hasSize(1);
+            assertThat(logs.list)
+                    .filteredOn(e -> e.getFormattedMessage().contains("ins_weak"))
+                    .hasSize(1);
         } finally {
             logger.detachAppender(logs);
         }
@@ -339,7 +349,8 @@ class ClerkIdentityVerifierJwksIT {
 
         verifier.preload();
         assertThat(verifier.verify(fresh(minterA))).isNotNull();
-        assertThat(verifier.verify(minterA.token().kid("ins_rotated_elsewhere").sign())).isNotNull();
+        assertThat(verifier.verify(minterA.token().kid("ins_rotated_elsewhere").sign()))
+                .isNotNull();
         assertRejected(() -> verifier.verify(fresh(minterB)), Reason.BAD_SIGNATURE);
 
         assertThat(counting.requestCount()).isZero();
@@ -360,7 +371,11 @@ class ClerkIdentityVerifierJwksIT {
         verifier.verify(fresh(minterA));
         clock.advance(PAST_COOLDOWN);
 
-        assertRejected(() -> verifier.verify(minterA.token().kid(null).withHeader("kid", "../../admin").sign()),
+        assertRejected(
+                () -> verifier.verify(minterA.token()
+                        .kid(null)
+                        .withHeader("kid", "../../admin")
+                        .sign()),
                 Reason.MALFORMED);
 
         assertThat(server.requestCount()).isEqualTo(1);

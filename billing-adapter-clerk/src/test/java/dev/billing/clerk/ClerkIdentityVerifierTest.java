@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
@@ -37,12 +37,15 @@ class ClerkIdentityVerifierTest {
     final ClerkIdentityVerifier verifier = verifier(ClerkConfig.builder());
 
     ClerkIdentityVerifier verifier(ClerkConfig.Builder builder) {
-        return ClerkIdentityVerifier.create(builder.issuer(ISSUER).jwtKey(KEY.publicKeyPem()).build(), clock);
+        return ClerkIdentityVerifier.create(
+                builder.issuer(ISSUER).jwtKey(KEY.publicKeyPem()).build(), clock);
     }
 
     static void assertRejected(ThrowingCallable call, Reason reason) {
         assertThatThrownBy(call)
-                .isInstanceOfSatisfying(IdentityRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+                .isInstanceOfSatisfying(
+                        IdentityRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
     /** An RS256 signature with the test key over {@code header.payload}, whatever the payload holds. */
@@ -51,7 +54,8 @@ class ClerkIdentityVerifierTest {
             java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
             rsa.initSign(KEY.privateKey());
             rsa.update(signingInput.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            return signingInput + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
+            return signingInput + "."
+                    + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -65,8 +69,14 @@ class ClerkIdentityVerifierTest {
     class Accepted {
         @Test
         void validTokenBecomesIdentityWithTheRestOfTheClaims() {
-            String token = minter.token().subject("user_1").session("sess_1").authorizedParty("https://app.test")
-                    .claim("email", "ada@example.test").claim("org_id", "org_1").claim("v", 2).sign();
+            String token = minter.token()
+                    .subject("user_1")
+                    .session("sess_1")
+                    .authorizedParty("https://app.test")
+                    .claim("email", "ada@example.test")
+                    .claim("org_id", "org_1")
+                    .claim("v", 2)
+                    .sign();
 
             Identity identity = verifier.verify(token);
 
@@ -85,7 +95,9 @@ class ClerkIdentityVerifierTest {
 
         @Test
         void versionTwoOrganizationClaimGivesOrgIdAndStaysInClaims() {
-            String token = minter.token().claim("o", Map.of("id", "org_2", "rol", "admin", "slg", "acme")).sign();
+            String token = minter.token()
+                    .claim("o", Map.of("id", "org_2", "rol", "admin", "slg", "acme"))
+                    .sign();
 
             Identity identity = verifier.verify(token);
 
@@ -95,7 +107,9 @@ class ClerkIdentityVerifierTest {
 
         @Test
         void versionOneOrganizationClaimsGiveTheRoleAndPermissions() {
-            String token = minter.token().claim("org_id", "org_3").claim("org_role", "org:admin")
+            String token = minter.token()
+                    .claim("org_id", "org_3")
+                    .claim("org_role", "org:admin")
                     .claim("org_permissions", java.util.List.of("org:billing:manage", "org:sys_memberships:read"))
                     .sign();
 
@@ -103,28 +117,32 @@ class ClerkIdentityVerifierTest {
 
             assertThat(identity.org().orgId()).isEqualTo("org_3");
             assertThat(identity.org().role()).isEqualTo("org:admin");
-            assertThat(identity.org().permissions()).containsExactlyInAnyOrder("org:billing:manage",
-                    "org:sys_memberships:read");
+            assertThat(identity.org().permissions())
+                    .containsExactlyInAnyOrder("org:billing:manage", "org:sys_memberships:read");
             assertThat(identity.claims()).doesNotContainKeys("org_id", "org_role", "org_permissions");
         }
 
         @Test
         void versionTwoPermissionsAreUnpackedFromFeaturesAndBitmasks() {
             // Clerk's own example: features dashboard and teams, permissions manage and read, masks 3 and 2.
-            String token = minter.token().claim("fea", "o:dashboard,o:teams,u:profile")
-                    .claim("o", Map.of("id", "org_4", "rol", "member", "per", "manage,read", "fpm", "3,2,1")).sign();
+            String token = minter.token()
+                    .claim("fea", "o:dashboard,o:teams,u:profile")
+                    .claim("o", Map.of("id", "org_4", "rol", "member", "per", "manage,read", "fpm", "3,2,1"))
+                    .sign();
 
             Identity identity = verifier.verify(token);
 
             assertThat(identity.org().role()).isEqualTo("org:member");
-            assertThat(identity.org().permissions()).containsExactlyInAnyOrder("org:dashboard:manage",
-                    "org:dashboard:read", "org:teams:read");
+            assertThat(identity.org().permissions())
+                    .containsExactlyInAnyOrder("org:dashboard:manage", "org:dashboard:read", "org:teams:read");
         }
 
         @Test
         void malformedVersionTwoMasksGrantNothing() {
-            String token = minter.token().claim("fea", "o:billing")
-                    .claim("o", Map.of("id", "org_5", "rol", "member", "per", "manage", "fpm", "x")).sign();
+            String token = minter.token()
+                    .claim("fea", "o:billing")
+                    .claim("o", Map.of("id", "org_5", "rol", "member", "per", "manage", "fpm", "x"))
+                    .sign();
 
             assertThat(verifier.verify(token).org().permissions()).isEmpty();
         }
@@ -132,16 +150,28 @@ class ClerkIdentityVerifierTest {
         @Test
         void aNegativeVersionTwoMaskGrantsNothing() {
             // A negative number is no mask Clerk writes; read as bits, its sign would grant every permission.
-            String token = minter.token().claim("fea", "o:billing,o:teams,o:dashboard")
-                    .claim("o", Map.of("id", "org_6", "rol", "member", "per", "manage,read",
-                            "fpm", "-1,-9223372036854775808,2")).sign();
+            String token = minter.token()
+                    .claim("fea", "o:billing,o:teams,o:dashboard")
+                    .claim(
+                            "o",
+                            Map.of(
+                                    "id",
+                                    "org_6",
+                                    "rol",
+                                    "member",
+                                    "per",
+                                    "manage,read",
+                                    "fpm",
+                                    "-1,-9223372036854775808,2"))
+                    .sign();
 
             assertThat(verifier.verify(token).org().permissions()).containsExactly("org:dashboard:read");
         }
 
         @Test
         void primaryEmailIsUsedWhenEmailIsAbsent() {
-            String token = minter.token().claim("primary_email", "grace@example.test").sign();
+            String token =
+                    minter.token().claim("primary_email", "grace@example.test").sign();
 
             assertThat(verifier.verify(token).email()).isEqualTo("grace@example.test");
         }
@@ -156,7 +186,10 @@ class ClerkIdentityVerifierTest {
 
         @Test
         void nestedClaimsOfAnIdentityCannotBeModified() {
-            Identity identity = verifier.verify(minter.token().claim("o", Map.of("id", "org_3")).claim("fva", List.of(7, -1)).sign());
+            Identity identity = verifier.verify(minter.token()
+                    .claim("o", Map.of("id", "org_3"))
+                    .claim("fva", List.of(7, -1))
+                    .sign());
 
             @SuppressWarnings("unchecked")
             Map<String, Object> org = (Map<String, Object>) identity.claims().get("o");
@@ -168,7 +201,8 @@ class ClerkIdentityVerifierTest {
 
         @Test
         void tokenWithoutKidIsAcceptedWithASingleConfiguredKey() {
-            assertThat(verifier.verify(minter.token().kid(null).sign()).userId().value()).isEqualTo(TokenMinter.DEFAULT_SUBJECT);
+            assertThat(verifier.verify(minter.token().kid(null).sign()).userId().value())
+                    .isEqualTo(TokenMinter.DEFAULT_SUBJECT);
         }
 
         @Test
@@ -182,20 +216,24 @@ class ClerkIdentityVerifierTest {
         void issuedAtAndNotBeforeWithinClockSkewAreAccepted() {
             Instant soon = clock.instant().plusSeconds(4);
 
-            assertThat(verifier.verify(minter.token().issuedAt(soon).notBefore(soon).sign())).isNotNull();
+            assertThat(verifier.verify(
+                            minter.token().issuedAt(soon).notBefore(soon).sign()))
+                    .isNotNull();
         }
 
         @Test
         void headerWithoutTypIsAccepted() {
             String token = minter.token().withHeader("typ", null).sign();
 
-            assertThat(token.substring(0, token.indexOf('.'))).isEqualTo(b64("{\"alg\":\"RS256\",\"kid\":\"ins_test_main\"}"));
+            assertThat(token.substring(0, token.indexOf('.')))
+                    .isEqualTo(b64("{\"alg\":\"RS256\",\"kid\":\"ins_test_main\"}"));
             assertThat(verifier.verify(token)).isNotNull();
         }
 
         @Test
         void activeSessionStatusIsAccepted() {
-            assertThat(verifier.verify(minter.token().claim("sts", "active").sign())).isNotNull();
+            assertThat(verifier.verify(minter.token().claim("sts", "active").sign()))
+                    .isNotNull();
         }
     }
 
@@ -209,15 +247,23 @@ class ClerkIdentityVerifierTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            "abc", "a.b", "a.b.c.d", "...", "a..c", ".b.c", "not a token", "eyJ.eyJ.sig",
-            "e30.e30.c2ln", // {} header: no alg
-            "W10.e30.c2ln", // [] header
-            "bnVsbA.e30.c2ln", // null header
-            "eyJhbGciOiJSUzI1NiJ9.e30.", // RS256 without signature
-            "eyJhbGciOiJSUzI1NiJ9.e30.c2ln=", // padding is not base64url
-            "eyJhbGciOiJSUzI1NiJ9.e30.c2ln\u00e9" // non-ASCII
-        })
+        @ValueSource(
+                strings = {
+                    "abc",
+                    "a.b",
+                    "a.b.c.d",
+                    "...",
+                    "a..c",
+                    ".b.c",
+                    "not a token",
+                    "eyJ.eyJ.sig",
+                    "e30.e30.c2ln", // {} header: no alg
+                    "W10.e30.c2ln", // [] header
+                    "bnVsbA.e30.c2ln", // null header
+                    "eyJhbGciOiJSUzI1NiJ9.e30.", // RS256 without signature
+                    "eyJhbGciOiJSUzI1NiJ9.e30.c2ln=", // padding is not base64url
+                    "eyJhbGciOiJSUzI1NiJ9.e30.c2ln\u00e9" // non-ASCII
+                })
         void malformedToken(String token) {
             assertRejected(() -> verifier.verify(token), Reason.MALFORMED);
         }
@@ -226,21 +272,25 @@ class ClerkIdentityVerifierTest {
         @ValueSource(strings = {"exp", "iat", "nbf"})
         @DisplayName("a time claim written as a JSON string is malformed: a NumericDate is a number")
         void timeClaimsAsStringsAreMalformed(String claim) {
-            Object value = minter.token().claims().getOrDefault(claim, clock.instant().getEpochSecond());
+            Object value =
+                    minter.token().claims().getOrDefault(claim, clock.instant().getEpochSecond());
             long seconds = value instanceof java.util.Date d ? d.getTime() / 1000 : ((Number) value).longValue();
             String token = minter.token().claim(claim, Long.toString(seconds)).signWithAlgorithm("RS256");
 
             assertRejected(() -> verifier.verify(token), Reason.MALFORMED);
             String asBoolean = minter.token().claim(claim, true).signWithAlgorithm("RS256");
             assertRejected(() -> verifier.verify(asBoolean), Reason.MALFORMED);
-            assertThat(verifier.verify(minter.token().claim(claim, seconds).signWithAlgorithm("RS256")).userId())
-                    .as("the same claim as a number passes").isNotNull();
+            assertThat(verifier.verify(minter.token().claim(claim, seconds).signWithAlgorithm("RS256"))
+                            .userId())
+                    .as("the same claim as a number passes")
+                    .isNotNull();
         }
 
         @Test
         void payloadWithADuplicateClaimIsMalformed() {
             String good = minter.token().sign();
-            String payload = new String(java.util.Base64.getUrlDecoder().decode(good.split("\\.")[1]),
+            String payload = new String(
+                    java.util.Base64.getUrlDecoder().decode(good.split("\\.")[1]),
                     java.nio.charset.StandardCharsets.UTF_8);
             String doubled = payload.replaceFirst("\\{", "{\"sub\":\"user_other\",");
             String signingInput = good.substring(0, good.indexOf('.')) + "." + b64(doubled);
@@ -286,7 +336,8 @@ class ClerkIdentityVerifierTest {
 
         @Test
         void signedByAnotherKey() {
-            assertRejected(() -> verifier.verify(minter.token().signedBy(OTHER_KEY).sign()), Reason.BAD_SIGNATURE);
+            assertRejected(
+                    () -> verifier.verify(minter.token().signedBy(OTHER_KEY).sign()), Reason.BAD_SIGNATURE);
         }
 
         @Test
@@ -298,19 +349,24 @@ class ClerkIdentityVerifierTest {
 
         @Test
         void expired() {
-            assertRejected(() -> verifier.verify(minter.token().expiresIn(Duration.ofSeconds(-6)).sign()), Reason.EXPIRED);
+            assertRejected(
+                    () -> verifier.verify(
+                            minter.token().expiresIn(Duration.ofSeconds(-6)).sign()),
+                    Reason.EXPIRED);
         }
 
         @Test
         void notBeforeInTheFuture() {
-            String token = minter.token().notBefore(clock.instant().plusSeconds(30)).sign();
+            String token =
+                    minter.token().notBefore(clock.instant().plusSeconds(30)).sign();
 
             assertRejected(() -> verifier.verify(token), Reason.NOT_YET_VALID);
         }
 
         @Test
         void issuedAtInTheFuture() {
-            String token = minter.token().issuedAt(clock.instant().plusSeconds(30)).sign();
+            String token =
+                    minter.token().issuedAt(clock.instant().plusSeconds(30)).sign();
 
             assertRejected(() -> verifier.verify(token), Reason.ISSUED_IN_FUTURE);
         }
@@ -324,7 +380,8 @@ class ClerkIdentityVerifierTest {
         @ParameterizedTest
         @ValueSource(strings = {"sub", "sid"})
         void blankIdClaim(String claim) {
-            assertRejected(() -> verifier.verify(minter.token().claim(claim, " ").sign()), Reason.MISSING_CLAIM);
+            assertRejected(
+                    () -> verifier.verify(minter.token().claim(claim, " ").sign()), Reason.MISSING_CLAIM);
         }
 
         @Test
@@ -334,11 +391,20 @@ class ClerkIdentityVerifierTest {
 
         @Test
         void userIdWithControlCharacters() {
-            assertRejected(() -> verifier.verify(minter.token().subject("user_1\u0000admin").sign()), Reason.MALFORMED);
+            assertRejected(
+                    () -> verifier.verify(
+                            minter.token().subject("user_1\u0000admin").sign()),
+                    Reason.MALFORMED);
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"https://evil.test", "https://clerk.billing.test/", "http://clerk.billing.test", "HTTPS://CLERK.BILLING.TEST"})
+        @ValueSource(
+                strings = {
+                    "https://evil.test",
+                    "https://clerk.billing.test/",
+                    "http://clerk.billing.test",
+                    "HTTPS://CLERK.BILLING.TEST"
+                })
         void wrongIssuer(String issuer) {
             assertRejected(() -> verifier.verify(minter.token().issuer(issuer).sign()), Reason.WRONG_ISSUER);
         }
@@ -355,7 +421,10 @@ class ClerkIdentityVerifierTest {
 
         @Test
         void unknownCriticalHeader() {
-            String token = minter.token().withHeader("crit", List.of("exp_v2")).withHeader("exp_v2", true).sign();
+            String token = minter.token()
+                    .withHeader("crit", List.of("exp_v2"))
+                    .withHeader("exp_v2", true)
+                    .sign();
 
             assertRejected(() -> verifier.verify(token), Reason.MALFORMED);
         }
@@ -363,12 +432,16 @@ class ClerkIdentityVerifierTest {
         @ParameterizedTest
         @ValueSource(strings = {"at+jwt", "JWE", "jwt"})
         void typeOtherThanJwt(String typ) {
-            assertRejected(() -> verifier.verify(minter.token().withHeader("typ", typ).sign()), Reason.MALFORMED);
+            assertRejected(
+                    () -> verifier.verify(minter.token().withHeader("typ", typ).sign()), Reason.MALFORMED);
         }
 
         @Test
         void compressedPayloadHeader() {
-            assertRejected(() -> verifier.verify(minter.token().withHeader("zip", "DEF").sign()), Reason.MALFORMED);
+            assertRejected(
+                    () -> verifier.verify(
+                            minter.token().withHeader("zip", "DEF").sign()),
+                    Reason.MALFORMED);
         }
 
         @Test
@@ -387,8 +460,17 @@ class ClerkIdentityVerifierTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"../../etc/passwd", "kid/with/slashes", "kid\u0000nul", "kid\r\nX-Injected: 1",
-            "https://evil.test/jwks.json", "kid with spaces", "", "%2e%2e"})
+        @ValueSource(
+                strings = {
+                    "../../etc/passwd",
+                    "kid/with/slashes",
+                    "kid\u0000nul",
+                    "kid\r\nX-Injected: 1",
+                    "https://evil.test/jwks.json",
+                    "kid with spaces",
+                    "",
+                    "%2e%2e"
+                })
         void hostileKid(String kid) {
             String token = minter.token().kid(null).withHeader("kid", kid).sign();
 
@@ -397,23 +479,33 @@ class ClerkIdentityVerifierTest {
 
         @Test
         void hugeKid() {
-            assertRejected(() -> verifier.verify(minter.token().kid("k".repeat(TokenShape.MAX_KID_CHARS + 1)).sign()),
+            assertRejected(
+                    () -> verifier.verify(minter.token()
+                            .kid("k".repeat(TokenShape.MAX_KID_CHARS + 1))
+                            .sign()),
                     Reason.MALFORMED);
         }
 
         @Test
         void kidThatIsNotAString() {
-            assertRejected(() -> verifier.verify(minter.token().kid(null).withHeader("kid", 7).sign()), Reason.MALFORMED);
+            assertRejected(
+                    () -> verifier.verify(
+                            minter.token().kid(null).withHeader("kid", 7).sign()),
+                    Reason.MALFORMED);
         }
 
         @Test
         void pendingSession() {
-            assertRejected(() -> verifier.verify(minter.token().claim("sts", "pending").sign()), Reason.SESSION_PENDING);
+            assertRejected(
+                    () -> verifier.verify(minter.token().claim("sts", "pending").sign()), Reason.SESSION_PENDING);
         }
 
         @Test
         void pendingSessionIsOnlyReportedForAnOtherwiseValidToken() {
-            String token = minter.token().claim("sts", "pending").expiresIn(Duration.ofMinutes(-1)).sign();
+            String token = minter.token()
+                    .claim("sts", "pending")
+                    .expiresIn(Duration.ofMinutes(-1))
+                    .sign();
 
             assertRejected(() -> verifier.verify(token), Reason.EXPIRED);
         }
@@ -421,19 +513,22 @@ class ClerkIdentityVerifierTest {
 
     @Nested
     class AuthorizedParties {
-        final ClerkIdentityVerifier strict =
-                verifier(ClerkConfig.builder().authorizedParties(List.of("https://app.test", "https://admin.app.test/")));
+        final ClerkIdentityVerifier strict = verifier(
+                ClerkConfig.builder().authorizedParties(List.of("https://app.test", "https://admin.app.test/")));
 
         @ParameterizedTest
         @ValueSource(strings = {"https://app.test", "https://admin.app.test"})
         void allowedPartyIsAccepted(String azp) {
-            assertThat(strict.verify(minter.token().authorizedParty(azp).sign())).isNotNull();
+            assertThat(strict.verify(minter.token().authorizedParty(azp).sign()))
+                    .isNotNull();
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"https://evil.test", "https://app.test.evil.test", "https://app.test/", "http://app.test"})
+        @ValueSource(
+                strings = {"https://evil.test", "https://app.test.evil.test", "https://app.test/", "http://app.test"})
         void otherPartyIsRejected(String azp) {
-            assertRejected(() -> strict.verify(minter.token().authorizedParty(azp).sign()), Reason.UNAUTHORIZED_PARTY);
+            assertRejected(
+                    () -> strict.verify(minter.token().authorizedParty(azp).sign()), Reason.UNAUTHORIZED_PARTY);
         }
 
         @Test
@@ -443,13 +538,19 @@ class ClerkIdentityVerifierTest {
 
         @Test
         void partyThatIsNotAStringIsRejected() {
-            assertRejected(() -> strict.verify(minter.token().claim("azp", List.of("https://app.test")).sign()),
+            assertRejected(
+                    () -> strict.verify(minter.token()
+                            .claim("azp", List.of("https://app.test"))
+                            .sign()),
                     Reason.UNAUTHORIZED_PARTY);
         }
 
         @Test
         void anyPartyIsAcceptedWhenNoneAreConfigured() {
-            assertThat(verifier.verify(minter.token().authorizedParty("https://anything.test").sign())).isNotNull();
+            assertThat(verifier.verify(minter.token()
+                            .authorizedParty("https://anything.test")
+                            .sign()))
+                    .isNotNull();
         }
     }
 
@@ -474,7 +575,9 @@ class ClerkIdentityVerifierTest {
             clock.advance(Duration.ofSeconds(30 + 5 + 1)); // past exp + skew, well within the cache's 60 s TTL
 
             assertRejected(() -> verifier.verify(token), Reason.EXPIRED);
-            assertThat(verifier.cacheStats().hitCount()).as("rejected by the cache-hit path").isEqualTo(1);
+            assertThat(verifier.cacheStats().hitCount())
+                    .as("rejected by the cache-hit path")
+                    .isEqualTo(1);
             assertRejected(() -> verifier.verify(token), Reason.EXPIRED); // and by full verification after eviction
         }
 
@@ -489,8 +592,10 @@ class ClerkIdentityVerifierTest {
 
         @Test
         void differentTokensOfTheSameUserAreCachedSeparately() {
-            Identity a = verifier.verify(minter.token().claim("email", "a@example.test").sign());
-            Identity b = verifier.verify(minter.token().claim("email", "b@example.test").sign());
+            Identity a = verifier.verify(
+                    minter.token().claim("email", "a@example.test").sign());
+            Identity b = verifier.verify(
+                    minter.token().claim("email", "b@example.test").sign());
 
             assertThat(a.email()).isEqualTo("a@example.test");
             assertThat(b.email()).isEqualTo("b@example.test");
@@ -541,12 +646,17 @@ class ClerkIdentityVerifierTest {
 
         @Test
         void rejectionMessagesNeverContainTheTokenOrItsClaims() {
-            String token = minter.token().subject("user_secret_subject").issuer("https://evil-issuer.test").sign();
+            String token = minter.token()
+                    .subject("user_secret_subject")
+                    .issuer("https://evil-issuer.test")
+                    .sign();
 
             Throwable thrown = catchThrowable(() -> verifier.verify(token));
 
             assertThat(thrown).isInstanceOf(IdentityRejectedException.class);
-            assertThat(thrown.getMessage()).doesNotContain("user_secret_subject").doesNotContain("evil-issuer")
+            assertThat(thrown.getMessage())
+                    .doesNotContain("user_secret_subject")
+                    .doesNotContain("evil-issuer")
                     .doesNotContain(token.substring(0, 20));
         }
     }

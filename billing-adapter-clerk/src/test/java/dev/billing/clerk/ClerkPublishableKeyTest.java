@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ClerkPublishableKeyTest {
 
@@ -42,12 +42,21 @@ class ClerkPublishableKeyTest {
         String needsPadding = pk("pk_test_", "clerk.example.co$");
 
         assertThat(ClerkPublishableKey.parse(" " + padded + "\n").frontendApi()).isEqualTo("clerk.example.com");
-        assertThat(ClerkPublishableKey.parse(needsPadding.replace("=", "")).frontendApi()).isEqualTo("clerk.example.co");
+        assertThat(ClerkPublishableKey.parse(needsPadding.replace("=", "")).frontendApi())
+                .isEqualTo("clerk.example.co");
     }
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {"   ", "sk_test_abc", "pk_prod_Y2xlcmsuZXhhbXBsZS5jb20k", "pk_test_", "pk_test_!!!!", "pk_test_%%%"})
+    @ValueSource(
+            strings = {
+                "   ",
+                "sk_test_abc",
+                "pk_prod_Y2xlcmsuZXhhbXBsZS5jb20k",
+                "pk_test_",
+                "pk_test_!!!!",
+                "pk_test_%%%"
+            })
     void invalidKeyIsRejectedWithAClearMessage(String key) {
         assertThatThrownBy(() -> ClerkPublishableKey.parse(key))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -55,8 +64,18 @@ class ClerkPublishableKeyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"clerk.example.com", "a$b.example.com$", "localhost$", "evil.test/path$", "host name.test$",
-        "evil.test:8443$", "$", ".example.com$", "caf\u00e9.example.com$"})
+    @ValueSource(
+            strings = {
+                "clerk.example.com",
+                "a$b.example.com$",
+                "localhost$",
+                "evil.test/path$",
+                "host name.test$",
+                "evil.test:8443$",
+                "$",
+                ".example.com$",
+                "caf\u00e9.example.com$"
+            })
     void keyThatDoesNotDecodeToAHostIsRejected(String decoded) {
         assertThatThrownBy(() -> ClerkPublishableKey.parse(pk("pk_live_", decoded)))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -1,25 +1,24 @@
 package dev.billing.clerk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
 import dev.billing.core.model.OrgMember;
-import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.testkit.webhook.SvixSignature;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ClerkWebhookVerifierTest {
     static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
-    static final String OLD_SECRET = "whsec_" + Base64.getEncoder().encodeToString(
-            "the-previous-signing-secret-0001".getBytes(StandardCharsets.UTF_8));
+    static final String OLD_SECRET = "whsec_"
+            + Base64.getEncoder().encodeToString("the-previous-signing-secret-0001".getBytes(StandardCharsets.UTF_8));
     static final ClerkWebhookVerifier VERIFIER = ClerkWebhookVerifier.create(List.of(SvixSignature.SECRET));
 
     static byte[] body(String action) {
@@ -54,8 +53,15 @@ class ClerkWebhookVerifierTest {
         assertThat(event.type()).isEqualTo("clerk.organizationMembership.created");
         assertThat(event.created()).isEqualTo(NOW.minusSeconds(30));
         assertThat(event.objectId()).isEqualTo("orgmem_orgacmeuserada");
-        assertThat(VERIFIER.decode(event)).contains(new OrgMember("org_acme", UserId.of("user_ada"), "org:admin", true,
-                NOW.minusSeconds(30), "msg_1", "orgmem_orgacmeuserada"));
+        assertThat(VERIFIER.decode(event))
+                .contains(new OrgMember(
+                        "org_acme",
+                        UserId.of("user_ada"),
+                        "org:admin",
+                        true,
+                        NOW.minusSeconds(30),
+                        "msg_1",
+                        "orgmem_orgacmeuserada"));
     }
 
     @Test
@@ -66,20 +72,27 @@ class ClerkWebhookVerifierTest {
 
         byte[] user = "{\"type\":\"user.created\",\"object\":\"event\",\"data\":{\"id\":\"user_1\"}}"
                 .getBytes(StandardCharsets.UTF_8);
-        assertThat(VERIFIER.decode(verify(VERIFIER, sign(SvixSignature.SECRET, user), NOW, user))).isEmpty();
+        assertThat(VERIFIER.decode(verify(VERIFIER, sign(SvixSignature.SECRET, user), NOW, user)))
+                .isEmpty();
     }
 
     @Test
     void anEventIsAboutTheUserItNamesSoAnErasureAndAnExportFindIt() {
         byte[] membership = body("updated");
-        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, membership), NOW, membership).subjectId())
+        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, membership), NOW, membership)
+                        .subjectId())
                 .isEqualTo("user_ada");
         byte[] user = ("{\"type\":\"user.updated\",\"object\":\"event\",\"data\":{\"id\":\"user_1\","
-                + "\"object\":\"user\"}}").getBytes(StandardCharsets.UTF_8);
-        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, user), NOW, user).subjectId()).isEqualTo("user_1");
+                        + "\"object\":\"user\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, user), NOW, user).subjectId())
+                .isEqualTo("user_1");
         byte[] session = ("{\"type\":\"session.created\",\"object\":\"event\",\"data\":{\"id\":\"sess_1\","
-                + "\"object\":\"session\",\"user_id\":\"user_2\"}}").getBytes(StandardCharsets.UTF_8);
-        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, session), NOW, session).subjectId()).isEqualTo("user_2");
+                        + "\"object\":\"session\",\"user_id\":\"user_2\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, session), NOW, session)
+                        .subjectId())
+                .isEqualTo("user_2");
     }
 
     @Test
@@ -100,8 +113,8 @@ class ClerkWebhookVerifierTest {
         byte[] changed = body("deleted");
 
         assertThat(rejection(() -> verify(VERIFIER, signature, NOW, changed))).isEqualTo(Reason.NO_MATCHING_SIGNATURE);
-        assertThat(rejection(() -> VERIFIER.verify("msg_2", Long.toString(NOW.getEpochSecond()), signature, body,
-                NOW))).isEqualTo(Reason.NO_MATCHING_SIGNATURE);
+        assertThat(rejection(() -> VERIFIER.verify("msg_2", Long.toString(NOW.getEpochSecond()), signature, body, NOW)))
+                .isEqualTo(Reason.NO_MATCHING_SIGNATURE);
         assertThat(rejection(() -> verify(VERIFIER, signature, NOW.minusSeconds(1), body)))
                 .isEqualTo(Reason.NO_MATCHING_SIGNATURE);
     }
@@ -112,10 +125,12 @@ class ClerkWebhookVerifierTest {
         Instant stale = NOW.minusSeconds(301);
         Instant future = NOW.plusSeconds(301);
 
-        assertThat(rejection(() -> verify(VERIFIER, SvixSignature.sign(SvixSignature.SECRET, "msg_1", stale, body),
-                stale, body))).isEqualTo(Reason.TIMESTAMP_TOO_OLD);
-        assertThat(rejection(() -> verify(VERIFIER, SvixSignature.sign(SvixSignature.SECRET, "msg_1", future, body),
-                future, body))).isEqualTo(Reason.TIMESTAMP_IN_FUTURE);
+        assertThat(rejection(() ->
+                        verify(VERIFIER, SvixSignature.sign(SvixSignature.SECRET, "msg_1", stale, body), stale, body)))
+                .isEqualTo(Reason.TIMESTAMP_TOO_OLD);
+        assertThat(rejection(() -> verify(
+                        VERIFIER, SvixSignature.sign(SvixSignature.SECRET, "msg_1", future, body), future, body)))
+                .isEqualTo(Reason.TIMESTAMP_IN_FUTURE);
         Instant edge = NOW.minusSeconds(300);
         assertThat(verify(VERIFIER, SvixSignature.sign(SvixSignature.SECRET, "msg_1", edge, body), edge, body))
                 .isNotNull();
@@ -127,8 +142,10 @@ class ClerkWebhookVerifierTest {
         String ts = Long.toString(NOW.getEpochSecond());
         String signature = sign(SvixSignature.SECRET, body);
 
-        assertThat(rejection(() -> VERIFIER.verify(null, ts, signature, body, NOW))).isEqualTo(Reason.MISSING_SIGNATURE);
-        assertThat(rejection(() -> VERIFIER.verify("msg_1", ts, " ", body, NOW))).isEqualTo(Reason.MISSING_SIGNATURE);
+        assertThat(rejection(() -> VERIFIER.verify(null, ts, signature, body, NOW)))
+                .isEqualTo(Reason.MISSING_SIGNATURE);
+        assertThat(rejection(() -> VERIFIER.verify("msg_1", ts, " ", body, NOW)))
+                .isEqualTo(Reason.MISSING_SIGNATURE);
         assertThat(rejection(() -> VERIFIER.verify("msg 1", ts, signature, body, NOW)))
                 .isEqualTo(Reason.MALFORMED_SIGNATURE);
         assertThat(rejection(() -> VERIFIER.verify("msg_1", "soon", signature, body, NOW)))
@@ -143,7 +160,8 @@ class ClerkWebhookVerifierTest {
     void aSignedBodyThatIsNotAClerkEventIsRefused() {
         for (String text : List.of("not json", "[]", "{\"type\":\"x\"}", "{\"data\":{}}")) {
             byte[] body = text.getBytes(StandardCharsets.UTF_8);
-            assertThat(rejection(() -> verify(VERIFIER, sign(SvixSignature.SECRET, body), NOW, body))).as(text)
+            assertThat(rejection(() -> verify(VERIFIER, sign(SvixSignature.SECRET, body), NOW, body)))
+                    .as(text)
                     .isEqualTo(Reason.MALFORMED_PAYLOAD);
         }
         byte[] noOrg = "{\"type\":\"organizationMembership.created\",\"data\":{\"id\":\"orgmem_1\"}}"
@@ -154,9 +172,10 @@ class ClerkWebhookVerifierTest {
 
     @Test
     void aMembershipEventWithoutClerksIdsIsRefusedBeforeAnythingIsStored() {
-        String good = SvixSignature.membershipEvent("deleted", "orgmem_2abc", "org_2abc", "user_2abc", "org:member",
-                NOW.minusSeconds(30));
-        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, bytes(good)), NOW, bytes(good)).objectId())
+        String good = SvixSignature.membershipEvent(
+                "deleted", "orgmem_2abc", "org_2abc", "user_2abc", "org:member", NOW.minusSeconds(30));
+        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, bytes(good)), NOW, bytes(good))
+                        .objectId())
                 .isEqualTo("orgmem_2abc");
         List<String> refused = List.of(
                 good.replace("\"org_2abc\"", "\"acme\""),
@@ -172,17 +191,19 @@ class ClerkWebhookVerifierTest {
                 good.replace("\"user_2abc\"", "\"user_" + "a".repeat(65) + "\""));
         for (String body : refused) {
             assertThat(rejection(() -> verify(VERIFIER, sign(SvixSignature.SECRET, bytes(body)), NOW, bytes(body))))
-                    .as(body).isEqualTo(Reason.MALFORMED_PAYLOAD);
+                    .as(body)
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
         }
         // Other Clerk events carry no membership and are not held to it.
         byte[] user = bytes("{\"type\":\"user.updated\",\"data\":{\"id\":\"whatever\"}}");
-        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, user), NOW, user).type()).isEqualTo("clerk.user.updated");
+        assertThat(verify(VERIFIER, sign(SvixSignature.SECRET, user), NOW, user).type())
+                .isEqualTo("clerk.user.updated");
     }
 
     @Test
     void aSignedBodyNamingAKeyTwiceAnywhereIsRefused() {
-        String good = SvixSignature.membershipEvent("created", "org_acme", "user_ada", "org:member",
-                NOW.minusSeconds(30));
+        String good =
+                SvixSignature.membershipEvent("created", "org_acme", "user_ada", "org:member", NOW.minusSeconds(30));
         List<String> doubled = List.of(
                 good.replace("\"type\":", "\"type\":\"organizationMembership.deleted\",\"type\":"),
                 good.replace("\"organization\":{", "\"organization\":{\"id\":\"org_other\","),
@@ -191,7 +212,8 @@ class ClerkWebhookVerifierTest {
                 good.replace("\"data\":{", "\"data\":{\"role\":\"org:admin\","));
         for (String body : doubled) {
             assertThat(rejection(() -> verify(VERIFIER, sign(SvixSignature.SECRET, bytes(body)), NOW, bytes(body))))
-                    .as(body).isEqualTo(Reason.MALFORMED_PAYLOAD);
+                    .as(body)
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
         }
         byte[] user = bytes("{\"type\":\"user.updated\",\"data\":{\"id\":\"u\",\"x\":{\"a\":1,\"a\":2}}}");
         assertThat(rejection(() -> verify(VERIFIER, sign(SvixSignature.SECRET, user), NOW, user)))
@@ -205,9 +227,9 @@ class ClerkWebhookVerifierTest {
     @Test
     void aSecretThatIsNotSvixsIsRefusedWithoutEchoingIt() {
         assertThatThrownBy(() -> ClerkWebhookVerifier.create(List.of(SvixSignature.SECRET, "whsec_not base64!")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret #2")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("secret #2")
                 .hasMessageNotContaining("not base64");
-        assertThatThrownBy(() -> ClerkWebhookVerifier.create(List.of()))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ClerkWebhookVerifier.create(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -50,7 +50,8 @@ class JwksDocumentTest {
         Map<String, Object> bare = jwk(A, "use", null);
         bare.remove("alg");
 
-        assertThat(JwksDocument.parse(jwks(List.of(bare)), NOW).keys().find("kid_a")).isEqualTo(A.publicKey());
+        assertThat(JwksDocument.parse(jwks(List.of(bare)), NOW).keys().find("kid_a"))
+                .isEqualTo(A.publicKey());
     }
 
     @Test
@@ -83,7 +84,8 @@ class JwksDocumentTest {
 
     @Test
     void keyWithoutKidServesKidlessTokensWhenAlone() throws Exception {
-        KeySet keys = JwksDocument.parse(jwks(List.of(A.withKid(null).jwk())), NOW).keys();
+        KeySet keys =
+                JwksDocument.parse(jwks(List.of(A.withKid(null).jwk())), NOW).keys();
 
         assertThat(keys.find(null)).isEqualTo(A.publicKey());
         assertThat(keys.find("kid_a")).isNull();
@@ -91,7 +93,10 @@ class JwksDocumentTest {
 
     @Test
     void kidlessTokenIsAmbiguousWithSeveralKeys() throws Exception {
-        assertThat(JwksDocument.parse(jwks(List.of(A.jwk(), B.jwk())), NOW).keys().find(null)).isNull();
+        assertThat(JwksDocument.parse(jwks(List.of(A.jwk(), B.jwk())), NOW)
+                        .keys()
+                        .find(null))
+                .isNull();
     }
 
     @Test

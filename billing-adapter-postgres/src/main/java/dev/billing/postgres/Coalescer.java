@@ -2,7 +2,6 @@ package dev.billing.postgres;
 
 import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -345,8 +344,7 @@ final class Coalescer<I, O> {
         }
     }
 
-    private record Failed(StoreException failure) {
-    }
+    private record Failed(StoreException failure) {}
 
     private static final class Call<I, O> {
         final I row;
@@ -356,6 +354,7 @@ final class Coalescer<I, O> {
         volatile boolean done;
         /** Set once a leader waiting for company may go. */
         volatile boolean accompanied;
+
         O answer;
         RuntimeException failure;
 

@@ -1,7 +1,6 @@
 package dev.billing.postgres;
 
 import dev.billing.core.error.InvalidRequestException;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -15,8 +14,7 @@ final class Cursors {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-    private Cursors() {
-    }
+    private Cursors() {}
 
     static String encode(String... parts) {
         StringBuilder out = new StringBuilder();
@@ -59,8 +57,8 @@ final class Cursors {
 
     /** An instant as whole microseconds since the epoch (the precision Postgres keeps), for a cursor part. */
     static String micros(Instant instant) {
-        return Long.toString(Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
-                instant.getNano() / 1_000));
+        return Long.toString(
+                Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000));
     }
 
     static Instant instantFromMicros(String part) {

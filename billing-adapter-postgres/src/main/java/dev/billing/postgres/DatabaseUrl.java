@@ -2,11 +2,11 @@ package dev.billing.postgres;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ArrayList;
 
 /**
  * Parses the two spellings of a Postgres address into a JDBC URL without credentials, the credentials, and the
@@ -26,12 +26,10 @@ final class DatabaseUrl {
             "application_name", "ApplicationName",
             "connect_timeout", "connectTimeout");
 
-    private DatabaseUrl() {
-    }
+    private DatabaseUrl() {}
 
     /** What a URL says. {@code user}/{@code password} are null when the URL does not give them. */
-    record Parsed(String jdbcUrl, String user, String password, Map<String, String> properties) {
-    }
+    record Parsed(String jdbcUrl, String user, String password, Map<String, String> properties) {}
 
     static Parsed parse(String url) {
         if (url == null || url.isBlank()) {
@@ -84,8 +82,8 @@ final class DatabaseUrl {
         String hostList = slash >= 0 ? rest.substring(0, slash) : rest;
         String database = slash >= 0 ? decode(rest.substring(slash + 1), "database name") : "";
         if (database.isBlank()) {
-            throw new IllegalArgumentException("The database URL names no database (expected .../<database> after "
-                    + "the host)");
+            throw new IllegalArgumentException(
+                    "The database URL names no database (expected .../<database> after " + "the host)");
         }
         if (database.contains("/")) {
             throw new IllegalArgumentException("The database URL's database name must not contain '/'");
@@ -173,7 +171,8 @@ final class DatabaseUrl {
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
-                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0
+                if (i + 2 >= raw.length()
+                        || Character.digit(raw.charAt(i + 1), 16) < 0
                         || Character.digit(raw.charAt(i + 2), 16) < 0) {
                     throw new IllegalArgumentException("The database URL's " + what
                             + " has an invalid percent-encoding (expected %XX with two hex digits)");
@@ -197,11 +196,16 @@ final class DatabaseUrl {
         StringBuilder out = new StringBuilder();
         for (byte b : database.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '-'
                     || c == '.') {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }

@@ -2,16 +2,6 @@ package dev.billing.postgres;
 
 import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.StatementExceptions;
-import org.jdbi.v3.core.statement.TemplateEngine;
-import org.jdbi.v3.core.statement.Update;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,6 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementExceptions;
+import org.jdbi.v3.core.statement.TemplateEngine;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * The one way the stores reach the database: a configured {@link Jdbi}, the schema substituted into SQL, every
@@ -153,8 +152,8 @@ final class Db {
      * different row with that id, then an insert) that writes one row wins, then {@code advanceIds} moves the
      * table's identity past the id so later rows get higher ones. Returns whether a row was written.
      */
-    static boolean restoreWithId(Handle h, List<String> attempts, UnaryOperator<Update> bind, String advanceIds,
-                                 long id) {
+    static boolean restoreWithId(
+            Handle h, List<String> attempts, UnaryOperator<Update> bind, String advanceIds, long id) {
         for (String sql : attempts) {
             if (bind.apply(h.createUpdate(sql).bind("id", id)).execute() == 1) {
                 h.createQuery(advanceIds).bind("id", id).mapTo(Long.class).findOne();
@@ -166,7 +165,9 @@ final class Db {
 
     /** Postgres keeps microseconds: the instant as bound, truncated the same way every time. */
     static OffsetDateTime ts(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        return instant == null
+                ? null
+                : OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

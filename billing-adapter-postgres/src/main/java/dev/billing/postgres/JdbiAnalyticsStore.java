@@ -1,21 +1,19 @@
 package dev.billing.postgres;
 
-import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.analytics.InvoiceTally;
 import dev.billing.core.model.analytics.MrrSpan;
 import dev.billing.core.model.analytics.PurchaseTally;
 import dev.billing.core.model.analytics.RefundTally;
 import dev.billing.core.model.analytics.SubscriptionMovements;
-import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.analytics.SubscriptionTally;
 import dev.billing.core.model.analytics.TrialOutcomes;
 import dev.billing.core.model.analytics.UsageTally;
+import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.port.AnalyticsStore;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -64,7 +62,8 @@ final class JdbiAnalyticsStore implements AnalyticsStore {
                 FROM started FULL JOIN churned USING (month)
                 """);
         // Months as text of the UTC wall time (independent of the session's time zone); an instant after :now, and
-        // the trial end of a subscription trialing now, is the month after now's. Reads every subscription not ended before the window, as the tally does.
+        // the trial end of a subscription trialing now, is the month after now's. Reads every subscription not ended
+        // before the window, as the tally does.
         this.spans = db.sql("""
                 WITH w AS (SELECT CAST(:now AS timestamptz) AS now,
                                   to_char((CAST(:now AS timestamptz) AT TIME ZONE 'UTC') + interval '1 month',
@@ -127,68 +126,116 @@ final class JdbiAnalyticsStore implements AnalyticsStore {
 
     @Override
     public List<SubscriptionTally> subscriptionTally() {
-        return db.call("analytics.subscriptionTally", h -> h.createQuery(tally).map((rs, ctx) ->
-                new SubscriptionTally(SubscriptionStatus.fromStripe(rs.getString("status")), rs.getString("price_id"),
-                        SubscriptionColumns.pricing(rs), rs.getBoolean("canceling"), rs.getLong("quantity"),
-                        rs.getLong("n"))).list());
+        return db.call(
+                "analytics.subscriptionTally",
+                h -> h.createQuery(tally)
+                        .map((rs, ctx) -> new SubscriptionTally(
+                                SubscriptionStatus.fromStripe(rs.getString("status")),
+                                rs.getString("price_id"),
+                                SubscriptionColumns.pricing(rs),
+                                rs.getBoolean("canceling"),
+                                rs.getLong("quantity"),
+                                rs.getLong("n")))
+                        .list());
     }
 
     @Override
     public List<SubscriptionMovements> movements(Instant since) {
-        return db.call("analytics.movements", h -> h.createQuery(movements)
-                .bindByType("since", Db.ts(since), OffsetDateTime.class)
-                .map((rs, ctx) -> new SubscriptionMovements(YearMonth.parse(rs.getString("month")),
-                        rs.getLong("started"), rs.getLong("reactivated"), rs.getLong("churned"))).list());
+        return db.call(
+                "analytics.movements",
+                h -> h.createQuery(movements)
+                        .bindByType("since", Db.ts(since), OffsetDateTime.class)
+                        .map((rs, ctx) -> new SubscriptionMovements(
+                                YearMonth.parse(rs.getString("month")),
+                                rs.getLong("started"),
+                                rs.getLong("reactivated"),
+                                rs.getLong("churned")))
+                        .list());
     }
 
     @Override
     public List<MrrSpan> mrrSpans(Instant since, Instant now) {
-        return db.call("analytics.mrrSpans", h -> h.createQuery(spans)
-                .bindByType("since", Db.ts(since), OffsetDateTime.class)
-                .bindByType("now", Db.ts(now), OffsetDateTime.class)
-                .map((rs, ctx) -> new MrrSpan(SubscriptionColumns.pricing(rs), rs.getLong("quantity"),
-                        YearMonth.parse(rs.getString("created_month")), month(rs.getString("ended_month")),
-                        month(rs.getString("trial_end_month")), rs.getLong("n"))).list());
+        return db.call(
+                "analytics.mrrSpans",
+                h -> h.createQuery(spans)
+                        .bindByType("since", Db.ts(since), OffsetDateTime.class)
+                        .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                        .map((rs, ctx) -> new MrrSpan(
+                                SubscriptionColumns.pricing(rs),
+                                rs.getLong("quantity"),
+                                YearMonth.parse(rs.getString("created_month")),
+                                month(rs.getString("ended_month")),
+                                month(rs.getString("trial_end_month")),
+                                rs.getLong("n")))
+                        .list());
     }
 
     @Override
     public TrialOutcomes trialOutcomes(Instant now) {
-        return db.call("analytics.trialOutcomes", h -> h.createQuery(trials)
-                .bindByType("now", Db.ts(now), OffsetDateTime.class)
-                .map((rs, ctx) -> new TrialOutcomes(rs.getLong("ended"), rs.getLong("converted"))).one());
+        return db.call(
+                "analytics.trialOutcomes",
+                h -> h.createQuery(trials)
+                        .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                        .map((rs, ctx) -> new TrialOutcomes(rs.getLong("ended"), rs.getLong("converted")))
+                        .one());
     }
 
     @Override
     public List<InvoiceTally> invoiceTally(Instant since) {
-        return db.call("analytics.invoiceTally", h -> h.createQuery(invoices)
-                .bindByType("since", Db.ts(since), OffsetDateTime.class)
-                .map((rs, ctx) -> new InvoiceTally(InvoiceStatus.fromStripe(rs.getString("status")),
-                        rs.getString("currency"), rs.getBoolean("at_risk"), rs.getLong("n"), rs.getLong("due"),
-                        rs.getLong("remaining"))).list());
+        return db.call(
+                "analytics.invoiceTally",
+                h -> h.createQuery(invoices)
+                        .bindByType("since", Db.ts(since), OffsetDateTime.class)
+                        .map((rs, ctx) -> new InvoiceTally(
+                                InvoiceStatus.fromStripe(rs.getString("status")),
+                                rs.getString("currency"),
+                                rs.getBoolean("at_risk"),
+                                rs.getLong("n"),
+                                rs.getLong("due"),
+                                rs.getLong("remaining")))
+                        .list());
     }
 
     @Override
     public List<PurchaseTally> purchaseRevenue(Instant since) {
-        return db.call("analytics.purchaseRevenue", h -> h.createQuery(purchases)
-                .bindByType("since", Db.ts(since), OffsetDateTime.class)
-                .map((rs, ctx) -> new PurchaseTally(YearMonth.parse(rs.getString("month")), rs.getString("currency"),
-                        rs.getLong("n"), rs.getLong("total"))).list());
+        return db.call(
+                "analytics.purchaseRevenue",
+                h -> h.createQuery(purchases)
+                        .bindByType("since", Db.ts(since), OffsetDateTime.class)
+                        .map((rs, ctx) -> new PurchaseTally(
+                                YearMonth.parse(rs.getString("month")),
+                                rs.getString("currency"),
+                                rs.getLong("n"),
+                                rs.getLong("total")))
+                        .list());
     }
 
     @Override
     public List<RefundTally> refundTally(Instant since) {
-        return db.call("analytics.refundTally", h -> h.createQuery(refunds)
-                .bindByType("since", Db.ts(since), OffsetDateTime.class)
-                .map((rs, ctx) -> new RefundTally(YearMonth.parse(rs.getString("month")), rs.getString("currency"),
-                        rs.getLong("n"), rs.getLong("total"))).list());
+        return db.call(
+                "analytics.refundTally",
+                h -> h.createQuery(refunds)
+                        .bindByType("since", Db.ts(since), OffsetDateTime.class)
+                        .map((rs, ctx) -> new RefundTally(
+                                YearMonth.parse(rs.getString("month")),
+                                rs.getString("currency"),
+                                rs.getLong("n"),
+                                rs.getLong("total")))
+                        .list());
     }
 
     @Override
     public List<UsageTally> usage(Instant now) {
-        return db.call("analytics.usage", h -> h.createQuery(usage)
-                .bindByType("now", Db.ts(now), OffsetDateTime.class)
-                .map((rs, ctx) -> new UsageTally(rs.getString("price_id"), rs.getString("meter"),
-                        rs.getLong("accounts"), rs.getLong("used"))).list());
+        return db.call(
+                "analytics.usage",
+                h -> h.createQuery(usage)
+                        .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                        .map((rs, ctx) -> new UsageTally(
+                                rs.getString("price_id"),
+                                rs.getString("meter"),
+                                rs.getLong("accounts"),
+                                rs.getLong("used")))
+                        .list());
     }
 
     private static YearMonth month(String text) {

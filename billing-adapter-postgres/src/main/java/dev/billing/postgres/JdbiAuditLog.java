@@ -1,20 +1,19 @@
 package dev.billing.postgres;
 
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.audit.AuditAction;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.audit.AuditEntry;
 import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.audit.AuditRecord;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.Page;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.AuditLog;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
-
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * {@link AuditLog} on the {@code audit_log} table. The projection's changes are written there by V11's triggers, in
@@ -24,10 +23,15 @@ import java.util.List;
  * the id, newest first, with the filters given.
  */
 final class JdbiAuditLog implements AuditLog {
-    private static final RowMapper<AuditEntry> ENTRY = (rs, ctx) -> new AuditEntry(rs.getLong("id"),
-            Db.instant(rs, "recorded_at"), action(rs.getString("entity"), rs.getString("action")),
-            rs.getString("entity_id"), userId(rs.getString("user_id")), customerId(rs.getString("customer_id")),
-            cause(rs.getString("cause")), JsonMaps.read(rs.getString("detail")));
+    private static final RowMapper<AuditEntry> ENTRY = (rs, ctx) -> new AuditEntry(
+            rs.getLong("id"),
+            Db.instant(rs, "recorded_at"),
+            action(rs.getString("entity"), rs.getString("action")),
+            rs.getString("entity_id"),
+            userId(rs.getString("user_id")),
+            customerId(rs.getString("customer_id")),
+            cause(rs.getString("cause")),
+            JsonMaps.read(rs.getString("detail")));
 
     private final Db db;
     private final JdbiRemovals removals;
@@ -92,15 +96,26 @@ final class JdbiAuditLog implements AuditLog {
 
     @Override
     public boolean record(AuditRecord entry) {
-        return db.call("audit.record", h -> h.createUpdate(insert)
-                .bind("entity", entry.action().entity())
-                .bind("entityId", entry.entityId())
-                .bind("action", entry.action().action())
-                .bind("userId", entry.userId() == null ? null : entry.userId().value())
-                .bind("customerId", entry.customerId() == null ? null : entry.customerId().value())
-                .bind("cause", entry.cause().text())
-                .bind("detail", JsonMaps.write(entry.detail()))
-                .execute() == 1);
+        return db.call(
+                "audit.record",
+                h -> h.createUpdate(insert)
+                                .bind("entity", entry.action().entity())
+                                .bind("entityId", entry.entityId())
+                                .bind("action", entry.action().action())
+                                .bind(
+                                        "userId",
+                                        entry.userId() == null
+                                                ? null
+                                                : entry.userId().value())
+                                .bind(
+                                        "customerId",
+                                        entry.customerId() == null
+                                                ? null
+                                                : entry.customerId().value())
+                                .bind("cause", entry.cause().text())
+                                .bind("detail", JsonMaps.write(entry.detail()))
+                                .execute()
+                        == 1);
     }
 
     /**
@@ -109,16 +124,34 @@ final class JdbiAuditLog implements AuditLog {
      */
     @Override
     public boolean restore(AuditEntry entry) {
-        return db.transaction("audit.restore", h -> Db.restoreWithId(h, List.of(restoreUpdate, restoreInsert),
-                u -> u.bindByType("recordedAt", Db.ts(entry.recordedAt()), OffsetDateTime.class)
-                    .bind("entity", entry.action().entity())
-                    .bind("action", entry.action().action())
-                    .bind("entityId", entry.entityId())
-                    .bind("userId", entry.userId() == null ? null : entry.userId().value())
-                    .bind("customerId", entry.customerId() == null ? null : entry.customerId().value())
-                    .bind("cause", entry.cause() == null ? null : entry.cause().text())
-                    .bind("detail", JsonMaps.write(entry.detail()))
-                    .bind("explicit", entry.action().explicit()), advanceIds, entry.id()));
+        return db.transaction(
+                "audit.restore",
+                h -> Db.restoreWithId(
+                        h,
+                        List.of(restoreUpdate, restoreInsert),
+                        u -> u.bindByType("recordedAt", Db.ts(entry.recordedAt()), OffsetDateTime.class)
+                                .bind("entity", entry.action().entity())
+                                .bind("action", entry.action().action())
+                                .bind("entityId", entry.entityId())
+                                .bind(
+                                        "userId",
+                                        entry.userId() == null
+                                                ? null
+                                                : entry.userId().value())
+                                .bind(
+                                        "customerId",
+                                        entry.customerId() == null
+                                                ? null
+                                                : entry.customerId().value())
+                                .bind(
+                                        "cause",
+                                        entry.cause() == null
+                                                ? null
+                                                : entry.cause().text())
+                                .bind("detail", JsonMaps.write(entry.detail()))
+                                .bind("explicit", entry.action().explicit()),
+                        advanceIds,
+                        entry.id()));
     }
 
     /**
@@ -147,7 +180,8 @@ final class JdbiAuditLog implements AuditLog {
         conditions.forEach(c -> sql.append("\n  AND ").append(c));
         sql.append("\nORDER BY id DESC LIMIT :limit");
         return db.call("audit.list", h -> {
-            Query query = h.createQuery(sql.toString()).bind("before", q.beforeId()).bind("limit", q.limit() + 1);
+            Query query =
+                    h.createQuery(sql.toString()).bind("before", q.beforeId()).bind("limit", q.limit() + 1);
             if (q.userId() != null) {
                 query.bind("user", q.userId().value());
             }
@@ -155,7 +189,8 @@ final class JdbiAuditLog implements AuditLog {
                 query.bind("customer", q.customerId().value());
             }
             if (q.action() != null) {
-                query.bind("entity", q.action().entity()).bind("action", q.action().action());
+                query.bind("entity", q.action().entity())
+                        .bind("action", q.action().action());
             }
             if (q.from() != null) {
                 query.bindByType("from", Db.ts(q.from()), OffsetDateTime.class);
@@ -168,8 +203,8 @@ final class JdbiAuditLog implements AuditLog {
     }
 
     private static AuditAction action(String entity, String action) {
-        return AuditAction.of(entity, action).orElseThrow(() -> Db.corrupt("an audit row has the unknown action "
-                + entity + "." + action));
+        return AuditAction.of(entity, action)
+                .orElseThrow(() -> Db.corrupt("an audit row has the unknown action " + entity + "." + action));
     }
 
     private static UserId userId(String value) {

@@ -1,14 +1,11 @@
 package dev.billing.postgres;
 
-import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.port.CustomerStore;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
-
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * {@link CustomerStore} on Postgres: the table's two unique constraints (user, customer) decide every race, across
@@ -30,6 +29,7 @@ import java.util.Optional;
 final class JdbiCustomerStore implements CustomerStore {
     /** The most links one statement inserts. */
     static final int MAX_BATCH = 64;
+
     private static final RowMapper<CustomerLink> LINK = (rs, ctx) -> link(rs);
 
     private final Db db;
@@ -104,14 +104,22 @@ final class JdbiCustomerStore implements CustomerStore {
 
     @Override
     public Optional<CustomerLink> findByUserId(UserId userId) {
-        return db.call("customers.findByUserId", h -> h.createQuery(byUser).bind("user", userId.value())
-                .map(LINK).findOne());
+        return db.call(
+                "customers.findByUserId",
+                h -> h.createQuery(byUser)
+                        .bind("user", userId.value())
+                        .map(LINK)
+                        .findOne());
     }
 
     @Override
     public Optional<CustomerLink> findByCustomerId(CustomerId customerId) {
-        return db.call("customers.findByCustomerId", h -> h.createQuery(byCustomer)
-                .bind("customer", customerId.value()).map(LINK).findOne());
+        return db.call(
+                "customers.findByCustomerId",
+                h -> h.createQuery(byCustomer)
+                        .bind("customer", customerId.value())
+                        .map(LINK)
+                        .findOne());
     }
 
     @Override
@@ -137,14 +145,22 @@ final class JdbiCustomerStore implements CustomerStore {
     }
 
     private static CustomerLink link(ResultSet rs) throws SQLException {
-        return new CustomerLink(UserId.of(rs.getString("user_id")), CustomerId.of(rs.getString("customer_id")),
-                rs.getString("email"), Db.instant(rs, "created_at"));
+        return new CustomerLink(
+                UserId.of(rs.getString("user_id")),
+                CustomerId.of(rs.getString("customer_id")),
+                rs.getString("email"),
+                Db.instant(rs, "created_at"));
     }
 
     @Override
     public List<CustomerLink> findByEmail(String email, int limit) {
-        return db.call("customers.findByEmail", h -> h.createQuery(byEmail).bind("email", email)
-                .bind("limit", limit).map(LINK).list());
+        return db.call(
+                "customers.findByEmail",
+                h -> h.createQuery(byEmail)
+                        .bind("email", email)
+                        .bind("limit", limit)
+                        .map(LINK)
+                        .list());
     }
 
     @Override
@@ -162,18 +178,23 @@ final class JdbiCustomerStore implements CustomerStore {
                     .bind("email", link.email())
                     .bindByType("createdAt", Db.ts(link.createdAt()), OffsetDateTime.class)
                     .bind("cause", cause == null ? null : cause.text())
-                    .map(LINK).findOne();
+                    .map(LINK)
+                    .findOne();
             if (inserted.isPresent()) {
                 return new LinkResult.Linked(inserted.get()); // as stored (Postgres keeps microseconds)
             }
             // ON CONFLICT DO NOTHING waited for the conflicting insert to commit: the standing row is visible now.
-            Optional<CustomerLink> userLink = h.createQuery(byUser).bind("user", link.userId().value()).map(LINK)
+            Optional<CustomerLink> userLink = h.createQuery(byUser)
+                    .bind("user", link.userId().value())
+                    .map(LINK)
                     .findOne();
             if (userLink.isPresent()) {
                 return new LinkResult.UserAlreadyLinked(userLink.get());
             }
-            CustomerLink customerLink = h.createQuery(byCustomer).bind("customer", link.customerId().value())
-                    .map(LINK).findOne()
+            CustomerLink customerLink = h.createQuery(byCustomer)
+                    .bind("customer", link.customerId().value())
+                    .map(LINK)
+                    .findOne()
                     .orElseThrow(() -> Db.corrupt("a link conflicted but neither side is stored"));
             return new LinkResult.CustomerAlreadyLinked(customerLink);
         });
@@ -196,15 +217,15 @@ final class JdbiCustomerStore implements CustomerStore {
         }
         List<CausedLink> rows = new ArrayList<>(links.size());
         for (int i = 0; i < links.size(); i++) {
-            rows.add(new CausedLink(links.get(i), causes.get(i) == null ? null : causes.get(i).text()));
+            rows.add(new CausedLink(
+                    links.get(i), causes.get(i) == null ? null : causes.get(i).text()));
         }
-        return MultiRowSql.inRounds(rows, r -> List.of(r.link().userId(), r.link().customerId()), MAX_BATCH,
-                this::linkRound);
+        return MultiRowSql.inRounds(
+                rows, r -> List.of(r.link().userId(), r.link().customerId()), MAX_BATCH, this::linkRound);
     }
 
     /** A link and the text of its cause (captured with the call, whoever writes the round). */
-    private record CausedLink(CustomerLink link, String cause) {
-    }
+    private record CausedLink(CustomerLink link, String cause) {}
 
     private List<LinkResult> linkRound(List<CausedLink> caused) {
         List<CustomerLink> rows = caused.stream().map(CausedLink::link).toList();
@@ -216,7 +237,8 @@ final class JdbiCustomerStore implements CustomerStore {
             int i = 0;
             for (CausedLink row : sorted) {
                 CustomerLink link = row.link();
-                insertRows.bind(i++, link.userId().value())
+                insertRows
+                        .bind(i++, link.userId().value())
                         .bind(i++, link.customerId().value())
                         .bind(i++, link.email())
                         .bindByType(i++, Db.ts(link.createdAt()), OffsetDateTime.class)
@@ -228,9 +250,16 @@ final class JdbiCustomerStore implements CustomerStore {
             Map<CustomerId, CustomerLink> byCustomerId = new HashMap<>();
             if (inserted.size() < rows.size()) {
                 h.createQuery(byUsersOrCustomers)
-                        .bindArray("users", String.class, rows.stream().map(l -> l.userId().value()).toList())
-                        .bindArray("customers", String.class, rows.stream().map(l -> l.customerId().value()).toList())
-                        .map(LINK).forEach(l -> {
+                        .bindArray(
+                                "users",
+                                String.class,
+                                rows.stream().map(l -> l.userId().value()).toList())
+                        .bindArray(
+                                "customers",
+                                String.class,
+                                rows.stream().map(l -> l.customerId().value()).toList())
+                        .map(LINK)
+                        .forEach(l -> {
                             byUserId.put(l.userId(), l);
                             byCustomerId.put(l.customerId(), l);
                         });
@@ -257,7 +286,9 @@ final class JdbiCustomerStore implements CustomerStore {
         Cursors.checkLimit(limit);
         List<String> after = Cursors.decode(cursor, 1);
         return db.call("customers.list", h -> {
-            Query query = after == null ? h.createQuery(firstPage) : h.createQuery(nextPage).bind("after", after.get(0));
+            Query query = after == null
+                    ? h.createQuery(firstPage)
+                    : h.createQuery(nextPage).bind("after", after.get(0));
             List<CustomerLink> rows = query.bind("limit", limit + 1).map(LINK).list();
             return Pages.of(rows, limit, l -> Cursors.encode(l.userId().value()));
         });
@@ -265,7 +296,8 @@ final class JdbiCustomerStore implements CustomerStore {
 
     @Override
     public long count() {
-        return db.call("customers.count", h -> h.createQuery(count).mapTo(Long.class).one());
+        return db.call(
+                "customers.count", h -> h.createQuery(count).mapTo(Long.class).one());
     }
 
     /**
@@ -283,10 +315,15 @@ final class JdbiCustomerStore implements CustomerStore {
             return false; // an id that is already a pseudonym has nothing of its own left to erase
         }
         return db.transaction("customers.pseudonymise", h -> {
-            boolean moved = h.createUpdate(pseudonymise).bind("user", user.value())
-                    .bind("pseudonym", pseudonym.value()).bind("cause", cause == null ? null : cause.text())
-                    .execute() == 1;
-            h.createUpdate(pseudonymiseAudit).bind("user", user.value()).bind("pseudonym", pseudonym.value())
+            boolean moved = h.createUpdate(pseudonymise)
+                            .bind("user", user.value())
+                            .bind("pseudonym", pseudonym.value())
+                            .bind("cause", cause == null ? null : cause.text())
+                            .execute()
+                    == 1;
+            h.createUpdate(pseudonymiseAudit)
+                    .bind("user", user.value())
+                    .bind("pseudonym", pseudonym.value())
                     .execute();
             return moved;
         });

@@ -1,13 +1,10 @@
 package dev.billing.postgres;
 
+import dev.billing.core.model.Page;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.EventInbox;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -23,6 +20,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * {@link EventInbox} on Postgres. Every state change is one conditional statement, so the row itself arbitrates
@@ -47,6 +46,7 @@ final class JdbiEventInbox implements EventInbox {
      * otherwise scan all of it rather than probe the primary key (PartialIndexLookupsIT).
      */
     static final String PENDING_BY_ID = "status COLLATE \"C\" = 'pending'";
+
     private static final String DUE = """
             (next_attempt_at IS NULL OR next_attempt_at <= :now)
             AND (lease_expires_at IS NULL OR lease_expires_at <= :now)""";
@@ -66,11 +66,12 @@ final class JdbiEventInbox implements EventInbox {
     private static final String REDACTED = "payload = " + REDACTED_PAYLOAD + """
             , subject_id = NULL, last_error = NULL,
                 object_id = CASE WHEN object_id = subject_id THEN NULL ELSE object_id END""";
+
     private static final String NOT_REDACTED = """
             strpos(payload, '"billing_redacted":true') = 0 AND strpos(payload, '"billing_redacted": true') = 0""";
     private static final RowMapper<InboxEntry> ENTRY = JdbiEventInbox::entry;
-    private static final Comparator<InboxEntry> CLAIM_ORDER = Comparator
-            .comparing((InboxEntry e) -> e.event().created()).thenComparing(InboxEntry::eventId);
+    private static final Comparator<InboxEntry> CLAIM_ORDER =
+            Comparator.comparing((InboxEntry e) -> e.event().created()).thenComparing(InboxEntry::eventId);
 
     /** The most rows one group-committed statement writes. */
     static final int MAX_BATCH = 64;
@@ -114,20 +115,26 @@ final class JdbiEventInbox implements EventInbox {
     JdbiEventInbox(Db db) {
         this.db = db;
         this.removals = new JdbiRemovals(db);
-        this.inserts = new Coalescer<>(MAX_BATCH, INSERT_WRITERS, INSERT_COMPANY, row -> row.event().id(),
-                this::insertRows);
+        this.inserts = new Coalescer<>(
+                MAX_BATCH, INSERT_WRITERS, INSERT_COMPANY, row -> row.event().id(), this::insertRows);
         this.completions = new Coalescer<>(MAX_BATCH, Completion::eventId, this::completeRows);
-        this.insertBatch = new MultiRowSql(MAX_BATCH, db.sql("""
+        this.insertBatch = new MultiRowSql(
+                MAX_BATCH,
+                db.sql("""
                 INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,
                     object_id, object_type, payload, status, attempts, received_at, lease_owner, lease_expires_at,
                     subject_id)
-                VALUES """), "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
+                VALUES """),
+                "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
                 "\nON CONFLICT (event_id) DO NOTHING\nRETURNING event_id");
-        this.completeBatch = new MultiRowSql(MAX_BATCH, db.sql("""
+        this.completeBatch = new MultiRowSql(
+                MAX_BATCH,
+                db.sql("""
                 UPDATE {schema}.webhook_inbox AS i
                 SET status = v.outcome, processed_at = v.now, next_attempt_at = NULL, lease_owner = NULL,
                     lease_expires_at = NULL
-                FROM (VALUES """), "(CAST(? AS text), CAST(? AS text), CAST(? AS text), CAST(? AS timestamptz))",
+                FROM (VALUES """),
+                "(CAST(? AS text), CAST(? AS text), CAST(? AS text), CAST(? AS timestamptz))",
                 """
                 ) AS v (event_id, owner, outcome, now)
                 WHERE i.event_id = v.event_id AND i.lease_owner = v.owner AND i.{pending}
@@ -163,7 +170,8 @@ final class JdbiEventInbox implements EventInbox {
                        EXCLUDED.lease_owner, EXCLUDED.lease_expires_at, EXCLUDED.processed_at,
                        EXCLUDED.notified_at, EXCLUDED.subject_id)
                 """);
-        this.claim = db.sql("""
+        this.claim = db.sql(
+                """
                 UPDATE {schema}.webhook_inbox
                 SET attempts = attempts + 1, lease_owner = :owner, lease_expires_at = :leaseUntil,
                     processed_at = NULL
@@ -210,23 +218,24 @@ final class JdbiEventInbox implements EventInbox {
                 """);
         this.countByStatus = db.sql("SELECT status, count(*) AS n FROM {schema}.webhook_inbox GROUP BY status");
         String order = "\nORDER BY received_at DESC, event_id COLLATE \"C\"\nLIMIT :limit";
-        String after = "(received_at < :receivedAt OR (received_at = :receivedAt AND event_id COLLATE \"C\" > :eventId))";
+        String after =
+                "(received_at < :receivedAt OR (received_at = :receivedAt AND event_id COLLATE \"C\" > :eventId))";
         this.listFirst = db.sql(everyStatus(columns, "TRUE", order));
         this.listAfter = db.sql(everyStatus(columns, after, order));
-        this.listStatusFirst = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE status = :status"
-                + order);
-        this.listStatusAfter = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE status = :status AND "
-                + after + order);
+        this.listStatusFirst =
+                db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE status = :status" + order);
+        this.listStatusAfter = db.sql(
+                "SELECT " + columns + " FROM {schema}.webhook_inbox WHERE status = :status AND " + after + order);
         // Index scan of webhook_inbox_subject_idx (V19), then a top-N sort of the account's few entries
         // (QueryPlansIT). The predicate implies the partial index's.
-        this.about = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE subject_id = ANY(:subjects)"
-                + order);
+        this.about =
+                db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE subject_id = ANY(:subjects)" + order);
         // Status, lease, attempts and times stay, so a worker holding the entry still completes it. The entries come
         // from webhook_inbox_subject_idx (V19) or the primary key (QueryPlansIT).
         this.redact = db.sql("UPDATE {schema}.webhook_inbox SET " + REDACTED
                 + "\nWHERE subject_id = ANY(:subjects) AND " + NOT_REDACTED);
-        this.redactEvent = db.sql("UPDATE {schema}.webhook_inbox SET " + REDACTED
-                + "\nWHERE event_id = :eventId AND " + NOT_REDACTED);
+        this.redactEvent = db.sql(
+                "UPDATE {schema}.webhook_inbox SET " + REDACTED + "\nWHERE event_id = :eventId AND " + NOT_REDACTED);
     }
 
     /**
@@ -251,19 +260,20 @@ final class JdbiEventInbox implements EventInbox {
     @Override
     public RecordOutcome record(StripeEvent event, Instant receivedAt) {
         return inserts.submit(new NewRow(event, receivedAt, null, null))
-                ? RecordOutcome.RECORDED : RecordOutcome.DUPLICATE;
+                ? RecordOutcome.RECORDED
+                : RecordOutcome.DUPLICATE;
     }
 
     /** A row to insert unless its id exists; leased when {@code owner} is set. */
-    private record NewRow(StripeEvent event, Instant receivedAt, String owner, Instant leaseUntil) {
-    }
+    private record NewRow(StripeEvent event, Instant receivedAt, String owner, Instant leaseUntil) {}
 
     /** {@code INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING event_id}, rows in id order. */
     private List<Boolean> insertRows(List<NewRow> rows) {
         List<NewRow> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(r -> r.event().id())); // one lock order for every instance's batches
-        List<String> inserted = db.jdbc("inbox.record", connection -> Db.strings(connection,
-                insertBatch.forRows(sorted.size()), statement -> {
+        List<String> inserted = db.jdbc(
+                "inbox.record",
+                connection -> Db.strings(connection, insertBatch.forRows(sorted.size()), statement -> {
                     int i = 0;
                     for (NewRow row : sorted) {
                         StripeEvent event = row.event();
@@ -296,8 +306,19 @@ final class JdbiEventInbox implements EventInbox {
         if (!inserted) {
             return Recorded.duplicate();
         }
-        return new Recorded(RecordOutcome.RECORDED, Optional.of(new InboxEntry(event, InboxStatus.PENDING, 1, null,
-                micros(receivedAt), null, owner, micros(leaseUntil), null, null)));
+        return new Recorded(
+                RecordOutcome.RECORDED,
+                Optional.of(new InboxEntry(
+                        event,
+                        InboxStatus.PENDING,
+                        1,
+                        null,
+                        micros(receivedAt),
+                        null,
+                        owner,
+                        micros(leaseUntil),
+                        null,
+                        null)));
     }
 
     /** An instant as Postgres keeps it (microseconds), so the returned entry equals what {@link #find} reads. */
@@ -307,12 +328,15 @@ final class JdbiEventInbox implements EventInbox {
 
     @Override
     public Optional<InboxEntry> claim(String eventId, String owner, Instant now, Duration lease) {
-        return db.call("inbox.claim", h -> h.createQuery(claim)
-                .bind("eventId", eventId)
-                .bind("owner", owner)
-                .bindByType("now", Db.ts(now), OffsetDateTime.class)
-                .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
-                .map(ENTRY).findOne());
+        return db.call(
+                "inbox.claim",
+                h -> h.createQuery(claim)
+                        .bind("eventId", eventId)
+                        .bind("owner", owner)
+                        .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                        .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
+                        .map(ENTRY)
+                        .findOne());
     }
 
     @Override
@@ -320,12 +344,15 @@ final class JdbiEventInbox implements EventInbox {
         if (max < 1) {
             return List.of();
         }
-        List<InboxEntry> claimed = db.call("inbox.claimDue", h -> h.createQuery(claimDue)
-                .bind("owner", owner)
-                .bindByType("now", Db.ts(now), OffsetDateTime.class)
-                .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
-                .bind("max", max)
-                .map(ENTRY).list());
+        List<InboxEntry> claimed = db.call(
+                "inbox.claimDue",
+                h -> h.createQuery(claimDue)
+                        .bind("owner", owner)
+                        .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                        .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
+                        .bind("max", max)
+                        .map(ENTRY)
+                        .list());
         List<InboxEntry> ordered = new ArrayList<>(claimed); // RETURNING has no order
         ordered.sort(CLAIM_ORDER);
         return ordered;
@@ -346,17 +373,21 @@ final class JdbiEventInbox implements EventInbox {
     private List<Boolean> completeRows(List<Completion> rows) {
         if (rows.size() == 1) {
             Completion c = rows.get(0);
-            return List.<Boolean>of(db.<Boolean>call("inbox.complete", h -> h.createUpdate(complete)
-                    .bind("eventId", c.eventId())
-                    .bind("owner", c.owner())
-                    .bind("outcome", c.outcome().wireName())
-                    .bindByType("now", Db.ts(c.now()), OffsetDateTime.class)
-                    .execute() == 1));
+            return List.<Boolean>of(db.<Boolean>call(
+                    "inbox.complete",
+                    h -> h.createUpdate(complete)
+                                    .bind("eventId", c.eventId())
+                                    .bind("owner", c.owner())
+                                    .bind("outcome", c.outcome().wireName())
+                                    .bindByType("now", Db.ts(c.now()), OffsetDateTime.class)
+                                    .execute()
+                            == 1));
         }
         List<Completion> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(Completion::eventId));
-        List<String> completed = db.jdbc("inbox.complete", connection -> Db.strings(connection,
-                completeBatch.forRows(sorted.size()), statement -> {
+        List<String> completed = db.jdbc(
+                "inbox.complete",
+                connection -> Db.strings(connection, completeBatch.forRows(sorted.size()), statement -> {
                     int i = 0;
                     for (Completion c : sorted) {
                         statement.setString(++i, c.eventId());
@@ -371,26 +402,34 @@ final class JdbiEventInbox implements EventInbox {
     @Override
     public boolean fail(String eventId, String owner, String error, Instant nextAttemptAt, Instant now) {
         InboxStatus status = nextAttemptAt == null ? InboxStatus.FAILED : InboxStatus.PENDING;
-        return db.call("inbox.fail", h -> h.createUpdate(fail)
-                .bind("eventId", eventId)
-                .bind("owner", owner)
-                .bind("status", status.wireName())
-                .bind("error", error)
-                .bindByType("nextAttemptAt", Db.ts(nextAttemptAt), OffsetDateTime.class)
-                .execute() == 1);
+        return db.call(
+                "inbox.fail",
+                h -> h.createUpdate(fail)
+                                .bind("eventId", eventId)
+                                .bind("owner", owner)
+                                .bind("status", status.wireName())
+                                .bind("error", error)
+                                .bindByType("nextAttemptAt", Db.ts(nextAttemptAt), OffsetDateTime.class)
+                                .execute()
+                        == 1);
     }
 
     @Override
     public boolean markNotified(String eventId, Instant now) {
-        return db.call("inbox.markNotified", h -> h.createUpdate(markNotified)
-                .bind("eventId", eventId)
-                .bindByType("now", Db.ts(now), OffsetDateTime.class)
-                .execute() == 1);
+        return db.call(
+                "inbox.markNotified",
+                h -> h.createUpdate(markNotified)
+                                .bind("eventId", eventId)
+                                .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                                .execute()
+                        == 1);
     }
 
     @Override
     public Optional<InboxEntry> find(String eventId) {
-        return db.call("inbox.find", h -> h.createQuery(find).bind("eventId", eventId).map(ENTRY).findOne());
+        return db.call(
+                "inbox.find",
+                h -> h.createQuery(find).bind("eventId", eventId).map(ENTRY).findOne());
     }
 
     @Override
@@ -422,8 +461,13 @@ final class JdbiEventInbox implements EventInbox {
         if (ids.isEmpty() || max < 1) {
             return List.of();
         }
-        return db.call("inbox.about", h -> h.createQuery(about).bindArray("subjects", String.class, ids)
-                .bind("limit", max).map(ENTRY).list());
+        return db.call(
+                "inbox.about",
+                h -> h.createQuery(about)
+                        .bindArray("subjects", String.class, ids)
+                        .bind("limit", max)
+                        .map(ENTRY)
+                        .list());
     }
 
     /** One UPDATE over the subjects' entries, the set bound as one array (any number of ids). */
@@ -433,22 +477,29 @@ final class JdbiEventInbox implements EventInbox {
         if (ids.isEmpty()) {
             return 0;
         }
-        return db.call("inbox.redact", h -> h.createUpdate(redact).bindArray("subjects", String.class, ids)
-                .execute());
+        return db.call(
+                "inbox.redact",
+                h -> h.createUpdate(redact)
+                        .bindArray("subjects", String.class, ids)
+                        .execute());
     }
 
     @Override
     public boolean redactEvent(String eventId) {
-        return db.call("inbox.redactEvent", h -> h.createUpdate(redactEvent).bind("eventId", eventId)
-                .execute() == 1);
+        return db.call(
+                "inbox.redactEvent",
+                h -> h.createUpdate(redactEvent).bind("eventId", eventId).execute() == 1);
     }
 
     @Override
     public boolean requeue(String eventId, Instant now) {
-        return db.call("inbox.requeue", h -> h.createUpdate(requeue)
-                .bind("eventId", eventId)
-                .bindByType("now", Db.ts(now), OffsetDateTime.class)
-                .execute() == 1);
+        return db.call(
+                "inbox.requeue",
+                h -> h.createUpdate(requeue)
+                                .bind("eventId", eventId)
+                                .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                                .execute()
+                        == 1);
     }
 
     @Override
@@ -458,7 +509,8 @@ final class JdbiEventInbox implements EventInbox {
             counts.put(status, 0L);
         }
         db.call("inbox.countByStatus", h -> {
-            h.createQuery(countByStatus).map((rs, ctx) -> Map.entry(status(rs.getString("status")), rs.getLong("n")))
+            h.createQuery(countByStatus)
+                    .map((rs, ctx) -> Map.entry(status(rs.getString("status")), rs.getLong("n")))
                     .forEach(e -> counts.put(e.getKey(), e.getValue()));
             return null;
         });
@@ -468,41 +520,56 @@ final class JdbiEventInbox implements EventInbox {
     @Override
     public boolean restore(InboxEntry entry) {
         StripeEvent event = entry.event();
-        return db.call("inbox.restore", h -> h.createUpdate(restore)
-                .bind("eventId", event.id())
-                .bind("type", event.type())
-                .bindByType("created", Db.ts(event.created()), OffsetDateTime.class)
-                .bind("livemode", event.livemode())
-                .bind("apiVersion", event.apiVersion())
-                .bind("objectId", event.objectId())
-                .bind("objectType", event.objectType())
-                .bind("payload", event.payload())
-                .bind("status", entry.status().wireName())
-                .bind("attempts", entry.attempts())
-                .bind("lastError", entry.lastError())
-                .bindByType("receivedAt", Db.ts(entry.receivedAt()), OffsetDateTime.class)
-                .bindByType("nextAttemptAt", Db.ts(entry.nextAttemptAt()), OffsetDateTime.class)
-                .bind("leaseOwner", entry.leaseOwner())
-                .bindByType("leaseExpiresAt", Db.ts(entry.leaseExpiresAt()), OffsetDateTime.class)
-                .bindByType("processedAt", Db.ts(entry.processedAt()), OffsetDateTime.class)
-                .bindByType("notifiedAt", Db.ts(entry.notifiedAt()), OffsetDateTime.class)
-                .bind("subjectId", event.subjectId())
-                .execute() == 1);
+        return db.call(
+                "inbox.restore",
+                h -> h.createUpdate(restore)
+                                .bind("eventId", event.id())
+                                .bind("type", event.type())
+                                .bindByType("created", Db.ts(event.created()), OffsetDateTime.class)
+                                .bind("livemode", event.livemode())
+                                .bind("apiVersion", event.apiVersion())
+                                .bind("objectId", event.objectId())
+                                .bind("objectType", event.objectType())
+                                .bind("payload", event.payload())
+                                .bind("status", entry.status().wireName())
+                                .bind("attempts", entry.attempts())
+                                .bind("lastError", entry.lastError())
+                                .bindByType("receivedAt", Db.ts(entry.receivedAt()), OffsetDateTime.class)
+                                .bindByType("nextAttemptAt", Db.ts(entry.nextAttemptAt()), OffsetDateTime.class)
+                                .bind("leaseOwner", entry.leaseOwner())
+                                .bindByType("leaseExpiresAt", Db.ts(entry.leaseExpiresAt()), OffsetDateTime.class)
+                                .bindByType("processedAt", Db.ts(entry.processedAt()), OffsetDateTime.class)
+                                .bindByType("notifiedAt", Db.ts(entry.notifiedAt()), OffsetDateTime.class)
+                                .bind("subjectId", event.subjectId())
+                                .execute()
+                        == 1);
     }
 
     private static InboxStatus status(String stored) {
         return InboxStatus.parse(stored).orElseThrow(() -> Db.corrupt("inbox status"));
     }
 
-    private static InboxEntry entry(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws SQLException {
-        StripeEvent event = new StripeEvent(rs.getString("event_id"), rs.getString("event_type"),
-                Db.instant(rs, "event_created"), rs.getBoolean("livemode"), rs.getString("api_version"),
-                rs.getString("object_id"), rs.getString("object_type"), rs.getString("payload"),
+    private static InboxEntry entry(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
+        StripeEvent event = new StripeEvent(
+                rs.getString("event_id"),
+                rs.getString("event_type"),
+                Db.instant(rs, "event_created"),
+                rs.getBoolean("livemode"),
+                rs.getString("api_version"),
+                rs.getString("object_id"),
+                rs.getString("object_type"),
+                rs.getString("payload"),
                 rs.getString("subject_id"));
-        return new InboxEntry(event, status(rs.getString("status")), rs.getInt("attempts"),
-                rs.getString("last_error"), Db.instant(rs, "received_at"), Db.instant(rs, "next_attempt_at"),
-                rs.getString("lease_owner"), Db.instant(rs, "lease_expires_at"), Db.instant(rs, "processed_at"),
+        return new InboxEntry(
+                event,
+                status(rs.getString("status")),
+                rs.getInt("attempts"),
+                rs.getString("last_error"),
+                Db.instant(rs, "received_at"),
+                Db.instant(rs, "next_attempt_at"),
+                rs.getString("lease_owner"),
+                Db.instant(rs, "lease_expires_at"),
+                Db.instant(rs, "processed_at"),
                 Db.instant(rs, "notified_at"));
     }
 

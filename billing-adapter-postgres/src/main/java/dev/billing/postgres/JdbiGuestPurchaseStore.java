@@ -1,19 +1,18 @@
 package dev.billing.postgres;
 
-import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.port.GuestPurchaseStore;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.Update;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * {@link GuestPurchaseStore} on Postgres: {@code guest_purchases}, keyed by Checkout session id, found by the
@@ -31,10 +30,17 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
     private static final RowMapper<GuestPurchase> PURCHASE = (rs, ctx) -> {
         String customer = rs.getString("customer_id");
         String claimedBy = rs.getString("claimed_by");
-        return new GuestPurchase(rs.getString("session_id"), rs.getString("email"), rs.getString("price_id"),
-                rs.getLong("quantity"), rs.getString("currency"), rs.getLong("amount_total"),
-                customer == null ? null : CustomerId.of(customer), Db.instant(rs, "purchased_at"),
-                claimedBy == null ? null : UserId.of(claimedBy), Db.instant(rs, "claimed_at"));
+        return new GuestPurchase(
+                rs.getString("session_id"),
+                rs.getString("email"),
+                rs.getString("price_id"),
+                rs.getLong("quantity"),
+                rs.getString("currency"),
+                rs.getLong("amount_total"),
+                customer == null ? null : CustomerId.of(customer),
+                Db.instant(rs, "purchased_at"),
+                claimedBy == null ? null : UserId.of(claimedBy),
+                Db.instant(rs, "claimed_at"));
     };
 
     private final Db db;
@@ -139,9 +145,14 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
         String normalised = GuestPurchase.normalise(email);
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(at, "at");
-        return db.call("guests.claim", h -> h.createQuery(claim).bind("email", normalised)
-                .bind("user", user.value()).bindByType("at", Db.ts(at), OffsetDateTime.class)
-                .map(PURCHASE).list());
+        return db.call(
+                "guests.claim",
+                h -> h.createQuery(claim)
+                        .bind("email", normalised)
+                        .bind("user", user.value())
+                        .bindByType("at", Db.ts(at), OffsetDateTime.class)
+                        .map(PURCHASE)
+                        .list());
     }
 
     @Override
@@ -150,34 +161,50 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(customer, "customer");
         Objects.requireNonNull(at, "at");
-        return db.call("guests.claimAndMove", h -> h.createQuery(claimAndMove).bind("email", normalised)
-                .bind("user", user.value()).bindByType("at", Db.ts(at), OffsetDateTime.class)
-                .bind("customer", customer.value()).bind("cause", cause == null ? null : cause.text())
-                .map(PURCHASE).list());
+        return db.call(
+                "guests.claimAndMove",
+                h -> h.createQuery(claimAndMove)
+                        .bind("email", normalised)
+                        .bind("user", user.value())
+                        .bindByType("at", Db.ts(at), OffsetDateTime.class)
+                        .bind("customer", customer.value())
+                        .bind("cause", cause == null ? null : cause.text())
+                        .map(PURCHASE)
+                        .list());
     }
 
     @Override
     public List<GuestPurchase> ofEmail(String email) {
         String normalised = GuestPurchase.normalise(email);
-        return db.call("guests.ofEmail", h -> h.createQuery(ofEmail).bind("email", normalised)
-                .map(PURCHASE).list());
+        return db.call(
+                "guests.ofEmail",
+                h -> h.createQuery(ofEmail)
+                        .bind("email", normalised)
+                        .map(PURCHASE)
+                        .list());
     }
 
     @Override
     public List<GuestPurchase> claimedBy(UserId user) {
-        return db.call("guests.claimedBy", h -> h.createQuery(claimedBy).bind("user", user.value())
-                .map(PURCHASE).list());
+        return db.call(
+                "guests.claimedBy",
+                h -> h.createQuery(claimedBy)
+                        .bind("user", user.value())
+                        .map(PURCHASE)
+                        .list());
     }
 
     @Override
     public int pseudonymise(UserId user, String email, UserId pseudonym) {
         String normalised = email == null ? null : GuestPurchase.normalise(email);
-        return db.call("guests.pseudonymise", h -> h.createUpdate(pseudonymise)
-                .bind("erased", GuestPurchaseStore.erasedEmail(pseudonym))
-                .bind("user", user.value())
-                .bind("pseudonym", pseudonym.value())
-                .bind("email", normalised)
-                .execute());
+        return db.call(
+                "guests.pseudonymise",
+                h -> h.createUpdate(pseudonymise)
+                        .bind("erased", GuestPurchaseStore.erasedEmail(pseudonym))
+                        .bind("user", user.value())
+                        .bind("pseudonym", pseudonym.value())
+                        .bind("email", normalised)
+                        .execute());
     }
 
     @Override
@@ -189,14 +216,15 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
             if (position != null) {
                 query.bind("after", position.get(0));
             }
-            return Pages.of(query.bind("limit", limit + 1).map(PURCHASE).list(), limit,
-                    g -> Cursors.encode(g.sessionId()));
+            return Pages.of(
+                    query.bind("limit", limit + 1).map(PURCHASE).list(), limit, g -> Cursors.encode(g.sessionId()));
         });
     }
 
     @Override
     public long count() {
-        return db.call("guests.count", h -> h.createQuery(count).mapTo(Long.class).one());
+        return db.call(
+                "guests.count", h -> h.createQuery(count).mapTo(Long.class).one());
     }
 
     @Override
@@ -211,7 +239,9 @@ final class JdbiGuestPurchaseStore implements GuestPurchaseStore {
                 .bind("quantity", p.quantity())
                 .bind("currency", p.currency())
                 .bind("amountTotal", p.amountTotal())
-                .bind("customerId", p.customerId() == null ? null : p.customerId().value())
+                .bind(
+                        "customerId",
+                        p.customerId() == null ? null : p.customerId().value())
                 .bindByType("purchasedAt", Db.ts(p.purchasedAt()), OffsetDateTime.class)
                 .bind("claimedBy", p.claimedBy() == null ? null : p.claimedBy().value())
                 .bindByType("claimedAt", Db.ts(p.claimedAt()), OffsetDateTime.class);

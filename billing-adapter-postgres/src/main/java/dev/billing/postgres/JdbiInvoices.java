@@ -4,10 +4,9 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoiceStatus;
-import org.jdbi.v3.core.mapper.RowMapper;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * The invoices table's SQL for {@link JdbiSubscriptionStore}: a watermark upsert (V11's triggers audit an invoice that
@@ -63,13 +62,24 @@ final class JdbiInvoices {
         this.count = db.sql("SELECT count(*) FROM {schema}.invoices");
     }
 
-    private static Invoice invoice(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws SQLException {
-        return new Invoice(rs.getString("id"), CustomerId.of(rs.getString("customer_id")),
-                rs.getString("subscription_id"), InvoiceStatus.fromStripe(rs.getString("status")),
-                rs.getString("number"), rs.getString("currency"), rs.getLong("amount_due"), rs.getLong("amount_paid"),
-                rs.getLong("amount_remaining"), rs.getObject("tax", Long.class), rs.getString("hosted_invoice_url"), rs.getString("invoice_pdf"),
-                rs.getString("billing_reason"), Db.instant(rs, "period_start"), Db.instant(rs, "period_end"),
-                Db.instant(rs, "created"), SourceVersion.fromKey(rs.getLong("source_version")));
+    private static Invoice invoice(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
+        return new Invoice(
+                rs.getString("id"),
+                CustomerId.of(rs.getString("customer_id")),
+                rs.getString("subscription_id"),
+                InvoiceStatus.fromStripe(rs.getString("status")),
+                rs.getString("number"),
+                rs.getString("currency"),
+                rs.getLong("amount_due"),
+                rs.getLong("amount_paid"),
+                rs.getLong("amount_remaining"),
+                rs.getObject("tax", Long.class),
+                rs.getString("hosted_invoice_url"),
+                rs.getString("invoice_pdf"),
+                rs.getString("billing_reason"),
+                Db.instant(rs, "period_start"),
+                Db.instant(rs, "period_end"),
+                Db.instant(rs, "created"),
+                SourceVersion.fromKey(rs.getLong("source_version")));
     }
 }

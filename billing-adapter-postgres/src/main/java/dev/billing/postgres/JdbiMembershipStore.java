@@ -5,13 +5,12 @@ import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.MembershipStore;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.Update;
-
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * {@link MembershipStore} on Postgres: {@code org_members}, keyed by (organization, user), with Clerk's membership id
@@ -26,6 +25,7 @@ final class JdbiMembershipStore implements MembershipStore {
     private static final String COLUMNS = "org_id, user_id, role, active, changed_at, event_id, membership_id";
     /** How often apply runs again after a racing writer took the membership id first (it then finds that row). */
     private static final int APPLY_ATTEMPTS = 3;
+
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String INSERT = """
             INSERT INTO {schema}.org_members AS m (org_id, user_id, role, active, changed_at, event_id, membership_id)
@@ -63,9 +63,15 @@ final class JdbiMembershipStore implements MembershipStore {
             WHERE EXCLUDED.changed_at > m.changed_at
                OR (EXCLUDED.changed_at = m.changed_at AND NOT EXCLUDED.active AND m.active)
             """;
-    private static final RowMapper<OrgMember> MEMBER = (rs, ctx) -> new OrgMember(rs.getString("org_id"),
-            UserId.of(rs.getString("user_id")), rs.getString("role"), rs.getBoolean("active"),
-            Db.instant(rs, "changed_at"), rs.getString("event_id"), rs.getString("membership_id"));
+
+    private static final RowMapper<OrgMember> MEMBER = (rs, ctx) -> new OrgMember(
+            rs.getString("org_id"),
+            UserId.of(rs.getString("user_id")),
+            rs.getString("role"),
+            rs.getBoolean("active"),
+            Db.instant(rs, "changed_at"),
+            rs.getString("event_id"),
+            rs.getString("membership_id"));
 
     private final Db db;
     private final JdbiRemovals removals;
@@ -137,8 +143,14 @@ final class JdbiMembershipStore implements MembershipStore {
     public boolean apply(OrgMember change) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return db.call("memberships.apply", h -> bind(h.createUpdate(apply), change)
-                        .bind("pseudonym", change.userId().pseudonym().value()).execute() == 1);
+                return db.call(
+                        "memberships.apply",
+                        h -> bind(h.createUpdate(apply), change)
+                                        .bind(
+                                                "pseudonym",
+                                                change.userId().pseudonym().value())
+                                        .execute()
+                                == 1);
             } catch (StoreException e) {
                 if (attempt == APPLY_ATTEMPTS || !UNIQUE_VIOLATION.equals(StoreErrors.sqlState(e))) {
                     throw e;
@@ -149,21 +161,34 @@ final class JdbiMembershipStore implements MembershipStore {
 
     @Override
     public long countActive(String orgId) {
-        return db.call("memberships.countActive", h -> h.createQuery(countActive).bind("orgId", orgId)
-                .mapTo(Long.class).one());
+        return db.call(
+                "memberships.countActive",
+                h -> h.createQuery(countActive)
+                        .bind("orgId", orgId)
+                        .mapTo(Long.class)
+                        .one());
     }
 
     @Override
     public Optional<OrgMember> find(String orgId, UserId userId) {
-        return db.call("memberships.find", h -> h.createQuery(find).bind("orgId", orgId)
-                .bind("userId", userId.value()).map(MEMBER).findOne());
+        return db.call(
+                "memberships.find",
+                h -> h.createQuery(find)
+                        .bind("orgId", orgId)
+                        .bind("userId", userId.value())
+                        .map(MEMBER)
+                        .findOne());
     }
 
     /** Active or not, in organization order. */
     @Override
     public List<OrgMember> ofUser(UserId userId) {
-        return db.call("memberships.ofUser", h -> h.createQuery(ofUser).bind("userId", userId.value())
-                .map(MEMBER).list());
+        return db.call(
+                "memberships.ofUser",
+                h -> h.createQuery(ofUser)
+                        .bind("userId", userId.value())
+                        .map(MEMBER)
+                        .list());
     }
 
     @Override
@@ -175,14 +200,17 @@ final class JdbiMembershipStore implements MembershipStore {
             if (position != null) {
                 query.bind("orgId", position.get(0)).bind("userId", position.get(1));
             }
-            return Pages.of(query.bind("limit", limit + 1).map(MEMBER).list(), limit,
+            return Pages.of(
+                    query.bind("limit", limit + 1).map(MEMBER).list(),
+                    limit,
                     m -> Cursors.encode(m.orgId(), m.userId().value()));
         });
     }
 
     @Override
     public long count() {
-        return db.call("memberships.count", h -> h.createQuery(count).mapTo(Long.class).one());
+        return db.call(
+                "memberships.count", h -> h.createQuery(count).mapTo(Long.class).one());
     }
 
     @Override
@@ -190,8 +218,13 @@ final class JdbiMembershipStore implements MembershipStore {
         if (user.equals(pseudonym)) {
             return 0;
         }
-        return db.call("memberships.pseudonymise", h -> Math.toIntExact(h.createQuery(pseudonymise)
-                .bind("user", user.value()).bind("pseudonym", pseudonym.value()).mapTo(Long.class).one()));
+        return db.call(
+                "memberships.pseudonymise",
+                h -> Math.toIntExact(h.createQuery(pseudonymise)
+                        .bind("user", user.value())
+                        .bind("pseudonym", pseudonym.value())
+                        .mapTo(Long.class)
+                        .one()));
     }
 
     /**
@@ -201,11 +234,16 @@ final class JdbiMembershipStore implements MembershipStore {
     @Override
     public boolean restore(OrgMember member) {
         if (member.membershipId() == null) {
-            return db.call("memberships.restore", h -> bind(h.createUpdate(restore), member).execute() == 1);
+            return db.call(
+                    "memberships.restore",
+                    h -> bind(h.createUpdate(restore), member).execute() == 1);
         }
         return db.transaction("memberships.restore", h -> {
-            h.createUpdate(restoreMoved).bind("membershipId", member.membershipId()).bind("orgId", member.orgId())
-                    .bind("userId", member.userId().value()).execute();
+            h.createUpdate(restoreMoved)
+                    .bind("membershipId", member.membershipId())
+                    .bind("orgId", member.orgId())
+                    .bind("userId", member.userId().value())
+                    .execute();
             return bind(h.createUpdate(restore), member).execute() == 1;
         });
     }

@@ -1,30 +1,35 @@
 package dev.billing.postgres;
 
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeKind;
 import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeRecord;
 import dev.billing.core.model.notice.NoticeStatus;
-import dev.billing.core.model.Page;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.NoticeLog;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
-
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * {@link NoticeLog} on V13's {@code notice_log} table: one insert per attempt, a keyset listing on the id, newest
  * first, with the filters given.
  */
 final class JdbiNoticeLog implements NoticeLog {
-    private static final RowMapper<NoticeEntry> ENTRY = (rs, ctx) -> new NoticeEntry(rs.getLong("id"),
-            new NoticeRecord(rs.getString("event_id"), kind(rs.getString("kind")), UserId.of(rs.getString("user_id")),
+    private static final RowMapper<NoticeEntry> ENTRY = (rs, ctx) -> new NoticeEntry(
+            rs.getLong("id"),
+            new NoticeRecord(
+                    rs.getString("event_id"),
+                    kind(rs.getString("kind")),
+                    UserId.of(rs.getString("user_id")),
                     rs.getString("customer_id") == null ? null : CustomerId.of(rs.getString("customer_id")),
-                    status(rs.getString("status")), rs.getString("message_id"), rs.getString("error"),
+                    status(rs.getString("status")),
+                    rs.getString("message_id"),
+                    rs.getString("error"),
                     Db.instant(rs, "at")));
 
     private final Db db;
@@ -54,8 +59,8 @@ final class JdbiNoticeLog implements NoticeLog {
                 WHERE user_id = :user
                 ORDER BY id DESC""");
         // A failure's text can quote the address a mail server refused: it goes with the user id.
-        this.pseudonymise = db.sql("UPDATE {schema}.notice_log SET user_id = :pseudonym, error = NULL "
-                + "WHERE user_id = :user");
+        this.pseudonymise =
+                db.sql("UPDATE {schema}.notice_log SET user_id = :pseudonym, error = NULL " + "WHERE user_id = :user");
         this.restoreUpdate = db.sql("""
                 UPDATE {schema}.notice_log
                 SET event_id = :eventId, kind = :kind, user_id = :userId, customer_id = :customerId, status = :status,
@@ -83,16 +88,22 @@ final class JdbiNoticeLog implements NoticeLog {
 
     @Override
     public void record(NoticeRecord entry) {
-        db.call("notices.record", h -> h.createUpdate(insert)
-                .bind("eventId", entry.eventId())
-                .bind("kind", entry.kind().wireName())
-                .bind("userId", entry.userId().value())
-                .bind("customerId", entry.customerId() == null ? null : entry.customerId().value())
-                .bind("status", entry.status().wireName())
-                .bind("messageId", entry.messageId())
-                .bind("error", entry.error())
-                .bindByType("at", Db.ts(entry.at()), OffsetDateTime.class)
-                .execute());
+        db.call(
+                "notices.record",
+                h -> h.createUpdate(insert)
+                        .bind("eventId", entry.eventId())
+                        .bind("kind", entry.kind().wireName())
+                        .bind("userId", entry.userId().value())
+                        .bind(
+                                "customerId",
+                                entry.customerId() == null
+                                        ? null
+                                        : entry.customerId().value())
+                        .bind("status", entry.status().wireName())
+                        .bind("messageId", entry.messageId())
+                        .bind("error", entry.error())
+                        .bindByType("at", Db.ts(entry.at()), OffsetDateTime.class)
+                        .execute());
     }
 
     /** In one transaction: replaces a different row of the id, or inserts it with its id; then moves the identity. */
@@ -100,15 +111,23 @@ final class JdbiNoticeLog implements NoticeLog {
     public boolean restore(NoticeEntry entry) {
         return db.transaction("notices.restore", h -> {
             NoticeRecord r = entry.record();
-            return Db.restoreWithId(h, List.of(restoreUpdate, restoreInsert), u -> u
-                    .bind("eventId", r.eventId())
-                    .bind("kind", r.kind().wireName())
-                    .bind("userId", r.userId().value())
-                    .bind("customerId", r.customerId() == null ? null : r.customerId().value())
-                    .bind("status", r.status().wireName())
-                    .bind("messageId", r.messageId())
-                    .bind("error", r.error())
-                    .bindByType("at", Db.ts(r.at()), OffsetDateTime.class), advanceIds, entry.id());
+            return Db.restoreWithId(
+                    h,
+                    List.of(restoreUpdate, restoreInsert),
+                    u -> u.bind("eventId", r.eventId())
+                            .bind("kind", r.kind().wireName())
+                            .bind("userId", r.userId().value())
+                            .bind(
+                                    "customerId",
+                                    r.customerId() == null
+                                            ? null
+                                            : r.customerId().value())
+                            .bind("status", r.status().wireName())
+                            .bind("messageId", r.messageId())
+                            .bind("error", r.error())
+                            .bindByType("at", Db.ts(r.at()), OffsetDateTime.class),
+                    advanceIds,
+                    entry.id());
         });
     }
 
@@ -128,7 +147,8 @@ final class JdbiNoticeLog implements NoticeLog {
         conditions.forEach(c -> sql.append("\n  AND ").append(c));
         sql.append("\nORDER BY id DESC LIMIT :limit");
         return db.call("notices.list", h -> {
-            Query query = h.createQuery(sql.toString()).bind("before", q.beforeId()).bind("limit", q.limit() + 1);
+            Query query =
+                    h.createQuery(sql.toString()).bind("before", q.beforeId()).bind("limit", q.limit() + 1);
             if (q.userId() != null) {
                 query.bind("user", q.userId().value());
             }
@@ -144,23 +164,28 @@ final class JdbiNoticeLog implements NoticeLog {
 
     @Override
     public List<NoticeEntry> forUser(UserId user) {
-        return db.call("notices.forUser", h -> h.createQuery(ofUser).bind("user", user.value()).map(ENTRY).list());
+        return db.call(
+                "notices.forUser",
+                h -> h.createQuery(ofUser).bind("user", user.value()).map(ENTRY).list());
     }
 
     @Override
     public int pseudonymise(UserId user, UserId pseudonym) {
-        return db.call("notices.pseudonymise", h -> h.createUpdate(pseudonymise).bind("user", user.value())
-                .bind("pseudonym", pseudonym.value()).execute());
+        return db.call(
+                "notices.pseudonymise",
+                h -> h.createUpdate(pseudonymise)
+                        .bind("user", user.value())
+                        .bind("pseudonym", pseudonym.value())
+                        .execute());
     }
 
     private static NoticeKind kind(String name) {
-        return NoticeKind.fromName(name).orElseThrow(() -> Db.corrupt("a notice_log row has the unknown kind "
-                + name));
+        return NoticeKind.fromName(name).orElseThrow(() -> Db.corrupt("a notice_log row has the unknown kind " + name));
     }
 
     private static NoticeStatus status(String name) {
-        return NoticeStatus.fromName(name).orElseThrow(() -> Db.corrupt("a notice_log row has the unknown status "
-                + name));
+        return NoticeStatus.fromName(name)
+                .orElseThrow(() -> Db.corrupt("a notice_log row has the unknown status " + name));
     }
 
     @Override

@@ -2,12 +2,11 @@ package dev.billing.postgres;
 
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.port.ProjectionChanges;
-import org.jdbi.v3.core.mapper.RowMapper;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * {@link ProjectionChanges} on Postgres: an identity-keyed table; a batch is one {@code INSERT ... SELECT unnest}.
@@ -15,8 +14,11 @@ import java.util.List;
  * one; {@code CacheSync} in the core waits for such gaps.
  */
 final class JdbiProjectionChanges implements ProjectionChanges {
-    private static final RowMapper<Change> CHANGE = (rs, ctx) -> new Change(rs.getLong("position"),
-            rs.getString("origin"), CustomerId.of(rs.getString("customer_id")), Db.instant(rs, "changed_at"));
+    private static final RowMapper<Change> CHANGE = (rs, ctx) -> new Change(
+            rs.getLong("position"),
+            rs.getString("origin"),
+            CustomerId.of(rs.getString("customer_id")),
+            Db.instant(rs, "changed_at"));
 
     private final Db db;
     private final String append;
@@ -43,27 +45,42 @@ final class JdbiProjectionChanges implements ProjectionChanges {
         if (customers.isEmpty()) {
             return;
         }
-        db.call("changes.append", h -> h.createUpdate(append).bind("origin", origin)
-                .bindArray("customers", String.class, customers.stream().map(CustomerId::value).toList())
-                .bindByType("at", Db.ts(at), OffsetDateTime.class)
-                .execute());
+        db.call(
+                "changes.append",
+                h -> h.createUpdate(append)
+                        .bind("origin", origin)
+                        .bindArray(
+                                "customers",
+                                String.class,
+                                customers.stream().map(CustomerId::value).toList())
+                        .bindByType("at", Db.ts(at), OffsetDateTime.class)
+                        .execute());
     }
 
     @Override
     public List<Change> after(long position, int limit) {
         Cursors.checkLimit(limit);
-        return db.call("changes.after", h -> h.createQuery(after).bind("after", position).bind("limit", limit)
-                .map(CHANGE).list());
+        return db.call(
+                "changes.after",
+                h -> h.createQuery(after)
+                        .bind("after", position)
+                        .bind("limit", limit)
+                        .map(CHANGE)
+                        .list());
     }
 
     @Override
     public long head() {
-        return db.call("changes.head", h -> h.createQuery(head).mapTo(Long.class).one());
+        return db.call(
+                "changes.head", h -> h.createQuery(head).mapTo(Long.class).one());
     }
 
     @Override
     public int prune(Instant before) {
-        return db.call("changes.prune", h -> h.createUpdate(prune)
-                .bindByType("before", Db.ts(before), OffsetDateTime.class).execute());
+        return db.call(
+                "changes.prune",
+                h -> h.createUpdate(prune)
+                        .bindByType("before", Db.ts(before), OffsetDateTime.class)
+                        .execute());
     }
 }

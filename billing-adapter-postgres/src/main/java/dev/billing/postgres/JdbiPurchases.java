@@ -2,10 +2,9 @@ package dev.billing.postgres;
 
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.payment.Purchase;
-import org.jdbi.v3.core.mapper.RowMapper;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * The purchases table's SQL for {@link JdbiSubscriptionStore}: insert-once rows keyed by the Checkout session, reads
@@ -45,8 +44,14 @@ final class JdbiPurchases {
 
     private static Purchase purchase(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
             throws SQLException {
-        return new Purchase(rs.getString("id"), CustomerId.of(rs.getString("customer_id")), rs.getString("price_id"),
-                rs.getLong("quantity"), rs.getString("currency"), rs.getLong("amount_total"),
-                rs.getString("payment_intent_id"), Db.instant(rs, "purchased_at"));
+        return new Purchase(
+                rs.getString("id"),
+                CustomerId.of(rs.getString("customer_id")),
+                rs.getString("price_id"),
+                rs.getLong("quantity"),
+                rs.getString("currency"),
+                rs.getLong("amount_total"),
+                rs.getString("payment_intent_id"),
+                Db.instant(rs, "purchased_at"));
     }
 }

@@ -1,16 +1,15 @@
 package dev.billing.postgres;
 
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.SourceVersion;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.StatementContext;
-
+import dev.billing.core.model.payment.PaymentRefund;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /** The refunds table's SQL for {@link JdbiSubscriptionStore}: a watermark upsert like the invoices'. */
 final class JdbiRefunds {
@@ -73,13 +72,21 @@ final class JdbiRefunds {
                 .bind("reason", r.reason())
                 .bindByType("created", Db.ts(r.created()), OffsetDateTime.class)
                 .bind("sourceVersion", r.version().key())
-                .mapTo(Long.class).findOne();
+                .mapTo(Long.class)
+                .findOne();
     }
 
     private static PaymentRefund refund(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new PaymentRefund(rs.getString("id"), CustomerId.of(rs.getString("customer_id")),
-                rs.getString("charge_id"), rs.getString("payment_intent_id"), rs.getLong("amount"),
-                rs.getString("currency"), rs.getString("status"), rs.getString("reason"), Db.instant(rs, "created"),
+        return new PaymentRefund(
+                rs.getString("id"),
+                CustomerId.of(rs.getString("customer_id")),
+                rs.getString("charge_id"),
+                rs.getString("payment_intent_id"),
+                rs.getLong("amount"),
+                rs.getString("currency"),
+                rs.getString("status"),
+                rs.getString("reason"),
+                Db.instant(rs, "created"),
                 SourceVersion.fromKey(rs.getLong("source_version")));
     }
 }

@@ -1,12 +1,11 @@
 package dev.billing.postgres;
 
-import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.UserId;
-import org.jdbi.v3.core.statement.Update;
-
+import dev.billing.core.model.payment.InvoicePayment;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.function.UnaryOperator;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * The ports' {@code remove*} methods on Postgres: one {@code DELETE} by primary key each, for a store-to-store copy
@@ -74,8 +73,10 @@ final class JdbiRemovals {
     }
 
     boolean invoicePayment(InvoicePayment payment) {
-        return delete("subscriptions.removeInvoicePayment", invoicePayment, u -> u.bind("invoice", payment.invoiceId())
-                .bind("intent", payment.paymentIntentId()));
+        return delete(
+                "subscriptions.removeInvoicePayment",
+                invoicePayment,
+                u -> u.bind("invoice", payment.invoiceId()).bind("intent", payment.paymentIntentId()));
     }
 
     boolean inboxEntry(String eventId) {
@@ -83,8 +84,12 @@ final class JdbiRemovals {
     }
 
     boolean counter(UserId user, String meter, Instant periodStart) {
-        return delete("usage.removeCounter", counter, u -> u.bind("user", user.value()).bind("meter", meter)
-                .bindByType("start", Db.ts(periodStart), OffsetDateTime.class));
+        return delete(
+                "usage.removeCounter",
+                counter,
+                u -> u.bind("user", user.value())
+                        .bind("meter", meter)
+                        .bindByType("start", Db.ts(periodStart), OffsetDateTime.class));
     }
 
     boolean key(UserId user, String idempotencyKey) {

@@ -1,30 +1,20 @@
 package dev.billing.postgres;
 
-import dev.billing.core.model.audit.AuditCause;
-import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.PaymentRefund;
-import dev.billing.core.model.payment.Purchase;
-import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.subscription.SubscriptionPricing;
-import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.UserId;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
-
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.port.SubscriptionStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,9 +24,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * {@link SubscriptionStore} on Postgres. Subscriptions and invoices are written by one watermark-guarded upsert
@@ -89,16 +82,21 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
         this.invoicePayments = new JdbiInvoicePayments(db);
         this.invoices = new JdbiInvoices(db);
         this.purchases = new JdbiPurchases(db);
-        this.subscriptionUpserts = new Coalescer<>(MAX_BATCH, c -> c.subscription().id(), this::writeSubscriptions);
-        this.subscriptionBatch = new MultiRowSql(MAX_BATCH, db.sql("""
+        this.subscriptionUpserts =
+                new Coalescer<>(MAX_BATCH, c -> c.subscription().id(), this::writeSubscriptions);
+        this.subscriptionBatch = new MultiRowSql(
+                MAX_BATCH,
+                db.sql("""
                 INSERT INTO {schema}.subscriptions AS s (cause, id, customer_id, status, price_id, quantity,
                     current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at, ended_at,
                     trial_start, trial_end, created, metadata, source_version, currency, unit_amount,
                     recurring_interval, interval_count, percent_off, amount_off, amount_off_currency)
-                VALUES """), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?)",
+                VALUES """),
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?)",
                 "\n" + SUBSCRIPTION_CONFLICT + "\nRETURNING id");
         this.subscriptionVersions = db.sql("SELECT id, source_version FROM {schema}.subscriptions WHERE id = ANY(?)");
-        this.findSubscription = db.sql("SELECT " + SubscriptionColumns.SELECTED + " FROM {schema}.subscriptions WHERE id = :id");
+        this.findSubscription =
+                db.sql("SELECT " + SubscriptionColumns.SELECTED + " FROM {schema}.subscriptions WHERE id = :id");
         this.subscriptionsOf = db.sql("SELECT " + SubscriptionColumns.SELECTED + """
                  FROM {schema}.subscriptions WHERE customer_id = :customerId
                 ORDER BY created DESC, id COLLATE "C"
@@ -185,11 +183,16 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
             }
             if (!unchanged.isEmpty()) {
                 try (PreparedStatement versions = connection.prepareStatement(subscriptionVersions)) {
-                    versions.setArray(1, connection.createArrayOf("text", unchanged.keySet().toArray()));
+                    versions.setArray(
+                            1,
+                            connection.createArrayOf("text", unchanged.keySet().toArray()));
                     try (ResultSet rs = versions.executeQuery()) {
                         while (rs.next()) {
-                            answers.put(rs.getString(1), unchanged.get(rs.getString(1)) == rs.getLong(2)
-                                    ? UpsertResult.SAME_VERSION : UpsertResult.STALE);
+                            answers.put(
+                                    rs.getString(1),
+                                    unchanged.get(rs.getString(1)) == rs.getLong(2)
+                                            ? UpsertResult.SAME_VERSION
+                                            : UpsertResult.STALE);
                         }
                     }
                 }
@@ -236,17 +239,24 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     }
 
     /** The seven pricing columns, all NULL when the pricing is unknown; returns the last index set. */
-
     @Override
     public Optional<Subscription> findSubscription(String subscriptionId) {
-        return db.call("subscriptions.findSubscription", h -> h.createQuery(findSubscription)
-                .bind("id", subscriptionId).map(SubscriptionColumns.SUBSCRIPTION).findOne());
+        return db.call(
+                "subscriptions.findSubscription",
+                h -> h.createQuery(findSubscription)
+                        .bind("id", subscriptionId)
+                        .map(SubscriptionColumns.SUBSCRIPTION)
+                        .findOne());
     }
 
     @Override
     public List<Subscription> subscriptionsOf(CustomerId customerId) {
-        return db.call("subscriptions.subscriptionsOf", h -> h.createQuery(subscriptionsOf)
-                .bind("customerId", customerId.value()).map(SubscriptionColumns.SUBSCRIPTION).list());
+        return db.call(
+                "subscriptions.subscriptionsOf",
+                h -> h.createQuery(subscriptionsOf)
+                        .bind("customerId", customerId.value())
+                        .map(SubscriptionColumns.SUBSCRIPTION)
+                        .list());
     }
 
     @Override
@@ -278,21 +288,30 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                     .bindByType("periodEnd", Db.ts(i.periodEnd()), OffsetDateTime.class)
                     .bindByType("created", Db.ts(i.created()), OffsetDateTime.class)
                     .bind("sourceVersion", version)
-                    .mapTo(Long.class).findOne();
+                    .mapTo(Long.class)
+                    .findOne();
             return applied.isPresent() ? UpsertResult.APPLIED : notApplied(h, invoices.version, i.id(), version);
         });
     }
 
     @Override
     public Optional<Invoice> findInvoice(String invoiceId) {
-        return db.call("subscriptions.findInvoice", h -> h.createQuery(invoices.find).bind("id", invoiceId)
-                .map(JdbiInvoices.INVOICE).findOne());
+        return db.call(
+                "subscriptions.findInvoice",
+                h -> h.createQuery(invoices.find)
+                        .bind("id", invoiceId)
+                        .map(JdbiInvoices.INVOICE)
+                        .findOne());
     }
 
     @Override
     public List<Invoice> invoicesOf(CustomerId customerId) {
-        return db.call("subscriptions.invoicesOf", h -> h.createQuery(invoices.of)
-                .bind("customerId", customerId.value()).map(JdbiInvoices.INVOICE).list());
+        return db.call(
+                "subscriptions.invoicesOf",
+                h -> h.createQuery(invoices.of)
+                        .bind("customerId", customerId.value())
+                        .map(JdbiInvoices.INVOICE)
+                        .list());
     }
 
     @Override
@@ -302,46 +321,68 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     @Override
     public boolean recordPurchase(Purchase p, AuditCause cause) {
-        return db.call("subscriptions.recordPurchase", h -> h.createUpdate(purchases.insert)
-                .bind("cause", cause == null ? null : cause.text())
-                .bind("id", p.id())
-                .bind("customerId", p.customerId().value())
-                .bind("priceId", p.priceId())
-                .bind("quantity", p.quantity())
-                .bind("currency", p.currency())
-                .bind("amountTotal", p.amountTotal())
-                .bind("paymentIntentId", p.paymentIntentId())
-                .bindByType("purchasedAt", Db.ts(p.purchasedAt()), OffsetDateTime.class)
-                .execute() == 1);
+        return db.call(
+                "subscriptions.recordPurchase",
+                h -> h.createUpdate(purchases.insert)
+                                .bind("cause", cause == null ? null : cause.text())
+                                .bind("id", p.id())
+                                .bind("customerId", p.customerId().value())
+                                .bind("priceId", p.priceId())
+                                .bind("quantity", p.quantity())
+                                .bind("currency", p.currency())
+                                .bind("amountTotal", p.amountTotal())
+                                .bind("paymentIntentId", p.paymentIntentId())
+                                .bindByType("purchasedAt", Db.ts(p.purchasedAt()), OffsetDateTime.class)
+                                .execute()
+                        == 1);
     }
 
     @Override
     public List<Purchase> purchasesOf(CustomerId customerId) {
-        return db.call("subscriptions.purchasesOf", h -> h.createQuery(purchases.of)
-                .bind("customerId", customerId.value()).map(JdbiPurchases.PURCHASE).list());
+        return db.call(
+                "subscriptions.purchasesOf",
+                h -> h.createQuery(purchases.of)
+                        .bind("customerId", customerId.value())
+                        .map(JdbiPurchases.PURCHASE)
+                        .list());
     }
 
     @Override
     public UpsertResult upsertRefund(PaymentRefund r) {
-        return db.call("subscriptions.upsertRefund", h -> refunds.upsert(h, r).isPresent() ? UpsertResult.APPLIED
-                : notApplied(h, refunds.version, r.id(), r.version().key()));
+        return db.call(
+                "subscriptions.upsertRefund",
+                h -> refunds.upsert(h, r).isPresent()
+                        ? UpsertResult.APPLIED
+                        : notApplied(h, refunds.version, r.id(), r.version().key()));
     }
 
     @Override
     public List<PaymentRefund> refundsOf(CustomerId customerId) {
-        return db.call("subscriptions.refundsOf", h -> h.createQuery(refunds.of)
-                .bind("customerId", customerId.value()).map(JdbiRefunds.REFUND).list());
+        return db.call(
+                "subscriptions.refundsOf",
+                h -> h.createQuery(refunds.of)
+                        .bind("customerId", customerId.value())
+                        .map(JdbiRefunds.REFUND)
+                        .list());
     }
 
     @Override
     public Page<PaymentRefund> listRefunds(String cursor, int limit) {
-        return page("subscriptions.listRefunds", refunds.first, refunds.after, cursor, limit, JdbiRefunds.REFUND,
+        return page(
+                "subscriptions.listRefunds",
+                refunds.first,
+                refunds.after,
+                cursor,
+                limit,
+                JdbiRefunds.REFUND,
                 PaymentRefund::id);
     }
 
     @Override
     public long countRefunds() {
-        return db.call("subscriptions.countRefunds", h -> h.createQuery(refunds.count).mapTo(Long.class).one());
+        return db.call(
+                "subscriptions.countRefunds",
+                h -> h.createQuery(refunds.count).mapTo(Long.class).one());
     }
 
     @Override
@@ -366,24 +407,45 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
 
     @Override
     public Page<Subscription> listSubscriptions(String cursor, int limit) {
-        return page("subscriptions.listSubscriptions", subscriptionsFirst, subscriptionsAfter, cursor, limit,
-                SubscriptionColumns.SUBSCRIPTION, Subscription::id);
+        return page(
+                "subscriptions.listSubscriptions",
+                subscriptionsFirst,
+                subscriptionsAfter,
+                cursor,
+                limit,
+                SubscriptionColumns.SUBSCRIPTION,
+                Subscription::id);
     }
 
     @Override
     public Page<Invoice> listInvoices(String cursor, int limit) {
-        return page("subscriptions.listInvoices", invoices.first, invoices.after, cursor, limit, JdbiInvoices.INVOICE, Invoice::id);
+        return page(
+                "subscriptions.listInvoices",
+                invoices.first,
+                invoices.after,
+                cursor,
+                limit,
+                JdbiInvoices.INVOICE,
+                Invoice::id);
     }
 
     @Override
     public Page<Purchase> listPurchases(String cursor, int limit) {
-        return page("subscriptions.listPurchases", purchases.first, purchases.after, cursor, limit, JdbiPurchases.PURCHASE,
+        return page(
+                "subscriptions.listPurchases",
+                purchases.first,
+                purchases.after,
+                cursor,
+                limit,
+                JdbiPurchases.PURCHASE,
                 Purchase::id);
     }
 
     @Override
     public long countSubscriptions() {
-        return db.call("subscriptions.countSubscriptions", h -> h.createQuery(countSubscriptions).mapTo(Long.class).one());
+        return db.call(
+                "subscriptions.countSubscriptions",
+                h -> h.createQuery(countSubscriptions).mapTo(Long.class).one());
     }
 
     /** One UPDATE; the version stays, so a newer snapshot from Stripe still applies over it. */
@@ -392,19 +454,27 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
         if (user.equals(pseudonym)) {
             return 0;
         }
-        return db.call("subscriptions.pseudonymise", h -> h.createUpdate(pseudonymise)
-                .bind("customerId", customer.value()).bind("user", user.value()).bind("pseudonym", pseudonym.value())
-                .execute());
+        return db.call(
+                "subscriptions.pseudonymise",
+                h -> h.createUpdate(pseudonymise)
+                        .bind("customerId", customer.value())
+                        .bind("user", user.value())
+                        .bind("pseudonym", pseudonym.value())
+                        .execute());
     }
 
     @Override
     public long countInvoices() {
-        return db.call("subscriptions.countInvoices", h -> h.createQuery(invoices.count).mapTo(Long.class).one());
+        return db.call(
+                "subscriptions.countInvoices",
+                h -> h.createQuery(invoices.count).mapTo(Long.class).one());
     }
 
     @Override
     public long countPurchases() {
-        return db.call("subscriptions.countPurchases", h -> h.createQuery(purchases.count).mapTo(Long.class).one());
+        return db.call(
+                "subscriptions.countPurchases",
+                h -> h.createQuery(purchases.count).mapTo(Long.class).one());
     }
 
     /**
@@ -413,18 +483,30 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
      * "nothing changed").
      */
     private static UpsertResult notApplied(Handle h, String versionSql, String id, long version) {
-        long stored = h.createQuery(versionSql).bind("id", id).mapTo(Long.class).findOne()
+        long stored = h.createQuery(versionSql)
+                .bind("id", id)
+                .mapTo(Long.class)
+                .findOne()
                 .orElseThrow(() -> Db.corrupt("an upsert conflicted on a row that is gone"));
         return stored == version ? UpsertResult.SAME_VERSION : UpsertResult.STALE;
     }
 
-    private <T> Page<T> page(String operation, String first, String after, String cursor, int limit,
-                             RowMapper<T> mapper, Function<T, String> id) {
+    private <T> Page<T> page(
+            String operation,
+            String first,
+            String after,
+            String cursor,
+            int limit,
+            RowMapper<T> mapper,
+            Function<T, String> id) {
         Cursors.checkLimit(limit);
         List<String> position = Cursors.decode(cursor, 1);
         return db.call(operation, h -> {
-            Query query = position == null ? h.createQuery(first) : h.createQuery(after).bind("after", position.get(0));
-            return Pages.of(query.bind("limit", limit + 1).map(mapper).list(), limit, row -> Cursors.encode(id.apply(row)));
+            Query query = position == null
+                    ? h.createQuery(first)
+                    : h.createQuery(after).bind("after", position.get(0));
+            return Pages.of(
+                    query.bind("limit", limit + 1).map(mapper).list(), limit, row -> Cursors.encode(id.apply(row)));
         });
     }
 

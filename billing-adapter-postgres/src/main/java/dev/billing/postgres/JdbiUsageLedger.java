@@ -1,20 +1,16 @@
 package dev.billing.postgres;
 
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.model.usage.MeterReport;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.model.usage.UsageIncrement;
 import dev.billing.core.model.usage.UsageKey;
 import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.core.model.usage.UsageResult;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.UsageLedger;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -26,6 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * {@link UsageLedger} on Postgres. An increment is one transaction with no read-then-write race: the idempotency
@@ -38,6 +37,7 @@ import java.util.Optional;
 final class JdbiUsageLedger implements UsageLedger {
     /** {@code reported_at IS NULL}, as the lookups by identifier spell it (see {@code retryReport}). */
     static final String UNREPORTED_BY_ID = "(reported_at IS NULL) IS TRUE";
+
     private static final String REPORT_COLUMNS = """
             %1$sidentifier, %1$sevent_name, %1$scustomer_id, %1$svalue, %1$sevent_timestamp, %1$sattempts,
             %1$slast_error, %1$snext_attempt_at, %1$sreported_at""";
@@ -48,8 +48,8 @@ final class JdbiUsageLedger implements UsageLedger {
     private static final RowMapper<MeterReport> REPORT = JdbiUsageLedger::report;
     private static final RowMapper<UsageCounter> COUNTER = JdbiUsageLedger::counter;
     private static final RowMapper<UsageKey> KEY = JdbiUsageLedger::key;
-    private static final Comparator<MeterReport> REPORT_ORDER = Comparator
-            .comparing((MeterReport r) -> r.event().timestamp()).thenComparing(MeterReport::identifier);
+    private static final Comparator<MeterReport> REPORT_ORDER =
+            Comparator.comparing((MeterReport r) -> r.event().timestamp()).thenComparing(MeterReport::identifier);
 
     private final Db db;
     private final JdbiRemovals removals;
@@ -237,19 +237,23 @@ final class JdbiUsageLedger implements UsageLedger {
     public UsageResult increment(UsageIncrement inc) {
         return db.transaction("usage.increment", h -> {
             boolean fresh = h.createUpdate(claimKey)
-                    .bind("userId", inc.userId().value())
-                    .bind("key", inc.idempotencyKey())
-                    .bind("meter", inc.meter())
-                    .bindByType("periodStart", Db.ts(inc.period().start()), OffsetDateTime.class)
-                    .bind("fingerprint", inc.fingerprint())
-                    .bind("amount", inc.amount())
-                    .bind("usedAfter", 0L) // answered below, in this transaction, before anyone can see the key
-                    .bind("limit", inc.limit())
-                    .bindByType("at", Db.ts(inc.at()), OffsetDateTime.class)
-                    .execute() == 1;
+                            .bind("userId", inc.userId().value())
+                            .bind("key", inc.idempotencyKey())
+                            .bind("meter", inc.meter())
+                            .bindByType("periodStart", Db.ts(inc.period().start()), OffsetDateTime.class)
+                            .bind("fingerprint", inc.fingerprint())
+                            .bind("amount", inc.amount())
+                            .bind("usedAfter", 0L) // answered below, in this transaction, before anyone can see the key
+                            .bind("limit", inc.limit())
+                            .bindByType("at", Db.ts(inc.at()), OffsetDateTime.class)
+                            .execute()
+                    == 1;
             if (!fresh) {
-                UsageKey existing = h.createQuery(findKey).bind("userId", inc.userId().value())
-                        .bind("key", inc.idempotencyKey()).map(KEY).findOne()
+                UsageKey existing = h.createQuery(findKey)
+                        .bind("userId", inc.userId().value())
+                        .bind("key", inc.idempotencyKey())
+                        .map(KEY)
+                        .findOne()
                         .orElseThrow(() -> Db.corrupt("an idempotency key conflicted but is not stored"));
                 return existing.fingerprint().equals(inc.fingerprint())
                         ? new UsageResult.Replayed(new UsageResult.Accepted(existing.usedAfter(), existing.limit()))
@@ -263,16 +267,21 @@ final class JdbiUsageLedger implements UsageLedger {
                     .bind("amount", inc.amount())
                     .bind("limit", inc.limit())
                     .bindByType("at", Db.ts(inc.at()), OffsetDateTime.class)
-                    .mapTo(Long.class).findOne();
+                    .mapTo(Long.class)
+                    .findOne();
             if (after.isEmpty()) {
                 h.rollback(); // the key stays unused: the same request may succeed after an upgrade
-                return new UsageResult.QuotaExceeded(usedNow(h, inc.userId(), inc.meter(), inc.period().start()),
-                        inc.limit(), inc.amount());
+                return new UsageResult.QuotaExceeded(
+                        usedNow(h, inc.userId(), inc.meter(), inc.period().start()), inc.limit(), inc.amount());
             }
-            h.createUpdate(answerKey).bind("usedAfter", after.get()).bind("userId", inc.userId().value())
-                    .bind("key", inc.idempotencyKey()).execute();
+            h.createUpdate(answerKey)
+                    .bind("usedAfter", after.get())
+                    .bind("userId", inc.userId().value())
+                    .bind("key", inc.idempotencyKey())
+                    .execute();
             if (inc.report() != null) {
-                bindReport(h.createUpdate(insertReport), MeterReport.pending(inc.report())).execute();
+                bindReport(h.createUpdate(insertReport), MeterReport.pending(inc.report()))
+                        .execute();
             }
             return new UsageResult.Accepted(after.get(), inc.limit());
         });
@@ -287,7 +296,8 @@ final class JdbiUsageLedger implements UsageLedger {
     public Map<String, Long> usage(UserId userId, Instant periodStart) {
         return db.call("usage.usage", h -> {
             Map<String, Long> result = new LinkedHashMap<>();
-            h.createQuery(usage).bind("userId", userId.value())
+            h.createQuery(usage)
+                    .bind("userId", userId.value())
                     .bindByType("periodStart", Db.ts(periodStart), OffsetDateTime.class)
                     .map((rs, ctx) -> Map.entry(rs.getString("meter"), rs.getLong("used")))
                     .forEach(e -> result.put(e.getKey(), e.getValue()));
@@ -300,11 +310,14 @@ final class JdbiUsageLedger implements UsageLedger {
         if (max < 1) {
             return List.of();
         }
-        List<MeterReport> claimed = db.call("usage.claimReports", h -> h.createQuery(claimReports)
-                .bindByType("now", Db.ts(now), OffsetDateTime.class)
-                .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
-                .bind("max", max)
-                .map(REPORT).list());
+        List<MeterReport> claimed = db.call(
+                "usage.claimReports",
+                h -> h.createQuery(claimReports)
+                        .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                        .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
+                        .bind("max", max)
+                        .map(REPORT)
+                        .list());
         List<MeterReport> ordered = new ArrayList<>(claimed); // RETURNING has no order
         ordered.sort(REPORT_ORDER);
         return ordered;
@@ -312,20 +325,30 @@ final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public void markReported(String identifier, Instant now) {
-        db.call("usage.markReported", h -> h.createUpdate(markReported).bind("identifier", identifier)
-                .bindByType("now", Db.ts(now), OffsetDateTime.class).execute());
+        db.call(
+                "usage.markReported",
+                h -> h.createUpdate(markReported)
+                        .bind("identifier", identifier)
+                        .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                        .execute());
     }
 
     @Override
     public void retryReport(String identifier, String error, Instant nextAttemptAt) {
-        db.call("usage.retryReport", h -> h.createUpdate(retryReport).bind("identifier", identifier)
-                .bind("error", error).bindByType("nextAttemptAt", Db.ts(nextAttemptAt), OffsetDateTime.class)
-                .execute());
+        db.call(
+                "usage.retryReport",
+                h -> h.createUpdate(retryReport)
+                        .bind("identifier", identifier)
+                        .bind("error", error)
+                        .bindByType("nextAttemptAt", Db.ts(nextAttemptAt), OffsetDateTime.class)
+                        .execute());
     }
 
     @Override
     public long pendingReports() {
-        return db.call("usage.pendingReports", h -> h.createQuery(pendingReports).mapTo(Long.class).one());
+        return db.call(
+                "usage.pendingReports",
+                h -> h.createQuery(pendingReports).mapTo(Long.class).one());
     }
 
     @Override
@@ -335,32 +358,52 @@ final class JdbiUsageLedger implements UsageLedger {
         return db.call("usage.listCounters", h -> {
             Query query = h.createQuery(position == null ? countersFirst : countersAfter);
             if (position != null) {
-                query.bind("userId", position.get(0)).bind("meter", position.get(1))
-                        .bindByType("periodStart", Db.ts(Cursors.instantFromMicros(position.get(2))), OffsetDateTime.class);
+                query.bind("userId", position.get(0))
+                        .bind("meter", position.get(1))
+                        .bindByType(
+                                "periodStart", Db.ts(Cursors.instantFromMicros(position.get(2))), OffsetDateTime.class);
             }
-            return Pages.of(query.bind("limit", limit + 1).map(COUNTER).list(), limit, c -> Cursors.encode(
-                    c.userId().value(), c.meter(), Cursors.micros(c.period().start())));
+            return Pages.of(
+                    query.bind("limit", limit + 1).map(COUNTER).list(),
+                    limit,
+                    c -> Cursors.encode(
+                            c.userId().value(),
+                            c.meter(),
+                            Cursors.micros(c.period().start())));
         });
     }
 
     /** One range of the primary key, by meter then period. */
     @Override
     public List<UsageCounter> countersOf(UserId userId) {
-        return db.call("usage.countersOf", h -> h.createQuery(countersOf).bind("userId", userId.value())
-                .map(COUNTER).list());
+        return db.call(
+                "usage.countersOf",
+                h -> h.createQuery(countersOf)
+                        .bind("userId", userId.value())
+                        .map(COUNTER)
+                        .list());
     }
 
     /** One range of usage_keys' primary key, by key. */
     @Override
     public List<UsageKey> keysOf(UserId userId) {
-        return db.call("usage.keysOf", h -> h.createQuery(keysOf).bind("userId", userId.value()).map(KEY).list());
+        return db.call(
+                "usage.keysOf",
+                h -> h.createQuery(keysOf)
+                        .bind("userId", userId.value())
+                        .map(KEY)
+                        .list());
     }
 
     /** One read of the outbox: an export is rare, and an index would cost every metered increment. */
     @Override
     public List<MeterReport> reportsOf(CustomerId customerId) {
-        return db.call("usage.reportsOf", h -> h.createQuery(reportsOf).bind("customerId", customerId.value())
-                .map(REPORT).list());
+        return db.call(
+                "usage.reportsOf",
+                h -> h.createQuery(reportsOf)
+                        .bind("customerId", customerId.value())
+                        .map(REPORT)
+                        .list());
     }
 
     /**
@@ -374,10 +417,16 @@ final class JdbiUsageLedger implements UsageLedger {
         }
         // Keys, then counters: the order in which an increment locks them.
         return db.transaction("usage.pseudonymise", h -> {
-            long keys = h.createQuery(pseudonymiseKeys).bind("user", user.value())
-                    .bind("pseudonym", pseudonym.value()).mapTo(Long.class).one();
-            long counters = h.createQuery(pseudonymiseCounters).bind("user", user.value())
-                    .bind("pseudonym", pseudonym.value()).mapTo(Long.class).one();
+            long keys = h.createQuery(pseudonymiseKeys)
+                    .bind("user", user.value())
+                    .bind("pseudonym", pseudonym.value())
+                    .mapTo(Long.class)
+                    .one();
+            long counters = h.createQuery(pseudonymiseCounters)
+                    .bind("user", user.value())
+                    .bind("pseudonym", pseudonym.value())
+                    .mapTo(Long.class)
+                    .one();
             return Math.toIntExact(keys + counters);
         });
     }
@@ -391,7 +440,9 @@ final class JdbiUsageLedger implements UsageLedger {
             if (position != null) {
                 query.bind("userId", position.get(0)).bind("key", position.get(1));
             }
-            return Pages.of(query.bind("limit", limit + 1).map(KEY).list(), limit,
+            return Pages.of(
+                    query.bind("limit", limit + 1).map(KEY).list(),
+                    limit,
                     k -> Cursors.encode(k.userId().value(), k.idempotencyKey()));
         });
     }
@@ -401,53 +452,67 @@ final class JdbiUsageLedger implements UsageLedger {
         Cursors.checkLimit(limit);
         List<String> position = Cursors.decode(cursor, 1);
         return db.call("usage.listReports", h -> {
-            Query query = position == null ? h.createQuery(reportsFirst)
+            Query query = position == null
+                    ? h.createQuery(reportsFirst)
                     : h.createQuery(reportsAfter).bind("after", position.get(0));
-            return Pages.of(query.bind("limit", limit + 1).map(REPORT).list(), limit,
-                    r -> Cursors.encode(r.identifier()));
+            return Pages.of(
+                    query.bind("limit", limit + 1).map(REPORT).list(), limit, r -> Cursors.encode(r.identifier()));
         });
     }
 
     @Override
     public boolean restoreCounter(UsageCounter counter) {
-        return db.call("usage.restoreCounter", h -> h.createUpdate(restoreCounter)
-                .bind("userId", counter.userId().value())
-                .bind("meter", counter.meter())
-                .bindByType("periodStart", Db.ts(counter.period().start()), OffsetDateTime.class)
-                .bindByType("periodEnd", Db.ts(counter.period().end()), OffsetDateTime.class)
-                .bind("used", counter.used())
-                .bindByType("updatedAt", Db.ts(counter.updatedAt()), OffsetDateTime.class)
-                .execute() == 1);
+        return db.call(
+                "usage.restoreCounter",
+                h -> h.createUpdate(restoreCounter)
+                                .bind("userId", counter.userId().value())
+                                .bind("meter", counter.meter())
+                                .bindByType(
+                                        "periodStart", Db.ts(counter.period().start()), OffsetDateTime.class)
+                                .bindByType("periodEnd", Db.ts(counter.period().end()), OffsetDateTime.class)
+                                .bind("used", counter.used())
+                                .bindByType("updatedAt", Db.ts(counter.updatedAt()), OffsetDateTime.class)
+                                .execute()
+                        == 1);
     }
 
     @Override
     public boolean restoreKey(UsageKey key) {
-        return db.call("usage.restoreKey", h -> h.createUpdate(restoreKey)
-                .bind("userId", key.userId().value())
-                .bind("key", key.idempotencyKey())
-                .bind("meter", key.meter())
-                .bindByType("periodStart", Db.ts(key.periodStart()), OffsetDateTime.class)
-                .bind("fingerprint", key.fingerprint())
-                .bind("amount", key.amount())
-                .bind("usedAfter", key.usedAfter())
-                .bind("limit", key.limit())
-                .bindByType("at", Db.ts(key.createdAt()), OffsetDateTime.class)
-                .execute() == 1);
+        return db.call(
+                "usage.restoreKey",
+                h -> h.createUpdate(restoreKey)
+                                .bind("userId", key.userId().value())
+                                .bind("key", key.idempotencyKey())
+                                .bind("meter", key.meter())
+                                .bindByType("periodStart", Db.ts(key.periodStart()), OffsetDateTime.class)
+                                .bind("fingerprint", key.fingerprint())
+                                .bind("amount", key.amount())
+                                .bind("usedAfter", key.usedAfter())
+                                .bind("limit", key.limit())
+                                .bindByType("at", Db.ts(key.createdAt()), OffsetDateTime.class)
+                                .execute()
+                        == 1);
     }
 
     @Override
     public boolean restoreReport(MeterReport report) {
-        return db.call("usage.restoreReport", h -> bindReport(h.createUpdate(insertReport), report).execute() == 1);
+        return db.call(
+                "usage.restoreReport",
+                h -> bindReport(h.createUpdate(insertReport), report).execute() == 1);
     }
 
     private long usedNow(Handle h, UserId userId, String meter, Instant periodStart) {
-        return h.createQuery(used).bind("userId", userId.value()).bind("meter", meter)
+        return h.createQuery(used)
+                .bind("userId", userId.value())
+                .bind("meter", meter)
                 .bindByType("periodStart", Db.ts(periodStart), OffsetDateTime.class)
-                .mapTo(Long.class).findOne().orElse(0L);
+                .mapTo(Long.class)
+                .findOne()
+                .orElse(0L);
     }
 
-    private static org.jdbi.v3.core.statement.Update bindReport(org.jdbi.v3.core.statement.Update update,
-                                                                MeterReport report) {
+    private static org.jdbi.v3.core.statement.Update bindReport(
+            org.jdbi.v3.core.statement.Update update, MeterReport report) {
         MeterEvent event = report.event();
         return update.bind("identifier", event.identifier())
                 .bind("eventName", event.eventName())
@@ -462,23 +527,41 @@ final class JdbiUsageLedger implements UsageLedger {
 
     private static MeterReport report(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
             throws SQLException {
-        MeterEvent event = new MeterEvent(rs.getString("event_name"), CustomerId.of(rs.getString("customer_id")),
-                rs.getLong("value"), rs.getString("identifier"), Db.instant(rs, "event_timestamp"));
-        return new MeterReport(event, rs.getInt("attempts"), rs.getString("last_error"),
-                Db.instant(rs, "next_attempt_at"), Db.instant(rs, "reported_at"));
+        MeterEvent event = new MeterEvent(
+                rs.getString("event_name"),
+                CustomerId.of(rs.getString("customer_id")),
+                rs.getLong("value"),
+                rs.getString("identifier"),
+                Db.instant(rs, "event_timestamp"));
+        return new MeterReport(
+                event,
+                rs.getInt("attempts"),
+                rs.getString("last_error"),
+                Db.instant(rs, "next_attempt_at"),
+                Db.instant(rs, "reported_at"));
     }
 
     private static UsageCounter counter(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
             throws SQLException {
-        return new UsageCounter(UserId.of(rs.getString("user_id")), rs.getString("meter"),
-                new UsagePeriod(Db.instant(rs, "period_start"), Db.instant(rs, "period_end")), rs.getLong("used"),
+        return new UsageCounter(
+                UserId.of(rs.getString("user_id")),
+                rs.getString("meter"),
+                new UsagePeriod(Db.instant(rs, "period_start"), Db.instant(rs, "period_end")),
+                rs.getLong("used"),
                 Db.instant(rs, "updated_at"));
     }
 
     private static UsageKey key(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
-        return new UsageKey(UserId.of(rs.getString("user_id")), rs.getString("idempotency_key"), rs.getString("meter"),
-                Db.instant(rs, "period_start"), rs.getString("fingerprint"), rs.getLong("amount"),
-                rs.getLong("used_after"), rs.getLong("usage_limit"), Db.instant(rs, "created_at"));
+        return new UsageKey(
+                UserId.of(rs.getString("user_id")),
+                rs.getString("idempotency_key"),
+                rs.getString("meter"),
+                Db.instant(rs, "period_start"),
+                rs.getString("fingerprint"),
+                rs.getLong("amount"),
+                rs.getLong("used_after"),
+                rs.getLong("usage_limit"),
+                Db.instant(rs, "created_at"));
     }
 
     @Override

@@ -4,17 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.billing.core.error.StoreException;
-
 import java.util.Map;
 
 /** String maps (Stripe metadata) to and from the JSON text of a {@code jsonb} column. */
 final class JsonMaps {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
-    private JsonMaps() {
-    }
+    private JsonMaps() {}
 
     static String write(Map<String, String> map) {
         try {

@@ -2,19 +2,18 @@ package dev.billing.postgres;
 
 import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.output.MigrateResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies the billing schema with Flyway: migrations from this jar only ({@value #LOCATION}), into their own
@@ -39,8 +38,7 @@ final class Migrations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
-    private Migrations() {
-    }
+    private Migrations() {}
 
     /**
      * Whether the history shows versions 1 to {@link #LATEST_VERSION} applied, each once and successfully, and
@@ -57,8 +55,12 @@ final class Migrations {
                 return false;
             }
             try (ResultSet rs = statement.executeQuery(sql)) {
-                return rs.next() && rs.getInt(1) == SHIPPED_COUNT && rs.getInt(2) == SHIPPED_COUNT
-                        && rs.getBoolean(3) && rs.getInt(4) == 1 && rs.getInt(5) == LATEST_VERSION;
+                return rs.next()
+                        && rs.getInt(1) == SHIPPED_COUNT
+                        && rs.getInt(2) == SHIPPED_COUNT
+                        && rs.getBoolean(3)
+                        && rs.getInt(4) == 1
+                        && rs.getInt(5) == LATEST_VERSION;
             }
         } catch (SQLException e) {
             if (StoreErrors.isUnavailable(e)) {
@@ -81,9 +83,9 @@ final class Migrations {
         if (!historyExists(connection, schema)) {
             return 0;
         }
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(
-                "SELECT coalesce(max(version::int), 0) FROM \"" + schema + "\"." + HISTORY_TABLE
-                        + " WHERE version IS NOT NULL AND success")) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT coalesce(max(version::int), 0) FROM \"" + schema + "\"."
+                        + HISTORY_TABLE + " WHERE version IS NOT NULL AND success")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
     }
@@ -125,8 +127,11 @@ final class Migrations {
                     .load();
             MigrateResult result = flyway.migrate();
             if (result.migrationsExecuted > 0) {
-                LOG.info("Billing schema '{}' migrated to version {} ({} migration(s) applied)", schema,
-                        result.targetSchemaVersion, result.migrationsExecuted);
+                LOG.info(
+                        "Billing schema '{}' migrated to version {} ({} migration(s) applied)",
+                        schema,
+                        result.targetSchemaVersion,
+                        result.migrationsExecuted);
             } else {
                 LOG.debug("Billing schema '{}' is up to date", schema);
             }
@@ -135,8 +140,8 @@ final class Migrations {
             String state = StoreErrors.sqlState(e);
             String suffix = state == null ? "" : " (SQLState " + state + ")";
             if (StoreErrors.isUnavailable(e)) {
-                throw new StoreUnavailableException("Postgres is unavailable: billing schema migration failed"
-                        + suffix, e);
+                throw new StoreUnavailableException(
+                        "Postgres is unavailable: billing schema migration failed" + suffix, e);
             }
             throw new StoreException("Billing schema migration failed" + suffix, e);
         }

@@ -75,8 +75,8 @@ final class MultiRowSql {
      * Writes a caller's batch in {@link #rounds}, one {@code writer} call (one statement, one commit) per round, and
      * returns the answers in the batch's order.
      */
-    static <T, O> List<O> inRounds(List<T> rows, Function<T, List<?>> keys, int max,
-                                   Function<List<T>, List<O>> writer) {
+    static <T, O> List<O> inRounds(
+            List<T> rows, Function<T, List<?>> keys, int max, Function<List<T>, List<O>> writer) {
         List<O> answers = new ArrayList<>(Collections.nCopies(rows.size(), null));
         for (List<Integer> round : rounds(rows, keys, max)) {
             List<T> written = new ArrayList<>(round.size());

@@ -2,15 +2,13 @@ package dev.billing.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-
 import dev.billing.core.error.StoreException;
-import org.postgresql.Driver;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.postgresql.Driver;
 
 /**
  * The HikariCP pool for a {@link PostgresConfig}: the pool's timeouts, and the same bounds on the driver itself
@@ -21,8 +19,7 @@ final class Pools {
     /** The driver's send buffer per connection (its {@code maxSendBufferSize}). */
     static final int SEND_BUFFER_BYTES = 64 * 1024;
 
-    private Pools() {
-    }
+    private Pools() {}
 
     static HikariDataSource open(PostgresConfig config) {
         return new HikariDataSource(hikariConfig(config));

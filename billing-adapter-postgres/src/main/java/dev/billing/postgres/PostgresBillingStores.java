@@ -3,11 +3,10 @@ package dev.billing.postgres;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.port.BillingStores;
+import java.util.Objects;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
-import java.util.Objects;
 
 /**
  * Every billing store on Postgres (JDBI 3, HikariCP, Flyway): customers, subscriptions, the webhook inbox, the
@@ -30,8 +29,7 @@ import java.util.Objects;
 public final class PostgresBillingStores {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBillingStores.class);
 
-    private PostgresBillingStores() {
-    }
+    private PostgresBillingStores() {}
 
     /**
      * Stores on a pool of their own for {@code databaseUrl} ({@code postgres://user:pass@host:5432/db?sslmode=require}
@@ -54,8 +52,12 @@ public final class PostgresBillingStores {
             if (config.runMigrations()) {
                 Migrations.migrate(pool, config.schema());
             }
-            LOG.info("Postgres stores ready: pool '{}' to {} (max {} connections), schema '{}'", config.poolName(),
-                    config.describe(), config.maximumPoolSize(), config.schema());
+            LOG.info(
+                    "Postgres stores ready: pool '{}' to {} (max {} connections), schema '{}'",
+                    config.poolName(),
+                    config.describe(),
+                    config.maximumPoolSize(),
+                    config.schema());
             return stores(pool, config.schema(), pool, config.runMigrations());
         } catch (RuntimeException e) {
             pool.close();
@@ -104,12 +106,20 @@ public final class PostgresBillingStores {
     }
 
     /** {@code migrated}: the schema was just migrated, so {@code ping} need not check its version. */
-    private static BillingStores stores(DataSource dataSource, String schema, HikariDataSource ownedPool,
-                                        boolean migrated) {
+    private static BillingStores stores(
+            DataSource dataSource, String schema, HikariDataSource ownedPool, boolean migrated) {
         Db db = new Db(dataSource, schema);
-        return new BillingStores(new JdbiCustomerStore(db), new JdbiSubscriptionStore(db), new JdbiEventInbox(db),
-                new JdbiUsageLedger(db), new JdbiProjectionChanges(db), new PostgresLifecycle(db, ownedPool, migrated),
-                new JdbiMembershipStore(db), new JdbiGuestPurchaseStore(db), new JdbiAuditLog(db),
-                new JdbiAnalyticsStore(db), new JdbiNoticeLog(db));
+        return new BillingStores(
+                new JdbiCustomerStore(db),
+                new JdbiSubscriptionStore(db),
+                new JdbiEventInbox(db),
+                new JdbiUsageLedger(db),
+                new JdbiProjectionChanges(db),
+                new PostgresLifecycle(db, ownedPool, migrated),
+                new JdbiMembershipStore(db),
+                new JdbiGuestPurchaseStore(db),
+                new JdbiAuditLog(db),
+                new JdbiAnalyticsStore(db),
+                new JdbiNoticeLog(db));
     }
 }

@@ -43,10 +43,22 @@ import java.util.regex.Pattern;
  *                          call on a connection whose server vanished without closing it
  * @param poolName          name of the HikariCP pool in logs and JMX (default {@code billing-postgres})
  */
-public record PostgresConfig(String jdbcUrl, String user, String password, Map<String, String> properties,
-                             String schema, boolean runMigrations, int maximumPoolSize, int minimumIdle,
-                             Duration connectionTimeout, Duration validationTimeout, Duration idleTimeout,
-                             Duration maxLifetime, Duration keepaliveTime, Duration socketTimeout, String poolName) {
+public record PostgresConfig(
+        String jdbcUrl,
+        String user,
+        String password,
+        Map<String, String> properties,
+        String schema,
+        boolean runMigrations,
+        int maximumPoolSize,
+        int minimumIdle,
+        Duration connectionTimeout,
+        Duration validationTimeout,
+        Duration idleTimeout,
+        Duration maxLifetime,
+        Duration keepaliveTime,
+        Duration socketTimeout,
+        String poolName) {
 
     public static final String DEFAULT_SCHEMA = "billing";
     public static final int DEFAULT_MAXIMUM_POOL_SIZE = 10;
@@ -73,14 +85,14 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Map<S
                     + "build the config with databaseUrl(..), which moves them to user, password and properties");
         }
         if (user == null || user.isBlank()) {
-            throw new IllegalArgumentException("No database user: give it in the URL (postgres://user:password@...) "
-                    + "or with user(..)");
+            throw new IllegalArgumentException(
+                    "No database user: give it in the URL (postgres://user:password@...) " + "or with user(..)");
         }
         properties = Map.copyOf(Objects.requireNonNull(properties, "properties"));
         for (String key : properties.keySet()) {
             if (key.equals("user") || key.equals("password")) {
-                throw new IllegalArgumentException("user and password are not driver properties here: use user(..) "
-                        + "and password(..)");
+                throw new IllegalArgumentException(
+                        "user and password are not driver properties here: use user(..) " + "and password(..)");
             }
         }
         checkSchema(schema);
@@ -102,7 +114,8 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Map<S
             throw new IllegalArgumentException("keepaliveTime must be shorter than maxLifetime");
         }
         Objects.requireNonNull(socketTimeout, "socketTimeout");
-        if (socketTimeout.isNegative() || (!socketTimeout.isZero() && socketTimeout.compareTo(Duration.ofSeconds(1)) < 0)) {
+        if (socketTimeout.isNegative()
+                || (!socketTimeout.isZero() && socketTimeout.compareTo(Duration.ofSeconds(1)) < 0)) {
             throw new IllegalArgumentException("socketTimeout must be 0 (none) or at least 1 s");
         }
         if (poolName == null || poolName.isBlank()) {
@@ -163,8 +176,8 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Map<S
     static void checkSchema(String schema) {
         Objects.requireNonNull(schema, "schema");
         if (!SCHEMA.matcher(schema).matches()) {
-            throw new IllegalArgumentException("schema must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most "
-                    + "63 characters)");
+            throw new IllegalArgumentException(
+                    "schema must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most " + "63 characters)");
         }
     }
 
@@ -204,8 +217,7 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Map<S
         private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
         private String poolName = DEFAULT_POOL_NAME;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The database address in either form ({@code postgres://user:pass@host:port/db?sslmode=require} or
@@ -306,9 +318,22 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Map<S
                 throw new IllegalArgumentException("No database address: call databaseUrl(..)");
             }
             int idle = minimumIdle != null ? minimumIdle : Math.min(DEFAULT_MINIMUM_IDLE, maximumPoolSize);
-            return new PostgresConfig(jdbcUrl, user, password, properties, schema, runMigrations, maximumPoolSize,
-                    idle, connectionTimeout, validationTimeout, idleTimeout, maxLifetime, keepaliveTime,
-                    socketTimeout, poolName);
+            return new PostgresConfig(
+                    jdbcUrl,
+                    user,
+                    password,
+                    properties,
+                    schema,
+                    runMigrations,
+                    maximumPoolSize,
+                    idle,
+                    connectionTimeout,
+                    validationTimeout,
+                    idleTimeout,
+                    maxLifetime,
+                    keepaliveTime,
+                    socketTimeout,
+                    poolName);
         }
     }
 }

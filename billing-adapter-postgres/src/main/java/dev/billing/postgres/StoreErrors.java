@@ -2,14 +2,13 @@ package dev.billing.postgres;
 
 import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
-import org.jdbi.v3.core.ConnectionException;
-
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Set;
+import org.jdbi.v3.core.ConnectionException;
 
 /**
  * Turns whatever JDBI, JDBC or HikariCP threw into the core's {@link StoreUnavailableException} (the database
@@ -21,8 +20,7 @@ final class StoreErrors {
     /** admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections. */
     private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "53300");
 
-    private StoreErrors() {
-    }
+    private StoreErrors() {}
 
     static StoreException translate(String operation, Throwable failure) {
         if (failure instanceof StoreException already) {
@@ -38,8 +36,10 @@ final class StoreErrors {
 
     static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectionException || t instanceof SQLTransientConnectionException
-                    || t instanceof ConnectException || t instanceof SocketTimeoutException
+            if (t instanceof ConnectionException
+                    || t instanceof SQLTransientConnectionException
+                    || t instanceof ConnectException
+                    || t instanceof SocketTimeoutException
                     || t instanceof SocketException) {
                 return true;
             }
@@ -49,8 +49,8 @@ final class StoreErrors {
                     return true;
                 }
                 String message = sql.getMessage();
-                if (message != null && (message.contains("Connection is not available")
-                        || message.contains("has been closed"))) {
+                if (message != null
+                        && (message.contains("Connection is not available") || message.contains("has been closed"))) {
                     return true;
                 }
             }

@@ -1,9 +1,10 @@
 package dev.billing.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,9 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * The group commit's own rules, with a writer that records its batches (the Postgres statements are covered by
@@ -137,7 +136,9 @@ class CoalescerTest {
         }
         for (List<String> batch : batches) {
             Set<String> keys = new HashSet<>();
-            batch.forEach(row -> assertThat(keys.add(row.substring(0, 1))).as("keys of %s", batch).isTrue());
+            batch.forEach(row -> assertThat(keys.add(row.substring(0, 1)))
+                    .as("keys of %s", batch)
+                    .isTrue());
         }
         assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(120);
     }
@@ -166,13 +167,15 @@ class CoalescerTest {
             assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("ok-first");
             assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo("ok-a");
             assertThat(c.get(5, TimeUnit.SECONDS)).isEqualTo("ok-c");
-            assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class)
+            assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(StoreException.class)
                     .hasMessageContaining("invalid input syntax");
         } finally {
             callers.shutdownNow();
         }
-        assertThat(batches).containsExactly(List.of("first"), List.of("a", "bad", "c"), List.of("a"),
-                List.of("bad"), List.of("c"));
+        assertThat(batches)
+                .containsExactly(
+                        List.of("first"), List.of("a", "bad", "c"), List.of("a"), List.of("bad"), List.of("c"));
     }
 
     @Test
@@ -223,7 +226,9 @@ class CoalescerTest {
         try {
             Future<String> first = callers.submit(() -> coalescer.submit("r0"));
             Future<String> second = callers.submit(() -> coalescer.submit("r1"));
-            assertThat(twoWritesStarted.await(5, TimeUnit.SECONDS)).as("both writes in flight").isTrue();
+            assertThat(twoWritesStarted.await(5, TimeUnit.SECONDS))
+                    .as("both writes in flight")
+                    .isTrue();
             List<Future<String>> others = new ArrayList<>();
             for (int i = 2; i < 12; i++) {
                 String row = "r" + i;
@@ -241,7 +246,10 @@ class CoalescerTest {
             callers.shutdownNow();
         }
         assertThat(batches.subList(0, 2)).containsExactlyInAnyOrder(List.of("r0"), List.of("r1"));
-        assertThat(batches.subList(2, batches.size()).stream().mapToInt(List::size).sum()).isEqualTo(10);
+        assertThat(batches.subList(2, batches.size()).stream()
+                        .mapToInt(List::size)
+                        .sum())
+                .isEqualTo(10);
     }
 
     @Test
@@ -317,7 +325,8 @@ class CoalescerTest {
         ExecutorService callers = Executors.newFixedThreadPool(1);
         try {
             // Waiting for company would take an hour: the answer comes because nothing else was in flight.
-            assertThat(callers.submit(() -> coalescer.submit("alone")).get(5, TimeUnit.SECONDS)).isEqualTo("ok-alone");
+            assertThat(callers.submit(() -> coalescer.submit("alone")).get(5, TimeUnit.SECONDS))
+                    .isEqualTo("ok-alone");
         } finally {
             callers.shutdownNow();
         }
@@ -383,7 +392,8 @@ class CoalescerTest {
             Future<String> first = callers.submit(() -> coalescer.submit("first"));
             assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
             // No company comes and the first write stays held: after its 50 ms r1 goes alone.
-            assertThat(callers.submit(() -> coalescer.submit("r1")).get(5, TimeUnit.SECONDS)).isEqualTo("ok-r1");
+            assertThat(callers.submit(() -> coalescer.submit("r1")).get(5, TimeUnit.SECONDS))
+                    .isEqualTo("ok-r1");
             assertThat(first.isDone()).isFalse();
             releaseFirstWrite.countDown();
             assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("ok-first");
@@ -422,8 +432,8 @@ class CoalescerTest {
 
     @Test
     void underLoadWithCompanyEveryCallerGetsItsOwnAnswerAndNothingIsStuck() throws Exception {
-        Coalescer<Integer, Integer> coalescer = new Coalescer<>(8, 2, new Coalescer.Company(Duration.ofMillis(1), 4),
-                row -> row, recordingTimes(3));
+        Coalescer<Integer, Integer> coalescer =
+                new Coalescer<>(8, 2, new Coalescer.Company(Duration.ofMillis(1), 4), row -> row, recordingTimes(3));
         submitFromSixteenThreads(coalescer, 2_000, 3);
         assertThat(batches).allSatisfy(b -> assertThat(b.size()).isBetween(1, 8));
         assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(2_000);

@@ -1,5 +1,11 @@
 package dev.billing.postgres;
 
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.billing.core.error.InvalidRequestException;
@@ -7,23 +13,16 @@ import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore.LinkResult;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
-
-import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** An application that owns its pool hands it to the stores; and what callers see when the store fails. */
 @ExtendWith(PostgresDatabaseExtension.class)
@@ -39,7 +38,8 @@ class EmbeddingIT {
 
             stores.close();
             assertThat(appPool.isClosed()).isFalse();
-            assertThat(Sql.count(appPool, "SELECT count(*) FROM billing.customers")).isEqualTo(1);
+            assertThat(Sql.count(appPool, "SELECT count(*) FROM billing.customers"))
+                    .isEqualTo(1);
             assertThatThrownBy(() -> stores.customers().count()).isInstanceOf(StoreUnavailableException.class);
         }
     }
@@ -48,7 +48,8 @@ class EmbeddingIT {
     void migrationsCanBeLeftToTheHost(TestDatabase db) {
         try (HikariDataSource appPool = appPool(db)) {
             BillingStores stores = PostgresBillingStores.create(appPool, "billing_later", false);
-            assertThat(Sql.count(appPool, "SELECT count(*) FROM pg_namespace WHERE nspname = 'billing_later'")).isZero();
+            assertThat(Sql.count(appPool, "SELECT count(*) FROM pg_namespace WHERE nspname = 'billing_later'"))
+                    .isZero();
 
             assertThat(PostgresBillingStores.migrate(appPool, "billing_later")).isEqualTo(Migrations.SHIPPED_COUNT);
             assertThat(stores.inbox().countByStatus()).containsEntry(InboxStatus.PENDING, 0L);
@@ -60,20 +61,24 @@ class EmbeddingIT {
         try (HikariDataSource appPool = appPool(db)) {
             BillingStores stores = PostgresBillingStores.create(appPool, "never_migrated", false);
             // the database is there, the tables are not: not ready, and saying why (MigrationsIT has the details)
-            assertThatThrownBy(stores::ping).isInstanceOf(StoreException.class)
+            assertThatThrownBy(stores::ping)
+                    .isInstanceOf(StoreException.class)
                     .hasMessageContaining("'never_migrated' is at version 0");
 
             String email = "very.private." + unique("") + "@example.com";
-            StoreException failure = catchThrowableOfType(StoreException.class,
-                    () -> stores.customers().link(link(email)));
+            StoreException failure = catchThrowableOfType(
+                    StoreException.class, () -> stores.customers().link(link(email)));
 
             assertThat(failure).isNotInstanceOf(StoreUnavailableException.class);
             assertThat(failure.code()).isEqualTo("store_error");
             assertThat(failure.getMessage()).isEqualTo("Postgres store error: customers.link failed (SQLState 42P01)");
             StringWriter trace = new StringWriter();
             failure.printStackTrace(new PrintWriter(trace));
-            assertThat(trace.toString()).doesNotContain(email).doesNotContain("INSERT INTO")
-                    .doesNotContain("ON CONFLICT").contains("does not exist");
+            assertThat(trace.toString())
+                    .doesNotContain(email)
+                    .doesNotContain("INSERT INTO")
+                    .doesNotContain("ON CONFLICT")
+                    .contains("does not exist");
         }
     }
 

@@ -1,26 +1,25 @@
 package dev.billing.postgres;
 
-import dev.billing.core.model.OrgMember;
-import dev.billing.core.model.event.StripeEvent;
-import dev.billing.core.model.usage.UsageIncrement;
-import dev.billing.core.model.usage.UsagePeriod;
-import dev.billing.core.model.usage.UsageResult;
-import dev.billing.core.model.UserId;
-import dev.billing.core.port.BillingStores;
-import dev.billing.core.port.EventInbox;
-import dev.billing.testkit.postgres.TestDatabase;
-import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.Set;
-
 import static dev.billing.testkit.Builders.T0;
 import static dev.billing.testkit.Builders.anEvent;
 import static dev.billing.testkit.Builders.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.model.OrgMember;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.usage.UsageIncrement;
+import dev.billing.core.model.usage.UsagePeriod;
+import dev.billing.core.model.usage.UsageResult;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.EventInbox;
+import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What erasure does on Postgres beyond the contracts: the inbox keeps exactly the port's redacted text, and an
@@ -45,8 +44,10 @@ class ErasureIT {
     @Test
     void aRedactedPayloadIsThePortsTextExactly() {
         String customer = unique("cus_");
-        StripeEvent event = anEvent().forObject("customer", customer)
-                .withPayload("{\"id\":\"x\",\"email\":\"ada@example.com\"}").build();
+        StripeEvent event = anEvent()
+                .forObject("customer", customer)
+                .withPayload("{\"id\":\"x\",\"email\":\"ada@example.com\"}")
+                .build();
         stores.inbox().record(event, T0);
 
         assertThat(stores.inbox().redact(Set.of(customer, unique("sub_")))).isEqualTo(1);
@@ -98,7 +99,7 @@ class ErasureIT {
     }
 
     private static UsageIncrement increment(UserId user, long amount, String key) {
-        return new UsageIncrement(user, "api_calls", PERIOD, amount, 100, key, "api_calls:" + amount,
-                T0.plusSeconds(1), null);
+        return new UsageIncrement(
+                user, "api_calls", PERIOD, amount, 100, key, "api_calls:" + amount, T0.plusSeconds(1), null);
     }
 }

@@ -1,19 +1,18 @@
 package dev.billing.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.port.BillingStores;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.Test;
-
-import javax.sql.DataSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
 
 /**
  * V19 on an inbox written before it: every stored event gets whom it is about from its payload, by the Stripe and
@@ -23,33 +22,79 @@ import static org.assertj.core.api.Assertions.assertThat;
 class InboxSubjectsIT {
     /** Event id, type, object id, payload: what an inbox at V18 holds. */
     private static final List<String[]> STORED = List.of(
-            row("evt_checkout", "checkout.session.completed", "cs_1",
+            row(
+                    "evt_checkout",
+                    "checkout.session.completed",
+                    "cs_1",
                     "{\"data\":{\"object\":{\"id\":\"cs_1\",\"object\":\"checkout.session\",\"customer\":\"cus_a\","
                             + "\"customer_details\":{\"email\":\"ada@example.com\"}}}}"),
-            row("evt_customer", "customer.updated", "cus_a",
+            row(
+                    "evt_customer",
+                    "customer.updated",
+                    "cus_a",
                     "{\"data\":{\"object\":{\"id\":\"cus_a\",\"object\":\"customer\",\"email\":\"ada@example.com\"}}}"),
-            row("evt_expanded", "payment_intent.succeeded", "pi_1",
+            row(
+                    "evt_expanded",
+                    "payment_intent.succeeded",
+                    "pi_1",
                     "{\"data\":{\"object\":{\"id\":\"pi_1\",\"object\":\"payment_intent\","
                             + "\"customer\":{\"id\":\"cus_a\",\"object\":\"customer\"}}}}"),
-            row("evt_inpay", "invoice_payment.paid", "inpay_1",
+            row(
+                    "evt_inpay",
+                    "invoice_payment.paid",
+                    "inpay_1",
                     "{\"data\":{\"object\":{\"id\":\"inpay_1\",\"object\":\"invoice_payment\",\"invoice\":\"in_1\"}}}"),
-            row("evt_refund", "refund.created", "re_1",
+            row(
+                    "evt_refund",
+                    "refund.created",
+                    "re_1",
                     "{\"data\":{\"object\":{\"id\":\"re_1\",\"object\":\"refund\",\"payment_intent\":\"pi_1\"}}}"),
-            row("evt_product", "product.updated", "prod_1",
+            row(
+                    "evt_product",
+                    "product.updated",
+                    "prod_1",
                     "{\"data\":{\"object\":{\"id\":\"prod_1\",\"object\":\"product\"}}}"),
-            row("evt_nul", "charge.succeeded", "ch_1",
+            row(
+                    "evt_nul",
+                    "charge.succeeded",
+                    "ch_1",
                     "{\"data\":{\"object\":{\"id\":\"ch_1\",\"customer\":\"cus_a\",\"description\":\"a\\u0000b\"}}}"),
-            row("msg_member", "clerk.organizationMembership.created", "orgmem_1",
+            row(
+                    "msg_member",
+                    "clerk.organizationMembership.created",
+                    "orgmem_1",
                     "{\"data\":{\"id\":\"orgmem_1\",\"object\":\"organization_membership\",\"public_user_data\":"
                             + "{\"user_id\":\"user_ada\",\"identifier\":\"ada@example.com\"}}}"),
-            row("msg_user", "clerk.user.updated", "user_ada",
+            row(
+                    "msg_user",
+                    "clerk.user.updated",
+                    "user_ada",
                     "{\"data\":{\"id\":\"user_ada\",\"object\":\"user\",\"first_name\":\"Ada\"}}"),
-            row("evt_redacted", "customer.updated", "cus_a",
+            row(
+                    "evt_redacted",
+                    "customer.updated",
+                    "cus_a",
                     "{\"id\":\"evt_redacted\",\"type\":\"customer.updated\",\"billing_redacted\":true}"));
     /** Whom V19 finds each about (the payload with the escape jsonb refuses too). */
-    private static final Map<String, String> SUBJECTS = new TreeMap<>(Map.of("evt_checkout", "cus_a",
-            "evt_customer", "cus_a", "evt_expanded", "cus_a", "evt_inpay", "in_1", "evt_refund", "pi_1",
-            "evt_product", "prod_1", "evt_nul", "cus_a", "msg_member", "user_ada", "msg_user", "user_ada"));
+    private static final Map<String, String> SUBJECTS = new TreeMap<>(Map.of(
+            "evt_checkout",
+            "cus_a",
+            "evt_customer",
+            "cus_a",
+            "evt_expanded",
+            "cus_a",
+            "evt_inpay",
+            "in_1",
+            "evt_refund",
+            "pi_1",
+            "evt_product",
+            "prod_1",
+            "evt_nul",
+            "cus_a",
+            "msg_member",
+            "user_ada",
+            "msg_user",
+            "user_ada"));
 
     private static String[] row(String id, String type, String objectId, String payload) {
         return new String[] {id, type, objectId, payload};
@@ -66,9 +111,10 @@ class InboxSubjectsIT {
 
             assertThat(subjects(ds)).isEqualTo(SUBJECTS);
             try (BillingStores stores = TestStores.open(db)) {
-                assertThat(stores.inbox().about(Set.of("cus_a", "user_ada"), 10)).extracting(InboxEntry::eventId)
-                        .containsExactlyInAnyOrder("evt_checkout", "evt_customer", "evt_expanded", "evt_nul",
-                                "msg_member", "msg_user");
+                assertThat(stores.inbox().about(Set.of("cus_a", "user_ada"), 10))
+                        .extracting(InboxEntry::eventId)
+                        .containsExactlyInAnyOrder(
+                                "evt_checkout", "evt_customer", "evt_expanded", "evt_nul", "msg_member", "msg_user");
                 assertThat(stores.inbox().redact(Set.of("cus_a", "user_ada"))).isEqualTo(6);
             }
         }
@@ -123,23 +169,35 @@ class InboxSubjectsIT {
 
     private static void store(DataSource ds) {
         for (String[] r : STORED) {
-            Sql.execute(ds, "INSERT INTO billing.webhook_inbox (event_id, event_type, event_created, livemode, "
-                    + "object_id, payload, status, received_at) VALUES ('" + r[0] + "', '" + r[1] + "', now(), false, '"
-                    + r[2] + "', '" + r[3].replace("'", "''") + "', 'processed', now())");
+            Sql.execute(
+                    ds,
+                    "INSERT INTO billing.webhook_inbox (event_id, event_type, event_created, livemode, "
+                            + "object_id, payload, status, received_at) VALUES ('" + r[0] + "', '" + r[1]
+                            + "', now(), false, '"
+                            + r[2] + "', '" + r[3].replace("'", "''") + "', 'processed', now())");
         }
     }
 
     private static Map<String, String> subjects(DataSource ds) {
         Map<String, String> found = new TreeMap<>();
-        for (String line : Sql.strings(ds, "SELECT event_id || '=' || subject_id FROM billing.webhook_inbox "
-                + "WHERE subject_id IS NOT NULL")) {
+        for (String line : Sql.strings(
+                ds,
+                "SELECT event_id || '=' || subject_id FROM billing.webhook_inbox " + "WHERE subject_id IS NOT NULL")) {
             found.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
         }
         return found;
     }
 
     private static void migrateTo(DataSource ds, String version) {
-        Flyway.configure().dataSource(ds).schemas("billing").defaultSchema("billing").createSchemas(true)
-                .table(Migrations.HISTORY_TABLE).locations(Migrations.LOCATION).target(version).load().migrate();
+        Flyway.configure()
+                .dataSource(ds)
+                .schemas("billing")
+                .defaultSchema("billing")
+                .createSchemas(true)
+                .table(Migrations.HISTORY_TABLE)
+                .locations(Migrations.LOCATION)
+                .target(version)
+                .load()
+                .migrate();
     }
 }

@@ -1,5 +1,10 @@
 package dev.billing.postgres;
 
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.anEvent;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
@@ -8,21 +13,15 @@ import dev.billing.core.port.EventInbox;
 import dev.billing.testkit.contract.EventInboxContract;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Set;
-
-import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.anEvent;
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The {@link EventInboxContract} against JdbiEventInbox on a fresh, migrated Postgres database, and what this store
@@ -58,12 +57,19 @@ class JdbiEventInboxContractIT extends EventInboxContract {
         Instant now = T0.plusSeconds(1);
 
         stores.inbox().record(event, now);
-        assertThat(stores.inbox().find(event.id()).orElseThrow().event().payload()).isEqualTo(payload);
-        settle(event.id(), stores.inbox().claim(event.id(), OWNER, now, LEASE).orElseThrow().leaseOwner());
+        assertThat(stores.inbox().find(event.id()).orElseThrow().event().payload())
+                .isEqualTo(payload);
+        settle(
+                event.id(),
+                stores.inbox()
+                        .claim(event.id(), OWNER, now, LEASE)
+                        .orElseThrow()
+                        .leaseOwner());
 
         StripeEvent leased = anEvent().withPayload(payload).createdAt(T0).build();
         stores.inbox().recordLeased(leased, now, OWNER, LEASE);
-        assertThat(stores.inbox().find(leased.id()).orElseThrow().event().payload()).isEqualTo(payload);
+        assertThat(stores.inbox().find(leased.id()).orElseThrow().event().payload())
+                .isEqualTo(payload);
         settle(leased.id(), OWNER);
     }
 
@@ -75,7 +81,8 @@ class JdbiEventInboxContractIT extends EventInboxContract {
 
         assertThat(stores.inbox().recordLeased(event, T0, OWNER, LEASE).outcome())
                 .isEqualTo(EventInbox.RecordOutcome.RECORDED);
-        assertThat(stores.inbox().find(event.id()).orElseThrow().event().payload()).isEqualTo(payload);
+        assertThat(stores.inbox().find(event.id()).orElseThrow().event().payload())
+                .isEqualTo(payload);
         settle(event.id(), OWNER);
     }
 
@@ -105,29 +112,42 @@ class JdbiEventInboxContractIT extends EventInboxContract {
         @DisplayName("object ids are matched exactly, whatever characters they hold")
         void objectIdsAreMatchedExactly() {
             String base = unique("obj_");
-            Set<String> odd = Set.of(base + ",x", base + "(x)", base + "\"x\"", base + "\\x", " " + base + " ",
-                    base + ".x", base + "{x}");
+            Set<String> odd = Set.of(
+                    base + ",x",
+                    base + "(x)",
+                    base + "\"x\"",
+                    base + "\\x",
+                    " " + base + " ",
+                    base + ".x",
+                    base + "{x}");
             for (String id : odd) {
                 restored(unique("evt_"), id, T0);
             }
             restored(unique("evt_"), base, T0);
 
-            assertThat(stores.inbox().about(odd, 10)).extracting(e -> e.event().objectId())
+            assertThat(stores.inbox().about(odd, 10))
+                    .extracting(e -> e.event().objectId())
                     .containsExactlyInAnyOrderElementsOf(odd);
         }
 
         /** An entry processed long ago, so the contract's claims on this shared inbox never see it. */
         private InboxEntry restored(String eventId, String objectId, Instant receivedAt) {
-            StripeEvent event = anEvent().withId(eventId).forObject("customer", objectId)
-                    .withPayload("{\"id\":\"" + eventId + "\"}").createdAt(receivedAt).build();
-            stores.inbox().restore(new InboxEntry(event, InboxStatus.PROCESSED, 1, null, receivedAt, null, null, null,
-                    receivedAt, null));
+            StripeEvent event = anEvent()
+                    .withId(eventId)
+                    .forObject("customer", objectId)
+                    .withPayload("{\"id\":\"" + eventId + "\"}")
+                    .createdAt(receivedAt)
+                    .build();
+            stores.inbox()
+                    .restore(new InboxEntry(
+                            event, InboxStatus.PROCESSED, 1, null, receivedAt, null, null, null, receivedAt, null));
             return stores.inbox().find(eventId).orElseThrow();
         }
     }
 
     /** Marks the event processed, so the contract's {@code claimDue} tests on this shared inbox never see it. */
     private static void settle(String eventId, String owner) {
-        assertThat(stores.inbox().complete(eventId, owner, InboxStatus.PROCESSED, T0.plusSeconds(2))).isTrue();
+        assertThat(stores.inbox().complete(eventId, owner, InboxStatus.PROCESSED, T0.plusSeconds(2)))
+                .isTrue();
     }
 }

@@ -1,6 +1,6 @@
 package dev.billing.postgres;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -12,8 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The constant behind the start-up fast path follows the migration files this module ships. */
 class MigrationsTest {
@@ -33,8 +32,12 @@ class MigrationsTest {
         }
         assertThat(versions).isNotEmpty();
         assertThat(versions.get(versions.size() - 1)).isEqualTo(Migrations.LATEST_VERSION);
-        List<Integer> expected = IntStream.rangeClosed(1, Migrations.LATEST_VERSION).boxed()
-                .filter(v -> !Migrations.NOT_SHIPPED.contains(v)).toList();
-        assertThat(versions).as("versions 1..n without gaps but the ones another change ships").isEqualTo(expected);
+        List<Integer> expected = IntStream.rangeClosed(1, Migrations.LATEST_VERSION)
+                .boxed()
+                .filter(v -> !Migrations.NOT_SHIPPED.contains(v))
+                .toList();
+        assertThat(versions)
+                .as("versions 1..n without gaps but the ones another change ships")
+                .isEqualTo(expected);
     }
 }

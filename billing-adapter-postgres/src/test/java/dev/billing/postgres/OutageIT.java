@@ -1,34 +1,32 @@
 package dev.billing.postgres;
 
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.usage.UsageIncrement;
 import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.core.model.usage.UsageResult;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore.LinkResult;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.postgres.DedicatedPostgres;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
+import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.function.Supplier;
-
-import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Postgres stopped under the stores: every call fails fast with {@link StoreUnavailableException} (bounded by the
@@ -38,6 +36,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class OutageIT {
     /** The assertion bound: the 3 s connection timeout plus slack for a loaded 2-core build machine. */
     private static final long FAIL_FAST_MILLIS = 5_000;
+
     private static DedicatedPostgres pg;
 
     @BeforeAll
@@ -71,13 +70,15 @@ class OutageIT {
             long readMillis = failsUnavailable(() -> stores.customers().findByUserId(before.userId()));
             long writeMillis = failsUnavailable(() -> stores.usage().increment(increment()));
             long inboxMillis = failsUnavailable(() -> stores.inbox().countByStatus());
-            System.out.printf("Postgres down: ping failed in %d ms, read in %d ms, transaction in %d ms, "
-                    + "inbox in %d ms%n", pingMillis, readMillis, writeMillis, inboxMillis);
+            System.out.printf(
+                    "Postgres down: ping failed in %d ms, read in %d ms, transaction in %d ms, " + "inbox in %d ms%n",
+                    pingMillis, readMillis, writeMillis, inboxMillis);
 
             pg.start();
             long t0 = System.nanoTime();
             int failedPings = pingUntilUp(stores);
-            System.out.printf("Postgres back: a ping succeeded %d ms after the server was up (%d failed before)%n",
+            System.out.printf(
+                    "Postgres back: a ping succeeded %d ms after the server was up (%d failed before)%n",
                     (System.nanoTime() - t0) / 1_000_000, failedPings);
             assertThat(stores.customers().findByUserId(before.userId())).contains(before);
             assertThat(stores.usage().increment(increment())).isInstanceOf(UsageResult.Accepted.class);
@@ -88,7 +89,8 @@ class OutageIT {
     @Test
     void concurrentRequestsDuringAnOutageLeakNoConnection() {
         TestDatabase db = pg.newDatabase("outage_load");
-        try (BillingStores stores = PostgresBillingStores.create(TestStores.config(db).maximumPoolSize(4).build())) {
+        try (BillingStores stores = PostgresBillingStores.create(
+                TestStores.config(db).maximumPoolSize(4).build())) {
             HikariPoolMXBean pool = TestStores.pool(stores);
             stores.ping();
 
@@ -109,8 +111,11 @@ class OutageIT {
             assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(LinkResult.Linked.class));
             assertThat(pool.getActiveConnections()).isZero();
             assertThat(pool.getTotalConnections()).isLessThanOrEqualTo(4);
-            assertThat(Sql.count(db.dataSource(), "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    + " AND application_name = '" + TestStores.poolName(stores) + "'")).isLessThanOrEqualTo(4);
+            assertThat(Sql.count(
+                            db.dataSource(),
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                    + " AND application_name = '" + TestStores.poolName(stores) + "'"))
+                    .isLessThanOrEqualTo(4);
         }
     }
 
@@ -119,7 +124,8 @@ class OutageIT {
         TestDatabase db = pg.newDatabase("outage_start");
         pg.stop();
         long t0 = System.nanoTime();
-        assertThatThrownBy(() -> TestStores.open(db)).isInstanceOf(StoreUnavailableException.class)
+        assertThatThrownBy(() -> TestStores.open(db))
+                .isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("connecting to");
         long millis = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("Postgres down at start: create(config) failed in %d ms%n", millis);
@@ -131,7 +137,8 @@ class OutageIT {
         TestDatabase db = pg.newDatabase("outage_lazy");
         PostgresBillingStores.migrate(db.dataSource());
         pg.stop();
-        try (BillingStores stores = PostgresBillingStores.create(TestStores.config(db).runMigrations(false).build())) {
+        try (BillingStores stores = PostgresBillingStores.create(
+                TestStores.config(db).runMigrations(false).build())) {
             failsUnavailable(() -> {
                 stores.ping();
                 return null;
@@ -147,7 +154,9 @@ class OutageIT {
         TestDatabase db = pg.newDatabase("outage_closed");
         BillingStores stores = TestStores.open(db);
         stores.close();
-        assertThatThrownBy(stores::ping).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("closed");
+        assertThatThrownBy(stores::ping)
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("closed");
         assertThatThrownBy(() -> stores.customers().count()).isInstanceOf(StoreUnavailableException.class);
         stores.close(); // idempotent
     }
@@ -168,8 +177,16 @@ class OutageIT {
     }
 
     private static UsageIncrement increment() {
-        return new UsageIncrement(UserId.of(unique("user_")), "api_calls", new UsagePeriod(T0, T0.plusSeconds(60)), 1,
-                10, unique("k"), "api_calls:1", T0, null);
+        return new UsageIncrement(
+                UserId.of(unique("user_")),
+                "api_calls",
+                new UsagePeriod(T0, T0.plusSeconds(60)),
+                1,
+                10,
+                unique("k"),
+                "api_calls:1",
+                T0,
+                null);
     }
 
     /**

@@ -1,21 +1,20 @@
 package dev.billing.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The stores' ordered queries (the same SQL shapes, COLLATE "C" included) are served in index order: no Sort node
@@ -73,8 +72,12 @@ class QueryPlansIT {
     @Test
     void theInboxOfEveryStatusIsMergedFromTheStatusIndex() throws SQLException {
         String plan = plan(EVERY_STATUS);
-        assertThat(plan).as(plan).contains("Merge Append").contains("webhook_inbox_status_received_idx")
-                .doesNotContain("Seq Scan").doesNotContain("Sort  (");
+        assertThat(plan)
+                .as(plan)
+                .contains("Merge Append")
+                .contains("webhook_inbox_status_received_idx")
+                .doesNotContain("Seq Scan")
+                .doesNotContain("Sort  (");
     }
 
     /**
@@ -87,7 +90,11 @@ class QueryPlansIT {
             """)
     void findsItsRowsInAnIndex(String query, String index, String sql) throws SQLException {
         String plan = plan(sql);
-        assertThat(plan).as(plan).contains("Index Scan using " + index).contains("= ANY").doesNotContain("Seq Scan");
+        assertThat(plan)
+                .as(plan)
+                .contains("Index Scan using " + index)
+                .contains("= ANY")
+                .doesNotContain("Seq Scan");
     }
 
     /**
@@ -139,8 +146,12 @@ class QueryPlansIT {
                                                     WHERE p.customer_id = 'c' AND p.payment_intent_id IS NOT NULL))
                 ORDER BY created DESC, id COLLATE "C"
                 """, true);
-        assertThat(plan).as(plan).contains("refunds_customer_created_idx").contains("refunds_payment_intent_idx")
-                .contains("purchases_customer_purchased_idx").doesNotContain("Seq Scan");
+        assertThat(plan)
+                .as(plan)
+                .contains("refunds_customer_created_idx")
+                .contains("refunds_payment_intent_idx")
+                .contains("purchases_customer_purchased_idx")
+                .doesNotContain("Seq Scan");
     }
 
     private static String plan(String sql) throws SQLException {
@@ -148,7 +159,8 @@ class QueryPlansIT {
     }
 
     private static String plan(String sql, boolean bitmaps) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("SET enable_seqscan = off");
             s.execute("SET enable_bitmapscan = " + (bitmaps ? "on" : "off"));
             StringBuilder plan = new StringBuilder();

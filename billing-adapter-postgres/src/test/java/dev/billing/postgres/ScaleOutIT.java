@@ -1,25 +1,25 @@
 package dev.billing.postgres;
 
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.anEvent;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.OrgMember;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.usage.UsageIncrement;
 import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.core.model.usage.UsageResult;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore.LinkResult;
 import dev.billing.core.port.EventInbox.RecordOutcome;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,11 +27,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-
-import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.anEvent;
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two independent {@link PostgresBillingStores} (two pools, as two server instances would have) on one database:
@@ -64,14 +63,18 @@ class ScaleOutIT {
     @Test
     void racingFirstRequestsOfOneUserLinkOneCustomer() {
         UserId user = UserId.of(unique("user_"));
-        List<LinkResult> results = Race.run(20, i -> instance(i).customers()
-                .link(new CustomerLink(user, CustomerId.of(unique("cus_")), null, T0)));
+        List<LinkResult> results = Race.run(
+                20, i -> instance(i).customers().link(new CustomerLink(user, CustomerId.of(unique("cus_")), null, T0)));
 
-        List<LinkResult> linked = results.stream().filter(r -> r instanceof LinkResult.Linked).toList();
+        List<LinkResult> linked =
+                results.stream().filter(r -> r instanceof LinkResult.Linked).toList();
         assertThat(linked).hasSize(1);
-        assertThat(results).allSatisfy(r -> assertThat(r.link()).isEqualTo(linked.get(0).link()));
-        assertThat(instanceA.customers().findByUserId(user)).contains(linked.get(0).link());
-        assertThat(instanceB.customers().findByUserId(user)).contains(linked.get(0).link());
+        assertThat(results)
+                .allSatisfy(r -> assertThat(r.link()).isEqualTo(linked.get(0).link()));
+        assertThat(instanceA.customers().findByUserId(user))
+                .contains(linked.get(0).link());
+        assertThat(instanceB.customers().findByUserId(user))
+                .contains(linked.get(0).link());
     }
 
     @Test
@@ -82,10 +85,12 @@ class ScaleOutIT {
         List<RecordOutcome> recorded = Race.run(10, i -> instance(i).inbox().record(event, now));
         assertThat(recorded).containsOnlyOnce(RecordOutcome.RECORDED);
 
-        List<Optional<InboxEntry>> claims = Race.run(10, i -> instance(i).inbox().claim(event.id(), "w" + i, now, LEASE));
+        List<Optional<InboxEntry>> claims =
+                Race.run(10, i -> instance(i).inbox().claim(event.id(), "w" + i, now, LEASE));
         List<InboxEntry> won = claims.stream().flatMap(Optional::stream).toList();
         assertThat(won).singleElement().satisfies(e -> assertThat(e.attempts()).isEqualTo(1));
-        assertThat(instanceB.inbox().find(event.id()).orElseThrow().leaseOwner()).isEqualTo(won.get(0).leaseOwner());
+        assertThat(instanceB.inbox().find(event.id()).orElseThrow().leaseOwner())
+                .isEqualTo(won.get(0).leaseOwner());
     }
 
     @Test
@@ -106,7 +111,8 @@ class ScaleOutIT {
             } while (!batch.isEmpty());
             return mine;
         });
-        List<String> claimed = perWorker.stream().flatMap(List::stream).filter(ids::contains).toList();
+        List<String> claimed =
+                perWorker.stream().flatMap(List::stream).filter(ids::contains).toList();
         assertThat(claimed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
         assertThat(perWorker.stream().filter(list -> !list.isEmpty())).hasSizeGreaterThan(1);
     }
@@ -115,8 +121,20 @@ class ScaleOutIT {
     void aQuotaIsNeverOvershotAcrossInstances() {
         UserId user = UserId.of(unique("user_"));
         UsagePeriod period = new UsagePeriod(T0, T0.plus(Duration.ofDays(30)));
-        List<UsageResult> results = Race.run(60, i -> instance(i).usage().increment(new UsageIncrement(user,
-                "api_calls", period, 1 + i % 3, 50, "req-" + i, "api_calls:" + (1 + i % 3), T0, null)));
+        List<UsageResult> results = Race.run(
+                60,
+                i -> instance(i)
+                        .usage()
+                        .increment(new UsageIncrement(
+                                user,
+                                "api_calls",
+                                period,
+                                1 + i % 3,
+                                50,
+                                "req-" + i,
+                                "api_calls:" + (1 + i % 3),
+                                T0,
+                                null)));
 
         long accepted = 0;
         for (int i = 0; i < results.size(); i++) {
@@ -134,8 +152,8 @@ class ScaleOutIT {
     void oneIdempotencyKeyCountsOnceAcrossInstances() {
         UserId user = UserId.of(unique("user_"));
         UsagePeriod period = new UsagePeriod(T0, T0.plus(Duration.ofDays(30)));
-        UsageIncrement request = new UsageIncrement(user, "api_calls", period, 4, 100, "same-key", "api_calls:4", T0,
-                null);
+        UsageIncrement request =
+                new UsageIncrement(user, "api_calls", period, 4, 100, "same-key", "api_calls:4", T0, null);
         List<UsageResult> results = Race.run(16, i -> instance(i).usage().increment(request));
 
         assertThat(results).containsOnlyOnce(new UsageResult.Accepted(4, 100));
@@ -161,7 +179,17 @@ class ScaleOutIT {
         Race.run(deliveries.size(), i -> instance(i).memberships().apply(deliveries.get(i)));
 
         assertThat(instanceA.memberships().countActive(org)).isEqualTo(4);
-        assertThat(instanceB.memberships().find(org, UserId.of("user_2")).orElseThrow().role()).isEqualTo("org:admin");
-        assertThat(instanceB.memberships().find(org, UserId.of("user_3")).orElseThrow().active()).isFalse();
+        assertThat(instanceB
+                        .memberships()
+                        .find(org, UserId.of("user_2"))
+                        .orElseThrow()
+                        .role())
+                .isEqualTo("org:admin");
+        assertThat(instanceB
+                        .memberships()
+                        .find(org, UserId.of("user_3"))
+                        .orElseThrow()
+                        .active())
+                .isFalse();
     }
 }

@@ -1,17 +1,16 @@
 package dev.billing.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import org.jdbi.v3.core.ConnectionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.net.ConnectException;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class StoreErrorsTest {
 
@@ -30,8 +29,10 @@ class StoreErrorsTest {
                 "billing-postgres - Connection is not available, request timed out after 3001ms");
         assertThat(StoreErrors.translate("ping", new ConnectionException(timeout)))
                 .isInstanceOf(StoreUnavailableException.class);
-        assertThat(StoreErrors.translate("ping", new IllegalStateException(new SQLException(
-                "billing-postgres - Connection is not available, request timed out after 3001ms"))))
+        assertThat(StoreErrors.translate(
+                        "ping",
+                        new IllegalStateException(new SQLException(
+                                "billing-postgres - Connection is not available, request timed out after 3001ms"))))
                 .isInstanceOf(StoreUnavailableException.class);
     }
 
@@ -39,8 +40,10 @@ class StoreErrorsTest {
     void aRefusedSocketOrAClosedPoolIsUnavailable() {
         assertThat(StoreErrors.translate("x", new RuntimeException(new ConnectException("Connection refused"))))
                 .isInstanceOf(StoreUnavailableException.class);
-        assertThat(StoreErrors.translate("x", new RuntimeException(
-                new SQLException("HikariDataSource HikariDataSource (billing-postgres) has been closed."))))
+        assertThat(StoreErrors.translate(
+                        "x",
+                        new RuntimeException(new SQLException(
+                                "HikariDataSource HikariDataSource (billing-postgres) has been closed."))))
                 .isInstanceOf(StoreUnavailableException.class);
     }
 
@@ -64,7 +67,8 @@ class StoreErrorsTest {
 
     @Test
     void withoutSqlStateTheMessageSaysNothingMore() {
-        assertThat(StoreErrors.translate("usage.increment", new RuntimeException("boom")).getMessage())
+        assertThat(StoreErrors.translate("usage.increment", new RuntimeException("boom"))
+                        .getMessage())
                 .isEqualTo("Postgres store error: usage.increment failed");
     }
 }

@@ -1,7 +1,6 @@
 package dev.billing.smtp;
 
 import dev.billing.core.model.Money;
-
 import java.math.BigDecimal;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
@@ -20,13 +19,13 @@ import java.util.Set;
  */
 final class MoneyFormat {
     /** Stripe's zero-decimal currencies (docs.stripe.com/currencies#zero-decimal). */
-    private static final Set<String> ZERO_DECIMAL = Set.of("bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",
-            "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf");
+    private static final Set<String> ZERO_DECIMAL = Set.of(
+            "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof",
+            "xpf");
     /** Stripe's three-decimal currencies (docs.stripe.com/currencies#three-decimal). */
     private static final Set<String> THREE_DECIMAL = Set.of("bhd", "jod", "kwd", "omr", "tnd");
 
-    private MoneyFormat() {
-    }
+    private MoneyFormat() {}
 
     /** How many decimal digits one major unit has in Stripe's amounts for this (lower-case) currency. */
     static int stripeExponent(String currency) {
@@ -43,7 +42,8 @@ final class MoneyFormat {
         String code = money.currency().toUpperCase(Locale.ROOT);
         Currency currency = knownCurrency(code);
         int digits = exponent;
-        if (currency != null && currency.getDefaultFractionDigits() >= 0
+        if (currency != null
+                && currency.getDefaultFractionDigits() >= 0
                 && currency.getDefaultFractionDigits() < exponent
                 && value.stripTrailingZeros().scale() <= currency.getDefaultFractionDigits()) {
             digits = currency.getDefaultFractionDigits();

@@ -9,7 +9,6 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,8 +36,7 @@ public final class NoticeMail {
     private static final System.Logger LOG = System.getLogger(NoticeMail.class.getName());
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,200}");
 
-    private NoticeMail() {
-    }
+    private NoticeMail() {}
 
     /**
      * The address to mail the notice to, or empty when it has none that can be mailed (logged with the address
@@ -48,8 +46,12 @@ public final class NoticeMail {
         String kind = NoticeTemplates.kind(notice);
         String email = notice.email();
         if (email == null || email.isBlank()) {
-            LOG.log(System.Logger.Level.INFO, "No email address for user {0}: {1} notice of event {2} not mailed",
-                    notice.userId(), kind, notice.eventId());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "No email address for user {0}: {1} notice of event {2} not mailed",
+                    notice.userId(),
+                    kind,
+                    notice.eventId());
             return Optional.empty();
         }
         try {
@@ -59,21 +61,33 @@ public final class NoticeMail {
             }
             return Optional.of(to);
         } catch (AddressException e) {
-            LOG.log(System.Logger.Level.WARNING, "Not an email address ({0}) for user {1}: {2} notice of event {3} "
-                    + "not mailed", Redaction.mask(email), notice.userId(), kind, notice.eventId());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Not an email address ({0}) for user {1}: {2} notice of event {3} " + "not mailed",
+                    Redaction.mask(email),
+                    notice.userId(),
+                    kind,
+                    notice.eventId());
             return Optional.empty();
         }
     }
 
     /** The notice as a message on {@code session}, ready to send. */
-    public static MimeMessage compose(Session session, Notification notice, InternetAddress from, InternetAddress to,
-                                      String appName) throws MessagingException {
+    public static MimeMessage compose(
+            Session session, Notification notice, InternetAddress from, InternetAddress to, String appName)
+            throws MessagingException {
         return compose(session, notice, from, to, appName, NoticeTemplateOverrides.NONE);
     }
 
     /** The notice as a message, with the templates {@code overrides} replaces. */
-    static MimeMessage compose(Session session, Notification notice, InternetAddress from, InternetAddress to,
-                               String appName, NoticeTemplateOverrides overrides) throws MessagingException {
+    static MimeMessage compose(
+            Session session,
+            Notification notice,
+            InternetAddress from,
+            InternetAddress to,
+            String appName,
+            NoticeTemplateOverrides overrides)
+            throws MessagingException {
         NoticeTemplates.Rendered rendered = overrides.apply(NoticeTemplates.render(notice, appName), notice, appName);
         MimeMessage message = new NoticeMessage(session, messageId(notice.eventId(), from));
         message.setFrom(from);

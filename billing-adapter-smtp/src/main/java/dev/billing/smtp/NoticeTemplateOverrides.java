@@ -2,7 +2,6 @@ package dev.billing.smtp;
 
 import dev.billing.core.model.notice.NoticeKind;
 import dev.billing.core.model.notice.Notification;
-
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +43,7 @@ final class NoticeTemplateOverrides {
     }
 
     /** What {@link #load} found: the overrides, or every problem (each naming the file). */
-    record Loaded(NoticeTemplateOverrides overrides, List<String> problems) {
-    }
+    record Loaded(NoticeTemplateOverrides overrides, List<String> problems) {}
 
     /**
      * Reads every {@code .txt} and {@code .html} file of {@code dir}.
@@ -69,8 +67,7 @@ final class NoticeTemplateOverrides {
                 String kindName = name.substring(0, name.lastIndexOf('.'));
                 NoticeKind kind = NoticeKind.fromName(kindName).orElse(null);
                 if (kind == null) {
-                    problems.add(setting + ": " + name + " names no notice (one of "
-                            + kindNames() + ")");
+                    problems.add(setting + ": " + name + " names no notice (one of " + kindNames() + ")");
                     continue;
                 }
                 String content = read(file, setting, problems);
@@ -80,18 +77,19 @@ final class NoticeTemplateOverrides {
                 Set<String> unknown = new TreeSet<>(placeholders(content));
                 unknown.removeAll(names(kind));
                 if (!unknown.isEmpty()) {
-                    problems.add(setting + ": " + name + " uses unknown values " + unknown
-                            + " (known: " + names(kind) + ")");
+                    problems.add(setting + ": " + name + " uses unknown values " + unknown + " (known: " + names(kind)
+                            + ")");
                     continue;
                 }
                 (text ? texts : htmls).put(kind, content);
             }
         } catch (IOException e) {
-            problems.add(setting + ": " + dir + " cannot be listed ("
-                    + e.getClass().getSimpleName() + ")");
+            problems.add(
+                    setting + ": " + dir + " cannot be listed (" + e.getClass().getSimpleName() + ")");
         }
-        return problems.isEmpty() ? new Loaded(new NoticeTemplateOverrides(Map.copyOf(texts), Map.copyOf(htmls)),
-                List.of()) : new Loaded(NONE, List.copyOf(problems));
+        return problems.isEmpty()
+                ? new Loaded(new NoticeTemplateOverrides(Map.copyOf(texts), Map.copyOf(htmls)), List.of())
+                : new Loaded(NONE, List.copyOf(problems));
     }
 
     /** How many templates replace built-in ones. */
@@ -107,7 +105,9 @@ final class NoticeTemplateOverrides {
             return builtIn;
         }
         Map<String, String> values = values(notice, app);
-        return new NoticeTemplates.Rendered(builtIn.kind(), builtIn.subject(),
+        return new NoticeTemplates.Rendered(
+                builtIn.kind(),
+                builtIn.subject(),
                 text == null ? builtIn.text() : fill(text, values, false),
                 html == null ? builtIn.html() : fill(html, values, true));
     }
@@ -120,8 +120,7 @@ final class NoticeTemplateOverrides {
             case TRIAL_ENDING -> names.addAll(List.of("subscription", "trial_end"));
             case PAYMENT_FAILED -> names.addAll(List.of("amount_due", "invoice", "link"));
             case RECEIPT -> names.addAll(List.of("item", "amount", "reference", "link"));
-            case PLAN_CHANGED -> names.addAll(List.of("subscription", "from_plan", "to_plan", "difference",
-                    "charged"));
+            case PLAN_CHANGED -> names.addAll(List.of("subscription", "from_plan", "to_plan", "difference", "charged"));
             case SUBSCRIPTION_CANCELED -> names.addAll(List.of("subscription", "access_until"));
             case RENEWAL_REMINDER -> names.addAll(List.of("subscription", "amount", "renews_at"));
             case REFUND_ISSUED -> names.addAll(List.of("charge", "amount"));
@@ -199,13 +198,15 @@ final class NoticeTemplateOverrides {
                 problems.add(setting + ": " + name + " is not a file of at most 64 KiB");
                 return null;
             }
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
                     .toString();
         } catch (CharacterCodingException e) {
             problems.add(setting + ": " + name + " is not UTF-8 text");
         } catch (IOException e) {
-            problems.add(setting + ": " + name + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
+            problems.add(
+                    setting + ": " + name + " cannot be read (" + e.getClass().getSimpleName() + ")");
         }
         return null;
     }
@@ -215,6 +216,8 @@ final class NoticeTemplateOverrides {
     }
 
     private static List<String> kindNames() {
-        return java.util.Arrays.stream(NoticeKind.values()).map(NoticeKind::wireName).toList();
+        return java.util.Arrays.stream(NoticeKind.values())
+                .map(NoticeKind::wireName)
+                .toList();
     }
 }

@@ -1,7 +1,6 @@
 package dev.billing.smtp;
 
 import dev.billing.core.model.notice.Notification;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
@@ -17,15 +16,14 @@ import java.util.Locale;
  * are absolute http(s) URLs.
  */
 final class NoticeTemplates {
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MMMM d, yyyy 'at' HH:mm 'UTC'",
-            Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern(
+                    "MMMM d, yyyy 'at' HH:mm 'UTC'", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
 
-    private NoticeTemplates() {
-    }
+    private NoticeTemplates() {}
 
     /** One rendered notice; {@code kind} names it in headers and logs. */
-    record Rendered(String kind, String subject, String text, String html) {
-    }
+    record Rendered(String kind, String subject, String text, String html) {}
 
     static Rendered render(Notification notice, String appName) {
         if (notice instanceof Notification.SubscriptionStarted started) {
@@ -84,8 +82,10 @@ final class NoticeTemplates {
 
     private static Rendered started(Notification.SubscriptionStarted started, String app) {
         Body body = new Body();
-        body.paragraph(started.plan() == null ? "Your " + app + " subscription has started. Thank you!"
-                : "Your " + app + " subscription to the " + started.plan() + " plan has started. Thank you!");
+        body.paragraph(
+                started.plan() == null
+                        ? "Your " + app + " subscription has started. Thank you!"
+                        : "Your " + app + " subscription to the " + started.plan() + " plan has started. Thank you!");
         if (started.trialEnd() != null) {
             body.paragraph("Your trial runs until " + formatInstant(started.trialEnd()) + "; you are not charged "
                     + "before then.");
@@ -97,8 +97,10 @@ final class NoticeTemplates {
 
     private static Rendered planChanged(Notification.PlanChanged changed, String app) {
         Body body = new Body();
-        body.paragraph(changed.fromPlan() == null ? "Your " + app + " plan is now " + changed.toPlan() + "."
-                : "Your " + app + " plan changed from " + changed.fromPlan() + " to " + changed.toPlan() + ".");
+        body.paragraph(
+                changed.fromPlan() == null
+                        ? "Your " + app + " plan is now " + changed.toPlan() + "."
+                        : "Your " + app + " plan changed from " + changed.fromPlan() + " to " + changed.toPlan() + ".");
         body.paragraph(difference(changed));
         body.detail("Plan", changed.toPlan());
         if (changed.charged() != null && changed.charged().amount() > 0) {
@@ -126,9 +128,11 @@ final class NoticeTemplates {
 
     private static Rendered canceled(Notification.SubscriptionCanceled canceled, String app) {
         Body body = new Body();
-        body.paragraph(canceled.accessUntil() == null ? "Your " + app + " subscription has been canceled and has "
-                + "ended." : "Your " + app + " subscription has been canceled. You keep your plan until "
-                + formatInstant(canceled.accessUntil()) + ", and you will not be charged again.");
+        body.paragraph(
+                canceled.accessUntil() == null
+                        ? "Your " + app + " subscription has been canceled and has " + "ended."
+                        : "Your " + app + " subscription has been canceled. You keep your plan until "
+                                + formatInstant(canceled.accessUntil()) + ", and you will not be charged again.");
         body.paragraph("If this was a mistake, you can subscribe again from the billing settings in " + app + ".");
         body.detail("Subscription", canceled.subscriptionId());
         return body.render(kind(canceled), subject(canceled, app), app);
@@ -136,8 +140,10 @@ final class NoticeTemplates {
 
     private static Rendered renewal(Notification.RenewalReminder renewal, String app) {
         Body body = new Body();
-        body.paragraph(renewal.renewsAt() == null ? "Your " + app + " subscription renews soon."
-                : "Your " + app + " subscription renews on " + formatInstant(renewal.renewsAt()) + ".");
+        body.paragraph(
+                renewal.renewsAt() == null
+                        ? "Your " + app + " subscription renews soon."
+                        : "Your " + app + " subscription renews on " + formatInstant(renewal.renewsAt()) + ".");
         body.paragraph("We will charge " + MoneyFormat.format(renewal.amount()) + " to your payment method on file. "
                 + "To change or cancel your plan, open the billing settings in " + app + " before then.");
         body.detail("Amount", MoneyFormat.format(renewal.amount()));
@@ -159,8 +165,10 @@ final class NoticeTemplates {
     private static Rendered trialEnding(Notification.TrialEnding trial, String app) {
         String when = trial.trialEnd() == null ? null : formatInstant(trial.trialEnd());
         Body body = new Body();
-        body.paragraph(when == null ? "Your " + app + " trial is ending soon."
-                : "Your " + app + " trial ends on " + when + ".");
+        body.paragraph(
+                when == null
+                        ? "Your " + app + " trial is ending soon."
+                        : "Your " + app + " trial ends on " + when + ".");
         body.paragraph("To keep your plan, make sure a payment method is on file before the trial ends: open the "
                 + "billing settings in " + app + " and add or update your card. If one is already on file, there is "
                 + "nothing to do: your subscription continues when the trial ends.");
@@ -172,8 +180,8 @@ final class NoticeTemplates {
 
     private static Rendered paymentFailed(Notification.PaymentFailed failed, String app) {
         Body body = new Body();
-        body.paragraph("We could not collect your payment of " + MoneyFormat.format(failed.amountDue()) + " for "
-                + app + ".");
+        body.paragraph(
+                "We could not collect your payment of " + MoneyFormat.format(failed.amountDue()) + " for " + app + ".");
         String link = safeLink(failed.hostedInvoiceUrl());
         if (link != null) {
             body.link("Pay the invoice or update your payment method here:", "Pay the invoice", link);
@@ -189,7 +197,8 @@ final class NoticeTemplates {
     private static Rendered receipt(Notification.Receipt receipt, String app) {
         Body body = new Body();
         body.paragraph("Thank you for your payment. This is your receipt.");
-        String what = receipt.description() == null || receipt.description().isBlank() ? receipt.reference()
+        String what = receipt.description() == null || receipt.description().isBlank()
+                ? receipt.reference()
                 : receipt.description().strip();
         body.detail("Item", what);
         body.detail("Amount paid", MoneyFormat.format(receipt.amount()));
@@ -255,24 +264,31 @@ final class NoticeTemplates {
 
         void link(String lead, String label, String url) {
             text.append(lead).append('\n').append(url).append("\n\n");
-            html.append("<p><a href=\"").append(escapeHtml(url)).append("\">").append(escapeHtml(label))
+            html.append("<p><a href=\"")
+                    .append(escapeHtml(url))
+                    .append("\">")
+                    .append(escapeHtml(label))
                     .append("</a></p>\n");
         }
 
         void detail(String name, String value) {
-            details.add(new String[]{name, value});
+            details.add(new String[] {name, value});
         }
 
         Rendered render(String kind, String subject, String app) {
             StringBuilder t = new StringBuilder(text);
             StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html><body style=\"font-family: sans-serif; "
-                    + "line-height: 1.5; color: #222;\">\n").append(html);
+                            + "line-height: 1.5; color: #222;\">\n")
+                    .append(html);
             if (!details.isEmpty()) {
                 h.append("<table style=\"border-collapse: collapse;\">\n");
                 for (String[] d : details) {
                     t.append(d[0]).append(": ").append(d[1]).append('\n');
-                    h.append("<tr><td style=\"padding: 2px 12px 2px 0; color: #555;\">").append(escapeHtml(d[0]))
-                            .append("</td><td>").append(escapeHtml(d[1])).append("</td></tr>\n");
+                    h.append("<tr><td style=\"padding: 2px 12px 2px 0; color: #555;\">")
+                            .append(escapeHtml(d[0]))
+                            .append("</td><td>")
+                            .append(escapeHtml(d[1]))
+                            .append("</td></tr>\n");
                 }
                 h.append("</table>\n");
                 t.append('\n');

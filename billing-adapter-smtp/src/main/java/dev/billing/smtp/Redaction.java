@@ -9,8 +9,7 @@ final class Redaction {
     /** Anything address-shaped in a server reply or exception message. */
     private static final Pattern ADDRESS = Pattern.compile("[^\\s<>()\\[\\]\",;:@]+@[A-Za-z0-9.-]+");
 
-    private Redaction() {
-    }
+    private Redaction() {}
 
     /** The first character of the local part and the domain; never the whole address. */
     static String mask(String email) {

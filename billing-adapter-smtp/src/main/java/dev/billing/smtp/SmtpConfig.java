@@ -2,7 +2,6 @@ package dev.billing.smtp;
 
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +36,16 @@ import java.util.Objects;
  * @param appName   the product's name, used in subjects and texts (default "billing")
  * @param templatesDir a directory of templates replacing built-in ones (NOTIFICATIONS.md), null for none
  */
-public record SmtpConfig(String host, int port, String username, String password, String from, boolean startTls,
-                         Duration timeout, String appName, String templatesDir) {
+public record SmtpConfig(
+        String host,
+        int port,
+        String username,
+        String password,
+        String from,
+        boolean startTls,
+        Duration timeout,
+        String appName,
+        String templatesDir) {
 
     public static final int DEFAULT_PORT = 587;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(5_000);
@@ -61,8 +68,15 @@ public record SmtpConfig(String host, int port, String username, String password
     }
 
     /** A configuration with the built-in templates only. */
-    public SmtpConfig(String host, int port, String username, String password, String from, boolean startTls,
-                      Duration timeout, String appName) {
+    public SmtpConfig(
+            String host,
+            int port,
+            String username,
+            String password,
+            String from,
+            boolean startTls,
+            Duration timeout,
+            String appName) {
         this(host, port, username, password, from, startTls, timeout, appName, null);
     }
 
@@ -98,11 +112,18 @@ public record SmtpConfig(String host, int port, String username, String password
      * operators know them (the server: {@code BILLING_SMTP_HOST}, ...). {@link #FIELDS} names the record's fields,
      * as the constructor's messages do.
      */
-    public record SettingNames(String host, String port, String username, String password, String from,
-                               String timeout, String appName, String templatesDir) {
+    public record SettingNames(
+            String host,
+            String port,
+            String username,
+            String password,
+            String from,
+            String timeout,
+            String appName,
+            String templatesDir) {
         /** The record's own field names. */
-        public static final SettingNames FIELDS = new SettingNames("host", "port", "username", "password", "from",
-                "timeout", "appName", "templatesDir");
+        public static final SettingNames FIELDS =
+                new SettingNames("host", "port", "username", "password", "from", "timeout", "appName", "templatesDir");
 
         public SettingNames {
             Objects.requireNonNull(host, "host");
@@ -128,8 +149,7 @@ public record SmtpConfig(String host, int port, String username, String password
         private String appName = DEFAULT_APP_NAME;
         private String templatesDir;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder host(String value) {
             this.host = value;
@@ -187,10 +207,18 @@ public record SmtpConfig(String host, int port, String username, String password
             List<String> problems = new ArrayList<>();
             String dir = blankToNull(templatesDir);
             if (dir != null) {
-                problems.addAll(NoticeTemplateOverrides.load(Path.of(dir), names.templatesDir()).problems());
+                problems.addAll(NoticeTemplateOverrides.load(Path.of(dir), names.templatesDir())
+                        .problems());
             }
-            problems.addAll(SmtpConfig.problems(stripped(host), port, blankToNull(username), blankToNull(password),
-                    stripped(from), timeout, orDefaultName(appName), names));
+            problems.addAll(SmtpConfig.problems(
+                    stripped(host),
+                    port,
+                    blankToNull(username),
+                    blankToNull(password),
+                    stripped(from),
+                    timeout,
+                    orDefaultName(appName),
+                    names));
             return problems;
         }
 
@@ -200,8 +228,15 @@ public record SmtpConfig(String host, int port, String username, String password
         }
     }
 
-    private static List<String> problems(String host, int port, String username, String password, String from,
-                                         Duration timeout, String appName, SettingNames names) {
+    private static List<String> problems(
+            String host,
+            int port,
+            String username,
+            String password,
+            String from,
+            Duration timeout,
+            String appName,
+            SettingNames names) {
         List<String> problems = new ArrayList<>();
         if (host == null || host.isEmpty()) {
             problems.add(names.host() + " is required: the SMTP server's host name");
@@ -239,8 +274,8 @@ public record SmtpConfig(String host, int port, String username, String password
             }
         }
         if (timeout == null || timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
-            problems.add(names.timeout() + ": must be from " + MIN_TIMEOUT.toMillis() + " to "
-                    + MAX_TIMEOUT.toMillis() + " (milliseconds)");
+            problems.add(names.timeout() + ": must be from " + MIN_TIMEOUT.toMillis() + " to " + MAX_TIMEOUT.toMillis()
+                    + " (milliseconds)");
         }
         if (appName.isEmpty()) {
             problems.add(names.appName() + ": must not be blank");

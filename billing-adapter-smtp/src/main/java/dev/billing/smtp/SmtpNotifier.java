@@ -4,16 +4,12 @@ import dev.billing.core.model.notice.NoticeDelivery;
 import dev.billing.core.model.notice.Notification;
 import dev.billing.core.port.Notifier;
 import jakarta.mail.Address;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
-import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,6 +17,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 
 /**
  * Mails notices (trial ending, payment failed, receipts) over SMTP with Jakarta Mail (Eclipse Angus): one connection
@@ -81,18 +78,24 @@ public final class SmtpNotifier implements Notifier {
         Objects.requireNonNull(config, "config");
         NoticeTemplateOverrides overrides = NoticeTemplateOverrides.NONE;
         if (config.templatesDir() != null) {
-            NoticeTemplateOverrides.Loaded loaded = NoticeTemplateOverrides.load(Path.of(config.templatesDir()),
-                    SmtpConfig.SettingNames.FIELDS.templatesDir());
+            NoticeTemplateOverrides.Loaded loaded = NoticeTemplateOverrides.load(
+                    Path.of(config.templatesDir()), SmtpConfig.SettingNames.FIELDS.templatesDir());
             if (!loaded.problems().isEmpty()) {
                 throw new IllegalArgumentException("Notice templates: " + String.join("; ", loaded.problems()));
             }
             overrides = loaded.overrides();
-            LOG.log(System.Logger.Level.INFO, "Notice templates: {0} of the built-in ones replaced from {1}",
-                    overrides.size(), config.templatesDir());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Notice templates: {0} of the built-in ones replaced from {1}",
+                    overrides.size(),
+                    config.templatesDir());
         }
         if (config.authenticates() && !config.startTls() && !isLoopback(config.host())) {
-            LOG.log(System.Logger.Level.WARNING, "SMTP: STARTTLS is off and a password is configured: the password crosses the network to {0} "
-                    + "in clear text", config.host());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "SMTP: STARTTLS is off and a password is configured: the password crosses the network to {0} "
+                            + "in clear text",
+                    config.host());
         }
         return new SmtpNotifier(config, overrides);
     }
@@ -121,8 +124,8 @@ public final class SmtpNotifier implements Notifier {
         try {
             message = NoticeMail.compose(session, notice, from, to, config.appName(), overrides);
         } catch (MessagingException e) {
-            throw new SmtpSendException("Composing the " + kind + " notice of event " + notice.eventId()
-                    + " failed: " + describe(e));
+            throw new SmtpSendException(
+                    "Composing the " + kind + " notice of event " + notice.eventId() + " failed: " + describe(e));
         }
         long started = System.nanoTime();
         Transport transport = null;
@@ -132,18 +135,32 @@ public final class SmtpNotifier implements Notifier {
                 transport = session.getTransport("smtp");
                 transport.connect(config.host(), config.port(), config.username(), config.password());
                 phase = "sending";
-                transport.sendMessage(message, new Address[]{to});
-                LOG.log(System.Logger.Level.INFO, "Mailed {0} notice of event {1} to {2} (user {3}) in {4} ms", kind, notice.eventId(), masked,
-                        notice.userId(), (System.nanoTime() - started) / 1_000_000);
+                transport.sendMessage(message, new Address[] {to});
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "Mailed {0} notice of event {1} to {2} (user {3}) in {4} ms",
+                        kind,
+                        notice.eventId(),
+                        masked,
+                        notice.userId(),
+                        (System.nanoTime() - started) / 1_000_000);
                 return NoticeDelivery.sent(messageId(notice.eventId()));
             } catch (SendFailedException e) {
                 SMTPAddressFailedException rejection = recipientRejection(e, to);
-                if (!deadline.expired() && rejection != null
+                if (!deadline.expired()
+                        && rejection != null
                         && isPermanentRecipientRejection(rejection.getReturnCode(), rejection.getMessage())) {
-                    LOG.log(System.Logger.Level.WARNING, "The mail server permanently rejected {0} for user {1}: {2} notice of event {3} not mailed "
-                            + "({4})", masked, notice.userId(), kind, notice.eventId(), describe(rejection));
-                    return NoticeDelivery.skipped("the mail server refused the recipient for good: "
-                            + describe(rejection));
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "The mail server permanently rejected {0} for user {1}: {2} notice of event {3} not mailed "
+                                    + "({4})",
+                            masked,
+                            notice.userId(),
+                            kind,
+                            notice.eventId(),
+                            describe(rejection));
+                    return NoticeDelivery.skipped(
+                            "the mail server refused the recipient for good: " + describe(rejection));
                 }
                 throw failure("sending", kind, notice.eventId(), deadline, e);
             } catch (MessagingException e) {
@@ -207,7 +224,8 @@ public final class SmtpNotifier implements Notifier {
     private static SMTPAddressFailedException recipientRejection(SendFailedException e, InternetAddress to) {
         Exception next = e;
         for (int depth = 0; next != null && depth < 10; depth++) {
-            if (next instanceof SMTPAddressFailedException failed && failed.getAddress() != null
+            if (next instanceof SMTPAddressFailedException failed
+                    && failed.getAddress() != null
                     && failed.getAddress().getAddress().equalsIgnoreCase(to.getAddress())) {
                 return failed;
             }
@@ -216,13 +234,15 @@ public final class SmtpNotifier implements Notifier {
         return null;
     }
 
-    private static SmtpSendException failure(String phase, String kind, String eventId, SendDeadline deadline,
-                                             MessagingException e) {
+    private static SmtpSendException failure(
+            String phase, String kind, String eventId, SendDeadline deadline, MessagingException e) {
         String message = "SMTP " + phase + " failed for the " + kind + " notice of event " + eventId + ": "
-                + (deadline.expired() ? "gave up at the send deadline of " + deadline.budget().toMillis() + " ms; "
-                : "") + describe(e);
-        return new SmtpSendException(message.length() > MAX_ERROR_CHARS ? message.substring(0, MAX_ERROR_CHARS)
-                : message);
+                + (deadline.expired()
+                        ? "gave up at the send deadline of " + deadline.budget().toMillis() + " ms; "
+                        : "")
+                + describe(e);
+        return new SmtpSendException(
+                message.length() > MAX_ERROR_CHARS ? message.substring(0, MAX_ERROR_CHARS) : message);
     }
 
     /** Class and message of the exception and what it wraps, addresses masked. */
@@ -238,14 +258,17 @@ public final class SmtpNotifier implements Notifier {
                 out.append(": ").append(Redaction.scrub(current.getMessage().strip()));
             }
             Throwable next = current instanceof MessagingException m && m.getNextException() != null
-                    ? m.getNextException() : current.getCause();
+                    ? m.getNextException()
+                    : current.getCause();
             current = next == current ? null : next;
         }
         return out.toString().replaceAll("[\\r\\n]+", " ");
     }
 
     private static boolean isLoopback(String host) {
-        return host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("::1")
+        return host.equalsIgnoreCase("localhost")
+                || host.startsWith("127.")
+                || host.equals("::1")
                 || host.equals("[::1]");
     }
 

@@ -1,37 +1,41 @@
 package dev.billing.smtp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.Money;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class MoneyFormatTest {
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
-    @CsvSource(delimiter = '|', value = {
-            "2900      | usd | $29.00",
-            "5         | usd | $0.05",
-            "0         | usd | $0.00",
-            "123456789 | usd | $1,234,567.89",
-            "1999      | eur | €19.99",
-            "100000    | eur | €1,000.00",
-            "1250      | gbp | £12.50",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "2900      | usd | $29.00",
+                "5         | usd | $0.05",
+                "0         | usd | $0.00",
+                "123456789 | usd | $1,234,567.89",
+                "1999      | eur | €19.99",
+                "100000    | eur | €1,000.00",
+                "1250      | gbp | £12.50",
+            })
     void twoDecimalCurrenciesAreCentsWithTheirSymbol(long amount, String currency, String expected) {
         assertThat(MoneyFormat.format(Money.of(amount, currency))).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
-    @CsvSource(delimiter = '|', value = {
-            "1500    | jpy | ¥1,500",
-            "1       | jpy | ¥1",
-            "2900    | jpy | ¥2,900",
-            "50000   | krw | ₩50,000",
-            "7000    | ugx | UGX 7,000",
-            "1500000 | vnd | ₫1,500,000",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "1500    | jpy | ¥1,500",
+                "1       | jpy | ¥1",
+                "2900    | jpy | ¥2,900",
+                "50000   | krw | ₩50,000",
+                "7000    | ugx | UGX 7,000",
+                "1500000 | vnd | ₫1,500,000",
+            })
     void zeroDecimalCurrenciesAreWholeUnitsNeverDividedByAHundred(long amount, String currency, String expected) {
         assertThat(MoneyFormat.format(Money.of(amount, currency))).isEqualTo(expected);
     }
@@ -45,7 +49,8 @@ class MoneyFormatTest {
     @Test
     void iskIsTwoDecimalInStripeButShownInWholeKronurWhenNothingIsLost() {
         assertThat(MoneyFormat.format(Money.of(10000, "isk"))).isEqualTo("ISK 100");
-        assertThat(MoneyFormat.format(Money.of(10050, "isk"))).as("an old fractional amount is not rounded away")
+        assertThat(MoneyFormat.format(Money.of(10050, "isk")))
+                .as("an old fractional amount is not rounded away")
                 .isEqualTo("ISK 100.50");
     }
 

@@ -1,8 +1,8 @@
 package dev.billing.smtp;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class RedactionTest {
 
@@ -24,6 +24,7 @@ class RedactionTest {
         String reply = "550 5.1.1 <ada@example.com>: Recipient address rejected; also bob.smith+tag@mail.example.org";
         assertThat(Redaction.scrub(reply))
                 .isEqualTo("550 5.1.1 <a***@example.com>: Recipient address rejected; also b***@mail.example.org")
-                .doesNotContain("ada@").doesNotContain("bob.smith");
+                .doesNotContain("ada@")
+                .doesNotContain("bob.smith");
     }
 }

@@ -93,8 +93,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
     private void serve(Socket client) {
         try (client) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
-                    StandardCharsets.US_ASCII));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
             if (rcptReply == null) {
                 while (in.read() != -1) {
                     // silent: read whatever comes, answer nothing
@@ -106,7 +106,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
             String line;
             while ((line = in.readLine()) != null) {
                 commands.add(line);
-                String verb = line.length() < 4 ? line.toUpperCase(Locale.ROOT)
+                String verb = line.length() < 4
+                        ? line.toUpperCase(Locale.ROOT)
                         : line.substring(0, 4).toUpperCase(Locale.ROOT);
                 switch (verb) {
                     case "EHLO", "HELO" -> reply(out, "250 scripted.test");

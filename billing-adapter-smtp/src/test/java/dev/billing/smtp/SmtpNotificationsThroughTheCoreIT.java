@@ -1,20 +1,24 @@
 package dev.billing.smtp;
 
+import static dev.billing.testkit.Builders.anEvent;
+import static dev.billing.testkit.Builders.anInvoice;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.billing.core.Billing;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.event.EventObject;
-import dev.billing.core.model.Identity;
-import dev.billing.core.model.event.InboxEntry;
-import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoiceStatus;
-import dev.billing.core.model.event.StripeEvent;
-import dev.billing.core.model.UserId;
-import dev.billing.core.port.Notifier;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.RetrySchedule;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Identity;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.port.Notifier;
 import dev.billing.core.webhook.WebhookReceipt;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.MutableClock;
@@ -24,19 +28,14 @@ import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static dev.billing.testkit.Builders.anEvent;
-import static dev.billing.testkit.Builders.anInvoice;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The whole path: a signed webhook is recorded and processed by the core ({@link Billing} over the testkit's fakes),
@@ -74,14 +73,28 @@ class SmtpNotificationsThroughTheCoreIT {
                 .defaultReturnUrl(ORIGIN + "/account")
                 .retrySchedule(new RetrySchedule(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(10), 5))
                 .build();
-        return Billing.builder().gateway(gateway).webhookVerifier(verifier).stores(stores.stores())
-                .plans(SamplePlans.catalog()).notifier(notifier).options(options).clock(clock).sleeper(d -> { })
+        return Billing.builder()
+                .gateway(gateway)
+                .webhookVerifier(verifier)
+                .stores(stores.stores())
+                .plans(SamplePlans.catalog())
+                .notifier(notifier)
+                .options(options)
+                .clock(clock)
+                .sleeper(d -> {})
                 .build();
     }
 
     private static SmtpNotifier smtp(int port, long timeoutMs) {
-        return SmtpNotifier.create(new SmtpConfig("127.0.0.1", port, null, null, "Acme <billing@acme.example>",
-                false, Duration.ofMillis(timeoutMs), "Acme"));
+        return SmtpNotifier.create(new SmtpConfig(
+                "127.0.0.1",
+                port,
+                null,
+                null,
+                "Acme <billing@acme.example>",
+                false,
+                Duration.ofMillis(timeoutMs),
+                "Acme"));
     }
 
     /** A failed payment for a user whose customer is linked, as a signed delivery. */
@@ -90,12 +103,19 @@ class SmtpNotificationsThroughTheCoreIT {
         final FakeWebhookVerifier.Delivery delivery;
 
         PaymentFailedEvent(Billing billing, String email) {
-            CustomerId customer = billing.ensureCustomer(new Identity(UserId.of("user_ada"), "sess_1", email, null,
-                    Map.of())).customerId();
-            Invoice invoice = anInvoice().withCustomer(customer.value()).withStatus(InvoiceStatus.OPEN)
-                    .withAmounts(2900, 0).build();
-            event = anEvent().withType("invoice.payment_failed").forObject("invoice", invoice.id())
-                    .createdAt(clock.instant()).build();
+            CustomerId customer = billing.ensureCustomer(
+                            new Identity(UserId.of("user_ada"), "sess_1", email, null, Map.of()))
+                    .customerId();
+            Invoice invoice = anInvoice()
+                    .withCustomer(customer.value())
+                    .withStatus(InvoiceStatus.OPEN)
+                    .withAmounts(2900, 0)
+                    .build();
+            event = anEvent()
+                    .withType("invoice.payment_failed")
+                    .forObject("invoice", invoice.id())
+                    .createdAt(clock.instant())
+                    .build();
             delivery = verifier.sign(event, new EventObject.OfInvoice(invoice));
         }
 
@@ -113,7 +133,8 @@ class SmtpNotificationsThroughTheCoreIT {
         assertThat(mails).hasSize(1);
         assertThat(mails[0].getSubject()).isEqualTo("Your Acme payment failed");
         assertThat(mails[0].getHeader(SmtpNotifier.EVENT_ID_HEADER)).containsExactly(event.id());
-        assertThat(SmtpNotifierIT.part(mails[0], "text/plain")).contains("$29.00")
+        assertThat(SmtpNotifierIT.part(mails[0], "text/plain"))
+                .contains("$29.00")
                 .contains("https://invoice.stripe.test/i/1");
     }
 
@@ -127,7 +148,9 @@ class SmtpNotificationsThroughTheCoreIT {
             receipts.add(failed.deliver(billing));
         }
 
-        assertThat(receipts).filteredOn(r -> !r.duplicate()).singleElement()
+        assertThat(receipts)
+                .filteredOn(r -> !r.duplicate())
+                .singleElement()
                 .satisfies(r -> assertThat(r.inlineStatus()).isEqualTo(InboxStatus.PROCESSED));
         assertThat(failed.entry().notifiedAt()).isNotNull();
         assertOneMailFor(failed.event);
@@ -161,8 +184,10 @@ class SmtpNotificationsThroughTheCoreIT {
         assertThat(pending.attempts()).isEqualTo(1);
         assertThat(pending.notifiedAt()).isNull();
         assertThat(pending.nextAttemptAt()).isEqualTo(clock.instant().plusSeconds(10));
-        assertThat(pending.lastError()).startsWith("SmtpSendException: SMTP connecting failed for the payment-failed "
-                + "notice of event " + failed.event.id()).doesNotContain(EMAIL);
+        assertThat(pending.lastError())
+                .startsWith("SmtpSendException: SMTP connecting failed for the payment-failed " + "notice of event "
+                        + failed.event.id())
+                .doesNotContain(EMAIL);
 
         startMailServer(port);
         assertThat(billing.processDueEvents(10)).as("not due yet").isZero();
@@ -189,7 +214,8 @@ class SmtpNotificationsThroughTheCoreIT {
 
             WebhookReceipt receipt = failed.deliver(billing);
 
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the webhook request was not held")
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("the webhook request was not held")
                     .isBetween(Duration.ofMillis(350), Duration.ofMillis(2_000));
             assertThat(receipt.inlineStatus()).isEqualTo(InboxStatus.PENDING);
             assertThat(failed.entry().lastError()).contains("timed out");

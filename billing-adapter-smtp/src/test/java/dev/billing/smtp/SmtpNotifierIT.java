@@ -1,5 +1,9 @@
 package dev.billing.smtp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -7,27 +11,22 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.billing.core.model.Money;
-import dev.billing.core.model.notice.Notification;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.notice.Notification;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@link SmtpNotifier} over a real socket: GreenMail as the mail server, or a scripted one for refusals. */
 class SmtpNotifierIT {
@@ -43,8 +42,8 @@ class SmtpNotifierIT {
     @BeforeEach
     void startMailServer() {
         greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
-                .withConfiguration(GreenMailConfiguration.aConfig().withUser("billing@acme.example", SMTP_USER,
-                        SMTP_PASSWORD));
+                .withConfiguration(
+                        GreenMailConfiguration.aConfig().withUser("billing@acme.example", SMTP_USER, SMTP_PASSWORD));
         greenMail.start();
     }
 
@@ -54,8 +53,8 @@ class SmtpNotifierIT {
     }
 
     static SmtpConfig config(int port, String username, String password, boolean startTls, long timeoutMs) {
-        return new SmtpConfig("127.0.0.1", port, username, password, FROM, startTls, Duration.ofMillis(timeoutMs),
-                "Acme");
+        return new SmtpConfig(
+                "127.0.0.1", port, username, password, FROM, startTls, Duration.ofMillis(timeoutMs), "Acme");
     }
 
     private SmtpNotifier notifier() {
@@ -84,59 +83,76 @@ class SmtpNotifierIT {
         Multipart alternative = (Multipart) mail.getContent();
         assertThat(alternative.getCount()).isEqualTo(2);
         assertThat(alternative.getBodyPart(0).isMimeType("text/plain")).isTrue();
-        assertThat(alternative.getBodyPart(1).isMimeType("text/html")).as("the preferred part comes last").isTrue();
+        assertThat(alternative.getBodyPart(1).isMimeType("text/html"))
+                .as("the preferred part comes last")
+                .isTrue();
     }
 
     @Nested
     class EachNotice {
         @Test
         void aTrialEndingNoticeArrivesWithItsSubjectDateAndHeaders() throws Exception {
-            notifier().send(new Notification.TrialEnding("evt_trial_1", USER, TO, "sub_42",
-                    Instant.parse("2026-12-05T10:00:00Z")));
+            notifier()
+                    .send(new Notification.TrialEnding(
+                            "evt_trial_1", USER, TO, "sub_42", Instant.parse("2026-12-05T10:00:00Z")));
 
             MimeMessage mail = greenMail.getReceivedMessages()[0];
             assertThat(greenMail.getReceivedMessages()).hasSize(1);
             assertThat(mail.getSubject()).isEqualTo("Your Acme trial is ending");
             assertCommonHeaders(mail, "evt_trial_1", "trial-ending");
-            assertThat(part(mail, "text/plain")).contains("Your Acme trial ends on December 5, 2026 at 10:00 UTC.")
+            assertThat(part(mail, "text/plain"))
+                    .contains("Your Acme trial ends on December 5, 2026 at 10:00 UTC.")
                     .contains("To keep your plan");
             assertThat(part(mail, "text/html")).contains("December 5, 2026 at 10:00 UTC");
         }
 
         @Test
         void aPaymentFailedNoticeCarriesTheAmountAndTheHostedInvoiceLink() throws Exception {
-            notifier().send(new Notification.PaymentFailed("evt_failed_1", USER, TO, "in_7", Money.of(2900, "usd"),
-                    INVOICE_URL));
+            notifier()
+                    .send(new Notification.PaymentFailed(
+                            "evt_failed_1", USER, TO, "in_7", Money.of(2900, "usd"), INVOICE_URL));
 
             MimeMessage mail = greenMail.getReceivedMessages()[0];
             assertThat(greenMail.getReceivedMessages()).hasSize(1);
             assertThat(mail.getSubject()).isEqualTo("Your Acme payment failed");
             assertCommonHeaders(mail, "evt_failed_1", "payment-failed");
-            assertThat(part(mail, "text/plain")).contains("payment of $29.00 for Acme").contains(INVOICE_URL);
+            assertThat(part(mail, "text/plain"))
+                    .contains("payment of $29.00 for Acme")
+                    .contains(INVOICE_URL);
             assertThat(part(mail, "text/html")).contains("<a href=\"" + INVOICE_URL.replace("&", "&amp;") + "\">");
         }
 
         @Test
         void aReceiptNamesWhatWasPaidAndLinksTheInvoice() throws Exception {
-            notifier().send(new Notification.Receipt("evt_paid_1", USER, TO, "in_9", "Invoice INV-0009",
-                    Money.of(1500, "jpy"), INVOICE_URL));
+            notifier()
+                    .send(new Notification.Receipt(
+                            "evt_paid_1", USER, TO, "in_9", "Invoice INV-0009", Money.of(1500, "jpy"), INVOICE_URL));
 
             MimeMessage mail = greenMail.getReceivedMessages()[0];
             assertThat(greenMail.getReceivedMessages()).hasSize(1);
             assertThat(mail.getSubject()).isEqualTo("Your Acme receipt");
             assertCommonHeaders(mail, "evt_paid_1", "receipt");
-            assertThat(part(mail, "text/plain")).contains("Item: Invoice INV-0009").contains("Amount paid: ¥1,500")
+            assertThat(part(mail, "text/plain"))
+                    .contains("Item: Invoice INV-0009")
+                    .contains("Amount paid: ¥1,500")
                     .contains(INVOICE_URL);
             assertThat(part(mail, "text/html")).contains("¥1,500").contains("href=\"" + INVOICE_URL + "\"");
         }
 
         @Test
         void nonAsciiTextSurvivesTheTrip() throws Exception {
-            SmtpNotifier notifier = SmtpNotifier.create(new SmtpConfig("127.0.0.1", greenMail.getSmtp().getPort(),
-                    null, null, FROM, false, Duration.ofSeconds(5), "Café Ünïcode"));
+            SmtpNotifier notifier = SmtpNotifier.create(new SmtpConfig(
+                    "127.0.0.1",
+                    greenMail.getSmtp().getPort(),
+                    null,
+                    null,
+                    FROM,
+                    false,
+                    Duration.ofSeconds(5),
+                    "Café Ünïcode"));
 
-            notifier.send(new Notification.Receipt("evt_paid_2", USER, TO, "cs_1", "2 × crédits",
-                    Money.of(1999, "eur"), null));
+            notifier.send(new Notification.Receipt(
+                    "evt_paid_2", USER, TO, "cs_1", "2 × crédits", Money.of(1999, "eur"), null));
 
             MimeMessage mail = greenMail.getReceivedMessages()[0];
             assertThat(mail.getSubject()).isEqualTo("Your Café Ünïcode receipt");
@@ -146,15 +162,16 @@ class SmtpNotifierIT {
 
     @Test
     void everyAttemptForOneEventCarriesTheSameMessageId() throws Exception {
-        Notification notice = new Notification.PaymentFailed("evt_dup_1", USER, TO, "in_7", Money.of(2900, "usd"),
-                INVOICE_URL);
+        Notification notice =
+                new Notification.PaymentFailed("evt_dup_1", USER, TO, "in_7", Money.of(2900, "usd"), INVOICE_URL);
 
         notifier().send(notice);
         notifier().send(notice); // what a crash between sending and marking the event notified would cause
 
         MimeMessage[] mails = greenMail.getReceivedMessages();
         assertThat(mails).hasSize(2);
-        assertThat(mails[0].getMessageID()).isEqualTo(mails[1].getMessageID())
+        assertThat(mails[0].getMessageID())
+                .isEqualTo(mails[1].getMessageID())
                 .isEqualTo("<billing.evt_dup_1@acme.example>");
     }
 
@@ -162,8 +179,8 @@ class SmtpNotifierIT {
     class Authentication {
         @Test
         void theConfiguredCredentialsLogIn() {
-            SmtpNotifier notifier = SmtpNotifier.create(config(greenMail.getSmtp().getPort(), SMTP_USER,
-                    SMTP_PASSWORD, false, 5_000));
+            SmtpNotifier notifier =
+                    SmtpNotifier.create(config(greenMail.getSmtp().getPort(), SMTP_USER, SMTP_PASSWORD, false, 5_000));
 
             notifier.send(new Notification.TrialEnding("evt_auth_1", USER, TO, "sub_1", null));
 
@@ -172,33 +189,34 @@ class SmtpNotifierIT {
 
         @Test
         void aWrongPasswordThrowsSoTheEventIsRetriedAndNeitherPasswordNorAddressIsInTheError() {
-            SmtpNotifier notifier = SmtpNotifier.create(config(greenMail.getSmtp().getPort(), SMTP_USER,
-                    "wrong-Pa55word", false, 5_000));
+            SmtpNotifier notifier = SmtpNotifier.create(
+                    config(greenMail.getSmtp().getPort(), SMTP_USER, "wrong-Pa55word", false, 5_000));
 
-            assertThatThrownBy(() -> notifier.send(new Notification.TrialEnding("evt_auth_2", USER, TO, "sub_1",
-                    null)))
+            assertThatThrownBy(() -> notifier.send(new Notification.TrialEnding("evt_auth_2", USER, TO, "sub_1", null)))
                     .isInstanceOf(SmtpSendException.class)
-                    .hasMessageContaining("AuthenticationFailedException").hasMessageContaining("535")
-                    .hasMessageNotContaining("wrong-Pa55word").hasMessageNotContaining(TO);
+                    .hasMessageContaining("AuthenticationFailedException")
+                    .hasMessageContaining("535")
+                    .hasMessageNotContaining("wrong-Pa55word")
+                    .hasMessageNotContaining(TO);
             assertThat(greenMail.getReceivedMessages()).isEmpty();
         }
 
         @Test
         void requiredStartTlsThatTheServerDoesNotOfferFailsInsteadOfFallingBackToClearText() {
-            SmtpNotifier notifier = SmtpNotifier.create(config(greenMail.getSmtp().getPort(), SMTP_USER,
-                    SMTP_PASSWORD, true, 5_000));
+            SmtpNotifier notifier =
+                    SmtpNotifier.create(config(greenMail.getSmtp().getPort(), SMTP_USER, SMTP_PASSWORD, true, 5_000));
 
-            assertThatThrownBy(() -> notifier.send(new Notification.TrialEnding("evt_tls_1", USER, TO, "sub_1",
-                    null)))
-                    .isInstanceOf(SmtpSendException.class).hasMessageContaining("STARTTLS");
+            assertThatThrownBy(() -> notifier.send(new Notification.TrialEnding("evt_tls_1", USER, TO, "sub_1", null)))
+                    .isInstanceOf(SmtpSendException.class)
+                    .hasMessageContaining("STARTTLS");
             assertThat(greenMail.getReceivedMessages()).isEmpty();
         }
     }
 
     @Nested
     class Refusals {
-        private final Notification notice = new Notification.PaymentFailed("evt_refused_1", USER, TO, "in_7",
-                Money.of(2900, "usd"), INVOICE_URL);
+        private final Notification notice =
+                new Notification.PaymentFailed("evt_refused_1", USER, TO, "in_7", Money.of(2900, "usd"), INVOICE_URL);
 
         @Test
         void aRecipientRejectedForGoodIsLoggedAndNotThrownSinceARetryCannotHelp() throws Exception {
@@ -219,18 +237,21 @@ class SmtpNotifierIT {
                     "450 4.2.0 <" + TO + ">: Recipient address rejected: Greylisted")) {
                 SmtpNotifier notifier = SmtpNotifier.create(config(server.port(), null, null, false, 5_000));
 
-                assertThatThrownBy(() -> notifier.send(notice)).isInstanceOf(SmtpSendException.class)
-                        .hasMessageContaining("450 4.2.0 <a***@example.com>").hasMessageNotContaining(TO);
+                assertThatThrownBy(() -> notifier.send(notice))
+                        .isInstanceOf(SmtpSendException.class)
+                        .hasMessageContaining("450 4.2.0 <a***@example.com>")
+                        .hasMessageNotContaining(TO);
             }
         }
 
         @Test
         void aRelayRefusalThrowsBecauseItIsAboutOurSetupNotTheRecipient() throws Exception {
-            try (ScriptedSmtpServer server = ScriptedSmtpServer.answeringRcptWith(
-                    "554 5.7.1 <" + TO + ">: Relay access denied")) {
+            try (ScriptedSmtpServer server =
+                    ScriptedSmtpServer.answeringRcptWith("554 5.7.1 <" + TO + ">: Relay access denied")) {
                 SmtpNotifier notifier = SmtpNotifier.create(config(server.port(), null, null, false, 5_000));
 
-                assertThatThrownBy(() -> notifier.send(notice)).isInstanceOf(SmtpSendException.class)
+                assertThatThrownBy(() -> notifier.send(notice))
+                        .isInstanceOf(SmtpSendException.class)
                         .hasMessageContaining("Relay access denied");
             }
         }
@@ -243,12 +264,15 @@ class SmtpNotifierIT {
             SmtpNotifier notifier = SmtpNotifier.create(config(silent.port(), SMTP_USER, SMTP_PASSWORD, true, 400));
             long started = System.nanoTime();
 
-            assertThatThrownBy(() -> notifier.send(new Notification.TrialEnding("evt_silent_1", USER, TO, "sub_1",
-                    null))).isInstanceOf(SmtpSendException.class).hasMessageContaining("timed out");
+            assertThatThrownBy(
+                            () -> notifier.send(new Notification.TrialEnding("evt_silent_1", USER, TO, "sub_1", null)))
+                    .isInstanceOf(SmtpSendException.class)
+                    .hasMessageContaining("timed out");
 
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             assertThat(silent.connections()).isEqualTo(1);
-            assertThat(took).as("waited for the greeting up to the timeout, and no longer")
+            assertThat(took)
+                    .as("waited for the greeting up to the timeout, and no longer")
                     .isBetween(Duration.ofMillis(350), Duration.ofMillis(2_000));
         }
     }
@@ -262,8 +286,8 @@ class SmtpNotifierIT {
             SmtpNotifier notifier = SmtpNotifier.create(config(trickling.port(), null, null, false, 400));
             long started = System.nanoTime();
 
-            assertThatThrownBy(() -> notifier.send(new Notification.TrialEnding("evt_slow_1", USER, TO, "sub_1",
-                    null))).isInstanceOf(SmtpSendException.class)
+            assertThatThrownBy(() -> notifier.send(new Notification.TrialEnding("evt_slow_1", USER, TO, "sub_1", null)))
+                    .isInstanceOf(SmtpSendException.class)
                     .hasMessageContaining("gave up at the send deadline of 1200 ms");
 
             // The message says the deadline cut it off; the time says it waited for it (and at most 5x it).
@@ -289,11 +313,13 @@ class SmtpNotifierIT {
             logger.detachAppender(logs);
         }
 
-        List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> lines =
+                logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(lines).hasSize(3).noneSatisfy(line -> assertThat(line).containsIgnoringCase(TO));
         assertThat(lines.get(0)).startsWith("Mailed trial-ending notice of event evt_log_1 to a***@example.com");
         assertThat(lines.get(1)).startsWith("No email address for user user_ada");
-        assertThat(lines.get(2)).startsWith("The mail server permanently rejected a***@example.com")
+        assertThat(lines.get(2))
+                .startsWith("The mail server permanently rejected a***@example.com")
                 .contains("550 5.1.1 <a***@example.com>");
     }
 }

@@ -7,7 +7,6 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
-
 import java.io.IOException;
 import java.util.Map;
 
@@ -88,7 +87,8 @@ record Pick(Map<String, Pick> fields, boolean firstOnly, Pick element) {
             return StripeJson.TREE.read(reader);
         }
         if (depth >= MAX_KEPT_DEPTH) {
-            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD,
+            throw new WebhookRejectedException(
+                    Reason.MALFORMED_PAYLOAD,
                     "A field the event is read for nests deeper than " + MAX_KEPT_DEPTH + " levels.");
         }
         if (token == JsonToken.BEGIN_ARRAY) {
@@ -114,7 +114,7 @@ record Pick(Map<String, Pick> fields, boolean firstOnly, Pick element) {
     }
 
     private static WebhookRejectedException duplicate() {
-        return new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "The event names the same key twice in "
-                + "one object.");
+        return new WebhookRejectedException(
+                Reason.MALFORMED_PAYLOAD, "The event names the same key twice in " + "one object.");
     }
 }

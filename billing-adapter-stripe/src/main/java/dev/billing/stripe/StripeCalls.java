@@ -10,7 +10,6 @@ import dev.billing.core.error.GatewayException;
 import dev.billing.core.error.GatewayOutcomeUnknownException;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.Page;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,11 +45,11 @@ final class StripeCalls {
         } catch (StripeException e) {
             throw StripeErrors.translate(operation, e, clock);
         } catch (RequestOptions.InvalidRequestOptionsException e) {
-            throw new GatewayRejectedException("Cannot " + operation + ": " + e.getMessage(), 400,
-                    "invalid_request_options", "idempotency_key");
+            throw new GatewayRejectedException(
+                    "Cannot " + operation + ": " + e.getMessage(), 400, "invalid_request_options", "idempotency_key");
         } catch (ApiKeyMissingException e) {
-            throw new GatewayRejectedException("Cannot " + operation + ": no Stripe API key is configured", 401,
-                    "api_key_missing", null);
+            throw new GatewayRejectedException(
+                    "Cannot " + operation + ": no Stripe API key is configured", 401, "api_key_missing", null);
         }
     }
 
@@ -77,15 +76,16 @@ final class StripeCalls {
             throw e;
         } catch (RuntimeException e) {
             String requestId = answer instanceof StripeObject object && object.getLastResponse() != null
-                    ? object.getLastResponse().requestId() : null;
-            throw new GatewayOutcomeUnknownException("Stripe's answer to " + operation + " cannot be read: "
-                    + e.getMessage(), requestId, e);
+                    ? object.getLastResponse().requestId()
+                    : null;
+            throw new GatewayOutcomeUnknownException(
+                    "Stripe's answer to " + operation + " cannot be read: " + e.getMessage(), requestId, e);
         }
     }
 
     /** Maps one page of a list; the cursor to the next page is the last item's id. */
-    <S extends HasId, T> Page<T> page(String operation, StripeCollection<S> page, Function<S, T> mapper,
-                                      Function<S, String> id) {
+    <S extends HasId, T> Page<T> page(
+            String operation, StripeCollection<S> page, Function<S, T> mapper, Function<S, String> id) {
         return read(operation, page, p -> {
             List<S> data = p.getData() == null ? List.of() : p.getData();
             List<T> items = new ArrayList<>(data.size());

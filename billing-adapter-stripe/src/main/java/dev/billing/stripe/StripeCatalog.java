@@ -10,7 +10,6 @@ import dev.billing.core.model.catalog.PriceQuery;
 import dev.billing.core.model.catalog.PriceType;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
-
 import java.util.Optional;
 
 /** Reads the catalog: products and prices. */
@@ -31,8 +30,8 @@ final class StripeCatalog {
         if (query.startingAfter() != null) {
             params.setStartingAfter(query.startingAfter());
         }
-        StripeCollection<com.stripe.model.Product> page = calls.call("list products",
-                () -> client.v1().products().list(params.build()));
+        StripeCollection<com.stripe.model.Product> page =
+                calls.call("list products", () -> client.v1().products().list(params.build()));
         return calls.page("list products", page, p -> StripeObjects.product(p), com.stripe.model.Product::getId);
     }
 
@@ -45,14 +44,16 @@ final class StripeCatalog {
             params.setProduct(query.productId());
         }
         if (query.type() != null) {
-            params.setType(query.type() == PriceType.RECURRING ? PriceListParams.Type.RECURRING
-                    : PriceListParams.Type.ONE_TIME);
+            params.setType(
+                    query.type() == PriceType.RECURRING
+                            ? PriceListParams.Type.RECURRING
+                            : PriceListParams.Type.ONE_TIME);
         }
         if (query.startingAfter() != null) {
             params.setStartingAfter(query.startingAfter());
         }
-        StripeCollection<com.stripe.model.Price> page = calls.call("list prices",
-                () -> client.v1().prices().list(params.build()));
+        StripeCollection<com.stripe.model.Price> page =
+                calls.call("list prices", () -> client.v1().prices().list(params.build()));
         return calls.page("list prices", page, StripeObjects::price, com.stripe.model.Price::getId);
     }
 

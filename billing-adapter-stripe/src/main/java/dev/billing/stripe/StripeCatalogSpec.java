@@ -1,7 +1,6 @@
 package dev.billing.stripe;
 
 import com.stripe.param.WebhookEndpointCreateParams;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -31,8 +30,13 @@ import java.util.function.Predicate;
  * @param priceIdsInUse   prices the catalog names by id (plans, metered prices, items): never archived, and
  *                        neither is a product holding one
  */
-public record StripeCatalogSpec(List<Product> products, List<Price> prices, List<Meter> meters, Portal portal,
-                                WebhookEndpoint webhookEndpoint, List<String> priceIdsInUse) {
+public record StripeCatalogSpec(
+        List<Product> products,
+        List<Price> prices,
+        List<Meter> meters,
+        Portal portal,
+        WebhookEndpoint webhookEndpoint,
+        List<String> priceIdsInUse) {
     public StripeCatalogSpec {
         products = List.copyOf(products);
         prices = List.copyOf(prices);
@@ -40,20 +44,25 @@ public record StripeCatalogSpec(List<Product> products, List<Price> prices, List
         priceIdsInUse = List.copyOf(priceIdsInUse);
         for (Price price : prices) {
             if (products.stream().noneMatch(p -> p.id().equals(price.productId()))) {
-                throw new IllegalArgumentException("price " + price.lookupKey() + " names product "
-                        + price.productId() + ", which is not among the products");
+                throw new IllegalArgumentException("price " + price.lookupKey() + " names product " + price.productId()
+                        + ", which is not among the products");
             }
             // The sync makes a metered price on the meter it keeps for that event name, so it must keep one.
-            if (price.meter() != null && meters.stream().noneMatch(m -> m.eventName().equals(price.meter()))) {
-                throw new IllegalArgumentException("price " + price.lookupKey() + " is metered on "
-                        + price.meter() + ", which is not among the meters");
+            if (price.meter() != null
+                    && meters.stream().noneMatch(m -> m.eventName().equals(price.meter()))) {
+                throw new IllegalArgumentException("price " + price.lookupKey() + " is metered on " + price.meter()
+                        + ", which is not among the meters");
             }
         }
     }
 
     /** A spec whose catalog names no price by id. */
-    public StripeCatalogSpec(List<Product> products, List<Price> prices, List<Meter> meters, Portal portal,
-                             WebhookEndpoint webhookEndpoint) {
+    public StripeCatalogSpec(
+            List<Product> products,
+            List<Price> prices,
+            List<Meter> meters,
+            Portal portal,
+            WebhookEndpoint webhookEndpoint) {
         this(products, prices, meters, portal, webhookEndpoint, List.of());
     }
 
@@ -74,8 +83,8 @@ public record StripeCatalogSpec(List<Product> products, List<Price> prices, List
      *                   ({@code recurring[usage_type]=metered}) on that Stripe meter; null for a licensed or one-time
      *                   price
      */
-    public record Price(String lookupKey, String productId, long unitAmount, String currency, String interval,
-                        String meter) {
+    public record Price(
+            String lookupKey, String productId, long unitAmount, String currency, String interval, String meter) {
         public Price {
             Objects.requireNonNull(lookupKey, "lookupKey");
             Objects.requireNonNull(productId, "productId");
@@ -132,6 +141,8 @@ public record StripeCatalogSpec(List<Product> products, List<Price> prices, List
     public static List<String> eventTypes(Predicate<String> handles) {
         return java.util.Arrays.stream(WebhookEndpointCreateParams.EnabledEvent.values())
                 .map(WebhookEndpointCreateParams.EnabledEvent::getValue)
-                .filter(type -> !type.equals("*") && handles.test(type)).sorted().toList();
+                .filter(type -> !type.equals("*") && handles.test(type))
+                .sorted()
+                .toList();
     }
 }

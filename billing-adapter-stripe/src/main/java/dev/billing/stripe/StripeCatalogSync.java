@@ -3,7 +3,6 @@ package dev.billing.stripe;
 import com.stripe.StripeClient;
 import com.stripe.model.WebhookEndpoint;
 import com.stripe.param.PriceListParams;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,18 +51,24 @@ public final class StripeCatalogSync {
     /** A sync with the config's key, API base, retries and timeouts. */
     public static StripeCatalogSync create(StripeConfig config) {
         Objects.requireNonNull(config, "config");
-        return new StripeCatalogSync(StripeClient.builder()
-                .setApiKey(config.secretKey())
-                .setApiBase(config.apiBase())
-                .setMaxNetworkRetries(config.maxNetworkRetries())
-                .setConnectTimeout(Math.toIntExact(config.connectTimeout().toMillis()))
-                .setReadTimeout(Math.toIntExact(config.readTimeout().toMillis()))
-                .build(), Clock.systemUTC());
+        return new StripeCatalogSync(
+                StripeClient.builder()
+                        .setApiKey(config.secretKey())
+                        .setApiBase(config.apiBase())
+                        .setMaxNetworkRetries(config.maxNetworkRetries())
+                        .setConnectTimeout(
+                                Math.toIntExact(config.connectTimeout().toMillis()))
+                        .setReadTimeout(Math.toIntExact(config.readTimeout().toMillis()))
+                        .build(),
+                Clock.systemUTC());
     }
 
     /** What kind of difference a change is. */
     public enum Kind {
-        CREATE, UPDATE, ARCHIVE, DELETE,
+        CREATE,
+        UPDATE,
+        ARCHIVE,
+        DELETE,
         /** A difference this run will not fix (it says why); it is not a change. */
         WARN
     }
@@ -83,8 +88,12 @@ public final class StripeCatalogSync {
 
         /** {@code create   price billing:tier:pro:month: usd 19.00 / month (product billing_tier_pro)} */
         public String line() {
-            return String.format(java.util.Locale.ROOT, "%-8s %s: %s", kind.name().toLowerCase(java.util.Locale.ROOT),
-                    subject, detail);
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%-8s %s: %s",
+                    kind.name().toLowerCase(java.util.Locale.ROOT),
+                    subject,
+                    detail);
         }
     }
 
@@ -106,12 +115,10 @@ public final class StripeCatalogSync {
     }
 
     /** A webhook endpoint as Stripe holds it. */
-    public record Endpoint(String id, String url, String apiVersion, List<String> enabledEvents) {
-    }
+    public record Endpoint(String id, String url, String apiVersion, List<String> enabledEvents) {}
 
     /** A change and how to make it. */
-    record Step(Change change, Runnable action) {
-    }
+    record Step(Change change, Runnable action) {}
 
     /** Lists what {@link #apply} would change; sends only GET requests. */
     public Result plan(StripeCatalogSpec spec) {
@@ -188,12 +195,15 @@ public final class StripeCatalogSync {
         List<String> keys = List.copyOf(lookupKeys);
         List<com.stripe.model.Price> out = new ArrayList<>();
         for (int i = 0; i < keys.size(); i += LOOKUP_KEYS_PER_REQUEST) {
-            PriceListParams.Builder params = PriceListParams.builder().setLimit(StripeCalls.MAX_PAGE)
+            PriceListParams.Builder params = PriceListParams.builder()
+                    .setLimit(StripeCalls.MAX_PAGE)
                     .addAllLookupKey(keys.subList(i, Math.min(keys.size(), i + LOOKUP_KEYS_PER_REQUEST)));
             if (activeOnly) {
                 params.setActive(true);
             }
-            out.addAll(calls.call("list prices by lookup key", () -> client.v1().prices().list(params.build()))
+            out.addAll(calls.call(
+                            "list prices by lookup key",
+                            () -> client.v1().prices().list(params.build()))
                     .getData());
         }
         return out;
@@ -205,7 +215,10 @@ public final class StripeCatalogSync {
         List<Endpoint> out = new ArrayList<>();
         for (WebhookEndpoint e : StripeWebhookSync.all(client, calls)) {
             if (url.equals(e.getUrl())) {
-                out.add(new Endpoint(e.getId(), e.getUrl(), e.getApiVersion(),
+                out.add(new Endpoint(
+                        e.getId(),
+                        e.getUrl(),
+                        e.getApiVersion(),
                         e.getEnabledEvents() == null ? List.of() : List.copyOf(e.getEnabledEvents())));
             }
         }
@@ -241,6 +254,7 @@ public final class StripeCatalogSync {
         return String.format(java.util.Locale.ROOT, "%s %d.%02d", currency, amount / 100, amount % 100);
     }
 
-    private static final java.util.Set<String> ZERO_DECIMAL = java.util.Set.of("bif", "clp", "djf", "gnf", "jpy",
-            "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf");
+    private static final java.util.Set<String> ZERO_DECIMAL = java.util.Set.of(
+            "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof",
+            "xpf");
 }

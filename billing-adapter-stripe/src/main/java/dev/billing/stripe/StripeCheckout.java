@@ -7,13 +7,12 @@ import com.stripe.param.PromotionCodeListParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import com.stripe.param.checkout.SessionListParams;
 import dev.billing.core.error.GatewayRejectedException;
+import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutRequest;
 import dev.billing.core.model.subscription.CheckoutSession;
-import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.subscription.LineItem;
 import dev.billing.core.model.subscription.PortalSession;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -29,11 +28,12 @@ final class StripeCheckout {
 
     CheckoutSession createCheckoutSession(CheckoutRequest request) {
         SessionCreateParams.Builder params = SessionCreateParams.builder()
-                .setMode(switch (request.mode()) {
-                    case SUBSCRIPTION -> SessionCreateParams.Mode.SUBSCRIPTION;
-                    case PAYMENT -> SessionCreateParams.Mode.PAYMENT;
-                    case SETUP -> SessionCreateParams.Mode.SETUP;
-                })
+                .setMode(
+                        switch (request.mode()) {
+                            case SUBSCRIPTION -> SessionCreateParams.Mode.SUBSCRIPTION;
+                            case PAYMENT -> SessionCreateParams.Mode.PAYMENT;
+                            case SETUP -> SessionCreateParams.Mode.SETUP;
+                        })
                 .setSuccessUrl(request.successUrl())
                 .setCancelUrl(request.cancelUrl());
         if (request.customerId() != null) {
@@ -70,11 +70,15 @@ final class StripeCheckout {
         }
         if (request.promotionCode() != null) {
             params.addDiscount(SessionCreateParams.Discount.builder()
-                    .setPromotionCode(promotionCodeId(request.promotionCode())).build());
+                    .setPromotionCode(promotionCodeId(request.promotionCode()))
+                    .build());
         }
-        com.stripe.model.checkout.Session session = calls.call("create checkout session",
-                () -> client.v1().checkout().sessions().create(params.build(),
-                        StripeCalls.keyed(request.idempotencyKey())));
+        com.stripe.model.checkout.Session session = calls.call(
+                "create checkout session",
+                () -> client.v1()
+                        .checkout()
+                        .sessions()
+                        .create(params.build(), StripeCalls.keyed(request.idempotencyKey())));
         return calls.read("create checkout session", session, StripeObjects::checkoutSession);
     }
 
@@ -83,24 +87,33 @@ final class StripeCheckout {
      * may save the address (and the name a tax id comes with) back onto that customer.
      */
     private static void automaticTax(SessionCreateParams.Builder params, boolean existingCustomer) {
-        params.setAutomaticTax(SessionCreateParams.AutomaticTax.builder().setEnabled(true).build())
-                .setTaxIdCollection(SessionCreateParams.TaxIdCollection.builder().setEnabled(true).build())
+        params.setAutomaticTax(SessionCreateParams.AutomaticTax.builder()
+                        .setEnabled(true)
+                        .build())
+                .setTaxIdCollection(SessionCreateParams.TaxIdCollection.builder()
+                        .setEnabled(true)
+                        .build())
                 .setBillingAddressCollection(SessionCreateParams.BillingAddressCollection.REQUIRED);
         if (existingCustomer) {
             params.setCustomerUpdate(SessionCreateParams.CustomerUpdate.builder()
                     .setAddress(SessionCreateParams.CustomerUpdate.Address.AUTO)
-                    .setName(SessionCreateParams.CustomerUpdate.Name.AUTO).build());
+                    .setName(SessionCreateParams.CustomerUpdate.Name.AUTO)
+                    .build());
         }
     }
 
     private static SessionCreateParams.LineItem lineItem(LineItem line) {
         if (line instanceof LineItem.OfPrice ofPrice) {
-            return SessionCreateParams.LineItem.builder().setPrice(ofPrice.priceId())
-                    .setQuantity(ofPrice.quantity()).build();
+            return SessionCreateParams.LineItem.builder()
+                    .setPrice(ofPrice.priceId())
+                    .setQuantity(ofPrice.quantity())
+                    .build();
         }
         if (line instanceof LineItem.Metered metered) {
             // Stripe refuses a quantity on a metered price: usage sets what is billed.
-            return SessionCreateParams.LineItem.builder().setPrice(metered.priceId()).build();
+            return SessionCreateParams.LineItem.builder()
+                    .setPrice(metered.priceId())
+                    .build();
         }
         LineItem.OfAmount ofAmount = (LineItem.OfAmount) line;
         return SessionCreateParams.LineItem.builder()
@@ -122,30 +135,50 @@ final class StripeCheckout {
             return codeOrId;
         }
         PromotionCodeListParams params = PromotionCodeListParams.builder()
-                .setCode(codeOrId).setActive(true).setLimit(1L).build();
-        StripeCollection<PromotionCode> found = calls.call("look up promotion code",
-                () -> client.v1().promotionCodes().list(params));
-        Optional<String> id = calls.read("look up promotion code", found,
+                .setCode(codeOrId)
+                .setActive(true)
+                .setLimit(1L)
+                .build();
+        StripeCollection<PromotionCode> found = calls.call(
+                "look up promotion code", () -> client.v1().promotionCodes().list(params));
+        Optional<String> id = calls.read(
+                "look up promotion code",
+                found,
                 f -> f.getData().stream().findFirst().map(PromotionCode::getId));
-        return id.orElseThrow(() -> new GatewayRejectedException("No active promotion code '" + codeOrId + "'.", 400,
-                GatewayRejectedException.RESOURCE_MISSING, "promotion_code"));
+        return id.orElseThrow(() -> new GatewayRejectedException(
+                "No active promotion code '" + codeOrId + "'.",
+                400,
+                GatewayRejectedException.RESOURCE_MISSING,
+                "promotion_code"));
     }
 
     Optional<CheckoutSession> getCheckoutSession(String sessionId) {
-        return calls.find("retrieve checkout session", sessionId,
-                () -> client.v1().checkout().sessions().retrieve(sessionId))
+        return calls.find(
+                        "retrieve checkout session",
+                        sessionId,
+                        () -> client.v1().checkout().sessions().retrieve(sessionId))
                 .map(s -> calls.read("retrieve checkout session", s, StripeObjects::checkoutSession));
     }
 
     /** Stripe lists newest first; one page of 100 is more than a customer ever has open. */
     List<CheckoutSession> listOpenCheckoutSessions(CustomerId customerId) {
-        SessionListParams params = SessionListParams.builder().setCustomer(customerId.value())
-                .setStatus(SessionListParams.Status.OPEN).setLimit((long) StripeCalls.MAX_PAGE).build();
-        StripeCollection<com.stripe.model.checkout.Session> page = calls.call("list checkout sessions",
+        SessionListParams params = SessionListParams.builder()
+                .setCustomer(customerId.value())
+                .setStatus(SessionListParams.Status.OPEN)
+                .setLimit((long) StripeCalls.MAX_PAGE)
+                .build();
+        StripeCollection<com.stripe.model.checkout.Session> page = calls.call(
+                "list checkout sessions",
                 () -> client.v1().checkout().sessions().list(params));
-        return calls.read("list checkout sessions", page, p -> p.getData() == null ? List.<CheckoutSession>of()
-                : p.getData().stream().filter(s -> "open".equals(s.getStatus()))
-                        .map(StripeObjects::checkoutSession).toList());
+        return calls.read(
+                "list checkout sessions",
+                page,
+                p -> p.getData() == null
+                        ? List.<CheckoutSession>of()
+                        : p.getData().stream()
+                                .filter(s -> "open".equals(s.getStatus()))
+                                .map(StripeObjects::checkoutSession)
+                                .toList());
     }
 
     /**
@@ -155,10 +188,15 @@ final class StripeCheckout {
     boolean expireCheckoutSession(String sessionId) {
         StripeCalls.requireId(sessionId, "sessionId");
         try {
-            calls.call("expire checkout session", () -> client.v1().checkout().sessions().expire(sessionId));
+            calls.call(
+                    "expire checkout session",
+                    () -> client.v1().checkout().sessions().expire(sessionId));
             return true;
         } catch (GatewayRejectedException e) {
-            if (e.status() != 400 || getCheckoutSession(sessionId).map(s -> "open".equals(s.status())).orElse(true)) {
+            if (e.status() != 400
+                    || getCheckoutSession(sessionId)
+                            .map(s -> "open".equals(s.status()))
+                            .orElse(true)) {
                 throw e;
             }
             return false;
@@ -166,9 +204,13 @@ final class StripeCheckout {
     }
 
     PortalSession createPortalSession(CustomerId customerId, String returnUrl) {
-        com.stripe.param.billingportal.SessionCreateParams params = com.stripe.param.billingportal.SessionCreateParams
-                .builder().setCustomer(customerId.value()).setReturnUrl(returnUrl).build();
-        com.stripe.model.billingportal.Session session = calls.call("create portal session",
+        com.stripe.param.billingportal.SessionCreateParams params =
+                com.stripe.param.billingportal.SessionCreateParams.builder()
+                        .setCustomer(customerId.value())
+                        .setReturnUrl(returnUrl)
+                        .build();
+        com.stripe.model.billingportal.Session session = calls.call(
+                "create portal session",
                 () -> client.v1().billingPortal().sessions().create(params));
         return calls.read("create portal session", session, s -> new PortalSession(s.getId(), s.getUrl()));
     }

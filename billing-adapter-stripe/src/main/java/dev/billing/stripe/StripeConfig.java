@@ -24,8 +24,8 @@ import java.util.Objects;
  * @param connectTimeout    TCP connect timeout
  * @param readTimeout       how long to wait for an answer once the request is sent
  */
-public record StripeConfig(String secretKey, String apiBase, int maxNetworkRetries, Duration connectTimeout,
-                           Duration readTimeout) {
+public record StripeConfig(
+        String secretKey, String apiBase, int maxNetworkRetries, Duration connectTimeout, Duration readTimeout) {
 
     /** Stripe's API. */
     public static final String DEFAULT_API_BASE = "https://api.stripe.com";
@@ -34,13 +34,15 @@ public record StripeConfig(String secretKey, String apiBase, int maxNetworkRetri
      * never answers hold a user request for (retries + 1) x the read timeout.
      */
     public static final int DEFAULT_MAX_NETWORK_RETRIES = 1;
+
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(20);
 
     public StripeConfig {
         Objects.requireNonNull(secretKey, "secretKey");
-        if (secretKey.isBlank() || !secretKey.strip().equals(secretKey) || secretKey.chars().anyMatch(
-                c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        if (secretKey.isBlank()
+                || !secretKey.strip().equals(secretKey)
+                || secretKey.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             throw new IllegalArgumentException("the Stripe secret key must be non-blank without whitespace");
         }
         apiBase = normalizeApiBase(apiBase);
@@ -53,7 +55,11 @@ public record StripeConfig(String secretKey, String apiBase, int maxNetworkRetri
 
     /** Stripe's API with the defaults: 1 network retry, 3 s to connect, 20 s to answer. */
     public static StripeConfig of(String secretKey) {
-        return new StripeConfig(secretKey, DEFAULT_API_BASE, DEFAULT_MAX_NETWORK_RETRIES, DEFAULT_CONNECT_TIMEOUT,
+        return new StripeConfig(
+                secretKey,
+                DEFAULT_API_BASE,
+                DEFAULT_MAX_NETWORK_RETRIES,
+                DEFAULT_CONNECT_TIMEOUT,
                 DEFAULT_READ_TIMEOUT);
     }
 
@@ -104,10 +110,13 @@ public record StripeConfig(String secretKey, String apiBase, int maxNetworkRetri
         try {
             URI uri = new URI(base);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null
-                    || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw new IllegalArgumentException("apiBase must be an http(s) URL without user info, query or "
-                        + "fragment, was " + value);
+            if (!(scheme.equals("https") || scheme.equals("http"))
+                    || uri.getHost() == null
+                    || uri.getRawUserInfo() != null
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException(
+                        "apiBase must be an http(s) URL without user info, query or " + "fragment, was " + value);
             }
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("apiBase is not a URL: " + value, e);

@@ -9,7 +9,6 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.UserId;
-
 import java.util.Comparator;
 import java.util.Optional;
 
@@ -36,26 +35,33 @@ final class StripeCustomers {
         if (customer.email() != null) {
             params.setEmail(customer.email());
         }
-        Customer created = calls.call("create customer",
+        Customer created = calls.call(
+                "create customer",
                 () -> client.v1().customers().create(params.build(), StripeCalls.keyed(customer.idempotencyKey())));
         return calls.read("create customer", created, c -> CustomerId.of(c.getId()));
     }
 
     /** The customer, unless Stripe does not know it (404) or it was deleted. */
     Optional<CustomerRecord> getCustomer(CustomerId customerId) {
-        Optional<Customer> found = calls.find("retrieve customer", customerId.value(),
+        Optional<Customer> found = calls.find(
+                "retrieve customer",
+                customerId.value(),
                 () -> client.v1().customers().retrieve(customerId.value()));
         return found.filter(c -> !Boolean.TRUE.equals(c.getDeleted()))
                 .map(c -> calls.read("retrieve customer", c, StripeCustomers::record));
     }
 
     boolean deleteCustomer(CustomerId customerId) {
-        return calls.find("delete customer", customerId.value(),
-                () -> client.v1().customers().delete(customerId.value())).isPresent();
+        return calls.find(
+                        "delete customer",
+                        customerId.value(),
+                        () -> client.v1().customers().delete(customerId.value()))
+                .isPresent();
     }
 
     private static CustomerRecord record(Customer customer) {
-        String user = customer.getMetadata() == null ? null : customer.getMetadata().get("user_id");
+        String user =
+                customer.getMetadata() == null ? null : customer.getMetadata().get("user_id");
         UserId userId;
         try {
             userId = user == null || user.isBlank() ? null : UserId.of(user);
@@ -67,14 +73,20 @@ final class StripeCustomers {
 
     Optional<CustomerId> findCustomerByUserId(UserId userId) {
         CustomerSearchParams params = CustomerSearchParams.builder()
-                .setQuery(userIdQuery(userId)).setLimit((long) SEARCH_LIMIT).build();
-        StripeSearchResult<Customer> result = calls.call("search customers",
-                () -> client.v1().customers().search(params));
-        return calls.read("search customers", result, r -> r.getData().stream()
-                .filter(c -> !Boolean.TRUE.equals(c.getDeleted()))
-                .min(Comparator.comparing((Customer c) -> c.getCreated() == null ? Long.MAX_VALUE : c.getCreated())
-                        .thenComparing(Customer::getId))
-                .map(c -> CustomerId.of(c.getId())));
+                .setQuery(userIdQuery(userId))
+                .setLimit((long) SEARCH_LIMIT)
+                .build();
+        StripeSearchResult<Customer> result =
+                calls.call("search customers", () -> client.v1().customers().search(params));
+        return calls.read(
+                "search customers",
+                result,
+                r -> r.getData().stream()
+                        .filter(c -> !Boolean.TRUE.equals(c.getDeleted()))
+                        .min(Comparator.comparing(
+                                        (Customer c) -> c.getCreated() == null ? Long.MAX_VALUE : c.getCreated())
+                                .thenComparing(Customer::getId))
+                        .map(c -> CustomerId.of(c.getId())));
     }
 
     /** Stripe search syntax: {@code metadata['user_id']:'<id>'} with quotes and backslashes escaped. */

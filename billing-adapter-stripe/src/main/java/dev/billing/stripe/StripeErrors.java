@@ -14,7 +14,6 @@ import dev.billing.core.error.GatewayOutcomeUnknownException;
 import dev.billing.core.error.GatewayRateLimitedException;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.GatewayUnavailableException;
-
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
@@ -56,8 +55,7 @@ final class StripeErrors {
 
     static final String IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use";
 
-    private StripeErrors() {
-    }
+    private StripeErrors() {}
 
     /**
      * @param operation what was attempted, for the message, e.g. {@code "create customer"}
@@ -67,54 +65,92 @@ final class StripeErrors {
         int status = e.getStatusCode() == null ? 0 : e.getStatusCode();
         if (e instanceof ApiConnectionException) {
             return certainlyNotSent(e)
-                    ? new GatewayUnavailableException("Stripe could not be reached to " + operation + ": "
-                    + rootMessage(e), e)
-                    : new GatewayOutcomeUnknownException("The connection to Stripe failed after sending the request to "
-                    + operation + " (" + rootMessage(e) + "); it may or may not have been processed", requestId, e);
+                    ? new GatewayUnavailableException(
+                            "Stripe could not be reached to " + operation + ": " + rootMessage(e), e)
+                    : new GatewayOutcomeUnknownException(
+                            "The connection to Stripe failed after sending the request to " + operation + " ("
+                                    + rootMessage(e) + "); it may or may not have been processed",
+                            requestId,
+                            e);
         }
         if (e instanceof AuthenticationException || status == 401) {
-            return new GatewayRejectedException("Stripe rejected the API key (HTTP 401) on " + operation
-                    + ": check STRIPE_SECRET_KEY", 401, code(e, "authentication_required"), null, null, requestId, e);
+            return new GatewayRejectedException(
+                    "Stripe rejected the API key (HTTP 401) on " + operation + ": check STRIPE_SECRET_KEY",
+                    401,
+                    code(e, "authentication_required"),
+                    null,
+                    null,
+                    requestId,
+                    e);
         }
         if (e instanceof RateLimitException || status == 429) {
-            return new GatewayRateLimitedException("Stripe rate-limited the request to " + operation,
-                    retryAfter(e, clock).orElse(DEFAULT_RATE_LIMIT_RETRY_AFTER), requestId, e);
+            return new GatewayRateLimitedException(
+                    "Stripe rate-limited the request to " + operation,
+                    retryAfter(e, clock).orElse(DEFAULT_RATE_LIMIT_RETRY_AFTER),
+                    requestId,
+                    e);
         }
         if (status == 409) {
             // Stripe: "the request conflicts with another request (perhaps due to using the same idempotent key)".
-            return new GatewayRateLimitedException("Stripe is still processing another request with the same "
-                    + "idempotency key (" + operation + "); retry later with the same key", retryAfter(e, clock)
-                    .orElse(KEY_IN_USE_RETRY_AFTER), requestId, e);
+            return new GatewayRateLimitedException(
+                    "Stripe is still processing another request with the same " + "idempotency key (" + operation
+                            + "); retry later with the same key",
+                    retryAfter(e, clock).orElse(KEY_IN_USE_RETRY_AFTER),
+                    requestId,
+                    e);
         }
         if (e instanceof IdempotencyException) {
-            return new GatewayRejectedException("Stripe refused to " + operation + ": the idempotency key was used "
-                    + "with other parameters (" + stripeMessage(e) + ")", status == 0 ? 400 : status,
-                    GatewayRejectedException.IDEMPOTENCY_ERROR, null, null, requestId, e);
+            return new GatewayRejectedException(
+                    "Stripe refused to " + operation + ": the idempotency key was used " + "with other parameters ("
+                            + stripeMessage(e) + ")",
+                    status == 0 ? 400 : status,
+                    GatewayRejectedException.IDEMPOTENCY_ERROR,
+                    null,
+                    null,
+                    requestId,
+                    e);
         }
         if (e instanceof CardException card) {
-            return new GatewayRejectedException("Stripe declined the card on " + operation + ": "
-                    + stripeMessage(e), status == 0 ? 402 : status, code(e, "card_declined"), card.getParam(),
-                    card.getDeclineCode(), requestId, e);
+            return new GatewayRejectedException(
+                    "Stripe declined the card on " + operation + ": " + stripeMessage(e),
+                    status == 0 ? 402 : status,
+                    code(e, "card_declined"),
+                    card.getParam(),
+                    card.getDeclineCode(),
+                    requestId,
+                    e);
         }
         if (status >= 400 && status < 500) {
             String param = e instanceof InvalidRequestException invalid ? invalid.getParam() : param(e);
-            return new GatewayRejectedException("Stripe refused to " + operation + " (HTTP " + status + "): "
-                    + stripeMessage(e), status, code(e, null), param, declineCode(e), requestId, e);
+            return new GatewayRejectedException(
+                    "Stripe refused to " + operation + " (HTTP " + status + "): " + stripeMessage(e),
+                    status,
+                    code(e, null),
+                    param,
+                    declineCode(e),
+                    requestId,
+                    e);
         }
         // 5xx, or an answer stripe-java could not read: the request may have been processed.
-        return new GatewayOutcomeUnknownException("Stripe failed to " + operation + (status > 0 ? " (HTTP " + status
-                + ")" : "") + ": " + stripeMessage(e) + "; it may or may not have been processed", requestId, e);
+        return new GatewayOutcomeUnknownException(
+                "Stripe failed to " + operation + (status > 0 ? " (HTTP " + status + ")" : "") + ": " + stripeMessage(e)
+                        + "; it may or may not have been processed",
+                requestId,
+                e);
     }
 
     /** True when the failure happened before any byte of the request could have reached Stripe. */
     static boolean certainlyNotSent(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException || t instanceof PortUnreachableException
+            if (t instanceof ConnectException
+                    || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException
+                    || t instanceof PortUnreachableException
                     || t instanceof SSLHandshakeException) {
                 return true;
             }
-            if (t instanceof SocketTimeoutException && t.getMessage() != null
+            if (t instanceof SocketTimeoutException
+                    && t.getMessage() != null
                     && t.getMessage().toLowerCase(Locale.ROOT).contains("connect timed out")) {
                 return true;
             }
@@ -150,7 +186,8 @@ final class StripeErrors {
             return Optional.of(d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d);
         }
         try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at =
+                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             Duration d = Duration.between(clock.instant(), at);
             if (d.isNegative()) {
                 return Optional.of(Duration.ZERO);

@@ -7,7 +7,6 @@ import com.google.gson.stream.JsonToken;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
 import dev.billing.core.model.event.StripeEvent;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Instant;
@@ -32,10 +31,10 @@ import java.util.Set;
 final class StripeEventReader {
     /** 9999-12-31T23:59:59Z: anything later is not a Stripe timestamp. */
     private static final long MAX_EPOCH_SECOND = 253_402_300_799L;
+
     private static final Object INVALID = new Object();
 
-    private StripeEventReader() {
-    }
+    private StripeEventReader() {}
 
     static StripeEvent read(String payload) {
         return read(payload, false).event();
@@ -45,8 +44,7 @@ final class StripeEventReader {
      * What one pass read: the event, and {@code data.object} and {@code data.previous_attributes} as
      * {@link StripeJson#decode(StripeEvent, JsonObject, JsonObject)} keeps them (null when not kept).
      */
-    record Read(StripeEvent event, JsonObject object, JsonObject previous) {
-    }
+    record Read(StripeEvent event, JsonObject object, JsonObject previous) {}
 
     /**
      * Like {@link #read(String)}, and keeps {@code data.object} and its previous attributes in the same pass, so the
@@ -266,8 +264,7 @@ final class StripeEventReader {
      * else the object (a product, a coupon). The migration that added the column computes the same for stored events
      * (Postgres V19 {@code inbox_subject_of}, Supabase 018).
      */
-    static String subjectOf(String objectType, String objectId, String customer, String invoice,
-                            String paymentIntent) {
+    static String subjectOf(String objectType, String objectId, String customer, String invoice, String paymentIntent) {
         if ("customer".equals(objectType)) {
             return objectId;
         }
@@ -307,12 +304,16 @@ final class StripeEventReader {
 
         StripeEvent toEvent(String payload) {
             if (object instanceof String kind && kind.startsWith("v2.")) {
-                throw new WebhookRejectedException(Reason.UNSUPPORTED_EVENT, "A " + kind + " (API v2) event is not "
-                        + "supported: configure the endpoint for v1 snapshot events.");
+                throw new WebhookRejectedException(
+                        Reason.UNSUPPORTED_EVENT,
+                        "A " + kind + " (API v2) event is not "
+                                + "supported: configure the endpoint for v1 snapshot events.");
             }
             if (relatedObject && !hasDataObject) {
-                throw new WebhookRejectedException(Reason.UNSUPPORTED_EVENT, "A thin event (related_object, no "
-                        + "data.object) is not supported: configure the endpoint for v1 snapshot events.");
+                throw new WebhookRejectedException(
+                        Reason.UNSUPPORTED_EVENT,
+                        "A thin event (related_object, no "
+                                + "data.object) is not supported: configure the endpoint for v1 snapshot events.");
             }
             if (object != null && !"event".equals(object)) {
                 throw malformed("object is not \"event\"");
@@ -333,9 +334,16 @@ final class StripeEventReader {
                 throw malformed("livemode, api_version or data.object's id/object has the wrong type");
             }
             try {
-                return new StripeEvent(eventId, eventType, Instant.ofEpochSecond(seconds),
-                        Boolean.TRUE.equals(livemode), (String) apiVersion, (String) objectId, (String) objectType,
-                        payload, subject());
+                return new StripeEvent(
+                        eventId,
+                        eventType,
+                        Instant.ofEpochSecond(seconds),
+                        Boolean.TRUE.equals(livemode),
+                        (String) apiVersion,
+                        (String) objectId,
+                        (String) objectType,
+                        payload,
+                        subject());
             } catch (IllegalArgumentException e) {
                 throw malformed(e.getMessage());
             }

@@ -1,5 +1,12 @@
 package dev.billing.stripe;
 
+import static dev.billing.stripe.StripeJson.amount;
+import static dev.billing.stripe.StripeJson.idOf;
+import static dev.billing.stripe.StripeJson.instant;
+import static dev.billing.stripe.StripeJson.object;
+import static dev.billing.stripe.StripeJson.required;
+import static dev.billing.stripe.StripeJson.text;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.billing.core.model.CustomerId;
@@ -8,16 +15,8 @@ import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoiceStatus;
-
 import java.time.Instant;
 import java.util.Optional;
-
-import static dev.billing.stripe.StripeJson.amount;
-import static dev.billing.stripe.StripeJson.idOf;
-import static dev.billing.stripe.StripeJson.instant;
-import static dev.billing.stripe.StripeJson.object;
-import static dev.billing.stripe.StripeJson.required;
-import static dev.billing.stripe.StripeJson.text;
 
 /**
  * Decodes an invoice, or an {@code invoice.upcoming} preview, from a webhook's raw JSON ({@link StripeJson}). Where
@@ -26,20 +25,31 @@ import static dev.billing.stripe.StripeJson.text;
  * {@link StripeJson#WANTED}, or it reads as absent.
  */
 final class StripeInvoiceJson {
-    private StripeInvoiceJson() {
-    }
+    private StripeInvoiceJson() {}
 
     static Invoice invoice(JsonObject i, SourceVersion version) {
         String subscriptionId = idOf(object(object(i, "parent"), "subscription_details"), "subscription");
         if (subscriptionId == null) {
             subscriptionId = idOf(i, "subscription");
         }
-        return new Invoice(required(text(i, "id"), "id"), CustomerId.of(required(idOf(i, "customer"), "customer")),
-                subscriptionId, InvoiceStatus.fromStripe(text(i, "status")), text(i, "number"),
-                required(text(i, "currency"), "currency"), amount(i, "amount_due"), amount(i, "amount_paid"),
-                amount(i, "amount_remaining"), tax(i), text(i, "hosted_invoice_url"), text(i, "invoice_pdf"),
-                text(i, "billing_reason"), instant(i, "period_start"), instant(i, "period_end"),
-                required(instant(i, "created"), "created"), version);
+        return new Invoice(
+                required(text(i, "id"), "id"),
+                CustomerId.of(required(idOf(i, "customer"), "customer")),
+                subscriptionId,
+                InvoiceStatus.fromStripe(text(i, "status")),
+                text(i, "number"),
+                required(text(i, "currency"), "currency"),
+                amount(i, "amount_due"),
+                amount(i, "amount_paid"),
+                amount(i, "amount_remaining"),
+                tax(i),
+                text(i, "hosted_invoice_url"),
+                text(i, "invoice_pdf"),
+                text(i, "billing_reason"),
+                instant(i, "period_start"),
+                instant(i, "period_end"),
+                required(instant(i, "created"), "created"),
+                version);
     }
 
     /**
@@ -68,9 +78,12 @@ final class StripeInvoiceJson {
         if (subscriptionId == null) {
             subscriptionId = idOf(i, "subscription");
         }
-        Instant renewsAt = Optional.ofNullable(instant(i, "next_payment_attempt")).orElse(instant(i, "period_end"));
-        return new EventObject.OfUpcomingInvoice(CustomerId.of(required(idOf(i, "customer"), "customer")),
-                subscriptionId, new Money(amount(i, "amount_due"), required(text(i, "currency"), "currency")),
+        Instant renewsAt =
+                Optional.ofNullable(instant(i, "next_payment_attempt")).orElse(instant(i, "period_end"));
+        return new EventObject.OfUpcomingInvoice(
+                CustomerId.of(required(idOf(i, "customer"), "customer")),
+                subscriptionId,
+                new Money(amount(i, "amount_due"), required(text(i, "currency"), "currency")),
                 renewsAt);
     }
 }

@@ -9,16 +9,15 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Money;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutSession;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.event.EventObject;
-import dev.billing.core.model.Money;
-import dev.billing.core.model.payment.PaymentRefund;
-import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.event.StripeEvent;
-import dev.billing.core.model.UserId;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
@@ -41,61 +40,134 @@ final class StripeJson {
     /** An id that may be expanded into its object. */
     private static final Pick ID = Pick.fields(Map.of("id", Pick.ALL));
     /** A coupon, expanded or inside a discount of an older API version. */
-    private static final Pick COUPON = Pick.fields(Map.of("id", Pick.ALL, "percent_off", Pick.ALL,
-            "amount_off", Pick.ALL, "currency", Pick.ALL));
+    private static final Pick COUPON =
+            Pick.fields(Map.of("id", Pick.ALL, "percent_off", Pick.ALL, "amount_off", Pick.ALL, "currency", Pick.ALL));
     /** A subscription item's price: its id and what revenue analytics read ({@link StripeObjects#pricing}). */
-    private static final Pick PRICE = Pick.fields(Map.of("id", Pick.ALL, "currency", Pick.ALL, "unit_amount",
-            Pick.ALL, "recurring", Pick.fields(Map.of("interval", Pick.ALL, "interval_count", Pick.ALL,
-                    "usage_type", Pick.ALL))));
+    private static final Pick PRICE = Pick.fields(Map.of(
+            "id",
+            Pick.ALL,
+            "currency",
+            Pick.ALL,
+            "unit_amount",
+            Pick.ALL,
+            "recurring",
+            Pick.fields(Map.of("interval", Pick.ALL, "interval_count", Pick.ALL, "usage_type", Pick.ALL))));
     /** A refund, on its own or in the list an older API version's charge embeds. */
-    private static final Pick REFUND = Pick.fields(Map.of("id", Pick.ALL, "object", Pick.ALL, "amount", Pick.ALL,
-            "currency", Pick.ALL, "status", Pick.ALL, "reason", Pick.ALL, "created", Pick.ALL, "charge", ID,
-            "payment_intent", ID, "customer", ID));
+    private static final Pick REFUND = Pick.fields(Map.of(
+            "id",
+            Pick.ALL,
+            "object",
+            Pick.ALL,
+            "amount",
+            Pick.ALL,
+            "currency",
+            Pick.ALL,
+            "status",
+            Pick.ALL,
+            "reason",
+            Pick.ALL,
+            "created",
+            Pick.ALL,
+            "charge",
+            ID,
+            "payment_intent",
+            ID,
+            "customer",
+            ID));
     /**
      * What {@link #decode} reads of {@code data.object}, for every kind it decodes (subscription, invoice, invoice
      * payment, charge, refund, checkout session, customer): a field added to a decoder must be added here.
      */
     static final Pick WANTED = wanted();
     /** What {@link #decode} reads of {@code data.previous_attributes}: what a subscription update changed. */
-    static final Pick PREVIOUS = Pick.fields(Map.of("status", Pick.ALL, "cancel_at_period_end", Pick.ALL,
-            "plan", ID, "items", Pick.fields(Map.of("data", Pick.first(Pick.fields(Map.of("price", ID,
-                    "plan", ID))))), "latest_invoice", ID));
+    static final Pick PREVIOUS = Pick.fields(Map.of(
+            "status",
+            Pick.ALL,
+            "cancel_at_period_end",
+            Pick.ALL,
+            "plan",
+            ID,
+            "items",
+            Pick.fields(Map.of("data", Pick.first(Pick.fields(Map.of("price", ID, "plan", ID))))),
+            "latest_invoice",
+            ID));
 
     /** An event's {@code data}: its object, and its {@code previous_attributes} (null when absent). */
-    private record Data(JsonObject object, JsonObject previous) {
-    }
+    private record Data(JsonObject object, JsonObject previous) {}
 
-    private StripeJson() {
-    }
+    private StripeJson() {}
 
     private static Pick wanted() {
         Map<String, Pick> fields = new HashMap<>();
-        for (String scalar : new String[] {"id", "object", "status", "created", "metadata", "currency", "url",
-                // subscription
-                "current_period_start", "current_period_end", "cancel_at_period_end", "cancel_at", "canceled_at",
-                "ended_at", "trial_start", "trial_end",
-                // invoice
-                "number", "amount_due", "amount_paid", "amount_remaining", "hosted_invoice_url", "invoice_pdf",
-                "billing_reason", "period_start", "period_end", "next_payment_attempt",
-                // charge, refund
-                "amount_refunded", "amount", "reason",
-                // checkout session
-                "mode", "payment_status", "client_reference_id", "amount_total", "customer_email",
-                // customer
-                "email", "deleted"}) {
+        for (String scalar : new String[] {
+            "id",
+            "object",
+            "status",
+            "created",
+            "metadata",
+            "currency",
+            "url",
+            // subscription
+            "current_period_start",
+            "current_period_end",
+            "cancel_at_period_end",
+            "cancel_at",
+            "canceled_at",
+            "ended_at",
+            "trial_start",
+            "trial_end",
+            // invoice
+            "number",
+            "amount_due",
+            "amount_paid",
+            "amount_remaining",
+            "hosted_invoice_url",
+            "invoice_pdf",
+            "billing_reason",
+            "period_start",
+            "period_end",
+            "next_payment_attempt",
+            // charge, refund
+            "amount_refunded",
+            "amount",
+            "reason",
+            // checkout session
+            "mode",
+            "payment_status",
+            "client_reference_id",
+            "amount_total",
+            "customer_email",
+            // customer
+            "email",
+            "deleted"
+        }) {
             fields.put(scalar, Pick.ALL);
         }
-        for (String expandable : new String[] {"customer", "subscription", "payment_intent", "charge", "invoice",
-                "latest_invoice"}) {
+        for (String expandable :
+                new String[] {"customer", "subscription", "payment_intent", "charge", "invoice", "latest_invoice"}) {
             fields.put(expandable, ID);
         }
         // Every item (Stripe allows 20): the plan is the first licensed one, which may follow metered ones.
-        fields.put("items", Pick.fields(Map.of("data", Pick.each(Pick.fields(Map.of("price", PRICE, "plan", ID,
-                "quantity", Pick.ALL, "current_period_start", Pick.ALL, "current_period_end", Pick.ALL))))));
+        fields.put(
+                "items",
+                Pick.fields(Map.of(
+                        "data",
+                        Pick.each(Pick.fields(Map.of(
+                                "price",
+                                PRICE,
+                                "plan",
+                                ID,
+                                "quantity",
+                                Pick.ALL,
+                                "current_period_start",
+                                Pick.ALL,
+                                "current_period_end",
+                                Pick.ALL))))));
         // A subscription's discounts: ids in a webhook (nothing to read), objects when expanded; "discount" before
         // the 2024 API versions, with its coupon inside.
-        fields.put("discounts", Pick.first(Pick.fields(Map.of("source", Pick.fields(Map.of("coupon", COUPON)),
-                "coupon", COUPON))));
+        fields.put(
+                "discounts",
+                Pick.first(Pick.fields(Map.of("source", Pick.fields(Map.of("coupon", COUPON)), "coupon", COUPON))));
         fields.put("discount", Pick.fields(Map.of("coupon", COUPON)));
         fields.put("parent", Pick.fields(Map.of("subscription_details", Pick.fields(Map.of("subscription", ID)))));
         fields.put("customer_details", Pick.fields(Map.of("email", Pick.ALL)));
@@ -128,48 +200,66 @@ final class StripeJson {
             objectType = text(object, "object");
             String id = text(object, "id");
             if (type.startsWith("customer.subscription.") && "subscription".equals(objectType)) {
-                return new EventObject.OfSubscription(StripeSubscriptionJson.subscription(object, version),
+                return new EventObject.OfSubscription(
+                        StripeSubscriptionJson.subscription(object, version),
                         StripeSubscriptionJson.change(object, previous));
             }
             if (type.startsWith("invoice.") && "invoice".equals(objectType)) {
                 // invoice.upcoming describes an invoice that does not exist yet: it has no id.
-                return id == null ? StripeInvoiceJson.upcomingInvoice(object) : new EventObject.OfInvoice(
-                        StripeInvoiceJson.invoice(object, version), idOf(object, "payment_intent"));
+                return id == null
+                        ? StripeInvoiceJson.upcomingInvoice(object)
+                        : new EventObject.OfInvoice(
+                                StripeInvoiceJson.invoice(object, version), idOf(object, "payment_intent"));
             }
             if (type.startsWith("invoice_payment.") && "invoice_payment".equals(objectType)) {
-                return new EventObject.OfInvoicePayment(required(id, "id"), required(idOf(object, "invoice"),
-                        "invoice"), idOf(object(object, "payment"), "payment_intent"));
+                return new EventObject.OfInvoicePayment(
+                        required(id, "id"),
+                        required(idOf(object, "invoice"), "invoice"),
+                        idOf(object(object, "payment"), "payment_intent"));
             }
             if (type.equals("charge.refunded") && "charge".equals(objectType)) {
                 String customer = idOf(object, "customer");
                 CustomerId customerId = customer == null ? null : CustomerId.of(customer);
-                return new EventObject.OfCharge(required(id, "id"), customerId,
+                return new EventObject.OfCharge(
+                        required(id, "id"),
+                        customerId,
                         new Money(amount(object, "amount_refunded"), required(text(object, "currency"), "currency")),
-                        idOf(object, "payment_intent"), embeddedRefunds(object, customerId, version));
+                        idOf(object, "payment_intent"),
+                        embeddedRefunds(object, customerId, version));
             }
             if (type.startsWith("refund.") && "refund".equals(objectType)) {
                 String customer = idOf(object, "customer");
-                return new EventObject.OfRefund(required(id, "id"), customer == null ? null
-                        : refund(object, CustomerId.of(customer), null, version));
+                return new EventObject.OfRefund(
+                        required(id, "id"),
+                        customer == null ? null : refund(object, CustomerId.of(customer), null, version));
             }
             if (type.startsWith("checkout.session.") && "checkout.session".equals(objectType)) {
                 Optional<CheckoutSession> session = checkoutSession(object);
-                return session.isPresent() ? new EventObject.OfCheckoutSession(session.get())
+                return session.isPresent()
+                        ? new EventObject.OfCheckoutSession(session.get())
                         : new EventObject.Other(objectType, id);
             }
-            if ((type.equals("customer.created") || type.equals("customer.updated")
-                    || type.equals("customer.deleted")) && "customer".equals(objectType)) {
-                return new EventObject.OfCustomer(CustomerId.of(required(id, "id")), userId(object),
-                        text(object, "email"), type.equals("customer.deleted") || flag(object, "deleted"));
+            if ((type.equals("customer.created") || type.equals("customer.updated") || type.equals("customer.deleted"))
+                    && "customer".equals(objectType)) {
+                return new EventObject.OfCustomer(
+                        CustomerId.of(required(id, "id")),
+                        userId(object),
+                        text(object, "email"),
+                        type.equals("customer.deleted") || flag(object, "deleted"));
             }
-            if (type.startsWith("product.") || type.startsWith("price.") || type.startsWith("plan.")
-                    || type.startsWith("coupon.") || type.startsWith("promotion_code.")) {
+            if (type.startsWith("product.")
+                    || type.startsWith("price.")
+                    || type.startsWith("plan.")
+                    || type.startsWith("coupon.")
+                    || type.startsWith("promotion_code.")) {
                 return new EventObject.OfCatalog(objectType, id);
             }
             return new EventObject.Other(objectType, id);
         } catch (RuntimeException e) {
-            throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "Event " + event.id() + " (" + type
-                    + ") carries a " + objectType + " that cannot be decoded: " + e.getMessage());
+            throw new WebhookRejectedException(
+                    Reason.MALFORMED_PAYLOAD,
+                    "Event " + event.id() + " (" + type + ") carries a " + objectType + " that cannot be decoded: "
+                            + e.getMessage());
         }
     }
 
@@ -177,8 +267,7 @@ final class StripeJson {
      * The refunds a charge lists (API versions before 2022-11-15 embed them; later ones leave {@code refunds} out
      * unless expanded), empty for a guest's charge: the projection keeps customers' refunds only.
      */
-    private static List<PaymentRefund> embeddedRefunds(JsonObject charge, CustomerId customer,
-                                                       SourceVersion version) {
+    private static List<PaymentRefund> embeddedRefunds(JsonObject charge, CustomerId customer, SourceVersion version) {
         JsonObject list = object(charge, "refunds");
         JsonElement data = list == null ? null : list.get("data");
         if (customer == null || data == null || !data.isJsonArray()) {
@@ -196,9 +285,16 @@ final class StripeJson {
     /** A refund of the customer's payment; {@code chargeId} stands in when the refund does not name its charge. */
     static PaymentRefund refund(JsonObject r, CustomerId customer, String chargeId, SourceVersion version) {
         String charge = idOf(r, "charge");
-        return new PaymentRefund(required(text(r, "id"), "id"), customer, charge == null ? chargeId : charge,
-                idOf(r, "payment_intent"), amount(r, "amount"), required(text(r, "currency"), "currency"),
-                required(text(r, "status"), "status"), text(r, "reason"), required(instant(r, "created"), "created"),
+        return new PaymentRefund(
+                required(text(r, "id"), "id"),
+                customer,
+                charge == null ? chargeId : charge,
+                idOf(r, "payment_intent"),
+                amount(r, "amount"),
+                required(text(r, "currency"), "currency"),
+                required(text(r, "status"), "status"),
+                text(r, "reason"),
+                required(instant(r, "created"), "created"),
                 version);
     }
 
@@ -209,10 +305,19 @@ final class StripeJson {
             return Optional.empty();
         }
         String customer = idOf(s, "customer");
-        return Optional.of(new CheckoutSession(required(text(s, "id"), "id"), text(s, "url"), mode.get(),
-                customer == null ? null : CustomerId.of(customer), idOf(s, "subscription"),
-                idOf(s, "payment_intent"), text(s, "status"), text(s, "payment_status"),
-                text(s, "client_reference_id"), integer(s, "amount_total"), text(s, "currency"), metadata(s),
+        return Optional.of(new CheckoutSession(
+                required(text(s, "id"), "id"),
+                text(s, "url"),
+                mode.get(),
+                customer == null ? null : CustomerId.of(customer),
+                idOf(s, "subscription"),
+                idOf(s, "payment_intent"),
+                text(s, "status"),
+                text(s, "payment_status"),
+                text(s, "client_reference_id"),
+                integer(s, "amount_total"),
+                text(s, "currency"),
+                metadata(s),
                 buyerEmail(s)));
     }
 

@@ -25,7 +25,9 @@ final class StripeMeterEvents {
                 .setTimestamp(event.timestamp().getEpochSecond())
                 .build();
         try {
-            calls.call("report meter event", () -> client.v1().billing().meterEvents().create(params));
+            calls.call(
+                    "report meter event",
+                    () -> client.v1().billing().meterEvents().create(params));
         } catch (GatewayRejectedException e) {
             if (!isDuplicateMeterEvent(e, event.identifier())) {
                 throw e;

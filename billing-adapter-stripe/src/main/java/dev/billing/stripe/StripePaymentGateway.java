@@ -4,33 +4,32 @@ import com.stripe.Stripe;
 import com.stripe.StripeClient;
 import com.stripe.model.Event;
 import com.stripe.net.RequestOptions;
-import dev.billing.core.model.subscription.CheckoutRequest;
-import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerRecord;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.PaymentMethod;
-import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.RefetchStamps;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.catalog.Plan;
-import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.catalog.Price;
 import dev.billing.core.model.catalog.PriceQuery;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.core.model.catalog.PromotionCode;
-import dev.billing.core.model.RefetchStamps;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.PaymentMethod;
+import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
 import dev.billing.core.model.payment.SetupIntent;
-import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.subscription.CheckoutRequest;
+import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UserId;
+import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.port.PaymentGateway;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -214,20 +213,20 @@ public final class StripePaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public Subscription changeSubscriptionPlan(String subscriptionId, Plan plan, ProrationBehavior proration,
-                                               String idempotencyKey) {
+    public Subscription changeSubscriptionPlan(
+            String subscriptionId, Plan plan, ProrationBehavior proration, String idempotencyKey) {
         return subscriptions.changeSubscriptionPlan(subscriptionId, plan, proration, idempotencyKey);
     }
 
     @Override
-    public Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
-                                                String idempotencyKey) {
+    public Subscription changeSubscriptionPrice(
+            String subscriptionId, String newPriceId, ProrationBehavior proration, String idempotencyKey) {
         return subscriptions.changeSubscriptionPrice(subscriptionId, newPriceId, proration, idempotencyKey);
     }
 
     @Override
-    public Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
-                                                   String idempotencyKey) {
+    public Subscription changeSubscriptionQuantity(
+            String subscriptionId, long quantity, ProrationBehavior proration, String idempotencyKey) {
         return subscriptions.changeSubscriptionQuantity(subscriptionId, quantity, proration, idempotencyKey);
     }
 

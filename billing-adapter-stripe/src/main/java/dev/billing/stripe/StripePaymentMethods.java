@@ -15,7 +15,6 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.payment.SetupIntent;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,15 +46,19 @@ final class StripePaymentMethods {
         String after = null;
         for (int pages = 0; pages < 1_000; pages++) {
             PaymentMethodListParams.Builder params = PaymentMethodListParams.builder()
-                    .setCustomer(customerId.value()).setType(PaymentMethodListParams.Type.CARD)
+                    .setCustomer(customerId.value())
+                    .setType(PaymentMethodListParams.Type.CARD)
                     .setLimit(StripeCalls.MAX_PAGE);
             if (after != null) {
                 params.setStartingAfter(after);
             }
-            StripeCollection<com.stripe.model.PaymentMethod> page = calls.call("list payment methods",
-                    () -> client.v1().paymentMethods().list(params.build()));
-            Page<PaymentMethod> mapped = calls.page("list payment methods", page,
-                    pm -> StripeObjects.paymentMethod(pm, defaultId), com.stripe.model.PaymentMethod::getId);
+            StripeCollection<com.stripe.model.PaymentMethod> page = calls.call(
+                    "list payment methods", () -> client.v1().paymentMethods().list(params.build()));
+            Page<PaymentMethod> mapped = calls.page(
+                    "list payment methods",
+                    page,
+                    pm -> StripeObjects.paymentMethod(pm, defaultId),
+                    com.stripe.model.PaymentMethod::getId);
             all.addAll(mapped.items());
             if (!mapped.hasMore()) {
                 return all;
@@ -66,15 +69,17 @@ final class StripePaymentMethods {
     }
 
     Optional<PaymentMethod> getPaymentMethod(String paymentMethodId) {
-        Optional<com.stripe.model.PaymentMethod> found = calls.find("retrieve payment method", paymentMethodId,
+        Optional<com.stripe.model.PaymentMethod> found = calls.find(
+                "retrieve payment method",
+                paymentMethodId,
                 () -> client.v1().paymentMethods().retrieve(paymentMethodId));
         if (found.isEmpty()) {
             return Optional.empty();
         }
         String customer = found.get().getCustomer();
         String defaultId = customer == null ? null : payingPaymentMethodOf(customer);
-        return found.map(pm -> calls.read("retrieve payment method", pm,
-                p -> StripeObjects.paymentMethod(p, defaultId)));
+        return found.map(
+                pm -> calls.read("retrieve payment method", pm, p -> StripeObjects.paymentMethod(p, defaultId)));
     }
 
     /**
@@ -87,7 +92,8 @@ final class StripePaymentMethods {
                 return subscription.getDefaultPaymentMethod();
             }
         }
-        Customer customer = calls.call("retrieve customer", () -> client.v1().customers().retrieve(customerId));
+        Customer customer =
+                calls.call("retrieve customer", () -> client.v1().customers().retrieve(customerId));
         return calls.read("retrieve customer", customer, StripeObjects::defaultPaymentMethod);
     }
 
@@ -96,13 +102,15 @@ final class StripePaymentMethods {
         List<Subscription> live = new ArrayList<>();
         String after = null;
         for (int pages = 0; pages < 1_000; pages++) {
-            SubscriptionListParams.Builder params = SubscriptionListParams.builder().setCustomer(customerId)
-                    .setStatus(SubscriptionListParams.Status.ALL).setLimit(StripeCalls.MAX_PAGE);
+            SubscriptionListParams.Builder params = SubscriptionListParams.builder()
+                    .setCustomer(customerId)
+                    .setStatus(SubscriptionListParams.Status.ALL)
+                    .setLimit(StripeCalls.MAX_PAGE);
             if (after != null) {
                 params.setStartingAfter(after);
             }
-            StripeCollection<Subscription> page = calls.call("list subscriptions",
-                    () -> client.v1().subscriptions().list(params.build()));
+            StripeCollection<Subscription> page = calls.call(
+                    "list subscriptions", () -> client.v1().subscriptions().list(params.build()));
             for (Subscription subscription : page.getData()) {
                 if (!ENDED.contains(subscription.getStatus())) {
                     live.add(subscription);
@@ -117,17 +125,25 @@ final class StripePaymentMethods {
     }
 
     SetupIntent createSetupIntent(CustomerId customerId, String idempotencyKey) {
-        SetupIntentCreateParams params = SetupIntentCreateParams.builder().setCustomer(customerId.value())
-                .addPaymentMethodType("card").build();
-        com.stripe.model.SetupIntent intent = calls.call("create setup intent",
+        SetupIntentCreateParams params = SetupIntentCreateParams.builder()
+                .setCustomer(customerId.value())
+                .addPaymentMethodType("card")
+                .build();
+        com.stripe.model.SetupIntent intent = calls.call(
+                "create setup intent",
                 () -> client.v1().setupIntents().create(params, StripeCalls.keyed(idempotencyKey)));
         return calls.read("create setup intent", intent, StripeObjects::setupIntent);
     }
 
     void detachPaymentMethod(String paymentMethodId) {
         StripeCalls.requireId(paymentMethodId, "paymentMethodId");
-        calls.call("detach payment method", () -> client.v1().paymentMethods()
-                .detach(paymentMethodId, PaymentMethodDetachParams.builder().build()));
+        calls.call(
+                "detach payment method",
+                () -> client.v1()
+                        .paymentMethods()
+                        .detach(
+                                paymentMethodId,
+                                PaymentMethodDetachParams.builder().build()));
     }
 
     /**
@@ -138,15 +154,18 @@ final class StripePaymentMethods {
         StripeCalls.requireId(paymentMethodId, "paymentMethodId");
         CustomerUpdateParams params = CustomerUpdateParams.builder()
                 .setInvoiceSettings(CustomerUpdateParams.InvoiceSettings.builder()
-                        .setDefaultPaymentMethod(paymentMethodId).build())
+                        .setDefaultPaymentMethod(paymentMethodId)
+                        .build())
                 .build();
         calls.call("set default payment method", () -> client.v1().customers().update(customerId.value(), params));
         SubscriptionUpdateParams subscriptionDefault = SubscriptionUpdateParams.builder()
-                .setDefaultPaymentMethod(paymentMethodId).build();
+                .setDefaultPaymentMethod(paymentMethodId)
+                .build();
         for (Subscription subscription : liveSubscriptions(customerId.value())) {
             if (!paymentMethodId.equals(subscription.getDefaultPaymentMethod())) {
-                calls.call("set a subscription's default payment method", () -> client.v1().subscriptions()
-                        .update(subscription.getId(), subscriptionDefault));
+                calls.call(
+                        "set a subscription's default payment method",
+                        () -> client.v1().subscriptions().update(subscription.getId(), subscriptionDefault));
             }
         }
     }

@@ -5,7 +5,6 @@ import com.stripe.model.Coupon;
 import com.stripe.model.StripeCollection;
 import com.stripe.param.PromotionCodeListParams;
 import dev.billing.core.model.catalog.PromotionCode;
-
 import java.util.Locale;
 import java.util.Optional;
 
@@ -23,11 +22,17 @@ final class StripePromotions {
         if (code == null || code.isBlank()) {
             return Optional.empty();
         }
-        PromotionCodeListParams params = PromotionCodeListParams.builder().setCode(code).setActive(true)
-                .setLimit(1L).addExpand("data.promotion.coupon").build();
-        StripeCollection<com.stripe.model.PromotionCode> found = calls.call("look up promotion code",
-                () -> client.v1().promotionCodes().list(params));
-        return calls.read("look up promotion code", found,
+        PromotionCodeListParams params = PromotionCodeListParams.builder()
+                .setCode(code)
+                .setActive(true)
+                .setLimit(1L)
+                .addExpand("data.promotion.coupon")
+                .build();
+        StripeCollection<com.stripe.model.PromotionCode> found = calls.call(
+                "look up promotion code", () -> client.v1().promotionCodes().list(params));
+        return calls.read(
+                "look up promotion code",
+                found,
                 f -> f.getData().stream().findFirst().flatMap(StripePromotions::promotionCode));
     }
 
@@ -43,10 +48,16 @@ final class StripePromotions {
         }
         long amountOff = coupon.getAmountOff() == null ? 0 : coupon.getAmountOff();
         boolean repeating = duration.get() == PromotionCode.Duration.REPEATING;
-        return Optional.of(new PromotionCode(pc.getId(), pc.getCode(),
-                amountOff > 0 ? null : coupon.getPercentOff(), amountOff,
+        return Optional.of(new PromotionCode(
+                pc.getId(),
+                pc.getCode(),
+                amountOff > 0 ? null : coupon.getPercentOff(),
+                amountOff,
                 coupon.getCurrency() == null ? null : coupon.getCurrency().toLowerCase(Locale.ROOT),
-                duration.get(), repeating && coupon.getDurationInMonths() != null
-                        ? Math.toIntExact(coupon.getDurationInMonths()) : null, StripeObjects.instant(pc.getExpiresAt())));
+                duration.get(),
+                repeating && coupon.getDurationInMonths() != null
+                        ? Math.toIntExact(coupon.getDurationInMonths())
+                        : null,
+                StripeObjects.instant(pc.getExpiresAt())));
     }
 }

@@ -4,12 +4,11 @@ import com.stripe.StripeClient;
 import com.stripe.param.RefundCreateParams;
 import com.stripe.param.RefundRetrieveParams;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
-
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,16 +39,19 @@ final class StripeRefunds {
                 params.putExtraParam("reason", request.reason()); // Stripe validates it
             }
         }
-        com.stripe.model.Refund refund = calls.call("create refund",
+        com.stripe.model.Refund refund = calls.call(
+                "create refund",
                 () -> client.v1().refunds().create(params.build(), StripeCalls.keyed(request.idempotencyKey())));
         return calls.read("create refund", refund, StripeObjects::refund);
     }
 
     /** The refund with its charge expanded: older API versions name the customer on the charge only. */
     Optional<PaymentRefund> getRefund(String refundId) {
-        RefundRetrieveParams params = RefundRetrieveParams.builder().addExpand("charge").build();
+        RefundRetrieveParams params =
+                RefundRetrieveParams.builder().addExpand("charge").build();
         SourceVersion asked = stamps.next(); // a read: versioned when asked for (see RefetchStamps)
-        return calls.find("retrieve refund", refundId, () -> client.v1().refunds().retrieve(refundId, params))
+        return calls.find(
+                        "retrieve refund", refundId, () -> client.v1().refunds().retrieve(refundId, params))
                 .flatMap(r -> calls.read("retrieve refund", r, answer -> refund(answer, asked)));
     }
 
@@ -61,8 +63,16 @@ final class StripeRefunds {
         if (customer == null) {
             return Optional.empty(); // a guest's payment
         }
-        return Optional.of(new PaymentRefund(r.getId(), CustomerId.of(customer), r.getCharge(), r.getPaymentIntent(),
-                r.getAmount(), r.getCurrency(), r.getStatus(), r.getReason(), Instant.ofEpochSecond(r.getCreated()),
+        return Optional.of(new PaymentRefund(
+                r.getId(),
+                CustomerId.of(customer),
+                r.getCharge(),
+                r.getPaymentIntent(),
+                r.getAmount(),
+                r.getCurrency(),
+                r.getStatus(),
+                r.getReason(),
+                Instant.ofEpochSecond(r.getCreated()),
                 version));
     }
 

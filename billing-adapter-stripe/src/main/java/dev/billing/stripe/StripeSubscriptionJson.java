@@ -1,18 +1,5 @@
 package dev.billing.stripe;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.event.EventObject;
-import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.subscription.SubscriptionPricing;
-import dev.billing.core.model.subscription.SubscriptionStatus;
-
-import java.time.Instant;
-import java.util.Optional;
-
 import static dev.billing.stripe.StripeJson.flag;
 import static dev.billing.stripe.StripeJson.idOf;
 import static dev.billing.stripe.StripeJson.instant;
@@ -22,6 +9,18 @@ import static dev.billing.stripe.StripeJson.object;
 import static dev.billing.stripe.StripeJson.required;
 import static dev.billing.stripe.StripeJson.text;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionPricing;
+import dev.billing.core.model.subscription.SubscriptionStatus;
+import java.time.Instant;
+import java.util.Optional;
+
 /**
  * Decodes a subscription from a webhook's raw JSON ({@link StripeJson}), and what its {@code previous_attributes}
  * say an update changed. Where Stripe moved the period, both places are read: the first licensed item's, else the
@@ -29,8 +28,7 @@ import static dev.billing.stripe.StripeJson.text;
  * {@link StripeJson#PREVIOUS}), or it reads as absent.
  */
 final class StripeSubscriptionJson {
-    private StripeSubscriptionJson() {
-    }
+    private StripeSubscriptionJson() {}
 
     static Subscription subscription(JsonObject s, SourceVersion version) {
         JsonObject item = firstItem(s);
@@ -49,11 +47,24 @@ final class StripeSubscriptionJson {
                 periodEnd = instant(item, "current_period_end");
             }
         }
-        return new Subscription(required(text(s, "id"), "id"), CustomerId.of(required(idOf(s, "customer"),
-                "customer")), SubscriptionStatus.fromStripe(text(s, "status")), priceId, quantity, periodStart,
-                periodEnd, flag(s, "cancel_at_period_end"), instant(s, "cancel_at"), instant(s, "canceled_at"),
-                instant(s, "ended_at"), instant(s, "trial_start"), instant(s, "trial_end"),
-                required(instant(s, "created"), "created"), metadata(s), version, pricing);
+        return new Subscription(
+                required(text(s, "id"), "id"),
+                CustomerId.of(required(idOf(s, "customer"), "customer")),
+                SubscriptionStatus.fromStripe(text(s, "status")),
+                priceId,
+                quantity,
+                periodStart,
+                periodEnd,
+                flag(s, "cancel_at_period_end"),
+                instant(s, "cancel_at"),
+                instant(s, "canceled_at"),
+                instant(s, "ended_at"),
+                instant(s, "trial_start"),
+                instant(s, "trial_end"),
+                required(instant(s, "created"), "created"),
+                metadata(s),
+                version,
+                pricing);
     }
 
     private static SubscriptionPricing pricing(JsonObject price, JsonObject coupon) {
@@ -62,10 +73,15 @@ final class StripeSubscriptionJson {
             return null;
         }
         JsonElement percent = coupon == null ? null : coupon.get("percent_off");
-        return StripeObjects.pricing(text(price, "currency"), integer(price, "unit_amount"),
-                text(recurring, "interval"), integer(recurring, "interval_count"), text(recurring, "usage_type"),
+        return StripeObjects.pricing(
+                text(price, "currency"),
+                integer(price, "unit_amount"),
+                text(recurring, "interval"),
+                integer(recurring, "interval_count"),
+                text(recurring, "usage_type"),
                 percent == null || percent.isJsonNull() ? null : percent.getAsBigDecimal(),
-                coupon == null ? null : integer(coupon, "amount_off"), coupon == null ? null : text(coupon, "currency"));
+                coupon == null ? null : integer(coupon, "amount_off"),
+                coupon == null ? null : text(coupon, "currency"));
     }
 
     /** The coupon of the first discount that carries one as an object (expanded, or the older {@code discount}). */
@@ -102,7 +118,9 @@ final class StripeSubscriptionJson {
                 }
             }
         }
-        return array.isEmpty() || !array.get(0).isJsonObject() ? null : array.get(0).getAsJsonObject();
+        return array.isEmpty() || !array.get(0).isJsonObject()
+                ? null
+                : array.get(0).getAsJsonObject();
     }
 
     /**
@@ -116,14 +134,18 @@ final class StripeSubscriptionJson {
         String priceId = null;
         if (previous.has("items")) {
             JsonObject item = firstItem(previous);
-            priceId = item == null ? null : Optional.ofNullable(idOf(item, "price")).orElse(idOf(item, "plan"));
+            priceId = item == null
+                    ? null
+                    : Optional.ofNullable(idOf(item, "price")).orElse(idOf(item, "plan"));
         } else if (previous.has("plan")) {
             priceId = idOf(previous, "plan");
         }
         String status = text(previous, "status");
         String invoiceId = previous.has("latest_invoice") ? idOf(object, "latest_invoice") : null;
-        return new EventObject.SubscriptionChange(priceId, previous.has("cancel_at_period_end")
-                ? flag(previous, "cancel_at_period_end") : null,
-                status == null ? null : SubscriptionStatus.fromStripe(status), invoiceId);
+        return new EventObject.SubscriptionChange(
+                priceId,
+                previous.has("cancel_at_period_end") ? flag(previous, "cancel_at_period_end") : null,
+                status == null ? null : SubscriptionStatus.fromStripe(status),
+                invoiceId);
     }
 }

@@ -11,17 +11,16 @@ import dev.billing.core.error.GatewayOutcomeUnknownException;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.catalog.Plan;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.catalog.Plan;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads subscriptions and changes them: cancel, resume, move to another price or plan. A subscription's plan is its
@@ -33,6 +32,7 @@ final class StripeSubscriptions {
      * upserted as the newest version) keeps the discount; without the expansion a discount is only an id.
      */
     private static final String COUPONS = "discounts.source.coupon";
+
     private final StripeClient client;
     private final StripeCalls calls;
     private final RefetchStamps stamps;
@@ -47,9 +47,16 @@ final class StripeSubscriptions {
     /** A read, versioned when it is asked for (see {@link RefetchStamps}). */
     Optional<Subscription> getSubscription(String subscriptionId) {
         SourceVersion asked = stamps.next();
-        return calls.find("retrieve subscription", subscriptionId,
-                () -> client.v1().subscriptions().retrieve(subscriptionId, SubscriptionRetrieveParams.builder()
-                        .addExpand(COUPONS).build()))
+        return calls.find(
+                        "retrieve subscription",
+                        subscriptionId,
+                        () -> client.v1()
+                                .subscriptions()
+                                .retrieve(
+                                        subscriptionId,
+                                        SubscriptionRetrieveParams.builder()
+                                                .addExpand(COUPONS)
+                                                .build()))
                 .map(s -> calls.read("retrieve subscription", s, r -> StripeObjects.subscription(r, asked)));
     }
 
@@ -58,16 +65,21 @@ final class StripeSubscriptions {
         String after = null;
         for (int pages = 0; pages < 1_000; pages++) {
             SubscriptionListParams.Builder params = SubscriptionListParams.builder()
-                    .setCustomer(customerId.value()).setStatus(SubscriptionListParams.Status.ALL)
-                    .setLimit(StripeCalls.MAX_PAGE).addExpand("data." + COUPONS);
+                    .setCustomer(customerId.value())
+                    .setStatus(SubscriptionListParams.Status.ALL)
+                    .setLimit(StripeCalls.MAX_PAGE)
+                    .addExpand("data." + COUPONS);
             if (after != null) {
                 params.setStartingAfter(after);
             }
             SourceVersion asked = stamps.next();
-            StripeCollection<com.stripe.model.Subscription> page = calls.call("list subscriptions",
-                    () -> client.v1().subscriptions().list(params.build()));
-            Page<Subscription> mapped = calls.page("list subscriptions", page,
-                    s -> StripeObjects.subscription(s, asked), com.stripe.model.Subscription::getId);
+            StripeCollection<com.stripe.model.Subscription> page = calls.call(
+                    "list subscriptions", () -> client.v1().subscriptions().list(params.build()));
+            Page<Subscription> mapped = calls.page(
+                    "list subscriptions",
+                    page,
+                    s -> StripeObjects.subscription(s, asked),
+                    com.stripe.model.Subscription::getId);
             all.addAll(mapped.items());
             if (!mapped.hasMore()) {
                 return all;
@@ -80,24 +92,38 @@ final class StripeSubscriptions {
     Subscription cancelSubscription(String subscriptionId, boolean atPeriodEnd, String idempotencyKey) {
         StripeCalls.requireId(subscriptionId, "subscriptionId");
         if (atPeriodEnd) {
-            SubscriptionUpdateParams params = SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(true)
-                    .addExpand(COUPONS).build();
-            com.stripe.model.Subscription s = calls.call("cancel subscription at period end",
-                    () -> client.v1().subscriptions().update(subscriptionId, params,
-                            StripeCalls.keyed(idempotencyKey)));
+            SubscriptionUpdateParams params = SubscriptionUpdateParams.builder()
+                    .setCancelAtPeriodEnd(true)
+                    .addExpand(COUPONS)
+                    .build();
+            com.stripe.model.Subscription s = calls.call(
+                    "cancel subscription at period end",
+                    () -> client.v1()
+                            .subscriptions()
+                            .update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));
             return calls.read("cancel subscription at period end", s, this::subscription);
         }
-        com.stripe.model.Subscription s = calls.call("cancel subscription", () -> client.v1().subscriptions()
-                .cancel(subscriptionId, SubscriptionCancelParams.builder().addExpand(COUPONS).build(),
-                        StripeCalls.keyed(idempotencyKey)));
+        com.stripe.model.Subscription s = calls.call(
+                "cancel subscription",
+                () -> client.v1()
+                        .subscriptions()
+                        .cancel(
+                                subscriptionId,
+                                SubscriptionCancelParams.builder()
+                                        .addExpand(COUPONS)
+                                        .build(),
+                                StripeCalls.keyed(idempotencyKey)));
         return calls.read("cancel subscription", s, this::subscription);
     }
 
     Subscription resumeSubscription(String subscriptionId, String idempotencyKey) {
         StripeCalls.requireId(subscriptionId, "subscriptionId");
-        SubscriptionUpdateParams params = SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(false)
-                .addExpand(COUPONS).build();
-        com.stripe.model.Subscription s = calls.call("resume subscription",
+        SubscriptionUpdateParams params = SubscriptionUpdateParams.builder()
+                .setCancelAtPeriodEnd(false)
+                .addExpand(COUPONS)
+                .build();
+        com.stripe.model.Subscription s = calls.call(
+                "resume subscription",
                 () -> client.v1().subscriptions().update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));
         return calls.read("resume subscription", s, this::subscription);
     }
@@ -107,27 +133,40 @@ final class StripeSubscriptions {
         StripeCalls.requireId(subscriptionId, "subscriptionId");
         StripeCalls.requireId(promotionCodeId, "promotionCodeId");
         SubscriptionUpdateParams params = SubscriptionUpdateParams.builder()
-                .addDiscount(SubscriptionUpdateParams.Discount.builder().setPromotionCode(promotionCodeId).build())
+                .addDiscount(SubscriptionUpdateParams.Discount.builder()
+                        .setPromotionCode(promotionCodeId)
+                        .build())
                 .setProrationBehavior(SubscriptionUpdateParams.ProrationBehavior.NONE)
                 .addExpand(COUPONS)
                 .build();
-        com.stripe.model.Subscription s = calls.call("apply promotion code",
+        com.stripe.model.Subscription s = calls.call(
+                "apply promotion code",
                 () -> client.v1().subscriptions().update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));
         return calls.read("apply promotion code", s, this::subscription);
     }
 
     /** Moves the first licensed item to the new price; metered items stay. */
-    Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
-                                         String idempotencyKey) {
-        return updateFirstItem(subscriptionId, "change subscription price", "to move to " + newPriceId,
-                item -> item.setPrice(newPriceId), proration, idempotencyKey);
+    Subscription changeSubscriptionPrice(
+            String subscriptionId, String newPriceId, ProrationBehavior proration, String idempotencyKey) {
+        return updateFirstItem(
+                subscriptionId,
+                "change subscription price",
+                "to move to " + newPriceId,
+                item -> item.setPrice(newPriceId),
+                proration,
+                idempotencyKey);
     }
 
     /** Sets the first licensed item's quantity (a per-seat plan's seats). */
-    Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
-                                            String idempotencyKey) {
-        return updateFirstItem(subscriptionId, "change subscription quantity", "to set " + quantity + " seats on",
-                item -> item.setQuantity(quantity), proration, idempotencyKey);
+    Subscription changeSubscriptionQuantity(
+            String subscriptionId, long quantity, ProrationBehavior proration, String idempotencyKey) {
+        return updateFirstItem(
+                subscriptionId,
+                "change subscription quantity",
+                "to set " + quantity + " seats on",
+                item -> item.setQuantity(quantity),
+                proration,
+                idempotencyKey);
     }
 
     /**
@@ -137,23 +176,35 @@ final class StripeSubscriptions {
      * subscription as it is, so a retry with the same key after the change went through would send other items
      * (an idempotency conflict): a subscription already on the plan is returned as it is instead.
      */
-    Subscription changeSubscriptionPlan(String subscriptionId, Plan plan, ProrationBehavior proration,
-                                        String idempotencyKey) {
+    Subscription changeSubscriptionPlan(
+            String subscriptionId, Plan plan, ProrationBehavior proration, String idempotencyKey) {
         StripeCalls.requireId(subscriptionId, "subscriptionId");
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(proration, "proration");
         String operation = "change subscription plan";
-        com.stripe.model.Subscription current = calls.call("retrieve subscription",
-                () -> client.v1().subscriptions().retrieve(subscriptionId, SubscriptionRetrieveParams.builder()
-                        .addExpand(COUPONS).build()));
+        com.stripe.model.Subscription current = calls.call(
+                "retrieve subscription",
+                () -> client.v1()
+                        .subscriptions()
+                        .retrieve(
+                                subscriptionId,
+                                SubscriptionRetrieveParams.builder()
+                                        .addExpand(COUPONS)
+                                        .build()));
         List<SubscriptionItem> items = calls.read("retrieve subscription", current, StripeSubscriptions::items);
-        SubscriptionItem licensed = items.stream().filter(i -> !metered(i)).findFirst().orElse(null);
+        SubscriptionItem licensed =
+                items.stream().filter(i -> !metered(i)).findFirst().orElse(null);
         if (licensed == null) {
-            throw new GatewayRejectedException("Subscription " + subscriptionId + " has no licensed item to move to "
-                    + plan.priceId() + ".", 400, null, "items");
+            throw new GatewayRejectedException(
+                    "Subscription " + subscriptionId + " has no licensed item to move to " + plan.priceId() + ".",
+                    400,
+                    null,
+                    "items");
         }
         SubscriptionUpdateParams.Builder params = SubscriptionUpdateParams.builder()
-                .addItem(SubscriptionUpdateParams.Item.builder().setId(licensed.getId()).setPrice(plan.priceId())
+                .addItem(SubscriptionUpdateParams.Item.builder()
+                        .setId(licensed.getId())
+                        .setPrice(plan.priceId())
                         .build())
                 .setProrationBehavior(proration(proration))
                 .addExpand(COUPONS);
@@ -164,7 +215,9 @@ final class StripeSubscriptions {
                 leaving.add(item);
             }
         }
-        if (missing.isEmpty() && leaving.isEmpty() && licensed.getPrice() != null
+        if (missing.isEmpty()
+                && leaving.isEmpty()
+                && licensed.getPrice() != null
                 && plan.priceId().equals(licensed.getPrice().getId())) {
             return calls.read("retrieve subscription", current, this::subscription);
         }
@@ -181,29 +234,38 @@ final class StripeSubscriptions {
             }
             params.addItem(item.build());
         }
-        com.stripe.model.Subscription s = calls.call(operation, () -> client.v1().subscriptions()
-                .update(subscriptionId, params.build(), StripeCalls.keyed(idempotencyKey)));
+        com.stripe.model.Subscription s = calls.call(
+                operation,
+                () -> client.v1()
+                        .subscriptions()
+                        .update(subscriptionId, params.build(), StripeCalls.keyed(idempotencyKey)));
         return calls.read(operation, s, this::subscription);
     }
 
-    private Subscription updateFirstItem(String subscriptionId, String operation, String purpose,
-                                         UnaryOperator<SubscriptionUpdateParams.Item.Builder> change,
-                                         ProrationBehavior proration, String idempotencyKey) {
+    private Subscription updateFirstItem(
+            String subscriptionId,
+            String operation,
+            String purpose,
+            UnaryOperator<SubscriptionUpdateParams.Item.Builder> change,
+            ProrationBehavior proration,
+            String idempotencyKey) {
         StripeCalls.requireId(subscriptionId, "subscriptionId");
         Objects.requireNonNull(proration, "proration");
-        com.stripe.model.Subscription current = calls.call("retrieve subscription",
-                () -> client.v1().subscriptions().retrieve(subscriptionId));
+        com.stripe.model.Subscription current = calls.call(
+                "retrieve subscription", () -> client.v1().subscriptions().retrieve(subscriptionId));
         String itemId = calls.read("retrieve subscription", current, StripeSubscriptions::firstItemId);
         if (itemId == null) {
-            throw new GatewayRejectedException("Subscription " + subscriptionId + " has no item " + purpose + ".",
-                    400, null, "items");
+            throw new GatewayRejectedException(
+                    "Subscription " + subscriptionId + " has no item " + purpose + ".", 400, null, "items");
         }
         SubscriptionUpdateParams params = SubscriptionUpdateParams.builder()
-                .addItem(change.apply(SubscriptionUpdateParams.Item.builder().setId(itemId)).build())
+                .addItem(change.apply(SubscriptionUpdateParams.Item.builder().setId(itemId))
+                        .build())
                 .setProrationBehavior(proration(proration))
                 .addExpand(COUPONS)
                 .build();
-        com.stripe.model.Subscription s = calls.call(operation,
+        com.stripe.model.Subscription s = calls.call(
+                operation,
                 () -> client.v1().subscriptions().update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));
         return calls.read(operation, s, this::subscription);
     }
@@ -227,7 +289,8 @@ final class StripeSubscriptions {
     }
 
     private static List<SubscriptionItem> items(com.stripe.model.Subscription s) {
-        List<SubscriptionItem> items = s.getItems() == null ? null : s.getItems().getData();
+        List<SubscriptionItem> items =
+                s.getItems() == null ? null : s.getItems().getData();
         return items == null ? List.of() : items;
     }
 

@@ -5,7 +5,6 @@ import dev.billing.core.error.WebhookRejectedException.Reason;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.WebhookVerifier;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -132,17 +131,22 @@ public final class StripeWebhookVerifier implements WebhookVerifier {
         SignatureHeader header = SignatureHeader.parse(signatureHeader);
         byte[] body = payload == null ? new byte[0] : payload;
         if (!signedByAnySecret(header, body)) {
-            throw new WebhookRejectedException(Reason.NO_MATCHING_SIGNATURE,
+            throw new WebhookRejectedException(
+                    Reason.NO_MATCHING_SIGNATURE,
                     "No v1 signature matches the payload under any configured webhook secret.");
         }
         long now = clock.instant().getEpochSecond();
         if (now - header.seconds() > toleranceSeconds) {
-            throw new WebhookRejectedException(Reason.TIMESTAMP_TOO_OLD, "The signature timestamp is "
-                    + (now - header.seconds()) + " s old; the tolerance is " + toleranceSeconds + " s.");
+            throw new WebhookRejectedException(
+                    Reason.TIMESTAMP_TOO_OLD,
+                    "The signature timestamp is " + (now - header.seconds()) + " s old; the tolerance is "
+                            + toleranceSeconds + " s.");
         }
         if (header.seconds() - now > toleranceSeconds) {
-            throw new WebhookRejectedException(Reason.TIMESTAMP_IN_FUTURE, "The signature timestamp is "
-                    + (header.seconds() - now) + " s in the future; the tolerance is " + toleranceSeconds + " s.");
+            throw new WebhookRejectedException(
+                    Reason.TIMESTAMP_IN_FUTURE,
+                    "The signature timestamp is " + (header.seconds() - now) + " s in the future; the tolerance is "
+                            + toleranceSeconds + " s.");
         }
         return utf8(body);
     }
@@ -194,10 +198,12 @@ public final class StripeWebhookVerifier implements WebhookVerifier {
 
     private static String utf8(byte[] body) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "The payload is not UTF-8.");
         }
@@ -261,11 +267,12 @@ public final class StripeWebhookVerifier implements WebhookVerifier {
                 if (otherSchemes == 0) {
                     throw malformed("no signature");
                 }
-                throw new WebhookRejectedException(Reason.NO_MATCHING_SIGNATURE,
+                throw new WebhookRejectedException(
+                        Reason.NO_MATCHING_SIGNATURE,
                         "The Stripe-Signature header has signatures of other schemes only (no v1).");
             }
-            return new SignatureHeader(timestamp.getBytes(StandardCharsets.US_ASCII), Long.parseLong(timestamp),
-                    List.copyOf(signatures));
+            return new SignatureHeader(
+                    timestamp.getBytes(StandardCharsets.US_ASCII), Long.parseLong(timestamp), List.copyOf(signatures));
         }
 
         /** {@code v0}, {@code v2}...: a signature scheme this verifier does not use. */
@@ -318,8 +325,8 @@ public final class StripeWebhookVerifier implements WebhookVerifier {
         }
 
         private static WebhookRejectedException malformed(String why) {
-            return new WebhookRejectedException(Reason.MALFORMED_SIGNATURE,
-                    "The Stripe-Signature header is malformed: " + why + ".");
+            return new WebhookRejectedException(
+                    Reason.MALFORMED_SIGNATURE, "The Stripe-Signature header is malformed: " + why + ".");
         }
     }
 }

@@ -4,8 +4,7 @@ import dev.billing.testkit.fake.InMemoryBillingStores;
 
 /** Planted for the architecture test: the adapter reaching into the testkit. Not production code. */
 public final class PlantedTestkitUse {
-    private PlantedTestkitUse() {
-    }
+    private PlantedTestkitUse() {}
 
     static Object stores() {
         return InMemoryBillingStores.create();

@@ -1,11 +1,10 @@
 package dev.billing.stripe;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class StripeConfigTest {
     private static final String TEST_KEY = "sk_test_51AcmeSecretPart0123456789";
@@ -30,7 +29,9 @@ class StripeConfigTest {
 
     @Test
     void masksTheKeyInToString() {
-        assertThat(StripeConfig.of(LIVE_KEY).toString()).contains("sk_live_****").doesNotContain("51AcmeSecret");
+        assertThat(StripeConfig.of(LIVE_KEY).toString())
+                .contains("sk_live_****")
+                .doesNotContain("51AcmeSecret");
         assertThat(StripeConfig.of(TEST_KEY).maskedKey()).isEqualTo("sk_test_****");
         assertThat(StripeConfig.of("weirdkeywithoutprefix").maskedKey()).isEqualTo("****");
     }
@@ -46,20 +47,30 @@ class StripeConfigTest {
     @Test
     void refusesInvalidValuesWithoutEchoingTheKey() {
         assertThatThrownBy(() -> StripeConfig.of("sk_test_with space"))
-                .isInstanceOf(IllegalArgumentException.class).message().doesNotContain("with space");
+                .isInstanceOf(IllegalArgumentException.class)
+                .message()
+                .doesNotContain("with space");
         assertThatThrownBy(() -> StripeConfig.of(" "))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret key");
-        assertThatThrownBy(() -> new StripeConfig(null, StripeConfig.DEFAULT_API_BASE, 1, Duration.ofSeconds(1),
-                Duration.ofSeconds(1))).isInstanceOf(NullPointerException.class).hasMessage("secretKey");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("secret key");
+        assertThatThrownBy(() -> new StripeConfig(
+                        null, StripeConfig.DEFAULT_API_BASE, 1, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("secretKey");
         assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withApiBase("ftp://example.com"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("apiBase");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("apiBase");
         assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withApiBase("https://user:pw@example.com"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("apiBase");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("apiBase");
         assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withMaxNetworkRetries(-1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxNetworkRetries");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxNetworkRetries");
         assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withTimeouts(Duration.ZERO, Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("connectTimeout");
         assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withTimeouts(Duration.ofSeconds(1), Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readTimeout");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("readTimeout");
     }
 }

@@ -1,33 +1,32 @@
 package dev.billing.stripe;
 
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.param.CustomerSearchParams;
 import dev.billing.core.Billing;
+import dev.billing.core.customer.EnsuredCustomer;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.UserId;
-import dev.billing.core.customer.EnsuredCustomer;
-import dev.billing.testkit.SamplePlans;
-import dev.billing.testkit.fake.InMemoryBillingStores;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.Fault;
 import dev.billing.emulator.FaultKind;
 import dev.billing.emulator.RecordedRequest;
 import dev.billing.emulator.StripeEmulator;
+import dev.billing.testkit.SamplePlans;
+import dev.billing.testkit.fake.InMemoryBillingStores;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Customer creation (DESIGN §4.1) through the real core use case ({@link Billing#ensureCustomer}) wired to the
@@ -40,12 +39,15 @@ class StripeCustomerCreationIT {
     private static StripeClient stripe;
 
     private final List<Duration> pauses = new CopyOnWriteArrayList<>();
-    private Runnable onFirstPause = () -> { };
+    private Runnable onFirstPause = () -> {};
 
     @BeforeAll
     static void startEmulator() {
         emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
-        stripe = StripeClient.builder().setApiKey(emulator.apiKey()).setApiBase(emulator.baseUrl()).build();
+        stripe = StripeClient.builder()
+                .setApiKey(emulator.apiKey())
+                .setApiBase(emulator.baseUrl())
+                .build();
     }
 
     @AfterAll
@@ -63,7 +65,8 @@ class StripeCustomerCreationIT {
 
     private Billing billing(int stripeJavaRetries, Duration readTimeout) {
         StripePaymentGateway gateway = StripePaymentGateway.create(StripeConfig.of(emulator.apiKey())
-                .withApiBase(emulator.baseUrl()).withMaxNetworkRetries(stripeJavaRetries)
+                .withApiBase(emulator.baseUrl())
+                .withMaxNetworkRetries(stripeJavaRetries)
                 .withTimeouts(Duration.ofSeconds(1), readTimeout));
         return Billing.builder()
                 .gateway(gateway)
@@ -84,11 +87,16 @@ class StripeCustomerCreationIT {
         String org = "org_" + unique("acme").replaceAll("[^A-Za-z0-9]", "");
         Billing billing = billing(1, Duration.ofSeconds(5));
 
-        String customer = billing.ensureCustomer(new Identity(UserId.of(org), "sess_admin", "admin@example.com", null,
-                Map.of())).customerId().value();
+        String customer = billing.ensureCustomer(
+                        new Identity(UserId.of(org), "sess_admin", "admin@example.com", null, Map.of()))
+                .customerId()
+                .value();
 
-        Map<String, String> metadata = stripe.v1().customers().retrieve(customer).getMetadata();
-        assertThat(metadata).containsEntry("user_id", org).containsEntry("org_id", org)
+        Map<String, String> metadata =
+                stripe.v1().customers().retrieve(customer).getMetadata();
+        assertThat(metadata)
+                .containsEntry("user_id", org)
+                .containsEntry("org_id", org)
                 .containsEntry("billing_account", "organization");
     }
 
@@ -98,26 +106,37 @@ class StripeCustomerCreationIT {
     }
 
     private static List<String> customersAtStripe(UserId user) throws StripeException {
-        return stripe.v1().customers().search(CustomerSearchParams.builder()
-                .setQuery(StripeCustomers.userIdQuery(user)).build())
-                .getData().stream().map(c -> c.getId()).toList();
+        return stripe
+                .v1()
+                .customers()
+                .search(CustomerSearchParams.builder()
+                        .setQuery(StripeCustomers.userIdQuery(user))
+                        .build())
+                .getData()
+                .stream()
+                .map(c -> c.getId())
+                .toList();
     }
 
     /** Every POST /v1/customers of this user (found by its metadata). */
     private static List<RecordedRequest> attempts(UserId user) {
         return emulator.requestLog().stream()
                 .filter(r -> r.method().equals("POST") && r.path().equals("/v1/customers"))
-                .filter(r -> r.params().get("metadata") instanceof Map<?, ?> m && user.value().equals(m.get("user_id")))
+                .filter(r -> r.params().get("metadata") instanceof Map<?, ?> m
+                        && user.value().equals(m.get("user_id")))
                 .toList();
     }
 
     private void assertExactlyOneCustomerWithOneKey(Identity identity, EnsuredCustomer ensured, int minAttempts)
             throws StripeException {
         assertThat(ensured.created()).isTrue();
-        assertThat(customersAtStripe(identity.userId())).containsExactly(ensured.customerId().value());
+        assertThat(customersAtStripe(identity.userId()))
+                .containsExactly(ensured.customerId().value());
         List<RecordedRequest> attempts = attempts(identity.userId());
         assertThat(attempts).hasSizeGreaterThanOrEqualTo(minAttempts);
-        assertThat(attempts).extracting(RecordedRequest::idempotencyKey).doesNotContainNull()
+        assertThat(attempts)
+                .extracting(RecordedRequest::idempotencyKey)
+                .doesNotContainNull()
                 .allMatch(key -> key.startsWith("billing-customer-"))
                 .containsOnly(attempts.get(0).idempotencyKey());
     }
@@ -129,7 +148,9 @@ class StripeCustomerCreationIT {
         emulator.addFault(Fault.of(FaultKind.ERROR_500, "POST", "/v1/customers"));
         EnsuredCustomer ensured = billing(retries, Duration.ofSeconds(5)).ensureCustomer(identity);
         assertExactlyOneCustomerWithOneKey(identity, ensured, 2);
-        assertThat(attempts(identity.userId())).extracting(RecordedRequest::status).containsExactly(500, 200);
+        assertThat(attempts(identity.userId()))
+                .extracting(RecordedRequest::status)
+                .containsExactly(500, 200);
         assertThat(pauses).hasSize(retries == 0 ? 1 : 0); // the core retried only when stripe-java did not
     }
 
@@ -137,13 +158,17 @@ class StripeCustomerCreationIT {
     @ValueSource(ints = {0, 2})
     void survivesAReadTimeoutAfterStripeCreatedTheCustomer(int retries) throws StripeException {
         Identity identity = identity();
-        emulator.addFault(Fault.of(FaultKind.HANG_AFTER_APPLY, "POST", "/v1/customers")
-                .hangFor(Duration.ofMillis(1500)));
+        emulator.addFault(
+                Fault.of(FaultKind.HANG_AFTER_APPLY, "POST", "/v1/customers").hangFor(Duration.ofMillis(1500)));
         EnsuredCustomer ensured = billing(retries, Duration.ofMillis(400)).ensureCustomer(identity);
         awaitRequestLogged(identity.userId(), 2);
         assertExactlyOneCustomerWithOneKey(identity, ensured, 2);
-        assertThat(attempts(identity.userId())).filteredOn(RecordedRequest::replayed).hasSize(1);
-        assertThat(attempts(identity.userId())).filteredOn(r -> "hang_after_apply".equals(r.fault())).hasSize(1);
+        assertThat(attempts(identity.userId()))
+                .filteredOn(RecordedRequest::replayed)
+                .hasSize(1);
+        assertThat(attempts(identity.userId()))
+                .filteredOn(r -> "hang_after_apply".equals(r.fault()))
+                .hasSize(1);
     }
 
     @ParameterizedTest(name = "stripe-java retries: {0}")
@@ -153,7 +178,9 @@ class StripeCustomerCreationIT {
         emulator.addFault(Fault.of(FaultKind.RATE_LIMIT_429, "POST", "/v1/customers"));
         EnsuredCustomer ensured = billing(retries, Duration.ofSeconds(5)).ensureCustomer(identity);
         assertExactlyOneCustomerWithOneKey(identity, ensured, 2);
-        assertThat(attempts(identity.userId())).extracting(RecordedRequest::status).containsExactly(429, 200);
+        assertThat(attempts(identity.userId()))
+                .extracting(RecordedRequest::status)
+                .containsExactly(429, 200);
         // stripe-java does not retry a 429 without Stripe-Should-Retry; the core waits the retry-after (1 s).
         assertThat(pauses).containsExactly(Duration.ofSeconds(1));
     }

@@ -1,29 +1,28 @@
 package dev.billing.stripe;
 
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import com.sun.net.httpserver.HttpServer;
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.error.GatewayOutcomeUnknownException;
 import dev.billing.core.error.GatewayRateLimitedException;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.GatewayUnavailableException;
-import dev.billing.core.model.subscription.CheckoutMode;
-import dev.billing.core.model.subscription.CheckoutRequest;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoiceStatus;
-import dev.billing.core.model.subscription.LineItem;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutRequest;
+import dev.billing.core.model.subscription.LineItem;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.Fault;
 import dev.billing.emulator.FaultKind;
 import dev.billing.emulator.RecordedRequest;
 import dev.billing.emulator.StripeEmulator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -32,10 +31,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Every row of the error-translation table, produced over real HTTP by the emulator's faults and errors. */
 class StripeErrorMappingIT {
@@ -61,8 +60,10 @@ class StripeErrorMappingIT {
 
     /** No stripe-java retries: each test sees the translation of exactly one answer. */
     private static StripePaymentGateway gateway(int retries, Duration readTimeout) {
-        return StripePaymentGateway.create(StripeConfig.of(emulator.apiKey()).withApiBase(emulator.baseUrl())
-                .withMaxNetworkRetries(retries).withTimeouts(Duration.ofSeconds(1), readTimeout));
+        return StripePaymentGateway.create(StripeConfig.of(emulator.apiKey())
+                .withApiBase(emulator.baseUrl())
+                .withMaxNetworkRetries(retries)
+                .withTimeouts(Duration.ofSeconds(1), readTimeout));
     }
 
     private static StripePaymentGateway gateway() {
@@ -82,7 +83,8 @@ class StripeErrorMappingIT {
 
     private static List<RecordedRequest> customerPosts() {
         return emulator.requestLog().stream()
-                .filter(r -> r.method().equals("POST") && r.path().equals("/v1/customers")).toList();
+                .filter(r -> r.method().equals("POST") && r.path().equals("/v1/customers"))
+                .toList();
     }
 
     @Test
@@ -108,7 +110,8 @@ class StripeErrorMappingIT {
     @Test
     void aConnectionDroppedAfterSendingHasAnUnknownOutcome() {
         // HttpURLConnection silently re-sends a request once when the connection drops: drop both.
-        emulator.addFault(Fault.of(FaultKind.DROP_CONNECTION, "POST", "/v1/customers").times(2));
+        emulator.addFault(
+                Fault.of(FaultKind.DROP_CONNECTION, "POST", "/v1/customers").times(2));
         GatewayException e = failure(() -> gateway().createCustomer(newCustomer()));
         assertThat(e).isInstanceOf(GatewayOutcomeUnknownException.class);
         assertThat(e.certainlyNotDone()).isFalse();
@@ -120,7 +123,9 @@ class StripeErrorMappingIT {
         emulator.addFault(Fault.of(FaultKind.ERROR_500_AFTER_APPLY, "POST", "/v1/customers"));
         GatewayException e = failure(() -> gateway().createCustomer(newCustomer()));
         assertThat(e).isInstanceOf(GatewayOutcomeUnknownException.class);
-        assertThat(e.requestId()).startsWith("req_").isEqualTo(customerPosts().get(0).requestId());
+        assertThat(e.requestId())
+                .startsWith("req_")
+                .isEqualTo(customerPosts().get(0).requestId());
         assertThat(e.getMessage()).contains("HTTP 500");
     }
 
@@ -128,8 +133,10 @@ class StripeErrorMappingIT {
     void a429WithoutRetryAfterIsRateLimitedForOneSecond() {
         emulator.addFault(Fault.of(FaultKind.RATE_LIMIT_429, "GET", "/v1/prices"));
         GatewayException e = failure(() -> gateway().getPrice("price_pro_monthly"));
-        assertThat(e).isInstanceOfSatisfying(GatewayRateLimitedException.class,
-                limited -> assertThat(limited.retryAfter()).isEqualTo(Duration.ofSeconds(1)));
+        assertThat(e)
+                .isInstanceOfSatisfying(
+                        GatewayRateLimitedException.class,
+                        limited -> assertThat(limited.retryAfter()).isEqualTo(Duration.ofSeconds(1)));
         assertThat(e.certainlyNotDone()).isTrue();
         assertThat(e.requestId()).startsWith("req_");
     }
@@ -143,12 +150,12 @@ class StripeErrorMappingIT {
         assertThat(customerPosts()).hasSize(1);
 
         emulator.clearRequestLog();
-        emulator.addFault(Fault.of(FaultKind.RATE_LIMIT_429, "POST", "/v1/customers").shouldRetry(true));
+        emulator.addFault(
+                Fault.of(FaultKind.RATE_LIMIT_429, "POST", "/v1/customers").shouldRetry(true));
         NewCustomer customer = newCustomer();
         gateway(2, Duration.ofSeconds(5)).createCustomer(customer);
         assertThat(customerPosts()).extracting(RecordedRequest::status).containsExactly(429, 200);
-        assertThat(customerPosts()).extracting(RecordedRequest::idempotencyKey)
-                .containsOnly(customer.idempotencyKey());
+        assertThat(customerPosts()).extracting(RecordedRequest::idempotencyKey).containsOnly(customer.idempotencyKey());
     }
 
     @Test
@@ -157,7 +164,8 @@ class StripeErrorMappingIT {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             byte[] body = ("{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"rate_limit\",\"message\":"
-                    + "\"Request rate limit exceeded.\"}}").getBytes(StandardCharsets.UTF_8);
+                            + "\"Request rate limit exceeded.\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Retry-After", "7");
             exchange.getResponseHeaders().set("Request-Id", "req_stub429");
             exchange.sendResponseHeaders(429, body.length);
@@ -167,10 +175,13 @@ class StripeErrorMappingIT {
         server.start();
         try {
             StripePaymentGateway gateway = StripePaymentGateway.create(StripeConfig.of("sk_test_stub")
-                    .withApiBase("http://127.0.0.1:" + server.getAddress().getPort()).withMaxNetworkRetries(0));
+                    .withApiBase("http://127.0.0.1:" + server.getAddress().getPort())
+                    .withMaxNetworkRetries(0));
             GatewayException e = failure(gateway::ping);
-            assertThat(e).isInstanceOfSatisfying(GatewayRateLimitedException.class,
-                    limited -> assertThat(limited.retryAfter()).isEqualTo(Duration.ofSeconds(7)));
+            assertThat(e)
+                    .isInstanceOfSatisfying(
+                            GatewayRateLimitedException.class,
+                            limited -> assertThat(limited.retryAfter()).isEqualTo(Duration.ofSeconds(7)));
             assertThat(e.requestId()).isEqualTo("req_stub429");
         } finally {
             server.stop(0);
@@ -189,8 +200,10 @@ class StripeErrorMappingIT {
             Thread.sleep(10); // the first request has arrived once it took the fault
         }
         GatewayException e = failure(() -> gateway.createCustomer(customer));
-        assertThat(e).isInstanceOfSatisfying(GatewayRateLimitedException.class, limited -> assertThat(
-                limited.retryAfter()).isEqualTo(StripeErrors.KEY_IN_USE_RETRY_AFTER));
+        assertThat(e)
+                .isInstanceOfSatisfying(
+                        GatewayRateLimitedException.class,
+                        limited -> assertThat(limited.retryAfter()).isEqualTo(StripeErrors.KEY_IN_USE_RETRY_AFTER));
         assertThat(e.certainlyNotDone()).isTrue();
         CustomerId created = first.get(10, TimeUnit.SECONDS);
         assertThat(gateway.createCustomer(customer)).isEqualTo(created);
@@ -203,8 +216,8 @@ class StripeErrorMappingIT {
         StripePaymentGateway gateway = gateway();
         NewCustomer customer = newCustomer();
         gateway.createCustomer(customer);
-        GatewayException e = failure(() -> gateway.createCustomer(new NewCustomer(customer.userId(),
-                "changed@example.com", customer.idempotencyKey())));
+        GatewayException e = failure(() -> gateway.createCustomer(
+                new NewCustomer(customer.userId(), "changed@example.com", customer.idempotencyKey())));
         assertThat(e).isInstanceOfSatisfying(GatewayRejectedException.class, rejected -> {
             assertThat(rejected.isIdempotencyConflict()).isTrue();
             assertThat(rejected.status()).isEqualTo(400);
@@ -233,8 +246,16 @@ class StripeErrorMappingIT {
         StripePaymentGateway gateway = gateway();
         CustomerId customer = gateway.createCustomer(newCustomer());
         GatewayException e = failure(() -> gateway.createCheckoutSession(new CheckoutRequest(
-                CheckoutMode.SUBSCRIPTION, customer, List.of(new LineItem.OfPrice("price_credits_100", 1)),
-                "https://app.example.com/ok", "https://app.example.com/cancel", null, 0, null, Map.of(), Map.of(),
+                CheckoutMode.SUBSCRIPTION,
+                customer,
+                List.of(new LineItem.OfPrice("price_credits_100", 1)),
+                "https://app.example.com/ok",
+                "https://app.example.com/cancel",
+                null,
+                0,
+                null,
+                Map.of(),
+                Map.of(),
                 unique("checkout-"))));
         assertThat(e).isInstanceOfSatisfying(GatewayRejectedException.class, rejected -> {
             assertThat(rejected.status()).isEqualTo(400);
@@ -248,17 +269,29 @@ class StripeErrorMappingIT {
     void aDeclinedCardIsRejectedWithItsDeclineCode() {
         StripeEmulator own = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
         try {
-            StripePaymentGateway gateway = StripePaymentGateway.create(StripeConfig.of(own.apiKey())
-                    .withApiBase(own.baseUrl()).withMaxNetworkRetries(0));
+            StripePaymentGateway gateway = StripePaymentGateway.create(
+                    StripeConfig.of(own.apiKey()).withApiBase(own.baseUrl()).withMaxNetworkRetries(0));
             CustomerId customer = gateway.createCustomer(newCustomer());
-            String session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION, customer,
-                    List.of(new LineItem.OfPrice("price_basic_monthly", 1)), "https://app.example.com/ok",
-                    "https://app.example.com/cancel", null, 0, null, Map.of(), Map.of(), unique("checkout-"))).id();
+            String session = gateway.createCheckoutSession(new CheckoutRequest(
+                            CheckoutMode.SUBSCRIPTION,
+                            customer,
+                            List.of(new LineItem.OfPrice("price_basic_monthly", 1)),
+                            "https://app.example.com/ok",
+                            "https://app.example.com/cancel",
+                            null,
+                            0,
+                            null,
+                            Map.of(),
+                            Map.of(),
+                            unique("checkout-")))
+                    .id();
             own.completeCheckoutSession(session);
             own.failNextPayment(customer.value());
             own.advanceClock(Duration.ofDays(32)); // the renewal fails: an open invoice
             Invoice open = gateway.listInvoices(customer, 10, null).items().stream()
-                    .filter(i -> i.status() == InvoiceStatus.OPEN).findFirst().orElseThrow();
+                    .filter(i -> i.status() == InvoiceStatus.OPEN)
+                    .findFirst()
+                    .orElseThrow();
 
             own.failNextPayment(customer.value(), "insufficient_funds");
             GatewayException e = failure(() -> gateway.payInvoice(open.id(), unique("pay-")));
@@ -278,8 +311,8 @@ class StripeErrorMappingIT {
     @Test
     void aBadKeyIsRejectedWithAClearMessageThatNeverShowsIt() {
         String badKey = "sk_test_51NotTheRightKeyAtAll";
-        StripePaymentGateway gateway = StripePaymentGateway.create(StripeConfig.of(badKey)
-                .withApiBase(emulator.baseUrl()));
+        StripePaymentGateway gateway =
+                StripePaymentGateway.create(StripeConfig.of(badKey).withApiBase(emulator.baseUrl()));
         GatewayException e = failure(gateway::ping);
         assertThat(e).isInstanceOfSatisfying(GatewayRejectedException.class, rejected -> {
             assertThat(rejected.status()).isEqualTo(401);

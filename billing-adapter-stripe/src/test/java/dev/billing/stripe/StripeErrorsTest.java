@@ -1,12 +1,12 @@
 package dev.billing.stripe;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.ApiException;
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.error.GatewayOutcomeUnknownException;
 import dev.billing.core.error.GatewayUnavailableException;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -16,8 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The parts of the translation that need no server; each mapping is also shown over HTTP in StripeErrorMappingIT. */
 class StripeErrorsTest {
@@ -29,7 +28,8 @@ class StripeErrorsTest {
         assertThat(StripeErrors.parseRetryAfter(" 0 ", clock)).contains(Duration.ZERO);
         assertThat(StripeErrors.parseRetryAfter("Sat, 21 Nov 2026 10:00:30 GMT", clock))
                 .contains(Duration.ofSeconds(30));
-        assertThat(StripeErrors.parseRetryAfter("Sat, 21 Nov 2026 09:00:00 GMT", clock)).contains(Duration.ZERO);
+        assertThat(StripeErrors.parseRetryAfter("Sat, 21 Nov 2026 09:00:00 GMT", clock))
+                .contains(Duration.ZERO);
     }
 
     @Test
@@ -44,7 +44,8 @@ class StripeErrorsTest {
 
     @Test
     void failuresBeforeSendingAreCertainlyNotDone() {
-        assertThat(translate(new ConnectException("Connection refused"))).isInstanceOf(GatewayUnavailableException.class);
+        assertThat(translate(new ConnectException("Connection refused")))
+                .isInstanceOf(GatewayUnavailableException.class);
         assertThat(translate(new UnknownHostException("api.stripe.invalid")))
                 .isInstanceOf(GatewayUnavailableException.class);
         assertThat(translate(new SocketTimeoutException("Connect timed out")))
@@ -63,14 +64,16 @@ class StripeErrorsTest {
 
     @Test
     void anUnreadableAnswerHasAnUnknownOutcome() {
-        GatewayException e = StripeErrors.translate("create customer",
-                new ApiException("Invalid response object from API", "req_123", null, 200, null), clock);
+        GatewayException e = StripeErrors.translate(
+                "create customer",
+                new ApiException("Invalid response object from API", "req_123", null, 200, null),
+                clock);
         assertThat(e).isInstanceOf(GatewayOutcomeUnknownException.class);
         assertThat(e.requestId()).isEqualTo("req_123");
     }
 
     private GatewayException translate(IOException cause) {
-        return StripeErrors.translate("create customer", new ApiConnectionException("IOException during API request",
-                cause), clock);
+        return StripeErrors.translate(
+                "create customer", new ApiConnectionException("IOException during API request", cause), clock);
     }
 }

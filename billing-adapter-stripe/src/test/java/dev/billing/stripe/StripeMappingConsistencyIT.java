@@ -1,32 +1,31 @@
 package dev.billing.stripe;
 
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.NewCustomer;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutRequest;
 import dev.billing.core.model.subscription.CheckoutSession;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.event.EventObject;
-import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.subscription.LineItem;
-import dev.billing.core.model.NewCustomer;
-import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
 import dev.billing.emulator.EmittedEvent;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The webhook side decodes raw JSON ({@link StripeJson}), the gateway maps stripe-java's models
@@ -36,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StripeMappingConsistencyIT {
     private StripeEmulator emulator;
     private StripePaymentGateway gateway;
-    private final StripeWebhookVerifier verifier = StripeWebhookVerifier.create(List.of("whsec_unused"),
-            Clock.systemUTC());
+    private final StripeWebhookVerifier verifier =
+            StripeWebhookVerifier.create(List.of("whsec_unused"), Clock.systemUTC());
 
     @BeforeEach
     void start() {
@@ -53,7 +52,8 @@ class StripeMappingConsistencyIT {
     /** The newest event about the object, decoded as a webhook would be. */
     private EventObject latestSnapshot(String objectId, String typePrefix) {
         List<EmittedEvent> events = emulator.events().stream()
-                .filter(e -> objectId.equals(e.objectId()) && e.type().startsWith(typePrefix)).toList();
+                .filter(e -> objectId.equals(e.objectId()) && e.type().startsWith(typePrefix))
+                .toList();
         assertThat(events).as("events about " + objectId).isNotEmpty();
         StripeEvent event = StripeEventReader.read(events.get(events.size() - 1).json());
         EventObject decoded = verifier.decode(event);
@@ -65,8 +65,8 @@ class StripeMappingConsistencyIT {
 
     private void assertSameSubscription(String id) {
         Subscription fetched = gateway.getSubscription(id).orElseThrow();
-        Subscription snapshot = ((EventObject.OfSubscription) latestSnapshot(id, "customer.subscription."))
-                .subscription();
+        Subscription snapshot =
+                ((EventObject.OfSubscription) latestSnapshot(id, "customer.subscription.")).subscription();
         assertThat(snapshot.withVersion(fetched.version())).isEqualTo(fetched);
     }
 
@@ -83,11 +83,18 @@ class StripeMappingConsistencyIT {
         assertThat(latestSnapshot(customer.value(), "customer.created"))
                 .isEqualTo(new EventObject.OfCustomer(customer, user, "ada@example.com", false));
 
-        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION,
-                customer, List.of(new LineItem.OfPrice("price_pro_monthly", 2),
-                        new LineItem.Metered("price_api_calls_metered")), "https://app.example.com/ok",
-                "https://app.example.com/cancel", user.value(), 7, null, Map.of("user_id", user.value()),
-                Map.of("user_id", user.value()), unique("checkout-")));
+        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(
+                CheckoutMode.SUBSCRIPTION,
+                customer,
+                List.of(new LineItem.OfPrice("price_pro_monthly", 2), new LineItem.Metered("price_api_calls_metered")),
+                "https://app.example.com/ok",
+                "https://app.example.com/cancel",
+                user.value(),
+                7,
+                null,
+                Map.of("user_id", user.value()),
+                Map.of("user_id", user.value()),
+                unique("checkout-")));
         var completion = emulator.completeCheckoutSession(session.id());
         String subscription = completion.subscriptionId();
 
@@ -118,12 +125,22 @@ class StripeMappingConsistencyIT {
         UserId user = UserId.of(unique("user_"));
         CustomerId customer = gateway.createCustomer(new NewCustomer(user, "tax@example.com", unique("key-")));
         emulator.clearRequestLog();
-        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION,
-                customer, List.of(new LineItem.OfPrice("price_pro_monthly", 1)), "https://app.example.com/ok",
-                "https://app.example.com/cancel", user.value(), 0, null, Map.of(), Map.of(), unique("checkout-"))
+        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(
+                        CheckoutMode.SUBSCRIPTION,
+                        customer,
+                        List.of(new LineItem.OfPrice("price_pro_monthly", 1)),
+                        "https://app.example.com/ok",
+                        "https://app.example.com/cancel",
+                        user.value(),
+                        0,
+                        null,
+                        Map.of(),
+                        Map.of(),
+                        unique("checkout-"))
                 .withAutomaticTax(true));
         assertThat(emulator.requestLog().stream().filter(r -> r.path().equals("/v1/checkout/sessions")))
-                .singleElement().satisfies(r -> assertThat(r.params())
+                .singleElement()
+                .satisfies(r -> assertThat(r.params())
                         .containsEntry("automatic_tax", Map.of("enabled", "true"))
                         .containsEntry("tax_id_collection", Map.of("enabled", "true"))
                         .containsEntry("billing_address_collection", "required")
@@ -146,9 +163,18 @@ class StripeMappingConsistencyIT {
     void anUntaxedInvoiceHasNoTaxOnEitherSide() {
         UserId user = UserId.of(unique("user_"));
         CustomerId customer = gateway.createCustomer(new NewCustomer(user, "notax@example.com", unique("key-")));
-        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION,
-                customer, List.of(new LineItem.OfPrice("price_pro_monthly", 1)), "https://app.example.com/ok",
-                "https://app.example.com/cancel", user.value(), 0, null, Map.of(), Map.of(), unique("checkout-")));
+        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(
+                CheckoutMode.SUBSCRIPTION,
+                customer,
+                List.of(new LineItem.OfPrice("price_pro_monthly", 1)),
+                "https://app.example.com/ok",
+                "https://app.example.com/cancel",
+                user.value(),
+                0,
+                null,
+                Map.of(),
+                Map.of(),
+                unique("checkout-")));
         String invoice = emulator.completeCheckoutSession(session.id()).invoiceId();
         assertSameInvoice(invoice);
         assertThat(gateway.getInvoice(invoice).orElseThrow().tax()).isNull();

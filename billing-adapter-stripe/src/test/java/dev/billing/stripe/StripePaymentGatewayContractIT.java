@@ -1,5 +1,7 @@
 package dev.billing.stripe;
 
+import static dev.billing.testkit.Builders.unique;
+
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Price;
@@ -7,16 +9,13 @@ import com.stripe.model.SubscriptionItem;
 import com.stripe.param.billing.MeterEventSummaryListParams;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.port.PaymentGateway;
-import dev.billing.testkit.contract.PaymentGatewayContract;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
+import dev.billing.testkit.contract.PaymentGatewayContract;
 import java.time.Instant;
 import java.util.List;
-
-import static dev.billing.testkit.Builders.unique;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /** The port's contract, for {@link StripePaymentGateway} over real HTTP against the Stripe emulator. */
 class StripePaymentGatewayContractIT extends PaymentGatewayContract {
@@ -60,13 +59,16 @@ class StripePaymentGatewayContractIT extends PaymentGatewayContract {
             @Override
             public List<String> meteredPriceIds(String subscriptionId) {
                 // What the emulator holds, read with stripe-java as a dashboard would.
-                StripeClient stripe = StripeClient.builder().setApiKey(emulator.apiKey())
-                        .setApiBase(emulator.baseUrl()).build();
+                StripeClient stripe = StripeClient.builder()
+                        .setApiKey(emulator.apiKey())
+                        .setApiBase(emulator.baseUrl())
+                        .build();
                 try {
                     return stripe.v1().subscriptions().retrieve(subscriptionId).getItems().getData().stream()
                             .map(SubscriptionItem::getPrice)
                             .filter(p -> "metered".equals(p.getRecurring().getUsageType()))
-                            .map(Price::getId).toList();
+                            .map(Price::getId)
+                            .toList();
                 } catch (StripeException e) {
                     throw new AssertionError(e);
                 }
@@ -80,13 +82,13 @@ class StripePaymentGatewayContractIT extends PaymentGatewayContract {
             @Override
             public String completeCheckout(String sessionId) {
                 var completion = emulator.completeCheckoutSession(sessionId);
-                return completion.subscriptionId() != null ? completion.subscriptionId()
-                        : completion.paymentIntentId();
+                return completion.subscriptionId() != null ? completion.subscriptionId() : completion.paymentIntentId();
             }
 
             @Override
             public String attachCard(CustomerId customer) {
-                String setupIntent = gateway.createSetupIntent(customer, unique("attach-")).id();
+                String setupIntent =
+                        gateway.createSetupIntent(customer, unique("attach-")).id();
                 return emulator.confirmSetupIntent(setupIntent);
             }
 
@@ -98,16 +100,32 @@ class StripePaymentGatewayContractIT extends PaymentGatewayContract {
             @Override
             public double meterTotal(String eventName, CustomerId customer) {
                 // Stripe's own summary endpoint, read with stripe-java as a dashboard would.
-                StripeClient stripe = StripeClient.builder().setApiKey(emulator.apiKey())
-                        .setApiBase(emulator.baseUrl()).build();
+                StripeClient stripe = StripeClient.builder()
+                        .setApiKey(emulator.apiKey())
+                        .setApiBase(emulator.baseUrl())
+                        .build();
                 try {
                     String meter = stripe.billing().meters().list().getData().stream()
-                            .filter(m -> m.getEventName().equals(eventName)).findFirst().orElseThrow().getId();
+                            .filter(m -> m.getEventName().equals(eventName))
+                            .findFirst()
+                            .orElseThrow()
+                            .getId();
                     long now = emulator.now().getEpochSecond();
-                    return stripe.billing().meters().eventSummaries().list(meter,
-                            MeterEventSummaryListParams.builder().setCustomer(customer.value())
-                                    .setStartTime(now - 3600).setEndTime(now + 3600).build())
-                            .getData().stream().mapToDouble(s -> s.getAggregatedValue().doubleValue()).sum();
+                    return stripe
+                            .billing()
+                            .meters()
+                            .eventSummaries()
+                            .list(
+                                    meter,
+                                    MeterEventSummaryListParams.builder()
+                                            .setCustomer(customer.value())
+                                            .setStartTime(now - 3600)
+                                            .setEndTime(now + 3600)
+                                            .build())
+                            .getData()
+                            .stream()
+                            .mapToDouble(s -> s.getAggregatedValue().doubleValue())
+                            .sum();
                 } catch (StripeException e) {
                     throw new AssertionError(e);
                 }

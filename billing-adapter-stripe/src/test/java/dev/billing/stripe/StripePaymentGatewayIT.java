@@ -1,29 +1,33 @@
 package dev.billing.stripe;
 
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.gson.JsonParser;
 import dev.billing.core.error.GatewayRejectedException;
-import dev.billing.core.model.catalog.BillingInterval;
-import dev.billing.core.model.subscription.CheckoutMode;
-import dev.billing.core.model.subscription.CheckoutRequest;
-import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.subscription.LineItem;
-import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.model.Money;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.PaymentMethod;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.catalog.Price;
 import dev.billing.core.model.catalog.PriceType;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
-import dev.billing.core.model.payment.RefundRequest;
-import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.PaymentMethod;
+import dev.billing.core.model.payment.RefundRequest;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutRequest;
+import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.subscription.LineItem;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
+import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.emulator.EmittedEvent;
 import dev.billing.emulator.EmulatorOptions;
@@ -32,10 +36,6 @@ import dev.billing.emulator.FaultKind;
 import dev.billing.emulator.RecordedRequest;
 import dev.billing.emulator.StripeEmulator;
 import dev.billing.testkit.Await;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +45,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** What the adapter sends to Stripe and how it reads the answers, beyond the port's contract. */
 class StripePaymentGatewayIT {
@@ -76,7 +75,8 @@ class StripePaymentGatewayIT {
 
     private static RecordedRequest lastRequest(String method, String path) {
         List<RecordedRequest> matching = emulator.requestLog().stream()
-                .filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+                .filter(r -> r.method().equals(method) && r.path().equals(path))
+                .toList();
         assertThat(matching).as(method + " " + path).isNotEmpty();
         return matching.get(matching.size() - 1);
     }
@@ -92,10 +92,21 @@ class StripePaymentGatewayIT {
     }
 
     private static Subscription subscribed(CustomerId customer, String priceId) {
-        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION,
-                customer, List.of(new LineItem.OfPrice(priceId, 1)), OK, CANCEL, null, 0, null, Map.of(), Map.of(),
+        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(
+                CheckoutMode.SUBSCRIPTION,
+                customer,
+                List.of(new LineItem.OfPrice(priceId, 1)),
+                OK,
+                CANCEL,
+                null,
+                0,
+                null,
+                Map.of(),
+                Map.of(),
                 unique("checkout-")));
-        return gateway.getSubscription(emulator.completeCheckoutSession(session.id()).subscriptionId()).orElseThrow();
+        return gateway.getSubscription(
+                        emulator.completeCheckoutSession(session.id()).subscriptionId())
+                .orElseThrow();
     }
 
     @Test
@@ -105,7 +116,8 @@ class StripePaymentGatewayIT {
         CustomerId customer = gateway.createCustomer(new NewCustomer(user, "ada@example.com", key));
         RecordedRequest request = lastRequest("POST", "/v1/customers");
         assertThat(request.idempotencyKey()).isEqualTo(key);
-        assertThat(request.params()).containsEntry("email", "ada@example.com")
+        assertThat(request.params())
+                .containsEntry("email", "ada@example.com")
                 .containsEntry("metadata", Map.of("user_id", user.value()));
         assertThat(gateway.findCustomerByUserId(user)).contains(customer);
 
@@ -117,31 +129,46 @@ class StripePaymentGatewayIT {
     void buildsASubscriptionCheckoutWithTrialMetadataAndAPromotionCodeLookedUpByCode() {
         CustomerId customer = newCustomer();
         String key = unique("checkout-");
-        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION,
-                customer, List.of(new LineItem.OfPrice("price_pro_monthly", 1)), OK, CANCEL, "user_ada", 14,
-                "LAUNCH20", Map.of("user_id", "user_ada", "plan", "pro"), Map.of("user_id", "user_ada"), key));
+        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(
+                CheckoutMode.SUBSCRIPTION,
+                customer,
+                List.of(new LineItem.OfPrice("price_pro_monthly", 1)),
+                OK,
+                CANCEL,
+                "user_ada",
+                14,
+                "LAUNCH20",
+                Map.of("user_id", "user_ada", "plan", "pro"),
+                Map.of("user_id", "user_ada"),
+                key));
 
         RecordedRequest request = lastRequest("POST", "/v1/checkout/sessions");
         assertThat(request.idempotencyKey()).isEqualTo(key);
         Map<String, Object> params = request.params();
-        assertThat(params).containsEntry("mode", "subscription").containsEntry("customer", customer.value())
-                .containsEntry("client_reference_id", "user_ada").containsEntry("success_url", OK)
+        assertThat(params)
+                .containsEntry("mode", "subscription")
+                .containsEntry("customer", customer.value())
+                .containsEntry("client_reference_id", "user_ada")
+                .containsEntry("success_url", OK)
                 .containsEntry("cancel_url", CANCEL)
                 .containsEntry("metadata", Map.of("user_id", "user_ada", "plan", "pro"));
-        assertThat(list(params.get("line_items"))).containsExactly(Map.of("price", "price_pro_monthly",
-                "quantity", "1"));
-        assertThat(map(params.get("subscription_data"))).containsEntry("trial_period_days", "14")
+        assertThat(list(params.get("line_items")))
+                .containsExactly(Map.of("price", "price_pro_monthly", "quantity", "1"));
+        assertThat(map(params.get("subscription_data")))
+                .containsEntry("trial_period_days", "14")
                 .containsEntry("metadata", Map.of("user_id", "user_ada"));
         assertThat(list(params.get("discounts"))).containsExactly(Map.of("promotion_code", "promo_launch20"));
-        assertThat(lastRequest("GET", "/v1/promotion_codes").params()).containsEntry("code", "LAUNCH20")
+        assertThat(lastRequest("GET", "/v1/promotion_codes").params())
+                .containsEntry("code", "LAUNCH20")
                 .containsEntry("active", "true");
 
         assertThat(session.mode()).isEqualTo(CheckoutMode.SUBSCRIPTION);
         assertThat(session.customerId()).isEqualTo(customer);
         assertThat(session.clientReferenceId()).isEqualTo("user_ada");
         assertThat(session.status()).isEqualTo("open");
-        Subscription trialing = gateway.getSubscription(emulator.completeCheckoutSession(session.id())
-                .subscriptionId()).orElseThrow();
+        Subscription trialing = gateway.getSubscription(
+                        emulator.completeCheckoutSession(session.id()).subscriptionId())
+                .orElseThrow();
         assertThat(trialing.status()).isEqualTo(SubscriptionStatus.TRIALING);
         assertThat(Duration.between(trialing.trialStart(), trialing.trialEnd())).isEqualTo(Duration.ofDays(14));
         assertThat(trialing.metadata()).containsEntry("user_id", "user_ada");
@@ -150,8 +177,17 @@ class StripePaymentGatewayIT {
     @Test
     void leavesOutTheTrialAndSubscriptionDataWhenThereAreNone() {
         CustomerId customer = newCustomer();
-        gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION, customer,
-                List.of(new LineItem.OfPrice("price_pro_monthly", 1)), OK, CANCEL, null, 0, null, Map.of(), Map.of(),
+        gateway.createCheckoutSession(new CheckoutRequest(
+                CheckoutMode.SUBSCRIPTION,
+                customer,
+                List.of(new LineItem.OfPrice("price_pro_monthly", 1)),
+                OK,
+                CANCEL,
+                null,
+                0,
+                null,
+                Map.of(),
+                Map.of(),
                 unique("checkout-")));
         assertThat(lastRequest("POST", "/v1/checkout/sessions").params())
                 .doesNotContainKeys("subscription_data", "discounts", "client_reference_id", "metadata");
@@ -160,34 +196,64 @@ class StripePaymentGatewayIT {
     @Test
     void usesAPromotionCodeIdAsIsAndRejectsAnUnknownCodeBeforeCreatingASession() {
         CustomerId customer = newCustomer();
-        gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION, customer,
-                List.of(new LineItem.OfPrice("price_pro_monthly", 1)), OK, CANCEL, null, 0, "promo_launch20",
-                Map.of(), Map.of(), unique("checkout-")));
+        gateway.createCheckoutSession(new CheckoutRequest(
+                CheckoutMode.SUBSCRIPTION,
+                customer,
+                List.of(new LineItem.OfPrice("price_pro_monthly", 1)),
+                OK,
+                CANCEL,
+                null,
+                0,
+                "promo_launch20",
+                Map.of(),
+                Map.of(),
+                unique("checkout-")));
         assertThat(list(lastRequest("POST", "/v1/checkout/sessions").params().get("discounts")))
                 .containsExactly(Map.of("promotion_code", "promo_launch20"));
 
         int sessionsBefore = emulator.requestLog().size();
-        assertThatThrownBy(() -> gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.SUBSCRIPTION,
-                customer, List.of(new LineItem.OfPrice("price_pro_monthly", 1)), OK, CANCEL, null, 0, "NOSUCHCODE",
-                Map.of(), Map.of(), unique("checkout-"))))
+        assertThatThrownBy(() -> gateway.createCheckoutSession(new CheckoutRequest(
+                        CheckoutMode.SUBSCRIPTION,
+                        customer,
+                        List.of(new LineItem.OfPrice("price_pro_monthly", 1)),
+                        OK,
+                        CANCEL,
+                        null,
+                        0,
+                        "NOSUCHCODE",
+                        Map.of(),
+                        Map.of(),
+                        unique("checkout-"))))
                 .isInstanceOfSatisfying(GatewayRejectedException.class, e -> {
                     assertThat(e.param()).isEqualTo("promotion_code");
                     assertThat(e.status()).isEqualTo(400);
                 });
-        assertThat(emulator.requestLog().subList(sessionsBefore, emulator.requestLog().size()))
+        assertThat(emulator.requestLog()
+                        .subList(sessionsBefore, emulator.requestLog().size()))
                 .noneMatch(r -> r.method().equals("POST") && r.path().equals("/v1/checkout/sessions"));
     }
 
     @Test
     void buildsAOneTimeCheckoutWithAServerComputedAmount() {
         CustomerId customer = newCustomer();
-        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.PAYMENT, customer,
+        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(
+                CheckoutMode.PAYMENT,
+                customer,
                 List.of(new LineItem.OfAmount("prod_template_pack", Money.of(3920, "usd"), 2, "price_template_pack")),
-                OK, CANCEL, "user_ada", 0, null, Map.of("price_id", "price_template_pack", "quantity", "2"), Map.of(),
+                OK,
+                CANCEL,
+                "user_ada",
+                0,
+                null,
+                Map.of("price_id", "price_template_pack", "quantity", "2"),
+                Map.of(),
                 unique("checkout-")));
-        assertThat(list(lastRequest("POST", "/v1/checkout/sessions").params().get("line_items"))).containsExactly(
-                Map.of("price_data", Map.of("product", "prod_template_pack", "unit_amount", "3920", "currency", "usd"),
-                        "quantity", "2"));
+        assertThat(list(lastRequest("POST", "/v1/checkout/sessions").params().get("line_items")))
+                .containsExactly(Map.of(
+                        "price_data",
+                        Map.of("product", "prod_template_pack", "unit_amount", "3920", "currency", "usd"),
+                        "quantity",
+                        "2"));
         assertThat(session.mode()).isEqualTo(CheckoutMode.PAYMENT);
         assertThat(session.amountTotal()).isEqualTo(7840L);
         assertThat(session.currency()).isEqualTo("usd");
@@ -228,10 +294,13 @@ class StripePaymentGatewayIT {
         assertThat(first.items()).hasSize(2);
         assertThat(first.hasMore()).isTrue();
         Page<Product> second = gateway.listProducts(new ProductQuery(true, 2, first.nextCursor()));
-        assertThat(second.items()).extracting(Product::id).doesNotContainAnyElementsOf(
-                first.items().stream().map(Product::id).toList());
-        Product pro = new ArrayList<>(gateway.listProducts(new ProductQuery(true, 100, null)).items()).stream()
-                .filter(p -> p.id().equals("prod_pro")).findFirst().orElseThrow();
+        assertThat(second.items())
+                .extracting(Product::id)
+                .doesNotContainAnyElementsOf(
+                        first.items().stream().map(Product::id).toList());
+        Product pro = new ArrayList<>(
+                        gateway.listProducts(new ProductQuery(true, 100, null)).items())
+                .stream().filter(p -> p.id().equals("prod_pro")).findFirst().orElseThrow();
         assertThat(pro.name()).isEqualTo("Pro");
         assertThat(pro.description()).isEqualTo("For growing teams.");
         assertThat(pro.defaultPriceId()).isEqualTo("price_pro_monthly");
@@ -265,8 +334,8 @@ class StripePaymentGatewayIT {
     @Test
     void changesThePriceOfTheFirstItemWithTheProrationBehaviour() {
         Subscription subscription = subscribed(newCustomer(), "price_basic_monthly");
-        Subscription changed = gateway.changeSubscriptionPrice(subscription.id(), "price_pro_monthly",
-                ProrationBehavior.NONE, "billing-change-1");
+        Subscription changed = gateway.changeSubscriptionPrice(
+                subscription.id(), "price_pro_monthly", ProrationBehavior.NONE, "billing-change-1");
         RecordedRequest request = lastRequest("POST", "/v1/subscriptions/" + subscription.id());
         assertThat(request.idempotencyKey()).isEqualTo("billing-change-1");
         assertThat(request.params()).containsEntry("proration_behavior", "none");
@@ -283,14 +352,17 @@ class StripePaymentGatewayIT {
         Subscription subscription = subscribed(newCustomer(), "price_basic_monthly");
         SourceVersion previous = subscription.version();
         for (int i = 0; i < 5; i++) {
-            SourceVersion next = gateway.getSubscription(subscription.id()).orElseThrow().version();
+            SourceVersion next =
+                    gateway.getSubscription(subscription.id()).orElseThrow().version();
             assertThat(next.source()).isEqualTo(SourceVersion.Source.REFETCH);
             assertThat(next.isNewerThan(previous)).isTrue();
             previous = next;
         }
         List<Subscription> listed = gateway.listSubscriptions(subscription.customerId());
-        assertThat(listed).singleElement().satisfies(s -> assertThat(s.version().isNewerThan(
-                subscription.version())).isTrue());
+        assertThat(listed)
+                .singleElement()
+                .satisfies(s -> assertThat(s.version().isNewerThan(subscription.version()))
+                        .isTrue());
     }
 
     @Test
@@ -306,7 +378,8 @@ class StripePaymentGatewayIT {
             Subscription canceling = gateway.cancelSubscription(subscription.id(), true, unique("billing-cancel-"));
             Subscription late = read.get(30, TimeUnit.SECONDS).orElseThrow();
             assertThat(canceling.version().isNewerThan(late.version()))
-                    .as("cancel %s, read %s", canceling.version(), late.version()).isTrue();
+                    .as("cancel %s, read %s", canceling.version(), late.version())
+                    .isTrue();
         } finally {
             reader.shutdownNow();
         }
@@ -316,12 +389,14 @@ class StripePaymentGatewayIT {
     void readsInvoicesWithTheirSubscriptionLinksAndPages() {
         CustomerId customer = newCustomer();
         Subscription subscription = subscribed(customer, "price_basic_monthly");
-        gateway.changeSubscriptionPrice(subscription.id(), "price_basic_yearly", ProrationBehavior.ALWAYS_INVOICE,
-                unique("change-"));
+        gateway.changeSubscriptionPrice(
+                subscription.id(), "price_basic_yearly", ProrationBehavior.ALWAYS_INVOICE, unique("change-"));
         Page<Invoice> first = gateway.listInvoices(customer, 1, null);
         assertThat(first.hasMore()).isTrue();
         Page<Invoice> second = gateway.listInvoices(customer, 1, first.nextCursor());
-        assertThat(second.items()).extracting(Invoice::id).doesNotContain(first.items().get(0).id());
+        assertThat(second.items())
+                .extracting(Invoice::id)
+                .doesNotContain(first.items().get(0).id());
         Invoice invoice = second.items().get(0);
         assertThat(invoice.subscriptionId()).isEqualTo(subscription.id());
         assertThat(invoice.customerId()).isEqualTo(customer);
@@ -350,14 +425,26 @@ class StripePaymentGatewayIT {
         gateway.setDefaultPaymentMethod(customer, mastercard);
         assertThat(lastRequest("POST", "/v1/customers/" + customer.value()).params())
                 .containsEntry("invoice_settings", Map.of("default_payment_method", mastercard));
-        assertThat(gateway.getPaymentMethod(mastercard).orElseThrow().isDefault()).isTrue();
+        assertThat(gateway.getPaymentMethod(mastercard).orElseThrow().isDefault())
+                .isTrue();
     }
 
     @Test
     void aGuestsTaxedCheckoutCollectsTheAddressWithoutACustomerToUpdate() {
-        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.PAYMENT, null,
-                List.of(new LineItem.OfPrice("price_credits_100", 1)), OK, CANCEL, null, 0, null, Map.of(), Map.of(),
-                unique("guest-"), "guest@example.com", true));
+        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(
+                CheckoutMode.PAYMENT,
+                null,
+                List.of(new LineItem.OfPrice("price_credits_100", 1)),
+                OK,
+                CANCEL,
+                null,
+                0,
+                null,
+                Map.of(),
+                Map.of(),
+                unique("guest-"),
+                "guest@example.com",
+                true));
         assertThat(lastRequest("POST", "/v1/checkout/sessions").params())
                 .containsEntry("automatic_tax", Map.of("enabled", "true"))
                 .containsEntry("tax_id_collection", Map.of("enabled", "true"))
@@ -370,15 +457,26 @@ class StripePaymentGatewayIT {
     @Test
     void refundsWithTheCoresKeyAndReason() {
         CustomerId customer = newCustomer();
-        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.PAYMENT, customer,
-                List.of(new LineItem.OfPrice("price_credits_100", 1)), OK, CANCEL, null, 0, null, Map.of(), Map.of(),
+        CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(
+                CheckoutMode.PAYMENT,
+                customer,
+                List.of(new LineItem.OfPrice("price_credits_100", 1)),
+                OK,
+                CANCEL,
+                null,
+                0,
+                null,
+                Map.of(),
+                Map.of(),
                 unique("checkout-")));
         String paymentIntent = emulator.completeCheckoutSession(session.id()).paymentIntentId();
-        var refund = gateway.createRefund(new RefundRequest(paymentIntent, 250L, "requested_by_customer",
-                "billing-refund-1"));
+        var refund = gateway.createRefund(
+                new RefundRequest(paymentIntent, 250L, "requested_by_customer", "billing-refund-1"));
         RecordedRequest request = lastRequest("POST", "/v1/refunds");
         assertThat(request.idempotencyKey()).isEqualTo("billing-refund-1");
-        assertThat(request.params()).containsEntry("payment_intent", paymentIntent).containsEntry("amount", "250")
+        assertThat(request.params())
+                .containsEntry("payment_intent", paymentIntent)
+                .containsEntry("amount", "250")
                 .containsEntry("reason", "requested_by_customer");
         assertThat(refund.amount()).isEqualTo(Money.of(250, "usd"));
         assertThat(refund.paymentIntentId()).isEqualTo(paymentIntent);
@@ -393,9 +491,11 @@ class StripePaymentGatewayIT {
         gateway.reportMeterEvent(event);
         List<RecordedRequest> posts = emulator.requestLog().stream()
                 .filter(r -> r.path().equals("/v1/billing/meter_events")
-                        && event.identifier().equals(r.params().get("identifier"))).toList();
+                        && event.identifier().equals(r.params().get("identifier")))
+                .toList();
         assertThat(posts).extracting(RecordedRequest::status).containsExactly(200, 400);
-        assertThat(posts.get(0).params()).containsEntry("event_name", "api_calls")
+        assertThat(posts.get(0).params())
+                .containsEntry("event_name", "api_calls")
                 .containsEntry("payload", Map.of("stripe_customer_id", customer.value(), "value", "7"))
                 .containsEntry("timestamp", Long.toString(event.timestamp().getEpochSecond()));
     }
@@ -405,7 +505,8 @@ class StripePaymentGatewayIT {
         CustomerId customer = newCustomer();
         EmittedEvent created = emulator.events().stream()
                 .filter(e -> e.type().equals("customer.created") && e.objectId().equals(customer.value()))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         StripeEvent event = gateway.getEvent(created.id()).orElseThrow();
         assertThat(event.id()).isEqualTo(created.id());
         assertThat(event.type()).isEqualTo("customer.created");

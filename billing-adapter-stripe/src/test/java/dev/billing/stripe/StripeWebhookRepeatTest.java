@@ -1,9 +1,11 @@
 package dev.billing.stripe;
 
+import static dev.billing.stripe.TestWebhooks.fixture;
+import static dev.billing.stripe.TestWebhooks.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.StripeEvent;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -12,10 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static dev.billing.stripe.TestWebhooks.fixture;
-import static dev.billing.stripe.TestWebhooks.header;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * One verifier, used again and again and from several threads at once, verifies and decodes every delivery the same
@@ -25,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StripeWebhookRepeatTest {
     private static final String SECRET = "whsec_repeat";
     private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
-    private final StripeWebhookVerifier verifier = StripeWebhookVerifier.create(List.of("whsec_rotated_out", SECRET),
-            Clock.fixed(NOW, ZoneOffset.UTC));
+    private final StripeWebhookVerifier verifier =
+            StripeWebhookVerifier.create(List.of("whsec_rotated_out", SECRET), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private int decodedInARow(byte[] body, int times) {
         String signature = header(SECRET, NOW.getEpochSecond(), body);
@@ -42,9 +41,11 @@ class StripeWebhookRepeatTest {
 
     @Test
     void verifiesAndDecodesTheSameDeliveriesRepeatedly() {
-        assertThat(decodedInARow(fixture("customer.subscription.updated.json"), 500)).isEqualTo(500);
+        assertThat(decodedInARow(fixture("customer.subscription.updated.json"), 500))
+                .isEqualTo(500);
         assertThat(decodedInARow(fixture("invoice.paid.json"), 500)).isEqualTo(500);
-        assertThat(decodedInARow(StripeWebhookVerifierTest.largeInvoiceEvent(300 * 1024), 5)).isEqualTo(5);
+        assertThat(decodedInARow(StripeWebhookVerifierTest.largeInvoiceEvent(300 * 1024), 5))
+                .isEqualTo(5);
     }
 
     @Test

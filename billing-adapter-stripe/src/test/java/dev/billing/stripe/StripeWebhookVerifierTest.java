@@ -1,5 +1,12 @@
 package dev.billing.stripe;
 
+import static dev.billing.stripe.TestWebhooks.fixture;
+import static dev.billing.stripe.TestWebhooks.header;
+import static dev.billing.stripe.TestWebhooks.v1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -8,13 +15,6 @@ import com.stripe.net.Webhook;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
 import dev.billing.core.model.event.StripeEvent;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,13 +23,12 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import static dev.billing.stripe.TestWebhooks.fixture;
-import static dev.billing.stripe.TestWebhooks.header;
-import static dev.billing.stripe.TestWebhooks.v1;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StripeWebhookVerifierTest {
     private static final String SECRET = "whsec_current_4f1c2b9d8e7a6f5e4d3c2b1a";
@@ -96,8 +95,19 @@ class StripeWebhookVerifierTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"junk", "t", "=", ",,,", "v1", "t=,v1=", "signature", "t=1795100001",
-                "v1=abcdef", "t=1,t=2,v1=00"})
+        @ValueSource(
+                strings = {
+                    "junk",
+                    "t",
+                    "=",
+                    ",,,",
+                    "v1",
+                    "t=,v1=",
+                    "signature",
+                    "t=1795100001",
+                    "v1=abcdef",
+                    "t=1,t=2,v1=00"
+                })
         void rejectsAJunkHeader(String junk) {
             assertThat(rejection(() -> verifier.verify(body, junk))).isEqualTo(Reason.MALFORMED_SIGNATURE);
         }
@@ -135,14 +145,16 @@ class StripeWebhookVerifierTest {
         void rejectsATimestamp301SecondsOld() {
             assertThat(rejection(() -> verifier.verify(body, header(SECRET, T - 301, body))))
                     .isEqualTo(Reason.TIMESTAMP_TOO_OLD);
-            assertThat(verifier.verify(body, header(SECRET, T - 300, body)).id()).isEqualTo("evt_1QzB2sSubUpd");
+            assertThat(verifier.verify(body, header(SECRET, T - 300, body)).id())
+                    .isEqualTo("evt_1QzB2sSubUpd");
         }
 
         @Test
         void rejectsATimestamp301SecondsInTheFuture() {
             assertThat(rejection(() -> verifier.verify(body, header(SECRET, T + 301, body))))
                     .isEqualTo(Reason.TIMESTAMP_IN_FUTURE);
-            assertThat(verifier.verify(body, header(SECRET, T + 300, body)).id()).isEqualTo("evt_1QzB2sSubUpd");
+            assertThat(verifier.verify(body, header(SECRET, T + 300, body)).id())
+                    .isEqualTo("evt_1QzB2sSubUpd");
         }
 
         @Test
@@ -156,22 +168,31 @@ class StripeWebhookVerifierTest {
         @Test
         void rejectsAReSerializedBody() {
             String header = header(SECRET, T, body);
-            JsonObject sameJson = JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
-            byte[] compact = new GsonBuilder().serializeNulls().create().toJson(sameJson)
-                    .getBytes(StandardCharsets.UTF_8);
-            byte[] pretty = new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(sameJson)
+            JsonObject sameJson = JsonParser.parseString(new String(body, StandardCharsets.UTF_8))
+                    .getAsJsonObject();
+            byte[] compact =
+                    new GsonBuilder().serializeNulls().create().toJson(sameJson).getBytes(StandardCharsets.UTF_8);
+            byte[] pretty = new GsonBuilder()
+                    .serializeNulls()
+                    .setPrettyPrinting()
+                    .create()
+                    .toJson(sameJson)
                     .getBytes(StandardCharsets.UTF_8);
             assertThat(Arrays.equals(compact, body)).isFalse();
-            assertThat(JsonParser.parseString(new String(compact, StandardCharsets.UTF_8)).equals(sameJson)).isTrue();
-            assertThat(JsonParser.parseString(new String(pretty, StandardCharsets.UTF_8)).equals(sameJson)).isTrue();
+            assertThat(JsonParser.parseString(new String(compact, StandardCharsets.UTF_8))
+                            .equals(sameJson))
+                    .isTrue();
+            assertThat(JsonParser.parseString(new String(pretty, StandardCharsets.UTF_8))
+                            .equals(sameJson))
+                    .isTrue();
             assertThat(rejection(() -> verifier.verify(compact, header))).isEqualTo(Reason.NO_MATCHING_SIGNATURE);
             assertThat(rejection(() -> verifier.verify(pretty, header))).isEqualTo(Reason.NO_MATCHING_SIGNATURE);
         }
 
         @Test
         void acceptsSeveralV1SignaturesWhenOneMatches() {
-            String header = "t=" + T + ",v1=" + v1("whsec_old_endpoint", T, body) + ",v0=deadbeef"
-                    + ",v1=" + v1(SECRET, T, body) + ",v1=" + "0".repeat(64);
+            String header = "t=" + T + ",v1=" + v1("whsec_old_endpoint", T, body) + ",v0=deadbeef" + ",v1="
+                    + v1(SECRET, T, body) + ",v1=" + "0".repeat(64);
             assertThat(verifier.verify(body, header).id()).isEqualTo("evt_1QzB2sSubUpd");
         }
 
@@ -208,12 +229,17 @@ class StripeWebhookVerifierTest {
             Throwable fused = catchThrowable(() -> verifier.verifyAndDecode(payload, header));
             try {
                 StripeEvent event = verifier.verify(payload, header);
-                assertThat(fused).as("verifyAndDecode refuses what verify accepts").isNull();
+                assertThat(fused)
+                        .as("verifyAndDecode refuses what verify accepts")
+                        .isNull();
                 assertThat(verifier.verifyAndDecode(payload, header).event()).isEqualTo(event);
                 return event;
             } catch (WebhookRejectedException e) {
-                assertThat(fused).as("verifyAndDecode refuses alike").isInstanceOfSatisfying(
-                        WebhookRejectedException.class, f -> assertThat(f.reason()).isEqualTo(e.reason()));
+                assertThat(fused)
+                        .as("verifyAndDecode refuses alike")
+                        .isInstanceOfSatisfying(
+                                WebhookRejectedException.class,
+                                f -> assertThat(f.reason()).isEqualTo(e.reason()));
                 throw e;
             }
         }
@@ -241,68 +267,90 @@ class StripeWebhookVerifierTest {
         }
 
         @Test
-        @DisplayName("a key named twice in the event, its data or its object is refused: another parser could read the other value")
+        @DisplayName(
+                "a key named twice in the event, its data or its object is refused: another parser could read the other value")
         void rejectsDuplicateKeys() {
             String body = "\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":1795100001,"
                     + "\"data\":{\"object\":{\"id\":\"in_1\",\"object\":\"invoice\",\"customer\":\"cus_1\"}}}";
-            assertThat(rejectionOf("{\"id\":\"evt_a\",\"id\":\"evt_b\"," + body)).isEqualTo(Reason.MALFORMED_PAYLOAD);
-            assertThat(rejectionOf("{\"id\":\"evt_a\"," + body.replace("\"customer\":\"cus_1\"",
-                    "\"customer\":\"cus_1\",\"customer\":\"cus_2\""))).isEqualTo(Reason.MALFORMED_PAYLOAD);
-            assertThat(rejectionOf("{\"id\":\"evt_a\"," + body.replace("\"data\":{", "\"data\":{\"previous_attributes\":{},"
-                    + "\"previous_attributes\":{},"))).isEqualTo(Reason.MALFORMED_PAYLOAD);
+            assertThat(rejectionOf("{\"id\":\"evt_a\",\"id\":\"evt_b\"," + body))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
+            assertThat(rejectionOf("{\"id\":\"evt_a\","
+                            + body.replace("\"customer\":\"cus_1\"", "\"customer\":\"cus_1\",\"customer\":\"cus_2\"")))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
+            assertThat(rejectionOf("{\"id\":\"evt_a\","
+                            + body.replace(
+                                    "\"data\":{",
+                                    "\"data\":{\"previous_attributes\":{}," + "\"previous_attributes\":{},")))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
             // the same key in two different objects is fine
             assertThat(verified(("{\"id\":\"evt_a\",\"metadata\":{\"id\":\"x\"}," + body)
-                    .getBytes(StandardCharsets.UTF_8)).id()).isEqualTo("evt_a");
+                                    .getBytes(StandardCharsets.UTF_8))
+                            .id())
+                    .isEqualTo("evt_a");
         }
 
         @Test
         void survivesHostileNestingWhereNothingIsRead() {
             String deep = "[".repeat(200_000) + "]".repeat(200_000);
             byte[] body = ("{\"id\":\"evt_a\",\"x\":" + deep + ",\"object\":\"event\",\"type\":\"t\","
-                    + "\"created\":1795100001,\"data\":{\"object\":{\"id\":\"in_1\"}}}").getBytes(StandardCharsets.UTF_8);
+                            + "\"created\":1795100001,\"data\":{\"object\":{\"id\":\"in_1\"}}}")
+                    .getBytes(StandardCharsets.UTF_8);
             assertThat(verified(body).id()).isEqualTo("evt_a");
         }
 
         @Test
         void rejectsJsonWithoutIdOrType() {
             assertThat(rejectionOf("{\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":1795100001,"
-                    + "\"data\":{\"object\":{\"id\":\"in_1\",\"object\":\"invoice\"}}}")).isEqualTo(Reason.MALFORMED_PAYLOAD);
+                            + "\"data\":{\"object\":{\"id\":\"in_1\",\"object\":\"invoice\"}}}"))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
             assertThat(rejectionOf("{\"id\":\"evt_1\",\"object\":\"event\",\"created\":1795100001,"
-                    + "\"data\":{\"object\":{\"id\":\"in_1\",\"object\":\"invoice\"}}}")).isEqualTo(Reason.MALFORMED_PAYLOAD);
+                            + "\"data\":{\"object\":{\"id\":\"in_1\",\"object\":\"invoice\"}}}"))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
             assertThat(rejectionOf("{}")).isEqualTo(Reason.MALFORMED_PAYLOAD);
         }
 
         @Test
         void rejectsJsonWithoutCreatedOrDataObject() {
             assertThat(rejectionOf("{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"invoice.paid\","
-                    + "\"data\":{\"object\":{\"id\":\"in_1\"}}}")).isEqualTo(Reason.MALFORMED_PAYLOAD);
+                            + "\"data\":{\"object\":{\"id\":\"in_1\"}}}"))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
             assertThat(rejectionOf("{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"invoice.paid\","
-                    + "\"created\":\"1795100001\",\"data\":{\"object\":{\"id\":\"in_1\"}}}")).isEqualTo(Reason.MALFORMED_PAYLOAD);
+                            + "\"created\":\"1795100001\",\"data\":{\"object\":{\"id\":\"in_1\"}}}"))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
             assertThat(rejectionOf("{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"invoice.paid\","
-                    + "\"created\":1795100001,\"data\":{}}")).isEqualTo(Reason.MALFORMED_PAYLOAD);
+                            + "\"created\":1795100001,\"data\":{}}"))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
             assertThat(rejectionOf("{\"id\":\"evt_1\",\"object\":\"event\",\"type\":\"invoice.paid\","
-                    + "\"created\":1795100001.5,\"data\":{\"object\":{}}}")).isEqualTo(Reason.MALFORMED_PAYLOAD);
+                            + "\"created\":1795100001.5,\"data\":{\"object\":{}}}"))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
         }
 
         @Test
         void rejectsJsonOfTheWrongShape() {
             assertThat(rejectionOf("{\"id\":42,\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":1,"
-                    + "\"data\":{\"object\":{}}}")).isEqualTo(Reason.MALFORMED_PAYLOAD);
+                            + "\"data\":{\"object\":{}}}"))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
             assertThat(rejectionOf("{\"id\":\"evt_1\",\"object\":\"customer\",\"type\":\"invoice.paid\",\"created\":1,"
-                    + "\"data\":{\"object\":{}}}")).isEqualTo(Reason.MALFORMED_PAYLOAD);
+                            + "\"data\":{\"object\":{}}}"))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
             assertThat(rejectionOf("{\"id\":\"evt_1\",\"type\":\"invoice.paid\",\"created\":1,\"livemode\":\"yes\","
-                    + "\"data\":{\"object\":{}}}")).isEqualTo(Reason.MALFORMED_PAYLOAD);
+                            + "\"data\":{\"object\":{}}}"))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
             assertThat(rejectionOf("{\"id\":\"evt\\u0000\",\"type\":\"invoice.paid\",\"created\":1,"
-                    + "\"data\":{\"object\":{}}}")).isEqualTo(Reason.MALFORMED_PAYLOAD);
+                            + "\"data\":{\"object\":{}}}"))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
             assertThat(rejectionOf("{\"id\":\"evt_1\",\"type\":\"invoice.paid\",\"created\":1,"
-                    + "\"data\":{\"object\":{}}} trailing")).isEqualTo(Reason.MALFORMED_PAYLOAD);
+                            + "\"data\":{\"object\":{}}} trailing"))
+                    .isEqualTo(Reason.MALFORMED_PAYLOAD);
         }
 
         @Test
         void rejectsAV2ThinEvent() {
             assertThat(rejection(() -> verified(fixture("v2.thin-event.json")))).isEqualTo(Reason.UNSUPPORTED_EVENT);
-            assertThat(rejectionOf("{\"id\":\"evt_1\",\"type\":\"v1.billing.meter.error_report_triggered\","
-                    + "\"created\":1795100001,\"related_object\":{\"id\":\"mtr_1\",\"type\":\"billing.meter\"}}"))
+            assertThat(
+                            rejectionOf(
+                                    "{\"id\":\"evt_1\",\"type\":\"v1.billing.meter.error_report_triggered\","
+                                            + "\"created\":1795100001,\"related_object\":{\"id\":\"mtr_1\",\"type\":\"billing.meter\"}}"))
                     .isEqualTo(Reason.UNSUPPORTED_EVENT);
         }
 
@@ -344,21 +392,24 @@ class StripeWebhookVerifierTest {
             String guest = "{\"id\":\"evt_g\",\"type\":\"charge.succeeded\",\"created\":1795100001,\"data\":"
                     + "{\"object\":{\"id\":\"ch_g\",\"object\":\"charge\",\"customer\":null,\"payment_intent\":"
                     + "\"pi_g\",\"billing_details\":{\"email\":\"guest@example.com\"}}}}";
-            assertThat(verified(guest.getBytes(StandardCharsets.UTF_8)).subjectId()).isEqualTo("pi_g");
+            assertThat(verified(guest.getBytes(StandardCharsets.UTF_8)).subjectId())
+                    .isEqualTo("pi_g");
             String expanded = "{\"id\":\"evt_e\",\"type\":\"payment_intent.succeeded\",\"created\":1795100001,"
                     + "\"data\":{\"object\":{\"id\":\"pi_e\",\"object\":\"payment_intent\",\"customer\":"
                     + "{\"id\":\"cus_e\",\"object\":\"customer\"}}}}";
-            assertThat(verified(expanded.getBytes(StandardCharsets.UTF_8)).subjectId()).isEqualTo("cus_e");
+            assertThat(verified(expanded.getBytes(StandardCharsets.UTF_8)).subjectId())
+                    .isEqualTo("cus_e");
             String odd = "{\"id\":\"evt_o\",\"type\":\"payment_intent.succeeded\",\"created\":1795100001,"
                     + "\"data\":{\"object\":{\"id\":\"pi_o\",\"object\":\"payment_intent\",\"customer\":7}}}";
-            assertThat(verified(odd.getBytes(StandardCharsets.UTF_8)).subjectId()).isEqualTo("pi_o");
+            assertThat(verified(odd.getBytes(StandardCharsets.UTF_8)).subjectId())
+                    .isEqualTo("pi_o");
         }
 
         @Test
         void readsTheEnvelopeWhateverTheFieldOrder() {
             StripeEvent event = verified(("{\"data\":{\"previous_attributes\":{\"id\":\"x\"},\"object\":{\"metadata\":"
-                    + "{\"id\":\"nested\"},\"object\":\"invoice\",\"id\":\"in_9\"}},\"type\":\"invoice.paid\","
-                    + "\"created\":1795100001,\"id\":\"evt_9\",\"livemode\":true,\"api_version\":null}")
+                            + "{\"id\":\"nested\"},\"object\":\"invoice\",\"id\":\"in_9\"}},\"type\":\"invoice.paid\","
+                            + "\"created\":1795100001,\"id\":\"evt_9\",\"livemode\":true,\"api_version\":null}")
                     .getBytes(StandardCharsets.UTF_8));
             assertThat(event.id()).isEqualTo("evt_9");
             assertThat(event.objectId()).isEqualTo("in_9");
@@ -377,8 +428,8 @@ class StripeWebhookVerifierTest {
             byte[] mangledBody = body.clone();
             StringBuilder mangledHeader = new StringBuilder(validHeader);
             switch (i % 3) {
-                case 0 -> mangledHeader.setCharAt(random.nextInt(mangledHeader.length()),
-                        (char) (random.nextInt(95) + 32));
+                case 0 ->
+                    mangledHeader.setCharAt(random.nextInt(mangledHeader.length()), (char) (random.nextInt(95) + 32));
                 case 1 -> mangledBody[random.nextInt(mangledBody.length)] = (byte) random.nextInt(256);
                 default -> mangledHeader.insert(random.nextInt(mangledHeader.length()), ",=t=v1=,");
             }
@@ -400,15 +451,18 @@ class StripeWebhookVerifierTest {
         assertThatThrownBy(() -> StripeWebhookVerifier.create(List.of(" "), clock))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> StripeWebhookVerifier.create(List.of(SECRET), clock, Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tolerance");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tolerance");
         assertThatThrownBy(() -> StripeWebhookVerifier.create(List.of("whsec_a b"), clock))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("webhook secret")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("webhook secret")
                 .hasMessageNotContaining("whsec_a b");
     }
 
     /** The invoice.paid fixture with line items added until it is at least {@code size} bytes. */
     static byte[] largeInvoiceEvent(int size) {
-        JsonObject event = JsonParser.parseString(TestWebhooks.fixtureText("invoice.paid.json")).getAsJsonObject();
+        JsonObject event = JsonParser.parseString(TestWebhooks.fixtureText("invoice.paid.json"))
+                .getAsJsonObject();
         JsonObject invoice = event.getAsJsonObject("data").getAsJsonObject("object");
         JsonArray lines = invoice.getAsJsonObject("lines").getAsJsonArray("data");
         JsonObject line = lines.get(0).getAsJsonObject();

@@ -1,7 +1,6 @@
 package dev.billing.stripe;
 
 import dev.billing.testkit.webhook.StripeSignature;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Stripe's webhook signing scheme, computed independently of the verifier, and the event fixtures. */
 final class TestWebhooks {
-    private TestWebhooks() {
-    }
+    private TestWebhooks() {}
 
     /** {@code t=<t>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>}, as Stripe sends it. */
     static String header(String secret, long t, byte[] body) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Page;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,8 +39,7 @@ final class Keyset {
         return Integer.compare(a.length() - i, b.length() - j);
     };
 
-    private Keyset() {
-    }
+    private Keyset() {}
 
     /** What to return for a requested limit; the request asks for one more. */
     static int pageSize(int limit) {
@@ -85,14 +83,16 @@ final class Keyset {
         for (String part : parts) {
             array.add(part);
         }
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(array.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The parts of a cursor this store made, or an {@link InvalidRequestException} for anything else. */
     static List<String> decode(String cursor, int parts) {
         try {
-            JsonNode array = PostgrestClient.JSON.readTree(Base64.getUrlDecoder().decode(cursor));
+            JsonNode array =
+                    PostgrestClient.JSON.readTree(Base64.getUrlDecoder().decode(cursor));
             if (array != null && array.isArray() && array.size() == parts) {
                 List<String> values = new ArrayList<>(parts);
                 for (JsonNode part : array) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -52,7 +51,10 @@ final class PostgrestClient {
         this.http = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
                 // PostgREST speaks HTTP/1.1; over TLS (Supabase) HTTP/2 is negotiated, over plain http no h2c upgrade.
-                .version(config.url().getScheme().equals("https") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .version(
+                        config.url().getScheme().equals("https")
+                                ? HttpClient.Version.HTTP_2
+                                : HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
@@ -155,8 +157,14 @@ final class PostgrestClient {
                     if (attempt >= attempts || !(e.getCause() instanceof Retry)) {
                         throw e;
                     }
-                    LOG.log(System.Logger.Level.DEBUG, "Supabase {0} {1}: {2}; attempt {3} of {4}", method, resource,
-                            e.getMessage(), attempt + 1, attempts);
+                    LOG.log(
+                            System.Logger.Level.DEBUG,
+                            "Supabase {0} {1}: {2}; attempt {3} of {4}",
+                            method,
+                            resource,
+                            e.getMessage(),
+                            attempt + 1,
+                            attempts);
                     pause(RETRY_PAUSES_MILLIS[Math.min(attempt - 1, RETRY_PAUSES_MILLIS.length - 1)]);
                 }
             }
@@ -185,14 +193,20 @@ final class PostgrestClient {
             try {
                 response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (HttpConnectTimeoutException | ConnectException e) {
-                throw new StoreUnavailableException(describe() + ": Supabase is unreachable ("
-                        + e.getClass().getSimpleName() + ")", new Retry(e));
+                throw new StoreUnavailableException(
+                        describe() + ": Supabase is unreachable ("
+                                + e.getClass().getSimpleName() + ")",
+                        new Retry(e));
             } catch (HttpTimeoutException e) {
-                throw new StoreUnavailableException(describe() + ": Supabase did not answer within "
-                        + config.requestTimeout().toMillis() + " ms", e);
+                throw new StoreUnavailableException(
+                        describe() + ": Supabase did not answer within "
+                                + config.requestTimeout().toMillis() + " ms",
+                        e);
             } catch (IOException e) {
-                throw new StoreUnavailableException(describe() + ": Supabase connection failed ("
-                        + e.getClass().getSimpleName() + ")", new Retry(e));
+                throw new StoreUnavailableException(
+                        describe() + ": Supabase connection failed ("
+                                + e.getClass().getSimpleName() + ")",
+                        new Retry(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StoreUnavailableException(describe() + ": interrupted", e);
@@ -208,14 +222,20 @@ final class PostgrestClient {
             PostgrestError error = PostgrestError.parse(responseBody);
             String what = describe() + ": HTTP " + status + error.summary(config.serviceRoleKey());
             if (status == 401 || status == 403) {
-                if (error.code() == null || error.code().startsWith("PGRST3") || error.code().equals("42501")) {
+                if (error.code() == null
+                        || error.code().startsWith("PGRST3")
+                        || error.code().equals("42501")) {
                     return new SupabaseConfigurationException(what + ". Supabase refused the key: "
                             + "SUPABASE_SERVICE_ROLE_KEY must be the project's service_role key, and the billing SQL "
                             + "(billing-server supabase-sql) must have granted it the billing tables");
                 }
             }
-            if (status == 404 && (error.code() == null || error.code().equals("PGRST202")
-                    || error.code().equals("PGRST205") || error.code().equals("42P01") || error.code().equals("42883"))) {
+            if (status == 404
+                    && (error.code() == null
+                            || error.code().equals("PGRST202")
+                            || error.code().equals("PGRST205")
+                            || error.code().equals("42P01")
+                            || error.code().equals("42883"))) {
                 return new SupabaseConfigurationException(what + ". A billing table or function is missing, or "
                         + "SUPABASE_URL is not the project URL: apply the billing SQL (billing-server supabase-sql)");
             }
@@ -281,7 +301,8 @@ final class PostgrestClient {
             }
             if (message != null) {
                 String clean = message.replace(secret, "<key>");
-                s.append(code != null ? ": " : ", ").append(clean.length() > 300 ? clean.substring(0, 300) + "..." : clean);
+                s.append(code != null ? ": " : ", ")
+                        .append(clean.length() > 300 ? clean.substring(0, 300) + "..." : clean);
             }
             return s.toString();
         }

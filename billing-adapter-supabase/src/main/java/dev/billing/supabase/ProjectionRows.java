@@ -3,38 +3,26 @@ package dev.billing.supabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.error.StoreException;
-import dev.billing.core.model.audit.AuditCause;
-import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.payment.InvoiceStatus;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
-import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionPricing;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.port.SubscriptionStore;
-import dev.billing.core.model.UpsertResult;
-import dev.billing.core.model.UserId;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The projection's rows as PostgREST reads and writes them for {@link SupabaseSubscriptionStore} (and the analytics
  * tally's pricing): subscriptions, invoices, refunds and purchases to and from JSON objects.
  */
 final class ProjectionRows {
-    private ProjectionRows() {
-    }
+    private ProjectionRows() {}
 
     static ObjectNode toRow(Subscription s) {
         ObjectNode row = Rows.object();
@@ -78,11 +66,15 @@ final class ProjectionRows {
         }
         JsonNode percent = row.get("percent_off");
         long amountOff = row.hasNonNull("amount_off") ? Rows.longValue(row, "amount_off") : 0;
-        return new SubscriptionPricing(currency, Rows.longValue(row, "unit_amount"),
-                BillingInterval.parse(Rows.text(row, "recurring_interval")).orElseThrow(
-                        () -> new StoreException("Supabase holds a subscription with an unknown recurring_interval")),
+        return new SubscriptionPricing(
+                currency,
+                Rows.longValue(row, "unit_amount"),
+                BillingInterval.parse(Rows.text(row, "recurring_interval"))
+                        .orElseThrow(() ->
+                                new StoreException("Supabase holds a subscription with an unknown recurring_interval")),
                 Math.toIntExact(Rows.longValue(row, "interval_count")),
-                percent == null || percent.isNull() ? null : percent.decimalValue(), amountOff,
+                percent == null || percent.isNull() ? null : percent.decimalValue(),
+                amountOff,
                 amountOff == 0 ? null : Rows.text(row, "amount_off_currency"));
     }
 
@@ -92,16 +84,29 @@ final class ProjectionRows {
         if (stored != null && stored.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = stored.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
-                metadata.put(entry.getKey(), entry.getValue().isNull() ? "" : entry.getValue().asText());
+                metadata.put(
+                        entry.getKey(),
+                        entry.getValue().isNull() ? "" : entry.getValue().asText());
             }
         }
-        return new Subscription(Rows.requiredText(row, "id"), CustomerId.of(Rows.requiredText(row, "customer_id")),
-                SubscriptionStatus.fromStripe(Rows.text(row, "status")), Rows.text(row, "price_id"),
-                Rows.longValue(row, "quantity"), Rows.instant(row, "current_period_start"),
-                Rows.instant(row, "current_period_end"), Rows.bool(row, "cancel_at_period_end"),
-                Rows.instant(row, "cancel_at"), Rows.instant(row, "canceled_at"), Rows.instant(row, "ended_at"),
-                Rows.instant(row, "trial_start"), Rows.instant(row, "trial_end"), Rows.requiredInstant(row, "created"),
-                metadata, SourceVersion.fromKey(Rows.longValue(row, "version")), pricing(row));
+        return new Subscription(
+                Rows.requiredText(row, "id"),
+                CustomerId.of(Rows.requiredText(row, "customer_id")),
+                SubscriptionStatus.fromStripe(Rows.text(row, "status")),
+                Rows.text(row, "price_id"),
+                Rows.longValue(row, "quantity"),
+                Rows.instant(row, "current_period_start"),
+                Rows.instant(row, "current_period_end"),
+                Rows.bool(row, "cancel_at_period_end"),
+                Rows.instant(row, "cancel_at"),
+                Rows.instant(row, "canceled_at"),
+                Rows.instant(row, "ended_at"),
+                Rows.instant(row, "trial_start"),
+                Rows.instant(row, "trial_end"),
+                Rows.requiredInstant(row, "created"),
+                metadata,
+                SourceVersion.fromKey(Rows.longValue(row, "version")),
+                pricing(row));
     }
 
     static ObjectNode toRow(Invoice i) {
@@ -127,13 +132,23 @@ final class ProjectionRows {
     }
 
     static Invoice invoice(JsonNode row) {
-        return new Invoice(Rows.requiredText(row, "id"), CustomerId.of(Rows.requiredText(row, "customer_id")),
-                Rows.text(row, "subscription_id"), InvoiceStatus.fromStripe(Rows.text(row, "status")),
-                Rows.text(row, "number"), Rows.requiredText(row, "currency"), Rows.longValue(row, "amount_due"),
-                Rows.longValue(row, "amount_paid"), Rows.longValue(row, "amount_remaining"), Rows.text(row, "tax") == null ? null
-                : Rows.longValue(row, "tax"),
-                Rows.text(row, "hosted_invoice_url"), Rows.text(row, "invoice_pdf"), Rows.text(row, "billing_reason"),
-                Rows.instant(row, "period_start"), Rows.instant(row, "period_end"), Rows.requiredInstant(row, "created"),
+        return new Invoice(
+                Rows.requiredText(row, "id"),
+                CustomerId.of(Rows.requiredText(row, "customer_id")),
+                Rows.text(row, "subscription_id"),
+                InvoiceStatus.fromStripe(Rows.text(row, "status")),
+                Rows.text(row, "number"),
+                Rows.requiredText(row, "currency"),
+                Rows.longValue(row, "amount_due"),
+                Rows.longValue(row, "amount_paid"),
+                Rows.longValue(row, "amount_remaining"),
+                Rows.text(row, "tax") == null ? null : Rows.longValue(row, "tax"),
+                Rows.text(row, "hosted_invoice_url"),
+                Rows.text(row, "invoice_pdf"),
+                Rows.text(row, "billing_reason"),
+                Rows.instant(row, "period_start"),
+                Rows.instant(row, "period_end"),
+                Rows.requiredInstant(row, "created"),
                 SourceVersion.fromKey(Rows.longValue(row, "version")));
     }
 
@@ -153,10 +168,17 @@ final class ProjectionRows {
     }
 
     static PaymentRefund refund(JsonNode row) {
-        return new PaymentRefund(Rows.requiredText(row, "id"), CustomerId.of(Rows.requiredText(row, "customer_id")),
-                Rows.text(row, "charge_id"), Rows.text(row, "payment_intent_id"), Rows.longValue(row, "amount"),
-                Rows.requiredText(row, "currency"), Rows.requiredText(row, "status"), Rows.text(row, "reason"),
-                Rows.requiredInstant(row, "created"), SourceVersion.fromKey(Rows.longValue(row, "version")));
+        return new PaymentRefund(
+                Rows.requiredText(row, "id"),
+                CustomerId.of(Rows.requiredText(row, "customer_id")),
+                Rows.text(row, "charge_id"),
+                Rows.text(row, "payment_intent_id"),
+                Rows.longValue(row, "amount"),
+                Rows.requiredText(row, "currency"),
+                Rows.requiredText(row, "status"),
+                Rows.text(row, "reason"),
+                Rows.requiredInstant(row, "created"),
+                SourceVersion.fromKey(Rows.longValue(row, "version")));
     }
 
     static ObjectNode toRow(Purchase p) {
@@ -173,9 +195,14 @@ final class ProjectionRows {
     }
 
     static Purchase purchase(JsonNode row) {
-        return new Purchase(Rows.requiredText(row, "id"), CustomerId.of(Rows.requiredText(row, "customer_id")),
-                Rows.requiredText(row, "price_id"), Rows.longValue(row, "quantity"), Rows.requiredText(row, "currency"),
-                Rows.longValue(row, "amount_total"), Rows.text(row, "payment_intent_id"),
+        return new Purchase(
+                Rows.requiredText(row, "id"),
+                CustomerId.of(Rows.requiredText(row, "customer_id")),
+                Rows.requiredText(row, "price_id"),
+                Rows.longValue(row, "quantity"),
+                Rows.requiredText(row, "currency"),
+                Rows.longValue(row, "amount_total"),
+                Rows.text(row, "payment_intent_id"),
                 Rows.requiredInstant(row, "purchased_at"));
     }
 }

@@ -3,7 +3,6 @@ package dev.billing.supabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.error.StoreException;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -14,8 +13,7 @@ import java.util.function.Function;
 
 /** Reading PostgREST rows (JSON objects) and writing row values. */
 final class Rows {
-    private Rows() {
-    }
+    private Rows() {}
 
     static ObjectNode object() {
         return PostgrestClient.JSON.createObjectNode();

@@ -16,8 +16,7 @@ import dev.billing.core.port.StoreLifecycle;
  * other {@link dev.billing.core.error.StoreException} with PostgREST's code and message.
  */
 public final class SupabaseBillingStores {
-    private SupabaseBillingStores() {
-    }
+    private SupabaseBillingStores() {}
 
     /**
      * @throws IllegalArgumentException when the URL or the key is missing or malformed, or the key is a JWT for
@@ -29,10 +28,18 @@ public final class SupabaseBillingStores {
 
     public static BillingStores create(SupabaseConfig config) {
         PostgrestClient client = new PostgrestClient(config);
-        return new BillingStores(new SupabaseCustomerStore(client), new SupabaseSubscriptionStore(client),
-                new SupabaseEventInbox(client), new SupabaseUsageLedger(client), new SupabaseProjectionChanges(client),
-                new Lifecycle(client), new SupabaseMembershipStore(client), new SupabaseGuestPurchaseStore(client),
-                new SupabaseAuditLog(client), new SupabaseAnalyticsStore(client), new SupabaseNoticeLog(client));
+        return new BillingStores(
+                new SupabaseCustomerStore(client),
+                new SupabaseSubscriptionStore(client),
+                new SupabaseEventInbox(client),
+                new SupabaseUsageLedger(client),
+                new SupabaseProjectionChanges(client),
+                new Lifecycle(client),
+                new SupabaseMembershipStore(client),
+                new SupabaseGuestPurchaseStore(client),
+                new SupabaseAuditLog(client),
+                new SupabaseAnalyticsStore(client),
+                new SupabaseNoticeLog(client));
     }
 
     /** Ping and close of the shared HTTP client. */
@@ -46,7 +53,10 @@ public final class SupabaseBillingStores {
         /** One cheap read of a billing table: proves the project answers, the key works and the SQL is applied. */
         @Override
         public void ping() {
-            client.get(SupabaseSubscriptionStore.SUBSCRIPTIONS).param("select", "id").param("limit", "1").send();
+            client.get(SupabaseSubscriptionStore.SUBSCRIPTIONS)
+                    .param("select", "id")
+                    .param("limit", "1")
+                    .send();
         }
 
         @Override

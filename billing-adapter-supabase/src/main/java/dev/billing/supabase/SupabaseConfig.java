@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * @param requestTimeout how long to wait for an answer (default 10 s)
  * @param maxAttempts    attempts for idempotent calls when Supabase cannot be reached (default 3; 1 = no retry)
  */
-public record SupabaseConfig(URI url, String serviceRoleKey, Duration connectTimeout, Duration requestTimeout,
-                             int maxAttempts) {
+public record SupabaseConfig(
+        URI url, String serviceRoleKey, Duration connectTimeout, Duration requestTimeout, int maxAttempts) {
     /** Default connect timeout. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     /** Default request timeout. */
@@ -67,8 +67,8 @@ public record SupabaseConfig(URI url, String serviceRoleKey, Duration connectTim
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("url is not a URL: " + e.getReason());
         }
-        return new SupabaseConfig(uri, serviceRoleKey, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
-                DEFAULT_MAX_ATTEMPTS);
+        return new SupabaseConfig(
+                uri, serviceRoleKey, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_ATTEMPTS);
     }
 
     public SupabaseConfig withConnectTimeout(Duration timeout) {

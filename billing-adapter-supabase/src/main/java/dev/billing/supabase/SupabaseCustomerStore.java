@@ -3,13 +3,12 @@ package dev.billing.supabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.error.StoreException;
-import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.port.CustomerStore;
-
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -37,28 +36,46 @@ final class SupabaseCustomerStore implements CustomerStore {
 
     @Override
     public Optional<CustomerLink> findByUserId(UserId userId) {
-        return first(client.get(TABLE).param("select", COLUMNS).param("clerk_user_id", "eq." + userId.value())
-                .param("stripe_customer_id", "not.is.null").retryable().send().json());
+        return first(client.get(TABLE)
+                .param("select", COLUMNS)
+                .param("clerk_user_id", "eq." + userId.value())
+                .param("stripe_customer_id", "not.is.null")
+                .retryable()
+                .send()
+                .json());
     }
 
     @Override
     public Optional<CustomerLink> findByCustomerId(CustomerId customerId) {
-        return first(client.get(TABLE).param("select", COLUMNS)
-                .param("stripe_customer_id", "eq." + customerId.value()).param("clerk_user_id", "not.is.null")
-                .retryable().send().json());
+        return first(client.get(TABLE)
+                .param("select", COLUMNS)
+                .param("stripe_customer_id", "eq." + customerId.value())
+                .param("clerk_user_id", "not.is.null")
+                .retryable()
+                .send()
+                .json());
     }
 
     /** One {@code in.(...)} filter per 100 customers, which keeps the URL well under any proxy's limit. */
     @Override
     public Map<CustomerId, CustomerLink> findByCustomerIds(Collection<CustomerId> customerIds) {
-        List<String> ids = customerIds.stream().map(CustomerId::value).distinct().toList();
+        List<String> ids =
+                customerIds.stream().map(CustomerId::value).distinct().toList();
         Map<CustomerId, CustomerLink> found = new HashMap<>();
         for (int from = 0; from < ids.size(); from += 100) {
-            String list = ids.subList(from, Math.min(ids.size(), from + 100)).stream().map(Rows::quoted)
+            String list = ids.subList(from, Math.min(ids.size(), from + 100)).stream()
+                    .map(Rows::quoted)
                     .collect(Collectors.joining(","));
-            Rows.map(client.get(TABLE).param("select", COLUMNS).param("stripe_customer_id", "in.(" + list + ")")
-                            .param("clerk_user_id", "not.is.null").retryable().send().json(),
-                    SupabaseCustomerStore::fromRow).forEach(link -> found.put(link.customerId(), link));
+            Rows.map(
+                            client.get(TABLE)
+                                    .param("select", COLUMNS)
+                                    .param("stripe_customer_id", "in.(" + list + ")")
+                                    .param("clerk_user_id", "not.is.null")
+                                    .retryable()
+                                    .send()
+                                    .json(),
+                            SupabaseCustomerStore::fromRow)
+                    .forEach(link -> found.put(link.customerId(), link));
         }
         return found;
     }
@@ -69,10 +86,21 @@ final class SupabaseCustomerStore implements CustomerStore {
      */
     @Override
     public List<CustomerLink> findByEmail(String email, int limit) {
-        return Rows.map(client.get(TABLE).param("select", COLUMNS).param("email", "ilike." + email)
-                        .param("clerk_user_id", "not.is.null").param("order", "created_at,clerk_user_id")
-                        .param("limit", "1000").retryable().send().json(), SupabaseCustomerStore::fromRow).stream()
-                .filter(link -> link.email() != null && link.email().equalsIgnoreCase(email)).limit(limit).toList();
+        return Rows.map(
+                        client.get(TABLE)
+                                .param("select", COLUMNS)
+                                .param("email", "ilike." + email)
+                                .param("clerk_user_id", "not.is.null")
+                                .param("order", "created_at,clerk_user_id")
+                                .param("limit", "1000")
+                                .retryable()
+                                .send()
+                                .json(),
+                        SupabaseCustomerStore::fromRow)
+                .stream()
+                .filter(link -> link.email() != null && link.email().equalsIgnoreCase(email))
+                .limit(limit)
+                .toList();
     }
 
     @Override
@@ -88,8 +116,12 @@ final class SupabaseCustomerStore implements CustomerStore {
         row.put("stripe_customer_id", link.customerId().value());
         row.put("email", link.email());
         Rows.put(row, "created_at", link.createdAt());
-        PostgrestClient.Response response = client.post(TABLE).json(row).prefer("return=minimal").accept(409)
-                .cause(cause == null ? null : cause.text()).send();
+        PostgrestClient.Response response = client.post(TABLE)
+                .json(row)
+                .prefer("return=minimal")
+                .accept(409)
+                .cause(cause == null ? null : cause.text())
+                .send();
         if (response.status() != 409) {
             return new LinkResult.Linked(link);
         }
@@ -110,10 +142,16 @@ final class SupabaseCustomerStore implements CustomerStore {
     public Page<CustomerLink> list(String cursor, int limit) {
         int size = Keyset.pageSize(limit);
         ObjectNode args = Rows.object();
-        args.put("p_after_user", cursor == null ? null : Keyset.decode(cursor, 1).get(0));
+        args.put(
+                "p_after_user", cursor == null ? null : Keyset.decode(cursor, 1).get(0));
         args.put("p_limit", size + 1);
-        List<CustomerLink> rows = Rows.map(client.rpc("billing_list_customer_links", args)
-                .param("select", COLUMNS).retryable().send().json(), SupabaseCustomerStore::fromRow);
+        List<CustomerLink> rows = Rows.map(
+                client.rpc("billing_list_customer_links", args)
+                        .param("select", COLUMNS)
+                        .retryable()
+                        .send()
+                        .json(),
+                SupabaseCustomerStore::fromRow);
         rows = new java.util.ArrayList<>(rows);
         rows.sort(java.util.Comparator.comparing(l -> l.userId().value(), Keyset.BYTE_ORDER));
         return Keyset.page(rows, size, l -> Keyset.encode(l.userId().value()));
@@ -121,8 +159,13 @@ final class SupabaseCustomerStore implements CustomerStore {
 
     @Override
     public long count() {
-        return client.head(TABLE).param("clerk_user_id", "not.is.null").param("stripe_customer_id", "not.is.null")
-                .prefer("count=exact").retryable().send().count();
+        return client.head(TABLE)
+                .param("clerk_user_id", "not.is.null")
+                .param("stripe_customer_id", "not.is.null")
+                .prefer("count=exact")
+                .retryable()
+                .send()
+                .count();
     }
 
     /** Not retried: a repeat after a lost answer would say false for the link this call moved. */
@@ -137,8 +180,11 @@ final class SupabaseCustomerStore implements CustomerStore {
         ObjectNode args = Rows.object();
         args.put("p_user_id", user.value());
         args.put("p_pseudonym", pseudonym.value());
-        return client.rpc("billing_customer_pseudonymise", args).cause(cause == null ? null : cause.text()).send()
-                .json().asBoolean();
+        return client.rpc("billing_customer_pseudonymise", args)
+                .cause(cause == null ? null : cause.text())
+                .send()
+                .json()
+                .asBoolean();
     }
 
     private static Optional<CustomerLink> first(JsonNode rows) {
@@ -149,9 +195,11 @@ final class SupabaseCustomerStore implements CustomerStore {
     static CustomerLink fromRow(JsonNode row) {
         Instant created = Rows.instant(row, "created_at");
         String email = Rows.text(row, "email");
-        return new CustomerLink(UserId.of(Rows.requiredText(row, "clerk_user_id")),
+        return new CustomerLink(
+                UserId.of(Rows.requiredText(row, "clerk_user_id")),
                 CustomerId.of(Rows.requiredText(row, "stripe_customer_id")),
-                email == null || email.isBlank() ? null : email, created == null ? Instant.EPOCH : created);
+                email == null || email.isBlank() ? null : email,
+                created == null ? Instant.EPOCH : created);
     }
 
     @Override

@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.billing.core.error.StoreException;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.EventInbox;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,8 +72,12 @@ final class SupabaseEventInbox implements EventInbox {
         args.put("p_owner", owner);
         Rows.put(args, "p_now", now);
         Rows.put(args, "p_lease_until", leaseEnd(now, lease));
-        List<InboxEntry> claimed = Rows.map(client.rpc("billing_inbox_claim", args).param("select", COLUMNS)
-                .send().json(), SupabaseEventInbox::entry);
+        List<InboxEntry> claimed = Rows.map(
+                client.rpc("billing_inbox_claim", args)
+                        .param("select", COLUMNS)
+                        .send()
+                        .json(),
+                SupabaseEventInbox::entry);
         return claimed.isEmpty() ? Optional.empty() : Optional.of(claimed.get(0));
     }
 
@@ -88,8 +91,13 @@ final class SupabaseEventInbox implements EventInbox {
         args.put("p_owner", owner);
         Rows.put(args, "p_now", now);
         Rows.put(args, "p_lease_until", leaseEnd(now, lease));
-        return Rows.map(client.rpc("billing_inbox_claim_due", args).param("select", COLUMNS)
-                .param("order", CLAIM_ORDER).send().json(), SupabaseEventInbox::entry);
+        return Rows.map(
+                client.rpc("billing_inbox_claim_due", args)
+                        .param("select", COLUMNS)
+                        .param("order", CLAIM_ORDER)
+                        .send()
+                        .json(),
+                SupabaseEventInbox::entry);
     }
 
     @Override
@@ -120,16 +128,27 @@ final class SupabaseEventInbox implements EventInbox {
     public boolean markNotified(String eventId, Instant now) {
         ObjectNode row = Rows.object();
         Rows.put(row, "notified_at", now);
-        JsonNode updated = client.patch(TABLE).param("stripe_event_id", "eq." + eventId)
-                .param("notified_at", "is.null").param("select", "stripe_event_id")
-                .prefer("return=representation").json(row).send().json();
+        JsonNode updated = client.patch(TABLE)
+                .param("stripe_event_id", "eq." + eventId)
+                .param("notified_at", "is.null")
+                .param("select", "stripe_event_id")
+                .prefer("return=representation")
+                .json(row)
+                .send()
+                .json();
         return updated.size() > 0;
     }
 
     @Override
     public Optional<InboxEntry> find(String eventId) {
-        List<InboxEntry> found = Rows.map(client.get(TABLE).param("select", COLUMNS)
-                .param("stripe_event_id", "eq." + eventId).retryable().send().json(), SupabaseEventInbox::entry);
+        List<InboxEntry> found = Rows.map(
+                client.get(TABLE)
+                        .param("select", COLUMNS)
+                        .param("stripe_event_id", "eq." + eventId)
+                        .retryable()
+                        .send()
+                        .json(),
+                SupabaseEventInbox::entry);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
@@ -147,8 +166,13 @@ final class SupabaseEventInbox implements EventInbox {
             args.put("p_after_event_id", parts.get(1));
         }
         args.put("p_limit", size + 1);
-        List<InboxEntry> rows = Rows.map(client.rpc("billing_inbox_list", args).param("select", COLUMNS)
-                .param("order", LIST_ORDER).retryable().send().json(),
+        List<InboxEntry> rows = Rows.map(
+                client.rpc("billing_inbox_list", args)
+                        .param("select", COLUMNS)
+                        .param("order", LIST_ORDER)
+                        .retryable()
+                        .send()
+                        .json(),
                 SupabaseEventInbox::entry);
         return Keyset.page(rows, size, e -> Keyset.encode(Rows.timestamp(e.receivedAt()), e.eventId()));
     }
@@ -172,8 +196,14 @@ final class SupabaseEventInbox implements EventInbox {
             args.put("p_after_received", last == null ? null : Rows.timestamp(last.receivedAt()));
             args.put("p_after_event_id", last == null ? null : last.eventId());
             args.put("p_limit", limit);
-            return Rows.map(client.rpc("billing_inbox_about_subjects", args).param("select", COLUMNS)
-                    .param("order", LIST_ORDER).retryable().send().json(), SupabaseEventInbox::entry);
+            return Rows.map(
+                    client.rpc("billing_inbox_about_subjects", args)
+                            .param("select", COLUMNS)
+                            .param("order", LIST_ORDER)
+                            .retryable()
+                            .send()
+                            .json(),
+                    SupabaseEventInbox::entry);
         });
     }
 
@@ -215,7 +245,10 @@ final class SupabaseEventInbox implements EventInbox {
         for (InboxStatus status : InboxStatus.values()) {
             counts.put(status, 0L);
         }
-        for (JsonNode row : client.rpc("billing_inbox_counts", Rows.object()).retryable().send().json()) {
+        for (JsonNode row : client.rpc("billing_inbox_counts", Rows.object())
+                .retryable()
+                .send()
+                .json()) {
             InboxStatus.parse(Rows.text(row, "status"))
                     .ifPresent(status -> counts.merge(status, Rows.longValue(row, "entries"), Long::sum));
         }
@@ -240,8 +273,14 @@ final class SupabaseEventInbox implements EventInbox {
     }
 
     private boolean insertIfAbsent(ObjectNode row) {
-        JsonNode inserted = client.post(TABLE).param("on_conflict", "stripe_event_id").param("select", "stripe_event_id")
-                .prefer("resolution=ignore-duplicates").prefer("return=representation").json(row).send().json();
+        JsonNode inserted = client.post(TABLE)
+                .param("on_conflict", "stripe_event_id")
+                .param("select", "stripe_event_id")
+                .prefer("resolution=ignore-duplicates")
+                .prefer("return=representation")
+                .json(row)
+                .send()
+                .json();
         return inserted.size() == 1;
     }
 
@@ -298,14 +337,29 @@ final class SupabaseEventInbox implements EventInbox {
         if (payload == null) {
             payload = legacyPayload(id, type);
         }
-        StripeEvent event = new StripeEvent(id, type, created, Rows.bool(row, "livemode"), Rows.text(row, "api_version"),
-                Rows.text(row, "object_id"), Rows.text(row, "object_type"), payload, Rows.text(row, "subject_id"));
-        InboxStatus status = InboxStatus.parse(Rows.text(row, "status")).orElseThrow(
-                () -> new StoreException("Inbox row " + id + " has an unknown status"));
+        StripeEvent event = new StripeEvent(
+                id,
+                type,
+                created,
+                Rows.bool(row, "livemode"),
+                Rows.text(row, "api_version"),
+                Rows.text(row, "object_id"),
+                Rows.text(row, "object_type"),
+                payload,
+                Rows.text(row, "subject_id"));
+        InboxStatus status = InboxStatus.parse(Rows.text(row, "status"))
+                .orElseThrow(() -> new StoreException("Inbox row " + id + " has an unknown status"));
         JsonNode attempts = row.get("attempts");
-        return new InboxEntry(event, status, attempts == null || attempts.isNull() ? 0 : attempts.intValue(),
-                Rows.text(row, "last_error"), receivedAt, Rows.instant(row, "next_attempt_at"),
-                Rows.text(row, "lease_owner"), Rows.instant(row, "lease_expires_at"), processedAt,
+        return new InboxEntry(
+                event,
+                status,
+                attempts == null || attempts.isNull() ? 0 : attempts.intValue(),
+                Rows.text(row, "last_error"),
+                receivedAt,
+                Rows.instant(row, "next_attempt_at"),
+                Rows.text(row, "lease_owner"),
+                Rows.instant(row, "lease_expires_at"),
+                processedAt,
                 Rows.instant(row, "notified_at"));
     }
 

@@ -2,13 +2,12 @@ package dev.billing.supabase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.port.GuestPurchaseStore;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -35,9 +34,14 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
 
     @Override
     public boolean record(GuestPurchase purchase) {
-        JsonNode inserted = client.post(TABLE).param("on_conflict", "session_id").param("select", "session_id")
-                .prefer("resolution=ignore-duplicates").prefer("return=representation")
-                .json(toRow(purchase)).send().json();
+        JsonNode inserted = client.post(TABLE)
+                .param("on_conflict", "session_id")
+                .param("select", "session_id")
+                .prefer("resolution=ignore-duplicates")
+                .prefer("return=representation")
+                .json(toRow(purchase))
+                .send()
+                .json();
         return inserted.size() == 1;
     }
 
@@ -60,11 +64,17 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
                 args.put("p_at", Rows.timestamp(at));
                 request = client.rpc("billing_guests_claim", args);
             } else {
-                request = after(client.get(TABLE).param("email", "eq." + normalised)
-                        .param("claimed_by", "eq." + user.value()), last);
+                request = after(
+                        client.get(TABLE).param("email", "eq." + normalised).param("claimed_by", "eq." + user.value()),
+                        last);
             }
-            return Rows.map(request.param("select", COLUMNS).param("order", ORDER)
-                    .param("limit", Integer.toString(limit)).retryable().send().json(),
+            return Rows.map(
+                    request.param("select", COLUMNS)
+                            .param("order", ORDER)
+                            .param("limit", Integer.toString(limit))
+                            .retryable()
+                            .send()
+                            .json(),
                     SupabaseGuestPurchaseStore::purchase);
         });
     }
@@ -90,11 +100,17 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
                 args.put("p_at", Rows.timestamp(at));
                 request = client.rpc("billing_guests_claim_into", args).cause(cause == null ? null : cause.text());
             } else {
-                request = after(client.get(TABLE).param("email", "eq." + normalised)
-                        .param("claimed_by", "eq." + user.value()), last);
+                request = after(
+                        client.get(TABLE).param("email", "eq." + normalised).param("claimed_by", "eq." + user.value()),
+                        last);
             }
-            return Rows.map(request.param("select", COLUMNS).param("order", ORDER)
-                    .param("limit", Integer.toString(limit)).retryable().send().json(),
+            return Rows.map(
+                    request.param("select", COLUMNS)
+                            .param("order", ORDER)
+                            .param("limit", Integer.toString(limit))
+                            .retryable()
+                            .send()
+                            .json(),
                     SupabaseGuestPurchaseStore::purchase);
         });
     }
@@ -107,8 +123,13 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
             if (last != null) {
                 after(request, last);
             }
-            return Rows.map(request.param("select", COLUMNS).param("order", ORDER)
-                    .param("limit", Integer.toString(limit)).retryable().send().json(),
+            return Rows.map(
+                    request.param("select", COLUMNS)
+                            .param("order", ORDER)
+                            .param("limit", Integer.toString(limit))
+                            .retryable()
+                            .send()
+                            .json(),
                     SupabaseGuestPurchaseStore::purchase);
         });
     }
@@ -117,8 +138,8 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
     private static PostgrestClient.Request after(PostgrestClient.Request request, GuestPurchase last) {
         String time = Rows.quoted(Rows.timestamp(last.purchasedAt()));
         String session = Rows.quoted(last.sessionId());
-        return request.param("or", "(purchased_at.gt." + time + ",and(purchased_at.eq." + time + ",session_id.gt."
-                + session + "))");
+        return request.param(
+                "or", "(purchased_at.gt." + time + ",and(purchased_at.eq." + time + ",session_id.gt." + session + "))");
     }
 
     static ObjectNode toRow(GuestPurchase p) {
@@ -139,10 +160,16 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
     static GuestPurchase purchase(JsonNode row) {
         String customer = Rows.text(row, "customer_id");
         String claimedBy = Rows.text(row, "claimed_by");
-        return new GuestPurchase(Rows.requiredText(row, "session_id"), Rows.requiredText(row, "email"),
-                Rows.requiredText(row, "price_id"), Rows.longValue(row, "quantity"), Rows.text(row, "currency"),
-                Rows.longValue(row, "amount_total"), customer == null ? null : CustomerId.of(customer),
-                Rows.requiredInstant(row, "purchased_at"), claimedBy == null ? null : UserId.of(claimedBy),
+        return new GuestPurchase(
+                Rows.requiredText(row, "session_id"),
+                Rows.requiredText(row, "email"),
+                Rows.requiredText(row, "price_id"),
+                Rows.longValue(row, "quantity"),
+                Rows.text(row, "currency"),
+                Rows.longValue(row, "amount_total"),
+                customer == null ? null : CustomerId.of(customer),
+                Rows.requiredInstant(row, "purchased_at"),
+                claimedBy == null ? null : UserId.of(claimedBy),
                 Rows.instant(row, "claimed_at"));
     }
 
@@ -153,8 +180,13 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
             if (last != null) {
                 after(request, last);
             }
-            return Rows.map(request.param("select", COLUMNS).param("order", ORDER)
-                    .param("limit", Integer.toString(limit)).retryable().send().json(),
+            return Rows.map(
+                    request.param("select", COLUMNS)
+                            .param("order", ORDER)
+                            .param("limit", Integer.toString(limit))
+                            .retryable()
+                            .send()
+                            .json(),
                     SupabaseGuestPurchaseStore::purchase);
         });
     }
@@ -166,14 +198,26 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
         ObjectNode claimed = Rows.object();
         claimed.put("email", erased);
         claimed.put("claimed_by", pseudonym.value());
-        int changed = client.patch(TABLE).param("claimed_by", "eq." + user.value()).param("select", "session_id")
-                .prefer("return=representation").json(claimed).send().json().size();
+        int changed = client.patch(TABLE)
+                .param("claimed_by", "eq." + user.value())
+                .param("select", "session_id")
+                .prefer("return=representation")
+                .json(claimed)
+                .send()
+                .json()
+                .size();
         if (email != null) {
             ObjectNode unclaimed = Rows.object();
             unclaimed.put("email", erased);
-            changed += client.patch(TABLE).param("email", "eq." + GuestPurchase.normalise(email))
-                    .param("claimed_by", "is.null").param("select", "session_id")
-                    .prefer("return=representation").json(unclaimed).send().json().size();
+            changed += client.patch(TABLE)
+                    .param("email", "eq." + GuestPurchase.normalise(email))
+                    .param("claimed_by", "is.null")
+                    .param("select", "session_id")
+                    .prefer("return=representation")
+                    .json(unclaimed)
+                    .send()
+                    .json()
+                    .size();
         }
         return changed;
     }
@@ -186,8 +230,13 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
             // An operator's value is taken as it is (quotes are syntax only inside in.() and or=()).
             request.param("session_id", "gt." + Keyset.decode(cursor, 1).get(0));
         }
-        List<GuestPurchase> rows = Rows.map(request.param("select", COLUMNS).param("order", "session_id.asc")
-                .param("limit", Integer.toString(size + 1)).retryable().send().json(),
+        List<GuestPurchase> rows = Rows.map(
+                request.param("select", COLUMNS)
+                        .param("order", "session_id.asc")
+                        .param("limit", Integer.toString(size + 1))
+                        .retryable()
+                        .send()
+                        .json(),
                 SupabaseGuestPurchaseStore::purchase);
         return Keyset.page(rows, size, g -> Keyset.encode(g.sessionId()));
     }
@@ -195,8 +244,13 @@ final class SupabaseGuestPurchaseStore implements GuestPurchaseStore {
     /** {@code Prefer: count=exact} on a GET of no rows, not a HEAD (PostgREST 12 closes the connection after one). */
     @Override
     public long count() {
-        return client.get(TABLE).param("select", "session_id").param("limit", "0").prefer("count=exact")
-                .retryable().send().count();
+        return client.get(TABLE)
+                .param("select", "session_id")
+                .param("limit", "0")
+                .prefer("count=exact")
+                .retryable()
+                .send()
+                .count();
     }
 
     /** Never retried, like the other restores: a repeat would answer false for a row this call wrote. */

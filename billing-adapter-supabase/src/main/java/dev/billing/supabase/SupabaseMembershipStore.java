@@ -6,7 +6,6 @@ import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.MembershipStore;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -35,7 +34,11 @@ final class SupabaseMembershipStore implements MembershipStore {
         row.put("pseudonym", change.userId().pseudonym().value());
         args.set("p_member", row);
         // Retried like the watermark upserts: a repeat changes nothing (it only answers false).
-        return client.rpc("billing_members_apply", args).retryable().send().json().asBoolean();
+        return client.rpc("billing_members_apply", args)
+                .retryable()
+                .send()
+                .json()
+                .asBoolean();
     }
 
     @Override
@@ -45,8 +48,15 @@ final class SupabaseMembershipStore implements MembershipStore {
 
     @Override
     public Optional<OrgMember> find(String orgId, UserId userId) {
-        List<OrgMember> rows = Rows.map(client.get(TABLE).param("select", COLUMNS).param("org_id", "eq." + orgId)
-                .param("user_id", "eq." + userId.value()).retryable().send().json(), SupabaseMembershipStore::member);
+        List<OrgMember> rows = Rows.map(
+                client.get(TABLE)
+                        .param("select", COLUMNS)
+                        .param("org_id", "eq." + orgId)
+                        .param("user_id", "eq." + userId.value())
+                        .retryable()
+                        .send()
+                        .json(),
+                SupabaseMembershipStore::member);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
@@ -54,8 +64,10 @@ final class SupabaseMembershipStore implements MembershipStore {
     @Override
     public List<OrgMember> ofUser(UserId userId) {
         return Keyset.collect(Integer.MAX_VALUE, Keyset.MAX_PAGE, (last, limit) -> {
-            PostgrestClient.Request request = client.get(TABLE).param("select", COLUMNS)
-                    .param("user_id", "eq." + userId.value()).param("order", "org_id.asc")
+            PostgrestClient.Request request = client.get(TABLE)
+                    .param("select", COLUMNS)
+                    .param("user_id", "eq." + userId.value())
+                    .param("order", "org_id.asc")
                     .param("limit", Integer.toString(limit));
             if (last != null) {
                 request.param("org_id", "gt." + last.orgId());
@@ -77,8 +89,14 @@ final class SupabaseMembershipStore implements MembershipStore {
             args.put("p_after_user", parts.get(1));
         }
         args.put("p_limit", size + 1);
-        List<OrgMember> rows = Rows.map(client.rpc("billing_members_list", args).param("select", COLUMNS)
-                .param("order", "org_id.asc,user_id.asc").retryable().send().json(), SupabaseMembershipStore::member);
+        List<OrgMember> rows = Rows.map(
+                client.rpc("billing_members_list", args)
+                        .param("select", COLUMNS)
+                        .param("order", "org_id.asc,user_id.asc")
+                        .retryable()
+                        .send()
+                        .json(),
+                SupabaseMembershipStore::member);
         return Keyset.page(rows, size, m -> Keyset.encode(m.orgId(), m.userId().value()));
     }
 
@@ -93,7 +111,12 @@ final class SupabaseMembershipStore implements MembershipStore {
      * 502 (seen with the test gateway after {@code count()}, failing the {@code restore} that followed).
      */
     private static long count(PostgrestClient.Request request) {
-        return request.param("select", "org_id").param("limit", "0").prefer("count=exact").retryable().send().count();
+        return request.param("select", "org_id")
+                .param("limit", "0")
+                .prefer("count=exact")
+                .retryable()
+                .send()
+                .count();
     }
 
     /** Not retried: a repeat after a lost answer would count none of the records this call moved. */
@@ -126,9 +149,14 @@ final class SupabaseMembershipStore implements MembershipStore {
     }
 
     static OrgMember member(JsonNode row) {
-        return new OrgMember(Rows.requiredText(row, "org_id"), UserId.of(Rows.requiredText(row, "user_id")),
-                Rows.text(row, "role"), Rows.bool(row, "active"), Rows.requiredInstant(row, "changed_at"),
-                Rows.requiredText(row, "event_id"), Rows.text(row, "membership_id"));
+        return new OrgMember(
+                Rows.requiredText(row, "org_id"),
+                UserId.of(Rows.requiredText(row, "user_id")),
+                Rows.text(row, "role"),
+                Rows.bool(row, "active"),
+                Rows.requiredInstant(row, "changed_at"),
+                Rows.requiredText(row, "event_id"),
+                Rows.text(row, "membership_id"));
     }
 
     @Override

@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeKind;
 import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeRecord;
 import dev.billing.core.model.notice.NoticeStatus;
-import dev.billing.core.model.Page;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.NoticeLog;
-
 import java.util.List;
 
 /**
@@ -36,7 +35,9 @@ final class SupabaseNoticeLog implements NoticeLog {
         row.put("event_id", entry.eventId());
         row.put("kind", entry.kind().wireName());
         row.put("user_id", entry.userId().value());
-        row.put("customer_id", entry.customerId() == null ? null : entry.customerId().value());
+        row.put(
+                "customer_id",
+                entry.customerId() == null ? null : entry.customerId().value());
         row.put("status", entry.status().wireName());
         row.put("message_id", entry.messageId());
         row.put("error", entry.error());
@@ -61,13 +62,19 @@ final class SupabaseNoticeLog implements NoticeLog {
         args.put("p_message_id", r.messageId());
         args.put("p_error", r.error());
         args.put("p_at", Rows.timestamp(r.at()));
-        return client.rpc("billing_notice_restore", args).retryable().send().json().asBoolean();
+        return client.rpc("billing_notice_restore", args)
+                .retryable()
+                .send()
+                .json()
+                .asBoolean();
     }
 
     @Override
     public Page<NoticeEntry> list(NoticeQuery q) {
-        PostgrestClient.Request request = client.get(TABLE).param("select", COLUMNS)
-                .param("order", "id.desc").param("limit", Integer.toString(q.limit() + 1));
+        PostgrestClient.Request request = client.get(TABLE)
+                .param("select", COLUMNS)
+                .param("order", "id.desc")
+                .param("limit", Integer.toString(q.limit() + 1));
         if (q.cursor() != null) {
             request.param("id", "lt." + q.beforeId());
         }
@@ -85,13 +92,21 @@ final class SupabaseNoticeLog implements NoticeLog {
             return Page.last(rows);
         }
         List<NoticeEntry> items = rows.subList(0, q.limit());
-        return new Page<>(items, true, NoticeQuery.cursorAfter(items.get(items.size() - 1).id()));
+        return new Page<>(
+                items, true, NoticeQuery.cursorAfter(items.get(items.size() - 1).id()));
     }
 
     @Override
     public List<NoticeEntry> forUser(UserId user) {
-        return Rows.map(client.get(TABLE).param("select", COLUMNS).param("user_id", "eq." + user.value())
-                .param("order", "id.desc").retryable().send().json(), SupabaseNoticeLog::entry);
+        return Rows.map(
+                client.get(TABLE)
+                        .param("select", COLUMNS)
+                        .param("user_id", "eq." + user.value())
+                        .param("order", "id.desc")
+                        .retryable()
+                        .send()
+                        .json(),
+                SupabaseNoticeLog::entry);
     }
 
     /** Not retried, like the other erasure calls: a repeat after a lost answer would answer 0. */
@@ -101,21 +116,34 @@ final class SupabaseNoticeLog implements NoticeLog {
         change.put("user_id", pseudonym.value());
         // A failure's text can quote the address a mail server refused: it goes with the user id.
         change.putNull("error");
-        return client.patch(TABLE).param("user_id", "eq." + user.value()).param("select", "id").json(change)
-                .prefer("return=representation").send().json().size();
+        return client.patch(TABLE)
+                .param("user_id", "eq." + user.value())
+                .param("select", "id")
+                .json(change)
+                .prefer("return=representation")
+                .send()
+                .json()
+                .size();
     }
 
     private static NoticeEntry entry(JsonNode row) {
         String kind = Rows.requiredText(row, "kind");
         String status = Rows.requiredText(row, "status");
         String customer = Rows.text(row, "customer_id");
-        return new NoticeEntry(Rows.longValue(row, "id"), new NoticeRecord(Rows.requiredText(row, "event_id"),
-                NoticeKind.fromName(kind).orElseThrow(() -> new StoreException("A notice row has the unknown kind "
-                        + kind)), UserId.of(Rows.requiredText(row, "user_id")),
-                customer == null ? null : CustomerId.of(customer),
-                NoticeStatus.fromName(status).orElseThrow(() -> new StoreException("A notice row has the unknown "
-                        + "status " + status)), Rows.text(row, "message_id"), Rows.text(row, "error"),
-                Rows.requiredInstant(row, "at")));
+        return new NoticeEntry(
+                Rows.longValue(row, "id"),
+                new NoticeRecord(
+                        Rows.requiredText(row, "event_id"),
+                        NoticeKind.fromName(kind)
+                                .orElseThrow(() -> new StoreException("A notice row has the unknown kind " + kind)),
+                        UserId.of(Rows.requiredText(row, "user_id")),
+                        customer == null ? null : CustomerId.of(customer),
+                        NoticeStatus.fromName(status)
+                                .orElseThrow(
+                                        () -> new StoreException("A notice row has the unknown " + "status " + status)),
+                        Rows.text(row, "message_id"),
+                        Rows.text(row, "error"),
+                        Rows.requiredInstant(row, "at")));
     }
 
     @Override

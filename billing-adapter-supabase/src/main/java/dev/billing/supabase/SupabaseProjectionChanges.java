@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.port.ProjectionChanges;
-
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -43,17 +42,32 @@ final class SupabaseProjectionChanges implements ProjectionChanges {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1");
         }
-        JsonNode rows = client.get(TABLE).param("select", "position,origin,customer_id,changed_at")
-                .param("position", "gt." + position).param("order", "position.asc")
-                .param("limit", Integer.toString(limit)).retryable().send().json();
-        return Rows.map(rows, row -> new Change(Rows.longValue(row, "position"), Rows.requiredText(row, "origin"),
-                CustomerId.of(Rows.requiredText(row, "customer_id")), Rows.requiredInstant(row, "changed_at")));
+        JsonNode rows = client.get(TABLE)
+                .param("select", "position,origin,customer_id,changed_at")
+                .param("position", "gt." + position)
+                .param("order", "position.asc")
+                .param("limit", Integer.toString(limit))
+                .retryable()
+                .send()
+                .json();
+        return Rows.map(
+                rows,
+                row -> new Change(
+                        Rows.longValue(row, "position"),
+                        Rows.requiredText(row, "origin"),
+                        CustomerId.of(Rows.requiredText(row, "customer_id")),
+                        Rows.requiredInstant(row, "changed_at")));
     }
 
     @Override
     public long head() {
-        JsonNode rows = client.get(TABLE).param("select", "position").param("order", "position.desc")
-                .param("limit", "1").retryable().send().json();
+        JsonNode rows = client.get(TABLE)
+                .param("select", "position")
+                .param("order", "position.desc")
+                .param("limit", "1")
+                .retryable()
+                .send()
+                .json();
         return rows.isEmpty() ? 0 : Rows.longValue(rows.get(0), "position");
     }
 
@@ -61,6 +75,10 @@ final class SupabaseProjectionChanges implements ProjectionChanges {
     public int prune(Instant before) {
         ObjectNode args = Rows.object();
         Rows.put(args, "p_before", before);
-        return client.rpc("billing_changes_prune", args).retryable().send().json().asInt();
+        return client.rpc("billing_changes_prune", args)
+                .retryable()
+                .send()
+                .json()
+                .asInt();
     }
 }

@@ -9,8 +9,7 @@ import dev.billing.core.model.audit.AuditCause;
  * all the same, as the copy's writes do (016), for any trigger a project adds.
  */
 final class SupabaseRemovals {
-    private SupabaseRemovals() {
-    }
+    private SupabaseRemovals() {}
 
     /**
      * Deletes the rows of {@code table} whose columns equal the values ({@code column, value, column, value, ...}),
@@ -20,8 +19,11 @@ final class SupabaseRemovals {
         if (columnsAndValues.length < 2 || columnsAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("a key is column, value pairs");
         }
-        PostgrestClient.Request request = client.delete(table).prefer("return=representation")
-                .param("select", columnsAndValues[0]).cause(AuditCause.MIGRATION.text()).retryable();
+        PostgrestClient.Request request = client.delete(table)
+                .prefer("return=representation")
+                .param("select", columnsAndValues[0])
+                .cause(AuditCause.MIGRATION.text())
+                .retryable();
         for (int i = 0; i < columnsAndValues.length; i += 2) {
             request.param(columnsAndValues[i], "eq." + columnsAndValues[i + 1]);
         }

@@ -37,11 +37,13 @@ public final class SupabaseSql {
             "015_invoice_payments.sql",
             "016_migration_copies.sql",
             "017_inbox_lookups.sql",
-            "018_inbox_subjects.sql", "019_guest_claims_move.sql", "020_membership_ids.sql");
+            "018_inbox_subjects.sql",
+            "019_guest_claims_move.sql",
+            "020_membership_ids.sql");
+
     private static final String FOLDER = "/supabase/migrations/";
 
-    private SupabaseSql() {
-    }
+    private SupabaseSql() {}
 
     /** One script: its file name and its text. */
     public record Script(String name, String sql) {
@@ -77,7 +79,8 @@ public final class SupabaseSql {
     private static String read(String name) {
         try (InputStream in = SupabaseSql.class.getResourceAsStream(FOLDER + name)) {
             if (in == null) {
-                throw new IllegalStateException("Missing resource " + FOLDER + name + " in the billing-adapter-supabase jar");
+                throw new IllegalStateException(
+                        "Missing resource " + FOLDER + name + " in the billing-adapter-supabase jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -3,29 +3,20 @@ package dev.billing.supabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.error.StoreException;
-import dev.billing.core.model.audit.AuditCause;
-import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.PaymentRefund;
-import dev.billing.core.model.payment.Purchase;
-import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.subscription.SubscriptionPricing;
-import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.UserId;
-
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.port.SubscriptionStore;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -44,11 +35,13 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     static final String REFUNDS = "billing_refunds";
     /** Payment intents named in one {@code in.(...)} filter, to keep the URL short. */
     private static final int INTENTS_PER_READ = 100;
+
     static final String INVOICE_PAYMENTS = "billing_invoice_payments";
     private static final String INVOICE_PAYMENT_COLUMNS = "invoice_id,payment_intent_id";
     private static final String INVOICE_PAYMENT_ORDER = "invoice_id.asc,payment_intent_id.asc";
     /** Invoice ids per request reading their payments: the URL stays short. */
     private static final int IDS_PER_REQUEST = 100;
+
     private static final String SUBSCRIPTION_COLUMNS = "id,customer_id,status,price_id,quantity,current_period_start,"
             + "current_period_end,cancel_at_period_end,cancel_at,canceled_at,ended_at,trial_start,trial_end,created,"
             + "metadata,version,currency,unit_amount,recurring_interval,interval_count,percent_off,amount_off,"
@@ -56,10 +49,10 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     private static final String INVOICE_COLUMNS = "id,customer_id,subscription_id,status,number,currency,amount_due,"
             + "amount_paid,amount_remaining,tax,hosted_invoice_url,invoice_pdf,billing_reason,period_start,period_end,"
             + "created,version";
-    private static final String PURCHASE_COLUMNS = "id,customer_id,price_id,quantity,currency,amount_total,"
-            + "payment_intent_id,purchased_at";
-    private static final String REFUND_COLUMNS = "id,customer_id,charge_id,payment_intent_id,amount,currency,status,"
-            + "reason,created,version";
+    private static final String PURCHASE_COLUMNS =
+            "id,customer_id,price_id,quantity,currency,amount_total," + "payment_intent_id,purchased_at";
+    private static final String REFUND_COLUMNS =
+            "id,customer_id,charge_id,payment_intent_id,amount,currency,status," + "reason,created,version";
     /** Rows per request when reading everything of one customer. */
     private static final int CHUNK = 500;
 
@@ -80,20 +73,29 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
         ObjectNode args = Rows.object();
         args.set("p_subscription", ProjectionRows.toRow(subscription));
         // Idempotent by construction (a repeat is SAME_VERSION, and audits nothing), so it may be retried.
-        return upsertResult(client.rpc("billing_upsert_subscription", args).cause(text(cause)).retryable().send()
+        return upsertResult(client.rpc("billing_upsert_subscription", args)
+                .cause(text(cause))
+                .retryable()
+                .send()
                 .json());
     }
 
     @Override
     public Optional<Subscription> findSubscription(String subscriptionId) {
-        return first(client.get(SUBSCRIPTIONS).param("select", SUBSCRIPTION_COLUMNS).param("id", "eq." + subscriptionId)
-                .retryable().send().json(), ProjectionRows::subscription);
+        return first(
+                client.get(SUBSCRIPTIONS)
+                        .param("select", SUBSCRIPTION_COLUMNS)
+                        .param("id", "eq." + subscriptionId)
+                        .retryable()
+                        .send()
+                        .json(),
+                ProjectionRows::subscription);
     }
 
     @Override
     public List<Subscription> subscriptionsOf(CustomerId customerId) {
-        return all(SUBSCRIPTIONS, SUBSCRIPTION_COLUMNS, customerId, "created.desc,id.asc",
-                ProjectionRows::subscription);
+        return all(
+                SUBSCRIPTIONS, SUBSCRIPTION_COLUMNS, customerId, "created.desc,id.asc", ProjectionRows::subscription);
     }
 
     @Override
@@ -105,13 +107,23 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     public UpsertResult upsertInvoice(Invoice invoice, AuditCause cause) {
         ObjectNode args = Rows.object();
         args.set("p_invoice", ProjectionRows.toRow(invoice));
-        return upsertResult(client.rpc("billing_upsert_invoice", args).cause(text(cause)).retryable().send().json());
+        return upsertResult(client.rpc("billing_upsert_invoice", args)
+                .cause(text(cause))
+                .retryable()
+                .send()
+                .json());
     }
 
     @Override
     public Optional<Invoice> findInvoice(String invoiceId) {
-        return first(client.get(INVOICES).param("select", INVOICE_COLUMNS).param("id", "eq." + invoiceId)
-                .retryable().send().json(), ProjectionRows::invoice);
+        return first(
+                client.get(INVOICES)
+                        .param("select", INVOICE_COLUMNS)
+                        .param("id", "eq." + invoiceId)
+                        .retryable()
+                        .send()
+                        .json(),
+                ProjectionRows::invoice);
     }
 
     @Override
@@ -126,16 +138,21 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
 
     @Override
     public boolean recordPurchase(Purchase purchase, AuditCause cause) {
-        JsonNode inserted = client.post(PURCHASES).param("on_conflict", "id").param("select", "id").cause(text(cause))
-                .prefer("resolution=ignore-duplicates").prefer("return=representation")
-                .json(ProjectionRows.toRow(purchase)).send().json();
+        JsonNode inserted = client.post(PURCHASES)
+                .param("on_conflict", "id")
+                .param("select", "id")
+                .cause(text(cause))
+                .prefer("resolution=ignore-duplicates")
+                .prefer("return=representation")
+                .json(ProjectionRows.toRow(purchase))
+                .send()
+                .json();
         return inserted.size() == 1;
     }
 
     @Override
     public List<Purchase> purchasesOf(CustomerId customerId) {
-        return all(PURCHASES, PURCHASE_COLUMNS, customerId, "purchased_at.asc,id.asc",
-                ProjectionRows::purchase);
+        return all(PURCHASES, PURCHASE_COLUMNS, customerId, "purchased_at.asc,id.asc", ProjectionRows::purchase);
     }
 
     /** 012's billing_upsert_refund: the invoices' watermark rule, in one transaction. */
@@ -143,7 +160,8 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     public UpsertResult upsertRefund(PaymentRefund refund) {
         ObjectNode args = Rows.object();
         args.set("p_refund", ProjectionRows.toRow(refund));
-        return upsertResult(client.rpc("billing_upsert_refund", args).retryable().send().json());
+        return upsertResult(
+                client.rpc("billing_upsert_refund", args).retryable().send().json());
     }
 
     /**
@@ -152,21 +170,32 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
      */
     @Override
     public List<PaymentRefund> refundsOf(CustomerId customerId) {
-        List<PaymentRefund> refunds = new ArrayList<>(all(REFUNDS, REFUND_COLUMNS, customerId, "created.desc,id.asc",
-                ProjectionRows::refund));
-        List<String> intents = purchasesOf(customerId).stream().map(Purchase::paymentIntentId)
-                .filter(java.util.Objects::nonNull).distinct().toList();
+        List<PaymentRefund> refunds = new ArrayList<>(
+                all(REFUNDS, REFUND_COLUMNS, customerId, "created.desc,id.asc", ProjectionRows::refund));
+        List<String> intents = purchasesOf(customerId).stream()
+                .map(Purchase::paymentIntentId)
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toList();
         if (intents.isEmpty()) {
             return refunds;
         }
         for (int from = 0; from < intents.size(); from += INTENTS_PER_READ) {
             String in = intents.subList(from, Math.min(intents.size(), from + INTENTS_PER_READ)).stream()
-                    .map(Rows::quoted).collect(java.util.stream.Collectors.joining(",", "in.(", ")"));
+                    .map(Rows::quoted)
+                    .collect(java.util.stream.Collectors.joining(",", "in.(", ")"));
             for (int offset = 0; ; offset += CHUNK) {
-                List<PaymentRefund> chunk = Rows.map(client.get(REFUNDS).param("select", REFUND_COLUMNS)
-                        .param("payment_intent_id", in).param("customer_id", "neq." + customerId.value())
-                        .param("order", "id.asc").param("limit", Integer.toString(CHUNK))
-                        .param("offset", Integer.toString(offset)).retryable().send().json(),
+                List<PaymentRefund> chunk = Rows.map(
+                        client.get(REFUNDS)
+                                .param("select", REFUND_COLUMNS)
+                                .param("payment_intent_id", in)
+                                .param("customer_id", "neq." + customerId.value())
+                                .param("order", "id.asc")
+                                .param("limit", Integer.toString(CHUNK))
+                                .param("offset", Integer.toString(offset))
+                                .retryable()
+                                .send()
+                                .json(),
                         ProjectionRows::refund);
                 refunds.addAll(chunk);
                 if (chunk.size() < CHUNK) {
@@ -174,7 +203,8 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
                 }
             }
         }
-        refunds.sort(java.util.Comparator.comparing(PaymentRefund::created).reversed()
+        refunds.sort(java.util.Comparator.comparing(PaymentRefund::created)
+                .reversed()
                 .thenComparing(PaymentRefund::id, Keyset.BYTE_ORDER));
         return refunds;
     }
@@ -195,20 +225,31 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
         ObjectNode row = Rows.object();
         row.put("invoice_id", payment.invoiceId());
         row.put("payment_intent_id", payment.paymentIntentId());
-        JsonNode inserted = client.post(INVOICE_PAYMENTS).param("on_conflict", "invoice_id,payment_intent_id")
-                .param("select", "invoice_id").prefer("resolution=ignore-duplicates")
-                .prefer("return=representation").json(row).send().json();
+        JsonNode inserted = client.post(INVOICE_PAYMENTS)
+                .param("on_conflict", "invoice_id,payment_intent_id")
+                .param("select", "invoice_id")
+                .prefer("resolution=ignore-duplicates")
+                .prefer("return=representation")
+                .json(row)
+                .send()
+                .json();
         return inserted.size() == 1;
     }
 
     /** A hundred invoices per request, each request read to its end in pages (PostgREST caps an answer). */
     @Override
     public List<InvoicePayment> invoicePaymentsOf(Collection<String> invoiceIds) {
-        List<String> ids = invoiceIds.stream().distinct().sorted(Keyset.BYTE_ORDER).toList();
+        List<String> ids =
+                invoiceIds.stream().distinct().sorted(Keyset.BYTE_ORDER).toList();
         List<InvoicePayment> all = new ArrayList<>();
         for (int from = 0; from < ids.size(); from += IDS_PER_REQUEST) {
-            String in = "in.(" + String.join(",", ids.subList(from, Math.min(ids.size(), from + IDS_PER_REQUEST))
-                    .stream().map(Rows::quoted).toList()) + ")";
+            String in = "in.("
+                    + String.join(
+                            ",",
+                            ids.subList(from, Math.min(ids.size(), from + IDS_PER_REQUEST)).stream()
+                                    .map(Rows::quoted)
+                                    .toList())
+                    + ")";
             all.addAll(Keyset.collect(Integer.MAX_VALUE, Keyset.MAX_PAGE, (last, limit) -> {
                 PostgrestClient.Request request = client.get(INVOICE_PAYMENTS).param("invoice_id", in);
                 return invoicePayments(last == null ? request : afterPayment(request, last), limit);
@@ -225,8 +266,8 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
             List<String> parts = Keyset.decode(cursor, 2);
             request = afterPayment(request, new InvoicePayment(parts.get(0), parts.get(1)));
         }
-        return Keyset.page(invoicePayments(request, size + 1), size,
-                p -> Keyset.encode(p.invoiceId(), p.paymentIntentId()));
+        return Keyset.page(
+                invoicePayments(request, size + 1), size, p -> Keyset.encode(p.invoiceId(), p.paymentIntentId()));
     }
 
     @Override
@@ -235,23 +276,29 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     }
 
     private List<InvoicePayment> invoicePayments(PostgrestClient.Request request, int limit) {
-        return Rows.map(request.param("select", INVOICE_PAYMENT_COLUMNS).param("order", INVOICE_PAYMENT_ORDER)
-                .param("limit", Integer.toString(limit)).retryable().send().json(),
-                row -> new InvoicePayment(Rows.requiredText(row, "invoice_id"),
-                        Rows.requiredText(row, "payment_intent_id")));
+        return Rows.map(
+                request.param("select", INVOICE_PAYMENT_COLUMNS)
+                        .param("order", INVOICE_PAYMENT_ORDER)
+                        .param("limit", Integer.toString(limit))
+                        .retryable()
+                        .send()
+                        .json(),
+                row -> new InvoicePayment(
+                        Rows.requiredText(row, "invoice_id"), Rows.requiredText(row, "payment_intent_id")));
     }
 
     /** The rows after {@code last} in key order; the values quoted, since commas and dots are syntax there. */
     private static PostgrestClient.Request afterPayment(PostgrestClient.Request request, InvoicePayment last) {
         String invoice = Rows.quoted(last.invoiceId());
-        return request.param("or", "(invoice_id.gt." + invoice + ",and(invoice_id.eq." + invoice
-                + ",payment_intent_id.gt." + Rows.quoted(last.paymentIntentId()) + "))");
+        return request.param(
+                "or",
+                "(invoice_id.gt." + invoice + ",and(invoice_id.eq." + invoice + ",payment_intent_id.gt."
+                        + Rows.quoted(last.paymentIntentId()) + "))");
     }
 
     @Override
     public Page<Subscription> listSubscriptions(String cursor, int limit) {
-        return list(SUBSCRIPTIONS, SUBSCRIPTION_COLUMNS, cursor, limit, ProjectionRows::subscription,
-                Subscription::id);
+        return list(SUBSCRIPTIONS, SUBSCRIPTION_COLUMNS, cursor, limit, ProjectionRows::subscription, Subscription::id);
     }
 
     @Override
@@ -276,7 +323,10 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
         args.put("p_customer_id", customer.value());
         args.put("p_user_id", user.value());
         args.put("p_pseudonym", pseudonym.value());
-        return client.rpc("billing_subscriptions_pseudonymise", args).send().json().asInt();
+        return client.rpc("billing_subscriptions_pseudonymise", args)
+                .send()
+                .json()
+                .asInt();
     }
 
     private static String text(AuditCause cause) {
@@ -298,14 +348,21 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     }
 
     /** Every row of one customer, in {@code order}, read in chunks (PostgREST caps one answer at db-max-rows). */
-    private <T> List<T> all(String table, String columns, CustomerId customerId, String order,
-                            Function<JsonNode, T> mapper) {
+    private <T> List<T> all(
+            String table, String columns, CustomerId customerId, String order, Function<JsonNode, T> mapper) {
         List<T> all = new ArrayList<>();
         for (int offset = 0; ; offset += CHUNK) {
-            List<T> chunk = Rows.map(client.get(table).param("select", columns)
-                    .param("customer_id", "eq." + customerId.value()).param("order", order)
-                    .param("limit", Integer.toString(CHUNK)).param("offset", Integer.toString(offset))
-                    .retryable().send().json(), mapper);
+            List<T> chunk = Rows.map(
+                    client.get(table)
+                            .param("select", columns)
+                            .param("customer_id", "eq." + customerId.value())
+                            .param("order", order)
+                            .param("limit", Integer.toString(CHUNK))
+                            .param("offset", Integer.toString(offset))
+                            .retryable()
+                            .send()
+                            .json(),
+                    mapper);
             all.addAll(chunk);
             if (chunk.size() < CHUNK) {
                 return all;
@@ -314,10 +371,17 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     }
 
     /** Keyset paging by id (the ids are {@code COLLATE "C"}: byte order). */
-    private <T> Page<T> list(String table, String columns, String cursor, int limit, Function<JsonNode, T> mapper,
-                             Function<T, String> id) {
+    private <T> Page<T> list(
+            String table,
+            String columns,
+            String cursor,
+            int limit,
+            Function<JsonNode, T> mapper,
+            Function<T, String> id) {
         int size = Keyset.pageSize(limit);
-        PostgrestClient.Request request = client.get(table).param("select", columns).param("order", "id.asc")
+        PostgrestClient.Request request = client.get(table)
+                .param("select", columns)
+                .param("order", "id.asc")
                 .param("limit", Integer.toString(size + 1));
         if (cursor != null) {
             request.param("id", "gt." + Keyset.decode(cursor, 1).get(0));
@@ -362,7 +426,12 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
 
     @Override
     public boolean removeInvoicePayment(InvoicePayment payment) {
-        return SupabaseRemovals.delete(client, INVOICE_PAYMENTS, "invoice_id", payment.invoiceId(),
-                "payment_intent_id", payment.paymentIntentId());
+        return SupabaseRemovals.delete(
+                client,
+                INVOICE_PAYMENTS,
+                "invoice_id",
+                payment.invoiceId(),
+                "payment_intent_id",
+                payment.paymentIntentId());
     }
 }

@@ -4,17 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.model.usage.MeterReport;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.model.usage.UsageIncrement;
 import dev.billing.core.model.usage.UsageKey;
 import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.core.model.usage.UsageResult;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.UsageLedger;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -34,8 +33,8 @@ final class SupabaseUsageLedger implements UsageLedger {
     static final String KEYS = "billing_usage_keys";
     static final String REPORTS = "billing_meter_reports";
     private static final String COUNTER_COLUMNS = "user_id,meter,period_start,period_end,used,updated_at";
-    private static final String KEY_COLUMNS = "user_id,idempotency_key,meter,period_start,fingerprint,amount,"
-            + "used_after,usage_limit,created_at";
+    private static final String KEY_COLUMNS =
+            "user_id,idempotency_key,meter,period_start,fingerprint,amount," + "used_after,usage_limit,created_at";
     private static final String REPORT_COLUMNS = "identifier,event_name,customer_id,value,event_timestamp,attempts,"
             + "last_error,next_attempt_at,reported_at";
 
@@ -66,29 +65,44 @@ final class SupabaseUsageLedger implements UsageLedger {
         JsonNode answer = client.rpc("billing_usage_increment", args).send().json();
         String outcome = Rows.requiredText(answer, "outcome");
         return switch (outcome) {
-            case "accepted" -> new UsageResult.Accepted(Rows.longValue(answer, "used"), Rows.longValue(answer, "limit"));
-            case "replayed" -> new UsageResult.Replayed(
-                    new UsageResult.Accepted(Rows.longValue(answer, "used"), Rows.longValue(answer, "limit")));
+            case "accepted" ->
+                new UsageResult.Accepted(Rows.longValue(answer, "used"), Rows.longValue(answer, "limit"));
+            case "replayed" ->
+                new UsageResult.Replayed(
+                        new UsageResult.Accepted(Rows.longValue(answer, "used"), Rows.longValue(answer, "limit")));
             case "key_reused" -> new UsageResult.KeyReused();
-            case "quota_exceeded" -> new UsageResult.QuotaExceeded(Rows.longValue(answer, "used"),
-                    Rows.longValue(answer, "limit"), Rows.longValue(answer, "requested"));
+            case "quota_exceeded" ->
+                new UsageResult.QuotaExceeded(
+                        Rows.longValue(answer, "used"),
+                        Rows.longValue(answer, "limit"),
+                        Rows.longValue(answer, "requested"));
             default -> throw new StoreException("Supabase answered an unknown usage outcome: " + outcome);
         };
     }
 
     @Override
     public long used(UserId userId, String meter, Instant periodStart) {
-        JsonNode rows = client.get(COUNTERS).param("select", "used").param("user_id", "eq." + userId.value())
-                .param("meter", "eq." + meter).param("period_start", "eq." + Rows.timestamp(periodStart))
-                .retryable().send().json();
+        JsonNode rows = client.get(COUNTERS)
+                .param("select", "used")
+                .param("user_id", "eq." + userId.value())
+                .param("meter", "eq." + meter)
+                .param("period_start", "eq." + Rows.timestamp(periodStart))
+                .retryable()
+                .send()
+                .json();
         return rows.isEmpty() ? 0 : Rows.longValue(rows.get(0), "used");
     }
 
     @Override
     public Map<String, Long> usage(UserId userId, Instant periodStart) {
-        JsonNode rows = client.get(COUNTERS).param("select", "meter,used").param("user_id", "eq." + userId.value())
-                .param("period_start", "eq." + Rows.timestamp(periodStart)).param("order", "meter.asc")
-                .retryable().send().json();
+        JsonNode rows = client.get(COUNTERS)
+                .param("select", "meter,used")
+                .param("user_id", "eq." + userId.value())
+                .param("period_start", "eq." + Rows.timestamp(periodStart))
+                .param("order", "meter.asc")
+                .retryable()
+                .send()
+                .json();
         Map<String, Long> usage = new LinkedHashMap<>();
         for (JsonNode row : rows) {
             usage.put(Rows.requiredText(row, "meter"), Rows.longValue(row, "used"));
@@ -105,8 +119,13 @@ final class SupabaseUsageLedger implements UsageLedger {
         args.put("p_max", max);
         Rows.put(args, "p_now", now);
         Rows.put(args, "p_lease_until", now.truncatedTo(ChronoUnit.MICROS).plus(lease));
-        return Rows.map(client.rpc("billing_usage_claim_reports", args).param("select", REPORT_COLUMNS)
-                .param("order", "event_timestamp.asc,identifier.asc").send().json(), SupabaseUsageLedger::report);
+        return Rows.map(
+                client.rpc("billing_usage_claim_reports", args)
+                        .param("select", REPORT_COLUMNS)
+                        .param("order", "event_timestamp.asc,identifier.asc")
+                        .send()
+                        .json(),
+                SupabaseUsageLedger::report);
     }
 
     @Override
@@ -114,8 +133,12 @@ final class SupabaseUsageLedger implements UsageLedger {
         ObjectNode row = Rows.object();
         Rows.put(row, "reported_at", now);
         row.putNull("next_attempt_at");
-        client.patch(REPORTS).param("identifier", "eq." + identifier).prefer("return=minimal").json(row)
-                .retryable().send();
+        client.patch(REPORTS)
+                .param("identifier", "eq." + identifier)
+                .prefer("return=minimal")
+                .json(row)
+                .retryable()
+                .send();
     }
 
     @Override
@@ -123,13 +146,23 @@ final class SupabaseUsageLedger implements UsageLedger {
         ObjectNode row = Rows.object();
         row.put("last_error", error);
         Rows.put(row, "next_attempt_at", nextAttemptAt);
-        client.patch(REPORTS).param("identifier", "eq." + identifier).param("reported_at", "is.null")
-                .prefer("return=minimal").json(row).retryable().send();
+        client.patch(REPORTS)
+                .param("identifier", "eq." + identifier)
+                .param("reported_at", "is.null")
+                .prefer("return=minimal")
+                .json(row)
+                .retryable()
+                .send();
     }
 
     @Override
     public long pendingReports() {
-        return client.head(REPORTS).param("reported_at", "is.null").prefer("count=exact").retryable().send().count();
+        return client.head(REPORTS)
+                .param("reported_at", "is.null")
+                .prefer("count=exact")
+                .retryable()
+                .send()
+                .count();
     }
 
     @Override
@@ -147,11 +180,19 @@ final class SupabaseUsageLedger implements UsageLedger {
             args.put("p_after_period_start", parts.get(2));
         }
         args.put("p_limit", size + 1);
-        List<UsageCounter> rows = Rows.map(client.rpc("billing_usage_list_counters", args)
-                .param("select", COUNTER_COLUMNS).param("order", "user_id.asc,meter.asc,period_start.asc")
-                .retryable().send().json(), SupabaseUsageLedger::counter);
-        return Keyset.page(rows, size, c -> Keyset.encode(c.userId().value(), c.meter(),
-                Rows.timestamp(c.period().start())));
+        List<UsageCounter> rows = Rows.map(
+                client.rpc("billing_usage_list_counters", args)
+                        .param("select", COUNTER_COLUMNS)
+                        .param("order", "user_id.asc,meter.asc,period_start.asc")
+                        .retryable()
+                        .send()
+                        .json(),
+                SupabaseUsageLedger::counter);
+        return Keyset.page(
+                rows,
+                size,
+                c -> Keyset.encode(
+                        c.userId().value(), c.meter(), Rows.timestamp(c.period().start())));
     }
 
     /**
@@ -161,14 +202,16 @@ final class SupabaseUsageLedger implements UsageLedger {
     @Override
     public List<UsageCounter> countersOf(UserId userId) {
         return Keyset.collect(Integer.MAX_VALUE, Keyset.MAX_PAGE, (last, limit) -> {
-            PostgrestClient.Request request = client.get(COUNTERS).param("select", COUNTER_COLUMNS)
-                    .param("user_id", "eq." + userId.value()).param("order", "meter.asc,period_start.asc")
+            PostgrestClient.Request request = client.get(COUNTERS)
+                    .param("select", COUNTER_COLUMNS)
+                    .param("user_id", "eq." + userId.value())
+                    .param("order", "meter.asc,period_start.asc")
                     .param("limit", Integer.toString(limit));
             if (last != null) {
                 String meter = Rows.quoted(last.meter());
                 String start = Rows.quoted(Rows.timestamp(last.period().start()));
-                request.param("or", "(meter.gt." + meter + ",and(meter.eq." + meter + ",period_start.gt." + start
-                        + "))");
+                request.param(
+                        "or", "(meter.gt." + meter + ",and(meter.eq." + meter + ",period_start.gt." + start + "))");
             }
             return Rows.map(request.retryable().send().json(), SupabaseUsageLedger::counter);
         });
@@ -178,8 +221,10 @@ final class SupabaseUsageLedger implements UsageLedger {
     @Override
     public List<UsageKey> keysOf(UserId userId) {
         return Keyset.collect(Integer.MAX_VALUE, Keyset.MAX_PAGE, (last, limit) -> {
-            PostgrestClient.Request request = client.get(KEYS).param("select", KEY_COLUMNS)
-                    .param("user_id", "eq." + userId.value()).param("order", "idempotency_key.asc")
+            PostgrestClient.Request request = client.get(KEYS)
+                    .param("select", KEY_COLUMNS)
+                    .param("user_id", "eq." + userId.value())
+                    .param("order", "idempotency_key.asc")
                     .param("limit", Integer.toString(limit));
             if (last != null) {
                 request.param("or", "(idempotency_key.gt." + Rows.quoted(last.idempotencyKey()) + ")");
@@ -195,8 +240,10 @@ final class SupabaseUsageLedger implements UsageLedger {
     @Override
     public List<MeterReport> reportsOf(CustomerId customerId) {
         return Keyset.collect(Integer.MAX_VALUE, Keyset.MAX_PAGE, (last, limit) -> {
-            PostgrestClient.Request request = client.get(REPORTS).param("select", REPORT_COLUMNS)
-                    .param("customer_id", "eq." + customerId.value()).param("order", "identifier.asc")
+            PostgrestClient.Request request = client.get(REPORTS)
+                    .param("select", REPORT_COLUMNS)
+                    .param("customer_id", "eq." + customerId.value())
+                    .param("order", "identifier.asc")
                     .param("limit", Integer.toString(limit));
             if (last != null) {
                 request.param("identifier", "gt." + last.identifier());
@@ -227,16 +274,24 @@ final class SupabaseUsageLedger implements UsageLedger {
             args.put("p_after_key", parts.get(1));
         }
         args.put("p_limit", size + 1);
-        List<UsageKey> rows = Rows.map(client.rpc("billing_usage_list_keys", args).param("select", KEY_COLUMNS)
-                .param("order", "user_id.asc,idempotency_key.asc").retryable().send().json(), SupabaseUsageLedger::key);
+        List<UsageKey> rows = Rows.map(
+                client.rpc("billing_usage_list_keys", args)
+                        .param("select", KEY_COLUMNS)
+                        .param("order", "user_id.asc,idempotency_key.asc")
+                        .retryable()
+                        .send()
+                        .json(),
+                SupabaseUsageLedger::key);
         return Keyset.page(rows, size, k -> Keyset.encode(k.userId().value(), k.idempotencyKey()));
     }
 
     @Override
     public Page<MeterReport> listReports(String cursor, int limit) {
         int size = Keyset.pageSize(limit);
-        PostgrestClient.Request request = client.get(REPORTS).param("select", REPORT_COLUMNS)
-                .param("order", "identifier.asc").param("limit", Integer.toString(size + 1));
+        PostgrestClient.Request request = client.get(REPORTS)
+                .param("select", REPORT_COLUMNS)
+                .param("order", "identifier.asc")
+                .param("limit", Integer.toString(size + 1));
         if (cursor != null) {
             request.param("identifier", "gt." + Keyset.decode(cursor, 1).get(0));
         }
@@ -287,8 +342,14 @@ final class SupabaseUsageLedger implements UsageLedger {
 
     private boolean insertIfAbsent(String table, String key, ObjectNode row) {
         String firstColumn = key.split(",")[0];
-        JsonNode inserted = client.post(table).param("on_conflict", key).param("select", firstColumn)
-                .prefer("resolution=ignore-duplicates").prefer("return=representation").json(row).send().json();
+        JsonNode inserted = client.post(table)
+                .param("on_conflict", key)
+                .param("select", firstColumn)
+                .prefer("resolution=ignore-duplicates")
+                .prefer("return=representation")
+                .json(row)
+                .send()
+                .json();
         return inserted.size() == 1;
     }
 
@@ -303,30 +364,46 @@ final class SupabaseUsageLedger implements UsageLedger {
     }
 
     static UsageCounter counter(JsonNode row) {
-        return new UsageCounter(UserId.of(Rows.requiredText(row, "user_id")), Rows.requiredText(row, "meter"),
+        return new UsageCounter(
+                UserId.of(Rows.requiredText(row, "user_id")),
+                Rows.requiredText(row, "meter"),
                 new UsagePeriod(Rows.requiredInstant(row, "period_start"), Rows.requiredInstant(row, "period_end")),
-                Rows.longValue(row, "used"), Rows.requiredInstant(row, "updated_at"));
+                Rows.longValue(row, "used"),
+                Rows.requiredInstant(row, "updated_at"));
     }
 
     static UsageKey key(JsonNode row) {
-        return new UsageKey(UserId.of(Rows.requiredText(row, "user_id")), Rows.requiredText(row, "idempotency_key"),
-                Rows.requiredText(row, "meter"), Rows.requiredInstant(row, "period_start"),
-                Rows.requiredText(row, "fingerprint"), Rows.longValue(row, "amount"), Rows.longValue(row, "used_after"),
-                Rows.longValue(row, "usage_limit"), Rows.requiredInstant(row, "created_at"));
+        return new UsageKey(
+                UserId.of(Rows.requiredText(row, "user_id")),
+                Rows.requiredText(row, "idempotency_key"),
+                Rows.requiredText(row, "meter"),
+                Rows.requiredInstant(row, "period_start"),
+                Rows.requiredText(row, "fingerprint"),
+                Rows.longValue(row, "amount"),
+                Rows.longValue(row, "used_after"),
+                Rows.longValue(row, "usage_limit"),
+                Rows.requiredInstant(row, "created_at"));
     }
 
     static MeterReport report(JsonNode row) {
-        MeterEvent event = new MeterEvent(Rows.requiredText(row, "event_name"),
-                CustomerId.of(Rows.requiredText(row, "customer_id")), Rows.longValue(row, "value"),
-                Rows.requiredText(row, "identifier"), Rows.requiredInstant(row, "event_timestamp"));
-        return new MeterReport(event, Rows.intValue(row, "attempts"), Rows.text(row, "last_error"),
-                Rows.instant(row, "next_attempt_at"), Rows.instant(row, "reported_at"));
+        MeterEvent event = new MeterEvent(
+                Rows.requiredText(row, "event_name"),
+                CustomerId.of(Rows.requiredText(row, "customer_id")),
+                Rows.longValue(row, "value"),
+                Rows.requiredText(row, "identifier"),
+                Rows.requiredInstant(row, "event_timestamp"));
+        return new MeterReport(
+                event,
+                Rows.intValue(row, "attempts"),
+                Rows.text(row, "last_error"),
+                Rows.instant(row, "next_attempt_at"),
+                Rows.instant(row, "reported_at"));
     }
 
     @Override
     public boolean removeCounter(UserId user, String meter, Instant periodStart) {
-        return SupabaseRemovals.delete(client, COUNTERS, "user_id", user.value(), "meter", meter, "period_start",
-                Rows.timestamp(periodStart));
+        return SupabaseRemovals.delete(
+                client, COUNTERS, "user_id", user.value(), "meter", meter, "period_start", Rows.timestamp(periodStart));
     }
 
     @Override

@@ -1,14 +1,13 @@
 package dev.billing.supabase;
 
-import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.Page;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.Page;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class KeysetTest {
 
@@ -22,7 +21,8 @@ class KeysetTest {
 
     @Test
     void aForeignCursorIsAnInvalidRequest() {
-        assertThatThrownBy(() -> Keyset.decode("not a cursor", 1)).isInstanceOf(InvalidRequestException.class)
+        assertThatThrownBy(() -> Keyset.decode("not a cursor", 1))
+                .isInstanceOf(InvalidRequestException.class)
                 .hasFieldOrPropertyWithValue("code", "invalid_cursor");
         assertThatThrownBy(() -> Keyset.decode(Keyset.encode("a", "b"), 1)).isInstanceOf(InvalidRequestException.class);
     }

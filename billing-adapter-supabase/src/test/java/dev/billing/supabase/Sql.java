@@ -1,7 +1,6 @@
 package dev.billing.supabase;
 
 import dev.billing.testkit.postgres.TestDatabase;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,13 +10,13 @@ import java.util.List;
 
 /** Plain JDBC against a test database, for checks the REST API cannot make. */
 final class Sql {
-    private Sql() {
-    }
+    private Sql() {}
 
     /** The first column of every row, as text. */
     static List<String> column(TestDatabase db, String query) {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(query)) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(query)) {
             List<String> values = new ArrayList<>();
             while (rs.next()) {
                 values.add(rs.getString(1));
@@ -33,7 +32,8 @@ final class Sql {
      * Postgres adapter's QueryPlansIT does.
      */
     static String plan(TestDatabase db, String query) {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("SET enable_seqscan = off");
             s.execute("SET enable_bitmapscan = off");
             StringBuilder plan = new StringBuilder();
@@ -80,8 +80,11 @@ final class Sql {
                 ) s ORDER BY line
                 """));
         for (String table : column(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) {
-            lines.add("rows " + table + " " + value(db, "SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, "
-                    + "'|' ORDER BY t::text)), '-') FROM public." + table + " t"));
+            lines.add("rows " + table + " "
+                    + value(
+                            db,
+                            "SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, "
+                                    + "'|' ORDER BY t::text)), '-') FROM public." + table + " t"));
         }
         return String.join("\n", lines);
     }

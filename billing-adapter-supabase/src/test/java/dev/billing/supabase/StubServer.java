@@ -2,7 +2,6 @@ package dev.billing.supabase;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -58,10 +57,14 @@ final class StubServer implements AutoCloseable {
     private void handle(HttpExchange exchange, Function<Received, Reply> handler) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders().getFirst("apikey"),
+            Received request = new Received(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
+                    exchange.getRequestURI().getRawQuery(),
+                    exchange.getRequestHeaders().getFirst("apikey"),
                     exchange.getRequestHeaders().getFirst("Authorization"),
-                    exchange.getRequestHeaders().getFirst("Prefer"), body);
+                    exchange.getRequestHeaders().getFirst("Prefer"),
+                    body);
             received.add(request);
             Reply reply = handler.apply(request);
             if (reply.delayMillis() > 0) {
@@ -74,7 +77,8 @@ final class StubServer implements AutoCloseable {
             }
             byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            reply.contentRange().ifPresent(range -> exchange.getResponseHeaders().set("Content-Range", range));
+            reply.contentRange()
+                    .ifPresent(range -> exchange.getResponseHeaders().set("Content-Range", range));
             exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -85,9 +89,14 @@ final class StubServer implements AutoCloseable {
     }
 
     /** What the stub received. */
-    record Received(String method, String path, String rawQuery, String apikey, String authorization, String prefer,
-                    String body) {
-    }
+    record Received(
+            String method,
+            String path,
+            String rawQuery,
+            String apikey,
+            String authorization,
+            String prefer,
+            String body) {}
 
     /** What the stub answers. */
     record Reply(int status, String body, long delayMillis, java.util.Optional<String> contentRange) {

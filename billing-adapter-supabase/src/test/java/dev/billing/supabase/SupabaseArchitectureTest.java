@@ -1,5 +1,9 @@
 package dev.billing.supabase;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -8,24 +12,27 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** DESIGN §1 for this adapter: core, Jackson and the JDK (java.net.http) only; no testkit, no other adapter. */
 class SupabaseArchitectureTest {
     /** The core, Jackson and the JDK (its HTTP client): no other module of ours, no test code. */
-    static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage(
-            "dev.billing.supabase..", "dev.billing.core..", "com.fasterxml.jackson..", "java..");
+    static final ArchRule DEPENDENCIES = classes()
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("dev.billing.supabase..", "dev.billing.core..", "com.fasterxml.jackson..", "java..");
     /** Configuration is a value the host builds in code: reading the environment is the host's job. */
-    static final ArchRule NO_ENVIRONMENT = noClasses().should().callMethod(System.class, "getenv")
-            .orShould().callMethod(System.class, "getenv", String.class)
+    static final ArchRule NO_ENVIRONMENT = noClasses()
+            .should()
+            .callMethod(System.class, "getenv")
+            .orShould()
+            .callMethod(System.class, "getenv", String.class)
             .because("hosts build SupabaseConfig in code; the server and the Spring starter read the environment");
+
     private static JavaClasses main;
 
     @BeforeAll
     static void importMain() {
-        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.billing.supabase");
     }
 
@@ -37,7 +44,8 @@ class SupabaseArchitectureTest {
     @Test
     void aPlantedForbiddenDependencyFails() {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedTestkitUse.class);
-        assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> DEPENDENCIES.check(planted))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedTestkitUse.class.getName());
     }
 
@@ -49,16 +57,31 @@ class SupabaseArchitectureTest {
     @Test
     void aPlantedEnvironmentReadFails() {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedEnvironmentRead.class);
-        assertThatThrownBy(() -> NO_ENVIRONMENT.check(planted)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> NO_ENVIRONMENT.check(planted))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".serviceRoleKey()")
                 .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".everything()");
     }
 
     @Test
     void onlyTheEntryPointsArePublic() {
-        classes().that().arePublic().and().areTopLevelClasses().should()
-                .haveSimpleNameStartingWith("Supabase").check(main);
-        classes().that().haveSimpleNameNotStartingWith("Supabase").and().areTopLevelClasses().should()
-                .notBePublic().andShould().haveModifier(JavaModifier.FINAL).check(main);
+        classes()
+                .that()
+                .arePublic()
+                .and()
+                .areTopLevelClasses()
+                .should()
+                .haveSimpleNameStartingWith("Supabase")
+                .check(main);
+        classes()
+                .that()
+                .haveSimpleNameNotStartingWith("Supabase")
+                .and()
+                .areTopLevelClasses()
+                .should()
+                .notBePublic()
+                .andShould()
+                .haveModifier(JavaModifier.FINAL)
+                .check(main);
     }
 }

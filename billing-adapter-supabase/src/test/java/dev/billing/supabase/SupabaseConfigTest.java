@@ -1,13 +1,12 @@
 package dev.billing.supabase;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class SupabaseConfigTest {
     private static final String SECRET = "sb_secret_abcdefghijklmnopqrstuvwxyz";
@@ -22,7 +21,10 @@ class SupabaseConfigTest {
     void toStringNeverShowsTheKey() {
         SupabaseConfig config = SupabaseConfig.of("https://abcd.supabase.co", SECRET);
 
-        assertThat(config.toString()).doesNotContain(SECRET).contains("https://abcd.supabase.co").contains("hidden");
+        assertThat(config.toString())
+                .doesNotContain(SECRET)
+                .contains("https://abcd.supabase.co")
+                .contains("hidden");
     }
 
     @Test
@@ -32,13 +34,16 @@ class SupabaseConfigTest {
         assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.maxAttempts()).isEqualTo(3);
-        assertThat(config.withRequestTimeout(Duration.ofSeconds(2)).withMaxAttempts(1).withConnectTimeout(Duration.ofMillis(500)))
+        assertThat(config.withRequestTimeout(Duration.ofSeconds(2))
+                        .withMaxAttempts(1)
+                        .withConnectTimeout(Duration.ofMillis(500)))
                 .isEqualTo(new SupabaseConfig(config.url(), SECRET, Duration.ofMillis(500), Duration.ofSeconds(2), 1));
     }
 
     @Test
     void theRestPathAndTrailingSlashesAreDropped() {
-        assertThat(SupabaseConfig.of("https://abcd.supabase.co/rest/v1/", SECRET).restUrl())
+        assertThat(SupabaseConfig.of("https://abcd.supabase.co/rest/v1/", SECRET)
+                        .restUrl())
                 .hasToString("https://abcd.supabase.co/rest/v1");
         assertThat(SupabaseConfig.of("http://127.0.0.1:54321/", SECRET).url()).hasToString("http://127.0.0.1:54321");
         assertThat(SupabaseConfig.of("https://gateway.example/supabase", SECRET).restUrl())
@@ -58,15 +63,18 @@ class SupabaseConfigTest {
         assertThatThrownBy(() -> SupabaseConfig.of("https:///rest/v1", SECRET)).hasMessageStartingWith("url ");
         assertThatThrownBy(() -> SupabaseConfig.of(" ", SECRET)).hasMessageStartingWith("url is missing");
         assertThatThrownBy(() -> new SupabaseConfig(null, SECRET, Duration.ofSeconds(1), Duration.ofSeconds(1), 1))
-                .isInstanceOf(NullPointerException.class).hasMessage("url");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("url");
     }
 
     @Test
     void aMissingKeyNamesTheField() {
         assertThatThrownBy(() -> SupabaseConfig.of("https://abcd.supabase.co", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("serviceRoleKey is missing");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("serviceRoleKey is missing");
         assertThatThrownBy(() -> SupabaseConfig.of("https://abcd.supabase.co", " "))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("serviceRoleKey is missing");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("serviceRoleKey is missing");
     }
 
     @Test
@@ -86,14 +94,18 @@ class SupabaseConfigTest {
         assertThatThrownBy(() -> SupabaseConfig.of("https://abcd.supabase.co", anon))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("serviceRoleKey holds a key with role 'anon'")
-                .hasMessageContaining("service_role").hasMessageNotContaining(anon);
+                .hasMessageContaining("service_role")
+                .hasMessageNotContaining(anon);
     }
 
     @Test
     void aServiceRoleJwtAndAnOpaqueSecretKeyAreAccepted() {
         String serviceRole = jwt("{\"iss\":\"supabase\",\"role\":\"service_role\"}");
 
-        assertThat(SupabaseConfig.of("https://abcd.supabase.co", serviceRole).serviceRoleKey()).isEqualTo(serviceRole);
-        assertThat(SupabaseConfig.of("https://abcd.supabase.co", " " + SECRET + "\n").serviceRoleKey()).isEqualTo(SECRET);
+        assertThat(SupabaseConfig.of("https://abcd.supabase.co", serviceRole).serviceRoleKey())
+                .isEqualTo(serviceRole);
+        assertThat(SupabaseConfig.of("https://abcd.supabase.co", " " + SECRET + "\n")
+                        .serviceRoleKey())
+                .isEqualTo(SECRET);
     }
 }

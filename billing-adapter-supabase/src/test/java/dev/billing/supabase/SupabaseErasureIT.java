@@ -1,25 +1,24 @@
 package dev.billing.supabase;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.billing.core.model.OrgMember;
-import dev.billing.core.model.event.StripeEvent;
-import dev.billing.core.model.usage.UsageIncrement;
-import dev.billing.core.model.usage.UsagePeriod;
-import dev.billing.core.model.usage.UsageResult;
-import dev.billing.core.model.UserId;
-import dev.billing.core.port.EventInbox;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-
 import static dev.billing.testkit.Builders.T0;
 import static dev.billing.testkit.Builders.anEvent;
 import static dev.billing.testkit.Builders.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.core.model.OrgMember;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.usage.UsageIncrement;
+import dev.billing.core.model.usage.UsagePeriod;
+import dev.billing.core.model.usage.UsageResult;
+import dev.billing.core.port.EventInbox;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * What the erasure functions (008) do beyond the contracts: the redacted payload is the port's as jsonb, any number
@@ -43,17 +42,21 @@ class SupabaseErasureIT {
     @Test
     void aRedactedPayloadIsThePortsAsJsonbAndThousandsOfIdsFitInOneCall() throws Exception {
         String customer = unique("cus_");
-        StripeEvent event = anEvent().forObject("customer", customer)
-                .withPayload("{\"id\":\"x\",\"email\":\"ada@example.com\"}").build();
+        StripeEvent event = anEvent()
+                .forObject("customer", customer)
+                .withPayload("{\"id\":\"x\",\"email\":\"ada@example.com\"}")
+                .build();
         project.stores().inbox().record(event, T0);
         // A customer with thousands of invoices: far more ids than a URL could carry.
-        Set<String> objects = IntStream.range(0, 3000).mapToObj(i -> "in_" + i + "_" + customer)
+        Set<String> objects = IntStream.range(0, 3000)
+                .mapToObj(i -> "in_" + i + "_" + customer)
                 .collect(Collectors.toSet());
         objects.add(customer);
 
         assertThat(project.stores().inbox().redact(objects)).isEqualTo(1);
 
-        String payload = project.stores().inbox().find(event.id()).orElseThrow().event().payload();
+        String payload =
+                project.stores().inbox().find(event.id()).orElseThrow().event().payload();
         JsonNode expected = PostgrestClient.JSON.readTree(EventInbox.redactedPayload(event.id(), event.type()));
         assertThat(PostgrestClient.JSON.readTree(payload)).isEqualTo(expected);
         assertThat(EventInbox.isRedacted(payload)).isTrue();
@@ -72,7 +75,8 @@ class SupabaseErasureIT {
 
         assertThat(project.stores().usage().pseudonymise(user, pseudonym)).isEqualTo(3);
 
-        assertThat(project.stores().usage().used(pseudonym, "api_calls", PERIOD.start())).isEqualTo(9);
+        assertThat(project.stores().usage().used(pseudonym, "api_calls", PERIOD.start()))
+                .isEqualTo(9);
         assertThat(project.stores().usage().countersOf(user)).isEmpty();
         // k1 keeps the answer the pseudonym held first; k2 moved with its own.
         assertThat(project.stores().usage().increment(increment(pseudonym, 4, "k1")))
@@ -89,16 +93,19 @@ class SupabaseErasureIT {
         UserId pseudonym = UserId.of(UserId.PSEUDONYM_PREFIX + unique("p"));
         project.stores().memberships().apply(new OrgMember(org, user, "org:admin", true, T0, unique("msg_")));
         assertThat(project.stores().memberships().pseudonymise(user, pseudonym)).isEqualTo(1);
-        project.stores().memberships().apply(new OrgMember(org, user, "org:member", false, T0.plusSeconds(5),
-                unique("msg_")));
+        project.stores()
+                .memberships()
+                .apply(new OrgMember(org, user, "org:member", false, T0.plusSeconds(5), unique("msg_")));
 
         assertThat(project.stores().memberships().pseudonymise(user, pseudonym)).isEqualTo(1);
 
         assertThat(project.stores().memberships().ofUser(user)).isEmpty();
-        assertThat(project.stores().memberships().ofUser(pseudonym)).singleElement().satisfies(m -> {
-            assertThat(m.role()).isEqualTo("org:member");
-            assertThat(m.active()).isFalse();
-        });
+        assertThat(project.stores().memberships().ofUser(pseudonym))
+                .singleElement()
+                .satisfies(m -> {
+                    assertThat(m.role()).isEqualTo("org:member");
+                    assertThat(m.active()).isFalse();
+                });
         assertThat(project.stores().memberships().countActive(org)).isZero();
     }
 
@@ -113,10 +120,9 @@ class SupabaseErasureIT {
                    SET metadata = jsonb_set(s.metadata, '{user_id}', to_jsonb('erased_p'::text)), updated_at = now()
                  WHERE s.customer_id = 'c' AND s.metadata ->> 'user_id' = 'u'""");
         assertIndexed("billing_usage_keys_pkey", "DELETE FROM public.billing_usage_keys k WHERE k.user_id = 'u'");
-        assertIndexed("billing_usage_counters_pkey",
-                "DELETE FROM public.billing_usage_counters c WHERE c.user_id = 'u'");
-        assertIndexed("billing_org_members_user_idx",
-                "DELETE FROM public.billing_org_members o WHERE o.user_id = 'u'");
+        assertIndexed(
+                "billing_usage_counters_pkey", "DELETE FROM public.billing_usage_counters c WHERE c.user_id = 'u'");
+        assertIndexed("billing_org_members_user_idx", "DELETE FROM public.billing_org_members o WHERE o.user_id = 'u'");
         assertIndexed("stripe_webhook_events_subject_idx", """
                 UPDATE public.stripe_webhook_events e SET payload = '{}'::jsonb, subject_id = NULL
                  WHERE e.subject_id = ANY (ARRAY['cus_1', 'user_1'])
@@ -133,7 +139,7 @@ class SupabaseErasureIT {
     }
 
     private static UsageIncrement increment(UserId user, long amount, String key) {
-        return new UsageIncrement(user, "api_calls", PERIOD, amount, 100, key, "api_calls:" + amount,
-                T0.plusSeconds(1), null);
+        return new UsageIncrement(
+                user, "api_calls", PERIOD, amount, 100, key, "api_calls:" + amount, T0.plusSeconds(1), null);
     }
 }

@@ -1,23 +1,22 @@
 package dev.billing.supabase;
 
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.anEvent;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.EventInbox;
 import dev.billing.testkit.contract.EventInboxContract;
+import java.time.Instant;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.Set;
-
-import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.anEvent;
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link EventInboxContract} on real PostgREST over the billing SQL, and what {@code about} (billing_inbox_about, 007)
@@ -67,24 +66,35 @@ class SupabaseEventInboxContractIT extends EventInboxContract {
         @DisplayName("object ids are matched exactly, whatever characters they hold")
         void objectIdsAreMatchedExactly() {
             String base = unique("obj_");
-            Set<String> odd = Set.of(base + ",x", base + "(x)", base + "\"x\"", base + "\\x", " " + base + " ",
-                    base + ".x", base + "{x}");
+            Set<String> odd = Set.of(
+                    base + ",x",
+                    base + "(x)",
+                    base + "\"x\"",
+                    base + "\\x",
+                    " " + base + " ",
+                    base + ".x",
+                    base + "{x}");
             for (String id : odd) {
                 restored(unique("evt_"), id, T0);
             }
             restored(unique("evt_"), base, T0);
 
-            assertThat(project.stores().inbox().about(odd, 10)).extracting(e -> e.event().objectId())
+            assertThat(project.stores().inbox().about(odd, 10))
+                    .extracting(e -> e.event().objectId())
                     .containsExactlyInAnyOrderElementsOf(odd);
         }
 
         /** An entry processed long ago, so the contract's claims on this shared inbox never see it. */
         private InboxEntry restored(String eventId, String objectId, Instant receivedAt) {
-            StripeEvent event = anEvent().withId(eventId).forObject("customer", objectId)
-                    .withPayload("{\"id\":\"" + eventId + "\"}").createdAt(receivedAt).build();
+            StripeEvent event = anEvent()
+                    .withId(eventId)
+                    .forObject("customer", objectId)
+                    .withPayload("{\"id\":\"" + eventId + "\"}")
+                    .createdAt(receivedAt)
+                    .build();
             EventInbox inbox = project.stores().inbox();
-            inbox.restore(new InboxEntry(event, InboxStatus.PROCESSED, 1, null, receivedAt, null, null, null,
-                    receivedAt, null));
+            inbox.restore(new InboxEntry(
+                    event, InboxStatus.PROCESSED, 1, null, receivedAt, null, null, null, receivedAt, null));
             return inbox.find(eventId).orElseThrow();
         }
     }

@@ -1,21 +1,20 @@
 package dev.billing.supabase;
 
-import dev.billing.core.model.event.InboxEntry;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.port.EventInbox;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The reads of a personal data export ({@code countersOf}, {@code ofUser}, {@code about}) past PostgREST's
@@ -61,10 +60,16 @@ class SupabaseExportIT {
     void everyCounterOfTheUserComesPageAfterPageInMeterAndPeriodOrder() {
         List<UsageCounter> counters = project.stores().usage().countersOf(UserId.of("user_many"));
 
-        assertThat(counters).hasSize(1200).allSatisfy(c -> assertThat(c.userId().value()).isEqualTo("user_many"));
-        assertThat(counters).isSortedAccordingTo(Comparator.comparing(UsageCounter::meter, Keyset.BYTE_ORDER)
-                .thenComparing(c -> c.period().start()));
-        assertThat(counters.stream().map(c -> c.meter() + "@" + c.period().start()).distinct()).hasSize(1200);
+        assertThat(counters)
+                .hasSize(1200)
+                .allSatisfy(c -> assertThat(c.userId().value()).isEqualTo("user_many"));
+        assertThat(counters)
+                .isSortedAccordingTo(Comparator.comparing(UsageCounter::meter, Keyset.BYTE_ORDER)
+                        .thenComparing(c -> c.period().start()));
+        assertThat(counters.stream()
+                        .map(c -> c.meter() + "@" + c.period().start())
+                        .distinct())
+                .hasSize(1200);
         assertThat(counters.stream().map(UsageCounter::meter).distinct())
                 .containsExactlyInAnyOrder("m,1", "m(2)", "m\"3\"", "m\\4", "m.5 x");
     }
@@ -73,8 +78,12 @@ class SupabaseExportIT {
     void everyMembershipOfTheUserComesPageAfterPageInOrganizationOrder() {
         List<OrgMember> memberships = project.stores().memberships().ofUser(UserId.of("user_orgs"));
 
-        assertThat(memberships).hasSize(1200).allSatisfy(m -> assertThat(m.userId().value()).isEqualTo("user_orgs"));
-        assertThat(memberships).extracting(OrgMember::orgId).doesNotHaveDuplicates()
+        assertThat(memberships)
+                .hasSize(1200)
+                .allSatisfy(m -> assertThat(m.userId().value()).isEqualTo("user_orgs"));
+        assertThat(memberships)
+                .extracting(OrgMember::orgId)
+                .doesNotHaveDuplicates()
                 .isSortedAccordingTo(Keyset.BYTE_ORDER);
     }
 
@@ -85,16 +94,25 @@ class SupabaseExportIT {
         String cursor = null;
         do {
             Page<InboxEntry> page = inbox.list(null, cursor, 500);
-            page.items().stream().filter(e -> MANY_OBJECTS.contains(e.event().objectId()))
+            page.items().stream()
+                    .filter(e -> MANY_OBJECTS.contains(e.event().objectId()))
                     .forEach(e -> listed.add(e.eventId()));
             cursor = page.nextCursor();
         } while (cursor != null);
 
         assertThat(listed).hasSize(1200);
-        assertThat(inbox.about(MANY_OBJECTS, 5000)).extracting(InboxEntry::eventId).isEqualTo(listed);
-        assertThat(inbox.about(MANY_OBJECTS, 1001)).extracting(InboxEntry::eventId).isEqualTo(listed.subList(0, 1001));
-        assertThat(inbox.about(Set.of("cus_many"), 3)).extracting(InboxEntry::eventId)
-                .isEqualTo(listed.stream().filter(id -> Integer.parseInt(id.substring(9)) % 3 == 0).limit(3).toList());
+        assertThat(inbox.about(MANY_OBJECTS, 5000))
+                .extracting(InboxEntry::eventId)
+                .isEqualTo(listed);
+        assertThat(inbox.about(MANY_OBJECTS, 1001))
+                .extracting(InboxEntry::eventId)
+                .isEqualTo(listed.subList(0, 1001));
+        assertThat(inbox.about(Set.of("cus_many"), 3))
+                .extracting(InboxEntry::eventId)
+                .isEqualTo(listed.stream()
+                        .filter(id -> Integer.parseInt(id.substring(9)) % 3 == 0)
+                        .limit(3)
+                        .toList());
     }
 
     @Test
@@ -109,9 +127,14 @@ class SupabaseExportIT {
         String members = Sql.plan(project.database(), """
                 SELECT * FROM public.billing_org_members WHERE user_id = 'user_none' ORDER BY org_id LIMIT 500""");
 
-        assertThat(inbox).as(inbox).contains("Index Scan using stripe_webhook_events_subject_idx")
+        assertThat(inbox)
+                .as(inbox)
+                .contains("Index Scan using stripe_webhook_events_subject_idx")
                 .doesNotContain("Seq Scan");
-        assertThat(counters).as(counters).contains("billing_usage_counters_pkey").doesNotContain("Sort");
+        assertThat(counters)
+                .as(counters)
+                .contains("billing_usage_counters_pkey")
+                .doesNotContain("Sort");
         assertThat(members).as(members).contains("billing_org_members_user_idx").doesNotContain("Sort");
     }
 }

@@ -1,19 +1,18 @@
 package dev.billing.supabase;
 
-import dev.billing.core.model.payment.GuestPurchase;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.GuestPurchaseStore;
 import dev.billing.testkit.contract.GuestPurchaseStoreContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link GuestPurchaseStoreContract} on real PostgREST over the billing SQL; and, beyond it, an email with more
@@ -23,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SupabaseGuestPurchaseStoreContractIT extends GuestPurchaseStoreContract {
     /** '+' would be a space in a query string unless encoded. */
     private static final String MANY = "many+guest@example.com";
-    private static final Comparator<GuestPurchase> PURCHASE_ORDER = Comparator
-            .comparing(GuestPurchase::purchasedAt).thenComparing(GuestPurchase::sessionId, Keyset.BYTE_ORDER);
+
+    private static final Comparator<GuestPurchase> PURCHASE_ORDER =
+            Comparator.comparing(GuestPurchase::purchasedAt).thenComparing(GuestPurchase::sessionId, Keyset.BYTE_ORDER);
     private static SupabaseProject project;
 
     @BeforeAll
@@ -58,15 +58,21 @@ class SupabaseGuestPurchaseStoreContractIT extends GuestPurchaseStoreContract {
         GuestPurchaseStore store = stores().guests();
 
         List<GuestPurchase> all = store.ofEmail(" Many+Guest@Example.com");
-        assertThat(all).hasSize(1200).isSortedAccordingTo(PURCHASE_ORDER)
-                .extracting(GuestPurchase::sessionId).doesNotHaveDuplicates();
+        assertThat(all)
+                .hasSize(1200)
+                .isSortedAccordingTo(PURCHASE_ORDER)
+                .extracting(GuestPurchase::sessionId)
+                .doesNotHaveDuplicates();
 
         UserId ada = UserId.of("user_many_guest");
         Instant at = Instant.parse("2026-02-01T00:00:00Z");
         List<GuestPurchase> claimed = store.claim(MANY, ada, at);
-        assertThat(claimed).hasSize(1100).isSortedAccordingTo(PURCHASE_ORDER)
+        assertThat(claimed)
+                .hasSize(1100)
+                .isSortedAccordingTo(PURCHASE_ORDER)
                 .allSatisfy(p -> assertThat(p.claimedBy()).isEqualTo(ada))
-                .extracting(GuestPurchase::sessionId).doesNotHaveDuplicates();
+                .extracting(GuestPurchase::sessionId)
+                .doesNotHaveDuplicates();
         assertThat(store.claim(MANY, ada, at.plusSeconds(60))).isEqualTo(claimed);
         assertThat(store.ofEmail(MANY)).filteredOn(p -> p.claimedBy() == null).isEmpty();
     }
@@ -84,9 +90,13 @@ class SupabaseGuestPurchaseStoreContractIT extends GuestPurchaseStoreContract {
                 SELECT * FROM public.billing_guest_purchases WHERE email = 'e'
                  ORDER BY purchased_at, session_id LIMIT 500""");
 
-        assertThat(claim).as(claim).contains("Index Scan using billing_guest_purchases_email_idx")
+        assertThat(claim)
+                .as(claim)
+                .contains("Index Scan using billing_guest_purchases_email_idx")
                 .doesNotContain("Seq Scan");
-        assertThat(read).as(read).contains("Index Scan using billing_guest_purchases_email_idx")
+        assertThat(read)
+                .as(read)
+                .contains("Index Scan using billing_guest_purchases_email_idx")
                 .doesNotContain("Seq Scan");
     }
 }

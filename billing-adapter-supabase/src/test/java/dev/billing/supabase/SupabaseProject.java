@@ -31,7 +31,9 @@ final class SupabaseProject implements AutoCloseable {
     static SupabaseProject start(String prefix, String... schemaSql) {
         TestDatabase database = PostgresFixture.shared().newDatabase(prefix);
         try {
-            return new SupabaseProject(database, SupabaseFixture.builder(database).schemaSql(schemaSql).start());
+            return new SupabaseProject(
+                    database,
+                    SupabaseFixture.builder(database).schemaSql(schemaSql).start());
         } catch (RuntimeException e) {
             database.close();
             throw e;

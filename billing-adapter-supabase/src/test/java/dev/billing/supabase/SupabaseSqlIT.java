@@ -1,21 +1,25 @@
 package dev.billing.supabase;
 
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.aSubscription;
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.usage.UsageIncrement;
 import dev.billing.core.model.usage.UsagePeriod;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore.LinkResult;
 import dev.billing.core.port.EventInbox.RecordOutcome;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.supabase.SupabaseFixture;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,21 +28,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.aSubscription;
-import static dev.billing.testkit.Builders.anEvent;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The billing SQL on an empty project, over the earlier Node backend's tables, again, and who may read what. */
 class SupabaseSqlIT {
-    private static final List<String> TABLES = List.of("stripe_customer_mapping", "stripe_webhook_events",
-            "billing_subscriptions", "billing_invoices", "billing_purchases", "billing_usage_counters",
-            "billing_usage_keys", "billing_meter_reports", "billing_projection_changes", "billing_org_members",
-            "billing_guest_purchases", "billing_audit_log", "billing_refunds",
-            "billing_notice_log", "billing_invoice_payments");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final List<String> TABLES = List.of(
+            "stripe_customer_mapping",
+            "stripe_webhook_events",
+            "billing_subscriptions",
+            "billing_invoices",
+            "billing_purchases",
+            "billing_usage_counters",
+            "billing_usage_keys",
+            "billing_meter_reports",
+            "billing_projection_changes",
+            "billing_org_members",
+            "billing_guest_purchases",
+            "billing_audit_log",
+            "billing_refunds",
+            "billing_notice_log",
+            "billing_invoice_payments");
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** What the earlier Node backend created in the SQL editor (no unique constraints), with its rows. */
     private static final String LEGACY_SCHEMA = """
@@ -71,19 +82,32 @@ class SupabaseSqlIT {
             TestDatabase db = project.database();
 
             project.stores().ping();
-            assertThat(Sql.column(db, "SELECT relname || ' ' || relrowsecurity FROM pg_class WHERE relnamespace = "
-                    + "'public'::regnamespace AND relkind = 'r' ORDER BY 1"))
-                    .containsExactlyInAnyOrderElementsOf(TABLES.stream().map(t -> t + " true").toList());
+            assertThat(Sql.column(
+                            db,
+                            "SELECT relname || ' ' || relrowsecurity FROM pg_class WHERE relnamespace = "
+                                    + "'public'::regnamespace AND relkind = 'r' ORDER BY 1"))
+                    .containsExactlyInAnyOrderElementsOf(
+                            TABLES.stream().map(t -> t + " true").toList());
             for (String table : TABLES) {
-                assertThat(Sql.value(db, "SELECT has_table_privilege('anon', 'public." + table + "', 'SELECT') "
-                        + "OR has_table_privilege('authenticated', 'public." + table + "', 'INSERT')")).as(table).isEqualTo("f");
-                assertThat(Sql.value(db, "SELECT has_table_privilege('service_role', 'public." + table + "', "
-                        + "'SELECT, INSERT, UPDATE, DELETE')")).as(table).isEqualTo("t");
+                assertThat(Sql.value(
+                                db,
+                                "SELECT has_table_privilege('anon', 'public." + table + "', 'SELECT') "
+                                        + "OR has_table_privilege('authenticated', 'public." + table + "', 'INSERT')"))
+                        .as(table)
+                        .isEqualTo("f");
+                assertThat(Sql.value(
+                                db,
+                                "SELECT has_table_privilege('service_role', 'public." + table + "', "
+                                        + "'SELECT, INSERT, UPDATE, DELETE')"))
+                        .as(table)
+                        .isEqualTo("t");
             }
-            List<String> functions = Sql.column(db, "SELECT p.oid::regprocedure::text || ' ' || p.prosecdef || ' '"
-                    + " || has_function_privilege('anon', p.oid, 'EXECUTE') || has_function_privilege('authenticated',"
-                    + " p.oid, 'EXECUTE') || has_function_privilege('service_role', p.oid, 'EXECUTE')"
-                    + " FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'billing\\_%'");
+            List<String> functions = Sql.column(
+                    db,
+                    "SELECT p.oid::regprocedure::text || ' ' || p.prosecdef || ' '"
+                            + " || has_function_privilege('anon', p.oid, 'EXECUTE') || has_function_privilege('authenticated',"
+                            + " p.oid, 'EXECUTE') || has_function_privilege('service_role', p.oid, 'EXECUTE')"
+                            + " FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'billing\\_%'");
             assertThat(functions).hasSize(51).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
         }
     }
@@ -93,10 +117,20 @@ class SupabaseSqlIT {
         try (SupabaseProject project = SupabaseProject.start("sql_again")) {
             BillingStores stores = project.stores();
             stores.customers().link(new CustomerLink(UserId.of("user_1"), CustomerId.of("cus_1"), "a@example.com", T0));
-            stores.subscriptions().upsertSubscription(aSubscription().withMetadata("k", "v").build());
+            stores.subscriptions()
+                    .upsertSubscription(aSubscription().withMetadata("k", "v").build());
             stores.inbox().record(anEvent().build(), T0);
-            stores.usage().increment(new UsageIncrement(UserId.of("user_1"), "api_calls",
-                    new UsagePeriod(T0, T0.plusSeconds(3600)), 2, 10, "k1", "f", T0, null));
+            stores.usage()
+                    .increment(new UsageIncrement(
+                            UserId.of("user_1"),
+                            "api_calls",
+                            new UsagePeriod(T0, T0.plusSeconds(3600)),
+                            2,
+                            10,
+                            "k1",
+                            "f",
+                            T0,
+                            null));
             String before = Sql.fingerprint(project.database());
 
             project.supabase().executeSql(SupabaseSql.all());
@@ -107,14 +141,17 @@ class SupabaseSqlIT {
 
             assertThat(Sql.fingerprint(project.database())).isEqualTo(before);
             assertThat(stores.customers().findByUserId(UserId.of("user_1"))).isPresent();
-            assertThat(stores.usage().used(UserId.of("user_1"), "api_calls", T0)).isEqualTo(2);
+            assertThat(stores.usage().used(UserId.of("user_1"), "api_calls", T0))
+                    .isEqualTo(2);
         }
     }
 
     @Test
     void script019FoldsTheCopiesOldClaimsMadeIntoTheOriginalAndDropsDuplicateRefundEntriesTwiceTheSame() {
-        String before019 = SupabaseSql.scripts().stream().filter(s -> !s.name().startsWith("019_"))
-                .map(SupabaseSql.Script::sql).collect(java.util.stream.Collectors.joining("\n"));
+        String before019 = SupabaseSql.scripts().stream()
+                .filter(s -> !s.name().startsWith("019_"))
+                .map(SupabaseSql.Script::sql)
+                .collect(java.util.stream.Collectors.joining("\n"));
         try (SupabaseProject project = SupabaseProject.start("sql_019", before019)) {
             TestDatabase db = project.database();
             // What a guest's purchase and its claim left before 019 (see the Postgres store's V20 test).
@@ -142,18 +179,23 @@ class SupabaseSqlIT {
                     + "|| coalesce(customer_id, '-') || ' ' || coalesce(cause, '-') || ' ' "
                     + "|| ((detail ->> 'old_customer_id') IS NOT NULL)::text, ',' ORDER BY id) "
                     + "FROM public.billing_audit_log";
-            String script019 = SupabaseSql.scripts().stream().filter(s -> s.name().startsWith("019_")).findFirst()
-                    .orElseThrow().sql();
+            String script019 = SupabaseSql.scripts().stream()
+                    .filter(s -> s.name().startsWith("019_"))
+                    .findFirst()
+                    .orElseThrow()
+                    .sql();
 
             project.supabase().executeSql(script019);
 
             assertThat(Sql.value(db, purchases)).isEqualTo("cs_guest_1 cus_ada pi_guest_1");
             String entries = Sql.value(db, trail);
-            assertThat(entries).isEqualTo(String.join(",",
-                    "purchase.recorded cs_guest_1 cus_guest_1 - false",
-                    "purchase.claimed cs_guest_1 cus_ada - true",
-                    "refund.created re_1 - admin:req_first false",
-                    "refund.created re_2 - admin:req_other false"));
+            assertThat(entries)
+                    .isEqualTo(String.join(
+                            ",",
+                            "purchase.recorded cs_guest_1 cus_guest_1 - false",
+                            "purchase.claimed cs_guest_1 cus_ada - true",
+                            "refund.created re_1 - admin:req_first false",
+                            "refund.created re_2 - admin:req_other false"));
 
             project.supabase().executeSql(script019);
             assertThat(Sql.value(db, purchases)).isEqualTo("cs_guest_1 cus_ada pi_guest_1");
@@ -174,57 +216,84 @@ class SupabaseSqlIT {
             project.supabase().reloadSchema();
 
             // The old columns come first and unchanged; the exact duplicates are gone, one row per user and event.
-            assertThat(Sql.value(db, legacyColumns + "'stripe_customer_mapping'")).startsWith(mappingBefore + ",");
+            assertThat(Sql.value(db, legacyColumns + "'stripe_customer_mapping'"))
+                    .startsWith(mappingBefore + ",");
             assertThat(Sql.value(db, legacyColumns + "'stripe_webhook_events'")).startsWith(eventsBefore + ",");
-            assertThat(Sql.value(db, "SELECT count(*) FROM stripe_customer_mapping")).isEqualTo("2");
-            assertThat(Sql.value(db, "SELECT count(*) FROM stripe_webhook_events")).isEqualTo("3");
+            assertThat(Sql.value(db, "SELECT count(*) FROM stripe_customer_mapping"))
+                    .isEqualTo("2");
+            assertThat(Sql.value(db, "SELECT count(*) FROM stripe_webhook_events"))
+                    .isEqualTo("3");
 
             BillingStores stores = project.stores();
-            CustomerLink legacy = new CustomerLink(UserId.of("user_legacy_1"), CustomerId.of("cus_legacy_1"), null,
+            CustomerLink legacy = new CustomerLink(
+                    UserId.of("user_legacy_1"),
+                    CustomerId.of("cus_legacy_1"),
+                    null,
                     Instant.parse("2025-03-01T12:00:00Z"));
-            assertThat(stores.customers().findByUserId(UserId.of("user_legacy_1"))).contains(legacy);
-            assertThat(stores.customers().findByCustomerId(CustomerId.of("cus_legacy_2")).orElseThrow().createdAt())
+            assertThat(stores.customers().findByUserId(UserId.of("user_legacy_1")))
+                    .contains(legacy);
+            assertThat(stores.customers()
+                            .findByCustomerId(CustomerId.of("cus_legacy_2"))
+                            .orElseThrow()
+                            .createdAt())
                     .isEqualTo(Instant.EPOCH);
-            assertThat(stores.customers().link(new CustomerLink(UserId.of("user_new"), CustomerId.of("cus_legacy_1"),
-                    null, T0))).isEqualTo(new LinkResult.CustomerAlreadyLinked(legacy));
-            CustomerLink fresh = new CustomerLink(UserId.of("user_new"), CustomerId.of("cus_new"), "new@example.com", T0);
+            assertThat(stores.customers()
+                            .link(new CustomerLink(UserId.of("user_new"), CustomerId.of("cus_legacy_1"), null, T0)))
+                    .isEqualTo(new LinkResult.CustomerAlreadyLinked(legacy));
+            CustomerLink fresh =
+                    new CustomerLink(UserId.of("user_new"), CustomerId.of("cus_new"), "new@example.com", T0);
             assertThat(stores.customers().link(fresh)).isEqualTo(new LinkResult.Linked(fresh));
             assertThat(stores.customers().count()).isEqualTo(3);
             // Erasure on the old table: the link keeps its customer under the pseudonym, and the customer stays taken.
             assertThat(stores.customers().pseudonymise(UserId.of("user_legacy_2"), UserId.of("erased_legacy_2")))
                     .isTrue();
-            assertThat(stores.customers().findByCustomerId(CustomerId.of("cus_legacy_2")).orElseThrow().userId())
+            assertThat(stores.customers()
+                            .findByCustomerId(CustomerId.of("cus_legacy_2"))
+                            .orElseThrow()
+                            .userId())
                     .isEqualTo(UserId.of("erased_legacy_2"));
-            assertThat(stores.customers().link(new CustomerLink(UserId.of("user_legacy_2"),
-                    CustomerId.of("cus_legacy_2"), null, T0))).isInstanceOf(LinkResult.CustomerAlreadyLinked.class);
+            assertThat(stores.customers()
+                            .link(new CustomerLink(
+                                    UserId.of("user_legacy_2"), CustomerId.of("cus_legacy_2"), null, T0)))
+                    .isInstanceOf(LinkResult.CustomerAlreadyLinked.class);
 
             InboxEntry old = stores.inbox().find("evt_legacy_1").orElseThrow();
             assertThat(old.status()).isEqualTo(InboxStatus.PROCESSED);
             assertThat(old.processedAt()).isEqualTo(Instant.parse("2025-03-01T12:00:05Z"));
             assertThat(old.receivedAt()).isEqualTo(old.processedAt());
-            assertThat(old.event().payload()).isEqualTo(Sql.value(db, "SELECT '" + old.event().payload() + "'::jsonb::text"));
-            assertThat(stores.inbox().find("evt_legacy_3").orElseThrow().status()).isEqualTo(InboxStatus.PROCESSED);
+            assertThat(old.event().payload())
+                    .isEqualTo(Sql.value(db, "SELECT '" + old.event().payload() + "'::jsonb::text"));
+            assertThat(stores.inbox().find("evt_legacy_3").orElseThrow().status())
+                    .isEqualTo(InboxStatus.PROCESSED);
             // A redelivery of an event the old backend handled is a duplicate; nothing can claim or requeue it.
-            StripeEvent redelivered = anEvent().withId("evt_legacy_2").withType("customer.subscription.updated").build();
+            StripeEvent redelivered = anEvent()
+                    .withId("evt_legacy_2")
+                    .withType("customer.subscription.updated")
+                    .build();
             assertThat(stores.inbox().record(redelivered, T0)).isEqualTo(RecordOutcome.DUPLICATE);
             assertThat(stores.inbox().requeue("evt_legacy_2", T0)).isFalse();
-            assertThat(stores.inbox().claim("evt_legacy_2", "me", T0, Duration.ofSeconds(30))).isEmpty();
+            assertThat(stores.inbox().claim("evt_legacy_2", "me", T0, Duration.ofSeconds(30)))
+                    .isEmpty();
             // Nor redact it: it has no payload to redact.
             assertThat(stores.inbox().redactEvent("evt_legacy_2")).isFalse();
             assertThat(stores.inbox().countByStatus()).containsEntry(InboxStatus.PROCESSED, 3L);
-            assertThat(stores.inbox().list(null, null, 10).items()).extracting(InboxEntry::eventId)
+            assertThat(stores.inbox().list(null, null, 10).items())
+                    .extracting(InboxEntry::eventId)
                     .contains("evt_legacy_1", "evt_legacy_2", "evt_legacy_3");
 
             // New events go through the whole inbox cycle in the old table.
             StripeEvent event = anEvent().createdAt(T0).build();
             assertThat(stores.inbox().record(event, T0)).isEqualTo(RecordOutcome.RECORDED);
-            assertThat(stores.inbox().claimDue(10, "worker", T0, Duration.ofSeconds(30))).extracting(InboxEntry::eventId)
+            assertThat(stores.inbox().claimDue(10, "worker", T0, Duration.ofSeconds(30)))
+                    .extracting(InboxEntry::eventId)
                     .containsExactly(event.id());
-            assertThat(stores.inbox().complete(event.id(), "worker", InboxStatus.PROCESSED, T0)).isTrue();
+            assertThat(stores.inbox().complete(event.id(), "worker", InboxStatus.PROCESSED, T0))
+                    .isTrue();
 
             // While both backends run, the old one still inserts its three columns: such a row reads as processed.
-            project.supabase().executeSql("INSERT INTO stripe_webhook_events (stripe_event_id, event_type) "
-                    + "VALUES ('evt_from_node', 'invoice.created')");
+            project.supabase()
+                    .executeSql("INSERT INTO stripe_webhook_events (stripe_event_id, event_type) "
+                            + "VALUES ('evt_from_node', 'invoice.created')");
             InboxEntry fromNode = stores.inbox().find("evt_from_node").orElseThrow();
             assertThat(fromNode.status()).isEqualTo(InboxStatus.PROCESSED);
             assertThat(fromNode.receivedAt()).isNotNull();
@@ -258,15 +327,18 @@ class SupabaseSqlIT {
             BillingStores stores = project.stores();
             assertThat(stores.customers().link(new CustomerLink(UserId.of("user_x"), CustomerId.of("cus_k"), null, T0)))
                     .isInstanceOf(LinkResult.CustomerAlreadyLinked.class);
-            assertThat(stores.inbox().record(anEvent().withId("evt_k").build(), T0)).isEqualTo(RecordOutcome.DUPLICATE);
+            assertThat(stores.inbox().record(anEvent().withId("evt_k").build(), T0))
+                    .isEqualTo(RecordOutcome.DUPLICATE);
             assertThat(stores.inbox().find("evt_k").orElseThrow().status()).isEqualTo(InboxStatus.PROCESSED);
         }
     }
 
     @Test
     void aUserLinkedToTwoCustomersStopsTheScriptWithAClearMessageAndChangesNothing() {
-        try (SupabaseProject project = SupabaseProject.start("sql_conflict", LEGACY_SCHEMA
-                + "INSERT INTO stripe_customer_mapping (clerk_user_id, stripe_customer_id) VALUES ('user_legacy_2', 'cus_other');")) {
+        try (SupabaseProject project = SupabaseProject.start(
+                "sql_conflict",
+                LEGACY_SCHEMA
+                        + "INSERT INTO stripe_customer_mapping (clerk_user_id, stripe_customer_id) VALUES ('user_legacy_2', 'cus_other');")) {
             String before = Sql.fingerprint(project.database());
 
             assertThatThrownBy(() -> project.supabase().executeSql(SupabaseSql.all()))
@@ -282,8 +354,13 @@ class SupabaseSqlIT {
             SupabaseFixture supabase = project.supabase();
             project.stores().customers().link(new CustomerLink(UserId.of("user_1"), CustomerId.of("cus_1"), null, T0));
             project.stores().subscriptions().upsertSubscription(aSubscription().build());
-            String user = supabase.jwt(Map.of("role", "authenticated", "sub", "11111111-1111-1111-1111-111111111111",
-                    "exp", Instant.now().plusSeconds(600).getEpochSecond()));
+            String user = supabase.jwt(Map.of(
+                    "role",
+                    "authenticated",
+                    "sub",
+                    "11111111-1111-1111-1111-111111111111",
+                    "exp",
+                    Instant.now().plusSeconds(600).getEpochSecond()));
 
             for (String table : TABLES) {
                 HttpResponse<String> anon = send(supabase, "GET", "/" + table, supabase.anonKey(), null);
@@ -291,7 +368,9 @@ class SupabaseSqlIT {
                 assertThat(anon.statusCode()).as(table).isEqualTo(401);
                 assertThat(json(anon).get("code").asText()).isEqualTo("42501");
                 assertThat(signedIn.statusCode()).as(table).isEqualTo(403);
-                assertThat(send(supabase, "POST", "/" + table, supabase.anonKey(), null).statusCode()).isIn(401, 403);
+                assertThat(send(supabase, "POST", "/" + table, supabase.anonKey(), null)
+                                .statusCode())
+                        .isIn(401, 403);
             }
             HttpResponse<String> rpc = send(supabase, "POST", "/rpc/billing_inbox_counts", supabase.anonKey(), null);
             assertThat(rpc.statusCode()).isIn(401, 403, 404);
@@ -299,17 +378,23 @@ class SupabaseSqlIT {
 
             // Even a grant added by mistake later shows nothing: RLS is on and there is no policy.
             supabase.executeSql("GRANT SELECT ON billing_subscriptions, stripe_customer_mapping TO anon");
-            assertThat(json(send(supabase, "GET", "/billing_subscriptions", supabase.anonKey(), null))).isEmpty();
-            assertThat(json(send(supabase, "GET", "/stripe_customer_mapping", supabase.anonKey(), null))).isEmpty();
+            assertThat(json(send(supabase, "GET", "/billing_subscriptions", supabase.anonKey(), null)))
+                    .isEmpty();
+            assertThat(json(send(supabase, "GET", "/stripe_customer_mapping", supabase.anonKey(), null)))
+                    .isEmpty();
         }
     }
 
-    private static HttpResponse<String> send(SupabaseFixture supabase, String method, String path, String apikey,
-                                             String bearer) throws Exception {
+    private static HttpResponse<String> send(
+            SupabaseFixture supabase, String method, String path, String apikey, String bearer) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(supabase.restUrl() + path))
-                .header("apikey", apikey).header("Content-Type", "application/json")
-                .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString("{}"));
+                .header("apikey", apikey)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        method.equals("GET")
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString("{}"));
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }

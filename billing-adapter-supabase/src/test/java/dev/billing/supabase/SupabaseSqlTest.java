@@ -1,6 +1,6 @@
 package dev.billing.supabase;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -12,18 +12,21 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The shipped SQL: complete, ordered, and written to be applied again and again. */
 class SupabaseSqlTest {
 
     @Test
     void scriptsAreEveryShippedFileInNumberOrder() throws IOException, URISyntaxException {
-        Path folder = Path.of(SupabaseSql.class.getResource("/supabase/migrations/").toURI());
+        Path folder =
+                Path.of(SupabaseSql.class.getResource("/supabase/migrations/").toURI());
         List<String> files;
         try (Stream<Path> listing = Files.list(folder)) {
-            files = listing.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sql")).sorted().toList();
+            files = listing.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".sql"))
+                    .sorted()
+                    .toList();
         }
 
         assertThat(SupabaseSql.scripts()).extracting(SupabaseSql.Script::name).containsExactlyElementsOf(files);
@@ -48,20 +51,28 @@ class SupabaseSqlTest {
     void everyStatementIsIdempotent() {
         for (SupabaseSql.Script script : SupabaseSql.scripts()) {
             String sql = script.sql();
-            assertThat(count(sql, "CREATE TABLE ")).as(script.name()).isEqualTo(count(sql, "CREATE TABLE IF NOT EXISTS "));
+            assertThat(count(sql, "CREATE TABLE "))
+                    .as(script.name())
+                    .isEqualTo(count(sql, "CREATE TABLE IF NOT EXISTS "));
             assertThat(count(sql, "ADD COLUMN ")).as(script.name()).isEqualTo(count(sql, "ADD COLUMN IF NOT EXISTS "));
             assertThat(count(sql, "CREATE FUNCTION")).as(script.name()).isZero();
-            assertThat(count(sql, "CREATE INDEX ")).as(script.name()).isEqualTo(count(sql, "CREATE INDEX IF NOT EXISTS "));
+            assertThat(count(sql, "CREATE INDEX "))
+                    .as(script.name())
+                    .isEqualTo(count(sql, "CREATE INDEX IF NOT EXISTS "));
             // Unique indexes and constraints are created only inside DO blocks that look for them first.
             String outsideDoBlocks = sql.replaceAll("(?s)DO \\$\\$.*?\\$\\$;", "");
-            assertThat(outsideDoBlocks).as(script.name()).doesNotContain("CREATE UNIQUE INDEX").doesNotContain("ADD CONSTRAINT");
+            assertThat(outsideDoBlocks)
+                    .as(script.name())
+                    .doesNotContain("CREATE UNIQUE INDEX")
+                    .doesNotContain("ADD CONSTRAINT");
         }
     }
 
     @Test
     void everyFunctionRunsAsItsCallerAndOnlyServiceRoleMayCallIt() {
         String all = SupabaseSql.all();
-        Matcher function = Pattern.compile("CREATE OR REPLACE FUNCTION public\\.(\\w+)\\(").matcher(all);
+        Matcher function =
+                Pattern.compile("CREATE OR REPLACE FUNCTION public\\.(\\w+)\\(").matcher(all);
         Set<String> functions = new HashSet<>();
         while (function.find()) {
             String body = all.substring(function.end(), all.indexOf("$$;", function.end()));
@@ -72,8 +83,10 @@ class SupabaseSqlTest {
             // Named once in the REVOKE from PUBLIC, anon, authenticated and once in the GRANT to service_role, after
             // its first definition (in 005_security.sql, or in the later script that defines it).
             String after = all.substring(function.end());
-            assertThat(count(after, "public." + function.group(1) + ",") + count(after, "public."
-                    + function.group(1) + "\n")).as(function.group(1)).isEqualTo(2);
+            assertThat(count(after, "public." + function.group(1) + ",")
+                            + count(after, "public." + function.group(1) + "\n"))
+                    .as(function.group(1))
+                    .isEqualTo(2);
         }
         assertThat(functions).hasSize(53);
         assertThat(all).doesNotContain("SECURITY DEFINER");

@@ -9,9 +9,6 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin dashboard at {@code /admin}: an overview of revenue and subscriptions, customer search and one
@@ -72,23 +71,38 @@ public final class AdminDashboard {
         config.routes.get("/admin/", ctx -> ctx.redirect("/admin"));
         config.routes.get("/admin/sign-in", this::signInPage);
         config.routes.post("/admin/sign-in", this::signIn);
-        config.routes.post("/admin/sign-out", ctx -> form(ctx, csrf -> {
-            // Server-side too: a copy of the cookie (a shared machine, a leaked header) no longer signs anyone in.
-            currentSession(ctx).ifPresent(sessions::revoke);
-            ctx.cookie(cookie(ctx, "", 0));
-            return Redirect.to("/admin/sign-in");
-        }));
-        config.routes.get("/admin/customers", ctx -> page(ctx, csrf ->
-                customers.search(views, csrf, ctx.queryParam("q"))));
-        config.routes.get("/admin/customers/{userId}", ctx -> page(ctx, csrf ->
-                customers.customer(views, csrf, ctx.pathParam("userId"), ctx.queryParam("audit"))));
-        config.routes.get("/admin/events", ctx -> page(ctx, csrf -> events.list(views, csrf,
-                ctx.queryParam("status"), ctx.queryParam("cursor"), ctx.queryParam("replayed"))));
-        config.routes.post("/admin/events/{id}/replay", ctx -> form(ctx, csrf ->
-                events.replay(ctx.pathParam("id"), ctx.formParam("status"))));
+        config.routes.post(
+                "/admin/sign-out",
+                ctx -> form(ctx, csrf -> {
+                    // Server-side too: a copy of the cookie (a shared machine, a leaked header) no longer signs anyone
+                    // in.
+                    currentSession(ctx).ifPresent(sessions::revoke);
+                    ctx.cookie(cookie(ctx, "", 0));
+                    return Redirect.to("/admin/sign-in");
+                }));
+        config.routes.get(
+                "/admin/customers", ctx -> page(ctx, csrf -> customers.search(views, csrf, ctx.queryParam("q"))));
+        config.routes.get(
+                "/admin/customers/{userId}",
+                ctx -> page(
+                        ctx,
+                        csrf -> customers.customer(views, csrf, ctx.pathParam("userId"), ctx.queryParam("audit"))));
+        config.routes.get(
+                "/admin/events",
+                ctx -> page(
+                        ctx,
+                        csrf -> events.list(
+                                views,
+                                csrf,
+                                ctx.queryParam("status"),
+                                ctx.queryParam("cursor"),
+                                ctx.queryParam("replayed"))));
+        config.routes.post(
+                "/admin/events/{id}/replay",
+                ctx -> form(ctx, csrf -> events.replay(ctx.pathParam("id"), ctx.formParam("status"))));
         // Not /admin/subscriptions/duplicates: that is the API's route, answered in front of the dashboard's.
-        config.routes.get("/admin/duplicates", ctx -> page(ctx, csrf ->
-                duplicates.list(views, csrf, ctx.queryParam("cursor"))));
+        config.routes.get(
+                "/admin/duplicates", ctx -> page(ctx, csrf -> duplicates.list(views, csrf, ctx.queryParam("cursor"))));
         config.routes.get("/admin/assets/admin.css", ctx -> {
             ctx.header("Cache-Control", "max-age=3600");
             ctx.contentType("text/css; charset=utf-8").result(css);
@@ -101,8 +115,7 @@ public final class AdminDashboard {
     }
 
     /** What a page handler answers: HTML or a redirect. */
-    sealed interface Answer permits Html, Redirect {
-    }
+    sealed interface Answer permits Html, Redirect {}
 
     record Html(int status, String body) implements Answer {
         static Html ok(String body) {
@@ -158,7 +171,8 @@ public final class AdminDashboard {
         Optional<AdminSessions.Session> session = currentSession(ctx);
         if (session.isEmpty()) {
             String here = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-            ctx.redirect("/admin/sign-in?next=" + URLEncoder.encode(here, StandardCharsets.UTF_8),
+            ctx.redirect(
+                    "/admin/sign-in?next=" + URLEncoder.encode(here, StandardCharsets.UTF_8),
                     io.javalin.http.HttpStatus.SEE_OTHER);
             return;
         }
@@ -190,12 +204,17 @@ public final class AdminDashboard {
         } catch (NotFoundException e) {
             answer = new Html(404, views.error(sessions.csrfToken(session), 404, e.getMessage()));
         } catch (InvalidRequestException | ConflictException e) {
-            answer = new Html(e instanceof ConflictException ? 409 : 400,
+            answer = new Html(
+                    e instanceof ConflictException ? 409 : 400,
                     views.error(sessions.csrfToken(session), 400, e.getMessage()));
         } catch (StoreException e) {
             LOG.warn("Admin dashboard page {} failed: {}", ctx.path(), e.getMessage());
-            answer = new Html(503, views.error(sessions.csrfToken(session), 503,
-                    "The store does not answer right now; try again shortly."));
+            answer = new Html(
+                    503,
+                    views.error(
+                            sessions.csrfToken(session),
+                            503,
+                            "The store does not answer right now; try again shortly."));
         }
         if (answer instanceof Redirect r) {
             ctx.redirect(r.location(), io.javalin.http.HttpStatus.SEE_OTHER);
@@ -253,16 +272,20 @@ public final class AdminDashboard {
 
     /** Only the dashboard's own pages are a place to go after signing in (no open redirect). */
     static String next(String requested) {
-        if (requested == null || !requested.startsWith("/admin") || requested.startsWith("/admin/sign-")
-                || requested.contains("//") || requested.contains("\\") || requested.length() > 500) {
+        if (requested == null
+                || !requested.startsWith("/admin")
+                || requested.startsWith("/admin/sign-")
+                || requested.contains("//")
+                || requested.contains("\\")
+                || requested.length() > 500) {
             return "/admin";
         }
         return requested;
     }
 
     private static Cookie cookie(Context ctx, String value, int maxAge) {
-        boolean https = "https".equalsIgnoreCase(ctx.scheme())
-                || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        boolean https =
+                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
         return new Cookie(COOKIE, value, "/admin", maxAge, https, true, null, SameSite.STRICT);
     }
 
@@ -289,8 +312,7 @@ public final class AdminDashboard {
         private Duration sessionLifetime = Duration.ofHours(8);
         private boolean trustForwardedFor;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder billing(Billing value) {
             this.billing = value;

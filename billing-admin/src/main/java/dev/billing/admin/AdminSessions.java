@@ -1,7 +1,5 @@
 package dev.billing.admin;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -12,6 +10,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Dashboard sessions: the cookie carries its expiry and a random id, signed with a key derived from the admin token,
@@ -33,8 +33,7 @@ final class AdminSessions {
     private final ConcurrentHashMap<String, Instant> revoked = new ConcurrentHashMap<>();
 
     /** A signed-in session: its id and when it ends. */
-    record Session(String id, Instant expires) {
-    }
+    record Session(String id, Instant expires) {}
 
     AdminSessions(String adminToken, Duration lifetime, Clock clock) {
         this.tokenDigest = sha256(adminToken.getBytes(StandardCharsets.UTF_8));
@@ -80,7 +79,8 @@ final class AdminSessions {
         }
         Instant end = Instant.ofEpochSecond(expires);
         String id = body.substring(0, first);
-        return clock.instant().isBefore(end) && !revoked.containsKey(id) ? Optional.of(new Session(id, end))
+        return clock.instant().isBefore(end) && !revoked.containsKey(id)
+                ? Optional.of(new Session(id, end))
                 : Optional.empty();
     }
 

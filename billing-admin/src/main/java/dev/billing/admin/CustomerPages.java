@@ -2,18 +2,17 @@ package dev.billing.admin;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.audit.AuditEntry;
 import dev.billing.core.error.NotFoundException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.subscription.Entitlements;
-import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.Purchase;
-import dev.billing.core.model.catalog.Quota;
-import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.UserId;
-
+import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.catalog.Quota;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.subscription.Entitlements;
+import dev.billing.core.model.subscription.Subscription;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -49,13 +48,17 @@ final class CustomerPages {
 
     AdminDashboard.Answer customer(Views views, String csrf, String userIdText, String auditCursor) {
         UserId user = userId(userIdText);
-        CustomerLink link = billing.stores().customers().findByUserId(user)
+        CustomerLink link = billing.stores()
+                .customers()
+                .findByUserId(user)
                 .orElseThrow(() -> new NotFoundException("customer", userIdText));
         Map<String, Object> m = Views.model(csrf, "Customer " + user.value(), "customers");
         m.put("customer", linkRow(link));
         CustomerId customer = link.customerId();
         List<Subscription> subscriptions = billing.stores().subscriptions().subscriptionsOf(customer);
-        m.put("subscriptions", subscriptions.stream().map(CustomerPages::subscriptionRow).toList());
+        m.put(
+                "subscriptions",
+                subscriptions.stream().map(CustomerPages::subscriptionRow).toList());
         m.put("noSubscriptions", subscriptions.isEmpty());
         List<Invoice> invoices = billing.stores().subscriptions().invoicesOf(customer);
         m.put("invoices", invoices.stream().map(CustomerPages::invoiceRow).toList());
@@ -65,15 +68,27 @@ final class CustomerPages {
         m.put("noPurchases", purchases.isEmpty());
         Entitlements entitlements = billing.entitlements(user);
         m.put("tier", entitlements.tier());
-        m.put("quotas", entitlements.quotas().stream().map(CustomerPages::quotaRow).toList());
+        m.put(
+                "quotas",
+                entitlements.quotas().stream().map(CustomerPages::quotaRow).toList());
         m.put("noQuotas", entitlements.quotas().isEmpty());
-        Page<AuditEntry> audit = billing.useCases().listAuditTrail().list(user, null, null, null, null,
-                auditCursor == null || auditCursor.isEmpty() ? null : auditCursor, AUDIT_PAGE);
+        Page<AuditEntry> audit = billing.useCases()
+                .listAuditTrail()
+                .list(
+                        user,
+                        null,
+                        null,
+                        null,
+                        null,
+                        auditCursor == null || auditCursor.isEmpty() ? null : auditCursor,
+                        AUDIT_PAGE);
         m.put("audit", audit.items().stream().map(CustomerPages::auditRow).toList());
         m.put("noAudit", audit.items().isEmpty());
         if (audit.hasMore() && audit.nextCursor() != null) {
-            m.put("auditNext", href(user) + "?audit=" + URLEncoder.encode(audit.nextCursor(), StandardCharsets.UTF_8)
-                    + "#audit-h");
+            m.put(
+                    "auditNext",
+                    href(user) + "?audit=" + URLEncoder.encode(audit.nextCursor(), StandardCharsets.UTF_8)
+                            + "#audit-h");
         }
         return AdminDashboard.Html.ok(views.render("customer", m));
     }
@@ -105,7 +120,8 @@ final class CustomerPages {
     }
 
     static String href(UserId user) {
-        return "/admin/customers/" + URLEncoder.encode(user.value(), StandardCharsets.UTF_8).replace("+", "%20");
+        return "/admin/customers/"
+                + URLEncoder.encode(user.value(), StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static Map<String, Object> linkRow(CustomerLink link) {
@@ -157,8 +173,11 @@ final class CustomerPages {
         r.put("action", e.action().wireName());
         r.put("entity", e.entityId());
         r.put("cause", e.cause() == null ? "" : e.cause().text());
-        r.put("detail", e.detail().entrySet().stream().map(d -> d.getKey() + ": " + d.getValue())
-                .collect(java.util.stream.Collectors.joining(", ")));
+        r.put(
+                "detail",
+                e.detail().entrySet().stream()
+                        .map(d -> d.getKey() + ": " + d.getValue())
+                        .collect(java.util.stream.Collectors.joining(", ")));
         return r;
     }
 

@@ -1,9 +1,8 @@
 package dev.billing.admin;
 
 import dev.billing.core.Billing;
-import dev.billing.core.model.Page;
 import dev.billing.core.checkout.ListDuplicateSubscriptions;
-
+import dev.billing.core.model.Page;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -24,13 +23,17 @@ final class DuplicatePages {
     }
 
     AdminDashboard.Answer list(Views views, String csrf, String cursor) {
-        Page<ListDuplicateSubscriptions.Duplicate> page = billing.useCases().listDuplicateSubscriptions().list(
-                cursor == null || cursor.isEmpty() ? null : cursor, PAGE_SIZE);
+        Page<ListDuplicateSubscriptions.Duplicate> page = billing.useCases()
+                .listDuplicateSubscriptions()
+                .list(cursor == null || cursor.isEmpty() ? null : cursor, PAGE_SIZE);
         Map<String, Object> m = Views.model(csrf, "Duplicate subscriptions", "duplicates");
-        List<Map<String, Object>> rows = page.items().stream().map(DuplicatePages::row).toList();
+        List<Map<String, Object>> rows =
+                page.items().stream().map(DuplicatePages::row).toList();
         m.put("duplicates", rows);
         m.put("empty", rows.isEmpty());
-        long live = page.items().stream().filter(ListDuplicateSubscriptions.Duplicate::live).count();
+        long live = page.items().stream()
+                .filter(ListDuplicateSubscriptions.Duplicate::live)
+                .count();
         m.put("liveCount", live);
         m.put("hasLive", live > 0);
         if (page.hasMore() && page.nextCursor() != null) {
@@ -49,7 +52,9 @@ final class DuplicatePages {
         r.put("customerId", d.customerId() == null ? "" : d.customerId().value());
         r.put("kept", d.keptSubscriptionId() == null ? "" : d.keptSubscriptionId());
         r.put("handling", handling(d.handling()));
-        r.put("status", d.status() == null ? "not in the projection" : d.status().stripeName());
+        r.put(
+                "status",
+                d.status() == null ? "not in the projection" : d.status().stripeName());
         r.put("statusClass", d.status() == null ? "unknown" : d.status().stripeName());
         r.put("live", d.live());
         r.put("todo", todo(d));

@@ -2,10 +2,9 @@ package dev.billing.admin;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.Page;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ final class EventPages {
      * Svix message id Clerk sent it under ({@code msg_...}), as {@code ClerkWebhookVerifier} accepts it.
      */
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+
     private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_=:.+/-]{1,255}");
 
     private final Billing billing;
@@ -35,8 +35,9 @@ final class EventPages {
         if (cursor != null && !cursor.isEmpty() && !CURSOR.matcher(cursor).matches()) {
             throw new InvalidRequestException("invalid_cursor", "cursor", "That page link is malformed.");
         }
-        Page<InboxEntry> page = billing.useCases().listInboxEvents().list(status,
-                cursor == null || cursor.isEmpty() ? null : cursor, PAGE_SIZE);
+        Page<InboxEntry> page = billing.useCases()
+                .listInboxEvents()
+                .list(status, cursor == null || cursor.isEmpty() ? null : cursor, PAGE_SIZE);
         Map<String, Object> m = Views.model(csrf, "Webhook events", "events");
         String statusName = status == null ? "" : status.wireName();
         m.put("status", statusName);
@@ -48,38 +49,51 @@ final class EventPages {
         m.put("filters", filters);
         Map<String, Long> counts = new LinkedHashMap<>();
         billing.useCases().listInboxEvents().counts().forEach((s, n) -> counts.put(s.wireName(), n));
-        m.put("counts", counts.entrySet().stream().map(e -> Map.of("status", e.getKey(), "count", e.getValue()))
-                .toList());
+        m.put(
+                "counts",
+                counts.entrySet().stream()
+                        .map(e -> Map.of("status", e.getKey(), "count", e.getValue()))
+                        .toList());
         m.put("events", page.items().stream().map(EventPages::row).toList());
         m.put("empty", page.items().isEmpty());
         if (page.hasMore() && page.nextCursor() != null) {
             m.put("next", "/admin/events?status=" + enc(statusName) + "&cursor=" + enc(page.nextCursor()));
         }
         if (replayed != null && EVENT_ID.matcher(replayed).matches()) {
-            billing.stores().inbox().find(replayed).ifPresent(e -> m.put("replayed",
-                    Map.of("id", e.event().id(), "status", e.status().wireName(),
-                            "error", Format.clip(e.lastError(), 300))));
+            billing.stores()
+                    .inbox()
+                    .find(replayed)
+                    .ifPresent(e -> m.put(
+                            "replayed",
+                            Map.of(
+                                    "id",
+                                    e.event().id(),
+                                    "status",
+                                    e.status().wireName(),
+                                    "error",
+                                    Format.clip(e.lastError(), 300))));
         }
         return AdminDashboard.Html.ok(views.render("events", m));
     }
 
     AdminDashboard.Answer replay(String eventId, String statusParam) {
         if (!EVENT_ID.matcher(eventId).matches()) {
-            throw new InvalidRequestException("invalid_event_id", "id",
-                    "That is not an inbox event id (Stripe's evt_..., or Clerk's msg_...).");
+            throw new InvalidRequestException(
+                    "invalid_event_id", "id", "That is not an inbox event id (Stripe's evt_..., or Clerk's msg_...).");
         }
         InboxStatus status = status(statusParam);
         billing.useCases().replayEvent().replay(eventId);
-        return AdminDashboard.Redirect.to("/admin/events?status=" + enc(status == null ? "" : status.wireName())
-                + "&replayed=" + enc(eventId));
+        return AdminDashboard.Redirect.to(
+                "/admin/events?status=" + enc(status == null ? "" : status.wireName()) + "&replayed=" + enc(eventId));
     }
 
     private static InboxStatus status(String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        return InboxStatus.parse(value).orElseThrow(() -> new InvalidRequestException("invalid_status", "status",
-                "status must be pending, processed, ignored or failed."));
+        return InboxStatus.parse(value)
+                .orElseThrow(() -> new InvalidRequestException(
+                        "invalid_status", "status", "status must be pending, processed, ignored or failed."));
     }
 
     private static Map<String, Object> filter(String value, String label, boolean current) {

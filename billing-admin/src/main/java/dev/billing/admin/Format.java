@@ -9,13 +9,12 @@ import java.util.Locale;
 
 /** How the dashboard shows money and times: amounts in the currency's own unit, times in UTC. */
 final class Format {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-    private Format() {
-    }
+    private Format() {}
 
     /** {@code 1999, "eur"} is {@code "19.99 EUR"}; zero-decimal currencies (JPY) keep their whole amount. */
     static String money(long minor, String currency) {

@@ -18,11 +18,9 @@ final class MrrChart {
     private static final int BOTTOM = 28;
 
     /** One month's figure. */
-    record Point(YearMonth month, long minor) {
-    }
+    record Point(YearMonth month, long minor) {}
 
-    private MrrChart() {
-    }
+    private MrrChart() {}
 
     static Map<String, Object> of(String currency, List<Point> points) {
         long max = points.stream().mapToLong(Point::minor).max().orElse(0);
@@ -40,8 +38,9 @@ final class MrrChart {
             bar.put("labelX", LEFT + i * slot + slot / 2);
             bar.put("labelY", HEIGHT - 10);
             bar.put("month", p.month().toString());
-            bar.put("short", p.month().getMonth().getDisplayName(java.time.format.TextStyle.SHORT,
-                    java.util.Locale.ENGLISH));
+            bar.put(
+                    "short",
+                    p.month().getMonth().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ENGLISH));
             bar.put("amount", Format.money(p.minor(), currency));
             bars.add(bar);
         }
@@ -51,8 +50,10 @@ final class MrrChart {
         chart.put("width", WIDTH);
         chart.put("height", HEIGHT);
         chart.put("bars", bars);
-        chart.put("label", "MRR in " + currency.toUpperCase(java.util.Locale.ROOT) + " at the end of each of the last "
-                + points.size() + " months");
+        chart.put(
+                "label",
+                "MRR in " + currency.toUpperCase(java.util.Locale.ROOT) + " at the end of each of the last "
+                        + points.size() + " months");
         return chart;
     }
 }

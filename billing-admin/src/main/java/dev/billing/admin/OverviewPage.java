@@ -3,7 +3,6 @@ package dev.billing.admin;
 import dev.billing.core.Billing;
 import dev.billing.core.model.analytics.Analytics;
 import dev.billing.core.model.event.InboxStatus;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +23,9 @@ final class OverviewPage {
         Map<String, Object> m = Views.model(csrf, "Overview", "overview");
         Analytics.Revenue revenue = billing.useCases().revenueAnalytics().revenue();
         m.put("asOf", Format.time(revenue.asOf()));
-        m.put("currencies", revenue.currencies().stream().map(OverviewPage::currency).toList());
+        m.put(
+                "currencies",
+                revenue.currencies().stream().map(OverviewPage::currency).toList());
         m.put("noRevenue", revenue.currencies().isEmpty());
         m.put("unpriced", revenue.unpriced());
         m.put("hasUnpriced", revenue.unpriced() > 0);
@@ -32,10 +33,12 @@ final class OverviewPage {
         m.put("paymentWindow", revenue.payments().windowDays());
         m.put("trialConversion", percent(revenue.trials().rate()));
         m.put("trialsEnded", revenue.trials().ended());
-        List<Map<String, Object>> charts = charts(billing.useCases().revenueAnalytics().mrrHistory(CHART_MONTHS));
+        List<Map<String, Object>> charts =
+                charts(billing.useCases().revenueAnalytics().mrrHistory(CHART_MONTHS));
         m.put("charts", charts);
         m.put("noChart", charts.isEmpty());
-        Analytics.SubscriptionBreakdown breakdown = billing.useCases().revenueAnalytics().subscriptions();
+        Analytics.SubscriptionBreakdown breakdown =
+                billing.useCases().revenueAnalytics().subscriptions();
         m.put("subscriptionTotal", breakdown.total());
         m.put("tiers", breakdown.groups().stream().map(OverviewPage::tierStatus).toList());
         m.put("noSubscriptions", breakdown.groups().isEmpty());
@@ -52,7 +55,9 @@ final class OverviewPage {
     private static List<Map<String, Object>> charts(Analytics.MrrHistory history) {
         Map<String, List<MrrChart.Point>> byCurrency = new TreeMap<>();
         for (Analytics.MrrPoint p : history.points()) {
-            byCurrency.computeIfAbsent(p.currency(), c -> new ArrayList<>()).add(new MrrChart.Point(p.month(), p.mrr()));
+            byCurrency
+                    .computeIfAbsent(p.currency(), c -> new ArrayList<>())
+                    .add(new MrrChart.Point(p.month(), p.mrr()));
         }
         List<Map<String, Object>> charts = new ArrayList<>();
         byCurrency.forEach((currency, points) -> {

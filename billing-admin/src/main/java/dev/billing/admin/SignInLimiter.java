@@ -15,8 +15,7 @@ final class SignInLimiter {
     private static final Duration WINDOW = Duration.ofMinutes(1);
     private static final int MAX_ADDRESSES = 10_000;
 
-    private record Window(Instant start, int failures) {
-    }
+    private record Window(Instant start, int failures) {}
 
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -35,7 +34,9 @@ final class SignInLimiter {
         if (windows.size() > MAX_ADDRESSES) {
             windows.values().removeIf(w -> expired(w, now));
         }
-        windows.merge(ip, new Window(now, 1),
+        windows.merge(
+                ip,
+                new Window(now, 1),
                 (old, one) -> expired(old, now) ? one : new Window(old.start(), old.failures() + 1));
     }
 

@@ -3,7 +3,6 @@ package dev.billing.admin;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheFactory;
-
 import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.Map;

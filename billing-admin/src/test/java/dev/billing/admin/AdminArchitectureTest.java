@@ -1,5 +1,9 @@
 package dev.billing.admin;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
@@ -9,21 +13,29 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The dashboard reads through the core (its use cases and ports), renders with Mustache, serves with Javalin. */
 class AdminArchitectureTest {
     /** The core, Javalin, Mustache, SLF4J: no adapter, no HTTP API module, no logging backend. */
-    static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..",
-            "javax.crypto..", "dev.billing.core..", "dev.billing.admin..", "io.javalin..", "com.github.mustachejava..",
-            "org.slf4j", "kotlin..", "org.jetbrains.annotations..");
+    static final ArchRule DEPENDENCIES = classes()
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "java..",
+                    "javax.crypto..",
+                    "dev.billing.core..",
+                    "dev.billing.admin..",
+                    "io.javalin..",
+                    "com.github.mustachejava..",
+                    "org.slf4j",
+                    "kotlin..",
+                    "org.jetbrains.annotations..");
+
     private static JavaClasses admin;
 
     @BeforeAll
     static void importAdmin() {
-        admin = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        admin = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.billing.admin");
     }
 
@@ -35,13 +47,16 @@ class AdminArchitectureTest {
     @Test
     void aPlantedForbiddenDependencyFails() {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedStoreAdapterUse.class);
-        assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> DEPENDENCIES.check(planted))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedStoreAdapterUse.class.getName());
     }
 
     @Test
     void onlyTheDashboardAndItsBuilderArePublic() {
-        assertThat(admin.stream().filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC)).map(JavaClass::getName))
+        assertThat(admin.stream()
+                        .filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC))
+                        .map(JavaClass::getName))
                 .containsExactlyInAnyOrder(AdminDashboard.class.getName(), AdminDashboard.Builder.class.getName());
     }
 }

@@ -1,25 +1,23 @@
 package dev.billing.admin;
 
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.config.DuplicateSubscriptions;
 import dev.billing.core.model.catalog.BillingInterval;
-import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.checkout.CheckoutCommand;
-import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import io.javalin.Javalin;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -33,9 +31,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static dev.billing.testkit.Builders.anEvent;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * The dashboard's sign-in and CSRF defences over real HTTP (Javalin on a free port, the core on the testkit's
@@ -58,17 +57,24 @@ class AdminDashboardIT {
 
     /** The dashboard on a free port, behind a trusted proxy or not. */
     private void serve(boolean trustForwardedFor) {
-        AdminDashboard dashboard = AdminDashboard.builder().billing(harness.billing()).adminToken(TOKEN)
-                .clock(harness.clock()).trustForwardedFor(trustForwardedFor).build();
+        AdminDashboard dashboard = AdminDashboard.builder()
+                .billing(harness.billing())
+                .adminToken(TOKEN)
+                .clock(harness.clock())
+                .trustForwardedFor(trustForwardedFor)
+                .build();
         app = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.jetty.host = "127.0.0.1";
-            config.jetty.port = 0;
-            dashboard.register(config);
-        }).start();
+                    config.startup.showJavalinBanner = false;
+                    config.jetty.host = "127.0.0.1";
+                    config.jetty.port = 0;
+                    dashboard.register(config);
+                })
+                .start();
         base = "http://127.0.0.1:" + app.port();
-        client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        client = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     @AfterEach
@@ -81,8 +87,9 @@ class AdminDashboardIT {
     void pagesNeedASession() throws Exception {
         HttpResponse<String> r = get("/admin/events?status=failed", null);
         assertThat(r.statusCode()).isEqualTo(303);
-        assertThat(r.headers().firstValue("Location")).hasValue(
-                "/admin/sign-in?next=" + URLEncoder.encode("/admin/events?status=failed", StandardCharsets.UTF_8));
+        assertThat(r.headers().firstValue("Location"))
+                .hasValue("/admin/sign-in?next="
+                        + URLEncoder.encode("/admin/events?status=failed", StandardCharsets.UTF_8));
     }
 
     @Test
@@ -92,8 +99,11 @@ class AdminDashboardIT {
         assertThat(r.statusCode()).isEqualTo(303);
         assertThat(r.headers().firstValue("Location")).hasValue("/admin/events");
         String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(setCookie).startsWith(AdminDashboard.COOKIE + "=").contains("HttpOnly")
-                .containsIgnoringCase("SameSite=Strict").contains("Path=/admin");
+        assertThat(setCookie)
+                .startsWith(AdminDashboard.COOKIE + "=")
+                .contains("HttpOnly")
+                .containsIgnoringCase("SameSite=Strict")
+                .contains("Path=/admin");
         assertThat(setCookie).doesNotContain(TOKEN);
         assertThat(get("/admin", cookieOf(r)).statusCode()).isEqualTo(200);
     }
@@ -135,19 +145,23 @@ class AdminDashboardIT {
     void crossSitePostIsRefused() throws Exception {
         String cookie = cookieOf(signIn(TOKEN, "/admin"));
         String csrf = csrfOf(get("/admin", cookie).body());
-        HttpResponse<String> fromOrigin = post("/admin/sign-out", cookie, Map.of("_csrf", csrf),
-                Map.of("Origin", "https://evil.example"));
+        HttpResponse<String> fromOrigin =
+                post("/admin/sign-out", cookie, Map.of("_csrf", csrf), Map.of("Origin", "https://evil.example"));
         assertThat(fromOrigin.statusCode()).isEqualTo(403);
-        HttpResponse<String> fromSite = post("/admin/sign-out", cookie, Map.of("_csrf", csrf),
-                Map.of("Sec-Fetch-Site", "cross-site"));
+        HttpResponse<String> fromSite =
+                post("/admin/sign-out", cookie, Map.of("_csrf", csrf), Map.of("Sec-Fetch-Site", "cross-site"));
         assertThat(fromSite.statusCode()).isEqualTo(403);
-        HttpResponse<String> signInFromSite = post("/admin/sign-in", null, Map.of("token", TOKEN),
-                Map.of("Origin", "https://evil.example"));
+        HttpResponse<String> signInFromSite =
+                post("/admin/sign-in", null, Map.of("token", TOKEN), Map.of("Origin", "https://evil.example"));
         assertThat(signInFromSite.statusCode()).isEqualTo(403);
-        HttpResponse<String> own = post("/admin/sign-out", cookie, Map.of("_csrf", csrf),
+        HttpResponse<String> own = post(
+                "/admin/sign-out",
+                cookie,
+                Map.of("_csrf", csrf),
                 Map.of("Origin", base, "Sec-Fetch-Site", "same-origin"));
         assertThat(own.statusCode()).isEqualTo(303);
-        assertThat(own.headers().firstValue("Set-Cookie").orElseThrow()).startsWith(AdminDashboard.COOKIE + "=;")
+        assertThat(own.headers().firstValue("Set-Cookie").orElseThrow())
+                .startsWith(AdminDashboard.COOKIE + "=;")
                 .contains("Expires=Thu, 01 Jan 1970");
     }
 
@@ -178,11 +192,12 @@ class AdminDashboardIT {
     @DisplayName("pages forbid framing and scripts, and user input is escaped")
     void pagesAreLockedDown() throws Exception {
         String cookie = cookieOf(signIn(TOKEN, "/admin"));
-        HttpResponse<String> r = get("/admin/customers?q=" + URLEncoder.encode("<script>x</script>",
-                StandardCharsets.UTF_8), cookie);
+        HttpResponse<String> r =
+                get("/admin/customers?q=" + URLEncoder.encode("<script>x</script>", StandardCharsets.UTF_8), cookie);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).doesNotContain("<script>").contains("&lt;script&gt;");
-        assertThat(r.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("frame-ancestors 'none'")
+        assertThat(r.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("frame-ancestors 'none'")
                 .doesNotContain("script-src");
         assertThat(r.headers().firstValue("X-Frame-Options")).hasValue("DENY");
     }
@@ -190,15 +205,22 @@ class AdminDashboardIT {
     @Test
     @DisplayName("a customer is found by user id, Stripe customer id or email, and their page opens")
     void customerSearch() throws Exception {
-        String customer = harness.billing().ensureCustomer(harness.identity("user_grace")).customerId().value();
+        String customer = harness.billing()
+                .ensureCustomer(harness.identity("user_grace"))
+                .customerId()
+                .value();
         String cookie = cookieOf(signIn(TOKEN, "/admin"));
         for (String q : List.of("user_grace", customer, "USER_GRACE@example.com")) {
             HttpResponse<String> r = get("/admin/customers?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8), cookie);
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).as(q).contains("href=\"/admin/customers/user_grace\"").contains(customer);
+            assertThat(r.body())
+                    .as(q)
+                    .contains("href=\"/admin/customers/user_grace\"")
+                    .contains(customer);
         }
         assertThat(get("/admin/customers?q=" + URLEncoder.encode("nobody@example.com", StandardCharsets.UTF_8), cookie)
-                .body()).contains("No customer matches");
+                        .body())
+                .contains("No customer matches");
         HttpResponse<String> page = get("/admin/customers/user_grace", cookie);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains(customer).contains("customer.linked");
@@ -222,15 +244,22 @@ class AdminDashboardIT {
         String copied = cookie;
         String csrf = csrfOf(get("/admin", cookie).body());
 
-        HttpResponse<String> out = post("/admin/sign-out", cookie, Map.of("_csrf", csrf),
+        HttpResponse<String> out = post(
+                "/admin/sign-out",
+                cookie,
+                Map.of("_csrf", csrf),
                 Map.of("Origin", base, "Sec-Fetch-Site", "same-origin"));
 
         assertThat(out.statusCode()).isEqualTo(303);
         HttpResponse<String> replayed = get("/admin", copied);
         assertThat(replayed.statusCode()).isEqualTo(303);
         assertThat(replayed.headers().firstValue("Location").orElseThrow()).startsWith("/admin/sign-in");
-        assertThat(post("/admin/sign-out", copied, Map.of("_csrf", csrf), Map.of()).statusCode()).isEqualTo(403);
-        assertThat(get("/admin", other).statusCode()).as("another session stays signed in").isEqualTo(200);
+        assertThat(post("/admin/sign-out", copied, Map.of("_csrf", csrf), Map.of())
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(get("/admin", other).statusCode())
+                .as("another session stays signed in")
+                .isEqualTo(200);
     }
 
     @Test
@@ -241,39 +270,72 @@ class AdminDashboardIT {
         Map<String, String> guesser = Map.of("X-Forwarded-For", "203.0.113.7");
         for (int i = 0; i < SignInLimiter.MAX_FAILURES; i++) {
             assertThat(post("/admin/sign-in", null, Map.of("token", "guess-" + i, "next", "/admin"), guesser)
-                    .statusCode()).isEqualTo(401);
+                            .statusCode())
+                    .isEqualTo(401);
         }
-        assertThat(post("/admin/sign-in", null, Map.of("token", TOKEN, "next", "/admin"), guesser).statusCode())
+        assertThat(post("/admin/sign-in", null, Map.of("token", TOKEN, "next", "/admin"), guesser)
+                        .statusCode())
                 .isEqualTo(429);
 
         // Another client behind the same proxy (the same connection address) signs in.
-        HttpResponse<String> admin = post("/admin/sign-in", null, Map.of("token", TOKEN, "next", "/admin"),
+        HttpResponse<String> admin = post(
+                "/admin/sign-in",
+                null,
+                Map.of("token", TOKEN, "next", "/admin"),
                 Map.of("X-Forwarded-For", "198.51.100.9, 203.0.113.7, 198.51.100.20"));
         assertThat(admin.statusCode()).isEqualTo(303);
         // The proxy appends the client it saw: a guesser cannot escape its count by naming another address first.
-        assertThat(post("/admin/sign-in", null, Map.of("token", TOKEN, "next", "/admin"),
-                Map.of("X-Forwarded-For", "198.51.100.20, 203.0.113.7")).statusCode()).isEqualTo(429);
+        assertThat(post(
+                                "/admin/sign-in",
+                                null,
+                                Map.of("token", TOKEN, "next", "/admin"),
+                                Map.of("X-Forwarded-For", "198.51.100.20, 203.0.113.7"))
+                        .statusCode())
+                .isEqualTo(429);
     }
 
     @Test
     @DisplayName("a failed Clerk membership event is replayed from the inbox page like a Stripe one")
     void clerkEventsAreReplayed() throws Exception {
         String id = "msg_2abcDEF123ghi";
-        StripeEvent event = new StripeEvent(id, "clerk.organizationMembership.created", harness.clock().instant(),
-                false, null, "orgmem_1", "organization_membership", "{\"type\":\"organizationMembership.created\"}");
-        assertThat(harness.stores().inbox().restore(new InboxEntry(event, InboxStatus.FAILED, 8, "store down",
-                harness.clock().instant(), null, null, null, null, null))).isTrue();
+        StripeEvent event = new StripeEvent(
+                id,
+                "clerk.organizationMembership.created",
+                harness.clock().instant(),
+                false,
+                null,
+                "orgmem_1",
+                "organization_membership",
+                "{\"type\":\"organizationMembership.created\"}");
+        assertThat(harness.stores()
+                        .inbox()
+                        .restore(new InboxEntry(
+                                event,
+                                InboxStatus.FAILED,
+                                8,
+                                "store down",
+                                harness.clock().instant(),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null)))
+                .isTrue();
         String cookie = cookieOf(signIn(TOKEN, "/admin"));
         HttpResponse<String> page = get("/admin/events?status=failed", cookie);
         assertThat(page.body()).contains("action=\"/admin/events/" + id + "/replay\"");
 
-        HttpResponse<String> replay = post("/admin/events/" + id + "/replay", cookie,
-                Map.of("_csrf", csrfOf(page.body()), "status", "failed"), Map.of());
+        HttpResponse<String> replay = post(
+                "/admin/events/" + id + "/replay",
+                cookie,
+                Map.of("_csrf", csrfOf(page.body()), "status", "failed"),
+                Map.of());
 
         assertThat(replay.statusCode()).as(replay.body()).isEqualTo(303);
         assertThat(replay.headers().firstValue("Location")).hasValue("/admin/events?status=failed&replayed=" + id);
         assertThat(harness.stores().inbox().find(id).orElseThrow().status()).isNotEqualTo(InboxStatus.FAILED);
-        assertThat(get("/admin/events?status=failed&replayed=" + id, cookie).body()).contains("id=\"replayed\"")
+        assertThat(get("/admin/events?status=failed&replayed=" + id, cookie).body())
+                .contains("id=\"replayed\"")
                 .contains(id);
     }
 
@@ -283,15 +345,20 @@ class AdminDashboardIT {
         HttpResponse<String> overview = get("/admin", cookieOf(signIn(TOKEN, "/admin")));
 
         assertThat(overview.statusCode()).isEqualTo(200);
-        assertThat(overview.body()).contains("id=\"mrr-chart-empty\"").contains("No recurring revenue")
-                .doesNotContain("<svg").doesNotContain("mrr-table-");
+        assertThat(overview.body())
+                .contains("id=\"mrr-chart-empty\"")
+                .contains("No recurring revenue")
+                .doesNotContain("<svg")
+                .doesNotContain("mrr-table-");
     }
 
     @Test
     @DisplayName("every page names the dashboard's icon, served from the jar, so browsers never ask for /favicon.ico")
     void pagesNameTheirIcon() throws Exception {
-        for (HttpResponse<String> page : List.of(get("/admin/sign-in", null), get("/admin",
-                cookieOf(signIn(TOKEN, "/admin"))), signIn("wrong", "/admin"))) {
+        for (HttpResponse<String> page : List.of(
+                get("/admin/sign-in", null),
+                get("/admin", cookieOf(signIn(TOKEN, "/admin"))),
+                signIn("wrong", "/admin"))) {
             assertThat(page.body()).contains("<link rel=\"icon\" href=\"/admin/assets/favicon.svg\"");
         }
         HttpResponse<String> icon = get("/admin/assets/favicon.svg", null);
@@ -308,27 +375,46 @@ class AdminDashboardIT {
         harness.clock().advance(Duration.ofMinutes(10));
         harness.gateway().failNext(Operation.CANCEL_SUBSCRIPTION, 1, Failure.REJECTED);
         List<Subscription> bob = twoPaidSubscriptions("user_bob");
-        assertThat(harness.stores().subscriptions().findSubscription(ada.get(1).id()).orElseThrow().status())
+        assertThat(harness.stores()
+                        .subscriptions()
+                        .findSubscription(ada.get(1).id())
+                        .orElseThrow()
+                        .status())
                 .isEqualTo(SubscriptionStatus.CANCELED);
-        assertThat(harness.stores().subscriptions().findSubscription(bob.get(1).id()).orElseThrow().status())
+        assertThat(harness.stores()
+                        .subscriptions()
+                        .findSubscription(bob.get(1).id())
+                        .orElseThrow()
+                        .status())
                 .isEqualTo(SubscriptionStatus.ACTIVE);
 
         String cookie = cookieOf(signIn(TOKEN, "/admin"));
         HttpResponse<String> page = get("/admin/duplicates", cookie);
 
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-        assertThat(page.body()).contains("<a href=\"/admin/duplicates\" aria-current=\"page\">")
+        assertThat(page.body())
+                .contains("<a href=\"/admin/duplicates\" aria-current=\"page\">")
                 .doesNotContain("id=\"duplicates-empty\"");
-        assertThat(page.body().indexOf(bob.get(1).id())).as("newest first").isLessThan(page.body()
-                .indexOf(ada.get(1).id()));
+        assertThat(page.body().indexOf(bob.get(1).id()))
+                .as("newest first")
+                .isLessThan(page.body().indexOf(ada.get(1).id()));
         String bobRow = row(page.body(), bob.get(1).id());
-        assertThat(bobRow).contains("class=\"needs-operator\"").contains("Needs an operator")
-                .contains("href=\"/admin/customers/user_bob\"").contains(bob.get(0).id())
-                .contains(bob.get(0).customerId().value()).contains("cancel: ").contains("active")
+        assertThat(bobRow)
+                .contains("class=\"needs-operator\"")
+                .contains("Needs an operator")
+                .contains("href=\"/admin/customers/user_bob\"")
+                .contains(bob.get(0).id())
+                .contains(bob.get(0).customerId().value())
+                .contains("cancel: ")
+                .contains("active")
                 .contains("Stripe refused its refund or its cancel");
         String adaRow = row(page.body(), ada.get(1).id());
-        assertThat(adaRow).doesNotContain("needs-operator").doesNotContain("Needs an operator")
-                .contains("href=\"/admin/customers/user_ada\"").contains(ada.get(0).id()).contains("canceled")
+        assertThat(adaRow)
+                .doesNotContain("needs-operator")
+                .doesNotContain("Needs an operator")
+                .contains("href=\"/admin/customers/user_ada\"")
+                .contains(ada.get(0).id())
+                .contains("canceled")
                 .contains("Settled");
         assertThat(page.body()).contains("id=\"duplicates-live\"><strong>1</strong> on this page still live");
         assertThat(get("/admin/customers/user_bob", cookie).statusCode()).isEqualTo(200);
@@ -345,8 +431,11 @@ class AdminDashboardIT {
         HttpResponse<String> page = get("/admin/duplicates", cookieOf(signIn(TOKEN, "/admin")));
 
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-        assertThat(row(page.body(), both.get(1).id())).contains("class=\"needs-operator\"")
-                .contains("href=\"/admin/customers/user_cy\"").contains(both.get(0).id()).contains("flag: ")
+        assertThat(row(page.body(), both.get(1).id()))
+                .contains("class=\"needs-operator\"")
+                .contains("href=\"/admin/customers/user_cy\"")
+                .contains(both.get(0).id())
+                .contains("flag: ")
                 .contains("decide with the customer which to keep");
         assertThat(harness.gateway().calls(Operation.CANCEL_SUBSCRIPTION)).isEmpty();
     }
@@ -358,13 +447,19 @@ class AdminDashboardIT {
         HttpResponse<String> page = get("/admin/duplicates", cookie);
 
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("id=\"duplicates-empty\"").doesNotContain("<table")
+        assertThat(page.body())
+                .contains("id=\"duplicates-empty\"")
+                .doesNotContain("<table")
                 .doesNotContain("id=\"duplicates-live\"");
-        HttpResponse<String> bad = get("/admin/duplicates?cursor=" + URLEncoder.encode("<x>", StandardCharsets.UTF_8),
-                cookie);
+        HttpResponse<String> bad =
+                get("/admin/duplicates?cursor=" + URLEncoder.encode("<x>", StandardCharsets.UTF_8), cookie);
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(bad.body()).contains("The cursor is not valid for this list.").doesNotContain("<x>");
-        assertThat(get("/admin/duplicates", null).statusCode()).as("needs a session").isEqualTo(303);
+        assertThat(bad.body())
+                .contains("The cursor is not valid for this list.")
+                .doesNotContain("<x>");
+        assertThat(get("/admin/duplicates", null).statusCode())
+                .as("needs a session")
+                .isEqualTo(303);
     }
 
     /**
@@ -377,23 +472,31 @@ class AdminDashboardIT {
         harness.clock().advance(Duration.ofMinutes(5));
         harness.gateway().failNext(Operation.LIST_OPEN_CHECKOUTS, 1, Failure.NOT_DONE);
         CheckoutSession second = checkout(user);
-        Subscription older = harness.gateway().getSubscription(harness.gateway().completeCheckout(first.id()))
+        Subscription older = harness.gateway()
+                .getSubscription(harness.gateway().completeCheckout(first.id()))
                 .orElseThrow();
         harness.clock().advance(Duration.ofMinutes(1));
-        Subscription newer = harness.gateway().getSubscription(harness.gateway().completeCheckout(second.id()))
+        Subscription newer = harness.gateway()
+                .getSubscription(harness.gateway().completeCheckout(second.id()))
                 .orElseThrow();
         for (Subscription sub : List.of(older, newer)) {
-            StripeEvent created = anEvent().withType("customer.subscription.created")
-                    .createdAt(harness.clock().instant()).forObject("subscription", sub.id()).build();
-            assertThat(harness.deliver(created, new EventObject.OfSubscription(sub)).inlineStatus())
+            StripeEvent created = anEvent()
+                    .withType("customer.subscription.created")
+                    .createdAt(harness.clock().instant())
+                    .forObject("subscription", sub.id())
+                    .build();
+            assertThat(harness.deliver(created, new EventObject.OfSubscription(sub))
+                            .inlineStatus())
                     .isEqualTo(InboxStatus.PROCESSED);
         }
         return List.of(older, newer);
     }
 
     private CheckoutSession checkout(String user) {
-        CheckoutOutcome outcome = harness.billing().startCheckout(harness.identity(user),
-                new CheckoutCommand.Subscribe("enterprise", BillingInterval.MONTH, null, null, null));
+        CheckoutOutcome outcome = harness.billing()
+                .startCheckout(
+                        harness.identity(user),
+                        new CheckoutCommand.Subscribe("enterprise", BillingInterval.MONTH, null, null, null));
         assertThat(outcome).isInstanceOf(CheckoutOutcome.Started.class);
         return ((CheckoutOutcome.Started) outcome).session();
     }
@@ -417,11 +520,14 @@ class AdminDashboardIT {
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> post(String path, String cookie, Map<String, String> form,
-                                      Map<String, String> headers) throws IOException, InterruptedException {
-        String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+    private HttpResponse<String> post(String path, String cookie, Map<String, String> form, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        String body = form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (cookie != null) {

@@ -1,12 +1,11 @@
 package dev.billing.admin;
 
-import dev.billing.testkit.MutableClock;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class AdminSessionsTest {
     private final MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
@@ -25,8 +24,10 @@ class AdminSessionsTest {
     @Test
     void anotherTokenSignsEveryoneOut() {
         String cookie = sessions.open();
-        assertThat(new AdminSessions("token-two", Duration.ofHours(1), clock).verify(cookie)).isEmpty();
-        assertThat(new AdminSessions("token-one", Duration.ofHours(1), clock).verify(cookie)).isPresent();
+        assertThat(new AdminSessions("token-two", Duration.ofHours(1), clock).verify(cookie))
+                .isEmpty();
+        assertThat(new AdminSessions("token-one", Duration.ofHours(1), clock).verify(cookie))
+                .isPresent();
     }
 
     @Test
@@ -68,6 +69,8 @@ class AdminSessionsTest {
         sessions.revoke(sessions.verify(sessions.open()).orElseThrow());
 
         assertThat(sessions.verify(cookie)).as("expired anyway").isEmpty();
-        assertThat(sessions.revokedCount()).as("the expired revocation is dropped").isEqualTo(1);
+        assertThat(sessions.revokedCount())
+                .as("the expired revocation is dropped")
+                .isEqualTo(1);
     }
 }

@@ -1,8 +1,7 @@
 package dev.billing.bench;
 
-import dev.billing.server.BillingServer;
 import dev.billing.bench.BenchOptions.Scenario;
-
+import dev.billing.server.BillingServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -27,38 +26,49 @@ import java.util.function.Function;
  * <p>Usage: {@code BenchReport report = Bench.run(options, System.out, env -> startServer(env));}
  */
 public final class Bench {
-    private Bench() {
-    }
+    private Bench() {}
 
     /**
      * Runs the bench. {@code serverStarter} starts {@code serve}'s wiring from an environment map (the CLI passes
      * the real one), so the in-process server is exactly the production server.
      */
-    public static BenchReport run(BenchOptions options, PrintStream out,
-                                  Function<Map<String, String>, BillingServer> serverStarter) throws Exception {
+    public static BenchReport run(
+            BenchOptions options, PrintStream out, Function<Map<String, String>, BillingServer> serverStarter)
+            throws Exception {
         BenchReport report = new BenchReport();
         Path logDir = options.logDir() != null ? options.logDir() : Files.createTempDirectory("billing-bench-");
         Files.createDirectories(logDir);
         machine(report);
         report.machine.put("speedBefore", speed());
-        LoadRunner.mode(options.generator() == BenchOptions.Generator.BLOCKING ? LoadRunner.Mode.BLOCKING
-                : LoadRunner.Mode.NIO);
+        LoadRunner.mode(
+                options.generator() == BenchOptions.Generator.BLOCKING
+                        ? LoadRunner.Mode.BLOCKING
+                        : LoadRunner.Mode.NIO);
         try (HeapMeter heap = new HeapMeter();
-             BenchEnvironment env = BenchEnvironment.start(options, serverStarter, logDir)) {
+                BenchEnvironment env = BenchEnvironment.start(options, serverStarter, logDir)) {
             report.postgres.putAll(env.requireDurable());
             report.setup.put("database", env.describeDatabase());
-            report.setup.put("server", env.external() ? "external " + options.serverUrl()
-                    : "in-process, wired by serve's code from environment variables (Postgres pool 10, PEM-mode "
-                    + "Clerk verifier, rate limits on at " + BenchEnvironment.RATE_LIMIT + "/min per user and per IP "
-                    + "with X-Forwarded-For trusted, JSON access log, requests on "
-                    + (options.virtualThreads() ? "virtual threads" : "platform threads") + ")");
+            report.setup.put(
+                    "server",
+                    env.external()
+                            ? "external " + options.serverUrl()
+                            : "in-process, wired by serve's code from environment variables (Postgres pool 10, PEM-mode "
+                                    + "Clerk verifier, rate limits on at " + BenchEnvironment.RATE_LIMIT
+                                    + "/min per user and per IP "
+                                    + "with X-Forwarded-For trusted, JSON access log, requests on "
+                                    + (options.virtualThreads() ? "virtual threads" : "platform threads") + ")");
             if (env.emulator() != null) {
-                report.setup.put("stripe emulator", "its own JVM (pid " + env.emulator().pid() + ", sample catalog), "
-                        + "reset after each re-fetch run; its CPU counts among the other processes");
+                report.setup.put(
+                        "stripe emulator",
+                        "its own JVM (pid " + env.emulator().pid() + ", sample catalog), "
+                                + "reset after each re-fetch run; its CPU counts among the other processes");
             }
-            report.setup.put("generator", "closed loop, HTTP/1.1 keep-alive, pre-built requests, in this JVM, "
-                    + (options.generator() == BenchOptions.Generator.BLOCKING ? "one blocking thread per connection"
-                    : "one event-loop thread for all connections"));
+            report.setup.put(
+                    "generator",
+                    "closed loop, HTTP/1.1 keep-alive, pre-built requests, in this JVM, "
+                            + (options.generator() == BenchOptions.Generator.BLOCKING
+                                    ? "one blocking thread per connection"
+                                    : "one event-loop thread for all connections"));
             report.setup.put("logs", logDir.toString());
             report.setup.put("options", describe(options));
             String runId = Long.toString(Instant.now().getEpochSecond() % 1_000_000, 36);
@@ -73,18 +83,20 @@ public final class Bench {
                 // the first new JVM does not share the two cores with this one's compiler threads.
                 JitWarmup.await(Duration.ZERO);
                 progress(out, "start-up: " + options.startupRuns() + " new JVMs running serve");
-                for (StartupScenario.Start s : StartupScenario.run(env, options.startupRuns(),
-                        options.startupJvmOptions(), logDir)) {
-                    report.startup.add(new BenchReport.Startup(false, s.toReady().toNanos() / 1e6, s.storeMs(),
-                            s.serverMs(), s.jvmUpMs()));
+                for (StartupScenario.Start s :
+                        StartupScenario.run(env, options.startupRuns(), options.startupJvmOptions(), logDir)) {
+                    report.startup.add(new BenchReport.Startup(
+                            false, s.toReady().toNanos() / 1e6, s.storeMs(), s.serverMs(), s.jvmUpMs()));
                 }
-                progress(out, "start-up: one training start writing a class-data archive, then "
-                        + options.startupRuns() + " new JVMs running serve with it");
+                progress(
+                        out,
+                        "start-up: one training start writing a class-data archive, then " + options.startupRuns()
+                                + " new JVMs running serve with it");
                 try {
-                    for (StartupScenario.Start s : StartupScenario.runWithArchive(env, options.startupRuns(),
-                            options.startupJvmOptions(), logDir)) {
-                        report.startup.add(new BenchReport.Startup(true, s.toReady().toNanos() / 1e6,
-                                s.storeMs(), s.serverMs(), s.jvmUpMs()));
+                    for (StartupScenario.Start s : StartupScenario.runWithArchive(
+                            env, options.startupRuns(), options.startupJvmOptions(), logDir)) {
+                        report.startup.add(new BenchReport.Startup(
+                                true, s.toReady().toNanos() / 1e6, s.storeMs(), s.serverMs(), s.jvmUpMs()));
                     }
                 } catch (StartupScenario.ArchiveUnavailable e) {
                     report.setup.put("class-data archive", "not measured: " + e.getMessage());
@@ -94,15 +106,22 @@ public final class Bench {
             Map<Integer, Double> ceilings = new HashMap<>();
             DiskSync disk = new DiskSync();
             boolean ingest = options.scenarios().contains(Scenario.INGEST);
-            String payload = StripeEvents.subscriptionUpdated("evt_ceiling_payload", 1_700_000_000L,
-                    "sub_ceiling_payload_0000000", "cus_ceiling_payload_0000", "user_ceiling_payload_0", 2,
-                    1_690_000_000L, 1_699_000_000L, 1_701_592_000L);
+            String payload = StripeEvents.subscriptionUpdated(
+                    "evt_ceiling_payload",
+                    1_700_000_000L,
+                    "sub_ceiling_payload_0000000",
+                    "cus_ceiling_payload_0000",
+                    "user_ceiling_payload_0",
+                    2,
+                    1_690_000_000L,
+                    1_699_000_000L,
+                    1_701_592_000L);
             if (options.scenarios().contains(Scenario.CEILING) || ingest) {
                 for (int c : options.concurrency()) {
                     progress(out, "ceiling: " + c + " JDBC connections inserting");
                     disk.sync();
-                    BenchReport.CeilingRun r = ceilingRun(Ceiling.run(env, c, options.warmup(), options.duration(),
-                            payload));
+                    BenchReport.CeilingRun r =
+                            ceilingRun(Ceiling.run(env, c, options.warmup(), options.duration(), payload));
                     ceilings.put(c, r.perSecond());
                     report.ceiling.add(r);
                 }
@@ -143,8 +162,12 @@ public final class Bench {
                         + "user pg_checkpoint");
             }
             HeapMeter.Figures h = heap.figures();
-            report.heap = new BenchReport.Heap(h.maxHeap() / 1048576.0, h.maxAfterGc() / 1048576.0,
-                    h.peakUsed() / 1048576.0, h.collections(), h.gcMillis());
+            report.heap = new BenchReport.Heap(
+                    h.maxHeap() / 1048576.0,
+                    h.maxAfterGc() / 1048576.0,
+                    h.peakUsed() / 1048576.0,
+                    h.collections(),
+                    h.gcMillis());
             targets(report);
         }
         report.machine.put("speedAfter", speed());
@@ -156,8 +179,8 @@ public final class Bench {
         return report;
     }
 
-    private static void reads(BenchEnvironment env, BenchOptions options, BenchReport report, PrintStream out,
-                              String runId) {
+    private static void reads(
+            BenchEnvironment env, BenchOptions options, BenchReport report, PrintStream out, String runId) {
         boolean entitlements = options.scenarios().contains(Scenario.ENTITLEMENTS);
         boolean catalog = options.scenarios().contains(Scenario.CATALOG);
         if (!entitlements && !catalog) {
@@ -167,23 +190,42 @@ public final class Bench {
             env.server(false);
         }
         progress(out, "seeding " + options.users() + " users (customer, active subscription, session token)");
-        Duration lifetime = options.warmup().plus(options.duration()).multipliedBy(2).plus(Duration.ofMinutes(10));
+        Duration lifetime =
+                options.warmup().plus(options.duration()).multipliedBy(2).plus(Duration.ofMinutes(10));
         ReadScenarios.Users users = ReadScenarios.seed(env, runId + "u", options.users(), lifetime);
         InetSocketAddress address = env.serverAddress();
         if (entitlements) {
             progress(out, "GET /me/entitlements, " + options.readConnections() + " connections");
-            report.reads.add(read("GET /me/entitlements", options, users, ReadScenarios.entitlements(address,
-                    env.hostHeader(), users, options.readConnections(), options.warmup(), options.duration())));
+            report.reads.add(read(
+                    "GET /me/entitlements",
+                    options,
+                    users,
+                    ReadScenarios.entitlements(
+                            address,
+                            env.hostHeader(),
+                            users,
+                            options.readConnections(),
+                            options.warmup(),
+                            options.duration())));
         }
         if (catalog) {
             progress(out, "GET /stripe/products, " + options.readConnections() + " connections");
-            report.reads.add(read("GET /stripe/products", options, users, ReadScenarios.catalog(address,
-                    env.hostHeader(), users, options.readConnections(), options.warmup(), options.duration())));
+            report.reads.add(read(
+                    "GET /stripe/products",
+                    options,
+                    users,
+                    ReadScenarios.catalog(
+                            address,
+                            env.hostHeader(),
+                            users,
+                            options.readConnections(),
+                            options.warmup(),
+                            options.duration())));
         }
     }
 
-    private static void analytics(BenchEnvironment env, BenchOptions options, BenchReport report, PrintStream out,
-                                  String runId) {
+    private static void analytics(
+            BenchEnvironment env, BenchOptions options, BenchReport report, PrintStream out, String runId) {
         if (!options.scenarios().contains(Scenario.ANALYTICS) || env.external()) {
             return;
         }
@@ -192,7 +234,10 @@ public final class Bench {
         progress(out, "seeding " + count + " subscriptions (with invoices, purchases, usage counters)");
         long seeding = System.nanoTime();
         AnalyticsScenario.seed(env, runId + "a", count);
-        report.notes.add(String.format(java.util.Locale.ROOT, "analytics: %d subscriptions seeded in %.0f s", count,
+        report.notes.add(String.format(
+                java.util.Locale.ROOT,
+                "analytics: %d subscriptions seeded in %.0f s",
+                count,
                 (System.nanoTime() - seeding) / 1e9));
         try {
             for (String line : AnalyticsScenario.measure(env, BenchEnvironment.ADMIN_TOKEN, 10, 50, out)) {
@@ -203,63 +248,102 @@ public final class Bench {
         }
     }
 
-    private static BenchReport.ReadRun read(String route, BenchOptions options, ReadScenarios.Users users,
-                                            LoadRunner.Result r) {
-        return new BenchReport.ReadRun(route, r.connections(), users.ids().size(), r.requests(), r.perSecond(),
-                BenchReport.Latency.of(r.latency()), r.errors(), r.statuses(),
-                BenchReport.Cpu.of(r.cpu(), r.generatorCpuNanos(), r.requests()), r.warmup().toMillis() / 1000.0,
+    private static BenchReport.ReadRun read(
+            String route, BenchOptions options, ReadScenarios.Users users, LoadRunner.Result r) {
+        return new BenchReport.ReadRun(
+                route,
+                r.connections(),
+                users.ids().size(),
+                r.requests(),
+                r.perSecond(),
+                BenchReport.Latency.of(r.latency()),
+                r.errors(),
+                r.statuses(),
+                BenchReport.Cpu.of(r.cpu(), r.generatorCpuNanos(), r.requests()),
+                r.warmup().toMillis() / 1000.0,
                 r.errorSamples());
     }
 
     static BenchReport.CeilingRun ceilingRun(Ceiling.Result r) {
-        return new BenchReport.CeilingRun(r.connections(), r.inserts(), r.perSecond(),
-                BenchReport.Latency.of(r.latency()), BenchReport.Cpu.of(r.cpu(), 0, r.inserts()));
+        return new BenchReport.CeilingRun(
+                r.connections(),
+                r.inserts(),
+                r.perSecond(),
+                BenchReport.Latency.of(r.latency()),
+                BenchReport.Cpu.of(r.cpu(), 0, r.inserts()));
     }
 
     private static void targets(BenchReport report) {
         for (BenchReport.IngestRun r : report.ingest) {
             if (!r.refetch() && r.ratioToCeiling() != null) {
-                report.targets.add(new BenchReport.Target("ingest " + r.mix() + ", refetch off, " + r.connections()
-                        + " connections: processed / ceiling", ">= 60%",
-                        String.format(Locale.ROOT, "%.0f%% (%.0f/s of %.0f/s)", 100 * r.ratioToCeiling(),
-                                r.processedPerSecond(), r.processedPerSecond() / r.ratioToCeiling()),
+                report.targets.add(new BenchReport.Target(
+                        "ingest " + r.mix() + ", refetch off, " + r.connections() + " connections: processed / ceiling",
+                        ">= 60%",
+                        String.format(
+                                Locale.ROOT,
+                                "%.0f%% (%.0f/s of %.0f/s)",
+                                100 * r.ratioToCeiling(),
+                                r.processedPerSecond(),
+                                r.processedPerSecond() / r.ratioToCeiling()),
                         r.ratioToCeiling() >= 0.6));
             }
             if (!r.refetch() && r.cpu().serverMicrosPerRequest() > 0 && r.cpu().postgresMicrosPerRequest() > 0) {
-                report.targets.add(new BenchReport.Target("ingest " + r.mix() + ", refetch off, " + r.connections()
-                        + " connections: CPU per event, server / Postgres", "<= 150 / 150 µs",
-                        String.format(Locale.ROOT, "%.0f / %.0f µs", r.cpu().serverMicrosPerRequest(),
+                report.targets.add(new BenchReport.Target(
+                        "ingest " + r.mix() + ", refetch off, " + r.connections()
+                                + " connections: CPU per event, server / Postgres",
+                        "<= 150 / 150 µs",
+                        String.format(
+                                Locale.ROOT,
+                                "%.0f / %.0f µs",
+                                r.cpu().serverMicrosPerRequest(),
                                 r.cpu().postgresMicrosPerRequest()),
                         r.cpu().serverMicrosPerRequest() <= 150 && r.cpu().postgresMicrosPerRequest() <= 150));
             }
         }
         for (BenchReport.ReadRun r : report.reads) {
             if (r.route().contains("entitlements")) {
-                report.targets.add(new BenchReport.Target(r.route() + ", " + r.connections() + " connections",
-                        ">= 20000/s, p99 < 10 ms", String.format(Locale.ROOT, "%.0f/s, p99 %.2f ms, %d errors",
-                        r.perSecond(), r.latency().p99(), r.errors()),
+                report.targets.add(new BenchReport.Target(
+                        r.route() + ", " + r.connections() + " connections",
+                        ">= 20000/s, p99 < 10 ms",
+                        String.format(
+                                Locale.ROOT,
+                                "%.0f/s, p99 %.2f ms, %d errors",
+                                r.perSecond(),
+                                r.latency().p99(),
+                                r.errors()),
                         r.perSecond() >= 20_000 && r.latency().p99() < 10 && r.errors() == 0));
             } else {
-                report.targets.add(new BenchReport.Target(r.route() + ", " + r.connections() + " connections",
-                        ">= 30000/s", String.format(Locale.ROOT, "%.0f/s, %d errors", r.perSecond(), r.errors()),
+                report.targets.add(new BenchReport.Target(
+                        r.route() + ", " + r.connections() + " connections",
+                        ">= 30000/s",
+                        String.format(Locale.ROOT, "%.0f/s, %d errors", r.perSecond(), r.errors()),
                         r.perSecond() >= 30_000 && r.errors() == 0));
             }
         }
         if (report.heap != null && !report.reads.isEmpty() || !report.ingest.isEmpty()) {
             double live = report.heap.maxAfterGcMb();
-            report.targets.add(new BenchReport.Target("heap after GC under load (whole bench JVM)", "< 256 MB",
+            report.targets.add(new BenchReport.Target(
+                    "heap after GC under load (whole bench JVM)",
+                    "< 256 MB",
                     String.format(Locale.ROOT, "%.0f MB (max heap %.0f MB)", live, report.heap.maxHeapMb()),
                     live < 256));
         }
         for (boolean archive : new boolean[] {false, true}) {
-            List<BenchReport.Startup> starts = report.startup.stream().filter(s -> s.archive() == archive).toList();
+            List<BenchReport.Startup> starts =
+                    report.startup.stream().filter(s -> s.archive() == archive).toList();
             if (starts.isEmpty()) {
                 continue;
             }
-            double worst = starts.stream().mapToDouble(BenchReport.Startup::toReadyMs).max().orElse(0);
-            report.targets.add(new BenchReport.Target("serve: process start to ready (slowest of " + starts.size()
-                    + (archive ? ", with a class-data archive)" : ", default JVM)"), "< 2000 ms",
-                    String.format(Locale.ROOT, "%.0f ms", worst), worst < 2000));
+            double worst = starts.stream()
+                    .mapToDouble(BenchReport.Startup::toReadyMs)
+                    .max()
+                    .orElse(0);
+            report.targets.add(new BenchReport.Target(
+                    "serve: process start to ready (slowest of " + starts.size()
+                            + (archive ? ", with a class-data archive)" : ", default JVM)"),
+                    "< 2000 ms",
+                    String.format(Locale.ROOT, "%.0f ms", worst),
+                    worst < 2000));
         }
     }
 
@@ -268,18 +352,25 @@ public final class Bench {
         report.machine.put("cpus", rt.availableProcessors());
         report.machine.put("cpuModel", cpuModel());
         report.machine.put("memory", memory());
-        report.machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
-        report.machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        report.machine.put("jvmArguments", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        report.machine.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
+        report.machine.put(
+                "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        report.machine.put(
+                "jvmArguments",
+                String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         report.machine.put("maxHeapMb", rt.maxMemory() / 1048576);
         report.machine.put("started", Instant.now().toString());
     }
 
     /** The reference workload's figure, as the report prints it (docs/BENCHMARKS.md: how fast the machine was). */
     private static String speed() {
-        return String.format(java.util.Locale.ROOT, "%.2f µs per read of a 5 KB event (MachineSpeed, one thread, "
-                + "lower is faster)", MachineSpeed.referenceMicros());
+        return String.format(
+                java.util.Locale.ROOT,
+                "%.2f µs per read of a 5 KB event (MachineSpeed, one thread, " + "lower is faster)",
+                MachineSpeed.referenceMicros());
     }
 
     private static String cpuModel() {

@@ -1,47 +1,39 @@
 package dev.billing.bench;
 
 import dev.billing.server.ConfigException;
+import dev.billing.server.LocalKeys;
 import dev.billing.server.Logs;
 import dev.billing.server.ServeMode;
 import dev.billing.server.ServerConfig;
-import java.util.Map;
-
-import dev.billing.server.LocalKeys;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.interfaces.RSAPrivateCrtKey;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.RSAPublicKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code billing-bench}: the benchmark (docs/BENCHMARKS.md). Exit 0 when every exactly-once check passed,
  * 1 on any discrepancy, 2 on a usage error. Targets are reported, not enforced (they depend on the machine).
  */
-@Command(name = "billing-bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "billing-bench",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Measure the server on this machine: the database's durable-insert ceiling, "
-        + "webhook ingest (durable and processed, checked exactly once), entitlements, the catalog, start-up. "
-        + "Everything runs in this process without network unless --server-url / --database-url are given.")
+                + "webhook ingest (durable and processed, checked exactly once), entitlements, the catalog, start-up. "
+                + "Everything runs in this process without network unless --server-url / --database-url are given.")
 final class BenchCommand implements Callable<Integer> {
     private final Map<String, String> env;
     private final PrintStream out;
@@ -51,12 +43,18 @@ final class BenchCommand implements Callable<Integer> {
         this.out = out;
     }
 
-    @Option(names = "--scenarios", split = ",", description = "Which scenarios: startup, ceiling, ingest, "
-            + "entitlements, catalog (default: these five), analytics (100,000 subscriptions; only when named).")
+    @Option(
+            names = "--scenarios",
+            split = ",",
+            description =
+                    "Which scenarios: startup, ceiling, ingest, "
+                            + "entitlements, catalog (default: these five), analytics (100,000 subscriptions; only when named).")
     List<String> scenarios;
 
-    @Option(names = "--concurrency", split = ",", description = "Concurrent senders for the ceiling and ingest "
-            + "(default: 16,64).")
+    @Option(
+            names = "--concurrency",
+            split = ",",
+            description = "Concurrent senders for the ceiling and ingest " + "(default: 16,64).")
     List<Integer> concurrency;
 
     @Option(names = "--events", description = "Unique events per ingest run (default: 30000).")
@@ -80,74 +78,105 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "Warm-up before each timed scenario (default: 5s).")
     String warmup;
 
-    @Option(names = "--jit-settle", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--jit-settle",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "Wait after each warm-up until the JIT is quiet (default: on). --no-jit-settle makes every "
                     + "warm-up exactly --warmup long: for smoke runs whose figures mean nothing.")
     boolean jitSettle;
 
-    @Option(names = "--warmup-events", description = "Events of the (checked, not reported) ingest warm-up "
-            + "(default: 10000 per round; rounds alternate the fewest and the most connections until the JIT settled; "
-            + "0 skips it).")
+    @Option(
+            names = "--warmup-events",
+            description = "Events of the (checked, not reported) ingest warm-up "
+                    + "(default: 10000 per round; rounds alternate the fewest and the most connections until the JIT settled; "
+                    + "0 skips it).")
     Integer warmupEvents;
 
-    @Option(names = "--startup-runs", description = "How many times serve is started in a new JVM, with the default JVM "
-            + "and again with a class-data archive written by one training start (default: 3 each).")
+    @Option(
+            names = "--startup-runs",
+            description = "How many times serve is started in a new JVM, with the default JVM "
+                    + "and again with a class-data archive written by one training start (default: 3 each).")
     Integer startupRuns;
 
-    @Option(names = "--server-url", description = "Measure an external running server (http://host:port) instead "
-            + "of one in this process; needs --database-url, --webhook-secret, --token-key and --token-issuer.")
+    @Option(
+            names = "--server-url",
+            description = "Measure an external running server (http://host:port) instead "
+                    + "of one in this process; needs --database-url, --webhook-secret, --token-key and --token-issuer.")
     String serverUrl;
 
-    @Option(names = "--database-url", description = "The Postgres for the ceiling and the server (default: an "
-            + "embedded durable Postgres in a temporary directory).")
+    @Option(
+            names = "--database-url",
+            description = "The Postgres for the ceiling and the server (default: an "
+                    + "embedded durable Postgres in a temporary directory).")
     String databaseUrl;
 
     @Option(names = "--webhook-secret", description = "External server: its STRIPE_WEBHOOK_SECRET.")
     String webhookSecret;
 
-    @Option(names = "--token-key", description = "External server: a PKCS#8 PEM file with the RSA private key whose "
-            + "public half is the server's CLERK_JWT_KEY (session tokens are minted with it).")
+    @Option(
+            names = "--token-key",
+            description = "External server: a PKCS#8 PEM file with the RSA private key whose "
+                    + "public half is the server's CLERK_JWT_KEY (session tokens are minted with it).")
     Path tokenKey;
 
     @Option(names = "--token-issuer", description = "External server: its CLERK_ISSUER.")
     String tokenIssuer;
 
-    @Option(names = "--stripe-api-base", description = "External server with re-fetch on: the Stripe emulator it "
-            + "uses (subscriptions are created there first).")
+    @Option(
+            names = "--stripe-api-base",
+            description = "External server with re-fetch on: the Stripe emulator it "
+                    + "uses (subscriptions are created there first).")
     String stripeApiBase;
 
     @Option(names = "--stripe-secret-key", description = "External server: the emulator's API key.")
     String stripeSecretKey;
 
-    @Option(names = "--generator", description = "How the load generator drives its connections: nio (one "
-            + "event-loop thread, default) or blocking (one thread per connection).")
+    @Option(
+            names = "--generator",
+            description = "How the load generator drives its connections: nio (one "
+                    + "event-loop thread, default) or blocking (one thread per connection).")
     String generator;
 
     @Option(names = "--json", description = "Also write the report as JSON to this file.")
     Path json;
 
-    @Option(names = "--data-dir", description = "Keep the embedded Postgres data here (default: a temporary "
-            + "directory, deleted afterwards).")
+    @Option(
+            names = "--data-dir",
+            description =
+                    "Keep the embedded Postgres data here (default: a temporary " + "directory, deleted afterwards).")
     Path dataDir;
 
-    @Option(names = "--server-jar", description = "The billing-server.jar whose start-up is measured (default: "
-            + "the server classes in this jar).")
+    @Option(
+            names = "--server-jar",
+            description =
+                    "The billing-server.jar whose start-up is measured (default: " + "the server classes in this jar).")
     Path serverJar;
 
-    @Option(names = "--log-dir", description = "Where the server's log lines go during the bench, kept (default: a "
-            + "temporary directory, printed in the report, deleted after a run in which every check passed).")
+    @Option(
+            names = "--log-dir",
+            description = "Where the server's log lines go during the bench, kept (default: a "
+                    + "temporary directory, printed in the report, deleted after a run in which every check passed).")
     Path logDir;
 
-    @Option(names = "--allow-non-durable", description = "Measure even when the database does not flush commits "
-            + "(fsync or synchronous_commit off); the report shows the settings.")
+    @Option(
+            names = "--allow-non-durable",
+            description = "Measure even when the database does not flush commits "
+                    + "(fsync or synchronous_commit off); the report shows the settings.")
     boolean allowNonDurable;
 
-    @Option(names = "--virtual-threads", description = "The in-process server serves requests on virtual threads "
-            + "(BILLING_VIRTUAL_THREADS; Java 21 or later).")
+    @Option(
+            names = "--virtual-threads",
+            description = "The in-process server serves requests on virtual threads "
+                    + "(BILLING_VIRTUAL_THREADS; Java 21 or later).")
     boolean virtualThreads;
 
-    @Option(names = "--drop-one-event", hidden = true, description = "Self-test: never send one event of the first "
-            + "ingest run, so the exactly-once check must fail.")
+    @Option(
+            names = "--drop-one-event",
+            hidden = true,
+            description = "Self-test: never send one event of the first "
+                    + "ingest run, so the exactly-once check must fail.")
     boolean dropOneEvent;
 
     @Override
@@ -164,11 +193,16 @@ final class BenchCommand implements Callable<Integer> {
         boolean passed = false;
         // The server logs one JSON line per request to stdout, as in production; here stdout goes to a file so
         // the report stays readable (same encoder, same batched writes).
-        try (PrintStream serverLog = new PrintStream(new BufferedOutputStream(new FileOutputStream(
-                logs.resolve("server.log").toFile(), true), 8192), true, java.nio.charset.StandardCharsets.UTF_8)) {
+        try (PrintStream serverLog = new PrintStream(
+                new BufferedOutputStream(
+                        new FileOutputStream(logs.resolve("server.log").toFile(), true), 8192),
+                true,
+                java.nio.charset.StandardCharsets.UTF_8)) {
             System.setOut(serverLog);
-            BenchReport result = Bench.run(options, report, env -> ServeMode.start(ServerConfig.fromEnv(env),
-                    dev.billing.server.Main.version()));
+            BenchReport result = Bench.run(
+                    options,
+                    report,
+                    env -> ServeMode.start(ServerConfig.fromEnv(env), dev.billing.server.Main.version()));
             passed = result.checksPassed();
             return passed ? Main.OK : Main.FAILED;
         } finally {
@@ -258,20 +292,45 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         if (virtualThreads && Runtime.version().feature() < 21) {
-            problems.add("--virtual-threads: needs Java 21 or later; this JVM is Java " + Runtime.version().feature());
+            problems.add("--virtual-threads: needs Java 21 or later; this JVM is Java "
+                    + Runtime.version().feature());
         }
         Duration dur = duration(problems, "--duration", duration, d.duration());
         Duration warm = duration(problems, "--warmup", warmup, d.warmup());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new BenchOptions(selected, conc, events == null ? d.events() : events,
-                versions == null ? d.versions() : versions, d.duplicates(), d.reordered(), refetches,
-                users == null ? d.users() : users, readConnections == null ? d.readConnections() : readConnections,
-                dur, warm, warmupEvents == null ? d.warmupEvents() : Math.max(0, warmupEvents),
-                startupRuns == null ? d.startupRuns() : Math.max(0, startupRuns), d.startupJvmOptions(), serverJar, serverUrl,
-                databaseUrl, webhookSecret, key, tokenIssuer, stripeApiBase, stripeSecretKey, json, dataDir, logDir,
-                allowNonDurable, dropOneEvent, d.drainTimeout(), gen, virtualThreads);
+        return new BenchOptions(
+                selected,
+                conc,
+                events == null ? d.events() : events,
+                versions == null ? d.versions() : versions,
+                d.duplicates(),
+                d.reordered(),
+                refetches,
+                users == null ? d.users() : users,
+                readConnections == null ? d.readConnections() : readConnections,
+                dur,
+                warm,
+                warmupEvents == null ? d.warmupEvents() : Math.max(0, warmupEvents),
+                startupRuns == null ? d.startupRuns() : Math.max(0, startupRuns),
+                d.startupJvmOptions(),
+                serverJar,
+                serverUrl,
+                databaseUrl,
+                webhookSecret,
+                key,
+                tokenIssuer,
+                stripeApiBase,
+                stripeSecretKey,
+                json,
+                dataDir,
+                logDir,
+                allowNonDurable,
+                dropOneEvent,
+                d.drainTimeout(),
+                gen,
+                virtualThreads);
     }
 
     private static void positive(List<String> problems, String name, Integer value) {

@@ -4,7 +4,6 @@ import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
 import dev.billing.postgres.PostgresConfig;
 import dev.billing.server.BillingServer;
 import dev.billing.server.LocalKeys;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -60,9 +59,15 @@ final class BenchEnvironment implements AutoCloseable {
     private Map<String, String> serverEnv;
     private volatile String checkpointRefused;
 
-    private BenchEnvironment(BenchOptions options, Function<Map<String, String>, BillingServer> serverStarter,
-                             EmbeddedPostgresServer postgres, EmulatorProcess emulator, PostgresConfig database,
-                             String webhookSecret, LocalKeys tokenKey, String issuer) {
+    private BenchEnvironment(
+            BenchOptions options,
+            Function<Map<String, String>, BillingServer> serverStarter,
+            EmbeddedPostgresServer postgres,
+            EmulatorProcess emulator,
+            PostgresConfig database,
+            String webhookSecret,
+            LocalKeys tokenKey,
+            String issuer) {
         this.options = options;
         this.serverStarter = serverStarter;
         this.postgres = postgres;
@@ -77,8 +82,8 @@ final class BenchEnvironment implements AutoCloseable {
         return options;
     }
 
-    static BenchEnvironment start(BenchOptions options, Function<Map<String, String>, BillingServer> serverStarter,
-                                  Path logDir) {
+    static BenchEnvironment start(
+            BenchOptions options, Function<Map<String, String>, BillingServer> serverStarter, Path logDir) {
         EmbeddedPostgresServer postgres = null;
         EmulatorProcess emulator = null;
         try {
@@ -149,14 +154,19 @@ final class BenchEnvironment implements AutoCloseable {
      * @throws IllegalStateException when it is not ready within {@code timeout}
      */
     static void awaitReady(URI server, Duration timeout) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI ready = server.resolve("/health/ready");
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         while (true) {
             try {
-                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = client.send(
+                        HttpRequest.newBuilder(ready)
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -294,7 +304,8 @@ final class BenchEnvironment implements AutoCloseable {
     /** The durability and memory settings both the ceiling and the server ran with, and the server's version. */
     private Map<String, String> postgresSettings() {
         Map<String, String> settings = new LinkedHashMap<>();
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT version()")) {
                 rs.next();
                 settings.put("version", rs.getString(1));
@@ -352,7 +363,8 @@ final class BenchEnvironment implements AutoCloseable {
         if (!"on".equals(s.get("fsync"))) {
             wrong.add("fsync=" + s.get("fsync"));
         }
-        if (!"on".equals(s.get("synchronous_commit")) && !"remote_apply".equals(s.get("synchronous_commit"))
+        if (!"on".equals(s.get("synchronous_commit"))
+                && !"remote_apply".equals(s.get("synchronous_commit"))
                 && !"remote_write".equals(s.get("synchronous_commit"))) {
             wrong.add("synchronous_commit=" + s.get("synchronous_commit"));
         }
@@ -377,7 +389,9 @@ final class BenchEnvironment implements AutoCloseable {
 
     private static long postmasterPid(Path dataDirectory) {
         try {
-            return Long.parseLong(java.nio.file.Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).strip());
+            return Long.parseLong(java.nio.file.Files.readAllLines(dataDirectory.resolve("postmaster.pid"))
+                    .get(0)
+                    .strip());
         } catch (IOException | RuntimeException e) {
             return -1;
         }

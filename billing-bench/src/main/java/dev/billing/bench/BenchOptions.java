@@ -1,7 +1,6 @@
 package dev.billing.bench;
 
 import dev.billing.server.LocalKeys;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -13,18 +12,46 @@ import java.util.Set;
  * What {@code billing-bench} runs (see {@code docs/BENCHMARKS.md}). Built by the CLI; tests build it with
  * small counts through {@link #defaults()} and the {@code with...} methods.
  */
-public record BenchOptions(Set<Scenario> scenarios, List<Integer> concurrency, int events, int versions,
-                           double duplicates, double reordered, List<Boolean> refetch, int users,
-                           int readConnections, Duration duration, Duration warmup, int warmupEvents,
-                           int startupRuns, List<String> startupJvmOptions, Path serverJar, String serverUrl, String databaseUrl,
-                           String webhookSecret, LocalKeys tokenKey, String tokenIssuer, String stripeApiBase,
-                           String stripeSecretKey, Path json, Path dataDir, Path logDir, boolean allowNonDurable,
-                           boolean dropEvent, Duration drainTimeout, Generator generator,
-                           boolean virtualThreads) {
+public record BenchOptions(
+        Set<Scenario> scenarios,
+        List<Integer> concurrency,
+        int events,
+        int versions,
+        double duplicates,
+        double reordered,
+        List<Boolean> refetch,
+        int users,
+        int readConnections,
+        Duration duration,
+        Duration warmup,
+        int warmupEvents,
+        int startupRuns,
+        List<String> startupJvmOptions,
+        Path serverJar,
+        String serverUrl,
+        String databaseUrl,
+        String webhookSecret,
+        LocalKeys tokenKey,
+        String tokenIssuer,
+        String stripeApiBase,
+        String stripeSecretKey,
+        Path json,
+        Path dataDir,
+        Path logDir,
+        boolean allowNonDurable,
+        boolean dropEvent,
+        Duration drainTimeout,
+        Generator generator,
+        boolean virtualThreads) {
 
     /** The scenarios, in the order they run. */
     public enum Scenario {
-        STARTUP, CEILING, INGEST, ENTITLEMENTS, CATALOG, ANALYTICS
+        STARTUP,
+        CEILING,
+        INGEST,
+        ENTITLEMENTS,
+        CATALOG,
+        ANALYTICS
     }
 
     /** How the load generator drives its connections. */
@@ -48,69 +75,317 @@ public record BenchOptions(Set<Scenario> scenarios, List<Integer> concurrency, i
 
     /** The full run documented in docs/BENCHMARKS.md. */
     public static BenchOptions defaults() {
-        return new BenchOptions(EnumSet.complementOf(EnumSet.of(Scenario.ANALYTICS)), List.of(16, 64), 30_000, 4,
-                0.10, 0.10, List.of(false, true), 1_000, 64, Duration.ofSeconds(15), Duration.ofSeconds(5), 10_000, 3,
-                List.of("-Xmx256m"), null, null, null, null, null, null, null, null, null, null, null, false, false,
-                Duration.ofMinutes(3), Generator.NIO, false);
+        return new BenchOptions(
+                EnumSet.complementOf(EnumSet.of(Scenario.ANALYTICS)),
+                List.of(16, 64),
+                30_000,
+                4,
+                0.10,
+                0.10,
+                List.of(false, true),
+                1_000,
+                64,
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(5),
+                10_000,
+                3,
+                List.of("-Xmx256m"),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                false,
+                false,
+                Duration.ofMinutes(3),
+                Generator.NIO,
+                false);
     }
 
     public BenchOptions withScenarios(Set<Scenario> value) {
-        return new BenchOptions(value, concurrency, events, versions, duplicates, reordered, refetch, users,
-                readConnections, duration, warmup, warmupEvents, startupRuns, startupJvmOptions, serverJar, serverUrl,
-                databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase, stripeSecretKey, json, dataDir,
-                logDir, allowNonDurable, dropEvent, drainTimeout, generator, virtualThreads);
+        return new BenchOptions(
+                value,
+                concurrency,
+                events,
+                versions,
+                duplicates,
+                reordered,
+                refetch,
+                users,
+                readConnections,
+                duration,
+                warmup,
+                warmupEvents,
+                startupRuns,
+                startupJvmOptions,
+                serverJar,
+                serverUrl,
+                databaseUrl,
+                webhookSecret,
+                tokenKey,
+                tokenIssuer,
+                stripeApiBase,
+                stripeSecretKey,
+                json,
+                dataDir,
+                logDir,
+                allowNonDurable,
+                dropEvent,
+                drainTimeout,
+                generator,
+                virtualThreads);
     }
 
-    public BenchOptions withCounts(List<Integer> concurrencyValue, int eventsValue, int usersValue,
-                                   int readConnectionsValue, int warmupEventsValue, int startupRunsValue) {
-        return new BenchOptions(scenarios, concurrencyValue, eventsValue, versions, duplicates, reordered, refetch,
-                usersValue, readConnectionsValue, duration, warmup, warmupEventsValue, startupRunsValue,
-                startupJvmOptions, serverJar, serverUrl, databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase,
-                stripeSecretKey, json, dataDir, logDir, allowNonDurable, dropEvent, drainTimeout, generator, virtualThreads);
+    public BenchOptions withCounts(
+            List<Integer> concurrencyValue,
+            int eventsValue,
+            int usersValue,
+            int readConnectionsValue,
+            int warmupEventsValue,
+            int startupRunsValue) {
+        return new BenchOptions(
+                scenarios,
+                concurrencyValue,
+                eventsValue,
+                versions,
+                duplicates,
+                reordered,
+                refetch,
+                usersValue,
+                readConnectionsValue,
+                duration,
+                warmup,
+                warmupEventsValue,
+                startupRunsValue,
+                startupJvmOptions,
+                serverJar,
+                serverUrl,
+                databaseUrl,
+                webhookSecret,
+                tokenKey,
+                tokenIssuer,
+                stripeApiBase,
+                stripeSecretKey,
+                json,
+                dataDir,
+                logDir,
+                allowNonDurable,
+                dropEvent,
+                drainTimeout,
+                generator,
+                virtualThreads);
     }
 
     public BenchOptions withTimes(Duration warmupValue, Duration durationValue) {
-        return new BenchOptions(scenarios, concurrency, events, versions, duplicates, reordered, refetch, users,
-                readConnections, durationValue, warmupValue, warmupEvents, startupRuns, startupJvmOptions, serverJar, serverUrl,
-                databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase, stripeSecretKey, json, dataDir,
-                logDir, allowNonDurable, dropEvent, drainTimeout, generator, virtualThreads);
+        return new BenchOptions(
+                scenarios,
+                concurrency,
+                events,
+                versions,
+                duplicates,
+                reordered,
+                refetch,
+                users,
+                readConnections,
+                durationValue,
+                warmupValue,
+                warmupEvents,
+                startupRuns,
+                startupJvmOptions,
+                serverJar,
+                serverUrl,
+                databaseUrl,
+                webhookSecret,
+                tokenKey,
+                tokenIssuer,
+                stripeApiBase,
+                stripeSecretKey,
+                json,
+                dataDir,
+                logDir,
+                allowNonDurable,
+                dropEvent,
+                drainTimeout,
+                generator,
+                virtualThreads);
     }
 
     public BenchOptions withRefetch(List<Boolean> value) {
-        return new BenchOptions(scenarios, concurrency, events, versions, duplicates, reordered, value, users,
-                readConnections, duration, warmup, warmupEvents, startupRuns, startupJvmOptions, serverJar, serverUrl,
-                databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase, stripeSecretKey, json, dataDir,
-                logDir, allowNonDurable, dropEvent, drainTimeout, generator, virtualThreads);
+        return new BenchOptions(
+                scenarios,
+                concurrency,
+                events,
+                versions,
+                duplicates,
+                reordered,
+                value,
+                users,
+                readConnections,
+                duration,
+                warmup,
+                warmupEvents,
+                startupRuns,
+                startupJvmOptions,
+                serverJar,
+                serverUrl,
+                databaseUrl,
+                webhookSecret,
+                tokenKey,
+                tokenIssuer,
+                stripeApiBase,
+                stripeSecretKey,
+                json,
+                dataDir,
+                logDir,
+                allowNonDurable,
+                dropEvent,
+                drainTimeout,
+                generator,
+                virtualThreads);
     }
 
     public BenchOptions withOutput(Path jsonValue, Path logDirValue) {
-        return new BenchOptions(scenarios, concurrency, events, versions, duplicates, reordered, refetch, users,
-                readConnections, duration, warmup, warmupEvents, startupRuns, startupJvmOptions, serverJar, serverUrl,
-                databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase, stripeSecretKey, jsonValue,
-                dataDir, logDirValue, allowNonDurable, dropEvent, drainTimeout, generator, virtualThreads);
+        return new BenchOptions(
+                scenarios,
+                concurrency,
+                events,
+                versions,
+                duplicates,
+                reordered,
+                refetch,
+                users,
+                readConnections,
+                duration,
+                warmup,
+                warmupEvents,
+                startupRuns,
+                startupJvmOptions,
+                serverJar,
+                serverUrl,
+                databaseUrl,
+                webhookSecret,
+                tokenKey,
+                tokenIssuer,
+                stripeApiBase,
+                stripeSecretKey,
+                jsonValue,
+                dataDir,
+                logDirValue,
+                allowNonDurable,
+                dropEvent,
+                drainTimeout,
+                generator,
+                virtualThreads);
     }
 
     public BenchOptions withDropEvent(boolean value) {
-        return new BenchOptions(scenarios, concurrency, events, versions, duplicates, reordered, refetch, users,
-                readConnections, duration, warmup, warmupEvents, startupRuns, startupJvmOptions, serverJar, serverUrl,
-                databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase, stripeSecretKey, json, dataDir,
-                logDir, allowNonDurable, value, drainTimeout, generator, virtualThreads);
+        return new BenchOptions(
+                scenarios,
+                concurrency,
+                events,
+                versions,
+                duplicates,
+                reordered,
+                refetch,
+                users,
+                readConnections,
+                duration,
+                warmup,
+                warmupEvents,
+                startupRuns,
+                startupJvmOptions,
+                serverJar,
+                serverUrl,
+                databaseUrl,
+                webhookSecret,
+                tokenKey,
+                tokenIssuer,
+                stripeApiBase,
+                stripeSecretKey,
+                json,
+                dataDir,
+                logDir,
+                allowNonDurable,
+                value,
+                drainTimeout,
+                generator,
+                virtualThreads);
     }
 
     /** The server jar whose start-up is measured (null: this process's own class path). */
     public BenchOptions withServerJar(Path value) {
-        return new BenchOptions(scenarios, concurrency, events, versions, duplicates, reordered, refetch, users,
-                readConnections, duration, warmup, warmupEvents, startupRuns, startupJvmOptions, value, serverUrl,
-                databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase, stripeSecretKey, json, dataDir,
-                logDir, allowNonDurable, dropEvent, drainTimeout, generator, virtualThreads);
+        return new BenchOptions(
+                scenarios,
+                concurrency,
+                events,
+                versions,
+                duplicates,
+                reordered,
+                refetch,
+                users,
+                readConnections,
+                duration,
+                warmup,
+                warmupEvents,
+                startupRuns,
+                startupJvmOptions,
+                value,
+                serverUrl,
+                databaseUrl,
+                webhookSecret,
+                tokenKey,
+                tokenIssuer,
+                stripeApiBase,
+                stripeSecretKey,
+                json,
+                dataDir,
+                logDir,
+                allowNonDurable,
+                dropEvent,
+                drainTimeout,
+                generator,
+                virtualThreads);
     }
 
     /** The in-process server serves requests on virtual threads ({@code BILLING_VIRTUAL_THREADS}; Java 21+). */
     public BenchOptions withVirtualThreads(boolean value) {
-        return new BenchOptions(scenarios, concurrency, events, versions, duplicates, reordered, refetch, users,
-                readConnections, duration, warmup, warmupEvents, startupRuns, startupJvmOptions, serverJar, serverUrl,
-                databaseUrl, webhookSecret, tokenKey, tokenIssuer, stripeApiBase, stripeSecretKey, json, dataDir,
-                logDir, allowNonDurable, dropEvent, drainTimeout, generator, value);
+        return new BenchOptions(
+                scenarios,
+                concurrency,
+                events,
+                versions,
+                duplicates,
+                reordered,
+                refetch,
+                users,
+                readConnections,
+                duration,
+                warmup,
+                warmupEvents,
+                startupRuns,
+                startupJvmOptions,
+                serverJar,
+                serverUrl,
+                databaseUrl,
+                webhookSecret,
+                tokenKey,
+                tokenIssuer,
+                stripeApiBase,
+                stripeSecretKey,
+                json,
+                dataDir,
+                logDir,
+                allowNonDurable,
+                dropEvent,
+                drainTimeout,
+                generator,
+                value);
     }
 
     boolean external() {

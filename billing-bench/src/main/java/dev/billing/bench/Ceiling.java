@@ -1,7 +1,5 @@
 package dev.billing.bench;
 
-import org.HdrHistogram.Histogram;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 
 /**
  * The ceiling no webhook pipeline on this database can beat: durable single-row inserts per second straight over
@@ -31,8 +30,7 @@ final class Ceiling {
         }
     }
 
-    private Ceiling() {
-    }
+    private Ceiling() {}
 
     static Result run(BenchEnvironment env, int connections, Duration warmup, Duration measure, String payload) {
         return run(env, connections, warmup, measure, payload, true);
@@ -47,9 +45,15 @@ final class Ceiling {
         return run(env, connections, warmup, measure, payload, false);
     }
 
-    private static Result run(BenchEnvironment env, int connections, Duration warmup, Duration measure,
-                              String payload, boolean awaitJit) {
-        try (Connection admin = env.connect(); Statement s = admin.createStatement()) {
+    private static Result run(
+            BenchEnvironment env,
+            int connections,
+            Duration warmup,
+            Duration measure,
+            String payload,
+            boolean awaitJit) {
+        try (Connection admin = env.connect();
+                Statement s = admin.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
             s.execute("DROP TABLE IF EXISTS " + SCHEMA + ".inbox");
             s.execute("CREATE TABLE " + SCHEMA + ".inbox (LIKE " + IngestScenario.SCHEMA
@@ -107,7 +111,8 @@ final class Ceiling {
             throw new IllegalStateException("interrupted", e);
         } finally {
             release.countDown();
-            try (Connection admin = env.connect(); Statement s = admin.createStatement()) {
+            try (Connection admin = env.connect();
+                    Statement s = admin.createStatement()) {
                 s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             } catch (SQLException ignored) {
                 // best effort
@@ -132,8 +137,14 @@ final class Ceiling {
         long inserts;
         Exception failure;
 
-        Inserter(BenchEnvironment env, String payload, AtomicLong ids, CountDownLatch ready, CountDownLatch go,
-                 CountDownLatch release, Window window) {
+        Inserter(
+                BenchEnvironment env,
+                String payload,
+                AtomicLong ids,
+                CountDownLatch ready,
+                CountDownLatch go,
+                CountDownLatch release,
+                Window window) {
             super("bench-ceiling");
             setDaemon(true);
             this.env = env;
@@ -147,7 +158,8 @@ final class Ceiling {
 
         @Override
         public void run() {
-            try (Connection c = env.connect(); PreparedStatement insert = c.prepareStatement("""
+            try (Connection c = env.connect();
+                    PreparedStatement insert = c.prepareStatement("""
                     INSERT INTO %s.inbox (event_id, event_type, event_created, livemode, api_version, object_id,
                         object_type, payload, status, attempts, received_at)
                     VALUES (?, 'customer.subscription.updated', ?, false, '2026-07-29.dahlia', ?, 'subscription',

@@ -16,12 +16,12 @@ final class CpuMeter {
     private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
     /** The postmaster whose processes count as "postgres"; -1: every process named postgres. */
     private static volatile long postmaster = -1;
+
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    record Mark(long nanoTime, long processCpuNanos, long machineBusyTicks, long machineTotalTicks,
-                long postgresTicks) {
-    }
+    record Mark(
+            long nanoTime, long processCpuNanos, long machineBusyTicks, long machineTotalTicks, long postgresTicks) {}
 
     /**
      * Average cores used over the window ({@code -1} when unknown): this JVM, this Postgres, the whole machine
@@ -50,7 +50,8 @@ final class CpuMeter {
             return Sample.unknown();
         }
         double jvm = (end.processCpuNanos() - start.processCpuNanos()) / 1e9 / seconds;
-        double pg = start.postgresTicks() < 0 || end.postgresTicks() < 0 ? -1
+        double pg = start.postgresTicks() < 0 || end.postgresTicks() < 0
+                ? -1
                 : Math.max(0, end.postgresTicks() - start.postgresTicks()) / TICKS_PER_SECOND / seconds;
         double machine = -1;
         int cpus = Runtime.getRuntime().availableProcessors();
@@ -93,8 +94,8 @@ final class CpuMeter {
             return -1;
         }
         long ticks = 0;
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, p -> p.getFileName().toString()
-                .chars().allMatch(Character::isDigit))) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(
+                proc, p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path dir : dirs) {
                 try {
                     long pid = Long.parseLong(dir.getFileName().toString());

@@ -22,8 +22,7 @@ final class CpuSettle {
     private final Map<Integer, List<Round>> rounds = new LinkedHashMap<>();
 
     /** One round: the server's CPU per event (µs) and the JIT's compile time over the round's time (-1: unknown). */
-    private record Round(double micros, double jitShare) {
-    }
+    private record Round(double micros, double jitShare) {}
 
     /**
      * Adds a round's server CPU per event (µs) and the JIT's compile time over the round's time at {@code

@@ -17,8 +17,10 @@ final class DiskSync {
     boolean sync() {
         long start = System.nanoTime();
         try {
-            Process sync = new ProcessBuilder("sync").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process sync = new ProcessBuilder("sync")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!sync.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 sync.destroyForcibly();
                 return false;

@@ -28,7 +28,8 @@ final class EmulatorProcess implements AutoCloseable {
     private final String baseUrl;
     private final Path log;
     private final Thread stopOnExit;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private EmulatorProcess(Process process, String baseUrl, Path log) {
         this.process = process;
@@ -48,15 +49,26 @@ final class EmulatorProcess implements AutoCloseable {
     static EmulatorProcess start(Path logDir, Duration timeout) {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = logDir.resolve("stripe-emulator.log");
-        List<String> command = List.of(java, "-Dsun.net.httpserver.nodelay=true", // Nagle: ~40 ms per call
-                "-cp", System.getProperty("java.class.path"), "dev.billing.emulator.Main",
-                "--port", "0", "--sample-seed", "--api-key", API_KEY);
+        List<String> command = List.of(
+                java,
+                "-Dsun.net.httpserver.nodelay=true", // Nagle: ~40 ms per call
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.billing.emulator.Main",
+                "--port",
+                "0",
+                "--sample-seed",
+                "--api-key",
+                API_KEY);
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
         } catch (IOException e) {
-            throw new IllegalStateException("Could not start the Stripe emulator's JVM (" + java + "): "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Could not start the Stripe emulator's JVM (" + java + "): " + e.getMessage(), e);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -66,8 +78,10 @@ final class EmulatorProcess implements AutoCloseable {
             }
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 process.destroyForcibly();
-                throw new IllegalStateException("The Stripe emulator did not start " + (process.isAlive()
-                        ? "within " + timeout.toSeconds() + " s" : "(exit " + process.exitValue() + ")")
+                throw new IllegalStateException("The Stripe emulator did not start "
+                        + (process.isAlive()
+                                ? "within " + timeout.toSeconds() + " s"
+                                : "(exit " + process.exitValue() + ")")
                         + ": see " + log);
             }
             LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // polling another process's log
@@ -99,16 +113,18 @@ final class EmulatorProcess implements AutoCloseable {
     /** Forgets every object, event and request (its control API), keeping the sample catalog. */
     void reset() {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/_emulator/reset"))
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build();
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                throw new IllegalStateException("The Stripe emulator refused a reset: HTTP " + r.statusCode()
-                        + " (see " + log + ")");
+                throw new IllegalStateException(
+                        "The Stripe emulator refused a reset: HTTP " + r.statusCode() + " (see " + log + ")");
             }
         } catch (IOException e) {
-            throw new IllegalStateException("The Stripe emulator did not answer a reset: " + e.getMessage()
-                    + " (see " + log + ")", e);
+            throw new IllegalStateException(
+                    "The Stripe emulator did not answer a reset: " + e.getMessage() + " (see " + log + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while resetting the Stripe emulator", e);

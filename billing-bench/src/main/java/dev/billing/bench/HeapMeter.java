@@ -1,10 +1,6 @@
 package dev.billing.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -13,6 +9,9 @@ import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 
 /**
  * This JVM's heap under load: the largest heap occupancy right after a collection (what the process needs to keep:
@@ -28,8 +27,7 @@ final class HeapMeter implements AutoCloseable {
     private final List<Runnable> unregister = new ArrayList<>();
 
     /** Figures in bytes and milliseconds. */
-    record Figures(long maxHeap, long maxAfterGc, long peakUsed, long collections, long gcMillis) {
-    }
+    record Figures(long maxHeap, long maxAfterGc, long peakUsed, long collections, long gcMillis) {}
 
     HeapMeter() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -41,8 +39,8 @@ final class HeapMeter implements AutoCloseable {
             if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
                 return;
             }
-            GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo
-                    .from((CompositeData) notification.getUserData());
+            GarbageCollectionNotificationInfo info =
+                    GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
             long after = 0;
             for (var entry : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
                 if (isHeapPool(entry.getKey())) {
@@ -85,8 +83,7 @@ final class HeapMeter implements AutoCloseable {
                 peak += usage == null ? 0 : usage.getUsed();
             }
         }
-        return new Figures(Runtime.getRuntime().maxMemory(), maxAfterGc.get(), peak, collections.get(),
-                gcMillis.get());
+        return new Figures(Runtime.getRuntime().maxMemory(), maxAfterGc.get(), peak, collections.get(), gcMillis.get());
     }
 
     @Override

@@ -1,10 +1,11 @@
 package dev.billing.bench;
 
+import static dev.billing.bench.IngestScenario.SCHEMA;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.bench.IngestScenario.Check;
 import dev.billing.bench.IngestScenario.Plan;
 import dev.billing.core.model.SourceVersion;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,24 +18,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.billing.bench.IngestScenario.SCHEMA;
-
 /**
  * What follows an ingest run's deliveries ({@link IngestScenario}): the wait until the inbox has processed every
  * event, and the exactly-once checks against the database (one row and one processing per unique event, duplicates
  * answered as such, every customer linked once, the projection holding the newest version or Stripe's state).
  */
 final class IngestChecks {
-    private IngestChecks() {
-    }
+    private IngestChecks() {}
 
-    record Drain(long total, long processed, long pending, long failed, long ignored, long maxAttempts,
-                         Instant lastProcessed) {
-    }
+    record Drain(
+            long total,
+            long processed,
+            long pending,
+            long failed,
+            long ignored,
+            long maxAttempts,
+            Instant lastProcessed) {}
 
     static Drain awaitDrain(BenchEnvironment env, Plan plan, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Connection c = env.connect(); PreparedStatement q = c.prepareStatement("""
+        try (Connection c = env.connect();
+                PreparedStatement q = c.prepareStatement("""
                 SELECT count(*), count(*) FILTER (WHERE status = 'processed'),
                        count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed'),
                        count(*) FILTER (WHERE status = 'ignored'), coalesce(max(attempts), 0), max(processed_at)
@@ -46,8 +50,14 @@ final class IngestChecks {
                 try (ResultSet rs = q.executeQuery()) {
                     rs.next();
                     Timestamp last = rs.getTimestamp(7);
-                    d = new Drain(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                            rs.getLong(6), last == null ? null : last.toInstant());
+                    d = new Drain(
+                            rs.getLong(1),
+                            rs.getLong(2),
+                            rs.getLong(3),
+                            rs.getLong(4),
+                            rs.getLong(5),
+                            rs.getLong(6),
+                            last == null ? null : last.toInstant());
                 }
                 if (d.pending() == 0 || System.nanoTime() > deadline) {
                     return d;
@@ -62,21 +72,29 @@ final class IngestChecks {
         }
     }
 
-    static List<Check> verify(BenchEnvironment env, Plan plan, Drain drain, long recordedAnswers,
-                                      long duplicateAnswers) {
+    static List<Check> verify(
+            BenchEnvironment env, Plan plan, Drain drain, long recordedAnswers, long duplicateAnswers) {
         List<Check> checks = new ArrayList<>();
         int unique = plan.uniqueEvents();
-        checks.add(new Check("one inbox row per unique event", drain.total() == unique,
+        checks.add(new Check(
+                "one inbox row per unique event",
+                drain.total() == unique,
                 drain.total() + " rows for " + unique + " unique events"));
-        checks.add(new Check("every event processed", drain.processed() == unique && drain.failed() == 0
-                && drain.ignored() == 0, drain.processed() + " processed, " + drain.failed() + " failed, "
-                + drain.ignored() + " ignored, " + drain.pending() + " pending"));
-        checks.add(new Check("every event claimed once (no retry, no second processing)", drain.maxAttempts() <= 1,
+        checks.add(new Check(
+                "every event processed",
+                drain.processed() == unique && drain.failed() == 0 && drain.ignored() == 0,
+                drain.processed() + " processed, " + drain.failed() + " failed, " + drain.ignored() + " ignored, "
+                        + drain.pending() + " pending"));
+        checks.add(new Check(
+                "every event claimed once (no retry, no second processing)",
+                drain.maxAttempts() <= 1,
                 "max attempts " + drain.maxAttempts()));
         long sentDuplicates = plan.deliveries().length - unique;
-        checks.add(new Check("duplicates answered as duplicates", recordedAnswers == unique
-                && duplicateAnswers == sentDuplicates, recordedAnswers + " recorded (expected " + unique + "), "
-                + duplicateAnswers + " duplicate (expected " + sentDuplicates + ")"));
+        checks.add(new Check(
+                "duplicates answered as duplicates",
+                recordedAnswers == unique && duplicateAnswers == sentDuplicates,
+                recordedAnswers + " recorded (expected " + unique + "), " + duplicateAnswers + " duplicate (expected "
+                        + sentDuplicates + ")"));
         try (Connection c = env.connect()) {
             checks.add(customersLinked(c, plan));
             checks.add(plan.refetch() ? projectionMatchesStripe(c, plan, env) : projectionHoldsNewest(c, plan));
@@ -88,8 +106,9 @@ final class IngestChecks {
 
     private static Check customersLinked(Connection c, Plan plan) throws SQLException {
         int linked = 0;
-        try (PreparedStatement q = c.prepareStatement(("SELECT user_id, customer_id FROM %s.customers "
-                + "WHERE user_id >= ? AND user_id < ?").formatted(SCHEMA))) {
+        try (PreparedStatement q = c.prepareStatement(
+                ("SELECT user_id, customer_id FROM %s.customers " + "WHERE user_id >= ? AND user_id < ?")
+                        .formatted(SCHEMA))) {
             q.setString(1, "user_" + plan.prefix() + "_");
             q.setString(2, "user_" + plan.prefix() + "`");
             try (ResultSet rs = q.executeQuery()) {
@@ -102,19 +121,22 @@ final class IngestChecks {
                 }
             }
         }
-        return new Check("every customer linked to its user once", linked == plan.customers(),
+        return new Check(
+                "every customer linked to its user once",
+                linked == plan.customers(),
                 linked + " of " + plan.customers());
     }
 
     private static Map<String, long[]> projection(Connection c, Plan plan) throws SQLException {
         Map<String, long[]> rows = new HashMap<>();
-        try (PreparedStatement q = c.prepareStatement("SELECT id, quantity, source_version, status FROM "
-                + SCHEMA + ".subscriptions WHERE id = ANY (?)")) {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT id, quantity, source_version, status FROM " + SCHEMA + ".subscriptions WHERE id = ANY (?)")) {
             q.setArray(1, c.createArrayOf("text", plan.subscriptionIds().toArray()));
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
-                    rows.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3),
-                            "active".equals(rs.getString(4)) ? 1 : 0});
+                    rows.put(rs.getString(1), new long[] {
+                        rs.getLong(2), rs.getLong(3), "active".equals(rs.getString(4)) ? 1 : 0
+                    });
                 }
             }
         }
@@ -125,7 +147,8 @@ final class IngestChecks {
     private static Check projectionHoldsNewest(Connection c, Plan plan) throws SQLException {
         Map<String, long[]> rows = projection(c, plan);
         long quantity = Plan.quantity(plan.versions());
-        long version = SourceVersion.snapshot(Instant.ofEpochSecond(plan.created(plan.versions()))).key();
+        long version = SourceVersion.snapshot(Instant.ofEpochSecond(plan.created(plan.versions())))
+                .key();
         int ok = 0;
         List<String> wrong = new ArrayList<>();
         for (String id : plan.subscriptionIds()) {
@@ -136,7 +159,9 @@ final class IngestChecks {
                 wrong.add(id + (row == null ? " missing" : " quantity " + row[0] + " version " + row[1]));
             }
         }
-        return new Check("projection holds the newest version of every subscription", ok == plan.customers(),
+        return new Check(
+                "projection holds the newest version of every subscription",
+                ok == plan.customers(),
                 ok + " of " + plan.customers() + (wrong.isEmpty() ? "" : ", e.g. " + wrong));
     }
 
@@ -149,17 +174,22 @@ final class IngestChecks {
         for (String id : plan.subscriptionIds()) {
             long[] row = rows.get(id);
             JsonNode s = stripe.subscription(id);
-            long quantity = s.path("items").path("data").path(0).path("quantity").asLong(-1);
+            long quantity =
+                    s.path("items").path("data").path(0).path("quantity").asLong(-1);
             boolean active = "active".equals(s.path("status").asText());
             boolean refetched = row != null && SourceVersion.fromKey(row[1]).source() == SourceVersion.Source.REFETCH;
             if (row != null && row[0] == quantity && (row[2] == 1) == active && refetched) {
                 ok++;
             } else if (wrong.size() < 3) {
-                wrong.add(id + (row == null ? " missing" : " quantity " + row[0] + " (Stripe " + quantity
-                        + "), version " + row[1]));
+                wrong.add(id
+                        + (row == null
+                                ? " missing"
+                                : " quantity " + row[0] + " (Stripe " + quantity + "), version " + row[1]));
             }
         }
-        return new Check("projection equals Stripe's current state for every subscription (re-fetched)",
-                ok == plan.customers(), ok + " of " + plan.customers() + (wrong.isEmpty() ? "" : ", e.g. " + wrong));
+        return new Check(
+                "projection equals Stripe's current state for every subscription (re-fetched)",
+                ok == plan.customers(),
+                ok + " of " + plan.customers() + (wrong.isEmpty() ? "" : ", e.g. " + wrong));
     }
 }

@@ -1,16 +1,16 @@
 package dev.billing.bench;
 
+import static dev.billing.bench.Bench.ceilingRun;
+import static dev.billing.bench.Bench.min;
+import static dev.billing.bench.Bench.onOff;
+import static dev.billing.bench.Bench.progress;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import static dev.billing.bench.Bench.ceilingRun;
-import static dev.billing.bench.Bench.min;
-import static dev.billing.bench.Bench.onOff;
-import static dev.billing.bench.Bench.progress;
 
 /**
  * The webhook ingest scenario as {@link Bench} runs it for each re-fetch setting: warm-up rounds until the server's
@@ -26,6 +26,7 @@ final class IngestRuns {
      * each at most this long, after this warm-up.
      */
     static final Duration CEILING_PROBE = Duration.ofSeconds(5);
+
     static final Duration CEILING_PROBE_WARMUP = Duration.ofSeconds(1);
     static final Duration WARMUP_PROBE = Duration.ofSeconds(1);
 
@@ -38,13 +39,21 @@ final class IngestRuns {
     private final String payload;
     /** The ceiling scenario's inserts per second by connection count. */
     private final Map<Integer, Double> ceilings;
+
     private final DiskSync disk;
     private final StripeEvents events;
     /** Measured runs so far, under either re-fetch setting: numbers their events, and only the first drops one. */
     private int run;
 
-    IngestRuns(BenchEnvironment env, BenchOptions options, BenchReport report, PrintStream out, String runId,
-               String payload, Map<Integer, Double> ceilings, DiskSync disk) {
+    IngestRuns(
+            BenchEnvironment env,
+            BenchOptions options,
+            BenchReport report,
+            PrintStream out,
+            String runId,
+            String payload,
+            Map<Integer, Double> ceilings,
+            DiskSync disk) {
         this.env = env;
         this.options = options;
         this.report = report;
@@ -63,8 +72,10 @@ final class IngestRuns {
     }
 
     private void warmUp(boolean refetch) {
-        int maxConnections = options.concurrency().stream().mapToInt(Integer::intValue).max().orElse(16);
-        int minConnections = options.concurrency().stream().mapToInt(Integer::intValue).min().orElse(16);
+        int maxConnections =
+                options.concurrency().stream().mapToInt(Integer::intValue).max().orElse(16);
+        int minConnections =
+                options.concurrency().stream().mapToInt(Integer::intValue).min().orElse(16);
         // Warm-up rounds (checked like the others, not reported as figures) until the server's CPU per
         // event settled (CpuSettle). They alternate between the fewest and the most connections: with
         // few, events are processed inline in the request; with many, mostly by the worker; both paths
@@ -73,36 +84,53 @@ final class IngestRuns {
         long warmupDeadline = System.nanoTime() + INGEST_WARMUP_MAX.toNanos();
         String warmupPrefix = runId + "w" + onOff(refetch);
         int minRounds = minConnections == maxConnections ? 2 : 4;
-        List<Integer> counts = minConnections == maxConnections ? List.of(minConnections)
-                : List.of(minConnections, maxConnections);
+        List<Integer> counts =
+                minConnections == maxConnections ? List.of(minConnections) : List.of(minConnections, maxConnections);
         CpuSettle settle = new CpuSettle();
         boolean settled = false;
         int lastRound = 0;
         for (int round = 0; options.warmupEvents() > 0; round++) {
             lastRound = round;
             int connections = round % 2 == 0 ? minConnections : maxConnections;
-            progress(out, "ingest warm-up " + (round + 1) + ", refetch " + onOff(refetch) + ", "
-                    + connections + " connections");
+            progress(
+                    out,
+                    "ingest warm-up " + (round + 1) + ", refetch " + onOff(refetch) + ", " + connections
+                            + " connections");
             // Each measured run follows a ceiling probe, whose inserts run the driver's code the
             // server runs: so does each warm-up round, or the JIT recompiles it under the measured run.
-            Ceiling.probe(env, connections, Duration.ZERO, min(WARMUP_PROBE, options.duration()),
-                    payload);
+            Ceiling.probe(env, connections, Duration.ZERO, min(WARMUP_PROBE, options.duration()), payload);
             long jit0 = JitWarmup.compileMillis();
             long t0 = System.nanoTime();
-            BenchReport.IngestRun warm = ingest(env, options, events, warmupPrefix + round,
-                    "warm-up", refetch, connections, options.warmupEvents(), options.duplicates(),
-                    options.reordered(), false, ceilings);
+            BenchReport.IngestRun warm = ingest(
+                    env,
+                    options,
+                    events,
+                    warmupPrefix + round,
+                    "warm-up",
+                    refetch,
+                    connections,
+                    options.warmupEvents(),
+                    options.duplicates(),
+                    options.reordered(),
+                    false,
+                    ceilings);
             report.warmups.add(warm);
             // The compilers' elapsed time (all threads together, waits for a core included) per round:
             // how far the JIT still is from settled.
             long jitMillis = jit0 < 0 ? -1 : JitWarmup.compileMillis() - jit0;
             long roundMillis = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
-            settle.add(connections, warm.cpu().serverMicrosPerRequest(),
+            settle.add(
+                    connections,
+                    warm.cpu().serverMicrosPerRequest(),
                     jitMillis < 0 ? -1 : (double) jitMillis / roundMillis);
-            out.println(String.format(Locale.ROOT, "           server CPU %.0f µs per event",
-                    warm.cpu().serverMicrosPerRequest())
-                    + (jitMillis < 0 ? "" : "; the JIT compiled for " + jitMillis
-                    + " ms (all compiler threads) during the round's " + roundMillis + " ms"));
+            out.println(String.format(
+                            Locale.ROOT,
+                            "           server CPU %.0f µs per event",
+                            warm.cpu().serverMicrosPerRequest())
+                    + (jitMillis < 0
+                            ? ""
+                            : "; the JIT compiled for " + jitMillis + " ms (all compiler threads) during the round's "
+                                    + roundMillis + " ms"));
             if (round + 1 >= minRounds && (!JitWarmup.settling() || settle.settled(counts))) {
                 settled = true;
                 break;
@@ -116,8 +144,10 @@ final class IngestRuns {
             report.notes.add("ingest warm-up, refetch " + onOff(refetch) + ": server CPU per event by "
                     + "round, " + settle.describe()
                     + (jit.isEmpty() ? "" : "; the JIT's compile time over each round's time, " + jit)
-                    + (settled ? "" : "; NOT settled within "
-                    + INGEST_WARMUP_MAX.toSeconds() + " s (figures of the measured runs may still fall)"));
+                    + (settled
+                            ? ""
+                            : "; NOT settled within " + INGEST_WARMUP_MAX.toSeconds()
+                                    + " s (figures of the measured runs may still fall)"));
         }
         if (options.warmupEvents() > 0) {
             long forgotten = IngestScenario.forget(env, warmupPrefix, warmupPrefix + lastRound);
@@ -138,15 +168,31 @@ final class IngestRuns {
                 progress(out, "ingest " + mix + ", refetch " + onOff(refetch) + ", " + c + " connections");
                 disk.sync();
                 long jit0 = JitWarmup.compileMillis();
-                BenchReport.IngestRun measured = ingest(env, options, events, runId + "r" + (run++), mix,
-                        refetch, c, options.events(), mixed ? options.duplicates() : 0,
-                        mixed ? options.reordered() : 0, options.dropEvent() && run == 1, ceilings);
+                BenchReport.IngestRun measured = ingest(
+                        env,
+                        options,
+                        events,
+                        runId + "r" + (run++),
+                        mix,
+                        refetch,
+                        c,
+                        options.events(),
+                        mixed ? options.duplicates() : 0,
+                        mixed ? options.reordered() : 0,
+                        options.dropEvent() && run == 1,
+                        ceilings);
                 if (jit0 >= 0) {
                     // What the JIT still compiled during a measured run is in its server CPU per event.
-                    report.notes.add(String.format(Locale.ROOT, "ingest %s, refetch %s, %d connections: "
-                            + "server CPU %.0f µs per event; the JIT compiled for %d ms (all compiler "
-                            + "threads) during the run", mix, onOff(refetch), c,
-                            measured.cpu().serverMicrosPerRequest(), JitWarmup.compileMillis() - jit0));
+                    report.notes.add(String.format(
+                            Locale.ROOT,
+                            "ingest %s, refetch %s, %d connections: "
+                                    + "server CPU %.0f µs per event; the JIT compiled for %d ms (all compiler "
+                                    + "threads) during the run",
+                            mix,
+                            onOff(refetch),
+                            c,
+                            measured.cpu().serverMicrosPerRequest(),
+                            JitWarmup.compileMillis() - jit0));
                 }
                 // The run ended with a checkpoint of its own: the probe after it starts as the one before.
                 progress(out, "ceiling after the run: " + c + " JDBC connections inserting");
@@ -156,10 +202,19 @@ final class IngestRuns {
         }
     }
 
-    private static BenchReport.IngestRun ingest(BenchEnvironment env, BenchOptions options, StripeEvents events,
-                                                String prefix, String mix, boolean refetch, int connections,
-                                                int eventCount, double duplicates, double reordered, boolean drop,
-                                                Map<Integer, Double> ceilings) {
+    private static BenchReport.IngestRun ingest(
+            BenchEnvironment env,
+            BenchOptions options,
+            StripeEvents events,
+            String prefix,
+            String mix,
+            boolean refetch,
+            int connections,
+            int eventCount,
+            double duplicates,
+            double reordered,
+            boolean drop,
+            Map<Integer, Double> ceilings) {
         int customers = Math.max(1, eventCount / (1 + options.versions()));
         List<String> subscriptions = null;
         if (refetch) {
@@ -172,10 +227,18 @@ final class IngestRuns {
             subscriptions = new StripeSetup(env.stripeApiBase(), env.stripeSecretKey())
                     .customersWithSubscriptions(customerIds, userIds, StripeEvents.PRICE);
         }
-        IngestScenario.Plan plan = IngestScenario.plan(prefix, eventCount, options.versions(), duplicates, reordered,
-                prefix.hashCode(), refetch, subscriptions, drop);
-        IngestScenario.Result r = IngestScenario.run(mix, plan, connections, env.serverAddress(), env.hostHeader(),
-                events, env, options.drainTimeout());
+        IngestScenario.Plan plan = IngestScenario.plan(
+                prefix,
+                eventCount,
+                options.versions(),
+                duplicates,
+                reordered,
+                prefix.hashCode(),
+                refetch,
+                subscriptions,
+                drop);
+        IngestScenario.Result r = IngestScenario.run(
+                mix, plan, connections, env.serverAddress(), env.hostHeader(), events, env, options.drainTimeout());
         if (refetch && env.emulator() != null) {
             // Checked: the run's Stripe objects are not needed again, and the emulator keeps every object, event and
             // request it served until it is reset.
@@ -183,19 +246,37 @@ final class IngestRuns {
         }
         Double ceiling = ceilings.get(connections);
         List<BenchReport.Check> checks = r.checks().stream()
-                .map(c -> new BenchReport.Check(c.name(), c.ok(), c.detail())).toList();
-        return new BenchReport.IngestRun(mix, refetch, connections, r.uniqueEvents(), r.deliveries(), r.duplicates(),
-                r.reordered(), r.acceptedPerSecond(), r.processedPerSecond(), r.endToEnd().toNanos() / 1e9,
-                ceiling == null || ceiling == 0 ? null : r.processedPerSecond() / ceiling, List.of(),
-                BenchReport.Latency.of(r.http().latency()), r.http().errors(), r.http().statuses(),
+                .map(c -> new BenchReport.Check(c.name(), c.ok(), c.detail()))
+                .toList();
+        return new BenchReport.IngestRun(
+                mix,
+                refetch,
+                connections,
+                r.uniqueEvents(),
+                r.deliveries(),
+                r.duplicates(),
+                r.reordered(),
+                r.acceptedPerSecond(),
+                r.processedPerSecond(),
+                r.endToEnd().toNanos() / 1e9,
+                ceiling == null || ceiling == 0 ? null : r.processedPerSecond() / ceiling,
+                List.of(),
+                BenchReport.Latency.of(r.http().latency()),
+                r.http().errors(),
+                r.http().statuses(),
                 BenchReport.Cpu.of(r.cpu(), r.http().generatorCpuNanos(), r.uniqueEvents()),
-                r.uniqueEvents() == 0 ? 0 : (double) r.writeTransactions() / r.uniqueEvents(), checks);
+                r.uniqueEvents() == 0 ? 0 : (double) r.writeTransactions() / r.uniqueEvents(),
+                checks);
     }
 
     /** A short ceiling ({@link Ceiling#probe}) at {@code connections}, next to a measured ingest run. */
-    private static BenchReport.CeilingRun probe(BenchEnvironment env, BenchOptions options, int connections,
-                                                String payload) {
-        return ceilingRun(Ceiling.probe(env, connections, min(CEILING_PROBE_WARMUP, options.warmup()),
-                min(CEILING_PROBE, options.duration()), payload));
+    private static BenchReport.CeilingRun probe(
+            BenchEnvironment env, BenchOptions options, int connections, String payload) {
+        return ceilingRun(Ceiling.probe(
+                env,
+                connections,
+                min(CEILING_PROBE_WARMUP, options.warmup()),
+                min(CEILING_PROBE, options.duration()),
+                payload));
     }
 }

@@ -31,8 +31,17 @@ final class IngestScenario {
     private static final byte[] DUPLICATE_TRUE = "\"duplicate\":true".getBytes(StandardCharsets.US_ASCII);
 
     /** Who sends what, decided before the run. Event {@code e}: round {@code e / customers}, customer {@code e % customers}. */
-    record Plan(String prefix, int customers, int versions, long baseSecond, int[] deliveries, int duplicates,
-                int reordered, List<String> subscriptionIds, boolean refetch, int droppedEvent) {
+    record Plan(
+            String prefix,
+            int customers,
+            int versions,
+            long baseSecond,
+            int[] deliveries,
+            int duplicates,
+            int reordered,
+            List<String> subscriptionIds,
+            boolean refetch,
+            int droppedEvent) {
         int uniqueEvents() {
             return customers * (1 + versions);
         }
@@ -64,21 +73,32 @@ final class IngestScenario {
     }
 
     /** One ingest run's figures and checks. */
-    record Result(String mix, boolean refetch, int connections, int uniqueEvents, int deliveries, int duplicates,
-                  int reordered, LoadRunner.Result http, double acceptedPerSecond, double processedPerSecond,
-                  Duration endToEnd, long recordedAnswers, long duplicateAnswers, CpuMeter.Sample cpu,
-                  long writeTransactions, List<Check> checks) {
+    record Result(
+            String mix,
+            boolean refetch,
+            int connections,
+            int uniqueEvents,
+            int deliveries,
+            int duplicates,
+            int reordered,
+            LoadRunner.Result http,
+            double acceptedPerSecond,
+            double processedPerSecond,
+            Duration endToEnd,
+            long recordedAnswers,
+            long duplicateAnswers,
+            CpuMeter.Sample cpu,
+            long writeTransactions,
+            List<Check> checks) {
         boolean passed() {
             return checks.stream().allMatch(Check::ok);
         }
     }
 
     /** One verified property. */
-    record Check(String name, boolean ok, String detail) {
-    }
+    record Check(String name, boolean ok, String detail) {}
 
-    private IngestScenario() {
-    }
+    private IngestScenario() {}
 
     static String subscriptionIdFor(String prefix, int i) {
         return "sub_" + prefix + "_" + i;
@@ -88,8 +108,16 @@ final class IngestScenario {
      * The plan for {@code uniqueEvents} events (rounded down to whole customers), with {@code duplicateShare} of
      * them delivered a second time and {@code reorderShare} of the subscription versions swapped with the previous.
      */
-    static Plan plan(String prefix, int uniqueEvents, int versions, double duplicateShare, double reorderShare,
-                     long seed, boolean refetch, List<String> subscriptionIds, boolean dropOne) {
+    static Plan plan(
+            String prefix,
+            int uniqueEvents,
+            int versions,
+            double duplicateShare,
+            double reorderShare,
+            long seed,
+            boolean refetch,
+            List<String> subscriptionIds,
+            boolean dropOne) {
         int customers = Math.max(1, uniqueEvents / (1 + versions));
         int events = customers * (1 + versions);
         Random random = new Random(seed);
@@ -149,13 +177,29 @@ final class IngestScenario {
             }
         }
         long base = Instant.now().getEpochSecond() - 600;
-        return new Plan(prefix, customers, versions, base, deliveries, duplicates, reordered, List.copyOf(subs),
-                refetch, dropOne ? 0 : -1);
+        return new Plan(
+                prefix,
+                customers,
+                versions,
+                base,
+                deliveries,
+                duplicates,
+                reordered,
+                List.copyOf(subs),
+                refetch,
+                dropOne ? 0 : -1);
     }
 
     /** Runs the plan against the server with {@code connections} senders, waits for the inbox, checks. */
-    static Result run(String mix, Plan plan, int connections, InetSocketAddress address, String host,
-                      StripeEvents events, BenchEnvironment env, Duration drainTimeout) {
+    static Result run(
+            String mix,
+            Plan plan,
+            int connections,
+            InetSocketAddress address,
+            String host,
+            StripeEvents events,
+            BenchEnvironment env,
+            Duration drainTimeout) {
         AtomicInteger cursor = new AtomicInteger();
         LongAdder recorded = new LongAdder();
         LongAdder duplicates = new LongAdder();
@@ -163,29 +207,49 @@ final class IngestScenario {
         CpuMeter.Mark cpuStart = cpuMeter.mark();
         long xidStart = nextTransactionId(env);
         Instant sendStart = Instant.now();
-        LoadRunner.Result http = LoadRunner.untilDone(address, connections,
-                index -> new Sender(plan, cursor, events, host, recorded, duplicates));
+        LoadRunner.Result http = LoadRunner.untilDone(
+                address, connections, index -> new Sender(plan, cursor, events, host, recorded, duplicates));
         List<Check> checks = new ArrayList<>();
         int sent = plan.deliveries().length - (plan.droppedEvent() >= 0 ? countOf(plan.deliveries(), 0) : 0);
-        checks.add(new Check("every delivery answered 200", http.errors() == 0 && http.requests() == sent,
+        checks.add(new Check(
+                "every delivery answered 200",
+                http.errors() == 0 && http.requests() == sent,
                 http.requests() + " of " + sent + " answered, " + http.errors() + " errors " + http.statuses()
-                        + (http.errorSamples().isEmpty() ? "" : " e.g. " + http.errorSamples().get(0))));
+                        + (http.errorSamples().isEmpty()
+                                ? ""
+                                : " e.g. " + http.errorSamples().get(0))));
         IngestChecks.Drain drain = IngestChecks.awaitDrain(env, plan, drainTimeout);
         vacuumWritten(env);
         checkpoint(env);
         // From the first delivery until every event is processed, and what the run wrote vacuumed and checkpointed.
         CpuMeter.Sample cpu = cpuMeter.since(cpuStart);
         long writeTransactions = nextTransactionId(env) - xidStart;
-        checks.add(new Check("inbox drained", drain.pending() == 0, drain.pending() + " still pending after "
-                + drainTimeout.toSeconds() + " s"));
+        checks.add(new Check(
+                "inbox drained",
+                drain.pending() == 0,
+                drain.pending() + " still pending after " + drainTimeout.toSeconds() + " s"));
         checks.addAll(IngestChecks.verify(env, plan, drain, recorded.sum(), duplicates.sum()));
-        Duration endToEnd = drain.lastProcessed() == null ? Duration.ZERO
-                : Duration.between(sendStart, drain.lastProcessed());
-        double processed = endToEnd.isZero() || endToEnd.isNegative() ? 0
-                : drain.processed() / (endToEnd.toNanos() / 1e9);
-        return new Result(mix, plan.refetch(), connections, plan.uniqueEvents(), plan.deliveries().length,
-                plan.duplicates(), plan.reordered(), http, http.perSecond(), processed, endToEnd, recorded.sum(),
-                duplicates.sum(), cpu, writeTransactions, checks);
+        Duration endToEnd =
+                drain.lastProcessed() == null ? Duration.ZERO : Duration.between(sendStart, drain.lastProcessed());
+        double processed =
+                endToEnd.isZero() || endToEnd.isNegative() ? 0 : drain.processed() / (endToEnd.toNanos() / 1e9);
+        return new Result(
+                mix,
+                plan.refetch(),
+                connections,
+                plan.uniqueEvents(),
+                plan.deliveries().length,
+                plan.duplicates(),
+                plan.reordered(),
+                http,
+                http.perSecond(),
+                processed,
+                endToEnd,
+                recorded.sum(),
+                duplicates.sum(),
+                cpu,
+                writeTransactions,
+                checks);
     }
 
     /**
@@ -194,7 +258,8 @@ final class IngestScenario {
      * dead rows of the runs before it, or for none, depending on when the visit fell.
      */
     static void vacuumWritten(BenchEnvironment env) {
-        try (Connection c = env.connect(); Statement s = c.createStatement()) {
+        try (Connection c = env.connect();
+                Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet r = s.executeQuery("SELECT quote_ident(relname) FROM pg_class WHERE relkind = 'r' AND "
                     + "relnamespace = '%s'::regnamespace ORDER BY relname".formatted(SCHEMA))) {
@@ -248,8 +313,9 @@ final class IngestScenario {
      * wrote (committed or not), which says how well the group commits batched. Reading it writes nothing.
      */
     static long nextTransactionId(BenchEnvironment env) {
-        try (Connection c = env.connect(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT txid_snapshot_xmax(txid_current_snapshot())")) {
+        try (Connection c = env.connect();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT txid_snapshot_xmax(txid_current_snapshot())")) {
             r.next();
             return r.getLong(1);
         } catch (SQLException e) {
@@ -313,17 +379,23 @@ final class IngestScenario {
         private byte[] request = new byte[8 * 1024];
         private int length;
 
-        Sender(Plan plan, AtomicInteger cursor, StripeEvents events, String host, LongAdder recorded,
-               LongAdder duplicates) {
+        Sender(
+                Plan plan,
+                AtomicInteger cursor,
+                StripeEvents events,
+                String host,
+                LongAdder recorded,
+                LongAdder duplicates) {
             this.plan = plan;
             this.cursor = cursor;
             this.events = events;
             this.recorded = recorded;
             this.duplicates = duplicates;
             this.headStart = ("POST /webhooks/stripe HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: Stripe/1.0 "
-                    + "(+https://stripe.com/docs/webhooks)\r\nAccept: */*; q=0.5, application/xml\r\n"
-                    + "Cache-Control: no-cache\r\nContent-Type: application/json; charset=utf-8\r\n"
-                    + "Stripe-Signature: ").getBytes(StandardCharsets.US_ASCII);
+                            + "(+https://stripe.com/docs/webhooks)\r\nAccept: */*; q=0.5, application/xml\r\n"
+                            + "Cache-Control: no-cache\r\nContent-Type: application/json; charset=utf-8\r\n"
+                            + "Stripe-Signature: ")
+                    .getBytes(StandardCharsets.US_ASCII);
         }
 
         @Override
@@ -339,8 +411,8 @@ final class IngestScenario {
             } while (e == plan.droppedEvent());
             byte[] body = body(e).getBytes(StandardCharsets.UTF_8);
             String signature = events.signature(Instant.now().getEpochSecond(), body, body.length);
-            byte[] tail = (signature + "\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] tail =
+                    (signature + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
             int total = headStart.length + tail.length + body.length;
             if (request.length < total) {
                 request = new byte[total * 2];
@@ -357,14 +429,21 @@ final class IngestScenario {
             int i = e % plan.customers();
             String id = plan.eventId(e);
             if (round == 0) {
-                return StripeEvents.customerCreated(id, plan.created(0), plan.customerId(i), plan.userId(i),
-                        plan.userId(i) + "@bench.invalid");
+                return StripeEvents.customerCreated(
+                        id, plan.created(0), plan.customerId(i), plan.userId(i), plan.userId(i) + "@bench.invalid");
             }
             long created = plan.created(round);
             long subscriptionCreated = plan.baseSecond() - 40L * 86_400;
             long periodStart = plan.baseSecond() - 5L * 86_400;
-            return StripeEvents.subscriptionUpdated(id, created, plan.subscriptionId(i), plan.customerId(i),
-                    plan.userId(i), Plan.quantity(round), subscriptionCreated, periodStart,
+            return StripeEvents.subscriptionUpdated(
+                    id,
+                    created,
+                    plan.subscriptionId(i),
+                    plan.customerId(i),
+                    plan.userId(i),
+                    Plan.quantity(round),
+                    subscriptionCreated,
+                    periodStart,
                     periodStart + 30L * 86_400);
         }
 

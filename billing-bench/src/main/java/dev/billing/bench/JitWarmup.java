@@ -18,8 +18,7 @@ final class JitWarmup {
     /** Whether warm-ups wait for the JIT to settle: one setting for the whole run (--no-jit-settle turns it off). */
     private static volatile boolean settle = true;
 
-    private JitWarmup() {
-    }
+    private JitWarmup() {}
 
     static void settle(boolean value) {
         settle = value;

@@ -81,7 +81,8 @@ final class LeanHttpConnection implements AutoCloseable, Answer {
      * one comparison there spares the generator a scan of the body (its CPU is taken from the server's two cores).
      */
     static int find(byte[] haystack, int length, byte[] needle, int hint) {
-        if (hint >= 0 && hint + needle.length <= length
+        if (hint >= 0
+                && hint + needle.length <= length
                 && java.util.Arrays.equals(haystack, hint, hint + needle.length, needle, 0, needle.length)) {
             return hint;
         }
@@ -285,7 +286,8 @@ final class LeanHttpConnection implements AutoCloseable, Answer {
     }
 
     private boolean valueContains(int start, int end, String lower) {
-        String value = new String(buf, start, end - start, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+        String value =
+                new String(buf, start, end - start, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
         return value.substring(value.indexOf(':') + 1).contains(lower);
     }
 

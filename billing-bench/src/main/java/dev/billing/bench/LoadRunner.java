@@ -1,7 +1,5 @@
 package dev.billing.bench;
 
-import org.HdrHistogram.Histogram;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -13,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 
 /**
  * A closed-loop load generator: {@code connections} keep-alive connections, each sending its next request as soon
@@ -40,8 +39,7 @@ final class LoadRunner {
         boolean answered(int status, Answer answer);
 
         /** The request failed with an I/O error (the connection is closed and reopened for the next one). */
-        default void failed(IOException e) {
-        }
+        default void failed(IOException e) {}
     }
 
     /** What to send. */
@@ -50,16 +48,23 @@ final class LoadRunner {
     }
 
     /** What one run measured. */
-    record Result(int connections, long requests, long errors, Map<Integer, Long> statuses, Histogram latency,
-                  Duration window, long generatorCpuNanos, CpuMeter.Sample cpu, List<String> errorSamples,
-                  Duration warmup) {
+    record Result(
+            int connections,
+            long requests,
+            long errors,
+            Map<Integer, Long> statuses,
+            Histogram latency,
+            Duration window,
+            long generatorCpuNanos,
+            CpuMeter.Sample cpu,
+            List<String> errorSamples,
+            Duration warmup) {
         double perSecond() {
             return requests / (window.toNanos() / 1e9);
         }
     }
 
-    private LoadRunner() {
-    }
+    private LoadRunner() {}
 
     /** Runs until every sender's {@link Sender#next()} returns false. */
     static Result untilDone(InetSocketAddress address, int connections, Workload workload) {
@@ -67,8 +72,8 @@ final class LoadRunner {
     }
 
     /** Runs for at least {@code warmup} and until the JIT settled (not counted), then {@code measure}. */
-    static Result forDuration(InetSocketAddress address, int connections, Workload workload, Duration warmup,
-                              Duration measure) {
+    static Result forDuration(
+            InetSocketAddress address, int connections, Workload workload, Duration warmup, Duration measure) {
         return run(address, connections, workload, warmup, measure);
     }
 
@@ -90,8 +95,8 @@ final class LoadRunner {
         return mode;
     }
 
-    private static Result run(InetSocketAddress address, int connections, Workload workload, Duration warmup,
-                              Duration measure) {
+    private static Result run(
+            InetSocketAddress address, int connections, Workload workload, Duration warmup, Duration measure) {
         Window window = new Window();
         CountDownLatch go = new CountDownLatch(1);
         List<Worker> workers = new ArrayList<>();
@@ -153,8 +158,17 @@ final class LoadRunner {
                 }
             }
             long windowStart = measure == null ? start : window.from;
-            return new Result(connections, requests, errors, statuses, merged,
-                    Duration.ofNanos(Math.max(1, end - windowStart)), generatorCpu, cpu, samples, warmedUp);
+            return new Result(
+                    connections,
+                    requests,
+                    errors,
+                    statuses,
+                    merged,
+                    Duration.ofNanos(Math.max(1, end - windowStart)),
+                    generatorCpu,
+                    cpu,
+                    samples,
+                    warmedUp);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             window.stopped = true;
@@ -208,8 +222,13 @@ final class LoadRunner {
         final CountDownLatch ready;
         final CountDownLatch go;
 
-        SenderThread(int index, InetSocketAddress address, Sender sender, Window clock, CountDownLatch ready,
-                     CountDownLatch go) {
+        SenderThread(
+                int index,
+                InetSocketAddress address,
+                Sender sender,
+                Window clock,
+                CountDownLatch ready,
+                CountDownLatch go) {
             super("bench-sender-" + index + "-" + IDS.incrementAndGet());
             this.connection = new LeanHttpConnection(address);
             this.sender = sender;

@@ -3,7 +3,6 @@ package dev.billing.bench;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,14 +20,21 @@ final class MachineSpeed {
     /** Where the reads' results go, so that the JIT cannot drop them as unused. */
     private static volatile long sink;
 
-    private MachineSpeed() {
-    }
+    private MachineSpeed() {}
 
     /** Microseconds per read of the reference event, best of five rounds. */
     static double referenceMicros() {
-        byte[] event = StripeEvents.subscriptionUpdated("evt_reference_workload_0001", 1_700_000_000L,
-                "sub_reference_workload_0000", "cus_reference_workload_00", "user_reference_0", 2,
-                1_690_000_000L, 1_699_000_000L, 1_701_592_000L).getBytes(StandardCharsets.UTF_8);
+        byte[] event = StripeEvents.subscriptionUpdated(
+                        "evt_reference_workload_0001",
+                        1_700_000_000L,
+                        "sub_reference_workload_0000",
+                        "cus_reference_workload_00",
+                        "user_reference_0",
+                        2,
+                        1_690_000_000L,
+                        1_699_000_000L,
+                        1_701_592_000L)
+                .getBytes(StandardCharsets.UTF_8);
         readRound(event);
         long best = Long.MAX_VALUE;
         for (int round = 0; round < 5; round++) {

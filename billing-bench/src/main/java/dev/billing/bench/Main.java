@@ -2,11 +2,10 @@ package dev.billing.bench;
 
 import dev.billing.server.ConfigException;
 import dev.billing.server.Logs;
-import picocli.CommandLine;
-
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
+import picocli.CommandLine;
 
 /**
  * {@code java -jar billing-bench.jar [options]}: the benchmark (docs/BENCHMARKS.md). Exit 0 when every exactly-once
@@ -18,8 +17,7 @@ public final class Main {
     static final int FAILED = 1;
     static final int USAGE = 2;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         int code = run(args, System.getenv(), System.out, System.err);

@@ -32,8 +32,13 @@ final class NioSenders extends LoadRunner.Worker {
     private Selector selector;
     private int open;
 
-    NioSenders(int index, InetSocketAddress address, List<LoadRunner.Sender> senders, LoadRunner.Window window,
-               CountDownLatch ready, CountDownLatch go) {
+    NioSenders(
+            int index,
+            InetSocketAddress address,
+            List<LoadRunner.Sender> senders,
+            LoadRunner.Window window,
+            CountDownLatch ready,
+            CountDownLatch go) {
         super("bench-nio-sender-" + index);
         this.address = address;
         this.senders = senders;

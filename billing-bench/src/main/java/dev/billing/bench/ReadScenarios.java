@@ -3,15 +3,13 @@ package dev.billing.bench;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.postgres.PostgresBillingStores;
-
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,11 +27,9 @@ final class ReadScenarios {
     private static final byte[] PRODUCTS = "\"id\":\"prod_pro\"".getBytes(StandardCharsets.US_ASCII);
 
     /** Users, their tokens, and one prepared request per user per route. */
-    record Users(String prefix, List<String> ids, List<String> tokens) {
-    }
+    record Users(String prefix, List<String> ids, List<String> tokens) {}
 
-    private ReadScenarios() {
-    }
+    private ReadScenarios() {}
 
     /**
      * Links {@code count} users to customers and gives each an active {@code pro} subscription, straight through the
@@ -47,32 +43,48 @@ final class ReadScenarios {
                 String user = "user_" + prefix + "_" + i;
                 CustomerId customer = CustomerId.of("cus_" + prefix + "_" + i);
                 stores.customers().link(new CustomerLink(UserId.of(user), customer, user + "@bench.invalid", now));
-                stores.subscriptions().upsertSubscription(new Subscription("sub_" + prefix + "_" + i, customer,
-                        SubscriptionStatus.ACTIVE, StripeEvents.PRICE, 1, now.minus(Duration.ofDays(5)),
-                        now.plus(Duration.ofDays(25)), false, null, null, null, null, null,
-                        now.minus(Duration.ofDays(40)), Map.of("user_id", user), SourceVersion.refetch(now)));
+                stores.subscriptions()
+                        .upsertSubscription(new Subscription(
+                                "sub_" + prefix + "_" + i,
+                                customer,
+                                SubscriptionStatus.ACTIVE,
+                                StripeEvents.PRICE,
+                                1,
+                                now.minus(Duration.ofDays(5)),
+                                now.plus(Duration.ofDays(25)),
+                                false,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                now.minus(Duration.ofDays(40)),
+                                Map.of("user_id", user),
+                                SourceVersion.refetch(now)));
                 ids.add(user);
             }
         }
         List<String> tokens = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            tokens.add(env.tokenKey().issue(ids.get(i), "sess_" + prefix + "_" + i, tokenLifetime).token());
+            tokens.add(env.tokenKey()
+                    .issue(ids.get(i), "sess_" + prefix + "_" + i, tokenLifetime)
+                    .token());
         }
         return new Users(prefix, List.copyOf(ids), List.copyOf(tokens));
     }
 
-    static LoadRunner.Result entitlements(InetSocketAddress address, String host, Users users, int connections,
-                                          Duration warmup, Duration measure) {
+    static LoadRunner.Result entitlements(
+            InetSocketAddress address, String host, Users users, int connections, Duration warmup, Duration measure) {
         byte[][] requests = requests("/me/entitlements", host, users);
-        return LoadRunner.forDuration(address, connections, index -> new Reader(requests, index, connections, PRO),
-                warmup, measure);
+        return LoadRunner.forDuration(
+                address, connections, index -> new Reader(requests, index, connections, PRO), warmup, measure);
     }
 
-    static LoadRunner.Result catalog(InetSocketAddress address, String host, Users users, int connections,
-                                     Duration warmup, Duration measure) {
+    static LoadRunner.Result catalog(
+            InetSocketAddress address, String host, Users users, int connections, Duration warmup, Duration measure) {
         byte[][] requests = requests("/stripe/products", host, users);
-        return LoadRunner.forDuration(address, connections,
-                index -> new Reader(requests, index, connections, PRODUCTS), warmup, measure);
+        return LoadRunner.forDuration(
+                address, connections, index -> new Reader(requests, index, connections, PRODUCTS), warmup, measure);
     }
 
     /** One GET per user with its token, from a client address of its own (the server trusts X-Forwarded-For). */
@@ -80,8 +92,10 @@ final class ReadScenarios {
         byte[][] requests = new byte[users.ids().size()][];
         for (int i = 0; i < requests.length; i++) {
             requests[i] = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAccept: application/json\r\n"
-                    + "Authorization: Bearer " + users.tokens().get(i) + "\r\nX-Forwarded-For: 10." + (i >> 16 & 255)
-                    + "." + (i >> 8 & 255) + "." + (i & 255) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                            + "Authorization: Bearer " + users.tokens().get(i) + "\r\nX-Forwarded-For: 10."
+                            + (i >> 16 & 255)
+                            + "." + (i >> 8 & 255) + "." + (i & 255) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
         }
         return requests;
     }

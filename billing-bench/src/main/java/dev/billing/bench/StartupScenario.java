@@ -21,11 +21,11 @@ import java.util.regex.Pattern;
  * up-to-date schema, wiring and the first readiness round trip to Postgres and Stripe are all inside.
  */
 final class StartupScenario {
-    private static final Pattern READY = Pattern.compile("serve ready: store (\\d+) ms, server (\\d+) ms, JVM up (\\d+) ms");
+    private static final Pattern READY =
+            Pattern.compile("serve ready: store (\\d+) ms, server (\\d+) ms, JVM up (\\d+) ms");
 
     /** One start: to ready, and what the server itself logged. */
-    record Start(Duration toReady, long storeMs, long serverMs, long jvmUpMs) {
-    }
+    record Start(Duration toReady, long storeMs, long serverMs, long jvmUpMs) {}
 
     /** The archive file a training start writes into {@code logDir} (docs/OPERATIONS.md, faster start-up). */
     static final String ARCHIVE = "billing-serve.jsa";
@@ -48,16 +48,15 @@ final class StartupScenario {
         training.add("-XX:ArchiveClassesAtExit=" + archive);
         run(env, 1, training, logDir, "bench-startup-training");
         if (!Files.isRegularFile(archive) || Files.size(archive) == 0) {
-            throw new ArchiveUnavailable("the training start wrote no class-data archive at " + archive
-                    + " (see " + logDir.resolve("bench-startup-training-0.log") + ")");
+            throw new ArchiveUnavailable("the training start wrote no class-data archive at " + archive + " (see "
+                    + logDir.resolve("bench-startup-training-0.log") + ")");
         }
         List<String> shared = new ArrayList<>(jvmOptions);
         shared.add("-XX:SharedArchiveFile=" + archive);
         return run(env, runs, shared, logDir, "bench-startup-archive");
     }
 
-    private StartupScenario() {
-    }
+    private StartupScenario() {}
 
     static List<Start> run(BenchEnvironment env, int runs, List<String> jvmOptions, Path logDir)
             throws IOException, InterruptedException {
@@ -82,8 +81,8 @@ final class StartupScenario {
         return directories.isEmpty() ? null : String.join(", ", directories);
     }
 
-    private static List<Start> run(BenchEnvironment env, int runs, List<String> jvmOptions, Path logDir,
-                                   String logName) throws IOException, InterruptedException {
+    private static List<Start> run(BenchEnvironment env, int runs, List<String> jvmOptions, Path logDir, String logName)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = classpath(env);
         List<Start> starts = new ArrayList<>();
@@ -98,8 +97,8 @@ final class StartupScenario {
             command.add("dev.billing.server.Main");
             command.add("serve");
             Path log = logDir.resolve(logName + "-" + run + ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(serverEnv);
             byte[] ready = ("GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII);

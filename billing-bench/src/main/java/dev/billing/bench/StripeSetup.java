@@ -2,7 +2,6 @@ package dev.billing.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,7 +26,8 @@ import java.util.concurrent.Future;
  */
 final class StripeSetup {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String key;
 
@@ -51,8 +51,9 @@ final class StripeSetup {
             try {
                 send(HttpRequest.newBuilder(URI.create(base + "/_emulator/seed"))
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("customers",
-                                customers)))).build());
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                JSON.writeValueAsString(Map.of("customers", customers))))
+                        .build());
             } catch (IOException e) {
                 throw new IllegalStateException("seeding the emulator failed: " + e.getMessage(), e);
             }
@@ -61,8 +62,12 @@ final class StripeSetup {
         try {
             List<Future<String>> created = new ArrayList<>();
             for (String customer : customerIds) {
-                created.add(pool.submit(() -> post("/v1/subscriptions", "customer=" + enc(customer)
-                        + "&items[0][price]=" + enc(priceId) + "&items[0][quantity]=1").path("id").asText()));
+                created.add(pool.submit(() -> post(
+                                "/v1/subscriptions",
+                                "customer=" + enc(customer) + "&items[0][price]=" + enc(priceId)
+                                        + "&items[0][quantity]=1")
+                        .path("id")
+                        .asText()));
             }
             List<String> ids = new ArrayList<>();
             for (Future<String> f : created) {
@@ -85,13 +90,16 @@ final class StripeSetup {
         return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build());
     }
 
     private JsonNode get(String path) {
         try {
-            return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key)
-                    .GET().build());
+            return send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Bearer " + key)
+                    .GET()
+                    .build());
         } catch (IOException e) {
             throw new IllegalStateException("GET " + path + " failed: " + e.getMessage(), e);
         }

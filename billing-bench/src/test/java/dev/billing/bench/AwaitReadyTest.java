@@ -1,15 +1,14 @@
 package dev.billing.bench;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The bench measures an external server only once it answers ready. */
 class AwaitReadyTest {
@@ -30,8 +29,8 @@ class AwaitReadyTest {
         AtomicInteger asked = new AtomicInteger();
         HttpServer server = server(3, asked);
         try {
-            BenchEnvironment.awaitReady(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-                    Duration.ofSeconds(60));
+            BenchEnvironment.awaitReady(
+                    URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofSeconds(60));
             assertThat(asked.get()).isEqualTo(4);
         } finally {
             server.stop(0);
@@ -42,9 +41,10 @@ class AwaitReadyTest {
     void aServerThatNeverGetsReadyIsRefusedSayingSo() throws Exception {
         HttpServer server = server(Integer.MAX_VALUE, new AtomicInteger());
         try {
-            assertThatThrownBy(() -> BenchEnvironment.awaitReady(URI.create("http://127.0.0.1:"
-                    + server.getAddress().getPort()), Duration.ofMillis(500)))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("HTTP 503")
+            assertThatThrownBy(() -> BenchEnvironment.awaitReady(
+                            URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofMillis(500)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("HTTP 503")
                     .hasMessageContaining("nothing was measured");
         } finally {
             server.stop(0);

@@ -1,11 +1,10 @@
 package dev.billing.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code billing-bench} end to end with tiny counts: every scenario runs, every section is reported, the
@@ -26,8 +25,7 @@ class BenchIT {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     /** Runs the bench in this JVM as a smoke run: warm-ups exactly as long as given (the figures mean nothing). */
     static Run run(String... args) {
@@ -35,28 +33,51 @@ class BenchIT {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String[] smoke = java.util.Arrays.copyOf(args, args.length + 1);
         smoke[args.length] = "--no-jit-settle";
-        int exit = Main.run(smoke, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = Main.run(
+                smoke,
+                Map.of(),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
-    @DisplayName("billing-bench.jar measures billing-server.jar's start-up with the default JVM and with a class-data archive")
+    @DisplayName(
+            "billing-bench.jar measures billing-server.jar's start-up with the default JVM and with a class-data archive")
     void startUpFromTheJarIsMeasuredWithAndWithoutAClassDataArchive() throws Exception {
         Path jar = Path.of("target", "billing-bench.jar").toAbsolutePath();
-        Path server = Path.of("..", "billing-server", "target", "billing-server.jar").toAbsolutePath().normalize();
-        assertThat(jar).as("the bench jar, built by the package phase: run ./mvnw verify (or package) first")
+        Path server = Path.of("..", "billing-server", "target", "billing-server.jar")
+                .toAbsolutePath()
+                .normalize();
+        assertThat(jar)
+                .as("the bench jar, built by the package phase: run ./mvnw verify (or package) first")
                 .isRegularFile();
-        assertThat(server).as("the server jar, built by billing-server's package phase").isRegularFile();
+        assertThat(server)
+                .as("the server jar, built by billing-server's package phase")
+                .isRegularFile();
         Path json = dir.resolve("startup.json");
         Path logs = dir.resolve("startup-logs");
-        Process bench = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                jar.toString(), "--scenarios", "startup", "--startup-runs", "1", "--no-jit-settle", "--server-jar",
-                server.toString(), "--json",
-                json.toString(),
-                "--log-dir", logs.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile())
+        Process bench = new ProcessBuilder(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-jar",
+                        jar.toString(),
+                        "--scenarios",
+                        "startup",
+                        "--startup-runs",
+                        "1",
+                        "--no-jit-settle",
+                        "--server-jar",
+                        server.toString(),
+                        "--json",
+                        json.toString(),
+                        "--log-dir",
+                        logs.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out.txt").toFile())
                 .start();
-        assertThat(bench.waitFor(15, TimeUnit.MINUTES)).as("bench finished (a hang bound)").isTrue();
+        assertThat(bench.waitFor(15, TimeUnit.MINUTES))
+                .as("bench finished (a hang bound)")
+                .isTrue();
         String out = Files.readString(dir.resolve("out.txt"));
         assertThat(bench.exitValue()).as(out).isZero();
 
@@ -64,28 +85,63 @@ class BenchIT {
         assertThat(startup).hasSize(2);
         assertThat(startup.get(0).path("archive").asBoolean()).isFalse();
         assertThat(startup.get(1).path("archive").asBoolean()).isTrue();
-        assertThat(startup).allSatisfy(s -> assertThat(s.path("toReadyMs").asDouble()).isPositive());
+        assertThat(startup)
+                .allSatisfy(s -> assertThat(s.path("toReadyMs").asDouble()).isPositive());
         assertThat(logs.resolve("billing-serve.jsa")).isNotEmptyFile();
-        assertThat(out).contains("default JVM", "class-data archive",
-                "serve: process start to ready (slowest of 1, default JVM)",
-                "serve: process start to ready (slowest of 1, with a class-data archive)");
+        assertThat(out)
+                .contains(
+                        "default JVM",
+                        "class-data archive",
+                        "serve: process start to ready (slowest of 1, default JVM)",
+                        "serve: process start to ready (slowest of 1, with a class-data archive)");
     }
 
     @Test
     void aTinyRunReportsEverySectionAndPassesTheChecks() throws Exception {
         Path json = dir.resolve("report.json");
-        Run run = run("--concurrency", "4", "--events", "60",
-                "--warmup-events", "0", "--users", "20", "--read-connections", "4", "--duration", "800ms",
-                "--warmup", "300ms", "--startup-runs", "1", "--json", json.toString(), "--log-dir",
+        Run run = run(
+                "--concurrency",
+                "4",
+                "--events",
+                "60",
+                "--warmup-events",
+                "0",
+                "--users",
+                "20",
+                "--read-connections",
+                "4",
+                "--duration",
+                "800ms",
+                "--warmup",
+                "300ms",
+                "--startup-runs",
+                "1",
+                "--json",
+                json.toString(),
+                "--log-dir",
                 dir.resolve("logs").toString());
 
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("== machine", "== postgres", "fsync: on", "synchronous_commit: on",
-                "== serve start-up", "ceiling: durable INSERT over JDBC", "ingest unique, refetch off",
-                "ingest dup+reorder, refetch off", "ingest unique, refetch on", "ingest dup+reorder, refetch on",
-                "processed end to end", "writing transactions per event", "GET /me/entitlements",
-                "GET /stripe/products", "== heap",
-                "== exactly-once checks", "== targets", "RESULT: every check passed");
+        assertThat(run.out())
+                .contains(
+                        "== machine",
+                        "== postgres",
+                        "fsync: on",
+                        "synchronous_commit: on",
+                        "== serve start-up",
+                        "ceiling: durable INSERT over JDBC",
+                        "ingest unique, refetch off",
+                        "ingest dup+reorder, refetch off",
+                        "ingest unique, refetch on",
+                        "ingest dup+reorder, refetch on",
+                        "processed end to end",
+                        "writing transactions per event",
+                        "GET /me/entitlements",
+                        "GET /stripe/products",
+                        "== heap",
+                        "== exactly-once checks",
+                        "== targets",
+                        "RESULT: every check passed");
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         assertThat(report.path("checksPassed").asBoolean()).isTrue();
         assertThat(report.path("postgres").path("fsync").asText()).isEqualTo("on");
@@ -111,20 +167,27 @@ class BenchIT {
             assertThat(probes).hasSize(2); // just before and just after the run
             double sum = 0;
             for (JsonNode probe : probes) {
-                assertThat(probe.path("connections").asInt()).isEqualTo(ingest.path("connections").asInt());
+                assertThat(probe.path("connections").asInt())
+                        .isEqualTo(ingest.path("connections").asInt());
                 assertThat(probe.path("perSecond").asDouble()).isPositive();
-                assertThat(probe.path("cpu").path("postgresMicrosPerRequest").isNumber()).isTrue();
+                assertThat(probe.path("cpu").path("postgresMicrosPerRequest").isNumber())
+                        .isTrue();
                 sum += probe.path("perSecond").asDouble();
             }
-            assertThat(ingest.path("ratioToCeiling").asDouble()).isCloseTo(ingest.path("processedPerSecond")
-                    .asDouble() / (sum / 2), within(1e-9));
+            assertThat(ingest.path("ratioToCeiling").asDouble())
+                    .isCloseTo(ingest.path("processedPerSecond").asDouble() / (sum / 2), within(1e-9));
             // Something was written (the inbox rows, in shared transactions), and no event took many transactions.
-            assertThat(ingest.path("writeTransactionsPerEvent").asDouble()).isPositive().isLessThan(10);
-            assertThat(ingest.path("checks")).allSatisfy(c -> assertThat(c.path("ok").asBoolean())
-                    .as(c.toString()).isTrue());
+            assertThat(ingest.path("writeTransactionsPerEvent").asDouble())
+                    .isPositive()
+                    .isLessThan(10);
+            assertThat(ingest.path("checks"))
+                    .allSatisfy(c -> assertThat(c.path("ok").asBoolean())
+                            .as(c.toString())
+                            .isTrue());
         }
         JsonNode mixed = report.path("ingest").get(1);
-        assertThat(mixed.path("deliveries").asInt()).isGreaterThan(mixed.path("uniqueEvents").asInt());
+        assertThat(mixed.path("deliveries").asInt())
+                .isGreaterThan(mixed.path("uniqueEvents").asInt());
         assertThat(mixed.path("reordered").asInt()).isPositive();
         assertThat(report.path("reads")).hasSize(2);
         for (JsonNode read : report.path("reads")) {
@@ -136,21 +199,43 @@ class BenchIT {
         assertThat(report.path("machine").path("speedBefore").asText()).matches("\\d+\\.\\d\\d µs per read .*");
         assertThat(report.path("machine").path("speedAfter").asText()).matches("\\d+\\.\\d\\d µs per read .*");
         assertThat(report.path("targets").size()).isGreaterThanOrEqualTo(5);
-        assertThat(report.path("notes").toString()).contains("ingest: each measured run's share is of its own "
-                + "ceiling, the mean of two probed just before and just after it (each 800 ms of durable inserts");
-        assertThat(run.out()).contains("ceiling before the run: 4 JDBC connections inserting",
-                "ceiling after the run: 4 JDBC connections inserting").containsPattern("of a ceiling of \\d+/s "
-                + "\\(\\d+/s before, \\d+/s after; Postgres (\\d+|\\?) / (\\d+|\\?) µs per insert\\)");
-        assertThat(report.path("notes").toString()).containsPattern("disk: the page cache was written back \\(sync\\) "
-                + "before the ceiling and each measured ingest run; the longest took \\d+ ms");
+        assertThat(report.path("notes").toString())
+                .contains(
+                        "ingest: each measured run's share is of its own "
+                                + "ceiling, the mean of two probed just before and just after it (each 800 ms of durable inserts");
+        assertThat(run.out())
+                .contains(
+                        "ceiling before the run: 4 JDBC connections inserting",
+                        "ceiling after the run: 4 JDBC connections inserting")
+                .containsPattern("of a ceiling of \\d+/s "
+                        + "\\(\\d+/s before, \\d+/s after; Postgres (\\d+|\\?) / (\\d+|\\?) µs per insert\\)");
+        assertThat(report.path("notes").toString())
+                .containsPattern("disk: the page cache was written back \\(sync\\) "
+                        + "before the ceiling and each measured ingest run; the longest took \\d+ ms");
     }
 
     @Test
     void warmUpEventsLeaveTheInboxBeforeTheMeasuredRuns() throws Exception {
         Path json = dir.resolve("warm.json");
-        Run run = run("--scenarios", "ingest", "--refetch", "off",
-                "--concurrency", "4", "--events", "40", "--warmup-events", "30", "--duration", "500ms",
-                "--warmup", "100ms", "--json", json.toString(), "--log-dir", dir.resolve("logs").toString());
+        Run run = run(
+                "--scenarios",
+                "ingest",
+                "--refetch",
+                "off",
+                "--concurrency",
+                "4",
+                "--events",
+                "40",
+                "--warmup-events",
+                "30",
+                "--duration",
+                "500ms",
+                "--warmup",
+                "100ms",
+                "--json",
+                json.toString(),
+                "--log-dir",
+                dir.resolve("logs").toString());
 
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(json.toFile());
@@ -159,24 +244,42 @@ class BenchIT {
         // Exactly the warm-up rounds' rows went but the last round's (one per unique event; the last stays so the
         // statistics describe a table in use), and the measured runs that follow found every one of their own
         // events (their checks count their rows).
-        assertThat(report.path("notes").toString()).contains("ingest warm-up, refetch off: " + (rounds - 1) * 30
-                + " warm-up events deleted from the inbox (the last round's kept) and the inbox vacuumed")
+        assertThat(report.path("notes").toString())
+                .contains("ingest warm-up, refetch off: " + (rounds - 1) * 30
+                        + " warm-up events deleted from the inbox (the last round's kept) and the inbox vacuumed")
                 .contains("and the database checkpointed, before the measured runs");
         // Each round's server CPU per event is reported, the figures the warm-up is judged by.
-        assertThat(report.path("notes").toString()).containsPattern(
-                "server CPU per event by round, 4 connections: \\d+(, \\d+)+ µs");
+        assertThat(report.path("notes").toString())
+                .containsPattern("server CPU per event by round, 4 connections: \\d+(, \\d+)+ µs");
         // And what the JIT still compiled under each measured run, which that run's CPU per event includes.
-        assertThat(report.path("notes").toString()).containsPattern("ingest unique, refetch off, 4 connections: "
-                + "server CPU \\d+ µs per event; the JIT compiled for \\d+ ms \\(all compiler threads\\) "
-                + "during the run");
-        assertThat(report.path("ingest")).hasSize(2).allSatisfy(i -> assertThat(i.path("checks"))
-                .allSatisfy(c -> assertThat(c.path("ok").asBoolean()).as(c.toString()).isTrue()));
+        assertThat(report.path("notes").toString())
+                .containsPattern("ingest unique, refetch off, 4 connections: "
+                        + "server CPU \\d+ µs per event; the JIT compiled for \\d+ ms \\(all compiler threads\\) "
+                        + "during the run");
+        assertThat(report.path("ingest"))
+                .hasSize(2)
+                .allSatisfy(i -> assertThat(i.path("checks"))
+                        .allSatisfy(c -> assertThat(c.path("ok").asBoolean())
+                                .as(c.toString())
+                                .isTrue()));
     }
 
     @Test
     void theTemporaryLogDirectoryGoesAfterAPassingRun() {
-        Run run = run("--scenarios", "ingest", "--refetch", "off",
-                "--concurrency", "4", "--events", "20", "--warmup-events", "0", "--duration", "300ms", "--warmup",
+        Run run = run(
+                "--scenarios",
+                "ingest",
+                "--refetch",
+                "off",
+                "--concurrency",
+                "4",
+                "--events",
+                "20",
+                "--warmup-events",
+                "0",
+                "--duration",
+                "300ms",
+                "--warmup",
                 "100ms");
 
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
@@ -189,23 +292,57 @@ class BenchIT {
 
     @Test
     void aDroppedEventFailsTheCheck() {
-        Run run = run("--scenarios", "ingest", "--refetch", "off",
-                "--concurrency", "4", "--events", "50", "--warmup-events", "0", "--duration", "500ms", "--warmup",
-                "100ms", "--drop-one-event", "--log-dir", dir.resolve("logs").toString());
+        Run run = run(
+                "--scenarios",
+                "ingest",
+                "--refetch",
+                "off",
+                "--concurrency",
+                "4",
+                "--events",
+                "50",
+                "--warmup-events",
+                "0",
+                "--duration",
+                "500ms",
+                "--warmup",
+                "100ms",
+                "--drop-one-event",
+                "--log-dir",
+                dir.resolve("logs").toString());
 
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
-        assertThat(run.out()).contains("FAIL ingest unique, refetch off, 4 connections",
-                "FAILED one inbox row per unique event: 49 rows for 50 unique events",
-                "RESULT: CHECKS FAILED");
+        assertThat(run.out())
+                .contains(
+                        "FAIL ingest unique, refetch off, 4 connections",
+                        "FAILED one inbox row per unique event: 49 rows for 50 unique events",
+                        "RESULT: CHECKS FAILED");
     }
 
     /** Before Java 21 the option is a usage error before anything starts; from 21 the server runs with it. */
     @Test
     void virtualThreadsNeedJava21() throws Exception {
         Path json = dir.resolve("virtual.json");
-        Run run = run("--scenarios", "ingest", "--refetch", "off", "--concurrency", "4", "--events", "20",
-                "--warmup-events", "10", "--duration", "300ms", "--warmup", "100ms", "--virtual-threads",
-                "--json", json.toString(), "--log-dir", dir.resolve("logs").toString());
+        Run run = run(
+                "--scenarios",
+                "ingest",
+                "--refetch",
+                "off",
+                "--concurrency",
+                "4",
+                "--events",
+                "20",
+                "--warmup-events",
+                "10",
+                "--duration",
+                "300ms",
+                "--warmup",
+                "100ms",
+                "--virtual-threads",
+                "--json",
+                json.toString(),
+                "--log-dir",
+                dir.resolve("logs").toString());
         int java = Runtime.version().feature();
         if (java < 21) {
             assertThat(run.exit()).isEqualTo(2);
@@ -216,16 +353,20 @@ class BenchIT {
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         assertThat(report.path("setup").path("server").asText()).endsWith("requests on virtual threads)");
-        assertThat(report.path("setup").path("options").path("virtualThreads").asBoolean()).isTrue();
+        assertThat(report.path("setup").path("options").path("virtualThreads").asBoolean())
+                .isTrue();
     }
 
     @Test
     void badOptionsAreAUsageError() {
-        Run run = run("--scenarios", "ingest,nonsense",
-                "--refetch", "maybe", "--server-url", "http://127.0.0.1:1");
+        Run run = run("--scenarios", "ingest,nonsense", "--refetch", "maybe", "--server-url", "http://127.0.0.1:1");
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("unknown scenario 'nonsense'", "--refetch: off or on, not 'maybe'",
-                "--server-url needs --database-url", "--server-url needs --webhook-secret",
-                "--server-url needs --token-key and --token-issuer");
+        assertThat(run.err())
+                .contains(
+                        "unknown scenario 'nonsense'",
+                        "--refetch: off or on, not 'maybe'",
+                        "--server-url needs --database-url",
+                        "--server-url needs --webhook-secret",
+                        "--server-url needs --token-key and --token-issuer");
     }
 }

@@ -1,10 +1,9 @@
 package dev.billing.bench;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The load generator's content check: exact, whatever the hint from the previous answer says. */
 class BodyMatchTest {

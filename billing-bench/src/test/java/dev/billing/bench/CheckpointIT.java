@@ -1,19 +1,18 @@
 package dev.billing.bench;
 
-import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The checkpoint that ends each ingest run's window, on a real Postgres: a superuser's really happens; a user
@@ -22,11 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CheckpointIT {
     @TempDir
     static Path dir;
+
     private static EmbeddedPostgresServer postgres;
 
     @BeforeAll
     static void start() {
-        postgres = EmbeddedPostgresServer.builder().dataDirectory(dir.resolve("pg")).nonDurable().start();
+        postgres = EmbeddedPostgresServer.builder()
+                .dataDirectory(dir.resolve("pg"))
+                .nonDurable()
+                .start();
     }
 
     @AfterAll
@@ -46,7 +49,7 @@ class CheckpointIT {
     @Test
     void aUserWhoMayNotCheckpointGetsTheRefusalBack() throws SQLException {
         try (Connection admin = postgres.dataSource("postgres").getConnection();
-             Statement s = admin.createStatement()) {
+                Statement s = admin.createStatement()) {
             s.execute("DROP ROLE IF EXISTS bench_plain");
             s.execute("CREATE ROLE bench_plain LOGIN");
             String before = lastCheckpoint(admin);
@@ -63,7 +66,7 @@ class CheckpointIT {
      */
     private static String lastCheckpoint(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT checkpoint_lsn::text FROM pg_control_checkpoint()")) {
+                ResultSet r = s.executeQuery("SELECT checkpoint_lsn::text FROM pg_control_checkpoint()")) {
             r.next();
             return r.getString(1);
         }

@@ -1,14 +1,13 @@
 package dev.billing.bench;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /** Postgres' CPU counts the ticks of backends that exited during a window (reaped by the postmaster). */
 class CpuMeterTest {
@@ -27,7 +26,8 @@ class CpuMeterTest {
     @Test
     void otherProcessesAndOtherPostgresServersDoNotCount() {
         assertThat(CpuMeter.postgresTicks(123, BACKEND, 999)).isEqualTo(-1);
-        assertThat(CpuMeter.postgresTicks(7, BACKEND.replace("123 (postgres)", "7 (java)"), -1)).isEqualTo(-1);
+        assertThat(CpuMeter.postgresTicks(7, BACKEND.replace("123 (postgres)", "7 (java)"), -1))
+                .isEqualTo(-1);
         assertThat(CpuMeter.postgresTicks(123, BACKEND, -1)).isEqualTo(50);
     }
 
@@ -47,7 +47,9 @@ class CpuMeterTest {
         Process busy = new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done").start();
         assertThat(busy.waitFor(60, TimeUnit.SECONDS)).isTrue();
         long childrenAfter = reaped(Files.readString(self));
-        assertThat(childrenAfter - childrenBefore).as("the child's ticks, reaped into ours").isPositive();
+        assertThat(childrenAfter - childrenBefore)
+                .as("the child's ticks, reaped into ours")
+                .isPositive();
         assertThat(CpuMeter.ownAndReapedTicks(CpuMeter.fields(Files.readString(self))) - before)
                 .isGreaterThanOrEqualTo(childrenAfter - childrenBefore);
     }

@@ -1,7 +1,7 @@
 package dev.billing.bench;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,9 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The bench's Stripe emulator runs in a JVM of its own: started, reset through its control API, stopped. */
 class EmulatorProcessIT {
@@ -64,12 +63,16 @@ class EmulatorProcessIT {
     void aDirectoryThatCannotTakeTheLogFailsSayingWhere(@TempDir Path logs) {
         Path missing = logs.resolve("not-there");
         assertThatThrownBy(() -> EmulatorProcess.start(missing, Duration.ofSeconds(30)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Stripe emulator");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Stripe emulator");
     }
 
     private static List<String> productIds(String list) {
-        return Pattern.compile("\"id\"\\s*:\\s*\"(prod_[^\"]+)\"").matcher(list).results()
-                .map(m -> m.group(1)).toList();
+        return Pattern.compile("\"id\"\\s*:\\s*\"(prod_[^\"]+)\"")
+                .matcher(list)
+                .results()
+                .map(m -> m.group(1))
+                .toList();
     }
 
     private String send(EmulatorProcess emulator, String method, String path, String form) throws Exception {
@@ -87,8 +90,12 @@ class EmulatorProcessIT {
     }
 
     private int status(EmulatorProcess emulator, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + path))
-                .header("Authorization", "Bearer " + EmulatorProcess.API_KEY).GET().build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(emulator.baseUrl() + path))
+                                .header("Authorization", "Bearer " + EmulatorProcess.API_KEY)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

@@ -1,10 +1,9 @@
 package dev.billing.bench;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The reference workload reads the whole event (so its time is the time of a real read) and reports a figure. */
 class MachineSpeedTest {

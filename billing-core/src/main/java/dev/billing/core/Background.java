@@ -1,16 +1,15 @@
 package dev.billing.core;
 
 import dev.billing.core.config.BackgroundOptions;
-import dev.billing.core.port.WorkObserver;
 import dev.billing.core.org.AlignSeats;
-
+import dev.billing.core.port.WorkObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,17 +48,24 @@ final class Background {
     private final Object lock = new Object();
     /** Runs in flight; {@link #close()} waits for none. Guarded by {@link #lock} for the wait. */
     private final AtomicInteger running = new AtomicInteger();
+
     private volatile boolean closing;
     private ScheduledExecutorService ownScheduler;
     /** Guarded by itself: the seat alignment adds its retries from a scheduler thread. */
     private final List<Future<?>> scheduled = new ArrayList<>();
+
     private ExecutorService inboxPool;
     private ThreadPoolExecutor webhookPool;
     /** Times the seat alignment's retries (the work clock). */
     private final Clock clock;
 
-    Background(UseCases useCases, CacheSync sync, BackgroundOptions options, ScheduledExecutorService hostScheduler,
-               WorkObserver observer, Clock clock) {
+    Background(
+            UseCases useCases,
+            CacheSync sync,
+            BackgroundOptions options,
+            ScheduledExecutorService hostScheduler,
+            WorkObserver observer,
+            Clock clock) {
         this.clock = clock;
         this.useCases = useCases;
         this.sync = sync;
@@ -80,19 +86,18 @@ final class Background {
         }
         long inbox = options.inboxEvery().toMillis();
         long meters = options.meterReportsEvery().toMillis();
-        scheduled.add(scheduler.scheduleWithFixedDelay(() -> run(INBOX, this::processInbox), inbox, inbox,
-                TimeUnit.MILLISECONDS));
-        scheduled.add(scheduler.scheduleWithFixedDelay(() -> run(METER_REPORTS, this::drainMeterReports), meters,
-                meters, TimeUnit.MILLISECONDS));
+        scheduled.add(scheduler.scheduleWithFixedDelay(
+                () -> run(INBOX, this::processInbox), inbox, inbox, TimeUnit.MILLISECONDS));
+        scheduled.add(scheduler.scheduleWithFixedDelay(
+                () -> run(METER_REPORTS, this::drainMeterReports), meters, meters, TimeUnit.MILLISECONDS));
         sync.batching(true);
         long changes = options.changesEvery().toMillis();
-        scheduled.add(scheduler.scheduleWithFixedDelay(() -> run(CHANGES, sync::run), 0, changes,
-                TimeUnit.MILLISECONDS));
-        scheduled.add(scheduler.scheduleWithFixedDelay(() -> run(PRUNE_CHANGES, sync::prune), PRUNE_EVERY_MILLIS,
-                PRUNE_EVERY_MILLIS, TimeUnit.MILLISECONDS));
+        scheduled.add(
+                scheduler.scheduleWithFixedDelay(() -> run(CHANGES, sync::run), 0, changes, TimeUnit.MILLISECONDS));
+        scheduled.add(scheduler.scheduleWithFixedDelay(
+                () -> run(PRUNE_CHANGES, sync::prune), PRUNE_EVERY_MILLIS, PRUNE_EVERY_MILLIS, TimeUnit.MILLISECONDS));
         ScheduledExecutorService on = scheduler;
-        useCases.alignSeats().ifPresent(align -> schedule(on, Duration.ZERO,
-                () -> alignSeats(on, align, null, 1)));
+        useCases.alignSeats().ifPresent(align -> schedule(on, Duration.ZERO, () -> alignSeats(on, align, null, 1)));
     }
 
     /**
@@ -106,22 +111,34 @@ final class Background {
         try {
             AlignSeats.Alignment done = orgs == null ? align.alignAll() : align.align(orgs);
             if (done.failed().isEmpty()) {
-                LOG.log(System.Logger.Level.INFO, "Auto-seats: {0} organization(s) checked, {1} seat update(s) "
-                        + "sent", done.organizations(), done.updates());
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "Auto-seats: {0} organization(s) checked, {1} seat update(s) " + "sent",
+                        done.organizations(),
+                        done.updates());
                 return;
             }
             failed = done.failed();
             again = align.retryAfter(pass, clock.instant());
-            LOG.log(System.Logger.Level.WARNING, "Auto-seats: {0} organization(s) checked, {1} seat update(s) sent, "
-                    + "{2} could not be aligned{3}", done.organizations(), done.updates(), failed.size(),
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Auto-seats: {0} organization(s) checked, {1} seat update(s) sent, "
+                            + "{2} could not be aligned{3}",
+                    done.organizations(),
+                    done.updates(),
+                    failed.size(),
                     again.map(d -> "; trying them again in " + d.toSeconds() + " s")
                             .orElse("; left to their next membership events"));
         } catch (RuntimeException e) { // the organizations could not even be listed: all of them again
             failed = orgs;
             again = align.retryAfter(pass, clock.instant());
-            LOG.log(System.Logger.Level.WARNING, "Auto-seats: the seats could not be aligned: {0}: {1}{2}",
-                    e.getClass().getSimpleName(), e.getMessage(), again.map(d -> "; trying again in "
-                            + d.toSeconds() + " s").orElse("; left to the next membership events"));
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Auto-seats: the seats could not be aligned: {0}: {1}{2}",
+                    e.getClass().getSimpleName(),
+                    e.getMessage(),
+                    again.map(d -> "; trying again in " + d.toSeconds() + " s")
+                            .orElse("; left to the next membership events"));
             observer.runFailed(ALIGN_SEATS, e);
         }
         List<String> retry = failed;
@@ -135,11 +152,14 @@ final class Background {
     private void schedule(ScheduledExecutorService scheduler, Duration delay, Runnable work) {
         synchronized (scheduled) {
             if (!closing) {
-                scheduled.add(scheduler.schedule(() -> {
-                    if (!closing) {
-                        inboxPool.execute(() -> run(ALIGN_SEATS, work));
-                    }
-                }, delay.toMillis(), TimeUnit.MILLISECONDS));
+                scheduled.add(scheduler.schedule(
+                        () -> {
+                            if (!closing) {
+                                inboxPool.execute(() -> run(ALIGN_SEATS, work));
+                            }
+                        },
+                        delay.toMillis(),
+                        TimeUnit.MILLISECONDS));
             }
         }
     }
@@ -172,8 +192,12 @@ final class Background {
                 task.run();
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Background {0} run failed: {1}: {2}", work,
-                    e.getClass().getSimpleName(), e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Background {0} run failed: {1}: {2}",
+                    work,
+                    e.getClass().getSimpleName(),
+                    e.getMessage());
             observer.runFailed(work, e);
         } finally {
             if (running.decrementAndGet() == 0) {
@@ -221,8 +245,10 @@ final class Background {
         pool.shutdown();
         try {
             if (!pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                LOG.log(System.Logger.Level.WARNING, "Closing: {0}; their leases run out and they are processed "
-                        + "again later", what);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Closing: {0}; their leases run out and they are processed " + "again later",
+                        what);
                 pool.shutdownNow();
             }
         } catch (InterruptedException e) {
@@ -233,8 +259,8 @@ final class Background {
 
     /** A fixed-size pool whose threads end when idle, so an idle host keeps no threads of ours. */
     private static ThreadPoolExecutor pool(String prefix, int threads) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemon(prefix));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon(prefix));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }

@@ -1,14 +1,17 @@
 package dev.billing.core;
 
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.OrgOptions;
+import dev.billing.core.customer.EnsuredCustomer;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Identity;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.subscription.MemberEntitlements;
-import dev.billing.core.model.Identity;
-import dev.billing.core.model.catalog.PlanCatalog;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.Notifier;
@@ -17,13 +20,8 @@ import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.Sleeper;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.core.port.WorkObserver;
-import dev.billing.core.checkout.CheckoutCommand;
-import dev.billing.core.checkout.CheckoutOutcome;
-import dev.billing.core.customer.EnsuredCustomer;
 import dev.billing.core.usage.UsageOutcome;
-
 import dev.billing.core.webhook.WebhookReceipt;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,8 +145,8 @@ public final class Billing implements AutoCloseable {
      *
      * @throws IllegalStateException while membership sync is off ({@link OrgOptions#membershipSync()})
      */
-    public WebhookReceipt receiveClerkWebhook(String svixId, String svixTimestamp, String svixSignature,
-                                              byte[] payload) {
+    public WebhookReceipt receiveClerkWebhook(
+            String svixId, String svixTimestamp, String svixSignature, byte[] payload) {
         return useCases.receiveMembershipWebhook()
                 .orElseThrow(() -> new IllegalStateException("membership sync is off"))
                 .receive(svixId, svixTimestamp, svixSignature, payload);
@@ -210,8 +208,7 @@ public final class Billing implements AutoCloseable {
         private Sleeper sleeper = Sleeper.REAL;
         private final List<ProjectionListener> listeners = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder gateway(PaymentGateway value) {
             this.gateway = value;
@@ -336,11 +333,22 @@ public final class Billing implements AutoCloseable {
             CacheSync sync = new CacheSync(stores.changes(), cache, work);
             List<ProjectionListener> all = new ArrayList<>(listeners);
             all.add(sync);
-            UseCases useCases = new UseCases(gateway, webhookVerifier, membershipVerifier, stores, plans, notifier,
-                    options, orgs, clock, work, sleeper, all, observer);
+            UseCases useCases = new UseCases(
+                    gateway,
+                    webhookVerifier,
+                    membershipVerifier,
+                    stores,
+                    plans,
+                    notifier,
+                    options,
+                    orgs,
+                    clock,
+                    work,
+                    sleeper,
+                    all,
+                    observer);
             cache.target = useCases.getEntitlements();
-            return new Billing(useCases, stores, new Background(useCases, sync, background, scheduler, observer,
-                    work));
+            return new Billing(useCases, stores, new Background(useCases, sync, background, scheduler, observer, work));
         }
     }
 }

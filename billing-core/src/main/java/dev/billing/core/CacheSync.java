@@ -4,7 +4,6 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.port.ProjectionChanges;
 import dev.billing.core.port.ProjectionChanges.Change;
 import dev.billing.core.port.ProjectionListener;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,12 +32,14 @@ final class CacheSync implements ProjectionListener {
     static final Duration GAP_WAIT = Duration.ofSeconds(10);
     /** Changes older than this are deleted; it outlives any gap and any default cache lifetime by far. */
     static final Duration RETENTION = Duration.ofMinutes(10);
+
     static final int PAGE = 1_000;
 
     private final ProjectionChanges changes;
     private final ProjectionListener cache;
     /** This process in the record: its own changes were told directly and are skipped when read back. */
     private final String origin = UUID.randomUUID().toString();
+
     private final Clock clock;
     private final Set<CustomerId> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean batching;
@@ -121,9 +122,13 @@ final class CacheSync implements ProjectionListener {
             changes.append(origin, customers, clock.instant());
         } catch (RuntimeException e) {
             // The change itself is stored; other processes see it when their cached answer expires.
-            LOG.log(System.Logger.Level.WARNING, "Could not share {0} projection change(s) with other processes "
-                    + "({1}: {2}); their caches catch up when the cached answers expire", customers.size(),
-                    e.getClass().getSimpleName(), e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Could not share {0} projection change(s) with other processes "
+                            + "({1}: {2}); their caches catch up when the cached answers expire",
+                    customers.size(),
+                    e.getClass().getSimpleName(),
+                    e.getMessage());
         }
     }
 

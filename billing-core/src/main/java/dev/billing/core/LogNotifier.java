@@ -15,8 +15,12 @@ public final class LogNotifier implements Notifier {
 
     @Override
     public void send(Notification notification) {
-        LOG.log(System.Logger.Level.INFO, "Notice {0} for user {1} (event {2})",
-                notification.kind().wireName(), notification.userId(), notification.eventId());
+        LOG.log(
+                System.Logger.Level.INFO,
+                "Notice {0} for user {1} (event {2})",
+                notification.kind().wireName(),
+                notification.userId(),
+                notification.eventId());
     }
 
     @Override

@@ -8,6 +8,8 @@ import dev.billing.core.checkout.DuplicateSubscriptionCheck;
 import dev.billing.core.checkout.ListDuplicateSubscriptions;
 import dev.billing.core.checkout.RedirectPolicy;
 import dev.billing.core.checkout.StartCheckout;
+import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.OrgOptions;
 import dev.billing.core.customer.EnsureCustomer;
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.entitlement.EntitlementPolicy;
@@ -15,6 +17,8 @@ import dev.billing.core.entitlement.GetEntitlements;
 import dev.billing.core.entitlement.GetMemberEntitlements;
 import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.guest.GuestPurchases;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.notice.ListNotices;
 import dev.billing.core.notice.NoticeSender;
 import dev.billing.core.org.AlignSeats;
@@ -32,6 +36,15 @@ import dev.billing.core.payment.PayInvoice;
 import dev.billing.core.payment.RefundPayment;
 import dev.billing.core.payment.RemovePaymentMethod;
 import dev.billing.core.payment.SetDefaultPaymentMethod;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.MembershipStore;
+import dev.billing.core.port.MembershipWebhookVerifier;
+import dev.billing.core.port.Notifier;
+import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.ProjectionListener;
+import dev.billing.core.port.Sleeper;
+import dev.billing.core.port.WebhookVerifier;
+import dev.billing.core.port.WorkObserver;
 import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.core.privacy.ExportPersonalData;
 import dev.billing.core.projection.Reconcile;
@@ -49,20 +62,6 @@ import dev.billing.core.webhook.ProcessInboxEvent;
 import dev.billing.core.webhook.ReceiveMembershipWebhook;
 import dev.billing.core.webhook.ReceiveWebhook;
 import dev.billing.core.webhook.ReplayEvent;
-import dev.billing.core.config.BillingOptions;
-import dev.billing.core.config.OrgOptions;
-import dev.billing.core.model.catalog.PlanCatalog;
-import dev.billing.core.model.UserId;
-import dev.billing.core.port.BillingStores;
-import dev.billing.core.port.MembershipStore;
-import dev.billing.core.port.MembershipWebhookVerifier;
-import dev.billing.core.port.Notifier;
-import dev.billing.core.port.PaymentGateway;
-import dev.billing.core.port.ProjectionListener;
-import dev.billing.core.port.Sleeper;
-import dev.billing.core.port.WebhookVerifier;
-import dev.billing.core.port.WorkObserver;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,9 +123,16 @@ public final class UseCases {
     /**
      * @param listeners told after any change to a customer's projection, in addition to the entitlement cache
      */
-    public UseCases(PaymentGateway gateway, WebhookVerifier verifier, BillingStores stores, PlanCatalog catalog,
-                    Notifier notifier, BillingOptions options, Clock clock, Sleeper sleeper,
-                    List<ProjectionListener> listeners) {
+    public UseCases(
+            PaymentGateway gateway,
+            WebhookVerifier verifier,
+            BillingStores stores,
+            PlanCatalog catalog,
+            Notifier notifier,
+            BillingOptions options,
+            Clock clock,
+            Sleeper sleeper,
+            List<ProjectionListener> listeners) {
         this(gateway, verifier, stores, catalog, notifier, options, OrgOptions.defaults(), clock, sleeper, listeners);
     }
 
@@ -134,9 +140,17 @@ public final class UseCases {
      * @param orgs      who may manage an organization's billing
      * @param listeners told after any change to a customer's projection, in addition to the entitlement cache
      */
-    public UseCases(PaymentGateway gateway, WebhookVerifier verifier, BillingStores stores, PlanCatalog catalog,
-                    Notifier notifier, BillingOptions options, OrgOptions orgs, Clock clock, Sleeper sleeper,
-                    List<ProjectionListener> listeners) {
+    public UseCases(
+            PaymentGateway gateway,
+            WebhookVerifier verifier,
+            BillingStores stores,
+            PlanCatalog catalog,
+            Notifier notifier,
+            BillingOptions options,
+            OrgOptions orgs,
+            Clock clock,
+            Sleeper sleeper,
+            List<ProjectionListener> listeners) {
         this(gateway, verifier, null, stores, catalog, notifier, options, orgs, clock, sleeper, listeners);
     }
 
@@ -148,10 +162,30 @@ public final class UseCases {
      *                           cache
      * @throws IllegalArgumentException membership sync on without a verifier or with stores that keep no memberships
      */
-    public UseCases(PaymentGateway gateway, WebhookVerifier verifier, MembershipWebhookVerifier membershipVerifier,
-                    BillingStores stores, PlanCatalog catalog, Notifier notifier, BillingOptions options,
-                    OrgOptions orgs, Clock clock, Sleeper sleeper, List<ProjectionListener> listeners) {
-        this(gateway, verifier, membershipVerifier, stores, catalog, notifier, options, orgs, clock, clock, sleeper,
+    public UseCases(
+            PaymentGateway gateway,
+            WebhookVerifier verifier,
+            MembershipWebhookVerifier membershipVerifier,
+            BillingStores stores,
+            PlanCatalog catalog,
+            Notifier notifier,
+            BillingOptions options,
+            OrgOptions orgs,
+            Clock clock,
+            Sleeper sleeper,
+            List<ProjectionListener> listeners) {
+        this(
+                gateway,
+                verifier,
+                membershipVerifier,
+                stores,
+                catalog,
+                notifier,
+                options,
+                orgs,
+                clock,
+                clock,
+                sleeper,
                 listeners);
     }
 
@@ -163,12 +197,33 @@ public final class UseCases {
      * @see #UseCases(PaymentGateway, WebhookVerifier, MembershipWebhookVerifier, BillingStores, PlanCatalog,
      *      Notifier, BillingOptions, OrgOptions, Clock, Sleeper, List)
      */
-    public UseCases(PaymentGateway gateway, WebhookVerifier verifier, MembershipWebhookVerifier membershipVerifier,
-                    BillingStores stores, PlanCatalog catalog, Notifier notifier, BillingOptions options,
-                    OrgOptions orgs, Clock clock, Clock workClock, Sleeper sleeper,
-                    List<ProjectionListener> listeners) {
-        this(gateway, verifier, membershipVerifier, stores, catalog, notifier, options, orgs, clock, workClock, sleeper,
-                listeners, WorkObserver.NONE);
+    public UseCases(
+            PaymentGateway gateway,
+            WebhookVerifier verifier,
+            MembershipWebhookVerifier membershipVerifier,
+            BillingStores stores,
+            PlanCatalog catalog,
+            Notifier notifier,
+            BillingOptions options,
+            OrgOptions orgs,
+            Clock clock,
+            Clock workClock,
+            Sleeper sleeper,
+            List<ProjectionListener> listeners) {
+        this(
+                gateway,
+                verifier,
+                membershipVerifier,
+                stores,
+                catalog,
+                notifier,
+                options,
+                orgs,
+                clock,
+                workClock,
+                sleeper,
+                listeners,
+                WorkObserver.NONE);
     }
 
     /**
@@ -176,10 +231,20 @@ public final class UseCases {
      * @see #UseCases(PaymentGateway, WebhookVerifier, MembershipWebhookVerifier, BillingStores, PlanCatalog,
      *      Notifier, BillingOptions, OrgOptions, Clock, Clock, Sleeper, List)
      */
-    public UseCases(PaymentGateway gateway, WebhookVerifier verifier, MembershipWebhookVerifier membershipVerifier,
-                    BillingStores stores, PlanCatalog catalog, Notifier notifier, BillingOptions options,
-                    OrgOptions orgs, Clock clock, Clock workClock, Sleeper sleeper,
-                    List<ProjectionListener> listeners, WorkObserver observer) {
+    public UseCases(
+            PaymentGateway gateway,
+            WebhookVerifier verifier,
+            MembershipWebhookVerifier membershipVerifier,
+            BillingStores stores,
+            PlanCatalog catalog,
+            Notifier notifier,
+            BillingOptions options,
+            OrgOptions orgs,
+            Clock clock,
+            Clock workClock,
+            Sleeper sleeper,
+            List<ProjectionListener> listeners,
+            WorkObserver observer) {
         Objects.requireNonNull(observer, "observer");
         Objects.requireNonNull(workClock, "workClock");
         Objects.requireNonNull(gateway, "gateway");
@@ -190,8 +255,8 @@ public final class UseCases {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(sleeper, "sleeper");
-        GatewayRetry retry = new GatewayRetry(clock, sleeper, options.gatewayAttempts(), options.gatewayBudget(),
-                options.gatewayBackoff());
+        GatewayRetry retry = new GatewayRetry(
+                clock, sleeper, options.gatewayAttempts(), options.gatewayBudget(), options.gatewayBackoff());
         this.entitlementPolicy = new EntitlementPolicy(catalog, options.pastDueGrace());
         this.redirectPolicy = RedirectPolicy.of(options.allowedOrigins(), options.requireHttps());
         Objects.requireNonNull(orgs, "orgs");
@@ -203,10 +268,16 @@ public final class UseCases {
         }
         // An organization's known member count (seats used, the floor of seat changes): known with sync on.
         SyncMemberships[] sync = new SyncMemberships[1];
-        Function<UserId, OptionalLong> members = account -> sync[0] == null ? OptionalLong.empty()
-                : sync[0].members(account);
-        this.getEntitlements = new GetEntitlements(stores.customers(), stores.subscriptions(), stores.usage(),
-                entitlementPolicy, members, clock, options.entitlementsCacheTtl());
+        Function<UserId, OptionalLong> members =
+                account -> sync[0] == null ? OptionalLong.empty() : sync[0].members(account);
+        this.getEntitlements = new GetEntitlements(
+                stores.customers(),
+                stores.subscriptions(),
+                stores.usage(),
+                entitlementPolicy,
+                members,
+                clock,
+                options.entitlementsCacheTtl());
         this.getMemberEntitlements = new GetMemberEntitlements(getEntitlements, catalog);
         List<ProjectionListener> all = new ArrayList<>();
         all.add(getEntitlements);
@@ -216,27 +287,51 @@ public final class UseCases {
         SubscriptionChanges changes = new SubscriptionChanges(gateway, stores.subscriptions(), listener, retry);
 
         this.listCatalog = new ListCatalog(gateway, clock, options.catalogTtl(), options.catalogMaxStale());
-        this.listPromotions = new ListPromotions(gateway, catalog, clock, options.catalogTtl(),
-                options.catalogMaxStale());
+        this.listPromotions =
+                new ListPromotions(gateway, catalog, clock, options.catalogTtl(), options.catalogMaxStale());
         this.applyPromotionCode = new ApplyPromotionCode(ownership, gateway, changes, retry);
         this.ensureCustomer = new EnsureCustomer(gateway, stores.customers(), retry, clock);
-        this.startCheckout = new StartCheckout(gateway, stores.subscriptions(), ensureCustomer, entitlementPolicy,
-                catalog, redirectPolicy, options, retry, clock);
+        this.startCheckout = new StartCheckout(
+                gateway,
+                stores.subscriptions(),
+                ensureCustomer,
+                entitlementPolicy,
+                catalog,
+                redirectPolicy,
+                options,
+                retry,
+                clock);
         this.listSubscriptions = new ListSubscriptions(ownership, stores.subscriptions());
         this.listPurchases = new ListPurchases(ownership, stores.subscriptions());
         this.listRefunds = new ListRefunds(ownership, stores.subscriptions());
         this.cancelSubscription = new CancelSubscription(ownership, gateway, changes, retry);
         this.resumeSubscription = new ResumeSubscription(ownership, gateway, changes, retry);
         this.changePlan = new ChangePlan(ownership, gateway, catalog, changes, retry);
-        this.changeSeats = new ChangeSeats(stores.customers(), stores.subscriptions(), gateway, entitlementPolicy,
-                members, orgs.autoSeats(), changes, retry, clock);
+        this.changeSeats = new ChangeSeats(
+                stores.customers(),
+                stores.subscriptions(),
+                gateway,
+                entitlementPolicy,
+                members,
+                orgs.autoSeats(),
+                changes,
+                retry,
+                clock);
         if (orgs.membershipSync()) {
-            SeatFollower seats = new SeatFollower(stores.memberships(), stores.subscriptions(), gateway,
-                    entitlementPolicy, listener, retry, clock);
-            sync[0] = new SyncMemberships(membershipVerifier, stores.memberships(), stores.customers(), stores.inbox(),
-                    stores.audit(), listener, seats, orgs.autoSeats());
-            this.alignSeats = orgs.autoSeats() ? new AlignSeats(stores.memberships(), stores.customers(), seats,
-                    options.retrySchedule()) : null;
+            SeatFollower seats = new SeatFollower(
+                    stores.memberships(), stores.subscriptions(), gateway, entitlementPolicy, listener, retry, clock);
+            sync[0] = new SyncMemberships(
+                    membershipVerifier,
+                    stores.memberships(),
+                    stores.customers(),
+                    stores.inbox(),
+                    stores.audit(),
+                    listener,
+                    seats,
+                    orgs.autoSeats());
+            this.alignSeats = orgs.autoSeats()
+                    ? new AlignSeats(stores.memberships(), stores.customers(), seats, options.retrySchedule())
+                    : null;
         } else {
             this.alignSeats = null;
         }
@@ -248,29 +343,68 @@ public final class UseCases {
         this.removePaymentMethod = new RemovePaymentMethod(ownership, gateway, retry);
         this.setDefaultPaymentMethod = new SetDefaultPaymentMethod(ownership, gateway, retry);
         this.openPortal = new OpenPortal(ownership, gateway, redirectPolicy, options, retry);
-        this.recordUsage = new RecordUsage(stores.customers(), stores.subscriptions(), stores.usage(),
-                entitlementPolicy, getEntitlements, clock);
+        this.recordUsage = new RecordUsage(
+                stores.customers(), stores.subscriptions(), stores.usage(), entitlementPolicy, getEntitlements, clock);
         this.reportMeterUsage = new ReportMeterUsage(gateway, stores.usage(), options.retrySchedule(), clock);
-        NoticeSender notices = new NoticeSender(stores.customers(), gateway, listener, stores.inbox(), notifier,
-                stores.notices(), sleeper, clock, workClock);
-        this.guestPurchases = new GuestPurchases(gateway, stores.guests(), listener, ensureCustomer,
-                getEntitlements, catalog, redirectPolicy, options, retry, clock);
-        this.processInboxEvent = new ProcessInboxEvent(verifier, gateway, stores.customers(), stores.subscriptions(),
-                stores.inbox(), notices, catalog, listCatalog, listPromotions, listener, options, sync[0], guestPurchases,
-                stores.audit(), new DuplicateSubscriptionCheck(gateway, stores.subscriptions(), stores.audit(), listener,
-                        observer, options.duplicateSubscriptions()), clock, workClock);
-        this.receiveWebhook = new ReceiveWebhook(verifier, stores.inbox(), processInboxEvent, options.inlinePermits(),
-                options.inboxLease(), workClock);
-        this.receiveMembershipWebhook = sync[0] == null ? null : new ReceiveMembershipWebhook(membershipVerifier,
-                stores.inbox(), processInboxEvent, options.inboxLease(), workClock);
+        NoticeSender notices = new NoticeSender(
+                stores.customers(),
+                gateway,
+                listener,
+                stores.inbox(),
+                notifier,
+                stores.notices(),
+                sleeper,
+                clock,
+                workClock);
+        this.guestPurchases = new GuestPurchases(
+                gateway,
+                stores.guests(),
+                listener,
+                ensureCustomer,
+                getEntitlements,
+                catalog,
+                redirectPolicy,
+                options,
+                retry,
+                clock);
+        this.processInboxEvent = new ProcessInboxEvent(
+                verifier,
+                gateway,
+                stores.customers(),
+                stores.subscriptions(),
+                stores.inbox(),
+                notices,
+                catalog,
+                listCatalog,
+                listPromotions,
+                listener,
+                options,
+                sync[0],
+                guestPurchases,
+                stores.audit(),
+                new DuplicateSubscriptionCheck(
+                        gateway,
+                        stores.subscriptions(),
+                        stores.audit(),
+                        listener,
+                        observer,
+                        options.duplicateSubscriptions()),
+                clock,
+                workClock);
+        this.receiveWebhook = new ReceiveWebhook(
+                verifier, stores.inbox(), processInboxEvent, options.inlinePermits(), options.inboxLease(), workClock);
+        this.receiveMembershipWebhook = sync[0] == null
+                ? null
+                : new ReceiveMembershipWebhook(
+                        membershipVerifier, stores.inbox(), processInboxEvent, options.inboxLease(), workClock);
         this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, stores.audit(), workClock);
         this.listInboxEvents = new ListInboxEvents(stores.inbox());
         this.listAuditTrail = new ListAuditTrail(stores.audit());
-        this.listDuplicateSubscriptions = new ListDuplicateSubscriptions(stores.audit(), stores.subscriptions(),
-                stores.customers());
+        this.listDuplicateSubscriptions =
+                new ListDuplicateSubscriptions(stores.audit(), stores.subscriptions(), stores.customers());
         this.listNotices = new ListNotices(stores.notices());
-        this.reconcile = new Reconcile(gateway, stores.customers(), stores.subscriptions(), listener, stores.audit(),
-                retry);
+        this.reconcile =
+                new Reconcile(gateway, stores.customers(), stores.subscriptions(), listener, stores.audit(), retry);
         this.refundPayment = new RefundPayment(gateway, stores.audit(), retry);
         this.orgAccess = new OrgAccess(orgs);
         this.exportPersonalData = new ExportPersonalData(stores, clock);

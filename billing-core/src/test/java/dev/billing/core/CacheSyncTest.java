@@ -1,9 +1,9 @@
 package dev.billing.core;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.port.ProjectionChanges;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** {@link CacheSync} over a record whose positions can become visible out of order. */
 class CacheSyncTest {

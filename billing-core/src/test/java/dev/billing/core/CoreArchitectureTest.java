@@ -1,30 +1,5 @@
 package dev.billing.core;
 
-import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.domain.JavaModifier;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.lang.ArchRule;
-import dev.billing.core.port.PlantedAdapterInPort;
-import dev.billing.core.planted.PlantedFileRead;
-import dev.billing.core.planted.PlantedJdbc;
-import dev.billing.core.planted.PlantedSocket;
-import dev.billing.core.planted.PlantedVendorType;
-import dev.billing.core.gateway.PlantedReachUp;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -32,23 +7,62 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import dev.billing.core.gateway.PlantedReachUp;
+import dev.billing.core.planted.PlantedFileRead;
+import dev.billing.core.planted.PlantedJdbc;
+import dev.billing.core.planted.PlantedSocket;
+import dev.billing.core.planted.PlantedVendorType;
+import dev.billing.core.port.PlantedAdapterInPort;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
 /**
  * DESIGN §1 as an executable spec: the core is plain Java that does no I/O of its own, its ports are only ports,
  * and its layers point one way. The planted classes (test sources) prove each rule fails when broken.
  */
 class CoreArchitectureTest {
     /** Value parsing of URLs (redirect checks), not network access. */
-    private static final Set<String> PARSING_ONLY = Set.of("java.net.URI", "java.net.IDN",
-            "java.net.URISyntaxException");
-    private static final DescribedPredicate<JavaClass> PLAIN_JAVA = resideInAnyPackage("java.lang..", "java.util..",
-            "java.time..", "java.math..", "java.nio.charset..", "java.security..", "dev.billing.core..")
+    private static final Set<String> PARSING_ONLY =
+            Set.of("java.net.URI", "java.net.IDN", "java.net.URISyntaxException");
+
+    private static final DescribedPredicate<JavaClass> PLAIN_JAVA = resideInAnyPackage(
+                    "java.lang..",
+                    "java.util..",
+                    "java.time..",
+                    "java.math..",
+                    "java.nio.charset..",
+                    "java.security..",
+                    "dev.billing.core..")
             .or(DescribedPredicate.describe("URI parsing", c -> PARSING_ONLY.contains(c.getName())));
 
-    static final ArchRule PURE_JAVA_WITHOUT_IO = classes().should().onlyDependOnClassesThat(PLAIN_JAVA)
+    static final ArchRule PURE_JAVA_WITHOUT_IO = classes()
+            .should()
+            .onlyDependOnClassesThat(PLAIN_JAVA)
             .because("the core does no file, network or JDBC work and knows no library (DESIGN §1)");
-    static final ArchRule PORTS_ARE_ONLY_PORTS = classes().that().resideInAPackage("dev.billing.core.port..")
-            .and().areTopLevelClasses()
-            .should().beInterfaces().orShould().beRecords()
+    static final ArchRule PORTS_ARE_ONLY_PORTS = classes()
+            .that()
+            .resideInAPackage("dev.billing.core.port..")
+            .and()
+            .areTopLevelClasses()
+            .should()
+            .beInterfaces()
+            .orShould()
+            .beRecords()
             .because("port holds the ports (and the BillingStores bundle of them), never an implementation");
 
     static final int MAX_TYPES_PER_PACKAGE = 25;
@@ -57,8 +71,10 @@ class CoreArchitectureTest {
      * arrow between capabilities is a design decision made here, never a side effect.
      */
     static final Map<String, List<String>> CAPABILITIES = capabilities();
+
     private static final String[] CAPABILITY_PACKAGES = CAPABILITIES.keySet().stream()
-            .map(c -> "dev.billing.core." + c + "..").toArray(String[]::new);
+            .map(c -> "dev.billing.core." + c + "..")
+            .toArray(String[]::new);
 
     private static Map<String, List<String>> capabilities() {
         Map<String, List<String>> map = new LinkedHashMap<>();
@@ -86,7 +102,8 @@ class CoreArchitectureTest {
 
     @BeforeAll
     static void importCore() {
-        core = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        core = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.billing.core");
     }
 
@@ -104,47 +121,67 @@ class CoreArchitectureTest {
     @Test
     @DisplayName("a planted file read, JDBC call, socket or library type breaks the rule")
     void plantedIoOrLibraryUseFails() {
-        for (Class<?> planted : new Class<?>[] {PlantedFileRead.class, PlantedJdbc.class, PlantedSocket.class,
-                PlantedVendorType.class}) {
+        for (Class<?> planted :
+                new Class<?>[] {PlantedFileRead.class, PlantedJdbc.class, PlantedSocket.class, PlantedVendorType.class
+                }) {
             JavaClasses classes = new ClassFileImporter().importClasses(planted);
-            assertThatThrownBy(() -> PURE_JAVA_WITHOUT_IO.check(classes)).as(planted.getSimpleName())
-                    .isInstanceOf(AssertionError.class).hasMessageContaining(planted.getName());
+            assertThatThrownBy(() -> PURE_JAVA_WITHOUT_IO.check(classes))
+                    .as(planted.getSimpleName())
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining(planted.getName());
         }
     }
 
     @Test
     void aPlantedImplementationInPortFails() {
         JavaClasses classes = new ClassFileImporter().importClasses(PlantedAdapterInPort.class);
-        assertThatThrownBy(() -> PORTS_ARE_ONLY_PORTS.check(classes)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> PORTS_ARE_ONLY_PORTS.check(classes))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedAdapterInPort.class.getName());
     }
 
     @Test
     void modelDependsOnNothingButJava() {
-        classes().that().resideInAPackage("dev.billing.core.model..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.billing.core.model..")
+        classes()
+                .that()
+                .resideInAPackage("dev.billing.core.model..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "dev.billing.core.model..")
                 .check(core);
     }
 
     @Test
     void errorsDependOnNothingButJava() {
-        classes().that().resideInAPackage("dev.billing.core.error..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.billing.core.error..")
+        classes()
+                .that()
+                .resideInAPackage("dev.billing.core.error..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "dev.billing.core.error..")
                 .check(core);
     }
 
     @Test
     void portsKnowOnlyTheModelAndTheErrors() {
-        classes().that().resideInAPackage("dev.billing.core.port..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.billing.core.port..",
-                        "dev.billing.core.model..", "dev.billing.core.error..")
+        classes()
+                .that()
+                .resideInAPackage("dev.billing.core.port..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "java..", "dev.billing.core.port..", "dev.billing.core.model..", "dev.billing.core.error..")
                 .check(core);
     }
 
     @Test
     void capabilitiesDoNotKnowTheFacade() {
-        noClasses().that().resideInAnyPackage(CAPABILITY_PACKAGES)
-                .should().dependOnClassesThat().resideInAPackage("dev.billing.core")
+        noClasses()
+                .that()
+                .resideInAnyPackage(CAPABILITY_PACKAGES)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.billing.core")
                 .check(core);
     }
 
@@ -159,7 +196,8 @@ class CoreArchitectureTest {
     @Test
     void aCapabilityReachingUpOrSidewaysFails() {
         JavaClasses classes = new ClassFileImporter().importClasses(PlantedReachUp.class);
-        assertThatThrownBy(() -> capabilityRule("gateway").check(classes)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> capabilityRule("gateway").check(classes))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedReachUp.class.getName());
     }
 
@@ -169,13 +207,16 @@ class CoreArchitectureTest {
         known.addAll(List.of("model", "port", "error", "config"));
         Set<String> unknown = new TreeSet<>();
         for (JavaClass c : core) {
-            String rest = c.getPackageName().equals("dev.billing.core") ? null
+            String rest = c.getPackageName().equals("dev.billing.core")
+                    ? null
                     : c.getPackageName().substring("dev.billing.core.".length()).split("\\.")[0];
             if (rest != null && !known.contains(rest)) {
                 unknown.add(c.getPackageName());
             }
         }
-        assertThat(unknown).as("packages missing from CAPABILITIES (place them in the map)").isEmpty();
+        assertThat(unknown)
+                .as("packages missing from CAPABILITIES (place them in the map)")
+                .isEmpty();
     }
 
     @Test
@@ -187,7 +228,9 @@ class CoreArchitectureTest {
                 sizes.merge(c.getPackageName(), 1, Integer::sum);
             }
         }
-        assertThat(sizes).as("types per package").isNotEmpty()
+        assertThat(sizes)
+                .as("types per package")
+                .isNotEmpty()
                 .allSatisfy((pkg, size) -> assertThat(size).as(pkg).isLessThanOrEqualTo(MAX_TYPES_PER_PACKAGE));
     }
 
@@ -198,20 +241,38 @@ class CoreArchitectureTest {
 
     @Test
     void useCaseClassesAreFinal() {
-        classes().that().resideInAnyPackage(CAPABILITY_PACKAGES).and().areNotInterfaces()
-                .and().areNotRecords().and().areNotEnums().and().areTopLevelClasses()
-                .should().haveModifier(JavaModifier.FINAL)
+        classes()
+                .that()
+                .resideInAnyPackage(CAPABILITY_PACKAGES)
+                .and()
+                .areNotInterfaces()
+                .and()
+                .areNotRecords()
+                .and()
+                .areNotEnums()
+                .and()
+                .areTopLevelClasses()
+                .should()
+                .haveModifier(JavaModifier.FINAL)
                 .check(core);
     }
 
     /** Classes of {@code capability} depend only on the shared layers, themselves and the capabilities it names. */
     static ArchRule capabilityRule(String capability) {
-        List<String> allowed = new ArrayList<>(List.of("java..", "dev.billing.core.model..",
-                "dev.billing.core.port..", "dev.billing.core.error..", "dev.billing.core.config..",
+        List<String> allowed = new ArrayList<>(List.of(
+                "java..",
+                "dev.billing.core.model..",
+                "dev.billing.core.port..",
+                "dev.billing.core.error..",
+                "dev.billing.core.config..",
                 "dev.billing.core." + capability + ".."));
         CAPABILITIES.get(capability).forEach(below -> allowed.add("dev.billing.core." + below + ".."));
-        return classes().that().resideInAPackage("dev.billing.core." + capability + "..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage(allowed.toArray(String[]::new))
+        return classes()
+                .that()
+                .resideInAPackage("dev.billing.core." + capability + "..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(allowed.toArray(String[]::new))
                 .as(capability + " uses only " + CAPABILITIES.get(capability) + " and the shared layers")
                 .allowEmptyShould(true);
     }

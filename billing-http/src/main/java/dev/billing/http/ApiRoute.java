@@ -27,9 +27,20 @@ import java.util.TreeSet;
  * @param errors        documented error statuses (auth and generic ones are added by the generator)
  * @param handler       the logic
  */
-public record ApiRoute(HttpMethod method, String path, Access access, String tag, String summary,
-                       Class<?> requestBody, Class<?> responseBody, String responseType, int status,
-                       List<QueryParam> query, boolean idempotencyKey, Set<Integer> errors, RouteHandler handler) {
+public record ApiRoute(
+        HttpMethod method,
+        String path,
+        Access access,
+        String tag,
+        String summary,
+        Class<?> requestBody,
+        Class<?> responseBody,
+        String responseType,
+        int status,
+        List<QueryParam> query,
+        boolean idempotencyKey,
+        Set<Integer> errors,
+        RouteHandler handler) {
     public ApiRoute {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
@@ -55,57 +66,165 @@ public record ApiRoute(HttpMethod method, String path, Access access, String tag
     }
 
     private static ApiRoute of(HttpMethod method, String path, Access access, RouteHandler handler) {
-        return new ApiRoute(method, path, access, "", "", null, null, "application/json", 200, List.of(), false,
-                Set.of(), handler);
+        return new ApiRoute(
+                method, path, access, "", "", null, null, "application/json", 200, List.of(), false, Set.of(), handler);
     }
 
     public ApiRoute tag(String value) {
-        return new ApiRoute(method, path, access, value, summary, requestBody, responseBody, responseType, status,
-                query, idempotencyKey, errors, handler);
+        return new ApiRoute(
+                method,
+                path,
+                access,
+                value,
+                summary,
+                requestBody,
+                responseBody,
+                responseType,
+                status,
+                query,
+                idempotencyKey,
+                errors,
+                handler);
     }
 
     public ApiRoute summary(String value) {
-        return new ApiRoute(method, path, access, tag, value, requestBody, responseBody, responseType, status, query,
-                idempotencyKey, errors, handler);
+        return new ApiRoute(
+                method,
+                path,
+                access,
+                tag,
+                value,
+                requestBody,
+                responseBody,
+                responseType,
+                status,
+                query,
+                idempotencyKey,
+                errors,
+                handler);
     }
 
     public ApiRoute body(Class<?> value) {
-        return new ApiRoute(method, path, access, tag, summary, value, responseBody, responseType, status, query,
-                idempotencyKey, errors, handler);
+        return new ApiRoute(
+                method,
+                path,
+                access,
+                tag,
+                summary,
+                value,
+                responseBody,
+                responseType,
+                status,
+                query,
+                idempotencyKey,
+                errors,
+                handler);
     }
 
     public ApiRoute returns(Class<?> value) {
-        return new ApiRoute(method, path, access, tag, summary, requestBody, value, responseType, status, query,
-                idempotencyKey, errors, handler);
+        return new ApiRoute(
+                method,
+                path,
+                access,
+                tag,
+                summary,
+                requestBody,
+                value,
+                responseType,
+                status,
+                query,
+                idempotencyKey,
+                errors,
+                handler);
     }
 
     public ApiRoute returnsText(String contentType) {
-        return new ApiRoute(method, path, access, tag, summary, requestBody, null, contentType, status, query,
-                idempotencyKey, errors, handler);
+        return new ApiRoute(
+                method,
+                path,
+                access,
+                tag,
+                summary,
+                requestBody,
+                null,
+                contentType,
+                status,
+                query,
+                idempotencyKey,
+                errors,
+                handler);
     }
 
     public ApiRoute status(int value) {
-        return new ApiRoute(method, path, access, tag, summary, requestBody, responseBody, responseType, value, query,
-                idempotencyKey, errors, handler);
+        return new ApiRoute(
+                method,
+                path,
+                access,
+                tag,
+                summary,
+                requestBody,
+                responseBody,
+                responseType,
+                value,
+                query,
+                idempotencyKey,
+                errors,
+                handler);
     }
 
     public ApiRoute query(QueryParam... params) {
         List<QueryParam> all = new ArrayList<>(query);
         all.addAll(List.of(params));
-        return new ApiRoute(method, path, access, tag, summary, requestBody, responseBody, responseType, status, all,
-                idempotencyKey, errors, handler);
+        return new ApiRoute(
+                method,
+                path,
+                access,
+                tag,
+                summary,
+                requestBody,
+                responseBody,
+                responseType,
+                status,
+                all,
+                idempotencyKey,
+                errors,
+                handler);
     }
 
     public ApiRoute requiresIdempotencyKey() {
-        return new ApiRoute(method, path, access, tag, summary, requestBody, responseBody, responseType, status, query,
-                true, errors, handler);
+        return new ApiRoute(
+                method,
+                path,
+                access,
+                tag,
+                summary,
+                requestBody,
+                responseBody,
+                responseType,
+                status,
+                query,
+                true,
+                errors,
+                handler);
     }
 
     public ApiRoute errors(Integer... statuses) {
         Set<Integer> all = new TreeSet<>(errors);
         all.addAll(List.of(statuses));
-        return new ApiRoute(method, path, access, tag, summary, requestBody, responseBody, responseType, status, query,
-                idempotencyKey, all, handler);
+        return new ApiRoute(
+                method,
+                path,
+                access,
+                tag,
+                summary,
+                requestBody,
+                responseBody,
+                responseType,
+                status,
+                query,
+                idempotencyKey,
+                all,
+                handler);
     }
 
     /** {@code GET /stripe/invoices/{id}}. */
@@ -116,7 +235,8 @@ public record ApiRoute(HttpMethod method, String path, Access access, String tag
     /** The path parameters, in order ({@code id} for {@code /stripe/invoices/{id}}). */
     public List<String> pathParams() {
         List<String> names = new ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(path);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(path);
         while (m.find()) {
             names.add(m.group(1));
         }

@@ -1,7 +1,6 @@
 package dev.billing.http;
 
 import dev.billing.core.privacy.ErasePersonalData;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -28,11 +27,22 @@ import java.util.Objects;
  * @param virtualThreads       serve requests on virtual threads (Java 21 or later; {@link HttpApi} only: the Spring
  *                             Boot starter follows {@code spring.threads.virtual.enabled})
  */
-public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, long maxBodyBytes, long maxWebhookBytes,
-                          int maxHeaderBytes, String adminToken, int userRequestsPerMinute, int ipRequestsPerMinute,
-                          long rateLimitKeys, boolean trustForwardedFor, Duration stopTimeout, String version,
-                          ErasePersonalData.Options erasure, int guestCheckoutsPerMinute,
-                          boolean virtualThreads) {
+public record ApiSettings(
+        List<String> allowedOrigins,
+        boolean publicCatalog,
+        long maxBodyBytes,
+        long maxWebhookBytes,
+        int maxHeaderBytes,
+        String adminToken,
+        int userRequestsPerMinute,
+        int ipRequestsPerMinute,
+        long rateLimitKeys,
+        boolean trustForwardedFor,
+        Duration stopTimeout,
+        String version,
+        ErasePersonalData.Options erasure,
+        int guestCheckoutsPerMinute,
+        boolean virtualThreads) {
     public ApiSettings {
         if (guestCheckoutsPerMinute < 0) {
             throw new IllegalArgumentException("guestCheckoutsPerMinute must not be negative");
@@ -95,8 +105,7 @@ public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, lo
         private int guestCheckoutsPerMinute = 10;
         private boolean virtualThreads;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder allowedOrigins(List<String> value) {
             this.allowedOrigins = List.copyOf(value);
@@ -181,9 +190,22 @@ public record ApiSettings(List<String> allowedOrigins, boolean publicCatalog, lo
         }
 
         public ApiSettings build() {
-            return new ApiSettings(allowedOrigins, publicCatalog, maxBodyBytes, maxWebhookBytes, maxHeaderBytes,
-                    adminToken, userRequestsPerMinute, ipRequestsPerMinute, rateLimitKeys, trustForwardedFor,
-                    stopTimeout, version, erasure, guestCheckoutsPerMinute, virtualThreads);
+            return new ApiSettings(
+                    allowedOrigins,
+                    publicCatalog,
+                    maxBodyBytes,
+                    maxWebhookBytes,
+                    maxHeaderBytes,
+                    adminToken,
+                    userRequestsPerMinute,
+                    ipRequestsPerMinute,
+                    rateLimitKeys,
+                    trustForwardedFor,
+                    stopTimeout,
+                    version,
+                    erasure,
+                    guestCheckoutsPerMinute,
+                    virtualThreads);
         }
     }
 }

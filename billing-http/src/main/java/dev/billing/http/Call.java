@@ -3,7 +3,6 @@ package dev.billing.http;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.UserId;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -181,8 +180,7 @@ public final class Call {
     }
 
     private ApiException tooLarge() {
-        return ApiException.of(413, "payload_too_large", "The request body is larger than " + maxBodyBytes
-                + " bytes.");
+        return ApiException.of(413, "payload_too_large", "The request body is larger than " + maxBodyBytes + " bytes.");
     }
 
     private static boolean isJson(String contentType) {

@@ -26,12 +26,14 @@ final class CatalogHandlers {
     }
 
     Object products(Call call) {
-        ProductQuery query = new ProductQuery(call.queryBool("active").orElse(true),
+        ProductQuery query = new ProductQuery(
+                call.queryBool("active").orElse(true),
                 call.queryInt("limit", 1, ProductQuery.MAX_LIMIT, ProductQuery.MAX_LIMIT),
                 call.queryToken("startingAfter", ID).orElse(null));
         // The core answers from its catalog cache with the same page until it refreshes: the JSON is reused too.
-        return Reply.json(200, rendered.render(query, billing.useCases().listCatalog().products(query),
-                Responses.ProductList::of));
+        return Reply.json(
+                200,
+                rendered.render(query, billing.useCases().listCatalog().products(query), Responses.ProductList::of));
     }
 
     Object coupons(Call call) {
@@ -39,14 +41,18 @@ final class CatalogHandlers {
     }
 
     Object prices(Call call) {
-        PriceType type = call.query("type").map(t -> PriceType.parse(t).orElseThrow(() ->
-                new InvalidRequestException("invalid_type", "type", "type must be one_time or recurring.")))
+        PriceType type = call.query("type")
+                .map(t -> PriceType.parse(t)
+                        .orElseThrow(() -> new InvalidRequestException(
+                                "invalid_type", "type", "type must be one_time or recurring.")))
                 .orElse(null);
-        PriceQuery query = new PriceQuery(call.queryBool("active").orElse(true),
-                call.queryToken("product", ID).orElse(null), type,
+        PriceQuery query = new PriceQuery(
+                call.queryBool("active").orElse(true),
+                call.queryToken("product", ID).orElse(null),
+                type,
                 call.queryInt("limit", 1, ProductQuery.MAX_LIMIT, ProductQuery.MAX_LIMIT),
                 call.queryToken("startingAfter", ID).orElse(null));
-        return Reply.json(200, rendered.render(query, billing.useCases().listCatalog().prices(query),
-                Responses.PriceList::of));
+        return Reply.json(
+                200, rendered.render(query, billing.useCases().listCatalog().prices(query), Responses.PriceList::of));
     }
 }

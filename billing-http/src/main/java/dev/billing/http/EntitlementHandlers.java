@@ -2,9 +2,9 @@ package dev.billing.http;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.catalog.Tier;
+import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.usage.UsageResult;
 import dev.billing.core.usage.UsageOutcome;
 import dev.billing.http.wire.Requests;
@@ -42,8 +42,10 @@ final class EntitlementHandlers {
     Object usage(Call call) {
         UserId user = call.user();
         String org = activeOrg(call);
-        return Responses.UsageQuotas.of(org != null && !user.isOrganization()
-                ? billing.entitlements(user, org).effective() : billing.entitlements(user));
+        return Responses.UsageQuotas.of(
+                org != null && !user.isOrganization()
+                        ? billing.entitlements(user, org).effective()
+                        : billing.entitlements(user));
     }
 
     /** The caller's active organization on the caller's own routes (the org routes act as the organization). */
@@ -61,24 +63,34 @@ final class EntitlementHandlers {
         }
         UserId user = call.user();
         String org = user.isOrganization() ? null : activeOrg(call);
-        UsageOutcome outcome = billing.recordUsage(user, org, body.meter(), body.amount(),
-                call.header(IDEMPOTENCY_KEY));
+        UsageOutcome outcome =
+                billing.recordUsage(user, org, body.meter(), body.amount(), call.header(IDEMPOTENCY_KEY));
         UsageResult result = outcome.result();
         if (result instanceof UsageResult.Accepted accepted) {
-            return Responses.UsageRecorded.of(outcome.meter(), accepted.used(), accepted.limit(), outcome.period(),
-                    false);
+            return Responses.UsageRecorded.of(
+                    outcome.meter(), accepted.used(), accepted.limit(), outcome.period(), false);
         }
         if (result instanceof UsageResult.Replayed replayed) {
-            return Responses.UsageRecorded.of(outcome.meter(), replayed.original().used(),
-                    replayed.original().limit(), outcome.period(), true);
+            return Responses.UsageRecorded.of(
+                    outcome.meter(),
+                    replayed.original().used(),
+                    replayed.original().limit(),
+                    outcome.period(),
+                    true);
         }
         if (result instanceof UsageResult.QuotaExceeded exceeded) {
             String limit = exceeded.limit() == Tier.UNLIMITED ? "unlimited" : Long.toString(exceeded.limit());
-            throw ApiException.of(429, "quota_exceeded", "Quota exceeded for " + outcome.meter() + ": "
-                    + exceeded.remaining() + " remaining of " + limit + " this period, " + exceeded.requested()
-                    + " requested. The quota resets at " + outcome.period().end() + ".");
+            throw ApiException.of(
+                    429,
+                    "quota_exceeded",
+                    "Quota exceeded for " + outcome.meter() + ": "
+                            + exceeded.remaining() + " remaining of " + limit + " this period, " + exceeded.requested()
+                            + " requested. The quota resets at "
+                            + outcome.period().end() + ".");
         }
-        throw ApiException.of(422, "idempotency_key_reused",
+        throw ApiException.of(
+                422,
+                "idempotency_key_reused",
                 "This Idempotency-Key was already used for a different request; use a new key.");
     }
 }

@@ -14,11 +14,10 @@ import dev.billing.core.error.StoreException;
 import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.http.wire.ErrorBody;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one exception mapping of the API: every failure becomes {@code {"error":{code,message,requestId}}} with the
@@ -43,8 +42,7 @@ public final class ErrorMapper {
     }
 
     /** A mapped failure. */
-    public record Mapped(int status, String code, String message, Map<String, String> headers) {
-    }
+    public record Mapped(int status, String code, String message, Map<String, String> headers) {}
 
     /** Maps, logs and writes a failure. */
     public void handle(Throwable exception, Exchange ctx) {
@@ -69,8 +67,8 @@ public final class ErrorMapper {
         if (failure instanceof BillingException e) {
             return mapBilling(e);
         }
-        return new Mapped(500, "internal_error", "Something went wrong on our side; the request id identifies it.",
-                Map.of());
+        return new Mapped(
+                500, "internal_error", "Something went wrong on our side; the request id identifies it.", Map.of());
     }
 
     private Mapped mapBilling(BillingException failure) {
@@ -88,28 +86,40 @@ public final class ErrorMapper {
         }
         if (failure instanceof IdentityRejectedException e) {
             if (e.reason() == IdentityRejectedException.Reason.SESSION_PENDING) {
-                return new Mapped(403, "session_pending",
-                        "The session is pending: finish signing in (for example, choose an organization).", Map.of());
+                return new Mapped(
+                        403,
+                        "session_pending",
+                        "The session is pending: finish signing in (for example, choose an organization).",
+                        Map.of());
             }
             Map<String, String> headers = new LinkedHashMap<>();
-            headers.put("WWW-Authenticate", e.reason() == IdentityRejectedException.Reason.MISSING
-                    ? "Bearer" : "Bearer error=\"invalid_token\"");
+            headers.put(
+                    "WWW-Authenticate",
+                    e.reason() == IdentityRejectedException.Reason.MISSING
+                            ? "Bearer"
+                            : "Bearer error=\"invalid_token\"");
             return new Mapped(401, "unauthenticated", "A valid session token is required.", headers);
         }
         if (failure instanceof IdentityUnavailableException) {
-            return new Mapped(503, "auth_unavailable", "Session tokens cannot be verified right now; retry shortly.",
+            return new Mapped(
+                    503,
+                    "auth_unavailable",
+                    "Session tokens cannot be verified right now; retry shortly.",
                     retryAfter(RETRY_AFTER_AUTH));
         }
         if (failure instanceof WebhookRejectedException e) {
             return new Mapped(400, "invalid_webhook", webhookMessage(e.reason()), Map.of());
         }
         if (failure instanceof StoreUnavailableException) {
-            return new Mapped(503, "store_unavailable", "The billing store is unavailable; retry shortly.",
+            return new Mapped(
+                    503,
+                    "store_unavailable",
+                    "The billing store is unavailable; retry shortly.",
                     retryAfter(RETRY_AFTER_UNAVAILABLE));
         }
         if (failure instanceof StoreException) {
-            return new Mapped(500, "internal_error", "Something went wrong on our side; the request id identifies it.",
-                    Map.of());
+            return new Mapped(
+                    500, "internal_error", "Something went wrong on our side; the request id identifies it.", Map.of());
         }
         if (failure instanceof GatewayRejectedException e) {
             if (e.isCardError()) {
@@ -125,11 +135,11 @@ public final class ErrorMapper {
             if (e instanceof GatewayRateLimitedException limited) {
                 seconds = (int) Math.max(1, Math.min(60, limited.retryAfter().toSeconds()));
             }
-            return new Mapped(503, "stripe_unavailable", "Stripe is unavailable right now; retry shortly.",
-                    retryAfter(seconds));
+            return new Mapped(
+                    503, "stripe_unavailable", "Stripe is unavailable right now; retry shortly.", retryAfter(seconds));
         }
-        return new Mapped(500, "internal_error", "Something went wrong on our side; the request id identifies it.",
-                Map.of());
+        return new Mapped(
+                500, "internal_error", "Something went wrong on our side; the request id identifies it.", Map.of());
     }
 
     private static String webhookMessage(WebhookRejectedException.Reason reason) {
@@ -152,7 +162,10 @@ public final class ErrorMapper {
         if (mapped.status() >= 500 && "internal_error".equals(mapped.code())) {
             LOG.error("Request failed: {}", failure.getClass().getName(), failure);
         } else if (mapped.status() >= 500) {
-            LOG.warn("Request failed with {}: {}: {}", mapped.code(), failure.getClass().getSimpleName(),
+            LOG.warn(
+                    "Request failed with {}: {}: {}",
+                    mapped.code(),
+                    failure.getClass().getSimpleName(),
                     failure.getMessage());
         } else if (failure instanceof WebhookRejectedException e) {
             LOG.info("Webhook rejected: {}", e.reason());

@@ -5,7 +5,6 @@ import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.UserId;
 import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.http.wire.PersonalDataResponses;
-
 import java.util.regex.Pattern;
 
 /**
@@ -50,31 +49,38 @@ final class ExportHandlers {
     private static String email(Call call) {
         String email = call.query("email").orElse(null);
         if (email != null && !EMAIL.matcher(email).matches()) {
-            throw new InvalidRequestException("invalid_email", "email", "email must be an email address (one '@', "
-                    + "no spaces, at most 254 characters).");
+            throw new InvalidRequestException(
+                    "invalid_email",
+                    "email",
+                    "email must be an email address (one '@', " + "no spaces, at most 254 characters).");
         }
         return email;
     }
 
     private PersonalDataResponses.ErasedView erase(Call call, UserId user, String email) {
         if (!call.query("confirm").map("true"::equals).orElse(false)) {
-            throw new InvalidRequestException("confirmation_required", "confirm", "Erasing billing data cannot be "
-                    + "undone: repeat the request with ?confirm=true.");
+            throw new InvalidRequestException(
+                    "confirmation_required",
+                    "confirm",
+                    "Erasing billing data cannot be " + "undone: repeat the request with ?confirm=true.");
         }
-        return PersonalDataResponses.ErasedView.of(billing.useCases().erasePersonalData().erase(user, erasure, email));
+        return PersonalDataResponses.ErasedView.of(
+                billing.useCases().erasePersonalData().erase(user, erasure, email));
     }
 
     private static UserId pathUser(Call call) {
         String id = call.pathParam("userId");
         if (id == null || !USER_ID.matcher(id).matches()) {
-            throw new InvalidRequestException("invalid_user_id", "userId", "userId must be 1-255 letters, digits or "
-                    + "_.:@|- characters.");
+            throw new InvalidRequestException(
+                    "invalid_user_id", "userId", "userId must be 1-255 letters, digits or " + "_.:@|- characters.");
         }
         return UserId.of(id);
     }
 
     private PersonalDataResponses.PersonalDataView export(UserId user, String email) {
-        return PersonalDataResponses.PersonalDataView.of(billing.useCases().exportPersonalData().export(user, email),
-                billing.useCases().entitlementPolicy().catalog(), json::embeddable);
+        return PersonalDataResponses.PersonalDataView.of(
+                billing.useCases().exportPersonalData().export(user, email),
+                billing.useCases().entitlementPolicy().catalog(),
+                json::embeddable);
     }
 }

@@ -2,8 +2,8 @@ package dev.billing.http;
 
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
 
@@ -27,14 +27,21 @@ final class GuestHandlers {
         if (body.priceId() == null) {
             throw new InvalidRequestException("missing_field", "priceId", "priceId is required.");
         }
-        CheckoutSession session = billing.useCases().guestPurchases().checkout(body.priceId(),
-                body.quantity() == null ? 1 : body.quantity(), body.email(), body.successUrl(), body.cancelUrl());
+        CheckoutSession session = billing.useCases()
+                .guestPurchases()
+                .checkout(
+                        body.priceId(),
+                        body.quantity() == null ? 1 : body.quantity(),
+                        body.email(),
+                        body.successUrl(),
+                        body.cancelUrl());
         return new Responses.CheckoutSession(session.id(), session.url());
     }
 
     Object claim(Call call) {
         PlanCatalog catalog = billing.useCases().entitlementPolicy().catalog();
         return new Responses.GuestPurchaseList(billing.useCases().guestPurchases().claim(call.identity()).stream()
-                .map(p -> Responses.GuestPurchaseView.of(p, catalog)).toList());
+                .map(p -> Responses.GuestPurchaseView.of(p, catalog))
+                .toList());
     }
 }

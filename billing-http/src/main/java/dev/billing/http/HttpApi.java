@@ -11,13 +11,6 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.eclipse.jetty.server.AbstractConnector;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +18,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The billing HTTP API served by Javalin (Jetty): an {@link ApiDispatcher} with Javalin's routing, gzip, Jetty's
@@ -44,6 +43,7 @@ import java.util.function.Supplier;
 public final class HttpApi implements AutoCloseable {
     /** Pending connections the kernel queues before Jetty accepts them. */
     static final int ACCEPT_QUEUE = 1024;
+
     static final String SESSION_COOKIE = ApiDispatcher.SESSION_COOKIE;
     static final String REQUEST_METRIC = ApiDispatcher.REQUEST_METRIC;
 
@@ -79,7 +79,11 @@ public final class HttpApi implements AutoCloseable {
                 c.setShutdownIdleTimeout(100); // idle keep-alive connections need not delay a graceful stop by 1 s
             }
         }
-        LOG.info("HTTP API listening on {}:{} ({} routes)", host, app.port(), api.routes().size());
+        LOG.info(
+                "HTTP API listening on {}:{} ({} routes)",
+                host,
+                app.port(),
+                api.routes().size());
         return this;
     }
 
@@ -180,8 +184,9 @@ public final class HttpApi implements AutoCloseable {
                 ctx.skipRemainingHandlers();
             }
         });
-        config.routes.exception(HttpResponseException.class, (e, ctx) -> api.errors().handle(
-                JavalinExchange.refusal(e), JavalinExchange.of(ctx)));
+        config.routes.exception(
+                HttpResponseException.class,
+                (e, ctx) -> api.errors().handle(JavalinExchange.refusal(e), JavalinExchange.of(ctx)));
         config.routes.exception(Exception.class, (e, ctx) -> api.errors().handle(e, JavalinExchange.of(ctx)));
         for (ApiRoute route : api.routes()) {
             config.routes.addEndpoint(Endpoint.create(handlerType(route.method()), route.path())
@@ -224,8 +229,7 @@ public final class HttpApi implements AutoCloseable {
         private final ApiDispatcher.Builder api = ApiDispatcher.builder();
         private final List<Consumer<JavalinConfig>> pages = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder billing(Billing value) {
             api.billing(value);

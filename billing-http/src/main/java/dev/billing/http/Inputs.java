@@ -5,8 +5,7 @@ import dev.billing.core.model.catalog.BillingInterval;
 
 /** Parsing of request values shared by several handlers. */
 final class Inputs {
-    private Inputs() {
-    }
+    private Inputs() {}
 
     /**
      * Exactly {@code month} or {@code year}, as documented; required. Anything else, another Stripe interval
@@ -20,8 +19,8 @@ final class Inputs {
         return switch (value) {
             case "month" -> BillingInterval.MONTH;
             case "year" -> BillingInterval.YEAR;
-            default -> throw new InvalidRequestException("invalid_interval", "interval",
-                    "interval must be month or year.");
+            default ->
+                throw new InvalidRequestException("invalid_interval", "interval", "interval must be month or year.");
         };
     }
 }

@@ -1,11 +1,10 @@
 package dev.billing.http;
 
 import dev.billing.core.Billing;
-import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.payment.Invoice;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
-
 import java.util.List;
 import java.util.Map;
 
@@ -18,8 +17,12 @@ final class InvoiceHandlers {
     }
 
     Object list(Call call) {
-        Page<Invoice> page = billing.useCases().listInvoices().of(call.user(), call.queryInt("limit", 1, 100, 20),
-                call.queryToken("startingAfter", CatalogHandlers.ID).orElse(null));
+        Page<Invoice> page = billing.useCases()
+                .listInvoices()
+                .of(
+                        call.user(),
+                        call.queryInt("limit", 1, 100, 20),
+                        call.queryToken("startingAfter", CatalogHandlers.ID).orElse(null));
         return Responses.InvoiceList.of(page, refunded(call, page.items()));
     }
 

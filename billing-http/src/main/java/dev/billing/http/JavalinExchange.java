@@ -3,7 +3,6 @@ package dev.billing.http;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.MethodNotAllowedResponse;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -30,8 +29,8 @@ final class JavalinExchange implements Exchange {
         if (status == 405) {
             Map<String, String> headers = new LinkedHashMap<>();
             if (e instanceof MethodNotAllowedResponse m) {
-                String allowed = m.getDetails().getOrDefault("availableMethods",
-                        m.getDetails().get("Available methods"));
+                String allowed = m.getDetails()
+                        .getOrDefault("availableMethods", m.getDetails().get("Available methods"));
                 if (allowed != null) {
                     headers.put("Allow", allowed);
                 }
@@ -44,7 +43,8 @@ final class JavalinExchange implements Exchange {
         if (status >= 400 && status < 500) {
             return ApiException.of(status, "bad_request", "The request could not be handled.");
         }
-        return ApiException.of(500, "internal_error", "Something went wrong on our side; the request id identifies it.");
+        return ApiException.of(
+                500, "internal_error", "Something went wrong on our side; the request id identifies it.");
     }
 
     @Override

@@ -1,5 +1,11 @@
 package dev.billing.http;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.zip.GZIPOutputStream;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -9,13 +15,6 @@ import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.util.zip.GZIPOutputStream;
-
 /**
  * An {@link Exchange} over Jetty's own request and response, for the routes {@link DirectRoutes} serves without the
  * servlet layer. The answer's body is kept until {@link #send} writes it whole, with its length, gzipped as
@@ -24,6 +23,7 @@ import java.util.zip.GZIPOutputStream;
 final class JettyExchange implements Exchange {
     /** Smaller answers are sent as they are, here and by Javalin ({@link HttpApi} sets its threshold to this). */
     static final int MIN_COMPRESSED_BYTES = 1_500;
+
     private static final byte[] EMPTY = new byte[0];
 
     private final Request request;
@@ -138,7 +138,8 @@ final class JettyExchange implements Exchange {
             return;
         }
         byte[] out = body;
-        if (out.length >= MIN_COMPRESSED_BYTES && !response.getHeaders().contains(HttpHeader.CONTENT_ENCODING)
+        if (out.length >= MIN_COMPRESSED_BYTES
+                && !response.getHeaders().contains(HttpHeader.CONTENT_ENCODING)
                 && acceptsGzip(request.getHeaders().get(HttpHeader.ACCEPT_ENCODING))) {
             out = gzip(out);
             response.getHeaders().put(HttpHeader.CONTENT_ENCODING, "gzip");

@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.billing.core.error.InvalidRequestException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -53,18 +52,22 @@ public final class JsonCodec {
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .addModule(module)
                 .build();
-        for (LogicalType type : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean,
-                LogicalType.Textual}) {
+        for (LogicalType type :
+                new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean, LogicalType.Textual}) {
             m.coercionConfigFor(type)
-                    .setCoercion(CoercionInputShape.String, type == LogicalType.Textual ? CoercionAction.TryConvert
-                            : CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.EmptyString, type == LogicalType.Textual ? CoercionAction.TryConvert
-                            : CoercionAction.Fail)
+                    .setCoercion(
+                            CoercionInputShape.String,
+                            type == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail)
+                    .setCoercion(
+                            CoercionInputShape.EmptyString,
+                            type == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Boolean, type == LogicalType.Boolean ? CoercionAction.TryConvert
-                            : CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Integer, type == LogicalType.Integer ? CoercionAction.TryConvert
-                            : CoercionAction.Fail);
+                    .setCoercion(
+                            CoercionInputShape.Boolean,
+                            type == LogicalType.Boolean ? CoercionAction.TryConvert : CoercionAction.Fail)
+                    .setCoercion(
+                            CoercionInputShape.Integer,
+                            type == LogicalType.Integer ? CoercionAction.TryConvert : CoercionAction.Fail);
         }
         this.mapper = m;
     }
@@ -87,7 +90,8 @@ public final class JsonCodec {
             throw new InvalidRequestException("unknown_field", name, "Unknown field '" + name + "'.");
         } catch (InputCoercionException e) { // a number too large for its field, e.g. 2^63 for a long
             String name = currentName(e);
-            throw name == null ? invalidJson("A number in the body is out of range.")
+            throw name == null
+                    ? invalidJson("A number in the body is out of range.")
                     : invalidField(name, name + " is out of range.");
         } catch (MismatchedInputException e) {
             String name = fieldOf(e);
@@ -96,8 +100,10 @@ public final class JsonCodec {
             }
             throw invalidField(name, name + " has the wrong type" + expected(e) + ".");
         } catch (JsonParseException e) {
-            throw invalidJson(e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
-                    ? "The body has a duplicate field." : "The body is not valid JSON.");
+            throw invalidJson(
+                    e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+                            ? "The body has a duplicate field."
+                            : "The body is not valid JSON.");
         } catch (StreamReadException e) {
             throw invalidJson("The body is not valid JSON.");
         } catch (JsonMappingException e) {
@@ -132,7 +138,7 @@ public final class JsonCodec {
      */
     public Map<String, Object> embeddable(String json) {
         try {
-            return mapper.readValue(json, new TypeReference<Map<String, Object>>() { });
+            return mapper.readValue(json, new TypeReference<Map<String, Object>>() {});
         } catch (IOException | RuntimeException e) {
             return Map.of("unparsed", json);
         }

@@ -1,14 +1,13 @@
 package dev.billing.http;
 
 import dev.billing.http.wire.ErrorBody;
+import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-
-import java.nio.ByteBuffer;
 
 /**
  * Jetty's own error answers (requests refused before they reach Javalin: headers too large -> 431, a malformed
@@ -30,8 +29,8 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                                    Callback callback) {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         String requestId = RequestIds.generate();
         response.getHeaders().put(HttpHeader.CONTENT_TYPE.asString(), "application/json");
         response.getHeaders().put(RequestIds.HEADER, requestId);
@@ -44,9 +43,10 @@ final class JsonErrorHandler extends ErrorHandler {
             case 413 -> ErrorBody.of("payload_too_large", "The request body is too large.", requestId);
             case 404 -> ErrorBody.of("not_found", "There is no such route.", requestId);
             case 400 -> ErrorBody.of("bad_request", "The request is malformed.", requestId);
-            default -> status >= 500
-                    ? ErrorBody.of("internal_error", "Something went wrong on our side.", requestId)
-                    : ErrorBody.of("bad_request", "The request could not be handled.", requestId);
+            default ->
+                status >= 500
+                        ? ErrorBody.of("internal_error", "Something went wrong on our side.", requestId)
+                        : ErrorBody.of("bad_request", "The request could not be handled.", requestId);
         };
     }
 }

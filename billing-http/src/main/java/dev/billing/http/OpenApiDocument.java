@@ -4,7 +4,6 @@ import dev.billing.http.wire.Doc;
 import dev.billing.http.wire.ErrorBody;
 import dev.billing.http.wire.OptionalField;
 import dev.billing.http.wire.Requests;
-
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -28,8 +27,7 @@ import java.util.TreeSet;
 final class OpenApiDocument {
     private final Map<String, Object> schemas = new TreeMap<>();
 
-    private OpenApiDocument() {
-    }
+    private OpenApiDocument() {}
 
     static Map<String, Object> of(List<ApiRoute> routes, String version) {
         return new OpenApiDocument().build(routes, version);
@@ -40,25 +38,50 @@ final class OpenApiDocument {
         Map<String, Object> paths = new TreeMap<>();
         for (ApiRoute route : routes) {
             @SuppressWarnings("unchecked")
-            Map<String, Object> item = (Map<String, Object>) paths.computeIfAbsent(route.path(),
-                    p -> new TreeMap<String, Object>());
+            Map<String, Object> item =
+                    (Map<String, Object>) paths.computeIfAbsent(route.path(), p -> new TreeMap<String, Object>());
             item.put(route.method().name().toLowerCase(Locale.ROOT), operation(route));
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("openapi", "3.0.3");
-        doc.put("info", Map.of("title", "billing", "version", version,
-                "description", "Stripe-first billing: customers, checkout, subscriptions, invoices, entitlements "
-                        + "and usage quotas. Every error is {\"error\":{\"code\",\"message\",\"requestId\"}}."));
+        doc.put(
+                "info",
+                Map.of(
+                        "title",
+                        "billing",
+                        "version",
+                        version,
+                        "description",
+                        "Stripe-first billing: customers, checkout, subscriptions, invoices, entitlements "
+                                + "and usage quotas. Every error is {\"error\":{\"code\",\"message\",\"requestId\"}}."));
         doc.put("paths", paths);
         Map<String, Object> components = new LinkedHashMap<>();
         components.put("schemas", schemas);
-        components.put("securitySchemes", Map.of(
-                "sessionToken", Map.of("type", "http", "scheme", "bearer", "bearerFormat", "JWT",
-                        "description", "A Clerk session token."),
-                "sessionCookie", Map.of("type", "apiKey", "in", "cookie", "name", "__session",
-                        "description", "Clerk's session cookie (writes also need an allowed Origin)."),
-                "adminToken", Map.of("type", "http", "scheme", "bearer",
-                        "description", "BILLING_ADMIN_TOKEN.")));
+        components.put(
+                "securitySchemes",
+                Map.of(
+                        "sessionToken",
+                                Map.of(
+                                        "type",
+                                        "http",
+                                        "scheme",
+                                        "bearer",
+                                        "bearerFormat",
+                                        "JWT",
+                                        "description",
+                                        "A Clerk session token."),
+                        "sessionCookie",
+                                Map.of(
+                                        "type",
+                                        "apiKey",
+                                        "in",
+                                        "cookie",
+                                        "name",
+                                        "__session",
+                                        "description",
+                                        "Clerk's session cookie (writes also need an allowed Origin)."),
+                        "adminToken",
+                                Map.of("type", "http", "scheme", "bearer", "description", "BILLING_ADMIN_TOKEN.")));
         doc.put("components", components);
         return doc;
     }
@@ -73,32 +96,66 @@ final class OpenApiDocument {
             parameters.add(Map.of("name", name, "in", "path", "required", true, "schema", Map.of("type", "string")));
         }
         for (QueryParam q : route.query()) {
-            parameters.add(Map.of("name", q.name(), "in", "query", "required", false, "description",
-                    q.description(), "schema", Map.of("type", q.type())));
+            parameters.add(Map.of(
+                    "name",
+                    q.name(),
+                    "in",
+                    "query",
+                    "required",
+                    false,
+                    "description",
+                    q.description(),
+                    "schema",
+                    Map.of("type", q.type())));
         }
         if (route.idempotencyKey()) {
-            parameters.add(Map.of("name", "Idempotency-Key", "in", "header", "required", true, "description",
+            parameters.add(Map.of(
+                    "name",
+                    "Idempotency-Key",
+                    "in",
+                    "header",
+                    "required",
+                    true,
+                    "description",
                     "1-255 printable ASCII characters; the same key and body answer the same.",
-                    "schema", Map.of("type", "string")));
+                    "schema",
+                    Map.of("type", "string")));
         }
         if (route.access() == Access.WEBHOOK) {
-            parameters.add(Map.of("name", "Stripe-Signature", "in", "header", "required", true,
-                    "schema", Map.of("type", "string")));
+            parameters.add(Map.of(
+                    "name", "Stripe-Signature", "in", "header", "required", true, "schema", Map.of("type", "string")));
         }
         if (!parameters.isEmpty()) {
             op.put("parameters", parameters);
         }
         if (route.requestBody() != null) {
-            op.put("requestBody", Map.of("required", false, "content",
-                    Map.of("application/json", Map.of("schema", schemaRef(route.requestBody())))));
+            op.put(
+                    "requestBody",
+                    Map.of(
+                            "required",
+                            false,
+                            "content",
+                            Map.of("application/json", Map.of("schema", schemaRef(route.requestBody())))));
         } else if (route.access() == Access.WEBHOOK) {
-            op.put("requestBody", Map.of("required", true, "content",
-                    Map.of("application/json", Map.of("schema", Map.of("type", "object",
-                            "description", "A Stripe event, exactly as Stripe signed it.")))));
+            op.put(
+                    "requestBody",
+                    Map.of(
+                            "required",
+                            true,
+                            "content",
+                            Map.of(
+                                    "application/json",
+                                    Map.of(
+                                            "schema",
+                                            Map.of(
+                                                    "type",
+                                                    "object",
+                                                    "description",
+                                                    "A Stripe event, exactly as Stripe signed it.")))));
         }
         switch (route.access()) {
-            case USER -> op.put("security", List.of(Map.of("sessionToken", List.of()),
-                    Map.of("sessionCookie", List.of())));
+            case USER ->
+                op.put("security", List.of(Map.of("sessionToken", List.of()), Map.of("sessionCookie", List.of())));
             case ADMIN -> op.put("security", List.of(Map.of("adminToken", List.of())));
             default -> op.put("security", List.of());
         }
@@ -108,13 +165,29 @@ final class OpenApiDocument {
         if (route.responseBody() != null) {
             success.put("content", Map.of("application/json", Map.of("schema", schemaRef(route.responseBody()))));
         } else {
-            success.put("content", Map.of(route.responseType(), Map.of("schema", Map.of("type",
-                    route.responseType().startsWith("application/json") ? "object" : "string"))));
+            success.put(
+                    "content",
+                    Map.of(
+                            route.responseType(),
+                            Map.of(
+                                    "schema",
+                                    Map.of(
+                                            "type",
+                                            route.responseType().startsWith("application/json")
+                                                    ? "object"
+                                                    : "string"))));
         }
         responses.put(Integer.toString(route.status()), success);
         for (int status : errorStatuses(route)) {
-            responses.put(Integer.toString(status), Map.of("description", describe(status), "content",
-                    Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/Error")))));
+            responses.put(
+                    Integer.toString(status),
+                    Map.of(
+                            "description",
+                            describe(status),
+                            "content",
+                            Map.of(
+                                    "application/json",
+                                    Map.of("schema", Map.of("$ref", "#/components/schemas/Error")))));
         }
         op.put("responses", responses);
         return op;
@@ -127,7 +200,7 @@ final class OpenApiDocument {
             case USER -> statuses.addAll(List.of(401, 403, 429, 503));
             case ADMIN -> statuses.addAll(List.of(401, 404, 429));
             case PUBLIC -> statuses.add(429);
-            default -> { }
+            default -> {}
         }
         if (route.requestBody() != null) {
             statuses.addAll(List.of(400, 413, 415));
@@ -195,8 +268,11 @@ final class OpenApiDocument {
                 } else {
                     required.add(component.getName());
                 }
-                properties.put(component.getName(), property.containsKey("$ref") && property.size() > 1
-                        ? Map.of("allOf", List.of(Map.of("$ref", property.get("$ref")))) : property);
+                properties.put(
+                        component.getName(),
+                        property.containsKey("$ref") && property.size() > 1
+                                ? Map.of("allOf", List.of(Map.of("$ref", property.get("$ref"))))
+                                : property);
             }
         }
         schema.put("properties", properties);

@@ -1,7 +1,6 @@
 package dev.billing.http;
 
 import dev.billing.http.wire.Responses;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,8 +56,7 @@ final class OpsHandlers {
     Object ready(Call call) {
         Readiness now = readiness();
         if (now.failed().stream().anyMatch(this::required)) {
-            throw ApiException.of(503, "not_ready", "Not ready: " + now.summary() + ".",
-                    Map.of("Retry-After", "5"));
+            throw ApiException.of(503, "not_ready", "Not ready: " + now.summary() + ".", Map.of("Retry-After", "5"));
         }
         return new Responses.Health("ready", version, now.results());
     }
@@ -108,15 +106,20 @@ final class OpsHandlers {
     private Readiness runChecks() {
         Map<String, CompletableFuture<String>> running = new LinkedHashMap<>();
         for (ReadinessCheck check : checks) {
-            running.put(check.name(), CompletableFuture.supplyAsync(() -> {
-                try {
-                    check.check();
-                    return null;
-                } catch (Exception e) {
-                    return e instanceof dev.billing.core.error.BillingException b ? b.code()
-                            : e.getClass().getSimpleName();
-                }
-            }, executor));
+            running.put(
+                    check.name(),
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    check.check();
+                                    return null;
+                                } catch (Exception e) {
+                                    return e instanceof dev.billing.core.error.BillingException b
+                                            ? b.code()
+                                            : e.getClass().getSimpleName();
+                                }
+                            },
+                            executor));
         }
         Map<String, String> results = new LinkedHashMap<>();
         List<String> failed = new ArrayList<>();

@@ -15,7 +15,8 @@ final class PaymentMethodHandlers {
 
     Object list(Call call) {
         return new Responses.PaymentMethodList(billing.useCases().listPaymentMethods().of(call.user()).stream()
-                .map(Responses.PaymentMethodView::of).toList());
+                .map(Responses.PaymentMethodView::of)
+                .toList());
     }
 
     Object setupIntent(Call call) {
@@ -26,8 +27,8 @@ final class PaymentMethodHandlers {
 
     Object makeDefault(Call call) {
         call.body(Requests.Empty.class);
-        return Responses.PaymentMethodView.of(billing.useCases().setDefaultPaymentMethod()
-                .set(call.user(), call.pathParam("id")));
+        return Responses.PaymentMethodView.of(
+                billing.useCases().setDefaultPaymentMethod().set(call.user(), call.pathParam("id")));
     }
 
     Object remove(Call call) {

@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.local.SynchronizationStrategy;
-
 import java.time.Duration;
 import java.util.Map;
 
@@ -29,7 +28,10 @@ public final class RateLimiter {
     public RateLimiter(int perMinute, long maxKeys, String what) {
         this.perMinute = perMinute;
         this.what = what;
-        this.buckets = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterAccess(Duration.ofMinutes(10)).build();
+        this.buckets = Caffeine.newBuilder()
+                .maximumSize(maxKeys)
+                .expireAfterAccess(Duration.ofMinutes(10))
+                .build();
     }
 
     public boolean enabled() {
@@ -41,18 +43,25 @@ public final class RateLimiter {
         if (!enabled()) {
             return;
         }
-        Bucket bucket = buckets.get(key, k -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1))
-                        .build())
-                // One key is rarely contended: a plain lock is cheaper than the lock-free default, which copies
-                // the bucket's state on every request.
-                .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
-                .build());
+        Bucket bucket = buckets.get(
+                key,
+                k -> Bucket.builder()
+                        .addLimit(Bandwidth.builder()
+                                .capacity(perMinute)
+                                .refillGreedy(perMinute, Duration.ofMinutes(1))
+                                .build())
+                        // One key is rarely contended: a plain lock is cheaper than the lock-free default, which copies
+                        // the bucket's state on every request.
+                        .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
+                        .build());
         if (!bucket.tryConsume(1)) {
             long wait = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
             long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
-            throw ApiException.of(429, "rate_limited", "Too many requests for this " + what + "; retry in "
-                    + seconds + " s.", Map.of("Retry-After", Long.toString(seconds)));
+            throw ApiException.of(
+                    429,
+                    "rate_limited",
+                    "Too many requests for this " + what + "; retry in " + seconds + " s.",
+                    Map.of("Retry-After", Long.toString(seconds)));
         }
     }
 

@@ -2,7 +2,6 @@ package dev.billing.http;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-
 import java.util.function.Function;
 
 /**
@@ -33,6 +32,5 @@ final class RenderCache<K> {
         return last.body();
     }
 
-    private record Rendered(Object source, byte[] body) {
-    }
+    private record Rendered(Object source, byte[] body) {}
 }

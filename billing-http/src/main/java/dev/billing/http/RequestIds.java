@@ -1,9 +1,8 @@
 package dev.billing.http;
 
-import org.slf4j.MDC;
-
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import org.slf4j.MDC;
 
 /**
  * Request ids: a sane incoming {@code X-Request-Id} (1-128 of {@code [A-Za-z0-9._:-]}) is kept, anything else is
@@ -19,8 +18,7 @@ public final class RequestIds {
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     /** Picks the id for this request, sets the response header, the context attribute and the MDC. */
     public static String assign(Exchange ctx) {

@@ -14,16 +14,17 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
 final class RequestThreads {
     /** The platform pool's bounds and idle timeout: Javalin's defaults. */
     static final int MAX_PLATFORM_THREADS = 250;
+
     static final int MIN_PLATFORM_THREADS = 8;
     static final int IDLE_TIMEOUT_MILLIS = 60_000;
     /** At most this many requests run at once; more wait for a slot, as they would for a platform thread. */
     static final int MAX_VIRTUAL_THREADS = 250;
     /** Virtual threads are named this and a counter ({@code billing-http-virtual-0}), as the access log shows. */
     static final String VIRTUAL_NAME = "billing-http-virtual-";
+
     static final String PLATFORM_NAME = "JettyServerThreadPool";
 
-    private RequestThreads() {
-    }
+    private RequestThreads() {}
 
     /** Fails, saying why, on a JVM without virtual threads (before Java 21). */
     static void requireSupported() {
@@ -38,8 +39,8 @@ final class RequestThreads {
         requireSupported();
         VirtualThreadPool virtual = new VirtualThreadPool(MAX_VIRTUAL_THREADS);
         virtual.setName(VIRTUAL_NAME);
-        QueuedThreadPool platform = new QueuedThreadPool(MAX_PLATFORM_THREADS, MIN_PLATFORM_THREADS,
-                IDLE_TIMEOUT_MILLIS);
+        QueuedThreadPool platform =
+                new QueuedThreadPool(MAX_PLATFORM_THREADS, MIN_PLATFORM_THREADS, IDLE_TIMEOUT_MILLIS);
         platform.setName(PLATFORM_NAME);
         platform.setVirtualThreadsExecutor(virtual);
         return platform;

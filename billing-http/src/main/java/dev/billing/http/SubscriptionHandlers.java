@@ -18,20 +18,22 @@ final class SubscriptionHandlers {
     Object list(Call call) {
         PlanCatalog catalog = catalog();
         return new Responses.SubscriptionList(billing.useCases().listSubscriptions().of(call.user()).stream()
-                .map(s -> Responses.SubscriptionView.of(s, catalog)).toList());
+                .map(s -> Responses.SubscriptionView.of(s, catalog))
+                .toList());
     }
 
     Object cancel(Call call) {
         Requests.Cancel body = call.body(Requests.Cancel.class);
         boolean atPeriodEnd = body.atPeriodEnd() == null || body.atPeriodEnd();
-        return Responses.SubscriptionView.of(billing.useCases().cancelSubscription()
-                .cancel(call.user(), call.pathParam("id"), atPeriodEnd), catalog());
+        return Responses.SubscriptionView.of(
+                billing.useCases().cancelSubscription().cancel(call.user(), call.pathParam("id"), atPeriodEnd),
+                catalog());
     }
 
     Object resume(Call call) {
         call.body(Requests.Empty.class);
-        return Responses.SubscriptionView.of(billing.useCases().resumeSubscription()
-                .resume(call.user(), call.pathParam("id")), catalog());
+        return Responses.SubscriptionView.of(
+                billing.useCases().resumeSubscription().resume(call.user(), call.pathParam("id")), catalog());
     }
 
     Object update(Call call) {
@@ -40,8 +42,16 @@ final class SubscriptionHandlers {
             throw new InvalidRequestException("missing_field", "tier", "tier is required.");
         }
         ProrationBehavior proration = proration(body.prorationBehavior());
-        return Responses.SubscriptionView.of(billing.useCases().changePlan().change(call.user(), call.pathParam("id"),
-                body.tier(), Inputs.interval(body.interval()), proration), catalog());
+        return Responses.SubscriptionView.of(
+                billing.useCases()
+                        .changePlan()
+                        .change(
+                                call.user(),
+                                call.pathParam("id"),
+                                body.tier(),
+                                Inputs.interval(body.interval()),
+                                proration),
+                catalog());
     }
 
     Object discount(Call call) {
@@ -49,8 +59,9 @@ final class SubscriptionHandlers {
         if (body.promotionCode() == null) {
             throw new InvalidRequestException("missing_field", "promotionCode", "promotionCode is required.");
         }
-        return Responses.SubscriptionView.of(billing.useCases().applyPromotionCode().apply(call.user(),
-                call.pathParam("id"), body.promotionCode()), catalog());
+        return Responses.SubscriptionView.of(
+                billing.useCases().applyPromotionCode().apply(call.user(), call.pathParam("id"), body.promotionCode()),
+                catalog());
     }
 
     /** The account's per-seat plan's seats (organizations). */
@@ -59,15 +70,19 @@ final class SubscriptionHandlers {
         if (body.seats() == null) {
             throw new InvalidRequestException("missing_field", "seats", "seats is required.");
         }
-        return Responses.SubscriptionView.of(billing.useCases().changeSeats().change(call.user(), body.seats(),
-                proration(body.prorationBehavior())), catalog());
+        return Responses.SubscriptionView.of(
+                billing.useCases().changeSeats().change(call.user(), body.seats(), proration(body.prorationBehavior())),
+                catalog());
     }
 
     private static ProrationBehavior proration(String value) {
-        return value == null ? ProrationBehavior.CREATE_PRORATIONS
-                : ProrationBehavior.parse(value).orElseThrow(() -> new InvalidRequestException(
-                        "invalid_proration_behavior", "prorationBehavior",
-                        "prorationBehavior must be create_prorations, always_invoice or none."));
+        return value == null
+                ? ProrationBehavior.CREATE_PRORATIONS
+                : ProrationBehavior.parse(value)
+                        .orElseThrow(() -> new InvalidRequestException(
+                                "invalid_proration_behavior",
+                                "prorationBehavior",
+                                "prorationBehavior must be create_prorations, always_invoice or none."));
     }
 
     private PlanCatalog catalog() {

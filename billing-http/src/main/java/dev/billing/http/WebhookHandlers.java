@@ -39,7 +39,8 @@ final class WebhookHandlers {
             registry.counter(METRIC, "outcome", "rejected").increment();
             throw e;
         }
-        registry.counter(METRIC, "outcome", receipt.duplicate() ? "duplicate" : "recorded").increment();
+        registry.counter(METRIC, "outcome", receipt.duplicate() ? "duplicate" : "recorded")
+                .increment();
         return new Responses.WebhookReceived(true, receipt.duplicate());
     }
 
@@ -56,9 +57,10 @@ final class WebhookHandlers {
             case NO_MATCHING_SIGNATURE -> "No svix-signature matches the payload under the Clerk webhook secret.";
             case TIMESTAMP_TOO_OLD -> "The svix-timestamp is more than five minutes old.";
             case TIMESTAMP_IN_FUTURE -> "The svix-timestamp is more than five minutes in the future.";
-            case MALFORMED_PAYLOAD -> "The payload is not a Clerk event: not one JSON object with each key once, or "
-                    + "a membership event without Clerk's organization (org_...), user (user_...) and membership "
-                    + "(orgmem_...) ids.";
+            case MALFORMED_PAYLOAD ->
+                "The payload is not a Clerk event: not one JSON object with each key once, or "
+                        + "a membership event without Clerk's organization (org_...), user (user_...) and membership "
+                        + "(orgmem_...) ids.";
             case UNSUPPORTED_EVENT -> "The Clerk event is not supported.";
         };
     }
@@ -67,14 +69,15 @@ final class WebhookHandlers {
         byte[] payload = call.rawBody();
         WebhookReceipt receipt;
         try {
-            receipt = billing.receiveClerkWebhook(call.header("svix-id"), call.header("svix-timestamp"),
-                    call.header("svix-signature"), payload);
+            receipt = billing.receiveClerkWebhook(
+                    call.header("svix-id"), call.header("svix-timestamp"), call.header("svix-signature"), payload);
         } catch (WebhookRejectedException e) {
             registry.counter(CLERK_METRIC, "outcome", "rejected").increment();
             LOG.info("Clerk webhook rejected: {}", e.reason());
             throw ApiException.of(400, e.code(), clerkMessage(e.reason()));
         }
-        registry.counter(CLERK_METRIC, "outcome", receipt.duplicate() ? "duplicate" : "recorded").increment();
+        registry.counter(CLERK_METRIC, "outcome", receipt.duplicate() ? "duplicate" : "recorded")
+                .increment();
         return new Responses.WebhookReceived(true, receipt.duplicate());
     }
 }

@@ -1,22 +1,21 @@
 package dev.billing.http;
 
+import static dev.billing.testkit.Builders.aSubscription;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.subscription.SubscriptionPricing;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.testkit.http.Http;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-
-import static dev.billing.testkit.Builders.aSubscription;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The revenue analytics routes over HTTP: the real server on the harness's in-memory stores. */
 class AnalyticsRoutesIT {
@@ -27,15 +26,35 @@ class AnalyticsRoutesIT {
         api = TestApi.start();
         Instant now = api.harness.clock().instant();
         SubscriptionPricing monthly = SubscriptionPricing.of("usd", 2000, BillingInterval.MONTH, 1);
-        api.harness.stores().subscriptions().upsertSubscription(aSubscription().withCustomer("cus_an_1")
-                .withPrice("price_pro_monthly").withQuantity(2).withPricing(monthly.withPercentOff(BigDecimal.TEN))
-                .withCreated(now.minus(Duration.ofDays(1))).build());
-        api.harness.stores().subscriptions().upsertSubscription(aSubscription().withCustomer("cus_an_2")
-                .withPrice("price_pro_yearly").withCreated(now.minus(Duration.ofDays(1)))
-                .withPricing(SubscriptionPricing.of("usd", 24000, BillingInterval.YEAR, 1)).build());
-        api.harness.stores().subscriptions().upsertSubscription(aSubscription().withCustomer("cus_an_3")
-                .withPrice("price_pro_monthly").withStatus(SubscriptionStatus.TRIALING).withPricing(monthly)
-                .withCreated(now.minus(Duration.ofDays(1))).build());
+        api.harness
+                .stores()
+                .subscriptions()
+                .upsertSubscription(aSubscription()
+                        .withCustomer("cus_an_1")
+                        .withPrice("price_pro_monthly")
+                        .withQuantity(2)
+                        .withPricing(monthly.withPercentOff(BigDecimal.TEN))
+                        .withCreated(now.minus(Duration.ofDays(1)))
+                        .build());
+        api.harness
+                .stores()
+                .subscriptions()
+                .upsertSubscription(aSubscription()
+                        .withCustomer("cus_an_2")
+                        .withPrice("price_pro_yearly")
+                        .withCreated(now.minus(Duration.ofDays(1)))
+                        .withPricing(SubscriptionPricing.of("usd", 24000, BillingInterval.YEAR, 1))
+                        .build());
+        api.harness
+                .stores()
+                .subscriptions()
+                .upsertSubscription(aSubscription()
+                        .withCustomer("cus_an_3")
+                        .withPrice("price_pro_monthly")
+                        .withStatus(SubscriptionStatus.TRIALING)
+                        .withPricing(monthly)
+                        .withCreated(now.minus(Duration.ofDays(1)))
+                        .build());
     }
 
     @AfterEach
@@ -60,7 +79,9 @@ class AnalyticsRoutesIT {
 
     @Test
     void otherRoutesAnswerTheirFigures() {
-        JsonNode subscriptions = api.http.get("/admin/analytics/subscriptions", TestApi.ADMIN_TOKEN).json();
+        JsonNode subscriptions = api.http
+                .get("/admin/analytics/subscriptions", TestApi.ADMIN_TOKEN)
+                .json();
         assertThat(subscriptions.path("total").asLong()).isEqualTo(3);
         assertThat(subscriptions.path("data").get(0).path("tier").asText()).isNotBlank();
 
@@ -68,9 +89,11 @@ class AnalyticsRoutesIT {
         assertThat(movements.status()).as(movements.body()).isEqualTo(200);
         assertThat(movements.json().path("data")).hasSize(2);
         assertThat(movements.json().path("data").get(1).path("started").asLong()
-                + movements.json().path("data").get(0).path("started").asLong()).isEqualTo(3);
+                        + movements.json().path("data").get(0).path("started").asLong())
+                .isEqualTo(3);
 
-        assertThat(api.http.get("/admin/analytics/usage", TestApi.ADMIN_TOKEN).status()).isEqualTo(200);
+        assertThat(api.http.get("/admin/analytics/usage", TestApi.ADMIN_TOKEN).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -81,7 +104,8 @@ class AnalyticsRoutesIT {
         JsonNode data = r.json().path("data");
         assertThat(data).hasSize(3);
         YearMonth now = YearMonth.from(api.harness.clock().instant().atZone(ZoneOffset.UTC));
-        assertThat(data.get(0).path("month").asText()).isEqualTo(now.minusMonths(2).toString());
+        assertThat(data.get(0).path("month").asText())
+                .isEqualTo(now.minusMonths(2).toString());
         assertThat(data.get(0).path("mrr").asLong()).isZero();
         JsonNode last = data.get(2);
         assertThat(last.path("month").asText()).isEqualTo(now.toString());
@@ -95,8 +119,7 @@ class AnalyticsRoutesIT {
     void badMonthsAreA400WithAStableCode() {
         for (String route : new String[] {"movements", "mrr"}) {
             for (String months : new String[] {"0", "37", "abc", "1.5"}) {
-                Http.Response r = api.http.get("/admin/analytics/" + route + "?months=" + months,
-                        TestApi.ADMIN_TOKEN);
+                Http.Response r = api.http.get("/admin/analytics/" + route + "?months=" + months, TestApi.ADMIN_TOKEN);
                 assertThat(r.status()).as(route + " " + months).isEqualTo(400);
                 assertThat(r.json().path("error").path("code").asText()).isEqualTo("invalid_months");
             }

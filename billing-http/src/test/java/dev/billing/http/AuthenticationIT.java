@@ -1,6 +1,6 @@
 package dev.billing.http;
 
-import dev.billing.testkit.http.Http;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.clerk.ClerkConfig;
 import dev.billing.clerk.ClerkIdentityVerifier;
@@ -9,15 +9,13 @@ import dev.billing.testkit.auth.JwksServer;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
+import dev.billing.testkit.http.Http;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * docs/AUTHENTICATION.md end to end through HTTP: tokens minted from real RSA keys, a JWKS served over HTTP that is
@@ -44,8 +42,10 @@ class AuthenticationIT {
 
     TestApi startWithJwks(UnaryOperator<ClerkConfig.Builder> tweak, TestKey... keys) {
         jwks = JwksServer.start(keys);
-        ClerkIdentityVerifier verifier = ClerkIdentityVerifier.create(tweak.apply(ClerkConfig.builder()
-                .issuer(ISSUER).jwksUrl(jwks.jwksUrl())).build(), Clock.systemUTC());
+        ClerkIdentityVerifier verifier = ClerkIdentityVerifier.create(
+                tweak.apply(ClerkConfig.builder().issuer(ISSUER).jwksUrl(jwks.jwksUrl()))
+                        .build(),
+                Clock.systemUTC());
         api = TestApi.start(UnaryOperator.identity(), b -> b.identities(verifier));
         return api;
     }
@@ -72,7 +72,8 @@ class AuthenticationIT {
     @Test
     void validTokenIsAccepted() {
         start();
-        Http.Response r = api.http.get("/me/entitlements", minter.token().subject("user_ok").sign());
+        Http.Response r = api.http.get(
+                "/me/entitlements", minter.token().subject("user_ok").sign());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().path("tier").asText()).isEqualTo("free");
     }
@@ -107,15 +108,19 @@ class AuthenticationIT {
     @Test
     void expiredTokenIs401() {
         start();
-        assertUnauthenticated(api.http.get("/me/entitlements",
-                minter.token().issuedAt(java.time.Instant.now().minusSeconds(600))
-                        .expiresIn(Duration.ofMinutes(-5)).sign()));
+        assertUnauthenticated(api.http.get(
+                "/me/entitlements",
+                minter.token()
+                        .issuedAt(java.time.Instant.now().minusSeconds(600))
+                        .expiresIn(Duration.ofMinutes(-5))
+                        .sign()));
     }
 
     @Test
     void wrongIssuerIs401() {
         start();
-        assertUnauthenticated(api.http.get("/me/entitlements",
+        assertUnauthenticated(api.http.get(
+                "/me/entitlements",
                 minter.token().issuer("https://evil.example.com").sign()));
     }
 
@@ -123,7 +128,8 @@ class AuthenticationIT {
     void badSignatureIs401() {
         start();
         assertUnauthenticated(api.http.get("/me/entitlements", minter.token().tampered()));
-        assertUnauthenticated(api.http.get("/me/entitlements", minter.token().signedBy(OTHER).sign()));
+        assertUnauthenticated(
+                api.http.get("/me/entitlements", minter.token().signedBy(OTHER).sign()));
         assertUnauthenticated(api.http.get("/me/entitlements", minter.token().unsigned()));
         assertUnauthenticated(api.http.get("/me/entitlements", minter.token().hs256WithPublicKey()));
     }
@@ -139,7 +145,8 @@ class AuthenticationIT {
     @Test
     void pendingSessionIs403() {
         start();
-        Http.Response r = api.http.get("/me/entitlements", minter.token().claim("sts", "pending").sign());
+        Http.Response r = api.http.get(
+                "/me/entitlements", minter.token().claim("sts", "pending").sign());
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.errorCode()).isEqualTo("session_pending");
     }
@@ -168,27 +175,42 @@ class AuthenticationIT {
     @Test
     void brokenJwksWithWarmCacheKeepsVerifyingKnownKeys() {
         start();
-        assertThat(api.http.get("/me/entitlements", minter.token().subject("user_warm").sign()).status())
+        assertThat(api.http
+                        .get(
+                                "/me/entitlements",
+                                minter.token().subject("user_warm").sign())
+                        .status())
                 .isEqualTo(200);
         jwks.serveGarbage();
-        assertThat(api.http.get("/me/entitlements", minter.token().subject("user_warm2").sign()).status())
+        assertThat(api.http
+                        .get(
+                                "/me/entitlements",
+                                minter.token().subject("user_warm2").sign())
+                        .status())
                 .isEqualTo(200);
     }
 
     @Test
     void rotatedKeyIsAccepted() {
         startWithJwks(b -> b.refetchCooldown(Duration.ZERO), KEY);
-        assertThat(api.http.get("/me/entitlements", minter.token().sign()).status()).isEqualTo(200);
+        assertThat(api.http.get("/me/entitlements", minter.token().sign()).status())
+                .isEqualTo(200);
         jwks.rotate(OTHER);
         TokenMinter rotated = new TokenMinter(OTHER, ISSUER, Clock.systemUTC());
-        assertThat(api.http.get("/me/entitlements", rotated.token().subject("user_rotated").sign()).status())
+        assertThat(api.http
+                        .get(
+                                "/me/entitlements",
+                                rotated.token().subject("user_rotated").sign())
+                        .status())
                 .isEqualTo(200);
     }
 
     @Test
     void sessionCookieAuthenticatesReads() {
         start();
-        Http.Response r = entitlements(me().header("Cookie", "__session=" + minter.token().subject("user_c").sign()));
+        Http.Response r = entitlements(me().header(
+                        "Cookie",
+                        "__session=" + minter.token().subject("user_c").sign()));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 
@@ -196,15 +218,23 @@ class AuthenticationIT {
     void cookieWritesNeedAnAllowedOrigin() {
         start();
         String cookie = "__session=" + minter.token().subject("user_cw").sign();
-        Http.Response noOrigin = api.http.send(api.http.request("/stripe/customer").header("Cookie", cookie)
+        Http.Response noOrigin = api.http.send(api.http
+                .request("/stripe/customer")
+                .header("Cookie", cookie)
                 .POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(noOrigin.status()).isEqualTo(403);
         assertThat(noOrigin.errorCode()).isEqualTo("origin_not_allowed");
-        Http.Response evil = api.http.send(api.http.request("/stripe/customer").header("Cookie", cookie)
-                .header("Origin", "https://evil.example.com").POST(HttpRequest.BodyPublishers.noBody()));
+        Http.Response evil = api.http.send(api.http
+                .request("/stripe/customer")
+                .header("Cookie", cookie)
+                .header("Origin", "https://evil.example.com")
+                .POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(evil.status()).isEqualTo(403);
-        Http.Response ours = api.http.send(api.http.request("/stripe/customer").header("Cookie", cookie)
-                .header("Origin", BillingHarness.ORIGIN).POST(HttpRequest.BodyPublishers.noBody()));
+        Http.Response ours = api.http.send(api.http
+                .request("/stripe/customer")
+                .header("Cookie", cookie)
+                .header("Origin", BillingHarness.ORIGIN)
+                .POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(ours.status()).as(ours.body()).isEqualTo(200);
         assertThat(ours.header("Access-Control-Allow-Origin")).isEqualTo(BillingHarness.ORIGIN);
     }
@@ -212,13 +242,17 @@ class AuthenticationIT {
     @Test
     void corsPreflightFromAnAllowedOriginIsAnswered() {
         start();
-        Http.Response r = api.http.send(api.http.request("/usage").header("Origin", BillingHarness.ORIGIN)
+        Http.Response r = api.http.send(api.http
+                .request("/usage")
+                .header("Origin", BillingHarness.ORIGIN)
                 .header("Access-Control-Request-Method", "POST")
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertThat(r.status()).isEqualTo(204);
         assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo(BillingHarness.ORIGIN);
         assertThat(r.header("Access-Control-Allow-Headers")).contains("Idempotency-Key");
-        Http.Response other = api.http.send(api.http.request("/usage").header("Origin", "https://evil.example.com")
+        Http.Response other = api.http.send(api.http
+                .request("/usage")
+                .header("Origin", "https://evil.example.com")
                 .header("Access-Control-Request-Method", "POST")
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertThat(other.header("Access-Control-Allow-Origin")).isNull();

@@ -1,14 +1,13 @@
 package dev.billing.http;
 
-import dev.billing.testkit.http.Http;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.testkit.http.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The catalog routes reuse the JSON rendered for the core's cached page, per query; once the core's cache is
@@ -50,9 +49,12 @@ class CatalogRoutesIT {
 
         api.harness.gateway().addProduct("prod_new_line", "New line");
         api.harness.gateway().addRecurringPrice("price_new_line", "prod_new_line", 1_500, BillingInterval.MONTH);
-        assertThat(lists(api.http.get("/stripe/products", token).json(), "prod_new_line")).isFalse(); // cached
+        assertThat(lists(api.http.get("/stripe/products", token).json(), "prod_new_line"))
+                .isFalse(); // cached
         api.harness.billing().useCases().listCatalog().invalidate(); // what product.* and price.* events do
-        assertThat(lists(api.http.get("/stripe/products", token).json(), "prod_new_line")).isTrue();
-        assertThat(lists(api.http.get("/stripe/prices?limit=100", token).json(), "price_new_line")).isTrue();
+        assertThat(lists(api.http.get("/stripe/products", token).json(), "prod_new_line"))
+                .isTrue();
+        assertThat(lists(api.http.get("/stripe/prices?limit=100", token).json(), "price_new_line"))
+                .isTrue();
     }
 }

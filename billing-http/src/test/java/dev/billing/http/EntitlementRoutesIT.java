@@ -1,15 +1,13 @@
 package dev.billing.http;
 
-import dev.billing.testkit.http.Http;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.testkit.http.Http;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code GET /me/entitlements} reuses the JSON it rendered while the core returns the same entitlements: never another
@@ -47,8 +45,14 @@ class EntitlementRoutesIT {
         assertThat(again.body()).isEqualTo(first.body());
         assertThat(used(first.json())).isZero();
 
-        assertThat(api.http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":7}",
-                Map.of("Idempotency-Key", "k1")).status()).isEqualTo(200);
+        assertThat(api.http
+                        .post(
+                                "/usage",
+                                token,
+                                "{\"meter\":\"api_calls\",\"amount\":7}",
+                                Map.of("Idempotency-Key", "k1"))
+                        .status())
+                .isEqualTo(200);
         assertThat(used(api.http.get("/me/entitlements", token).json())).isEqualTo(7);
     }
 
@@ -58,8 +62,14 @@ class EntitlementRoutesIT {
         for (int i = 0; i < 40; i++) {
             String token = api.token("user_many_" + i);
             if (i % 2 == 0) {
-                assertThat(api.http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":" + (i + 1) + "}",
-                        Map.of("Idempotency-Key", "k" + i)).status()).isEqualTo(200);
+                assertThat(api.http
+                                .post(
+                                        "/usage",
+                                        token,
+                                        "{\"meter\":\"api_calls\",\"amount\":" + (i + 1) + "}",
+                                        Map.of("Idempotency-Key", "k" + i))
+                                .status())
+                        .isEqualTo(200);
             }
         }
         for (int round = 0; round < 2; round++) {

@@ -1,18 +1,16 @@
 package dev.billing.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.testkit.http.Http;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The error model over real HTTP: shape, request ids, 404/405/413/415, unknown fields, malformed JSON. */
 class ErrorModelIT {
@@ -51,8 +49,8 @@ class ErrorModelIT {
 
     @Test
     void headIsAnsweredForPublicRoutesOnlyNeverBypassingAuthentication() {
-        Http.Response health = api.http.send(api.http.request("/health")
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        Http.Response health =
+                api.http.send(api.http.request("/health").method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertThat(health.status()).isEqualTo(200);
         for (String path : new String[] {"/me/entitlements", "/admin/webhook-events", "/stripe/invoices/in_1"}) {
             Http.Response r = api.http.send(api.http.request(path).method("HEAD", HttpRequest.BodyPublishers.noBody()));
@@ -63,10 +61,15 @@ class ErrorModelIT {
 
     @Test
     void saneIncomingRequestIdIsKeptAndInsaneOneReplaced() {
-        Http.Response kept = api.http.send(api.http.request("/health").header("X-Request-Id", "trace-123:abc").GET());
+        Http.Response kept = api.http.send(api.http
+                .request("/health")
+                .header("X-Request-Id", "trace-123:abc")
+                .GET());
         assertThat(kept.header("X-Request-Id")).isEqualTo("trace-123:abc");
-        Http.Response replaced = api.http.send(api.http.request("/nope")
-                .header("X-Request-Id", "bad id <script>").GET());
+        Http.Response replaced = api.http.send(api.http
+                .request("/nope")
+                .header("X-Request-Id", "bad id <script>")
+                .GET());
         assertThat(replaced.header("X-Request-Id")).matches("req_[0-9a-f]{24}");
         assertThat(replaced.json().path("error").path("requestId").asText()).isEqualTo(replaced.header("X-Request-Id"));
     }
@@ -88,8 +91,11 @@ class ErrorModelIT {
 
     @Test
     void bodyWithoutJsonContentTypeIs415() {
-        Http.Response r = api.http.send(api.http.request("/stripe/portal").header("Authorization", "Bearer " + token)
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")));
+        Http.Response r = api.http.send(api.http
+                .request("/stripe/portal")
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertThat(r.status()).isEqualTo(415);
         assertThat(r.errorCode()).isEqualTo("unsupported_media_type");
     }
@@ -109,7 +115,7 @@ class ErrorModelIT {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /stripe/portal HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + big.length + "\r\n\r\n")
+                            + "\r\nContent-Type: application/json\r\nContent-Length: " + big.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(big); // every byte is taken: without the swallow, this write meets a closed connection
             out.flush();
@@ -118,14 +124,16 @@ class ErrorModelIT {
 
             out.write("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            assertThat(RawAnswer.head(in).get(0)).as("the same connection serves the next request")
+            assertThat(RawAnswer.head(in).get(0))
+                    .as("the same connection serves the next request")
                     .startsWith("HTTP/1.1 200");
         }
     }
 
     @Test
     void oversizedHeadersAre431Json() {
-        Http.Response r = api.http.send(api.http.request("/health").header("X-Big", "b".repeat(40_000)).GET());
+        Http.Response r = api.http.send(
+                api.http.request("/health").header("X-Big", "b".repeat(40_000)).GET());
         assertThat(r.status()).isEqualTo(431);
         assertThat(r.errorCode()).isEqualTo("headers_too_large");
         assertThat(r.header("X-Request-Id")).isNotBlank();

@@ -1,49 +1,65 @@
 package dev.billing.http;
 
-import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.domain.JavaModifier;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.lang.ArchRule;
-import dev.billing.http.wire.Requests;
-import dev.billing.http.wire.PersonalDataResponses;
-import dev.billing.http.wire.Responses;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
-import java.util.ArrayList;
-import java.util.List;
-
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import dev.billing.http.wire.PersonalDataResponses;
+import dev.billing.http.wire.Requests;
+import dev.billing.http.wire.Responses;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
 /** DESIGN §1 for billing-http: the API knows the core and its web libraries only. */
 class HttpArchitectureTest {
     /** The core and libraries made for HTTP work; no adapter, server, logging backend or CLI library. */
-    static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..",
-            "dev.billing.core..", "dev.billing.http..", "io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..",
-            "com.fasterxml.jackson..", "io.micrometer..", "io.github.bucket4j..", "com.github.benmanes.caffeine..",
-            "org.slf4j..", "kotlin..");
+    static final ArchRule DEPENDENCIES = classes()
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "java..",
+                    "dev.billing.core..",
+                    "dev.billing.http..",
+                    "io.javalin..",
+                    "org.eclipse.jetty..",
+                    "jakarta.servlet..",
+                    "com.fasterxml.jackson..",
+                    "io.micrometer..",
+                    "io.github.bucket4j..",
+                    "com.github.benmanes.caffeine..",
+                    "org.slf4j..",
+                    "kotlin..");
     /**
      * Javalin and Jetty are optional: only the Javalin binding (with the webhook routes it serves on Jetty itself) may
      * touch them, the rest serves any framework.
      */
     static final ArchRule SERVER_NEUTRAL = noClasses()
-            .that().haveNameNotMatching("dev\\.billing\\.http\\.(HttpApi|JavalinExchange|JsonErrorHandler|DirectRoutes|JettyExchange|RequestThreads)(\\$.*)?")
-            .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.eclipse.jetty..");
+            .that()
+            .haveNameNotMatching(
+                    "dev\\.billing\\.http\\.(HttpApi|JavalinExchange|JsonErrorHandler|DirectRoutes|JettyExchange|RequestThreads)(\\$.*)?")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..");
+
     private static JavaClasses http;
 
     @BeforeAll
     static void importHttp() {
-        http = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        http = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.billing.http");
     }
 
@@ -57,7 +73,8 @@ class HttpArchitectureTest {
     @DisplayName("a planted use of an adapter breaks the rule")
     void aPlantedForbiddenDependencyFails() {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedAdapterUse.class);
-        assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> DEPENDENCIES.check(planted))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedAdapterUse.class.getName());
     }
 
@@ -71,16 +88,26 @@ class HttpArchitectureTest {
     @DisplayName("a planted use of Javalin outside the binding breaks the rule")
     void aPlantedJavalinUseFails() {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedJavalinUse.class);
-        assertThatThrownBy(() -> SERVER_NEUTRAL.check(planted)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> SERVER_NEUTRAL.check(planted))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedJavalinUse.class.getName());
     }
 
     @Test
     void routeHandlersAreInstanceMethods() {
-        methods().that().areDeclaredInClassesThat().haveSimpleNameEndingWith("Handlers")
-                .and().areDeclaredInClassesThat().resideInAPackage("dev.billing.http")
-                .and().doNotHaveModifier(JavaModifier.SYNTHETIC)
-                .should().notBeStatic().orShould().bePrivate()
+        methods()
+                .that()
+                .areDeclaredInClassesThat()
+                .haveSimpleNameEndingWith("Handlers")
+                .and()
+                .areDeclaredInClassesThat()
+                .resideInAPackage("dev.billing.http")
+                .and()
+                .doNotHaveModifier(JavaModifier.SYNTHETIC)
+                .should()
+                .notBeStatic()
+                .orShould()
+                .bePrivate()
                 .check(http);
     }
 
@@ -94,8 +121,8 @@ class HttpArchitectureTest {
                     continue;
                 }
                 for (RecordComponent component : body.getRecordComponents()) {
-                    collectDomainTypes(component.getGenericType(), body.getSimpleName() + "." + component.getName(),
-                            offenders);
+                    collectDomainTypes(
+                            component.getGenericType(), body.getSimpleName() + "." + component.getName(), offenders);
                 }
             }
         }

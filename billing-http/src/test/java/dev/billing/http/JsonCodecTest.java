@@ -1,17 +1,16 @@
 package dev.billing.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JsonCodecTest {
     final JsonCodec json = new JsonCodec();
@@ -21,8 +20,9 @@ class JsonCodecTest {
     }
 
     static void assertCode(Runnable call, String code) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(InvalidRequestException.class,
-                e -> assertThat(e.code()).isEqualTo(code));
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 
     @Test
@@ -35,35 +35,41 @@ class JsonCodecTest {
     @Test
     void emptyBodyReadsAsAnEmptyObject() {
         assertThat(json.read(new byte[0], Requests.Cancel.class).atPeriodEnd()).isNull();
-        assertThat(json.read(" \n".getBytes(StandardCharsets.UTF_8), Requests.Empty.class)).isNotNull();
+        assertThat(json.read(" \n".getBytes(StandardCharsets.UTF_8), Requests.Empty.class))
+                .isNotNull();
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"meter\":\"a\",\"amount\":\"1\"}|invalid_amount",
-            "{\"meter\":\"a\",\"amount\":1.5}|invalid_amount",
-            "{\"meter\":\"a\",\"amount\":1.0}|invalid_amount",
-            "{\"meter\":\"a\",\"amount\":true}|invalid_amount",
-            "{\"meter\":\"a\",\"amount\":9223372036854775808}|invalid_amount",
-            "{\"meter\":\"a\",\"amount\":[1]}|invalid_amount",
-            "{\"meter\":5,\"amount\":1}|invalid_meter",
-            "{\"meter\":\"a\",\"amount\":1,\"amount\":2}|invalid_json",
-            "{\"meter\":\"a\",\"amount\":1} {}|invalid_json",
-            "{\"meter\":\"a\",|invalid_json",
-            "[1,2]|invalid_json",
-            "\"text\"|invalid_json",
-            "null|invalid_json",
-            "1|invalid_json",
-            "{\"meter\":\"a\",\"amount\":1,\"extra\":1}|unknown_field"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"meter\":\"a\",\"amount\":\"1\"}|invalid_amount",
+                "{\"meter\":\"a\",\"amount\":1.5}|invalid_amount",
+                "{\"meter\":\"a\",\"amount\":1.0}|invalid_amount",
+                "{\"meter\":\"a\",\"amount\":true}|invalid_amount",
+                "{\"meter\":\"a\",\"amount\":9223372036854775808}|invalid_amount",
+                "{\"meter\":\"a\",\"amount\":[1]}|invalid_amount",
+                "{\"meter\":5,\"amount\":1}|invalid_meter",
+                "{\"meter\":\"a\",\"amount\":1,\"amount\":2}|invalid_json",
+                "{\"meter\":\"a\",\"amount\":1} {}|invalid_json",
+                "{\"meter\":\"a\",|invalid_json",
+                "[1,2]|invalid_json",
+                "\"text\"|invalid_json",
+                "null|invalid_json",
+                "1|invalid_json",
+                "{\"meter\":\"a\",\"amount\":1,\"extra\":1}|unknown_field"
+            })
     void refusesWhatIsNotExactlyTheBody(String body, String code) {
         assertCode(() -> usage(body), code);
     }
 
     @Test
     void booleansAreNotCoercedFromStringsOrNumbers() {
-        assertCode(() -> json.read("{\"atPeriodEnd\":\"false\"}".getBytes(StandardCharsets.UTF_8),
-                Requests.Cancel.class), "invalid_at_period_end");
-        assertCode(() -> json.read("{\"atPeriodEnd\":0}".getBytes(StandardCharsets.UTF_8), Requests.Cancel.class),
+        assertCode(
+                () -> json.read("{\"atPeriodEnd\":\"false\"}".getBytes(StandardCharsets.UTF_8), Requests.Cancel.class),
+                "invalid_at_period_end");
+        assertCode(
+                () -> json.read("{\"atPeriodEnd\":0}".getBytes(StandardCharsets.UTF_8), Requests.Cancel.class),
                 "invalid_at_period_end");
     }
 
@@ -74,10 +80,11 @@ class JsonCodecTest {
 
     @Test
     void writesInstantsAsIsoTextAndNullsExplicitly() {
-        String out = json.writeString(new Responses.QuotaView("api_calls", 3, null, null,
-                Instant.parse("2026-12-01T00:00:00Z")));
-        assertThat(out).isEqualTo("{\"meter\":\"api_calls\",\"used\":3,\"limit\":null,\"remaining\":null,"
-                + "\"resetsAt\":\"2026-12-01T00:00:00Z\"}");
+        String out = json.writeString(
+                new Responses.QuotaView("api_calls", 3, null, null, Instant.parse("2026-12-01T00:00:00Z")));
+        assertThat(out)
+                .isEqualTo("{\"meter\":\"api_calls\",\"used\":3,\"limit\":null,\"remaining\":null,"
+                        + "\"resetsAt\":\"2026-12-01T00:00:00Z\"}");
     }
 
     @Test

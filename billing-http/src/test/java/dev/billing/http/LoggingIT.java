@@ -1,6 +1,6 @@
 package dev.billing.http;
 
-import dev.billing.testkit.http.Http;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -11,16 +11,14 @@ import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
+import dev.billing.testkit.http.Http;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-
-import java.net.http.HttpRequest;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** One access-log line per request, with the request id; never a token, a secret or card data in any log line. */
 class LoggingIT {
@@ -44,14 +42,16 @@ class LoggingIT {
     void stop() {
         api.close();
         root.detachAppender(logs);
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.billing")
+        ((LoggerContext) LoggerFactory.getILoggerFactory())
+                .getLogger("dev.billing")
                 .setLevel(ch.qos.logback.classic.Level.INFO);
     }
 
     static String everything(ILoggingEvent e) {
         StringBuilder b = new StringBuilder(e.getFormattedMessage()).append(' ').append(e.getMDCPropertyMap());
         if (e.getKeyValuePairs() != null) {
-            e.getKeyValuePairs().forEach(kv -> b.append(' ').append(kv.key).append('=').append(kv.value));
+            e.getKeyValuePairs()
+                    .forEach(kv -> b.append(' ').append(kv.key).append('=').append(kv.value));
         }
         if (e.getThrowableProxy() != null) {
             b.append(' ').append(e.getThrowableProxy().getMessage());
@@ -62,30 +62,50 @@ class LoggingIT {
     @Test
     void oneAccessLineWithTheRequestIdAndNoSecrets() {
         String token = api.token("user_log");
-        String badToken = api.minter.token().issuer("https://evil.example.com").subject("user_log").sign();
-        Http.Response ok = api.http.send(api.http.request("/me/entitlements").header("Authorization", "Bearer " + token)
-                .header("X-Request-Id", "trace-log-1").GET());
+        String badToken = api.minter
+                .token()
+                .issuer("https://evil.example.com")
+                .subject("user_log")
+                .sign();
+        Http.Response ok = api.http.send(api.http
+                .request("/me/entitlements")
+                .header("Authorization", "Bearer " + token)
+                .header("X-Request-Id", "trace-log-1")
+                .GET());
         api.http.get("/me/entitlements", badToken);
-        api.http.send(api.http.request("/me/entitlements").header("Cookie", "__session=" + token).GET());
+        api.http.send(api.http
+                .request("/me/entitlements")
+                .header("Cookie", "__session=" + token)
+                .GET());
         api.http.get("/metrics", TestApi.ADMIN_TOKEN);
         api.http.get("/admin/webhook-events", "wrong-admin-token-value");
         StripeEvent event = Builders.anEvent().build();
-        api.http.send(api.http.request("/webhooks/stripe").header("Stripe-Signature", "t=1,v1=deadbeefsignature")
+        api.http.send(api.http
+                .request("/webhooks/stripe")
+                .header("Stripe-Signature", "t=1,v1=deadbeefsignature")
                 .POST(HttpRequest.BodyPublishers.ofString(event.payload())));
-        api.http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":1}",
+        api.http.post(
+                "/usage",
+                token,
+                "{\"meter\":\"api_calls\",\"amount\":1}",
                 Map.of("Idempotency-Key", "idem-key-secretish"));
         assertThat(ok.status()).isEqualTo(200);
 
         List<ILoggingEvent> access = logs.list.stream()
-                .filter(e -> e.getLoggerName().equals("dev.billing.http.access")).toList();
+                .filter(e -> e.getLoggerName().equals("dev.billing.http.access"))
+                .toList();
         assertThat(access).hasSize(7);
         ILoggingEvent first = access.get(0);
-        assertThat(first.getMDCPropertyMap()).containsEntry("requestId", "trace-log-1")
+        assertThat(first.getMDCPropertyMap())
+                .containsEntry("requestId", "trace-log-1")
                 .containsEntry("userId", "user_log");
         assertThat(everything(first)).contains("route=/me/entitlements").contains("status=200");
         for (ILoggingEvent e : logs.list) {
-            assertThat(everything(e)).doesNotContain(token).doesNotContain(badToken)
-                    .doesNotContain(TestApi.ADMIN_TOKEN).doesNotContain("wrong-admin-token-value")
+            assertThat(everything(e))
+                    .doesNotContain(token)
+                    .doesNotContain(badToken)
+                    .doesNotContain(TestApi.ADMIN_TOKEN)
+                    .doesNotContain("wrong-admin-token-value")
                     .doesNotContain("deadbeefsignature");
         }
     }
@@ -96,21 +116,32 @@ class LoggingIT {
         // No background permit: every delivery's answer waits until the drainer has processed its batch.
         api = TestApi.startedWithoutPermits();
         for (int i = 1; i <= 3; i++) {
-            StripeEvent event = Builders.anEvent().withType("customer.discount.created")
-                    .forObject("discount", "di_" + i).build();
-            FakeWebhookVerifier.Delivery d = api.harness.verifier().sign(event,
-                    new EventObject.Other(event.objectType(), event.objectId()));
-            Http.Response r = api.http.send(api.http.request("/webhooks/stripe")
-                    .header("Stripe-Signature", d.signature()).header("X-Request-Id", "trace-hook-" + i)
+            StripeEvent event = Builders.anEvent()
+                    .withType("customer.discount.created")
+                    .forObject("discount", "di_" + i)
+                    .build();
+            FakeWebhookVerifier.Delivery d =
+                    api.harness.verifier().sign(event, new EventObject.Other(event.objectType(), event.objectId()));
+            Http.Response r = api.http.send(api.http
+                    .request("/webhooks/stripe")
+                    .header("Stripe-Signature", d.signature())
+                    .header("X-Request-Id", "trace-hook-" + i)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(d.body())));
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             assertThat(r.header("X-Request-Id")).isEqualTo("trace-hook-" + i);
-            assertThat(api.harness.stores().inbox().find(event.id()).orElseThrow().status())
-                    .as("answered after its batch was processed").isNotEqualTo(InboxStatus.PENDING);
+            assertThat(api.harness
+                            .stores()
+                            .inbox()
+                            .find(event.id())
+                            .orElseThrow()
+                            .status())
+                    .as("answered after its batch was processed")
+                    .isNotEqualTo(InboxStatus.PENDING);
         }
         List<ILoggingEvent> hooks = logs.list.stream()
                 .filter(e -> e.getLoggerName().equals("dev.billing.http.access"))
-                .filter(e -> everything(e).contains("route=/webhooks/stripe")).toList();
+                .filter(e -> everything(e).contains("route=/webhooks/stripe"))
+                .toList();
         assertThat(hooks).hasSize(3);
         for (int i = 1; i <= 3; i++) {
             ILoggingEvent line = hooks.get(i - 1);

@@ -1,22 +1,21 @@
 package dev.billing.http;
 
+import static dev.billing.testkit.Builders.aSubscription;
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.Money;
+import dev.billing.core.model.event.EventObject;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.http.Http;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static dev.billing.testkit.Builders.aSubscription;
-import static dev.billing.testkit.Builders.anEvent;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** GET /admin/notices over HTTP: the notice log the processed webhooks wrote, filtered and paged; bad input 400. */
 class NoticeRoutesIT {
@@ -27,10 +26,19 @@ class NoticeRoutesIT {
         api = TestApi.start();
         // Notices caused the usual way: webhook events processed by the core, sent to the harness' notifier.
         for (String user : List.of("user_a", "user_b")) {
-            CustomerId customer = api.harness.billing().ensureCustomer(api.harness.identity(user)).customerId();
-            api.harness.deliver(anEvent().withType("customer.subscription.created").createdAt(Builders.T0).build(),
-                    new EventObject.OfSubscription(aSubscription().withCustomer(customer.value()).build()));
-            api.harness.deliver(anEvent().withType("charge.refunded").createdAt(Builders.T0).build(),
+            CustomerId customer = api.harness
+                    .billing()
+                    .ensureCustomer(api.harness.identity(user))
+                    .customerId();
+            api.harness.deliver(
+                    anEvent()
+                            .withType("customer.subscription.created")
+                            .createdAt(Builders.T0)
+                            .build(),
+                    new EventObject.OfSubscription(
+                            aSubscription().withCustomer(customer.value()).build()));
+            api.harness.deliver(
+                    anEvent().withType("charge.refunded").createdAt(Builders.T0).build(),
                     new EventObject.OfCharge("ch_" + user, customer, new Money(500, "usd"), null));
         }
     }
@@ -60,13 +68,19 @@ class NoticeRoutesIT {
     @Test
     @DisplayName("filters by user, kind and status")
     void filters() {
-        JsonNode mine = api.http.get("/admin/notices?userId=user_a&kind=subscription-started", TestApi.ADMIN_TOKEN)
-                .json().path("data");
+        JsonNode mine = api.http
+                .get("/admin/notices?userId=user_a&kind=subscription-started", TestApi.ADMIN_TOKEN)
+                .json()
+                .path("data");
         assertThat(mine).singleElement().satisfies(n -> {
             assertThat(n.path("userId").asText()).isEqualTo("user_a");
             assertThat(n.path("kind").asText()).isEqualTo("subscription-started");
         });
-        assertThat(api.http.get("/admin/notices?status=failed", TestApi.ADMIN_TOKEN).json().path("data")).isEmpty();
+        assertThat(api.http
+                        .get("/admin/notices?status=failed", TestApi.ADMIN_TOKEN)
+                        .json()
+                        .path("data"))
+                .isEmpty();
     }
 
     @Test
@@ -87,14 +101,24 @@ class NoticeRoutesIT {
     @Test
     @DisplayName("an export carries the account's notices; after an erasure none is listed under its id")
     void exportAndErasure() {
-        JsonNode export = api.http.get("/admin/users/user_a/export", TestApi.ADMIN_TOKEN).json();
-        assertThat(export.path("notices")).hasSize(2)
+        JsonNode export =
+                api.http.get("/admin/users/user_a/export", TestApi.ADMIN_TOKEN).json();
+        assertThat(export.path("notices"))
+                .hasSize(2)
                 .allSatisfy(n -> assertThat(n.path("userId").asText()).isEqualTo("user_a"));
 
-        assertThat(api.http.delete("/admin/users/user_a?confirm=true", TestApi.ADMIN_TOKEN).status()).isEqualTo(200);
+        assertThat(api.http
+                        .delete("/admin/users/user_a?confirm=true", TestApi.ADMIN_TOKEN)
+                        .status())
+                .isEqualTo(200);
 
-        assertThat(api.http.get("/admin/notices?userId=user_a", TestApi.ADMIN_TOKEN).json().path("data")).isEmpty();
-        assertThat(api.http.get("/admin/notices", TestApi.ADMIN_TOKEN).json().path("data")).hasSize(4);
+        assertThat(api.http
+                        .get("/admin/notices?userId=user_a", TestApi.ADMIN_TOKEN)
+                        .json()
+                        .path("data"))
+                .isEmpty();
+        assertThat(api.http.get("/admin/notices", TestApi.ADMIN_TOKEN).json().path("data"))
+                .hasSize(4);
     }
 
     @Test

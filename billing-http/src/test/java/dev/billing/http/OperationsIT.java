@@ -1,20 +1,18 @@
 package dev.billing.http;
 
-import dev.billing.testkit.Await;
-import dev.billing.testkit.http.Http;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.testkit.Await;
 import dev.billing.testkit.fake.FakePaymentGateway;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
+import dev.billing.testkit.http.Http;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /** Health, readiness, /openapi.json, /metrics, admin authentication and rate limits over HTTP. */
 class OperationsIT {
@@ -38,33 +36,45 @@ class OperationsIT {
             path.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase() + " " + path.getKey()));
         }
         assertThat(documented).containsExactlyInAnyOrderElementsOf(api.api.registeredRoutes());
-        assertThat(documented).contains("POST /usage", "GET /metrics", "POST /webhooks/stripe",
-                "POST /stripe/subscriptions/{id}/cancel").doesNotContain("POST /local/token");
+        assertThat(documented)
+                .contains(
+                        "POST /usage",
+                        "GET /metrics",
+                        "POST /webhooks/stripe",
+                        "POST /stripe/subscriptions/{id}/cancel")
+                .doesNotContain("POST /local/token");
         // every body schema the operations point at is defined
         JsonNode schemas = doc.path("components").path("schemas");
         assertThat(doc.toString()).contains("#/components/schemas/UsageRequest");
         assertThat(schemas.path("UsageRequest").path("required").toString()).contains("meter", "amount");
-        assertThat(schemas.path("CheckoutRequest").path("additionalProperties").asBoolean(true)).isFalse();
-        doc.findValues("$ref").forEach(ref -> assertThat(schemas.has(ref.asText().replace("#/components/schemas/",
-                ""))).as(ref.asText()).isTrue());
+        assertThat(schemas.path("CheckoutRequest").path("additionalProperties").asBoolean(true))
+                .isFalse();
+        doc.findValues("$ref")
+                .forEach(ref -> assertThat(schemas.has(ref.asText().replace("#/components/schemas/", "")))
+                        .as(ref.asText())
+                        .isTrue());
     }
 
     @Test
     void largeJsonAnswersAreGzippedForClientsThatAskForIt() throws Exception {
         api = TestApi.start();
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpResponse<byte[]> zipped = client.send(api.http.request("/openapi.json")
-                .header("Accept-Encoding", "gzip").GET().build(),
+        java.net.http.HttpResponse<byte[]> zipped = client.send(
+                api.http
+                        .request("/openapi.json")
+                        .header("Accept-Encoding", "gzip")
+                        .GET()
+                        .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-        java.net.http.HttpResponse<byte[]> plain = client.send(api.http.request("/openapi.json").GET().build(),
-                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        java.net.http.HttpResponse<byte[]> plain = client.send(
+                api.http.request("/openapi.json").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         assertThat(zipped.statusCode()).isEqualTo(200);
         assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
-        assertThat(zipped.headers().firstValue("Content-Type")).hasValueSatisfying(
-                t -> assertThat(t).startsWith("application/json"));
+        assertThat(zipped.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
-        byte[] unzipped = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))
-                .readAllBytes();
+        byte[] unzipped =
+                new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body())).readAllBytes();
         assertThat(zipped.body().length).isLessThan(plain.body().length / 2);
         assertThat(unzipped).isEqualTo(plain.body());
     }
@@ -84,12 +94,13 @@ class OperationsIT {
                 sockets.add(socket);
             }
             for (java.net.Socket socket : sockets) {
-                socket.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write(("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             }
             for (java.net.Socket socket : sockets) {
-                String answer = new String(socket.getInputStream().readAllBytes(),
-                        java.nio.charset.StandardCharsets.US_ASCII);
+                String answer =
+                        new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
                 assertThat(answer).startsWith("HTTP/1.1 200");
             }
         } finally {
@@ -109,25 +120,37 @@ class OperationsIT {
         assertThat(ready.json().path("checks").path("stripe").asText()).isEqualTo("ok");
 
         api.harness.stores().storeSwitch().down();
-        Await.until("readiness sees the store down", () -> api.http.get("/health/ready", null).status() == 503);
+        Await.until(
+                "readiness sees the store down",
+                () -> api.http.get("/health/ready", null).status() == 503);
         Http.Response down = api.http.get("/health/ready", null);
         assertThat(down.errorCode()).isEqualTo("not_ready");
         assertThat(down.header("Retry-After")).isEqualTo("5");
-        assertThat(down.json().path("error").path("message").asText()).contains("store failed").contains("stripe ok");
+        assertThat(down.json().path("error").path("message").asText())
+                .contains("store failed")
+                .contains("stripe ok");
         assertThat(api.http.get("/health", null).status()).isEqualTo(200);
         api.harness.stores().storeSwitch().up();
-        Await.until("readiness sees the store back", () -> api.http.get("/health/ready", null).status() == 200);
+        Await.until(
+                "readiness sees the store back",
+                () -> api.http.get("/health/ready", null).status() == 200);
     }
 
     @Test
     @DisplayName("a Stripe outage leaves the instance ready, and says so in the answer and in a metric")
     void aStripeOutageIsReportedButLeavesTheInstanceReady() {
         api = TestApi.start();
-        api.harness.gateway().failNext(FakePaymentGateway.Operation.PING, 1_000,
-                FakePaymentGateway.Failure.NOT_DONE);
+        api.harness.gateway().failNext(FakePaymentGateway.Operation.PING, 1_000, FakePaymentGateway.Failure.NOT_DONE);
 
-        Await.until("readiness sees Stripe down", () -> api.http.get("/health/ready", null).json().path("checks")
-                .path("stripe").asText().startsWith("failed"));
+        Await.until(
+                "readiness sees Stripe down",
+                () -> api.http
+                        .get("/health/ready", null)
+                        .json()
+                        .path("checks")
+                        .path("stripe")
+                        .asText()
+                        .startsWith("failed"));
         Http.Response ready = api.http.get("/health/ready", null);
 
         assertThat(ready.status()).isEqualTo(200);
@@ -147,8 +170,10 @@ class OperationsIT {
         Http.Response r = api.http.get("/metrics", TestApi.ADMIN_TOKEN);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Content-Type")).startsWith("text/plain");
-        assertThat(r.body()).contains("billing_http_requests_seconds_count{")
-                .contains("route=\"/me/entitlements\"").contains("status=\"200\"");
+        assertThat(r.body())
+                .contains("billing_http_requests_seconds_count{")
+                .contains("route=\"/me/entitlements\"")
+                .contains("status=\"200\"");
         assertThat(r.body()).doesNotContain(TestApi.ADMIN_TOKEN);
     }
 
@@ -158,31 +183,52 @@ class OperationsIT {
         Http.Response wrong = api.http.get("/admin/webhook-events", "nope");
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.header("WWW-Authenticate")).isEqualTo("Bearer");
-        assertThat(api.http.get("/admin/webhook-events", api.token("user_x")).status()).isEqualTo(401);
+        assertThat(api.http.get("/admin/webhook-events", api.token("user_x")).status())
+                .isEqualTo(401);
         Http.Response ok = api.http.get("/admin/webhook-events?status=failed", TestApi.ADMIN_TOKEN);
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         assertThat(ok.json().path("counts").path("pending").asLong()).isZero();
-        assertThat(api.http.get("/admin/webhook-events?status=weird", TestApi.ADMIN_TOKEN).errorCode())
+        assertThat(api.http
+                        .get("/admin/webhook-events?status=weird", TestApi.ADMIN_TOKEN)
+                        .errorCode())
                 .isEqualTo("invalid_status");
         api.close();
         api = TestApi.start(s -> s.adminToken(null));
-        assertThat(api.http.get("/admin/webhook-events", TestApi.ADMIN_TOKEN).errorCode()).isEqualTo("not_found");
+        assertThat(api.http.get("/admin/webhook-events", TestApi.ADMIN_TOKEN).errorCode())
+                .isEqualTo("not_found");
         assertThat(api.http.get("/metrics", TestApi.ADMIN_TOKEN).status()).isEqualTo(404);
     }
 
     @Test
     void adminRefundsNeedAnIdempotencyKeyAndValidInput() {
         api = TestApi.start();
-        assertThat(api.http.post("/admin/refunds", TestApi.ADMIN_TOKEN, "{\"paymentIntentId\":\"pi_1\"}")
-                .errorCode()).isEqualTo("invalid_idempotency_key");
-        assertThat(api.http.post("/admin/refunds", TestApi.ADMIN_TOKEN, "{\"paymentIntentId\":\"nope\"}",
-                Map.of("Idempotency-Key", "r1")).errorCode()).isEqualTo("invalid_payment_intent_id");
-        assertThat(api.http.post("/admin/refunds", TestApi.ADMIN_TOKEN,
-                "{\"paymentIntentId\":\"pi_1\",\"reason\":\"because\"}", Map.of("Idempotency-Key", "r1"))
-                .errorCode()).isEqualTo("invalid_reason");
-        assertThat(api.http.post("/admin/reconcile", TestApi.ADMIN_TOKEN,
-                "{\"userId\":\"u\",\"customerId\":\"cus_1\"}").errorCode()).isEqualTo("invalid_reconcile");
-        assertThat(api.http.post("/admin/reconcile", TestApi.ADMIN_TOKEN, "{\"userId\":\"nobody\"}").status())
+        assertThat(api.http
+                        .post("/admin/refunds", TestApi.ADMIN_TOKEN, "{\"paymentIntentId\":\"pi_1\"}")
+                        .errorCode())
+                .isEqualTo("invalid_idempotency_key");
+        assertThat(api.http
+                        .post(
+                                "/admin/refunds",
+                                TestApi.ADMIN_TOKEN,
+                                "{\"paymentIntentId\":\"nope\"}",
+                                Map.of("Idempotency-Key", "r1"))
+                        .errorCode())
+                .isEqualTo("invalid_payment_intent_id");
+        assertThat(api.http
+                        .post(
+                                "/admin/refunds",
+                                TestApi.ADMIN_TOKEN,
+                                "{\"paymentIntentId\":\"pi_1\",\"reason\":\"because\"}",
+                                Map.of("Idempotency-Key", "r1"))
+                        .errorCode())
+                .isEqualTo("invalid_reason");
+        assertThat(api.http
+                        .post("/admin/reconcile", TestApi.ADMIN_TOKEN, "{\"userId\":\"u\",\"customerId\":\"cus_1\"}")
+                        .errorCode())
+                .isEqualTo("invalid_reconcile");
+        assertThat(api.http
+                        .post("/admin/reconcile", TestApi.ADMIN_TOKEN, "{\"userId\":\"nobody\"}")
+                        .status())
                 .isEqualTo(404);
         Http.Response all = api.http.post("/admin/reconcile", TestApi.ADMIN_TOKEN, null);
         assertThat(all.status()).as(all.body()).isEqualTo(200);
@@ -200,7 +246,8 @@ class OperationsIT {
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.errorCode()).isEqualTo("rate_limited");
         assertThat(Integer.parseInt(limited.header("Retry-After"))).isBetween(1, 60);
-        assertThat(api.http.get("/me/entitlements", api.token("user_other")).status()).isEqualTo(200);
+        assertThat(api.http.get("/me/entitlements", api.token("user_other")).status())
+                .isEqualTo(200);
         assertThat(api.http.get("/health", null).status()).isEqualTo(200);
     }
 

@@ -1,5 +1,7 @@
 package dev.billing.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.clerk.ClerkWebhookVerifier;
 import dev.billing.core.config.OrgOptions;
@@ -8,10 +10,6 @@ import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.SamplePlans;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.webhook.SvixSignature;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +17,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Membership sync over HTTP: Clerk's membership webhooks, signed by Svix with the real verifier, keep the
@@ -34,11 +33,17 @@ class OrgMembershipSyncIT {
 
     @BeforeEach
     void start() {
-        api = TestApi.start(BillingHarness.withPlans(SamplePlans.withTeam(),
+        api = TestApi.start(BillingHarness.withPlans(
+                SamplePlans.withTeam(),
                 OrgOptions.defaults().withMembershipSync(true),
                 ClerkWebhookVerifier.create(List.of(SvixSignature.SECRET))));
-        admin = api.minter.token().subject("user_admin").session("sess_admin").claim("org_id", ORG)
-                .claim("org_role", "org:admin").sign();
+        admin = api.minter
+                .token()
+                .subject("user_admin")
+                .session("sess_admin")
+                .claim("org_id", ORG)
+                .claim("org_role", "org:admin")
+                .sign();
     }
 
     @AfterEach
@@ -47,19 +52,33 @@ class OrgMembershipSyncIT {
     }
 
     Http.Response deliver(String svixId, String body, Instant signedAt, String signature) {
-        return api.http.post("/webhooks/clerk", null, body, Map.of("svix-id", svixId,
-                "svix-timestamp", Long.toString(signedAt.getEpochSecond()), "svix-signature", signature));
+        return api.http.post(
+                "/webhooks/clerk",
+                null,
+                body,
+                Map.of(
+                        "svix-id",
+                        svixId,
+                        "svix-timestamp",
+                        Long.toString(signedAt.getEpochSecond()),
+                        "svix-signature",
+                        signature));
     }
 
     Http.Response deliver(String svixId, String action, String user, Instant at) {
         String body = SvixSignature.membershipEvent(action, ORG, user, "org:member", at);
         Instant now = api.harness.clock().instant();
-        return deliver(svixId, body, now, SvixSignature.sign(SvixSignature.SECRET, svixId, now,
-                body.getBytes(StandardCharsets.UTF_8)));
+        return deliver(
+                svixId,
+                body,
+                now,
+                SvixSignature.sign(SvixSignature.SECRET, svixId, now, body.getBytes(StandardCharsets.UTF_8)));
     }
 
     void buyTeam(long seats) {
-        Http.Response checkout = api.http.post("/orgs/" + ORG + "/stripe/checkout", admin,
+        Http.Response checkout = api.http.post(
+                "/orgs/" + ORG + "/stripe/checkout",
+                admin,
                 "{\"tier\":\"team\",\"interval\":\"month\",\"seats\":" + seats + "}");
         assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
         api.harness.gateway().completeCheckout(checkout.json().path("sessionId").asText());
@@ -75,12 +94,15 @@ class OrgMembershipSyncIT {
         buyTeam(5);
         Instant t = api.harness.clock().instant().minusSeconds(60);
         for (int u = 1; u <= 5; u++) {
-            assertThat(deliver("msg_join_" + u, "created", "user_" + u, t.plusSeconds(u)).status()).isEqualTo(200);
+            assertThat(deliver("msg_join_" + u, "created", "user_" + u, t.plusSeconds(u))
+                            .status())
+                    .isEqualTo(200);
         }
         assertThat(seats().path("seatsUsed").asLong()).isEqualTo(5);
         assertThat(seats().path("overLimit").asBoolean()).isFalse();
 
-        assertThat(deliver("msg_join_6", "created", "user_6", t.plusSeconds(6)).status()).isEqualTo(200);
+        assertThat(deliver("msg_join_6", "created", "user_6", t.plusSeconds(6)).status())
+                .isEqualTo(200);
 
         assertThat(seats().path("seats").asLong()).isEqualTo(5);
         assertThat(seats().path("seatsUsed").asLong()).isEqualTo(6);
@@ -88,7 +110,10 @@ class OrgMembershipSyncIT {
         Http.Response below = api.http.post("/orgs/" + ORG + "/seats", admin, "{\"seats\":5}");
         assertThat(below.status()).isEqualTo(409);
         assertThat(below.errorCode()).isEqualTo("seats_below_members");
-        assertThat(api.http.post("/orgs/" + ORG + "/seats", admin, "{\"seats\":6}").status()).isEqualTo(200);
+        assertThat(api.http
+                        .post("/orgs/" + ORG + "/seats", admin, "{\"seats\":6}")
+                        .status())
+                .isEqualTo(200);
         assertThat(seats().path("overLimit").asBoolean()).isFalse();
     }
 
@@ -96,8 +121,7 @@ class OrgMembershipSyncIT {
     void duplicatedAndReorderedDeliveriesLeaveTheRightMemberCount() {
         buyTeam(20);
         Instant t = api.harness.clock().instant().minusSeconds(600);
-        record Delivery(String id, String action, String user, Instant at) {
-        }
+        record Delivery(String id, String action, String user, Instant at) {}
         List<Delivery> changes = new ArrayList<>();
         for (int u = 0; u < 10; u++) {
             changes.add(new Delivery("msg_c" + u, "created", "user_" + u, t.plusSeconds(u)));
@@ -123,18 +147,22 @@ class OrgMembershipSyncIT {
 
     @Test
     void aBadSignatureOrAStaleTimestampIs400AndStoresNothing() {
-        String body = SvixSignature.membershipEvent("created", ORG, "user_1", "org:member",
-                api.harness.clock().instant());
+        String body = SvixSignature.membershipEvent(
+                "created", ORG, "user_1", "org:member", api.harness.clock().instant());
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         Instant now = api.harness.clock().instant();
-        String wrongSecret = "whsec_" + java.util.Base64.getEncoder().encodeToString(
-                "somebody-elses-signing-secret-01".getBytes(StandardCharsets.UTF_8));
+        String wrongSecret = "whsec_"
+                + java.util.Base64.getEncoder()
+                        .encodeToString("somebody-elses-signing-secret-01".getBytes(StandardCharsets.UTF_8));
         Instant stale = now.minusSeconds(301);
 
         List<Http.Response> refused = List.of(
                 deliver("msg_1", body, now, SvixSignature.sign(wrongSecret, "msg_1", now, bytes)),
                 deliver("msg_1", body, stale, SvixSignature.sign(SvixSignature.SECRET, "msg_1", stale, bytes)),
-                deliver("msg_1", body.replace("user_1", "user_2"), now,
+                deliver(
+                        "msg_1",
+                        body.replace("user_1", "user_2"),
+                        now,
                         SvixSignature.sign(SvixSignature.SECRET, "msg_1", now, bytes)),
                 api.http.post("/webhooks/clerk", null, body, Map.of()));
 
@@ -142,7 +170,9 @@ class OrgMembershipSyncIT {
             assertThat(r.status()).as(r.body()).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("invalid_webhook");
         });
-        assertThat(api.harness.stores().inbox().countByStatus().values().stream().mapToLong(Long::longValue).sum())
+        assertThat(api.harness.stores().inbox().countByStatus().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
                 .isZero();
         assertThat(api.harness.stores().memberships().count()).isZero();
     }
@@ -152,7 +182,9 @@ class OrgMembershipSyncIT {
         buyTeam(10);
         Instant t = api.harness.clock().instant().minusSeconds(600);
         for (int u = 1; u <= 3; u++) {
-            assertThat(deliver("msg_join_" + u, "created", "user_" + u, t.plusSeconds(u)).status()).isEqualTo(200);
+            assertThat(deliver("msg_join_" + u, "created", "user_" + u, t.plusSeconds(u))
+                            .status())
+                    .isEqualTo(200);
         }
         assertThat(seats().path("seatsUsed").asLong()).isEqualTo(3);
         String member = api.minter.token().subject("user_2").session("sess_2").sign();
@@ -164,16 +196,25 @@ class OrgMembershipSyncIT {
         Http.Response erased = api.http.delete("/me?confirm=true", member);
         assertThat(erased.status()).as(erased.body()).isEqualTo(200);
         assertThat(erased.json().path("memberships").asInt()).isEqualTo(1);
-        assertThat(deliver("msg_leave_2", "deleted", "user_2", t.plusSeconds(60)).status()).isEqualTo(200);
+        assertThat(deliver("msg_leave_2", "deleted", "user_2", t.plusSeconds(60))
+                        .status())
+                .isEqualTo(200);
 
         assertThat(seats().path("seatsUsed").asLong()).isEqualTo(2);
-        assertThat(api.harness.stores().memberships().ofUser(UserId.of("user_2"))).isEmpty();
+        assertThat(api.harness.stores().memberships().ofUser(UserId.of("user_2")))
+                .isEmpty();
         // A redelivery, or the joining arriving late, changes nothing.
-        assertThat(deliver("msg_leave_2", "deleted", "user_2", t.plusSeconds(60)).json().path("duplicate")
-                .asBoolean()).isTrue();
-        assertThat(deliver("msg_join_2_late", "created", "user_2", t.plusSeconds(2)).status()).isEqualTo(200);
+        assertThat(deliver("msg_leave_2", "deleted", "user_2", t.plusSeconds(60))
+                        .json()
+                        .path("duplicate")
+                        .asBoolean())
+                .isTrue();
+        assertThat(deliver("msg_join_2_late", "created", "user_2", t.plusSeconds(2))
+                        .status())
+                .isEqualTo(200);
         assertThat(seats().path("seatsUsed").asLong()).isEqualTo(2);
-        assertThat(api.harness.stores().memberships().ofUser(UserId.of("user_2"))).isEmpty();
+        assertThat(api.harness.stores().memberships().ofUser(UserId.of("user_2")))
+                .isEmpty();
     }
 
     @Test
@@ -188,35 +229,43 @@ class OrgMembershipSyncIT {
                 good.replace("\"" + SvixSignature.membershipId(ORG, "user_1") + "\"", "\"mem_1\""));
 
         for (String body : bodies) {
-            Http.Response r = deliver("msg_bad", body, now, SvixSignature.sign(SvixSignature.SECRET, "msg_bad", now,
-                    body.getBytes(StandardCharsets.UTF_8)));
+            Http.Response r = deliver(
+                    "msg_bad",
+                    body,
+                    now,
+                    SvixSignature.sign(SvixSignature.SECRET, "msg_bad", now, body.getBytes(StandardCharsets.UTF_8)));
             assertThat(r.status()).as(body).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("invalid_webhook");
-            assertThat(r.json().path("error").path("message").asText()).contains("Clerk event")
+            assertThat(r.json().path("error").path("message").asText())
+                    .contains("Clerk event")
                     .doesNotContain("Stripe");
         }
-        assertThat(api.harness.stores().inbox().countByStatus().values().stream().mapToLong(Long::longValue).sum())
+        assertThat(api.harness.stores().inbox().countByStatus().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
                 .isZero();
         assertThat(api.harness.stores().memberships().count()).isZero();
     }
 
     @Test
     void aDeliveryWithoutTheSvixHeadersIsToldWhichHeadersItNeeds() {
-        String body = SvixSignature.membershipEvent("created", ORG, "user_1", "org:member",
-                api.harness.clock().instant());
+        String body = SvixSignature.membershipEvent(
+                "created", ORG, "user_1", "org:member", api.harness.clock().instant());
 
         Http.Response r = api.http.post("/webhooks/clerk", null, body, Map.of("Stripe-Signature", "t=1,v1=x"));
 
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.errorCode()).isEqualTo("invalid_webhook");
-        assertThat(r.json().path("error").path("message").asText()).contains("svix-id", "svix-timestamp",
-                "svix-signature").doesNotContain("Stripe-Signature");
+        assertThat(r.json().path("error").path("message").asText())
+                .contains("svix-id", "svix-timestamp", "svix-signature")
+                .doesNotContain("Stripe-Signature");
     }
 
     @Test
     void withoutMembershipSyncThereIsNoClerkRoute() {
         try (TestApi off = TestApi.start(BillingHarness.withPlans(SamplePlans.withTeam()))) {
-            assertThat(off.http.post("/webhooks/clerk", null, "{}", Map.of()).status()).isEqualTo(404);
+            assertThat(off.http.post("/webhooks/clerk", null, "{}", Map.of()).status())
+                    .isEqualTo(404);
         }
     }
 }

@@ -4,8 +4,7 @@ import dev.billing.clerk.ClerkConfig;
 
 /** Planted for the architecture test: the API reaching into an adapter. Not production code. */
 public final class PlantedAdapterUse {
-    private PlantedAdapterUse() {
-    }
+    private PlantedAdapterUse() {}
 
     static Object config() {
         return ClerkConfig.builder();

@@ -1,16 +1,15 @@
 package dev.billing.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** Reads one HTTP/1.1 answer off a raw socket, for tests that must control the connection themselves. */
 final class RawAnswer {
-    private RawAnswer() {
-    }
+    private RawAnswer() {}
 
     /** The status line and the headers of one answer; its body (Content-Length framed) is read and dropped. */
     static List<String> head(InputStream in) throws IOException {

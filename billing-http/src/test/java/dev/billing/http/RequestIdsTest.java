@@ -1,11 +1,10 @@
 package dev.billing.http;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RequestIdsTest {
     @Test
@@ -25,8 +24,8 @@ class RequestIdsTest {
         assertThat(ApiDispatcher.oneDecimal(31)).isEqualTo("3.1");
         assertThat(ApiDispatcher.oneDecimal(12345)).isEqualTo("1234.5");
         for (long tenths = 0; tenths < 5_000; tenths += 7) {
-            assertThat(ApiDispatcher.oneDecimal(tenths)).isEqualTo(String.format(java.util.Locale.ROOT, "%.1f",
-                    tenths / 10.0));
+            assertThat(ApiDispatcher.oneDecimal(tenths))
+                    .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f", tenths / 10.0));
         }
     }
 }

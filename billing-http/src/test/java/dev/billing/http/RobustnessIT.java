@@ -1,34 +1,56 @@
 package dev.billing.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.testkit.http.Http;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every route of the table, called by a signed-in user and by the admin with hostile bodies, query strings and path
  * ids: whatever comes in, the answer is a 4xx in the error shape (or a success), never a 500.
  */
 class RobustnessIT {
-    static final List<String> BODIES = List.of("", "null", "[]", "1", "\"x\"", "{}", "{\"x\":1}",
-            "{\"tier\":\"\",\"interval\":\"\"}", "{\"tier\":\"pro\",\"interval\":\"month\",\"quantity\":0}",
-            "{\"priceId\":\"\",\"quantity\":-1}", "{\"priceId\":\"price_credits_100\",\"quantity\":99999999999999}",
-            "{\"meter\":\"\",\"amount\":1}", "{\"meter\":\"api_calls\",\"amount\":\"1\"}",
-            "{\"returnUrl\":\"" + "h".repeat(5000) + "\"}", "{\"successUrl\":\"http://[::1\"}",
-            "{\"userId\":\"" + "u".repeat(300) + "\"}", "{\"customerId\":\"\"}", "{\"paymentIntentId\":\"pi_x\",\"amount\":0}",
-            "{\"atPeriodEnd\":null}", "{\"tier\":null,\"interval\":null,\"prorationBehavior\":null}", "{\"a\":",
+    static final List<String> BODIES = List.of(
+            "",
+            "null",
+            "[]",
+            "1",
+            "\"x\"",
+            "{}",
+            "{\"x\":1}",
+            "{\"tier\":\"\",\"interval\":\"\"}",
+            "{\"tier\":\"pro\",\"interval\":\"month\",\"quantity\":0}",
+            "{\"priceId\":\"\",\"quantity\":-1}",
+            "{\"priceId\":\"price_credits_100\",\"quantity\":99999999999999}",
+            "{\"meter\":\"\",\"amount\":1}",
+            "{\"meter\":\"api_calls\",\"amount\":\"1\"}",
+            "{\"returnUrl\":\"" + "h".repeat(5000) + "\"}",
+            "{\"successUrl\":\"http://[::1\"}",
+            "{\"userId\":\"" + "u".repeat(300) + "\"}",
+            "{\"customerId\":\"\"}",
+            "{\"paymentIntentId\":\"pi_x\",\"amount\":0}",
+            "{\"atPeriodEnd\":null}",
+            "{\"tier\":null,\"interval\":null,\"prorationBehavior\":null}",
+            "{\"a\":",
             "\u0000\u0001");
     static final List<String> IDS = List.of("x", "sub_%27%20OR%201%3D1", "%2e%2e", "a".repeat(300), "%00", "sub_1");
-    static final List<String> QUERIES = List.of("", "?limit=0", "?limit=abc", "?limit=99999999999", "?active=maybe",
-            "?type=x", "?startingAfter=%27", "?status=x", "?cursor=%00", "?product=" + "p".repeat(300));
+    static final List<String> QUERIES = List.of(
+            "",
+            "?limit=0",
+            "?limit=abc",
+            "?limit=99999999999",
+            "?active=maybe",
+            "?type=x",
+            "?startingAfter=%27",
+            "?status=x",
+            "?cursor=%00",
+            "?product=" + "p".repeat(300));
 
     static final String ORG = "org_fuzz";
 
@@ -39,8 +61,13 @@ class RobustnessIT {
     static void start() {
         api = TestApi.start(s -> s.userRequestsPerMinute(0).ipRequestsPerMinute(0));
         // An admin of the organization the org routes name, so those routes are fuzzed past the membership check.
-        token = api.minter.token().subject("user_fuzz").session("sess_user_fuzz").claim("org_id", ORG)
-                .claim("org_role", "org:admin").sign();
+        token = api.minter
+                .token()
+                .subject("user_fuzz")
+                .session("sess_user_fuzz")
+                .claim("org_id", ORG)
+                .claim("org_role", "org:admin")
+                .sign();
         api.http.post("/stripe/customer", token, null);
         api.http.post("/orgs/" + ORG + "/stripe/customer", token, null);
     }
@@ -71,10 +98,16 @@ class RobustnessIT {
             }
             for (String path : paths) {
                 for (String body : route.method().name().equals("GET") ? List.of("") : BODIES) {
-                    HttpRequest.Builder b = api.http.request(path).header("Authorization", "Bearer " + auth)
-                            .header("Content-Type", "application/json").header("Idempotency-Key", "fuzz-" + body.hashCode())
-                            .method(route.method().name(), body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
-                                    : HttpRequest.BodyPublishers.ofString(body));
+                    HttpRequest.Builder b = api.http
+                            .request(path)
+                            .header("Authorization", "Bearer " + auth)
+                            .header("Content-Type", "application/json")
+                            .header("Idempotency-Key", "fuzz-" + body.hashCode())
+                            .method(
+                                    route.method().name(),
+                                    body.isEmpty()
+                                            ? HttpRequest.BodyPublishers.noBody()
+                                            : HttpRequest.BodyPublishers.ofString(body));
                     if (route.access() == Access.WEBHOOK) {
                         b.header("Stripe-Signature", "t=1,v1=00");
                     }
@@ -95,7 +128,9 @@ class RobustnessIT {
                         failures.add(route.method() + " " + path + " " + body + " -> " + r);
                     }
                     if (r.status() >= 400) {
-                        assertThat(r.json().path("error").path("code").asText()).as(path).isNotBlank();
+                        assertThat(r.json().path("error").path("code").asText())
+                                .as(path)
+                                .isNotBlank();
                     }
                 }
             }

@@ -1,16 +1,14 @@
 package dev.billing.http;
 
-import dev.billing.testkit.http.Http;
-
 import dev.billing.clerk.ClerkConfig;
 import dev.billing.clerk.ClerkIdentityVerifier;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
+import dev.billing.testkit.http.Http;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -30,18 +28,31 @@ final class TestApi implements AutoCloseable {
     final TokenMinter minter = new TokenMinter(KEY, ISSUER, Clock.systemUTC());
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    private TestApi(BillingHarness harness, UnaryOperator<ApiSettings.Builder> settings,
-                    UnaryOperator<HttpApi.Builder> more) {
+    private TestApi(
+            BillingHarness harness, UnaryOperator<ApiSettings.Builder> settings, UnaryOperator<HttpApi.Builder> more) {
         this.harness = harness;
-        ClerkIdentityVerifier verifier = ClerkIdentityVerifier.create(ClerkConfig.builder().issuer(ISSUER)
-                .jwtKey(KEY.publicKeyPem()).build(), Clock.systemUTC());
+        ClerkIdentityVerifier verifier = ClerkIdentityVerifier.create(
+                ClerkConfig.builder().issuer(ISSUER).jwtKey(KEY.publicKeyPem()).build(), Clock.systemUTC());
         ApiSettings configured = settings.apply(ApiSettings.builder()
-                .allowedOrigins(List.of(BillingHarness.ORIGIN)).adminToken(ADMIN_TOKEN).version("test")).build();
-        this.api = more.apply(HttpApi.builder().billing(harness.billing()).identities(verifier).settings(configured)
-                .meterRegistry(registry).metricsScrape(registry::scrape)
-                .readiness(List.of(ReadinessCheck.of("store", () -> harness.stores().customers().count()) /* the fake's ping ignores its switch */,
-                        ReadinessCheck.informational("stripe", harness.gateway()::ping))))
-                .build().start("127.0.0.1", 0);
+                        .allowedOrigins(List.of(BillingHarness.ORIGIN))
+                        .adminToken(ADMIN_TOKEN)
+                        .version("test"))
+                .build();
+        this.api = more.apply(HttpApi.builder()
+                        .billing(harness.billing())
+                        .identities(verifier)
+                        .settings(configured)
+                        .meterRegistry(registry)
+                        .metricsScrape(registry::scrape)
+                        .readiness(List.of(
+                                ReadinessCheck.of(
+                                        "store",
+                                        () -> harness.stores()
+                                                .customers()
+                                                .count()) /* the fake's ping ignores its switch */,
+                                ReadinessCheck.informational("stripe", harness.gateway()::ping))))
+                .build()
+                .start("127.0.0.1", 0);
         this.http = Http.local(api.port());
     }
 
@@ -71,7 +82,8 @@ final class TestApi implements AutoCloseable {
      * closes that core too.
      */
     static TestApi startedWithoutPermits() {
-        BillingHarness harness = BillingHarness.create(o -> o.backgroundPermits(0).inlinePermits(0));
+        BillingHarness harness =
+                BillingHarness.create(o -> o.backgroundPermits(0).inlinePermits(0));
         TestApi api = new TestApi(harness, UnaryOperator.identity(), UnaryOperator.identity());
         harness.billing().start();
         return api;

@@ -1,14 +1,9 @@
 package dev.billing.http;
 
-import dev.billing.testkit.http.Http;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
+import dev.billing.testkit.http.Http;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +11,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code POST /usage} and {@code GET /usage} over HTTP: quotas under concurrency, idempotency, strict amounts. */
 class UsageRoutesIT {
@@ -42,7 +40,8 @@ class UsageRoutesIT {
     @Test
     void fiftyConcurrentRequestsAgainstFiveRemainingGiveExactlyFiveSuccesses() throws Exception {
         // free tier: 100 api_calls per month
-        assertThat(use("{\"meter\":\"api_calls\",\"amount\":95}", "warm-up").status()).isEqualTo(200);
+        assertThat(use("{\"meter\":\"api_calls\",\"amount\":95}", "warm-up").status())
+                .isEqualTo(200);
         ExecutorService pool = Executors.newFixedThreadPool(50);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Http.Response>> answers = new ArrayList<>();
@@ -91,9 +90,12 @@ class UsageRoutesIT {
         assertThat(again.status()).isEqualTo(200);
         assertThat(first.json().path("replayed").asBoolean()).isFalse();
         assertThat(again.json().path("replayed").asBoolean()).isTrue();
-        assertThat(again.json().path("used").asLong()).isEqualTo(first.json().path("used").asLong()).isEqualTo(7);
+        assertThat(again.json().path("used").asLong())
+                .isEqualTo(first.json().path("used").asLong())
+                .isEqualTo(7);
         assertThat(again.json().path("remaining").asLong()).isEqualTo(93);
-        assertThat(again.json().path("resetsAt").asText()).isEqualTo(first.json().path("resetsAt").asText());
+        assertThat(again.json().path("resetsAt").asText())
+                .isEqualTo(first.json().path("resetsAt").asText());
     }
 
     @Test
@@ -105,8 +107,20 @@ class UsageRoutesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-1", "1.5", "\"1\"", "9223372036854775808", "1000000001", "true", "null", "1e3",
-            "[1]", "{}"})
+    @ValueSource(
+            strings = {
+                "0",
+                "-1",
+                "1.5",
+                "\"1\"",
+                "9223372036854775808",
+                "1000000001",
+                "true",
+                "null",
+                "1e3",
+                "[1]",
+                "{}"
+            })
     void invalidAmountsAre400(String amount) {
         Http.Response r = use("{\"meter\":\"api_calls\",\"amount\":" + amount + "}", "k-" + amount.hashCode());
         assertThat(r.status()).as(r.body()).isEqualTo(400);
@@ -120,7 +134,8 @@ class UsageRoutesIT {
         assertThat(use("{\"meter\":\"api_calls\",\"amount\":1}", null).errorCode())
                 .isEqualTo("invalid_idempotency_key");
         assertThat(use("{\"meter\":\"nope\",\"amount\":1}", "k").errorCode()).isEqualTo("unknown_meter");
-        assertThat(use("{\"meter\":\"api_calls\",\"amount\":1,\"userId\":\"someone_else\"}", "k").errorCode())
+        assertThat(use("{\"meter\":\"api_calls\",\"amount\":1,\"userId\":\"someone_else\"}", "k")
+                        .errorCode())
                 .isEqualTo("unknown_field");
     }
 

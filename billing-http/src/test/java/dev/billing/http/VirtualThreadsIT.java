@@ -1,20 +1,19 @@
 package dev.billing.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.billing.testkit.Await;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link ApiSettings#virtualThreads()}: which threads serve requests, as the access log (written on the request's
@@ -49,7 +48,10 @@ class VirtualThreadsIT {
     /** The thread names of the access lines of one catalog request and one subscription request. */
     private List<String> servedBy(TestApi api) {
         assertThat(api.http.get("/stripe/products", null).status()).isEqualTo(401);
-        assertThat(api.http.post("/stripe/subscriptions/sub_none/cancel", null, "{}").status()).isEqualTo(401);
+        assertThat(api.http
+                        .post("/stripe/subscriptions/sub_none/cancel", null, "{}")
+                        .status())
+                .isEqualTo(401);
         Await.until("both access lines are written", () -> lines().size() >= 2);
         List<String> threads = new ArrayList<>();
         for (ILoggingEvent line : lines()) {
@@ -59,7 +61,8 @@ class VirtualThreadsIT {
     }
 
     private static void assertServedBy(List<String> lines, String thread) {
-        assertThat(lines).extracting(line -> line.split(" ")[0])
+        assertThat(lines)
+                .extracting(line -> line.split(" ")[0])
                 .containsExactlyInAnyOrder("/stripe/products", "/stripe/subscriptions/sub_none/cancel");
         assertThat(lines).allMatch(line -> line.matches("\\S+ " + thread), "served by " + thread);
     }
@@ -80,7 +83,8 @@ class VirtualThreadsIT {
     @Test
     void virtualThreadsServeRequestsFromJava21AndAreRefusedBefore() {
         if (!SUPPORTED) {
-            assertThatThrownBy(() -> start(true)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> start(true))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessage("ApiSettings.virtualThreads needs Java 21 or later; this JVM is Java "
                             + Runtime.version().feature() + " (run on a newer JDK, or leave virtual threads off)");
             return;

@@ -1,18 +1,16 @@
 package dev.billing.http;
 
-import dev.billing.testkit.http.Http;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
+import dev.billing.testkit.http.Http;
+import java.net.http.HttpRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.net.http.HttpRequest;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code POST /webhooks/stripe} on the fake verifier: rejections store nothing, size limits apply before the
@@ -33,7 +31,9 @@ class WebhookRouteIT {
     }
 
     Http.Response deliver(byte[] body, String signature) {
-        HttpRequest.Builder b = api.http.request("/webhooks/stripe").header("Content-Type", "application/json")
+        HttpRequest.Builder b = api.http
+                .request("/webhooks/stripe")
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (signature != null) {
             b.header("Stripe-Signature", signature);
@@ -47,7 +47,9 @@ class WebhookRouteIT {
 
     @Test
     void signedEventIsRecordedOnceAndDuplicatesAreAcknowledged() {
-        StripeEvent event = Builders.anEvent().withType("customer.discount.created").forObject("discount", "di_1")
+        StripeEvent event = Builders.anEvent()
+                .withType("customer.discount.created")
+                .forObject("discount", "di_1")
                 .build();
         FakeWebhookVerifier.Delivery d = signed(event);
         Http.Response first = deliver(d.body(), d.signature());
@@ -70,7 +72,9 @@ class WebhookRouteIT {
             assertThat(r.status()).as(r.body()).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("invalid_webhook");
         }
-        assertThat(api.harness.stores().inbox().countByStatus().values().stream().mapToLong(Long::longValue).sum())
+        assertThat(api.harness.stores().inbox().countByStatus().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
                 .isZero();
         // no store is touched on the way to a rejection: with the store down it is still a 400, not a 503
         api.harness.stores().storeSwitch().down();
@@ -83,7 +87,9 @@ class WebhookRouteIT {
     @Test
     void aLegitimate300KbEventPassesAndAnOversizedOneIs413BeforeVerification() {
         String pad = "x".repeat(300_000);
-        StripeEvent big = Builders.anEvent().withPayload("{\"id\":\"evt_big\",\"pad\":\"" + pad + "\"}").build();
+        StripeEvent big = Builders.anEvent()
+                .withPayload("{\"id\":\"evt_big\",\"pad\":\"" + pad + "\"}")
+                .build();
         FakeWebhookVerifier.Delivery d = signed(big);
         Http.Response ok = deliver(d.body(), d.signature());
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
@@ -94,7 +100,9 @@ class WebhookRouteIT {
 
     @Test
     void adminsListAndReplayInboxEvents() {
-        StripeEvent event = Builders.anEvent().withType("customer.discount.created").forObject("discount", "di_2")
+        StripeEvent event = Builders.anEvent()
+                .withType("customer.discount.created")
+                .forObject("discount", "di_2")
                 .build();
         FakeWebhookVerifier.Delivery d = signed(event);
         assertThat(deliver(d.body(), d.signature()).status()).isEqualTo(200);
@@ -102,11 +110,13 @@ class WebhookRouteIT {
         assertThat(list.json().path("data").get(0).path("id").asText()).isEqualTo(event.id());
         assertThat(list.json().path("data").get(0).path("status").asText()).isEqualTo("ignored");
         assertThat(list.json().path("counts").path("ignored").asLong()).isEqualTo(1);
-        Http.Response replayed = api.http.post("/admin/webhook-events/" + event.id() + "/replay",
-                TestApi.ADMIN_TOKEN, null);
+        Http.Response replayed =
+                api.http.post("/admin/webhook-events/" + event.id() + "/replay", TestApi.ADMIN_TOKEN, null);
         assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
         assertThat(replayed.json().path("status").asText()).isEqualTo("ignored");
-        assertThat(api.http.post("/admin/webhook-events/evt_unknown/replay", TestApi.ADMIN_TOKEN, null).errorCode())
+        assertThat(api.http
+                        .post("/admin/webhook-events/evt_unknown/replay", TestApi.ADMIN_TOKEN, null)
+                        .errorCode())
                 .isEqualTo("event_not_found");
     }
 
@@ -128,7 +138,9 @@ class WebhookRouteIT {
         // Started, the core records each event leased and processes it on its own threads; without a permit the
         // answer waits for that.
         api = TestApi.startedWithoutPermits();
-        StripeEvent event = Builders.anEvent().withType("customer.discount.created").forObject("discount", "di_9")
+        StripeEvent event = Builders.anEvent()
+                .withType("customer.discount.created")
+                .forObject("discount", "di_9")
                 .build();
         FakeWebhookVerifier.Delivery d = signed(event);
         Http.Response first = deliver(d.body(), d.signature());

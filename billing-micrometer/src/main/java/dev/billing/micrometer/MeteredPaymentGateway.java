@@ -5,34 +5,33 @@ import dev.billing.core.error.GatewayOutcomeUnknownException;
 import dev.billing.core.error.GatewayRateLimitedException;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.GatewayUnavailableException;
-import dev.billing.core.model.subscription.CheckoutRequest;
-import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerRecord;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.PaymentMethod;
-import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.catalog.Plan;
-import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.catalog.Price;
 import dev.billing.core.model.catalog.PriceQuery;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.core.model.catalog.PromotionCode;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.PaymentMethod;
+import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
 import dev.billing.core.model.payment.SetupIntent;
-import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.subscription.CheckoutRequest;
+import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UserId;
+import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.port.PaymentGateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -67,8 +66,10 @@ public final class MeteredPaymentGateway implements PaymentGateway {
             outcome = outcome(e);
             throw e;
         } finally {
-            Timer.builder(METRIC).description("Stripe API calls by operation and outcome")
-                    .tags("operation", operation, "outcome", outcome).register(registry)
+            Timer.builder(METRIC)
+                    .description("Stripe API calls by operation and outcome")
+                    .tags("operation", operation, "outcome", outcome)
+                    .register(registry)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
@@ -168,8 +169,8 @@ public final class MeteredPaymentGateway implements PaymentGateway {
 
     @Override
     public Subscription cancelSubscription(String subscriptionId, boolean atPeriodEnd, String idempotencyKey) {
-        return timed("cancel_subscription", () -> delegate.cancelSubscription(subscriptionId, atPeriodEnd,
-                idempotencyKey));
+        return timed(
+                "cancel_subscription", () -> delegate.cancelSubscription(subscriptionId, atPeriodEnd, idempotencyKey));
     }
 
     @Override
@@ -178,17 +179,19 @@ public final class MeteredPaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
-                                                   String idempotencyKey) {
-        return timed("change_subscription_quantity", () -> delegate.changeSubscriptionQuantity(subscriptionId,
-                quantity, proration, idempotencyKey));
+    public Subscription changeSubscriptionQuantity(
+            String subscriptionId, long quantity, ProrationBehavior proration, String idempotencyKey) {
+        return timed(
+                "change_subscription_quantity",
+                () -> delegate.changeSubscriptionQuantity(subscriptionId, quantity, proration, idempotencyKey));
     }
 
     @Override
-    public Subscription changeSubscriptionPlan(String subscriptionId, Plan plan, ProrationBehavior proration,
-                                               String idempotencyKey) {
-        return timed("change_subscription_plan", () -> delegate.changeSubscriptionPlan(subscriptionId, plan,
-                proration, idempotencyKey));
+    public Subscription changeSubscriptionPlan(
+            String subscriptionId, Plan plan, ProrationBehavior proration, String idempotencyKey) {
+        return timed(
+                "change_subscription_plan",
+                () -> delegate.changeSubscriptionPlan(subscriptionId, plan, proration, idempotencyKey));
     }
 
     @Override
@@ -198,15 +201,17 @@ public final class MeteredPaymentGateway implements PaymentGateway {
 
     @Override
     public Subscription applyPromotionCode(String subscriptionId, String promotionCodeId, String idempotencyKey) {
-        return timed("apply_promotion_code", () -> delegate.applyPromotionCode(subscriptionId, promotionCodeId,
-                idempotencyKey));
+        return timed(
+                "apply_promotion_code",
+                () -> delegate.applyPromotionCode(subscriptionId, promotionCodeId, idempotencyKey));
     }
 
     @Override
-    public Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
-                                                String idempotencyKey) {
-        return timed("change_subscription_price", () -> delegate.changeSubscriptionPrice(subscriptionId, newPriceId,
-                proration, idempotencyKey));
+    public Subscription changeSubscriptionPrice(
+            String subscriptionId, String newPriceId, ProrationBehavior proration, String idempotencyKey) {
+        return timed(
+                "change_subscription_price",
+                () -> delegate.changeSubscriptionPrice(subscriptionId, newPriceId, proration, idempotencyKey));
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.port.BillingStores;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -26,6 +25,7 @@ public final class StoreGauges {
     private boolean fresh;
     /** Null while the store cannot be read. */
     private Map<InboxStatus, Long> counts;
+
     private double pending = Double.NaN;
 
     private StoreGauges(BillingStores stores, Duration ttl) {
@@ -38,11 +38,15 @@ public final class StoreGauges {
         StoreGauges gauges = new StoreGauges(stores, ttl);
         for (InboxStatus status : InboxStatus.values()) {
             Gauge.builder("billing.webhook.inbox", gauges, g -> g.count(status))
-                    .description("Webhook inbox entries by status").tag("status", status.wireName())
-                    .strongReference(true).register(registry);
+                    .description("Webhook inbox entries by status")
+                    .tag("status", status.wireName())
+                    .strongReference(true)
+                    .register(registry);
         }
         Gauge.builder("billing.meter.reports.pending", gauges, StoreGauges::pendingReports)
-                .description("Meter reports not yet accepted by Stripe").strongReference(true).register(registry);
+                .description("Meter reports not yet accepted by Stripe")
+                .strongReference(true)
+                .register(registry);
         return gauges;
     }
 
@@ -70,7 +74,10 @@ public final class StoreGauges {
             counts = new EnumMap<>(stores.inbox().countByStatus());
         } catch (RuntimeException e) {
             counts = null;
-            LOG.log(System.Logger.Level.DEBUG, "Inbox counts unavailable: {0}", e.getClass().getSimpleName());
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "Inbox counts unavailable: {0}",
+                    e.getClass().getSimpleName());
         }
         try {
             pending = stores.usage().pendingReports();

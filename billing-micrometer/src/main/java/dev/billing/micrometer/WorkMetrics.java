@@ -3,7 +3,6 @@ package dev.billing.micrometer;
 import dev.billing.core.port.WorkObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,11 +22,14 @@ public final class WorkMetrics implements WorkObserver {
 
     public WorkMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.processed = Counter.builder("billing.worker.events").description("Inbox events claimed by the worker")
+        this.processed = Counter.builder("billing.worker.events")
+                .description("Inbox events claimed by the worker")
                 .register(registry);
         this.reported = Counter.builder("billing.worker.meter.reports")
-                .description("Meter reports Stripe accepted").register(registry);
-        this.failures = Counter.builder("billing.worker.failures").description("Worker runs that failed")
+                .description("Meter reports Stripe accepted")
+                .register(registry);
+        this.failures = Counter.builder("billing.worker.failures")
+                .description("Worker runs that failed")
                 .register(registry);
         // Registered at zero, so that an alert on any increase has a series to watch from the start.
         duplicateCounter("cancel");
@@ -35,9 +37,12 @@ public final class WorkMetrics implements WorkObserver {
     }
 
     private Counter duplicateCounter(String handling) {
-        return duplicates.computeIfAbsent(handling, h -> Counter.builder("billing.subscriptions.duplicates")
-                .description("Parties found holding a second live subscription").tag("handling", h)
-                .register(registry));
+        return duplicates.computeIfAbsent(
+                handling,
+                h -> Counter.builder("billing.subscriptions.duplicates")
+                        .description("Parties found holding a second live subscription")
+                        .tag("handling", h)
+                        .register(registry));
     }
 
     @Override

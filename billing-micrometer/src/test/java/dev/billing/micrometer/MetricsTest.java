@@ -1,5 +1,9 @@
 package dev.billing.micrometer;
 
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.error.GatewayRateLimitedException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.event.InboxStatus;
@@ -8,14 +12,9 @@ import dev.billing.testkit.MutableClock;
 import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
-
-import static dev.billing.testkit.Builders.anEvent;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The three meters on a plain registry: store gauges (also after a GC), work counters, Stripe call timers. */
 class MetricsTest {
@@ -28,13 +27,27 @@ class MetricsTest {
         StoreGauges.register(stores.stores(), registry, Duration.ZERO);
         System.gc(); // the registry holds gauges weakly unless told otherwise
 
-        assertThat(registry.get("billing.webhook.inbox").tag("status", "pending").gauge().value()).isEqualTo(1);
-        assertThat(registry.get("billing.webhook.inbox").tag("status", "processed").gauge().value()).isZero();
-        assertThat(registry.get("billing.meter.reports.pending").gauge().value()).isZero();
+        assertThat(registry.get("billing.webhook.inbox")
+                        .tag("status", "pending")
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
+        assertThat(registry.get("billing.webhook.inbox")
+                        .tag("status", "processed")
+                        .gauge()
+                        .value())
+                .isZero();
+        assertThat(registry.get("billing.meter.reports.pending").gauge().value())
+                .isZero();
 
         stores.storeSwitch().down();
-        assertThat(registry.get("billing.webhook.inbox").tag("status", "pending").gauge().value()).isNaN();
-        assertThat(InboxStatus.values()).hasSize(registry.find("billing.webhook.inbox").gauges().size());
+        assertThat(registry.get("billing.webhook.inbox")
+                        .tag("status", "pending")
+                        .gauge()
+                        .value())
+                .isNaN();
+        assertThat(InboxStatus.values())
+                .hasSize(registry.find("billing.webhook.inbox").gauges().size());
     }
 
     @Test
@@ -46,22 +59,32 @@ class MetricsTest {
         work.runFailed("inbox", new IllegalStateException("x"));
 
         assertThat(registry.get("billing.worker.events").counter().count()).isEqualTo(3);
-        assertThat(registry.get("billing.worker.meter.reports").counter().count()).isEqualTo(2);
+        assertThat(registry.get("billing.worker.meter.reports").counter().count())
+                .isEqualTo(2);
         assertThat(registry.get("billing.worker.failures").counter().count()).isEqualTo(1);
     }
 
     @Test
     void duplicateSubscriptionsAreCountedByHandlingFromZero() {
         WorkMetrics work = new WorkMetrics(registry);
-        assertThat(registry.get("billing.subscriptions.duplicates").tag("handling", "flag").counter().count())
+        assertThat(registry.get("billing.subscriptions.duplicates")
+                        .tag("handling", "flag")
+                        .counter()
+                        .count())
                 .isZero();
 
         work.duplicateSubscription("cancel");
         work.duplicateSubscription("cancel");
 
-        assertThat(registry.get("billing.subscriptions.duplicates").tag("handling", "cancel").counter().count())
+        assertThat(registry.get("billing.subscriptions.duplicates")
+                        .tag("handling", "cancel")
+                        .counter()
+                        .count())
                 .isEqualTo(2);
-        assertThat(registry.get("billing.subscriptions.duplicates").tag("handling", "flag").counter().count())
+        assertThat(registry.get("billing.subscriptions.duplicates")
+                        .tag("handling", "flag")
+                        .counter()
+                        .count())
                 .isZero();
     }
 
@@ -75,9 +98,17 @@ class MetricsTest {
         assertThatThrownBy(() -> gateway.getCustomer(CustomerId.of("cus_1")))
                 .isInstanceOf(GatewayRateLimitedException.class);
 
-        assertThat(registry.get(MeteredPaymentGateway.METRIC).tag("operation", "get_subscription")
-                .tag("outcome", "ok").timer().count()).isEqualTo(1);
-        assertThat(registry.get(MeteredPaymentGateway.METRIC).tag("operation", "get_customer")
-                .tag("outcome", "rate_limited").timer().count()).isEqualTo(1);
+        assertThat(registry.get(MeteredPaymentGateway.METRIC)
+                        .tag("operation", "get_subscription")
+                        .tag("outcome", "ok")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get(MeteredPaymentGateway.METRIC)
+                        .tag("operation", "get_customer")
+                        .tag("outcome", "rate_limited")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
     }
 }

@@ -4,8 +4,7 @@ import dev.billing.testkit.fake.InMemoryBillingStores;
 
 /** Planted for the architecture test: metrics code reaching into the test kit. Not production code. */
 final class PlantedRegistryChoice {
-    private PlantedRegistryChoice() {
-    }
+    private PlantedRegistryChoice() {}
 
     static Object stores() {
         return InMemoryBillingStores.create();

@@ -3,7 +3,6 @@ package dev.billing.plans;
 import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.catalog.MeteredPrice;
 import dev.billing.core.model.catalog.PlanCatalog;
-
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,8 +26,7 @@ final class MeteredPricesYaml {
     /** Metered price id -> where it was first listed, its interval and its meter (shared by tiers alike). */
     private final Map<String, Use> uses = new HashMap<>();
 
-    private record Use(String where, BillingInterval interval, String meter) {
-    }
+    private record Use(String where, BillingInterval interval, String meter) {}
 
     MeteredPricesYaml(PlanCatalogYaml yaml, PricesYaml prices, MetersYaml meters) {
         this.yaml = yaml;
@@ -46,7 +44,8 @@ final class MeteredPricesYaml {
         for (Map.Entry<?, ?> entry : byInterval.entrySet()) {
             String path = where + "." + entry.getKey();
             BillingInterval interval = BillingInterval.parse(String.valueOf(entry.getKey()))
-                    .filter(i -> i == BillingInterval.MONTH || i == BillingInterval.YEAR).orElse(null);
+                    .filter(i -> i == BillingInterval.MONTH || i == BillingInterval.YEAR)
+                    .orElse(null);
             if (interval == null) {
                 yaml.problems.add(path + ": unknown interval (month or year)");
                 continue;
@@ -71,8 +70,8 @@ final class MeteredPricesYaml {
         }
     }
 
-    private MeteredPrice entry(String tier, Object element, String where, BillingInterval interval,
-                               Set<String> metersSeen) {
+    private MeteredPrice entry(
+            String tier, Object element, String where, BillingInterval interval, Set<String> metersSeen) {
         if (!(element instanceof Map<?, ?> entry)) {
             yaml.problems.add(where + ": must be a mapping with meter and priceId, or meter, amount and currency");
             return null;
@@ -91,8 +90,9 @@ final class MeteredPricesYaml {
             String place = meters.places.get(meter);
             if (place == null) {
                 yaml.problems.add(where + ".meter: meter '" + meter + "' is not defined under meters"
-                        + (meters.places.isEmpty() ? " (there is no meters list)"
-                        : " (defined: " + String.join(", ", new TreeSet<>(meters.places.keySet())) + ")"));
+                        + (meters.places.isEmpty()
+                                ? " (there is no meters list)"
+                                : " (defined: " + String.join(", ", new TreeSet<>(meters.places.keySet())) + ")"));
                 ok = false;
             } else if (!meters.reporting.containsKey(meter)) {
                 yaml.problems.add(where + ".meter: meter '" + meter + "' has no stripeEventName, so Stripe never "
@@ -111,8 +111,13 @@ final class MeteredPricesYaml {
             amount.put("currency", entry.get("currency"));
             if (ok) {
                 // Its own lookup key per tier, meter and interval: never shared, so none of the id checks apply.
-                priceId = prices.managed(amount, where, PlanFile.meteredLookupKey(tier, meter, interval),
-                        PlanFile.tierProductId(tier), PlanFile.tierProductName(tier), interval.stripeName(),
+                priceId = prices.managed(
+                        amount,
+                        where,
+                        PlanFile.meteredLookupKey(tier, meter, interval),
+                        PlanFile.tierProductId(tier),
+                        PlanFile.tierProductName(tier),
+                        interval.stripeName(),
                         meters.reporting.get(meter));
             } else {
                 prices.checkAmount(amount, where);
@@ -140,7 +145,8 @@ final class MeteredPricesYaml {
             return true;
         }
         if (first.interval() != interval) {
-            yaml.problems.add(where + ": " + priceId + " is listed under " + first.interval().stripeName() + " at "
+            yaml.problems.add(where + ": " + priceId + " is listed under "
+                    + first.interval().stripeName() + " at "
                     + first.where() + " (a Stripe price bills at one interval: give each interval its own metered "
                     + "price)");
             return false;

@@ -3,7 +3,6 @@ package dev.billing.plans;
 import dev.billing.core.model.catalog.MeterDefinition;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.catalog.QuotaPeriod;
-
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -19,11 +18,13 @@ final class MetersYaml {
     static final Pattern METER_NAME = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
     /** Stripe's meter event names: letters, digits and a few separators. */
     static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+
     static final Set<String> METER_KEYS = Set.of("name", "stripeEventName", "shared", "period", "timeZone");
 
     private final PlanCatalogYaml yaml;
     /** Meter name -> its place in the file ({@code meters[0]}), and the event name it reports to Stripe under. */
     final Map<String, String> places = new HashMap<>();
+
     final Map<String, String> reporting = new HashMap<>();
 
     MetersYaml(PlanCatalogYaml yaml) {
@@ -117,8 +118,8 @@ final class MetersYaml {
         try {
             return ZoneId.of(text);
         } catch (DateTimeException e) {
-            yaml.problems.add(where + ": '" + text + "' is not a time zone (an IANA name such as Europe/Berlin, or "
-                    + "UTC)");
+            yaml.problems.add(
+                    where + ": '" + text + "' is not a time zone (an IANA name such as Europe/Berlin, or " + "UTC)");
             return null;
         }
     }

@@ -1,13 +1,8 @@
 package dev.billing.plans;
 
-import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.catalog.CatalogItem;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.catalog.Tier;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -19,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +21,9 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Reads the plan catalog YAML (format: {@code docs/PLANS.md}; the sample is {@code sample-plans.yaml}): tiers with
@@ -59,8 +56,15 @@ public final class PlanCatalogYaml {
     private static final Pattern TIER_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final Pattern ITEM_KEY = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
     private static final Set<String> TOP_KEYS = Set.of("tiers", "items", "meters", "promotions");
-    private static final Set<String> TIER_KEYS = Set.of("rank", "features", "quotas", "trialDays",
-            "purchaseDiscountPercent", "prices", "perSeat", MeteredPricesYaml.KEY);
+    private static final Set<String> TIER_KEYS = Set.of(
+            "rank",
+            "features",
+            "quotas",
+            "trialDays",
+            "purchaseDiscountPercent",
+            "prices",
+            "perSeat",
+            MeteredPricesYaml.KEY);
     private static final Set<String> ITEM_KEYS = Set.of("key", "name", "priceId", "amount", "currency", "guests");
     private static final String UNLIMITED = "unlimited";
 
@@ -117,8 +121,8 @@ public final class PlanCatalogYaml {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InvalidCatalogException(List.of("plan catalog " + file + " cannot be read: "
-                    + e.getClass().getSimpleName()));
+            throw new InvalidCatalogException(List.of(
+                    "plan catalog " + file + " cannot be read: " + e.getClass().getSimpleName()));
         }
         return readText(text, variables, file.toString());
     }
@@ -134,8 +138,8 @@ public final class PlanCatalogYaml {
         return new PlanFile(yaml, variables, source, reader.checked, reader.prices.managed);
     }
 
-    static PlanCatalogYaml parse(String yaml, Map<String, String> variables, String source,
-                                 Function<String, Optional<String>> resolver) {
+    static PlanCatalogYaml parse(
+            String yaml, Map<String, String> variables, String source, Function<String, Optional<String>> resolver) {
         PlanCatalogYaml reader = new PlanCatalogYaml(variables, source, resolver);
         reader.checked = reader.read(yaml);
         return reader;
@@ -240,8 +244,8 @@ public final class PlanCatalogYaml {
             Set<String> features = features(tier.get("features"), where + ".features");
             Map<String, Long> quotas = quotas(tier.get("quotas"), where + ".quotas", meters);
             Integer trial = wholeNumber(tier.get("trialDays"), where + ".trialDays", 0, MAX_TRIAL_DAYS, false);
-            Integer discount = wholeNumber(tier.get("purchaseDiscountPercent"), where + ".purchaseDiscountPercent",
-                    0, 100, false);
+            Integer discount =
+                    wholeNumber(tier.get("purchaseDiscountPercent"), where + ".purchaseDiscountPercent", 0, 100, false);
             boolean free = rank != null && rank == 0;
             Boolean perSeat = flag(tier.get("perSeat"), where + ".perSeat");
             if (free && Boolean.TRUE.equals(perSeat)) {
@@ -250,10 +254,11 @@ public final class PlanCatalogYaml {
             if (rank != null) {
                 String other = ranks.putIfAbsent(rank, where);
                 if (other != null) {
-                    problems.add(where + ".rank: " + (free
-                            ? "only one tier may have rank 0 (the free tier); " + other + " has it already"
-                            : rank + " is also the rank of " + other + " (ranks order the tiers: each must be "
-                            + "unique)"));
+                    problems.add(where + ".rank: "
+                            + (free
+                                    ? "only one tier may have rank 0 (the free tier); " + other + " has it already"
+                                    : rank + " is also the rank of " + other + " (ranks order the tiers: each must be "
+                                            + "unique)"));
                     continue;
                 }
             }
@@ -279,8 +284,14 @@ public final class PlanCatalogYaml {
             if (!nameOk || rank == null || features == null || quotas == null) {
                 continue;
             }
-            Tier built = new Tier(name, rank, features, quotas, trial == null ? 0 : trial,
-                    discount == null ? 0 : discount, Boolean.TRUE.equals(perSeat) && !free);
+            Tier built = new Tier(
+                    name,
+                    rank,
+                    features,
+                    quotas,
+                    trial == null ? 0 : trial,
+                    discount == null ? 0 : discount,
+                    Boolean.TRUE.equals(perSeat) && !free);
             if (free) {
                 builder.freeTier(built);
             } else {
@@ -330,8 +341,9 @@ public final class PlanCatalogYaml {
             String path = where + "." + meter;
             if (meters != null && !meters.contains(meter)) {
                 problems.add(path + ": meter '" + meter + "' is not defined under meters"
-                        + (meters.isEmpty() ? " (there is no meters list)" : " (defined: "
-                        + String.join(", ", new TreeSet<>(meters)) + ")"));
+                        + (meters.isEmpty()
+                                ? " (there is no meters list)"
+                                : " (defined: " + String.join(", ", new TreeSet<>(meters)) + ")"));
                 ok = false;
             }
             Object raw = entry.getValue() instanceof String s ? substitute(s, path) : entry.getValue();

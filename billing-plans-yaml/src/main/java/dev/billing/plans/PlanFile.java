@@ -3,7 +3,6 @@ package dev.billing.plans;
 import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.catalog.MeterDefinition;
 import dev.billing.core.model.catalog.PlanCatalog;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,8 +28,12 @@ public final class PlanFile {
     private final PlanCatalog checked;
     private final List<ManagedPrice> managed;
 
-    PlanFile(String yaml, Map<String, String> variables, String source, PlanCatalog checked,
-             List<ManagedPrice> managed) {
+    PlanFile(
+            String yaml,
+            Map<String, String> variables,
+            String source,
+            PlanCatalog checked,
+            List<ManagedPrice> managed) {
         this.yaml = yaml;
         this.variables = Map.copyOf(variables);
         this.source = source;
@@ -49,8 +52,15 @@ public final class PlanFile {
      * @param meterEventName for a metered price ({@code amount} per unit of usage): the {@code stripeEventName} of
      *                  its meter, whose Stripe meter the price is made on; null for a plan's or an item's price
      */
-    public record ManagedPrice(String lookupKey, String productId, String productName, long amount, String currency,
-                               String interval, String where, String meterEventName) {
+    public record ManagedPrice(
+            String lookupKey,
+            String productId,
+            String productName,
+            long amount,
+            String currency,
+            String interval,
+            String where,
+            String meterEventName) {
         public ManagedPrice {
             Objects.requireNonNull(lookupKey, "lookupKey");
             Objects.requireNonNull(productId, "productId");
@@ -63,8 +73,14 @@ public final class PlanFile {
         }
 
         /** A plan's or an item's price (licensed, or one-time). */
-        public ManagedPrice(String lookupKey, String productId, String productName, long amount, String currency,
-                            String interval, String where) {
+        public ManagedPrice(
+                String lookupKey,
+                String productId,
+                String productName,
+                long amount,
+                String currency,
+                String interval,
+                String where) {
             this(lookupKey, productId, productName, amount, currency, interval, where, null);
         }
 
@@ -91,14 +107,19 @@ public final class PlanFile {
 
     /** The meters that report to Stripe Billing Meters. */
     public List<MeterDefinition> stripeMeters() {
-        return checked.meters().values().stream().filter(MeterDefinition::reportsToStripe).toList();
+        return checked.meters().values().stream()
+                .filter(MeterDefinition::reportsToStripe)
+                .toList();
     }
 
     /** The tiers' prices given by id (in the file or its variables), in catalog order. */
     public List<String> tierPriceIds() {
         java.util.Set<String> placeholders = new java.util.HashSet<>();
         managed.forEach(m -> placeholders.add(placeholderId(m.lookupKey())));
-        return checked.plans().stream().map(p -> p.priceId()).filter(id -> !placeholders.contains(id)).toList();
+        return checked.plans().stream()
+                .map(p -> p.priceId())
+                .filter(id -> !placeholders.contains(id))
+                .toList();
     }
 
     /**
@@ -125,8 +146,8 @@ public final class PlanFile {
      */
     public PlanCatalog catalog() {
         if (needsLookup()) {
-            throw new IllegalStateException(source + " gives prices by amount (" + managed.get(0).where()
-                    + "): resolve their lookup keys with catalog(resolver)");
+            throw new IllegalStateException(source + " gives prices by amount ("
+                    + managed.get(0).where() + "): resolve their lookup keys with catalog(resolver)");
         }
         return checked;
     }

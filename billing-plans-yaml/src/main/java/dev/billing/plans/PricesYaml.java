@@ -2,7 +2,6 @@ package dev.billing.plans;
 
 import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.catalog.PlanCatalog;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -33,6 +32,7 @@ final class PricesYaml {
     private final Function<String, Optional<String>> resolver;
     /** Price id -> the path that first used it (plans and items share one namespace). */
     private final Map<String, String> priceOwners = new HashMap<>();
+
     final List<PlanFile.ManagedPrice> managed = new ArrayList<>();
     /** Tier -> the intervals it has a price for. */
     final Map<String, Set<BillingInterval>> intervals = new HashMap<>();
@@ -46,8 +46,8 @@ final class PricesYaml {
         Map<?, ?> prices = Map.of();
         if (value != null) {
             if (!(value instanceof Map<?, ?> m)) {
-                yaml.problems.add(where + ": must be a mapping of month / year to a Stripe price id or "
-                        + "{amount, currency}");
+                yaml.problems.add(
+                        where + ": must be a mapping of month / year to a Stripe price id or " + "{amount, currency}");
                 return;
             }
             prices = m;
@@ -65,8 +65,14 @@ final class PricesYaml {
             String shownAs = path;
             int before = yaml.problems.size();
             if (prices.get(interval.stripeName()) instanceof Map<?, ?> amount) {
-                priceId = managed(amount, path, PlanFile.tierLookupKey(tier, interval), PlanFile.tierProductId(tier),
-                        PlanFile.tierProductName(tier), interval.stripeName(), null);
+                priceId = managed(
+                        amount,
+                        path,
+                        PlanFile.tierLookupKey(tier, interval),
+                        PlanFile.tierProductId(tier),
+                        PlanFile.tierProductName(tier),
+                        interval.stripeName(),
+                        null);
             } else if (prices.containsKey(interval.stripeName())) {
                 priceId = yaml.text(prices.get(interval.stripeName()), path, true);
             } else {
@@ -81,13 +87,15 @@ final class PricesYaml {
             found++;
             if (checkId(priceId, path, shownAs)) {
                 builder.plan(tier, interval, priceId);
-                intervals.computeIfAbsent(tier, t -> EnumSet.noneOf(BillingInterval.class)).add(interval);
+                intervals
+                        .computeIfAbsent(tier, t -> EnumSet.noneOf(BillingInterval.class))
+                        .add(interval);
             }
         }
         if (found == 0 && !broken && required) {
             yaml.problems.add(where + ": a paid tier needs a Stripe price for month or year: set " + where
-                    + ".month / .year (a price id or {amount, currency}), or " + priceVariable(tier,
-                    BillingInterval.MONTH) + " / " + priceVariable(tier, BillingInterval.YEAR));
+                    + ".month / .year (a price id or {amount, currency}), or "
+                    + priceVariable(tier, BillingInterval.MONTH) + " / " + priceVariable(tier, BillingInterval.YEAR));
         }
     }
 
@@ -109,8 +117,8 @@ final class PricesYaml {
         Map<Object, Object> amount = new HashMap<>();
         amount.put("amount", item.get("amount"));
         amount.put("currency", item.get("currency"));
-        String priceId = managed(amount, where, PlanFile.itemLookupKey(key), PlanFile.itemProductId(key), name,
-                null, null);
+        String priceId =
+                managed(amount, where, PlanFile.itemLookupKey(key), PlanFile.itemProductId(key), name, null, null);
         return priceId != null && checkId(priceId, where, where) ? priceId : null;
     }
 
@@ -119,14 +127,27 @@ final class PricesYaml {
      *
      * @param meterEventName the Stripe event name of the meter a metered price bills, else null
      */
-    String managed(Map<?, ?> value, String where, String lookupKey, String productId, String productName,
-                   String interval, String meterEventName) {
+    String managed(
+            Map<?, ?> value,
+            String where,
+            String lookupKey,
+            String productId,
+            String productName,
+            String interval,
+            String meterEventName) {
         Amount amount = checkAmount(value, where);
         if (amount == null) {
             return null;
         }
-        managed.add(new PlanFile.ManagedPrice(lookupKey, productId, productName, amount.amount(), amount.currency(),
-                interval, where, meterEventName));
+        managed.add(new PlanFile.ManagedPrice(
+                lookupKey,
+                productId,
+                productName,
+                amount.amount(),
+                amount.currency(),
+                interval,
+                where,
+                meterEventName));
         if (resolver == null) {
             return PlanFile.placeholderId(lookupKey);
         }
@@ -139,8 +160,7 @@ final class PricesYaml {
         return id.get();
     }
 
-    private record Amount(int amount, String currency) {
-    }
+    private record Amount(int amount, String currency) {}
 
     /** The {@code amount} (0 to {@link #MAX_AMOUNT}) and {@code currency} (lower-cased), or null after a problem. */
     Amount checkAmount(Map<?, ?> value, String where) {

@@ -3,7 +3,6 @@ package dev.billing.plans;
 import dev.billing.core.model.catalog.CatalogPromotion;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.catalog.PromotionCode;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;

@@ -1,14 +1,13 @@
 package dev.billing.plans;
 
-import dev.billing.core.model.catalog.BillingInterval;
-import dev.billing.core.model.catalog.PlanCatalog;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-import java.util.Optional;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.catalog.PlanCatalog;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 class PlanFileTest {
     private static final String BY_AMOUNT = """
@@ -30,11 +29,24 @@ class PlanFileTest {
     void pricesGivenByAmountGetStableLookupKeysAndProducts() {
         PlanFile file = PlanCatalogYaml.readText(BY_AMOUNT, Map.of(), "plans.yaml");
         assertThat(file.needsLookup()).isTrue();
-        assertThat(file.managedPrices()).containsExactly(
-                new PlanFile.ManagedPrice("billing:tier:pro:month", "billing_tier_pro", "Pro", 1900, "usd", "month",
-                        "tiers.pro.prices.month"),
-                new PlanFile.ManagedPrice("billing:item:credits_100", "billing_item_credits_100", "100 credits", 500,
-                        "eur", null, "items[0]"));
+        assertThat(file.managedPrices())
+                .containsExactly(
+                        new PlanFile.ManagedPrice(
+                                "billing:tier:pro:month",
+                                "billing_tier_pro",
+                                "Pro",
+                                1900,
+                                "usd",
+                                "month",
+                                "tiers.pro.prices.month"),
+                        new PlanFile.ManagedPrice(
+                                "billing:item:credits_100",
+                                "billing_item_credits_100",
+                                "100 credits",
+                                500,
+                                "eur",
+                                null,
+                                "items[0]"));
         assertThat(file.stripeMeters()).extracting(m -> m.name()).containsExactly("api_calls");
         assertThat(file.checkedCatalog().plans()).hasSize(2);
     }
@@ -65,11 +77,13 @@ class PlanFileTest {
     @Test
     void theResolverTurnsLookupKeysIntoPriceIds() {
         PlanFile file = PlanCatalogYaml.readText(BY_AMOUNT, Map.of(), "plans.yaml");
-        Map<String, String> stripe = Map.of("billing:tier:pro:month", "price_1Pro", "billing:item:credits_100",
-                "price_1Credits");
+        Map<String, String> stripe =
+                Map.of("billing:tier:pro:month", "price_1Pro", "billing:item:credits_100", "price_1Credits");
         PlanCatalog plans = file.catalog(key -> Optional.ofNullable(stripe.get(key)));
-        assertThat(plans.plan("pro", BillingInterval.MONTH).orElseThrow().priceId()).isEqualTo("price_1Pro");
-        assertThat(plans.plan("pro", BillingInterval.YEAR).orElseThrow().priceId()).isEqualTo("price_pro_yearly");
+        assertThat(plans.plan("pro", BillingInterval.MONTH).orElseThrow().priceId())
+                .isEqualTo("price_1Pro");
+        assertThat(plans.plan("pro", BillingInterval.YEAR).orElseThrow().priceId())
+                .isEqualTo("price_pro_yearly");
         assertThat(plans.items().get(0).priceId()).isEqualTo("price_1Credits");
     }
 
@@ -104,13 +118,14 @@ class PlanFileTest {
                 """;
         assertThatThrownBy(() -> PlanCatalogYaml.readText(yaml, Map.of(), "p.yaml"))
                 .isInstanceOf(PlanCatalogYaml.InvalidCatalogException.class)
-                .satisfies(e -> assertThat(((PlanCatalogYaml.InvalidCatalogException) e).problems()).containsExactly(
-                        "p.yaml: tiers.pro.prices.month.amount: must be a whole number from 0 to 99999999, not -1",
-                        "p.yaml: tiers.pro.prices.month.currency: must be a three-letter ISO currency code (usd, "
-                                + "eur...), not 'dollars'",
-                        "p.yaml: tiers.pro.prices.year.colour: unknown key (expected one of amount, currency)",
-                        "p.yaml: tiers.pro.prices.year.currency: is required",
-                        "p.yaml: items[0]: give priceId or amount + currency, not both"));
+                .satisfies(e -> assertThat(((PlanCatalogYaml.InvalidCatalogException) e).problems())
+                        .containsExactly(
+                                "p.yaml: tiers.pro.prices.month.amount: must be a whole number from 0 to 99999999, not -1",
+                                "p.yaml: tiers.pro.prices.month.currency: must be a three-letter ISO currency code (usd, "
+                                        + "eur...), not 'dollars'",
+                                "p.yaml: tiers.pro.prices.year.colour: unknown key (expected one of amount, currency)",
+                                "p.yaml: tiers.pro.prices.year.currency: is required",
+                                "p.yaml: items[0]: give priceId or amount + currency, not both"));
     }
 
     private static final String METERED_BY_AMOUNT = """
@@ -129,19 +144,33 @@ class PlanFileTest {
     @Test
     void aMeteredPriceByAmountIsManagedOnTheTiersProductUnderItsOwnLookupKey() {
         PlanFile file = PlanCatalogYaml.readText(METERED_BY_AMOUNT, Map.of(), "plans.yaml");
-        assertThat(file.managedPrices()).containsExactly(
-                new PlanFile.ManagedPrice("billing:tier:pro:year", "billing_tier_pro", "Pro", 19000, "usd", "year",
-                        "tiers.pro.prices.year"),
-                new PlanFile.ManagedPrice("billing:metered:pro:api_calls:month", "billing_tier_pro", "Pro", 1, "usd",
-                        "month", "tiers.pro.meteredPrices.month[0]", "api_call_events"));
+        assertThat(file.managedPrices())
+                .containsExactly(
+                        new PlanFile.ManagedPrice(
+                                "billing:tier:pro:year",
+                                "billing_tier_pro",
+                                "Pro",
+                                19000,
+                                "usd",
+                                "year",
+                                "tiers.pro.prices.year"),
+                        new PlanFile.ManagedPrice(
+                                "billing:metered:pro:api_calls:month",
+                                "billing_tier_pro",
+                                "Pro",
+                                1,
+                                "usd",
+                                "month",
+                                "tiers.pro.meteredPrices.month[0]",
+                                "api_call_events"));
         assertThat(file.managedPrices().get(1).metered()).isTrue();
         assertThat(file.managedPrices().get(0).metered()).isFalse();
         // the placeholder is not a price given by id: stripe apply may archive what it stands for
         assertThat(file.priceIdsGivenById()).containsExactly("price_pro_monthly", "price_calls_yearly");
         assertThat(file.tierPriceIds()).containsExactly("price_pro_monthly");
 
-        Map<String, String> stripe = Map.of("billing:tier:pro:year", "price_1ProYear",
-                "billing:metered:pro:api_calls:month", "price_1Calls");
+        Map<String, String> stripe = Map.of(
+                "billing:tier:pro:year", "price_1ProYear", "billing:metered:pro:api_calls:month", "price_1Calls");
         PlanCatalog plans = file.catalog(key -> Optional.ofNullable(stripe.get(key)));
         assertThat(plans.plan("pro", BillingInterval.MONTH).orElseThrow().meteredPriceIds())
                 .containsExactly("price_1Calls");
@@ -186,10 +215,16 @@ class PlanFileTest {
             assertThat(p.lookupKey().length()).isLessThanOrEqualTo(200);
         });
         // meter names that differ only in '.' and '_' still get two placeholders (the core refuses one price twice)
-        String both = yaml.replace("[{meter: " + meter + ", amount: 1, currency: usd}]",
+        String both = yaml.replace(
+                "[{meter: " + meter + ", amount: 1, currency: usd}]",
                 "[{meter: a.b, amount: 1, currency: usd}, {meter: a_b, amount: 2, currency: usd}]");
-        assertThat(PlanCatalogYaml.readText(both, Map.of(), "plans.yaml").checkedCatalog()
-                .plan(tier, BillingInterval.MONTH).orElseThrow().meteredPriceIds()).doesNotHaveDuplicates().hasSize(2);
+        assertThat(PlanCatalogYaml.readText(both, Map.of(), "plans.yaml")
+                        .checkedCatalog()
+                        .plan(tier, BillingInterval.MONTH)
+                        .orElseThrow()
+                        .meteredPriceIds())
+                .doesNotHaveDuplicates()
+                .hasSize(2);
     }
 
     @Test
@@ -211,16 +246,17 @@ class PlanFileTest {
                 """;
         assertThatThrownBy(() -> PlanCatalogYaml.readText(yaml, Map.of(), "p.yaml"))
                 .isInstanceOf(PlanCatalogYaml.InvalidCatalogException.class)
-                .satisfies(e -> assertThat(((PlanCatalogYaml.InvalidCatalogException) e).problems()).containsExactly(
-                        "p.yaml: tiers.pro.meteredPrices.month[0]: give priceId or amount + currency, not both",
-                        "p.yaml: tiers.pro.meteredPrices.month[1].amount: must be a whole number from 0 to 99999999, "
-                                + "not 100000000",
-                        "p.yaml: tiers.pro.meteredPrices.month[1].currency: must be a three-letter ISO currency code "
-                                + "(usd, eur...), not 'dollars'",
-                        "p.yaml: tiers.pro.meteredPrices.year[0].meter: meter 'nope' is not defined under meters "
-                                + "(defined: api_calls, storage)",
-                        "p.yaml: tiers.pro.meteredPrices.year[0].amount: must be a whole number from 0 to 99999999, "
-                                + "not -1",
-                        "p.yaml: tiers.pro.meteredPrices.year[0].currency: is required"));
+                .satisfies(e -> assertThat(((PlanCatalogYaml.InvalidCatalogException) e).problems())
+                        .containsExactly(
+                                "p.yaml: tiers.pro.meteredPrices.month[0]: give priceId or amount + currency, not both",
+                                "p.yaml: tiers.pro.meteredPrices.month[1].amount: must be a whole number from 0 to 99999999, "
+                                        + "not 100000000",
+                                "p.yaml: tiers.pro.meteredPrices.month[1].currency: must be a three-letter ISO currency code "
+                                        + "(usd, eur...), not 'dollars'",
+                                "p.yaml: tiers.pro.meteredPrices.year[0].meter: meter 'nope' is not defined under meters "
+                                        + "(defined: api_calls, storage)",
+                                "p.yaml: tiers.pro.meteredPrices.year[0].amount: must be a whole number from 0 to 99999999, "
+                                        + "not -1",
+                                "p.yaml: tiers.pro.meteredPrices.year[0].currency: is required"));
     }
 }

@@ -1,5 +1,10 @@
 package dev.billing.plans;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
@@ -9,25 +14,27 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The plan YAML reader is a leaf: the core's model and SnakeYAML, one public type. */
 class PlansArchitectureTest {
     /** The core's model and SnakeYAML: no other module of ours, no logging library. */
-    static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..",
-            "dev.billing.core.model..", "dev.billing.plans..", "org.yaml.snakeyaml..");
+    static final ArchRule DEPENDENCIES = classes()
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", "dev.billing.core.model..", "dev.billing.plans..", "org.yaml.snakeyaml..");
     /** The placeholders' values are a map the host passes: reading the environment is the host's job. */
-    static final ArchRule NO_ENVIRONMENT = noClasses().should().callMethod(System.class, "getenv")
-            .orShould().callMethod(System.class, "getenv", String.class)
+    static final ArchRule NO_ENVIRONMENT = noClasses()
+            .should()
+            .callMethod(System.class, "getenv")
+            .orShould()
+            .callMethod(System.class, "getenv", String.class)
             .because("hosts pass the plan file's variables; the server and the Spring starter pass the environment");
+
     private static JavaClasses plans;
 
     @BeforeAll
     static void importPlans() {
-        plans = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        plans = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.billing.plans");
     }
 
@@ -39,7 +46,8 @@ class PlansArchitectureTest {
     @Test
     void aPlantedForbiddenDependencyFails() {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedStoreUse.class);
-        assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> DEPENDENCIES.check(planted))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedStoreUse.class.getName());
     }
 
@@ -51,16 +59,21 @@ class PlansArchitectureTest {
     @Test
     void aPlantedEnvironmentReadFails() {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedEnvironmentRead.class);
-        assertThatThrownBy(() -> NO_ENVIRONMENT.check(planted)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> NO_ENVIRONMENT.check(planted))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".proPrice()")
                 .hasMessageContaining(PlantedEnvironmentRead.class.getName() + ".everything()");
     }
 
     @Test
     void onlyTheReaderAndItsResultArePublic() {
-        assertThat(plans.stream().filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC)).map(JavaClass::getName))
-                .containsExactlyInAnyOrder(PlanCatalogYaml.class.getName(),
-                        PlanCatalogYaml.InvalidCatalogException.class.getName(), PlanFile.class.getName(),
+        assertThat(plans.stream()
+                        .filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC))
+                        .map(JavaClass::getName))
+                .containsExactlyInAnyOrder(
+                        PlanCatalogYaml.class.getName(),
+                        PlanCatalogYaml.InvalidCatalogException.class.getName(),
+                        PlanFile.class.getName(),
                         PlanFile.ManagedPrice.class.getName());
     }
 }

@@ -11,16 +11,14 @@ import dev.billing.stripe.StripePaymentGateway;
 import dev.billing.stripe.StripeWebhookVerifier;
 import dev.billing.supabase.SupabaseBillingStores;
 import dev.billing.supabase.SupabaseSql;
-import org.postgresql.ds.PGSimpleDataSource;
-
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** The one place that constructs adapters (Postgres, Supabase, Stripe) for serve and local mode. */
 final class Adapters {
-    private Adapters() {
-    }
+    private Adapters() {}
 
     /** Stores on a pool of their own (closed with the stores), migrated first. */
     static BillingStores postgres(String databaseUrl) {

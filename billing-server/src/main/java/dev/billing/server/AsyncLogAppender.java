@@ -1,8 +1,7 @@
 package dev.billing.server;
 
-import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
-
 import java.time.Duration;
+import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
 
 /**
  * logstash-logback-encoder's ring-buffer appender (logback.xml): callers publish their lines, one thread hands them to

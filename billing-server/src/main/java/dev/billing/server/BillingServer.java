@@ -26,14 +26,13 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: wires the ports (whichever adapters the caller chose) into {@link Billing}, decorates the
@@ -60,28 +59,95 @@ public final class BillingServer implements AutoCloseable {
      * Everything the server runs on. {@code clock} is billing time; {@code workClock} times the inbox's work and the
      * admin sessions ({@link Billing.Builder#workClock}), and differs from it only in local mode.
      */
-    public record Parts(BillingStores stores, PaymentGateway gateway, WebhookVerifier webhooks,
-                        IdentityVerifier identities, PlanCatalog plans, BillingOptions options, ApiSettings api,
-                        Clock clock, String host, int port, LocalTokens localTokens, Duration workerEvery,
-                        Notifier notifier, List<AutoCloseable> resources, OrgOptions orgs,
-                        MembershipWebhookVerifier clerkWebhooks, Clock workClock) {
+    public record Parts(
+            BillingStores stores,
+            PaymentGateway gateway,
+            WebhookVerifier webhooks,
+            IdentityVerifier identities,
+            PlanCatalog plans,
+            BillingOptions options,
+            ApiSettings api,
+            Clock clock,
+            String host,
+            int port,
+            LocalTokens localTokens,
+            Duration workerEvery,
+            Notifier notifier,
+            List<AutoCloseable> resources,
+            OrgOptions orgs,
+            MembershipWebhookVerifier clerkWebhooks,
+            Clock workClock) {
         /** The inbox's work on {@code clock} too (see {@link Billing.Builder#workClock}). */
-        public Parts(BillingStores stores, PaymentGateway gateway, WebhookVerifier webhooks,
-                     IdentityVerifier identities, PlanCatalog plans, BillingOptions options, ApiSettings api,
-                     Clock clock, String host, int port, LocalTokens localTokens, Duration workerEvery,
-                     Notifier notifier, List<AutoCloseable> resources, OrgOptions orgs,
-                     MembershipWebhookVerifier clerkWebhooks) {
-            this(stores, gateway, webhooks, identities, plans, options, api, clock, host, port, localTokens,
-                    workerEvery, notifier, resources, orgs, clerkWebhooks, clock);
+        public Parts(
+                BillingStores stores,
+                PaymentGateway gateway,
+                WebhookVerifier webhooks,
+                IdentityVerifier identities,
+                PlanCatalog plans,
+                BillingOptions options,
+                ApiSettings api,
+                Clock clock,
+                String host,
+                int port,
+                LocalTokens localTokens,
+                Duration workerEvery,
+                Notifier notifier,
+                List<AutoCloseable> resources,
+                OrgOptions orgs,
+                MembershipWebhookVerifier clerkWebhooks) {
+            this(
+                    stores,
+                    gateway,
+                    webhooks,
+                    identities,
+                    plans,
+                    options,
+                    api,
+                    clock,
+                    host,
+                    port,
+                    localTokens,
+                    workerEvery,
+                    notifier,
+                    resources,
+                    orgs,
+                    clerkWebhooks,
+                    clock);
         }
 
         /** Default organization options, membership sync off. */
-        public Parts(BillingStores stores, PaymentGateway gateway, WebhookVerifier webhooks,
-                     IdentityVerifier identities, PlanCatalog plans, BillingOptions options, ApiSettings api,
-                     Clock clock, String host, int port, LocalTokens localTokens, Duration workerEvery,
-                     Notifier notifier, List<AutoCloseable> resources) {
-            this(stores, gateway, webhooks, identities, plans, options, api, clock, host, port, localTokens,
-                    workerEvery, notifier, resources, OrgOptions.defaults(), null);
+        public Parts(
+                BillingStores stores,
+                PaymentGateway gateway,
+                WebhookVerifier webhooks,
+                IdentityVerifier identities,
+                PlanCatalog plans,
+                BillingOptions options,
+                ApiSettings api,
+                Clock clock,
+                String host,
+                int port,
+                LocalTokens localTokens,
+                Duration workerEvery,
+                Notifier notifier,
+                List<AutoCloseable> resources) {
+            this(
+                    stores,
+                    gateway,
+                    webhooks,
+                    identities,
+                    plans,
+                    options,
+                    api,
+                    clock,
+                    host,
+                    port,
+                    localTokens,
+                    workerEvery,
+                    notifier,
+                    resources,
+                    OrgOptions.defaults(),
+                    null);
         }
 
         public Parts {
@@ -119,8 +185,7 @@ public final class BillingServer implements AutoCloseable {
         if (parts.clerkWebhooks() != null) {
             builder.membershipVerifier(parts.clerkWebhooks());
         }
-        this.billing = builder
-                .gateway(gateway)
+        this.billing = builder.gateway(gateway)
                 .webhookVerifier(parts.webhooks())
                 .orgs(parts.orgs())
                 .stores(parts.stores())
@@ -129,26 +194,30 @@ public final class BillingServer implements AutoCloseable {
                 .clock(parts.clock())
                 .workClock(parts.workClock())
                 .notifier(parts.notifier())
-                .background(BackgroundOptions.defaults().withInboxEvery(parts.workerEvery())
+                .background(BackgroundOptions.defaults()
+                        .withInboxEvery(parts.workerEvery())
                         .withMeterReportsEvery(parts.workerEvery().multipliedBy(5)))
                 .observer(new WorkMetrics(registry))
                 .build();
         StoreGauges.register(parts.stores(), registry, Duration.ofSeconds(5));
         HttpApi.Builder http = HttpApi.builder();
         if (parts.api().adminEnabled()) {
-            http.pages(AdminDashboard.builder().billing(billing).adminToken(parts.api().adminToken())
+            http.pages(AdminDashboard.builder()
+                    .billing(billing)
+                    .adminToken(parts.api().adminToken())
                     .trustForwardedFor(parts.api().trustForwardedFor())
-                    .clock(parts.workClock()).build()::register); // sessions last real time
+                    .clock(parts.workClock())
+                    .build()::register); // sessions last real time
         }
-        this.api = http
-                .billing(billing)
+        this.api = http.billing(billing)
                 .identities(parts.identities())
                 .settings(parts.api())
                 .meterRegistry(registry)
                 .metricsScrape(registry::scrape)
                 // Ready means the store answers: a Stripe outage must not take every instance out of the load
                 // balancer (webhooks are still recorded, entitlements still answered). Stripe is reported.
-                .readiness(List.of(ReadinessCheck.of("store", parts.stores()::ping),
+                .readiness(List.of(
+                        ReadinessCheck.of("store", parts.stores()::ping),
                         ReadinessCheck.informational("stripe", gateway::ping)))
                 .localTokens(parts.localTokens())
                 .build();
@@ -162,8 +231,11 @@ public final class BillingServer implements AutoCloseable {
         }
         long tStarted = System.nanoTime();
         this.startupTime = Duration.ofNanos(System.nanoTime() - startedNanos);
-        LOG.atDebug().log("start-up phases: metrics {} ms, core and API wiring {} ms, HTTP listener {} ms",
-                (tMetrics - t) / 1_000_000, (tApi - tMetrics) / 1_000_000, (tStarted - tApi) / 1_000_000);
+        LOG.atDebug().log(
+                "start-up phases: metrics {} ms, core and API wiring {} ms, HTTP listener {} ms",
+                (tMetrics - t) / 1_000_000,
+                (tApi - tMetrics) / 1_000_000,
+                (tStarted - tApi) / 1_000_000);
     }
 
     /** Wires and starts everything; on failure whatever was started is stopped again. */
@@ -171,7 +243,9 @@ public final class BillingServer implements AutoCloseable {
         long started = System.nanoTime();
         try {
             BillingServer server = new BillingServer(parts, started);
-            LOG.atInfo().addKeyValue("startupMs", server.startupTime.toMillis()).addKeyValue("port", server.port())
+            LOG.atInfo()
+                    .addKeyValue("startupMs", server.startupTime.toMillis())
+                    .addKeyValue("port", server.port())
                     .log("billing server ready on port {} in {} ms", server.port(), server.startupTime.toMillis());
             return server;
         } catch (RuntimeException e) {

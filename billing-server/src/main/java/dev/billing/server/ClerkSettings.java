@@ -1,7 +1,6 @@
 package dev.billing.server;
 
 import dev.billing.clerk.ClerkConfig;
-
 import java.util.List;
 
 /**
@@ -20,8 +19,7 @@ final class ClerkSettings {
     static final String JWT_KEY = "CLERK_JWT_KEY";
     static final String AUTHORIZED_PARTIES = "CLERK_AUTHORIZED_PARTIES";
 
-    private ClerkSettings() {
-    }
+    private ClerkSettings() {}
 
     /**
      * The Clerk configuration, or null when a setting is missing or invalid; each problem is added to {@code r},
@@ -35,8 +33,8 @@ final class ClerkSettings {
         boolean hasIssuer = issuer != null || pk != null;
         boolean hasKeys = jwksUrl != null || pk != null || jwtKey != null;
         if (!hasIssuer) {
-            r.problem(ISSUER + " or " + PUBLISHABLE_KEY
-                    + " is required (the Clerk instance that signs session tokens)");
+            r.problem(
+                    ISSUER + " or " + PUBLISHABLE_KEY + " is required (the Clerk instance that signs session tokens)");
         }
         if (!hasKeys) {
             r.problem(JWT_KEY + ", " + JWKS_URL + " or " + PUBLISHABLE_KEY

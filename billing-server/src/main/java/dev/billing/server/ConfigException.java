@@ -8,8 +8,8 @@ public final class ConfigException extends RuntimeException {
     private final List<String> problems;
 
     public ConfigException(List<String> problems) {
-        super("Invalid configuration (" + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "):\n  - "
-                + String.join("\n  - ", problems));
+        super("Invalid configuration (" + problems.size() + (problems.size() == 1 ? " problem" : " problems")
+                + "):\n  - " + String.join("\n  - ", problems));
         this.problems = List.copyOf(problems);
     }
 

@@ -9,8 +9,7 @@ import java.util.Optional;
  * retrying does not fix them, so {@code serve} and {@code migrate-supabase} report them as configuration errors.
  */
 final class DatabaseRefusal {
-    private DatabaseRefusal() {
-    }
+    private DatabaseRefusal() {}
 
     /** What is wrong with the database settings, when {@code failure} says so. */
     static Optional<String> of(Throwable failure) {

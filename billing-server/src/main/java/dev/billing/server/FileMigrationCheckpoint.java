@@ -2,7 +2,6 @@ package dev.billing.server;
 
 import dev.billing.core.model.migration.MigrationRecordType;
 import dev.billing.core.port.MigrationCheckpoint;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -89,30 +88,41 @@ public final class FileMigrationCheckpoint implements MigrationCheckpoint {
                     default -> throw new IllegalArgumentException("unknown state " + fields[1]);
                 };
                 long copied = Long.parseLong(fields[2]);
-                String cursor = fields[3].equals("~") ? null
+                String cursor = fields[3].equals("~")
+                        ? null
                         : new String(Base64.getUrlDecoder().decode(fields[3]), StandardCharsets.UTF_8);
                 positions.put(type, new Position(cursor, copied, done));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Line " + number + " of the migration checkpoint " + file
-                        + " is not a checkpoint line (" + e.getMessage() + "); delete the file to start over", e);
+                throw new IllegalArgumentException(
+                        "Line " + number + " of the migration checkpoint " + file + " is not a checkpoint line ("
+                                + e.getMessage() + "); delete the file to start over",
+                        e);
             }
         }
     }
 
     private void write() {
         StringBuilder text = new StringBuilder(HEADER).append('\n');
-        positions.forEach((type, position) -> text.append(type.wireName()).append(' ')
-                .append(position.done() ? "done" : "started").append(' ').append(position.copied()).append(' ')
-                .append(position.cursor() == null ? "~" : Base64.getUrlEncoder().withoutPadding()
-                        .encodeToString(position.cursor().getBytes(StandardCharsets.UTF_8)))
+        positions.forEach((type, position) -> text.append(type.wireName())
+                .append(' ')
+                .append(position.done() ? "done" : "started")
+                .append(' ')
+                .append(position.copied())
+                .append(' ')
+                .append(
+                        position.cursor() == null
+                                ? "~"
+                                : Base64.getUrlEncoder()
+                                        .withoutPadding()
+                                        .encodeToString(position.cursor().getBytes(StandardCharsets.UTF_8)))
                 .append('\n'));
         Path directory = file.getParent();
         Path temporary = null;
         try {
             Files.createDirectories(directory);
             temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel =
+                    FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(text.toString());
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);

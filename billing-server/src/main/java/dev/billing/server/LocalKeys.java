@@ -2,7 +2,6 @@ package dev.billing.server;
 
 import dev.billing.http.LocalTokens;
 import io.jsonwebtoken.Jwts;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +102,8 @@ public final class LocalKeys implements LocalTokens {
 
     @Override
     public Issued issue(String userId, Email email, Org org) {
-        String session = "sess_local_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String session =
+                "sess_local_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         return issue(userId, session, TOKEN_LIFETIME, email, org);
     }
 
@@ -131,8 +131,7 @@ public final class LocalKeys implements LocalTokens {
         if (org != null) {
             claims.claim("org_id", org.id()).claim("org_role", org.role()).claim("org_permissions", org.permissions());
         }
-        String token = claims
-                .issuer(issuer)
+        String token = claims.issuer(issuer)
                 .subject(userId)
                 .claim("sid", sessionId)
                 .issuedAt(Date.from(now))
@@ -147,7 +146,8 @@ public final class LocalKeys implements LocalTokens {
         String text = Files.readString(file, StandardCharsets.US_ASCII);
         String body = text.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
         KeyFactory factory = KeyFactory.getInstance("RSA");
-        PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+        PrivateKey privateKey = factory.generatePrivate(
+                new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
         RSAPrivateCrtKey crt = (RSAPrivateCrtKey) privateKey;
         PublicKey publicKey = factory.generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
         return new KeyPair(publicKey, privateKey);
@@ -162,7 +162,8 @@ public final class LocalKeys implements LocalTokens {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

@@ -20,11 +20,8 @@ import dev.billing.emulator.StripeEmulator;
 import dev.billing.http.ApiSettings;
 import dev.billing.plans.PlanCatalogYaml;
 import dev.billing.plans.PlanFile;
-import dev.billing.stripe.StripeCatalogSync;
 import dev.billing.smtp.SmtpConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.billing.stripe.StripeCatalogSync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -42,6 +39,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code billing-server local}: the whole system on one machine with no network and no accounts. Embedded Postgres
@@ -88,9 +87,18 @@ public final class LocalMode implements AutoCloseable {
         }
     }
 
-    private LocalMode(BillingServer server, StripeEmulator emulator, EmbeddedPostgresServer postgres,
-                      String adminToken, Path dataDir, Duration postgresStart, Duration totalStart, int reseeded,
-                      String webhookSecret, String clerkWebhookSecret, ReconcileReport caughtUp) {
+    private LocalMode(
+            BillingServer server,
+            StripeEmulator emulator,
+            EmbeddedPostgresServer postgres,
+            String adminToken,
+            Path dataDir,
+            Duration postgresStart,
+            Duration totalStart,
+            int reseeded,
+            String webhookSecret,
+            String clerkWebhookSecret,
+            ReconcileReport caughtUp) {
         this.server = server;
         this.emulator = emulator;
         this.postgres = postgres;
@@ -117,38 +125,45 @@ public final class LocalMode implements AutoCloseable {
         String plansFile = settings.optional("BILLING_PLANS_FILE");
         PlanFile planFile = null;
         try {
-            planFile = plansFile == null ? PlanCatalogYaml.readSample(options.env())
+            planFile = plansFile == null
+                    ? PlanCatalogYaml.readSample(options.env())
                     : PlanCatalogYaml.read(Path.of(plansFile), options.env());
         } catch (PlanCatalogYaml.InvalidCatalogException e) {
             e.problems().forEach(p -> settings.problem("BILLING_PLANS_FILE: " + p));
         }
         Optional<SmtpConfig> smtp = SmtpSettings.read(settings);
         ApiSettings defaults = ApiSettings.builder().build();
-        int userLimit = settings.integer("BILLING_RATE_LIMIT_USER_PER_MINUTE", defaults.userRequestsPerMinute(), 0,
-                1_000_000);
-        int ipLimit = settings.integer("BILLING_RATE_LIMIT_IP_PER_MINUTE", defaults.ipRequestsPerMinute(), 0,
-                1_000_000);
-        int graceDays = settings.integer("BILLING_PAST_DUE_GRACE_DAYS", ServerConfig.DEFAULT_PAST_DUE_GRACE_DAYS, 0,
+        int userLimit =
+                settings.integer("BILLING_RATE_LIMIT_USER_PER_MINUTE", defaults.userRequestsPerMinute(), 0, 1_000_000);
+        int ipLimit =
+                settings.integer("BILLING_RATE_LIMIT_IP_PER_MINUTE", defaults.ipRequestsPerMinute(), 0, 1_000_000);
+        int graceDays = settings.integer(
+                "BILLING_PAST_DUE_GRACE_DAYS",
+                ServerConfig.DEFAULT_PAST_DUE_GRACE_DAYS,
+                0,
                 ServerConfig.MAX_PAST_DUE_GRACE_DAYS);
         // The emulator's rate is 0 until set (POST /_emulator/tax), so taxed invoices show tax 0 by default.
         boolean stripeTax = settings.bool("BILLING_STRIPE_TAX", false);
-        DuplicateSubscriptions duplicates = settings.choice("BILLING_DUPLICATE_SUBSCRIPTIONS",
-                DuplicateSubscriptions.class, DuplicateSubscriptions.CANCEL);
+        DuplicateSubscriptions duplicates = settings.choice(
+                "BILLING_DUPLICATE_SUBSCRIPTIONS", DuplicateSubscriptions.class, DuplicateSubscriptions.CANCEL);
         // Clerk's membership webhooks are always served, with membership sync on as serve turns it on with
         // BILLING_MEMBERSHIP_SYNC=true; the secret is generated like the Stripe one unless the developer brings
         // theirs (a Clerk dev instance's). Who manages an organization's billing, and auto-seats, are as configured.
         List<String> clerkSecrets = settings.secretList("CLERK_WEBHOOK_SECRET");
         OrgOptions defaultOrgs = OrgOptions.defaults();
-        OrgOptions orgs = new OrgOptions(settings.list("BILLING_ORG_BILLING_ROLES", defaultOrgs.billingRoles()),
-                settings.list("BILLING_ORG_BILLING_PERMISSIONS", defaultOrgs.billingPermissions()), true,
+        OrgOptions orgs = new OrgOptions(
+                settings.list("BILLING_ORG_BILLING_ROLES", defaultOrgs.billingRoles()),
+                settings.list("BILLING_ORG_BILLING_PERMISSIONS", defaultOrgs.billingPermissions()),
+                true,
                 settings.bool("BILLING_AUTO_SEATS", false));
         settings.failIfAny();
-        String clerkWebhookSecret = clerkSecrets.isEmpty() ? "whsec_" + Base64.getEncoder().encodeToString(
-                randomBytes(24)) : clerkSecrets.get(0);
+        String clerkWebhookSecret = clerkSecrets.isEmpty()
+                ? "whsec_" + Base64.getEncoder().encodeToString(randomBytes(24))
+                : clerkSecrets.get(0);
         MembershipWebhookVerifier clerkWebhooks;
         try {
-            clerkWebhooks = ClerkWebhookVerifier.create(clerkSecrets.isEmpty() ? List.of(clerkWebhookSecret)
-                    : clerkSecrets);
+            clerkWebhooks =
+                    ClerkWebhookVerifier.create(clerkSecrets.isEmpty() ? List.of(clerkWebhookSecret) : clerkSecrets);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of("CLERK_WEBHOOK_SECRET: " + e.getMessage()));
         }
@@ -157,15 +172,18 @@ public final class LocalMode implements AutoCloseable {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
         long pgStarted = System.nanoTime();
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder().dataDirectory(dataDir.resolve("pg"))
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder()
+                .dataDirectory(dataDir.resolve("pg"))
                 .start();
         Duration postgresStart = Duration.ofNanos(System.nanoTime() - pgStarted);
         StripeEmulator emulator = null;
         BillingStores stores = null;
         try {
             postgres.createDatabaseIfMissing(DATABASE);
-            emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed()
-                    .withPort(options.stripePort()).withSignWithEmulatedTime(true)
+            emulator = StripeEmulator.start(EmulatorOptions.defaults()
+                    .withSampleSeed()
+                    .withPort(options.stripePort())
+                    .withSignWithEmulatedTime(true)
                     .withStateFile(dataDir.resolve(STRIPE_STATE_FILE)));
             // The endpoint of the last run (its port and secret) is gone; this run registers its own.
             emulator.removeWebhookEndpoints();
@@ -173,8 +191,8 @@ public final class LocalMode implements AutoCloseable {
             int reseeded = reseedCustomers(stores, emulator);
             String webhookSecret = "whsec_local" + random(24);
             PlanCatalog plans = localCatalog(planFile, emulator);
-            PaymentGateway gateway = Adapters.stripe(emulator.apiKey(), URI.create(emulator.baseUrl()),
-                    emulator.clock());
+            PaymentGateway gateway =
+                    Adapters.stripe(emulator.apiKey(), URI.create(emulator.baseUrl()), emulator.clock());
             WebhookVerifier webhooks = Adapters.stripeWebhooks(List.of(webhookSecret), emulator.clock());
             // Picked only now, just before the server binds it: picked before Postgres and the emulator started
             // (seconds), another process, or this one's emulator, could take it meanwhile.
@@ -182,8 +200,12 @@ public final class LocalMode implements AutoCloseable {
             String base = "http://localhost:" + port;
             // The issuer must not depend on the port: tokens survive a restart on another port.
             LocalKeys keys = LocalKeys.loadOrCreate(dataDir.resolve("keys"), LOCAL_ISSUER, Clock.systemUTC());
-            ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(ClerkConfig.builder()
-                    .issuer(keys.issuer()).jwtKey(keys.publicKeyPem()).build(), Clock.systemUTC());
+            ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(
+                    ClerkConfig.builder()
+                            .issuer(keys.issuer())
+                            .jwtKey(keys.publicKeyPem())
+                            .build(),
+                    Clock.systemUTC());
             List<String> origins = List.of(base, FRONTEND_ORIGIN);
             BillingOptions billingOptions = BillingOptions.builder()
                     .allowedOrigins(origins)
@@ -196,39 +218,77 @@ public final class LocalMode implements AutoCloseable {
                     .stripeTax(stripeTax)
                     .duplicateSubscriptions(duplicates)
                     .build();
-            String adminToken = options.env().getOrDefault("BILLING_ADMIN_TOKEN", "").isBlank()
-                    ? "local-admin-" + random(16) : options.env().get("BILLING_ADMIN_TOKEN").strip();
-            ApiSettings api = ApiSettings.builder().allowedOrigins(origins).adminToken(adminToken)
-                    .publicCatalog(true).version(version)
-                    .userRequestsPerMinute(userLimit).ipRequestsPerMinute(ipLimit)
+            String adminToken =
+                    options.env().getOrDefault("BILLING_ADMIN_TOKEN", "").isBlank()
+                            ? "local-admin-" + random(16)
+                            : options.env().get("BILLING_ADMIN_TOKEN").strip();
+            ApiSettings api = ApiSettings.builder()
+                    .allowedOrigins(origins)
+                    .adminToken(adminToken)
+                    .publicCatalog(true)
+                    .version(version)
+                    .userRequestsPerMinute(userLimit)
+                    .ipRequestsPerMinute(ipLimit)
                     .build();
             List<AutoCloseable> resources = new ArrayList<>();
             resources.add(postgres);
             resources.add(emulator);
             // Billing time is the emulator's, which `clock advance` moves by days; the inbox's leases and retries
             // stay on real time, so an advance does not take the events being processed from under their workers.
-            BillingServer server = BillingServer.start(new BillingServer.Parts(stores, gateway, webhooks, identities,
-                    plans, billingOptions, api, emulator.clock(), "127.0.0.1", port, keys, Duration.ofSeconds(1),
-                    ServeMode.notifier(smtp), resources, orgs, clerkWebhooks, Clock.systemUTC()));
-            emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
-                    webhookSecret);
+            BillingServer server = BillingServer.start(new BillingServer.Parts(
+                    stores,
+                    gateway,
+                    webhooks,
+                    identities,
+                    plans,
+                    billingOptions,
+                    api,
+                    emulator.clock(),
+                    "127.0.0.1",
+                    port,
+                    keys,
+                    Duration.ofSeconds(1),
+                    ServeMode.notifier(smtp),
+                    resources,
+                    orgs,
+                    clerkWebhooks,
+                    Clock.systemUTC()));
+            emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", webhookSecret);
             ReconcileReport caughtUp = null;
             if (emulator.restoredFromStateFile()) {
                 // Webhooks the emulator emitted while the last run was stopping were never delivered (Stripe
                 // would retry them for days; the emulator does not keep its delivery queue): read every
                 // customer's subscriptions and invoices once instead.
                 caughtUp = server.billing().useCases().reconcile().all();
-                LOG.info("Stripe emulator state restored from {}: {} customer(s) reconciled ({} subscription(s) and "
-                        + "{} invoice(s) updated)", dataDir.resolve(STRIPE_STATE_FILE), caughtUp.customers(),
-                        caughtUp.subscriptionsApplied(), caughtUp.invoicesApplied());
+                LOG.info(
+                        "Stripe emulator state restored from {}: {} customer(s) reconciled ({} subscription(s) and "
+                                + "{} invoice(s) updated)",
+                        dataDir.resolve(STRIPE_STATE_FILE),
+                        caughtUp.customers(),
+                        caughtUp.subscriptionsApplied(),
+                        caughtUp.invoicesApplied());
             }
             Duration total = Duration.ofNanos(System.nanoTime() - t0);
-            LOG.atInfo().addKeyValue("startupMs", total.toMillis())
+            LOG.atInfo()
+                    .addKeyValue("startupMs", total.toMillis())
                     .addKeyValue("postgresMs", postgresStart.toMillis())
-                    .log("local mode ready in {} ms (embedded Postgres {} ms, server {} ms)", total.toMillis(),
-                            postgresStart.toMillis(), server.startupTime().toMillis());
-            return new LocalMode(server, emulator, postgres, adminToken, dataDir, postgresStart, total, reseeded,
-                    webhookSecret, clerkWebhookSecret, caughtUp);
+                    .log(
+                            "local mode ready in {} ms (embedded Postgres {} ms, server {} ms)",
+                            total.toMillis(),
+                            postgresStart.toMillis(),
+                            server.startupTime().toMillis());
+            return new LocalMode(
+                    server,
+                    emulator,
+                    postgres,
+                    adminToken,
+                    dataDir,
+                    postgresStart,
+                    total,
+                    reseeded,
+                    webhookSecret,
+                    clerkWebhookSecret,
+                    caughtUp);
         } catch (RuntimeException e) {
             BillingServer.closeQuietly(stores);
             BillingServer.closeQuietly(emulator);
@@ -246,9 +306,11 @@ public final class LocalMode implements AutoCloseable {
             return file.catalog();
         }
         StripeCatalogSync sync = Adapters.stripeSync(emulator.apiKey(), URI.create(emulator.baseUrl()));
-        StripeCatalogSync.Result applied = sync.apply(StripeSetup.spec(file, null), change -> { });
+        StripeCatalogSync.Result applied = sync.apply(StripeSetup.spec(file, null), change -> {});
         if (!applied.noChanges()) {
-            LOG.info("Plan file applied to the Stripe emulator: {} change(s)", applied.changes().size());
+            LOG.info(
+                    "Plan file applied to the Stripe emulator: {} change(s)",
+                    applied.changes().size());
         }
         return StripeSetup.resolve(file, sync);
     }
@@ -350,21 +412,35 @@ public final class LocalMode implements AutoCloseable {
         String api = baseUrl();
         String stripe = emulator.baseUrl();
         String json = "-H 'Content-Type: application/json'";
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "",
                 "billing local mode is running (no network, no accounts)",
                 String.format(Locale.ROOT, "  API          %s   (OpenAPI: %s/openapi.json)", api, api),
                 String.format(Locale.ROOT, "  Stripe       %s   (emulator; control API %s/_emulator)", stripe, stripe),
-                String.format(Locale.ROOT, "               state in %s%s", dataDir.resolve(STRIPE_STATE_FILE),
+                String.format(
+                        Locale.ROOT,
+                        "               state in %s%s",
+                        dataDir.resolve(STRIPE_STATE_FILE),
                         emulator.restoredFromStateFile() ? " (restored)" : ""),
-                String.format(Locale.ROOT, "  Postgres     %s (port %d)%s", dataDir.resolve("pg"), postgres.port(),
+                String.format(
+                        Locale.ROOT,
+                        "  Postgres     %s (port %d)%s",
+                        dataDir.resolve("pg"),
+                        postgres.port(),
                         reseeded > 0 ? ", " + reseeded + " customer(s) restored into the emulator" : ""),
                 String.format(Locale.ROOT, "  Admin token  %s", adminToken),
-                String.format(Locale.ROOT, "  Clerk        %s/webhooks/clerk verifies Svix signatures with %s "
-                        + "(membership sync%s)", api, clerkWebhookSecret,
+                String.format(
+                        Locale.ROOT,
+                        "  Clerk        %s/webhooks/clerk verifies Svix signatures with %s " + "(membership sync%s)",
+                        api,
+                        clerkWebhookSecret,
                         server.billing().useCases().alignSeats().isPresent() ? ", auto-seats" : ""),
-                String.format(Locale.ROOT, "  Started in %d ms (embedded Postgres %d ms, server %d ms). Ctrl-C stops "
-                        + "everything.", totalStart.toMillis(), postgresStart.toMillis(),
+                String.format(
+                        Locale.ROOT,
+                        "  Started in %d ms (embedded Postgres %d ms, server %d ms). Ctrl-C stops " + "everything.",
+                        totalStart.toMillis(),
+                        postgresStart.toMillis(),
                         server.startupTime().toMillis()),
                 "",
                 "Try the whole flow:",

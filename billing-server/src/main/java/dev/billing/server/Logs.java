@@ -5,8 +5,7 @@ import org.slf4j.LoggerFactory;
 
 /** The CLI's logging life cycle: log lines are written by an asynchronous appender (logback.xml). */
 public final class Logs {
-    private Logs() {
-    }
+    private Logs() {}
 
     /**
      * Writes every queued line and stops logging: the last thing a command does before the JVM exits (a daemon
@@ -30,7 +29,7 @@ public final class Logs {
     public static void awaitWritten(java.time.Duration timeout) {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context
                 && context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("ASYNC")
-                instanceof AsyncLogAppender async) {
+                        instanceof AsyncLogAppender async) {
             async.awaitDrained(timeout);
         }
     }

@@ -1,11 +1,5 @@
 package dev.billing.server;
 
-import org.slf4j.bridge.SLF4JBridgeHandler;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.InputStreamReader;
@@ -19,6 +13,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code billing-server}: the standalone server's command line.
@@ -39,12 +38,25 @@ import java.util.concurrent.CountDownLatch;
  * pass their own environment map and streams).
  */
 // The help and version options are inherited, so every subcommand answers --help.
-@Command(name = "billing-server", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+@Command(
+        name = "billing-server",
+        mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = "Stripe-first billing: the HTTP API server and its tools.",
-        subcommands = {Main.Serve.class, Main.Local.class, Main.CheckConfig.class, Main.Reconcile.class, Main.Export.class, Main.Erase.class,
-                Main.Schema.class, Main.SupabaseSqlCommand.class, MigrateSupabaseCommand.class, ReportCommand.class,
-                StripeCommand.class})
+        subcommands = {
+            Main.Serve.class,
+            Main.Local.class,
+            Main.CheckConfig.class,
+            Main.Reconcile.class,
+            Main.Export.class,
+            Main.Erase.class,
+            Main.Schema.class,
+            Main.SupabaseSqlCommand.class,
+            MigrateSupabaseCommand.class,
+            ReportCommand.class,
+            StripeCommand.class
+        })
 public final class Main implements Callable<Integer> {
     static final int OK = 0;
     static final int FAILED = 1;
@@ -58,7 +70,8 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         BufferedReader terminal = isTerminal(System.console())
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
+                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                : null;
         int code = run(args, System.getenv(), terminal, System.out, System.err);
         Logs.flushAndStop();
         System.exit(code);
@@ -73,8 +86,8 @@ public final class Main implements Callable<Integer> {
      * Runs one command in-process and returns its exit code; {@code terminal} is where a command that asks for a
      * confirmation reads the answer, null when nobody can answer (no terminal: such a command refuses instead).
      */
-    public static int run(String[] args, Map<String, String> env, BufferedReader terminal, PrintStream out,
-                          PrintStream err) {
+    public static int run(
+            String[] args, Map<String, String> env, BufferedReader terminal, PrintStream out, PrintStream err) {
         Main main = new Main();
         main.env = env;
         main.out = out;
@@ -122,7 +135,8 @@ public final class Main implements Callable<Integer> {
             return !configured.contains("text");
         }
         String value = env.get("BILLING_LOG_FORMAT");
-        String format = value == null || value.isBlank() ? fallback : value.strip().toUpperCase(Locale.ROOT);
+        String format =
+                value == null || value.isBlank() ? fallback : value.strip().toUpperCase(Locale.ROOT);
         if (format.equals("TEXT")) {
             System.setProperty("logback.configurationFile", "logback-text.xml");
             return false;
@@ -166,8 +180,10 @@ public final class Main implements Callable<Integer> {
         return v == null ? "dev" : v;
     }
 
-    @Command(name = "serve", description = "Run the HTTP API and the background worker. Settings come from "
-            + "environment variables (see the README); startup fails listing every missing or invalid one.")
+    @Command(
+            name = "serve",
+            description = "Run the HTTP API and the background worker. Settings come from "
+                    + "environment variables (see the README); startup fails listing every missing or invalid one.")
     static final class Serve implements Callable<Integer> {
         @ParentCommand
         Main main;
@@ -178,30 +194,40 @@ public final class Main implements Callable<Integer> {
             ServerConfig config = ServerConfig.fromEnv(main.env);
             BillingServer server = ServeMode.start(config, version());
             CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                Logs.flushAndStop();
-                stopped.countDown();
-            }, "billing-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                server.close();
+                                Logs.flushAndStop();
+                                stopped.countDown();
+                            },
+                            "billing-shutdown"));
             stopped.await();
             return OK;
         }
     }
 
-    @Command(name = "local", description = "Run locally with no network and no accounts: embedded Postgres, the "
-            + "Stripe emulator delivering signed webhooks, and a local session-token issuer.")
+    @Command(
+            name = "local",
+            description = "Run locally with no network and no accounts: embedded Postgres, the "
+                    + "Stripe emulator delivering signed webhooks, and a local session-token issuer.")
     static final class Local implements Callable<Integer> {
         @ParentCommand
         Main main;
 
-        @Option(names = "--data-dir", description = "Where Postgres data, the Stripe emulator's state and the local signing key live "
-                + "(default: ${DEFAULT-VALUE}).", defaultValue = ".billing")
+        @Option(
+                names = "--data-dir",
+                description = "Where Postgres data, the Stripe emulator's state and the local signing key live "
+                        + "(default: ${DEFAULT-VALUE}).",
+                defaultValue = ".billing")
         Path dataDir;
 
         @Option(names = "--port", description = "The API's port (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
         int port;
 
-        @Option(names = "--stripe-port", description = "The Stripe emulator's port (default: ${DEFAULT-VALUE}).",
+        @Option(
+                names = "--stripe-port",
+                description = "The Stripe emulator's port (default: ${DEFAULT-VALUE}).",
                 defaultValue = "12111")
         int stripePort;
 
@@ -221,18 +247,23 @@ public final class Main implements Callable<Integer> {
             // With JSON logs, stdout holds only JSON lines: the banner goes to stderr.
             (json ? main.err : main.out).println(local.banner());
             CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                local.close();
-                Logs.flushAndStop();
-                stopped.countDown();
-            }, "billing-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                local.close();
+                                Logs.flushAndStop();
+                                stopped.countDown();
+                            },
+                            "billing-shutdown"));
             stopped.await();
             return OK;
         }
     }
 
-    @Command(name = "check-config", description = "Check the environment: print OK and the effective settings "
-            + "(secrets masked), or every problem (exit 2).")
+    @Command(
+            name = "check-config",
+            description = "Check the environment: print OK and the effective settings "
+                    + "(secrets masked), or every problem (exit 2).")
     static final class CheckConfig implements Callable<Integer> {
         @ParentCommand
         Main main;
@@ -262,8 +293,10 @@ public final class Main implements Callable<Integer> {
         static final class Target {
             @Option(names = "--user", description = "One user's customer.")
             String user;
+
             @Option(names = "--customer", description = "One Stripe customer.")
             String customer;
+
             @Option(names = "--all", description = "Every customer.")
             boolean all;
         }
@@ -273,16 +306,25 @@ public final class Main implements Callable<Integer> {
             logFormat(main.env, "TEXT");
             ServerConfig config = ServerConfig.fromEnv(main.env);
             var report = ServeMode.reconcile(config, target.user, target.customer);
-            main.out.printf(Locale.ROOT, "customers %d, subscriptions %d seen / %d applied, invoices %d seen / %d "
-                            + "applied, failed customers %d%n", report.customers(), report.subscriptionsSeen(),
-                    report.subscriptionsApplied(), report.invoicesSeen(), report.invoicesApplied(),
+            main.out.printf(
+                    Locale.ROOT,
+                    "customers %d, subscriptions %d seen / %d applied, invoices %d seen / %d "
+                            + "applied, failed customers %d%n",
+                    report.customers(),
+                    report.subscriptionsSeen(),
+                    report.subscriptionsApplied(),
+                    report.invoicesSeen(),
+                    report.invoicesApplied(),
                     report.failedCustomers());
             return report.failedCustomers() == 0 ? OK : FAILED;
         }
     }
 
-    @Command(name = "export", description = "Print everything the store holds about one user or organization as "
-            + "JSON (the document of GET /me/export). Only the document is printed on stdout; log lines go to stderr.")
+    @Command(
+            name = "export",
+            description =
+                    "Print everything the store holds about one user or organization as "
+                            + "JSON (the document of GET /me/export). Only the document is printed on stdout; log lines go to stderr.")
     static final class Export implements Callable<Integer> {
         @ParentCommand
         Main main;
@@ -290,8 +332,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--user", required = true, description = "The user's (or organization's) id.")
         String user;
 
-        @Option(names = "--email", description = "The account holder's email, when it may differ from their Stripe "
-                + "customer's: guest purchases paid with it are theirs too.")
+        @Option(
+                names = "--email",
+                description = "The account holder's email, when it may differ from their Stripe "
+                        + "customer's: guest purchases paid with it are theirs too.")
         String email;
 
         @Override
@@ -303,8 +347,10 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "erase", description = "Erase one account's personal data from the store (financial records "
-            + "stay under a pseudonym); BILLING_ERASE_* say what happens at Stripe.")
+    @Command(
+            name = "erase",
+            description = "Erase one account's personal data from the store (financial records "
+                    + "stay under a pseudonym); BILLING_ERASE_* say what happens at Stripe.")
     static final class Erase implements Callable<Integer> {
         @ParentCommand
         Main main;
@@ -312,8 +358,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--user", required = true, description = "The user's (or organization's) id.")
         String user;
 
-        @Option(names = "--email", description = "The account holder's email, when it may differ from their Stripe "
-                + "customer's: guest purchases paid with it are erased too.")
+        @Option(
+                names = "--email",
+                description = "The account holder's email, when it may differ from their Stripe "
+                        + "customer's: guest purchases paid with it are erased too.")
         String email;
 
         @Option(names = "--yes", description = "Confirm: this cannot be undone.")
@@ -327,10 +375,17 @@ public final class Main implements Callable<Integer> {
                 return CONFIG;
             }
             var erased = ServeMode.erase(ServerConfig.fromEnv(main.env), user, email);
-            main.out.printf(Locale.ROOT, "erased: now %s; link %s, events %d, subscriptions %d, usage rows %d, "
+            main.out.printf(
+                    Locale.ROOT,
+                    "erased: now %s; link %s, events %d, subscriptions %d, usage rows %d, "
                             + "memberships %d, guest purchases %d, canceled at Stripe %d, Stripe customer deleted %s%n",
-                    erased.pseudonym().value(), erased.linkErased() ? "erased" : "already erased", erased.events(),
-                    erased.subscriptions(), erased.usageRows(), erased.memberships(), erased.guestPurchases(),
+                    erased.pseudonym().value(),
+                    erased.linkErased() ? "erased" : "already erased",
+                    erased.events(),
+                    erased.subscriptions(),
+                    erased.usageRows(),
+                    erased.memberships(),
+                    erased.guestPurchases(),
                     erased.canceledSubscriptions(),
                     erased.stripeCustomerDeleted());
             return OK;
@@ -364,8 +419,10 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "supabase-sql", description = "Print the SQL that prepares a Supabase project for the "
-            + "billing tables (run it in the Supabase SQL editor).")
+    @Command(
+            name = "supabase-sql",
+            description = "Print the SQL that prepares a Supabase project for the "
+                    + "billing tables (run it in the Supabase SQL editor).")
     static final class SupabaseSqlCommand implements Callable<Integer> {
         @ParentCommand
         Main main;

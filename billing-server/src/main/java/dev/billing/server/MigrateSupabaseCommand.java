@@ -1,24 +1,16 @@
 package dev.billing.server;
 
 import dev.billing.core.error.StoreException;
-import dev.billing.core.port.BillingStores;
-
 import dev.billing.core.migration.MigrateStores;
-import dev.billing.core.port.MigrationCheckpoint;
 import dev.billing.core.model.migration.MigrationRecordType;
 import dev.billing.core.model.migration.MigrationReport;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.MigrationCheckpoint;
 import dev.billing.postgres.PostgresBillingStores;
 import dev.billing.postgres.PostgresConfig;
 import dev.billing.supabase.SupabaseBillingStores;
 import dev.billing.supabase.SupabaseConfig;
 import dev.billing.supabase.SupabaseConfigurationException;
-import org.postgresql.ds.PGSimpleDataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -40,6 +32,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code billing-server migrate-supabase}: makes the Postgres store ({@code DATABASE_URL}) a copy of the Supabase
@@ -51,12 +49,16 @@ import java.util.concurrent.Callable;
  * failed or the run was stopped (run the same command again: it resumes from the checkpoint), 2 configuration or
  * usage error, 3 the stores differ.
  */
-@Command(name = "migrate-supabase", sortOptions = false,
-        description = {"Make Postgres (DATABASE_URL) a copy of Supabase (SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY): "
-                + "copy every billing record, rewrite what changed and remove what Supabase no longer has, "
-                + "resumably, then verify both sides (docs/MIGRATION.md).",
-                "Exit codes: 0 verified (dry run: both stores read), 1 a store failed or the run was stopped (run it "
-                        + "again to resume), 2 configuration or usage error, 3 the stores differ."})
+@Command(
+        name = "migrate-supabase",
+        sortOptions = false,
+        description = {
+            "Make Postgres (DATABASE_URL) a copy of Supabase (SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY): "
+                    + "copy every billing record, rewrite what changed and remove what Supabase no longer has, "
+                    + "resumably, then verify both sides (docs/MIGRATION.md).",
+            "Exit codes: 0 verified (dry run: both stores read), 1 a store failed or the run was stopped (run it "
+                    + "again to resume), 2 configuration or usage error, 3 the stores differ."
+        })
 final class MigrateSupabaseCommand implements Callable<Integer> {
     static final int MISMATCH = 3;
     static final String DEFAULT_CHECKPOINT = ".billing/migrate-supabase.checkpoint";
@@ -67,28 +69,40 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Option(names = "--batch-size", paramLabel = "<n>", defaultValue = "500",
+    @Option(
+            names = "--batch-size",
+            paramLabel = "<n>",
+            defaultValue = "500",
             description = "Records read from Supabase per page, 1-10000; Supabase answers at most 500 per page "
                     + "(default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--checkpoint", paramLabel = "<file>", defaultValue = DEFAULT_CHECKPOINT,
+    @Option(
+            names = "--checkpoint",
+            paramLabel = "<file>",
+            defaultValue = DEFAULT_CHECKPOINT,
             description = "Where progress is saved after every batch; a run with the same file resumes "
                     + "(default: ${DEFAULT-VALUE}). Delete it to start over.")
     Path checkpoint;
 
-    @Option(names = "--dry-run", description = "Read both stores and compare them, counting what a copy would "
-            + "write, change and remove; write nothing (not the target, not the checkpoint). Exits 0 when both could "
-            + "be read, whether or not they match yet.")
+    @Option(
+            names = "--dry-run",
+            description = "Read both stores and compare them, counting what a copy would "
+                    + "write, change and remove; write nothing (not the target, not the checkpoint). Exits 0 when both could "
+                    + "be read, whether or not they match yet.")
     boolean dryRun;
 
-    @Option(names = "--verify-only", description = "Only compare the stores (count and checksum per record "
-            + "type); write nothing. Exits 0 when they match, 3 when they differ.")
+    @Option(
+            names = "--verify-only",
+            description = "Only compare the stores (count and checksum per record "
+                    + "type); write nothing. Exits 0 when they match, 3 when they differ.")
     boolean verifyOnly;
 
     /** Which of the three things the command does. */
     enum Mode {
-        COPY, DRY_RUN, VERIFY_ONLY;
+        COPY,
+        DRY_RUN,
+        VERIFY_ONLY;
 
         boolean writes() {
             return this == COPY;
@@ -105,10 +119,12 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
         StopSignal stop = new StopSignal();
         Thread hook = new Thread(() -> stop.requestAndAwait(STOP_GRACE), "migrate-supabase-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        String resume = settings.mode().writes() ? "Progress up to the last finished batch is saved in "
-                + settings.checkpoint() + ": run the same command again to resume." : "Nothing was written.";
+        String resume = settings.mode().writes()
+                ? "Progress up to the last finished batch is saved in " + settings.checkpoint()
+                        + ": run the same command again to resume."
+                : "Nothing was written.";
         try (CheckpointLock lock = settings.mode().writes() ? CheckpointLock.acquire(settings.checkpoint()) : null;
-             Stores stores = Stores.open(settings)) {
+                Stores stores = Stores.open(settings)) {
             out.print(header(settings, stores));
             out.flush();
             return run(settings, stores, stop);
@@ -135,8 +151,8 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
 
     private int run(Settings settings, Stores stores, StopSignal stop) {
         // A dry run or a verification writes no checkpoint, and so resumes from none.
-        MigrationCheckpoint checkpoint = settings.mode().writes()
-                ? new FileMigrationCheckpoint(settings.checkpoint()) : null;
+        MigrationCheckpoint checkpoint =
+                settings.mode().writes() ? new FileMigrationCheckpoint(settings.checkpoint()) : null;
         Map<MigrationRecordType, MigrationCheckpoint.Position> before = new EnumMap<>(MigrationRecordType.class);
         if (checkpoint != null) {
             for (MigrationRecordType type : MigrationRecordType.values()) {
@@ -170,17 +186,24 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
         return verdict(settings, report, before);
     }
 
-    private int verdict(Settings settings, MigrationReport report, Map<MigrationRecordType,
-            MigrationCheckpoint.Position> before) {
+    private int verdict(
+            Settings settings, MigrationReport report, Map<MigrationRecordType, MigrationCheckpoint.Position> before) {
         PrintStream out = main.out;
-        List<String> differing = report.mismatches().stream().map(t -> t.type().wireName()).toList();
+        List<String> differing =
+                report.mismatches().stream().map(t -> t.type().wireName()).toList();
         switch (settings.mode()) {
             case DRY_RUN -> {
-                out.println(report.matches()
-                        ? "Dry run: Postgres already holds exactly what Supabase holds."
-                        : String.format(Locale.ROOT, "Dry run: %s differ; a copy would write %,d records (%,d of "
-                        + "them changed) and remove %,d. Nothing was written.", String.join(", ", differing),
-                        report.written(), report.changed(), report.removed()));
+                out.println(
+                        report.matches()
+                                ? "Dry run: Postgres already holds exactly what Supabase holds."
+                                : String.format(
+                                        Locale.ROOT,
+                                        "Dry run: %s differ; a copy would write %,d records (%,d of "
+                                                + "them changed) and remove %,d. Nothing was written.",
+                                        String.join(", ", differing),
+                                        report.written(),
+                                        report.changed(),
+                                        report.removed()));
                 return Main.OK;
             }
             case VERIFY_ONLY -> {
@@ -216,8 +239,8 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
     private String resumeNote(Map<MigrationRecordType, MigrationCheckpoint.Position> before) {
         List<String> parts = new ArrayList<>();
         for (Map.Entry<MigrationRecordType, MigrationCheckpoint.Position> e : before.entrySet()) {
-            parts.add(e.getKey().wireName() + " " + (e.getValue().done() ? "done" : e.getValue().copied()
-                    + " copied"));
+            parts.add(e.getKey().wireName() + " "
+                    + (e.getValue().done() ? "done" : e.getValue().copied() + " copied"));
         }
         return "Resuming from the checkpoint: " + String.join(", ", parts) + ".";
     }
@@ -228,9 +251,14 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
             case DRY_RUN -> "dry run: read and compare, write nothing";
             case VERIFY_ONLY -> "verify only: compare, write nothing";
         };
-        return String.format(Locale.ROOT, "migrate-supabase: %s, batch size %d%n  source  Supabase %s%n"
-                        + "  target  Postgres %s, schema %s%s%n", mode, settings.batchSize(), settings.supabase().url(),
-                settings.postgres().describe(), settings.postgres().schema(),
+        return String.format(
+                Locale.ROOT,
+                "migrate-supabase: %s, batch size %d%n  source  Supabase %s%n" + "  target  Postgres %s, schema %s%s%n",
+                mode,
+                settings.batchSize(),
+                settings.supabase().url(),
+                settings.postgres().describe(),
+                settings.postgres().schema(),
                 stores.targetMissing() ? " (does not exist yet: counted as empty)" : "");
     }
 
@@ -244,13 +272,16 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
         ServerConfig.Reader r = new ServerConfig.Reader(main.env);
         SupabaseSettings source = SupabaseSettings.read(r, "the Supabase project's service_role key (the source)");
         SupabaseConfig supabase = source == null ? null : source.config();
-        String databaseUrl = r.required("DATABASE_URL", "postgres://user:password@host:5432/db (the Postgres "
-                + "database to copy into)");
+        String databaseUrl = r.required(
+                "DATABASE_URL", "postgres://user:password@host:5432/db (the Postgres " + "database to copy into)");
         PostgresConfig postgres = null;
         if (databaseUrl != null) {
             try {
-                postgres = PostgresConfig.fromDatabaseUrl(databaseUrl).toBuilder().poolName("billing-migrate")
-                        .maximumPoolSize(4).minimumIdle(1).build();
+                postgres = PostgresConfig.fromDatabaseUrl(databaseUrl).toBuilder()
+                        .poolName("billing-migrate")
+                        .maximumPoolSize(4)
+                        .minimumIdle(1)
+                        .build();
             } catch (IllegalArgumentException e) {
                 r.problem("DATABASE_URL: " + e.getMessage());
             }
@@ -273,7 +304,8 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     r.problem("--checkpoint: " + e.getMessage());
                 } catch (UncheckedIOException e) {
-                    r.problem("--checkpoint: " + file + " cannot be read (" + e.getCause().getMessage() + ")");
+                    r.problem("--checkpoint: " + file + " cannot be read ("
+                            + e.getCause().getMessage() + ")");
                 }
             }
         }
@@ -284,12 +316,12 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
     private static String failure(RuntimeException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return e instanceof UncheckedIOException io && io.getCause() != null
-                ? message + " (" + io.getCause().getMessage() + ")" : message;
+                ? message + " (" + io.getCause().getMessage() + ")"
+                : message;
     }
 
     /** What the command was asked to do, checked. */
-    record Settings(SupabaseConfig supabase, PostgresConfig postgres, int batchSize, Path checkpoint, Mode mode) {
-    }
+    record Settings(SupabaseConfig supabase, PostgresConfig postgres, int batchSize, Path checkpoint, Mode mode) {}
 
     /** Thrown out of the progress listener when SIGTERM or Ctrl-C asked the run to stop (after a checkpoint). */
     static final class Stopped extends RuntimeException {
@@ -355,12 +387,11 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 return new CheckpointLock(channel, lock);
             } catch (OverlappingFileLockException e) {
                 closeQuietly(channel);
-                throw new ConfigException(List.of("--checkpoint: another migrate-supabase run in this process is "
-                        + "using " + checkpoint));
+                throw new ConfigException(List.of(
+                        "--checkpoint: another migrate-supabase run in this process is " + "using " + checkpoint));
             } catch (IOException e) {
                 closeQuietly(channel);
-                throw new ConfigException(List.of("--checkpoint: cannot create " + file + " (" + e.getMessage()
-                        + ")"));
+                throw new ConfigException(List.of("--checkpoint: cannot create " + file + " (" + e.getMessage() + ")"));
             }
         }
 
@@ -432,8 +463,7 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 if (!problems.isEmpty()) {
                     throw new ConfigException(problems);
                 }
-                throw down.size() == 1 ? failure : new StoreException(
-                        String.join("; ", down), failure);
+                throw down.size() == 1 ? failure : new StoreException(String.join("; ", down), failure);
             }
             return new Stores(source, target, missing);
         }
@@ -445,7 +475,8 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
         static PostgresConfig readOnly(PostgresConfig config) {
             String options = config.properties().get("options");
             String readOnly = "-c default_transaction_read_only=on";
-            return config.toBuilder().runMigrations(false)
+            return config.toBuilder()
+                    .runMigrations(false)
                     .property("options", options == null || options.isBlank() ? readOnly : options + " " + readOnly)
                     .build();
         }
@@ -463,9 +494,10 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 for (Map.Entry<String, String> property : config.properties().entrySet()) {
                     ds.setProperty(property.getKey(), property.getValue());
                 }
-                try (Connection connection = ds.getConnection(); Statement statement = connection.createStatement();
-                     ResultSet rows = statement.executeQuery("SELECT to_regclass('" + config.schema()
-                             + ".billing_schema_history') IS NOT NULL")) {
+                try (Connection connection = ds.getConnection();
+                        Statement statement = connection.createStatement();
+                        ResultSet rows = statement.executeQuery(
+                                "SELECT to_regclass('" + config.schema() + ".billing_schema_history') IS NOT NULL")) {
                     rows.next();
                     return rows.getBoolean(1);
                 }
@@ -473,11 +505,11 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 String state = e.getSQLState();
                 String suffix = state == null ? "" : " (SQLState " + state + ")";
                 if (state != null && state.startsWith("08")) {
-                    throw new dev.billing.core.error.StoreUnavailableException("Postgres is unavailable: connecting "
-                            + "to " + config.describe() + " failed" + suffix, e);
+                    throw new dev.billing.core.error.StoreUnavailableException(
+                            "Postgres is unavailable: connecting " + "to " + config.describe() + " failed" + suffix, e);
                 }
-                throw new StoreException("Postgres store error: connecting to " + config.describe() + " failed"
-                        + suffix, e);
+                throw new StoreException(
+                        "Postgres store error: connecting to " + config.describe() + " failed" + suffix, e);
             }
         }
 

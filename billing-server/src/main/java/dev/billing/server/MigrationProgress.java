@@ -1,18 +1,17 @@
 package dev.billing.server;
 
-import dev.billing.core.port.MigrationCheckpoint;
-import dev.billing.core.port.MigrationListener;
 import dev.billing.core.model.migration.MigrationRecordType;
 import dev.billing.core.model.migration.MigrationReport;
+import dev.billing.core.port.MigrationCheckpoint;
+import dev.billing.core.port.MigrationListener;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.slf4j.Logger;
-
-import java.time.Duration;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * {@code migrate-supabase}'s progress: one progress bar per record type while copying, and one for the
@@ -36,17 +35,22 @@ final class MigrationProgress implements MigrationListener, AutoCloseable {
     private MigrationRecordType current;
     private int verifiedTypes;
 
-    private MigrationProgress(boolean terminal, Logger log, Map<MigrationRecordType, MigrationCheckpoint.Position> before,
-                              MigrateSupabaseCommand.StopSignal stop) {
+    private MigrationProgress(
+            boolean terminal,
+            Logger log,
+            Map<MigrationRecordType, MigrationCheckpoint.Position> before,
+            MigrateSupabaseCommand.StopSignal stop) {
         this.terminal = terminal;
         this.log = log;
         this.before = before;
         this.stop = stop;
     }
 
-    static MigrationProgress create(boolean terminal, Logger log,
-                                    Map<MigrationRecordType, MigrationCheckpoint.Position> before,
-                                    MigrateSupabaseCommand.StopSignal stop) {
+    static MigrationProgress create(
+            boolean terminal,
+            Logger log,
+            Map<MigrationRecordType, MigrationCheckpoint.Position> before,
+            MigrateSupabaseCommand.StopSignal stop) {
         return new MigrationProgress(terminal, log, Map.copyOf(before), stop);
     }
 
@@ -90,8 +94,12 @@ final class MigrationProgress implements MigrationListener, AutoCloseable {
             bar.setExtraMessage(" " + report.type().wireName() + " " + (report.matches() ? "ok" : "MISMATCH"));
             bar.stepTo(verifiedTypes);
         } else {
-            log.info("verified {}: {} records in Supabase, {} in Postgres, {}", report.type().wireName(),
-                    report.source().count(), report.target().count(), report.matches() ? "ok" : "MISMATCH");
+            log.info(
+                    "verified {}: {} records in Supabase, {} in Postgres, {}",
+                    report.type().wireName(),
+                    report.source().count(),
+                    report.target().count(),
+                    report.matches() ? "ok" : "MISMATCH");
         }
         if (verifiedTypes == MigrationRecordType.values().length) {
             verifyEndedNanos = System.nanoTime();
@@ -103,12 +111,17 @@ final class MigrationProgress implements MigrationListener, AutoCloseable {
     }
 
     private ProgressBar bar(String task, long max, long from) {
-        ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "%-15s", task))
-                .setInitialMax(max).showSpeed().setUnit(" rec", 1).startsFrom(from, Duration.ZERO);
+        ProgressBarBuilder builder = new ProgressBarBuilder()
+                .setTaskName(String.format(Locale.ROOT, "%-15s", task))
+                .setInitialMax(max)
+                .showSpeed()
+                .setUnit(" rec", 1)
+                .startsFrom(from, Duration.ZERO);
         if (terminal) {
             builder.setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(TERMINAL_EVERY_MS);
         } else {
-            builder.setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(LOG_EVERY_MS)
+            builder.setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(LOG_EVERY_MS)
                     .setConsumer(new DelegatingProgressBarConsumer(new LogLines(log), 100));
         }
         if (task.equals("verify")) {
@@ -149,18 +162,39 @@ final class MigrationProgress implements MigrationListener, AutoCloseable {
         long copyEnd = copyEndedNanos != 0 ? copyEndedNanos : end;
         double copySeconds = (copyEnd - startedNanos) / 1e9;
         double verifySeconds = (end - copyEnd) / 1e9;
-        long compared = report.types().stream().mapToLong(t -> t.source().count() + t.target().count()).sum();
-        String verify = String.format(Locale.ROOT, "compared %,d records (both sides) in %.1f s (%,.0f records/s)",
-                compared, verifySeconds, verifySeconds > 0 ? compared / verifySeconds : 0);
+        long compared = report.types().stream()
+                .mapToLong(t -> t.source().count() + t.target().count())
+                .sum();
+        String verify = String.format(
+                Locale.ROOT,
+                "compared %,d records (both sides) in %.1f s (%,.0f records/s)",
+                compared,
+                verifySeconds,
+                verifySeconds > 0 ? compared / verifySeconds : 0);
         if (report.dryRun()) {
-            return String.format(Locale.ROOT, "Read and compared both sides: a copy would write %,d records (%,d of "
-                    + "them changed) and remove %,d; %s.%n", report.written(), report.changed(), report.removed(),
+            return String.format(
+                    Locale.ROOT,
+                    "Read and compared both sides: a copy would write %,d records (%,d of "
+                            + "them changed) and remove %,d; %s.%n",
+                    report.written(),
+                    report.changed(),
+                    report.removed(),
                     verify);
         }
-        return String.format(Locale.ROOT, "Copied %,d records (%,d written, %,d of them changed, %,d already there, "
-                        + "%,d removed) in %.1f s (%,.0f records/s); %s.%n", report.read(), report.written(),
-                report.changed(), report.types().stream().mapToLong(MigrationReport.TypeReport::alreadyPresent).sum(),
-                report.removed(), copySeconds, copySeconds > 0 ? report.read() / copySeconds : 0, verify);
+        return String.format(
+                Locale.ROOT,
+                "Copied %,d records (%,d written, %,d of them changed, %,d already there, "
+                        + "%,d removed) in %.1f s (%,.0f records/s); %s.%n",
+                report.read(),
+                report.written(),
+                report.changed(),
+                report.types().stream()
+                        .mapToLong(MigrationReport.TypeReport::alreadyPresent)
+                        .sum(),
+                report.removed(),
+                copySeconds,
+                copySeconds > 0 ? report.read() / copySeconds : 0,
+                verify);
     }
 
     @Override

@@ -1,17 +1,11 @@
 package dev.billing.server;
 
+import dev.billing.core.analytics.RevenueAnalytics;
 import dev.billing.core.model.analytics.Analytics;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.port.BillingStores;
-import dev.billing.core.analytics.RevenueAnalytics;
 import dev.billing.http.JsonCodec;
-import dev.billing.http.wire.Responses;
 import dev.billing.http.wire.AnalyticsResponses;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import org.slf4j.LoggerFactory;
-
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -22,6 +16,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code billing-server report}: the revenue analytics of {@code /admin/analytics/*} from the store the
@@ -29,19 +27,28 @@ import java.util.regex.Pattern;
  * the one Stripe read is the lookup of the plan file's prices given by amount (by lookup key), which names their
  * tiers as {@code serve} does. Standard output holds the report alone: log lines go to stderr.
  */
-@Command(name = "report", description = "Print revenue analytics (MRR, subscriptions, movements, quota use) "
-        + "computed from the store (prices the plan file gives by amount are looked up in Stripe to name their "
-        + "tiers). Only the report is printed on stdout; log lines go to stderr.")
+@Command(
+        name = "report",
+        description = "Print revenue analytics (MRR, subscriptions, movements, quota use) "
+                + "computed from the store (prices the plan file gives by amount are looked up in Stripe to name their "
+                + "tiers). Only the report is printed on stdout; log lines go to stderr.")
 final class ReportCommand implements Callable<Integer> {
     private static final String[] HEADER = {"section", "key", "currency_or_status", "figure", "value"};
     private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
 
-    enum Format { TABLE, CSV, JSON }
+    enum Format {
+        TABLE,
+        CSV,
+        JSON
+    }
 
     @ParentCommand
     Main main;
 
-    @Option(names = "--format", defaultValue = "table", converter = FormatConverter.class,
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            converter = FormatConverter.class,
             description = "table (default), csv or json.")
     Format format;
 
@@ -76,8 +83,11 @@ final class ReportCommand implements Callable<Integer> {
             return ServeMode.plans(config);
         } catch (RuntimeException e) {
             // Not a static field: picocli builds this class before the log format is chosen (Main.logFormat).
-            LoggerFactory.getLogger(ReportCommand.class).warn("The plan file's prices given by amount could not be looked up in Stripe ({}): their "
-                    + "subscriptions count under tier \"unknown\"", e.getMessage());
+            LoggerFactory.getLogger(ReportCommand.class)
+                    .warn(
+                            "The plan file's prices given by amount could not be looked up in Stripe ({}): their "
+                                    + "subscriptions count under tier \"unknown\"",
+                            e.getMessage());
             return config.plans();
         }
     }
@@ -111,7 +121,8 @@ final class ReportCommand implements Callable<Integer> {
             for (int i = 0; i < row.length; i++) {
                 line.append(i == 0 ? "" : "  ");
                 // Numbers right-aligned in the value column, so that their digits line up.
-                boolean right = r > 0 && i == row.length - 1 && NUMBER.matcher(row[i]).matches();
+                boolean right =
+                        r > 0 && i == row.length - 1 && NUMBER.matcher(row[i]).matches();
                 line.append(pad(row[i], widths[i], right));
             }
             out.println(line.toString().stripTrailing());
@@ -133,19 +144,43 @@ final class ReportCommand implements Callable<Integer> {
         Analytics.PaymentHealth p = report.revenue().payments();
         rows.add(row("payments", "failed_payment_rate", "", "rate", p.failedPaymentRate()));
         rows.add(row("payments", "past_due_rate", "", "rate", p.pastDueRate()));
-        rows.add(row("trials", "conversion", "", "converted/ended",
-                report.revenue().trials().converted() + "/" + report.revenue().trials().ended()));
-        report.revenue().purchases().forEach(m -> rows.add(row("purchases", m.month().toString(), m.currency(),
-                "amount_total", m.amountTotal())));
-        report.revenue().refunds().forEach(m -> rows.add(row("refunds", m.month().toString(), m.currency(),
-                "amount", m.amount())));
-        report.subscriptions().groups().forEach(g -> rows.add(row("subscriptions", g.tier(),
-                g.status().stripeName(), "count", g.subscriptions())));
-        report.movements().months().forEach(m -> rows.add(row("movements", m.month().toString(), "",
-                "new/reactivated/churned", m.newSubscriptions() + "/" + m.reactivated() + "/" + m.churned())));
-        report.usage().meters().forEach(u -> rows.add(row("usage", u.tier(), u.meter(), "used/accounts",
-                u.used() + "/" + u.accounts() + (u.utilisation() == null ? ""
-                        : String.format(Locale.ROOT, " (%.1f%% of quota)", u.utilisation() * 100)))));
+        rows.add(row(
+                "trials",
+                "conversion",
+                "",
+                "converted/ended",
+                report.revenue().trials().converted() + "/"
+                        + report.revenue().trials().ended()));
+        report.revenue()
+                .purchases()
+                .forEach(m -> rows.add(
+                        row("purchases", m.month().toString(), m.currency(), "amount_total", m.amountTotal())));
+        report.revenue()
+                .refunds()
+                .forEach(m -> rows.add(row("refunds", m.month().toString(), m.currency(), "amount", m.amount())));
+        report.subscriptions()
+                .groups()
+                .forEach(g ->
+                        rows.add(row("subscriptions", g.tier(), g.status().stripeName(), "count", g.subscriptions())));
+        report.movements()
+                .months()
+                .forEach(m -> rows.add(row(
+                        "movements",
+                        m.month().toString(),
+                        "",
+                        "new/reactivated/churned",
+                        m.newSubscriptions() + "/" + m.reactivated() + "/" + m.churned())));
+        report.usage()
+                .meters()
+                .forEach(u -> rows.add(row(
+                        "usage",
+                        u.tier(),
+                        u.meter(),
+                        "used/accounts",
+                        u.used() + "/" + u.accounts()
+                                + (u.utilisation() == null
+                                        ? ""
+                                        : String.format(Locale.ROOT, " (%.1f%% of quota)", u.utilisation() * 100)))));
         return rows;
     }
 

@@ -5,8 +5,8 @@ import dev.billing.clerk.ClerkWebhookVerifier;
 import dev.billing.core.Billing;
 import dev.billing.core.LogNotifier;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
@@ -17,30 +17,28 @@ import dev.billing.http.wire.PersonalDataResponses;
 import dev.billing.smtp.SmtpConfig;
 import dev.billing.smtp.SmtpNotifier;
 import dev.billing.stripe.StripeCatalogSync;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Production wiring: the adapters {@link ServerConfig} chose (Postgres or Supabase, Stripe, Clerk). */
 public final class ServeMode {
     private static final Logger LOG = LoggerFactory.getLogger(ServeMode.class);
 
-    private ServeMode() {
-    }
+    private ServeMode() {}
 
     /** The plan catalog, its lookup keys resolved in Stripe when the plan file gives prices by amount. */
     static PlanCatalog plans(ServerConfig config) {
         if (!config.planFile().needsLookup()) {
             return config.plans();
         }
-        return StripeSetup.resolve(config.planFile(),
-                Adapters.stripeSync(config.stripeSecretKey(), config.stripeApiBase()));
+        return StripeSetup.resolve(
+                config.planFile(), Adapters.stripeSync(config.stripeSecretKey(), config.stripeApiBase()));
     }
 
     /** {@code serve}: opens the store, wires everything, starts listening; logs how long each part took. */
@@ -56,18 +54,34 @@ public final class ServeMode {
         try {
             PaymentGateway gateway = Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock);
             ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(config.clerk(), clock);
-            BillingServer server = BillingServer.start(new BillingServer.Parts(stores, gateway,
-                    Adapters.stripeWebhooks(config.webhookSecrets(), clock), identities, plans,
-                    config.billingOptions(), config.apiSettings(version), clock, config.host(), config.port(), null,
-                    Duration.ofSeconds(1), notifier(config.smtp()), List.of(), config.orgs(),
-                    config.orgs().membershipSync() ? ClerkWebhookVerifier.create(config.clerkWebhookSecrets())
-                            : null));
-            LOG.atInfo().addKeyValue("storeMs", storeStart.toMillis())
+            BillingServer server = BillingServer.start(new BillingServer.Parts(
+                    stores,
+                    gateway,
+                    Adapters.stripeWebhooks(config.webhookSecrets(), clock),
+                    identities,
+                    plans,
+                    config.billingOptions(),
+                    config.apiSettings(version),
+                    clock,
+                    config.host(),
+                    config.port(),
+                    null,
+                    Duration.ofSeconds(1),
+                    notifier(config.smtp()),
+                    List.of(),
+                    config.orgs(),
+                    config.orgs().membershipSync() ? ClerkWebhookVerifier.create(config.clerkWebhookSecrets()) : null));
+            LOG.atInfo()
+                    .addKeyValue("storeMs", storeStart.toMillis())
                     .addKeyValue("serverMs", server.startupTime().toMillis())
-                    .addKeyValue("jvmUptimeMs", ManagementFactory.getRuntimeMXBean().getUptime())
-                    .log("serve ready: store {} ms, server {} ms, JVM up {} ms ({} mode, {} store)",
-                            storeStart.toMillis(), server.startupTime().toMillis(),
-                            ManagementFactory.getRuntimeMXBean().getUptime(), config.livemode() ? "live" : "test",
+                    .addKeyValue(
+                            "jvmUptimeMs", ManagementFactory.getRuntimeMXBean().getUptime())
+                    .log(
+                            "serve ready: store {} ms, server {} ms, JVM up {} ms ({} mode, {} store)",
+                            storeStart.toMillis(),
+                            server.startupTime().toMillis(),
+                            ManagementFactory.getRuntimeMXBean().getUptime(),
+                            config.livemode() ? "live" : "test",
                             config.store().name().toLowerCase(java.util.Locale.ROOT));
             if (config.plansFile() == null) {
                 LOG.warn("Using the sample plan catalog: set BILLING_PLANS_FILE (or the STRIPE_PRICE_* variables) "
@@ -77,14 +91,17 @@ public final class ServeMode {
             adoption.setDaemon(true);
             adoption.start();
             if (!identities.config().networkless()) {
-                Thread preload = new Thread(() -> {
-                    try {
-                        identities.preload();
-                    } catch (RuntimeException e) {
-                        LOG.warn("Clerk's signing keys could not be loaded yet ({}); retrying on first use",
-                                e.getClass().getSimpleName());
-                    }
-                }, "clerk-jwks-preload");
+                Thread preload = new Thread(
+                        () -> {
+                            try {
+                                identities.preload();
+                            } catch (RuntimeException e) {
+                                LOG.warn(
+                                        "Clerk's signing keys could not be loaded yet ({}); retrying on first use",
+                                        e.getClass().getSimpleName());
+                            }
+                        },
+                        "clerk-jwks-preload");
                 preload.setDaemon(true);
                 preload.start();
             }
@@ -103,10 +120,12 @@ public final class ServeMode {
         try {
             long customers = stores.customers().count();
             if (customers > 0 && stores.subscriptions().countSubscriptions() == 0) {
-                LOG.warn("The store links {} customer(s) to users but holds no subscription: if it comes from the "
-                        + "earlier Node backend, run `billing-server reconcile --all` once to read every customer's "
-                        + "subscriptions from Stripe (docs/SUPABASE.md, Adopting the Node backend's project); until "
-                        + "then those users get the free tier", customers);
+                LOG.warn(
+                        "The store links {} customer(s) to users but holds no subscription: if it comes from the "
+                                + "earlier Node backend, run `billing-server reconcile --all` once to read every customer's "
+                                + "subscriptions from Stripe (docs/SUPABASE.md, Adopting the Node backend's project); until "
+                                + "then those users get the free tier",
+                        customers);
                 return true;
             }
         } catch (RuntimeException e) {
@@ -122,7 +141,11 @@ public final class ServeMode {
             Billing billing = Billing.builder()
                     .gateway(Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock))
                     .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
-                    .stores(stores).plans(plans(config)).options(config.billingOptions()).clock(clock).build();
+                    .stores(stores)
+                    .plans(plans(config))
+                    .options(config.billingOptions())
+                    .clock(clock)
+                    .build();
             if (user != null) {
                 return billing.useCases().reconcile().user(UserId.of(user));
             }
@@ -141,11 +164,14 @@ public final class ServeMode {
             Billing billing = Billing.builder()
                     .gateway(Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock))
                     .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
-                    .stores(stores).plans(plans).options(config.billingOptions()).clock(clock).build();
+                    .stores(stores)
+                    .plans(plans)
+                    .options(config.billingOptions())
+                    .clock(clock)
+                    .build();
             JsonCodec json = new JsonCodec();
             return json.writeString(PersonalDataResponses.PersonalDataView.of(
-                    billing.useCases().exportPersonalData().export(UserId.of(user), email), plans,
-                    json::embeddable));
+                    billing.useCases().exportPersonalData().export(UserId.of(user), email), plans, json::embeddable));
         }
     }
 
@@ -156,7 +182,11 @@ public final class ServeMode {
             Billing billing = Billing.builder()
                     .gateway(Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock))
                     .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
-                    .stores(stores).plans(plans(config)).options(config.billingOptions()).clock(clock).build();
+                    .stores(stores)
+                    .plans(plans(config))
+                    .options(config.billingOptions())
+                    .clock(clock)
+                    .build();
             return billing.useCases().erasePersonalData().erase(UserId.of(user), config.erasure(), email);
         }
     }

@@ -1,18 +1,17 @@
 package dev.billing.server;
 
 import dev.billing.clerk.ClerkConfig;
+import dev.billing.core.checkout.RedirectPolicy;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.DuplicateSubscriptions;
 import dev.billing.core.config.OrgOptions;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.privacy.ErasePersonalData;
-import dev.billing.core.checkout.RedirectPolicy;
 import dev.billing.http.ApiSettings;
 import dev.billing.plans.PlanCatalogYaml;
 import dev.billing.plans.PlanFile;
 import dev.billing.smtp.SmtpConfig;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,18 +30,46 @@ import java.util.Optional;
  *
  * <p>Usage: {@code ServerConfig config = ServerConfig.fromEnv(System.getenv());}
  */
-public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, URI stripeApiBase,
-                           ClerkConfig clerk, Store store, String databaseUrl, URI supabaseUrl,
-                           String supabaseServiceRoleKey, List<String> allowedOrigins, String adminToken,
-                           Path plansFile, PlanCatalog plans, String host, int port, boolean publicCatalog,
-                           int userRequestsPerMinute, int ipRequestsPerMinute, boolean trustProxy,
-                           Duration pastDueGrace, boolean refetchOnWebhook, String successUrl, String cancelUrl,
-                           String returnUrl, long maxBodyBytes, long maxWebhookBytes, LogFormat logFormat,
-                           Optional<SmtpConfig> smtp, Duration storeStartTimeout, Duration entitlementsCacheTtl,
-                           OrgOptions orgs, List<String> clerkWebhookSecrets, ErasePersonalData.Options erasure,
-                           int guestCheckoutsPerMinute, PlanFile planFile, URI webhookUrl,
-                           WebhookApiVersionCheck webhookApiVersionCheck, boolean stripeTax,
-                           boolean virtualThreads, DuplicateSubscriptions duplicateSubscriptions) {
+public record ServerConfig(
+        String stripeSecretKey,
+        List<String> webhookSecrets,
+        URI stripeApiBase,
+        ClerkConfig clerk,
+        Store store,
+        String databaseUrl,
+        URI supabaseUrl,
+        String supabaseServiceRoleKey,
+        List<String> allowedOrigins,
+        String adminToken,
+        Path plansFile,
+        PlanCatalog plans,
+        String host,
+        int port,
+        boolean publicCatalog,
+        int userRequestsPerMinute,
+        int ipRequestsPerMinute,
+        boolean trustProxy,
+        Duration pastDueGrace,
+        boolean refetchOnWebhook,
+        String successUrl,
+        String cancelUrl,
+        String returnUrl,
+        long maxBodyBytes,
+        long maxWebhookBytes,
+        LogFormat logFormat,
+        Optional<SmtpConfig> smtp,
+        Duration storeStartTimeout,
+        Duration entitlementsCacheTtl,
+        OrgOptions orgs,
+        List<String> clerkWebhookSecrets,
+        ErasePersonalData.Options erasure,
+        int guestCheckoutsPerMinute,
+        PlanFile planFile,
+        URI webhookUrl,
+        WebhookApiVersionCheck webhookApiVersionCheck,
+        boolean stripeTax,
+        boolean virtualThreads,
+        DuplicateSubscriptions duplicateSubscriptions) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
@@ -51,7 +78,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
 
     /** Where the billing data lives. */
     public enum Store {
-        POSTGRES, SUPABASE
+        POSTGRES,
+        SUPABASE
     }
 
     /**
@@ -59,12 +87,15 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
      * the SDK reads ({@code BILLING_WEBHOOK_API_VERSION_CHECK}).
      */
     public enum WebhookApiVersionCheck {
-        WARN, REFUSE, OFF
+        WARN,
+        REFUSE,
+        OFF
     }
 
     /** How log lines are written. */
     public enum LogFormat {
-        JSON, TEXT
+        JSON,
+        TEXT
     }
 
     /** True for live Stripe keys ({@code sk_live_}, {@code rk_live_}): test-mode events are then ignored. */
@@ -90,8 +121,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 }
             }
         } else if (store == Store.SUPABASE) {
-            SupabaseSettings supabase = SupabaseSettings.read(r, "the project's service_role key "
-                    + "(BILLING_STORE=supabase)");
+            SupabaseSettings supabase =
+                    SupabaseSettings.read(r, "the project's service_role key " + "(BILLING_STORE=supabase)");
             if (supabase != null) {
                 supabaseUrl = supabase.url();
                 serviceRoleKey = supabase.serviceRoleKey();
@@ -129,8 +160,8 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         int perUser = r.integer("BILLING_RATE_LIMIT_USER_PER_MINUTE", 300, 0, 1_000_000);
         int perIp = r.integer("BILLING_RATE_LIMIT_IP_PER_MINUTE", 1200, 0, 1_000_000);
         boolean trustProxy = r.bool("BILLING_TRUST_PROXY", false);
-        int graceDays = r.integer("BILLING_PAST_DUE_GRACE_DAYS", DEFAULT_PAST_DUE_GRACE_DAYS, 0,
-                MAX_PAST_DUE_GRACE_DAYS);
+        int graceDays =
+                r.integer("BILLING_PAST_DUE_GRACE_DAYS", DEFAULT_PAST_DUE_GRACE_DAYS, 0, MAX_PAST_DUE_GRACE_DAYS);
         boolean refetch = r.bool("BILLING_REFETCH_ON_WEBHOOK", true);
         String success = r.optional("BILLING_SUCCESS_URL");
         String cancel = r.optional("BILLING_CANCEL_URL");
@@ -158,23 +189,57 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                     + "Clerk webhook endpoint that sends organizationMembership events, whsec_...)");
         }
         URI webhookUrl = r.url("BILLING_WEBHOOK_URL", false);
-        WebhookApiVersionCheck versionCheck = r.choice("BILLING_WEBHOOK_API_VERSION_CHECK",
-                WebhookApiVersionCheck.class, WebhookApiVersionCheck.WARN);
+        WebhookApiVersionCheck versionCheck = r.choice(
+                "BILLING_WEBHOOK_API_VERSION_CHECK", WebhookApiVersionCheck.class, WebhookApiVersionCheck.WARN);
         boolean stripeTax = r.bool("BILLING_STRIPE_TAX", false);
-        DuplicateSubscriptions duplicates = r.choice("BILLING_DUPLICATE_SUBSCRIPTIONS", DuplicateSubscriptions.class,
-                DuplicateSubscriptions.CANCEL);
+        DuplicateSubscriptions duplicates = r.choice(
+                "BILLING_DUPLICATE_SUBSCRIPTIONS", DuplicateSubscriptions.class, DuplicateSubscriptions.CANCEL);
         boolean virtualThreads = r.bool("BILLING_VIRTUAL_THREADS", false);
         if (virtualThreads && Runtime.version().feature() < MIN_VIRTUAL_THREADS_JAVA) {
             r.problem("BILLING_VIRTUAL_THREADS: needs Java " + MIN_VIRTUAL_THREADS_JAVA + " or later; this JVM is Java "
                     + Runtime.version().feature() + " (run the server on a newer JDK, or unset it)");
         }
         r.failIfAny();
-        return new ServerConfig(stripe.secretKey(), stripe.webhookSecrets(), stripe.apiBase(), clerk, store,
-                databaseUrl, supabaseUrl, serviceRoleKey, origins, adminToken, plansFile, plans, host, port,
-                publicCatalog, perUser, perIp, trustProxy, Duration.ofDays(graceDays), refetch, success, cancel,
-                returnUrl, maxBody, maxWebhook, logFormat, smtp, Duration.ofSeconds(storeStartSeconds),
-                Duration.ofSeconds(cacheSeconds), orgs, clerkSecrets, erasure, guestCheckouts, planFile, webhookUrl,
-                versionCheck, stripeTax, virtualThreads, duplicates);
+        return new ServerConfig(
+                stripe.secretKey(),
+                stripe.webhookSecrets(),
+                stripe.apiBase(),
+                clerk,
+                store,
+                databaseUrl,
+                supabaseUrl,
+                serviceRoleKey,
+                origins,
+                adminToken,
+                plansFile,
+                plans,
+                host,
+                port,
+                publicCatalog,
+                perUser,
+                perIp,
+                trustProxy,
+                Duration.ofDays(graceDays),
+                refetch,
+                success,
+                cancel,
+                returnUrl,
+                maxBody,
+                maxWebhook,
+                logFormat,
+                smtp,
+                Duration.ofSeconds(storeStartSeconds),
+                Duration.ofSeconds(cacheSeconds),
+                orgs,
+                clerkSecrets,
+                erasure,
+                guestCheckouts,
+                planFile,
+                webhookUrl,
+                versionCheck,
+                stripeTax,
+                virtualThreads,
+                duplicates);
     }
 
     /** Who manages an organization's billing, and membership sync (also read by local mode). */
@@ -231,38 +296,73 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
         StringBuilder b = new StringBuilder();
         line(b, "STRIPE_SECRET_KEY", mask(stripeSecretKey) + (livemode() ? " (live mode)" : " (test mode)"));
         line(b, "STRIPE_WEBHOOK_SECRET", webhookSecrets.size() + " secret(s)");
-        line(b, "BILLING_MEMBERSHIP_SYNC", orgs.membershipSync() + (orgs.autoSeats() ? " (auto-seats)" : "")
-                + (clerkWebhookSecrets.isEmpty() ? "" : ", CLERK_WEBHOOK_SECRET " + clerkWebhookSecrets.size()
-                + " secret(s)"));
+        line(
+                b,
+                "BILLING_MEMBERSHIP_SYNC",
+                orgs.membershipSync()
+                        + (orgs.autoSeats() ? " (auto-seats)" : "")
+                        + (clerkWebhookSecrets.isEmpty()
+                                ? ""
+                                : ", CLERK_WEBHOOK_SECRET " + clerkWebhookSecrets.size() + " secret(s)"));
         line(b, "STRIPE_API_BASE", stripeApiBase == null ? "(Stripe)" : stripeApiBase.toString());
-        line(b, "Clerk", "issuer " + clerk.issuer() + ", " + (clerk.networkless() ? "PEM key (networkless)"
-                : "JWKS " + clerk.jwksUrl()) + (clerk.authorizedParties().isEmpty() ? ""
-                : ", authorized parties " + clerk.authorizedParties()));
-        line(b, "BILLING_STORE", store.name().toLowerCase(Locale.ROOT) + (store == Store.POSTGRES
-                ? " (DATABASE_URL " + redactUrl(databaseUrl) + ")"
-                : " (" + supabaseUrl + ", service role key " + mask(supabaseServiceRoleKey) + ")"));
+        line(
+                b,
+                "Clerk",
+                "issuer " + clerk.issuer() + ", "
+                        + (clerk.networkless() ? "PEM key (networkless)" : "JWKS " + clerk.jwksUrl())
+                        + (clerk.authorizedParties().isEmpty()
+                                ? ""
+                                : ", authorized parties " + clerk.authorizedParties()));
+        line(
+                b,
+                "BILLING_STORE",
+                store.name().toLowerCase(Locale.ROOT)
+                        + (store == Store.POSTGRES
+                                ? " (DATABASE_URL " + redactUrl(databaseUrl) + ")"
+                                : " (" + supabaseUrl + ", service role key " + mask(supabaseServiceRoleKey) + ")"));
         line(b, "BILLING_ALLOWED_ORIGINS", String.join(", ", allowedOrigins));
         line(b, "BILLING_ADMIN_TOKEN", adminToken == null ? "unset (admin routes and /metrics disabled)" : "set");
-        line(b, "Plans", (plansFile == null ? "sample catalog" : plansFile.toString()) + ": "
-                + plans.tiers().size() + " tiers, " + plans.plans().size() + " prices, " + plans.items().size()
-                + " items, " + plans.meters().size() + " meters" + (planFile.needsLookup() ? " ("
-                + planFile.managedPrices().size() + " prices by lookup key, resolved at start)" : ""));
-        line(b, "BILLING_WEBHOOK_URL", webhookUrl == null ? "unset (no API-version check at start)"
-                : webhookUrl + " (API-version check: " + webhookApiVersionCheck.name().toLowerCase(Locale.ROOT)
-                + ")");
+        line(
+                b,
+                "Plans",
+                (plansFile == null ? "sample catalog" : plansFile.toString()) + ": "
+                        + plans.tiers().size() + " tiers, " + plans.plans().size() + " prices, "
+                        + plans.items().size()
+                        + " items, " + plans.meters().size() + " meters"
+                        + (planFile.needsLookup()
+                                ? " (" + planFile.managedPrices().size() + " prices by lookup key, resolved at start)"
+                                : ""));
+        line(
+                b,
+                "BILLING_WEBHOOK_URL",
+                webhookUrl == null
+                        ? "unset (no API-version check at start)"
+                        : webhookUrl + " (API-version check: "
+                                + webhookApiVersionCheck.name().toLowerCase(Locale.ROOT) + ")");
         line(b, "Listen", host + ":" + port + (virtualThreads ? " (requests on virtual threads)" : ""));
-        line(b, "Rate limits", userRequestsPerMinute + "/min per user, " + ipRequestsPerMinute + "/min per IP"
-                + (trustProxy ? " (client IP from X-Forwarded-For)" : ""));
+        line(
+                b,
+                "Rate limits",
+                userRequestsPerMinute + "/min per user, " + ipRequestsPerMinute + "/min per IP"
+                        + (trustProxy ? " (client IP from X-Forwarded-For)" : ""));
         line(b, "Catalog routes", publicCatalog ? "public" : "signed-in users");
         line(b, "Past-due grace", pastDueGrace.toDays() + " days");
         line(b, "Refetch on webhook", Boolean.toString(refetchOnWebhook));
         line(b, "Stripe Tax", stripeTax ? "on (Checkout: automatic tax, tax ids, billing address)" : "off");
-        line(b, "Duplicate subscriptions", duplicateSubscriptions == DuplicateSubscriptions.CANCEL
-                ? "cancel the newer and refund it" : "flag the newer, keep both");
+        line(
+                b,
+                "Duplicate subscriptions",
+                duplicateSubscriptions == DuplicateSubscriptions.CANCEL
+                        ? "cancel the newer and refund it"
+                        : "flag the newer, keep both");
         line(b, "Logs", logFormat.name().toLowerCase(Locale.ROOT));
         line(b, "Store at start", "waits up to " + storeStartTimeout.toSeconds() + " s for it");
-        line(b, "Notices", smtp.map(c -> "SMTP " + c.host() + ":" + c.port() + " from " + c.from()
-                + (c.authenticates() ? " (authenticated)" : "")).orElse("logged only (BILLING_SMTP_HOST unset)"));
+        line(
+                b,
+                "Notices",
+                smtp.map(c -> "SMTP " + c.host() + ":" + c.port() + " from " + c.from()
+                                + (c.authenticates() ? " (authenticated)" : ""))
+                        .orElse("logged only (BILLING_SMTP_HOST unset)"));
         return b.toString();
     }
 
@@ -285,8 +385,9 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
     }
 
     static String redactUrl(String url) {
-        return url == null ? "unset" : url.replaceAll("//[^@/]*@", "//****@")
-                .replaceAll("(?i)(password=)[^&]*", "$1****");
+        return url == null
+                ? "unset"
+                : url.replaceAll("//[^@/]*@", "//****@").replaceAll("(?i)(password=)[^&]*", "$1****");
     }
 
     /** Collects problems while reading variables. */
@@ -342,7 +443,10 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
             if (value == null) {
                 return fallback;
             }
-            return Arrays.stream(value.split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
+            return Arrays.stream(value.split(","))
+                    .map(String::strip)
+                    .filter(v -> !v.isEmpty())
+                    .toList();
         }
 
         /** Comma-separated {@code whsec_} secrets (empty when unset); a malformed one is named by position only. */
@@ -422,18 +526,22 @@ public record ServerConfig(String stripeSecretKey, List<String> webhookSecrets, 
                 }
                 try {
                     URI uri = URI.create(origin);
-                    boolean ok = uri.getScheme() != null && uri.getHost() != null && uri.getUserInfo() == null
-                            && (uri.getPath() == null || uri.getPath().isEmpty()) && uri.getQuery() == null
+                    boolean ok = uri.getScheme() != null
+                            && uri.getHost() != null
+                            && uri.getUserInfo() == null
+                            && (uri.getPath() == null || uri.getPath().isEmpty())
+                            && uri.getQuery() == null
                             && uri.getFragment() == null
-                            && (uri.getScheme().equals("https") || uri.getScheme().equals("http"));
+                            && (uri.getScheme().equals("https")
+                                    || uri.getScheme().equals("http"));
                     if (!ok) {
                         problems.add(name + ": '" + origin + "' is not an origin (scheme://host[:port], no path)");
                         continue;
                     }
                     RedirectPolicy.of(List.of(origin), true); // https unless loopback, as the core requires
                 } catch (IllegalArgumentException e) {
-                    problems.add(name + ": " + (e.getMessage() == null ? "'" + origin + "' is not an origin"
-                            : e.getMessage()));
+                    problems.add(name + ": "
+                            + (e.getMessage() == null ? "'" + origin + "' is not an origin" : e.getMessage()));
                     continue;
                 }
                 origins.add(origin);

@@ -1,7 +1,6 @@
 package dev.billing.server;
 
 import dev.billing.smtp.SmtpConfig;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,14 +28,13 @@ final class SmtpSettings {
     static final String TEMPLATES_DIR = "BILLING_NOTICE_TEMPLATES_DIR";
 
     /** The adapter's problems are named by these variables. */
-    static final SmtpConfig.SettingNames NAMES = new SmtpConfig.SettingNames(HOST, PORT, USERNAME, PASSWORD, FROM,
-            TIMEOUT_MS, APP_NAME, TEMPLATES_DIR);
+    static final SmtpConfig.SettingNames NAMES =
+            new SmtpConfig.SettingNames(HOST, PORT, USERNAME, PASSWORD, FROM, TIMEOUT_MS, APP_NAME, TEMPLATES_DIR);
     /** Each means nothing without a host. */
-    private static final List<String> NEED_A_HOST = List.of(PORT, USERNAME, PASSWORD, FROM, STARTTLS, TIMEOUT_MS,
-            TEMPLATES_DIR);
+    private static final List<String> NEED_A_HOST =
+            List.of(PORT, USERNAME, PASSWORD, FROM, STARTTLS, TIMEOUT_MS, TEMPLATES_DIR);
 
-    private SmtpSettings() {
-    }
+    private SmtpSettings() {}
 
     /**
      * The mail server's configuration, or empty when mail is off or a setting is invalid; every problem is added to
@@ -56,12 +54,22 @@ final class SmtpSettings {
         }
         // An unparsable number is reported and replaced by its (valid) default, so it is not reported twice.
         int port = integer(r, PORT, SmtpConfig.DEFAULT_PORT, ": must be a whole number from 1 to 65535", problems);
-        int timeoutMs = integer(r, TIMEOUT_MS, (int) SmtpConfig.DEFAULT_TIMEOUT.toMillis(),
-                ": must be a whole number of milliseconds", problems);
+        int timeoutMs = integer(
+                r,
+                TIMEOUT_MS,
+                (int) SmtpConfig.DEFAULT_TIMEOUT.toMillis(),
+                ": must be a whole number of milliseconds",
+                problems);
         boolean startTls = bool(r, STARTTLS, true, problems);
-        SmtpConfig.Builder smtp = SmtpConfig.builder().host(host).port(port).timeout(Duration.ofMillis(timeoutMs))
-                .startTls(startTls).username(r.optional(USERNAME)).password(r.optional(PASSWORD))
-                .from(r.optional(FROM)).templatesDir(r.optional(TEMPLATES_DIR));
+        SmtpConfig.Builder smtp = SmtpConfig.builder()
+                .host(host)
+                .port(port)
+                .timeout(Duration.ofMillis(timeoutMs))
+                .startTls(startTls)
+                .username(r.optional(USERNAME))
+                .password(r.optional(PASSWORD))
+                .from(r.optional(FROM))
+                .templatesDir(r.optional(TEMPLATES_DIR));
         String appName = r.optional(APP_NAME);
         if (appName != null) {
             smtp.appName(appName);
@@ -71,8 +79,8 @@ final class SmtpSettings {
         return problems.isEmpty() ? Optional.of(smtp.build()) : Optional.empty();
     }
 
-    private static int integer(ServerConfig.Reader r, String name, int fallback, String problem,
-                               List<String> problems) {
+    private static int integer(
+            ServerConfig.Reader r, String name, int fallback, String problem, List<String> problems) {
         String value = r.optional(name);
         if (value == null) {
             return fallback;

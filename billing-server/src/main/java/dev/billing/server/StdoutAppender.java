@@ -1,7 +1,6 @@
 package dev.billing.server;
 
 import ch.qos.logback.core.OutputStreamAppender;
-
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 

@@ -2,12 +2,11 @@ package dev.billing.server;
 
 import dev.billing.core.error.StoreException;
 import dev.billing.core.port.BillingStores;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens the store when {@code serve} starts, waiting for it while it cannot be reached: an instance restarted during a
@@ -21,8 +20,7 @@ final class StoreStartup {
     static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
     static final Duration LONGEST_PAUSE = Duration.ofSeconds(30);
 
-    private StoreStartup() {
-    }
+    private StoreStartup() {}
 
     static BillingStores open(Supplier<BillingStores> open, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -38,13 +36,20 @@ final class StoreStartup {
                 configurationProblem(e);
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    LOG.error("The store is still not reachable after {} s ({} attempts); giving up: {}",
-                            timeout.toSeconds(), attempt, e.getMessage());
+                    LOG.error(
+                            "The store is still not reachable after {} s ({} attempts); giving up: {}",
+                            timeout.toSeconds(),
+                            attempt,
+                            e.getMessage());
                     throw e;
                 }
                 Duration wait = pause.compareTo(Duration.ofNanos(left)) > 0 ? Duration.ofNanos(left) : pause;
-                LOG.warn("The store is not reachable yet (attempt {}; retrying in {} ms, giving up after {} s): {}",
-                        attempt, wait.toMillis(), timeout.toSeconds(), e.getMessage());
+                LOG.warn(
+                        "The store is not reachable yet (attempt {}; retrying in {} ms, giving up after {} s): {}",
+                        attempt,
+                        wait.toMillis(),
+                        timeout.toSeconds(),
+                        e.getMessage());
                 sleep(wait);
                 pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
             }

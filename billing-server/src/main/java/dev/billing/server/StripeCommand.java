@@ -6,12 +6,6 @@ import dev.billing.plans.PlanFile;
 import dev.billing.stripe.StripeCatalogSpec;
 import dev.billing.stripe.StripeCatalogSync;
 import dev.billing.stripe.StripeConfig;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -19,6 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code billing-server stripe plan|apply}: makes Stripe match the plan file (docs/STRIPE.md, "Stripe as code").
@@ -31,8 +30,11 @@ import java.util.concurrent.Callable;
  *
  * <p>Usage: {@code BILLING_PLANS_FILE=plans.yaml billing-server stripe plan}, then {@code ... stripe apply}
  */
-@Command(name = "stripe", description = "Make Stripe match the plan file: products, prices, meters, the customer "
-        + "portal, the webhook endpoint.", subcommands = {StripeCommand.Plan.class, StripeCommand.Apply.class})
+@Command(
+        name = "stripe",
+        description = "Make Stripe match the plan file: products, prices, meters, the customer "
+                + "portal, the webhook endpoint.",
+        subcommands = {StripeCommand.Plan.class, StripeCommand.Apply.class})
 final class StripeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -45,7 +47,8 @@ final class StripeCommand implements Callable<Integer> {
 
     /** The Stripe account's mode, as its key says: a live key changes what real customers are charged. */
     enum AccountMode {
-        TEST, LIVE;
+        TEST,
+        LIVE;
 
         /** The key's mode; a problem (and null) for a publishable key or anything that is not a secret key. */
         static AccountMode of(String key, ServerConfig.Reader r) {
@@ -88,21 +91,25 @@ final class StripeCommand implements Callable<Integer> {
             String key = r.required("STRIPE_SECRET_KEY", "your Stripe secret key (sk_live_... or sk_test_...)");
             AccountMode mode = key == null ? null : AccountMode.of(key, r);
             URI apiBase = r.url("STRIPE_API_BASE", false);
-            URI webhookUrl = webhookUrlOption != null ? option(r, webhookUrlOption) : r.url("BILLING_WEBHOOK_URL",
-                    false);
-            webhookUrl = deliverable(r, webhookUrlOption != null ? "--webhook-url" : "BILLING_WEBHOOK_URL",
-                    webhookUrl);
+            URI webhookUrl =
+                    webhookUrlOption != null ? option(r, webhookUrlOption) : r.url("BILLING_WEBHOOK_URL", false);
+            webhookUrl = deliverable(r, webhookUrlOption != null ? "--webhook-url" : "BILLING_WEBHOOK_URL", webhookUrl);
             String plansPath = r.optional("BILLING_PLANS_FILE");
             PlanFile file = null;
             try {
-                file = plansPath == null ? PlanCatalogYaml.readSample(main.env)
+                file = plansPath == null
+                        ? PlanCatalogYaml.readSample(main.env)
                         : PlanCatalogYaml.read(Path.of(plansPath), main.env);
             } catch (PlanCatalogYaml.InvalidCatalogException e) {
                 e.problems().forEach(p -> r.problem("BILLING_PLANS_FILE: " + p));
             }
             r.failIfAny();
-            return new Target(Adapters.stripeSync(key, apiBase), StripeSetup.spec(file, webhookUrl), file.source(),
-                    mode, StripeConfig.of(key).maskedKey());
+            return new Target(
+                    Adapters.stripeSync(key, apiBase),
+                    StripeSetup.spec(file, webhookUrl),
+                    file.source(),
+                    mode,
+                    StripeConfig.of(key).maskedKey());
         }
 
         /**
@@ -124,8 +131,7 @@ final class StripeCommand implements Callable<Integer> {
                 return false;
             }
             String h = host.toLowerCase(Locale.ROOT);
-            return h.equals("localhost") || h.matches("127(\\.[0-9]{1,3}){3}") || h.equals("[::1]")
-                    || h.equals("::1");
+            return h.equals("localhost") || h.matches("127(\\.[0-9]{1,3}){3}") || h.equals("[::1]") || h.equals("::1");
         }
 
         private static URI option(ServerConfig.Reader r, String value) {
@@ -140,22 +146,30 @@ final class StripeCommand implements Callable<Integer> {
         String header(boolean dryRun) {
             return "Stripe account: " + mode.wireName() + " mode (key " + maskedKey + ")"
                     + (mode == AccountMode.LIVE ? ": changes reach real customers" : "") + System.lineSeparator()
-                    + (dryRun ? "Planned" : "Applying") + " for " + source + ": " + spec.products().size()
-                    + " product(s), " + spec.prices().size() + " price(s) by lookup key, " + spec.meters().size()
-                    + " meter(s), the portal, " + (spec.webhookEndpoint() == null
-                    ? "no webhook endpoint (no --webhook-url / BILLING_WEBHOOK_URL)"
-                    : "the webhook endpoint " + spec.webhookEndpoint().url());
+                    + (dryRun ? "Planned" : "Applying") + " for " + source + ": "
+                    + spec.products().size()
+                    + " product(s), " + spec.prices().size() + " price(s) by lookup key, "
+                    + spec.meters().size()
+                    + " meter(s), the portal, "
+                    + (spec.webhookEndpoint() == null
+                            ? "no webhook endpoint (no --webhook-url / BILLING_WEBHOOK_URL)"
+                            : "the webhook endpoint " + spec.webhookEndpoint().url());
         }
     }
 
     /** What plan and apply both take: where the webhook endpoint is, and whether one of another version goes. */
     static final class TargetOptions {
-        @Option(names = "--webhook-url", description = "The webhook endpoint's URL (default: BILLING_WEBHOOK_URL; "
-                + "without either, endpoints are left alone).")
+        @Option(
+                names = "--webhook-url",
+                description = "The webhook endpoint's URL (default: BILLING_WEBHOOK_URL; "
+                        + "without either, endpoints are left alone).")
         String webhookUrl;
 
-        @Option(names = "--replace-webhook-endpoint", description = "Replace an endpoint of another API version: "
-                + "a new endpoint (a new signing secret), then the old one deleted (plan shows it; else a warning).")
+        @Option(
+                names = "--replace-webhook-endpoint",
+                description =
+                        "Replace an endpoint of another API version: "
+                                + "a new endpoint (a new signing secret), then the old one deleted (plan shows it; else a warning).")
         boolean replace;
 
         /** Text logs, the target read from the plan file and the options, and its header printed. */
@@ -167,8 +181,9 @@ final class StripeCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "plan", description = "Print what apply would change in Stripe; changes nothing (GET requests "
-            + "only).")
+    @Command(
+            name = "plan",
+            description = "Print what apply would change in Stripe; changes nothing (GET requests " + "only).")
     static final class Plan implements Callable<Integer> {
         @ParentCommand
         StripeCommand parent;
@@ -189,9 +204,11 @@ final class StripeCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "apply", description = "Make the changes plan prints, each with an idempotency key; re-run "
-            + "after an interruption to finish. With a live key it asks on the terminal first (type live or yes), "
-            + "unless --yes is given; without a terminal and without --yes it refuses.")
+    @Command(
+            name = "apply",
+            description = "Make the changes plan prints, each with an idempotency key; re-run "
+                    + "after an interruption to finish. With a live key it asks on the terminal first (type live or yes), "
+                    + "unless --yes is given; without a terminal and without --yes it refuses.")
     static final class Apply implements Callable<Integer> {
         @ParentCommand
         StripeCommand parent;
@@ -199,8 +216,10 @@ final class StripeCommand implements Callable<Integer> {
         @Mixin
         TargetOptions options;
 
-        @Option(names = "--yes", description = "Apply to a live-mode account without asking (for CI, which has no "
-                + "terminal to answer on).")
+        @Option(
+                names = "--yes",
+                description = "Apply to a live-mode account without asking (for CI, which has no "
+                        + "terminal to answer on).")
         boolean yes;
 
         @Override
@@ -226,8 +245,14 @@ final class StripeCommand implements Callable<Integer> {
                 return Main.FAILED;
             }
             result.notes().forEach(main.out::println);
-            main.out.println(result.noChanges() ? "no changes" : "done: " + result.changes().stream()
-                    .filter(c -> c.kind() != StripeCatalogSync.Kind.WARN).count() + " change(s)");
+            main.out.println(
+                    result.noChanges()
+                            ? "no changes"
+                            : "done: "
+                                    + result.changes().stream()
+                                            .filter(c -> c.kind() != StripeCatalogSync.Kind.WARN)
+                                            .count()
+                                    + " change(s)");
             return Main.OK;
         }
 

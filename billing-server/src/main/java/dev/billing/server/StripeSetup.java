@@ -8,15 +8,14 @@ import dev.billing.plans.PlanFile;
 import dev.billing.stripe.StripeCatalogSpec;
 import dev.billing.stripe.StripeCatalogSync;
 import dev.billing.stripe.StripePaymentGateway;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where the plan file meets Stripe: the spec {@code stripe plan} / {@code stripe apply} sync, the catalog with its
@@ -25,8 +24,7 @@ import java.util.Optional;
 final class StripeSetup {
     private static final Logger LOG = LoggerFactory.getLogger(StripeSetup.class);
 
-    private StripeSetup() {
-    }
+    private StripeSetup() {}
 
     /**
      * What Stripe should hold for the plan file: a product and prices for every price given by amount (metered ones
@@ -40,8 +38,8 @@ final class StripeSetup {
         List<String> recurring = new ArrayList<>();
         for (PlanFile.ManagedPrice p : file.managedPrices()) {
             products.putIfAbsent(p.productId(), new StripeCatalogSpec.Product(p.productId(), p.productName()));
-            prices.add(new StripeCatalogSpec.Price(p.lookupKey(), p.productId(), p.amount(), p.currency(),
-                    p.interval(), p.meterEventName()));
+            prices.add(new StripeCatalogSpec.Price(
+                    p.lookupKey(), p.productId(), p.amount(), p.currency(), p.interval(), p.meterEventName()));
             // A metered price bills usage beside a plan: the portal switches between plans only.
             if (p.interval() != null && !p.metered()) {
                 recurring.add(p.lookupKey());
@@ -51,12 +49,19 @@ final class StripeSetup {
         for (MeterDefinition meter : file.stripeMeters()) {
             meters.add(new StripeCatalogSpec.Meter(meter.stripeEventName(), meter.name()));
         }
-        StripeCatalogSpec.WebhookEndpoint endpoint = webhookUrl == null ? null
-                : new StripeCatalogSpec.WebhookEndpoint(webhookUrl.toString(),
+        StripeCatalogSpec.WebhookEndpoint endpoint = webhookUrl == null
+                ? null
+                : new StripeCatalogSpec.WebhookEndpoint(
+                        webhookUrl.toString(),
                         StripeCatalogSpec.eventTypes(ProcessInboxEvent::handlesEventType),
                         StripePaymentGateway.API_VERSION);
-        return new StripeCatalogSpec(List.copyOf(products.values()), prices, meters,
-                new StripeCatalogSpec.Portal(file.tierPriceIds(), recurring), endpoint, file.priceIdsGivenById());
+        return new StripeCatalogSpec(
+                List.copyOf(products.values()),
+                prices,
+                meters,
+                new StripeCatalogSpec.Portal(file.tierPriceIds(), recurring),
+                endpoint,
+                file.priceIdsGivenById());
     }
 
     /**
@@ -70,13 +75,15 @@ final class StripeSetup {
             return file.catalog();
         }
         Map<String, String> ids = sync.priceIdsByLookupKey(file.managedPrices().stream()
-                .map(PlanFile.ManagedPrice::lookupKey).toList());
+                .map(PlanFile.ManagedPrice::lookupKey)
+                .toList());
         try {
             PlanCatalog plans = file.catalog(key -> Optional.ofNullable(ids.get(key)));
             LOG.info("Plan catalog: {} price(s) resolved by lookup key", ids.size());
             return plans;
         } catch (PlanCatalogYaml.InvalidCatalogException e) {
-            throw new ConfigException(e.problems().stream().map(p -> "BILLING_PLANS_FILE: " + p).toList());
+            throw new ConfigException(
+                    e.problems().stream().map(p -> "BILLING_PLANS_FILE: " + p).toList());
         }
     }
 
@@ -87,8 +94,8 @@ final class StripeSetup {
      * @return the mismatch, as logged; empty when the versions agree, or nothing was checked
      * @throws ConfigException on a mismatch with {@link ServerConfig.WebhookApiVersionCheck#REFUSE}
      */
-    static Optional<String> checkWebhookApiVersion(StripeCatalogSync sync, URI url,
-                                                   ServerConfig.WebhookApiVersionCheck mode) {
+    static Optional<String> checkWebhookApiVersion(
+            StripeCatalogSync sync, URI url, ServerConfig.WebhookApiVersionCheck mode) {
         if (url == null || mode == ServerConfig.WebhookApiVersionCheck.OFF) {
             return Optional.empty();
         }
@@ -96,19 +103,24 @@ final class StripeSetup {
         try {
             endpoints = sync.webhookEndpoints(url.toString());
         } catch (RuntimeException e) {
-            LOG.warn("The webhook endpoint's API version could not be checked ({}: {})", e.getClass().getSimpleName(),
+            LOG.warn(
+                    "The webhook endpoint's API version could not be checked ({}: {})",
+                    e.getClass().getSimpleName(),
                     e.getMessage());
             return Optional.empty();
         }
         if (endpoints.isEmpty()) {
-            LOG.warn("No Stripe webhook endpoint has the URL {} (BILLING_WEBHOOK_URL): create it with "
-                    + "billing-server stripe apply", url);
+            LOG.warn(
+                    "No Stripe webhook endpoint has the URL {} (BILLING_WEBHOOK_URL): create it with "
+                            + "billing-server stripe apply",
+                    url);
             return Optional.empty();
         }
         List<String> wrong = endpoints.stream()
                 .filter(e -> !StripePaymentGateway.API_VERSION.equals(e.apiVersion()))
                 .map(e -> e.id() + " (" + (e.apiVersion() == null ? "the account's default version" : e.apiVersion())
-                        + ")").toList();
+                        + ")")
+                .toList();
         if (wrong.isEmpty()) {
             return Optional.empty();
         }

@@ -1,7 +1,6 @@
 package dev.billing.server;
 
 import dev.billing.supabase.SupabaseConfig;
-
 import java.net.URI;
 
 /**

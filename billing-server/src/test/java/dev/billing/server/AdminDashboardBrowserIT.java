@@ -1,24 +1,23 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.testkit.http.Http;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
-
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 
 /**
  * The admin dashboard in a real browser (headless Chromium from the machine's packages) against local mode:
@@ -35,7 +34,7 @@ class AdminDashboardBrowserIT {
     @Test
     void signInCheckRevenueFindACustomerAndReplayAFailedEvent() {
         try (LocalFixture f = LocalFixture.start(dir, Map.of("BILLING_ADMIN_TOKEN", ADMIN_TOKEN));
-             Browser browser = Browser.start(SCREENSHOTS)) {
+                Browser browser = Browser.start(SCREENSHOTS)) {
             String user = "user_dashboard";
             String token = f.token(user);
             String customer = f.customer(token);
@@ -43,9 +42,17 @@ class AdminDashboardBrowserIT {
             String payingToken = f.token("user_paying");
             String paying = f.customer(payingToken);
             Instant start = f.emulator.now();
-            assertThat(f.deliverSigned(LocalFixture.subscriptionEvent("evt_dashboard_paying", start,
-                    "sub_dashboard_paying", paying, "active", "price_pro_monthly", start,
-                    start.plusSeconds(30L * 86_400))).status()).isEqualTo(200);
+            assertThat(f.deliverSigned(LocalFixture.subscriptionEvent(
+                                    "evt_dashboard_paying",
+                                    start,
+                                    "sub_dashboard_paying",
+                                    paying,
+                                    "active",
+                                    "price_pro_monthly",
+                                    start,
+                                    start.plusSeconds(30L * 86_400)))
+                            .status())
+                    .isEqualTo(200);
             f.awaitIdle();
             String failed = parkFailedEvent(f, customer);
             String base = "http://127.0.0.1:" + f.local.port();
@@ -54,7 +61,9 @@ class AdminDashboardBrowserIT {
             browser.driver.get(base + "/admin/events");
             browser.until(d -> d.getCurrentUrl().contains("/admin/sign-in"));
             WebElement tokenField = browser.driver.findElement(By.id("token"));
-            assertThat(browser.driver.findElement(By.cssSelector("label[for=token]")).getText())
+            assertThat(browser.driver
+                            .findElement(By.cssSelector("label[for=token]"))
+                            .getText())
                     .isEqualTo("Admin token");
             tokenField.sendKeys("not-the-admin-token", Keys.ENTER);
             WebElement error = browser.until(d -> d.findElement(By.id("sign-in-error")));
@@ -65,12 +74,14 @@ class AdminDashboardBrowserIT {
             browser.driver.findElement(By.id("token")).sendKeys(ADMIN_TOKEN, Keys.ENTER);
             browser.until(d -> d.getCurrentUrl().endsWith("/admin/events"));
             assertThat(browser.driver.getCurrentUrl()).doesNotContain(ADMIN_TOKEN);
-            assertThat(browser.driver.manage().getCookieNamed("billing_admin").isHttpOnly()).isTrue();
+            assertThat(browser.driver.manage().getCookieNamed("billing_admin").isHttpOnly())
+                    .isTrue();
 
             // The overview: the MRR shown is the API's.
             browser.driver.findElement(By.linkText("Overview")).click();
             browser.until(d -> d.findElement(By.id("failed-events")));
-            assertThat(browser.driver.findElement(By.id("failed-events")).getText()).startsWith("1 failed");
+            assertThat(browser.driver.findElement(By.id("failed-events")).getText())
+                    .startsWith("1 failed");
             Http.Response revenue = f.http.get("/admin/analytics/revenue", ADMIN_TOKEN);
             assertThat(revenue.status()).as(revenue.body()).isEqualTo(200);
             JsonNode usd = revenue.json().path("currencies").get(0);
@@ -82,20 +93,26 @@ class AdminDashboardBrowserIT {
             Http.Response history = f.http.get("/admin/analytics/mrr?months=12", ADMIN_TOKEN);
             assertThat(history.status()).as(history.body()).isEqualTo(200);
             List<String> apiRows = new ArrayList<>();
-            history.json().path("data").forEach(p -> apiRows.add(p.path("month").asText() + " "
-                    + BigDecimal.valueOf(p.path("mrr").asLong(), 2).toPlainString() + " USD"));
+            history.json()
+                    .path("data")
+                    .forEach(p -> apiRows.add(p.path("month").asText() + " "
+                            + BigDecimal.valueOf(p.path("mrr").asLong(), 2).toPlainString() + " USD"));
             assertThat(apiRows).hasSize(12).last().asString().endsWith(" 29.00 USD");
             List<String> pageRows = browser.driver.findElements(By.cssSelector("#mrr-table-usd tbody tr")).stream()
-                    .map(WebElement::getText).toList();
+                    .map(WebElement::getText)
+                    .toList();
             assertThat(pageRows).isEqualTo(apiRows);
-            assertThat(browser.driver.findElements(By.cssSelector("#mrr-chart-usd rect"))).hasSize(12);
+            assertThat(browser.driver.findElements(By.cssSelector("#mrr-chart-usd rect")))
+                    .hasSize(12);
             browser.screenshot("02-overview");
             // The browser fetched the page's icon on its own, and nothing it asked for was missing.
             List<String> responses = browser.until(d -> {
                 List<String> seen = browser.responses();
                 return seen.stream().anyMatch(r -> r.contains("favicon")) ? seen : null;
             });
-            assertThat(responses).as("every response").noneMatch(r -> r.startsWith("404 "))
+            assertThat(responses)
+                    .as("every response")
+                    .noneMatch(r -> r.startsWith("404 "))
                     .anyMatch(r -> r.equals("200 " + base + "/admin/assets/favicon.svg"));
 
             // Customer search leads to the customer's subscriptions.
@@ -103,12 +120,18 @@ class AdminDashboardBrowserIT {
             browser.until(d -> d.findElement(By.id("q"))).sendKeys(customer, Keys.ENTER);
             browser.until(d -> d.findElement(By.linkText(user))).click();
             browser.until(d -> d.findElement(By.id("customer-id")));
-            assertThat(browser.driver.findElement(By.id("customer-id")).getText()).isEqualTo(customer);
-            assertThat(browser.driver.findElement(By.cssSelector("table.subscriptions")).getText())
-                    .contains(subscription).contains("trialing");
+            assertThat(browser.driver.findElement(By.id("customer-id")).getText())
+                    .isEqualTo(customer);
+            assertThat(browser.driver
+                            .findElement(By.cssSelector("table.subscriptions"))
+                            .getText())
+                    .contains(subscription)
+                    .contains("trialing");
             assertThat(browser.driver.findElement(By.id("tier")).getText()).isEqualTo("pro");
             assertThat(browser.driver.findElement(By.cssSelector("table.audit")).getText())
-                    .contains("customer.linked").contains("subscription.created").contains(subscription);
+                    .contains("customer.linked")
+                    .contains("subscription.created")
+                    .contains(subscription);
             browser.screenshot("03-customer");
 
             // The failed event, filtered, replayed, and processed.
@@ -121,7 +144,8 @@ class AdminDashboardBrowserIT {
             WebElement row = browser.driver.findElement(By.cssSelector("tr[data-event='" + failed + "']"));
             assertThat(row.getText()).contains("failed");
             browser.screenshot("04-failed-event");
-            row.findElement(By.cssSelector("button[aria-label='Replay " + failed + "']")).click();
+            row.findElement(By.cssSelector("button[aria-label='Replay " + failed + "']"))
+                    .click();
             WebElement notice = browser.until(d -> d.findElement(By.id("replayed")));
             assertThat(notice.getText()).contains(failed).contains("now processed");
             assertThat(f.stores().inbox().find(failed).orElseThrow().status()).isEqualTo(InboxStatus.PROCESSED);
@@ -153,12 +177,35 @@ class AdminDashboardBrowserIT {
     private static String parkFailedEvent(LocalFixture f, String customer) {
         String eventId = "evt_dashboard_failed_1";
         Instant now = f.emulator.now();
-        String payload = LocalFixture.subscriptionEvent(eventId, now, "sub_dashboard_elsewhere", customer, "active",
-                "price_pro_monthly", now, now.plusSeconds(30L * 86_400));
-        StripeEvent event = new StripeEvent(eventId, "customer.subscription.updated", now, false,
-                "2026-07-29.dahlia", "sub_dashboard_elsewhere", "subscription", payload);
-        InboxEntry entry = new InboxEntry(event, InboxStatus.FAILED, 8,
-                "Stripe did not answer: connection refused (after 8 attempts)", now, null, null, null, null, null);
+        String payload = LocalFixture.subscriptionEvent(
+                eventId,
+                now,
+                "sub_dashboard_elsewhere",
+                customer,
+                "active",
+                "price_pro_monthly",
+                now,
+                now.plusSeconds(30L * 86_400));
+        StripeEvent event = new StripeEvent(
+                eventId,
+                "customer.subscription.updated",
+                now,
+                false,
+                "2026-07-29.dahlia",
+                "sub_dashboard_elsewhere",
+                "subscription",
+                payload);
+        InboxEntry entry = new InboxEntry(
+                event,
+                InboxStatus.FAILED,
+                8,
+                "Stripe did not answer: connection refused (after 8 attempts)",
+                now,
+                null,
+                null,
+                null,
+                null,
+                null);
         assertThat(f.stores().inbox().restore(entry)).isTrue();
         return eventId;
     }

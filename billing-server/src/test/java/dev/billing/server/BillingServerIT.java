@@ -1,5 +1,7 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.clerk.ClerkConfig;
 import dev.billing.clerk.ClerkIdentityVerifier;
 import dev.billing.core.config.BillingOptions;
@@ -22,18 +24,15 @@ import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import dev.billing.testkit.fake.RecordingNotifier;
 import dev.billing.testkit.http.Http;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * The composition root on the testkit's fakes: wiring, the background worker processing the inbox, the gauges and
@@ -56,16 +55,33 @@ class BillingServerIT {
 
     @BeforeEach
     void start() {
-        ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(ClerkConfig.builder().issuer(ISSUER)
-                .jwtKey(KEY.publicKeyPem()).build());
-        BillingOptions options = BillingOptions.builder().allowedOrigins(List.of(ORIGIN))
-                .defaultSuccessUrl(ORIGIN + "/ok").defaultCancelUrl(ORIGIN + "/cancel")
+        ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(
+                ClerkConfig.builder().issuer(ISSUER).jwtKey(KEY.publicKeyPem()).build());
+        BillingOptions options = BillingOptions.builder()
+                .allowedOrigins(List.of(ORIGIN))
+                .defaultSuccessUrl(ORIGIN + "/ok")
+                .defaultCancelUrl(ORIGIN + "/cancel")
                 .inlinePermits(0) // everything through the worker
                 .build();
-        ApiSettings api = ApiSettings.builder().allowedOrigins(List.of(ORIGIN)).adminToken(ADMIN).build();
-        server = BillingServer.start(new BillingServer.Parts(stores.stores(), gateway, webhooks, identities,
-                SamplePlans.catalog(), options, api, clock, "127.0.0.1", 0, null, Duration.ofMillis(100),
-                notifier, List.of()));
+        ApiSettings api = ApiSettings.builder()
+                .allowedOrigins(List.of(ORIGIN))
+                .adminToken(ADMIN)
+                .build();
+        server = BillingServer.start(new BillingServer.Parts(
+                stores.stores(),
+                gateway,
+                webhooks,
+                identities,
+                SamplePlans.catalog(),
+                options,
+                api,
+                clock,
+                "127.0.0.1",
+                0,
+                null,
+                Duration.ofMillis(100),
+                notifier,
+                List.of()));
         http = Http.local(server.port());
     }
 
@@ -77,18 +93,31 @@ class BillingServerIT {
     @Test
     void theWorkerProcessesWebhooksLeftToItAndEntitlementsFollow() throws Exception {
         String token = minter.token().subject("user_w").sign();
-        String customer = http.post("/stripe/customer", token, null).json().path("customerId").asText();
+        String customer = http.post("/stripe/customer", token, null)
+                .json()
+                .path("customerId")
+                .asText();
         Subscription sub = gateway.subscribe(CustomerId.of(customer), "price_pro_monthly", SubscriptionStatus.ACTIVE);
-        StripeEvent event = Builders.anEvent().withType("customer.subscription.created")
-                .forObject("subscription", sub.id()).createdAt(clock.instant()).build();
+        StripeEvent event = Builders.anEvent()
+                .withType("customer.subscription.created")
+                .forObject("subscription", sub.id())
+                .createdAt(clock.instant())
+                .build();
         FakeWebhookVerifier.Delivery d = webhooks.sign(event, new EventObject.OfSubscription(sub));
-        Http.Response received = http.send(http.request("/webhooks/stripe").header("Stripe-Signature", d.signature())
+        Http.Response received = http.send(http.request("/webhooks/stripe")
+                .header("Stripe-Signature", d.signature())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(d.body())));
         assertThat(received.status()).as(received.body()).isEqualTo(200);
-        Await.until("the worker makes the user pro",
-                () -> http.get("/me/entitlements", token).json().path("tier").asText().equals("pro"));
+        Await.until(
+                "the worker makes the user pro",
+                () -> http.get("/me/entitlements", token)
+                        .json()
+                        .path("tier")
+                        .asText()
+                        .equals("pro"));
         String metrics = http.get("/metrics", ADMIN).body();
-        assertThat(metrics).contains("billing_worker_events_total")
+        assertThat(metrics)
+                .contains("billing_worker_events_total")
                 .contains("billing_webhook_inbox{status=\"processed\"}")
                 .contains("billing_webhook_deliveries_total{outcome=\"recorded\"}")
                 .contains("billing_meter_reports_pending")
@@ -101,20 +130,29 @@ class BillingServerIT {
     @DisplayName("the store gauges read real counts, also after a garbage collection")
     void storeGaugesReadRealCountsAfterAGarbageCollection() {
         String token = minter.token().subject("user_g").sign();
-        String customer = http.post("/stripe/customer", token, null).json().path("customerId").asText();
+        String customer = http.post("/stripe/customer", token, null)
+                .json()
+                .path("customerId")
+                .asText();
         Subscription sub = gateway.subscribe(CustomerId.of(customer), "price_pro_monthly", SubscriptionStatus.ACTIVE);
-        StripeEvent event = Builders.anEvent().withType("customer.subscription.created")
-                .forObject("subscription", sub.id()).createdAt(clock.instant()).build();
+        StripeEvent event = Builders.anEvent()
+                .withType("customer.subscription.created")
+                .forObject("subscription", sub.id())
+                .createdAt(clock.instant())
+                .build();
         FakeWebhookVerifier.Delivery d = webhooks.sign(event, new EventObject.OfSubscription(sub));
-        http.send(http.request("/webhooks/stripe").header("Stripe-Signature", d.signature())
+        http.send(http.request("/webhooks/stripe")
+                .header("Stripe-Signature", d.signature())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(d.body())));
-        Await.until("the event is processed", () -> stores.inbox().countByStatus()
-                .getOrDefault(InboxStatus.PROCESSED, 0L) == 1);
+        Await.until(
+                "the event is processed",
+                () -> stores.inbox().countByStatus().getOrDefault(InboxStatus.PROCESSED, 0L) == 1);
 
         collectGarbage();
 
-        Await.until("the gauges read the processed event", () -> gauge(http.get("/metrics", ADMIN).body(),
-                "billing_webhook_inbox{status=\"processed\"}") == 1.0);
+        Await.until(
+                "the gauges read the processed event",
+                () -> gauge(http.get("/metrics", ADMIN).body(), "billing_webhook_inbox{status=\"processed\"}") == 1.0);
         String metrics = http.get("/metrics", ADMIN).body();
         assertThat(gauge(metrics, "billing_webhook_inbox{status=\"failed\"}")).isZero();
         assertThat(gauge(metrics, "billing_meter_reports_pending")).isZero();
@@ -130,8 +168,11 @@ class BillingServerIT {
     }
 
     private static double gauge(String metrics, String series) {
-        return metrics.lines().filter(l -> l.startsWith(series + " ")).map(l -> l.substring(series.length() + 1))
-                .mapToDouble(Double::parseDouble).findFirst()
+        return metrics.lines()
+                .filter(l -> l.startsWith(series + " "))
+                .map(l -> l.substring(series.length() + 1))
+                .mapToDouble(Double::parseDouble)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + series + " in /metrics"));
     }
 
@@ -149,20 +190,29 @@ class BillingServerIT {
     void readinessIsTheStoreAndReportsStripe() {
         assertThat(http.get("/health/ready", null).status()).isEqualTo(200);
         gateway.failNext(FakePaymentGateway.Operation.PING, 1_000, FakePaymentGateway.Failure.NOT_DONE);
-        Await.until("readiness sees Stripe down", () -> http.get("/health/ready", null).json().path("checks")
-                .path("stripe").asText().startsWith("failed"));
+        Await.until(
+                "readiness sees Stripe down",
+                () -> http.get("/health/ready", null)
+                        .json()
+                        .path("checks")
+                        .path("stripe")
+                        .asText()
+                        .startsWith("failed"));
         assertThat(http.get("/health/ready", null).status()).isEqualTo(200);
 
         stores.storeSwitch().down();
 
-        Await.until("readiness sees the store down", () -> http.get("/health/ready", null).status() == 503);
+        Await.until(
+                "readiness sees the store down",
+                () -> http.get("/health/ready", null).status() == 503);
     }
 
     @Test
     void closeStopsTheApi() {
         int port = server.port();
         server.close();
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Http.local(port).get("/health", null)))
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(
+                        () -> Http.local(port).get("/health", null)))
                 .isNotNull();
     }
 }

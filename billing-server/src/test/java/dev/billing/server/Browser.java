@@ -1,14 +1,5 @@
 package dev.billing.server;
 
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.support.ui.WebDriverWait;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A headless Chromium from the machine's packages, driven through its own chromedriver: Selenium never downloads a
@@ -29,8 +28,8 @@ final class Browser implements AutoCloseable {
     static final String INSTALL = "The browser test needs Chromium and its driver: on Debian or Ubuntu run "
             + "`apt-get update && apt-get install -y chromium chromium-driver` (.ci/run installs them when absent), "
             + "or point BILLING_CHROMIUM and BILLING_CHROMEDRIVER at a Chromium and a matching chromedriver.";
-    private static final List<String> BROWSERS = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
-            "/usr/bin/google-chrome");
+    private static final List<String> BROWSERS =
+            List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
     private static final List<String> DRIVERS = List.of("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
 
     final WebDriver driver;
@@ -50,12 +49,21 @@ final class Browser implements AutoCloseable {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium);
         // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1000", "--lang=en-US", "--no-first-run", "--disable-extensions");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--window-size=1280,1000",
+                "--lang=en-US",
+                "--no-first-run",
+                "--disable-extensions");
         // Chrome's network log, so a test sees every request the browser makes on its own (the icon, say).
         options.setCapability("goog:loggingPrefs", Map.of("performance", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(chromedriver)).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(chromedriver))
+                .usingAnyFreePort()
+                .build();
         WebDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
         try {
@@ -78,11 +86,13 @@ final class Browser implements AutoCloseable {
     List<String> responses() {
         for (LogEntry entry : driver.manage().logs().get("performance")) {
             try {
-                com.fasterxml.jackson.databind.JsonNode message = LocalFixture.JSON.readTree(entry.getMessage())
-                        .path("message");
+                com.fasterxml.jackson.databind.JsonNode message =
+                        LocalFixture.JSON.readTree(entry.getMessage()).path("message");
                 if (message.path("method").asText().equals("Network.responseReceived")) {
-                    com.fasterxml.jackson.databind.JsonNode response = message.path("params").path("response");
-                    responses.add(response.path("status").asInt() + " " + response.path("url").asText());
+                    com.fasterxml.jackson.databind.JsonNode response =
+                            message.path("params").path("response");
+                    responses.add(response.path("status").asInt() + " "
+                            + response.path("url").asText());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

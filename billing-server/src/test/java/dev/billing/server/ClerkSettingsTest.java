@@ -1,23 +1,22 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.clerk.ClerkConfig;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The {@code CLERK_*} variables read into the Clerk adapter's configuration. */
 class ClerkSettingsTest {
     static final TestKey KEY = TestKeys.rsa2048("ins_settings");
-    static final String PK = "pk_live_" + Base64.getEncoder()
-            .encodeToString("clerk.example.com$".getBytes(StandardCharsets.US_ASCII));
+    static final String PK =
+            "pk_live_" + Base64.getEncoder().encodeToString("clerk.example.com$".getBytes(StandardCharsets.US_ASCII));
 
     /** The settings, or a {@link ConfigException} listing every problem. */
     private static ClerkConfig read(Map<String, String> env) {
@@ -42,7 +41,8 @@ class ClerkSettingsTest {
         assertThat(config.jwksUrl()).hasToString("https://keys.example.com/.well-known/jwks.json");
         assertThat(config.jwtKey()).isEqualTo(KEY.publicKey());
         assertThat(config.networkless()).isTrue();
-        assertThat(config.authorizedParties()).containsExactlyInAnyOrder("https://app.example.com", "https://admin.example.com");
+        assertThat(config.authorizedParties())
+                .containsExactlyInAnyOrder("https://app.example.com", "https://admin.example.com");
     }
 
     @Test
@@ -57,24 +57,28 @@ class ClerkSettingsTest {
     void environmentWithoutIssuerNamesTheVariables() {
         assertThatThrownBy(() -> read(Map.of("CLERK_JWT_KEY", KEY.publicKeyPem())))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("CLERK_ISSUER").hasMessageContaining("CLERK_PUBLISHABLE_KEY");
+                .hasMessageContaining("CLERK_ISSUER")
+                .hasMessageContaining("CLERK_PUBLISHABLE_KEY");
     }
 
     @Test
     void environmentWithoutKeySourceNamesTheVariables() {
         assertThatThrownBy(() -> read(Map.of("CLERK_ISSUER", "https://clerk.example.com")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("CLERK_JWKS_URL").hasMessageContaining("CLERK_JWT_KEY");
+                .hasMessageContaining("CLERK_JWKS_URL")
+                .hasMessageContaining("CLERK_JWT_KEY");
     }
 
     @Test
     void anEmptyEnvironmentNamesBothAtOnce() {
-        assertThatThrownBy(() -> read(Map.of())).isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
-                        "CLERK_ISSUER or CLERK_PUBLISHABLE_KEY is required (the Clerk instance that signs session "
-                                + "tokens)",
-                        "CLERK_JWT_KEY, CLERK_JWKS_URL or CLERK_PUBLISHABLE_KEY is required (where Clerk's signing "
-                                + "keys come from)"));
+        assertThatThrownBy(() -> read(Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactly(
+                                "CLERK_ISSUER or CLERK_PUBLISHABLE_KEY is required (the Clerk instance that signs session "
+                                        + "tokens)",
+                                "CLERK_JWT_KEY, CLERK_JWKS_URL or CLERK_PUBLISHABLE_KEY is required (where Clerk's signing "
+                                        + "keys come from)"));
     }
 
     @Test
@@ -84,15 +88,17 @@ class ClerkSettingsTest {
 
         assertThatThrownBy(() -> read(env))
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement().asString()
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .singleElement()
+                        .asString()
                         .startsWith("CLERK_PUBLISHABLE_KEY: "))
                 .hasMessageNotContaining("sk_live_secret");
     }
 
     @Test
     void aBadJwksUrlAndABadKeyAreNamedByTheirVariables() {
-        assertThatThrownBy(() -> read(Map.of("CLERK_ISSUER", "https://clerk.example.com", "CLERK_JWKS_URL",
-                "https://bad host/jwks.json")))
+        assertThatThrownBy(() -> read(Map.of(
+                        "CLERK_ISSUER", "https://clerk.example.com", "CLERK_JWKS_URL", "https://bad host/jwks.json")))
                 .hasMessageContaining("CLERK_JWKS_URL: JWKS URL is not a valid URI");
         assertThatThrownBy(() -> read(Map.of("CLERK_ISSUER", "https://clerk.example.com", "CLERK_JWT_KEY", "hello")))
                 .hasMessageContaining("CLERK_JWT_KEY: ");
@@ -100,11 +106,19 @@ class ClerkSettingsTest {
 
     @Test
     void whatOnlyTheWholeConfigurationCanTellIsPrefixed() {
-        assertThatThrownBy(() -> read(Map.of("CLERK_ISSUER", "https://clerk.example.com", "CLERK_JWT_KEY",
-                KEY.publicKeyPem(), "CLERK_AUTHORIZED_PARTIES", "https://app example.com")))
+        assertThatThrownBy(() -> read(Map.of(
+                        "CLERK_ISSUER",
+                        "https://clerk.example.com",
+                        "CLERK_JWT_KEY",
+                        KEY.publicKeyPem(),
+                        "CLERK_AUTHORIZED_PARTIES",
+                        "https://app example.com")))
                 .hasMessageContaining("Clerk configuration: authorized party is not an origin");
-        assertThatThrownBy(() -> read(Map.of("CLERK_ISSUER", "https://clerk.example.com", "CLERK_JWKS_URL",
-                "http://keys.example.com/jwks.json")))
+        assertThatThrownBy(() -> read(Map.of(
+                        "CLERK_ISSUER",
+                        "https://clerk.example.com",
+                        "CLERK_JWKS_URL",
+                        "http://keys.example.com/jwks.json")))
                 .hasMessageContaining("Clerk configuration: JWKS URL must use https");
     }
 }

@@ -1,21 +1,20 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.config.DuplicateSubscriptions;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The CLI's configuration checks, run in-process with a fake environment. */
 class CliConfigTest {
@@ -24,13 +23,15 @@ class CliConfigTest {
     static final String WEBHOOK_SECRET = "whsec_topsecretvalue";
     static final String ADMIN = "admin-token-0123456789abcdef0123456789";
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static Run run(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = Main.run(
+                args,
+                env,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -48,8 +49,20 @@ class CliConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "local", "check-config", "reconcile", "schema", "schema migrate", "supabase-sql",
-            "migrate-supabase", "stripe", "stripe plan", "stripe apply"})
+    @ValueSource(
+            strings = {
+                "serve",
+                "local",
+                "check-config",
+                "reconcile",
+                "schema",
+                "schema migrate",
+                "supabase-sql",
+                "migrate-supabase",
+                "stripe",
+                "stripe plan",
+                "stripe apply"
+            })
     void everySubcommandAnswersHelp(String command) {
         String[] args = (command + " --help").split(" ");
 
@@ -67,7 +80,8 @@ class CliConfigTest {
         Run run = run(Map.of(), "local", "--data-dir", data.toString(), "--port", "70000", "--stripe-port", "0");
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("--port: a port between 1 and 65535, not 70000")
+        assertThat(run.err())
+                .contains("--port: a port between 1 and 65535, not 70000")
                 .contains("--stripe-port: a port between 1 and 65535, not 0");
         assertThat(data).doesNotExist();
     }
@@ -76,7 +90,8 @@ class CliConfigTest {
     void emptyEnvironmentListsEveryMissingSettingAtOnce() {
         Run r = run(Map.of(), "check-config");
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("Invalid configuration (6 problems)")
+        assertThat(r.err())
+                .contains("Invalid configuration (6 problems)")
                 .contains("STRIPE_SECRET_KEY is required")
                 .contains("STRIPE_WEBHOOK_SECRET is required")
                 .contains("CLERK_ISSUER or CLERK_PUBLISHABLE_KEY is required")
@@ -108,7 +123,8 @@ class CliConfigTest {
         env.put("BILLING_SMTP_PORT", "25x");
         Run r = run(env, "check-config");
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("STRIPE_SECRET_KEY: not a Stripe secret key")
+        assertThat(r.err())
+                .contains("STRIPE_SECRET_KEY: not a Stripe secret key")
                 .contains("STRIPE_WEBHOOK_SECRET: every comma-separated entry must be a whsec_")
                 .contains("BILLING_STORE: must be one of postgres, supabase")
                 .contains("'https://app.example.com/path' is not an origin")
@@ -119,7 +135,9 @@ class CliConfigTest {
                 .contains("BILLING_PLANS_FILE: /does/not/exist.yaml does not exist")
                 .contains("BILLING_LOG_FORMAT: must be one of json, text")
                 .contains("BILLING_SMTP_PORT: set, but BILLING_SMTP_HOST is not");
-        assertThat(r.err()).doesNotContain("notasecretkey").doesNotContain("nope-secret-value")
+        assertThat(r.err())
+                .doesNotContain("notasecretkey")
+                .doesNotContain("nope-secret-value")
                 .doesNotContain("short-admin");
     }
 
@@ -132,15 +150,18 @@ class CliConfigTest {
         int java = Runtime.version().feature();
         if (java < 21) {
             assertThat(r.exit()).as(r.err()).isEqualTo(2);
-            assertThat(r.err()).contains("BILLING_VIRTUAL_THREADS: needs Java 21 or later; this JVM is Java " + java
-                    + " (run the server on a newer JDK, or unset it)");
+            assertThat(r.err())
+                    .contains("BILLING_VIRTUAL_THREADS: needs Java 21 or later; this JVM is Java " + java
+                            + " (run the server on a newer JDK, or unset it)");
         } else {
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains("(requests on virtual threads)");
-            assertThat(ServerConfig.fromEnv(env).apiSettings("test").virtualThreads()).isTrue();
+            assertThat(ServerConfig.fromEnv(env).apiSettings("test").virtualThreads())
+                    .isTrue();
         }
         env.put("BILLING_VIRTUAL_THREADS", "false");
-        assertThat(ServerConfig.fromEnv(env).apiSettings("test").virtualThreads()).isFalse();
+        assertThat(ServerConfig.fromEnv(env).apiSettings("test").virtualThreads())
+                .isFalse();
     }
 
     @Test
@@ -165,7 +186,9 @@ class CliConfigTest {
         env.remove("DATABASE_URL");
         Run r = run(env, "check-config");
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("SUPABASE_URL is required").contains("SUPABASE_SERVICE_ROLE_KEY is required")
+        assertThat(r.err())
+                .contains("SUPABASE_URL is required")
+                .contains("SUPABASE_SERVICE_ROLE_KEY is required")
                 .doesNotContain("DATABASE_URL");
     }
 
@@ -179,14 +202,17 @@ class CliConfigTest {
 
         env.put("CLERK_WEBHOOK_SECRET", "whsec_dGhpcy1pcy1hLXRlc3Qtc2VjcmV0,not-a-secret-value");
         Run badSecret = run(env, "check-config");
-        assertThat(badSecret.err()).contains("CLERK_WEBHOOK_SECRET: entry #2 is not a whsec_")
+        assertThat(badSecret.err())
+                .contains("CLERK_WEBHOOK_SECRET: entry #2 is not a whsec_")
                 .doesNotContain("not-a-secret-value");
 
         env.put("CLERK_WEBHOOK_SECRET", "whsec_dGhpcy1pcy1hLXRlc3Qtc2VjcmV0");
         env.put("BILLING_AUTO_SEATS", "true");
         Run on = run(env, "check-config");
         assertThat(on.exit()).as(on.err()).isZero();
-        assertThat(on.out()).contains("BILLING_MEMBERSHIP_SYNC").contains("true (auto-seats)")
+        assertThat(on.out())
+                .contains("BILLING_MEMBERSHIP_SYNC")
+                .contains("true (auto-seats)")
                 .doesNotContain("dGhpcy1pcy1hLXRlc3Qtc2VjcmV0");
 
         env.remove("BILLING_MEMBERSHIP_SYNC");
@@ -208,10 +234,18 @@ class CliConfigTest {
     void validEnvironmentPrintsOkAndMasksSecrets() {
         Run r = run(validEnv(), "check-config");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("OK").contains("sk_test_****").contains("(test mode)")
-                .contains("2 secret(s)").contains("postgres://****@db.internal:5432/billing")
-                .contains("sample catalog: 4 tiers").contains("logged only (BILLING_SMTP_HOST unset)");
-        assertThat(r.out()).doesNotContain(STRIPE_KEY).doesNotContain(WEBHOOK_SECRET).doesNotContain(ADMIN)
+        assertThat(r.out())
+                .startsWith("OK")
+                .contains("sk_test_****")
+                .contains("(test mode)")
+                .contains("2 secret(s)")
+                .contains("postgres://****@db.internal:5432/billing")
+                .contains("sample catalog: 4 tiers")
+                .contains("logged only (BILLING_SMTP_HOST unset)");
+        assertThat(r.out())
+                .doesNotContain(STRIPE_KEY)
+                .doesNotContain(WEBHOOK_SECRET)
+                .doesNotContain(ADMIN)
                 .doesNotContain("dbpassword");
     }
 
@@ -223,9 +257,12 @@ class CliConfigTest {
     }
 
     @Test
-    void localModeRefusesABrokenPlanCatalogBeforeStartingAnything(@org.junit.jupiter.api.io.TempDir
-                                                                  java.nio.file.Path dir) {
-        Run r = run(Map.of("BILLING_PLANS_FILE", dir.resolve("missing.yaml").toString()), "local", "--data-dir",
+    void localModeRefusesABrokenPlanCatalogBeforeStartingAnything(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Run r = run(
+                Map.of("BILLING_PLANS_FILE", dir.resolve("missing.yaml").toString()),
+                "local",
+                "--data-dir",
                 dir.toString());
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains("BILLING_PLANS_FILE").contains("cannot be read");
@@ -237,10 +274,20 @@ class CliConfigTest {
             throws java.io.IOException {
         java.nio.file.Path plans = dir.resolve("plans.yaml");
         java.nio.file.Files.writeString(plans, "tiers:\n  free: {rank: 0, trialDays: 3}\n");
-        Run r = run(Map.of("BILLING_PLANS_FILE", plans.toString(), "BILLING_PAST_DUE_GRACE_DAYS", "91",
-                "BILLING_RATE_LIMIT_IP_PER_MINUTE", "lots"), "local", "--data-dir", dir.toString());
+        Run r = run(
+                Map.of(
+                        "BILLING_PLANS_FILE",
+                        plans.toString(),
+                        "BILLING_PAST_DUE_GRACE_DAYS",
+                        "91",
+                        "BILLING_RATE_LIMIT_IP_PER_MINUTE",
+                        "lots"),
+                "local",
+                "--data-dir",
+                dir.toString());
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("Invalid configuration (3 problems)")
+        assertThat(r.err())
+                .contains("Invalid configuration (3 problems)")
                 .contains("BILLING_PLANS_FILE: " + plans + ": tiers.free.trialDays: the free tier (rank 0) has no "
                         + "subscription, so no trial")
                 .contains("BILLING_PAST_DUE_GRACE_DAYS: must be a whole number from 0 to 90")

@@ -1,16 +1,15 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.testkit.http.Http;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Coupons over HTTP in local mode (the real adapter, the emulator, signed webhooks, Postgres): the sample catalog's
@@ -20,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CouponsIT {
     @TempDir
     static Path dir;
+
     static LocalFixture f;
 
     @BeforeAll
@@ -59,18 +59,24 @@ class CouponsIT {
         String token = f.token("user_coupons_apply");
         String subscription = f.subscribe(token, "pro", "month");
 
-        Http.Response r = f.http.post("/stripe/subscriptions/" + subscription + "/discount", token,
-                "{\"promotionCode\":\"launch20\"}");
+        Http.Response r = f.http.post(
+                "/stripe/subscriptions/" + subscription + "/discount", token, "{\"promotionCode\":\"launch20\"}");
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().path("discount").path("percentOff").asDouble()).isEqualTo(20.0);
         JsonNode atStripe = f.stripeObject(subscription);
         assertThat(atStripe.path("discounts")).hasSize(1);
         f.awaitIdle();
-        JsonNode listed = f.http.get("/stripe/subscriptions", token).json().path("data").get(0);
+        JsonNode listed =
+                f.http.get("/stripe/subscriptions", token).json().path("data").get(0);
         assertThat(listed.path("id").asText()).isEqualTo(subscription);
         assertThat(listed.path("discount").path("percentOff").asDouble()).isEqualTo(20.0);
-        assertThat(f.stores().subscriptions().findSubscription(subscription).orElseThrow().pricing().percentOff())
+        assertThat(f.stores()
+                        .subscriptions()
+                        .findSubscription(subscription)
+                        .orElseThrow()
+                        .pricing()
+                        .percentOff())
                 .isEqualByComparingTo("20");
     }
 
@@ -79,16 +85,16 @@ class CouponsIT {
         String token = f.token("user_coupons_amount");
         String subscription = f.subscribe(token, "basic", "month");
 
-        Http.Response first = f.http.post("/stripe/subscriptions/" + subscription + "/discount", token,
-                "{\"promotionCode\":\"SINGLE\"}");
+        Http.Response first = f.http.post(
+                "/stripe/subscriptions/" + subscription + "/discount", token, "{\"promotionCode\":\"SINGLE\"}");
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         assertThat(first.json().path("discount").path("amountOff").asLong()).isEqualTo(100);
         assertThat(first.json().path("discount").path("currency").asText()).isEqualTo("usd");
 
         String other = f.token("user_coupons_amount_2");
         String second = f.subscribe(other, "basic", "month");
-        Http.Response usedUp = f.http.post("/stripe/subscriptions/" + second + "/discount", other,
-                "{\"promotionCode\":\"SINGLE\"}");
+        Http.Response usedUp =
+                f.http.post("/stripe/subscriptions/" + second + "/discount", other, "{\"promotionCode\":\"SINGLE\"}");
         assertThat(usedUp.status()).as(usedUp.body()).isEqualTo(400);
         assertThat(usedUp.errorCode()).isEqualTo("invalid_promotion_code");
     }
@@ -99,15 +105,18 @@ class CouponsIT {
         String subscription = f.subscribe(token, "basic", "month");
 
         for (String code : new String[] {"NOSUCHCODE", "RETIRED5", "EXPIRED5"}) {
-            Http.Response r = f.http.post("/stripe/subscriptions/" + subscription + "/discount", token,
+            Http.Response r = f.http.post(
+                    "/stripe/subscriptions/" + subscription + "/discount",
+                    token,
                     "{\"promotionCode\":\"" + code + "\"}");
             assertThat(r.status()).as(code + ": " + r.body()).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("invalid_promotion_code");
-            assertThat(r.json().path("error").path("message").asText()).isEqualTo("The promotion code '" + code
-                    + "' cannot be used: it is unknown, expired, used up or not valid for this subscription.");
+            assertThat(r.json().path("error").path("message").asText())
+                    .isEqualTo("The promotion code '" + code
+                            + "' cannot be used: it is unknown, expired, used up or not valid for this subscription.");
         }
-        Http.Response malformed = f.http.post("/stripe/subscriptions/" + subscription + "/discount", token,
-                "{\"promotionCode\":\"two words\"}");
+        Http.Response malformed = f.http.post(
+                "/stripe/subscriptions/" + subscription + "/discount", token, "{\"promotionCode\":\"two words\"}");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.errorCode()).isEqualTo("invalid_promotion_code");
         Http.Response missing = f.http.post("/stripe/subscriptions/" + subscription + "/discount", token, "{}");
@@ -121,8 +130,10 @@ class CouponsIT {
         String owner = f.token("user_coupons_owner");
         String subscription = f.subscribe(owner, "basic", "month");
 
-        Http.Response r = f.http.post("/stripe/subscriptions/" + subscription + "/discount",
-                f.token("user_coupons_intruder"), "{\"promotionCode\":\"LAUNCH20\"}");
+        Http.Response r = f.http.post(
+                "/stripe/subscriptions/" + subscription + "/discount",
+                f.token("user_coupons_intruder"),
+                "{\"promotionCode\":\"LAUNCH20\"}");
 
         assertThat(r.status()).as(r.body()).isEqualTo(404);
         assertThat(f.stripeObject(subscription).path("discounts")).isEmpty();

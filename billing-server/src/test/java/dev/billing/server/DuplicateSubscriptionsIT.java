@@ -1,23 +1,22 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.emulator.CheckoutCompletion;
 import dev.billing.emulator.Fault;
 import dev.billing.emulator.FaultKind;
 import dev.billing.testkit.http.Http;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One live subscription per party, on the real server (local mode: embedded Postgres, the Stripe emulator through
@@ -29,8 +28,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DuplicateSubscriptionsIT {
     @TempDir
     static Path cancelDir;
+
     @TempDir
     static Path flagDir;
+
     static LocalFixture cancel;
     static LocalFixture flag;
 
@@ -51,8 +52,8 @@ class DuplicateSubscriptionsIT {
     }
 
     private static String startCheckout(LocalFixture f, String token, String tier) {
-        Http.Response checkout = f.http.post("/stripe/checkout", token,
-                "{\"tier\":\"" + tier + "\",\"interval\":\"month\"}");
+        Http.Response checkout =
+                f.http.post("/stripe/checkout", token, "{\"tier\":\"" + tier + "\",\"interval\":\"month\"}");
         assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
         return checkout.json().path("sessionId").asText();
     }
@@ -64,7 +65,8 @@ class DuplicateSubscriptionsIT {
     private static List<CheckoutCompletion> twoPaidSessions(LocalFixture f, String token) {
         String first = startCheckout(f, token, "enterprise");
         f.emulator.advanceClock(Duration.ofMinutes(5));
-        f.emulator.addFault(Fault.of(FaultKind.ERROR_500, "GET", "/v1/checkout/sessions").times(10));
+        f.emulator.addFault(
+                Fault.of(FaultKind.ERROR_500, "GET", "/v1/checkout/sessions").times(10));
         String second;
         try {
             second = startCheckout(f, token, "enterprise");
@@ -112,9 +114,11 @@ class DuplicateSubscriptionsIT {
 
     private static double duplicatesCounted(LocalFixture f, String handling) {
         String metrics = f.http.get("/metrics", f.local.adminToken()).body();
-        return metrics.lines().filter(l -> l.startsWith("billing_subscriptions_duplicates_total{")
+        return metrics.lines()
+                .filter(l -> l.startsWith("billing_subscriptions_duplicates_total{")
                         && l.contains("handling=\"" + handling + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static String status(LocalFixture f, String stripeId) {
@@ -132,13 +136,20 @@ class DuplicateSubscriptionsIT {
         assertThat(second).isNotEqualTo(first);
         assertThat(status(f, first)).isEqualTo("expired");
         assertThat(status(f, second)).isEqualTo("open");
-        assertThatThrownBy(() -> f.emulator.completeCheckoutSession(first)).as("Stripe refuses to pay it")
+        assertThatThrownBy(() -> f.emulator.completeCheckoutSession(first))
+                .as("Stripe refuses to pay it")
                 .hasMessageContaining("no longer open");
         String subscription = f.emulator.completeCheckoutSession(second).subscriptionId();
-        f.await("/me/entitlements", token, e -> e.path("subscriptionId").asText().equals(subscription));
+        f.await(
+                "/me/entitlements",
+                token,
+                e -> e.path("subscriptionId").asText().equals(subscription));
         f.awaitIdle();
-        assertThat(f.emulator.events().stream().filter(e -> e.type().equals("checkout.session.expired")
-                && e.objectId().equals(first))).as("Stripe says so").hasSize(1);
+        assertThat(f.emulator.events().stream()
+                        .filter(e -> e.type().equals("checkout.session.expired")
+                                && e.objectId().equals(first)))
+                .as("Stripe says so")
+                .hasSize(1);
     }
 
     @Test
@@ -150,26 +161,38 @@ class DuplicateSubscriptionsIT {
         String older = paid.get(0).subscriptionId();
         String newer = paid.get(1).subscriptionId();
 
-        LocalFixture.eventually("the newer subscription canceled at Stripe",
+        LocalFixture.eventually(
+                "the newer subscription canceled at Stripe",
                 () -> status(f, newer).equals("canceled"));
         f.awaitIdle();
         f.emulator.webhooks().reset();
 
         assertThat(status(f, older)).isEqualTo("active");
-        String charge = f.stripeObject(paid.get(1).paymentIntentId()).path("latest_charge").asText();
-        assertThat(f.stripeObject(charge).path("amount_refunded").asLong()).as("refunded at Stripe")
-                .isEqualTo(f.stripeObject(charge).path("amount").asLong()).isPositive();
-        String olderCharge = f.stripeObject(paid.get(0).paymentIntentId()).path("latest_charge").asText();
+        String charge = f.stripeObject(paid.get(1).paymentIntentId())
+                .path("latest_charge")
+                .asText();
+        assertThat(f.stripeObject(charge).path("amount_refunded").asLong())
+                .as("refunded at Stripe")
+                .isEqualTo(f.stripeObject(charge).path("amount").asLong())
+                .isPositive();
+        String olderCharge = f.stripeObject(paid.get(0).paymentIntentId())
+                .path("latest_charge")
+                .asText();
         assertThat(f.stripeObject(olderCharge).path("amount_refunded").asLong()).isZero();
-        JsonNode entitlements = f.await("/me/entitlements", token,
+        JsonNode entitlements = f.await(
+                "/me/entitlements",
+                token,
                 e -> e.path("subscriptionId").asText().equals(older));
         assertThat(entitlements.path("tier").asText()).isEqualTo("enterprise");
-        JsonNode refunds = f.await("/stripe/refunds", token, r -> r.path("data").size() == 1).path("data");
-        assertThat(refunds.get(0).path("paymentIntentId").asText()).isEqualTo(paid.get(1).paymentIntentId());
+        JsonNode refunds = f.await("/stripe/refunds", token, r -> r.path("data").size() == 1)
+                .path("data");
+        assertThat(refunds.get(0).path("paymentIntentId").asText())
+                .isEqualTo(paid.get(1).paymentIntentId());
 
         JsonNode entries = duplicateEntries(f, newer);
         assertThat(entries).hasSize(1);
-        assertThat(entries.get(0).path("detail").path("kept_subscription_id").asText()).isEqualTo(older);
+        assertThat(entries.get(0).path("detail").path("kept_subscription_id").asText())
+                .isEqualTo(older);
         assertThat(entries.get(0).path("detail").path("handling").asText()).isEqualTo("cancel");
         JsonNode duplicate = listed(f, newer);
         assertThat(duplicate.path("userId").asText()).isEqualTo("user_dup_cancel");
@@ -177,7 +200,8 @@ class DuplicateSubscriptionsIT {
         assertThat(duplicate.path("status").asText()).isEqualTo("canceled");
         assertThat(duplicate.path("live").asBoolean()).isFalse();
         assertThat(duplicatesCounted(f, "cancel") - countedBefore).isEqualTo(1.0);
-        assertThat(f.stores().inbox().countByStatus().getOrDefault(InboxStatus.FAILED, 0L)).isZero();
+        assertThat(f.stores().inbox().countByStatus().getOrDefault(InboxStatus.FAILED, 0L))
+                .isZero();
     }
 
     @Test
@@ -188,13 +212,16 @@ class DuplicateSubscriptionsIT {
         String older = paid.get(0).subscriptionId();
         String newer = paid.get(1).subscriptionId();
 
-        LocalFixture.eventually("the duplicate flagged", () -> duplicateEntries(f, newer).size() == 1);
+        LocalFixture.eventually(
+                "the duplicate flagged", () -> duplicateEntries(f, newer).size() == 1);
         f.awaitIdle();
         f.emulator.webhooks().reset();
 
         assertThat(status(f, older)).isEqualTo("active");
         assertThat(status(f, newer)).isEqualTo("active");
-        String charge = f.stripeObject(paid.get(1).paymentIntentId()).path("latest_charge").asText();
+        String charge = f.stripeObject(paid.get(1).paymentIntentId())
+                .path("latest_charge")
+                .asText();
         assertThat(f.stripeObject(charge).path("amount_refunded").asLong()).isZero();
         assertThat(f.http.get("/stripe/refunds", token).json().path("data")).isEmpty();
         assertThat(duplicateEntries(f, newer)).hasSize(1);

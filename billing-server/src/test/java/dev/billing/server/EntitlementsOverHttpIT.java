@@ -1,22 +1,21 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.testkit.http.Http;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code GET /me/entitlements} on the real server (local mode: embedded Postgres, the emulator through stripe-java,
@@ -29,6 +28,7 @@ class EntitlementsOverHttpIT {
 
     @TempDir
     static Path dir;
+
     static LocalFixture f;
 
     @BeforeAll
@@ -42,16 +42,22 @@ class EntitlementsOverHttpIT {
     }
 
     /** A user whose only subscription (to pro, unknown to the emulator) arrives by signed webhook in a status. */
-    record Forged(String token, String customer, String subscription) {
-    }
+    record Forged(String token, String customer, String subscription) {}
 
     static Forged userWithSubscription(String status, Instant periodStart) {
         String user = "user_" + UUID.randomUUID().toString().substring(0, 8);
         String token = f.token(user);
         String customer = f.customer(token);
-        String subscription = "sub_forged" + UUID.randomUUID().toString().replace("-", "").substring(0, 14);
-        Http.Response r = f.deliverSigned(LocalFixture.subscriptionEvent("evt_" + subscription.substring(4),
-                f.emulator.now(), subscription, customer, status, "price_pro_monthly", periodStart,
+        String subscription =
+                "sub_forged" + UUID.randomUUID().toString().replace("-", "").substring(0, 14);
+        Http.Response r = f.deliverSigned(LocalFixture.subscriptionEvent(
+                "evt_" + subscription.substring(4),
+                f.emulator.now(),
+                subscription,
+                customer,
+                status,
+                "price_pro_monthly",
+                periodStart,
                 periodStart.plus(Duration.ofDays(30))));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(f.stores().subscriptions().findSubscription(subscription)).isPresent();
@@ -60,16 +66,17 @@ class EntitlementsOverHttpIT {
 
     @ParameterizedTest(name = "{0}, period started {1} days ago: {2}")
     @CsvSource({
-            "active,             1, pro,  false",
-            "trialing,           1, pro,  false",
-            "past_due,           1, pro,  true",
-            "past_due,           4, free, false",
-            "incomplete,         1, free, false",
-            "incomplete_expired, 1, free, false",
-            "canceled,           1, free, false",
-            "unpaid,             1, free, false",
-            "paused,             1, free, false",
-            "some_future_status, 1, free, false"})
+        "active,             1, pro,  false",
+        "trialing,           1, pro,  false",
+        "past_due,           1, pro,  true",
+        "past_due,           4, free, false",
+        "incomplete,         1, free, false",
+        "incomplete_expired, 1, free, false",
+        "canceled,           1, free, false",
+        "unpaid,             1, free, false",
+        "paused,             1, free, false",
+        "some_future_status, 1, free, false"
+    })
     void eachStripeStatusGrantsWhatThePolicySays(String status, int daysAgo, String tier, boolean inGrace) {
         Instant now = f.emulator.now();
         Instant periodStart = now.minus(Duration.ofDays(daysAgo));
@@ -78,15 +85,15 @@ class EntitlementsOverHttpIT {
         JsonNode me = f.entitlements(forged.token());
 
         assertThat(me.path("tier").asText()).isEqualTo(tier);
-        assertThat(me.path("status").asText()).isEqualTo(status.equals("some_future_status") ? "unrecognized"
-                : status);
+        assertThat(me.path("status").asText()).isEqualTo(status.equals("some_future_status") ? "unrecognized" : status);
         assertThat(me.path("subscriptionId").asText()).isEqualTo(forged.subscription());
         JsonNode calls = LocalFixture.quota(me, "api_calls");
         if (tier.equals("pro")) {
             assertThat(me.path("features").toString()).contains("sso");
             assertThat(calls.path("limit").asLong()).isEqualTo(10_000);
             assertThat(Instant.parse(calls.path("resetsAt").asText()))
-                    .isEqualTo(Instant.ofEpochSecond(periodStart.plus(Duration.ofDays(30)).getEpochSecond()));
+                    .isEqualTo(Instant.ofEpochSecond(
+                            periodStart.plus(Duration.ofDays(30)).getEpochSecond()));
         } else {
             assertThat(me.path("features").toString()).doesNotContain("sso");
             assertThat(calls.path("limit").asLong()).isEqualTo(100);
@@ -94,10 +101,12 @@ class EntitlementsOverHttpIT {
                     .isEqualTo(UsagePeriod.calendarMonthOf(f.emulator.now()).end());
         }
         if (inGrace) {
-            assertThat(Instant.parse(me.path("graceEndsAt").asText())).isEqualTo(Instant.ofEpochSecond(
-                    periodStart.plus(Duration.ofDays(GRACE_DAYS)).getEpochSecond()));
+            assertThat(Instant.parse(me.path("graceEndsAt").asText()))
+                    .isEqualTo(Instant.ofEpochSecond(
+                            periodStart.plus(Duration.ofDays(GRACE_DAYS)).getEpochSecond()));
         } else {
-            assertThat(me.path("graceEndsAt").isNull() || me.path("graceEndsAt").isMissingNode()).as(me.toString())
+            assertThat(me.path("graceEndsAt").isNull() || me.path("graceEndsAt").isMissingNode())
+                    .as(me.toString())
                     .isTrue();
         }
     }
@@ -114,8 +123,12 @@ class EntitlementsOverHttpIT {
 
         JsonNode stripeSub = f.stripeObject(subscription);
         assertThat(stripeSub.path("status").asText()).isEqualTo("past_due");
-        Instant unpaidSince = Instant.ofEpochSecond(stripeSub.path("items").path("data").get(0)
-                .path("current_period_start").asLong());
+        Instant unpaidSince = Instant.ofEpochSecond(stripeSub
+                .path("items")
+                .path("data")
+                .get(0)
+                .path("current_period_start")
+                .asLong());
         JsonNode during = f.entitlements(token);
         assertThat(during.path("tier").asText()).isEqualTo("basic");
         assertThat(during.path("status").asText()).isEqualTo("past_due");
@@ -131,8 +144,11 @@ class EntitlementsOverHttpIT {
         String invoice = stripeSub.path("latest_invoice").asText();
         Http.Response paid = f.http.post("/stripe/invoices/" + invoice + "/pay", token, null);
         assertThat(paid.status()).as(paid.body()).isEqualTo(200);
-        f.await("/me/entitlements", token, m -> m.path("tier").asText().equals("basic")
-                && m.path("status").asText().equals("active"));
+        f.await(
+                "/me/entitlements",
+                token,
+                m -> m.path("tier").asText().equals("basic")
+                        && m.path("status").asText().equals("active"));
     }
 
     @Test
@@ -149,7 +165,10 @@ class EntitlementsOverHttpIT {
         }
         // usage drops the cached answer, so the next one is computed again, still from the projection only
         assertThat(f.usage(token, "exports", "1", "no-stripe-1").status()).isEqualTo(200);
-        assertThat(LocalFixture.quota(f.entitlements(token), "exports").path("used").asLong()).isEqualTo(1);
+        assertThat(LocalFixture.quota(f.entitlements(token), "exports")
+                        .path("used")
+                        .asLong())
+                .isEqualTo(1);
 
         assertThat(f.emulator.requestLog()).isEmpty();
     }
@@ -160,9 +179,15 @@ class EntitlementsOverHttpIT {
         Forged forged = userWithSubscription("active", start);
         assertThat(f.entitlements(forged.token()).path("tier").asText()).isEqualTo("pro"); // cached for 30 s
 
-        Http.Response r = f.deliverSigned(LocalFixture.subscriptionEvent("evt_cancel_" + forged.subscription()
-                        .substring(4), f.emulator.now().plusSeconds(1), forged.subscription(), forged.customer(),
-                "canceled", "price_pro_monthly", start, start.plus(Duration.ofDays(30))));
+        Http.Response r = f.deliverSigned(LocalFixture.subscriptionEvent(
+                "evt_cancel_" + forged.subscription().substring(4),
+                f.emulator.now().plusSeconds(1),
+                forged.subscription(),
+                forged.customer(),
+                "canceled",
+                "price_pro_monthly",
+                start,
+                start.plus(Duration.ofDays(30))));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
 
         JsonNode me = f.entitlements(forged.token());

@@ -1,5 +1,7 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.StripeClient;
@@ -11,15 +13,12 @@ import dev.billing.testkit.http.Http;
 import dev.billing.testkit.postgres.PersonalDataScan;
 import dev.billing.testkit.webhook.StripeSignature;
 import dev.billing.testkit.webhook.SvixSignature;
-
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Export, erase, export against a running server and its real store, shared by the Postgres and Supabase tests. The
@@ -48,18 +47,35 @@ final class ErasureFlow {
      * @param schema       its schema: {@code billing} (Postgres store) or {@code public} (Supabase)
      * @param changesTable the store's short-lived record of changed customers, exempt from the export check
      */
-    private ErasureFlow(Http http, StripeEmulator emulator, String adminToken, String stripeSecret,
-                        javax.sql.DataSource store, String schema, String changesTable) {
+    private ErasureFlow(
+            Http http,
+            StripeEmulator emulator,
+            String adminToken,
+            String stripeSecret,
+            javax.sql.DataSource store,
+            String schema,
+            String changesTable) {
         this.http = http;
         this.emulator = emulator;
         this.adminToken = adminToken;
         this.stripeSecret = stripeSecret;
-        this.scan = PersonalDataScan.of(store, schema).exempting(changesTable, "which customers' projection changed "
-                + "lately, for other instances' caches: ids only, pruned after ten minutes, not an account's data");
+        this.scan = PersonalDataScan.of(store, schema)
+                .exempting(
+                        changesTable,
+                        "which customers' projection changed "
+                                + "lately, for other instances' caches: ids only, pruned after ten minutes, not an account's data");
     }
 
-    static void run(Http http, StripeEmulator emulator, TokenMinter minter, String adminToken, String stripeSecret,
-                    javax.sql.DataSource store, String schema, String changesTable) throws Exception {
+    static void run(
+            Http http,
+            StripeEmulator emulator,
+            TokenMinter minter,
+            String adminToken,
+            String stripeSecret,
+            javax.sql.DataSource store,
+            String schema,
+            String changesTable)
+            throws Exception {
         new ErasureFlow(http, emulator, adminToken, stripeSecret, store, schema, changesTable).run(minter);
     }
 
@@ -68,12 +84,19 @@ final class ErasureFlow {
         Http.Response checkout = http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"month\"}");
         assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
         emulator.completeCheckoutSession(checkout.json().path("sessionId").asText());
-        LocalModeIT.await(http, "/me/entitlements", token, m -> m.path("tier").asText().equals("pro"));
-        assertThat(http.post("/usage", token, "{\"meter\":\"exports\",\"amount\":2}",
-                Map.of("Idempotency-Key", "erase-1")).status()).isEqualTo(200);
+        LocalModeIT.await(
+                http, "/me/entitlements", token, m -> m.path("tier").asText().equals("pro"));
+        assertThat(http.post(
+                                "/usage",
+                                token,
+                                "{\"meter\":\"exports\",\"amount\":2}",
+                                Map.of("Idempotency-Key", "erase-1"))
+                        .status())
+                .isEqualTo(200);
         String joined = membership("created", Instant.now().minusSeconds(60));
         assertThat(deliverClerk("msg_erase_joined", joined).status()).isEqualTo(200);
-        assertThat(deliverClerk("msg_erase_role", membership("updated", Instant.now())).status())
+        assertThat(deliverClerk("msg_erase_role", membership("updated", Instant.now()))
+                        .status())
                 .isEqualTo(200);
         awaitInboxSettled();
 
@@ -84,14 +107,18 @@ final class ErasureFlow {
         assertThat(before.path("audit")).isNotEmpty();
         List<String> types = new ArrayList<>();
         before.path("events").forEach(e -> types.add(e.path("type").asText()));
-        assertThat(types).contains("checkout.session.completed", "clerk.organizationMembership.created",
-                "clerk.organizationMembership.updated");
+        assertThat(types)
+                .contains(
+                        "checkout.session.completed",
+                        "clerk.organizationMembership.created",
+                        "clerk.organizationMembership.updated");
         // Export completeness: every row naming the account, its customer or its email is in the export.
         List<PersonalDataScan.Finding> rows = scan.find(USER, customer, EMAIL);
         assertThat(rows).isNotEmpty();
         String exported = before.toString();
         assertThat(rows.stream().filter(f -> !f.representedIn(exported)).map(Object::toString))
-                .as("rows of the store missing from the export").isEmpty();
+                .as("rows of the store missing from the export")
+                .isEmpty();
         JsonNode checkoutEvent = eventOfType(before, "checkout.session.completed");
 
         Http.Response erased = http.delete("/admin/users/" + USER + "?confirm=true", adminToken);
@@ -105,7 +132,8 @@ final class ErasureFlow {
         assertThat(after.path("usage")).isEmpty();
         assertThat(after.path("events")).isEmpty();
         assertThat(after.toString()).doesNotContain(EMAIL);
-        JsonNode kept = http.get("/admin/users/" + pseudonym + "/export", adminToken).json();
+        JsonNode kept =
+                http.get("/admin/users/" + pseudonym + "/export", adminToken).json();
         assertThat(kept.path("customer").path("customerId").asText()).isEqualTo(customer);
         assertThat(kept.path("subscriptions")).hasSize(1);
         assertThat(kept.path("usage")).hasSize(1);
@@ -118,40 +146,65 @@ final class ErasureFlow {
         assertThat(replay.json().path("status").asText()).isEqualTo("ignored");
         Http.Response clerkReplay = http.post("/admin/webhook-events/msg_erase_joined/replay", adminToken, null);
         assertThat(clerkReplay.status()).as(clerkReplay.body()).isEqualTo(200);
-        assertThat(clerkReplay.json().path("status").asText()).as(clerkReplay.body()).isEqualTo("ignored");
+        assertThat(clerkReplay.json().path("status").asText())
+                .as(clerkReplay.body())
+                .isEqualTo("ignored");
         // Stripe redelivers it (a duplicate), then a later Checkout event about the customer arrives: its
         // subscription is re-read from Stripe, whose metadata still names the user (the erasure was local only).
         String original = LocalFixture.JSON.writeValueAsString(checkoutEvent.path("payload"));
         assertThat(deliverStripe(original).json().path("duplicate").asBoolean()).isTrue();
         ObjectNode later = (ObjectNode) LocalFixture.JSON.readTree(original);
         later.put("id", checkoutId + "_later");
-        assertThat(deliverStripe(LocalFixture.JSON.writeValueAsString(later)).status()).isEqualTo(200);
+        assertThat(deliverStripe(LocalFixture.JSON.writeValueAsString(later)).status())
+                .isEqualTo(200);
         assertThat(deliverClerk("msg_erase_joined", joined).status()).isEqualTo(200);
         awaitInboxSettled();
         assertNothingNamesThePerson("after a replay and redeliveries");
-        assertThat(http.get("/admin/users/" + pseudonym + "/export", adminToken).json().path("subscriptions").get(0)
-                .toString()).doesNotContain(USER);
+        assertThat(http.get("/admin/users/" + pseudonym + "/export", adminToken)
+                        .json()
+                        .path("subscriptions")
+                        .get(0)
+                        .toString())
+                .doesNotContain(USER);
 
         // Stripe still has the customer: a change there sends its email again, in an event applied then redacted.
-        StripeClient stripe = StripeClient.builder().setApiKey(emulator.apiKey()).setApiBase(emulator.baseUrl())
+        StripeClient stripe = StripeClient.builder()
+                .setApiKey(emulator.apiKey())
+                .setApiBase(emulator.baseUrl())
                 .build();
-        stripe.v1().customers().update(customer, CustomerUpdateParams.builder().setName("Ada Erased").build());
+        stripe.v1()
+                .customers()
+                .update(
+                        customer,
+                        CustomerUpdateParams.builder().setName("Ada Erased").build());
         // Redacted, it is no one's any more: found in the inbox's listing, not in an export.
-        Await.until("the customer.updated event is processed", () -> http.get("/admin/webhook-events?status="
-                + "processed&limit=100", adminToken).json().path("data").findValuesAsText("type")
-                .contains("customer.updated"));
+        Await.until(
+                "the customer.updated event is processed",
+                () -> http.get("/admin/webhook-events?status=" + "processed&limit=100", adminToken)
+                        .json()
+                        .path("data")
+                        .findValuesAsText("type")
+                        .contains("customer.updated"));
         awaitInboxSettled();
         assertNothingNamesThePerson("after a later event about the customer");
         assertThat(scan.find("Ada Erased")).isEmpty();
-        JsonNode finally_ = http.get("/admin/users/" + pseudonym + "/export", adminToken).json();
+        JsonNode finally_ =
+                http.get("/admin/users/" + pseudonym + "/export", adminToken).json();
         assertThat(finally_.path("customer").path("email").isMissingNode()
-                || finally_.path("customer").path("email").isNull()).isTrue();
-        assertThat(http.get("/me/export", token).json().path("customer").path("customerId").isMissingNode()).isTrue();
+                        || finally_.path("customer").path("email").isNull())
+                .isTrue();
+        assertThat(http.get("/me/export", token)
+                        .json()
+                        .path("customer")
+                        .path("customerId")
+                        .isMissingNode())
+                .isTrue();
     }
 
     private void assertNothingNamesThePerson(String when) {
-        assertThat(scan.find(USER, EMAIL, LAST_NAME).stream().map(Object::toString)).as("rows naming the person "
-                + when).isEmpty();
+        assertThat(scan.find(USER, EMAIL, LAST_NAME).stream().map(Object::toString))
+                .as("rows naming the person " + when)
+                .isEmpty();
     }
 
     /**
@@ -165,20 +218,28 @@ final class ErasureFlow {
                 "created_at":%d,"updated_at":%d,"organization":{"object":"organization","id":"org_erase",\
                 "name":"Acme","slug":"acme"},"public_user_data":{"user_id":"%s","identifier":"%s",\
                 "first_name":"Ada","last_name":"%s","image_url":"https://img.clerk.com/%s.png","has_image":true}},\
-                "object":"event","type":"organizationMembership.%s","timestamp":%d,"instance_id":"ins_test"}"""
-                .formatted(millis, millis, USER, EMAIL, LAST_NAME, USER, action, millis);
+                "object":"event","type":"organizationMembership.%s","timestamp":%d,"instance_id":"ins_test"}""".formatted(millis, millis, USER, EMAIL, LAST_NAME, USER, action, millis);
     }
 
     private Http.Response deliverClerk(String svixId, String body) {
         Instant now = Instant.now();
-        return http.post("/webhooks/clerk", null, body, Map.of("svix-id", svixId, "svix-timestamp",
-                Long.toString(now.getEpochSecond()), "svix-signature", SvixSignature.sign(SvixSignature.SECRET,
-                        svixId, now, body.getBytes(StandardCharsets.UTF_8))));
+        return http.post(
+                "/webhooks/clerk",
+                null,
+                body,
+                Map.of(
+                        "svix-id",
+                        svixId,
+                        "svix-timestamp",
+                        Long.toString(now.getEpochSecond()),
+                        "svix-signature",
+                        SvixSignature.sign(SvixSignature.SECRET, svixId, now, body.getBytes(StandardCharsets.UTF_8))));
     }
 
     private Http.Response deliverStripe(String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        Http.Response answer = http.send(http.request("/webhooks/stripe").header("Content-Type", "application/json")
+        Http.Response answer = http.send(http.request("/webhooks/stripe")
+                .header("Content-Type", "application/json")
                 .header("Stripe-Signature", StripeSignature.header(stripeSecret, Instant.now(), bytes))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
@@ -187,9 +248,15 @@ final class ErasureFlow {
 
     /** Every delivery the emulator has made is answered, and the inbox has processed everything it recorded. */
     private void awaitInboxSettled() {
-        assertThat(emulator.awaitDeliveries(Await.DEFAULT)).as("webhook deliveries settle").isTrue();
-        Await.until("the inbox has nothing pending", () -> http.get("/admin/webhook-events?status=pending",
-                adminToken).json().path("data").isEmpty());
+        assertThat(emulator.awaitDeliveries(Await.DEFAULT))
+                .as("webhook deliveries settle")
+                .isTrue();
+        Await.until(
+                "the inbox has nothing pending",
+                () -> http.get("/admin/webhook-events?status=pending", adminToken)
+                        .json()
+                        .path("data")
+                        .isEmpty());
     }
 
     private static JsonNode eventOfType(JsonNode export, String type) {

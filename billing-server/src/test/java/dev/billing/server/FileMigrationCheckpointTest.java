@@ -1,19 +1,17 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.model.migration.MigrationRecordType;
-
 import dev.billing.core.port.MigrationCheckpoint.Position;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The file-backed migration checkpoint. */
 class FileMigrationCheckpointTest {
@@ -55,7 +53,8 @@ class FileMigrationCheckpointTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("migrate.checkpoint");
         }
-        assertThat(Files.readString(dir.resolve("migrate.checkpoint"))).startsWith("# billing migration checkpoint v1")
+        assertThat(Files.readString(dir.resolve("migrate.checkpoint")))
+                .startsWith("# billing migration checkpoint v1")
                 .contains("invoices started 19 ");
     }
 
@@ -64,7 +63,9 @@ class FileMigrationCheckpointTest {
         Path file = dir.resolve("bad");
         Files.writeString(file, "# comment\ninvoices done 3 ~\nnonsense here\n", StandardCharsets.UTF_8);
 
-        assertThatThrownBy(() -> new FileMigrationCheckpoint(file)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("Line 3").hasMessageContaining("delete the file");
+        assertThatThrownBy(() -> new FileMigrationCheckpoint(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Line 3")
+                .hasMessageContaining("delete the file");
     }
 }

@@ -1,14 +1,11 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.emulator.CheckoutCompletion;
 import dev.billing.testkit.http.Http;
 import io.jsonwebtoken.Jwts;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +18,10 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A guest's purchase claimed by a user, on the real server (local mode): the guest pays through the emulator's
@@ -32,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GuestClaimIT {
     @TempDir
     static Path dir;
+
     static LocalFixture f;
 
     @BeforeAll
@@ -48,8 +48,8 @@ class GuestClaimIT {
 
     @Test
     void aClaimedGuestPurchaseIsTheUsersOnceWithItsRefund() throws Exception {
-        Http.Response checkout = f.http.post("/guest/checkout", null,
-                "{\"priceId\":\"price_credits_100\",\"email\":\"Visitor@Example.com\"}");
+        Http.Response checkout = f.http.post(
+                "/guest/checkout", null, "{\"priceId\":\"price_credits_100\",\"email\":\"Visitor@Example.com\"}");
         assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
         String session = checkout.json().path("sessionId").asText();
         CheckoutCompletion paid = f.emulator.completeCheckoutSession(session);
@@ -58,13 +58,18 @@ class GuestClaimIT {
 
         Http.Response claimed = f.http.post("/me/guest-purchases/claim", user, null);
         assertThat(claimed.status()).as(claimed.body()).isEqualTo(200);
-        assertThat(claimed.json().path("data")).singleElement()
+        assertThat(claimed.json().path("data"))
+                .singleElement()
                 .satisfies(p -> assertThat(p.path("sessionId").asText()).isEqualTo(session));
         // A retried claim answers the same and changes nothing.
-        assertThat(f.http.post("/me/guest-purchases/claim", user, null).json().path("data")).hasSize(1);
+        assertThat(f.http.post("/me/guest-purchases/claim", user, null).json().path("data"))
+                .hasSize(1);
 
-        Http.Response refund = f.http.post("/admin/refunds", f.local.adminToken(), "{\"paymentIntentId\":\""
-                + paid.paymentIntentId() + "\",\"amount\":300}", Map.of("Idempotency-Key", "refund-claimed"));
+        Http.Response refund = f.http.post(
+                "/admin/refunds",
+                f.local.adminToken(),
+                "{\"paymentIntentId\":\"" + paid.paymentIntentId() + "\",\"amount\":300}",
+                Map.of("Idempotency-Key", "refund-claimed"));
         assertThat(refund.status()).as(refund.body()).isEqualTo(200);
         String refundId = refund.json().path("id").asText();
         f.awaitIdle();
@@ -76,11 +81,13 @@ class GuestClaimIT {
         assertThat(purchases.get(0).path("amountRefunded").asLong()).isEqualTo(300);
         assertThat(purchases.get(0).path("paymentIntentId").asText()).isEqualTo(paid.paymentIntentId());
         assertThat(purchases.get(0).path("amountTotal").asLong()).isEqualTo(1000);
-        assertThat(f.http.get("/stripe/refunds", user).json().path("data")).singleElement()
+        assertThat(f.http.get("/stripe/refunds", user).json().path("data"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.path("id").asText()).isEqualTo(refundId));
         assertThat(f.entitlements(user).path("ownedItems").toString()).isEqualTo("[\"credits_100\"]");
 
-        JsonNode revenue = f.http.get("/admin/analytics/revenue", f.local.adminToken()).json();
+        JsonNode revenue =
+                f.http.get("/admin/analytics/revenue", f.local.adminToken()).json();
         long count = 0;
         long amount = 0;
         for (JsonNode month : revenue.path("purchases")) {
@@ -105,23 +112,39 @@ class GuestClaimIT {
 
     /** A session token with a verified email, signed with local mode's key (its own tokens carry no email). */
     private static String verifiedToken(String user, String email) throws Exception {
-        String pem = Files.readString(dir.resolve("data").resolve("keys").resolve("local-signing-key.pem"),
-                StandardCharsets.US_ASCII).replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
+        String pem = Files.readString(
+                        dir.resolve("data").resolve("keys").resolve("local-signing-key.pem"), StandardCharsets.US_ASCII)
+                .replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "")
+                .replaceAll("\\s", "");
         PrivateKey key = KeyFactory.getInstance("RSA")
                 .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
         Instant now = Instant.now();
-        return Jwts.builder().header().type("JWT").keyId(LocalKeys.KID).and()
-                .issuer(LocalMode.LOCAL_ISSUER).subject(user).claim("sid", "sess_" + user)
-                .claim("email", email).claim("email_verified", true)
-                .issuedAt(Date.from(now)).notBefore(Date.from(now.minusSeconds(5)))
-                .expiration(Date.from(now.plusSeconds(600))).signWith(key, Jwts.SIG.RS256).compact();
+        return Jwts.builder()
+                .header()
+                .type("JWT")
+                .keyId(LocalKeys.KID)
+                .and()
+                .issuer(LocalMode.LOCAL_ISSUER)
+                .subject(user)
+                .claim("sid", "sess_" + user)
+                .claim("email", email)
+                .claim("email_verified", true)
+                .issuedAt(Date.from(now))
+                .notBefore(Date.from(now.minusSeconds(5)))
+                .expiration(Date.from(now.plusSeconds(600)))
+                .signWith(key, Jwts.SIG.RS256)
+                .compact();
     }
 
     /** The sample catalog with its credits item (10.00 USD) open to guests. */
     private static String guestPlans() throws Exception {
-        String sample = new String(GuestClaimIT.class.getResourceAsStream("/dev/billing/plans/sample-plans.yaml")
-                .readAllBytes(), StandardCharsets.UTF_8);
-        String open = sample.replace("priceId: \"${STRIPE_PRICE_CREDITS_100:-price_credits_100}\"}",
+        String sample = new String(
+                GuestClaimIT.class
+                        .getResourceAsStream("/dev/billing/plans/sample-plans.yaml")
+                        .readAllBytes(),
+                StandardCharsets.UTF_8);
+        String open = sample.replace(
+                "priceId: \"${STRIPE_PRICE_CREDITS_100:-price_credits_100}\"}",
                 "priceId: \"${STRIPE_PRICE_CREDITS_100:-price_credits_100}\", guests: true}");
         assertThat(open).as("the sample catalog's credits item").isNotEqualTo(sample);
         return open;

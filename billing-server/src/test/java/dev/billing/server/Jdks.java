@@ -20,8 +20,7 @@ final class Jdks {
     private static final Path SYSTEM_JDKS = Path.of("/usr/lib/jvm");
     private static final Pattern VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
 
-    private Jdks() {
-    }
+    private Jdks() {}
 
     /** A JDK home of at least {@code feature}; fails saying how to provide one. */
     static Path atLeast(int feature) {
@@ -31,18 +30,21 @@ final class Jdks {
         String configured = System.getenv(ENV);
         if (configured != null && !configured.isBlank()) {
             Path home = Path.of(configured);
-            int found = feature(home).orElseThrow(() -> new AssertionError(ENV + "=" + configured
-                    + " is not a JDK home (no readable release file with JAVA_VERSION)"));
+            int found = feature(home)
+                    .orElseThrow(() -> new AssertionError(ENV + "=" + configured
+                            + " is not a JDK home (no readable release file with JAVA_VERSION)"));
             if (found < feature) {
                 throw new AssertionError(ENV + "=" + configured + " is Java " + found + "; this test needs Java "
                         + feature + " or later");
             }
             return home;
         }
-        return installed().stream().filter(home -> feature(home).orElse(0) >= feature)
+        return installed().stream()
+                .filter(home -> feature(home).orElse(0) >= feature)
                 .max(Comparator.comparingInt(home -> feature(home).orElse(0)))
                 .orElseThrow(() -> new AssertionError("This test runs the server on Java " + feature + " or later, "
-                        + "and none was found (tests run on Java " + Runtime.version().feature() + ", nothing newer "
+                        + "and none was found (tests run on Java "
+                        + Runtime.version().feature() + ", nothing newer "
                         + "under " + SYSTEM_JDKS + "): install one (e.g. Debian's openjdk-" + feature
                         + "-jdk-headless or Temurin) or set " + ENV + " to its home"));
     }
@@ -52,7 +54,8 @@ final class Jdks {
             return List.of();
         }
         try (Stream<Path> homes = Files.list(SYSTEM_JDKS)) {
-            return homes.filter(home -> Files.isExecutable(home.resolve("bin").resolve("java"))).toList();
+            return homes.filter(home -> Files.isExecutable(home.resolve("bin").resolve("java")))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,7 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.billing.core.model.event.InboxStatus;
@@ -8,7 +10,6 @@ import dev.billing.emulator.RecordedRequest;
 import dev.billing.emulator.StripeEmulator;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.webhook.StripeSignature;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
@@ -19,8 +20,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Local mode started in-process (embedded Postgres, the Stripe emulator through stripe-java, real signed webhooks,
@@ -88,13 +87,17 @@ final class LocalFixture implements AutoCloseable {
 
     /** Checkout for a plan, paid in the emulator; returns the subscription id once the API shows the tier. */
     String subscribe(String token, String tier, String interval) {
-        Http.Response checkout = http.post("/stripe/checkout", token,
-                "{\"tier\":\"" + tier + "\",\"interval\":\"" + interval + "\"}");
+        Http.Response checkout =
+                http.post("/stripe/checkout", token, "{\"tier\":\"" + tier + "\",\"interval\":\"" + interval + "\"}");
         assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
-        String subscription = emulator.completeCheckoutSession(checkout.json().path("sessionId").asText())
+        String subscription = emulator.completeCheckoutSession(
+                        checkout.json().path("sessionId").asText())
                 .subscriptionId();
-        await("/me/entitlements", token, m -> m.path("tier").asText().equals(tier)
-                && m.path("subscriptionId").asText().equals(subscription));
+        await(
+                "/me/entitlements",
+                token,
+                m -> m.path("tier").asText().equals(tier)
+                        && m.path("subscriptionId").asText().equals(subscription));
         return subscription;
     }
 
@@ -114,7 +117,8 @@ final class LocalFixture implements AutoCloseable {
     }
 
     Http.Response usage(String token, String meter, String amountJson, String key) {
-        String body = amountJson == null ? "{\"meter\":\"" + meter + "\"}"
+        String body = amountJson == null
+                ? "{\"meter\":\"" + meter + "\"}"
                 : "{\"meter\":\"" + meter + "\",\"amount\":" + amountJson + "}";
         return http.post("/usage", token, body, key == null ? Map.of() : Map.of("Idempotency-Key", key));
     }
@@ -134,7 +138,9 @@ final class LocalFixture implements AutoCloseable {
 
     /** Waits until the emulator has delivered everything and the inbox has nothing pending. */
     void awaitIdle() {
-        assertThat(emulator.awaitDeliveries(PATIENCE)).as("webhook deliveries settle").isTrue();
+        assertThat(emulator.awaitDeliveries(PATIENCE))
+                .as("webhook deliveries settle")
+                .isTrue();
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (System.nanoTime() < deadline) {
             if (stores().inbox().countByStatus().getOrDefault(InboxStatus.PENDING, 0L) == 0) {
@@ -142,7 +148,8 @@ final class LocalFixture implements AutoCloseable {
             }
             pause(50);
         }
-        throw new AssertionError("inbox still has pending events: " + stores().inbox().countByStatus());
+        throw new AssertionError(
+                "inbox still has pending events: " + stores().inbox().countByStatus());
     }
 
     /** Waits until {@code condition} holds, checking every 50 ms. */
@@ -169,8 +176,12 @@ final class LocalFixture implements AutoCloseable {
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("not JSON: " + eventJson, e);
             }
-            eventually("event " + eventId + " processed after the answer", () -> stores().inbox().find(eventId)
-                    .map(entry -> entry.leaseOwner() == null).orElse(true));
+            eventually(
+                    "event " + eventId + " processed after the answer",
+                    () -> stores().inbox()
+                            .find(eventId)
+                            .map(entry -> entry.leaseOwner() == null)
+                            .orElse(true));
         }
         return answer;
     }
@@ -179,16 +190,25 @@ final class LocalFixture implements AutoCloseable {
     Http.Response deliverSignedNoWait(String eventJson) {
         byte[] body = eventJson.getBytes(StandardCharsets.UTF_8);
         String signature = StripeSignature.header(local.webhookSecret(), emulator.now(), body);
-        return http.send(http.request("/webhooks/stripe").header("Content-Type", "application/json")
-                .header("Stripe-Signature", signature).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return http.send(http.request("/webhooks/stripe")
+                .header("Content-Type", "application/json")
+                .header("Stripe-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     /**
      * A {@code customer.subscription.updated} event for a subscription the emulator does not know (so the server's
      * re-fetch finds nothing and keeps the event's snapshot), in the shape Stripe sends.
      */
-    static String subscriptionEvent(String eventId, Instant created, String subscriptionId, String customer,
-                                    String status, String priceId, Instant periodStart, Instant periodEnd) {
+    static String subscriptionEvent(
+            String eventId,
+            Instant created,
+            String subscriptionId,
+            String customer,
+            String status,
+            String priceId,
+            Instant periodStart,
+            Instant periodEnd) {
         long start = periodStart.getEpochSecond();
         long end = periodEnd.getEpochSecond();
         return """
@@ -202,14 +222,25 @@ final class LocalFixture implements AutoCloseable {
                      "price":{"id":"%s","object":"price","type":"recurring","currency":"usd","unit_amount":2900,
                        "recurring":{"interval":"month","interval_count":1,"usage_type":"licensed"}}}],
                      "has_more":false,"total_count":1}}}}
-                """.formatted(eventId, created.getEpochSecond(), subscriptionId, customer, status,
-                start - 86_400, start - 86_400, subscriptionId.substring(4), start, end, priceId);
+                """.formatted(
+                        eventId,
+                        created.getEpochSecond(),
+                        subscriptionId,
+                        customer,
+                        status,
+                        start - 86_400,
+                        start - 86_400,
+                        subscriptionId.substring(4),
+                        start,
+                        end,
+                        priceId);
     }
 
     /** Requests the emulator received since the last {@link StripeEmulator#clearRequestLog()} on a path prefix. */
     List<RecordedRequest> requests(String method, String pathPrefix) {
-        return emulator.requestLog().stream().filter(r -> r.method().equals(method)
-                && r.path().startsWith(pathPrefix)).toList();
+        return emulator.requestLog().stream()
+                .filter(r -> r.method().equals(method) && r.path().startsWith(pathPrefix))
+                .toList();
     }
 
     JsonNode stripeObject(String id) {

@@ -1,19 +1,18 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.billing.testkit.http.Http;
 import dev.billing.emulator.DeliveryAttempt;
 import dev.billing.emulator.EmittedEvent;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.billing.testkit.http.Http;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The acceptance flow of issue 7 on the real server in local mode: a user subscribes through the emulator's
@@ -27,23 +26,35 @@ class LocalModeFullFlowIT {
     Path dir;
 
     static Instant itemPeriodEnd(JsonNode subscription) {
-        return Instant.ofEpochSecond(subscription.path("items").path("data").get(0).path("current_period_end")
+        return Instant.ofEpochSecond(subscription
+                .path("items")
+                .path("data")
+                .get(0)
+                .path("current_period_end")
                 .asLong());
     }
 
     static Instant itemPeriodStart(JsonNode subscription) {
-        return Instant.ofEpochSecond(subscription.path("items").path("data").get(0).path("current_period_start")
+        return Instant.ofEpochSecond(subscription
+                .path("items")
+                .path("data")
+                .get(0)
+                .path("current_period_start")
                 .asLong());
     }
 
     static List<EmittedEvent> eventsSince(LocalFixture f, int index, String type) {
         List<EmittedEvent> all = f.emulator.events();
-        return all.subList(index, all.size()).stream().filter(e -> e.type().equals(type)).toList();
+        return all.subList(index, all.size()).stream()
+                .filter(e -> e.type().equals(type))
+                .toList();
     }
 
     static void deliveredOk(LocalFixture f, EmittedEvent event) {
-        assertThat(f.emulator.deliveryLog()).filteredOn(d -> d.eventId().equals(event.id()))
-                .extracting(DeliveryAttempt::status).contains(200);
+        assertThat(f.emulator.deliveryLog())
+                .filteredOn(d -> d.eventId().equals(event.id()))
+                .extracting(DeliveryAttempt::status)
+                .contains(200);
     }
 
     @Test
@@ -53,9 +64,11 @@ class LocalModeFullFlowIT {
             String customer = f.customer(token);
 
             // 1. subscribe: Checkout completed in the emulator, signed webhooks arrive
-            Http.Response checkout = f.http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"month\"}");
+            Http.Response checkout =
+                    f.http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"month\"}");
             assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
-            String subscription = f.emulator.completeCheckoutSession(checkout.json().path("sessionId").asText())
+            String subscription = f.emulator
+                    .completeCheckoutSession(checkout.json().path("sessionId").asText())
                     .subscriptionId();
             f.awaitIdle();
             for (String type : List.of("customer.subscription.created", "checkout.session.completed")) {
@@ -90,8 +103,13 @@ class LocalModeFullFlowIT {
             Instant firstPaidEnd = itemPeriodEnd(renewed);
             assertThat(eventsSince(f, before, "invoice.paid")).singleElement().satisfies(e -> deliveredOk(f, e));
             assertThat(eventsSince(f, before, "customer.subscription.updated")).anySatisfy(e -> {
-                JsonNode item = LocalFixture.JSON.readTree(e.json()).path("data").path("object").path("items")
-                        .path("data").get(0);
+                JsonNode item = LocalFixture.JSON
+                        .readTree(e.json())
+                        .path("data")
+                        .path("object")
+                        .path("items")
+                        .path("data")
+                        .get(0);
                 assertThat(item.path("current_period_start").asLong()).isEqualTo(trialEnd.getEpochSecond());
                 deliveredOk(f, e);
             });
@@ -113,27 +131,42 @@ class LocalModeFullFlowIT {
             f.emulator.webhooks().pause();
             before = f.emulator.events().size();
             f.emulator.advanceClockTo(firstPaidEnd.plus(Duration.ofHours(1)));
-            assertThat(eventsSince(f, before, "invoice.paid")).singleElement().satisfies(e -> assertThat(
-                    LocalFixture.JSON.readTree(e.json()).path("data").path("object").path("billing_reason")
-                            .asText()).isEqualTo("subscription_cycle"));
+            assertThat(eventsSince(f, before, "invoice.paid"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(LocalFixture.JSON
+                                    .readTree(e.json())
+                                    .path("data")
+                                    .path("object")
+                                    .path("billing_reason")
+                                    .asText())
+                            .isEqualTo("subscription_cycle"));
             JsonNode atStripe = f.stripeObject(subscription);
             assertThat(itemPeriodStart(atStripe)).isEqualTo(firstPaidEnd);
             Instant secondPaidEnd = itemPeriodEnd(atStripe);
 
             me = f.entitlements(token);
-            assertThat(LocalFixture.quota(me, "api_calls").path("used").asLong()).isZero();
+            assertThat(LocalFixture.quota(me, "api_calls").path("used").asLong())
+                    .isZero();
             Http.Response early = f.usage(token, "api_calls", "5", "before-the-webhooks");
             assertThat(early.status()).as(early.body()).isEqualTo(200);
 
             f.emulator.webhooks().resume();
             f.awaitIdle();
-            f.await("/me/entitlements", token, m -> Instant.parse(LocalFixture.quota(m, "api_calls")
-                    .path("resetsAt").asText()).equals(secondPaidEnd));
+            f.await(
+                    "/me/entitlements",
+                    token,
+                    m -> Instant.parse(LocalFixture.quota(m, "api_calls")
+                                    .path("resetsAt")
+                                    .asText())
+                            .equals(secondPaidEnd));
             // the usage recorded before the renewal webhooks counts in the period Stripe then announced
             calls = LocalFixture.quota(f.entitlements(token), "api_calls");
             assertThat(calls.path("used").asLong()).isEqualTo(5);
             assertThat(calls.path("remaining").asLong()).isEqualTo(9_995);
-            assertThat(f.usage(token, "api_calls", "1", "after-renewal-2").json().path("used").asLong())
+            assertThat(f.usage(token, "api_calls", "1", "after-renewal-2")
+                            .json()
+                            .path("used")
+                            .asLong())
                     .isEqualTo(6);
             assertThat(customer).isEqualTo(renewed.path("customer").asText());
         }

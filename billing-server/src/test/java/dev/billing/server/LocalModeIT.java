@@ -1,12 +1,11 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.emulator.CheckoutCompletion;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.webhook.SvixSignature;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Local mode end to end, in-process on free ports with a temporary data directory: embedded Postgres, the Stripe
@@ -63,8 +62,11 @@ class LocalModeIT {
         String firstToken;
         try (LocalMode local = start(dir)) {
             Http http = Http.local(local.port());
-            assertThat(local.banner()).contains("/local/token").contains("/stripe/checkout")
-                    .contains("/_emulator/checkout/sessions/$SESSION/complete").contains("/me/entitlements");
+            assertThat(local.banner())
+                    .contains("/local/token")
+                    .contains("/stripe/checkout")
+                    .contains("/_emulator/checkout/sessions/$SESSION/complete")
+                    .contains("/me/entitlements");
             firstToken = token(http, "user_local");
 
             Http.Response created = http.post("/stripe/customer", firstToken, null);
@@ -73,14 +75,20 @@ class LocalModeIT {
             customer = created.json().path("customerId").asText();
             assertThat(customer).startsWith("cus_");
 
-            Http.Response checkout = http.post("/stripe/checkout", firstToken, "{\"tier\":\"pro\",\"interval\":\"month\"}");
+            Http.Response checkout =
+                    http.post("/stripe/checkout", firstToken, "{\"tier\":\"pro\",\"interval\":\"month\"}");
             assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
             String session = checkout.json().path("sessionId").asText();
-            assertThat(checkout.json().path("url").asText()).startsWith(local.emulator().baseUrl() + "/checkout/");
+            assertThat(checkout.json().path("url").asText())
+                    .startsWith(local.emulator().baseUrl() + "/checkout/");
 
             CheckoutCompletion done = local.emulator().completeCheckoutSession(session);
             subscription = done.subscriptionId();
-            JsonNode me = await(http, "/me/entitlements", firstToken, m -> m.path("tier").asText().equals("pro"));
+            JsonNode me = await(
+                    http,
+                    "/me/entitlements",
+                    firstToken,
+                    m -> m.path("tier").asText().equals("pro"));
             assertThat(me.path("status").asText()).isEqualTo("trialing");
             assertThat(me.path("subscriptionId").asText()).isEqualTo(subscription);
             assertThat(me.path("trialEnd").asText()).isNotBlank();
@@ -90,12 +98,16 @@ class LocalModeIT {
             assertThat(subs).hasSize(1);
             assertThat(subs.get(0).path("tier").asText()).isEqualTo("pro");
 
-            Http.Response again = http.post("/stripe/checkout", firstToken, "{\"tier\":\"basic\",\"interval\":\"year\"}");
+            Http.Response again =
+                    http.post("/stripe/checkout", firstToken, "{\"tier\":\"basic\",\"interval\":\"year\"}");
             assertThat(again.status()).isEqualTo(409);
             assertThat(again.errorCode()).isEqualTo("already_subscribed");
 
             assertThat(local.emulator().awaitDeliveries(Duration.ofSeconds(10))).isTrue();
-            JsonNode events = await(http, "/admin/webhook-events", local.adminToken(),
+            JsonNode events = await(
+                    http,
+                    "/admin/webhook-events",
+                    local.adminToken(),
                     e -> e.path("counts").path("pending").asLong() == 0);
             assertThat(events.path("counts").path("failed").asLong()).isZero();
             assertThat(events.path("counts").path("processed").asLong()).isPositive();
@@ -122,11 +134,15 @@ class LocalModeIT {
             Http.Response portal = http.post("/stripe/portal", firstToken, null);
             assertThat(portal.status()).as(portal.body()).isEqualTo(200);
             // what failed before the emulator kept its state: changing the subscription after a restart
-            Http.Response cancel = http.post("/stripe/subscriptions/" + subscription + "/cancel", firstToken,
-                    "{\"atPeriodEnd\":false}");
+            Http.Response cancel = http.post(
+                    "/stripe/subscriptions/" + subscription + "/cancel", firstToken, "{\"atPeriodEnd\":false}");
             assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
             assertThat(cancel.json().path("status").asText()).isEqualTo("canceled");
-            await(http, "/me/entitlements", firstToken, m -> m.path("tier").asText().equals("free"));
+            await(
+                    http,
+                    "/me/entitlements",
+                    firstToken,
+                    m -> m.path("tier").asText().equals("free"));
             // the webhook endpoint of the first run was replaced, not added to
             assertThat(restarted.emulator().removeWebhookEndpoints()).isEqualTo(1);
         }
@@ -137,7 +153,9 @@ class LocalModeIT {
         String customer;
         try (LocalMode local = start(dir)) {
             Http http = Http.local(local.port());
-            customer = http.post("/stripe/customer", token(http, "user_lost"), null).json().path("customerId")
+            customer = http.post("/stripe/customer", token(http, "user_lost"), null)
+                    .json()
+                    .path("customerId")
                     .asText();
         }
         Files.delete(dir.resolve(LocalMode.STRIPE_STATE_FILE));
@@ -147,7 +165,9 @@ class LocalModeIT {
             assertThat(restarted.startupReconcile()).isNull();
             assertThat(restarted.restoredCustomers()).isEqualTo(1);
             assertThat(restarted.emulator().objectJson(customer)).contains("user_lost");
-            assertThat(http.post("/stripe/portal", token(http, "user_lost"), null).status()).isEqualTo(200);
+            assertThat(http.post("/stripe/portal", token(http, "user_lost"), null)
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
@@ -158,7 +178,8 @@ class LocalModeIT {
             assertThat(http.get("/openapi.json", null).body()).contains("/local/token");
             assertThat(http.post("/local/token", null, "{\"userId\":\"a b\"}").errorCode())
                     .isEqualTo("invalid_user_id");
-            assertThat(http.post("/local/token", null, "{\"userId\":\"u\",\"admin\":true}").errorCode())
+            assertThat(http.post("/local/token", null, "{\"userId\":\"u\",\"admin\":true}")
+                            .errorCode())
                     .isEqualTo("unknown_field");
             assertThat(http.get("/health/ready", null).status()).isEqualTo(200);
             assertThat(local.startupTime()).isPositive();
@@ -167,16 +188,18 @@ class LocalModeIT {
 
     @Test
     void localTokensCarryTheEmailAndOrganizationClaimsGuestClaimsAndOrgFlowsNeed() throws Exception {
-        try (LocalFixture f = LocalFixture.start(dir, Map.of("BILLING_PLANS_FILE", guestPlans(dir).toString()))) {
+        try (LocalFixture f = LocalFixture.start(
+                dir, Map.of("BILLING_PLANS_FILE", guestPlans(dir).toString()))) {
             Http http = f.http;
             // a guest buys; the user who signs in with that verified address claims the purchase
-            Http.Response guest = http.post("/guest/checkout", null,
-                    "{\"priceId\":\"price_credits_100\",\"email\":\"visitor@example.com\"}");
+            Http.Response guest = http.post(
+                    "/guest/checkout", null, "{\"priceId\":\"price_credits_100\",\"email\":\"visitor@example.com\"}");
             assertThat(guest.status()).as(guest.body()).isEqualTo(200);
             f.emulator.completeCheckoutSession(guest.json().path("sessionId").asText());
             f.awaitIdle();
-            String verified = tokenFor(http, "{\"userId\":\"user_visitor\",\"email\":\"visitor@example.com\","
-                    + "\"emailVerified\":true}");
+            String verified = tokenFor(
+                    http,
+                    "{\"userId\":\"user_visitor\",\"email\":\"visitor@example.com\"," + "\"emailVerified\":true}");
             Http.Response claimed = http.post("/me/guest-purchases/claim", verified, null);
             assertThat(claimed.status()).as(claimed.body()).isEqualTo(200);
             assertThat(claimed.json().path("data")).hasSize(1);
@@ -189,16 +212,19 @@ class LocalModeIT {
             assertThat(f.stripeObject(customer).path("email").asText()).isEqualTo("visitor@example.com");
 
             // organization claims as Clerk's v1 tokens carry them: an admin manages, a member reads
-            String admin = tokenFor(http, "{\"userId\":\"user_admin\",\"orgId\":\"org_local1\","
-                    + "\"orgRole\":\"org:admin\"}");
+            String admin = tokenFor(
+                    http, "{\"userId\":\"user_admin\",\"orgId\":\"org_local1\"," + "\"orgRole\":\"org:admin\"}");
             Http.Response orgCustomer = http.post("/orgs/org_local1/stripe/customer", admin, null);
             assertThat(orgCustomer.status()).as(orgCustomer.body()).isEqualTo(200);
             String member = tokenFor(http, "{\"userId\":\"user_member\",\"orgId\":\"org_local1\"}");
             assertThat(http.post("/orgs/org_local1/stripe/portal", member, null).errorCode())
                     .isEqualTo("org_billing_forbidden");
-            assertThat(http.get("/orgs/org_local1/entitlements", member).status()).isEqualTo(200);
-            String permitted = tokenFor(http, "{\"userId\":\"user_billing\",\"orgId\":\"org_local1\","
-                    + "\"orgPermissions\":[\"org:billing:manage\"]}");
+            assertThat(http.get("/orgs/org_local1/entitlements", member).status())
+                    .isEqualTo(200);
+            String permitted = tokenFor(
+                    http,
+                    "{\"userId\":\"user_billing\",\"orgId\":\"org_local1\","
+                            + "\"orgPermissions\":[\"org:billing:manage\"]}");
             Http.Response portal = http.post("/orgs/org_local1/stripe/portal", permitted, null);
             assertThat(portal.status()).as(portal.body()).isEqualTo(200);
             assertThat(http.get("/orgs/org_other/entitlements", member).errorCode())
@@ -215,18 +241,22 @@ class LocalModeIT {
             cases.put("{\"userId\":\"u\",\"email\":\"a b@example.com\"}", "invalid_email");
             cases.put("{\"userId\":\"u\",\"email\":\"a@b@example.com\"}", "invalid_email");
             cases.put("{\"userId\":\"u\",\"emailVerified\":true}", "missing_field");
-            cases.put("{\"userId\":\"u\",\"email\":\"a@example.com\",\"emailVerified\":\"yes\"}",
+            cases.put(
+                    "{\"userId\":\"u\",\"email\":\"a@example.com\",\"emailVerified\":\"yes\"}",
                     "invalid_email_verified");
             cases.put("{\"userId\":\"u\",\"orgId\":\"acme\"}", "invalid_org_id");
             cases.put("{\"userId\":\"u\",\"orgId\":\"org_1\",\"orgRole\":\"admin\"}", "invalid_org_role");
-            cases.put("{\"userId\":\"u\",\"orgId\":\"org_1\",\"orgPermissions\":[\"billing\"]}",
+            cases.put(
+                    "{\"userId\":\"u\",\"orgId\":\"org_1\",\"orgPermissions\":[\"billing\"]}",
                     "invalid_org_permissions");
             cases.put("{\"userId\":\"u\",\"orgRole\":\"org:admin\"}", "missing_field");
             cases.forEach((body, code) -> {
                 Http.Response r = http.post("/local/token", null, body);
                 assertThat(r.status()).as(body).isEqualTo(400);
                 assertThat(r.errorCode()).as(body).isEqualTo(code);
-                assertThat(r.json().path("error").path("message").asText()).as(body).isNotBlank();
+                assertThat(r.json().path("error").path("message").asText())
+                        .as(body)
+                        .isNotBlank();
             });
         }
     }
@@ -238,8 +268,8 @@ class LocalModeIT {
             assertThat(secret).startsWith("whsec_");
             assertThat(f.local.banner()).contains(f.local.baseUrl() + "/webhooks/clerk", secret);
             assertThat(f.http.get("/openapi.json", null).body()).contains("/webhooks/clerk");
-            String body = SvixSignature.membershipEvent("created", "org_local2", "user_joined", "org:member",
-                    Instant.now());
+            String body =
+                    SvixSignature.membershipEvent("created", "org_local2", "user_joined", "org:member", Instant.now());
 
             Http.Response forged = deliverClerk(f.http, SvixSignature.SECRET, "msg_forged", body);
             assertThat(forged.status()).isEqualTo(400);
@@ -248,7 +278,10 @@ class LocalModeIT {
 
             assertThat(signed.status()).as(signed.body()).isEqualTo(200);
             assertThat(f.stores().memberships().countActive("org_local2")).isEqualTo(1);
-            assertThat(deliverClerk(f.http, secret, "msg_local_1", body).json().path("duplicate").asBoolean())
+            assertThat(deliverClerk(f.http, secret, "msg_local_1", body)
+                            .json()
+                            .path("duplicate")
+                            .asBoolean())
                     .isTrue();
         }
     }
@@ -257,21 +290,28 @@ class LocalModeIT {
     void theSecretOfClerkWebhooksCanBeTheDevelopersOwn() {
         try (LocalFixture f = LocalFixture.start(dir, Map.of("CLERK_WEBHOOK_SECRET", SvixSignature.SECRET))) {
             assertThat(f.local.clerkWebhookSecret()).isEqualTo(SvixSignature.SECRET);
-            String body = SvixSignature.membershipEvent("created", "org_local3", "user_joined", "org:member",
-                    Instant.now());
-            assertThat(deliverClerk(f.http, SvixSignature.SECRET, "msg_own_1", body).status()).isEqualTo(200);
+            String body =
+                    SvixSignature.membershipEvent("created", "org_local3", "user_joined", "org:member", Instant.now());
+            assertThat(deliverClerk(f.http, SvixSignature.SECRET, "msg_own_1", body)
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void theRenewalReminderReachesTheNoticeLogWhenTheClockPassesItsDay() throws Exception {
         try (LocalFixture f = LocalFixture.start(dir, Map.of())) {
-            String token = tokenFor(f.http, "{\"userId\":\"user_renews\",\"email\":\"renews@example.com\","
-                    + "\"emailVerified\":true}");
+            String token = tokenFor(
+                    f.http,
+                    "{\"userId\":\"user_renews\",\"email\":\"renews@example.com\"," + "\"emailVerified\":true}");
             String subscription = f.subscribe(token, "enterprise", "month"); // no trial: a paid renewal
             f.awaitIdle();
-            Instant renews = Instant.ofEpochSecond(f.stripeObject(subscription).path("items").path("data").get(0)
-                    .path("current_period_end").asLong());
+            Instant renews = Instant.ofEpochSecond(f.stripeObject(subscription)
+                    .path("items")
+                    .path("data")
+                    .get(0)
+                    .path("current_period_end")
+                    .asLong());
 
             f.emulator.advanceClockTo(renews.minus(Duration.ofDays(7)).minusSeconds(60));
             f.awaitIdle();
@@ -279,41 +319,65 @@ class LocalModeIT {
             f.emulator.advanceClockTo(renews.minus(Duration.ofDays(7)));
             f.awaitIdle();
 
-            JsonNode reminders = f.await("/admin/notices?userId=user_renews&kind=renewal-reminder",
-                    f.local.adminToken(), n -> n.path("data").size() == 1);
+            JsonNode reminders = f.await(
+                    "/admin/notices?userId=user_renews&kind=renewal-reminder",
+                    f.local.adminToken(),
+                    n -> n.path("data").size() == 1);
             // SMTP is off in local mode: the notice is logged, and the log says so
             assertThat(reminders.path("data").get(0).path("status").asText()).isEqualTo("skipped");
             f.emulator.advanceClockTo(renews.plus(Duration.ofDays(1)));
             f.awaitIdle();
-            assertThat(notices(f, "renewal-reminder").path("data")).as("one per renewal").hasSize(1);
+            assertThat(notices(f, "renewal-reminder").path("data"))
+                    .as("one per renewal")
+                    .hasSize(1);
         }
     }
 
     @Test
     void theCurlCommandsOfTheBannerWork() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl"))
-                || Files.isExecutable(Path.of("/bin/curl")), "curl is needed to run the banner's commands");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/curl")) || Files.isExecutable(Path.of("/bin/curl")),
+                "curl is needed to run the banner's commands");
         try (LocalFixture f = LocalFixture.start(dir, Map.of())) {
-            List<String> commands = f.local.banner().lines().dropWhile(l -> !l.startsWith("Try the whole flow"))
-                    .skip(1).map(String::strip).filter(l -> !l.isEmpty()).toList();
+            List<String> commands = f.local
+                    .banner()
+                    .lines()
+                    .dropWhile(l -> !l.startsWith("Try the whole flow"))
+                    .skip(1)
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .toList();
             StringBuilder script = new StringBuilder("set -u\n");
             int step = 0;
             for (String line : commands) {
-                script.append(line.startsWith("#") ? "echo '### " + (++step) + "'" : line).append("\necho\n");
+                script.append(line.startsWith("#") ? "echo '### " + (++step) + "'" : line)
+                        .append("\necho\n");
             }
-            Process bash = new ProcessBuilder("bash", "-c", script.toString()).redirectErrorStream(true).start();
+            Process bash = new ProcessBuilder("bash", "-c", script.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(bash.waitFor()).as(output).isZero();
 
-            assertThat(output).contains("\"customerId\":\"cus_", "\"status\" : \"complete\"",
-                    "\"meter\":\"api_calls\",\"used\":1", "\"counts\"");
+            assertThat(output)
+                    .contains(
+                            "\"customerId\":\"cus_",
+                            "\"status\" : \"complete\"",
+                            "\"meter\":\"api_calls\",\"used\":1",
+                            "\"counts\"");
             assertThat(output).as("no command answered an error").doesNotContain("\"error\":{");
             f.awaitIdle();
             JsonNode notices = notices(f, null);
             assertThat(notices.path("data").findValuesAsText("userId")).contains("user_1");
-            assertThat(f.stripeObject(f.stores().customers().findByUserId(
-                    dev.billing.core.model.UserId.of("user_1")).orElseThrow().customerId().value())
-                    .path("email").asText()).isEqualTo("user_1@example.com");
+            assertThat(f.stripeObject(f.stores()
+                                    .customers()
+                                    .findByUserId(dev.billing.core.model.UserId.of("user_1"))
+                                    .orElseThrow()
+                                    .customerId()
+                                    .value())
+                            .path("email")
+                            .asText())
+                    .isEqualTo("user_1@example.com");
         }
     }
 
@@ -326,16 +390,29 @@ class LocalModeIT {
     /** {@code body} to {@code /webhooks/clerk}, signed now as Svix signs Clerk's deliveries under {@code secret}. */
     static Http.Response deliverClerk(Http http, String secret, String svixId, String body) {
         Instant now = Instant.now();
-        return http.post("/webhooks/clerk", null, body, Map.of("svix-id", svixId,
-                "svix-timestamp", Long.toString(now.getEpochSecond()), "svix-signature",
-                SvixSignature.sign(secret, svixId, now, body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        return http.post(
+                "/webhooks/clerk",
+                null,
+                body,
+                Map.of(
+                        "svix-id",
+                        svixId,
+                        "svix-timestamp",
+                        Long.toString(now.getEpochSecond()),
+                        "svix-signature",
+                        SvixSignature.sign(
+                                secret, svixId, now, body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
     /** The sample catalog with its credits item open to guests. */
     static Path guestPlans(Path dir) throws java.io.IOException {
-        String sample = new String(LocalModeIT.class.getResourceAsStream("/dev/billing/plans/sample-plans.yaml")
-                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        String open = sample.replace("priceId: \"${STRIPE_PRICE_CREDITS_100:-price_credits_100}\"}",
+        String sample = new String(
+                LocalModeIT.class
+                        .getResourceAsStream("/dev/billing/plans/sample-plans.yaml")
+                        .readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String open = sample.replace(
+                "priceId: \"${STRIPE_PRICE_CREDITS_100:-price_credits_100}\"}",
                 "priceId: \"${STRIPE_PRICE_CREDITS_100:-price_credits_100}\", guests: true}");
         assertThat(open).as("the sample catalog's credits item").isNotEqualTo(sample);
         Path file = dir.resolve("guest-plans.yaml");

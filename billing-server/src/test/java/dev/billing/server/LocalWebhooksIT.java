@@ -1,20 +1,17 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.webhook.StripeSignature;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,8 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code POST /webhooks/stripe} with Stripe's real signature scheme (the emulator signs, the Stripe adapter's
@@ -35,6 +34,7 @@ class LocalWebhooksIT {
 
     @TempDir
     Path dir;
+
     LocalMode local;
     Http http;
 
@@ -54,11 +54,14 @@ class LocalWebhooksIT {
     }
 
     long inboxRows() {
-        return stores().inbox().countByStatus().values().stream().mapToLong(Long::longValue).sum();
+        return stores().inbox().countByStatus().values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     Http.Response deliver(byte[] body, String signature) {
-        HttpRequest.Builder b = http.request("/webhooks/stripe").header("Content-Type", "application/json")
+        HttpRequest.Builder b = http.request("/webhooks/stripe")
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (signature != null) {
             b.header("Stripe-Signature", signature);
@@ -72,8 +75,8 @@ class LocalWebhooksIT {
 
     static byte[] event(String id) {
         return ("{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"customer.updated\",\"created\":"
-                + Instant.now().getEpochSecond() + ",\"livemode\":false,\"api_version\":\"2026-07-29.dahlia\","
-                + "\"data\":{\"object\":{\"id\":\"cus_x\",\"object\":\"customer\",\"metadata\":{}}}}")
+                        + Instant.now().getEpochSecond() + ",\"livemode\":false,\"api_version\":\"2026-07-29.dahlia\","
+                        + "\"data\":{\"object\":{\"id\":\"cus_x\",\"object\":\"customer\",\"metadata\":{}}}}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -83,7 +86,8 @@ class LocalWebhooksIT {
         String signature = sign(body, local.emulator().now(), local.webhookSecret());
         Http.Response first = deliver(body, signature);
         assertThat(first.status()).as(first.body()).isEqualTo(200);
-        assertThat(deliver(body, signature).json().path("duplicate").asBoolean()).isTrue();
+        assertThat(deliver(body, signature).json().path("duplicate").asBoolean())
+                .isTrue();
         assertThat(stores().inbox().find("evt_ok_1")).isPresent();
     }
 
@@ -101,9 +105,11 @@ class LocalWebhooksIT {
                 deliver(body, sign(body, now, "whsec_someoneelse")),
                 deliver(body, sign(body, now.minusSeconds(600), local.webhookSecret())),
                 deliver(body, sign(body, now.plusSeconds(600), local.webhookSecret())),
-                deliver("not json at all".getBytes(StandardCharsets.UTF_8),
+                deliver(
+                        "not json at all".getBytes(StandardCharsets.UTF_8),
                         sign("not json at all".getBytes(StandardCharsets.UTF_8), now, local.webhookSecret())),
-                deliver("{\"object\":\"event\"}".getBytes(StandardCharsets.UTF_8),
+                deliver(
+                        "{\"object\":\"event\"}".getBytes(StandardCharsets.UTF_8),
                         sign("{\"object\":\"event\"}".getBytes(StandardCharsets.UTF_8), now, local.webhookSecret())),
                 deliver(event("evt_tampered"), sign(body, now, local.webhookSecret())));
         for (Http.Response r : answers) {
@@ -121,48 +127,70 @@ class LocalWebhooksIT {
     void duplicatedAndReorderedDeliveriesEndInStripesState() throws Exception {
         local.emulator().webhooks().duplicate(3).reorder(true);
         String token = LocalModeIT.token(http, "user_chaos");
-        String customer = http.post("/stripe/customer", token, null).json().path("customerId").asText();
-        String session = http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"month\"}").json()
-                .path("sessionId").asText();
+        String customer = http.post("/stripe/customer", token, null)
+                .json()
+                .path("customerId")
+                .asText();
+        String session = http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"month\"}")
+                .json()
+                .path("sessionId")
+                .asText();
         String sub = local.emulator().completeCheckoutSession(session).subscriptionId();
-        assertThat(http.post("/stripe/subscriptions/" + sub + "/cancel", token, null).status()).isEqualTo(200);
-        assertThat(http.post("/stripe/subscriptions/" + sub + "/resume", token, null).status()).isEqualTo(200);
-        Http.Response changed = http.post("/stripe/subscriptions/" + sub + "/update", token,
-                "{\"tier\":\"enterprise\",\"interval\":\"month\"}");
+        assertThat(http.post("/stripe/subscriptions/" + sub + "/cancel", token, null)
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.post("/stripe/subscriptions/" + sub + "/resume", token, null)
+                        .status())
+                .isEqualTo(200);
+        Http.Response changed = http.post(
+                "/stripe/subscriptions/" + sub + "/update", token, "{\"tier\":\"enterprise\",\"interval\":\"month\"}");
         assertThat(changed.status()).as(changed.body()).isEqualTo(200);
         local.emulator().advanceClock(Duration.ofDays(31)); // the trial ends: first paid invoice
-        assertThat(http.post("/stripe/subscriptions/" + sub + "/cancel", token, "{\"atPeriodEnd\":true}").status())
+        assertThat(http.post("/stripe/subscriptions/" + sub + "/cancel", token, "{\"atPeriodEnd\":true}")
+                        .status())
                 .isEqualTo(200);
 
         assertThat(local.emulator().awaitDeliveries(Duration.ofSeconds(20))).isTrue();
         awaitInboxIdle();
-        assertThat(local.emulator().deliveryLog().stream().filter(d -> d.copy() > 1)).isNotEmpty();
+        assertThat(local.emulator().deliveryLog().stream().filter(d -> d.copy() > 1))
+                .isNotEmpty();
 
         JsonNode stripeSub = JSON.readTree(local.emulator().objectJson(sub));
         Subscription projected = stores().subscriptions().findSubscription(sub).orElseThrow();
-        assertThat(projected.status().stripeName()).isEqualTo(stripeSub.path("status").asText());
-        assertThat(projected.cancelAtPeriodEnd()).isEqualTo(stripeSub.path("cancel_at_period_end").asBoolean())
+        assertThat(projected.status().stripeName())
+                .isEqualTo(stripeSub.path("status").asText());
+        assertThat(projected.cancelAtPeriodEnd())
+                .isEqualTo(stripeSub.path("cancel_at_period_end").asBoolean())
                 .isTrue();
         JsonNode item = stripeSub.path("items").path("data").get(0);
-        assertThat(projected.priceId()).isEqualTo(item.path("price").path("id").asText())
+        assertThat(projected.priceId())
+                .isEqualTo(item.path("price").path("id").asText())
                 .isEqualTo("price_enterprise_monthly");
-        assertThat(projected.currentPeriodEnd().getEpochSecond()).isEqualTo(item.path("current_period_end").asLong());
+        assertThat(projected.currentPeriodEnd().getEpochSecond())
+                .isEqualTo(item.path("current_period_end").asLong());
 
         List<Invoice> invoices = stores().subscriptions().invoicesOf(CustomerId.of(customer));
         assertThat(invoices).isNotEmpty();
         for (Invoice invoice : invoices) {
             JsonNode stripeInvoice = JSON.readTree(local.emulator().objectJson(invoice.id()));
-            assertThat(invoice.status().stripeName()).as(invoice.id()).isEqualTo(stripeInvoice.path("status").asText());
-            assertThat(invoice.amountPaid()).as(invoice.id()).isEqualTo(stripeInvoice.path("amount_paid").asLong());
+            assertThat(invoice.status().stripeName())
+                    .as(invoice.id())
+                    .isEqualTo(stripeInvoice.path("status").asText());
+            assertThat(invoice.amountPaid())
+                    .as(invoice.id())
+                    .isEqualTo(stripeInvoice.path("amount_paid").asLong());
         }
         JsonNode me = http.get("/me/entitlements", token).json();
-        assertThat(me.path("tier").asText()).as("%s%nStripe's subscription: %s", me, stripeSub).isEqualTo("enterprise");
+        assertThat(me.path("tier").asText())
+                .as("%s%nStripe's subscription: %s", me, stripeSub)
+                .isEqualTo("enterprise");
         assertThat(me.path("status").asText()).isEqualTo("active");
         assertThat(me.path("cancelAtPeriodEnd").asBoolean()).isTrue();
         assertThat(stores().inbox().countByStatus().get(InboxStatus.FAILED)).isZero();
         // The clock advance above happens while deliveries are being processed: no event's notice goes out twice.
         List<String> notices = stores().notices().forUser(UserId.of("user_chaos")).stream()
-                .map(e -> e.record().eventId() + " " + e.record().kind().wireName()).toList();
+                .map(e -> e.record().eventId() + " " + e.record().kind().wireName())
+                .toList();
         assertThat(notices).isNotEmpty().doesNotHaveDuplicates();
     }
 
@@ -175,6 +203,7 @@ class LocalWebhooksIT {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("inbox still has pending events: " + stores().inbox().countByStatus());
+        throw new AssertionError(
+                "inbox still has pending events: " + stores().inbox().countByStatus());
     }
 }

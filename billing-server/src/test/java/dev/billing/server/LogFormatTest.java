@@ -1,17 +1,16 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The shipped logback.xml: one JSON object per line with the request id and key-value pairs, or plain text. */
 class LogFormatTest {
@@ -28,8 +27,11 @@ class LogFormatTest {
             configurator.setContext(context);
             configurator.doConfigure(config);
             context.getMDCAdapter().put("requestId", "req_test_1");
-            context.getLogger("dev.billing.http.access").atInfo().addKeyValue("status", 201)
-                    .addKeyValue("route", "/usage").log("POST /usage 201 3.1ms");
+            context.getLogger("dev.billing.http.access")
+                    .atInfo()
+                    .addKeyValue("status", 201)
+                    .addKeyValue("route", "/usage")
+                    .log("POST /usage 201 3.1ms");
             context.getLogger("org.eclipse.jetty.server").info("noise that is filtered");
         } finally {
             context.stop();
@@ -70,9 +72,14 @@ class LogFormatTest {
             for (int i = 0; i < 5_000; i++) {
                 context.getLogger("dev.billing.http.access").info("burst {}", i);
             }
-            AsyncLogAppender async = (AsyncLogAppender) context.getLogger("ROOT").getAppender("ASYNC");
+            AsyncLogAppender async =
+                    (AsyncLogAppender) context.getLogger("ROOT").getAppender("ASYNC");
             assertThat(async.awaitDrained(java.time.Duration.ofSeconds(10))).isTrue();
-            assertThat(captured.text().lines().filter(l -> l.contains("\"burst ")).count()).isEqualTo(5_000);
+            assertThat(captured.text()
+                            .lines()
+                            .filter(l -> l.contains("\"burst "))
+                            .count())
+                    .isEqualTo(5_000);
             // Far fewer writes than lines: the lines of a batch leave in one write of the 64 KiB buffer.
             assertThat(captured.writes).isLessThan(5_000);
 

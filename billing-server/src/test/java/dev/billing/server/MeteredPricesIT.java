@@ -1,12 +1,9 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.testkit.http.Http;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,8 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Metered prices on the real server (local mode, the emulator through stripe-java, signed webhooks, Postgres): a
@@ -53,13 +52,15 @@ class MeteredPricesIT {
 
     @TempDir
     static Path dir;
+
     static LocalFixture f;
     /** The price local mode made for the monthly metered amount. */
     static String monthlyMetered;
 
     @BeforeAll
     static void start() throws IOException, InterruptedException {
-        Path plans = Files.writeString(Files.createDirectories(dir.resolve("conf")).resolve("plans.yaml"), PLANS);
+        Path plans =
+                Files.writeString(Files.createDirectories(dir.resolve("conf")).resolve("plans.yaml"), PLANS);
         f = LocalFixture.start(dir.resolve("data"), Map.of("BILLING_PLANS_FILE", plans.toString()));
         // The sample seed has a monthly metered price only; Stripe would hold a yearly one on the same meter.
         f.emulator.seedDocument("""
@@ -97,17 +98,22 @@ class MeteredPricesIT {
     static List<String> items(JsonNode subscription) {
         List<String> out = new ArrayList<>();
         for (JsonNode item : subscription.path("items").path("data")) {
-            out.add(item.path("price").path("id").asText() + "×" + (item.path("quantity").isNull() ? "metered"
-                    : item.path("quantity").asText()));
+            out.add(item.path("price").path("id").asText() + "×"
+                    + (item.path("quantity").isNull()
+                            ? "metered"
+                            : item.path("quantity").asText()));
         }
         return out;
     }
 
     static JsonNode stripeGet(String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        f.emulator.baseUrl() + pathAndQuery))
-                .header("Authorization", "Bearer " + f.emulator.apiKey()).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(f.emulator.baseUrl() + pathAndQuery))
+                                .header("Authorization", "Bearer " + f.emulator.apiKey())
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return LocalFixture.JSON.readTree(r.body());
     }
@@ -133,10 +139,14 @@ class MeteredPricesIT {
 
         assertThat(f.usage(token, "api_calls", "7", "renewal-1").status()).isEqualTo(200);
         assertThat(f.usage(token, "api_calls", "5", "renewal-2").status()).isEqualTo(200);
-        LocalFixture.eventually("the usage reported to Stripe", () -> f.stores().usage().pendingReports() == 0);
+        LocalFixture.eventually(
+                "the usage reported to Stripe", () -> f.stores().usage().pendingReports() == 0);
 
-        Instant periodEnd = Instant.ofEpochSecond(atStripe.path("items").path("data").get(0)
-                .path("current_period_end").asLong());
+        Instant periodEnd = Instant.ofEpochSecond(atStripe.path("items")
+                .path("data")
+                .get(0)
+                .path("current_period_end")
+                .asLong());
         f.emulator.advanceClockTo(periodEnd.plus(Duration.ofHours(1)));
 
         JsonNode invoices = stripeGet("/v1/invoices?customer=" + customer + "&limit=10");
@@ -150,7 +160,8 @@ class MeteredPricesIT {
         JsonNode lines = stripeGet("/v1/invoices/" + renewal.path("id").asText() + "/lines?limit=100");
         List<JsonNode> metered = new ArrayList<>();
         lines.path("data").forEach(line -> {
-            if (monthlyMetered.equals(line.path("pricing").path("price_details").path("price").asText())) {
+            if (monthlyMetered.equals(
+                    line.path("pricing").path("price_details").path("price").asText())) {
                 metered.add(line);
             }
         });
@@ -167,14 +178,20 @@ class MeteredPricesIT {
         String token = f.token("user_metered_change");
         f.customer(token);
         String subscription = f.subscribe(token, "pro", "month");
-        String meteredItem = f.stripeObject(subscription).path("items").path("data").get(1).path("id").asText();
+        String meteredItem = f.stripeObject(subscription)
+                .path("items")
+                .path("data")
+                .get(1)
+                .path("id")
+                .asText();
 
         Http.Response yearly = change(token, subscription, "pro", "year");
         assertThat(yearly.json().path("priceId").asText()).isEqualTo("price_pro_yearly");
         JsonNode atStripe = f.stripeObject(subscription);
         assertThat(items(atStripe)).containsExactly("price_pro_yearly×1", YEARLY_METERED + "×metered");
         // swapped in place, not removed and added: one update, the same item
-        assertThat(atStripe.path("items").path("data").get(1).path("id").asText()).isEqualTo(meteredItem);
+        assertThat(atStripe.path("items").path("data").get(1).path("id").asText())
+                .isEqualTo(meteredItem);
 
         Http.Response basic = change(token, subscription, "basic", "month");
         assertThat(basic.json().path("tier").asText()).isEqualTo("basic");
@@ -189,7 +206,9 @@ class MeteredPricesIT {
     }
 
     private static Http.Response change(String token, String subscription, String tier, String interval) {
-        Http.Response r = f.http.post("/stripe/subscriptions/" + subscription + "/update", token,
+        Http.Response r = f.http.post(
+                "/stripe/subscriptions/" + subscription + "/update",
+                token,
                 "{\"tier\":\"" + tier + "\",\"interval\":\"" + interval + "\"}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r;

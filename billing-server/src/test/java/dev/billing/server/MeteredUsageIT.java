@@ -1,16 +1,12 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.usage.MeterReport;
 import dev.billing.emulator.Fault;
 import dev.billing.emulator.FaultKind;
 import dev.billing.emulator.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,8 +18,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Metered usage on the real server (local mode): accepted usage of a meter with a Stripe event name goes into the
@@ -36,6 +35,7 @@ class MeteredUsageIT {
 
     @TempDir
     static Path dir;
+
     static LocalFixture f;
 
     @BeforeAll
@@ -51,7 +51,8 @@ class MeteredUsageIT {
     @BeforeEach
     void nothingPending() {
         f.emulator.clearFaults();
-        LocalFixture.eventually("no meter report pending", () -> f.stores().usage().pendingReports() == 0);
+        LocalFixture.eventually(
+                "no meter report pending", () -> f.stores().usage().pendingReports() == 0);
     }
 
     List<MeterReport> reportsOf(String customer) {
@@ -59,7 +60,9 @@ class MeteredUsageIT {
         String cursor = null;
         do {
             var page = f.stores().usage().listReports(cursor, 100);
-            page.items().stream().filter(r -> r.event().customerId().value().equals(customer)).forEach(out::add);
+            page.items().stream()
+                    .filter(r -> r.event().customerId().value().equals(customer))
+                    .forEach(out::add);
             cursor = page.nextCursor();
         } while (cursor != null);
         return out;
@@ -67,18 +70,24 @@ class MeteredUsageIT {
 
     List<RecordedRequest> meterEventRequests(String identifier) {
         return f.requests("POST", METER_EVENTS).stream()
-                .filter(r -> identifier.equals(r.params().get("identifier"))).toList();
+                .filter(r -> identifier.equals(r.params().get("identifier")))
+                .toList();
     }
 
     /** The emulator's total of the meter for the customer around now (Stripe's event summaries). */
     double meteredTotal(String customer) throws IOException, InterruptedException {
         Instant now = f.emulator.now();
-        String query = "customer=" + customer + "&start_time=" + now.minus(Duration.ofDays(2)).getEpochSecond()
-                + "&end_time=" + now.plus(Duration.ofDays(1)).getEpochSecond();
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        f.emulator.baseUrl() + "/v1/billing/meters/mtr_api_calls/event_summaries?" + query))
-                .header("Authorization", "Bearer " + f.emulator.apiKey()).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        String query = "customer=" + customer + "&start_time="
+                + now.minus(Duration.ofDays(2)).getEpochSecond() + "&end_time="
+                + now.plus(Duration.ofDays(1)).getEpochSecond();
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(f.emulator.baseUrl()
+                                        + "/v1/billing/meters/mtr_api_calls/event_summaries?" + query))
+                                .header("Authorization", "Bearer " + f.emulator.apiKey())
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode summary = LocalFixture.JSON.readTree(r.body()).path("data").get(0);
         return summary.path("aggregated_value").asDouble();
@@ -92,7 +101,11 @@ class MeteredUsageIT {
         f.emulator.clearRequestLog();
 
         assertThat(f.usage(token, "api_calls", "7", "call-1").status()).isEqualTo(200);
-        assertThat(f.usage(token, "api_calls", "7", "call-1").json().path("replayed").asBoolean()).isTrue();
+        assertThat(f.usage(token, "api_calls", "7", "call-1")
+                        .json()
+                        .path("replayed")
+                        .asBoolean())
+                .isTrue();
         assertThat(f.usage(token, "exports", "1", "export-1").status()).isEqualTo(200); // no stripeEventName
 
         List<MeterReport> reports = reportsOf(customer);
@@ -101,14 +114,19 @@ class MeteredUsageIT {
             assertThat(r.event().value()).isEqualTo(7);
         });
         String identifier = reports.get(0).identifier();
-        LocalFixture.eventually("the drain reported the usage", () -> f.stores().usage().pendingReports() == 0);
+        LocalFixture.eventually(
+                "the drain reported the usage", () -> f.stores().usage().pendingReports() == 0);
 
         assertThat(f.requests("POST", METER_EVENTS)).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.params()).containsEntry("identifier", identifier).containsEntry("event_name", "api_calls")
+            assertThat(r.params())
+                    .containsEntry("identifier", identifier)
+                    .containsEntry("event_name", "api_calls")
                     .containsEntry("payload", Map.of("stripe_customer_id", customer, "value", "7"));
         });
-        assertThat(reportsOf(customer)).singleElement().satisfies(r -> assertThat(r.reportedAt()).isNotNull());
+        assertThat(reportsOf(customer))
+                .singleElement()
+                .satisfies(r -> assertThat(r.reportedAt()).isNotNull());
         assertThat(meteredTotal(customer)).isEqualTo(7.0);
     }
 
@@ -121,25 +139,29 @@ class MeteredUsageIT {
         f.emulator.addFault(Fault.of(FaultKind.ERROR_500, "POST", METER_EVENTS).times(100_000));
 
         for (int amount = 1; amount <= 3; amount++) {
-            assertThat(f.usage(token, "api_calls", Integer.toString(amount), "outage-" + amount).status())
+            assertThat(f.usage(token, "api_calls", Integer.toString(amount), "outage-" + amount)
+                            .status())
                     .isEqualTo(200);
         }
-        List<String> identifiers = reportsOf(customer).stream().map(MeterReport::identifier).toList();
+        List<String> identifiers =
+                reportsOf(customer).stream().map(MeterReport::identifier).toList();
         assertThat(identifiers).hasSize(3).doesNotHaveDuplicates();
 
         // the drain keeps trying: a first round of failed attempts, then (retries are 10 s later, on the server's
         // clock, which is the emulator's) a second one
-        LocalFixture.eventually("a first failed round", () -> reportsOf(customer).stream()
-                .allMatch(r -> r.attempts() >= 1 && r.lastError() != null));
+        LocalFixture.eventually(
+                "a first failed round",
+                () -> reportsOf(customer).stream().allMatch(r -> r.attempts() >= 1 && r.lastError() != null));
         f.emulator.advanceClock(Duration.ofMinutes(1));
-        LocalFixture.eventually("a second failed round", () -> reportsOf(customer).stream()
-                .allMatch(r -> r.attempts() >= 2));
+        LocalFixture.eventually(
+                "a second failed round", () -> reportsOf(customer).stream().allMatch(r -> r.attempts() >= 2));
         assertThat(reportsOf(customer)).allSatisfy(r -> {
             assertThat(r.reportedAt()).isNull();
             assertThat(r.lastError()).contains("500");
         });
-        assertThat(identifiers).allSatisfy(id -> assertThat(meterEventRequests(id))
-                .allSatisfy(r -> assertThat(r.status()).isEqualTo(500)));
+        assertThat(identifiers)
+                .allSatisfy(id -> assertThat(meterEventRequests(id))
+                        .allSatisfy(r -> assertThat(r.status()).isEqualTo(500)));
         assertThat(meteredTotal(customer)).isZero();
 
         // Stripe recovers, but the first answer after the outage is lost although the event was recorded
@@ -159,14 +181,17 @@ class MeteredUsageIT {
             // recorded by Stripe exactly once: one fresh 200, or the request whose answer was lost; what follows
             // that one is an idempotent replay (stripe-java's own retry) or a duplicate-identifier refusal, which
             // the server takes as done
-            long recorded = attempts.stream().filter(r -> (r.status() == 200 && !r.replayed())
-                    || "500_after_apply".equals(r.fault())).count();
+            long recorded = attempts.stream()
+                    .filter(r -> (r.status() == 200 && !r.replayed()) || "500_after_apply".equals(r.fault()))
+                    .count();
             assertThat(recorded).as(identifier + ": " + attempts).isEqualTo(1);
         }
-        assertThat(f.requests("POST", METER_EVENTS)).filteredOn(r -> "500_after_apply".equals(r.fault()))
+        assertThat(f.requests("POST", METER_EVENTS))
+                .filteredOn(r -> "500_after_apply".equals(r.fault()))
                 .hasSize(1);
         assertThat(meteredTotal(customer)).isEqualTo(6.0);
-        assertThat(reportsOf(customer)).allSatisfy(r -> assertThat(r.reportedAt()).isNotNull());
+        assertThat(reportsOf(customer))
+                .allSatisfy(r -> assertThat(r.reportedAt()).isNotNull());
     }
 
     @Test

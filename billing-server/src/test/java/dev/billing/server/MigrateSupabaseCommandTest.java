@@ -1,7 +1,6 @@
 package dev.billing.server;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code migrate-supabase}'s configuration and usage checks: every problem at once (exit 2), before any connection,
@@ -28,8 +27,9 @@ class MigrateSupabaseCommandTest {
     static String key(String role) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         return b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(("{\"role\":\"" + role + "\",\"iss\":\"supabase\"}")
-                .getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJlLW9mLXRoZS1rZXk";
+                + b64.encodeToString(
+                        ("{\"role\":\"" + role + "\",\"iss\":\"supabase\"}").getBytes(StandardCharsets.UTF_8))
+                + ".c2lnbmF0dXJlLW9mLXRoZS1rZXk";
     }
 
     static Map<String, String> env() {
@@ -42,11 +42,12 @@ class MigrateSupabaseCommandTest {
 
     @Test
     void anEmptyEnvironmentAndABadFlagAreReportedTogether() {
-        CliConfigTest.Run r = CliConfigTest.run(Map.of(), "migrate-supabase", "--batch-size", "0", "--dry-run",
-                "--verify-only");
+        CliConfigTest.Run r =
+                CliConfigTest.run(Map.of(), "migrate-supabase", "--batch-size", "0", "--dry-run", "--verify-only");
 
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("Invalid configuration (5 problems)")
+        assertThat(r.err())
+                .contains("Invalid configuration (5 problems)")
                 .contains("SUPABASE_URL is required")
                 .contains("SUPABASE_SERVICE_ROLE_KEY is required")
                 .contains("DATABASE_URL is required")
@@ -65,10 +66,13 @@ class MigrateSupabaseCommandTest {
         CliConfigTest.Run r = CliConfigTest.run(env, "migrate-supabase");
 
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("Invalid configuration (2 problems)")
-                .contains("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY").contains("service_role")
+        assertThat(r.err())
+                .contains("Invalid configuration (2 problems)")
+                .contains("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY")
+                .contains("service_role")
                 .contains("DATABASE_URL: ")
-                .doesNotContain(anon).doesNotContain(anon.substring(anon.lastIndexOf('.') + 1))
+                .doesNotContain(anon)
+                .doesNotContain(anon.substring(anon.lastIndexOf('.') + 1))
                 .doesNotContain(DB_PASSWORD);
     }
 
@@ -80,7 +84,9 @@ class MigrateSupabaseCommandTest {
         CliConfigTest.Run r = CliConfigTest.run(env(), "migrate-supabase", "--checkpoint", file.toString());
 
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("--checkpoint: Line 1 of the migration checkpoint").contains("notes.txt")
+        assertThat(r.err())
+                .contains("--checkpoint: Line 1 of the migration checkpoint")
+                .contains("notes.txt")
                 .contains("delete the file to start over");
         assertThat(Files.readString(file)).isEqualTo("customer_links done lots\n");
     }
@@ -94,8 +100,11 @@ class MigrateSupabaseCommandTest {
         CliConfigTest.Run r = CliConfigTest.run(env, "migrate-supabase", "--checkpoint", checkpoint.toString());
 
         assertThat(r.exit()).as(r.err()).isEqualTo(1);
-        assertThat(r.err()).contains("source: ").contains("Supabase is unreachable")
-                .contains("target: Postgres is unavailable").contains("run the same command again to resume")
+        assertThat(r.err())
+                .contains("source: ")
+                .contains("Supabase is unreachable")
+                .contains("target: Postgres is unavailable")
+                .contains("run the same command again to resume")
                 .doesNotContain(DB_PASSWORD);
         assertThat(checkpoint).doesNotExist();
         try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(
@@ -108,12 +117,16 @@ class MigrateSupabaseCommandTest {
     void aCheckpointInUseByAnotherRunIsRefused() throws Exception {
         Path checkpoint = dir.resolve("migrate.checkpoint");
         try (java.nio.channels.FileChannel held = java.nio.channels.FileChannel.open(
-                dir.resolve("migrate.checkpoint.lock"), java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock lock = held.lock()) {
+                        dir.resolve("migrate.checkpoint.lock"),
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock lock = held.lock()) {
             CliConfigTest.Run r = CliConfigTest.run(env(), "migrate-supabase", "--checkpoint", checkpoint.toString());
 
             assertThat(r.exit()).as(r.err()).isEqualTo(2);
-            assertThat(r.err()).contains("--checkpoint: another migrate-supabase run").contains(checkpoint.toString());
+            assertThat(r.err())
+                    .contains("--checkpoint: another migrate-supabase run")
+                    .contains(checkpoint.toString());
             assertThat(lock.isValid()).isTrue();
         }
         assertThat(checkpoint).doesNotExist();
@@ -134,7 +147,10 @@ class MigrateSupabaseCommandTest {
             assertThat(guide).as("docs/MIGRATION.md names " + flags.group(1)).contains("`" + flags.group(1));
         }
         assertThat(found).isGreaterThanOrEqualTo(4);
-        assertThat(help.out()).contains("--batch-size").contains("--checkpoint").contains("--dry-run")
+        assertThat(help.out())
+                .contains("--batch-size")
+                .contains("--checkpoint")
+                .contains("--dry-run")
                 .contains("--verify-only");
         for (int code : new int[] {Main.OK, Main.FAILED, Main.CONFIG, MigrateSupabaseCommand.MISMATCH}) {
             assertThat(guide).containsPattern("(?m)^\\| " + code + " \\|");

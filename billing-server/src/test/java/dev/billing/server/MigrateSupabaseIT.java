@@ -1,31 +1,27 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.UserId;
-import dev.billing.core.port.BillingStores;
-
-import dev.billing.core.port.MigrationCheckpoint.Position;
 import dev.billing.core.model.migration.MigrationRecordType;
-import dev.billing.testkit.http.Http;
-import dev.billing.server.SupabaseSeed.Kind;
-import dev.billing.server.SupabaseSeed.User;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.MigrationCheckpoint.Position;
+import dev.billing.emulator.StripeEmulator;
 import dev.billing.postgres.PostgresBillingStores;
 import dev.billing.postgres.PostgresConfig;
+import dev.billing.server.SupabaseSeed.Kind;
+import dev.billing.server.SupabaseSeed.User;
 import dev.billing.supabase.SupabaseSql;
 import dev.billing.testkit.auth.TokenMinter;
+import dev.billing.testkit.http.Http;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
-import dev.billing.emulator.StripeEmulator;
 import dev.billing.testkit.supabase.SupabaseFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,9 +49,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The acceptance of {@code billing-server migrate-supabase}: a Supabase project (real PostgREST over a database
@@ -78,7 +76,8 @@ class MigrateSupabaseIT {
     static final Map<MigrationRecordType, String> TABLES = Map.ofEntries(
             Map.entry(MigrationRecordType.CUSTOMER_LINKS, "customers"),
             Map.entry(MigrationRecordType.SUBSCRIPTIONS, "subscriptions"),
-            Map.entry(MigrationRecordType.INVOICES, "invoices"), Map.entry(MigrationRecordType.PURCHASES, "purchases"),
+            Map.entry(MigrationRecordType.INVOICES, "invoices"),
+            Map.entry(MigrationRecordType.PURCHASES, "purchases"),
             Map.entry(MigrationRecordType.INBOX_ENTRIES, "webhook_inbox"),
             Map.entry(MigrationRecordType.USAGE_COUNTERS, "usage_counters"),
             Map.entry(MigrationRecordType.USAGE_KEYS, "usage_keys"),
@@ -89,6 +88,7 @@ class MigrateSupabaseIT {
             Map.entry(MigrationRecordType.INVOICE_PAYMENTS, "invoice_payments"),
             Map.entry(MigrationRecordType.AUDIT_ENTRIES, "audit_log"),
             Map.entry(MigrationRecordType.NOTICES, "notice_log"));
+
     static final Pattern REPORT_LINE = Pattern.compile("(?m)^([a-z_]+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+"
             + "(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(ok|MISMATCH)$");
 
@@ -102,13 +102,15 @@ class MigrateSupabaseIT {
     @BeforeAll
     static void seedSupabase() {
         sourceDb = PostgresFixture.shared().newDatabase("migrate_src");
-        supabase = SupabaseFixture.builder(sourceDb).schemaSql(SupabaseSql.all()).start();
+        supabase =
+                SupabaseFixture.builder(sourceDb).schemaSql(SupabaseSql.all()).start();
         long t0 = System.nanoTime();
         PGSimpleDataSource ds = sourceDb.dataSource();
         ds.setReWriteBatchedInserts(true);
         seed = SupabaseSeed.insert(ds, CUSTOMERS, SEED, Instant.now());
-        System.out.printf("Seeded Supabase with SQL: %,d records for %,d customers in %d ms %s%n", seed.total(),
-                CUSTOMERS, (System.nanoTime() - t0) / 1_000_000, seed.counts());
+        System.out.printf(
+                "Seeded Supabase with SQL: %,d records for %,d customers in %d ms %s%n",
+                seed.total(), CUSTOMERS, (System.nanoTime() - t0) / 1_000_000, seed.counts());
     }
 
     @AfterAll
@@ -126,18 +128,26 @@ class MigrateSupabaseIT {
         try (TestDatabase target = PostgresFixture.shared().newDatabase("migrate_dry")) {
             Path checkpoint = dir.resolve("dry").resolve("migrate.checkpoint");
 
-            CliConfigTest.Run dry = CliConfigTest.run(env(target), "migrate-supabase", "--dry-run", "--checkpoint",
-                    checkpoint.toString());
+            CliConfigTest.Run dry = CliConfigTest.run(
+                    env(target), "migrate-supabase", "--dry-run", "--checkpoint", checkpoint.toString());
 
             assertThat(dry.exit()).as(dry.out() + dry.err()).isZero();
-            assertThat(dry.out()).contains("does not exist yet: counted as empty")
-                    .contains("migrate-supabase: dry run").contains("Nothing was written. Source and target DIFFER.");
+            assertThat(dry.out())
+                    .contains("does not exist yet: counted as empty")
+                    .contains("migrate-supabase: dry run")
+                    .contains("Nothing was written. Source and target DIFFER.");
             Map<MigrationRecordType, Row> rows = rows(dry.out());
             for (MigrationRecordType type : MigrationRecordType.values()) {
-                assertThat(rows.get(type).source()).as(type.wireName()).isEqualTo(seed.counts().get(type));
-                assertThat(rows.get(type).read()).as(type.wireName()).isEqualTo(seed.counts().get(type));
+                assertThat(rows.get(type).source())
+                        .as(type.wireName())
+                        .isEqualTo(seed.counts().get(type));
+                assertThat(rows.get(type).read())
+                        .as(type.wireName())
+                        .isEqualTo(seed.counts().get(type));
                 // what a copy would write: everything
-                assertThat(rows.get(type).written()).as(type.wireName()).isEqualTo(seed.counts().get(type));
+                assertThat(rows.get(type).written())
+                        .as(type.wireName())
+                        .isEqualTo(seed.counts().get(type));
                 assertThat(rows.get(type).removed()).isZero();
                 assertThat(rows.get(type).target()).isZero();
             }
@@ -145,9 +155,12 @@ class MigrateSupabaseIT {
             // not even the billing schema: a dry run does not migrate the target
             assertThat(query(target, "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'billing'"))
                     .isEqualTo(0);
-            assertThat(query(target, "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-                    + "ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
-                    + "AND n.nspname NOT LIKE 'pg_toast%'")).isEqualTo(0);
+            assertThat(query(
+                            target,
+                            "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                                    + "ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                                    + "AND n.nspname NOT LIKE 'pg_toast%'"))
+                    .isEqualTo(0);
         }
     }
 
@@ -155,18 +168,25 @@ class MigrateSupabaseIT {
     @Test
     void aTargetUserWithoutPrivilegesIsAConfigurationError() throws Exception {
         try (TestDatabase target = PostgresFixture.shared().newDatabase("migrate_denied");
-             UngrantedRole role = UngrantedRole.on(target)) {
+                UngrantedRole role = UngrantedRole.on(target)) {
             Map<String, String> env = env(target);
             env.put("DATABASE_URL", role.postgresUrl());
 
-            CliConfigTest.Run run = CliConfigTest.run(env, "migrate-supabase", "--checkpoint",
+            CliConfigTest.Run run = CliConfigTest.run(
+                    env,
+                    "migrate-supabase",
+                    "--checkpoint",
                     dir.resolve("denied.checkpoint").toString());
 
             assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(2);
-            assertThat(run.err()).contains("the database user lacks a privilege")
+            assertThat(run.err())
+                    .contains("the database user lacks a privilege")
                     .doesNotContain(UngrantedRole.PASSWORD);
-            assertThat(query(target, "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-                    + "ON n.oid = c.relnamespace WHERE n.nspname = 'billing'")).isEqualTo(0);
+            assertThat(query(
+                            target,
+                            "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                                    + "ON n.oid = c.relnamespace WHERE n.nspname = 'billing'"))
+                    .isEqualTo(0);
         }
     }
 
@@ -174,7 +194,7 @@ class MigrateSupabaseIT {
     void tenThousandCustomersMigrateThroughAKillAndServeTheSameEntitlementsOnPostgres() throws Exception {
         long started = System.nanoTime();
         try (TestDatabase target = PostgresFixture.shared().newDatabase("migrate_dst");
-             StripeEmulator emulator = StripeEmulator.start()) {
+                StripeEmulator emulator = StripeEmulator.start()) {
             Map<String, String> env = env(target);
             Path checkpoint = dir.resolve("state").resolve("migrate-supabase.checkpoint");
             String[] command = {"migrate-supabase", "--checkpoint", checkpoint.toString()};
@@ -187,24 +207,31 @@ class MigrateSupabaseIT {
             awaitMidBatch(checkpoint, target, total * 15 / 100, first, firstLog);
             first.destroy();
             resume(first); // the SIGTERM is handled once the process runs again
-            assertThat(first.waitFor(HANG.toSeconds(), TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+            assertThat(first.waitFor(HANG.toSeconds(), TimeUnit.SECONDS))
+                    .as("stopped after SIGTERM")
+                    .isTrue();
             assertThat(first.exitValue()).as("the JVM's status for SIGTERM").isEqualTo(143);
             String firstOutput = Files.readString(firstLog, StandardCharsets.UTF_8);
-            assertThat(firstOutput).contains("stopped by a signal").contains("run the same command again to resume")
-                    .doesNotContain(supabase.serviceRoleKey()).doesNotContain(":" + target.password() + "@");
+            assertThat(firstOutput)
+                    .contains("stopped by a signal")
+                    .contains("run the same command again to resume")
+                    .doesNotContain(supabase.serviceRoleKey())
+                    .doesNotContain(":" + target.password() + "@");
             // no terminal: plain log lines, no carriage returns redrawing a bar
             assertThat(firstOutput).doesNotContain("\r").containsPattern("INFO .*customer_links .*%");
             Map<MigrationRecordType, Position> afterTerm = positions(checkpoint);
             for (Map.Entry<MigrationRecordType, Position> e : afterTerm.entrySet()) {
-                assertThat(count(target, e.getKey())).as("what the checkpoint says of " + e.getKey().wireName()
-                        + " is exactly what the target holds").isEqualTo(e.getValue().copied());
+                assertThat(count(target, e.getKey()))
+                        .as("what the checkpoint says of " + e.getKey().wireName()
+                                + " is exactly what the target holds")
+                        .isEqualTo(e.getValue().copied());
             }
 
             // 2. SIGKILL about 55% in, in the middle of a batch.
             Path secondLog = dir.resolve("second.log");
             Process second = launch(env, secondLog, command);
-            Map<MigrationRecordType, Position> atKill = awaitMidBatch(checkpoint, target, total * 55 / 100, second,
-                    secondLog);
+            Map<MigrationRecordType, Position> atKill =
+                    awaitMidBatch(checkpoint, target, total * 55 / 100, second, secondLog);
             second.destroyForcibly();
             assertThat(second.waitFor(HANG.toSeconds(), TimeUnit.SECONDS)).isTrue();
             String secondOutput = Files.readString(secondLog, StandardCharsets.UTF_8);
@@ -214,48 +241,71 @@ class MigrateSupabaseIT {
             long inFlight = 0;
             for (Map.Entry<MigrationRecordType, Position> e : afterKill.entrySet()) {
                 long held = count(target, e.getKey());
-                assertThat(held).as(e.getKey().wireName()).isBetween(e.getValue().copied(),
-                        e.getValue().copied() + 500);
+                assertThat(held)
+                        .as(e.getKey().wireName())
+                        .isBetween(e.getValue().copied(), e.getValue().copied() + 500);
                 inFlight += held - e.getValue().copied();
             }
-            assertThat(inFlight).as("the kill cut a batch: some of its records had reached Postgres").isPositive();
-            System.out.printf("Killed (SIGKILL) with %,d of %,d records checkpointed; %d more had reached Postgres "
-                    + "in the batch being written%n", copied(afterKill), total, inFlight);
+            assertThat(inFlight)
+                    .as("the kill cut a batch: some of its records had reached Postgres")
+                    .isPositive();
+            System.out.printf(
+                    "Killed (SIGKILL) with %,d of %,d records checkpointed; %d more had reached Postgres "
+                            + "in the batch being written%n",
+                    copied(afterKill), total, inFlight);
 
             // 3. The same command resumes, copies the rest once, and verifies.
             CliConfigTest.Run resumed = CliConfigTest.run(env, command);
             assertThat(resumed.exit()).as(resumed.out() + resumed.err()).isZero();
-            assertThat(resumed.out()).contains("Resuming from the checkpoint")
-                    .contains("Source and target hold the same records.").contains("Verified:");
+            assertThat(resumed.out())
+                    .contains("Resuming from the checkpoint")
+                    .contains("Source and target hold the same records.")
+                    .contains("Verified:");
             Map<MigrationRecordType, Row> rows = rows(resumed.out());
             long read = 0;
             long written = 0;
             long present = 0;
             for (MigrationRecordType type : MigrationRecordType.values()) {
                 Row row = rows.get(type);
-                assertThat(row.source()).as(type.wireName()).isEqualTo(seed.counts().get(type));
-                assertThat(row.target()).as(type.wireName()).isEqualTo(seed.counts().get(type));
+                assertThat(row.source())
+                        .as(type.wireName())
+                        .isEqualTo(seed.counts().get(type));
+                assertThat(row.target())
+                        .as(type.wireName())
+                        .isEqualTo(seed.counts().get(type));
                 assertThat(row.conflicts()).isZero();
                 Position before = afterKill.get(type);
                 if (before != null && before.done()) {
-                    assertThat(row.read()).as(type.wireName() + " was done before the kill").isZero();
+                    assertThat(row.read())
+                            .as(type.wireName() + " was done before the kill")
+                            .isZero();
                 }
                 read += row.read();
                 written += row.written();
                 present += row.alreadyPresent();
             }
             assertThat(read).isEqualTo(total - copied(afterKill));
-            assertThat(present).as("the batch cut by the kill is found, not duplicated").isEqualTo(inFlight);
+            assertThat(present)
+                    .as("the batch cut by the kill is found, not duplicated")
+                    .isEqualTo(inFlight);
             assertThat(written + present).isEqualTo(read);
-            assertThat(rows).allSatisfy((type, row) -> assertThat(row.removed()).as(type.wireName()).isZero());
-            System.out.print(resumed.out().lines().filter(l -> l.startsWith("Copied ")).findFirst().orElse("") + "\n");
+            assertThat(rows)
+                    .allSatisfy((type, row) ->
+                            assertThat(row.removed()).as(type.wireName()).isZero());
+            System.out.print(resumed.out()
+                            .lines()
+                            .filter(l -> l.startsWith("Copied "))
+                            .findFirst()
+                            .orElse("") + "\n");
 
             // 4. Running it again is a new pass that finds everything present, writes nothing and verifies.
             CliConfigTest.Run again = CliConfigTest.run(env, command);
             assertThat(again.exit()).as(again.out() + again.err()).isZero();
             assertThat(again.out()).contains("The last run finished: copying everything again");
             assertThat(rows(again.out())).allSatisfy((type, row) -> {
-                assertThat(row.read()).as(type.wireName()).isEqualTo(seed.counts().get(type));
+                assertThat(row.read())
+                        .as(type.wireName())
+                        .isEqualTo(seed.counts().get(type));
                 assertThat(row.written()).as(type.wireName()).isZero();
                 assertThat(row.verified()).isEqualTo("ok");
             });
@@ -265,30 +315,42 @@ class MigrateSupabaseIT {
                     .isZero();
             assertThat(text(target, "SELECT max(id) FROM billing.audit_log"))
                     .isEqualTo(text(sourceDb, "SELECT max(id) FROM public.billing_audit_log"));
-            assertThat(text(target, "SELECT count(*) FILTER (WHERE explicit) || '/' || count(*) FILTER (WHERE cause "
-                    + "IS NULL) FROM billing.audit_log")).isEqualTo(text(sourceDb, "SELECT count(*) FILTER (WHERE "
-                    + "explicit) || '/' || count(*) FILTER (WHERE cause IS NULL) FROM public.billing_audit_log"));
+            assertThat(text(
+                            target,
+                            "SELECT count(*) FILTER (WHERE explicit) || '/' || count(*) FILTER (WHERE cause "
+                                    + "IS NULL) FROM billing.audit_log"))
+                    .isEqualTo(
+                            text(
+                                    sourceDb,
+                                    "SELECT count(*) FILTER (WHERE "
+                                            + "explicit) || '/' || count(*) FILTER (WHERE cause IS NULL) FROM public.billing_audit_log"));
             assertThat(text(target, "SELECT max(id) FROM billing.notice_log"))
                     .isEqualTo(text(sourceDb, "SELECT max(id) FROM public.billing_notice_log"));
 
             // 4b. Copy while live: Supabase kept serving (a counter grew, an event was retried), so the target is
             // behind; the next run updates both and verifies clean (values change, counts do not).
-            String counter = text(sourceDb, "UPDATE public.billing_usage_counters SET used = used + 7 WHERE "
-                    + "(user_id, meter, period_start) = (SELECT user_id, meter, period_start FROM "
-                    + "public.billing_usage_counters ORDER BY 1, 2, 3 LIMIT 1) RETURNING user_id || ' / ' || meter");
-            String event = text(sourceDb, "UPDATE public.stripe_webhook_events SET attempts = attempts + 1, "
-                    + "last_error = 'retried while copying' WHERE stripe_event_id = (SELECT min(stripe_event_id) "
-                    + "FROM public.stripe_webhook_events) RETURNING stripe_event_id");
+            String counter = text(
+                    sourceDb,
+                    "UPDATE public.billing_usage_counters SET used = used + 7 WHERE "
+                            + "(user_id, meter, period_start) = (SELECT user_id, meter, period_start FROM "
+                            + "public.billing_usage_counters ORDER BY 1, 2, 3 LIMIT 1) RETURNING user_id || ' / ' || meter");
+            String event = text(
+                    sourceDb,
+                    "UPDATE public.stripe_webhook_events SET attempts = attempts + 1, "
+                            + "last_error = 'retried while copying' WHERE stripe_event_id = (SELECT min(stripe_event_id) "
+                            + "FROM public.stripe_webhook_events) RETURNING stripe_event_id");
             CliConfigTest.Run behind = CliConfigTest.run(env, "migrate-supabase", "--verify-only");
             assertThat(behind.exit()).as(behind.out() + behind.err()).isEqualTo(MigrateSupabaseCommand.MISMATCH);
-            assertThat(behind.out()).contains("MISMATCH in inbox_entries, usage_counters.")
-                    .contains("different: " + event).contains("different: " + counter);
+            assertThat(behind.out())
+                    .contains("MISMATCH in inbox_entries, usage_counters.")
+                    .contains("different: " + event)
+                    .contains("different: " + counter);
             CliConfigTest.Run caughtUp = CliConfigTest.run(env, command);
             assertThat(caughtUp.exit()).as(caughtUp.out() + caughtUp.err()).isZero();
             assertThat(caughtUp.out()).contains("Verified: Postgres holds exactly what Supabase holds.");
             assertThat(rows(caughtUp.out())).allSatisfy((type, row) -> {
-                long expected = type == MigrationRecordType.INBOX_ENTRIES || type == MigrationRecordType.USAGE_COUNTERS
-                        ? 1 : 0;
+                long expected =
+                        type == MigrationRecordType.INBOX_ENTRIES || type == MigrationRecordType.USAGE_COUNTERS ? 1 : 0;
                 assertThat(row.written()).as(type.wireName()).isEqualTo(expected);
                 assertThat(row.changed()).as(type.wireName()).isEqualTo(expected);
             });
@@ -298,36 +360,46 @@ class MigrateSupabaseIT {
 
             // 6. A row changed in the target: the verification names its type and key (exit 3); the next pass puts
             //    Supabase's back (the source is the authority until the switch).
-            String changed = text(target, "UPDATE billing.subscriptions SET quantity = quantity + 1 WHERE id = "
-                    + "(SELECT min(id) FROM billing.subscriptions) RETURNING id");
+            String changed = text(
+                    target,
+                    "UPDATE billing.subscriptions SET quantity = quantity + 1 WHERE id = "
+                            + "(SELECT min(id) FROM billing.subscriptions) RETURNING id");
             CliConfigTest.Run verify = CliConfigTest.run(env, "migrate-supabase", "--verify-only");
             assertThat(verify.exit()).as(verify.out() + verify.err()).isEqualTo(MigrateSupabaseCommand.MISMATCH);
-            assertThat(verify.out()).contains("MISMATCH in subscriptions.").contains("different: " + changed)
-                    .contains("migrate-supabase: verify only").doesNotContain("Dry run").doesNotContain("dry run");
-            assertThat(rows(verify.out())).allSatisfy((type, row) -> assertThat(row.verified())
-                    .isEqualTo(type == MigrationRecordType.SUBSCRIPTIONS ? "MISMATCH" : "ok"));
+            assertThat(verify.out())
+                    .contains("MISMATCH in subscriptions.")
+                    .contains("different: " + changed)
+                    .contains("migrate-supabase: verify only")
+                    .doesNotContain("Dry run")
+                    .doesNotContain("dry run");
+            assertThat(rows(verify.out()))
+                    .allSatisfy((type, row) -> assertThat(row.verified())
+                            .isEqualTo(type == MigrationRecordType.SUBSCRIPTIONS ? "MISMATCH" : "ok"));
             CliConfigTest.Run rerun = CliConfigTest.run(env, command);
             assertThat(rerun.exit()).as(rerun.out() + rerun.err()).isZero();
-            assertThat(rows(rerun.out()).get(MigrationRecordType.SUBSCRIPTIONS).changed()).isEqualTo(1);
+            assertThat(rows(rerun.out()).get(MigrationRecordType.SUBSCRIPTIONS).changed())
+                    .isEqualTo(1);
             assertThat(text(target, "SELECT quantity FROM billing.subscriptions WHERE id = '" + changed + "'"))
-                    .isEqualTo(text(sourceDb, "SELECT quantity FROM public.billing_subscriptions WHERE id = '"
-                            + changed + "'"));
+                    .isEqualTo(text(
+                            sourceDb,
+                            "SELECT quantity FROM public.billing_subscriptions WHERE id = '" + changed + "'"));
 
             // 7. What a dry run and a verification open cannot write, whatever the engine did.
-            PostgresConfig readOnly = MigrateSupabaseCommand.Stores.readOnly(
-                    PostgresConfig.fromDatabaseUrl(target.postgresUrl()));
+            PostgresConfig readOnly =
+                    MigrateSupabaseCommand.Stores.readOnly(PostgresConfig.fromDatabaseUrl(target.postgresUrl()));
             long links = count(target, MigrationRecordType.CUSTOMER_LINKS);
             try (BillingStores stores = PostgresBillingStores.create(readOnly)) {
                 assertThat(stores.customers().count()).isEqualTo(links);
-                assertThatThrownBy(() -> stores.customers().link(new CustomerLink(UserId.of("user_dry"),
-                        CustomerId.of("cus_dry"), null, Instant.now())))
+                assertThatThrownBy(() -> stores.customers()
+                                .link(new CustomerLink(
+                                        UserId.of("user_dry"), CustomerId.of("cus_dry"), null, Instant.now())))
                         .isInstanceOf(StoreException.class)
                         .satisfies(e -> assertThat(DatabaseRefusal.sqlState(e)).isEqualTo("25006"));
             }
             assertThat(count(target, MigrationRecordType.CUSTOMER_LINKS)).isEqualTo(links);
         }
-        System.out.printf("Migration acceptance (%,d customers): %.1f s%n", CUSTOMERS,
-                (System.nanoTime() - started) / 1e9);
+        System.out.printf(
+                "Migration acceptance (%,d customers): %.1f s%n", CUSTOMERS, (System.nanoTime() - started) / 1e9);
     }
 
     /** 200 random users and the edge cases: the same JSON from a server on each store. */
@@ -352,7 +424,7 @@ class MigrateSupabaseIT {
         onSupabase.put("PORT", Integer.toString(ServeModeIT.freePort()));
         TokenMinter minter = new TokenMinter(ServeModeIT.KEY, ServeModeIT.ISSUER, Clock.systemUTC());
         try (BillingServer postgres = ServeMode.start(ServerConfig.fromEnv(onPostgres), "test");
-             BillingServer supabaseServer = ServeMode.start(ServerConfig.fromEnv(onSupabase), "test")) {
+                BillingServer supabaseServer = ServeMode.start(ServerConfig.fromEnv(onSupabase), "test")) {
             Http a = Http.local(supabaseServer.port());
             Http b = Http.local(postgres.port());
             List<User> sample = sample();
@@ -362,8 +434,8 @@ class MigrateSupabaseIT {
             try {
                 for (User user : sample) {
                     String token = minter.token().subject(user.userId()).sign();
-                    answers.add(clients.submit(() -> new Http.Response[] {a.get("/me/entitlements", token),
-                            b.get("/me/entitlements", token)}));
+                    answers.add(clients.submit(() ->
+                            new Http.Response[] {a.get("/me/entitlements", token), b.get("/me/entitlements", token)}));
                 }
             } finally {
                 clients.shutdown();
@@ -379,10 +451,12 @@ class MigrateSupabaseIT {
                 tiers.add(fromPostgres.json().path("tier").asText());
             }
             assertThat(tiers).containsExactlyInAnyOrder("free", "basic", "pro", "enterprise");
-            String nobody = minter.token().subject("user_never_migrated_anywhere").sign();
-            assertThat(b.get("/me/entitlements", nobody).json()).isEqualTo(a.get("/me/entitlements", nobody).json());
-            System.out.printf("GET /me/entitlements: %d users, the same JSON from Postgres and Supabase%n",
-                    sample.size() + 1);
+            String nobody =
+                    minter.token().subject("user_never_migrated_anywhere").sign();
+            assertThat(b.get("/me/entitlements", nobody).json())
+                    .isEqualTo(a.get("/me/entitlements", nobody).json());
+            System.out.printf(
+                    "GET /me/entitlements: %d users, the same JSON from Postgres and Supabase%n", sample.size() + 1);
         }
     }
 
@@ -400,10 +474,11 @@ class MigrateSupabaseIT {
                 assertThat(me.path("status").asText()).isEqualTo("trialing");
                 assertThat(me.path("trialEnd").isNull()).isFalse();
             }
-            case ACTIVE_CANCELING -> assertThat(me.path("cancelAtPeriodEnd").asBoolean()).isTrue();
-            case FREE -> assertThat(me.path("status").isNull()).as(me.toString()).isTrue();
-            default -> {
-            }
+            case ACTIVE_CANCELING ->
+                assertThat(me.path("cancelAtPeriodEnd").asBoolean()).isTrue();
+            case FREE ->
+                assertThat(me.path("status").isNull()).as(me.toString()).isTrue();
+            default -> {}
         }
         if (user.purchases()) {
             assertThat(me.path("ownedItems")).as(me.toString()).isNotEmpty();
@@ -447,7 +522,9 @@ class MigrateSupabaseIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().clear();
         builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
@@ -465,8 +542,8 @@ class MigrateSupabaseIT {
         long deadline = System.nanoTime() + HANG.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new AssertionError("the migration ended (exit " + process.exitValue() + ") before "
-                        + records + " records were copied:\n" + Files.readString(log, StandardCharsets.UTF_8));
+                throw new AssertionError("the migration ended (exit " + process.exitValue() + ") before " + records
+                        + " records were copied:\n" + Files.readString(log, StandardCharsets.UTF_8));
             }
             if (Files.exists(checkpoint)) {
                 Map<MigrationRecordType, Position> positions = positions(checkpoint);
@@ -489,8 +566,8 @@ class MigrateSupabaseIT {
      * meets it in the middle of that batch however busy the machine is. The caller sends its signal, then
      * {@link #resume}s a process it wants to handle it.
      */
-    static Map<MigrationRecordType, Position> awaitMidBatch(Path checkpoint, TestDatabase target, long records,
-                                                            Process process, Path log) throws Exception {
+    static Map<MigrationRecordType, Position> awaitMidBatch(
+            Path checkpoint, TestDatabase target, long records, Process process, Path log) throws Exception {
         awaitCopied(checkpoint, records, process, log);
         long deadline = System.nanoTime() + HANG.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
@@ -504,8 +581,8 @@ class MigrateSupabaseIT {
             }
             Thread.onSpinWait();
         }
-        throw new AssertionError("never caught a batch being written:\n"
-                + Files.readString(log, StandardCharsets.UTF_8));
+        throw new AssertionError(
+                "never caught a batch being written:\n" + Files.readString(log, StandardCharsets.UTF_8));
     }
 
     private static boolean midBatch(Path checkpoint, TestDatabase target) throws Exception {
@@ -528,8 +605,12 @@ class MigrateSupabaseIT {
     }
 
     private static void signal(Process process, String signal) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-        assertThat(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal).isTrue();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
+        assertThat(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0)
+                .as("kill -" + signal)
+                .isTrue();
     }
 
     static Map<MigrationRecordType, Position> positions(Path checkpoint) {
@@ -546,9 +627,16 @@ class MigrateSupabaseIT {
         return positions.values().stream().mapToLong(Position::copied).sum();
     }
 
-    record Row(long read, long written, long changed, long alreadyPresent, long removed, long conflicts,
-               long source, long target, String verified) {
-    }
+    record Row(
+            long read,
+            long written,
+            long changed,
+            long alreadyPresent,
+            long removed,
+            long conflicts,
+            long source,
+            long target,
+            String verified) {}
 
     /** The report's table, per record type. */
     static Map<MigrationRecordType, Row> rows(String output) {
@@ -559,8 +647,9 @@ class MigrateSupabaseIT {
             for (int i = 0; i < n.length; i++) {
                 n[i] = Long.parseLong(m.group(i + 2));
             }
-            MigrationRecordType.parse(m.group(1)).ifPresent(type -> rows.put(type, new Row(n[0], n[1], n[2], n[3],
-                    n[4], n[5], n[6], n[7], m.group(10))));
+            MigrationRecordType.parse(m.group(1))
+                    .ifPresent(type ->
+                            rows.put(type, new Row(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], m.group(10))));
         }
         assertThat(rows).as(output).hasSize(MigrationRecordType.values().length);
         return rows;
@@ -575,8 +664,9 @@ class MigrateSupabaseIT {
     }
 
     static String text(TestDatabase db, String sql) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery(sql)) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
             assertThat(r.next()).isTrue();
             return r.getString(1);
         }

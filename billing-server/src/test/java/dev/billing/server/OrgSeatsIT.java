@@ -1,16 +1,13 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.emulator.RecordedRequest;
 import dev.billing.testkit.Await;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.webhook.SvixSignature;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +16,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Organizations' seats following their members on the real server (local mode: embedded Postgres, the Stripe
@@ -40,11 +39,19 @@ class OrgSeatsIT {
 
     @TempDir
     static Path dir;
+
     static LocalFixture f;
 
     static Map<String, String> env(Path plans, boolean autoSeats) {
-        return Map.of("BILLING_PLANS_FILE", plans.toString(), "BILLING_MEMBERSHIP_SYNC", "true",
-                "BILLING_AUTO_SEATS", Boolean.toString(autoSeats), "CLERK_WEBHOOK_SECRET", SvixSignature.SECRET);
+        return Map.of(
+                "BILLING_PLANS_FILE",
+                plans.toString(),
+                "BILLING_MEMBERSHIP_SYNC",
+                "true",
+                "BILLING_AUTO_SEATS",
+                Boolean.toString(autoSeats),
+                "CLERK_WEBHOOK_SECRET",
+                SvixSignature.SECRET);
     }
 
     static Path plans(Path under) throws IOException {
@@ -64,20 +71,29 @@ class OrgSeatsIT {
     }
 
     static String adminToken(Http http, String org) {
-        Http.Response r = http.post("/local/token", null, "{\"userId\":\"user_owner" + org.substring(4)
-                + "\",\"orgId\":\"" + org + "\",\"orgRole\":\"org:admin\"}");
+        Http.Response r = http.post(
+                "/local/token",
+                null,
+                "{\"userId\":\"user_owner" + org.substring(4) + "\",\"orgId\":\"" + org
+                        + "\",\"orgRole\":\"org:admin\"}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json().path("token").asText();
     }
 
     /** Checkout for {@code seats} seats of the team plan, paid in the emulator; the subscription's id once in force. */
     static String buyTeam(LocalFixture f, String org, String admin, long seats) {
-        Http.Response checkout = f.http.post("/orgs/" + org + "/stripe/checkout", admin,
+        Http.Response checkout = f.http.post(
+                "/orgs/" + org + "/stripe/checkout",
+                admin,
                 "{\"tier\":\"team\",\"interval\":\"month\",\"seats\":" + seats + "}");
         assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
-        String subscription = f.emulator.completeCheckoutSession(checkout.json().path("sessionId").asText())
+        String subscription = f.emulator
+                .completeCheckoutSession(checkout.json().path("sessionId").asText())
                 .subscriptionId();
-        f.await("/orgs/" + org + "/entitlements", admin, e -> e.path("tier").asText().equals("team"));
+        f.await(
+                "/orgs/" + org + "/entitlements",
+                admin,
+                e -> e.path("tier").asText().equals("team"));
         return subscription;
     }
 
@@ -86,13 +102,26 @@ class OrgSeatsIT {
         byte[] body = SvixSignature.membershipEvent(action, org, user, "org:member", at)
                 .getBytes(StandardCharsets.UTF_8);
         Instant now = Instant.now();
-        return f.http.post("/webhooks/clerk", null, new String(body, StandardCharsets.UTF_8), Map.of(
-                "svix-id", svixId, "svix-timestamp", Long.toString(now.getEpochSecond()),
-                "svix-signature", SvixSignature.sign(SvixSignature.SECRET, svixId, now, body)));
+        return f.http.post(
+                "/webhooks/clerk",
+                null,
+                new String(body, StandardCharsets.UTF_8),
+                Map.of(
+                        "svix-id",
+                        svixId,
+                        "svix-timestamp",
+                        Long.toString(now.getEpochSecond()),
+                        "svix-signature",
+                        SvixSignature.sign(SvixSignature.SECRET, svixId, now, body)));
     }
 
     static long quantityAtStripe(LocalFixture f, String subscription) {
-        return f.stripeObject(subscription).path("items").path("data").get(0).path("quantity").asLong();
+        return f.stripeObject(subscription)
+                .path("items")
+                .path("data")
+                .get(0)
+                .path("quantity")
+                .asLong();
     }
 
     static JsonNode seats(LocalFixture f, String org, String admin) {
@@ -101,14 +130,17 @@ class OrgSeatsIT {
 
     /** The quantities this server sent the subscription since the request log was cleared, in order. */
     static List<Long> quantitiesSent(LocalFixture f, String subscription) {
-        return f.requests("POST", "/v1/subscriptions/" + subscription).stream().map(OrgSeatsIT::quantity)
-                .filter(q -> q != null).toList();
+        return f.requests("POST", "/v1/subscriptions/" + subscription).stream()
+                .map(OrgSeatsIT::quantity)
+                .filter(q -> q != null)
+                .toList();
     }
 
     @SuppressWarnings("unchecked")
     private static Long quantity(RecordedRequest request) {
         Object items = request.params().get("items");
-        Object first = items instanceof List<?> list && !list.isEmpty() ? list.get(0)
+        Object first = items instanceof List<?> list && !list.isEmpty()
+                ? list.get(0)
                 : items instanceof Map<?, ?> map ? map.get("0") : null;
         Object quantity = first instanceof Map<?, ?> item ? ((Map<String, Object>) item).get("quantity") : null;
         return quantity == null ? null : Long.valueOf(quantity.toString());
@@ -123,14 +155,20 @@ class OrgSeatsIT {
         f.emulator.clearRequestLog();
         Instant at = Instant.now();
 
-        List<Integer> statuses = Race.run(12, u -> deliver(f, "msg_race_" + u, "created", org, "user_r" + u,
-                at.plusMillis(u)).status());
+        List<Integer> statuses = Race.run(
+                12,
+                u -> deliver(f, "msg_race_" + u, "created", org, "user_r" + u, at.plusMillis(u))
+                        .status());
 
         assertThat(statuses).containsOnly(200);
         List<Long> sent = quantitiesSent(f, subscription);
         System.out.printf("12 concurrent joins: quantities sent to Stripe %s%n", sent);
-        assertThat(sent).as("only joins: the quantities sent never go down").isSorted()
-                .doesNotHaveDuplicates().hasSizeBetween(1, 12).endsWith(12L);
+        assertThat(sent)
+                .as("only joins: the quantities sent never go down")
+                .isSorted()
+                .doesNotHaveDuplicates()
+                .hasSizeBetween(1, 12)
+                .endsWith(12L);
         assertThat(quantityAtStripe(f, subscription)).isEqualTo(12);
         assertThat(seats(f, org, admin).path("seatsUsed").asLong()).isEqualTo(12);
     }
@@ -142,7 +180,8 @@ class OrgSeatsIT {
         String subscription = buyTeam(f, org, admin, 1);
         Instant at = Instant.now();
         for (String user : List.of("user_ada", "user_bob", "user_cy")) {
-            assertThat(deliver(f, "msg_join_" + user, "created", org, user, at).status()).isEqualTo(200);
+            assertThat(deliver(f, "msg_join_" + user, "created", org, user, at).status())
+                    .isEqualTo(200);
         }
         Await.until("three seats", () -> quantityAtStripe(f, subscription) == 3);
 
@@ -150,7 +189,8 @@ class OrgSeatsIT {
         Http.Response mine = f.http.delete("/me?confirm=true", f.token("user_ada"));
         assertThat(mine.status()).as(mine.body()).isEqualTo(200);
         assertThat(mine.json().path("memberships").asInt()).isEqualTo(1);
-        assertThat(deliver(f, "msg_leave_ada", "deleted", org, "user_ada", at.plusSeconds(5)).status())
+        assertThat(deliver(f, "msg_leave_ada", "deleted", org, "user_ada", at.plusSeconds(5))
+                        .status())
                 .isEqualTo(200);
 
         assertThat(seats(f, org, admin).path("seatsUsed").asLong()).isEqualTo(2);
@@ -158,13 +198,16 @@ class OrgSeatsIT {
 
         Http.Response theirs = f.http.delete("/admin/users/user_bob?confirm=true", f.local.adminToken());
         assertThat(theirs.status()).as(theirs.body()).isEqualTo(200);
-        assertThat(deliver(f, "msg_leave_bob", "deleted", org, "user_bob", at.plusSeconds(6)).status())
+        assertThat(deliver(f, "msg_leave_bob", "deleted", org, "user_bob", at.plusSeconds(6))
+                        .status())
                 .isEqualTo(200);
 
         assertThat(seats(f, org, admin).path("seatsUsed").asLong()).isEqualTo(1);
         Await.until("one seat", () -> quantityAtStripe(f, subscription) == 1);
-        assertThat(f.stores().memberships().ofUser(dev.billing.core.model.UserId.of("user_ada"))).isEmpty();
-        assertThat(f.stores().memberships().ofUser(dev.billing.core.model.UserId.of("user_bob"))).isEmpty();
+        assertThat(f.stores().memberships().ofUser(dev.billing.core.model.UserId.of("user_ada")))
+                .isEmpty();
+        assertThat(f.stores().memberships().ofUser(dev.billing.core.model.UserId.of("user_bob")))
+                .isEmpty();
     }
 
     @Test
@@ -178,18 +221,24 @@ class OrgSeatsIT {
             subscription = buyTeam(first, org, admin, 1);
             Instant at = Instant.now();
             for (int u = 0; u < 4; u++) {
-                assertThat(deliver(first, "msg_align_" + u, "created", org, "user_a" + u, at).status())
+                assertThat(deliver(first, "msg_align_" + u, "created", org, "user_a" + u, at)
+                                .status())
                         .isEqualTo(200);
             }
             assertThat(seats(first, org, admin).path("seatsUsed").asLong()).isEqualTo(4);
             first.awaitIdle();
-            assertThat(quantityAtStripe(first, subscription)).as("auto-seats off: the seats stay").isEqualTo(1);
+            assertThat(quantityAtStripe(first, subscription))
+                    .as("auto-seats off: the seats stay")
+                    .isEqualTo(1);
         }
 
         try (LocalFixture second = LocalFixture.start(other.resolve("data"), env(plans, true))) {
-            Await.until("the seats follow the four members without a membership event",
+            Await.until(
+                    "the seats follow the four members without a membership event",
                     () -> quantityAtStripe(second, subscription) == 4);
-            assertThat(second.local.banner()).contains("/webhooks/clerk verifies Svix signatures with").contains("(membership sync, auto-seats)");
+            assertThat(second.local.banner())
+                    .contains("/webhooks/clerk verifies Svix signatures with")
+                    .contains("(membership sync, auto-seats)");
         }
     }
 }

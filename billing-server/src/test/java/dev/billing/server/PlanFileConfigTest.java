@@ -1,15 +1,14 @@
 package dev.billing.server;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A plan file's problems are listed with the rest of the configuration's, in one message. */
 class PlanFileConfigTest {
@@ -38,7 +37,8 @@ class PlanFileConfigTest {
         CliConfigTest.Run r = CliConfigTest.run(env, "check-config");
 
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("Invalid configuration (2 problems)")
+        assertThat(r.err())
+                .contains("Invalid configuration (2 problems)")
                 .contains("STRIPE_SECRET_KEY is required")
                 .contains("BILLING_PLANS_FILE: " + file + ": tiers.pro.quotas.api_calls: must be a whole number >= 0"
                         + " or \"unlimited\", not -5");
@@ -64,7 +64,7 @@ class PlanFileConfigTest {
         CliConfigTest.Run r = CliConfigTest.run(env, "check-config");
 
         assertThat(r.exit()).as(r.err()).isEqualTo(0);
-        assertThat(r.out()).contains("2 tiers, 1 prices, 0 items, 1 meters (2 prices by lookup key, resolved at "
-                + "start)");
+        assertThat(r.out())
+                .contains("2 tiers, 1 prices, 0 items, 1 meters (2 prices by lookup key, resolved at " + "start)");
     }
 }

@@ -1,5 +1,7 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
 import dev.billing.testkit.Await;
@@ -11,10 +13,6 @@ import dev.billing.testkit.postgres.DedicatedPostgres;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.webhook.StripeSignature;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -31,8 +29,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * RELIABILITY "Operations" and "Webhooks": Postgres stopped under traffic gives fast 503s (never hangs, never a
@@ -83,7 +82,10 @@ class PostgresOutageIT {
 
     @Test
     void postgresStoppedUnderTrafficGivesFast503sAndEverythingRecoversWithoutLeaks() throws Exception {
-        String token = minter.token().subject("user_outage").expiresIn(Duration.ofMinutes(10)).sign();
+        String token = minter.token()
+                .subject("user_outage")
+                .expiresIn(Duration.ofMinutes(10))
+                .sign();
         assertThat(http.post("/stripe/customer", token, null).status()).isEqualTo(200);
 
         AtomicBoolean running = new AtomicBoolean(true);
@@ -120,16 +122,20 @@ class PostgresOutageIT {
             assertThat(down.status()).as(down.body()).isEqualTo(503);
             assertThat(down.json().path("error").path("code").asText()).isEqualTo("store_unavailable");
             assertThat(down.headers().firstValue("Retry-After")).isPresent();
-            assertThat(millis).as("503 once the pool's 3 s connection timeout fires (bound: 5x), not after 30 s")
+            assertThat(millis)
+                    .as("503 once the pool's 3 s connection timeout fires (bound: 5x), not after 30 s")
                     .isLessThan(15_000);
 
             Http.Response forged = deliver(event, sign(event, "whsec_wrong"));
-            assertThat(forged.status()).as("a forged delivery never reaches the store").isEqualTo(400);
+            assertThat(forged.status())
+                    .as("a forged delivery never reaches the store")
+                    .isEqualTo(400);
 
-            Http.Response usage = http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":1}",
-                    Map.of("Idempotency-Key", "outage-1"));
+            Http.Response usage = http.post(
+                    "/usage", token, "{\"meter\":\"api_calls\",\"amount\":1}", Map.of("Idempotency-Key", "outage-1"));
             assertThat(usage.status()).as(usage.body()).isEqualTo(503);
-            assertThat(http.get("/me/entitlements", token).status()).as("served from its cache or a 503, never a 500")
+            assertThat(http.get("/me/entitlements", token).status())
+                    .as("served from its cache or a 503, never a 500")
                     .isIn(200, 503);
             Await.until("the traffic meets the outage", () -> unavailable.get() >= 4);
         } finally {
@@ -147,7 +153,8 @@ class PostgresOutageIT {
             Thread.sleep(100);
         }
         assertThat(again.status()).as("Stripe's redelivery after the outage").isEqualTo(200);
-        assertThat(deliver(event, sign(event, SECRET)).json().path("duplicate").asBoolean()).isTrue();
+        assertThat(deliver(event, sign(event, SECRET)).json().path("duplicate").asBoolean())
+                .isTrue();
 
         storeBack.set(true);
         Await.until("the traffic is served again", () -> okAfterRecovery.get() >= 8);
@@ -157,20 +164,32 @@ class PostgresOutageIT {
             statuses.addAll(caller.get(30, TimeUnit.SECONDS));
         }
         traffic.shutdownNow();
-        assertThat(statuses).as("only successes and 503s, never a 500 or a hang").containsOnly(200, 503).contains(503);
+        assertThat(statuses)
+                .as("only successes and 503s, never a 500 or a hang")
+                .containsOnly(200, 503)
+                .contains(503);
         assertThat(statuses.get(statuses.size() - 1)).isEqualTo(200);
         assertThat(http.get("/me/entitlements", token).status()).isEqualTo(200);
-        assertThat(http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":1}",
-                Map.of("Idempotency-Key", "outage-1")).status()).isEqualTo(200);
+        assertThat(http.post(
+                                "/usage",
+                                token,
+                                "{\"meter\":\"api_calls\",\"amount\":1}",
+                                Map.of("Idempotency-Key", "outage-1"))
+                        .status())
+                .isEqualTo(200);
 
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            ResultSet inbox = s.executeQuery("SELECT count(*), min(status) FROM billing.webhook_inbox WHERE event_id = 'evt_outage_1'");
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
+            ResultSet inbox = s.executeQuery(
+                    "SELECT count(*), min(status) FROM billing.webhook_inbox WHERE event_id = 'evt_outage_1'");
             inbox.next();
             assertThat(inbox.getLong(1)).isEqualTo(1);
             ResultSet busy = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                     + "AND pid <> pg_backend_pid() AND state NOT IN ('idle')");
             busy.next();
-            assertThat(busy.getLong(1)).as("no connection left busy (leaked) after recovery").isZero();
+            assertThat(busy.getLong(1))
+                    .as("no connection left busy (leaked) after recovery")
+                    .isZero();
         }
     }
 
@@ -180,7 +199,8 @@ class PostgresOutageIT {
 
     private static String customerEvent(String eventId, String customerId) {
         long now = System.currentTimeMillis() / 1000;
-        return "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"api_version\":\"2026-07-29.dahlia\",\"created\":" + now
+        return "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"api_version\":\"2026-07-29.dahlia\",\"created\":"
+                + now
                 + ",\"livemode\":false,\"pending_webhooks\":1,\"type\":\"customer.created\",\"data\":{\"object\":"
                 + "{\"id\":\"" + customerId + "\",\"object\":\"customer\",\"created\":" + now
                 + ",\"email\":null,\"livemode\":false,\"metadata\":{}}}}";

@@ -1,19 +1,18 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.billing.testkit.http.Http;
 import dev.billing.emulator.CheckoutCompletion;
 import dev.billing.emulator.RecordedRequest;
+import dev.billing.testkit.http.Http;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One-time purchases on the real server (local mode): Checkout in payment mode for a catalog item with the tier's
@@ -23,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PurchasesIT {
     @TempDir
     static Path dir;
+
     static LocalFixture f;
 
     @BeforeAll
@@ -38,15 +38,17 @@ class PurchasesIT {
     /** Starts checkout for the item; returns the session id after checking what the server sent to Stripe. */
     static String buy(String token, String priceId, int quantity) {
         f.emulator.clearRequestLog();
-        Http.Response r = f.http.post("/stripe/checkout", token, "{\"priceId\":\"" + priceId + "\",\"quantity\":"
-                + quantity + "}");
+        Http.Response r = f.http.post(
+                "/stripe/checkout", token, "{\"priceId\":\"" + priceId + "\",\"quantity\":" + quantity + "}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         String session = r.json().path("sessionId").asText();
-        assertThat(f.requests("POST", "/v1/checkout/sessions")).singleElement()
-                .satisfies(req -> assertThat(req.params()).containsEntry("mode", "payment")
+        assertThat(f.requests("POST", "/v1/checkout/sessions"))
+                .singleElement()
+                .satisfies(req -> assertThat(req.params())
+                        .containsEntry("mode", "payment")
                         // BILLING_STRIPE_TAX is off: no Stripe Tax (StripeTaxIT has it on).
-                        .doesNotContainKeys("automatic_tax", "tax_id_collection", "billing_address_collection",
-                                "customer_update"));
+                        .doesNotContainKeys(
+                                "automatic_tax", "tax_id_collection", "billing_address_collection", "customer_update"));
         return session;
     }
 
@@ -57,7 +59,8 @@ class PurchasesIT {
     }
 
     static JsonNode awaitPurchases(String token, int count) {
-        return f.await("/stripe/purchases", token, p -> p.path("data").size() == count).path("data");
+        return f.await("/stripe/purchases", token, p -> p.path("data").size() == count)
+                .path("data");
     }
 
     @Test
@@ -71,17 +74,23 @@ class PurchasesIT {
         assertThat(lineSent()).containsEntry("price", "price_credits_100").containsEntry("quantity", "1");
         String proSession = buy(pro, "price_credits_100", 1);
         assertThat(lineSent()).doesNotContainKey("price").containsEntry("quantity", "1");
-        assertThat((Map<String, Object>) lineSent().get("price_data")).containsEntry("unit_amount", "900")
+        assertThat((Map<String, Object>) lineSent().get("price_data"))
+                .containsEntry("unit_amount", "900")
                 .containsEntry("currency", "usd");
         String proTriple = buy(pro, "price_credits_100", 3);
 
         assertThat(f.stripeObject(freeSession).path("amount_total").asLong()).isEqualTo(1000);
         assertThat(f.stripeObject(proSession).path("amount_total").asLong()).isEqualTo(900);
         assertThat(f.stripeObject(proTriple).path("amount_total").asLong()).isEqualTo(2700);
-        assertThat(f.stripeObject(proSession).path("metadata").path("discount_percent").asText()).isEqualTo("10");
+        assertThat(f.stripeObject(proSession)
+                        .path("metadata")
+                        .path("discount_percent")
+                        .asText())
+                .isEqualTo("10");
 
         CheckoutCompletion paid = f.emulator.completeCheckoutSession(proSession);
-        assertThat(f.stripeObject(paid.paymentIntentId()).path("amount").asLong()).isEqualTo(900);
+        assertThat(f.stripeObject(paid.paymentIntentId()).path("amount").asLong())
+                .isEqualTo(900);
         f.emulator.completeCheckoutSession(freeSession);
 
         JsonNode proPurchases = awaitPurchases(pro, 1);

@@ -1,20 +1,19 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.catalog.MeterDefinition;
 import dev.billing.core.model.catalog.Plan;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.plans.PlanCatalogYaml;
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /** The sample plan catalog local mode runs on points at prices the emulator's sample seed has. */
 class SampleCatalogTest {
@@ -28,8 +27,8 @@ class SampleCatalogTest {
     @SuppressWarnings("unchecked")
     void sampleCatalogIsWiredToTheEmulatorSeed() throws IOException {
         Map<String, Object> seed;
-        try (InputStream in = getClass().getClassLoader()
-                .getResourceAsStream("dev/billing/emulator/sample-seed.yaml")) {
+        try (InputStream in =
+                getClass().getClassLoader().getResourceAsStream("dev/billing/emulator/sample-seed.yaml")) {
             assertThat(in).isNotNull();
             seed = new Yaml().load(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
@@ -44,11 +43,16 @@ class SampleCatalogTest {
             Map<String, Object> price = prices.get(plan.priceId());
             assertThat(price).as(plan.priceId()).isNotNull();
             Map<String, Object> recurring = (Map<String, Object>) price.get("recurring");
-            assertThat(recurring).as(plan.priceId()).containsEntry("interval", plan.interval().stripeName());
+            assertThat(recurring)
+                    .as(plan.priceId())
+                    .containsEntry("interval", plan.interval().stripeName());
             assertThat(recurring.get("usage_type")).as(plan.priceId()).isNotEqualTo("metered");
         }
-        plans.items().forEach(item -> assertThat(prices.get(item.priceId())).as(item.priceId()).isNotNull()
-                .doesNotContainKey("recurring"));
+        plans.items()
+                .forEach(item -> assertThat(prices.get(item.priceId()))
+                        .as(item.priceId())
+                        .isNotNull()
+                        .doesNotContainKey("recurring"));
         List<String> meteredMeters = new ArrayList<>();
         for (Map<String, Object> price : prices.values()) {
             Map<String, Object> recurring = (Map<String, Object>) price.get("recurring");
@@ -57,9 +61,14 @@ class SampleCatalogTest {
             }
         }
         assertThat(meteredMeters).containsExactly("mtr_api_calls");
-        Map<String, Object> meter = ((List<Map<String, Object>>) seed.get("meters")).stream()
-                .filter(m -> m.get("id").equals("mtr_api_calls")).findFirst().orElseThrow();
-        assertThat(plans.meters().values()).filteredOn(MeterDefinition::reportsToStripe)
-                .extracting(MeterDefinition::stripeEventName).containsExactly((String) meter.get("event_name"));
+        Map<String, Object> meter = ((List<Map<String, Object>>) seed.get("meters"))
+                .stream()
+                        .filter(m -> m.get("id").equals("mtr_api_calls"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(plans.meters().values())
+                .filteredOn(MeterDefinition::reportsToStripe)
+                .extracting(MeterDefinition::stripeEventName)
+                .containsExactly((String) meter.get("event_name"));
     }
 }

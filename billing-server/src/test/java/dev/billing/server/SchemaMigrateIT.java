@@ -1,12 +1,11 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** {@code billing-server schema migrate} against a real Postgres database. */
 class SchemaMigrateIT {
@@ -26,8 +25,8 @@ class SchemaMigrateIT {
     @Test
     void missingOrBrokenUrlIsAConfigurationError() {
         assertThat(CliConfigTest.run(Map.of(), "schema", "migrate").exit()).isEqualTo(2);
-        CliConfigTest.Run broken = CliConfigTest.run(Map.of("DATABASE_URL", "mysql://u:secretpw@h/db"), "schema",
-                "migrate");
+        CliConfigTest.Run broken =
+                CliConfigTest.run(Map.of("DATABASE_URL", "mysql://u:secretpw@h/db"), "schema", "migrate");
         assertThat(broken.exit()).isEqualTo(2);
         assertThat(broken.err()).contains("DATABASE_URL").doesNotContain("secretpw");
     }

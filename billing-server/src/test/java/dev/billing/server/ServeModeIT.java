@@ -1,24 +1,22 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.billing.emulator.EmulatorOptions;
+import dev.billing.emulator.StripeEmulator;
 import dev.billing.testkit.Await;
-import dev.billing.testkit.http.Http;
-import jakarta.mail.internet.MimeMessage;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
+import dev.billing.testkit.http.Http;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.webhook.SvixSignature;
-import dev.billing.emulator.EmulatorOptions;
-import dev.billing.emulator.StripeEmulator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,8 +26,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code serve}'s wiring from environment variables, in-process: Postgres (a fresh database), stripe-java against
@@ -101,7 +100,8 @@ class ServeModeIT {
     @Test
     void serveWiresTheRealAdaptersAndHasNoLocalRoutes() throws Exception {
         assertThat(http.get("/health/ready", null).status()).isEqualTo(200);
-        assertThat(http.post("/local/token", null, "{\"userId\":\"u\"}").status()).isEqualTo(404);
+        assertThat(http.post("/local/token", null, "{\"userId\":\"u\"}").status())
+                .isEqualTo(404);
         assertThat(http.get("/openapi.json", null).body()).doesNotContain("/local/token");
 
         String token = minter.token().subject("user_serve").sign();
@@ -109,13 +109,15 @@ class ServeModeIT {
         Http.Response checkout = http.post("/stripe/checkout", token, "{\"tier\":\"basic\",\"interval\":\"year\"}");
         assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
         emulator.completeCheckoutSession(checkout.json().path("sessionId").asText());
-        JsonNode me = LocalModeIT.await(http, "/me/entitlements", token, m -> m.path("tier").asText().equals("basic"));
+        JsonNode me = LocalModeIT.await(
+                http, "/me/entitlements", token, m -> m.path("tier").asText().equals("basic"));
         assertThat(me.path("status").asText()).isEqualTo("trialing");
         Http.Response prices = http.get("/stripe/prices?type=recurring", token);
         assertThat(prices.json().path("data").size()).isGreaterThanOrEqualTo(6);
         Http.Response invoices = http.get("/stripe/invoices", token);
         assertThat(invoices.status()).isEqualTo(200);
-        assertThat(invoices.json().path("data").get(0).path("hostedInvoiceUrl").asText()).startsWith("http");
+        assertThat(invoices.json().path("data").get(0).path("hostedInvoiceUrl").asText())
+                .startsWith("http");
     }
 
     @Test
@@ -123,7 +125,9 @@ class ServeModeIT {
         emulator.webhooks().pause(); // no webhook reaches the server: only reconcile can tell it
         String token = minter.token().subject("user_recon").sign();
         Http.Response checkout = http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"year\"}");
-        String sub = emulator.completeCheckoutSession(checkout.json().path("sessionId").asText()).subscriptionId();
+        String sub = emulator.completeCheckoutSession(
+                        checkout.json().path("sessionId").asText())
+                .subscriptionId();
         assertThat(http.get("/stripe/subscriptions", token).json().path("data")).isEmpty();
 
         CliConfigTest.Run one = CliConfigTest.run(env, "reconcile", "--user", "user_recon");
@@ -149,28 +153,48 @@ class ServeModeIT {
         http = Http.local(server.port());
         emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", SECRET);
 
-        Http.Response checkout = http.post("/guest/checkout", null,
-                "{\"priceId\":\"price_credits_100\",\"email\":\"Visitor@Example.com\"}");
+        Http.Response checkout = http.post(
+                "/guest/checkout", null, "{\"priceId\":\"price_credits_100\",\"email\":\"Visitor@Example.com\"}");
         assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
         emulator.completeCheckoutSession(checkout.json().path("sessionId").asText());
-        String user = minter.token().subject("user_visitor").claim("email", "visitor@example.com")
-                .claim("email_verified", true).sign();
+        String user = minter.token()
+                .subject("user_visitor")
+                .claim("email", "visitor@example.com")
+                .claim("email_verified", true)
+                .sign();
 
-        Await.until("the guest purchase is kept", () -> http.post("/me/guest-purchases/claim", user, null).json()
-                .path("data").size() == 1);
+        Await.until(
+                "the guest purchase is kept",
+                () -> http.post("/me/guest-purchases/claim", user, null)
+                                .json()
+                                .path("data")
+                                .size()
+                        == 1);
 
-        assertThat(http.get("/me/entitlements", user).json().path("ownedItems").get(0).asText())
+        assertThat(http.get("/me/entitlements", user)
+                        .json()
+                        .path("ownedItems")
+                        .get(0)
+                        .asText())
                 .isEqualTo("credits_100");
-        String unverified = minter.token().subject("user_other").claim("email", "visitor@example.com").sign();
-        assertThat(http.post("/me/guest-purchases/claim", unverified, null).status()).isEqualTo(403);
+        String unverified = minter.token()
+                .subject("user_other")
+                .claim("email", "visitor@example.com")
+                .sign();
+        assertThat(http.post("/me/guest-purchases/claim", unverified, null).status())
+                .isEqualTo(403);
     }
 
     /** The sample catalog with its credits item open to guests. */
     private java.nio.file.Path writeGuestPlans() throws Exception {
-        String sample = new String(ServeModeIT.class.getResourceAsStream("/dev/billing/plans/sample-plans.yaml")
-                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String sample = new String(
+                ServeModeIT.class
+                        .getResourceAsStream("/dev/billing/plans/sample-plans.yaml")
+                        .readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
         java.nio.file.Path file = java.nio.file.Files.createTempFile("plans", ".yaml");
-        String open = sample.replace("priceId: \"${STRIPE_PRICE_CREDITS_100:-price_credits_100}\"}",
+        String open = sample.replace(
+                "priceId: \"${STRIPE_PRICE_CREDITS_100:-price_credits_100}\"}",
                 "priceId: \"${STRIPE_PRICE_CREDITS_100:-price_credits_100}\", guests: true}");
         assertThat(open).as("the sample catalog's credits item").isNotEqualTo(sample);
         java.nio.file.Files.writeString(file, open);
@@ -190,11 +214,21 @@ class ServeModeIT {
 
     @Test
     void exportFromTheCommandLineIsTheDocumentTheApiGives() throws Exception {
-        String token = minter.token().subject("user_export").claim("email", "export@example.com").sign();
+        String token = minter.token()
+                .subject("user_export")
+                .claim("email", "export@example.com")
+                .sign();
         Http.Response checkout = http.post("/stripe/checkout", token, "{\"tier\":\"basic\",\"interval\":\"month\"}");
-        String sub = emulator.completeCheckoutSession(checkout.json().path("sessionId").asText()).subscriptionId();
-        Await.until("the subscription is projected", () -> http.get("/stripe/subscriptions", token).json()
-                .path("data").size() == 1);
+        String sub = emulator.completeCheckoutSession(
+                        checkout.json().path("sessionId").asText())
+                .subscriptionId();
+        Await.until(
+                "the subscription is projected",
+                () -> http.get("/stripe/subscriptions", token)
+                                .json()
+                                .path("data")
+                                .size()
+                        == 1);
 
         JsonNode api = http.get("/me/export", token).json();
         CliConfigTest.Run cli = CliConfigTest.run(env, "export", "--user", "user_export");
@@ -206,13 +240,18 @@ class ServeModeIT {
         assertThat(printed.path("subscriptions")).isEqualTo(api.path("subscriptions"));
         // The events may still be processed meanwhile: the same events, whatever their status.
         assertThat(printed.path("events")).isNotEmpty();
-        assertThat(printed.path("events").findValuesAsText("id")).containsAll(api.path("events").findValuesAsText("id")
-                .stream().filter(id -> id.startsWith("evt_")).toList());
+        assertThat(printed.path("events").findValuesAsText("id"))
+                .containsAll(api.path("events").findValuesAsText("id").stream()
+                        .filter(id -> id.startsWith("evt_"))
+                        .toList());
     }
 
     @Test
     void noticesAreMailedWhenSmtpIsConfigured() throws Exception {
-        String token = minter.token().subject("user_mail").claim("email", "ada@example.com").sign();
+        String token = minter.token()
+                .subject("user_mail")
+                .claim("email", "ada@example.com")
+                .sign();
         Http.Response checkout = http.post("/stripe/checkout", token, "{\"priceId\":\"price_credits_100\"}");
         assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
         emulator.completeCheckoutSession(checkout.json().path("sessionId").asText());
@@ -220,7 +259,8 @@ class ServeModeIT {
         MimeMessage receipt = mail.getReceivedMessages()[0];
         assertThat(receipt.getAllRecipients()[0].toString()).isEqualTo("ada@example.com");
         assertThat(receipt.getFrom()[0].toString()).contains("billing@example.com");
-        JsonNode purchases = LocalModeIT.await(http, "/stripe/purchases", token, p -> p.path("data").size() == 1);
+        JsonNode purchases = LocalModeIT.await(
+                http, "/stripe/purchases", token, p -> p.path("data").size() == 1);
         assertThat(purchases.path("data").get(0).path("item").asText()).isEqualTo("credits_100");
     }
 
@@ -230,20 +270,36 @@ class ServeModeIT {
      */
     @Test
     void subscriptionNoticesAreMailedOnceEachAndLogged() throws Exception {
-        String token = minter.token().subject("user_notices").claim("email", "grace@example.com").sign();
+        String token = minter.token()
+                .subject("user_notices")
+                .claim("email", "grace@example.com")
+                .sign();
         Http.Response checkout = http.post("/stripe/checkout", token, "{\"tier\":\"basic\",\"interval\":\"month\"}");
         assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
-        String sub = emulator.completeCheckoutSession(checkout.json().path("sessionId").asText()).subscriptionId();
-        LocalModeIT.await(http, "/admin/notices?userId=user_notices", ADMIN, n -> n.path("data").size() == 1);
+        String sub = emulator.completeCheckoutSession(
+                        checkout.json().path("sessionId").asText())
+                .subscriptionId();
+        LocalModeIT.await(
+                http,
+                "/admin/notices?userId=user_notices",
+                ADMIN,
+                n -> n.path("data").size() == 1);
 
-        Http.Response update = http.post("/stripe/subscriptions/" + sub + "/update", token,
-                "{\"tier\":\"pro\",\"interval\":\"month\"}");
+        Http.Response update = http.post(
+                "/stripe/subscriptions/" + sub + "/update", token, "{\"tier\":\"pro\",\"interval\":\"month\"}");
         assertThat(update.status()).as(update.body()).isEqualTo(200);
-        LocalModeIT.await(http, "/admin/notices?userId=user_notices", ADMIN, n -> n.path("data").size() == 2);
+        LocalModeIT.await(
+                http,
+                "/admin/notices?userId=user_notices",
+                ADMIN,
+                n -> n.path("data").size() == 2);
         Http.Response cancel = http.post("/stripe/subscriptions/" + sub + "/cancel", token, "{}");
         assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
 
-        JsonNode log = LocalModeIT.await(http, "/admin/notices?userId=user_notices", ADMIN,
+        JsonNode log = LocalModeIT.await(
+                http,
+                "/admin/notices?userId=user_notices",
+                ADMIN,
                 n -> n.path("data").size() == 3);
         assertThat(log.path("data").findValuesAsText("kind"))
                 .containsExactly("subscription-canceled", "plan-changed", "subscription-started");
@@ -255,33 +311,47 @@ class ServeModeIT {
                 mailed.add(m.getHeader("X-Billing-Notice")[0] + " " + m.getMessageID());
             }
         }
-        assertThat(mailed).containsExactlyInAnyOrder(
-                log.path("data").findValuesAsText("kind").stream().map(k -> k + " " + messageIdOf(log, k)).toArray(
-                        String[]::new));
+        assertThat(mailed)
+                .containsExactlyInAnyOrder(log.path("data").findValuesAsText("kind").stream()
+                        .map(k -> k + " " + messageIdOf(log, k))
+                        .toArray(String[]::new));
         assertThat(mailed.stream().filter(m -> m.startsWith("plan-changed"))).singleElement();
     }
 
     @Test
     void aPlanChangeInvoicedAtOnceIsMailedSayingWhatWasCharged() throws Exception {
-        String token = minter.token().subject("user_charged").claim("email", "ada@example.com").sign();
-        Http.Response checkout = http.post("/stripe/checkout", token,
-                "{\"tier\":\"enterprise\",\"interval\":\"month\"}");
+        String token = minter.token()
+                .subject("user_charged")
+                .claim("email", "ada@example.com")
+                .sign();
+        Http.Response checkout =
+                http.post("/stripe/checkout", token, "{\"tier\":\"enterprise\",\"interval\":\"month\"}");
         assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
-        String sub = emulator.completeCheckoutSession(checkout.json().path("sessionId").asText()).subscriptionId();
-        LocalModeIT.await(http, "/admin/notices?userId=user_charged&kind=subscription-started", ADMIN,
+        String sub = emulator.completeCheckoutSession(
+                        checkout.json().path("sessionId").asText())
+                .subscriptionId();
+        LocalModeIT.await(
+                http,
+                "/admin/notices?userId=user_charged&kind=subscription-started",
+                ADMIN,
                 n -> n.path("data").size() == 1);
 
         // always_invoice: Stripe invoices the difference (a year of pro less the unused enterprise month) at once
-        Http.Response update = http.post("/stripe/subscriptions/" + sub + "/update", token,
+        Http.Response update = http.post(
+                "/stripe/subscriptions/" + sub + "/update",
+                token,
                 "{\"tier\":\"pro\",\"interval\":\"year\",\"prorationBehavior\":\"always_invoice\"}");
         assertThat(update.status()).as(update.body()).isEqualTo(200);
-        JsonNode log = LocalModeIT.await(http, "/admin/notices?userId=user_charged&kind=plan-changed", ADMIN,
+        JsonNode log = LocalModeIT.await(
+                http,
+                "/admin/notices?userId=user_charged&kind=plan-changed",
+                ADMIN,
                 n -> n.path("data").size() == 1);
         assertThat(log.path("data").get(0).path("status").asText()).isEqualTo("sent");
 
         ObjectMapper json = new ObjectMapper();
-        JsonNode invoice = json.readTree(emulator.objectJson(json.readTree(emulator.objectJson(sub))
-                .path("latest_invoice").asText()));
+        JsonNode invoice = json.readTree(emulator.objectJson(
+                json.readTree(emulator.objectJson(sub)).path("latest_invoice").asText()));
         long paid = invoice.path("amount_paid").asLong();
         assertThat(paid).isPositive();
         String amount = String.format(java.util.Locale.ROOT, "$%,.2f", paid / 100.0);
@@ -297,10 +367,13 @@ class ServeModeIT {
             Thread.sleep(50);
         }
         assertThat(planChanged).as("the plan-changed mail").isNotNull();
-        String text = String.valueOf(planChanged.getContent() instanceof jakarta.mail.Multipart multi
-                ? multi.getBodyPart(0).getContent() : planChanged.getContent());
-        assertThat(text).contains("from enterprise to pro", "The difference in price, " + amount
-                + ", was charged at once").doesNotContain("next invoice");
+        String text = String.valueOf(
+                planChanged.getContent() instanceof jakarta.mail.Multipart multi
+                        ? multi.getBodyPart(0).getContent()
+                        : planChanged.getContent());
+        assertThat(text)
+                .contains("from enterprise to pro", "The difference in price, " + amount + ", was charged at once")
+                .doesNotContain("next invoice");
     }
 
     private static String messageIdOf(JsonNode log, String kind) {
@@ -315,8 +388,8 @@ class ServeModeIT {
     @Test
     void fiftyConcurrentUsageRequestsAgainstFiveRemainingOnPostgres() throws Exception {
         String token = minter.token().subject("user_quota").sign();
-        Http.Response warm = http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":95}",
-                Map.of("Idempotency-Key", "warm"));
+        Http.Response warm = http.post(
+                "/usage", token, "{\"meter\":\"api_calls\",\"amount\":95}", Map.of("Idempotency-Key", "warm"));
         assertThat(warm.status()).as(warm.body()).isEqualTo(200);
         ExecutorService pool = Executors.newFixedThreadPool(50);
         CountDownLatch go = new CountDownLatch(1);
@@ -325,8 +398,8 @@ class ServeModeIT {
             String key = "k" + i;
             answers.add(pool.submit(() -> {
                 go.await();
-                return http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":1}",
-                        Map.of("Idempotency-Key", key));
+                return http.post(
+                        "/usage", token, "{\"meter\":\"api_calls\",\"amount\":1}", Map.of("Idempotency-Key", key));
             }));
         }
         go.countDown();
@@ -343,11 +416,16 @@ class ServeModeIT {
         pool.shutdown();
         assertThat(ok).isEqualTo(5);
         assertThat(quota).isEqualTo(45);
-        Http.Response replay = http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":95}",
-                Map.of("Idempotency-Key", "warm"));
+        Http.Response replay = http.post(
+                "/usage", token, "{\"meter\":\"api_calls\",\"amount\":95}", Map.of("Idempotency-Key", "warm"));
         assertThat(replay.json().path("replayed").asBoolean()).isTrue();
         assertThat(replay.json().path("used").asLong()).isEqualTo(95);
-        assertThat(http.post("/usage", token, "{\"meter\":\"api_calls\",\"amount\":2}",
-                Map.of("Idempotency-Key", "warm")).status()).isEqualTo(422);
+        assertThat(http.post(
+                                "/usage",
+                                token,
+                                "{\"meter\":\"api_calls\",\"amount\":2}",
+                                Map.of("Idempotency-Key", "warm"))
+                        .status())
+                .isEqualTo(422);
     }
 }

@@ -1,5 +1,7 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.StripeClient;
 import com.stripe.model.Customer;
@@ -16,17 +18,14 @@ import dev.billing.testkit.auth.TokenMinter;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
-import dev.billing.testkit.webhook.SvixSignature;
 import dev.billing.testkit.supabase.SupabaseFixture;
-import org.junit.jupiter.api.Test;
-
+import dev.billing.testkit.webhook.SvixSignature;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** {@code serve} with {@code BILLING_STORE=supabase}: a real PostgREST in front of a Supabase-like database. */
 class ServeOnSupabaseIT {
@@ -34,30 +33,41 @@ class ServeOnSupabaseIT {
     @Test
     void theWholeFlowOnTheSupabaseStore() throws Exception {
         try (TestDatabase db = PostgresFixture.shared().newDatabase("serve_supabase");
-             SupabaseFixture supabase = SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start();
-             StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
+                SupabaseFixture supabase =
+                        SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start();
+                StripeEmulator emulator =
+                        StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
             Map<String, String> env = supabaseEnv(supabase, emulator);
             try (BillingServer server = ServeMode.start(ServerConfig.fromEnv(env), "test")) {
                 Http http = Http.local(server.port());
-                emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
-                        ServeModeIT.SECRET);
+                emulator.registerWebhookEndpoint(
+                        "http://127.0.0.1:" + server.port() + "/webhooks/stripe", ServeModeIT.SECRET);
                 assertThat(http.get("/health/ready", null).status()).isEqualTo(200);
-                String token = new TokenMinter(ServeModeIT.KEY, ServeModeIT.ISSUER, Clock.systemUTC()).token()
-                        .subject("user_supa").sign();
-                Http.Response checkout = http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"year\"}");
+                String token = new TokenMinter(ServeModeIT.KEY, ServeModeIT.ISSUER, Clock.systemUTC())
+                        .token()
+                        .subject("user_supa")
+                        .sign();
+                Http.Response checkout =
+                        http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"year\"}");
                 assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
-                emulator.completeCheckoutSession(checkout.json().path("sessionId").asText());
-                JsonNode me = LocalModeIT.await(http, "/me/entitlements", token,
+                emulator.completeCheckoutSession(
+                        checkout.json().path("sessionId").asText());
+                JsonNode me = LocalModeIT.await(
+                        http,
+                        "/me/entitlements",
+                        token,
                         m -> m.path("tier").asText().equals("pro"));
                 assertThat(me.path("subscriptionId").asText()).startsWith("sub_");
-                Http.Response usage = http.post("/usage", token, "{\"meter\":\"exports\",\"amount\":2}",
-                        Map.of("Idempotency-Key", "supa-1"));
+                Http.Response usage = http.post(
+                        "/usage", token, "{\"meter\":\"exports\",\"amount\":2}", Map.of("Idempotency-Key", "supa-1"));
                 assertThat(usage.status()).as(usage.body()).isEqualTo(200);
                 assertThat(usage.json().path("used").asLong()).isEqualTo(2);
 
                 supabase.stopPostgrest();
                 // the readiness answer is reused for 1 s
-                Await.until("readiness sees the store down", () -> http.get("/health/ready", null).status() == 503);
+                Await.until(
+                        "readiness sees the store down",
+                        () -> http.get("/health/ready", null).status() == 503);
                 Http.Response down = http.get("/health/ready", null);
                 assertThat(down.status()).isEqualTo(503);
                 assertThat(down.json().path("error").path("message").asText()).contains("store failed");
@@ -69,19 +79,27 @@ class ServeOnSupabaseIT {
     @Test
     void exportEraseExportOnSupabase() throws Exception {
         try (TestDatabase db = PostgresFixture.shared().newDatabase("erase_supabase");
-             SupabaseFixture supabase = SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start();
-             StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
+                SupabaseFixture supabase =
+                        SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start();
+                StripeEmulator emulator =
+                        StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
             Map<String, String> env = supabaseEnv(supabase, emulator);
             env.put("BILLING_ADMIN_TOKEN", ServeModeIT.ADMIN);
             env.put("BILLING_MEMBERSHIP_SYNC", "true");
             env.put("CLERK_WEBHOOK_SECRET", SvixSignature.SECRET);
             try (BillingServer server = ServeMode.start(ServerConfig.fromEnv(env), "test")) {
-                emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe",
-                        ServeModeIT.SECRET);
+                emulator.registerWebhookEndpoint(
+                        "http://127.0.0.1:" + server.port() + "/webhooks/stripe", ServeModeIT.SECRET);
                 // The scan reads the database under PostgREST over JDBC.
-                ErasureFlow.run(Http.local(server.port()), emulator, new TokenMinter(ServeModeIT.KEY,
-                        ServeModeIT.ISSUER, Clock.systemUTC()), ServeModeIT.ADMIN, ServeModeIT.SECRET,
-                        supabase.database().dataSource(), "public", "billing_projection_changes");
+                ErasureFlow.run(
+                        Http.local(server.port()),
+                        emulator,
+                        new TokenMinter(ServeModeIT.KEY, ServeModeIT.ISSUER, Clock.systemUTC()),
+                        ServeModeIT.ADMIN,
+                        ServeModeIT.SECRET,
+                        supabase.database().dataSource(),
+                        "public",
+                        "billing_projection_changes");
             }
         }
     }
@@ -94,39 +112,64 @@ class ServeOnSupabaseIT {
     @Test
     void adoptingTheNodeBackendsProjectBringsPayingUsersIn() throws Exception {
         try (TestDatabase db = PostgresFixture.shared().newDatabase("serve_adopt");
-             SupabaseFixture supabase = SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start();
-             StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
+                SupabaseFixture supabase =
+                        SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start();
+                StripeEmulator emulator =
+                        StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
             // What the Node backend left: a mapping row, and the customer paying at Stripe.
-            StripeClient stripe = StripeClient.builder().setApiKey(emulator.apiKey()).setApiBase(emulator.baseUrl())
+            StripeClient stripe = StripeClient.builder()
+                    .setApiKey(emulator.apiKey())
+                    .setApiBase(emulator.baseUrl())
                     .build();
-            Customer customer = stripe.customers().create(CustomerCreateParams.builder()
-                    .setEmail("legacy@example.com").putMetadata("user_id", "user_legacy").build());
-            Session session = stripe.checkout().sessions().create(SessionCreateParams.builder()
-                    .setMode(SessionCreateParams.Mode.SUBSCRIPTION).setCustomer(customer.getId())
-                    .setSuccessUrl("https://app.example.com/done").setCancelUrl("https://app.example.com/cancel")
-                    .addLineItem(SessionCreateParams.LineItem.builder().setPrice("price_pro_yearly")
-                            .setQuantity(1L).build())
-                    .build());
+            Customer customer = stripe.customers()
+                    .create(CustomerCreateParams.builder()
+                            .setEmail("legacy@example.com")
+                            .putMetadata("user_id", "user_legacy")
+                            .build());
+            Session session = stripe.checkout()
+                    .sessions()
+                    .create(SessionCreateParams.builder()
+                            .setMode(SessionCreateParams.Mode.SUBSCRIPTION)
+                            .setCustomer(customer.getId())
+                            .setSuccessUrl("https://app.example.com/done")
+                            .setCancelUrl("https://app.example.com/cancel")
+                            .addLineItem(SessionCreateParams.LineItem.builder()
+                                    .setPrice("price_pro_yearly")
+                                    .setQuantity(1L)
+                                    .build())
+                            .build());
             emulator.completeCheckoutSession(session.getId());
-            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            try (Connection c = db.dataSource().getConnection();
+                    Statement st = c.createStatement()) {
                 st.execute("INSERT INTO public.stripe_customer_mapping (clerk_user_id, stripe_customer_id) "
                         + "VALUES ('user_legacy', '" + customer.getId() + "')");
             }
             Map<String, String> env = supabaseEnv(supabase, emulator);
             env.put("BILLING_ENTITLEMENTS_CACHE_SECONDS", "3600");
             try (BillingStores stores = SupabaseBillingStores.create(supabase.url(), supabase.serviceRoleKey());
-                 BillingServer server = ServeMode.start(ServerConfig.fromEnv(env), "test")) {
+                    BillingServer server = ServeMode.start(ServerConfig.fromEnv(env), "test")) {
                 assertThat(ServeMode.warnIfSubscriptionsAreMissing(stores)).isTrue();
                 Http http = Http.local(server.port());
-                String token = new TokenMinter(ServeModeIT.KEY, ServeModeIT.ISSUER, Clock.systemUTC()).token()
-                        .subject("user_legacy").sign();
-                assertThat(http.get("/me/entitlements", token).json().path("tier").asText()).isEqualTo("free");
+                String token = new TokenMinter(ServeModeIT.KEY, ServeModeIT.ISSUER, Clock.systemUTC())
+                        .token()
+                        .subject("user_legacy")
+                        .sign();
+                assertThat(http.get("/me/entitlements", token)
+                                .json()
+                                .path("tier")
+                                .asText())
+                        .isEqualTo("free");
 
                 CliConfigTest.Run reconcile = CliConfigTest.run(env, "reconcile", "--all");
 
-                assertThat(reconcile.exit()).as(reconcile.out() + reconcile.err()).isZero();
+                assertThat(reconcile.exit())
+                        .as(reconcile.out() + reconcile.err())
+                        .isZero();
                 assertThat(reconcile.out()).contains("customers 1, subscriptions 1 seen / 1 applied");
-                JsonNode me = LocalModeIT.await(http, "/me/entitlements", token,
+                JsonNode me = LocalModeIT.await(
+                        http,
+                        "/me/entitlements",
+                        token,
                         m -> m.path("tier").asText().equals("pro"));
                 assertThat(me.path("status").asText()).isIn("active", "trialing");
                 assertThat(ServeMode.warnIfSubscriptionsAreMissing(stores)).isFalse();
@@ -158,7 +201,8 @@ class ServeOnSupabaseIT {
         assertThat(sql.exit()).isZero();
         assertThat(sql.out()).contains("CREATE TABLE").contains("billing_subscriptions");
         try (TestDatabase db = PostgresFixture.shared().newDatabase("supabase_anon");
-             SupabaseFixture supabase = SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start()) {
+                SupabaseFixture supabase =
+                        SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start()) {
             Map<String, String> env = CliConfigTest.validEnv();
             env.remove("DATABASE_URL");
             env.put("BILLING_STORE", "supabase");
@@ -166,7 +210,8 @@ class ServeOnSupabaseIT {
             env.put("SUPABASE_SERVICE_ROLE_KEY", supabase.anonKey());
             CliConfigTest.Run check = CliConfigTest.run(env, "check-config");
             assertThat(check.exit()).isEqualTo(2);
-            assertThat(check.err()).contains("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY")
+            assertThat(check.err())
+                    .contains("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY")
                     .doesNotContain(supabase.anonKey());
         }
     }

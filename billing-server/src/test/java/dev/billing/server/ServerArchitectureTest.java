@@ -1,5 +1,9 @@
 package dev.billing.server;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -7,23 +11,27 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /**
  * DESIGN §1 for billing-server: the composition root may know every adapter, but never the testkit, the bench or a
  * test framework (its jar is what operators run).
  */
 class ServerArchitectureTest {
-    static final ArchRule NO_TEST_CODE = noClasses().should().dependOnClassesThat().resideInAnyPackage(
-            "dev.billing.testkit..", "dev.billing.bench..", "org.junit..", "org.assertj..", "org.opentest4j..",
-            "com.tngtech.archunit..");
+    static final ArchRule NO_TEST_CODE = noClasses()
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "dev.billing.testkit..",
+                    "dev.billing.bench..",
+                    "org.junit..",
+                    "org.assertj..",
+                    "org.opentest4j..",
+                    "com.tngtech.archunit..");
     private static JavaClasses server;
 
     @BeforeAll
     static void importServer() {
-        server = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        server = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.billing.server");
     }
 
@@ -35,15 +43,21 @@ class ServerArchitectureTest {
     @Test
     void aPlantedForbiddenDependencyFails() {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedTestkitUse.class);
-        assertThatThrownBy(() -> NO_TEST_CODE.check(planted)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> NO_TEST_CODE.check(planted))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedTestkitUse.class.getName());
     }
 
     @Test
     void theCommandLineIsTheOnlyMainClass() {
-        classes().that().containAnyMethodsThat(com.tngtech.archunit.base.DescribedPredicate.describe("main(String[])",
-                        m -> m.getName().equals("main") && m.getModifiers().contains(
-                                com.tngtech.archunit.core.domain.JavaModifier.STATIC)))
-                .should().haveFullyQualifiedName(Main.class.getName()).check(server);
+        classes()
+                .that()
+                .containAnyMethodsThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "main(String[])",
+                        m -> m.getName().equals("main")
+                                && m.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.STATIC)))
+                .should()
+                .haveFullyQualifiedName(Main.class.getName())
+                .check(server);
     }
 }

@@ -1,5 +1,7 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.billing.emulator.EmulatorOptions;
@@ -11,9 +13,6 @@ import dev.billing.testkit.http.Http;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.webhook.StripeSignature;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +21,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The runnable jar ({@code target/billing-server.jar}) in its own JVM, as an operator runs it: {@code serve} against
@@ -110,7 +109,8 @@ class ServerJarIT {
     void serveStartsFromAColdJvmLogsOnlyJsonAndStopsCleanlyOnSigterm() throws Exception {
         assertThat(JAR).exists();
         try (TestDatabase db = PostgresFixture.shared().newDatabase("jar");
-             StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
+                StripeEmulator emulator =
+                        StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
             int port = freePort();
             Path log = dir.resolve("serve.log");
             long started = System.nanoTime();
@@ -119,8 +119,10 @@ class ServerJarIT {
             long readyMs = awaitReady(http, process, started);
             // An event the core parks logs a warning from the core itself (System.Logger): it must be JSON too.
             assertThat(sendParkedEvent(http)).isEqualTo(200);
-            Await.until("the core logged the parked event", () -> read(log).contains("evt_jar_stub")
-                    && read(log).contains("\"logger_name\":\"dev.billing.core."));
+            Await.until(
+                    "the core logged the parked event",
+                    () -> read(log).contains("evt_jar_stub")
+                            && read(log).contains("\"logger_name\":\"dev.billing.core."));
             String output = stop(process, log);
             JsonNode ready = null;
             for (String line : output.split("\n")) {
@@ -129,21 +131,41 @@ class ServerJarIT {
                 }
             }
             assertThat(ready).as(output).isNotNull();
-            System.out.printf("serve (cold JVM): ready over HTTP after %d ms; store %d ms, server %d ms, JVM uptime "
-                            + "at ready %d ms%n", readyMs, ready.path("storeMs").asLong(),
-                    ready.path("serverMs").asLong(), ready.path("jvmUptimeMs").asLong());
-            assertThat(output).contains("billing server stopped").doesNotContain("whsec_jartestsecret")
+            System.out.printf(
+                    "serve (cold JVM): ready over HTTP after %d ms; store %d ms, server %d ms, JVM uptime "
+                            + "at ready %d ms%n",
+                    readyMs,
+                    ready.path("storeMs").asLong(),
+                    ready.path("serverMs").asLong(),
+                    ready.path("jvmUptimeMs").asLong());
+            assertThat(output)
+                    .contains("billing server stopped")
+                    .doesNotContain("whsec_jartestsecret")
                     .doesNotContain("\"level\":\"ERROR\"");
             assertEveryLineIsJson(output);
         }
     }
 
     static Map<String, String> serveEnv(TestDatabase db, StripeEmulator emulator, int port) {
-        return Map.of("STRIPE_SECRET_KEY", emulator.apiKey(),
-                "STRIPE_API_BASE", emulator.baseUrl(), "STRIPE_WEBHOOK_SECRET", "whsec_jartestsecret",
-                "CLERK_ISSUER", "https://clerk.jar.test", "CLERK_JWT_KEY", KEY.publicKeyPem(),
-                "DATABASE_URL", db.postgresUrl(), "BILLING_ALLOWED_ORIGINS", "https://app.example.com",
-                "BILLING_HOST", "127.0.0.1", "PORT", Integer.toString(port));
+        return Map.of(
+                "STRIPE_SECRET_KEY",
+                emulator.apiKey(),
+                "STRIPE_API_BASE",
+                emulator.baseUrl(),
+                "STRIPE_WEBHOOK_SECRET",
+                "whsec_jartestsecret",
+                "CLERK_ISSUER",
+                "https://clerk.jar.test",
+                "CLERK_JWT_KEY",
+                KEY.publicKeyPem(),
+                "DATABASE_URL",
+                db.postgresUrl(),
+                "BILLING_ALLOWED_ORIGINS",
+                "https://app.example.com",
+                "BILLING_HOST",
+                "127.0.0.1",
+                "PORT",
+                Integer.toString(port));
     }
 
     /** A signed webhook for an invoice the core parks (it was deleted); the answer's status. */
@@ -165,7 +187,8 @@ class ServerJarIT {
     void serveOnVirtualThreadsWithJava21OrLater() throws Exception {
         Path jdk = Jdks.atLeast(21);
         try (TestDatabase db = PostgresFixture.shared().newDatabase("jarvt");
-             StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
+                StripeEmulator emulator =
+                        StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
             int port = freePort();
             Path log = dir.resolve("serve-virtual.log");
             Map<String, String> env = new java.util.HashMap<>(serveEnv(db, emulator, port));
@@ -174,7 +197,9 @@ class ServerJarIT {
             Http http = Http.local(port);
             awaitReady(http, process, System.nanoTime());
             assertThat(sendParkedEvent(http)).isEqualTo(200);
-            assertThat(http.post("/stripe/subscriptions/sub_none/cancel", null, "{}").status()).isEqualTo(401);
+            assertThat(http.post("/stripe/subscriptions/sub_none/cancel", null, "{}")
+                            .status())
+                    .isEqualTo(401);
             Await.until("both access lines are written", () -> access(read(log)).size() >= 2);
             String output = stop(process, log);
             assertThat(output).contains("billing server stopped").doesNotContain("\"level\":\"ERROR\"");
@@ -216,8 +241,16 @@ class ServerJarIT {
         int port = freePort();
         Path out = dir.resolve("local-json.out");
         Path err = dir.resolve("local-json.err");
-        Process process = launch(Map.of("BILLING_LOG_FORMAT", "json"), out, err, "local", "--data-dir",
-                dir.resolve("json-data").toString(), "--port", Integer.toString(port), "--stripe-port",
+        Process process = launch(
+                Map.of("BILLING_LOG_FORMAT", "json"),
+                out,
+                err,
+                "local",
+                "--data-dir",
+                dir.resolve("json-data").toString(),
+                "--port",
+                Integer.toString(port),
+                "--stripe-port",
                 Integer.toString(freePort()));
         awaitReady(Http.local(port), process, System.nanoTime());
         Await.until("the banner is printed", () -> read(err).contains("billing local mode is running"));
@@ -236,16 +269,28 @@ class ServerJarIT {
         Path data = dir.resolve("data");
         Path log = dir.resolve("local.log");
         long started = System.nanoTime();
-        Process process = launch(Map.of(), log, "local", "--data-dir", data.toString(), "--port",
-                Integer.toString(port), "--stripe-port", Integer.toString(stripePort));
+        Process process = launch(
+                Map.of(),
+                log,
+                "local",
+                "--data-dir",
+                data.toString(),
+                "--port",
+                Integer.toString(port),
+                "--stripe-port",
+                Integer.toString(stripePort));
         Http http = Http.local(port);
         long readyMs = awaitReady(http, process, started);
         Http.Response token = http.post("/local/token", null, "{\"userId\":\"user_jar\"}");
         assertThat(token.status()).isEqualTo(200);
-        assertThat(http.post("/stripe/customer", token.json().path("token").asText(), null).status()).isEqualTo(200);
+        assertThat(http.post("/stripe/customer", token.json().path("token").asText(), null)
+                        .status())
+                .isEqualTo(200);
         String output = stop(process, log);
         System.out.printf("local (cold JVM, empty data dir): ready over HTTP after %d ms%n", readyMs);
-        assertThat(output).contains("billing local mode is running").contains("TOKEN=$(curl")
+        assertThat(output)
+                .contains("billing local mode is running")
+                .contains("TOKEN=$(curl")
                 .contains("billing server stopped");
         // Postgres was stopped too: the data directory can be used again at once; the emulator wrote its state on
         // the way down, so the customer is known without being re-created

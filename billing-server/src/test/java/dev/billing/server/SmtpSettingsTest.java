@@ -1,11 +1,9 @@
 package dev.billing.server;
 
-import dev.billing.smtp.SmtpConfig;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.billing.smtp.SmtpConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,17 +11,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code BILLING_SMTP_*} variables read into the SMTP adapter's configuration. */
 class SmtpSettingsTest {
     private static final String SECRET = "s3cret-Pa55word";
 
     /** What reading found: the configuration when mail is on, and every problem. */
-    private record Loaded(Optional<SmtpConfig> config, List<String> problems) {
-    }
+    private record Loaded(Optional<SmtpConfig> config, List<String> problems) {}
 
     private static Loaded read(Map<String, String> env) {
         ServerConfig.Reader reader = new ServerConfig.Reader(env);
@@ -73,8 +71,16 @@ class SmtpSettingsTest {
 
         SmtpConfig config = read(env).config().orElseThrow();
 
-        assertThat(config).isEqualTo(new SmtpConfig("smtp.example.com", 2525, "apikey", SECRET,
-                "Acme Billing <billing@example.com>", false, Duration.ofMillis(1500), "Acme Cloud"));
+        assertThat(config)
+                .isEqualTo(new SmtpConfig(
+                        "smtp.example.com",
+                        2525,
+                        "apikey",
+                        SECRET,
+                        "Acme Billing <billing@example.com>",
+                        false,
+                        Duration.ofMillis(1500),
+                        "Acme Cloud"));
         assertThat(config.authenticates()).isTrue();
     }
 
@@ -91,15 +97,22 @@ class SmtpSettingsTest {
     void withoutAnySmtpVariableMailIsOff() {
         assertThat(read(Map.of())).isEqualTo(new Loaded(Optional.empty(), List.of()));
         assertThat(read(Map.of("BILLING_APP_NAME", "Acme", "BILLING_SMTP_HOST", "  ")))
-                .as("the app name alone, a blank host").isEqualTo(new Loaded(Optional.empty(), List.of()));
+                .as("the app name alone, a blank host")
+                .isEqualTo(new Loaded(Optional.empty(), List.of()));
     }
 
     @Test
     void smtpVariablesWithoutAHostAreAProblemNotASilentlyDisabledMailer() {
-        Loaded loaded = read(Map.of("BILLING_SMTP_FROM", "billing@example.com",
-                "BILLING_SMTP_PASSWORD", SECRET, "BILLING_SMPT_HOST", "smtp.example.com"));
+        Loaded loaded = read(Map.of(
+                "BILLING_SMTP_FROM",
+                "billing@example.com",
+                "BILLING_SMTP_PASSWORD",
+                SECRET,
+                "BILLING_SMPT_HOST",
+                "smtp.example.com"));
 
-        assertThat(loaded.problems()).hasSize(2)
+        assertThat(loaded.problems())
+                .hasSize(2)
                 .anySatisfy(p -> assertThat(p).startsWith("BILLING_SMTP_FROM: set, but BILLING_SMTP_HOST is not"))
                 .anySatisfy(p -> assertThat(p).startsWith("BILLING_SMTP_PASSWORD: set, but BILLING_SMTP_HOST is not"))
                 .noneSatisfy(p -> assertThat(p).contains(SECRET));
@@ -118,34 +131,39 @@ class SmtpSettingsTest {
 
         Loaded loaded = read(env);
 
-        assertThat(loaded.problems()).containsExactly(
-                "BILLING_SMTP_PORT: must be a whole number from 1 to 65535",
-                "BILLING_SMTP_STARTTLS: must be true or false",
-                "BILLING_SMTP_USERNAME is required when BILLING_SMTP_PASSWORD is set",
-                "BILLING_SMTP_FROM is required: the sender, e.g. Billing <billing@example.com>",
-                "BILLING_SMTP_TIMEOUT_MS: must be from 100 to 15000 (milliseconds)",
-                "BILLING_APP_NAME: at most 60 characters");
+        assertThat(loaded.problems())
+                .containsExactly(
+                        "BILLING_SMTP_PORT: must be a whole number from 1 to 65535",
+                        "BILLING_SMTP_STARTTLS: must be true or false",
+                        "BILLING_SMTP_USERNAME is required when BILLING_SMTP_PASSWORD is set",
+                        "BILLING_SMTP_FROM is required: the sender, e.g. Billing <billing@example.com>",
+                        "BILLING_SMTP_TIMEOUT_MS: must be from 100 to 15000 (milliseconds)",
+                        "BILLING_APP_NAME: at most 60 characters");
         ServerConfig.Reader reader = new ServerConfig.Reader(env);
         SmtpSettings.read(reader);
-        assertThatThrownBy(reader::failIfAny).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(reader::failIfAny)
+                .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("Invalid configuration (6 problems)")
-                .hasMessageContaining("BILLING_SMTP_PORT").hasMessageContaining("BILLING_APP_NAME")
+                .hasMessageContaining("BILLING_SMTP_PORT")
+                .hasMessageContaining("BILLING_APP_NAME")
                 .hasMessageNotContaining(SECRET);
     }
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource(delimiter = '|', value = {
-            "BILLING_SMTP_PORT       | 0                        | BILLING_SMTP_PORT: must be a whole number from 1 to 65535",
-            "BILLING_SMTP_PORT       | 70000                    | BILLING_SMTP_PORT: must be a whole number from 1 to 65535",
-            "BILLING_SMTP_PORT       | 465                      | BILLING_SMTP_PORT: 465 (implicit TLS) is not supported; use the submission port 587 with STARTTLS",
-            "BILLING_SMTP_HOST       | smtp://smtp.example.com  | BILLING_SMTP_HOST: a host name only, not a URL",
-            "BILLING_SMTP_HOST       | smtp.example.com:587     | BILLING_SMTP_HOST: a host name only; put the port in BILLING_SMTP_PORT",
-            "BILLING_SMTP_HOST       | smtp example.com         | BILLING_SMTP_HOST: must not contain whitespace",
-            "BILLING_SMTP_FROM       | billing                  | BILLING_SMTP_FROM: not an email address (Missing final '@domain')",
-            "BILLING_SMTP_USERNAME   | apikey                   | BILLING_SMTP_PASSWORD is required when BILLING_SMTP_USERNAME is set",
-            "BILLING_SMTP_TIMEOUT_MS | 15001                    | BILLING_SMTP_TIMEOUT_MS: must be from 100 to 15000 (milliseconds)",
-            "BILLING_SMTP_TIMEOUT_MS | 1.5                      | BILLING_SMTP_TIMEOUT_MS: must be a whole number of milliseconds",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "BILLING_SMTP_PORT       | 0                        | BILLING_SMTP_PORT: must be a whole number from 1 to 65535",
+                "BILLING_SMTP_PORT       | 70000                    | BILLING_SMTP_PORT: must be a whole number from 1 to 65535",
+                "BILLING_SMTP_PORT       | 465                      | BILLING_SMTP_PORT: 465 (implicit TLS) is not supported; use the submission port 587 with STARTTLS",
+                "BILLING_SMTP_HOST       | smtp://smtp.example.com  | BILLING_SMTP_HOST: a host name only, not a URL",
+                "BILLING_SMTP_HOST       | smtp.example.com:587     | BILLING_SMTP_HOST: a host name only; put the port in BILLING_SMTP_PORT",
+                "BILLING_SMTP_HOST       | smtp example.com         | BILLING_SMTP_HOST: must not contain whitespace",
+                "BILLING_SMTP_FROM       | billing                  | BILLING_SMTP_FROM: not an email address (Missing final '@domain')",
+                "BILLING_SMTP_USERNAME   | apikey                   | BILLING_SMTP_PASSWORD is required when BILLING_SMTP_USERNAME is set",
+                "BILLING_SMTP_TIMEOUT_MS | 15001                    | BILLING_SMTP_TIMEOUT_MS: must be from 100 to 15000 (milliseconds)",
+                "BILLING_SMTP_TIMEOUT_MS | 1.5                      | BILLING_SMTP_TIMEOUT_MS: must be a whole number of milliseconds",
+            })
     void oneBadValueIsNamed(String variable, String value, String problem) {
         Map<String, String> env = minimal();
         env.put(variable, value);
@@ -158,7 +176,8 @@ class SmtpSettingsTest {
         Map<String, String> env = minimal();
         env.put("BILLING_SMTP_FROM", "Billing <billing@example.com");
 
-        assertThat(read(env).problems()).singleElement()
+        assertThat(read(env).problems())
+                .singleElement()
                 .satisfies(p -> assertThat(p).startsWith("BILLING_SMTP_FROM: not an email address"));
     }
 
@@ -167,8 +186,11 @@ class SmtpSettingsTest {
         Map<String, String> env = minimal();
         env.put("BILLING_NOTICE_TEMPLATES_DIR", dir.resolve("absent").toString());
 
-        assertThat(read(env).problems()).singleElement().asString()
-                .startsWith("BILLING_NOTICE_TEMPLATES_DIR: ").endsWith("is not a directory");
+        assertThat(read(env).problems())
+                .singleElement()
+                .asString()
+                .startsWith("BILLING_NOTICE_TEMPLATES_DIR: ")
+                .endsWith("is not a directory");
     }
 
     @Test
@@ -178,12 +200,13 @@ class SmtpSettingsTest {
         Map<String, String> env = minimal();
         env.put("BILLING_NOTICE_TEMPLATES_DIR", dir.toString());
 
-        assertThat(read(env).problems()).containsExactlyInAnyOrder(
-                "BILLING_NOTICE_TEMPLATES_DIR: refund-isued.txt names no notice (one of [subscription-started, "
-                        + "trial-ending, payment-failed, receipt, plan-changed, subscription-canceled, "
-                        + "renewal-reminder, refund-issued])",
-                "BILLING_NOTICE_TEMPLATES_DIR: receipt.html uses unknown values [total] (known: [amount, app, "
-                        + "event_id, item, link, reference])");
+        assertThat(read(env).problems())
+                .containsExactlyInAnyOrder(
+                        "BILLING_NOTICE_TEMPLATES_DIR: refund-isued.txt names no notice (one of [subscription-started, "
+                                + "trial-ending, payment-failed, receipt, plan-changed, subscription-canceled, "
+                                + "renewal-reminder, refund-issued])",
+                        "BILLING_NOTICE_TEMPLATES_DIR: receipt.html uses unknown values [total] (known: [amount, app, "
+                                + "event_id, item, link, reference])");
     }
 
     @Test

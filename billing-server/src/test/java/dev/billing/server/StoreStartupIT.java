@@ -1,5 +1,7 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -11,17 +13,14 @@ import dev.billing.testkit.http.Http;
 import dev.billing.testkit.postgres.DedicatedPostgres;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code serve} started while its database is down waits for it (logging each attempt, not listening meanwhile)
@@ -63,7 +62,8 @@ class StoreStartupIT {
     }
 
     long waits() {
-        return logs.list.stream().filter(e -> e.getFormattedMessage().startsWith("The store is not reachable yet"))
+        return logs.list.stream()
+                .filter(e -> e.getFormattedMessage().startsWith("The store is not reachable yet"))
                 .count();
     }
 
@@ -74,17 +74,19 @@ class StoreStartupIT {
             Map<String, String> env = env(db.postgresUrl());
             pg.stop();
 
-            CompletableFuture<BillingServer> starting = CompletableFuture.supplyAsync(
-                    () -> ServeMode.start(ServerConfig.fromEnv(env), "test"));
+            CompletableFuture<BillingServer> starting =
+                    CompletableFuture.supplyAsync(() -> ServeMode.start(ServerConfig.fromEnv(env), "test"));
             Await.until("two attempts failed and were logged", () -> waits() >= 2);
             assertThat(starting).as("still waiting, not listening").isNotDone();
 
             pg.start();
 
             try (BillingServer server = starting.get(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS)) {
-                assertThat(Http.local(server.port()).get("/health/ready", null).status()).isEqualTo(200);
-                assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
-                        .startsWith("The store is reachable (attempt"));
+                assertThat(Http.local(server.port()).get("/health/ready", null).status())
+                        .isEqualTo(200);
+                assertThat(logs.list)
+                        .anySatisfy(
+                                e -> assertThat(e.getFormattedMessage()).startsWith("The store is reachable (attempt"));
             }
         }
     }
@@ -99,8 +101,10 @@ class StoreStartupIT {
 
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
         assertThat(waits()).isPositive();
-        assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
-                .contains("still not reachable after 2 s").doesNotContain("secret"));
+        assertThat(logs.list)
+                .anySatisfy(e -> assertThat(e.getFormattedMessage())
+                        .contains("still not reachable after 2 s")
+                        .doesNotContain("secret"));
     }
 
     @Test
@@ -120,11 +124,12 @@ class StoreStartupIT {
     @Test
     void aMissingPrivilegeIsAConfigurationErrorAtOnce() throws Exception {
         try (TestDatabase db = PostgresFixture.shared().newDatabase("privilege");
-             UngrantedRole role = UngrantedRole.on(db)) {
+                UngrantedRole role = UngrantedRole.on(db)) {
             CliConfigTest.Run run = CliConfigTest.run(env(role.postgresUrl()), "serve");
 
             assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(2);
-            assertThat(run.err()).contains("DATABASE_URL: the database user lacks a privilege")
+            assertThat(run.err())
+                    .contains("DATABASE_URL: the database user lacks a privilege")
                     .doesNotContain(UngrantedRole.PASSWORD);
             assertThat(waits()).isZero();
         }

@@ -1,16 +1,15 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.emulator.CheckoutCompletion;
 import dev.billing.testkit.http.Http;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What Stripe refuses reaches the caller as a clear 400 with a stable code, through the real adapter and the
@@ -19,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StripeRefusalsIT {
     @TempDir
     static Path dir;
+
     static LocalFixture f;
 
     @BeforeAll
@@ -35,7 +35,9 @@ class StripeRefusalsIT {
     void anUnknownPromotionCodeIsA400AFrontEndCanShow() {
         String token = f.token("user_promo");
 
-        Http.Response r = f.http.post("/stripe/checkout", token,
+        Http.Response r = f.http.post(
+                "/stripe/checkout",
+                token,
                 "{\"tier\":\"pro\",\"interval\":\"month\",\"promotionCode\":\"NOSUCHCODE\"}");
 
         assertThat(r.status()).as(r.body()).isEqualTo(400);
@@ -47,21 +49,29 @@ class StripeRefusalsIT {
     @Test
     void aRefundAboveWhatIsLeftIsA400WithStripesReason() {
         String token = f.token("user_refund");
-        Http.Response checkout = f.http.post("/stripe/checkout", token,
-                "{\"priceId\":\"price_credits_100\",\"quantity\":1}");
+        Http.Response checkout =
+                f.http.post("/stripe/checkout", token, "{\"priceId\":\"price_credits_100\",\"quantity\":1}");
         assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
-        CheckoutCompletion paid = f.emulator.completeCheckoutSession(checkout.json().path("sessionId").asText());
+        CheckoutCompletion paid = f.emulator.completeCheckoutSession(
+                checkout.json().path("sessionId").asText());
         String admin = f.local.adminToken();
 
-        Http.Response tooMuch = f.http.post("/admin/refunds", admin, "{\"paymentIntentId\":\""
-                + paid.paymentIntentId() + "\",\"amount\":50000}", Map.of("Idempotency-Key", "refund-too-much"));
+        Http.Response tooMuch = f.http.post(
+                "/admin/refunds",
+                admin,
+                "{\"paymentIntentId\":\"" + paid.paymentIntentId() + "\",\"amount\":50000}",
+                Map.of("Idempotency-Key", "refund-too-much"));
 
         assertThat(tooMuch.status()).as(tooMuch.body()).isEqualTo(400);
         assertThat(tooMuch.errorCode()).isEqualTo("refund_rejected");
-        assertThat(tooMuch.json().path("error").path("message").asText()).startsWith("Stripe refused")
+        assertThat(tooMuch.json().path("error").path("message").asText())
+                .startsWith("Stripe refused")
                 .doesNotContain("sk_test");
-        Http.Response part = f.http.post("/admin/refunds", admin, "{\"paymentIntentId\":\""
-                + paid.paymentIntentId() + "\",\"amount\":300}", Map.of("Idempotency-Key", "refund-part"));
+        Http.Response part = f.http.post(
+                "/admin/refunds",
+                admin,
+                "{\"paymentIntentId\":\"" + paid.paymentIntentId() + "\",\"amount\":300}",
+                Map.of("Idempotency-Key", "refund-part"));
         assertThat(part.status()).as(part.body()).isEqualTo(200);
     }
 }

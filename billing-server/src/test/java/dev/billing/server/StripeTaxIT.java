@@ -1,20 +1,19 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.emulator.RecordedRequest;
 import dev.billing.testkit.http.Http;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code BILLING_STRIPE_TAX=true} on the real server (local mode) with the emulator's automatic tax at 20 %: Checkout
@@ -24,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StripeTaxIT {
     @TempDir
     static Path dir;
+
     static LocalFixture f;
 
     @BeforeAll
@@ -52,12 +52,15 @@ class StripeTaxIT {
         String subscription = f.subscribe(token, "enterprise", "month"); // 99.00 a month, no trial
 
         Map<String, Object> params = checkoutSent();
-        assertThat(params).containsEntry("automatic_tax", Map.of("enabled", "true"))
+        assertThat(params)
+                .containsEntry("automatic_tax", Map.of("enabled", "true"))
                 .containsEntry("tax_id_collection", Map.of("enabled", "true"))
                 .containsEntry("billing_address_collection", "required")
                 .containsEntry("customer_update", Map.of("address", "auto", "name", "auto"));
 
-        JsonNode invoices = f.await("/stripe/invoices", token, list -> list.path("data").size() == 1).path("data");
+        JsonNode invoices = f.await(
+                        "/stripe/invoices", token, list -> list.path("data").size() == 1)
+                .path("data");
         JsonNode first = invoices.get(0);
         assertThat(first.path("subscriptionId").asText()).isEqualTo(subscription);
         assertThat(first.path("tax").asLong()).isEqualTo(1980);
@@ -68,8 +71,12 @@ class StripeTaxIT {
         assertThat(one.json().path("tax").asLong()).isEqualTo(1980);
 
         // The projection, written from the signed invoice webhooks, agrees.
-        LocalFixture.eventually("the invoice projected with its tax", () -> f.stores().subscriptions()
-                .invoicesOf(CustomerId.of(customer)).stream().map(Invoice::tax).toList().equals(List.of(1980L)));
+        LocalFixture.eventually(
+                "the invoice projected with its tax",
+                () -> f.stores().subscriptions().invoicesOf(CustomerId.of(customer)).stream()
+                        .map(Invoice::tax)
+                        .toList()
+                        .equals(List.of(1980L)));
     }
 
     @Test
@@ -79,7 +86,8 @@ class StripeTaxIT {
         f.emulator.clearRequestLog();
         Http.Response r = f.http.post("/stripe/checkout", token, "{\"priceId\":\"price_credits_100\",\"quantity\":1}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        assertThat(checkoutSent()).containsEntry("mode", "payment")
+        assertThat(checkoutSent())
+                .containsEntry("mode", "payment")
                 .containsEntry("automatic_tax", Map.of("enabled", "true"))
                 .containsEntry("customer_update", Map.of("address", "auto", "name", "auto"));
         JsonNode session = f.stripeObject(r.json().path("sessionId").asText());

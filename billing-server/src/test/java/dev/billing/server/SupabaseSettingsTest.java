@@ -1,14 +1,13 @@
 package dev.billing.server;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** {@code SUPABASE_URL} and {@code SUPABASE_SERVICE_ROLE_KEY} read into the Supabase adapter's configuration. */
 class SupabaseSettingsTest {
@@ -61,12 +60,12 @@ class SupabaseSettingsTest {
         assertThat(problems(Map.of("SUPABASE_URL", "https://abcd.supabase.co", "SUPABASE_SERVICE_ROLE_KEY", anon)))
                 .containsExactly("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY: SUPABASE_SERVICE_ROLE_KEY holds a key "
                         + "with role 'anon': use the project's service_role key (Project Settings > API)");
-        assertThat(problems(Map.of("SUPABASE_URL", "https://user:pw@abcd.supabase.co",
-                "SUPABASE_SERVICE_ROLE_KEY", SECRET)))
+        assertThat(problems(Map.of(
+                        "SUPABASE_URL", "https://user:pw@abcd.supabase.co", "SUPABASE_SERVICE_ROLE_KEY", SECRET)))
                 .containsExactly("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY: SUPABASE_URL must not contain user info "
                         + "(credentials go in the key)");
-        assertThat(problems(Map.of("SUPABASE_URL", "https://abcd.supabase.co?apikey=x",
-                "SUPABASE_SERVICE_ROLE_KEY", SECRET)))
+        assertThat(problems(Map.of(
+                        "SUPABASE_URL", "https://abcd.supabase.co?apikey=x", "SUPABASE_SERVICE_ROLE_KEY", SECRET)))
                 .containsExactly("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY: SUPABASE_URL must not have a query or a "
                         + "fragment");
     }
@@ -83,9 +82,11 @@ class SupabaseSettingsTest {
     @Test
     void theAnonKeyIsNeverRepeated() {
         String anon = jwt("{\"iss\":\"supabase\",\"role\":\"anon\",\"exp\":1}");
-        ServerConfig.Reader reader = new ServerConfig.Reader(Map.of("SUPABASE_URL", "https://abcd.supabase.co",
-                "SUPABASE_SERVICE_ROLE_KEY", anon));
+        ServerConfig.Reader reader = new ServerConfig.Reader(
+                Map.of("SUPABASE_URL", "https://abcd.supabase.co", "SUPABASE_SERVICE_ROLE_KEY", anon));
         SupabaseSettings.read(reader, PURPOSE);
-        assertThatThrownBy(reader::failIfAny).isInstanceOf(ConfigException.class).hasMessageNotContaining(anon);
+        assertThatThrownBy(reader::failIfAny)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageNotContaining(anon);
     }
 }

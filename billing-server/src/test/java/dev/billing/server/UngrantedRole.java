@@ -1,7 +1,6 @@
 package dev.billing.server;
 
 import dev.billing.testkit.postgres.TestDatabase;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,7 +14,8 @@ record UngrantedRole(TestDatabase db, String name) implements AutoCloseable {
 
     static UngrantedRole on(TestDatabase db) throws SQLException {
         String name = db.name() + "_ungranted"; // roles are the cluster's: one per database
-        try (Connection admin = db.dataSource().getConnection(); Statement s = admin.createStatement()) {
+        try (Connection admin = db.dataSource().getConnection();
+                Statement s = admin.createStatement()) {
             s.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + PASSWORD + "'");
             s.execute("CREATE SCHEMA billing");
         }
@@ -29,7 +29,8 @@ record UngrantedRole(TestDatabase db, String name) implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        try (Connection admin = db.dataSource().getConnection(); Statement s = admin.createStatement()) {
+        try (Connection admin = db.dataSource().getConnection();
+                Statement s = admin.createStatement()) {
             s.execute("DROP ROLE " + name);
         }
     }

@@ -1,15 +1,10 @@
 package dev.billing.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.testkit.http.Http;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +16,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code POST /usage} on the real server (local mode, usage counted in embedded Postgres): exact quotas under
@@ -31,13 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UsageOverHttpIT {
     @TempDir
     static Path dir;
+
     static LocalFixture f;
 
     @BeforeAll
     static void start() {
         // 50 requests at once from one user and one IP: no rate limit in the way of the quota
-        f = LocalFixture.start(dir, Map.of("BILLING_RATE_LIMIT_USER_PER_MINUTE", "0",
-                "BILLING_RATE_LIMIT_IP_PER_MINUTE", "0"));
+        f = LocalFixture.start(
+                dir, Map.of("BILLING_RATE_LIMIT_USER_PER_MINUTE", "0", "BILLING_RATE_LIMIT_IP_PER_MINUTE", "0"));
     }
 
     @AfterAll
@@ -81,12 +81,13 @@ class UsageOverHttpIT {
         List<Http.Response> answers = concurrently(50, i -> f.usage(token, "api_calls", "1", "burst-" + i));
 
         assertThat(answers).filteredOn(r -> r.status() == 200).hasSize(5);
-        assertThat(answers).filteredOn(r -> r.status() != 200).hasSize(45)
-                .allSatisfy(r -> {
-                    assertThat(r.status()).as(r.body()).isEqualTo(429);
-                    assertThat(r.errorCode()).isEqualTo("quota_exceeded");
-                });
-        assertThat(answers).filteredOn(r -> r.status() == 200).extracting(r -> r.json().path("used").asLong())
+        assertThat(answers).filteredOn(r -> r.status() != 200).hasSize(45).allSatisfy(r -> {
+            assertThat(r.status()).as(r.body()).isEqualTo(429);
+            assertThat(r.errorCode()).isEqualTo("quota_exceeded");
+        });
+        assertThat(answers)
+                .filteredOn(r -> r.status() == 200)
+                .extracting(r -> r.json().path("used").asLong())
                 .containsExactlyInAnyOrder(96L, 97L, 98L, 99L, 100L);
         JsonNode calls = LocalFixture.quota(f.http.get("/usage", token).json(), "api_calls");
         assertThat(calls.path("used").asLong()).isEqualTo(100);
@@ -100,12 +101,17 @@ class UsageOverHttpIT {
         List<Http.Response> answers = concurrently(20, i -> f.usage(token, "exports", "2", "same-key"));
 
         assertThat(answers).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(200));
-        assertThat(answers).filteredOn(r -> !r.json().path("replayed").asBoolean()).hasSize(1);
+        assertThat(answers)
+                .filteredOn(r -> !r.json().path("replayed").asBoolean())
+                .hasSize(1);
         assertThat(answers).allSatisfy(r -> {
             assertThat(r.json().path("used").asLong()).isEqualTo(2);
             assertThat(r.json().path("remaining").asLong()).isEqualTo(3);
         });
-        assertThat(LocalFixture.quota(f.entitlements(token), "exports").path("used").asLong()).isEqualTo(2);
+        assertThat(LocalFixture.quota(f.entitlements(token), "exports")
+                        .path("used")
+                        .asLong())
+                .isEqualTo(2);
     }
 
     @Test
@@ -120,9 +126,14 @@ class UsageOverHttpIT {
         assertThat(first.json().path("replayed").asBoolean()).isFalse();
         assertThat(again.json().path("replayed").asBoolean()).isTrue();
         for (String field : List.of("meter", "used", "limit", "remaining", "resetsAt")) {
-            assertThat(again.json().path(field)).as(field).isEqualTo(first.json().path(field));
+            assertThat(again.json().path(field))
+                    .as(field)
+                    .isEqualTo(first.json().path(field));
         }
-        assertThat(LocalFixture.quota(f.entitlements(token), "api_calls").path("used").asLong()).isEqualTo(8);
+        assertThat(LocalFixture.quota(f.entitlements(token), "api_calls")
+                        .path("used")
+                        .asLong())
+                .isEqualTo(8);
     }
 
     @Test
@@ -142,24 +153,30 @@ class UsageOverHttpIT {
     }
 
     @ParameterizedTest(name = "amount {0}: {1}")
-    @CsvSource(delimiter = '|', value = {
-            "0                   | invalid_amount",
-            "-1                  | invalid_amount",
-            "1.5                 | invalid_amount",
-            "1.0                 | invalid_amount",
-            "'\"1\"'             | invalid_amount",
-            "9223372036854775808 | invalid_amount",
-            "1000000001          | invalid_amount",
-            "true                | invalid_amount",
-            "null                | missing_field",
-            "                    | missing_field"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "0                   | invalid_amount",
+                "-1                  | invalid_amount",
+                "1.5                 | invalid_amount",
+                "1.0                 | invalid_amount",
+                "'\"1\"'             | invalid_amount",
+                "9223372036854775808 | invalid_amount",
+                "1000000001          | invalid_amount",
+                "true                | invalid_amount",
+                "null                | missing_field",
+                "                    | missing_field"
+            })
     void badAmountsAre400WithAClearCode(String amount, String code) {
         String token = newUser();
         Http.Response r = f.usage(token, "api_calls", amount, "bad-" + UUID.randomUUID());
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.errorCode()).isEqualTo(code);
         assertThat(r.json().path("error").path("message").asText()).contains("amount");
-        assertThat(LocalFixture.quota(f.entitlements(token), "api_calls").path("used").asLong()).isZero();
+        assertThat(LocalFixture.quota(f.entitlements(token), "api_calls")
+                        .path("used")
+                        .asLong())
+                .isZero();
     }
 
     @Test
@@ -171,8 +188,10 @@ class UsageOverHttpIT {
         assertThat(r.errorCode()).isEqualTo("quota_exceeded");
         // the free tier counts per UTC calendar month
         Instant monthEnd = UsagePeriod.calendarMonthOf(f.emulator.now()).end();
-        assertThat(r.json().path("error").path("message").asText()).contains("2 remaining of 5")
-                .contains("3 requested").contains(monthEnd.toString());
+        assertThat(r.json().path("error").path("message").asText())
+                .contains("2 remaining of 5")
+                .contains("3 requested")
+                .contains(monthEnd.toString());
     }
 
     @Test
@@ -183,10 +202,19 @@ class UsageOverHttpIT {
         assertThat(f.usage(token, "exports", "10", "big-export").status()).isEqualTo(429);
 
         Instant start = f.emulator.now().minus(Duration.ofHours(1));
-        String subscription = "sub_upgrade" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        assertThat(f.deliverSigned(LocalFixture.subscriptionEvent("evt_" + subscription.substring(4),
-                f.emulator.now(), subscription, customer, "active", "price_pro_monthly", start,
-                start.plus(Duration.ofDays(30)))).status()).isEqualTo(200);
+        String subscription =
+                "sub_upgrade" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        assertThat(f.deliverSigned(LocalFixture.subscriptionEvent(
+                                "evt_" + subscription.substring(4),
+                                f.emulator.now(),
+                                subscription,
+                                customer,
+                                "active",
+                                "price_pro_monthly",
+                                start,
+                                start.plus(Duration.ofDays(30))))
+                        .status())
+                .isEqualTo(200);
 
         Http.Response retried = f.usage(token, "exports", "10", "big-export");
         assertThat(retried.status()).as(retried.body()).isEqualTo(200);

@@ -3,6 +3,7 @@ package dev.billing.spring;
 import dev.billing.core.Billing;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.PaymentGateway;
+import java.time.Clock;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,8 +11,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-
-import java.time.Clock;
 
 /**
  * Billing in Actuator: the {@code billing} health indicator (store, and Stripe as a detail). The metrics (inbox and

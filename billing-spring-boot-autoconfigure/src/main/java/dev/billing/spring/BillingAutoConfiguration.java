@@ -24,6 +24,12 @@ import dev.billing.stripe.StripeConfig;
 import dev.billing.stripe.StripePaymentGateway;
 import dev.billing.stripe.StripeWebhookVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -36,13 +42,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
 import org.springframework.util.ClassUtils;
 
-import javax.sql.DataSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.util.List;
-
 /**
  * The billing core and its default adapters as beans, each replaceable by a bean of the application's own: the plan
  * catalog, the stores (on the application's {@link DataSource}, billing's migrations in their own schema and history
@@ -50,12 +49,14 @@ import java.util.List;
  * with membership sync, Clerk's webhook verifier, and the {@link Billing} facade whose background work follows the
  * context's lifecycle ({@link BillingLifecycle}).
  */
-@AutoConfiguration(afterName = {
-        "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
-        "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration",
-        "org.springframework.boot.autoconfigure.mail.MailSenderAutoConfiguration",
-        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-        "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration"})
+@AutoConfiguration(
+        afterName = {
+            "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+            "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration",
+            "org.springframework.boot.autoconfigure.mail.MailSenderAutoConfiguration",
+            "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+            "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration"
+        })
 @ConditionalOnProperty(prefix = "billing", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(BillingProperties.class)
 public class BillingAutoConfiguration {
@@ -74,8 +75,8 @@ public class BillingAutoConfiguration {
             return PlanCatalogYaml.sample(System.getenv());
         }
         try (InputStream in = file.getInputStream()) {
-            return PlanCatalogYaml.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), System.getenv(),
-                    file.getDescription());
+            return PlanCatalogYaml.parse(
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8), System.getenv(), file.getDescription());
         }
     }
 
@@ -98,9 +99,10 @@ public class BillingAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public PaymentGateway billingPaymentGateway(BillingProperties properties, Clock clock,
-                                                ObjectProvider<MeterRegistry> registry) {
-        StripeConfig config = StripeConfig.of(properties.getStripe().getSecretKey().strip());
+    public PaymentGateway billingPaymentGateway(
+            BillingProperties properties, Clock clock, ObjectProvider<MeterRegistry> registry) {
+        StripeConfig config =
+                StripeConfig.of(properties.getStripe().getSecretKey().strip());
         if (properties.getStripe().getApiBase() != null) {
             config = config.withApiBase(properties.getStripe().getApiBase().toString());
         }
@@ -112,8 +114,11 @@ public class BillingAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public WebhookVerifier billingWebhookVerifier(BillingProperties properties, Clock clock) {
-        return StripeWebhookVerifier.create(properties.getStripe().getWebhookSecrets().stream().map(String::strip)
-                .toList(), clock);
+        return StripeWebhookVerifier.create(
+                properties.getStripe().getWebhookSecrets().stream()
+                        .map(String::strip)
+                        .toList(),
+                clock);
     }
 
     @Bean
@@ -145,7 +150,9 @@ public class BillingAutoConfiguration {
     @ConditionalOnMissingBean
     public Notifier billingNotifier(BillingProperties properties, BeanFactory beans) {
         BillingProperties.Notices notices = properties.getNotices();
-        boolean mailable = notices.isMail() && notices.getFrom() != null && !notices.getFrom().isBlank()
+        boolean mailable = notices.isMail()
+                && notices.getFrom() != null
+                && !notices.getFrom().isBlank()
                 && ClassUtils.isPresent("org.springframework.mail.javamail.JavaMailSender", null)
                 && ClassUtils.isPresent("dev.billing.smtp.NoticeMail", null);
         if (mailable) {
@@ -181,8 +188,11 @@ public class BillingAutoConfiguration {
     @ConditionalOnMissingBean
     public OrgOptions billingOrgOptions(BillingProperties properties) {
         BillingOrgProperties orgs = properties.getOrgs();
-        return new OrgOptions(stripped(orgs.getBillingRoles()), stripped(orgs.getBillingPermissions()),
-                orgs.isMembershipSync(), orgs.isAutoSeats());
+        return new OrgOptions(
+                stripped(orgs.getBillingRoles()),
+                stripped(orgs.getBillingPermissions()),
+                orgs.isMembershipSync(),
+                orgs.isAutoSeats());
     }
 
     /** Clerk's webhook deliveries (Svix-signed) for membership sync, under {@code billing.clerk.webhook-secrets}. */
@@ -196,10 +206,17 @@ public class BillingAutoConfiguration {
     /** The facade; {@link BillingLifecycle} starts its background work with the context and stops it first. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Billing billing(PaymentGateway gateway, WebhookVerifier webhookVerifier, BillingStores stores,
-                           PlanCatalog plans, Notifier notifier, BillingOptions options, Clock clock,
-                           ObjectProvider<MeterRegistry> registry, ObjectProvider<OrgOptions> orgOptions,
-                           ObjectProvider<MembershipWebhookVerifier> membershipVerifier) {
+    public Billing billing(
+            PaymentGateway gateway,
+            WebhookVerifier webhookVerifier,
+            BillingStores stores,
+            PlanCatalog plans,
+            Notifier notifier,
+            BillingOptions options,
+            Clock clock,
+            ObjectProvider<MeterRegistry> registry,
+            ObjectProvider<OrgOptions> orgOptions,
+            ObjectProvider<MembershipWebhookVerifier> membershipVerifier) {
         MeterRegistry meters = registry.getIfAvailable();
         WorkObserver observer = WorkObserver.NONE;
         if (meters != null) {
@@ -207,8 +224,16 @@ public class BillingAutoConfiguration {
             StoreGauges.register(stores, meters, java.time.Duration.ofSeconds(5));
         }
         OrgOptions orgs = orgOptions.getIfAvailable(OrgOptions::defaults);
-        Billing.Builder builder = Billing.builder().gateway(gateway).webhookVerifier(webhookVerifier).stores(stores)
-                .plans(plans).notifier(notifier).options(options).orgs(orgs).clock(clock).observer(observer);
+        Billing.Builder builder = Billing.builder()
+                .gateway(gateway)
+                .webhookVerifier(webhookVerifier)
+                .stores(stores)
+                .plans(plans)
+                .notifier(notifier)
+                .options(options)
+                .orgs(orgs)
+                .clock(clock)
+                .observer(observer);
         if (orgs.membershipSync()) {
             // An application's own OrgOptions may turn sync on without billing.orgs.membership-sync, which is what
             // creates the default verifier: say what to set rather than the builder's bare "membershipVerifier".
@@ -246,8 +271,8 @@ public class BillingAutoConfiguration {
         @ConditionalOnMissingBean
         public BillingStores billingSupabaseStores(BillingProperties properties) {
             BillingStoreProperties.Supabase supabase = properties.getStore().getSupabase();
-            return dev.billing.supabase.SupabaseBillingStores.create(supabase.getUrl().toString(),
-                    supabase.getServiceRoleKey().strip());
+            return dev.billing.supabase.SupabaseBillingStores.create(
+                    supabase.getUrl().toString(), supabase.getServiceRoleKey().strip());
         }
     }
 }

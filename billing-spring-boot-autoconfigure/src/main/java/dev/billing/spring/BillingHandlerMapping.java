@@ -5,6 +5,12 @@ import dev.billing.http.ApiException;
 import dev.billing.http.ApiRoute;
 import dev.billing.http.HttpMethod;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.HttpRequestHandler;
 import org.springframework.web.cors.CorsConfiguration;
@@ -12,13 +18,6 @@ import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.handler.AbstractHandlerMapping;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
-
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * Serves the billing routes in Spring MVC's DispatcherServlet: a request whose path is one of the served routes'
@@ -72,7 +71,10 @@ final class BillingHandlerMapping extends AbstractHandlerMapping {
             return null;
         }
         String template = matchedPath.route().path();
-        ApiException refusal = ApiException.of(405, "method_not_allowed", "This route does not accept this method.",
+        ApiException refusal = ApiException.of(
+                405,
+                "method_not_allowed",
+                "This route does not accept this method.",
                 Map.of("Allow", String.join(", ", allowed)));
         return (HttpRequestHandler) (req, res) -> {
             ServletExchange exchange = new ServletExchange(req, res, Map.of());
@@ -91,12 +93,10 @@ final class BillingHandlerMapping extends AbstractHandlerMapping {
 
     /** The dispatcher answers CORS itself (only for the configured origins); Spring's CORS handling stays out. */
     @Override
-    protected HandlerExecutionChain getCorsHandlerExecutionChain(HttpServletRequest request,
-                                                                 HandlerExecutionChain chain,
-                                                                 CorsConfiguration config) {
+    protected HandlerExecutionChain getCorsHandlerExecutionChain(
+            HttpServletRequest request, HandlerExecutionChain chain, CorsConfiguration config) {
         return chain;
     }
 
-    private record Entry(ApiRoute route, PathPattern pattern) {
-    }
+    private record Entry(ApiRoute route, PathPattern pattern) {}
 }

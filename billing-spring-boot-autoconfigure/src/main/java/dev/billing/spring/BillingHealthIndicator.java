@@ -2,12 +2,11 @@ package dev.billing.spring;
 
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.PaymentGateway;
-import org.springframework.boot.actuate.health.AbstractHealthIndicator;
-import org.springframework.boot.actuate.health.Health;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
 
 /**
  * {@code billing} in Actuator's health: DOWN when the store cannot serve requests (billing's work needs it), with

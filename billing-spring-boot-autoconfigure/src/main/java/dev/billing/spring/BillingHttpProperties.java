@@ -41,8 +41,11 @@ public class BillingHttpProperties {
 
     void validate(Errors errors) {
         if (admin.enabled && (adminToken == null || adminToken.length() < 32)) {
-            errors.rejectValue("http.adminToken", "required", "must be at least 32 characters when "
-                    + "billing.http.admin.enabled is true (e.g. openssl rand -hex 32)");
+            errors.rejectValue(
+                    "http.adminToken",
+                    "required",
+                    "must be at least 32 characters when "
+                            + "billing.http.admin.enabled is true (e.g. openssl rand -hex 32)");
         }
         if (userRequestsPerMinute < 0) {
             errors.rejectValue("http.userRequestsPerMinute", "range", "must not be negative");

@@ -1,8 +1,7 @@
 package dev.billing.spring;
 
-import org.springframework.validation.Errors;
-
 import java.util.List;
+import org.springframework.validation.Errors;
 
 /**
  * Organizations: which members manage an organization's billing (as their Clerk session token states their role and
@@ -32,7 +31,9 @@ public class BillingOrgProperties {
         // OrgOptions refuses this combination too; here it is named with every other problem instead of failing
         // the Billing bean alone.
         if (autoSeats && !membershipSync) {
-            errors.rejectValue("orgs.autoSeats", "invalid",
+            errors.rejectValue(
+                    "orgs.autoSeats",
+                    "invalid",
                     "needs billing.orgs.membership-sync=true (seats can only follow the members it keeps)");
         }
         rejectBlank(errors, "orgs.billingRoles", billingRoles);

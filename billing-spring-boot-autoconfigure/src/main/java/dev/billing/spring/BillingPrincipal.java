@@ -1,7 +1,6 @@
 package dev.billing.spring;
 
 import dev.billing.core.model.Identity;
-
 import java.security.Principal;
 import java.util.Objects;
 
@@ -17,8 +16,8 @@ public record BillingPrincipal(String userId, String sessionId, String orgId, St
     }
 
     static BillingPrincipal of(Identity identity) {
-        return new BillingPrincipal(identity.userId().value(), identity.sessionId(), identity.orgId(),
-                identity.email());
+        return new BillingPrincipal(
+                identity.userId().value(), identity.sessionId(), identity.orgId(), identity.email());
     }
 
     /** The user id. */

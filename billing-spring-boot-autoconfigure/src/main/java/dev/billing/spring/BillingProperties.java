@@ -2,6 +2,12 @@ package dev.billing.spring;
 
 import dev.billing.clerk.ClerkConfig;
 import dev.billing.core.config.DuplicateSubscriptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.core.io.Resource;
@@ -9,13 +15,6 @@ import org.springframework.validation.BindingResult;
 import org.springframework.validation.Errors;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.Validator;
-
-import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The {@code billing.*} properties. They validate themselves when bound, so a context with a wrong or missing
@@ -27,6 +26,7 @@ public class BillingProperties implements Validator {
     private static final Pattern WEBHOOK_SECRET = Pattern.compile("whsec_[A-Za-z0-9_]+");
     /** Svix's form: whsec_ and the base64 of the key (ClerkWebhookVerifier needs at least 16 bytes of it). */
     private static final Pattern SVIX_SECRET = Pattern.compile("whsec_[A-Za-z0-9+/=]+");
+
     private static final int SVIX_MIN_KEY_BYTES = 16;
     /** Stands in for a rejected secret in a validation error, which would otherwise print it. */
     private static final String HIDDEN = "(hidden)";
@@ -106,14 +106,19 @@ public class BillingProperties implements Validator {
         p.clerk.validate(errors);
         p.orgs.validate(errors);
         if (p.orgs.isMembershipSync() && p.clerk.webhookSecrets.isEmpty()) {
-            errors.rejectValue("clerk.webhookSecrets", "required", "is required with "
-                    + "billing.orgs.membership-sync=true: the signing secret (whsec_...) of the Clerk webhook endpoint "
-                    + "that sends organizationMembership events");
+            errors.rejectValue(
+                    "clerk.webhookSecrets",
+                    "required",
+                    "is required with "
+                            + "billing.orgs.membership-sync=true: the signing secret (whsec_...) of the Clerk webhook endpoint "
+                            + "that sends organizationMembership events");
         }
         for (int i = 0; i < p.allowedOrigins.size(); i++) {
             String origin = p.allowedOrigins.get(i);
             if (!isOrigin(origin)) {
-                errors.rejectValue("allowedOrigins[" + i + "]", "invalid",
+                errors.rejectValue(
+                        "allowedOrigins[" + i + "]",
+                        "invalid",
                         "must be an origin like https://app.example.com (scheme, host and port, no path)");
             }
         }
@@ -130,9 +135,13 @@ public class BillingProperties implements Validator {
     private static boolean isOrigin(String value) {
         try {
             URI uri = URI.create(value);
-            return uri.getScheme() != null && (uri.getScheme().equals("https") || uri.getScheme().equals("http"))
-                    && uri.getHost() != null && (uri.getPath() == null || uri.getPath().isEmpty())
-                    && uri.getQuery() == null && uri.getFragment() == null && uri.getUserInfo() == null;
+            return uri.getScheme() != null
+                    && (uri.getScheme().equals("https") || uri.getScheme().equals("http"))
+                    && uri.getHost() != null
+                    && (uri.getPath() == null || uri.getPath().isEmpty())
+                    && uri.getQuery() == null
+                    && uri.getFragment() == null
+                    && uri.getUserInfo() == null;
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -275,20 +284,28 @@ public class BillingProperties implements Validator {
 
         void validate(Errors errors) {
             if (secretKey == null || secretKey.isBlank()) {
-                errors.rejectValue("stripe.secretKey", "required", "is required: your Stripe secret key "
-                        + "(sk_live_... or sk_test_...)");
+                errors.rejectValue(
+                        "stripe.secretKey",
+                        "required",
+                        "is required: your Stripe secret key " + "(sk_live_... or sk_test_...)");
             } else if (!SECRET_KEY.matcher(secretKey.strip()).matches()) {
-                rejectSecret(errors, "stripe.secretKey",
+                rejectSecret(
+                        errors,
+                        "stripe.secretKey",
                         "is not a Stripe secret key (expected sk_live_..., sk_test_... or rk_...)");
             }
             if (webhookSecrets.isEmpty()) {
-                errors.rejectValue("stripe.webhookSecrets", "required",
+                errors.rejectValue(
+                        "stripe.webhookSecrets",
+                        "required",
                         "is required: the webhook endpoint's signing secret (whsec_...)");
             }
             for (int i = 0; i < webhookSecrets.size(); i++) {
                 String secret = webhookSecrets.get(i);
                 if (secret == null || !WEBHOOK_SECRET.matcher(secret.strip()).matches()) {
-                    rejectSecret(errors, "stripe.webhookSecrets[" + i + "]",
+                    rejectSecret(
+                            errors,
+                            "stripe.webhookSecrets[" + i + "]",
                             "must be a webhook signing secret starting with whsec_");
                 }
             }
@@ -355,26 +372,40 @@ public class BillingProperties implements Validator {
             boolean hasIssuer = notBlank(issuer) || notBlank(publishableKey);
             boolean hasKeys = jwksUrl != null || notBlank(jwtKey) || notBlank(publishableKey);
             if (!hasIssuer) {
-                errors.rejectValue("clerk.issuer", "required",
+                errors.rejectValue(
+                        "clerk.issuer",
+                        "required",
                         "is required (or billing.clerk.publishable-key): the Clerk instance that signs session tokens");
-            } else if (notBlank(issuer) && !issuer.strip().startsWith("https://")
-                    && !issuer.strip().startsWith("http://localhost") && !issuer.strip().startsWith("http://127.")) {
+            } else if (notBlank(issuer)
+                    && !issuer.strip().startsWith("https://")
+                    && !issuer.strip().startsWith("http://localhost")
+                    && !issuer.strip().startsWith("http://127.")) {
                 errors.rejectValue("clerk.issuer", "invalid", "must be an https URL");
             }
             if (!hasKeys) {
-                errors.rejectValue("clerk.jwtKey", "required", "is required (or billing.clerk.jwks-url or "
-                        + "billing.clerk.publishable-key): where Clerk's signing keys come from");
+                errors.rejectValue(
+                        "clerk.jwtKey",
+                        "required",
+                        "is required (or billing.clerk.jwks-url or "
+                                + "billing.clerk.publishable-key): where Clerk's signing keys come from");
             }
             String pemProblem = notBlank(jwtKey) ? pemProblem(jwtKey) : null;
             if (pemProblem != null) {
                 // Hidden like a secret: a private key pasted here by mistake must not reach the logs.
-                rejectSecret(errors, "clerk.jwtKey", "must be Clerk's PEM public key (-----BEGIN PUBLIC KEY-----, "
-                        + "RSA of 2048 to 8192 bits, as Clerk's dashboard shows it under API keys): " + pemProblem);
+                rejectSecret(
+                        errors,
+                        "clerk.jwtKey",
+                        "must be Clerk's PEM public key (-----BEGIN PUBLIC KEY-----, "
+                                + "RSA of 2048 to 8192 bits, as Clerk's dashboard shows it under API keys): "
+                                + pemProblem);
             }
             for (int i = 0; i < webhookSecrets.size(); i++) {
                 if (!isSvixSecret(webhookSecrets.get(i))) {
-                    rejectSecret(errors, "clerk.webhookSecrets[" + i + "]", "must be a Svix signing secret: whsec_ "
-                            + "followed by base64, as Clerk's dashboard shows it for the webhook endpoint");
+                    rejectSecret(
+                            errors,
+                            "clerk.webhookSecrets[" + i + "]",
+                            "must be a Svix signing secret: whsec_ "
+                                    + "followed by base64, as Clerk's dashboard shows it for the webhook endpoint");
                 }
             }
         }
@@ -542,8 +573,14 @@ public class BillingProperties implements Validator {
      */
     private static void rejectSecret(Errors errors, String field, String message) {
         if (errors instanceof BindingResult result) {
-            result.addError(new FieldError(result.getObjectName(), field, HIDDEN, false,
-                    result.resolveMessageCodes("invalid", field), null, message));
+            result.addError(new FieldError(
+                    result.getObjectName(),
+                    field,
+                    HIDDEN,
+                    false,
+                    result.resolveMessageCodes("invalid", field),
+                    null,
+                    message));
         } else {
             errors.reject("invalid", "billing." + field + " " + message);
         }

@@ -1,14 +1,13 @@
 package dev.billing.spring;
 
 import dev.billing.core.port.IdentityVerifier;
+import java.util.List;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
-
-import java.util.List;
 
 /**
  * Clerk session tokens in the application's own Spring Security configuration:
@@ -37,8 +36,8 @@ public final class BillingSecurity extends AbstractHttpConfigurer<BillingSecurit
 
     @Override
     public void configure(HttpSecurity http) {
-        http.addFilterBefore(new ClerkAuthenticationFilter(identities, allowedOrigins),
-                AnonymousAuthenticationFilter.class);
+        http.addFilterBefore(
+                new ClerkAuthenticationFilter(identities, allowedOrigins), AnonymousAuthenticationFilter.class);
     }
 
     /** Matches the billing routes this application serves (none when the web routes are off). */
@@ -47,7 +46,8 @@ public final class BillingSecurity extends AbstractHttpConfigurer<BillingSecurit
             return request -> false;
         }
         List<RequestMatcher> matchers = routes.stream()
-                .map(path -> (RequestMatcher) PathPatternRequestMatcher.withDefaults().matcher(path))
+                .map(path -> (RequestMatcher)
+                        PathPatternRequestMatcher.withDefaults().matcher(path))
                 .toList();
         return new OrRequestMatcher(matchers);
     }

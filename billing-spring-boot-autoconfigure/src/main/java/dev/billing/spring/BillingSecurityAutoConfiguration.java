@@ -1,6 +1,7 @@
 package dev.billing.spring;
 
 import dev.billing.core.port.IdentityVerifier;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -26,8 +27,6 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 
-import java.util.List;
-
 /**
  * Spring Security with Clerk session tokens: a {@link BillingSecurity} configurer for the application's own filter
  * chain, and, when the application defines none, a default chain: billing routes let through (they authenticate
@@ -36,9 +35,12 @@ import java.util.List;
  * error page and Actuator's health stay open. And Spring Boot's default user is not made: its generated password,
  * logged at every start, stands for "no other way to sign in", while here Clerk's session tokens are that way.
  */
-@AutoConfiguration(after = {BillingAutoConfiguration.class, BillingWebMvcAutoConfiguration.class},
-        beforeName = {"org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
-                "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration"})
+@AutoConfiguration(
+        after = {BillingAutoConfiguration.class, BillingWebMvcAutoConfiguration.class},
+        beforeName = {
+            "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
+            "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration"
+        })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({SecurityFilterChain.class, HttpSecurity.class})
 @ConditionalOnBean(IdentityVerifier.class)
@@ -46,21 +48,23 @@ public class BillingSecurityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public BillingSecurity billingSecurity(IdentityVerifier identities, BillingProperties properties,
-                                           ObjectProvider<BillingRoutes> routes) {
+    public BillingSecurity billingSecurity(
+            IdentityVerifier identities, BillingProperties properties, ObjectProvider<BillingRoutes> routes) {
         BillingRoutes served = routes.getIfAvailable();
-        return new BillingSecurity(identities, properties.getAllowedOrigins(),
-                served == null ? List.of() : served.paths());
+        return new BillingSecurity(
+                identities, properties.getAllowedOrigins(), served == null ? List.of() : served.paths());
     }
 
     @Bean
     @ConditionalOnDefaultWebSecurity
-    public SecurityFilterChain billingSecurityFilterChain(HttpSecurity http, BillingSecurity billing)
-            throws Exception {
-        return http.with(billing, c -> { })
-                .authorizeHttpRequests(a -> a.requestMatchers(billing.billingRoutes()).permitAll()
-                        .requestMatchers("/error", "/actuator/health", "/actuator/health/**").permitAll()
-                        .anyRequest().authenticated())
+    public SecurityFilterChain billingSecurityFilterChain(HttpSecurity http, BillingSecurity billing) throws Exception {
+        return http.with(billing, c -> {})
+                .authorizeHttpRequests(a -> a.requestMatchers(billing.billingRoutes())
+                        .permitAll()
+                        .requestMatchers("/error", "/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
                 .csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(AbstractHttpConfigurer::disable)
@@ -78,19 +82,26 @@ public class BillingSecurityAutoConfiguration {
      * {@code spring.security.user.name}/{@code password} (Boot's user, as configured), and this is not made.
      */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnMissingClass({"org.springframework.security.oauth2.client.registration.ClientRegistrationRepository",
-            "org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector",
-            "org.springframework.security.saml2.provider.service.registration.RelyingPartyRegistrationRepository"})
+    @ConditionalOnMissingClass({
+        "org.springframework.security.oauth2.client.registration.ClientRegistrationRepository",
+        "org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector",
+        "org.springframework.security.saml2.provider.service.registration.RelyingPartyRegistrationRepository"
+    })
     @Conditional(NoDefaultUserConfigured.class)
-    @ConditionalOnMissingBean(value = {AuthenticationManager.class, AuthenticationProvider.class,
-            UserDetailsService.class, AuthenticationManagerResolver.class},
+    @ConditionalOnMissingBean(
+            value = {
+                AuthenticationManager.class,
+                AuthenticationProvider.class,
+                UserDetailsService.class,
+                AuthenticationManagerResolver.class
+            },
             type = "org.springframework.security.oauth2.jwt.JwtDecoder")
     static class NoDefaultUser {
         @Bean
         UserDetailsService billingNoUserDetailsService() {
             return username -> {
-                throw new UsernameNotFoundException("No user signs in with a password here: send a Clerk session "
-                        + "token");
+                throw new UsernameNotFoundException(
+                        "No user signs in with a password here: send a Clerk session " + "token");
             };
         }
     }
@@ -102,11 +113,9 @@ public class BillingSecurityAutoConfiguration {
         }
 
         @ConditionalOnProperty(prefix = "spring.security.user", name = "name")
-        static class NameConfigured {
-        }
+        static class NameConfigured {}
 
         @ConditionalOnProperty(prefix = "spring.security.user", name = "password")
-        static class PasswordConfigured {
-        }
+        static class PasswordConfigured {}
     }
 }

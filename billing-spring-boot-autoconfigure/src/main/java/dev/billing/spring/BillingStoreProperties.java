@@ -1,9 +1,8 @@
 package dev.billing.spring;
 
+import java.net.URI;
 import org.springframework.util.ClassUtils;
 import org.springframework.validation.Errors;
-
-import java.net.URI;
 
 /** Where billing keeps its records: Postgres (the application's DataSource by default) or Supabase. */
 public class BillingStoreProperties {
@@ -17,20 +16,28 @@ public class BillingStoreProperties {
     void validate(Errors errors) {
         if (type == StoreType.SUPABASE) {
             if (!ClassUtils.isPresent("dev.billing.supabase.SupabaseBillingStores", null)) {
-                errors.rejectValue("store.type", "missing", "supabase needs dev.billing:billing-adapter-supabase on "
-                        + "the class path");
+                errors.rejectValue(
+                        "store.type",
+                        "missing",
+                        "supabase needs dev.billing:billing-adapter-supabase on " + "the class path");
             }
             if (supabase.url == null) {
-                errors.rejectValue("store.supabase.url", "required",
+                errors.rejectValue(
+                        "store.supabase.url",
+                        "required",
                         "is required with billing.store.type=supabase: https://<project>.supabase.co");
             }
             if (supabase.serviceRoleKey == null || supabase.serviceRoleKey.isBlank()) {
-                errors.rejectValue("store.supabase.serviceRoleKey", "required",
+                errors.rejectValue(
+                        "store.supabase.serviceRoleKey",
+                        "required",
                         "is required with billing.store.type=supabase: the project's service_role key");
             }
         }
         if (!postgres.schema.matches("[a-z_][a-z0-9_]{0,62}")) {
-            errors.rejectValue("store.postgres.schema", "invalid",
+            errors.rejectValue(
+                    "store.postgres.schema",
+                    "invalid",
                     "must be a lowercase identifier (letters, digits, underscores)");
         }
     }
@@ -53,7 +60,8 @@ public class BillingStoreProperties {
 
     /** The store kinds. */
     public enum StoreType {
-        POSTGRES, SUPABASE
+        POSTGRES,
+        SUPABASE
     }
 
     /** Postgres: the application's DataSource unless a URL of billing's own is given. */

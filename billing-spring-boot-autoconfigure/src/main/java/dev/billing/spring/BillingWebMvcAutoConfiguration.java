@@ -7,6 +7,7 @@ import dev.billing.http.ApiDispatcher;
 import dev.billing.http.ApiRoute;
 import dev.billing.http.ApiSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Predicate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -15,8 +16,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.servlet.DispatcherServlet;
-
-import java.util.function.Predicate;
 
 /**
  * The standalone server's HTTP routes in a Spring MVC application: webhooks, the user routes, the admin routes and
@@ -31,9 +30,11 @@ public class BillingWebMvcAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public ApiDispatcher billingApiDispatcher(Billing billing, IdentityVerifier identities,
-                                              BillingProperties properties,
-                                              ObjectProvider<MeterRegistry> registry) {
+    public ApiDispatcher billingApiDispatcher(
+            Billing billing,
+            IdentityVerifier identities,
+            BillingProperties properties,
+            ObjectProvider<MeterRegistry> registry) {
         BillingHttpProperties http = properties.getHttp();
         BillingProperties.Erasure erasure = properties.getErasure();
         ApiSettings settings = ApiSettings.builder()
@@ -45,13 +46,14 @@ public class BillingWebMvcAutoConfiguration {
                 .userRequestsPerMinute(http.getUserRequestsPerMinute())
                 .ipRequestsPerMinute(http.getIpRequestsPerMinute())
                 .trustForwardedFor(http.isTrustForwardedFor())
-                .erasure(new ErasePersonalData.Options(erasure.isCancelSubscriptions(),
-                        erasure.isDeleteStripeCustomer()))
+                .erasure(new ErasePersonalData.Options(
+                        erasure.isCancelSubscriptions(), erasure.isDeleteStripeCustomer()))
                 .guestCheckoutsPerMinute(http.getGuestCheckoutsPerMinute())
-                .version(version(BillingWebMvcAutoConfiguration.class.getPackage().getImplementationVersion()))
+                .version(version(
+                        BillingWebMvcAutoConfiguration.class.getPackage().getImplementationVersion()))
                 .build();
-        ApiDispatcher.Builder builder = ApiDispatcher.builder().billing(billing).identities(identities)
-                .settings(settings);
+        ApiDispatcher.Builder builder =
+                ApiDispatcher.builder().billing(billing).identities(identities).settings(settings);
         MeterRegistry meters = registry.getIfAvailable();
         if (meters != null) {
             builder.meterRegistry(meters);
@@ -80,9 +82,11 @@ public class BillingWebMvcAutoConfiguration {
             case WEBHOOK -> http.getWebhooks().isEnabled();
             case USER -> http.getApi().isEnabled();
             case ADMIN -> http.getAdmin().isEnabled() && !route.path().equals("/metrics");
-            case PUBLIC -> route.path().equals("/openapi.json") ? http.getOpenapi().isEnabled()
-                    : (route.path().startsWith("/stripe/") || route.path().startsWith("/guest/"))
-                    && http.getApi().isEnabled();
+            case PUBLIC ->
+                route.path().equals("/openapi.json")
+                        ? http.getOpenapi().isEnabled()
+                        : (route.path().startsWith("/stripe/") || route.path().startsWith("/guest/"))
+                                && http.getApi().isEnabled();
             case HEALTH -> false;
         };
     }

@@ -9,11 +9,10 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import org.springframework.mail.MailException;
-import org.springframework.mail.javamail.JavaMailSender;
-
 import java.util.Objects;
 import java.util.Optional;
+import org.springframework.mail.MailException;
+import org.springframework.mail.javamail.JavaMailSender;
 
 /**
  * Mails notices through the application's {@link JavaMailSender} (spring.mail.*), with the SMTP adapter's messages:
@@ -54,12 +53,17 @@ final class MailSenderNotifier implements Notifier {
             Session session = sender.createMimeMessage().getSession();
             MimeMessage message = NoticeMail.compose(session, notice, from, to.get(), appName);
             sender.send(message);
-            LOG.log(System.Logger.Level.INFO, "Mailed {0} notice of event {1} to {2} (user {3})", kind,
-                    notice.eventId(), NoticeMail.masked(to.get().getAddress()), notice.userId());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Mailed {0} notice of event {1} to {2} (user {3})",
+                    kind,
+                    notice.eventId(),
+                    NoticeMail.masked(to.get().getAddress()),
+                    notice.userId());
             return NoticeDelivery.sent(message.getMessageID());
         } catch (MessagingException | MailException e) {
-            throw new IllegalStateException("Mailing the " + kind + " notice of event " + notice.eventId()
-                    + " failed: " + e.getClass().getSimpleName());
+            throw new IllegalStateException("Mailing the " + kind + " notice of event " + notice.eventId() + " failed: "
+                    + e.getClass().getSimpleName());
         }
     }
 }

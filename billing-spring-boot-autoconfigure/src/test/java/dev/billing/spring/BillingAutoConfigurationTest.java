@@ -1,5 +1,8 @@
 package dev.billing.spring;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.clerk.ClerkWebhookVerifier;
 import dev.billing.core.Billing;
 import dev.billing.core.LogNotifier;
 import dev.billing.core.config.BillingOptions;
@@ -11,7 +14,6 @@ import dev.billing.core.port.IdentityVerifier;
 import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
-import dev.billing.clerk.ClerkWebhookVerifier;
 import dev.billing.micrometer.MeteredPaymentGateway;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.MutableClock;
@@ -22,6 +24,10 @@ import dev.billing.testkit.fake.InMemoryBillingStores;
 import dev.billing.testkit.fake.RecordingNotifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
@@ -32,13 +38,6 @@ import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.validation.FieldError;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The auto-configuration in a plain application context: every bean from {@code billing.*}, each replaceable, the
  * background work bound to the context, and every bad property named at once. Stores are the in-memory fakes (no
@@ -47,8 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BillingAutoConfigurationTest {
     static final String PEM = TestKeys.rsa2048().publicKeyPem();
     /** A Svix signing secret as Clerk's dashboard shows one: whsec_ and 32 bytes in base64. */
-    static final String CLERK_SECRET = "whsec_" + Base64.getEncoder()
-            .encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    static final String CLERK_SECRET = "whsec_"
+            + Base64.getEncoder()
+                    .encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(BillingAutoConfiguration.class))
@@ -72,8 +72,12 @@ class BillingAutoConfigurationTest {
     void everyPartIsABeanAndTheBackgroundWorkFollowsTheContext() {
         Billing[] seen = new Billing[1];
         runner.run(context -> {
-            assertThat(context).hasNotFailed().hasSingleBean(Billing.class).hasSingleBean(PaymentGateway.class)
-                    .hasSingleBean(IdentityVerifier.class).hasSingleBean(PlanCatalog.class)
+            assertThat(context)
+                    .hasNotFailed()
+                    .hasSingleBean(Billing.class)
+                    .hasSingleBean(PaymentGateway.class)
+                    .hasSingleBean(IdentityVerifier.class)
+                    .hasSingleBean(PlanCatalog.class)
                     .hasSingleBean(BillingLifecycle.class);
             assertThat(context.getBean(Notifier.class)).isInstanceOf(LogNotifier.class);
             assertThat(context.getBean(PlanCatalog.class).tiers()).isNotEmpty();
@@ -85,9 +89,13 @@ class BillingAutoConfigurationTest {
 
     @Test
     void everyBadPropertyIsNamedAtOnce() {
-        runner.withPropertyValues("billing.stripe.webhook-secrets=not_a_secret_value_x", "billing.stripe.secret-key=pk_test_1secretish",
-                "billing.allowed-origins=https://app.example.com/path", "billing.past-due-grace=120d",
-                "billing.orgs.auto-seats=true", "billing.http.guest-checkouts-per-minute=-1")
+        runner.withPropertyValues(
+                        "billing.stripe.webhook-secrets=not_a_secret_value_x",
+                        "billing.stripe.secret-key=pk_test_1secretish",
+                        "billing.allowed-origins=https://app.example.com/path",
+                        "billing.past-due-grace=120d",
+                        "billing.orgs.auto-seats=true",
+                        "billing.http.guest-checkouts-per-minute=-1")
                 .run(context -> {
                     assertThat(context).hasFailed();
                     Throwable failure = context.getStartupFailure();
@@ -95,13 +103,19 @@ class BillingAutoConfigurationTest {
                     assertThat(invalid).as("a validation failure").isNotNull();
                     assertThat(invalid.getValidationErrors().getAllErrors()).hasSize(6);
                     assertThat(invalid.getMessage())
-                            .contains("stripe.webhookSecrets[0]").contains("must be a webhook signing secret starting with whsec_")
-                            .contains("stripe.secretKey").contains("is not a Stripe secret key")
-                            .contains("allowedOrigins[0]").contains("pastDueGrace").contains("orgs.autoSeats")
+                            .contains("stripe.webhookSecrets[0]")
+                            .contains("must be a webhook signing secret starting with whsec_")
+                            .contains("stripe.secretKey")
+                            .contains("is not a Stripe secret key")
+                            .contains("allowedOrigins[0]")
+                            .contains("pastDueGrace")
+                            .contains("orgs.autoSeats")
                             .contains("http.guestCheckoutsPerMinute");
                     // The values of rejected secrets are never printed.
-                    assertThat(failure).hasStackTraceContaining("stripe.secretKey")
-                            .satisfies(f -> assertThat(stackTrace(f)).doesNotContain("not_a_secret_value_x")
+                    assertThat(failure)
+                            .hasStackTraceContaining("stripe.secretKey")
+                            .satisfies(f -> assertThat(stackTrace(f))
+                                    .doesNotContain("not_a_secret_value_x")
                                     .doesNotContain("pk_test_1secretish"));
                 });
     }
@@ -109,17 +123,25 @@ class BillingAutoConfigurationTest {
     @Test
     void aMalformedClerkPemIsNamedWithTheOtherProblems() {
         String weak = TestKeys.rsa1024Weak("weak").publicKeyPem().replace("\n", "\\n");
-        for (String pem : List.of("-----BEGIN PUBLIC KEY-----\\nnot base64 at all!\\n-----END PUBLIC KEY-----",
-                weak, "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANsecretish\\n-----END PRIVATE KEY-----")) {
-            runner.withPropertyValues("billing.clerk.jwt-key=" + pem, "billing.past-due-grace=120d").run(context -> {
-                assertThat(context).hasFailed();
-                BindValidationException invalid = find(context.getStartupFailure(), BindValidationException.class);
-                assertThat(invalid).as("a validation failure listing every problem").isNotNull();
-                assertThat(invalid.getValidationErrors().getAllErrors()).hasSize(2);
-                assertThat(invalid.getMessage()).contains("clerk.jwtKey").contains("must be Clerk's PEM public key")
-                        .contains("pastDueGrace");
-                assertThat(stackTrace(context.getStartupFailure())).doesNotContain("secretish");
-            });
+        for (String pem : List.of(
+                "-----BEGIN PUBLIC KEY-----\\nnot base64 at all!\\n-----END PUBLIC KEY-----",
+                weak,
+                "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANsecretish\\n-----END PRIVATE KEY-----")) {
+            runner.withPropertyValues("billing.clerk.jwt-key=" + pem, "billing.past-due-grace=120d")
+                    .run(context -> {
+                        assertThat(context).hasFailed();
+                        BindValidationException invalid =
+                                find(context.getStartupFailure(), BindValidationException.class);
+                        assertThat(invalid)
+                                .as("a validation failure listing every problem")
+                                .isNotNull();
+                        assertThat(invalid.getValidationErrors().getAllErrors()).hasSize(2);
+                        assertThat(invalid.getMessage())
+                                .contains("clerk.jwtKey")
+                                .contains("must be Clerk's PEM public key")
+                                .contains("pastDueGrace");
+                        assertThat(stackTrace(context.getStartupFailure())).doesNotContain("secretish");
+                    });
         }
     }
 
@@ -131,19 +153,25 @@ class BillingAutoConfigurationTest {
 
     @Test
     void missingRequiredPropertiesAreNamed() {
-        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(BillingAutoConfiguration.class))
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(BillingAutoConfiguration.class))
                 .withUserConfiguration(MemoryStores.class)
                 .run(context -> {
                     assertThat(context).hasFailed();
-                    String message = find(context.getStartupFailure(), BindValidationException.class).getMessage();
-                    assertThat(message).contains("stripe.secretKey").contains("stripe.webhookSecrets")
-                            .contains("clerk.issuer").contains("clerk.jwtKey");
+                    String message = find(context.getStartupFailure(), BindValidationException.class)
+                            .getMessage();
+                    assertThat(message)
+                            .contains("stripe.secretKey")
+                            .contains("stripe.webhookSecrets")
+                            .contains("clerk.issuer")
+                            .contains("clerk.jwtKey");
                 });
     }
 
     @Test
     void billingCanBeSwitchedOff() {
-        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(BillingAutoConfiguration.class))
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(BillingAutoConfiguration.class))
                 .withPropertyValues("billing.enabled=false")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(Billing.class));
     }
@@ -192,7 +220,10 @@ class BillingAutoConfigurationTest {
     void withAMeterRegistryStripeCallsAreTimed() {
         runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
             assertThat(context.getBean(PaymentGateway.class)).isInstanceOf(MeteredPaymentGateway.class);
-            assertThat(context.getBean(MeterRegistry.class).find("billing.webhook.inbox").gauges()).isNotEmpty();
+            assertThat(context.getBean(MeterRegistry.class)
+                            .find("billing.webhook.inbox")
+                            .gauges())
+                    .isNotEmpty();
         });
     }
 
@@ -201,7 +232,8 @@ class BillingAutoConfigurationTest {
         runner.run(context -> {
             assertThat(context).hasNotFailed().doesNotHaveBean(MembershipWebhookVerifier.class);
             assertThat(context.getBean(OrgOptions.class)).isEqualTo(OrgOptions.defaults());
-            assertThat(context.getBean(Billing.class).useCases().receiveMembershipWebhook()).isEmpty();
+            assertThat(context.getBean(Billing.class).useCases().receiveMembershipWebhook())
+                    .isEmpty();
         });
     }
 
@@ -209,8 +241,9 @@ class BillingAutoConfigurationTest {
     void duplicateSubscriptionsAreCanceledUnlessThePropertySaysFlag() {
         runner.run(context -> assertThat(context.getBean(BillingOptions.class).duplicateSubscriptions())
                 .isEqualTo(DuplicateSubscriptions.CANCEL));
-        runner.withPropertyValues("billing.duplicate-subscriptions=flag").run(context -> assertThat(
-                context.getBean(BillingOptions.class).duplicateSubscriptions()).isEqualTo(DuplicateSubscriptions.FLAG));
+        runner.withPropertyValues("billing.duplicate-subscriptions=flag")
+                .run(context -> assertThat(context.getBean(BillingOptions.class).duplicateSubscriptions())
+                        .isEqualTo(DuplicateSubscriptions.FLAG));
         runner.withPropertyValues("billing.duplicate-subscriptions=refund").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).hasStackTraceContaining("billing.duplicate-subscriptions");
@@ -219,13 +252,17 @@ class BillingAutoConfigurationTest {
 
     @Test
     void theOrganizationPropertiesMakeTheOrgOptions() {
-        runner.withPropertyValues("billing.orgs.billing-roles=org:owner, org:finance",
-                        "billing.orgs.billing-permissions=org:invoices:pay", "billing.orgs.membership-sync=true",
-                        "billing.orgs.auto-seats=true", "billing.clerk.webhook-secrets=" + CLERK_SECRET)
+        runner.withPropertyValues(
+                        "billing.orgs.billing-roles=org:owner, org:finance",
+                        "billing.orgs.billing-permissions=org:invoices:pay",
+                        "billing.orgs.membership-sync=true",
+                        "billing.orgs.auto-seats=true",
+                        "billing.clerk.webhook-secrets=" + CLERK_SECRET)
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    assertThat(context.getBean(OrgOptions.class)).isEqualTo(new OrgOptions(
-                            List.of("org:owner", "org:finance"), List.of("org:invoices:pay"), true, true));
+                    assertThat(context.getBean(OrgOptions.class))
+                            .isEqualTo(new OrgOptions(
+                                    List.of("org:owner", "org:finance"), List.of("org:invoices:pay"), true, true));
                 });
     }
 
@@ -236,8 +273,10 @@ class BillingAutoConfigurationTest {
                     assertThat(context).hasNotFailed().hasSingleBean(MembershipWebhookVerifier.class);
                     assertThat(context.getBean(MembershipWebhookVerifier.class))
                             .isInstanceOf(ClerkWebhookVerifier.class);
-                    assertThat(context.getBean(OrgOptions.class).membershipSync()).isTrue();
-                    assertThat(context.getBean(Billing.class).useCases().receiveMembershipWebhook()).isPresent();
+                    assertThat(context.getBean(OrgOptions.class).membershipSync())
+                            .isTrue();
+                    assertThat(context.getBean(Billing.class).useCases().receiveMembershipWebhook())
+                            .isPresent();
                 });
     }
 
@@ -245,22 +284,25 @@ class BillingAutoConfigurationTest {
     void theApplicationsOwnOrgOptionsAndVerifierReplaceTheDefaults() {
         OrgOptions own = OrgOptions.defaults().withMembershipSync(true);
         MembershipWebhookVerifier verifier = ClerkWebhookVerifier.create(List.of(CLERK_SECRET));
-        runner.withBean(OrgOptions.class, () -> own).withBean(MembershipWebhookVerifier.class, () -> verifier)
+        runner.withBean(OrgOptions.class, () -> own)
+                .withBean(MembershipWebhookVerifier.class, () -> verifier)
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(OrgOptions.class)).isSameAs(own);
                     assertThat(context.getBean(MembershipWebhookVerifier.class)).isSameAs(verifier);
-                    assertThat(context.getBean(Billing.class).useCases().receiveMembershipWebhook()).isPresent();
+                    assertThat(context.getBean(Billing.class).useCases().receiveMembershipWebhook())
+                            .isPresent();
                 });
     }
 
     @Test
     void anOwnOrgOptionsWithSyncButNoVerifierSaysWhatToSet() {
-        runner.withBean(OrgOptions.class, () -> OrgOptions.defaults().withMembershipSync(true)).run(context -> {
-            assertThat(context).hasFailed();
-            assertThat(find(context.getStartupFailure(), IllegalStateException.class))
-                    .hasMessageContaining("billing.clerk.webhook-secrets");
-        });
+        runner.withBean(OrgOptions.class, () -> OrgOptions.defaults().withMembershipSync(true))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(find(context.getStartupFailure(), IllegalStateException.class))
+                            .hasMessageContaining("billing.clerk.webhook-secrets");
+                });
     }
 
     @Test
@@ -269,8 +311,9 @@ class BillingAutoConfigurationTest {
             assertThat(context).hasFailed();
             BindValidationException invalid = find(context.getStartupFailure(), BindValidationException.class);
             assertThat(invalid.getValidationErrors().getAllErrors()).hasSize(1);
-            assertThat(invalid.getMessage()).contains("clerk.webhookSecrets").contains("is required with "
-                    + "billing.orgs.membership-sync=true");
+            assertThat(invalid.getMessage())
+                    .contains("clerk.webhookSecrets")
+                    .contains("is required with " + "billing.orgs.membership-sync=true");
         });
     }
 
@@ -288,27 +331,33 @@ class BillingAutoConfigurationTest {
     void aMalformedClerkSecretIsNamedButNeverShown() {
         String notBase64 = "whsec_not-a-secret!";
         String tooShort = "whsec_c2hvcnQ=";
-        runner.withPropertyValues("billing.orgs.membership-sync=true",
-                "billing.clerk.webhook-secrets=" + CLERK_SECRET + "," + notBase64 + "," + tooShort).run(context -> {
-            assertThat(context).hasFailed();
-            BindValidationException invalid = find(context.getStartupFailure(), BindValidationException.class);
-            assertThat(invalid.getValidationErrors().getAllErrors()).hasSize(2);
-            assertThat(invalid.getMessage()).contains("clerk.webhookSecrets[1]").contains("clerk.webhookSecrets[2]")
-                    .contains("must be a Svix signing secret");
-            List<String> printed = new ArrayList<>();
-            for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
-                printed.add(String.valueOf(t.getMessage()));
-                printed.add(t.toString());
-            }
-            invalid.getValidationErrors().getAllErrors().forEach(error -> {
-                printed.add(error.toString());
-                if (error instanceof FieldError field) {
-                    printed.add(String.valueOf(field.getRejectedValue()));
-                }
-            });
-            assertThat(printed).noneMatch(text -> text.contains("not-a-secret") || text.contains("c2hvcnQ")
-                    || text.contains(CLERK_SECRET.substring(6)));
-        });
+        runner.withPropertyValues(
+                        "billing.orgs.membership-sync=true",
+                        "billing.clerk.webhook-secrets=" + CLERK_SECRET + "," + notBase64 + "," + tooShort)
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    BindValidationException invalid = find(context.getStartupFailure(), BindValidationException.class);
+                    assertThat(invalid.getValidationErrors().getAllErrors()).hasSize(2);
+                    assertThat(invalid.getMessage())
+                            .contains("clerk.webhookSecrets[1]")
+                            .contains("clerk.webhookSecrets[2]")
+                            .contains("must be a Svix signing secret");
+                    List<String> printed = new ArrayList<>();
+                    for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                        printed.add(String.valueOf(t.getMessage()));
+                        printed.add(t.toString());
+                    }
+                    invalid.getValidationErrors().getAllErrors().forEach(error -> {
+                        printed.add(error.toString());
+                        if (error instanceof FieldError field) {
+                            printed.add(String.valueOf(field.getRejectedValue()));
+                        }
+                    });
+                    assertThat(printed)
+                            .noneMatch(text -> text.contains("not-a-secret")
+                                    || text.contains("c2hvcnQ")
+                                    || text.contains(CLERK_SECRET.substring(6)));
+                });
     }
 
     static <T extends Throwable> T find(Throwable failure, Class<T> type) {

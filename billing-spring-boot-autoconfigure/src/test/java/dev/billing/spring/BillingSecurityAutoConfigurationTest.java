@@ -1,5 +1,8 @@
 package dev.billing.spring;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -18,9 +21,6 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /**
  * Spring Security in a servlet application with the starter, as Spring Boot assembles it: Clerk's tokens are the way
  * in, so Boot's default user with its generated (and logged) password is not made, while an application's own user
@@ -31,10 +31,14 @@ class BillingSecurityAutoConfigurationTest {
     private static final String GENERATED = "Using generated security password";
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(BillingAutoConfiguration.class,
-                    BillingWebMvcAutoConfiguration.class, BillingSecurityAutoConfiguration.class,
-                    SecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
-                    WebMvcAutoConfiguration.class, DispatcherServletAutoConfiguration.class,
+            .withConfiguration(AutoConfigurations.of(
+                    BillingAutoConfiguration.class,
+                    BillingWebMvcAutoConfiguration.class,
+                    BillingSecurityAutoConfiguration.class,
+                    SecurityAutoConfiguration.class,
+                    UserDetailsServiceAutoConfiguration.class,
+                    WebMvcAutoConfiguration.class,
+                    DispatcherServletAutoConfiguration.class,
                     HttpMessageConvertersAutoConfiguration.class))
             .withUserConfiguration(BillingAutoConfigurationTest.MemoryStores.class)
             .withPropertyValues(
@@ -47,11 +51,12 @@ class BillingSecurityAutoConfigurationTest {
     @Test
     void noPasswordIsGeneratedOrLoggedWhenTheApplicationHasNoUsersOfItsOwn(CapturedOutput output) {
         runner.run(context -> {
-            assertThat(context).hasNotFailed().hasSingleBean(UserDetailsService.class)
+            assertThat(context)
+                    .hasNotFailed()
+                    .hasSingleBean(UserDetailsService.class)
                     .doesNotHaveBean(InMemoryUserDetailsManager.class);
             UserDetailsService users = context.getBean(UserDetailsService.class);
-            assertThatThrownBy(() -> users.loadUserByUsername("user"))
-                    .isInstanceOf(UsernameNotFoundException.class);
+            assertThatThrownBy(() -> users.loadUserByUsername("user")).isInstanceOf(UsernameNotFoundException.class);
         });
         assertThat(output.getAll()).doesNotContain(GENERATED);
     }
@@ -60,7 +65,9 @@ class BillingSecurityAutoConfigurationTest {
     void theApplicationsOwnUserDetailsServiceIsTheOnlyOne(CapturedOutput output) {
         runner.withUserConfiguration(OwnUsers.class).run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(UserDetailsService.class);
-            assertThat(context.getBean(UserDetailsService.class).loadUserByUsername("ops").getUsername())
+            assertThat(context.getBean(UserDetailsService.class)
+                            .loadUserByUsername("ops")
+                            .getUsername())
                     .isEqualTo("ops");
         });
         assertThat(output.getAll()).doesNotContain(GENERATED);
@@ -71,7 +78,9 @@ class BillingSecurityAutoConfigurationTest {
         runner.withPropertyValues("spring.security.user.name=ops", "spring.security.user.password=not-generated")
                 .run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(InMemoryUserDetailsManager.class);
-                    assertThat(context.getBean(UserDetailsService.class).loadUserByUsername("ops").getPassword())
+                    assertThat(context.getBean(UserDetailsService.class)
+                                    .loadUserByUsername("ops")
+                                    .getPassword())
                             .endsWith("not-generated");
                 });
     }
@@ -80,7 +89,8 @@ class BillingSecurityAutoConfigurationTest {
     static class OwnUsers {
         @Bean
         UserDetailsService ownUsers() {
-            return new InMemoryUserDetailsManager(User.withUsername("ops").password("{noop}pw").roles("OPS").build());
+            return new InMemoryUserDetailsManager(
+                    User.withUsername("ops").password("{noop}pw").roles("OPS").build());
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.billing.spring;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -7,21 +10,34 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The starter wires libraries: ours and Spring's, never the standalone server, its tools or the test kit. */
 class SpringArchitectureTest {
-    static final ArchRule DEPENDENCIES = classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..",
-            "javax.sql..", "dev.billing.core..", "dev.billing.http..", "dev.billing.plans..", "dev.billing.micrometer..",
-            "dev.billing.stripe..", "dev.billing.postgres..", "dev.billing.supabase..", "dev.billing.clerk..",
-            "dev.billing.smtp..", "dev.billing.spring..", "org.springframework..", "jakarta.servlet..",
-            "jakarta.mail..", "io.micrometer.core.instrument..");
+    static final ArchRule DEPENDENCIES = classes()
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "java..",
+                    "javax.sql..",
+                    "dev.billing.core..",
+                    "dev.billing.http..",
+                    "dev.billing.plans..",
+                    "dev.billing.micrometer..",
+                    "dev.billing.stripe..",
+                    "dev.billing.postgres..",
+                    "dev.billing.supabase..",
+                    "dev.billing.clerk..",
+                    "dev.billing.smtp..",
+                    "dev.billing.spring..",
+                    "org.springframework..",
+                    "jakarta.servlet..",
+                    "jakarta.mail..",
+                    "io.micrometer.core.instrument..");
     private static JavaClasses spring;
 
     @BeforeAll
     static void importSpring() {
-        spring = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        spring = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.billing.spring");
     }
 
@@ -33,7 +49,8 @@ class SpringArchitectureTest {
     @Test
     void aPlantedForbiddenDependencyFails() {
         JavaClasses planted = new ClassFileImporter().importClasses(PlantedServerUse.class);
-        assertThatThrownBy(() -> DEPENDENCIES.check(planted)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> DEPENDENCIES.check(planted))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedServerUse.class.getName());
     }
 }

@@ -16,18 +16,18 @@ package dev.billing.emulator;
  * @param declineCode the decline code when the card failed, else null
  */
 public record CheckoutCompletion(
-    String sessionId,
-    String status,
-    String paymentStatus,
-    String customerId,
-    String subscriptionId,
-    String invoiceId,
-    String paymentIntentId,
-    String paymentMethodId,
-    String declineCode) {
+        String sessionId,
+        String status,
+        String paymentStatus,
+        String customerId,
+        String subscriptionId,
+        String invoiceId,
+        String paymentIntentId,
+        String paymentMethodId,
+        String declineCode) {
 
-  /** Whether the session is now complete. */
-  public boolean completed() {
-    return "complete".equals(status);
-  }
+    /** Whether the session is now complete. */
+    public boolean completed() {
+        return "complete".equals(status);
+    }
 }

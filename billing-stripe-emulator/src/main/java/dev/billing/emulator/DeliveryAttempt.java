@@ -18,18 +18,18 @@ import java.time.Instant;
  * @param at when the attempt finished (wall clock)
  */
 public record DeliveryAttempt(
-    String eventId,
-    String eventType,
-    String endpointId,
-    String url,
-    int attempt,
-    int copy,
-    int status,
-    String error,
-    Instant at) {
+        String eventId,
+        String eventType,
+        String endpointId,
+        String url,
+        int attempt,
+        int copy,
+        int status,
+        String error,
+        Instant at) {
 
-  /** Whether the receiver answered 2xx. */
-  public boolean succeeded() {
-    return status >= 200 && status < 300;
-  }
+    /** Whether the receiver answered 2xx. */
+    public boolean succeeded() {
+        return status >= 200 && status < 300;
+    }
 }

@@ -19,12 +19,12 @@ import java.util.Map;
  * @param fault the injected fault that affected it, or null
  */
 public record RecordedRequest(
-    String requestId,
-    Instant at,
-    String method,
-    String path,
-    String idempotencyKey,
-    Map<String, Object> params,
-    int status,
-    boolean replayed,
-    String fault) {}
+        String requestId,
+        Instant at,
+        String method,
+        String path,
+        String idempotencyKey,
+        Map<String, Object> params,
+        int status,
+        boolean replayed,
+        String fault) {}

@@ -23,130 +23,146 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code "<t>.<body>"}), records every delivery, and can answer 500 to the first N requests.
  */
 final class WebhookReceiver implements AutoCloseable {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** One received delivery. */
-  record Delivery(String eventId, String type, JsonNode event, String body, String signature,
-      long timestamp, boolean signatureValid, long receivedAtNanos) {}
+    /** One received delivery. */
+    record Delivery(
+            String eventId,
+            String type,
+            JsonNode event,
+            String body,
+            String signature,
+            long timestamp,
+            boolean signatureValid,
+            long receivedAtNanos) {}
 
-  private final HttpServer server;
-  private final String secret;
-  private final List<Delivery> deliveries = new ArrayList<>();
-  private final AtomicInteger failuresLeft = new AtomicInteger();
-  private final AtomicInteger requests = new AtomicInteger();
+    private final HttpServer server;
+    private final String secret;
+    private final List<Delivery> deliveries = new ArrayList<>();
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final AtomicInteger requests = new AtomicInteger();
 
-  WebhookReceiver(String secret) {
-    this.secret = secret;
-    try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "test-webhook-receiver");
-      t.setDaemon(true);
-      return t;
-    }));
-    server.createContext("/webhook", ex -> {
-      requests.incrementAndGet();
-      String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String header = ex.getRequestHeaders().getFirst("Stripe-Signature");
-      long t = timestampOf(header);
-      boolean valid = verify(header, body);
-      JsonNode event = MAPPER.readTree(body);
-      synchronized (deliveries) {
-        deliveries.add(new Delivery(event.path("id").asText(), event.path("type").asText(), event,
-            body, header, t, valid, System.nanoTime()));
-        deliveries.notifyAll();
-      }
-      int status = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : (valid ? 200 : 400);
-      ex.sendResponseHeaders(status, -1);
-      ex.close();
-    });
-    server.start();
-  }
-
-  String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/webhook";
-  }
-
-  /** Answer 500 to the next {@code n} requests. */
-  void failNext(int n) {
-    failuresLeft.set(n);
-  }
-
-  int requestCount() {
-    return requests.get();
-  }
-
-  List<Delivery> deliveries() {
-    synchronized (deliveries) {
-      return List.copyOf(deliveries);
-    }
-  }
-
-  List<String> types() {
-    return deliveries().stream().map(Delivery::type).toList();
-  }
-
-  void clear() {
-    synchronized (deliveries) {
-      deliveries.clear();
-    }
-  }
-
-  /** Waits until {@code condition} holds (re-checked on each delivery). */
-  boolean awaitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (deliveries) {
-      while (!condition.getAsBoolean()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
+    WebhookReceiver(String secret) {
+        this.secret = secret;
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        deliveries.wait(Math.max(1, left / 1_000_000));
-      }
-      return true;
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "test-webhook-receiver");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/webhook", ex -> {
+            requests.incrementAndGet();
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String header = ex.getRequestHeaders().getFirst("Stripe-Signature");
+            long t = timestampOf(header);
+            boolean valid = verify(header, body);
+            JsonNode event = MAPPER.readTree(body);
+            synchronized (deliveries) {
+                deliveries.add(new Delivery(
+                        event.path("id").asText(),
+                        event.path("type").asText(),
+                        event,
+                        body,
+                        header,
+                        t,
+                        valid,
+                        System.nanoTime()));
+                deliveries.notifyAll();
+            }
+            int status = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : (valid ? 200 : 400);
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+        });
+        server.start();
     }
-  }
 
-  private static long timestampOf(String header) {
-    if (header == null) {
-      return -1;
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/webhook";
     }
-    for (String part : header.split(",")) {
-      if (part.startsWith("t=")) {
-        return Long.parseLong(part.substring(2));
-      }
-    }
-    return -1;
-  }
 
-  /** Recomputes HMAC-SHA256(secret, "t.body") and compares with every v1 signature. */
-  private boolean verify(String header, String body) {
-    if (header == null) {
-      return false;
+    /** Answer 500 to the next {@code n} requests. */
+    void failNext(int n) {
+        failuresLeft.set(n);
     }
-    long t = timestampOf(header);
-    String expected;
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      expected = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
-    } catch (Exception e) {
-      return false;
-    }
-    for (String part : header.split(",")) {
-      if (part.startsWith("v1=") && MessageDigest.isEqual(
-          part.substring(3).getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  @Override
-  public void close() {
-    server.stop(0);
-  }
+    int requestCount() {
+        return requests.get();
+    }
+
+    List<Delivery> deliveries() {
+        synchronized (deliveries) {
+            return List.copyOf(deliveries);
+        }
+    }
+
+    List<String> types() {
+        return deliveries().stream().map(Delivery::type).toList();
+    }
+
+    void clear() {
+        synchronized (deliveries) {
+            deliveries.clear();
+        }
+    }
+
+    /** Waits until {@code condition} holds (re-checked on each delivery). */
+    boolean awaitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (deliveries) {
+            while (!condition.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                deliveries.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    private static long timestampOf(String header) {
+        if (header == null) {
+            return -1;
+        }
+        for (String part : header.split(",")) {
+            if (part.startsWith("t=")) {
+                return Long.parseLong(part.substring(2));
+            }
+        }
+        return -1;
+    }
+
+    /** Recomputes HMAC-SHA256(secret, "t.body") and compares with every v1 signature. */
+    private boolean verify(String header, String body) {
+        if (header == null) {
+            return false;
+        }
+        long t = timestampOf(header);
+        String expected;
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            expected = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            return false;
+        }
+        for (String part : header.split(",")) {
+            if (part.startsWith("v1=")
+                    && MessageDigest.isEqual(
+                            part.substring(3).getBytes(StandardCharsets.UTF_8),
+                            expected.getBytes(StandardCharsets.UTF_8))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
 }

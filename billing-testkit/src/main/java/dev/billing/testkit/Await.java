@@ -14,10 +14,10 @@ import java.util.function.BooleanSupplier;
 public final class Await {
     /** Long enough for a loaded two-core machine; only a hang takes this long. */
     public static final Duration DEFAULT = Duration.ofSeconds(60);
+
     private static final long POLL_MILLIS = 10;
 
-    private Await() {
-    }
+    private Await() {}
 
     /** Waits up to {@link #DEFAULT} for {@code condition}. */
     public static void until(String what, BooleanSupplier condition) {

@@ -4,9 +4,9 @@ import dev.billing.core.Billing;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.OrgOptions;
 import dev.billing.core.config.RetrySchedule;
-import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.WorkObserver;
@@ -16,7 +16,6 @@ import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import dev.billing.testkit.fake.RecordingNotifier;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,8 +44,11 @@ public final class BillingHarness {
         this(options, SamplePlans.catalog(), OrgOptions.defaults(), new FakeMembershipWebhookVerifier());
     }
 
-    private BillingHarness(UnaryOperator<BillingOptions.Builder> options, PlanCatalog plans, OrgOptions orgs,
-                           MembershipWebhookVerifier membershipVerifier) {
+    private BillingHarness(
+            UnaryOperator<BillingOptions.Builder> options,
+            PlanCatalog plans,
+            OrgOptions orgs,
+            MembershipWebhookVerifier membershipVerifier) {
         this.plans = plans;
         // Plans the sample catalog does not have get a price at the fake Stripe (product prod_<tier>, 10.00).
         plans.plans().stream().filter(p -> !gateway.knowsPrice(p.priceId())).forEach(p -> {
@@ -54,21 +56,30 @@ public final class BillingHarness {
             gateway.addRecurringPrice(p.priceId(), "prod_" + p.tier().name(), 1000, p.interval());
         });
         BillingOptions configured = options.apply(BillingOptions.builder()
-                .allowedOrigins(List.of(ORIGIN))
-                .defaultSuccessUrl(ORIGIN + "/billing/success")
-                .defaultCancelUrl(ORIGIN + "/billing/cancel")
-                .defaultReturnUrl(ORIGIN + "/account")
-                .retrySchedule(new RetrySchedule(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(10), 5)))
+                        .allowedOrigins(List.of(ORIGIN))
+                        .defaultSuccessUrl(ORIGIN + "/billing/success")
+                        .defaultCancelUrl(ORIGIN + "/billing/cancel")
+                        .defaultReturnUrl(ORIGIN + "/account")
+                        .retrySchedule(new RetrySchedule(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(10), 5)))
                 .build();
-        this.billing = Billing.builder().gateway(gateway).webhookVerifier(verifier).stores(stores.stores())
-                .membershipVerifier(membershipVerifier).orgs(orgs)
-                .plans(plans).notifier(notifier).options(configured).clock(clock).sleeper(d -> { })
+        this.billing = Billing.builder()
+                .gateway(gateway)
+                .webhookVerifier(verifier)
+                .stores(stores.stores())
+                .membershipVerifier(membershipVerifier)
+                .orgs(orgs)
+                .plans(plans)
+                .notifier(notifier)
+                .options(configured)
+                .clock(clock)
+                .sleeper(d -> {})
                 .observer(new WorkObserver() {
                     @Override
                     public void duplicateSubscription(String handling) {
                         duplicatesObserved.add(handling);
                     }
-                }).build();
+                })
+                .build();
     }
 
     public static BillingHarness create() {
@@ -81,8 +92,8 @@ public final class BillingHarness {
 
     /** A harness on another plan catalog (its prices are added to the fake Stripe). */
     public static BillingHarness withPlans(PlanCatalog plans) {
-        return new BillingHarness(UnaryOperator.identity(), plans, OrgOptions.defaults(),
-                new FakeMembershipWebhookVerifier());
+        return new BillingHarness(
+                UnaryOperator.identity(), plans, OrgOptions.defaults(), new FakeMembershipWebhookVerifier());
     }
 
     /**
@@ -94,8 +105,8 @@ public final class BillingHarness {
     }
 
     /** A harness whose Clerk deliveries are checked by {@code membershipVerifier} (the real one, in HTTP tests). */
-    public static BillingHarness withPlans(PlanCatalog plans, OrgOptions orgs,
-                                           MembershipWebhookVerifier membershipVerifier) {
+    public static BillingHarness withPlans(
+            PlanCatalog plans, OrgOptions orgs, MembershipWebhookVerifier membershipVerifier) {
         return new BillingHarness(UnaryOperator.identity(), plans, orgs, membershipVerifier);
     }
 
@@ -133,7 +144,11 @@ public final class BillingHarness {
     }
 
     public Identity identity(String userId) {
-        return new Identity(dev.billing.core.model.UserId.of(userId), "sess_" + userId, userId + "@example.com", null,
+        return new Identity(
+                dev.billing.core.model.UserId.of(userId),
+                "sess_" + userId,
+                userId + "@example.com",
+                null,
                 java.util.Map.of());
     }
 

@@ -2,16 +2,15 @@ package dev.billing.testkit;
 
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.payment.Purchase;
-import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionPricing;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -29,8 +28,7 @@ public final class Builders {
     /** The default "now" of built objects. */
     public static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
 
-    private Builders() {
-    }
+    private Builders() {}
 
     public static SubscriptionBuilder aSubscription() {
         return new SubscriptionBuilder();
@@ -162,9 +160,24 @@ public final class Builders {
         }
 
         public Subscription build() {
-            return new Subscription(id, CustomerId.of(customerId), status, priceId, quantity, periodStart, periodEnd,
-                    cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata,
-                    version, pricing);
+            return new Subscription(
+                    id,
+                    CustomerId.of(customerId),
+                    status,
+                    priceId,
+                    quantity,
+                    periodStart,
+                    periodEnd,
+                    cancelAtPeriodEnd,
+                    cancelAt,
+                    canceledAt,
+                    endedAt,
+                    trialStart,
+                    trialEnd,
+                    created,
+                    metadata,
+                    version,
+                    pricing);
         }
     }
 
@@ -248,8 +261,23 @@ public final class Builders {
         }
 
         public Invoice build() {
-            return new Invoice(id, CustomerId.of(customerId), subscriptionId, status, number, currency, amountDue,
-                    amountPaid, amountRemaining, tax, hostedUrl, pdf, billingReason, periodStart, periodEnd, created,
+            return new Invoice(
+                    id,
+                    CustomerId.of(customerId),
+                    subscriptionId,
+                    status,
+                    number,
+                    currency,
+                    amountDue,
+                    amountPaid,
+                    amountRemaining,
+                    tax,
+                    hostedUrl,
+                    pdf,
+                    billingReason,
+                    periodStart,
+                    periodEnd,
+                    created,
                     version);
         }
     }
@@ -311,10 +339,20 @@ public final class Builders {
         }
 
         public StripeEvent build() {
-            String body = payload != null ? payload : "{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"" + type
-                    + "\",\"created\":" + created.getEpochSecond() + ",\"livemode\":" + livemode
-                    + ",\"data\":{\"object\":{\"id\":\"" + objectId + "\",\"object\":\"" + objectType + "\"}}}";
-            return new StripeEvent(id, type, created, livemode, apiVersion, objectId, objectType, body,
+            String body = payload != null
+                    ? payload
+                    : "{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"" + type
+                            + "\",\"created\":" + created.getEpochSecond() + ",\"livemode\":" + livemode
+                            + ",\"data\":{\"object\":{\"id\":\"" + objectId + "\",\"object\":\"" + objectType + "\"}}}";
+            return new StripeEvent(
+                    id,
+                    type,
+                    created,
+                    livemode,
+                    apiVersion,
+                    objectId,
+                    objectType,
+                    body,
                     subjectSet ? subjectId : objectId);
         }
     }
@@ -366,8 +404,8 @@ public final class Builders {
         }
 
         public Purchase build() {
-            return new Purchase(id, CustomerId.of(customerId), priceId, quantity, currency, amount, paymentIntentId,
-                    purchasedAt);
+            return new Purchase(
+                    id, CustomerId.of(customerId), priceId, quantity, currency, amount, paymentIntentId, purchasedAt);
         }
     }
 }

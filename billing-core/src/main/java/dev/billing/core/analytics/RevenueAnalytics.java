@@ -2,22 +2,21 @@ package dev.billing.core.analytics;
 
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.analytics.Analytics;
-import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.analytics.InvoiceTally;
 import dev.billing.core.model.analytics.MrrSpan;
-import dev.billing.core.model.catalog.Plan;
-import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.analytics.PurchaseTally;
 import dev.billing.core.model.analytics.RefundTally;
 import dev.billing.core.model.analytics.SubscriptionMovements;
-import dev.billing.core.model.subscription.SubscriptionPricing;
-import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.analytics.SubscriptionTally;
-import dev.billing.core.model.catalog.Tier;
 import dev.billing.core.model.analytics.TrialOutcomes;
 import dev.billing.core.model.analytics.UsageTally;
+import dev.billing.core.model.catalog.Plan;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.catalog.Tier;
+import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.subscription.SubscriptionPricing;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.port.AnalyticsStore;
-
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -51,6 +50,7 @@ public final class RevenueAnalytics {
     static final int INVOICE_WINDOW_DAYS = 90;
     /** Months of purchases in the revenue figures. */
     static final int PURCHASE_MONTHS = 12;
+
     static final int MAX_MONTHS = 36;
     private static final MathContext EXACT = MathContext.DECIMAL128;
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
@@ -76,9 +76,11 @@ public final class RevenueAnalytics {
         long pastDue = 0;
         for (SubscriptionTally t : tally) {
             SubscriptionStatus status = t.status();
-            boolean counted = status == SubscriptionStatus.ACTIVE || status == SubscriptionStatus.TRIALING
+            boolean counted = status == SubscriptionStatus.ACTIVE
+                    || status == SubscriptionStatus.TRIALING
                     || status == SubscriptionStatus.PAST_DUE;
-            if (status == SubscriptionStatus.ACTIVE || status == SubscriptionStatus.PAST_DUE
+            if (status == SubscriptionStatus.ACTIVE
+                    || status == SubscriptionStatus.PAST_DUE
                     || status == SubscriptionStatus.UNPAID) {
                 paying += t.count();
                 if (status != SubscriptionStatus.ACTIVE) {
@@ -93,8 +95,8 @@ public final class RevenueAnalytics {
                 continue;
             }
             BigDecimal monthly = monthly(t.pricing(), t.quantity()).multiply(BigDecimal.valueOf(t.count()));
-            BigDecimal[] figures = sums.computeIfAbsent(t.pricing().currency(),
-                    c -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
+            BigDecimal[] figures = sums.computeIfAbsent(t.pricing().currency(), c ->
+                    new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
             int bucket = status == SubscriptionStatus.TRIALING ? 1 : t.canceling() ? 2 : 0;
             figures[bucket] = figures[bucket].add(monthly);
             if (bucket == 0 && status == SubscriptionStatus.PAST_DUE) {
@@ -109,22 +111,30 @@ public final class RevenueAnalytics {
             if (i.status() == InvoiceStatus.OPEN || i.status() == InvoiceStatus.UNCOLLECTIBLE) {
                 unpaid += i.count();
             }
-            if (i.status() == InvoiceStatus.OPEN || i.status() == InvoiceStatus.UNCOLLECTIBLE
+            if (i.status() == InvoiceStatus.OPEN
+                    || i.status() == InvoiceStatus.UNCOLLECTIBLE
                     || i.status() == InvoiceStatus.PAID) {
                 considered += i.count();
             }
             if (i.status() == InvoiceStatus.OPEN && i.subscriptionAtRisk()) {
                 openAtRisk.merge(i.currency(), i.amountRemaining(), Long::sum);
-                sums.computeIfAbsent(i.currency(),
-                        c -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
+                sums.computeIfAbsent(i.currency(), c ->
+                        new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
             }
         }
         List<Analytics.CurrencyRevenue> currencies = new ArrayList<>();
         sums.forEach((currency, f) -> {
             long open = openAtRisk.getOrDefault(currency, 0L);
             long pastDueMrr = round(f[3]);
-            currencies.add(new Analytics.CurrencyRevenue(currency, round(f[0]), round(f[0].multiply(
-                    BigDecimal.valueOf(12))), round(f[1]), round(f[2]), pastDueMrr, open, pastDueMrr + open));
+            currencies.add(new Analytics.CurrencyRevenue(
+                    currency,
+                    round(f[0]),
+                    round(f[0].multiply(BigDecimal.valueOf(12))),
+                    round(f[1]),
+                    round(f[2]),
+                    pastDueMrr,
+                    open,
+                    pastDueMrr + open));
         });
         TrialOutcomes trials = store.trialOutcomes(now);
         List<Analytics.MonthlyPurchases> purchases = new ArrayList<>();
@@ -133,12 +143,22 @@ public final class RevenueAnalytics {
         }
         purchases.sort(Comparator.comparing(Analytics.MonthlyPurchases::month)
                 .thenComparing(Analytics.MonthlyPurchases::currency));
-        return new Analytics.Revenue(now, currencies, unpriced,
-                new Analytics.PaymentHealth(INVOICE_WINDOW_DAYS, considered, unpaid, rate(unpaid, considered),
-                        paying, pastDue, rate(pastDue, paying)),
-                new Analytics.TrialConversion(trials.ended(), trials.converted(),
-                        rate(trials.converted(), trials.ended())),
-                purchases, refunds(now));
+        return new Analytics.Revenue(
+                now,
+                currencies,
+                unpriced,
+                new Analytics.PaymentHealth(
+                        INVOICE_WINDOW_DAYS,
+                        considered,
+                        unpaid,
+                        rate(unpaid, considered),
+                        paying,
+                        pastDue,
+                        rate(pastDue, paying)),
+                new Analytics.TrialConversion(
+                        trials.ended(), trials.converted(), rate(trials.converted(), trials.ended())),
+                purchases,
+                refunds(now));
     }
 
     /** Subscriptions that have not ended, by tier (catalog order, then unknown) and status. */
@@ -167,8 +187,8 @@ public final class RevenueAnalytics {
             total += t.count();
         }
         List<Analytics.TierStatus> groups = new ArrayList<>();
-        byTier.forEach((tier, statuses) -> statuses.forEach((status, c) ->
-                groups.add(new Analytics.TierStatus(tier, status, c[0], c[1], c[2]))));
+        byTier.forEach((tier, statuses) ->
+                statuses.forEach((status, c) -> groups.add(new Analytics.TierStatus(tier, status, c[0], c[1], c[2]))));
         return new Analytics.SubscriptionBreakdown(now, total, groups);
     }
 
@@ -186,9 +206,11 @@ public final class RevenueAnalytics {
         YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
         for (YearMonth m = current.minusMonths(months - 1L); !m.isAfter(current); m = m.plusMonths(1)) {
             SubscriptionMovements s = found.get(m);
-            list.add(s == null ? new Analytics.Movement(m, 0, 0, 0, 0)
-                    : new Analytics.Movement(m, s.started(), s.started() - s.reactivated(), s.reactivated(),
-                    s.churned()));
+            list.add(
+                    s == null
+                            ? new Analytics.Movement(m, 0, 0, 0, 0)
+                            : new Analytics.Movement(
+                                    m, s.started(), s.started() - s.reactivated(), s.reactivated(), s.churned()));
         }
         return new Analytics.Movements(now, list);
     }
@@ -216,8 +238,8 @@ public final class RevenueAnalytics {
                 ran = true;
                 if (span.pricing() != null) {
                     BigDecimal[] mrr = sums.computeIfAbsent(span.pricing().currency(), c -> zeros(months));
-                    mrr[i] = mrr[i].add(monthly(span.pricing(), span.quantity())
-                            .multiply(BigDecimal.valueOf(span.count())));
+                    mrr[i] = mrr[i].add(
+                            monthly(span.pricing(), span.quantity()).multiply(BigDecimal.valueOf(span.count())));
                 }
             }
             unpriced += ran && span.pricing() == null ? span.count() : 0;
@@ -225,8 +247,8 @@ public final class RevenueAnalytics {
         List<Analytics.MrrPoint> points = new ArrayList<>();
         for (int i = 0; i < months; i++) {
             for (Map.Entry<String, BigDecimal[]> currency : sums.entrySet()) {
-                points.add(new Analytics.MrrPoint(first.plusMonths(i), currency.getKey(),
-                        round(currency.getValue()[i])));
+                points.add(
+                        new Analytics.MrrPoint(first.plusMonths(i), currency.getKey(), round(currency.getValue()[i])));
             }
         }
         return new Analytics.MrrHistory(now, points, unpriced);
@@ -235,8 +257,8 @@ public final class RevenueAnalytics {
     /** Quota use per tier and meter in the running periods. */
     public Analytics.Usage usage() {
         Instant now = clock.instant();
-        Map<List<String>, long[]> sums = new TreeMap<>(Comparator.<List<String>, String>comparing(k -> k.get(0))
-                .thenComparing(k -> k.get(1)));
+        Map<List<String>, long[]> sums = new TreeMap<>(
+                Comparator.<List<String>, String>comparing(k -> k.get(0)).thenComparing(k -> k.get(1)));
         for (UsageTally u : store.usage(now)) {
             String tier = u.priceId() == null ? catalog.freeTier().name() : tierOf(u.priceId());
             long[] s = sums.computeIfAbsent(List.of(tier, u.meter()), k -> new long[2]);
@@ -245,10 +267,12 @@ public final class RevenueAnalytics {
         }
         List<Analytics.MeterUse> meters = new ArrayList<>();
         sums.forEach((key, s) -> {
-            Long quota = catalog.tier(key.get(0)).map(t -> t.quota(key.get(1)))
-                    .filter(q -> q != Tier.UNLIMITED).orElse(null);
-            Double utilisation = quota == null || quota == 0 || s[0] == 0 ? null
-                    : (double) s[1] / ((double) quota * s[0]);
+            Long quota = catalog.tier(key.get(0))
+                    .map(t -> t.quota(key.get(1)))
+                    .filter(q -> q != Tier.UNLIMITED)
+                    .orElse(null);
+            Double utilisation =
+                    quota == null || quota == 0 || s[0] == 0 ? null : (double) s[1] / ((double) quota * s[0]);
             meters.add(new Analytics.MeterUse(key.get(0), key.get(1), s[0], s[1], quota, utilisation));
         });
         return new Analytics.Usage(now, meters);
@@ -266,34 +290,39 @@ public final class RevenueAnalytics {
             perInterval = perInterval.multiply(HUNDRED.subtract(p.percentOff())).divide(HUNDRED, EXACT);
         }
         if (p.amountOff() > 0 && p.currency().equals(p.amountOffCurrency())) {
-            perInterval = perInterval.subtract(BigDecimal.valueOf(p.amountOff())).max(BigDecimal.ZERO);
+            perInterval =
+                    perInterval.subtract(BigDecimal.valueOf(p.amountOff())).max(BigDecimal.ZERO);
         }
         BigDecimal count = BigDecimal.valueOf(p.intervalCount());
         return switch (p.interval()) {
             case MONTH -> perInterval.divide(count, EXACT);
             case YEAR -> perInterval.divide(count.multiply(BigDecimal.valueOf(12)), EXACT);
-            case WEEK -> perInterval.multiply(BigDecimal.valueOf(52))
-                    .divide(count.multiply(BigDecimal.valueOf(12)), EXACT);
-            case DAY -> perInterval.multiply(BigDecimal.valueOf(365))
-                    .divide(count.multiply(BigDecimal.valueOf(12)), EXACT);
+            case WEEK ->
+                perInterval.multiply(BigDecimal.valueOf(52)).divide(count.multiply(BigDecimal.valueOf(12)), EXACT);
+            case DAY ->
+                perInterval.multiply(BigDecimal.valueOf(365)).divide(count.multiply(BigDecimal.valueOf(12)), EXACT);
         };
     }
 
     private String tierOf(String priceId) {
-        return priceId == null ? UNKNOWN_TIER
+        return priceId == null
+                ? UNKNOWN_TIER
                 : catalog.planForPrice(priceId).map(Plan::tier).map(Tier::name).orElse(UNKNOWN_TIER);
     }
 
     /** The first instant of the UTC month {@code months - 1} months before this one. */
     static Instant monthStart(Instant now, int months) {
-        return YearMonth.from(now.atZone(ZoneOffset.UTC)).minusMonths(months - 1L).atDay(1)
-                .atStartOfDay(ZoneOffset.UTC).toInstant();
+        return YearMonth.from(now.atZone(ZoneOffset.UTC))
+                .minusMonths(months - 1L)
+                .atDay(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
     }
 
     private static void checkMonths(int months) {
         if (months < 1 || months > MAX_MONTHS) {
-            throw new InvalidRequestException("invalid_months", "months",
-                    "months must be between 1 and " + MAX_MONTHS + ".");
+            throw new InvalidRequestException(
+                    "invalid_months", "months", "months must be between 1 and " + MAX_MONTHS + ".");
         }
     }
 

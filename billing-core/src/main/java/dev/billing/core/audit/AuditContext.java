@@ -13,8 +13,7 @@ import dev.billing.core.model.audit.AuditCause;
 public final class AuditContext {
     private static final ThreadLocal<AuditCause> CURRENT = new ThreadLocal<>();
 
-    private AuditContext() {
-    }
+    private AuditContext() {}
 
     /** The cause entered on this thread, or null (work nobody attributed). */
     public static AuditCause current() {

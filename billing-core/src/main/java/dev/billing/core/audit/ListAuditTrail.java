@@ -1,14 +1,13 @@
 package dev.billing.core.audit;
 
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.audit.AuditAction;
-import dev.billing.core.model.audit.AuditEntry;
-import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditAction;
+import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.port.AuditLog;
-
 import java.time.Instant;
 
 /**
@@ -28,8 +27,14 @@ public final class ListAuditTrail {
      * @param cursor the previous page's {@code nextCursor}, or null
      * @throws InvalidRequestException {@code invalid_limit}, {@code invalid_cursor}, {@code invalid_range}
      */
-    public Page<AuditEntry> list(UserId userId, CustomerId customerId, AuditAction action, Instant from, Instant to,
-                                 String cursor, int limit) {
+    public Page<AuditEntry> list(
+            UserId userId,
+            CustomerId customerId,
+            AuditAction action,
+            Instant from,
+            Instant to,
+            String cursor,
+            int limit) {
         if (limit < 1 || limit > AuditQuery.MAX_LIMIT) {
             throw new InvalidRequestException("invalid_limit", "limit", "limit must be between 1 and 100.");
         }

@@ -1,7 +1,6 @@
 package dev.billing.core.catalog;
 
 import dev.billing.core.error.GatewayException;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +25,7 @@ final class CachedRead<T> {
     private final ReentrantLock refreshing = new ReentrantLock();
     private volatile Kept<T> kept;
 
-    private record Kept<T>(T value, Instant readAt, long generation) {
-    }
+    private record Kept<T>(T value, Instant readAt, long generation) {}
 
     CachedRead(Supplier<T> read, Clock clock, Duration ttl, Duration maxStale) {
         this.read = read;
@@ -69,6 +67,7 @@ final class CachedRead<T> {
     }
 
     private boolean fresh(Kept<T> seen, long currentGeneration) {
-        return seen.generation() == currentGeneration && clock.instant().isBefore(seen.readAt().plus(ttl));
+        return seen.generation() == currentGeneration
+                && clock.instant().isBefore(seen.readAt().plus(ttl));
     }
 }

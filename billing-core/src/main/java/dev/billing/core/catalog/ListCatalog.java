@@ -7,7 +7,6 @@ import dev.billing.core.model.catalog.PriceQuery;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.core.port.PaymentGateway;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +29,7 @@ import java.util.function.Supplier;
 public final class ListCatalog {
     /** Distinct queries whose pages a catalog snapshot keeps. */
     static final int KEPT_PAGES = 1_000;
+
     private final PaymentGateway gateway;
     private final CachedRead<Snapshot> catalog;
 
@@ -41,17 +41,29 @@ public final class ListCatalog {
     /** The page; the same instance for the same query until the catalog is read again. */
     public Page<Product> products(ProductQuery query) {
         Snapshot seen = catalog.get();
-        return seen.page(query, () -> page(seen.products(), p -> query.active() == null || p.active() == query.active(),
-                Product::id, query.startingAfter(), query.limit()));
+        return seen.page(
+                query,
+                () -> page(
+                        seen.products(),
+                        p -> query.active() == null || p.active() == query.active(),
+                        Product::id,
+                        query.startingAfter(),
+                        query.limit()));
     }
 
     /** The page; the same instance for the same query until the catalog is read again. */
     public Page<Price> prices(PriceQuery query) {
         Snapshot seen = catalog.get();
-        return seen.page(query, () -> page(seen.prices(), p -> (query.active() == null || p.active() == query.active())
-                        && (query.productId() == null || p.productId().equals(query.productId()))
-                        && (query.type() == null || p.type() == query.type()), Price::id, query.startingAfter(),
-                query.limit()));
+        return seen.page(
+                query,
+                () -> page(
+                        seen.prices(),
+                        p -> (query.active() == null || p.active() == query.active())
+                                && (query.productId() == null || p.productId().equals(query.productId()))
+                                && (query.type() == null || p.type() == query.type()),
+                        Price::id,
+                        query.startingAfter(),
+                        query.limit()));
     }
 
     /** Makes the cached catalog stale: the next read refreshes (and still falls back to it if Stripe fails). */
@@ -60,9 +72,10 @@ public final class ListCatalog {
     }
 
     private Snapshot readCatalog() {
-        return new Snapshot(readAll(cursor -> gateway.listProducts(new ProductQuery(null, ProductQuery.MAX_LIMIT,
-                cursor))), readAll(cursor -> gateway.listPrices(new PriceQuery(null, null, null,
-                ProductQuery.MAX_LIMIT, cursor))), new ConcurrentHashMap<>());
+        return new Snapshot(
+                readAll(cursor -> gateway.listProducts(new ProductQuery(null, ProductQuery.MAX_LIMIT, cursor))),
+                readAll(cursor -> gateway.listPrices(new PriceQuery(null, null, null, ProductQuery.MAX_LIMIT, cursor))),
+                new ConcurrentHashMap<>());
     }
 
     private static <T> List<T> readAll(Function<String, Page<T>> pageAfter) {
@@ -81,8 +94,8 @@ public final class ListCatalog {
      * The items matching {@code filter} after {@code startingAfter} (an id of the list, matching or not, as Stripe
      * reads its cursors), {@code limit} at most.
      */
-    private static <T> Page<T> page(List<T> all, Predicate<T> filter, Function<T, String> id, String startingAfter,
-                                    int limit) {
+    private static <T> Page<T> page(
+            List<T> all, Predicate<T> filter, Function<T, String> id, String startingAfter, int limit) {
         int from = 0;
         if (startingAfter != null) {
             from = -1;
@@ -92,8 +105,8 @@ public final class ListCatalog {
                 }
             }
             if (from < 0) {
-                throw new InvalidRequestException("invalid_cursor", "startingAfter",
-                        "startingAfter is not an id of this list.");
+                throw new InvalidRequestException(
+                        "invalid_cursor", "startingAfter", "startingAfter is not an id of this list.");
             }
         }
         List<T> items = new ArrayList<>(Math.min(limit, all.size()));

@@ -4,7 +4,6 @@ import dev.billing.core.model.catalog.CatalogPromotion;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.catalog.PromotionCode;
 import dev.billing.core.port.PaymentGateway;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

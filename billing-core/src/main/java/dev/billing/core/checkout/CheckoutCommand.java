@@ -1,7 +1,6 @@
 package dev.billing.core.checkout;
 
 import dev.billing.core.model.catalog.BillingInterval;
-
 import java.util.Objects;
 
 /** What a user asks to check out. URLs may be null (the configured defaults apply). */
@@ -15,15 +14,21 @@ public sealed interface CheckoutCommand permits CheckoutCommand.Subscribe, Check
      * Start a subscription to a tier at an interval; {@code promotionCode} may be null; {@code seats} is for a tier
      * sold by the seat (null: one).
      */
-    record Subscribe(String tier, BillingInterval interval, String successUrl, String cancelUrl,
-                     String promotionCode, Long seats) implements CheckoutCommand {
+    record Subscribe(
+            String tier,
+            BillingInterval interval,
+            String successUrl,
+            String cancelUrl,
+            String promotionCode,
+            Long seats)
+            implements CheckoutCommand {
         public Subscribe {
             Objects.requireNonNull(tier, "tier");
             Objects.requireNonNull(interval, "interval");
         }
 
-        public Subscribe(String tier, BillingInterval interval, String successUrl, String cancelUrl,
-                         String promotionCode) {
+        public Subscribe(
+                String tier, BillingInterval interval, String successUrl, String cancelUrl, String promotionCode) {
             this(tier, interval, successUrl, cancelUrl, promotionCode, null);
         }
     }

@@ -2,7 +2,6 @@ package dev.billing.core.checkout;
 
 import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-
 import java.util.Objects;
 
 /** What starting a checkout did. Consume with {@code instanceof}. */

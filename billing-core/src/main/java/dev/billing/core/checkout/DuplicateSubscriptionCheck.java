@@ -1,13 +1,13 @@
 package dev.billing.core.checkout;
 
 import dev.billing.core.audit.AuditContext;
-import dev.billing.core.gateway.IdempotencyKeys;
 import dev.billing.core.config.DuplicateSubscriptions;
 import dev.billing.core.error.GatewayRejectedException;
+import dev.billing.core.gateway.IdempotencyKeys;
+import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.audit.AuditAction;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.audit.AuditRecord;
-import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.payment.RefundRequest;
@@ -17,7 +17,6 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.port.WorkObserver;
-
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,9 +39,10 @@ import java.util.Map;
 public final class DuplicateSubscriptionCheck {
     /** The cause of every duplicate entry: one entry per duplicate subscription, whichever event found it. */
     static final AuditCause CAUSE = AuditCause.system("duplicate-subscriptions");
+
     private static final System.Logger LOG = System.getLogger(DuplicateSubscriptionCheck.class.getName());
-    private static final Comparator<Subscription> OLDEST_FIRST = Comparator.comparing(Subscription::created)
-            .thenComparing(Subscription::id);
+    private static final Comparator<Subscription> OLDEST_FIRST =
+            Comparator.comparing(Subscription::created).thenComparing(Subscription::id);
     private static final String ALREADY_REFUNDED = "charge_already_refunded";
 
     private final PaymentGateway gateway;
@@ -52,8 +52,13 @@ public final class DuplicateSubscriptionCheck {
     private final WorkObserver observer;
     private final DuplicateSubscriptions handling;
 
-    public DuplicateSubscriptionCheck(PaymentGateway gateway, SubscriptionStore subscriptions, AuditLog audit,
-                               ProjectionListener listener, WorkObserver observer, DuplicateSubscriptions handling) {
+    public DuplicateSubscriptionCheck(
+            PaymentGateway gateway,
+            SubscriptionStore subscriptions,
+            AuditLog audit,
+            ProjectionListener listener,
+            WorkObserver observer,
+            DuplicateSubscriptions handling) {
         this.gateway = gateway;
         this.subscriptions = subscriptions;
         this.audit = audit;
@@ -69,12 +74,16 @@ public final class DuplicateSubscriptionCheck {
      * @return the newer live subscriptions found (empty when the customer holds at most one)
      */
     public List<Subscription> check(CustomerId customer) {
-        if (subscriptions.subscriptionsOf(customer).stream().filter(s -> s.status().blocksNewSubscription())
-                .count() < 2) {
+        if (subscriptions.subscriptionsOf(customer).stream()
+                        .filter(s -> s.status().blocksNewSubscription())
+                        .count()
+                < 2) {
             return List.of();
         }
         List<Subscription> live = gateway.listSubscriptions(customer).stream()
-                .filter(s -> s.status().blocksNewSubscription()).sorted(OLDEST_FIRST).toList();
+                .filter(s -> s.status().blocksNewSubscription())
+                .sorted(OLDEST_FIRST)
+                .toList();
         if (live.size() < 2) {
             return List.of(); // the projection lags a cancel at Stripe: that cancel's own event corrects it
         }
@@ -97,12 +106,21 @@ public final class DuplicateSubscriptionCheck {
         }
         detail.put("found_by", foundBy.text());
         // Stores without a trail record nothing: every finding is then new, and logged each time.
-        boolean first = audit.record(new AuditRecord(AuditAction.SUBSCRIPTION_DUPLICATE, duplicate.id(), null, customer,
-                CAUSE, detail)) || audit == AuditLog.NONE;
+        boolean first = audit.record(new AuditRecord(
+                        AuditAction.SUBSCRIPTION_DUPLICATE, duplicate.id(), null, customer, CAUSE, detail))
+                || audit == AuditLog.NONE;
         if (first) {
-            LOG.log(System.Logger.Level.WARNING, "Customer {0} holds a second live subscription {1} ({2}, {3}) beside "
-                    + "{4}; duplicate-subscriptions={5}; found by {6}", customer, duplicate.id(),
-                    duplicate.status().stripeName(), duplicate.priceId(), kept.id(), handling.settingName(), foundBy);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Customer {0} holds a second live subscription {1} ({2}, {3}) beside "
+                            + "{4}; duplicate-subscriptions={5}; found by {6}",
+                    customer,
+                    duplicate.id(),
+                    duplicate.status().stripeName(),
+                    duplicate.priceId(),
+                    kept.id(),
+                    handling.settingName(),
+                    foundBy);
             observer.duplicateSubscription(handling.settingName());
         }
         // A refund Stripe refused leaves the duplicate live: listed as needing an operator (who refunds and cancels
@@ -127,13 +145,21 @@ public final class DuplicateSubscriptionCheck {
                 String key = IdempotencyKeys.of("duplicate-refund", duplicate.id(), payment.paymentIntentId());
                 try {
                     gateway.createRefund(new RefundRequest(payment.paymentIntentId(), null, "duplicate", key));
-                    LOG.log(System.Logger.Level.INFO, "Refunded payment {0} of invoice {1} of duplicate subscription "
-                            + "{2}", payment.paymentIntentId(), invoice.id(), duplicate.id());
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "Refunded payment {0} of invoice {1} of duplicate subscription " + "{2}",
+                            payment.paymentIntentId(),
+                            invoice.id(),
+                            duplicate.id());
                 } catch (GatewayRejectedException e) {
                     if (!ALREADY_REFUNDED.equals(e.gatewayCode())) {
-                        LOG.log(System.Logger.Level.WARNING, "Stripe refused to refund payment {0} of duplicate "
-                                + "subscription {1}; it stays live for an operator to refund and cancel: {2}",
-                                payment.paymentIntentId(), duplicate.id(), e.getMessage());
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "Stripe refused to refund payment {0} of duplicate "
+                                        + "subscription {1}; it stays live for an operator to refund and cancel: {2}",
+                                payment.paymentIntentId(),
+                                duplicate.id(),
+                                e.getMessage());
                         refunded = false;
                     }
                 }
@@ -144,13 +170,16 @@ public final class DuplicateSubscriptionCheck {
 
     private void cancel(CustomerId customer, Subscription duplicate) {
         try {
-            Subscription canceled = gateway.cancelSubscription(duplicate.id(), false,
-                    IdempotencyKeys.of("duplicate-cancel", duplicate.id()));
+            Subscription canceled = gateway.cancelSubscription(
+                    duplicate.id(), false, IdempotencyKeys.of("duplicate-cancel", duplicate.id()));
             subscriptions.upsertSubscription(canceled, AuditContext.currentOr(CAUSE));
             listener.projectionChanged(customer);
         } catch (GatewayRejectedException e) {
-            LOG.log(System.Logger.Level.WARNING, "Stripe refused to cancel duplicate subscription {0}; cancel it by "
-                    + "hand: {1}", duplicate.id(), e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Stripe refused to cancel duplicate subscription {0}; cancel it by " + "hand: {1}",
+                    duplicate.id(),
+                    e.getMessage());
         }
     }
 }

@@ -1,19 +1,18 @@
 package dev.billing.core.checkout;
 
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.audit.AuditAction;
-import dev.billing.core.model.audit.AuditEntry;
-import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditAction;
+import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.SubscriptionStore;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -48,9 +47,15 @@ public final class ListDuplicateSubscriptions {
      * @param status             its status in the projection now, or null when the projection does not hold it
      * @param live               whether it still blocks a new subscription (a flagged one an operator has to settle)
      */
-    public record Duplicate(String subscriptionId, CustomerId customerId, UserId userId, String keptSubscriptionId,
-                            String handling, Instant foundAt, SubscriptionStatus status, boolean live) {
-    }
+    public record Duplicate(
+            String subscriptionId,
+            CustomerId customerId,
+            UserId userId,
+            String keptSubscriptionId,
+            String handling,
+            Instant foundAt,
+            SubscriptionStatus status,
+            boolean live) {}
 
     /**
      * @param cursor the previous page's {@code nextCursor}, or null
@@ -63,18 +68,30 @@ public final class ListDuplicateSubscriptions {
         if (cursor != null && !AuditQuery.isCursor(cursor)) {
             throw new InvalidRequestException("invalid_cursor", "cursor", "The cursor is not valid for this list.");
         }
-        Page<AuditEntry> entries = audit.list(AuditQuery.all(limit).withAction(AuditAction.SUBSCRIPTION_DUPLICATE)
+        Page<AuditEntry> entries = audit.list(AuditQuery.all(limit)
+                .withAction(AuditAction.SUBSCRIPTION_DUPLICATE)
                 .after(cursor));
         Map<CustomerId, CustomerLink> links = customers.findByCustomerIds(entries.items().stream()
-                .map(AuditEntry::customerId).filter(c -> c != null).distinct().toList());
-        List<Duplicate> duplicates = entries.items().stream().map(entry -> {
-            Optional<Subscription> now = subscriptions.findSubscription(entry.entityId());
-            CustomerLink link = entry.customerId() == null ? null : links.get(entry.customerId());
-            SubscriptionStatus status = now.map(Subscription::status).orElse(null);
-            return new Duplicate(entry.entityId(), entry.customerId(), link == null ? null : link.userId(),
-                    entry.detail().get("kept_subscription_id"), entry.detail().get("handling"), entry.recordedAt(),
-                    status, status != null && status.blocksNewSubscription());
-        }).toList();
+                .map(AuditEntry::customerId)
+                .filter(c -> c != null)
+                .distinct()
+                .toList());
+        List<Duplicate> duplicates = entries.items().stream()
+                .map(entry -> {
+                    Optional<Subscription> now = subscriptions.findSubscription(entry.entityId());
+                    CustomerLink link = entry.customerId() == null ? null : links.get(entry.customerId());
+                    SubscriptionStatus status = now.map(Subscription::status).orElse(null);
+                    return new Duplicate(
+                            entry.entityId(),
+                            entry.customerId(),
+                            link == null ? null : link.userId(),
+                            entry.detail().get("kept_subscription_id"),
+                            entry.detail().get("handling"),
+                            entry.recordedAt(),
+                            status,
+                            status != null && status.blocksNewSubscription());
+                })
+                .toList();
         return new Page<>(duplicates, entries.hasMore(), entries.nextCursor());
     }
 }

@@ -1,11 +1,10 @@
 package dev.billing.core.checkout;
 
 import dev.billing.core.error.GatewayRejectedException;
+import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutSession;
-import dev.billing.core.model.CustomerId;
 import dev.billing.core.port.PaymentGateway;
-
 import java.util.List;
 
 /**
@@ -62,19 +61,26 @@ public final class OpenCheckouts {
     private int expire(List<CheckoutSession> sessions, String keep, boolean everyMode) {
         int expired = 0;
         for (CheckoutSession session : sessions) {
-            if (!everyMode && session.mode() != CheckoutMode.SUBSCRIPTION || session.id().equals(keep)) {
+            if (!everyMode && session.mode() != CheckoutMode.SUBSCRIPTION
+                    || session.id().equals(keep)) {
                 continue;
             }
             try {
                 if (gateway.expireCheckoutSession(session.id())) {
                     expired++;
-                    LOG.log(System.Logger.Level.INFO, "Expired open Checkout session {0} of customer {1}: {2}",
-                            session.id(), session.customerId(), keep == null ? "its account was erased"
-                                    : "session " + keep + " superseded it");
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "Expired open Checkout session {0} of customer {1}: {2}",
+                            session.id(),
+                            session.customerId(),
+                            keep == null ? "its account was erased" : "session " + keep + " superseded it");
                 }
             } catch (GatewayRejectedException e) {
                 // Refused as asked (it was paid or expired meanwhile): nothing left to do for it.
-                LOG.log(System.Logger.Level.INFO, "Checkout session {0} could not be expired: {1}", session.id(),
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "Checkout session {0} could not be expired: {1}",
+                        session.id(),
                         e.getMessage());
             }
         }

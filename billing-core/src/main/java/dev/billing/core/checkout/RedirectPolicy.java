@@ -1,7 +1,6 @@
 package dev.billing.core.checkout;
 
 import dev.billing.core.error.InvalidRequestException;
-
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -90,8 +89,8 @@ public final class RedirectPolicy {
         }
         if (uri.getHost().endsWith(".")) {
             // The same DNS name, but another origin to a browser: the app's cookies and storage are not there.
-            throw invalid(field, "must not end its host with a dot (browsers treat " + uri.getHost()
-                    + " as another origin)");
+            throw invalid(
+                    field, "must not end its host with a dot (browsers treat " + uri.getHost() + " as another origin)");
         }
         String origin = canonical(scheme, uri.getHost(), uri.getPort());
         if (origin == null || !allowedOrigins.contains(origin)) {
@@ -113,9 +112,14 @@ public final class RedirectPolicy {
         }
         try {
             URI uri = new URI(origin.trim());
-            if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawUserInfo() != null
-                    || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            if (!uri.isAbsolute()
+                    || uri.getHost() == null
+                    || uri.getRawUserInfo() != null
+                    || (uri.getRawPath() != null
+                            && !uri.getRawPath().isEmpty()
+                            && !uri.getRawPath().equals("/"))
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
                 return null;
             }
             String scheme = uri.getScheme().toLowerCase(Locale.ROOT);

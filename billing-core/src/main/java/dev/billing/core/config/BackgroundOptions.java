@@ -21,9 +21,15 @@ import java.util.Objects;
  * @param closeTimeout      how long {@code close()} waits for work in flight; what is left keeps its lease, which
  *                          runs out, and the next instance (or the next start) processes it
  */
-public record BackgroundOptions(Duration inboxEvery, int inboxBatch, int inboxParallelism, Duration meterReportsEvery,
-                                int meterReportsBatch, int webhookThreads, Duration changesEvery,
-                                Duration closeTimeout) {
+public record BackgroundOptions(
+        Duration inboxEvery,
+        int inboxBatch,
+        int inboxParallelism,
+        Duration meterReportsEvery,
+        int meterReportsBatch,
+        int webhookThreads,
+        Duration changesEvery,
+        Duration closeTimeout) {
     public BackgroundOptions {
         positive(inboxEvery, "inboxEvery");
         positive(meterReportsEvery, "meterReportsEvery");
@@ -43,28 +49,63 @@ public record BackgroundOptions(Duration inboxEvery, int inboxBatch, int inboxPa
      * shared every second; 10 s to close.
      */
     public static BackgroundOptions defaults() {
-        return new BackgroundOptions(Duration.ofSeconds(1), 50, 8, Duration.ofSeconds(5), 100, 16,
-                Duration.ofSeconds(1), Duration.ofSeconds(10));
+        return new BackgroundOptions(
+                Duration.ofSeconds(1),
+                50,
+                8,
+                Duration.ofSeconds(5),
+                100,
+                16,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(10));
     }
 
     public BackgroundOptions withInboxEvery(Duration value) {
-        return new BackgroundOptions(value, inboxBatch, inboxParallelism, meterReportsEvery, meterReportsBatch,
-                webhookThreads, changesEvery, closeTimeout);
+        return new BackgroundOptions(
+                value,
+                inboxBatch,
+                inboxParallelism,
+                meterReportsEvery,
+                meterReportsBatch,
+                webhookThreads,
+                changesEvery,
+                closeTimeout);
     }
 
     public BackgroundOptions withMeterReportsEvery(Duration value) {
-        return new BackgroundOptions(inboxEvery, inboxBatch, inboxParallelism, value, meterReportsBatch,
-                webhookThreads, changesEvery, closeTimeout);
+        return new BackgroundOptions(
+                inboxEvery,
+                inboxBatch,
+                inboxParallelism,
+                value,
+                meterReportsBatch,
+                webhookThreads,
+                changesEvery,
+                closeTimeout);
     }
 
     public BackgroundOptions withChangesEvery(Duration value) {
-        return new BackgroundOptions(inboxEvery, inboxBatch, inboxParallelism, meterReportsEvery, meterReportsBatch,
-                webhookThreads, value, closeTimeout);
+        return new BackgroundOptions(
+                inboxEvery,
+                inboxBatch,
+                inboxParallelism,
+                meterReportsEvery,
+                meterReportsBatch,
+                webhookThreads,
+                value,
+                closeTimeout);
     }
 
     public BackgroundOptions withCloseTimeout(Duration value) {
-        return new BackgroundOptions(inboxEvery, inboxBatch, inboxParallelism, meterReportsEvery, meterReportsBatch,
-                webhookThreads, changesEvery, value);
+        return new BackgroundOptions(
+                inboxEvery,
+                inboxBatch,
+                inboxParallelism,
+                meterReportsEvery,
+                meterReportsBatch,
+                webhookThreads,
+                changesEvery,
+                value);
     }
 
     private static void positive(Duration value, String name) {

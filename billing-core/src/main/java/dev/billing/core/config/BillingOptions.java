@@ -35,13 +35,27 @@ import java.util.Objects;
  *                             ids and require a billing address (the Stripe account must have Tax set up)
  * @param duplicateSubscriptions what to do when a party ends up with a second live subscription (DESIGN §4.4)
  */
-public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, String defaultSuccessUrl,
-                             String defaultCancelUrl, String defaultReturnUrl, boolean livemode,
-                             boolean refetchOnWebhook, Duration catalogTtl, Duration catalogMaxStale,
-                             Duration inboxLease, RetrySchedule retrySchedule, int inlinePermits, int backgroundPermits,
-                             Duration pastDueGrace, int gatewayAttempts, Duration gatewayBudget,
-                             Duration gatewayBackoff, Duration entitlementsCacheTtl,
-                             boolean stripeTax, DuplicateSubscriptions duplicateSubscriptions) {
+public record BillingOptions(
+        List<String> allowedOrigins,
+        boolean requireHttps,
+        String defaultSuccessUrl,
+        String defaultCancelUrl,
+        String defaultReturnUrl,
+        boolean livemode,
+        boolean refetchOnWebhook,
+        Duration catalogTtl,
+        Duration catalogMaxStale,
+        Duration inboxLease,
+        RetrySchedule retrySchedule,
+        int inlinePermits,
+        int backgroundPermits,
+        Duration pastDueGrace,
+        int gatewayAttempts,
+        Duration gatewayBudget,
+        Duration gatewayBackoff,
+        Duration entitlementsCacheTtl,
+        boolean stripeTax,
+        DuplicateSubscriptions duplicateSubscriptions) {
     public BillingOptions {
         Objects.requireNonNull(duplicateSubscriptions, "duplicateSubscriptions");
         allowedOrigins = List.copyOf(allowedOrigins);
@@ -123,8 +137,7 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
         private boolean stripeTax;
         private DuplicateSubscriptions duplicateSubscriptions = DuplicateSubscriptions.CANCEL;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder allowedOrigins(List<String> value) {
             this.allowedOrigins = List.copyOf(value);
@@ -228,10 +241,27 @@ public record BillingOptions(List<String> allowedOrigins, boolean requireHttps, 
         }
 
         public BillingOptions build() {
-            return new BillingOptions(allowedOrigins, requireHttps, defaultSuccessUrl, defaultCancelUrl,
-                    defaultReturnUrl, livemode, refetchOnWebhook, catalogTtl, catalogMaxStale, inboxLease,
-                    retrySchedule, inlinePermits, backgroundPermits, pastDueGrace, gatewayAttempts, gatewayBudget, gatewayBackoff,
-                    entitlementsCacheTtl, stripeTax, duplicateSubscriptions);
+            return new BillingOptions(
+                    allowedOrigins,
+                    requireHttps,
+                    defaultSuccessUrl,
+                    defaultCancelUrl,
+                    defaultReturnUrl,
+                    livemode,
+                    refetchOnWebhook,
+                    catalogTtl,
+                    catalogMaxStale,
+                    inboxLease,
+                    retrySchedule,
+                    inlinePermits,
+                    backgroundPermits,
+                    pastDueGrace,
+                    gatewayAttempts,
+                    gatewayBudget,
+                    gatewayBackoff,
+                    entitlementsCacheTtl,
+                    stripeTax,
+                    duplicateSubscriptions);
         }
     }
 }

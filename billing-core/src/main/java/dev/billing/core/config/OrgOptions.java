@@ -18,14 +18,14 @@ import java.util.List;
  *                           after each membership change, and for every organization when a started
  *                           {@link dev.billing.core.Billing} begins ({@link dev.billing.core.org.AlignSeats})
  */
-public record OrgOptions(List<String> billingRoles, List<String> billingPermissions, boolean membershipSync,
-                         boolean autoSeats) {
+public record OrgOptions(
+        List<String> billingRoles, List<String> billingPermissions, boolean membershipSync, boolean autoSeats) {
     public OrgOptions {
         billingRoles = List.copyOf(billingRoles);
         billingPermissions = List.copyOf(billingPermissions);
         if (autoSeats && !membershipSync) {
-            throw new IllegalArgumentException("autoSeats needs membershipSync: seats can only follow members that "
-                    + "are kept");
+            throw new IllegalArgumentException(
+                    "autoSeats needs membershipSync: seats can only follow members that " + "are kept");
         }
     }
 

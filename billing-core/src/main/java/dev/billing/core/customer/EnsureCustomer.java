@@ -1,10 +1,10 @@
 package dev.billing.core.customer;
 
 import dev.billing.core.audit.AuditContext;
-import dev.billing.core.gateway.GatewayRetry;
-import dev.billing.core.gateway.IdempotencyKeys;
 import dev.billing.core.error.ConflictException;
 import dev.billing.core.error.GatewayRejectedException;
+import dev.billing.core.gateway.GatewayRetry;
+import dev.billing.core.gateway.IdempotencyKeys;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Identity;
@@ -13,7 +13,6 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.CustomerStore.LinkResult;
 import dev.billing.core.port.PaymentGateway;
-
 import java.time.Clock;
 import java.util.Optional;
 
@@ -55,17 +54,25 @@ public final class EnsureCustomer {
             return new EnsuredCustomer(existing.get().customerId(), false);
         }
         CustomerId created = createAtGateway(user, identity.email());
-        LinkResult result = customers.link(new CustomerLink(user, created, identity.email(), clock.instant()),
-                AuditContext.current());
+        LinkResult result = customers.link(
+                new CustomerLink(user, created, identity.email(), clock.instant()), AuditContext.current());
         // The user's earlier customer belongs to an erased account now (its creation key replays it): a user who
         // comes back after an erasure gets a customer of their own, keyed by the erasure it follows.
-        for (int n = 0; n < MAX_ERASURES && result instanceof LinkResult.CustomerAlreadyLinked taken
-                && taken.link().userId().isPseudonym(); n++) {
-            NewCustomer request = new NewCustomer(user, identity.email(), IdempotencyKeys.of("customer-after-erasure",
-                    user.value(), taken.link().userId().value()));
+        for (int n = 0;
+                n < MAX_ERASURES
+                        && result instanceof LinkResult.CustomerAlreadyLinked taken
+                        && taken.link().userId().isPseudonym();
+                n++) {
+            NewCustomer request = new NewCustomer(
+                    user,
+                    identity.email(),
+                    IdempotencyKeys.of(
+                            "customer-after-erasure",
+                            user.value(),
+                            taken.link().userId().value()));
             created = retry.call(() -> gateway.createCustomer(request));
-            result = customers.link(new CustomerLink(user, created, identity.email(), clock.instant()),
-                    AuditContext.current());
+            result = customers.link(
+                    new CustomerLink(user, created, identity.email(), clock.instant()), AuditContext.current());
         }
         if (result instanceof LinkResult.Linked) {
             return new EnsuredCustomer(created, true);
@@ -76,12 +83,18 @@ public final class EnsureCustomer {
             if (already.link().customerId().equals(created)) {
                 return new EnsuredCustomer(created, true);
             }
-            LOG.log(System.Logger.Level.WARNING, "Stripe customer {0} for user {1} is unused: the user is "
-                    + "linked to {2}", created, user, already.link().customerId());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Stripe customer {0} for user {1} is unused: the user is " + "linked to {2}",
+                    created,
+                    user,
+                    already.link().customerId());
             return new EnsuredCustomer(already.link().customerId(), false);
         }
-        throw new ConflictException("customer_conflict", "The Stripe customer created for this user is linked to "
-                + "another user; an operator must reconcile the customer links.");
+        throw new ConflictException(
+                "customer_conflict",
+                "The Stripe customer created for this user is linked to "
+                        + "another user; an operator must reconcile the customer links.");
     }
 
     /** The caller's customer if one is linked; never creates one. */
@@ -104,8 +117,11 @@ public final class EnsureCustomer {
                 if (confirmed.isPresent()) {
                     return confirmed.get();
                 }
-                LOG.log(System.Logger.Level.INFO, "Rotating the customer-creation key for user {0}: Stripe rejected "
-                        + "it for changed parameters and holds no customer for the user", user);
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "Rotating the customer-creation key for user {0}: Stripe rejected "
+                                + "it for changed parameters and holds no customer for the user",
+                        user);
             }
         }
         throw lastConflict;

@@ -1,7 +1,6 @@
 package dev.billing.core.customer;
 
 import dev.billing.core.model.CustomerId;
-
 import java.util.Objects;
 
 /**

@@ -1,17 +1,16 @@
 package dev.billing.core.customer;
 
-import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.error.NotFoundException;
+import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.SubscriptionStore;
-
 import java.util.Optional;
 
 /**
@@ -26,7 +25,8 @@ public final class Ownership {
     private final PaymentGateway gateway;
     private final GatewayRetry retry;
 
-    public Ownership(CustomerStore customers, SubscriptionStore subscriptions, PaymentGateway gateway, GatewayRetry retry) {
+    public Ownership(
+            CustomerStore customers, SubscriptionStore subscriptions, PaymentGateway gateway, GatewayRetry retry) {
         this.customers = customers;
         this.subscriptions = subscriptions;
         this.gateway = gateway;
@@ -45,7 +45,8 @@ public final class Ownership {
     public Subscription subscription(UserId user, String id) {
         CustomerId customer = checkedCustomer(user, id, "subscription");
         Optional<Subscription> local = subscriptions.findSubscription(id);
-        Subscription found = local.isPresent() ? local.get()
+        Subscription found = local.isPresent()
+                ? local.get()
                 : retry.call(() -> gateway.getSubscription(id)).orElse(null);
         if (found == null || !found.customerId().equals(customer)) {
             throw new NotFoundException("subscription", id);

@@ -2,11 +2,10 @@ package dev.billing.core.entitlement;
 
 import dev.billing.core.model.catalog.Plan;
 import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.catalog.Tier;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.catalog.Tier;
 import dev.billing.core.model.usage.UsagePeriod;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -54,13 +53,13 @@ public final class EntitlementPolicy {
      * @param graceEndsAt when a past-due grant ends, or null when not in grace
      * @param period     the usage period in force
      */
-    public record Grant(Tier tier, Subscription granting, Subscription latest, Instant graceEndsAt,
-                        UsagePeriod period) {
-    }
+    public record Grant(
+            Tier tier, Subscription granting, Subscription latest, Instant graceEndsAt, UsagePeriod period) {}
 
     public Grant grant(List<Subscription> subscriptions, Instant now) {
-        Subscription latest = subscriptions.stream().max(Comparator.comparing(Subscription::created)
-                .thenComparing(Subscription::id)).orElse(null);
+        Subscription latest = subscriptions.stream()
+                .max(Comparator.comparing(Subscription::created).thenComparing(Subscription::id))
+                .orElse(null);
         Subscription best = null;
         Tier bestTier = null;
         for (Subscription subscription : subscriptions) {
@@ -68,8 +67,10 @@ public final class EntitlementPolicy {
             if (tier.isEmpty()) {
                 continue;
             }
-            if (best == null || tier.get().rank() > bestTier.rank()
-                    || (tier.get().rank() == bestTier.rank() && subscription.created().isAfter(best.created()))) {
+            if (best == null
+                    || tier.get().rank() > bestTier.rank()
+                    || (tier.get().rank() == bestTier.rank()
+                            && subscription.created().isAfter(best.created()))) {
                 best = subscription;
                 bestTier = tier.get();
             }
@@ -104,7 +105,9 @@ public final class EntitlementPolicy {
     }
 
     private Instant graceEnd(Subscription subscription) {
-        return subscription.currentPeriodStart() == null ? null : subscription.currentPeriodStart().plus(pastDueGrace);
+        return subscription.currentPeriodStart() == null
+                ? null
+                : subscription.currentPeriodStart().plus(pastDueGrace);
     }
 
     private static UsagePeriod periodOf(Subscription subscription, Instant now) {

@@ -1,22 +1,21 @@
 package dev.billing.core.entitlement;
 
 import dev.billing.core.error.StoreException;
-import dev.billing.core.model.catalog.CatalogItem;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.subscription.Entitlements;
-import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.catalog.CatalogItem;
 import dev.billing.core.model.catalog.Quota;
+import dev.billing.core.model.catalog.Tier;
+import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.subscription.Seats;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.catalog.Tier;
 import dev.billing.core.model.usage.UsagePeriod;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.port.UsageLedger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,8 +59,14 @@ public final class GetEntitlements implements ProjectionListener {
     /** Users whose cached entitlements were (or are being) computed while they had no customer. */
     private final Set<UserId> cachedWithoutCustomer = ConcurrentHashMap.newKeySet();
 
-    public GetEntitlements(CustomerStore customers, SubscriptionStore subscriptions, UsageLedger usage,
-                    EntitlementPolicy policy, Function<UserId, OptionalLong> members, Clock clock, Duration ttl) {
+    public GetEntitlements(
+            CustomerStore customers,
+            SubscriptionStore subscriptions,
+            UsageLedger usage,
+            EntitlementPolicy policy,
+            Function<UserId, OptionalLong> members,
+            Clock clock,
+            Duration ttl) {
         this.members = members;
         this.customers = customers;
         this.subscriptions = subscriptions;
@@ -80,28 +85,40 @@ public final class GetEntitlements implements ProjectionListener {
         cachedWithoutCustomer.add(user); // before reading: a concurrent projectionChanged must look this user up
         long dropsBefore = drops.get();
         Optional<CustomerLink> link = customers.findByUserId(user);
-        List<Subscription> subs = link.map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
+        List<Subscription> subs =
+                link.map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
         EntitlementPolicy.Grant grant = policy.grant(subs, now);
         List<Quota> quotas = quotas(user, grant, now);
         Set<String> owned = new LinkedHashSet<>();
         if (link.isPresent()) {
             for (Purchase purchase : subscriptions.purchasesOf(link.get().customerId())) {
-                owned.add(policy.catalog().itemForPrice(purchase.priceId()).map(CatalogItem::key)
+                owned.add(policy.catalog()
+                        .itemForPrice(purchase.priceId())
+                        .map(CatalogItem::key)
                         .orElse(purchase.priceId()));
             }
         }
         Subscription shown = grant.granting() != null ? grant.granting() : grant.latest();
         Seats seats = grant.tier().perSeat() && grant.granting() != null
-                ? new Seats(grant.granting().quantity(), members.apply(user).stream().boxed().findFirst().orElse(null))
+                ? new Seats(
+                        grant.granting().quantity(),
+                        members.apply(user).stream().boxed().findFirst().orElse(null))
                 : null;
-        Entitlements value = new Entitlements(user, grant.tier().name(),
+        Entitlements value = new Entitlements(
+                user,
+                grant.tier().name(),
                 shown == null ? null : shown.status(),
                 shown == null ? null : shown.id(),
                 shown == null ? null : shown.priceId(),
                 shown != null && shown.isTrialing() ? shown.trialEnd() : null,
                 shown == null ? null : shown.currentPeriodEnd(),
                 shown != null && shown.cancelAtPeriodEnd(),
-                grant.graceEndsAt(), grant.tier().features(), quotas, owned, now, seats);
+                grant.graceEndsAt(),
+                grant.tier().features(),
+                quotas,
+                owned,
+                now,
+                seats);
         Instant expiresAt = now.plus(ttl);
         if (grant.graceEndsAt() != null && grant.graceEndsAt().isBefore(expiresAt)) {
             expiresAt = grant.graceEndsAt();
@@ -137,9 +154,12 @@ public final class GetEntitlements implements ProjectionListener {
         Map<Instant, Map<String, Long>> usedByStart = new HashMap<>();
         List<Quota> quotas = new ArrayList<>();
         grant.tier().quotas().forEach((meter, limit) -> {
-            UsagePeriod period = policy.catalog().meter(meter).map(m -> m.periodAt(now, grant.period()))
+            UsagePeriod period = policy.catalog()
+                    .meter(meter)
+                    .map(m -> m.periodAt(now, grant.period()))
                     .orElse(grant.period());
-            long spent = usedByStart.computeIfAbsent(period.start(), start -> usage.usage(user, start))
+            long spent = usedByStart
+                    .computeIfAbsent(period.start(), start -> usage.usage(user, start))
                     .getOrDefault(meter, 0L);
             long remaining = limit == Tier.UNLIMITED ? Tier.UNLIMITED : Math.max(0, limit - spent);
             quotas.add(new Quota(meter, spent, limit, remaining, period.start(), period.end()));
@@ -153,10 +173,14 @@ public final class GetEntitlements implements ProjectionListener {
      */
     Quota unlistedQuota(UserId user, String meter) {
         Instant now = clock.instant();
-        List<Subscription> subs = customers.findByUserId(user)
-                .map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
+        List<Subscription> subs = customers
+                .findByUserId(user)
+                .map(l -> subscriptions.subscriptionsOf(l.customerId()))
+                .orElse(List.of());
         EntitlementPolicy.Grant grant = policy.grant(subs, now);
-        UsagePeriod period = policy.catalog().meter(meter).map(m -> m.periodAt(now, grant.period()))
+        UsagePeriod period = policy.catalog()
+                .meter(meter)
+                .map(m -> m.periodAt(now, grant.period()))
                 .orElse(grant.period());
         long used = usage.usage(user, period.start()).getOrDefault(meter, 0L);
         return new Quota(meter, used, 0, 0, period.start(), period.end());
@@ -196,6 +220,5 @@ public final class GetEntitlements implements ProjectionListener {
         }
     }
 
-    private record Cached(Entitlements value, Instant expiresAt) {
-    }
+    private record Cached(Entitlements value, Instant expiresAt) {}
 }

@@ -1,14 +1,13 @@
 package dev.billing.core.entitlement;
 
-import dev.billing.core.model.subscription.Entitlements;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.catalog.MeterDefinition;
-import dev.billing.core.model.subscription.MemberEntitlements;
-import dev.billing.core.model.subscription.MemberEntitlements.Source;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.catalog.Quota;
 import dev.billing.core.model.catalog.Tier;
-import dev.billing.core.model.UserId;
-
+import dev.billing.core.model.subscription.Entitlements;
+import dev.billing.core.model.subscription.MemberEntitlements;
+import dev.billing.core.model.subscription.MemberEntitlements.Source;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -78,12 +77,23 @@ public final class GetMemberEntitlements {
             quotaSources.put(name, limit == ownTier.quota(name) ? Source.USER : Source.ORGANIZATION);
         }
         Set<String> allFeatures = new LinkedHashSet<>(features.keySet());
-        Entitlements effective = new Entitlements(user, base.tier(), base.status(), base.subscriptionId(),
-                base.priceId(), base.trialEnd(), base.currentPeriodEnd(), base.cancelAtPeriodEnd(),
-                base.graceEndsAt(), allFeatures, quotas, own.ownedItems(), own.evaluatedAt(),
+        Entitlements effective = new Entitlements(
+                user,
+                base.tier(),
+                base.status(),
+                base.subscriptionId(),
+                base.priceId(),
+                base.trialEnd(),
+                base.currentPeriodEnd(),
+                base.cancelAtPeriodEnd(),
+                base.graceEndsAt(),
+                allFeatures,
+                quotas,
+                own.ownedItems(),
+                own.evaluatedAt(),
                 orgWins ? org.seats() : own.seats());
-        return new MemberEntitlements(effective, orgId, orgWins ? Source.ORGANIZATION : Source.USER, features,
-                quotaSources);
+        return new MemberEntitlements(
+                effective, orgId, orgWins ? Source.ORGANIZATION : Source.USER, features, quotaSources);
     }
 
     private Tier tier(String name) {

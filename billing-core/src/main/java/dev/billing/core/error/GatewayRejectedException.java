@@ -20,8 +20,14 @@ public final class GatewayRejectedException extends GatewayException {
     private final String param;
     private final String declineCode;
 
-    public GatewayRejectedException(String message, int status, String gatewayCode, String param, String declineCode,
-                                    String requestId, Throwable cause) {
+    public GatewayRejectedException(
+            String message,
+            int status,
+            String gatewayCode,
+            String param,
+            String declineCode,
+            String requestId,
+            Throwable cause) {
         super(message, requestId, cause);
         this.status = status;
         this.gatewayCode = gatewayCode;

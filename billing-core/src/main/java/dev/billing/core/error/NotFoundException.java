@@ -31,9 +31,11 @@ public final class NotFoundException extends BillingException {
         if (id == null) {
             return "null";
         }
-        String printable = id.codePoints().limit(MAX_ID_IN_MESSAGE + 1L)
+        String printable = id.codePoints()
+                .limit(MAX_ID_IN_MESSAGE + 1L)
                 .map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         return printable.length() > MAX_ID_IN_MESSAGE ? printable.substring(0, MAX_ID_IN_MESSAGE) + "..." : printable;
     }
 

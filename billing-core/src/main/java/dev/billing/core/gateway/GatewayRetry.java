@@ -1,10 +1,8 @@
 package dev.billing.core.gateway;
 
-import dev.billing.core.port.Sleeper;
-
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.error.GatewayRateLimitedException;
-
+import dev.billing.core.port.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +37,8 @@ public final class GatewayRetry {
                     throw e;
                 }
                 Duration wait = initialBackoff.multipliedBy(1L << Math.min(attempt - 1, 10));
-                if (e instanceof GatewayRateLimitedException limited && limited.retryAfter().compareTo(wait) > 0) {
+                if (e instanceof GatewayRateLimitedException limited
+                        && limited.retryAfter().compareTo(wait) > 0) {
                     wait = limited.retryAfter();
                 }
                 if (clock.instant().plus(wait).isAfter(deadline)) {

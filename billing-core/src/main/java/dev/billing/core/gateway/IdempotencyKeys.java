@@ -1,7 +1,6 @@
 package dev.billing.core.gateway;
 
 import dev.billing.core.model.UserId;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,8 +8,7 @@ import java.util.HexFormat;
 
 /** Deterministic idempotency keys: the same logical request always gets the same key, on any instance. */
 public final class IdempotencyKeys {
-    private IdempotencyKeys() {
-    }
+    private IdempotencyKeys() {}
 
     /** The key for creating the user's customer; {@code generation} moves on only after a confirmed rotation. */
     public static String customerCreation(UserId userId, int generation) {

@@ -1,24 +1,22 @@
 package dev.billing.core.migration;
 
-import dev.billing.core.model.migration.MigrationRecordType;
-
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.migration.MigrationRecordType;
 import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeRecord;
-import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.payment.GuestPurchase;
-import dev.billing.core.model.usage.MeterReport;
-import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
-import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.model.usage.UsageKey;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -65,124 +63,216 @@ import java.util.TreeMap;
  * </ul>
  */
 final class CanonicalForms {
-    private CanonicalForms() {
-    }
+    private CanonicalForms() {}
 
     static String canonical(CustomerLink l) {
-        return new Canon(MigrationRecordType.CUSTOMER_LINKS).text("user_id", l.userId().value())
-                .text("customer_id", l.customerId().value()).text("email", l.email()).instant("created_at", l.createdAt())
+        return new Canon(MigrationRecordType.CUSTOMER_LINKS)
+                .text("user_id", l.userId().value())
+                .text("customer_id", l.customerId().value())
+                .text("email", l.email())
+                .instant("created_at", l.createdAt())
                 .build();
     }
 
     static String canonical(Subscription s) {
-        return new Canon(MigrationRecordType.SUBSCRIPTIONS).text("id", s.id()).text("customer_id", s.customerId().value())
-                .text("status", s.status().stripeName()).text("price_id", s.priceId()).number("quantity", s.quantity())
+        return new Canon(MigrationRecordType.SUBSCRIPTIONS)
+                .text("id", s.id())
+                .text("customer_id", s.customerId().value())
+                .text("status", s.status().stripeName())
+                .text("price_id", s.priceId())
+                .number("quantity", s.quantity())
                 .instant("current_period_start", s.currentPeriodStart())
                 .instant("current_period_end", s.currentPeriodEnd())
-                .bool("cancel_at_period_end", s.cancelAtPeriodEnd()).instant("cancel_at", s.cancelAt())
-                .instant("canceled_at", s.canceledAt()).instant("ended_at", s.endedAt())
-                .instant("trial_start", s.trialStart()).instant("trial_end", s.trialEnd())
-                .instant("created", s.created()).map("metadata", s.metadata()).number("version", s.version().key())
+                .bool("cancel_at_period_end", s.cancelAtPeriodEnd())
+                .instant("cancel_at", s.cancelAt())
+                .instant("canceled_at", s.canceledAt())
+                .instant("ended_at", s.endedAt())
+                .instant("trial_start", s.trialStart())
+                .instant("trial_end", s.trialEnd())
+                .instant("created", s.created())
+                .map("metadata", s.metadata())
+                .number("version", s.version().key())
                 .build();
     }
 
     static String canonical(Invoice i) {
-        return new Canon(MigrationRecordType.INVOICES).text("id", i.id()).text("customer_id", i.customerId().value())
-                .text("subscription_id", i.subscriptionId()).text("status", i.status().stripeName())
-                .text("number", i.number()).text("currency", i.currency()).number("amount_due", i.amountDue())
-                .number("amount_paid", i.amountPaid()).number("amount_remaining", i.amountRemaining())
-                .text("hosted_invoice_url", i.hostedInvoiceUrl()).text("invoice_pdf", i.invoicePdf())
-                .text("billing_reason", i.billingReason()).instant("period_start", i.periodStart())
-                .instant("period_end", i.periodEnd()).instant("created", i.created())
-                .number("version", i.version().key()).build();
+        return new Canon(MigrationRecordType.INVOICES)
+                .text("id", i.id())
+                .text("customer_id", i.customerId().value())
+                .text("subscription_id", i.subscriptionId())
+                .text("status", i.status().stripeName())
+                .text("number", i.number())
+                .text("currency", i.currency())
+                .number("amount_due", i.amountDue())
+                .number("amount_paid", i.amountPaid())
+                .number("amount_remaining", i.amountRemaining())
+                .text("hosted_invoice_url", i.hostedInvoiceUrl())
+                .text("invoice_pdf", i.invoicePdf())
+                .text("billing_reason", i.billingReason())
+                .instant("period_start", i.periodStart())
+                .instant("period_end", i.periodEnd())
+                .instant("created", i.created())
+                .number("version", i.version().key())
+                .build();
     }
 
     static String canonical(Purchase p) {
-        return new Canon(MigrationRecordType.PURCHASES).text("id", p.id()).text("customer_id", p.customerId().value())
-                .text("price_id", p.priceId()).number("quantity", p.quantity()).text("currency", p.currency())
-                .number("amount_total", p.amountTotal()).text("payment_intent_id", p.paymentIntentId())
-                .instant("purchased_at", p.purchasedAt()).build();
+        return new Canon(MigrationRecordType.PURCHASES)
+                .text("id", p.id())
+                .text("customer_id", p.customerId().value())
+                .text("price_id", p.priceId())
+                .number("quantity", p.quantity())
+                .text("currency", p.currency())
+                .number("amount_total", p.amountTotal())
+                .text("payment_intent_id", p.paymentIntentId())
+                .instant("purchased_at", p.purchasedAt())
+                .build();
     }
 
     static String canonical(InvoicePayment p) {
-        return new Canon(MigrationRecordType.INVOICE_PAYMENTS).text("invoice_id", p.invoiceId())
-                .text("payment_intent_id", p.paymentIntentId()).build();
+        return new Canon(MigrationRecordType.INVOICE_PAYMENTS)
+                .text("invoice_id", p.invoiceId())
+                .text("payment_intent_id", p.paymentIntentId())
+                .build();
     }
 
     static String canonical(PaymentRefund r) {
-        return new Canon(MigrationRecordType.REFUNDS).text("id", r.id()).text("customer_id", r.customerId().value())
-                .text("charge_id", r.chargeId()).text("payment_intent_id", r.paymentIntentId())
-                .number("amount", r.amount()).text("currency", r.currency()).text("status", r.status())
-                .text("reason", r.reason()).instant("created", r.created()).number("version", r.version().key())
+        return new Canon(MigrationRecordType.REFUNDS)
+                .text("id", r.id())
+                .text("customer_id", r.customerId().value())
+                .text("charge_id", r.chargeId())
+                .text("payment_intent_id", r.paymentIntentId())
+                .number("amount", r.amount())
+                .text("currency", r.currency())
+                .text("status", r.status())
+                .text("reason", r.reason())
+                .instant("created", r.created())
+                .number("version", r.version().key())
                 .build();
     }
 
     static String canonical(AuditEntry e) {
-        return new Canon(MigrationRecordType.AUDIT_ENTRIES).number("id", e.id()).instant("recorded_at", e.recordedAt())
-                .text("action", e.action().wireName()).text("entity_id", e.entityId())
+        return new Canon(MigrationRecordType.AUDIT_ENTRIES)
+                .number("id", e.id())
+                .instant("recorded_at", e.recordedAt())
+                .text("action", e.action().wireName())
+                .text("entity_id", e.entityId())
                 .text("user_id", e.userId() == null ? null : e.userId().value())
-                .text("customer_id", e.customerId() == null ? null : e.customerId().value())
-                .text("cause", e.cause() == null ? null : e.cause().text()).map("detail", e.detail()).build();
+                .text(
+                        "customer_id",
+                        e.customerId() == null ? null : e.customerId().value())
+                .text("cause", e.cause() == null ? null : e.cause().text())
+                .map("detail", e.detail())
+                .build();
     }
 
     static String canonical(NoticeEntry n) {
         NoticeRecord r = n.record();
-        return new Canon(MigrationRecordType.NOTICES).number("id", n.id()).text("event_id", r.eventId())
-                .text("kind", r.kind().wireName()).text("user_id", r.userId().value())
-                .text("customer_id", r.customerId() == null ? null : r.customerId().value())
-                .text("status", r.status().wireName()).text("message_id", r.messageId()).text("error", r.error())
-                .instant("at", r.at()).build();
+        return new Canon(MigrationRecordType.NOTICES)
+                .number("id", n.id())
+                .text("event_id", r.eventId())
+                .text("kind", r.kind().wireName())
+                .text("user_id", r.userId().value())
+                .text(
+                        "customer_id",
+                        r.customerId() == null ? null : r.customerId().value())
+                .text("status", r.status().wireName())
+                .text("message_id", r.messageId())
+                .text("error", r.error())
+                .instant("at", r.at())
+                .build();
     }
 
     static String canonical(InboxEntry e) {
         StripeEvent event = e.event();
-        return new Canon(MigrationRecordType.INBOX_ENTRIES).text("event_id", event.id()).text("type", event.type())
-                .instant("created", event.created()).bool("livemode", event.livemode())
-                .text("api_version", event.apiVersion()).text("object_id", event.objectId())
-                .text("object_type", event.objectType()).text("payload", event.payload())
-                .text("status", e.status().wireName()).number("attempts", e.attempts())
-                .text("last_error", e.lastError()).instant("received_at", e.receivedAt())
-                .instant("next_attempt_at", e.nextAttemptAt()).text("lease_owner", e.leaseOwner())
-                .instant("lease_expires_at", e.leaseExpiresAt()).instant("processed_at", e.processedAt())
-                .instant("notified_at", e.notifiedAt()).text("subject_id", event.subjectId()).build();
+        return new Canon(MigrationRecordType.INBOX_ENTRIES)
+                .text("event_id", event.id())
+                .text("type", event.type())
+                .instant("created", event.created())
+                .bool("livemode", event.livemode())
+                .text("api_version", event.apiVersion())
+                .text("object_id", event.objectId())
+                .text("object_type", event.objectType())
+                .text("payload", event.payload())
+                .text("status", e.status().wireName())
+                .number("attempts", e.attempts())
+                .text("last_error", e.lastError())
+                .instant("received_at", e.receivedAt())
+                .instant("next_attempt_at", e.nextAttemptAt())
+                .text("lease_owner", e.leaseOwner())
+                .instant("lease_expires_at", e.leaseExpiresAt())
+                .instant("processed_at", e.processedAt())
+                .instant("notified_at", e.notifiedAt())
+                .text("subject_id", event.subjectId())
+                .build();
     }
 
     static String canonical(UsageCounter c) {
-        return new Canon(MigrationRecordType.USAGE_COUNTERS).text("user_id", c.userId().value()).text("meter", c.meter())
-                .instant("period_start", c.period().start()).instant("period_end", c.period().end())
-                .number("used", c.used()).instant("updated_at", c.updatedAt()).build();
+        return new Canon(MigrationRecordType.USAGE_COUNTERS)
+                .text("user_id", c.userId().value())
+                .text("meter", c.meter())
+                .instant("period_start", c.period().start())
+                .instant("period_end", c.period().end())
+                .number("used", c.used())
+                .instant("updated_at", c.updatedAt())
+                .build();
     }
 
     static String canonical(OrgMember m) {
-        return new Canon(MigrationRecordType.MEMBERSHIPS).text("org_id", m.orgId()).text("user_id", m.userId().value())
-                .text("role", m.role()).bool("active", m.active()).instant("changed_at", m.changedAt())
-                .text("event_id", m.eventId()).text("membership_id", m.membershipId()).build();
+        return new Canon(MigrationRecordType.MEMBERSHIPS)
+                .text("org_id", m.orgId())
+                .text("user_id", m.userId().value())
+                .text("role", m.role())
+                .bool("active", m.active())
+                .instant("changed_at", m.changedAt())
+                .text("event_id", m.eventId())
+                .text("membership_id", m.membershipId())
+                .build();
     }
 
     static String canonical(GuestPurchase g) {
-        return new Canon(MigrationRecordType.GUEST_PURCHASES).text("session_id", g.sessionId())
-                .text("email", g.email()).text("price_id", g.priceId()).number("quantity", g.quantity())
-                .text("currency", g.currency()).number("amount_total", g.amountTotal())
-                .text("customer_id", g.customerId() == null ? null : g.customerId().value())
+        return new Canon(MigrationRecordType.GUEST_PURCHASES)
+                .text("session_id", g.sessionId())
+                .text("email", g.email())
+                .text("price_id", g.priceId())
+                .number("quantity", g.quantity())
+                .text("currency", g.currency())
+                .number("amount_total", g.amountTotal())
+                .text(
+                        "customer_id",
+                        g.customerId() == null ? null : g.customerId().value())
                 .instant("purchased_at", g.purchasedAt())
                 .text("claimed_by", g.claimedBy() == null ? null : g.claimedBy().value())
-                .instant("claimed_at", g.claimedAt()).build();
+                .instant("claimed_at", g.claimedAt())
+                .build();
     }
 
     static String canonical(UsageKey k) {
-        return new Canon(MigrationRecordType.USAGE_KEYS).text("user_id", k.userId().value())
-                .text("idempotency_key", k.idempotencyKey()).text("meter", k.meter())
-                .instant("period_start", k.periodStart()).text("fingerprint", k.fingerprint())
-                .number("amount", k.amount()).number("used_after", k.usedAfter()).number("limit", k.limit())
-                .instant("created_at", k.createdAt()).build();
+        return new Canon(MigrationRecordType.USAGE_KEYS)
+                .text("user_id", k.userId().value())
+                .text("idempotency_key", k.idempotencyKey())
+                .text("meter", k.meter())
+                .instant("period_start", k.periodStart())
+                .text("fingerprint", k.fingerprint())
+                .number("amount", k.amount())
+                .number("used_after", k.usedAfter())
+                .number("limit", k.limit())
+                .instant("created_at", k.createdAt())
+                .build();
     }
 
     static String canonical(MeterReport r) {
-        return new Canon(MigrationRecordType.METER_REPORTS).text("identifier", r.identifier())
-                .text("event_name", r.event().eventName()).text("customer_id", r.event().customerId().value())
-                .number("value", r.event().value()).instant("timestamp", r.event().timestamp())
-                .number("attempts", r.attempts()).text("last_error", r.lastError())
-                .instant("next_attempt_at", r.nextAttemptAt()).instant("reported_at", r.reportedAt()).build();
+        return new Canon(MigrationRecordType.METER_REPORTS)
+                .text("identifier", r.identifier())
+                .text("event_name", r.event().eventName())
+                .text("customer_id", r.event().customerId().value())
+                .number("value", r.event().value())
+                .instant("timestamp", r.event().timestamp())
+                .number("attempts", r.attempts())
+                .text("last_error", r.lastError())
+                .instant("next_attempt_at", r.nextAttemptAt())
+                .instant("reported_at", r.reportedAt())
+                .build();
     }
 
     /** Builds a canonical form: {@code type|name:len:value;name:-;...}. */
@@ -202,7 +292,9 @@ final class CanonicalForms {
             if (value == null) {
                 text.append('-');
             } else {
-                text.append(value.getBytes(StandardCharsets.UTF_8).length).append(':').append(value);
+                text.append(value.getBytes(StandardCharsets.UTF_8).length)
+                        .append(':')
+                        .append(value);
             }
             text.append(';');
             return this;

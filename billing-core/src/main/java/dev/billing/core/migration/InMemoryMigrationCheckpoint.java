@@ -2,7 +2,6 @@ package dev.billing.core.migration;
 
 import dev.billing.core.model.migration.MigrationRecordType;
 import dev.billing.core.port.MigrationCheckpoint;
-
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;

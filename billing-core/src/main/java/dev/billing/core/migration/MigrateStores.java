@@ -1,15 +1,13 @@
 package dev.billing.core.migration;
 
-import dev.billing.core.model.migration.MigrationReport;
-import dev.billing.core.port.MigrationCheckpoint;
-import dev.billing.core.port.MigrationListener;
-
-import dev.billing.core.model.Page;
-import dev.billing.core.port.BillingStores;
-import dev.billing.core.port.MigrationCheckpoint.Position;
 import dev.billing.core.migration.MigrationPass.Counts;
 import dev.billing.core.migration.MigrationRecords.Kind;
-
+import dev.billing.core.model.Page;
+import dev.billing.core.model.migration.MigrationReport;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.MigrationCheckpoint;
+import dev.billing.core.port.MigrationCheckpoint.Position;
+import dev.billing.core.port.MigrationListener;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -61,11 +59,13 @@ public final class MigrateStores {
     public static final int MAX_DIFFERENCES = 20;
     /** Records per type up to which the verification keeps per-record digests to name what differs. */
     static final int MAX_RECORDS_COMPARED_BY_KEY = 200_000;
+
     private static final System.Logger LOG = System.getLogger(MigrateStores.class.getName());
 
     private final BillingStores source;
     /** Null for a dry run against a target that does not exist yet: it reads as empty. */
     private final BillingStores target;
+
     private final int batchSize;
     private final MigrationCheckpoint checkpoint;
     private final MigrationListener listener;
@@ -91,7 +91,8 @@ public final class MigrateStores {
     public MigrationReport run() {
         Instant started = clock.instant();
         List<Kind<?>> kinds = MigrationRecords.all();
-        boolean newPass = kinds.stream().allMatch(k -> checkpoint.load(k.type()).map(Position::done).orElse(false));
+        boolean newPass = kinds.stream()
+                .allMatch(k -> checkpoint.load(k.type()).map(Position::done).orElse(false));
         List<Counts> copies = new ArrayList<>();
         for (Kind<?> kind : kinds) {
             copies.add(copy(kind, newPass));
@@ -103,16 +104,24 @@ public final class MigrateStores {
             reports.add(report);
         }
         MigrationReport report = new MigrationReport(dryRun, reports, Duration.between(started, clock.instant()));
-        LOG.log(report.matches() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                "Migration {0}: read {1}, written {2}, removed {3}, {4}", dryRun ? "dry run" : "run", report.read(),
-                report.written(), report.removed(),
-                report.matches() ? "verified" : "MISMATCH in " + report.mismatches().size() + " types");
+        LOG.log(
+                report.matches() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                "Migration {0}: read {1}, written {2}, removed {3}, {4}",
+                dryRun ? "dry run" : "run",
+                report.read(),
+                report.written(),
+                report.removed(),
+                report.matches()
+                        ? "verified"
+                        : "MISMATCH in " + report.mismatches().size() + " types");
         return report;
     }
 
     private <T> Counts copy(Kind<T> kind, boolean newPass) {
         // A dry run plans a whole pass from the start and saves nothing.
-        Position position = newPass || dryRun ? Position.START : checkpoint.load(kind.type()).orElse(Position.START);
+        Position position = newPass || dryRun
+                ? Position.START
+                : checkpoint.load(kind.type()).orElse(Position.START);
         if (position.done()) {
             return Counts.NONE;
         }
@@ -122,10 +131,18 @@ public final class MigrateStores {
     private <T> MigrationReport.TypeReport verify(Kind<T> kind, Counts copied) {
         Scan sourceScan = scan(kind, source);
         Scan targetScan = scan(kind, target);
-        List<String> differences = sourceScan.tally().equals(targetScan.tally()) ? List.of()
-                : differences(sourceScan, targetScan);
-        return new MigrationReport.TypeReport(kind.type(), copied.read(), copied.written(), copied.changed(),
-                copied.present(), copied.removed(), copied.conflicts(), sourceScan.tally(), targetScan.tally(),
+        List<String> differences =
+                sourceScan.tally().equals(targetScan.tally()) ? List.of() : differences(sourceScan, targetScan);
+        return new MigrationReport.TypeReport(
+                kind.type(),
+                copied.read(),
+                copied.written(),
+                copied.changed(),
+                copied.present(),
+                copied.removed(),
+                copied.conflicts(),
+                sourceScan.tally(),
+                targetScan.tally(),
                 differences);
     }
 
@@ -144,7 +161,8 @@ public final class MigrateStores {
                 byte[] digest = checksum.add(kind.canonical().apply(record));
                 if (complete) {
                     if (digests.size() < MAX_RECORDS_COMPARED_BY_KEY) {
-                        String previous = digests.put(kind.key().apply(record), HexFormat.of().formatHex(digest));
+                        String previous = digests.put(
+                                kind.key().apply(record), HexFormat.of().formatHex(digest));
                         if (previous != null) {
                             digests.put(kind.key().apply(record), "duplicate");
                         }
@@ -161,7 +179,8 @@ public final class MigrateStores {
 
     private static List<String> differences(Scan source, Scan target) {
         if (source.digests() == null || target.digests() == null) {
-            return List.of("(too many records to list which ones differ: more than " + MAX_RECORDS_COMPARED_BY_KEY + ")");
+            return List.of(
+                    "(too many records to list which ones differ: more than " + MAX_RECORDS_COMPARED_BY_KEY + ")");
         }
         List<String> differences = new ArrayList<>();
         source.digests().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
@@ -172,18 +191,20 @@ public final class MigrateStores {
                 differences.add("different: " + e.getKey());
             }
         });
-        target.digests().keySet().stream().filter(k -> !source.digests().containsKey(k)).sorted()
+        target.digests().keySet().stream()
+                .filter(k -> !source.digests().containsKey(k))
+                .sorted()
                 .forEach(k -> differences.add("only in target: " + k));
         if (differences.isEmpty()) {
             differences.add("(the same keys and records, listed a different number of times)");
         }
-        return differences.size() <= MAX_DIFFERENCES ? differences
+        return differences.size() <= MAX_DIFFERENCES
+                ? differences
                 : List.copyOf(differences.subList(0, MAX_DIFFERENCES));
     }
 
     /** A verification scan of one side: its tally, and per-key digests when there were few enough records. */
-    private record Scan(MigrationReport.Tally tally, Map<String, String> digests) {
-    }
+    private record Scan(MigrationReport.Tally tally, Map<String, String> digests) {}
 
     /** Count and sum modulo 2^256 of SHA-256 digests. */
     static final class Checksum {
@@ -209,7 +230,8 @@ public final class MigrateStores {
                 }
                 long partial = sum[word] + value;
                 long total = partial + carry;
-                carry = (Long.compareUnsigned(partial, value) < 0 ? 1 : 0) | (Long.compareUnsigned(total, partial) < 0 ? 1 : 0);
+                carry = (Long.compareUnsigned(partial, value) < 0 ? 1 : 0)
+                        | (Long.compareUnsigned(total, partial) < 0 ? 1 : 0);
                 sum[word] = total;
             }
             count++;

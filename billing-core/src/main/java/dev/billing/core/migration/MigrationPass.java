@@ -1,13 +1,12 @@
 package dev.billing.core.migration;
 
+import dev.billing.core.migration.MigrationRecords.Kind;
+import dev.billing.core.migration.MigrationRecords.Outcome;
 import dev.billing.core.model.Page;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.MigrationCheckpoint;
 import dev.billing.core.port.MigrationCheckpoint.Position;
 import dev.billing.core.port.MigrationListener;
-import dev.billing.core.migration.MigrationRecords.Kind;
-import dev.billing.core.migration.MigrationRecords.Outcome;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +30,7 @@ final class MigrationPass<T> {
     private final BillingStores source;
     /** Null: a target that does not exist yet (a dry run), read as empty. */
     private final BillingStores target;
+
     private final int batchSize;
     private final boolean dryRun;
     private final MigrationCheckpoint checkpoint;
@@ -43,8 +43,14 @@ final class MigrationPass<T> {
     private long removed;
     private long conflicts;
 
-    MigrationPass(Kind<T> kind, BillingStores source, BillingStores target, int batchSize, boolean dryRun,
-                  MigrationCheckpoint checkpoint, MigrationListener listener) {
+    MigrationPass(
+            Kind<T> kind,
+            BillingStores source,
+            BillingStores target,
+            int batchSize,
+            boolean dryRun,
+            MigrationCheckpoint checkpoint,
+            MigrationListener listener) {
         this.kind = kind;
         this.source = source;
         this.target = target;
@@ -64,8 +70,10 @@ final class MigrationPass<T> {
         Resume at = Resume.decode(from.cursor());
         long copied = from.copied();
         if (at == null) {
-            LOG.log(System.Logger.Level.INFO, "Migration: the checkpoint of {0} was written by an earlier version; "
-                    + "that type starts over", kind.type().wireName());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Migration: the checkpoint of {0} was written by an earlier version; " + "that type starts over",
+                    kind.type().wireName());
             at = Resume.START;
             copied = 0;
         }
@@ -105,14 +113,19 @@ final class MigrationPass<T> {
                 }
             }
             if (!dryRun) {
-                checkpoint.save(kind.type(), new Position(new Resume(cursor, targetSide.resumeCursor(), last).encode(),
-                        copied, !page.hasMore()));
+                checkpoint.save(
+                        kind.type(),
+                        new Position(
+                                new Resume(cursor, targetSide.resumeCursor(), last).encode(), copied, !page.hasMore()));
             }
             listener.copied(kind.type(), copied, total);
         } while (page.hasMore());
         if (removed > 0 && !dryRun) {
             // Counts only: the keys name people (an erased user's id is what an erasure removes).
-            LOG.log(System.Logger.Level.INFO, "Migration: removed {0} {1} records the source does not have", removed,
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Migration: removed {0} {1} records the source does not have",
+                    removed,
                     kind.type().wireName());
         }
         return new Counts(read, written, changed, present, removed, conflicts);
@@ -152,8 +165,10 @@ final class MigrationPass<T> {
             case ALREADY_PRESENT -> present++;
             case CONFLICT -> {
                 conflicts++;
-                LOG.log(System.Logger.Level.WARNING, "Migration: the target refused a {0} record even after removing "
-                        + "what stood in its way", kind.type().wireName());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Migration: the target refused a {0} record even after removing " + "what stood in its way",
+                        kind.type().wireName());
             }
         }
     }
@@ -177,9 +192,10 @@ final class MigrationPass<T> {
      */
     private List<String> checkAscending(List<String> previous, List<String> next, String side) {
         if (kind.inSource() == null && previous != null && MigrationRecords.compare(previous, next) >= 0) {
-            throw new IllegalStateException("The " + side + " store lists " + kind.type().wireName()
-                    + " out of the order the migration compares them in (byte order of their keys); it cannot tell "
-                    + "which records one side lacks");
+            throw new IllegalStateException(
+                    "The " + side + " store lists " + kind.type().wireName()
+                            + " out of the order the migration compares them in (byte order of their keys); it cannot tell "
+                            + "which records one side lacks");
         }
         return next;
     }
@@ -189,6 +205,7 @@ final class MigrationPass<T> {
         private final BillingStores stores;
         /** Records at or before this key were done by an earlier run: skipped once, at the start. */
         private List<String> skipThrough;
+
         private List<T> buffer = List.of();
         private int index;
         private String bufferCursor;

@@ -1,29 +1,27 @@
 package dev.billing.core.migration;
 
-import dev.billing.core.model.migration.MigrationRecordType;
-
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.OrgMember;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.audit.AuditEntry;
 import dev.billing.core.model.audit.AuditQuery;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.migration.MigrationRecordType;
 import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeQuery;
-import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.payment.GuestPurchase;
-import dev.billing.core.model.usage.MeterReport;
-import dev.billing.core.model.OrgMember;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.model.usage.UsageKey;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore.LinkResult;
-import dev.billing.core.model.UpsertResult;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +40,8 @@ final class MigrationRecords {
      * exactly the source's, copied as {@code audit_entries} with their own ids, times and causes.
      */
     private static final AuditCause MIGRATION = AuditCause.MIGRATION;
-    private MigrationRecords() {
-    }
+
+    private MigrationRecords() {}
 
     /** What writing one record to the target did. */
     enum Outcome {
@@ -94,86 +92,166 @@ final class MigrationRecords {
      *                  the time an event was received, then its id in the store's collation)
      * @param canonical the canonical form: what is verified and what decides whether a record changed
      */
-    record Kind<T>(MigrationRecordType type, Lister<T> lister, ToLongFunction<BillingStores> total, Writer<T> writer,
-                   Remover<T> remover, Function<T, String> key, Function<T, List<String>> order, Finder<T> inSource,
-                   Function<T, String> canonical) {
-    }
+    record Kind<T>(
+            MigrationRecordType type,
+            Lister<T> lister,
+            ToLongFunction<BillingStores> total,
+            Writer<T> writer,
+            Remover<T> remover,
+            Function<T, String> key,
+            Function<T, List<String>> order,
+            Finder<T> inSource,
+            Function<T, String> canonical) {}
 
     /** Every record type, in copy order. */
     static List<Kind<?>> all() {
         return List.of(
-                new Kind<CustomerLink>(MigrationRecordType.CUSTOMER_LINKS,
-                        (s, c, l) -> s.customers().list(c, l), s -> s.customers().count(),
-                        MigrationRecords::link, (t, r) -> t.customers().remove(r.userId()),
-                        l -> l.userId().value(), l -> List.of(l.userId().value()), null, CanonicalForms::canonical),
-                new Kind<Subscription>(MigrationRecordType.SUBSCRIPTIONS,
-                        (s, c, l) -> s.subscriptions().listSubscriptions(c, l), s -> s.subscriptions().countSubscriptions(),
+                new Kind<CustomerLink>(
+                        MigrationRecordType.CUSTOMER_LINKS,
+                        (s, c, l) -> s.customers().list(c, l),
+                        s -> s.customers().count(),
+                        MigrationRecords::link,
+                        (t, r) -> t.customers().remove(r.userId()),
+                        l -> l.userId().value(),
+                        l -> List.of(l.userId().value()),
+                        null,
+                        CanonicalForms::canonical),
+                new Kind<Subscription>(
+                        MigrationRecordType.SUBSCRIPTIONS,
+                        (s, c, l) -> s.subscriptions().listSubscriptions(c, l),
+                        s -> s.subscriptions().countSubscriptions(),
                         (t, r) -> upsert(t.subscriptions().upsertSubscription(r, MIGRATION)),
-                        (t, r) -> t.subscriptions().removeSubscription(r.id()), Subscription::id,
-                        r -> List.of(r.id()), null, CanonicalForms::canonical),
-                new Kind<Invoice>(MigrationRecordType.INVOICES,
-                        (s, c, l) -> s.subscriptions().listInvoices(c, l), s -> s.subscriptions().countInvoices(),
+                        (t, r) -> t.subscriptions().removeSubscription(r.id()),
+                        Subscription::id,
+                        r -> List.of(r.id()),
+                        null,
+                        CanonicalForms::canonical),
+                new Kind<Invoice>(
+                        MigrationRecordType.INVOICES,
+                        (s, c, l) -> s.subscriptions().listInvoices(c, l),
+                        s -> s.subscriptions().countInvoices(),
                         (t, r) -> upsert(t.subscriptions().upsertInvoice(r, MIGRATION)),
-                        (t, r) -> t.subscriptions().removeInvoice(r.id()), Invoice::id, r -> List.of(r.id()), null,
+                        (t, r) -> t.subscriptions().removeInvoice(r.id()),
+                        Invoice::id,
+                        r -> List.of(r.id()),
+                        null,
                         CanonicalForms::canonical),
-                new Kind<Purchase>(MigrationRecordType.PURCHASES,
-                        (s, c, l) -> s.subscriptions().listPurchases(c, l), s -> s.subscriptions().countPurchases(),
+                new Kind<Purchase>(
+                        MigrationRecordType.PURCHASES,
+                        (s, c, l) -> s.subscriptions().listPurchases(c, l),
+                        s -> s.subscriptions().countPurchases(),
                         (t, r) -> inserted(t.subscriptions().recordPurchase(r, MIGRATION)),
-                        (t, r) -> t.subscriptions().removePurchase(r.id()), Purchase::id, r -> List.of(r.id()), null,
+                        (t, r) -> t.subscriptions().removePurchase(r.id()),
+                        Purchase::id,
+                        r -> List.of(r.id()),
+                        null,
                         CanonicalForms::canonical),
-                new Kind<InboxEntry>(MigrationRecordType.INBOX_ENTRIES,
+                new Kind<InboxEntry>(
+                        MigrationRecordType.INBOX_ENTRIES,
                         (s, c, l) -> s.inbox().list(null, c, l),
-                        s -> s.inbox().countByStatus().values().stream().mapToLong(Long::longValue).sum(),
-                        (t, r) -> inserted(t.inbox().restore(r)), (t, r) -> t.inbox().remove(r.eventId()),
-                        InboxEntry::eventId, e -> List.of(descending(micros(e.receivedAt())), e.eventId()),
-                        (s, r) -> s.inbox().find(r.eventId()).isPresent(), CanonicalForms::canonical),
-                new Kind<UsageCounter>(MigrationRecordType.USAGE_COUNTERS,
-                        (s, c, l) -> s.usage().listCounters(c, l), s -> -1,
-                        (t, r) -> inserted(t.usage().restoreCounter(r)),
-                        (t, r) -> t.usage().removeCounter(r.userId(), r.meter(), r.period().start()),
-                        c -> c.userId().value() + " / " + c.meter() + " / " + c.period().start(),
-                        c -> List.of(c.userId().value(), c.meter(), ascending(micros(c.period().start()))), null,
+                        s -> s.inbox().countByStatus().values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum(),
+                        (t, r) -> inserted(t.inbox().restore(r)),
+                        (t, r) -> t.inbox().remove(r.eventId()),
+                        InboxEntry::eventId,
+                        e -> List.of(descending(micros(e.receivedAt())), e.eventId()),
+                        (s, r) -> s.inbox().find(r.eventId()).isPresent(),
                         CanonicalForms::canonical),
-                new Kind<UsageKey>(MigrationRecordType.USAGE_KEYS,
-                        (s, c, l) -> s.usage().listKeys(c, l), s -> -1,
+                new Kind<UsageCounter>(
+                        MigrationRecordType.USAGE_COUNTERS,
+                        (s, c, l) -> s.usage().listCounters(c, l),
+                        s -> -1,
+                        (t, r) -> inserted(t.usage().restoreCounter(r)),
+                        (t, r) -> t.usage()
+                                .removeCounter(r.userId(), r.meter(), r.period().start()),
+                        c -> c.userId().value() + " / " + c.meter() + " / "
+                                + c.period().start(),
+                        c -> List.of(
+                                c.userId().value(),
+                                c.meter(),
+                                ascending(micros(c.period().start()))),
+                        null,
+                        CanonicalForms::canonical),
+                new Kind<UsageKey>(
+                        MigrationRecordType.USAGE_KEYS,
+                        (s, c, l) -> s.usage().listKeys(c, l),
+                        s -> -1,
                         (t, r) -> inserted(t.usage().restoreKey(r)),
                         (t, r) -> t.usage().removeKey(r.userId(), r.idempotencyKey()),
                         k -> k.userId().value() + " / " + k.idempotencyKey(),
-                        k -> List.of(k.userId().value(), k.idempotencyKey()), null, CanonicalForms::canonical),
-                new Kind<MeterReport>(MigrationRecordType.METER_REPORTS,
-                        (s, c, l) -> s.usage().listReports(c, l), s -> -1,
+                        k -> List.of(k.userId().value(), k.idempotencyKey()),
+                        null,
+                        CanonicalForms::canonical),
+                new Kind<MeterReport>(
+                        MigrationRecordType.METER_REPORTS,
+                        (s, c, l) -> s.usage().listReports(c, l),
+                        s -> -1,
                         (t, r) -> inserted(t.usage().restoreReport(r)),
-                        (t, r) -> t.usage().removeReport(r.identifier()), MeterReport::identifier,
-                        r -> List.of(r.identifier()), null, CanonicalForms::canonical),
-                new Kind<OrgMember>(MigrationRecordType.MEMBERSHIPS,
-                        (s, c, l) -> s.memberships().list(c, l), s -> s.memberships().count(),
+                        (t, r) -> t.usage().removeReport(r.identifier()),
+                        MeterReport::identifier,
+                        r -> List.of(r.identifier()),
+                        null,
+                        CanonicalForms::canonical),
+                new Kind<OrgMember>(
+                        MigrationRecordType.MEMBERSHIPS,
+                        (s, c, l) -> s.memberships().list(c, l),
+                        s -> s.memberships().count(),
                         (t, r) -> inserted(t.memberships().restore(r)),
                         (t, r) -> t.memberships().remove(r.orgId(), r.userId()),
-                        m -> m.orgId() + " / " + m.userId().value(), m -> List.of(m.orgId(), m.userId().value()),
-                        null, CanonicalForms::canonical),
-                new Kind<GuestPurchase>(MigrationRecordType.GUEST_PURCHASES,
-                        (s, c, l) -> s.guests().list(c, l), s -> s.guests().count(),
-                        (t, r) -> inserted(t.guests().restore(r)), (t, r) -> t.guests().remove(r.sessionId()),
-                        GuestPurchase::sessionId, g -> List.of(g.sessionId()), null, CanonicalForms::canonical),
-                new Kind<PaymentRefund>(MigrationRecordType.REFUNDS,
-                        (s, c, l) -> s.subscriptions().listRefunds(c, l), s -> s.subscriptions().countRefunds(),
+                        m -> m.orgId() + " / " + m.userId().value(),
+                        m -> List.of(m.orgId(), m.userId().value()),
+                        null,
+                        CanonicalForms::canonical),
+                new Kind<GuestPurchase>(
+                        MigrationRecordType.GUEST_PURCHASES,
+                        (s, c, l) -> s.guests().list(c, l),
+                        s -> s.guests().count(),
+                        (t, r) -> inserted(t.guests().restore(r)),
+                        (t, r) -> t.guests().remove(r.sessionId()),
+                        GuestPurchase::sessionId,
+                        g -> List.of(g.sessionId()),
+                        null,
+                        CanonicalForms::canonical),
+                new Kind<PaymentRefund>(
+                        MigrationRecordType.REFUNDS,
+                        (s, c, l) -> s.subscriptions().listRefunds(c, l),
+                        s -> s.subscriptions().countRefunds(),
                         (t, r) -> upsert(t.subscriptions().upsertRefund(r)),
-                        (t, r) -> t.subscriptions().removeRefund(r.id()), PaymentRefund::id, r -> List.of(r.id()),
-                        null, CanonicalForms::canonical),
-                new Kind<InvoicePayment>(MigrationRecordType.INVOICE_PAYMENTS,
+                        (t, r) -> t.subscriptions().removeRefund(r.id()),
+                        PaymentRefund::id,
+                        r -> List.of(r.id()),
+                        null,
+                        CanonicalForms::canonical),
+                new Kind<InvoicePayment>(
+                        MigrationRecordType.INVOICE_PAYMENTS,
                         (s, c, l) -> s.subscriptions().listInvoicePayments(c, l),
                         s -> s.subscriptions().countInvoicePayments(),
                         (t, r) -> inserted(t.subscriptions().recordInvoicePayment(r)),
                         (t, r) -> t.subscriptions().removeInvoicePayment(r),
                         p -> p.invoiceId() + " / " + p.paymentIntentId(),
-                        p -> List.of(p.invoiceId(), p.paymentIntentId()), null, CanonicalForms::canonical),
-                new Kind<AuditEntry>(MigrationRecordType.AUDIT_ENTRIES, MigrationRecords::auditEntries, s -> -1,
-                        (t, r) -> inserted(t.audit().restore(r)), (t, r) -> t.audit().remove(r.id()),
-                        e -> Long.toString(e.id()), e -> List.of(descending(e.id())), null,
+                        p -> List.of(p.invoiceId(), p.paymentIntentId()),
+                        null,
                         CanonicalForms::canonical),
-                new Kind<NoticeEntry>(MigrationRecordType.NOTICES, MigrationRecords::notices, s -> -1,
-                        (t, r) -> inserted(t.notices().restore(r)), (t, r) -> t.notices().remove(r.id()),
-                        e -> Long.toString(e.id()), e -> List.of(descending(e.id())), null,
+                new Kind<AuditEntry>(
+                        MigrationRecordType.AUDIT_ENTRIES,
+                        MigrationRecords::auditEntries,
+                        s -> -1,
+                        (t, r) -> inserted(t.audit().restore(r)),
+                        (t, r) -> t.audit().remove(r.id()),
+                        e -> Long.toString(e.id()),
+                        e -> List.of(descending(e.id())),
+                        null,
+                        CanonicalForms::canonical),
+                new Kind<NoticeEntry>(
+                        MigrationRecordType.NOTICES,
+                        MigrationRecords::notices,
+                        s -> -1,
+                        (t, r) -> inserted(t.notices().restore(r)),
+                        (t, r) -> t.notices().remove(r.id()),
+                        e -> Long.toString(e.id()),
+                        e -> List.of(descending(e.id())),
+                        null,
                         CanonicalForms::canonical));
     }
 
@@ -263,10 +341,12 @@ final class MigrationRecords {
         if (result instanceof LinkResult.Linked) {
             return Outcome.WRITTEN;
         }
-        if (result instanceof LinkResult.CustomerAlreadyLinked taken && !taken.link().userId().equals(link.userId())
+        if (result instanceof LinkResult.CustomerAlreadyLinked taken
+                && !taken.link().userId().equals(link.userId())
                 && target.customers().remove(taken.link().userId())) {
             return target.customers().link(link, MIGRATION) instanceof LinkResult.Linked
-                    ? Outcome.WRITTEN_AFTER_REMOVING : Outcome.CONFLICT;
+                    ? Outcome.WRITTEN_AFTER_REMOVING
+                    : Outcome.CONFLICT;
         }
         return result.link().equals(link) ? Outcome.ALREADY_PRESENT : Outcome.CONFLICT;
     }

@@ -6,8 +6,7 @@ import java.util.Objects;
 
 /** Validation helpers for compact constructors. */
 public final class Checks {
-    private Checks() {
-    }
+    private Checks() {}
 
     public static String text(String value, String name) {
         Objects.requireNonNull(value, name);

@@ -9,8 +9,7 @@ import java.util.Objects;
  * organization, with the caller's role and permissions there) may be null; {@code claims} holds the verified token's
  * other claims (never the token itself).
  */
-public record Identity(UserId userId, String sessionId, String email, OrgMembership org,
-                       Map<String, Object> claims) {
+public record Identity(UserId userId, String sessionId, String email, OrgMembership org, Map<String, Object> claims) {
     public Identity {
         Objects.requireNonNull(userId, "userId");
         Checks.text(sessionId, "sessionId");

@@ -15,8 +15,14 @@ import java.util.Objects;
  *
  * @param membershipId Clerk's membership id, or null for a record stored before it was kept
  */
-public record OrgMember(String orgId, UserId userId, String role, boolean active, Instant changedAt,
-                        String eventId, String membershipId) {
+public record OrgMember(
+        String orgId,
+        UserId userId,
+        String role,
+        boolean active,
+        Instant changedAt,
+        String eventId,
+        String membershipId) {
     public OrgMember {
         Checks.text(orgId, "orgId", 255);
         Objects.requireNonNull(userId, "userId");
@@ -48,7 +54,13 @@ public record OrgMember(String orgId, UserId userId, String role, boolean active
      * keeps the stored one.
      */
     public OrgMember onto(OrgMember stored) {
-        return new OrgMember(stored.orgId, stored.userId, role, active, changedAt, eventId,
+        return new OrgMember(
+                stored.orgId,
+                stored.userId,
+                role,
+                active,
+                changedAt,
+                eventId,
                 membershipId == null ? stored.membershipId : membershipId);
     }
 

@@ -28,7 +28,7 @@ public final class RefetchStamps {
         Instant now = clock.instant();
         long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
         long stamped = lastMicros.updateAndGet(last -> Math.max(last + 1, micros));
-        return SourceVersion.refetch(Instant.ofEpochSecond(Math.floorDiv(stamped, 1_000_000L),
-                Math.floorMod(stamped, 1_000_000L) * 1_000));
+        return SourceVersion.refetch(
+                Instant.ofEpochSecond(Math.floorDiv(stamped, 1_000_000L), Math.floorMod(stamped, 1_000_000L) * 1_000));
     }
 }

@@ -6,7 +6,8 @@ package dev.billing.core.model;
  * prefix, so the two never collide.
  */
 public record UserId(String value) {
-    private static final java.util.regex.Pattern ORGANIZATION = java.util.regex.Pattern.compile("org_[A-Za-z0-9]{1,64}");
+    private static final java.util.regex.Pattern ORGANIZATION =
+            java.util.regex.Pattern.compile("org_[A-Za-z0-9]{1,64}");
 
     public UserId {
         Checks.text(value, "userId", 255);

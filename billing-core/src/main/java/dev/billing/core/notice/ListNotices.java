@@ -1,12 +1,12 @@
 package dev.billing.core.notice;
 
 import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeKind;
 import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeStatus;
-import dev.billing.core.model.Page;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.NoticeLog;
 
 /**

@@ -17,7 +17,6 @@ import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.Sleeper;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,8 +58,16 @@ public final class NoticeSender {
     /** The inbox's clock, which its leases are on (see {@link dev.billing.core.UseCases}). */
     private final Clock workClock;
 
-    public NoticeSender(CustomerStore customers, PaymentGateway gateway, ProjectionListener listener, EventInbox inbox,
-                 Notifier notifier, NoticeLog log, Sleeper sleeper, Clock clock, Clock workClock) {
+    public NoticeSender(
+            CustomerStore customers,
+            PaymentGateway gateway,
+            ProjectionListener listener,
+            EventInbox inbox,
+            Notifier notifier,
+            NoticeLog log,
+            Sleeper sleeper,
+            Clock clock,
+            Clock workClock) {
         this.log = log;
         this.customers = customers;
         this.gateway = gateway;
@@ -82,8 +89,11 @@ public final class NoticeSender {
             link = linkFromStripe(customer);
         }
         if (link.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "Customer {0} names no user, at Stripe or here; event {1} notifies "
-                    + "nobody", customer, entry.eventId());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Customer {0} names no user, at Stripe or here; event {1} notifies " + "nobody",
+                    customer,
+                    entry.eventId());
             return;
         }
         Notification notice = build.apply(link.get());
@@ -98,14 +108,25 @@ public final class NoticeSender {
         markNotified(entry);
     }
 
-    private void record(Notification notice, CustomerId customer, NoticeStatus status, String messageId,
-                        String error) {
+    private void record(Notification notice, CustomerId customer, NoticeStatus status, String messageId, String error) {
         try {
-            log.record(new NoticeRecord(notice.eventId(), notice.kind(), notice.userId(), customer, status, messageId,
-                    error, clock.instant()));
+            log.record(new NoticeRecord(
+                    notice.eventId(),
+                    notice.kind(),
+                    notice.userId(),
+                    customer,
+                    status,
+                    messageId,
+                    error,
+                    clock.instant()));
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Could not log the {0} notice of event {1} as {2}: {3}",
-                    notice.kind().wireName(), notice.eventId(), status.wireName(), e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Could not log the {0} notice of event {1} as {2}: {3}",
+                    notice.kind().wireName(),
+                    notice.eventId(),
+                    status.wireName(),
+                    e.getMessage());
         }
     }
 
@@ -118,8 +139,8 @@ public final class NoticeSender {
         if (atStripe.isEmpty() || atStripe.get().userId() == null) {
             return Optional.empty();
         }
-        CustomerLink named = new CustomerLink(atStripe.get().userId(), customer, atStripe.get().email(),
-                clock.instant());
+        CustomerLink named = new CustomerLink(
+                atStripe.get().userId(), customer, atStripe.get().email(), clock.instant());
         CustomerStore.LinkResult result = customers.link(named, AuditContext.current());
         if (result instanceof CustomerStore.LinkResult.Linked) {
             listener.projectionChanged(customer);
@@ -132,7 +153,8 @@ public final class NoticeSender {
     }
 
     private void markNotified(InboxEntry entry) {
-        Instant deadline = entry.leaseExpiresAt() == null ? null : entry.leaseExpiresAt().minus(LEASE_MARGIN);
+        Instant deadline =
+                entry.leaseExpiresAt() == null ? null : entry.leaseExpiresAt().minus(LEASE_MARGIN);
         Duration pause = FIRST_PAUSE;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -141,8 +163,11 @@ public final class NoticeSender {
             } catch (StoreException e) {
                 Instant next = workClock.instant().plus(pause);
                 if (attempt >= MAX_MARK_ATTEMPTS || deadline == null || next.isAfter(deadline)) {
-                    LOG.log(System.Logger.Level.WARNING, "The notice of event {0} was sent but could not be "
-                            + "marked ({1}); when the event is processed again it is sent again", entry.eventId(),
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "The notice of event {0} was sent but could not be "
+                                    + "marked ({1}); when the event is processed again it is sent again",
+                            entry.eventId(),
                             e.getMessage());
                     throw e;
                 }

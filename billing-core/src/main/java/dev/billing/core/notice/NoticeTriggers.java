@@ -3,17 +3,16 @@ package dev.billing.core.notice;
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Money;
+import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.notice.Notification;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoiceStatus;
-import dev.billing.core.model.Money;
-import dev.billing.core.model.notice.Notification;
-import dev.billing.core.model.catalog.PlanCatalog;
-import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.port.PaymentGateway;
-
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
@@ -30,10 +29,8 @@ import java.util.function.Function;
 public final class NoticeTriggers {
     private static final System.Logger LOG = System.getLogger(NoticeTriggers.class.getName());
 
-
     /** The customer whose user gets the notice, and how to write it once that user is known. */
-    public record Trigger(CustomerId customer, Function<CustomerLink, Notification> build) {
-    }
+    public record Trigger(CustomerId customer, Function<CustomerLink, Notification> build) {}
 
     private final PlanCatalog plans;
     private final PaymentGateway gateway;
@@ -53,36 +50,58 @@ public final class NoticeTriggers {
         if (object instanceof EventObject.OfInvoice of) {
             Invoice invoice = of.invoice();
             if (type.equals("invoice.paid") && invoice.amountPaid() > 0) {
-                return trigger(invoice.customerId(), link -> new Notification.Receipt(id, link.userId(), link.email(),
-                        invoice.id(), "Invoice " + (invoice.number() == null ? invoice.id() : invoice.number()),
-                        invoice.paid(), invoice.hostedInvoiceUrl()));
+                return trigger(
+                        invoice.customerId(),
+                        link -> new Notification.Receipt(
+                                id,
+                                link.userId(),
+                                link.email(),
+                                invoice.id(),
+                                "Invoice " + (invoice.number() == null ? invoice.id() : invoice.number()),
+                                invoice.paid(),
+                                invoice.hostedInvoiceUrl()));
             }
             if (type.equals("invoice.payment_failed")) {
-                return trigger(invoice.customerId(), link -> new Notification.PaymentFailed(id, link.userId(),
-                        link.email(), invoice.id(), invoice.due(), invoice.hostedInvoiceUrl()));
+                return trigger(
+                        invoice.customerId(),
+                        link -> new Notification.PaymentFailed(
+                                id,
+                                link.userId(),
+                                link.email(),
+                                invoice.id(),
+                                invoice.due(),
+                                invoice.hostedInvoiceUrl()));
             }
             return Optional.empty();
         }
-        if (object instanceof EventObject.OfUpcomingInvoice of && type.equals("invoice.upcoming")
+        if (object instanceof EventObject.OfUpcomingInvoice of
+                && type.equals("invoice.upcoming")
                 && of.amountDue().amount() > 0) {
             // Nothing to pay (a free renewal, a credit covering it): nothing worth a mail.
-            return trigger(of.customerId(), link -> new Notification.RenewalReminder(id, link.userId(), link.email(),
-                    of.subscriptionId(), of.amountDue(), of.renewsAt()));
+            return trigger(
+                    of.customerId(),
+                    link -> new Notification.RenewalReminder(
+                            id, link.userId(), link.email(), of.subscriptionId(), of.amountDue(), of.renewsAt()));
         }
-        if (object instanceof EventObject.OfCharge of && type.equals("charge.refunded") && of.customerId() != null
+        if (object instanceof EventObject.OfCharge of
+                && type.equals("charge.refunded")
+                && of.customerId() != null
                 && of.amountRefunded().amount() > 0) {
-            return trigger(of.customerId(), link -> new Notification.RefundIssued(id, link.userId(), link.email(),
-                    of.chargeId(), of.amountRefunded()));
+            return trigger(
+                    of.customerId(),
+                    link -> new Notification.RefundIssued(
+                            id, link.userId(), link.email(), of.chargeId(), of.amountRefunded()));
         }
         return Optional.empty();
     }
 
-    private Optional<Trigger> forSubscription(String type, String id, Subscription s,
-                                              EventObject.SubscriptionChange change) {
+    private Optional<Trigger> forSubscription(
+            String type, String id, Subscription s, EventObject.SubscriptionChange change) {
         switch (type) {
             case "customer.subscription.trial_will_end":
-                return trigger(s.customerId(), link -> new Notification.TrialEnding(id, link.userId(), link.email(),
-                        s.id(), s.trialEnd()));
+                return trigger(
+                        s.customerId(),
+                        link -> new Notification.TrialEnding(id, link.userId(), link.email(), s.id(), s.trialEnd()));
             case "customer.subscription.created":
                 // An incomplete one (first payment pending) starts when an update makes it active.
                 return s.isActive() ? started(id, s) : Optional.empty();
@@ -111,8 +130,17 @@ public final class NoticeTriggers {
             String from = planName(change.priceId());
             String to = planName(s.priceId());
             String invoice = change.invoiceId();
-            return trigger(s.customerId(), link -> new Notification.PlanChanged(id, link.userId(), link.email(),
-                    s.id(), from, to, invoice != null, invoice == null ? null : charged(invoice, id)));
+            return trigger(
+                    s.customerId(),
+                    link -> new Notification.PlanChanged(
+                            id,
+                            link.userId(),
+                            link.email(),
+                            s.id(),
+                            from,
+                            to,
+                            invoice != null,
+                            invoice == null ? null : charged(invoice, id)));
         }
         return Optional.empty();
     }
@@ -124,30 +152,40 @@ public final class NoticeTriggers {
      */
     private Money charged(String invoiceId, String eventId) {
         try {
-            return gateway.getInvoice(invoiceId).filter(i -> i.status() == InvoiceStatus.PAID).map(Invoice::paid)
+            return gateway.getInvoice(invoiceId)
+                    .filter(i -> i.status() == InvoiceStatus.PAID)
+                    .map(Invoice::paid)
                     .orElse(null);
         } catch (GatewayException e) {
-            LOG.log(System.Logger.Level.INFO, "The plan change of event {0} names invoice {1}, which Stripe could "
-                    + "not give now ({2}): its notice says the difference was charged without the amount", eventId,
-                    invoiceId, e.getClass().getSimpleName());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "The plan change of event {0} names invoice {1}, which Stripe could "
+                            + "not give now ({2}): its notice says the difference was charged without the amount",
+                    eventId,
+                    invoiceId,
+                    e.getClass().getSimpleName());
             return null;
         }
     }
 
     private Optional<Trigger> started(String id, Subscription s) {
         String plan = s.priceId() == null ? null : planName(s.priceId());
-        return trigger(s.customerId(), link -> new Notification.SubscriptionStarted(id, link.userId(), link.email(),
-                s.id(), plan, s.isTrialing() ? s.trialEnd() : null));
+        return trigger(
+                s.customerId(),
+                link -> new Notification.SubscriptionStarted(
+                        id, link.userId(), link.email(), s.id(), plan, s.isTrialing() ? s.trialEnd() : null));
     }
 
     private static Optional<Trigger> canceled(String id, Subscription s, Instant accessUntil) {
-        return trigger(s.customerId(), link -> new Notification.SubscriptionCanceled(id, link.userId(), link.email(),
-                s.id(), accessUntil));
+        return trigger(
+                s.customerId(),
+                link -> new Notification.SubscriptionCanceled(id, link.userId(), link.email(), s.id(), accessUntil));
     }
 
     /** The catalog's name for a price (its tier, or its item), else the price id. */
     private String planName(String priceId) {
-        return plans.planForPrice(priceId).map(p -> p.tier().name())
+        return plans.planForPrice(priceId)
+                .map(p -> p.tier().name())
                 .or(() -> plans.itemForPrice(priceId).map(i -> i.name()))
                 .orElse(priceId);
     }

@@ -2,14 +2,13 @@ package dev.billing.core.org;
 
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.config.RetrySchedule;
-import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.MembershipStore;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +54,8 @@ public final class AlignSeats {
     /** Part of the updates' idempotency keys: one start's alignment is not another's. */
     private final String run = UUID.randomUUID().toString();
 
-    public AlignSeats(MembershipStore memberships, CustomerStore customers, SeatFollower seats, RetrySchedule schedule) {
+    public AlignSeats(
+            MembershipStore memberships, CustomerStore customers, SeatFollower seats, RetrySchedule schedule) {
         this.memberships = memberships;
         this.customers = customers;
         this.seats = seats;
@@ -85,18 +85,22 @@ public final class AlignSeats {
         for (String orgId : orgIds) {
             UserId account = UserId.of(orgId);
             try {
-                Optional<CustomerLink> link = account.isOrganization() ? customers.findByUserId(account)
-                        : Optional.empty();
+                Optional<CustomerLink> link =
+                        account.isOrganization() ? customers.findByUserId(account) : Optional.empty();
                 if (link.isEmpty()) {
                     continue;
                 }
                 try (OrgLocks.Held held = seats.lock(orgId);
-                     AuditContext.Scope cause = AuditContext.enter(AuditContext.currentOr(CAUSE))) {
+                        AuditContext.Scope cause = AuditContext.enter(AuditContext.currentOr(CAUSE))) {
                     updates += seats.follow(orgId, link.get(), "align/" + run);
                 }
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Auto-seats: the seats of {0} could not be aligned now: {1}: {2}",
-                        orgId, e.getClass().getSimpleName(), e.getMessage());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Auto-seats: the seats of {0} could not be aligned now: {1}: {2}",
+                        orgId,
+                        e.getClass().getSimpleName(),
+                        e.getMessage());
                 failed.add(orgId);
             }
         }

@@ -6,7 +6,6 @@ import dev.billing.core.error.NotFoundException;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.OrgMembership;
 import dev.billing.core.model.UserId;
-
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -26,7 +25,8 @@ public final class OrgAccess {
 
     /** What the caller wants to do. */
     public enum Need {
-        READ, MANAGE
+        READ,
+        MANAGE
     }
 
     private final OrgOptions options;
@@ -44,16 +44,27 @@ public final class OrgAccess {
      */
     public Identity account(Identity caller, String orgId, Need need) {
         OrgMembership membership = caller.org();
-        if (orgId == null || !ORG_ID.matcher(orgId).matches() || membership == null
+        if (orgId == null
+                || !ORG_ID.matcher(orgId).matches()
+                || membership == null
                 || !membership.orgId().equals(orgId)) {
             throw new NotFoundException("organization", orgId);
         }
         if (need == Need.MANAGE && !manages(membership)) {
-            throw new ForbiddenException("org_billing_forbidden", "Managing this organization's billing needs the "
-                    + "role " + String.join(" or ", options.billingRoles()) + (options.billingPermissions().isEmpty()
-                    ? "" : " or the permission " + String.join(" or ", options.billingPermissions())) + ".");
+            throw new ForbiddenException(
+                    "org_billing_forbidden",
+                    "Managing this organization's billing needs the "
+                            + "role " + String.join(" or ", options.billingRoles())
+                            + (options.billingPermissions().isEmpty()
+                                    ? ""
+                                    : " or the permission " + String.join(" or ", options.billingPermissions()))
+                            + ".");
         }
-        return new Identity(UserId.of(orgId), caller.sessionId(), caller.email(), null,
+        return new Identity(
+                UserId.of(orgId),
+                caller.sessionId(),
+                caller.email(),
+                null,
                 Map.of("acting_user", caller.userId().value()));
     }
 
@@ -62,5 +73,4 @@ public final class OrgAccess {
         return options.billingRoles().stream().anyMatch(membership::hasRole)
                 || options.billingPermissions().stream().anyMatch(membership::hasPermission);
     }
-
 }

@@ -11,7 +11,6 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
-
 import java.time.Clock;
 import java.util.List;
 
@@ -28,6 +27,7 @@ import java.util.List;
 public final class SeatFollower {
     /** Rounds of "set, then count again" before giving up (the caller's event is retried later). */
     static final int MAX_ROUNDS = 5;
+
     private static final System.Logger LOG = System.getLogger(SeatFollower.class.getName());
 
     private final MembershipStore memberships;
@@ -39,8 +39,14 @@ public final class SeatFollower {
     private final Clock clock;
     private final OrgLocks locks = new OrgLocks();
 
-    public SeatFollower(MembershipStore memberships, SubscriptionStore subscriptions, PaymentGateway gateway,
-                 EntitlementPolicy policy, ProjectionListener listener, GatewayRetry retry, Clock clock) {
+    public SeatFollower(
+            MembershipStore memberships,
+            SubscriptionStore subscriptions,
+            PaymentGateway gateway,
+            EntitlementPolicy policy,
+            ProjectionListener listener,
+            GatewayRetry retry,
+            Clock clock) {
         this.memberships = memberships;
         this.subscriptions = subscriptions;
         this.gateway = gateway;
@@ -65,7 +71,8 @@ public final class SeatFollower {
      */
     boolean inStep(String orgId, CustomerLink link) {
         EntitlementPolicy.Grant grant = policy.grant(subscriptions.subscriptionsOf(link.customerId()), clock.instant());
-        return grant.granting() == null || !grant.tier().perSeat()
+        return grant.granting() == null
+                || !grant.tier().perSeat()
                 || grant.granting().quantity() == Math.max(1, memberships.countActive(orgId));
     }
 
@@ -87,22 +94,29 @@ public final class SeatFollower {
             if (grant.granting() == null || !grant.tier().perSeat()) {
                 return sent;
             }
-            Subscription current = retry.call(() -> gateway.getSubscription(grant.granting().id()))
+            Subscription current = retry.call(
+                            () -> gateway.getSubscription(grant.granting().id()))
                     .orElse(grant.granting());
             if (current.quantity() == target) {
                 subscriptions.upsertSubscription(current, AuditContext.current());
                 return sent;
             }
             String key = IdempotencyKeys.of("auto-seats", current.id(), target, current.quantity(), cause, round);
-            Subscription updated = retry.call(() -> gateway.changeSubscriptionQuantity(current.id(), target,
-                    ProrationBehavior.CREATE_PRORATIONS, key));
+            Subscription updated = retry.call(() ->
+                    gateway.changeSubscriptionQuantity(current.id(), target, ProrationBehavior.CREATE_PRORATIONS, key));
             sent++;
-            LOG.log(System.Logger.Level.DEBUG, "Auto-seats: {0} has {1} member(s); subscription {2} set from {3} to {4} "
-                    + "seat(s)", orgId, target, current.id(), current.quantity(), updated.quantity());
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "Auto-seats: {0} has {1} member(s); subscription {2} set from {3} to {4} " + "seat(s)",
+                    orgId,
+                    target,
+                    current.id(),
+                    current.quantity(),
+                    updated.quantity());
             subscriptions.upsertSubscription(updated, AuditContext.current());
             listener.projectionChanged(updated.customerId());
         }
-        throw new IllegalStateException("the member count of " + orgId + " kept changing while its seats were set; "
-                + "trying again later");
+        throw new IllegalStateException(
+                "the member count of " + orgId + " kept changing while its seats were set; " + "trying again later");
     }
 }

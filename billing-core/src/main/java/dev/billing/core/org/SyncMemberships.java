@@ -1,20 +1,19 @@
 package dev.billing.core.org;
 
-import dev.billing.core.model.audit.AuditAction;
-import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.event.InboxEntry;
-import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditAction;
+import dev.billing.core.model.audit.AuditQuery;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.MembershipStore;
 import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.ProjectionListener;
-
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -41,9 +40,15 @@ public final class SyncMemberships {
     private final SeatFollower seats;
     private final boolean autoSeats;
 
-    public SyncMemberships(MembershipWebhookVerifier verifier, MembershipStore memberships, CustomerStore customers,
-                    EventInbox inbox, AuditLog audit, ProjectionListener listener, SeatFollower seats,
-                    boolean autoSeats) {
+    public SyncMemberships(
+            MembershipWebhookVerifier verifier,
+            MembershipStore memberships,
+            CustomerStore customers,
+            EventInbox inbox,
+            AuditLog audit,
+            ProjectionListener listener,
+            SeatFollower seats,
+            boolean autoSeats) {
         this.verifier = verifier;
         this.memberships = memberships;
         this.customers = customers;
@@ -56,7 +61,8 @@ public final class SyncMemberships {
 
     /** The known member count of an organization's account; empty for a user's. */
     public OptionalLong members(UserId account) {
-        return account.isOrganization() ? OptionalLong.of(memberships.countActive(account.value()))
+        return account.isOrganization()
+                ? OptionalLong.of(memberships.countActive(account.value()))
                 : OptionalLong.empty();
     }
 
@@ -118,20 +124,28 @@ public final class SyncMemberships {
      */
     private boolean erased(OrgMember change) {
         UserId member = change.userId();
-        if (member.isPseudonym() || memberships.find(change.orgId(), member).isPresent()
+        if (member.isPseudonym()
+                || memberships.find(change.orgId(), member).isPresent()
                 || customers.findByUserId(member).isPresent()) {
             return false;
         }
         UserId pseudonym = member.pseudonym();
         return memberships.find(change.orgId(), pseudonym).isPresent()
                 || !audit.list(AuditQuery.all(1).withUser(pseudonym).withAction(AuditAction.ACCOUNT_ERASED))
-                .items().isEmpty()
+                        .items()
+                        .isEmpty()
                 || customers.findByUserId(pseudonym).isPresent();
     }
 
     /** The change applied to the erased person's record: under their pseudonym, never under their id again. */
     private static OrgMember underPseudonym(OrgMember change) {
-        return new OrgMember(change.orgId(), change.userId().pseudonym(), change.role(), change.active(),
-                change.changedAt(), change.eventId(), change.membershipId());
+        return new OrgMember(
+                change.orgId(),
+                change.userId().pseudonym(),
+                change.role(),
+                change.active(),
+                change.changedAt(),
+                change.eventId(),
+                change.membershipId());
     }
 }

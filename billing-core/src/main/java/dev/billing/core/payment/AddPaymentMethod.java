@@ -6,7 +6,6 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.payment.SetupIntent;
 import dev.billing.core.port.PaymentGateway;
-
 import java.util.UUID;
 
 /**

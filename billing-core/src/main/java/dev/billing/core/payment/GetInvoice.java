@@ -1,8 +1,8 @@
 package dev.billing.core.payment;
 
 import dev.billing.core.customer.Ownership;
-import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.payment.Invoice;
 
 /**
  * One of the caller's invoices (another user's is not found).

@@ -1,11 +1,11 @@
 package dev.billing.core.payment;
 
 import dev.billing.core.customer.Ownership;
-import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.port.PaymentGateway;
 
 /**
@@ -28,7 +28,8 @@ public final class ListInvoices {
         if (limit < 1 || limit > 100) {
             throw new InvalidRequestException("invalid_limit", "limit", "limit must be between 1 and 100.");
         }
-        return ownership.customerOf(user)
+        return ownership
+                .customerOf(user)
                 .map(customer -> retry.call(() -> gateway.listInvoices(customer, limit, startingAfter)))
                 .orElse(Page.empty());
     }

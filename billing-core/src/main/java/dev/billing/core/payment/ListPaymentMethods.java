@@ -2,10 +2,9 @@ package dev.billing.core.payment;
 
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.gateway.GatewayRetry;
-import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.port.PaymentGateway;
-
 import java.util.List;
 
 /**
@@ -25,7 +24,8 @@ public final class ListPaymentMethods {
     }
 
     public List<PaymentMethod> of(UserId user) {
-        return ownership.customerOf(user)
+        return ownership
+                .customerOf(user)
                 .map(customer -> retry.call(() -> gateway.listPaymentMethods(customer)))
                 .orElse(List.of());
     }

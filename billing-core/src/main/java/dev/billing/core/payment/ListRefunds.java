@@ -1,13 +1,12 @@
 package dev.billing.core.payment;
 
 import dev.billing.core.customer.Ownership;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.SubscriptionStore;
-
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,7 +44,8 @@ public final class ListRefunds {
         if (invoices.isEmpty()) {
             return Map.of();
         }
-        List<InvoicePayment> payments = subscriptions.invoicePaymentsOf(invoices.stream().map(Invoice::id).toList());
+        List<InvoicePayment> payments = subscriptions.invoicePaymentsOf(
+                invoices.stream().map(Invoice::id).toList());
         return refundedOf(invoices, payments, payments.isEmpty() ? List.of() : of(user));
     }
 
@@ -53,8 +53,8 @@ public final class ListRefunds {
      * The same from what was read already: every invoice of {@code invoices} maps to the sum of the refunds that
      * count of the payment intents {@code payments} name for it (a payment intent counted once per invoice).
      */
-    public static Map<String, Long> refundedOf(List<Invoice> invoices, List<InvoicePayment> payments,
-                                               List<PaymentRefund> refunds) {
+    public static Map<String, Long> refundedOf(
+            List<Invoice> invoices, List<InvoicePayment> payments, List<PaymentRefund> refunds) {
         Map<String, Set<String>> intents = new HashMap<>();
         for (InvoicePayment p : payments) {
             intents.computeIfAbsent(p.invoiceId(), id -> new HashSet<>()).add(p.paymentIntentId());
@@ -82,7 +82,10 @@ public final class ListRefunds {
 
     /** What the refunds of the payment intents {@code paidBy} accepts returned (failed and canceled ones nothing). */
     private static long counted(List<PaymentRefund> refunds, Predicate<String> paidBy) {
-        return refunds.stream().filter(r -> r.paymentIntentId() != null && paidBy.test(r.paymentIntentId()))
-                .filter(PaymentRefund::counts).mapToLong(PaymentRefund::amount).sum();
+        return refunds.stream()
+                .filter(r -> r.paymentIntentId() != null && paidBy.test(r.paymentIntentId()))
+                .filter(PaymentRefund::counts)
+                .mapToLong(PaymentRefund::amount)
+                .sum();
     }
 }

@@ -1,13 +1,12 @@
 package dev.billing.core.payment;
 
 import dev.billing.core.checkout.RedirectPolicy;
+import dev.billing.core.config.BillingOptions;
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.gateway.GatewayRetry;
-import dev.billing.core.config.BillingOptions;
-
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.port.PaymentGateway;
 
 /**
@@ -22,8 +21,12 @@ public final class OpenPortal {
     private final BillingOptions options;
     private final GatewayRetry retry;
 
-    public OpenPortal(Ownership ownership, PaymentGateway gateway, RedirectPolicy redirects, BillingOptions options,
-               GatewayRetry retry) {
+    public OpenPortal(
+            Ownership ownership,
+            PaymentGateway gateway,
+            RedirectPolicy redirects,
+            BillingOptions options,
+            GatewayRetry retry) {
         this.ownership = ownership;
         this.gateway = gateway;
         this.redirects = redirects;
@@ -32,8 +35,8 @@ public final class OpenPortal {
     }
 
     public PortalSession open(UserId user, String returnUrl) {
-        String url = redirects.check(returnUrl == null || returnUrl.isBlank() ? options.defaultReturnUrl()
-                : returnUrl, "returnUrl");
+        String url = redirects.check(
+                returnUrl == null || returnUrl.isBlank() ? options.defaultReturnUrl() : returnUrl, "returnUrl");
         CustomerId customer = ownership.requireCustomer(user);
         return retry.call(() -> gateway.createPortalSession(customer, url));
     }

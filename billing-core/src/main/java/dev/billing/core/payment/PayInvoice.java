@@ -2,18 +2,16 @@ package dev.billing.core.payment;
 
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.customer.Ownership;
-import dev.billing.core.gateway.GatewayRetry;
-import dev.billing.core.gateway.IdempotencyKeys;
-import dev.billing.core.port.ProjectionListener;
-
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.gateway.GatewayRetry;
+import dev.billing.core.gateway.IdempotencyKeys;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoiceStatus;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
-
 import java.util.UUID;
 
 /**
@@ -32,8 +30,12 @@ public final class PayInvoice {
     private final ProjectionListener listener;
     private final GatewayRetry retry;
 
-    public PayInvoice(Ownership ownership, PaymentGateway gateway, SubscriptionStore subscriptions,
-               ProjectionListener listener, GatewayRetry retry) {
+    public PayInvoice(
+            Ownership ownership,
+            PaymentGateway gateway,
+            SubscriptionStore subscriptions,
+            ProjectionListener listener,
+            GatewayRetry retry) {
         this.ownership = ownership;
         this.gateway = gateway;
         this.subscriptions = subscriptions;
@@ -47,8 +49,10 @@ public final class PayInvoice {
             return invoice;
         }
         if (invoice.status() != InvoiceStatus.OPEN) {
-            throw new InvalidRequestException("invoice_not_payable", "Invoice " + invoiceId + " is "
-                    + invoice.status().stripeName() + "; only open invoices can be paid.");
+            throw new InvalidRequestException(
+                    "invoice_not_payable",
+                    "Invoice " + invoiceId + " is " + invoice.status().stripeName()
+                            + "; only open invoices can be paid.");
         }
         String key = IdempotencyKeys.of("pay-invoice", invoiceId, UUID.randomUUID());
         Invoice paid;
@@ -58,7 +62,8 @@ public final class PayInvoice {
             if (!GatewayRejectedException.INVOICE_ALREADY_PAID.equals(e.gatewayCode())) {
                 throw e;
             }
-            paid = retry.call(() -> gateway.getInvoice(invoiceId)).filter(i -> i.status() == InvoiceStatus.PAID)
+            paid = retry.call(() -> gateway.getInvoice(invoiceId))
+                    .filter(i -> i.status() == InvoiceStatus.PAID)
                     .orElseThrow(() -> e);
         }
         subscriptions.upsertInvoice(paid, AuditContext.current());

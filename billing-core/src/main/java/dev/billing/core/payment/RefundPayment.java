@@ -1,9 +1,9 @@
 package dev.billing.core.payment;
 
 import dev.billing.core.audit.AuditContext;
-import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.model.audit.AuditAction;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.audit.AuditRecord;
@@ -11,7 +11,6 @@ import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
 import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.PaymentGateway;
-
 import java.util.Map;
 
 /**
@@ -41,10 +40,21 @@ public final class RefundPayment {
             Refund refund = retry.call(() -> gateway.createRefund(request));
             // A retried request (same key, a new request id) gets Stripe's same refund back: a refund's creation is
             // recorded once per refund, whatever the cause (AuditAction.oncePerEntity), so it records nothing more.
-            audit.record(new AuditRecord(AuditAction.REFUND_CREATED, refund.id(), null, null,
-                    AuditContext.currentOr(AuditCause.admin(null)), Map.of("payment_intent_id",
-                    String.valueOf(refund.paymentIntentId()), "amount", Long.toString(refund.amount().amount()),
-                    "currency", refund.amount().currency(), "status", refund.status())));
+            audit.record(new AuditRecord(
+                    AuditAction.REFUND_CREATED,
+                    refund.id(),
+                    null,
+                    null,
+                    AuditContext.currentOr(AuditCause.admin(null)),
+                    Map.of(
+                            "payment_intent_id",
+                            String.valueOf(refund.paymentIntentId()),
+                            "amount",
+                            Long.toString(refund.amount().amount()),
+                            "currency",
+                            refund.amount().currency(),
+                            "status",
+                            refund.status())));
             return refund;
         } catch (GatewayRejectedException e) {
             if (e.status() == 400 && !e.isIdempotencyConflict()) {

@@ -2,8 +2,8 @@ package dev.billing.core.payment;
 
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.gateway.GatewayRetry;
-import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.port.PaymentGateway;
 
 /**

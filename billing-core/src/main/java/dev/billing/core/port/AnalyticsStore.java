@@ -8,7 +8,6 @@ import dev.billing.core.model.analytics.SubscriptionMovements;
 import dev.billing.core.model.analytics.SubscriptionTally;
 import dev.billing.core.model.analytics.TrialOutcomes;
 import dev.billing.core.model.analytics.UsageTally;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -24,8 +23,7 @@ import java.util.List;
 public interface AnalyticsStore {
 
     /** Stores that answer no aggregates: every method throws {@link UnsupportedOperationException}. */
-    AnalyticsStore NONE = new AnalyticsStore() {
-    };
+    AnalyticsStore NONE = new AnalyticsStore() {};
 
     /** The subscriptions that have not ended (every status but canceled and incomplete_expired), grouped. */
     default List<SubscriptionTally> subscriptionTally() {

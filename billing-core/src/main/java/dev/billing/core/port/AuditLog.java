@@ -1,9 +1,9 @@
 package dev.billing.core.port;
 
+import dev.billing.core.model.Page;
 import dev.billing.core.model.audit.AuditEntry;
 import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.audit.AuditRecord;
-import dev.billing.core.model.Page;
 
 /**
  * The audit trail: every change of billing state, recorded once with its cause. The projection's changes (customer
@@ -48,8 +48,8 @@ public interface AuditLog {
      * @return false when there is none
      */
     default boolean remove(long id) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
     /** Stores that keep no audit trail: records nothing, lists nothing. */

@@ -8,10 +8,19 @@ import java.util.Objects;
  *
  * <p>Usage: {@code try (BillingStores stores = PostgresBillingStores.create(dataSource)) { ... }}
  */
-public record BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
-                            UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle,
-                            MembershipStore memberships, GuestPurchaseStore guests, AuditLog audit,
-                            AnalyticsStore analytics, NoticeLog notices) implements AutoCloseable {
+public record BillingStores(
+        CustomerStore customers,
+        SubscriptionStore subscriptions,
+        EventInbox inbox,
+        UsageLedger usage,
+        ProjectionChanges changes,
+        StoreLifecycle lifecycle,
+        MembershipStore memberships,
+        GuestPurchaseStore guests,
+        AuditLog audit,
+        AnalyticsStore analytics,
+        NoticeLog notices)
+        implements AutoCloseable {
     public BillingStores {
         Objects.requireNonNull(notices, "notices");
         Objects.requireNonNull(audit, "audit");
@@ -27,44 +36,90 @@ public record BillingStores(CustomerStore customers, SubscriptionStore subscript
     }
 
     /** Stores that keep no notice log ({@link NoticeLog#NONE}). */
-    public BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
-                         UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle,
-                         MembershipStore memberships, GuestPurchaseStore guests, AuditLog audit,
-                         AnalyticsStore analytics) {
-        this(customers, subscriptions, inbox, usage, changes, lifecycle, memberships, guests, audit, analytics,
+    public BillingStores(
+            CustomerStore customers,
+            SubscriptionStore subscriptions,
+            EventInbox inbox,
+            UsageLedger usage,
+            ProjectionChanges changes,
+            StoreLifecycle lifecycle,
+            MembershipStore memberships,
+            GuestPurchaseStore guests,
+            AuditLog audit,
+            AnalyticsStore analytics) {
+        this(
+                customers,
+                subscriptions,
+                inbox,
+                usage,
+                changes,
+                lifecycle,
+                memberships,
+                guests,
+                audit,
+                analytics,
                 NoticeLog.NONE);
     }
 
     /** Stores that keep no audit trail and answer no analytics ({@link AuditLog#NONE}, {@link AnalyticsStore#NONE}). */
-    public BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
-                         UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle,
-                         MembershipStore memberships, GuestPurchaseStore guests) {
-        this(customers, subscriptions, inbox, usage, changes, lifecycle, memberships, guests, AuditLog.NONE,
+    public BillingStores(
+            CustomerStore customers,
+            SubscriptionStore subscriptions,
+            EventInbox inbox,
+            UsageLedger usage,
+            ProjectionChanges changes,
+            StoreLifecycle lifecycle,
+            MembershipStore memberships,
+            GuestPurchaseStore guests) {
+        this(
+                customers,
+                subscriptions,
+                inbox,
+                usage,
+                changes,
+                lifecycle,
+                memberships,
+                guests,
+                AuditLog.NONE,
                 AnalyticsStore.NONE);
     }
 
     /** Stores that keep no guest purchases ({@link GuestPurchaseStore#NONE}: guests cannot buy). */
-    public BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
-                         UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle,
-                         MembershipStore memberships) {
+    public BillingStores(
+            CustomerStore customers,
+            SubscriptionStore subscriptions,
+            EventInbox inbox,
+            UsageLedger usage,
+            ProjectionChanges changes,
+            StoreLifecycle lifecycle,
+            MembershipStore memberships) {
         this(customers, subscriptions, inbox, usage, changes, lifecycle, memberships, GuestPurchaseStore.NONE);
     }
 
     /** Stores that keep no organization memberships ({@link MembershipStore#NONE}: membership sync stays off). */
-    public BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
-                         UsageLedger usage, ProjectionChanges changes, StoreLifecycle lifecycle) {
+    public BillingStores(
+            CustomerStore customers,
+            SubscriptionStore subscriptions,
+            EventInbox inbox,
+            UsageLedger usage,
+            ProjectionChanges changes,
+            StoreLifecycle lifecycle) {
         this(customers, subscriptions, inbox, usage, changes, lifecycle, MembershipStore.NONE);
     }
 
     /** Stores without a shared record of changes ({@link ProjectionChanges#NONE}). */
-    public BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
-                         UsageLedger usage, StoreLifecycle lifecycle) {
+    public BillingStores(
+            CustomerStore customers,
+            SubscriptionStore subscriptions,
+            EventInbox inbox,
+            UsageLedger usage,
+            StoreLifecycle lifecycle) {
         this(customers, subscriptions, inbox, usage, ProjectionChanges.NONE, lifecycle);
     }
 
     /** In-process stores: nothing shared, nothing to check or close. */
-    public BillingStores(CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox,
-                         UsageLedger usage) {
+    public BillingStores(
+            CustomerStore customers, SubscriptionStore subscriptions, EventInbox inbox, UsageLedger usage) {
         this(customers, subscriptions, inbox, usage, ProjectionChanges.NONE, StoreLifecycle.NONE);
     }
 

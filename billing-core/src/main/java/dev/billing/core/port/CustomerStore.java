@@ -1,11 +1,10 @@
 package dev.billing.core.port;
 
-import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
-
+import dev.billing.core.model.audit.AuditCause;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -127,13 +126,13 @@ public interface CustomerStore {
      * @return false when the user has no link
      */
     default boolean remove(UserId user) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
     /** The outcome of {@link #link}. */
-    sealed interface LinkResult permits LinkResult.Linked, LinkResult.UserAlreadyLinked,
-            LinkResult.CustomerAlreadyLinked {
+    sealed interface LinkResult
+            permits LinkResult.Linked, LinkResult.UserAlreadyLinked, LinkResult.CustomerAlreadyLinked {
 
         /** The link that now stands for the user (the new one, or the existing one). */
         CustomerLink link();

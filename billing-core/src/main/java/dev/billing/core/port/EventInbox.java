@@ -1,10 +1,9 @@
 package dev.billing.core.port;
 
+import dev.billing.core.model.Page;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.event.StripeEvent;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,7 +148,8 @@ public interface EventInbox {
         do {
             Page<InboxEntry> page = list(null, cursor, 500);
             for (InboxEntry entry : page.items()) {
-                if (found.size() < max && entry.event().subjectId() != null
+                if (found.size() < max
+                        && entry.event().subjectId() != null
                         && subjects.contains(entry.event().subjectId())) {
                     found.add(entry);
                 }
@@ -182,13 +182,14 @@ public interface EventInbox {
      * @return false when there is none
      */
     default boolean remove(String eventId) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
     /** What {@link #record} did. */
     enum RecordOutcome {
-        RECORDED, DUPLICATE
+        RECORDED,
+        DUPLICATE
     }
 
     /** What {@link #recordLeased} did: the outcome, and the entry leased to the caller when it recorded it. */

@@ -1,11 +1,10 @@
 package dev.billing.core.port;
 
-import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
-
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.payment.GuestPurchase;
 import java.time.Instant;
 import java.util.List;
 
@@ -70,8 +69,8 @@ public interface GuestPurchaseStore {
      * @return false when there is none
      */
     default boolean remove(String sessionId) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
     /** What an erased purchase keeps instead of the buyer's email: an address that cannot be anyone's. */
@@ -92,8 +91,7 @@ public interface GuestPurchaseStore {
         }
 
         @Override
-        public List<GuestPurchase> claim(String email, UserId user, CustomerId customer, Instant at,
-                                         AuditCause cause) {
+        public List<GuestPurchase> claim(String email, UserId user, CustomerId customer, Instant at, AuditCause cause) {
             return List.of();
         }
 

@@ -3,7 +3,6 @@ package dev.billing.core.port;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -81,8 +80,8 @@ public interface MembershipStore {
      * @return false when there is none
      */
     default boolean remove(String orgId, UserId userId) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
     /** For stores that keep no memberships: membership sync cannot be switched on with them. */

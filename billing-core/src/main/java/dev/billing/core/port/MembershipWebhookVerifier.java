@@ -2,7 +2,6 @@ package dev.billing.core.port;
 
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.event.StripeEvent;
-
 import java.time.Instant;
 import java.util.Optional;
 

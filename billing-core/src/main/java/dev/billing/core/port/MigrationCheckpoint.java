@@ -1,7 +1,6 @@
 package dev.billing.core.port;
 
 import dev.billing.core.model.migration.MigrationRecordType;
-
 import java.util.Optional;
 
 /**

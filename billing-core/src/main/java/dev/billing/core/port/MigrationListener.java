@@ -12,8 +12,7 @@ import dev.billing.core.model.migration.MigrationReport;
 public interface MigrationListener {
 
     /** Says nothing. */
-    MigrationListener NONE = (type, copied, total) -> {
-    };
+    MigrationListener NONE = (type, copied, total) -> {};
 
     /**
      * After each batch of one record type (in a dry run too, which compares without writing).
@@ -26,6 +25,5 @@ public interface MigrationListener {
     void copied(MigrationRecordType type, long copied, long total);
 
     /** When one record type has been verified (after the copy, or in a dry run). */
-    default void verified(MigrationReport.TypeReport report) {
-    }
+    default void verified(MigrationReport.TypeReport report) {}
 }

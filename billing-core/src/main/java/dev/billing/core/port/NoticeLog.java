@@ -1,11 +1,10 @@
 package dev.billing.core.port;
 
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeRecord;
-import dev.billing.core.model.Page;
-import dev.billing.core.model.UserId;
-
 import java.util.List;
 
 /**
@@ -48,15 +47,14 @@ public interface NoticeLog {
      * @return false when there is none
      */
     default boolean remove(long id) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
     /** Stores that keep no notice log: records nothing, lists nothing. */
     NoticeLog NONE = new NoticeLog() {
         @Override
-        public void record(NoticeRecord entry) {
-        }
+        public void record(NoticeRecord entry) {}
 
         @Override
         public Page<NoticeEntry> list(NoticeQuery query) {

@@ -1,30 +1,29 @@
 package dev.billing.core.port;
 
-import dev.billing.core.model.subscription.CheckoutRequest;
-import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerRecord;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.PaymentMethod;
-import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.catalog.Plan;
-import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.catalog.Price;
 import dev.billing.core.model.catalog.PriceQuery;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.core.model.catalog.PromotionCode;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.PaymentMethod;
+import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
 import dev.billing.core.model.payment.SetupIntent;
-import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.subscription.CheckoutRequest;
+import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UserId;
-
+import dev.billing.core.model.usage.MeterEvent;
 import java.util.List;
 import java.util.Optional;
 
@@ -102,8 +101,8 @@ public interface PaymentGateway {
     Subscription resumeSubscription(String subscriptionId, String idempotencyKey);
 
     /** Moves the subscription's first licensed item to {@code newPriceId}; its metered items stay as they are. */
-    Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
-                                         String idempotencyKey);
+    Subscription changeSubscriptionPrice(
+            String subscriptionId, String newPriceId, ProrationBehavior proration, String idempotencyKey);
 
     /**
      * Moves the subscription to {@code plan} in one update: its first licensed item to the plan's price, and its
@@ -115,15 +114,15 @@ public interface PaymentGateway {
      * <p>Usage: {@code gateway.changeSubscriptionPlan("sub_123", catalog.plan("pro", YEAR).orElseThrow(),
      * CREATE_PRORATIONS, key)}
      */
-    Subscription changeSubscriptionPlan(String subscriptionId, Plan plan, ProrationBehavior proration,
-                                        String idempotencyKey);
+    Subscription changeSubscriptionPlan(
+            String subscriptionId, Plan plan, ProrationBehavior proration, String idempotencyKey);
 
     /**
      * Sets the quantity (seats) of the subscription's first licensed item; {@code proration} says how the change is
      * billed.
      */
-    Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
-                                            String idempotencyKey);
+    Subscription changeSubscriptionQuantity(
+            String subscriptionId, long quantity, ProrationBehavior proration, String idempotencyKey);
 
     /**
      * The active promotion code with this customer-facing code (matched without regard to case, as Stripe does),
@@ -183,7 +182,9 @@ public interface PaymentGateway {
 
     /** How Stripe prorates a plan change. */
     enum ProrationBehavior {
-        CREATE_PRORATIONS("create_prorations"), ALWAYS_INVOICE("always_invoice"), NONE("none");
+        CREATE_PRORATIONS("create_prorations"),
+        ALWAYS_INVOICE("always_invoice"),
+        NONE("none");
 
         private final String stripeName;
 

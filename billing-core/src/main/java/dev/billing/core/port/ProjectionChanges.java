@@ -1,7 +1,6 @@
 package dev.billing.core.port;
 
 import dev.billing.core.model.CustomerId;
-
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -23,8 +22,7 @@ public interface ProjectionChanges {
     /** Nothing shared: every process sees only its own changes at once (stores that keep no such record). */
     ProjectionChanges NONE = new ProjectionChanges() {
         @Override
-        public void append(String origin, Collection<CustomerId> customers, Instant at) {
-        }
+        public void append(String origin, Collection<CustomerId> customers, Instant at) {}
 
         @Override
         public List<Change> after(long position, int limit) {

@@ -6,7 +6,7 @@ import dev.billing.core.model.CustomerId;
 @FunctionalInterface
 public interface ProjectionListener {
 
-    ProjectionListener NONE = customerId -> { };
+    ProjectionListener NONE = customerId -> {};
 
     void projectionChanged(CustomerId customerId);
 }

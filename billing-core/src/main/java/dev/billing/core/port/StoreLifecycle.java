@@ -6,12 +6,10 @@ public interface StoreLifecycle extends AutoCloseable {
     /** Nothing to check, nothing to close: in-memory stores. */
     StoreLifecycle NONE = new StoreLifecycle() {
         @Override
-        public void ping() {
-        }
+        public void ping() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     /** Throws a {@link dev.billing.core.error.StoreException} when the store cannot serve requests. */

@@ -1,16 +1,15 @@
 package dev.billing.core.port;
 
-import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UpsertResult;
-import dev.billing.core.model.UserId;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -160,27 +159,27 @@ public interface SubscriptionStore {
      * @return false when there is none
      */
     default boolean removeSubscription(String subscriptionId) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
     default boolean removeInvoice(String invoiceId) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
     default boolean removePurchase(String purchaseId) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
     default boolean removeRefund(String refundId) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
     default boolean removeInvoicePayment(InvoicePayment payment) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 }

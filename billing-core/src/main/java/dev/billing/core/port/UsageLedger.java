@@ -1,14 +1,13 @@
 package dev.billing.core.port;
 
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.model.usage.UsageIncrement;
 import dev.billing.core.model.usage.UsageKey;
 import dev.billing.core.model.usage.UsageResult;
-import dev.billing.core.model.UserId;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,7 +94,9 @@ public interface UsageLedger {
         String cursor = null;
         do {
             Page<MeterReport> page = listReports(cursor, 500);
-            page.items().stream().filter(r -> r.event().customerId().equals(customerId)).forEach(found::add);
+            page.items().stream()
+                    .filter(r -> r.event().customerId().equals(customerId))
+                    .forEach(found::add);
             cursor = page.nextCursor();
         } while (cursor != null);
         return found;
@@ -124,17 +125,17 @@ public interface UsageLedger {
      * @return false when there is none
      */
     default boolean removeCounter(UserId user, String meter, Instant periodStart) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
     default boolean removeKey(UserId user, String idempotencyKey) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
     default boolean removeReport(String identifier) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " cannot remove records (a migration target needs to)");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 }

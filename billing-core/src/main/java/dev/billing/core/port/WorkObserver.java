@@ -9,26 +9,21 @@ package dev.billing.core.port;
 public interface WorkObserver {
 
     /** Observes nothing. */
-    WorkObserver NONE = new WorkObserver() {
-    };
+    WorkObserver NONE = new WorkObserver() {};
 
     /** A run over the due inbox events ended, having claimed {@code claimed} of them. */
-    default void inboxRun(int claimed) {
-    }
+    default void inboxRun(int claimed) {}
 
     /** A drain of the meter-report outbox ended; Stripe accepted {@code accepted} reports. */
-    default void meterReportsSent(int accepted) {
-    }
+    default void meterReportsSent(int accepted) {}
 
     /**
      * A party was found holding a second live subscription, told once per duplicate; {@code handling} is what was
      * done ({@code cancel} or {@code flag}, {@link dev.billing.core.config.DuplicateSubscriptions#settingName()}).
      * Called on the thread that processed the event.
      */
-    default void duplicateSubscription(String handling) {
-    }
+    default void duplicateSubscription(String handling) {}
 
     /** A run of {@code work} ({@code "inbox"} or {@code "meter-reports"}) failed; the next run tries again. */
-    default void runFailed(String work, RuntimeException failure) {
-    }
+    default void runFailed(String work, RuntimeException failure) {}
 }

@@ -1,15 +1,14 @@
 package dev.billing.core.privacy;
 
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,9 +21,15 @@ import java.util.Set;
  * ({@link ErasePersonalData}), and from it the {@link #subjects()} whose stored events are the account's: both find the
  * same events.
  */
-record AccountRecords(UserId user, CustomerLink link, List<Subscription> subscriptions, List<Invoice> invoices,
-                      List<Purchase> purchases, List<PaymentRefund> refunds, List<InvoicePayment> invoicePayments,
-                      List<GuestPurchase> guestPurchases) {
+record AccountRecords(
+        UserId user,
+        CustomerLink link,
+        List<Subscription> subscriptions,
+        List<Invoice> invoices,
+        List<Purchase> purchases,
+        List<PaymentRefund> refunds,
+        List<InvoicePayment> invoicePayments,
+        List<GuestPurchase> guestPurchases) {
 
     /**
      * The account's records; {@code link} may be null (no customer), and then only its own rows are read.
@@ -37,10 +42,18 @@ record AccountRecords(UserId user, CustomerLink link, List<Subscription> subscri
             return new AccountRecords(user, null, List.of(), List.of(), List.of(), List.of(), List.of(), guests);
         }
         List<Invoice> invoices = stores.subscriptions().invoicesOf(link.customerId());
-        return new AccountRecords(user, link, stores.subscriptions().subscriptionsOf(link.customerId()), invoices,
+        return new AccountRecords(
+                user,
+                link,
+                stores.subscriptions().subscriptionsOf(link.customerId()),
+                invoices,
                 stores.subscriptions().purchasesOf(link.customerId()),
-                stores.subscriptions().refundsOf(link.customerId()), invoices.isEmpty() ? List.of()
-                        : stores.subscriptions().invoicePaymentsOf(invoices.stream().map(Invoice::id).toList()),
+                stores.subscriptions().refundsOf(link.customerId()),
+                invoices.isEmpty()
+                        ? List.of()
+                        : stores.subscriptions()
+                                .invoicePaymentsOf(
+                                        invoices.stream().map(Invoice::id).toList()),
                 guests);
     }
 
@@ -48,12 +61,13 @@ record AccountRecords(UserId user, CustomerLink link, List<Subscription> subscri
      * The guest purchases the account claimed, and the unclaimed ones paid with its customer's email or the
      * {@code email} given (an erasure removes that email from them too), in purchase order.
      */
-    private static List<GuestPurchase> guestPurchases(BillingStores stores, UserId user, CustomerLink link,
-                                                      String email) {
+    private static List<GuestPurchase> guestPurchases(
+            BillingStores stores, UserId user, CustomerLink link, String email) {
         Map<String, GuestPurchase> found = new LinkedHashMap<>();
         stores.guests().claimedBy(user).forEach(g -> found.put(g.sessionId(), g));
         for (String address : emails(link, email)) {
-            stores.guests().ofEmail(address).stream().filter(g -> g.claimedBy() == null)
+            stores.guests().ofEmail(address).stream()
+                    .filter(g -> g.claimedBy() == null)
                     .forEach(g -> found.putIfAbsent(g.sessionId(), g));
         }
         List<GuestPurchase> all = new ArrayList<>(found.values());

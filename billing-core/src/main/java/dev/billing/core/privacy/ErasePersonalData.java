@@ -3,21 +3,20 @@ package dev.billing.core.privacy;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.checkout.OpenCheckouts;
 import dev.billing.core.entitlement.GetEntitlements;
+import dev.billing.core.error.GatewayException;
 import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.gateway.IdempotencyKeys;
-import dev.billing.core.error.GatewayException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.audit.AuditAction;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.audit.AuditRecord;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.MembershipStore;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,17 +55,30 @@ public final class ErasePersonalData {
     }
 
     /** What an erasure changed; all zero and false on a second run. */
-    public record Erased(UserId pseudonym, boolean linkErased, int events, int subscriptions, int usageRows,
-                         int memberships, int guestPurchases, int canceledSubscriptions,
-                         boolean stripeCustomerDeleted) {
+    public record Erased(
+            UserId pseudonym,
+            boolean linkErased,
+            int events,
+            int subscriptions,
+            int usageRows,
+            int memberships,
+            int guestPurchases,
+            int canceledSubscriptions,
+            boolean stripeCustomerDeleted) {
         public Erased {
             Objects.requireNonNull(pseudonym, "pseudonym");
         }
 
         /** False on a run that found nothing left to erase. */
         public boolean changedAnything() {
-            return linkErased || events > 0 || subscriptions > 0 || usageRows > 0 || memberships > 0
-                    || guestPurchases > 0 || canceledSubscriptions > 0 || stripeCustomerDeleted;
+            return linkErased
+                    || events > 0
+                    || subscriptions > 0
+                    || usageRows > 0
+                    || memberships > 0
+                    || guestPurchases > 0
+                    || canceledSubscriptions > 0
+                    || stripeCustomerDeleted;
         }
     }
 
@@ -76,8 +88,12 @@ public final class ErasePersonalData {
     private final GetEntitlements entitlements;
     private final GatewayRetry retry;
 
-    public ErasePersonalData(BillingStores stores, PaymentGateway gateway, ProjectionListener listener,
-                      GetEntitlements entitlements, GatewayRetry retry) {
+    public ErasePersonalData(
+            BillingStores stores,
+            PaymentGateway gateway,
+            ProjectionListener listener,
+            GetEntitlements entitlements,
+            GatewayRetry retry) {
         this.stores = stores;
         this.gateway = gateway;
         this.listener = listener;
@@ -132,7 +148,8 @@ public final class ErasePersonalData {
         // about its user): the same ones an export shows.
         int events = stores.inbox().redact(subjects);
         int usage = stores.usage().pseudonymise(user, pseudonym);
-        int memberships = stores.memberships() == MembershipStore.NONE ? 0
+        int memberships = stores.memberships() == MembershipStore.NONE
+                ? 0
                 : stores.memberships().pseudonymise(user, pseudonym);
         // Guest purchases the account claimed, and unclaimed ones paid with its email, keep no email.
         int guests = stores.guests().pseudonymise(user, null, pseudonym);
@@ -154,15 +171,27 @@ public final class ErasePersonalData {
         if (customer != null) {
             listener.projectionChanged(customer);
         }
-        Erased erased = new Erased(pseudonym, linkErased, events, subscriptions, usage, memberships, guests, canceled,
-                deleted);
+        Erased erased =
+                new Erased(pseudonym, linkErased, events, subscriptions, usage, memberships, guests, canceled, deleted);
         // Named by the pseudonym only: the trail must not bring back the id it erased. Recorded even when nothing
         // was stored (the store keeps one per pseudonym): it is the mark a later event naming the account, Clerk's
         // about a member, is recognised by (SyncMemberships).
-        stores.audit().record(new AuditRecord(AuditAction.ACCOUNT_ERASED, pseudonym.value(), pseudonym, customer,
-                cause, Map.of("events", Integer.toString(events), "subscriptions", Integer.toString(subscriptions),
-                        "canceled_subscriptions", Integer.toString(canceled),
-                        "stripe_customer_deleted", Boolean.toString(deleted))));
+        stores.audit()
+                .record(new AuditRecord(
+                        AuditAction.ACCOUNT_ERASED,
+                        pseudonym.value(),
+                        pseudonym,
+                        customer,
+                        cause,
+                        Map.of(
+                                "events",
+                                Integer.toString(events),
+                                "subscriptions",
+                                Integer.toString(subscriptions),
+                                "canceled_subscriptions",
+                                Integer.toString(canceled),
+                                "stripe_customer_deleted",
+                                Boolean.toString(deleted))));
         // The account id itself is what was erased: the log names the pseudonym only.
         LOG.log(System.Logger.Level.INFO, "Erased the personal data of account {0}: {1}", pseudonym.value(), erased);
         return erased;
@@ -177,8 +206,11 @@ public final class ErasePersonalData {
         try {
             new OpenCheckouts(gateway).expireEvery(customer);
         } catch (GatewayException e) {
-            LOG.log(System.Logger.Level.WARNING, "The open Checkout sessions of erased customer {0} could not be "
-                    + "expired now: {1}", customer, e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "The open Checkout sessions of erased customer {0} could not be " + "expired now: {1}",
+                    customer,
+                    e.getMessage());
         }
     }
 

@@ -1,14 +1,13 @@
 package dev.billing.core.privacy;
 
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.audit.AuditEntry;
 import dev.billing.core.model.audit.AuditQuery;
-import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.event.InboxEntry;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.privacy.PersonalData;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,11 +47,23 @@ public final class ExportPersonalData {
         // One more than shown tells whether there were more.
         List<InboxEntry> events = stores.inbox().about(records.subjects(), MAX_EVENTS + 1);
         boolean truncated = events.size() > MAX_EVENTS;
-        return new PersonalData(user, clock.instant(), link, records.subscriptions(), records.invoices(),
-                records.purchases(), stores.usage().countersOf(user), stores.memberships().ofUser(user),
-                truncated ? events.subList(0, MAX_EVENTS) : events, truncated, records.guestPurchases(),
-                records.refunds(), stores.notices().forUser(user), records.invoicePayments(),
-                stores.usage().keysOf(user), link == null ? List.of() : stores.usage().reportsOf(link.customerId()),
+        return new PersonalData(
+                user,
+                clock.instant(),
+                link,
+                records.subscriptions(),
+                records.invoices(),
+                records.purchases(),
+                stores.usage().countersOf(user),
+                stores.memberships().ofUser(user),
+                truncated ? events.subList(0, MAX_EVENTS) : events,
+                truncated,
+                records.guestPurchases(),
+                records.refunds(),
+                stores.notices().forUser(user),
+                records.invoicePayments(),
+                stores.usage().keysOf(user),
+                link == null ? List.of() : stores.usage().reportsOf(link.customerId()),
                 audit(user));
     }
 

@@ -4,16 +4,16 @@ import dev.billing.core.audit.AuditContext;
 import dev.billing.core.checkout.DuplicateSubscriptionCheck;
 import dev.billing.core.checkout.OpenCheckouts;
 import dev.billing.core.guest.GuestPurchases;
-import dev.billing.core.notice.NoticeSender;
+import dev.billing.core.model.Money;
 import dev.billing.core.model.catalog.CatalogItem;
-import dev.billing.core.model.subscription.CheckoutMode;
-import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.Money;
 import dev.billing.core.model.notice.Notification;
-import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.notice.NoticeSender;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
@@ -38,9 +38,16 @@ public final class CheckoutEvents {
     private final DuplicateSubscriptionCheck duplicates;
     private final ErasedAccountEvents erased;
 
-    public CheckoutEvents(PaymentGateway gateway, SubscriptionStore subscriptions, ProjectionListener listener,
-                   GuestPurchases guests, PlanCatalog plans, NoticeSender notices, boolean refetch,
-                   DuplicateSubscriptionCheck duplicates, ErasedAccountEvents erased) {
+    public CheckoutEvents(
+            PaymentGateway gateway,
+            SubscriptionStore subscriptions,
+            ProjectionListener listener,
+            GuestPurchases guests,
+            PlanCatalog plans,
+            NoticeSender notices,
+            boolean refetch,
+            DuplicateSubscriptionCheck duplicates,
+            ErasedAccountEvents erased) {
         this.openCheckouts = new OpenCheckouts(gateway);
         this.duplicates = duplicates;
         this.gateway = gateway;
@@ -69,15 +76,24 @@ public final class CheckoutEvents {
             return InboxStatus.PROCESSED;
         }
         String priceId = session.metadata().get("price_id");
-        if (session.mode() != CheckoutMode.PAYMENT || !session.isPaid() || session.customerId() == null
+        if (session.mode() != CheckoutMode.PAYMENT
+                || !session.isPaid()
+                || session.customerId() == null
                 || priceId == null) {
             return InboxStatus.IGNORED;
         }
         long quantity = parseQuantity(session.metadata().get("quantity"));
         String currency = session.currency() == null ? "usd" : session.currency();
         long amount = session.amountTotal() == null ? 0 : session.amountTotal();
-        Purchase purchase = new Purchase(session.id(), session.customerId(), priceId, quantity, currency, amount,
-                session.paymentIntentId(), entry.event().created());
+        Purchase purchase = new Purchase(
+                session.id(),
+                session.customerId(),
+                priceId,
+                quantity,
+                currency,
+                amount,
+                session.paymentIntentId(),
+                entry.event().created());
         subscriptions.recordPurchase(purchase, AuditContext.current());
         listener.projectionChanged(session.customerId());
         if ("true".equals(session.metadata().get(GuestPurchases.GUEST_METADATA))) {
@@ -87,11 +103,20 @@ public final class CheckoutEvents {
         }
         if (amount > 0) {
             // The buyer reads the item's name, not the catalog's key.
-            String item = plans.itemForPrice(priceId).map(CatalogItem::name)
+            String item = plans.itemForPrice(priceId)
+                    .map(CatalogItem::name)
                     .orElse(session.metadata().getOrDefault("item", priceId));
-            notices.sendOnce(entry, session.customerId(), link -> new Notification.Receipt(entry.eventId(),
-                    link.userId(), link.email(), session.id(), quantity + " x " + item, new Money(amount, currency),
-                    null));
+            notices.sendOnce(
+                    entry,
+                    session.customerId(),
+                    link -> new Notification.Receipt(
+                            entry.eventId(),
+                            link.userId(),
+                            link.email(),
+                            session.id(),
+                            quantity + " x " + item,
+                            new Money(amount, currency),
+                            null));
         }
         return InboxStatus.PROCESSED;
     }

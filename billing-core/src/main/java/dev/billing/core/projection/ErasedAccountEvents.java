@@ -2,14 +2,13 @@ package dev.billing.core.projection;
 
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.SubscriptionStore;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -61,7 +60,9 @@ public final class ErasedAccountEvents {
      * is erased. One link read.
      */
     public Subscription scrubbed(Subscription subscription) {
-        return scrubbed(subscription, customers.findByCustomerId(subscription.customerId()).orElse(null));
+        return scrubbed(
+                subscription,
+                customers.findByCustomerId(subscription.customerId()).orElse(null));
     }
 
     /** The same with the customer's link read beforehand (null: not linked). */
@@ -129,7 +130,8 @@ public final class ErasedAccountEvents {
     }
 
     /** The same with the customer's link read beforehand (absent from {@code links}: not linked; null: not read). */
-    public void redactIfErased(InboxEntry entry, CustomerId customer, EventObject object, Map<CustomerId, CustomerLink> links) {
+    public void redactIfErased(
+            InboxEntry entry, CustomerId customer, EventObject object, Map<CustomerId, CustomerLink> links) {
         if (links == null) {
             redactIfErased(entry, customer, object);
         } else if (customer != null) {
@@ -144,11 +146,15 @@ public final class ErasedAccountEvents {
         inbox.redactEvent(entry.eventId());
         // What the event wrote may name the account: a subscription's metadata, or the one a completed Checkout
         // session's subscription carries (the session's own metadata names the same user).
-        String named = object instanceof EventObject.OfSubscription of ? of.subscription().metadata().get(USER_ID)
-                : object instanceof EventObject.OfCheckoutSession of ? of.session().metadata().get(USER_ID) : null;
+        String named = object instanceof EventObject.OfSubscription of
+                ? of.subscription().metadata().get(USER_ID)
+                : object instanceof EventObject.OfCheckoutSession of
+                        ? of.session().metadata().get(USER_ID)
+                        : null;
         if (named != null && !named.equals(link.get().userId().value())) {
             try {
-                subscriptions.pseudonymise(customer, UserId.of(named), link.get().userId());
+                subscriptions.pseudonymise(
+                        customer, UserId.of(named), link.get().userId());
             } catch (IllegalArgumentException notAUserId) {
                 LOG.log(System.Logger.Level.DEBUG, "subscription metadata user_id is not a user id");
             }

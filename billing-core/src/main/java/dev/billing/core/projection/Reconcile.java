@@ -1,25 +1,24 @@
 package dev.billing.core.projection;
 
 import dev.billing.core.audit.AuditContext;
-import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.error.BillingException;
 import dev.billing.core.error.NotFoundException;
+import dev.billing.core.gateway.GatewayRetry;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.audit.AuditAction;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.audit.AuditRecord;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UpsertResult;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
-
 import java.util.List;
 import java.util.Map;
 
@@ -41,8 +40,13 @@ public final class Reconcile {
     private final AuditLog audit;
     private final GatewayRetry retry;
 
-    public Reconcile(PaymentGateway gateway, CustomerStore customers, SubscriptionStore subscriptions,
-              ProjectionListener listener, AuditLog audit, GatewayRetry retry) {
+    public Reconcile(
+            PaymentGateway gateway,
+            CustomerStore customers,
+            SubscriptionStore subscriptions,
+            ProjectionListener listener,
+            AuditLog audit,
+            GatewayRetry retry) {
         this.audit = audit;
         this.gateway = gateway;
         this.customers = customers;
@@ -52,7 +56,9 @@ public final class Reconcile {
     }
 
     public ReconcileReport user(UserId user) {
-        CustomerId customer = customers.findByUserId(user).map(CustomerLink::customerId)
+        CustomerId customer = customers
+                .findByUserId(user)
+                .map(CustomerLink::customerId)
                 .orElseThrow(() -> new NotFoundException("customer", user.value()));
         return customer(customer);
     }
@@ -77,9 +83,17 @@ public final class Reconcile {
             }
         }
         listener.projectionChanged(customer);
-        audit.record(new AuditRecord(AuditAction.CUSTOMER_RECONCILED, customer.value(), null, customer, cause,
-                Map.of("subscriptions_applied", Integer.toString(subsApplied),
-                        "invoices_applied", Integer.toString(invoicesApplied))));
+        audit.record(new AuditRecord(
+                AuditAction.CUSTOMER_RECONCILED,
+                customer.value(),
+                null,
+                customer,
+                cause,
+                Map.of(
+                        "subscriptions_applied",
+                        Integer.toString(subsApplied),
+                        "invoices_applied",
+                        Integer.toString(invoicesApplied))));
         return new ReconcileReport(1, subs.size(), subsApplied, invoices.items().size(), invoicesApplied, 0);
     }
 
@@ -93,8 +107,11 @@ public final class Reconcile {
                 try {
                     total = total.plus(customer(link.customerId()));
                 } catch (BillingException e) {
-                    LOG.log(System.Logger.Level.WARNING, "Reconcile of customer {0} failed: {1}",
-                            link.customerId(), e.getMessage());
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "Reconcile of customer {0} failed: {1}",
+                            link.customerId(),
+                            e.getMessage());
                     total = total.plus(new ReconcileReport(1, 0, 0, 0, 0, 1));
                 }
             }

@@ -1,14 +1,13 @@
 package dev.billing.core.projection;
 
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.payment.PaymentRefund;
-import dev.billing.core.model.UpsertResult;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
-
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -25,8 +24,8 @@ public final class RefundEvents {
     private final ProjectionListener listener;
     private final boolean refetch;
 
-    public RefundEvents(PaymentGateway gateway, SubscriptionStore subscriptions, ProjectionListener listener,
-                 boolean refetch) {
+    public RefundEvents(
+            PaymentGateway gateway, SubscriptionStore subscriptions, ProjectionListener listener, boolean refetch) {
         this.gateway = gateway;
         this.subscriptions = subscriptions;
         this.listener = listener;

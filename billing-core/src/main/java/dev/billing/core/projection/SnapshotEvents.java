@@ -1,11 +1,11 @@
 package dev.billing.core.projection;
 
 import dev.billing.core.audit.AuditContext;
-import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UpsertResult;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
@@ -24,8 +24,12 @@ public final class SnapshotEvents {
     private final ProjectionListener listener;
     private final boolean refetch;
 
-    public SnapshotEvents(PaymentGateway gateway, CustomerStore customers, SubscriptionStore subscriptions,
-                   ProjectionListener listener, boolean refetch) {
+    public SnapshotEvents(
+            PaymentGateway gateway,
+            CustomerStore customers,
+            SubscriptionStore subscriptions,
+            ProjectionListener listener,
+            boolean refetch) {
         this.gateway = gateway;
         this.customers = customers;
         this.subscriptions = subscriptions;
@@ -37,13 +41,15 @@ public final class SnapshotEvents {
         AuditCause cause = AuditContext.current();
         CustomerLink link = customers.findByCustomerId(snapshot.customerId()).orElse(null);
         if (refetch) {
-            subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(gateway.getSubscription(snapshot.id())
-                    .orElse(snapshot), link), cause);
+            subscriptions.upsertSubscription(
+                    ErasedAccountEvents.scrubbed(
+                            gateway.getSubscription(snapshot.id()).orElse(snapshot), link),
+                    cause);
         } else if (subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(snapshot, link), cause)
                 == UpsertResult.SAME_VERSION) {
             // Two snapshots of the same second: only Stripe knows which is newer.
-            gateway.getSubscription(snapshot.id()).ifPresent(s -> subscriptions.upsertSubscription(
-                    ErasedAccountEvents.scrubbed(s, link), cause));
+            gateway.getSubscription(snapshot.id())
+                    .ifPresent(s -> subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(s, link), cause));
         }
         listener.projectionChanged(snapshot.customerId());
     }

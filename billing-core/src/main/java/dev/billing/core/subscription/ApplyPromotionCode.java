@@ -1,13 +1,13 @@
 package dev.billing.core.subscription;
 
 import dev.billing.core.customer.Ownership;
-import dev.billing.core.gateway.GatewayRetry;
-import dev.billing.core.gateway.IdempotencyKeys;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.gateway.GatewayRetry;
+import dev.billing.core.gateway.IdempotencyKeys;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.catalog.PromotionCode;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway;
 
 /**
@@ -25,7 +25,8 @@ public final class ApplyPromotionCode {
     private final SubscriptionChanges changes;
     private final GatewayRetry retry;
 
-    public ApplyPromotionCode(Ownership ownership, PaymentGateway gateway, SubscriptionChanges changes, GatewayRetry retry) {
+    public ApplyPromotionCode(
+            Ownership ownership, PaymentGateway gateway, SubscriptionChanges changes, GatewayRetry retry) {
         this.ownership = ownership;
         this.gateway = gateway;
         this.changes = changes;
@@ -39,24 +40,27 @@ public final class ApplyPromotionCode {
      */
     public Subscription apply(UserId user, String subscriptionId, String code) {
         if (code == null || !code.matches(PromotionCode.CODE_PATTERN)) {
-            throw new InvalidRequestException(INVALID, "promotionCode",
-                    "promotionCode must be 1-64 letters, digits, '-' or '_'.");
+            throw new InvalidRequestException(
+                    INVALID, "promotionCode", "promotionCode must be 1-64 letters, digits, '-' or '_'.");
         }
         Subscription current = ownership.subscription(user, subscriptionId);
         if (current.hasEnded()) {
-            throw new InvalidRequestException("subscription_ended", "Subscription " + subscriptionId
-                    + " has ended: a promotion code cannot apply to it any more.");
+            throw new InvalidRequestException(
+                    "subscription_ended",
+                    "Subscription " + subscriptionId + " has ended: a promotion code cannot apply to it any more.");
         }
-        PromotionCode promotion = retry.call(() -> gateway.findPromotionCode(code)).orElseThrow(() ->
-                unusable(code));
+        PromotionCode promotion =
+                retry.call(() -> gateway.findPromotionCode(code)).orElseThrow(() -> unusable(code));
         // The same code on the same version of the subscription is one logical request: a retry or a double
         // click gets Stripe's first answer back.
-        String key = IdempotencyKeys.of("discount", current.id(), promotion.id(), current.version().key());
+        String key = IdempotencyKeys.of(
+                "discount", current.id(), promotion.id(), current.version().key());
         Subscription updated;
         try {
             updated = retry.call(() -> gateway.applyPromotionCode(current.id(), promotion.id(), key));
         } catch (GatewayRejectedException e) {
-            if (e.param() != null && (e.param().contains("promotion_code") || e.param().contains("discounts"))) {
+            if (e.param() != null
+                    && (e.param().contains("promotion_code") || e.param().contains("discounts"))) {
                 // Expired or used up since the lookup, or restricted to other customers or first purchases.
                 throw unusable(code);
             }
@@ -66,7 +70,10 @@ public final class ApplyPromotionCode {
     }
 
     private static InvalidRequestException unusable(String code) {
-        return new InvalidRequestException(INVALID, "promotionCode", "The promotion code '" + code
-                + "' cannot be used: it is unknown, expired, used up or not valid for this subscription.");
+        return new InvalidRequestException(
+                INVALID,
+                "promotionCode",
+                "The promotion code '" + code
+                        + "' cannot be used: it is unknown, expired, used up or not valid for this subscription.");
     }
 }

@@ -2,10 +2,9 @@ package dev.billing.core.subscription;
 
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.gateway.GatewayRetry;
-import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.port.PaymentGateway;
-
 import java.util.UUID;
 
 /**
@@ -20,7 +19,8 @@ public final class CancelSubscription {
     private final SubscriptionChanges changes;
     private final GatewayRetry retry;
 
-    public CancelSubscription(Ownership ownership, PaymentGateway gateway, SubscriptionChanges changes, GatewayRetry retry) {
+    public CancelSubscription(
+            Ownership ownership, PaymentGateway gateway, SubscriptionChanges changes, GatewayRetry retry) {
         this.ownership = ownership;
         this.gateway = gateway;
         this.changes = changes;

@@ -1,17 +1,16 @@
 package dev.billing.core.subscription;
 
 import dev.billing.core.entitlement.EntitlementPolicy;
-import dev.billing.core.gateway.GatewayRetry;
-import dev.billing.core.gateway.IdempotencyKeys;
 import dev.billing.core.error.ConflictException;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.gateway.GatewayRetry;
+import dev.billing.core.gateway.IdempotencyKeys;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.port.CustomerStore;
-import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.core.port.PaymentGateway;
+import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.core.port.SubscriptionStore;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.OptionalLong;
@@ -37,9 +36,16 @@ public final class ChangeSeats {
     private final GatewayRetry retry;
     private final Clock clock;
 
-    public ChangeSeats(CustomerStore customers, SubscriptionStore subscriptions, PaymentGateway gateway,
-                EntitlementPolicy policy, Function<UserId, OptionalLong> members, boolean autoSeats,
-                SubscriptionChanges changes, GatewayRetry retry, Clock clock) {
+    public ChangeSeats(
+            CustomerStore customers,
+            SubscriptionStore subscriptions,
+            PaymentGateway gateway,
+            EntitlementPolicy policy,
+            Function<UserId, OptionalLong> members,
+            boolean autoSeats,
+            SubscriptionChanges changes,
+            GatewayRetry retry,
+            Clock clock) {
         this.autoSeats = autoSeats;
         this.customers = customers;
         this.subscriptions = subscriptions;
@@ -60,29 +66,35 @@ public final class ChangeSeats {
      */
     public Subscription change(UserId account, long seats, ProrationBehavior proration) {
         if (seats < 1 || seats > MAX_SEATS) {
-            throw new InvalidRequestException("invalid_seats", "seats", "seats must be between 1 and " + MAX_SEATS
-                    + ".");
+            throw new InvalidRequestException(
+                    "invalid_seats", "seats", "seats must be between 1 and " + MAX_SEATS + ".");
         }
-        List<Subscription> owned = customers.findByUserId(account)
-                .map(link -> subscriptions.subscriptionsOf(link.customerId())).orElse(List.of());
+        List<Subscription> owned = customers
+                .findByUserId(account)
+                .map(link -> subscriptions.subscriptionsOf(link.customerId()))
+                .orElse(List.of());
         EntitlementPolicy.Grant grant = policy.grant(owned, clock.instant());
         Subscription granting = grant.granting();
         if (granting == null) {
-            throw new ConflictException("no_subscription", "There is no plan in force to set seats on; start "
-                    + "Checkout for a per-seat plan first.");
+            throw new ConflictException(
+                    "no_subscription",
+                    "There is no plan in force to set seats on; start " + "Checkout for a per-seat plan first.");
         }
         if (!grant.tier().perSeat()) {
-            throw new InvalidRequestException("not_per_seat", "seats", "The plan '" + grant.tier().name()
-                    + "' is not sold by the seat.");
+            throw new InvalidRequestException(
+                    "not_per_seat", "seats", "The plan '" + grant.tier().name() + "' is not sold by the seat.");
         }
         if (autoSeats && account.isOrganization()) {
-            throw new ConflictException("seats_follow_members", "Seats follow the organization's members here: add "
-                    + "or remove members instead.");
+            throw new ConflictException(
+                    "seats_follow_members",
+                    "Seats follow the organization's members here: add " + "or remove members instead.");
         }
         OptionalLong known = members.apply(account);
         if (known.isPresent() && seats < known.getAsLong()) {
-            throw new ConflictException("seats_below_members", "The organization has " + known.getAsLong()
-                    + " members; remove members before going below that many seats.");
+            throw new ConflictException(
+                    "seats_below_members",
+                    "The organization has " + known.getAsLong()
+                            + " members; remove members before going below that many seats.");
         }
         // Skipped only when Stripe has that many seats too (the projection can lag behind it).
         Subscription current = granting.quantity() == seats ? changes.atStripe(granting) : granting;
@@ -90,8 +102,9 @@ public final class ChangeSeats {
             return current;
         }
         // Setting a quantity is idempotent by itself; the key only keeps retries of this one call together.
-        String key = IdempotencyKeys.of("seats", current.id(), seats, current.version().key(), current.quantity());
-        return changes.stored(retry.call(() -> gateway.changeSubscriptionQuantity(current.id(), seats, proration,
-                key)));
+        String key = IdempotencyKeys.of(
+                "seats", current.id(), seats, current.version().key(), current.quantity());
+        return changes.stored(
+                retry.call(() -> gateway.changeSubscriptionQuantity(current.id(), seats, proration, key)));
     }
 }

@@ -1,10 +1,9 @@
 package dev.billing.core.subscription;
 
 import dev.billing.core.customer.Ownership;
-import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.port.SubscriptionStore;
-
 import java.util.List;
 
 /**

@@ -1,12 +1,11 @@
 package dev.billing.core.subscription;
 
 import dev.billing.core.customer.Ownership;
-import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.port.PaymentGateway;
-
 import java.util.UUID;
 
 /**
@@ -20,7 +19,8 @@ public final class ResumeSubscription {
     private final SubscriptionChanges changes;
     private final GatewayRetry retry;
 
-    public ResumeSubscription(Ownership ownership, PaymentGateway gateway, SubscriptionChanges changes, GatewayRetry retry) {
+    public ResumeSubscription(
+            Ownership ownership, PaymentGateway gateway, SubscriptionChanges changes, GatewayRetry retry) {
         this.ownership = ownership;
         this.gateway = gateway;
         this.changes = changes;
@@ -33,8 +33,10 @@ public final class ResumeSubscription {
             current = changes.atStripe(current); // refused or skipped only on Stripe's state
         }
         if (current.hasEnded() || !current.isActive()) {
-            throw new InvalidRequestException("subscription_not_resumable", "Subscription " + subscriptionId
-                    + " is " + current.status().stripeName() + " and cannot be resumed; start a new one instead.");
+            throw new InvalidRequestException(
+                    "subscription_not_resumable",
+                    "Subscription " + subscriptionId + " is " + current.status().stripeName()
+                            + " and cannot be resumed; start a new one instead.");
         }
         if (!scheduled(current)) {
             return current;

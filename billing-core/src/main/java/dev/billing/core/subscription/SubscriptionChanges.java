@@ -19,8 +19,8 @@ public final class SubscriptionChanges {
     private final ProjectionListener listener;
     private final GatewayRetry retry;
 
-    public SubscriptionChanges(PaymentGateway gateway, SubscriptionStore subscriptions, ProjectionListener listener,
-                        GatewayRetry retry) {
+    public SubscriptionChanges(
+            PaymentGateway gateway, SubscriptionStore subscriptions, ProjectionListener listener, GatewayRetry retry) {
         this.gateway = gateway;
         this.subscriptions = subscriptions;
         this.listener = listener;
@@ -36,6 +36,8 @@ public final class SubscriptionChanges {
 
     /** Stripe's current state of the subscription, stored; the projected one if Stripe no longer has it. */
     Subscription atStripe(Subscription projected) {
-        return retry.call(() -> gateway.getSubscription(projected.id())).map(this::stored).orElse(projected);
+        return retry.call(() -> gateway.getSubscription(projected.id()))
+                .map(this::stored)
+                .orElse(projected);
     }
 }

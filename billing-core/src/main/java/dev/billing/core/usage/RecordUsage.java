@@ -3,21 +3,20 @@ package dev.billing.core.usage;
 import dev.billing.core.entitlement.EntitlementPolicy;
 import dev.billing.core.entitlement.GetEntitlements;
 import dev.billing.core.entitlement.GetMemberEntitlements;
-import dev.billing.core.gateway.IdempotencyKeys;
 import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.gateway.IdempotencyKeys;
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.catalog.MeterDefinition;
-import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.model.usage.UsageIncrement;
 import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.core.model.usage.UsageResult;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.port.UsageLedger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -42,8 +41,13 @@ public final class RecordUsage {
     private final GetEntitlements entitlements;
     private final Clock clock;
 
-    public RecordUsage(CustomerStore customers, SubscriptionStore subscriptions, UsageLedger ledger, EntitlementPolicy policy,
-                GetEntitlements entitlements, Clock clock) {
+    public RecordUsage(
+            CustomerStore customers,
+            SubscriptionStore subscriptions,
+            UsageLedger ledger,
+            EntitlementPolicy policy,
+            GetEntitlements entitlements,
+            Clock clock) {
         this.customers = customers;
         this.subscriptions = subscriptions;
         this.ledger = ledger;
@@ -69,11 +73,13 @@ public final class RecordUsage {
             throw new InvalidRequestException("unknown_meter", "meter", "Unknown meter '" + meter + "'.");
         }
         if (amount < 1 || amount > MAX_AMOUNT) {
-            throw new InvalidRequestException("invalid_amount", "amount",
-                    "amount must be a whole number between 1 and " + MAX_AMOUNT + ".");
+            throw new InvalidRequestException(
+                    "invalid_amount", "amount", "amount must be a whole number between 1 and " + MAX_AMOUNT + ".");
         }
         if (idempotencyKey == null || !idempotencyKey.matches("[\\x21-\\x7e]{1,255}")) {
-            throw new InvalidRequestException("invalid_idempotency_key", "Idempotency-Key",
+            throw new InvalidRequestException(
+                    "invalid_idempotency_key",
+                    "Idempotency-Key",
                     "An Idempotency-Key of 1-255 printable ASCII characters is required.");
         }
         Instant now = clock.instant();
@@ -91,31 +97,38 @@ public final class RecordUsage {
         return recordFor(user, meter, amount, idempotencyKey, orgLimit, now);
     }
 
-    private record Account(Optional<CustomerLink> link, EntitlementPolicy.Grant grant) {
-    }
+    private record Account(Optional<CustomerLink> link, EntitlementPolicy.Grant grant) {}
 
     private Account account(UserId account, Instant now) {
         Optional<CustomerLink> link = customers.findByUserId(account);
-        List<Subscription> subs = link.map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
+        List<Subscription> subs =
+                link.map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
         return new Account(link, policy.grant(subs, now));
     }
 
     /** Counts against {@code account}'s own period, up to the larger of its plan's quota and {@code atLeast}. */
-    private UsageOutcome recordFor(UserId account, String meter, long amount, String idempotencyKey, long atLeast,
-                                   Instant now) {
+    private UsageOutcome recordFor(
+            UserId account, String meter, long amount, String idempotencyKey, long atLeast, Instant now) {
         Account a = account(account, now);
         EntitlementPolicy.Grant grant = a.grant();
         long limit = GetMemberEntitlements.larger(grant.tier().quota(meter), atLeast);
         MeterEvent report = null;
         Optional<MeterDefinition> definition = policy.catalog().meter(meter);
-        UsagePeriod period = definition.map(d -> d.periodAt(now, grant.period())).orElse(grant.period());
-        if (definition.isPresent() && definition.get().reportsToStripe() && a.link().isPresent()
+        UsagePeriod period =
+                definition.map(d -> d.periodAt(now, grant.period())).orElse(grant.period());
+        if (definition.isPresent()
+                && definition.get().reportsToStripe()
+                && a.link().isPresent()
                 && grant.granting() != null) {
-            report = new MeterEvent(definition.get().stripeEventName(), a.link().get().customerId(), amount,
-                    "usage-" + IdempotencyKeys.hash(account.value() + '\u001f' + idempotencyKey), now);
+            report = new MeterEvent(
+                    definition.get().stripeEventName(),
+                    a.link().get().customerId(),
+                    amount,
+                    "usage-" + IdempotencyKeys.hash(account.value() + '\u001f' + idempotencyKey),
+                    now);
         }
-        UsageResult result = ledger.increment(new UsageIncrement(account, meter, period, amount, limit,
-                idempotencyKey, meter + ":" + amount, now, report));
+        UsageResult result = ledger.increment(new UsageIncrement(
+                account, meter, period, amount, limit, idempotencyKey, meter + ":" + amount, now, report));
         if (result instanceof UsageResult.Accepted) {
             entitlements.invalidate(account);
         }

@@ -1,12 +1,10 @@
 package dev.billing.core.usage;
 
 import dev.billing.core.config.RetrySchedule;
-
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.UsageLedger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,5 +4,4 @@ import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.core.model.usage.UsageResult;
 
 /** What recording usage did, and in which period. */
-public record UsageOutcome(String meter, UsagePeriod period, UsageResult result) {
-}
+public record UsageOutcome(String meter, UsagePeriod period, UsageResult result) {}

@@ -13,9 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class DoneEvents {
     /** About 2 MB of ids: a few seconds of history at full ingest speed, hours at ordinary rates. */
     static final int CAPACITY = 16_384;
+
     private final Set<String> ids = ConcurrentHashMap.newKeySet();
     /** Insertion order for eviction, guarded by {@code this}; readers only look at {@link #ids}. */
     private final String[] order;
+
     private int next;
 
     DoneEvents() {

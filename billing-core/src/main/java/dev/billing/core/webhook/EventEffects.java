@@ -28,7 +28,6 @@ import dev.billing.core.projection.ErasedAccountEvents;
 import dev.billing.core.projection.InvoicePaymentEvents;
 import dev.billing.core.projection.RefundEvents;
 import dev.billing.core.projection.SnapshotEvents;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -53,16 +52,27 @@ import java.util.Map;
  * A processed event's notice goes out once ({@link NoticeSender}); an erased account's event is redacted.
  */
 final class EventEffects {
-    private static final List<String> HANDLED_PREFIXES = List.of("customer.subscription.", "invoice.", "product.",
-            "price.", "plan.", "coupon.", "promotion_code.");
-    private static final List<String> HANDLED_TYPES = List.of("checkout.session.completed",
-            "checkout.session.async_payment_succeeded", "customer.created", "customer.updated", "customer.deleted",
-            "charge.refunded", "refund.created", "refund.updated", "refund.failed", "invoice_payment.paid");
+    private static final List<String> HANDLED_PREFIXES =
+            List.of("customer.subscription.", "invoice.", "product.", "price.", "plan.", "coupon.", "promotion_code.");
+    private static final List<String> HANDLED_TYPES = List.of(
+            "checkout.session.completed",
+            "checkout.session.async_payment_succeeded",
+            "customer.created",
+            "customer.updated",
+            "customer.deleted",
+            "charge.refunded",
+            "refund.created",
+            "refund.updated",
+            "refund.failed",
+            "invoice_payment.paid");
 
     /** The projection's writers each event type uses. */
-    record Projections(SnapshotEvents snapshots, CheckoutEvents checkouts, RefundEvents refunds,
-                       InvoicePaymentEvents invoicePayments, ErasedAccountEvents erased) {
-    }
+    record Projections(
+            SnapshotEvents snapshots,
+            CheckoutEvents checkouts,
+            RefundEvents refunds,
+            InvoicePaymentEvents invoicePayments,
+            ErasedAccountEvents erased) {}
 
     private final WebhookVerifier verifier;
     private final CustomerStore customers;
@@ -76,13 +86,24 @@ final class EventEffects {
     private final DuplicateSubscriptionCheck duplicates;
     /** Null when membership sync is off: Clerk's events are then ignored. */
     private final SyncMemberships memberships;
+
     private final BillingOptions options;
     private final Clock clock;
 
-    EventEffects(WebhookVerifier verifier, CustomerStore customers, NoticeSender notices, NoticeTriggers triggers,
-                 ListCatalog catalog, ListPromotions promotions, ProjectionListener listener, AuditLog audit,
-                 Projections projections, DuplicateSubscriptionCheck duplicates, SyncMemberships memberships,
-                 BillingOptions options, Clock clock) {
+    EventEffects(
+            WebhookVerifier verifier,
+            CustomerStore customers,
+            NoticeSender notices,
+            NoticeTriggers triggers,
+            ListCatalog catalog,
+            ListPromotions promotions,
+            ProjectionListener listener,
+            AuditLog audit,
+            Projections projections,
+            DuplicateSubscriptionCheck duplicates,
+            SyncMemberships memberships,
+            BillingOptions options,
+            Clock clock) {
         this.verifier = verifier;
         this.customers = customers;
         this.notices = notices;
@@ -113,7 +134,9 @@ final class EventEffects {
      */
     EventObject handledObjectOrNull(InboxWork work) {
         StripeEvent event = work.event();
-        if (event.livemode() != options.livemode() || !handles(event.type()) || EventInbox.isRedacted(event.payload())
+        if (event.livemode() != options.livemode()
+                || !handles(event.type())
+                || EventInbox.isRedacted(event.payload())
                 || event.type().startsWith(MembershipWebhookVerifier.TYPE_PREFIX)) {
             return null;
         }
@@ -147,8 +170,8 @@ final class EventEffects {
         try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(work.eventId()))) {
             InboxStatus outcome = applyObject(work, event, object);
             if (outcome == InboxStatus.PROCESSED) {
-                triggers.noticeFor(event, object).ifPresent(t -> notices.sendOnce(work.entry(), t.customer(),
-                        t.build()));
+                triggers.noticeFor(event, object)
+                        .ifPresent(t -> notices.sendOnce(work.entry(), t.customer(), t.build()));
             }
             projections.erased().redactIfErased(work.entry(), ErasedAccountEvents.customerOf(object), object);
             return outcome;
@@ -174,9 +197,10 @@ final class EventEffects {
      */
     static boolean mayAddALiveSubscription(String type, EventObject.OfSubscription of) {
         return switch (type) {
-            case "customer.subscription.updated" -> of.change().status() == null
-                    ? of.change() == EventObject.SubscriptionChange.NONE
-                    : !of.change().status().blocksNewSubscription();
+            case "customer.subscription.updated" ->
+                of.change().status() == null
+                        ? of.change() == EventObject.SubscriptionChange.NONE
+                        : !of.change().status().blocksNewSubscription();
             case "customer.subscription.deleted", "customer.subscription.trial_will_end" -> false;
             default -> true;
         };
@@ -194,9 +218,13 @@ final class EventEffects {
             projections.invoicePayments().recordNamed(of);
             if (event.type().equals("invoice.payment_failed")) {
                 // The invoice usually stays open: no row change records the attempt, so it is recorded here.
-                audit.record(new AuditRecord(AuditAction.INVOICE_PAYMENT_FAILED, invoice.id(), null,
-                        invoice.customerId(), AuditCause.event(event.id()), Map.of("amount_due",
-                        Long.toString(invoice.amountDue()), "currency", invoice.currency())));
+                audit.record(new AuditRecord(
+                        AuditAction.INVOICE_PAYMENT_FAILED,
+                        invoice.id(),
+                        null,
+                        invoice.customerId(),
+                        AuditCause.event(event.id()),
+                        Map.of("amount_due", Long.toString(invoice.amountDue()), "currency", invoice.currency())));
             }
             return InboxStatus.PROCESSED;
         }
@@ -213,8 +241,11 @@ final class EventEffects {
             return projections.checkouts().apply(work.entry(), of.session());
         }
         if (object instanceof EventObject.OfCustomer of && event.type().startsWith("customer.")) {
-            if (!of.deleted() && of.userId() != null && customers.findByUserId(of.userId()).isEmpty()) {
-                customers.link(new CustomerLink(of.userId(), of.customerId(), of.email(), clock.instant()),
+            if (!of.deleted()
+                    && of.userId() != null
+                    && customers.findByUserId(of.userId()).isEmpty()) {
+                customers.link(
+                        new CustomerLink(of.userId(), of.customerId(), of.email(), clock.instant()),
                         AuditContext.current());
                 listener.projectionChanged(of.customerId());
             }

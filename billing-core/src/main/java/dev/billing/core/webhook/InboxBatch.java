@@ -14,7 +14,6 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.projection.ErasedAccountEvents;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,9 +49,16 @@ final class InboxBatch {
     private final boolean refetch;
     private final Clock clock;
 
-    InboxBatch(EventEffects effects, InboxOutcomes outcomes, PaymentGateway gateway, CustomerStore customers,
-               SubscriptionStore subscriptions, EventInbox inbox, ProjectionListener listener, boolean refetch,
-               Clock clock) {
+    InboxBatch(
+            EventEffects effects,
+            InboxOutcomes outcomes,
+            PaymentGateway gateway,
+            CustomerStore customers,
+            SubscriptionStore subscriptions,
+            EventInbox inbox,
+            ProjectionListener listener,
+            boolean refetch,
+            Clock clock) {
         this.effects = effects;
         this.outcomes = outcomes;
         this.gateway = gateway;
@@ -98,15 +104,23 @@ final class InboxBatch {
         if (!batched.isEmpty() && refetch) {
             refetchTogether(batched, snapshots, executor, done);
         } else if (!batched.isEmpty()) {
-            upsertTogether(batched, snapshots, snapshots.stream().map(EventObject.OfSubscription::subscription)
-                    .toList(), executor, done, false);
+            upsertTogether(
+                    batched,
+                    snapshots,
+                    snapshots.stream()
+                            .map(EventObject.OfSubscription::subscription)
+                            .toList(),
+                    executor,
+                    done,
+                    false);
         }
         singles.join();
         outcomes.completeAll(List.copyOf(done));
     }
 
     private static boolean isCustomerEvent(String type) {
-        return type.startsWith("customer.") && !type.startsWith("customer.subscription.")
+        return type.startsWith("customer.")
+                && !type.startsWith("customer.subscription.")
                 && !type.startsWith("customer.discount.");
     }
 
@@ -117,16 +131,16 @@ final class InboxBatch {
         List<AuditCause> causes = new ArrayList<>();
         List<InboxWork> single = new ArrayList<>();
         for (InboxWork work : customerEvents) {
-            EventObject.OfCustomer customer = effects.handledObjectOrNull(work) instanceof EventObject.OfCustomer of
-                    ? of : null;
+            EventObject.OfCustomer customer =
+                    effects.handledObjectOrNull(work) instanceof EventObject.OfCustomer of ? of : null;
             if (customer == null) {
                 single.add(work);
             } else if (customer.deleted() || customer.userId() == null) {
                 done.add(outcomes.completion(work, InboxStatus.PROCESSED)); // nothing to link, as when alone
             } else {
                 linking.add(work);
-                links.add(new CustomerLink(customer.userId(), customer.customerId(), customer.email(),
-                        clock.instant()));
+                links.add(
+                        new CustomerLink(customer.userId(), customer.customerId(), customer.email(), clock.instant()));
                 causes.add(AuditCause.event(work.eventId()));
             }
         }
@@ -142,21 +156,24 @@ final class InboxBatch {
                     done.add(outcomes.completion(linking.get(i), InboxStatus.PROCESSED));
                 }
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.INFO, "Linking {0} customers together failed, applying the events one by "
-                        + "one: {1}", links.size(), InboxOutcomes.describe(e));
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "Linking {0} customers together failed, applying the events one by " + "one: {1}",
+                        links.size(),
+                        InboxOutcomes.describe(e));
                 applyEach(linking, executor, done).join();
             }
         }
         singles.join();
     }
 
-    private CompletableFuture<Void> applyEach(List<InboxWork> works, Executor executor,
-                                              List<EventInbox.Completion> done) {
+    private CompletableFuture<Void> applyEach(
+            List<InboxWork> works, Executor executor, List<EventInbox.Completion> done) {
         CompletableFuture<?>[] running = new CompletableFuture<?>[works.size()];
         for (int i = 0; i < works.size(); i++) {
             InboxWork work = works.get(i);
-            running[i] = onPool(() -> applyOrFail(work).map(outcome -> done.add(outcomes.completion(work, outcome))),
-                    executor);
+            running[i] = onPool(
+                    () -> applyOrFail(work).map(outcome -> done.add(outcomes.completion(work, outcome))), executor);
         }
         return CompletableFuture.allOf(running);
     }
@@ -190,12 +207,15 @@ final class InboxBatch {
      * one subscription share its read: Stripe's current state is the answer for each. An event whose read failed is
      * recorded failed on its own (retried later); one Stripe no longer has keeps its event's snapshot.
      */
-    private void refetchTogether(List<InboxWork> batched, List<EventObject.OfSubscription> snapshots,
-                                 Executor executor, List<EventInbox.Completion> done) {
+    private void refetchTogether(
+            List<InboxWork> batched,
+            List<EventObject.OfSubscription> snapshots,
+            Executor executor,
+            List<EventInbox.Completion> done) {
         Map<String, CompletableFuture<Optional<Subscription>>> reads = new HashMap<>();
         for (EventObject.OfSubscription snapshot : snapshots) {
-            reads.computeIfAbsent(snapshot.subscription().id(), id -> onPool(() -> gateway.getSubscription(id),
-                    executor));
+            reads.computeIfAbsent(
+                    snapshot.subscription().id(), id -> onPool(() -> gateway.getSubscription(id), executor));
         }
         List<InboxWork> fetched = new ArrayList<>(batched.size());
         List<EventObject.OfSubscription> read = new ArrayList<>(batched.size());
@@ -219,11 +239,16 @@ final class InboxBatch {
      * The subscriptions upserted together, each event completed; {@code fromStripe}: they were just read from Stripe,
      * so a same-second tie needs no further read (Stripe's state is what was stored).
      */
-    private void upsertTogether(List<InboxWork> batched, List<EventObject.OfSubscription> snapshots,
-                                List<Subscription> rows, Executor executor, List<EventInbox.Completion> done,
-                                boolean fromStripe) {
+    private void upsertTogether(
+            List<InboxWork> batched,
+            List<EventObject.OfSubscription> snapshots,
+            List<Subscription> rows,
+            Executor executor,
+            List<EventInbox.Completion> done,
+            boolean fromStripe) {
         List<Subscription> written = rows;
-        List<AuditCause> causes = batched.stream().map(w -> AuditCause.event(w.eventId())).toList();
+        List<AuditCause> causes =
+                batched.stream().map(w -> AuditCause.event(w.eventId())).toList();
         if (fromStripe) {
             // The events of one subscription share Stripe's state: written once, under the first event's cause (a
             // second write would change nothing, in a statement and a commit of its own).
@@ -237,8 +262,8 @@ final class InboxBatch {
         // Read before the write, so an erased account's subscription is written under its pseudonym; the same links
         // decide afterwards whether its events are redacted (then read again: an erasure may finish meanwhile).
         ErasedAccountEvents erased = effects.erased();
-        Map<CustomerId, CustomerLink> before = erased.linksOrNull(written.stream().map(Subscription::customerId)
-                .toList());
+        Map<CustomerId, CustomerLink> before = erased.linksOrNull(
+                written.stream().map(Subscription::customerId).toList());
         List<UpsertResult> results;
         try {
             if (before == null) {
@@ -246,22 +271,26 @@ final class InboxBatch {
             }
             results = subscriptions.upsertSubscriptions(ErasedAccountEvents.scrubbed(written, before), causes);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.INFO, "A batched upsert of {0} subscriptions failed, applying them one by one: "
-                    + "{1}", batched.size(), InboxOutcomes.describe(e));
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "A batched upsert of {0} subscriptions failed, applying them one by one: " + "{1}",
+                    batched.size(),
+                    InboxOutcomes.describe(e));
             applyEach(batched, executor, done).join();
             return;
         }
-        Map<CustomerId, CustomerLink> links = erased.linksOrNull(snapshots.stream()
-                .map(s -> s.subscription().customerId()).toList());
+        Map<CustomerId, CustomerLink> links = erased.linksOrNull(
+                snapshots.stream().map(s -> s.subscription().customerId()).toList());
         for (int i = 0; i < batched.size(); i++) {
             InboxWork work = batched.get(i);
             Subscription snapshot = snapshots.get(i).subscription();
             try {
                 if (!fromStripe && results.get(i) == UpsertResult.SAME_VERSION) { // one result per event here
                     // Two snapshots of the same second: only Stripe knows which is newer.
-                    gateway.getSubscription(snapshot.id()).ifPresent(s -> subscriptions.upsertSubscription(
-                            ErasedAccountEvents.scrubbed(s, before.get(s.customerId())),
-                            AuditCause.event(work.eventId())));
+                    gateway.getSubscription(snapshot.id())
+                            .ifPresent(s -> subscriptions.upsertSubscription(
+                                    ErasedAccountEvents.scrubbed(s, before.get(s.customerId())),
+                                    AuditCause.event(work.eventId())));
                 }
                 listener.projectionChanged(snapshot.customerId());
                 try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(work.eventId()))) {
@@ -286,6 +315,7 @@ final class InboxBatch {
         }
         EventObject object = effects.handledObjectOrNull(work);
         return object instanceof EventObject.OfSubscription of && !effects.meansANotice(work.event(), object)
-                ? of : null;
+                ? of
+                : null;
     }
 }

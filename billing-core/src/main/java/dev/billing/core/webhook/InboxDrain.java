@@ -48,8 +48,7 @@ final class InboxDrain {
     }
 
     /** A route's event waiting for the drainer; {@code processed} is counted down after its batch when its sender waits. */
-    private record Queued(InboxWork work, CountDownLatch processed) {
-    }
+    private record Queued(InboxWork work, CountDownLatch processed) {}
 
     /**
      * Queues an event recorded leased to this process and makes sure a drainer runs on {@code processing}; returns

@@ -6,7 +6,6 @@ import dev.billing.core.error.StoreException;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.port.EventInbox;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +24,7 @@ final class InboxOutcomes {
     private final BillingOptions options;
     /** Times the inbox work (leases, retries, completions); see {@link dev.billing.core.UseCases}. */
     private final Clock workClock;
+
     private final DoneEvents doneLately = new DoneEvents();
 
     InboxOutcomes(EventInbox inbox, BillingOptions options, Clock workClock) {
@@ -73,8 +73,12 @@ final class InboxOutcomes {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Could not complete {0} processed events (their leases run out and "
-                    + "they are processed again): {1}", completions.size(), describe(e));
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Could not complete {0} processed events (their leases run out and "
+                            + "they are processed again): {1}",
+                    completions.size(),
+                    describe(e));
         }
     }
 
@@ -83,23 +87,33 @@ final class InboxOutcomes {
         Instant now = workClock.instant();
         // A payload that cannot be decoded never will be (the bytes are stored): park it at once, with the reason,
         // for an admin to look at and replay, instead of retrying it for hours.
-        Optional<Instant> next = e instanceof WebhookRejectedException ? Optional.empty()
+        Optional<Instant> next = e instanceof WebhookRejectedException
+                ? Optional.empty()
                 : options.retrySchedule().next(work.entry().attempts(), now);
         String error = describe(e);
-        LOG.log(System.Logger.Level.WARNING, "Event {0} ({1}) failed on attempt {2}: {3}", work.eventId(),
-                work.event().type(), work.entry().attempts(), error);
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "Event {0} ({1}) failed on attempt {2}: {3}",
+                work.eventId(),
+                work.event().type(),
+                work.entry().attempts(),
+                error);
         try {
             inbox.fail(work.eventId(), work.owner(), error, next.orElse(null), now);
         } catch (StoreException storeDown) {
             // The lease runs out and the event is claimed again: nothing is lost.
-            LOG.log(System.Logger.Level.WARNING, "Could not record the failure of event {0}: {1}", work.eventId(),
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Could not record the failure of event {0}: {1}",
+                    work.eventId(),
                     storeDown.getMessage());
         }
         return next.isPresent() ? InboxStatus.PENDING : InboxStatus.FAILED;
     }
 
     static String describe(RuntimeException e) {
-        String text = e instanceof BillingException b ? b.code() + ": " + b.getMessage()
+        String text = e instanceof BillingException b
+                ? b.code() + ": " + b.getMessage()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
         return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
     }

@@ -11,8 +11,7 @@ final class LeaseOwners {
     private static final String PROCESS_ID = UUID.randomUUID().toString();
     private static final AtomicLong CLAIMS = new AtomicLong();
 
-    private LeaseOwners() {
-    }
+    private LeaseOwners() {}
 
     static String next() {
         return PROCESS_ID + "-" + CLAIMS.incrementAndGet();

@@ -1,11 +1,10 @@
 package dev.billing.core.webhook;
 
 import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.Page;
 import dev.billing.core.port.EventInbox;
-
 import java.util.Map;
 
 /**

@@ -12,19 +12,18 @@ import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.notice.NoticeSender;
 import dev.billing.core.notice.NoticeTriggers;
 import dev.billing.core.org.SyncMemberships;
+import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
-import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.core.projection.CheckoutEvents;
 import dev.billing.core.projection.ErasedAccountEvents;
 import dev.billing.core.projection.InvoicePaymentEvents;
 import dev.billing.core.projection.RefundEvents;
 import dev.billing.core.projection.SnapshotEvents;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -49,27 +48,52 @@ public final class ProcessInboxEvent {
     private final InboxBatch batches;
     private final InboxDrain drain;
 
-    public ProcessInboxEvent(WebhookVerifier verifier, PaymentGateway gateway, CustomerStore customers,
-                             SubscriptionStore subscriptions, EventInbox inbox, NoticeSender notices,
-                             PlanCatalog plans, ListCatalog catalog, ListPromotions promotions,
-                             ProjectionListener listener, BillingOptions options, SyncMemberships memberships,
-                             GuestPurchases guests, AuditLog audit, DuplicateSubscriptionCheck duplicates, Clock clock,
-                             Clock workClock) {
+    public ProcessInboxEvent(
+            WebhookVerifier verifier,
+            PaymentGateway gateway,
+            CustomerStore customers,
+            SubscriptionStore subscriptions,
+            EventInbox inbox,
+            NoticeSender notices,
+            PlanCatalog plans,
+            ListCatalog catalog,
+            ListPromotions promotions,
+            ProjectionListener listener,
+            BillingOptions options,
+            SyncMemberships memberships,
+            GuestPurchases guests,
+            AuditLog audit,
+            DuplicateSubscriptionCheck duplicates,
+            Clock clock,
+            Clock workClock) {
         this.inbox = inbox;
         this.options = options;
         boolean refetch = options.refetchOnWebhook();
         ErasedAccountEvents erased = new ErasedAccountEvents(customers, subscriptions, inbox);
         EventEffects.Projections projections = new EventEffects.Projections(
                 new SnapshotEvents(gateway, customers, subscriptions, listener, refetch),
-                new CheckoutEvents(gateway, subscriptions, listener, guests, plans, notices, refetch, duplicates,
-                        erased),
-                new RefundEvents(gateway, subscriptions, listener, refetch), new InvoicePaymentEvents(subscriptions),
+                new CheckoutEvents(
+                        gateway, subscriptions, listener, guests, plans, notices, refetch, duplicates, erased),
+                new RefundEvents(gateway, subscriptions, listener, refetch),
+                new InvoicePaymentEvents(subscriptions),
                 erased);
-        EventEffects effects = new EventEffects(verifier, customers, notices, new NoticeTriggers(plans, gateway),
-                catalog, promotions, listener, audit, projections, duplicates, memberships, options, clock);
-        this.outcomes = new InboxOutcomes(inbox, options, workClock);
-        this.batches = new InboxBatch(effects, outcomes, gateway, customers, subscriptions, inbox, listener, refetch,
+        EventEffects effects = new EventEffects(
+                verifier,
+                customers,
+                notices,
+                new NoticeTriggers(plans, gateway),
+                catalog,
+                promotions,
+                listener,
+                audit,
+                projections,
+                duplicates,
+                memberships,
+                options,
                 clock);
+        this.outcomes = new InboxOutcomes(inbox, options, workClock);
+        this.batches =
+                new InboxBatch(effects, outcomes, gateway, customers, subscriptions, inbox, listener, refetch, clock);
         this.drain = new InboxDrain(batches, options.backgroundPermits());
     }
 
@@ -84,7 +108,10 @@ public final class ProcessInboxEvent {
         try {
             claimed = inbox.claim(eventId, owner, outcomes.now(), options.inboxLease());
         } catch (StoreException e) {
-            LOG.log(System.Logger.Level.WARNING, "Could not claim event {0} for inline processing: {1}", eventId,
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Could not claim event {0} for inline processing: {1}",
+                    eventId,
                     e.getMessage());
             return Optional.empty();
         }

@@ -4,7 +4,6 @@ import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.MembershipWebhookVerifier;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +23,12 @@ public final class ReceiveMembershipWebhook {
     private final Duration lease;
     private final Clock clock;
 
-    public ReceiveMembershipWebhook(MembershipWebhookVerifier verifier, EventInbox inbox, ProcessInboxEvent processor,
-                             Duration lease, Clock clock) {
+    public ReceiveMembershipWebhook(
+            MembershipWebhookVerifier verifier,
+            EventInbox inbox,
+            ProcessInboxEvent processor,
+            Duration lease,
+            Clock clock) {
         this.verifier = verifier;
         this.inbox = inbox;
         this.processor = processor;

@@ -4,7 +4,6 @@ import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.WebhookVerifier;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,8 +35,13 @@ public final class ReceiveWebhook {
     private final Duration lease;
     private final Clock clock;
 
-    public ReceiveWebhook(WebhookVerifier verifier, EventInbox inbox, ProcessInboxEvent processor, int inlinePermits,
-                          Duration lease, Clock clock) {
+    public ReceiveWebhook(
+            WebhookVerifier verifier,
+            EventInbox inbox,
+            ProcessInboxEvent processor,
+            int inlinePermits,
+            Duration lease,
+            Clock clock) {
         this.verifier = verifier;
         this.inbox = inbox;
         this.processor = processor;
@@ -61,7 +65,8 @@ public final class ReceiveWebhook {
             EventInbox.Recorded recorded = inbox.recordLeased(event, now, LeaseOwners.next(), lease);
             boolean duplicate = recorded.outcome() == EventInbox.RecordOutcome.DUPLICATE;
             InboxStatus inline = recorded.leased().isPresent()
-                    ? processor.processLeased(InboxWork.received(recorded.leased().get(), verified.object()))
+                    ? processor.processLeased(
+                            InboxWork.received(recorded.leased().get(), verified.object()))
                     // a redelivery: the event may be due again (an earlier attempt failed)
                     : processor.processNow(event.id()).orElse(null);
             return new WebhookReceipt(event.id(), event.type(), duplicate, inline);
@@ -83,7 +88,11 @@ public final class ReceiveWebhook {
         }
         EventInbox.Recorded recorded = inbox.recordLeased(event, clock.instant(), LeaseOwners.next(), lease);
         if (recorded.leased().isEmpty()) { // a redelivery: the event may be due again (an earlier attempt failed)
-            return new WebhookReceipt(event.id(), event.type(), true, processor.processNow(event.id()).orElse(null));
+            return new WebhookReceipt(
+                    event.id(),
+                    event.type(),
+                    true,
+                    processor.processNow(event.id()).orElse(null));
         }
         processor.processAfterTheAnswer(InboxWork.received(recorded.leased().get(), verified.object()), processing);
         return new WebhookReceipt(event.id(), event.type(), false, null);

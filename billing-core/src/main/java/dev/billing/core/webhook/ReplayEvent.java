@@ -9,7 +9,6 @@ import dev.billing.core.model.audit.AuditRecord;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.EventInbox;
-
 import java.time.Clock;
 import java.util.Map;
 
@@ -37,12 +36,18 @@ public final class ReplayEvent {
             if (inbox.find(eventId).isEmpty()) {
                 throw new NotFoundException("event", eventId);
             }
-            throw new ConflictException("event_in_progress", "Event " + eventId
-                    + " is being processed right now; try again when its lease ends.");
+            throw new ConflictException(
+                    "event_in_progress",
+                    "Event " + eventId + " is being processed right now; try again when its lease ends.");
         }
         // Recorded before processing, so the entries the replay's effects record follow it.
-        audit.record(new AuditRecord(AuditAction.EVENT_REPLAYED, eventId, null, null,
-                AuditContext.currentOr(AuditCause.admin(null)), Map.of()));
+        audit.record(new AuditRecord(
+                AuditAction.EVENT_REPLAYED,
+                eventId,
+                null,
+                null,
+                AuditContext.currentOr(AuditCause.admin(null)),
+                Map.of()));
         processor.processNow(eventId);
         return inbox.find(eventId).orElseThrow(() -> new NotFoundException("event", eventId));
     }

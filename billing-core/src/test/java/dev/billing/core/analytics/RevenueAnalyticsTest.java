@@ -1,24 +1,25 @@
 package dev.billing.core.analytics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.analytics.Analytics;
-import dev.billing.core.model.catalog.BillingInterval;
-import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.analytics.InvoiceTally;
 import dev.billing.core.model.analytics.MrrSpan;
-import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.analytics.PurchaseTally;
 import dev.billing.core.model.analytics.RefundTally;
 import dev.billing.core.model.analytics.SubscriptionMovements;
-import dev.billing.core.model.subscription.SubscriptionPricing;
-import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.analytics.SubscriptionTally;
-import dev.billing.core.model.catalog.Tier;
 import dev.billing.core.model.analytics.TrialOutcomes;
 import dev.billing.core.model.analytics.UsageTally;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.catalog.Tier;
+import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.subscription.SubscriptionPricing;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.port.AnalyticsStore;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,9 +28,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class RevenueAnalyticsTest {
     private static final Instant NOW = Instant.parse("2026-11-15T12:00:00Z");
@@ -53,9 +52,12 @@ class RevenueAnalyticsTest {
                 .isEqualByComparingTo("365");
         assertThat(RevenueAnalytics.monthly(USD_MONTH.withPercentOff(new BigDecimal("25.5")), 2))
                 .isEqualByComparingTo("1490");
-        assertThat(RevenueAnalytics.monthly(USD_MONTH.withAmountOff(300, "usd"), 1)).isEqualByComparingTo("700");
-        assertThat(RevenueAnalytics.monthly(USD_MONTH.withAmountOff(300, "eur"), 1)).isEqualByComparingTo("1000");
-        assertThat(RevenueAnalytics.monthly(USD_MONTH.withAmountOff(5000, "usd"), 1)).isEqualByComparingTo("0");
+        assertThat(RevenueAnalytics.monthly(USD_MONTH.withAmountOff(300, "usd"), 1))
+                .isEqualByComparingTo("700");
+        assertThat(RevenueAnalytics.monthly(USD_MONTH.withAmountOff(300, "eur"), 1))
+                .isEqualByComparingTo("1000");
+        assertThat(RevenueAnalytics.monthly(USD_MONTH.withAmountOff(5000, "usd"), 1))
+                .isEqualByComparingTo("0");
     }
 
     @Test
@@ -63,9 +65,10 @@ class RevenueAnalyticsTest {
         Analytics.Revenue revenue = analytics(new Tallies()).revenue();
 
         // usd: 1000 + 3 x 2000 x 75% + 10000 / 12 = 6333.33; eur: 1500, past due.
-        assertThat(revenue.currencies()).containsExactly(
-                new Analytics.CurrencyRevenue("eur", 1500, 18000, 0, 0, 1500, 1500, 3000),
-                new Analytics.CurrencyRevenue("usd", 6333, 76000, 1000, 2000, 0, 0, 0));
+        assertThat(revenue.currencies())
+                .containsExactly(
+                        new Analytics.CurrencyRevenue("eur", 1500, 18000, 0, 0, 1500, 1500, 3000),
+                        new Analytics.CurrencyRevenue("usd", 6333, 76000, 1000, 2000, 0, 0, 0));
         assertThat(revenue.unpriced()).isEqualTo(1);
         assertThat(revenue.payments().payingSubscriptions()).isEqualTo(6);
         assertThat(revenue.payments().pastDueSubscriptions()).isEqualTo(1);
@@ -73,11 +76,12 @@ class RevenueAnalyticsTest {
         assertThat(revenue.payments().unpaidInvoices()).isEqualTo(1);
         assertThat(revenue.payments().failedPaymentRate()).isEqualTo(0.25);
         assertThat(revenue.trials()).isEqualTo(new Analytics.TrialConversion(4, 3, 0.75));
-        assertThat(revenue.purchases()).containsExactly(
-                new Analytics.MonthlyPurchases(YearMonth.of(2026, 11), "usd", 2, 5000));
-        assertThat(revenue.refunds()).containsExactly(
-                new Analytics.MonthlyRefunds(YearMonth.of(2026, 10), "eur", 1, 700),
-                new Analytics.MonthlyRefunds(YearMonth.of(2026, 11), "usd", 2, 2900));
+        assertThat(revenue.purchases())
+                .containsExactly(new Analytics.MonthlyPurchases(YearMonth.of(2026, 11), "usd", 2, 5000));
+        assertThat(revenue.refunds())
+                .containsExactly(
+                        new Analytics.MonthlyRefunds(YearMonth.of(2026, 10), "eur", 1, 700),
+                        new Analytics.MonthlyRefunds(YearMonth.of(2026, 11), "usd", 2, 2900));
     }
 
     @Test
@@ -85,22 +89,24 @@ class RevenueAnalyticsTest {
         Analytics.SubscriptionBreakdown breakdown = analytics(new Tallies()).subscriptions();
 
         assertThat(breakdown.total()).isEqualTo(8);
-        assertThat(breakdown.groups()).contains(
-                new Analytics.TierStatus("pro", SubscriptionStatus.ACTIVE, 4, 6, 1),
-                new Analytics.TierStatus("unknown", SubscriptionStatus.PAST_DUE, 1, 1, 0));
+        assertThat(breakdown.groups())
+                .contains(
+                        new Analytics.TierStatus("pro", SubscriptionStatus.ACTIVE, 4, 6, 1),
+                        new Analytics.TierStatus("unknown", SubscriptionStatus.PAST_DUE, 1, 1, 0));
     }
 
     @Test
     void listsEveryMonthOldestFirstAndSplitsReactivations() {
         Analytics.Movements movements = analytics(new Tallies()).movements(3);
 
-        assertThat(movements.months()).containsExactly(
-                new Analytics.Movement(YearMonth.of(2026, 9), 0, 0, 0, 0),
-                new Analytics.Movement(YearMonth.of(2026, 10), 4, 3, 1, 0),
-                new Analytics.Movement(YearMonth.of(2026, 11), 2, 2, 0, 1));
+        assertThat(movements.months())
+                .containsExactly(
+                        new Analytics.Movement(YearMonth.of(2026, 9), 0, 0, 0, 0),
+                        new Analytics.Movement(YearMonth.of(2026, 10), 4, 3, 1, 0),
+                        new Analytics.Movement(YearMonth.of(2026, 11), 2, 2, 0, 1));
         assertThatThrownBy(() -> analytics(new Tallies()).movements(0))
-                .isInstanceOfSatisfying(InvalidRequestException.class,
-                        e -> assertThat(e.code()).isEqualTo("invalid_months"));
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid_months"));
     }
 
     @Test
@@ -109,18 +115,20 @@ class RevenueAnalyticsTest {
 
         // usd: 2 x 1000 all along; from October 2 x 10000 / 12, rounded once: 3666.67. eur: 1500 until it ended in
         // November. gbp never left its trial, so it has no points.
-        assertThat(history.points()).containsExactly(
-                new Analytics.MrrPoint(YearMonth.of(2026, 9), "eur", 1500),
-                new Analytics.MrrPoint(YearMonth.of(2026, 9), "usd", 2000),
-                new Analytics.MrrPoint(YearMonth.of(2026, 10), "eur", 1500),
-                new Analytics.MrrPoint(YearMonth.of(2026, 10), "usd", 3667),
-                new Analytics.MrrPoint(YearMonth.of(2026, 11), "eur", 0),
-                new Analytics.MrrPoint(YearMonth.of(2026, 11), "usd", 3667));
+        assertThat(history.points())
+                .containsExactly(
+                        new Analytics.MrrPoint(YearMonth.of(2026, 9), "eur", 1500),
+                        new Analytics.MrrPoint(YearMonth.of(2026, 9), "usd", 2000),
+                        new Analytics.MrrPoint(YearMonth.of(2026, 10), "eur", 1500),
+                        new Analytics.MrrPoint(YearMonth.of(2026, 10), "usd", 3667),
+                        new Analytics.MrrPoint(YearMonth.of(2026, 11), "eur", 0),
+                        new Analytics.MrrPoint(YearMonth.of(2026, 11), "usd", 3667));
         assertThat(history.unpriced()).isEqualTo(1);
         assertThat(history.asOf()).isEqualTo(NOW);
         for (int months : new int[] {0, 37}) {
             assertThatThrownBy(() -> analytics(new Tallies()).mrrHistory(months))
-                    .isInstanceOfSatisfying(InvalidRequestException.class,
+                    .isInstanceOfSatisfying(
+                            InvalidRequestException.class,
                             e -> assertThat(e.code()).isEqualTo("invalid_months"));
         }
     }
@@ -129,9 +137,10 @@ class RevenueAnalyticsTest {
     void measuresQuotaUseAgainstTheTier() {
         Analytics.Usage usage = analytics(new Tallies()).usage();
 
-        assertThat(usage.meters()).containsExactly(
-                new Analytics.MeterUse("free", "api_calls", 2, 50, 100L, 0.25),
-                new Analytics.MeterUse("pro", "api_calls", 4, 1000, 1000L, 0.25));
+        assertThat(usage.meters())
+                .containsExactly(
+                        new Analytics.MeterUse("free", "api_calls", 2, 50, 100L, 0.25),
+                        new Analytics.MeterUse("pro", "api_calls", 4, 1000, 1000L, 0.25));
     }
 
     private static RevenueAnalytics analytics(AnalyticsStore store) {
@@ -145,14 +154,29 @@ class RevenueAnalyticsTest {
             SubscriptionPricing usd2000 = SubscriptionPricing.of("usd", 2000, BillingInterval.MONTH, 1);
             return List.of(
                     new SubscriptionTally(SubscriptionStatus.ACTIVE, "price_pro_m", USD_MONTH, false, 1, 1),
-                    new SubscriptionTally(SubscriptionStatus.ACTIVE, "price_pro_m",
-                            usd2000.withPercentOff(BigDecimal.valueOf(25)), false, 3, 1),
-                    new SubscriptionTally(SubscriptionStatus.ACTIVE, "price_pro_y",
-                            SubscriptionPricing.of("usd", 10000, BillingInterval.YEAR, 1), false, 1, 1),
+                    new SubscriptionTally(
+                            SubscriptionStatus.ACTIVE,
+                            "price_pro_m",
+                            usd2000.withPercentOff(BigDecimal.valueOf(25)),
+                            false,
+                            3,
+                            1),
+                    new SubscriptionTally(
+                            SubscriptionStatus.ACTIVE,
+                            "price_pro_y",
+                            SubscriptionPricing.of("usd", 10000, BillingInterval.YEAR, 1),
+                            false,
+                            1,
+                            1),
                     new SubscriptionTally(SubscriptionStatus.ACTIVE, "price_pro_m", usd2000, true, 1, 1),
                     new SubscriptionTally(SubscriptionStatus.TRIALING, "price_pro_m", USD_MONTH, false, 1, 1),
-                    new SubscriptionTally(SubscriptionStatus.PAST_DUE, "price_other",
-                            SubscriptionPricing.of("eur", 1500, BillingInterval.MONTH, 1), false, 1, 1),
+                    new SubscriptionTally(
+                            SubscriptionStatus.PAST_DUE,
+                            "price_other",
+                            SubscriptionPricing.of("eur", 1500, BillingInterval.MONTH, 1),
+                            false,
+                            1,
+                            1),
                     new SubscriptionTally(SubscriptionStatus.ACTIVE, "price_metered", null, false, 1, 1),
                     new SubscriptionTally(SubscriptionStatus.INCOMPLETE, "price_pro_m", USD_MONTH, false, 1, 1));
         }
@@ -160,7 +184,8 @@ class RevenueAnalyticsTest {
         @Override
         public List<SubscriptionMovements> movements(Instant since) {
             assertThat(since).isEqualTo(Instant.parse("2026-09-01T00:00:00Z"));
-            return List.of(new SubscriptionMovements(YearMonth.of(2026, 10), 4, 1, 0),
+            return List.of(
+                    new SubscriptionMovements(YearMonth.of(2026, 10), 4, 1, 0),
                     new SubscriptionMovements(YearMonth.of(2026, 11), 2, 0, 1));
         }
 
@@ -173,7 +198,8 @@ class RevenueAnalyticsTest {
             YearMonth oct = YearMonth.of(2026, 10);
             YearMonth nov = YearMonth.of(2026, 11);
             YearMonth dec = YearMonth.of(2026, 12);
-            return List.of(new MrrSpan(USD_MONTH, 1, aug, null, null, 2),
+            return List.of(
+                    new MrrSpan(USD_MONTH, 1, aug, null, null, 2),
                     new MrrSpan(SubscriptionPricing.of("usd", 10000, BillingInterval.YEAR, 1), 1, oct, null, oct, 2),
                     new MrrSpan(SubscriptionPricing.of("eur", 1500, BillingInterval.MONTH, 1), 1, sep, nov, null, 1),
                     new MrrSpan(SubscriptionPricing.of("gbp", 500, BillingInterval.MONTH, 1), 1, nov, null, dec, 1),
@@ -188,7 +214,8 @@ class RevenueAnalyticsTest {
 
         @Override
         public List<InvoiceTally> invoiceTally(Instant since) {
-            return List.of(new InvoiceTally(InvoiceStatus.PAID, "usd", false, 3, 9000, 0),
+            return List.of(
+                    new InvoiceTally(InvoiceStatus.PAID, "usd", false, 3, 9000, 0),
                     new InvoiceTally(InvoiceStatus.OPEN, "eur", true, 1, 1500, 1500),
                     new InvoiceTally(InvoiceStatus.DRAFT, "usd", false, 2, 2000, 2000));
         }
@@ -200,13 +227,15 @@ class RevenueAnalyticsTest {
 
         @Override
         public List<RefundTally> refundTally(Instant since) { // unordered, as a store may answer
-            return List.of(new RefundTally(YearMonth.of(2026, 11), "usd", 2, 2900),
+            return List.of(
+                    new RefundTally(YearMonth.of(2026, 11), "usd", 2, 2900),
                     new RefundTally(YearMonth.of(2026, 10), "eur", 1, 700));
         }
 
         @Override
         public List<UsageTally> usage(Instant now) {
-            return List.of(new UsageTally(null, "api_calls", 2, 50),
+            return List.of(
+                    new UsageTally(null, "api_calls", 2, 50),
                     new UsageTally("price_pro_m", "api_calls", 3, 600),
                     new UsageTally("price_pro_y", "api_calls", 1, 400));
         }

@@ -1,11 +1,10 @@
 package dev.billing.core.config;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RetryScheduleTest {
     private final Instant now = Instant.parse("2026-11-21T00:00:00Z");

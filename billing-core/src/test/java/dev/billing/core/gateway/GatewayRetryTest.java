@@ -1,11 +1,12 @@
 package dev.billing.core.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.error.GatewayOutcomeUnknownException;
 import dev.billing.core.error.GatewayRateLimitedException;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.GatewayUnavailableException;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,9 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class GatewayRetryTest {
     private final List<Duration> pauses = new ArrayList<>();
@@ -30,9 +29,12 @@ class GatewayRetryTest {
         AtomicInteger calls = new AtomicInteger();
         String result = retry(4, Duration.ofSeconds(10)).call(() -> {
             switch (calls.incrementAndGet()) {
-                case 1: throw new GatewayUnavailableException("refused");
-                case 2: throw new GatewayOutcomeUnknownException("timeout");
-                default: return "ok";
+                case 1:
+                    throw new GatewayUnavailableException("refused");
+                case 2:
+                    throw new GatewayOutcomeUnknownException("timeout");
+                default:
+                    return "ok";
             }
         });
         assertThat(result).isEqualTo("ok");
@@ -56,9 +58,10 @@ class GatewayRetryTest {
     void neverRetriesARejection() {
         AtomicInteger calls = new AtomicInteger();
         assertThatThrownBy(() -> retry(5, Duration.ofSeconds(10)).call(() -> {
-            calls.incrementAndGet();
-            throw new GatewayRejectedException("bad", 400, "parameter_invalid", "email");
-        })).isInstanceOf(GatewayRejectedException.class);
+                    calls.incrementAndGet();
+                    throw new GatewayRejectedException("bad", 400, "parameter_invalid", "email");
+                }))
+                .isInstanceOf(GatewayRejectedException.class);
         assertThat(calls).hasValue(1);
     }
 
@@ -66,9 +69,10 @@ class GatewayRetryTest {
     void givesUpAfterTheLastAttemptWithTheLastError() {
         AtomicInteger calls = new AtomicInteger();
         assertThatThrownBy(() -> retry(3, Duration.ofSeconds(10)).call(() -> {
-            calls.incrementAndGet();
-            throw new GatewayUnavailableException("down");
-        })).isInstanceOf(GatewayUnavailableException.class);
+                    calls.incrementAndGet();
+                    throw new GatewayUnavailableException("down");
+                }))
+                .isInstanceOf(GatewayUnavailableException.class);
         assertThat(calls).hasValue(3);
     }
 
@@ -76,9 +80,10 @@ class GatewayRetryTest {
     void doesNotStartAPauseThatWouldOverrunTheBudget() {
         AtomicInteger calls = new AtomicInteger();
         assertThatThrownBy(() -> retry(5, Duration.ofSeconds(1)).call(() -> {
-            calls.incrementAndGet();
-            throw new GatewayRateLimitedException("slow down", Duration.ofSeconds(30));
-        })).isInstanceOf(GatewayRateLimitedException.class);
+                    calls.incrementAndGet();
+                    throw new GatewayRateLimitedException("slow down", Duration.ofSeconds(30));
+                }))
+                .isInstanceOf(GatewayRateLimitedException.class);
         assertThat(calls).hasValue(1);
         assertThat(pauses).isEmpty();
     }

@@ -1,9 +1,9 @@
 package dev.billing.core.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.UserId;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class IdempotencyKeysTest {
 
@@ -14,7 +14,8 @@ class IdempotencyKeysTest {
         assertThat(IdempotencyKeys.customerCreation(user, 0)).isNotEqualTo(IdempotencyKeys.customerCreation(user, 1));
         assertThat(IdempotencyKeys.customerCreation(user, 0))
                 .isNotEqualTo(IdempotencyKeys.customerCreation(UserId.of("user_2"), 0));
-        assertThat(IdempotencyKeys.customerCreation(UserId.of("u".repeat(255)), 2)).hasSizeLessThan(64);
+        assertThat(IdempotencyKeys.customerCreation(UserId.of("u".repeat(255)), 2))
+                .hasSizeLessThan(64);
     }
 
     @Test

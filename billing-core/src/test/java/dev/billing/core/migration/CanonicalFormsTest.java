@@ -1,15 +1,14 @@
 package dev.billing.core.migration;
 
-import dev.billing.core.model.migration.MigrationReport;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.migration.MigrationReport;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,8 +18,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The canonical forms and the order-independent checksum the migration verifies with. */
 class CanonicalFormsTest {
@@ -31,7 +29,8 @@ class CanonicalFormsTest {
         CustomerLink link = new CustomerLink(UserId.of("user_é"), CustomerId.of("cus_1"), null, T);
 
         assertThat(CanonicalForms.canonical(link))
-                .isEqualTo("customer_links|user_id:7:user_é;customer_id:5:cus_1;email:-;created_at:20:1795255200.123456000;");
+                .isEqualTo(
+                        "customer_links|user_id:7:user_é;customer_id:5:cus_1;email:-;created_at:20:1795255200.123456000;");
     }
 
     @Test
@@ -40,7 +39,8 @@ class CanonicalFormsTest {
         CustomerLink other = new CustomerLink(UserId.of("u"), CustomerId.of("c"), "a@b", T);
         CustomerLink later = new CustomerLink(UserId.of("u"), CustomerId.of("c"), null, T.plusNanos(1_000));
 
-        assertThat(CanonicalForms.canonical(withNull)).isNotEqualTo(CanonicalForms.canonical(other))
+        assertThat(CanonicalForms.canonical(withNull))
+                .isNotEqualTo(CanonicalForms.canonical(other))
                 .isNotEqualTo(CanonicalForms.canonical(later));
     }
 
@@ -53,7 +53,8 @@ class CanonicalFormsTest {
         ba.put("b", "2");
         ba.put("a", "1");
 
-        assertThat(CanonicalForms.canonical(subscription(ab))).isEqualTo(CanonicalForms.canonical(subscription(ba)))
+        assertThat(CanonicalForms.canonical(subscription(ab)))
+                .isEqualTo(CanonicalForms.canonical(subscription(ba)))
                 .contains("metadata:24:k:1:a;v:1:1;k:1:b;v:1:2;;");
     }
 
@@ -100,7 +101,22 @@ class CanonicalFormsTest {
     }
 
     private static Subscription subscription(Map<String, String> metadata) {
-        return new Subscription("sub_1", CustomerId.of("cus_1"), SubscriptionStatus.ACTIVE, "price_1", 1, T, T, false,
-                null, null, null, null, null, T, metadata, SourceVersion.snapshot(T));
+        return new Subscription(
+                "sub_1",
+                CustomerId.of("cus_1"),
+                SubscriptionStatus.ACTIVE,
+                "price_1",
+                1,
+                T,
+                T,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                T,
+                metadata,
+                SourceVersion.snapshot(T));
     }
 }

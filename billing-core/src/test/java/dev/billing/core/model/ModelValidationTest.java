@@ -1,5 +1,8 @@
 package dev.billing.core.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.notice.NoticeKind;
@@ -10,14 +13,10 @@ import dev.billing.core.model.subscription.CheckoutRequest;
 import dev.billing.core.model.subscription.LineItem;
 import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.core.model.usage.UsageResult;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ModelValidationTest {
 
@@ -48,13 +47,21 @@ class ModelValidationTest {
     void pagesWithMoreNeedACursorAndLastPagesDropIt() {
         assertThatThrownBy(() -> new Page<>(List.of(1), true, null)).isInstanceOf(IllegalArgumentException.class);
         assertThat(new Page<>(List.of(1), false, "x").nextCursor()).isNull();
-        assertThat(new Page<>(List.of(1, 2), true, "c").map(i -> i * 10).items()).containsExactly(10, 20);
+        assertThat(new Page<>(List.of(1, 2), true, "c").map(i -> i * 10).items())
+                .containsExactly(10, 20);
     }
 
     @Test
     void eventsNeverPrintTheirPayload() {
-        StripeEvent event = new StripeEvent("evt_1", "customer.created", Instant.EPOCH, false, null, "cus_1",
-                "customer", "{\"email\":\"someone@example.com\"}");
+        StripeEvent event = new StripeEvent(
+                "evt_1",
+                "customer.created",
+                Instant.EPOCH,
+                false,
+                null,
+                "cus_1",
+                "customer",
+                "{\"email\":\"someone@example.com\"}");
         assertThat(event.toString()).doesNotContain("someone@example.com");
     }
 
@@ -78,9 +85,19 @@ class ModelValidationTest {
 
     @Test
     void checkoutRequestsRefuseTrialsOutsideSubscriptions() {
-        assertThatThrownBy(() -> new CheckoutRequest(CheckoutMode.PAYMENT, CustomerId.of("cus_1"),
-                List.of(new LineItem.OfPrice("price_1", 1)), "https://a", "https://a", "u", 7, null, Map.of(),
-                Map.of(), "key")).hasMessageContaining("only subscriptions have trials");
+        assertThatThrownBy(() -> new CheckoutRequest(
+                        CheckoutMode.PAYMENT,
+                        CustomerId.of("cus_1"),
+                        List.of(new LineItem.OfPrice("price_1", 1)),
+                        "https://a",
+                        "https://a",
+                        "u",
+                        7,
+                        null,
+                        Map.of(),
+                        Map.of(),
+                        "key"))
+                .hasMessageContaining("only subscriptions have trials");
     }
 
     @Test

@@ -1,21 +1,22 @@
 package dev.billing.core.model;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
 
 class SourceVersionTest {
     private static final Instant T = Instant.parse("2026-11-21T10:00:00Z");
 
     @Test
     void refetchOutranksSnapshotOfTheSameSecond() {
-        assertThat(SourceVersion.refetch(T).isNewerThan(SourceVersion.snapshot(T))).isTrue();
+        assertThat(SourceVersion.refetch(T).isNewerThan(SourceVersion.snapshot(T)))
+                .isTrue();
         assertThat(SourceVersion.refetch(T.plusMillis(999)).isNewerThan(SourceVersion.snapshot(T.plusMillis(999))))
                 .isTrue();
-        assertThat(SourceVersion.refetch(T.plusNanos(999_999_999)).key()).isLessThan(SourceVersion.snapshot(T.plusSeconds(1)).key());
+        assertThat(SourceVersion.refetch(T.plusNanos(999_999_999)).key())
+                .isLessThan(SourceVersion.snapshot(T.plusSeconds(1)).key());
     }
 
     @Test
@@ -27,12 +28,14 @@ class SourceVersionTest {
     @Test
     void snapshotsOfOneSecondTie() {
         assertThat(SourceVersion.snapshot(T.plusMillis(100))).isEqualTo(SourceVersion.snapshot(T.plusMillis(900)));
-        assertThat(SourceVersion.snapshot(T).compareTo(SourceVersion.snapshot(T.plusMillis(500)))).isZero();
+        assertThat(SourceVersion.snapshot(T).compareTo(SourceVersion.snapshot(T.plusMillis(500))))
+                .isZero();
     }
 
     @Test
     void refetchesOrderByMicrosecond() {
-        assertThat(SourceVersion.refetch(T.plusMillis(2)).isNewerThan(SourceVersion.refetch(T.plusMillis(1)))).isTrue();
+        assertThat(SourceVersion.refetch(T.plusMillis(2)).isNewerThan(SourceVersion.refetch(T.plusMillis(1))))
+                .isTrue();
         assertThat(SourceVersion.refetch(T.plusNanos(2_000)).isNewerThan(SourceVersion.refetch(T.plusNanos(1_000))))
                 .isTrue();
         assertThat(SourceVersion.refetch(T.plusNanos(1_999))).isEqualTo(SourceVersion.refetch(T.plusNanos(1_000)));
@@ -49,9 +52,14 @@ class SourceVersionTest {
 
     @Test
     void keyRoundTripsAndOrdersLikeCompareTo() {
-        SourceVersion[] versions = {SourceVersion.snapshot(T), SourceVersion.refetch(T),
-                SourceVersion.refetch(T.plusNanos(1_000)), SourceVersion.refetch(T.plusMillis(999)),
-                SourceVersion.refetch(T.plusNanos(999_999_000)), SourceVersion.snapshot(T.plusSeconds(1))};
+        SourceVersion[] versions = {
+            SourceVersion.snapshot(T),
+            SourceVersion.refetch(T),
+            SourceVersion.refetch(T.plusNanos(1_000)),
+            SourceVersion.refetch(T.plusMillis(999)),
+            SourceVersion.refetch(T.plusNanos(999_999_000)),
+            SourceVersion.snapshot(T.plusSeconds(1))
+        };
         for (int i = 0; i < versions.length; i++) {
             assertThat(SourceVersion.fromKey(versions[i].key())).isEqualTo(versions[i]);
             if (i > 0) {

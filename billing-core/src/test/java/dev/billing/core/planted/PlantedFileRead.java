@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** Planted for CoreArchitectureTest: file I/O the core must never do. Not production code. */
 public final class PlantedFileRead {
-    private PlantedFileRead() {
-    }
+    private PlantedFileRead() {}
 
     static String read(Path file) throws IOException {
         return Files.readString(file);

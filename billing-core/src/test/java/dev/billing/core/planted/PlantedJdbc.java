@@ -5,8 +5,7 @@ import java.sql.SQLException;
 
 /** Planted for CoreArchitectureTest: JDBC the core must never use. Not production code. */
 public final class PlantedJdbc {
-    private PlantedJdbc() {
-    }
+    private PlantedJdbc() {}
 
     static void commit(Connection connection) throws SQLException {
         connection.commit();

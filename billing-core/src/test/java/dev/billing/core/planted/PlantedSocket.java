@@ -5,8 +5,7 @@ import java.net.Socket;
 
 /** Planted for CoreArchitectureTest: network access the core must never do. Not production code. */
 public final class PlantedSocket {
-    private PlantedSocket() {
-    }
+    private PlantedSocket() {}
 
     static Socket open(String host) throws IOException {
         return new Socket(host, 443);

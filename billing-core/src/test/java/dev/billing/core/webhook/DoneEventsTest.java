@@ -1,9 +1,9 @@
 package dev.billing.core.webhook;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class DoneEventsTest {
 
@@ -36,7 +36,8 @@ class DoneEventsTest {
 
     @Test
     void refusesACapacityBelowOne() {
-        assertThatThrownBy(() -> new DoneEvents(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new DoneEvents(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("capacity");
     }
 }

@@ -7,8 +7,7 @@ import java.lang.annotation.Target;
 
 /** A description of a body record or one of its fields, for /openapi.json. */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD,
-        ElementType.TYPE})
+@Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD, ElementType.TYPE})
 public @interface Doc {
     String value();
 }

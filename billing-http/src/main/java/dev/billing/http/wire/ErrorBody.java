@@ -4,8 +4,7 @@ package dev.billing.http.wire;
 public record ErrorBody(Detail error) {
 
     /** The error itself. */
-    public record Detail(String code, String message, String requestId) {
-    }
+    public record Detail(String code, String message, String requestId) {}
 
     public static ErrorBody of(String code, String message, String requestId) {
         return new ErrorBody(new Detail(code, message, requestId));

@@ -5,86 +5,116 @@ package dev.billing.http.wire;
  * client can never set what the server decides (customer, amounts, trial, mode, metadata).
  */
 public final class Requests {
-    private Requests() {
-    }
+    private Requests() {}
 
     /** No fields: the body may be empty or {@code {}}. */
     @Doc("An empty object; the body may also be left out.")
-    public record Empty() {
-    }
+    public record Empty() {}
 
     @Doc("A subscription (tier + interval) or a one-time item (priceId + quantity).")
     public record GuestCheckout(
             @Doc("A one-time catalog price open to guests.") String priceId,
-            @OptionalField @Doc("How many, 1-99 (default 1).") Long quantity,
-            @OptionalField @Doc("Prefilled on Checkout's page (the buyer may change it there).") String email,
-            @OptionalField String successUrl, @OptionalField String cancelUrl) {
-    }
+
+            @OptionalField @Doc("How many, 1-99 (default 1).")
+            Long quantity,
+
+            @OptionalField @Doc("Prefilled on Checkout's page (the buyer may change it there).")
+            String email,
+
+            @OptionalField String successUrl,
+            @OptionalField String cancelUrl) {}
 
     public record Checkout(
-            @OptionalField @Doc("Tier to subscribe to, e.g. pro (with interval).") String tier,
-            @OptionalField @Doc("month or year (with tier).") String interval,
-            @OptionalField @Doc("A one-time catalog price to buy (instead of tier).") String priceId,
-            @OptionalField @Doc("How many of the item, 1-99 (with priceId; default 1).") Long quantity,
+            @OptionalField @Doc("Tier to subscribe to, e.g. pro (with interval).")
+            String tier,
+
+            @OptionalField @Doc("month or year (with tier).")
+            String interval,
+
+            @OptionalField @Doc("A one-time catalog price to buy (instead of tier).")
+            String priceId,
+
+            @OptionalField @Doc("How many of the item, 1-99 (with priceId; default 1).")
+            Long quantity,
+
             @OptionalField @Doc("Where Stripe sends the user after paying; must be on an allowed origin.")
             String successUrl,
+
             @OptionalField @Doc("Where Stripe sends the user when they cancel; must be on an allowed origin.")
             String cancelUrl,
-            @OptionalField @Doc("A Stripe promotion code (with tier).") String promotionCode,
-            @OptionalField @Doc("Seats of a per-seat plan, 1-10000 (with tier; default 1).") Long seats) {
-    }
+
+            @OptionalField @Doc("A Stripe promotion code (with tier).")
+            String promotionCode,
+
+            @OptionalField @Doc("Seats of a per-seat plan, 1-10000 (with tier; default 1).")
+            Long seats) {}
 
     public record Seats(
-            @Doc("How many seats the per-seat plan has, 1-10000.") Long seats,
-            @OptionalField @Doc("create_prorations (default), always_invoice or none.") String prorationBehavior) {
-    }
+            @Doc("How many seats the per-seat plan has, 1-10000.")
+            Long seats,
+
+            @OptionalField @Doc("create_prorations (default), always_invoice or none.")
+            String prorationBehavior) {}
 
     public record Cancel(
             @OptionalField @Doc("Cancel at the end of the current period (default true) or now.")
-            Boolean atPeriodEnd) {
-    }
+            Boolean atPeriodEnd) {}
 
     public record ChangePlan(
             @Doc("The new tier.") String tier,
             @Doc("month or year.") String interval,
-            @OptionalField @Doc("create_prorations (default), always_invoice or none.") String prorationBehavior) {
-    }
+
+            @OptionalField @Doc("create_prorations (default), always_invoice or none.")
+            String prorationBehavior) {}
 
     public record Discount(
             @Doc("A Stripe promotion code, e.g. SPRING25; it replaces the subscription's discount.")
-            String promotionCode) {
-    }
+            String promotionCode) {}
 
     public record Portal(
-            @OptionalField @Doc("Where the portal's back link goes; must be on an allowed origin.") String returnUrl) {
-    }
+            @OptionalField @Doc("Where the portal's back link goes; must be on an allowed origin.")
+            String returnUrl) {}
 
     public record Usage(
             @Doc("The meter, e.g. api_calls.") String meter,
-            @Doc("A whole number from 1 to 1000000000.") Long amount) {
-    }
+            @Doc("A whole number from 1 to 1000000000.") Long amount) {}
 
     @Doc("One user, one customer, or (empty body) every customer.")
     public record Reconcile(
-            @OptionalField @Doc("Reconcile this user's customer.") String userId,
-            @OptionalField @Doc("Reconcile this Stripe customer.") String customerId) {
-    }
+            @OptionalField @Doc("Reconcile this user's customer.")
+            String userId,
+
+            @OptionalField @Doc("Reconcile this Stripe customer.")
+            String customerId) {}
 
     public record Refund(
             @Doc("The payment to refund (pi_...).") String paymentIntentId,
-            @OptionalField @Doc("Minor units to refund; the whole payment when left out.") Long amount,
-            @OptionalField @Doc("duplicate, fraudulent or requested_by_customer.") String reason) {
-    }
+
+            @OptionalField @Doc("Minor units to refund; the whole payment when left out.")
+            Long amount,
+
+            @OptionalField @Doc("duplicate, fraudulent or requested_by_customer.")
+            String reason) {}
 
     public record LocalToken(
             @Doc("The user to mint a session token for.") String userId,
-            @OptionalField @Doc("The user's email address (the token's email claim): their Stripe customer's email "
-                    + "and where notices go.") String email,
-            @OptionalField @Doc("Whether Clerk verified that address (email_verified, default false): guest "
-                    + "purchases are claimed only with a verified one. Needs email.") Boolean emailVerified,
-            @OptionalField @Doc("An active organization for the session (org_...).") String orgId,
-            @OptionalField @Doc("The user's role in it (default org:member; org:admin manages billing).") String orgRole,
+
+            @OptionalField
+            @Doc("The user's email address (the token's email claim): their Stripe customer's email "
+                    + "and where notices go.")
+            String email,
+
+            @OptionalField
+            @Doc("Whether Clerk verified that address (email_verified, default false): guest "
+                    + "purchases are claimed only with a verified one. Needs email.")
+            Boolean emailVerified,
+
+            @OptionalField @Doc("An active organization for the session (org_...).")
+            String orgId,
+
+            @OptionalField @Doc("The user's role in it (default org:member; org:admin manages billing).")
+            String orgRole,
+
             @OptionalField @Doc("The user's permissions in it (org:<feature>:<permission>).")
-            java.util.List<String> orgPermissions) {
-    }
+            java.util.List<String> orgPermissions) {}
 }

@@ -1,39 +1,28 @@
 package dev.billing.http.wire;
 
-import dev.billing.core.model.analytics.Analytics;
-import dev.billing.core.model.audit.AuditEntry;
-import dev.billing.core.model.payment.GuestPurchase;
-import dev.billing.core.model.catalog.CatalogItem;
-import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.subscription.Entitlements;
-import dev.billing.core.checkout.ListDuplicateSubscriptions;
-import dev.billing.core.payment.ListRefunds;
-import dev.billing.core.model.subscription.MemberEntitlements;
-import dev.billing.core.model.notice.NoticeEntry;
-import dev.billing.core.model.notice.NoticeRecord;
-import dev.billing.core.model.event.InboxEntry;
-import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.PaymentMethod;
-import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.catalog.CatalogItem;
 import dev.billing.core.model.catalog.Plan;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.catalog.Price;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.PromotionCode;
-import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.catalog.Quota;
-import dev.billing.core.model.payment.Refund;
+import dev.billing.core.model.payment.GuestPurchase;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.PaymentMethod;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.subscription.Entitlements;
+import dev.billing.core.model.subscription.MemberEntitlements;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionPricing;
 import dev.billing.core.model.usage.UsagePeriod;
-import dev.billing.core.projection.ReconcileReport;
-
+import dev.billing.core.payment.ListRefunds;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.TreeSet;
 
 /**
@@ -41,105 +30,185 @@ import java.util.TreeSet;
  * ISO-8601 text, money is minor units plus a lowercase currency.
  */
 public final class Responses {
-    private Responses() {
-    }
+    private Responses() {}
 
-    public record Health(String status, String version,
-                         @OptionalField @Doc("Readiness only: each dependency's state, \"ok\" or \"failed (reason)\".")
-                         Map<String, String> checks) {
+    public record Health(
+            String status,
+            String version,
+
+            @OptionalField @Doc("Readiness only: each dependency's state, \"ok\" or \"failed (reason)\".")
+            Map<String, String> checks) {
         public Health(String status, String version) {
             this(status, version, null);
         }
     }
 
-    public record Customer(String customerId, @Doc("True when the user had no customer as this call began; concurrent "
-            + "first calls may all say true, and the customer is still one.") boolean created) {
-    }
+    public record Customer(
+            String customerId,
 
-    public record CheckoutSession(String sessionId, @OptionalField String url) {
-    }
+            @Doc("True when the user had no customer as this call began; concurrent "
+                    + "first calls may all say true, and the customer is still one.")
+            boolean created) {}
 
-    public record Portal(String url) {
-    }
+    public record CheckoutSession(
+            String sessionId, @OptionalField String url) {}
 
-    public record ProductView(String id, String name, @OptionalField String description, boolean active,
-                              @OptionalField String defaultPriceId, Map<String, String> metadata, Instant created) {
+    public record Portal(String url) {}
+
+    public record ProductView(
+            String id,
+            String name,
+            @OptionalField String description,
+            boolean active,
+            @OptionalField String defaultPriceId,
+            Map<String, String> metadata,
+            Instant created) {
         public static ProductView of(Product p) {
-            return new ProductView(p.id(), p.name(), p.description(), p.active(), p.defaultPriceId(), p.metadata(),
-                    p.created());
+            return new ProductView(
+                    p.id(), p.name(), p.description(), p.active(), p.defaultPriceId(), p.metadata(), p.created());
         }
     }
 
-    public record ProductList(List<ProductView> data, boolean hasMore, @OptionalField String nextCursor) {
+    public record ProductList(
+            List<ProductView> data,
+            boolean hasMore,
+            @OptionalField String nextCursor) {
         public static ProductList of(Page<Product> page) {
-            return new ProductList(page.items().stream().map(ProductView::of).toList(), page.hasMore(),
-                    page.nextCursor());
+            return new ProductList(
+                    page.items().stream().map(ProductView::of).toList(), page.hasMore(), page.nextCursor());
         }
     }
 
-    public record PriceView(String id, String productId, boolean active, @Doc("one_time or recurring") String type,
-                            String currency, @OptionalField Long unitAmount,
-                            @OptionalField @Doc("day, week, month or year (recurring prices)") String interval,
-                            @OptionalField Integer intervalCount, boolean metered, @OptionalField String nickname,
-                            @OptionalField String lookupKey, Map<String, String> metadata, Instant created) {
+    public record PriceView(
+            String id,
+            String productId,
+            boolean active,
+            @Doc("one_time or recurring") String type,
+            String currency,
+            @OptionalField Long unitAmount,
+
+            @OptionalField @Doc("day, week, month or year (recurring prices)")
+            String interval,
+
+            @OptionalField Integer intervalCount,
+            boolean metered,
+            @OptionalField String nickname,
+            @OptionalField String lookupKey,
+            Map<String, String> metadata,
+            Instant created) {
         public static PriceView of(Price p) {
-            return new PriceView(p.id(), p.productId(), p.active(), p.type().stripeName(), p.currency(),
-                    p.unitAmount(), p.recurring() == null ? null : p.recurring().interval().stripeName(),
+            return new PriceView(
+                    p.id(),
+                    p.productId(),
+                    p.active(),
+                    p.type().stripeName(),
+                    p.currency(),
+                    p.unitAmount(),
+                    p.recurring() == null ? null : p.recurring().interval().stripeName(),
                     p.recurring() == null ? null : p.recurring().intervalCount(),
-                    p.recurring() != null && p.recurring().metered(), p.nickname(), p.lookupKey(), p.metadata(),
+                    p.recurring() != null && p.recurring().metered(),
+                    p.nickname(),
+                    p.lookupKey(),
+                    p.metadata(),
                     p.created());
         }
     }
 
-    public record PriceList(List<PriceView> data, boolean hasMore, @OptionalField String nextCursor) {
+    public record PriceList(
+            List<PriceView> data,
+            boolean hasMore,
+            @OptionalField String nextCursor) {
         public static PriceList of(Page<Price> page) {
             return new PriceList(page.items().stream().map(PriceView::of).toList(), page.hasMore(), page.nextCursor());
         }
     }
 
-    public record SubscriptionView(String id, String status,
-                                   @OptionalField @Doc("The catalog tier of the price, if it is one.") String tier,
-                                   @OptionalField String interval, @OptionalField String priceId, long quantity,
-                                   @OptionalField Instant currentPeriodStart, @OptionalField Instant currentPeriodEnd,
-                                   boolean cancelAtPeriodEnd, @OptionalField Instant cancelAt,
-                                   @OptionalField Instant canceledAt, @OptionalField Instant endedAt,
-                                   @OptionalField Instant trialStart, @OptionalField Instant trialEnd,
-                                   Instant created,
-                                   @OptionalField @Doc("The coupon discounting it, when one is known.")
-                                   DiscountView discount) {
+    public record SubscriptionView(
+            String id,
+            String status,
+
+            @OptionalField @Doc("The catalog tier of the price, if it is one.")
+            String tier,
+
+            @OptionalField String interval,
+            @OptionalField String priceId,
+            long quantity,
+            @OptionalField Instant currentPeriodStart,
+            @OptionalField Instant currentPeriodEnd,
+            boolean cancelAtPeriodEnd,
+            @OptionalField Instant cancelAt,
+            @OptionalField Instant canceledAt,
+            @OptionalField Instant endedAt,
+            @OptionalField Instant trialStart,
+            @OptionalField Instant trialEnd,
+            Instant created,
+
+            @OptionalField @Doc("The coupon discounting it, when one is known.")
+            DiscountView discount) {
         public static SubscriptionView of(Subscription s, PlanCatalog catalog) {
             Plan plan = catalog.planForPrice(s.priceId()).orElse(null);
-            return new SubscriptionView(s.id(), s.status().stripeName(), plan == null ? null : plan.tier().name(),
-                    plan == null ? null : plan.interval().stripeName(), s.priceId(), s.quantity(),
-                    s.currentPeriodStart(), s.currentPeriodEnd(), s.cancelAtPeriodEnd(), s.cancelAt(), s.canceledAt(),
-                    s.endedAt(), s.trialStart(), s.trialEnd(), s.created(), DiscountView.of(s.pricing()));
+            return new SubscriptionView(
+                    s.id(),
+                    s.status().stripeName(),
+                    plan == null ? null : plan.tier().name(),
+                    plan == null ? null : plan.interval().stripeName(),
+                    s.priceId(),
+                    s.quantity(),
+                    s.currentPeriodStart(),
+                    s.currentPeriodEnd(),
+                    s.cancelAtPeriodEnd(),
+                    s.cancelAt(),
+                    s.canceledAt(),
+                    s.endedAt(),
+                    s.trialStart(),
+                    s.trialEnd(),
+                    s.created(),
+                    DiscountView.of(s.pricing()));
         }
     }
 
     @Doc("A discount: percentOff, or amountOff (minor units) in currency off each invoice.")
-    public record DiscountView(@OptionalField Double percentOff, @OptionalField Long amountOff,
-                               @OptionalField String currency) {
+    public record DiscountView(
+            @OptionalField Double percentOff,
+            @OptionalField Long amountOff,
+            @OptionalField String currency) {
         /** Null when there is no known discount. */
         public static DiscountView of(SubscriptionPricing pricing) {
             if (pricing == null || (pricing.percentOff() == null && pricing.amountOff() == 0)) {
                 return null;
             }
-            return pricing.percentOff() != null ? new DiscountView(pricing.percentOff().doubleValue(), null, null)
+            return pricing.percentOff() != null
+                    ? new DiscountView(pricing.percentOff().doubleValue(), null, null)
                     : new DiscountView(null, pricing.amountOff(), pricing.amountOffCurrency());
         }
     }
 
     @Doc("A public promotion code and what Stripe says it gives.")
-    public record CouponView(String code, @OptionalField Double percentOff,
-                             @OptionalField @Doc("Minor units off each discounted invoice.") Long amountOff,
-                             @OptionalField String currency,
-                             @Doc("once, repeating (for durationInMonths) or forever.") String duration,
-                             @OptionalField Integer durationInMonths,
-                             @OptionalField @Doc("When the code stops working.") Instant expiresAt) {
+    public record CouponView(
+            String code,
+            @OptionalField Double percentOff,
+
+            @OptionalField @Doc("Minor units off each discounted invoice.")
+            Long amountOff,
+
+            @OptionalField String currency,
+
+            @Doc("once, repeating (for durationInMonths) or forever.")
+            String duration,
+
+            @OptionalField Integer durationInMonths,
+
+            @OptionalField @Doc("When the code stops working.")
+            Instant expiresAt) {
         public static CouponView of(PromotionCode c) {
-            return new CouponView(c.code(), c.percentOff() == null ? null : c.percentOff().doubleValue(),
-                    c.amountOff() == 0 ? null : c.amountOff(), c.amountOff() == 0 ? null : c.currency(),
-                    c.duration().stripeName(), c.durationInMonths(), c.expiresAt());
+            return new CouponView(
+                    c.code(),
+                    c.percentOff() == null ? null : c.percentOff().doubleValue(),
+                    c.amountOff() == 0 ? null : c.amountOff(),
+                    c.amountOff() == 0 ? null : c.currency(),
+                    c.duration().stripeName(),
+                    c.durationInMonths(),
+                    c.expiresAt());
         }
     }
 
@@ -149,106 +218,195 @@ public final class Responses {
         }
     }
 
-    public record SubscriptionList(List<SubscriptionView> data) {
-    }
+    public record SubscriptionList(List<SubscriptionView> data) {}
 
     @Doc("A card: brand, last four digits and expiry only.")
-    public record PaymentMethodView(String id, String type, @OptionalField String brand, @OptionalField String last4,
-                                    @OptionalField Integer expMonth, @OptionalField Integer expYear,
-                                    boolean isDefault, Instant created) {
+    public record PaymentMethodView(
+            String id,
+            String type,
+            @OptionalField String brand,
+            @OptionalField String last4,
+            @OptionalField Integer expMonth,
+            @OptionalField Integer expYear,
+            boolean isDefault,
+            Instant created) {
         public static PaymentMethodView of(PaymentMethod pm) {
-            return new PaymentMethodView(pm.id(), pm.type(), pm.card() == null ? null : pm.card().brand(),
-                    pm.card() == null ? null : pm.card().last4(), pm.card() == null ? null : pm.card().expMonth(),
-                    pm.card() == null ? null : pm.card().expYear(), pm.isDefault(), pm.created());
+            return new PaymentMethodView(
+                    pm.id(),
+                    pm.type(),
+                    pm.card() == null ? null : pm.card().brand(),
+                    pm.card() == null ? null : pm.card().last4(),
+                    pm.card() == null ? null : pm.card().expMonth(),
+                    pm.card() == null ? null : pm.card().expYear(),
+                    pm.isDefault(),
+                    pm.created());
         }
     }
 
-    public record PaymentMethodList(List<PaymentMethodView> data) {
-    }
+    public record PaymentMethodList(List<PaymentMethodView> data) {}
 
     @Doc("Confirm it in the browser with Stripe.js (confirmCardSetup) using the client secret.")
-    public record SetupIntent(String setupIntentId, String clientSecret) {
-    }
+    public record SetupIntent(String setupIntentId, String clientSecret) {}
 
-    public record Deleted(String id, boolean deleted) {
-    }
+    public record Deleted(String id, boolean deleted) {}
 
-    public record InvoiceView(String id, @OptionalField String number, String status, String currency, long amountDue,
-                              long amountPaid, long amountRemaining,
-                              @Doc("What went back of the invoice's payment: the refunds of the payment intents "
-                                      + "that paid it that did not fail, from Stripe's webhooks; 0 when none.")
-                              long amountRefunded,
-                              @OptionalField @Doc("Tax Stripe added (included in amountDue); absent when none was "
-                                      + "computed.") Long tax,
-                              @OptionalField String subscriptionId,
-                              @OptionalField String billingReason,
-                              @OptionalField @Doc("Stripe's hosted page to view and pay it.") String hostedInvoiceUrl,
-                              @OptionalField @Doc("The PDF.") String invoicePdf,
-                              @OptionalField Instant periodStart, @OptionalField Instant periodEnd, Instant created) {
+    public record InvoiceView(
+            String id,
+            @OptionalField String number,
+            String status,
+            String currency,
+            long amountDue,
+            long amountPaid,
+            long amountRemaining,
+
+            @Doc("What went back of the invoice's payment: the refunds of the payment intents "
+                    + "that paid it that did not fail, from Stripe's webhooks; 0 when none.")
+            long amountRefunded,
+
+            @OptionalField @Doc("Tax Stripe added (included in amountDue); absent when none was " + "computed.")
+            Long tax,
+
+            @OptionalField String subscriptionId,
+            @OptionalField String billingReason,
+
+            @OptionalField @Doc("Stripe's hosted page to view and pay it.")
+            String hostedInvoiceUrl,
+
+            @OptionalField @Doc("The PDF.") String invoicePdf,
+            @OptionalField Instant periodStart,
+            @OptionalField Instant periodEnd,
+            Instant created) {
         /** {@code refunded}: what went back of each invoice by id ({@code ListRefunds.refundedOf}); absent is 0. */
         public static InvoiceView of(Invoice i, Map<String, Long> refunded) {
-            return new InvoiceView(i.id(), i.number(), i.status().stripeName(), i.currency(), i.amountDue(),
-                    i.amountPaid(), i.amountRemaining(), refunded.getOrDefault(i.id(), 0L), i.tax(),
-                    i.subscriptionId(), i.billingReason(), i.hostedInvoiceUrl(), i.invoicePdf(), i.periodStart(),
-                    i.periodEnd(), i.created());
+            return new InvoiceView(
+                    i.id(),
+                    i.number(),
+                    i.status().stripeName(),
+                    i.currency(),
+                    i.amountDue(),
+                    i.amountPaid(),
+                    i.amountRemaining(),
+                    refunded.getOrDefault(i.id(), 0L),
+                    i.tax(),
+                    i.subscriptionId(),
+                    i.billingReason(),
+                    i.hostedInvoiceUrl(),
+                    i.invoicePdf(),
+                    i.periodStart(),
+                    i.periodEnd(),
+                    i.created());
         }
     }
 
-    public record InvoiceList(List<InvoiceView> data, boolean hasMore, @OptionalField String nextCursor) {
+    public record InvoiceList(
+            List<InvoiceView> data,
+            boolean hasMore,
+            @OptionalField String nextCursor) {
         public static InvoiceList of(Page<Invoice> page, Map<String, Long> refunded) {
-            return new InvoiceList(page.items().stream().map(i -> InvoiceView.of(i, refunded)).toList(),
-                    page.hasMore(), page.nextCursor());
+            return new InvoiceList(
+                    page.items().stream().map(i -> InvoiceView.of(i, refunded)).toList(),
+                    page.hasMore(),
+                    page.nextCursor());
         }
     }
 
-    public record PurchaseView(String id, String priceId, @OptionalField @Doc("The catalog item key.") String item,
-                               long quantity, String currency, long amountTotal,
-                               @Doc("What went back to the buyer: the refunds of the purchase's payment that did not "
-                                       + "fail, from Stripe's refund webhooks.") long amountRefunded,
-                               @OptionalField String paymentIntentId, Instant purchasedAt) {
+    public record PurchaseView(
+            String id,
+            String priceId,
+            @OptionalField @Doc("The catalog item key.") String item,
+            long quantity,
+            String currency,
+            long amountTotal,
+
+            @Doc("What went back to the buyer: the refunds of the purchase's payment that did not "
+                    + "fail, from Stripe's refund webhooks.")
+            long amountRefunded,
+
+            @OptionalField String paymentIntentId,
+            Instant purchasedAt) {
         /** {@code refunds}: the owner's refunds, of which those of the purchase's payment count. */
         public static PurchaseView of(Purchase p, PlanCatalog catalog, List<PaymentRefund> refunds) {
-            return new PurchaseView(p.id(), p.priceId(), catalog.itemForPrice(p.priceId()).map(i -> i.key())
-                    .orElse(null), p.quantity(), p.currency(), p.amountTotal(), ListRefunds.refundedOf(p, refunds),
-                    p.paymentIntentId(), p.purchasedAt());
+            return new PurchaseView(
+                    p.id(),
+                    p.priceId(),
+                    catalog.itemForPrice(p.priceId()).map(i -> i.key()).orElse(null),
+                    p.quantity(),
+                    p.currency(),
+                    p.amountTotal(),
+                    ListRefunds.refundedOf(p, refunds),
+                    p.paymentIntentId(),
+                    p.purchasedAt());
         }
     }
 
-    public record PurchaseList(List<PurchaseView> data) {
-    }
+    public record PurchaseList(List<PurchaseView> data) {}
 
     @Doc("A refund of one of the account's payments, as Stripe reports it.")
-    public record UserRefundView(String id, long amount, String currency,
-                                 @Doc("pending, succeeded, failed, canceled or requires_action.") String status,
-                                 @OptionalField @Doc("duplicate, fraudulent, requested_by_customer...") String reason,
-                                 @OptionalField String paymentIntentId, @OptionalField String chargeId,
-                                 Instant created) {
+    public record UserRefundView(
+            String id,
+            long amount,
+            String currency,
+
+            @Doc("pending, succeeded, failed, canceled or requires_action.")
+            String status,
+
+            @OptionalField @Doc("duplicate, fraudulent, requested_by_customer...")
+            String reason,
+
+            @OptionalField String paymentIntentId,
+            @OptionalField String chargeId,
+            Instant created) {
         public static UserRefundView of(PaymentRefund r) {
-            return new UserRefundView(r.id(), r.amount(), r.currency(), r.status(), r.reason(), r.paymentIntentId(),
-                    r.chargeId(), r.created());
+            return new UserRefundView(
+                    r.id(),
+                    r.amount(),
+                    r.currency(),
+                    r.status(),
+                    r.reason(),
+                    r.paymentIntentId(),
+                    r.chargeId(),
+                    r.created());
         }
     }
 
-    public record UserRefundList(List<UserRefundView> data) {
-    }
+    public record UserRefundList(List<UserRefundView> data) {}
 
-    public record QuotaView(String meter, long used, @OptionalField @Doc("null: unlimited") Long limit,
-                            @OptionalField @Doc("null: unlimited") Long remaining, Instant resetsAt) {
+    public record QuotaView(
+            String meter,
+            long used,
+            @OptionalField @Doc("null: unlimited") Long limit,
+            @OptionalField @Doc("null: unlimited") Long remaining,
+            Instant resetsAt) {
         public static QuotaView of(Quota q) {
-            return new QuotaView(q.meter(), q.used(), q.unlimited() ? null : q.limit(),
-                    q.unlimited() ? null : q.remaining(), q.resetsAt());
+            return new QuotaView(
+                    q.meter(),
+                    q.used(),
+                    q.unlimited() ? null : q.limit(),
+                    q.unlimited() ? null : q.remaining(),
+                    q.resetsAt());
         }
     }
 
-    public record EntitlementsView(String tier, @OptionalField String status, @OptionalField String subscriptionId,
-                                   @OptionalField Instant trialEnd, @OptionalField Instant currentPeriodEnd,
-                                   boolean cancelAtPeriodEnd,
-                                   @OptionalField @Doc("Until when a past_due plan keeps its entitlements.")
-                                   Instant graceEndsAt, List<String> features, List<QuotaView> quotas,
-                                   @Doc("Catalog items bought once.") List<String> ownedItems,
-                                   @OptionalField @Doc("A per-seat plan's seats.") SeatsView seats,
-                                   @OptionalField @Doc("GET /me/entitlements with an active organization: where the "
-                                           + "tier, each feature and each quota come from.") SourcesView sources) {
+    public record EntitlementsView(
+            String tier,
+            @OptionalField String status,
+            @OptionalField String subscriptionId,
+            @OptionalField Instant trialEnd,
+            @OptionalField Instant currentPeriodEnd,
+            boolean cancelAtPeriodEnd,
+
+            @OptionalField @Doc("Until when a past_due plan keeps its entitlements.")
+            Instant graceEndsAt,
+
+            List<String> features,
+            List<QuotaView> quotas,
+            @Doc("Catalog items bought once.") List<String> ownedItems,
+            @OptionalField @Doc("A per-seat plan's seats.") SeatsView seats,
+
+            @OptionalField
+            @Doc("GET /me/entitlements with an active organization: where the "
+                    + "tier, each feature and each quota come from.")
+            SourcesView sources) {
         public static EntitlementsView of(Entitlements e) {
             return of(e, null);
         }
@@ -257,16 +415,34 @@ public final class Responses {
             if (m.organizationId() == null) {
                 return of(m.effective(), null);
             }
-            return of(m.effective(), new SourcesView(m.organizationId(), m.tierSource().wireName(),
-                    wire(m.featureSources()), wire(m.quotaSources())));
+            return of(
+                    m.effective(),
+                    new SourcesView(
+                            m.organizationId(),
+                            m.tierSource().wireName(),
+                            wire(m.featureSources()),
+                            wire(m.quotaSources())));
         }
 
         private static EntitlementsView of(Entitlements e, SourcesView sources) {
-            return new EntitlementsView(e.tier(), e.status() == null ? null : e.status().stripeName(),
-                    e.subscriptionId(), e.trialEnd(), e.currentPeriodEnd(), e.cancelAtPeriodEnd(), e.graceEndsAt(),
-                    List.copyOf(new TreeSet<>(e.features())), quotaViews(e.quotas()),
-                    List.copyOf(new TreeSet<>(e.ownedItems())), e.seats() == null ? null : new SeatsView(
-                            e.seats().purchased(), e.seats().used(), e.seats().overLimit()), sources);
+            return new EntitlementsView(
+                    e.tier(),
+                    e.status() == null ? null : e.status().stripeName(),
+                    e.subscriptionId(),
+                    e.trialEnd(),
+                    e.currentPeriodEnd(),
+                    e.cancelAtPeriodEnd(),
+                    e.graceEndsAt(),
+                    List.copyOf(new TreeSet<>(e.features())),
+                    quotaViews(e.quotas()),
+                    List.copyOf(new TreeSet<>(e.ownedItems())),
+                    e.seats() == null
+                            ? null
+                            : new SeatsView(
+                                    e.seats().purchased(),
+                                    e.seats().used(),
+                                    e.seats().overLimit()),
+                    sources);
         }
 
         private static Map<String, String> wire(Map<String, MemberEntitlements.Source> sources) {
@@ -276,18 +452,26 @@ public final class Responses {
         }
     }
 
-    public record SourcesView(@Doc("The active organization.") String organizationId,
-                              @Doc("user or organization: whose plan the tier and subscription are.") String tier,
-                              @Doc("Each feature's source (user where both plans grant it).")
-                              Map<String, String> features,
-                              @Doc("Each quota's source: organization for a shared pool or the organization's "
-                                      + "larger per-user quota.") Map<String, String> quotas) {
-    }
+    public record SourcesView(
+            @Doc("The active organization.") String organizationId,
 
-    public record SeatsView(@Doc("Seats paid for.") long seats,
-                            @OptionalField @Doc("Members (null: membership is not synchronized).") Long seatsUsed,
-                            @Doc("More members than seats.") boolean overLimit) {
-    }
+            @Doc("user or organization: whose plan the tier and subscription are.")
+            String tier,
+
+            @Doc("Each feature's source (user where both plans grant it).")
+            Map<String, String> features,
+
+            @Doc("Each quota's source: organization for a shared pool or the organization's "
+                    + "larger per-user quota.")
+            Map<String, String> quotas) {}
+
+    public record SeatsView(
+            @Doc("Seats paid for.") long seats,
+
+            @OptionalField @Doc("Members (null: membership is not synchronized).")
+            Long seatsUsed,
+
+            @Doc("More members than seats.") boolean overLimit) {}
 
     public record UsageQuotas(String tier, List<QuotaView> quotas) {
         public static UsageQuotas of(Entitlements e) {
@@ -295,37 +479,59 @@ public final class Responses {
         }
     }
 
-    public record UsageRecorded(String meter, long used, @OptionalField @Doc("null: unlimited") Long limit,
-                                @OptionalField @Doc("null: unlimited") Long remaining, Instant resetsAt,
-                                @Doc("True when this Idempotency-Key was seen before: nothing was counted again.")
-                                boolean replayed) {
+    public record UsageRecorded(
+            String meter,
+            long used,
+            @OptionalField @Doc("null: unlimited") Long limit,
+            @OptionalField @Doc("null: unlimited") Long remaining,
+            Instant resetsAt,
+
+            @Doc("True when this Idempotency-Key was seen before: nothing was counted again.")
+            boolean replayed) {
         public static UsageRecorded of(String meter, long used, long limit, UsagePeriod period, boolean replayed) {
             boolean unlimited = limit == dev.billing.core.model.catalog.Tier.UNLIMITED;
-            return new UsageRecorded(meter, used, unlimited ? null : limit,
-                    unlimited ? null : Math.max(0, limit - used), period.end(), replayed);
+            return new UsageRecorded(
+                    meter,
+                    used,
+                    unlimited ? null : limit,
+                    unlimited ? null : Math.max(0, limit - used),
+                    period.end(),
+                    replayed);
         }
     }
 
-    public record WebhookReceived(boolean received, boolean duplicate) {
-    }
+    public record WebhookReceived(boolean received, boolean duplicate) {}
 
-    public record GuestPurchaseList(List<GuestPurchaseView> data) {
-    }
+    public record GuestPurchaseList(List<GuestPurchaseView> data) {}
 
-    public record GuestPurchaseView(String sessionId, String priceId, @OptionalField String item, long quantity,
-                                    String currency, long amountTotal, Instant purchasedAt, Instant claimedAt) {
+    public record GuestPurchaseView(
+            String sessionId,
+            String priceId,
+            @OptionalField String item,
+            long quantity,
+            String currency,
+            long amountTotal,
+            Instant purchasedAt,
+            Instant claimedAt) {
         public static GuestPurchaseView of(GuestPurchase p, PlanCatalog catalog) {
-            return new GuestPurchaseView(p.sessionId(), p.priceId(), catalog.itemForPrice(p.priceId())
-                    .map(CatalogItem::key).orElse(null), p.quantity(), p.currency(), p.amountTotal(),
-                    p.purchasedAt(), p.claimedAt());
+            return new GuestPurchaseView(
+                    p.sessionId(),
+                    p.priceId(),
+                    catalog.itemForPrice(p.priceId()).map(CatalogItem::key).orElse(null),
+                    p.quantity(),
+                    p.currency(),
+                    p.amountTotal(),
+                    p.purchasedAt(),
+                    p.claimedAt());
         }
     }
 
-    public record LocalToken(String token, String userId, Instant expiresAt) {
-    }
+    public record LocalToken(String token, String userId, Instant expiresAt) {}
 
     private static List<QuotaView> quotaViews(List<Quota> quotas) {
-        return quotas.stream().map(QuotaView::of)
-                .sorted(java.util.Comparator.comparing(QuotaView::meter)).toList();
+        return quotas.stream()
+                .map(QuotaView::of)
+                .sorted(java.util.Comparator.comparing(QuotaView::meter))
+                .toList();
     }
 }

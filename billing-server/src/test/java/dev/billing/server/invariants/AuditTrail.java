@@ -1,7 +1,6 @@
 package dev.billing.server.invariants;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,16 +10,16 @@ import java.util.Objects;
 
 /** The audit trail as {@code GET /admin/audit} lists it, and the checks that each change has one entry. */
 final class AuditTrail {
-    private AuditTrail() {
-    }
+    private AuditTrail() {}
 
     /** Every entry matching the query ({@code userId=...}, {@code type=...}), oldest first. */
     static List<JsonNode> of(Run r, String query) {
         List<JsonNode> entries = new ArrayList<>();
         String cursor = null;
         do {
-            JsonNode page = r.adminGet("/admin/audit?limit=100&" + query + (cursor == null ? ""
-                    : "&cursor=" + Run.encode(cursor))).json();
+            JsonNode page = r.adminGet(
+                            "/admin/audit?limit=100&" + query + (cursor == null ? "" : "&cursor=" + Run.encode(cursor)))
+                    .json();
             page.path("data").forEach(entries::add);
             cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
         } while (cursor != null);
@@ -91,12 +90,12 @@ final class AuditTrail {
         String api = shown.path("status").asText() + " " + shown.path("priceId").asText(null) + " x"
                 + shown.path("quantity").asLong();
         if (!end.equals(api)) {
-            throw new AssertionError(what + ": the audit trail ends at " + end + " but the API shows " + api + ": "
-                    + entries);
+            throw new AssertionError(
+                    what + ": the audit trail ends at " + end + " but the API shows " + api + ": " + entries);
         }
         boolean ended = status.equals("canceled") || status.equals("incomplete_expired");
-        boolean shownScheduled = shown.path("cancelAtPeriodEnd").asBoolean() || !shown.path("cancelAt").isNull()
-                && !shown.path("cancelAt").isMissingNode();
+        boolean shownScheduled = shown.path("cancelAtPeriodEnd").asBoolean()
+                || !shown.path("cancelAt").isNull() && !shown.path("cancelAt").isMissingNode();
         if (!ended && scheduled != shownScheduled) {
             throw new AssertionError(what + ": the audit trail says cancellation scheduled " + scheduled
                     + " but the API shows " + shownScheduled + ": " + entries);

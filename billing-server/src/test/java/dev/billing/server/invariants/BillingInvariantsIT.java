@@ -1,19 +1,18 @@
 package dev.billing.server.invariants;
 
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.api.Pair.of;
+import static org.quicktheories.generators.Generate.booleans;
+import static org.quicktheories.generators.Generate.range;
+
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Configuration;
 import org.quicktheories.core.Gen;
 import org.quicktheories.core.Strategy;
 import org.quicktheories.generators.Generate;
 import org.quicktheories.generators.SourceDSL;
-
-import java.util.List;
-import java.util.stream.Collectors;
-
-import static org.quicktheories.QuickTheory.qt;
-import static org.quicktheories.api.Pair.of;
-import static org.quicktheories.generators.Generate.booleans;
-import static org.quicktheories.generators.Generate.range;
 
 /**
  * The billing invariants, held after every step of random sequences of what users, admins, Stripe and Clerk do,
@@ -44,7 +43,9 @@ class BillingInvariantsIT {
     }
 
     private static void property(int examples, long seedOffset, java.util.function.Supplier<World> worlds) {
-        qt(() -> strategy(examples, seedOffset)).forAll(sequences()).describedAs(BillingInvariantsIT::describe)
+        qt(() -> strategy(examples, seedOffset))
+                .forAll(sequences())
+                .describedAs(BillingInvariantsIT::describe)
                 .checkAssert(steps -> {
                     try (World world = worlds.get()) {
                         run(world, steps);
@@ -55,7 +56,8 @@ class BillingInvariantsIT {
     static Strategy strategy(int examples, long seedOffset) {
         String seed = System.getProperty("billing.invariants.seed");
         Strategy base = Configuration.systemStrategy().withExamples(examples).withShrinkCycles(SHRINKS);
-        return "random".equals(seed) ? base
+        return "random".equals(seed)
+                ? base
                 : base.withFixedSeed(seed == null ? SEED + seedOffset : Long.parseLong(seed));
     }
 
@@ -70,8 +72,8 @@ class BillingInvariantsIT {
                 r.settle();
                 Invariants.check(r);
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("after step " + (i + 1) + " (" + step + ") on " + world.store + ": "
-                        + e.getMessage(), e);
+                throw new AssertionError(
+                        "after step " + (i + 1) + " (" + step + ") on " + world.store + ": " + e.getMessage(), e);
             }
         }
     }
@@ -91,24 +93,29 @@ class BillingInvariantsIT {
         Gen<Integer> party = range(0, Run.USERS).mix(Generate.pick(List.of(0, Run.USERS)), 40);
         Gen<Integer> small = range(0, 7);
         return Generate.frequency(List.of(
-                of(14, party.zip(range(0, 3), booleans().mix(Generate.constant(true), 60),
-                        (p, plan, pay) -> (Step) new Step.StartCheckout(p, plan, pay))),
-                of(6, party.zip(small, booleans().mix(Generate.constant(false), 60),
-                        (p, s, d) -> (Step) new Step.PayCheckout(p, s, d))),
+                of(14, party.zip(range(0, 3), booleans().mix(Generate.constant(true), 60), (p, plan, pay) ->
+                        (Step) new Step.StartCheckout(p, plan, pay))),
+                of(6, party.zip(small, booleans().mix(Generate.constant(false), 60), (p, s, d) ->
+                        (Step) new Step.PayCheckout(p, s, d))),
                 of(4, party.zip(range(0, 1), range(0, 2), (p, i, q) -> (Step) new Step.BuyItem(p, i, q))),
                 of(3, party.zip(range(0, 1), (p, i) -> (Step) new Step.GuestBuy(p, i))),
                 of(3, party.map(p -> (Step) new Step.Claim(p))),
                 of(5, party.zip(range(0, 3), range(0, 2), (p, plan, pr) -> (Step) new Step.ChangePlan(p, plan, pr))),
                 of(4, party.zip(booleans(), (p, end) -> (Step) new Step.Cancel(p, end))),
                 of(2, party.map(p -> (Step) new Step.Resume(p))),
-                of(5, party.zip(range(0, 1), range(0, 39), range(0, 3),
-                        (p, m, a, k) -> (Step) new Step.Usage(p, m, a, k))),
+                of(5, party.zip(range(0, 1), range(0, 39), range(0, 3), (p, m, a, k) ->
+                        (Step) new Step.Usage(p, m, a, k))),
                 of(4, party.zip(small, booleans(), booleans(), (p, n, h, t) -> (Step) new Step.Refund(p, n, h, t))),
                 of(2, party.map(p -> (Step) new Step.FailNextPayment(p))),
                 of(3, range(0, 3).map(d -> (Step) new Step.AdvanceClock(d))),
                 of(2, booleans().zip(booleans(), (d, o) -> (Step) new Step.WebhookChaos(d, o))),
-                of(8, range(0, Run.USERS + Run.EXTRA_MEMBERS - 1).zip(booleans().mix(Generate.constant(true), 30),
-                        booleans().mix(Generate.constant(false), 60), (m, j, l) -> (Step) new Step.Membership(m, j, l))),
+                of(
+                        8,
+                        range(0, Run.USERS + Run.EXTRA_MEMBERS - 1)
+                                .zip(
+                                        booleans().mix(Generate.constant(true), 30),
+                                        booleans().mix(Generate.constant(false), 60),
+                                        (m, j, l) -> (Step) new Step.Membership(m, j, l))),
                 of(3, small.zip(booleans(), (e, c) -> (Step) new Step.Redeliver(e, c))),
                 of(3, small.zip(booleans(), (e, c) -> (Step) new Step.Replay(e, c))),
                 of(2, party.map(p -> (Step) new Step.Export(p))),

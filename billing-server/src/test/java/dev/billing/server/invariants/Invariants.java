@@ -8,7 +8,6 @@ import com.stripe.model.Price;
 import com.stripe.model.Subscription;
 import com.stripe.model.SubscriptionItem;
 import com.stripe.model.checkout.Session;
-
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -30,8 +29,7 @@ import java.util.TreeMap;
 final class Invariants {
     private static final MathContext EXACT = MathContext.DECIMAL128;
 
-    private Invariants() {
-    }
+    private Invariants() {}
 
     static void check(Run r) {
         StripeTruth stripe = new StripeTruth(r.world);
@@ -57,7 +55,8 @@ final class Invariants {
      * {@code GET /admin/subscriptions/duplicates}, as live or not as Stripe has it.
      */
     static void oneLiveSubscriptionOrFlagged(Run r, Party p, List<Subscription> atStripe) {
-        List<Subscription> live = atStripe.stream().filter(StripeTruth::live)
+        List<Subscription> live = atStripe.stream()
+                .filter(StripeTruth::live)
                 .sorted(java.util.Comparator.comparing(Subscription::getCreated).thenComparing(Subscription::getId))
                 .toList();
         if (live.size() > 1 && r.world.duplicates.equals("cancel")) {
@@ -67,19 +66,21 @@ final class Invariants {
         Map<String, JsonNode> listed = new HashMap<>();
         String cursor = null;
         do {
-            JsonNode page = r.adminGet("/admin/subscriptions/duplicates?limit=100" + (cursor == null ? ""
-                    : "&cursor=" + Run.encode(cursor))).json();
+            JsonNode page = r.adminGet("/admin/subscriptions/duplicates?limit=100"
+                            + (cursor == null ? "" : "&cursor=" + Run.encode(cursor)))
+                    .json();
             for (JsonNode d : page.path("data")) {
                 if (listed.put(d.path("subscriptionId").asText(), d) != null) {
-                    throw new AssertionError("duplicate subscription " + d.path("subscriptionId").asText()
-                            + " is listed twice");
+                    throw new AssertionError(
+                            "duplicate subscription " + d.path("subscriptionId").asText() + " is listed twice");
                 }
             }
             cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
         } while (cursor != null);
         Map<String, Integer> entries = AuditTrail.countByEntity(r, "subscription.duplicate");
         for (Subscription newer : live.subList(Math.min(1, live.size()), live.size())) {
-            if (entries.getOrDefault(newer.getId(), 0) != 1 || !listed.containsKey(newer.getId())
+            if (entries.getOrDefault(newer.getId(), 0) != 1
+                    || !listed.containsKey(newer.getId())
                     || !listed.get(newer.getId()).path("live").asBoolean()) {
                 throw new AssertionError(p + " holds a second live subscription " + newer.getId()
                         + " that is not flagged once and listed as live: entries "
@@ -89,7 +90,8 @@ final class Invariants {
         for (Subscription s : atStripe) {
             int n = entries.getOrDefault(s.getId(), 0);
             JsonNode row = listed.get(s.getId());
-            if (n > 1 || (n == 1) != (row != null)
+            if (n > 1
+                    || (n == 1) != (row != null)
                     || row != null && row.path("live").asBoolean() != StripeTruth.live(s)) {
                 throw new AssertionError(p + "'s subscription " + s.getId() + " (" + s.getStatus() + ") has " + n
                         + " subscription.duplicate entries and is listed as " + row);
@@ -106,12 +108,16 @@ final class Invariants {
         for (Subscription s : atStripe) {
             JsonNode api = shown.get(s.getId());
             SubscriptionItem item = StripeTruth.planItem(s);
-            String expected = s.getStatus() + " " + (item == null ? null : item.getPrice().getId()) + " x"
-                    + (item == null ? null : item.getQuantity()) + (Boolean.TRUE.equals(s.getCancelAtPeriodEnd())
-                    ? " canceling" : "");
-            String actual = api == null ? "absent" : api.path("status").asText() + " "
-                    + api.path("priceId").asText(null) + " x" + api.path("quantity").asLong()
-                    + (api.path("cancelAtPeriodEnd").asBoolean() ? " canceling" : "");
+            String expected =
+                    s.getStatus() + " " + (item == null ? null : item.getPrice().getId()) + " x"
+                            + (item == null ? null : item.getQuantity())
+                            + (Boolean.TRUE.equals(s.getCancelAtPeriodEnd()) ? " canceling" : "");
+            String actual = api == null
+                    ? "absent"
+                    : api.path("status").asText() + " "
+                            + api.path("priceId").asText(null) + " x"
+                            + api.path("quantity").asLong()
+                            + (api.path("cancelAtPeriodEnd").asBoolean() ? " canceling" : "");
             if (!expected.equals(actual)) {
                 throw new AssertionError(p + "'s subscription " + s.getId() + " is " + expected
                         + " at Stripe but the API shows " + actual);
@@ -128,8 +134,11 @@ final class Invariants {
         long invoices = 0;
         String cursor = null;
         do {
-            JsonNode page = r.get(p, "/stripe/invoices?limit=100" + (cursor == null ? ""
-                    : "&startingAfter=" + Run.encode(cursor))).json();
+            JsonNode page = r.get(
+                            p,
+                            "/stripe/invoices?limit=100"
+                                    + (cursor == null ? "" : "&startingAfter=" + Run.encode(cursor)))
+                    .json();
             for (JsonNode i : page.path("data")) {
                 invoices += i.path("amountPaid").asLong();
             }
@@ -180,7 +189,9 @@ final class Invariants {
         for (JsonNode e : entries) {
             counts.merge(e.path("type").asText() + " " + e.path("entityId").asText(), 1, Integer::sum);
             if (e.path("type").asText().startsWith("subscription.")) {
-                bySubscription.computeIfAbsent(e.path("entityId").asText(), k -> new ArrayList<>()).add(e);
+                bySubscription
+                        .computeIfAbsent(e.path("entityId").asText(), k -> new ArrayList<>())
+                        .add(e);
             }
         }
         expectOnce(p, counts, "customer.linked " + p.customerId);
@@ -228,15 +239,17 @@ final class Invariants {
         long expected = r.expectedMembers();
         long stored = r.world.stores().memberships().countActive(r.org.account);
         if (stored != expected) {
-            throw new AssertionError("the organization has " + expected + " members by Clerk's events, the store "
-                    + "counts " + stored);
+            throw new AssertionError(
+                    "the organization has " + expected + " members by Clerk's events, the store " + "counts " + stored);
         }
         if (r.org.erased || r.customer(r.org) == null) {
             return;
         }
         for (Subscription s : stripe.subscriptions(r.org.customerId)) {
             SubscriptionItem item = StripeTruth.planItem(s);
-            if (StripeTruth.live(s) && item != null && item.getPrice().getId().equals("price_team_monthly")
+            if (StripeTruth.live(s)
+                    && item != null
+                    && item.getPrice().getId().equals("price_team_monthly")
                     && item.getQuantity() != Math.max(1, expected)) {
                 throw new AssertionError("the organization's per-seat subscription " + s.getId() + " bills "
                         + item.getQuantity() + " seats for " + expected + " members");
@@ -261,8 +274,8 @@ final class Invariants {
                 continue;
             }
             Price price = item.getPrice();
-            BigDecimal[] sums = mrr.computeIfAbsent(price.getCurrency(), c -> new BigDecimal[] {BigDecimal.ZERO,
-                    BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
+            BigDecimal[] sums = mrr.computeIfAbsent(price.getCurrency(), c ->
+                    new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
             BigDecimal monthly = monthly(price, item.getQuantity(), coupon(s, r.world));
             boolean canceling = Boolean.TRUE.equals(s.getCancelAtPeriodEnd()) || s.getCancelAt() != null;
             int bucket = status.equals("trialing") ? 1 : canceling ? 2 : 0;
@@ -274,12 +287,15 @@ final class Invariants {
         JsonNode revenue = r.adminGet("/admin/analytics/revenue").json();
         Map<String, String> shown = new TreeMap<>();
         for (JsonNode c : revenue.path("currencies")) {
-            shown.put(c.path("currency").asText(), c.path("mrr").asLong() + "/" + c.path("trialingMrr").asLong() + "/"
-                    + c.path("cancelingMrr").asLong() + "/" + c.path("pastDueMrr").asLong());
+            shown.put(
+                    c.path("currency").asText(),
+                    c.path("mrr").asLong() + "/" + c.path("trialingMrr").asLong() + "/"
+                            + c.path("cancelingMrr").asLong() + "/"
+                            + c.path("pastDueMrr").asLong());
         }
         Map<String, String> expected = new TreeMap<>();
-        mrr.forEach((currency, f) -> expected.put(currency, round(f[0]) + "/" + round(f[1]) + "/" + round(f[2]) + "/"
-                + round(f[3])));
+        mrr.forEach((currency, f) ->
+                expected.put(currency, round(f[0]) + "/" + round(f[1]) + "/" + round(f[2]) + "/" + round(f[3])));
         shown.entrySet().removeIf(e -> e.getValue().equals("0/0/0/0") && !expected.containsKey(e.getKey()));
         if (!shown.equals(expected)) {
             throw new AssertionError("MRR (mrr/trialing/canceling/past due) per currency is " + shown
@@ -287,7 +303,8 @@ final class Invariants {
         }
         Map<String, long[]> purchases = new TreeMap<>();
         for (Session session : stripe.sessions()) {
-            if ("payment".equals(session.getMode()) && "paid".equals(session.getPaymentStatus())
+            if ("payment".equals(session.getMode())
+                    && "paid".equals(session.getPaymentStatus())
                     && "complete".equals(session.getStatus())) {
                 long[] t = purchases.computeIfAbsent(session.getCurrency(), c -> new long[2]);
                 t[0]++;
@@ -329,20 +346,25 @@ final class Invariants {
     static BigDecimal monthly(Price price, long quantity, Coupon coupon) {
         BigDecimal perInterval = BigDecimal.valueOf(price.getUnitAmount()).multiply(BigDecimal.valueOf(quantity));
         if (coupon != null && coupon.getPercentOff() != null) {
-            perInterval = perInterval.multiply(BigDecimal.valueOf(100).subtract(coupon.getPercentOff()))
+            perInterval = perInterval
+                    .multiply(BigDecimal.valueOf(100).subtract(coupon.getPercentOff()))
                     .divide(BigDecimal.valueOf(100), EXACT);
         }
-        if (coupon != null && coupon.getAmountOff() != null && price.getCurrency().equals(coupon.getCurrency())) {
-            perInterval = perInterval.subtract(BigDecimal.valueOf(coupon.getAmountOff())).max(BigDecimal.ZERO);
+        if (coupon != null
+                && coupon.getAmountOff() != null
+                && price.getCurrency().equals(coupon.getCurrency())) {
+            perInterval = perInterval
+                    .subtract(BigDecimal.valueOf(coupon.getAmountOff()))
+                    .max(BigDecimal.ZERO);
         }
         BigDecimal count = BigDecimal.valueOf(price.getRecurring().getIntervalCount());
         return switch (price.getRecurring().getInterval()) {
             case "month" -> perInterval.divide(count, EXACT);
             case "year" -> perInterval.divide(count.multiply(BigDecimal.valueOf(12)), EXACT);
-            case "week" -> perInterval.multiply(BigDecimal.valueOf(52)).divide(count.multiply(BigDecimal.valueOf(12)),
-                    EXACT);
-            default -> perInterval.multiply(BigDecimal.valueOf(365)).divide(count.multiply(BigDecimal.valueOf(12)),
-                    EXACT);
+            case "week" ->
+                perInterval.multiply(BigDecimal.valueOf(52)).divide(count.multiply(BigDecimal.valueOf(12)), EXACT);
+            default ->
+                perInterval.multiply(BigDecimal.valueOf(365)).divide(count.multiply(BigDecimal.valueOf(12)), EXACT);
         };
     }
 
@@ -352,7 +374,11 @@ final class Invariants {
 
     private static String render(Map<String, long[]> tally) {
         StringBuilder out = new StringBuilder();
-        tally.forEach((currency, t) -> out.append(currency).append(": ").append(t[0]).append(" for ").append(t[1])
+        tally.forEach((currency, t) -> out.append(currency)
+                .append(": ")
+                .append(t[0])
+                .append(" for ")
+                .append(t[1])
                 .append("; "));
         return out.toString();
     }

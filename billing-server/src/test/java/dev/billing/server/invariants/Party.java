@@ -19,6 +19,7 @@ final class Party {
     final List<String> guestSessions = new ArrayList<>();
     /** Sessions the test paid (or tried to): the others are still open, to be paid late or abandoned. */
     final java.util.Set<String> tried = new java.util.HashSet<>();
+
     String customerId;
     boolean erased;
 

@@ -2,7 +2,6 @@ package dev.billing.server.invariants;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.testkit.postgres.PersonalDataScan;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,8 +11,7 @@ import java.util.List;
  * row about its party.
  */
 final class PersonalDataInvariants {
-    private PersonalDataInvariants() {
-    }
+    private PersonalDataInvariants() {}
 
     /** After an erasure, the person's user id, email and name appear in no text or JSON column of any table. */
     static void erasedAppearNowhere(World world) {
@@ -43,7 +41,9 @@ final class PersonalDataInvariants {
         String exported = export.toString();
         List<String> missing = r.world.exportScan().find(needles).stream()
                 .filter(f -> !(p.org && membersOwn(f)))
-                .filter(f -> !f.representedIn(exported)).map(Object::toString).toList();
+                .filter(f -> !f.representedIn(exported))
+                .map(Object::toString)
+                .toList();
         if (!missing.isEmpty()) {
             throw new AssertionError(p + "'s export misses rows of the store that name it: " + missing);
         }

@@ -6,7 +6,6 @@ import dev.billing.testkit.Await;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.webhook.StripeSignature;
 import dev.billing.testkit.webhook.SvixSignature;
-
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -29,16 +28,15 @@ final class Run {
     static final int USERS = 3;
     /** Members of the organization beyond the three users: ids only Clerk's events know. */
     static final int EXTRA_MEMBERS = 3;
+
     private static final AtomicInteger RUNS = new AtomicInteger();
     private static final Duration PATIENCE = Await.DEFAULT;
 
     /** What Clerk last said of one member (the truth the member count must equal). */
-    record Member(String userId, String membershipId, boolean active, Instant changedAt) {
-    }
+    record Member(String userId, String membershipId, boolean active, Instant changedAt) {}
 
     /** A Clerk delivery the sequence sent, kept to send again. */
-    record ClerkDelivery(String svixId, String body) {
-    }
+    record ClerkDelivery(String svixId, String body) {}
 
     final World world;
     final int id;
@@ -50,6 +48,7 @@ final class Run {
     final List<ClerkDelivery> clerkDeliveries = new ArrayList<>();
     /** Refund ids an admin created through the API, with the Idempotency-Key used. */
     final Map<String, String> adminRefunds = new LinkedHashMap<>();
+
     final List<String> log = new ArrayList<>();
     private final int firstStripeEvent;
     private Instant clerkTime;
@@ -60,8 +59,12 @@ final class Run {
         this.id = RUNS.incrementAndGet();
         String tag = world.store.charAt(0) + Integer.toString(id) + "x" + Long.toString(System.nanoTime() % 46656, 36);
         for (int i = 0; i < USERS; i++) {
-            parties.add(new Party(i, "user_inv" + tag + "u" + i, "inv" + tag + "u" + i + "@example.test",
-                    "Ada" + tag + "u" + i + " Lovelace" + tag + "u" + i, false));
+            parties.add(new Party(
+                    i,
+                    "user_inv" + tag + "u" + i,
+                    "inv" + tag + "u" + i + "@example.test",
+                    "Ada" + tag + "u" + i + " Lovelace" + tag + "u" + i,
+                    false));
         }
         org = new Party(USERS, "org_inv" + tag, null, null, true);
         orgAdmin = "user_inv" + tag + "admin";
@@ -94,11 +97,20 @@ final class Run {
      */
     String token(Party p) {
         if (p.org) {
-            return world.minter.token().subject(orgAdmin).claim("email", orgAdmin.substring(5) + "@example.test")
-                    .claim("email_verified", true).claim("org_id", org.account).claim("org_role", "org:admin")
+            return world.minter
+                    .token()
+                    .subject(orgAdmin)
+                    .claim("email", orgAdmin.substring(5) + "@example.test")
+                    .claim("email_verified", true)
+                    .claim("org_id", org.account)
+                    .claim("org_role", "org:admin")
                     .sign();
         }
-        return world.minter.token().subject(p.account).claim("email", p.email).claim("email_verified", true)
+        return world.minter
+                .token()
+                .subject(p.account)
+                .claim("email", p.email)
+                .claim("email_verified", true)
                 .sign();
     }
 
@@ -115,11 +127,13 @@ final class Run {
     }
 
     Http.Response admin(String method, String path, String json, Map<String, String> headers) {
-        HttpRequest.Builder request = world.http.request(path).header("Authorization", "Bearer " + World.ADMIN)
+        HttpRequest.Builder request = world.http
+                .request(path)
+                .header("Authorization", "Bearer " + World.ADMIN)
                 .header("Content-Type", "application/json");
         headers.forEach(request::header);
-        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json));
+        request.method(
+                method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return checked(method + " " + path, world.http.send(request));
     }
 
@@ -135,7 +149,8 @@ final class Run {
         if (r.status() >= 500) {
             throw new AssertionError(what + " answered " + r.status() + ": " + r.body());
         }
-        if (r.status() == 400 && Set.of("unknown_field", "missing_field", "invalid_json").contains(r.errorCode())) {
+        if (r.status() == 400
+                && Set.of("unknown_field", "missing_field", "invalid_json").contains(r.errorCode())) {
             throw new AssertionError(what + " was malformed by the test: " + r.body());
         }
         return r;
@@ -167,7 +182,10 @@ final class Run {
         Instant at = clerkTime.minusSeconds(secondsAgo);
         Member last = members.get(member);
         String membershipId = last != null ? last.membershipId() : "orgmem_" + member.substring(5) + "r" + id;
-        Party person = parties.stream().filter(p -> p.account.equals(member)).findFirst().orElse(null);
+        Party person = parties.stream()
+                .filter(p -> p.account.equals(member))
+                .findFirst()
+                .orElse(null);
         String identifier = person != null ? person.email : member.substring(5) + "@example.test";
         String first = person != null ? person.name.split(" ")[0] : "Member";
         String lastName = person != null ? person.name.split(" ")[1] : "Extra";
@@ -177,9 +195,17 @@ final class Run {
                 "created_at":%d,"updated_at":%d,"organization":{"object":"organization","id":"%s","name":"Acme",\
                 "slug":"acme"},"public_user_data":{"user_id":"%s","identifier":"%s","first_name":"%s",\
                 "last_name":"%s","image_url":null,"has_image":false}},"object":"event",\
-                "type":"organizationMembership.%s","timestamp":%d,"instance_id":"ins_invariants"}"""
-                .formatted(membershipId, millis, millis, org.account, member, identifier, first, lastName,
-                        joined ? "created" : "deleted", millis);
+                "type":"organizationMembership.%s","timestamp":%d,"instance_id":"ins_invariants"}""".formatted(
+                        membershipId,
+                        millis,
+                        millis,
+                        org.account,
+                        member,
+                        identifier,
+                        first,
+                        lastName,
+                        joined ? "created" : "deleted",
+                        millis);
         ClerkDelivery delivery = new ClerkDelivery(unique("msg_"), body);
         clerkDeliveries.add(delivery);
         Member change = new Member(member, membershipId, joined, at);
@@ -192,9 +218,17 @@ final class Run {
     void deliverClerk(ClerkDelivery d) {
         Instant now = Instant.now();
         byte[] bytes = d.body().getBytes(StandardCharsets.UTF_8);
-        Http.Response r = world.http.post("/webhooks/clerk", null, d.body(), Map.of("svix-id", d.svixId(),
-                "svix-timestamp", Long.toString(now.getEpochSecond()),
-                "svix-signature", SvixSignature.sign(SvixSignature.SECRET, d.svixId(), now, bytes)));
+        Http.Response r = world.http.post(
+                "/webhooks/clerk",
+                null,
+                d.body(),
+                Map.of(
+                        "svix-id",
+                        d.svixId(),
+                        "svix-timestamp",
+                        Long.toString(now.getEpochSecond()),
+                        "svix-signature",
+                        SvixSignature.sign(SvixSignature.SECRET, d.svixId(), now, bytes)));
         checked("POST /webhooks/clerk", r);
         if (r.status() != 200) {
             throw new AssertionError("a signed Clerk delivery was refused: " + r.body());
@@ -212,17 +246,23 @@ final class Run {
     List<String> stripeEvents() {
         var events = world.emulator.events();
         return events.subList(Math.min(firstStripeEvent, events.size()), events.size()).stream()
-                .map(e -> e.id()).toList();
+                .map(e -> e.id())
+                .toList();
     }
 
     /** Posts a stored Stripe event again, signed now, as Stripe's retry of it would be. */
     void redeliverStripe(String eventId) {
-        String json = world.emulator.events().stream().filter(e -> e.id().equals(eventId)).findFirst()
-                .map(e -> e.json()).orElseThrow();
+        String json = world.emulator.events().stream()
+                .filter(e -> e.id().equals(eventId))
+                .findFirst()
+                .map(e -> e.json())
+                .orElseThrow();
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         String signature = StripeSignature.header(World.STRIPE_SECRET, Instant.now(), body);
-        Http.Response r = world.http.send(world.http.request("/webhooks/stripe")
-                .header("Content-Type", "application/json").header("Stripe-Signature", signature)
+        Http.Response r = world.http.send(world.http
+                .request("/webhooks/stripe")
+                .header("Content-Type", "application/json")
+                .header("Stripe-Signature", signature)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
         checked("POST /webhooks/stripe", r);
         if (r.status() != 200) {

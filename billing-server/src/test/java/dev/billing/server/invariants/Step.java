@@ -5,7 +5,6 @@ import com.stripe.exception.StripeException;
 import com.stripe.model.Charge;
 import com.stripe.param.ChargeListParams;
 import dev.billing.testkit.http.Http;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,8 +19,12 @@ import java.util.Map;
  */
 sealed interface Step {
     /** The tiers and intervals Checkout is started for; the last (per seat) only by the organization. */
-    List<String[]> PLANS = List.of(new String[] {"basic", "month"}, new String[] {"pro", "year"},
-            new String[] {"enterprise", "month"}, new String[] {"team", "month"});
+    List<String[]> PLANS = List.of(
+            new String[] {"basic", "month"},
+            new String[] {"pro", "year"},
+            new String[] {"enterprise", "month"},
+            new String[] {"team", "month"});
+
     List<String> ITEMS = List.of("price_credits_100", "price_template_pack");
     List<String> METERS = List.of("api_calls", "exports");
 
@@ -55,7 +58,9 @@ sealed interface Step {
             }
             String[] chosen = PLANS.get(Math.floorMod(plan, p.org ? PLANS.size() : PLANS.size() - 1));
             String seats = chosen[0].equals("team") ? ",\"seats\":" + Math.max(1, r.expectedMembers()) : "";
-            Http.Response answer = r.post(p, "/stripe/checkout",
+            Http.Response answer = r.post(
+                    p,
+                    "/stripe/checkout",
                     "{\"tier\":\"" + chosen[0] + "\",\"interval\":\"" + chosen[1] + "\"" + seats + "}");
             if (answer.status() == 200) {
                 String id = answer.json().path("sessionId").asText();
@@ -78,7 +83,8 @@ sealed interface Step {
         @Override
         public void run(Run r) {
             Party p = r.party(party);
-            List<String> open = p.sessions.stream().filter(id -> !p.tried.contains(id)).toList();
+            List<String> open =
+                    p.sessions.stream().filter(id -> !p.tried.contains(id)).toList();
             if (gone(p) || open.isEmpty()) {
                 return;
             }
@@ -116,8 +122,11 @@ sealed interface Step {
             if (gone(p)) {
                 return;
             }
-            Http.Response answer = r.post(p, "/stripe/checkout", "{\"priceId\":\"" + ITEMS.get(Math.floorMod(item,
-                    ITEMS.size())) + "\",\"quantity\":" + (1 + Math.floorMod(quantity, 3)) + "}");
+            Http.Response answer = r.post(
+                    p,
+                    "/stripe/checkout",
+                    "{\"priceId\":\"" + ITEMS.get(Math.floorMod(item, ITEMS.size())) + "\",\"quantity\":"
+                            + (1 + Math.floorMod(quantity, 3)) + "}");
             if (answer.status() == 200) {
                 String id = answer.json().path("sessionId").asText();
                 p.sessions.add(id);
@@ -141,9 +150,13 @@ sealed interface Step {
             if (gone(p)) {
                 return;
             }
-            Http.Response answer = Run.checked("POST /guest/checkout", r.world.http.post("/guest/checkout", null,
-                    "{\"priceId\":\"" + ITEMS.get(Math.floorMod(item, ITEMS.size())) + "\",\"email\":\""
-                            + p.email + "\"}"));
+            Http.Response answer = Run.checked(
+                    "POST /guest/checkout",
+                    r.world.http.post(
+                            "/guest/checkout",
+                            null,
+                            "{\"priceId\":\"" + ITEMS.get(Math.floorMod(item, ITEMS.size())) + "\",\"email\":\""
+                                    + p.email + "\"}"));
             if (answer.status() == 200) {
                 String id = answer.json().path("sessionId").asText();
                 p.guestSessions.add(id);
@@ -185,9 +198,12 @@ sealed interface Step {
                 return;
             }
             String[] chosen = PLANS.get(Math.floorMod(plan, p.org ? PLANS.size() : PLANS.size() - 1));
-            r.post(p, "/stripe/subscriptions/" + subscription + "/update", "{\"tier\":\"" + chosen[0]
-                    + "\",\"interval\":\"" + chosen[1] + "\",\"prorationBehavior\":\""
-                    + PRORATIONS.get(Math.floorMod(proration, PRORATIONS.size())) + "\"}");
+            r.post(
+                    p,
+                    "/stripe/subscriptions/" + subscription + "/update",
+                    "{\"tier\":\"" + chosen[0]
+                            + "\",\"interval\":\"" + chosen[1] + "\",\"prorationBehavior\":\""
+                            + PRORATIONS.get(Math.floorMod(proration, PRORATIONS.size())) + "\"}");
         }
 
         @Override
@@ -239,15 +255,18 @@ sealed interface Step {
             if (gone(p)) {
                 return;
             }
-            r.post(p, "/usage", "{\"meter\":\"" + METERS.get(Math.floorMod(meter, METERS.size())) + "\",\"amount\":"
-                    + (1 + Math.floorMod(amount, 40)) + "}", Map.of("Idempotency-Key", "use-" + r.id + "-"
-                    + Math.floorMod(key, 4)));
+            r.post(
+                    p,
+                    "/usage",
+                    "{\"meter\":\"" + METERS.get(Math.floorMod(meter, METERS.size())) + "\",\"amount\":"
+                            + (1 + Math.floorMod(amount, 40)) + "}",
+                    Map.of("Idempotency-Key", "use-" + r.id + "-" + Math.floorMod(key, 4)));
         }
 
         @Override
         public String toString() {
-            return user(party) + " uses " + (1 + Math.floorMod(amount, 40)) + " of meter "
-                    + meter + " with key " + Math.floorMod(key, 4);
+            return user(party) + " uses " + (1 + Math.floorMod(amount, 40)) + " of meter " + meter + " with key "
+                    + Math.floorMod(key, 4);
         }
     }
 
@@ -274,7 +293,11 @@ sealed interface Step {
             }
             if (retried) {
                 Http.Response again = r.admin("POST", "/admin/refunds", body, Map.of("Idempotency-Key", key));
-                if (first.status() == 200 && !again.json().path("id").asText().equals(first.json().path("id").asText())) {
+                if (first.status() == 200
+                        && !again.json()
+                                .path("id")
+                                .asText()
+                                .equals(first.json().path("id").asText())) {
                     throw new AssertionError("a retried refund with the same Idempotency-Key made another refund: "
                             + first.body() + " then " + again.body());
                 }
@@ -284,9 +307,16 @@ sealed interface Step {
         private static List<Charge> refundable(Run r, Party p) {
             List<Charge> found = new ArrayList<>();
             try {
-                for (Charge c : r.world.stripe.charges().list(ChargeListParams.builder().setCustomer(p.customerId)
-                        .setLimit(100L).build()).autoPagingIterable()) {
-                    if ("succeeded".equals(c.getStatus()) && c.getAmountRefunded() < c.getAmount()
+                for (Charge c : r.world
+                        .stripe
+                        .charges()
+                        .list(ChargeListParams.builder()
+                                .setCustomer(p.customerId)
+                                .setLimit(100L)
+                                .build())
+                        .autoPagingIterable()) {
+                    if ("succeeded".equals(c.getStatus())
+                            && c.getAmountRefunded() < c.getAmount()
                             && c.getPaymentIntent() != null) {
                         found.add(c);
                     }
@@ -396,8 +426,11 @@ sealed interface Step {
         public void run(Run r) {
             String id;
             if (clerk) {
-                id = r.clerkDeliveries.isEmpty() ? null
-                        : r.clerkDeliveries.get(Math.floorMod(event, r.clerkDeliveries.size())).svixId();
+                id = r.clerkDeliveries.isEmpty()
+                        ? null
+                        : r.clerkDeliveries
+                                .get(Math.floorMod(event, r.clerkDeliveries.size()))
+                                .svixId();
             } else {
                 List<String> events = r.stripeEvents();
                 id = events.isEmpty() ? null : events.get(Math.floorMod(event, events.size()));
@@ -421,7 +454,8 @@ sealed interface Step {
             if (!gone(p)) {
                 // The user's own request (their verified email finds what they bought as a guest); the
                 // organization's, an admin's.
-                JsonNode export = p.org ? r.adminGet("/admin/users/" + p.account + "/export").json()
+                JsonNode export = p.org
+                        ? r.adminGet("/admin/users/" + p.account + "/export").json()
                         : r.get(p, "/me/export").json();
                 Invariants.exportIsComplete(r, p, export);
             }
@@ -442,8 +476,11 @@ sealed interface Step {
                 return;
             }
             Http.Response answer = byAdmin
-                    ? r.admin("DELETE", "/admin/users/" + p.account + "?confirm=true&email=" + Run.encode(p.email),
-                            null, Map.of())
+                    ? r.admin(
+                            "DELETE",
+                            "/admin/users/" + p.account + "?confirm=true&email=" + Run.encode(p.email),
+                            null,
+                            Map.of())
                     : Run.checked("DELETE /me", r.world.http.delete("/me?confirm=true", r.token(p)));
             if (answer.status() != 200) {
                 throw new AssertionError("erasing " + p + " answered " + answer.status() + ": " + answer.body());

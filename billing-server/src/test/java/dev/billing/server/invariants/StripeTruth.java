@@ -10,7 +10,6 @@ import com.stripe.param.ChargeListParams;
 import com.stripe.param.RefundListParams;
 import com.stripe.param.SubscriptionListParams;
 import com.stripe.param.checkout.SessionListParams;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,11 +29,16 @@ final class StripeTruth {
         List<Subscription> found = new ArrayList<>();
         try {
             SubscriptionListParams.Builder params = SubscriptionListParams.builder()
-                    .setStatus(SubscriptionListParams.Status.ALL).setLimit(100L);
+                    .setStatus(SubscriptionListParams.Status.ALL)
+                    .setLimit(100L);
             if (customer != null) {
                 params.setCustomer(customer);
             }
-            world.stripe.subscriptions().list(params.build()).autoPagingIterable().forEach(found::add);
+            world.stripe
+                    .subscriptions()
+                    .list(params.build())
+                    .autoPagingIterable()
+                    .forEach(found::add);
         } catch (StripeException e) {
             throw new AssertionError("the emulator's subscriptions could not be listed", e);
         }
@@ -44,8 +48,14 @@ final class StripeTruth {
     List<Charge> charges(String customer) {
         List<Charge> found = new ArrayList<>();
         try {
-            world.stripe.charges().list(ChargeListParams.builder().setCustomer(customer).setLimit(100L).build())
-                    .autoPagingIterable().forEach(found::add);
+            world.stripe
+                    .charges()
+                    .list(ChargeListParams.builder()
+                            .setCustomer(customer)
+                            .setLimit(100L)
+                            .build())
+                    .autoPagingIterable()
+                    .forEach(found::add);
         } catch (StripeException e) {
             throw new AssertionError("the emulator's charges could not be listed", e);
         }
@@ -54,8 +64,12 @@ final class StripeTruth {
 
     Charge charge(String paymentIntent) {
         try {
-            for (Charge c : world.stripe.charges().list(ChargeListParams.builder().setPaymentIntent(paymentIntent)
-                    .build()).autoPagingIterable()) {
+            for (Charge c : world.stripe
+                    .charges()
+                    .list(ChargeListParams.builder()
+                            .setPaymentIntent(paymentIntent)
+                            .build())
+                    .autoPagingIterable()) {
                 return c;
             }
             return null;
@@ -68,7 +82,10 @@ final class StripeTruth {
     List<Refund> refunds() {
         List<Refund> found = new ArrayList<>();
         try {
-            world.stripe.refunds().list(RefundListParams.builder().setLimit(100L).build()).autoPagingIterable()
+            world.stripe
+                    .refunds()
+                    .list(RefundListParams.builder().setLimit(100L).build())
+                    .autoPagingIterable()
                     .forEach(found::add);
         } catch (StripeException e) {
             throw new AssertionError("the emulator's refunds could not be listed", e);
@@ -80,8 +97,12 @@ final class StripeTruth {
     List<Session> sessions() {
         List<Session> found = new ArrayList<>();
         try {
-            world.stripe.checkout().sessions().list(SessionListParams.builder().setLimit(100L).build())
-                    .autoPagingIterable().forEach(found::add);
+            world.stripe
+                    .checkout()
+                    .sessions()
+                    .list(SessionListParams.builder().setLimit(100L).build())
+                    .autoPagingIterable()
+                    .forEach(found::add);
         } catch (StripeException e) {
             throw new AssertionError("the emulator's Checkout sessions could not be listed", e);
         }

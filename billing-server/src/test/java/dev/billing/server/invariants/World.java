@@ -17,8 +17,6 @@ import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.supabase.SupabaseFixture;
 import dev.billing.testkit.webhook.SvixSignature;
-
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -29,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
  * Everything one invariant property runs against, started for real and kept for all its sequences: the Stripe
@@ -98,6 +97,7 @@ final class World implements AutoCloseable {
     final String store;
     /** What the server does with a second live subscription: {@code cancel} on Postgres, {@code flag} on Supabase. */
     final String duplicates;
+
     final StripeEmulator emulator;
     final BillingServer server;
     final Http http;
@@ -106,11 +106,17 @@ final class World implements AutoCloseable {
     final DataSource database;
     /** The store's schema in {@link #database}: the Postgres store's own, or the Supabase project's public one. */
     final String schema;
+
     private final List<AutoCloseable> resources;
     private final List<String> erased = new ArrayList<>();
 
-    private World(String store, String duplicates, StripeEmulator emulator, BillingServer server,
-                  DataSource database, List<AutoCloseable> resources) {
+    private World(
+            String store,
+            String duplicates,
+            StripeEmulator emulator,
+            BillingServer server,
+            DataSource database,
+            List<AutoCloseable> resources) {
         this.schema = store.equals("supabase") ? "public" : "billing";
         this.store = store;
         this.duplicates = duplicates;
@@ -119,8 +125,12 @@ final class World implements AutoCloseable {
         this.database = database;
         this.resources = resources;
         this.http = Http.local(server.port());
-        this.stripe = StripeClient.builder().setApiKey(emulator.apiKey()).setApiBase(emulator.baseUrl())
-                .setConnectBase(emulator.baseUrl()).setFilesBase(emulator.baseUrl()).build();
+        this.stripe = StripeClient.builder()
+                .setApiKey(emulator.apiKey())
+                .setApiBase(emulator.baseUrl())
+                .setConnectBase(emulator.baseUrl())
+                .setFilesBase(emulator.baseUrl())
+                .build();
         this.minter = new TokenMinter(KEY, ISSUER, Clock.systemUTC());
     }
 
@@ -144,7 +154,8 @@ final class World implements AutoCloseable {
         try {
             TestDatabase db = PostgresFixture.shared().newDatabase("invariants_supabase");
             resources.add(db);
-            SupabaseFixture supabase = SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start();
+            SupabaseFixture supabase =
+                    SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start();
             resources.add(0, supabase);
             Map<String, String> env = baseEnv();
             env.put("BILLING_STORE", "supabase");
@@ -158,12 +169,13 @@ final class World implements AutoCloseable {
         }
     }
 
-    private static World start(String store, Map<String, String> env, DataSource database,
-                               List<AutoCloseable> resources) {
+    private static World start(
+            String store, Map<String, String> env, DataSource database, List<AutoCloseable> resources) {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
-        StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
+        StripeEmulator emulator =
+                StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
         resources.add(0, emulator);
         emulator.seedDocument(TEAM_SEED);
         env.put("STRIPE_SECRET_KEY", emulator.apiKey());
@@ -239,9 +251,10 @@ final class World implements AutoCloseable {
 
     /** The same without the short-lived record of changed customers, which no export carries. */
     PersonalDataScan exportScan() {
-        return scan().exempting(store.equals("supabase") ? "billing_projection_changes" : "projection_changes",
-                "which customers' projection changed lately, for other instances' caches: ids only, pruned after "
-                        + "ten minutes, not an account's data");
+        return scan().exempting(
+                        store.equals("supabase") ? "billing_projection_changes" : "projection_changes",
+                        "which customers' projection changed lately, for other instances' caches: ids only, pruned after "
+                                + "ten minutes, not an account's data");
     }
 
     BillingStores stores() {

@@ -30,86 +30,86 @@ import dev.billing.emulator.state.EmulatorState;
  * subscription lifecycle and updates); then the resources, which take services and never each other.
  */
 final class ApiResources {
-  private final Products products;
-  private final CustomerAccounts accounts;
-  private final Catalog catalog;
-  private final Customers customers;
-  private final Subscriptions subscriptions;
-  private final Invoices invoices;
-  private final Payments payments;
-  private final Refunds refunds;
-  private final Checkout checkout;
-  private final Misc misc;
-  private final PortalConfigurations portal;
-  private final Usage usage;
-  private final TimeEffects time;
+    private final Products products;
+    private final CustomerAccounts accounts;
+    private final Catalog catalog;
+    private final Customers customers;
+    private final Subscriptions subscriptions;
+    private final Invoices invoices;
+    private final Payments payments;
+    private final Refunds refunds;
+    private final Checkout checkout;
+    private final Misc misc;
+    private final PortalConfigurations portal;
+    private final Usage usage;
+    private final TimeEffects time;
 
-  ApiResources(EmulatorState state) {
-    this.products = new Products(state);
-    this.accounts = new CustomerAccounts(state);
-    SubscriptionItems items = new SubscriptionItems(state, products);
-    Discounts discounts = new Discounts(state);
-    InvoiceLines lines = new InvoiceLines(state, products);
-    CardCharges charges = new CardCharges(state);
-    Invoicing invoicing = new Invoicing(state, discounts, charges);
-    Renewals renewals = new Renewals(state, lines, invoicing);
-    SubscriptionLifecycle lifecycle = new SubscriptionLifecycle(state, items, lines, invoicing, charges);
-    SubscriptionUpdates updates = new SubscriptionUpdates(state, items, lines, invoicing, renewals, products,
-        discounts);
-    this.time = new TimeEffects(state, lifecycle, renewals);
+    ApiResources(EmulatorState state) {
+        this.products = new Products(state);
+        this.accounts = new CustomerAccounts(state);
+        SubscriptionItems items = new SubscriptionItems(state, products);
+        Discounts discounts = new Discounts(state);
+        InvoiceLines lines = new InvoiceLines(state, products);
+        CardCharges charges = new CardCharges(state);
+        Invoicing invoicing = new Invoicing(state, discounts, charges);
+        Renewals renewals = new Renewals(state, lines, invoicing);
+        SubscriptionLifecycle lifecycle = new SubscriptionLifecycle(state, items, lines, invoicing, charges);
+        SubscriptionUpdates updates =
+                new SubscriptionUpdates(state, items, lines, invoicing, renewals, products, discounts);
+        this.time = new TimeEffects(state, lifecycle, renewals);
 
-    this.catalog = new Catalog(state, products);
-    this.customers = new Customers(state, accounts, lifecycle);
-    this.subscriptions = new Subscriptions(state, items, discounts, lifecycle, updates);
-    this.invoices = new Invoices(state, invoicing, charges, accounts);
-    this.payments = new Payments(state, charges, invoicing);
-    this.refunds = new Refunds(state);
-    this.checkout = new Checkout(state, accounts, products, items, discounts, lifecycle, charges);
-    this.misc = new Misc(state);
-    this.portal = new PortalConfigurations(state);
-    this.usage = new Usage(state);
-  }
+        this.catalog = new Catalog(state, products);
+        this.customers = new Customers(state, accounts, lifecycle);
+        this.subscriptions = new Subscriptions(state, items, discounts, lifecycle, updates);
+        this.invoices = new Invoices(state, invoicing, charges, accounts);
+        this.payments = new Payments(state, charges, invoicing);
+        this.refunds = new Refunds(state);
+        this.checkout = new Checkout(state, accounts, products, items, discounts, lifecycle, charges);
+        this.misc = new Misc(state);
+        this.portal = new PortalConfigurations(state);
+        this.usage = new Usage(state);
+    }
 
-  /** Registers every {@code /v1} route. */
-  void register(Router router) {
-    catalog.register(router);
-    customers.register(router);
-    subscriptions.register(router);
-    invoices.register(router);
-    payments.register(router);
-    refunds.register(router);
-    checkout.register(router);
-    misc.register(router);
-    portal.register(router);
-    usage.register(router);
-  }
+    /** Registers every {@code /v1} route. */
+    void register(Router router) {
+        catalog.register(router);
+        customers.register(router);
+        subscriptions.register(router);
+        invoices.register(router);
+        payments.register(router);
+        refunds.register(router);
+        checkout.register(router);
+        misc.register(router);
+        portal.register(router);
+        usage.register(router);
+    }
 
-  Products products() {
-    return products;
-  }
+    Products products() {
+        return products;
+    }
 
-  Catalog catalog() {
-    return catalog;
-  }
+    Catalog catalog() {
+        return catalog;
+    }
 
-  CustomerAccounts accounts() {
-    return accounts;
-  }
+    CustomerAccounts accounts() {
+        return accounts;
+    }
 
-  Customers customers() {
-    return customers;
-  }
+    Customers customers() {
+        return customers;
+    }
 
-  Checkout checkout() {
-    return checkout;
-  }
+    Checkout checkout() {
+        return checkout;
+    }
 
-  Misc misc() {
-    return misc;
-  }
+    Misc misc() {
+        return misc;
+    }
 
-  /** What moving the clock does to subscriptions and checkout sessions. */
-  TimeEffects time() {
-    return time;
-  }
+    /** What moving the clock does to subscriptions and checkout sessions. */
+    TimeEffects time() {
+        return time;
+    }
 }

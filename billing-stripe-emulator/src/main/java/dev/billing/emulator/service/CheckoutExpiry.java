@@ -8,11 +8,11 @@ import java.util.Map;
  * API expires it early.
  */
 public final class CheckoutExpiry {
-  private CheckoutExpiry() {}
+    private CheckoutExpiry() {}
 
-  public static void expire(EmulatorState s, Map<String, Object> session) {
-    session.put("status", "expired");
-    session.put("url", null);
-    s.emit("checkout.session.expired", session);
-  }
+    public static void expire(EmulatorState s, Map<String, Object> session) {
+        session.put("status", "expired");
+        session.put("url", null);
+        s.emit("checkout.session.expired", session);
+    }
 }

@@ -15,102 +15,113 @@ import java.util.Map;
  * cards) and invoice payment (which attaches the card it is paid with).
  */
 public final class CustomerAccounts {
-  private final EmulatorState s;
+    private final EmulatorState s;
 
-  public CustomerAccounts(EmulatorState state) {
-    this.s = state;
-  }
+    public CustomerAccounts(EmulatorState state) {
+        this.s = state;
+    }
 
-  /** A new customer object, not stored yet: the API, seed files and checkout all start from it. */
-  public Map<String, Object> newCustomer(String email, String name) {
-    Map<String, Object> customer = new LinkedHashMap<>();
-    customer.put("id", Ids.next("cus"));
-    customer.put("object", "customer");
-    customer.put("address", null);
-    customer.put("balance", 0L);
-    customer.put("created", s.now());
-    customer.put("currency", null);
-    customer.put("default_source", null);
-    customer.put("delinquent", false);
-    customer.put("description", null);
-    customer.put("discount", null);
-    customer.put("email", email);
-    customer.put("invoice_prefix", Ids.random(8).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "X"));
-    customer.put("invoice_settings", Json.obj("custom_fields", null, "default_payment_method", null,
-        "footer", null, "rendering_options", null));
-    customer.put("livemode", false);
-    customer.put("metadata", new LinkedHashMap<String, Object>());
-    customer.put("name", name);
-    customer.put("next_invoice_sequence", 1L);
-    customer.put("phone", null);
-    customer.put("preferred_locales", new ArrayList<>());
-    customer.put("shipping", null);
-    customer.put("tax_exempt", "none");
-    customer.put("test_clock", null);
-    return customer;
-  }
+    /** A new customer object, not stored yet: the API, seed files and checkout all start from it. */
+    public Map<String, Object> newCustomer(String email, String name) {
+        Map<String, Object> customer = new LinkedHashMap<>();
+        customer.put("id", Ids.next("cus"));
+        customer.put("object", "customer");
+        customer.put("address", null);
+        customer.put("balance", 0L);
+        customer.put("created", s.now());
+        customer.put("currency", null);
+        customer.put("default_source", null);
+        customer.put("delinquent", false);
+        customer.put("description", null);
+        customer.put("discount", null);
+        customer.put("email", email);
+        customer.put("invoice_prefix", Ids.random(8).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "X"));
+        customer.put(
+                "invoice_settings",
+                Json.obj(
+                        "custom_fields",
+                        null,
+                        "default_payment_method",
+                        null,
+                        "footer",
+                        null,
+                        "rendering_options",
+                        null));
+        customer.put("livemode", false);
+        customer.put("metadata", new LinkedHashMap<String, Object>());
+        customer.put("name", name);
+        customer.put("next_invoice_sequence", 1L);
+        customer.put("phone", null);
+        customer.put("preferred_locales", new ArrayList<>());
+        customer.put("shipping", null);
+        customer.put("tax_exempt", "none");
+        customer.put("test_clock", null);
+        return customer;
+    }
 
-  @SuppressWarnings("unchecked")
-  public static Map<String, Object> invoiceSettings(Map<String, Object> customer) {
-    return (Map<String, Object>) customer.get("invoice_settings");
-  }
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> invoiceSettings(Map<String, Object> customer) {
+        return (Map<String, Object>) customer.get("invoice_settings");
+    }
 
-  /** Attaches a payment method (or a magic {@code pm_card_*} id, creating it) to a customer. */
-  public Map<String, Object> attach(String pmId, String customerId, String param) {
-    return attach(pmId, customerId, param, true);
-  }
+    /** Attaches a payment method (or a magic {@code pm_card_*} id, creating it) to a customer. */
+    public Map<String, Object> attach(String pmId, String customerId, String param) {
+        return attach(pmId, customerId, param, true);
+    }
 
-  /** Like {@link #attach(String, String, String)}; no event when the customer is being created. */
-  public Map<String, Object> attach(String pmId, String customerId, String param, boolean emit) {
-    Map<String, Object> customer = s.store.require("customer", customerId, "customer");
-    Cards.Spec magic = Cards.fromMagicPaymentMethod(pmId);
-    Map<String, Object> pm;
-    if (magic != null && s.store.get(pmId) == null) {
-      pm = Cards.paymentMethod(s, magic, null);
-    } else {
-      pm = s.store.require("payment_method", pmId, param);
+    /** Like {@link #attach(String, String, String)}; no event when the customer is being created. */
+    public Map<String, Object> attach(String pmId, String customerId, String param, boolean emit) {
+        Map<String, Object> customer = s.store.require("customer", customerId, "customer");
+        Cards.Spec magic = Cards.fromMagicPaymentMethod(pmId);
+        Map<String, Object> pm;
+        if (magic != null && s.store.get(pmId) == null) {
+            pm = Cards.paymentMethod(s, magic, null);
+        } else {
+            pm = s.store.require("payment_method", pmId, param);
+        }
+        Object owner = pm.get("customer");
+        if (owner != null && !owner.equals(customerId)) {
+            throw ApiError.invalid("The payment method you provided has already been attached to a customer.", param);
+        }
+        if (owner == null) {
+            pm.put("customer", customer.get("id"));
+            if (emit) {
+                s.emit("payment_method.attached", pm);
+            }
+        }
+        return pm;
     }
-    Object owner = pm.get("customer");
-    if (owner != null && !owner.equals(customerId)) {
-      throw ApiError.invalid("The payment method you provided has already been attached to a customer.",
-          param);
-    }
-    if (owner == null) {
-      pm.put("customer", customer.get("id"));
-      if (emit) {
-        s.emit("payment_method.attached", pm);
-      }
-    }
-    return pm;
-  }
 
-  /**
-   * Confirms a setup intent: creates (or takes) a card payment method, attaches it to the intent's
-   * customer and marks the intent succeeded.
-   */
-  public Map<String, Object> confirmSetupIntent(String id, String paymentMethodId, String cardNumber) {
-    Map<String, Object> si = s.store.require("setup_intent", id, "intent");
-    if ("succeeded".equals(si.get("status"))) {
-      throw ApiError.invalid("setup_intent_unexpected_state",
-          "You cannot confirm this SetupIntent because it has already succeeded.", null);
+    /**
+     * Confirms a setup intent: creates (or takes) a card payment method, attaches it to the intent's
+     * customer and marks the intent succeeded.
+     */
+    public Map<String, Object> confirmSetupIntent(String id, String paymentMethodId, String cardNumber) {
+        Map<String, Object> si = s.store.require("setup_intent", id, "intent");
+        if ("succeeded".equals(si.get("status"))) {
+            throw ApiError.invalid(
+                    "setup_intent_unexpected_state",
+                    "You cannot confirm this SetupIntent because it has already succeeded.",
+                    null);
+        }
+        Map<String, Object> pm;
+        if (paymentMethodId != null && Cards.fromMagicPaymentMethod(paymentMethodId) == null) {
+            pm = s.store.require("payment_method", paymentMethodId, "payment_method");
+        } else {
+            Cards.Spec spec = cardNumber != null
+                    ? Cards.fromNumber(cardNumber)
+                    : paymentMethodId != null ? Cards.fromMagicPaymentMethod(paymentMethodId) : Cards.VISA;
+            pm = Cards.paymentMethod(s, spec, null);
+        }
+        String customerId = (String) si.get("customer");
+        if (customerId != null) {
+            attach((String) pm.get("id"), customerId, "payment_method");
+        }
+        Map<String, Object> before = Json.deepCopy(si);
+        si.put("payment_method", pm.get("id"));
+        si.put("status", "succeeded");
+        si.put("latest_attempt", Ids.next("setatt"));
+        s.emit("setup_intent.succeeded", si, EmulatorState.diff(before, si));
+        return si;
     }
-    Map<String, Object> pm;
-    if (paymentMethodId != null && Cards.fromMagicPaymentMethod(paymentMethodId) == null) {
-      pm = s.store.require("payment_method", paymentMethodId, "payment_method");
-    } else {
-      Cards.Spec spec = cardNumber != null ? Cards.fromNumber(cardNumber)
-          : paymentMethodId != null ? Cards.fromMagicPaymentMethod(paymentMethodId) : Cards.VISA;
-      pm = Cards.paymentMethod(s, spec, null);
-    }
-    String customerId = (String) si.get("customer");
-    if (customerId != null) {
-      attach((String) pm.get("id"), customerId, "payment_method");
-    }
-    Map<String, Object> before = Json.deepCopy(si);
-    si.put("payment_method", pm.get("id"));
-    si.put("status", "succeeded");
-    si.put("latest_attempt", Ids.next("setatt"));
-    s.emit("setup_intent.succeeded", si, EmulatorState.diff(before, si));
-    return si;
-  }
 }

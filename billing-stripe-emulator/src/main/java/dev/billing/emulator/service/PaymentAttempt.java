@@ -7,9 +7,9 @@ import java.util.Map;
  * it created, or why there were none ({@code noPaymentMethod}, or nothing to pay).
  */
 public record PaymentAttempt(
-    boolean succeeded,
-    Map<String, Object> paymentIntent,
-    Map<String, Object> charge,
-    String declineCode,
-    String message,
-    boolean noPaymentMethod) {}
+        boolean succeeded,
+        Map<String, Object> paymentIntent,
+        Map<String, Object> charge,
+        String declineCode,
+        String message,
+        boolean noPaymentMethod) {}

@@ -7,49 +7,49 @@ import java.util.List;
 
 /** Pending injected faults; each matching request uses one up. */
 public final class FaultInjector {
-  private final List<Fault> faults = new ArrayList<>();
-  private final List<Integer> remaining = new ArrayList<>();
+    private final List<Fault> faults = new ArrayList<>();
+    private final List<Integer> remaining = new ArrayList<>();
 
-  public synchronized void add(Fault fault) {
-    faults.add(fault);
-    remaining.add(fault.times());
-  }
+    public synchronized void add(Fault fault) {
+        faults.add(fault);
+        remaining.add(fault.times());
+    }
 
-  /** The first matching fault, consuming one use of it; null if none. */
-  public synchronized Fault take(String method, String path) {
-    for (int i = 0; i < faults.size(); i++) {
-      Fault f = faults.get(i);
-      if (matches(f, method, path)) {
-        int left = remaining.get(i) - 1;
-        if (left <= 0) {
-          faults.remove(i);
-          remaining.remove(i);
-        } else {
-          remaining.set(i, left);
+    /** The first matching fault, consuming one use of it; null if none. */
+    public synchronized Fault take(String method, String path) {
+        for (int i = 0; i < faults.size(); i++) {
+            Fault f = faults.get(i);
+            if (matches(f, method, path)) {
+                int left = remaining.get(i) - 1;
+                if (left <= 0) {
+                    faults.remove(i);
+                    remaining.remove(i);
+                } else {
+                    remaining.set(i, left);
+                }
+                return f;
+            }
         }
-        return f;
-      }
+        return null;
     }
-    return null;
-  }
 
-  private static boolean matches(Fault fault, String method, String path) {
-    return ("*".equals(fault.method()) || fault.method().equalsIgnoreCase(method))
-        && path.startsWith(fault.pathPrefix());
-  }
-
-  /** Pending faults with their remaining counts as {@code times}. */
-  public synchronized List<Fault> pending() {
-    List<Fault> out = new ArrayList<>();
-    Iterator<Integer> counts = remaining.iterator();
-    for (Fault f : faults) {
-      out.add(f.times(counts.next()));
+    private static boolean matches(Fault fault, String method, String path) {
+        return ("*".equals(fault.method()) || fault.method().equalsIgnoreCase(method))
+                && path.startsWith(fault.pathPrefix());
     }
-    return out;
-  }
 
-  public synchronized void clearAll() {
-    faults.clear();
-    remaining.clear();
-  }
+    /** Pending faults with their remaining counts as {@code times}. */
+    public synchronized List<Fault> pending() {
+        List<Fault> out = new ArrayList<>();
+        Iterator<Integer> counts = remaining.iterator();
+        for (Fault f : faults) {
+            out.add(f.times(counts.next()));
+        }
+        return out;
+    }
+
+    public synchronized void clearAll() {
+        faults.clear();
+        remaining.clear();
+    }
 }

@@ -6,17 +6,17 @@ import java.util.List;
 
 /** Every API request, in arrival order of completion. */
 public final class RequestLog {
-  private final List<RecordedRequest> entries = new ArrayList<>();
+    private final List<RecordedRequest> entries = new ArrayList<>();
 
-  public synchronized void add(RecordedRequest request) {
-    entries.add(request);
-  }
+    public synchronized void add(RecordedRequest request) {
+        entries.add(request);
+    }
 
-  public synchronized List<RecordedRequest> all() {
-    return List.copyOf(entries);
-  }
+    public synchronized List<RecordedRequest> all() {
+        return List.copyOf(entries);
+    }
 
-  public synchronized void clear() {
-    entries.clear();
-  }
+    public synchronized void clear() {
+        entries.clear();
+    }
 }

@@ -7,25 +7,25 @@ import java.util.Map;
  * router implements it, so a resource names its own paths without depending on the layer above it.
  */
 public interface Routes {
-  /** Registers {@code handler} for a method and a path whose {@code {name}} segments are variables. */
-  Routes add(String method, String pattern, Handler handler);
+    /** Registers {@code handler} for a method and a path whose {@code {name}} segments are variables. */
+    Routes add(String method, String pattern, Handler handler);
 
-  /** Handles one API call and returns the JSON body (status 200). */
-  @FunctionalInterface
-  interface Handler {
-    Map<String, Object> handle(Call call);
-  }
-
-  /** A matched request. */
-  record Call(
-      String method,
-      String path,
-      Map<String, String> vars,
-      Params params,
-      String requestId,
-      String idempotencyKey) {
-    public String var(String name) {
-      return vars.get(name);
+    /** Handles one API call and returns the JSON body (status 200). */
+    @FunctionalInterface
+    interface Handler {
+        Map<String, Object> handle(Call call);
     }
-  }
+
+    /** A matched request. */
+    record Call(
+            String method,
+            String path,
+            Map<String, String> vars,
+            Params params,
+            String requestId,
+            String idempotencyKey) {
+        public String var(String name) {
+            return vars.get(name);
+        }
+    }
 }

@@ -7,9 +7,9 @@ import com.stripe.model.Customer;
  * its dependency rule against this class to prove the rule can fail.
  */
 public final class PlantedStripeJavaUse {
-  private PlantedStripeJavaUse() {}
+    private PlantedStripeJavaUse() {}
 
-  static String idOf(Customer customer) {
-    return customer.getId();
-  }
+    static String idOf(Customer customer) {
+        return customer.getId();
+    }
 }

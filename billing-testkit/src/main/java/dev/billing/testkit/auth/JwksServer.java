@@ -29,7 +29,11 @@ public final class JwksServer implements AutoCloseable {
     /** The path Clerk serves its key set at. */
     public static final String PATH = "/.well-known/jwks.json";
 
-    private enum Mode { KEYS, STATUS, GARBAGE }
+    private enum Mode {
+        KEYS,
+        STATUS,
+        GARBAGE
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;

@@ -14,8 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestKeys {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     /** A fresh 2048-bit RSA key pair under the given {@code kid}. */
     public static TestKey rsa2048(String kid) {

@@ -213,7 +213,8 @@ public final class TokenMinter {
                     case "RS512" -> signature = Signature.getInstance("SHA512withRSA");
                     case "PS256" -> {
                         signature = Signature.getInstance("RSASSA-PSS");
-                        signature.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+                        signature.setParameter(
+                                new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
                     }
                     case "ES256" -> {
                         signature = Signature.getInstance("SHA256withECDSAinP1363Format");

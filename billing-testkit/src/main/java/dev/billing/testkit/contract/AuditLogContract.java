@@ -1,26 +1,24 @@
 package dev.billing.testkit.contract;
 
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.aPurchase;
+import static dev.billing.testkit.Builders.anInvoice;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.audit.AuditAction;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.audit.AuditEntry;
 import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.audit.AuditRecord;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.payment.InvoiceStatus;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UpsertResult;
-import dev.billing.core.model.UserId;
-import dev.billing.core.port.BillingStores;
-import dev.billing.testkit.Builders.SubscriptionBuilder;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +26,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.aPurchase;
-import static dev.billing.testkit.Builders.aSubscription;
-import static dev.billing.testkit.Builders.anInvoice;
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every store's audit trail guarantees: each change of billing state is recorded once, with the cause its write
@@ -53,38 +46,85 @@ public abstract class AuditLogContract extends AuditLogListingContract {
         void eachSubscriptionChangeIsRecordedOnceWithItsCause() {
             String id = unique("sub_");
             var subs = stores.subscriptions();
-            subs.upsertSubscription(sub(id, 0).withStatus(SubscriptionStatus.TRIALING).build(), event("evt_1"));
+            subs.upsertSubscription(
+                    sub(id, 0).withStatus(SubscriptionStatus.TRIALING).build(), event("evt_1"));
             subs.upsertSubscription(sub(id, 1).build(), event("evt_2"));
-            assertThat(subs.upsertSubscription(sub(id, 1).build(), event("evt_2"))).isEqualTo(UpsertResult.SAME_VERSION);
+            assertThat(subs.upsertSubscription(sub(id, 1).build(), event("evt_2")))
+                    .isEqualTo(UpsertResult.SAME_VERSION);
             subs.upsertSubscription(sub(id, 2).withPrice("price_team_monthly").build(), event("evt_3"));
-            subs.upsertSubscription(sub(id, 3).withPrice("price_team_monthly").withQuantity(5).build(),
-                    AuditCause.request("req_4"));
-            subs.upsertSubscription(sub(id, 4).withPrice("price_team_monthly").withQuantity(5)
-                    .withMetadata("note", "x").build(), event("evt_5")); // nothing the trail records
-            subs.upsertSubscription(sub(id, 5).withPrice("price_team_monthly").withQuantity(5)
-                    .cancelingAtPeriodEnd().build(), AuditCause.request("req_6"));
-            subs.upsertSubscription(sub(id, 6).withPrice("price_team_monthly").withQuantity(5).build(),
-                    AuditCause.admin("req_7"));
-            assertThat(subs.upsertSubscription(sub(id, 1).withStatus(SubscriptionStatus.PAST_DUE).build(),
-                    event("evt_old"))).isEqualTo(UpsertResult.STALE);
-            subs.upsertSubscription(sub(id, 8).withPrice("price_team_monthly").withQuantity(5).canceled(T0).build(),
+            subs.upsertSubscription(
+                    sub(id, 3).withPrice("price_team_monthly").withQuantity(5).build(), AuditCause.request("req_4"));
+            subs.upsertSubscription(
+                    sub(id, 4)
+                            .withPrice("price_team_monthly")
+                            .withQuantity(5)
+                            .withMetadata("note", "x")
+                            .build(),
+                    event("evt_5")); // nothing the trail records
+            subs.upsertSubscription(
+                    sub(id, 5)
+                            .withPrice("price_team_monthly")
+                            .withQuantity(5)
+                            .cancelingAtPeriodEnd()
+                            .build(),
+                    AuditCause.request("req_6"));
+            subs.upsertSubscription(
+                    sub(id, 6).withPrice("price_team_monthly").withQuantity(5).build(), AuditCause.admin("req_7"));
+            assertThat(subs.upsertSubscription(
+                            sub(id, 1).withStatus(SubscriptionStatus.PAST_DUE).build(), event("evt_old")))
+                    .isEqualTo(UpsertResult.STALE);
+            subs.upsertSubscription(
+                    sub(id, 8)
+                            .withPrice("price_team_monthly")
+                            .withQuantity(5)
+                            .canceled(T0)
+                            .build(),
                     event("evt_9"));
 
-            assertThat(ofCustomer()).extracting(e -> e.action(), e -> e.entityId(), e -> String.valueOf(e.cause()),
-                    AuditEntry::detail).containsExactly(
-                    tuple(AuditAction.SUBSCRIPTION_CANCELED, id, "event:evt_9",
-                            Map.of("old_status", "active", "new_status", "canceled")),
-                    tuple(AuditAction.SUBSCRIPTION_RESUMED, id, "admin:req_7", Map.of("cancel_at_period_end", "false")),
-                    tuple(AuditAction.SUBSCRIPTION_CANCEL_SCHEDULED, id, "request:req_6",
-                            Map.of("cancel_at_period_end", "true")),
-                    tuple(AuditAction.SUBSCRIPTION_QUANTITY_CHANGED, id, "request:req_4",
-                            Map.of("old_quantity", "1", "new_quantity", "5")),
-                    tuple(AuditAction.SUBSCRIPTION_PLAN_CHANGED, id, "event:evt_3",
-                            Map.of("old_price_id", "price_pro_monthly", "new_price_id", "price_team_monthly")),
-                    tuple(AuditAction.SUBSCRIPTION_STATUS_CHANGED, id, "event:evt_2",
-                            Map.of("old_status", "trialing", "new_status", "active")),
-                    tuple(AuditAction.SUBSCRIPTION_CREATED, id, "event:evt_1",
-                            Map.of("new_status", "trialing", "price_id", "price_pro_monthly", "quantity", "1")));
+            assertThat(ofCustomer())
+                    .extracting(e -> e.action(), e -> e.entityId(), e -> String.valueOf(e.cause()), AuditEntry::detail)
+                    .containsExactly(
+                            tuple(
+                                    AuditAction.SUBSCRIPTION_CANCELED,
+                                    id,
+                                    "event:evt_9",
+                                    Map.of("old_status", "active", "new_status", "canceled")),
+                            tuple(
+                                    AuditAction.SUBSCRIPTION_RESUMED,
+                                    id,
+                                    "admin:req_7",
+                                    Map.of("cancel_at_period_end", "false")),
+                            tuple(
+                                    AuditAction.SUBSCRIPTION_CANCEL_SCHEDULED,
+                                    id,
+                                    "request:req_6",
+                                    Map.of("cancel_at_period_end", "true")),
+                            tuple(
+                                    AuditAction.SUBSCRIPTION_QUANTITY_CHANGED,
+                                    id,
+                                    "request:req_4",
+                                    Map.of("old_quantity", "1", "new_quantity", "5")),
+                            tuple(
+                                    AuditAction.SUBSCRIPTION_PLAN_CHANGED,
+                                    id,
+                                    "event:evt_3",
+                                    Map.of("old_price_id", "price_pro_monthly", "new_price_id", "price_team_monthly")),
+                            tuple(
+                                    AuditAction.SUBSCRIPTION_STATUS_CHANGED,
+                                    id,
+                                    "event:evt_2",
+                                    Map.of("old_status", "trialing", "new_status", "active")),
+                            tuple(
+                                    AuditAction.SUBSCRIPTION_CREATED,
+                                    id,
+                                    "event:evt_1",
+                                    Map.of(
+                                            "new_status",
+                                            "trialing",
+                                            "price_id",
+                                            "price_pro_monthly",
+                                            "quantity",
+                                            "1")));
             assertThat(ofCustomer()).allSatisfy(e -> assertThat(e.customerId()).isEqualTo(CustomerId.of(customer)));
         }
 
@@ -109,8 +149,9 @@ public abstract class AuditLogContract extends AuditLogListingContract {
                 List<Callable<UpsertResult>> writes = new ArrayList<>();
                 for (int i = 0; i < 24; i++) {
                     int n = i;
-                    writes.add(() -> stores.subscriptions().upsertSubscription(
-                            sub("sub_c" + n + "_" + customer, 0).build(), event("evt_c" + n)));
+                    writes.add(() -> stores.subscriptions()
+                            .upsertSubscription(
+                                    sub("sub_c" + n + "_" + customer, 0).build(), event("evt_c" + n)));
                 }
                 for (Future<UpsertResult> done : pool.invokeAll(writes)) {
                     assertThat(done.get()).isEqualTo(UpsertResult.APPLIED);
@@ -121,12 +162,16 @@ public abstract class AuditLogContract extends AuditLogListingContract {
 
             List<AuditEntry> entries = ofCustomer();
             assertThat(entries).hasSize(6 + 2 + 24);
-            assertThat(entries).filteredOn(e -> e.action() == AuditAction.SUBSCRIPTION_CREATED
+            assertThat(entries)
+                    .filteredOn(e -> e.action() == AuditAction.SUBSCRIPTION_CREATED
                             && !e.entityId().equals(twice))
-                    .allSatisfy(e -> assertThat(e.cause().id()).isEqualTo("evt_" + e.entityId().substring(4,
-                            e.entityId().indexOf('_', 4))));
-            assertThat(entries).filteredOn(e -> e.entityId().equals(twice))
-                    .extracting(e -> e.action(), e -> e.cause().id()).containsExactly(
+                    .allSatisfy(e -> assertThat(e.cause().id())
+                            .isEqualTo("evt_"
+                                    + e.entityId().substring(4, e.entityId().indexOf('_', 4))));
+            assertThat(entries)
+                    .filteredOn(e -> e.entityId().equals(twice))
+                    .extracting(e -> e.action(), e -> e.cause().id())
+                    .containsExactly(
                             tuple(AuditAction.SUBSCRIPTION_QUANTITY_CHANGED, "evt_second"),
                             tuple(AuditAction.SUBSCRIPTION_CREATED, "evt_first"));
         }
@@ -138,44 +183,100 @@ public abstract class AuditLogContract extends AuditLogListingContract {
             CustomerLink link = new CustomerLink(user, CustomerId.of(customer), null, T0);
             stores.customers().link(link, event("evt_link"));
             stores.customers().link(link, event("evt_link_again"));
-            stores.customers().link(new CustomerLink(UserId.of(unique("user_")), CustomerId.of(customer), null, T0),
-                    event("evt_taken"));
+            stores.customers()
+                    .link(
+                            new CustomerLink(UserId.of(unique("user_")), CustomerId.of(customer), null, T0),
+                            event("evt_taken"));
             String invoice = unique("in_");
             var subs = stores.subscriptions();
-            subs.upsertInvoice(anInvoice().withId(invoice).withCustomer(customer).withStatus(InvoiceStatus.OPEN)
-                    .withAmounts(2900, 0).withVersion(sub("x", 0).build().version()).build(), event("evt_open"));
-            subs.upsertInvoice(anInvoice().withId(invoice).withCustomer(customer).withAmounts(2900, 2900)
-                    .withVersion(sub("x", 1).build().version()).build(), event("evt_paid"));
-            subs.upsertInvoice(anInvoice().withId(invoice).withCustomer(customer).withAmounts(2900, 2900)
-                    .withNumber("INV-2").withVersion(sub("x", 2).build().version()).build(), event("evt_again"));
-            var purchase = aPurchase().withCustomer(customer).withQuantity(2).withAmount(1500).build();
+            subs.upsertInvoice(
+                    anInvoice()
+                            .withId(invoice)
+                            .withCustomer(customer)
+                            .withStatus(InvoiceStatus.OPEN)
+                            .withAmounts(2900, 0)
+                            .withVersion(sub("x", 0).build().version())
+                            .build(),
+                    event("evt_open"));
+            subs.upsertInvoice(
+                    anInvoice()
+                            .withId(invoice)
+                            .withCustomer(customer)
+                            .withAmounts(2900, 2900)
+                            .withVersion(sub("x", 1).build().version())
+                            .build(),
+                    event("evt_paid"));
+            subs.upsertInvoice(
+                    anInvoice()
+                            .withId(invoice)
+                            .withCustomer(customer)
+                            .withAmounts(2900, 2900)
+                            .withNumber("INV-2")
+                            .withVersion(sub("x", 2).build().version())
+                            .build(),
+                    event("evt_again"));
+            var purchase = aPurchase()
+                    .withCustomer(customer)
+                    .withQuantity(2)
+                    .withAmount(1500)
+                    .build();
             assertThat(subs.recordPurchase(purchase, event("evt_buy"))).isTrue();
             assertThat(subs.recordPurchase(purchase, event("evt_buy_again"))).isFalse();
 
-            assertThat(ofCustomer()).extracting(e -> e.action(), e -> e.entityId(), e -> e.cause().text(),
-                    AuditEntry::detail).containsExactly(
-                    tuple(AuditAction.PURCHASE_RECORDED, purchase.id(), "event:evt_buy", Map.of("price_id",
-                            "price_credits_100", "quantity", "2", "amount_total", "1500", "currency", "usd")),
-                    tuple(AuditAction.INVOICE_PAID, invoice, "event:evt_paid",
-                            Map.of("amount_paid", "2900", "currency", "usd")),
-                    tuple(AuditAction.CUSTOMER_LINKED, customer, "event:evt_link", Map.of()));
+            assertThat(ofCustomer())
+                    .extracting(
+                            e -> e.action(), e -> e.entityId(), e -> e.cause().text(), AuditEntry::detail)
+                    .containsExactly(
+                            tuple(
+                                    AuditAction.PURCHASE_RECORDED,
+                                    purchase.id(),
+                                    "event:evt_buy",
+                                    Map.of(
+                                            "price_id",
+                                            "price_credits_100",
+                                            "quantity",
+                                            "2",
+                                            "amount_total",
+                                            "1500",
+                                            "currency",
+                                            "usd")),
+                            tuple(
+                                    AuditAction.INVOICE_PAID,
+                                    invoice,
+                                    "event:evt_paid",
+                                    Map.of("amount_paid", "2900", "currency", "usd")),
+                            tuple(AuditAction.CUSTOMER_LINKED, customer, "event:evt_link", Map.of()));
             assertThat(ofCustomer().get(2).userId()).isEqualTo(user);
         }
 
         @Test
         @DisplayName("an explicit entry is recorded once per action, entity and cause")
         void anExplicitEntryIsRecordedOncePerActionEntityAndCause() {
-            AuditRecord failed = new AuditRecord(AuditAction.INVOICE_PAYMENT_FAILED, unique("in_"), null,
-                    CustomerId.of(customer), event("evt_failed"), Map.of("amount_due", "2900", "currency", "usd"));
+            AuditRecord failed = new AuditRecord(
+                    AuditAction.INVOICE_PAYMENT_FAILED,
+                    unique("in_"),
+                    null,
+                    CustomerId.of(customer),
+                    event("evt_failed"),
+                    Map.of("amount_due", "2900", "currency", "usd"));
 
             assertThat(stores.audit().record(failed)).isTrue();
             assertThat(stores.audit().record(failed)).isFalse();
-            assertThat(stores.audit().record(new AuditRecord(failed.action(), failed.entityId(), null,
-                    failed.customerId(), event("evt_failed_again"), Map.of()))).isTrue();
+            assertThat(stores.audit()
+                            .record(new AuditRecord(
+                                    failed.action(),
+                                    failed.entityId(),
+                                    null,
+                                    failed.customerId(),
+                                    event("evt_failed_again"),
+                                    Map.of())))
+                    .isTrue();
 
-            assertThat(ofCustomer()).extracting(e -> e.cause().id(), AuditEntry::detail).containsExactly(
-                    tuple("evt_failed_again", Map.of()),
-                    tuple("evt_failed", Map.of("amount_due", "2900", "currency", "usd")));
+            assertThat(ofCustomer())
+                    .extracting(e -> e.cause().id(), AuditEntry::detail)
+                    .containsExactly(
+                            tuple("evt_failed_again", Map.of()),
+                            tuple("evt_failed", Map.of("amount_due", "2900", "currency", "usd")));
         }
     }
 
@@ -186,16 +287,37 @@ public abstract class AuditLogContract extends AuditLogListingContract {
         @DisplayName("a refund's creation is recorded once per refund, whatever the cause (a retried request)")
         void aRefundsCreationIsRecordedOncePerRefund() {
             String refund = unique("re_");
-            AuditRecord created = new AuditRecord(AuditAction.REFUND_CREATED, refund, null, CustomerId.of(customer),
-                    AuditCause.admin("req_first"), Map.of("amount", "400", "currency", "usd"));
+            AuditRecord created = new AuditRecord(
+                    AuditAction.REFUND_CREATED,
+                    refund,
+                    null,
+                    CustomerId.of(customer),
+                    AuditCause.admin("req_first"),
+                    Map.of("amount", "400", "currency", "usd"));
 
             assertThat(stores.audit().record(created)).isTrue();
-            assertThat(stores.audit().record(new AuditRecord(created.action(), refund, null, created.customerId(),
-                    AuditCause.admin("req_retry"), created.detail()))).isFalse();
-            assertThat(stores.audit().record(new AuditRecord(created.action(), unique("re_"), null,
-                    created.customerId(), AuditCause.admin("req_retry"), created.detail()))).isTrue();
+            assertThat(stores.audit()
+                            .record(new AuditRecord(
+                                    created.action(),
+                                    refund,
+                                    null,
+                                    created.customerId(),
+                                    AuditCause.admin("req_retry"),
+                                    created.detail())))
+                    .isFalse();
+            assertThat(stores.audit()
+                            .record(new AuditRecord(
+                                    created.action(),
+                                    unique("re_"),
+                                    null,
+                                    created.customerId(),
+                                    AuditCause.admin("req_retry"),
+                                    created.detail())))
+                    .isTrue();
 
-            assertThat(ofCustomer()).filteredOn(e -> e.entityId().equals(refund)).singleElement()
+            assertThat(ofCustomer())
+                    .filteredOn(e -> e.entityId().equals(refund))
+                    .singleElement()
                     .satisfies(e -> assertThat(e.cause().text()).isEqualTo("admin:req_first"));
         }
 
@@ -203,15 +325,29 @@ public abstract class AuditLogContract extends AuditLogListingContract {
         @DisplayName("an account's erasure is recorded once per pseudonym, whatever the cause (a second run)")
         void anAccountsErasureIsRecordedOncePerPseudonym() {
             UserId pseudonym = UserId.of(unique("user_gone")).pseudonym();
-            AuditRecord erased = new AuditRecord(AuditAction.ACCOUNT_ERASED, pseudonym.value(), pseudonym, null,
-                    AuditCause.admin("req_first"), Map.of("events", "2"));
+            AuditRecord erased = new AuditRecord(
+                    AuditAction.ACCOUNT_ERASED,
+                    pseudonym.value(),
+                    pseudonym,
+                    null,
+                    AuditCause.admin("req_first"),
+                    Map.of("events", "2"));
 
             assertThat(stores.audit().record(erased)).isTrue();
-            assertThat(stores.audit().record(new AuditRecord(erased.action(), pseudonym.value(), pseudonym, null,
-                    AuditCause.request("req_again"), Map.of("events", "0")))).isFalse();
+            assertThat(stores.audit()
+                            .record(new AuditRecord(
+                                    erased.action(),
+                                    pseudonym.value(),
+                                    pseudonym,
+                                    null,
+                                    AuditCause.request("req_again"),
+                                    Map.of("events", "0"))))
+                    .isFalse();
 
-            assertThat(stores.audit().list(AuditQuery.all(10).withUser(pseudonym)
-                    .withAction(AuditAction.ACCOUNT_ERASED)).items()).singleElement()
+            assertThat(stores.audit()
+                            .list(AuditQuery.all(10).withUser(pseudonym).withAction(AuditAction.ACCOUNT_ERASED))
+                            .items())
+                    .singleElement()
                     .satisfies(e -> assertThat(e.cause().text()).isEqualTo("admin:req_first"));
         }
     }
@@ -221,17 +357,26 @@ public abstract class AuditLogContract extends AuditLogListingContract {
     void anErasureLeavesNoEntryNamingTheErasedAccount() {
         UserId user = UserId.of(unique("user_"));
         UserId pseudonym = UserId.of(UserId.PSEUDONYM_PREFIX + unique("p"));
-        stores.customers().link(new CustomerLink(user, CustomerId.of(customer), "ada@example.com", T0),
-                event("evt_e1"));
-        stores.subscriptions().upsertSubscription(sub(unique("sub_"), 0).withMetadata("user_id", user.value())
-                .build(), event("evt_e2"));
+        stores.customers()
+                .link(new CustomerLink(user, CustomerId.of(customer), "ada@example.com", T0), event("evt_e1"));
+        stores.subscriptions()
+                .upsertSubscription(
+                        sub(unique("sub_"), 0)
+                                .withMetadata("user_id", user.value())
+                                .build(),
+                        event("evt_e2"));
 
-        assertThat(stores.customers().pseudonymise(user, pseudonym, AuditCause.admin("req_erase"))).isTrue();
+        assertThat(stores.customers().pseudonymise(user, pseudonym, AuditCause.admin("req_erase")))
+                .isTrue();
         stores.subscriptions().pseudonymise(CustomerId.of(customer), user, pseudonym);
 
         List<AuditEntry> entries = ofCustomer();
-        assertThat(entries).extracting(AuditEntry::action).containsExactly(AuditAction.CUSTOMER_PSEUDONYMISED,
-                AuditAction.SUBSCRIPTION_CREATED, AuditAction.CUSTOMER_LINKED);
+        assertThat(entries)
+                .extracting(AuditEntry::action)
+                .containsExactly(
+                        AuditAction.CUSTOMER_PSEUDONYMISED,
+                        AuditAction.SUBSCRIPTION_CREATED,
+                        AuditAction.CUSTOMER_LINKED);
         assertThat(entries.get(0).userId()).isEqualTo(pseudonym);
         assertThat(entries.get(0).cause()).isEqualTo(AuditCause.admin("req_erase"));
         assertThat(entries).allSatisfy(e -> {

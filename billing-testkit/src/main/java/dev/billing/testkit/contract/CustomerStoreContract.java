@@ -1,24 +1,23 @@
 package dev.billing.testkit.contract;
 
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.CustomerStore.LinkResult;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link CustomerStore} guarantees (I3). Subclass it once per implementation:
@@ -61,7 +60,9 @@ public abstract class CustomerStoreContract {
                 assertThat(l.customerId()).isEqualTo(CustomerId.of(customer));
                 assertThat(l.email()).isNull();
             });
-            assertThat(store.findByCustomerId(CustomerId.of(customer))).map(CustomerLink::userId).contains(pseudonym);
+            assertThat(store.findByCustomerId(CustomerId.of(customer)))
+                    .map(CustomerLink::userId)
+                    .contains(pseudonym);
             assertThat(store.pseudonymise(UserId.of(user), pseudonym)).isFalse();
             // The erased user's customer stays taken: a late webhook cannot link it to the user again.
             assertThat(store.link(link(user, customer))).isInstanceOf(LinkResult.CustomerAlreadyLinked.class);
@@ -92,7 +93,8 @@ public abstract class CustomerStoreContract {
                 links.add(link);
             }
             CustomerId unknown = CustomerId.of(unique("cus_nobody_"));
-            List<CustomerId> asked = new java.util.ArrayList<>(links.stream().map(CustomerLink::customerId).toList());
+            List<CustomerId> asked = new java.util.ArrayList<>(
+                    links.stream().map(CustomerLink::customerId).toList());
             asked.add(unknown);
             asked.add(links.get(0).customerId()); // named twice
             java.util.Map<CustomerId, CustomerLink> found = store.findByCustomerIds(asked);
@@ -105,12 +107,20 @@ public abstract class CustomerStoreContract {
         @DisplayName("an email finds its links ignoring case, and only exact matches")
         void emailFindsItsLinks() {
             String tag = unique("e");
-            CustomerLink one = new CustomerLink(UserId.of(unique("user_mail_")), CustomerId.of(unique("cus_mail_")),
-                    "Ada_" + tag + "@Example.com", java.time.Instant.parse("2026-01-01T00:00:00Z"));
-            CustomerLink two = new CustomerLink(UserId.of(unique("user_mail_")), CustomerId.of(unique("cus_mail_")),
-                    "ada_" + tag + "@example.com", java.time.Instant.parse("2026-01-02T00:00:00Z"));
-            CustomerLink lookalike = new CustomerLink(UserId.of(unique("user_mail_")),
-                    CustomerId.of(unique("cus_mail_")), "adax" + tag + "@example.com",
+            CustomerLink one = new CustomerLink(
+                    UserId.of(unique("user_mail_")),
+                    CustomerId.of(unique("cus_mail_")),
+                    "Ada_" + tag + "@Example.com",
+                    java.time.Instant.parse("2026-01-01T00:00:00Z"));
+            CustomerLink two = new CustomerLink(
+                    UserId.of(unique("user_mail_")),
+                    CustomerId.of(unique("cus_mail_")),
+                    "ada_" + tag + "@example.com",
+                    java.time.Instant.parse("2026-01-02T00:00:00Z"));
+            CustomerLink lookalike = new CustomerLink(
+                    UserId.of(unique("user_mail_")),
+                    CustomerId.of(unique("cus_mail_")),
+                    "adax" + tag + "@example.com",
                     java.time.Instant.parse("2026-01-03T00:00:00Z"));
             List.of(one, two, lookalike).forEach(store::link);
             assertThat(store.findByEmail("ADA_" + tag + "@example.COM", 10)).containsExactlyInAnyOrder(one, two);
@@ -121,7 +131,8 @@ public abstract class CustomerStoreContract {
         @Test
         void anUnknownUserOrCustomerIsEmpty() {
             assertThat(store.findByUserId(UserId.of(unique("nobody_")))).isEmpty();
-            assertThat(store.findByCustomerId(CustomerId.of(unique("cus_nobody_")))).isEmpty();
+            assertThat(store.findByCustomerId(CustomerId.of(unique("cus_nobody_"))))
+                    .isEmpty();
         }
 
         @Test
@@ -164,16 +175,19 @@ public abstract class CustomerStoreContract {
             CustomerLink sameUserAgain = link(user, unique("cus_"));
             CustomerLink otherUserSameCustomer = link(unique("user_"), customer);
             CustomerLink existingAgain = link(existing.userId().value(), unique("cus_"));
-            List<CustomerLink> batch = new ArrayList<>(List.of(fresh, sameUserAgain, otherUserSameCustomer,
-                    existingAgain));
+            List<CustomerLink> batch =
+                    new ArrayList<>(List.of(fresh, sameUserAgain, otherUserSameCustomer, existingAgain));
             for (int i = 0; i < 70; i++) { // more than one statement's worth
                 batch.add(link(unique("user_"), unique("cus_")));
             }
             List<LinkResult> results = store.linkAll(batch);
             assertThat(results).hasSize(batch.size());
-            assertThat(results.subList(0, 4)).containsExactly(new LinkResult.Linked(fresh),
-                    new LinkResult.UserAlreadyLinked(fresh), new LinkResult.CustomerAlreadyLinked(fresh),
-                    new LinkResult.UserAlreadyLinked(existing));
+            assertThat(results.subList(0, 4))
+                    .containsExactly(
+                            new LinkResult.Linked(fresh),
+                            new LinkResult.UserAlreadyLinked(fresh),
+                            new LinkResult.CustomerAlreadyLinked(fresh),
+                            new LinkResult.UserAlreadyLinked(existing));
             for (int i = 4; i < batch.size(); i++) {
                 assertThat(results.get(i)).isEqualTo(new LinkResult.Linked(batch.get(i)));
                 assertThat(store.findByUserId(batch.get(i).userId())).contains(batch.get(i));
@@ -199,7 +213,8 @@ public abstract class CustomerStoreContract {
         void racingLinksForOneUserLeaveOne() {
             String user = unique("user_");
             List<LinkResult> results = Race.run(20, i -> store.link(link(user, unique("cus_race_"))));
-            List<LinkResult> linked = results.stream().filter(r -> r instanceof LinkResult.Linked).toList();
+            List<LinkResult> linked =
+                    results.stream().filter(r -> r instanceof LinkResult.Linked).toList();
             assertThat(linked).hasSize(1);
             CustomerLink winner = linked.get(0).link();
             assertThat(results).allSatisfy(r -> assertThat(r.link()).isEqualTo(winner));
@@ -211,8 +226,10 @@ public abstract class CustomerStoreContract {
         void racingUsersForOneCustomerLeaveOne() {
             String customer = unique("cus_");
             List<LinkResult> results = Race.run(20, i -> store.link(link(unique("user_race_"), customer)));
-            assertThat(results.stream().filter(r -> r instanceof LinkResult.Linked)).hasSize(1);
-            assertThat(results.stream().filter(r -> r instanceof LinkResult.CustomerAlreadyLinked)).hasSize(19);
+            assertThat(results.stream().filter(r -> r instanceof LinkResult.Linked))
+                    .hasSize(1);
+            assertThat(results.stream().filter(r -> r instanceof LinkResult.CustomerAlreadyLinked))
+                    .hasSize(19);
         }
     }
 
@@ -242,7 +259,8 @@ public abstract class CustomerStoreContract {
             } while (cursor != null);
             List<String> users = all.stream().map(l -> l.userId().value()).toList();
             assertThat(users).doesNotHaveDuplicates().isSorted();
-            assertThat(all.stream().map(CustomerLink::userId).collect(Collectors.toSet())).containsAll(mine);
+            assertThat(all.stream().map(CustomerLink::userId).collect(Collectors.toSet()))
+                    .containsAll(mine);
             assertThat(all).hasSize((int) store.count());
         }
     }

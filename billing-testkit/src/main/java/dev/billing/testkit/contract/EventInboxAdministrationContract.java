@@ -1,17 +1,16 @@
 package dev.billing.testkit.contract;
 
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.anEvent;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.EventInbox;
-import dev.billing.core.port.EventInbox.RecordOutcome;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,13 +19,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-
-import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.anEvent;
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /**
  * The part of the {@link dev.billing.core.port.EventInbox} contract about what admins and a migration do with the
@@ -113,9 +110,13 @@ public abstract class EventInboxAdministrationContract {
                 cursor = page.nextCursor();
             } while (cursor != null);
             assertThat(all).allSatisfy(e -> assertThat(e.status()).isEqualTo(InboxStatus.FAILED));
-            List<String> ids = all.stream().map(InboxEntry::eventId).filter(parked::contains).toList();
+            List<String> ids = all.stream()
+                    .map(InboxEntry::eventId)
+                    .filter(parked::contains)
+                    .toList();
             assertThat(ids).containsExactlyElementsOf(parked);
-            Set<String> unique = new HashSet<>(all.stream().map(InboxEntry::eventId).toList());
+            Set<String> unique =
+                    new HashSet<>(all.stream().map(InboxEntry::eventId).toList());
             assertThat(unique).hasSize(all.size());
         }
 
@@ -123,8 +124,9 @@ public abstract class EventInboxAdministrationContract {
         @DisplayName("lists every status together, newest received first (ties by event id), in complete pages")
         void listsEveryStatus() {
             Instant base = now.plus(Duration.ofDays(4));
-            InboxStatus[] statuses = {InboxStatus.PENDING, InboxStatus.PROCESSED, InboxStatus.IGNORED,
-                    InboxStatus.FAILED};
+            InboxStatus[] statuses = {
+                InboxStatus.PENDING, InboxStatus.PROCESSED, InboxStatus.IGNORED, InboxStatus.FAILED
+            };
             Map<String, Instant> received = new HashMap<>();
             for (int i = 0; i < 10; i++) {
                 StripeEvent event = anEvent().createdAt(base).build();
@@ -148,14 +150,17 @@ public abstract class EventInboxAdministrationContract {
                 all.addAll(page.items());
                 cursor = page.nextCursor();
             } while (cursor != null);
-            List<InboxEntry> ours = all.stream().filter(e -> received.containsKey(e.eventId())).toList();
+            List<InboxEntry> ours =
+                    all.stream().filter(e -> received.containsKey(e.eventId())).toList();
             List<String> expected = received.keySet().stream()
-                    .sorted(Comparator.comparing((String id) -> received.get(id)).reversed()
+                    .sorted(Comparator.comparing((String id) -> received.get(id))
+                            .reversed()
                             .thenComparing(Comparator.<String>naturalOrder()))
                     .toList();
             assertThat(ours).extracting(InboxEntry::eventId).containsExactlyElementsOf(expected);
             assertThat(ours).extracting(InboxEntry::status).containsOnly(statuses);
-            assertThat(new HashSet<>(all.stream().map(InboxEntry::eventId).toList())).hasSize(all.size());
+            assertThat(new HashSet<>(all.stream().map(InboxEntry::eventId).toList()))
+                    .hasSize(all.size());
         }
 
         @Test
@@ -172,8 +177,17 @@ public abstract class EventInboxAdministrationContract {
         @DisplayName("restore keeps an entry exactly as given, once")
         void restoreKeepsEverything() {
             StripeEvent event = event();
-            InboxEntry original = new InboxEntry(event, InboxStatus.FAILED, 7, "gave up", now.minusSeconds(99),
-                    null, null, null, null, now.minusSeconds(50));
+            InboxEntry original = new InboxEntry(
+                    event,
+                    InboxStatus.FAILED,
+                    7,
+                    "gave up",
+                    now.minusSeconds(99),
+                    null,
+                    null,
+                    null,
+                    null,
+                    now.minusSeconds(50));
             assertThat(inbox.restore(original)).isTrue();
             assertThat(inbox.restore(original)).isFalse();
             InboxEntry restored = inbox.find(event.id()).orElseThrow();
@@ -185,13 +199,32 @@ public abstract class EventInboxAdministrationContract {
         }
 
         @Test
-        @DisplayName("restoring a changed entry replaces the stored one (a second copy catches up), an equal one is left")
+        @DisplayName(
+                "restoring a changed entry replaces the stored one (a second copy catches up), an equal one is left")
         void restoreReplacesAChangedEntry() {
             StripeEvent event = event();
-            InboxEntry pending = new InboxEntry(event, InboxStatus.PENDING, 1, "stripe_unavailable",
-                    now.minusSeconds(99), now.plusSeconds(10), null, null, null, null);
-            InboxEntry processed = new InboxEntry(event, InboxStatus.PROCESSED, 2, null, now.minusSeconds(99), null,
-                    null, null, now.minusSeconds(5), now.minusSeconds(4));
+            InboxEntry pending = new InboxEntry(
+                    event,
+                    InboxStatus.PENDING,
+                    1,
+                    "stripe_unavailable",
+                    now.minusSeconds(99),
+                    now.plusSeconds(10),
+                    null,
+                    null,
+                    null,
+                    null);
+            InboxEntry processed = new InboxEntry(
+                    event,
+                    InboxStatus.PROCESSED,
+                    2,
+                    null,
+                    now.minusSeconds(99),
+                    null,
+                    null,
+                    null,
+                    now.minusSeconds(5),
+                    now.minusSeconds(4));
             assertThat(inbox.restore(pending)).isTrue();
 
             assertThat(inbox.restore(processed)).isTrue();

@@ -1,32 +1,22 @@
 package dev.billing.testkit.contract;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.billing.core.model.event.InboxEntry;
-import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.Page;
-import dev.billing.core.model.event.StripeEvent;
-import dev.billing.core.port.EventInbox;
-import dev.billing.core.port.EventInbox.RecordOutcome;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-
-import static dev.billing.testkit.Builders.T0;
 import static dev.billing.testkit.Builders.anEvent;
 import static dev.billing.testkit.Builders.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.port.EventInbox;
+import dev.billing.core.port.EventInbox.RecordOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link EventInbox} guarantees (I1, I2): one row per event id, one winner per claim, leases, owner
@@ -41,8 +31,10 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
         @Test
         @DisplayName("a new event is pending with no attempts; its payload keeps the same JSON")
         void recordsANewEventAsPending() throws Exception {
-            StripeEvent event = anEvent().withPayload("{\"id\":\"x\", \"nested\": {\"b\": 2, \"a\": [1, \"\\u00e9\"]}}")
-                    .createdAt(now).build();
+            StripeEvent event = anEvent()
+                    .withPayload("{\"id\":\"x\", \"nested\": {\"b\": 2, \"a\": [1, \"\\u00e9\"]}}")
+                    .createdAt(now)
+                    .build();
             assertThat(inbox.record(event, now)).isEqualTo(RecordOutcome.RECORDED);
             InboxEntry entry = inbox.find(event.id()).orElseThrow();
             assertThat(entry.status()).isEqualTo(InboxStatus.PENDING);
@@ -70,7 +62,8 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
         void concurrentDeliveriesRecordOnce() {
             StripeEvent event = event();
             List<RecordOutcome> outcomes = Race.run(10, i -> inbox.record(event, now));
-            assertThat(outcomes.stream().filter(o -> o == RecordOutcome.RECORDED)).hasSize(1);
+            assertThat(outcomes.stream().filter(o -> o == RecordOutcome.RECORDED))
+                    .hasSize(1);
             assertThat(inbox.find(event.id())).isPresent();
         }
 
@@ -79,13 +72,16 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
         void storesALargeEvent() throws Exception {
             StringBuilder lines = new StringBuilder();
             for (int i = 0; lines.length() < 300_000; i++) {
-                lines.append(i == 0 ? "" : ",").append("{\"id\":\"il_").append(i)
+                lines.append(i == 0 ? "" : ",")
+                        .append("{\"id\":\"il_")
+                        .append(i)
                         .append("\",\"description\":\"line item with a fairly long description\"}");
             }
             String payload = "{\"id\":\"in_big\",\"lines\":[" + lines + "]}";
             StripeEvent event = anEvent().withPayload(payload).createdAt(now).build();
             inbox.record(event, now);
-            assertThat(JSON.readTree(inbox.find(event.id()).orElseThrow().event().payload()))
+            assertThat(JSON.readTree(
+                            inbox.find(event.id()).orElseThrow().event().payload()))
                     .isEqualTo(JSON.readTree(payload));
         }
 
@@ -136,19 +132,23 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
         void theLeaseHolds() {
             StripeEvent event = event();
             inbox.recordLeased(event, now, "route-a", LEASE);
-            assertThat(inbox.claim(event.id(), "worker-b", now.plusSeconds(59), LEASE)).isEmpty();
+            assertThat(inbox.claim(event.id(), "worker-b", now.plusSeconds(59), LEASE))
+                    .isEmpty();
             assertThat(inbox.claimDue(10, "worker-b", now.plusSeconds(59), LEASE))
                     .noneMatch(e -> e.eventId().equals(event.id()));
-            InboxEntry retaken = inbox.claim(event.id(), "worker-b", now.plus(LEASE), LEASE).orElseThrow();
+            InboxEntry retaken =
+                    inbox.claim(event.id(), "worker-b", now.plus(LEASE), LEASE).orElseThrow();
             assertThat(retaken.attempts()).isEqualTo(2);
-            assertThat(inbox.complete(event.id(), "route-a", InboxStatus.PROCESSED, now.plus(LEASE))).isFalse();
+            assertThat(inbox.complete(event.id(), "route-a", InboxStatus.PROCESSED, now.plus(LEASE)))
+                    .isFalse();
         }
 
         @Test
         void theCallerCompletesIt() {
             StripeEvent event = event();
             inbox.recordLeased(event, now, "route-a", LEASE);
-            assertThat(inbox.complete(event.id(), "route-a", InboxStatus.PROCESSED, now.plusSeconds(1))).isTrue();
+            assertThat(inbox.complete(event.id(), "route-a", InboxStatus.PROCESSED, now.plusSeconds(1)))
+                    .isTrue();
             assertThat(inbox.find(event.id()).orElseThrow().status()).isEqualTo(InboxStatus.PROCESSED);
         }
 
@@ -162,19 +162,25 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
             assertThat(again.outcome()).isEqualTo(RecordOutcome.DUPLICATE);
             assertThat(again.leased()).isEmpty();
             assertThat(inbox.find(event.id())).contains(before);
-            assertThat(inbox.claim(event.id(), "worker-c", now.plusSeconds(5), LEASE)).isPresent();
+            assertThat(inbox.claim(event.id(), "worker-c", now.plusSeconds(5), LEASE))
+                    .isPresent();
         }
 
         @Test
         @DisplayName("10 concurrent deliveries: one row, leased to exactly one of them")
         void concurrentDeliveriesLeaseOnce() {
             StripeEvent event = event();
-            List<EventInbox.Recorded> outcomes = Race.run(10, i -> inbox.recordLeased(event, now, "route-" + i,
-                    LEASE));
-            assertThat(outcomes.stream().filter(o -> o.outcome() == RecordOutcome.RECORDED)).hasSize(1);
+            List<EventInbox.Recorded> outcomes = Race.run(10, i -> inbox.recordLeased(event, now, "route-" + i, LEASE));
+            assertThat(outcomes.stream().filter(o -> o.outcome() == RecordOutcome.RECORDED))
+                    .hasSize(1);
             assertThat(outcomes.stream().filter(o -> o.leased().isPresent())).hasSize(1);
-            String owner = outcomes.stream().filter(o -> o.leased().isPresent()).findFirst().orElseThrow().leased()
-                    .orElseThrow().leaseOwner();
+            String owner = outcomes.stream()
+                    .filter(o -> o.leased().isPresent())
+                    .findFirst()
+                    .orElseThrow()
+                    .leased()
+                    .orElseThrow()
+                    .leaseOwner();
             assertThat(inbox.find(event.id()).orElseThrow().leaseOwner()).isEqualTo(owner);
         }
     }
@@ -191,8 +197,10 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
             assertThat(entry.attempts()).isEqualTo(1);
             assertThat(entry.leaseOwner()).isEqualTo("worker-a");
             assertThat(entry.leaseExpiresAt()).isEqualTo(now.plus(LEASE));
-            assertThat(inbox.claim(event.id(), "worker-b", now.plusSeconds(59), LEASE)).isEmpty();
-            InboxEntry retaken = inbox.claim(event.id(), "worker-b", now.plus(LEASE), LEASE).orElseThrow();
+            assertThat(inbox.claim(event.id(), "worker-b", now.plusSeconds(59), LEASE))
+                    .isEmpty();
+            InboxEntry retaken =
+                    inbox.claim(event.id(), "worker-b", now.plus(LEASE), LEASE).orElseThrow();
             assertThat(retaken.attempts()).isEqualTo(2);
             assertThat(retaken.leaseOwner()).isEqualTo("worker-b");
         }
@@ -212,7 +220,8 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
             Instant later = now.plus(Duration.ofDays(1));
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
-                StripeEvent event = anEvent().createdAt(later.minusSeconds(100 - i)).build();
+                StripeEvent event =
+                        anEvent().createdAt(later.minusSeconds(100 - i)).build();
                 inbox.record(event, later);
                 ids.add(event.id());
             }
@@ -226,8 +235,11 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
                 } while (!batch.isEmpty());
                 return mine;
             });
-            List<String> claimed = batches.stream().flatMap(List::stream).map(InboxEntry::eventId)
-                    .filter(ids::contains).toList();
+            List<String> claimed = batches.stream()
+                    .flatMap(List::stream)
+                    .map(InboxEntry::eventId)
+                    .filter(ids::contains)
+                    .toList();
             assertThat(claimed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
         }
 
@@ -257,8 +269,10 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
                 assertThat(batch).hasSizeLessThanOrEqualTo(2);
                 batch.forEach(e -> mineInClaimOrder.add(e.eventId()));
             } while (!batch.isEmpty());
-            assertThat(mineInClaimOrder.stream().filter(id -> List.of(oldest.id(), middle.id(), newest.id())
-                    .contains(id))).containsExactly(oldest.id(), middle.id(), newest.id());
+            assertThat(mineInClaimOrder.stream()
+                            .filter(id -> List.of(oldest.id(), middle.id(), newest.id())
+                                    .contains(id)))
+                    .containsExactly(oldest.id(), middle.id(), newest.id());
             assertThat(mineInClaimOrder).doesNotContain(leased.id(), scheduled.id(), done.id());
         }
     }
@@ -271,19 +285,22 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
         void theOwnerCompletes() {
             StripeEvent event = event();
             claimed(event, "me");
-            assertThat(inbox.complete(event.id(), "me", InboxStatus.PROCESSED, now.plusSeconds(1))).isTrue();
+            assertThat(inbox.complete(event.id(), "me", InboxStatus.PROCESSED, now.plusSeconds(1)))
+                    .isTrue();
             InboxEntry entry = inbox.find(event.id()).orElseThrow();
             assertThat(entry.status()).isEqualTo(InboxStatus.PROCESSED);
             assertThat(entry.processedAt()).isEqualTo(now.plusSeconds(1));
             assertThat(entry.leaseOwner()).isNull();
-            assertThat(inbox.claim(event.id(), "me", now.plus(Duration.ofHours(1)), LEASE)).isEmpty();
+            assertThat(inbox.claim(event.id(), "me", now.plus(Duration.ofHours(1)), LEASE))
+                    .isEmpty();
         }
 
         @Test
         void ignoredIsADoneStatusToo() {
             StripeEvent event = event();
             claimed(event, "me");
-            assertThat(inbox.complete(event.id(), "me", InboxStatus.IGNORED, now)).isTrue();
+            assertThat(inbox.complete(event.id(), "me", InboxStatus.IGNORED, now))
+                    .isTrue();
             assertThat(inbox.find(event.id()).orElseThrow().status()).isEqualTo(InboxStatus.IGNORED);
         }
 
@@ -293,10 +310,14 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
             StripeEvent event = event();
             claimed(event, "slow");
             inbox.claim(event.id(), "fast", now.plus(LEASE), LEASE).orElseThrow();
-            assertThat(inbox.complete(event.id(), "slow", InboxStatus.PROCESSED, now.plus(LEASE))).isFalse();
-            assertThat(inbox.fail(event.id(), "slow", "late", null, now.plus(LEASE))).isFalse();
-            assertThat(inbox.complete(event.id(), "fast", InboxStatus.PROCESSED, now.plus(LEASE))).isTrue();
-            assertThat(inbox.fail(event.id(), "fast", "after done", null, now.plus(LEASE))).isFalse();
+            assertThat(inbox.complete(event.id(), "slow", InboxStatus.PROCESSED, now.plus(LEASE)))
+                    .isFalse();
+            assertThat(inbox.fail(event.id(), "slow", "late", null, now.plus(LEASE)))
+                    .isFalse();
+            assertThat(inbox.complete(event.id(), "fast", InboxStatus.PROCESSED, now.plus(LEASE)))
+                    .isTrue();
+            assertThat(inbox.fail(event.id(), "fast", "after done", null, now.plus(LEASE)))
+                    .isFalse();
             assertThat(inbox.find(event.id()).orElseThrow().status()).isEqualTo(InboxStatus.PROCESSED);
         }
 
@@ -309,8 +330,11 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
                 StripeEvent event = event();
                 claimed(event, "me-" + i);
                 events.add(event);
-                batch.add(new EventInbox.Completion(event.id(), i == 3 ? "someone else" : "me-" + i,
-                        i % 2 == 0 ? InboxStatus.PROCESSED : InboxStatus.IGNORED, now.plusSeconds(1)));
+                batch.add(new EventInbox.Completion(
+                        event.id(),
+                        i == 3 ? "someone else" : "me-" + i,
+                        i % 2 == 0 ? InboxStatus.PROCESSED : InboxStatus.IGNORED,
+                        now.plusSeconds(1)));
             }
             List<Boolean> results = inbox.completeAll(batch);
             assertThat(results).hasSize(70);
@@ -336,13 +360,15 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
             StripeEvent event = event();
             claimed(event, "me");
             Instant next = now.plusSeconds(20);
-            assertThat(inbox.fail(event.id(), "me", "stripe_unavailable: down", next, now)).isTrue();
+            assertThat(inbox.fail(event.id(), "me", "stripe_unavailable: down", next, now))
+                    .isTrue();
             InboxEntry entry = inbox.find(event.id()).orElseThrow();
             assertThat(entry.status()).isEqualTo(InboxStatus.PENDING);
             assertThat(entry.lastError()).isEqualTo("stripe_unavailable: down");
             assertThat(entry.nextAttemptAt()).isEqualTo(next);
             assertThat(entry.leaseOwner()).isNull();
-            assertThat(inbox.claim(event.id(), "me", next.minusSeconds(1), LEASE)).isEmpty();
+            assertThat(inbox.claim(event.id(), "me", next.minusSeconds(1), LEASE))
+                    .isEmpty();
             assertThat(inbox.claim(event.id(), "me", next, LEASE)).isPresent();
         }
 
@@ -356,7 +382,8 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
             InboxEntry entry = inbox.find(event.id()).orElseThrow();
             assertThat(entry.status()).isEqualTo(InboxStatus.FAILED);
             assertThat(entry.lastError()).isEqualTo(longError);
-            assertThat(inbox.claim(event.id(), "me", now.plus(Duration.ofDays(30)), LEASE)).isEmpty();
+            assertThat(inbox.claim(event.id(), "me", now.plus(Duration.ofDays(30)), LEASE))
+                    .isEmpty();
         }
 
         @Test
@@ -380,5 +407,4 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
             assertThat(inbox.find(event.id()).orElseThrow().notifiedAt()).isEqualTo(now);
         }
     }
-
 }

@@ -1,22 +1,21 @@
 package dev.billing.testkit.contract;
 
-import dev.billing.core.model.event.InboxEntry;
-import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.event.StripeEvent;
-import dev.billing.core.port.EventInbox;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Set;
-
 import static dev.billing.testkit.Builders.T0;
 import static dev.billing.testkit.Builders.anEvent;
 import static dev.billing.testkit.Builders.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.port.EventInbox;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link EventInbox} guarantees about whom its entries are about ({@link StripeEvent#subjectId}): an
@@ -49,17 +48,27 @@ public abstract class EventInboxSubjectsContract {
     void findsTheEventsAboutGivenObjectsNewestReceivedFirstUpToAMaximum() {
         String customer = unique("cus_");
         String subscription = unique("sub_");
-        StripeEvent created = anEvent().forObject("customer", customer).createdAt(now.minusSeconds(9)).build();
-        StripeEvent updated = anEvent().forObject("subscription", subscription).createdAt(now.minusSeconds(8))
+        StripeEvent created = anEvent()
+                .forObject("customer", customer)
+                .createdAt(now.minusSeconds(9))
                 .build();
-        StripeEvent other = anEvent().forObject("customer", unique("cus_")).createdAt(now.minusSeconds(7)).build();
+        StripeEvent updated = anEvent()
+                .forObject("subscription", subscription)
+                .createdAt(now.minusSeconds(8))
+                .build();
+        StripeEvent other = anEvent()
+                .forObject("customer", unique("cus_"))
+                .createdAt(now.minusSeconds(7))
+                .build();
         inbox.record(created, now.minusSeconds(3));
         inbox.record(updated, now.minusSeconds(2));
         inbox.record(other, now.minusSeconds(1));
 
-        assertThat(inbox.about(Set.of(customer, subscription), 10)).extracting(InboxEntry::eventId)
+        assertThat(inbox.about(Set.of(customer, subscription), 10))
+                .extracting(InboxEntry::eventId)
                 .containsExactly(updated.id(), created.id());
-        assertThat(inbox.about(Set.of(customer, subscription), 1)).extracting(InboxEntry::eventId)
+        assertThat(inbox.about(Set.of(customer, subscription), 1))
+                .extracting(InboxEntry::eventId)
                 .containsExactly(updated.id());
         assertThat(inbox.about(Set.of(unique("cus_")), 10)).isEmpty();
         assertThat(inbox.about(Set.of(), 10)).isEmpty();
@@ -68,11 +77,20 @@ public abstract class EventInboxSubjectsContract {
     @Test
     void erasureRedactsThePayloadsAboutTheObjectsAndKeepsTheRest() {
         String customer = unique("cus_");
-        StripeEvent mine = anEvent().forObject("customer", customer).createdAt(now.minusSeconds(9))
-                .withPayload("{\"id\":\"x\",\"data\":{\"object\":{\"email\":\"ada@example.com\"}}}").build();
-        StripeEvent other = anEvent().forObject("customer", unique("cus_")).createdAt(now.minusSeconds(8)).build();
-        StripeEvent later = anEvent().forObject("invoice", unique("in_")).createdAt(now.minusSeconds(7))
-                .withPayload("{\"id\":\"y\",\"customer_email\":\"ada@example.com\"}").build();
+        StripeEvent mine = anEvent()
+                .forObject("customer", customer)
+                .createdAt(now.minusSeconds(9))
+                .withPayload("{\"id\":\"x\",\"data\":{\"object\":{\"email\":\"ada@example.com\"}}}")
+                .build();
+        StripeEvent other = anEvent()
+                .forObject("customer", unique("cus_"))
+                .createdAt(now.minusSeconds(8))
+                .build();
+        StripeEvent later = anEvent()
+                .forObject("invoice", unique("in_"))
+                .createdAt(now.minusSeconds(7))
+                .withPayload("{\"id\":\"y\",\"customer_email\":\"ada@example.com\"}")
+                .build();
         inbox.record(mine, now);
         inbox.record(other, now);
         inbox.record(later, now);
@@ -87,7 +105,9 @@ public abstract class EventInboxSubjectsContract {
             assertThat(entry.event().type()).isEqualTo(redacted.type());
             assertThat(entry.status()).isEqualTo(InboxStatus.PENDING);
         }
-        assertThat(EventInbox.isRedacted(inbox.find(other.id()).orElseThrow().event().payload())).isFalse();
+        assertThat(EventInbox.isRedacted(
+                        inbox.find(other.id()).orElseThrow().event().payload()))
+                .isFalse();
         assertThat(inbox.redact(Set.of(customer))).isZero();
         assertThat(inbox.redactEvent(later.id())).isFalse();
         assertThat(inbox.redactEvent(unique("evt_"))).isFalse();
@@ -98,27 +118,41 @@ public abstract class EventInboxSubjectsContract {
     void findsEveryEventAboutASubjectWhateverItsObject() {
         String customer = unique("cus_");
         String user = unique("user_");
-        StripeEvent checkout = anEvent().withType("checkout.session.completed")
-                .forObject("checkout.session", unique("cs_")).about(customer).createdAt(now.minusSeconds(9))
+        StripeEvent checkout = anEvent()
+                .withType("checkout.session.completed")
+                .forObject("checkout.session", unique("cs_"))
+                .about(customer)
+                .createdAt(now.minusSeconds(9))
                 .build();
-        StripeEvent payment = anEvent().withType("payment_intent.succeeded")
-                .forObject("payment_intent", unique("pi_")).about(customer).createdAt(now.minusSeconds(8))
+        StripeEvent payment = anEvent()
+                .withType("payment_intent.succeeded")
+                .forObject("payment_intent", unique("pi_"))
+                .about(customer)
+                .createdAt(now.minusSeconds(8))
                 .build();
-        StripeEvent membership = anEvent().withType("clerk.organizationMembership.created")
-                .forObject("organization_membership", unique("orgmem_")).about(user)
-                .createdAt(now.minusSeconds(7)).build();
-        StripeEvent someoneElse = anEvent().withType("payment_intent.succeeded")
-                .forObject("payment_intent", unique("pi_")).about(unique("cus_")).createdAt(now.minusSeconds(6))
+        StripeEvent membership = anEvent()
+                .withType("clerk.organizationMembership.created")
+                .forObject("organization_membership", unique("orgmem_"))
+                .about(user)
+                .createdAt(now.minusSeconds(7))
+                .build();
+        StripeEvent someoneElse = anEvent()
+                .withType("payment_intent.succeeded")
+                .forObject("payment_intent", unique("pi_"))
+                .about(unique("cus_"))
+                .createdAt(now.minusSeconds(6))
                 .build();
         inbox.record(checkout, now.minusSeconds(4));
         inbox.recordLeased(payment, now.minusSeconds(3), "worker-1", LEASE);
         inbox.record(membership, now.minusSeconds(2));
         inbox.record(someoneElse, now.minusSeconds(1));
 
-        assertThat(inbox.about(Set.of(customer, user), 10)).extracting(InboxEntry::eventId)
+        assertThat(inbox.about(Set.of(customer, user), 10))
+                .extracting(InboxEntry::eventId)
                 .containsExactly(membership.id(), payment.id(), checkout.id());
         assertThat(inbox.find(checkout.id()).orElseThrow().event().subjectId()).isEqualTo(customer);
-        assertThat(inbox.find(membership.id()).orElseThrow().event().subjectId()).isEqualTo(user);
+        assertThat(inbox.find(membership.id()).orElseThrow().event().subjectId())
+                .isEqualTo(user);
     }
 
     @Test
@@ -126,13 +160,23 @@ public abstract class EventInboxSubjectsContract {
     void redactionClearsWhatNamesThePerson() {
         String customer = unique("cus_");
         String user = unique("user_");
-        StripeEvent customerEvent = anEvent().withType("customer.updated").forObject("customer", customer)
-                .createdAt(now.minusSeconds(9)).build();
-        StripeEvent checkout = anEvent().withType("checkout.session.completed")
-                .forObject("checkout.session", unique("cs_")).about(customer).createdAt(now.minusSeconds(8))
+        StripeEvent customerEvent = anEvent()
+                .withType("customer.updated")
+                .forObject("customer", customer)
+                .createdAt(now.minusSeconds(9))
                 .build();
-        StripeEvent clerkUser = anEvent().withType("clerk.user.updated").forObject("user", user).about(user)
-                .createdAt(now.minusSeconds(7)).build();
+        StripeEvent checkout = anEvent()
+                .withType("checkout.session.completed")
+                .forObject("checkout.session", unique("cs_"))
+                .about(customer)
+                .createdAt(now.minusSeconds(8))
+                .build();
+        StripeEvent clerkUser = anEvent()
+                .withType("clerk.user.updated")
+                .forObject("user", user)
+                .about(user)
+                .createdAt(now.minusSeconds(7))
+                .build();
         InboxEntry leased = claimed(customerEvent, "worker-1");
         assertThat(inbox.fail(customerEvent.id(), "worker-1", "store_unavailable: ada@example.com", null, now))
                 .isTrue();
@@ -160,16 +204,40 @@ public abstract class EventInboxSubjectsContract {
     @DisplayName("restore keeps the subject, and a copy whose subject changed (an erasure since) replaces it")
     void restoreKeepsTheSubject() {
         String customer = unique("cus_");
-        StripeEvent event = anEvent().withType("charge.succeeded").forObject("charge", unique("ch_"))
-                .about(customer).createdAt(now.minusSeconds(5)).build();
-        InboxEntry original = new InboxEntry(event, InboxStatus.PROCESSED, 1, null, now.minusSeconds(9), null,
-                null, null, now.minusSeconds(8), null);
+        StripeEvent event = anEvent()
+                .withType("charge.succeeded")
+                .forObject("charge", unique("ch_"))
+                .about(customer)
+                .createdAt(now.minusSeconds(5))
+                .build();
+        InboxEntry original = new InboxEntry(
+                event,
+                InboxStatus.PROCESSED,
+                1,
+                null,
+                now.minusSeconds(9),
+                null,
+                null,
+                null,
+                now.minusSeconds(8),
+                null);
         assertThat(inbox.restore(original)).isTrue();
         assertThat(inbox.find(event.id()).orElseThrow().event().subjectId()).isEqualTo(customer);
-        assertThat(inbox.about(Set.of(customer), 10)).extracting(InboxEntry::eventId).containsExactly(event.id());
+        assertThat(inbox.about(Set.of(customer), 10))
+                .extracting(InboxEntry::eventId)
+                .containsExactly(event.id());
 
-        InboxEntry erased = new InboxEntry(event.withSubject(null), InboxStatus.PROCESSED, 1, null,
-                now.minusSeconds(9), null, null, null, now.minusSeconds(8), null);
+        InboxEntry erased = new InboxEntry(
+                event.withSubject(null),
+                InboxStatus.PROCESSED,
+                1,
+                null,
+                now.minusSeconds(9),
+                null,
+                null,
+                null,
+                now.minusSeconds(8),
+                null);
         assertThat(inbox.restore(erased)).isTrue();
         assertThat(inbox.find(event.id()).orElseThrow().event().subjectId()).isNull();
         assertThat(inbox.restore(erased)).isFalse();

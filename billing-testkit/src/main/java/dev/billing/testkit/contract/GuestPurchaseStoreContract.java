@@ -1,27 +1,26 @@
 package dev.billing.testkit.contract;
 
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.audit.AuditAction;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.audit.AuditEntry;
 import dev.billing.core.model.audit.AuditQuery;
-import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
-import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.GuestPurchaseStore;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
-import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link GuestPurchaseStore} guarantees: a session is stored once; an email's purchases are claimed by
@@ -45,8 +44,17 @@ public abstract class GuestPurchaseStoreContract {
     }
 
     private GuestPurchase bought(String address, int second) {
-        return new GuestPurchase(unique("cs_"), address, "price_credits_100", 2, "usd", 1_000,
-                CustomerId.of(unique("cus_")), T0.plusSeconds(second), null, null);
+        return new GuestPurchase(
+                unique("cs_"),
+                address,
+                "price_credits_100",
+                2,
+                "usd",
+                1_000,
+                CustomerId.of(unique("cus_")),
+                T0.plusSeconds(second),
+                null,
+                null);
     }
 
     @Test
@@ -79,16 +87,20 @@ public abstract class GuestPurchaseStoreContract {
 
         List<GuestPurchase> claimed = store.claim(email, ada, T0.plusSeconds(10));
 
-        assertThat(claimed).extracting(GuestPurchase::sessionId).containsExactlyInAnyOrder(first.sessionId(),
-                second.sessionId());
+        assertThat(claimed)
+                .extracting(GuestPurchase::sessionId)
+                .containsExactlyInAnyOrder(first.sessionId(), second.sessionId());
         assertThat(claimed).allSatisfy(p -> {
             assertThat(p.claimedBy()).isEqualTo(ada);
             assertThat(p.claimedAt()).isEqualTo(T0.plusSeconds(10));
         });
-        assertThat(store.claim(email, ada, T0.plusSeconds(20))).extracting(GuestPurchase::claimedAt)
+        assertThat(store.claim(email, ada, T0.plusSeconds(20)))
+                .extracting(GuestPurchase::claimedAt)
                 .containsOnly(T0.plusSeconds(10));
-        assertThat(store.claim(email, UserId.of(unique("user_")), T0.plusSeconds(30))).isEmpty();
-        assertThat(store.ofEmail(someoneElses.email())).singleElement()
+        assertThat(store.claim(email, UserId.of(unique("user_")), T0.plusSeconds(30)))
+                .isEmpty();
+        assertThat(store.ofEmail(someoneElses.email()))
+                .singleElement()
                 .satisfies(p -> assertThat(p.claimedBy()).isNull());
     }
 
@@ -98,13 +110,18 @@ public abstract class GuestPurchaseStoreContract {
             store.record(bought(email, i));
         }
 
-        List<List<GuestPurchase>> results = Race.run(10, i -> store.claim(email, UserId.of("user_racer_" + i),
-                T0.plusSeconds(100)));
+        List<List<GuestPurchase>> results =
+                Race.run(10, i -> store.claim(email, UserId.of("user_racer_" + i), T0.plusSeconds(100)));
 
         assertThat(results.stream().mapToInt(List::size).sum()).isEqualTo(5);
-        assertThat(store.ofEmail(email)).extracting(GuestPurchase::claimedBy).filteredOn(Objects::nonNull)
+        assertThat(store.ofEmail(email))
+                .extracting(GuestPurchase::claimedBy)
+                .filteredOn(Objects::nonNull)
                 .hasSize(5);
-        assertThat(results.stream().filter(r -> !r.isEmpty()).map(r -> r.get(0).claimedBy()).distinct())
+        assertThat(results.stream()
+                        .filter(r -> !r.isEmpty())
+                        .map(r -> r.get(0).claimedBy())
+                        .distinct())
                 .hasSizeLessThanOrEqualTo(5);
     }
 
@@ -131,9 +148,11 @@ public abstract class GuestPurchaseStoreContract {
             assertThat(p.email()).isEqualTo(GuestPurchaseStore.erasedEmail(pseudonym));
             assertThat(p.amountTotal()).isEqualTo(1_000);
         });
-        assertThat(store.ofEmail(GuestPurchaseStore.erasedEmail(pseudonym))).extracting(GuestPurchase::sessionId)
+        assertThat(store.ofEmail(GuestPurchaseStore.erasedEmail(pseudonym)))
+                .extracting(GuestPurchase::sessionId)
                 .containsExactlyInAnyOrder(claimedOne.sessionId(), unclaimed.sessionId());
-        assertThat(store.claim(email, UserId.of(unique("user_")), T0.plusSeconds(20))).isEmpty();
+        assertThat(store.claim(email, UserId.of(unique("user_")), T0.plusSeconds(20)))
+                .isEmpty();
         assertThat(store.ofEmail(otherEmail)).hasSize(1);
         assertThat(store.pseudonymise(ada, email, pseudonym)).isZero();
     }
@@ -154,7 +173,9 @@ public abstract class GuestPurchaseStoreContract {
             listed.addAll(page.items());
             assertThat(page.nextCursor()).as("a cursor that moves on").isNotEqualTo(cursor);
             cursor = page.nextCursor();
-            assertThat(listed.size()).as("pages end (the store holds far fewer rows)").isLessThan(100_000);
+            assertThat(listed.size())
+                    .as("pages end (the store holds far fewer rows)")
+                    .isLessThan(100_000);
         } while (cursor != null);
 
         assertThat(listed).filteredOn(p -> p.email().equals(email)).containsExactlyInAnyOrder(open, taken);
@@ -168,9 +189,19 @@ public abstract class GuestPurchaseStoreContract {
     /** A guest's paid session as Checkout's webhook leaves it: the purchase under Stripe's guest customer, and kept. */
     private GuestPurchase paidAsGuest(int second) {
         GuestPurchase guest = bought(email, second);
-        assertThat(stores.subscriptions().recordPurchase(new Purchase(guest.sessionId(), guest.customerId(),
-                guest.priceId(), guest.quantity(), guest.currency(), guest.amountTotal(), "pi_" + guest.sessionId(),
-                guest.purchasedAt()), AuditCause.event("evt_" + guest.sessionId()))).isTrue();
+        assertThat(stores.subscriptions()
+                        .recordPurchase(
+                                new Purchase(
+                                        guest.sessionId(),
+                                        guest.customerId(),
+                                        guest.priceId(),
+                                        guest.quantity(),
+                                        guest.currency(),
+                                        guest.amountTotal(),
+                                        "pi_" + guest.sessionId(),
+                                        guest.purchasedAt()),
+                                AuditCause.event("evt_" + guest.sessionId())))
+                .isTrue();
         assertThat(store.record(guest)).isTrue();
         return guest;
     }
@@ -179,7 +210,8 @@ public abstract class GuestPurchaseStoreContract {
         List<AuditEntry> entries = new java.util.ArrayList<>();
         for (CustomerId c : customers) {
             stores.audit().list(AuditQuery.all(100).withCustomer(c)).items().stream()
-                    .filter(e -> e.entityId().equals(purchaseId)).forEach(entries::add);
+                    .filter(e -> e.entityId().equals(purchaseId))
+                    .forEach(entries::add);
         }
         return entries;
     }
@@ -194,21 +226,39 @@ public abstract class GuestPurchaseStoreContract {
         List<GuestPurchase> claimed = store.claim(email, ada, adas, T0.plusSeconds(10), AuditCause.request("req_1"));
 
         assertThat(claimed).extracting(GuestPurchase::sessionId).containsExactly(guest.sessionId());
-        assertThat(stores.subscriptions().purchasesOf(adas)).singleElement().isEqualTo(new Purchase(
-                guest.sessionId(), adas, guest.priceId(), guest.quantity(), guest.currency(), guest.amountTotal(),
-                "pi_" + guest.sessionId(), guest.purchasedAt()));
+        assertThat(stores.subscriptions().purchasesOf(adas))
+                .singleElement()
+                .isEqualTo(new Purchase(
+                        guest.sessionId(),
+                        adas,
+                        guest.priceId(),
+                        guest.quantity(),
+                        guest.currency(),
+                        guest.amountTotal(),
+                        "pi_" + guest.sessionId(),
+                        guest.purchasedAt()));
         assertThat(stores.subscriptions().purchasesOf(guest.customerId())).isEmpty();
-        assertThat(stores.subscriptions().countPurchases()).as("moved, not copied").isEqualTo(purchases);
+        assertThat(stores.subscriptions().countPurchases())
+                .as("moved, not copied")
+                .isEqualTo(purchases);
         assertThat(trailOf(guest.sessionId(), guest.customerId(), adas))
-                .extracting(AuditEntry::action, e -> e.customerId().value(), e -> e.cause().text())
+                .extracting(
+                        AuditEntry::action,
+                        e -> e.customerId().value(),
+                        e -> e.cause().text())
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.api.Assertions.tuple(AuditAction.PURCHASE_RECORDED,
-                                guest.customerId().value(), "event:evt_" + guest.sessionId()),
-                        org.assertj.core.api.Assertions.tuple(AuditAction.PURCHASE_CLAIMED, adas.value(),
-                                "request:req_1"));
-        assertThat(trailOf(guest.sessionId(), adas)).singleElement().satisfies(e -> assertThat(e.detail())
-                .containsEntry("old_customer_id", guest.customerId().value())
-                .containsEntry("amount_total", "1000").containsEntry("currency", "usd"));
+                        org.assertj.core.api.Assertions.tuple(
+                                AuditAction.PURCHASE_RECORDED,
+                                guest.customerId().value(),
+                                "event:evt_" + guest.sessionId()),
+                        org.assertj.core.api.Assertions.tuple(
+                                AuditAction.PURCHASE_CLAIMED, adas.value(), "request:req_1"));
+        assertThat(trailOf(guest.sessionId(), adas))
+                .singleElement()
+                .satisfies(e -> assertThat(e.detail())
+                        .containsEntry("old_customer_id", guest.customerId().value())
+                        .containsEntry("amount_total", "1000")
+                        .containsEntry("currency", "usd"));
 
         // A retried claim (another request) answers the same and records nothing more.
         assertThat(store.claim(email, ada, adas, T0.plusSeconds(20), AuditCause.request("req_2")))
@@ -216,8 +266,9 @@ public abstract class GuestPurchaseStoreContract {
         assertThat(trailOf(guest.sessionId(), guest.customerId(), adas)).hasSize(2);
         // Another user with the same email gets nothing and moves nothing.
         CustomerId bobs = CustomerId.of(unique("cus_bob_"));
-        assertThat(store.claim(email, UserId.of(unique("user_")), bobs, T0.plusSeconds(30),
-                AuditCause.request("req_3"))).isEmpty();
+        assertThat(store.claim(
+                        email, UserId.of(unique("user_")), bobs, T0.plusSeconds(30), AuditCause.request("req_3")))
+                .isEmpty();
         assertThat(stores.subscriptions().purchasesOf(bobs)).isEmpty();
         assertThat(stores.subscriptions().purchasesOf(adas)).hasSize(1);
     }
@@ -227,8 +278,16 @@ public abstract class GuestPurchaseStoreContract {
         GuestPurchase guest = paidAsGuest(1);
         CustomerId adas = CustomerId.of(unique("cus_ada_"));
         store.claim(email, UserId.of(unique("user_")), adas, T0.plusSeconds(10), AuditCause.request("req_1"));
-        PaymentRefund refund = new PaymentRefund(unique("re_"), guest.customerId(), unique("ch_"),
-                "pi_" + guest.sessionId(), 400, "usd", "succeeded", null, T0.plusSeconds(60),
+        PaymentRefund refund = new PaymentRefund(
+                unique("re_"),
+                guest.customerId(),
+                unique("ch_"),
+                "pi_" + guest.sessionId(),
+                400,
+                "usd",
+                "succeeded",
+                null,
+                T0.plusSeconds(60),
                 SourceVersion.snapshot(T0.plusSeconds(60)));
 
         stores.subscriptions().upsertRefund(refund);
@@ -245,11 +304,14 @@ public abstract class GuestPurchaseStoreContract {
         store.claim(email, ada, T0.plusSeconds(10)); // as a claim before claims moved purchases
 
         assertThat(store.claim(email, ada, adas, T0.plusSeconds(20), AuditCause.request("req_retry")))
-                .singleElement().satisfies(p -> assertThat(p.claimedAt()).isEqualTo(T0.plusSeconds(10)));
+                .singleElement()
+                .satisfies(p -> assertThat(p.claimedAt()).isEqualTo(T0.plusSeconds(10)));
 
-        assertThat(stores.subscriptions().purchasesOf(adas)).extracting(Purchase::id)
+        assertThat(stores.subscriptions().purchasesOf(adas))
+                .extracting(Purchase::id)
                 .containsExactly(guest.sessionId());
-        assertThat(trailOf(guest.sessionId(), adas)).extracting(AuditEntry::action)
+        assertThat(trailOf(guest.sessionId(), adas))
+                .extracting(AuditEntry::action)
                 .containsExactly(AuditAction.PURCHASE_CLAIMED);
     }
 
@@ -262,18 +324,26 @@ public abstract class GuestPurchaseStoreContract {
             customers.add(CustomerId.of(unique("cus_racer_")));
         }
 
-        List<List<GuestPurchase>> results = Race.run(8, i -> store.claim(email, UserId.of("user_racer_" + i),
-                customers.get(i), T0.plusSeconds(100), AuditCause.request("req_race_" + i)));
+        List<List<GuestPurchase>> results = Race.run(
+                8,
+                i -> store.claim(
+                        email,
+                        UserId.of("user_racer_" + i),
+                        customers.get(i),
+                        T0.plusSeconds(100),
+                        AuditCause.request("req_race_" + i)));
 
         assertThat(results.stream().mapToInt(List::size).sum()).isEqualTo(2);
-        List<Purchase> moved = customers.stream().flatMap(c -> stores.subscriptions().purchasesOf(c).stream())
+        List<Purchase> moved = customers.stream()
+                .flatMap(c -> stores.subscriptions().purchasesOf(c).stream())
                 .toList();
         assertThat(moved).extracting(Purchase::id).containsExactlyInAnyOrder(first.sessionId(), second.sessionId());
         CustomerId[] all = customers.toArray(CustomerId[]::new);
         assertThat(trailOf(first.sessionId(), all)).hasSize(1);
         assertThat(trailOf(second.sessionId(), all)).hasSize(1);
         assertThat(Map.of(first.sessionId(), first.customerId(), second.sessionId(), second.customerId()))
-                .allSatisfy((id, guestCustomer) -> assertThat(stores.subscriptions().purchasesOf(guestCustomer))
-                        .isEmpty());
+                .allSatisfy(
+                        (id, guestCustomer) -> assertThat(stores.subscriptions().purchasesOf(guestCustomer))
+                                .isEmpty());
     }
 }

@@ -1,21 +1,20 @@
 package dev.billing.testkit.contract;
 
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.MembershipStore;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
-
-import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link MembershipStore} guarantees: the newest change of a membership wins whatever the order and
@@ -119,7 +118,9 @@ public abstract class MembershipStoreContract {
         assertThat(store.pseudonymise(ada, pseudonym)).isEqualTo(1);
 
         assertThat(store.ofUser(ada)).isEmpty();
-        assertThat(store.ofUser(pseudonym)).singleElement().satisfies(m -> assertThat(m.active()).isTrue());
+        assertThat(store.ofUser(pseudonym))
+                .singleElement()
+                .satisfies(m -> assertThat(m.active()).isTrue());
         assertThat(store.countActive(org)).isEqualTo(1);
         assertThat(store.pseudonymise(ada, pseudonym)).isZero();
     }
@@ -161,8 +162,9 @@ public abstract class MembershipStoreContract {
         });
 
         assertThat(store.countActive(org)).isEqualTo(5);
-        IntStream.range(0, 10).forEach(u -> assertThat(store.find(org, UserId.of("user_" + u)))
-                .hasValueSatisfying(m -> assertThat(m.active()).isEqualTo(u % 2 == 0)));
+        IntStream.range(0, 10)
+                .forEach(u -> assertThat(store.find(org, UserId.of("user_" + u)))
+                        .hasValueSatisfying(m -> assertThat(m.active()).isEqualTo(u % 2 == 0)));
     }
 
     @Test
@@ -259,8 +261,10 @@ public abstract class MembershipStoreContract {
         store.pseudonymise(bob, bob.pseudonym());
         String adasMembership = unique("orgmem_");
 
-        assertThat(store.apply(change(ada, adasMembership, "org:admin", true, 1))).isTrue();
-        assertThat(store.apply(change(bob, unique("orgmem_"), "org:member", false, 1))).isTrue();
+        assertThat(store.apply(change(ada, adasMembership, "org:admin", true, 1)))
+                .isTrue();
+        assertThat(store.apply(change(bob, unique("orgmem_"), "org:member", false, 1)))
+                .isTrue();
 
         assertThat(store.countActive(org)).isEqualTo(1);
         assertThat(store.find(org, ada)).hasValueSatisfying(m -> {
@@ -268,10 +272,12 @@ public abstract class MembershipStoreContract {
             assertThat(m.membershipId()).isEqualTo(adasMembership);
         });
         assertThat(store.ofUser(bob)).isEmpty();
-        assertThat(store.find(org, bob.pseudonym())).hasValueSatisfying(m -> assertThat(m.active()).isFalse());
+        assertThat(store.find(org, bob.pseudonym()))
+                .hasValueSatisfying(m -> assertThat(m.active()).isFalse());
         // Found by its membership id from now on, whatever happens to the user id.
         store.pseudonymise(ada, UserId.of(UserId.PSEUDONYM_PREFIX + unique("p")));
-        assertThat(store.apply(change(ada, adasMembership, "org:admin", false, 2))).isTrue();
+        assertThat(store.apply(change(ada, adasMembership, "org:admin", false, 2)))
+                .isTrue();
         assertThat(store.countActive(org)).isZero();
         assertThat(store.ofUser(ada)).isEmpty();
     }
@@ -319,7 +325,8 @@ public abstract class MembershipStoreContract {
         store.apply(change(bob, unique("orgmem_"), null, true, 1));
         UserId bobsPseudonym = UserId.of(UserId.PSEUDONYM_PREFIX + unique("p"));
         store.pseudonymise(bob, bobsPseudonym);
-        assertThat(store.find(org, bobsPseudonym)).hasValueSatisfying(m -> assertThat(m.membershipId()).isNotNull());
+        assertThat(store.find(org, bobsPseudonym))
+                .hasValueSatisfying(m -> assertThat(m.membershipId()).isNotNull());
     }
 
     private static List<List<Integer>> permutations(List<Integer> items) {

@@ -1,40 +1,5 @@
 package dev.billing.testkit.contract;
 
-import dev.billing.core.model.audit.AuditAction;
-import dev.billing.core.model.audit.AuditCause;
-import dev.billing.core.model.audit.AuditEntry;
-import dev.billing.core.model.audit.AuditQuery;
-import dev.billing.core.model.audit.AuditRecord;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.payment.GuestPurchase;
-import dev.billing.core.model.event.InboxEntry;
-import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.usage.MeterEvent;
-import dev.billing.core.model.usage.MeterReport;
-import dev.billing.core.model.notice.NoticeEntry;
-import dev.billing.core.model.notice.NoticeKind;
-import dev.billing.core.model.notice.NoticeRecord;
-import dev.billing.core.model.notice.NoticeStatus;
-import dev.billing.core.model.OrgMember;
-import dev.billing.core.model.payment.PaymentRefund;
-import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.usage.UsageCounter;
-import dev.billing.core.model.usage.UsageKey;
-import dev.billing.core.model.usage.UsagePeriod;
-import dev.billing.core.model.UserId;
-import dev.billing.core.port.BillingStores;
-import dev.billing.core.port.CustomerStore.LinkResult;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
 import static dev.billing.testkit.Builders.T0;
 import static dev.billing.testkit.Builders.aPurchase;
 import static dev.billing.testkit.Builders.aSubscription;
@@ -42,6 +7,40 @@ import static dev.billing.testkit.Builders.anEvent;
 import static dev.billing.testkit.Builders.anInvoice;
 import static dev.billing.testkit.Builders.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.OrgMember;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditAction;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.audit.AuditQuery;
+import dev.billing.core.model.audit.AuditRecord;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
+import dev.billing.core.model.notice.NoticeEntry;
+import dev.billing.core.model.notice.NoticeKind;
+import dev.billing.core.model.notice.NoticeRecord;
+import dev.billing.core.model.notice.NoticeStatus;
+import dev.billing.core.model.payment.GuestPurchase;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.usage.MeterEvent;
+import dev.billing.core.model.usage.MeterReport;
+import dev.billing.core.model.usage.UsageCounter;
+import dev.billing.core.model.usage.UsageKey;
+import dev.billing.core.model.usage.UsagePeriod;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.CustomerStore.LinkResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every store does as the target of a store-to-store copy ({@code MigrateStores}), beyond its ports' own
@@ -67,8 +66,10 @@ public abstract class MigrationTargetContract {
     }
 
     private long trail() {
-        return stores.audit().list(AuditQuery.all(AuditQuery.MAX_LIMIT)).items().stream().mapToLong(AuditEntry::id)
-                .max().orElse(0);
+        return stores.audit().list(AuditQuery.all(AuditQuery.MAX_LIMIT)).items().stream()
+                .mapToLong(AuditEntry::id)
+                .max()
+                .orElse(0);
     }
 
     @Test
@@ -79,8 +80,8 @@ public abstract class MigrationTargetContract {
         CustomerId customer = CustomerId.of("cus_" + id);
         UserId neighbour = UserId.of("user_" + id + "_2");
         stores.customers().link(new CustomerLink(user, customer, "a@example.com", AT), AuditCause.MIGRATION);
-        stores.customers().link(new CustomerLink(neighbour, CustomerId.of("cus_" + id + "_2"), null, AT),
-                AuditCause.MIGRATION);
+        stores.customers()
+                .link(new CustomerLink(neighbour, CustomerId.of("cus_" + id + "_2"), null, AT), AuditCause.MIGRATION);
         long newest = trail();
 
         assertThat(stores.customers().remove(user)).isTrue();
@@ -91,23 +92,47 @@ public abstract class MigrationTargetContract {
         assertThat(stores.customers().findByUserId(neighbour)).isPresent();
         CustomerLink moved = new CustomerLink(pseudonym, customer, null, AT);
         assertThat(stores.customers().link(moved, AuditCause.MIGRATION)).isInstanceOf(LinkResult.Linked.class);
-        assertThat(trail()).as("no audit entry for the removal or the copy's link").isEqualTo(newest);
+        assertThat(trail())
+                .as("no audit entry for the removal or the copy's link")
+                .isEqualTo(newest);
     }
 
     @Test
     @DisplayName("subscriptions, invoices, purchases, refunds and invoice payments are removed by key")
     void projectionRowsAreRemovedByKey() {
         String customer = "cus_" + id;
-        stores.subscriptions().upsertSubscription(aSubscription().withId("sub_" + id).withCustomer(customer).build(),
-                AuditCause.MIGRATION);
-        stores.subscriptions().upsertSubscription(aSubscription().withId("sub_" + id + "_2").withCustomer(customer)
-                .build(), AuditCause.MIGRATION);
-        stores.subscriptions().upsertInvoice(anInvoice().withId("in_" + id).withCustomer(customer).build(),
-                AuditCause.MIGRATION);
-        stores.subscriptions().recordPurchase(aPurchase().withId("cs_" + id).withCustomer(customer).build(),
-                AuditCause.MIGRATION);
-        stores.subscriptions().upsertRefund(new PaymentRefund("re_" + id, CustomerId.of(customer), null, "pi_" + id,
-                100, "usd", "succeeded", null, AT, SourceVersion.snapshot(T0)));
+        stores.subscriptions()
+                .upsertSubscription(
+                        aSubscription()
+                                .withId("sub_" + id)
+                                .withCustomer(customer)
+                                .build(),
+                        AuditCause.MIGRATION);
+        stores.subscriptions()
+                .upsertSubscription(
+                        aSubscription()
+                                .withId("sub_" + id + "_2")
+                                .withCustomer(customer)
+                                .build(),
+                        AuditCause.MIGRATION);
+        stores.subscriptions()
+                .upsertInvoice(
+                        anInvoice().withId("in_" + id).withCustomer(customer).build(), AuditCause.MIGRATION);
+        stores.subscriptions()
+                .recordPurchase(
+                        aPurchase().withId("cs_" + id).withCustomer(customer).build(), AuditCause.MIGRATION);
+        stores.subscriptions()
+                .upsertRefund(new PaymentRefund(
+                        "re_" + id,
+                        CustomerId.of(customer),
+                        null,
+                        "pi_" + id,
+                        100,
+                        "usd",
+                        "succeeded",
+                        null,
+                        AT,
+                        SourceVersion.snapshot(T0)));
         InvoicePayment payment = new InvoicePayment("in_" + id, "pi_" + id);
         InvoicePayment other = new InvoicePayment("in_" + id, "pi_" + id + "_2");
         stores.subscriptions().recordInvoicePayment(payment);
@@ -120,12 +145,14 @@ public abstract class MigrationTargetContract {
         assertThat(stores.subscriptions().removeRefund("re_" + id)).isTrue();
         assertThat(stores.subscriptions().removeInvoicePayment(payment)).isTrue();
 
-        assertThat(stores.subscriptions().subscriptionsOf(CustomerId.of(customer))).extracting(s -> s.id())
+        assertThat(stores.subscriptions().subscriptionsOf(CustomerId.of(customer)))
+                .extracting(s -> s.id())
                 .containsExactly("sub_" + id + "_2");
         assertThat(stores.subscriptions().findInvoice("in_" + id)).isEmpty();
         assertThat(stores.subscriptions().purchasesOf(CustomerId.of(customer))).isEmpty();
         assertThat(stores.subscriptions().refundsOf(CustomerId.of(customer))).isEmpty();
-        assertThat(stores.subscriptions().invoicePaymentsOf(List.of("in_" + id))).containsExactly(other);
+        assertThat(stores.subscriptions().invoicePaymentsOf(List.of("in_" + id)))
+                .containsExactly(other);
         assertThat(stores.subscriptions().removeSubscription("sub_" + id)).isFalse();
         assertThat(stores.subscriptions().removeInvoice("in_" + id)).isFalse();
         assertThat(stores.subscriptions().removePurchase("cs_" + id)).isFalse();
@@ -137,8 +164,17 @@ public abstract class MigrationTargetContract {
     @Test
     @DisplayName("an inbox entry is removed whatever its status")
     void anInboxEntryIsRemoved() {
-        InboxEntry entry = new InboxEntry(anEvent().withId("evt_" + id).build(), InboxStatus.FAILED, 12, "boom", AT,
-                null, null, null, null, null);
+        InboxEntry entry = new InboxEntry(
+                anEvent().withId("evt_" + id).build(),
+                InboxStatus.FAILED,
+                12,
+                "boom",
+                AT,
+                null,
+                null,
+                null,
+                null,
+                null);
         stores.inbox().restore(entry);
 
         assertThat(stores.inbox().remove("evt_" + id)).isTrue();
@@ -158,16 +194,19 @@ public abstract class MigrationTargetContract {
         stores.usage().restoreCounter(kept);
         stores.usage().restoreKey(new UsageKey(user, "k1", "api_calls", period.start(), "api_calls:5", 5, 5, 100, AT));
         stores.usage().restoreKey(new UsageKey(user, "k2", "api_calls", period.start(), "api_calls:1", 1, 6, 100, AT));
-        stores.usage().restoreReport(MeterReport.pending(new MeterEvent("api_calls", CustomerId.of("cus_" + id), 5,
-                "usage-" + id, AT)));
+        stores.usage()
+                .restoreReport(MeterReport.pending(
+                        new MeterEvent("api_calls", CustomerId.of("cus_" + id), 5, "usage-" + id, AT)));
 
-        assertThat(stores.usage().removeCounter(user, "api_calls", period.start())).isTrue();
+        assertThat(stores.usage().removeCounter(user, "api_calls", period.start()))
+                .isTrue();
         assertThat(stores.usage().removeKey(user, "k1")).isTrue();
         assertThat(stores.usage().removeReport("usage-" + id)).isTrue();
 
         assertThat(stores.usage().countersOf(user)).containsExactly(kept);
         assertThat(stores.usage().used(user, "api_calls", period.start())).isZero();
-        assertThat(stores.usage().removeCounter(user, "api_calls", period.start())).isFalse();
+        assertThat(stores.usage().removeCounter(user, "api_calls", period.start()))
+                .isFalse();
         assertThat(stores.usage().removeKey(user, "k1")).isFalse();
         assertThat(stores.usage().removeKey(user, "k2")).isTrue();
         assertThat(stores.usage().removeReport("usage-" + id)).isFalse();
@@ -180,8 +219,18 @@ public abstract class MigrationTargetContract {
         stores.memberships().restore(new OrgMember("org_" + id, user, "org:admin", true, AT, "msg_" + id));
         OrgMember other = new OrgMember("org_" + id, UserId.of("user_" + id + "_2"), null, true, AT, "msg_" + id);
         stores.memberships().restore(other);
-        stores.guests().restore(new GuestPurchase("cs_guest_" + id, id + "@example.com", "price_credits_100", 1,
-                "usd", 500, null, AT, null, null));
+        stores.guests()
+                .restore(new GuestPurchase(
+                        "cs_guest_" + id,
+                        id + "@example.com",
+                        "price_credits_100",
+                        1,
+                        "usd",
+                        500,
+                        null,
+                        AT,
+                        null,
+                        null));
 
         assertThat(stores.memberships().remove("org_" + id, user)).isTrue();
         assertThat(stores.guests().remove("cs_guest_" + id)).isTrue();
@@ -198,22 +247,45 @@ public abstract class MigrationTargetContract {
     void trailEntriesAndNoticesAreRemovedById() {
         CustomerId customer = CustomerId.of("cus_" + id);
         UserId user = UserId.of("user_" + id);
-        stores.audit().record(new AuditRecord(AuditAction.REFUND_CREATED, "re_" + id, null, customer,
-                AuditCause.admin("req_" + id), Map.of()));
-        AuditEntry entry = stores.audit().list(AuditQuery.all(10).withCustomer(customer)).items().get(0);
-        stores.notices().record(new NoticeRecord("evt_" + id, NoticeKind.values()[0], user, customer,
-                NoticeStatus.SENT, "<m@example.com>", null, AT));
+        stores.audit()
+                .record(new AuditRecord(
+                        AuditAction.REFUND_CREATED,
+                        "re_" + id,
+                        null,
+                        customer,
+                        AuditCause.admin("req_" + id),
+                        Map.of()));
+        AuditEntry entry = stores.audit()
+                .list(AuditQuery.all(10).withCustomer(customer))
+                .items()
+                .get(0);
+        stores.notices()
+                .record(new NoticeRecord(
+                        "evt_" + id,
+                        NoticeKind.values()[0],
+                        user,
+                        customer,
+                        NoticeStatus.SENT,
+                        "<m@example.com>",
+                        null,
+                        AT));
         NoticeEntry notice = stores.notices().forUser(user).get(0);
 
         assertThat(stores.audit().remove(entry.id())).isTrue();
         assertThat(stores.notices().remove(notice.id())).isTrue();
 
-        assertThat(stores.audit().list(AuditQuery.all(10).withCustomer(customer)).items()).isEmpty();
+        assertThat(stores.audit()
+                        .list(AuditQuery.all(10).withCustomer(customer))
+                        .items())
+                .isEmpty();
         assertThat(stores.notices().forUser(user)).isEmpty();
         assertThat(stores.audit().remove(entry.id())).isFalse();
         assertThat(stores.notices().remove(notice.id())).isFalse();
         // Its place is free again: the same explicit entry can be recorded (or copied) anew.
         assertThat(stores.audit().restore(entry)).isTrue();
-        assertThat(stores.audit().list(AuditQuery.all(10).withCustomer(customer)).items()).containsExactly(entry);
+        assertThat(stores.audit()
+                        .list(AuditQuery.all(10).withCustomer(customer))
+                        .items())
+                .containsExactly(entry);
     }
 }

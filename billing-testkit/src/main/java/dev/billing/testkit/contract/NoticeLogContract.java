@@ -1,25 +1,24 @@
 package dev.billing.testkit.contract;
 
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeKind;
 import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeRecord;
 import dev.billing.core.model.notice.NoticeStatus;
-import dev.billing.core.model.Page;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.NoticeLog;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
-import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every store's notice log guarantees: each attempt is kept as recorded (kind, user, customer, cause event,
@@ -45,9 +44,15 @@ public abstract class NoticeLogContract {
     }
 
     private NoticeRecord notice(String event, NoticeKind kind, NoticeStatus status) {
-        return new NoticeRecord(event, kind, user, customer, status,
+        return new NoticeRecord(
+                event,
+                kind,
+                user,
+                customer,
+                status,
                 status == NoticeStatus.SENT ? "<billing." + event + "@example.com>" : null,
-                status == NoticeStatus.SENT ? null : "SmtpSendException: connection refused", T0);
+                status == NoticeStatus.SENT ? null : "SmtpSendException: connection refused",
+                T0);
     }
 
     @Test
@@ -85,8 +90,10 @@ public abstract class NoticeLogContract {
 
         assertThat(log.list(mine.withKind(NoticeKind.PLAN_CHANGED)).items()).hasSize(2);
         assertThat(log.list(mine.withStatus(NoticeStatus.SENT)).items()).hasSize(2);
-        assertThat(log.list(mine.withKind(NoticeKind.PLAN_CHANGED).withStatus(NoticeStatus.FAILED)).items())
-                .extracting(e -> e.record().kind()).containsExactly(NoticeKind.PLAN_CHANGED);
+        assertThat(log.list(mine.withKind(NoticeKind.PLAN_CHANGED).withStatus(NoticeStatus.FAILED))
+                        .items())
+                .extracting(e -> e.record().kind())
+                .containsExactly(NoticeKind.PLAN_CHANGED);
         assertThat(log.list(mine.withKind(NoticeKind.REFUND_ISSUED)).items()).isEmpty();
     }
 
@@ -112,18 +119,28 @@ public abstract class NoticeLogContract {
     }
 
     @Test
-    @DisplayName("an erasure's pseudonym replaces the user on every row; a failure's text (it may quote the address) goes")
+    @DisplayName(
+            "an erasure's pseudonym replaces the user on every row; a failure's text (it may quote the address) goes")
     void pseudonymises() {
         log.record(notice(unique("evt_"), NoticeKind.SUBSCRIPTION_STARTED, NoticeStatus.SENT));
         log.record(notice(unique("evt_"), NoticeKind.SUBSCRIPTION_CANCELED, NoticeStatus.SKIPPED));
-        log.record(new NoticeRecord(unique("evt_"), NoticeKind.PAYMENT_FAILED, user, customer, NoticeStatus.FAILED,
-                null, "550 5.1.1 <ada@example.com>: Recipient address rejected", T0));
+        log.record(new NoticeRecord(
+                unique("evt_"),
+                NoticeKind.PAYMENT_FAILED,
+                user,
+                customer,
+                NoticeStatus.FAILED,
+                null,
+                "550 5.1.1 <ada@example.com>: Recipient address rejected",
+                T0));
         UserId pseudonym = UserId.of(unique("erased_"));
 
         assertThat(log.pseudonymise(user, pseudonym)).isEqualTo(3);
 
         assertThat(log.forUser(user)).isEmpty();
-        assertThat(log.forUser(pseudonym)).hasSize(3).allSatisfy(e -> assertThat(e.record().error()).isNull())
+        assertThat(log.forUser(pseudonym))
+                .hasSize(3)
+                .allSatisfy(e -> assertThat(e.record().error()).isNull())
                 .extracting(e -> e.record().status())
                 .containsExactlyInAnyOrder(NoticeStatus.SENT, NoticeStatus.SKIPPED, NoticeStatus.FAILED);
         assertThat(log.list(NoticeQuery.all(10).withUser(user)).items()).isEmpty();
@@ -135,10 +152,19 @@ public abstract class NoticeLogContract {
         List<NoticeEntry> newest = log.list(NoticeQuery.all(1)).items();
         // Above every row, far enough that tests sharing the store do not reach it first.
         long id = (newest.isEmpty() ? 0 : newest.get(0).id()) + 1_000 + Math.floorMod(user.hashCode(), 1_000_000);
-        NoticeEntry sent = new NoticeEntry(id, new NoticeRecord(unique("evt_"), NoticeKind.RECEIPT, user, customer,
-                NoticeStatus.SENT, "<m1@example.com>", null, T0.plusNanos(123_000)));
-        NoticeEntry failed = new NoticeEntry(id + 1, notice(unique("evt_"), NoticeKind.PAYMENT_FAILED,
-                NoticeStatus.FAILED));
+        NoticeEntry sent = new NoticeEntry(
+                id,
+                new NoticeRecord(
+                        unique("evt_"),
+                        NoticeKind.RECEIPT,
+                        user,
+                        customer,
+                        NoticeStatus.SENT,
+                        "<m1@example.com>",
+                        null,
+                        T0.plusNanos(123_000)));
+        NoticeEntry failed =
+                new NoticeEntry(id + 1, notice(unique("evt_"), NoticeKind.PAYMENT_FAILED, NoticeStatus.FAILED));
 
         assertThat(log.restore(failed)).isTrue();
         assertThat(log.restore(sent)).isTrue();
@@ -147,12 +173,22 @@ public abstract class NoticeLogContract {
 
         UserId pseudonym = UserId.of(unique("erased_"));
         NoticeRecord r = sent.record();
-        NoticeEntry erased = new NoticeEntry(id, new NoticeRecord(r.eventId(), r.kind(), pseudonym, r.customerId(),
-                r.status(), r.messageId(), r.error(), r.at()));
+        NoticeEntry erased = new NoticeEntry(
+                id,
+                new NoticeRecord(
+                        r.eventId(),
+                        r.kind(),
+                        pseudonym,
+                        r.customerId(),
+                        r.status(),
+                        r.messageId(),
+                        r.error(),
+                        r.at()));
         assertThat(log.restore(erased)).isTrue();
         assertThat(log.forUser(pseudonym)).containsExactly(erased);
 
         log.record(notice(unique("evt_"), NoticeKind.RECEIPT, NoticeStatus.SENT));
-        assertThat(log.list(NoticeQuery.all(10).withUser(user)).items().get(0).id()).isGreaterThan(id + 1);
+        assertThat(log.list(NoticeQuery.all(10).withUser(user)).items().get(0).id())
+                .isGreaterThan(id + 1);
     }
 }

@@ -1,53 +1,37 @@
 package dev.billing.testkit.contract;
 
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.error.GatewayRejectedException;
-import dev.billing.core.model.catalog.BillingInterval;
-import dev.billing.core.model.subscription.CheckoutMode;
-import dev.billing.core.model.subscription.CheckoutRequest;
-import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerRecord;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.subscription.LineItem;
-import dev.billing.core.model.usage.MeterEvent;
-import dev.billing.core.model.catalog.MeteredPrice;
 import dev.billing.core.model.Money;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.PaymentMethod;
-import dev.billing.core.model.catalog.Plan;
-import dev.billing.core.model.subscription.PortalSession;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.catalog.Price;
 import dev.billing.core.model.catalog.PriceQuery;
 import dev.billing.core.model.catalog.PriceType;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
-import dev.billing.core.model.catalog.PromotionCode;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
 import dev.billing.core.model.payment.SetupIntent;
-import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.catalog.Tier;
-import dev.billing.core.model.UserId;
+import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.port.PaymentGateway;
-import dev.billing.core.port.PaymentGateway.ProrationBehavior;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What every {@link PaymentGateway} does, end to end: the catalog, customers with Stripe's idempotency semantics,
@@ -64,7 +48,9 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
         void listsActivePricesWithTheirParts() {
             List<Price> prices = collect(after -> gateway.listPrices(new PriceQuery(true, null, null, 100, after)));
             assertThat(prices).extracting(Price::id).contains(fixture.recurringPriceId(), fixture.oneTimePriceId());
-            Price recurring = prices.stream().filter(p -> p.id().equals(fixture.recurringPriceId())).findFirst()
+            Price recurring = prices.stream()
+                    .filter(p -> p.id().equals(fixture.recurringPriceId()))
+                    .findFirst()
                     .orElseThrow();
             assertThat(recurring.type()).isEqualTo(PriceType.RECURRING);
             assertThat(recurring.recurring()).isNotNull();
@@ -81,12 +67,12 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
 
         @Test
         void filtersPricesByTypeAndProduct() {
-            List<Price> oneTime = collect(after -> gateway.listPrices(
-                    new PriceQuery(null, null, PriceType.ONE_TIME, 100, after)));
+            List<Price> oneTime =
+                    collect(after -> gateway.listPrices(new PriceQuery(null, null, PriceType.ONE_TIME, 100, after)));
             assertThat(oneTime).isNotEmpty().allMatch(p -> p.type() == PriceType.ONE_TIME);
             Price any = gateway.getPrice(fixture.recurringPriceId()).orElseThrow();
-            List<Price> ofProduct = collect(after -> gateway.listPrices(
-                    new PriceQuery(null, any.productId(), null, 100, after)));
+            List<Price> ofProduct =
+                    collect(after -> gateway.listPrices(new PriceQuery(null, any.productId(), null, 100, after)));
             assertThat(ofProduct).isNotEmpty().allMatch(p -> p.productId().equals(any.productId()));
         }
 
@@ -124,7 +110,8 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
             String key = unique("key-");
             gateway.createCustomer(new NewCustomer(user, "a@example.com", key));
             assertThatThrownBy(() -> gateway.createCustomer(new NewCustomer(user, "b@example.com", key)))
-                    .isInstanceOfSatisfying(GatewayRejectedException.class,
+                    .isInstanceOfSatisfying(
+                            GatewayRejectedException.class,
                             e -> assertThat(e.isIdempotencyConflict()).isTrue());
         }
 
@@ -141,7 +128,8 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
             UserId user = UserId.of(unique("user_"));
             CustomerId customer = gateway.createCustomer(new NewCustomer(user, null, unique("key-")));
             assertThat(gateway.findCustomerByUserId(user)).contains(customer);
-            assertThat(gateway.findCustomerByUserId(UserId.of(unique("nobody_")))).isEmpty();
+            assertThat(gateway.findCustomerByUserId(UserId.of(unique("nobody_"))))
+                    .isEmpty();
         }
 
         @Test
@@ -151,7 +139,8 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
             CustomerId customer = gateway.createCustomer(new NewCustomer(user, "r@example.com", unique("key-")));
 
             assertThat(gateway.getCustomer(customer)).contains(new CustomerRecord(customer, user, "r@example.com"));
-            assertThat(gateway.getCustomer(CustomerId.of("cus_" + unique("missing")))).isEmpty();
+            assertThat(gateway.getCustomer(CustomerId.of("cus_" + unique("missing"))))
+                    .isEmpty();
         }
     }
 
@@ -164,7 +153,9 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
             CustomerId customer = newCustomer();
             Subscription subscription = subscribed(customer);
             Page<Invoice> invoices = gateway.listInvoices(customer, 10, null);
-            assertThat(invoices.items()).isNotEmpty().allMatch(i -> i.customerId().equals(customer));
+            assertThat(invoices.items())
+                    .isNotEmpty()
+                    .allMatch(i -> i.customerId().equals(customer));
             Invoice first = invoices.items().get(0);
             assertThat(first.subscriptionId()).isEqualTo(subscription.id());
             assertThat(gateway.getInvoice(first.id())).map(Invoice::id).contains(first.id());
@@ -181,8 +172,9 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
             assertThat(part.amount()).isEqualTo(new Money(100, part.amount().currency()));
             Refund rest = gateway.createRefund(new RefundRequest(paymentIntent, null, null, unique("refund-")));
             assertThat(rest.amount().amount()).isPositive();
-            assertThatThrownBy(() -> gateway.createRefund(new RefundRequest(paymentIntent, null, null,
-                    unique("refund-")))).isInstanceOf(GatewayRejectedException.class);
+            assertThatThrownBy(
+                            () -> gateway.createRefund(new RefundRequest(paymentIntent, null, null, unique("refund-"))))
+                    .isInstanceOf(GatewayRejectedException.class);
             assertThat(gateway.getRefund(part.id())).hasValueSatisfying(r -> {
                 assertThat(r.customerId()).isEqualTo(customer);
                 assertThat(r.paymentIntentId()).isEqualTo(paymentIntent);
@@ -220,14 +212,21 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
             gateway.setDefaultPaymentMethod(customer, second);
             List<PaymentMethod> methods = gateway.listPaymentMethods(customer);
             assertThat(methods).extracting(PaymentMethod::id).containsExactlyInAnyOrder(first, second);
-            assertThat(methods).filteredOn(PaymentMethod::isDefault).extracting(PaymentMethod::id).containsExactly(second);
+            assertThat(methods)
+                    .filteredOn(PaymentMethod::isDefault)
+                    .extracting(PaymentMethod::id)
+                    .containsExactly(second);
             assertThat(methods).allSatisfy(pm -> {
                 assertThat(pm.card()).isNotNull();
                 assertThat(pm.card().last4()).hasSize(4);
             });
-            assertThat(gateway.getPaymentMethod(first)).map(PaymentMethod::customerId).contains(customer);
+            assertThat(gateway.getPaymentMethod(first))
+                    .map(PaymentMethod::customerId)
+                    .contains(customer);
             gateway.detachPaymentMethod(first);
-            assertThat(gateway.listPaymentMethods(customer)).extracting(PaymentMethod::id).containsExactly(second);
+            assertThat(gateway.listPaymentMethods(customer))
+                    .extracting(PaymentMethod::id)
+                    .containsExactly(second);
         }
 
         @Test

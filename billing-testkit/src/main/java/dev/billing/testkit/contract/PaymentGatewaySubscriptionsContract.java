@@ -1,53 +1,40 @@
 package dev.billing.testkit.contract;
 
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.error.GatewayRejectedException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.NewCustomer;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.catalog.MeteredPrice;
+import dev.billing.core.model.catalog.Plan;
+import dev.billing.core.model.catalog.PromotionCode;
+import dev.billing.core.model.catalog.Tier;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.Refund;
+import dev.billing.core.model.payment.RefundRequest;
 import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutRequest;
 import dev.billing.core.model.subscription.CheckoutSession;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.CustomerRecord;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.subscription.LineItem;
-import dev.billing.core.model.usage.MeterEvent;
-import dev.billing.core.model.catalog.MeteredPrice;
-import dev.billing.core.model.Money;
-import dev.billing.core.model.NewCustomer;
-import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.PaymentMethod;
-import dev.billing.core.model.catalog.Plan;
 import dev.billing.core.model.subscription.PortalSession;
-import dev.billing.core.model.catalog.Price;
-import dev.billing.core.model.catalog.PriceQuery;
-import dev.billing.core.model.catalog.PriceType;
-import dev.billing.core.model.catalog.Product;
-import dev.billing.core.model.catalog.ProductQuery;
-import dev.billing.core.model.catalog.PromotionCode;
-import dev.billing.core.model.payment.Refund;
-import dev.billing.core.model.payment.RefundRequest;
-import dev.billing.core.model.payment.SetupIntent;
-import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.catalog.Tier;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The part of the {@link dev.billing.core.port.PaymentGateway} contract about Checkout and subscriptions: sessions
@@ -105,9 +92,17 @@ public abstract class PaymentGatewaySubscriptionsContract {
     }
 
     CheckoutSession checkout(CustomerId customer, CheckoutMode mode, String priceId) {
-        return gateway.createCheckoutSession(new CheckoutRequest(mode, customer, List.of(new LineItem.OfPrice(priceId, 1)),
-                "https://app.example.com/ok?session_id={CHECKOUT_SESSION_ID}", "https://app.example.com/cancel",
-                "user_x", 0, null, Map.of("user_id", "user_x", "price_id", priceId, "quantity", "1"), Map.of(),
+        return gateway.createCheckoutSession(new CheckoutRequest(
+                mode,
+                customer,
+                List.of(new LineItem.OfPrice(priceId, 1)),
+                "https://app.example.com/ok?session_id={CHECKOUT_SESSION_ID}",
+                "https://app.example.com/cancel",
+                "user_x",
+                0,
+                null,
+                Map.of("user_id", "user_x", "price_id", priceId, "quantity", "1"),
+                Map.of(),
                 unique("checkout-")));
     }
 
@@ -128,7 +123,9 @@ public abstract class PaymentGatewaySubscriptionsContract {
             assertThat(session.id()).isNotBlank();
             assertThat(session.url()).startsWith("http");
             assertThat(session.mode()).isEqualTo(CheckoutMode.SUBSCRIPTION);
-            assertThat(gateway.getCheckoutSession(session.id())).map(CheckoutSession::customerId).contains(customer);
+            assertThat(gateway.getCheckoutSession(session.id()))
+                    .map(CheckoutSession::customerId)
+                    .contains(customer);
         }
 
         @Test
@@ -136,14 +133,16 @@ public abstract class PaymentGatewaySubscriptionsContract {
         void completedCheckoutSubscribes() {
             CustomerId customer = newCustomer();
             CheckoutSession session = checkout(customer, CheckoutMode.SUBSCRIPTION, fixture.recurringPriceId());
-            Subscription subscription = gateway.getSubscription(fixture.completeCheckout(session.id())).orElseThrow();
+            Subscription subscription = gateway.getSubscription(fixture.completeCheckout(session.id()))
+                    .orElseThrow();
             assertThat(subscription.customerId()).isEqualTo(customer);
             assertThat(subscription.status()).isIn(SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING);
             assertThat(subscription.priceId()).isEqualTo(fixture.recurringPriceId());
             assertThat(subscription.currentPeriodStart()).isNotNull();
             assertThat(subscription.currentPeriodEnd()).isAfter(subscription.currentPeriodStart());
             assertThat(subscription.version().source()).isEqualTo(SourceVersion.Source.REFETCH);
-            assertThat(gateway.listSubscriptions(customer)).extracting(Subscription::id)
+            assertThat(gateway.listSubscriptions(customer))
+                    .extracting(Subscription::id)
                     .containsExactly(subscription.id());
             CheckoutSession completed = gateway.getCheckoutSession(session.id()).orElseThrow();
             assertThat(completed.subscriptionId()).isEqualTo(subscription.id());
@@ -154,10 +153,19 @@ public abstract class PaymentGatewaySubscriptionsContract {
         @DisplayName("a guest's checkout creates a customer at payment and keeps the buyer's email")
         void aGuestCheckoutCreatesItsCustomer() {
             String email = unique("guest") + "@example.com";
-            CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(CheckoutMode.PAYMENT, null,
-                    List.of(new LineItem.OfPrice(fixture.oneTimePriceId(), 1)), "https://app.example.com/ok",
-                    "https://app.example.com/cancel", null, 0, null, Map.of("guest", "true"), Map.of(),
-                    unique("guest-"), email));
+            CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(
+                    CheckoutMode.PAYMENT,
+                    null,
+                    List.of(new LineItem.OfPrice(fixture.oneTimePriceId(), 1)),
+                    "https://app.example.com/ok",
+                    "https://app.example.com/cancel",
+                    null,
+                    0,
+                    null,
+                    Map.of("guest", "true"),
+                    Map.of(),
+                    unique("guest-"),
+                    email));
             assertThat(session.customerId()).isNull();
 
             fixture.completeCheckout(session.id());
@@ -184,7 +192,8 @@ public abstract class PaymentGatewaySubscriptionsContract {
             Subscription subscription = subscribed(newCustomer());
             Subscription canceled = gateway.cancelSubscription(subscription.id(), false, unique("cancel-"));
             assertThat(canceled.status()).isEqualTo(SubscriptionStatus.CANCELED);
-            assertThat(gateway.getSubscription(subscription.id())).map(Subscription::status)
+            assertThat(gateway.getSubscription(subscription.id()))
+                    .map(Subscription::status)
                     .contains(SubscriptionStatus.CANCELED);
         }
 
@@ -200,19 +209,29 @@ public abstract class PaymentGatewaySubscriptionsContract {
             CheckoutSession second = checkout(customer, CheckoutMode.SUBSCRIPTION, fixture.recurringPriceId());
             checkout(newCustomer(), CheckoutMode.SUBSCRIPTION, fixture.recurringPriceId());
 
-            assertThat(gateway.listOpenCheckoutSessions(customer)).extracting(CheckoutSession::id)
+            assertThat(gateway.listOpenCheckoutSessions(customer))
+                    .extracting(CheckoutSession::id)
                     .containsExactly(second.id(), purchase.id(), first.id());
-            assertThat(gateway.listOpenCheckoutSessions(customer)).extracting(CheckoutSession::mode)
+            assertThat(gateway.listOpenCheckoutSessions(customer))
+                    .extracting(CheckoutSession::mode)
                     .containsExactly(CheckoutMode.SUBSCRIPTION, CheckoutMode.PAYMENT, CheckoutMode.SUBSCRIPTION);
 
             assertThat(gateway.expireCheckoutSession(first.id())).isTrue();
-            assertThat(gateway.getCheckoutSession(first.id())).map(CheckoutSession::status).contains("expired");
-            assertThat(gateway.listOpenCheckoutSessions(customer)).extracting(CheckoutSession::id)
+            assertThat(gateway.getCheckoutSession(first.id()))
+                    .map(CheckoutSession::status)
+                    .contains("expired");
+            assertThat(gateway.listOpenCheckoutSessions(customer))
+                    .extracting(CheckoutSession::id)
                     .containsExactly(second.id(), purchase.id());
-            assertThat(gateway.expireCheckoutSession(first.id())).as("expired already").isFalse();
+            assertThat(gateway.expireCheckoutSession(first.id()))
+                    .as("expired already")
+                    .isFalse();
             assertThat(gateway.expireCheckoutSession(paid.id())).as("paid").isFalse();
-            assertThat(gateway.getCheckoutSession(paid.id())).map(CheckoutSession::status).contains("complete");
-            assertThatThrownBy(() -> fixture.completeCheckout(first.id())).as("Stripe refuses to pay it")
+            assertThat(gateway.getCheckoutSession(paid.id()))
+                    .map(CheckoutSession::status)
+                    .contains("complete");
+            assertThatThrownBy(() -> fixture.completeCheckout(first.id()))
+                    .as("Stripe refuses to pay it")
                     .isInstanceOf(RuntimeException.class);
         }
 
@@ -222,14 +241,18 @@ public abstract class PaymentGatewaySubscriptionsContract {
         void listsAnInvoicesPayments() {
             Subscription subscription = subscribed(newCustomer());
             Invoice invoice = gateway.listInvoices(subscription.customerId(), 10, null).items().stream()
-                    .filter(i -> subscription.id().equals(i.subscriptionId())).findFirst().orElseThrow();
+                    .filter(i -> subscription.id().equals(i.subscriptionId()))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(invoice.amountPaid()).isPositive();
 
             List<InvoicePayment> payments = gateway.listInvoicePayments(invoice.id());
 
-            assertThat(payments).singleElement().satisfies(p -> assertThat(p.invoiceId()).isEqualTo(invoice.id()));
-            Refund refund = gateway.createRefund(new RefundRequest(payments.get(0).paymentIntentId(), null,
-                    "duplicate", unique("refund-")));
+            assertThat(payments)
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.invoiceId()).isEqualTo(invoice.id()));
+            Refund refund = gateway.createRefund(
+                    new RefundRequest(payments.get(0).paymentIntentId(), null, "duplicate", unique("refund-")));
             assertThat(refund.amount().amount()).isEqualTo(invoice.amountPaid());
         }
 
@@ -265,8 +288,11 @@ public abstract class PaymentGatewaySubscriptionsContract {
         @Test
         void changesThePrice() {
             Subscription subscription = subscribed(newCustomer());
-            Subscription changed = gateway.changeSubscriptionPrice(subscription.id(), fixture.otherRecurringPriceId(),
-                    ProrationBehavior.CREATE_PRORATIONS, unique("change-"));
+            Subscription changed = gateway.changeSubscriptionPrice(
+                    subscription.id(),
+                    fixture.otherRecurringPriceId(),
+                    ProrationBehavior.CREATE_PRORATIONS,
+                    unique("change-"));
             assertThat(changed.priceId()).isEqualTo(fixture.otherRecurringPriceId());
         }
 
@@ -275,26 +301,34 @@ public abstract class PaymentGatewaySubscriptionsContract {
         void changesThePlanWithItsMeteredItems() {
             Subscription subscription = subscribed(newCustomer());
             Tier tier = new Tier("contract", 1, Set.of(), Map.of(), 0, 0);
-            Plan metered = new Plan(tier, BillingInterval.MONTH, fixture.otherRecurringPriceId(),
+            Plan metered = new Plan(
+                    tier,
+                    BillingInterval.MONTH,
+                    fixture.otherRecurringPriceId(),
                     List.of(new MeteredPrice("api_calls", fixture.meteredPriceId())));
             String key = unique("plan-");
 
-            Subscription changed = gateway.changeSubscriptionPlan(subscription.id(), metered,
-                    ProrationBehavior.CREATE_PRORATIONS, key);
-            Subscription replayed = gateway.changeSubscriptionPlan(subscription.id(), metered,
-                    ProrationBehavior.CREATE_PRORATIONS, key);
+            Subscription changed = gateway.changeSubscriptionPlan(
+                    subscription.id(), metered, ProrationBehavior.CREATE_PRORATIONS, key);
+            Subscription replayed = gateway.changeSubscriptionPlan(
+                    subscription.id(), metered, ProrationBehavior.CREATE_PRORATIONS, key);
 
             assertThat(changed.priceId()).isEqualTo(fixture.otherRecurringPriceId());
             assertThat(replayed.priceId()).isEqualTo(fixture.otherRecurringPriceId());
             assertThat(fixture.meteredPriceIds(subscription.id())).containsExactly(fixture.meteredPriceId());
 
-            Subscription back = gateway.changeSubscriptionPlan(subscription.id(), new Plan(tier,
-                    BillingInterval.MONTH, fixture.recurringPriceId()), ProrationBehavior.NONE, unique("plan-"));
+            Subscription back = gateway.changeSubscriptionPlan(
+                    subscription.id(),
+                    new Plan(tier, BillingInterval.MONTH, fixture.recurringPriceId()),
+                    ProrationBehavior.NONE,
+                    unique("plan-"));
             assertThat(back.priceId()).isEqualTo(fixture.recurringPriceId());
             assertThat(fixture.meteredPriceIds(subscription.id())).isEmpty();
-            assertThatThrownBy(() -> gateway.changeSubscriptionPlan("sub_missing", metered, ProrationBehavior.NONE,
-                    unique("plan-"))).isInstanceOfSatisfying(GatewayRejectedException.class,
-                    e -> assertThat(e.isMissingResource()).isTrue());
+            assertThatThrownBy(() -> gateway.changeSubscriptionPlan(
+                            "sub_missing", metered, ProrationBehavior.NONE, unique("plan-")))
+                    .isInstanceOfSatisfying(
+                            GatewayRejectedException.class,
+                            e -> assertThat(e.isMissingResource()).isTrue());
         }
 
         @Test
@@ -303,17 +337,20 @@ public abstract class PaymentGatewaySubscriptionsContract {
             Subscription subscription = subscribed(newCustomer());
             String key = unique("seats-");
 
-            Subscription changed = gateway.changeSubscriptionQuantity(subscription.id(), 5,
-                    ProrationBehavior.CREATE_PRORATIONS, key);
-            Subscription replayed = gateway.changeSubscriptionQuantity(subscription.id(), 5,
-                    ProrationBehavior.CREATE_PRORATIONS, key);
+            Subscription changed =
+                    gateway.changeSubscriptionQuantity(subscription.id(), 5, ProrationBehavior.CREATE_PRORATIONS, key);
+            Subscription replayed =
+                    gateway.changeSubscriptionQuantity(subscription.id(), 5, ProrationBehavior.CREATE_PRORATIONS, key);
 
             assertThat(changed.quantity()).isEqualTo(5);
             assertThat(replayed.quantity()).isEqualTo(5);
-            assertThat(gateway.getSubscription(subscription.id())).map(Subscription::quantity).contains(5L);
+            assertThat(gateway.getSubscription(subscription.id()))
+                    .map(Subscription::quantity)
+                    .contains(5L);
             assertThat(changed.priceId()).isEqualTo(subscription.priceId());
-            assertThatThrownBy(() -> gateway.changeSubscriptionQuantity(subscription.id(), -1,
-                    ProrationBehavior.NONE, unique("seats-"))).isInstanceOf(GatewayRejectedException.class);
+            assertThatThrownBy(() -> gateway.changeSubscriptionQuantity(
+                            subscription.id(), -1, ProrationBehavior.NONE, unique("seats-")))
+                    .isInstanceOf(GatewayRejectedException.class);
         }
 
         @Test
@@ -325,8 +362,8 @@ public abstract class PaymentGatewaySubscriptionsContract {
             assertThat(gateway.deleteCustomer(customer)).isTrue();
 
             assertThat(gateway.getCustomer(customer)).isEmpty();
-            assertThat(gateway.getSubscription(subscription.id())).hasValueSatisfying(s -> assertThat(s.status())
-                    .isEqualTo(SubscriptionStatus.CANCELED));
+            assertThat(gateway.getSubscription(subscription.id()))
+                    .hasValueSatisfying(s -> assertThat(s.status()).isEqualTo(SubscriptionStatus.CANCELED));
             assertThat(gateway.deleteCustomer(customer)).isFalse();
         }
 
@@ -336,7 +373,8 @@ public abstract class PaymentGatewaySubscriptionsContract {
             String id = unique("sub_missing_");
             assertThat(gateway.getSubscription(id)).isEmpty();
             assertThatThrownBy(() -> gateway.cancelSubscription(id, true, unique("cancel-")))
-                    .isInstanceOfSatisfying(GatewayRejectedException.class,
+                    .isInstanceOfSatisfying(
+                            GatewayRejectedException.class,
                             e -> assertThat(e.isMissingResource()).isTrue());
         }
 

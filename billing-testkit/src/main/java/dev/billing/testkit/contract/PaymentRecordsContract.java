@@ -1,26 +1,27 @@
 package dev.billing.testkit.contract;
 
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.payment.PaymentRefund;
-import dev.billing.core.model.payment.Purchase;
-import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.UpsertResult;
-import dev.billing.core.model.Page;
-import dev.billing.core.port.SubscriptionStore;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.function.BiFunction;
 import static dev.billing.testkit.Builders.T0;
 import static dev.billing.testkit.Builders.aPurchase;
 import static dev.billing.testkit.Builders.anInvoice;
 import static dev.billing.testkit.Builders.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.port.SubscriptionStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /**
  * The part of the {@link dev.billing.core.port.SubscriptionStore} contract about payment records: insert-once
@@ -46,10 +47,17 @@ public abstract class PaymentRecordsContract {
         @Test
         @DisplayName("recorded once: a second record of the same id is refused and changes nothing")
         void recordedOnce() {
-            Purchase purchase = aPurchase().withCustomer(unique("cus_")).withQuantity(2).withAmount(1800).build();
+            Purchase purchase = aPurchase()
+                    .withCustomer(unique("cus_"))
+                    .withQuantity(2)
+                    .withAmount(1800)
+                    .build();
             assertThat(store.recordPurchase(purchase)).isTrue();
-            Purchase again = aPurchase().withId(purchase.id()).withCustomer(purchase.customerId().value())
-                    .withQuantity(9).build();
+            Purchase again = aPurchase()
+                    .withId(purchase.id())
+                    .withCustomer(purchase.customerId().value())
+                    .withQuantity(9)
+                    .build();
             assertThat(store.recordPurchase(again)).isFalse();
             assertThat(store.purchasesOf(purchase.customerId())).containsExactly(purchase);
         }
@@ -66,8 +74,12 @@ public abstract class PaymentRecordsContract {
         @Test
         void purchasesOfACustomerOldestFirst() {
             String customer = unique("cus_");
-            Purchase later = aPurchase().withCustomer(customer).purchasedAt(T0.plusSeconds(10)).build();
-            Purchase earlier = aPurchase().withCustomer(customer).purchasedAt(T0).build();
+            Purchase later = aPurchase()
+                    .withCustomer(customer)
+                    .purchasedAt(T0.plusSeconds(10))
+                    .build();
+            Purchase earlier =
+                    aPurchase().withCustomer(customer).purchasedAt(T0).build();
             store.recordPurchase(later);
             store.recordPurchase(earlier);
             assertThat(store.purchasesOf(CustomerId.of(customer))).containsExactly(earlier, later);
@@ -89,19 +101,37 @@ public abstract class PaymentRecordsContract {
     @DisplayName("refunds")
     class Refunds {
 
-        private PaymentRefund refund(String id, String customer, String status, java.time.Instant created,
-                                     SourceVersion version) {
-            return new PaymentRefund(id, CustomerId.of(customer), unique("ch_"), unique("pi_"), 500, "usd", status,
-                    "requested_by_customer", created, version);
+        private PaymentRefund refund(
+                String id, String customer, String status, java.time.Instant created, SourceVersion version) {
+            return new PaymentRefund(
+                    id,
+                    CustomerId.of(customer),
+                    unique("ch_"),
+                    unique("pi_"),
+                    500,
+                    "usd",
+                    status,
+                    "requested_by_customer",
+                    created,
+                    version);
         }
 
         @Test
         void everyFieldRoundTrips() {
             String customer = unique("cus_");
-            PaymentRefund full = refund(unique("re_"), customer, "succeeded", T0,
-                    SourceVersion.refetch(T0.plusMillis(5)));
-            PaymentRefund sparse = new PaymentRefund(unique("re_"), CustomerId.of(customer), null, null, 0, "eur",
-                    "pending", null, T0.plusSeconds(1), SourceVersion.snapshot(T0));
+            PaymentRefund full =
+                    refund(unique("re_"), customer, "succeeded", T0, SourceVersion.refetch(T0.plusMillis(5)));
+            PaymentRefund sparse = new PaymentRefund(
+                    unique("re_"),
+                    CustomerId.of(customer),
+                    null,
+                    null,
+                    0,
+                    "eur",
+                    "pending",
+                    null,
+                    T0.plusSeconds(1),
+                    SourceVersion.snapshot(T0));
             store.upsertRefund(full);
             store.upsertRefund(sparse);
             assertThat(store.refundsOf(CustomerId.of(customer))).containsExactly(sparse, full);
@@ -113,11 +143,27 @@ public abstract class PaymentRecordsContract {
             String id = unique("re_");
             String customer = unique("cus_");
             PaymentRefund pending = refund(id, customer, "pending", T0, SourceVersion.snapshot(T0));
-            PaymentRefund succeeded = new PaymentRefund(id, CustomerId.of(customer), pending.chargeId(),
-                    pending.paymentIntentId(), 500, "usd", "succeeded", null, T0,
+            PaymentRefund succeeded = new PaymentRefund(
+                    id,
+                    CustomerId.of(customer),
+                    pending.chargeId(),
+                    pending.paymentIntentId(),
+                    500,
+                    "usd",
+                    "succeeded",
+                    null,
+                    T0,
                     SourceVersion.snapshot(T0.plusSeconds(2)));
-            PaymentRefund tie = new PaymentRefund(id, CustomerId.of(customer), pending.chargeId(),
-                    pending.paymentIntentId(), 500, "usd", "failed", null, T0,
+            PaymentRefund tie = new PaymentRefund(
+                    id,
+                    CustomerId.of(customer),
+                    pending.chargeId(),
+                    pending.paymentIntentId(),
+                    500,
+                    "usd",
+                    "failed",
+                    null,
+                    T0,
                     SourceVersion.snapshot(T0.plusSeconds(2)));
             assertThat(store.upsertRefund(succeeded)).isEqualTo(UpsertResult.APPLIED);
             assertThat(store.upsertRefund(pending)).isEqualTo(UpsertResult.STALE);
@@ -141,8 +187,8 @@ public abstract class PaymentRecordsContract {
     @DisplayName("invoice payments")
     class InvoicePayments {
         /** Ids are ASCII here, so String order is the stores' byte order. */
-        private static final Comparator<InvoicePayment> KEY_ORDER = Comparator.comparing(InvoicePayment::invoiceId)
-                .thenComparing(InvoicePayment::paymentIntentId);
+        private static final Comparator<InvoicePayment> KEY_ORDER =
+                Comparator.comparing(InvoicePayment::invoiceId).thenComparing(InvoicePayment::paymentIntentId);
 
         @Test
         @DisplayName("recorded once, before the invoice exists too, and read by invoice in key order")
@@ -155,11 +201,14 @@ public abstract class PaymentRecordsContract {
 
             assertThat(store.recordInvoicePayment(first)).isTrue();
             assertThat(store.recordInvoicePayment(first)).as("a duplicate").isFalse();
-            assertThat(store.recordInvoicePayment(second)).as("another payment of the invoice").isTrue();
+            assertThat(store.recordInvoicePayment(second))
+                    .as("another payment of the invoice")
+                    .isTrue();
             assertThat(store.recordInvoicePayment(others)).isTrue();
             store.upsertInvoice(anInvoice().withId(invoice).build());
 
-            assertThat(store.invoicePaymentsOf(List.of(invoice, unique("in_none_")))).containsExactly(second, first);
+            assertThat(store.invoicePaymentsOf(List.of(invoice, unique("in_none_"))))
+                    .containsExactly(second, first);
             List<InvoicePayment> both = new ArrayList<>(List.of(first, second, others));
             both.sort(KEY_ORDER);
             assertThat(store.invoicePaymentsOf(List.of(other, invoice))).containsExactlyElementsOf(both);
@@ -183,7 +232,8 @@ public abstract class PaymentRecordsContract {
                 invoices.add(unique("in_many_"));
                 store.recordInvoicePayment(new InvoicePayment(invoices.get(i), unique("pi_")));
             }
-            assertThat(store.invoicePaymentsOf(invoices)).extracting(InvoicePayment::invoiceId)
+            assertThat(store.invoicePaymentsOf(invoices))
+                    .extracting(InvoicePayment::invoiceId)
                     .containsExactlyInAnyOrderElementsOf(invoices);
         }
 

@@ -1,18 +1,17 @@
 package dev.billing.testkit.contract;
 
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.port.ProjectionChanges;
-import dev.billing.core.port.ProjectionChanges.Change;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.stream.IntStream;
-
 import static dev.billing.testkit.Builders.T0;
 import static dev.billing.testkit.Builders.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.port.ProjectionChanges;
+import dev.billing.core.port.ProjectionChanges.Change;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link ProjectionChanges} guarantees: appended changes are read after the head in position order,
@@ -46,7 +45,10 @@ public abstract class ProjectionChangesContract {
 
         List<Change> read = changes.after(start, 10);
         assertThat(read).extracting(Change::customer).containsExactly(a, b, c);
-        assertThat(read).extracting(Change::position).isSorted().doesNotHaveDuplicates()
+        assertThat(read)
+                .extracting(Change::position)
+                .isSorted()
+                .doesNotHaveDuplicates()
                 .allSatisfy(p -> assertThat(p).isGreaterThan(start));
         assertThat(read).extracting(Change::at).containsExactly(T0, T0, T0.plusSeconds(1));
         assertThat(read).extracting(Change::origin).containsExactly("p1", "p1", "p2");
@@ -75,7 +77,8 @@ public abstract class ProjectionChangesContract {
 
     @Test
     void racingAppendsGetDistinctPositions() {
-        List<CustomerId> customers = IntStream.range(0, 8).mapToObj(i -> customer()).toList();
+        List<CustomerId> customers =
+                IntStream.range(0, 8).mapToObj(i -> customer()).toList();
 
         Race.run(8, i -> {
             changes.append("p" + i, List.of(customers.get(i)), T0);
@@ -97,7 +100,10 @@ public abstract class ProjectionChangesContract {
         int deleted = changes.prune(T0);
 
         assertThat(deleted).isGreaterThanOrEqualTo(1);
-        assertThat(changes.after(start, 100)).extracting(Change::customer).contains(recent).doesNotContain(old);
+        assertThat(changes.after(start, 100))
+                .extracting(Change::customer)
+                .contains(recent)
+                .doesNotContain(old);
         assertThat(changes.prune(T0)).isZero();
     }
 }

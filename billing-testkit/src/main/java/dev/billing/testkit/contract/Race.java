@@ -18,8 +18,7 @@ import java.util.function.IntFunction;
  * <p>Usage: {@code List<LinkResult> results = Race.run(20, i -> store.link(linkFor(i)));}
  */
 public final class Race {
-    private Race() {
-    }
+    private Race() {}
 
     public static <T> List<T> run(int threads, IntFunction<T> task) {
         ExecutorService pool = Executors.newFixedThreadPool(threads);

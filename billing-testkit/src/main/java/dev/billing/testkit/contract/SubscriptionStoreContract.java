@@ -1,37 +1,28 @@
 package dev.billing.testkit.contract;
 
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.payment.InvoiceStatus;
-import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.PaymentRefund;
-import dev.billing.core.model.payment.Purchase;
-import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.port.SubscriptionStore;
-import dev.billing.core.model.UpsertResult;
-import dev.billing.core.model.UserId;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.List;
-import java.util.function.BiFunction;
-
 import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.aPurchase;
 import static dev.billing.testkit.Builders.aSubscription;
 import static dev.billing.testkit.Builders.anInvoice;
 import static dev.billing.testkit.Builders.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
+import dev.billing.core.port.SubscriptionStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link SubscriptionStore} guarantees: watermark-guarded upserts (I4, including same-second ties),
@@ -46,9 +37,14 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
         @DisplayName("the customer's subscriptions name the pseudonym in their metadata, others are untouched")
         void pseudonymiseRewritesTheUserInMetadata() {
             String customer = unique("cus_");
-            Subscription mine = aSubscription().withCustomer(customer).withMetadata("user_id", "user_ada")
-                    .withMetadata("tier", "pro").build();
-            Subscription other = aSubscription().withCustomer(unique("cus_")).withMetadata("user_id", "user_ada")
+            Subscription mine = aSubscription()
+                    .withCustomer(customer)
+                    .withMetadata("user_id", "user_ada")
+                    .withMetadata("tier", "pro")
+                    .build();
+            Subscription other = aSubscription()
+                    .withCustomer(unique("cus_"))
+                    .withMetadata("user_id", "user_ada")
                     .build();
             store.upsertSubscription(mine);
             store.upsertSubscription(other);
@@ -61,8 +57,8 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
                 assertThat(s.status()).isEqualTo(mine.status());
                 assertThat(s.version()).isEqualTo(mine.version());
             });
-            assertThat(store.findSubscription(other.id()).orElseThrow().metadata()).containsEntry("user_id",
-                    "user_ada");
+            assertThat(store.findSubscription(other.id()).orElseThrow().metadata())
+                    .containsEntry("user_id", "user_ada");
             assertThat(store.pseudonymise(CustomerId.of(customer), UserId.of("user_ada"), UserId.of("erased_x")))
                     .isZero();
         }
@@ -75,13 +71,34 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
         @Test
         @DisplayName("every field round-trips, nulls included")
         void everyFieldRoundTrips() {
-            Subscription full = aSubscription().withCustomer(unique("cus_")).withStatus(SubscriptionStatus.TRIALING)
-                    .withQuantity(3).withTrial(T0, T0.plus(Duration.ofDays(14))).cancelingAtPeriodEnd()
-                    .withCancelAt(T0.plus(Duration.ofDays(30))).withMetadata("user_id", "user_1")
-                    .withMetadata("tier", "pro").refetchedAt(T0.plusMillis(123)).build();
-            Subscription sparse = new Subscription(unique("sub_"), CustomerId.of(unique("cus_")),
-                    SubscriptionStatus.INCOMPLETE, null, 0, null, null, false, null, null, null, null, null, T0,
-                    java.util.Map.of(), SourceVersion.snapshot(T0));
+            Subscription full = aSubscription()
+                    .withCustomer(unique("cus_"))
+                    .withStatus(SubscriptionStatus.TRIALING)
+                    .withQuantity(3)
+                    .withTrial(T0, T0.plus(Duration.ofDays(14)))
+                    .cancelingAtPeriodEnd()
+                    .withCancelAt(T0.plus(Duration.ofDays(30)))
+                    .withMetadata("user_id", "user_1")
+                    .withMetadata("tier", "pro")
+                    .refetchedAt(T0.plusMillis(123))
+                    .build();
+            Subscription sparse = new Subscription(
+                    unique("sub_"),
+                    CustomerId.of(unique("cus_")),
+                    SubscriptionStatus.INCOMPLETE,
+                    null,
+                    0,
+                    null,
+                    null,
+                    false,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    T0,
+                    java.util.Map.of(),
+                    SourceVersion.snapshot(T0));
             assertThat(store.upsertSubscription(full)).isEqualTo(UpsertResult.APPLIED);
             assertThat(store.upsertSubscription(sparse)).isEqualTo(UpsertResult.APPLIED);
             assertThat(store.findSubscription(full.id())).contains(full);
@@ -91,9 +108,11 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
 
         @Test
         void anUnrecognizedStatusIsKept() {
-            Subscription odd = aSubscription().withStatus(SubscriptionStatus.UNRECOGNIZED).build();
+            Subscription odd =
+                    aSubscription().withStatus(SubscriptionStatus.UNRECOGNIZED).build();
             store.upsertSubscription(odd);
-            assertThat(store.findSubscription(odd.id())).map(Subscription::status)
+            assertThat(store.findSubscription(odd.id()))
+                    .map(Subscription::status)
                     .contains(SubscriptionStatus.UNRECOGNIZED);
         }
 
@@ -101,9 +120,16 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
         @DisplayName("a newer version applies, an older one is stale and changes nothing")
         void newerAppliesOlderIsStale() {
             String id = unique("sub_");
-            Subscription v1 = aSubscription().withId(id).withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(T0).build();
-            Subscription v2 = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
-                    .snapshotAt(T0.plusSeconds(1)).build();
+            Subscription v1 = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.INCOMPLETE)
+                    .snapshotAt(T0)
+                    .build();
+            Subscription v2 = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(T0.plusSeconds(1))
+                    .build();
             assertThat(store.upsertSubscription(v1)).isEqualTo(UpsertResult.APPLIED);
             assertThat(store.upsertSubscription(v2)).isEqualTo(UpsertResult.APPLIED);
             assertThat(store.upsertSubscription(v1)).isEqualTo(UpsertResult.STALE);
@@ -115,22 +141,44 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
         void upsertSubscriptionsAnswersInOrder() {
             String id = unique("sub_");
             String tied = unique("sub_");
-            Subscription v1 = aSubscription().withId(id).withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(T0).build();
-            Subscription v3 = aSubscription().withId(id).withStatus(SubscriptionStatus.PAST_DUE)
-                    .snapshotAt(T0.plusSeconds(3)).build();
-            Subscription v2 = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
-                    .snapshotAt(T0.plusSeconds(2)).build();
-            Subscription tieA = aSubscription().withId(tied).withStatus(SubscriptionStatus.ACTIVE).snapshotAt(T0).build();
-            Subscription tieB = aSubscription().withId(tied).withStatus(SubscriptionStatus.CANCELED)
-                    .snapshotAt(T0.plusMillis(500)).build();
+            Subscription v1 = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.INCOMPLETE)
+                    .snapshotAt(T0)
+                    .build();
+            Subscription v3 = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.PAST_DUE)
+                    .snapshotAt(T0.plusSeconds(3))
+                    .build();
+            Subscription v2 = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(T0.plusSeconds(2))
+                    .build();
+            Subscription tieA = aSubscription()
+                    .withId(tied)
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(T0)
+                    .build();
+            Subscription tieB = aSubscription()
+                    .withId(tied)
+                    .withStatus(SubscriptionStatus.CANCELED)
+                    .snapshotAt(T0.plusMillis(500))
+                    .build();
             List<Subscription> batch = new ArrayList<>(List.of(v1, tieA, v3, v2, tieB));
             for (int i = 0; i < 70; i++) { // more than one statement's worth
                 batch.add(aSubscription().withId(unique("sub_")).snapshotAt(T0).build());
             }
             List<UpsertResult> results = store.upsertSubscriptions(batch);
             assertThat(results).hasSize(batch.size());
-            assertThat(results.subList(0, 5)).containsExactly(UpsertResult.APPLIED, UpsertResult.APPLIED,
-                    UpsertResult.APPLIED, UpsertResult.STALE, UpsertResult.SAME_VERSION);
+            assertThat(results.subList(0, 5))
+                    .containsExactly(
+                            UpsertResult.APPLIED,
+                            UpsertResult.APPLIED,
+                            UpsertResult.APPLIED,
+                            UpsertResult.STALE,
+                            UpsertResult.SAME_VERSION);
             assertThat(results.subList(5, results.size())).containsOnly(UpsertResult.APPLIED);
             assertThat(store.findSubscription(id)).contains(v3);
             assertThat(store.findSubscription(tied)).contains(tieA);
@@ -142,10 +190,16 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
         @DisplayName("updated before created: the final state is the newest")
         void updatedBeforeCreated() {
             String id = unique("sub_");
-            Subscription created = aSubscription().withId(id).withStatus(SubscriptionStatus.INCOMPLETE)
-                    .snapshotAt(T0).build();
-            Subscription updated = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
-                    .snapshotAt(T0.plusSeconds(5)).build();
+            Subscription created = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.INCOMPLETE)
+                    .snapshotAt(T0)
+                    .build();
+            Subscription updated = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(T0.plusSeconds(5))
+                    .build();
             store.upsertSubscription(updated);
             assertThat(store.upsertSubscription(created)).isEqualTo(UpsertResult.STALE);
             assertThat(store.findSubscription(id)).contains(updated);
@@ -155,10 +209,16 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
         @DisplayName("a late updated after deleted does not resurrect the subscription")
         void lateUpdatedAfterDeleted() {
             String id = unique("sub_");
-            Subscription deleted = aSubscription().withId(id).canceled(T0.plusSeconds(10))
-                    .snapshotAt(T0.plusSeconds(10)).build();
-            Subscription lateUpdate = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
-                    .snapshotAt(T0.plusSeconds(9)).build();
+            Subscription deleted = aSubscription()
+                    .withId(id)
+                    .canceled(T0.plusSeconds(10))
+                    .snapshotAt(T0.plusSeconds(10))
+                    .build();
+            Subscription lateUpdate = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(T0.plusSeconds(9))
+                    .build();
             store.upsertSubscription(deleted);
             assertThat(store.upsertSubscription(lateUpdate)).isEqualTo(UpsertResult.STALE);
             assertThat(store.findSubscription(id)).map(Subscription::status).contains(SubscriptionStatus.CANCELED);
@@ -168,10 +228,16 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
         @DisplayName("two snapshots of one second tie: the first stays and the tie is reported")
         void sameSecondSnapshotsTie() {
             String id = unique("sub_");
-            Subscription first = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
-                    .snapshotAt(T0).build();
-            Subscription second = aSubscription().withId(id).withStatus(SubscriptionStatus.PAST_DUE)
-                    .snapshotAt(T0.plusMillis(700)).build();
+            Subscription first = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(T0)
+                    .build();
+            Subscription second = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.PAST_DUE)
+                    .snapshotAt(T0.plusMillis(700))
+                    .build();
             store.upsertSubscription(first);
             assertThat(store.upsertSubscription(second)).isEqualTo(UpsertResult.SAME_VERSION);
             assertThat(store.findSubscription(id)).contains(first);
@@ -181,12 +247,21 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
         @DisplayName("a re-fetch outranks a snapshot of the same second, and loses to a later second")
         void refetchOutranksSnapshotOfTheSameSecond() {
             String id = unique("sub_");
-            Subscription snapshot = aSubscription().withId(id).withStatus(SubscriptionStatus.PAST_DUE)
-                    .snapshotAt(T0).build();
-            Subscription refetched = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
-                    .refetchedAt(T0.plusMillis(1)).build();
-            Subscription nextSecond = aSubscription().withId(id).withStatus(SubscriptionStatus.CANCELED)
-                    .snapshotAt(T0.plusSeconds(1)).build();
+            Subscription snapshot = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.PAST_DUE)
+                    .snapshotAt(T0)
+                    .build();
+            Subscription refetched = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .refetchedAt(T0.plusMillis(1))
+                    .build();
+            Subscription nextSecond = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.CANCELED)
+                    .snapshotAt(T0.plusSeconds(1))
+                    .build();
             store.upsertSubscription(refetched);
             assertThat(store.upsertSubscription(snapshot)).isEqualTo(UpsertResult.STALE);
             assertThat(store.upsertSubscription(nextSecond)).isEqualTo(UpsertResult.APPLIED);
@@ -199,8 +274,11 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
             String id = unique("sub_");
             List<Subscription> versions = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
-                versions.add(aSubscription().withId(id).withQuantity(i)
-                        .refetchedAt(T0.plusMillis(i * 250L)).build());
+                versions.add(aSubscription()
+                        .withId(id)
+                        .withQuantity(i)
+                        .refetchedAt(T0.plusMillis(i * 250L))
+                        .build());
             }
             List<Subscription> shuffled = new ArrayList<>(versions);
             Collections.shuffle(shuffled);
@@ -218,8 +296,11 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
             for (int s = 0; s < 8; s++) {
                 String id = unique("sub_");
                 for (int v = 0; v < 3; v++) {
-                    Subscription version = aSubscription().withId(id).withQuantity(v)
-                            .refetchedAt(T0.plusMillis(v * 250L)).build();
+                    Subscription version = aSubscription()
+                            .withId(id)
+                            .withQuantity(v)
+                            .refetchedAt(T0.plusMillis(v * 250L))
+                            .build();
                     calls.add(version);
                     calls.add(version);
                     if (v == 2) {
@@ -255,13 +336,19 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
         @DisplayName("a customer's subscriptions, newest created first, and no one else's")
         void subscriptionsOfACustomer() {
             String customer = unique("cus_");
-            Subscription older = aSubscription().withCustomer(customer).withCreated(T0).build();
-            Subscription newer = aSubscription().withCustomer(customer).withCreated(T0.plusSeconds(60)).build();
+            Subscription older =
+                    aSubscription().withCustomer(customer).withCreated(T0).build();
+            Subscription newer = aSubscription()
+                    .withCustomer(customer)
+                    .withCreated(T0.plusSeconds(60))
+                    .build();
             store.upsertSubscription(older);
             store.upsertSubscription(newer);
-            store.upsertSubscription(aSubscription().withCustomer(unique("cus_other_")).build());
+            store.upsertSubscription(
+                    aSubscription().withCustomer(unique("cus_other_")).build());
             assertThat(store.subscriptionsOf(CustomerId.of(customer))).containsExactly(newer, older);
-            assertThat(store.subscriptionsOf(CustomerId.of(unique("cus_none_")))).isEmpty();
+            assertThat(store.subscriptionsOf(CustomerId.of(unique("cus_none_"))))
+                    .isEmpty();
         }
 
         @Test
@@ -274,9 +361,14 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
                 ids.add(s.id());
             }
             assertThat(store.countSubscriptions()).isEqualTo(before + 11);
-            List<String> listed = collect((cursor, limit) -> store.listSubscriptions(cursor, limit))
-                    .stream().map(Subscription::id).toList();
-            assertThat(listed).doesNotHaveDuplicates().isSorted().containsAll(ids).hasSize((int) store.countSubscriptions());
+            List<String> listed = collect((cursor, limit) -> store.listSubscriptions(cursor, limit)).stream()
+                    .map(Subscription::id)
+                    .toList();
+            assertThat(listed)
+                    .doesNotHaveDuplicates()
+                    .isSorted()
+                    .containsAll(ids)
+                    .hasSize((int) store.countSubscriptions());
         }
     }
 
@@ -286,9 +378,14 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
 
         @Test
         void everyFieldRoundTrips() {
-            Invoice full = anInvoice().withCustomer(unique("cus_")).withSubscription(unique("sub_"))
-                    .withStatus(InvoiceStatus.OPEN).withAmounts(3480, 0).withTax(580L)
-                    .withVersion(SourceVersion.refetch(T0.plusMillis(5))).build();
+            Invoice full = anInvoice()
+                    .withCustomer(unique("cus_"))
+                    .withSubscription(unique("sub_"))
+                    .withStatus(InvoiceStatus.OPEN)
+                    .withAmounts(3480, 0)
+                    .withTax(580L)
+                    .withVersion(SourceVersion.refetch(T0.plusMillis(5)))
+                    .build();
             Invoice sparse = anInvoice().withoutLinks().withNumber(null).build();
             store.upsertInvoice(full);
             store.upsertInvoice(sparse);
@@ -300,29 +397,51 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
         @DisplayName("a newer version sets, changes and clears the tax; an invoice without tax reads back null")
         void taxFollowsTheNewestVersion() {
             String id = unique("in_");
-            store.upsertInvoice(anInvoice().withId(id).withVersion(SourceVersion.snapshot(T0)).build());
-            assertThat(store.findInvoice(id)).hasValueSatisfying(i -> assertThat(i.tax()).isNull());
-            store.upsertInvoice(anInvoice().withId(id).withTax(0L).withVersion(SourceVersion.snapshot(T0.plusSeconds(1)))
+            store.upsertInvoice(anInvoice()
+                    .withId(id)
+                    .withVersion(SourceVersion.snapshot(T0))
                     .build());
-            assertThat(store.findInvoice(id)).hasValueSatisfying(i -> assertThat(i.tax()).isZero());
-            store.upsertInvoice(anInvoice().withId(id).withTax(580L)
-                    .withVersion(SourceVersion.snapshot(T0.plusSeconds(2))).build());
-            assertThat(store.findInvoice(id)).hasValueSatisfying(i -> assertThat(i.tax()).isEqualTo(580L));
+            assertThat(store.findInvoice(id))
+                    .hasValueSatisfying(i -> assertThat(i.tax()).isNull());
+            store.upsertInvoice(anInvoice()
+                    .withId(id)
+                    .withTax(0L)
+                    .withVersion(SourceVersion.snapshot(T0.plusSeconds(1)))
+                    .build());
+            assertThat(store.findInvoice(id))
+                    .hasValueSatisfying(i -> assertThat(i.tax()).isZero());
+            store.upsertInvoice(anInvoice()
+                    .withId(id)
+                    .withTax(580L)
+                    .withVersion(SourceVersion.snapshot(T0.plusSeconds(2)))
+                    .build());
+            assertThat(store.findInvoice(id))
+                    .hasValueSatisfying(i -> assertThat(i.tax()).isEqualTo(580L));
             assertThat(store.invoicesOf(store.findInvoice(id).orElseThrow().customerId()))
-.filteredOn(i -> i.id().equals(id))
-                    .singleElement().satisfies(i -> assertThat(i.tax()).isEqualTo(580L));
+                    .filteredOn(i -> i.id().equals(id))
+                    .singleElement()
+                    .satisfies(i -> assertThat(i.tax()).isEqualTo(580L));
         }
 
         @Test
         @DisplayName("the same watermark rules as subscriptions")
         void watermarkRules() {
             String id = unique("in_");
-            Invoice open = anInvoice().withId(id).withStatus(InvoiceStatus.OPEN).withVersion(SourceVersion.snapshot(T0))
+            Invoice open = anInvoice()
+                    .withId(id)
+                    .withStatus(InvoiceStatus.OPEN)
+                    .withVersion(SourceVersion.snapshot(T0))
                     .build();
-            Invoice paid = anInvoice().withId(id).withStatus(InvoiceStatus.PAID)
-                    .withVersion(SourceVersion.snapshot(T0.plusSeconds(2))).build();
-            Invoice tie = anInvoice().withId(id).withStatus(InvoiceStatus.VOID)
-                    .withVersion(SourceVersion.snapshot(T0.plusSeconds(2))).build();
+            Invoice paid = anInvoice()
+                    .withId(id)
+                    .withStatus(InvoiceStatus.PAID)
+                    .withVersion(SourceVersion.snapshot(T0.plusSeconds(2)))
+                    .build();
+            Invoice tie = anInvoice()
+                    .withId(id)
+                    .withStatus(InvoiceStatus.VOID)
+                    .withVersion(SourceVersion.snapshot(T0.plusSeconds(2)))
+                    .build();
             assertThat(store.upsertInvoice(paid)).isEqualTo(UpsertResult.APPLIED);
             assertThat(store.upsertInvoice(open)).isEqualTo(UpsertResult.STALE);
             assertThat(store.upsertInvoice(tie)).isEqualTo(UpsertResult.SAME_VERSION);
@@ -333,7 +452,10 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
         void invoicesOfACustomerNewestFirst() {
             String customer = unique("cus_");
             Invoice older = anInvoice().withCustomer(customer).withCreated(T0).build();
-            Invoice newer = anInvoice().withCustomer(customer).withCreated(T0.plusSeconds(1)).build();
+            Invoice newer = anInvoice()
+                    .withCustomer(customer)
+                    .withCreated(T0.plusSeconds(1))
+                    .build();
             store.upsertInvoice(older);
             store.upsertInvoice(newer);
             assertThat(store.invoicesOf(CustomerId.of(customer))).containsExactly(newer, older);
@@ -346,7 +468,8 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
                 store.upsertInvoice(anInvoice().build());
             }
             assertThat(store.countInvoices()).isEqualTo(before + 5);
-            assertThat(collect((cursor, limit) -> store.listInvoices(cursor, limit))).hasSize((int) store.countInvoices());
+            assertThat(collect((cursor, limit) -> store.listInvoices(cursor, limit)))
+                    .hasSize((int) store.countInvoices());
         }
     }
 }

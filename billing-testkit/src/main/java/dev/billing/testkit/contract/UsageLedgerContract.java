@@ -1,32 +1,31 @@
 package dev.billing.testkit.contract;
 
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.catalog.Tier;
 import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.model.usage.MeterReport;
-import dev.billing.core.model.Page;
-import dev.billing.core.model.catalog.Tier;
 import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.model.usage.UsageIncrement;
 import dev.billing.core.model.usage.UsageKey;
 import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.core.model.usage.UsageResult;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.UsageLedger;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
-
-import static dev.billing.testkit.Builders.T0;
-import static dev.billing.testkit.Builders.unique;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link UsageLedger} guarantees: atomic conditional increments that never overshoot a quota under
@@ -36,7 +35,8 @@ import static org.assertj.core.api.Assertions.tuple;
  */
 public abstract class UsageLedgerContract {
     private static final UsagePeriod PERIOD = new UsagePeriod(T0, T0.plus(Duration.ofDays(30)));
-    private static final UsagePeriod NEXT_PERIOD = new UsagePeriod(PERIOD.end(), PERIOD.end().plus(Duration.ofDays(30)));
+    private static final UsagePeriod NEXT_PERIOD =
+            new UsagePeriod(PERIOD.end(), PERIOD.end().plus(Duration.ofDays(30)));
 
     private UsageLedger ledger;
     private UserId user;
@@ -50,7 +50,8 @@ public abstract class UsageLedgerContract {
     }
 
     private UsageIncrement inc(UserId who, String meter, UsagePeriod period, long amount, long limit, String key) {
-        return new UsageIncrement(who, meter, period, amount, limit, key, meter + ":" + amount, T0.plusSeconds(1), null);
+        return new UsageIncrement(
+                who, meter, period, amount, limit, key, meter + ":" + amount, T0.plusSeconds(1), null);
     }
 
     private UsageIncrement inc(long amount, long limit, String key) {
@@ -98,15 +99,17 @@ public abstract class UsageLedgerContract {
         void metersPeriodsAndUsersAreIndependent() {
             UserId other = UserId.of(unique("user_"));
             ledger.increment(inc(user, "api_calls", PERIOD, 5, 5, "a"));
-            assertThat(ledger.increment(inc(user, "exports", PERIOD, 5, 5, "b"))).isInstanceOf(UsageResult.Accepted.class);
+            assertThat(ledger.increment(inc(user, "exports", PERIOD, 5, 5, "b")))
+                    .isInstanceOf(UsageResult.Accepted.class);
             assertThat(ledger.increment(inc(user, "api_calls", NEXT_PERIOD, 5, 5, "c")))
                     .isInstanceOf(UsageResult.Accepted.class);
             assertThat(ledger.increment(inc(other, "api_calls", PERIOD, 5, 5, "a")))
                     .isInstanceOf(UsageResult.Accepted.class);
-            assertThat(ledger.usage(user, PERIOD.start())).containsOnly(
-                    java.util.Map.entry("api_calls", 5L), java.util.Map.entry("exports", 5L));
+            assertThat(ledger.usage(user, PERIOD.start()))
+                    .containsOnly(java.util.Map.entry("api_calls", 5L), java.util.Map.entry("exports", 5L));
             assertThat(ledger.usage(user, NEXT_PERIOD.start())).containsOnly(java.util.Map.entry("api_calls", 5L));
-            assertThat(ledger.used(UserId.of(unique("nobody_")), "api_calls", PERIOD.start())).isZero();
+            assertThat(ledger.used(UserId.of(unique("nobody_")), "api_calls", PERIOD.start()))
+                    .isZero();
         }
     }
 
@@ -136,8 +139,10 @@ public abstract class UsageLedgerContract {
         @DisplayName("20 racing requests with one key: one counted, the rest replay it")
         void racingRequestsWithOneKeyCountOnce() {
             List<UsageResult> results = Race.run(20, i -> ledger.increment(inc(1, 100, "same-key")));
-            assertThat(results.stream().filter(r -> r instanceof UsageResult.Accepted)).hasSize(1);
-            assertThat(results.stream().filter(r -> r instanceof UsageResult.Replayed)).hasSize(19);
+            assertThat(results.stream().filter(r -> r instanceof UsageResult.Accepted))
+                    .hasSize(1);
+            assertThat(results.stream().filter(r -> r instanceof UsageResult.Replayed))
+                    .hasSize(19);
             assertThat(ledger.used(user, "api_calls", PERIOD.start())).isEqualTo(1);
         }
     }
@@ -151,8 +156,10 @@ public abstract class UsageLedgerContract {
         void noOvershoot() {
             ledger.increment(inc(95, 100, "warm-up"));
             List<UsageResult> results = Race.run(50, i -> ledger.increment(inc(1, 100, "race-" + i)));
-            assertThat(results.stream().filter(r -> r instanceof UsageResult.Accepted)).hasSize(5);
-            assertThat(results.stream().filter(r -> r instanceof UsageResult.QuotaExceeded)).hasSize(45);
+            assertThat(results.stream().filter(r -> r instanceof UsageResult.Accepted))
+                    .hasSize(5);
+            assertThat(results.stream().filter(r -> r instanceof UsageResult.QuotaExceeded))
+                    .hasSize(45);
             assertThat(ledger.used(user, "api_calls", PERIOD.start())).isEqualTo(100);
         }
 
@@ -160,7 +167,8 @@ public abstract class UsageLedgerContract {
         @DisplayName("racing increments of mixed sizes never pass the limit")
         void mixedSizesNeverPassTheLimit() {
             List<UsageResult> results = Race.run(40, i -> ledger.increment(inc(1 + i % 7, 50, "mixed-" + i)));
-            assertThat(results).anyMatch(r -> r instanceof UsageResult.Accepted)
+            assertThat(results)
+                    .anyMatch(r -> r instanceof UsageResult.Accepted)
                     .anyMatch(r -> r instanceof UsageResult.QuotaExceeded);
             assertThat(ledger.used(user, "api_calls", PERIOD.start())).isLessThanOrEqualTo(50);
             long sum = 0;
@@ -182,15 +190,24 @@ public abstract class UsageLedgerContract {
         void reportsOnlyAcceptedUsage() {
             String id = unique("usage-");
             long before = ledger.pendingReports();
-            UsageIncrement accepted = new UsageIncrement(user, "api_calls", PERIOD, 3, 10, "k1", "api_calls:3",
-                    T0.plusSeconds(1), report(id));
+            UsageIncrement accepted = new UsageIncrement(
+                    user, "api_calls", PERIOD, 3, 10, "k1", "api_calls:3", T0.plusSeconds(1), report(id));
             ledger.increment(accepted);
             ledger.increment(accepted);
-            ledger.increment(new UsageIncrement(user, "api_calls", PERIOD, 30, 10, "k2", "api_calls:30",
-                    T0.plusSeconds(1), report(unique("usage-"))));
+            ledger.increment(new UsageIncrement(
+                    user,
+                    "api_calls",
+                    PERIOD,
+                    30,
+                    10,
+                    "k2",
+                    "api_calls:30",
+                    T0.plusSeconds(1),
+                    report(unique("usage-"))));
             assertThat(ledger.pendingReports()).isEqualTo(before + 1);
             List<MeterReport> all = collect((c, l) -> ledger.listReports(c, l));
-            assertThat(all.stream().filter(r -> r.identifier().equals(id))).singleElement()
+            assertThat(all.stream().filter(r -> r.identifier().equals(id)))
+                    .singleElement()
                     .satisfies(r -> assertThat(r.event()).isEqualTo(report(id)));
         }
 
@@ -201,8 +218,8 @@ public abstract class UsageLedgerContract {
             String sent = unique("usage-");
             String retried = unique("usage-");
             for (String id : List.of(sent, retried)) {
-                ledger.increment(new UsageIncrement(user, "api_calls", PERIOD, 3, 100, id, "api_calls:3",
-                        T0.plusSeconds(1), report(id)));
+                ledger.increment(new UsageIncrement(
+                        user, "api_calls", PERIOD, 3, 100, id, "api_calls:3", T0.plusSeconds(1), report(id)));
             }
             List<String> claimed = new ArrayList<>();
             List<MeterReport> batch;
@@ -214,10 +231,17 @@ public abstract class UsageLedgerContract {
             ledger.markReported(sent, far);
             ledger.retryReport(retried, "stripe_unavailable", far.plusSeconds(10));
             assertThat(ledger.claimReports(1000, far.plusSeconds(5), Duration.ofSeconds(60)))
-                    .extracting(MeterReport::identifier).doesNotContain(sent, retried);
+                    .extracting(MeterReport::identifier)
+                    .doesNotContain(sent, retried);
             List<MeterReport> again = ledger.claimReports(1000, far.plusSeconds(10), Duration.ofSeconds(60));
-            assertThat(again).extracting(MeterReport::identifier).contains(retried).doesNotContain(sent);
-            MeterReport retry = again.stream().filter(r -> r.identifier().equals(retried)).findFirst().orElseThrow();
+            assertThat(again)
+                    .extracting(MeterReport::identifier)
+                    .contains(retried)
+                    .doesNotContain(sent);
+            MeterReport retry = again.stream()
+                    .filter(r -> r.identifier().equals(retried))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(retry.attempts()).isEqualTo(2);
             assertThat(retry.lastError()).isEqualTo("stripe_unavailable");
         }
@@ -237,7 +261,9 @@ public abstract class UsageLedgerContract {
             assertThat(ledger.pseudonymise(user, pseudonym)).isEqualTo(4);
 
             assertThat(ledger.countersOf(user)).isEmpty();
-            assertThat(ledger.countersOf(pseudonym)).extracting(UsageCounter::used).containsExactlyInAnyOrder(4L, 2L);
+            assertThat(ledger.countersOf(pseudonym))
+                    .extracting(UsageCounter::used)
+                    .containsExactlyInAnyOrder(4L, 2L);
             assertThat(ledger.used(pseudonym, "api_calls", PERIOD.start())).isEqualTo(4);
             // The key moved with its answer: a retry under the pseudonym replays it.
             assertThat(ledger.increment(inc(pseudonym, "api_calls", PERIOD, 4, 10, "k1")))
@@ -253,9 +279,10 @@ public abstract class UsageLedgerContract {
             ledger.increment(inc(user, "exports", NEXT_PERIOD, 2, 10, "k2"));
             ledger.increment(inc(other, "api_calls", PERIOD, 1, 10, "k3"));
 
-            assertThat(ledger.countersOf(user)).extracting(UsageCounter::meter, c -> c.period().start(),
-                    UsageCounter::used).containsExactlyInAnyOrder(tuple("api_calls", PERIOD.start(), 4L),
-                    tuple("exports", NEXT_PERIOD.start(), 2L));
+            assertThat(ledger.countersOf(user))
+                    .extracting(UsageCounter::meter, c -> c.period().start(), UsageCounter::used)
+                    .containsExactlyInAnyOrder(
+                            tuple("api_calls", PERIOD.start(), 4L), tuple("exports", NEXT_PERIOD.start(), 2L));
             assertThat(ledger.countersOf(UserId.of(unique("user_")))).isEmpty();
         }
 
@@ -264,18 +291,31 @@ public abstract class UsageLedgerContract {
         void keysAndReportsOfOneAccount() {
             UserId other = UserId.of(unique("user_"));
             String mine = unique("usage-");
-            ledger.increment(new UsageIncrement(user, "api_calls", PERIOD, 3, 10, "k1", "api_calls:3",
-                    T0.plusSeconds(1), report(mine)));
+            ledger.increment(new UsageIncrement(
+                    user, "api_calls", PERIOD, 3, 10, "k1", "api_calls:3", T0.plusSeconds(1), report(mine)));
             ledger.increment(inc(user, "exports", NEXT_PERIOD, 2, 10, "k2"));
-            ledger.increment(new UsageIncrement(other, "api_calls", PERIOD, 1, 10, "k1", "api_calls:1",
-                    T0.plusSeconds(1), new MeterEvent("api_calls", CustomerId.of("cus_" + other.value()), 1,
-                    unique("usage-"), T0.plusSeconds(1))));
+            ledger.increment(new UsageIncrement(
+                    other,
+                    "api_calls",
+                    PERIOD,
+                    1,
+                    10,
+                    "k1",
+                    "api_calls:1",
+                    T0.plusSeconds(1),
+                    new MeterEvent(
+                            "api_calls",
+                            CustomerId.of("cus_" + other.value()),
+                            1,
+                            unique("usage-"),
+                            T0.plusSeconds(1))));
 
-            assertThat(ledger.keysOf(user)).extracting(UsageKey::idempotencyKey, UsageKey::meter, UsageKey::amount,
-                    UsageKey::usedAfter).containsExactly(tuple("k1", "api_calls", 3L, 3L), tuple("k2", "exports", 2L,
-                    2L));
+            assertThat(ledger.keysOf(user))
+                    .extracting(UsageKey::idempotencyKey, UsageKey::meter, UsageKey::amount, UsageKey::usedAfter)
+                    .containsExactly(tuple("k1", "api_calls", 3L, 3L), tuple("k2", "exports", 2L, 2L));
             assertThat(ledger.keysOf(UserId.of(unique("user_")))).isEmpty();
-            assertThat(ledger.reportsOf(CustomerId.of("cus_" + user.value()))).extracting(MeterReport::identifier)
+            assertThat(ledger.reportsOf(CustomerId.of("cus_" + user.value())))
+                    .extracting(MeterReport::identifier)
                     .containsExactly(mine);
             assertThat(ledger.reportsOf(CustomerId.of(unique("cus_")))).isEmpty();
         }
@@ -285,18 +325,23 @@ public abstract class UsageLedgerContract {
         void listAndRestore() {
             ledger.increment(inc(4, 10, "k1"));
             UsageCounter counter = collect((c, l) -> ledger.listCounters(c, l)).stream()
-                    .filter(x -> x.userId().equals(user)).findFirst().orElseThrow();
+                    .filter(x -> x.userId().equals(user))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(counter.used()).isEqualTo(4);
             assertThat(counter.period()).isEqualTo(PERIOD);
             UsageKey key = collect((c, l) -> ledger.listKeys(c, l)).stream()
-                    .filter(x -> x.userId().equals(user)).findFirst().orElseThrow();
+                    .filter(x -> x.userId().equals(user))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(key.usedAfter()).isEqualTo(4);
             assertThat(key.fingerprint()).isEqualTo("api_calls:4");
 
             UserId restoredUser = UserId.of(unique("user_"));
-            UsageCounter copy = new UsageCounter(restoredUser, counter.meter(), counter.period(), 9, counter.updatedAt());
-            UsageKey keyCopy = new UsageKey(restoredUser, "k1", "api_calls", PERIOD.start(), "api_calls:4", 4, 9, 10,
-                    key.createdAt());
+            UsageCounter copy =
+                    new UsageCounter(restoredUser, counter.meter(), counter.period(), 9, counter.updatedAt());
+            UsageKey keyCopy = new UsageKey(
+                    restoredUser, "k1", "api_calls", PERIOD.start(), "api_calls:4", 4, 9, 10, key.createdAt());
             assertThat(ledger.restoreCounter(copy)).isTrue();
             assertThat(ledger.restoreCounter(copy)).isFalse();
             assertThat(ledger.restoreKey(keyCopy)).isTrue();
@@ -310,11 +355,13 @@ public abstract class UsageLedgerContract {
         }
 
         @Test
-        @DisplayName("restoring a changed counter or report replaces it (a second copy catches up); a key never changes")
+        @DisplayName(
+                "restoring a changed counter or report replaces it (a second copy catches up); a key never changes")
         void restoreReplacesChangedCountersAndReports() {
             UserId restoredUser = UserId.of(unique("user_"));
             Instant at = PERIOD.start().plusSeconds(60);
-            assertThat(ledger.restoreCounter(new UsageCounter(restoredUser, "api_calls", PERIOD, 3, at))).isTrue();
+            assertThat(ledger.restoreCounter(new UsageCounter(restoredUser, "api_calls", PERIOD, 3, at)))
+                    .isTrue();
 
             assertThat(ledger.restoreCounter(new UsageCounter(restoredUser, "api_calls", PERIOD, 8, at.plusSeconds(1))))
                     .isTrue();
@@ -325,8 +372,9 @@ public abstract class UsageLedgerContract {
             assertThat(ledger.restoreReport(pending)).isTrue();
             assertThat(ledger.restoreReport(reported)).isTrue();
             assertThat(ledger.restoreReport(reported)).isFalse();
-            assertThat(collect((c, l) -> ledger.listReports(c, l))).filteredOn(r -> r.identifier()
-                    .equals(pending.identifier())).containsExactly(reported);
+            assertThat(collect((c, l) -> ledger.listReports(c, l)))
+                    .filteredOn(r -> r.identifier().equals(pending.identifier()))
+                    .containsExactly(reported);
         }
     }
 

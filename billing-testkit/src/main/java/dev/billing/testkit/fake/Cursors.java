@@ -1,15 +1,13 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.model.Page;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /** Keyset paging over an already sorted list: the cursor is the last item's sort key. */
 final class Cursors {
-    private Cursors() {
-    }
+    private Cursors() {}
 
     static <T> Page<T> page(List<T> sorted, Function<T, String> key, String cursor, int limit) {
         if (limit < 1) {

@@ -1,15 +1,14 @@
 package dev.billing.testkit.fake;
 
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutRequest;
 import dev.billing.core.model.subscription.CheckoutSession;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.subscription.LineItem;
 import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,8 +32,13 @@ final class FakeCheckout {
     private final Map<String, Session> sessions = new LinkedHashMap<>();
 
     /** @param ids the gateway's, so that ids of every kind come from one sequence */
-    FakeCheckout(AtomicLong ids, FakeCatalog catalog, FakeCustomers customers, FakeSubscriptions subscriptions,
-                 FakeInvoices invoices, FakePayments payments) {
+    FakeCheckout(
+            AtomicLong ids,
+            FakeCatalog catalog,
+            FakeCustomers customers,
+            FakeSubscriptions subscriptions,
+            FakeInvoices invoices,
+            FakePayments payments) {
         this.ids = ids;
         this.catalog = catalog;
         this.customers = customers;
@@ -117,12 +121,21 @@ final class FakeCheckout {
         if (request.mode() == CheckoutMode.SUBSCRIPTION) {
             LineItem.OfPrice line = (LineItem.OfPrice) request.lineItems().get(0);
             String priceId = line.priceId();
-            SubscriptionStatus status = request.trialDays() > 0 ? SubscriptionStatus.TRIALING
-                    : SubscriptionStatus.ACTIVE;
-            Subscription subscription = subscriptions.create(request.customerId(), priceId, line.quantity(), status,
-                    request.trialDays(), request.subscriptionMetadata());
-            subscriptions.setMetered(subscription.id(), request.lineItems().stream()
-                    .filter(l -> l instanceof LineItem.Metered).map(l -> ((LineItem.Metered) l).priceId()).toList());
+            SubscriptionStatus status =
+                    request.trialDays() > 0 ? SubscriptionStatus.TRIALING : SubscriptionStatus.ACTIVE;
+            Subscription subscription = subscriptions.create(
+                    request.customerId(),
+                    priceId,
+                    line.quantity(),
+                    status,
+                    request.trialDays(),
+                    request.subscriptionMetadata());
+            subscriptions.setMetered(
+                    subscription.id(),
+                    request.lineItems().stream()
+                            .filter(l -> l instanceof LineItem.Metered)
+                            .map(l -> ((LineItem.Metered) l).priceId())
+                            .toList());
             long amount = status == SubscriptionStatus.TRIALING ? 0 : catalog.unitAmount(priceId) * line.quantity();
             invoices.create(request.customerId(), subscription.id(), InvoiceStatus.PAID, amount);
             session.subscriptionId = subscription.id();
@@ -131,7 +144,8 @@ final class FakeCheckout {
         }
         long total = 0;
         for (LineItem line : request.lineItems()) {
-            long unit = line instanceof LineItem.OfAmount amount ? amount.unitAmount().amount()
+            long unit = line instanceof LineItem.OfAmount amount
+                    ? amount.unitAmount().amount()
                     : catalog.unitAmount(((LineItem.OfPrice) line).priceId());
             total += unit * line.quantity();
         }
@@ -154,8 +168,8 @@ final class FakeCheckout {
 
     /** What an idempotency key is bound to when a session is created. */
     static String fingerprint(CheckoutRequest r) {
-        return r.mode() + "|" + r.customerId() + "|" + r.lineItems() + "|" + r.successUrl() + "|" + r.cancelUrl()
-                + "|" + r.trialDays() + "|" + r.promotionCode() + "|" + new TreeMap<>(r.metadata());
+        return r.mode() + "|" + r.customerId() + "|" + r.lineItems() + "|" + r.successUrl() + "|" + r.cancelUrl() + "|"
+                + r.trialDays() + "|" + r.promotionCode() + "|" + new TreeMap<>(r.metadata());
     }
 
     private static final class Session {
@@ -179,10 +193,20 @@ final class FakeCheckout {
         }
 
         CheckoutSession view() {
-            return new CheckoutSession(id, isOpen() ? "https://checkout.fake.test/c/pay/" + id : null, request.mode(),
-                    request.customerId() != null ? request.customerId() : guestCustomer, subscriptionId,
-                    paymentIntentId, complete ? "complete" : expired ? "expired" : "open", complete ? "paid" : "unpaid",
-                    request.clientReferenceId(), amountTotal, "usd", request.metadata(), email);
+            return new CheckoutSession(
+                    id,
+                    isOpen() ? "https://checkout.fake.test/c/pay/" + id : null,
+                    request.mode(),
+                    request.customerId() != null ? request.customerId() : guestCustomer,
+                    subscriptionId,
+                    paymentIntentId,
+                    complete ? "complete" : expired ? "expired" : "open",
+                    complete ? "paid" : "unpaid",
+                    request.clientReferenceId(),
+                    amountTotal,
+                    "usd",
+                    request.metadata(),
+                    email);
         }
     }
 }

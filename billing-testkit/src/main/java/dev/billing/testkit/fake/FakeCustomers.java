@@ -4,7 +4,6 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerRecord;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.UserId;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +38,12 @@ final class FakeCustomers {
     }
 
     Optional<CustomerId> findByUserId(UserId userId) {
-        return searchLags ? Optional.<CustomerId>empty()
-                : customers.values().stream().filter(c -> userId.equals(c.userId)).findFirst()
-                .map(c -> CustomerId.of(c.id));
+        return searchLags
+                ? Optional.<CustomerId>empty()
+                : customers.values().stream()
+                        .filter(c -> userId.equals(c.userId))
+                        .findFirst()
+                        .map(c -> CustomerId.of(c.id));
     }
 
     Optional<CustomerRecord> record(CustomerId customerId) {
@@ -59,7 +61,10 @@ final class FakeCustomers {
     }
 
     List<CustomerId> customersOf(UserId user) {
-        return customers.values().stream().filter(c -> user.equals(c.userId)).map(c -> CustomerId.of(c.id)).toList();
+        return customers.values().stream()
+                .filter(c -> user.equals(c.userId))
+                .map(c -> CustomerId.of(c.id))
+                .toList();
     }
 
     int count() {
@@ -77,12 +82,15 @@ final class FakeCustomers {
 
     /** Null for an unknown customer or one without a default. */
     String defaultPaymentMethodOf(CustomerId customerId) {
-        return Optional.ofNullable(customers.get(customerId.value())).map(c -> c.defaultPaymentMethod).orElse(null);
+        return Optional.ofNullable(customers.get(customerId.value()))
+                .map(c -> c.defaultPaymentMethod)
+                .orElse(null);
     }
 
     /** A detached payment method stops being any customer's default. */
     void forgetDefault(String paymentMethodId) {
-        customers.values().stream().filter(c -> paymentMethodId.equals(c.defaultPaymentMethod))
+        customers.values().stream()
+                .filter(c -> paymentMethodId.equals(c.defaultPaymentMethod))
                 .forEach(c -> c.defaultPaymentMethod = null);
     }
 

@@ -4,7 +4,6 @@ import dev.billing.core.error.IdentityRejectedException;
 import dev.billing.core.error.IdentityUnavailableException;
 import dev.billing.core.model.Identity;
 import dev.billing.core.port.IdentityVerifier;
-
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,13 +2,12 @@ package dev.billing.testkit.fake;
 
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.SourceVersion;
-
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.InvoiceStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +30,7 @@ final class FakeInvoices {
     private final Map<String, Invoice> invoices = new LinkedHashMap<>();
     /** The payment intents that paid each invoice. */
     private final Map<String, List<String>> paidBy = new LinkedHashMap<>();
+
     private final FakePayments payments;
 
     /**
@@ -38,8 +38,8 @@ final class FakeInvoices {
      *               one sequence
      * @param ids    the gateway's, so that ids of every kind come from one sequence
      */
-    FakeInvoices(Clock clock, RefetchStamps stamps, AtomicLong ids, FakeSubscriptions subscriptions,
-                 FakePayments payments) {
+    FakeInvoices(
+            Clock clock, RefetchStamps stamps, AtomicLong ids, FakeSubscriptions subscriptions, FakePayments payments) {
         this.payments = payments;
         this.clock = clock;
         this.stamps = stamps;
@@ -51,10 +51,25 @@ final class FakeInvoices {
     void create(CustomerId customer, String subscriptionId, InvoiceStatus status, long amount) {
         String id = "in_fake_" + ids.incrementAndGet();
         Instant now = clock.instant();
-        invoices.put(id, new Invoice(id, customer, subscriptionId, status, "FAKE-" + ids.get(), "usd", amount,
-                status == InvoiceStatus.PAID ? amount : 0, status == InvoiceStatus.PAID ? 0 : amount,
-                "https://invoice.fake.test/" + id, "https://invoice.fake.test/" + id + ".pdf",
-                "subscription_create", now, now, now, SourceVersion.refetch(now)));
+        invoices.put(
+                id,
+                new Invoice(
+                        id,
+                        customer,
+                        subscriptionId,
+                        status,
+                        "FAKE-" + ids.get(),
+                        "usd",
+                        amount,
+                        status == InvoiceStatus.PAID ? amount : 0,
+                        status == InvoiceStatus.PAID ? 0 : amount,
+                        "https://invoice.fake.test/" + id,
+                        "https://invoice.fake.test/" + id + ".pdf",
+                        "subscription_create",
+                        now,
+                        now,
+                        now,
+                        SourceVersion.refetch(now)));
         if (status == InvoiceStatus.PAID && amount > 0) {
             paidBy.put(id, List.of(payments.pay(amount, customer)));
         }
@@ -62,14 +77,17 @@ final class FakeInvoices {
 
     /** The payment intents that paid the invoice (none for an unpaid or free one). */
     List<InvoicePayment> payments(String invoiceId) {
-        return paidBy.getOrDefault(invoiceId, List.of()).stream().map(pi -> new InvoicePayment(invoiceId, pi))
+        return paidBy.getOrDefault(invoiceId, List.of()).stream()
+                .map(pi -> new InvoicePayment(invoiceId, pi))
                 .toList();
     }
 
     /** Newest first, like Stripe; the cursor is the last invoice's id. */
     Page<Invoice> list(CustomerId customerId, int limit, String startingAfter) {
-        List<Invoice> mine = invoices.values().stream().filter(i -> i.customerId().equals(customerId))
-                .map(this::stamp).toList();
+        List<Invoice> mine = invoices.values().stream()
+                .filter(i -> i.customerId().equals(customerId))
+                .map(this::stamp)
+                .toList();
         List<Invoice> newestFirst = new ArrayList<>(mine);
         Collections.reverse(newestFirst);
         int from = 0;
@@ -80,8 +98,8 @@ final class FakeInvoices {
                 }
             }
         }
-        List<Invoice> page = newestFirst.subList(Math.min(from, newestFirst.size()),
-                Math.min(from + limit, newestFirst.size()));
+        List<Invoice> page =
+                newestFirst.subList(Math.min(from, newestFirst.size()), Math.min(from + limit, newestFirst.size()));
         boolean more = from + limit < newestFirst.size();
         return new Page<>(page, more, more ? page.get(page.size() - 1).id() : null);
     }
@@ -94,12 +112,27 @@ final class FakeInvoices {
         Invoice i = Optional.ofNullable(invoices.get(invoiceId))
                 .orElseThrow(() -> FakeErrors.missing("invoice", invoiceId));
         if (i.status() == InvoiceStatus.PAID) {
-            throw new GatewayRejectedException("Invoice is already paid", 400,
-                    GatewayRejectedException.INVOICE_ALREADY_PAID, null);
+            throw new GatewayRejectedException(
+                    "Invoice is already paid", 400, GatewayRejectedException.INVOICE_ALREADY_PAID, null);
         }
-        Invoice paid = new Invoice(i.id(), i.customerId(), i.subscriptionId(), InvoiceStatus.PAID, i.number(),
-                i.currency(), i.amountDue(), i.amountDue(), 0, i.tax(), i.hostedInvoiceUrl(), i.invoicePdf(),
-                i.billingReason(), i.periodStart(), i.periodEnd(), i.created(), i.version());
+        Invoice paid = new Invoice(
+                i.id(),
+                i.customerId(),
+                i.subscriptionId(),
+                InvoiceStatus.PAID,
+                i.number(),
+                i.currency(),
+                i.amountDue(),
+                i.amountDue(),
+                0,
+                i.tax(),
+                i.hostedInvoiceUrl(),
+                i.invoicePdf(),
+                i.billingReason(),
+                i.periodStart(),
+                i.periodEnd(),
+                i.created(),
+                i.version());
         invoices.put(invoiceId, paid);
         if (i.amountDue() > 0) {
             paidBy.put(invoiceId, List.of(payments.pay(i.amountDue(), i.customerId())));

@@ -1,7 +1,6 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.model.usage.MeterEvent;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,36 +1,35 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.model.catalog.BillingInterval;
-import dev.billing.core.model.subscription.CheckoutRequest;
-import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerRecord;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.payment.InvoiceStatus;
-import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.PaymentMethod;
-import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.RefetchStamps;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.catalog.Plan;
-import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.catalog.Price;
 import dev.billing.core.model.catalog.PriceQuery;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.core.model.catalog.PromotionCode;
-import dev.billing.core.model.RefetchStamps;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.payment.PaymentMethod;
+import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
 import dev.billing.core.model.payment.SetupIntent;
-import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.subscription.CheckoutRequest;
+import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
+import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.port.PaymentGateway;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.HashMap;
@@ -65,11 +64,41 @@ public final class FakePaymentGateway implements PaymentGateway {
 
     /** The gateway operations, for scripting failures and reading the call log. */
     public enum Operation {
-        LIST_PRODUCTS, LIST_PRICES, GET_PRICE, CREATE_CUSTOMER, FIND_CUSTOMER, GET_CUSTOMER, DELETE_CUSTOMER, CREATE_CHECKOUT, GET_CHECKOUT,
-        LIST_OPEN_CHECKOUTS, EXPIRE_CHECKOUT, LIST_INVOICE_PAYMENTS, CREATE_PORTAL, GET_SUBSCRIPTION, LIST_SUBSCRIPTIONS, CANCEL_SUBSCRIPTION, RESUME_SUBSCRIPTION,
-        CHANGE_PRICE, CHANGE_PLAN, CHANGE_QUANTITY, FIND_PROMOTION_CODE, APPLY_PROMOTION_CODE, LIST_INVOICES, GET_INVOICE, PAY_INVOICE, LIST_PAYMENT_METHODS, GET_PAYMENT_METHOD,
-        CREATE_SETUP_INTENT, DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD, CREATE_REFUND, GET_REFUND, REPORT_METER_EVENT,
-        GET_EVENT, PING
+        LIST_PRODUCTS,
+        LIST_PRICES,
+        GET_PRICE,
+        CREATE_CUSTOMER,
+        FIND_CUSTOMER,
+        GET_CUSTOMER,
+        DELETE_CUSTOMER,
+        CREATE_CHECKOUT,
+        GET_CHECKOUT,
+        LIST_OPEN_CHECKOUTS,
+        EXPIRE_CHECKOUT,
+        LIST_INVOICE_PAYMENTS,
+        CREATE_PORTAL,
+        GET_SUBSCRIPTION,
+        LIST_SUBSCRIPTIONS,
+        CANCEL_SUBSCRIPTION,
+        RESUME_SUBSCRIPTION,
+        CHANGE_PRICE,
+        CHANGE_PLAN,
+        CHANGE_QUANTITY,
+        FIND_PROMOTION_CODE,
+        APPLY_PROMOTION_CODE,
+        LIST_INVOICES,
+        GET_INVOICE,
+        PAY_INVOICE,
+        LIST_PAYMENT_METHODS,
+        GET_PAYMENT_METHOD,
+        CREATE_SETUP_INTENT,
+        DETACH_PAYMENT_METHOD,
+        SET_DEFAULT_PAYMENT_METHOD,
+        CREATE_REFUND,
+        GET_REFUND,
+        REPORT_METER_EVENT,
+        GET_EVENT,
+        PING
     }
 
     /** How a scripted call fails. */
@@ -143,8 +172,15 @@ public final class FakePaymentGateway implements PaymentGateway {
         gateway.addRecurringPrice("price_enterprise_monthly", "prod_enterprise", 9900, BillingInterval.MONTH);
         gateway.addOneTimePrice("price_credits_100", "prod_credits", 1000);
         gateway.catalog.addMeteredPrice("price_api_calls_metered", "prod_api_calls", "mtr_api_calls");
-        gateway.addPromotionCode(new PromotionCode("promo_launch20", "LAUNCH20", BigDecimal.valueOf(20), 0, null,
-                PromotionCode.Duration.ONCE, null, null));
+        gateway.addPromotionCode(new PromotionCode(
+                "promo_launch20",
+                "LAUNCH20",
+                BigDecimal.valueOf(20),
+                0,
+                null,
+                PromotionCode.Duration.ONCE,
+                null,
+                null));
         return gateway;
     }
 
@@ -249,8 +285,11 @@ public final class FakePaymentGateway implements PaymentGateway {
     public synchronized Subscription subscribe(CustomerId customer, String priceId, SubscriptionStatus status) {
         Subscription subscription = subscriptions.create(customer, priceId, status, 0, Map.of());
         long amount = catalog.unitAmount(priceId);
-        invoices.create(customer, subscription.id(), status == SubscriptionStatus.ACTIVE ? InvoiceStatus.PAID
-                : InvoiceStatus.OPEN, amount);
+        invoices.create(
+                customer,
+                subscription.id(),
+                status == SubscriptionStatus.ACTIVE ? InvoiceStatus.PAID : InvoiceStatus.OPEN,
+                amount);
         return subscription;
     }
 
@@ -288,8 +327,11 @@ public final class FakePaymentGateway implements PaymentGateway {
 
     @Override
     public CustomerId createCustomer(NewCustomer customer) {
-        return script.call(Operation.CREATE_CUSTOMER, customer.idempotencyKey(),
-                customer.userId() + "|" + customer.email(), () -> customers.create(customer));
+        return script.call(
+                Operation.CREATE_CUSTOMER,
+                customer.idempotencyKey(),
+                customer.userId() + "|" + customer.email(),
+                () -> customers.create(customer));
     }
 
     @Override
@@ -315,7 +357,10 @@ public final class FakePaymentGateway implements PaymentGateway {
 
     @Override
     public CheckoutSession createCheckoutSession(CheckoutRequest request) {
-        return script.call(Operation.CREATE_CHECKOUT, request.idempotencyKey(), FakeCheckout.fingerprint(request),
+        return script.call(
+                Operation.CREATE_CHECKOUT,
+                request.idempotencyKey(),
+                FakeCheckout.fingerprint(request),
                 () -> checkout.create(request));
     }
 
@@ -351,57 +396,78 @@ public final class FakePaymentGateway implements PaymentGateway {
 
     @Override
     public Subscription cancelSubscription(String subscriptionId, boolean atPeriodEnd, String idempotencyKey) {
-        return script.call(Operation.CANCEL_SUBSCRIPTION, idempotencyKey, subscriptionId + "|" + atPeriodEnd,
+        return script.call(
+                Operation.CANCEL_SUBSCRIPTION,
+                idempotencyKey,
+                subscriptionId + "|" + atPeriodEnd,
                 () -> subscriptions.cancel(subscriptionId, atPeriodEnd));
     }
 
     @Override
     public Subscription resumeSubscription(String subscriptionId, String idempotencyKey) {
-        return script.call(Operation.RESUME_SUBSCRIPTION, idempotencyKey, subscriptionId,
+        return script.call(
+                Operation.RESUME_SUBSCRIPTION,
+                idempotencyKey,
+                subscriptionId,
                 () -> subscriptions.resume(subscriptionId));
     }
 
     @Override
-    public Subscription changeSubscriptionQuantity(String subscriptionId, long quantity, ProrationBehavior proration,
-                                                   String idempotencyKey) {
-        return script.call(Operation.CHANGE_QUANTITY, idempotencyKey, subscriptionId + "|" + quantity + "|" + proration,
+    public Subscription changeSubscriptionQuantity(
+            String subscriptionId, long quantity, ProrationBehavior proration, String idempotencyKey) {
+        return script.call(
+                Operation.CHANGE_QUANTITY,
+                idempotencyKey,
+                subscriptionId + "|" + quantity + "|" + proration,
                 () -> subscriptions.changeQuantity(subscriptionId, quantity));
     }
 
     @Override
-    public Subscription changeSubscriptionPlan(String subscriptionId, Plan plan, ProrationBehavior proration,
-                                               String idempotencyKey) {
-        return script.call(Operation.CHANGE_PLAN, idempotencyKey, subscriptionId + "|" + plan.priceId() + "|"
-                        + plan.meteredPriceIds() + "|" + proration,
+    public Subscription changeSubscriptionPlan(
+            String subscriptionId, Plan plan, ProrationBehavior proration, String idempotencyKey) {
+        return script.call(
+                Operation.CHANGE_PLAN,
+                idempotencyKey,
+                subscriptionId + "|" + plan.priceId() + "|" + plan.meteredPriceIds() + "|" + proration,
                 () -> subscriptions.changePlan(subscriptionId, plan.priceId(), plan.meteredPriceIds()));
     }
 
     @Override
-    public Subscription changeSubscriptionPrice(String subscriptionId, String newPriceId, ProrationBehavior proration,
-                                                String idempotencyKey) {
-        return script.call(Operation.CHANGE_PRICE, idempotencyKey,
+    public Subscription changeSubscriptionPrice(
+            String subscriptionId, String newPriceId, ProrationBehavior proration, String idempotencyKey) {
+        return script.call(
+                Operation.CHANGE_PRICE,
+                idempotencyKey,
                 subscriptionId + "|" + newPriceId + "|" + proration,
                 () -> subscriptions.changePrice(subscriptionId, newPriceId));
     }
 
     @Override
     public Optional<PromotionCode> findPromotionCode(String code) {
-        return script.call(Operation.FIND_PROMOTION_CODE, null, null,
+        return script.call(
+                Operation.FIND_PROMOTION_CODE,
+                null,
+                null,
                 () -> Optional.ofNullable(code == null ? null : promotionCodes.get(code.toUpperCase(Locale.ROOT))));
     }
 
     @Override
     public Subscription applyPromotionCode(String subscriptionId, String promotionCodeId, String idempotencyKey) {
-        return script.call(Operation.APPLY_PROMOTION_CODE, idempotencyKey, subscriptionId + "|" + promotionCodeId,
-                () -> subscriptions.applyDiscount(subscriptionId, promotionCodes.values().stream()
-                        .filter(c -> c.id().equals(promotionCodeId)).findFirst()
-                        .orElseThrow(() -> FakeErrors.missing("promotion_code", promotionCodeId))));
+        return script.call(
+                Operation.APPLY_PROMOTION_CODE,
+                idempotencyKey,
+                subscriptionId + "|" + promotionCodeId,
+                () -> subscriptions.applyDiscount(
+                        subscriptionId,
+                        promotionCodes.values().stream()
+                                .filter(c -> c.id().equals(promotionCodeId))
+                                .findFirst()
+                                .orElseThrow(() -> FakeErrors.missing("promotion_code", promotionCodeId))));
     }
 
     @Override
     public Page<Invoice> listInvoices(CustomerId customerId, int limit, String startingAfter) {
-        return script.call(Operation.LIST_INVOICES, null, null,
-                () -> invoices.list(customerId, limit, startingAfter));
+        return script.call(Operation.LIST_INVOICES, null, null, () -> invoices.list(customerId, limit, startingAfter));
     }
 
     @Override
@@ -431,7 +497,10 @@ public final class FakePaymentGateway implements PaymentGateway {
 
     @Override
     public SetupIntent createSetupIntent(CustomerId customerId, String idempotencyKey) {
-        return script.call(Operation.CREATE_SETUP_INTENT, idempotencyKey, customerId.value(),
+        return script.call(
+                Operation.CREATE_SETUP_INTENT,
+                idempotencyKey,
+                customerId.value(),
                 () -> paymentMethods.createSetupIntent(customerId));
     }
 
@@ -453,8 +522,11 @@ public final class FakePaymentGateway implements PaymentGateway {
 
     @Override
     public Refund createRefund(RefundRequest request) {
-        return script.call(Operation.CREATE_REFUND, request.idempotencyKey(),
-                request.paymentIntentId() + "|" + request.amount(), () -> payments.refund(request));
+        return script.call(
+                Operation.CREATE_REFUND,
+                request.idempotencyKey(),
+                request.paymentIntentId() + "|" + request.amount(),
+                () -> payments.refund(request));
     }
 
     @Override

@@ -1,11 +1,10 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.model.payment.Card;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.payment.Card;
 import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.payment.SetupIntent;
 import dev.billing.testkit.fake.FakeCustomers.FakeCustomer;
-
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,15 +28,18 @@ final class FakePaymentMethods {
 
     String attachCard(CustomerId customer) {
         String id = "pm_fake_" + ids.incrementAndGet();
-        paymentMethods.put(id, new PaymentMethod(id, customer, "card", new Card("visa", "4242", 12, 2034), false,
-                clock.instant()));
+        paymentMethods.put(
+                id,
+                new PaymentMethod(id, customer, "card", new Card("visa", "4242", 12, 2034), false, clock.instant()));
         return id;
     }
 
     List<PaymentMethod> list(CustomerId customerId) {
         String defaultId = customers.defaultPaymentMethodOf(customerId);
-        return paymentMethods.values().stream().filter(p -> customerId.equals(p.customerId()))
-                .map(p -> p.asDefault(p.id().equals(defaultId))).toList();
+        return paymentMethods.values().stream()
+                .filter(p -> customerId.equals(p.customerId()))
+                .map(p -> p.asDefault(p.id().equals(defaultId)))
+                .toList();
     }
 
     Optional<PaymentMethod> get(String paymentMethodId) {
@@ -53,8 +55,8 @@ final class FakePaymentMethods {
     void detach(String paymentMethodId) {
         PaymentMethod pm = Optional.ofNullable(paymentMethods.get(paymentMethodId))
                 .orElseThrow(() -> FakeErrors.missing("payment_method", paymentMethodId));
-        paymentMethods.put(paymentMethodId, new PaymentMethod(pm.id(), null, pm.type(), pm.card(), false,
-                pm.created()));
+        paymentMethods.put(
+                paymentMethodId, new PaymentMethod(pm.id(), null, pm.type(), pm.card(), false, pm.created()));
         customers.forgetDefault(paymentMethodId);
     }
 

@@ -3,11 +3,10 @@ package dev.billing.testkit.fake;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Money;
-import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.RefetchStamps;
+import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,11 +28,9 @@ final class FakePayments {
     private final List<Refunded> refunds = new ArrayList<>();
 
     /** A payment intent's amount and payer (null: a guest). */
-    private record Payment(long amount, CustomerId customer) {
-    }
+    private record Payment(long amount, CustomerId customer) {}
 
-    private record Refunded(Refund refund, CustomerId customer, Instant created) {
-    }
+    private record Refunded(Refund refund, CustomerId customer, Instant created) {}
 
     /** @param ids the gateway's, so that ids of every kind come from one sequence; likewise {@code stamps} */
     FakePayments(Clock clock, RefetchStamps stamps, AtomicLong ids) {
@@ -54,25 +51,36 @@ final class FakePayments {
         if (paid == null) {
             throw FakeErrors.missing("payment_intent", request.paymentIntentId());
         }
-        long refunded = refunds.stream().filter(r -> r.refund().paymentIntentId().equals(request.paymentIntentId()))
-                .mapToLong(r -> r.refund().amount().amount()).sum();
+        long refunded = refunds.stream()
+                .filter(r -> r.refund().paymentIntentId().equals(request.paymentIntentId()))
+                .mapToLong(r -> r.refund().amount().amount())
+                .sum();
         long amount = request.amount() == null ? paid.amount() - refunded : request.amount();
         if (amount <= 0 || refunded + amount > paid.amount()) {
-            throw new GatewayRejectedException("Refund exceeds the charge.", 400, "charge_already_refunded",
-                    "amount");
+            throw new GatewayRejectedException("Refund exceeds the charge.", 400, "charge_already_refunded", "amount");
         }
-        Refund refund = new Refund("re_fake_" + ids.incrementAndGet(), request.paymentIntentId(),
-                new Money(amount, "usd"), "succeeded");
+        Refund refund = new Refund(
+                "re_fake_" + ids.incrementAndGet(), request.paymentIntentId(), new Money(amount, "usd"), "succeeded");
         refunds.add(new Refunded(refund, paid.customer(), clock.instant()));
         return refund;
     }
 
     /** The refund with its payer, as the gateway reads it back; empty for an unknown refund or a guest's. */
     Optional<PaymentRefund> find(String refundId) {
-        return refunds.stream().filter(r -> r.refund().id().equals(refundId) && r.customer() != null).findFirst()
-                .map(r -> new PaymentRefund(r.refund().id(), r.customer(), null, r.refund().paymentIntentId(),
-                        r.refund().amount().amount(), r.refund().amount().currency(), r.refund().status(), null,
-                        r.created(), stamps.next()));
+        return refunds.stream()
+                .filter(r -> r.refund().id().equals(refundId) && r.customer() != null)
+                .findFirst()
+                .map(r -> new PaymentRefund(
+                        r.refund().id(),
+                        r.customer(),
+                        null,
+                        r.refund().paymentIntentId(),
+                        r.refund().amount().amount(),
+                        r.refund().amount().currency(),
+                        r.refund().status(),
+                        null,
+                        r.created(),
+                        stamps.next()));
     }
 
     List<Refund> refunds() {

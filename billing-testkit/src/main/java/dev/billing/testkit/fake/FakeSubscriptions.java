@@ -1,15 +1,14 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.error.GatewayRejectedException;
-import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.catalog.PromotionCode;
+import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionPricing;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,8 +40,7 @@ final class FakeSubscriptions {
      *               sequence
      * @param ids    the gateway's, so that ids of every kind come from one sequence
      */
-    FakeSubscriptions(Clock clock, RefetchStamps stamps, AtomicLong ids, FakeCatalog catalog,
-                      FakeCustomers customers) {
+    FakeSubscriptions(Clock clock, RefetchStamps stamps, AtomicLong ids, FakeCatalog catalog, FakeCustomers customers) {
         this.clock = clock;
         this.stamps = stamps;
         this.ids = ids;
@@ -51,22 +49,45 @@ final class FakeSubscriptions {
     }
 
     /** A new subscription of one unit, its period from now (to the trial's end when there is a trial). */
-    Subscription create(CustomerId customer, String priceId, SubscriptionStatus status, int trialDays,
-                        Map<String, String> metadata) {
+    Subscription create(
+            CustomerId customer,
+            String priceId,
+            SubscriptionStatus status,
+            int trialDays,
+            Map<String, String> metadata) {
         return create(customer, priceId, 1, status, trialDays, metadata);
     }
 
-    Subscription create(CustomerId customer, String priceId, long quantity, SubscriptionStatus status, int trialDays,
-                        Map<String, String> metadata) {
+    Subscription create(
+            CustomerId customer,
+            String priceId,
+            long quantity,
+            SubscriptionStatus status,
+            int trialDays,
+            Map<String, String> metadata) {
         customers.require(customer);
         Instant now = clock.instant();
         BillingInterval interval = catalog.interval(priceId);
         Instant trialEnd = trialDays > 0 ? now.plus(Duration.ofDays(trialDays)) : null;
         Instant periodEnd = trialEnd != null ? trialEnd : plus(now, interval);
         String id = "sub_fake_" + ids.incrementAndGet();
-        Subscription subscription = new Subscription(id, customer, status, priceId, quantity, now, periodEnd, false,
+        Subscription subscription = new Subscription(
+                id,
+                customer,
+                status,
+                priceId,
+                quantity,
+                now,
+                periodEnd,
+                false,
                 null,
-                null, null, trialEnd == null ? null : now, trialEnd, now, metadata, SourceVersion.refetch(now));
+                null,
+                null,
+                trialEnd == null ? null : now,
+                trialEnd,
+                now,
+                metadata,
+                SourceVersion.refetch(now));
         subscriptions.put(id, subscription);
         return stamp(subscription);
     }
@@ -74,9 +95,23 @@ final class FakeSubscriptions {
     /** Only the status changes; a scheduled {@code cancel_at} is kept. */
     Subscription setStatus(String subscriptionId, SubscriptionStatus status) {
         Subscription s = subscriptions.get(subscriptionId);
-        Subscription changed = new Subscription(s.id(), s.customerId(), status, s.priceId(), s.quantity(),
-                s.currentPeriodStart(), s.currentPeriodEnd(), s.cancelAtPeriodEnd(), s.cancelAt(), s.canceledAt(),
-                s.endedAt(), s.trialStart(), s.trialEnd(), s.created(), s.metadata(), s.version());
+        Subscription changed = new Subscription(
+                s.id(),
+                s.customerId(),
+                status,
+                s.priceId(),
+                s.quantity(),
+                s.currentPeriodStart(),
+                s.currentPeriodEnd(),
+                s.cancelAtPeriodEnd(),
+                s.cancelAt(),
+                s.canceledAt(),
+                s.endedAt(),
+                s.trialStart(),
+                s.trialEnd(),
+                s.created(),
+                s.metadata(),
+                s.version());
         subscriptions.put(subscriptionId, changed);
         return stamp(changed);
     }
@@ -86,7 +121,9 @@ final class FakeSubscriptions {
     }
 
     List<Subscription> list(CustomerId customerId) {
-        return subscriptions.values().stream().filter(s -> s.customerId().equals(customerId)).map(this::stamp)
+        return subscriptions.values().stream()
+                .filter(s -> s.customerId().equals(customerId))
+                .map(this::stamp)
                 .toList();
     }
 
@@ -151,9 +188,23 @@ final class FakeSubscriptions {
         if (quantity < 0) {
             throw FakeErrors.rejected("quantity", "Invalid quantity: must be at least 0");
         }
-        Subscription changed = new Subscription(s.id(), s.customerId(), s.status(), s.priceId(), quantity,
-                s.currentPeriodStart(), s.currentPeriodEnd(), s.cancelAtPeriodEnd(), s.cancelAt(), s.canceledAt(),
-                s.endedAt(), s.trialStart(), s.trialEnd(), s.created(), s.metadata(), s.version());
+        Subscription changed = new Subscription(
+                s.id(),
+                s.customerId(),
+                s.status(),
+                s.priceId(),
+                quantity,
+                s.currentPeriodStart(),
+                s.currentPeriodEnd(),
+                s.cancelAtPeriodEnd(),
+                s.cancelAt(),
+                s.canceledAt(),
+                s.endedAt(),
+                s.trialStart(),
+                s.trialEnd(),
+                s.created(),
+                s.metadata(),
+                s.version());
         subscriptions.put(subscriptionId, changed);
         return stamp(changed);
     }
@@ -164,9 +215,11 @@ final class FakeSubscriptions {
         if (s.hasEnded()) {
             throw new GatewayRejectedException("This subscription has ended.", 400, "subscription_canceled", null);
         }
-        SubscriptionPricing pricing = s.pricing() != null ? s.pricing()
+        SubscriptionPricing pricing = s.pricing() != null
+                ? s.pricing()
                 : SubscriptionPricing.of("usd", catalog.unitAmount(s.priceId()), catalog.interval(s.priceId()), 1);
-        pricing = code.percentOff() != null ? pricing.withPercentOff(code.percentOff())
+        pricing = code.percentOff() != null
+                ? pricing.withPercentOff(code.percentOff())
                 : pricing.withAmountOff(code.amountOff(), code.currency());
         Subscription changed = s.withPricing(pricing);
         subscriptions.put(subscriptionId, changed);
@@ -178,8 +231,15 @@ final class FakeSubscriptions {
         if (subscriptionId != null && subscriptions.containsKey(subscriptionId)) {
             Subscription s = subscriptions.get(subscriptionId);
             if (s.status() == SubscriptionStatus.PAST_DUE || s.status() == SubscriptionStatus.UNPAID) {
-                subscriptions.put(s.id(), copy(s, SubscriptionStatus.ACTIVE, s.priceId(), s.cancelAtPeriodEnd(),
-                        s.canceledAt(), s.endedAt()));
+                subscriptions.put(
+                        s.id(),
+                        copy(
+                                s,
+                                SubscriptionStatus.ACTIVE,
+                                s.priceId(),
+                                s.cancelAtPeriodEnd(),
+                                s.canceledAt(),
+                                s.endedAt()));
             }
         }
     }
@@ -195,18 +255,41 @@ final class FakeSubscriptions {
     private static Instant plus(Instant instant, BillingInterval interval) {
         var time = instant.atOffset(ZoneOffset.UTC);
         switch (interval) {
-            case DAY: return time.plusDays(1).toInstant();
-            case WEEK: return time.plusWeeks(1).toInstant();
-            case YEAR: return time.plusYears(1).toInstant();
-            default: return time.plusMonths(1).toInstant();
+            case DAY:
+                return time.plusDays(1).toInstant();
+            case WEEK:
+                return time.plusWeeks(1).toInstant();
+            case YEAR:
+                return time.plusYears(1).toInstant();
+            default:
+                return time.plusMonths(1).toInstant();
         }
     }
 
     /** Any change but {@link #setStatus} clears a scheduled {@code cancel_at}. */
-    private static Subscription copy(Subscription s, SubscriptionStatus status, String priceId, boolean cancelAtEnd,
-                                     Instant canceledAt, Instant endedAt) {
-        return new Subscription(s.id(), s.customerId(), status, priceId, s.quantity(), s.currentPeriodStart(),
-                s.currentPeriodEnd(), cancelAtEnd, null, canceledAt, endedAt, s.trialStart(), s.trialEnd(),
-                s.created(), s.metadata(), s.version());
+    private static Subscription copy(
+            Subscription s,
+            SubscriptionStatus status,
+            String priceId,
+            boolean cancelAtEnd,
+            Instant canceledAt,
+            Instant endedAt) {
+        return new Subscription(
+                s.id(),
+                s.customerId(),
+                status,
+                priceId,
+                s.quantity(),
+                s.currentPeriodStart(),
+                s.currentPeriodEnd(),
+                cancelAtEnd,
+                null,
+                canceledAt,
+                endedAt,
+                s.trialStart(),
+                s.trialEnd(),
+                s.created(),
+                s.metadata(),
+                s.version());
     }
 }

@@ -4,7 +4,6 @@ import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.WebhookVerifier;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,8 +27,7 @@ public final class FakeWebhookVerifier implements WebhookVerifier {
     private volatile boolean decodeWhileVerifying;
 
     /** What a delivery carries. */
-    public record Delivery(byte[] body, String signature) {
-    }
+    public record Delivery(byte[] body, String signature) {}
 
     /**
      * Signs an event whose object can never be decoded, as a real verifier finds with a payload it cannot map (an
@@ -52,17 +50,17 @@ public final class FakeWebhookVerifier implements WebhookVerifier {
     @Override
     public StripeEvent verify(byte[] payload, String signatureHeader) {
         if (signatureHeader == null || signatureHeader.isBlank()) {
-            throw new WebhookRejectedException(WebhookRejectedException.Reason.MISSING_SIGNATURE,
-                    "No Stripe-Signature header.");
+            throw new WebhookRejectedException(
+                    WebhookRejectedException.Reason.MISSING_SIGNATURE, "No Stripe-Signature header.");
         }
         if (!signatureHeader.startsWith("fake-v1=")) {
-            throw new WebhookRejectedException(WebhookRejectedException.Reason.MALFORMED_SIGNATURE,
-                    "Malformed Stripe-Signature header.");
+            throw new WebhookRejectedException(
+                    WebhookRejectedException.Reason.MALFORMED_SIGNATURE, "Malformed Stripe-Signature header.");
         }
         String hash = hash(payload);
         if (!signatureHeader.equals("fake-v1=" + hash) || !byPayloadHash.containsKey(hash)) {
-            throw new WebhookRejectedException(WebhookRejectedException.Reason.NO_MATCHING_SIGNATURE,
-                    "No signature matches the payload.");
+            throw new WebhookRejectedException(
+                    WebhookRejectedException.Reason.NO_MATCHING_SIGNATURE, "No signature matches the payload.");
         }
         return byPayloadHash.get(hash);
     }
@@ -79,8 +77,8 @@ public final class FakeWebhookVerifier implements WebhookVerifier {
     @Override
     public Verified verifyAndDecode(byte[] payload, String signatureHeader) {
         StripeEvent event = verify(payload, signatureHeader);
-        return new Verified(event, decodeWhileVerifying && !undecodable.containsKey(event.id())
-                ? objects.get(event.id()) : null);
+        return new Verified(
+                event, decodeWhileVerifying && !undecodable.containsKey(event.id()) ? objects.get(event.id()) : null);
     }
 
     /** How many times {@link #decode} was called. */
@@ -97,8 +95,8 @@ public final class FakeWebhookVerifier implements WebhookVerifier {
         }
         EventObject object = objects.get(event.id());
         if (object == null) {
-            throw new WebhookRejectedException(WebhookRejectedException.Reason.MALFORMED_PAYLOAD,
-                    "Unknown event " + event.id());
+            throw new WebhookRejectedException(
+                    WebhookRejectedException.Reason.MALFORMED_PAYLOAD, "Unknown event " + event.id());
         }
         return object;
     }

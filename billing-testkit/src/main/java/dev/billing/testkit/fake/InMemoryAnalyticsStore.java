@@ -2,28 +2,27 @@ package dev.billing.testkit.fake;
 
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.analytics.InvoiceTally;
 import dev.billing.core.model.analytics.MrrSpan;
-import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.Purchase;
-import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.analytics.PurchaseTally;
 import dev.billing.core.model.analytics.RefundTally;
-import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.analytics.SubscriptionMovements;
-import dev.billing.core.model.subscription.SubscriptionPricing;
-import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.analytics.SubscriptionTally;
 import dev.billing.core.model.analytics.TrialOutcomes;
-import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.model.analytics.UsageTally;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionPricing;
+import dev.billing.core.model.subscription.SubscriptionStatus;
+import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.port.AnalyticsStore;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.port.UsageLedger;
-
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -57,13 +56,20 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
         Map<List<Object>, Long> counts = new HashMap<>();
         for (Subscription s : all(subscriptions::listSubscriptions)) {
             if (!s.hasEnded()) {
-                counts.merge(Arrays.asList(s.status(), s.priceId(), s.pricing(), s.isCanceling(), s.quantity()), 1L,
+                counts.merge(
+                        Arrays.asList(s.status(), s.priceId(), s.pricing(), s.isCanceling(), s.quantity()),
+                        1L,
                         Long::sum);
             }
         }
         List<SubscriptionTally> tally = new ArrayList<>();
-        counts.forEach((k, n) -> tally.add(new SubscriptionTally((SubscriptionStatus) k.get(0), (String) k.get(1),
-                (SubscriptionPricing) k.get(2), (Boolean) k.get(3), (Long) k.get(4), n)));
+        counts.forEach((k, n) -> tally.add(new SubscriptionTally(
+                (SubscriptionStatus) k.get(0),
+                (String) k.get(1),
+                (SubscriptionPricing) k.get(2),
+                (Boolean) k.get(3),
+                (Long) k.get(4),
+                n)));
         return tally;
     }
 
@@ -99,17 +105,31 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
     public List<MrrSpan> mrrSpans(Instant since, Instant now) {
         Map<List<Object>, Long> counts = new HashMap<>();
         for (Subscription s : all(subscriptions::listSubscriptions)) {
-            if (s.status() == SubscriptionStatus.INCOMPLETE || s.status() == SubscriptionStatus.INCOMPLETE_EXPIRED
+            if (s.status() == SubscriptionStatus.INCOMPLETE
+                    || s.status() == SubscriptionStatus.INCOMPLETE_EXPIRED
                     || (s.endedAt() != null && s.endedAt().isBefore(since))) {
                 continue;
             }
-            counts.merge(Arrays.asList(s.pricing(), s.quantity(), month(s.created(), now), month(s.endedAt(), now),
-                    s.status() == SubscriptionStatus.TRIALING ? month(now).plusMonths(1) : month(s.trialEnd(), now)),
-                    1L, Long::sum);
+            counts.merge(
+                    Arrays.asList(
+                            s.pricing(),
+                            s.quantity(),
+                            month(s.created(), now),
+                            month(s.endedAt(), now),
+                            s.status() == SubscriptionStatus.TRIALING
+                                    ? month(now).plusMonths(1)
+                                    : month(s.trialEnd(), now)),
+                    1L,
+                    Long::sum);
         }
         List<MrrSpan> list = new ArrayList<>();
-        counts.forEach((k, n) -> list.add(new MrrSpan((SubscriptionPricing) k.get(0),
-                (Long) k.get(1), (YearMonth) k.get(2), (YearMonth) k.get(3), (YearMonth) k.get(4), n)));
+        counts.forEach((k, n) -> list.add(new MrrSpan(
+                (SubscriptionPricing) k.get(0),
+                (Long) k.get(1),
+                (YearMonth) k.get(2),
+                (YearMonth) k.get(3),
+                (YearMonth) k.get(4),
+                n)));
         return list;
     }
 
@@ -122,7 +142,8 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
                 continue;
             }
             ended++;
-            if (s.status() == SubscriptionStatus.ACTIVE || s.status() == SubscriptionStatus.PAST_DUE
+            if (s.status() == SubscriptionStatus.ACTIVE
+                    || s.status() == SubscriptionStatus.PAST_DUE
                     || s.status() == SubscriptionStatus.UNPAID
                     || (s.endedAt() != null && s.endedAt().isAfter(s.trialEnd()))) {
                 converted++;
@@ -138,7 +159,8 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
             if (i.created().isBefore(since) || i.amountDue() <= 0) {
                 continue;
             }
-            boolean atRisk = Optional.ofNullable(i.subscriptionId()).flatMap(subscriptions::findSubscription)
+            boolean atRisk = Optional.ofNullable(i.subscriptionId())
+                    .flatMap(subscriptions::findSubscription)
                     .map(s -> s.status() == SubscriptionStatus.PAST_DUE || s.status() == SubscriptionStatus.UNPAID)
                     .orElse(false);
             long[] s = sums.computeIfAbsent(List.of(i.status(), i.currency(), atRisk), k -> new long[3]);
@@ -147,8 +169,8 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
             s[2] += i.amountRemaining();
         }
         List<InvoiceTally> list = new ArrayList<>();
-        sums.forEach((k, s) -> list.add(new InvoiceTally((InvoiceStatus) k.get(0), (String) k.get(1),
-                (Boolean) k.get(2), s[0], s[1], s[2])));
+        sums.forEach((k, s) -> list.add(
+                new InvoiceTally((InvoiceStatus) k.get(0), (String) k.get(1), (Boolean) k.get(2), s[0], s[1], s[2])));
         return list;
     }
 
@@ -171,7 +193,9 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
     public List<RefundTally> refundTally(Instant since) {
         Map<List<Object>, long[]> sums = new HashMap<>();
         for (PaymentRefund r : all(subscriptions::listRefunds)) {
-            if (!r.created().isBefore(since) && !r.status().equals("failed") && !r.status().equals("canceled")) {
+            if (!r.created().isBefore(since)
+                    && !r.status().equals("failed")
+                    && !r.status().equals("canceled")) {
                 long[] s = sums.computeIfAbsent(List.of(month(r.created()), r.currency()), k -> new long[2]);
                 s[0]++;
                 s[1] += r.amount();
@@ -189,8 +213,11 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
             if (c.period().start().isAfter(now) || !c.period().end().isAfter(now)) {
                 continue;
             }
-            String price = customers.findByUserId(c.userId()).map(CustomerLink::customerId)
-                    .flatMap(this::grantingPrice).orElse(null);
+            String price = customers
+                    .findByUserId(c.userId())
+                    .map(CustomerLink::customerId)
+                    .flatMap(this::grantingPrice)
+                    .orElse(null);
             long[] s = sums.computeIfAbsent(Arrays.asList(price, c.meter()), k -> new long[2]);
             s[0]++;
             s[1] += c.used();
@@ -203,9 +230,12 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
     /** The price of the customer's newest active, trialing or past due subscription. */
     private Optional<String> grantingPrice(CustomerId customer) {
         return subscriptions.subscriptionsOf(customer).stream()
-                .filter(s -> s.status() == SubscriptionStatus.ACTIVE || s.status() == SubscriptionStatus.TRIALING
+                .filter(s -> s.status() == SubscriptionStatus.ACTIVE
+                        || s.status() == SubscriptionStatus.TRIALING
                         || s.status() == SubscriptionStatus.PAST_DUE)
-                .max(Comparator.comparing(Subscription::created)).map(Subscription::priceId).filter(Objects::nonNull);
+                .max(Comparator.comparing(Subscription::created))
+                .map(Subscription::priceId)
+                .filter(Objects::nonNull);
     }
 
     private static YearMonth month(Instant at) {

@@ -1,20 +1,19 @@
 package dev.billing.testkit.fake;
 
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.audit.AuditAction;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.audit.AuditEntry;
 import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.audit.AuditRecord;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoiceStatus;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.AuditLog;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,6 +38,7 @@ public final class InMemoryAuditLog implements AuditLog {
     private final Set<List<String>> explicitKeys = new HashSet<>();
     /** Who each customer is linked to now (the user filter finds a user's customer's entries too). */
     private final Map<UserId, CustomerId> customerOf = new HashMap<>();
+
     private final StoreSwitch storeSwitch;
     private final Clock clock;
     private long lastId;
@@ -73,7 +73,10 @@ public final class InMemoryAuditLog implements AuditLog {
                 continue;
             }
             if (items.size() == query.limit()) {
-                return new Page<>(items, true, AuditQuery.cursorAfter(items.get(items.size() - 1).id()));
+                return new Page<>(
+                        items,
+                        true,
+                        AuditQuery.cursorAfter(items.get(items.size() - 1).id()));
             }
             items.add(e);
         }
@@ -102,7 +105,8 @@ public final class InMemoryAuditLog implements AuditLog {
 
     /** What makes an explicit entry the same as one recorded before (the SQL stores' unique indexes). */
     private static List<String> explicitKey(AuditAction action, String entityId, AuditCause cause) {
-        return action.oncePerEntity() ? List.of(action.wireName(), entityId)
+        return action.oncePerEntity()
+                ? List.of(action.wireName(), entityId)
                 : List.of(action.wireName(), entityId, cause.text());
     }
 
@@ -144,7 +148,8 @@ public final class InMemoryAuditLog implements AuditLog {
     }
 
     private static boolean matches(AuditEntry e, AuditQuery q, CustomerId usersCustomer) {
-        if (q.userId() != null && !q.userId().equals(e.userId())
+        if (q.userId() != null
+                && !q.userId().equals(e.userId())
                 && (usersCustomer == null || !usersCustomer.equals(e.customerId()))) {
             return false;
         }
@@ -159,7 +164,12 @@ public final class InMemoryAuditLog implements AuditLog {
         if (copied(cause)) {
             return;
         }
-        append(AuditAction.CUSTOMER_LINKED, link.customerId().value(), link.userId(), link.customerId(), cause,
+        append(
+                AuditAction.CUSTOMER_LINKED,
+                link.customerId().value(),
+                link.userId(),
+                link.customerId(),
+                cause,
                 Map.of());
     }
 
@@ -168,14 +178,28 @@ public final class InMemoryAuditLog implements AuditLog {
         customerOf.remove(user);
         customerOf.put(erased.userId(), erased.customerId());
         forget(user, erased.userId());
-        append(AuditAction.CUSTOMER_PSEUDONYMISED, erased.customerId().value(), erased.userId(),
-                erased.customerId(), cause, Map.of());
+        append(
+                AuditAction.CUSTOMER_PSEUDONYMISED,
+                erased.customerId().value(),
+                erased.userId(),
+                erased.customerId(),
+                cause,
+                Map.of());
     }
 
     /** A retried erasure after the link moved: the trail still forgets the id. */
     synchronized void forget(UserId user, UserId pseudonym) {
-        entries.replaceAll(e -> user.equals(e.userId()) ? new AuditEntry(e.id(), e.recordedAt(), e.action(),
-                e.entityId(), pseudonym, e.customerId(), e.cause(), e.detail()) : e);
+        entries.replaceAll(e -> user.equals(e.userId())
+                ? new AuditEntry(
+                        e.id(),
+                        e.recordedAt(),
+                        e.action(),
+                        e.entityId(),
+                        pseudonym,
+                        e.customerId(),
+                        e.cause(),
+                        e.detail())
+                : e);
     }
 
     /** A subscription write that applied ({@code before} null: inserted), by the triggers' rules. */
@@ -184,28 +208,58 @@ public final class InMemoryAuditLog implements AuditLog {
             return;
         }
         if (before == null) {
-            append(AuditAction.SUBSCRIPTION_CREATED, after, cause, detail("new_status", after.status().stripeName(),
-                    "price_id", after.priceId(), "quantity", Long.toString(after.quantity())));
+            append(
+                    AuditAction.SUBSCRIPTION_CREATED,
+                    after,
+                    cause,
+                    detail(
+                            "new_status",
+                            after.status().stripeName(),
+                            "price_id",
+                            after.priceId(),
+                            "quantity",
+                            Long.toString(after.quantity())));
             return;
         }
         if (before.status() != after.status()) {
-            append(after.status().hasEnded() ? AuditAction.SUBSCRIPTION_CANCELED
-                    : AuditAction.SUBSCRIPTION_STATUS_CHANGED, after, cause, detail("old_status",
-                    before.status().stripeName(), "new_status", after.status().stripeName()));
+            append(
+                    after.status().hasEnded()
+                            ? AuditAction.SUBSCRIPTION_CANCELED
+                            : AuditAction.SUBSCRIPTION_STATUS_CHANGED,
+                    after,
+                    cause,
+                    detail(
+                            "old_status",
+                            before.status().stripeName(),
+                            "new_status",
+                            after.status().stripeName()));
         }
         if (!Objects.equals(before.priceId(), after.priceId())) {
-            append(AuditAction.SUBSCRIPTION_PLAN_CHANGED, after, cause, detail("old_price_id", before.priceId(),
-                    "new_price_id", after.priceId()));
+            append(
+                    AuditAction.SUBSCRIPTION_PLAN_CHANGED,
+                    after,
+                    cause,
+                    detail("old_price_id", before.priceId(), "new_price_id", after.priceId()));
         }
         if (before.quantity() != after.quantity()) {
-            append(AuditAction.SUBSCRIPTION_QUANTITY_CHANGED, after, cause, detail("old_quantity",
-                    Long.toString(before.quantity()), "new_quantity", Long.toString(after.quantity())));
+            append(
+                    AuditAction.SUBSCRIPTION_QUANTITY_CHANGED,
+                    after,
+                    cause,
+                    detail(
+                            "old_quantity",
+                            Long.toString(before.quantity()),
+                            "new_quantity",
+                            Long.toString(after.quantity())));
         }
         boolean wasScheduled = before.cancelAtPeriodEnd() || before.cancelAt() != null;
         boolean scheduled = after.cancelAtPeriodEnd() || after.cancelAt() != null;
         if (wasScheduled != scheduled && !after.status().hasEnded()) {
-            append(scheduled ? AuditAction.SUBSCRIPTION_CANCEL_SCHEDULED : AuditAction.SUBSCRIPTION_RESUMED, after,
-                    cause, detail("cancel_at_period_end", Boolean.toString(after.cancelAtPeriodEnd())));
+            append(
+                    scheduled ? AuditAction.SUBSCRIPTION_CANCEL_SCHEDULED : AuditAction.SUBSCRIPTION_RESUMED,
+                    after,
+                    cause,
+                    detail("cancel_at_period_end", Boolean.toString(after.cancelAtPeriodEnd())));
         }
     }
 
@@ -214,8 +268,13 @@ public final class InMemoryAuditLog implements AuditLog {
             return;
         }
         if (after.status() == InvoiceStatus.PAID && (before == null || before.status() != InvoiceStatus.PAID)) {
-            append(AuditAction.INVOICE_PAID, after.id(), null, after.customerId(), cause, detail("amount_paid",
-                    Long.toString(after.amountPaid()), "currency", after.currency()));
+            append(
+                    AuditAction.INVOICE_PAID,
+                    after.id(),
+                    null,
+                    after.customerId(),
+                    cause,
+                    detail("amount_paid", Long.toString(after.amountPaid()), "currency", after.currency()));
         }
     }
 
@@ -223,18 +282,44 @@ public final class InMemoryAuditLog implements AuditLog {
         if (copied(cause)) {
             return;
         }
-        append(AuditAction.PURCHASE_RECORDED, p.id(), null, p.customerId(), cause, detail("price_id", p.priceId(),
-                "quantity", Long.toString(p.quantity()), "amount_total", Long.toString(p.amountTotal()),
-                "currency", p.currency()));
+        append(
+                AuditAction.PURCHASE_RECORDED,
+                p.id(),
+                null,
+                p.customerId(),
+                cause,
+                detail(
+                        "price_id",
+                        p.priceId(),
+                        "quantity",
+                        Long.toString(p.quantity()),
+                        "amount_total",
+                        Long.toString(p.amountTotal()),
+                        "currency",
+                        p.currency()));
     }
 
     synchronized void purchaseClaimed(Purchase before, Purchase after, AuditCause cause) {
         if (copied(cause)) {
             return;
         }
-        append(AuditAction.PURCHASE_CLAIMED, after.id(), null, after.customerId(), cause, detail("old_customer_id",
-                before.customerId().value(), "price_id", after.priceId(), "quantity", Long.toString(after.quantity()),
-                "amount_total", Long.toString(after.amountTotal()), "currency", after.currency()));
+        append(
+                AuditAction.PURCHASE_CLAIMED,
+                after.id(),
+                null,
+                after.customerId(),
+                cause,
+                detail(
+                        "old_customer_id",
+                        before.customerId().value(),
+                        "price_id",
+                        after.priceId(),
+                        "quantity",
+                        Long.toString(after.quantity()),
+                        "amount_total",
+                        Long.toString(after.amountTotal()),
+                        "currency",
+                        after.currency()));
     }
 
     /** A copy's write: the copy brings the source's entries for it (as the SQL triggers skip it too). */
@@ -246,8 +331,13 @@ public final class InMemoryAuditLog implements AuditLog {
         append(action, s.id(), null, s.customerId(), cause, detail);
     }
 
-    private void append(AuditAction action, String entityId, UserId user, CustomerId customer, AuditCause cause,
-                        Map<String, String> detail) {
+    private void append(
+            AuditAction action,
+            String entityId,
+            UserId user,
+            CustomerId customer,
+            AuditCause cause,
+            Map<String, String> detail) {
         // Microseconds, as Postgres keeps them: the same time filters select the same entries.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         entries.add(new AuditEntry(++lastId, now, action, entityId, user, customer, cause, detail));

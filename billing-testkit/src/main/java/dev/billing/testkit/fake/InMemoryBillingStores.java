@@ -2,7 +2,6 @@ package dev.billing.testkit.fake;
 
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.StoreLifecycle;
-
 import java.time.Clock;
 
 /**
@@ -31,7 +30,12 @@ public final class InMemoryBillingStores {
         subscriptions = new InMemorySubscriptionStore(storeSwitch, audit);
         guests = new InMemoryGuestPurchaseStore(storeSwitch, subscriptions);
         analytics = new InMemoryAnalyticsStore(customers, subscriptions, usage);
-        stores = new BillingStores(customers, subscriptions, inbox, usage, changes,
+        stores = new BillingStores(
+                customers,
+                subscriptions,
+                inbox,
+                usage,
+                changes,
                 new StoreLifecycle() {
                     @Override
                     public void ping() {
@@ -39,9 +43,13 @@ public final class InMemoryBillingStores {
                     }
 
                     @Override
-                    public void close() {
-                    }
-                }, memberships, guests, audit, analytics, notices);
+                    public void close() {}
+                },
+                memberships,
+                guests,
+                audit,
+                analytics,
+                notices);
     }
 
     public static InMemoryBillingStores create() {

@@ -1,12 +1,11 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.port.CustomerStore;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

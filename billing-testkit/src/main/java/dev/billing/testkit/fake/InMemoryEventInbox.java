@@ -1,11 +1,10 @@
 package dev.billing.testkit.fake;
 
+import dev.billing.core.model.Page;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.EventInbox;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,8 +50,8 @@ public final class InMemoryEventInbox implements EventInbox {
             return Recorded.duplicate();
         }
         entries.put(event.id(), InboxEntry.received(event, receivedAt));
-        return new Recorded(RecordOutcome.RECORDED,
-                Optional.of(lease(entries.get(event.id()), owner, receivedAt, lease)));
+        return new Recorded(
+                RecordOutcome.RECORDED, Optional.of(lease(entries.get(event.id()), owner, receivedAt, lease)));
     }
 
     @Override
@@ -68,9 +67,12 @@ public final class InMemoryEventInbox implements EventInbox {
     @Override
     public synchronized List<InboxEntry> claimDue(int max, String owner, Instant now, Duration lease) {
         storeSwitch.check();
-        List<InboxEntry> due = entries.values().stream().filter(e -> claimable(e, now))
-                .sorted(Comparator.comparing((InboxEntry e) -> e.event().created()).thenComparing(InboxEntry::eventId))
-                .limit(max).toList();
+        List<InboxEntry> due = entries.values().stream()
+                .filter(e -> claimable(e, now))
+                .sorted(Comparator.comparing((InboxEntry e) -> e.event().created())
+                        .thenComparing(InboxEntry::eventId))
+                .limit(max)
+                .toList();
         List<InboxEntry> claimed = new ArrayList<>();
         for (InboxEntry entry : due) {
             claimed.add(lease(entry, owner, now, lease));
@@ -88,8 +90,19 @@ public final class InMemoryEventInbox implements EventInbox {
         if (!heldBy(entry, owner)) {
             return false;
         }
-        entries.put(eventId, new InboxEntry(entry.event(), outcome, entry.attempts(), entry.lastError(),
-                entry.receivedAt(), null, null, null, now, entry.notifiedAt()));
+        entries.put(
+                eventId,
+                new InboxEntry(
+                        entry.event(),
+                        outcome,
+                        entry.attempts(),
+                        entry.lastError(),
+                        entry.receivedAt(),
+                        null,
+                        null,
+                        null,
+                        now,
+                        entry.notifiedAt()));
         return true;
     }
 
@@ -101,8 +114,19 @@ public final class InMemoryEventInbox implements EventInbox {
             return false;
         }
         InboxStatus status = nextAttemptAt == null ? InboxStatus.FAILED : InboxStatus.PENDING;
-        entries.put(eventId, new InboxEntry(entry.event(), status, entry.attempts(), error, entry.receivedAt(),
-                nextAttemptAt, null, null, null, entry.notifiedAt()));
+        entries.put(
+                eventId,
+                new InboxEntry(
+                        entry.event(),
+                        status,
+                        entry.attempts(),
+                        error,
+                        entry.receivedAt(),
+                        nextAttemptAt,
+                        null,
+                        null,
+                        null,
+                        entry.notifiedAt()));
         return true;
     }
 
@@ -113,9 +137,19 @@ public final class InMemoryEventInbox implements EventInbox {
         if (entry == null || entry.notifiedAt() != null) {
             return false;
         }
-        entries.put(eventId, new InboxEntry(entry.event(), entry.status(), entry.attempts(), entry.lastError(),
-                entry.receivedAt(), entry.nextAttemptAt(), entry.leaseOwner(), entry.leaseExpiresAt(),
-                entry.processedAt(), now));
+        entries.put(
+                eventId,
+                new InboxEntry(
+                        entry.event(),
+                        entry.status(),
+                        entry.attempts(),
+                        entry.lastError(),
+                        entry.receivedAt(),
+                        entry.nextAttemptAt(),
+                        entry.leaseOwner(),
+                        entry.leaseExpiresAt(),
+                        entry.processedAt(),
+                        now));
         return true;
     }
 
@@ -139,12 +173,25 @@ public final class InMemoryEventInbox implements EventInbox {
     public synchronized boolean requeue(String eventId, Instant now) {
         storeSwitch.check();
         InboxEntry entry = entries.get(eventId);
-        if (entry == null || (entry.leaseExpiresAt() != null && entry.leaseExpiresAt().isAfter(now)
-                && entry.status() == InboxStatus.PENDING)) {
+        if (entry == null
+                || (entry.leaseExpiresAt() != null
+                        && entry.leaseExpiresAt().isAfter(now)
+                        && entry.status() == InboxStatus.PENDING)) {
             return false;
         }
-        entries.put(eventId, new InboxEntry(entry.event(), InboxStatus.PENDING, 0, entry.lastError(),
-                entry.receivedAt(), null, null, null, null, entry.notifiedAt()));
+        entries.put(
+                eventId,
+                new InboxEntry(
+                        entry.event(),
+                        InboxStatus.PENDING,
+                        0,
+                        entry.lastError(),
+                        entry.receivedAt(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        entry.notifiedAt()));
         return true;
     }
 
@@ -182,15 +229,24 @@ public final class InMemoryEventInbox implements EventInbox {
     }
 
     private InboxEntry lease(InboxEntry entry, String owner, Instant now, Duration lease) {
-        InboxEntry leased = new InboxEntry(entry.event(), InboxStatus.PENDING, entry.attempts() + 1,
-                entry.lastError(), entry.receivedAt(), entry.nextAttemptAt(), owner, now.plus(lease), null,
+        InboxEntry leased = new InboxEntry(
+                entry.event(),
+                InboxStatus.PENDING,
+                entry.attempts() + 1,
+                entry.lastError(),
+                entry.receivedAt(),
+                entry.nextAttemptAt(),
+                owner,
+                now.plus(lease),
+                null,
                 entry.notifiedAt());
         entries.put(entry.eventId(), leased);
         return leased;
     }
 
     private static String newestFirstKey(InboxEntry entry) {
-        long micros = entry.receivedAt().getEpochSecond() * 1_000_000L + entry.receivedAt().getNano() / 1_000;
+        long micros = entry.receivedAt().getEpochSecond() * 1_000_000L
+                + entry.receivedAt().getNano() / 1_000;
         return String.format("%020d", Long.MAX_VALUE - micros) + "|" + entry.eventId();
     }
 
@@ -219,13 +275,31 @@ public final class InMemoryEventInbox implements EventInbox {
             return false;
         }
         // The subject, the last error and an object id naming the subject itself go with the payload.
-        String objectId = event.objectId() != null && event.objectId().equals(event.subjectId()) ? null
-                : event.objectId();
-        StripeEvent redacted = new StripeEvent(event.id(), event.type(), event.created(), event.livemode(),
-                event.apiVersion(), objectId, event.objectType(),
-                EventInbox.redactedPayload(event.id(), event.type()), null);
-        entries.put(event.id(), new InboxEntry(redacted, e.status(), e.attempts(), null, e.receivedAt(),
-                e.nextAttemptAt(), e.leaseOwner(), e.leaseExpiresAt(), e.processedAt(), e.notifiedAt()));
+        String objectId =
+                event.objectId() != null && event.objectId().equals(event.subjectId()) ? null : event.objectId();
+        StripeEvent redacted = new StripeEvent(
+                event.id(),
+                event.type(),
+                event.created(),
+                event.livemode(),
+                event.apiVersion(),
+                objectId,
+                event.objectType(),
+                EventInbox.redactedPayload(event.id(), event.type()),
+                null);
+        entries.put(
+                event.id(),
+                new InboxEntry(
+                        redacted,
+                        e.status(),
+                        e.attempts(),
+                        null,
+                        e.receivedAt(),
+                        e.nextAttemptAt(),
+                        e.leaseOwner(),
+                        e.leaseExpiresAt(),
+                        e.processedAt(),
+                        e.notifiedAt()));
         return true;
     }
 }

@@ -1,12 +1,11 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.port.GuestPurchaseStore;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -59,8 +58,8 @@ public final class InMemoryGuestPurchaseStore implements GuestPurchaseStore {
     }
 
     @Override
-    public synchronized List<GuestPurchase> claim(String email, UserId user, CustomerId customer, Instant at,
-                                               AuditCause cause) {
+    public synchronized List<GuestPurchase> claim(
+            String email, UserId user, CustomerId customer, Instant at, AuditCause cause) {
         List<GuestPurchase> held = claim(email, user, at);
         for (GuestPurchase p : held) {
             subscriptions.movePurchase(p.sessionId(), customer, cause);
@@ -72,13 +71,17 @@ public final class InMemoryGuestPurchaseStore implements GuestPurchaseStore {
     public synchronized List<GuestPurchase> ofEmail(String email) {
         storeSwitch.check();
         String normalised = GuestPurchase.normalise(email);
-        return purchases.values().stream().filter(p -> p.email().equals(normalised)).toList();
+        return purchases.values().stream()
+                .filter(p -> p.email().equals(normalised))
+                .toList();
     }
 
     @Override
     public synchronized List<GuestPurchase> claimedBy(UserId user) {
         storeSwitch.check();
-        return purchases.values().stream().filter(p -> user.equals(p.claimedBy())).toList();
+        return purchases.values().stream()
+                .filter(p -> user.equals(p.claimedBy()))
+                .toList();
     }
 
     @Override
@@ -90,9 +93,19 @@ public final class InMemoryGuestPurchaseStore implements GuestPurchaseStore {
         for (GuestPurchase p : List.copyOf(purchases.values())) {
             boolean claimed = user.equals(p.claimedBy());
             if (claimed || p.claimedBy() == null && p.email().equals(normalised)) {
-                purchases.put(p.sessionId(), new GuestPurchase(p.sessionId(), erased, p.priceId(), p.quantity(),
-                        p.currency(), p.amountTotal(), p.customerId(), p.purchasedAt(),
-                        claimed ? pseudonym : null, p.claimedAt()));
+                purchases.put(
+                        p.sessionId(),
+                        new GuestPurchase(
+                                p.sessionId(),
+                                erased,
+                                p.priceId(),
+                                p.quantity(),
+                                p.currency(),
+                                p.amountTotal(),
+                                p.customerId(),
+                                p.purchasedAt(),
+                                claimed ? pseudonym : null,
+                                p.claimedAt()));
                 changed++;
             }
         }

@@ -4,7 +4,6 @@ import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.MembershipStore;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -57,13 +56,17 @@ public final class InMemoryMembershipStore implements MembershipStore {
             }
         }
         OrgMember own = members.get(key(change.orgId(), change.userId()));
-        return own != null ? own : members.get(key(change.orgId(), change.userId().pseudonym()));
+        return own != null
+                ? own
+                : members.get(key(change.orgId(), change.userId().pseudonym()));
     }
 
     @Override
     public long countActive(String orgId) {
         storeSwitch.check();
-        return members.values().stream().filter(m -> m.active() && m.orgId().equals(orgId)).count();
+        return members.values().stream()
+                .filter(m -> m.active() && m.orgId().equals(orgId))
+                .count();
     }
 
     @Override
@@ -90,8 +93,9 @@ public final class InMemoryMembershipStore implements MembershipStore {
     public synchronized boolean restore(OrgMember member) {
         storeSwitch.check();
         if (member.membershipId() != null) {
-            members.values().removeIf(m -> member.membershipId().equals(m.membershipId())
-                    && !(m.orgId().equals(member.orgId()) && m.userId().equals(member.userId())));
+            members.values()
+                    .removeIf(m -> member.membershipId().equals(m.membershipId())
+                            && !(m.orgId().equals(member.orgId()) && m.userId().equals(member.userId())));
         }
         return !member.equals(members.put(key(member.orgId(), member.userId()), member));
     }
@@ -114,8 +118,10 @@ public final class InMemoryMembershipStore implements MembershipStore {
                 members.remove(key(m.orgId(), user));
                 OrgMember renamed = m.withUser(pseudonym);
                 // Where the pseudonym has a record in the organization already, the superseding one stays.
-                members.merge(key(m.orgId(), pseudonym), renamed, (kept, incoming) -> incoming.supersedes(kept)
-                        ? incoming.onto(kept) : kept);
+                members.merge(
+                        key(m.orgId(), pseudonym),
+                        renamed,
+                        (kept, incoming) -> incoming.supersedes(kept) ? incoming.onto(kept) : kept);
                 moved++;
             }
         }

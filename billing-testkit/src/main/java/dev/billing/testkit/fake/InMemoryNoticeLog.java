@@ -1,12 +1,11 @@
 package dev.billing.testkit.fake;
 
+import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeRecord;
-import dev.billing.core.model.Page;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.NoticeLog;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,7 +77,8 @@ public final class InMemoryNoticeLog implements NoticeLog {
             return Page.last(matching);
         }
         List<NoticeEntry> page = matching.subList(0, query.limit());
-        return new Page<>(page, true, NoticeQuery.cursorAfter(page.get(page.size() - 1).id()));
+        return new Page<>(
+                page, true, NoticeQuery.cursorAfter(page.get(page.size() - 1).id()));
     }
 
     @Override
@@ -100,8 +100,19 @@ public final class InMemoryNoticeLog implements NoticeLog {
         for (int i = 0; i < rows.size(); i++) {
             NoticeRecord r = rows.get(i).record();
             if (r.userId().equals(user)) {
-                rows.set(i, new NoticeEntry(rows.get(i).id(), new NoticeRecord(r.eventId(), r.kind(), pseudonym,
-                        r.customerId(), r.status(), r.messageId(), null, r.at())));
+                rows.set(
+                        i,
+                        new NoticeEntry(
+                                rows.get(i).id(),
+                                new NoticeRecord(
+                                        r.eventId(),
+                                        r.kind(),
+                                        pseudonym,
+                                        r.customerId(),
+                                        r.status(),
+                                        r.messageId(),
+                                        null,
+                                        r.at())));
                 changed++;
             }
         }

@@ -2,7 +2,6 @@ package dev.billing.testkit.fake;
 
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.port.ProjectionChanges;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,27 +1,26 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.Page;
-import dev.billing.core.model.payment.PaymentRefund;
-import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.port.SubscriptionStore;
-
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -37,6 +36,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     private final Map<String, Purchase> purchases = new TreeMap<>();
     /** Keyed by invoice id, NUL, payment intent id: the order of (invoice id, payment intent id). */
     private final Map<String, InvoicePayment> invoicePayments = new TreeMap<>();
+
     private final StoreSwitch storeSwitch;
     private final InMemoryAuditLog audit;
 
@@ -86,7 +86,8 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     @Override
     public synchronized List<Subscription> subscriptionsOf(CustomerId customerId) {
         storeSwitch.check();
-        return subscriptions.values().stream().filter(s -> s.customerId().equals(customerId))
+        return subscriptions.values().stream()
+                .filter(s -> s.customerId().equals(customerId))
                 .sorted(Comparator.comparing(Subscription::created).reversed().thenComparing(Subscription::id))
                 .toList();
     }
@@ -116,7 +117,8 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     @Override
     public synchronized List<Invoice> invoicesOf(CustomerId customerId) {
         storeSwitch.check();
-        return invoices.values().stream().filter(i -> i.customerId().equals(customerId))
+        return invoices.values().stream()
+                .filter(i -> i.customerId().equals(customerId))
                 .sorted(Comparator.comparing(Invoice::created).reversed().thenComparing(Invoice::id))
                 .toList();
     }
@@ -145,8 +147,15 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
         if (before == null || before.customerId().equals(to)) {
             return false;
         }
-        Purchase after = new Purchase(before.id(), to, before.priceId(), before.quantity(), before.currency(),
-                before.amountTotal(), before.paymentIntentId(), before.purchasedAt());
+        Purchase after = new Purchase(
+                before.id(),
+                to,
+                before.priceId(),
+                before.quantity(),
+                before.currency(),
+                before.amountTotal(),
+                before.paymentIntentId(),
+                before.purchasedAt());
         purchases.put(id, after);
         audit.purchaseClaimed(before, after, cause);
         return true;
@@ -155,7 +164,8 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     @Override
     public synchronized List<Purchase> purchasesOf(CustomerId customerId) {
         storeSwitch.check();
-        return purchases.values().stream().filter(p -> p.customerId().equals(customerId))
+        return purchases.values().stream()
+                .filter(p -> p.customerId().equals(customerId))
                 .sorted(Comparator.comparing(Purchase::purchasedAt).thenComparing(Purchase::id))
                 .toList();
     }
@@ -170,9 +180,11 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     public synchronized List<PaymentRefund> refundsOf(CustomerId customerId) {
         storeSwitch.check();
         java.util.Set<String> paidByPurchases = new java.util.HashSet<>();
-        purchases.values().stream().filter(p -> p.customerId().equals(customerId) && p.paymentIntentId() != null)
+        purchases.values().stream()
+                .filter(p -> p.customerId().equals(customerId) && p.paymentIntentId() != null)
                 .forEach(p -> paidByPurchases.add(p.paymentIntentId()));
-        return refunds.values().stream().filter(r -> r.customerId().equals(customerId)
+        return refunds.values().stream()
+                .filter(r -> r.customerId().equals(customerId)
                         || r.paymentIntentId() != null && paidByPurchases.contains(r.paymentIntentId()))
                 .sorted(Comparator.comparing(PaymentRefund::created).reversed().thenComparing(PaymentRefund::id))
                 .toList();
@@ -200,7 +212,9 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     public synchronized List<InvoicePayment> invoicePaymentsOf(Collection<String> invoiceIds) {
         storeSwitch.check();
         Set<String> wanted = new HashSet<>(invoiceIds);
-        return invoicePayments.values().stream().filter(p -> wanted.contains(p.invoiceId())).toList();
+        return invoicePayments.values().stream()
+                .filter(p -> wanted.contains(p.invoiceId()))
+                .toList();
     }
 
     @Override
@@ -304,13 +318,29 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
         storeSwitch.check();
         int changed = 0;
         for (Subscription s : List.copyOf(subscriptions.values())) {
-            if (s.customerId().equals(customer) && user.value().equals(s.metadata().get("user_id"))) {
+            if (s.customerId().equals(customer)
+                    && user.value().equals(s.metadata().get("user_id"))) {
                 Map<String, String> metadata = new LinkedHashMap<>(s.metadata());
                 metadata.put("user_id", pseudonym.value());
-                subscriptions.put(s.id(), new Subscription(s.id(), s.customerId(), s.status(), s.priceId(),
-                        s.quantity(), s.currentPeriodStart(), s.currentPeriodEnd(), s.cancelAtPeriodEnd(),
-                        s.cancelAt(), s.canceledAt(), s.endedAt(), s.trialStart(), s.trialEnd(), s.created(),
-                        metadata, s.version()));
+                subscriptions.put(
+                        s.id(),
+                        new Subscription(
+                                s.id(),
+                                s.customerId(),
+                                s.status(),
+                                s.priceId(),
+                                s.quantity(),
+                                s.currentPeriodStart(),
+                                s.currentPeriodEnd(),
+                                s.cancelAtPeriodEnd(),
+                                s.cancelAt(),
+                                s.canceledAt(),
+                                s.endedAt(),
+                                s.trialStart(),
+                                s.trialEnd(),
+                                s.created(),
+                                metadata,
+                                s.version()));
                 changed++;
             }
         }

@@ -1,14 +1,13 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.model.usage.UsageIncrement;
 import dev.billing.core.model.usage.UsageKey;
 import dev.billing.core.model.usage.UsageResult;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.UsageLedger;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,8 +55,18 @@ public final class InMemoryUsageLedger implements UsageLedger {
         }
         long after = current + inc.amount();
         counters.put(counterId, new UsageCounter(inc.userId(), inc.meter(), inc.period(), after, inc.at()));
-        keys.put(keyId, new UsageKey(inc.userId(), inc.idempotencyKey(), inc.meter(), inc.period().start(),
-                inc.fingerprint(), inc.amount(), after, inc.limit(), inc.at()));
+        keys.put(
+                keyId,
+                new UsageKey(
+                        inc.userId(),
+                        inc.idempotencyKey(),
+                        inc.meter(),
+                        inc.period().start(),
+                        inc.fingerprint(),
+                        inc.amount(),
+                        after,
+                        inc.limit(),
+                        inc.at()));
         if (inc.report() != null) {
             reports.putIfAbsent(inc.report().identifier(), MeterReport.pending(inc.report()));
         }
@@ -85,14 +94,16 @@ public final class InMemoryUsageLedger implements UsageLedger {
     public synchronized List<MeterReport> claimReports(int max, Instant now, Duration lease) {
         storeSwitch.check();
         List<MeterReport> due = reports.values().stream()
-                .filter(r -> r.reportedAt() == null && (r.nextAttemptAt() == null || !r.nextAttemptAt().isAfter(now)))
+                .filter(r -> r.reportedAt() == null
+                        && (r.nextAttemptAt() == null || !r.nextAttemptAt().isAfter(now)))
                 .sorted(Comparator.comparing((MeterReport r) -> r.event().timestamp())
                         .thenComparing(MeterReport::identifier))
-                .limit(max).toList();
+                .limit(max)
+                .toList();
         List<MeterReport> claimed = new ArrayList<>();
         for (MeterReport report : due) {
-            MeterReport leased = new MeterReport(report.event(), report.attempts() + 1, report.lastError(),
-                    now.plus(lease), null);
+            MeterReport leased =
+                    new MeterReport(report.event(), report.attempts() + 1, report.lastError(), now.plus(lease), null);
             reports.put(report.identifier(), leased);
             claimed.add(leased);
         }
@@ -127,8 +138,10 @@ public final class InMemoryUsageLedger implements UsageLedger {
     public synchronized Page<UsageCounter> listCounters(String cursor, int limit) {
         storeSwitch.check();
         List<UsageCounter> sorted = new ArrayList<>(counters.values());
-        sorted.sort(Comparator.comparing(c -> counterId(c.userId(), c.meter(), c.period().start())));
-        return Cursors.page(sorted, c -> counterId(c.userId(), c.meter(), c.period().start()), cursor, limit);
+        sorted.sort(Comparator.comparing(
+                c -> counterId(c.userId(), c.meter(), c.period().start())));
+        return Cursors.page(
+                sorted, c -> counterId(c.userId(), c.meter(), c.period().start()), cursor, limit);
     }
 
     @Override
@@ -148,8 +161,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
     @Override
     public synchronized boolean restoreCounter(UsageCounter counter) {
         storeSwitch.check();
-        return !counter.equals(counters.put(counterId(counter.userId(), counter.meter(), counter.period().start()),
-                counter));
+        return !counter.equals(counters.put(
+                counterId(counter.userId(), counter.meter(), counter.period().start()), counter));
     }
 
     @Override
@@ -197,7 +210,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
         for (UsageCounter c : List.copyOf(counters.values())) {
             if (c.userId().equals(user)) {
                 counters.remove(counterId(user, c.meter(), c.period().start()));
-                counters.put(counterId(pseudonym, c.meter(), c.period().start()),
+                counters.put(
+                        counterId(pseudonym, c.meter(), c.period().start()),
                         new UsageCounter(pseudonym, c.meter(), c.period(), c.used(), c.updatedAt()));
                 moved++;
             }
@@ -205,8 +219,18 @@ public final class InMemoryUsageLedger implements UsageLedger {
         for (UsageKey k : List.copyOf(keys.values())) {
             if (k.userId().equals(user)) {
                 keys.remove(keyId(user, k.idempotencyKey()));
-                keys.put(keyId(pseudonym, k.idempotencyKey()), new UsageKey(pseudonym, k.idempotencyKey(), k.meter(),
-                        k.periodStart(), k.fingerprint(), k.amount(), k.usedAfter(), k.limit(), k.createdAt()));
+                keys.put(
+                        keyId(pseudonym, k.idempotencyKey()),
+                        new UsageKey(
+                                pseudonym,
+                                k.idempotencyKey(),
+                                k.meter(),
+                                k.periodStart(),
+                                k.fingerprint(),
+                                k.amount(),
+                                k.usedAfter(),
+                                k.limit(),
+                                k.createdAt()));
                 moved++;
             }
         }

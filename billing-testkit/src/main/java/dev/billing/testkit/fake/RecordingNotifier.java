@@ -2,7 +2,6 @@ package dev.billing.testkit.fake;
 
 import dev.billing.core.model.notice.Notification;
 import dev.billing.core.port.Notifier;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;

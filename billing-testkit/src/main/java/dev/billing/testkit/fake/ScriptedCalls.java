@@ -7,7 +7,6 @@ import dev.billing.core.error.GatewayUnavailableException;
 import dev.billing.testkit.fake.FakePaymentGateway.Call;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -101,8 +100,8 @@ final class ScriptedCalls {
             throw new GatewayUnavailableException("fake Stripe: connection refused (" + operation + ")");
         }
         if (failure == Failure.RATE_LIMITED) {
-            throw new GatewayRateLimitedException("fake Stripe: rate limited (" + operation + ")",
-                    Duration.ofMillis(1));
+            throw new GatewayRateLimitedException(
+                    "fake Stripe: rate limited (" + operation + ")", Duration.ofMillis(1));
         }
         if (failure == Failure.UNKNOWN_BEFORE_APPLYING) {
             throw new GatewayOutcomeUnknownException("fake Stripe: read timeout (" + operation + ")");
@@ -116,9 +115,12 @@ final class ScriptedCalls {
                 Replay replay = idempotency.get(idempotencyKey);
                 if (replay != null) {
                     if (!replay.fingerprint.equals(fingerprint)) {
-                        throw new GatewayRejectedException("Keys for idempotent requests can only be used with the "
-                                + "same parameters they were first used with.", 400,
-                                GatewayRejectedException.IDEMPOTENCY_ERROR, null);
+                        throw new GatewayRejectedException(
+                                "Keys for idempotent requests can only be used with the "
+                                        + "same parameters they were first used with.",
+                                400,
+                                GatewayRejectedException.IDEMPOTENCY_ERROR,
+                                null);
                     }
                     @SuppressWarnings("unchecked")
                     T replayed = (T) replay.result;
@@ -137,6 +139,5 @@ final class ScriptedCalls {
         return result;
     }
 
-    private record Replay(String fingerprint, Object result) {
-    }
+    private record Replay(String fingerprint, Object result) {}
 }

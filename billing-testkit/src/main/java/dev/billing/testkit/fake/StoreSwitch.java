@@ -1,7 +1,6 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.error.StoreUnavailableException;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -14,27 +14,30 @@ final class Databases {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
-    private Databases() {
-    }
+    private Databases() {}
 
     /** Creates a database named {@code <prefix>_<unique suffix>} and returns its name. */
     static String create(ServerAddress admin, String prefix) {
         String name = uniqueName(prefix);
-        try (Connection c = admin.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = admin.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + quote(name));
         } catch (SQLException e) {
-            throw new IllegalStateException("Could not CREATE DATABASE " + name + " on " + admin.describe()
-                    + " (the user needs CREATEDB): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Could not CREATE DATABASE " + name + " on " + admin.describe() + " (the user needs CREATEDB): "
+                            + e.getMessage(),
+                    e);
         }
         return name;
     }
 
     static void drop(ServerAddress admin, String name) {
-        try (Connection c = admin.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = admin.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
         } catch (SQLException e) {
-            throw new IllegalStateException("Could not DROP DATABASE " + name + " on " + admin.describe() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Could not DROP DATABASE " + name + " on " + admin.describe() + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.billing.testkit.postgres;
 
 import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
-
 import java.util.Objects;
 
 /**

@@ -18,8 +18,7 @@ final class DockerProbe {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(DockerProbe.class);
 
-    private DockerProbe() {
-    }
+    private DockerProbe() {}
 
     static boolean isDockerAvailable() {
         return isDockerAvailable(DEFAULT_TIMEOUT);

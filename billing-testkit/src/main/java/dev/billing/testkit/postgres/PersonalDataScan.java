@@ -2,7 +2,6 @@ package dev.billing.testkit.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -112,8 +111,11 @@ public final class PersonalDataScan {
      * order; one finding per needle found.
      */
     public List<Finding> find(Collection<String> needles) {
-        List<String> wanted = needles.stream().filter(n -> n != null && !n.isBlank())
-                .map(n -> n.toLowerCase(Locale.ROOT)).distinct().toList();
+        List<String> wanted = needles.stream()
+                .filter(n -> n != null && !n.isBlank())
+                .map(n -> n.toLowerCase(Locale.ROOT))
+                .distinct()
+                .toList();
         if (wanted.isEmpty()) {
             return List.of();
         }
@@ -136,7 +138,8 @@ public final class PersonalDataScan {
             q.setString(1, schema);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
-                    columns.computeIfAbsent(rs.getString(1), t -> new ArrayList<>()).add(rs.getString(2));
+                    columns.computeIfAbsent(rs.getString(1), t -> new ArrayList<>())
+                            .add(rs.getString(2));
                 }
             }
         }
@@ -158,8 +161,9 @@ public final class PersonalDataScan {
     }
 
     /** One query per table: the rows where any text column contains any needle, with their key. */
-    private void scan(Connection connection, String table, List<String> columns, List<String> needles,
-                      List<Finding> found) throws SQLException {
+    private void scan(
+            Connection connection, String table, List<String> columns, List<String> needles, List<Finding> found)
+            throws SQLException {
         List<String> key = primaryKey(connection, table);
         StringBuilder sql = new StringBuilder("SELECT ");
         List<String> keyLabels = key.isEmpty() ? List.of("ctid") : key;
@@ -167,16 +171,25 @@ public final class PersonalDataScan {
             sql.append(k.equals("ctid") ? "ctid::text" : quote(k)).append(", ");
         }
         for (int i = 0; i < columns.size(); i++) {
-            sql.append("lower(").append(quote(columns.get(i))).append("::text)").append(i + 1 < columns.size()
-                    ? ", " : "");
+            sql.append("lower(")
+                    .append(quote(columns.get(i)))
+                    .append("::text)")
+                    .append(i + 1 < columns.size() ? ", " : "");
         }
-        sql.append(" FROM ").append(quote(schema)).append('.').append(quote(table)).append(" WHERE ");
+        sql.append(" FROM ")
+                .append(quote(schema))
+                .append('.')
+                .append(quote(table))
+                .append(" WHERE ");
         for (int i = 0; i < columns.size(); i++) {
-            sql.append(i == 0 ? "" : " OR ").append("lower(").append(quote(columns.get(i)))
+            sql.append(i == 0 ? "" : " OR ")
+                    .append("lower(")
+                    .append(quote(columns.get(i)))
                     .append("::text) LIKE ANY (?)");
         }
         try (PreparedStatement q = connection.prepareStatement(sql.toString())) {
-            String[] patterns = needles.stream().map(n -> "%" + escapeLike(n) + "%").toArray(String[]::new);
+            String[] patterns =
+                    needles.stream().map(n -> "%" + escapeLike(n) + "%").toArray(String[]::new);
             for (int i = 0; i < columns.size(); i++) {
                 q.setArray(i + 1, connection.createArrayOf("text", patterns));
             }
@@ -263,8 +276,9 @@ public final class PersonalDataScan {
             }
             List<JsonNode> chain = new ArrayList<>(enclosing);
             chain.add(node);
-            if (key.entrySet().stream().allMatch(k -> k.getValue() != null
-                    && chain.stream().anyMatch(o -> holds(o, k.getKey(), k.getValue())))) {
+            if (key.entrySet().stream()
+                    .allMatch(k ->
+                            k.getValue() != null && chain.stream().anyMatch(o -> holds(o, k.getKey(), k.getValue())))) {
                 return true;
             }
             for (JsonNode child : node) {
@@ -280,9 +294,13 @@ public final class PersonalDataScan {
             for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 String f = field.getKey().replace("_", "").toLowerCase(Locale.ROOT);
-                boolean named = f.equals(name) || f.endsWith(name) || name.endsWith(f)
+                boolean named = f.equals(name)
+                        || f.endsWith(name)
+                        || name.endsWith(f)
                         || f.endsWith("id") && name.endsWith("id");
-                if (named && field.getValue().isValueNode() && field.getValue().asText().equals(value)) {
+                if (named
+                        && field.getValue().isValueNode()
+                        && field.getValue().asText().equals(value)) {
                     return true;
                 }
             }

@@ -1,7 +1,6 @@
 package dev.billing.testkit.postgres;
 
 import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -61,8 +60,9 @@ public final class PostgresFixture {
     public static synchronized PostgresFixture shared() {
         if (shared == null) {
             if (sharedFailure != null) {
-                throw new IllegalStateException("The shared Postgres server failed to start earlier in this JVM: "
-                        + sharedFailure.getMessage(), sharedFailure);
+                throw new IllegalStateException(
+                        "The shared Postgres server failed to start earlier in this JVM: " + sharedFailure.getMessage(),
+                        sharedFailure);
             }
             try {
                 shared = select(System.getenv(), DockerProbe::isDockerAvailable);
@@ -79,7 +79,8 @@ public final class PostgresFixture {
      * and restart the database. Close it at the end (it deletes its data).
      */
     public static DedicatedPostgres startDedicated() {
-        return new DedicatedPostgres(EmbeddedPostgresServer.builder().nonDurable().start());
+        return new DedicatedPostgres(
+                EmbeddedPostgresServer.builder().nonDurable().start());
     }
 
     /** Chooses the server from {@code env} and the Docker probe (see the class comment). */
@@ -103,13 +104,18 @@ public final class PostgresFixture {
                 LOG.info("Postgres fixture: using a Testcontainers container at {}", admin.describe());
                 return new PostgresFixture(Kind.TESTCONTAINERS, admin, null);
             } catch (RuntimeException | LinkageError e) {
-                LOG.warn("Postgres fixture: Docker answers but the container did not start ({}); "
-                        + "falling back to embedded Postgres", e.toString());
+                LOG.warn(
+                        "Postgres fixture: Docker answers but the container did not start ({}); "
+                                + "falling back to embedded Postgres",
+                        e.toString());
             }
         }
-        EmbeddedPostgresServer server = EmbeddedPostgresServer.builder().nonDurable().start();
+        EmbeddedPostgresServer server =
+                EmbeddedPostgresServer.builder().nonDurable().start();
         ServerAddress admin = ServerAddress.of(server, "postgres");
-        LOG.info("Postgres fixture: using embedded Postgres at {} ({} not set, no Docker engine)", admin.describe(),
+        LOG.info(
+                "Postgres fixture: using embedded Postgres at {} ({} not set, no Docker engine)",
+                admin.describe(),
                 URL_ENV);
         return new PostgresFixture(Kind.EMBEDDED, admin, server);
     }
@@ -153,9 +159,11 @@ public final class PostgresFixture {
         try (Connection c = admin.dataSource().getConnection()) {
             c.isValid(5);
         } catch (SQLException e) {
-            throw new IllegalStateException(URL_ENV + " points at " + admin.describe()
-                    + " but it does not accept a connection: " + e.getMessage()
-                    + " (unset " + URL_ENV + " to use an embedded Postgres instead)", e);
+            throw new IllegalStateException(
+                    URL_ENV + " points at " + admin.describe()
+                            + " but it does not accept a connection: " + e.getMessage()
+                            + " (unset " + URL_ENV + " to use an embedded Postgres instead)",
+                    e);
         }
     }
 }

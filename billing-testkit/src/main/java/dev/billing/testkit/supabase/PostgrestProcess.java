@@ -37,8 +37,13 @@ final class PostgrestProcess {
             .build();
     private Process process;
 
-    PostgrestProcess(Path binary, Map<String, String> environment, Path logFile, int port, int adminPort,
-                     Duration startupTimeout) {
+    PostgrestProcess(
+            Path binary,
+            Map<String, String> environment,
+            Path logFile,
+            int port,
+            int adminPort,
+            Duration startupTimeout) {
         this.binary = binary;
         this.environment = Map.copyOf(environment);
         this.logFile = logFile;
@@ -64,7 +69,11 @@ final class PostgrestProcess {
             throw new UncheckedIOException("Could not start PostgREST from " + binary, e);
         }
         awaitReady();
-        LOG.info("PostgREST ready on 127.0.0.1:{} in {} ms (log: {})", port, (System.nanoTime() - t0) / 1_000_000, logFile);
+        LOG.info(
+                "PostgREST ready on 127.0.0.1:{} in {} ms (log: {})",
+                port,
+                (System.nanoTime() - t0) / 1_000_000,
+                logFile);
     }
 
     synchronized void stop() {
@@ -127,7 +136,10 @@ final class PostgrestProcess {
                         + logFile + ":\n" + logTail(30));
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(1)).build(),
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(ready)
+                                .timeout(Duration.ofSeconds(1))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 lastStatus = response.statusCode();
                 if (lastStatus == 200) {
@@ -143,8 +155,8 @@ final class PostgrestProcess {
             sleep(50);
         }
         stop();
-        throw new IllegalStateException("PostgREST was not ready within " + startupTimeout.toMillis() + " ms (last /ready status "
-                + lastStatus + "). Log " + logFile + ":\n" + logTail(30));
+        throw new IllegalStateException("PostgREST was not ready within " + startupTimeout.toMillis()
+                + " ms (last /ready status " + lastStatus + "). Log " + logFile + ":\n" + logTail(30));
     }
 
     static void sleep(long millis) {

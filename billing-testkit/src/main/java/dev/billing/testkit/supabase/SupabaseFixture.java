@@ -47,6 +47,7 @@ public final class SupabaseFixture implements AutoCloseable {
     public static final String POSTGREST_VERSION = PostgrestBinary.POSTGREST_VERSION;
     /** Password of the {@code authenticator} login role (the same for every fixture: roles are cluster-wide). */
     static final String AUTHENTICATOR_PASSWORD = "billing-testkit-authenticator";
+
     static final String LOG_DIR_PROPERTY = "billing.testkit.logDir";
     private static final Logger LOG = LoggerFactory.getLogger(SupabaseFixture.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -69,7 +70,8 @@ public final class SupabaseFixture implements AutoCloseable {
         this.anonKey = HmacJwt.sign(apiKeyClaims("anon", now), jwtSecret);
         this.serviceRoleKey = HmacJwt.sign(apiKeyClaims("service_role", now), jwtSecret);
         this.postgrest = postgrest;
-        this.gateway = new SupabaseGateway(URI.create("http://127.0.0.1:" + postgrest.port()), Set.of(anonKey, serviceRoleKey));
+        this.gateway = new SupabaseGateway(
+                URI.create("http://127.0.0.1:" + postgrest.port()), Set.of(anonKey, serviceRoleKey));
         this.shutdownHook = new Thread(this::closeQuietly, "billing-supabase-fixture-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -297,8 +299,10 @@ public final class SupabaseFixture implements AutoCloseable {
             int port = freePort();
             int adminPort = freePort();
             Map<String, String> env = new LinkedHashMap<>();
-            env.put("PGRST_DB_URI", "postgres://authenticator:" + AUTHENTICATOR_PASSWORD + "@" + hostForUri(database.host()) + ":"
-                    + database.port() + "/" + database.name());
+            env.put(
+                    "PGRST_DB_URI",
+                    "postgres://authenticator:" + AUTHENTICATOR_PASSWORD + "@" + hostForUri(database.host()) + ":"
+                            + database.port() + "/" + database.name());
             env.put("PGRST_DB_SCHEMAS", "public");
             env.put("PGRST_DB_ANON_ROLE", "anon");
             env.put("PGRST_JWT_SECRET", secret);
@@ -323,8 +327,11 @@ public final class SupabaseFixture implements AutoCloseable {
                 postgrest.stop();
                 throw e;
             }
-            LOG.info("Supabase fixture up in {} ms (database prepared in {} ms): {}", (System.nanoTime() - t0) / 1_000_000,
-                    (prepared - t0) / 1_000_000, fixture);
+            LOG.info(
+                    "Supabase fixture up in {} ms (database prepared in {} ms): {}",
+                    (System.nanoTime() - t0) / 1_000_000,
+                    (prepared - t0) / 1_000_000,
+                    fixture);
             return fixture;
         }
 
@@ -355,8 +362,7 @@ public final class SupabaseFixture implements AutoCloseable {
 
     /** SQL execution against the fixture's database. */
     static final class SqlScripts {
-        private SqlScripts() {
-        }
+        private SqlScripts() {}
 
         static void prepareSupabaseRoles(TestDatabase database, String authenticatorPassword) {
             String sql = Builder.readResource("/dev/billing/testkit/supabase/supabase-roles.sql")
@@ -368,8 +374,11 @@ public final class SupabaseFixture implements AutoCloseable {
                     return;
                 } catch (SQLException e) {
                     if (attempt >= 5) {
-                        throw new IllegalStateException("Could not create the Supabase roles on " + database
-                                + " (the user needs CREATEROLE, and SUPERUSER for BYPASSRLS): " + e.getMessage(), e);
+                        throw new IllegalStateException(
+                                "Could not create the Supabase roles on " + database
+                                        + " (the user needs CREATEROLE, and SUPERUSER for BYPASSRLS): "
+                                        + e.getMessage(),
+                                e);
                     }
                     PostgrestProcess.sleep(50L * attempt);
                 }
@@ -384,12 +393,14 @@ public final class SupabaseFixture implements AutoCloseable {
             try {
                 executeOrThrow(database, sql);
             } catch (SQLException e) {
-                throw new IllegalStateException("SQL failed on " + database.name() + ": " + e.getMessage() + "\n" + sql, e);
+                throw new IllegalStateException(
+                        "SQL failed on " + database.name() + ": " + e.getMessage() + "\n" + sql, e);
             }
         }
 
         private static void executeOrThrow(TestDatabase database, String sql) throws SQLException {
-            try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = database.dataSource().getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute(sql);
             }
         }

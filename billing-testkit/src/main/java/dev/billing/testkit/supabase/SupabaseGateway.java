@@ -39,11 +39,31 @@ final class SupabaseGateway implements AutoCloseable {
     static final String PREFIX = "/rest/v1";
     private static final Logger LOG = LoggerFactory.getLogger(SupabaseGateway.class);
     /** Hop-by-hop headers, headers the JDK client sets itself, and the API key the gateway consumes. */
-    private static final Set<String> NOT_FORWARDED_REQUEST = Set.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect",
-            "http2-settings", "apikey");
-    private static final Set<String> NOT_FORWARDED_RESPONSE = Set.of("connection", "keep-alive", "proxy-connection",
-            "te", "trailer", "transfer-encoding", "upgrade", "content-length", "date");
+    private static final Set<String> NOT_FORWARDED_REQUEST = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "proxy-authorization",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "host",
+            "content-length",
+            "expect",
+            "http2-settings",
+            "apikey");
+
+    private static final Set<String> NOT_FORWARDED_RESPONSE = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "content-length",
+            "date");
 
     private final URI upstream;
     private final Set<String> apiKeys;
@@ -113,7 +133,8 @@ final class SupabaseGateway implements AutoCloseable {
                 return;
             }
             String upstreamPath = path.substring(PREFIX.length());
-            URI target = URI.create(upstream + (upstreamPath.isEmpty() ? "/" : upstreamPath)
+            URI target = URI.create(upstream
+                    + (upstreamPath.isEmpty() ? "/" : upstreamPath)
                     + (query == null || query.isEmpty() ? "" : "?" + query));
             proxy(exchange, target, apiKey);
         } catch (RuntimeException e) {
@@ -197,9 +218,11 @@ final class SupabaseGateway implements AutoCloseable {
             if (length == 0) {
                 return HttpRequest.BodyPublishers.noBody();
             }
-            return HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes());
+            return HttpRequest.BodyPublishers.ofByteArray(
+                    exchange.getRequestBody().readAllBytes());
         }
-        if (transferEncoding != null && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+        if (transferEncoding != null
+                && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             // A stream of unknown length goes on chunked, as it came.
             return HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body));

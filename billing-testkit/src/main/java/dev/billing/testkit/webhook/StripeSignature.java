@@ -14,8 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Usage: {@code String header = StripeSignature.header("whsec_...", Instant.now(), body);}
  */
 public final class StripeSignature {
-    private StripeSignature() {
-    }
+    private StripeSignature() {}
 
     public static String header(String secret, Instant at, byte[] body) {
         return "t=" + at.getEpochSecond() + ",v1=" + v1(secret, at.getEpochSecond(), body);

@@ -16,11 +16,10 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SvixSignature {
     /** A well-formed signing secret for tests. */
-    public static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString(
-            "billing-test-clerk-webhook-secret".getBytes(StandardCharsets.UTF_8));
+    public static final String SECRET = "whsec_"
+            + Base64.getEncoder().encodeToString("billing-test-clerk-webhook-secret".getBytes(StandardCharsets.UTF_8));
 
-    private SvixSignature() {
-    }
+    private SvixSignature() {}
 
     /** {@code v1,<base64 HMAC-SHA256 of id.timestamp.body>} under {@code secret} ({@code whsec_...}). */
     public static String sign(String secret, String svixId, Instant timestamp, byte[] body) {
@@ -45,15 +44,14 @@ public final class SvixSignature {
     }
 
     /** The same for the membership {@code membershipId} ({@code orgmem_...}): a member who joins again has another. */
-    public static String membershipEvent(String action, String membershipId, String orgId, String userId, String role,
-                                         Instant at) {
+    public static String membershipEvent(
+            String action, String membershipId, String orgId, String userId, String role, Instant at) {
         long millis = at.toEpochMilli();
         return """
                 {"data":{"object":"organization_membership","id":"%s","role":"%s","permissions":[],\
                 "created_at":%d,"updated_at":%d,"organization":{"object":"organization","id":"%s","name":"Acme",\
                 "slug":"acme"},"public_user_data":{"user_id":"%s","identifier":"%s@example.com"}},\
-                "object":"event","type":"organizationMembership.%s","timestamp":%d,"instance_id":"ins_test"}"""
-                .formatted(membershipId, role, millis, millis, orgId, userId, userId, action, millis);
+                "object":"event","type":"organizationMembership.%s","timestamp":%d,"instance_id":"ins_test"}""".formatted(membershipId, role, millis, millis, orgId, userId, userId, action, millis);
     }
 
     /** A membership id made of the organization's and the user's ids (Clerk's are base62 after the prefix). */

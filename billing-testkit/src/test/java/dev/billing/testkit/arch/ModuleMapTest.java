@@ -1,11 +1,8 @@
 package dev.billing.testkit.arch;
 
-import org.junit.jupiter.api.Test;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +15,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * DESIGN §1's module map as one rule over the whole repository, read from every module's {@code pom.xml}: each
@@ -36,8 +35,7 @@ class ModuleMapTest {
     /** Documented exceptions for tests: the HTTP module's tests verify real Clerk tokens. */
     static final Map<String, Set<String>> TEST_EXTRAS = Map.of("billing-http", Set.of("billing-adapter-clerk"));
 
-    record Module(int floor, Set<String> uses) {
-    }
+    record Module(int floor, Set<String> uses) {}
 
     private static Map<String, Module> map() {
         Map<String, Module> map = new LinkedHashMap<>();
@@ -45,23 +43,68 @@ class ModuleMapTest {
         map.put("billing-core", new Module(0, Set.of()));
         map.put("billing-stripe-emulator", new Module(0, Set.of()));
         map.put("billing-embedded-postgres", new Module(0, Set.of()));
-        for (String library : List.of("billing-adapter-stripe", "billing-adapter-postgres", "billing-adapter-supabase",
-                "billing-adapter-clerk", "billing-adapter-smtp", "billing-plans-yaml", "billing-micrometer",
-                "billing-http", "billing-admin")) {
+        for (String library : List.of(
+                "billing-adapter-stripe",
+                "billing-adapter-postgres",
+                "billing-adapter-supabase",
+                "billing-adapter-clerk",
+                "billing-adapter-smtp",
+                "billing-plans-yaml",
+                "billing-micrometer",
+                "billing-http",
+                "billing-admin")) {
             map.put(library, new Module(1, core));
         }
         map.put("billing-testkit", new Module(1, Set.of("billing-core", "billing-embedded-postgres")));
-        Set<String> adapters = Set.of("billing-adapter-stripe", "billing-adapter-postgres", "billing-adapter-supabase",
-                "billing-adapter-clerk", "billing-adapter-smtp");
-        map.put("billing-server", new Module(2, union(adapters, Set.of("billing-core", "billing-http",
-                "billing-admin", "billing-plans-yaml", "billing-micrometer", "billing-embedded-postgres",
-                "billing-stripe-emulator"))));
-        map.put("billing-spring-boot-autoconfigure", new Module(2, union(adapters, Set.of("billing-core",
-                "billing-http", "billing-plans-yaml", "billing-micrometer"))));
-        map.put("billing-spring-boot-starter", new Module(3, union(adapters, Set.of("billing-core", "billing-http",
-                "billing-plans-yaml", "billing-micrometer", "billing-spring-boot-autoconfigure"))));
-        map.put("billing-bench", new Module(3, Set.of("billing-core", "billing-server", "billing-adapter-postgres",
-                "billing-embedded-postgres", "billing-stripe-emulator")));
+        Set<String> adapters = Set.of(
+                "billing-adapter-stripe",
+                "billing-adapter-postgres",
+                "billing-adapter-supabase",
+                "billing-adapter-clerk",
+                "billing-adapter-smtp");
+        map.put(
+                "billing-server",
+                new Module(
+                        2,
+                        union(
+                                adapters,
+                                Set.of(
+                                        "billing-core",
+                                        "billing-http",
+                                        "billing-admin",
+                                        "billing-plans-yaml",
+                                        "billing-micrometer",
+                                        "billing-embedded-postgres",
+                                        "billing-stripe-emulator"))));
+        map.put(
+                "billing-spring-boot-autoconfigure",
+                new Module(
+                        2,
+                        union(
+                                adapters,
+                                Set.of("billing-core", "billing-http", "billing-plans-yaml", "billing-micrometer"))));
+        map.put(
+                "billing-spring-boot-starter",
+                new Module(
+                        3,
+                        union(
+                                adapters,
+                                Set.of(
+                                        "billing-core",
+                                        "billing-http",
+                                        "billing-plans-yaml",
+                                        "billing-micrometer",
+                                        "billing-spring-boot-autoconfigure"))));
+        map.put(
+                "billing-bench",
+                new Module(
+                        3,
+                        Set.of(
+                                "billing-core",
+                                "billing-server",
+                                "billing-adapter-postgres",
+                                "billing-embedded-postgres",
+                                "billing-stripe-emulator")));
         map.put("examples/embedding", new Module(4, union(adapters, core)));
         map.put("examples/spring-boot", new Module(4, Set.of("billing-spring-boot-starter")));
         return map;
@@ -95,7 +138,8 @@ class ModuleMapTest {
         Path root = repository();
         List<String> violations = new ArrayList<>();
         for (String module : modulesOf(root)) {
-            violations.addAll(check(module, Files.readString(root.resolve(module).resolve("pom.xml"))));
+            violations.addAll(
+                    check(module, Files.readString(root.resolve(module).resolve("pom.xml"))));
         }
         assertThat(violations).isEmpty();
     }
@@ -108,18 +152,22 @@ class ModuleMapTest {
                   <dependency><groupId>dev.billing</groupId><artifactId>billing-adapter-postgres</artifactId>
                     <scope>test</scope></dependency>
                 </dependencies></project>""";
-        assertThat(check("billing-core", planted)).containsExactly(
-                "billing-core uses billing-server, which the module map does not allow",
-                "billing-core's tests use billing-adapter-postgres, which the module map does not allow");
+        assertThat(check("billing-core", planted))
+                .containsExactly(
+                        "billing-core uses billing-server, which the module map does not allow",
+                        "billing-core's tests use billing-adapter-postgres, which the module map does not allow");
         assertThatThrownBy(() -> assertThat(check("billing-core", planted)).isEmpty())
-                .isInstanceOf(AssertionError.class).hasMessageContaining("billing-server");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("billing-server");
     }
 
     @Test
     void theDesignRecordNamesEveryModule() throws IOException {
         String design = Files.readString(repository().resolve("docs/DESIGN.md"));
-        List<String> missing = MAP.keySet().stream().filter(m -> !m.startsWith("examples/"))
-                .filter(m -> !design.contains("`" + m + "`")).toList();
+        List<String> missing = MAP.keySet().stream()
+                .filter(m -> !m.startsWith("examples/"))
+                .filter(m -> !design.contains("`" + m + "`"))
+                .toList();
         assertThat(missing).as("modules missing from DESIGN §1's table").isEmpty();
     }
 
@@ -130,8 +178,12 @@ class ModuleMapTest {
         for (String[] dependency : billingDependencies(pom)) {
             String artifact = dependency[0];
             boolean test = "test".equals(dependency[1]);
-            boolean ok = allowed.uses().contains(artifact) || test && (TEST_SUPPORT.contains(artifact)
-                    || TEST_EXTRAS.getOrDefault(module, Set.of()).contains(artifact));
+            boolean ok = allowed.uses().contains(artifact)
+                    || test
+                            && (TEST_SUPPORT.contains(artifact)
+                                    || TEST_EXTRAS
+                                            .getOrDefault(module, Set.of())
+                                            .contains(artifact));
             if (!ok) {
                 violations.add(module + (test ? "'s tests use " : " uses ") + artifact
                         + ", which the module map does not allow");
@@ -146,8 +198,8 @@ class ModuleMapTest {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(false);
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            Document document = factory.newDocumentBuilder()
-                    .parse(new ByteArrayInputStream(pom.getBytes(StandardCharsets.UTF_8)));
+            Document document =
+                    factory.newDocumentBuilder().parse(new ByteArrayInputStream(pom.getBytes(StandardCharsets.UTF_8)));
             List<String[]> found = new ArrayList<>();
             NodeList lists = document.getDocumentElement().getChildNodes();
             for (int i = 0; i < lists.getLength(); i++) {
@@ -187,6 +239,9 @@ class ModuleMapTest {
 
     private static Path repository() {
         // Surefire sets basedir to the module directory; the working directory is the fallback.
-        return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
+        return Path.of(System.getProperty("basedir", "."))
+                .toAbsolutePath()
+                .normalize()
+                .getParent();
     }
 }

@@ -4,8 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 
 /** Planted for the architecture test: an adapter's library in the testkit. Not production code. */
 public final class PlantedPoolUse {
-    private PlantedPoolUse() {
-    }
+    private PlantedPoolUse() {}
 
     static Object config() {
         return new HikariConfig();

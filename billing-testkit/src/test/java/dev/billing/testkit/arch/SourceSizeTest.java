@@ -1,6 +1,6 @@
 package dev.billing.testkit.arch;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,8 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * A main source file past the limit is doing two jobs: split it rather than raise the limit. One test for every module
@@ -22,17 +21,26 @@ class SourceSizeTest {
     @Test
     void noMainSourceFileOfAnyModuleIsLongerThanTheLimit() throws IOException {
         // Surefire sets basedir to the module directory; the working directory is the fallback.
-        Path repository = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
+        Path repository = Path.of(System.getProperty("basedir", "."))
+                .toAbsolutePath()
+                .normalize()
+                .getParent();
         List<Path> sources = new ArrayList<>();
         try (Stream<Path> modules = Files.list(repository)) {
-            modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).forEach(sources::add);
+            modules.map(m -> m.resolve("src/main/java"))
+                    .filter(Files::isDirectory)
+                    .forEach(sources::add);
         }
-        assertThat(sources).as("the modules' source folders under " + repository).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(sources)
+                .as("the modules' source folders under " + repository)
+                .hasSizeGreaterThanOrEqualTo(12);
         List<String> tooLong = new ArrayList<>();
         for (Path root : sources) {
             try (Stream<Path> files = Files.walk(root)) {
-                files.filter(f -> f.toString().endsWith(".java")).filter(f -> lineCount(f) > MAX_LINES)
-                        .map(f -> repository.relativize(f) + " (" + lineCount(f) + " lines)").forEach(tooLong::add);
+                files.filter(f -> f.toString().endsWith(".java"))
+                        .filter(f -> lineCount(f) > MAX_LINES)
+                        .map(f -> repository.relativize(f) + " (" + lineCount(f) + " lines)")
+                        .forEach(tooLong::add);
             }
         }
         assertThat(tooLong).as("main source files over %d lines", MAX_LINES).isEmpty();

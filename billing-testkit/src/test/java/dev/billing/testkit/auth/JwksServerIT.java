@@ -15,7 +15,8 @@ class JwksServerIT {
     private static final TestKey KEY_A = TestKeys.rsa2048("kid_a");
     private static final TestKey KEY_B = TestKeys.rsa2048("kid_b");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void servesKeysRotatesAndCountsRequests() throws Exception {
@@ -25,7 +26,10 @@ class JwksServerIT {
             HttpResponse<String> second = get(jwks);
 
             assertThat(first.statusCode()).isEqualTo(200);
-            assertThat(first.body()).contains("\"kid\":\"kid_a\"").contains("\"n\":").doesNotContain("kid_b");
+            assertThat(first.body())
+                    .contains("\"kid\":\"kid_a\"")
+                    .contains("\"n\":")
+                    .doesNotContain("kid_b");
             assertThat(second.body()).contains("\"kid\":\"kid_b\"").doesNotContain("kid_a");
             assertThat(jwks.requestCount()).isEqualTo(2);
         }

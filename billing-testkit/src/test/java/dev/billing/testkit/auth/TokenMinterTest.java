@@ -24,11 +24,19 @@ class TokenMinterTest {
 
     @Test
     void signedTokenVerifiesWithThePublicKeyAndCarriesClerkDefaults() {
-        String jwt = minter.token().subject("user_1").session("sess_1").authorizedParty("https://app.test")
-                .expiresIn(Duration.ofMinutes(5)).claim("email", "a@b.test").sign();
+        String jwt = minter.token()
+                .subject("user_1")
+                .session("sess_1")
+                .authorizedParty("https://app.test")
+                .expiresIn(Duration.ofMinutes(5))
+                .claim("email", "a@b.test")
+                .sign();
 
-        Jws<Claims> jws = Jwts.parser().verifyWith(KEY.publicKey()).clock(() -> java.util.Date.from(clock.instant()))
-                .build().parseSignedClaims(jwt);
+        Jws<Claims> jws = Jwts.parser()
+                .verifyWith(KEY.publicKey())
+                .clock(() -> java.util.Date.from(clock.instant()))
+                .build()
+                .parseSignedClaims(jwt);
 
         assertThat(jws.getHeader().getAlgorithm()).isEqualTo("RS256");
         assertThat(jws.getHeader().getKeyId()).isEqualTo("ins_minter");
@@ -55,12 +63,18 @@ class TokenMinterTest {
     void hostileVariantsHaveTheAdvertisedShape() {
         var token = minter.token();
 
-        assertThat(token.unsigned()).endsWith(".").satisfies(t -> assertThat(decode(t.split("\\.")[0])).contains("\"none\""));
+        assertThat(token.unsigned())
+                .endsWith(".")
+                .satisfies(t -> assertThat(decode(t.split("\\.")[0])).contains("\"none\""));
         assertThat(decode(token.hs256WithPublicKey().split("\\.")[0])).contains("\"HS256\"");
         assertThat(token.jwe().split("\\.", -1)).hasSize(5);
         assertThat(decode(token.signWithAlgorithm("ES256").split("\\.")[0])).contains("\"ES256\"");
         assertThat(token.oversized(10_000)).hasSizeGreaterThan(10_000);
-        assertThat(decode(minter.token().withHeader("crit", List.of("x")).withHeader("x", 1).sign().split("\\.")[0]))
+        assertThat(decode(minter.token()
+                        .withHeader("crit", List.of("x"))
+                        .withHeader("x", 1)
+                        .sign()
+                        .split("\\.")[0]))
                 .contains("\"crit\":[\"x\"]");
     }
 
@@ -77,10 +91,12 @@ class TokenMinterTest {
     @Test
     void publicKeyPemRoundTrips() throws Exception {
         String pem = KEY.publicKeyPem();
-        String body = pem.replace("-----BEGIN PUBLIC KEY-----", "").replace("-----END PUBLIC KEY-----", "")
+        String body = pem.replace("-----BEGIN PUBLIC KEY-----", "")
+                .replace("-----END PUBLIC KEY-----", "")
                 .replaceAll("\\s", "");
 
-        var decoded = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
+        var decoded = KeyFactory.getInstance("RSA")
+                .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
 
         assertThat(decoded).isEqualTo(KEY.publicKey());
     }

@@ -5,7 +5,6 @@ import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.testkit.MutableClock;
 import dev.billing.testkit.contract.PaymentGatewayContract;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -64,8 +63,10 @@ class FakePaymentGatewayContractTest extends PaymentGatewayContract {
             @Override
             public double meterTotal(String eventName, CustomerId customer) {
                 return gateway.meterEvents().stream()
-                        .filter(e -> e.eventName().equals(eventName) && e.customerId().equals(customer))
-                        .mapToDouble(MeterEvent::value).sum();
+                        .filter(e -> e.eventName().equals(eventName)
+                                && e.customerId().equals(customer))
+                        .mapToDouble(MeterEvent::value)
+                        .sum();
             }
         };
     }

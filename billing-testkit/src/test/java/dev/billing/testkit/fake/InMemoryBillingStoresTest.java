@@ -1,12 +1,12 @@
 package dev.billing.testkit.fake;
 
-import dev.billing.core.error.StoreUnavailableException;
-import dev.billing.core.port.BillingStores;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.billing.core.error.StoreUnavailableException;
+import dev.billing.core.port.BillingStores;
+import org.junit.jupiter.api.Test;
 
 class InMemoryBillingStoresTest {
 

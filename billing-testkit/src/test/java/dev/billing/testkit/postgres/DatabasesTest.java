@@ -27,7 +27,9 @@ class DatabasesTest {
 
     @Test
     void namesFitPostgresIdentifierLimitAndStartWithALetter() {
-        assertThat(Databases.uniqueName("9".repeat(200))).hasSizeLessThanOrEqualTo(63).matches("[a-z][a-z0-9_]*");
+        assertThat(Databases.uniqueName("9".repeat(200)))
+                .hasSizeLessThanOrEqualTo(63)
+                .matches("[a-z][a-z0-9_]*");
         assertThat(Databases.uniqueName(null)).startsWith("db_");
     }
 

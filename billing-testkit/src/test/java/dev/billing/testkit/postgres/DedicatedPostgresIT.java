@@ -48,7 +48,8 @@ class DedicatedPostgresIT {
 
         assertThat(pg.isRunning()).isTrue();
         assertThat(pg.port()).isEqualTo(port);
-        assertThat(PostgresFixtureIT.count(db, "SELECT count(*) FROM kept WHERE v = 'before stop'")).isEqualTo(1);
+        assertThat(PostgresFixtureIT.count(db, "SELECT count(*) FROM kept WHERE v = 'before stop'"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -113,7 +114,9 @@ class DedicatedPostgresIT {
     }
 
     private static int selectOne(HikariDataSource pool) throws SQLException {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement(); var rs = s.executeQuery("SELECT 1")) {
+        try (Connection c = pool.getConnection();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT 1")) {
             rs.next();
             return rs.getInt(1);
         }

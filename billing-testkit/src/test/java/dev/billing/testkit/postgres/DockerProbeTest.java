@@ -19,7 +19,9 @@ class DockerProbeTest {
         System.out.println("Docker available: " + available + " (probe took " + millis + " ms)");
         assertThat(millis).as("the probe's own 5 s timeout fires (bound: 5x)").isLessThan(25_000);
         if (noDockerEngineConfigured()) {
-            assertThat(available).as("no docker socket and no DOCKER_HOST: Docker must be reported unavailable").isFalse();
+            assertThat(available)
+                    .as("no docker socket and no DOCKER_HOST: Docker must be reported unavailable")
+                    .isFalse();
         }
     }
 

@@ -22,7 +22,8 @@ class ServerAddressTest {
 
     @Test
     void parsesJdbcUrlWithCredentialsInQuery() {
-        ServerAddress a = ServerAddress.parse("jdbc:postgresql://localhost:5433/billing?user=bob&password=pw&ApplicationName=x");
+        ServerAddress a =
+                ServerAddress.parse("jdbc:postgresql://localhost:5433/billing?user=bob&password=pw&ApplicationName=x");
 
         assertThat(a.host()).isEqualTo("localhost");
         assertThat(a.port()).isEqualTo(5433);
@@ -73,6 +74,7 @@ class ServerAddressTest {
 
         assertThat(a.describe()).isEqualTo("postgres://u@h:1/d");
         assertThat(a.toString()).doesNotContain("topsecret");
-        assertThat(ServerAddress.redact("jdbc:postgresql://h/d?user=u&password=topsecret")).doesNotContain("topsecret");
+        assertThat(ServerAddress.redact("jdbc:postgresql://h/d?user=u&password=topsecret"))
+                .doesNotContain("topsecret");
     }
 }

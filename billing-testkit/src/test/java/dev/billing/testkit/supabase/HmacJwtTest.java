@@ -17,9 +17,10 @@ class HmacJwtTest {
 
         String token = HmacJwt.sign(claims, "your-256-bit-secret");
 
-        assertThat(token).isEqualTo("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
-                + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
-                + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c");
+        assertThat(token)
+                .isEqualTo("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+                        + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+                        + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c");
     }
 
     @Test

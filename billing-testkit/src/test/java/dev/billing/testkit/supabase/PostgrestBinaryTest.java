@@ -40,8 +40,14 @@ class PostgrestBinaryTest {
     void findsTheBinaryInTheConfiguredCache() throws Exception {
         Path bin = executable(PostgrestBinary.binaryIn(tmp.resolve("cache")));
 
-        assertThat(PostgrestBinary.locate(props("user.home", "/nowhere", "billing.postgrest.cache", tmp.resolve("cache").toString()),
-                Map.of())).isEqualTo(bin);
+        assertThat(PostgrestBinary.locate(
+                        props(
+                                "user.home",
+                                "/nowhere",
+                                "billing.postgrest.cache",
+                                tmp.resolve("cache").toString()),
+                        Map.of()))
+                .isEqualTo(bin);
     }
 
     @Test
@@ -49,16 +55,20 @@ class PostgrestBinaryTest {
         Path fromProperty = executable(tmp.resolve("a/postgrest"));
         Path fromEnv = executable(tmp.resolve("b/postgrest"));
 
-        assertThat(PostgrestBinary.locate(props("user.home", "/nowhere", "BILLING_POSTGREST_BIN", fromProperty.toString()),
-                Map.of("BILLING_POSTGREST_BIN", fromEnv.toString()))).isEqualTo(fromProperty);
-        assertThat(PostgrestBinary.locate(props("user.home", "/nowhere"), Map.of("BILLING_POSTGREST_BIN", fromEnv.toString())))
+        assertThat(PostgrestBinary.locate(
+                        props("user.home", "/nowhere", "BILLING_POSTGREST_BIN", fromProperty.toString()),
+                        Map.of("BILLING_POSTGREST_BIN", fromEnv.toString())))
+                .isEqualTo(fromProperty);
+        assertThat(PostgrestBinary.locate(
+                        props("user.home", "/nowhere"), Map.of("BILLING_POSTGREST_BIN", fromEnv.toString())))
                 .isEqualTo(fromEnv);
     }
 
     @Test
     void explicitBinaryThatIsNotExecutableFails() {
-        assertThatThrownBy(() -> PostgrestBinary.locate(props("user.home", "/nowhere"),
-                Map.of("BILLING_POSTGREST_BIN", tmp.resolve("missing").toString())))
+        assertThatThrownBy(() -> PostgrestBinary.locate(
+                        props("user.home", "/nowhere"),
+                        Map.of("BILLING_POSTGREST_BIN", tmp.resolve("missing").toString())))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("environment variable BILLING_POSTGREST_BIN")
                 .hasMessageContaining("not an executable file");

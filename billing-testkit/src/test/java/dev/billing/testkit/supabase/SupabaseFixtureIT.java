@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class SupabaseFixtureIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static TestDatabase db;
     private static SupabaseFixture supabase;
 
@@ -33,8 +34,11 @@ class SupabaseFixtureIT {
         long t0 = System.nanoTime();
         db = PostgresFixture.shared().newDatabase("supabase");
         long dbReady = System.nanoTime();
-        supabase = SupabaseFixture.builder(db).schemaResource("/supabase/schema.sql").start();
-        System.out.printf("Fresh database in %d ms, Supabase fixture (roles, schema, PostgREST ready) in %d ms%n",
+        supabase = SupabaseFixture.builder(db)
+                .schemaResource("/supabase/schema.sql")
+                .start();
+        System.out.printf(
+                "Fresh database in %d ms, Supabase fixture (roles, schema, PostgREST ready) in %d ms%n",
                 (dbReady - t0) / 1_000_000, (System.nanoTime() - dbReady) / 1_000_000);
     }
 
@@ -58,14 +62,16 @@ class SupabaseFixtureIT {
         assertThat(service.get("iss").asText()).isEqualTo("supabase");
         assertThat(service.get("exp").asLong()).isGreaterThan(service.get("iat").asLong());
         assertThat(claims(supabase.anonKey()).get("role").asText()).isEqualTo("anon");
-        assertThat(HmacJwt.hasValidSignature(supabase.serviceRoleKey(), supabase.jwtSecret())).isTrue();
+        assertThat(HmacJwt.hasValidSignature(supabase.serviceRoleKey(), supabase.jwtSecret()))
+                .isTrue();
         assertThat(supabase.logFile()).exists();
     }
 
     @Test
     void insertReturnsTheRepresentation() throws Exception {
-        HttpResponse<String> r = send(service("POST", "/customers", "{\"email\":\"insert@example.com\",\"plan\":\"pro\"}")
-                .header("Prefer", "return=representation"));
+        HttpResponse<String> r =
+                send(service("POST", "/customers", "{\"email\":\"insert@example.com\",\"plan\":\"pro\"}")
+                        .header("Prefer", "return=representation"));
 
         assertThat(r.statusCode()).isEqualTo(201);
         JsonNode row = json(r).get(0);
@@ -78,9 +84,9 @@ class SupabaseFixtureIT {
     void upsertOnConflictMergesDuplicates() throws Exception {
         send(service("POST", "/customers", "{\"email\":\"upsert@example.com\",\"plan\":\"free\"}"));
 
-        HttpResponse<String> r = send(service("POST", "/customers?on_conflict=email",
-                "{\"email\":\"upsert@example.com\",\"plan\":\"team\"}")
-                .header("Prefer", "resolution=merge-duplicates,return=representation"));
+        HttpResponse<String> r = send(
+                service("POST", "/customers?on_conflict=email", "{\"email\":\"upsert@example.com\",\"plan\":\"team\"}")
+                        .header("Prefer", "resolution=merge-duplicates,return=representation"));
 
         // PostgREST 12 answers 200 (not 201) when the upsert only updated existing rows.
         assertThat(r.statusCode()).isEqualTo(200);
@@ -93,25 +99,39 @@ class SupabaseFixtureIT {
 
     @Test
     void filteredSelectReturnsOnlyMatchingRowsAndColumns() throws Exception {
-        send(service("POST", "/customers", "[{\"email\":\"f1@filter.test\",\"status\":\"active\"},"
-                + "{\"email\":\"f2@filter.test\",\"status\":\"canceled\"},{\"email\":\"f3@filter.test\",\"status\":\"active\"}]"));
+        send(
+                service(
+                        "POST",
+                        "/customers",
+                        "[{\"email\":\"f1@filter.test\",\"status\":\"active\"},"
+                                + "{\"email\":\"f2@filter.test\",\"status\":\"canceled\"},{\"email\":\"f3@filter.test\",\"status\":\"active\"}]"));
 
-        HttpResponse<String> r = send(service("GET", "/customers?select=email,status&email=like.*%40filter.test&status=eq.active&order=email.asc", null));
+        HttpResponse<String> r = send(service(
+                "GET",
+                "/customers?select=email,status&email=like.*%40filter.test&status=eq.active&order=email.asc",
+                null));
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(json(r).toString())
-                .isEqualTo("[{\"email\":\"f1@filter.test\",\"status\":\"active\"},{\"email\":\"f3@filter.test\",\"status\":\"active\"}]");
+                .isEqualTo(
+                        "[{\"email\":\"f1@filter.test\",\"status\":\"active\"},{\"email\":\"f3@filter.test\",\"status\":\"active\"}]");
     }
 
     @Test
     void exactCountComesBackInContentRange() throws Exception {
-        send(service("POST", "/customers", IntStream.range(0, 5)
-                .mapToObj(i -> "{\"email\":\"c" + i + "@count.test\",\"plan\":\"counted\"}")
-                .collect(Collectors.joining(",", "[", "]"))));
+        send(service(
+                "POST",
+                "/customers",
+                IntStream.range(0, 5)
+                        .mapToObj(i -> "{\"email\":\"c" + i + "@count.test\",\"plan\":\"counted\"}")
+                        .collect(Collectors.joining(",", "[", "]"))));
 
         HttpResponse<String> page = send(service("GET", "/customers?plan=eq.counted&order=email", null)
-                .header("Prefer", "count=exact").header("Range-Unit", "items").header("Range", "0-1"));
-        HttpResponse<String> head = send(service("HEAD", "/customers?plan=eq.counted", null).header("Prefer", "count=exact"));
+                .header("Prefer", "count=exact")
+                .header("Range-Unit", "items")
+                .header("Range", "0-1"));
+        HttpResponse<String> head =
+                send(service("HEAD", "/customers?plan=eq.counted", null).header("Prefer", "count=exact"));
 
         assertThat(page.statusCode()).isEqualTo(206);
         assertThat(page.headers().firstValue("Content-Range")).contains("0-1/5");
@@ -124,14 +144,20 @@ class SupabaseFixtureIT {
     @Test
     void conditionalPatchUpdatesNothingWhenTheFilterDoesNotMatch() throws Exception {
         long id = json(send(service("POST", "/customers", "{\"email\":\"patch@example.com\"}")
-                .header("Prefer", "return=representation"))).get(0).get("id").asLong();
+                        .header("Prefer", "return=representation")))
+                .get(0)
+                .get("id")
+                .asLong();
 
-        HttpResponse<String> stale = send(service("PATCH", "/customers?id=eq." + id + "&version=eq.7",
-                "{\"status\":\"canceled\",\"version\":8}").header("Prefer", "return=representation,count=exact"));
-        HttpResponse<String> current = send(service("PATCH", "/customers?id=eq." + id + "&version=eq.1",
-                "{\"status\":\"canceled\",\"version\":2}").header("Prefer", "return=representation"));
-        HttpResponse<String> minimal = send(service("PATCH", "/customers?id=eq." + id + "&version=eq.1",
-                "{\"status\":\"active\"}").header("Prefer", "count=exact"));
+        HttpResponse<String> stale = send(
+                service("PATCH", "/customers?id=eq." + id + "&version=eq.7", "{\"status\":\"canceled\",\"version\":8}")
+                        .header("Prefer", "return=representation,count=exact"));
+        HttpResponse<String> current = send(
+                service("PATCH", "/customers?id=eq." + id + "&version=eq.1", "{\"status\":\"canceled\",\"version\":2}")
+                        .header("Prefer", "return=representation"));
+        HttpResponse<String> minimal =
+                send(service("PATCH", "/customers?id=eq." + id + "&version=eq.1", "{\"status\":\"active\"}")
+                        .header("Prefer", "count=exact"));
 
         assertThat(stale.statusCode()).isEqualTo(200);
         assertThat(json(stale)).isEmpty();
@@ -151,13 +177,16 @@ class SupabaseFixtureIT {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(json(r)).hasSize(1);
-        assertThat(json(send(service("GET", "/customers?email=eq.delete@example.com", null)))).isEmpty();
+        assertThat(json(send(service("GET", "/customers?email=eq.delete@example.com", null))))
+                .isEmpty();
     }
 
     @Test
     void rpcCallsASqlFunction() throws Exception {
-        HttpResponse<String> first = send(service("POST", "/rpc/increment_counter", "{\"p_name\":\"invoices\",\"p_by\":2}"));
-        HttpResponse<String> second = send(service("POST", "/rpc/increment_counter", "{\"p_name\":\"invoices\",\"p_by\":3}"));
+        HttpResponse<String> first =
+                send(service("POST", "/rpc/increment_counter", "{\"p_name\":\"invoices\",\"p_by\":2}"));
+        HttpResponse<String> second =
+                send(service("POST", "/rpc/increment_counter", "{\"p_name\":\"invoices\",\"p_by\":3}"));
 
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.body()).isEqualTo("2");
@@ -207,8 +236,13 @@ class SupabaseFixtureIT {
 
     @Test
     void rowLevelSecurityHidesRowsFromAnonButNotFromServiceRole() throws Exception {
-        String alice = supabase.jwt(Map.of("role", "authenticated", "sub", "11111111-1111-1111-1111-111111111111",
-                "exp", Instant.now().plusSeconds(600).getEpochSecond()));
+        String alice = supabase.jwt(Map.of(
+                "role",
+                "authenticated",
+                "sub",
+                "11111111-1111-1111-1111-111111111111",
+                "exp",
+                Instant.now().plusSeconds(600).getEpochSecond()));
 
         HttpResponse<String> asAnon = send(anon("GET", "/notes"));
         HttpResponse<String> asAlice = send(anon("GET", "/notes").header("Authorization", "Bearer " + alice));
@@ -223,16 +257,25 @@ class SupabaseFixtureIT {
 
     @Test
     void databaseRolesAreReal() throws Exception {
-        try (var c = db.dataSource().getConnection(); var s = c.createStatement();
-             var rs = s.executeQuery("SELECT rolname, rolcanlogin, rolinherit, rolbypassrls FROM pg_roles "
-                     + "WHERE rolname IN ('anon','authenticated','service_role','authenticator') ORDER BY rolname")) {
+        try (var c = db.dataSource().getConnection();
+                var s = c.createStatement();
+                var rs = s.executeQuery(
+                        "SELECT rolname, rolcanlogin, rolinherit, rolbypassrls FROM pg_roles "
+                                + "WHERE rolname IN ('anon','authenticated','service_role','authenticator') ORDER BY rolname")) {
             StringBuilder roles = new StringBuilder();
             while (rs.next()) {
-                roles.append(rs.getString(1)).append(':').append(rs.getBoolean(2)).append(',').append(rs.getBoolean(3))
-                        .append(',').append(rs.getBoolean(4)).append(' ');
+                roles.append(rs.getString(1))
+                        .append(':')
+                        .append(rs.getBoolean(2))
+                        .append(',')
+                        .append(rs.getBoolean(3))
+                        .append(',')
+                        .append(rs.getBoolean(4))
+                        .append(' ');
             }
-            assertThat(roles.toString().trim()).isEqualTo(
-                    "anon:false,false,false authenticated:false,false,false authenticator:true,false,false service_role:false,false,true");
+            assertThat(roles.toString().trim())
+                    .isEqualTo(
+                            "anon:false,false,false authenticated:false,false,false authenticator:true,false,false service_role:false,false,true");
         }
     }
 
@@ -249,7 +292,8 @@ class SupabaseFixtureIT {
 
     @Test
     void largeChunkedInsertAndSupabaseMaxRows() throws Exception {
-        String rows = IntStream.range(0, 1500).mapToObj(i -> "{\"id\":" + i + "}").collect(Collectors.joining(",", "[", "]"));
+        String rows =
+                IntStream.range(0, 1500).mapToObj(i -> "{\"id\":" + i + "}").collect(Collectors.joining(",", "[", "]"));
         byte[] body = rows.getBytes(StandardCharsets.UTF_8);
 
         HttpResponse<String> insert = send(service("POST", "/events", null)
@@ -271,7 +315,8 @@ class SupabaseFixtureIT {
         } finally {
             supabase.startPostgrest();
         }
-        assertThat(send(service("GET", "/customers?limit=1", null)).statusCode()).isEqualTo(200);
+        assertThat(send(service("GET", "/customers?limit=1", null)).statusCode())
+                .isEqualTo(200);
     }
 
     private static HttpRequest.Builder service(String method, String path, String jsonBody) {
@@ -281,7 +326,9 @@ class SupabaseFixtureIT {
         if (jsonBody != null) {
             b.header("Content-Type", "application/json");
         }
-        return b.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        return b.method(
+                method,
+                jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
     }
 
     private static HttpRequest.Builder anon(String method, String path) {

@@ -25,21 +25,29 @@ import org.junit.jupiter.api.Test;
 class SupabaseGatewayTest {
 
     private static final String KEY = "service-key";
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private HttpServer upstream;
     private SupabaseGateway gateway;
 
-    record Seen(String method, String uri, String authorization, String apikey, String prefer, String range,
-                String transferEncoding, String body) {
-    }
+    record Seen(
+            String method,
+            String uri,
+            String authorization,
+            String apikey,
+            String prefer,
+            String range,
+            String transferEncoding,
+            String body) {}
 
     @BeforeEach
     void start() throws IOException {
         upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         upstream.createContext("/", this::upstreamHandler);
         upstream.start();
-        gateway = new SupabaseGateway(URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()), Set.of(KEY, "anon-key"));
+        gateway = new SupabaseGateway(
+                URI.create("http://127.0.0.1:" + upstream.getAddress().getPort()), Set.of(KEY, "anon-key"));
     }
 
     @AfterEach
@@ -51,8 +59,15 @@ class SupabaseGatewayTest {
     private void upstreamHandler(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         var h = exchange.getRequestHeaders();
-        seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().toString(), h.getFirst("Authorization"),
-                h.getFirst("apikey"), h.getFirst("Prefer"), h.getFirst("Range"), h.getFirst("Transfer-Encoding"), body));
+        seen.add(new Seen(
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().toString(),
+                h.getFirst("Authorization"),
+                h.getFirst("apikey"),
+                h.getFirst("Prefer"),
+                h.getFirst("Range"),
+                h.getFirst("Transfer-Encoding"),
+                body));
         exchange.getResponseHeaders().add("Content-Range", "0-1/7");
         exchange.getResponseHeaders().add("X-Upstream", "yes");
         String path = exchange.getRequestURI().getPath();
@@ -86,8 +101,12 @@ class SupabaseGatewayTest {
 
     @Test
     void stripsTheRestPrefixAndKeepsTheRawQuery() throws Exception {
-        HttpResponse<String> r = http.send(request("/rest/v1/customers?email=eq.a%40b.c&select=id,email").header("apikey", KEY)
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                request("/rest/v1/customers?email=eq.a%40b.c&select=id,email")
+                        .header("apikey", KEY)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(seen).singleElement().satisfies(s -> {
@@ -99,7 +118,11 @@ class SupabaseGatewayTest {
     @Test
     void usesTheApiKeyAsBearerTokenWhenNoAuthorizationIsSentAndHidesIt() throws Exception {
         http.send(request("/rest/v1/t").header("apikey", KEY).build(), HttpResponse.BodyHandlers.discarding());
-        http.send(request("/rest/v1/t").header("apikey", KEY).header("Authorization", "Bearer user-jwt").build(),
+        http.send(
+                request("/rest/v1/t")
+                        .header("apikey", KEY)
+                        .header("Authorization", "Bearer user-jwt")
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
 
         assertThat(seen).extracting(Seen::authorization).containsExactly("Bearer " + KEY, "Bearer user-jwt");
@@ -108,8 +131,8 @@ class SupabaseGatewayTest {
 
     @Test
     void acceptsTheApiKeyAsQueryParameterAndRemovesIt() throws Exception {
-        HttpResponse<String> r = http.send(request("/rest/v1/t?apikey=" + KEY + "&id=eq.1").build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                request("/rest/v1/t?apikey=" + KEY + "&id=eq.1").build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(seen).singleElement().extracting(Seen::uri).isEqualTo("/t?id=eq.1");
@@ -120,15 +143,20 @@ class SupabaseGatewayTest {
         HttpResponse<String> r = http.send(request("/rest/v1/t").build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(r.headers().firstValue("content-type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         assertThat(r.body()).isEqualTo("{\"message\":\"No API key found in request\"}");
         assertThat(seen).isEmpty();
     }
 
     @Test
     void unknownApiKeyIs401() throws Exception {
-        HttpResponse<String> r = http.send(request("/rest/v1/t").header("apikey", "forged").POST(HttpRequest.BodyPublishers.ofString("{}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                request("/rest/v1/t")
+                        .header("apikey", "forged")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).isEqualTo("{\"message\":\"Invalid API key\"}");
@@ -138,7 +166,8 @@ class SupabaseGatewayTest {
     @Test
     void pathsOutsideRestV1Are404() throws Exception {
         for (String path : new String[] {"/", "/auth/v1/token", "/rest/v10/t", "/t"}) {
-            HttpResponse<String> r = http.send(request(path).header("apikey", KEY).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(request(path).header("apikey", KEY).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(path).isEqualTo(404);
         }
         assertThat(seen).isEmpty();
@@ -147,9 +176,13 @@ class SupabaseGatewayTest {
     @Test
     void forwardsEveryMethodWithBodiesAndPostgrestHeaders() throws Exception {
         for (String method : new String[] {"POST", "PATCH", "PUT", "DELETE"}) {
-            HttpResponse<String> r = http.send(request("/rest/v1/t?id=eq.1").header("apikey", KEY)
-                    .header("Prefer", "return=representation,count=exact").header("Range", "0-9")
-                    .method(method, HttpRequest.BodyPublishers.ofString("{\"m\":\"" + method + "\"}")).build(),
+            HttpResponse<String> r = http.send(
+                    request("/rest/v1/t?id=eq.1")
+                            .header("apikey", KEY)
+                            .header("Prefer", "return=representation,count=exact")
+                            .header("Range", "0-9")
+                            .method(method, HttpRequest.BodyPublishers.ofString("{\"m\":\"" + method + "\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("echo:{\"m\":\"" + method + "\"}");
@@ -163,8 +196,12 @@ class SupabaseGatewayTest {
 
     @Test
     void headReturnsHeadersWithoutBody() throws Exception {
-        HttpResponse<String> r = http.send(request("/rest/v1/t").header("apikey", KEY)
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                request("/rest/v1/t")
+                        .header("apikey", KEY)
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEmpty();
@@ -174,8 +211,12 @@ class SupabaseGatewayTest {
 
     @Test
     void noContentPassesThrough() throws Exception {
-        HttpResponse<String> r = http.send(request("/rest/v1/empty").header("apikey", KEY)
-                .method("PATCH", HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                request("/rest/v1/empty")
+                        .header("apikey", KEY)
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(r.statusCode()).isEqualTo(204);
         assertThat(r.body()).isEmpty();
@@ -184,8 +225,11 @@ class SupabaseGatewayTest {
     @Test
     void streamsChunkedBodiesBothWays() throws Exception {
         byte[] big = "x".repeat(200_000).getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> r = http.send(request("/rest/v1/chunked").header("apikey", KEY)
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build(),
+        HttpResponse<String> r = http.send(
+                request("/rest/v1/chunked")
+                        .header("apikey", KEY)
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(r.statusCode()).isEqualTo(201);
@@ -200,7 +244,8 @@ class SupabaseGatewayTest {
     void unreachableUpstreamIs502() throws Exception {
         upstream.stop(0);
 
-        HttpResponse<String> r = http.send(request("/rest/v1/t").header("apikey", KEY).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                http.send(request("/rest/v1/t").header("apikey", KEY).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.body()).contains("upstream");
@@ -211,6 +256,7 @@ class SupabaseGatewayTest {
         assertThat(SupabaseGateway.queryParameter(null, "apikey")).isNull();
         assertThat(SupabaseGateway.queryParameter("a=1&apikey=k%2B1", "apikey")).isEqualTo("k+1");
         assertThat(SupabaseGateway.withoutParameter("apikey=k", "apikey")).isNull();
-        assertThat(SupabaseGateway.withoutParameter("apikeyx=1&apikey=k&b=2", "apikey")).isEqualTo("apikeyx=1&b=2");
+        assertThat(SupabaseGateway.withoutParameter("apikeyx=1&apikey=k&b=2", "apikey"))
+                .isEqualTo("apikeyx=1&b=2");
     }
 }

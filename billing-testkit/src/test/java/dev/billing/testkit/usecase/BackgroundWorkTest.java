@@ -1,19 +1,23 @@
 package dev.billing.testkit.usecase;
 
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.Billing;
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.config.BillingOptions;
-import dev.billing.core.model.subscription.CheckoutMode;
-import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.notice.Notification;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.notice.Notification;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.Notifier;
 import dev.billing.core.port.WorkObserver;
 import dev.billing.core.webhook.WebhookReceipt;
@@ -26,9 +30,6 @@ import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import dev.billing.testkit.fake.RecordingNotifier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,10 +41,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-
-import static dev.billing.testkit.Builders.anEvent;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The core runs its own background work between {@link Billing#start()} and {@link Billing#close()}. */
 class BackgroundWorkTest {
@@ -61,15 +60,24 @@ class BackgroundWorkTest {
         built.forEach(Billing::close);
     }
 
-    private Billing billing(Notifier notices, UnaryOperator<BillingOptions.Builder> options,
-                            UnaryOperator<Billing.Builder> more) {
-        BillingOptions configured = options.apply(BillingOptions.builder()
-                .allowedOrigins(List.of(BillingHarness.ORIGIN))).build();
-        Billing billing = more.apply(Billing.builder().gateway(gateway).webhookVerifier(verifier)
-                .stores(stores.stores()).plans(SamplePlans.catalog()).notifier(notices).options(configured)
-                .clock(clock).sleeper(d -> { })
-                .background(BackgroundOptions.defaults().withInboxEvery(Duration.ofMillis(20))
-                        .withMeterReportsEvery(Duration.ofMillis(20)).withCloseTimeout(WAIT)))
+    private Billing billing(
+            Notifier notices, UnaryOperator<BillingOptions.Builder> options, UnaryOperator<Billing.Builder> more) {
+        BillingOptions configured = options.apply(
+                        BillingOptions.builder().allowedOrigins(List.of(BillingHarness.ORIGIN)))
+                .build();
+        Billing billing = more.apply(Billing.builder()
+                        .gateway(gateway)
+                        .webhookVerifier(verifier)
+                        .stores(stores.stores())
+                        .plans(SamplePlans.catalog())
+                        .notifier(notices)
+                        .options(configured)
+                        .clock(clock)
+                        .sleeper(d -> {})
+                        .background(BackgroundOptions.defaults()
+                                .withInboxEvery(Duration.ofMillis(20))
+                                .withMeterReportsEvery(Duration.ofMillis(20))
+                                .withCloseTimeout(WAIT)))
                 .build();
         built.add(billing);
         return billing;
@@ -81,12 +89,26 @@ class BackgroundWorkTest {
 
     /** A paid one-time purchase: processing it records the purchase and sends a receipt. */
     private StripeEvent purchase(Billing billing, String user, String session) {
-        CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity(user)).customerId();
-        CheckoutSession paid = new CheckoutSession(session, null, CheckoutMode.PAYMENT, customer, null, "pi_" + session,
-                "complete", "paid", user, 1000L, "usd",
+        CustomerId customer =
+                billing.ensureCustomer(BillingHarness.create().identity(user)).customerId();
+        CheckoutSession paid = new CheckoutSession(
+                session,
+                null,
+                CheckoutMode.PAYMENT,
+                customer,
+                null,
+                "pi_" + session,
+                "complete",
+                "paid",
+                user,
+                1000L,
+                "usd",
                 Map.of("user_id", user, "price_id", "price_credits_100", "quantity", "1"));
-        StripeEvent event = anEvent().withType("checkout.session.completed").createdAt(clock.instant())
-                .forObject("checkout.session", session).build();
+        StripeEvent event = anEvent()
+                .withType("checkout.session.completed")
+                .createdAt(clock.instant())
+                .forObject("checkout.session", session)
+                .build();
         verifier.sign(event, new EventObject.OfCheckoutSession(paid));
         return event;
     }
@@ -124,7 +146,9 @@ class BackgroundWorkTest {
         assertThat(receipt.duplicate()).isFalse();
         assertThat(receipt.inlineStatus()).as("not processed inside the call").isNull();
         Await.until("the event is processed", () -> status(event) == InboxStatus.PROCESSED);
-        assertThat(stores.subscriptions().purchasesOf(gateway.customersOf(UserId.of("user_1")).get(0))).hasSize(1);
+        assertThat(stores.subscriptions()
+                        .purchasesOf(gateway.customersOf(UserId.of("user_1")).get(0)))
+                .hasSize(1);
     }
 
     @Test
@@ -140,8 +164,10 @@ class BackgroundWorkTest {
         WebhookReceipt two = deliver(billing, second);
 
         assertThat(List.of(one.inlineStatus() == null, two.inlineStatus() == null))
-                .as("processed by the drainer, not inline").containsOnly(true);
-        assertThat(List.of(status(first), status(second))).as("processed before the answer")
+                .as("processed by the drainer, not inline")
+                .containsOnly(true);
+        assertThat(List.of(status(first), status(second)))
+                .as("processed before the answer")
                 .containsOnly(InboxStatus.PROCESSED);
         assertThat(notifier.sent()).hasSize(2);
     }
@@ -174,7 +200,9 @@ class BackgroundWorkTest {
         deliver(alone, subscriptionStarted(alone, "user_1"));
         int before = verifier.decodes();
         assertThat(alone.processDueEvents(10)).isEqualTo(1);
-        assertThat(verifier.decodes() - before).as("the worker's events one by one").isEqualTo(1);
+        assertThat(verifier.decodes() - before)
+                .as("the worker's events one by one")
+                .isEqualTo(1);
 
         Billing started = billing(notifier, o -> o.inlinePermits(0), UnaryOperator.identity());
         StripeEvent second = subscriptionStarted(started, "user_2");
@@ -183,19 +211,25 @@ class BackgroundWorkTest {
         deliver(started, third);
         before = verifier.decodes();
         started.start();
-        Await.until("the worker's batch is processed", () -> status(second) == InboxStatus.PROCESSED
-                && status(third) == InboxStatus.PROCESSED);
-        assertThat(verifier.decodes() - before).as("the worker's batch: sorted, then applied with a notice")
+        Await.until(
+                "the worker's batch is processed",
+                () -> status(second) == InboxStatus.PROCESSED && status(third) == InboxStatus.PROCESSED);
+        assertThat(verifier.decodes() - before)
+                .as("the worker's batch: sorted, then applied with a notice")
                 .isEqualTo(2);
         assertThat(notifier.sent()).hasSize(3);
     }
 
     /** A new subscription's event: processing it means a notice, so a batch applies it on its own. */
     private StripeEvent subscriptionStarted(Billing billing, String user) {
-        CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity(user)).customerId();
+        CustomerId customer =
+                billing.ensureCustomer(BillingHarness.create().identity(user)).customerId();
         Subscription pro = gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
-        StripeEvent created = anEvent().withType("customer.subscription.created").createdAt(clock.instant())
-                .forObject("subscription", pro.id()).build();
+        StripeEvent created = anEvent()
+                .withType("customer.subscription.created")
+                .createdAt(clock.instant())
+                .forObject("subscription", pro.id())
+                .build();
         verifier.sign(created, new EventObject.OfSubscription(pro));
         return created;
     }
@@ -219,10 +253,14 @@ class BackgroundWorkTest {
     @Test
     void meteredUsageReachesStripeOnceStarted() {
         Billing billing = billing();
-        CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity("user_1")).customerId();
+        CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity("user_1"))
+                .customerId();
         Subscription pro = gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
-        StripeEvent created = anEvent().withType("customer.subscription.created").createdAt(clock.instant())
-                .forObject("subscription", pro.id()).build();
+        StripeEvent created = anEvent()
+                .withType("customer.subscription.created")
+                .createdAt(clock.instant())
+                .forObject("subscription", pro.id())
+                .build();
         verifier.sign(created, new EventObject.OfSubscription(pro));
         deliver(billing, created);
         billing.recordUsage(UserId.of("user_1"), "api_calls", 7, "metered-1");
@@ -231,7 +269,9 @@ class BackgroundWorkTest {
         billing.start();
 
         Await.until("the meter report is sent", () -> stores.usage().pendingReports() == 0);
-        assertThat(gateway.meterEvents()).singleElement().satisfies(m -> assertThat(m.value()).isEqualTo(7));
+        assertThat(gateway.meterEvents())
+                .singleElement()
+                .satisfies(m -> assertThat(m.value()).isEqualTo(7));
     }
 
     @Test
@@ -247,10 +287,13 @@ class BackgroundWorkTest {
             }
             notifier.send(notice);
         };
-        Billing billing = billing(blocking, UnaryOperator.identity(), UnaryOperator.identity()).start();
+        Billing billing = billing(blocking, UnaryOperator.identity(), UnaryOperator.identity())
+                .start();
         StripeEvent event = purchase(billing, "user_1", "cs_1");
         deliver(billing, event);
-        assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("processing reached the notice").isTrue();
+        assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .as("processing reached the notice")
+                .isTrue();
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(billing::close);
 
@@ -264,7 +307,8 @@ class BackgroundWorkTest {
 
         StripeEvent later = purchase(billing, "user_2", "cs_2");
         WebhookReceipt afterClose = deliver(billing, later);
-        assertThat(afterClose.inlineStatus()).as("processed inside the call once closed")
+        assertThat(afterClose.inlineStatus())
+                .as("processed inside the call once closed")
                 .isEqualTo(InboxStatus.PROCESSED);
     }
 
@@ -272,7 +316,8 @@ class BackgroundWorkTest {
     void onTheHostsSchedulerCloseCancelsOnlyItsOwnTasks() {
         ScheduledThreadPoolExecutor host = new ScheduledThreadPoolExecutor(1);
         try {
-            Billing billing = billing(notifier, o -> o.inlinePermits(0), b -> b.scheduler(host)).start();
+            Billing billing = billing(notifier, o -> o.inlinePermits(0), b -> b.scheduler(host))
+                    .start();
             StripeEvent event = purchase(billing, "user_1", "cs_1");
             deliver(billing, event);
             Await.until("the event is processed on the host's scheduler", () -> status(event) == InboxStatus.PROCESSED);
@@ -280,8 +325,9 @@ class BackgroundWorkTest {
             billing.close();
 
             assertThat(host.isShutdown()).isFalse();
-            assertThat(host.getQueue()).allSatisfy(task -> assertThat(((java.util.concurrent.Future<?>) task)
-                    .isCancelled()).isTrue());
+            assertThat(host.getQueue())
+                    .allSatisfy(task -> assertThat(((java.util.concurrent.Future<?>) task).isCancelled())
+                            .isTrue());
         } finally {
             host.shutdownNow();
         }
@@ -320,7 +366,9 @@ class BackgroundWorkTest {
         billing.close();
 
         assertThat(billing.isRunning()).isFalse();
-        assertThatThrownBy(billing::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(billing::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
         billing().close();
     }
 }

@@ -1,27 +1,26 @@
 package dev.billing.testkit.usecase;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.billing.core.catalog.ListCatalog;
 import dev.billing.core.error.GatewayUnavailableException;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.catalog.Price;
 import dev.billing.core.model.catalog.PriceQuery;
 import dev.billing.core.model.catalog.ProductQuery;
-import dev.billing.core.catalog.ListCatalog;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class CatalogTest {
-    private final BillingHarness h = BillingHarness.create(o -> o.catalogTtl(Duration.ofSeconds(60))
-            .catalogMaxStale(Duration.ofHours(1)));
+    private final BillingHarness h =
+            BillingHarness.create(o -> o.catalogTtl(Duration.ofSeconds(60)).catalogMaxStale(Duration.ofHours(1)));
     private final ListCatalog catalog = h.billing().useCases().listCatalog();
     private final PriceQuery query = PriceQuery.activeOnly();
 
@@ -77,7 +76,8 @@ class CatalogTest {
     @Test
     void everyFilterAndPageIsAnsweredFromOneReadOfTheCatalog() {
         catalog.prices(query);
-        var oneTime = catalog.prices(new PriceQuery(true, null, dev.billing.core.model.catalog.PriceType.ONE_TIME, 100, null));
+        var oneTime = catalog.prices(
+                new PriceQuery(true, null, dev.billing.core.model.catalog.PriceType.ONE_TIME, 100, null));
         assertThat(oneTime.items()).extracting(Price::id).containsExactly("price_credits_100");
         catalog.products(ProductQuery.activeOnly());
         assertThat(h.gateway().calls(Operation.LIST_PRICES)).hasSize(1);
@@ -96,7 +96,8 @@ class CatalogTest {
         assertThat(first.hasMore()).isTrue();
         assertThat(second.items()).extracting(Price::id).containsExactlyElementsOf(all.subList(2, 4));
         assertThatThrownBy(() -> catalog.prices(new PriceQuery(true, null, null, 2, "price_nope")))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("startingAfter");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("startingAfter");
     }
 
     @Test
@@ -110,7 +111,9 @@ class CatalogTest {
         var proPrices = catalog.prices(new PriceQuery(true, "prod_pro", null, 100, null));
         var twoProducts = catalog.products(new ProductQuery(true, 2, null));
 
-        assertThat(proPrices.items()).isNotEmpty().allSatisfy(p -> assertThat(p.productId()).isEqualTo("prod_pro"));
+        assertThat(proPrices.items())
+                .isNotEmpty()
+                .allSatisfy(p -> assertThat(p.productId()).isEqualTo("prod_pro"));
         assertThat(twoProducts.items()).hasSize(2);
         assertThat(twoProducts.hasMore()).isTrue();
     }

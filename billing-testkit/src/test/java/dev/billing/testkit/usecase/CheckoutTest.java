@@ -1,26 +1,26 @@
 package dev.billing.testkit.usecase;
 
-import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.catalog.BillingInterval;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.checkout.CheckoutCommand;
-import dev.billing.core.checkout.CheckoutOutcome;
-import dev.billing.testkit.BillingHarness;
-import dev.billing.testkit.fake.FakePaymentGateway.Operation;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.catalog.BillingInterval;
+import dev.billing.core.model.subscription.SubscriptionStatus;
+import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.fake.FakePaymentGateway.Operation;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class CheckoutTest {
     private final BillingHarness h = BillingHarness.create();
 
     private CheckoutOutcome subscribe(String user, String tier) {
-        return h.billing().startCheckout(h.identity(user),
-                new CheckoutCommand.Subscribe(tier, BillingInterval.MONTH, null, null, null));
+        return h.billing()
+                .startCheckout(
+                        h.identity(user), new CheckoutCommand.Subscribe(tier, BillingInterval.MONTH, null, null, null));
     }
 
     @Test
@@ -37,12 +37,16 @@ class CheckoutTest {
 
     @Test
     void anAlreadySubscribedUserGetsAPortalHintNotASecondSession() {
-        String sessionId = ((CheckoutOutcome.Started) subscribe("user_1", "basic")).session().id();
+        String sessionId = ((CheckoutOutcome.Started) subscribe("user_1", "basic"))
+                .session()
+                .id();
         h.gateway().completeCheckout(sessionId);
         int sessions = h.gateway().calls(Operation.CREATE_CHECKOUT).size();
         CheckoutOutcome second = subscribe("user_1", "pro");
-        assertThat(second).isInstanceOfSatisfying(CheckoutOutcome.AlreadySubscribed.class,
-                a -> assertThat(a.status()).isEqualTo(SubscriptionStatus.TRIALING));
+        assertThat(second)
+                .isInstanceOfSatisfying(
+                        CheckoutOutcome.AlreadySubscribed.class,
+                        a -> assertThat(a.status()).isEqualTo(SubscriptionStatus.TRIALING));
         assertThat(h.gateway().calls(Operation.CREATE_CHECKOUT)).hasSize(sessions);
     }
 
@@ -58,11 +62,18 @@ class CheckoutTest {
 
     @Test
     void redirectUrlsOutsideTheAllowedOriginsAreRefusedBeforeAnyStripeCall() {
-        for (String url : List.of("https://evil.example.net/x", "//evil.com", "javascript:alert(1)",
-                "http://app.example.com/x", "https://app.example.com@evil.com/")) {
-            assertThatThrownBy(() -> h.billing().startCheckout(h.identity("user_1"),
-                    new CheckoutCommand.Subscribe("pro", BillingInterval.MONTH, url, null, null)))
-                    .isInstanceOfSatisfying(InvalidRequestException.class,
+        for (String url : List.of(
+                "https://evil.example.net/x",
+                "//evil.com",
+                "javascript:alert(1)",
+                "http://app.example.com/x",
+                "https://app.example.com@evil.com/")) {
+            assertThatThrownBy(() -> h.billing()
+                            .startCheckout(
+                                    h.identity("user_1"),
+                                    new CheckoutCommand.Subscribe("pro", BillingInterval.MONTH, url, null, null)))
+                    .isInstanceOfSatisfying(
+                            InvalidRequestException.class,
                             e -> assertThat(e.code()).isEqualTo("invalid_redirect_url"));
         }
         assertThat(h.gateway().calls()).isEmpty();
@@ -70,15 +81,19 @@ class CheckoutTest {
 
     @Test
     void anUnknownPlanOrItemIsRefusedBeforeAnyStripeCall() {
-        assertThatThrownBy(() -> subscribe("user_1", "platinum")).isInstanceOfSatisfying(
-                InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("unknown_plan"));
-        assertThatThrownBy(() -> h.billing().startCheckout(h.identity("user_1"),
-                new CheckoutCommand.Buy("price_pro_monthly", 1, null, null)))
-                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("unknown_item"));
-        assertThatThrownBy(() -> h.billing().startCheckout(h.identity("user_1"),
-                new CheckoutCommand.Buy("price_credits_100", 0, null, null)))
-                .isInstanceOfSatisfying(InvalidRequestException.class,
-                        e -> assertThat(e.code()).isEqualTo("invalid_quantity"));
+        assertThatThrownBy(() -> subscribe("user_1", "platinum"))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("unknown_plan"));
+        assertThatThrownBy(() -> h.billing()
+                        .startCheckout(
+                                h.identity("user_1"), new CheckoutCommand.Buy("price_pro_monthly", 1, null, null)))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("unknown_item"));
+        assertThatThrownBy(() -> h.billing()
+                        .startCheckout(
+                                h.identity("user_1"), new CheckoutCommand.Buy("price_credits_100", 0, null, null)))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid_quantity"));
         assertThat(h.gateway().calls()).isEmpty();
     }
 
@@ -94,22 +109,31 @@ class CheckoutTest {
         var subscribe = ((CheckoutOutcome.Started) subscribe("user_1", "pro")).session();
         h.gateway().completeCheckout(subscribe.id());
         h.billing().useCases().reconcile().user(h.identity("user_1").userId());
-        var purchase = ((CheckoutOutcome.Started) h.billing().startCheckout(h.identity("user_1"),
-                new CheckoutCommand.Buy("price_credits_100", 2, null, null))).session();
-        assertThat(purchase.metadata()).containsEntry("price_id", "price_credits_100")
-                .containsEntry("quantity", "2").containsEntry("discount_percent", "10");
+        var purchase = ((CheckoutOutcome.Started) h.billing()
+                        .startCheckout(
+                                h.identity("user_1"), new CheckoutCommand.Buy("price_credits_100", 2, null, null)))
+                .session();
+        assertThat(purchase.metadata())
+                .containsEntry("price_id", "price_credits_100")
+                .containsEntry("quantity", "2")
+                .containsEntry("discount_percent", "10");
         String intent = h.gateway().completeCheckout(purchase.id());
-        assertThat(h.gateway().getCheckoutSession(purchase.id())).map(s -> s.amountTotal()).contains(1800L);
+        assertThat(h.gateway().getCheckoutSession(purchase.id()))
+                .map(s -> s.amountTotal())
+                .contains(1800L);
         assertThat(intent).startsWith("pi_");
     }
 
     @Test
     void aFreeUserPaysTheListPrice() {
-        var purchase = ((CheckoutOutcome.Started) h.billing().startCheckout(h.identity("user_2"),
-                new CheckoutCommand.Buy("price_credits_100", 1, null, null))).session();
+        var purchase = ((CheckoutOutcome.Started) h.billing()
+                        .startCheckout(
+                                h.identity("user_2"), new CheckoutCommand.Buy("price_credits_100", 1, null, null)))
+                .session();
         h.gateway().completeCheckout(purchase.id());
-        assertThat(h.gateway().getCheckoutSession(purchase.id())).map(s -> s.amountTotal()).contains(1000L);
+        assertThat(h.gateway().getCheckoutSession(purchase.id()))
+                .map(s -> s.amountTotal())
+                .contains(1000L);
         assertThat(purchase.metadata()).containsEntry("discount_percent", "0");
     }
-
 }

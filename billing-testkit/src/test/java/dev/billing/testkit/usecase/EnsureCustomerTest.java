@@ -1,31 +1,30 @@
 package dev.billing.testkit.usecase;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.Billing;
+import dev.billing.core.customer.EnsuredCustomer;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.GatewayUnavailableException;
 import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.Identity;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore;
-import dev.billing.core.customer.EnsuredCustomer;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.contract.Race;
-import dev.billing.testkit.fake.InMemoryBillingStores;
 import dev.billing.testkit.fake.FakePaymentGateway.Call;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
-import org.junit.jupiter.api.Test;
-
+import dev.billing.testkit.fake.InMemoryBillingStores;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** I3: exactly one Stripe customer per user, whatever the concurrency, failures and retries. */
 class EnsureCustomerTest {
@@ -38,9 +37,12 @@ class EnsureCustomerTest {
         assertThat(h.gateway().customersOf(user)).hasSize(1);
         CustomerId only = h.gateway().customersOf(user).get(0);
         assertThat(results).allSatisfy(r -> assertThat(r.customerId()).isEqualTo(only));
-        assertThat(results.stream().filter(EnsuredCustomer::created)).as("each found the user without one")
+        assertThat(results.stream().filter(EnsuredCustomer::created))
+                .as("each found the user without one")
                 .isNotEmpty();
-        assertThat(h.stores().customers().findByUserId(user)).map(l -> l.customerId()).contains(only);
+        assertThat(h.stores().customers().findByUserId(user))
+                .map(l -> l.customerId())
+                .contains(only);
         assertThat(h.stores().customers().count()).isEqualTo(1);
     }
 
@@ -52,7 +54,9 @@ class EnsureCustomerTest {
         assertThat(h.gateway().customersOf(user)).containsExactly(customer.customerId());
         List<Call> calls = h.gateway().calls(Operation.CREATE_CUSTOMER);
         assertThat(calls).hasSize(3);
-        assertThat(calls).extracting(Call::idempotencyKey).containsOnly(calls.get(0).idempotencyKey());
+        assertThat(calls)
+                .extracting(Call::idempotencyKey)
+                .containsOnly(calls.get(0).idempotencyKey());
     }
 
     @Test
@@ -60,8 +64,11 @@ class EnsureCustomerTest {
         h.gateway().failNext(Operation.CREATE_CUSTOMER, 2, Failure.RATE_LIMITED);
         h.billing().ensureCustomer(h.identity("user_1"));
         assertThat(h.gateway().customersOf(user)).hasSize(1);
-        assertThat(h.gateway().calls(Operation.CREATE_CUSTOMER)).extracting(Call::idempotencyKey).hasSize(3)
-                .containsOnly(h.gateway().calls(Operation.CREATE_CUSTOMER).get(0).idempotencyKey());
+        assertThat(h.gateway().calls(Operation.CREATE_CUSTOMER))
+                .extracting(Call::idempotencyKey)
+                .hasSize(3)
+                .containsOnly(
+                        h.gateway().calls(Operation.CREATE_CUSTOMER).get(0).idempotencyKey());
     }
 
     @Test
@@ -83,7 +90,9 @@ class EnsureCustomerTest {
         assertThat(h.stores().customers().findByUserId(user)).isEmpty();
 
         EnsuredCustomer retried = h.billing().ensureCustomer(h.identity("user_1"));
-        assertThat(retried.created()).as("the user had no customer until this call linked it").isTrue();
+        assertThat(retried.created())
+                .as("the user had no customer until this call linked it")
+                .isTrue();
         assertThat(h.gateway().customersOf(user)).containsExactly(retried.customerId());
     }
 
@@ -93,18 +102,35 @@ class EnsureCustomerTest {
         // The customer.created webhook of the very customer this call creates links it a moment before the call's
         // own insert: the call still made Stripe create it.
         CustomerStore webhookFirst = new CustomerStore() {
-            public Optional<CustomerLink> findByUserId(UserId u) { return memory.customers().findByUserId(u); }
-            public Optional<CustomerLink> findByCustomerId(CustomerId c) { return memory.customers().findByCustomerId(c); }
+            public Optional<CustomerLink> findByUserId(UserId u) {
+                return memory.customers().findByUserId(u);
+            }
+
+            public Optional<CustomerLink> findByCustomerId(CustomerId c) {
+                return memory.customers().findByCustomerId(c);
+            }
+
             public LinkResult link(CustomerLink link) {
                 memory.customers().link(link);
                 return memory.customers().link(link);
             }
-            public Page<CustomerLink> list(String cursor, int limit) { return memory.customers().list(cursor, limit); }
-            public long count() { return memory.customers().count(); }
+
+            public Page<CustomerLink> list(String cursor, int limit) {
+                return memory.customers().list(cursor, limit);
+            }
+
+            public long count() {
+                return memory.customers().count();
+            }
         };
-        Billing billing = Billing.builder().gateway(h.gateway()).webhookVerifier(h.verifier())
+        Billing billing = Billing.builder()
+                .gateway(h.gateway())
+                .webhookVerifier(h.verifier())
                 .stores(new BillingStores(webhookFirst, memory.subscriptions(), memory.inbox(), memory.usage()))
-                .plans(h.plans()).clock(h.clock()).sleeper(d -> { }).build();
+                .plans(h.plans())
+                .clock(h.clock())
+                .sleeper(d -> {})
+                .build();
         EnsuredCustomer first = billing.ensureCustomer(h.identity("user_1"));
         assertThat(first.created()).isTrue();
         assertThat(billing.ensureCustomer(h.identity("user_1")).created()).isFalse();
@@ -140,8 +166,10 @@ class EnsureCustomerTest {
         Identity newEmail = new Identity(user, "sess_2", "changed@example.com", null, Map.of());
         EnsuredCustomer rotated = h.billing().ensureCustomer(newEmail);
         List<Call> creates = h.gateway().calls(Operation.CREATE_CUSTOMER);
-        assertThat(creates.get(creates.size() - 1).idempotencyKey()).isNotEqualTo(creates.get(0).idempotencyKey());
-        assertThat(h.stores().customers().findByUserId(user)).map(l -> l.customerId())
+        assertThat(creates.get(creates.size() - 1).idempotencyKey())
+                .isNotEqualTo(creates.get(0).idempotencyKey());
+        assertThat(h.stores().customers().findByUserId(user))
+                .map(l -> l.customerId())
                 .contains(rotated.customerId());
     }
 

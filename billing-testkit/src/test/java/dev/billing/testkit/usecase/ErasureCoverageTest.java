@@ -1,31 +1,30 @@
 package dev.billing.testkit.usecase;
 
+import static dev.billing.testkit.Builders.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.config.OrgOptions;
-import dev.billing.core.model.catalog.BillingInterval;
-import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.privacy.PersonalData;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.privacy.PersonalData;
+import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.EventInbox;
-import dev.billing.core.checkout.CheckoutCommand;
-import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.privacy.ErasePersonalData.Erased;
 import dev.billing.core.privacy.ErasePersonalData.Options;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.SamplePlans;
 import dev.billing.testkit.fake.FakeMembershipWebhookVerifier;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static dev.billing.testkit.Builders.T0;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Erasure and export cover every stored event about an account, whatever its object and of both sources (a
@@ -38,8 +37,8 @@ class ErasureCoverageTest {
     static final String EMAIL = "ada@example.com";
 
     // Re-fetch on (the default): Checkout's completion reads the new subscription from Stripe.
-    final BillingHarness h = BillingHarness.withPlans(SamplePlans.catalog(),
-            OrgOptions.defaults().withMembershipSync(true));
+    final BillingHarness h = BillingHarness.withPlans(
+            SamplePlans.catalog(), OrgOptions.defaults().withMembershipSync(true));
     CustomerId customer;
     CheckoutSession session;
     String subscriptionId;
@@ -47,61 +46,91 @@ class ErasureCoverageTest {
 
     /** Ada subscribes through Checkout and joins an organization. */
     void adaSubscribesAndJoins() {
-        CheckoutOutcome outcome = h.billing().startCheckout(h.identity(ADA.value()),
-                new CheckoutCommand.Subscribe("pro", BillingInterval.MONTH, null, null, null, null));
+        CheckoutOutcome outcome = h.billing()
+                .startCheckout(
+                        h.identity(ADA.value()),
+                        new CheckoutCommand.Subscribe("pro", BillingInterval.MONTH, null, null, null, null));
         String sessionId = ((CheckoutOutcome.Started) outcome).session().id();
         subscriptionId = h.gateway().completeCheckout(sessionId);
         session = h.gateway().getCheckoutSession(sessionId).orElseThrow();
         customer = session.customerId();
         completed = checkoutEvent("evt_cs_completed");
-        assertThat(h.deliver(completed, new EventObject.OfCheckoutSession(session)).inlineStatus())
+        assertThat(h.deliver(completed, new EventObject.OfCheckoutSession(session))
+                        .inlineStatus())
                 .isEqualTo(InboxStatus.PROCESSED);
-        assertThat(h.billing().receiveClerkWebhook("msg_ada_joined", "0", "valid",
-                FakeMembershipWebhookVerifier.body("org_acme", ADA.value(), true, T0)).inlineStatus())
+        assertThat(h.billing()
+                        .receiveClerkWebhook(
+                                "msg_ada_joined",
+                                "0",
+                                "valid",
+                                FakeMembershipWebhookVerifier.body("org_acme", ADA.value(), true, T0))
+                        .inlineStatus())
                 .isEqualTo(InboxStatus.PROCESSED);
     }
 
     /** A subscription's completion: its object is the session, which names the customer (and the buyer's email). */
     StripeEvent checkoutEvent(String id) {
-        return Builders.anEvent().withId(id).withType("checkout.session.completed")
-                .forObject("checkout.session", session.id()).about(customer.value())
+        return Builders.anEvent()
+                .withId(id)
+                .withType("checkout.session.completed")
+                .forObject("checkout.session", session.id())
+                .about(customer.value())
                 .withPayload("{\"id\":\"" + id + "\",\"data\":{\"object\":{\"id\":\"" + session.id()
                         + "\",\"customer\":\"" + customer.value() + "\",\"customer_details\":{\"email\":\"" + EMAIL
-                        + "\"}}}}").build();
+                        + "\"}}}}")
+                .build();
     }
 
     @Test
     void theOpenSessionsAreExpiredAndAnIgnoredEventAboutTheErasedCustomerKeepsNoPersonalData() {
         adaSubscribesAndJoins();
-        CheckoutOutcome buying = h.billing().startCheckout(h.identity(ADA.value()),
-                new CheckoutCommand.Buy("price_credits_100", 1, null, null));
+        CheckoutOutcome buying = h.billing()
+                .startCheckout(h.identity(ADA.value()), new CheckoutCommand.Buy("price_credits_100", 1, null, null));
         String open = ((CheckoutOutcome.Started) buying).session().id();
 
         h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
 
-        assertThat(h.gateway().getCheckoutSession(open).orElseThrow().status()).as("nothing payable for a person "
-                + "who is gone").isEqualTo("expired");
+        assertThat(h.gateway().getCheckoutSession(open).orElseThrow().status())
+                .as("nothing payable for a person " + "who is gone")
+                .isEqualTo("expired");
         // Stripe says so, with the session's metadata and the buyer's email; no route processes the type.
-        StripeEvent expired = Builders.anEvent().withId("evt_cs_expired").withType("checkout.session.expired")
-                .forObject("checkout.session", open).about(customer.value())
+        StripeEvent expired = Builders.anEvent()
+                .withId("evt_cs_expired")
+                .withType("checkout.session.expired")
+                .forObject("checkout.session", open)
+                .about(customer.value())
                 .withPayload("{\"id\":\"evt_cs_expired\",\"data\":{\"object\":{\"id\":\"" + open
                         + "\",\"customer\":\"" + customer.value() + "\",\"customer_email\":\"" + EMAIL
-                        + "\",\"metadata\":{\"user_id\":\"" + ADA.value() + "\"}}}}").build();
-        assertThat(h.deliver(expired, new EventObject.OfCheckoutSession(h.gateway().getCheckoutSession(open)
-                .orElseThrow())).inlineStatus()).isEqualTo(InboxStatus.IGNORED);
+                        + "\",\"metadata\":{\"user_id\":\"" + ADA.value() + "\"}}}}")
+                .build();
+        assertThat(h.deliver(
+                                expired,
+                                new EventObject.OfCheckoutSession(
+                                        h.gateway().getCheckoutSession(open).orElseThrow()))
+                        .inlineStatus())
+                .isEqualTo(InboxStatus.IGNORED);
 
-        assertThat(h.stores().inbox().find("evt_cs_expired").orElseThrow().event().payload())
-                .contains(EventInbox.REDACTED_KEY).doesNotContain(EMAIL).doesNotContain(ADA.value());
+        assertThat(h.stores()
+                        .inbox()
+                        .find("evt_cs_expired")
+                        .orElseThrow()
+                        .event()
+                        .payload())
+                .contains(EventInbox.REDACTED_KEY)
+                .doesNotContain(EMAIL)
+                .doesNotContain(ADA.value());
     }
 
     @Test
     void theCheckoutCompletionAndTheMembershipEventsAreExportedAndErased() {
         adaSubscribesAndJoins();
         PersonalData before = h.billing().useCases().exportPersonalData().export(ADA);
-        assertThat(before.events()).extracting(e -> e.event().type())
+        assertThat(before.events())
+                .extracting(e -> e.event().type())
                 .contains("checkout.session.completed", "clerk.organizationMembership.created");
         assertThat(before.memberships()).hasSize(1);
-        assertThat(before.subscriptions()).singleElement()
+        assertThat(before.subscriptions())
+                .singleElement()
                 .satisfies(s -> assertThat(s.metadata()).containsEntry("user_id", ADA.value()));
 
         Erased erased = h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
@@ -130,9 +159,17 @@ class ErasureCoverageTest {
         assertThat(h.billing().useCases().replayEvent().replay("msg_ada_joined").status())
                 .isEqualTo(InboxStatus.IGNORED);
         // Redelivered by Stripe and Clerk: duplicates.
-        assertThat(h.deliver(completed, new EventObject.OfCheckoutSession(session)).duplicate()).isTrue();
-        assertThat(h.billing().receiveClerkWebhook("msg_ada_joined", "0", "valid",
-                FakeMembershipWebhookVerifier.body("org_acme", ADA.value(), true, T0)).duplicate()).isTrue();
+        assertThat(h.deliver(completed, new EventObject.OfCheckoutSession(session))
+                        .duplicate())
+                .isTrue();
+        assertThat(h.billing()
+                        .receiveClerkWebhook(
+                                "msg_ada_joined",
+                                "0",
+                                "valid",
+                                FakeMembershipWebhookVerifier.body("org_acme", ADA.value(), true, T0))
+                        .duplicate())
+                .isTrue();
         // A later Checkout event about the customer: its subscription is re-read from Stripe, which still names Ada.
         assertThat(h.gateway().getSubscription(subscriptionId).orElseThrow().metadata())
                 .containsEntry("user_id", ADA.value());
@@ -140,9 +177,15 @@ class ErasureCoverageTest {
         assertThat(h.deliver(later, new EventObject.OfCheckoutSession(session)).inlineStatus())
                 .isEqualTo(InboxStatus.PROCESSED);
 
-        assertThat(h.stores().subscriptions().findSubscription(subscriptionId)).hasValueSatisfying(s ->
-                assertThat(s.metadata()).containsEntry("user_id", erased.pseudonym().value()));
-        assertThat(EventInbox.isRedacted(h.stores().inbox().find(later.id()).orElseThrow().event().payload()))
+        assertThat(h.stores().subscriptions().findSubscription(subscriptionId))
+                .hasValueSatisfying(s -> assertThat(s.metadata())
+                        .containsEntry("user_id", erased.pseudonym().value()));
+        assertThat(EventInbox.isRedacted(h.stores()
+                        .inbox()
+                        .find(later.id())
+                        .orElseThrow()
+                        .event()
+                        .payload()))
                 .isTrue();
         assertThat(h.stores().memberships().ofUser(ADA)).isEmpty();
         assertThat(h.stores().customers().findByUserId(ADA)).isEmpty();
@@ -155,16 +198,24 @@ class ErasureCoverageTest {
         // The event's own snapshot names nobody (as Stripe's do for a subscription made without metadata); its
         // re-fetch is Stripe's subscription, which names Ada: only the read before the write can keep her out, since
         // nothing afterwards knows which user the write named.
-        Subscription snapshot = Builders.aSubscription().withId(subscriptionId).withCustomer(customer.value())
-                .withPrice("price_pro_monthly").snapshotAt(h.clock().instant()).build();
-        StripeEvent updated = Builders.anEvent().withType("customer.subscription.updated")
-                .forObject("subscription", subscriptionId).about(customer.value()).build();
+        Subscription snapshot = Builders.aSubscription()
+                .withId(subscriptionId)
+                .withCustomer(customer.value())
+                .withPrice("price_pro_monthly")
+                .snapshotAt(h.clock().instant())
+                .build();
+        StripeEvent updated = Builders.anEvent()
+                .withType("customer.subscription.updated")
+                .forObject("subscription", subscriptionId)
+                .about(customer.value())
+                .build();
 
         assertThat(h.deliver(updated, new EventObject.OfSubscription(snapshot)).inlineStatus())
                 .isEqualTo(InboxStatus.PROCESSED);
 
-        assertThat(h.stores().subscriptions().findSubscription(subscriptionId)).hasValueSatisfying(s ->
-                assertThat(s.metadata()).containsEntry("user_id", erased.pseudonym().value()));
+        assertThat(h.stores().subscriptions().findSubscription(subscriptionId))
+                .hasValueSatisfying(s -> assertThat(s.metadata())
+                        .containsEntry("user_id", erased.pseudonym().value()));
     }
 
     @Test
@@ -174,10 +225,15 @@ class ErasureCoverageTest {
 
         h.billing().useCases().reconcile().all();
 
-        assertThat(h.stores().subscriptions().subscriptionsOf(customer)).isNotEmpty().allSatisfy(s ->
-                assertThat(s.metadata()).doesNotContainValue(ADA.value())
+        assertThat(h.stores().subscriptions().subscriptionsOf(customer))
+                .isNotEmpty()
+                .allSatisfy(s -> assertThat(s.metadata())
+                        .doesNotContainValue(ADA.value())
                         .containsEntry("user_id", erased.pseudonym().value()));
-        assertThat(Map.copyOf(h.gateway().getSubscription(subscriptionId).orElseThrow().metadata()))
+        assertThat(Map.copyOf(h.gateway()
+                        .getSubscription(subscriptionId)
+                        .orElseThrow()
+                        .metadata()))
                 .containsEntry("user_id", ADA.value());
     }
 }

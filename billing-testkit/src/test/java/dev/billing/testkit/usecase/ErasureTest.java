@@ -1,14 +1,16 @@
 package dev.billing.testkit.usecase;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.privacy.PersonalData;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.privacy.PersonalData;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.core.privacy.ErasePersonalData.Erased;
@@ -16,8 +18,6 @@ import dev.billing.core.privacy.ErasePersonalData.Options;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Export, erase, export: the personal data goes, the financial records stay under a pseudonym, and neither a replay
@@ -36,15 +36,27 @@ class ErasureTest {
     void adaPaysAndUses() {
         customer = h.billing().ensureCustomer(h.identity("user_ada")).customerId();
         Subscription atStripe = h.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
-        subscription = Builders.aSubscription().withId(atStripe.id()).withCustomer(customer.value())
-                .withPrice("price_pro_monthly").withStatus(SubscriptionStatus.ACTIVE)
-                .withMetadata("user_id", "user_ada").snapshotAt(h.clock().instant()).build();
-        customerCreated = Builders.anEvent().withType("customer.created").forObject("customer", customer.value())
-                .withPayload("{\"id\":\"evt_c\",\"data\":{\"object\":{\"email\":\"" + EMAIL + "\"}}}").build();
+        subscription = Builders.aSubscription()
+                .withId(atStripe.id())
+                .withCustomer(customer.value())
+                .withPrice("price_pro_monthly")
+                .withStatus(SubscriptionStatus.ACTIVE)
+                .withMetadata("user_id", "user_ada")
+                .snapshotAt(h.clock().instant())
+                .build();
+        customerCreated = Builders.anEvent()
+                .withType("customer.created")
+                .forObject("customer", customer.value())
+                .withPayload("{\"id\":\"evt_c\",\"data\":{\"object\":{\"email\":\"" + EMAIL + "\"}}}")
+                .build();
         h.deliver(customerCreated, new EventObject.OfCustomer(customer, ADA, EMAIL, false));
-        h.deliver(Builders.anEvent().withType("customer.subscription.created")
-                .forObject("subscription", subscription.id()).withPayload("{\"id\":\"evt_s\",\"metadata\":"
-                        + "{\"user_id\":\"user_ada\"}}").build(), new EventObject.OfSubscription(subscription));
+        h.deliver(
+                Builders.anEvent()
+                        .withType("customer.subscription.created")
+                        .forObject("subscription", subscription.id())
+                        .withPayload("{\"id\":\"evt_s\",\"metadata\":" + "{\"user_id\":\"user_ada\"}}")
+                        .build(),
+                new EventObject.OfSubscription(subscription));
         h.billing().recordUsage(ADA, "api_calls", 3, "u1");
     }
 
@@ -74,9 +86,13 @@ class ErasureTest {
         PersonalData kept = h.billing().useCases().exportPersonalData().export(erased.pseudonym());
         assertThat(kept.customer().customerId()).isEqualTo(customer);
         assertThat(kept.customer().email()).isNull();
-        assertThat(kept.subscriptions()).singleElement().satisfies(s -> assertThat(s.metadata())
-                .containsEntry("user_id", erased.pseudonym().value()));
-        assertThat(kept.usage()).singleElement().satisfies(u -> assertThat(u.used()).isEqualTo(3));
+        assertThat(kept.subscriptions())
+                .singleElement()
+                .satisfies(s -> assertThat(s.metadata())
+                        .containsEntry("user_id", erased.pseudonym().value()));
+        assertThat(kept.usage())
+                .singleElement()
+                .satisfies(u -> assertThat(u.used()).isEqualTo(3));
         assertThat(everything(kept)).doesNotContain(EMAIL).doesNotContain("user_ada");
         assertThat(h.billing().entitlements(ADA).tier()).isEqualTo("free");
     }
@@ -88,10 +104,14 @@ class ErasureTest {
 
         InboxEntry replayed = h.billing().useCases().replayEvent().replay(customerCreated.id());
         assertThat(replayed.status()).isEqualTo(InboxStatus.IGNORED);
-        assertThat(h.deliver(customerCreated, new EventObject.OfCustomer(customer, ADA, EMAIL, false)).duplicate())
+        assertThat(h.deliver(customerCreated, new EventObject.OfCustomer(customer, ADA, EMAIL, false))
+                        .duplicate())
                 .isTrue();
-        StripeEvent updated = Builders.anEvent().withType("customer.updated").forObject("customer", customer.value())
-                .withPayload("{\"id\":\"evt_u\",\"data\":{\"object\":{\"email\":\"" + EMAIL + "\"}}}").build();
+        StripeEvent updated = Builders.anEvent()
+                .withType("customer.updated")
+                .forObject("customer", customer.value())
+                .withPayload("{\"id\":\"evt_u\",\"data\":{\"object\":{\"email\":\"" + EMAIL + "\"}}}")
+                .build();
         h.deliver(updated, new EventObject.OfCustomer(customer, ADA, EMAIL, false));
 
         assertThat(h.stores().customers().findByUserId(ADA)).isEmpty();
@@ -99,7 +119,8 @@ class ErasureTest {
             assertThat(l.userId()).isEqualTo(erased.pseudonym());
             assertThat(l.email()).isNull();
         });
-        assertThat(h.stores().inbox().find(updated.id()).orElseThrow().event().payload()).doesNotContain(EMAIL)
+        assertThat(h.stores().inbox().find(updated.id()).orElseThrow().event().payload())
+                .doesNotContain(EMAIL)
                 .satisfies(p -> assertThat(EventInbox.isRedacted(p)).isTrue());
     }
 
@@ -115,8 +136,12 @@ class ErasureTest {
 
         assertThat(again.pseudonym()).isEqualTo(first.pseudonym());
         assertThat(again.linkErased()).isFalse();
-        assertThat(again.events() + again.subscriptions() + again.usageRows() + again.memberships()
-                + again.canceledSubscriptions()).isZero();
+        assertThat(again.events()
+                        + again.subscriptions()
+                        + again.usageRows()
+                        + again.memberships()
+                        + again.canceledSubscriptions())
+                .isZero();
         // Asked now, the Stripe customer is deleted on the second run: it finds the link under the pseudonym.
         assertThat(again.stripeCustomerDeleted()).isTrue();
         assertThat(h.gateway().getCustomer(customer)).isEmpty();
@@ -128,23 +153,33 @@ class ErasureTest {
         adaPaysAndUses();
         Erased erased = h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
         // Stripe's subscription still carries the account's id in its metadata.
-        Subscription renewed = Builders.aSubscription().withId(subscription.id()).withCustomer(customer.value())
-                .withPrice("price_pro_monthly").withStatus(SubscriptionStatus.PAST_DUE)
-                .withMetadata("user_id", "user_ada").snapshotAt(h.clock().instant().plusSeconds(60)).build();
+        Subscription renewed = Builders.aSubscription()
+                .withId(subscription.id())
+                .withCustomer(customer.value())
+                .withPrice("price_pro_monthly")
+                .withStatus(SubscriptionStatus.PAST_DUE)
+                .withMetadata("user_id", "user_ada")
+                .snapshotAt(h.clock().instant().plusSeconds(60))
+                .build();
 
-        StripeEvent later = Builders.anEvent().withType("customer.subscription.updated").forObject("subscription",
-                subscription.id()).build();
+        StripeEvent later = Builders.anEvent()
+                .withType("customer.subscription.updated")
+                .forObject("subscription", subscription.id())
+                .build();
         // Received for processing after the answer, which applies events in batches (re-fetch off) that read their
         // customers' links at once; the executor runs the batch on this thread.
         var delivery = h.verifier().sign(later, new EventObject.OfSubscription(renewed));
         h.billing().useCases().receiveWebhook().receive(delivery.body(), delivery.signature(), Runnable::run);
 
-        assertThat(h.stores().subscriptions().findSubscription(subscription.id())).hasValueSatisfying(s -> {
-            assertThat(s.status()).isEqualTo(SubscriptionStatus.PAST_DUE);
-            assertThat(s.metadata()).containsEntry("user_id", erased.pseudonym().value());
-        });
-        assertThat(h.stores().inbox().find(later.id())).hasValueSatisfying(e ->
-                assertThat(EventInbox.isRedacted(e.event().payload())).isTrue());
+        assertThat(h.stores().subscriptions().findSubscription(subscription.id()))
+                .hasValueSatisfying(s -> {
+                    assertThat(s.status()).isEqualTo(SubscriptionStatus.PAST_DUE);
+                    assertThat(s.metadata())
+                            .containsEntry("user_id", erased.pseudonym().value());
+                });
+        assertThat(h.stores().inbox().find(later.id()))
+                .hasValueSatisfying(e ->
+                        assertThat(EventInbox.isRedacted(e.event().payload())).isTrue());
     }
 
     @Test
@@ -158,7 +193,11 @@ class ErasureTest {
         assertThat(again.linkErased()).isTrue();
         assertThat(again.pseudonym()).isNotEqualTo(first.pseudonym());
         assertThat(h.stores().customers().findByUserId(ADA)).isEmpty();
-        assertThat(h.stores().customers().findByCustomerId(second)).map(l -> l.userId()).contains(again.pseudonym());
-        assertThat(h.stores().customers().findByCustomerId(customer)).map(l -> l.userId()).contains(first.pseudonym());
+        assertThat(h.stores().customers().findByCustomerId(second))
+                .map(l -> l.userId())
+                .contains(again.pseudonym());
+        assertThat(h.stores().customers().findByCustomerId(customer))
+                .map(l -> l.userId())
+                .contains(first.pseudonym());
     }
 }

@@ -1,22 +1,21 @@
 package dev.billing.testkit.usecase;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.catalog.MeterDefinition;
 import dev.billing.core.model.catalog.MeteredPrice;
 import dev.billing.core.model.catalog.PlanCatalog;
-import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.catalog.Tier;
-import dev.billing.core.model.UserId;
+import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
-import dev.billing.core.checkout.CheckoutCommand;
-import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.testkit.BillingHarness;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** A plan with metered prices: Checkout adds them, a plan change moves them, the plan stays the licensed price. */
 class MeteredPlansTest {
@@ -33,11 +32,17 @@ class MeteredPlansTest {
     private final UserId alice = UserId.of("user_alice");
 
     private String subscribe(String tier) {
-        CheckoutOutcome outcome = h.billing().startCheckout(h.identity(alice.value()),
-                new CheckoutCommand.Subscribe(tier, BillingInterval.MONTH, null, null, null));
-        String subscription = h.gateway().completeCheckout(((CheckoutOutcome.Started) outcome).session().id());
-        h.billing().useCases().reconcile().customer(h.gateway().getSubscription(subscription).orElseThrow()
-                .customerId());
+        CheckoutOutcome outcome = h.billing()
+                .startCheckout(
+                        h.identity(alice.value()),
+                        new CheckoutCommand.Subscribe(tier, BillingInterval.MONTH, null, null, null));
+        String subscription = h.gateway()
+                .completeCheckout(((CheckoutOutcome.Started) outcome).session().id());
+        h.billing()
+                .useCases()
+                .reconcile()
+                .customer(
+                        h.gateway().getSubscription(subscription).orElseThrow().customerId());
         return subscription;
     }
 
@@ -45,7 +50,8 @@ class MeteredPlansTest {
     void checkoutSubscribesToThePlanAndItsMeteredPrices() {
         String subscription = subscribe("pro");
         assertThat(h.gateway().meteredPriceIds(subscription)).containsExactly(METERED);
-        assertThat(h.gateway().getSubscription(subscription)).map(Subscription::priceId)
+        assertThat(h.gateway().getSubscription(subscription))
+                .map(Subscription::priceId)
                 .contains("price_pro_monthly");
         assertThat(h.billing().entitlements(alice).tier()).isEqualTo("pro");
     }
@@ -55,13 +61,17 @@ class MeteredPlansTest {
         String subscription = subscribe("basic");
         assertThat(h.gateway().meteredPriceIds(subscription)).isEmpty();
 
-        Subscription pro = h.billing().useCases().changePlan().change(alice, subscription, "pro",
-                BillingInterval.MONTH, ProrationBehavior.CREATE_PRORATIONS);
+        Subscription pro = h.billing()
+                .useCases()
+                .changePlan()
+                .change(alice, subscription, "pro", BillingInterval.MONTH, ProrationBehavior.CREATE_PRORATIONS);
         assertThat(pro.priceId()).isEqualTo("price_pro_monthly");
         assertThat(h.gateway().meteredPriceIds(subscription)).containsExactly(METERED);
 
-        h.billing().useCases().changePlan().change(alice, subscription, "basic", BillingInterval.MONTH,
-                ProrationBehavior.NONE);
+        h.billing()
+                .useCases()
+                .changePlan()
+                .change(alice, subscription, "basic", BillingInterval.MONTH, ProrationBehavior.NONE);
         assertThat(h.gateway().meteredPriceIds(subscription)).isEmpty();
         assertThat(h.billing().entitlements(alice).tier()).isEqualTo("basic");
     }

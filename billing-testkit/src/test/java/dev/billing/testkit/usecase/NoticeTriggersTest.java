@@ -1,20 +1,24 @@
 package dev.billing.testkit.usecase;
 
+import static dev.billing.testkit.Builders.aSubscription;
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.Billing;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.event.EventObject;
-import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.Money;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeKind;
 import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeStatus;
 import dev.billing.core.model.notice.Notification;
-import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
 import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
@@ -24,16 +28,11 @@ import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import dev.billing.testkit.fake.RecordingNotifier;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-
-import static dev.billing.testkit.Builders.aSubscription;
-import static dev.billing.testkit.Builders.anEvent;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which notice each event means (NoticeTriggers), sent once per event and written to the notice log. */
 class NoticeTriggersTest {
@@ -47,14 +46,27 @@ class NoticeTriggersTest {
 
     @BeforeEach
     void setUp() {
-        billing = Billing.builder().gateway(gateway).webhookVerifier(verifier).stores(stores.stores())
-                .plans(SamplePlans.catalog()).notifier(sent).clock(clock).sleeper(d -> { })
-                .options(BillingOptions.builder().allowedOrigins(List.of(BillingHarness.ORIGIN)).build()).build();
-        customer = billing.ensureCustomer(BillingHarness.create().identity("user_n")).customerId();
+        billing = Billing.builder()
+                .gateway(gateway)
+                .webhookVerifier(verifier)
+                .stores(stores.stores())
+                .plans(SamplePlans.catalog())
+                .notifier(sent)
+                .clock(clock)
+                .sleeper(d -> {})
+                .options(BillingOptions.builder()
+                        .allowedOrigins(List.of(BillingHarness.ORIGIN))
+                        .build())
+                .build();
+        customer = billing.ensureCustomer(BillingHarness.create().identity("user_n"))
+                .customerId();
     }
 
     private void deliver(String type, EventObject object) {
-        StripeEvent event = anEvent().withType(type).createdAt(clock.instant()).forObject("subscription", "sub_n")
+        StripeEvent event = anEvent()
+                .withType(type)
+                .createdAt(clock.instant())
+                .forObject("subscription", "sub_n")
                 .build();
         FakeWebhookVerifier.Delivery d = verifier.sign(event, object);
         billing.receiveWebhook(d.body(), d.signature());
@@ -63,18 +75,27 @@ class NoticeTriggersTest {
     }
 
     private Subscription subscription(SubscriptionStatus status, String price) {
-        return aSubscription().withId("sub_n").withCustomer(customer.value()).withStatus(status).withPrice(price)
-                .snapshotAt(clock.instant()).build();
+        return aSubscription()
+                .withId("sub_n")
+                .withCustomer(customer.value())
+                .withStatus(status)
+                .withPrice(price)
+                .snapshotAt(clock.instant())
+                .build();
     }
 
     @Test
     @DisplayName("customer.subscription.created of an active subscription: subscription started, with the tier")
     void createdMeansStarted() {
-        deliver("customer.subscription.created", new EventObject.OfSubscription(
-                subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly")));
+        deliver(
+                "customer.subscription.created",
+                new EventObject.OfSubscription(subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly")));
 
-        assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.SubscriptionStarted.class,
-                n -> assertThat(n.plan()).isEqualTo("pro"));
+        assertThat(sent.sent())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        Notification.SubscriptionStarted.class,
+                        n -> assertThat(n.plan()).isEqualTo("pro"));
         List<NoticeEntry> log = stores.notices().list(NoticeQuery.all(10)).items();
         assertThat(log).singleElement().satisfies(e -> {
             assertThat(e.record().kind()).isEqualTo(NoticeKind.SUBSCRIPTION_STARTED);
@@ -87,13 +108,16 @@ class NoticeTriggersTest {
     @Test
     @DisplayName("an incomplete subscription starts when an update makes it active, not when created")
     void incompleteStartsOnActivation() {
-        deliver("customer.subscription.created", new EventObject.OfSubscription(
-                subscription(SubscriptionStatus.INCOMPLETE, "price_pro_monthly")));
+        deliver(
+                "customer.subscription.created",
+                new EventObject.OfSubscription(subscription(SubscriptionStatus.INCOMPLETE, "price_pro_monthly")));
         assertThat(sent.sent()).isEmpty();
 
-        deliver("customer.subscription.updated", new EventObject.OfSubscription(
-                subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly"),
-                new EventObject.SubscriptionChange(null, null, SubscriptionStatus.INCOMPLETE)));
+        deliver(
+                "customer.subscription.updated",
+                new EventObject.OfSubscription(
+                        subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly"),
+                        new EventObject.SubscriptionChange(null, null, SubscriptionStatus.INCOMPLETE)));
 
         assertThat(sent.sent()).singleElement().isInstanceOf(Notification.SubscriptionStarted.class);
     }
@@ -101,9 +125,11 @@ class NoticeTriggersTest {
     @Test
     @DisplayName("an update with a price change: plan changed, from one tier to the other")
     void priceChangeMeansPlanChanged() {
-        deliver("customer.subscription.updated", new EventObject.OfSubscription(
-                subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly"),
-                new EventObject.SubscriptionChange("price_basic_monthly", null, null)));
+        deliver(
+                "customer.subscription.updated",
+                new EventObject.OfSubscription(
+                        subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly"),
+                        new EventObject.SubscriptionChange("price_basic_monthly", null, null)));
 
         assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.PlanChanged.class, n -> {
             assertThat(n.fromPlan()).isEqualTo("basic");
@@ -117,9 +143,11 @@ class NoticeTriggersTest {
         gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE); // a paid invoice at "Stripe"
         Invoice invoice = gateway.listInvoices(customer, 1, null).items().get(0);
 
-        deliver("customer.subscription.updated", new EventObject.OfSubscription(
-                subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly"),
-                new EventObject.SubscriptionChange("price_basic_monthly", null, null, invoice.id())));
+        deliver(
+                "customer.subscription.updated",
+                new EventObject.OfSubscription(
+                        subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly"),
+                        new EventObject.SubscriptionChange("price_basic_monthly", null, null, invoice.id())));
 
         assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.PlanChanged.class, n -> {
             assertThat(n.invoicedNow()).isTrue();
@@ -131,9 +159,11 @@ class NoticeTriggersTest {
     @Test
     @DisplayName("a price change invoiced at once whose invoice Stripe cannot give: charged, amount unknown")
     void priceChangeInvoicedAtOnceWithoutTheInvoice() {
-        deliver("customer.subscription.updated", new EventObject.OfSubscription(
-                subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly"),
-                new EventObject.SubscriptionChange("price_basic_monthly", null, null, "in_unknown")));
+        deliver(
+                "customer.subscription.updated",
+                new EventObject.OfSubscription(
+                        subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly"),
+                        new EventObject.SubscriptionChange("price_basic_monthly", null, null, "in_unknown")));
 
         assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.PlanChanged.class, n -> {
             assertThat(n.invoicedNow()).isTrue();
@@ -144,9 +174,11 @@ class NoticeTriggersTest {
     @Test
     @DisplayName("a price change without an invoice of its own: the difference waits for the next invoice")
     void priceChangeNotInvoicedAtOnce() {
-        deliver("customer.subscription.updated", new EventObject.OfSubscription(
-                subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly"),
-                new EventObject.SubscriptionChange("price_basic_monthly", null, null)));
+        deliver(
+                "customer.subscription.updated",
+                new EventObject.OfSubscription(
+                        subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly"),
+                        new EventObject.SubscriptionChange("price_basic_monthly", null, null)));
 
         assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.PlanChanged.class, n -> {
             assertThat(n.invoicedNow()).isFalse();
@@ -157,8 +189,9 @@ class NoticeTriggersTest {
     @Test
     @DisplayName("an update that changes nothing a user cares about sends nothing")
     void otherUpdatesSendNothing() {
-        deliver("customer.subscription.updated", new EventObject.OfSubscription(
-                subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly")));
+        deliver(
+                "customer.subscription.updated",
+                new EventObject.OfSubscription(subscription(SubscriptionStatus.ACTIVE, "price_pro_monthly")));
 
         assertThat(sent.sent()).isEmpty();
         assertThat(stores.notices().list(NoticeQuery.all(10)).items()).isEmpty();
@@ -167,36 +200,56 @@ class NoticeTriggersTest {
     @Test
     @DisplayName("cancel_at_period_end turning true: canceled, with access until the period's end")
     void cancelAtPeriodEndMeansCanceled() {
-        Subscription canceling = aSubscription().withId("sub_n").withCustomer(customer.value())
-                .withStatus(SubscriptionStatus.ACTIVE).withPrice("price_pro_monthly").cancelingAtPeriodEnd()
-                .withPeriod(Builders.T0, Builders.T0.plus(Duration.ofDays(30))).snapshotAt(clock.instant()).build();
+        Subscription canceling = aSubscription()
+                .withId("sub_n")
+                .withCustomer(customer.value())
+                .withStatus(SubscriptionStatus.ACTIVE)
+                .withPrice("price_pro_monthly")
+                .cancelingAtPeriodEnd()
+                .withPeriod(Builders.T0, Builders.T0.plus(Duration.ofDays(30)))
+                .snapshotAt(clock.instant())
+                .build();
 
-        deliver("customer.subscription.updated", new EventObject.OfSubscription(canceling,
-                new EventObject.SubscriptionChange(null, false, null)));
+        deliver(
+                "customer.subscription.updated",
+                new EventObject.OfSubscription(canceling, new EventObject.SubscriptionChange(null, false, null)));
 
-        assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.SubscriptionCanceled.class,
-                n -> assertThat(n.accessUntil()).isEqualTo(Builders.T0.plus(Duration.ofDays(30))));
+        assertThat(sent.sent())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        Notification.SubscriptionCanceled.class,
+                        n -> assertThat(n.accessUntil()).isEqualTo(Builders.T0.plus(Duration.ofDays(30))));
     }
 
     @Test
     @DisplayName("customer.subscription.deleted: canceled, ended at once")
     void deletedMeansCanceled() {
-        deliver("customer.subscription.deleted", new EventObject.OfSubscription(
-                subscription(SubscriptionStatus.CANCELED, "price_pro_monthly")));
+        deliver(
+                "customer.subscription.deleted",
+                new EventObject.OfSubscription(subscription(SubscriptionStatus.CANCELED, "price_pro_monthly")));
 
-        assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.SubscriptionCanceled.class,
-                n -> assertThat(n.accessUntil()).isNull());
+        assertThat(sent.sent())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        Notification.SubscriptionCanceled.class,
+                        n -> assertThat(n.accessUntil()).isNull());
     }
 
     @Test
-    @DisplayName("an update to status canceled: canceled, ended at once; a price change in the same update says no more")
+    @DisplayName(
+            "an update to status canceled: canceled, ended at once; a price change in the same update says no more")
     void updateToCanceledMeansCanceled() {
-        deliver("customer.subscription.updated", new EventObject.OfSubscription(
-                subscription(SubscriptionStatus.CANCELED, "price_pro_monthly"),
-                new EventObject.SubscriptionChange("price_basic_monthly", null, SubscriptionStatus.ACTIVE)));
+        deliver(
+                "customer.subscription.updated",
+                new EventObject.OfSubscription(
+                        subscription(SubscriptionStatus.CANCELED, "price_pro_monthly"),
+                        new EventObject.SubscriptionChange("price_basic_monthly", null, SubscriptionStatus.ACTIVE)));
 
-        assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.SubscriptionCanceled.class,
-                n -> assertThat(n.accessUntil()).isNull());
+        assertThat(sent.sent())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        Notification.SubscriptionCanceled.class,
+                        n -> assertThat(n.accessUntil()).isNull());
     }
 
     @Test
@@ -211,27 +264,33 @@ class NoticeTriggersTest {
     @Test
     @DisplayName("invoice.upcoming: renewal reminder; charge.refunded: refund issued")
     void upcomingAndRefund() {
-        deliver("invoice.upcoming", new EventObject.OfUpcomingInvoice(customer, "sub_n", new Money(2900, "usd"),
-                Builders.T0.plus(Duration.ofDays(3))));
+        deliver(
+                "invoice.upcoming",
+                new EventObject.OfUpcomingInvoice(
+                        customer, "sub_n", new Money(2900, "usd"), Builders.T0.plus(Duration.ofDays(3))));
         deliver("charge.refunded", new EventObject.OfCharge("ch_n", customer, new Money(500, "usd"), "pi_n"));
 
-        assertThat(sent.sent()).extracting(Notification::kind)
+        assertThat(sent.sent())
+                .extracting(Notification::kind)
                 .containsExactly(NoticeKind.RENEWAL_REMINDER, NoticeKind.REFUND_ISSUED);
     }
 
     @Test
     @DisplayName("an export lists the user's notices; an erasure leaves none under the user's id")
     void exportAndErasure() {
-        deliver("customer.subscription.deleted", new EventObject.OfSubscription(
-                subscription(SubscriptionStatus.CANCELED, "price_pro_monthly")));
+        deliver(
+                "customer.subscription.deleted",
+                new EventObject.OfSubscription(subscription(SubscriptionStatus.CANCELED, "price_pro_monthly")));
         UserId user = UserId.of("user_n");
 
-        assertThat(billing.useCases().exportPersonalData().export(user).notices()).hasSize(1);
+        assertThat(billing.useCases().exportPersonalData().export(user).notices())
+                .hasSize(1);
 
         billing.useCases().erasePersonalData().erase(user, ErasePersonalData.Options.localOnly());
 
         assertThat(stores.notices().forUser(user)).isEmpty();
-        assertThat(stores.notices().list(NoticeQuery.all(10)).items()).singleElement()
+        assertThat(stores.notices().list(NoticeQuery.all(10)).items())
+                .singleElement()
                 .satisfies(e -> assertThat(e.record().userId().isPseudonym()).isTrue());
     }
 
@@ -239,8 +298,9 @@ class NoticeTriggersTest {
     @DisplayName("a failed send is logged as failed with the error, and the retry's success as sent")
     void failedSendIsLogged() {
         sent.failNext(1);
-        deliver("customer.subscription.deleted", new EventObject.OfSubscription(
-                subscription(SubscriptionStatus.CANCELED, "price_pro_monthly")));
+        deliver(
+                "customer.subscription.deleted",
+                new EventObject.OfSubscription(subscription(SubscriptionStatus.CANCELED, "price_pro_monthly")));
         clock.advance(Duration.ofMinutes(1));
         billing.processDueEvents(10);
 

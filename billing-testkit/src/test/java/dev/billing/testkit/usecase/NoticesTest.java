@@ -1,39 +1,38 @@
 package dev.billing.testkit.usecase;
 
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.Billing;
 import dev.billing.core.config.BillingOptions;
-import dev.billing.core.model.subscription.CheckoutMode;
-import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.NewCustomer;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.NewCustomer;
-import dev.billing.core.model.notice.Notification;
 import dev.billing.core.model.event.StripeEvent;
-import dev.billing.core.model.UserId;
+import dev.billing.core.model.notice.Notification;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.port.Notifier;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.MutableClock;
 import dev.billing.testkit.SamplePlans;
+import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
-import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import dev.billing.testkit.fake.RecordingNotifier;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static dev.billing.testkit.Builders.anEvent;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /** The notices an event sends: once per event, to the right user, saying the right thing. */
 class NoticesTest {
@@ -44,27 +43,52 @@ class NoticesTest {
     private final RecordingNotifier sent = new RecordingNotifier();
 
     private Billing billing(Notifier notifier) {
-        return Billing.builder().gateway(gateway).webhookVerifier(verifier).stores(stores.stores())
-                .plans(SamplePlans.catalog()).notifier(notifier).clock(clock).sleeper(d -> { })
-                .options(BillingOptions.builder().allowedOrigins(List.of(BillingHarness.ORIGIN)).build()).build();
+        return Billing.builder()
+                .gateway(gateway)
+                .webhookVerifier(verifier)
+                .stores(stores.stores())
+                .plans(SamplePlans.catalog())
+                .notifier(notifier)
+                .clock(clock)
+                .sleeper(d -> {})
+                .options(BillingOptions.builder()
+                        .allowedOrigins(List.of(BillingHarness.ORIGIN))
+                        .build())
+                .build();
     }
 
     /** A paid purchase of two "100 credits" items, signed for delivery. */
     private FakeWebhookVerifier.Delivery purchase(Billing billing, String user) {
-        return purchase(billing.ensureCustomer(BillingHarness.create().identity(user)).customerId(), user);
+        return purchase(
+                billing.ensureCustomer(BillingHarness.create().identity(user)).customerId(), user);
     }
 
     private FakeWebhookVerifier.Delivery purchase(CustomerId customer, String user) {
-        CheckoutSession paid = new CheckoutSession("cs_" + user, null, CheckoutMode.PAYMENT, customer, null,
-                "pi_" + user, "complete", "paid", user, 2000L, "usd",
+        CheckoutSession paid = new CheckoutSession(
+                "cs_" + user,
+                null,
+                CheckoutMode.PAYMENT,
+                customer,
+                null,
+                "pi_" + user,
+                "complete",
+                "paid",
+                user,
+                2000L,
+                "usd",
                 Map.of("user_id", user, "price_id", "price_credits_100", "quantity", "2", "item", "credits_100"));
-        StripeEvent event = anEvent().withType("checkout.session.completed").createdAt(clock.instant())
-                .forObject("checkout.session", paid.id()).build();
+        StripeEvent event = anEvent()
+                .withType("checkout.session.completed")
+                .createdAt(clock.instant())
+                .forObject("checkout.session", paid.id())
+                .build();
         return verifier.sign(event, new EventObject.OfCheckoutSession(paid));
     }
 
     private InboxEntry entry(FakeWebhookVerifier.Delivery delivery) {
-        return stores.inbox().find(verifier.verify(delivery.body(), delivery.signature()).id()).orElseThrow();
+        return stores.inbox()
+                .find(verifier.verify(delivery.body(), delivery.signature()).id())
+                .orElseThrow();
     }
 
     @Test
@@ -74,8 +98,11 @@ class NoticesTest {
 
         billing.receiveWebhook(delivery.body(), delivery.signature());
 
-        assertThat(sent.sent()).singleElement().isInstanceOfSatisfying(Notification.Receipt.class,
-                r -> assertThat(r.description()).isEqualTo("2 x 100 credits"));
+        assertThat(sent.sent())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        Notification.Receipt.class,
+                        r -> assertThat(r.description()).isEqualTo("2 x 100 credits"));
     }
 
     @Test
@@ -83,8 +110,8 @@ class NoticesTest {
     void aNoticeBeforeTheCustomerIsLinkedFindsItsUserInTheCustomersMetadata() {
         Billing billing = billing(sent);
         // Stripe created the customer (metadata user_id), but its customer.created has not been processed yet.
-        CustomerId customer = gateway.createCustomer(new NewCustomer(UserId.of("user_late"), "late@example.com",
-                "key-late"));
+        CustomerId customer =
+                gateway.createCustomer(new NewCustomer(UserId.of("user_late"), "late@example.com", "key-late"));
         FakeWebhookVerifier.Delivery delivery = purchase(customer, "user_late");
 
         billing.receiveWebhook(delivery.body(), delivery.signature());
@@ -93,7 +120,8 @@ class NoticesTest {
             assertThat(n.userId()).isEqualTo(UserId.of("user_late"));
             assertThat(n.email()).isEqualTo("late@example.com");
         });
-        assertThat(stores.customers().findByCustomerId(customer)).map(CustomerLink::userId)
+        assertThat(stores.customers().findByCustomerId(customer))
+                .map(CustomerLink::userId)
                 .contains(UserId.of("user_late"));
     }
 
@@ -110,8 +138,9 @@ class NoticesTest {
         assertThat(entry(delivery).status()).isEqualTo(InboxStatus.PENDING);
         clock.advance(Duration.ofMinutes(1));
         billing.processDueEvents(10);
-        assertThat(sent.sent()).singleElement().satisfies(n -> assertThat(n.userId())
-                .isEqualTo(UserId.of("user_later")));
+        assertThat(sent.sent())
+                .singleElement()
+                .satisfies(n -> assertThat(n.userId()).isEqualTo(UserId.of("user_later")));
         assertThat(entry(delivery).status()).isEqualTo(InboxStatus.PROCESSED);
     }
 
@@ -142,7 +171,10 @@ class NoticesTest {
         InboxEntry entry = entry(delivery);
         assertThat(entry.status()).isEqualTo(InboxStatus.PROCESSED);
         assertThat(entry.notifiedAt()).isNotNull();
-        assertThat(billing.useCases().replayEvent().replay(entry.eventId()).status()).isEqualTo(InboxStatus.PROCESSED);
-        assertThat(sends.get()).as("one mail, also after the event was processed again").isEqualTo(1);
+        assertThat(billing.useCases().replayEvent().replay(entry.eventId()).status())
+                .isEqualTo(InboxStatus.PROCESSED);
+        assertThat(sends.get())
+                .as("one mail, also after the event was processed again")
+                .isEqualTo(1);
     }
 }

@@ -1,22 +1,21 @@
 package dev.billing.testkit.usecase;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.billing.core.UseCases;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
-import dev.billing.core.UseCases;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakePaymentGateway.Call;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** Paying an open invoice again: each attempt is its own request to Stripe, a double submit pays once. */
 class PayInvoiceTest {
@@ -26,7 +25,8 @@ class PayInvoiceTest {
 
     /** Alice's past-due subscription's open invoice. */
     private String openInvoice() {
-        CustomerId customer = h.billing().ensureCustomer(h.identity(alice.value())).customerId();
+        CustomerId customer =
+                h.billing().ensureCustomer(h.identity(alice.value())).customerId();
         h.gateway().subscribe(customer, "price_basic_monthly", SubscriptionStatus.PAST_DUE);
         Invoice open = uc.listInvoices().of(alice, 10, null).items().get(0);
         assertThat(open.status()).isEqualTo(InvoiceStatus.OPEN);
@@ -43,9 +43,12 @@ class PayInvoiceTest {
         h.gateway().failNext(Operation.PAY_INVOICE, 1, Failure.UNKNOWN_AFTER_APPLYING);
         assertThat(uc.payInvoice().pay(alice, invoice).status()).isEqualTo(InvoiceStatus.PAID);
 
-        List<String> keys = h.gateway().calls(Operation.PAY_INVOICE).stream().map(Call::idempotencyKey).toList();
+        List<String> keys = h.gateway().calls(Operation.PAY_INVOICE).stream()
+                .map(Call::idempotencyKey)
+                .toList();
         assertThat(keys).hasSize(3).doesNotContainNull();
-        assertThat(keys.get(1)).as("a new attempt is never answered by the replay of the one before")
+        assertThat(keys.get(1))
+                .as("a new attempt is never answered by the replay of the one before")
                 .isNotEqualTo(keys.get(0));
         assertThat(keys.get(2)).as("the retry of a lost answer replays it").isEqualTo(keys.get(1));
     }
@@ -60,8 +63,10 @@ class PayInvoiceTest {
 
         assertThat(paid.status()).isEqualTo(InvoiceStatus.PAID);
         assertThat(paid.amountRemaining()).isZero();
-        assertThat(h.gateway().calls(Operation.PAY_INVOICE)).extracting(Call::idempotencyKey)
-                .hasSize(2).startsWith("the-other-submit");
+        assertThat(h.gateway().calls(Operation.PAY_INVOICE))
+                .extracting(Call::idempotencyKey)
+                .hasSize(2)
+                .startsWith("the-other-submit");
     }
 
     @Test
@@ -69,7 +74,8 @@ class PayInvoiceTest {
         String invoice = openInvoice();
         h.gateway().failNext(Operation.PAY_INVOICE, 1, Failure.REJECTED);
         assertThatThrownBy(() -> uc.payInvoice().pay(alice, invoice))
-                .isInstanceOfSatisfying(GatewayRejectedException.class,
+                .isInstanceOfSatisfying(
+                        GatewayRejectedException.class,
                         e -> assertThat(e.gatewayCode()).isEqualTo("scripted"));
         assertThat(h.gateway().getInvoice(invoice).orElseThrow().status()).isEqualTo(InvoiceStatus.OPEN);
     }

@@ -1,47 +1,47 @@
 package dev.billing.testkit.usecase;
 
-import dev.billing.core.error.GatewayUnavailableException;
-import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.error.NotFoundException;
-import dev.billing.core.model.catalog.CatalogPromotion;
-import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.event.EventObject;
-import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.catalog.PlanCatalog;
-import dev.billing.core.model.catalog.PromotionCode;
-import dev.billing.core.model.subscription.Subscription;
-import dev.billing.core.model.subscription.SubscriptionPricing;
-import dev.billing.core.model.event.StripeEvent;
-import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
-import dev.billing.core.webhook.ProcessInboxEvent;
-import dev.billing.core.UseCases;
-import dev.billing.testkit.BillingHarness;
-import dev.billing.testkit.SamplePlans;
-import dev.billing.testkit.fake.FakePaymentGateway.Failure;
-import dev.billing.testkit.fake.FakePaymentGateway.Operation;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-
 import static dev.billing.testkit.Builders.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.billing.core.UseCases;
+import dev.billing.core.error.GatewayUnavailableException;
+import dev.billing.core.error.InvalidRequestException;
+import dev.billing.core.error.NotFoundException;
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.catalog.CatalogPromotion;
+import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.catalog.PromotionCode;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.InboxStatus;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionPricing;
+import dev.billing.core.model.subscription.SubscriptionStatus;
+import dev.billing.core.webhook.ProcessInboxEvent;
+import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.SamplePlans;
+import dev.billing.testkit.fake.FakePaymentGateway.Failure;
+import dev.billing.testkit.fake.FakePaymentGateway.Operation;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
 /** Public promotion codes listed from a cache of Stripe's answers, and codes applied to the caller's subscription. */
 class PromotionsTest {
-    private final BillingHarness h = BillingHarness.create(o -> o.catalogTtl(Duration.ofSeconds(60))
-            .catalogMaxStale(Duration.ofHours(1)));
+    private final BillingHarness h =
+            BillingHarness.create(o -> o.catalogTtl(Duration.ofSeconds(60)).catalogMaxStale(Duration.ofHours(1)));
     private final UseCases uc = h.billing().useCases();
     private final UserId alice = UserId.of("user_alice");
     private final UserId mallory = UserId.of("user_mallory");
 
     private Subscription aliceSubscribes() {
-        CustomerId customer = h.billing().ensureCustomer(h.identity(alice.value())).customerId();
+        CustomerId customer =
+                h.billing().ensureCustomer(h.identity(alice.value())).customerId();
         h.billing().ensureCustomer(h.identity(mallory.value()));
         Subscription sub = h.gateway().subscribe(customer, "price_basic_monthly", SubscriptionStatus.ACTIVE);
         uc.reconcile().customer(customer);
@@ -63,7 +63,11 @@ class PromotionsTest {
 
     /** Delivers a catalog-kind event about {@code objectType} {@code id}; returns what the inbox made of it. */
     private InboxStatus deliverCatalogEvent(String type, String objectType, String id) {
-        StripeEvent event = anEvent().withType(type).forObject(objectType, id).createdAt(h.clock().instant()).build();
+        StripeEvent event = anEvent()
+                .withType(type)
+                .forObject(objectType, id)
+                .createdAt(h.clock().instant())
+                .build();
         h.deliver(event, new EventObject.OfCatalog(objectType, id));
         return h.stores().inbox().find(event.id()).orElseThrow().status();
     }
@@ -74,19 +78,33 @@ class PromotionsTest {
         assertThat(uc.listPromotions().listed()).extracting(PromotionCode::code).containsExactly("LAUNCH20");
         h.gateway().deactivatePromotionCode("LAUNCH20");
 
-        assertThat(deliverCatalogEvent("product.updated", "product", "prod_pro")).isEqualTo(InboxStatus.PROCESSED);
+        assertThat(deliverCatalogEvent("product.updated", "product", "prod_pro"))
+                .isEqualTo(InboxStatus.PROCESSED);
         assertThat(uc.listPromotions().listed()).as("still the cached answer").hasSize(1);
         assertThat(deliverCatalogEvent("promotion_code.updated", "promotion_code", "promo_launch20"))
                 .isEqualTo(InboxStatus.PROCESSED);
         assertThat(uc.listPromotions().listed()).as("read again: deactivated").isEmpty();
 
-        h.gateway().addPromotionCode(new PromotionCode("promo_launch20", "LAUNCH20", BigDecimal.valueOf(20), 0, null,
-                PromotionCode.Duration.ONCE, null, null));
+        h.gateway()
+                .addPromotionCode(new PromotionCode(
+                        "promo_launch20",
+                        "LAUNCH20",
+                        BigDecimal.valueOf(20),
+                        0,
+                        null,
+                        PromotionCode.Duration.ONCE,
+                        null,
+                        null));
         deliverCatalogEvent("coupon.updated", "coupon", "LAUNCH20");
         assertThat(uc.listPromotions().listed()).extracting(PromotionCode::code).containsExactly("LAUNCH20");
         assertThat(h.gateway().calls(Operation.FIND_PROMOTION_CODE)).hasSize(3);
-        assertThat(List.of("coupon.created", "coupon.updated", "coupon.deleted", "promotion_code.created",
-                "promotion_code.updated")).allMatch(ProcessInboxEvent::handlesEventType);
+        assertThat(List.of(
+                        "coupon.created",
+                        "coupon.updated",
+                        "coupon.deleted",
+                        "promotion_code.created",
+                        "promotion_code.updated"))
+                .allMatch(ProcessInboxEvent::handlesEventType);
     }
 
     @Test
@@ -95,23 +113,42 @@ class PromotionsTest {
         PlanCatalog.Builder plans = PlanCatalog.builder().freeTier(sample.freeTier());
         sample.tiers().stream().filter(t -> t.rank() > 0).forEach(plans::tier);
         sample.plans().forEach(p -> plans.plan(p.tier().name(), p.interval(), p.priceId()));
-        BillingHarness other = BillingHarness.withPlans(plans
-                .promotion(new CatalogPromotion("HIDDEN", false))
+        BillingHarness other = BillingHarness.withPlans(plans.promotion(new CatalogPromotion("HIDDEN", false))
                 .promotion(new CatalogPromotion("GONE", true))
                 .promotion(new CatalogPromotion("OLD", true))
-                .promotion(new CatalogPromotion("FIVE", true)).build());
-        other.gateway().addPromotionCode(new PromotionCode("promo_hidden", "HIDDEN", BigDecimal.TEN, 0, null,
-                PromotionCode.Duration.FOREVER, null, null));
-        other.gateway().addPromotionCode(new PromotionCode("promo_old", "OLD", BigDecimal.TEN, 0, null,
-                PromotionCode.Duration.FOREVER, null, other.clock().instant().minusSeconds(1)));
-        other.gateway().addPromotionCode(new PromotionCode("promo_five", "FIVE", null, 500, "usd",
-                PromotionCode.Duration.REPEATING, 3, Instant.parse("2100-01-01T00:00:00Z")));
+                .promotion(new CatalogPromotion("FIVE", true))
+                .build());
+        other.gateway()
+                .addPromotionCode(new PromotionCode(
+                        "promo_hidden", "HIDDEN", BigDecimal.TEN, 0, null, PromotionCode.Duration.FOREVER, null, null));
+        other.gateway()
+                .addPromotionCode(new PromotionCode(
+                        "promo_old",
+                        "OLD",
+                        BigDecimal.TEN,
+                        0,
+                        null,
+                        PromotionCode.Duration.FOREVER,
+                        null,
+                        other.clock().instant().minusSeconds(1)));
+        other.gateway()
+                .addPromotionCode(new PromotionCode(
+                        "promo_five",
+                        "FIVE",
+                        null,
+                        500,
+                        "usd",
+                        PromotionCode.Duration.REPEATING,
+                        3,
+                        Instant.parse("2100-01-01T00:00:00Z")));
 
-        assertThat(other.billing().useCases().listPromotions().listed()).singleElement().satisfies(c -> {
-            assertThat(c.code()).isEqualTo("FIVE");
-            assertThat(c.amountOff()).isEqualTo(500);
-            assertThat(c.durationInMonths()).isEqualTo(3);
-        });
+        assertThat(other.billing().useCases().listPromotions().listed())
+                .singleElement()
+                .satisfies(c -> {
+                    assertThat(c.code()).isEqualTo("FIVE");
+                    assertThat(c.amountOff()).isEqualTo(500);
+                    assertThat(c.durationInMonths()).isEqualTo(3);
+                });
     }
 
     @Test
@@ -122,8 +159,10 @@ class PromotionsTest {
 
         assertThat(discounted.pricing().percentOff()).isEqualByComparingTo("20");
         assertThat(h.gateway().calls(Operation.APPLY_PROMOTION_CODE)).hasSize(1);
-        assertThat(h.stores().subscriptions().findSubscription(sub.id())).map(Subscription::pricing)
-                .map(SubscriptionPricing::percentOff).hasValueSatisfying(p -> assertThat(p).isEqualByComparingTo("20"));
+        assertThat(h.stores().subscriptions().findSubscription(sub.id()))
+                .map(Subscription::pricing)
+                .map(SubscriptionPricing::percentOff)
+                .hasValueSatisfying(p -> assertThat(p).isEqualByComparingTo("20"));
     }
 
     @Test
@@ -132,7 +171,9 @@ class PromotionsTest {
 
         for (String code : new String[] {"NOSUCH", "two words", ""}) {
             assertThatThrownBy(() -> uc.applyPromotionCode().apply(alice, sub.id(), code))
-                    .as(code).isInstanceOfSatisfying(InvalidRequestException.class,
+                    .as(code)
+                    .isInstanceOfSatisfying(
+                            InvalidRequestException.class,
                             e -> assertThat(e.code()).isEqualTo("invalid_promotion_code"));
         }
         assertThatThrownBy(() -> uc.applyPromotionCode().apply(mallory, sub.id(), "LAUNCH20"))

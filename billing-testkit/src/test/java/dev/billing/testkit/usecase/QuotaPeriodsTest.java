@@ -1,5 +1,8 @@
 package dev.billing.testkit.usecase;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.catalog.MeterDefinition;
 import dev.billing.core.model.catalog.PlanCatalog;
@@ -7,18 +10,14 @@ import dev.billing.core.model.catalog.Quota;
 import dev.billing.core.model.catalog.QuotaPeriod;
 import dev.billing.core.model.catalog.Tier;
 import dev.billing.core.model.usage.UsageResult;
-import dev.billing.core.model.UserId;
 import dev.billing.core.usage.UsageOutcome;
 import dev.billing.testkit.BillingHarness;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Quotas that start again each day at midnight in a configured time zone (5 chats a day in Berlin), each calendar
@@ -43,7 +42,9 @@ class QuotaPeriodsTest {
     }
 
     Quota quota(String meter) {
-        return h.billing().entitlements(ADA).quotas().stream().filter(q -> q.meter().equals(meter)).findFirst()
+        return h.billing().entitlements(ADA).quotas().stream()
+                .filter(q -> q.meter().equals(meter))
+                .findFirst()
                 .orElseThrow();
     }
 

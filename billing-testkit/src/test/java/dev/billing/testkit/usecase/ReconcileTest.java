@@ -1,18 +1,18 @@
 package dev.billing.testkit.usecase;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.error.NotFoundException;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
 import dev.billing.core.projection.ReconcileReport;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Missed webhooks: reconcile re-reads Stripe and repairs the projection. */
 class ReconcileTest {
@@ -27,13 +27,15 @@ class ReconcileTest {
         assertThat(report.subscriptionsApplied()).isEqualTo(1);
         assertThat(h.stores().subscriptions().findSubscription(sub.id())).isPresent();
         assertThat(h.billing().entitlements(UserId.of("user_1")).tier()).isEqualTo("pro");
-        assertThat(h.billing().useCases().reconcile().user(UserId.of("user_1")).subscriptionsSeen()).isEqualTo(1);
+        assertThat(h.billing().useCases().reconcile().user(UserId.of("user_1")).subscriptionsSeen())
+                .isEqualTo(1);
     }
 
     @Test
     void reconcilesEveryCustomerAndCountsTheOnesThatFail() {
         for (int i = 0; i < 3; i++) {
-            CustomerId customer = h.billing().ensureCustomer(h.identity("user_" + i)).customerId();
+            CustomerId customer =
+                    h.billing().ensureCustomer(h.identity("user_" + i)).customerId();
             h.gateway().subscribe(customer, "price_basic_monthly", SubscriptionStatus.ACTIVE);
         }
         h.gateway().failNext(Operation.LIST_SUBSCRIPTIONS, 1, Failure.REJECTED);

@@ -1,19 +1,22 @@
 package dev.billing.testkit.usecase;
 
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.Billing;
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Money;
+import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.Money;
+import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
-import dev.billing.core.model.SourceVersion;
-import dev.billing.core.model.event.StripeEvent;
-import dev.billing.core.model.UserId;
-import dev.billing.core.checkout.CheckoutCommand;
-import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.webhook.ProcessInboxEvent;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
@@ -22,16 +25,12 @@ import dev.billing.testkit.SamplePlans;
 import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.InMemoryBillingStores;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static dev.billing.testkit.Builders.anEvent;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /** Refunds projected from {@code refund.*} and {@code charge.refunded} events (RefundEvents). */
 class RefundProjectionTest {
@@ -45,24 +44,38 @@ class RefundProjectionTest {
 
     @BeforeEach
     void setUp() {
-        billing = Billing.builder().gateway(gateway).webhookVerifier(verifier).stores(stores.stores())
-                .plans(SamplePlans.catalog()).clock(clock).sleeper(d -> { })
-                .options(BillingOptions.builder().allowedOrigins(List.of(BillingHarness.ORIGIN)).build()).build();
-        customer = billing.ensureCustomer(BillingHarness.create().identity("user_r")).customerId();
+        billing = Billing.builder()
+                .gateway(gateway)
+                .webhookVerifier(verifier)
+                .stores(stores.stores())
+                .plans(SamplePlans.catalog())
+                .clock(clock)
+                .sleeper(d -> {})
+                .options(BillingOptions.builder()
+                        .allowedOrigins(List.of(BillingHarness.ORIGIN))
+                        .build())
+                .build();
+        customer = billing.ensureCustomer(BillingHarness.create().identity("user_r"))
+                .customerId();
     }
 
     /** Delivers the event (created at {@code at}) and returns what the inbox made of it. */
     private InboxStatus deliver(String type, Instant at, EventObject object) {
         String id = "evt_refund_" + ++events;
-        StripeEvent event = anEvent().withId(id).withType(type).createdAt(at).forObject("refund", "re_x").build();
+        StripeEvent event = anEvent()
+                .withId(id)
+                .withType(type)
+                .createdAt(at)
+                .forObject("refund", "re_x")
+                .build();
         FakeWebhookVerifier.Delivery d = verifier.sign(event, object);
         billing.receiveWebhook(d.body(), d.signature());
         return stores.inbox().find(id).orElseThrow().status();
     }
 
     private PaymentRefund refund(String id, String status, Instant at) {
-        return new PaymentRefund(id, customer, "ch_1", "pi_1", 500, "usd", status, null, Builders.T0,
-                SourceVersion.snapshot(at));
+        return new PaymentRefund(
+                id, customer, "ch_1", "pi_1", 500, "usd", status, null, Builders.T0, SourceVersion.snapshot(at));
     }
 
     private List<PaymentRefund> mine() {
@@ -82,8 +95,10 @@ class RefundProjectionTest {
         Instant t = clock.instant();
         assertThat(deliver("refund.created", t, new EventObject.OfRefund("re_1", refund("re_1", "pending", t))))
                 .isEqualTo(InboxStatus.PROCESSED);
-        deliver("refund.updated", t.plusSeconds(5), new EventObject.OfRefund("re_1",
-                refund("re_1", "succeeded", t.plusSeconds(5))));
+        deliver(
+                "refund.updated",
+                t.plusSeconds(5),
+                new EventObject.OfRefund("re_1", refund("re_1", "succeeded", t.plusSeconds(5))));
         deliver("refund.created", t, new EventObject.OfRefund("re_1", refund("re_1", "pending", t)));
 
         assertThat(mine()).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo("succeeded"));
@@ -93,13 +108,35 @@ class RefundProjectionTest {
     @DisplayName("charge.refunded records the refunds an older API version's charge embeds, newest first")
     void embeddedRefunds() {
         Instant t = clock.instant();
-        PaymentRefund older = new PaymentRefund("re_a", customer, "ch_1", "pi_1", 100, "usd", "succeeded", null,
-                Builders.T0, SourceVersion.snapshot(t));
-        PaymentRefund newer = new PaymentRefund("re_b", customer, "ch_1", "pi_1", 200, "usd", "succeeded", null,
-                Builders.T0.plus(Duration.ofMinutes(1)), SourceVersion.snapshot(t));
+        PaymentRefund older = new PaymentRefund(
+                "re_a",
+                customer,
+                "ch_1",
+                "pi_1",
+                100,
+                "usd",
+                "succeeded",
+                null,
+                Builders.T0,
+                SourceVersion.snapshot(t));
+        PaymentRefund newer = new PaymentRefund(
+                "re_b",
+                customer,
+                "ch_1",
+                "pi_1",
+                200,
+                "usd",
+                "succeeded",
+                null,
+                Builders.T0.plus(Duration.ofMinutes(1)),
+                SourceVersion.snapshot(t));
 
-        assertThat(deliver("charge.refunded", t, new EventObject.OfCharge("ch_1", customer, new Money(300, "usd"),
-                "pi_1", List.of(older, newer)))).isEqualTo(InboxStatus.PROCESSED);
+        assertThat(deliver(
+                        "charge.refunded",
+                        t,
+                        new EventObject.OfCharge(
+                                "ch_1", customer, new Money(300, "usd"), "pi_1", List.of(older, newer))))
+                .isEqualTo(InboxStatus.PROCESSED);
 
         assertThat(mine()).extracting(PaymentRefund::id).containsExactly("re_b", "re_a");
     }
@@ -108,8 +145,9 @@ class RefundProjectionTest {
     @DisplayName("a refund event naming no customer (an older API version) is read from Stripe for its customer")
     void customerlessRefundIsReadFromTheGateway() {
         CheckoutOutcome.Started started = (CheckoutOutcome.Started) billing.startCheckout(
-                BillingHarness.create().identity("user_r"), new CheckoutCommand.Buy("price_credits_100", 1,
-                        BillingHarness.ORIGIN + "/ok", BillingHarness.ORIGIN + "/cancel"));
+                BillingHarness.create().identity("user_r"),
+                new CheckoutCommand.Buy(
+                        "price_credits_100", 1, BillingHarness.ORIGIN + "/ok", BillingHarness.ORIGIN + "/cancel"));
         String paymentIntent = gateway.completeCheckout(started.session().id());
         Refund refund = gateway.createRefund(new RefundRequest(paymentIntent, 250L, null, "refund-r"));
 
@@ -128,8 +166,11 @@ class RefundProjectionTest {
     void guestRefundsAreSkipped() {
         assertThat(deliver("refund.created", clock.instant(), new EventObject.OfRefund("re_guest", null)))
                 .isEqualTo(InboxStatus.PROCESSED);
-        assertThat(deliver("charge.refunded", clock.instant(), new EventObject.OfCharge("ch_guest", null,
-                new Money(100, "usd"), "pi_guest"))).isEqualTo(InboxStatus.PROCESSED);
+        assertThat(deliver(
+                        "charge.refunded",
+                        clock.instant(),
+                        new EventObject.OfCharge("ch_guest", null, new Money(100, "usd"), "pi_guest")))
+                .isEqualTo(InboxStatus.PROCESSED);
 
         assertThat(stores.subscriptions().countRefunds()).isZero();
     }

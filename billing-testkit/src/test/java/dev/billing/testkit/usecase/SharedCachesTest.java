@@ -1,13 +1,15 @@
 package dev.billing.testkit.usecase;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.Billing;
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.ProjectionChanges;
 import dev.billing.core.projection.ReconcileReport;
@@ -19,16 +21,13 @@ import dev.billing.testkit.SamplePlans;
 import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.InMemoryBillingStores;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Several processes on one store ({@code Billing}s on the same in-memory stores): a change one of them makes drops
@@ -50,10 +49,17 @@ class SharedCachesTest {
     }
 
     private Billing process(BillingStores on) {
-        Billing billing = Billing.builder().gateway(gateway).webhookVerifier(verifier).stores(on)
-                .plans(SamplePlans.catalog()).clock(clock).sleeper(d -> { })
-                .options(BillingOptions.builder().allowedOrigins(List.of(BillingHarness.ORIGIN))
-                        .entitlementsCacheTtl(Duration.ofHours(1)).build())
+        Billing billing = Billing.builder()
+                .gateway(gateway)
+                .webhookVerifier(verifier)
+                .stores(on)
+                .plans(SamplePlans.catalog())
+                .clock(clock)
+                .sleeper(d -> {})
+                .options(BillingOptions.builder()
+                        .allowedOrigins(List.of(BillingHarness.ORIGIN))
+                        .entitlementsCacheTtl(Duration.ofHours(1))
+                        .build())
                 .background(BackgroundOptions.defaults().withChangesEvery(Duration.ofMillis(20)))
                 .build();
         built.add(billing);
@@ -65,7 +71,8 @@ class SharedCachesTest {
     }
 
     private CustomerId paidAtStripeOnly(Billing billing) {
-        CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity(USER.value())).customerId();
+        CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity(USER.value()))
+                .customerId();
         gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
         return customer;
     }
@@ -79,7 +86,9 @@ class SharedCachesTest {
 
         other.useCases().reconcile().user(USER);
 
-        Await.until("the server shows the reconciled plan", () -> server.entitlements(USER).tier().equals("pro"));
+        Await.until(
+                "the server shows the reconciled plan",
+                () -> server.entitlements(USER).tier().equals("pro"));
     }
 
     @Test
@@ -92,7 +101,9 @@ class SharedCachesTest {
         ReconcileReport report = commandLine.useCases().reconcile().all();
 
         assertThat(report.subscriptionsApplied()).isEqualTo(1);
-        Await.until("the server shows the reconciled plan", () -> server.entitlements(USER).tier().equals("pro"));
+        Await.until(
+                "the server shows the reconciled plan",
+                () -> server.entitlements(USER).tier().equals("pro"));
     }
 
     @Test
@@ -101,12 +112,16 @@ class SharedCachesTest {
         Billing other = running();
         CustomerId customer = paidAtStripeOnly(other);
         other.useCases().reconcile().user(USER);
-        Await.until("the server shows the plan", () -> server.entitlements(USER).tier().equals("pro"));
+        Await.until(
+                "the server shows the plan",
+                () -> server.entitlements(USER).tier().equals("pro"));
         Subscription sub = stores.subscriptions().subscriptionsOf(customer).get(0);
 
         other.useCases().cancelSubscription().cancel(USER, sub.id(), false);
 
-        Await.until("the server shows the cancellation", () -> server.entitlements(USER).tier().equals("free"));
+        Await.until(
+                "the server shows the cancellation",
+                () -> server.entitlements(USER).tier().equals("free"));
     }
 
     @Test
@@ -121,14 +136,21 @@ class SharedCachesTest {
         other.close();
 
         assertThat(stores.changes().head()).isGreaterThan(before);
-        Await.until("the server shows the reconciled plan", () -> server.entitlements(USER).tier().equals("pro"));
+        Await.until(
+                "the server shows the reconciled plan",
+                () -> server.entitlements(USER).tier().equals("pro"));
     }
 
     @Test
     void aRecordThatFailsLosesNothingButTheSpeedUp() {
         Billing server = running();
-        BillingStores failing = new BillingStores(stores.customers(), stores.subscriptions(), stores.inbox(),
-                stores.usage(), new FailingChanges(), stores.stores().lifecycle());
+        BillingStores failing = new BillingStores(
+                stores.customers(),
+                stores.subscriptions(),
+                stores.inbox(),
+                stores.usage(),
+                new FailingChanges(),
+                stores.stores().lifecycle());
         Billing commandLine = process(failing);
         paidAtStripeOnly(commandLine);
         assertThat(server.entitlements(USER).tier()).isEqualTo("free");
@@ -137,7 +159,9 @@ class SharedCachesTest {
 
         assertThat(report.subscriptionsApplied()).isEqualTo(1);
         assertThat(commandLine.entitlements(USER).tier()).isEqualTo("pro");
-        assertThat(server.entitlements(USER).tier()).as("cached until it expires").isEqualTo("free");
+        assertThat(server.entitlements(USER).tier())
+                .as("cached until it expires")
+                .isEqualTo("free");
         clock.advance(Duration.ofHours(1).plusSeconds(1));
         assertThat(server.entitlements(USER).tier()).isEqualTo("pro");
     }

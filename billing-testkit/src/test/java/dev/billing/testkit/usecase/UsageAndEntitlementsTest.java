@@ -1,44 +1,49 @@
 package dev.billing.testkit.usecase;
 
+import static dev.billing.testkit.Builders.aSubscription;
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.error.InvalidRequestException;
-import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.subscription.Entitlements;
-import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.catalog.Quota;
+import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.usage.UsageResult;
-import dev.billing.core.model.UserId;
-import dev.billing.core.checkout.CheckoutCommand;
-import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.usage.UsageOutcome;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
-
-import static dev.billing.testkit.Builders.aSubscription;
-import static dev.billing.testkit.Builders.anEvent;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class UsageAndEntitlementsTest {
     private final BillingHarness h = BillingHarness.create();
     private final UserId user = UserId.of("user_1");
 
     private Subscription subscribeThroughWebhook(String tier) {
-        var session = ((CheckoutOutcome.Started) h.billing().startCheckout(h.identity(user.value()),
-                new CheckoutCommand.Subscribe(tier, BillingInterval.MONTH, null, null, null))).session();
+        var session = ((CheckoutOutcome.Started) h.billing()
+                        .startCheckout(
+                                h.identity(user.value()),
+                                new CheckoutCommand.Subscribe(tier, BillingInterval.MONTH, null, null, null)))
+                .session();
         String subscriptionId = h.gateway().completeCheckout(session.id());
         Subscription sub = h.gateway().getSubscription(subscriptionId).orElseThrow();
-        StripeEvent event = anEvent().withType("customer.subscription.created").createdAt(h.clock().instant())
-                .forObject("subscription", sub.id()).build();
+        StripeEvent event = anEvent()
+                .withType("customer.subscription.created")
+                .createdAt(h.clock().instant())
+                .forObject("subscription", sub.id())
+                .build();
         h.deliver(event, new EventObject.OfSubscription(sub));
         return sub;
     }
@@ -49,7 +54,8 @@ class UsageAndEntitlementsTest {
         assertThat(e.tier()).isEqualTo("free");
         assertThat(e.status()).isNull();
         assertThat(e.quota("api_calls")).map(Quota::limit).contains(100L);
-        assertThat(e.quota("api_calls").orElseThrow().resetsAt()).isEqualTo(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+        assertThat(e.quota("api_calls").orElseThrow().resetsAt())
+                .isEqualTo(java.time.Instant.parse("2026-12-01T00:00:00Z"));
     }
 
     @Test
@@ -100,9 +106,13 @@ class UsageAndEntitlementsTest {
         UsageOutcome warm = h.billing().recordUsage(user, "api_calls", 95, "warm");
         assertThat(warm.result()).isEqualTo(new UsageResult.Accepted(95, 100));
         List<UsageOutcome> results = Race.run(50, i -> h.billing().recordUsage(user, "api_calls", 1, "k" + i));
-        assertThat(results.stream().filter(r -> r.result() instanceof UsageResult.Accepted)).hasSize(5);
-        assertThat(results.stream().filter(r -> r.result() instanceof UsageResult.QuotaExceeded)).hasSize(45);
-        assertThat(h.billing().entitlements(user).quota("api_calls")).map(Quota::remaining).contains(0L);
+        assertThat(results.stream().filter(r -> r.result() instanceof UsageResult.Accepted))
+                .hasSize(5);
+        assertThat(results.stream().filter(r -> r.result() instanceof UsageResult.QuotaExceeded))
+                .hasSize(45);
+        assertThat(h.billing().entitlements(user).quota("api_calls"))
+                .map(Quota::remaining)
+                .contains(0L);
     }
 
     @Test
@@ -110,21 +120,28 @@ class UsageAndEntitlementsTest {
         UsageOutcome first = h.billing().recordUsage(user, "api_calls", 3, "req-1");
         UsageOutcome again = h.billing().recordUsage(user, "api_calls", 3, "req-1");
         assertThat(again.result()).isEqualTo(new UsageResult.Replayed((UsageResult.Accepted) first.result()));
-        assertThat(h.billing().recordUsage(user, "api_calls", 4, "req-1").result()).isInstanceOf(UsageResult.KeyReused.class);
-        assertThat(h.billing().entitlements(user).quota("api_calls")).map(Quota::used).contains(3L);
+        assertThat(h.billing().recordUsage(user, "api_calls", 4, "req-1").result())
+                .isInstanceOf(UsageResult.KeyReused.class);
+        assertThat(h.billing().entitlements(user).quota("api_calls"))
+                .map(Quota::used)
+                .contains(3L);
     }
 
     @Test
     void invalidUsageIsRefused() {
         assertThatThrownBy(() -> h.billing().recordUsage(user, "api_calls", 0, "k"))
-                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid_amount"));
-        assertThatThrownBy(() -> h.billing().recordUsage(user, "api_calls", -1, "k")).isInstanceOf(InvalidRequestException.class);
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid_amount"));
+        assertThatThrownBy(() -> h.billing().recordUsage(user, "api_calls", -1, "k"))
+                .isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> h.billing().recordUsage(user, "teleports", 1, "k"))
-                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("unknown_meter"));
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("unknown_meter"));
         assertThatThrownBy(() -> h.billing().recordUsage(user, "api_calls", 1, " "))
-                .isInstanceOfSatisfying(InvalidRequestException.class,
-                        e -> assertThat(e.code()).isEqualTo("invalid_idempotency_key"));
-        assertThatThrownBy(() -> h.billing().recordUsage(user, "api_calls", 1, null)).isInstanceOf(InvalidRequestException.class);
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("invalid_idempotency_key"));
+        assertThatThrownBy(() -> h.billing().recordUsage(user, "api_calls", 1, null))
+                .isInstanceOf(InvalidRequestException.class);
     }
 
     @Test
@@ -148,10 +165,14 @@ class UsageAndEntitlementsTest {
 
     @Test
     void aPastDuePlanKeepsItsTierDuringGraceThenFallsToFree() {
-        CustomerId customer = h.billing().ensureCustomer(h.identity(user.value())).customerId();
-        Subscription pastDue = aSubscription().withCustomer(customer.value()).withPrice("price_pro_monthly")
-                .withStatus(SubscriptionStatus.PAST_DUE).withPeriod(h.clock().instant(),
-                        h.clock().instant().plus(Duration.ofDays(30))).build();
+        CustomerId customer =
+                h.billing().ensureCustomer(h.identity(user.value())).customerId();
+        Subscription pastDue = aSubscription()
+                .withCustomer(customer.value())
+                .withPrice("price_pro_monthly")
+                .withStatus(SubscriptionStatus.PAST_DUE)
+                .withPeriod(h.clock().instant(), h.clock().instant().plus(Duration.ofDays(30)))
+                .build();
         h.stores().subscriptions().upsertSubscription(pastDue);
         Entitlements during = h.billing().entitlements(user);
         assertThat(during.tier()).isEqualTo("pro");
@@ -164,9 +185,13 @@ class UsageAndEntitlementsTest {
 
     @Test
     void purchasesShowAsOwnedItems() {
-        CustomerId customer = h.billing().ensureCustomer(h.identity(user.value())).customerId();
-        h.stores().subscriptions().recordPurchase(dev.billing.testkit.Builders.aPurchase()
-                .withCustomer(customer.value()).build());
+        CustomerId customer =
+                h.billing().ensureCustomer(h.identity(user.value())).customerId();
+        h.stores()
+                .subscriptions()
+                .recordPurchase(dev.billing.testkit.Builders.aPurchase()
+                        .withCustomer(customer.value())
+                        .build());
         assertThat(h.billing().entitlements(user).ownedItems()).containsExactly("credits_100");
     }
 }

@@ -1,30 +1,31 @@
 package dev.billing.testkit.usecase;
 
+import static dev.billing.testkit.Builders.aSubscription;
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.error.WebhookRejectedException;
-import dev.billing.core.model.subscription.CheckoutMode;
-import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.UserId;
+import dev.billing.core.model.catalog.Price;
+import dev.billing.core.model.catalog.PriceQuery;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
-import dev.billing.core.model.notice.Notification;
-import dev.billing.core.model.catalog.Price;
-import dev.billing.core.model.catalog.PriceQuery;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.notice.Notification;
+import dev.billing.core.model.subscription.CheckoutMode;
+import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
-import dev.billing.core.model.UserId;
 import dev.billing.core.webhook.WebhookReceipt;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.contract.Race;
-import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
+import dev.billing.testkit.fake.FakeWebhookVerifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,17 +36,19 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static dev.billing.testkit.Builders.aSubscription;
-import static dev.billing.testkit.Builders.anEvent;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /** I1, I2, I4 against the fakes: duplicates, reordering, ties, failures midway, crashes, parking and replay. */
 class WebhookProcessingTest {
 
     private static StripeEvent subscriptionEvent(String type, Subscription snapshot, Instant created) {
-        return anEvent().withType(type).createdAt(created).forObject("subscription", snapshot.id()).build();
+        return anEvent()
+                .withType(type)
+                .createdAt(created)
+                .forObject("subscription", snapshot.id())
+                .build();
     }
 
     private static EventObject of(Subscription subscription) {
@@ -58,28 +61,52 @@ class WebhookProcessingTest {
 
         @Test
         void theSameEventDeliveredTenTimesAtOnceHasItsEffectsOnce() {
-            CustomerId customer = h.billing().ensureCustomer(h.identity("user_1")).customerId();
-            CheckoutSession paid = new CheckoutSession("cs_1", null, CheckoutMode.PAYMENT, customer, null, "pi_1",
-                    "complete", "paid", "user_1", 1000L, "usd",
+            CustomerId customer =
+                    h.billing().ensureCustomer(h.identity("user_1")).customerId();
+            CheckoutSession paid = new CheckoutSession(
+                    "cs_1",
+                    null,
+                    CheckoutMode.PAYMENT,
+                    customer,
+                    null,
+                    "pi_1",
+                    "complete",
+                    "paid",
+                    "user_1",
+                    1000L,
+                    "usd",
                     Map.of("user_id", "user_1", "price_id", "price_credits_100", "quantity", "1"));
-            StripeEvent event = anEvent().withType("checkout.session.completed").createdAt(h.clock().instant())
-                    .forObject("checkout.session", "cs_1").build();
+            StripeEvent event = anEvent()
+                    .withType("checkout.session.completed")
+                    .createdAt(h.clock().instant())
+                    .forObject("checkout.session", "cs_1")
+                    .build();
             h.verifier().sign(event, new EventObject.OfCheckoutSession(paid));
 
-            List<WebhookReceipt> receipts = Race.run(10, i -> h.deliver(event, new EventObject.OfCheckoutSession(paid)));
+            List<WebhookReceipt> receipts =
+                    Race.run(10, i -> h.deliver(event, new EventObject.OfCheckoutSession(paid)));
 
             assertThat(receipts.stream().filter(r -> !r.duplicate())).hasSize(1);
             assertThat(h.stores().subscriptions().purchasesOf(customer)).hasSize(1);
             assertThat(h.notifier().sent()).singleElement().isInstanceOf(Notification.Receipt.class);
-            assertThat(h.stores().inbox().find(event.id())).map(InboxEntry::status).contains(InboxStatus.PROCESSED);
-            assertThat(h.stores().inbox().countByStatus().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
+            assertThat(h.stores().inbox().find(event.id()))
+                    .map(InboxEntry::status)
+                    .contains(InboxStatus.PROCESSED);
+            assertThat(h.stores().inbox().countByStatus().values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum())
+                    .isEqualTo(1);
         }
 
         @Test
         void aSequentialRedeliveryAfterProcessingChangesNothing() {
-            Subscription sub = h.gateway().subscribe(h.billing().ensureCustomer(h.identity("user_1")).customerId(),
-                    "price_pro_monthly", SubscriptionStatus.ACTIVE);
-            StripeEvent event = subscriptionEvent("customer.subscription.created", sub, h.clock().instant());
+            Subscription sub = h.gateway()
+                    .subscribe(
+                            h.billing().ensureCustomer(h.identity("user_1")).customerId(),
+                            "price_pro_monthly",
+                            SubscriptionStatus.ACTIVE);
+            StripeEvent event = subscriptionEvent(
+                    "customer.subscription.created", sub, h.clock().instant());
             h.deliver(event, of(sub));
             int gatewayCalls = h.gateway().calls(Operation.GET_SUBSCRIPTION).size();
             WebhookReceipt again = h.deliver(event, of(sub));
@@ -90,9 +117,13 @@ class WebhookProcessingTest {
 
         @Test
         void aRedeliveryOfAnEventThisProcessCompletedIsAnsweredWithoutTheStore() {
-            Subscription sub = h.gateway().subscribe(h.billing().ensureCustomer(h.identity("user_1")).customerId(),
-                    "price_pro_monthly", SubscriptionStatus.ACTIVE);
-            StripeEvent event = subscriptionEvent("customer.subscription.created", sub, h.clock().instant());
+            Subscription sub = h.gateway()
+                    .subscribe(
+                            h.billing().ensureCustomer(h.identity("user_1")).customerId(),
+                            "price_pro_monthly",
+                            SubscriptionStatus.ACTIVE);
+            StripeEvent event = subscriptionEvent(
+                    "customer.subscription.created", sub, h.clock().instant());
             assertThat(h.deliver(event, of(sub)).inlineStatus()).isEqualTo(InboxStatus.PROCESSED);
 
             h.stores().storeSwitch().down();
@@ -104,15 +135,19 @@ class WebhookProcessingTest {
 
         @Test
         void aRedeliveryOfAnEventAnotherProcessCompletedAsksTheStore() {
-            StripeEvent event = anEvent().withType("customer.created").createdAt(h.clock().instant())
-                    .forObject("customer", "cus_elsewhere").build();
-            EventObject customer = new EventObject.OfCustomer(CustomerId.of("cus_elsewhere"), UserId.of("user_9"),
-                    "u9@example.com", false);
+            StripeEvent event = anEvent()
+                    .withType("customer.created")
+                    .createdAt(h.clock().instant())
+                    .forObject("customer", "cus_elsewhere")
+                    .build();
+            EventObject customer = new EventObject.OfCustomer(
+                    CustomerId.of("cus_elsewhere"), UserId.of("user_9"), "u9@example.com", false);
             // Recorded and completed straight in the inbox, as another instance on the same database does.
             Instant now = h.clock().instant();
             h.stores().inbox().record(event, now);
             h.stores().inbox().claim(event.id(), "other-instance", now, Duration.ofMinutes(1));
-            assertThat(h.stores().inbox().complete(event.id(), "other-instance", InboxStatus.PROCESSED, now)).isTrue();
+            assertThat(h.stores().inbox().complete(event.id(), "other-instance", InboxStatus.PROCESSED, now))
+                    .isTrue();
 
             h.stores().storeSwitch().down();
             assertThatThrownBy(() -> h.deliver(event, customer)).isInstanceOf(StoreUnavailableException.class);
@@ -125,18 +160,29 @@ class WebhookProcessingTest {
 
         @Test
         void aReplayedEventIsProcessedEvenWhenItsRedeliveryWasAnsweredFromMemory() {
-            Subscription sub = h.gateway().subscribe(h.billing().ensureCustomer(h.identity("user_1")).customerId(),
-                    "price_pro_monthly", SubscriptionStatus.ACTIVE);
-            StripeEvent event = subscriptionEvent("customer.subscription.created", sub, h.clock().instant());
+            Subscription sub = h.gateway()
+                    .subscribe(
+                            h.billing().ensureCustomer(h.identity("user_1")).customerId(),
+                            "price_pro_monthly",
+                            SubscriptionStatus.ACTIVE);
+            StripeEvent event = subscriptionEvent(
+                    "customer.subscription.created", sub, h.clock().instant());
             h.deliver(event, of(sub));
             // Made due again behind this process' back, as an admin's replay on another instance does.
-            assertThat(h.stores().inbox().requeue(event.id(), h.clock().instant())).isTrue();
+            assertThat(h.stores().inbox().requeue(event.id(), h.clock().instant()))
+                    .isTrue();
 
             assertThat(h.deliver(event, of(sub)).duplicate()).isTrue();
-            assertThat(h.stores().inbox().find(event.id())).map(InboxEntry::status).contains(InboxStatus.PENDING);
+            assertThat(h.stores().inbox().find(event.id()))
+                    .map(InboxEntry::status)
+                    .contains(InboxStatus.PENDING);
 
-            assertThat(h.billing().processDueEvents(10)).as("the worker takes the replayed event").isEqualTo(1);
-            assertThat(h.stores().inbox().find(event.id())).map(InboxEntry::status).contains(InboxStatus.PROCESSED);
+            assertThat(h.billing().processDueEvents(10))
+                    .as("the worker takes the replayed event")
+                    .isEqualTo(1);
+            assertThat(h.stores().inbox().find(event.id()))
+                    .map(InboxEntry::status)
+                    .contains(InboxStatus.PROCESSED);
         }
     }
 
@@ -148,9 +194,16 @@ class WebhookProcessingTest {
         @Test
         void updatedBeforeCreatedEndsInTheNewestState() {
             String id = "sub_order_1";
-            Subscription created = aSubscription().withId(id).withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(t).build();
-            Subscription updated = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
-                    .snapshotAt(t.plusSeconds(2)).build();
+            Subscription created = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.INCOMPLETE)
+                    .snapshotAt(t)
+                    .build();
+            Subscription updated = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t.plusSeconds(2))
+                    .build();
             h.deliver(subscriptionEvent("customer.subscription.updated", updated, t.plusSeconds(2)), of(updated));
             h.deliver(subscriptionEvent("customer.subscription.created", created, t), of(created));
             assertThat(h.stores().subscriptions().findSubscription(id)).contains(updated);
@@ -159,27 +212,45 @@ class WebhookProcessingTest {
         @Test
         void aLateUpdatedAfterDeletedDoesNotResurrect() {
             String id = "sub_order_2";
-            Subscription deleted = aSubscription().withId(id).canceled(t.plusSeconds(10)).snapshotAt(t.plusSeconds(10)).build();
-            Subscription late = aSubscription().withId(id).withStatus(SubscriptionStatus.ACTIVE)
-                    .snapshotAt(t.plusSeconds(5)).build();
+            Subscription deleted = aSubscription()
+                    .withId(id)
+                    .canceled(t.plusSeconds(10))
+                    .snapshotAt(t.plusSeconds(10))
+                    .build();
+            Subscription late = aSubscription()
+                    .withId(id)
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t.plusSeconds(5))
+                    .build();
             h.deliver(subscriptionEvent("customer.subscription.deleted", deleted, t.plusSeconds(10)), of(deleted));
             h.deliver(subscriptionEvent("customer.subscription.updated", late, t.plusSeconds(5)), of(late));
-            assertThat(h.stores().subscriptions().findSubscription(id)).map(Subscription::status)
+            assertThat(h.stores().subscriptions().findSubscription(id))
+                    .map(Subscription::status)
                     .contains(SubscriptionStatus.CANCELED);
         }
 
         @Test
         void twoEventsInTheSameSecondEndInStripesState() {
-            for (boolean newerFirst : new boolean[]{true, false}) {
+            for (boolean newerFirst : new boolean[] {true, false}) {
                 BillingHarness fresh = BillingHarness.create(o -> o.refetchOnWebhook(false));
-                CustomerId customer = fresh.billing().ensureCustomer(fresh.identity("user_1")).customerId();
-                Subscription truth = fresh.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+                CustomerId customer =
+                        fresh.billing().ensureCustomer(fresh.identity("user_1")).customerId();
+                Subscription truth =
+                        fresh.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
                 fresh.gateway().setStatus(truth.id(), SubscriptionStatus.PAST_DUE);
                 Instant second = fresh.clock().instant();
-                Subscription asActive = aSubscription().withId(truth.id()).withCustomer(customer.value())
-                        .withStatus(SubscriptionStatus.ACTIVE).snapshotAt(second).build();
-                Subscription asPastDue = aSubscription().withId(truth.id()).withCustomer(customer.value())
-                        .withStatus(SubscriptionStatus.PAST_DUE).snapshotAt(second).build();
+                Subscription asActive = aSubscription()
+                        .withId(truth.id())
+                        .withCustomer(customer.value())
+                        .withStatus(SubscriptionStatus.ACTIVE)
+                        .snapshotAt(second)
+                        .build();
+                Subscription asPastDue = aSubscription()
+                        .withId(truth.id())
+                        .withCustomer(customer.value())
+                        .withStatus(SubscriptionStatus.PAST_DUE)
+                        .snapshotAt(second)
+                        .build();
                 StripeEvent first = subscriptionEvent("customer.subscription.updated", asActive, second);
                 StripeEvent then = subscriptionEvent("customer.subscription.updated", asPastDue, second);
                 if (newerFirst) {
@@ -189,8 +260,10 @@ class WebhookProcessingTest {
                     fresh.deliver(first, of(asActive));
                     fresh.deliver(then, of(asPastDue));
                 }
-                assertThat(fresh.stores().subscriptions().findSubscription(truth.id())).map(Subscription::status)
-                        .as("newer first: %s", newerFirst).contains(SubscriptionStatus.PAST_DUE);
+                assertThat(fresh.stores().subscriptions().findSubscription(truth.id()))
+                        .map(Subscription::status)
+                        .as("newer first: %s", newerFirst)
+                        .contains(SubscriptionStatus.PAST_DUE);
             }
         }
     }
@@ -201,6 +274,7 @@ class WebhookProcessingTest {
         private final BillingHarness h = BillingHarness.create(o -> o.refetchOnWebhook(false));
         /** Re-fetch on, the default. */
         private final BillingHarness refetching = BillingHarness.create();
+
         private final ExecutorService pool = Executors.newFixedThreadPool(4);
         private final CountDownLatch gate = new CountDownLatch(1);
         /** Runs nothing until the gate opens, so the deliveries made before that form one batch. */
@@ -233,30 +307,55 @@ class WebhookProcessingTest {
 
         private void awaitNoneLeased(BillingHarness in, List<StripeEvent> events) throws InterruptedException {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (events.stream().anyMatch(e -> in.stores().inbox().find(e.id()).orElseThrow().leaseOwner() != null)) {
-                assertThat(System.nanoTime()).as("events still leased after 10 s").isLessThan(deadline);
+            while (events.stream()
+                    .anyMatch(
+                            e -> in.stores().inbox().find(e.id()).orElseThrow().leaseOwner() != null)) {
+                assertThat(System.nanoTime())
+                        .as("events still leased after 10 s")
+                        .isLessThan(deadline);
                 Thread.sleep(5);
             }
         }
 
         @Test
         void aBatchHasEachEventsEffectAndOneFailureStaysWithItsEvent() throws InterruptedException {
-            CustomerId customer = h.billing().ensureCustomer(h.identity("user_1")).customerId();
+            CustomerId customer =
+                    h.billing().ensureCustomer(h.identity("user_1")).customerId();
             Subscription truth = h.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
             Instant t = h.clock().instant();
-            Subscription v1 = aSubscription().withId("sub_batch").withStatus(SubscriptionStatus.INCOMPLETE)
-                    .snapshotAt(t).build();
-            Subscription v2 = aSubscription().withId("sub_batch").withStatus(SubscriptionStatus.ACTIVE)
-                    .snapshotAt(t.plusSeconds(2)).build();
-            Subscription v3 = aSubscription().withId("sub_batch").withStatus(SubscriptionStatus.PAST_DUE)
-                    .snapshotAt(t.plusSeconds(3)).build();
-            Subscription tieFirst = aSubscription().withId(truth.id()).withCustomer(customer.value())
-                    .withStatus(SubscriptionStatus.ACTIVE).snapshotAt(t.plusSeconds(5)).build();
-            Subscription tieSecond = aSubscription().withId(truth.id()).withCustomer(customer.value())
-                    .withStatus(SubscriptionStatus.PAST_DUE).snapshotAt(t.plusSeconds(5)).build();
+            Subscription v1 = aSubscription()
+                    .withId("sub_batch")
+                    .withStatus(SubscriptionStatus.INCOMPLETE)
+                    .snapshotAt(t)
+                    .build();
+            Subscription v2 = aSubscription()
+                    .withId("sub_batch")
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t.plusSeconds(2))
+                    .build();
+            Subscription v3 = aSubscription()
+                    .withId("sub_batch")
+                    .withStatus(SubscriptionStatus.PAST_DUE)
+                    .snapshotAt(t.plusSeconds(3))
+                    .build();
+            Subscription tieFirst = aSubscription()
+                    .withId(truth.id())
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t.plusSeconds(5))
+                    .build();
+            Subscription tieSecond = aSubscription()
+                    .withId(truth.id())
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.PAST_DUE)
+                    .snapshotAt(t.plusSeconds(5))
+                    .build();
             h.gateway().failNext(Operation.GET_SUBSCRIPTION, 1, Failure.NOT_DONE); // the tie-break re-fetch fails
-            StripeEvent linkUser2 = anEvent().withType("customer.created").createdAt(t)
-                    .forObject("customer", "cus_batch_2").build();
+            StripeEvent linkUser2 = anEvent()
+                    .withType("customer.created")
+                    .createdAt(t)
+                    .forObject("customer", "cus_batch_2")
+                    .build();
             List<StripeEvent> events = List.of(
                     subscriptionEvent("customer.subscription.updated", v2, t.plusSeconds(2)),
                     linkUser2,
@@ -264,14 +363,21 @@ class WebhookProcessingTest {
                     subscriptionEvent("customer.subscription.updated", tieFirst, t.plusSeconds(5)),
                     subscriptionEvent("customer.subscription.updated", v3, t.plusSeconds(3)),
                     subscriptionEvent("customer.subscription.updated", tieSecond, t.plusSeconds(5)));
-            List<EventObject> objects = List.of(of(v2),
-                    new EventObject.OfCustomer(CustomerId.of("cus_batch_2"), UserId.of("user_2"), "u2@example.com",
-                            false), of(v1), of(tieFirst), of(v3), of(tieSecond));
+            List<EventObject> objects = List.of(
+                    of(v2),
+                    new EventObject.OfCustomer(
+                            CustomerId.of("cus_batch_2"), UserId.of("user_2"), "u2@example.com", false),
+                    of(v1),
+                    of(tieFirst),
+                    of(v3),
+                    of(tieSecond));
 
             for (int i = 0; i < events.size(); i++) {
                 WebhookReceipt receipt = deliverLater(events.get(i), objects.get(i));
                 assertThat(receipt.duplicate()).isFalse();
-                assertThat(receipt.inlineStatus()).as("answered before processing").isNull();
+                assertThat(receipt.inlineStatus())
+                        .as("answered before processing")
+                        .isNull();
                 InboxEntry durable = h.stores().inbox().find(events.get(i).id()).orElseThrow();
                 assertThat(durable.status()).isEqualTo(InboxStatus.PENDING);
                 assertThat(durable.leaseOwner()).as("leased to this process").isNotNull();
@@ -281,9 +387,11 @@ class WebhookProcessingTest {
             awaitNoneLeased(events);
 
             assertThat(h.stores().subscriptions().findSubscription("sub_batch")).contains(v3);
-            assertThat(h.stores().customers().findByUserId(UserId.of("user_2"))).map(l -> l.customerId().value())
+            assertThat(h.stores().customers().findByUserId(UserId.of("user_2")))
+                    .map(l -> l.customerId().value())
                     .contains("cus_batch_2");
-            assertThat(h.stores().subscriptions().findSubscription(truth.id())).map(Subscription::status)
+            assertThat(h.stores().subscriptions().findSubscription(truth.id()))
+                    .map(Subscription::status)
                     .contains(SubscriptionStatus.ACTIVE);
             for (int i = 0; i < events.size(); i++) {
                 InboxEntry entry = h.stores().inbox().find(events.get(i).id()).orElseThrow();
@@ -296,46 +404,72 @@ class WebhookProcessingTest {
                 }
             }
             h.clock().advance(Duration.ofSeconds(10));
-            assertThat(h.billing().processDueEvents(10)).as("the failed event is retried").isEqualTo(1);
-            assertThat(h.stores().subscriptions().findSubscription(truth.id())).map(Subscription::status)
-                    .as("the tie is broken by Stripe's state").contains(SubscriptionStatus.ACTIVE);
+            assertThat(h.billing().processDueEvents(10))
+                    .as("the failed event is retried")
+                    .isEqualTo(1);
+            assertThat(h.stores().subscriptions().findSubscription(truth.id()))
+                    .map(Subscription::status)
+                    .as("the tie is broken by Stripe's state")
+                    .contains(SubscriptionStatus.ACTIVE);
         }
 
         @Test
         void withRefetchABatchReadsEachSubscriptionOnceAndStoresStripesState() throws InterruptedException {
-            CustomerId customer = refetching.billing().ensureCustomer(refetching.identity("user_1")).customerId();
-            Subscription first = refetching.gateway().subscribe(customer, "price_pro_monthly",
-                    SubscriptionStatus.ACTIVE);
-            Subscription second = refetching.gateway().subscribe(customer, "price_basic_monthly",
-                    SubscriptionStatus.ACTIVE);
+            CustomerId customer = refetching
+                    .billing()
+                    .ensureCustomer(refetching.identity("user_1"))
+                    .customerId();
+            Subscription first =
+                    refetching.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+            Subscription second =
+                    refetching.gateway().subscribe(customer, "price_basic_monthly", SubscriptionStatus.ACTIVE);
             refetching.gateway().setStatus(first.id(), SubscriptionStatus.PAST_DUE); // Stripe moved on since
             Instant t = refetching.clock().instant();
-            Subscription staleFirst = aSubscription().withId(first.id()).withCustomer(customer.value())
-                    .withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(t).build();
-            Subscription staleSecond = aSubscription().withId(second.id()).withCustomer(customer.value())
-                    .withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(t).build();
-            Subscription gone = aSubscription().withId("sub_not_at_stripe").withCustomer(customer.value())
-                    .withStatus(SubscriptionStatus.ACTIVE).snapshotAt(t).build();
+            Subscription staleFirst = aSubscription()
+                    .withId(first.id())
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.INCOMPLETE)
+                    .snapshotAt(t)
+                    .build();
+            Subscription staleSecond = aSubscription()
+                    .withId(second.id())
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.INCOMPLETE)
+                    .snapshotAt(t)
+                    .build();
+            Subscription gone = aSubscription()
+                    .withId("sub_not_at_stripe")
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t)
+                    .build();
             List<StripeEvent> events = List.of(
                     subscriptionEvent("customer.subscription.created", staleFirst, t),
                     subscriptionEvent("customer.subscription.created", staleSecond, t),
                     subscriptionEvent("customer.subscription.updated", staleFirst, t.plusSeconds(1)),
                     subscriptionEvent("customer.subscription.updated", gone, t));
             List<Subscription> carried = List.of(staleFirst, staleSecond, staleFirst, gone);
-            int readsBefore = refetching.gateway().calls(Operation.GET_SUBSCRIPTION).size();
+            int readsBefore =
+                    refetching.gateway().calls(Operation.GET_SUBSCRIPTION).size();
             for (int i = 0; i < events.size(); i++) {
-                assertThat(deliverLater(refetching, events.get(i), of(carried.get(i))).inlineStatus()).isNull();
+                assertThat(deliverLater(refetching, events.get(i), of(carried.get(i)))
+                                .inlineStatus())
+                        .isNull();
             }
             gate.countDown();
             awaitNoneLeased(refetching, events);
 
             assertThat(refetching.gateway().calls(Operation.GET_SUBSCRIPTION).size() - readsBefore)
-                    .as("one read per subscription of the batch").isEqualTo(3);
-            assertThat(refetching.stores().subscriptions().findSubscription(first.id())).map(Subscription::status)
+                    .as("one read per subscription of the batch")
+                    .isEqualTo(3);
+            assertThat(refetching.stores().subscriptions().findSubscription(first.id()))
+                    .map(Subscription::status)
                     .contains(SubscriptionStatus.PAST_DUE);
             assertThat(refetching.stores().subscriptions().findSubscription(second.id()))
-                    .map(Subscription::priceId).contains("price_basic_monthly");
-            assertThat(refetching.stores().subscriptions().findSubscription("sub_not_at_stripe")).contains(gone);
+                    .map(Subscription::priceId)
+                    .contains("price_basic_monthly");
+            assertThat(refetching.stores().subscriptions().findSubscription("sub_not_at_stripe"))
+                    .contains(gone);
             for (StripeEvent event : events) {
                 InboxEntry entry = refetching.stores().inbox().find(event.id()).orElseThrow();
                 assertThat(entry.status()).isEqualTo(InboxStatus.PROCESSED);
@@ -345,13 +479,21 @@ class WebhookProcessingTest {
 
         @Test
         void withRefetchAFailedReadFailsItsSubscriptionsEventsUntilTheRetry() throws InterruptedException {
-            CustomerId customer = refetching.billing().ensureCustomer(refetching.identity("user_1")).customerId();
-            Subscription truth = refetching.gateway().subscribe(customer, "price_pro_monthly",
-                    SubscriptionStatus.ACTIVE);
+            CustomerId customer = refetching
+                    .billing()
+                    .ensureCustomer(refetching.identity("user_1"))
+                    .customerId();
+            Subscription truth =
+                    refetching.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
             Instant t = refetching.clock().instant();
-            Subscription stale = aSubscription().withId(truth.id()).withCustomer(customer.value())
-                    .withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(t).build();
-            List<StripeEvent> events = List.of(subscriptionEvent("customer.subscription.created", stale, t),
+            Subscription stale = aSubscription()
+                    .withId(truth.id())
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.INCOMPLETE)
+                    .snapshotAt(t)
+                    .build();
+            List<StripeEvent> events = List.of(
+                    subscriptionEvent("customer.subscription.created", stale, t),
                     subscriptionEvent("customer.subscription.updated", stale, t.plusSeconds(1)));
             refetching.gateway().failNext(Operation.GET_SUBSCRIPTION, 1, Failure.NOT_DONE);
             for (StripeEvent event : events) {
@@ -360,7 +502,8 @@ class WebhookProcessingTest {
             gate.countDown();
             awaitNoneLeased(refetching, events);
 
-            assertThat(refetching.stores().subscriptions().findSubscription(truth.id())).isEmpty();
+            assertThat(refetching.stores().subscriptions().findSubscription(truth.id()))
+                    .isEmpty();
             for (StripeEvent event : events) {
                 InboxEntry entry = refetching.stores().inbox().find(event.id()).orElseThrow();
                 assertThat(entry.status()).isEqualTo(InboxStatus.PENDING);
@@ -368,22 +511,32 @@ class WebhookProcessingTest {
             }
             refetching.clock().advance(Duration.ofSeconds(10));
             assertThat(refetching.billing().processDueEvents(10)).isEqualTo(2);
-            assertThat(refetching.stores().subscriptions().findSubscription(truth.id())).map(Subscription::status)
+            assertThat(refetching.stores().subscriptions().findSubscription(truth.id()))
+                    .map(Subscription::status)
                     .contains(SubscriptionStatus.ACTIVE);
-            assertThat(events).allSatisfy(e -> assertThat(refetching.stores().inbox().find(e.id()))
-                    .map(InboxEntry::status).contains(InboxStatus.PROCESSED));
+            assertThat(events)
+                    .allSatisfy(e -> assertThat(refetching.stores().inbox().find(e.id()))
+                            .map(InboxEntry::status)
+                            .contains(InboxStatus.PROCESSED));
         }
 
         @Test
         void aRedeliveryIsADuplicateAndAShutDownExecutorMeansInline() {
-            Subscription sub = aSubscription().withId("sub_inline").withStatus(SubscriptionStatus.ACTIVE)
-                    .snapshotAt(h.clock().instant()).build();
-            StripeEvent event = subscriptionEvent("customer.subscription.created", sub, h.clock().instant());
+            Subscription sub = aSubscription()
+                    .withId("sub_inline")
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(h.clock().instant())
+                    .build();
+            StripeEvent event = subscriptionEvent(
+                    "customer.subscription.created", sub, h.clock().instant());
             pool.shutdown();
             WebhookReceipt receipt = deliverLater(event, of(sub));
             assertThat(receipt.inlineStatus()).isNull();
-            assertThat(h.stores().inbox().find(event.id())).map(InboxEntry::status).contains(InboxStatus.PROCESSED);
-            assertThat(h.stores().subscriptions().findSubscription("sub_inline")).contains(sub);
+            assertThat(h.stores().inbox().find(event.id()))
+                    .map(InboxEntry::status)
+                    .contains(InboxStatus.PROCESSED);
+            assertThat(h.stores().subscriptions().findSubscription("sub_inline"))
+                    .contains(sub);
             WebhookReceipt again = deliverLater(event, of(sub));
             assertThat(again.duplicate()).isTrue();
         }
@@ -391,8 +544,11 @@ class WebhookProcessingTest {
         @Test
         void aRedeliveryOfAnEventItsBatchCompletedIsAnsweredWithoutTheStore() throws InterruptedException {
             Instant t = h.clock().instant();
-            Subscription sub = aSubscription().withId("sub_drained").withStatus(SubscriptionStatus.ACTIVE)
-                    .snapshotAt(t).build();
+            Subscription sub = aSubscription()
+                    .withId("sub_drained")
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t)
+                    .build();
             StripeEvent first = subscriptionEvent("customer.subscription.created", sub, t);
             StripeEvent second = subscriptionEvent("customer.subscription.updated", sub, t.plusSeconds(1));
             deliverLater(first, of(sub));
@@ -400,8 +556,10 @@ class WebhookProcessingTest {
             gate.countDown();
             pool.shutdown(); // the drainer's task ends once its batch is completed and remembered
             assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(List.of(first, second)).allSatisfy(e -> assertThat(h.stores().inbox().find(e.id()))
-                    .map(InboxEntry::status).contains(InboxStatus.PROCESSED));
+            assertThat(List.of(first, second))
+                    .allSatisfy(e -> assertThat(h.stores().inbox().find(e.id()))
+                            .map(InboxEntry::status)
+                            .contains(InboxStatus.PROCESSED));
 
             h.stores().storeSwitch().down();
             WebhookReceipt again = deliverLater(second, of(sub));
@@ -417,16 +575,22 @@ class WebhookProcessingTest {
 
         @Test
         void anyOrderEndsInStripesState() {
-            CustomerId customer = h.billing().ensureCustomer(h.identity("user_1")).customerId();
+            CustomerId customer =
+                    h.billing().ensureCustomer(h.identity("user_1")).customerId();
             Subscription truth = h.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
             Instant t = h.clock().instant();
-            Subscription staleSnapshot = aSubscription().withId(truth.id()).withCustomer(customer.value())
-                    .withStatus(SubscriptionStatus.INCOMPLETE).snapshotAt(t).build();
+            Subscription staleSnapshot = aSubscription()
+                    .withId(truth.id())
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.INCOMPLETE)
+                    .snapshotAt(t)
+                    .build();
             h.clock().advance(Duration.ofSeconds(1));
             h.deliver(subscriptionEvent("customer.subscription.updated", truth, t.plusSeconds(1)), of(truth));
             h.clock().advance(Duration.ofSeconds(1));
             h.deliver(subscriptionEvent("customer.subscription.created", staleSnapshot, t), of(staleSnapshot));
-            assertThat(h.stores().subscriptions().findSubscription(truth.id())).map(Subscription::status)
+            assertThat(h.stores().subscriptions().findSubscription(truth.id()))
+                    .map(Subscription::status)
                     .contains(SubscriptionStatus.ACTIVE);
         }
     }
@@ -436,16 +600,20 @@ class WebhookProcessingTest {
         private final BillingHarness h = BillingHarness.create();
 
         private Subscription subscribed() {
-            CustomerId customer = h.billing().ensureCustomer(h.identity("user_1")).customerId();
+            CustomerId customer =
+                    h.billing().ensureCustomer(h.identity("user_1")).customerId();
             return h.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
         }
 
         @Test
         void anEventWhoseObjectCanNeverBeDecodedIsParkedAtOnceWithItsReason() {
-            StripeEvent event = anEvent().withType("invoice.paid").createdAt(h.clock().instant())
-                    .forObject("invoice", "in_deleted").build();
-            FakeWebhookVerifier.Delivery delivery = h.verifier().signUndecodable(event,
-                    "Not a Stripe invoice: customer is missing.");
+            StripeEvent event = anEvent()
+                    .withType("invoice.paid")
+                    .createdAt(h.clock().instant())
+                    .forObject("invoice", "in_deleted")
+                    .build();
+            FakeWebhookVerifier.Delivery delivery =
+                    h.verifier().signUndecodable(event, "Not a Stripe invoice: customer is missing.");
 
             WebhookReceipt receipt = h.billing().receiveWebhook(delivery.body(), delivery.signature());
 
@@ -456,16 +624,24 @@ class WebhookProcessingTest {
             assertThat(parked.lastError()).contains("customer is missing");
             assertThat(parked.nextAttemptAt()).isNull();
             h.clock().advance(Duration.ofHours(2));
-            assertThat(h.billing().processDueEvents(10)).as("never retried on the schedule").isZero();
-            assertThat(h.billing().useCases().listInboxEvents().list(InboxStatus.FAILED, null, 10).items())
-                    .extracting(InboxEntry::eventId).containsExactly(event.id());
+            assertThat(h.billing().processDueEvents(10))
+                    .as("never retried on the schedule")
+                    .isZero();
+            assertThat(h.billing()
+                            .useCases()
+                            .listInboxEvents()
+                            .list(InboxStatus.FAILED, null, 10)
+                            .items())
+                    .extracting(InboxEntry::eventId)
+                    .containsExactly(event.id());
         }
 
         @Test
         void stripeDownWhileRefetchingLeavesTheEventPendingAndTheRetryCompletesIt() {
             Subscription sub = subscribed();
             h.gateway().failNext(Operation.GET_SUBSCRIPTION, 1, Failure.NOT_DONE);
-            StripeEvent event = subscriptionEvent("customer.subscription.created", sub, h.clock().instant());
+            StripeEvent event = subscriptionEvent(
+                    "customer.subscription.created", sub, h.clock().instant());
             WebhookReceipt receipt = h.deliver(event, of(sub));
 
             assertThat(receipt.inlineStatus()).isEqualTo(InboxStatus.PENDING);
@@ -478,8 +654,11 @@ class WebhookProcessingTest {
             assertThat(h.billing().processDueEvents(10)).as("not due yet").isZero();
             h.clock().advance(Duration.ofSeconds(10));
             assertThat(h.billing().processDueEvents(10)).isEqualTo(1);
-            assertThat(h.stores().inbox().find(event.id())).map(InboxEntry::status).contains(InboxStatus.PROCESSED);
-            assertThat(h.stores().subscriptions().findSubscription(sub.id())).map(Subscription::status)
+            assertThat(h.stores().inbox().find(event.id()))
+                    .map(InboxEntry::status)
+                    .contains(InboxStatus.PROCESSED);
+            assertThat(h.stores().subscriptions().findSubscription(sub.id()))
+                    .map(Subscription::status)
                     .contains(SubscriptionStatus.ACTIVE);
         }
 
@@ -487,17 +666,22 @@ class WebhookProcessingTest {
         void aRateLimitWhileRefetchingIsNeverMarkedDone() {
             Subscription sub = subscribed();
             h.gateway().failNext(Operation.GET_SUBSCRIPTION, 1, Failure.RATE_LIMITED);
-            StripeEvent event = subscriptionEvent("customer.subscription.updated", sub, h.clock().instant());
+            StripeEvent event = subscriptionEvent(
+                    "customer.subscription.updated", sub, h.clock().instant());
             assertThat(h.deliver(event, of(sub)).inlineStatus()).isEqualTo(InboxStatus.PENDING);
         }
 
         @Test
         void aCrashAfterTheEffectsBeforeCompletionIsRepairedOnceTheLeaseEnds() {
             Subscription sub = subscribed();
-            Subscription trialing = aSubscription().withId(sub.id()).withCustomer(sub.customerId().value())
-                    .withStatus(SubscriptionStatus.TRIALING).withTrial(h.clock().instant(),
-                            h.clock().instant().plus(Duration.ofDays(3))).build();
-            StripeEvent event = subscriptionEvent("customer.subscription.trial_will_end", trialing, h.clock().instant());
+            Subscription trialing = aSubscription()
+                    .withId(sub.id())
+                    .withCustomer(sub.customerId().value())
+                    .withStatus(SubscriptionStatus.TRIALING)
+                    .withTrial(h.clock().instant(), h.clock().instant().plus(Duration.ofDays(3)))
+                    .build();
+            StripeEvent event = subscriptionEvent(
+                    "customer.subscription.trial_will_end", trialing, h.clock().instant());
             // Store calls: the record (already leased to the route), the customer's link (an erased account's
             // subscription is written under its pseudonym), upsert, the notice's user lookup, mark notified (no
             // cached user needs the entitlement cache's lookup), the link read again (redacting an erased account's
@@ -514,7 +698,9 @@ class WebhookProcessingTest {
             assertThat(h.billing().processDueEvents(10)).as("still leased").isZero();
             h.clock().advance(Duration.ofSeconds(31));
             assertThat(h.billing().processDueEvents(10)).isEqualTo(1);
-            assertThat(h.stores().inbox().find(event.id())).map(InboxEntry::status).contains(InboxStatus.PROCESSED);
+            assertThat(h.stores().inbox().find(event.id()))
+                    .map(InboxEntry::status)
+                    .contains(InboxStatus.PROCESSED);
             assertThat(h.notifier().sent()).as("notified once").hasSize(1);
             assertThat(h.stores().subscriptions().findSubscription(sub.id())).isPresent();
         }
@@ -523,7 +709,8 @@ class WebhookProcessingTest {
         void aNotifierFailureRetriesTheEventAndTheNoticeGoesOutOnce() {
             Subscription sub = subscribed();
             h.notifier().failNext(1);
-            StripeEvent event = subscriptionEvent("customer.subscription.trial_will_end", sub, h.clock().instant());
+            StripeEvent event = subscriptionEvent(
+                    "customer.subscription.trial_will_end", sub, h.clock().instant());
             assertThat(h.deliver(event, of(sub)).inlineStatus()).isEqualTo(InboxStatus.PENDING);
             h.clock().advance(Duration.ofSeconds(10));
             h.billing().processDueEvents(10);
@@ -536,7 +723,8 @@ class WebhookProcessingTest {
         void theLastFailedAttemptParksTheEventAndAReplayCompletesIt() {
             Subscription sub = subscribed();
             h.gateway().failNext(Operation.GET_SUBSCRIPTION, 5, Failure.NOT_DONE);
-            StripeEvent event = subscriptionEvent("customer.subscription.updated", sub, h.clock().instant());
+            StripeEvent event = subscriptionEvent(
+                    "customer.subscription.updated", sub, h.clock().instant());
             h.deliver(event, of(sub));
             for (int i = 0; i < 6; i++) {
                 h.clock().advance(Duration.ofMinutes(10));
@@ -558,16 +746,20 @@ class WebhookProcessingTest {
 
         @Test
         void unknownTypesAreRecordedAsIgnored() {
-            StripeEvent event = anEvent().withType("radar.early_fraud_warning.created").forObject("radar.early_fraud_warning",
-                    "issfr_1").build();
-            assertThat(h.deliver(event, new EventObject.Other("radar.early_fraud_warning", "issfr_1")).inlineStatus())
+            StripeEvent event = anEvent()
+                    .withType("radar.early_fraud_warning.created")
+                    .forObject("radar.early_fraud_warning", "issfr_1")
+                    .build();
+            assertThat(h.deliver(event, new EventObject.Other("radar.early_fraud_warning", "issfr_1"))
+                            .inlineStatus())
                     .isEqualTo(InboxStatus.IGNORED);
         }
 
         @Test
         void eventsOfTheOtherModeAreIgnored() {
             Subscription sub = aSubscription().build();
-            StripeEvent live = anEvent().live().withType("customer.subscription.updated").build();
+            StripeEvent live =
+                    anEvent().live().withType("customer.subscription.updated").build();
             assertThat(h.deliver(live, of(sub)).inlineStatus()).isEqualTo(InboxStatus.IGNORED);
             assertThat(h.stores().subscriptions().findSubscription(sub.id())).isEmpty();
         }
@@ -580,7 +772,8 @@ class WebhookProcessingTest {
             assertThatThrownBy(() -> h.billing().receiveWebhook(tampered, "fake-v1=abc"))
                     .isInstanceOf(WebhookRejectedException.class);
             assertThatThrownBy(() -> h.billing().receiveWebhook(tampered, null))
-                    .isInstanceOfSatisfying(WebhookRejectedException.class,
+                    .isInstanceOfSatisfying(
+                            WebhookRejectedException.class,
                             e -> assertThat(e.reason()).isEqualTo(WebhookRejectedException.Reason.MISSING_SIGNATURE));
             assertThat(h.stores().inbox().countByStatus().values()).containsOnly(0L);
         }
@@ -588,25 +781,42 @@ class WebhookProcessingTest {
         @Test
         void aCatalogEventRefreshesTheCachedCatalog() {
             PriceQuery query = PriceQuery.activeOnly();
-            assertThat(h.billing().useCases().listCatalog().prices(query).items()).extracting(Price::id)
+            assertThat(h.billing().useCases().listCatalog().prices(query).items())
+                    .extracting(Price::id)
                     .doesNotContain("price_new");
             h.gateway().addOneTimePrice("price_new", "prod_credits", 500);
-            assertThat(h.billing().useCases().listCatalog().prices(query).items()).extracting(Price::id)
-                    .as("still cached").doesNotContain("price_new");
-            StripeEvent created = anEvent().withType("price.created").forObject("price", "price_new").build();
-            assertThat(h.deliver(created, new EventObject.OfCatalog("price", "price_new")).inlineStatus())
+            assertThat(h.billing().useCases().listCatalog().prices(query).items())
+                    .extracting(Price::id)
+                    .as("still cached")
+                    .doesNotContain("price_new");
+            StripeEvent created = anEvent()
+                    .withType("price.created")
+                    .forObject("price", "price_new")
+                    .build();
+            assertThat(h.deliver(created, new EventObject.OfCatalog("price", "price_new"))
+                            .inlineStatus())
                     .isEqualTo(InboxStatus.PROCESSED);
-            assertThat(h.billing().useCases().listCatalog().prices(query).items()).extracting(Price::id)
+            assertThat(h.billing().useCases().listCatalog().prices(query).items())
+                    .extracting(Price::id)
                     .contains("price_new");
         }
 
         @Test
         void aCustomerCarryingAUserIdIsLinkedWhenTheUserHasNone() {
-            StripeEvent event = anEvent().withType("customer.created").forObject("customer", "cus_dash").build();
-            h.deliver(event, new EventObject.OfCustomer(CustomerId.of("cus_dash"),
-                    dev.billing.core.model.UserId.of("user_dash"), "d@example.com", false));
+            StripeEvent event = anEvent()
+                    .withType("customer.created")
+                    .forObject("customer", "cus_dash")
+                    .build();
+            h.deliver(
+                    event,
+                    new EventObject.OfCustomer(
+                            CustomerId.of("cus_dash"),
+                            dev.billing.core.model.UserId.of("user_dash"),
+                            "d@example.com",
+                            false));
             assertThat(h.stores().customers().findByUserId(dev.billing.core.model.UserId.of("user_dash")))
-                    .map(l -> l.customerId().value()).contains("cus_dash");
+                    .map(l -> l.customerId().value())
+                    .contains("cus_dash");
         }
     }
 
@@ -618,20 +828,38 @@ class WebhookProcessingTest {
         void aBatchIsProcessedConcurrentlyWithCustomerEventsFirst() throws Exception {
             // Recorded but not processed (as when the route had no inline permit left).
             java.time.Instant now = h.clock().instant();
-            StripeEvent linked = anEvent().withType("customer.created").createdAt(now)
-                    .forObject("customer", "cus_batch").build();
-            h.verifier().sign(linked, new EventObject.OfCustomer(CustomerId.of("cus_batch"),
-                    dev.billing.core.model.UserId.of("user_batch"), "b@example.com", false));
-            dev.billing.core.model.payment.Invoice invoice = dev.billing.testkit.Builders.anInvoice().withId("in_batch")
-                    .withCustomer("cus_batch").withCreated(now).build();
-            StripeEvent paid = anEvent().withType("invoice.paid").createdAt(now.minusSeconds(1))
-                    .forObject("invoice", "in_batch").build();
+            StripeEvent linked = anEvent()
+                    .withType("customer.created")
+                    .createdAt(now)
+                    .forObject("customer", "cus_batch")
+                    .build();
+            h.verifier()
+                    .sign(
+                            linked,
+                            new EventObject.OfCustomer(
+                                    CustomerId.of("cus_batch"),
+                                    dev.billing.core.model.UserId.of("user_batch"),
+                                    "b@example.com",
+                                    false));
+            dev.billing.core.model.payment.Invoice invoice = dev.billing.testkit.Builders.anInvoice()
+                    .withId("in_batch")
+                    .withCustomer("cus_batch")
+                    .withCreated(now)
+                    .build();
+            StripeEvent paid = anEvent()
+                    .withType("invoice.paid")
+                    .createdAt(now.minusSeconds(1))
+                    .forObject("invoice", "in_batch")
+                    .build();
             h.verifier().sign(paid, new EventObject.OfInvoice(invoice));
             h.stores().inbox().record(paid, now);
             h.stores().inbox().record(linked, now);
             List<Subscription> subs = new java.util.ArrayList<>();
             for (int i = 0; i < 30; i++) {
-                Subscription sub = aSubscription().withId("sub_batch_" + i).withCustomer("cus_batch_" + i).build();
+                Subscription sub = aSubscription()
+                        .withId("sub_batch_" + i)
+                        .withCustomer("cus_batch_" + i)
+                        .build();
                 subs.add(sub);
                 StripeEvent event = subscriptionEvent("customer.subscription.updated", sub, now);
                 h.verifier().sign(event, of(sub));
@@ -639,18 +867,25 @@ class WebhookProcessingTest {
             }
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
             try {
-                assertThat(h.billing().useCases().processInboxEvent().processDue(50, pool)).isEqualTo(32);
+                assertThat(h.billing().useCases().processInboxEvent().processDue(50, pool))
+                        .isEqualTo(32);
             } finally {
                 pool.shutdown();
             }
-            assertThat(h.stores().inbox().countByStatus().get(InboxStatus.PROCESSED)).isEqualTo(32);
+            assertThat(h.stores().inbox().countByStatus().get(InboxStatus.PROCESSED))
+                    .isEqualTo(32);
             for (Subscription sub : subs) {
-                assertThat(h.stores().subscriptions().findSubscription(sub.id())).isPresent();
+                assertThat(h.stores().subscriptions().findSubscription(sub.id()))
+                        .isPresent();
             }
             // The receipt of the invoice (older than the customer event) still found its user: customers go first.
-            assertThat(h.notifier().sent()).singleElement().isInstanceOfSatisfying(Notification.Receipt.class,
-                    r -> assertThat(r.userId().value()).isEqualTo("user_batch"));
-            assertThat(h.billing().useCases().processInboxEvent().processDue(50, Runnable::run)).isZero();
+            assertThat(h.notifier().sent())
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                            Notification.Receipt.class,
+                            r -> assertThat(r.userId().value()).isEqualTo("user_batch"));
+            assertThat(h.billing().useCases().processInboxEvent().processDue(50, Runnable::run))
+                    .isZero();
         }
     }
 }

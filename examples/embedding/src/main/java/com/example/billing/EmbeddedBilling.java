@@ -3,23 +3,22 @@ package com.example.billing;
 import dev.billing.clerk.ClerkConfig;
 import dev.billing.clerk.ClerkIdentityVerifier;
 import dev.billing.core.Billing;
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.model.catalog.BillingInterval;
-import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.catalog.MeterDefinition;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.catalog.Tier;
+import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.IdentityVerifier;
-import dev.billing.core.checkout.CheckoutCommand;
-import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.usage.UsageOutcome;
 import dev.billing.core.webhook.WebhookReceipt;
 import dev.billing.postgres.PostgresBillingStores;
 import dev.billing.stripe.StripeConfig;
 import dev.billing.stripe.StripePaymentGateway;
 import dev.billing.stripe.StripeWebhookVerifier;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -43,21 +42,31 @@ public final class EmbeddedBilling implements AutoCloseable {
         billing = Billing.builder()
                 .gateway(StripePaymentGateway.create(StripeConfig.of(env.get("STRIPE_SECRET_KEY"))
                         .withApiBase(env.getOrDefault("STRIPE_API_BASE", StripeConfig.DEFAULT_API_BASE))))
-                .webhookVerifier(StripeWebhookVerifier.create(List.of(env.get("STRIPE_WEBHOOK_SECRET")),
-                        Clock.systemUTC()))
+                .webhookVerifier(
+                        StripeWebhookVerifier.create(List.of(env.get("STRIPE_WEBHOOK_SECRET")), Clock.systemUTC()))
                 .stores(stores)
                 .plans(plans)
-                .options(BillingOptions.builder().allowedOrigins(List.of("https://app.example.com")).build())
+                .options(BillingOptions.builder()
+                        .allowedOrigins(List.of("https://app.example.com"))
+                        .build())
                 .build()
                 .start(); // inbox retries, notices and meter reports run in the background from here
         clerk = ClerkIdentityVerifier.create(ClerkConfig.builder()
-                .issuer(env.get("CLERK_ISSUER")).jwtKey(env.get("CLERK_JWT_KEY")).build()); // or .publishableKey(...)
+                .issuer(env.get("CLERK_ISSUER"))
+                .jwtKey(env.get("CLERK_JWT_KEY"))
+                .build()); // or .publishableKey(...)
     }
 
     /** Your {@code POST /billing/checkout}: the caller's Clerk session token in, a Checkout URL out. */
     public CheckoutOutcome checkout(String sessionToken) {
-        return billing.startCheckout(clerk.verify(sessionToken), new CheckoutCommand.Subscribe("pro",
-                BillingInterval.MONTH, "https://app.example.com/billing/done", "https://app.example.com/billing", null));
+        return billing.startCheckout(
+                clerk.verify(sessionToken),
+                new CheckoutCommand.Subscribe(
+                        "pro",
+                        BillingInterval.MONTH,
+                        "https://app.example.com/billing/done",
+                        "https://app.example.com/billing",
+                        null));
     }
 
     /** Your {@code POST /webhooks/stripe}: the raw body as received, and the Stripe-Signature header. */

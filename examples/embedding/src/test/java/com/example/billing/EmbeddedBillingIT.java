@@ -1,10 +1,12 @@
 package com.example.billing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpServer;
+import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.usage.UsageResult;
-import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
 import dev.billing.testkit.auth.TestKey;
@@ -12,8 +14,6 @@ import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -21,8 +21,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The example as a host runs it: a Clerk token buys the pro plan through Checkout, Stripe's signed webhook reaches
@@ -37,33 +36,55 @@ class EmbeddedBillingIT {
     void aUserBuysProAndTheirUsageReachesStripe() throws Exception {
         TestKey key = TestKeys.rsa2048("ins_embed");
         try (TestDatabase db = PostgresFixture.shared().newDatabase("embed");
-             StripeEmulator stripe = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
-            Map<String, String> env = Map.of("STRIPE_SECRET_KEY", stripe.apiKey(),
-                    "STRIPE_API_BASE", stripe.baseUrl(), "STRIPE_WEBHOOK_SECRET", SECRET,
-                    "DATABASE_URL", db.postgresUrl(), "STRIPE_PRICE_PRO_MONTHLY", "price_pro_monthly",
-                    "CLERK_ISSUER", ISSUER, "CLERK_JWT_KEY", key.publicKeyPem());
-            String token = new TokenMinter(key, ISSUER, Clock.systemUTC()).token().subject("user_embed").sign();
+                StripeEmulator stripe =
+                        StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
+            Map<String, String> env = Map.of(
+                    "STRIPE_SECRET_KEY",
+                    stripe.apiKey(),
+                    "STRIPE_API_BASE",
+                    stripe.baseUrl(),
+                    "STRIPE_WEBHOOK_SECRET",
+                    SECRET,
+                    "DATABASE_URL",
+                    db.postgresUrl(),
+                    "STRIPE_PRICE_PRO_MONTHLY",
+                    "price_pro_monthly",
+                    "CLERK_ISSUER",
+                    ISSUER,
+                    "CLERK_JWT_KEY",
+                    key.publicKeyPem());
+            String token = new TokenMinter(key, ISSUER, Clock.systemUTC())
+                    .token()
+                    .subject("user_embed")
+                    .sign();
             EmbeddedBilling app = new EmbeddedBilling(env);
             HttpServer webhooks = webhookRoute(app);
             try {
-                stripe.registerWebhookEndpoint("http://127.0.0.1:" + webhooks.getAddress().getPort()
-                        + "/webhooks/stripe", SECRET);
+                stripe.registerWebhookEndpoint(
+                        "http://127.0.0.1:" + webhooks.getAddress().getPort() + "/webhooks/stripe", SECRET);
                 assertThat(app.entitlements(token).tier()).isEqualTo("free");
 
                 CheckoutOutcome checkout = app.checkout(token);
                 assertThat(checkout).isInstanceOf(CheckoutOutcome.Started.class);
-                stripe.completeCheckoutSession(((CheckoutOutcome.Started) checkout).session().id());
-                await("the checkout's webhooks make the user pro", () -> "pro".equals(app.entitlements(token).tier()));
+                stripe.completeCheckoutSession(
+                        ((CheckoutOutcome.Started) checkout).session().id());
+                await(
+                        "the checkout's webhooks make the user pro",
+                        () -> "pro".equals(app.entitlements(token).tier()));
 
                 Entitlements pro = app.entitlements(token);
                 assertThat(pro.features()).contains("sso");
                 assertThat(app.recordApiCall(token, "request-1").result()).isInstanceOf(UsageResult.Accepted.class);
-                assertThat(app.recordApiCall(token, "request-1").result()).as("a retry of the same request")
+                assertThat(app.recordApiCall(token, "request-1").result())
+                        .as("a retry of the same request")
                         .isInstanceOf(UsageResult.Replayed.class);
-                await("the metered usage is reported to Stripe by the background work", () -> stripe.requestLog()
-                        .stream().anyMatch(r -> r.path().equals("/v1/billing/meter_events")));
+                await(
+                        "the metered usage is reported to Stripe by the background work",
+                        () -> stripe.requestLog().stream()
+                                .anyMatch(r -> r.path().equals("/v1/billing/meter_events")));
                 assertThat(stripe.requestLog().stream().filter(r -> r.path().equals("/v1/billing/meter_events")))
-                        .as("one report for one idempotency key").hasSize(1);
+                        .as("one report for one idempotency key")
+                        .hasSize(1);
             } finally {
                 app.close();
                 webhooks.stop(0);
@@ -95,7 +116,9 @@ class EmbeddedBillingIT {
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() < deadline).as("within %s: %s", WAIT, what).isTrue();
+            assertThat(System.nanoTime() < deadline)
+                    .as("within %s: %s", WAIT, what)
+                    .isTrue();
             TimeUnit.MILLISECONDS.sleep(20);
         }
     }

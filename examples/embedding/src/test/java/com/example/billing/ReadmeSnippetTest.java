@@ -1,17 +1,17 @@
 package com.example.billing;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The README's "Embed it" shows EmbeddedBilling.java as it is, from its imports to its last brace. */
 class ReadmeSnippetTest {
-    static final String MARKER = "<!-- the file examples/embedding/src/main/java/com/example/billing/EmbeddedBilling.java -->";
+    static final String MARKER =
+            "<!-- the file examples/embedding/src/main/java/com/example/billing/EmbeddedBilling.java -->";
 
     @Test
     void theReadmeShowsTheExampleVerbatim() throws IOException {
@@ -23,8 +23,9 @@ class ReadmeSnippetTest {
         int start = text.indexOf("```java\n", marker) + "```java\n".length();
         String shown = text.substring(start, text.indexOf("```", start));
 
-        String source = Files.readString(Path.of("src", "main", "java", "com", "example", "billing",
-                "EmbeddedBilling.java"), StandardCharsets.UTF_8);
+        String source = Files.readString(
+                Path.of("src", "main", "java", "com", "example", "billing", "EmbeddedBilling.java"),
+                StandardCharsets.UTF_8);
         String fromImports = source.substring(source.indexOf("import "));
 
         assertThat(shown).isEqualTo(fromImports);

@@ -1,9 +1,11 @@
 package com.example.shop;
 
 import dev.billing.core.Billing;
-import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.spring.BillingPrincipal;
+import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -12,9 +14,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * The shop's own routes: signed in by the same Clerk session token as the billing routes, gated by the user's
@@ -33,8 +32,15 @@ class NotesController {
     @GetMapping("/api/me")
     Map<String, Object> me(@AuthenticationPrincipal BillingPrincipal me) {
         Entitlements entitlements = billing.entitlements(UserId.of(me.userId()));
-        return Map.of("userId", me.userId(), "sessionId", me.sessionId(),
-                "orgId", me.orgId() == null ? "" : me.orgId(), "tier", entitlements.tier());
+        return Map.of(
+                "userId",
+                me.userId(),
+                "sessionId",
+                me.sessionId(),
+                "orgId",
+                me.orgId() == null ? "" : me.orgId(),
+                "tier",
+                entitlements.tier());
     }
 
     /** Writing notes is a pro feature. */

@@ -7,9 +7,8 @@ import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
-import org.springframework.test.context.DynamicPropertyRegistry;
-
 import java.time.Clock;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * What the shop runs against in its tests, started once per test JVM: a real Postgres database, the Stripe emulator
@@ -20,11 +19,11 @@ final class ShopFixture {
     static final String WEBHOOK_SECRET = "whsec_shop_example";
     static final TestKey KEY = TestKeys.rsa2048("ins_shop");
     static final TestDatabase DB = PostgresFixture.shared().newDatabase("shop");
-    static final StripeEmulator STRIPE = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
+    static final StripeEmulator STRIPE =
+            StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
     static final TokenMinter TOKENS = new TokenMinter(KEY, ISSUER, Clock.systemUTC());
 
-    private ShopFixture() {
-    }
+    private ShopFixture() {}
 
     /** The environment application.yml reads, as Spring properties. */
     static void properties(DynamicPropertyRegistry registry) {

@@ -1,8 +1,6 @@
 package dev.billing.core.model.analytics;
 
 import dev.billing.core.model.Checks;
-import dev.billing.core.model.Money;
-import dev.billing.core.model.catalog.Recurring;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -15,8 +13,7 @@ import java.util.Objects;
  */
 public final class Analytics {
 
-    private Analytics() {
-    }
+    private Analytics() {}
 
     /**
      * Recurring revenue of one currency, per month. {@code mrr}: active and past-due subscriptions without a
@@ -24,8 +21,15 @@ public final class Analytics {
      * is the part of {@code mrr} whose payment failed; {@code revenueAtRisk} is that plus {@code openAtRisk}, the
      * amount still open on their invoices. {@code arr} is twelve times the unrounded {@code mrr}.
      */
-    public record CurrencyRevenue(String currency, long mrr, long arr, long trialingMrr, long cancelingMrr,
-                                  long pastDueMrr, long openAtRisk, long revenueAtRisk) {
+    public record CurrencyRevenue(
+            String currency,
+            long mrr,
+            long arr,
+            long trialingMrr,
+            long cancelingMrr,
+            long pastDueMrr,
+            long openAtRisk,
+            long revenueAtRisk) {
         public CurrencyRevenue {
             Checks.currency(currency);
         }
@@ -36,28 +40,36 @@ public final class Analytics {
      * finalized (open, paid, uncollectible), how many are still unpaid; and of the paying subscriptions (active,
      * past due, unpaid) how many are past due or unpaid. Rates are 0 when nothing was counted.
      */
-    public record PaymentHealth(int windowDays, long invoices, long unpaidInvoices, double failedPaymentRate,
-                                long payingSubscriptions, long pastDueSubscriptions, double pastDueRate) {
-    }
+    public record PaymentHealth(
+            int windowDays,
+            long invoices,
+            long unpaidInvoices,
+            double failedPaymentRate,
+            long payingSubscriptions,
+            long pastDueSubscriptions,
+            double pastDueRate) {}
 
     /** Trials that ended, and how many became paying; {@code rate} is 0 when none ended. */
-    public record TrialConversion(long ended, long converted, double rate) {
-    }
+    public record TrialConversion(long ended, long converted, double rate) {}
 
     /** One-time purchase revenue of one month in one currency. */
-    public record MonthlyPurchases(YearMonth month, String currency, long count, long amountTotal) {
-    }
+    public record MonthlyPurchases(YearMonth month, String currency, long count, long amountTotal) {}
 
     /** Refunds of one month in one currency (created then, not failed or canceled): how many, and their total. */
-    public record MonthlyRefunds(YearMonth month, String currency, long count, long amount) {
-    }
+    public record MonthlyRefunds(YearMonth month, String currency, long count, long amount) {}
 
     /**
      * The revenue figures at {@code asOf}. {@code unpriced}: live subscriptions whose pricing is unknown (metered
      * or tiered prices, rows written before pricing was kept), counted nowhere in the money figures.
      */
-    public record Revenue(Instant asOf, List<CurrencyRevenue> currencies, long unpriced, PaymentHealth payments,
-                          TrialConversion trials, List<MonthlyPurchases> purchases, List<MonthlyRefunds> refunds) {
+    public record Revenue(
+            Instant asOf,
+            List<CurrencyRevenue> currencies,
+            long unpriced,
+            PaymentHealth payments,
+            TrialConversion trials,
+            List<MonthlyPurchases> purchases,
+            List<MonthlyRefunds> refunds) {
         public Revenue {
             Objects.requireNonNull(asOf, "asOf");
             currencies = List.copyOf(currencies);
@@ -67,9 +79,8 @@ public final class Analytics {
     }
 
     /** Live subscriptions of one tier ({@code unknown}: a price outside the catalog) and status. */
-    public record TierStatus(String tier, SubscriptionStatus status, long subscriptions, long quantity,
-                             long canceling) {
-    }
+    public record TierStatus(
+            String tier, SubscriptionStatus status, long subscriptions, long quantity, long canceling) {}
 
     /** Subscriptions that have not ended, by tier and status, tiers in catalog order. */
     public record SubscriptionBreakdown(Instant asOf, long total, List<TierStatus> groups) {
@@ -79,8 +90,7 @@ public final class Analytics {
     }
 
     /** One month's movements: {@code started} = {@code newSubscriptions} + {@code reactivated}. */
-    public record Movement(YearMonth month, long started, long newSubscriptions, long reactivated, long churned) {
-    }
+    public record Movement(YearMonth month, long started, long newSubscriptions, long reactivated, long churned) {}
 
     /** The last {@code months} months, oldest first, every month present. */
     public record Movements(Instant asOf, List<Movement> months) {
@@ -114,8 +124,7 @@ public final class Analytics {
      * total, the tier's {@code quota} per account (null: unlimited), and {@code utilisation} = used / (accounts x
      * quota) (null when unlimited or the quota is 0).
      */
-    public record MeterUse(String tier, String meter, long accounts, long used, Long quota, Double utilisation) {
-    }
+    public record MeterUse(String tier, String meter, long accounts, long used, Long quota, Double utilisation) {}
 
     public record Usage(Instant asOf, List<MeterUse> meters) {
         public Usage {
@@ -124,6 +133,5 @@ public final class Analytics {
     }
 
     /** Everything at once (the {@code report} command). */
-    public record Report(Revenue revenue, SubscriptionBreakdown subscriptions, Movements movements, Usage usage) {
-    }
+    public record Report(Revenue revenue, SubscriptionBreakdown subscriptions, Movements movements, Usage usage) {}
 }

@@ -11,8 +11,13 @@ import java.util.Objects;
  * month of an instant after the store's {@code now} is the month after now's, so that the current month's point
  * (now) is exact too; so is the trial end of a subscription trialing now, whatever its trial_end. Nullable: {@code pricing} (unknown), {@code ended} (not ended), {@code trialEnd} (no trial).
  */
-public record MrrSpan(SubscriptionPricing pricing, long quantity, YearMonth created, YearMonth ended,
-                      YearMonth trialEnd, long count) {
+public record MrrSpan(
+        SubscriptionPricing pricing,
+        long quantity,
+        YearMonth created,
+        YearMonth ended,
+        YearMonth trialEnd,
+        long count) {
     public MrrSpan {
         Checks.nonNegative(quantity, "quantity");
         Objects.requireNonNull(created, "created");
@@ -24,7 +29,8 @@ public record MrrSpan(SubscriptionPricing pricing, long quantity, YearMonth crea
      * month of the store's now).
      */
     public boolean paying(YearMonth month) {
-        return !created.isAfter(month) && (ended == null || ended.isAfter(month))
+        return !created.isAfter(month)
+                && (ended == null || ended.isAfter(month))
                 && (trialEnd == null || !trialEnd.isAfter(month));
     }
 }

@@ -2,7 +2,6 @@ package dev.billing.core.model.analytics;
 
 import dev.billing.core.model.Checks;
 
-
 /**
  * Usage in the periods running at one instant, of one meter, by accounts whose granting subscription (the newest
  * active, trialing or past due one) has {@code priceId}; null: accounts without one (the free tier).

@@ -66,8 +66,12 @@ public enum AuditAction {
      * and cause) rather than by the store with a projection write.
      */
     public boolean explicit() {
-        return this == CUSTOMER_RECONCILED || this == INVOICE_PAYMENT_FAILED || this == REFUND_CREATED
-                || this == EVENT_REPLAYED || this == ACCOUNT_ERASED || this == SUBSCRIPTION_DUPLICATE;
+        return this == CUSTOMER_RECONCILED
+                || this == INVOICE_PAYMENT_FAILED
+                || this == REFUND_CREATED
+                || this == EVENT_REPLAYED
+                || this == ACCOUNT_ERASED
+                || this == SUBSCRIPTION_DUPLICATE;
     }
 
     /**

@@ -17,8 +17,15 @@ import java.util.Objects;
  * @param cause      null when the change came with none (a tool writing without one)
  * @param detail     old and new price, quantity, status, amounts: text values, never personal data
  */
-public record AuditEntry(long id, Instant recordedAt, AuditAction action, String entityId, UserId userId,
-                         CustomerId customerId, AuditCause cause, Map<String, String> detail) {
+public record AuditEntry(
+        long id,
+        Instant recordedAt,
+        AuditAction action,
+        String entityId,
+        UserId userId,
+        CustomerId customerId,
+        AuditCause cause,
+        Map<String, String> detail) {
     public AuditEntry {
         Objects.requireNonNull(recordedAt, "recordedAt");
         Objects.requireNonNull(action, "action");

@@ -1,7 +1,6 @@
 package dev.billing.core.model.audit;
 
 import dev.billing.core.model.CustomerId;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import java.time.Instant;
 
@@ -12,8 +11,8 @@ import java.time.Instant;
  *
  * <p>Usage: {@code Page<AuditEntry> p = audit.list(AuditQuery.all(50).withCustomer(customerId));}
  */
-public record AuditQuery(UserId userId, CustomerId customerId, AuditAction action, Instant from, Instant to,
-                         String cursor, int limit) {
+public record AuditQuery(
+        UserId userId, CustomerId customerId, AuditAction action, Instant from, Instant to, String cursor, int limit) {
     public static final int MAX_LIMIT = 100;
     private static final String CURSOR_PREFIX = "au_";
 

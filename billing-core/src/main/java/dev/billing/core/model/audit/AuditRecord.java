@@ -16,8 +16,13 @@ import java.util.Objects;
  * @param customerId the Stripe customer it concerns, or null
  * @param detail     small facts (amounts, counts, ids), never personal data
  */
-public record AuditRecord(AuditAction action, String entityId, UserId userId, CustomerId customerId,
-                          AuditCause cause, Map<String, String> detail) {
+public record AuditRecord(
+        AuditAction action,
+        String entityId,
+        UserId userId,
+        CustomerId customerId,
+        AuditCause cause,
+        Map<String, String> detail) {
     public AuditRecord {
         Objects.requireNonNull(action, "action");
         Checks.text(entityId, "entityId", 255);

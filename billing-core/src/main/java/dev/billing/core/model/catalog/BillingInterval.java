@@ -5,7 +5,10 @@ import java.util.Optional;
 
 /** A recurring price's interval, spelled as Stripe spells it ({@code month}, {@code year}...). */
 public enum BillingInterval {
-    DAY, WEEK, MONTH, YEAR;
+    DAY,
+    WEEK,
+    MONTH,
+    YEAR;
 
     public String stripeName() {
         return name().toLowerCase(Locale.ROOT);
@@ -17,11 +20,22 @@ public enum BillingInterval {
             return Optional.empty();
         }
         switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "day": case "daily": return Optional.of(DAY);
-            case "week": case "weekly": return Optional.of(WEEK);
-            case "month": case "monthly": return Optional.of(MONTH);
-            case "year": case "yearly": case "annual": case "annually": return Optional.of(YEAR);
-            default: return Optional.empty();
+            case "day":
+            case "daily":
+                return Optional.of(DAY);
+            case "week":
+            case "weekly":
+                return Optional.of(WEEK);
+            case "month":
+            case "monthly":
+                return Optional.of(MONTH);
+            case "year":
+            case "yearly":
+            case "annual":
+            case "annually":
+                return Optional.of(YEAR);
+            default:
+                return Optional.empty();
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.billing.core.model.catalog;
 
 import dev.billing.core.model.Checks;
 
-
 /**
  * A one-time purchasable item (credits, a template pack...) sold through a one-time Stripe price; one
  * {@code openToGuests} can also be bought without an account.

@@ -14,14 +14,15 @@ import java.util.Objects;
  * Its quotas start again each {@code period} ({@link QuotaPeriod#BILLING_PERIOD} unless set), days and months at
  * midnight in {@code timeZone}.
  */
-public record MeterDefinition(String name, String stripeEventName, boolean shared, QuotaPeriod period,
-                              ZoneId timeZone) {
+public record MeterDefinition(
+        String name, String stripeEventName, boolean shared, QuotaPeriod period, ZoneId timeZone) {
     public MeterDefinition {
         Objects.requireNonNull(period, "period");
         Objects.requireNonNull(timeZone, "timeZone");
         Checks.text(name, "meter name");
         if (!name.matches("[a-z][a-z0-9_.-]{0,63}")) {
-            throw new IllegalArgumentException("meter name must be lowercase letters, digits, '.', '-' or '_': " + name);
+            throw new IllegalArgumentException(
+                    "meter name must be lowercase letters, digits, '.', '-' or '_': " + name);
         }
         stripeEventName = Checks.optionalText(stripeEventName, "stripeEventName");
     }

@@ -115,8 +115,10 @@ public final class PlanCatalog {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid plan catalog: " + String.join("; ", problems));
         }
-        byPrice.replaceAll((priceId, plan) -> planList.stream().filter(p -> p.priceId().equals(priceId))
-                .findFirst().orElseThrow());
+        byPrice.replaceAll((priceId, plan) -> planList.stream()
+                .filter(p -> p.priceId().equals(priceId))
+                .findFirst()
+                .orElseThrow());
         planList.sort(Comparator.comparingInt((Plan p) -> p.tier().rank()).thenComparing(Plan::interval));
         this.freeTier = b.freeTier;
         this.tiers = Map.copyOf(tierMap);
@@ -129,8 +131,13 @@ public final class PlanCatalog {
     }
 
     /** The plan with its metered prices, each checked against the meters, plans and items. */
-    private static Plan withMetered(Plan plan, List<MeteredSpec> specs, Map<String, MeterDefinition> meters,
-                                    Map<String, Plan> plans, Map<String, CatalogItem> items, List<String> problems) {
+    private static Plan withMetered(
+            Plan plan,
+            List<MeteredSpec> specs,
+            Map<String, MeterDefinition> meters,
+            Map<String, Plan> plans,
+            Map<String, CatalogItem> items,
+            List<String> problems) {
         List<MeteredPrice> prices = new ArrayList<>();
         Set<String> metersSeen = new HashSet<>();
         for (MeteredSpec spec : specs) {
@@ -163,7 +170,9 @@ public final class PlanCatalog {
 
     /** All tiers, free first, by rank. */
     public List<Tier> tiers() {
-        return tiers.values().stream().sorted(Comparator.comparingInt(Tier::rank)).toList();
+        return tiers.values().stream()
+                .sorted(Comparator.comparingInt(Tier::rank))
+                .toList();
     }
 
     public Optional<Tier> tier(String name) {
@@ -175,7 +184,9 @@ public final class PlanCatalog {
     }
 
     public Optional<Plan> plan(String tier, BillingInterval interval) {
-        return plans.stream().filter(p -> p.tier().name().equals(tier) && p.interval() == interval).findFirst();
+        return plans.stream()
+                .filter(p -> p.tier().name().equals(tier) && p.interval() == interval)
+                .findFirst();
     }
 
     public Optional<Plan> planForPrice(String priceId) {
@@ -211,11 +222,9 @@ public final class PlanCatalog {
         return tiers.values().stream().anyMatch(t -> t.quotas().containsKey(meter));
     }
 
-    private record PlanSpec(String tier, BillingInterval interval, String priceId) {
-    }
+    private record PlanSpec(String tier, BillingInterval interval, String priceId) {}
 
-    private record MeteredSpec(String tier, BillingInterval interval, MeteredPrice price) {
-    }
+    private record MeteredSpec(String tier, BillingInterval interval, MeteredPrice price) {}
 
     /** Collects tiers, plans, items, meters and promotion codes; {@link #build()} validates the whole. */
     public static final class Builder {
@@ -227,8 +236,7 @@ public final class PlanCatalog {
         private final List<MeteredSpec> metered = new ArrayList<>();
         private final List<CatalogPromotion> promotions = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder freeTier(Tier tier) {
             this.freeTier = Objects.requireNonNull(tier, "tier");
@@ -241,14 +249,18 @@ public final class PlanCatalog {
         }
 
         public Builder plan(String tier, BillingInterval interval, String priceId) {
-            plans.add(new PlanSpec(Checks.text(tier, "tier"), Objects.requireNonNull(interval, "interval"),
+            plans.add(new PlanSpec(
+                    Checks.text(tier, "tier"),
+                    Objects.requireNonNull(interval, "interval"),
                     Checks.text(priceId, "priceId")));
             return this;
         }
 
         /** Adds a metered price to the plan of {@code tier} at {@code interval} (given with {@link #plan}). */
         public Builder meteredPrice(String tier, BillingInterval interval, MeteredPrice price) {
-            metered.add(new MeteredSpec(Checks.text(tier, "tier"), Objects.requireNonNull(interval, "interval"),
+            metered.add(new MeteredSpec(
+                    Checks.text(tier, "tier"),
+                    Objects.requireNonNull(interval, "interval"),
                     Objects.requireNonNull(price, "price")));
             return this;
         }

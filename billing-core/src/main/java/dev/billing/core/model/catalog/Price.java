@@ -10,9 +10,18 @@ import java.util.Objects;
  * A Stripe price. {@code unitAmount} is null for prices without a flat unit amount (tiered, metered with
  * tiers); {@code recurring} is null for one-time prices.
  */
-public record Price(String id, String productId, boolean active, PriceType type, String currency, Long unitAmount,
-                    Recurring recurring, String nickname, String lookupKey, Map<String, String> metadata,
-                    Instant created) {
+public record Price(
+        String id,
+        String productId,
+        boolean active,
+        PriceType type,
+        String currency,
+        Long unitAmount,
+        Recurring recurring,
+        String nickname,
+        String lookupKey,
+        Map<String, String> metadata,
+        Instant created) {
     public Price {
         Checks.text(id, "id");
         Checks.text(productId, "productId");

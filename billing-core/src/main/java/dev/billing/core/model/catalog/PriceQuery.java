@@ -2,7 +2,6 @@ package dev.billing.core.model.catalog;
 
 import dev.billing.core.model.Checks;
 
-
 /** Filters for listing prices; null filters mean any. {@code startingAfter} is a price id cursor. */
 public record PriceQuery(Boolean active, String productId, PriceType type, int limit, String startingAfter) {
     public PriceQuery {

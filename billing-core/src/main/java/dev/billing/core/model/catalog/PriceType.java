@@ -2,7 +2,8 @@ package dev.billing.core.model.catalog;
 
 /** Stripe's price types. */
 public enum PriceType {
-    ONE_TIME("one_time"), RECURRING("recurring");
+    ONE_TIME("one_time"),
+    RECURRING("recurring");
 
     private final String stripeName;
 

@@ -6,8 +6,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /** A Stripe product. {@code description} and {@code defaultPriceId} may be null. */
-public record Product(String id, String name, String description, boolean active, String defaultPriceId,
-                      Map<String, String> metadata, Instant created) {
+public record Product(
+        String id,
+        String name,
+        String description,
+        boolean active,
+        String defaultPriceId,
+        Map<String, String> metadata,
+        Instant created) {
     public Product {
         Checks.text(id, "id");
         Checks.text(name, "name");

@@ -2,7 +2,6 @@ package dev.billing.core.model.catalog;
 
 import dev.billing.core.model.Checks;
 
-
 /** Filters for listing products. {@code active} null means any; {@code startingAfter} is a product id cursor. */
 public record ProductQuery(Boolean active, int limit, String startingAfter) {
     public static final int MAX_LIMIT = 100;

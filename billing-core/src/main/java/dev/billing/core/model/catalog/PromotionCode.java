@@ -14,8 +14,15 @@ import java.util.Optional;
  *
  * <p>Usage: {@code gateway.findPromotionCode("SPRING25").map(PromotionCode::percentOff)}
  */
-public record PromotionCode(String id, String code, BigDecimal percentOff, long amountOff, String currency,
-                            Duration duration, Integer durationInMonths, Instant expiresAt) {
+public record PromotionCode(
+        String id,
+        String code,
+        BigDecimal percentOff,
+        long amountOff,
+        String currency,
+        Duration duration,
+        Integer durationInMonths,
+        Instant expiresAt) {
     /** What a customer may type: letters, digits, '-' and '_'. */
     public static final String CODE_PATTERN = "[A-Za-z0-9_-]{1,64}";
 
@@ -37,7 +44,9 @@ public record PromotionCode(String id, String code, BigDecimal percentOff, long 
 
     /** How long a coupon keeps discounting. */
     public enum Duration {
-        ONCE("once"), REPEATING("repeating"), FOREVER("forever");
+        ONCE("once"),
+        REPEATING("repeating"),
+        FOREVER("forever");
 
         private final String stripeName;
 

@@ -15,7 +15,9 @@ import java.util.Optional;
  * plan in force (the subscription's period; a calendar month in UTC on the free tier).
  */
 public enum QuotaPeriod {
-    DAY, MONTH, BILLING_PERIOD;
+    DAY,
+    MONTH,
+    BILLING_PERIOD;
 
     /** {@code day}, {@code month}, {@code billing_period}: the plan file's words. */
     public String wireName() {
@@ -44,13 +46,16 @@ public enum QuotaPeriod {
             case BILLING_PERIOD -> Objects.requireNonNull(billing, "billing");
             case DAY -> {
                 LocalDate day = now.atZone(zone).toLocalDate();
-                yield new UsagePeriod(day.atStartOfDay(zone).toInstant(), day.plusDays(1).atStartOfDay(zone)
-                        .toInstant());
+                yield new UsagePeriod(
+                        day.atStartOfDay(zone).toInstant(),
+                        day.plusDays(1).atStartOfDay(zone).toInstant());
             }
             case MONTH -> {
                 YearMonth month = YearMonth.from(now.atZone(zone));
                 ZonedDateTime start = month.atDay(1).atStartOfDay(zone);
-                yield new UsagePeriod(start.toInstant(), month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant());
+                yield new UsagePeriod(
+                        start.toInstant(),
+                        month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant());
             }
         };
     }

@@ -13,8 +13,14 @@ import java.util.TreeSet;
  * {@code rank} orders tiers (free is 0); a higher rank is a higher tier. A {@code perSeat} tier is sold by the
  * seat: its subscription's quantity is the number of seats.
  */
-public record Tier(String name, int rank, Set<String> features, Map<String, Long> quotas, int trialDays,
-                   int purchaseDiscountPercent, boolean perSeat) {
+public record Tier(
+        String name,
+        int rank,
+        Set<String> features,
+        Map<String, Long> quotas,
+        int trialDays,
+        int purchaseDiscountPercent,
+        boolean perSeat) {
 
     /** A quota limit meaning "no limit". */
     public static final long UNLIMITED = Long.MAX_VALUE;
@@ -46,8 +52,13 @@ public record Tier(String name, int rank, Set<String> features, Map<String, Long
     }
 
     /** A tier sold as one subscription, whatever its quantity. */
-    public Tier(String name, int rank, Set<String> features, Map<String, Long> quotas, int trialDays,
-                int purchaseDiscountPercent) {
+    public Tier(
+            String name,
+            int rank,
+            Set<String> features,
+            Map<String, Long> quotas,
+            int trialDays,
+            int purchaseDiscountPercent) {
         this(name, rank, features, quotas, trialDays, purchaseDiscountPercent, false);
     }
 

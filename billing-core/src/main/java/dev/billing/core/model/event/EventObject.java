@@ -18,9 +18,17 @@ import java.util.Objects;
  * The decoded {@code data.object} of a webhook event, in the core's terms. Decoding is the webhook verifier's
  * job (it knows Stripe's JSON); the core only routes on these types.
  */
-public sealed interface EventObject permits EventObject.OfSubscription, EventObject.OfInvoice,
-        EventObject.OfCheckoutSession, EventObject.OfCustomer, EventObject.OfCatalog, EventObject.OfUpcomingInvoice, EventObject.OfCharge,
-        EventObject.OfRefund, EventObject.OfInvoicePayment, EventObject.Other {
+public sealed interface EventObject
+        permits EventObject.OfSubscription,
+                EventObject.OfInvoice,
+                EventObject.OfCheckoutSession,
+                EventObject.OfCustomer,
+                EventObject.OfCatalog,
+                EventObject.OfUpcomingInvoice,
+                EventObject.OfCharge,
+                EventObject.OfRefund,
+                EventObject.OfInvoicePayment,
+                EventObject.Other {
 
     /**
      * A subscription snapshot, versioned {@link SourceVersion#snapshot} at the event's creation, with what the
@@ -49,8 +57,7 @@ public sealed interface EventObject permits EventObject.OfSubscription, EventObj
      *                          when {@code previous_attributes} name an earlier one): Stripe invoiced the change at
      *                          once ({@code proration_behavior=always_invoice}, or a new billing interval)
      */
-    record SubscriptionChange(String priceId, Boolean cancelAtPeriodEnd, SubscriptionStatus status,
-                              String invoiceId) {
+    record SubscriptionChange(String priceId, Boolean cancelAtPeriodEnd, SubscriptionStatus status, String invoiceId) {
         public static final SubscriptionChange NONE = new SubscriptionChange(null, null, null, null);
 
         /** A change that made no invoice. */
@@ -77,8 +84,13 @@ public sealed interface EventObject permits EventObject.OfSubscription, EventObj
      * the refunds the charge embeds, as snapshots: API versions before 2022-11-15 list them in a
      * {@code charge.refunded} event, later ones only when expanded (empty then, and for a guest's payment).
      */
-    record OfCharge(String chargeId, CustomerId customerId, Money amountRefunded, String paymentIntentId,
-                    List<PaymentRefund> refunds) implements EventObject {
+    record OfCharge(
+            String chargeId,
+            CustomerId customerId,
+            Money amountRefunded,
+            String paymentIntentId,
+            List<PaymentRefund> refunds)
+            implements EventObject {
         public OfCharge {
             Checks.text(chargeId, "chargeId");
             Objects.requireNonNull(amountRefunded, "amountRefunded");
@@ -143,10 +155,8 @@ public sealed interface EventObject permits EventObject.OfSubscription, EventObj
     }
 
     /** A product, price or plan (the catalog changed), or a coupon or promotion code (the promotions did). */
-    record OfCatalog(String objectType, String id) implements EventObject {
-    }
+    record OfCatalog(String objectType, String id) implements EventObject {}
 
     /** Anything else. */
-    record Other(String objectType, String id) implements EventObject {
-    }
+    record Other(String objectType, String id) implements EventObject {}
 }

@@ -7,9 +7,17 @@ import java.util.Objects;
  * A row of the webhook inbox. Nullable: {@code lastError}, {@code nextAttemptAt} (due now),
  * {@code leaseOwner}/{@code leaseExpiresAt} (not leased), {@code processedAt}, {@code notifiedAt}.
  */
-public record InboxEntry(StripeEvent event, InboxStatus status, int attempts, String lastError, Instant receivedAt,
-                         Instant nextAttemptAt, String leaseOwner, Instant leaseExpiresAt, Instant processedAt,
-                         Instant notifiedAt) {
+public record InboxEntry(
+        StripeEvent event,
+        InboxStatus status,
+        int attempts,
+        String lastError,
+        Instant receivedAt,
+        Instant nextAttemptAt,
+        String leaseOwner,
+        Instant leaseExpiresAt,
+        Instant processedAt,
+        Instant notifiedAt) {
     public InboxEntry {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(status, "status");

@@ -7,7 +7,10 @@ import java.util.Locale;
  * "retry scheduled"; {@code FAILED} is parked after the last attempt and waits for an admin replay.
  */
 public enum InboxStatus {
-    PENDING, PROCESSED, IGNORED, FAILED;
+    PENDING,
+    PROCESSED,
+    IGNORED,
+    FAILED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -14,8 +14,16 @@ import java.util.Objects;
  * names ({@code public_user_data.user_id}, {@code user_id}, or a user object's id), and otherwise the object itself
  * (its {@code objectId}: a guest's Checkout session, an invoice payment, a catalog object).
  */
-public record StripeEvent(String id, String type, Instant created, boolean livemode, String apiVersion,
-                          String objectId, String objectType, String payload, String subjectId) {
+public record StripeEvent(
+        String id,
+        String type,
+        Instant created,
+        boolean livemode,
+        String apiVersion,
+        String objectId,
+        String objectType,
+        String payload,
+        String subjectId) {
     public StripeEvent {
         Checks.text(id, "id", 255);
         Checks.text(type, "type", 255);
@@ -25,8 +33,15 @@ public record StripeEvent(String id, String type, Instant created, boolean livem
     }
 
     /** An event about its own object ({@code subjectId} is {@code objectId}). */
-    public StripeEvent(String id, String type, Instant created, boolean livemode, String apiVersion,
-                       String objectId, String objectType, String payload) {
+    public StripeEvent(
+            String id,
+            String type,
+            Instant created,
+            boolean livemode,
+            String apiVersion,
+            String objectId,
+            String objectType,
+            String payload) {
         this(id, type, created, livemode, apiVersion, objectId, objectType, payload, objectId);
     }
 

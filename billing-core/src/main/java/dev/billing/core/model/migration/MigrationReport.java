@@ -56,15 +56,35 @@ public record MigrationReport(boolean dryRun, List<TypeReport> types, Duration e
     /** A plain-text table for a terminal: one line per record type, then the verdict. */
     public String summary() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format("%-15s %10s %10s %9s %10s %9s %9s %12s %12s  %s%n", "records", "read", "written",
-                "changed", "present", "removed", "conflicts", "source", "target", "verified"));
+        s.append(String.format(
+                "%-15s %10s %10s %9s %10s %9s %9s %12s %12s  %s%n",
+                "records",
+                "read",
+                "written",
+                "changed",
+                "present",
+                "removed",
+                "conflicts",
+                "source",
+                "target",
+                "verified"));
         for (TypeReport t : types) {
-            s.append(String.format("%-15s %10d %10d %9d %10d %9d %9d %12d %12d  %s%n", t.type().wireName(), t.read(),
-                    t.written(), t.changed(), t.alreadyPresent(), t.removed(), t.conflicts(), t.source().count(),
-                    t.target().count(), t.matches() ? "ok" : "MISMATCH"));
+            s.append(String.format(
+                    "%-15s %10d %10d %9d %10d %9d %9d %12d %12d  %s%n",
+                    t.type().wireName(),
+                    t.read(),
+                    t.written(),
+                    t.changed(),
+                    t.alreadyPresent(),
+                    t.removed(),
+                    t.conflicts(),
+                    t.source().count(),
+                    t.target().count(),
+                    t.matches() ? "ok" : "MISMATCH"));
             if (!t.matches()) {
-                s.append(String.format("    checksum source %s%n    checksum target %s%n", t.source().checksum(),
-                        t.target().checksum()));
+                s.append(String.format(
+                        "    checksum source %s%n    checksum target %s%n",
+                        t.source().checksum(), t.target().checksum()));
                 t.differences().forEach(d -> s.append("    ").append(d).append(System.lineSeparator()));
             }
         }
@@ -94,8 +114,17 @@ public record MigrationReport(boolean dryRun, List<TypeReport> types, Duration e
      *                       ("missing in target: ...", "different: ...", "only in target: ..."), when the type was
      *                       small enough to compare record by record
      */
-    public record TypeReport(MigrationRecordType type, long read, long written, long changed, long alreadyPresent,
-                             long removed, long conflicts, Tally source, Tally target, List<String> differences) {
+    public record TypeReport(
+            MigrationRecordType type,
+            long read,
+            long written,
+            long changed,
+            long alreadyPresent,
+            long removed,
+            long conflicts,
+            Tally source,
+            Tally target,
+            List<String> differences) {
         public TypeReport {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(source, "source");

@@ -1,8 +1,6 @@
 package dev.billing.core.model.notice;
 
-import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
-
 
 /**
  * A page of the notice log, newest first, every filter optional. {@code cursor} is the previous page's
@@ -52,8 +50,10 @@ public record NoticeQuery(UserId userId, NoticeKind kind, NoticeStatus status, S
     /** Whether the entry matches every filter set. */
     public boolean matches(NoticeEntry entry) {
         NoticeRecord r = entry.record();
-        return entry.id() < beforeId() && (userId == null || userId.equals(r.userId()))
-                && (kind == null || kind == r.kind()) && (status == null || status == r.status());
+        return entry.id() < beforeId()
+                && (userId == null || userId.equals(r.userId()))
+                && (kind == null || kind == r.kind())
+                && (status == null || status == r.status());
     }
 
     /** The cursor of the page that follows a row with this id. */

@@ -14,8 +14,15 @@ import java.util.Objects;
  * @param messageId  the mail's {@code Message-ID} when sent and the notifier reports one
  * @param error      why the send failed or was skipped; null when sent
  */
-public record NoticeRecord(String eventId, NoticeKind kind, UserId userId, CustomerId customerId,
-                           NoticeStatus status, String messageId, String error, Instant at) {
+public record NoticeRecord(
+        String eventId,
+        NoticeKind kind,
+        UserId userId,
+        CustomerId customerId,
+        NoticeStatus status,
+        String messageId,
+        String error,
+        Instant at) {
     public static final int MAX_ERROR_LENGTH = 1_000;
 
     public NoticeRecord {

@@ -10,7 +10,9 @@ import java.util.Optional;
  * <p>Usage: {@code NoticeStatus.fromName("failed")} is {@code Optional.of(FAILED)}
  */
 public enum NoticeStatus {
-    SENT, SKIPPED, FAILED;
+    SENT,
+    SKIPPED,
+    FAILED;
 
     /** The lowercase name the log and the API use. */
     public String wireName() {

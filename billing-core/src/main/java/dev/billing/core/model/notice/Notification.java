@@ -3,7 +3,6 @@ package dev.billing.core.model.notice;
 import dev.billing.core.model.Checks;
 import dev.billing.core.model.Money;
 import dev.billing.core.model.UserId;
-import dev.billing.core.model.catalog.Plan;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -12,9 +11,15 @@ import java.util.Objects;
  * its {@link NoticeKind}. {@code email} may be null (the adapter decides what to do without an address). Plan names
  * are the catalog's tier names, or the price id when the catalog does not know the price.
  */
-public sealed interface Notification permits Notification.SubscriptionStarted, Notification.TrialEnding,
-        Notification.PaymentFailed, Notification.Receipt, Notification.PlanChanged,
-        Notification.SubscriptionCanceled, Notification.RenewalReminder, Notification.RefundIssued {
+public sealed interface Notification
+        permits Notification.SubscriptionStarted,
+                Notification.TrialEnding,
+                Notification.PaymentFailed,
+                Notification.Receipt,
+                Notification.PlanChanged,
+                Notification.SubscriptionCanceled,
+                Notification.RenewalReminder,
+                Notification.RefundIssued {
 
     String eventId();
 
@@ -25,8 +30,9 @@ public sealed interface Notification permits Notification.SubscriptionStarted, N
     NoticeKind kind();
 
     /** A subscription began (active or trialing); {@code plan} and {@code trialEnd} may be null. */
-    record SubscriptionStarted(String eventId, UserId userId, String email, String subscriptionId, String plan,
-                               Instant trialEnd) implements Notification {
+    record SubscriptionStarted(
+            String eventId, UserId userId, String email, String subscriptionId, String plan, Instant trialEnd)
+            implements Notification {
         public SubscriptionStarted {
             Checks.text(eventId, "eventId");
             Objects.requireNonNull(userId, "userId");
@@ -53,8 +59,9 @@ public sealed interface Notification permits Notification.SubscriptionStarted, N
         }
     }
 
-    record PaymentFailed(String eventId, UserId userId, String email, String invoiceId, Money amountDue,
-                         String hostedInvoiceUrl) implements Notification {
+    record PaymentFailed(
+            String eventId, UserId userId, String email, String invoiceId, Money amountDue, String hostedInvoiceUrl)
+            implements Notification {
         public PaymentFailed {
             Checks.text(eventId, "eventId");
             Objects.requireNonNull(userId, "userId");
@@ -69,8 +76,9 @@ public sealed interface Notification permits Notification.SubscriptionStarted, N
     }
 
     /** A receipt for a paid invoice or a one-time purchase; {@code reference} is the invoice or session id. */
-    record Receipt(String eventId, UserId userId, String email, String reference, String description, Money amount,
-                   String url) implements Notification {
+    record Receipt(
+            String eventId, UserId userId, String email, String reference, String description, Money amount, String url)
+            implements Notification {
         public Receipt {
             Checks.text(eventId, "eventId");
             Objects.requireNonNull(userId, "userId");
@@ -90,22 +98,30 @@ public sealed interface Notification permits Notification.SubscriptionStarted, N
      * {@code proration_behavior=always_invoice}, or a new billing interval) rather than on the next invoice, and
      * {@code charged} is what that invoice took, when known (null: not read, or not paid yet).
      */
-    record PlanChanged(String eventId, UserId userId, String email, String subscriptionId, String fromPlan,
-                       String toPlan, boolean invoicedNow, Money charged) implements Notification {
+    record PlanChanged(
+            String eventId,
+            UserId userId,
+            String email,
+            String subscriptionId,
+            String fromPlan,
+            String toPlan,
+            boolean invoicedNow,
+            Money charged)
+            implements Notification {
         public PlanChanged {
             Checks.text(eventId, "eventId");
             Objects.requireNonNull(userId, "userId");
             Checks.text(subscriptionId, "subscriptionId");
             Checks.text(toPlan, "toPlan");
             if (charged != null && !invoicedNow) {
-                throw new IllegalArgumentException("charged needs invoicedNow: only an invoice made by the change "
-                        + "charges at once");
+                throw new IllegalArgumentException(
+                        "charged needs invoicedNow: only an invoice made by the change " + "charges at once");
             }
         }
 
         /** A change whose difference goes on the next invoice. */
-        public PlanChanged(String eventId, UserId userId, String email, String subscriptionId, String fromPlan,
-                           String toPlan) {
+        public PlanChanged(
+                String eventId, UserId userId, String email, String subscriptionId, String fromPlan, String toPlan) {
             this(eventId, userId, email, subscriptionId, fromPlan, toPlan, false, null);
         }
 
@@ -119,8 +135,8 @@ public sealed interface Notification permits Notification.SubscriptionStarted, N
      * The subscription was canceled: {@code accessUntil} is when it ends (the period's end for a cancellation at
      * period end), null when it ended at once.
      */
-    record SubscriptionCanceled(String eventId, UserId userId, String email, String subscriptionId,
-                                Instant accessUntil) implements Notification {
+    record SubscriptionCanceled(String eventId, UserId userId, String email, String subscriptionId, Instant accessUntil)
+            implements Notification {
         public SubscriptionCanceled {
             Checks.text(eventId, "eventId");
             Objects.requireNonNull(userId, "userId");
@@ -137,8 +153,9 @@ public sealed interface Notification permits Notification.SubscriptionStarted, N
      * The subscription renews soon ({@code invoice.upcoming}); {@code subscriptionId} and {@code renewsAt} may be
      * null.
      */
-    record RenewalReminder(String eventId, UserId userId, String email, String subscriptionId, Money amount,
-                           Instant renewsAt) implements Notification {
+    record RenewalReminder(
+            String eventId, UserId userId, String email, String subscriptionId, Money amount, Instant renewsAt)
+            implements Notification {
         public RenewalReminder {
             Checks.text(eventId, "eventId");
             Objects.requireNonNull(userId, "userId");

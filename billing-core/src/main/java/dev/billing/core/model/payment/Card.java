@@ -2,7 +2,6 @@ package dev.billing.core.model.payment;
 
 import dev.billing.core.model.Checks;
 
-
 /** What may be shown of a card: brand, last four digits and expiry. Never the number. */
 public record Card(String brand, String last4, int expMonth, int expYear) {
     public Card {

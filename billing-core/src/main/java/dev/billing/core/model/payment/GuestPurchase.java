@@ -12,9 +12,17 @@ import java.util.Objects;
  * signs in with that email, verified, claims it ({@code claimedBy}, {@code claimedAt}; null until then).
  * {@code customerId} is the customer Stripe created for the payment.
  */
-public record GuestPurchase(String sessionId, String email, String priceId, long quantity, String currency,
-                            long amountTotal, CustomerId customerId, Instant purchasedAt, UserId claimedBy,
-                            Instant claimedAt) {
+public record GuestPurchase(
+        String sessionId,
+        String email,
+        String priceId,
+        long quantity,
+        String currency,
+        long amountTotal,
+        CustomerId customerId,
+        Instant purchasedAt,
+        UserId claimedBy,
+        Instant claimedAt) {
     public GuestPurchase {
         Checks.text(sessionId, "sessionId");
         email = normalise(email);
@@ -33,8 +41,17 @@ public record GuestPurchase(String sessionId, String email, String priceId, long
     }
 
     public GuestPurchase claimed(UserId user, Instant at) {
-        return new GuestPurchase(sessionId, email, priceId, quantity, currency, amountTotal, customerId, purchasedAt,
-                Objects.requireNonNull(user, "user"), Objects.requireNonNull(at, "at"));
+        return new GuestPurchase(
+                sessionId,
+                email,
+                priceId,
+                quantity,
+                currency,
+                amountTotal,
+                customerId,
+                purchasedAt,
+                Objects.requireNonNull(user, "user"),
+                Objects.requireNonNull(at, "at"));
     }
 
     /** The email is the buyer's personal data: left out. */

@@ -12,10 +12,24 @@ import java.util.Objects;
  * links (absent on drafts), period bounds, {@code tax} (the invoice's total tax in minor units; null when Stripe
  * computed none or it was projected before tax was read).
  */
-public record Invoice(String id, CustomerId customerId, String subscriptionId, InvoiceStatus status, String number,
-                      String currency, long amountDue, long amountPaid, long amountRemaining, Long tax, String hostedInvoiceUrl,
-                      String invoicePdf, String billingReason, Instant periodStart, Instant periodEnd,
-                      Instant created, SourceVersion version) {
+public record Invoice(
+        String id,
+        CustomerId customerId,
+        String subscriptionId,
+        InvoiceStatus status,
+        String number,
+        String currency,
+        long amountDue,
+        long amountPaid,
+        long amountRemaining,
+        Long tax,
+        String hostedInvoiceUrl,
+        String invoicePdf,
+        String billingReason,
+        Instant periodStart,
+        Instant periodEnd,
+        Instant created,
+        SourceVersion version) {
     public Invoice {
         Checks.text(id, "id");
         Objects.requireNonNull(customerId, "customerId");
@@ -29,12 +43,41 @@ public record Invoice(String id, CustomerId customerId, String subscriptionId, I
     }
 
     /** An invoice without a tax amount. */
-    public Invoice(String id, CustomerId customerId, String subscriptionId, InvoiceStatus status, String number,
-                   String currency, long amountDue, long amountPaid, long amountRemaining, String hostedInvoiceUrl,
-                   String invoicePdf, String billingReason, Instant periodStart, Instant periodEnd,
-                   Instant created, SourceVersion version) {
-        this(id, customerId, subscriptionId, status, number, currency, amountDue, amountPaid, amountRemaining, null,
-                hostedInvoiceUrl, invoicePdf, billingReason, periodStart, periodEnd, created, version);
+    public Invoice(
+            String id,
+            CustomerId customerId,
+            String subscriptionId,
+            InvoiceStatus status,
+            String number,
+            String currency,
+            long amountDue,
+            long amountPaid,
+            long amountRemaining,
+            String hostedInvoiceUrl,
+            String invoicePdf,
+            String billingReason,
+            Instant periodStart,
+            Instant periodEnd,
+            Instant created,
+            SourceVersion version) {
+        this(
+                id,
+                customerId,
+                subscriptionId,
+                status,
+                number,
+                currency,
+                amountDue,
+                amountPaid,
+                amountRemaining,
+                null,
+                hostedInvoiceUrl,
+                invoicePdf,
+                billingReason,
+                periodStart,
+                periodEnd,
+                created,
+                version);
     }
 
     public Money due() {
@@ -46,8 +89,23 @@ public record Invoice(String id, CustomerId customerId, String subscriptionId, I
     }
 
     public Invoice withVersion(SourceVersion newVersion) {
-        return new Invoice(id, customerId, subscriptionId, status, number, currency, amountDue, amountPaid,
-                amountRemaining, tax, hostedInvoiceUrl, invoicePdf, billingReason, periodStart, periodEnd, created,
+        return new Invoice(
+                id,
+                customerId,
+                subscriptionId,
+                status,
+                number,
+                currency,
+                amountDue,
+                amountPaid,
+                amountRemaining,
+                tax,
+                hostedInvoiceUrl,
+                invoicePdf,
+                billingReason,
+                periodStart,
+                periodEnd,
+                created,
                 newVersion);
     }
 }

@@ -2,7 +2,6 @@ package dev.billing.core.model.payment;
 
 import dev.billing.core.model.Checks;
 
-
 /**
  * That a payment intent paid (part of) an invoice: how an invoice finds the refunds of its payment. Stripe names it
  * in {@code invoice_payment.paid} events (API 2025-03-31 on) and in an invoice's {@code payment_intent} (earlier

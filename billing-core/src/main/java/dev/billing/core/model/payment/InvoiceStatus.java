@@ -4,7 +4,12 @@ import java.util.Locale;
 
 /** Stripe's invoice statuses, plus {@link #UNRECOGNIZED} for values this code does not know. */
 public enum InvoiceStatus {
-    DRAFT, OPEN, PAID, UNCOLLECTIBLE, VOID, UNRECOGNIZED;
+    DRAFT,
+    OPEN,
+    PAID,
+    UNCOLLECTIBLE,
+    VOID,
+    UNRECOGNIZED;
 
     public String stripeName() {
         return name().toLowerCase(Locale.ROOT);

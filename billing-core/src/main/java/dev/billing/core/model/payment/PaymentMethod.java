@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * A saved payment method. {@code customerId} is null when detached; {@code card} is null for non-card types.
  */
-public record PaymentMethod(String id, CustomerId customerId, String type, Card card, boolean isDefault,
-                            Instant created) {
+public record PaymentMethod(
+        String id, CustomerId customerId, String type, Card card, boolean isDefault, Instant created) {
     public PaymentMethod {
         Checks.text(id, "id");
         Checks.text(type, "type");

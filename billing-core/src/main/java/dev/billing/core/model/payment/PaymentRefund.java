@@ -15,8 +15,17 @@ import java.util.Objects;
  * <p>Usage: {@code store.upsertRefund(new PaymentRefund("re_1", customer, "ch_1", "pi_1", 500, "usd", "succeeded",
  * null, created, version))}
  */
-public record PaymentRefund(String id, CustomerId customerId, String chargeId, String paymentIntentId, long amount,
-                            String currency, String status, String reason, Instant created, SourceVersion version) {
+public record PaymentRefund(
+        String id,
+        CustomerId customerId,
+        String chargeId,
+        String paymentIntentId,
+        long amount,
+        String currency,
+        String status,
+        String reason,
+        Instant created,
+        SourceVersion version) {
     public PaymentRefund {
         Checks.text(id, "id");
         Objects.requireNonNull(customerId, "customerId");
@@ -33,7 +42,7 @@ public record PaymentRefund(String id, CustomerId customerId, String chargeId, S
     }
 
     public PaymentRefund withVersion(SourceVersion newVersion) {
-        return new PaymentRefund(id, customerId, chargeId, paymentIntentId, amount, currency, status, reason, created,
-                newVersion);
+        return new PaymentRefund(
+                id, customerId, chargeId, paymentIntentId, amount, currency, status, reason, created, newVersion);
     }
 }

@@ -9,8 +9,15 @@ import java.util.Objects;
  * A paid one-time purchase, keyed by its Checkout session id. {@code paymentIntentId} may be null (free
  * purchases).
  */
-public record Purchase(String id, CustomerId customerId, String priceId, long quantity, String currency,
-                       long amountTotal, String paymentIntentId, Instant purchasedAt) {
+public record Purchase(
+        String id,
+        CustomerId customerId,
+        String priceId,
+        long quantity,
+        String currency,
+        long amountTotal,
+        String paymentIntentId,
+        Instant purchasedAt) {
     public Purchase {
         Checks.text(id, "id");
         Objects.requireNonNull(customerId, "customerId");

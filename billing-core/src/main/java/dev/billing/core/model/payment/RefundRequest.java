@@ -2,7 +2,6 @@ package dev.billing.core.model.payment;
 
 import dev.billing.core.model.Checks;
 
-
 /** Refund a payment, in full ({@code amount} null) or in part. */
 public record RefundRequest(String paymentIntentId, Long amount, String reason, String idempotencyKey) {
     public RefundRequest {

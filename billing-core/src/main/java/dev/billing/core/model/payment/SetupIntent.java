@@ -2,7 +2,6 @@ package dev.billing.core.model.payment;
 
 import dev.billing.core.model.Checks;
 
-
 /**
  * A setup intent for saving a payment method in the front end. The {@code clientSecret} goes only to the owning
  * user's front end; it is never logged.

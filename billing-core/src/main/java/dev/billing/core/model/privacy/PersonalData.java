@@ -28,12 +28,24 @@ import java.util.Objects;
  * paid its invoices, the usage idempotency keys it used with their answers, its customer's meter reports, and the
  * audit entries that name the account or its customer.
  */
-public record PersonalData(UserId userId, Instant exportedAt, CustomerLink customer, List<Subscription> subscriptions,
-                           List<Invoice> invoices, List<Purchase> purchases, List<UsageCounter> usage,
-                           List<OrgMember> memberships, List<InboxEntry> events, boolean eventsTruncated,
-                           List<GuestPurchase> guestPurchases, List<PaymentRefund> refunds, List<NoticeEntry> notices,
-                           List<InvoicePayment> invoicePayments, List<UsageKey> usageKeys,
-                           List<MeterReport> meterReports, List<AuditEntry> audit) {
+public record PersonalData(
+        UserId userId,
+        Instant exportedAt,
+        CustomerLink customer,
+        List<Subscription> subscriptions,
+        List<Invoice> invoices,
+        List<Purchase> purchases,
+        List<UsageCounter> usage,
+        List<OrgMember> memberships,
+        List<InboxEntry> events,
+        boolean eventsTruncated,
+        List<GuestPurchase> guestPurchases,
+        List<PaymentRefund> refunds,
+        List<NoticeEntry> notices,
+        List<InvoicePayment> invoicePayments,
+        List<UsageKey> usageKeys,
+        List<MeterReport> meterReports,
+        List<AuditEntry> audit) {
     public PersonalData {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(exportedAt, "exportedAt");

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Stripe Checkout's modes. */
 public enum CheckoutMode {
-    SUBSCRIPTION, PAYMENT, SETUP;
+    SUBSCRIPTION,
+    PAYMENT,
+    SETUP;
 
     public String stripeName() {
         return name().toLowerCase(Locale.ROOT);

@@ -13,10 +13,20 @@ import java.util.Objects;
  * payment) and may carry the {@code customerEmail} to prefill. {@code automaticTax} asks Stripe Tax to add tax,
  * collect tax ids and require a billing address.
  */
-public record CheckoutRequest(CheckoutMode mode, CustomerId customerId, List<LineItem> lineItems, String successUrl,
-                              String cancelUrl, String clientReferenceId, int trialDays, String promotionCode,
-                              Map<String, String> metadata, Map<String, String> subscriptionMetadata,
-                              String idempotencyKey, String customerEmail, boolean automaticTax) {
+public record CheckoutRequest(
+        CheckoutMode mode,
+        CustomerId customerId,
+        List<LineItem> lineItems,
+        String successUrl,
+        String cancelUrl,
+        String clientReferenceId,
+        int trialDays,
+        String promotionCode,
+        Map<String, String> metadata,
+        Map<String, String> subscriptionMetadata,
+        String idempotencyKey,
+        String customerEmail,
+        boolean automaticTax) {
     public CheckoutRequest {
         Objects.requireNonNull(mode, "mode");
         if (customerId == null && mode != CheckoutMode.PAYMENT) {
@@ -43,26 +53,78 @@ public record CheckoutRequest(CheckoutMode mode, CustomerId customerId, List<Lin
     }
 
     /** A request without automatic tax. */
-    public CheckoutRequest(CheckoutMode mode, CustomerId customerId, List<LineItem> lineItems, String successUrl,
-                           String cancelUrl, String clientReferenceId, int trialDays, String promotionCode,
-                           Map<String, String> metadata, Map<String, String> subscriptionMetadata,
-                           String idempotencyKey, String customerEmail) {
-        this(mode, customerId, lineItems, successUrl, cancelUrl, clientReferenceId, trialDays, promotionCode,
-                metadata, subscriptionMetadata, idempotencyKey, customerEmail, false);
+    public CheckoutRequest(
+            CheckoutMode mode,
+            CustomerId customerId,
+            List<LineItem> lineItems,
+            String successUrl,
+            String cancelUrl,
+            String clientReferenceId,
+            int trialDays,
+            String promotionCode,
+            Map<String, String> metadata,
+            Map<String, String> subscriptionMetadata,
+            String idempotencyKey,
+            String customerEmail) {
+        this(
+                mode,
+                customerId,
+                lineItems,
+                successUrl,
+                cancelUrl,
+                clientReferenceId,
+                trialDays,
+                promotionCode,
+                metadata,
+                subscriptionMetadata,
+                idempotencyKey,
+                customerEmail,
+                false);
     }
 
     /** A request for a known customer. */
-    public CheckoutRequest(CheckoutMode mode, CustomerId customerId, List<LineItem> lineItems, String successUrl,
-                           String cancelUrl, String clientReferenceId, int trialDays, String promotionCode,
-                           Map<String, String> metadata, Map<String, String> subscriptionMetadata,
-                           String idempotencyKey) {
-        this(mode, Objects.requireNonNull(customerId, "customerId"), lineItems, successUrl, cancelUrl,
-                clientReferenceId, trialDays, promotionCode, metadata, subscriptionMetadata, idempotencyKey, null);
+    public CheckoutRequest(
+            CheckoutMode mode,
+            CustomerId customerId,
+            List<LineItem> lineItems,
+            String successUrl,
+            String cancelUrl,
+            String clientReferenceId,
+            int trialDays,
+            String promotionCode,
+            Map<String, String> metadata,
+            Map<String, String> subscriptionMetadata,
+            String idempotencyKey) {
+        this(
+                mode,
+                Objects.requireNonNull(customerId, "customerId"),
+                lineItems,
+                successUrl,
+                cancelUrl,
+                clientReferenceId,
+                trialDays,
+                promotionCode,
+                metadata,
+                subscriptionMetadata,
+                idempotencyKey,
+                null);
     }
 
     /** This request with automatic tax switched on or off. */
     public CheckoutRequest withAutomaticTax(boolean enabled) {
-        return new CheckoutRequest(mode, customerId, lineItems, successUrl, cancelUrl, clientReferenceId, trialDays,
-                promotionCode, metadata, subscriptionMetadata, idempotencyKey, customerEmail, enabled);
+        return new CheckoutRequest(
+                mode,
+                customerId,
+                lineItems,
+                successUrl,
+                cancelUrl,
+                clientReferenceId,
+                trialDays,
+                promotionCode,
+                metadata,
+                subscriptionMetadata,
+                idempotencyKey,
+                customerEmail,
+                enabled);
     }
 }

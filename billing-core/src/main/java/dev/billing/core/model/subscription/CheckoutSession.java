@@ -11,10 +11,20 @@ import java.util.Objects;
  * {@code amountTotal}/{@code currency}, {@code status}, {@code paymentStatus} and {@code customerEmail} (what the
  * buyer typed on Checkout's page).
  */
-public record CheckoutSession(String id, String url, CheckoutMode mode, CustomerId customerId, String subscriptionId,
-                              String paymentIntentId, String status, String paymentStatus, String clientReferenceId,
-                              Long amountTotal, String currency, Map<String, String> metadata,
-                              String customerEmail) {
+public record CheckoutSession(
+        String id,
+        String url,
+        CheckoutMode mode,
+        CustomerId customerId,
+        String subscriptionId,
+        String paymentIntentId,
+        String status,
+        String paymentStatus,
+        String clientReferenceId,
+        Long amountTotal,
+        String currency,
+        Map<String, String> metadata,
+        String customerEmail) {
     public CheckoutSession {
         Checks.text(id, "id");
         Objects.requireNonNull(mode, "mode");
@@ -23,15 +33,38 @@ public record CheckoutSession(String id, String url, CheckoutMode mode, Customer
     }
 
     /** A session seen without the email the buyer gave (its {@code customer_details.email}). */
-    public CheckoutSession(String id, String url, CheckoutMode mode, CustomerId customerId, String subscriptionId,
-                           String paymentIntentId, String status, String paymentStatus, String clientReferenceId,
-                           Long amountTotal, String currency, Map<String, String> metadata) {
-        this(id, url, mode, customerId, subscriptionId, paymentIntentId, status, paymentStatus, clientReferenceId,
-                amountTotal, currency, metadata, null);
+    public CheckoutSession(
+            String id,
+            String url,
+            CheckoutMode mode,
+            CustomerId customerId,
+            String subscriptionId,
+            String paymentIntentId,
+            String status,
+            String paymentStatus,
+            String clientReferenceId,
+            Long amountTotal,
+            String currency,
+            Map<String, String> metadata) {
+        this(
+                id,
+                url,
+                mode,
+                customerId,
+                subscriptionId,
+                paymentIntentId,
+                status,
+                paymentStatus,
+                clientReferenceId,
+                amountTotal,
+                currency,
+                metadata,
+                null);
     }
 
     /** Complete and paid (or needing no payment): the moment a purchase is owed. */
     public boolean isPaid() {
-        return "complete".equals(status) && ("paid".equals(paymentStatus) || "no_payment_required".equals(paymentStatus));
+        return "complete".equals(status)
+                && ("paid".equals(paymentStatus) || "no_payment_required".equals(paymentStatus));
     }
 }

@@ -14,10 +14,21 @@ import java.util.Set;
  * {@code currentPeriodEnd}, {@code graceEndsAt} (not in a past-due grace period), {@code seats} (a plan not sold by
  * the seat).
  */
-public record Entitlements(UserId userId, String tier, SubscriptionStatus status, String subscriptionId,
-                           String priceId, Instant trialEnd, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
-                           Instant graceEndsAt, Set<String> features, List<Quota> quotas, Set<String> ownedItems,
-                           Instant evaluatedAt, Seats seats) {
+public record Entitlements(
+        UserId userId,
+        String tier,
+        SubscriptionStatus status,
+        String subscriptionId,
+        String priceId,
+        Instant trialEnd,
+        Instant currentPeriodEnd,
+        boolean cancelAtPeriodEnd,
+        Instant graceEndsAt,
+        Set<String> features,
+        List<Quota> quotas,
+        Set<String> ownedItems,
+        Instant evaluatedAt,
+        Seats seats) {
     public Entitlements {
         Objects.requireNonNull(userId, "userId");
         Checks.text(tier, "tier");
@@ -28,11 +39,35 @@ public record Entitlements(UserId userId, String tier, SubscriptionStatus status
     }
 
     /** Entitlements of a plan not sold by the seat. */
-    public Entitlements(UserId userId, String tier, SubscriptionStatus status, String subscriptionId, String priceId,
-                        Instant trialEnd, Instant currentPeriodEnd, boolean cancelAtPeriodEnd, Instant graceEndsAt,
-                        Set<String> features, List<Quota> quotas, Set<String> ownedItems, Instant evaluatedAt) {
-        this(userId, tier, status, subscriptionId, priceId, trialEnd, currentPeriodEnd, cancelAtPeriodEnd,
-                graceEndsAt, features, quotas, ownedItems, evaluatedAt, null);
+    public Entitlements(
+            UserId userId,
+            String tier,
+            SubscriptionStatus status,
+            String subscriptionId,
+            String priceId,
+            Instant trialEnd,
+            Instant currentPeriodEnd,
+            boolean cancelAtPeriodEnd,
+            Instant graceEndsAt,
+            Set<String> features,
+            List<Quota> quotas,
+            Set<String> ownedItems,
+            Instant evaluatedAt) {
+        this(
+                userId,
+                tier,
+                status,
+                subscriptionId,
+                priceId,
+                trialEnd,
+                currentPeriodEnd,
+                cancelAtPeriodEnd,
+                graceEndsAt,
+                features,
+                quotas,
+                ownedItems,
+                evaluatedAt,
+                null);
     }
 
     public boolean hasFeature(String feature) {

@@ -15,11 +15,16 @@ import java.util.Objects;
  * @param quotaSources   each quota's source: the organization's pool for meters marked shared that its plan grants,
  *                       the user's own counter otherwise
  */
-public record MemberEntitlements(Entitlements effective, String organizationId, Source tierSource,
-                                 Map<String, Source> featureSources, Map<String, Source> quotaSources) {
+public record MemberEntitlements(
+        Entitlements effective,
+        String organizationId,
+        Source tierSource,
+        Map<String, Source> featureSources,
+        Map<String, Source> quotaSources) {
     /** Whose plan grants something. */
     public enum Source {
-        USER, ORGANIZATION;
+        USER,
+        ORGANIZATION;
 
         public String wireName() {
             return this == USER ? "user" : "organization";

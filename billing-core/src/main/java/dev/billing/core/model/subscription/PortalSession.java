@@ -2,7 +2,6 @@ package dev.billing.core.model.subscription;
 
 import dev.billing.core.model.Checks;
 
-
 /** A Stripe customer-portal session: where to send the user. */
 public record PortalSession(String id, String url) {
     public PortalSession {

@@ -2,7 +2,6 @@ package dev.billing.core.model.subscription;
 
 import dev.billing.core.model.Checks;
 
-
 /**
  * The seats of a per-seat plan: how many are paid for, and how many are taken ({@code used}: the organization's
  * members, null where they are not known).

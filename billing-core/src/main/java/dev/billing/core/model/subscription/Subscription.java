@@ -13,11 +13,24 @@ import java.util.Objects;
  * Nullable: {@code priceId} (no item), period bounds, cancel/trial/end instants, and {@code pricing} (that item's
  * price and the discount, when known; revenue analytics read it).
  */
-public record Subscription(String id, CustomerId customerId, SubscriptionStatus status, String priceId, long quantity,
-                           Instant currentPeriodStart, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
-                           Instant cancelAt, Instant canceledAt, Instant endedAt, Instant trialStart,
-                           Instant trialEnd, Instant created, Map<String, String> metadata, SourceVersion version,
-                           SubscriptionPricing pricing) {
+public record Subscription(
+        String id,
+        CustomerId customerId,
+        SubscriptionStatus status,
+        String priceId,
+        long quantity,
+        Instant currentPeriodStart,
+        Instant currentPeriodEnd,
+        boolean cancelAtPeriodEnd,
+        Instant cancelAt,
+        Instant canceledAt,
+        Instant endedAt,
+        Instant trialStart,
+        Instant trialEnd,
+        Instant created,
+        Map<String, String> metadata,
+        SourceVersion version,
+        SubscriptionPricing pricing) {
     public Subscription {
         Checks.text(id, "id");
         Objects.requireNonNull(customerId, "customerId");
@@ -30,29 +43,103 @@ public record Subscription(String id, CustomerId customerId, SubscriptionStatus 
     }
 
     /** A subscription whose pricing is not known. */
-    public Subscription(String id, CustomerId customerId, SubscriptionStatus status, String priceId, long quantity,
-                        Instant currentPeriodStart, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
-                        Instant cancelAt, Instant canceledAt, Instant endedAt, Instant trialStart,
-                        Instant trialEnd, Instant created, Map<String, String> metadata, SourceVersion version) {
-        this(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd, cancelAtPeriodEnd,
-                cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata, version, null);
+    public Subscription(
+            String id,
+            CustomerId customerId,
+            SubscriptionStatus status,
+            String priceId,
+            long quantity,
+            Instant currentPeriodStart,
+            Instant currentPeriodEnd,
+            boolean cancelAtPeriodEnd,
+            Instant cancelAt,
+            Instant canceledAt,
+            Instant endedAt,
+            Instant trialStart,
+            Instant trialEnd,
+            Instant created,
+            Map<String, String> metadata,
+            SourceVersion version) {
+        this(
+                id,
+                customerId,
+                status,
+                priceId,
+                quantity,
+                currentPeriodStart,
+                currentPeriodEnd,
+                cancelAtPeriodEnd,
+                cancelAt,
+                canceledAt,
+                endedAt,
+                trialStart,
+                trialEnd,
+                created,
+                metadata,
+                version,
+                null);
     }
 
     public Subscription withVersion(SourceVersion newVersion) {
-        return new Subscription(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd,
-                cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata, newVersion,
+        return new Subscription(
+                id,
+                customerId,
+                status,
+                priceId,
+                quantity,
+                currentPeriodStart,
+                currentPeriodEnd,
+                cancelAtPeriodEnd,
+                cancelAt,
+                canceledAt,
+                endedAt,
+                trialStart,
+                trialEnd,
+                created,
+                metadata,
+                newVersion,
                 pricing);
     }
 
     public Subscription withMetadata(Map<String, String> newMetadata) {
-        return new Subscription(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd,
-                cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, newMetadata, version,
+        return new Subscription(
+                id,
+                customerId,
+                status,
+                priceId,
+                quantity,
+                currentPeriodStart,
+                currentPeriodEnd,
+                cancelAtPeriodEnd,
+                cancelAt,
+                canceledAt,
+                endedAt,
+                trialStart,
+                trialEnd,
+                created,
+                newMetadata,
+                version,
                 pricing);
     }
 
     public Subscription withPricing(SubscriptionPricing newPricing) {
-        return new Subscription(id, customerId, status, priceId, quantity, currentPeriodStart, currentPeriodEnd,
-                cancelAtPeriodEnd, cancelAt, canceledAt, endedAt, trialStart, trialEnd, created, metadata, version,
+        return new Subscription(
+                id,
+                customerId,
+                status,
+                priceId,
+                quantity,
+                currentPeriodStart,
+                currentPeriodEnd,
+                cancelAtPeriodEnd,
+                cancelAt,
+                canceledAt,
+                endedAt,
+                trialStart,
+                trialEnd,
+                created,
+                metadata,
+                version,
                 newPricing);
     }
 

@@ -13,8 +13,14 @@ import java.util.Objects;
  *
  * <p>Usage: {@code new SubscriptionPricing("usd", 1000, BillingInterval.MONTH, 1, null, 0, null)}
  */
-public record SubscriptionPricing(String currency, long unitAmount, BillingInterval interval, int intervalCount,
-                                  BigDecimal percentOff, long amountOff, String amountOffCurrency) {
+public record SubscriptionPricing(
+        String currency,
+        long unitAmount,
+        BillingInterval interval,
+        int intervalCount,
+        BigDecimal percentOff,
+        long amountOff,
+        String amountOffCurrency) {
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
     public SubscriptionPricing {
@@ -43,8 +49,8 @@ public record SubscriptionPricing(String currency, long unitAmount, BillingInter
     }
 
     /** The same price without a discount. */
-    public static SubscriptionPricing of(String currency, long unitAmount, BillingInterval interval,
-                                         int intervalCount) {
+    public static SubscriptionPricing of(
+            String currency, long unitAmount, BillingInterval interval, int intervalCount) {
         return new SubscriptionPricing(currency, unitAmount, interval, intervalCount, null, 0, null);
     }
 

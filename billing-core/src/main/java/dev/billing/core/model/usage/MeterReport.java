@@ -8,8 +8,7 @@ import java.util.Objects;
  * the usage increment, so a Stripe outage delays reporting and loses nothing. Nullable: {@code lastError},
  * {@code nextAttemptAt}, {@code reportedAt}.
  */
-public record MeterReport(MeterEvent event, int attempts, String lastError, Instant nextAttemptAt,
-                          Instant reportedAt) {
+public record MeterReport(MeterEvent event, int attempts, String lastError, Instant nextAttemptAt, Instant reportedAt) {
     public MeterReport {
         Objects.requireNonNull(event, "event");
         if (attempts < 0) {

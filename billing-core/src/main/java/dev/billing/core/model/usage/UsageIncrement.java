@@ -10,8 +10,16 @@ import java.util.Objects;
  * ({@code userId}, {@code idempotencyKey}). {@code fingerprint} identifies the request body: the same key with
  * another fingerprint is a misuse. {@code report}, when not null, is enqueued for Stripe in the same step.
  */
-public record UsageIncrement(UserId userId, String meter, UsagePeriod period, long amount, long limit,
-                             String idempotencyKey, String fingerprint, Instant at, MeterEvent report) {
+public record UsageIncrement(
+        UserId userId,
+        String meter,
+        UsagePeriod period,
+        long amount,
+        long limit,
+        String idempotencyKey,
+        String fingerprint,
+        Instant at,
+        MeterEvent report) {
     public UsageIncrement {
         Objects.requireNonNull(userId, "userId");
         Checks.text(meter, "meter");

@@ -6,8 +6,16 @@ import java.time.Instant;
 import java.util.Objects;
 
 /** A used idempotency key and the answer it got, kept so a retry replays it. */
-public record UsageKey(UserId userId, String idempotencyKey, String meter, Instant periodStart, String fingerprint,
-                       long amount, long usedAfter, long limit, Instant createdAt) {
+public record UsageKey(
+        UserId userId,
+        String idempotencyKey,
+        String meter,
+        Instant periodStart,
+        String fingerprint,
+        long amount,
+        long usedAfter,
+        long limit,
+        Instant createdAt) {
     public UsageKey {
         Objects.requireNonNull(userId, "userId");
         Checks.text(idempotencyKey, "idempotencyKey");

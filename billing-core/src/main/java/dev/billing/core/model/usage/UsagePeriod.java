@@ -18,7 +18,8 @@ public record UsagePeriod(Instant start, Instant end) {
     /** The UTC calendar month containing {@code instant} (the free tier's period). */
     public static UsagePeriod calendarMonthOf(Instant instant) {
         YearMonth month = YearMonth.from(instant.atOffset(ZoneOffset.UTC));
-        return new UsagePeriod(month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC),
+        return new UsagePeriod(
+                month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC),
                 month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC));
     }
 

@@ -1,8 +1,8 @@
 package dev.billing.core.model.usage;
 
 /** What an increment did. Consume with {@code instanceof}. */
-public sealed interface UsageResult permits UsageResult.Accepted, UsageResult.QuotaExceeded, UsageResult.Replayed,
-        UsageResult.KeyReused {
+public sealed interface UsageResult
+        permits UsageResult.Accepted, UsageResult.QuotaExceeded, UsageResult.Replayed, UsageResult.KeyReused {
 
     /** Counted: {@code used} is the total for the period after this increment. */
     record Accepted(long used, long limit) implements UsageResult {
@@ -19,10 +19,8 @@ public sealed interface UsageResult permits UsageResult.Accepted, UsageResult.Qu
     }
 
     /** The key was already used for the same request: its first answer, counted once. */
-    record Replayed(Accepted original) implements UsageResult {
-    }
+    record Replayed(Accepted original) implements UsageResult {}
 
     /** The key was already used for a different request body; nothing counted. */
-    record KeyReused() implements UsageResult {
-    }
+    record KeyReused() implements UsageResult {}
 }

@@ -1,19 +1,18 @@
 package dev.billing.core.model.catalog;
 
-import dev.billing.core.model.usage.UsagePeriod;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.core.model.usage.UsagePeriod;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class QuotaPeriodTest {
     static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
-    static final UsagePeriod BILLING = new UsagePeriod(Instant.parse("2026-03-10T08:00:00Z"),
-            Instant.parse("2026-04-10T08:00:00Z"));
+    static final UsagePeriod BILLING =
+            new UsagePeriod(Instant.parse("2026-03-10T08:00:00Z"), Instant.parse("2026-04-10T08:00:00Z"));
 
     @Test
     void aDayRunsFromLocalMidnightToLocalMidnight() {
@@ -21,7 +20,9 @@ class QuotaPeriodTest {
 
         assertThat(day.start()).isEqualTo(Instant.parse("2026-03-19T23:00:00Z"));
         assertThat(day.end()).isEqualTo(Instant.parse("2026-03-20T23:00:00Z"));
-        assertThat(QuotaPeriod.DAY.at(Instant.parse("2026-03-20T23:00:00Z"), BERLIN, BILLING).start())
+        assertThat(QuotaPeriod.DAY
+                        .at(Instant.parse("2026-03-20T23:00:00Z"), BERLIN, BILLING)
+                        .start())
                 .isEqualTo(Instant.parse("2026-03-20T23:00:00Z"));
     }
 
@@ -45,7 +46,9 @@ class QuotaPeriodTest {
         assertThat(march.start()).isEqualTo(Instant.parse("2026-02-28T23:00:00Z"));
         assertThat(march.end()).isEqualTo(Instant.parse("2026-03-31T22:00:00Z"));
         // Half past midnight on 1 April in Berlin is already April there.
-        assertThat(QuotaPeriod.MONTH.at(Instant.parse("2026-03-31T22:30:00Z"), BERLIN, BILLING).start())
+        assertThat(QuotaPeriod.MONTH
+                        .at(Instant.parse("2026-03-31T22:30:00Z"), BERLIN, BILLING)
+                        .start())
                 .isEqualTo(Instant.parse("2026-03-31T22:00:00Z"));
         assertThat(QuotaPeriod.BILLING_PERIOD.at(Instant.parse("2026-03-20T00:00:00Z"), ZoneOffset.UTC, BILLING))
                 .isEqualTo(BILLING);

@@ -10,9 +10,9 @@ import java.util.Map;
  * its sideways rule against this class to prove the rule can fail.
  */
 public final class PlantedSidewaysCall {
-  private PlantedSidewaysCall() {}
+    private PlantedSidewaysCall() {}
 
-  static Map<String, Object> customerFor(Customers customers, Params params) {
-    return customers.createCustomer(params);
-  }
+    static Map<String, Object> customerFor(Customers customers, Params params) {
+        return customers.createCustomer(params);
+    }
 }

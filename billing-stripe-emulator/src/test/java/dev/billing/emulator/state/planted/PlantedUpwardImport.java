@@ -8,9 +8,9 @@ import java.util.Map;
  * EmulatorArchitectureTest checks its layer rule against this class to prove the rule can fail.
  */
 public final class PlantedUpwardImport {
-  private PlantedUpwardImport() {}
+    private PlantedUpwardImport() {}
 
-  static String describe(Products products, Map<String, Object> price) {
-    return products.productName(price);
-  }
+    static String describe(Products products, Map<String, Object> price) {
+        return products.productName(price);
+    }
 }

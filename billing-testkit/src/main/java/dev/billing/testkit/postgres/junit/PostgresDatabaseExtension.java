@@ -66,18 +66,22 @@ public final class PostgresDatabaseExtension implements BeforeAllCallback, Param
 
     private TestDatabase databaseFor(ExtensionContext context) {
         ExtensionContext classContext = topLevelClassContext(context);
-        String name = prefix != null ? prefix
+        String name = prefix != null
+                ? prefix
                 : classContext.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT);
         // Stored values that are AutoCloseable are closed (the database dropped) when the class context ends.
-        return classContext.getStore(NAMESPACE)
-                .computeIfAbsent(TestDatabase.class, key -> PostgresFixture.shared().newDatabase(name), TestDatabase.class);
+        return classContext
+                .getStore(NAMESPACE)
+                .computeIfAbsent(
+                        TestDatabase.class, key -> PostgresFixture.shared().newDatabase(name), TestDatabase.class);
     }
 
     private static ExtensionContext topLevelClassContext(ExtensionContext context) {
         ExtensionContext candidate = context;
         ExtensionContext found = null;
         while (candidate != null) {
-            if (candidate.getTestClass().isPresent() && candidate.getTestMethod().isEmpty()) {
+            if (candidate.getTestClass().isPresent()
+                    && candidate.getTestMethod().isEmpty()) {
                 found = candidate;
             }
             candidate = candidate.getParent().orElse(null);

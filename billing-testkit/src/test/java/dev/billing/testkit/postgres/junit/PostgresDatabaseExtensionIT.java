@@ -1,9 +1,8 @@
 package dev.billing.testkit.postgres.junit;
 
-import dev.billing.testkit.postgres.PostgresFixture;
-import dev.billing.testkit.postgres.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.testkit.postgres.TestDatabase;
 import java.sql.SQLException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,7 +32,9 @@ class PostgresDatabaseExtensionIT {
     @Test
     @Order(1)
     void oneDatabasePerClassNamedAfterIt(TestDatabase db) throws SQLException {
-        assertThat(db.name()).isEqualTo(fromBeforeAll.name()).isEqualTo(fromConstructor.name())
+        assertThat(db.name())
+                .isEqualTo(fromBeforeAll.name())
+                .isEqualTo(fromConstructor.name())
                 .startsWith("postgresdatabaseextensionit_");
         Sql.execute(db, "INSERT INTO visits VALUES (1)");
     }

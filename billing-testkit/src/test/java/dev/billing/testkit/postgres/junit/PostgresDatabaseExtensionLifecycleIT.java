@@ -1,10 +1,10 @@
 package dev.billing.testkit.postgres.junit;
 
-import dev.billing.testkit.postgres.PostgresFixture;
-import dev.billing.testkit.postgres.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.billing.testkit.postgres.PostgresFixture;
+import dev.billing.testkit.postgres.TestDatabase;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,7 +32,8 @@ class PostgresDatabaseExtensionLifecycleIT {
         try (TestDatabase probe = PostgresFixture.shared().newDatabase("probe")) {
             for (String name : SEEN) {
                 assertThat(Sql.count(probe, "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'"))
-                        .as("database %s dropped after its class", name).isZero();
+                        .as("database %s dropped after its class", name)
+                        .isZero();
             }
         }
     }

@@ -1,9 +1,8 @@
 package dev.billing.testkit.postgres.junit;
 
-import dev.billing.testkit.postgres.PostgresFixture;
-import dev.billing.testkit.postgres.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.testkit.postgres.TestDatabase;
 import java.sql.SQLException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
