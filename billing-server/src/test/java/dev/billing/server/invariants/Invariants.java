@@ -8,6 +8,7 @@ import com.stripe.model.Price;
 import com.stripe.model.Subscription;
 import com.stripe.model.SubscriptionItem;
 import com.stripe.model.checkout.Session;
+import dev.billing.emulator.RecordedRequest;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -42,8 +43,10 @@ final class Invariants {
             projectionFollowsStripe(r, p, atStripe);
             moneyMatchesStripe(r, p, stripe);
             auditOncePerChange(r, p);
+            claimedPurchasesAreTheClaimers(r, p);
         }
         membersFollowClerk(r, stripe);
+        seatsSentOnlyRose(r);
         analyticsMatchStripe(r, stripe);
         PersonalDataInvariants.erasedAppearNowhere(r.world);
     }
@@ -386,5 +389,64 @@ final class Invariants {
     /** The export of a party holds every row of the store that refers to it. */
     static void exportIsComplete(Run r, Party p, JsonNode export) {
         PersonalDataInvariants.exportHoldsEveryRow(r, p, export);
+    }
+
+    /** Every guest purchase a user claimed is listed among the user's purchases under its own id: moved, not copied. */
+    static void claimedPurchasesAreTheClaimers(Run r, Party p) {
+        if (p.claimed.isEmpty()) {
+            return;
+        }
+        Set<String> listed = new HashSet<>();
+        for (JsonNode purchase : r.get(p, "/stripe/purchases").json().path("data")) {
+            listed.add(purchase.path("id").asText());
+        }
+        List<String> missing =
+                p.claimed.stream().filter(id -> !listed.contains(id)).toList();
+        if (!missing.isEmpty()) {
+            throw new AssertionError(
+                    p + " claimed guest purchases " + missing + " that its purchases do not list: " + listed);
+        }
+    }
+
+    /**
+     * After members joined together, the seat quantities sent to Stripe since only rose: each update carried the
+     * member count when it was sent, never an older one after a newer.
+     */
+    static void seatsSentOnlyRose(Run r) {
+        Integer from = r.joinsFrom;
+        if (from == null) {
+            return;
+        }
+        r.joinsFrom = null;
+        List<RecordedRequest> log = r.world.emulator.requestLog();
+        Map<String, List<Long>> sent = new LinkedHashMap<>();
+        for (RecordedRequest request : log.subList(Math.min(from, log.size()), log.size())) {
+            Long quantity = request.method().equals("POST")
+                            && request.path().startsWith("/v1/subscriptions/")
+                            && request.status() == 200
+                    ? firstItemQuantity(request)
+                    : null;
+            if (quantity != null) {
+                sent.computeIfAbsent(request.path(), k -> new ArrayList<>()).add(quantity);
+            }
+        }
+        sent.forEach((path, quantities) -> {
+            for (int i = 1; i < quantities.size(); i++) {
+                if (quantities.get(i) < quantities.get(i - 1)) {
+                    throw new AssertionError(
+                            "members joined together, yet the seats sent to " + path + " went down: " + quantities);
+                }
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Long firstItemQuantity(RecordedRequest request) {
+        Object items = request.params().get("items");
+        Object first = items instanceof List<?> list && !list.isEmpty()
+                ? list.get(0)
+                : items instanceof Map<?, ?> map ? map.get("0") : null;
+        Object quantity = first instanceof Map<?, ?> item ? ((Map<String, Object>) item).get("quantity") : null;
+        return quantity == null ? null : Long.valueOf(quantity.toString());
     }
 }

@@ -19,6 +19,8 @@ final class Party {
     final List<String> guestSessions = new ArrayList<>();
     /** Sessions the test paid (or tried to): the others are still open, to be paid late or abandoned. */
     final java.util.Set<String> tried = new java.util.HashSet<>();
+    /** The guest purchases (by Checkout session) the API said this user claimed: they are this user's purchases now. */
+    final java.util.Set<String> claimed = new java.util.LinkedHashSet<>();
 
     String customerId;
     boolean erased;

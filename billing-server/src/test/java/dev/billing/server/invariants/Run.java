@@ -50,6 +50,12 @@ final class Run {
     final Map<String, String> adminRefunds = new LinkedHashMap<>();
 
     final List<String> log = new ArrayList<>();
+    /**
+     * Where the emulator's request log stood when members last joined together, until the next check has looked at
+     * the seat updates sent since (null when none is pending).
+     */
+    Integer joinsFrom;
+
     private final int firstStripeEvent;
     private Instant clerkTime;
     private int counter;
@@ -173,11 +179,11 @@ final class Run {
     // ------------------------------------------------------------------------------------------- Clerk
 
     /**
-     * Sends Clerk's membership event for {@code member}, dated {@code secondsAgo} before the sequence's Clerk clock
-     * (a late delivery of an older change when positive); the model keeps the change only if it supersedes what Clerk
-     * said last, which is what the member count must then show.
+     * Clerk's membership event for {@code member}, dated {@code secondsAgo} before the sequence's Clerk clock (a late
+     * delivery of an older change when positive), kept for redeliveries but not delivered yet; the model keeps the
+     * change only if it supersedes what Clerk said last, which is what the member count must then show.
      */
-    void membership(String member, boolean joined, int secondsAgo) {
+    ClerkDelivery membershipEvent(String member, boolean joined, int secondsAgo) {
         clerkTime = clerkTime.plusSeconds(5);
         Instant at = clerkTime.minusSeconds(secondsAgo);
         Member last = members.get(member);
@@ -212,7 +218,12 @@ final class Run {
         if (last == null || at.isAfter(last.changedAt()) || at.equals(last.changedAt()) && !joined) {
             members.put(member, change);
         }
-        deliverClerk(delivery);
+        return delivery;
+    }
+
+    /** Sends Clerk's membership event for {@code member} ({@link #membershipEvent}). */
+    void membership(String member, boolean joined, int secondsAgo) {
+        deliverClerk(membershipEvent(member, joined, secondsAgo));
     }
 
     void deliverClerk(ClerkDelivery d) {

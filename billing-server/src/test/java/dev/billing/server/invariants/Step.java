@@ -175,8 +175,14 @@ sealed interface Step {
         @Override
         public void run(Run r) {
             Party p = r.user(party);
-            if (!gone(p)) {
-                r.post(p, "/me/guest-purchases/claim", null);
+            if (gone(p)) {
+                return;
+            }
+            Http.Response answer = r.post(p, "/me/guest-purchases/claim", null);
+            if (answer.status() == 200) {
+                answer.json()
+                        .path("data")
+                        .forEach(g -> p.claimed.add(g.path("sessionId").asText()));
             }
         }
 
@@ -381,6 +387,98 @@ sealed interface Step {
     }
 
     /** Clerk says a member joined the organization or left it, maybe late (an older change arriving now). */
+    /**
+     * Starts Checkout for one plan, then for another before paying, and pays both, the newer first: the older session
+     * must no longer be payable (or the second subscription must be dealt with as documented).
+     */
+    record CheckoutTwice(int party, int first, int second) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p)) {
+                return;
+            }
+            String older = start(r, p, first);
+            String newer = start(r, p, second);
+            for (String id : new String[] {newer, older}) {
+                if (id != null) {
+                    p.tried.add(id);
+                    PayCheckout.pay(r, id, false);
+                }
+            }
+        }
+
+        private static String start(Run r, Party p, int plan) {
+            String[] chosen = PLANS.get(Math.floorMod(plan, p.org ? PLANS.size() : PLANS.size() - 1));
+            String seats = chosen[0].equals("team") ? ",\"seats\":" + Math.max(1, r.expectedMembers()) : "";
+            Http.Response answer = r.post(
+                    p,
+                    "/stripe/checkout",
+                    "{\"tier\":\"" + chosen[0] + "\",\"interval\":\"" + chosen[1] + "\"" + seats + "}");
+            if (answer.status() != 200) {
+                return null;
+            }
+            String id = answer.json().path("sessionId").asText();
+            p.sessions.add(id);
+            return id;
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " starts Checkout for plan " + first + ", then for plan " + second
+                    + ", and pays both, the newer first";
+        }
+    }
+
+    /**
+     * Up to {@code count} members who are not in the organization join at once (Clerk's deliveries arrive
+     * concurrently): the seat updates they cause must only rise (checked once they have landed).
+     */
+    record JoinTogether(int count) implements Step {
+        @Override
+        public void run(Run r) {
+            List<Run.ClerkDelivery> joins = new ArrayList<>();
+            for (String id : r.memberIds) {
+                boolean active = r.members.containsKey(id) && r.members.get(id).active();
+                boolean erased = r.parties.stream().anyMatch(p -> p.account.equals(id) && p.erased);
+                if (!active && !erased && joins.size() < count) {
+                    joins.add(r.membershipEvent(id, true, 0));
+                }
+            }
+            if (joins.size() < 2) {
+                joins.forEach(r::deliverClerk);
+                return;
+            }
+            r.joinsFrom = r.world.emulator.requestLog().size();
+            java.util.concurrent.ExecutorService senders =
+                    java.util.concurrent.Executors.newFixedThreadPool(joins.size());
+            try {
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+                for (Run.ClerkDelivery join : joins) {
+                    sent.add(senders.submit(() -> {
+                        start.await();
+                        r.deliverClerk(join);
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (java.util.concurrent.Future<?> f : sent) {
+                    f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+                }
+            } catch (Exception e) {
+                throw new AssertionError("members joining together: " + e, e);
+            } finally {
+                senders.shutdownNow();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Clerk: up to " + count + " members join at once";
+        }
+    }
+
     record Membership(int member, boolean joined, boolean late) implements Step {
         @Override
         public void run(Run r) {
