@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class Bench {
                 BenchEnvironment env = BenchEnvironment.start(options, serverStarter, logDir)) {
             report.postgres.putAll(env.requireDurable());
             report.setup.put("database", env.describeDatabase());
+            report.setup.put("server CPU", serverCpu(env, options, report));
             report.setup.put(
                     "server",
                     env.external()
@@ -271,6 +273,37 @@ public final class Bench {
                 r.perSecond(),
                 BenchReport.Latency.of(r.latency()),
                 BenchReport.Cpu.of(r.cpu(), 0, r.inserts()));
+    }
+
+    /**
+     * Tells {@link CpuMeter} whose CPU is the server's and says so for the report: this JVM's less the generator's,
+     * an external server's process (given, or the one listening on its port), or nobody's (then every server CPU
+     * figure is unknown and its target not judged).
+     */
+    private static String serverCpu(BenchEnvironment env, BenchOptions options, BenchReport report) {
+        if (!env.external()) {
+            CpuMeter.server(CpuMeter.IN_THIS_JVM);
+            return "this JVM's CPU less the load generator's threads'";
+        }
+        URI url = URI.create(options.serverUrl());
+        long pid = options.serverPid() > 0
+                ? options.serverPid()
+                : ServerProcess.of(url).orElse(CpuMeter.UNKNOWN);
+        if (pid > 0 && CpuMeter.processTicks(pid) < 0) {
+            pid = CpuMeter.UNKNOWN;
+        }
+        CpuMeter.server(pid);
+        if (pid > 0) {
+            return "process " + pid
+                    + (options.serverPid() > 0 ? " (--server-pid)" : " (listening on port " + url.getPort() + ")")
+                    + ", from /proc";
+        }
+        report.notes.add("server CPU unavailable: no process of this machine that the bench may read listens on "
+                + url.getHost() + ":" + url.getPort()
+                + (options.serverPid() > 0 ? " or is process " + options.serverPid() : "")
+                + "; every server CPU figure is unknown (?), its target is not judged, and ingest warm-ups settle"
+                + " on events processed per second");
+        return "unavailable (give --server-pid when the server runs on this machine)";
     }
 
     private static void targets(BenchReport report) {

@@ -107,6 +107,12 @@ final class BenchCommand implements Callable<Integer> {
     String serverUrl;
 
     @Option(
+            names = "--server-pid",
+            description = "External server: the process whose CPU counts as the server's (default: the process "
+                    + "listening on --server-url's port when that is on this machine; else the figure is unavailable).")
+    Long serverPid;
+
+    @Option(
             names = "--database-url",
             description = "The Postgres for the ceiling and the server (default: an "
                     + "embedded durable Postgres in a temporary directory).")
@@ -265,6 +271,9 @@ final class BenchCommand implements Callable<Integer> {
         positive(problems, "--users", users);
         positive(problems, "--read-connections", readConnections);
         LocalKeys key = null;
+        if (serverPid != null && (serverUrl == null || serverPid <= 0)) {
+            problems.add("--server-pid needs --server-url and a process id above 0");
+        }
         if (serverUrl != null) {
             if (databaseUrl == null) {
                 problems.add("--server-url needs --database-url (the server's database: the ceiling runs there and "
@@ -317,6 +326,7 @@ final class BenchCommand implements Callable<Integer> {
                 d.startupJvmOptions(),
                 serverJar,
                 serverUrl,
+                serverPid == null ? 0 : serverPid,
                 databaseUrl,
                 webhookSecret,
                 key,

@@ -49,19 +49,20 @@ public final class BenchReport {
             double serverMicrosPerRequest,
             double postgresMicrosPerRequest) {
         /**
-         * {@code requests} is what the CPU per request is computed over; {@code serverMicrosPerRequest} is this JVM's
-         * CPU minus the load generator's (the server's: the emulator runs in its own JVM, among the others), per
-         * request.
+         * {@code requests} is what the CPU per request is computed over; {@code serverMicrosPerRequest} is, per
+         * request, this JVM's CPU minus the load generator's when the server runs in this JVM (the emulator runs in
+         * its own JVM, among the others), the external server process's CPU when it was found, else -1 (unknown).
          */
         static Cpu of(CpuMeter.Sample s, long generatorNanos, long requests) {
             double seconds = s.window().toNanos() / 1e9;
+            double external = Math.max(0, s.serverCores());
             double others = s.machineCores() < 0 || s.postgresCores() < 0
                     ? -1
-                    : Math.max(0, s.machineCores() - s.jvmCores() - s.postgresCores());
+                    : Math.max(0, s.machineCores() - s.jvmCores() - external - s.postgresCores());
             double generator = seconds <= 0 ? -1 : generatorNanos / 1e9 / seconds;
-            double server = requests <= 0 || seconds <= 0
-                    ? -1
-                    : (s.jvmCores() - Math.max(0, generator)) * seconds * 1e6 / requests;
+            double serverCores = CpuMeter.serverInThisJvm() ? s.jvmCores() - Math.max(0, generator) : s.serverCores();
+            double server =
+                    requests <= 0 || seconds <= 0 || serverCores < 0 ? -1 : serverCores * seconds * 1e6 / requests;
             double pg = requests <= 0 || seconds <= 0 || s.postgresCores() < 0
                     ? -1
                     : s.postgresCores() * seconds * 1e6 / requests;

@@ -8,28 +8,46 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Where the CPU went during a measured window: this JVM (server and load generator together), every
- * {@code postgres} process on the machine, and the whole machine, from {@code /proc} (Linux; elsewhere only the
- * JVM's own figure is known). Figures are in cores: 1.0 = one core busy for the whole window.
+ * Where the CPU went during a measured window: this JVM (server and load generator together, or the generator
+ * alone when the server is external), an external server's process when it is known, every {@code postgres}
+ * process on the machine, and the whole machine, from {@code /proc} (Linux; elsewhere only the JVM's own figure is
+ * known). Figures are in cores: 1.0 = one core busy for the whole window.
  */
 final class CpuMeter {
     private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
+    static final long IN_THIS_JVM = 0;
+    static final long UNKNOWN = -1;
     /** The postmaster whose processes count as "postgres"; -1: every process named postgres. */
     private static volatile long postmaster = -1;
+    /** Where the server runs: {@link #IN_THIS_JVM}, {@link #UNKNOWN} (external, not found), or its process id. */
+    private static volatile long server = IN_THIS_JVM;
 
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     record Mark(
-            long nanoTime, long processCpuNanos, long machineBusyTicks, long machineTotalTicks, long postgresTicks) {}
+            long nanoTime,
+            long processCpuNanos,
+            long machineBusyTicks,
+            long machineTotalTicks,
+            long postgresTicks,
+            long serverTicks) {}
 
     /**
-     * Average cores used over the window ({@code -1} when unknown): this JVM, this Postgres, the whole machine
-     * (so {@code machine - jvm - postgres} is what other processes took).
+     * Average cores used over the window ({@code -1} when unknown): this JVM, an external server's process ({@code
+     * -1} also when the server runs in this JVM: see {@link #serverInThisJvm()}), this Postgres, the whole machine
+     * (so {@code machine - jvm - server - postgres} is what other processes took).
      */
-    record Sample(Duration window, double jvmCores, double postgresCores, double machineCores, int machineCpus) {
+    record Sample(
+            Duration window,
+            double jvmCores,
+            double serverCores,
+            double postgresCores,
+            double machineCores,
+            int machineCpus) {
         static Sample unknown() {
-            return new Sample(Duration.ZERO, -1, -1, -1, Runtime.getRuntime().availableProcessors());
+            return new Sample(
+                    Duration.ZERO, -1, -1, -1, -1, Runtime.getRuntime().availableProcessors());
         }
     }
 
@@ -38,9 +56,31 @@ final class CpuMeter {
         postmaster = pid;
     }
 
+    /** Counts process {@code pid} as the server: {@link #IN_THIS_JVM}, {@link #UNKNOWN}, or an external process. */
+    static void server(long pid) {
+        server = pid;
+    }
+
+    /** Whether the server runs in this JVM (its CPU is this JVM's less the load generator's). */
+    static boolean serverInThisJvm() {
+        return server == IN_THIS_JVM;
+    }
+
+    /** Whether the server's CPU can be told at all: in this JVM, or an external process that was found. */
+    static boolean serverKnown() {
+        return server != UNKNOWN;
+    }
+
     Mark mark() {
         long[] machine = machineTicks();
-        return new Mark(System.nanoTime(), os.getProcessCpuTime(), machine[0], machine[1], postgresTicks());
+        long pid = server;
+        return new Mark(
+                System.nanoTime(),
+                os.getProcessCpuTime(),
+                machine[0],
+                machine[1],
+                postgresTicks(),
+                pid > 0 ? processTicks(pid) : -1);
     }
 
     Sample since(Mark start) {
@@ -53,13 +93,25 @@ final class CpuMeter {
         double pg = start.postgresTicks() < 0 || end.postgresTicks() < 0
                 ? -1
                 : Math.max(0, end.postgresTicks() - start.postgresTicks()) / TICKS_PER_SECOND / seconds;
+        double serverCores = start.serverTicks() < 0 || end.serverTicks() < 0
+                ? -1
+                : Math.max(0, end.serverTicks() - start.serverTicks()) / TICKS_PER_SECOND / seconds;
         double machine = -1;
         int cpus = Runtime.getRuntime().availableProcessors();
         long total = end.machineTotalTicks() - start.machineTotalTicks();
         if (start.machineTotalTicks() > 0 && total > 0) {
             machine = cpus * (double) (end.machineBusyTicks() - start.machineBusyTicks()) / total;
         }
-        return new Sample(Duration.ofNanos(end.nanoTime() - start.nanoTime()), jvm, pg, machine, cpus);
+        return new Sample(Duration.ofNanos(end.nanoTime() - start.nanoTime()), jvm, serverCores, pg, machine, cpus);
+    }
+
+    /** utime + stime of one process and its reaped children, or -1 when it cannot be read (exited, hidden). */
+    static long processTicks(long pid) {
+        try {
+            return ownAndReapedTicks(fields(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** busy and total ticks of all CPUs from the first line of /proc/stat. */

@@ -13,13 +13,25 @@ import java.util.function.ToDoubleFunction;
  * settled when, at every connection count, the last three rounds' server CPU per event lie within {@link #TOLERANCE}
  * of each other (a run measured after that costs what the next would) and the JIT compiled for at most
  * {@link #JIT_SHARE} of each of those rounds: while it compiles through whole rounds, the CPU per event can hold
- * still at twice its settled figure.
+ * still at twice its settled figure. An external server whose CPU cannot be told is judged the same way by its
+ * processed events per second instead ({@link #CpuSettle(String)}), with no JIT share (this JVM's is not its).
  */
 final class CpuSettle {
     static final double TOLERANCE = 0.10;
     static final double JIT_SHARE = 0.10;
     static final int ROUNDS = 3;
     private final Map<Integer, List<Round>> rounds = new LinkedHashMap<>();
+    private final String unit;
+
+    /** Judged by the server's CPU per event, in µs. */
+    CpuSettle() {
+        this(" µs");
+    }
+
+    /** Judged by another per-round figure, described with {@code unit} (for example {@code " events/s"}). */
+    CpuSettle(String unit) {
+        this.unit = unit;
+    }
 
     /** One round: the server's CPU per event (µs) and the JIT's compile time over the round's time (-1: unknown). */
     private record Round(double micros, double jitShare) {}
@@ -66,7 +78,7 @@ final class CpuSettle {
 
     /** Every round's figure per connection count, for the report: "16 connections: 410, 322, 301 µs; 64: ...". */
     String describe() {
-        return describe(Round::micros, 1, " µs");
+        return describe(Round::micros, 1, unit);
     }
 
     /** Every round's JIT share in percent, for the report: "16 connections: 140, 35, 4%; ..."; empty when unknown. */

@@ -86,7 +86,10 @@ final class IngestRuns {
         int minRounds = minConnections == maxConnections ? 2 : 4;
         List<Integer> counts =
                 minConnections == maxConnections ? List.of(minConnections) : List.of(minConnections, maxConnections);
-        CpuSettle settle = new CpuSettle();
+        // Without the server's CPU (an external server not found on this machine) the rounds settle on throughput.
+        boolean cpuKnown = CpuMeter.serverKnown();
+        boolean ownJit = CpuMeter.serverInThisJvm();
+        CpuSettle settle = cpuKnown ? new CpuSettle() : new CpuSettle(" events/s");
         boolean settled = false;
         int lastRound = 0;
         for (int round = 0; options.warmupEvents() > 0; round++) {
@@ -117,16 +120,21 @@ final class IngestRuns {
             report.warmups.add(warm);
             // The compilers' elapsed time (all threads together, waits for a core included) per round:
             // how far the JIT still is from settled.
-            long jitMillis = jit0 < 0 ? -1 : JitWarmup.compileMillis() - jit0;
+            long jitMillis = jit0 < 0 || !ownJit ? -1 : JitWarmup.compileMillis() - jit0;
             long roundMillis = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
             settle.add(
                     connections,
-                    warm.cpu().serverMicrosPerRequest(),
+                    cpuKnown ? warm.cpu().serverMicrosPerRequest() : warm.processedPerSecond(),
                     jitMillis < 0 ? -1 : (double) jitMillis / roundMillis);
-            out.println(String.format(
-                            Locale.ROOT,
-                            "           server CPU %.0f µs per event",
-                            warm.cpu().serverMicrosPerRequest())
+            out.println((cpuKnown
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "           server CPU %.0f µs per event",
+                                    warm.cpu().serverMicrosPerRequest())
+                            : String.format(
+                                    Locale.ROOT,
+                                    "           %.0f events processed per second (the server's CPU is unknown)",
+                                    warm.processedPerSecond()))
                     + (jitMillis < 0
                             ? ""
                             : "; the JIT compiled for " + jitMillis + " ms (all compiler threads) during the round's "
@@ -141,8 +149,9 @@ final class IngestRuns {
         }
         if (options.warmupEvents() > 0) {
             String jit = settle.describeJit();
-            report.notes.add("ingest warm-up, refetch " + onOff(refetch) + ": server CPU per event by "
-                    + "round, " + settle.describe()
+            report.notes.add("ingest warm-up, refetch " + onOff(refetch) + ": "
+                    + (cpuKnown ? "server CPU per event" : "events processed per second (the server's CPU unknown)")
+                    + " by round, " + settle.describe()
                     + (jit.isEmpty() ? "" : "; the JIT's compile time over each round's time, " + jit)
                     + (settled
                             ? ""
@@ -181,7 +190,7 @@ final class IngestRuns {
                         mixed ? options.reordered() : 0,
                         options.dropEvent() && run == 1,
                         ceilings);
-                if (jit0 >= 0) {
+                if (jit0 >= 0 && CpuMeter.serverInThisJvm()) {
                     // What the JIT still compiled during a measured run is in its server CPU per event.
                     report.notes.add(String.format(
                             Locale.ROOT,

@@ -353,13 +353,22 @@ class BenchIT {
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         assertThat(report.path("setup").path("server").asText()).endsWith("requests on virtual threads)");
+        assertThat(report.path("setup").path("server CPU").asText()).startsWith("this JVM's CPU");
         assertThat(report.path("setup").path("options").path("virtualThreads").asBoolean())
                 .isTrue();
     }
 
     @Test
     void badOptionsAreAUsageError() {
-        Run run = run("--scenarios", "ingest,nonsense", "--refetch", "maybe", "--server-url", "http://127.0.0.1:1");
+        Run run = run(
+                "--scenarios",
+                "ingest,nonsense",
+                "--refetch",
+                "maybe",
+                "--server-url",
+                "http://127.0.0.1:1",
+                "--server-pid",
+                "0");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err())
                 .contains(
@@ -367,6 +376,7 @@ class BenchIT {
                         "--refetch: off or on, not 'maybe'",
                         "--server-url needs --database-url",
                         "--server-url needs --webhook-secret",
-                        "--server-url needs --token-key and --token-issuer");
+                        "--server-url needs --token-key and --token-issuer",
+                        "--server-pid needs --server-url and a process id above 0");
     }
 }

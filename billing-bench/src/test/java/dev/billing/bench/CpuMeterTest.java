@@ -54,6 +54,51 @@ class CpuMeterTest {
                 .isGreaterThanOrEqualTo(childrenAfter - childrenBefore);
     }
 
+    /** An external server's CPU is its own process's, read from /proc: a real child that burns half a second. */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void anExternalServersCpuIsItsProcesss() throws Exception {
+        Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+        try {
+            CpuMeter.server(busy.pid());
+            CpuMeter meter = new CpuMeter();
+            CpuMeter.Mark start = meter.mark();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (CpuMeter.processTicks(busy.pid()) - start.serverTicks() < 50 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            CpuMeter.Sample sample = meter.since(start);
+            double seconds = sample.window().toNanos() / 1e9;
+            assertThat(sample.serverCores() * seconds)
+                    .as("the child's CPU seconds")
+                    .isGreaterThanOrEqualTo(0.5);
+            BenchReport.Cpu cpu = BenchReport.Cpu.of(sample, 0, 1_000);
+            assertThat(cpu.serverMicrosPerRequest())
+                    .as("its CPU per request, not this JVM's")
+                    .isCloseTo(sample.serverCores() * seconds * 1e6 / 1_000, org.assertj.core.data.Offset.offset(1.0));
+        } finally {
+            busy.destroyForcibly().waitFor();
+            CpuMeter.server(CpuMeter.IN_THIS_JVM);
+        }
+    }
+
+    @Test
+    void aServerWhoseProcessIsUnknownHasNoCpuFigure() {
+        try {
+            CpuMeter.server(CpuMeter.UNKNOWN);
+            CpuMeter meter = new CpuMeter();
+            CpuMeter.Sample sample = meter.since(meter.mark());
+            assertThat(sample.serverCores()).isEqualTo(-1);
+            assertThat(BenchReport.Cpu.of(
+                                    new CpuMeter.Sample(java.time.Duration.ofSeconds(1), 1.5, -1, 0.5, 2, 2), 0, 100)
+                            .serverMicrosPerRequest())
+                    .as("never this JVM's CPU in its place")
+                    .isEqualTo(-1);
+        } finally {
+            CpuMeter.server(CpuMeter.IN_THIS_JVM);
+        }
+    }
+
     /** cutime + cstime (fields 16 and 17). */
     private static long reaped(String stat) {
         String[] f = CpuMeter.fields(stat);
