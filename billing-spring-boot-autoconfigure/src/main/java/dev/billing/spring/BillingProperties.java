@@ -282,6 +282,12 @@ public class BillingProperties implements Validator {
         /** Another API base than Stripe's, e.g. the Stripe emulator in tests. */
         private URI apiBase;
 
+        /**
+         * The most Stripe requests per second this application sends (0: no limit); unset: 80 with a live key and 20
+         * with a test key on Stripe's API, no limit on another API base.
+         */
+        private Integer requestsPerSecond;
+
         void validate(Errors errors) {
             if (secretKey == null || secretKey.isBlank()) {
                 errors.rejectValue(
@@ -312,6 +318,18 @@ public class BillingProperties implements Validator {
             if (apiBase != null && (apiBase.getScheme() == null || apiBase.getHost() == null)) {
                 errors.rejectValue("stripe.apiBase", "invalid", "must be an http(s) URL");
             }
+            if (requestsPerSecond != null && (requestsPerSecond < 0 || requestsPerSecond > 100_000)) {
+                errors.rejectValue(
+                        "stripe.requestsPerSecond", "invalid", "must be 0 (no limit) to 100000 requests per second");
+            }
+        }
+
+        public Integer getRequestsPerSecond() {
+            return requestsPerSecond;
+        }
+
+        public void setRequestsPerSecond(Integer requestsPerSecond) {
+            this.requestsPerSecond = requestsPerSecond;
         }
 
         public String getSecretKey() {
