@@ -20,17 +20,23 @@ import java.util.function.Function;
 /**
  * Runs stripe-java calls for the gateway's helpers and reads their answers, so that no stripe-java exception and
  * no unreadable answer crosses the port: failures go through {@link StripeErrors}, a lookup's 404 is empty, and an
- * answer that does not fit the core's model is an unknown outcome. Thread-safe (stateless apart from the clock).
+ * answer that does not fit the core's model is an unknown outcome; every call first takes its turn under the
+ * process's {@link StripeRateLimit}. Thread-safe.
  */
 final class StripeCalls {
     /** Stripe's largest page. */
     static final long MAX_PAGE = 100;
 
     private final Clock clock;
+    private final StripeRateLimit limit;
 
-    /** @param clock reads {@code Retry-After} dates when a failure is translated */
-    StripeCalls(Clock clock) {
+    /**
+     * @param clock reads {@code Retry-After} dates when a failure is translated
+     * @param limit how many calls per second this process may send
+     */
+    StripeCalls(Clock clock, StripeRateLimit limit) {
         this.clock = clock;
+        this.limit = limit;
     }
 
     /** A stripe-java call. */
@@ -40,6 +46,7 @@ final class StripeCalls {
     }
 
     <T> T call(String operation, StripeCall<T> call) {
+        limit.acquire(operation);
         try {
             return call.run();
         } catch (StripeException e) {

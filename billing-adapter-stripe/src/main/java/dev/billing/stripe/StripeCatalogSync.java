@@ -43,9 +43,9 @@ public final class StripeCatalogSync {
     private final StripeClient client;
     private final StripeCalls calls;
 
-    private StripeCatalogSync(StripeClient client, Clock clock) {
+    private StripeCatalogSync(StripeClient client, Clock clock, StripeRateLimit limit) {
         this.client = client;
-        this.calls = new StripeCalls(clock);
+        this.calls = new StripeCalls(clock, limit);
     }
 
     /** A sync with the config's key, API base, retries and timeouts. */
@@ -60,7 +60,8 @@ public final class StripeCatalogSync {
                                 Math.toIntExact(config.connectTimeout().toMillis()))
                         .setReadTimeout(Math.toIntExact(config.readTimeout().toMillis()))
                         .build(),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                StripeRateLimit.of(config));
     }
 
     /** What kind of difference a change is. */

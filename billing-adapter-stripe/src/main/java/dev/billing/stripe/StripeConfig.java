@@ -23,9 +23,18 @@ import java.util.Objects;
  *                          409, 5xx or {@code Stripe-Should-Retry: true} (always with the same idempotency key)
  * @param connectTimeout    TCP connect timeout
  * @param readTimeout       how long to wait for an answer once the request is sent
+ * @param requestsPerSecond the most Stripe requests this process sends per second (0: no limit; {@link
+ *                          #DEFAULT_REQUESTS_PER_SECOND}: Stripe's documented limit less a fifth on Stripe's API,
+ *                          none elsewhere); a call beyond it waits up to {@link #RATE_LIMIT_WAIT} for its turn, then
+ *                          fails as rate limited (not done)
  */
 public record StripeConfig(
-        String secretKey, String apiBase, int maxNetworkRetries, Duration connectTimeout, Duration readTimeout) {
+        String secretKey,
+        String apiBase,
+        int maxNetworkRetries,
+        Duration connectTimeout,
+        Duration readTimeout,
+        int requestsPerSecond) {
 
     /** Stripe's API. */
     public static final String DEFAULT_API_BASE = "https://api.stripe.com";
@@ -37,6 +46,16 @@ public record StripeConfig(
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * Stripe allows about 100 requests per second in live mode and 25 in test mode, per account; this process keeps
+     * a fifth of each for the team's other callers of the same account (dashboards, scripts, other instances).
+     */
+    public static final int DEFAULT_REQUESTS_PER_SECOND = -1;
+
+    public static final int LIVE_REQUESTS_PER_SECOND = 80;
+    public static final int TEST_REQUESTS_PER_SECOND = 20;
+    /** How long a call waits for its turn under {@link #requestsPerSecond} before it fails as rate limited. */
+    public static final Duration RATE_LIMIT_WAIT = Duration.ofSeconds(2);
 
     public StripeConfig {
         Objects.requireNonNull(secretKey, "secretKey");
@@ -51,28 +70,58 @@ public record StripeConfig(
         }
         connectTimeout = positiveMillis(connectTimeout, "connectTimeout");
         readTimeout = positiveMillis(readTimeout, "readTimeout");
+        if (requestsPerSecond < DEFAULT_REQUESTS_PER_SECOND || requestsPerSecond > 100_000) {
+            throw new IllegalArgumentException(
+                    "requestsPerSecond must be 0 (no limit) to 100000, or -1 (the default), was " + requestsPerSecond);
+        }
     }
 
-    /** Stripe's API with the defaults: 1 network retry, 3 s to connect, 20 s to answer. */
+    /**
+     * Stripe's API with the defaults: 1 network retry, 3 s to connect, 20 s to answer, at most 80 requests per
+     * second with a live key and 20 with a test key.
+     */
     public static StripeConfig of(String secretKey) {
         return new StripeConfig(
                 secretKey,
                 DEFAULT_API_BASE,
                 DEFAULT_MAX_NETWORK_RETRIES,
                 DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_READ_TIMEOUT);
+                DEFAULT_READ_TIMEOUT,
+                DEFAULT_REQUESTS_PER_SECOND);
     }
 
     public StripeConfig withApiBase(String value) {
-        return new StripeConfig(secretKey, value, maxNetworkRetries, connectTimeout, readTimeout);
+        return new StripeConfig(secretKey, value, maxNetworkRetries, connectTimeout, readTimeout, requestsPerSecond);
     }
 
     public StripeConfig withMaxNetworkRetries(int value) {
-        return new StripeConfig(secretKey, apiBase, value, connectTimeout, readTimeout);
+        return new StripeConfig(secretKey, apiBase, value, connectTimeout, readTimeout, requestsPerSecond);
     }
 
     public StripeConfig withTimeouts(Duration connect, Duration read) {
-        return new StripeConfig(secretKey, apiBase, maxNetworkRetries, connect, read);
+        return new StripeConfig(secretKey, apiBase, maxNetworkRetries, connect, read, requestsPerSecond);
+    }
+
+    /** At most {@code value} Stripe requests per second from this process; 0: no limit. */
+    public StripeConfig withRequestsPerSecond(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("requestsPerSecond must be 0 (no limit) or more, was " + value);
+        }
+        return new StripeConfig(secretKey, apiBase, maxNetworkRetries, connectTimeout, readTimeout, value);
+    }
+
+    /**
+     * The limit in force: the one set, else on Stripe's API {@link #LIVE_REQUESTS_PER_SECOND} or {@link
+     * #TEST_REQUESTS_PER_SECOND} by the key's mode, else none (0: an emulator or proxy has no such limit).
+     */
+    public int effectiveRequestsPerSecond() {
+        if (requestsPerSecond != DEFAULT_REQUESTS_PER_SECOND) {
+            return requestsPerSecond;
+        }
+        if (!apiBase.equals(DEFAULT_API_BASE)) {
+            return 0;
+        }
+        return livemode() ? LIVE_REQUESTS_PER_SECOND : TEST_REQUESTS_PER_SECOND;
     }
 
     /** True for live keys ({@code sk_live_}, {@code rk_live_}): this deployment serves real money. */
@@ -88,7 +137,8 @@ public record StripeConfig(
     @Override
     public String toString() {
         return "StripeConfig[secretKey=" + maskedKey() + ", apiBase=" + apiBase + ", maxNetworkRetries="
-                + maxNetworkRetries + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + "]";
+                + maxNetworkRetries + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
+                + ", requestsPerSecond=" + effectiveRequestsPerSecond() + "]";
     }
 
     static String mask(String key) {

@@ -77,7 +77,7 @@ public final class StripePaymentGateway implements PaymentGateway {
     private StripePaymentGateway(StripeClient client, StripeConfig config, Clock clock) {
         this.client = client;
         this.config = config;
-        this.calls = new StripeCalls(clock);
+        this.calls = new StripeCalls(clock, StripeRateLimit.of(config));
         // One sequence for subscriptions and invoices: every object this gateway reads gets a newer version.
         RefetchStamps stamps = new RefetchStamps(clock);
         this.catalog = new StripeCatalog(client, calls);

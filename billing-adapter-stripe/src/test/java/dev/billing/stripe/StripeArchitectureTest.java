@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
 
 /** DESIGN §1 for this module: vendor types never cross the port, and the adapter knows only the core. */
 class StripeArchitectureTest {
-    /** Java, the core, stripe-java and its JSON library: no other module of ours, no test code. */
+    /**
+     * Java, the core, stripe-java and its JSON library, Bucket4j (the client-side rate limit): no other module of
+     * ours, no test code.
+     */
     static final ArchRule DEPENDENCIES = classes()
             .should()
             .onlyDependOnClassesThat()
@@ -36,7 +39,8 @@ class StripeArchitectureTest {
                     "dev.billing.core..",
                     "dev.billing.stripe..",
                     "com.stripe..",
-                    "com.google.gson..");
+                    "com.google.gson..",
+                    "io.github.bucket4j..");
     /** Configuration is a value the host builds in code: reading the environment is the host's job. */
     static final ArchRule NO_ENVIRONMENT = noClasses()
             .should()

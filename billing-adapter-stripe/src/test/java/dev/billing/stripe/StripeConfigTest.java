@@ -54,7 +54,7 @@ class StripeConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("secret key");
         assertThatThrownBy(() -> new StripeConfig(
-                        null, StripeConfig.DEFAULT_API_BASE, 1, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                        null, StripeConfig.DEFAULT_API_BASE, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), -1))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("secretKey");
         assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withApiBase("ftp://example.com"))
@@ -72,5 +72,26 @@ class StripeConfigTest {
         assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withTimeouts(Duration.ofSeconds(1), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("readTimeout");
+    }
+
+    @Test
+    void stripesOwnApiIsLimitedByTheKeysModeAndOtherBasesAreNot() {
+        assertThat(StripeConfig.of(LIVE_KEY).effectiveRequestsPerSecond()).isEqualTo(80);
+        assertThat(StripeConfig.of(TEST_KEY).effectiveRequestsPerSecond()).isEqualTo(20);
+        assertThat(StripeConfig.of(TEST_KEY)
+                        .withApiBase("http://localhost:12111")
+                        .effectiveRequestsPerSecond())
+                .as("the emulator has no such limit")
+                .isZero();
+        assertThat(StripeConfig.of(TEST_KEY)
+                        .withApiBase("http://localhost:12111")
+                        .withRequestsPerSecond(5)
+                        .effectiveRequestsPerSecond())
+                .isEqualTo(5);
+        assertThat(StripeConfig.of(LIVE_KEY).withRequestsPerSecond(0).effectiveRequestsPerSecond())
+                .isZero();
+        assertThatThrownBy(() -> StripeConfig.of(TEST_KEY).withRequestsPerSecond(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("requestsPerSecond");
     }
 }

@@ -96,9 +96,26 @@ public final class BenchReport {
             Map<Integer, Long> statuses,
             Cpu cpu,
             double writeTransactionsPerEvent,
-            List<Check> checks) {
+            List<Check> checks,
+            Map<String, Long> stripeCalls) {
+        /**
+         * {@code stripeCalls}: the Stripe API requests the server sent during the run, by method and route (re-fetch
+         * on against the bench's emulator; empty otherwise).
+         */
         public IngestRun {
             ceilingProbes = List.copyOf(ceilingProbes);
+            stripeCalls = Map.copyOf(stripeCalls);
+        }
+
+        /** Stripe calls per 1,000 deliveries (webhooks received), or null when they were not counted. */
+        @com.fasterxml.jackson.annotation.JsonProperty("stripeCallsPer1000Deliveries")
+        public Double stripeCallsPer1000Deliveries() {
+            if (stripeCalls.isEmpty() || deliveries <= 0) {
+                return null;
+            }
+            return 1000.0
+                    * stripeCalls.values().stream().mapToLong(Long::longValue).sum()
+                    / deliveries;
         }
 
         boolean passed() {
@@ -126,7 +143,8 @@ public final class BenchReport {
                     statuses,
                     cpu,
                     writeTransactionsPerEvent,
-                    checks);
+                    checks,
+                    stripeCalls);
         }
     }
 
@@ -281,6 +299,13 @@ public final class BenchReport {
                     r.ratioToCeiling() == null ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * r.ratioToCeiling()),
                     r.writeTransactionsPerEvent(),
                     probes(r.ceilingProbes()));
+            if (r.stripeCallsPer1000Deliveries() != null) {
+                out.printf(
+                        Locale.ROOT,
+                        "  ... Stripe calls: %.0f per 1,000 webhooks (%s)%n",
+                        r.stripeCallsPer1000Deliveries(),
+                        new java.util.TreeMap<>(r.stripeCalls()));
+            }
         }
         for (ReadRun r : reads) {
             row(

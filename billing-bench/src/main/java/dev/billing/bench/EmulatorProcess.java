@@ -1,5 +1,7 @@
 package dev.billing.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -23,6 +27,10 @@ import java.util.regex.Pattern;
 final class EmulatorProcess implements AutoCloseable {
     static final String API_KEY = "sk_test_bench_emulator";
     private static final Pattern LISTENING = Pattern.compile("Stripe emulator listening on (\\S+)");
+    /** A path segment that is an object id: a short lowercase prefix, an underscore, then the id's characters. */
+    private static final Pattern OBJECT_ID = Pattern.compile("/[a-z]{2,5}_[A-Za-z0-9_]{6,}(?=/|$)");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
     private final String baseUrl;
@@ -100,6 +108,58 @@ final class EmulatorProcess implements AutoCloseable {
 
     String baseUrl() {
         return baseUrl;
+    }
+
+    /** Forgets the API requests served so far (not the objects): the next {@link #calls()} counts from here. */
+    void forgetRequests() {
+        send(HttpRequest.newBuilder(URI.create(baseUrl + "/_emulator/requests"))
+                .timeout(Duration.ofSeconds(60))
+                .DELETE()
+                .build());
+    }
+
+    /**
+     * The API requests served since the last {@link #forgetRequests()} (or reset), counted by method and path with
+     * object ids as {@code {id}}: {@code "GET /v1/subscriptions/{id}" -> 2500}.
+     */
+    Map<String, Long> calls() {
+        String body = send(HttpRequest.newBuilder(URI.create(baseUrl + "/_emulator/requests"))
+                .timeout(Duration.ofSeconds(60))
+                .GET()
+                .build());
+        Map<String, Long> counts = new TreeMap<>();
+        try {
+            for (JsonNode r : JSON.readTree(body).path("requests")) {
+                counts.merge(
+                        r.path("method").asText() + " " + route(r.path("path").asText()), 1L, Long::sum);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("The Stripe emulator's request log is not JSON (see " + log + ")", e);
+        }
+        return counts;
+    }
+
+    /** A request path with its object ids as {@code {id}}: {@code /v1/subscriptions/sub_1Ab} -> {@code .../{id}}. */
+    static String route(String path) {
+        String withoutQuery = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        return OBJECT_ID.matcher(withoutQuery).replaceAll("/{id}");
+    }
+
+    private String send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("The Stripe emulator refused " + request.method() + " "
+                        + request.uri().getPath() + ": HTTP " + r.statusCode() + " (see " + log + ")");
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "The Stripe emulator did not answer: " + e.getMessage() + " (see " + log + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the Stripe emulator", e);
+        }
     }
 
     String apiKey() {

@@ -246,8 +246,14 @@ final class IngestRuns {
                 refetch,
                 subscriptions,
                 drop);
+        boolean countCalls = refetch && env.emulator() != null;
+        if (countCalls) {
+            // The subscriptions' set-up went through the emulator too: count from here.
+            env.emulator().forgetRequests();
+        }
         IngestScenario.Result r = IngestScenario.run(
                 mix, plan, connections, env.serverAddress(), env.hostHeader(), events, env, options.drainTimeout());
+        Map<String, Long> stripeCalls = countCalls ? env.emulator().calls() : Map.of();
         if (refetch && env.emulator() != null) {
             // Checked: the run's Stripe objects are not needed again, and the emulator keeps every object, event and
             // request it served until it is reset.
@@ -275,7 +281,8 @@ final class IngestRuns {
                 r.http().statuses(),
                 BenchReport.Cpu.of(r.cpu(), r.http().generatorCpuNanos(), r.uniqueEvents()),
                 r.uniqueEvents() == 0 ? 0 : (double) r.writeTransactions() / r.uniqueEvents(),
-                checks);
+                checks,
+                stripeCalls);
     }
 
     /** A short ceiling ({@link Ceiling#probe}) at {@code connections}, next to a measured ingest run. */

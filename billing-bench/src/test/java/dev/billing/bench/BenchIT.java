@@ -185,6 +185,21 @@ class BenchIT {
                             .as(c.toString())
                             .isTrue());
         }
+        for (JsonNode ingest : report.path("ingest")) {
+            if (ingest.path("refetch").asBoolean()) {
+                // Re-fetch on: the server read each subscription from the emulator, counted per run.
+                assertThat(ingest.path("stripeCalls")
+                                .path("GET /v1/subscriptions/{id}")
+                                .asLong())
+                        .as(ingest.path("stripeCalls").toString())
+                        .isPositive();
+                assertThat(ingest.path("stripeCallsPer1000Deliveries").asDouble())
+                        .isPositive();
+            } else {
+                assertThat(ingest.path("stripeCalls")).isEmpty();
+            }
+        }
+        assertThat(run.out()).contains("... Stripe calls:");
         JsonNode mixed = report.path("ingest").get(1);
         assertThat(mixed.path("deliveries").asInt())
                 .isGreaterThan(mixed.path("uniqueEvents").asInt());

@@ -57,6 +57,15 @@ final class Adapters {
         return StripePaymentGateway.create(stripeConfig(secretKey, apiBase), clock);
     }
 
+    /** The serve's gateway: as above, at most {@code requestsPerSecond} calls a second (-1: the adapter's default). */
+    static PaymentGateway stripe(ServerConfig config, Clock clock) {
+        StripeConfig stripe = stripeConfig(config.stripeSecretKey(), config.stripeApiBase());
+        if (config.stripeRequestsPerSecond() >= 0) {
+            stripe = stripe.withRequestsPerSecond(config.stripeRequestsPerSecond());
+        }
+        return StripePaymentGateway.create(stripe, clock);
+    }
+
     /** "Stripe as code" and the start-up lookups (prices by lookup key, the webhook endpoint's version). */
     static StripeCatalogSync stripeSync(String secretKey, URI apiBase) {
         return StripeCatalogSync.create(stripeConfig(secretKey, apiBase));

@@ -52,7 +52,7 @@ public final class ServeMode {
         BillingStores stores = StoreStartup.open(() -> openStores(config), config.storeStartTimeout());
         Duration storeStart = Duration.ofNanos(System.nanoTime() - t0);
         try {
-            PaymentGateway gateway = Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock);
+            PaymentGateway gateway = Adapters.stripe(config, clock);
             ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(config.clerk(), clock);
             BillingServer server = BillingServer.start(new BillingServer.Parts(
                     stores,
@@ -139,7 +139,7 @@ public final class ServeMode {
         Clock clock = Clock.systemUTC();
         try (BillingStores stores = openStores(config)) {
             Billing billing = Billing.builder()
-                    .gateway(Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock))
+                    .gateway(Adapters.stripe(config, clock))
                     .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
                     .stores(stores)
                     .plans(plans(config))
@@ -162,7 +162,7 @@ public final class ServeMode {
         PlanCatalog plans = plans(config);
         try (BillingStores stores = openStores(config)) {
             Billing billing = Billing.builder()
-                    .gateway(Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock))
+                    .gateway(Adapters.stripe(config, clock))
                     .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
                     .stores(stores)
                     .plans(plans)
@@ -180,7 +180,7 @@ public final class ServeMode {
         Clock clock = Clock.systemUTC();
         try (BillingStores stores = openStores(config)) {
             Billing billing = Billing.builder()
-                    .gateway(Adapters.stripe(config.stripeSecretKey(), config.stripeApiBase(), clock))
+                    .gateway(Adapters.stripe(config, clock))
                     .webhookVerifier(Adapters.stripeWebhooks(config.webhookSecrets(), clock))
                     .stores(stores)
                     .plans(plans(config))

@@ -34,6 +34,7 @@ public record ServerConfig(
         String stripeSecretKey,
         List<String> webhookSecrets,
         URI stripeApiBase,
+        int stripeRequestsPerSecond,
         ClerkConfig clerk,
         Store store,
         String databaseUrl,
@@ -204,6 +205,7 @@ public record ServerConfig(
                 stripe.secretKey(),
                 stripe.webhookSecrets(),
                 stripe.apiBase(),
+                stripe.requestsPerSecond(),
                 clerk,
                 store,
                 databaseUrl,
@@ -305,6 +307,12 @@ public record ServerConfig(
                                 ? ""
                                 : ", CLERK_WEBHOOK_SECRET " + clerkWebhookSecrets.size() + " secret(s)"));
         line(b, "STRIPE_API_BASE", stripeApiBase == null ? "(Stripe)" : stripeApiBase.toString());
+        line(
+                b,
+                "STRIPE_REQUESTS_PER_SECOND",
+                stripeRequestsPerSecond < 0
+                        ? "(80 with a live key, 20 with a test key, on Stripe's API; no limit elsewhere)"
+                        : stripeRequestsPerSecond == 0 ? "0 (no limit)" : Integer.toString(stripeRequestsPerSecond));
         line(
                 b,
                 "Clerk",

@@ -1,5 +1,6 @@
 package dev.billing.server;
 
+import dev.billing.stripe.StripeConfig;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +17,12 @@ import java.util.List;
  * @param webhookSecrets the endpoint's signing secrets, blanks dropped
  * @param apiBase        another API base, or null for Stripe's
  */
-record StripeSettings(String secretKey, List<String> webhookSecrets, URI apiBase) {
+record StripeSettings(String secretKey, List<String> webhookSecrets, URI apiBase, int requestsPerSecond) {
     static final String SECRET_KEY = "STRIPE_SECRET_KEY";
     static final String WEBHOOK_SECRET = "STRIPE_WEBHOOK_SECRET";
     static final String API_BASE = "STRIPE_API_BASE";
+    /** The most Stripe requests per second this process sends; unset: the adapter's default (StripeConfig). */
+    static final String REQUESTS_PER_SECOND = "STRIPE_REQUESTS_PER_SECOND";
 
     StripeSettings {
         webhookSecrets = List.copyOf(webhookSecrets);
@@ -45,12 +48,16 @@ record StripeSettings(String secretKey, List<String> webhookSecrets, URI apiBase
                 secrets.add(s.strip());
             }
         }
-        return new StripeSettings(key, secrets, r.url(API_BASE, false));
+        return new StripeSettings(
+                key,
+                secrets,
+                r.url(API_BASE, false),
+                r.integer(REQUESTS_PER_SECOND, StripeConfig.DEFAULT_REQUESTS_PER_SECOND, 0, 100_000));
     }
 
     @Override
     public String toString() {
         return "StripeSettings[secretKey=" + ServerConfig.mask(secretKey) + ", webhookSecrets=" + webhookSecrets.size()
-                + ", apiBase=" + apiBase + "]";
+                + ", apiBase=" + apiBase + ", requestsPerSecond=" + requestsPerSecond + "]";
     }
 }

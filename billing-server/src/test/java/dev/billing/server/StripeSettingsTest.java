@@ -49,6 +49,24 @@ class StripeSettingsTest {
     }
 
     @Test
+    void readsTheRequestsPerSecondOrLeavesTheAdaptersDefault() {
+        StripeSettings unset = read(Map.of("STRIPE_SECRET_KEY", TEST_KEY, "STRIPE_WEBHOOK_SECRET", SECRET));
+        assertThat(unset.requestsPerSecond()).isEqualTo(StripeConfig.DEFAULT_REQUESTS_PER_SECOND);
+        StripeSettings set = read(Map.of(
+                "STRIPE_SECRET_KEY", TEST_KEY, "STRIPE_WEBHOOK_SECRET", SECRET, "STRIPE_REQUESTS_PER_SECOND", "12"));
+        assertThat(set.requestsPerSecond()).isEqualTo(12);
+        assertThatThrownBy(() -> read(Map.of(
+                        "STRIPE_SECRET_KEY",
+                        TEST_KEY,
+                        "STRIPE_WEBHOOK_SECRET",
+                        SECRET,
+                        "STRIPE_REQUESTS_PER_SECOND",
+                        "-5")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("STRIPE_REQUESTS_PER_SECOND: must be a whole number from 0 to 100000");
+    }
+
+    @Test
     void readsCommaSeparatedSecretsFromTheEnvironment() {
         StripeSettings settings = read(Map.of(
                 "STRIPE_SECRET_KEY", TEST_KEY, "STRIPE_WEBHOOK_SECRET", " " + SECRET + " , " + OLD_SECRET + ",,"));

@@ -106,6 +106,9 @@ public class BillingAutoConfiguration {
         if (properties.getStripe().getApiBase() != null) {
             config = config.withApiBase(properties.getStripe().getApiBase().toString());
         }
+        if (properties.getStripe().getRequestsPerSecond() != null) {
+            config = config.withRequestsPerSecond(properties.getStripe().getRequestsPerSecond());
+        }
         PaymentGateway stripe = StripePaymentGateway.create(config, clock);
         MeterRegistry meters = registry.getIfAvailable();
         return meters == null ? stripe : new MeteredPaymentGateway(stripe, meters);

@@ -22,8 +22,6 @@ import org.springframework.validation.Validator;
  */
 @ConfigurationProperties(prefix = "billing")
 public class BillingProperties implements Validator {
-    private static final Pattern SECRET_KEY = Pattern.compile("(sk|rk)_(live|test)_[A-Za-z0-9_]+");
-    private static final Pattern WEBHOOK_SECRET = Pattern.compile("whsec_[A-Za-z0-9_]+");
     /** Svix's form: whsec_ and the base64 of the key (ClerkWebhookVerifier needs at least 16 bytes of it). */
     private static final Pattern SVIX_SECRET = Pattern.compile("whsec_[A-Za-z0-9+/=]+");
 
@@ -34,7 +32,8 @@ public class BillingProperties implements Validator {
     /** Whether billing is configured at all (false: no billing bean is created). */
     private boolean enabled = true;
 
-    private final Stripe stripe = new Stripe();
+    @NestedConfigurationProperty
+    private final BillingStripeProperties stripe = new BillingStripeProperties();
 
     @NestedConfigurationProperty
     private final BillingStoreProperties store = new BillingStoreProperties();
@@ -155,7 +154,7 @@ public class BillingProperties implements Validator {
         this.enabled = enabled;
     }
 
-    public Stripe getStripe() {
+    public BillingStripeProperties getStripe() {
         return stripe;
     }
 
@@ -269,80 +268,6 @@ public class BillingProperties implements Validator {
 
     public BillingHttpProperties getHttp() {
         return http;
-    }
-
-    /** Stripe: the secret key, the webhook endpoint's signing secrets, and another API base (the emulator). */
-    public static class Stripe {
-        /** The secret (sk_live_..., sk_test_...) or restricted (rk_...) key. */
-        private String secretKey;
-
-        /** The webhook endpoint's signing secrets (whsec_...); several during a rotation. */
-        private List<String> webhookSecrets = new ArrayList<>();
-
-        /** Another API base than Stripe's, e.g. the Stripe emulator in tests. */
-        private URI apiBase;
-
-        void validate(Errors errors) {
-            if (secretKey == null || secretKey.isBlank()) {
-                errors.rejectValue(
-                        "stripe.secretKey",
-                        "required",
-                        "is required: your Stripe secret key " + "(sk_live_... or sk_test_...)");
-            } else if (!SECRET_KEY.matcher(secretKey.strip()).matches()) {
-                rejectSecret(
-                        errors,
-                        "stripe.secretKey",
-                        "is not a Stripe secret key (expected sk_live_..., sk_test_... or rk_...)");
-            }
-            if (webhookSecrets.isEmpty()) {
-                errors.rejectValue(
-                        "stripe.webhookSecrets",
-                        "required",
-                        "is required: the webhook endpoint's signing secret (whsec_...)");
-            }
-            for (int i = 0; i < webhookSecrets.size(); i++) {
-                String secret = webhookSecrets.get(i);
-                if (secret == null || !WEBHOOK_SECRET.matcher(secret.strip()).matches()) {
-                    rejectSecret(
-                            errors,
-                            "stripe.webhookSecrets[" + i + "]",
-                            "must be a webhook signing secret starting with whsec_");
-                }
-            }
-            if (apiBase != null && (apiBase.getScheme() == null || apiBase.getHost() == null)) {
-                errors.rejectValue("stripe.apiBase", "invalid", "must be an http(s) URL");
-            }
-        }
-
-        public String getSecretKey() {
-            return secretKey;
-        }
-
-        public void setSecretKey(String secretKey) {
-            this.secretKey = secretKey;
-        }
-
-        public List<String> getWebhookSecrets() {
-            return webhookSecrets;
-        }
-
-        public void setWebhookSecrets(List<String> webhookSecrets) {
-            this.webhookSecrets = webhookSecrets;
-        }
-
-        public URI getApiBase() {
-            return apiBase;
-        }
-
-        public void setApiBase(URI apiBase) {
-            this.apiBase = apiBase;
-        }
-
-        @Override
-        public String toString() {
-            return "Stripe{secretKey=" + (secretKey == null ? "unset" : secretKey.length() + " chars")
-                    + ", webhookSecrets=" + webhookSecrets.size() + ", apiBase=" + apiBase + "}";
-        }
     }
 
     /** Clerk: who signs session tokens, where its keys come from, which origins may present them. */
@@ -571,7 +496,7 @@ public class BillingProperties implements Validator {
      * Rejects a secret without its value: {@code rejectValue} would record the value itself, which the startup
      * failure then prints ({@code Value: "..."}) to logs that must not hold it.
      */
-    private static void rejectSecret(Errors errors, String field, String message) {
+    static void rejectSecret(Errors errors, String field, String message) {
         if (errors instanceof BindingResult result) {
             result.addError(new FieldError(
                     result.getObjectName(),

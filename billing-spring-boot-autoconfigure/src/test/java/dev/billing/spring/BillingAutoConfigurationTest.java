@@ -145,6 +145,19 @@ class BillingAutoConfigurationTest {
         }
     }
 
+    @Test
+    void aNegativeStripeRequestRateIsNamed() {
+        runner.withPropertyValues("billing.stripe.requests-per-second=-3").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(find(context.getStartupFailure(), BindValidationException.class)
+                            .getMessage())
+                    .contains("stripe.requestsPerSecond")
+                    .contains("must be 0 (no limit) to 100000 requests per second");
+        });
+        runner.withPropertyValues("billing.stripe.requests-per-second=5")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
     private static String stackTrace(Throwable failure) {
         java.io.StringWriter out = new java.io.StringWriter();
         failure.printStackTrace(new java.io.PrintWriter(out));

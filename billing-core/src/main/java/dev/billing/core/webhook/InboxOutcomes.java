@@ -2,23 +2,29 @@ package dev.billing.core.webhook;
 
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.error.BillingException;
+import dev.billing.core.error.GatewayRateLimitedException;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.port.EventInbox;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Records what became of processed events in the inbox: completed (processed or ignored), or failed with the next
- * attempt's time, parked as {@code failed} after the last attempt. Remembers the events this process saw completed
+ * attempt's time, parked as {@code failed} after the last attempt. Stripe's rate limit is not the event's failure:
+ * a rate-limited event is tried again once Stripe's {@code Retry-After} has passed, never parked for it, and the
+ * worker holds off meanwhile ({@link GatewayCooldown}). Remembers the events this process saw completed
  * ({@link DoneEvents}), so a redelivery of one is answered without the store.
  */
 final class InboxOutcomes {
     private static final System.Logger LOG = System.getLogger(InboxOutcomes.class.getName());
     private static final int MAX_ERROR_LENGTH = 1_000;
+    /** The least a rate-limited event waits (Stripe may answer 429 without a Retry-After). */
+    private static final Duration MIN_RATE_LIMIT_WAIT = Duration.ofSeconds(1);
 
     private final EventInbox inbox;
     private final BillingOptions options;
@@ -26,6 +32,7 @@ final class InboxOutcomes {
     private final Clock workClock;
 
     private final DoneEvents doneLately = new DoneEvents();
+    private final GatewayCooldown cooldown = new GatewayCooldown();
 
     InboxOutcomes(EventInbox inbox, BillingOptions options, Clock workClock) {
         this.inbox = inbox;
@@ -35,6 +42,11 @@ final class InboxOutcomes {
 
     Instant now() {
         return workClock.instant();
+    }
+
+    /** Whether the worker should claim nothing now: Stripe asked to wait (see {@link GatewayCooldown}). */
+    boolean holdingOff() {
+        return cooldown.holdingOff(workClock.instant());
     }
 
     boolean completedLately(String eventId) {
@@ -87,9 +99,19 @@ final class InboxOutcomes {
         Instant now = workClock.instant();
         // A payload that cannot be decoded never will be (the bytes are stored): park it at once, with the reason,
         // for an admin to look at and replay, instead of retrying it for hours.
-        Optional<Instant> next = e instanceof WebhookRejectedException
-                ? Optional.empty()
-                : options.retrySchedule().next(work.entry().attempts(), now);
+        GatewayRateLimitedException limited = rateLimited(e);
+        Optional<Instant> next;
+        if (limited != null) {
+            Duration wait = limited.retryAfter() == null || limited.retryAfter().compareTo(MIN_RATE_LIMIT_WAIT) < 0
+                    ? MIN_RATE_LIMIT_WAIT
+                    : limited.retryAfter();
+            next = Optional.of(now.plus(wait));
+            cooldown.holdOffUntil(next.get());
+        } else if (e instanceof WebhookRejectedException) {
+            next = Optional.empty();
+        } else {
+            next = options.retrySchedule().next(work.entry().attempts(), now);
+        }
         String error = describe(e);
         LOG.log(
                 System.Logger.Level.WARNING,
@@ -109,6 +131,16 @@ final class InboxOutcomes {
                     storeDown.getMessage());
         }
         return next.isPresent() ? InboxStatus.PENDING : InboxStatus.FAILED;
+    }
+
+    /** The rate limit behind {@code e}, if that is what it is (perhaps wrapped), else null. */
+    private static GatewayRateLimitedException rateLimited(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof GatewayRateLimitedException limited) {
+                return limited;
+            }
+        }
+        return null;
     }
 
     static String describe(RuntimeException e) {

@@ -34,8 +34,9 @@ import java.util.concurrent.Executor;
  * ({@link EventEffects}), and the inbox row is marked done last ({@link InboxOutcomes}), so a crash anywhere is
  * repaired by processing again. Events are processed alone (a redelivery, a replay) or in batches
  * ({@link InboxDrain}, {@link InboxBatch}), with the same outcome per event. Notifications go out once per event.
- * A failure (Stripe down or rate limited while re-fetching, the store down, a bad payload) leaves the event pending
- * with a backoff, parked as {@code failed} after the last attempt.
+ * A failure (Stripe down while re-fetching, the store down, a bad payload) leaves the event pending with a backoff,
+ * parked as {@code failed} after the last attempt; Stripe's rate limit never parks an event, and the worker claims
+ * nothing until its {@code Retry-After} has passed.
  *
  * <p>Usage: {@code int handled = processInboxEvent.processDue(50);} (the worker), or {@code processNow(eventId)}
  */
@@ -120,12 +121,15 @@ public final class ProcessInboxEvent {
 
     /**
      * Claims up to {@code max} due events and processes them one after the other here (a host that does not start
-     * the background work calls this).
+     * the background work calls this). Claims nothing while Stripe asked to wait (a 429's {@code Retry-After}).
      *
      * @return how many were claimed
      * @throws StoreException when the store cannot be reached to claim
      */
     public int processDue(int max) {
+        if (outcomes.holdingOff()) {
+            return 0;
+        }
         List<InboxEntry> entries = inbox.claimDue(max, LeaseOwners.next(), outcomes.now(), options.inboxLease());
         entries.forEach(entry -> batches.processAlone(InboxWork.stored(entry)));
         return entries.size();
@@ -136,10 +140,15 @@ public final class ProcessInboxEvent {
      * batch on {@code executor}, returning once every one is done: a backlog (events recorded while the drainer was
      * behind, after a crash, or retries) costs what a drained batch costs, not one statement and commit per event.
      *
+     * Claims nothing while Stripe asked to wait (a 429's {@code Retry-After}).
+     *
      * @return how many were claimed
      * @throws StoreException when the store cannot be reached to claim
      */
     public int processDue(int max, Executor executor) {
+        if (outcomes.holdingOff()) {
+            return 0;
+        }
         List<InboxEntry> entries = inbox.claimDue(max, LeaseOwners.next(), outcomes.now(), options.inboxLease());
         drain.processClaimed(entries.stream().map(InboxWork::stored).toList(), executor);
         return entries.size();

@@ -109,8 +109,10 @@ public final class FakePaymentGateway implements PaymentGateway {
         UNKNOWN_BEFORE_APPLYING,
         /** Stripe did it, then the response was lost (read timeout, 500). */
         UNKNOWN_AFTER_APPLYING,
-        /** 429: nothing happened. */
+        /** 429: nothing happened (Retry-After 1 ms). */
         RATE_LIMITED,
+        /** 429 with Retry-After 30 s: nothing happened. */
+        RATE_LIMITED_FOR_30_SECONDS,
         /** A 400 Stripe would not repeat differently. */
         REJECTED
     }

@@ -103,6 +103,10 @@ final class ScriptedCalls {
             throw new GatewayRateLimitedException(
                     "fake Stripe: rate limited (" + operation + ")", Duration.ofMillis(1));
         }
+        if (failure == Failure.RATE_LIMITED_FOR_30_SECONDS) {
+            throw new GatewayRateLimitedException(
+                    "fake Stripe: rate limited (" + operation + ")", Duration.ofSeconds(30));
+        }
         if (failure == Failure.UNKNOWN_BEFORE_APPLYING) {
             throw new GatewayOutcomeUnknownException("fake Stripe: read timeout (" + operation + ")");
         }

@@ -720,6 +720,56 @@ class WebhookProcessingTest {
         }
 
         @Test
+        void stripesRateLimitNeverParksAnEventItIsTriedAgainOnceRetryAfterHasPassed() {
+            Subscription sub = subscribed();
+            // More 429s than the 5 attempts after which a failing event is parked.
+            h.gateway().failNext(Operation.GET_SUBSCRIPTION, 8, Failure.RATE_LIMITED);
+            StripeEvent event = subscriptionEvent(
+                    "customer.subscription.updated", sub, h.clock().instant());
+            assertThat(h.deliver(event, of(sub)).inlineStatus()).isEqualTo(InboxStatus.PENDING);
+            for (int i = 0; i < 10; i++) {
+                h.clock().advance(Duration.ofSeconds(2));
+                h.billing().processDueEvents(10);
+                assertThat(h.stores().inbox().find(event.id()).orElseThrow().status())
+                        .as("never parked for a rate limit")
+                        .isNotEqualTo(InboxStatus.FAILED);
+            }
+            InboxEntry done = h.stores().inbox().find(event.id()).orElseThrow();
+            assertThat(done.status()).isEqualTo(InboxStatus.PROCESSED);
+            assertThat(done.attempts()).isEqualTo(9);
+        }
+
+        @Test
+        void theWorkerClaimsNothingUntilStripesRetryAfterHasPassed() {
+            Subscription sub = subscribed();
+            h.gateway().failNext(Operation.GET_SUBSCRIPTION, 1, Failure.NOT_DONE);
+            h.gateway().failNext(Operation.GET_SUBSCRIPTION, 1, Failure.RATE_LIMITED_FOR_30_SECONDS);
+            StripeEvent failed = subscriptionEvent(
+                    "customer.subscription.updated", sub, h.clock().instant());
+            StripeEvent limited = anEvent()
+                    .withType("customer.subscription.updated")
+                    .createdAt(h.clock().instant())
+                    .forObject("subscription", sub.id())
+                    .build();
+            assertThat(h.deliver(failed, of(sub)).inlineStatus()).isEqualTo(InboxStatus.PENDING); // due in 10 s
+            assertThat(h.deliver(limited, of(sub)).inlineStatus()).isEqualTo(InboxStatus.PENDING); // due in 30 s
+
+            h.clock().advance(Duration.ofSeconds(15));
+            assertThat(h.billing().processDueEvents(10))
+                    .as("the first event is due, but Stripe asked to wait 30 s")
+                    .isZero();
+            assertThat(h.stores().inbox().find(failed.id()).orElseThrow().attempts())
+                    .isEqualTo(1);
+
+            h.clock().advance(Duration.ofSeconds(16));
+            assertThat(h.billing().processDueEvents(10)).isEqualTo(2);
+            assertThat(List.of(failed.id(), limited.id()))
+                    .allSatisfy(id -> assertThat(h.stores().inbox().find(id))
+                            .map(InboxEntry::status)
+                            .contains(InboxStatus.PROCESSED));
+        }
+
+        @Test
         void theLastFailedAttemptParksTheEventAndAReplayCompletesIt() {
             Subscription sub = subscribed();
             h.gateway().failNext(Operation.GET_SUBSCRIPTION, 5, Failure.NOT_DONE);
