@@ -253,7 +253,6 @@ final class IngestRuns {
         }
         IngestScenario.Result r = IngestScenario.run(
                 mix, plan, connections, env.serverAddress(), env.hostHeader(), events, env, options.drainTimeout());
-        Map<String, Long> stripeCalls = countCalls ? env.emulator().calls() : Map.of();
         if (refetch && env.emulator() != null) {
             // Checked: the run's Stripe objects are not needed again, and the emulator keeps every object, event and
             // request it served until it is reset.
@@ -282,7 +281,7 @@ final class IngestRuns {
                 BenchReport.Cpu.of(r.cpu(), r.http().generatorCpuNanos(), r.uniqueEvents()),
                 r.uniqueEvents() == 0 ? 0 : (double) r.writeTransactions() / r.uniqueEvents(),
                 checks,
-                stripeCalls);
+                r.stripeCalls());
     }
 
     /** A short ceiling ({@link Ceiling#probe}) at {@code connections}, next to a measured ingest run. */

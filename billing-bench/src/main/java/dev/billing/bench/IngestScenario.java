@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -89,7 +90,8 @@ final class IngestScenario {
             long duplicateAnswers,
             CpuMeter.Sample cpu,
             long writeTransactions,
-            List<Check> checks) {
+            List<Check> checks,
+            Map<String, Long> stripeCalls) {
         boolean passed() {
             return checks.stream().allMatch(Check::ok);
         }
@@ -223,6 +225,9 @@ final class IngestScenario {
         checkpoint(env);
         // From the first delivery until every event is processed, and what the run wrote vacuumed and checkpointed.
         CpuMeter.Sample cpu = cpuMeter.since(cpuStart);
+        // The server's Stripe calls, counted before the checks read every subscription from the emulator themselves.
+        Map<String, Long> stripeCalls =
+                plan.refetch() && env.emulator() != null ? env.emulator().calls() : Map.of();
         long writeTransactions = nextTransactionId(env) - xidStart;
         checks.add(new Check(
                 "inbox drained",
@@ -249,7 +254,8 @@ final class IngestScenario {
                 duplicates.sum(),
                 cpu,
                 writeTransactions,
-                checks);
+                checks,
+                stripeCalls);
     }
 
     /**
