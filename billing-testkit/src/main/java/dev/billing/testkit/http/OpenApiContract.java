@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A server's OpenAPI document as a contract every exchange must keep, checked by Atlassian's
@@ -36,6 +38,9 @@ public final class OpenApiContract {
     private static final Set<String> UNDOCUMENTED =
             Set.of("validation.request.path.missing", "validation.request.operation.notAllowed");
 
+    /** Parsed once per document text: the servers of a test run serve a few documents, each many times. */
+    private static final Map<String, OpenApiContract> PARSED = new ConcurrentHashMap<>();
+
     private final OpenApiInteractionValidator validator;
 
     private OpenApiContract(OpenApiInteractionValidator validator) {
@@ -44,9 +49,11 @@ public final class OpenApiContract {
 
     /** The contract of an OpenAPI document given as JSON text. */
     public static OpenApiContract of(String document) {
-        return new OpenApiContract(OpenApiInteractionValidator.createForInlineApiSpecification(document)
-                .withResolveRefs(true)
-                .build());
+        return PARSED.computeIfAbsent(
+                document,
+                text -> new OpenApiContract(OpenApiInteractionValidator.createForInlineApiSpecification(text)
+                        .withResolveRefs(true)
+                        .build()));
     }
 
     /** Whether {@code body} (an answer to {@code GET /openapi.json}) is an OpenAPI document. */
