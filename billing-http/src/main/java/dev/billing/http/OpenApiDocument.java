@@ -216,14 +216,15 @@ final class OpenApiDocument {
     }
 
     /**
-     * The route's own error statuses and those every route of its kind can answer: 400 (bad_request, a malformed
-     * request line), 431 (headers too large) and 500 always, 429 (rate limited) except for the health checks and the webhooks, 401 and 403 (a token or a session),
-     * 503 (auth, store or Stripe unavailable) for user and admin routes, 404 for admin routes (no admin token
-     * configured), 400/413/415 for routes that read a JSON body.
+     * The route's own error statuses and those every route of its kind can answer: 400 (bad_request, a request line
+     * that cannot be decoded), 431 (headers too large) and 500 always; 429 (rate limited) except for the health
+     * checks and the webhooks; 401 and 403 (a token or a session) and 503 (auth, store or Stripe unavailable) for user
+     * routes; 401, 404 (no admin token configured) and 503 for admin routes; 400 and 413 for the webhooks; 400, 413
+     * and 415 for routes that read a JSON body.
      */
     static Set<Integer> errorStatuses(ApiRoute route) {
         Set<Integer> statuses = new TreeSet<>(route.errors());
-        statuses.addAll(List.of(400, 431, 500)); // 400 bad_request: a path or query that cannot be decoded
+        statuses.addAll(List.of(400, 431, 500));
         switch (route.access()) {
             case USER -> statuses.addAll(List.of(401, 403, 429, 503));
             case ADMIN -> statuses.addAll(List.of(401, 404, 429, 503));
