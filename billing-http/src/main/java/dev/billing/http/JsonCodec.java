@@ -1,5 +1,6 @@
 package dev.billing.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -28,7 +29,9 @@ import java.util.Map;
 
 /**
  * The API's JSON: strict on the way in (unknown fields, duplicate keys, trailing tokens and scalar coercions such as
- * {@code "1"} or {@code 1.5} for an integer are refused), plain on the way out ({@link Instant}s as ISO-8601 text).
+ * {@code "1"} or {@code 1.5} for an integer are refused), plain on the way out ({@link Instant}s as ISO-8601 text,
+ * and a record field without a value left out rather than written as {@code null}: /openapi.json lists such fields as
+ * optional, never as nullable; the values of a map, such as a stored webhook payload, are written as they are).
  * Parse failures become {@link InvalidRequestException}s whose messages name the field, never echo the input.
  *
  * <p>Usage: {@code UsageRequest body = json.read(bytes, UsageRequest.class);}
@@ -50,6 +53,8 @@ public final class JsonCodec {
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .defaultPropertyInclusion(
+                        JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS))
                 .addModule(module)
                 .build();
         for (LogicalType type :

@@ -2,7 +2,9 @@ package dev.billing.http;
 
 import dev.billing.http.wire.Doc;
 import dev.billing.http.wire.ErrorBody;
+import dev.billing.http.wire.OneOf;
 import dev.billing.http.wire.OptionalField;
+import dev.billing.http.wire.Range;
 import dev.billing.http.wire.Requests;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -53,7 +55,12 @@ final class OpenApiDocument {
                         version,
                         "description",
                         "Stripe-first billing: customers, checkout, subscriptions, invoices, entitlements "
-                                + "and usage quotas. Every error is {\"error\":{\"code\",\"message\",\"requestId\"}}."));
+                                + "and usage quotas. Every error is {\"error\":{\"code\",\"message\",\"requestId\"}} "
+                                + "(the Error schema). A field without a value is left out of an answer, never null. "
+                                + "Besides each operation's listed answers, a path or method not listed here answers "
+                                + "404 not_found or 405 method_not_allowed (with Allow), HEAD on a route that is not "
+                                + "public 405. Error codes: "
+                                + ErrorCodes.CODE));
         doc.put("paths", paths);
         Map<String, Object> components = new LinkedHashMap<>();
         components.put("schemas", schemas);
@@ -96,6 +103,17 @@ final class OpenApiDocument {
             parameters.add(Map.of("name", name, "in", "path", "required", true, "schema", Map.of("type", "string")));
         }
         for (QueryParam q : route.query()) {
+            Map<String, Object> schema = new LinkedHashMap<>();
+            schema.put("type", q.type());
+            if (q.min() != null) {
+                schema.put("minimum", q.min());
+            }
+            if (q.max() != null) {
+                schema.put("maximum", q.max());
+            }
+            if (!q.values().isEmpty()) {
+                schema.put("enum", q.values());
+            }
             parameters.add(Map.of(
                     "name",
                     q.name(),
@@ -106,9 +124,11 @@ final class OpenApiDocument {
                     "description",
                     q.description(),
                     "schema",
-                    Map.of("type", q.type())));
+                    schema));
         }
         if (route.idempotencyKey()) {
+            // POST /usage takes 1-255 printable ASCII characters, POST /admin/refunds 1-200 characters.
+            int max = route.access() == Access.ADMIN ? 200 : 255;
             parameters.add(Map.of(
                     "name",
                     "Idempotency-Key",
@@ -117,13 +137,13 @@ final class OpenApiDocument {
                     "required",
                     true,
                     "description",
-                    "1-255 printable ASCII characters; the same key and body answer the same.",
+                    "1-" + max + " characters; the same key and body answer the same.",
                     "schema",
-                    Map.of("type", "string")));
+                    Map.of("type", "string", "minLength", 1, "maxLength", max)));
         }
-        if (route.access() == Access.WEBHOOK) {
-            parameters.add(Map.of(
-                    "name", "Stripe-Signature", "in", "header", "required", true, "schema", Map.of("type", "string")));
+        for (String header : webhookHeaders(route)) {
+            parameters.add(
+                    Map.of("name", header, "in", "header", "required", true, "schema", Map.of("type", "string")));
         }
         if (!parameters.isEmpty()) {
             op.put("parameters", parameters);
@@ -151,7 +171,9 @@ final class OpenApiDocument {
                                                     "type",
                                                     "object",
                                                     "description",
-                                                    "A Stripe event, exactly as Stripe signed it.")))));
+                                                    route.path().endsWith("/clerk")
+                                                            ? "A Clerk event, exactly as Svix signed it."
+                                                            : "A Stripe event, exactly as Stripe signed it.")))));
         }
         switch (route.access()) {
             case USER ->
@@ -183,7 +205,7 @@ final class OpenApiDocument {
                     Integer.toString(status),
                     Map.of(
                             "description",
-                            describe(status),
+                            ErrorCodes.describe(status),
                             "content",
                             Map.of(
                                     "application/json",
@@ -193,13 +215,21 @@ final class OpenApiDocument {
         return op;
     }
 
-    private static Set<Integer> errorStatuses(ApiRoute route) {
+    /**
+     * The route's own error statuses and those every route of its kind can answer: 400 (bad_request, a request line
+     * that cannot be decoded), 431 (headers too large) and 500 always; 429 (rate limited) except for the health
+     * checks and the webhooks; 401 and 403 (a token or a session) and 503 (auth, store or Stripe unavailable) for user
+     * routes; 401, 404 (no admin token configured) and 503 for admin routes; 400 and 413 for the webhooks; 400, 413
+     * and 415 for routes that read a JSON body.
+     */
+    static Set<Integer> errorStatuses(ApiRoute route) {
         Set<Integer> statuses = new TreeSet<>(route.errors());
-        statuses.add(500);
+        statuses.addAll(List.of(400, 431, 500));
         switch (route.access()) {
             case USER -> statuses.addAll(List.of(401, 403, 429, 503));
-            case ADMIN -> statuses.addAll(List.of(401, 404, 429));
+            case ADMIN -> statuses.addAll(List.of(401, 404, 429, 503));
             case PUBLIC -> statuses.add(429);
+            case WEBHOOK -> statuses.addAll(List.of(400, 413));
             default -> {}
         }
         if (route.requestBody() != null) {
@@ -208,22 +238,13 @@ final class OpenApiDocument {
         return statuses;
     }
 
-    private static String describe(int status) {
-        return switch (status) {
-            case 400 -> "Invalid request (invalid_json, unknown_field, invalid_<field>, missing_field, ...)";
-            case 401 -> "unauthenticated";
-            case 402 -> "card_declined";
-            case 403 -> "session_pending, origin_not_allowed, org_billing_forbidden";
-            case 404 -> "not found (another user's object, an organization the caller is not a member of)";
-            case 409 -> "conflict (already_subscribed, event_in_progress)";
-            case 413 -> "payload_too_large";
-            case 415 -> "unsupported_media_type";
-            case 422 -> "idempotency_key_reused";
-            case 429 -> "rate_limited or quota_exceeded";
-            case 502 -> "stripe_error";
-            case 503 -> "store_unavailable, stripe_unavailable, auth_unavailable or not_ready";
-            default -> "internal_error";
-        };
+    private static List<String> webhookHeaders(ApiRoute route) {
+        if (route.access() != Access.WEBHOOK) {
+            return List.of();
+        }
+        return route.path().endsWith("/clerk")
+                ? List.of("svix-id", "svix-timestamp", "svix-signature")
+                : List.of("Stripe-Signature");
     }
 
     static String operationId(ApiRoute route) {
@@ -261,18 +282,15 @@ final class OpenApiDocument {
                 if (fieldDoc != null) {
                     property.put("description", fieldDoc.value());
                 }
-                if (component.getAnnotation(OptionalField.class) != null) {
-                    if (!isRequestBody(type)) {
-                        property.put("nullable", true);
-                    }
-                } else {
+                constrain(property, component);
+                if (component.getAnnotation(OptionalField.class) == null) {
                     required.add(component.getName());
                 }
-                properties.put(
-                        component.getName(),
-                        property.containsKey("$ref") && property.size() > 1
-                                ? Map.of("allOf", List.of(Map.of("$ref", property.get("$ref"))))
-                                : property);
+                if (property.containsKey("$ref") && property.size() > 1) { // a $ref's siblings are ignored
+                    Object ref = property.remove("$ref");
+                    property.put("allOf", List.of(Map.of("$ref", ref)));
+                }
+                properties.put(component.getName(), property);
             }
         }
         schema.put("properties", properties);
@@ -281,6 +299,51 @@ final class OpenApiDocument {
         }
         schema.put("additionalProperties", false);
         return schema;
+    }
+
+    /** {@link Range} and {@link OneOf} of a field as {@code minimum}/{@code maximum} and {@code enum}. */
+    private static void constrain(Map<String, Object> property, RecordComponent component) {
+        Range range = component.getAnnotation(Range.class);
+        Map<String, Object> target = property;
+        if (property.get("type") instanceof String t
+                && t.equals("array")
+                && property.get("items") instanceof Map<?, ?>) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> items = new LinkedHashMap<>((Map<String, Object>) property.get("items"));
+            property.put("items", items);
+            target = items;
+        }
+        if (range != null) {
+            if (range.min() != Long.MIN_VALUE) {
+                target.put("minimum", range.min());
+            }
+            if (range.max() != Long.MAX_VALUE) {
+                target.put("maximum", range.max());
+            }
+        }
+        OneOf oneOf = component.getAnnotation(OneOf.class);
+        if (oneOf != null) {
+            target.put("enum", values(oneOf));
+        }
+    }
+
+    static List<String> values(OneOf oneOf) {
+        List<String> values = new ArrayList<>(List.of(oneOf.value()));
+        for (Enum<?> constant : oneOf.of().getEnumConstants()) {
+            values.add(wireName(constant));
+        }
+        return List.copyOf(values);
+    }
+
+    private static String wireName(Enum<?> constant) {
+        for (String accessor : List.of("stripeName", "wireName")) {
+            try {
+                return (String) constant.getClass().getMethod(accessor).invoke(constant);
+            } catch (ReflectiveOperationException e) {
+                // try the next spelling
+            }
+        }
+        return constant.name().toLowerCase(Locale.ROOT);
     }
 
     private Map<String, Object> schemaOf(Type type) {

@@ -61,7 +61,7 @@ final class RouteTable {
                         .returns(Responses.ProductList.class)
                         .query(
                                 bool("active", "Only active (default true) or only inactive products."),
-                                integer("limit", "1-100, default 100."),
+                                integer("limit", "1-100, default 100.").range(1, 100),
                                 string("startingAfter", "The last id of the previous page."))
                         .errors(400, 503),
                 get("/stripe/prices", catalog, h.catalog()::prices)
@@ -71,8 +71,8 @@ final class RouteTable {
                         .query(
                                 bool("active", "Only active (default true) or only inactive prices."),
                                 string("product", "Only this product's prices."),
-                                string("type", "one_time or recurring."),
-                                integer("limit", "1-100, default 100."),
+                                string("type", "one_time or recurring.").oneOf("one_time", "recurring"),
+                                integer("limit", "1-100, default 100.").range(1, 100),
                                 string("startingAfter", "The last id of the previous page."))
                         .errors(400, 503),
                 get("/stripe/coupons", catalog, h.catalog()::coupons)
@@ -161,7 +161,7 @@ final class RouteTable {
                         .summary("The caller's invoices, newest first, with hosted and PDF links.")
                         .returns(Responses.InvoiceList.class)
                         .query(
-                                integer("limit", "1-100, default 20."),
+                                integer("limit", "1-100, default 20.").range(1, 100),
                                 string("startingAfter", "The last id of the previous page."))
                         .errors(400, 503),
                 get("/stripe/invoices/{id}", Access.USER, h.invoices()::get)
@@ -314,7 +314,7 @@ final class RouteTable {
                         .summary("The organization's invoices (any member).")
                         .returns(Responses.InvoiceList.class)
                         .query(
-                                integer("limit", "1-100, default 20."),
+                                integer("limit", "1-100, default 20.").range(1, 100),
                                 string("startingAfter", "The last id of the previous page."))
                         .errors(400, 404, 503),
                 get("/orgs/{orgId}/stripe/refunds", Access.USER, h.orgs().read(h.account()::refunds))
@@ -357,9 +357,10 @@ final class RouteTable {
                         .summary("Webhook inbox entries, newest first, with counts per status.")
                         .returns(AdminResponses.InboxEventList.class)
                         .query(
-                                string("status", "pending, processed, ignored or failed."),
+                                string("status", "pending, processed, ignored or failed.")
+                                        .oneOf("pending", "processed", "ignored", "failed"),
                                 string("cursor", "nextCursor of the previous page."),
-                                integer("limit", "1-100, default 50."))
+                                integer("limit", "1-100, default 50.").range(1, 100))
                         .errors(400),
                 get("/admin/audit", Access.ADMIN, h.admin()::audit)
                         .tag("admin")
@@ -372,7 +373,7 @@ final class RouteTable {
                                 string("from", "ISO-8601 instant, inclusive."),
                                 string("to", "ISO-8601 instant, exclusive."),
                                 string("cursor", "nextCursor of the previous page."),
-                                integer("limit", "1-100, default 50."))
+                                integer("limit", "1-100, default 50.").range(1, 100))
                         .errors(400),
                 get("/admin/subscriptions/duplicates", Access.ADMIN, h.admin()::duplicateSubscriptions)
                         .tag("admin")
@@ -381,7 +382,7 @@ final class RouteTable {
                         .returns(AdminResponses.DuplicateSubscriptionList.class)
                         .query(
                                 string("cursor", "nextCursor of the previous page."),
-                                integer("limit", "1-100, default 50."))
+                                integer("limit", "1-100, default 50.").range(1, 100))
                         .errors(400),
                 get("/admin/notices", Access.ADMIN, h.admin()::notices)
                         .tag("admin")
@@ -390,12 +391,21 @@ final class RouteTable {
                         .query(
                                 string("userId", "An account's notices."),
                                 string(
-                                        "kind",
-                                        "subscription-started, trial-ending, payment-failed, receipt, "
-                                                + "plan-changed, subscription-canceled, renewal-reminder or refund-issued."),
-                                string("status", "sent, skipped or failed."),
+                                                "kind",
+                                                "subscription-started, trial-ending, payment-failed, receipt, "
+                                                        + "plan-changed, subscription-canceled, renewal-reminder or refund-issued.")
+                                        .oneOf(
+                                                "subscription-started",
+                                                "trial-ending",
+                                                "payment-failed",
+                                                "receipt",
+                                                "plan-changed",
+                                                "subscription-canceled",
+                                                "renewal-reminder",
+                                                "refund-issued"),
+                                string("status", "sent, skipped or failed.").oneOf("sent", "skipped", "failed"),
                                 string("cursor", "nextCursor of the previous page."),
-                                integer("limit", "1-100, default 50."))
+                                integer("limit", "1-100, default 50.").range(1, 100))
                         .errors(400),
                 post("/admin/webhook-events/{id}/replay", Access.ADMIN, h.admin()::replay)
                         .tag("admin")
@@ -450,14 +460,15 @@ final class RouteTable {
                 get("/admin/analytics/movements", Access.ADMIN, h.admin()::movements)
                         .tag("admin")
                         .summary("New, reactivated and churned subscriptions per month.")
-                        .query(integer("months", "1-36, default 12: this month and the ones before."))
+                        .query(integer("months", "1-36, default 12: this month and the ones before.")
+                                .range(1, 36))
                         .returns(AnalyticsResponses.MovementsView.class)
                         .errors(400, 503),
                 get("/admin/analytics/mrr", Access.ADMIN, h.admin()::mrr)
                         .tag("admin")
                         .summary("MRR per currency at the end of each month, at today's pricing.")
-                        .query(integer(
-                                "months", "1-36, default 12: this month (its point is now) and the ones " + "before."))
+                        .query(integer("months", "1-36, default 12: this month (its point is now) and the ones before.")
+                                .range(1, 36))
                         .returns(AnalyticsResponses.MrrHistoryView.class)
                         .errors(400, 503),
                 get("/admin/analytics/usage", Access.ADMIN, h.admin()::usage)

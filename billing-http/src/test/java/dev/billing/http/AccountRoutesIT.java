@@ -210,6 +210,15 @@ class AccountRoutesIT {
     }
 
     @Test
+    void aCursorStripeDoesNotKnowIsABadRequestNotANotFound() {
+        String bobsCustomer = customerOf(bob);
+        api.harness.gateway().subscribe(CustomerId.of(bobsCustomer), "price_pro_monthly", SubscriptionStatus.ACTIVE);
+        Http.Response unknown = api.http.get("/stripe/invoices?startingAfter=in_unknown", bob);
+        assertThat(unknown.status()).as(unknown.body()).isEqualTo(400);
+        assertThat(unknown.errorCode()).isEqualTo("invalid_cursor");
+    }
+
+    @Test
     void invoicesShowWhatWentBackOfTheirPayment() {
         String bobsCustomer = customerOf(bob);
         api.harness.gateway().subscribe(CustomerId.of(bobsCustomer), "price_pro_monthly", SubscriptionStatus.ACTIVE);

@@ -79,12 +79,18 @@ class JsonCodecTest {
     }
 
     @Test
-    void writesInstantsAsIsoTextAndNullsExplicitly() {
+    void writesInstantsAsIsoTextAndLeavesOutFieldsWithoutAValue() {
         String out = json.writeString(
                 new Responses.QuotaView("api_calls", 3, null, null, Instant.parse("2026-12-01T00:00:00Z")));
-        assertThat(out)
-                .isEqualTo("{\"meter\":\"api_calls\",\"used\":3,\"limit\":null,\"remaining\":null,"
-                        + "\"resetsAt\":\"2026-12-01T00:00:00Z\"}");
+        assertThat(out).isEqualTo("{\"meter\":\"api_calls\",\"used\":3,\"resetsAt\":\"2026-12-01T00:00:00Z\"}");
+    }
+
+    @Test
+    void writesTheValuesOfAMapAsTheyAre() {
+        java.util.Map<String, Object> payload = new java.util.LinkedHashMap<>();
+        payload.put("id", "evt_1");
+        payload.put("request", null);
+        assertThat(json.writeString(payload)).isEqualTo("{\"id\":\"evt_1\",\"request\":null}");
     }
 
     @Test

@@ -69,7 +69,9 @@ class VirtualThreadsIT {
 
     private List<ILoggingEvent> lines() {
         synchronized (access.list) {
-            return List.copyOf(access.list);
+            return access.list.stream() // less the test client's fetch of the document it checks exchanges against
+                    .filter(e -> !e.getFormattedMessage().startsWith("GET /openapi.json "))
+                    .toList();
         }
     }
 

@@ -3,9 +3,13 @@ package dev.billing.http.wire;
 import dev.billing.core.checkout.ListDuplicateSubscriptions;
 import dev.billing.core.model.audit.AuditEntry;
 import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.notice.NoticeEntry;
+import dev.billing.core.model.notice.NoticeKind;
 import dev.billing.core.model.notice.NoticeRecord;
+import dev.billing.core.model.notice.NoticeStatus;
 import dev.billing.core.model.payment.Refund;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.projection.ReconcileReport;
 import java.time.Instant;
 import java.util.List;
@@ -22,8 +26,8 @@ public final class AdminResponses {
     public record InboxEvent(
             String id,
             String type,
-            String status,
-            int attempts,
+            @OneOf(of = InboxStatus.class) String status,
+            @Range(min = 0) int attempts,
             @OptionalField String lastError,
             Instant created,
             Instant receivedAt,
@@ -101,12 +105,13 @@ public final class AdminResponses {
             @OptionalField @Doc("The older live subscription, kept.")
             String keptSubscriptionId,
 
+            @OneOf({"cancel", "flag"})
             @Doc("What was done when it was found: cancel (canceled and refunded) or flag (kept).")
             String handling,
 
             Instant foundAt,
 
-            @OptionalField @Doc("Its status in the projection now.")
+            @OptionalField @OneOf(of = SubscriptionStatus.class) @Doc("Its status in the projection now.")
             String status,
 
             @Doc("Whether it is still live (blocks a new subscription): flagged, or a cancel Stripe refused; an "
@@ -135,12 +140,14 @@ public final class AdminResponses {
 
             @Doc("subscription-started, trial-ending, payment-failed, receipt, plan-changed, "
                     + "subscription-canceled, renewal-reminder or refund-issued.")
+            @OneOf(of = NoticeKind.class)
             String kind,
 
             String userId,
             @OptionalField String customerId,
             @Doc("The Stripe event that caused the notice.") String eventId,
 
+            @OneOf(of = NoticeStatus.class)
             @Doc("sent, skipped (no address, or refused for good) or failed (the event retries).")
             String status,
 

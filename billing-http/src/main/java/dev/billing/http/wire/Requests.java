@@ -15,7 +15,7 @@ public final class Requests {
     public record GuestCheckout(
             @Doc("A one-time catalog price open to guests.") String priceId,
 
-            @OptionalField @Doc("How many, 1-99 (default 1).")
+            @OptionalField @Range(min = 1, max = 99) @Doc("How many, 1-99 (default 1).")
             Long quantity,
 
             @OptionalField @Doc("Prefilled on Checkout's page (the buyer may change it there).")
@@ -28,13 +28,13 @@ public final class Requests {
             @OptionalField @Doc("Tier to subscribe to, e.g. pro (with interval).")
             String tier,
 
-            @OptionalField @Doc("month or year (with tier).")
+            @OptionalField @OneOf({"month", "year"}) @Doc("month or year (with tier).")
             String interval,
 
             @OptionalField @Doc("A one-time catalog price to buy (instead of tier).")
             String priceId,
 
-            @OptionalField @Doc("How many of the item, 1-99 (with priceId; default 1).")
+            @OptionalField @Range(min = 1, max = 99) @Doc("How many of the item, 1-99 (with priceId; default 1).")
             Long quantity,
 
             @OptionalField @Doc("Where Stripe sends the user after paying; must be on an allowed origin.")
@@ -46,14 +46,18 @@ public final class Requests {
             @OptionalField @Doc("A Stripe promotion code (with tier).")
             String promotionCode,
 
-            @OptionalField @Doc("Seats of a per-seat plan, 1-10000 (with tier; default 1).")
+            @OptionalField
+            @Range(min = 1, max = 10000)
+            @Doc("Seats of a per-seat plan, 1-10000 (with tier; default 1).")
             Long seats) {}
 
     public record Seats(
-            @Doc("How many seats the per-seat plan has, 1-10000.")
+            @Range(min = 1, max = 10000) @Doc("How many seats the per-seat plan has, 1-10000.")
             Long seats,
 
-            @OptionalField @Doc("create_prorations (default), always_invoice or none.")
+            @OptionalField
+            @OneOf({"create_prorations", "always_invoice", "none"})
+            @Doc("create_prorations (default), always_invoice or none.")
             String prorationBehavior) {}
 
     public record Cancel(
@@ -62,9 +66,11 @@ public final class Requests {
 
     public record ChangePlan(
             @Doc("The new tier.") String tier,
-            @Doc("month or year.") String interval,
+            @OneOf({"month", "year"}) @Doc("month or year.") String interval,
 
-            @OptionalField @Doc("create_prorations (default), always_invoice or none.")
+            @OptionalField
+            @OneOf({"create_prorations", "always_invoice", "none"})
+            @Doc("create_prorations (default), always_invoice or none.")
             String prorationBehavior) {}
 
     public record Discount(
@@ -77,7 +83,9 @@ public final class Requests {
 
     public record Usage(
             @Doc("The meter, e.g. api_calls.") String meter,
-            @Doc("A whole number from 1 to 1000000000.") Long amount) {}
+
+            @Range(min = 1, max = 1_000_000_000) @Doc("A whole number from 1 to 1000000000.")
+            Long amount) {}
 
     @Doc("One user, one customer, or (empty body) every customer.")
     public record Reconcile(
@@ -90,10 +98,12 @@ public final class Requests {
     public record Refund(
             @Doc("The payment to refund (pi_...).") String paymentIntentId,
 
-            @OptionalField @Doc("Minor units to refund; the whole payment when left out.")
+            @OptionalField @Range(min = 1) @Doc("Minor units to refund; the whole payment when left out.")
             Long amount,
 
-            @OptionalField @Doc("duplicate, fraudulent or requested_by_customer.")
+            @OptionalField
+            @OneOf({"duplicate", "fraudulent", "requested_by_customer"})
+            @Doc("duplicate, fraudulent or requested_by_customer.")
             String reason) {}
 
     public record LocalToken(

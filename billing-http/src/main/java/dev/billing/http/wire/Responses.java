@@ -1,15 +1,18 @@
 package dev.billing.http.wire;
 
 import dev.billing.core.model.Page;
+import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.catalog.CatalogItem;
 import dev.billing.core.model.catalog.Plan;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.catalog.Price;
+import dev.billing.core.model.catalog.PriceType;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.PromotionCode;
 import dev.billing.core.model.catalog.Quota;
 import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
@@ -17,6 +20,7 @@ import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.subscription.MemberEntitlements;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionPricing;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.core.payment.ListRefunds;
 import java.time.Instant;
@@ -83,14 +87,17 @@ public final class Responses {
             String id,
             String productId,
             boolean active,
-            @Doc("one_time or recurring") String type,
+
+            @OneOf(of = PriceType.class) @Doc("one_time or recurring")
+            String type,
+
             String currency,
             @OptionalField Long unitAmount,
 
-            @OptionalField @Doc("day, week, month or year (recurring prices)")
+            @OptionalField @OneOf(of = BillingInterval.class) @Doc("day, week, month or year (recurring prices)")
             String interval,
 
-            @OptionalField Integer intervalCount,
+            @OptionalField @Range(min = 1) Integer intervalCount,
             boolean metered,
             @OptionalField String nickname,
             @OptionalField String lookupKey,
@@ -125,14 +132,19 @@ public final class Responses {
 
     public record SubscriptionView(
             String id,
+
+            @OneOf(of = SubscriptionStatus.class)
+            @Doc("Stripe's status, or unrecognized for one this server does not know.")
             String status,
 
             @OptionalField @Doc("The catalog tier of the price, if it is one.")
             String tier,
 
-            @OptionalField String interval,
+            @OptionalField @OneOf(of = BillingInterval.class) @Doc("The catalog plan's interval, if the price is one.")
+            String interval,
+
             @OptionalField String priceId,
-            long quantity,
+            @Range(min = 0) long quantity,
             @OptionalField Instant currentPeriodStart,
             @OptionalField Instant currentPeriodEnd,
             boolean cancelAtPeriodEnd,
@@ -193,7 +205,7 @@ public final class Responses {
 
             @OptionalField String currency,
 
-            @Doc("once, repeating (for durationInMonths) or forever.")
+            @OneOf(of = PromotionCode.Duration.class) @Doc("once, repeating (for durationInMonths) or forever.")
             String duration,
 
             @OptionalField Integer durationInMonths,
@@ -226,7 +238,7 @@ public final class Responses {
             String type,
             @OptionalField String brand,
             @OptionalField String last4,
-            @OptionalField Integer expMonth,
+            @OptionalField @Range(min = 1, max = 12) Integer expMonth,
             @OptionalField Integer expYear,
             boolean isDefault,
             Instant created) {
@@ -253,7 +265,10 @@ public final class Responses {
     public record InvoiceView(
             String id,
             @OptionalField String number,
+
+            @OneOf(of = InvoiceStatus.class) @Doc("Stripe's status, or unrecognized for one this server does not know.")
             String status,
+
             String currency,
             long amountDue,
             long amountPaid,
@@ -263,7 +278,9 @@ public final class Responses {
                     + "that paid it that did not fail, from Stripe's webhooks; 0 when none.")
             long amountRefunded,
 
-            @OptionalField @Doc("Tax Stripe added (included in amountDue); absent when none was " + "computed.")
+            @OptionalField
+            @Range(min = 0)
+            @Doc("Tax Stripe added (included in amountDue); absent when none was computed.")
             Long tax,
 
             @OptionalField String subscriptionId,
@@ -373,9 +390,14 @@ public final class Responses {
 
     public record QuotaView(
             String meter,
-            long used,
-            @OptionalField @Doc("null: unlimited") Long limit,
-            @OptionalField @Doc("null: unlimited") Long remaining,
+            @Range(min = 0) long used,
+
+            @OptionalField @Range(min = 0) @Doc("Absent: unlimited.")
+            Long limit,
+
+            @OptionalField @Range(min = 0) @Doc("Absent: unlimited.")
+            Long remaining,
+
             Instant resetsAt) {
         public static QuotaView of(Quota q) {
             return new QuotaView(
@@ -389,7 +411,10 @@ public final class Responses {
 
     public record EntitlementsView(
             String tier,
-            @OptionalField String status,
+
+            @OptionalField @OneOf(of = SubscriptionStatus.class)
+            String status,
+
             @OptionalField String subscriptionId,
             @OptionalField Instant trialEnd,
             @OptionalField Instant currentPeriodEnd,
@@ -455,6 +480,7 @@ public final class Responses {
     public record SourcesView(
             @Doc("The active organization.") String organizationId,
 
+            @OneOf(of = MemberEntitlements.Source.class)
             @Doc("user or organization: whose plan the tier and subscription are.")
             String tier,
 
@@ -466,9 +492,9 @@ public final class Responses {
             Map<String, String> quotas) {}
 
     public record SeatsView(
-            @Doc("Seats paid for.") long seats,
+            @Range(min = 0) @Doc("Seats paid for.") long seats,
 
-            @OptionalField @Doc("Members (null: membership is not synchronized).")
+            @OptionalField @Range(min = 0) @Doc("Members (absent: membership is not synchronized).")
             Long seatsUsed,
 
             @Doc("More members than seats.") boolean overLimit) {}
@@ -481,9 +507,14 @@ public final class Responses {
 
     public record UsageRecorded(
             String meter,
-            long used,
-            @OptionalField @Doc("null: unlimited") Long limit,
-            @OptionalField @Doc("null: unlimited") Long remaining,
+            @Range(min = 0) long used,
+
+            @OptionalField @Range(min = 0) @Doc("Absent: unlimited.")
+            Long limit,
+
+            @OptionalField @Range(min = 0) @Doc("Absent: unlimited.")
+            Long remaining,
+
             Instant resetsAt,
 
             @Doc("True when this Idempotency-Key was seen before: nothing was counted again.")
@@ -512,6 +543,10 @@ public final class Responses {
             String currency,
             long amountTotal,
             Instant purchasedAt,
+
+            @OptionalField
+            @Doc("When the account claimed it; absent in an export for one paid with the account's "
+                    + "email and not claimed yet.")
             Instant claimedAt) {
         public static GuestPurchaseView of(GuestPurchase p, PlanCatalog catalog) {
             return new GuestPurchaseView(

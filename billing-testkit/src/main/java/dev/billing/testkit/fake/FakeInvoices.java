@@ -92,11 +92,16 @@ final class FakeInvoices {
         Collections.reverse(newestFirst);
         int from = 0;
         if (startingAfter != null) {
+            from = -1;
             for (int i = 0; i < newestFirst.size(); i++) {
                 if (newestFirst.get(i).id().equals(startingAfter)) {
                     from = i + 1;
                 }
             }
+            if (from < 0 && !invoices.containsKey(startingAfter)) { // Stripe: 404 for a cursor that names nothing
+                throw FakeErrors.missing("invoice", startingAfter);
+            }
+            from = Math.max(from, 0);
         }
         List<Invoice> page =
                 newestFirst.subList(Math.min(from, newestFirst.size()), Math.min(from + limit, newestFirst.size()));

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /** DESIGN §1: the testkit knows the core and its own fixtures, never an adapter, the server or a vendor SDK. */
 class TestkitArchitectureTest {
-    /** The core, embedded Postgres, the test frameworks, jjwt and Jackson, the driver, Testcontainers. */
+    /**
+     * The core, embedded Postgres, the test frameworks, jjwt and Jackson, the driver, Testcontainers, and the OpenAPI
+     * validator the HTTP client checks every exchange with (test support, as the rest).
+     */
     static final ArchRule DEPENDENCIES = classes()
             .should()
             .onlyDependOnClassesThat()
@@ -33,7 +36,8 @@ class TestkitArchitectureTest {
                     "com.fasterxml.jackson..",
                     "org.postgresql..",
                     "org.slf4j..",
-                    "org.testcontainers..");
+                    "org.testcontainers..",
+                    "com.atlassian.oai.validator..");
 
     private static JavaClasses testkit;
 
