@@ -8,13 +8,16 @@ export type Target = "direct" | "prism";
 export const USER_REQUESTS_PER_MINUTE = 60;
 
 export interface Harness {
+  target: Target;
+  /** The fetch the test clients use: through Prism it also records every violation Prism answers with. */
+  fetch: typeof fetch;
   /** The base URL the clients call (the server, or Prism in front of it). */
   apiUrl: string;
   /** The server itself. */
   serverUrl: string;
   /** The Stripe emulator of the server's local mode. */
   stripeUrl: string;
-  /** Prism's logged violations (empty when the target is the server). */
+  /** The violations of the document Prism answered with, one line per request and violation (none when direct). */
   violations(): string[];
   stop(): Promise<void>;
 }
@@ -26,6 +29,8 @@ export async function startHarness(target: Target): Promise<Harness> {
   });
   if (target === "direct") {
     return {
+      target,
+      fetch: globalThis.fetch,
       apiUrl: server.baseUrl,
       serverUrl: server.baseUrl,
       stripeUrl: server.stripeUrl,
@@ -40,16 +45,39 @@ export async function startHarness(target: Target): Promise<Harness> {
     await server.stop();
     throw e;
   }
+  const violations: string[] = [];
+  const recordingFetch: typeof fetch = async (input, init) => {
+    const res = await globalThis.fetch(input, init);
+    if ((res.headers.get("content-type") ?? "").startsWith("application/problem+json")) {
+      const problem = (await res.clone().json()) as { type?: string; validation?: PrismViolation[] };
+      if (problem.type?.endsWith("#VIOLATIONS")) {
+        const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+        for (const v of problem.validation ?? []) {
+          violations.push(`${init?.method ?? "GET"} ${url.pathname}: ${v.location.join(".")}: ${v.message} (${v.code})`);
+        }
+      }
+    }
+    return res;
+  };
   return {
+    target,
+    fetch: recordingFetch,
     apiUrl: prism.baseUrl,
     serverUrl: server.baseUrl,
     stripeUrl: server.stripeUrl,
-    violations: () => prism.violations(),
+    violations: () => [...violations],
     async stop() {
       await prism.stop();
       await server.stop();
     },
   };
+}
+
+interface PrismViolation {
+  location: string[];
+  severity: string;
+  code: string;
+  message: string;
 }
 
 let counter = 0;
@@ -71,10 +99,11 @@ export interface SessionClaims {
 
 /** A client for a new user of local mode, its token minted through `POST /local/token` on first use. */
 export function clientFor(harness: Harness, claims: SessionClaims = { userId: uniqueUserId() }): BillingClient {
-  const minter = new BillingClient({ baseUrl: harness.apiUrl });
+  const minter = new BillingClient({ baseUrl: harness.apiUrl, fetch: harness.fetch });
   let token: Promise<string> | null = null;
   return new BillingClient({
     baseUrl: harness.apiUrl,
+    fetch: harness.fetch,
     getToken: () => (token ??= minter.mintLocalToken(claims).then((t) => t.token)),
   });
 }
