@@ -10,7 +10,7 @@ export async function POST(request: Request) {
   try {
     const session = await billing.createCheckout({
       tier: String(form.get("tier")),
-      interval: String(form.get("interval")),
+      interval: form.get("interval") === "year" ? "year" : "month",
       // Stripe replaces {CHECKOUT_SESSION_ID}; the success page reads it.
       successUrl: `${origin}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
       cancelUrl: `${origin}/billing`,
