@@ -275,7 +275,6 @@ export function useRefreshBilling(account: Account = "me") {
         queries.invalidateQueries({ queryKey: billingKeys.account(account) }),
         account === "me" ? Promise.resolve() : queries.invalidateQueries({ queryKey: billingKeys.account("me") }),
       ]).then(() => undefined),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [queries, accountKey(account)],
   );
 }
