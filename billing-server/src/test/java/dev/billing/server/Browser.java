@@ -26,7 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 final class Browser implements AutoCloseable {
     static final String INSTALL = "The browser test needs Chromium and its driver: on Debian or Ubuntu run "
-            + "`apt-get update && apt-get install -y chromium chromium-driver` (.ci/run installs them when absent), "
+            + "`apt-get update && apt-get install -y chromium chromium-driver` (./test.sh installs them when absent), "
             + "or point BILLING_CHROMIUM and BILLING_CHROMEDRIVER at a Chromium and a matching chromedriver.";
     private static final List<String> BROWSERS =
             List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
