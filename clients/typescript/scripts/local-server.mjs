@@ -1,5 +1,5 @@
-// Starts `billing-server.jar local` (and a Prism proxy in front of it) for the tests and for refresh-openapi.mjs.
-// Plain JavaScript so that refreshing docs/openapi.json never needs the generated types to compile first.
+// Starts `billing-server.jar local` (and a Prism proxy in front of it) for the tests. Plain JavaScript, so that
+// starting a server never waits on the generated types.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";

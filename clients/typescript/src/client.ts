@@ -75,7 +75,6 @@ export const ROUTES = {
   getOrgsOrgIdStripeRefunds: ["GET", "/orgs/{orgId}/stripe/refunds"],
   postOrgsOrgIdSeats: ["POST", "/orgs/{orgId}/seats"],
   getOrgsOrgIdEntitlements: ["GET", "/orgs/{orgId}/entitlements"],
-  postLocalToken: ["POST", "/local/token"],
 } as const satisfies Partial<Record<OperationId, readonly ["GET" | "POST" | "DELETE", string]>>;
 
 /** The operations whose request carries an `Idempotency-Key` header: the client generates one unless given. */
@@ -279,13 +278,6 @@ export class BillingClient {
   /** Moves the guest purchases paid with the caller's verified email to the caller. */
   claimGuestPurchases(o?: CallOptions) {
     return this.call("postMeGuestPurchasesClaim", { signal: o?.signal });
-  }
-
-  // --- local mode ---------------------------------------------------------------------------------------------
-
-  /** `billing-server local` only: a session token for any user id (and optional organization claims). */
-  mintLocalToken(body: BodyOf<"postLocalToken">, o?: CallOptions) {
-    return this.call("postLocalToken", { body, signal: o?.signal });
   }
 
   /**
