@@ -172,23 +172,10 @@ final class EmulatorProcess implements AutoCloseable {
 
     /** Forgets every object, event and request (its control API), keeping the sample catalog. */
     void reset() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/_emulator/reset"))
+        send(HttpRequest.newBuilder(URI.create(baseUrl + "/_emulator/reset"))
                 .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.noBody())
-                .build();
-        try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException(
-                        "The Stripe emulator refused a reset: HTTP " + r.statusCode() + " (see " + log + ")");
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(
-                    "The Stripe emulator did not answer a reset: " + e.getMessage() + " (see " + log + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while resetting the Stripe emulator", e);
-        }
+                .build());
     }
 
     /** Stops it as a terminal would (its shutdown hook closes it), forcibly after 20 s. */

@@ -246,11 +246,6 @@ final class IngestRuns {
                 refetch,
                 subscriptions,
                 drop);
-        boolean countCalls = refetch && env.emulator() != null;
-        if (countCalls) {
-            // The subscriptions' set-up went through the emulator too: count from here.
-            env.emulator().forgetRequests();
-        }
         IngestScenario.Result r = IngestScenario.run(
                 mix, plan, connections, env.serverAddress(), env.hostHeader(), events, env, options.drainTimeout());
         if (refetch && env.emulator() != null) {

@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
 import dev.billing.server.LocalKeys;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,7 +65,12 @@ class ExternalServerIT {
             builder.environment().put("BILLING_REFETCH_ON_WEBHOOK", "false");
             Process server = builder.start();
             try {
-                awaitReady(server, port, logs.resolve("server.log"));
+                try {
+                    BenchEnvironment.awaitReady(URI.create("http://127.0.0.1:" + port), Duration.ofMinutes(3));
+                } catch (IllegalStateException notReady) {
+                    throw new AssertionError(
+                            notReady.getMessage() + "\n" + readLog(logs.resolve("server.log")), notReady);
+                }
                 Path json = dir.resolve("report.json");
                 BenchIT.Run run = BenchIT.run(
                         "--scenarios",
@@ -119,26 +121,6 @@ class ExternalServerIT {
                 }
             }
         }
-    }
-
-    private static void awaitReady(Process server, int port, Path log) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                .timeout(Duration.ofSeconds(5))
-                .build();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3); // a hang bound, not a speed
-        while (System.nanoTime() < deadline) {
-            assertThat(server.isAlive()).as("serve exited: %s", readLog(log)).isTrue();
-            try {
-                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200); // polling a condition
-        }
-        throw new AssertionError("serve was not ready within 3 minutes: " + readLog(log));
     }
 
     private static String readLog(Path log) throws java.io.IOException {

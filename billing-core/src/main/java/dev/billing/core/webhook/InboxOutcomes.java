@@ -99,9 +99,8 @@ final class InboxOutcomes {
         Instant now = workClock.instant();
         // A payload that cannot be decoded never will be (the bytes are stored): park it at once, with the reason,
         // for an admin to look at and replay, instead of retrying it for hours.
-        GatewayRateLimitedException limited = rateLimited(e);
         Optional<Instant> next;
-        if (limited != null) {
+        if (e instanceof GatewayRateLimitedException limited) {
             Duration wait = limited.retryAfter() == null || limited.retryAfter().compareTo(MIN_RATE_LIMIT_WAIT) < 0
                     ? MIN_RATE_LIMIT_WAIT
                     : limited.retryAfter();
@@ -131,16 +130,6 @@ final class InboxOutcomes {
                     storeDown.getMessage());
         }
         return next.isPresent() ? InboxStatus.PENDING : InboxStatus.FAILED;
-    }
-
-    /** The rate limit behind {@code e}, if that is what it is (perhaps wrapped), else null. */
-    private static GatewayRateLimitedException rateLimited(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof GatewayRateLimitedException limited) {
-                return limited;
-            }
-        }
-        return null;
     }
 
     static String describe(RuntimeException e) {
