@@ -91,6 +91,7 @@ final class JdbiEventInbox implements EventInbox {
 
     private final Db db;
     private final JdbiRemovals removals;
+    private final JdbiRetention retention;
     private final Coalescer<NewRow, Boolean> inserts;
     private final Coalescer<Completion, Boolean> completions;
     private final MultiRowSql insertBatch;
@@ -115,6 +116,7 @@ final class JdbiEventInbox implements EventInbox {
     JdbiEventInbox(Db db) {
         this.db = db;
         this.removals = new JdbiRemovals(db);
+        this.retention = new JdbiRetention(db);
         this.inserts = new Coalescer<>(
                 MAX_BATCH, INSERT_WRITERS, INSERT_COMPANY, row -> row.event().id(), this::insertRows);
         this.completions = new Coalescer<>(MAX_BATCH, Completion::eventId, this::completeRows);
@@ -571,6 +573,11 @@ final class JdbiEventInbox implements EventInbox {
                 Db.instant(rs, "lease_expires_at"),
                 Db.instant(rs, "processed_at"),
                 Db.instant(rs, "notified_at"));
+    }
+
+    @Override
+    public int prune(Instant receivedBefore, int max) {
+        return retention.inboxEvents(receivedBefore, max);
     }
 
     @Override

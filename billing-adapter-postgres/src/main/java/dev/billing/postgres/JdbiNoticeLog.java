@@ -9,6 +9,7 @@ import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeRecord;
 import dev.billing.core.model.notice.NoticeStatus;
 import dev.billing.core.port.NoticeLog;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ final class JdbiNoticeLog implements NoticeLog {
 
     private final Db db;
     private final JdbiRemovals removals;
+    private final JdbiRetention retention;
     private final String insert;
     private final String select;
     private final String ofUser;
@@ -45,6 +47,7 @@ final class JdbiNoticeLog implements NoticeLog {
     JdbiNoticeLog(Db db) {
         this.db = db;
         this.removals = new JdbiRemovals(db);
+        this.retention = new JdbiRetention(db);
         this.insert = db.sql("""
                 INSERT INTO {schema}.notice_log (event_id, kind, user_id, customer_id, status, message_id, error, at)
                 VALUES (:eventId, :kind, :userId, :customerId, :status, :messageId, :error, :at)
@@ -186,6 +189,11 @@ final class JdbiNoticeLog implements NoticeLog {
     private static NoticeStatus status(String name) {
         return NoticeStatus.fromName(name)
                 .orElseThrow(() -> Db.corrupt("a notice_log row has the unknown status " + name));
+    }
+
+    @Override
+    public int prune(Instant before, int max) {
+        return retention.notices(before, max);
     }
 
     @Override

@@ -53,6 +53,7 @@ final class JdbiUsageLedger implements UsageLedger {
 
     private final Db db;
     private final JdbiRemovals removals;
+    private final JdbiRetention retention;
     private final String claimKey;
     private final String findKey;
     private final String addToCounter;
@@ -81,6 +82,7 @@ final class JdbiUsageLedger implements UsageLedger {
     JdbiUsageLedger(Db db) {
         this.db = db;
         this.removals = new JdbiRemovals(db);
+        this.retention = new JdbiRetention(db);
         this.claimKey = db.sql("""
                 INSERT INTO {schema}.usage_keys (user_id, idempotency_key, meter, period_start, fingerprint, amount,
                     used_after, usage_limit, created_at)
@@ -567,6 +569,11 @@ final class JdbiUsageLedger implements UsageLedger {
     @Override
     public boolean removeCounter(UserId user, String meter, Instant periodStart) {
         return removals.counter(user, meter, periodStart);
+    }
+
+    @Override
+    public int pruneKeys(Instant before, int max) {
+        return retention.usageKeys(before, max);
     }
 
     @Override

@@ -92,7 +92,8 @@ class MigrationsIT {
                             "18:true",
                             "19:true",
                             "20:true",
-                            "21:true");
+                            "21:true",
+                            "24:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(
@@ -400,7 +401,8 @@ class MigrationsIT {
                             "V18__fewer_index_writes.sql",
                             "V19__inbox_subjects.sql",
                             "V20__guest_claims_move.sql",
-                            "V21__membership_ids.sql");
+                            "V21__membership_ids.sql",
+                            "V24__retention.sql");
         }
     }
 
@@ -506,7 +508,9 @@ class MigrationsIT {
                             "refund.created re_2 - admin:req_other false");
 
             // Applied again (a lost history row): nothing changes.
-            Sql.execute(ds, "DELETE FROM billing.billing_schema_history WHERE version = '21'");
+            Sql.execute(
+                    ds,
+                    "DELETE FROM billing.billing_schema_history WHERE version = '" + Migrations.LATEST_VERSION + "'");
             assertThat(PostgresBillingStores.migrate(ds)).isEqualTo(1);
             assertThat(Sql.strings(
                             ds,

@@ -381,6 +381,11 @@ final class SupabaseEventInbox implements EventInbox {
     }
 
     @Override
+    public int prune(Instant receivedBefore, int max) {
+        return SupabaseRetention.prune(client, "billing_inbox_prune", receivedBefore, max);
+    }
+
+    @Override
     public boolean remove(String eventId) {
         return SupabaseRemovals.delete(client, TABLE, "stripe_event_id", eventId);
     }

@@ -12,6 +12,7 @@ import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeRecord;
 import dev.billing.core.model.notice.NoticeStatus;
 import dev.billing.core.port.NoticeLog;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -144,6 +145,11 @@ final class SupabaseNoticeLog implements NoticeLog {
                         Rows.text(row, "message_id"),
                         Rows.text(row, "error"),
                         Rows.requiredInstant(row, "at")));
+    }
+
+    @Override
+    public int prune(Instant before, int max) {
+        return SupabaseRetention.prune(client, "billing_notices_prune", before, max);
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.billing.core;
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.org.AlignSeats;
 import dev.billing.core.port.WorkObserver;
+import dev.billing.core.retention.PruneExpired;
+import dev.billing.core.retention.Pruned;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * events no request processed), drains of the meter-report outbox, the sharing of projection changes with other
  * processes ({@link CacheSync}), and the threads that process a webhook event after its delivery was answered.
  * Notices go out as part of processing. With auto-seats on, one pass at start sets every organization's seats to
- * its member count ({@link AlignSeats}), and its failures are tried again later.
+ * its member count ({@link AlignSeats}), and its failures are tried again later. A retention pass
+ * ({@link PruneExpired}) runs every {@link dev.billing.core.config.RetentionOptions#every()}.
  *
  * <p>Runs are scheduled on the host's scheduler when it gave one (which stays the host's: only these tasks are
  * cancelled), otherwise on two daemon threads of its own. {@link #close()} stops taking work and waits, up to
@@ -38,16 +42,20 @@ final class Background {
     static final String CHANGES = "changes";
     static final String PRUNE_CHANGES = "prune-changes";
     static final String ALIGN_SEATS = "align-seats";
+    static final String RETENTION = "retention";
     private static final long PRUNE_EVERY_MILLIS = 60_000;
 
     private final UseCases useCases;
     private final CacheSync sync;
+    private final PruneExpired prune;
     private final BackgroundOptions options;
     private final ScheduledExecutorService hostScheduler;
     private final WorkObserver observer;
     private final Object lock = new Object();
     /** Runs in flight; {@link #close()} waits for none. Guarded by {@link #lock} for the wait. */
     private final AtomicInteger running = new AtomicInteger();
+    /** A retention pass is under way: the next one waits for it rather than running beside it. */
+    private final AtomicBoolean pruning = new AtomicBoolean();
 
     private volatile boolean closing;
     private ScheduledExecutorService ownScheduler;
@@ -62,6 +70,7 @@ final class Background {
     Background(
             UseCases useCases,
             CacheSync sync,
+            PruneExpired prune,
             BackgroundOptions options,
             ScheduledExecutorService hostScheduler,
             WorkObserver observer,
@@ -69,6 +78,7 @@ final class Background {
         this.clock = clock;
         this.useCases = useCases;
         this.sync = sync;
+        this.prune = prune;
         this.options = options;
         this.hostScheduler = hostScheduler;
         this.observer = observer;
@@ -96,6 +106,24 @@ final class Background {
                 scheduler.scheduleWithFixedDelay(() -> run(CHANGES, sync::run), 0, changes, TimeUnit.MILLISECONDS));
         scheduled.add(scheduler.scheduleWithFixedDelay(
                 () -> run(PRUNE_CHANGES, sync::prune), PRUNE_EVERY_MILLIS, PRUNE_EVERY_MILLIS, TimeUnit.MILLISECONDS));
+        // The first pass a minute after the start, off the start's own work; a pass runs on an inbox thread so a
+        // long one never holds a (perhaps the host's) scheduler thread.
+        long retention = prune.options().every().toMillis();
+        scheduled.add(scheduler.scheduleWithFixedDelay(
+                () -> {
+                    if (!closing && pruning.compareAndSet(false, true)) {
+                        inboxPool.execute(() -> {
+                            try {
+                                run(RETENTION, this::pruneExpired);
+                            } finally {
+                                pruning.set(false);
+                            }
+                        });
+                    }
+                },
+                Math.min(PRUNE_EVERY_MILLIS, retention),
+                retention,
+                TimeUnit.MILLISECONDS));
         ScheduledExecutorService on = scheduler;
         useCases.alignSeats().ifPresent(align -> schedule(on, Duration.ZERO, () -> alignSeats(on, align, null, 1)));
     }
@@ -178,6 +206,13 @@ final class Background {
                 return;
             }
         }
+    }
+
+    private void pruneExpired() {
+        Pruned pruned = prune.prune();
+        observer.pruned("inbox_events", pruned.inboxEvents());
+        observer.pruned("usage_keys", pruned.usageKeys());
+        observer.pruned("notices", pruned.notices());
     }
 
     private void drainMeterReports() {

@@ -5,6 +5,7 @@ import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.OrgOptions;
+import dev.billing.core.config.RetentionOptions;
 import dev.billing.core.customer.EnsuredCustomer;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Identity;
@@ -20,6 +21,8 @@ import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.Sleeper;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.core.port.WorkObserver;
+import dev.billing.core.retention.PruneExpired;
+import dev.billing.core.retention.Pruned;
 import dev.billing.core.usage.UsageOutcome;
 import dev.billing.core.webhook.WebhookReceipt;
 import java.time.Clock;
@@ -58,12 +61,14 @@ public final class Billing implements AutoCloseable {
     private final UseCases useCases;
     private final BillingStores stores;
     private final Background background;
+    private final PruneExpired prune;
     private boolean started;
     private boolean closed;
 
-    private Billing(UseCases useCases, BillingStores stores, Background background) {
+    private Billing(UseCases useCases, BillingStores stores, PruneExpired prune, Background background) {
         this.useCases = useCases;
         this.stores = stores;
+        this.prune = prune;
         this.background = background;
     }
 
@@ -115,6 +120,14 @@ public final class Billing implements AutoCloseable {
 
     public BillingStores stores() {
         return stores;
+    }
+
+    /**
+     * One retention pass now (a started {@code Billing} runs one every {@link RetentionOptions#every()}): deletes the
+     * handled webhook events, usage keys and notices older than the retention options keep them.
+     */
+    public Pruned pruneExpired() {
+        return prune.prune();
     }
 
     /** Create-or-get the caller's Stripe customer (exactly one per user). */
@@ -201,6 +214,7 @@ public final class Billing implements AutoCloseable {
         private BillingOptions options = BillingOptions.defaults();
         private OrgOptions orgs = OrgOptions.defaults();
         private BackgroundOptions background = BackgroundOptions.defaults();
+        private RetentionOptions retention = RetentionOptions.defaults();
         private ScheduledExecutorService scheduler;
         private WorkObserver observer = WorkObserver.NONE;
         private Clock clock = Clock.systemUTC();
@@ -250,6 +264,15 @@ public final class Billing implements AutoCloseable {
         /** Who may manage an organization's billing; defaults to {@link OrgOptions#defaults()}. */
         public Builder orgs(OrgOptions value) {
             this.orgs = Objects.requireNonNull(value, "orgs");
+            return this;
+        }
+
+        /**
+         * How long the stores keep handled webhook events, usage keys and notices; defaults to
+         * {@link RetentionOptions#defaults()}. A started {@link Billing} deletes what is older.
+         */
+        public Builder retention(RetentionOptions value) {
+            this.retention = Objects.requireNonNull(value, "retention");
             return this;
         }
 
@@ -348,7 +371,12 @@ public final class Billing implements AutoCloseable {
                     all,
                     observer);
             cache.target = useCases.getEntitlements();
-            return new Billing(useCases, stores, new Background(useCases, sync, background, scheduler, observer, work));
+            PruneExpired prune = new PruneExpired(stores, retention, work);
+            return new Billing(
+                    useCases,
+                    stores,
+                    prune,
+                    new Background(useCases, sync, prune, background, scheduler, observer, work));
         }
     }
 }

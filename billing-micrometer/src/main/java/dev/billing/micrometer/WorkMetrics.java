@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Counts the core's background work on a meter registry: {@code billing.worker.events},
  * {@code billing.worker.meter.reports}, {@code billing.worker.failures}; and the duplicate live subscriptions found,
- * {@code billing.subscriptions.duplicates} tagged {@code handling} ({@code cancel} or {@code flag}), once each.
+ * {@code billing.subscriptions.duplicates} tagged {@code handling} ({@code cancel} or {@code flag}), once each; and
+ * the rows retention deleted, {@code billing.retention.deleted} tagged {@code kind}.
  *
  * <p>Usage: {@code Billing.builder()...observer(new WorkMetrics(registry))}
  */
@@ -19,6 +20,7 @@ public final class WorkMetrics implements WorkObserver {
     private final Counter failures;
     private final MeterRegistry registry;
     private final Map<String, Counter> duplicates = new ConcurrentHashMap<>();
+    private final Map<String, Counter> pruned = new ConcurrentHashMap<>();
 
     public WorkMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -34,6 +36,23 @@ public final class WorkMetrics implements WorkObserver {
         // Registered at zero, so that an alert on any increase has a series to watch from the start.
         duplicateCounter("cancel");
         duplicateCounter("flag");
+        for (String kind : new String[] {"inbox_events", "usage_keys", "notices"}) {
+            prunedCounter(kind);
+        }
+    }
+
+    private Counter prunedCounter(String kind) {
+        return pruned.computeIfAbsent(
+                kind,
+                k -> Counter.builder("billing.retention.deleted")
+                        .description("Rows the retention passes deleted, by kind")
+                        .tag("kind", k)
+                        .register(registry));
+    }
+
+    @Override
+    public void pruned(String kind, long rows) {
+        prunedCounter(kind).increment(rows);
     }
 
     private Counter duplicateCounter(String handling) {

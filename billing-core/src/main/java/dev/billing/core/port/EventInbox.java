@@ -186,6 +186,17 @@ public interface EventInbox {
                 getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
+    /**
+     * Retention: deletes up to {@code max} handled entries ({@code PROCESSED} or {@code IGNORED}) received before
+     * {@code receivedBefore}, in one short step that waits for no other writer. Pending and parked ({@code FAILED})
+     * entries stay whatever their age. A redelivery of a deleted event is recorded as new.
+     *
+     * @return how many were deleted (fewer than {@code max}: none is left)
+     */
+    default int prune(Instant receivedBefore, int max) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps every event");
+    }
+
     /** What {@link #record} did. */
     enum RecordOutcome {
         RECORDED,

@@ -5,6 +5,7 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeRecord;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -51,6 +52,15 @@ public interface NoticeLog {
                 getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
 
+    /**
+     * Retention: deletes up to {@code max} of the oldest rows, those attempted before {@code before}.
+     *
+     * @return how many were deleted (fewer than {@code max}: none is left)
+     */
+    default int prune(Instant before, int max) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps every notice");
+    }
+
     /** Stores that keep no notice log: records nothing, lists nothing. */
     NoticeLog NONE = new NoticeLog() {
         @Override
@@ -74,6 +84,11 @@ public interface NoticeLog {
         @Override
         public boolean restore(NoticeEntry entry) {
             return false;
+        }
+
+        @Override
+        public int prune(Instant before, int max) {
+            return 0;
         }
     };
 }

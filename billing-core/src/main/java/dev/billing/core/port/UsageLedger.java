@@ -107,6 +107,16 @@ public interface UsageLedger {
     Page<MeterReport> listReports(String cursor, int limit);
 
     /**
+     * Retention: deletes up to {@code max} idempotency keys first used before {@code before}; a later increment with
+     * one of them counts again. One short step that waits for no other writer.
+     *
+     * @return how many were deleted (fewer than {@code max}: none is left)
+     */
+    default int pruneKeys(Instant before, int max) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps every idempotency key");
+    }
+
+    /**
      * Writes the counter exactly as given (migration): inserts it, or replaces the stored count of the same user,
      * meter and period when it differs (the source's count wins while the source is the writer); true when it wrote.
      */

@@ -24,6 +24,12 @@ public interface WorkObserver {
      */
     default void duplicateSubscription(String handling) {}
 
+    /**
+     * A retention pass deleted {@code rows} rows of one {@code kind} ({@code inbox_events}, {@code usage_keys} or
+     * {@code notices}); told for each kind after each pass, zero included.
+     */
+    default void pruned(String kind, long rows) {}
+
     /** A run of {@code work} ({@code "inbox"} or {@code "meter-reports"}) failed; the next run tries again. */
     default void runFailed(String work, RuntimeException failure) {}
 }

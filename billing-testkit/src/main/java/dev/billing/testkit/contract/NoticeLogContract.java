@@ -13,6 +13,8 @@ import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeRecord;
 import dev.billing.core.model.notice.NoticeStatus;
 import dev.billing.core.port.NoticeLog;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -53,6 +55,32 @@ public abstract class NoticeLogContract {
                 status == NoticeStatus.SENT ? "<billing." + event + "@example.com>" : null,
                 status == NoticeStatus.SENT ? null : "SmtpSendException: connection refused",
                 T0);
+    }
+
+    @Test
+    @DisplayName("retention: the oldest rows attempted before the cut-off go, a batch at a time; newer rows stay")
+    void pruneDeletesOldRows() {
+        log.record(notice(unique("evt_"), NoticeKind.PAYMENT_FAILED, NoticeStatus.FAILED));
+        log.record(notice(unique("evt_"), NoticeKind.PAYMENT_FAILED, NoticeStatus.SENT));
+        NoticeRecord recent = new NoticeRecord(
+                unique("evt_"),
+                NoticeKind.PAYMENT_FAILED,
+                user,
+                customer,
+                NoticeStatus.SENT,
+                "<billing.recent@example.com>",
+                null,
+                T0.plus(Duration.ofDays(400)));
+        log.record(recent);
+        Instant cutOff = T0.plus(Duration.ofDays(1));
+
+        assertThat(log.prune(cutOff, 1)).as("one batch of one").isEqualTo(1);
+        while (log.prune(cutOff, 100) > 0) {
+            // other tests' rows are as old: work them off too
+        }
+
+        assertThat(log.forUser(user)).extracting(NoticeEntry::record).containsExactly(recent);
+        assertThat(log.prune(cutOff, 100)).isZero();
     }
 
     @Test

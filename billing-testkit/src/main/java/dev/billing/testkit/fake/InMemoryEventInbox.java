@@ -218,6 +218,20 @@ public final class InMemoryEventInbox implements EventInbox {
         return entries.remove(eventId) != null;
     }
 
+    @Override
+    public synchronized int prune(Instant receivedBefore, int max) {
+        storeSwitch.check();
+        int deleted = 0;
+        for (var it = entries.values().iterator(); it.hasNext() && deleted < max; ) {
+            InboxEntry entry = it.next();
+            if (entry.status().isDone() && entry.receivedAt().isBefore(receivedBefore)) {
+                it.remove();
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
     private static boolean claimable(InboxEntry entry, Instant now) {
         return entry.status() == InboxStatus.PENDING
                 && (entry.nextAttemptAt() == null || !entry.nextAttemptAt().isAfter(now))

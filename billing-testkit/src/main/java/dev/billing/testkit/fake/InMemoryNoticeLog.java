@@ -6,6 +6,7 @@ import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeRecord;
 import dev.billing.core.port.NoticeLog;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,6 +63,16 @@ public final class InMemoryNoticeLog implements NoticeLog {
     public synchronized boolean remove(long id) {
         storeSwitch.checkUp();
         return rows.removeIf(row -> row.id() == id);
+    }
+
+    /** The oldest {@code max} rows by id, those of them attempted before {@code before}: as the stores do it. */
+    @Override
+    public synchronized int prune(Instant before, int max) {
+        storeSwitch.checkUp();
+        List<NoticeEntry> oldest = rows.subList(0, Math.min(max, rows.size()));
+        int size = rows.size();
+        oldest.removeIf(row -> row.record().at().isBefore(before));
+        return size - rows.size();
     }
 
     @Override

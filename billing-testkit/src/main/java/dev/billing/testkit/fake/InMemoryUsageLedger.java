@@ -184,6 +184,19 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
+    public synchronized int pruneKeys(Instant before, int max) {
+        storeSwitch.check();
+        int deleted = 0;
+        for (var it = keys.values().iterator(); it.hasNext() && deleted < max; ) {
+            if (it.next().createdAt().isBefore(before)) {
+                it.remove();
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    @Override
     public synchronized boolean removeKey(UserId user, String idempotencyKey) {
         storeSwitch.check();
         return keys.remove(keyId(user, idempotencyKey)) != null;
