@@ -5,7 +5,6 @@ import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.OrgOptions;
-import dev.billing.core.config.RetentionOptions;
 import dev.billing.core.customer.EnsuredCustomer;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Identity;
@@ -123,7 +122,7 @@ public final class Billing implements AutoCloseable {
     }
 
     /**
-     * One retention pass now (a started {@code Billing} runs one every {@link RetentionOptions#every()}): deletes the
+     * One retention pass now (a started {@code Billing} runs one every {@link dev.billing.core.config.RetentionOptions#every()}): deletes the
      * handled webhook events, usage keys and notices older than the retention options keep them.
      */
     public Pruned pruneExpired() {
@@ -214,7 +213,6 @@ public final class Billing implements AutoCloseable {
         private BillingOptions options = BillingOptions.defaults();
         private OrgOptions orgs = OrgOptions.defaults();
         private BackgroundOptions background = BackgroundOptions.defaults();
-        private RetentionOptions retention = RetentionOptions.defaults();
         private ScheduledExecutorService scheduler;
         private WorkObserver observer = WorkObserver.NONE;
         private Clock clock = Clock.systemUTC();
@@ -264,15 +262,6 @@ public final class Billing implements AutoCloseable {
         /** Who may manage an organization's billing; defaults to {@link OrgOptions#defaults()}. */
         public Builder orgs(OrgOptions value) {
             this.orgs = Objects.requireNonNull(value, "orgs");
-            return this;
-        }
-
-        /**
-         * How long the stores keep handled webhook events, usage keys and notices; defaults to
-         * {@link RetentionOptions#defaults()}. A started {@link Billing} deletes what is older.
-         */
-        public Builder retention(RetentionOptions value) {
-            this.retention = Objects.requireNonNull(value, "retention");
             return this;
         }
 
@@ -371,7 +360,7 @@ public final class Billing implements AutoCloseable {
                     all,
                     observer);
             cache.target = useCases.getEntitlements();
-            PruneExpired prune = new PruneExpired(stores, retention, work);
+            PruneExpired prune = new PruneExpired(stores, options.retention(), work);
             return new Billing(
                     useCases,
                     stores,

@@ -5,6 +5,7 @@ import dev.billing.core.checkout.RedirectPolicy;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.DuplicateSubscriptions;
 import dev.billing.core.config.OrgOptions;
+import dev.billing.core.config.RetentionOptions;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.privacy.ErasePersonalData;
@@ -70,7 +71,8 @@ public record ServerConfig(
         WebhookApiVersionCheck webhookApiVersionCheck,
         boolean stripeTax,
         boolean virtualThreads,
-        DuplicateSubscriptions duplicateSubscriptions) {
+        DuplicateSubscriptions duplicateSubscriptions,
+        RetentionOptions retention) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
@@ -196,6 +198,7 @@ public record ServerConfig(
         DuplicateSubscriptions duplicates = r.choice(
                 "BILLING_DUPLICATE_SUBSCRIPTIONS", DuplicateSubscriptions.class, DuplicateSubscriptions.CANCEL);
         boolean virtualThreads = r.bool("BILLING_VIRTUAL_THREADS", false);
+        RetentionOptions retention = RetentionSettings.read(r);
         if (virtualThreads && Runtime.version().feature() < MIN_VIRTUAL_THREADS_JAVA) {
             r.problem("BILLING_VIRTUAL_THREADS: needs Java " + MIN_VIRTUAL_THREADS_JAVA + " or later; this JVM is Java "
                     + Runtime.version().feature() + " (run the server on a newer JDK, or unset it)");
@@ -241,7 +244,8 @@ public record ServerConfig(
                 versionCheck,
                 stripeTax,
                 virtualThreads,
-                duplicates);
+                duplicates,
+                retention);
     }
 
     /** Who manages an organization's billing, and membership sync (also read by local mode). */
@@ -272,6 +276,7 @@ public record ServerConfig(
                 .entitlementsCacheTtl(entitlementsCacheTtl)
                 .stripeTax(stripeTax)
                 .duplicateSubscriptions(duplicateSubscriptions)
+                .retention(retention)
                 .build();
     }
 
@@ -363,6 +368,7 @@ public record ServerConfig(
                 duplicateSubscriptions == DuplicateSubscriptions.CANCEL
                         ? "cancel the newer and refund it"
                         : "flag the newer, keep both");
+        line(b, "Retention", RetentionSettings.describe(retention));
         line(b, "Logs", logFormat.name().toLowerCase(Locale.ROOT));
         line(b, "Store at start", "waits up to " + storeStartTimeout.toSeconds() + " s for it");
         line(

@@ -3,12 +3,14 @@ package dev.billing.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.config.DuplicateSubscriptions;
+import dev.billing.core.config.RetentionOptions;
 import dev.billing.testkit.auth.TestKey;
 import dev.billing.testkit.auth.TestKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -177,6 +179,33 @@ class CliConfigTest {
         Run r = run(env, "check-config");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("BILLING_DUPLICATE_SUBSCRIPTIONS: must be one of cancel, flag");
+    }
+
+    @Test
+    void retentionDefaultsToSafeDaysTakesZeroAsForeverAndRefusesTooShort() {
+        Map<String, String> env = validEnv();
+        RetentionOptions defaults = ServerConfig.fromEnv(env).billingOptions().retention();
+        assertThat(defaults.inboxEvents()).contains(Duration.ofDays(30));
+        assertThat(defaults.usageKeys()).contains(Duration.ofDays(7));
+        assertThat(defaults.notices()).contains(Duration.ofDays(365));
+        assertThat(run(env, "check-config").out())
+                .contains("handled events 30 days, usage keys 7 days, notices 365 days");
+
+        env.put("BILLING_RETENTION_INBOX_DAYS", "90");
+        env.put("BILLING_RETENTION_NOTICES_DAYS", "0");
+        RetentionOptions set = ServerConfig.fromEnv(env).billingOptions().retention();
+        assertThat(set.inboxEvents()).contains(Duration.ofDays(90));
+        assertThat(set.notices()).isEmpty();
+        assertThat(run(env, "check-config").out()).contains("notices kept forever");
+
+        env.put("BILLING_RETENTION_INBOX_DAYS", "3");
+        env.put("BILLING_RETENTION_USAGE_KEYS_DAYS", "-1");
+        Run r = run(env, "check-config");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("BILLING_RETENTION_INBOX_DAYS: must be 0 (keep forever) or at least 7 (a handled event's "
+                        + "row is what makes Stripe's redelivery of it, retried for up to 3 days, a duplicate); got 3")
+                .contains("BILLING_RETENTION_USAGE_KEYS_DAYS: must be a whole number from 0 to 36500");
     }
 
     @Test

@@ -45,6 +45,9 @@ public class BillingProperties implements Validator {
 
     private final Erasure erasure = new Erasure();
 
+    @NestedConfigurationProperty
+    private final BillingRetentionProperties retention = new BillingRetentionProperties();
+
     /**
      * The plan catalog YAML (docs/PLANS.md), e.g. {@code classpath:plans.yaml} or {@code file:/etc/billing/plans.yaml};
      * unset: the sample catalog.
@@ -104,6 +107,7 @@ public class BillingProperties implements Validator {
         p.store.validate(errors);
         p.clerk.validate(errors);
         p.orgs.validate(errors);
+        p.retention.validate(errors);
         if (p.orgs.isMembershipSync() && p.clerk.webhookSecrets.isEmpty()) {
             errors.rejectValue(
                     "clerk.webhookSecrets",
@@ -168,6 +172,10 @@ public class BillingProperties implements Validator {
 
     public BillingOrgProperties getOrgs() {
         return orgs;
+    }
+
+    public BillingRetentionProperties getRetention() {
+        return retention;
     }
 
     public Erasure getErasure() {

@@ -8,6 +8,7 @@ import dev.billing.core.LogNotifier;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.DuplicateSubscriptions;
 import dev.billing.core.config.OrgOptions;
+import dev.billing.core.config.RetentionOptions;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.IdentityVerifier;
@@ -25,6 +26,7 @@ import dev.billing.testkit.fake.RecordingNotifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -156,6 +158,26 @@ class BillingAutoConfigurationTest {
         });
         runner.withPropertyValues("billing.stripe.requests-per-second=5")
                 .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void retentionIsBoundAndATooShortOneIsNamed() {
+        runner.withPropertyValues("billing.retention.inbox-events=3d").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(find(context.getStartupFailure(), BindValidationException.class)
+                            .getMessage())
+                    .contains("retention.inboxEvents")
+                    .contains("must be 0 (keep forever) or at least 7 day(s)");
+        });
+        runner.withPropertyValues("billing.retention.inbox-events=90d", "billing.retention.usage-keys=0")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    RetentionOptions retention =
+                            context.getBean(BillingOptions.class).retention();
+                    assertThat(retention.inboxEvents()).contains(Duration.ofDays(90));
+                    assertThat(retention.usageKeys()).isEmpty();
+                    assertThat(retention.notices()).contains(Duration.ofDays(365));
+                });
     }
 
     private static String stackTrace(Throwable failure) {

@@ -34,6 +34,8 @@ import java.util.Objects;
  * @param stripeTax            Checkout sessions ask Stripe Tax to compute tax ({@code automatic_tax}), collect tax
  *                             ids and require a billing address (the Stripe account must have Tax set up)
  * @param duplicateSubscriptions what to do when a party ends up with a second live subscription (DESIGN §4.4)
+ * @param retention            how long the stores keep handled webhook events, usage keys and notices; a started
+ *                             {@link dev.billing.core.Billing} deletes what is older
  */
 public record BillingOptions(
         List<String> allowedOrigins,
@@ -55,8 +57,10 @@ public record BillingOptions(
         Duration gatewayBackoff,
         Duration entitlementsCacheTtl,
         boolean stripeTax,
-        DuplicateSubscriptions duplicateSubscriptions) {
+        DuplicateSubscriptions duplicateSubscriptions,
+        RetentionOptions retention) {
     public BillingOptions {
+        Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(duplicateSubscriptions, "duplicateSubscriptions");
         allowedOrigins = List.copyOf(allowedOrigins);
         Objects.requireNonNull(catalogTtl, "catalogTtl");
@@ -111,6 +115,7 @@ public record BillingOptions(
         b.entitlementsCacheTtl = entitlementsCacheTtl;
         b.stripeTax = stripeTax;
         b.duplicateSubscriptions = duplicateSubscriptions;
+        b.retention = retention;
         return b;
     }
 
@@ -136,6 +141,7 @@ public record BillingOptions(
         private Duration entitlementsCacheTtl = Duration.ofSeconds(30);
         private boolean stripeTax;
         private DuplicateSubscriptions duplicateSubscriptions = DuplicateSubscriptions.CANCEL;
+        private RetentionOptions retention = RetentionOptions.defaults();
 
         private Builder() {}
 
@@ -240,6 +246,12 @@ public record BillingOptions(
             return this;
         }
 
+        /** {@link RetentionOptions#defaults()} unless set. */
+        public Builder retention(RetentionOptions value) {
+            this.retention = value;
+            return this;
+        }
+
         public BillingOptions build() {
             return new BillingOptions(
                     allowedOrigins,
@@ -261,7 +273,8 @@ public record BillingOptions(
                     gatewayBackoff,
                     entitlementsCacheTtl,
                     stripeTax,
-                    duplicateSubscriptions);
+                    duplicateSubscriptions,
+                    retention);
         }
     }
 }

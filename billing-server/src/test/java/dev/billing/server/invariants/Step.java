@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Charge;
 import com.stripe.param.ChargeListParams;
+import dev.billing.core.config.RetentionOptions;
+import dev.billing.core.retention.PruneExpired;
 import dev.billing.testkit.http.Http;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -369,6 +372,29 @@ sealed interface Step {
         @Override
         public String toString() {
             return "Stripe's clock advances " + CHOICES.get(Math.floorMod(days, CHOICES.size())) + " day(s)";
+        }
+    }
+
+    /**
+     * A retention pass runs as if days had passed: handled webhook events, usage keys and notices older than the
+     * defaults keep them are deleted (a later redelivery of a deleted event is then recorded and processed anew).
+     */
+    record Retention(int days) implements Step {
+        static final List<Integer> CHOICES = List.of(8, 31, 400);
+
+        @Override
+        public void run(Run r) {
+            Duration ahead = Duration.ofDays(CHOICES.get(Math.floorMod(days, CHOICES.size())));
+            new PruneExpired(
+                            r.world.server.billing().stores(),
+                            RetentionOptions.defaults(),
+                            Clock.offset(Clock.systemUTC(), ahead))
+                    .prune();
+        }
+
+        @Override
+        public String toString() {
+            return "retention runs as if " + CHOICES.get(Math.floorMod(days, CHOICES.size())) + " days had passed";
         }
     }
 

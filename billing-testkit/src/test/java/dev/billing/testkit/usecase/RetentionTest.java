@@ -57,10 +57,10 @@ class RetentionTest {
                 .plans(SamplePlans.catalog())
                 .options(BillingOptions.builder()
                         .allowedOrigins(List.of(BillingHarness.ORIGIN))
+                        .retention(retention)
                         .build())
                 .clock(clock)
                 .sleeper(d -> {})
-                .retention(retention)
                 .observer(observer)
                 .background(BackgroundOptions.defaults().withCloseTimeout(Duration.ofSeconds(30)))
                 .build();
