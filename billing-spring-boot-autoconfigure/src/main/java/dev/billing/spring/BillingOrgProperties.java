@@ -14,7 +14,7 @@ public class BillingOrgProperties {
     /** Organization roles whose members manage its billing, in Clerk's form (org:admin). */
     private List<String> billingRoles = List.of("org:admin");
 
-    /** Permissions whose holders manage the organization's billing (org:<feature>:<permission>). */
+    /** Permissions whose holders manage the organization's billing ({@code org:<feature>:<permission>}). */
     private List<String> billingPermissions = List.of("org:billing:manage");
 
     /**

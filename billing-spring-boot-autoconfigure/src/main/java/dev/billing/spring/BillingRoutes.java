@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The billing routes this application serves (path templates such as {@code /stripe/invoices/{id}}). They
  * authenticate their own callers, so an application's security rules should let them through: the default
- * security configuration does, and {@link BillingSecurity#permitBillingRoutes} does it in the application's own.
+ * security configuration does, and {@link BillingSecurity#billingRoutes()} matches them for the application's own.
  */
 public final class BillingRoutes {
     private final BillingHandlerMapping mapping;

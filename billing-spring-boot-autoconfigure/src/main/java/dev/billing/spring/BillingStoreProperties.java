@@ -108,7 +108,7 @@ public class BillingStoreProperties {
 
     /** Supabase: the project URL and its service-role key (add billing-adapter-supabase). */
     public static class Supabase {
-        /** The project URL, https://<project>.supabase.co. */
+        /** The project URL, {@code https://<project>.supabase.co}. */
         private URI url;
 
         /** The project's service_role key (never the anon key). */

@@ -107,6 +107,8 @@ class ModuleMapTest {
                                 "billing-stripe-emulator")));
         map.put("examples/embedding", new Module(4, union(adapters, core)));
         map.put("examples/spring-boot", new Module(4, Set.of("billing-spring-boot-starter")));
+        // Lists every published module in its dependencyManagement and depends on none: above them all.
+        map.put("billing-bom", new Module(5, Set.of()));
         return map;
     }
 

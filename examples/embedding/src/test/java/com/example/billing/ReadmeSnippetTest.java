@@ -30,4 +30,26 @@ class ReadmeSnippetTest {
 
         assertThat(shown).isEqualTo(fromImports);
     }
+
+    /** The README's dependency block is this project's: the BOM import and the modules without versions. */
+    @Test
+    void theReadmeShowsThisProjectsDependencies() throws IOException {
+        String readme = Files.readString(Path.of("..", "..", "README.md"), StandardCharsets.UTF_8);
+        String pom = Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile(
+                        "<dependency><groupId>dev\\.billing</groupId>.*?</dependency>")
+                .matcher(pom);
+        int shown = 0;
+        while (line.find()) {
+            String dependency = line.group();
+            if (dependency.contains("<scope>test</scope>")) {
+                continue; // the example's own tests
+            }
+            assertThat(readme)
+                    .as("the README's \"Embed it\" shows " + dependency)
+                    .contains(dependency.replace("${billing.version}", "0.1.0-SNAPSHOT"));
+            shown++;
+        }
+        assertThat(shown).as("the BOM and the four modules").isEqualTo(5);
+    }
 }

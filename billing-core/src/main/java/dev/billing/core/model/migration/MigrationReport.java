@@ -110,7 +110,7 @@ public record MigrationReport(boolean dryRun, List<TypeReport> types, Duration e
      *                       verification shows them
      * @param source         count and checksum of every record in the source
      * @param target         count and checksum of every record in the target
-     * @param differences    when they differ, up to {@value MigrateStores#MAX_DIFFERENCES} keys that differ
+     * @param differences    when they differ, up to {@value dev.billing.core.migration.MigrateStores#MAX_DIFFERENCES} keys that differ
      *                       ("missing in target: ...", "different: ...", "only in target: ..."), when the type was
      *                       small enough to compare record by record
      */
