@@ -105,6 +105,19 @@ public final class PostgresBillingStores {
         return Migrations.migrate(dataSource, schema);
     }
 
+    /**
+     * Has the pool these stores opened themselves ({@link #create(PostgresConfig)}) report HikariCP's connection
+     * metrics ({@code hikaricp_connections_active}, {@code _pending}, {@code _timeout_total}, ...) to a Micrometer
+     * {@code MeterRegistry}, given as an {@code Object} so that this module needs no Micrometer: HikariCP checks its
+     * type. A pool the host passed in is the host's to bind.
+     *
+     * @return true when it bound them; false for other stores, a host's pool, or a pool already reporting
+     */
+    public static boolean bindPoolMetrics(BillingStores stores, Object meterRegistry) {
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
+        return stores.lifecycle() instanceof PostgresLifecycle lifecycle && lifecycle.bindMetrics(meterRegistry);
+    }
+
     /** {@code migrated}: the schema was just migrated, so {@code ping} need not check its version. */
     private static BillingStores stores(
             DataSource dataSource, String schema, HikariDataSource ownedPool, boolean migrated) {

@@ -51,6 +51,20 @@ final class PostgresLifecycle implements StoreLifecycle {
         }
     }
 
+    /**
+     * Has the owned pool report to {@code meterRegistry} (HikariCP's own {@code hikaricp.*} meters, tagged with the
+     * pool's name); false when the caller owns the pool (its owner binds it) or it reports somewhere already.
+     */
+    boolean bindMetrics(Object meterRegistry) {
+        if (ownedPool == null
+                || ownedPool.getMetricRegistry() != null
+                || ownedPool.getMetricsTrackerFactory() != null) {
+            return false;
+        }
+        ownedPool.setMetricRegistry(meterRegistry);
+        return true;
+    }
+
     /** The owned pool's name (also the connections' application_name); null when the caller owns the pool. */
     String poolName() {
         return ownedPool == null ? null : ownedPool.getPoolName();

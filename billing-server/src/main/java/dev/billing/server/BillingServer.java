@@ -19,6 +19,7 @@ import dev.billing.http.ReadinessCheck;
 import dev.billing.micrometer.MeteredPaymentGateway;
 import dev.billing.micrometer.StoreGauges;
 import dev.billing.micrometer.WorkMetrics;
+import dev.billing.postgres.PostgresBillingStores;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -200,6 +201,7 @@ public final class BillingServer implements AutoCloseable {
                 .observer(new WorkMetrics(registry))
                 .build();
         StoreGauges.register(parts.stores(), registry, Duration.ofSeconds(5));
+        PostgresBillingStores.bindPoolMetrics(parts.stores(), registry);
         HttpApi.Builder http = HttpApi.builder();
         if (parts.api().adminEnabled()) {
             http.pages(AdminDashboard.builder()

@@ -118,6 +118,12 @@ class ServeModeIT {
         assertThat(invoices.status()).isEqualTo(200);
         assertThat(invoices.json().path("data").get(0).path("hostedInvoiceUrl").asText())
                 .startsWith("http");
+        // The store's own pool reports HikariCP's meters, tagged with its name.
+        assertThat(http.get("/metrics", ADMIN).body())
+                .contains("hikaricp_connections_active{pool=\"billing-postgres\"}")
+                .contains("hikaricp_connections_pending{pool=\"billing-postgres\"}")
+                .contains("hikaricp_connections_timeout_total{pool=\"billing-postgres\"}")
+                .contains("hikaricp_connections_acquire_seconds_count{pool=\"billing-postgres\"}");
     }
 
     @Test

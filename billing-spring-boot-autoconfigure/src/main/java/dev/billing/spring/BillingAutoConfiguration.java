@@ -83,10 +83,16 @@ public class BillingAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "billing.store", name = "type", havingValue = "postgres", matchIfMissing = true)
-    public BillingStores billingPostgresStores(BillingProperties properties, ObjectProvider<DataSource> dataSource) {
+    public BillingStores billingPostgresStores(
+            BillingProperties properties,
+            ObjectProvider<DataSource> dataSource,
+            ObjectProvider<MeterRegistry> registry) {
         BillingStoreProperties.Postgres postgres = properties.getStore().getPostgres();
         if (postgres.getUrl() != null && !postgres.getUrl().isBlank()) {
-            return PostgresBillingStores.create(postgres.getUrl().strip());
+            BillingStores own = PostgresBillingStores.create(postgres.getUrl().strip());
+            // Billing's own pool is no DataSource bean, so Boot's pool metrics do not see it: bound here.
+            registry.ifAvailable(meters -> PostgresBillingStores.bindPoolMetrics(own, meters));
+            return own;
         }
         DataSource shared = dataSource.getIfAvailable();
         if (shared == null) {
