@@ -15,7 +15,7 @@ import dev.billing.core.port.SubscriptionStore;
  * Projects a subscription or invoice event processed on its own (DESIGN §4.3): with re-fetch on, Stripe's current
  * object is read and upserted under its watermark; with it off the snapshot is, and a same-second tie is broken by
  * one read. An erased account's subscription is written under its pseudonym ({@link ErasedAccountEvents}), its
- * customer's link read before the write.
+ * customer's link read before the write. A re-fetch is shared with the other events it answers ({@link CoalescedReads}).
  */
 public final class SnapshotEvents {
     private final PaymentGateway gateway;
@@ -23,14 +23,17 @@ public final class SnapshotEvents {
     private final SubscriptionStore subscriptions;
     private final ProjectionListener listener;
     private final boolean refetch;
+    private final CoalescedReads reads;
 
     public SnapshotEvents(
             PaymentGateway gateway,
+            CoalescedReads reads,
             CustomerStore customers,
             SubscriptionStore subscriptions,
             ProjectionListener listener,
             boolean refetch) {
         this.gateway = gateway;
+        this.reads = reads;
         this.customers = customers;
         this.subscriptions = subscriptions;
         this.listener = listener;
@@ -43,7 +46,7 @@ public final class SnapshotEvents {
         if (refetch) {
             subscriptions.upsertSubscription(
                     ErasedAccountEvents.scrubbed(
-                            gateway.getSubscription(snapshot.id()).orElse(snapshot), link),
+                            reads.subscription(snapshot.id()).orElse(snapshot), link),
                     cause);
         } else if (subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(snapshot, link), cause)
                 == UpsertResult.SAME_VERSION) {

@@ -24,6 +24,7 @@ import dev.billing.core.port.MembershipWebhookVerifier;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.core.projection.CheckoutEvents;
+import dev.billing.core.projection.CoalescedReads;
 import dev.billing.core.projection.ErasedAccountEvents;
 import dev.billing.core.projection.InvoicePaymentEvents;
 import dev.billing.core.projection.RefundEvents;
@@ -167,7 +168,9 @@ final class EventEffects {
             return InboxStatus.IGNORED;
         }
         EventObject object = work.object(verifier);
-        try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(work.eventId()))) {
+        try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(work.eventId()));
+                CoalescedReads.Receipt receipt =
+                        CoalescedReads.receivedAt(work.entry().receivedAt())) {
             InboxStatus outcome = applyObject(work, event, object);
             if (outcome == InboxStatus.PROCESSED) {
                 triggers.noticeFor(event, object)

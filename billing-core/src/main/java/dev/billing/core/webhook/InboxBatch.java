@@ -13,8 +13,10 @@ import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
+import dev.billing.core.projection.CoalescedReads;
 import dev.billing.core.projection.ErasedAccountEvents;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -42,6 +44,7 @@ final class InboxBatch {
     private final EventEffects effects;
     private final InboxOutcomes outcomes;
     private final PaymentGateway gateway;
+    private final CoalescedReads reads;
     private final CustomerStore customers;
     private final SubscriptionStore subscriptions;
     private final EventInbox inbox;
@@ -53,6 +56,7 @@ final class InboxBatch {
             EventEffects effects,
             InboxOutcomes outcomes,
             PaymentGateway gateway,
+            CoalescedReads reads,
             CustomerStore customers,
             SubscriptionStore subscriptions,
             EventInbox inbox,
@@ -62,6 +66,7 @@ final class InboxBatch {
         this.effects = effects;
         this.outcomes = outcomes;
         this.gateway = gateway;
+        this.reads = reads;
         this.customers = customers;
         this.subscriptions = subscriptions;
         this.inbox = inbox;
@@ -204,7 +209,8 @@ final class InboxBatch {
     /**
      * Re-fetch on: each subscription of the batch read from Stripe once (concurrently, on {@code executor}), as
      * processing its events one by one would read it, then Stripe's snapshots upserted together. Several events of
-     * one subscription share its read: Stripe's current state is the answer for each. An event whose read failed is
+     * one subscription share its read: Stripe's current state is the answer for each; a read another batch started
+     * after they were all received answers them too ({@link CoalescedReads}). An event whose read failed is
      * recorded failed on its own (retried later); one Stripe no longer has keeps its event's snapshot.
      */
     private void refetchTogether(
@@ -212,18 +218,23 @@ final class InboxBatch {
             List<EventObject.OfSubscription> snapshots,
             Executor executor,
             List<EventInbox.Completion> done) {
-        Map<String, CompletableFuture<Optional<Subscription>>> reads = new HashMap<>();
-        for (EventObject.OfSubscription snapshot : snapshots) {
-            reads.computeIfAbsent(
-                    snapshot.subscription().id(), id -> onPool(() -> gateway.getSubscription(id), executor));
+        // One read per subscription, started after the latest receipt among its events, so it answers each of them.
+        Map<String, Instant> latest = new HashMap<>();
+        for (int i = 0; i < snapshots.size(); i++) {
+            latest.merge(
+                    snapshots.get(i).subscription().id(),
+                    batched.get(i).entry().receivedAt(),
+                    (a, b) -> a.isAfter(b) ? a : b);
         }
+        Map<String, CompletableFuture<Optional<Subscription>>> fetches = new HashMap<>();
+        latest.forEach((id, receivedAt) -> fetches.put(id, onPool(() -> reads.subscription(id, receivedAt), executor)));
         List<InboxWork> fetched = new ArrayList<>(batched.size());
         List<EventObject.OfSubscription> read = new ArrayList<>(batched.size());
         List<Subscription> current = new ArrayList<>(batched.size());
         for (int i = 0; i < batched.size(); i++) {
             Subscription snapshot = snapshots.get(i).subscription();
             try {
-                current.add(reads.get(snapshot.id()).join().orElse(snapshot));
+                current.add(fetches.get(snapshot.id()).join().orElse(snapshot));
                 fetched.add(batched.get(i));
                 read.add(snapshots.get(i));
             } catch (CompletionException e) {

@@ -20,6 +20,7 @@ import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.core.projection.CheckoutEvents;
+import dev.billing.core.projection.CoalescedReads;
 import dev.billing.core.projection.ErasedAccountEvents;
 import dev.billing.core.projection.InvoicePaymentEvents;
 import dev.billing.core.projection.RefundEvents;
@@ -71,8 +72,10 @@ public final class ProcessInboxEvent {
         this.options = options;
         boolean refetch = options.refetchOnWebhook();
         ErasedAccountEvents erased = new ErasedAccountEvents(customers, subscriptions, inbox);
+        // Receipts are stamped on the work clock (ReceiveWebhook), so reads are too.
+        CoalescedReads reads = new CoalescedReads(gateway, workClock);
         EventEffects.Projections projections = new EventEffects.Projections(
-                new SnapshotEvents(gateway, customers, subscriptions, listener, refetch),
+                new SnapshotEvents(gateway, reads, customers, subscriptions, listener, refetch),
                 new CheckoutEvents(
                         gateway, subscriptions, listener, guests, plans, notices, refetch, duplicates, erased),
                 new RefundEvents(gateway, subscriptions, listener, refetch),
@@ -93,8 +96,8 @@ public final class ProcessInboxEvent {
                 options,
                 clock);
         this.outcomes = new InboxOutcomes(inbox, options, workClock);
-        this.batches =
-                new InboxBatch(effects, outcomes, gateway, customers, subscriptions, inbox, listener, refetch, clock);
+        this.batches = new InboxBatch(
+                effects, outcomes, gateway, reads, customers, subscriptions, inbox, listener, refetch, clock);
         this.drain = new InboxDrain(batches, options.backgroundPermits());
     }
 
