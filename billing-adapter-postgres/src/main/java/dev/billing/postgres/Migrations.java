@@ -12,8 +12,6 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Applies the billing schema with Flyway: migrations from this jar only ({@value #LOCATION}), into their own
@@ -36,7 +34,7 @@ final class Migrations {
     /** How many migrations this jar ships (what a fresh schema gets applied). */
     static final int SHIPPED_COUNT = LATEST_VERSION - NOT_SHIPPED.size();
 
-    private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+    private static final System.Logger LOG = System.getLogger(Migrations.class.getName());
 
     private Migrations() {}
 
@@ -67,7 +65,11 @@ final class Migrations {
                 throw e;
             }
             // e.g. an unexpected version format: Flyway decides
-            LOG.debug("Billing schema history of '{}' not readable ({}): running Flyway", schema, e.getSQLState());
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "Billing schema history of ''{0}'' not readable ({1}): running Flyway",
+                    schema,
+                    e.getSQLState());
             if (!autoCommit) {
                 connection.rollback();
             }
@@ -107,7 +109,7 @@ final class Migrations {
         // Flyway would ask for connections more than once before giving up.
         try (Connection probe = dataSource.getConnection()) {
             if (isCurrent(probe, schema)) {
-                LOG.debug("Billing schema '{}' is up to date", schema);
+                LOG.log(System.Logger.Level.DEBUG, "Billing schema ''{0}'' is up to date", schema);
                 return 0;
             }
         } catch (SQLException e) {
@@ -127,13 +129,14 @@ final class Migrations {
                     .load();
             MigrateResult result = flyway.migrate();
             if (result.migrationsExecuted > 0) {
-                LOG.info(
-                        "Billing schema '{}' migrated to version {} ({} migration(s) applied)",
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "Billing schema ''{0}'' migrated to version {1} ({2} migration(s) applied)",
                         schema,
                         result.targetSchemaVersion,
                         result.migrationsExecuted);
             } else {
-                LOG.debug("Billing schema '{}' is up to date", schema);
+                LOG.log(System.Logger.Level.DEBUG, "Billing schema ''{0}'' is up to date", schema);
             }
             return result.migrationsExecuted;
         } catch (FlywayException e) {

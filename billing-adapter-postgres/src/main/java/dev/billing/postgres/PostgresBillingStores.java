@@ -5,8 +5,6 @@ import dev.billing.core.error.StoreException;
 import dev.billing.core.port.BillingStores;
 import java.util.Objects;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every billing store on Postgres (JDBI 3, HikariCP, Flyway): customers, subscriptions, the webhook inbox, the
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Several processes may share one database: every invariant is kept by the database itself.
  */
 public final class PostgresBillingStores {
-    private static final Logger LOG = LoggerFactory.getLogger(PostgresBillingStores.class);
+    private static final System.Logger LOG = System.getLogger(PostgresBillingStores.class.getName());
 
     private PostgresBillingStores() {}
 
@@ -52,8 +50,9 @@ public final class PostgresBillingStores {
             if (config.runMigrations()) {
                 Migrations.migrate(pool, config.schema());
             }
-            LOG.info(
-                    "Postgres stores ready: pool '{}' to {} (max {} connections), schema '{}'",
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Postgres stores ready: pool ''{0}'' to {1} (max {2} connections), schema ''{3}''",
                     config.poolName(),
                     config.describe(),
                     config.maximumPoolSize(),

@@ -34,7 +34,6 @@ class PostgresArchitectureTest {
                     "com.zaxxer.hikari..",
                     "org.flywaydb..",
                     "org.postgresql..",
-                    "org.slf4j..",
                     "com.fasterxml.jackson..",
                     "java..",
                     "javax.sql..");

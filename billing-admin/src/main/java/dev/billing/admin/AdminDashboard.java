@@ -19,8 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The admin dashboard at {@code /admin}: an overview of revenue and subscriptions, customer search and one
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class AdminDashboard {
     static final String COOKIE = "billing_admin";
     static final String CSRF_FIELD = "_csrf";
-    private static final Logger LOG = LoggerFactory.getLogger(AdminDashboard.class);
+    private static final System.Logger LOG = System.getLogger(AdminDashboard.class.getName());
     private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'";
 
@@ -158,7 +156,7 @@ public final class AdminDashboard {
         }
         if (!sessions.isAdminToken(ctx.formParam("token"))) {
             signIns.failed(ip);
-            LOG.warn("Admin dashboard sign-in refused from {}", ip);
+            LOG.log(System.Logger.Level.WARNING, "Admin dashboard sign-in refused from {0}", ip);
             ctx.status(401).html(views.signIn(next, "That is not the admin token."));
             return;
         }
@@ -208,7 +206,7 @@ public final class AdminDashboard {
                     e instanceof ConflictException ? 409 : 400,
                     views.error(sessions.csrfToken(session), 400, e.getMessage()));
         } catch (StoreException e) {
-            LOG.warn("Admin dashboard page {} failed: {}", ctx.path(), e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "Admin dashboard page {0} failed: {1}", ctx.path(), e.getMessage());
             answer = new Html(
                     503,
                     views.error(

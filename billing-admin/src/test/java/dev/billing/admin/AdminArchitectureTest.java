@@ -26,7 +26,6 @@ class AdminArchitectureTest {
                     "dev.billing.admin..",
                     "io.javalin..",
                     "com.github.mustachejava..",
-                    "org.slf4j",
                     "kotlin..",
                     "org.jetbrains.annotations..");
 

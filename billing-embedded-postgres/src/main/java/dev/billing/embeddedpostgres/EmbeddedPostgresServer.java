@@ -29,8 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.postgresql.ds.PGSimpleDataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL 17 server run from the zonky embedded binaries (no installation, works as root through a
@@ -54,7 +52,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** The host the server is reached on. */
     public static final String HOST = "localhost";
 
-    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+    private static final System.Logger LOG = System.getLogger(EmbeddedPostgresServer.class.getName());
     private static final String ZONKY_LOCK_FILE = "epg-lock";
 
     private final Path dataDirectory;
@@ -126,8 +124,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             shutdownHook = new Thread(this::closeQuietly, "billing-embedded-postgres-" + port + "-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
-        LOG.info(
-                "Embedded Postgres started on {}:{} in {} ms (data: {})",
+        LOG.log(
+                System.Logger.Level.INFO,
+                "Embedded Postgres started on {0}:{1,number,#} in {2,number,#} ms (data: {3})",
                 HOST,
                 port,
                 (System.nanoTime() - t0) / 1_000_000,
@@ -147,7 +146,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not stop embedded Postgres on port " + port, e);
         }
-        LOG.info("Embedded Postgres on port {} stopped", port);
+        LOG.log(System.Logger.Level.INFO, "Embedded Postgres on port {0,number,#} stopped", port);
     }
 
     /** Whether the server was started and not stopped since. */
@@ -261,7 +260,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             close();
         } catch (RuntimeException e) {
-            LOG.warn("Could not stop embedded Postgres on port {} at JVM exit", port, e);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    () -> "Could not stop embedded Postgres on port " + port + " at JVM exit",
+                    e);
         }
     }
 
@@ -310,7 +312,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         if (process.isEmpty()) {
             return;
         }
-        LOG.warn("Stopping a Postgres server (pid {}) left running on {} by a previous process", pid, dataDirectory);
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "Stopping a Postgres server (pid {0,number,#}) left running on {1} by a previous process",
+                pid,
+                dataDirectory);
         ProcessHandle orphan = process.get();
         try {
             new ProcessBuilder("kill", "-INT", Long.toString(pid))
@@ -350,11 +356,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException e) {
-                    LOG.debug("Could not delete {}", p, e);
+                    LOG.log(System.Logger.Level.DEBUG, () -> "Could not delete " + p, e);
                 }
             });
         } catch (IOException e) {
-            LOG.warn("Could not delete {}", root, e);
+            LOG.log(System.Logger.Level.WARNING, () -> "Could not delete " + root, e);
         }
     }
 

@@ -19,8 +19,7 @@ class EmbeddedPostgresArchitectureTest {
                     "javax.sql..",
                     "dev.billing.embeddedpostgres..",
                     "io.zonky.test.db.postgres.embedded..",
-                    "org.postgresql..",
-                    "org.slf4j..");
+                    "org.postgresql..");
 
     @Test
     void dependsOnZonkyTheDriverAndSlf4jOnly() {
