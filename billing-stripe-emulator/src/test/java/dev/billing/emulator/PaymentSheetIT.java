@@ -64,6 +64,10 @@ class PaymentSheetIT {
                         .setPrice("price_pro_monthly")
                         .build())
                 .setPaymentBehavior(SubscriptionCreateParams.PaymentBehavior.DEFAULT_INCOMPLETE)
+                .setPaymentSettings(SubscriptionCreateParams.PaymentSettings.builder()
+                        .setSaveDefaultPaymentMethod(
+                                SubscriptionCreateParams.PaymentSettings.SaveDefaultPaymentMethod.ON_SUBSCRIPTION)
+                        .build())
                 .addExpand("latest_invoice.confirmation_secret")
                 .addExpand("pending_setup_intent");
         if (trialDays != null) {
@@ -108,6 +112,8 @@ class PaymentSheetIT {
         assertThat(emu.confirmPaymentIntent(paymentIntentOf(sub), "4242424242424242"))
                 .isEqualTo("succeeded");
         assertThat(status(sub.getId())).isEqualTo("active");
+        assertThat(stripe.v1().subscriptions().retrieve(sub.getId()).getDefaultPaymentMethod())
+                .isNotNull();
         assertThat(stripe.v1().customers().paymentMethods().list(customer).getData())
                 .as("the card is saved for renewals")
                 .hasSize(1);
@@ -121,6 +127,11 @@ class PaymentSheetIT {
         assertThat(sub.getLatestInvoiceObject().getConfirmationSecret()).isNull();
         String pm = emu.confirmSetupIntent(sub.getPendingSetupIntent());
         assertThat(stripe.v1().paymentMethods().retrieve(pm).getCustomer()).isEqualTo(customer);
+        Subscription after = stripe.v1().subscriptions().retrieve(sub.getId());
+        assertThat(after.getPendingSetupIntent()).isNull();
+        assertThat(after.getDefaultPaymentMethod())
+                .as("save_default_payment_method=on_subscription")
+                .isEqualTo(pm);
     }
 
     @Test

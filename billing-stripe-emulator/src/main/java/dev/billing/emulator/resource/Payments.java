@@ -5,6 +5,7 @@ import dev.billing.emulator.service.Cards;
 import dev.billing.emulator.service.CustomerAccounts;
 import dev.billing.emulator.service.Invoicing;
 import dev.billing.emulator.service.PaymentAttempt;
+import dev.billing.emulator.service.SubscriptionShape;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Lists;
 import dev.billing.emulator.wire.ApiError;
@@ -226,6 +227,9 @@ public final class Payments {
     private void payInvoice(String invoiceId, PaymentAttempt attempt) {
         Map<String, Object> inv = s.store.get(invoiceId);
         Map<String, Object> sub = s.store.get((String) inv.get("_subscription"));
+        if (attempt.succeeded() && sub != null && SubscriptionShape.savesDefaultPaymentMethod(sub)) {
+            sub.put("default_payment_method", attempt.paymentIntent().get("payment_method"));
+        }
         invoicing.lifecycle(inv, attempt, false);
         if (attempt.succeeded()) {
             invoicing.recover(sub, inv);

@@ -123,7 +123,22 @@ public final class CustomerAccounts {
         si.put("status", "succeeded");
         si.put("latest_attempt", Ids.next("setatt"));
         s.emit("setup_intent.succeeded", si, EmulatorState.diff(before, si));
+        pendingSetupDone(id, (String) pm.get("id"));
         return si;
+    }
+
+    /** A subscription waiting on this setup intent (a trial's) no longer does, and may keep its card as default. */
+    private void pendingSetupDone(String setupIntentId, String paymentMethodId) {
+        for (Map<String, Object> sub : s.store.all("subscription")) {
+            if (setupIntentId.equals(sub.get("pending_setup_intent"))) {
+                Map<String, Object> before = Json.deepCopy(sub);
+                sub.put("pending_setup_intent", null);
+                if (SubscriptionShape.savesDefaultPaymentMethod(sub)) {
+                    sub.put("default_payment_method", paymentMethodId);
+                }
+                s.emitUpdated("customer.subscription.updated", before, sub);
+            }
+        }
     }
 
     /**
