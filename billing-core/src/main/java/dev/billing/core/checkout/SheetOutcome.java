@@ -11,11 +11,17 @@ public sealed interface SheetOutcome permits SheetOutcome.Ready, SheetOutcome.Al
 
     /**
      * What the app presents the sheet with: the customer, its ephemeral key and the intent to confirm;
-     * {@code subscriptionId} names the subscription being paid for (null for a purchase or a saved card), and
-     * {@code reused} says it is the party's earlier incomplete one rather than a new one.
+     * {@code subscriptionId} names the subscription being paid for (null for a purchase or a saved card),
+     * {@code reused} says it is the party's earlier incomplete one rather than a new one, and
+     * {@code publishableKey} is the configured Stripe publishable key (null when none is).
      */
     record Ready(
-            CustomerId customerId, EphemeralKey ephemeralKey, SheetIntent intent, String subscriptionId, boolean reused)
+            CustomerId customerId,
+            EphemeralKey ephemeralKey,
+            SheetIntent intent,
+            String subscriptionId,
+            boolean reused,
+            String publishableKey)
             implements SheetOutcome {
         public Ready {
             Objects.requireNonNull(customerId, "customerId");

@@ -151,12 +151,8 @@ public final class StartPaymentSheet {
                 throw new IllegalStateException(
                         "Stripe created subscription " + created.subscription().id() + " with nothing to confirm");
             }
-            return new SheetOutcome.Ready(
-                    customer,
-                    ephemeralKey(customer, version),
-                    created.intent(),
-                    created.subscription().id(),
-                    false);
+            return ready(
+                    customer, version, created.intent(), created.subscription().id(), false);
         } finally {
             lock.unlock();
         }
@@ -187,8 +183,7 @@ public final class StartPaymentSheet {
                 List<Subscription> others = new ArrayList<>(incompletes);
                 others.remove(s);
                 incomplete.endAll(others);
-                return Optional.of(new SheetOutcome.Ready(
-                        customer, ephemeralKey(customer, version), current.get().intent(), s.id(), true));
+                return Optional.of(ready(customer, version, current.get().intent(), s.id(), true));
             }
         }
         return Optional.empty();
@@ -221,7 +216,7 @@ public final class StartPaymentSheet {
         PaymentIntentRequest request =
                 new PaymentIntentRequest(customer, total, command.quantity() + " x " + item.name(), metadata, key);
         SheetIntent intent = retry.call(() -> gateway.createPaymentIntent(request));
-        return new SheetOutcome.Ready(customer, ephemeralKey(customer, version), intent, null, false);
+        return ready(customer, version, intent, null, false);
     }
 
     private SheetOutcome saveCard(Identity identity, String version) {
@@ -233,7 +228,18 @@ public final class StartPaymentSheet {
                 Map.of(MAKE_DEFAULT, "true", "user_id", identity.userId().value()),
                 key));
         SheetIntent intent = new SheetIntent(SheetIntent.Kind.SETUP, setup.id(), setup.clientSecret(), setup.status());
-        return new SheetOutcome.Ready(customer, ephemeralKey(customer, version), intent, null, false);
+        return ready(customer, version, intent, null, false);
+    }
+
+    private SheetOutcome.Ready ready(
+            CustomerId customer, String version, SheetIntent intent, String subscriptionId, boolean reused) {
+        return new SheetOutcome.Ready(
+                customer,
+                ephemeralKey(customer, version),
+                intent,
+                subscriptionId,
+                reused,
+                options.stripePublishableKey());
     }
 
     private EphemeralKey ephemeralKey(CustomerId customer, String version) {

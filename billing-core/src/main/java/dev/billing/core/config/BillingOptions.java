@@ -34,6 +34,8 @@ import java.util.Objects;
  * @param stripeTax            Checkout sessions ask Stripe Tax to compute tax ({@code automatic_tax}), collect tax
  *                             ids and require a billing address (the Stripe account must have Tax set up)
  * @param duplicateSubscriptions what to do when a party ends up with a second live subscription (DESIGN §4.4)
+ * @param stripePublishableKey the Stripe publishable key ({@code pk_...}) the mobile PaymentSheet is given with each
+ *                             sheet, or null (the app then brings its own)
  */
 public record BillingOptions(
         List<String> allowedOrigins,
@@ -55,8 +57,12 @@ public record BillingOptions(
         Duration gatewayBackoff,
         Duration entitlementsCacheTtl,
         boolean stripeTax,
-        DuplicateSubscriptions duplicateSubscriptions) {
+        DuplicateSubscriptions duplicateSubscriptions,
+        String stripePublishableKey) {
     public BillingOptions {
+        if (stripePublishableKey != null && !stripePublishableKey.startsWith("pk_")) {
+            throw new IllegalArgumentException("stripePublishableKey must be a publishable key (pk_...)");
+        }
         Objects.requireNonNull(duplicateSubscriptions, "duplicateSubscriptions");
         allowedOrigins = List.copyOf(allowedOrigins);
         Objects.requireNonNull(catalogTtl, "catalogTtl");
@@ -111,6 +117,7 @@ public record BillingOptions(
         b.entitlementsCacheTtl = entitlementsCacheTtl;
         b.stripeTax = stripeTax;
         b.duplicateSubscriptions = duplicateSubscriptions;
+        b.stripePublishableKey = stripePublishableKey;
         return b;
     }
 
@@ -136,6 +143,7 @@ public record BillingOptions(
         private Duration entitlementsCacheTtl = Duration.ofSeconds(30);
         private boolean stripeTax;
         private DuplicateSubscriptions duplicateSubscriptions = DuplicateSubscriptions.CANCEL;
+        private String stripePublishableKey;
 
         private Builder() {}
 
@@ -240,6 +248,11 @@ public record BillingOptions(
             return this;
         }
 
+        public Builder stripePublishableKey(String value) {
+            this.stripePublishableKey = value == null || value.isBlank() ? null : value;
+            return this;
+        }
+
         public BillingOptions build() {
             return new BillingOptions(
                     allowedOrigins,
@@ -261,7 +274,8 @@ public record BillingOptions(
                     gatewayBackoff,
                     entitlementsCacheTtl,
                     stripeTax,
-                    duplicateSubscriptions);
+                    duplicateSubscriptions,
+                    stripePublishableKey);
         }
     }
 }
