@@ -4,6 +4,7 @@ import dev.billing.core.Billing;
 import dev.billing.core.checkout.SheetCommand;
 import dev.billing.core.checkout.SheetOutcome;
 import dev.billing.core.error.ConflictException;
+import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.payment.SheetIntent;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.SheetResponses;
@@ -18,6 +19,9 @@ final class SheetHandlers {
 
     Object subscription(Call call) {
         Requests.SheetSubscription body = call.body(Requests.SheetSubscription.class);
+        if (body == null || body.tier() == null) {
+            throw new InvalidRequestException("missing_field", "tier", "tier is required.");
+        }
         return answer(
                 call,
                 new SheetCommand.Subscribe(
@@ -30,6 +34,9 @@ final class SheetHandlers {
 
     Object purchase(Call call) {
         Requests.SheetPurchase body = call.body(Requests.SheetPurchase.class);
+        if (body == null || body.priceId() == null) {
+            throw new InvalidRequestException("missing_field", "priceId", "priceId is required.");
+        }
         return answer(
                 call,
                 new SheetCommand.Buy(
