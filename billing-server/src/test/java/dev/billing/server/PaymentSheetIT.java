@@ -282,6 +282,32 @@ class PaymentSheetIT {
     }
 
     @Test
+    void anOrganizationsManagerPaysItsPlanInTheSheetAndAMemberMayNot() {
+        String org = "org_sheet1";
+        String admin = LocalModeIT.tokenFor(
+                f.http, "{\"userId\":\"user_sheet_admin\",\"orgId\":\"" + org + "\",\"orgRole\":\"org:admin\"}");
+        String member = LocalModeIT.tokenFor(
+                f.http, "{\"userId\":\"user_sheet_member\",\"orgId\":\"" + org + "\",\"orgRole\":\"org:member\"}");
+        String body = "{\"tier\":\"enterprise\",\"interval\":\"month\"}";
+        Http.Response refused = f.http.post("/orgs/" + org + "/stripe/sheet/subscription", member, body);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().at("/error/code").asText()).isEqualTo("org_billing_forbidden");
+
+        Http.Response sheet = f.http.post("/orgs/" + org + "/stripe/sheet/subscription", admin, body);
+        assertThat(sheet.status()).as(sheet.body()).isEqualTo(200);
+        JsonNode customer = f.stripeObject(sheet.json().path("customer").asText());
+        assertThat(customer.path("metadata").path("org_id").asText()).isEqualTo(org);
+        f.emulator.confirmPaymentIntent(sheet.json().path("intentId").asText(), null);
+        f.await(
+                "/orgs/" + org + "/entitlements",
+                member,
+                m -> m.path("tier").asText().equals("enterprise"));
+        assertThat(f.http.get("/stripe/subscriptions", admin).json().path("data"))
+                .as("the organization's subscription, not the admin's own")
+                .isEmpty();
+    }
+
+    @Test
     void badRequestsAreRefusedBeforeStripeIsAsked() {
         String token = f.token("user_sheet_bad");
         f.emulator.clearRequestLog();
