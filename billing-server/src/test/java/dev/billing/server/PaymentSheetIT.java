@@ -308,6 +308,19 @@ class PaymentSheetIT {
     }
 
     @Test
+    void anErasureEndsTheSheetLeftUnpaidSoItCannotBePaidAfterwards() {
+        String token = f.token("user_sheet_erased");
+        JsonNode sheet = subscribeSheet(token, "enterprise");
+        Http.Response erased = f.http.delete("/me?confirm=true", token);
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        assertThat(f.stripeObject(sheet.path("subscriptionId").asText())
+                        .path("status")
+                        .asText())
+                .isIn("canceled", "incomplete_expired");
+        assertThat(openAtStripe(sheet.path("customer").asText())).isEmpty();
+    }
+
+    @Test
     void badRequestsAreRefusedBeforeStripeIsAsked() {
         String token = f.token("user_sheet_bad");
         f.emulator.clearRequestLog();

@@ -4,21 +4,33 @@ import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.gateway.IdempotencyKeys;
+import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.port.PaymentGateway;
 import java.util.List;
 
 /**
  * Subscriptions whose first payment was never made ({@code incomplete}): before a party is offered another one, each
- * is ended at Stripe, so that an app paying an old sheet late cannot leave the party with two subscriptions.
+ * is ended at Stripe, so that an app paying an old sheet late cannot leave the party with two subscriptions; an
+ * erasure ends them too.
+ *
+ * <p>Usage: {@code new IncompleteSubscriptions(gateway, retry).endEvery(customer);}
  */
-final class IncompleteSubscriptions {
+public final class IncompleteSubscriptions {
     private final PaymentGateway gateway;
     private final GatewayRetry retry;
 
-    IncompleteSubscriptions(PaymentGateway gateway, GatewayRetry retry) {
+    public IncompleteSubscriptions(PaymentGateway gateway, GatewayRetry retry) {
         this.gateway = gateway;
         this.retry = retry;
+    }
+
+    /** Ends every incomplete subscription Stripe lists for the customer (an erased account's: none is paid later). */
+    public void endEvery(CustomerId customer) {
+        endAll(retry.call(() -> gateway.listSubscriptions(customer)).stream()
+                .filter(s -> s.status() == SubscriptionStatus.INCOMPLETE)
+                .toList());
     }
 
     void endAll(List<Subscription> incomplete) {
