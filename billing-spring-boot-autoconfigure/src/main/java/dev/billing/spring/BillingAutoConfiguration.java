@@ -183,6 +183,7 @@ public class BillingAutoConfiguration {
                 .entitlementsCacheTtl(properties.getEntitlementsCacheTtl())
                 .stripeTax(properties.isStripeTax())
                 .duplicateSubscriptions(properties.getDuplicateSubscriptions())
+                .stripePublishableKey(properties.getStripe().getPublishableKey())
                 .build();
     }
 

@@ -249,7 +249,7 @@ public record BillingOptions(
         }
 
         public Builder stripePublishableKey(String value) {
-            this.stripePublishableKey = value == null || value.isBlank() ? null : value;
+            this.stripePublishableKey = value == null || value.isBlank() ? null : value.strip();
             return this;
         }
 
