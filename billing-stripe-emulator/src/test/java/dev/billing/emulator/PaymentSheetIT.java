@@ -135,6 +135,41 @@ class PaymentSheetIT {
     }
 
     @Test
+    void aTrialThatEndsWithoutACardIsCanceledWhenItsSettingsSaySo() throws Exception {
+        SubscriptionCreateParams.TrialSettings cancel = SubscriptionCreateParams.TrialSettings.builder()
+                .setEndBehavior(SubscriptionCreateParams.TrialSettings.EndBehavior.builder()
+                        .setMissingPaymentMethod(
+                                SubscriptionCreateParams.TrialSettings.EndBehavior.MissingPaymentMethod.CANCEL)
+                        .build())
+                .build();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            ids.add(stripe.v1()
+                    .subscriptions()
+                    .create(SubscriptionCreateParams.builder()
+                            .setCustomer(customer)
+                            .addItem(SubscriptionCreateParams.Item.builder()
+                                    .setPrice("price_pro_monthly")
+                                    .build())
+                            .setPaymentBehavior(SubscriptionCreateParams.PaymentBehavior.DEFAULT_INCOMPLETE)
+                            .setPaymentSettings(SubscriptionCreateParams.PaymentSettings.builder()
+                                    .setSaveDefaultPaymentMethod(
+                                            SubscriptionCreateParams.PaymentSettings.SaveDefaultPaymentMethod
+                                                    .ON_SUBSCRIPTION)
+                                    .build())
+                            .setTrialPeriodDays(14L)
+                            .setTrialSettings(cancel)
+                            .build())
+                    .getId());
+        }
+        // The second one's app saved a card; the first one's never did.
+        emu.confirmSetupIntent(stripe.v1().subscriptions().retrieve(ids.get(1)).getPendingSetupIntent());
+        emu.advanceClock(Duration.ofDays(15));
+        assertThat(status(ids.get(0))).isEqualTo("canceled");
+        assertThat(status(ids.get(1))).isEqualTo("active");
+    }
+
+    @Test
     void aDeclineLeavesTheSubscriptionIncompleteAndAnotherCardPaysIt() throws Exception {
         Subscription sub = subscribe(null);
         String pi = paymentIntentOf(sub);

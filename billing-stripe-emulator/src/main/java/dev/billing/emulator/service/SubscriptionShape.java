@@ -112,4 +112,19 @@ public final class SubscriptionShape {
         Map<String, Object> settings = paymentSettings(sub);
         return settings != null && "on_subscription".equals(settings.get("save_default_payment_method"));
     }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> trialEndBehavior(Map<String, Object> sub) {
+        return (Map<String, Object>) ((Map<String, Object>) sub.get("trial_settings")).get("end_behavior");
+    }
+
+    /**
+     * Whether the trial ends by canceling the subscription: {@code trial_settings.end_behavior.missing_payment_method}
+     * is {@code cancel} and no card would pay the first invoice.
+     */
+    public static boolean trialEndsUnpaid(EmulatorState s, Map<String, Object> sub) {
+        return "trialing".equals(sub.get("status"))
+                && "cancel".equals(trialEndBehavior(sub).get("missing_payment_method"))
+                && paymentMethodFor(s, sub, s.store.get((String) sub.get("customer"))) == null;
+    }
 }

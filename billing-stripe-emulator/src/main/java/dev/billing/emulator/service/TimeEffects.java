@@ -123,7 +123,14 @@ public final class TimeEffects {
                 }));
             }
         }
-        candidates.add(new Milestone(periodEnd, 2, () -> renewals.endPeriod(sub)));
+        candidates.add(new Milestone(periodEnd, 2, () -> {
+            if (SubscriptionShape.trialEndsUnpaid(s, sub)) {
+                // trial_settings.end_behavior.missing_payment_method=cancel: no card, no invoice, as Stripe does.
+                lifecycle.cancelNow(sub, null);
+            } else {
+                renewals.endPeriod(sub);
+            }
+        }));
         return candidates;
     }
 
