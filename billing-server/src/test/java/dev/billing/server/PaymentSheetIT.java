@@ -265,6 +265,21 @@ class PaymentSheetIT {
     }
 
     @Test
+    void goingBackToAPlanWithinAMinuteMakesALiveSheetNotTheReplayOfAnEndedOne() {
+        String token = f.token("user_sheet_back");
+        JsonNode first = subscribeSheet(token, "enterprise");
+        sheet(token, "subscription", "{\"tier\":\"enterprise\",\"interval\":\"year\"}");
+        JsonNode back = subscribeSheet(token, "enterprise");
+        assertThat(back.path("subscriptionId").asText())
+                .isNotEqualTo(first.path("subscriptionId").asText());
+        assertThat(f.stripeObject(back.path("subscriptionId").asText())
+                        .path("status")
+                        .asText())
+                .isEqualTo("incomplete");
+        assertThat(openAtStripe(back.path("customer").asText())).hasSize(1);
+    }
+
+    @Test
     void aSavedCardBecomesTheDefault() {
         String token = f.token("user_sheet_card");
         JsonNode sheet = sheet(token, "setup", null);

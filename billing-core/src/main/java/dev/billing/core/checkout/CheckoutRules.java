@@ -58,8 +58,10 @@ final class CheckoutRules {
      * A party's subscriptions as they bear on a new one: the one that blocks it (null when none), the
      * {@code incomplete} ones (a first payment never made: reused or ended, never doubled) and whether a trial is
      * due (the party never had a subscription that started: an abandoned incomplete one does not count).
+     * {@code seen} names every subscription Stripe listed with its status (empty when the projection answered), so
+     * that an idempotency key made with it changes whenever the party's subscriptions did.
      */
-    record Standing(Subscription blocking, List<Subscription> incomplete, boolean trialDue) {}
+    record Standing(Subscription blocking, List<Subscription> incomplete, boolean trialDue, String seen) {}
 
     Plan plan(String tier, BillingInterval interval) {
         return catalog.plan(tier, interval)
@@ -106,7 +108,7 @@ final class CheckoutRules {
         Optional<Subscription> blocking =
                 known.stream().filter(s -> s.status().blocksNewSubscription()).findFirst();
         if (blocking.isPresent()) {
-            return new Standing(blocking.get(), List.of(), false);
+            return new Standing(blocking.get(), List.of(), false, "");
         }
         List<Subscription> atStripe = retry.call(() -> gateway.listSubscriptions(customer));
         blocking = atStripe.stream()
@@ -117,7 +119,11 @@ final class CheckoutRules {
                 .toList();
         boolean trialDue = known.stream().allMatch(CheckoutRules::neverStarted)
                 && atStripe.stream().allMatch(CheckoutRules::neverStarted);
-        return new Standing(blocking.orElse(null), incomplete, trialDue);
+        String seen = atStripe.stream()
+                .map(s -> s.id() + ":" + s.status().stripeName())
+                .sorted()
+                .collect(java.util.stream.Collectors.joining(","));
+        return new Standing(blocking.orElse(null), incomplete, trialDue, seen);
     }
 
     private static boolean neverStarted(Subscription s) {

@@ -132,6 +132,9 @@ public final class StartPaymentSheet {
                     promotionCode,
                     trialDays,
                     seats,
+                    // A double tap gets one subscription; a sheet opened after the party's subscriptions changed (one
+                    // ended by another plan's sheet) gets a new one, never the replay of one that was ended.
+                    standing.seen(),
                     rules.minuteBucket());
             IncompleteSubscriptionRequest request = new IncompleteSubscriptionRequest(
                     customer,
