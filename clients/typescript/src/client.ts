@@ -23,6 +23,8 @@ export type Invoice = Schemas["InvoiceView"];
 export type CheckoutSession = Schemas["CheckoutSession"];
 export type CheckoutRequest = Schemas["CheckoutRequest"];
 export type Portal = Schemas["Portal"];
+/** What Stripe's mobile PaymentSheet is initialised with (`initPaymentSheet`). */
+export type PaymentSheet = Schemas["PaymentSheet"];
 export type Product = Schemas["ProductView"];
 export type Price = Schemas["PriceView"];
 
@@ -35,6 +37,9 @@ export const ROUTES = {
   getStripeCoupons: ["GET", "/stripe/coupons"],
   postStripeCustomer: ["POST", "/stripe/customer"],
   postStripeCheckout: ["POST", "/stripe/checkout"],
+  postStripeSheetSubscription: ["POST", "/stripe/sheet/subscription"],
+  postStripeSheetPurchase: ["POST", "/stripe/sheet/purchase"],
+  postStripeSheetSetup: ["POST", "/stripe/sheet/setup"],
   postStripePortal: ["POST", "/stripe/portal"],
   getStripePurchases: ["GET", "/stripe/purchases"],
   getStripeRefunds: ["GET", "/stripe/refunds"],
@@ -59,6 +64,9 @@ export const ROUTES = {
   postMeGuestPurchasesClaim: ["POST", "/me/guest-purchases/claim"],
   postOrgsOrgIdStripeCustomer: ["POST", "/orgs/{orgId}/stripe/customer"],
   postOrgsOrgIdStripeCheckout: ["POST", "/orgs/{orgId}/stripe/checkout"],
+  postOrgsOrgIdStripeSheetSubscription: ["POST", "/orgs/{orgId}/stripe/sheet/subscription"],
+  postOrgsOrgIdStripeSheetPurchase: ["POST", "/orgs/{orgId}/stripe/sheet/purchase"],
+  postOrgsOrgIdStripeSheetSetup: ["POST", "/orgs/{orgId}/stripe/sheet/setup"],
   postOrgsOrgIdStripePortal: ["POST", "/orgs/{orgId}/stripe/portal"],
   getOrgsOrgIdStripeSubscriptions: ["GET", "/orgs/{orgId}/stripe/subscriptions"],
   postOrgsOrgIdStripeSubscriptionsIdCancel: ["POST", "/orgs/{orgId}/stripe/subscriptions/{id}/cancel"],
@@ -173,6 +181,24 @@ export class BillingClient {
   /** A Checkout session for a plan (`{tier, interval}`) or a one-time item (`{priceId}`): send the user to `url`. */
   createCheckout(body: BodyOf<"postStripeCheckout">, o?: CallOptions) {
     return this.call("postStripeCheckout", { body, signal: o?.signal });
+  }
+
+  /**
+   * Stripe's mobile PaymentSheet for a plan: an incomplete subscription whose `paymentIntent` (or, with a trial,
+   * `setupIntent`) the app confirms; a second call hands back the same one until it is paid. 409 when subscribed.
+   */
+  createSubscriptionSheet(body: BodyOf<"postStripeSheetSubscription">, o?: CallOptions) {
+    return this.call("postStripeSheetSubscription", { body, signal: o?.signal });
+  }
+
+  /** Stripe's mobile PaymentSheet for a one-time catalog item (`paymentIntent`), at the caller's tier discount. */
+  createPurchaseSheet(body: BodyOf<"postStripeSheetPurchase">, o?: CallOptions) {
+    return this.call("postStripeSheetPurchase", { body, signal: o?.signal });
+  }
+
+  /** Stripe's mobile PaymentSheet to save a card (`setupIntent`); it becomes the default once confirmed. */
+  createSetupSheet(body: BodyOf<"postStripeSheetSetup"> = {}, o?: CallOptions) {
+    return this.call("postStripeSheetSetup", { body, signal: o?.signal });
   }
 
   /** A Stripe billing portal session: send the user to `url`. */
@@ -324,6 +350,18 @@ export class OrgBillingClient {
 
   createCheckout(body: BodyOf<"postOrgsOrgIdStripeCheckout">, o?: CallOptions) {
     return this.client.call("postOrgsOrgIdStripeCheckout", { path: this.p(), body, signal: o?.signal });
+  }
+
+  createSubscriptionSheet(body: BodyOf<"postOrgsOrgIdStripeSheetSubscription">, o?: CallOptions) {
+    return this.client.call("postOrgsOrgIdStripeSheetSubscription", { path: this.p(), body, signal: o?.signal });
+  }
+
+  createPurchaseSheet(body: BodyOf<"postOrgsOrgIdStripeSheetPurchase">, o?: CallOptions) {
+    return this.client.call("postOrgsOrgIdStripeSheetPurchase", { path: this.p(), body, signal: o?.signal });
+  }
+
+  createSetupSheet(body: BodyOf<"postOrgsOrgIdStripeSheetSetup"> = {}, o?: CallOptions) {
+    return this.client.call("postOrgsOrgIdStripeSheetSetup", { path: this.p(), body, signal: o?.signal });
   }
 
   createPortal(body: BodyOf<"postOrgsOrgIdStripePortal"> = {}, o?: CallOptions) {

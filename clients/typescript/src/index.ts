@@ -17,6 +17,7 @@ export type {
   CheckoutSession,
   CheckoutRequest,
   Portal,
+  PaymentSheet,
   Product,
   Price,
 } from "./client.js";

@@ -8,7 +8,15 @@ import {
   type UseQueryOptions,
 } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, type ReactNode } from "react";
-import type { BillingClient, BodyOf, CheckoutRequest, OrgBillingClient, QueryOf, ResponseOf } from "./client.js";
+import type {
+  BillingClient,
+  BodyOf,
+  CheckoutRequest,
+  OrgBillingClient,
+  PaymentSheet,
+  QueryOf,
+  ResponseOf,
+} from "./client.js";
 import type { BillingError } from "./errors.js";
 
 const BillingContext = createContext<BillingClient | null>(null);
@@ -246,6 +254,35 @@ export function useOrgCheckout(orgId: string) {
     mutationFn: (body) => orgOf(client, orgId).createCheckout(body),
   });
 }
+
+/**
+ * Prepares Stripe's mobile PaymentSheet: `{kind: "subscription", tier, interval}`, `{kind: "purchase", priceId}` or
+ * `{kind: "setup"}`; `data` is what `initPaymentSheet` takes. Refresh billing after the sheet closes: the webhooks
+ * grant what was paid.
+ */
+export function usePaymentSheet() {
+  const client = useBillingClient();
+  return useMutation<PaymentSheet, BillingError, PaymentSheetRequest>({
+    mutationFn: (request) => {
+      if (request.kind === "subscription") {
+        const { kind: _kind, ...body } = request;
+        return client.createSubscriptionSheet(body);
+      }
+      if (request.kind === "purchase") {
+        const { kind: _kind, ...body } = request;
+        return client.createPurchaseSheet(body);
+      }
+      const { kind: _kind, ...body } = request;
+      return client.createSetupSheet(body);
+    },
+  });
+}
+
+/** What {@link usePaymentSheet} prepares a sheet for. */
+export type PaymentSheetRequest =
+  | ({ kind: "subscription" } & BodyOf<"postStripeSheetSubscription">)
+  | ({ kind: "purchase" } & BodyOf<"postStripeSheetPurchase">)
+  | ({ kind: "setup" } & BodyOf<"postStripeSheetSetup">);
 
 /** Opens a billing portal session; `data.url` is where to send the user. */
 export function usePortal() {

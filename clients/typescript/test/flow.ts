@@ -6,6 +6,7 @@ import {
   SUCCESS_URL,
   clientFor,
   completeCheckoutInEmulator,
+  confirmSheetInEmulator,
   eventually,
   uniqueUserId,
   type Harness,
@@ -87,6 +88,33 @@ export function defineClientFlow(harness: () => Harness) {
 
       const portal = await billing.createPortal({ returnUrl: CANCEL_URL });
       assert.ok(new URL(portal.url));
+    });
+  });
+
+  describe("payment sheet", () => {
+    it("pays a plan in the PaymentSheet and never makes a second subscription", async () => {
+      const billing = clientFor(harness());
+      const sheet = await billing.createSubscriptionSheet({ tier: "enterprise", interval: "month" });
+      assert.match(sheet.paymentIntent ?? "", /^pi_.*_secret_/);
+      assert.match(sheet.ephemeralKey, /^ek_test_/);
+      assert.equal(sheet.status, "requires_payment_method");
+      const again = await billing.createSubscriptionSheet({ tier: "enterprise", interval: "month" });
+      assert.equal(again.subscriptionId, sheet.subscriptionId);
+      assert.equal(again.reused, true);
+
+      assert.equal(await confirmSheetInEmulator(harness(), sheet.intentId), "succeeded");
+      const after = await eventually("the enterprise plan in the entitlements", async () => {
+        const e = await billing.getEntitlements();
+        return e.tier === "enterprise" ? e : undefined;
+      });
+      assert.equal(after.subscriptionId, sheet.subscriptionId);
+      const twice = await billingError(billing.createSubscriptionSheet({ tier: "pro", interval: "month" }));
+      assert.equal(twice.status, 409);
+      assert.equal(twice.code, "already_subscribed");
+
+      const card = await billing.createSetupSheet();
+      assert.match(card.setupIntent ?? "", /^seti_/);
+      assert.equal(card.paymentIntent, undefined);
     });
   });
 

@@ -130,6 +130,17 @@ export async function completeCheckoutInEmulator(harness: Harness, sessionId: st
   if (!res.ok) throw new Error(`the emulator refused to complete ${sessionId}: ${res.status} ${await res.text()}`);
 }
 
+/** Confirms a PaymentSheet's payment intent in the Stripe emulator, as the app would with a test card. */
+export async function confirmSheetInEmulator(harness: Harness, intentId: string, cardNumber = "4242424242424242"): Promise<string> {
+  const res = await fetch(`${harness.stripeUrl}/_emulator/payment_intents/${encodeURIComponent(intentId)}/confirm`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: `card_number=${cardNumber}`,
+  });
+  if (!res.ok) throw new Error(`the emulator refused to confirm ${intentId}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { status: string }).status;
+}
+
 /**
  * Polls `probe` until it returns a value that is not undefined. The limit only ends a wait that would otherwise
  * never end (the webhook never arrived); nothing here measures speed.

@@ -130,7 +130,7 @@ final class StripeCheckout {
      * A {@code promo_...} id is used as is; a customer-facing code is looked up among the active promotion codes
      * (Stripe matches codes case-insensitively).
      */
-    private String promotionCodeId(String codeOrId) {
+    String promotionCodeId(String codeOrId) {
         if (codeOrId.startsWith("promo_")) {
             return codeOrId;
         }

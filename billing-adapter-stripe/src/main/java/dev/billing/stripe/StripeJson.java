@@ -76,7 +76,7 @@ final class StripeJson {
             ID));
     /**
      * What {@link #decode} reads of {@code data.object}, for every kind it decodes (subscription, invoice, invoice
-     * payment, charge, refund, checkout session, customer): a field added to a decoder must be added here.
+     * payment, payment and setup intent, charge, refund, checkout session, customer): a field added to a decoder must be added here.
      */
     static final Pick WANTED = wanted();
     /** What {@link #decode} reads of {@code data.previous_attributes}: what a subscription update changed. */
@@ -127,6 +127,8 @@ final class StripeJson {
             "period_start",
             "period_end",
             "next_payment_attempt",
+            // payment intent
+            "amount_received",
             // charge, refund
             "amount_refunded",
             "amount",
@@ -143,8 +145,9 @@ final class StripeJson {
         }) {
             fields.put(scalar, Pick.ALL);
         }
-        for (String expandable :
-                new String[] {"customer", "subscription", "payment_intent", "charge", "invoice", "latest_invoice"}) {
+        for (String expandable : new String[] {
+            "customer", "subscription", "payment_intent", "charge", "invoice", "latest_invoice", "payment_method"
+        }) {
             fields.put(expandable, ID);
         }
         // Every item (Stripe allows 20): the plan is the first licensed one, which may follow metered ones.
@@ -216,6 +219,25 @@ final class StripeJson {
                         required(id, "id"),
                         required(idOf(object, "invoice"), "invoice"),
                         idOf(object(object, "payment"), "payment_intent"));
+            }
+            if (type.startsWith("payment_intent.") && "payment_intent".equals(objectType)) {
+                String customer = idOf(object, "customer");
+                Long received = integer(object, "amount_received");
+                return new EventObject.OfPaymentIntent(
+                        required(id, "id"),
+                        customer == null ? null : CustomerId.of(customer),
+                        required(text(object, "status"), "status"),
+                        received == null ? null : new Money(received, required(text(object, "currency"), "currency")),
+                        metadata(object));
+            }
+            if (type.startsWith("setup_intent.") && "setup_intent".equals(objectType)) {
+                String customer = idOf(object, "customer");
+                return new EventObject.OfSetupIntent(
+                        required(id, "id"),
+                        customer == null ? null : CustomerId.of(customer),
+                        required(text(object, "status"), "status"),
+                        idOf(object, "payment_method"),
+                        metadata(object));
             }
             if (type.equals("charge.refunded") && "charge".equals(objectType)) {
                 String customer = idOf(object, "customer");

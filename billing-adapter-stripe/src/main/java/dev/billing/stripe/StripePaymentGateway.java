@@ -17,21 +17,27 @@ import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.core.model.catalog.PromotionCode;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.payment.EphemeralKey;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.PaymentIntentRequest;
 import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
 import dev.billing.core.model.payment.SetupIntent;
+import dev.billing.core.model.payment.SheetIntent;
 import dev.billing.core.model.subscription.CheckoutRequest;
 import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.subscription.IncompleteSubscription;
+import dev.billing.core.model.subscription.IncompleteSubscriptionRequest;
 import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.port.PaymentGateway;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -73,6 +79,7 @@ public final class StripePaymentGateway implements PaymentGateway {
     private final StripePaymentMethods paymentMethods;
     private final StripeRefunds refunds;
     private final StripeMeterEvents meterEvents;
+    private final StripeSheets sheets;
 
     private StripePaymentGateway(StripeClient client, StripeConfig config, Clock clock) {
         this.client = client;
@@ -89,6 +96,7 @@ public final class StripePaymentGateway implements PaymentGateway {
         this.paymentMethods = new StripePaymentMethods(client, calls);
         this.refunds = new StripeRefunds(client, calls, stamps);
         this.meterEvents = new StripeMeterEvents(client, calls);
+        this.sheets = new StripeSheets(client, calls, stamps, checkout);
     }
 
     /** A gateway on the system UTC clock. */
@@ -277,6 +285,31 @@ public final class StripePaymentGateway implements PaymentGateway {
     @Override
     public SetupIntent createSetupIntent(CustomerId customerId, String idempotencyKey) {
         return paymentMethods.createSetupIntent(customerId, idempotencyKey);
+    }
+
+    @Override
+    public SetupIntent createSetupIntent(CustomerId customerId, Map<String, String> metadata, String idempotencyKey) {
+        return paymentMethods.createSetupIntent(customerId, metadata, idempotencyKey);
+    }
+
+    @Override
+    public EphemeralKey createEphemeralKey(CustomerId customerId, String stripeVersion) {
+        return sheets.createEphemeralKey(customerId, stripeVersion);
+    }
+
+    @Override
+    public IncompleteSubscription createIncompleteSubscription(IncompleteSubscriptionRequest request) {
+        return sheets.createIncompleteSubscription(request);
+    }
+
+    @Override
+    public Optional<IncompleteSubscription> getIncompleteSubscription(String subscriptionId) {
+        return sheets.getIncompleteSubscription(subscriptionId);
+    }
+
+    @Override
+    public SheetIntent createPaymentIntent(PaymentIntentRequest request) {
+        return sheets.createPaymentIntent(request);
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.payment.SetupIntent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -125,10 +126,17 @@ final class StripePaymentMethods {
     }
 
     SetupIntent createSetupIntent(CustomerId customerId, String idempotencyKey) {
-        SetupIntentCreateParams params = SetupIntentCreateParams.builder()
+        return createSetupIntent(customerId, Map.of(), idempotencyKey);
+    }
+
+    SetupIntent createSetupIntent(CustomerId customerId, Map<String, String> metadata, String idempotencyKey) {
+        SetupIntentCreateParams.Builder builder = SetupIntentCreateParams.builder()
                 .setCustomer(customerId.value())
-                .addPaymentMethodType("card")
-                .build();
+                .addPaymentMethodType("card");
+        if (!metadata.isEmpty()) {
+            builder.putAllMetadata(metadata);
+        }
+        SetupIntentCreateParams params = builder.build();
         com.stripe.model.SetupIntent intent = calls.call(
                 "create setup intent",
                 () -> client.v1().setupIntents().create(params, StripeCalls.keyed(idempotencyKey)));

@@ -8,6 +8,7 @@ import dev.billing.core.checkout.DuplicateSubscriptionCheck;
 import dev.billing.core.checkout.ListDuplicateSubscriptions;
 import dev.billing.core.checkout.RedirectPolicy;
 import dev.billing.core.checkout.StartCheckout;
+import dev.billing.core.checkout.StartPaymentSheet;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.config.OrgOptions;
 import dev.billing.core.customer.EnsureCustomer;
@@ -82,6 +83,7 @@ public final class UseCases {
     private final ApplyPromotionCode applyPromotionCode;
     private final EnsureCustomer ensureCustomer;
     private final StartCheckout startCheckout;
+    private final StartPaymentSheet startPaymentSheet;
     private final ListSubscriptions listSubscriptions;
     private final ListPurchases listPurchases;
     private final ListRefunds listRefunds;
@@ -301,6 +303,8 @@ public final class UseCases {
                 options,
                 retry,
                 clock);
+        this.startPaymentSheet = new StartPaymentSheet(
+                gateway, stores.subscriptions(), ensureCustomer, entitlementPolicy, catalog, options, retry, clock);
         this.listSubscriptions = new ListSubscriptions(ownership, stores.subscriptions());
         this.listPurchases = new ListPurchases(ownership, stores.subscriptions());
         this.listRefunds = new ListRefunds(ownership, stores.subscriptions());
@@ -430,6 +434,10 @@ public final class UseCases {
 
     public StartCheckout startCheckout() {
         return startCheckout;
+    }
+
+    public StartPaymentSheet startPaymentSheet() {
+        return startPaymentSheet;
     }
 
     public ListSubscriptions listSubscriptions() {

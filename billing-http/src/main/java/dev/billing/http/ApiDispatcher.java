@@ -77,6 +77,7 @@ public final class ApiDispatcher implements AutoCloseable {
                 ops,
                 new CatalogHandlers(billing, json),
                 new AccountHandlers(billing),
+                new SheetHandlers(billing),
                 new SubscriptionHandlers(billing),
                 new PaymentMethodHandlers(billing),
                 new InvoiceHandlers(billing),

@@ -12,6 +12,7 @@ import dev.billing.http.wire.AnalyticsResponses;
 import dev.billing.http.wire.PersonalDataResponses;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
+import dev.billing.http.wire.SheetResponses;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +28,7 @@ final class RouteTable {
             OpsHandlers ops,
             CatalogHandlers catalog,
             AccountHandlers account,
+            SheetHandlers sheets,
             SubscriptionHandlers subscriptions,
             PaymentMethodHandlers paymentMethods,
             InvoiceHandlers invoices,
@@ -92,6 +94,24 @@ final class RouteTable {
                         .body(Requests.Checkout.class)
                         .returns(Responses.CheckoutSession.class)
                         .errors(400, 409, 502, 503),
+                post("/stripe/sheet/subscription", Access.USER, h.sheets()::subscription)
+                        .tag("mobile")
+                        .summary("Prepare Stripe's PaymentSheet for a plan (an incomplete subscription to confirm).")
+                        .body(Requests.SheetSubscription.class)
+                        .returns(SheetResponses.PaymentSheet.class)
+                        .errors(400, 409, 502, 503),
+                post("/stripe/sheet/purchase", Access.USER, h.sheets()::purchase)
+                        .tag("mobile")
+                        .summary("Prepare Stripe's PaymentSheet for a one-time item.")
+                        .body(Requests.SheetPurchase.class)
+                        .returns(SheetResponses.PaymentSheet.class)
+                        .errors(400, 502, 503),
+                post("/stripe/sheet/setup", Access.USER, h.sheets()::setup)
+                        .tag("mobile")
+                        .summary("Prepare Stripe's PaymentSheet to save a card (it becomes the default).")
+                        .body(Requests.SheetSetup.class)
+                        .returns(SheetResponses.PaymentSheet.class)
+                        .errors(400, 502, 503),
                 post("/stripe/portal", Access.USER, h.account()::portal)
                         .tag("account")
                         .summary("Open Stripe's billing portal for the caller.")
@@ -228,6 +248,30 @@ final class RouteTable {
                         .body(Requests.Checkout.class)
                         .returns(Responses.CheckoutSession.class)
                         .errors(400, 403, 404, 409, 502, 503),
+                post(
+                                "/orgs/{orgId}/stripe/sheet/subscription",
+                                Access.USER,
+                                h.orgs().manage(h.sheets()::subscription))
+                        .tag("organizations")
+                        .summary("Prepare Stripe's PaymentSheet for the organization's plan.")
+                        .body(Requests.SheetSubscription.class)
+                        .returns(SheetResponses.PaymentSheet.class)
+                        .errors(400, 403, 404, 409, 502, 503),
+                post(
+                                "/orgs/{orgId}/stripe/sheet/purchase",
+                                Access.USER,
+                                h.orgs().manage(h.sheets()::purchase))
+                        .tag("organizations")
+                        .summary("Prepare Stripe's PaymentSheet for a one-time item for the organization.")
+                        .body(Requests.SheetPurchase.class)
+                        .returns(SheetResponses.PaymentSheet.class)
+                        .errors(400, 403, 404, 502, 503),
+                post("/orgs/{orgId}/stripe/sheet/setup", Access.USER, h.orgs().manage(h.sheets()::setup))
+                        .tag("organizations")
+                        .summary("Prepare Stripe's PaymentSheet to save the organization's card.")
+                        .body(Requests.SheetSetup.class)
+                        .returns(SheetResponses.PaymentSheet.class)
+                        .errors(400, 403, 404, 502, 503),
                 post("/orgs/{orgId}/stripe/portal", Access.USER, h.orgs().manage(h.account()::portal))
                         .tag("organizations")
                         .summary("Open Stripe's billing portal for the organization.")

@@ -17,15 +17,20 @@ import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.core.model.catalog.PromotionCode;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.payment.EphemeralKey;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.PaymentIntentRequest;
 import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
 import dev.billing.core.model.payment.SetupIntent;
+import dev.billing.core.model.payment.SheetIntent;
 import dev.billing.core.model.subscription.CheckoutRequest;
 import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.subscription.IncompleteSubscription;
+import dev.billing.core.model.subscription.IncompleteSubscriptionRequest;
 import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.usage.MeterEvent;
@@ -33,6 +38,7 @@ import dev.billing.core.port.PaymentGateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -247,6 +253,31 @@ public final class MeteredPaymentGateway implements PaymentGateway {
     @Override
     public SetupIntent createSetupIntent(CustomerId customerId, String idempotencyKey) {
         return timed("create_setup_intent", () -> delegate.createSetupIntent(customerId, idempotencyKey));
+    }
+
+    @Override
+    public SetupIntent createSetupIntent(CustomerId customerId, Map<String, String> metadata, String idempotencyKey) {
+        return timed("create_setup_intent", () -> delegate.createSetupIntent(customerId, metadata, idempotencyKey));
+    }
+
+    @Override
+    public EphemeralKey createEphemeralKey(CustomerId customerId, String stripeVersion) {
+        return timed("create_ephemeral_key", () -> delegate.createEphemeralKey(customerId, stripeVersion));
+    }
+
+    @Override
+    public IncompleteSubscription createIncompleteSubscription(IncompleteSubscriptionRequest request) {
+        return timed("create_incomplete_subscription", () -> delegate.createIncompleteSubscription(request));
+    }
+
+    @Override
+    public Optional<IncompleteSubscription> getIncompleteSubscription(String subscriptionId) {
+        return timed("get_incomplete_subscription", () -> delegate.getIncompleteSubscription(subscriptionId));
+    }
+
+    @Override
+    public SheetIntent createPaymentIntent(PaymentIntentRequest request) {
+        return timed("create_payment_intent", () -> delegate.createPaymentIntent(request));
     }
 
     @Override

@@ -217,6 +217,8 @@ public final class LocalMode implements AutoCloseable {
                     .pastDueGrace(Duration.ofDays(graceDays))
                     .stripeTax(stripeTax)
                     .duplicateSubscriptions(duplicates)
+                    // The emulator takes any publishable key: the app's PaymentSheet only needs one to start.
+                    .stripePublishableKey("pk_test_emulator")
                     .build();
             String adminToken =
                     options.env().getOrDefault("BILLING_ADMIN_TOKEN", "").isBlank()

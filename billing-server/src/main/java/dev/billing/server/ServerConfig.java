@@ -72,7 +72,8 @@ public record ServerConfig(
         boolean stripeTax,
         boolean virtualThreads,
         DuplicateSubscriptions duplicateSubscriptions,
-        RetentionOptions retention) {
+        RetentionOptions retention,
+        String stripePublishableKey) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
@@ -195,6 +196,10 @@ public record ServerConfig(
         WebhookApiVersionCheck versionCheck = r.choice(
                 "BILLING_WEBHOOK_API_VERSION_CHECK", WebhookApiVersionCheck.class, WebhookApiVersionCheck.WARN);
         boolean stripeTax = r.bool("BILLING_STRIPE_TAX", false);
+        String publishableKey = r.optional("STRIPE_PUBLISHABLE_KEY");
+        if (publishableKey != null && !publishableKey.startsWith("pk_")) {
+            r.problem("STRIPE_PUBLISHABLE_KEY: a publishable key (pk_...), which the mobile PaymentSheet is given");
+        }
         DuplicateSubscriptions duplicates = r.choice(
                 "BILLING_DUPLICATE_SUBSCRIPTIONS", DuplicateSubscriptions.class, DuplicateSubscriptions.CANCEL);
         boolean virtualThreads = r.bool("BILLING_VIRTUAL_THREADS", false);
@@ -245,7 +250,8 @@ public record ServerConfig(
                 stripeTax,
                 virtualThreads,
                 duplicates,
-                retention);
+                retention,
+                publishableKey != null && publishableKey.startsWith("pk_") ? publishableKey : null);
     }
 
     /** Who manages an organization's billing, and membership sync (also read by local mode). */
@@ -277,6 +283,7 @@ public record ServerConfig(
                 .stripeTax(stripeTax)
                 .duplicateSubscriptions(duplicateSubscriptions)
                 .retention(retention)
+                .stripePublishableKey(stripePublishableKey)
                 .build();
     }
 

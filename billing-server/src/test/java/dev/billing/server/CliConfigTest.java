@@ -209,6 +209,22 @@ class CliConfigTest {
     }
 
     @Test
+    void thePublishableKeyGoesToThePaymentSheetAndASecretKeyThereIsRefusedUnechoed() {
+        Map<String, String> env = validEnv();
+        assertThat(ServerConfig.fromEnv(env).billingOptions().stripePublishableKey())
+                .isNull();
+        env.put("STRIPE_PUBLISHABLE_KEY", "pk_test_abc");
+        assertThat(ServerConfig.fromEnv(env).billingOptions().stripePublishableKey())
+                .isEqualTo("pk_test_abc");
+        env.put("STRIPE_PUBLISHABLE_KEY", "sk_test_secret123");
+        Run r = run(env, "check-config");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("STRIPE_PUBLISHABLE_KEY: a publishable key")
+                .doesNotContain("secret123");
+    }
+
+    @Test
     void supabaseStoreNeedsItsOwnSettings() {
         Map<String, String> env = validEnv();
         env.put("BILLING_STORE", "supabase");

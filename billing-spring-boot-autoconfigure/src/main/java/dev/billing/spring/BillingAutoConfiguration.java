@@ -190,6 +190,7 @@ public class BillingAutoConfiguration {
                 .stripeTax(properties.isStripeTax())
                 .duplicateSubscriptions(properties.getDuplicateSubscriptions())
                 .retention(properties.getRetention().options())
+                .stripePublishableKey(properties.getStripe().getPublishableKey())
                 .build();
     }
 

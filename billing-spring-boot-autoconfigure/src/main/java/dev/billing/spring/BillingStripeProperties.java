@@ -26,7 +26,16 @@ public class BillingStripeProperties {
      */
     private Integer requestsPerSecond;
 
+    /** The publishable key (pk_live_..., pk_test_...) returned with each mobile PaymentSheet; unset: left out. */
+    private String publishableKey;
+
     void validate(Errors errors) {
+        if (publishableKey != null
+                && !publishableKey.isBlank()
+                && !publishableKey.strip().startsWith("pk_")) {
+            errors.rejectValue(
+                    "stripe.publishableKey", "invalid", "must be a publishable key (pk_live_... or pk_test_...)");
+        }
         if (secretKey == null || secretKey.isBlank()) {
             errors.rejectValue(
                     "stripe.secretKey",
@@ -60,6 +69,14 @@ public class BillingStripeProperties {
             errors.rejectValue(
                     "stripe.requestsPerSecond", "invalid", "must be 0 (no limit) to 100000 requests per second");
         }
+    }
+
+    public String getPublishableKey() {
+        return publishableKey;
+    }
+
+    public void setPublishableKey(String publishableKey) {
+        this.publishableKey = publishableKey;
     }
 
     public Integer getRequestsPerSecond() {

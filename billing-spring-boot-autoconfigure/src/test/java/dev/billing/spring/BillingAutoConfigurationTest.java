@@ -180,6 +180,22 @@ class BillingAutoConfigurationTest {
                 });
     }
 
+    @Test
+    void thePublishableKeyGoesToThePaymentSheetAndASecretKeyThereIsRefused() {
+        runner.run(context -> assertThat(context.getBean(BillingOptions.class).stripePublishableKey())
+                .isNull());
+        runner.withPropertyValues("billing.stripe.publishable-key=pk_test_abc")
+                .run(context -> assertThat(context.getBean(BillingOptions.class).stripePublishableKey())
+                        .isEqualTo("pk_test_abc"));
+        runner.withPropertyValues("billing.stripe.publishable-key=sk_test_abc").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(find(context.getStartupFailure(), BindValidationException.class)
+                            .getMessage())
+                    .contains("stripe.publishableKey")
+                    .contains("must be a publishable key");
+        });
+    }
+
     private static String stackTrace(Throwable failure) {
         java.io.StringWriter out = new java.io.StringWriter();
         failure.printStackTrace(new java.io.PrintWriter(out));

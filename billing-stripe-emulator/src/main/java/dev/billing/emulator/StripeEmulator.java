@@ -211,6 +211,23 @@ public final class StripeEmulator implements AutoCloseable {
         return confirmSetupIntent(setupIntentId, null);
     }
 
+    /**
+     * Confirms a payment intent (a PaymentSheet's, or a {@code default_incomplete} subscription's first invoice's) as
+     * the app would with a test card: {@code 4242...} pays, a declining card ({@code 4000000000000002}) leaves it
+     * {@code requires_payment_method}, a 3-D Secure card ({@code 4000002500003155}) {@code requires_action} until
+     * {@link #authenticatePaymentIntent}. Returns the intent's status.
+     */
+    public String confirmPaymentIntent(String paymentIntentId, String cardNumber) {
+        return (String)
+                server.confirmPaymentIntent(paymentIntentId, cardNumber, true).get("status");
+    }
+
+    /** The customer answers a {@code requires_action} intent's 3-D Secure challenge; returns the intent's status. */
+    public String authenticatePaymentIntent(String paymentIntentId, boolean approve) {
+        return (String)
+                server.confirmPaymentIntent(paymentIntentId, null, approve).get("status");
+    }
+
     /** Like {@link #confirmSetupIntent(String)} with a specific test card number. */
     public String confirmSetupIntent(String setupIntentId, String cardNumber) {
         return server.confirmSetupIntent(setupIntentId, cardNumber);

@@ -36,6 +36,8 @@ import java.util.Objects;
  * @param duplicateSubscriptions what to do when a party ends up with a second live subscription (DESIGN §4.4)
  * @param retention            how long the stores keep handled webhook events, usage keys and notices; a started
  *                             {@link dev.billing.core.Billing} deletes what is older
+ * @param stripePublishableKey the Stripe publishable key ({@code pk_...}) the mobile PaymentSheet is given with each
+ *                             sheet, or null (the app then brings its own)
  */
 public record BillingOptions(
         List<String> allowedOrigins,
@@ -58,9 +60,13 @@ public record BillingOptions(
         Duration entitlementsCacheTtl,
         boolean stripeTax,
         DuplicateSubscriptions duplicateSubscriptions,
-        RetentionOptions retention) {
+        RetentionOptions retention,
+        String stripePublishableKey) {
     public BillingOptions {
         Objects.requireNonNull(retention, "retention");
+        if (stripePublishableKey != null && !stripePublishableKey.startsWith("pk_")) {
+            throw new IllegalArgumentException("stripePublishableKey must be a publishable key (pk_...)");
+        }
         Objects.requireNonNull(duplicateSubscriptions, "duplicateSubscriptions");
         allowedOrigins = List.copyOf(allowedOrigins);
         Objects.requireNonNull(catalogTtl, "catalogTtl");
@@ -116,6 +122,7 @@ public record BillingOptions(
         b.stripeTax = stripeTax;
         b.duplicateSubscriptions = duplicateSubscriptions;
         b.retention = retention;
+        b.stripePublishableKey = stripePublishableKey;
         return b;
     }
 
@@ -142,6 +149,7 @@ public record BillingOptions(
         private boolean stripeTax;
         private DuplicateSubscriptions duplicateSubscriptions = DuplicateSubscriptions.CANCEL;
         private RetentionOptions retention = RetentionOptions.defaults();
+        private String stripePublishableKey;
 
         private Builder() {}
 
@@ -252,6 +260,11 @@ public record BillingOptions(
             return this;
         }
 
+        public Builder stripePublishableKey(String value) {
+            this.stripePublishableKey = value == null || value.isBlank() ? null : value.strip();
+            return this;
+        }
+
         public BillingOptions build() {
             return new BillingOptions(
                     allowedOrigins,
@@ -274,7 +287,8 @@ public record BillingOptions(
                     entitlementsCacheTtl,
                     stripeTax,
                     duplicateSubscriptions,
-                    retention);
+                    retention,
+                    stripePublishableKey);
         }
     }
 }

@@ -12,19 +12,25 @@ import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.core.model.catalog.PromotionCode;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.payment.EphemeralKey;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.PaymentIntentRequest;
 import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
 import dev.billing.core.model.payment.SetupIntent;
+import dev.billing.core.model.payment.SheetIntent;
 import dev.billing.core.model.subscription.CheckoutRequest;
 import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.subscription.IncompleteSubscription;
+import dev.billing.core.model.subscription.IncompleteSubscriptionRequest;
 import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.usage.MeterEvent;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -156,6 +162,42 @@ public interface PaymentGateway {
     Optional<PaymentMethod> getPaymentMethod(String paymentMethodId);
 
     SetupIntent createSetupIntent(CustomerId customerId, String idempotencyKey);
+
+    /**
+     * A setup intent whose {@code metadata} says what its success means (e.g. that the card becomes the default).
+     * A gateway that keeps no metadata creates a plain one.
+     */
+    default SetupIntent createSetupIntent(CustomerId customerId, Map<String, String> metadata, String idempotencyKey) {
+        return createSetupIntent(customerId, idempotencyKey);
+    }
+
+    /**
+     * An ephemeral key for the customer, for a mobile SDK built against Stripe's API version {@code stripeVersion}
+     * (null: the gateway's own). The PaymentSheet reads and saves the customer's cards with it.
+     *
+     * <p>Usage: {@code EphemeralKey key = gateway.createEphemeralKey(customer, null);}
+     */
+    default EphemeralKey createEphemeralKey(CustomerId customerId, String stripeVersion) {
+        throw new UnsupportedOperationException("this payment gateway has no mobile payment sheet");
+    }
+
+    /**
+     * Creates a subscription {@code incomplete} ({@code default_incomplete}), returning it with its first invoice's
+     * payment intent, or its pending setup intent when nothing is due now.
+     */
+    default IncompleteSubscription createIncompleteSubscription(IncompleteSubscriptionRequest request) {
+        throw new UnsupportedOperationException("this payment gateway has no mobile payment sheet");
+    }
+
+    /** The subscription with what its app still has to confirm; empty when Stripe does not know it. */
+    default Optional<IncompleteSubscription> getIncompleteSubscription(String subscriptionId) {
+        throw new UnsupportedOperationException("this payment gateway has no mobile payment sheet");
+    }
+
+    /** A payment intent for a one-time payment confirmed in the app. */
+    default SheetIntent createPaymentIntent(PaymentIntentRequest request) {
+        throw new UnsupportedOperationException("this payment gateway has no mobile payment sheet");
+    }
 
     void detachPaymentMethod(String paymentMethodId);
 

@@ -1,6 +1,7 @@
 package dev.billing.core.privacy;
 
 import dev.billing.core.audit.AuditContext;
+import dev.billing.core.checkout.IncompleteSubscriptions;
 import dev.billing.core.checkout.OpenCheckouts;
 import dev.billing.core.entitlement.GetEntitlements;
 import dev.billing.core.error.GatewayException;
@@ -198,13 +199,15 @@ public final class ErasePersonalData {
     }
 
     /**
-     * The account's open Checkout sessions are expired, so none is paid after it is gone (the payment would land on
-     * the pseudonym and buy the person nothing). Best effort: Stripe down does not hold the erasure up (a WARN line
-     * says so), and a session paid anyway is still applied under the pseudonym.
+     * The account's open Checkout sessions are expired, and its incomplete subscriptions (a PaymentSheet not paid
+     * yet) ended, so none is paid after it is gone (the payment would land on the pseudonym and buy the person
+     * nothing). Best effort: Stripe down does not hold the erasure up (a WARN line says so), and a session paid anyway
+     * is still applied under the pseudonym.
      */
     private void expireOpenCheckouts(CustomerId customer) {
         try {
             new OpenCheckouts(gateway).expireEvery(customer);
+            new IncompleteSubscriptions(gateway, retry).endEvery(customer);
         } catch (GatewayException e) {
             LOG.log(
                     System.Logger.Level.WARNING,

@@ -3,10 +3,13 @@ package dev.billing.core.projection;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.checkout.DuplicateSubscriptionCheck;
 import dev.billing.core.checkout.OpenCheckouts;
+import dev.billing.core.checkout.StartPaymentSheet;
 import dev.billing.core.guest.GuestPurchases;
+import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Money;
 import dev.billing.core.model.catalog.CatalogItem;
 import dev.billing.core.model.catalog.PlanCatalog;
+import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.notice.Notification;
@@ -17,6 +20,7 @@ import dev.billing.core.notice.NoticeSender;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
+import java.util.Map;
 
 /**
  * Projects a completed Checkout session: a subscription's is read from the gateway (with re-fetch on; with it off,
@@ -85,40 +89,110 @@ public final class CheckoutEvents {
         long quantity = parseQuantity(session.metadata().get("quantity"));
         String currency = session.currency() == null ? "usd" : session.currency();
         long amount = session.amountTotal() == null ? 0 : session.amountTotal();
-        Purchase purchase = new Purchase(
-                session.id(),
-                session.customerId(),
-                priceId,
-                quantity,
-                currency,
-                amount,
-                session.paymentIntentId(),
-                entry.event().created());
-        subscriptions.recordPurchase(purchase, AuditContext.current());
-        listener.projectionChanged(session.customerId());
         if ("true".equals(session.metadata().get(GuestPurchases.GUEST_METADATA))) {
+            record(
+                    entry,
+                    session.id(),
+                    session.customerId(),
+                    priceId,
+                    quantity,
+                    currency,
+                    amount,
+                    session.paymentIntentId());
             // No user to notify yet: the purchase waits for whoever claims the buyer's email.
             guests.record(session, quantity, priceId);
             return InboxStatus.PROCESSED;
         }
-        if (amount > 0) {
+        recordAndReceipt(
+                entry,
+                session.id(),
+                session.customerId(),
+                priceId,
+                session.metadata(),
+                new Money(amount, currency),
+                session.paymentIntentId());
+        return InboxStatus.PROCESSED;
+    }
+
+    /**
+     * A PaymentSheet's completion: a succeeded payment intent the sheet made for a catalog item is recorded as a
+     * purchase under the intent's id (a duplicate records nothing) and receipted once; a succeeded setup intent made
+     * to save a card makes that card the customer's default (for invoices and every subscription not ended).
+     * Other intents (an invoice's, a Checkout session's) are not the sheet's: ignored.
+     */
+    public InboxStatus applySheet(InboxEntry entry, EventObject object) {
+        if (object instanceof EventObject.OfPaymentIntent pi) {
+            String priceId = pi.metadata().get("price_id");
+            if (!"succeeded".equals(pi.status())
+                    || !"sheet".equals(pi.metadata().get(StartPaymentSheet.SOURCE))
+                    || pi.customerId() == null
+                    || priceId == null
+                    || pi.received() == null) {
+                return InboxStatus.IGNORED;
+            }
+            recordAndReceipt(entry, pi.id(), pi.customerId(), priceId, pi.metadata(), pi.received(), pi.id());
+            return InboxStatus.PROCESSED;
+        }
+        if (object instanceof EventObject.OfSetupIntent si
+                && "succeeded".equals(si.status())
+                && "true".equals(si.metadata().get(StartPaymentSheet.MAKE_DEFAULT))
+                && si.customerId() != null
+                && si.paymentMethodId() != null) {
+            gateway.setDefaultPaymentMethod(si.customerId(), si.paymentMethodId());
+            listener.projectionChanged(si.customerId());
+            return InboxStatus.PROCESSED;
+        }
+        return InboxStatus.IGNORED;
+    }
+
+    private void record(
+            InboxEntry entry,
+            String purchaseId,
+            CustomerId customer,
+            String priceId,
+            long quantity,
+            String currency,
+            long amount,
+            String paymentIntentId) {
+        Purchase purchase = new Purchase(
+                purchaseId,
+                customer,
+                priceId,
+                quantity,
+                currency,
+                amount,
+                paymentIntentId,
+                entry.event().created());
+        subscriptions.recordPurchase(purchase, AuditContext.current());
+        listener.projectionChanged(customer);
+    }
+
+    private void recordAndReceipt(
+            InboxEntry entry,
+            String purchaseId,
+            CustomerId customer,
+            String priceId,
+            Map<String, String> metadata,
+            Money paid,
+            String paymentIntentId) {
+        long quantity = parseQuantity(metadata.get("quantity"));
+        record(entry, purchaseId, customer, priceId, quantity, paid.currency(), paid.amount(), paymentIntentId);
+        if (paid.amount() > 0) {
             // The buyer reads the item's name, not the catalog's key.
-            String item = plans.itemForPrice(priceId)
-                    .map(CatalogItem::name)
-                    .orElse(session.metadata().getOrDefault("item", priceId));
+            String item =
+                    plans.itemForPrice(priceId).map(CatalogItem::name).orElse(metadata.getOrDefault("item", priceId));
             notices.sendOnce(
                     entry,
-                    session.customerId(),
+                    customer,
                     link -> new Notification.Receipt(
                             entry.eventId(),
                             link.userId(),
                             link.email(),
-                            session.id(),
+                            purchaseId,
                             quantity + " x " + item,
-                            new Money(amount, currency),
+                            paid,
                             null));
         }
-        return InboxStatus.PROCESSED;
     }
 
     private static long parseQuantity(String value) {

@@ -108,6 +108,13 @@ public final class ErasedAccountEvents {
         if (object instanceof EventObject.OfRefund of) {
             return RefundEvents.customerOf(of);
         }
+        // A PaymentSheet's intents carry the buyer's metadata (user_id) as much as a Checkout session does.
+        if (object instanceof EventObject.OfPaymentIntent of) {
+            return of.customerId();
+        }
+        if (object instanceof EventObject.OfSetupIntent of) {
+            return of.customerId();
+        }
         return object instanceof EventObject.OfCustomer of ? of.customerId() : null;
     }
 

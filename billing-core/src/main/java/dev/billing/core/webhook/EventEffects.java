@@ -40,6 +40,7 @@ import java.util.Map;
  *       upserted under its watermark; with re-fetch off the snapshot is upserted, and a same-second tie is broken
  *       by re-fetching ({@link SnapshotEvents});</li>
  *   <li>checkout completions fetch the new subscription, or record the one-time purchase ({@link CheckoutEvents});
+ *       so do a PaymentSheet's succeeded payment intent (a purchase) and setup intent (the card made default);
  *       they and subscription events that may add a live subscription look for a second one
  *       ({@link DuplicateSubscriptionCheck});</li>
  *   <li>refund events and {@code charge.refunded} record the customer's refunds ({@link RefundEvents});
@@ -65,7 +66,9 @@ final class EventEffects {
             "refund.created",
             "refund.updated",
             "refund.failed",
-            "invoice_payment.paid");
+            "invoice_payment.paid",
+            "payment_intent.succeeded",
+            "setup_intent.succeeded");
 
     /** The projection's writers each event type uses. */
     record Projections(
@@ -239,6 +242,9 @@ final class EventEffects {
         }
         if (object instanceof EventObject.OfUpcomingInvoice || object instanceof EventObject.OfCharge) {
             return InboxStatus.PROCESSED; // nothing stored: a notice is all they mean
+        }
+        if (object instanceof EventObject.OfPaymentIntent || object instanceof EventObject.OfSetupIntent) {
+            return projections.checkouts().applySheet(work.entry(), object);
         }
         if (object instanceof EventObject.OfCheckoutSession of && event.type().startsWith("checkout.session.")) {
             return projections.checkouts().apply(work.entry(), of.session());

@@ -103,7 +103,7 @@ class ModelValidationTest {
     @Test
     void sealedOutcomesListTheirCases() {
         assertThat(UsageResult.class.getPermittedSubclasses()).hasSize(4);
-        assertThat(EventObject.class.getPermittedSubclasses()).hasSize(10);
+        assertThat(EventObject.class.getPermittedSubclasses()).hasSize(12);
         assertThat(Notification.class.getPermittedSubclasses()).hasSize(NoticeKind.values().length);
     }
 }

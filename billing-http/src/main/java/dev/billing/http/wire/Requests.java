@@ -51,6 +51,33 @@ public final class Requests {
             @Doc("Seats of a per-seat plan, 1-10000 (with tier; default 1).")
             Long seats) {}
 
+    @Doc("A subscription through the mobile PaymentSheet: the server picks the price, trial, tax and discount.")
+    public record SheetSubscription(
+            @Doc("Tier to subscribe to, e.g. pro.") String tier,
+            @OneOf({"month", "year"}) @Doc("month or year.") String interval,
+            @OptionalField @Doc("A Stripe promotion code.") String promotionCode,
+
+            @OptionalField @Range(min = 1, max = 10000) @Doc("Seats of a per-seat plan, 1-10000 (default 1).")
+            Long seats,
+
+            @OptionalField @Doc(STRIPE_VERSION) String stripeVersion) {}
+
+    @Doc("A one-time catalog item through the mobile PaymentSheet, at the caller's tier discount.")
+    public record SheetPurchase(
+            @Doc("A one-time catalog price.") String priceId,
+
+            @OptionalField @Range(min = 1, max = 99) @Doc("How many, 1-99 (default 1).")
+            Long quantity,
+
+            @OptionalField @Doc(STRIPE_VERSION) String stripeVersion) {}
+
+    @Doc("Save a card through the mobile PaymentSheet; once confirmed it becomes the default card.")
+    public record SheetSetup(
+            @OptionalField @Doc(STRIPE_VERSION) String stripeVersion) {}
+
+    private static final String STRIPE_VERSION = "The Stripe API version the app's Stripe SDK was built against (its "
+            + "ephemeral key is made for it), e.g. 2026-07-29.dahlia; default: the server's.";
+
     public record Seats(
             @Range(min = 1, max = 10000) @Doc("How many seats the per-seat plan has, 1-10000.")
             Long seats,

@@ -98,6 +98,8 @@ class BillingInvariantsIT {
                 of(6, party.zip(small, booleans().mix(Generate.constant(false), 60), (p, s, d) ->
                         (Step) new Step.PayCheckout(p, s, d))),
                 of(4, party.zip(range(0, 1), range(0, 2), (p, i, q) -> (Step) new Step.BuyItem(p, i, q))),
+                of(6, party.zip(range(0, 3), range(0, 3), (p, plan, o) -> (Step) new Step.Sheet(p, plan, o))),
+                of(2, party.zip(range(0, 1), booleans(), (p, i, d) -> (Step) new Step.SheetBuy(p, i, d))),
                 of(3, party.zip(range(0, 1), (p, i) -> (Step) new Step.GuestBuy(p, i))),
                 of(3, party.map(p -> (Step) new Step.Claim(p))),
                 of(5, party.zip(range(0, 3), range(0, 2), (p, plan, pr) -> (Step) new Step.ChangePlan(p, plan, pr))),

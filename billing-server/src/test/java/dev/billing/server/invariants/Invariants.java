@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.model.Charge;
 import com.stripe.model.Coupon;
 import com.stripe.model.Discount;
+import com.stripe.model.PaymentIntent;
 import com.stripe.model.Price;
 import com.stripe.model.Subscription;
 import com.stripe.model.SubscriptionItem;
@@ -263,7 +264,7 @@ final class Invariants {
     /**
      * Revenue analytics equal a recomputation from Stripe's objects: MRR per currency by bucket (from every live
      * subscription's plan item, quantity and coupon), and one-time purchases (every paid Checkout session in payment
-     * mode) by count and amount.
+     * mode, and every succeeded payment intent the PaymentSheet made for an item) by count and amount.
      */
     static void analyticsMatchStripe(Run r, StripeTruth stripe) {
         Map<String, BigDecimal[]> mrr = new TreeMap<>();
@@ -313,6 +314,11 @@ final class Invariants {
                 t[0]++;
                 t[1] += session.getAmountTotal();
             }
+        }
+        for (PaymentIntent sheet : stripe.sheetPurchases()) {
+            long[] t = purchases.computeIfAbsent(sheet.getCurrency(), c -> new long[2]);
+            t[0]++;
+            t[1] += sheet.getAmountReceived();
         }
         Map<String, long[]> counted = new TreeMap<>();
         for (JsonNode m : revenue.path("purchases")) {

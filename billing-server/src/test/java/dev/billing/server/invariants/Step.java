@@ -117,6 +117,87 @@ sealed interface Step {
         }
     }
 
+    /**
+     * Opens the mobile PaymentSheet for a plan (409 for a party with a live subscription) and then, as the app would:
+     * pays (0), is declined (1), leaves it unpaid (2: it expires after 23 hours, or is handed back to the next
+     * sheet), or passes 3-D Secure (3). A trial's sheet saves a card instead (paid or not, the trial has started).
+     */
+    record Sheet(int party, int plan, int outcome) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p)) {
+                return;
+            }
+            // Not the per-seat plan: its seats follow the members, which the Checkout steps exercise.
+            String[] chosen = PLANS.get(Math.floorMod(plan, PLANS.size() - 1));
+            Http.Response answer = r.post(
+                    p,
+                    "/stripe/sheet/subscription",
+                    "{\"tier\":\"" + chosen[0] + "\",\"interval\":\"" + chosen[1] + "\"}");
+            if (answer.status() != 200) {
+                return;
+            }
+            String intent = answer.json().path("intentId").asText();
+            int how = Math.floorMod(outcome, 4);
+            try {
+                if (answer.json().has("setupIntent")) {
+                    if (how != 2
+                            && !"succeeded".equals(answer.json().path("status").asText())) {
+                        r.world.emulator.confirmSetupIntent(intent);
+                    }
+                } else if (how == 0) {
+                    r.world.emulator.confirmPaymentIntent(intent, null);
+                } else if (how == 1) {
+                    r.world.emulator.confirmPaymentIntent(intent, "4000000000000002");
+                } else if (how == 3) {
+                    if ("requires_action".equals(r.world.emulator.confirmPaymentIntent(intent, "4000002500003155"))) {
+                        r.world.emulator.authenticatePaymentIntent(intent, true);
+                    }
+                }
+            } catch (RuntimeException notPayable) {
+                // Paid, expired or ended already: the app's sheet would say so too.
+                r.log.add("sheet " + intent + " not payable: " + notPayable.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            String[] outcomes = {"pays", "is declined", "leaves it unpaid", "passes 3-D Secure"};
+            return who(party) + " opens the PaymentSheet for plan " + plan + " and "
+                    + outcomes[Math.floorMod(outcome, 4)];
+        }
+    }
+
+    /** Buys a one-time item in the mobile PaymentSheet, and pays or is declined. */
+    record SheetBuy(int party, int item, boolean declined) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.user(party);
+            if (gone(p)) {
+                return;
+            }
+            Http.Response answer = r.post(
+                    p,
+                    "/stripe/sheet/purchase",
+                    "{\"priceId\":\"" + ITEMS.get(Math.floorMod(item, ITEMS.size())) + "\"}");
+            if (answer.status() == 200) {
+                String intent = answer.json().path("intentId").asText();
+                try {
+                    r.world.emulator.confirmPaymentIntent(intent, declined ? "4000000000000002" : null);
+                } catch (RuntimeException notPayable) {
+                    // The same purchase within a minute is the same intent (a double tap), maybe paid already.
+                    r.log.add("sheet " + intent + " not payable: " + notPayable.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return user(party) + " buys item " + item + " in the PaymentSheet" + (declined ? ", declined" : "");
+        }
+    }
+
     /** Buys a one-time item through Checkout and pays it. */
     record BuyItem(int party, int item, int quantity) implements Step {
         @Override

@@ -2,11 +2,13 @@ package dev.billing.server.invariants;
 
 import com.stripe.exception.StripeException;
 import com.stripe.model.Charge;
+import com.stripe.model.PaymentIntent;
 import com.stripe.model.Refund;
 import com.stripe.model.Subscription;
 import com.stripe.model.SubscriptionItem;
 import com.stripe.model.checkout.Session;
 import com.stripe.param.ChargeListParams;
+import com.stripe.param.PaymentIntentListParams;
 import com.stripe.param.RefundListParams;
 import com.stripe.param.SubscriptionListParams;
 import com.stripe.param.checkout.SessionListParams;
@@ -89,6 +91,26 @@ final class StripeTruth {
                     .forEach(found::add);
         } catch (StripeException e) {
             throw new AssertionError("the emulator's refunds could not be listed", e);
+        }
+        return found;
+    }
+
+    /** The payment intents the mobile PaymentSheet made for one-time items that succeeded (its purchases). */
+    List<PaymentIntent> sheetPurchases() {
+        List<PaymentIntent> found = new ArrayList<>();
+        try {
+            world.stripe
+                    .paymentIntents()
+                    .list(PaymentIntentListParams.builder().setLimit(100L).build())
+                    .autoPagingIterable()
+                    .forEach(pi -> {
+                        if ("succeeded".equals(pi.getStatus())
+                                && "sheet".equals(pi.getMetadata().get("purchase_source"))) {
+                            found.add(pi);
+                        }
+                    });
+        } catch (StripeException e) {
+            throw new AssertionError("the emulator's payment intents could not be listed", e);
         }
         return found;
     }

@@ -149,7 +149,13 @@ final class ApiGateway {
             if (fault != null && fault.kind() == FaultKind.DELAY) {
                 sleep(fault.duration());
             }
-            reply = execute(method, path, params, requestId, idemKey);
+            reply = execute(
+                    method,
+                    path,
+                    params,
+                    requestId,
+                    idemKey,
+                    ex.getRequestHeaders().getFirst("Stripe-Version"));
             if (scoped != null && saveable(reply.status())) {
                 idempotency.save(
                         scoped,
@@ -178,7 +184,13 @@ final class ApiGateway {
         send(ex, requestId, reply, idemKey);
     }
 
-    private Reply execute(String method, String path, Map<String, Object> params, String requestId, String idemKey) {
+    private Reply execute(
+            String method,
+            String path,
+            Map<String, Object> params,
+            String requestId,
+            String idemKey,
+            String stripeVersion) {
         Router.Match match = router.match(method, path);
         if (match == null) {
             ApiError error = ApiError.invalid(
@@ -191,7 +203,8 @@ final class ApiGateway {
             if (match.accepts() != null) {
                 match.accepts().check(params);
             }
-            Routes.Call call = new Routes.Call(method, path, match.vars(), new Params(params), requestId, idemKey);
+            Routes.Call call =
+                    new Routes.Call(method, path, match.vars(), new Params(params), requestId, idemKey, stripeVersion);
             Map<String, Object> body = state.tx(() -> {
                 state.requestContext(requestId, idemKey);
                 return match.handler().handle(call);

@@ -3,6 +3,7 @@ package dev.billing.emulator.http;
 import dev.billing.emulator.resource.Catalog;
 import dev.billing.emulator.resource.Checkout;
 import dev.billing.emulator.resource.Customers;
+import dev.billing.emulator.resource.EphemeralKeys;
 import dev.billing.emulator.resource.Invoices;
 import dev.billing.emulator.resource.Misc;
 import dev.billing.emulator.resource.Payments;
@@ -37,6 +38,7 @@ final class ApiResources {
     private final Subscriptions subscriptions;
     private final Invoices invoices;
     private final Payments payments;
+    private final EphemeralKeys ephemeralKeys;
     private final Refunds refunds;
     private final Checkout checkout;
     private final Misc misc;
@@ -53,7 +55,7 @@ final class ApiResources {
         CardCharges charges = new CardCharges(state);
         Invoicing invoicing = new Invoicing(state, discounts, charges);
         Renewals renewals = new Renewals(state, lines, invoicing);
-        SubscriptionLifecycle lifecycle = new SubscriptionLifecycle(state, items, lines, invoicing, charges);
+        SubscriptionLifecycle lifecycle = new SubscriptionLifecycle(state, items, lines, invoicing, charges, accounts);
         SubscriptionUpdates updates =
                 new SubscriptionUpdates(state, items, lines, invoicing, renewals, products, discounts);
         this.time = new TimeEffects(state, lifecycle, renewals);
@@ -62,7 +64,8 @@ final class ApiResources {
         this.customers = new Customers(state, accounts, lifecycle);
         this.subscriptions = new Subscriptions(state, items, discounts, lifecycle, updates);
         this.invoices = new Invoices(state, invoicing, charges, accounts);
-        this.payments = new Payments(state, charges, invoicing);
+        this.payments = new Payments(state, charges, invoicing, accounts);
+        this.ephemeralKeys = new EphemeralKeys(state);
         this.refunds = new Refunds(state);
         this.checkout = new Checkout(state, accounts, products, items, discounts, lifecycle, charges);
         this.misc = new Misc(state);
@@ -77,11 +80,16 @@ final class ApiResources {
         subscriptions.register(router);
         invoices.register(router);
         payments.register(router);
+        ephemeralKeys.register(router);
         refunds.register(router);
         checkout.register(router);
         misc.register(router);
         portal.register(router);
         usage.register(router);
+    }
+
+    Payments payments() {
+        return payments;
     }
 
     Products products() {

@@ -108,6 +108,11 @@ final class ControlApi {
             emulator.upcomingInvoiceDays(days.intValue());
             return Json.obj("days", days);
         });
+        router.add("POST", "/_emulator/payment_intents/{id}/confirm", c -> {
+            String outcome = c.params().oneOf("authentication", "approve", "approve", "fail");
+            return emulator.confirmPaymentIntent(
+                    c.var("id"), c.params().strOrNull("card_number"), "approve".equals(outcome));
+        });
         router.add("POST", "/_emulator/setup_intents/{id}/confirm", c -> {
             String pm = emulator.confirmSetupIntent(c.var("id"), c.params().strOrNull("card_number"));
             return Json.obj("setup_intent", c.var("id"), "payment_method", pm, "status", "succeeded");
@@ -281,6 +286,7 @@ final class ControlApi {
                 "POST /_emulator/clock/advance",
                 "POST /_emulator/checkout/sessions/{id}/complete",
                 "POST /_emulator/customers/{id}/fail_next_payment",
+                "POST /_emulator/payment_intents/{id}/confirm",
                 "POST /_emulator/setup_intents/{id}/confirm",
                 "POST /_emulator/tax",
                 "GET|POST /_emulator/invoice_upcoming",

@@ -311,6 +311,14 @@ public final class EmulatorServer implements AutoCloseable {
                 .get("payment_method"));
     }
 
+    /**
+     * Confirms a payment intent as an app's PaymentSheet would (see {@code Payments.confirmAsApp}); returns the
+     * intent as the API shows it.
+     */
+    public Map<String, Object> confirmPaymentIntent(String paymentIntentId, String cardNumber, boolean authenticated) {
+        return tx(() -> resources.payments().confirmAsApp(paymentIntentId, cardNumber, authenticated));
+    }
+
     /** Runs {@code body} in a transaction; a Stripe error becomes the exception a Java caller expects. */
     private <T> T tx(Supplier<T> body) {
         try {

@@ -170,6 +170,8 @@ final class StripeParams {
                 "GET /v1/setup_intents",
                 LIST + ", attach_to_self, " + CREATED + ", customer, customer_account, " + "payment_method");
         d.put("GET /v1/setup_intents/{id}", "client_secret, expand");
+        d.put("POST /v1/ephemeral_keys", "customer, expand, issuing_card, nonce, verification_session");
+        d.put("DELETE /v1/ephemeral_keys/{id}", "expand");
         d.put("POST /v1/setup_intents/{id}/confirm", confirm.replace("excluded_payment_method_types, ", ""));
 
         String portal = "business_profile{headline, privacy_policy_url, terms_of_service_url}, default_return_url, "

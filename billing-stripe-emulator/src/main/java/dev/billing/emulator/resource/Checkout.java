@@ -539,35 +539,6 @@ public final class Checkout {
     }
 
     private Map<String, Object> setupIntentFor(String customerId) {
-        String id = Ids.next("seti");
-        Map<String, Object> si = new LinkedHashMap<>();
-        si.put("id", id);
-        si.put("object", "setup_intent");
-        si.put("application", null);
-        si.put("automatic_payment_methods", null);
-        si.put("cancellation_reason", null);
-        si.put("client_secret", Ids.secret(id));
-        si.put("created", s.now());
-        si.put("customer", customerId);
-        si.put("description", null);
-        si.put("excluded_payment_method_types", null);
-        si.put("flow_directions", null);
-        si.put("last_setup_error", null);
-        si.put("latest_attempt", null);
-        si.put("livemode", false);
-        si.put("mandate", null);
-        si.put("metadata", new LinkedHashMap<String, Object>());
-        si.put("next_action", null);
-        si.put("on_behalf_of", null);
-        si.put("payment_method", null);
-        si.put("payment_method_configuration_details", null);
-        si.put("payment_method_options", null);
-        si.put("payment_method_types", new ArrayList<>(List.of("card")));
-        si.put("single_use_mandate", null);
-        si.put("status", "requires_payment_method");
-        si.put("usage", "off_session");
-        s.store.put(si);
-        s.emit("setup_intent.created", si);
-        return si;
+        return accounts.newSetupIntent(customerId, null, null, null, "off_session");
     }
 }

@@ -370,40 +370,14 @@ public final class Customers {
         if (customerId != null) {
             s.store.require("customer", customerId, "customer");
         }
-        Map<String, Object> si = new LinkedHashMap<>();
-        String id = Ids.next("seti");
-        si.put("id", id);
-        si.put("object", "setup_intent");
-        si.put("application", null);
-        si.put("automatic_payment_methods", null);
-        si.put("cancellation_reason", null);
-        si.put("client_secret", Ids.secret(id));
-        si.put("created", s.now());
-        si.put("customer", customerId);
-        si.put("description", p.strOrNull("description"));
-        si.put("excluded_payment_method_types", null);
-        si.put("flow_directions", null);
-        si.put("last_setup_error", null);
-        si.put("latest_attempt", null);
-        si.put("livemode", false);
-        si.put("mandate", null);
-        si.put("metadata", Params.metadataFrom(p, "metadata"));
-        si.put("next_action", null);
-        si.put("on_behalf_of", null);
-        si.put("payment_method", null);
-        si.put("payment_method_configuration_details", null);
-        si.put(
-                "payment_method_options",
-                Json.obj(
-                        "card",
-                        Json.obj("mandate_options", null, "network", null, "request_three_d_secure", "automatic")));
         List<String> types = p.strList("payment_method_types");
-        si.put("payment_method_types", types.isEmpty() ? new ArrayList<>(List.of("card")) : new ArrayList<>(types));
-        si.put("single_use_mandate", null);
-        si.put("status", "requires_payment_method");
-        si.put("usage", p.oneOf("usage", "off_session", "off_session", "on_session"));
-        s.store.put(si);
-        s.emit("setup_intent.created", si);
+        Map<String, Object> si = accounts.newSetupIntent(
+                customerId,
+                p.strOrNull("description"),
+                Params.metadataFrom(p, "metadata"),
+                types,
+                p.oneOf("usage", "off_session", "off_session", "on_session"));
+        String id = (String) si.get("id");
         if (p.bool("confirm", false)) {
             accounts.confirmSetupIntent(id, p.strOrNull("payment_method"), null);
         }

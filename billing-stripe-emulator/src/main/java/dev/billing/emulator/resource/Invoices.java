@@ -9,7 +9,6 @@ import dev.billing.emulator.service.PaymentAttempt;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Lists;
 import dev.billing.emulator.wire.ApiError;
-import dev.billing.emulator.wire.Json;
 import dev.billing.emulator.wire.Params;
 import dev.billing.emulator.wire.Routes;
 import java.util.ArrayList;
@@ -163,11 +162,7 @@ public final class Invoices {
             throw ApiError.invalid(
                     "invoice_not_editable", "You can only void an open invoice, not " + inv.get("status") + ".", null);
         }
-        Map<String, Object> before = Json.deepCopy(inv);
-        inv.put("status", "void");
-        inv.put("amount_remaining", 0L);
-        Invoicing.statusTransitions(inv).put("voided_at", s.now());
-        s.emitUpdated("invoice.voided", before, inv);
+        invoicing.voidOpen(inv);
         return s.render(inv);
     }
 }

@@ -2,8 +2,10 @@ package dev.billing.emulator.resource;
 
 import dev.billing.emulator.service.CardCharges;
 import dev.billing.emulator.service.Cards;
+import dev.billing.emulator.service.CustomerAccounts;
 import dev.billing.emulator.service.Invoicing;
 import dev.billing.emulator.service.PaymentAttempt;
+import dev.billing.emulator.service.SubscriptionShape;
 import dev.billing.emulator.state.EmulatorState;
 import dev.billing.emulator.state.Lists;
 import dev.billing.emulator.wire.ApiError;
@@ -15,17 +17,20 @@ import java.util.Map;
 
 /**
  * The payment intents and charges API: create, confirm and cancel payment intents, read charges.
- * Confirming the intent of a {@code default_incomplete} subscription pays its invoice.
+ * Confirming the intent of a {@code default_incomplete} subscription pays its invoice. {@link #confirmAsApp} is
+ * what a mobile app's PaymentSheet does with a test card, 3-D Secure included.
  */
 public final class Payments {
     private final EmulatorState s;
     private final CardCharges charges;
     private final Invoicing invoicing;
+    private final CustomerAccounts accounts;
 
-    public Payments(EmulatorState state, CardCharges charges, Invoicing invoicing) {
+    public Payments(EmulatorState state, CardCharges charges, Invoicing invoicing, CustomerAccounts accounts) {
         this.s = state;
         this.charges = charges;
         this.invoicing = invoicing;
+        this.accounts = accounts;
     }
 
     public void register(Routes r) {
@@ -131,6 +136,78 @@ public final class Payments {
                     "You cannot confirm this " + "PaymentIntent because it's missing a payment method.",
                     "payment_method");
         }
+        PaymentAttempt attempt = settle(pi, pm);
+        if (!attempt.succeeded()) {
+            throw CardCharges.cardError(attempt).with("payment_intent", s.render(pi));
+        }
+        return s.render(pi, p.expand());
+    }
+
+    /**
+     * Confirms the intent as the app's PaymentSheet would with a test card: a card that asks for 3-D Secure leaves it
+     * {@code requires_action}; confirming an intent that requires action stands for the customer's answer to the
+     * challenge ({@code authenticated}), which pays it or fails it with {@code payment_intent_authentication_failure}.
+     * A decline leaves the intent {@code requires_payment_method} (no error is thrown: the caller reads the status).
+     */
+    public Map<String, Object> confirmAsApp(String id, String cardNumber, boolean authenticated) {
+        Map<String, Object> pi = s.store.require("payment_intent", id, "intent");
+        String status = (String) pi.get("status");
+        if ("requires_action".equals(status)) {
+            Map<String, Object> pm = s.store.require("payment_method", (String) pi.get("payment_method"), "intent");
+            if (authenticated) {
+                pi.put("next_action", null);
+                settle(pi, pm);
+            } else {
+                Map<String, Object> before = Json.deepCopy(pi);
+                pi.put("next_action", null);
+                pi.put("status", "requires_payment_method");
+                pi.put(
+                        "last_payment_error",
+                        Json.obj(
+                                "code",
+                                "payment_intent_authentication_failure",
+                                "message",
+                                "The provided payment method has failed authentication.",
+                                "type",
+                                "invalid_request_error",
+                                "payment_method",
+                                s.render(pm)));
+                s.emit("payment_intent.payment_failed", pi, EmulatorState.diff(before, pi));
+            }
+            return s.render(pi);
+        }
+        if (!"requires_payment_method".equals(status) && !"requires_confirmation".equals(status)) {
+            throw ApiError.invalid(
+                    "payment_intent_unexpected_state",
+                    "You cannot confirm this PaymentIntent because it has a status of " + status + ".",
+                    null);
+        }
+        String number = cardNumber == null ? "4242424242424242" : cardNumber;
+        Map<String, Object> pm = Cards.paymentMethod(s, Cards.fromNumber(number), null);
+        String customerId = (String) pi.get("customer");
+        if (customerId != null && pi.get("setup_future_usage") != null) {
+            accounts.attach((String) pm.get("id"), customerId, "payment_method");
+        }
+        if (Cards.requiresAuthentication(number)) {
+            Map<String, Object> before = Json.deepCopy(pi);
+            pi.put("payment_method", pm.get("id"));
+            pi.put("status", "requires_action");
+            pi.put(
+                    "next_action",
+                    Json.obj(
+                            "type",
+                            "use_stripe_sdk",
+                            "use_stripe_sdk",
+                            Json.obj("type", "three_d_secure_redirect", "stripe_js", s.hostedBase() + "/3ds/" + id)));
+            s.emit("payment_intent.requires_action", pi, EmulatorState.diff(before, pi));
+            return s.render(pi);
+        }
+        settle(pi, pm);
+        return s.render(pi);
+    }
+
+    /** Charges the card and emits what follows: an invoice's lifecycle, or the intent's own events. */
+    private PaymentAttempt settle(Map<String, Object> pi, Map<String, Object> pm) {
         Map<String, Object> before = Json.deepCopy(pi);
         PaymentAttempt attempt = charges.attemptOn(pi, pm);
         Object invoiceId = pi.get("_invoice");
@@ -143,16 +220,16 @@ public final class Payments {
             s.emit("charge.failed", attempt.charge());
             s.emit("payment_intent.payment_failed", pi, EmulatorState.diff(before, pi));
         }
-        if (!attempt.succeeded()) {
-            throw CardCharges.cardError(attempt).with("payment_intent", s.render(pi));
-        }
-        return s.render(pi, p.expand());
+        return attempt;
     }
 
     /** The intent belongs to an invoice: the invoice's lifecycle emits the payment events. */
     private void payInvoice(String invoiceId, PaymentAttempt attempt) {
         Map<String, Object> inv = s.store.get(invoiceId);
         Map<String, Object> sub = s.store.get((String) inv.get("_subscription"));
+        if (attempt.succeeded() && sub != null && SubscriptionShape.savesDefaultPaymentMethod(sub)) {
+            sub.put("default_payment_method", attempt.paymentIntent().get("payment_method"));
+        }
         invoicing.lifecycle(inv, attempt, false);
         if (attempt.succeeded()) {
             invoicing.recover(sub, inv);

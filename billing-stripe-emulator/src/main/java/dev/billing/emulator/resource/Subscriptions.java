@@ -7,6 +7,7 @@ import dev.billing.emulator.service.Discounts;
 import dev.billing.emulator.service.SubscriptionItems;
 import dev.billing.emulator.service.SubscriptionItems.ItemSpec;
 import dev.billing.emulator.service.SubscriptionLifecycle;
+import dev.billing.emulator.service.SubscriptionShape;
 import dev.billing.emulator.service.SubscriptionUpdates;
 import dev.billing.emulator.service.Taxes;
 import dev.billing.emulator.service.TimeEffects;
@@ -120,6 +121,17 @@ public final class Subscriptions {
                 Taxes.requested(p));
         if (p.bool("cancel_at_period_end", false)) {
             updates.update((String) sub.get("id"), new Params(Map.of("cancel_at_period_end", "true")));
+        }
+        Params trialSettings = p.sub("trial_settings");
+        Params endBehavior = trialSettings == null ? null : trialSettings.sub("end_behavior");
+        if (endBehavior != null) {
+            String missing =
+                    endBehavior.oneOf("missing_payment_method", "create_invoice", "cancel", "create_invoice", "pause");
+            SubscriptionShape.trialEndBehavior(sub).put("missing_payment_method", missing);
+        }
+        Params settings = p.sub("payment_settings");
+        if (settings != null && "on_subscription".equals(settings.strOrNull("save_default_payment_method"))) {
+            SubscriptionShape.paymentSettings(sub).put("save_default_payment_method", "on_subscription");
         }
         return s.render(sub, p.expand());
     }

@@ -6,6 +6,7 @@ import dev.billing.emulator.wire.ApiError;
 import dev.billing.emulator.wire.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -122,6 +123,65 @@ public final class CustomerAccounts {
         si.put("status", "succeeded");
         si.put("latest_attempt", Ids.next("setatt"));
         s.emit("setup_intent.succeeded", si, EmulatorState.diff(before, si));
+        pendingSetupDone(id, (String) pm.get("id"));
+        return si;
+    }
+
+    /** A subscription waiting on this setup intent (a trial's) no longer does, and may keep its card as default. */
+    private void pendingSetupDone(String setupIntentId, String paymentMethodId) {
+        for (Map<String, Object> sub : s.store.all("subscription")) {
+            if (setupIntentId.equals(sub.get("pending_setup_intent"))) {
+                Map<String, Object> before = Json.deepCopy(sub);
+                sub.put("pending_setup_intent", null);
+                if (SubscriptionShape.savesDefaultPaymentMethod(sub)) {
+                    sub.put("default_payment_method", paymentMethodId);
+                }
+                s.emitUpdated("customer.subscription.updated", before, sub);
+            }
+        }
+    }
+
+    /**
+     * A setup intent awaiting a payment method, stored, with its {@code setup_intent.created} event: the API's, and
+     * the {@code pending_setup_intent} of a {@code default_incomplete} subscription whose first invoice is 0.
+     */
+    public Map<String, Object> newSetupIntent(
+            String customerId, String description, Map<String, Object> metadata, List<String> types, String usage) {
+        Map<String, Object> si = new LinkedHashMap<>();
+        String id = Ids.next("seti");
+        si.put("id", id);
+        si.put("object", "setup_intent");
+        si.put("application", null);
+        si.put("automatic_payment_methods", null);
+        si.put("cancellation_reason", null);
+        si.put("client_secret", Ids.secret(id));
+        si.put("created", s.now());
+        si.put("customer", customerId);
+        si.put("description", description);
+        si.put("excluded_payment_method_types", null);
+        si.put("flow_directions", null);
+        si.put("last_setup_error", null);
+        si.put("latest_attempt", null);
+        si.put("livemode", false);
+        si.put("mandate", null);
+        si.put("metadata", metadata == null ? new LinkedHashMap<String, Object>() : metadata);
+        si.put("next_action", null);
+        si.put("on_behalf_of", null);
+        si.put("payment_method", null);
+        si.put("payment_method_configuration_details", null);
+        si.put(
+                "payment_method_options",
+                Json.obj(
+                        "card",
+                        Json.obj("mandate_options", null, "network", null, "request_three_d_secure", "automatic")));
+        si.put(
+                "payment_method_types",
+                types == null || types.isEmpty() ? new ArrayList<>(List.of("card")) : new ArrayList<>(types));
+        si.put("single_use_mandate", null);
+        si.put("status", "requires_payment_method");
+        si.put("usage", usage);
+        s.store.put(si);
+        s.emit("setup_intent.created", si);
         return si;
     }
 }

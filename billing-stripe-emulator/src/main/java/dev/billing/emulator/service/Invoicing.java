@@ -152,6 +152,7 @@ public final class Invoicing {
         inv.put("automatically_finalizes_at", null);
         inv.put("billing_reason", billingReason);
         inv.put("collection_method", sub != null ? sub.get("collection_method") : "charge_automatically");
+        inv.put("confirmation_secret", null);
         inv.put("created", now);
         inv.put("currency", currency);
         inv.put("custom_fields", null);
@@ -331,6 +332,15 @@ public final class Invoicing {
     }
 
     /** Marks the invoice paid; returns the invoice payment stored for the attempt's payment intent, or null. */
+    /** Voids an open invoice ({@code POST /v1/invoices/{id}/void}, or an incomplete subscription expiring). */
+    public void voidOpen(Map<String, Object> inv) {
+        Map<String, Object> before = Json.deepCopy(inv);
+        inv.put("status", "void");
+        inv.put("amount_remaining", 0L);
+        statusTransitions(inv).put("voided_at", s.now());
+        s.emitUpdated("invoice.voided", before, inv);
+    }
+
     public Map<String, Object> markPaid(Map<String, Object> inv, PaymentAttempt attempt) {
         long now = s.now();
         long due = (Long) inv.get("amount_due");

@@ -29,18 +29,21 @@ public final class SubscriptionLifecycle {
     private final InvoiceLines lines;
     private final Invoicing invoicing;
     private final CardCharges charges;
+    private final CustomerAccounts accounts;
 
     public SubscriptionLifecycle(
             EmulatorState state,
             SubscriptionItems items,
             InvoiceLines lines,
             Invoicing invoicing,
-            CardCharges charges) {
+            CardCharges charges,
+            CustomerAccounts accounts) {
         this.s = state;
         this.items = items;
         this.lines = lines;
         this.invoicing = invoicing;
         this.charges = charges;
+        this.accounts = accounts;
     }
 
     /**
@@ -266,6 +269,12 @@ public final class SubscriptionLifecycle {
         if (!trial) {
             sub.put("status", sendInvoice || (attempt != null && attempt.succeeded()) ? "active" : "incomplete");
         }
+        if ("default_incomplete".equals(paymentBehavior) && due == 0 && !sendInvoice) {
+            // Nothing to pay now (a trial): Stripe leaves a setup intent for the app to collect the card with.
+            Map<String, Object> si =
+                    accounts.newSetupIntent((String) customer.get("id"), null, null, null, "off_session");
+            sub.put("pending_setup_intent", si.get("id"));
+        }
         s.emit("customer.subscription.created", sub);
         invoicing.lifecycle(invoice, attempt, true);
         if (attempt == null && !sendInvoice) {
@@ -283,9 +292,38 @@ public final class SubscriptionLifecycle {
                 "Subscription creation",
                 null);
         pi.put("status", "requires_payment_method");
+        pi.put("setup_future_usage", "off_session");
         pi.put("_invoice", invoice.get("id"));
         s.store.put(pi);
+        // What the app confirms (Stripe's latest_invoice.confirmation_secret, basil and later).
+        invoice.put(
+                "confirmation_secret", Json.obj("client_secret", pi.get("client_secret"), "type", "payment_intent"));
         s.emit("payment_intent.created", pi);
+    }
+
+    /**
+     * An {@code incomplete} subscription whose first invoice was not paid within 23 hours ends as
+     * {@code incomplete_expired}, as at Stripe: the invoice is voided, its payment intent canceled.
+     */
+    public void expireIncomplete(Map<String, Object> sub) {
+        Map<String, Object> before = Json.deepCopy(sub);
+        Object invoiceId = sub.get("latest_invoice");
+        Map<String, Object> inv = invoiceId == null ? null : s.store.get((String) invoiceId);
+        if (inv != null && "open".equals(inv.get("status"))) {
+            invoicing.voidOpen(inv);
+            for (Map<String, Object> pi : s.store.all("payment_intent")) {
+                if (invoiceId.equals(pi.get("_invoice")) && !"succeeded".equals(pi.get("status"))) {
+                    Map<String, Object> piBefore = Json.deepCopy(pi);
+                    pi.put("status", "canceled");
+                    pi.put("canceled_at", s.now());
+                    pi.put("cancellation_reason", "automatic");
+                    s.emit("payment_intent.canceled", pi, EmulatorState.diff(piBefore, pi));
+                }
+            }
+        }
+        sub.put("status", "incomplete_expired");
+        sub.put("ended_at", s.now());
+        s.emit("customer.subscription.updated", sub, EmulatorState.diff(before, sub));
     }
 
     private void discardFailedCreation(Map<String, Object> sub, Map<String, Object> invoice) {

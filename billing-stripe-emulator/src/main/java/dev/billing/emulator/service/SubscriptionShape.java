@@ -98,4 +98,33 @@ public final class SubscriptionShape {
         Map<String, Object> pm = s.store.find("payment_method", pmId);
         return pm != null && customer != null && customer.get("id").equals(pm.get("customer"));
     }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> paymentSettings(Map<String, Object> sub) {
+        return (Map<String, Object>) sub.get("payment_settings");
+    }
+
+    /**
+     * Whether the card that pays the first invoice, or confirms the pending setup intent, becomes the subscription's
+     * default ({@code payment_settings.save_default_payment_method=on_subscription}).
+     */
+    public static boolean savesDefaultPaymentMethod(Map<String, Object> sub) {
+        Map<String, Object> settings = paymentSettings(sub);
+        return settings != null && "on_subscription".equals(settings.get("save_default_payment_method"));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> trialEndBehavior(Map<String, Object> sub) {
+        return (Map<String, Object>) ((Map<String, Object>) sub.get("trial_settings")).get("end_behavior");
+    }
+
+    /**
+     * Whether the trial ends by canceling the subscription: {@code trial_settings.end_behavior.missing_payment_method}
+     * is {@code cancel} and no card would pay the first invoice.
+     */
+    public static boolean trialEndsUnpaid(EmulatorState s, Map<String, Object> sub) {
+        return "trialing".equals(sub.get("status"))
+                && "cancel".equals(trialEndBehavior(sub).get("missing_payment_method"))
+                && paymentMethodFor(s, sub, s.store.get((String) sub.get("customer"))) == null;
+    }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * What moving emulated time does: {@code trial_will_end} notices, {@code invoice.upcoming} before a
  * renewal, cancellations at {@code cancel_at} or period end, trial ends and renewals, checkout
- * session expiry. Milestones run one at a time in chronological order, each at its own time,
+ * session expiry, the expiry of {@code incomplete} subscriptions after 23 hours. Milestones run one at a time in chronological order, each at its own time,
  * because one can change the next (a renewal moves the period end, a cancellation removes the
  * renewal).
  *
@@ -24,6 +24,9 @@ import java.util.Map;
  */
 public final class TimeEffects {
     private static final long TRIAL_WILL_END_LEAD = 3L * 24 * 3600;
+    /** How long Stripe leaves an {@code incomplete} subscription's first invoice to be paid. */
+    private static final long INCOMPLETE_LIFETIME = 23L * 3600;
+
     private static final List<String> RUNNING = List.of("trialing", "active", "past_due", "unpaid");
 
     private final EmulatorState s;
@@ -75,6 +78,15 @@ public final class TimeEffects {
                 }
             }
         }
+        for (Map<String, Object> sub : s.store.all("subscription")) {
+            if ("incomplete".equals(sub.get("status"))) {
+                long at = (Long) sub.get("created") + INCOMPLETE_LIFETIME;
+                Milestone m = new Milestone(at, 3, () -> lifecycle.expireIncomplete(sub));
+                if (at <= target && m.before(best)) {
+                    best = m;
+                }
+            }
+        }
         for (Map<String, Object> session : s.store.all("checkout.session")) {
             if ("open".equals(session.get("status")) && (Long) session.get("expires_at") <= target) {
                 Milestone m =
@@ -111,7 +123,14 @@ public final class TimeEffects {
                 }));
             }
         }
-        candidates.add(new Milestone(periodEnd, 2, () -> renewals.endPeriod(sub)));
+        candidates.add(new Milestone(periodEnd, 2, () -> {
+            if (SubscriptionShape.trialEndsUnpaid(s, sub)) {
+                // trial_settings.end_behavior.missing_payment_method=cancel: no card, no invoice, as Stripe does.
+                lifecycle.cancelNow(sub, null);
+            } else {
+                renewals.endPeriod(sub);
+            }
+        }));
         return candidates;
     }
 

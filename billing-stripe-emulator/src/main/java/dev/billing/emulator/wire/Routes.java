@@ -16,14 +16,28 @@ public interface Routes {
         Map<String, Object> handle(Call call);
     }
 
-    /** A matched request. */
+    /**
+     * A matched request; {@code stripeVersion} is the request's {@code Stripe-Version} header, or null (the few
+     * routes that need one, such as ephemeral keys, refuse a request without it).
+     */
     record Call(
             String method,
             String path,
             Map<String, String> vars,
             Params params,
             String requestId,
-            String idempotencyKey) {
+            String idempotencyKey,
+            String stripeVersion) {
+        public Call(
+                String method,
+                String path,
+                Map<String, String> vars,
+                Params params,
+                String requestId,
+                String idempotencyKey) {
+            this(method, path, vars, params, requestId, idempotencyKey, null);
+        }
+
         public String var(String name) {
             return vars.get(name);
         }

@@ -62,6 +62,8 @@ class StripeParamsTest {
         m.put("POST /v1/payment_methods/{id}/attach", "PaymentMethodAttachParams");
         m.put("POST /v1/payment_methods/{id}/detach", "PaymentMethodDetachParams");
         m.put("POST /v1/setup_intents", "SetupIntentCreateParams");
+        m.put("POST /v1/ephemeral_keys", "EphemeralKeyCreateParams");
+        m.put("DELETE /v1/ephemeral_keys/{id}", "EphemeralKeyDeleteParams");
         m.put("GET /v1/setup_intents", "SetupIntentListParams");
         m.put("GET /v1/setup_intents/{id}", "SetupIntentRetrieveParams");
         m.put("POST /v1/setup_intents/{id}/confirm", "SetupIntentConfirmParams");
@@ -163,7 +165,10 @@ class StripeParamsTest {
         for (Class<?> c : classes) {
             for (Field f : c.getDeclaredFields()) {
                 SerializedName name = f.getAnnotation(SerializedName.class);
-                if (name != null && !name.value().startsWith("_stripe_java")) {
+                // stripe-java sends an ephemeral key's stripe-version as the Stripe-Version header, not a parameter.
+                if (name != null
+                        && !name.value().startsWith("_stripe_java")
+                        && !name.value().equals("stripe-version")) {
                     stripe.put(name.value(), f);
                 }
             }

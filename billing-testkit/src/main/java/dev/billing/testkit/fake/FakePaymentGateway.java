@@ -15,16 +15,21 @@ import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.core.model.catalog.PromotionCode;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.payment.EphemeralKey;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.payment.PaymentIntentRequest;
 import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
 import dev.billing.core.model.payment.SetupIntent;
+import dev.billing.core.model.payment.SheetIntent;
 import dev.billing.core.model.subscription.CheckoutRequest;
 import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.subscription.IncompleteSubscription;
+import dev.billing.core.model.subscription.IncompleteSubscriptionRequest;
 import dev.billing.core.model.subscription.PortalSession;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
@@ -98,6 +103,9 @@ public final class FakePaymentGateway implements PaymentGateway {
         GET_REFUND,
         REPORT_METER_EVENT,
         GET_EVENT,
+        CREATE_EPHEMERAL_KEY,
+        CREATE_SHEET_SUBSCRIPTION,
+        CREATE_PAYMENT_INTENT,
         PING
     }
 
@@ -136,6 +144,7 @@ public final class FakePaymentGateway implements PaymentGateway {
     private final FakePayments payments;
     private final FakeCheckout checkout;
     private final FakeMeterEvents meterEvents;
+    private final FakeSheets sheets;
     private final Map<String, StripeEvent> events = new HashMap<>();
     private final Map<String, PromotionCode> promotionCodes = new ConcurrentHashMap<>();
 
@@ -154,6 +163,7 @@ public final class FakePaymentGateway implements PaymentGateway {
         this.invoices = new FakeInvoices(clock, stamps, ids, subscriptions, payments);
         this.checkout = new FakeCheckout(ids, catalog, customers, subscriptions, invoices, payments);
         this.meterEvents = new FakeMeterEvents(customers);
+        this.sheets = new FakeSheets(clock, ids, subscriptions);
     }
 
     /**
@@ -504,6 +514,34 @@ public final class FakePaymentGateway implements PaymentGateway {
                 idempotencyKey,
                 customerId.value(),
                 () -> paymentMethods.createSetupIntent(customerId));
+    }
+
+    @Override
+    public EphemeralKey createEphemeralKey(CustomerId customerId, String stripeVersion) {
+        return script.call(Operation.CREATE_EPHEMERAL_KEY, null, null, () -> sheets.ephemeralKey(customerId));
+    }
+
+    @Override
+    public IncompleteSubscription createIncompleteSubscription(IncompleteSubscriptionRequest request) {
+        return script.call(
+                Operation.CREATE_SHEET_SUBSCRIPTION,
+                request.idempotencyKey(),
+                request.toString(),
+                () -> sheets.create(request));
+    }
+
+    @Override
+    public Optional<IncompleteSubscription> getIncompleteSubscription(String subscriptionId) {
+        return script.call(Operation.GET_SUBSCRIPTION, null, null, () -> sheets.get(subscriptionId));
+    }
+
+    @Override
+    public SheetIntent createPaymentIntent(PaymentIntentRequest request) {
+        return script.call(
+                Operation.CREATE_PAYMENT_INTENT,
+                request.idempotencyKey(),
+                request.toString(),
+                () -> sheets.paymentIntent(request));
     }
 
     @Override

@@ -122,6 +122,46 @@ class ErasureCoverageTest {
     }
 
     @Test
+    void aPaymentSheetPurchaseAfterTheErasureIsRecordedUnderThePseudonymAndItsEventKeepsNoPersonalData() {
+        adaSubscribesAndJoins();
+        h.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+        // The app paid a sheet opened before the erasure: Stripe's intent still names the account in its metadata.
+        Map<String, String> metadata = Map.of(
+                "user_id", ADA.value(), "price_id", "price_credits_100", "quantity", "1", "purchase_source", "sheet");
+        StripeEvent paid = Builders.anEvent()
+                .withId("evt_pi_after_erasure")
+                .withType("payment_intent.succeeded")
+                .forObject("payment_intent", "pi_after_erasure")
+                .about(customer.value())
+                .withPayload("{\"id\":\"evt_pi_after_erasure\",\"data\":{\"object\":{\"id\":\"pi_after_erasure\","
+                        + "\"customer\":\"" + customer.value() + "\",\"metadata\":{\"user_id\":\"" + ADA.value()
+                        + "\"}}}}")
+                .build();
+        assertThat(h.deliver(
+                                paid,
+                                new EventObject.OfPaymentIntent(
+                                        "pi_after_erasure",
+                                        customer,
+                                        "succeeded",
+                                        new dev.billing.core.model.Money(1000, "usd"),
+                                        metadata))
+                        .inlineStatus())
+                .isEqualTo(InboxStatus.PROCESSED);
+
+        assertThat(h.stores()
+                        .inbox()
+                        .find("evt_pi_after_erasure")
+                        .orElseThrow()
+                        .event()
+                        .payload())
+                .contains(EventInbox.REDACTED_KEY)
+                .doesNotContain(ADA.value());
+        assertThat(h.stores().subscriptions().purchasesOf(customer))
+                .extracting(p -> p.id())
+                .contains("pi_after_erasure");
+    }
+
+    @Test
     void theCheckoutCompletionAndTheMembershipEventsAreExportedAndErased() {
         adaSubscribesAndJoins();
         PersonalData before = h.billing().useCases().exportPersonalData().export(ADA);

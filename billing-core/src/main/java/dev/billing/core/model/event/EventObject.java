@@ -12,6 +12,7 @@ import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -28,6 +29,8 @@ public sealed interface EventObject
                 EventObject.OfCharge,
                 EventObject.OfRefund,
                 EventObject.OfInvoicePayment,
+                EventObject.OfPaymentIntent,
+                EventObject.OfSetupIntent,
                 EventObject.Other {
 
     /**
@@ -138,6 +141,35 @@ public sealed interface EventObject
         public OfInvoicePayment {
             Checks.text(id, "id");
             Checks.text(invoiceId, "invoiceId");
+        }
+    }
+
+    /**
+     * A payment intent (of {@code payment_intent.*} events): {@code customerId} may be null (a guest's), and so may
+     * {@code received} (nothing received yet). {@code metadata} says what the server made it for: a PaymentSheet
+     * purchase names its catalog price there; an invoice's or a Checkout session's names nothing of the kind.
+     */
+    record OfPaymentIntent(
+            String id, CustomerId customerId, String status, Money received, Map<String, String> metadata)
+            implements EventObject {
+        public OfPaymentIntent {
+            Checks.text(id, "id");
+            Checks.text(status, "status");
+            metadata = Checks.metadata(metadata);
+        }
+    }
+
+    /**
+     * A setup intent (of {@code setup_intent.*} events): the card it saved ({@code paymentMethodId}, null until it
+     * succeeded) for {@code customerId} (null when it names none), and what the server made it for ({@code metadata}).
+     */
+    record OfSetupIntent(
+            String id, CustomerId customerId, String status, String paymentMethodId, Map<String, String> metadata)
+            implements EventObject {
+        public OfSetupIntent {
+            Checks.text(id, "id");
+            Checks.text(status, "status");
+            metadata = Checks.metadata(metadata);
         }
     }
 
