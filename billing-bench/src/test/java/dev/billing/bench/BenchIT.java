@@ -111,7 +111,7 @@ class BenchIT {
                 "--read-connections",
                 "4",
                 "--duration",
-                "800ms",
+                "3s",
                 "--warmup",
                 "300ms",
                 "--startup-runs",
