@@ -38,6 +38,7 @@ import org.slf4j.MDC;
 public final class ApiDispatcher implements AutoCloseable {
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.billing.http.access");
     static final String SESSION_COOKIE = "__session";
+    static final String STRIPE_WEBHOOK = "/webhooks/stripe";
     static final String REQUEST_METRIC = "billing.http.requests";
     /** The exchange attribute holding the signed-in caller's user id (for the access log). */
     public static final String USER_ATTRIBUTE = "billing.userId";
@@ -208,6 +209,14 @@ public final class ApiDispatcher implements AutoCloseable {
         if (access == Access.ADMIN && adminTokenDigest == null) {
             throw ApiException.of(404, "not_found", "There is no such route.");
         }
+        if (access == Access.WEBHOOK
+                && settings.stripeWebhookAllowlist()
+                && route.path().equals(STRIPE_WEBHOOK)
+                && !settings.stripeWebhookSources().contains(clientIp(ctx))) {
+            // Before the body is read: a delivery from elsewhere costs no HMAC and stores nothing.
+            throw ApiException.of(
+                    403, "address_not_allowed", "Stripe webhooks are accepted from Stripe's addresses only.");
+        }
         if (access != Access.HEALTH && access != Access.WEBHOOK) {
             ipLimiter.check(clientIp(ctx));
         }
@@ -320,18 +329,9 @@ public final class ApiDispatcher implements AutoCloseable {
         }
     }
 
+    /** The client's address, by the one rule of {@link dev.billing.core.config.ClientAddresses}. */
     String clientIp(Exchange ctx) {
-        if (settings.trustForwardedFor()) {
-            String forwarded = ctx.header("X-Forwarded-For");
-            if (forwarded != null) {
-                String[] hops = forwarded.split(",");
-                String last = hops[hops.length - 1].strip();
-                if (!last.isEmpty() && last.length() <= 64) {
-                    return last;
-                }
-            }
-        }
-        return ctx.remoteAddress();
+        return settings.clientAddresses().resolve(ctx.remoteAddress(), ctx.header("X-Forwarded-For"));
     }
 
     private void write(Exchange ctx, ApiRoute route, Object result) {

@@ -16,7 +16,8 @@ final class ErrorCodes {
                     + "invalid_idempotency_key, subscription_ended, subscription_not_resumable, confirmation_required, "
                     + "invalid_checkout, not_open_to_guests, not_per_seat, invalid_webhook, refund_rejected, ...); "
                     + "401 unauthenticated; 402 card_declined; 403 session_pending, origin_not_allowed, "
-                    + "org_billing_forbidden, email_not_verified; 404 not_found, <resource>_not_found; 405 "
+                    + "org_billing_forbidden, email_not_verified, "
+                    + "address_not_allowed; 404 not_found, <resource>_not_found; 405 "
                     + "method_not_allowed; 409 already_subscribed, event_in_progress, no_subscription, seats_below_members, "
                     + "seats_follow_members; 413 payload_too_large; 415 unsupported_media_type; 422 "
                     + "idempotency_key_reused; 429 rate_limited, quota_exceeded; 431 headers_too_large; 500 internal_error; "
@@ -30,7 +31,9 @@ final class ErrorCodes {
                         + "route's own refusal (see error.code)";
             case 401 -> "unauthenticated (WWW-Authenticate: Bearer)";
             case 402 -> "card_declined";
-            case 403 -> "session_pending, origin_not_allowed, org_billing_forbidden or email_not_verified";
+            case 403 ->
+                "session_pending, origin_not_allowed, org_billing_forbidden, email_not_verified or "
+                        + "address_not_allowed (a Stripe webhook from elsewhere, allowlist on)";
             case 404 -> "not_found or <resource>_not_found (another account's object answers the same)";
             case 409 ->
                 "already_subscribed, event_in_progress, no_subscription, seats_below_members or "

@@ -349,9 +349,10 @@ final class RouteTable {
                         .errors(404, 503),
                 post("/webhooks/stripe", Access.WEBHOOK, h.webhooks()::receive)
                         .tag("webhooks")
-                        .summary("Stripe's webhook deliveries (raw body, Stripe-Signature header).")
+                        .summary("Stripe's webhook deliveries (raw body, Stripe-Signature header); with the "
+                                + "allowlist on, from Stripe's addresses only (403 address_not_allowed).")
                         .returns(Responses.WebhookReceived.class)
-                        .errors(400, 413, 503),
+                        .errors(400, 403, 413, 503),
                 get("/admin/webhook-events", Access.ADMIN, h.admin()::events)
                         .tag("admin")
                         .summary("Webhook inbox entries, newest first, with counts per status.")
