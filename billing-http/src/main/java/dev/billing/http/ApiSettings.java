@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param adminToken           the admin bearer token; null disables the admin routes and /metrics (404)
  * @param userRequestsPerMinute per-user request budget (0: no per-user limit)
  * @param ipRequestsPerMinute  per-IP request budget (0: no per-IP limit)
+ * @param serviceKeyRequestsPerMinute per-service-key request budget, instead of the per-user one (0: no limit)
  * @param rateLimitKeys        how many users/IPs the rate limiter remembers (least recently seen are dropped)
  * @param clientAddresses      how the client's address is found (trusted proxies and {@code X-Forwarded-For}): for
  *                             the rate limits and the Stripe webhook allowlist
@@ -41,6 +42,7 @@ public record ApiSettings(
         String adminToken,
         int userRequestsPerMinute,
         int ipRequestsPerMinute,
+        int serviceKeyRequestsPerMinute,
         long rateLimitKeys,
         ClientAddresses clientAddresses,
         IpRanges stripeWebhookSources,
@@ -64,7 +66,7 @@ public record ApiSettings(
         if (adminToken != null && adminToken.isBlank()) {
             adminToken = null;
         }
-        if (userRequestsPerMinute < 0 || ipRequestsPerMinute < 0) {
+        if (userRequestsPerMinute < 0 || ipRequestsPerMinute < 0 || serviceKeyRequestsPerMinute < 0) {
             throw new IllegalArgumentException("rate limits must not be negative");
         }
         if (rateLimitKeys < 1) {
@@ -95,6 +97,7 @@ public record ApiSettings(
                 + ", maxBodyBytes=" + maxBodyBytes + ", maxWebhookBytes=" + maxWebhookBytes
                 + ", maxHeaderBytes=" + maxHeaderBytes + ", admin=" + (adminEnabled() ? "enabled" : "disabled")
                 + ", userRequestsPerMinute=" + userRequestsPerMinute + ", ipRequestsPerMinute=" + ipRequestsPerMinute
+                + ", serviceKeyRequestsPerMinute=" + serviceKeyRequestsPerMinute
                 + ", rateLimitKeys=" + rateLimitKeys + ", clientAddresses=" + clientAddresses
                 + ", stripeWebhookAllowlist="
                 + (stripeWebhookAllowlist() ? stripeWebhookSources.entries().size() + " entries" : "off")
@@ -112,6 +115,7 @@ public record ApiSettings(
         private String adminToken;
         private int userRequestsPerMinute = 300;
         private int ipRequestsPerMinute = 1200;
+        private int serviceKeyRequestsPerMinute = 3000;
         private long rateLimitKeys = 100_000;
         private boolean trustForwardedFor;
         private IpRanges trustedProxies = IpRanges.none();
@@ -161,6 +165,12 @@ public record ApiSettings(
 
         public Builder ipRequestsPerMinute(int value) {
             this.ipRequestsPerMinute = value;
+            return this;
+        }
+
+        /** Requests per service key per minute (default 3000; 0: no limit), counted instead of per user. */
+        public Builder serviceKeyRequestsPerMinute(int value) {
+            this.serviceKeyRequestsPerMinute = value;
             return this;
         }
 
@@ -240,6 +250,7 @@ public record ApiSettings(
                     adminToken,
                     userRequestsPerMinute,
                     ipRequestsPerMinute,
+                    serviceKeyRequestsPerMinute,
                     rateLimitKeys,
                     new ClientAddresses(trustedProxies, trustForwardedFor),
                     stripeWebhookSources,

@@ -12,6 +12,7 @@ import dev.billing.http.wire.AnalyticsResponses;
 import dev.billing.http.wire.PersonalDataResponses;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
+import dev.billing.http.wire.ServiceKeyResponses;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -440,6 +441,31 @@ final class RouteTable {
                                                 + "customer's: guest purchases paid with it are erased too."))
                         .returns(PersonalDataResponses.ErasedView.class)
                         .errors(400, 502, 503),
+                get("/admin/service-keys", Access.ADMIN, h.admin()::serviceKeys)
+                        .tag("admin")
+                        .summary("Service API keys (never their secrets), revoked ones too, by id.")
+                        .returns(ServiceKeyResponses.KeyList.class)
+                        .query(
+                                string("cursor", "nextCursor of the previous page."),
+                                integer("limit", "1-100, default 50.").range(1, 100))
+                        .errors(400),
+                post("/admin/service-keys", Access.ADMIN, h.admin()::createServiceKey)
+                        .tag("admin")
+                        .summary("Create a service API key with scopes and an optional expiry; its secret is in "
+                                + "this answer only.")
+                        .body(Requests.ServiceKeyCreate.class)
+                        .returns(ServiceKeyResponses.Issued.class)
+                        .status(201),
+                post("/admin/service-keys/{id}/rotate", Access.ADMIN, h.admin()::rotateServiceKey)
+                        .tag("admin")
+                        .summary("Give a key a new secret (shown in this answer only); the old one stops at once.")
+                        .body(Requests.Empty.class)
+                        .returns(ServiceKeyResponses.Issued.class),
+                post("/admin/service-keys/{id}/revoke", Access.ADMIN, h.admin()::revokeServiceKey)
+                        .tag("admin")
+                        .summary("Revoke a key for good (it answers 401 service_key_revoked from then on).")
+                        .body(Requests.Empty.class)
+                        .returns(ServiceKeyResponses.View.class),
                 post("/admin/refunds", Access.ADMIN, h.admin()::refund)
                         .tag("admin")
                         .summary("Refund a payment in full or in part, once per Idempotency-Key.")

@@ -49,6 +49,7 @@ public record ServerConfig(
         boolean publicCatalog,
         int userRequestsPerMinute,
         int ipRequestsPerMinute,
+        int serviceKeyRequestsPerMinute,
         NetworkSettings network,
         Duration pastDueGrace,
         boolean refetchOnWebhook,
@@ -160,6 +161,7 @@ public record ServerConfig(
         boolean publicCatalog = r.bool("BILLING_PUBLIC_CATALOG", false);
         int perUser = r.integer("BILLING_RATE_LIMIT_USER_PER_MINUTE", 300, 0, 1_000_000);
         int perIp = r.integer("BILLING_RATE_LIMIT_IP_PER_MINUTE", 1200, 0, 1_000_000);
+        int perKey = r.integer("BILLING_RATE_LIMIT_SERVICE_KEY_PER_MINUTE", 3000, 0, 1_000_000);
         NetworkSettings network = NetworkSettings.read(r);
         int graceDays =
                 r.integer("BILLING_PAST_DUE_GRACE_DAYS", DEFAULT_PAST_DUE_GRACE_DAYS, 0, MAX_PAST_DUE_GRACE_DAYS);
@@ -220,6 +222,7 @@ public record ServerConfig(
                 publicCatalog,
                 perUser,
                 perIp,
+                perKey,
                 network,
                 Duration.ofDays(graceDays),
                 refetch,
@@ -285,6 +288,7 @@ public record ServerConfig(
                 .adminToken(adminToken)
                 .userRequestsPerMinute(userRequestsPerMinute)
                 .ipRequestsPerMinute(ipRequestsPerMinute)
+                .serviceKeyRequestsPerMinute(serviceKeyRequestsPerMinute)
                 .version(version)
                 .erasure(erasure)
                 .guestCheckoutsPerMinute(guestCheckoutsPerMinute)
@@ -347,7 +351,11 @@ public record ServerConfig(
                         : webhookUrl + " (API-version check: "
                                 + webhookApiVersionCheck.name().toLowerCase(Locale.ROOT) + ")");
         line(b, "Listen", host + ":" + port + (virtualThreads ? " (requests on virtual threads)" : ""));
-        line(b, "Rate limits", userRequestsPerMinute + "/min per user, " + ipRequestsPerMinute + "/min per IP");
+        line(
+                b,
+                "Rate limits",
+                userRequestsPerMinute + "/min per user, " + ipRequestsPerMinute + "/min per IP, "
+                        + serviceKeyRequestsPerMinute + "/min per service key");
         line(b, "Client address", network.describeProxies());
         line(b, "Stripe webhook allowlist", network.describeAllowlist());
         line(b, "Catalog routes", publicCatalog ? "public" : "signed-in users");

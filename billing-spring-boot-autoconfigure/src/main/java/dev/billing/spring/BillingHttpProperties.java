@@ -32,6 +32,9 @@ public class BillingHttpProperties {
     /** Requests per client IP per minute (0: off). */
     private int ipRequestsPerMinute = 1200;
 
+    /** Requests per service API key per minute, instead of the per-user limit (0: off). */
+    private int serviceKeyRequestsPerMinute = 3000;
+
     /**
      * Guest checkouts (POST /guest/checkout, no session token) per client IP per minute, each creating a Stripe
      * Checkout session (0: no limit beyond billing.http.ip-requests-per-minute).
@@ -75,6 +78,9 @@ public class BillingHttpProperties {
         }
         if (userRequestsPerMinute < 0) {
             errors.rejectValue("http.userRequestsPerMinute", "range", "must not be negative");
+        }
+        if (serviceKeyRequestsPerMinute < 0) {
+            errors.rejectValue("http.serviceKeyRequestsPerMinute", "range", "must not be negative");
         }
         if (ipRequestsPerMinute < 0) {
             errors.rejectValue("http.ipRequestsPerMinute", "range", "must not be negative");
@@ -178,6 +184,14 @@ public class BillingHttpProperties {
 
     public void setIpRequestsPerMinute(int ipRequestsPerMinute) {
         this.ipRequestsPerMinute = ipRequestsPerMinute;
+    }
+
+    public int getServiceKeyRequestsPerMinute() {
+        return serviceKeyRequestsPerMinute;
+    }
+
+    public void setServiceKeyRequestsPerMinute(int serviceKeyRequestsPerMinute) {
+        this.serviceKeyRequestsPerMinute = serviceKeyRequestsPerMinute;
     }
 
     public int getGuestCheckoutsPerMinute() {

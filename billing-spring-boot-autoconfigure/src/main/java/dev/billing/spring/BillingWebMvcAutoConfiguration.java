@@ -48,6 +48,7 @@ public class BillingWebMvcAutoConfiguration {
                 .adminToken(http.getAdmin().isEnabled() ? http.getAdminToken() : null)
                 .userRequestsPerMinute(http.getUserRequestsPerMinute())
                 .ipRequestsPerMinute(http.getIpRequestsPerMinute())
+                .serviceKeyRequestsPerMinute(http.getServiceKeyRequestsPerMinute())
                 .trustForwardedFor(http.isTrustForwardedFor())
                 .trustedProxies(http.getTrustedProxies())
                 .stripeWebhookSources(stripeWebhookSources(http))
