@@ -39,7 +39,8 @@ public final class SupabaseSql {
             "017_inbox_lookups.sql",
             "018_inbox_subjects.sql",
             "019_guest_claims_move.sql",
-            "020_membership_ids.sql");
+            "020_membership_ids.sql",
+            "021_service_keys.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

@@ -88,7 +88,7 @@ class SupabaseSqlTest {
                     .as(function.group(1))
                     .isEqualTo(2);
         }
-        assertThat(functions).hasSize(53);
+        assertThat(functions).hasSize(54);
         assertThat(all).doesNotContain("SECURITY DEFINER");
     }
 
