@@ -165,8 +165,8 @@ final class SupabaseSeed {
                     "{\"amount\": \"" + (100 + i) + "\", \"currency\": \"usd\"}"
                 });
             }
-            if (i % 500 == 0) { // a service key for every 500th: some expiring, some rotated, some revoked
-                int k = i / 500;
+            if (i % 10 == 3) { // a service key for every tenth: some expiring, some rotated, some revoked
+                int k = i / 10;
                 s.serviceKeys.add(new Object[] {
                     String.format("bsk_%016x", k),
                     "service " + k,
