@@ -87,9 +87,11 @@ class BillingWebMvcAutoConfigurationTest {
         });
         runner.withPropertyValues(
                         "billing.http.trusted-proxies=10.0.0.0/8,2001:db8::/32",
-                        "billing.http.stripe-webhook-allowlist=true")
+                        "billing.http.stripe-webhook-allowlist=true",
+                        "billing.http.service-key-requests-per-minute=42")
                 .run(context -> {
                     ApiSettings settings = context.getBean(ApiDispatcher.class).settings();
+                    assertThat(settings.serviceKeyRequestsPerMinute()).isEqualTo(42);
                     assertThat(settings.clientAddresses().resolve("10.0.0.2", "3.18.12.63"))
                             .isEqualTo("3.18.12.63");
                     assertThat(settings.stripeWebhookSources().contains("3.18.12.63"))
