@@ -185,4 +185,47 @@ class ServiceKeysIT {
         assertThat(entry.path("cause").asText()).startsWith("service:" + id + ":");
         assertThat(audit.body()).doesNotContain(issued.path("secret").asText().substring(21));
     }
+
+    @Test
+    void theAuditEntriesAKeyCausedStayItsAfterTheUserIsErased() {
+        JsonNode issued = create("{\"name\":\"signup\",\"scopes\":[\"customers:write\"]}");
+        String id = issued.path("id").asText();
+        call("POST", "/stripe/customer", issued.path("secret").asText(), "user:" + USER, null, Map.of());
+        Http.Response erased = api.http.delete("/admin/users/" + USER + "?confirm=true", TestApi.ADMIN_TOKEN);
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        String pseudonym = dev.billing.core.model.UserId.of(USER).pseudonym().value();
+        JsonNode entries = api.http
+                .get("/admin/audit?userId=" + pseudonym, TestApi.ADMIN_TOKEN)
+                .json()
+                .path("data");
+        assertThat(entries).isNotEmpty();
+        assertThat(entries.findValuesAsText("cause")).anyMatch(c -> c.startsWith("service:" + id + ":"));
+        assertThat(api.http
+                        .get("/admin/audit?userId=" + USER, TestApi.ADMIN_TOKEN)
+                        .body())
+                .doesNotContain(id);
+        // The key itself names no user: the erasure leaves it as it was.
+        assertThat(api.http.get("/admin/service-keys", TestApi.ADMIN_TOKEN).body())
+                .contains(id)
+                .doesNotContain(USER);
+    }
+
+    @Test
+    void eachKeyHasItsOwnRateLimit() {
+        api.close();
+        api = TestApi.start(s -> s.serviceKeyRequestsPerMinute(2).userRequestsPerMinute(1000));
+        String first = create("{\"name\":\"a\",\"scopes\":[\"usage:write\"]}")
+                .path("secret")
+                .asText();
+        String second = create("{\"name\":\"b\",\"scopes\":[\"usage:write\"]}")
+                .path("secret")
+                .asText();
+        assertThat(recordUsage(first, "user:u1", "r1").status()).isEqualTo(200);
+        assertThat(recordUsage(first, "user:u2", "r2").status()).isEqualTo(200);
+        Http.Response limited = recordUsage(first, "user:u3", "r3");
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.errorCode()).isEqualTo("rate_limited");
+        assertThat(limited.header("Retry-After")).isNotNull();
+        assertThat(recordUsage(second, "user:u3", "r3").status()).isEqualTo(200);
+    }
 }
