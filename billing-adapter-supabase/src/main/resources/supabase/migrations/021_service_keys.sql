@@ -41,6 +41,23 @@ BEGIN
 END
 $$;
 
+-- Creating, rotating and revoking a key are audited (explicit entries of entity service_key through
+-- billing_audit_record; never the secret). 011's check on the entity grows by it, once: the new set is a superset of
+-- the old, so NOT VALID spares a scan of the whole trail under the table's lock.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint
+                  WHERE conrelid = 'public.billing_audit_log'::regclass
+                    AND conname = 'billing_audit_log_entity_check'
+                    AND pg_get_constraintdef(oid) LIKE '%service_key%') THEN
+    ALTER TABLE public.billing_audit_log DROP CONSTRAINT IF EXISTS billing_audit_log_entity_check;
+    ALTER TABLE public.billing_audit_log ADD CONSTRAINT billing_audit_log_entity_check
+      CHECK (entity IN ('customer', 'subscription', 'invoice', 'purchase', 'refund', 'event', 'account',
+                        'service_key')) NOT VALID;
+  END IF;
+END
+$$;
+
 -- Who may touch them: as 005 does for the other billing tables and functions.
 ALTER TABLE public.billing_service_keys ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.billing_service_keys FROM PUBLIC, anon, authenticated;

@@ -1,5 +1,6 @@
 package dev.billing.postgres;
 
+import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.ServiceKeyStore;
 import dev.billing.testkit.contract.ServiceKeyStoreContract;
@@ -27,5 +28,10 @@ class JdbiServiceKeyStoreContractIT extends ServiceKeyStoreContract {
     @Override
     protected ServiceKeyStore store() {
         return stores.serviceKeys();
+    }
+
+    @Override
+    protected AuditLog audit() {
+        return stores.audit();
     }
 }

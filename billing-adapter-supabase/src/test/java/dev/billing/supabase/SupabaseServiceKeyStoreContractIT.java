@@ -1,5 +1,6 @@
 package dev.billing.supabase;
 
+import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.ServiceKeyStore;
 import dev.billing.testkit.contract.ServiceKeyStoreContract;
 import org.junit.jupiter.api.AfterAll;
@@ -22,5 +23,10 @@ class SupabaseServiceKeyStoreContractIT extends ServiceKeyStoreContract {
     @Override
     protected ServiceKeyStore store() {
         return project.stores().serviceKeys();
+    }
+
+    @Override
+    protected AuditLog audit() {
+        return project.stores().audit();
     }
 }

@@ -402,7 +402,8 @@ public final class UseCases {
         this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, stores.audit(), workClock);
         this.listInboxEvents = new ListInboxEvents(stores.inbox());
         this.listAuditTrail = new ListAuditTrail(stores.audit());
-        this.serviceKeys = new ServiceKeys(stores.serviceKeys(), workClock); // real time, also in local mode
+        this.serviceKeys =
+                new ServiceKeys(stores.serviceKeys(), stores.audit(), workClock); // real time, also in local mode
         this.listDuplicateSubscriptions =
                 new ListDuplicateSubscriptions(stores.audit(), stores.subscriptions(), stores.customers());
         this.listNotices = new ListNotices(stores.notices());

@@ -84,7 +84,7 @@ class CoreArchitectureTest {
         map.put("entitlement", List.of());
         map.put("analytics", List.of());
         map.put("migration", List.of());
-        map.put("servicekey", List.of());
+        map.put("servicekey", List.of("audit"));
         map.put("notice", List.of("audit"));
         map.put("customer", List.of("audit", "gateway"));
         map.put("usage", List.of("entitlement", "gateway"));

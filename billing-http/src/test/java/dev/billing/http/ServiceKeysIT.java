@@ -162,6 +162,19 @@ class ServiceKeysIT {
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.json().path("data").get(0).path("id").asText()).isEqualTo(id);
         assertThat(list.body()).doesNotContain(fresh.substring(21)).doesNotContain("secret");
+        JsonNode trail = api.http
+                .get("/admin/audit?type=service_key.rotated", TestApi.ADMIN_TOKEN)
+                .json()
+                .path("data");
+        assertThat(trail).hasSize(1);
+        assertThat(trail.get(0).path("entityId").asText()).isEqualTo(id);
+        assertThat(trail.get(0).path("cause").asText()).startsWith("admin:");
+        assertThat(api.http
+                        .get("/admin/audit?type=service_key.created", TestApi.ADMIN_TOKEN)
+                        .body())
+                .contains(id)
+                .doesNotContain(fresh.substring(21))
+                .doesNotContain(old.substring(21));
         assertThat(api.http
                         .post("/admin/service-keys/bsk_ffffffffffffffff/rotate", TestApi.ADMIN_TOKEN, "{}")
                         .errorCode())

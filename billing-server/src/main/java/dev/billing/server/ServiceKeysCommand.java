@@ -1,7 +1,9 @@
 package dev.billing.server;
 
+import dev.billing.core.audit.AuditContext;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.servicekey.IssuedServiceKey;
 import dev.billing.core.model.servicekey.ServiceKey;
 import dev.billing.core.model.servicekey.ServiceScope;
@@ -51,8 +53,12 @@ final class ServiceKeysCommand implements Callable<Integer> {
         Logs.toStderr(); // stdout is what the command prints: the secret, the list
         Main.logFormat(main.env, "TEXT");
         ServerConfig config = ServerConfig.fromEnv(main.env);
-        try (BillingStores stores = ServeMode.openStores(config)) {
-            return work.apply(new ServiceKeys(stores.serviceKeys(), Clock.systemUTC()));
+        // Audited as an admin's command, each run its own cause (an entry is recorded once per key, action and cause).
+        String run =
+                "cli_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        try (BillingStores stores = ServeMode.openStores(config);
+                AuditContext.Scope cause = AuditContext.enter(AuditCause.admin(run))) {
+            return work.apply(new ServiceKeys(stores.serviceKeys(), stores.audit(), Clock.systemUTC()));
         }
     }
 

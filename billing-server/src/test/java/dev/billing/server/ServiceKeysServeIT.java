@@ -117,6 +117,13 @@ class ServiceKeysServeIT {
         assertThat(revoke.exit()).as(revoke.out() + revoke.err()).isZero();
         assertThat(revoke.out()).contains("revoked=");
 
+        assertThat(http.get("/admin/audit?type=service_key.revoked", ADMIN)
+                        .json()
+                        .path("data")
+                        .get(0)
+                        .path("cause")
+                        .asText())
+                .startsWith("admin:cli_");
         Http.Response revoked = as(
                 "POST", "/usage", key, "{\"meter\":\"api_calls\",\"amount\":1}", Map.of("Idempotency-Key", "chat-2"));
         assertThat(revoked.status()).isEqualTo(401);

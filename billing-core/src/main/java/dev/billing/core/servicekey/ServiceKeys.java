@@ -1,10 +1,15 @@
 package dev.billing.core.servicekey;
 
+import dev.billing.core.audit.AuditContext;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.audit.AuditAction;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.audit.AuditRecord;
 import dev.billing.core.model.servicekey.IssuedServiceKey;
 import dev.billing.core.model.servicekey.ServiceKey;
 import dev.billing.core.model.servicekey.ServiceScope;
+import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.ServiceKeyStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,9 +19,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Service API keys: created, listed, rotated and revoked by admins (the CLI, the admin routes), and checked on each
@@ -31,12 +39,23 @@ public final class ServiceKeys {
     private static final int KEY_LENGTH = ServiceKey.PREFIX.length() + 16 + 1 + 64;
 
     private final ServiceKeyStore store;
+    private final AuditLog audit;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public ServiceKeys(ServiceKeyStore store, Clock clock) {
+    /**
+     * @param audit where creations, rotations and revocations are recorded, with the cause the caller entered
+     *              ({@link AuditContext}: the admin request, or the CLI's command)
+     */
+    public ServiceKeys(ServiceKeyStore store, AuditLog audit, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
+        this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Keys without an audit trail (tests of a store alone). */
+    public ServiceKeys(ServiceKeyStore store, Clock clock) {
+        this(store, AuditLog.NONE, clock);
     }
 
     /** Whether a bearer credential is meant as a service key (the prefix decides which check it gets). */
@@ -69,6 +88,7 @@ public final class ServiceKeys {
             String secret = id + "_" + HEX.formatHex(bytes(32));
             ServiceKey key = new ServiceKey(id, name, scopes, hash(secret), now, expiresAt, null, null);
             if (store.insert(key)) {
+                record(AuditAction.SERVICE_KEY_CREATED, key);
                 return new IssuedServiceKey(key, secret);
             }
             if (attempt > 3) { // 64 random bits colliding four times is a broken random source, not bad luck
@@ -91,12 +111,19 @@ public final class ServiceKeys {
             return Optional.empty();
         }
         String secret = id + "_" + HEX.formatHex(bytes(32));
-        return store.rotate(id, hash(secret), now()).map(k -> new IssuedServiceKey(k, secret));
+        Optional<ServiceKey> rotated = store.rotate(id, hash(secret), now());
+        rotated.ifPresent(k -> record(AuditAction.SERVICE_KEY_ROTATED, k));
+        return rotated.map(k -> new IssuedServiceKey(k, secret));
     }
 
     /** Revokes the key for good; empty when there is none. */
     public Optional<ServiceKey> revoke(String id) {
-        return ServiceKey.isId(id) ? store.revoke(id, now()) : Optional.empty();
+        if (!ServiceKey.isId(id)) {
+            return Optional.empty();
+        }
+        Optional<ServiceKey> revoked = store.revoke(id, now());
+        revoked.ifPresent(k -> record(AuditAction.SERVICE_KEY_REVOKED, k));
+        return revoked;
     }
 
     /** Checks a presented key. */
@@ -123,6 +150,20 @@ public final class ServiceKeys {
             return new ServiceKeyCheck.Rejected(ServiceKeyCheck.Reason.EXPIRED, id);
         }
         return new ServiceKeyCheck.Accepted(key);
+    }
+
+    /** Once per key, action and cause: a revocation repeated by the same request records nothing more. */
+    private void record(AuditAction action, ServiceKey key) {
+        Map<String, String> detail = new LinkedHashMap<>();
+        detail.put("name", key.name());
+        detail.put(
+                "scopes",
+                key.scopes().stream().sorted().map(ServiceScope::wireName).collect(Collectors.joining(" ")));
+        if (key.expiresAt() != null) {
+            detail.put("expires_at", key.expiresAt().toString());
+        }
+        audit.record(
+                new AuditRecord(action, key.id(), null, null, AuditContext.currentOr(AuditCause.admin(null)), detail));
     }
 
     /** Whole microseconds: what every store keeps, so a copied key compares equal. */

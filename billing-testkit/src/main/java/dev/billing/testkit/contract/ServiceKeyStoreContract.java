@@ -3,10 +3,16 @@ package dev.billing.testkit.contract;
 import static dev.billing.testkit.Builders.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.core.audit.AuditContext;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.audit.AuditAction;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.servicekey.IssuedServiceKey;
 import dev.billing.core.model.servicekey.ServiceKey;
 import dev.billing.core.model.servicekey.ServiceScope;
+import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.ServiceKeyStore;
 import dev.billing.core.servicekey.ServiceKeyCheck;
 import dev.billing.core.servicekey.ServiceKeys;
@@ -33,11 +39,16 @@ public abstract class ServiceKeyStoreContract {
 
     protected abstract ServiceKeyStore store();
 
+    /** The same store's audit trail, where creations, rotations and revocations are recorded; none by default. */
+    protected AuditLog audit() {
+        return AuditLog.NONE;
+    }
+
     @BeforeEach
     void setUpKeys() {
         store = store();
         clock = MutableClock.at(Instant.now());
-        keys = new ServiceKeys(store, clock);
+        keys = new ServiceKeys(store, audit(), clock);
     }
 
     private IssuedServiceKey issue(Instant expiresAt) {
@@ -61,6 +72,33 @@ public abstract class ServiceKeyStoreContract {
         assertThat(keys.check("bsk_0000000000000000_" + "0".repeat(64))).isInstanceOf(ServiceKeyCheck.Rejected.class);
         assertThat(keys.check("bsk_nothex"))
                 .isEqualTo(new ServiceKeyCheck.Rejected(ServiceKeyCheck.Reason.MALFORMED, null));
+    }
+
+    @Test
+    void creatingRotatingAndRevokingAreAuditedOnceWithTheirCauseNeverTheSecret() {
+        AuditLog trail = audit();
+        org.junit.jupiter.api.Assumptions.assumeTrue(trail != AuditLog.NONE, "a store with an audit trail");
+        IssuedServiceKey issued;
+        try (AuditContext.Scope cause = AuditContext.enter(AuditCause.admin("req_keys_" + System.nanoTime()))) {
+            issued = issue(null);
+            keys.rotate(issued.key().id());
+            keys.revoke(issued.key().id());
+            keys.revoke(issued.key().id()); // the same request again: nothing more
+        }
+        List<AuditEntry> entries = new ArrayList<>();
+        for (AuditAction action : List.of(
+                AuditAction.SERVICE_KEY_CREATED, AuditAction.SERVICE_KEY_ROTATED, AuditAction.SERVICE_KEY_REVOKED)) {
+            trail.list(AuditQuery.all(100).withAction(action)).items().stream()
+                    .filter(e -> e.entityId().equals(issued.key().id()))
+                    .forEach(entries::add);
+        }
+        assertThat(entries).hasSize(3);
+        assertThat(entries).allSatisfy(e -> {
+            assertThat(e.cause().kind()).isEqualTo(AuditCause.Kind.ADMIN);
+            assertThat(e.detail().toString())
+                    .contains("chat service")
+                    .doesNotContain(issued.secret().substring(21));
+        });
     }
 
     @Test
