@@ -24,7 +24,7 @@ final class JdbiRetention {
                      WHERE status IN ('processed', 'ignored') AND received_at < :before
                      LIMIT :max FOR UPDATE SKIP LOCKED)
                 """);
-        // Along usage_keys_created_idx (V24).
+        // Along usage_keys_created_idx (V23).
         this.keys = db.sql("""
                 DELETE FROM {schema}.usage_keys WHERE (user_id, idempotency_key) IN (
                     SELECT user_id, idempotency_key FROM {schema}.usage_keys

@@ -132,6 +132,7 @@ public final class PostgresBillingStores {
                 new JdbiGuestPurchaseStore(db),
                 new JdbiAuditLog(db),
                 new JdbiAnalyticsStore(db),
-                new JdbiNoticeLog(db));
+                new JdbiNoticeLog(db),
+                new JdbiServiceKeyStore(db));
     }
 }

@@ -34,6 +34,7 @@ class MigrationsIT {
             "projection_changes",
             "purchases",
             "refunds",
+            "service_keys",
             "subscriptions",
             "usage_counters",
             "usage_keys",
@@ -93,7 +94,8 @@ class MigrationsIT {
                             "19:true",
                             "20:true",
                             "21:true",
-                            "24:true");
+                            "22:true",
+                            "23:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(
@@ -402,7 +404,8 @@ class MigrationsIT {
                             "V19__inbox_subjects.sql",
                             "V20__guest_claims_move.sql",
                             "V21__membership_ids.sql",
-                            "V24__retention.sql");
+                            "V22__service_keys.sql",
+                            "V23__retention.sql");
         }
     }
 

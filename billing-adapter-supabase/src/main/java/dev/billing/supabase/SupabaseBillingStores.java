@@ -39,7 +39,8 @@ public final class SupabaseBillingStores {
                 new SupabaseGuestPurchaseStore(client),
                 new SupabaseAuditLog(client),
                 new SupabaseAnalyticsStore(client),
-                new SupabaseNoticeLog(client));
+                new SupabaseNoticeLog(client),
+                new SupabaseServiceKeyStore(client));
     }
 
     /** Ping and close of the shared HTTP client. */

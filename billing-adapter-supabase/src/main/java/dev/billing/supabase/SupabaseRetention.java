@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
- * The ports' retention methods on Supabase: one batch per call of a function of 023_retention.sql, which deletes in
+ * The ports' retention methods on Supabase: one batch per call of a function of 022_retention.sql, which deletes in
  * one statement and answers how many. A call is retried: a batch sent twice deletes what is still old enough.
  */
 final class SupabaseRetention {

@@ -40,7 +40,8 @@ public final class SupabaseSql {
             "018_inbox_subjects.sql",
             "019_guest_claims_move.sql",
             "020_membership_ids.sql",
-            "023_retention.sql");
+            "021_service_keys.sql",
+            "022_retention.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

@@ -47,7 +47,8 @@ class SupabaseSqlIT {
             "billing_audit_log",
             "billing_refunds",
             "billing_notice_log",
-            "billing_invoice_payments");
+            "billing_invoice_payments",
+            "billing_service_keys");
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -108,7 +109,7 @@ class SupabaseSqlIT {
                             + " || has_function_privilege('anon', p.oid, 'EXECUTE') || has_function_privilege('authenticated',"
                             + " p.oid, 'EXECUTE') || has_function_privilege('service_role', p.oid, 'EXECUTE')"
                             + " FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'billing\\_%'");
-            assertThat(functions).hasSize(54).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
+            assertThat(functions).hasSize(55).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
         }
     }
 

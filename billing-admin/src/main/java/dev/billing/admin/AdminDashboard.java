@@ -1,6 +1,7 @@
 package dev.billing.admin;
 
 import dev.billing.core.Billing;
+import dev.billing.core.config.ClientAddresses;
 import dev.billing.core.error.ConflictException;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.error.NotFoundException;
@@ -44,7 +45,7 @@ public final class AdminDashboard {
     private final DuplicatePages duplicates;
     private final byte[] css;
     private final byte[] icon;
-    private final boolean trustForwardedFor;
+    private final ClientAddresses clientAddresses;
 
     private AdminDashboard(Builder b) {
         this.sessions = new AdminSessions(b.adminToken, b.sessionLifetime, b.clock);
@@ -56,7 +57,7 @@ public final class AdminDashboard {
         this.duplicates = new DuplicatePages(b.billing);
         this.css = resource("assets/admin.css");
         this.icon = resource("assets/favicon.svg");
-        this.trustForwardedFor = b.trustForwardedFor;
+        this.clientAddresses = b.clientAddresses;
     }
 
     public static Builder builder() {
@@ -222,21 +223,12 @@ public final class AdminDashboard {
     }
 
     /**
-     * The client's address: behind a trusted proxy the last {@code X-Forwarded-For} entry (the one that proxy added,
-     * as the API reads it), else the connection's. Never the proxy's own, which every client would share.
+     * The client's address by the API's one rule ({@link ClientAddresses}): behind a trusted proxy the right-most
+     * {@code X-Forwarded-For} entry that is no trusted proxy, else the connection's. Never the proxy's own, which
+     * every client would share.
      */
     private String clientAddress(Context ctx) {
-        if (trustForwardedFor) {
-            String forwarded = ctx.header("X-Forwarded-For");
-            if (forwarded != null) {
-                String[] hops = forwarded.split(",");
-                String last = hops[hops.length - 1].strip();
-                if (!last.isEmpty() && last.length() <= 64) {
-                    return last;
-                }
-            }
-        }
-        return ctx.ip();
+        return clientAddresses.resolve(ctx.ip(), ctx.header("X-Forwarded-For"));
     }
 
     private Optional<AdminSessions.Session> currentSession(Context ctx) {
@@ -308,7 +300,7 @@ public final class AdminDashboard {
         private String adminToken;
         private Clock clock = Clock.systemUTC();
         private Duration sessionLifetime = Duration.ofHours(8);
-        private boolean trustForwardedFor;
+        private ClientAddresses clientAddresses = ClientAddresses.direct();
 
         private Builder() {}
 
@@ -335,11 +327,18 @@ public final class AdminDashboard {
         }
 
         /**
-         * Behind one trusted reverse proxy ({@code BILLING_TRUST_PROXY}): the client address, which failed sign-ins
-         * are counted by, is the last {@code X-Forwarded-For} entry. Off by default: a client could name any address.
+         * Behind one reverse proxy whose address is not known ({@code BILLING_TRUST_PROXY}): the client address,
+         * which failed sign-ins are counted by, is the last {@code X-Forwarded-For} entry. Off by default: a client
+         * could name any address. {@link #clientAddresses} names the proxies instead.
          */
         public Builder trustForwardedFor(boolean value) {
-            this.trustForwardedFor = value;
+            this.clientAddresses = new ClientAddresses(clientAddresses.trustedProxies(), value);
+            return this;
+        }
+
+        /** How the client's address is found: the API's own rule ({@code ApiSettings.clientAddresses()}). */
+        public Builder clientAddresses(ClientAddresses value) {
+            this.clientAddresses = Objects.requireNonNull(value, "clientAddresses");
             return this;
         }
 

@@ -49,6 +49,7 @@ import dev.billing.core.port.WorkObserver;
 import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.core.privacy.ExportPersonalData;
 import dev.billing.core.projection.Reconcile;
+import dev.billing.core.servicekey.ServiceKeys;
 import dev.billing.core.subscription.ApplyPromotionCode;
 import dev.billing.core.subscription.CancelSubscription;
 import dev.billing.core.subscription.ChangePlan;
@@ -110,6 +111,7 @@ public final class UseCases {
     private final ReplayEvent replayEvent;
     private final ListInboxEvents listInboxEvents;
     private final ListAuditTrail listAuditTrail;
+    private final ServiceKeys serviceKeys;
     private final ListDuplicateSubscriptions listDuplicateSubscriptions;
     private final ListNotices listNotices;
     private final Reconcile reconcile;
@@ -404,6 +406,8 @@ public final class UseCases {
         this.replayEvent = new ReplayEvent(stores.inbox(), processInboxEvent, stores.audit(), workClock);
         this.listInboxEvents = new ListInboxEvents(stores.inbox());
         this.listAuditTrail = new ListAuditTrail(stores.audit());
+        this.serviceKeys =
+                new ServiceKeys(stores.serviceKeys(), stores.audit(), workClock); // real time, also in local mode
         this.listDuplicateSubscriptions =
                 new ListDuplicateSubscriptions(stores.audit(), stores.subscriptions(), stores.customers());
         this.listNotices = new ListNotices(stores.notices());
@@ -545,6 +549,10 @@ public final class UseCases {
     }
 
     /** The audit trail (admin). */
+    public ServiceKeys serviceKeys() {
+        return serviceKeys;
+    }
+
     public ListAuditTrail listAuditTrail() {
         return listAuditTrail;
     }

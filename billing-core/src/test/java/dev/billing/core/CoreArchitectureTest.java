@@ -85,6 +85,7 @@ class CoreArchitectureTest {
         map.put("analytics", List.of());
         map.put("migration", List.of());
         map.put("retention", List.of());
+        map.put("servicekey", List.of("audit"));
         map.put("notice", List.of("audit"));
         map.put("customer", List.of("audit", "gateway"));
         map.put("usage", List.of("entitlement", "gateway"));

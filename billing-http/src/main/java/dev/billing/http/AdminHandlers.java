@@ -14,24 +14,33 @@ import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeKind;
 import dev.billing.core.model.notice.NoticeStatus;
 import dev.billing.core.model.payment.RefundRequest;
+import dev.billing.core.model.servicekey.IssuedServiceKey;
+import dev.billing.core.model.servicekey.ServiceKey;
+import dev.billing.core.model.servicekey.ServiceScope;
 import dev.billing.core.projection.ReconcileReport;
 import dev.billing.http.wire.AdminResponses;
 import dev.billing.http.wire.AnalyticsResponses;
 import dev.billing.http.wire.Requests;
+import dev.billing.http.wire.ServiceKeyResponses;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Operators' routes: the webhook inbox, replay, reconcile, refunds, revenue analytics, the audit trail, notices,
  * duplicate subscriptions.
  */
 final class AdminHandlers {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandlers.class);
     private static final Set<String> REFUND_REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
 
     private final Billing billing;
@@ -223,5 +232,60 @@ final class AdminHandlers {
             throw new InvalidRequestException("invalid_" + JsonCodec.snake(field), field, field + " is malformed.");
         }
         return value;
+    }
+
+    Object serviceKeys(Call call) {
+        Page<ServiceKey> page = billing.useCases()
+                .serviceKeys()
+                .list(call.queryToken("cursor", "bsk_[0-9a-f]{16}").orElse(null), call.queryInt("limit", 1, 100, 50));
+        return new ServiceKeyResponses.KeyList(
+                page.items().stream().map(ServiceKeyResponses.View::of).toList(), page.hasMore(), page.nextCursor());
+    }
+
+    Object createServiceKey(Call call) {
+        Requests.ServiceKeyCreate body = call.body(Requests.ServiceKeyCreate.class);
+        Set<ServiceScope> scopes = new LinkedHashSet<>();
+        for (String scope : body.scopes() == null ? List.<String>of() : body.scopes()) {
+            scopes.add(ServiceScope.parse(scope)
+                    .orElseThrow(() -> new InvalidRequestException(
+                            "invalid_scopes",
+                            "scopes",
+                            "scopes must be entitlements:read, usage:write, customers:write or checkout:write.")));
+        }
+        Instant expiresAt = null;
+        if (body.expiresAt() != null) {
+            try {
+                expiresAt = Instant.parse(body.expiresAt());
+            } catch (DateTimeParseException e) {
+                throw new InvalidRequestException(
+                        "invalid_expires_at", "expiresAt", "expiresAt must be an ISO-8601 instant.");
+            }
+        }
+        IssuedServiceKey issued = billing.useCases().serviceKeys().create(body.name(), scopes, expiresAt);
+        LOG.info("service key {} created ({})", issued.key().id(), issued.key().name());
+        return ServiceKeyResponses.Issued.of(issued.key(), issued.secret());
+    }
+
+    Object rotateServiceKey(Call call) {
+        IssuedServiceKey issued = billing.useCases()
+                .serviceKeys()
+                .rotate(call.pathParam("id"))
+                .orElseThrow(AdminHandlers::serviceKeyNotFound);
+        LOG.info("service key {} rotated", issued.key().id());
+        return ServiceKeyResponses.Issued.of(issued.key(), issued.secret());
+    }
+
+    Object revokeServiceKey(Call call) {
+        ServiceKey key = billing.useCases()
+                .serviceKeys()
+                .revoke(call.pathParam("id"))
+                .orElseThrow(AdminHandlers::serviceKeyNotFound);
+        LOG.info("service key {} revoked", key.id());
+        return ServiceKeyResponses.View.of(key);
+    }
+
+    private static RuntimeException serviceKeyNotFound() {
+        return ApiException.of(
+                404, "service_key_not_found", "There is no such service key (or it is revoked, for a rotation).");
     }
 }

@@ -6,6 +6,7 @@ import dev.billing.core.error.IdentityRejectedException;
 import dev.billing.core.model.Identity;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.port.IdentityVerifier;
+import dev.billing.core.servicekey.ServiceKeys;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -38,6 +39,7 @@ import org.slf4j.MDC;
 public final class ApiDispatcher implements AutoCloseable {
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.billing.http.access");
     static final String SESSION_COOKIE = "__session";
+    static final String STRIPE_WEBHOOK = "/webhooks/stripe";
     static final String REQUEST_METRIC = "billing.http.requests";
     /** The exchange attribute holding the signed-in caller's user id (for the access log). */
     public static final String USER_ATTRIBUTE = "billing.userId";
@@ -51,6 +53,7 @@ public final class ApiDispatcher implements AutoCloseable {
     private final ErrorMapper errors = new ErrorMapper(json);
     private final RateLimiter userLimiter;
     private final RateLimiter ipLimiter;
+    private final ServiceAccess service;
     private final OpsHandlers ops;
     private final List<ApiRoute> routes;
     private final byte[] adminTokenDigest;
@@ -65,6 +68,9 @@ public final class ApiDispatcher implements AutoCloseable {
         this.userLimiter = new RateLimiter(settings.userRequestsPerMinute(), settings.rateLimitKeys(), "user");
         this.ipLimiter = new RateLimiter(settings.ipRequestsPerMinute(), settings.rateLimitKeys(), "IP address");
         this.adminTokenDigest = settings.adminEnabled() ? sha256(settings.adminToken()) : null;
+        this.service = new ServiceAccess(
+                billing.useCases().serviceKeys(),
+                new RateLimiter(settings.serviceKeyRequestsPerMinute(), settings.rateLimitKeys(), "service key"));
         this.ops = new OpsHandlers(settings.version(), b.readiness, b.metrics);
         for (String dependency : ops.checkNames()) {
             Gauge.builder("billing.dependency.up", ops, o -> o.up(dependency))
@@ -209,22 +215,40 @@ public final class ApiDispatcher implements AutoCloseable {
         if (access == Access.ADMIN && adminTokenDigest == null) {
             throw ApiException.of(404, "not_found", "There is no such route.");
         }
+        if (access == Access.WEBHOOK
+                && settings.stripeWebhookAllowlist()
+                && route.path().equals(STRIPE_WEBHOOK)
+                && !settings.stripeWebhookSources().contains(clientIp(ctx))) {
+            // Before the body is read: a delivery from elsewhere costs no HMAC and stores nothing.
+            throw ApiException.of(
+                    403, "address_not_allowed", "Stripe webhooks are accepted from Stripe's addresses only.");
+        }
         if (access != Access.HEALTH && access != Access.WEBHOOK) {
             ipLimiter.check(clientIp(ctx));
         }
         Identity identity = null;
-        if (access == Access.USER) {
+        String serviceKey = null;
+        String key = serviceKeyCredential(ctx);
+        if (access == Access.USER && key != null) {
+            identity = service.authenticate(ctx, route, key);
+            serviceKey = (String) ctx.attribute(ServiceAccess.KEY_ATTRIBUTE);
+            ctx.attribute(USER_ATTRIBUTE, identity.userId().value());
+            MDC.put("userId", identity.userId().value());
+            MDC.put("serviceKey", serviceKey);
+        } else if (access == Access.USER) {
             identity = authenticate(ctx);
             ctx.attribute(USER_ATTRIBUTE, identity.userId().value());
             MDC.put("userId", identity.userId().value());
             userLimiter.check(identity.userId().value());
         } else if (access == Access.ADMIN) {
-            checkAdmin(ctx);
+            checkAdmin(ctx, key);
         }
         long limit = access == Access.WEBHOOK ? settings.maxWebhookBytes() : settings.maxBodyBytes();
         Object result;
         // What the route changes is audited with this request as its cause (webhook effects: their event's id).
-        try (AuditContext.Scope cause = AuditContext.enter(auditCause(access, RequestIds.current(ctx)))) {
+        String requestId = RequestIds.current(ctx);
+        AuditCause why = serviceKey != null ? AuditCause.service(serviceKey, requestId) : auditCause(access, requestId);
+        try (AuditContext.Scope cause = AuditContext.enter(why)) {
             result = route.handler().handle(new Call(ctx, route, identity, json, limit, clientIp(ctx)));
         }
         write(ctx, route, result);
@@ -253,6 +277,7 @@ public final class ApiDispatcher implements AutoCloseable {
                     .addKeyValue("durationMs", tenths / 10.0)
                     .addKeyValue("ip", clientIp(ctx))
                     .addKeyValue("userId", user)
+                    .addKeyValue("serviceKey", ctx.attribute(ServiceAccess.KEY_ATTRIBUTE))
                     .log("{} {} {} {}ms", method, ctx.path(), status, oneDecimal(tenths));
         } finally {
             MDC.clear();
@@ -305,12 +330,25 @@ public final class ApiDispatcher implements AutoCloseable {
         return identity;
     }
 
-    private void checkAdmin(Exchange ctx) {
+    /** The bearer credential when it is meant as a service key ({@code bsk_...}), else null. */
+    private static String serviceKeyCredential(Exchange ctx) {
+        String authorization = ctx.header("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String credential = authorization.substring(7).strip();
+        return ServiceKeys.looksLikeKey(credential) ? credential : null;
+    }
+
+    private void checkAdmin(Exchange ctx, String serviceKey) {
         String authorization = ctx.header("Authorization");
         boolean ok = false;
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ok = MessageDigest.isEqual(
                     adminTokenDigest, sha256(authorization.substring(7).strip()));
+        }
+        if (!ok && serviceKey != null) {
+            service.refuseOnAdmin(ctx, serviceKey); // a valid key is 403 here, never admin
         }
         if (!ok) {
             throw ApiException.of(
@@ -321,18 +359,9 @@ public final class ApiDispatcher implements AutoCloseable {
         }
     }
 
+    /** The client's address, by the one rule of {@link dev.billing.core.config.ClientAddresses}. */
     String clientIp(Exchange ctx) {
-        if (settings.trustForwardedFor()) {
-            String forwarded = ctx.header("X-Forwarded-For");
-            if (forwarded != null) {
-                String[] hops = forwarded.split(",");
-                String last = hops[hops.length - 1].strip();
-                if (!last.isEmpty() && last.length() <= 64) {
-                    return last;
-                }
-            }
-        }
-        return ctx.remoteAddress();
+        return settings.clientAddresses().resolve(ctx.remoteAddress(), ctx.header("X-Forwarded-For"));
     }
 
     private void write(Exchange ctx, ApiRoute route, Object result) {

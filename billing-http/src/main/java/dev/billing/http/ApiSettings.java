@@ -1,5 +1,7 @@
 package dev.billing.http;
 
+import dev.billing.core.config.ClientAddresses;
+import dev.billing.core.config.IpRanges;
 import dev.billing.core.privacy.ErasePersonalData;
 import java.time.Duration;
 import java.util.List;
@@ -18,8 +20,12 @@ import java.util.Objects;
  * @param adminToken           the admin bearer token; null disables the admin routes and /metrics (404)
  * @param userRequestsPerMinute per-user request budget (0: no per-user limit)
  * @param ipRequestsPerMinute  per-IP request budget (0: no per-IP limit)
+ * @param serviceKeyRequestsPerMinute per-service-key request budget, instead of the per-user one (0: no limit)
  * @param rateLimitKeys        how many users/IPs the rate limiter remembers (least recently seen are dropped)
- * @param trustForwardedFor    take the client IP from the last {@code X-Forwarded-For} entry (behind one proxy)
+ * @param clientAddresses      how the client's address is found (trusted proxies and {@code X-Forwarded-For}): for
+ *                             the rate limits and the Stripe webhook allowlist
+ * @param stripeWebhookSources the addresses {@code POST /webhooks/stripe} accepts deliveries from (403
+ *                             {@code address_not_allowed} for others, before the body is read); empty: any address
  * @param stopTimeout          how long shutdown waits for requests in flight
  * @param version              reported in {@code /openapi.json} and {@code /health}
  * @param erasure              what an erasure ({@code DELETE /me}) also does at Stripe
@@ -36,8 +42,10 @@ public record ApiSettings(
         String adminToken,
         int userRequestsPerMinute,
         int ipRequestsPerMinute,
+        int serviceKeyRequestsPerMinute,
         long rateLimitKeys,
-        boolean trustForwardedFor,
+        ClientAddresses clientAddresses,
+        IpRanges stripeWebhookSources,
         Duration stopTimeout,
         String version,
         ErasePersonalData.Options erasure,
@@ -58,18 +66,25 @@ public record ApiSettings(
         if (adminToken != null && adminToken.isBlank()) {
             adminToken = null;
         }
-        if (userRequestsPerMinute < 0 || ipRequestsPerMinute < 0) {
+        if (userRequestsPerMinute < 0 || ipRequestsPerMinute < 0 || serviceKeyRequestsPerMinute < 0) {
             throw new IllegalArgumentException("rate limits must not be negative");
         }
         if (rateLimitKeys < 1) {
             throw new IllegalArgumentException("rateLimitKeys must be positive");
         }
+        Objects.requireNonNull(clientAddresses, "clientAddresses");
+        Objects.requireNonNull(stripeWebhookSources, "stripeWebhookSources");
         Objects.requireNonNull(stopTimeout, "stopTimeout");
         Objects.requireNonNull(version, "version");
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Whether {@code POST /webhooks/stripe} refuses addresses not in {@link #stripeWebhookSources}. */
+    public boolean stripeWebhookAllowlist() {
+        return !stripeWebhookSources.isEmpty();
     }
 
     public boolean adminEnabled() {
@@ -82,7 +97,10 @@ public record ApiSettings(
                 + ", maxBodyBytes=" + maxBodyBytes + ", maxWebhookBytes=" + maxWebhookBytes
                 + ", maxHeaderBytes=" + maxHeaderBytes + ", admin=" + (adminEnabled() ? "enabled" : "disabled")
                 + ", userRequestsPerMinute=" + userRequestsPerMinute + ", ipRequestsPerMinute=" + ipRequestsPerMinute
-                + ", rateLimitKeys=" + rateLimitKeys + ", trustForwardedFor=" + trustForwardedFor
+                + ", serviceKeyRequestsPerMinute=" + serviceKeyRequestsPerMinute
+                + ", rateLimitKeys=" + rateLimitKeys + ", clientAddresses=" + clientAddresses
+                + ", stripeWebhookAllowlist="
+                + (stripeWebhookAllowlist() ? stripeWebhookSources.entries().size() + " entries" : "off")
                 + ", stopTimeout=" + stopTimeout + ", version=" + version + ", erasure=" + erasure
                 + ", guestCheckoutsPerMinute=" + guestCheckoutsPerMinute + ", virtualThreads=" + virtualThreads + "]";
     }
@@ -97,8 +115,11 @@ public record ApiSettings(
         private String adminToken;
         private int userRequestsPerMinute = 300;
         private int ipRequestsPerMinute = 1200;
+        private int serviceKeyRequestsPerMinute = 3000;
         private long rateLimitKeys = 100_000;
         private boolean trustForwardedFor;
+        private IpRanges trustedProxies = IpRanges.none();
+        private IpRanges stripeWebhookSources = IpRanges.none();
         private Duration stopTimeout = Duration.ofSeconds(10);
         private String version = "dev";
         private ErasePersonalData.Options erasure = ErasePersonalData.Options.localOnly();
@@ -147,13 +168,43 @@ public record ApiSettings(
             return this;
         }
 
+        /** Requests per service key per minute (default 3000; 0: no limit), counted instead of per user. */
+        public Builder serviceKeyRequestsPerMinute(int value) {
+            this.serviceKeyRequestsPerMinute = value;
+            return this;
+        }
+
         public Builder rateLimitKeys(long value) {
             this.rateLimitKeys = value;
             return this;
         }
 
+        /**
+         * Believe {@code X-Forwarded-For} from any connection (one proxy in front whose address is not known); prefer
+         * {@link #trustedProxies}, which believes it only from the proxies' addresses.
+         */
         public Builder trustForwardedFor(boolean value) {
             this.trustForwardedFor = value;
+            return this;
+        }
+
+        /**
+         * The proxies (addresses and CIDR ranges) whose {@code X-Forwarded-For} is believed: the client is its
+         * right-most entry that is not one of them ({@link ClientAddresses}).
+         *
+         * @throws IllegalArgumentException naming an entry that is no address or range
+         */
+        public Builder trustedProxies(List<String> value) {
+            this.trustedProxies = IpRanges.parse(value);
+            return this;
+        }
+
+        /**
+         * Accept Stripe webhook deliveries only from these addresses (e.g.
+         * {@link StripeWebhookSources#published()}); empty (the default): from any address.
+         */
+        public Builder stripeWebhookSources(IpRanges value) {
+            this.stripeWebhookSources = Objects.requireNonNull(value, "stripeWebhookSources");
             return this;
         }
 
@@ -199,8 +250,10 @@ public record ApiSettings(
                     adminToken,
                     userRequestsPerMinute,
                     ipRequestsPerMinute,
+                    serviceKeyRequestsPerMinute,
                     rateLimitKeys,
-                    trustForwardedFor,
+                    new ClientAddresses(trustedProxies, trustForwardedFor),
+                    stripeWebhookSources,
                     stopTimeout,
                     version,
                     erasure,

@@ -14,10 +14,11 @@ final class ErrorCodes {
                     + "invalid_<field> (e.g. invalid_amount, invalid_quantity, invalid_cursor, invalid_limit), and the core's "
                     + "refusals (invalid_redirect_url, unknown_plan, unknown_item, invalid_promotion_code, unknown_meter, "
                     + "invalid_idempotency_key, subscription_ended, subscription_not_resumable, confirmation_required, "
-                    + "invalid_checkout, not_open_to_guests, not_per_seat, invalid_webhook, refund_rejected, "
-                    + "invalid_stripe_version, tax_requires_checkout, ...); "
-                    + "401 unauthenticated; 402 card_declined; 403 session_pending, origin_not_allowed, "
-                    + "org_billing_forbidden, email_not_verified; 404 not_found, <resource>_not_found; 405 "
+                    + "invalid_checkout, invalid_act_as, not_open_to_guests, not_per_seat, invalid_webhook, "
+                    + "refund_rejected, invalid_stripe_version, tax_requires_checkout, ...); "
+                    + "401 unauthenticated, service_key_revoked, service_key_expired; 402 card_declined; 403 "
+                    + "session_pending, origin_not_allowed, org_billing_forbidden, email_not_verified, "
+                    + "address_not_allowed, insufficient_scope; 404 not_found, <resource>_not_found; 405 "
                     + "method_not_allowed; 409 already_subscribed, event_in_progress, no_subscription, seats_below_members, "
                     + "seats_follow_members; 413 payload_too_large; 415 unsupported_media_type; 422 "
                     + "idempotency_key_reused; 429 rate_limited, quota_exceeded; 431 headers_too_large; 500 internal_error; "
@@ -29,9 +30,14 @@ final class ErrorCodes {
             case 400 ->
                 "Invalid request: bad_request, invalid_json, unknown_field, missing_field, invalid_<field>, or the "
                         + "route's own refusal (see error.code)";
-            case 401 -> "unauthenticated (WWW-Authenticate: Bearer)";
+            case 401 ->
+                "unauthenticated, or service_key_revoked / service_key_expired for a service key's right secret "
+                        + "(WWW-Authenticate: Bearer)";
             case 402 -> "card_declined";
-            case 403 -> "session_pending, origin_not_allowed, org_billing_forbidden or email_not_verified";
+            case 403 ->
+                "session_pending, origin_not_allowed, org_billing_forbidden, email_not_verified, "
+                        + "address_not_allowed (a Stripe webhook from elsewhere, allowlist on) or insufficient_scope "
+                        + "(a service key on a route or scope it may not use)";
             case 404 -> "not_found or <resource>_not_found (another account's object answers the same)";
             case 409 ->
                 "already_subscribed, event_in_progress, no_subscription, seats_below_members or "

@@ -87,8 +87,21 @@ final class OpenApiDocument {
                                         "__session",
                                         "description",
                                         "Clerk's session cookie (writes also need an allowed Origin)."),
-                        "adminToken",
-                                Map.of("type", "http", "scheme", "bearer", "description", "BILLING_ADMIN_TOKEN.")));
+                        "adminToken", Map.of("type", "http", "scheme", "bearer", "description", "BILLING_ADMIN_TOKEN."),
+                        "serviceKey",
+                                Map.of(
+                                        "type",
+                                        "http",
+                                        "scheme",
+                                        "bearer",
+                                        "bearerFormat",
+                                        "bsk_<16 hex>_<64 hex>",
+                                        "description",
+                                        "A service API key (docs/AUTHENTICATION.md, \"Service keys\"), on the "
+                                                + "operations that list it, with the scope each names in "
+                                                + "x-service-key-scope and the party in the "
+                                                + ServiceAccess.ACT_AS
+                                                + " header; never on admin routes.")));
         doc.put("components", components);
         return doc;
     }
@@ -141,6 +154,19 @@ final class OpenApiDocument {
                     "schema",
                     Map.of("type", "string", "minLength", 1, "maxLength", max)));
         }
+        if (ServiceAccess.scopeOf(route).isPresent()) {
+            parameters.add(Map.of(
+                    "name",
+                    ServiceAccess.ACT_AS,
+                    "in",
+                    "header",
+                    "required",
+                    false,
+                    "description",
+                    "With a service key (required then): whom it acts for, user:<userId> or org:<orgId>.",
+                    "schema",
+                    Map.of("type", "string", "pattern", "^(user|org):[A-Za-z0-9_-]{1,128}$")));
+        }
         for (String header : webhookHeaders(route)) {
             parameters.add(
                     Map.of("name", header, "in", "header", "required", true, "schema", Map.of("type", "string")));
@@ -176,8 +202,15 @@ final class OpenApiDocument {
                                                             : "A Stripe event, exactly as Stripe signed it.")))));
         }
         switch (route.access()) {
-            case USER ->
-                op.put("security", List.of(Map.of("sessionToken", List.of()), Map.of("sessionCookie", List.of())));
+            case USER -> {
+                List<Object> security =
+                        new ArrayList<>(List.of(Map.of("sessionToken", List.of()), Map.of("sessionCookie", List.of())));
+                ServiceAccess.scopeOf(route).ifPresent(scope -> {
+                    security.add(Map.of("serviceKey", List.of()));
+                    op.put("x-service-key-scope", scope.wireName());
+                });
+                op.put("security", security);
+            }
             case ADMIN -> op.put("security", List.of(Map.of("adminToken", List.of())));
             default -> op.put("security", List.of());
         }
@@ -219,7 +252,7 @@ final class OpenApiDocument {
      * The route's own error statuses and those every route of its kind can answer: 400 (bad_request, a request line
      * that cannot be decoded), 431 (headers too large) and 500 always; 429 (rate limited) except for the health
      * checks and the webhooks; 401 and 403 (a token or a session) and 503 (auth, store or Stripe unavailable) for user
-     * routes; 401, 404 (no admin token configured) and 503 for admin routes; 400 and 413 for the webhooks; 400, 413
+     * routes; 401, 403 (a service key), 404 (no admin token configured) and 503 for admin routes; 400 and 413 for the webhooks; 400, 413
      * and 415 for routes that read a JSON body.
      */
     static Set<Integer> errorStatuses(ApiRoute route) {
@@ -227,7 +260,7 @@ final class OpenApiDocument {
         statuses.addAll(List.of(400, 431, 500));
         switch (route.access()) {
             case USER -> statuses.addAll(List.of(401, 403, 429, 503));
-            case ADMIN -> statuses.addAll(List.of(401, 404, 429, 503));
+            case ADMIN -> statuses.addAll(List.of(401, 403, 404, 429, 503));
             case PUBLIC -> statuses.add(429);
             case WEBHOOK -> statuses.addAll(List.of(400, 413));
             default -> {}

@@ -12,6 +12,7 @@ import dev.billing.http.wire.AnalyticsResponses;
 import dev.billing.http.wire.PersonalDataResponses;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
+import dev.billing.http.wire.ServiceKeyResponses;
 import dev.billing.http.wire.SheetResponses;
 import java.util.ArrayList;
 import java.util.List;
@@ -393,9 +394,10 @@ final class RouteTable {
                         .errors(404, 503),
                 post("/webhooks/stripe", Access.WEBHOOK, h.webhooks()::receive)
                         .tag("webhooks")
-                        .summary("Stripe's webhook deliveries (raw body, Stripe-Signature header).")
+                        .summary("Stripe's webhook deliveries (raw body, Stripe-Signature header); with the "
+                                + "allowlist on, from Stripe's addresses only (403 address_not_allowed).")
                         .returns(Responses.WebhookReceived.class)
-                        .errors(400, 413, 503),
+                        .errors(400, 403, 413, 503),
                 get("/admin/webhook-events", Access.ADMIN, h.admin()::events)
                         .tag("admin")
                         .summary("Webhook inbox entries, newest first, with counts per status.")
@@ -483,6 +485,31 @@ final class RouteTable {
                                                 + "customer's: guest purchases paid with it are erased too."))
                         .returns(PersonalDataResponses.ErasedView.class)
                         .errors(400, 502, 503),
+                get("/admin/service-keys", Access.ADMIN, h.admin()::serviceKeys)
+                        .tag("admin")
+                        .summary("Service API keys (never their secrets), revoked ones too, by id.")
+                        .returns(ServiceKeyResponses.KeyList.class)
+                        .query(
+                                string("cursor", "nextCursor of the previous page."),
+                                integer("limit", "1-100, default 50.").range(1, 100))
+                        .errors(400),
+                post("/admin/service-keys", Access.ADMIN, h.admin()::createServiceKey)
+                        .tag("admin")
+                        .summary("Create a service API key with scopes and an optional expiry; its secret is in "
+                                + "this answer only.")
+                        .body(Requests.ServiceKeyCreate.class)
+                        .returns(ServiceKeyResponses.Issued.class)
+                        .status(201),
+                post("/admin/service-keys/{id}/rotate", Access.ADMIN, h.admin()::rotateServiceKey)
+                        .tag("admin")
+                        .summary("Give a key a new secret (shown in this answer only); the old one stops at once.")
+                        .body(Requests.Empty.class)
+                        .returns(ServiceKeyResponses.Issued.class),
+                post("/admin/service-keys/{id}/revoke", Access.ADMIN, h.admin()::revokeServiceKey)
+                        .tag("admin")
+                        .summary("Revoke a key for good (it answers 401 service_key_revoked from then on).")
+                        .body(Requests.Empty.class)
+                        .returns(ServiceKeyResponses.View.class),
                 post("/admin/refunds", Access.ADMIN, h.admin()::refund)
                         .tag("admin")
                         .summary("Refund a payment in full or in part, once per Idempotency-Key.")

@@ -113,6 +113,35 @@ class LoggingIT {
     }
 
     @Test
+    void aServiceKeyIsLoggedByItsIdOnlyNeverItsSecret() {
+        Http.Response created = api.http.post(
+                "/admin/service-keys", TestApi.ADMIN_TOKEN, "{\"name\":\"chat\",\"scopes\":[\"usage:write\"]}");
+        String key = created.json().path("secret").asText();
+        String id = created.json().path("id").asText();
+        String wrong = key.substring(0, key.length() - 1) + (key.endsWith("0") ? "1" : "0");
+        for (String credential : new String[] {key, wrong}) {
+            api.http.send(api.http
+                    .request("/usage")
+                    .header("Authorization", "Bearer " + credential)
+                    .header("Billing-Act-As", "user:user_log")
+                    .header("Idempotency-Key", "log-" + credential.length())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"meter\":\"api_calls\",\"amount\":1}")));
+        }
+        api.http.get("/admin/audit", key);
+        api.http.post("/admin/service-keys/" + id + "/rotate", TestApi.ADMIN_TOKEN, "{}");
+
+        assertThat(logs.list.stream()
+                        .filter(e -> e.getLoggerName().equals("dev.billing.http.access"))
+                        .map(LoggingIT::everything))
+                .anySatisfy(
+                        line -> assertThat(line).contains("serviceKey=" + id).contains("route=/usage"));
+        for (ILoggingEvent e : logs.list) {
+            assertThat(everything(e)).doesNotContain(key.substring(21)).doesNotContain(wrong.substring(21));
+        }
+    }
+
+    @Test
     void aWebhookAnsweredAfterItsBatchLogsOneLineWithItsOwnRequestId() {
         api.close();
         // No background permit: every delivery's answer waits until the drainer has processed its batch.

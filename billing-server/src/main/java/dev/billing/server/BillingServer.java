@@ -207,7 +207,7 @@ public final class BillingServer implements AutoCloseable {
             http.pages(AdminDashboard.builder()
                     .billing(billing)
                     .adminToken(parts.api().adminToken())
-                    .trustForwardedFor(parts.api().trustForwardedFor())
+                    .clientAddresses(parts.api().clientAddresses())
                     .clock(parts.workClock())
                     .build()::register); // sessions last real time
         }

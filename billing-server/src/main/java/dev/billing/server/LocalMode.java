@@ -137,6 +137,8 @@ public final class LocalMode implements AutoCloseable {
                 settings.integer("BILLING_RATE_LIMIT_USER_PER_MINUTE", defaults.userRequestsPerMinute(), 0, 1_000_000);
         int ipLimit =
                 settings.integer("BILLING_RATE_LIMIT_IP_PER_MINUTE", defaults.ipRequestsPerMinute(), 0, 1_000_000);
+        int keyLimit = settings.integer(
+                "BILLING_RATE_LIMIT_SERVICE_KEY_PER_MINUTE", defaults.serviceKeyRequestsPerMinute(), 0, 1_000_000);
         int graceDays = settings.integer(
                 "BILLING_PAST_DUE_GRACE_DAYS",
                 ServerConfig.DEFAULT_PAST_DUE_GRACE_DAYS,
@@ -231,6 +233,7 @@ public final class LocalMode implements AutoCloseable {
                     .version(version)
                     .userRequestsPerMinute(userLimit)
                     .ipRequestsPerMinute(ipLimit)
+                    .serviceKeyRequestsPerMinute(keyLimit)
                     .build();
             List<AutoCloseable> resources = new ArrayList<>();
             resources.add(postgres);

@@ -55,6 +55,7 @@ import picocli.CommandLine.ParentCommand;
             Main.SupabaseSqlCommand.class,
             MigrateSupabaseCommand.class,
             ReportCommand.class,
+            ServiceKeysCommand.class,
             StripeCommand.class
         })
 public final class Main implements Callable<Integer> {

@@ -50,7 +50,8 @@ public record ServerConfig(
         boolean publicCatalog,
         int userRequestsPerMinute,
         int ipRequestsPerMinute,
-        boolean trustProxy,
+        int serviceKeyRequestsPerMinute,
+        NetworkSettings network,
         Duration pastDueGrace,
         boolean refetchOnWebhook,
         String successUrl,
@@ -163,7 +164,8 @@ public record ServerConfig(
         boolean publicCatalog = r.bool("BILLING_PUBLIC_CATALOG", false);
         int perUser = r.integer("BILLING_RATE_LIMIT_USER_PER_MINUTE", 300, 0, 1_000_000);
         int perIp = r.integer("BILLING_RATE_LIMIT_IP_PER_MINUTE", 1200, 0, 1_000_000);
-        boolean trustProxy = r.bool("BILLING_TRUST_PROXY", false);
+        int perKey = r.integer("BILLING_RATE_LIMIT_SERVICE_KEY_PER_MINUTE", 3000, 0, 1_000_000);
+        NetworkSettings network = NetworkSettings.read(r);
         int graceDays =
                 r.integer("BILLING_PAST_DUE_GRACE_DAYS", DEFAULT_PAST_DUE_GRACE_DAYS, 0, MAX_PAST_DUE_GRACE_DAYS);
         boolean refetch = r.bool("BILLING_REFETCH_ON_WEBHOOK", true);
@@ -228,7 +230,8 @@ public record ServerConfig(
                 publicCatalog,
                 perUser,
                 perIp,
-                trustProxy,
+                perKey,
+                network,
                 Duration.ofDays(graceDays),
                 refetch,
                 success,
@@ -289,7 +292,7 @@ public record ServerConfig(
 
     /** The HTTP API's settings for this deployment. */
     public ApiSettings apiSettings(String version) {
-        return ApiSettings.builder()
+        return network.apply(ApiSettings.builder())
                 .allowedOrigins(allowedOrigins)
                 .publicCatalog(publicCatalog)
                 .maxBodyBytes(maxBodyBytes)
@@ -297,7 +300,7 @@ public record ServerConfig(
                 .adminToken(adminToken)
                 .userRequestsPerMinute(userRequestsPerMinute)
                 .ipRequestsPerMinute(ipRequestsPerMinute)
-                .trustForwardedFor(trustProxy)
+                .serviceKeyRequestsPerMinute(serviceKeyRequestsPerMinute)
                 .version(version)
                 .erasure(erasure)
                 .guestCheckoutsPerMinute(guestCheckoutsPerMinute)
@@ -363,8 +366,10 @@ public record ServerConfig(
         line(
                 b,
                 "Rate limits",
-                userRequestsPerMinute + "/min per user, " + ipRequestsPerMinute + "/min per IP"
-                        + (trustProxy ? " (client IP from X-Forwarded-For)" : ""));
+                userRequestsPerMinute + "/min per user, " + ipRequestsPerMinute + "/min per IP, "
+                        + serviceKeyRequestsPerMinute + "/min per service key");
+        line(b, "Client address", network.describeProxies());
+        line(b, "Stripe webhook allowlist", network.describeAllowlist());
         line(b, "Catalog routes", publicCatalog ? "public" : "signed-in users");
         line(b, "Past-due grace", pastDueGrace.toDays() + " days");
         line(b, "Refetch on webhook", Boolean.toString(refetchOnWebhook));

@@ -238,6 +238,9 @@ class MigrateSupabaseErasureIT {
                      WHERE invoice_id = (SELECT min(invoice_id) FROM public.billing_invoice_payments);
                     DELETE FROM public.billing_notice_log WHERE id = (SELECT min(id) FROM public.billing_notice_log);
                     DELETE FROM public.billing_audit_log WHERE id = (SELECT min(id) FROM public.billing_audit_log);
+                    DELETE FROM public.billing_service_keys WHERE id = (SELECT min(id) FROM public.billing_service_keys);
+                    UPDATE public.billing_service_keys SET revoked_at = now()
+                     WHERE id = (SELECT max(id) FROM public.billing_service_keys);
                     """);
 
             CliConfigTest.Run dry = CliConfigTest.run(env, "migrate-supabase", "--dry-run");
@@ -256,7 +259,8 @@ class MigrateSupabaseErasureIT {
                 MigrationRecordType.METER_REPORTS,
                 MigrationRecordType.INVOICE_PAYMENTS,
                 MigrationRecordType.NOTICES,
-                MigrationRecordType.AUDIT_ENTRIES
+                MigrationRecordType.AUDIT_ENTRIES,
+                MigrationRecordType.SERVICE_KEYS
             }) {
                 assertThat(rows.get(type).removed())
                         .as(type.wireName() + " removed")
@@ -266,7 +270,8 @@ class MigrateSupabaseErasureIT {
                 MigrationRecordType.SUBSCRIPTIONS,
                 MigrationRecordType.INVOICES,
                 MigrationRecordType.REFUNDS,
-                MigrationRecordType.GUEST_PURCHASES
+                MigrationRecordType.GUEST_PURCHASES,
+                MigrationRecordType.SERVICE_KEYS
             }) {
                 assertThat(rows.get(type).changed())
                         .as(type.wireName() + " changed")

@@ -87,7 +87,8 @@ class MigrateSupabaseIT {
             Map.entry(MigrationRecordType.REFUNDS, "refunds"),
             Map.entry(MigrationRecordType.INVOICE_PAYMENTS, "invoice_payments"),
             Map.entry(MigrationRecordType.AUDIT_ENTRIES, "audit_log"),
-            Map.entry(MigrationRecordType.NOTICES, "notice_log"));
+            Map.entry(MigrationRecordType.NOTICES, "notice_log"),
+            Map.entry(MigrationRecordType.SERVICE_KEYS, "service_keys"));
 
     static final Pattern REPORT_LINE = Pattern.compile("(?m)^([a-z_]+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+"
             + "(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(ok|MISMATCH)$");

@@ -101,6 +101,7 @@ final class SupabaseSeed {
     private final List<Object[]> refunds = new ArrayList<>();
     private final List<Object[]> invoicePayments = new ArrayList<>();
     private final List<Object[]> notices = new ArrayList<>();
+    private final List<Object[]> serviceKeys = new ArrayList<>();
     private final List<Object[]> explicitAudit = new ArrayList<>();
     /** The audit trail's entries once written: those above and those 011's triggers wrote for the rows. */
     private long auditEntries;
@@ -162,6 +163,19 @@ final class SupabaseSeed {
                     "cus_refund_" + i,
                     "admin:req_seed_" + i,
                     "{\"amount\": \"" + (100 + i) + "\", \"currency\": \"usd\"}"
+                });
+            }
+            if (i % 10 == 3) { // a service key for every tenth: some expiring, some rotated, some revoked
+                int k = i / 10;
+                s.serviceKeys.add(new Object[] {
+                    String.format("bsk_%016x", k),
+                    "service " + k,
+                    k % 2 == 0 ? "entitlements:read usage:write" : "customers:write",
+                    String.format("%064x", k + 1),
+                    time(now.minusSeconds(k)),
+                    k % 3 == 0 ? time(now.plusSeconds(86_400L * (k + 1))) : null,
+                    k % 4 == 1 ? time(now.minusSeconds(k).plusSeconds(1)) : null,
+                    k % 5 == 2 ? time(now) : null
                 });
             }
             if (i % 5 == 0) { // a notice for every fifth: sent, skipped or failed (with the error)
@@ -785,6 +799,11 @@ final class SupabaseSeed {
                     notices);
             insert(
                     connection,
+                    "INSERT INTO public.billing_service_keys (id, name, scopes, secret_hash, created_at, expires_at, "
+                            + "rotated_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    serviceKeys);
+            insert(
+                    connection,
                     "INSERT INTO public.billing_audit_log (entity, entity_id, action, user_id, customer_id, "
                             + "cause, detail, explicit) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, true)",
                     explicitAudit);
@@ -812,6 +831,7 @@ final class SupabaseSeed {
         counts.put(MigrationRecordType.INVOICE_PAYMENTS, (long) invoicePayments.size());
         counts.put(MigrationRecordType.AUDIT_ENTRIES, auditEntries);
         counts.put(MigrationRecordType.NOTICES, (long) notices.size());
+        counts.put(MigrationRecordType.SERVICE_KEYS, (long) serviceKeys.size());
     }
 
     private static void insert(Connection connection, String sql, List<Object[]> rows) throws SQLException {

@@ -1,5 +1,13 @@
 package dev.billing.spring;
 
+import dev.billing.core.config.IpRanges;
+import dev.billing.http.StripeWebhookSources;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.validation.Errors;
 
 /** The HTTP routes of the standalone server, served by Spring MVC, group by group. */
@@ -24,14 +32,35 @@ public class BillingHttpProperties {
     /** Requests per client IP per minute (0: off). */
     private int ipRequestsPerMinute = 1200;
 
+    /** Requests per service API key per minute, instead of the per-user limit (0: off). */
+    private int serviceKeyRequestsPerMinute = 3000;
+
     /**
      * Guest checkouts (POST /guest/checkout, no session token) per client IP per minute, each creating a Stripe
      * Checkout session (0: no limit beyond billing.http.ip-requests-per-minute).
      */
     private int guestCheckoutsPerMinute = 10;
 
-    /** Take the client IP from the last X-Forwarded-For entry (behind a proxy). */
+    /**
+     * Take the client IP from the last X-Forwarded-For entry, whoever connects (one proxy of unknown address); prefer
+     * billing.http.trusted-proxies.
+     */
     private boolean trustForwardedFor;
+
+    /**
+     * Addresses and CIDR ranges of the proxies whose X-Forwarded-For is believed: the client is its right-most entry
+     * that is not one of them (for the rate limits and the Stripe webhook allowlist).
+     */
+    private List<String> trustedProxies = new ArrayList<>();
+
+    /** Accept POST /webhooks/stripe from Stripe's webhook addresses only (403 address_not_allowed otherwise). */
+    private boolean stripeWebhookAllowlist;
+
+    /**
+     * A file of Stripe's webhook addresses (one a line, # comments) replacing the list shipped in the jar; needs
+     * billing.http.stripe-webhook-allowlist.
+     */
+    private String stripeWebhookIpsFile;
 
     /** Largest JSON body in bytes (413 above). */
     private long maxBodyBytes = 1_000_000;
@@ -50,6 +79,9 @@ public class BillingHttpProperties {
         if (userRequestsPerMinute < 0) {
             errors.rejectValue("http.userRequestsPerMinute", "range", "must not be negative");
         }
+        if (serviceKeyRequestsPerMinute < 0) {
+            errors.rejectValue("http.serviceKeyRequestsPerMinute", "range", "must not be negative");
+        }
         if (ipRequestsPerMinute < 0) {
             errors.rejectValue("http.ipRequestsPerMinute", "range", "must not be negative");
         }
@@ -62,6 +94,41 @@ public class BillingHttpProperties {
         if (maxWebhookBytes < 1024) {
             errors.rejectValue("http.maxWebhookBytes", "range", "must be at least 1024");
         }
+        try {
+            IpRanges.parse(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            errors.rejectValue("http.trustedProxies", "invalid", e.getMessage());
+        }
+        if (stripeWebhookIpsFile != null && !stripeWebhookIpsFile.isBlank()) {
+            if (!stripeWebhookAllowlist) {
+                errors.rejectValue(
+                        "http.stripeWebhookIpsFile",
+                        "unused",
+                        "is set, but billing.http.stripe-webhook-allowlist is not true");
+            } else {
+                try {
+                    stripeWebhookSources();
+                } catch (IOException | IllegalArgumentException e) {
+                    errors.rejectValue(
+                            "http.stripeWebhookIpsFile",
+                            "invalid",
+                            e instanceof IOException
+                                    ? "cannot be read (" + e.getClass().getSimpleName() + ")"
+                                    : e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The allowlist these properties ask for: empty when off, the jar's list, or the file's. */
+    IpRanges stripeWebhookSources() throws IOException {
+        if (!stripeWebhookAllowlist) {
+            return IpRanges.none();
+        }
+        if (stripeWebhookIpsFile == null || stripeWebhookIpsFile.isBlank()) {
+            return StripeWebhookSources.published();
+        }
+        return StripeWebhookSources.parse(Files.readString(Path.of(stripeWebhookIpsFile), StandardCharsets.UTF_8));
     }
 
     /** {@code POST /webhooks/stripe}, and {@code POST /webhooks/clerk} with membership sync. */
@@ -119,6 +186,14 @@ public class BillingHttpProperties {
         this.ipRequestsPerMinute = ipRequestsPerMinute;
     }
 
+    public int getServiceKeyRequestsPerMinute() {
+        return serviceKeyRequestsPerMinute;
+    }
+
+    public void setServiceKeyRequestsPerMinute(int serviceKeyRequestsPerMinute) {
+        this.serviceKeyRequestsPerMinute = serviceKeyRequestsPerMinute;
+    }
+
     public int getGuestCheckoutsPerMinute() {
         return guestCheckoutsPerMinute;
     }
@@ -133,6 +208,30 @@ public class BillingHttpProperties {
 
     public void setTrustForwardedFor(boolean trustForwardedFor) {
         this.trustForwardedFor = trustForwardedFor;
+    }
+
+    public List<String> getTrustedProxies() {
+        return trustedProxies;
+    }
+
+    public void setTrustedProxies(List<String> trustedProxies) {
+        this.trustedProxies = trustedProxies;
+    }
+
+    public boolean isStripeWebhookAllowlist() {
+        return stripeWebhookAllowlist;
+    }
+
+    public void setStripeWebhookAllowlist(boolean stripeWebhookAllowlist) {
+        this.stripeWebhookAllowlist = stripeWebhookAllowlist;
+    }
+
+    public String getStripeWebhookIpsFile() {
+        return stripeWebhookIpsFile;
+    }
+
+    public void setStripeWebhookIpsFile(String stripeWebhookIpsFile) {
+        this.stripeWebhookIpsFile = stripeWebhookIpsFile;
     }
 
     public long getMaxBodyBytes() {

@@ -1,12 +1,15 @@
 package dev.billing.spring;
 
 import dev.billing.core.Billing;
+import dev.billing.core.config.IpRanges;
 import dev.billing.core.port.IdentityVerifier;
 import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.http.ApiDispatcher;
 import dev.billing.http.ApiRoute;
 import dev.billing.http.ApiSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.function.Predicate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -45,7 +48,10 @@ public class BillingWebMvcAutoConfiguration {
                 .adminToken(http.getAdmin().isEnabled() ? http.getAdminToken() : null)
                 .userRequestsPerMinute(http.getUserRequestsPerMinute())
                 .ipRequestsPerMinute(http.getIpRequestsPerMinute())
+                .serviceKeyRequestsPerMinute(http.getServiceKeyRequestsPerMinute())
                 .trustForwardedFor(http.isTrustForwardedFor())
+                .trustedProxies(http.getTrustedProxies())
+                .stripeWebhookSources(stripeWebhookSources(http))
                 .erasure(new ErasePersonalData.Options(
                         erasure.isCancelSubscriptions(), erasure.isDeleteStripeCustomer()))
                 .guestCheckoutsPerMinute(http.getGuestCheckoutsPerMinute())
@@ -92,6 +98,15 @@ public class BillingWebMvcAutoConfiguration {
     }
 
     /** The version the OpenAPI document names: the jar's, or "dev" when run from classes. */
+    /** Validated with the properties already; a file that changed since is read (and refused) once more here. */
+    private static IpRanges stripeWebhookSources(BillingHttpProperties http) {
+        try {
+            return http.stripeWebhookSources();
+        } catch (IOException e) {
+            throw new UncheckedIOException("billing.http.stripe-webhook-ips-file cannot be read", e);
+        }
+    }
+
     static String version(String implementationVersion) {
         return implementationVersion == null ? "dev" : implementationVersion;
     }

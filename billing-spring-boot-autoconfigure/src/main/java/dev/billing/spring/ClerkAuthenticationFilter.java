@@ -3,6 +3,7 @@ package dev.billing.spring;
 import dev.billing.core.error.BillingException;
 import dev.billing.core.model.Identity;
 import dev.billing.core.port.IdentityVerifier;
+import dev.billing.core.servicekey.ServiceKeys;
 import dev.billing.http.ErrorMapper;
 import dev.billing.http.JsonCodec;
 import jakarta.servlet.FilterChain;
@@ -69,7 +70,9 @@ final class ClerkAuthenticationFilter extends OncePerRequestFilter {
         String authorization = request.getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = authorization.substring(7).strip();
-            return token.isEmpty() ? null : token;
+            // A service API key is no session token: the billing routes check it themselves (ApiDispatcher), and
+            // to the application's own routes its caller stays anonymous.
+            return token.isEmpty() || ServiceKeys.looksLikeKey(token) ? null : token;
         }
         if (authorization != null) {
             return null; // another scheme: for another filter (Basic, ...)

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.http.ApiDispatcher;
 import dev.billing.http.ApiSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
@@ -73,5 +76,53 @@ class BillingWebMvcAutoConfigurationTest {
                         "billing.clerk.webhook-secrets=" + BillingAutoConfigurationTest.CLERK_SECRET)
                 .run(context -> assertThat(context.getBean(BillingRoutes.class).paths())
                         .doesNotContain("/webhooks/clerk", "/webhooks/stripe"));
+    }
+
+    @Test
+    void trustedProxiesAndTheStripeWebhookAllowlistReachTheRoutes(@TempDir Path dir) throws Exception {
+        runner.run(context -> {
+            ApiSettings settings = context.getBean(ApiDispatcher.class).settings();
+            assertThat(settings.stripeWebhookAllowlist()).isFalse();
+            assertThat(settings.clientAddresses().readsForwardedFor()).isFalse();
+        });
+        runner.withPropertyValues(
+                        "billing.http.trusted-proxies=10.0.0.0/8,2001:db8::/32",
+                        "billing.http.stripe-webhook-allowlist=true",
+                        "billing.http.service-key-requests-per-minute=42")
+                .run(context -> {
+                    ApiSettings settings = context.getBean(ApiDispatcher.class).settings();
+                    assertThat(settings.serviceKeyRequestsPerMinute()).isEqualTo(42);
+                    assertThat(settings.clientAddresses().resolve("10.0.0.2", "3.18.12.63"))
+                            .isEqualTo("3.18.12.63");
+                    assertThat(settings.stripeWebhookSources().contains("3.18.12.63"))
+                            .isTrue();
+                    assertThat(settings.stripeWebhookSources().contains("203.0.113.9"))
+                            .isFalse();
+                });
+        Path file = Files.writeString(dir.resolve("ips.txt"), "# ours\n203.0.113.0/24\n");
+        runner.withPropertyValues(
+                        "billing.http.stripe-webhook-allowlist=true", "billing.http.stripe-webhook-ips-file=" + file)
+                .run(context -> {
+                    ApiSettings settings = context.getBean(ApiDispatcher.class).settings();
+                    assertThat(settings.stripeWebhookSources().contains("203.0.113.9"))
+                            .isTrue();
+                    assertThat(settings.stripeWebhookSources().contains("3.18.12.63"))
+                            .isFalse();
+                });
+    }
+
+    @Test
+    void aWrongProxyOrAnUnusableIpsFileStopsTheContextNamingTheProperty(@TempDir Path dir) {
+        runner.withPropertyValues("billing.http.trusted-proxies=proxy.internal")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("trustedProxies")
+                        .hasStackTraceContaining("proxy.internal"));
+        runner.withPropertyValues(
+                        "billing.http.stripe-webhook-allowlist=true",
+                        "billing.http.stripe-webhook-ips-file=" + dir.resolve("missing.txt"))
+                .run(context ->
+                        assertThat(context).hasFailed().getFailure().hasStackTraceContaining("stripeWebhookIpsFile"));
     }
 }

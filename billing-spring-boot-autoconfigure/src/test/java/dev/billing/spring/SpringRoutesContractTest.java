@@ -98,6 +98,31 @@ class SpringRoutesContractTest {
                             .content("{\"meter\":\"api_calls\",\"amount\":0}"),
                     "",
                     400);
+            // A service API key passes Spring Security untouched and acts for the user it names.
+            String key = context.getBean(dev.billing.core.Billing.class)
+                    .useCases()
+                    .serviceKeys()
+                    .create(
+                            "spring",
+                            java.util.Set.of(dev.billing.core.model.servicekey.ServiceScope.USAGE_WRITE),
+                            null)
+                    .secret();
+            check(
+                    mvc,
+                    contract,
+                    authorized(MockMvcRequestBuilders.post("/usage"), key)
+                            .header("Billing-Act-As", "user:user_spring")
+                            .header("Idempotency-Key", "spring-contract-3")
+                            .contentType("application/json")
+                            .content(usage),
+                    usage,
+                    200);
+            check(
+                    mvc,
+                    contract,
+                    authorized(MockMvcRequestBuilders.get("/usage"), key).header("Billing-Act-As", "user:user_spring"),
+                    "",
+                    403);
             check(
                     mvc,
                     contract,

@@ -13,6 +13,8 @@ import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.servicekey.ServiceKey;
+import dev.billing.core.model.servicekey.ServiceScope;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.usage.UsageCounter;
@@ -244,6 +246,26 @@ final class CanonicalForms {
                 .instant("purchased_at", g.purchasedAt())
                 .text("claimed_by", g.claimedBy() == null ? null : g.claimedBy().value())
                 .instant("claimed_at", g.claimedAt())
+                .build();
+    }
+
+    static String canonical(ServiceKey k) {
+        return new Canon(MigrationRecordType.SERVICE_KEYS)
+                .text("id", k.id())
+                .text("name", k.name())
+                .text(
+                        "scopes",
+                        String.join(
+                                " ",
+                                k.scopes().stream()
+                                        .sorted()
+                                        .map(ServiceScope::wireName)
+                                        .toList()))
+                .text("secret_hash", k.secretHash())
+                .instant("created_at", k.createdAt())
+                .instant("expires_at", k.expiresAt())
+                .instant("rotated_at", k.rotatedAt())
+                .instant("revoked_at", k.revokedAt())
                 .build();
     }
 

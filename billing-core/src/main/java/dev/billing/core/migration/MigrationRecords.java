@@ -16,6 +16,7 @@ import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.servicekey.ServiceKey;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.usage.UsageCounter;
@@ -251,6 +252,16 @@ final class MigrationRecords {
                         (t, r) -> t.notices().remove(r.id()),
                         e -> Long.toString(e.id()),
                         e -> List.of(descending(e.id())),
+                        null,
+                        CanonicalForms::canonical),
+                new Kind<ServiceKey>(
+                        MigrationRecordType.SERVICE_KEYS,
+                        (s, c, l) -> s.serviceKeys().list(c, l),
+                        s -> s.serviceKeys().count(),
+                        (t, r) -> inserted(t.serviceKeys().restore(r)),
+                        (t, r) -> t.serviceKeys().remove(r.id()),
+                        ServiceKey::id,
+                        k -> List.of(k.id()),
                         null,
                         CanonicalForms::canonical));
     }

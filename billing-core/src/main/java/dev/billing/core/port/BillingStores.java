@@ -19,9 +19,11 @@ public record BillingStores(
         GuestPurchaseStore guests,
         AuditLog audit,
         AnalyticsStore analytics,
-        NoticeLog notices)
+        NoticeLog notices,
+        ServiceKeyStore serviceKeys)
         implements AutoCloseable {
     public BillingStores {
+        Objects.requireNonNull(serviceKeys, "serviceKeys");
         Objects.requireNonNull(notices, "notices");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(analytics, "analytics");
@@ -33,6 +35,34 @@ public record BillingStores(
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(changes, "changes");
         Objects.requireNonNull(lifecycle, "lifecycle");
+    }
+
+    /** Stores that keep no service keys ({@link ServiceKeyStore#NONE}: no key opens anything). */
+    public BillingStores(
+            CustomerStore customers,
+            SubscriptionStore subscriptions,
+            EventInbox inbox,
+            UsageLedger usage,
+            ProjectionChanges changes,
+            StoreLifecycle lifecycle,
+            MembershipStore memberships,
+            GuestPurchaseStore guests,
+            AuditLog audit,
+            AnalyticsStore analytics,
+            NoticeLog notices) {
+        this(
+                customers,
+                subscriptions,
+                inbox,
+                usage,
+                changes,
+                lifecycle,
+                memberships,
+                guests,
+                audit,
+                analytics,
+                notices,
+                ServiceKeyStore.NONE);
     }
 
     /** Stores that keep no notice log ({@link NoticeLog#NONE}). */

@@ -154,4 +154,14 @@ public final class Requests {
 
             @OptionalField @Doc("The user's permissions in it (org:<feature>:<permission>).")
             java.util.List<String> orgPermissions) {}
+
+    public record ServiceKeyCreate(
+            @Doc("What the key is for, e.g. the calling service's name (1-100 characters).")
+            String name,
+
+            @Doc("One or more of entitlements:read, usage:write, customers:write, checkout:write.")
+            java.util.List<String> scopes,
+
+            @OptionalField @Doc("ISO-8601 instant in the future when the key stops working; never when left out.")
+            String expiresAt) {}
 }

@@ -107,6 +107,8 @@ class BillingInvariantsIT {
                 of(2, party.map(p -> (Step) new Step.Resume(p))),
                 of(5, party.zip(range(0, 1), range(0, 39), range(0, 3), (p, m, a, k) ->
                         (Step) new Step.Usage(p, m, a, k))),
+                of(3, party.zip(booleans(), range(0, 39), range(0, 3), (p, u, a, k) ->
+                        (Step) new Step.ServiceCall(p, u, a, k))),
                 of(4, party.zip(small, booleans(), booleans(), (p, n, h, t) -> (Step) new Step.Refund(p, n, h, t))),
                 of(2, party.map(p -> (Step) new Step.FailNextPayment(p))),
                 of(3, range(0, 3).map(d -> (Step) new Step.AdvanceClock(d))),

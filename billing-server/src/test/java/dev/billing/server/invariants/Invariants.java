@@ -50,6 +50,30 @@ final class Invariants {
         seatsSentOnlyRose(r);
         analyticsMatchStripe(r, stripe);
         PersonalDataInvariants.erasedAppearNowhere(r.world);
+        serviceChangesNameTheKey(r);
+    }
+
+    /**
+     * Every audit entry a service key's request caused names that key and a request ({@code service:<id>:<req>}),
+     * also after an erasure of the party it acted for.
+     */
+    static void serviceChangesNameTheKey(Run r) {
+        if (r.serviceKeyId == null) {
+            return;
+        }
+        for (Party p : r.parties) {
+            for (JsonNode e : AuditTrail.of(r, "userId=" + Run.encode(p.erased ? pseudonym(p) : p.account))) {
+                String cause = e.path("cause").asText("");
+                String named = "service:" + r.serviceKeyId + ":";
+                if (cause.startsWith("service:") && (!cause.startsWith(named) || cause.length() == named.length())) {
+                    throw new AssertionError(p + "'s audit entry " + e + " names another key or no request");
+                }
+            }
+        }
+    }
+
+    private static String pseudonym(Party p) {
+        return dev.billing.core.model.UserId.of(p.account).pseudonym().value();
     }
 
     /**

@@ -56,6 +56,11 @@ final class Run {
      */
     Integer joinsFrom;
 
+    /** The run's service key and its id, once a step used it. */
+    String serviceKey;
+
+    String serviceKeyId;
+
     private final int firstStripeEvent;
     private Instant clerkTime;
     private int counter;
@@ -141,6 +146,31 @@ final class Run {
         request.method(
                 method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return checked(method + " " + path, world.http.send(request));
+    }
+
+    /**
+     * A call of the run's service key (created on first use, with every scope) acting for the party, as another
+     * backend of the product makes it: {@code Billing-Act-As} names the user, or the organization itself.
+     */
+    Http.Response asService(Party p, String path, String json, Map<String, String> headers) {
+        if (serviceKey == null) {
+            Http.Response created = admin(
+                    "POST",
+                    "/admin/service-keys",
+                    "{\"name\":\"invariants " + id + "\",\"scopes\":[\"entitlements:read\",\"usage:write\","
+                            + "\"customers:write\",\"checkout:write\"]}",
+                    Map.of());
+            serviceKey = created.json().path("secret").asText();
+            serviceKeyId = created.json().path("id").asText();
+        }
+        HttpRequest.Builder request = world.http
+                .request(path)
+                .header("Authorization", "Bearer " + serviceKey)
+                .header("Billing-Act-As", (p.org ? "org:" : "user:") + p.account)
+                .header("Content-Type", "application/json");
+        headers.forEach(request::header);
+        request.POST(HttpRequest.BodyPublishers.ofString(json));
+        return checked("service POST " + path, world.http.send(request));
     }
 
     Http.Response adminGet(String path) {

@@ -360,6 +360,39 @@ sealed interface Step {
         }
     }
 
+    /**
+     * Another backend of the product acts for a party with its service key: creates the party's customer, or records
+     * usage under one of the keys the party's own usage steps use (a shared key replays or is refused alike).
+     */
+    record ServiceCall(int party, boolean usage, int amount, int key) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p)) {
+                return;
+            }
+            if (usage) {
+                r.asService(
+                        p,
+                        "/usage",
+                        "{\"meter\":\"api_calls\",\"amount\":" + (1 + Math.floorMod(amount, 40)) + "}",
+                        Map.of("Idempotency-Key", "use-" + r.id + "-" + Math.floorMod(key, 4)));
+            } else {
+                r.asService(p, "/stripe/customer", "{}", Map.of());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a service "
+                    + (usage
+                            ? "records " + (1 + Math.floorMod(amount, 40)) + " api_calls with key "
+                                    + Math.floorMod(key, 4)
+                            : "creates the customer")
+                    + " for " + who(party);
+        }
+    }
+
     /** An admin refunds one of the party's payments, in full or in half, and maybe sends the request twice. */
     record Refund(int party, int payment, boolean half, boolean retried) implements Step {
         @Override

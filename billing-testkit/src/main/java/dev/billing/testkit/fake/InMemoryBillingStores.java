@@ -20,6 +20,7 @@ public final class InMemoryBillingStores {
     private final InMemoryMembershipStore memberships = new InMemoryMembershipStore(storeSwitch);
     private final InMemoryGuestPurchaseStore guests;
     private final InMemoryNoticeLog notices = new InMemoryNoticeLog(storeSwitch);
+    private final InMemoryServiceKeyStore serviceKeys = new InMemoryServiceKeyStore(storeSwitch);
     private final InMemoryAnalyticsStore analytics;
     // One instance: callers compare stores (MigrateStores refuses to migrate stores into themselves).
     private final BillingStores stores;
@@ -49,7 +50,8 @@ public final class InMemoryBillingStores {
                 guests,
                 audit,
                 analytics,
-                notices);
+                notices,
+                serviceKeys);
     }
 
     public static InMemoryBillingStores create() {
@@ -111,5 +113,9 @@ public final class InMemoryBillingStores {
 
     public InMemoryNoticeLog notices() {
         return notices;
+    }
+
+    public InMemoryServiceKeyStore serviceKeys() {
+        return serviceKeys;
     }
 }

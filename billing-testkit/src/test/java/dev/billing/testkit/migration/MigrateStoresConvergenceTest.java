@@ -25,6 +25,7 @@ import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.servicekey.ServiceKey;
 import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.model.usage.UsageKey;
@@ -323,6 +324,10 @@ class MigrateStoresConvergenceTest {
                                 r.messageId(),
                                 "changed",
                                 r.at())));
+
+        List<ServiceKey> serviceKeys = s.serviceKeys().list(null, 2).items();
+        s.serviceKeys().remove(serviceKeys.get(0).id());
+        s.serviceKeys().restore(serviceKeys.get(1).revoked(T0.plusSeconds(999)));
 
         s.customers().remove(UserId.of("user_00010"));
         CustomerLink link = s.customers().findByUserId(UserId.of("user_00011")).orElseThrow();

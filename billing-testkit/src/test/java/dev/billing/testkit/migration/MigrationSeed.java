@@ -25,6 +25,8 @@ import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
+import dev.billing.core.model.servicekey.ServiceKey;
+import dev.billing.core.model.servicekey.ServiceScope;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.model.usage.MeterReport;
@@ -189,6 +191,18 @@ final class MigrationSeed {
                             noticeStatus == NoticeStatus.SENT ? "<m" + i + "@example.com>" : null,
                             noticeStatus == NoticeStatus.SENT ? null : "refused " + i,
                             T0.plusSeconds(i)));
+            // Service keys: every scope, some expiring, some rotated, some revoked; ids in the order of i.
+            stores.serviceKeys()
+                    .insert(new ServiceKey(
+                            String.format("bsk_%016x", i),
+                            "service " + i,
+                            java.util.EnumSet.of(
+                                    ServiceScope.values()[i % ServiceScope.values().length], ServiceScope.USAGE_WRITE),
+                            String.format("%064x", i + 1),
+                            T0.plusSeconds(i),
+                            i % 3 == 0 ? T0.plus(Duration.ofDays(30 + i)) : null,
+                            i % 4 == 1 ? T0.plusSeconds(60 + i) : null,
+                            i % 5 == 2 ? T0.plusSeconds(120 + i) : null));
             // Explicit entries: a refund by an admin, a failed payment of an event (another cause kind each).
             stores.audit()
                     .record(

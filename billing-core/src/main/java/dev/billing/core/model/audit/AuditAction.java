@@ -43,7 +43,13 @@ public enum AuditAction {
     /** An admin replayed an inbox event. */
     EVENT_REPLAYED("event", "replayed"),
     /** An account's personal data was erased; the entry names the pseudonym only. */
-    ACCOUNT_ERASED("account", "erased");
+    ACCOUNT_ERASED("account", "erased"),
+    /** An admin created a service API key (its id, name and scopes; never its secret). */
+    SERVICE_KEY_CREATED("service_key", "created"),
+    /** An admin gave a service key a new secret. */
+    SERVICE_KEY_ROTATED("service_key", "rotated"),
+    /** An admin revoked a service key. */
+    SERVICE_KEY_REVOKED("service_key", "revoked");
 
     private final String entity;
     private final String action;
@@ -71,7 +77,8 @@ public enum AuditAction {
                 || this == REFUND_CREATED
                 || this == EVENT_REPLAYED
                 || this == ACCOUNT_ERASED
-                || this == SUBSCRIPTION_DUPLICATE;
+                || this == SUBSCRIPTION_DUPLICATE
+                || entity.equals("service_key");
     }
 
     /**

@@ -5,8 +5,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Why billing state changed: a Stripe (or Clerk) event, a user's request, an admin, or the system's own work. Stored
- * as {@link #text()} ({@code event:evt_1}, {@code request:req_1}, {@code admin:req_2}, {@code system:migration}).
+ * Why billing state changed: a Stripe (or Clerk) event, a user's request, an admin, a service key, or the system's own
+ * work. Stored as {@link #text()} ({@code event:evt_1}, {@code request:req_1}, {@code admin:req_2},
+ * {@code service:bsk_0123456789abcdef:req_3}, {@code system:migration}).
  *
  * <p>Usage: {@code AuditCause cause = AuditCause.event(entry.eventId());}
  */
@@ -29,7 +30,9 @@ public record AuditCause(Kind kind, String id) {
         /** An admin (the admin token or the CLI), by the request id when there is one. */
         ADMIN,
         /** The system's own work (a migration, a tool), by a short name. */
-        SYSTEM;
+        SYSTEM,
+        /** A service API key acting for a party, by the key's id and the request's ({@code bsk_...:req_...}). */
+        SERVICE;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -40,7 +43,7 @@ public record AuditCause(Kind kind, String id) {
         Objects.requireNonNull(kind, "kind");
         if (id != null) {
             Checks.text(id, "id", MAX_ID_LENGTH);
-        } else if (kind == Kind.EVENT || kind == Kind.REQUEST) {
+        } else if (kind == Kind.EVENT || kind == Kind.REQUEST || kind == Kind.SERVICE) {
             throw new IllegalArgumentException(kind.wireName() + " causes need an id");
         }
     }
@@ -56,6 +59,23 @@ public record AuditCause(Kind kind, String id) {
     /** @param requestId the admin request's id, or null (the CLI) */
     public static AuditCause admin(String requestId) {
         return new AuditCause(Kind.ADMIN, requestId);
+    }
+
+    /**
+     * A request made with a service key: the key's id names who, the request id keeps two requests apart (an explicit
+     * entry is recorded once per cause).
+     */
+    public static AuditCause service(String keyId, String requestId) {
+        return new AuditCause(Kind.SERVICE, keyId + ":" + requestId);
+    }
+
+    /** The service key's id of a {@link Kind#SERVICE} cause, or null. */
+    public String serviceKeyId() {
+        if (kind != Kind.SERVICE) {
+            return null;
+        }
+        int colon = id.indexOf(':');
+        return colon < 0 ? id : id.substring(0, colon);
     }
 
     public static AuditCause system(String what) {

@@ -18,7 +18,8 @@ public enum MigrationRecordType {
     REFUNDS,
     INVOICE_PAYMENTS,
     AUDIT_ENTRIES,
-    NOTICES;
+    NOTICES,
+    SERVICE_KEYS;
 
     /** {@code customer_links}, {@code inbox_entries}, ...: the name in checkpoints and reports. */
     public String wireName() {

@@ -1,4 +1,4 @@
--- billing 023: retention (docs/OPERATIONS.md, "Retention"). Three functions, each deleting one batch in one
+-- billing 022: retention (docs/OPERATIONS.md, "Retention"). Three functions, each deleting one batch in one
 -- statement and answering how many (PostgREST's DELETE would answer the rows, and cannot limit them): handled
 -- webhook events received before a cut-off (along stripe_webhook_events_status_received_idx), usage idempotency
 -- keys first used before it (along the new billing_usage_keys_created_idx), and the oldest notice rows attempted
