@@ -137,25 +137,18 @@ public final class UseCases {
             Clock clock,
             Sleeper sleeper,
             List<ProjectionListener> listeners) {
-        this(gateway, verifier, stores, catalog, notifier, options, OrgOptions.defaults(), clock, sleeper, listeners);
-    }
-
-    /**
-     * @param orgs      who may manage an organization's billing
-     * @param listeners told after any change to a customer's projection, in addition to the entitlement cache
-     */
-    public UseCases(
-            PaymentGateway gateway,
-            WebhookVerifier verifier,
-            BillingStores stores,
-            PlanCatalog catalog,
-            Notifier notifier,
-            BillingOptions options,
-            OrgOptions orgs,
-            Clock clock,
-            Sleeper sleeper,
-            List<ProjectionListener> listeners) {
-        this(gateway, verifier, null, stores, catalog, notifier, options, orgs, clock, sleeper, listeners);
+        this(
+                gateway,
+                verifier,
+                null,
+                stores,
+                catalog,
+                notifier,
+                options,
+                OrgOptions.defaults(),
+                clock,
+                sleeper,
+                listeners);
     }
 
     /**
