@@ -217,7 +217,7 @@ class BenchIT {
         assertThat(report.path("notes").toString())
                 .contains(
                         "ingest: each measured run's share is of its own "
-                                + "ceiling, the mean of two probed just before and just after it (each 800 ms of durable inserts");
+                                + "ceiling, the mean of two probed just before and just after it (each 3000 ms of durable inserts");
         assertThat(run.out())
                 .contains(
                         "ceiling before the run: 4 JDBC connections inserting",
