@@ -32,15 +32,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Operators' routes: the webhook inbox, replay, reconcile, refunds, revenue analytics, the audit trail, notices,
  * duplicate subscriptions.
  */
 final class AdminHandlers {
-    private static final Logger LOG = LoggerFactory.getLogger(AdminHandlers.class);
+    private static final System.Logger LOG = System.getLogger(AdminHandlers.class.getName());
     private static final Set<String> REFUND_REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
 
     private final Billing billing;
@@ -262,7 +260,11 @@ final class AdminHandlers {
             }
         }
         IssuedServiceKey issued = billing.useCases().serviceKeys().create(body.name(), scopes, expiresAt);
-        LOG.info("service key {} created ({})", issued.key().id(), issued.key().name());
+        LOG.log(
+                System.Logger.Level.INFO,
+                "service key {0} created ({1})",
+                issued.key().id(),
+                issued.key().name());
         return ServiceKeyResponses.Issued.of(issued.key(), issued.secret());
     }
 
@@ -271,7 +273,10 @@ final class AdminHandlers {
                 .serviceKeys()
                 .rotate(call.pathParam("id"))
                 .orElseThrow(AdminHandlers::serviceKeyNotFound);
-        LOG.info("service key {} rotated", issued.key().id());
+        LOG.log(
+                System.Logger.Level.INFO,
+                "service key {0} rotated",
+                issued.key().id());
         return ServiceKeyResponses.Issued.of(issued.key(), issued.secret());
     }
 
@@ -280,7 +285,7 @@ final class AdminHandlers {
                 .serviceKeys()
                 .revoke(call.pathParam("id"))
                 .orElseThrow(AdminHandlers::serviceKeyNotFound);
-        LOG.info("service key {} revoked", key.id());
+        LOG.log(System.Logger.Level.INFO, "service key {0} revoked", key.id());
         return ServiceKeyResponses.View.of(key);
     }
 

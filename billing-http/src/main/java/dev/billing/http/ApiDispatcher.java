@@ -7,6 +7,8 @@ import dev.billing.core.model.Identity;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.port.IdentityVerifier;
 import dev.billing.core.servicekey.ServiceKeys;
+import dev.billing.http.log.AccessEntry;
+import dev.billing.http.log.RequestLog;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,9 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The billing HTTP API without a server: the route table, authentication, rate limits, request ids, CORS, the one
@@ -37,10 +36,11 @@ import org.slf4j.MDC;
  * .settings(settings).build(); ... api.dispatch(exchange, route);}
  */
 public final class ApiDispatcher implements AutoCloseable {
-    private static final Logger ACCESS = LoggerFactory.getLogger("dev.billing.http.access");
     static final String SESSION_COOKIE = "__session";
     static final String STRIPE_WEBHOOK = "/webhooks/stripe";
     static final String REQUEST_METRIC = "billing.http.requests";
+    /** The name Micrometer's and Spring's own HTTP instrumentation use; see {@link Builder#conventionalRequestMetric}. */
+    static final String CONVENTIONAL_REQUEST_METRIC = "http.server.requests";
     /** The exchange attribute holding the signed-in caller's user id (for the access log). */
     public static final String USER_ATTRIBUTE = "billing.userId";
 
@@ -59,12 +59,16 @@ public final class ApiDispatcher implements AutoCloseable {
     private final byte[] adminTokenDigest;
     private final Set<String> headPaths;
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+    private final RequestLog requestLog;
+    private final boolean conventionalMetric;
 
     private ApiDispatcher(Builder b) {
         Billing billing = Objects.requireNonNull(b.billing, "billing");
         this.identities = Objects.requireNonNull(b.identities, "identities");
         this.settings = Objects.requireNonNull(b.settings, "settings");
         this.registry = b.registry == null ? new SimpleMeterRegistry() : b.registry;
+        this.requestLog = b.requestLog;
+        this.conventionalMetric = b.conventionalMetric;
         this.userLimiter = new RateLimiter(settings.userRequestsPerMinute(), settings.rateLimitKeys(), "user");
         this.ipLimiter = new RateLimiter(settings.ipRequestsPerMinute(), settings.rateLimitKeys(), "IP address");
         this.adminTokenDigest = settings.adminEnabled() ? sha256(settings.adminToken()) : null;
@@ -180,8 +184,7 @@ public final class ApiDispatcher implements AutoCloseable {
      * origins. Returns false when the request is answered already (a CORS preflight).
      */
     public boolean before(Exchange ctx) {
-        MDC.clear();
-        RequestIds.assign(ctx);
+        requestLog.begin(RequestIds.assign(ctx));
         ctx.header("Cache-Control", "no-store");
         ctx.header("X-Content-Type-Options", "nosniff");
         if ("HEAD".equals(ctx.method()) && !headPaths.contains(stripTrailingSlash(ctx.path()))) {
@@ -233,12 +236,11 @@ public final class ApiDispatcher implements AutoCloseable {
             identity = service.authenticate(ctx, route, key);
             serviceKey = (String) ctx.attribute(ServiceAccess.KEY_ATTRIBUTE);
             ctx.attribute(USER_ATTRIBUTE, identity.userId().value());
-            MDC.put("userId", identity.userId().value());
-            MDC.put("serviceKey", serviceKey);
+            requestLog.identified(identity.userId().value(), serviceKey);
         } else if (access == Access.USER) {
             identity = authenticate(ctx);
             ctx.attribute(USER_ATTRIBUTE, identity.userId().value());
-            MDC.put("userId", identity.userId().value());
+            requestLog.identified(identity.userId().value(), null);
             userLimiter.check(identity.userId().value());
         } else if (access == Access.ADMIN) {
             checkAdmin(ctx, key);
@@ -258,29 +260,24 @@ public final class ApiDispatcher implements AutoCloseable {
         return access == Access.ADMIN ? AuditCause.admin(requestId) : AuditCause.request(requestId);
     }
 
-    /** The access line and the request timer; clears the logging context. */
+    /** The request timer and the access line (which ends the request's logging context). */
     public void log(Exchange ctx, String template, long nanos) {
+        String method = ctx.method();
+        int status = ctx.status();
         try {
-            String method = ctx.method();
-            int status = ctx.status();
             timer(method, template, status).record(nanos, TimeUnit.NANOSECONDS);
-            if (!ACCESS.isInfoEnabled()) {
-                return;
-            }
-            Object user = ctx.attribute(USER_ATTRIBUTE);
-            long tenths = Math.round(nanos / 100_000.0);
-            ACCESS.atInfo()
-                    .addKeyValue("method", method)
-                    .addKeyValue("route", template)
-                    .addKeyValue("path", ctx.path())
-                    .addKeyValue("status", status)
-                    .addKeyValue("durationMs", tenths / 10.0)
-                    .addKeyValue("ip", clientIp(ctx))
-                    .addKeyValue("userId", user)
-                    .addKeyValue("serviceKey", ctx.attribute(ServiceAccess.KEY_ATTRIBUTE))
-                    .log("{} {} {} {}ms", method, ctx.path(), status, oneDecimal(tenths));
         } finally {
-            MDC.clear();
+            Object user = ctx.attribute(USER_ATTRIBUTE);
+            requestLog.completed(new AccessEntry(
+                    RequestIds.current(ctx),
+                    method,
+                    template,
+                    ctx.path(),
+                    status,
+                    nanos,
+                    clientIp(ctx),
+                    user instanceof String u ? u : null,
+                    ctx.attribute(ServiceAccess.KEY_ATTRIBUTE) instanceof String k ? k : null));
         }
     }
 
@@ -394,9 +391,26 @@ public final class ApiDispatcher implements AutoCloseable {
         if (timer == null) {
             timer = timers.computeIfAbsent(
                     key,
-                    k -> Timer.builder(REQUEST_METRIC)
+                    k -> (conventionalMetric
+                                    ? Timer.builder(CONVENTIONAL_REQUEST_METRIC)
+                                            .tags(
+                                                    "method",
+                                                    k.method(),
+                                                    "uri",
+                                                    k.route(),
+                                                    "status",
+                                                    Integer.toString(k.status()),
+                                                    "outcome",
+                                                    outcome(k.status()))
+                                    : Timer.builder(REQUEST_METRIC)
+                                            .tags(
+                                                    "method",
+                                                    k.method(),
+                                                    "route",
+                                                    k.route(),
+                                                    "status",
+                                                    Integer.toString(k.status())))
                             .description("HTTP requests by route template, method and status")
-                            .tags("method", k.method(), "route", k.route(), "status", Integer.toString(k.status()))
                             .serviceLevelObjectives(SLOS)
                             .register(registry));
         }
@@ -405,10 +419,18 @@ public final class ApiDispatcher implements AutoCloseable {
 
     private record TimerKey(String method, String route, int status) {}
 
-    /** {@code 31} -> {@code "3.1"} (what {@code String.format("%.1f")} prints, without its cost). */
-    static String oneDecimal(long tenths) {
-        long abs = Math.abs(tenths);
-        return (tenths < 0 ? "-" : "") + abs / 10 + "." + abs % 10;
+    /** The {@code outcome} tag as Micrometer's HTTP conventions name the status classes. */
+    static String outcome(int status) {
+        if (status < 200) {
+            return "INFORMATIONAL";
+        } else if (status < 300) {
+            return "SUCCESS";
+        } else if (status < 400) {
+            return "REDIRECTION";
+        } else if (status < 500) {
+            return "CLIENT_ERROR";
+        }
+        return status < 600 ? "SERVER_ERROR" : "UNKNOWN";
     }
 
     private static final Duration[] SLOS = {
@@ -442,6 +464,8 @@ public final class ApiDispatcher implements AutoCloseable {
         private Supplier<String> metrics;
         private List<ReadinessCheck> readiness = List.of();
         private LocalTokens localTokens;
+        private RequestLog requestLog = RequestLog.systemLogger();
+        private boolean conventionalMetric;
 
         private Builder() {}
 
@@ -480,6 +504,27 @@ public final class ApiDispatcher implements AutoCloseable {
         /** Local mode only: enables {@code POST /local/token}. */
         public Builder localTokens(LocalTokens value) {
             this.localTokens = value;
+            return this;
+        }
+
+        /**
+         * Where each request's id, caller and access line go ({@link RequestLog#systemLogger()} by default; the server
+         * and the Spring starter pass {@link dev.billing.http.log.Slf4jRequestLog}).
+         */
+        public Builder requestLog(RequestLog value) {
+            this.requestLog = Objects.requireNonNull(value, "requestLog");
+            return this;
+        }
+
+        /**
+         * Records requests as {@code http.server.requests} with tags {@code method}, {@code uri} (the route template),
+         * {@code status} and {@code outcome}, the conventional name dashboards expect, instead of {@code
+         * billing.http.requests} ({@code method}, {@code route}, {@code status}). For a host that does not time HTTP
+         * requests itself, like the server: a Spring app's own instrumentation already records that name for every
+         * request, these routes included, and one name may not carry two sets of tags.
+         */
+        public Builder conventionalRequestMetric(boolean value) {
+            this.conventionalMetric = value;
             return this;
         }
 

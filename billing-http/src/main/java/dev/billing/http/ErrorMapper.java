@@ -16,8 +16,6 @@ import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.http.wire.ErrorBody;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one exception mapping of the API: every failure becomes {@code {"error":{code,message,requestId}}} with the
@@ -28,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Usage: {@code errorMapper.handle(exception, exchange)}
  */
 public final class ErrorMapper {
-    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+    private static final System.Logger LOG = System.getLogger(ErrorMapper.class.getName());
 
     /** Seconds a client should wait after a 503 from the store or Stripe. */
     static final int RETRY_AFTER_UNAVAILABLE = 5;
@@ -160,17 +158,21 @@ public final class ErrorMapper {
 
     private static void log(Mapped mapped, Throwable failure) {
         if (mapped.status() >= 500 && "internal_error".equals(mapped.code())) {
-            LOG.error("Request failed: {}", failure.getClass().getName(), failure);
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "Request failed: " + failure.getClass().getName(),
+                    failure);
         } else if (mapped.status() >= 500) {
-            LOG.warn(
-                    "Request failed with {}: {}: {}",
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Request failed with {0}: {1}: {2}",
                     mapped.code(),
                     failure.getClass().getSimpleName(),
                     failure.getMessage());
         } else if (failure instanceof WebhookRejectedException e) {
-            LOG.info("Webhook rejected: {}", e.reason());
+            LOG.log(System.Logger.Level.INFO, "Webhook rejected: {0}", e.reason());
         } else if (failure instanceof IdentityRejectedException e) {
-            LOG.debug("Token rejected: {}", e.reason());
+            LOG.log(System.Logger.Level.DEBUG, "Token rejected: {0}", e.reason());
         }
     }
 }

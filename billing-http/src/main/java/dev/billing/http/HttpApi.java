@@ -2,6 +2,7 @@ package dev.billing.http;
 
 import dev.billing.core.Billing;
 import dev.billing.core.port.IdentityVerifier;
+import dev.billing.http.log.RequestLog;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
@@ -22,8 +23,6 @@ import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The billing HTTP API served by Javalin (Jetty): an {@link ApiDispatcher} with Javalin's routing, gzip, Jetty's
@@ -47,7 +46,7 @@ public final class HttpApi implements AutoCloseable {
     static final String SESSION_COOKIE = ApiDispatcher.SESSION_COOKIE;
     static final String REQUEST_METRIC = ApiDispatcher.REQUEST_METRIC;
 
-    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
 
     private final ApiDispatcher api;
     private final DirectRoutes direct;
@@ -79,11 +78,12 @@ public final class HttpApi implements AutoCloseable {
                 c.setShutdownIdleTimeout(100); // idle keep-alive connections need not delay a graceful stop by 1 s
             }
         }
-        LOG.info(
-                "HTTP API listening on {}:{} ({} routes)",
+        LOG.log(
+                System.Logger.Level.INFO,
+                "HTTP API listening on {0}:{1} ({2} routes)",
                 host,
-                app.port(),
-                api.routes().size());
+                String.valueOf(app.port()),
+                String.valueOf(api.routes().size()));
         return this;
     }
 
@@ -176,7 +176,7 @@ public final class HttpApi implements AutoCloseable {
         });
         config.requestLogger.http(this::logRequest);
         config.router.javaLangErrorHandler((response, error) -> {
-            LOG.error("Fatal error while serving a request", error);
+            LOG.log(System.Logger.Level.ERROR, "Fatal error while serving a request", error);
             response.setStatus(500);
         });
         config.routes.before(ctx -> {
@@ -266,6 +266,18 @@ public final class HttpApi implements AutoCloseable {
         /** Local mode only: enables {@code POST /local/token}. */
         public Builder localTokens(LocalTokens value) {
             api.localTokens(value);
+            return this;
+        }
+
+        /** Where each request's id, caller and access line go; see {@link ApiDispatcher.Builder#requestLog}. */
+        public Builder requestLog(RequestLog value) {
+            api.requestLog(value);
+            return this;
+        }
+
+        /** See {@link ApiDispatcher.Builder#conventionalRequestMetric}. */
+        public Builder conventionalRequestMetric(boolean value) {
+            api.conventionalRequestMetric(value);
             return this;
         }
 

@@ -2,31 +2,28 @@ package dev.billing.http;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
-import org.slf4j.MDC;
 
 /**
  * Request ids: a sane incoming {@code X-Request-Id} (1-128 of {@code [A-Za-z0-9._:-]}) is kept, anything else is
- * replaced by a generated {@code req_<24 hex>}. The id goes on every response, into the error body, and into the
- * logging MDC as {@code requestId}.
+ * replaced by a generated {@code req_<24 hex>}. The id goes on every response, into the error body, and to the
+ * {@link dev.billing.http.log.RequestLog} (the logging MDC as {@code requestId} with SLF4J).
  *
  * <p>Usage: {@code String id = RequestIds.assign(ctx);}
  */
 public final class RequestIds {
     public static final String HEADER = "X-Request-Id";
-    public static final String MDC_KEY = "requestId";
     private static final String ATTRIBUTE = "billing.requestId";
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private RequestIds() {}
 
-    /** Picks the id for this request, sets the response header, the context attribute and the MDC. */
+    /** Picks the id for this request, sets the response header and the context attribute. */
     public static String assign(Exchange ctx) {
         String incoming = ctx.header(HEADER);
         String id = incoming != null && SANE.matcher(incoming).matches() ? incoming : generate();
         ctx.attribute(ATTRIBUTE, id);
         ctx.header(HEADER, id);
-        MDC.put(MDC_KEY, id);
         return id;
     }
 

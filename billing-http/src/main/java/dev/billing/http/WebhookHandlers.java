@@ -5,8 +5,6 @@ import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.webhook.WebhookReceipt;
 import dev.billing.http.wire.Responses;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /webhooks/stripe}: the raw bytes and {@code Stripe-Signature} go to the core, which verifies before
@@ -20,7 +18,7 @@ final class WebhookHandlers {
     static final String SIGNATURE = "Stripe-Signature";
     static final String METRIC = "billing.webhook.deliveries";
     static final String CLERK_METRIC = "billing.clerk.webhook.deliveries";
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookHandlers.class);
+    private static final System.Logger LOG = System.getLogger(WebhookHandlers.class.getName());
 
     private final Billing billing;
     private final MeterRegistry registry;
@@ -73,7 +71,7 @@ final class WebhookHandlers {
                     call.header("svix-id"), call.header("svix-timestamp"), call.header("svix-signature"), payload);
         } catch (WebhookRejectedException e) {
             registry.counter(CLERK_METRIC, "outcome", "rejected").increment();
-            LOG.info("Clerk webhook rejected: {}", e.reason());
+            LOG.log(System.Logger.Level.INFO, "Clerk webhook rejected: {0}", e.reason());
             throw ApiException.of(400, e.code(), clerkMessage(e.reason()));
         }
         registry.counter(CLERK_METRIC, "outcome", receipt.duplicate() ? "duplicate" : "recorded")

@@ -54,6 +54,17 @@ class HttpArchitectureTest {
             .dependOnClassesThat()
             .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..");
 
+    /**
+     * Library modules log through {@code System.Logger} (DESIGN); SLF4J only in the request log a host opts into for
+     * its MDC and key-value access line.
+     */
+    static final ArchRule ONE_LOGGING_FACADE = noClasses()
+            .that()
+            .doNotHaveFullyQualifiedName("dev.billing.http.log.Slf4jRequestLog")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("org.slf4j..");
+
     private static JavaClasses http;
 
     @BeforeAll
@@ -91,6 +102,21 @@ class HttpArchitectureTest {
         assertThatThrownBy(() -> SERVER_NEUTRAL.check(planted))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(PlantedJavalinUse.class.getName());
+    }
+
+    @Test
+    @DisplayName("only the SLF4J request log uses SLF4J; everything else logs through System.Logger")
+    void oneLoggingFacade() {
+        ONE_LOGGING_FACADE.check(http);
+    }
+
+    @Test
+    @DisplayName("a planted SLF4J logger breaks the rule")
+    void aPlantedSlf4jLoggerFails() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedSlf4jUse.class);
+        assertThatThrownBy(() -> ONE_LOGGING_FACADE.check(planted))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedSlf4jUse.class.getName());
     }
 
     @Test

@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.http.log.Slf4jRequestLog;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.http.Http;
@@ -20,7 +21,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** One access-log line per request, with the request id; never a token, a secret or card data in any log line. */
+/**
+ * One access-log line per request, with the request id; never a token, a secret or card data in any log line. The
+ * SLF4J request log (MDC and key-values, what the server and the Spring starter use) and the default {@code
+ * System.Logger} one, which reaches logback here through {@code slf4j-jdk-platform-logging} as it does in the server.
+ */
 class LoggingIT {
     TestApi api;
     ListAppender<ILoggingEvent> logs;
@@ -35,7 +40,7 @@ class LoggingIT {
         logs.start();
         root.addAppender(logs);
         context.getLogger("dev.billing").setLevel(ch.qos.logback.classic.Level.DEBUG);
-        api = TestApi.start();
+        api = TestApi.start(s -> s, b -> b.requestLog(new Slf4jRequestLog()));
     }
 
     @AfterEach
@@ -145,7 +150,7 @@ class LoggingIT {
     void aWebhookAnsweredAfterItsBatchLogsOneLineWithItsOwnRequestId() {
         api.close();
         // No background permit: every delivery's answer waits until the drainer has processed its batch.
-        api = TestApi.startedWithoutPermits();
+        api = TestApi.startedWithoutPermits(b -> b.requestLog(new Slf4jRequestLog()));
         for (int i = 1; i <= 3; i++) {
             StripeEvent event = Builders.anEvent()
                     .withType("customer.discount.created")
@@ -178,6 +183,37 @@ class LoggingIT {
             ILoggingEvent line = hooks.get(i - 1);
             assertThat(line.getMDCPropertyMap()).containsEntry("requestId", "trace-hook-" + i);
             assertThat(everything(line)).contains("status=200");
+        }
+    }
+
+    @Test
+    void theDefaultRequestLogWritesOnePlainLineThroughSystemLoggerWithoutSecrets() {
+        api.close();
+        api = TestApi.start();
+        String token = api.token("user_plain");
+        api.http.send(api.http
+                .request("/me/entitlements")
+                .header("Authorization", "Bearer " + token)
+                .header("X-Request-Id", "trace-plain-1")
+                .GET());
+        api.http.get("/me/entitlements", "not-a-real-token-value");
+
+        List<ILoggingEvent> access = logs.list.stream()
+                .filter(e -> e.getLoggerName().equals("dev.billing.http.access"))
+                .filter(e -> e.getFormattedMessage().startsWith("GET /me/entitlements "))
+                .toList();
+        assertThat(access).hasSize(2);
+        assertThat(access.get(0).getFormattedMessage())
+                .startsWith("GET /me/entitlements 200 ")
+                .contains("route=/me/entitlements")
+                .contains("requestId=trace-plain-1")
+                .contains("userId=user_plain");
+        assertThat(access.get(0).getMDCPropertyMap()).doesNotContainKey("requestId");
+        assertThat(access.get(1).getFormattedMessage())
+                .startsWith("GET /me/entitlements 401 ")
+                .doesNotContain("userId=");
+        for (ILoggingEvent e : logs.list) {
+            assertThat(everything(e)).doesNotContain(token).doesNotContain("not-a-real-token-value");
         }
     }
 }

@@ -178,6 +178,24 @@ class OperationsIT {
     }
 
     @Test
+    void theConventionalRequestMetricCarriesTheRouteTemplateAsUriAndTheOutcome() {
+        api = TestApi.start(s -> s, b -> b.conventionalRequestMetric(true));
+        String token = api.token("user_c");
+        api.http.get("/me/entitlements", token);
+        api.http.get("/stripe/invoices/in_missing_1", token);
+        api.http.get("/me/entitlements", "not-a-token");
+        String body = api.http.get("/metrics", TestApi.ADMIN_TOKEN).body();
+        assertThat(body)
+                .contains("http_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",status=\"200\","
+                        + "uri=\"/me/entitlements\"} 1")
+                .contains("http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"401\","
+                        + "uri=\"/me/entitlements\"} 1")
+                .contains("uri=\"/stripe/invoices/{id}\"")
+                .doesNotContain("in_missing_1")
+                .doesNotContain("billing_http_requests_seconds");
+    }
+
+    @Test
     void adminRoutesNeedTheTokenAndDisappearWithoutOne() {
         api = TestApi.start();
         Http.Response wrong = api.http.get("/admin/webhook-events", "nope");

@@ -82,9 +82,13 @@ final class TestApi implements AutoCloseable {
      * closes that core too.
      */
     static TestApi startedWithoutPermits() {
+        return startedWithoutPermits(UnaryOperator.identity());
+    }
+
+    static TestApi startedWithoutPermits(UnaryOperator<HttpApi.Builder> more) {
         BillingHarness harness =
                 BillingHarness.create(o -> o.backgroundPermits(0).inlinePermits(0));
-        TestApi api = new TestApi(harness, UnaryOperator.identity(), UnaryOperator.identity());
+        TestApi api = new TestApi(harness, UnaryOperator.identity(), more);
         harness.billing().start();
         return api;
     }

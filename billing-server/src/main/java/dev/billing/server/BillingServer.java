@@ -16,6 +16,7 @@ import dev.billing.http.ApiSettings;
 import dev.billing.http.HttpApi;
 import dev.billing.http.LocalTokens;
 import dev.billing.http.ReadinessCheck;
+import dev.billing.http.log.Slf4jRequestLog;
 import dev.billing.micrometer.MeteredPaymentGateway;
 import dev.billing.micrometer.StoreGauges;
 import dev.billing.micrometer.WorkMetrics;
@@ -215,6 +216,8 @@ public final class BillingServer implements AutoCloseable {
                 .identities(parts.identities())
                 .settings(parts.api())
                 .meterRegistry(registry)
+                .requestLog(new Slf4jRequestLog())
+                .conventionalRequestMetric(true)
                 .metricsScrape(registry::scrape)
                 // Ready means the store answers: a Stripe outage must not take every instance out of the load
                 // balancer (webhooks are still recorded, entitlements still answered). Stripe is reported.

@@ -122,7 +122,10 @@ class BillingServerIT {
                 .contains("billing_webhook_deliveries_total{outcome=\"recorded\"}")
                 .contains("billing_meter_reports_pending")
                 .contains("billing_stripe_calls_seconds_count{operation=\"create_customer\",outcome=\"ok\"}")
-                .contains("billing_http_requests_seconds_bucket")
+                .contains("http_server_requests_seconds_bucket{")
+                .contains("http_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",status=\"200\","
+                        + "uri=\"/me/entitlements\"}")
+                .doesNotContain("billing_http_requests_seconds")
                 .contains("jvm_memory_used_bytes");
     }
 

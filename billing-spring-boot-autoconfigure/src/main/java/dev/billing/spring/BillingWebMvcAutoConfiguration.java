@@ -7,6 +7,7 @@ import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.http.ApiDispatcher;
 import dev.billing.http.ApiRoute;
 import dev.billing.http.ApiSettings;
+import dev.billing.http.log.Slf4jRequestLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,6 +61,8 @@ public class BillingWebMvcAutoConfiguration {
                 .build();
         ApiDispatcher.Builder builder =
                 ApiDispatcher.builder().billing(billing).identities(identities).settings(settings);
+        // Spring Boot logs through SLF4J: the request id and user go to its MDC, the access line gets key-values.
+        builder.requestLog(new Slf4jRequestLog());
         MeterRegistry meters = registry.getIfAvailable();
         if (meters != null) {
             builder.meterRegistry(meters);
