@@ -18,10 +18,12 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.billing.testkit.arch.CoreInternals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** DESIGN §1 for this module: vendor types never cross the port, and the adapter knows only the core. */
@@ -57,6 +59,12 @@ class StripeArchitectureTest {
         adapter = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.billing.stripe");
+    }
+
+    @Test
+    @DisplayName("uses the core's API only, never an @Internal type or constructor")
+    void usesNoInternalsOfTheCore() {
+        CoreInternals.NOT_USED.check(adapter);
     }
 
     @Test

@@ -10,7 +10,9 @@ import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.billing.testkit.arch.CoreInternals;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The dashboard reads through the core (its use cases and ports), renders with Mustache, serves with Javalin. */
@@ -36,6 +38,12 @@ class AdminArchitectureTest {
         admin = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.billing.admin");
+    }
+
+    @Test
+    @DisplayName("uses the core's API only, never an @Internal type or constructor")
+    void usesNoInternalsOfTheCore() {
+        CoreInternals.NOT_USED.check(admin);
     }
 
     @Test

@@ -2,13 +2,16 @@ package dev.billing.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.core.annotation.Internal;
 import japicmp.cmp.JApiCmpArchive;
 import japicmp.cmp.JarArchiveComparator;
 import japicmp.cmp.JarArchiveComparatorOptions;
+import japicmp.filter.AnnotationBehaviorFilter;
+import japicmp.filter.AnnotationClassFilter;
 import japicmp.model.AccessModifier;
+import japicmp.model.JApiBehavior;
 import japicmp.model.JApiClass;
 import japicmp.model.JApiCompatibilityChange;
-import japicmp.model.JApiMethod;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -44,6 +47,10 @@ class ApiCompatibilityTest {
         JarArchiveComparatorOptions options = new JarArchiveComparatorOptions();
         options.setAccessModifier(AccessModifier.PUBLIC);
         options.getIgnoreMissingClasses().setIgnoreAllMissingClasses(true);
+        // As the plugin's <exclude>@dev.billing.core.annotation.Internal</exclude>: internals may change freely.
+        String internal = "@" + Internal.class.getName();
+        options.getFilters().getExcludes().add(new AnnotationClassFilter(internal));
+        options.getFilters().getExcludes().add(new AnnotationBehaviorFilter(internal));
         List<JApiClass> classes = new JarArchiveComparator(options)
                 .compare(
                         new JApiCmpArchive(baseline.toFile(), "baseline"),
@@ -55,11 +62,13 @@ class ApiCompatibilityTest {
                     found.add(type.getFullyQualifiedName() + ": " + change.getType());
                 }
             }
-            for (JApiMethod method : type.getMethods()) {
-                for (JApiCompatibilityChange change : method.getCompatibilityChanges()) {
+            List<JApiBehavior> behaviors = new ArrayList<>(type.getMethods());
+            behaviors.addAll(type.getConstructors());
+            for (JApiBehavior behavior : behaviors) {
+                for (JApiCompatibilityChange change : behavior.getCompatibilityChanges()) {
                     if (!change.isBinaryCompatible() || !change.isSourceCompatible()) {
-                        found.add(type.getFullyQualifiedName() + "." + method.getName() + "("
-                                + method.getParameters().stream()
+                        found.add(type.getFullyQualifiedName() + "." + behavior.getName() + "("
+                                + behavior.getParameters().stream()
                                         .map(p -> p.getType())
                                         .collect(Collectors.joining(", "))
                                 + "): " + change.getType());
@@ -89,6 +98,30 @@ class ApiCompatibilityTest {
                 .containsExactly("dev.billing.core.Billing.pruneExpired(): METHOD_REMOVED");
         assertThat(breaks(planted, baseline))
                 .as("adding a method breaks nothing")
+                .isEmpty();
+    }
+
+    @Test
+    void changesToInternalsAreNoBreak() throws Exception {
+        Path baseline = jar(dir.resolve("baseline.jar"), Map.of());
+        ClassPool pool = new ClassPool(true);
+        pool.appendClassPath(CLASSES.toString());
+        CtClass keys = pool.get(dev.billing.core.gateway.IdempotencyKeys.class.getName());
+        for (var method : keys.getDeclaredMethods()) {
+            keys.removeMethod(method);
+        }
+        CtClass cancel = pool.get(dev.billing.core.subscription.CancelSubscription.class.getName());
+        for (var constructor : cancel.getDeclaredConstructors()) {
+            cancel.removeConstructor(constructor);
+        }
+        Path planted = jar(
+                dir.resolve("planted.jar"),
+                Map.of(
+                        "dev/billing/core/gateway/IdempotencyKeys.class", keys.toBytecode(),
+                        "dev/billing/core/subscription/CancelSubscription.class", cancel.toBytecode()));
+
+        assertThat(breaks(baseline, planted))
+                .as("an @Internal type's methods and a use case's @Internal constructor")
                 .isEmpty();
     }
 

@@ -65,6 +65,9 @@ class CoreArchitectureTest {
             .beRecords()
             .because("port holds the ports (and the BillingStores bundle of them), never an implementation");
 
+    /** The markers ({@code @Internal}), which every layer may carry. */
+    static final String ANNOTATIONS = "dev.billing.core.annotation..";
+
     static final int MAX_TYPES_PER_PACKAGE = 25;
     /**
      * The core's capabilities, each with the capabilities it may use, lowest first (the map in DESIGN §1): a new
@@ -149,7 +152,7 @@ class CoreArchitectureTest {
                 .resideInAPackage("dev.billing.core.model..")
                 .should()
                 .onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "dev.billing.core.model..")
+                .resideInAnyPackage("java..", "dev.billing.core.model..", ANNOTATIONS)
                 .check(core);
     }
 
@@ -160,7 +163,7 @@ class CoreArchitectureTest {
                 .resideInAPackage("dev.billing.core.error..")
                 .should()
                 .onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "dev.billing.core.error..")
+                .resideInAnyPackage("java..", "dev.billing.core.error..", ANNOTATIONS)
                 .check(core);
     }
 
@@ -172,7 +175,11 @@ class CoreArchitectureTest {
                 .should()
                 .onlyDependOnClassesThat()
                 .resideInAnyPackage(
-                        "java..", "dev.billing.core.port..", "dev.billing.core.model..", "dev.billing.core.error..")
+                        "java..",
+                        "dev.billing.core.port..",
+                        "dev.billing.core.model..",
+                        "dev.billing.core.error..",
+                        ANNOTATIONS)
                 .check(core);
     }
 
@@ -206,7 +213,7 @@ class CoreArchitectureTest {
     @Test
     void everyCorePackageIsAKnownLayerOrCapability() {
         Set<String> known = new TreeSet<>(CAPABILITIES.keySet());
-        known.addAll(List.of("model", "port", "error", "config"));
+        known.addAll(List.of("model", "port", "error", "config", "annotation"));
         Set<String> unknown = new TreeSet<>();
         for (JavaClass c : core) {
             String rest = c.getPackageName().equals("dev.billing.core")
@@ -267,6 +274,7 @@ class CoreArchitectureTest {
                 "dev.billing.core.port..",
                 "dev.billing.core.error..",
                 "dev.billing.core.config..",
+                ANNOTATIONS,
                 "dev.billing.core." + capability + ".."));
         CAPABILITIES.get(capability).forEach(below -> allowed.add("dev.billing.core." + below + ".."));
         return classes()

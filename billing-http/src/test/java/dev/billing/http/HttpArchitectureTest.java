@@ -14,6 +14,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import dev.billing.http.wire.PersonalDataResponses;
 import dev.billing.http.wire.Requests;
 import dev.billing.http.wire.Responses;
+import dev.billing.testkit.arch.CoreInternals;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -72,6 +73,12 @@ class HttpArchitectureTest {
         http = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.billing.http");
+    }
+
+    @Test
+    @DisplayName("uses the core's API only, never an @Internal type or constructor")
+    void usesNoInternalsOfTheCore() {
+        CoreInternals.NOT_USED.check(http);
     }
 
     @Test

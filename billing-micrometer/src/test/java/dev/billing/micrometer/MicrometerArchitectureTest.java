@@ -7,7 +7,9 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.billing.testkit.arch.CoreInternals;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The metrics module is a leaf: the core and the Micrometer facade, nothing else. */
@@ -31,6 +33,12 @@ class MicrometerArchitectureTest {
         metrics = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.billing.micrometer");
+    }
+
+    @Test
+    @DisplayName("uses the core's API only, never an @Internal type or constructor")
+    void usesNoInternalsOfTheCore() {
+        CoreInternals.NOT_USED.check(metrics);
     }
 
     @Test

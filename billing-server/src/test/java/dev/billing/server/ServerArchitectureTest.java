@@ -8,7 +8,9 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.billing.testkit.arch.CoreInternals;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +35,12 @@ class ServerArchitectureTest {
         server = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.billing.server");
+    }
+
+    @Test
+    @DisplayName("uses the core's API only, never an @Internal type or constructor")
+    void usesNoInternalsOfTheCore() {
+        CoreInternals.NOT_USED.check(server);
     }
 
     @Test

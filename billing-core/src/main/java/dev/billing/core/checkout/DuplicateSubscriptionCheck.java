@@ -1,5 +1,6 @@
 package dev.billing.core.checkout;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.config.DuplicateSubscriptions;
 import dev.billing.core.error.GatewayRejectedException;
@@ -36,6 +37,7 @@ import java.util.Map;
  * subscription. The entry comes first: a crash after it leaves the duplicate live, so the event's retry acts again
  * with the same keys. A refund before the cancel, for the same reason: once canceled, the duplicate is no longer found.
  */
+@Internal
 public final class DuplicateSubscriptionCheck {
     /** The cause of every duplicate entry: one entry per duplicate subscription, whichever event found it. */
     static final AuditCause CAUSE = AuditCause.system("duplicate-subscriptions");

@@ -1,5 +1,6 @@
 package dev.billing.core.checkout;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.gateway.GatewayRetry;
@@ -17,6 +18,7 @@ import java.util.List;
  *
  * <p>Usage: {@code new IncompleteSubscriptions(gateway, retry).endEvery(customer);}
  */
+@Internal
 public final class IncompleteSubscriptions {
     private final PaymentGateway gateway;
     private final GatewayRetry retry;

@@ -1,5 +1,6 @@
 package dev.billing.core.checkout;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.subscription.CheckoutMode;
@@ -13,6 +14,7 @@ import java.util.List;
  * purchases (payment mode) are never touched. {@link DuplicateSubscriptionCheck} is the safety net for a session paid
  * before it could be expired.
  */
+@Internal
 public final class OpenCheckouts {
     private static final System.Logger LOG = System.getLogger(OpenCheckouts.class.getName());
 

@@ -1,5 +1,6 @@
 package dev.billing.core.checkout;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.customer.EnsureCustomer;
 import dev.billing.core.entitlement.EntitlementPolicy;
@@ -46,6 +47,7 @@ public final class StartCheckout {
     private final CheckoutRules rules;
     private final IncompleteSubscriptions incomplete;
 
+    @Internal
     public StartCheckout(
             PaymentGateway gateway,
             SubscriptionStore subscriptions,

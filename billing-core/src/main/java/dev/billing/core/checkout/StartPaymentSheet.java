@@ -1,5 +1,6 @@
 package dev.billing.core.checkout;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.customer.EnsureCustomer;
 import dev.billing.core.entitlement.EntitlementPolicy;
@@ -61,6 +62,7 @@ public final class StartPaymentSheet {
     private final IncompleteSubscriptions incomplete;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
 
+    @Internal
     public StartPaymentSheet(
             PaymentGateway gateway,
             SubscriptionStore subscriptions,

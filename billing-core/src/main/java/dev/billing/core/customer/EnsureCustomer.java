@@ -1,5 +1,6 @@
 package dev.billing.core.customer;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.error.ConflictException;
 import dev.billing.core.error.GatewayRejectedException;
@@ -40,6 +41,7 @@ public final class EnsureCustomer {
     private final GatewayRetry retry;
     private final Clock clock;
 
+    @Internal
     public EnsureCustomer(PaymentGateway gateway, CustomerStore customers, GatewayRetry retry, Clock clock) {
         this.gateway = gateway;
         this.customers = customers;

@@ -1,5 +1,6 @@
 package dev.billing.core.customer;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.error.NotFoundException;
 import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.model.CustomerId;
@@ -17,6 +18,7 @@ import java.util.Optional;
  * Object-level authorization (I5): every id a user names is checked against the user's customer; another user's
  * object, a malformed id and a missing object all look the same: {@link NotFoundException}.
  */
+@Internal
 public final class Ownership {
     private static final String ID_PATTERN = "[A-Za-z0-9_]{1,255}";
 

@@ -1,5 +1,6 @@
 package dev.billing.core.gateway;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.error.GatewayRateLimitedException;
 import dev.billing.core.port.Sleeper;
@@ -12,6 +13,7 @@ import java.util.function.Supplier;
  * Repeats an idempotent gateway call (a read, or a write carrying an idempotency key) on retryable failures,
  * within a number of attempts and a time budget, so a user-facing request fails fast instead of hanging.
  */
+@Internal
 public final class GatewayRetry {
     private final Clock clock;
     private final Sleeper sleeper;

@@ -1,5 +1,6 @@
 package dev.billing.core.gateway;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.model.UserId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -7,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Deterministic idempotency keys: the same logical request always gets the same key, on any instance. */
+@Internal
 public final class IdempotencyKeys {
     private IdempotencyKeys() {}
 

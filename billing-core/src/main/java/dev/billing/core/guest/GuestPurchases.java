@@ -1,5 +1,6 @@
 package dev.billing.core.guest;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.checkout.RedirectPolicy;
 import dev.billing.core.checkout.StartCheckout;
@@ -57,6 +58,7 @@ public final class GuestPurchases {
     private final GatewayRetry retry;
     private final Clock clock;
 
+    @Internal
     public GuestPurchases(
             PaymentGateway gateway,
             GuestPurchaseStore guests,

@@ -1,10 +1,12 @@
 package dev.billing.core.model;
 
+import dev.billing.core.annotation.Internal;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 
 /** Validation helpers for compact constructors. */
+@Internal
 public final class Checks {
     private Checks() {}
 

@@ -1,5 +1,6 @@
 package dev.billing.core.notice;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.model.CustomerId;
@@ -38,6 +39,7 @@ import java.util.function.Function;
  * <p>Every attempt is written to the {@link NoticeLog} (sent, skipped, or failed with the error); a log that cannot
  * be written is only warned about, since the log must never cost a user their notice.
  */
+@Internal
 public final class NoticeSender {
     private static final System.Logger LOG = System.getLogger(NoticeSender.class.getName());
     private static final Duration FIRST_PAUSE = Duration.ofMillis(100);

@@ -1,5 +1,6 @@
 package dev.billing.core.notice;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.error.GatewayException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
@@ -26,6 +27,7 @@ import java.util.function.Function;
  * <p>A plan change that Stripe invoiced at once (the update made the subscription's latest invoice) says so, with
  * what that invoice charged, read from Stripe when the notice is written: the event does not carry the amount.
  */
+@Internal
 public final class NoticeTriggers {
     private static final System.Logger LOG = System.getLogger(NoticeTriggers.class.getName());
 

@@ -1,5 +1,6 @@
 package dev.billing.core.org;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.config.RetrySchedule;
 import dev.billing.core.model.CustomerLink;
@@ -54,6 +55,7 @@ public final class AlignSeats {
     /** Part of the updates' idempotency keys: one start's alignment is not another's. */
     private final String run = UUID.randomUUID().toString();
 
+    @Internal
     public AlignSeats(
             MembershipStore memberships, CustomerStore customers, SeatFollower seats, RetrySchedule schedule) {
         this.memberships = memberships;

@@ -1,5 +1,6 @@
 package dev.billing.core.org;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.entitlement.EntitlementPolicy;
 import dev.billing.core.gateway.GatewayRetry;
@@ -24,6 +25,7 @@ import java.util.List;
  * last change yet), and after setting it the count is read again and the quantity set again until they agree, so
  * whichever write reaches Stripe last is followed by a check against the final count.
  */
+@Internal
 public final class SeatFollower {
     /** Rounds of "set, then count again" before giving up (the caller's event is retried later). */
     static final int MAX_ROUNDS = 5;

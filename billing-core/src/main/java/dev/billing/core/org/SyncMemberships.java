@@ -1,5 +1,6 @@
 package dev.billing.core.org;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.OrgMember;
@@ -30,6 +31,7 @@ import java.util.OptionalLong;
  * holder leaves the seats to the last of them, whose count includes every change before it: concurrent joins cost
  * a few updates, not one each (and never stale ones).
  */
+@Internal
 public final class SyncMemberships {
     private final MembershipWebhookVerifier verifier;
     private final MembershipStore memberships;

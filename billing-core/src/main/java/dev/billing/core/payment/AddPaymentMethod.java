@@ -1,5 +1,6 @@
 package dev.billing.core.payment;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.customer.EnsureCustomer;
 import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.model.CustomerId;
@@ -19,6 +20,7 @@ public final class AddPaymentMethod {
     private final PaymentGateway gateway;
     private final GatewayRetry retry;
 
+    @Internal
     public AddPaymentMethod(EnsureCustomer ensureCustomer, PaymentGateway gateway, GatewayRetry retry) {
         this.ensureCustomer = ensureCustomer;
         this.gateway = gateway;

@@ -1,5 +1,6 @@
 package dev.billing.core.payment;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.payment.Invoice;
@@ -12,6 +13,7 @@ import dev.billing.core.model.payment.Invoice;
 public final class GetInvoice {
     private final Ownership ownership;
 
+    @Internal
     public GetInvoice(Ownership ownership) {
         this.ownership = ownership;
     }

@@ -1,5 +1,6 @@
 package dev.billing.core.payment;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
@@ -19,6 +20,7 @@ public final class ListInvoices {
     private final PaymentGateway gateway;
     private final GatewayRetry retry;
 
+    @Internal
     public ListInvoices(Ownership ownership, PaymentGateway gateway, GatewayRetry retry) {
         this.ownership = ownership;
         this.gateway = gateway;

@@ -1,5 +1,6 @@
 package dev.billing.core.payment;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.model.UserId;
@@ -17,6 +18,7 @@ public final class ListPaymentMethods {
     private final PaymentGateway gateway;
     private final GatewayRetry retry;
 
+    @Internal
     public ListPaymentMethods(Ownership ownership, PaymentGateway gateway, GatewayRetry retry) {
         this.ownership = ownership;
         this.gateway = gateway;

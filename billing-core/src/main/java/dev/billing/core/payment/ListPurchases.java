@@ -1,5 +1,6 @@
 package dev.billing.core.payment;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.payment.Purchase;
@@ -15,6 +16,7 @@ public final class ListPurchases {
     private final Ownership ownership;
     private final SubscriptionStore subscriptions;
 
+    @Internal
     public ListPurchases(Ownership ownership, SubscriptionStore subscriptions) {
         this.ownership = ownership;
         this.subscriptions = subscriptions;

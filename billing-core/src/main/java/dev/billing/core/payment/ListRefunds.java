@@ -1,5 +1,6 @@
 package dev.billing.core.payment;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.payment.Invoice;
@@ -24,6 +25,7 @@ public final class ListRefunds {
     private final Ownership ownership;
     private final SubscriptionStore subscriptions;
 
+    @Internal
     public ListRefunds(Ownership ownership, SubscriptionStore subscriptions) {
         this.ownership = ownership;
         this.subscriptions = subscriptions;

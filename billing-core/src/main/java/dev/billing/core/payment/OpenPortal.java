@@ -1,5 +1,6 @@
 package dev.billing.core.payment;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.checkout.RedirectPolicy;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.customer.Ownership;
@@ -21,6 +22,7 @@ public final class OpenPortal {
     private final BillingOptions options;
     private final GatewayRetry retry;
 
+    @Internal
     public OpenPortal(
             Ownership ownership,
             PaymentGateway gateway,

@@ -1,5 +1,6 @@
 package dev.billing.core.payment;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.error.GatewayRejectedException;
@@ -30,6 +31,7 @@ public final class PayInvoice {
     private final ProjectionListener listener;
     private final GatewayRetry retry;
 
+    @Internal
     public PayInvoice(
             Ownership ownership,
             PaymentGateway gateway,

@@ -1,5 +1,6 @@
 package dev.billing.core.payment;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
@@ -25,6 +26,7 @@ public final class RefundPayment {
     private final AuditLog audit;
     private final GatewayRetry retry;
 
+    @Internal
     public RefundPayment(PaymentGateway gateway, AuditLog audit, GatewayRetry retry) {
         this.gateway = gateway;
         this.audit = audit;

@@ -1,5 +1,6 @@
 package dev.billing.core.privacy;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.checkout.IncompleteSubscriptions;
 import dev.billing.core.checkout.OpenCheckouts;
@@ -89,6 +90,7 @@ public final class ErasePersonalData {
     private final GetEntitlements entitlements;
     private final GatewayRetry retry;
 
+    @Internal
     public ErasePersonalData(
             BillingStores stores,
             PaymentGateway gateway,

@@ -1,5 +1,6 @@
 package dev.billing.core.projection;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.checkout.DuplicateSubscriptionCheck;
 import dev.billing.core.checkout.OpenCheckouts;
@@ -30,6 +31,7 @@ import java.util.Map;
  * under the session id (so a duplicate records nothing) and receipted once, or kept for whoever claims a guest's
  * email.
  */
+@Internal
 public final class CheckoutEvents {
     private final PaymentGateway gateway;
     private final SubscriptionStore subscriptions;

@@ -1,5 +1,6 @@
 package dev.billing.core.projection;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.port.PaymentGateway;
 import java.time.Clock;
@@ -25,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * event is received later, so an older read could only answer events already received then); a failed read is never
  * shared with a later caller.
  */
+@Internal
 public final class CoalescedReads {
     /** How long a finished read may still answer an event received before it started. */
     static final Duration KEPT = Duration.ofSeconds(30);

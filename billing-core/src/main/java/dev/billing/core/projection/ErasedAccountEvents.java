@@ -1,5 +1,6 @@
 package dev.billing.core.projection;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.UserId;
@@ -28,6 +29,7 @@ import java.util.Optional;
  *       its customer link's pseudonym, read after the write. A batch of events reads all its links in one go.</li>
  * </ul>
  */
+@Internal
 public final class ErasedAccountEvents {
     private static final System.Logger LOG = System.getLogger(ErasedAccountEvents.class.getName());
     private static final String USER_ID = "user_id";

@@ -1,5 +1,6 @@
 package dev.billing.core.projection;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.payment.InvoicePayment;
@@ -13,6 +14,7 @@ import dev.billing.core.port.SubscriptionStore;
  * change nothing, any delivery order ends the same, and a payment that arrives before its invoice is kept until the
  * invoice comes.
  */
+@Internal
 public final class InvoicePaymentEvents {
     private final SubscriptionStore subscriptions;
 

@@ -1,5 +1,6 @@
 package dev.billing.core.projection;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.error.BillingException;
 import dev.billing.core.error.NotFoundException;
@@ -40,6 +41,7 @@ public final class Reconcile {
     private final AuditLog audit;
     private final GatewayRetry retry;
 
+    @Internal
     public Reconcile(
             PaymentGateway gateway,
             CustomerStore customers,

@@ -1,5 +1,6 @@
 package dev.billing.core.projection;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.event.EventObject;
@@ -18,6 +19,7 @@ import java.util.Set;
  * reading it. A refund event that names no customer (API versions before refunds carried one) is read from the
  * gateway, which finds the customer through the charge. A guest's payment has no customer and is skipped.
  */
+@Internal
 public final class RefundEvents {
     private final PaymentGateway gateway;
     private final SubscriptionStore subscriptions;

@@ -1,5 +1,6 @@
 package dev.billing.core.projection;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.UpsertResult;
@@ -17,6 +18,7 @@ import dev.billing.core.port.SubscriptionStore;
  * one read. An erased account's subscription is written under its pseudonym ({@link ErasedAccountEvents}), its
  * customer's link read before the write. A re-fetch is shared with the other events it answers ({@link CoalescedReads}).
  */
+@Internal
 public final class SnapshotEvents {
     private final PaymentGateway gateway;
     private final CustomerStore customers;

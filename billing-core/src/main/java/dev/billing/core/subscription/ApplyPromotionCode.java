@@ -1,5 +1,6 @@
 package dev.billing.core.subscription;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
@@ -25,6 +26,7 @@ public final class ApplyPromotionCode {
     private final SubscriptionChanges changes;
     private final GatewayRetry retry;
 
+    @Internal
     public ApplyPromotionCode(
             Ownership ownership, PaymentGateway gateway, SubscriptionChanges changes, GatewayRetry retry) {
         this.ownership = ownership;

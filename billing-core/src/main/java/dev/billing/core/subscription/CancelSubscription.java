@@ -1,5 +1,6 @@
 package dev.billing.core.subscription;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.model.UserId;
@@ -19,6 +20,7 @@ public final class CancelSubscription {
     private final SubscriptionChanges changes;
     private final GatewayRetry retry;
 
+    @Internal
     public CancelSubscription(
             Ownership ownership, PaymentGateway gateway, SubscriptionChanges changes, GatewayRetry retry) {
         this.ownership = ownership;

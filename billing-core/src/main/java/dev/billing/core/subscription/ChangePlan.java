@@ -1,5 +1,6 @@
 package dev.billing.core.subscription;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.gateway.GatewayRetry;
@@ -25,6 +26,7 @@ public final class ChangePlan {
     private final SubscriptionChanges changes;
     private final GatewayRetry retry;
 
+    @Internal
     public ChangePlan(
             Ownership ownership,
             PaymentGateway gateway,

@@ -1,5 +1,6 @@
 package dev.billing.core.subscription;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.entitlement.EntitlementPolicy;
 import dev.billing.core.error.ConflictException;
 import dev.billing.core.error.InvalidRequestException;
@@ -36,6 +37,7 @@ public final class ChangeSeats {
     private final GatewayRetry retry;
     private final Clock clock;
 
+    @Internal
     public ChangeSeats(
             CustomerStore customers,
             SubscriptionStore subscriptions,

@@ -1,5 +1,6 @@
 package dev.billing.core.subscription;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.customer.Ownership;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.subscription.Subscription;
@@ -15,6 +16,7 @@ public final class ListSubscriptions {
     private final Ownership ownership;
     private final SubscriptionStore subscriptions;
 
+    @Internal
     public ListSubscriptions(Ownership ownership, SubscriptionStore subscriptions) {
         this.ownership = ownership;
         this.subscriptions = subscriptions;

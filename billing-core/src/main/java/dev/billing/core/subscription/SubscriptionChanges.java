@@ -1,5 +1,6 @@
 package dev.billing.core.subscription;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.model.subscription.Subscription;
@@ -13,6 +14,7 @@ import dev.billing.core.port.SubscriptionStore;
  * behind Stripe (a change made in the dashboard or by another process whose webhook is not processed yet), and a
  * change skipped on such a row never reaches Stripe: a resume that is not sent leaves the cancellation in force.
  */
+@Internal
 public final class SubscriptionChanges {
     private final PaymentGateway gateway;
     private final SubscriptionStore subscriptions;

@@ -1,5 +1,6 @@
 package dev.billing.core.webhook;
 
+import dev.billing.core.annotation.Internal;
 import dev.billing.core.catalog.ListCatalog;
 import dev.billing.core.catalog.ListPromotions;
 import dev.billing.core.checkout.DuplicateSubscriptionCheck;
@@ -50,6 +51,7 @@ public final class ProcessInboxEvent {
     private final InboxBatch batches;
     private final InboxDrain drain;
 
+    @Internal
     public ProcessInboxEvent(
             WebhookVerifier verifier,
             PaymentGateway gateway,

@@ -37,7 +37,8 @@ class TestkitArchitectureTest {
                     "org.postgresql..",
                     "org.slf4j..",
                     "org.testcontainers..",
-                    "com.atlassian.oai.validator..");
+                    "com.atlassian.oai.validator..",
+                    "com.tngtech.archunit..");
 
     private static JavaClasses testkit;
 
@@ -51,6 +52,20 @@ class TestkitArchitectureTest {
     @Test
     void knowsTheCoreAndItsFixturesOnly() {
         DEPENDENCIES.check(testkit);
+    }
+
+    @Test
+    void usesNoInternalsOfTheCore() {
+        CoreInternals.NOT_USED.check(testkit);
+    }
+
+    @Test
+    void aPlantedUseOfAnInternalConstructorFails() {
+        assertThatThrownBy(() ->
+                        CoreInternals.NOT_USED.check(new ClassFileImporter().importClasses(PlantedInternalUse.class)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedInternalUse.class.getName())
+                .hasMessageContaining("Ownership");
     }
 
     /** Tests use FakePaymentGateway only: the fake Stripe's resources and its call script stay inside the package. */
