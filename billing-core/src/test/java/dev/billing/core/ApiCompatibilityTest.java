@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a baseline, and every binary- or source-incompatible change is named. Until a release exists to compare with, the
  * check is shown here to catch a planted break: the core as built, against itself with one public method removed.
  * Once 0.1.0 is out, {@code -Dbilling.api.baseline=0.1.0} runs the same comparison in the build (the japicmp plugin in
- * billing-core's POM).
+ * parent POM's api-check profile, for every published module).
  */
 class ApiCompatibilityTest {
     private static final Path CLASSES =
