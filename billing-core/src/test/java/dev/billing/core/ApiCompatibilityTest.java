@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The public API check (docs/RELEASING.md, "Compatibility"): japicmp compares the core's public types and members with
  * a baseline, and every binary- or source-incompatible change is named. Until a release exists to compare with, the
  * check is shown here to catch a planted break: the core as built, against itself with one public method removed.
- * Once 0.1.0 is out, {@code -Dbilling.api.baseline=0.1.0} runs the same comparison in the build (the japicmp plugin in
+ * Once 0.1.0 is out, {@code -Dbilling.api.baseline=0.1.0} runs the same comparison in the build (the japicmp plugin in the
  * parent POM's api-check profile, for every published module).
  */
 class ApiCompatibilityTest {
