@@ -153,6 +153,27 @@ class DuplicateSubscriptionsIT {
     }
 
     @Test
+    void goingBackToAPlanWithinTheMinuteGetsAnOpenSessionNotTheExpiredReplay() {
+        LocalFixture f = cancel;
+        String token = f.token("user_dup_back_and_forth");
+        String pro = startCheckout(f, token, "pro");
+        String enterprise = startCheckout(f, token, "enterprise");
+        assertThat(status(f, pro)).isEqualTo("expired");
+
+        String proAgain = startCheckout(f, token, "pro");
+
+        assertThat(proAgain).isNotIn(pro, enterprise);
+        assertThat(status(f, proAgain)).isEqualTo("open");
+        assertThat(status(f, enterprise)).isEqualTo("expired");
+        assertThat(startCheckout(f, token, "pro")).as("a double click").isEqualTo(proAgain);
+        String subscription = f.emulator.completeCheckoutSession(proAgain).subscriptionId();
+        f.await(
+                "/me/entitlements",
+                token,
+                e -> e.path("subscriptionId").asText().equals(subscription));
+    }
+
+    @Test
     void aSecondPaidSessionIsCanceledAndRefundedOnceAndListed() {
         LocalFixture f = cancel;
         String token = f.token("user_dup_cancel");

@@ -25,14 +25,14 @@ public final class OpenCheckouts {
     }
 
     /**
-     * After {@code created} was handed to the customer: expires the open subscription sessions Stripe lists after it
+     * After {@code created} was handed to the customer: expires the open subscription sessions Stripe lists after it in
+     * {@code open} (its list of the customer's open sessions, newest first)
      * (older ones). Never a newer one: two requests racing in different minutes then leave the newest payable
      * rather than expiring each other's. Never {@code created} itself, which a double click gets back by its key.
      *
      * @return how many were expired now
      */
-    int expireOlderThan(CustomerId customer, String created) {
-        List<CheckoutSession> open = gateway.listOpenCheckoutSessions(customer);
+    int expireOlderThan(List<CheckoutSession> open, String created) {
         int index = indexOf(open, created);
         return expire(open.subList(index < 0 ? 0 : index + 1, open.size()), created);
     }
@@ -89,7 +89,7 @@ public final class OpenCheckouts {
         return expired;
     }
 
-    private static int indexOf(List<CheckoutSession> sessions, String id) {
+    static int indexOf(List<CheckoutSession> sessions, String id) {
         for (int i = 0; i < sessions.size(); i++) {
             if (sessions.get(i).id().equals(id)) {
                 return i;

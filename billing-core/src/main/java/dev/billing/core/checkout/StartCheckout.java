@@ -36,6 +36,9 @@ import java.util.Map;
  */
 public final class StartCheckout {
     public static final int MAX_QUANTITY = CheckoutRules.MAX_QUANTITY;
+    /** How often one request makes a replayed, expired session anew (each time under a new key) before it gives up. */
+    private static final int MAX_RENEWALS = 3;
+
     private static final System.Logger LOG = System.getLogger(StartCheckout.class.getName());
 
     private final PaymentGateway gateway;
@@ -116,31 +119,51 @@ public final class StartCheckout {
                         metadata,
                         key)
                 .withAutomaticTax(options.stripeTax());
-        CheckoutSession session;
-        try {
-            session = retry.call(() -> gateway.createCheckoutSession(request));
-        } catch (GatewayRejectedException e) {
-            throw IncompleteSubscriptions.promotionCodeRefusal(promotionCode, e);
-        }
-        expireOlderSessions(customer, session);
-        return new CheckoutOutcome.Started(session);
+        return new CheckoutOutcome.Started(openSession(customer, request, promotionCode));
     }
 
     /**
-     * The customer's older open subscription sessions are expired, so that paying this one and an older one cannot
-     * leave two subscriptions. Best effort: the user has a session to pay, and a failure here must not take it away;
-     * a session paid before it could be expired is caught at payment ({@link DuplicateSubscriptionCheck}).
+     * Creates the session, and makes sure it is one the user can pay. A key Stripe saw in the last minute answers
+     * with that earlier session as it was then, and a newer session of another plan may have expired it since (plan
+     * A, then B, then A again): such a session is made anew under a key naming the dead one, so that a double click
+     * still gets a single session. Then the customer's older open sessions are expired, so that paying this one and
+     * an older one cannot leave two subscriptions. Best effort: a failure to list or expire must not take the user's
+     * session away; a session paid before it could be expired is caught at payment ({@link
+     * DuplicateSubscriptionCheck}).
      */
-    private void expireOlderSessions(CustomerId customer, CheckoutSession session) {
+    private CheckoutSession openSession(CustomerId customer, CheckoutRequest first, String promotionCode) {
+        CheckoutRequest request = first;
+        CheckoutSession session = create(request, promotionCode);
+        for (int renewals = 0; ; renewals++) {
+            try {
+                List<CheckoutSession> open = gateway.listOpenCheckoutSessions(customer);
+                if (OpenCheckouts.indexOf(open, session.id()) < 0
+                        && renewals < MAX_RENEWALS
+                        && gateway.getCheckoutSession(session.id())
+                                .map(s -> "expired".equals(s.status()))
+                                .orElse(false)) {
+                    request = request.withIdempotencyKey(IdempotencyKeys.of(request.idempotencyKey(), session.id()));
+                    session = create(request, promotionCode);
+                    continue;
+                }
+                openCheckouts.expireOlderThan(open, session.id());
+            } catch (GatewayException e) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Could not check or expire the open Checkout sessions of customer {0} "
+                                + "(the duplicate check at payment is the safety net): {1}",
+                        customer,
+                        e.getMessage());
+            }
+            return session;
+        }
+    }
+
+    private CheckoutSession create(CheckoutRequest request, String promotionCode) {
         try {
-            openCheckouts.expireOlderThan(customer, session.id());
-        } catch (GatewayException e) {
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "Could not expire the older open Checkout sessions of customer {0} "
-                            + "(the duplicate check at payment is the safety net): {1}",
-                    customer,
-                    e.getMessage());
+            return retry.call(() -> gateway.createCheckoutSession(request));
+        } catch (GatewayRejectedException e) {
+            throw IncompleteSubscriptions.promotionCodeRefusal(promotionCode, e);
         }
     }
 

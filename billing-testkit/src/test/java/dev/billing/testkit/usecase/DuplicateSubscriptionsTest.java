@@ -138,6 +138,32 @@ class DuplicateSubscriptionsTest {
         }
 
         @Test
+        @DisplayName("plan A, then B, then A again within a minute: a new open session, never A's expired one")
+        void goingBackToAPlanWithinTheMinuteGetsAnOpenSession() {
+            CheckoutSession a = start(h, "user_1", "pro", BillingInterval.MONTH);
+            CheckoutSession b = start(h, "user_1", "enterprise", BillingInterval.MONTH);
+            assertThat(status(h, a.id())).isEqualTo("expired");
+
+            CheckoutSession again = start(h, "user_1", "pro", BillingInterval.MONTH);
+
+            assertThat(again.id()).isNotIn(a.id(), b.id());
+            assertThat(status(h, again.id())).isEqualTo("open");
+            assertThat(status(h, b.id())).as("superseded in turn").isEqualTo("expired");
+            CheckoutSession doubleClick = start(h, "user_1", "pro", BillingInterval.MONTH);
+            assertThat(doubleClick.id())
+                    .as("a double click still gets the same one")
+                    .isEqualTo(again.id());
+            CheckoutSession b2 = start(h, "user_1", "enterprise", BillingInterval.MONTH);
+            CheckoutSession third = start(h, "user_1", "pro", BillingInterval.MONTH);
+            assertThat(status(h, b2.id())).isEqualTo("expired");
+            assertThat(status(h, third.id()))
+                    .as("and once more, back and forth")
+                    .isEqualTo("open");
+            pay(h, third.id());
+            assertThat(h.billing().entitlements(UserId.of("user_1")).tier()).isEqualTo("pro");
+        }
+
+        @Test
         void oneTimePurchasesAndOtherPartiesSessionsAreNotTouched() {
             CheckoutOutcome buy = h.billing()
                     .startCheckout(h.identity("user_1"), new CheckoutCommand.Buy("price_credits_100", 1, null, null));

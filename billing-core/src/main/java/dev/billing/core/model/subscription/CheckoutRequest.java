@@ -127,4 +127,22 @@ public record CheckoutRequest(
                 customerEmail,
                 enabled);
     }
+
+    /** This request under another idempotency key. */
+    public CheckoutRequest withIdempotencyKey(String key) {
+        return new CheckoutRequest(
+                mode,
+                customerId,
+                lineItems,
+                successUrl,
+                cancelUrl,
+                clientReferenceId,
+                trialDays,
+                promotionCode,
+                metadata,
+                subscriptionMetadata,
+                key,
+                customerEmail,
+                automaticTax);
+    }
 }
