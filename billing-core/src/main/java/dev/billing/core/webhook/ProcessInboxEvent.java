@@ -19,6 +19,7 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.port.WebhookVerifier;
+import dev.billing.core.port.WorkTracer;
 import dev.billing.core.projection.CheckoutEvents;
 import dev.billing.core.projection.CoalescedReads;
 import dev.billing.core.projection.ErasedAccountEvents;
@@ -99,6 +100,18 @@ public final class ProcessInboxEvent {
         this.batches = new InboxBatch(
                 effects, outcomes, gateway, reads, customers, subscriptions, inbox, listener, refetch, clock);
         this.drain = new InboxDrain(batches, options.backgroundPermits());
+    }
+
+    /**
+     * Traces receipts and processing from now on ({@link WorkTracer#NONE} until then). {@code Billing.Builder} sets
+     * it from {@code tracer(..)} before any event arrives.
+     */
+    public void tracer(WorkTracer value) {
+        batches.tracer(java.util.Objects.requireNonNull(value, "tracer"));
+    }
+
+    WorkTracer tracer() {
+        return batches.tracer();
     }
 
     /**
