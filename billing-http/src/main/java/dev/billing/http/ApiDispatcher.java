@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -59,12 +61,14 @@ public final class ApiDispatcher implements AutoCloseable {
     private final byte[] adminTokenDigest;
     private final Set<String> headPaths;
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+    private final RequestSpans spans;
 
     private ApiDispatcher(Builder b) {
         Billing billing = Objects.requireNonNull(b.billing, "billing");
         this.identities = Objects.requireNonNull(b.identities, "identities");
         this.settings = Objects.requireNonNull(b.settings, "settings");
         this.registry = b.registry == null ? new SimpleMeterRegistry() : b.registry;
+        this.spans = new RequestSpans(b.openTelemetry);
         this.userLimiter = new RateLimiter(settings.userRequestsPerMinute(), settings.rateLimitKeys(), "user");
         this.ipLimiter = new RateLimiter(settings.ipRequestsPerMinute(), settings.rateLimitKeys(), "IP address");
         this.adminTokenDigest = settings.adminEnabled() ? sha256(settings.adminToken()) : null;
@@ -143,17 +147,33 @@ public final class ApiDispatcher implements AutoCloseable {
      */
     public void dispatch(Exchange exchange, ApiRoute route) {
         long start = System.nanoTime();
-        try {
-            if (before(exchange)) {
-                if ("OPTIONS".equals(exchange.method())) {
-                    throw ApiException.of(405, "method_not_allowed", "This route does not accept this method.");
+        try (Scope span = spans.start(exchange, route.path())) {
+            try {
+                if (before(exchange)) {
+                    if ("OPTIONS".equals(exchange.method())) {
+                        throw ApiException.of(405, "method_not_allowed", "This route does not accept this method.");
+                    }
+                    handle(exchange, route);
                 }
-                handle(exchange, route);
+            } catch (Exception | Error e) {
+                RequestSpans.failed(exchange, e);
+                errors.handle(e, exchange);
+            } finally {
+                log(exchange, route.path(), System.nanoTime() - start);
             }
+        }
+    }
+
+    /**
+     * {@link #handle} under the request's server span, for a server that runs {@link #before} and {@link #log} as
+     * handlers of their own (Javalin's routes with path parameters): the span ends with {@link #log}.
+     */
+    public void handleTraced(Exchange exchange, ApiRoute route) throws Exception {
+        try (Scope span = spans.start(exchange, route.path())) {
+            handle(exchange, route);
         } catch (Exception | Error e) {
-            errors.handle(e, exchange);
-        } finally {
-            log(exchange, route.path(), System.nanoTime() - start);
+            RequestSpans.failed(exchange, e);
+            throw e;
         }
     }
 
@@ -164,14 +184,16 @@ public final class ApiDispatcher implements AutoCloseable {
      */
     public void refuse(Exchange exchange, String template, ApiException refusal) {
         long start = System.nanoTime();
-        try {
-            if (before(exchange)) {
-                throw refusal;
+        try (Scope span = spans.start(exchange, template)) {
+            try {
+                if (before(exchange)) {
+                    throw refusal;
+                }
+            } catch (Exception e) {
+                errors.handle(e, exchange);
+            } finally {
+                log(exchange, template, System.nanoTime() - start);
             }
-        } catch (Exception e) {
-            errors.handle(e, exchange);
-        } finally {
-            log(exchange, template, System.nanoTime() - start);
         }
     }
 
@@ -258,12 +280,13 @@ public final class ApiDispatcher implements AutoCloseable {
         return access == Access.ADMIN ? AuditCause.admin(requestId) : AuditCause.request(requestId);
     }
 
-    /** The access line and the request timer; clears the logging context. */
+    /** The access line, the request timer and the end of the request's span; clears the logging context. */
     public void log(Exchange ctx, String template, long nanos) {
         try {
             String method = ctx.method();
             int status = ctx.status();
             timer(method, template, status).record(nanos, TimeUnit.NANOSECONDS);
+            RequestSpans.end(ctx, status, RequestIds.current(ctx));
             if (!ACCESS.isInfoEnabled()) {
                 return;
             }
@@ -442,6 +465,7 @@ public final class ApiDispatcher implements AutoCloseable {
         private Supplier<String> metrics;
         private List<ReadinessCheck> readiness = List.of();
         private LocalTokens localTokens;
+        private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
         private Builder() {}
 
@@ -480,6 +504,12 @@ public final class ApiDispatcher implements AutoCloseable {
         /** Local mode only: enables {@code POST /local/token}. */
         public Builder localTokens(LocalTokens value) {
             this.localTokens = value;
+            return this;
+        }
+
+        /** Where the requests' server spans go (none by default); W3C {@code traceparent} headers are continued. */
+        public Builder openTelemetry(OpenTelemetry value) {
+            this.openTelemetry = Objects.requireNonNull(value, "openTelemetry");
             return this;
         }
 

@@ -19,6 +19,7 @@ import dev.billing.http.ReadinessCheck;
 import dev.billing.micrometer.MeteredPaymentGateway;
 import dev.billing.micrometer.StoreGauges;
 import dev.billing.micrometer.WorkMetrics;
+import dev.billing.opentelemetry.OpenTelemetryTracing;
 import dev.billing.postgres.PostgresBillingStores;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -27,6 +28,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,7 +172,7 @@ public final class BillingServer implements AutoCloseable {
         }
     }
 
-    private BillingServer(Parts parts, long startedNanos) {
+    private BillingServer(Parts parts, OpenTelemetry openTelemetry, long startedNanos) {
         this.stores = parts.stores();
         this.resources = new ArrayList<>(parts.resources());
         long t = System.nanoTime();
@@ -182,14 +185,21 @@ public final class BillingServer implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         long tMetrics = System.nanoTime();
         PaymentGateway gateway = new MeteredPaymentGateway(parts.gateway(), registry);
+        BillingStores stores = parts.stores();
         Billing.Builder builder = Billing.builder();
+        if (openTelemetry != OpenTelemetry.noop()) { // undecorated when nothing traces: not even a proxy's call
+            OpenTelemetryTracing tracing = OpenTelemetryTracing.create(openTelemetry);
+            gateway = tracing.gateway(gateway);
+            stores = tracing.stores(stores);
+            builder.tracer(tracing.tracer());
+        }
         if (parts.clerkWebhooks() != null) {
             builder.membershipVerifier(parts.clerkWebhooks());
         }
         this.billing = builder.gateway(gateway)
                 .webhookVerifier(parts.webhooks())
                 .orgs(parts.orgs())
-                .stores(parts.stores())
+                .stores(stores)
                 .plans(parts.plans())
                 .options(parts.options())
                 .clock(parts.clock())
@@ -215,6 +225,7 @@ public final class BillingServer implements AutoCloseable {
                 .identities(parts.identities())
                 .settings(parts.api())
                 .meterRegistry(registry)
+                .openTelemetry(openTelemetry)
                 .metricsScrape(registry::scrape)
                 // Ready means the store answers: a Stripe outage must not take every instance out of the load
                 // balancer (webhooks are still recorded, entitlements still answered). Stripe is reported.
@@ -240,11 +251,19 @@ public final class BillingServer implements AutoCloseable {
                 (tStarted - tApi) / 1_000_000);
     }
 
-    /** Wires and starts everything; on failure whatever was started is stopped again. */
+    /**
+     * Wires and starts everything, traced by the OpenTelemetry installed in the process if any (the Java agent's),
+     * else untraced; on failure whatever was started is stopped again.
+     */
     public static BillingServer start(Parts parts) {
+        return start(parts, GlobalOpenTelemetry.getOrNoop());
+    }
+
+    /** Like {@link #start(Parts)}, with the requests, webhooks, Stripe and store calls traced on {@code otel}. */
+    public static BillingServer start(Parts parts, OpenTelemetry otel) {
         long started = System.nanoTime();
         try {
-            BillingServer server = new BillingServer(parts, started);
+            BillingServer server = new BillingServer(parts, otel, started);
             LOG.atInfo()
                     .addKeyValue("startupMs", server.startupTime.toMillis())
                     .addKeyValue("port", server.port())
