@@ -22,6 +22,7 @@ class SpringArchitectureTest {
                     "dev.billing.http..",
                     "dev.billing.plans..",
                     "dev.billing.micrometer..",
+                    "dev.billing.opentelemetry..",
                     "dev.billing.stripe..",
                     "dev.billing.postgres..",
                     "dev.billing.supabase..",
@@ -31,7 +32,8 @@ class SpringArchitectureTest {
                     "org.springframework..",
                     "jakarta.servlet..",
                     "jakarta.mail..",
-                    "io.micrometer.core.instrument..");
+                    "io.micrometer.core.instrument..",
+                    "io.opentelemetry.api..");
     private static JavaClasses spring;
 
     @BeforeAll

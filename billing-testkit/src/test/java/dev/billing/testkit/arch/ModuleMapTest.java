@@ -101,7 +101,6 @@ class ModuleMapTest {
                                         "billing-http",
                                         "billing-plans-yaml",
                                         "billing-micrometer",
-                                        "billing-opentelemetry",
                                         "billing-spring-boot-autoconfigure"))));
         map.put(
                 "billing-bench",
