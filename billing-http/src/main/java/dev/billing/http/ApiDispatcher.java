@@ -31,7 +31,7 @@ import org.slf4j.MDC;
 
 /**
  * The billing HTTP API without a server: the route table, authentication, rate limits, request ids, CORS, the one
- * error mapping, the access log and request metrics, over an {@link Exchange}. {@link HttpApi} serves it on
+ * error mapping, the access log, request metrics and server spans, over an {@link Exchange}. {@link HttpApi} serves it on
  * Javalin; a host's own web framework (the Spring Boot starter's Spring MVC mapping) can serve the same routes with
  * the same answers.
  *

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: wires the ports (whichever adapters the caller chose) into {@link Billing}, decorates the
- * payment gateway with metrics, registers the gauges, starts the core's background work and the HTTP API, and stops
+ * payment gateway with metrics (and, when traced, the gateway and the stores with spans), registers the gauges, starts the core's background work and the HTTP API, and stops
  * everything in order on {@link #close()}: the API (drains requests in flight), the core (the webhook events being
  * processed after their answer and the worker's runs), the stores, then any extra resources (local mode's emulator
  * and Postgres) in reverse order.
@@ -185,12 +185,12 @@ public final class BillingServer implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         long tMetrics = System.nanoTime();
         PaymentGateway gateway = new MeteredPaymentGateway(parts.gateway(), registry);
-        BillingStores stores = parts.stores();
+        BillingStores coreStores = parts.stores();
         Billing.Builder builder = Billing.builder();
         if (openTelemetry != OpenTelemetry.noop()) { // undecorated when nothing traces: not even a proxy's call
             OpenTelemetryTracing tracing = OpenTelemetryTracing.create(openTelemetry);
             gateway = tracing.gateway(gateway);
-            stores = tracing.stores(stores);
+            coreStores = tracing.stores(coreStores);
             builder.tracer(tracing.tracer());
         }
         if (parts.clerkWebhooks() != null) {
@@ -199,7 +199,7 @@ public final class BillingServer implements AutoCloseable {
         this.billing = builder.gateway(gateway)
                 .webhookVerifier(parts.webhooks())
                 .orgs(parts.orgs())
-                .stores(stores)
+                .stores(coreStores)
                 .plans(parts.plans())
                 .options(parts.options())
                 .clock(parts.clock())

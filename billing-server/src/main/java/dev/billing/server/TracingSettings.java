@@ -24,6 +24,12 @@ record TracingSettings(boolean requested, Map<String, String> properties) {
         properties = Map.copyOf(properties);
     }
 
+    /** The variables' names only: a value may be a secret (an {@code OTEL_EXPORTER_OTLP_HEADERS} API key). */
+    @Override
+    public String toString() {
+        return "TracingSettings[requested=" + requested + ", properties=" + properties.keySet() + "]";
+    }
+
     /** The OpenTelemetry the server traces with, and the SDK it started (null when it started none). */
     record Tracing(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk) implements AutoCloseable {
         /** Flushes and stops the SDK the server started; nothing otherwise. */
@@ -47,6 +53,9 @@ record TracingSettings(boolean requested, Map<String, String> properties) {
         properties.put("otel.service.name", DEFAULT_SERVICE_NAME);
         properties.put("otel.metrics.exporter", "none");
         properties.put("otel.logs.exporter", "none");
+        // OTLP over HTTP (the collector's port 4318), the protocol the JDK's client speaks; the Java SDK's own
+        // default, gRPC, would need OkHttp or grpc-java.
+        properties.put("otel.exporter.otlp.protocol", "http/protobuf");
         env.forEach((name, value) -> {
             if (name.startsWith("OTEL_")) {
                 properties.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);

@@ -53,8 +53,26 @@ class TracingSettingsTest {
                 .containsEntry("otel.service.name", "billing-eu")
                 .containsEntry("otel.metrics.exporter", "none")
                 .containsEntry("otel.logs.exporter", "none")
+                .containsEntry("otel.exporter.otlp.protocol", "http/protobuf")
                 .containsEntry("otel.sdk.disabled", "false")
                 .doesNotContainKey("path");
+    }
+
+    @Test
+    void theOtlpExporterFindsItsHttpSender() {
+        // The exporter is built at start; without a sender on the class path (OkHttp is left out) it would throw.
+        TracingSettings settings = TracingSettings.from(
+                Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9", "OTEL_BSP_SCHEDULE_DELAY", "60000"));
+        try (TracingSettings.Tracing tracing = settings.open()) {
+            assertThat(tracing.sdk()).isNotNull();
+            assertThat(tracing.sdk().getSdkTracerProvider().toString()).contains("OtlpHttpSpanExporter");
+        }
+    }
+
+    @Test
+    void itsTextNamesTheVariablesButNeverTheirValues() {
+        TracingSettings settings = TracingSettings.from(Map.of("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=secret123"));
+        assertThat(settings.toString()).contains("otel.exporter.otlp.headers").doesNotContain("secret123");
     }
 
     @Test
