@@ -28,6 +28,7 @@ import dev.billing.core.projection.RefundEvents;
 import dev.billing.core.projection.SnapshotEvents;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
@@ -107,7 +108,7 @@ public final class ProcessInboxEvent {
      * it from {@code tracer(..)} before any event arrives.
      */
     public void tracer(WorkTracer value) {
-        batches.tracer(java.util.Objects.requireNonNull(value, "tracer"));
+        batches.tracer(Objects.requireNonNull(value, "tracer"));
     }
 
     WorkTracer tracer() {
