@@ -5,6 +5,8 @@ import static dev.billing.testkit.Builders.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.Billing;
+import dev.billing.core.config.BillingOptions;
+import dev.billing.core.config.RetentionOptions;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
@@ -24,6 +26,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -52,8 +55,13 @@ class OpenTelemetryTracingTest {
     }
 
     private Billing billing(OpenTelemetry openTelemetry) {
+        return billing(openTelemetry, BillingOptions.defaults());
+    }
+
+    private Billing billing(OpenTelemetry openTelemetry, BillingOptions options) {
         OpenTelemetryTracing tracing = OpenTelemetryTracing.create(openTelemetry);
         return Billing.builder()
+                .options(options)
                 .gateway(tracing.gateway(gateway))
                 .webhookVerifier(verifier)
                 .stores(tracing.stores(stores.stores()))
@@ -201,6 +209,32 @@ class OpenTelemetryTracingTest {
         assertThat(only(OpenTelemetryTracing.PROCESSING_SPAN).getLinks())
                 .extracting(l -> l.getAttributes().get(OpenTelemetryTracing.EVENT_ID))
                 .containsExactly("evt_3");
+    }
+
+    @Test
+    void aRetentionPassIsASpanWithItsStoreCallsUnderIt() {
+        RetentionOptions everyFewMillis = new RetentionOptions(
+                Optional.of(Duration.ofDays(30)),
+                Optional.of(Duration.ofDays(7)),
+                Optional.of(Duration.ofDays(365)),
+                100,
+                Duration.ofMillis(50));
+        try (Billing billing = billing(
+                        sdk, BillingOptions.builder().retention(everyFewMillis).build())
+                .start()) {
+            Await.until(
+                    "a retention pass ends",
+                    () -> exporter.getFinishedSpanItems().stream()
+                            .anyMatch(s -> s.getName().equals(OpenTelemetryTracing.WORK_SPAN_PREFIX + "retention")));
+        }
+        SpanData pass = exporter.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals(OpenTelemetryTracing.WORK_SPAN_PREFIX + "retention"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(pass.getAttributes().get(OpenTelemetryTracing.WORK)).isEqualTo("retention");
+        assertThat(childrenOf(pass))
+                .extracting(SpanData::getName)
+                .anySatisfy(name -> assertThat(name).startsWith("store EventInbox."));
     }
 
     @Test
