@@ -3,6 +3,7 @@ package dev.billing.core;
 import dev.billing.core.config.BackgroundOptions;
 import dev.billing.core.org.AlignSeats;
 import dev.billing.core.port.WorkObserver;
+import dev.billing.core.port.WorkTracer;
 import dev.billing.core.retention.PruneExpired;
 import dev.billing.core.retention.Pruned;
 import java.time.Clock;
@@ -51,6 +52,7 @@ final class Background {
     private final BackgroundOptions options;
     private final ScheduledExecutorService hostScheduler;
     private final WorkObserver observer;
+    private final WorkTracer tracer;
     private final Object lock = new Object();
     /** Runs in flight; {@link #close()} waits for none. Guarded by {@link #lock} for the wait. */
     private final AtomicInteger running = new AtomicInteger();
@@ -74,6 +76,7 @@ final class Background {
             BackgroundOptions options,
             ScheduledExecutorService hostScheduler,
             WorkObserver observer,
+            WorkTracer tracer,
             Clock clock) {
         this.clock = clock;
         this.useCases = useCases;
@@ -82,6 +85,7 @@ final class Background {
         this.options = options;
         this.hostScheduler = hostScheduler;
         this.observer = observer;
+        this.tracer = tracer;
     }
 
     void start() {
@@ -222,11 +226,16 @@ final class Background {
     /** One run; a failure is logged and told, never thrown (a scheduled task that throws is never run again). */
     private void run(String work, Runnable task) {
         running.incrementAndGet();
-        try {
+        // Only the rare runs get a span: the inbox, meter-report and cache-sync runs come every second or few,
+        // mostly finding nothing (the events an inbox run claims get processing spans of their own).
+        WorkTracer.Span span =
+                work.equals(RETENTION) || work.equals(ALIGN_SEATS) ? tracer.backgroundWork(work) : WorkTracer.Span.NONE;
+        try (span) {
             if (!closing) {
                 task.run();
             }
         } catch (RuntimeException e) {
+            span.failed(e);
             LOG.log(
                     System.Logger.Level.WARNING,
                     "Background {0} run failed: {1}: {2}",

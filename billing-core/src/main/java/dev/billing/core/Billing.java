@@ -20,6 +20,7 @@ import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.Sleeper;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.core.port.WorkObserver;
+import dev.billing.core.port.WorkTracer;
 import dev.billing.core.retention.PruneExpired;
 import dev.billing.core.retention.Pruned;
 import dev.billing.core.usage.UsageOutcome;
@@ -215,6 +216,7 @@ public final class Billing implements AutoCloseable {
         private BackgroundOptions background = BackgroundOptions.defaults();
         private ScheduledExecutorService scheduler;
         private WorkObserver observer = WorkObserver.NONE;
+        private WorkTracer tracer = WorkTracer.NONE;
         private Clock clock = Clock.systemUTC();
         private Clock workClock;
         private Sleeper sleeper = Sleeper.REAL;
@@ -283,6 +285,15 @@ public final class Billing implements AutoCloseable {
         /** Told what the background work and event processing did (metrics: runs, reports, duplicate subscriptions). */
         public Builder observer(WorkObserver value) {
             this.observer = Objects.requireNonNull(value, "observer");
+            return this;
+        }
+
+        /**
+         * Opens spans around a webhook's receipt, its processing and the background runs (traces nothing by
+         * default); decorate the gateway and the stores to trace their calls too.
+         */
+        public Builder tracer(WorkTracer value) {
+            this.tracer = Objects.requireNonNull(value, "tracer");
             return this;
         }
 
@@ -360,12 +371,13 @@ public final class Billing implements AutoCloseable {
                     all,
                     observer);
             cache.target = useCases.getEntitlements();
+            useCases.processInboxEvent().tracer(tracer);
             PruneExpired prune = new PruneExpired(stores, options.retention(), work);
             return new Billing(
                     useCases,
                     stores,
                     prune,
-                    new Background(useCases, sync, prune, background, scheduler, observer, work));
+                    new Background(useCases, sync, prune, background, scheduler, observer, tracer, work));
         }
     }
 }

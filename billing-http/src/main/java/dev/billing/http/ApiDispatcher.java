@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,7 +30,7 @@ import java.util.stream.Collectors;
 
 /**
  * The billing HTTP API without a server: the route table, authentication, rate limits, request ids, CORS, the one
- * error mapping, the access log and request metrics, over an {@link Exchange}. {@link HttpApi} serves it on
+ * error mapping, the access log, request metrics and server spans, over an {@link Exchange}. {@link HttpApi} serves it on
  * Javalin; a host's own web framework (the Spring Boot starter's Spring MVC mapping) can serve the same routes with
  * the same answers.
  *
@@ -61,6 +63,7 @@ public final class ApiDispatcher implements AutoCloseable {
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
     private final RequestLog requestLog;
     private final boolean conventionalMetric;
+    private final RequestSpans spans;
 
     private ApiDispatcher(Builder b) {
         Billing billing = Objects.requireNonNull(b.billing, "billing");
@@ -69,6 +72,7 @@ public final class ApiDispatcher implements AutoCloseable {
         this.registry = b.registry == null ? new SimpleMeterRegistry() : b.registry;
         this.requestLog = b.requestLog;
         this.conventionalMetric = b.conventionalMetric;
+        this.spans = new RequestSpans(b.openTelemetry);
         this.userLimiter = new RateLimiter(settings.userRequestsPerMinute(), settings.rateLimitKeys(), "user");
         this.ipLimiter = new RateLimiter(settings.ipRequestsPerMinute(), settings.rateLimitKeys(), "IP address");
         this.adminTokenDigest = settings.adminEnabled() ? sha256(settings.adminToken()) : null;
@@ -147,17 +151,33 @@ public final class ApiDispatcher implements AutoCloseable {
      */
     public void dispatch(Exchange exchange, ApiRoute route) {
         long start = System.nanoTime();
-        try {
-            if (before(exchange)) {
-                if ("OPTIONS".equals(exchange.method())) {
-                    throw ApiException.of(405, "method_not_allowed", "This route does not accept this method.");
+        try (Scope span = spans.start(exchange, route.path())) {
+            try {
+                if (before(exchange)) {
+                    if ("OPTIONS".equals(exchange.method())) {
+                        throw ApiException.of(405, "method_not_allowed", "This route does not accept this method.");
+                    }
+                    handle(exchange, route);
                 }
-                handle(exchange, route);
+            } catch (Exception | Error e) {
+                RequestSpans.failed(exchange, e);
+                errors.handle(e, exchange);
+            } finally {
+                log(exchange, route.path(), System.nanoTime() - start);
             }
+        }
+    }
+
+    /**
+     * {@link #handle} under the request's server span, for a server that runs {@link #before} and {@link #log} as
+     * handlers of their own (Javalin's routes with path parameters): the span ends with {@link #log}.
+     */
+    public void handleTraced(Exchange exchange, ApiRoute route) throws Exception {
+        try (Scope span = spans.start(exchange, route.path())) {
+            handle(exchange, route);
         } catch (Exception | Error e) {
-            errors.handle(e, exchange);
-        } finally {
-            log(exchange, route.path(), System.nanoTime() - start);
+            RequestSpans.failed(exchange, e);
+            throw e;
         }
     }
 
@@ -168,14 +188,16 @@ public final class ApiDispatcher implements AutoCloseable {
      */
     public void refuse(Exchange exchange, String template, ApiException refusal) {
         long start = System.nanoTime();
-        try {
-            if (before(exchange)) {
-                throw refusal;
+        try (Scope span = spans.start(exchange, template)) {
+            try {
+                if (before(exchange)) {
+                    throw refusal;
+                }
+            } catch (Exception e) {
+                errors.handle(e, exchange);
+            } finally {
+                log(exchange, template, System.nanoTime() - start);
             }
-        } catch (Exception e) {
-            errors.handle(e, exchange);
-        } finally {
-            log(exchange, template, System.nanoTime() - start);
         }
     }
 
@@ -260,12 +282,13 @@ public final class ApiDispatcher implements AutoCloseable {
         return access == Access.ADMIN ? AuditCause.admin(requestId) : AuditCause.request(requestId);
     }
 
-    /** The request timer and the access line (which ends the request's logging context). */
+    /** The request timer, the end of the request's span and the access line (which ends the logging context). */
     public void log(Exchange ctx, String template, long nanos) {
         String method = ctx.method();
         int status = ctx.status();
         try {
             timer(method, template, status).record(nanos, TimeUnit.NANOSECONDS);
+            RequestSpans.end(ctx, status, RequestIds.current(ctx));
         } finally {
             Object user = ctx.attribute(USER_ATTRIBUTE);
             requestLog.completed(new AccessEntry(
@@ -466,6 +489,7 @@ public final class ApiDispatcher implements AutoCloseable {
         private LocalTokens localTokens;
         private RequestLog requestLog = RequestLog.systemLogger();
         private boolean conventionalMetric;
+        private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
         private Builder() {}
 
@@ -525,6 +549,12 @@ public final class ApiDispatcher implements AutoCloseable {
          */
         public Builder conventionalRequestMetric(boolean value) {
             this.conventionalMetric = value;
+            return this;
+        }
+
+        /** Where the requests' server spans go (none by default); W3C {@code traceparent} headers are continued. */
+        public Builder openTelemetry(OpenTelemetry value) {
+            this.openTelemetry = Objects.requireNonNull(value, "openTelemetry");
             return this;
         }
 

@@ -190,7 +190,7 @@ public final class HttpApi implements AutoCloseable {
         config.routes.exception(Exception.class, (e, ctx) -> api.errors().handle(e, JavalinExchange.of(ctx)));
         for (ApiRoute route : api.routes()) {
             config.routes.addEndpoint(Endpoint.create(handlerType(route.method()), route.path())
-                    .handler(ctx -> api.handle(JavalinExchange.of(ctx), route)));
+                    .handler(ctx -> api.handleTraced(JavalinExchange.of(ctx), route)));
         }
         pages.forEach(p -> p.accept(config));
     }
@@ -264,6 +264,12 @@ public final class HttpApi implements AutoCloseable {
         }
 
         /** Local mode only: enables {@code POST /local/token}. */
+        /** Where the requests' server spans go (none by default). */
+        public Builder openTelemetry(io.opentelemetry.api.OpenTelemetry value) {
+            api.openTelemetry(value);
+            return this;
+        }
+
         public Builder localTokens(LocalTokens value) {
             api.localTokens(value);
             return this;

@@ -42,6 +42,8 @@ class HttpArchitectureTest {
                     "io.github.bucket4j..",
                     "com.github.benmanes.caffeine..",
                     "org.slf4j..",
+                    "io.opentelemetry.api..",
+                    "io.opentelemetry.context..",
                     "kotlin..");
     /**
      * Javalin and Jetty are optional: only the Javalin binding (with the webhook routes it serves on Jetty itself) may

@@ -20,6 +20,7 @@ import dev.billing.http.log.Slf4jRequestLog;
 import dev.billing.micrometer.MeteredPaymentGateway;
 import dev.billing.micrometer.StoreGauges;
 import dev.billing.micrometer.WorkMetrics;
+import dev.billing.opentelemetry.OpenTelemetryTracing;
 import dev.billing.postgres.PostgresBillingStores;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -28,6 +29,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +41,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: wires the ports (whichever adapters the caller chose) into {@link Billing}, decorates the
- * payment gateway with metrics, registers the gauges, starts the core's background work and the HTTP API, and stops
+ * payment gateway with metrics (and, when traced, the gateway and the stores with spans), registers the gauges, starts the core's background work and the HTTP API, and stops
  * everything in order on {@link #close()}: the API (drains requests in flight), the core (the webhook events being
  * processed after their answer and the worker's runs), the stores, then any extra resources (local mode's emulator
  * and Postgres) in reverse order.
@@ -170,7 +173,7 @@ public final class BillingServer implements AutoCloseable {
         }
     }
 
-    private BillingServer(Parts parts, long startedNanos) {
+    private BillingServer(Parts parts, OpenTelemetry openTelemetry, long startedNanos) {
         this.stores = parts.stores();
         this.resources = new ArrayList<>(parts.resources());
         long t = System.nanoTime();
@@ -183,14 +186,21 @@ public final class BillingServer implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         long tMetrics = System.nanoTime();
         PaymentGateway gateway = new MeteredPaymentGateway(parts.gateway(), registry);
+        BillingStores coreStores = parts.stores();
         Billing.Builder builder = Billing.builder();
+        if (openTelemetry != OpenTelemetry.noop()) { // undecorated when nothing traces: not even a proxy's call
+            OpenTelemetryTracing tracing = OpenTelemetryTracing.create(openTelemetry);
+            gateway = tracing.gateway(gateway);
+            coreStores = tracing.stores(coreStores);
+            builder.tracer(tracing.tracer());
+        }
         if (parts.clerkWebhooks() != null) {
             builder.membershipVerifier(parts.clerkWebhooks());
         }
         this.billing = builder.gateway(gateway)
                 .webhookVerifier(parts.webhooks())
                 .orgs(parts.orgs())
-                .stores(parts.stores())
+                .stores(coreStores)
                 .plans(parts.plans())
                 .options(parts.options())
                 .clock(parts.clock())
@@ -218,6 +228,7 @@ public final class BillingServer implements AutoCloseable {
                 .meterRegistry(registry)
                 .requestLog(new Slf4jRequestLog())
                 .conventionalRequestMetric(true)
+                .openTelemetry(openTelemetry)
                 .metricsScrape(registry::scrape)
                 // Ready means the store answers: a Stripe outage must not take every instance out of the load
                 // balancer (webhooks are still recorded, entitlements still answered). Stripe is reported.
@@ -243,11 +254,19 @@ public final class BillingServer implements AutoCloseable {
                 (tStarted - tApi) / 1_000_000);
     }
 
-    /** Wires and starts everything; on failure whatever was started is stopped again. */
+    /**
+     * Wires and starts everything, traced by the OpenTelemetry installed in the process if any (the Java agent's),
+     * else untraced; on failure whatever was started is stopped again.
+     */
     public static BillingServer start(Parts parts) {
+        return start(parts, GlobalOpenTelemetry.getOrNoop());
+    }
+
+    /** Like {@link #start(Parts)}, with the requests, webhooks, Stripe and store calls traced on {@code otel}. */
+    public static BillingServer start(Parts parts, OpenTelemetry otel) {
         long started = System.nanoTime();
         try {
-            BillingServer server = new BillingServer(parts, started);
+            BillingServer server = new BillingServer(parts, otel, started);
             LOG.atInfo()
                     .addKeyValue("startupMs", server.startupTime.toMillis())
                     .addKeyValue("port", server.port())

@@ -238,26 +238,31 @@ public final class LocalMode implements AutoCloseable {
             List<AutoCloseable> resources = new ArrayList<>();
             resources.add(postgres);
             resources.add(emulator);
+            TracingSettings.Tracing tracing =
+                    TracingSettings.from(options.env()).open();
+            resources.add(0, tracing); // closed last: the spans of the last work are flushed
             // Billing time is the emulator's, which `clock advance` moves by days; the inbox's leases and retries
             // stay on real time, so an advance does not take the events being processed from under their workers.
-            BillingServer server = BillingServer.start(new BillingServer.Parts(
-                    stores,
-                    gateway,
-                    webhooks,
-                    identities,
-                    plans,
-                    billingOptions,
-                    api,
-                    emulator.clock(),
-                    "127.0.0.1",
-                    port,
-                    keys,
-                    Duration.ofSeconds(1),
-                    ServeMode.notifier(smtp),
-                    resources,
-                    orgs,
-                    clerkWebhooks,
-                    Clock.systemUTC()));
+            BillingServer server = BillingServer.start(
+                    new BillingServer.Parts(
+                            stores,
+                            gateway,
+                            webhooks,
+                            identities,
+                            plans,
+                            billingOptions,
+                            api,
+                            emulator.clock(),
+                            "127.0.0.1",
+                            port,
+                            keys,
+                            Duration.ofSeconds(1),
+                            ServeMode.notifier(smtp),
+                            resources,
+                            orgs,
+                            clerkWebhooks,
+                            Clock.systemUTC()),
+                    tracing.openTelemetry());
             emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", webhookSecret);
             ReconcileReport caughtUp = null;
             if (emulator.restoredFromStateFile()) {

@@ -193,7 +193,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws Exception {
             logFormat(main.env, "JSON");
             ServerConfig config = ServerConfig.fromEnv(main.env);
-            BillingServer server = ServeMode.start(config, version());
+            BillingServer server = ServeMode.start(config, version(), TracingSettings.from(main.env));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(

@@ -41,8 +41,13 @@ public final class ServeMode {
                 config.planFile(), Adapters.stripeSync(config.stripeSecretKey(), config.stripeApiBase()));
     }
 
-    /** {@code serve}: opens the store, wires everything, starts listening; logs how long each part took. */
+    /** {@code serve} untraced, or traced by the OpenTelemetry installed in the process (the Java agent's). */
     public static BillingServer start(ServerConfig config, String version) {
+        return start(config, version, TracingSettings.from(Map.of()));
+    }
+
+    /** {@code serve}: opens the store, wires everything, starts listening; logs how long each part took. */
+    static BillingServer start(ServerConfig config, String version, TracingSettings traces) {
         Clock clock = Clock.systemUTC();
         // Both before anything starts: a refused API version or an unresolvable price stops the start.
         StripeCatalogSync sync = Adapters.stripeSync(config.stripeSecretKey(), config.stripeApiBase());
@@ -54,23 +59,28 @@ public final class ServeMode {
         try {
             PaymentGateway gateway = Adapters.stripe(config, clock);
             ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(config.clerk(), clock);
-            BillingServer server = BillingServer.start(new BillingServer.Parts(
-                    stores,
-                    gateway,
-                    Adapters.stripeWebhooks(config.webhookSecrets(), clock),
-                    identities,
-                    plans,
-                    config.billingOptions(),
-                    config.apiSettings(version),
-                    clock,
-                    config.host(),
-                    config.port(),
-                    null,
-                    Duration.ofSeconds(1),
-                    notifier(config.smtp()),
-                    List.of(),
-                    config.orgs(),
-                    config.orgs().membershipSync() ? ClerkWebhookVerifier.create(config.clerkWebhookSecrets()) : null));
+            TracingSettings.Tracing tracing = traces.open();
+            BillingServer server = BillingServer.start(
+                    new BillingServer.Parts(
+                            stores,
+                            gateway,
+                            Adapters.stripeWebhooks(config.webhookSecrets(), clock),
+                            identities,
+                            plans,
+                            config.billingOptions(),
+                            config.apiSettings(version),
+                            clock,
+                            config.host(),
+                            config.port(),
+                            null,
+                            Duration.ofSeconds(1),
+                            notifier(config.smtp()),
+                            List.of(tracing), // closed last: the spans of the last work are flushed
+                            config.orgs(),
+                            config.orgs().membershipSync()
+                                    ? ClerkWebhookVerifier.create(config.clerkWebhookSecrets())
+                                    : null),
+                    tracing.openTelemetry());
             LOG.atInfo()
                     .addKeyValue("storeMs", storeStart.toMillis())
                     .addKeyValue("serverMs", server.startupTime().toMillis())

@@ -15,6 +15,7 @@ import dev.billing.core.port.Notifier;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.core.port.WorkObserver;
+import dev.billing.core.port.WorkTracer;
 import dev.billing.micrometer.MeteredPaymentGateway;
 import dev.billing.micrometer.StoreGauges;
 import dev.billing.micrometer.WorkMetrics;
@@ -227,7 +228,8 @@ public class BillingAutoConfiguration {
             Clock clock,
             ObjectProvider<MeterRegistry> registry,
             ObjectProvider<OrgOptions> orgOptions,
-            ObjectProvider<MembershipWebhookVerifier> membershipVerifier) {
+            ObjectProvider<MembershipWebhookVerifier> membershipVerifier,
+            ObjectProvider<WorkTracer> tracer) {
         MeterRegistry meters = registry.getIfAvailable();
         WorkObserver observer = WorkObserver.NONE;
         if (meters != null) {
@@ -244,7 +246,8 @@ public class BillingAutoConfiguration {
                 .options(options)
                 .orgs(orgs)
                 .clock(clock)
-                .observer(observer);
+                .observer(observer)
+                .tracer(tracer.getIfAvailable(() -> WorkTracer.NONE)); // BillingTracingAutoConfiguration's
         if (orgs.membershipSync()) {
             // An application's own OrgOptions may turn sync on without billing.orgs.membership-sync, which is what
             // creates the default verifier: say what to set rather than the builder's bare "membershipVerifier".

@@ -24,6 +24,7 @@ class SpringArchitectureTest {
                     "dev.billing.http..",
                     "dev.billing.plans..",
                     "dev.billing.micrometer..",
+                    "dev.billing.opentelemetry..",
                     "dev.billing.stripe..",
                     "dev.billing.postgres..",
                     "dev.billing.supabase..",
@@ -33,7 +34,8 @@ class SpringArchitectureTest {
                     "org.springframework..",
                     "jakarta.servlet..",
                     "jakarta.mail..",
-                    "io.micrometer.core.instrument..");
+                    "io.micrometer.core.instrument..",
+                    "io.opentelemetry.api..");
     private static JavaClasses spring;
 
     @BeforeAll

@@ -13,6 +13,7 @@ import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
+import dev.billing.core.port.WorkTracer;
 import dev.billing.core.projection.CoalescedReads;
 import dev.billing.core.projection.ErasedAccountEvents;
 import java.time.Clock;
@@ -51,6 +52,7 @@ final class InboxBatch {
     private final ProjectionListener listener;
     private final boolean refetch;
     private final Clock clock;
+    private volatile WorkTracer tracer = WorkTracer.NONE;
 
     InboxBatch(
             EventEffects effects,
@@ -75,19 +77,44 @@ final class InboxBatch {
         this.clock = clock;
     }
 
+    void tracer(WorkTracer value) {
+        this.tracer = value;
+    }
+
+    WorkTracer tracer() {
+        return tracer;
+    }
+
     /** Applies one event and completes it. Never throws: a failure is recorded on the event. */
     InboxStatus processAlone(InboxWork work) {
-        InboxStatus outcome;
-        try {
-            outcome = effects.apply(work);
-        } catch (RuntimeException e) {
-            return outcomes.fail(work, e);
+        try (WorkTracer.Span span = tracer.eventProcessing(List.of(work.event()))) {
+            InboxStatus outcome;
+            try {
+                outcome = effects.apply(work);
+            } catch (RuntimeException e) {
+                span.failed(e);
+                return outcomes.fail(work, e);
+            }
+            return outcomes.complete(work, outcome);
         }
-        return outcomes.complete(work, outcome);
     }
 
     /** Processes the events together, the others of the batch on {@code executor}. Never throws. */
     void process(List<InboxWork> batch, Executor executor) {
+        try (WorkTracer.Span span =
+                tracer.eventProcessing(batch.stream().map(InboxWork::event).toList())) {
+            // The batch's pool tasks run under its span, so their Stripe and store calls nest under it too.
+            processTogether(batch, tracer.propagating(executor));
+        }
+    }
+
+    /** A failure recorded on the event, and told to the tracer on the thread that applied it. */
+    private InboxStatus fail(InboxWork work, RuntimeException failure) {
+        tracer.eventFailed(work.eventId(), failure);
+        return outcomes.fail(work, failure);
+    }
+
+    private void processTogether(List<InboxWork> batch, Executor executor) {
         List<EventInbox.Completion> done = Collections.synchronizedList(new ArrayList<>(batch.size()));
         List<InboxWork> customerEvents = new ArrayList<>();
         List<InboxWork> others = new ArrayList<>();
@@ -188,7 +215,7 @@ final class InboxBatch {
         try {
             return Optional.of(effects.apply(work));
         } catch (RuntimeException e) {
-            outcomes.fail(work, e);
+            fail(work, e);
             return Optional.empty();
         }
     }
@@ -238,7 +265,7 @@ final class InboxBatch {
                 fetched.add(batched.get(i));
                 read.add(snapshots.get(i));
             } catch (CompletionException e) {
-                outcomes.fail(batched.get(i), e.getCause() instanceof RuntimeException r ? r : e);
+                fail(batched.get(i), e.getCause() instanceof RuntimeException r ? r : e);
             }
         }
         if (!fetched.isEmpty()) {
@@ -310,7 +337,7 @@ final class InboxBatch {
                 erased.redactIfErased(work.entry(), snapshot.customerId(), snapshots.get(i), links);
                 done.add(outcomes.completion(work, InboxStatus.PROCESSED));
             } catch (RuntimeException e) {
-                outcomes.fail(work, e);
+                fail(work, e);
             }
         }
     }

@@ -20,6 +20,7 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.port.WebhookVerifier;
+import dev.billing.core.port.WorkTracer;
 import dev.billing.core.projection.CheckoutEvents;
 import dev.billing.core.projection.CoalescedReads;
 import dev.billing.core.projection.ErasedAccountEvents;
@@ -28,6 +29,7 @@ import dev.billing.core.projection.RefundEvents;
 import dev.billing.core.projection.SnapshotEvents;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
@@ -101,6 +103,19 @@ public final class ProcessInboxEvent {
         this.batches = new InboxBatch(
                 effects, outcomes, gateway, reads, customers, subscriptions, inbox, listener, refetch, clock);
         this.drain = new InboxDrain(batches, options.backgroundPermits());
+    }
+
+    /**
+     * Traces receipts and processing from now on ({@link WorkTracer#NONE} until then). {@code Billing.Builder} sets
+     * it from {@code tracer(..)} before any event arrives.
+     */
+    @Internal
+    public void tracer(WorkTracer value) {
+        batches.tracer(Objects.requireNonNull(value, "tracer"));
+    }
+
+    WorkTracer tracer() {
+        return batches.tracer();
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.WebhookVerifier;
+import dev.billing.core.port.WorkTracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,8 +52,20 @@ public final class ReceiveWebhook {
     }
 
     public WebhookReceipt receive(byte[] payload, String signatureHeader) {
+        try (WorkTracer.Span span = processor.tracer().webhookReceipt()) {
+            try {
+                return receive(payload, signatureHeader, span);
+            } catch (RuntimeException e) {
+                span.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private WebhookReceipt receive(byte[] payload, String signatureHeader, WorkTracer.Span span) {
         WebhookVerifier.Verified verified = verifier.verifyAndDecode(payload, signatureHeader);
         StripeEvent event = verified.event();
+        span.event(event.id(), event.type());
         if (processor.completedLately(event.id())) {
             return WebhookReceipt.doneAlready(event);
         }
@@ -81,8 +94,21 @@ public final class ReceiveWebhook {
      * until the event's batch is processed ({@link InboxDrain#submit}). A redelivery is processed inline.
      */
     public WebhookReceipt receive(byte[] payload, String signatureHeader, Executor processing) {
+        try (WorkTracer.Span span = processor.tracer().webhookReceipt()) {
+            try {
+                return receive(payload, signatureHeader, processing, span);
+            } catch (RuntimeException e) {
+                span.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private WebhookReceipt receive(byte[] payload, String signatureHeader, Executor processing, WorkTracer.Span span) {
         WebhookVerifier.Verified verified = verifier.verifyAndDecode(payload, signatureHeader);
         StripeEvent event = verified.event();
+        // Told before the event is handed on, so its processing (perhaps already on another thread) finds the link.
+        span.event(event.id(), event.type());
         if (processor.completedLately(event.id())) {
             return WebhookReceipt.doneAlready(event);
         }

@@ -51,6 +51,7 @@ class ModuleMapTest {
                 "billing-adapter-smtp",
                 "billing-plans-yaml",
                 "billing-micrometer",
+                "billing-opentelemetry",
                 "billing-http",
                 "billing-admin")) {
             map.put(library, new Module(1, core));
@@ -74,6 +75,7 @@ class ModuleMapTest {
                                         "billing-admin",
                                         "billing-plans-yaml",
                                         "billing-micrometer",
+                                        "billing-opentelemetry",
                                         "billing-embedded-postgres",
                                         "billing-stripe-emulator"))));
         map.put(
@@ -82,7 +84,12 @@ class ModuleMapTest {
                         2,
                         union(
                                 adapters,
-                                Set.of("billing-core", "billing-http", "billing-plans-yaml", "billing-micrometer"))));
+                                Set.of(
+                                        "billing-core",
+                                        "billing-http",
+                                        "billing-plans-yaml",
+                                        "billing-micrometer",
+                                        "billing-opentelemetry"))));
         map.put(
                 "billing-spring-boot-starter",
                 new Module(
