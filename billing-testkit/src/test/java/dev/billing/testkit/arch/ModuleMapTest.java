@@ -76,25 +76,32 @@ class ModuleMapTest {
                                         "billing-micrometer",
                                         "billing-embedded-postgres",
                                         "billing-stripe-emulator"))));
-        map.put(
-                "billing-spring-boot-autoconfigure",
-                new Module(
-                        2,
-                        union(
-                                adapters,
-                                Set.of("billing-core", "billing-http", "billing-plans-yaml", "billing-micrometer"))));
-        map.put(
-                "billing-spring-boot-starter",
-                new Module(
-                        3,
-                        union(
-                                adapters,
-                                Set.of(
-                                        "billing-core",
-                                        "billing-http",
-                                        "billing-plans-yaml",
-                                        "billing-micrometer",
-                                        "billing-spring-boot-autoconfigure"))));
+        // The same auto-configuration and starter for each Spring Boot line: 3.5 (billing-spring-boot-*) and 4.
+        for (String line : List.of("billing-spring-boot", "billing-spring-boot4")) {
+            map.put(
+                    line + "-autoconfigure",
+                    new Module(
+                            2,
+                            union(
+                                    adapters,
+                                    Set.of(
+                                            "billing-core",
+                                            "billing-http",
+                                            "billing-plans-yaml",
+                                            "billing-micrometer"))));
+            map.put(
+                    line + "-starter",
+                    new Module(
+                            3,
+                            union(
+                                    adapters,
+                                    Set.of(
+                                            "billing-core",
+                                            "billing-http",
+                                            "billing-plans-yaml",
+                                            "billing-micrometer",
+                                            line + "-autoconfigure"))));
+        }
         map.put(
                 "billing-bench",
                 new Module(
@@ -106,7 +113,8 @@ class ModuleMapTest {
                                 "billing-embedded-postgres",
                                 "billing-stripe-emulator")));
         map.put("examples/embedding", new Module(4, union(adapters, core)));
-        map.put("examples/spring-boot", new Module(4, Set.of("billing-spring-boot-starter")));
+        map.put("examples/spring-boot", new Module(4, Set.of("billing-spring-boot4-starter")));
+        map.put("examples/spring-boot-3", new Module(4, Set.of("billing-spring-boot-starter")));
         // Lists every published module in its dependencyManagement and depends on none: above them all.
         map.put("billing-bom", new Module(5, Set.of()));
         return map;
