@@ -5,6 +5,7 @@ import dev.billing.core.port.PaymentGateway;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,7 +34,7 @@ final class BillingHealth {
     /** One check: whether the store is up, and the details ({@code stripe}, {@code store}) in that order. */
     record Report(boolean up, Map<String, Object> details) {
         Report {
-            details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+            details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
         }
     }
 
