@@ -76,32 +76,33 @@ class ModuleMapTest {
                                         "billing-micrometer",
                                         "billing-embedded-postgres",
                                         "billing-stripe-emulator"))));
-        // The same auto-configuration and starter for each Spring Boot line: 3.5 (billing-spring-boot-*) and 4.
-        for (String line : List.of("billing-spring-boot", "billing-spring-boot4")) {
-            map.put(
-                    line + "-autoconfigure",
-                    new Module(
-                            2,
-                            union(
-                                    adapters,
-                                    Set.of(
-                                            "billing-core",
-                                            "billing-http",
-                                            "billing-plans-yaml",
-                                            "billing-micrometer"))));
-            map.put(
-                    line + "-starter",
-                    new Module(
-                            3,
-                            union(
-                                    adapters,
-                                    Set.of(
-                                            "billing-core",
-                                            "billing-http",
-                                            "billing-plans-yaml",
-                                            "billing-micrometer",
-                                            line + "-autoconfigure"))));
-        }
+        map.put(
+                "billing-spring-boot-autoconfigure",
+                new Module(
+                        2,
+                        union(
+                                adapters,
+                                Set.of("billing-core", "billing-http", "billing-plans-yaml", "billing-micrometer"))));
+        map.put(
+                "billing-spring-boot-starter",
+                new Module(
+                        3,
+                        union(
+                                adapters,
+                                Set.of(
+                                        "billing-core",
+                                        "billing-http",
+                                        "billing-plans-yaml",
+                                        "billing-micrometer",
+                                        "billing-spring-boot-autoconfigure"))));
+        // Spring Boot 4's auto-configuration compiles the 3.5 one's sources: it may use what that one may, and its
+        // starter what the 3.5 starter does, with the Boot 4 auto-configuration in place of the 3.5 one.
+        map.put("billing-spring-boot4-autoconfigure", map.get("billing-spring-boot-autoconfigure"));
+        Set<String> boot4Starter =
+                new TreeSet<>(map.get("billing-spring-boot-starter").uses());
+        boot4Starter.remove("billing-spring-boot-autoconfigure");
+        boot4Starter.add("billing-spring-boot4-autoconfigure");
+        map.put("billing-spring-boot4-starter", new Module(3, boot4Starter));
         map.put(
                 "billing-bench",
                 new Module(
