@@ -52,11 +52,17 @@ import org.springframework.util.ClassUtils;
  */
 @AutoConfiguration(
         afterName = {
+            // Spring Boot 3.5's names, then 4's (one list serves both lines; the absent ones are ignored).
             "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
             "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration",
             "org.springframework.boot.autoconfigure.mail.MailSenderAutoConfiguration",
             "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-            "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration"
+            "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+            "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+            "org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration",
+            "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+            "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration"
         })
 @ConditionalOnProperty(prefix = "billing", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(BillingProperties.class)

@@ -11,7 +11,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClas
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
-import org.springframework.boot.autoconfigure.security.ConditionalOnDefaultWebSecurity;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -38,8 +37,12 @@ import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 @AutoConfiguration(
         after = {BillingAutoConfiguration.class, BillingWebMvcAutoConfiguration.class},
         beforeName = {
+            // Spring Boot 3.5's names, then 4's (one list serves both lines; the absent ones are ignored).
             "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
-            "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration"
+            "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration"
         })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({SecurityFilterChain.class, HttpSecurity.class})
@@ -55,8 +58,12 @@ public class BillingSecurityAutoConfiguration {
                 identities, properties.getAllowedOrigins(), served == null ? List.of() : served.paths());
     }
 
+    /**
+     * Only when the application has no chain of its own: what Boot's {@code @ConditionalOnDefaultWebSecurity} says
+     * (given the class condition above), spelled without it since Boot 4 moved it to another package.
+     */
     @Bean
-    @ConditionalOnDefaultWebSecurity
+    @ConditionalOnMissingBean(SecurityFilterChain.class)
     public SecurityFilterChain billingSecurityFilterChain(HttpSecurity http, BillingSecurity billing) throws Exception {
         return http.with(billing, c -> {})
                 .authorizeHttpRequests(a -> a.requestMatchers(billing.billingRoutes())

@@ -6,11 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
-import org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration;
-import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -34,12 +29,8 @@ class BillingSecurityAutoConfigurationTest {
             .withConfiguration(AutoConfigurations.of(
                     BillingAutoConfiguration.class,
                     BillingWebMvcAutoConfiguration.class,
-                    BillingSecurityAutoConfiguration.class,
-                    SecurityAutoConfiguration.class,
-                    UserDetailsServiceAutoConfiguration.class,
-                    WebMvcAutoConfiguration.class,
-                    DispatcherServletAutoConfiguration.class,
-                    HttpMessageConvertersAutoConfiguration.class))
+                    BillingSecurityAutoConfiguration.class))
+            .withConfiguration(BootLine.servletSecurity())
             .withUserConfiguration(BillingAutoConfigurationTest.MemoryStores.class)
             .withPropertyValues(
                     "billing.stripe.secret-key=sk_test_123",

@@ -1,6 +1,7 @@
 package dev.billing.spring;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -36,6 +37,21 @@ class SpringArchitectureTest {
                     "jakarta.mail..",
                     "io.micrometer.core.instrument..",
                     "io.opentelemetry.api..");
+    /**
+     * No Jackson, neither a mapper nor Boot's Jackson auto-configuration: Boot 4 gives applications Jackson 3 and 3.5
+     * Jackson 2, and billing's routes write JSON through billing-http, so the starter must not care which one the
+     * application has.
+     */
+    static final ArchRule NO_JACKSON = noClasses()
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "com.fasterxml.jackson..",
+                    "tools.jackson..",
+                    "org.springframework.boot.autoconfigure.jackson..",
+                    "org.springframework.boot.jackson..",
+                    "org.springframework.http.converter.json..");
+
     private static JavaClasses spring;
 
     @BeforeAll
@@ -54,6 +70,19 @@ class SpringArchitectureTest {
     @Test
     void wiresLibrariesOnly() {
         DEPENDENCIES.check(spring);
+    }
+
+    @Test
+    void usesNoJackson() {
+        NO_JACKSON.check(spring);
+    }
+
+    @Test
+    void aPlantedJacksonUseFails() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedJacksonUse.class);
+        assertThatThrownBy(() -> NO_JACKSON.check(planted))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining(PlantedJacksonUse.class.getName());
     }
 
     @Test

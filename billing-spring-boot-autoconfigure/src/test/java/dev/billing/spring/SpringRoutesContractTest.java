@@ -16,11 +16,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
-import org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration;
-import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
@@ -42,12 +37,8 @@ class SpringRoutesContractTest {
             .withConfiguration(AutoConfigurations.of(
                     BillingAutoConfiguration.class,
                     BillingWebMvcAutoConfiguration.class,
-                    BillingSecurityAutoConfiguration.class,
-                    SecurityAutoConfiguration.class,
-                    UserDetailsServiceAutoConfiguration.class,
-                    WebMvcAutoConfiguration.class,
-                    DispatcherServletAutoConfiguration.class,
-                    HttpMessageConvertersAutoConfiguration.class))
+                    BillingSecurityAutoConfiguration.class))
+            .withConfiguration(BootLine.servletSecurity())
             .withUserConfiguration(BillingAutoConfigurationTest.MemoryStores.class)
             .withPropertyValues(
                     "billing.stripe.secret-key=sk_test_123",

@@ -102,6 +102,14 @@ class ModuleMapTest {
                                         "billing-plans-yaml",
                                         "billing-micrometer",
                                         "billing-spring-boot-autoconfigure"))));
+        // Spring Boot 4's auto-configuration compiles the 3.5 one's sources: it may use what that one may, and its
+        // starter what the 3.5 starter does, with the Boot 4 auto-configuration in place of the 3.5 one.
+        map.put("billing-spring-boot4-autoconfigure", map.get("billing-spring-boot-autoconfigure"));
+        Set<String> boot4Starter =
+                new TreeSet<>(map.get("billing-spring-boot-starter").uses());
+        boot4Starter.remove("billing-spring-boot-autoconfigure");
+        boot4Starter.add("billing-spring-boot4-autoconfigure");
+        map.put("billing-spring-boot4-starter", new Module(3, boot4Starter));
         map.put(
                 "billing-bench",
                 new Module(
@@ -112,8 +120,10 @@ class ModuleMapTest {
                                 "billing-adapter-postgres",
                                 "billing-embedded-postgres",
                                 "billing-stripe-emulator")));
+        map.put("billing-server-image", new Module(3, Set.of("billing-server")));
         map.put("examples/embedding", new Module(4, union(adapters, core)));
-        map.put("examples/spring-boot", new Module(4, Set.of("billing-spring-boot-starter")));
+        map.put("examples/spring-boot", new Module(4, Set.of("billing-spring-boot4-starter")));
+        map.put("examples/spring-boot-3", new Module(4, Set.of("billing-spring-boot-starter")));
         // Lists every published module in its dependencyManagement and depends on none: above them all.
         map.put("billing-bom", new Module(5, Set.of()));
         return map;

@@ -19,7 +19,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The shop over real HTTP: a signed-in user buys the pro plan through the starter's routes, the emulator completes
  * Checkout and delivers Stripe's signed webhooks to the shop, the background work projects them, and the shop's own
- * routes see the same user, signed in by the same token, with the pro plan.
+ * routes see the same user, signed in by the same token, with the pro plan. Actuator shows billing's health and
+ * metrics. The same class runs on Spring Boot 4 here and on 3.5 in examples/spring-boot-3.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ShopIT {
@@ -128,6 +129,24 @@ class ShopIT {
                                 + "AND table_name = 'customers'",
                         Long.class))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void billingsMetricsAreTheApplicationsActuatorMetrics() {
+        String token = ShopFixture.token("user_cy");
+        assertThat(http.post("/stripe/customer", token, null).status()).isEqualTo(200);
+
+        assertThat(http.get("/actuator/metrics/billing.http.requests", null).status())
+                .isEqualTo(401);
+        JsonNode requests =
+                http.get("/actuator/metrics/billing.http.requests", token).json();
+        assertThat(requests.path("measurements").get(0).path("value").asDouble())
+                .isPositive();
+        JsonNode stripe =
+                http.get("/actuator/metrics/billing.stripe.calls", token).json();
+        assertThat(stripe.path("measurements").get(0).path("value").asDouble()).isPositive();
+        assertThat(http.get("/actuator/metrics/billing.webhook.inbox", token).status())
+                .isEqualTo(200);
     }
 
     @Test

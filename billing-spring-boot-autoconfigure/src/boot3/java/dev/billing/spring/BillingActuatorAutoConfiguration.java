@@ -13,7 +13,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Billing in Actuator: the {@code billing} health indicator (store, and Stripe as a detail). The metrics (inbox and
+ * Billing in Actuator on Spring Boot 3.5 (Boot 4's twin lives in billing-spring-boot4-autoconfigure, since Actuator's
+ * health types moved): the {@code billing} health indicator (store, and Stripe as a detail). The metrics (inbox and
  * meter-report gauges, background work, Stripe calls, HTTP requests) go to the application's {@code MeterRegistry}
  * from {@link BillingAutoConfiguration} and {@link BillingWebMvcAutoConfiguration}.
  */
@@ -26,6 +27,6 @@ public class BillingActuatorAutoConfiguration {
     @ConditionalOnMissingBean(name = "billingHealthIndicator")
     @ConditionalOnEnabledHealthIndicator("billing")
     public HealthIndicator billingHealthIndicator(BillingStores stores, PaymentGateway gateway, Clock clock) {
-        return new BillingHealthIndicator(stores, gateway, clock);
+        return new BillingHealthIndicator(new BillingHealth(stores, gateway, clock));
     }
 }
