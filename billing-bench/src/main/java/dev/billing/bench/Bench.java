@@ -21,7 +21,7 @@ import java.util.function.Function;
 
 /**
  * {@code billing-bench}: runs the scenarios in order (start-up, the ceiling, webhook ingest with re-fetch off,
- * entitlements, the catalog, ingest with re-fetch on), checks that every event was applied exactly once, prints the
+ * entitlements, the catalog, ingest with re-fetch on; analytics and growth when named), checks that every event was applied exactly once, prints the
  * figures and writes them as JSON. See {@code docs/BENCHMARKS.md}.
  *
  * <p>Usage: {@code BenchReport report = Bench.run(options, System.out, env -> startServer(env));}
@@ -147,6 +147,9 @@ public final class Bench {
                 reads(env, options, report, out, runId);
             }
             analytics(env, options, report, out, runId);
+            if (options.scenarios().contains(Scenario.GROWTH)) {
+                GrowthScenario.run(env, options, report, out, runId);
+            }
             if (!report.ingest.isEmpty()) {
                 report.notes.add("ingest: each measured run's share is of its own ceiling, the mean of two probed "
                         + "just before and just after it (each "
@@ -361,6 +364,7 @@ public final class Bench {
                     String.format(Locale.ROOT, "%.0f MB (max heap %.0f MB)", live, report.heap.maxHeapMb()),
                     live < 256));
         }
+        report.targets.addAll(GrowthReport.targets(report.growth));
         for (boolean archive : new boolean[] {false, true}) {
             List<BenchReport.Startup> starts =
                     report.startup.stream().filter(s -> s.archive() == archive).toList();

@@ -46,9 +46,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--scenarios",
             split = ",",
-            description =
-                    "Which scenarios: startup, ceiling, ingest, "
-                            + "entitlements, catalog (default: these five), analytics (100,000 subscriptions; only when named).")
+            description = "Which scenarios: startup, ceiling, ingest, "
+                    + "entitlements, catalog (default: these five), analytics (100,000 subscriptions; only when named), "
+                    + "growth (the hot paths as the store grows to --growth-steps; only when named).")
     List<String> scenarios;
 
     @Option(
@@ -144,6 +144,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "How the load generator drives its connections: nio (one "
                     + "event-loop thread, default) or blocking (one thread per connection).")
     String generator;
+
+    @Option(
+            names = "--growth-steps",
+            description = "The growth scenario's sizes, customers:events per step, each adding to the last "
+                    + "(default: 10k:10k,100k:100k,1m:1m,1m:10m).")
+    String growthSteps;
 
     @Option(names = "--json", description = "Also write the report as JSON to this file.")
     Path json;
@@ -247,7 +253,7 @@ final class BenchCommand implements Callable<Integer> {
                     selected.add(BenchOptions.Scenario.valueOf(s.strip().toUpperCase(Locale.ROOT)));
                 } catch (IllegalArgumentException e) {
                     problems.add("--scenarios: unknown scenario '" + s + "' (startup, ceiling, ingest, entitlements, "
-                            + "catalog, analytics)");
+                            + "catalog, analytics, growth)");
                 }
             }
         }
@@ -304,6 +310,14 @@ final class BenchCommand implements Callable<Integer> {
             problems.add("--virtual-threads: needs Java 21 or later; this JVM is Java "
                     + Runtime.version().feature());
         }
+        List<GrowthStep> growth = d.growth();
+        if (growthSteps != null) {
+            try {
+                growth = GrowthStep.parse(growthSteps);
+            } catch (IllegalArgumentException e) {
+                problems.add("--growth-steps: " + e.getMessage());
+            }
+        }
         Duration dur = duration(problems, "--duration", duration, d.duration());
         Duration warm = duration(problems, "--warmup", warmup, d.warmup());
         if (!problems.isEmpty()) {
@@ -340,7 +354,8 @@ final class BenchCommand implements Callable<Integer> {
                 dropOneEvent,
                 d.drainTimeout(),
                 gen,
-                virtualThreads);
+                virtualThreads,
+                growth);
     }
 
     private static void positive(List<String> problems, String name, Integer value) {

@@ -57,6 +57,7 @@ final class BenchEnvironment implements AutoCloseable {
     private BillingServer server;
     private Boolean serverRefetch;
     private Map<String, String> serverEnv;
+    private Map<String, String> serverExtra = Map.of();
     private volatile String checkpointRefused;
 
     private BenchEnvironment(
@@ -134,17 +135,27 @@ final class BenchEnvironment implements AutoCloseable {
 
     /** Starts (or restarts) the in-process server with re-fetch on or off; a no-op for an external server. */
     void server(boolean refetch) {
+        server(refetch, Map.of());
+    }
+
+    /**
+     * As {@link #server(boolean)}, with {@code extra} variables over the bench's own (the growth scenario turns the
+     * entitlements cache off, to measure the store); a server started with other ones is restarted.
+     */
+    void server(boolean refetch, Map<String, String> extra) {
         if (external()) {
             awaitReady(URI.create(options.serverUrl()), Duration.ofSeconds(60));
             return;
         }
-        if (server != null && serverRefetch == refetch) {
+        if (server != null && serverRefetch == refetch && serverExtra.equals(extra)) {
             return;
         }
         stopServer();
         serverEnv = serverEnv(refetch, freePort());
+        serverEnv.putAll(extra);
         server = serverStarter.apply(serverEnv);
         serverRefetch = refetch;
+        serverExtra = Map.copyOf(extra);
     }
 
     /**

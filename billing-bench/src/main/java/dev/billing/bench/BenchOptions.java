@@ -43,7 +43,8 @@ public record BenchOptions(
         boolean dropEvent,
         Duration drainTimeout,
         Generator generator,
-        boolean virtualThreads) {
+        boolean virtualThreads,
+        List<GrowthStep> growth) {
 
     /** The scenarios, in the order they run. */
     public enum Scenario {
@@ -52,7 +53,8 @@ public record BenchOptions(
         INGEST,
         ENTITLEMENTS,
         CATALOG,
-        ANALYTICS
+        ANALYTICS,
+        GROWTH
     }
 
     /** How the load generator drives its connections. */
@@ -67,6 +69,7 @@ public record BenchOptions(
         scenarios = scenarios.isEmpty() ? EnumSet.noneOf(Scenario.class) : EnumSet.copyOf(scenarios);
         concurrency = List.copyOf(concurrency);
         refetch = List.copyOf(refetch);
+        growth = List.copyOf(growth);
         startupJvmOptions = List.copyOf(startupJvmOptions);
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(warmup, "warmup");
@@ -77,7 +80,7 @@ public record BenchOptions(
     /** The full run documented in docs/BENCHMARKS.md. */
     public static BenchOptions defaults() {
         return new BenchOptions(
-                EnumSet.complementOf(EnumSet.of(Scenario.ANALYTICS)),
+                EnumSet.complementOf(EnumSet.of(Scenario.ANALYTICS, Scenario.GROWTH)),
                 List.of(16, 64),
                 30_000,
                 4,
@@ -107,7 +110,8 @@ public record BenchOptions(
                 false,
                 Duration.ofMinutes(3),
                 Generator.NIO,
-                false);
+                false,
+                GrowthStep.DEFAULTS);
     }
 
     public BenchOptions withScenarios(Set<Scenario> value) {
@@ -142,7 +146,8 @@ public record BenchOptions(
                 dropEvent,
                 drainTimeout,
                 generator,
-                virtualThreads);
+                virtualThreads,
+                growth);
     }
 
     public BenchOptions withCounts(
@@ -183,7 +188,8 @@ public record BenchOptions(
                 dropEvent,
                 drainTimeout,
                 generator,
-                virtualThreads);
+                virtualThreads,
+                growth);
     }
 
     public BenchOptions withTimes(Duration warmupValue, Duration durationValue) {
@@ -218,7 +224,8 @@ public record BenchOptions(
                 dropEvent,
                 drainTimeout,
                 generator,
-                virtualThreads);
+                virtualThreads,
+                growth);
     }
 
     public BenchOptions withRefetch(List<Boolean> value) {
@@ -253,7 +260,8 @@ public record BenchOptions(
                 dropEvent,
                 drainTimeout,
                 generator,
-                virtualThreads);
+                virtualThreads,
+                growth);
     }
 
     public BenchOptions withOutput(Path jsonValue, Path logDirValue) {
@@ -288,7 +296,8 @@ public record BenchOptions(
                 dropEvent,
                 drainTimeout,
                 generator,
-                virtualThreads);
+                virtualThreads,
+                growth);
     }
 
     public BenchOptions withDropEvent(boolean value) {
@@ -323,7 +332,8 @@ public record BenchOptions(
                 value,
                 drainTimeout,
                 generator,
-                virtualThreads);
+                virtualThreads,
+                growth);
     }
 
     /** The server jar whose start-up is measured (null: this process's own class path). */
@@ -359,7 +369,8 @@ public record BenchOptions(
                 dropEvent,
                 drainTimeout,
                 generator,
-                virtualThreads);
+                virtualThreads,
+                growth);
     }
 
     /** The in-process server serves requests on virtual threads ({@code BILLING_VIRTUAL_THREADS}; Java 21+). */
@@ -395,6 +406,44 @@ public record BenchOptions(
                 dropEvent,
                 drainTimeout,
                 generator,
+                value,
+                growth);
+    }
+
+    /** The sizes the growth scenario fills the store to, in order. */
+    public BenchOptions withGrowth(List<GrowthStep> value) {
+        return new BenchOptions(
+                scenarios,
+                concurrency,
+                events,
+                versions,
+                duplicates,
+                reordered,
+                refetch,
+                users,
+                readConnections,
+                duration,
+                warmup,
+                warmupEvents,
+                startupRuns,
+                startupJvmOptions,
+                serverJar,
+                serverUrl,
+                serverPid,
+                databaseUrl,
+                webhookSecret,
+                tokenKey,
+                tokenIssuer,
+                stripeApiBase,
+                stripeSecretKey,
+                json,
+                dataDir,
+                logDir,
+                allowNonDurable,
+                dropEvent,
+                drainTimeout,
+                generator,
+                virtualThreads,
                 value);
     }
 

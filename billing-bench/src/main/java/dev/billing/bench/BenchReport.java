@@ -177,13 +177,18 @@ public final class BenchReport {
     public final List<IngestRun> ingest = new ArrayList<>();
     public final List<IngestRun> warmups = new ArrayList<>();
     public final List<ReadRun> reads = new ArrayList<>();
+    /** The growth scenario's sizes, each with every hot path's figure there. */
+    final List<GrowthReport.Step> growth = new ArrayList<>();
+
     public Heap heap;
     public final List<Target> targets = new ArrayList<>();
     public final List<String> notes = new ArrayList<>();
 
-    /** Every exactly-once check of every ingest run (warm-ups included) passed. */
+    /** Every exactly-once check of every ingest run (warm-ups and the growth scenario's included) passed. */
     public boolean checksPassed() {
-        return ingest.stream().allMatch(IngestRun::passed) && warmups.stream().allMatch(IngestRun::passed);
+        return ingest.stream().allMatch(IngestRun::passed)
+                && warmups.stream().allMatch(IngestRun::passed)
+                && growth.stream().allMatch(GrowthReport.Step::passed);
     }
 
     public List<IngestRun> ingest() {
@@ -212,6 +217,7 @@ public final class BenchReport {
         root.put("ingest", ingest);
         root.put("ingestWarmups", warmups);
         root.put("reads", reads);
+        root.put("growth", growth);
         root.put("heap", heap);
         root.put("targets", targets);
         root.put("checksPassed", checksPassed());
@@ -351,6 +357,7 @@ public final class BenchReport {
                 }
             }
         }
+        GrowthReport.print(growth, out);
         if (!targets.isEmpty()) {
             out.println("== targets");
             for (Target t : targets) {
