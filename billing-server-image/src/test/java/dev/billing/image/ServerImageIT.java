@@ -89,7 +89,16 @@ class ServerImageIT {
         assertThat(strings(c.path("Entrypoint")))
                 .startsWith("/opt/java/bin/java")
                 .contains("-XX:+ExitOnOutOfMemoryError", "-cp", "@/app/jib-classpath-file")
+                .contains(
+                        "-XX:MaxRAMPercentage=40",
+                        "-XX:MaxMetaspaceSize=160m",
+                        "-XX:ReservedCodeCacheSize=64m",
+                        "-XX:MaxDirectMemorySize=64m",
+                        "-Xss512k")
                 .endsWith("dev.billing.server.Main");
+        assertThat(strings(c.path("Env")))
+                .as("glibc keeps two arenas, not one per thread (docs/OPERATIONS.md, Memory)")
+                .contains("MALLOC_ARENA_MAX=2");
         assertThat(strings(c.path("Cmd"))).containsExactly("serve");
         assertThat(c.path("ExposedPorts").has("8080/tcp")).isTrue();
         assertThat(c.path("Labels").path("org.opencontainers.image.version").asText())
