@@ -156,15 +156,15 @@ final class JdbiAuditLog implements AuditLog {
 
     /**
      * One query; the account filter takes the rows naming the account and those of the customer linked to it now
-     * (an erased account's own id is linked to nothing, and no row names it any more).
+     * (an erased account's own id is linked to nothing, and no row names it any more). That filter is two branches,
+     * each newest first along its own index ({@code audit_log_user_idx}, {@code audit_log_customer_idx}) and cut at
+     * the page's size, then merged: as one {@code OR}, the planner walked the primary key back from the newest entry
+     * of the whole trail until it had a page, which at a million customers read most of the table for an account
+     * with few entries (docs/BENCHMARKS.md, "Growth").
      */
     @Override
     public Page<AuditEntry> list(AuditQuery q) {
-        StringBuilder sql = new StringBuilder(select);
         List<String> conditions = new ArrayList<>();
-        if (q.userId() != null) {
-            conditions.add("(user_id = :user OR customer_id = (" + usersCustomer + "))");
-        }
         if (q.customerId() != null) {
             conditions.add("customer_id = :customer");
         }
@@ -177,11 +177,20 @@ final class JdbiAuditLog implements AuditLog {
         if (q.to() != null) {
             conditions.add("recorded_at < :to");
         }
-        conditions.forEach(c -> sql.append("\n  AND ").append(c));
-        sql.append("\nORDER BY id DESC LIMIT :limit");
+        String sql;
+        if (q.userId() == null) {
+            sql = branch(conditions);
+        } else {
+            List<String> named = new ArrayList<>(conditions);
+            named.add("user_id = :user");
+            List<String> linked = new ArrayList<>(conditions);
+            linked.add("customer_id = (" + usersCustomer + ")");
+            linked.add("user_id IS DISTINCT FROM :user"); // a row naming both is the first branch's
+            sql = "SELECT * FROM ((" + branch(named) + ")\nUNION ALL\n(" + branch(linked)
+                    + ")) AS entries ORDER BY id DESC LIMIT :limit";
+        }
         return db.call("audit.list", h -> {
-            Query query =
-                    h.createQuery(sql.toString()).bind("before", q.beforeId()).bind("limit", q.limit() + 1);
+            Query query = h.createQuery(sql).bind("before", q.beforeId()).bind("limit", q.limit() + 1);
             if (q.userId() != null) {
                 query.bind("user", q.userId().value());
             }
@@ -200,6 +209,13 @@ final class JdbiAuditLog implements AuditLog {
             }
             return Pages.of(query.map(ENTRY).list(), q.limit(), e -> AuditQuery.cursorAfter(e.id()));
         });
+    }
+
+    /** The select with these conditions, newest first, one page and one row more (whether there is a next page). */
+    private String branch(List<String> conditions) {
+        StringBuilder sql = new StringBuilder(select);
+        conditions.forEach(c -> sql.append("\n  AND ").append(c));
+        return sql.append("\nORDER BY id DESC LIMIT :limit").toString();
     }
 
     private static AuditAction action(String entity, String action) {

@@ -95,7 +95,8 @@ class MigrationsIT {
                             "20:true",
                             "21:true",
                             "22:true",
-                            "23:true");
+                            "23:true",
+                            "24:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(
@@ -137,6 +138,15 @@ class MigrationsIT {
                             "CREATE INDEX org_members_user_idx ON billing.org_members USING btree (user_id, org_id)",
                             "CREATE INDEX webhook_inbox_subject_idx ON billing.webhook_inbox USING btree (subject_id) "
                                     + "WHERE (subject_id IS NOT NULL)");
+            // V24: the dashboard's search by email and an account's meter events find their rows in an index.
+            assertThat(Sql.strings(
+                            ds,
+                            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'billing' AND indexname IN "
+                                    + "('customers_email_lower_idx', 'meter_reports_customer_idx') ORDER BY indexname"))
+                    .containsExactly(
+                            "CREATE INDEX customers_email_lower_idx ON billing.customers USING btree (lower(email))",
+                            "CREATE INDEX meter_reports_customer_idx ON billing.meter_reports USING btree "
+                                    + "(customer_id)");
             // V8: erasure audits a link's new user, and finds the erased user's audit rows in an index.
             assertThat(Sql.strings(
                             ds,
@@ -405,7 +415,8 @@ class MigrationsIT {
                             "V20__guest_claims_move.sql",
                             "V21__membership_ids.sql",
                             "V22__service_keys.sql",
-                            "V23__retention.sql");
+                            "V23__retention.sql",
+                            "V24__growth_lookups.sql");
         }
     }
 
