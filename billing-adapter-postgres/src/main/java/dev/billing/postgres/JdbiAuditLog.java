@@ -58,7 +58,10 @@ final class JdbiAuditLog implements AuditLog {
                         'new_status', new_status)) AS text) AS detail
                 FROM {schema}.audit_log
                 WHERE id < :before""");
-        this.usersCustomer = db.sql("SELECT customer_id FROM {schema}.customers WHERE user_id = :user");
+        // In the trail's collation: customers.customer_id is COLLATE "C", and compared in it the trail's
+        // audit_log_customer_idx (default collation) cannot serve the comparison, so the trail was read whole.
+        this.usersCustomer =
+                db.sql("SELECT customer_id COLLATE \"default\" FROM {schema}.customers WHERE user_id = :user");
         // Compared as list() reads a row, so an unchanged entry is not written again; the statuses go into V2's
         // columns, which list() lays over the detail (a status left in the detail would be hidden by their nulls).
         this.restoreUpdate = db.sql("""
@@ -159,8 +162,8 @@ final class JdbiAuditLog implements AuditLog {
      * (an erased account's own id is linked to nothing, and no row names it any more). That filter is two branches,
      * each newest first along its own index ({@code audit_log_user_idx}, {@code audit_log_customer_idx}) and cut at
      * the page's size, then merged: as one {@code OR}, the planner walked the primary key back from the newest entry
-     * of the whole trail until it had a page, which at a million customers read most of the table for an account
-     * with few entries (docs/BENCHMARKS.md, "Growth").
+     * of the whole trail until it had a page, or read it whole, which at a million customers meant millions of rows
+     * for an account with few entries (docs/BENCHMARKS.md, "Growth"). {@link #accountQuery} is that statement.
      */
     @Override
     public Page<AuditEntry> list(AuditQuery q) {
@@ -177,18 +180,7 @@ final class JdbiAuditLog implements AuditLog {
         if (q.to() != null) {
             conditions.add("recorded_at < :to");
         }
-        String sql;
-        if (q.userId() == null) {
-            sql = branch(conditions);
-        } else {
-            List<String> named = new ArrayList<>(conditions);
-            named.add("user_id = :user");
-            List<String> linked = new ArrayList<>(conditions);
-            linked.add("customer_id = (" + usersCustomer + ")");
-            linked.add("user_id IS DISTINCT FROM :user"); // a row naming both is the first branch's
-            sql = "SELECT * FROM ((" + branch(named) + ")\nUNION ALL\n(" + branch(linked)
-                    + ")) AS entries ORDER BY id DESC LIMIT :limit";
-        }
+        String sql = q.userId() == null ? branch(conditions) : accountQuery(conditions);
         return db.call("audit.list", h -> {
             Query query = h.createQuery(sql).bind("before", q.beforeId()).bind("limit", q.limit() + 1);
             if (q.userId() != null) {
@@ -209,6 +201,17 @@ final class JdbiAuditLog implements AuditLog {
             }
             return Pages.of(query.map(ENTRY).list(), q.limit(), e -> AuditQuery.cursorAfter(e.id()));
         });
+    }
+
+    /** An account's entries (bound as {@code :user}) with these further conditions, newest first, one page. */
+    String accountQuery(List<String> conditions) {
+        List<String> named = new ArrayList<>(conditions);
+        named.add("user_id = :user");
+        List<String> linked = new ArrayList<>(conditions);
+        linked.add("customer_id = (" + usersCustomer + ")");
+        linked.add("user_id IS DISTINCT FROM :user"); // a row naming both is the first branch's
+        return "SELECT * FROM ((" + branch(named) + ")\nUNION ALL\n(" + branch(linked)
+                + ")) AS entries ORDER BY id DESC LIMIT :limit";
     }
 
     /** The select with these conditions, newest first, one page and one row more (whether there is a next page). */

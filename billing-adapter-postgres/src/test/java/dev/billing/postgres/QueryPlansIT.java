@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The stores' ordered queries (the same SQL shapes, COLLATE "C" included) are served in index order: no Sort node
  * (the invoices' payments by a list of invoice ids too);
  * the count of an organization's active members reads its partial index, not the table; a query over a list of keys
- * finds its rows in an index, and so do the erasure's writes and the guest purchases' claim and read by email.
+ * finds its rows in an index, and so do the erasure's writes, the guest purchases' claim and read by email, the
+ * dashboard's search by email, an account's meter events and its audit trail.
  * Sequential and bitmap scans are disabled so that the planner shows the index scan it would use on a large table.
  */
 @ExtendWith(PostgresDatabaseExtension.class)
@@ -151,6 +152,41 @@ class QueryPlansIT {
                 .contains("refunds_customer_created_idx")
                 .contains("refunds_payment_intent_idx")
                 .contains("purchases_customer_purchased_idx")
+                .doesNotContain("Seq Scan");
+    }
+
+    /**
+     * V24 and the growth scenario (docs/BENCHMARKS.md, "Growth"): the dashboard's search by email and an account's
+     * meter events, as the stores send them, find their rows in an index (both read their table whole before).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            customers by email  | customers_email_lower_idx          | SELECT user_id, customer_id, email, created_at FROM billing.customers WHERE lower(email) = lower('A@x.invalid') ORDER BY created_at, user_id LIMIT 1000
+            meter reports of    | meter_reports_customer_idx         | SELECT identifier FROM billing.meter_reports WHERE customer_id = 'c' ORDER BY identifier COLLATE "C"
+            """)
+    void growthLookupsFindTheirRowsInAnIndex(String query, String index, String sql) throws SQLException {
+        String plan = plan(sql);
+        assertThat(plan).as(plan).contains(index).doesNotContain("Seq Scan");
+    }
+
+    /**
+     * An account's audit trail, as JdbiAuditLog sends it: the entries naming the account from audit_log_user_idx and
+     * those of its customer from audit_log_customer_idx, newest first, merged. Compared in customers' "C" collation
+     * the customer's branch could not use its index, and walked or read the whole trail.
+     */
+    @Test
+    void anAccountsAuditTrailIsReadAlongItsTwoIndexes() throws SQLException {
+        String sql = new JdbiAuditLog(new Db(db.dataSource(), "billing"))
+                .accountQuery(java.util.List.of())
+                .replace(":user", "'user_1'")
+                .replace(":before", "9223372036854775807")
+                .replace(":limit", "101");
+        String plan = plan(sql);
+        assertThat(plan)
+                .as(plan)
+                .contains("audit_log_user_idx")
+                .contains("Index Scan Backward using audit_log_customer_idx")
+                .doesNotContain("audit_log_pkey")
                 .doesNotContain("Seq Scan");
     }
 
