@@ -21,7 +21,7 @@ final class OverviewPage {
 
     AdminDashboard.Answer render(Views views, String csrf) {
         Map<String, Object> m = Views.model(csrf, "Overview", "overview");
-        Analytics.Revenue revenue = billing.useCases().revenueAnalytics().revenue();
+        Analytics.Revenue revenue = billing.useCases().analyticsSnapshots().revenue();
         m.put("asOf", Format.time(revenue.asOf()));
         m.put(
                 "currencies",
@@ -34,11 +34,11 @@ final class OverviewPage {
         m.put("trialConversion", percent(revenue.trials().rate()));
         m.put("trialsEnded", revenue.trials().ended());
         List<Map<String, Object>> charts =
-                charts(billing.useCases().revenueAnalytics().mrrHistory(CHART_MONTHS));
+                charts(billing.useCases().analyticsSnapshots().mrrHistory(CHART_MONTHS));
         m.put("charts", charts);
         m.put("noChart", charts.isEmpty());
         Analytics.SubscriptionBreakdown breakdown =
-                billing.useCases().revenueAnalytics().subscriptions();
+                billing.useCases().analyticsSnapshots().subscriptions();
         m.put("subscriptionTotal", breakdown.total());
         m.put("tiers", breakdown.groups().stream().map(OverviewPage::tierStatus).toList());
         m.put("noSubscriptions", breakdown.groups().isEmpty());

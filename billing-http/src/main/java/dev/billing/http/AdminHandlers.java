@@ -1,6 +1,7 @@
 package dev.billing.http;
 
 import dev.billing.core.Billing;
+import dev.billing.core.analytics.AnalyticsFigures;
 import dev.billing.core.checkout.ListDuplicateSubscriptions;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.CustomerId;
@@ -201,28 +202,30 @@ final class AdminHandlers {
     }
 
     Object revenue(Call call) {
-        return AnalyticsResponses.RevenueView.of(
-                billing.useCases().revenueAnalytics().revenue());
+        return AnalyticsResponses.RevenueView.of(figures(call).revenue());
     }
 
     Object subscriptions(Call call) {
-        return AnalyticsResponses.SubscriptionBreakdownView.of(
-                billing.useCases().revenueAnalytics().subscriptions());
+        return AnalyticsResponses.SubscriptionBreakdownView.of(figures(call).subscriptions());
     }
 
     Object movements(Call call) {
-        return AnalyticsResponses.MovementsView.of(
-                billing.useCases().revenueAnalytics().movements(call.queryInt("months", 1, 36, 12)));
+        return AnalyticsResponses.MovementsView.of(figures(call).movements(call.queryInt("months", 1, 36, 12)));
     }
 
     Object mrr(Call call) {
-        return AnalyticsResponses.MrrHistoryView.of(
-                billing.useCases().revenueAnalytics().mrrHistory(call.queryInt("months", 1, 36, 12)));
+        return AnalyticsResponses.MrrHistoryView.of(figures(call).mrrHistory(call.queryInt("months", 1, 36, 12)));
     }
 
     Object usage(Call call) {
-        return AnalyticsResponses.UsageView.of(
-                billing.useCases().revenueAnalytics().usage());
+        return AnalyticsResponses.UsageView.of(figures(call).usage());
+    }
+
+    /** The kept figures unless {@code ?fresh=true} asks them computed now. */
+    private AnalyticsFigures figures(Call call) {
+        return billing.useCases()
+                .analyticsSnapshots()
+                .figures(call.queryBool("fresh").orElse(false));
     }
 
     private static String text(String value, String field) {

@@ -521,32 +521,41 @@ final class RouteTable {
                         .tag("admin")
                         .summary("MRR and ARR per currency, payment failures, trial conversion, one-time purchases "
                                 + "(from the local projection).")
+                        .query(fresh())
                         .returns(AnalyticsResponses.RevenueView.class)
-                        .errors(503),
+                        .errors(400, 503),
                 get("/admin/analytics/subscriptions", Access.ADMIN, h.admin()::subscriptions)
                         .tag("admin")
                         .summary("Subscriptions that have not ended, by tier and status.")
+                        .query(fresh())
                         .returns(AnalyticsResponses.SubscriptionBreakdownView.class)
-                        .errors(503),
+                        .errors(400, 503),
                 get("/admin/analytics/movements", Access.ADMIN, h.admin()::movements)
                         .tag("admin")
                         .summary("New, reactivated and churned subscriptions per month.")
-                        .query(integer("months", "1-36, default 12: this month and the ones before.")
-                                .range(1, 36))
+                        .query(
+                                integer("months", "1-36, default 12: this month and the ones before.")
+                                        .range(1, 36),
+                                fresh())
                         .returns(AnalyticsResponses.MovementsView.class)
                         .errors(400, 503),
                 get("/admin/analytics/mrr", Access.ADMIN, h.admin()::mrr)
                         .tag("admin")
                         .summary("MRR per currency at the end of each month, at today's pricing.")
-                        .query(integer("months", "1-36, default 12: this month (its point is now) and the ones before.")
-                                .range(1, 36))
+                        .query(
+                                integer(
+                                                "months",
+                                                "1-36, default 12: this month (its point is now) and the ones before.")
+                                        .range(1, 36),
+                                fresh())
                         .returns(AnalyticsResponses.MrrHistoryView.class)
                         .errors(400, 503),
                 get("/admin/analytics/usage", Access.ADMIN, h.admin()::usage)
                         .tag("admin")
                         .summary("Quota use per tier and meter in the running periods.")
+                        .query(fresh())
                         .returns(AnalyticsResponses.UsageView.class)
-                        .errors(503)));
+                        .errors(400, 503)));
         if (h.webhooks().receivesClerk()) {
             routes.add(post("/webhooks/clerk", Access.WEBHOOK, h.webhooks()::receiveClerk)
                     .tag("webhooks")
@@ -570,5 +579,12 @@ final class RouteTable {
                     .errors(400));
         }
         return List.copyOf(routes);
+    }
+
+    private static QueryParam fresh() {
+        return bool(
+                "fresh",
+                "true computes the figures now; otherwise they may be up to the configured analytics "
+                        + "max age old (60 s by default; asOf says when they were computed).");
     }
 }

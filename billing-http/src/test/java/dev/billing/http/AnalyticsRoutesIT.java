@@ -116,6 +116,41 @@ class AnalyticsRoutesIT {
     }
 
     @Test
+    void theFiguresAreKeptUntilFreshAsksThemComputedNow() {
+        JsonNode first = api.http
+                .get("/admin/analytics/subscriptions", TestApi.ADMIN_TOKEN)
+                .json();
+        assertThat(first.path("total").asLong()).isEqualTo(3);
+        api.harness
+                .stores()
+                .subscriptions()
+                .upsertSubscription(aSubscription()
+                        .withCustomer("cus_an_4")
+                        .withPrice("price_pro_monthly")
+                        .withPricing(SubscriptionPricing.of("usd", 2000, BillingInterval.MONTH, 1))
+                        .withCreated(api.harness.clock().instant())
+                        .build());
+
+        JsonNode kept = api.http
+                .get("/admin/analytics/subscriptions", TestApi.ADMIN_TOKEN)
+                .json();
+        assertThat(kept.path("total").asLong()).as("kept up to the max age").isEqualTo(3);
+        assertThat(kept.path("asOf").asText()).isEqualTo(first.path("asOf").asText());
+
+        Http.Response fresh = api.http.get("/admin/analytics/subscriptions?fresh=true", TestApi.ADMIN_TOKEN);
+        assertThat(fresh.status()).as(fresh.body()).isEqualTo(200);
+        assertThat(fresh.json().path("total").asLong()).isEqualTo(4);
+        assertThat(api.http
+                        .get("/admin/analytics/mrr?months=2&fresh=false", TestApi.ADMIN_TOKEN)
+                        .status())
+                .isEqualTo(200);
+
+        Http.Response bad = api.http.get("/admin/analytics/revenue?fresh=yes", TestApi.ADMIN_TOKEN);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("error").path("code").asText()).isEqualTo("invalid_fresh");
+    }
+
+    @Test
     void badMonthsAreA400WithAStableCode() {
         for (String route : new String[] {"movements", "mrr"}) {
             for (String months : new String[] {"0", "37", "abc", "1.5"}) {

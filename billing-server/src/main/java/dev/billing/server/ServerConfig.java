@@ -63,6 +63,7 @@ public record ServerConfig(
         Optional<SmtpConfig> smtp,
         Duration storeStartTimeout,
         Duration entitlementsCacheTtl,
+        Duration analyticsMaxAge,
         OrgOptions orgs,
         List<String> clerkWebhookSecrets,
         ErasePersonalData.Options erasure,
@@ -183,6 +184,7 @@ public record ServerConfig(
         LogFormat logFormat = r.choice("BILLING_LOG_FORMAT", LogFormat.class, LogFormat.JSON);
         int storeStartSeconds = r.integer("BILLING_STORE_START_TIMEOUT_SECONDS", 300, 0, 86_400);
         int cacheSeconds = r.integer("BILLING_ENTITLEMENTS_CACHE_SECONDS", 30, 0, 86_400);
+        int analyticsSeconds = r.integer("BILLING_ANALYTICS_MAX_AGE_SECONDS", 60, 0, 86_400);
         Optional<SmtpConfig> smtp = SmtpSettings.read(r);
         OrgOptions orgs = orgs(r);
         ErasePersonalData.Options erasure = new ErasePersonalData.Options(
@@ -243,6 +245,7 @@ public record ServerConfig(
                 smtp,
                 Duration.ofSeconds(storeStartSeconds),
                 Duration.ofSeconds(cacheSeconds),
+                Duration.ofSeconds(analyticsSeconds),
                 orgs,
                 clerkSecrets,
                 erasure,
@@ -283,6 +286,7 @@ public record ServerConfig(
                 .refetchOnWebhook(refetchOnWebhook)
                 .pastDueGrace(pastDueGrace)
                 .entitlementsCacheTtl(entitlementsCacheTtl)
+                .analyticsMaxAge(analyticsMaxAge)
                 .stripeTax(stripeTax)
                 .duplicateSubscriptions(duplicateSubscriptions)
                 .retention(retention)

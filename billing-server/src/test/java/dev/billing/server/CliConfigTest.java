@@ -182,6 +182,18 @@ class CliConfigTest {
     }
 
     @Test
+    void analyticsAreKeptAMinuteByDefaultZeroComputesEveryRequestAndANegativeAgeIsRefused() {
+        Map<String, String> env = validEnv();
+        assertThat(ServerConfig.fromEnv(env).billingOptions().analyticsMaxAge()).isEqualTo(Duration.ofSeconds(60));
+        env.put("BILLING_ANALYTICS_MAX_AGE_SECONDS", "0");
+        assertThat(ServerConfig.fromEnv(env).billingOptions().analyticsMaxAge()).isZero();
+        env.put("BILLING_ANALYTICS_MAX_AGE_SECONDS", "-5");
+        Run r = run(env, "check-config");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("BILLING_ANALYTICS_MAX_AGE_SECONDS: must be a whole number from 0 to 86400");
+    }
+
+    @Test
     void retentionDefaultsToSafeDaysTakesZeroAsForeverAndRefusesTooShort() {
         Map<String, String> env = validEnv();
         RetentionOptions defaults = ServerConfig.fromEnv(env).billingOptions().retention();

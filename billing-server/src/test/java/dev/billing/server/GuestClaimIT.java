@@ -86,8 +86,8 @@ class GuestClaimIT {
                 .satisfies(r -> assertThat(r.path("id").asText()).isEqualTo(refundId));
         assertThat(f.entitlements(user).path("ownedItems").toString()).isEqualTo("[\"credits_100\"]");
 
-        JsonNode revenue =
-                f.http.get("/admin/analytics/revenue", f.local.adminToken()).json();
+        JsonNode revenue = f.http.get("/admin/analytics/revenue?fresh=true", f.local.adminToken())
+                .json();
         long count = 0;
         long amount = 0;
         for (JsonNode month : revenue.path("purchases")) {

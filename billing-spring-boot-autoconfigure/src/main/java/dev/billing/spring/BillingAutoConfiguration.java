@@ -194,6 +194,7 @@ public class BillingAutoConfiguration {
                 .refetchOnWebhook(properties.isRefetchOnWebhook())
                 .pastDueGrace(properties.getPastDueGrace())
                 .entitlementsCacheTtl(properties.getEntitlementsCacheTtl())
+                .analyticsMaxAge(properties.getAnalyticsMaxAge())
                 .stripeTax(properties.isStripeTax())
                 .duplicateSubscriptions(properties.getDuplicateSubscriptions())
                 .retention(properties.getRetention().options())

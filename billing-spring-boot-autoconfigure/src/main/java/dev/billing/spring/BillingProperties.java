@@ -78,6 +78,9 @@ public class BillingProperties implements Validator {
     /** How long a user's entitlements are cached at most (changes made by any instance drop them sooner). */
     private Duration entitlementsCacheTtl = Duration.ofSeconds(30);
 
+    /** How old the admin routes' revenue figures may be (0: computed at every request; ?fresh=true always is). */
+    private Duration analyticsMaxAge = Duration.ofSeconds(60);
+
     /** Checkout asks Stripe Tax for tax, collects tax ids and requires a billing address (set up Tax in Stripe). */
     private boolean stripeTax;
 
@@ -130,6 +133,9 @@ public class BillingProperties implements Validator {
         }
         if (p.entitlementsCacheTtl.isNegative()) {
             errors.rejectValue("entitlementsCacheTtl", "range", "must not be negative");
+        }
+        if (p.analyticsMaxAge.isNegative()) {
+            errors.rejectValue("analyticsMaxAge", "range", "must not be negative");
         }
         p.notices.validate(errors);
         p.http.validate(errors);
@@ -252,6 +258,14 @@ public class BillingProperties implements Validator {
 
     public void setEntitlementsCacheTtl(Duration entitlementsCacheTtl) {
         this.entitlementsCacheTtl = entitlementsCacheTtl;
+    }
+
+    public Duration getAnalyticsMaxAge() {
+        return analyticsMaxAge;
+    }
+
+    public void setAnalyticsMaxAge(Duration analyticsMaxAge) {
+        this.analyticsMaxAge = analyticsMaxAge;
     }
 
     public boolean isStripeTax() {

@@ -289,6 +289,22 @@ class BillingAutoConfigurationTest {
     }
 
     @Test
+    void analyticsAreKeptAMinuteUnlessThePropertySaysOtherwiseAndANegativeAgeIsNamed() {
+        runner.run(context -> assertThat(context.getBean(BillingOptions.class).analyticsMaxAge())
+                .isEqualTo(Duration.ofSeconds(60)));
+        runner.withPropertyValues("billing.analytics-max-age=0s")
+                .run(context -> assertThat(context.getBean(BillingOptions.class).analyticsMaxAge())
+                        .isZero());
+        runner.withPropertyValues("billing.analytics-max-age=-1s").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(find(context.getStartupFailure(), BindValidationException.class)
+                            .getMessage())
+                    .contains("analyticsMaxAge")
+                    .contains("must not be negative");
+        });
+    }
+
+    @Test
     void duplicateSubscriptionsAreCanceledUnlessThePropertySaysFlag() {
         runner.run(context -> assertThat(context.getBean(BillingOptions.class).duplicateSubscriptions())
                 .isEqualTo(DuplicateSubscriptions.CANCEL));

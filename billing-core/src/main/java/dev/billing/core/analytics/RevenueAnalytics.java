@@ -45,7 +45,7 @@ import java.util.TreeMap;
  *
  * <p>Usage: {@code Analytics.Revenue r = useCases.revenueAnalytics().revenue();}
  */
-public final class RevenueAnalytics {
+public final class RevenueAnalytics implements AnalyticsFigures {
     /** The window of invoices that payment failures and the open amount at risk are read from. */
     static final int INVOICE_WINDOW_DAYS = 90;
     /** Months of purchases in the revenue figures. */
@@ -67,6 +67,7 @@ public final class RevenueAnalytics {
         this.clock = clock;
     }
 
+    @Override
     public Analytics.Revenue revenue() {
         Instant now = clock.instant();
         List<SubscriptionTally> tally = store.subscriptionTally();
@@ -173,6 +174,7 @@ public final class RevenueAnalytics {
         return refunds;
     }
 
+    @Override
     public Analytics.SubscriptionBreakdown subscriptions() {
         Instant now = clock.instant();
         Map<String, Map<SubscriptionStatus, long[]>> byTier = new LinkedHashMap<>();
@@ -197,6 +199,7 @@ public final class RevenueAnalytics {
      *
      * @throws InvalidRequestException {@code invalid_months} unless 1 to 36
      */
+    @Override
     public Analytics.Movements movements(int months) {
         checkMonths(months);
         Instant now = clock.instant();
@@ -222,6 +225,7 @@ public final class RevenueAnalytics {
      *
      * @throws InvalidRequestException {@code invalid_months} unless 1 to 36
      */
+    @Override
     public Analytics.MrrHistory mrrHistory(int months) {
         checkMonths(months);
         Instant now = clock.instant();
@@ -255,6 +259,7 @@ public final class RevenueAnalytics {
     }
 
     /** Quota use per tier and meter in the running periods. */
+    @Override
     public Analytics.Usage usage() {
         Instant now = clock.instant();
         Map<List<String>, long[]> sums = new TreeMap<>(

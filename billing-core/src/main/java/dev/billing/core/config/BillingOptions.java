@@ -38,6 +38,8 @@ import java.util.Objects;
  *                             {@link dev.billing.core.Billing} deletes what is older
  * @param stripePublishableKey the Stripe publishable key ({@code pk_...}) the mobile PaymentSheet is given with each
  *                             sheet, or null (the app then brings its own)
+ * @param analyticsMaxAge      how old the revenue figures the admin routes and dashboard serve may be (each is
+ *                             computed again in the background past half of it); zero computes each answer anew
  */
 public record BillingOptions(
         List<String> allowedOrigins,
@@ -61,8 +63,13 @@ public record BillingOptions(
         boolean stripeTax,
         DuplicateSubscriptions duplicateSubscriptions,
         RetentionOptions retention,
-        String stripePublishableKey) {
+        String stripePublishableKey,
+        Duration analyticsMaxAge) {
     public BillingOptions {
+        Objects.requireNonNull(analyticsMaxAge, "analyticsMaxAge");
+        if (analyticsMaxAge.isNegative()) {
+            throw new IllegalArgumentException("analyticsMaxAge must not be negative");
+        }
         Objects.requireNonNull(retention, "retention");
         if (stripePublishableKey != null && !stripePublishableKey.startsWith("pk_")) {
             throw new IllegalArgumentException("stripePublishableKey must be a publishable key (pk_...)");
@@ -123,6 +130,7 @@ public record BillingOptions(
         b.duplicateSubscriptions = duplicateSubscriptions;
         b.retention = retention;
         b.stripePublishableKey = stripePublishableKey;
+        b.analyticsMaxAge = analyticsMaxAge;
         return b;
     }
 
@@ -150,6 +158,7 @@ public record BillingOptions(
         private DuplicateSubscriptions duplicateSubscriptions = DuplicateSubscriptions.CANCEL;
         private RetentionOptions retention = RetentionOptions.defaults();
         private String stripePublishableKey;
+        private Duration analyticsMaxAge = Duration.ofSeconds(60);
 
         private Builder() {}
 
@@ -265,6 +274,12 @@ public record BillingOptions(
             return this;
         }
 
+        /** 60 s unless set; {@link Duration#ZERO} computes every answer anew (exact, at the cost of the store). */
+        public Builder analyticsMaxAge(Duration value) {
+            this.analyticsMaxAge = value;
+            return this;
+        }
+
         public BillingOptions build() {
             return new BillingOptions(
                     allowedOrigins,
@@ -288,7 +303,8 @@ public record BillingOptions(
                     stripeTax,
                     duplicateSubscriptions,
                     retention,
-                    stripePublishableKey);
+                    stripePublishableKey,
+                    analyticsMaxAge);
         }
     }
 }

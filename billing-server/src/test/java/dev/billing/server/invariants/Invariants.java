@@ -312,7 +312,7 @@ final class Invariants {
                 sums[3] = sums[3].add(monthly);
             }
         }
-        JsonNode revenue = r.adminGet("/admin/analytics/revenue").json();
+        JsonNode revenue = r.adminGet("/admin/analytics/revenue?fresh=true").json();
         Map<String, String> shown = new TreeMap<>();
         for (JsonNode c : revenue.path("currencies")) {
             shown.put(
