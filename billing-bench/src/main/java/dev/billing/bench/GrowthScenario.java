@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -119,11 +120,98 @@ final class GrowthScenario {
         }
     }
 
+    /** One measured path: its name, whether it is a hot path (judged for scans), and how it is measured. */
+    private record PathRun(String name, boolean hot, Measure measure) {}
+
+    @FunctionalInterface
+    private interface Measure {
+        GrowthPaths.Measured run() throws Exception;
+    }
+
     private List<GrowthReport.Path> measure(Connection c, GrowthStep step, int index, boolean warm) throws Exception {
-        List<GrowthReport.Path> result = new ArrayList<>();
         ReadScenarios.Users users = users(step.customers());
-        boolean scans = sizes.scans() && !warm;
-        TableScans.Snapshot before = scans ? TableScans.readAfterFlush(c) : null;
+        List<PathRun> runs = new ArrayList<>();
+        runs.add(new PathRun("POST /webhooks/stripe -> projection (events/s)", true, () -> ingest(index, warm)));
+        runs.add(new PathRun(
+                "GET /me/entitlements",
+                true,
+                () -> paths.load(paths.entitlements(users, CONNECTIONS, sizes.warmup(), sizes.measure()))));
+        runs.add(new PathRun(
+                "POST /usage",
+                true,
+                () -> paths.load(paths.usage(users, CONNECTIONS, sizes.warmup(), sizes.measure()))));
+        runs.add(new PathRun(
+                "GET /stripe/products",
+                true,
+                () -> paths.load(paths.catalog(users, CONNECTIONS, sizes.warmup(), sizes.measure()))));
+        for (String route : ANALYTICS) {
+            // As served (the kept figures, computed by the warm-up), then as computed: the store's cost of one
+            // computation, which the server pays in the background once per half max age.
+            runs.add(new PathRun("GET " + route, false, () -> admin(2, sizes.analyticsRounds(), i -> route, "")));
+            String fresh = route + (route.contains("?") ? "&" : "?") + "fresh=true";
+            runs.add(new PathRun(
+                    GrowthReport.computed("GET " + route),
+                    false,
+                    () -> admin(1, sizes.analyticsRounds(), i -> fresh, "")));
+        }
+        runs.add(new PathRun(
+                "GET /admin/users/{id}/export",
+                true,
+                () -> admin(
+                        3,
+                        sizes.rounds(),
+                        i -> "/admin/users/" + users.ids().get(i % users.ids().size()) + "/export",
+                        "\"subscriptions\"")));
+        List<Long> toErase = erasable(step.customers(), sizes.erasures() + 2);
+        runs.add(new PathRun(
+                "DELETE /admin/users/{id}",
+                true,
+                () -> paths.sequential(
+                        2,
+                        sizes.erasures(),
+                        i -> paths.admin("DELETE", "/admin/users/" + seed.userId(toErase.get(i)) + "?confirm=true"),
+                        ok(200, ""))));
+        List<Long> searched = sample(step.customers(), sizes.rounds() + 3);
+        runs.add(new PathRun("GET /admin/customers?q={email} (dashboard)", true, () -> {
+            paths.dashboard("/admin"); // signs in once, outside the measurement
+            return paths.sequential(
+                    3,
+                    sizes.rounds(),
+                    i -> dashboard("/admin/customers?q=" + GrowthPaths.encode(seed.email(searched.get(i)))),
+                    r -> r.statusCode() == 200 && r.body().contains(seed.userId(searchedAccount(r))));
+        }));
+        runs.add(new PathRun(
+                "GET /admin/audit?userId={id}",
+                true,
+                () -> admin(
+                        3,
+                        sizes.rounds(),
+                        i -> "/admin/audit?userId="
+                                + users.ids().get(i % users.ids().size()),
+                        "\"data\"")));
+        runs.add(new PathRun(
+                "GET /admin/webhook-events",
+                true,
+                () -> admin(3, sizes.rounds(), i -> "/admin/webhook-events?limit=50", "evt_")));
+        runs.add(new PathRun(
+                "GET /admin/webhook-events?status=processed",
+                true,
+                () -> admin(3, sizes.rounds(), i -> "/admin/webhook-events?status=processed&limit=50", "evt_")));
+        runs.add(new PathRun(
+                "GET /admin/webhook-events?status=failed",
+                true,
+                () -> admin(3, sizes.rounds(), i -> "/admin/webhook-events?status=failed&limit=50", "")));
+
+        List<GrowthReport.Path> result = new ArrayList<>();
+        TableScans.Snapshot before = sizes.scans() && !warm ? TableScans.readAfterFlush(c) : null;
+        for (PathRun run : runs) {
+            before = add(result, c, before, run.name(), run.hot(), run.measure().run());
+        }
+        return result;
+    }
+
+    /** Webhook ingest to the projection, with the ingest scenario's exactly-once checks. */
+    private GrowthPaths.Measured ingest(int index, boolean warm) throws Exception {
         String ingestPrefix = prefix + "i" + index + (warm ? "w" : "");
         IngestScenario.Plan plan =
                 IngestScenario.plan(ingestPrefix, sizes.ingestEvents(), 3, 0, 0, index, false, null, false);
@@ -136,7 +224,7 @@ final class GrowthScenario {
                 new StripeEvents(env.webhookSecret()),
                 env,
                 options.drainTimeout());
-        GrowthPaths.Measured ingestFigures = new GrowthPaths.Measured(
+        return new GrowthPaths.Measured(
                 GrowthReport.Kind.THROUGHPUT,
                 ingest.processedPerSecond(),
                 BenchReport.Latency.of(ingest.http().latency()).p90(),
@@ -145,121 +233,12 @@ final class GrowthScenario {
                 ingest.checks().stream()
                         .map(k -> new BenchReport.Check(k.name(), k.ok(), k.detail()))
                         .toList());
-        before = add(result, c, before, "POST /webhooks/stripe -> projection (events/s)", true, ingestFigures);
-        before = add(
-                result,
-                c,
-                before,
-                "GET /me/entitlements",
-                true,
-                paths.load(paths.entitlements(users, CONNECTIONS, sizes.warmup(), sizes.measure())));
-        before = add(
-                result,
-                c,
-                before,
-                "POST /usage",
-                true,
-                paths.load(paths.usage(users, CONNECTIONS, sizes.warmup(), sizes.measure())));
-        before = add(
-                result,
-                c,
-                before,
-                "GET /stripe/products",
-                true,
-                paths.load(paths.catalog(users, CONNECTIONS, sizes.warmup(), sizes.measure())));
-        for (String route : ANALYTICS) {
-            before = add(
-                    result,
-                    c,
-                    before,
-                    "GET " + route,
-                    false,
-                    paths.sequential(2, sizes.analyticsRounds(), i -> paths.admin("GET", route), ok(200, "")));
-        }
-        before = add(
-                result,
-                c,
-                before,
-                "GET /admin/users/{id}/export",
-                true,
-                paths.sequential(
-                        3,
-                        sizes.rounds(),
-                        i -> paths.admin(
-                                "GET",
-                                "/admin/users/"
-                                        + users.ids().get(i % users.ids().size()) + "/export"),
-                        ok(200, "\"subscriptions\"")));
-        List<Long> toErase = erasable(step.customers(), sizes.erasures() + 2);
-        before = add(
-                result,
-                c,
-                before,
-                "DELETE /admin/users/{id}",
-                true,
-                paths.sequential(
-                        2,
-                        sizes.erasures(),
-                        i -> paths.admin("DELETE", "/admin/users/" + seed.userId(toErase.get(i)) + "?confirm=true"),
-                        ok(200, "")));
-        List<Long> searched = sample(step.customers(), sizes.rounds() + 3);
-        paths.dashboard("/admin"); // signs in once, outside the measurement
-        before = add(
-                result,
-                c,
-                before,
-                "GET /admin/customers?q={email} (dashboard)",
-                true,
-                paths.sequential(
-                        3,
-                        sizes.rounds(),
-                        i -> dashboard("/admin/customers?q=" + GrowthPaths.encode(seed.email(searched.get(i)))),
-                        r -> r.statusCode() == 200 && r.body().contains(seed.userId(searchedAccount(r)))));
-        before = add(
-                result,
-                c,
-                before,
-                "GET /admin/audit?userId={id}",
-                true,
-                paths.sequential(
-                        3,
-                        sizes.rounds(),
-                        i -> paths.admin(
-                                "GET",
-                                "/admin/audit?userId="
-                                        + users.ids().get(i % users.ids().size())),
-                        ok(200, "\"data\"")));
-        before = add(
-                result,
-                c,
-                before,
-                "GET /admin/webhook-events",
-                true,
-                paths.sequential(
-                        3, sizes.rounds(), i -> paths.admin("GET", "/admin/webhook-events?limit=50"), ok(200, "evt_")));
-        before = add(
-                result,
-                c,
-                before,
-                "GET /admin/webhook-events?status=processed",
-                true,
-                paths.sequential(
-                        3,
-                        sizes.rounds(),
-                        i -> paths.admin("GET", "/admin/webhook-events?status=processed&limit=50"),
-                        ok(200, "evt_")));
-        add(
-                result,
-                c,
-                before,
-                "GET /admin/webhook-events?status=failed",
-                true,
-                paths.sequential(
-                        3,
-                        sizes.rounds(),
-                        i -> paths.admin("GET", "/admin/webhook-events?status=failed&limit=50"),
-                        ok(200, "")));
-        return result;
+    }
+
+    /** An admin GET made one at a time, each answer a 200 that contains {@code contains}. */
+    private GrowthPaths.Measured admin(int warmup, int rounds, IntFunction<String> path, String contains)
+            throws Exception {
+        return paths.sequential(warmup, rounds, i -> paths.admin("GET", path.apply(i)), ok(200, contains));
     }
 
     private java.net.http.HttpRequest dashboard(String path) {
