@@ -78,42 +78,24 @@ final class GrowthPaths {
         return LoadRunner.forDuration(
                 env.serverAddress(),
                 connections,
-                index -> new LoadRunner.Sender() {
-                    private int next = index % users.ids().size();
-                    private byte[] request;
-
-                    @Override
-                    public boolean next() {
-                        int u = next;
-                        next = (next + connections) % users.ids().size();
-                        byte[] head = ("POST /usage HTTP/1.1\r\nHost: " + host
-                                        + "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
-                                        + "Authorization: Bearer "
-                                        + users.tokens().get(u) + "\r\nIdempotency-Key: g"
-                                        + KEYS.incrementAndGet() + "\r\nX-Forwarded-For: 10." + (u >> 16 & 255) + "."
-                                        + (u >> 8 & 255) + "." + (u & 255) + "\r\nContent-Length: " + body.length
-                                        + "\r\n\r\n")
-                                .getBytes(StandardCharsets.US_ASCII);
-                        request = Arrays.copyOf(head, head.length + body.length);
-                        System.arraycopy(body, 0, request, head.length, body.length);
-                        return true;
-                    }
-
-                    @Override
-                    public byte[] request() {
-                        return request;
-                    }
-
-                    @Override
-                    public int requestLength() {
-                        return request.length;
-                    }
-
-                    @Override
-                    public boolean answered(int status, Answer answer) {
-                        return status == 200 && answer.bodyContains(used);
-                    }
-                },
+                index -> new ReadScenarios.Reader(
+                        users.ids().size(),
+                        u -> {
+                            byte[] head = ("POST /usage HTTP/1.1\r\nHost: " + host
+                                            + "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+                                            + "Authorization: Bearer "
+                                            + users.tokens().get(u)
+                                            + "\r\nIdempotency-Key: g" + KEYS.incrementAndGet()
+                                            + "\r\nX-Forwarded-For: 10." + (u >> 16 & 255) + "." + (u >> 8 & 255)
+                                            + "." + (u & 255) + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII);
+                            byte[] request = Arrays.copyOf(head, head.length + body.length);
+                            System.arraycopy(body, 0, request, head.length, body.length);
+                            return request;
+                        },
+                        index,
+                        connections,
+                        used),
                 warmup,
                 measure);
     }

@@ -3,7 +3,6 @@ package dev.billing.bench;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * Fills the store for the growth scenario, in SQL on the database's side ({@code generate_series}), chunk by chunk
@@ -217,21 +216,7 @@ final class GrowthSeed {
      * to arrive (visibility map set, statistics current), so the first measurement does not pay for it.
      */
     static void settle(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("VACUUM (ANALYZE) " + String.join(", ", tables(c)));
-        }
-    }
-
-    static java.util.List<String> tables(Connection c) throws SQLException {
-        java.util.List<String> tables = new java.util.ArrayList<>();
-        try (Statement s = c.createStatement();
-                java.sql.ResultSet r = s.executeQuery("SELECT quote_ident(relname) FROM pg_class WHERE relkind = 'r'"
-                        + " AND relnamespace = 'billing'::regnamespace ORDER BY relname")) {
-            while (r.next()) {
-                tables.add("billing." + r.getString(1));
-            }
-        }
-        return tables;
+        BillingTables.vacuumAnalyze(c);
     }
 
     private void run(Connection c, long a, long b, String template) throws SQLException {

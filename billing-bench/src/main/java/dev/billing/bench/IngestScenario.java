@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
  * (same body, a fresh signature, as Stripe re-sends); reordering swaps a version with the one before it.
  */
 final class IngestScenario {
-    static final String SCHEMA = "billing";
+    static final String SCHEMA = BillingTables.SCHEMA;
     private static final byte[] DUPLICATE_TRUE = "\"duplicate\":true".getBytes(StandardCharsets.US_ASCII);
 
     /** Who sends what, decided before the run. Event {@code e}: round {@code e / customers}, customer {@code e % customers}. */
@@ -268,18 +268,8 @@ final class IngestScenario {
      * dead rows of the runs before it, or for none, depending on when the visit fell.
      */
     static void vacuumWritten(BenchEnvironment env) {
-        try (Connection c = env.connect();
-                Statement s = c.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet r = s.executeQuery("SELECT quote_ident(relname) FROM pg_class WHERE relkind = 'r' AND "
-                    + "relnamespace = '%s'::regnamespace ORDER BY relname".formatted(SCHEMA))) {
-                while (r.next()) {
-                    tables.add(SCHEMA + "." + r.getString(1));
-                }
-            }
-            if (!tables.isEmpty()) {
-                s.execute("VACUUM (ANALYZE) " + String.join(", ", tables));
-            }
+        try (Connection c = env.connect()) {
+            BillingTables.vacuumAnalyze(c);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not vacuum the billing tables: " + e.getMessage(), e);
         }

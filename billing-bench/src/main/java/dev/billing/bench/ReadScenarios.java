@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The read paths: {@code GET /me/entitlements} for many signed-in users (each with a customer and an active
@@ -100,27 +101,37 @@ final class ReadScenarios {
         return requests;
     }
 
-    /** Cycles through the users (each sender starts at another one) and checks each answer's content. */
-    private static final class Reader implements LoadRunner.Sender {
-        private final byte[][] requests;
+    /**
+     * Cycles through the users (each sender starts at another one, senders {@code stride} apart), sends the request
+     * {@code request} builds for each, and checks that each answer is a 200 containing {@code expected}.
+     */
+    static final class Reader implements LoadRunner.Sender {
+        private final int users;
+        private final IntFunction<byte[]> request;
         private final int stride;
         private final byte[] expected;
         private int next;
         private byte[] current;
 
-        Reader(byte[][] requests, int index, int stride, byte[] expected) {
-            this.requests = requests;
-            this.next = index % requests.length;
+        Reader(int users, IntFunction<byte[]> request, int index, int stride, byte[] expected) {
+            this.users = users;
+            this.request = request;
+            this.next = index % users;
             this.stride = stride;
             this.expected = expected;
         }
 
+        /** Requests built once, one per user. */
+        Reader(byte[][] requests, int index, int stride, byte[] expected) {
+            this(requests.length, u -> requests[u], index, stride, expected);
+        }
+
         @Override
         public boolean next() {
-            current = requests[next];
-            next = (next + stride) % requests.length;
-            if (stride % requests.length == 0) {
-                next = (next + 1) % requests.length;
+            current = request.apply(next);
+            next = (next + stride) % users;
+            if (stride % users == 0) {
+                next = (next + 1) % users;
             }
             return true;
         }
