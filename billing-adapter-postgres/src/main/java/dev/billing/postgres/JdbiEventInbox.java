@@ -1,6 +1,7 @@
 package dev.billing.postgres;
 
 import dev.billing.core.model.Page;
+import dev.billing.core.model.event.InboxCounts;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
@@ -92,6 +93,7 @@ final class JdbiEventInbox implements EventInbox {
     private final Db db;
     private final JdbiRemovals removals;
     private final JdbiRetention retention;
+    private final JdbiInboxCounts counts;
     private final Coalescer<NewRow, Boolean> inserts;
     private final Coalescer<Completion, Boolean> completions;
     private final MultiRowSql insertBatch;
@@ -117,6 +119,7 @@ final class JdbiEventInbox implements EventInbox {
         this.db = db;
         this.removals = new JdbiRemovals(db);
         this.retention = new JdbiRetention(db);
+        this.counts = new JdbiInboxCounts(db);
         this.inserts = new Coalescer<>(
                 MAX_BATCH, INSERT_WRITERS, INSERT_COMPANY, row -> row.event().id(), this::insertRows);
         this.completions = new Coalescer<>(MAX_BATCH, Completion::eventId, this::completeRows);
@@ -517,6 +520,11 @@ final class JdbiEventInbox implements EventInbox {
             return null;
         });
         return counts;
+    }
+
+    @Override
+    public InboxCounts countUpTo(Set<InboxStatus> statuses, long cap) {
+        return counts.countUpTo(statuses, cap);
     }
 
     @Override

@@ -2,12 +2,14 @@ package dev.billing.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.EnumSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,6 +189,22 @@ class QueryPlansIT {
                 .contains("audit_log_user_idx")
                 .contains("Index Scan Backward using audit_log_customer_idx")
                 .doesNotContain("audit_log_pkey")
+                .doesNotContain("Seq Scan");
+    }
+
+    /**
+     * The admin list's inbox counts, as JdbiInboxCounts sends them with the list's cap: each status's branch reads at
+     * most cap + 1 entries of an index under a Limit and counts them; countByStatus's GROUP BY reads every entry.
+     */
+    @Test
+    void theInboxCountsUpToACapReadAnIndexUnderALimit() throws SQLException {
+        String sql = JdbiInboxCounts.query(EnumSet.allOf(InboxStatus.class))
+                .replace("{schema}", "billing")
+                .replace(":rows", "10001");
+        String plan = plan(sql);
+        assertThat(plan)
+                .as(plan)
+                .containsPattern("(?s)(Limit.*Index Only Scan using webhook_inbox_\\w+_idx.*){4}")
                 .doesNotContain("Seq Scan");
     }
 

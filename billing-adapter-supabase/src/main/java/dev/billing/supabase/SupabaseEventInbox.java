@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.event.InboxCounts;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
@@ -253,6 +254,26 @@ final class SupabaseEventInbox implements EventInbox {
                     .ifPresent(status -> counts.merge(status, Rows.longValue(row, "entries"), Long::sum));
         }
         return counts;
+    }
+
+    /** billing_inbox_count_up_to (023): at most {@code cap + 1} rows of each asked status read and counted. */
+    @Override
+    public InboxCounts countUpTo(Set<InboxStatus> statuses, long cap) {
+        Long rows = InboxCounts.rowsToRead(cap);
+        Map<InboxStatus, Long> found = new EnumMap<>(InboxStatus.class);
+        if (statuses.isEmpty()) {
+            return InboxCounts.upTo(cap, statuses, found);
+        }
+        ObjectNode args = Rows.object();
+        ArrayNode names = args.putArray("p_statuses");
+        statuses.forEach(status -> names.add(status.wireName()));
+        args.put("p_rows", rows);
+        for (JsonNode row :
+                client.rpc("billing_inbox_count_up_to", args).retryable().send().json()) {
+            InboxStatus.parse(Rows.text(row, "status"))
+                    .ifPresent(status -> found.put(status, Rows.longValue(row, "entries")));
+        }
+        return InboxCounts.upTo(cap, statuses, found);
     }
 
     @Override

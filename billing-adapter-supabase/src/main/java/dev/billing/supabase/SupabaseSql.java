@@ -41,7 +41,8 @@ public final class SupabaseSql {
             "019_guest_claims_move.sql",
             "020_membership_ids.sql",
             "021_service_keys.sql",
-            "022_retention.sql");
+            "022_retention.sql",
+            "023_inbox_counts_up_to.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

@@ -3,6 +3,7 @@ package dev.billing.admin;
 import dev.billing.core.Billing;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.event.InboxCounts;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import java.net.URLEncoder;
@@ -47,12 +48,11 @@ final class EventPages {
             filters.add(filter(s.wireName(), s.wireName(), s == status));
         }
         m.put("filters", filters);
-        Map<String, Long> counts = new LinkedHashMap<>();
-        billing.useCases().listInboxEvents().counts().forEach((s, n) -> counts.put(s.wireName(), n));
+        InboxCounts counts = billing.useCases().listInboxEvents().counts();
         m.put(
                 "counts",
-                counts.entrySet().stream()
-                        .map(e -> Map.of("status", e.getKey(), "count", e.getValue()))
+                counts.counts().keySet().stream()
+                        .map(s -> Map.of("status", s.wireName(), "count", Format.count(counts, s)))
                         .toList());
         m.put("events", page.items().stream().map(EventPages::row).toList());
         m.put("empty", page.items().isEmpty());

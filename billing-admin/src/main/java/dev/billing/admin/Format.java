@@ -1,5 +1,7 @@
 package dev.billing.admin;
 
+import dev.billing.core.model.event.InboxCounts;
+import dev.billing.core.model.event.InboxStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -34,6 +36,14 @@ final class Format {
 
     static String day(Instant at) {
         return at == null ? "" : DAY.format(at);
+    }
+
+    /**
+     * An inbox count with thousands separators, and a "+" when it is the cap of a larger number: {@code "10,000+"}
+     * ({@link dev.billing.core.webhook.ListInboxEvents#COUNT_CAP}).
+     */
+    static String count(InboxCounts counts, InboxStatus status) {
+        return String.format(Locale.ROOT, "%,d", counts.count(status)) + (counts.isAtLeast(status) ? "+" : "");
     }
 
     /** At most {@code max} characters, for error texts in a table cell. */

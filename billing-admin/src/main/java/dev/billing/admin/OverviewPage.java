@@ -2,6 +2,7 @@ package dev.billing.admin;
 
 import dev.billing.core.Billing;
 import dev.billing.core.model.analytics.Analytics;
+import dev.billing.core.model.event.InboxCounts;
 import dev.billing.core.model.event.InboxStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,9 +43,9 @@ final class OverviewPage {
         m.put("subscriptionTotal", breakdown.total());
         m.put("tiers", breakdown.groups().stream().map(OverviewPage::tierStatus).toList());
         m.put("noSubscriptions", breakdown.groups().isEmpty());
-        Map<InboxStatus, Long> counts = billing.useCases().listInboxEvents().counts();
-        m.put("failedEvents", counts.getOrDefault(InboxStatus.FAILED, 0L));
-        m.put("pendingEvents", counts.getOrDefault(InboxStatus.PENDING, 0L));
+        InboxCounts counts = billing.useCases().listInboxEvents().counts();
+        m.put("failedEvents", Format.count(counts, InboxStatus.FAILED));
+        m.put("pendingEvents", Format.count(counts, InboxStatus.PENDING));
         return AdminDashboard.Html.ok(views.render("overview", m));
     }
 

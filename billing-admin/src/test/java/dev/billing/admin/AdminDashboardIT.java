@@ -340,6 +340,46 @@ class AdminDashboardIT {
     }
 
     @Test
+    @DisplayName("the inbox page shows a status with more events than the list counts to as 10,000+")
+    void aCappedCountShowsAsAtLeast() throws Exception {
+        for (int i = 0; i < 10_001; i++) {
+            harness.stores()
+                    .inbox()
+                    .restore(new InboxEntry(
+                            anEvent().build(),
+                            InboxStatus.IGNORED,
+                            1,
+                            null,
+                            harness.clock().instant(),
+                            null,
+                            null,
+                            null,
+                            harness.clock().instant(),
+                            null));
+        }
+        harness.stores()
+                .inbox()
+                .restore(new InboxEntry(
+                        anEvent().build(),
+                        InboxStatus.FAILED,
+                        12,
+                        "gave up",
+                        harness.clock().instant(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
+
+        HttpResponse<String> page = get("/admin/events", cookieOf(signIn(TOKEN, "/admin")));
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("<span class=\"status-ignored\">ignored</span> <strong>10,000+</strong>")
+                .contains("<span class=\"status-failed\">failed</span> <strong>1</strong>");
+    }
+
+    @Test
     @DisplayName("with no recurring revenue the MRR chart says so instead of drawing empty bars")
     void theMrrChartHasAnEmptyState() throws Exception {
         HttpResponse<String> overview = get("/admin", cookieOf(signIn(TOKEN, "/admin")));

@@ -26,10 +26,8 @@ import dev.billing.http.wire.ServiceKeyResponses;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -57,13 +55,8 @@ final class AdminHandlers {
         String cursor = call.queryToken("cursor", "[A-Za-z0-9_=:.+/-]{1,255}").orElse(null);
         Page<InboxEntry> page =
                 billing.useCases().listInboxEvents().list(status, cursor, call.queryInt("limit", 1, 100, 50));
-        Map<String, Long> counts = new LinkedHashMap<>();
-        billing.useCases().listInboxEvents().counts().forEach((s, n) -> counts.put(s.wireName(), n));
-        return new AdminResponses.InboxEventList(
-                page.items().stream().map(AdminResponses.InboxEvent::of).toList(),
-                page.hasMore(),
-                page.nextCursor(),
-                counts);
+        return AdminResponses.InboxEventList.of(
+                page, billing.useCases().listInboxEvents().counts());
     }
 
     /** The audit trail, newest first; every filter optional, each malformed one a 400 naming it. */

@@ -2,14 +2,20 @@ package dev.billing.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.InboxEntry;
+import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
+import dev.billing.testkit.fake.InMemoryEventInbox;
 import dev.billing.testkit.http.Http;
 import java.net.http.HttpRequest;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,6 +105,38 @@ class WebhookRouteIT {
     }
 
     @Test
+    @DisplayName("the list counts each status up to 10000 and marks a status with more as counted at least that")
+    void theListMarksACappedCount() {
+        InMemoryEventInbox inbox = api.harness.stores().inbox();
+        Instant longAgo = Instant.parse("2020-01-01T00:00:00Z");
+        for (int i = 0; i < 10_001; i++) {
+            inbox.restore(new InboxEntry(
+                    Builders.anEvent().build(),
+                    InboxStatus.PROCESSED,
+                    1,
+                    null,
+                    longAgo,
+                    null,
+                    null,
+                    null,
+                    longAgo,
+                    null));
+        }
+        inbox.restore(new InboxEntry(
+                Builders.anEvent().build(), InboxStatus.FAILED, 12, "gave up", longAgo, null, null, null, null, null));
+
+        Http.Response list = api.http.get("/admin/webhook-events?status=failed", TestApi.ADMIN_TOKEN);
+
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        JsonNode counts = list.json().path("counts");
+        assertThat(counts.path("processed").asLong()).isEqualTo(10_000);
+        assertThat(counts.path("failed").asLong()).isEqualTo(1);
+        assertThat(counts.path("pending").asLong()).isZero();
+        assertThat(list.json().path("countsAtLeast").toString()).isEqualTo("[\"processed\"]");
+        assertThat(list.json().path("data")).hasSize(1);
+    }
+
+    @Test
     void adminsListAndReplayInboxEvents() {
         StripeEvent event = Builders.anEvent()
                 .withType("customer.discount.created")
@@ -110,6 +148,7 @@ class WebhookRouteIT {
         assertThat(list.json().path("data").get(0).path("id").asText()).isEqualTo(event.id());
         assertThat(list.json().path("data").get(0).path("status").asText()).isEqualTo("ignored");
         assertThat(list.json().path("counts").path("ignored").asLong()).isEqualTo(1);
+        assertThat(list.json().path("countsAtLeast").toString()).isEqualTo("[]");
         Http.Response replayed =
                 api.http.post("/admin/webhook-events/" + event.id() + "/replay", TestApi.ADMIN_TOKEN, null);
         assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.core.error.GatewayRateLimitedException;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.MutableClock;
@@ -14,6 +15,7 @@ import dev.billing.testkit.fake.InMemoryBillingStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The three meters on a plain registry: store gauges (also after a GC), work counters, Stripe call timers. */
@@ -33,7 +35,7 @@ class MetricsTest {
                         .value())
                 .isEqualTo(1);
         assertThat(registry.get("billing.webhook.inbox")
-                        .tag("status", "processed")
+                        .tag("status", "failed")
                         .gauge()
                         .value())
                 .isZero();
@@ -46,8 +48,53 @@ class MetricsTest {
                         .gauge()
                         .value())
                 .isNaN();
-        assertThat(InboxStatus.values())
-                .hasSize(registry.find("billing.webhook.inbox").gauges().size());
+    }
+
+    @Test
+    @DisplayName("the inbox gauges are the exact pending and failed backlogs; processed and ignored have none")
+    void inboxGaugesAreTheExactBacklogs() {
+        for (int i = 0; i < 3; i++) {
+            stores.inbox().record(anEvent().build(), Instant.now());
+        }
+        stores.inbox()
+                .restore(new InboxEntry(
+                        anEvent().build(),
+                        InboxStatus.FAILED,
+                        12,
+                        "gave up",
+                        Instant.now(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
+        stores.inbox()
+                .restore(new InboxEntry(
+                        anEvent().build(),
+                        InboxStatus.PROCESSED,
+                        1,
+                        null,
+                        Instant.now(),
+                        null,
+                        null,
+                        null,
+                        Instant.now(),
+                        null));
+        StoreGauges.register(stores.stores(), registry, Duration.ZERO);
+
+        assertThat(registry.find("billing.webhook.inbox").gauges())
+                .extracting(g -> g.getId().getTag("status"))
+                .containsExactlyInAnyOrder("pending", "failed");
+        assertThat(registry.get("billing.webhook.inbox")
+                        .tag("status", "pending")
+                        .gauge()
+                        .value())
+                .isEqualTo(3);
+        assertThat(registry.get("billing.webhook.inbox")
+                        .tag("status", "failed")
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.billing.clerk.ClerkIdentityVerifier;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.subscription.Subscription;
@@ -118,7 +119,8 @@ class BillingServerIT {
         String metrics = http.get("/metrics", ADMIN).body();
         assertThat(metrics)
                 .contains("billing_worker_events_total")
-                .contains("billing_webhook_inbox{status=\"processed\"}")
+                .contains("billing_webhook_inbox{status=\"pending\"}")
+                .doesNotContain("billing_webhook_inbox{status=\"processed\"}")
                 .contains("billing_webhook_deliveries_total{outcome=\"recorded\"}")
                 .contains("billing_meter_reports_pending")
                 .contains("billing_stripe_calls_seconds_count{operation=\"create_customer\",outcome=\"ok\"}")
@@ -151,13 +153,26 @@ class BillingServerIT {
                 "the event is processed",
                 () -> stores.inbox().countByStatus().getOrDefault(InboxStatus.PROCESSED, 0L) == 1);
 
+        stores.inbox()
+                .restore(new InboxEntry(
+                        Builders.anEvent().build(),
+                        InboxStatus.FAILED,
+                        12,
+                        "gave up",
+                        clock.instant(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
+
         collectGarbage();
 
         Await.until(
-                "the gauges read the processed event",
-                () -> gauge(http.get("/metrics", ADMIN).body(), "billing_webhook_inbox{status=\"processed\"}") == 1.0);
+                "the gauges read the parked event",
+                () -> gauge(http.get("/metrics", ADMIN).body(), "billing_webhook_inbox{status=\"failed\"}") == 1.0);
         String metrics = http.get("/metrics", ADMIN).body();
-        assertThat(gauge(metrics, "billing_webhook_inbox{status=\"failed\"}")).isZero();
+        assertThat(gauge(metrics, "billing_webhook_inbox{status=\"pending\"}")).isZero();
         assertThat(gauge(metrics, "billing_meter_reports_pending")).isZero();
     }
 

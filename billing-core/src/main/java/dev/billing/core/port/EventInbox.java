@@ -1,6 +1,7 @@
 package dev.billing.core.port;
 
 import dev.billing.core.model.Page;
+import dev.billing.core.model.event.InboxCounts;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
@@ -166,8 +167,24 @@ public interface EventInbox {
      */
     boolean requeue(String eventId, Instant now);
 
-    /** How many entries are in each status (every status present, zero when none). */
+    /**
+     * How many entries are in each status (every status present, zero when none), exactly: a store reads every entry,
+     * so on a large inbox prefer {@link #countUpTo}.
+     */
     Map<InboxStatus, Long> countByStatus();
+
+    /**
+     * How many entries are in each of {@code statuses}, each counted exactly up to {@code cap}; a status with more is
+     * answered as the cap and marked {@link InboxCounts#isAtLeast}. A store reads at most {@code cap + 1} entries of
+     * each status, along an index, so the cost is bounded by the cap however large the inbox grows (handled entries
+     * pile up until retention prunes them); {@link InboxCounts#EXACT} counts exactly (for the statuses that stay
+     * small: pending, failed). This default counts everything with {@link #countByStatus}; stores override it.
+     *
+     * <p>Usage: {@code inbox.countUpTo(EnumSet.allOf(InboxStatus.class), 10_000)}
+     */
+    default InboxCounts countUpTo(Set<InboxStatus> statuses, long cap) {
+        return InboxCounts.upTo(cap, statuses, countByStatus());
+    }
 
     /**
      * Writes the entry exactly as given (migration): inserts it, or replaces a stored entry of the same id that

@@ -2,18 +2,25 @@ package dev.billing.core.webhook;
 
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.event.InboxCounts;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.port.EventInbox;
-import java.util.Map;
+import java.util.EnumSet;
 
 /**
  * Admin: inbox entries, newest first, optionally of one status (e.g. the parked {@code failed} ones), and the
- * count per status.
+ * count per status, each exact up to {@link #COUNT_CAP}.
  *
  * <p>Usage: {@code Page<InboxEntry> failed = listInboxEvents.list(InboxStatus.FAILED, null, 50);}
  */
 public final class ListInboxEvents {
+    /**
+     * Beyond this many entries a status is shown as "10,000+": an exact count of the handled entries of a large inbox
+     * reads all of them (seconds at ten million), on every page an admin opens.
+     */
+    public static final long COUNT_CAP = 10_000;
+
     private final EventInbox inbox;
 
     public ListInboxEvents(EventInbox inbox) {
@@ -27,7 +34,8 @@ public final class ListInboxEvents {
         return inbox.list(status, cursor, limit);
     }
 
-    public Map<InboxStatus, Long> counts() {
-        return inbox.countByStatus();
+    /** Every status, each counted exactly up to {@link #COUNT_CAP} and as "at least" that beyond it. */
+    public InboxCounts counts() {
+        return inbox.countUpTo(EnumSet.allOf(InboxStatus.class), COUNT_CAP);
     }
 }

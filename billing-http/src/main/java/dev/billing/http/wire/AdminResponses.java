@@ -1,7 +1,9 @@
 package dev.billing.http.wire;
 
 import dev.billing.core.checkout.ListDuplicateSubscriptions;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.event.InboxCounts;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.notice.NoticeEntry;
@@ -11,7 +13,9 @@ import dev.billing.core.model.notice.NoticeStatus;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.projection.ReconcileReport;
+import dev.billing.core.webhook.ListInboxEvents;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,7 +59,25 @@ public final class AdminResponses {
             List<InboxEvent> data,
             boolean hasMore,
             @OptionalField String nextCursor,
-            @Doc("Events per status.") Map<String, Long> counts) {}
+
+            @Doc("Events per status, each counted exactly up to " + ListInboxEvents.COUNT_CAP + ".")
+            Map<String, Long> counts,
+
+            @OneOf(of = InboxStatus.class)
+            @Doc("The statuses with more events than " + ListInboxEvents.COUNT_CAP + ": their count is that cap, a "
+                    + "lower bound (the dashboard shows it with a +). Empty when every count is exact.")
+            List<String> countsAtLeast) {
+        public static InboxEventList of(Page<InboxEntry> page, InboxCounts counts) {
+            Map<String, Long> byStatus = new LinkedHashMap<>();
+            counts.counts().forEach((s, n) -> byStatus.put(s.wireName(), n));
+            return new InboxEventList(
+                    page.items().stream().map(InboxEvent::of).toList(),
+                    page.hasMore(),
+                    page.nextCursor(),
+                    byStatus,
+                    counts.atLeast().stream().map(InboxStatus::wireName).toList());
+        }
+    }
 
     public record AuditEntryView(
             @Doc("Orders entries: newer ones have higher ids.")

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.event.InboxCounts;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -49,6 +51,12 @@ public abstract class EventInboxAdministrationContract {
 
     StripeEvent event() {
         return anEvent().createdAt(now.minusSeconds(5)).build();
+    }
+
+    /** A new entry in {@code status}, handled long ago: no claim of another test ever sees it. */
+    InboxEntry stored(InboxStatus status) {
+        StripeEvent event = anEvent().createdAt(T0).build();
+        return new InboxEntry(event, status, 1, null, T0, null, null, null, status.isDone() ? T0 : null, null);
     }
 
     InboxEntry claimed(StripeEvent event, String owner) {
@@ -171,6 +179,43 @@ public abstract class EventInboxAdministrationContract {
             inbox.record(event, now);
             Map<InboxStatus, Long> after = inbox.countByStatus();
             assertThat(after.get(InboxStatus.PENDING)).isEqualTo(before.get(InboxStatus.PENDING) + 1);
+        }
+
+        @Test
+        @DisplayName("counts each status exactly up to a cap, and beyond it the cap as a lower bound")
+        void countsUpToACap() {
+            for (int i = 0; i < 4; i++) {
+                inbox.restore(stored(InboxStatus.PROCESSED));
+            }
+            inbox.restore(stored(InboxStatus.FAILED));
+            inbox.restore(stored(InboxStatus.FAILED));
+            Map<InboxStatus, Long> exact = inbox.countByStatus();
+
+            InboxCounts small = inbox.countUpTo(EnumSet.allOf(InboxStatus.class), 3);
+
+            assertThat(small.counts()).containsOnlyKeys(InboxStatus.values());
+            for (InboxStatus status : InboxStatus.values()) {
+                assertThat(small.count(status)).as(status.wireName()).isEqualTo(Math.min(exact.get(status), 3));
+                assertThat(small.isAtLeast(status)).as(status.wireName()).isEqualTo(exact.get(status) > 3);
+            }
+            assertThat(small.atLeast()).contains(InboxStatus.PROCESSED);
+
+            // The boundary: exactly the cap is exact, one more is "at least".
+            long failed = exact.get(InboxStatus.FAILED);
+            InboxCounts atCap = inbox.countUpTo(EnumSet.of(InboxStatus.FAILED), failed);
+            assertThat(atCap.counts()).containsExactly(Map.entry(InboxStatus.FAILED, failed));
+            assertThat(atCap.atLeast()).isEmpty();
+            InboxCounts belowCap = inbox.countUpTo(EnumSet.of(InboxStatus.FAILED), failed - 1);
+            assertThat(belowCap.counts()).containsExactly(Map.entry(InboxStatus.FAILED, failed - 1));
+            assertThat(belowCap.atLeast()).containsExactly(InboxStatus.FAILED);
+
+            InboxCounts backlog =
+                    inbox.countUpTo(EnumSet.of(InboxStatus.PENDING, InboxStatus.FAILED), InboxCounts.EXACT);
+            assertThat(backlog.counts())
+                    .containsOnlyKeys(InboxStatus.PENDING, InboxStatus.FAILED)
+                    .containsEntry(InboxStatus.PENDING, exact.get(InboxStatus.PENDING))
+                    .containsEntry(InboxStatus.FAILED, failed);
+            assertThat(backlog.atLeast()).isEmpty();
         }
 
         @Test

@@ -1,6 +1,7 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.model.Page;
+import dev.billing.core.model.event.InboxCounts;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
@@ -204,6 +205,22 @@ public final class InMemoryEventInbox implements EventInbox {
         }
         entries.values().forEach(e -> counts.merge(e.status(), 1L, Long::sum));
         return counts;
+    }
+
+    @Override
+    public synchronized InboxCounts countUpTo(Set<InboxStatus> statuses, long cap) {
+        storeSwitch.check();
+        Long rows = InboxCounts.rowsToRead(cap);
+        Map<InboxStatus, Long> found = new EnumMap<>(InboxStatus.class);
+        for (InboxStatus status : statuses) {
+            found.put(
+                    status,
+                    entries.values().stream()
+                            .filter(e -> e.status() == status)
+                            .limit(rows == null ? Long.MAX_VALUE : rows)
+                            .count());
+        }
+        return InboxCounts.upTo(cap, statuses, found);
     }
 
     @Override
