@@ -22,7 +22,7 @@ final class OverviewPage {
 
     AdminDashboard.Answer render(Views views, String csrf) {
         Map<String, Object> m = Views.model(csrf, "Overview", "overview");
-        Analytics.Revenue revenue = billing.useCases().analyticsSnapshots().revenue();
+        Analytics.Revenue revenue = billing.analytics().revenue();
         m.put("asOf", Format.time(revenue.asOf()));
         m.put(
                 "currencies",
@@ -34,12 +34,10 @@ final class OverviewPage {
         m.put("paymentWindow", revenue.payments().windowDays());
         m.put("trialConversion", percent(revenue.trials().rate()));
         m.put("trialsEnded", revenue.trials().ended());
-        List<Map<String, Object>> charts =
-                charts(billing.useCases().analyticsSnapshots().mrrHistory(CHART_MONTHS));
+        List<Map<String, Object>> charts = charts(billing.analytics().mrrHistory(CHART_MONTHS));
         m.put("charts", charts);
         m.put("noChart", charts.isEmpty());
-        Analytics.SubscriptionBreakdown breakdown =
-                billing.useCases().analyticsSnapshots().subscriptions();
+        Analytics.SubscriptionBreakdown breakdown = billing.analytics().subscriptions();
         m.put("subscriptionTotal", breakdown.total());
         m.put("tiers", breakdown.groups().stream().map(OverviewPage::tierStatus).toList());
         m.put("noSubscriptions", breakdown.groups().isEmpty());

@@ -1,5 +1,6 @@
 package dev.billing.core;
 
+import dev.billing.core.analytics.AnalyticsSnapshots;
 import dev.billing.core.checkout.CheckoutCommand;
 import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.config.BackgroundOptions;
@@ -62,11 +63,18 @@ public final class Billing implements AutoCloseable {
     private final BillingStores stores;
     private final Background background;
     private final PruneExpired prune;
+    private final AnalyticsSnapshots analytics;
     private boolean started;
     private boolean closed;
 
-    private Billing(UseCases useCases, BillingStores stores, PruneExpired prune, Background background) {
+    private Billing(
+            UseCases useCases,
+            BillingStores stores,
+            PruneExpired prune,
+            Background background,
+            AnalyticsSnapshots analytics) {
         this.useCases = useCases;
+        this.analytics = analytics;
         this.stores = stores;
         this.prune = prune;
         this.background = background;
@@ -120,6 +128,14 @@ public final class Billing implements AutoCloseable {
 
     public BillingStores stores() {
         return stores;
+    }
+
+    /**
+     * Revenue analytics kept up to {@link dev.billing.core.config.BillingOptions#analyticsMaxAge()}: what the admin
+     * routes and the dashboard serve ({@code useCases().revenueAnalytics()} computes at each call).
+     */
+    public AnalyticsSnapshots analytics() {
+        return analytics;
     }
 
     /**
@@ -377,7 +393,13 @@ public final class Billing implements AutoCloseable {
                     useCases,
                     stores,
                     prune,
-                    new Background(useCases, sync, prune, background, scheduler, observer, tracer, work));
+                    new Background(useCases, sync, prune, background, scheduler, observer, tracer, work),
+                    new AnalyticsSnapshots(
+                            useCases.revenueAnalytics(),
+                            clock,
+                            work,
+                            options.analyticsMaxAge(),
+                            AnalyticsSnapshots.ownRefresher()));
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.billing.core;
 
-import dev.billing.core.analytics.AnalyticsSnapshots;
 import dev.billing.core.analytics.RevenueAnalytics;
 import dev.billing.core.audit.ListAuditTrail;
 import dev.billing.core.catalog.ListCatalog;
@@ -124,7 +123,6 @@ public final class UseCases {
     private final ErasePersonalData erasePersonalData;
     private final GuestPurchases guestPurchases;
     private final RevenueAnalytics revenueAnalytics;
-    private final AnalyticsSnapshots analyticsSnapshots;
 
     /**
      * @param listeners told after any change to a customer's projection, in addition to the entitlement cache
@@ -412,8 +410,6 @@ public final class UseCases {
         this.orgAccess = new OrgAccess(orgs);
         this.exportPersonalData = new ExportPersonalData(stores, clock);
         this.revenueAnalytics = new RevenueAnalytics(stores.analytics(), catalog, clock);
-        this.analyticsSnapshots = new AnalyticsSnapshots(
-                revenueAnalytics, clock, workClock, options.analyticsMaxAge(), AnalyticsSnapshots.ownRefresher());
         this.erasePersonalData = new ErasePersonalData(stores, gateway, listener, getEntitlements, retry);
     }
 
@@ -445,14 +441,9 @@ public final class UseCases {
         return listSubscriptions;
     }
 
-    /** The figures computed at each call (exact; each call costs the store's aggregates). */
+    /** The figures computed at each call; {@link Billing#analytics()} keeps them. */
     public RevenueAnalytics revenueAnalytics() {
         return revenueAnalytics;
-    }
-
-    /** The figures kept up to {@link dev.billing.core.config.BillingOptions#analyticsMaxAge()} (the admin routes'). */
-    public AnalyticsSnapshots analyticsSnapshots() {
-        return analyticsSnapshots;
     }
 
     public ListPurchases listPurchases() {

@@ -216,9 +216,7 @@ final class AdminHandlers {
 
     /** The kept figures unless {@code ?fresh=true} asks them computed now. */
     private AnalyticsFigures figures(Call call) {
-        return billing.useCases()
-                .analyticsSnapshots()
-                .figures(call.queryBool("fresh").orElse(false));
+        return billing.analytics().figures(call.queryBool("fresh").orElse(false));
     }
 
     private static String text(String value, String field) {

@@ -6,7 +6,7 @@ import dev.billing.core.model.analytics.Analytics;
  * The revenue figures the admin routes and the dashboard show: computed at each call ({@link RevenueAnalytics}) or
  * kept up to a maximum age ({@link AnalyticsSnapshots}). Each figure's {@code asOf} says when it was computed.
  *
- * <p>Usage: {@code useCases.analyticsSnapshots().figures(fresh).revenue()}
+ * <p>Usage: {@code billing.analytics().figures(fresh).revenue()}
  */
 public interface AnalyticsFigures {
 

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * <p>A figure is as old as the older of its two ages: on the billing clock (a test clock moved forward makes figures
  * stale) and on the work clock (real time, so a frozen billing clock does not keep a figure forever).
  *
- * <p>Usage: {@code Analytics.Revenue r = useCases.analyticsSnapshots().revenue();}
+ * <p>Usage: {@code Analytics.Revenue r = billing.analytics().revenue();}
  */
 public final class AnalyticsSnapshots implements AnalyticsFigures {
     private static final System.Logger LOG = System.getLogger(AnalyticsSnapshots.class.getName());
@@ -87,6 +87,11 @@ public final class AnalyticsSnapshots implements AnalyticsFigures {
     /** The figures computed now whatever is kept when {@code fresh} (what {@code ?fresh=true} serves), else these. */
     public AnalyticsFigures figures(boolean fresh) {
         return fresh ? exact : this;
+    }
+
+    /** The figures computed at each call. */
+    public RevenueAnalytics exact() {
+        return exact;
     }
 
     /** How old a served figure may be. */
