@@ -25,7 +25,7 @@ final class ClerkSettings {
      * The Clerk configuration, or null when a setting is missing or invalid; each problem is added to {@code r},
      * naming its variable (never repeating a key).
      */
-    static ClerkConfig read(ServerConfig.Reader r) {
+    static ClerkConfig read(EnvReader r) {
         String pk = r.optional(PUBLISHABLE_KEY);
         String issuer = r.optional(ISSUER);
         String jwksUrl = r.optional(JWKS_URL);

@@ -121,7 +121,7 @@ public final class LocalMode implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + dataDir, e);
         }
         // Every setting local mode honours is read first, and all problems are reported together.
-        ServerConfig.Reader settings = new ServerConfig.Reader(options.env());
+        EnvReader settings = new EnvReader(options.env());
         String plansFile = settings.optional("BILLING_PLANS_FILE");
         PlanFile planFile = null;
         try {

@@ -269,7 +269,7 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
 
     /** The environment and flags, checked together: every problem in one {@link ConfigException}. */
     private Settings settings() {
-        ServerConfig.Reader r = new ServerConfig.Reader(main.env);
+        EnvReader r = new EnvReader(main.env);
         SupabaseSettings source = SupabaseSettings.read(r, "the Supabase project's service_role key (the source)");
         SupabaseConfig supabase = source == null ? null : source.config();
         String databaseUrl = r.required(

@@ -30,7 +30,7 @@ record NetworkSettings(
     static final String ALLOWLIST = "BILLING_STRIPE_WEBHOOK_ALLOWLIST";
     static final String IPS_FILE = "BILLING_STRIPE_WEBHOOK_IPS_FILE";
 
-    static NetworkSettings read(ServerConfig.Reader r) {
+    static NetworkSettings read(EnvReader r) {
         boolean anyPeer = r.bool(TRUST_PROXY, false);
         IpRanges proxies = IpRanges.none();
         try {

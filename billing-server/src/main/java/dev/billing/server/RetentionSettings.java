@@ -19,7 +19,7 @@ final class RetentionSettings {
 
     private RetentionSettings() {}
 
-    static RetentionOptions read(ServerConfig.Reader r) {
+    static RetentionOptions read(EnvReader r) {
         RetentionOptions defaults = RetentionOptions.defaults();
         return defaults.withInboxEvents(days(
                         r,
@@ -53,7 +53,7 @@ final class RetentionSettings {
     }
 
     private static Optional<Duration> days(
-            ServerConfig.Reader r, String name, Optional<Duration> fallback, Duration min, String why) {
+            EnvReader r, String name, Optional<Duration> fallback, Duration min, String why) {
         int days =
                 r.integer(name, Math.toIntExact(fallback.map(Duration::toDays).orElse(0L)), 0, MAX_DAYS);
         if (days == 0) {

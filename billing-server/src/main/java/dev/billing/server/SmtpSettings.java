@@ -40,7 +40,7 @@ final class SmtpSettings {
      * The mail server's configuration, or empty when mail is off or a setting is invalid; every problem is added to
      * {@code r}, starting with its variable's name and never repeating a value.
      */
-    static Optional<SmtpConfig> read(ServerConfig.Reader r) {
+    static Optional<SmtpConfig> read(EnvReader r) {
         String host = r.optional(HOST);
         List<String> problems = new ArrayList<>();
         if (host == null) {
@@ -79,8 +79,7 @@ final class SmtpSettings {
         return problems.isEmpty() ? Optional.of(smtp.build()) : Optional.empty();
     }
 
-    private static int integer(
-            ServerConfig.Reader r, String name, int fallback, String problem, List<String> problems) {
+    private static int integer(EnvReader r, String name, int fallback, String problem, List<String> problems) {
         String value = r.optional(name);
         if (value == null) {
             return fallback;
@@ -92,7 +91,7 @@ final class SmtpSettings {
         return Integer.parseInt(value);
     }
 
-    private static boolean bool(ServerConfig.Reader r, String name, boolean fallback, List<String> problems) {
+    private static boolean bool(EnvReader r, String name, boolean fallback, List<String> problems) {
         String value = r.optional(name);
         if (value == null) {
             return fallback;

@@ -51,7 +51,7 @@ final class StripeCommand implements Callable<Integer> {
         LIVE;
 
         /** The key's mode; a problem (and null) for a publishable key or anything that is not a secret key. */
-        static AccountMode of(String key, ServerConfig.Reader r) {
+        static AccountMode of(String key, EnvReader r) {
             if (key.startsWith("pk_")) {
                 r.problem("STRIPE_SECRET_KEY: a publishable key (pk_...) cannot change Stripe: use the account's "
                         + "secret key (sk_live_... or sk_test_...), or a restricted key (rk_...) that may write "
@@ -87,7 +87,7 @@ final class StripeCommand implements Callable<Integer> {
         }
 
         static Target of(Main main, String webhookUrlOption) {
-            ServerConfig.Reader r = new ServerConfig.Reader(main.env);
+            EnvReader r = new EnvReader(main.env);
             String key = r.required("STRIPE_SECRET_KEY", "your Stripe secret key (sk_live_... or sk_test_...)");
             AccountMode mode = key == null ? null : AccountMode.of(key, r);
             URI apiBase = r.url("STRIPE_API_BASE", false);
@@ -116,7 +116,7 @@ final class StripeCommand implements Callable<Integer> {
          * Stripe delivers webhooks over https only; plain http is kept for a loopback address, where only a local
          * stand-in (the emulator) can be listening.
          */
-        private static URI deliverable(ServerConfig.Reader r, String name, URI url) {
+        private static URI deliverable(EnvReader r, String name, URI url) {
             if (url == null || "https".equalsIgnoreCase(url.getScheme()) || isLoopback(url.getHost())) {
                 return url;
             }
@@ -134,7 +134,7 @@ final class StripeCommand implements Callable<Integer> {
             return h.equals("localhost") || h.matches("127(\\.[0-9]{1,3}){3}") || h.equals("[::1]") || h.equals("::1");
         }
 
-        private static URI option(ServerConfig.Reader r, String value) {
+        private static URI option(EnvReader r, String value) {
             URI uri = URI.create(value);
             if (uri.getHost() == null || !(value.startsWith("https://") || value.startsWith("http://"))) {
                 r.problem("--webhook-url: must be an absolute http(s) URL");

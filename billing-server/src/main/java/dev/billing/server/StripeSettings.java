@@ -29,7 +29,7 @@ record StripeSettings(String secretKey, List<String> webhookSecrets, URI apiBase
     }
 
     /** Reads the three variables; every problem is added to {@code r}, never repeating a secret. */
-    static StripeSettings read(ServerConfig.Reader r) {
+    static StripeSettings read(EnvReader r) {
         String key = r.required(SECRET_KEY, "your Stripe secret key (sk_live_... or sk_test_...)");
         if (key != null && !key.matches("(sk|rk)_(live|test)_[A-Za-z0-9_]+")) {
             r.problem(SECRET_KEY + ": not a Stripe secret key (expected sk_live_..., sk_test_... or rk_...)");

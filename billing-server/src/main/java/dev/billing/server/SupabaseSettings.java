@@ -24,7 +24,7 @@ record SupabaseSettings(URI url, String serviceRoleKey) {
      *
      * @param keyPurpose what the key is for, in the message when it is missing
      */
-    static SupabaseSettings read(ServerConfig.Reader r, String keyPurpose) {
+    static SupabaseSettings read(EnvReader r, String keyPurpose) {
         URI url = r.url(URL, true);
         String key = r.required(SERVICE_ROLE_KEY, keyPurpose);
         if (url == null || key == null) {

@@ -20,7 +20,7 @@ class ClerkSettingsTest {
 
     /** The settings, or a {@link ConfigException} listing every problem. */
     private static ClerkConfig read(Map<String, String> env) {
-        ServerConfig.Reader reader = new ServerConfig.Reader(env);
+        EnvReader reader = new EnvReader(env);
         ClerkConfig config = ClerkSettings.read(reader);
         reader.failIfAny();
         return config;

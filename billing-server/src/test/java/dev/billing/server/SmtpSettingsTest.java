@@ -24,7 +24,7 @@ class SmtpSettingsTest {
     private record Loaded(Optional<SmtpConfig> config, List<String> problems) {}
 
     private static Loaded read(Map<String, String> env) {
-        ServerConfig.Reader reader = new ServerConfig.Reader(env);
+        EnvReader reader = new EnvReader(env);
         Optional<SmtpConfig> config = SmtpSettings.read(reader);
         try {
             reader.failIfAny();
@@ -139,7 +139,7 @@ class SmtpSettingsTest {
                         "BILLING_SMTP_FROM is required: the sender, e.g. Billing <billing@example.com>",
                         "BILLING_SMTP_TIMEOUT_MS: must be from 100 to 15000 (milliseconds)",
                         "BILLING_APP_NAME: at most 60 characters");
-        ServerConfig.Reader reader = new ServerConfig.Reader(env);
+        EnvReader reader = new EnvReader(env);
         SmtpSettings.read(reader);
         assertThatThrownBy(reader::failIfAny)
                 .isInstanceOf(ConfigException.class)

@@ -21,7 +21,7 @@ class StripeSettingsTest {
 
     /** The settings, or a {@link ConfigException} listing every problem. */
     private static StripeSettings read(Map<String, String> env) {
-        ServerConfig.Reader reader = new ServerConfig.Reader(env);
+        EnvReader reader = new EnvReader(env);
         StripeSettings settings = StripeSettings.read(reader);
         reader.failIfAny();
         return settings;

@@ -15,7 +15,7 @@ class SupabaseSettingsTest {
     private static final String PURPOSE = "the project's service_role key";
 
     private static List<String> problems(Map<String, String> env) {
-        ServerConfig.Reader reader = new ServerConfig.Reader(env);
+        EnvReader reader = new EnvReader(env);
         SupabaseSettings settings = SupabaseSettings.read(reader, PURPOSE);
         try {
             reader.failIfAny();
@@ -34,7 +34,7 @@ class SupabaseSettingsTest {
 
     @Test
     void readsBothAndMakesTheAdaptersConfiguration() {
-        ServerConfig.Reader reader = new ServerConfig.Reader(Map.of(
+        EnvReader reader = new EnvReader(Map.of(
                 "SUPABASE_URL", "https://abcd.supabase.co/rest/v1/", "SUPABASE_SERVICE_ROLE_KEY", " " + SECRET + " "));
         SupabaseSettings settings = SupabaseSettings.read(reader, PURPOSE);
         reader.failIfAny();
@@ -82,8 +82,8 @@ class SupabaseSettingsTest {
     @Test
     void theAnonKeyIsNeverRepeated() {
         String anon = jwt("{\"iss\":\"supabase\",\"role\":\"anon\",\"exp\":1}");
-        ServerConfig.Reader reader = new ServerConfig.Reader(
-                Map.of("SUPABASE_URL", "https://abcd.supabase.co", "SUPABASE_SERVICE_ROLE_KEY", anon));
+        EnvReader reader =
+                new EnvReader(Map.of("SUPABASE_URL", "https://abcd.supabase.co", "SUPABASE_SERVICE_ROLE_KEY", anon));
         SupabaseSettings.read(reader, PURPOSE);
         assertThatThrownBy(reader::failIfAny)
                 .isInstanceOf(ConfigException.class)
