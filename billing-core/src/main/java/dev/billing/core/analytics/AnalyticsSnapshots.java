@@ -89,16 +89,6 @@ public final class AnalyticsSnapshots implements AnalyticsFigures {
         return fresh ? exact : this;
     }
 
-    /** The figures computed at each call. */
-    public RevenueAnalytics exact() {
-        return exact;
-    }
-
-    /** How old a served figure may be. */
-    public Duration maxAge() {
-        return maxAge;
-    }
-
     @Override
     public Analytics.Revenue revenue() {
         return get(new Key("revenue", 0), exact::revenue);

@@ -40,6 +40,7 @@ class AnalyticsSnapshotsTest {
     /** A store whose subscription count is what the test sets, counting how often it is asked. */
     private static final class CountingStore implements AnalyticsStore {
         final AtomicInteger reads = new AtomicInteger();
+        final CountDownLatch entered = new CountDownLatch(1);
         volatile long active = 1;
         volatile RuntimeException failure;
         volatile CountDownLatch gate;
@@ -47,6 +48,7 @@ class AnalyticsSnapshotsTest {
         @Override
         public List<SubscriptionTally> subscriptionTally() {
             reads.incrementAndGet();
+            entered.countDown();
             CountDownLatch g = gate;
             if (g != null) {
                 try {
@@ -258,7 +260,7 @@ class AnalyticsSnapshotsTest {
             for (int i = 0; i < 8; i++) {
                 answers.add(readers.submit(() -> s.subscriptions().total()));
             }
-            waitFor(() -> store.reads.get() == 1);
+            assertThat(store.entered.await(30, TimeUnit.SECONDS)).isTrue();
             gate.countDown();
             for (Future<Long> answer : answers) {
                 assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo(8);
@@ -279,15 +281,5 @@ class AnalyticsSnapshotsTest {
         });
         assertThat(ran.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(daemon[0]).isTrue();
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met in 30 s");
-            }
-            Thread.sleep(5);
-        }
     }
 }
