@@ -60,7 +60,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", description = "Unique events per ingest run (default: 30000).")
     Integer events;
 
-    @Option(names = "--versions", description = "Updates per subscription in ingest (default: 4).")
+    @Option(
+            names = "--versions",
+            description = "Updates per subscription in ingest (default: 4; 0: customer.created events only).")
     Integer versions;
 
     @Option(names = "--refetch", split = ",", description = "Ingest with re-fetch off, on, or both (default: off,on).")
@@ -273,7 +275,9 @@ final class BenchCommand implements Callable<Integer> {
             problems.add("--concurrency: between 1 and 1024");
         }
         positive(problems, "--events", events);
-        positive(problems, "--versions", versions);
+        if (versions != null && versions < 0) {
+            problems.add("--versions: must be 0 or more");
+        }
         positive(problems, "--users", users);
         positive(problems, "--read-connections", readConnections);
         LocalKeys key = null;

@@ -226,7 +226,7 @@ final class IngestRuns {
             Map<Integer, Double> ceilings) {
         int customers = Math.max(1, eventCount / (1 + options.versions()));
         List<String> subscriptions = null;
-        if (refetch) {
+        if (refetch && options.versions() > 0) {
             List<String> customerIds = new ArrayList<>();
             List<String> userIds = new ArrayList<>();
             for (int i = 0; i < customers; i++) {

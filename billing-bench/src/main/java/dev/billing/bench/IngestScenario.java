@@ -475,11 +475,4 @@ final class IngestScenario {
             // counted by the runner; the check then finds the event missing
         }
     }
-
-    static String describePlan(Plan plan) {
-        return plan.uniqueEvents() + " unique events (" + plan.customers() + " customer.created + "
-                + plan.customers() * plan.versions() + " customer.subscription.updated, " + plan.versions()
-                + " versions each), " + plan.deliveries().length + " deliveries (" + plan.duplicates()
-                + " duplicates, " + plan.reordered() + " versions swapped with the one before)";
-    }
 }
