@@ -1,14 +1,14 @@
 package dev.billing.stripe;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
 import dev.billing.core.model.event.StripeEvent;
 import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
@@ -36,8 +36,14 @@ final class StripeEventReader {
 
     private StripeEventReader() {}
 
+    /** Reads a payload as text (an event fetched by id; a test's). */
     static StripeEvent read(String payload) {
-        return read(payload, false).event();
+        return read(payload.getBytes(StandardCharsets.UTF_8), payload, false).event();
+    }
+
+    /** Reads a verified body: its UTF-8 bytes, and the same as text (what the event keeps). */
+    static StripeEvent read(byte[] body, String payload) {
+        return read(body, payload, false).event();
     }
 
     /**
@@ -47,112 +53,113 @@ final class StripeEventReader {
     record Read(StripeEvent event, JsonObject object, JsonObject previous) {}
 
     /**
-     * Like {@link #read(String)}, and keeps {@code data.object} and its previous attributes in the same pass, so the
-     * event can be decoded without reading the payload again. Rejects exactly what {@link #read(String)} rejects: a
+     * Like {@link #read(byte[], String)}, and keeps {@code data.object} and its previous attributes in the same pass,
+     * so the event can be decoded without reading the payload again. Rejects exactly what {@link #read} rejects: a
      * payload whose kept parts fail (a key named twice deep down, say, which only decoding refuses) is read again
      * without keeping, and its object is left for processing to decode and park with the reason.
      */
-    static Read readKeeping(String payload) {
+    static Read readKeeping(byte[] body, String payload) {
         try {
-            return read(payload, true);
+            return read(body, payload, true);
         } catch (RuntimeException e) {
-            return new Read(read(payload), null, null);
+            return new Read(read(body, payload), null, null);
         }
     }
 
-    private static Read read(String payload, boolean keep) {
+    private static Read read(byte[] body, String payload, boolean keep) {
         Envelope envelope = new Envelope(keep);
-        try (JsonReader reader = new JsonReader(new StringReader(payload))) {
-            reader.setLenient(false);
-            if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+        try (JsonParser parser = StrictJson.parser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw malformed("the payload is not valid JSON");
+            }
+            if (first != JsonToken.START_OBJECT) {
                 throw malformed("the payload is not a JSON object");
             }
-            readEnvelope(reader, envelope);
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
+            readEnvelope(parser, envelope);
+            if (parser.nextToken() != null) {
                 throw malformed("the payload has content after the event");
             }
         } catch (IOException | IllegalStateException | NumberFormatException e) {
-            // MalformedJsonException and EOFException are IOExceptions; a wrong token is an IllegalStateException.
+            // Jackson's parse errors (and a limit it enforces) are IOExceptions.
             throw malformed("the payload is not valid JSON");
         }
         return new Read(envelope.toEvent(payload), envelope.kept, envelope.previous);
     }
 
-    private static void readEnvelope(JsonReader reader, Envelope e) throws IOException {
-        reader.beginObject();
+    private static void readEnvelope(JsonParser parser, Envelope e) throws IOException {
         Set<String> names = new HashSet<>();
-        while (reader.hasNext()) {
-            switch (unique(reader, names)) {
-                case "id" -> e.id = string(reader);
-                case "object" -> e.object = string(reader);
-                case "type" -> e.type = string(reader);
-                case "api_version" -> e.apiVersion = string(reader);
-                case "created" -> e.created = integer(reader);
-                case "livemode" -> e.livemode = bool(reader);
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = unique(parser, names);
+            parser.nextToken();
+            switch (name) {
+                case "id" -> e.id = string(parser);
+                case "object" -> e.object = string(parser);
+                case "type" -> e.type = string(parser);
+                case "api_version" -> e.apiVersion = string(parser);
+                case "created" -> e.created = integer(parser);
+                case "livemode" -> e.livemode = bool(parser);
                 case "related_object" -> {
                     e.relatedObject = true;
-                    reader.skipValue();
+                    parser.skipChildren();
                 }
-                case "data" -> readData(reader, e);
-                default -> reader.skipValue();
+                case "data" -> readData(parser, e);
+                default -> parser.skipChildren();
             }
         }
-        reader.endObject();
     }
 
-    private static void readData(JsonReader reader, Envelope e) throws IOException {
-        if (reader.peek() != JsonToken.BEGIN_OBJECT) {
-            reader.skipValue();
+    private static void readData(JsonParser parser, Envelope e) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
             return;
         }
-        reader.beginObject();
         Set<String> names = new HashSet<>();
-        while (reader.hasNext()) {
-            String name = unique(reader, names);
-            if (name.equals("object") && reader.peek() == JsonToken.BEGIN_OBJECT) {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = unique(parser, names);
+            JsonToken value = parser.nextToken();
+            if (name.equals("object") && value == JsonToken.START_OBJECT) {
                 e.hasDataObject = true;
                 if (e.keep) {
-                    readObjectKeeping(reader, e);
+                    readObjectKeeping(parser, e);
                     continue;
                 }
-                reader.beginObject();
                 Set<String> fields = new HashSet<>();
-                while (reader.hasNext()) {
-                    switch (unique(reader, fields)) {
-                        case "id" -> e.objectId = string(reader);
-                        case "object" -> e.objectType = string(reader);
-                        case "customer" -> e.customer = idOf(reader);
-                        case "invoice" -> e.invoice = idOf(reader);
-                        case "payment_intent" -> e.paymentIntent = idOf(reader);
-                        default -> reader.skipValue();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = unique(parser, fields);
+                    parser.nextToken();
+                    switch (field) {
+                        case "id" -> e.objectId = string(parser);
+                        case "object" -> e.objectType = string(parser);
+                        case "customer" -> e.customer = idOf(parser);
+                        case "invoice" -> e.invoice = idOf(parser);
+                        case "payment_intent" -> e.paymentIntent = idOf(parser);
+                        default -> parser.skipChildren();
                     }
                 }
-                reader.endObject();
             } else if (e.keep && name.equals("previous_attributes")) {
-                JsonElement previous = StripeJson.PREVIOUS.read(reader);
+                JsonElement previous = StripeJson.PREVIOUS.read(parser);
                 e.previous = previous.isJsonObject() ? previous.getAsJsonObject() : null;
             } else {
-                reader.skipValue();
+                parser.skipChildren();
             }
         }
-        reader.endObject();
     }
 
     /** {@code data.object} checked as {@link #readData} checks it, keeping what the decoders read. */
-    private static void readObjectKeeping(JsonReader reader, Envelope e) throws IOException {
-        reader.beginObject();
+    private static void readObjectKeeping(JsonParser parser, Envelope e) throws IOException {
         Set<String> fields = new HashSet<>();
         JsonObject kept = new JsonObject();
-        while (reader.hasNext()) {
-            String name = unique(reader, fields);
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = unique(parser, fields);
+            parser.nextToken();
             Pick pick = StripeJson.WANTED.fields().get(name);
             if (pick == null) {
-                reader.skipValue();
+                parser.skipChildren();
             } else {
-                kept.add(name, pick.read(reader));
+                kept.add(name, pick.read(parser));
             }
         }
-        reader.endObject();
         e.objectId = string(kept.get("id"));
         e.objectType = string(kept.get("object"));
         e.customer = keptId(kept, "customer");
@@ -170,7 +177,7 @@ final class StripeEventReader {
         }
     }
 
-    /** A kept value as {@link #string(JsonReader)} reads it: a string, null when absent or null, else invalid. */
+    /** A kept value as {@link #string(JsonParser)} reads it: a string, null when absent or null, else invalid. */
     private static Object string(JsonElement value) {
         if (value == null || value.isJsonNull()) {
             return null;
@@ -183,31 +190,31 @@ final class StripeEventReader {
      * or an expanded object's id; null for anything else (only the subject depends on it, never whether the event is
      * accepted).
      */
-    private static String idOf(JsonReader reader) throws IOException {
-        JsonToken token = reader.peek();
-        if (token == JsonToken.STRING) {
-            return reader.nextString();
+    private static String idOf(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_STRING) {
+            return parser.getText();
         }
-        if (token != JsonToken.BEGIN_OBJECT) {
-            reader.skipValue();
+        if (token != JsonToken.START_OBJECT) {
+            parser.skipChildren();
             return null;
         }
         String id = null;
-        reader.beginObject();
-        while (reader.hasNext()) {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
             // Not checked for repeated keys: what this pass accepts stays what it accepted before it read this.
-            if (reader.nextName().equals("id") && id == null && reader.peek() == JsonToken.STRING) {
-                id = reader.nextString();
+            boolean isId = parser.currentName().equals("id");
+            JsonToken value = parser.nextToken();
+            if (isId && id == null && value == JsonToken.VALUE_STRING) {
+                id = parser.getText();
             } else {
-                reader.skipValue();
+                parser.skipChildren();
             }
         }
-        reader.endObject();
         return id;
     }
 
-    private static String unique(JsonReader reader, Set<String> seen) throws IOException {
-        String name = reader.nextName();
+    private static String unique(JsonParser parser, Set<String> seen) throws IOException {
+        String name = parser.currentName();
         if (!seen.add(name)) {
             throw malformed("an object names the same key twice");
         }
@@ -215,25 +222,24 @@ final class StripeEventReader {
     }
 
     /** A string, null for JSON null, {@link #INVALID} for anything else. */
-    private static Object string(JsonReader reader) throws IOException {
-        JsonToken token = reader.peek();
-        if (token == JsonToken.STRING) {
-            return reader.nextString();
+    private static Object string(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_STRING) {
+            return parser.getText();
         }
-        if (token == JsonToken.NULL) {
-            reader.nextNull();
+        if (token == JsonToken.VALUE_NULL) {
             return null;
         }
-        reader.skipValue();
+        parser.skipChildren();
         return INVALID;
     }
 
-    private static Object integer(JsonReader reader) throws IOException {
-        if (reader.peek() != JsonToken.NUMBER) {
-            reader.skipValue();
+    private static Object integer(JsonParser parser) throws IOException {
+        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            parser.skipChildren();
             return INVALID;
         }
-        String digits = reader.nextString();
+        String digits = parser.getText();
         if (digits.isEmpty() || digits.length() > 18) {
             return INVALID;
         }
@@ -246,12 +252,13 @@ final class StripeEventReader {
         return Long.parseLong(digits);
     }
 
-    private static Object bool(JsonReader reader) throws IOException {
-        if (reader.peek() != JsonToken.BOOLEAN) {
-            reader.skipValue();
+    private static Object bool(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+            parser.skipChildren();
             return INVALID;
         }
-        return reader.nextBoolean();
+        return token == JsonToken.VALUE_TRUE;
     }
 
     private static WebhookRejectedException malformed(String why) {
