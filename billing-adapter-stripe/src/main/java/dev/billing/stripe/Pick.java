@@ -1,10 +1,10 @@
 package dev.billing.stripe;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
 import java.io.IOException;
@@ -32,76 +32,84 @@ record Pick(Map<String, Pick> fields, boolean firstOnly, Pick element) {
         return new Pick(null, false, element);
     }
 
-    /** Reads the value at the parser's current token, leaving the parser on its last token. */
-    JsonElement read(JsonParser parser) throws IOException {
-        return read(parser, 0);
+    JsonElement read(JsonReader reader) throws IOException {
+        return read(reader, 0);
     }
 
-    private JsonElement read(JsonParser parser, int depth) throws IOException {
+    private JsonElement read(JsonReader reader, int depth) throws IOException {
         if (this == ALL) {
-            return strictTree(parser, depth);
+            return strictTree(reader, depth);
         }
-        JsonToken token = parser.currentToken();
-        if (token == JsonToken.START_OBJECT) {
-            JsonObject object = new JsonObject();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                parser.nextToken();
-                Pick pick = fields == null ? element : fields.get(name);
-                if (pick == null) {
-                    parser.skipChildren();
-                } else if (object.has(name)) {
-                    throw duplicate();
-                } else {
-                    object.add(name, pick.read(parser, depth + 1));
+        switch (reader.peek()) {
+            case BEGIN_OBJECT -> {
+                JsonObject object = new JsonObject();
+                reader.beginObject();
+                while (reader.hasNext()) {
+                    String name = reader.nextName();
+                    Pick pick = fields == null ? element : fields.get(name);
+                    if (pick == null) {
+                        reader.skipValue();
+                    } else if (object.has(name)) {
+                        throw duplicate();
+                    } else {
+                        object.add(name, pick.read(reader, depth + 1));
+                    }
                 }
+                reader.endObject();
+                return object;
             }
-            return object;
-        }
-        if (token == JsonToken.START_ARRAY) {
-            JsonArray array = new JsonArray();
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
-                if (element == null || (firstOnly && !array.isEmpty())) {
-                    parser.skipChildren();
-                } else {
-                    array.add(element.read(parser, depth + 1));
+            case BEGIN_ARRAY -> {
+                JsonArray array = new JsonArray();
+                reader.beginArray();
+                while (reader.hasNext()) {
+                    if (element == null || (firstOnly && !array.isEmpty())) {
+                        reader.skipValue();
+                    } else {
+                        array.add(element.read(reader, depth + 1));
+                    }
                 }
+                reader.endArray();
+                return array;
             }
-            return array;
+            default -> {
+                return StripeJson.TREE.read(reader);
+            }
         }
-        return StrictJson.scalar(parser);
     }
 
     /**
      * A kept value as a tree, refusing a key named twice in any of its objects (metadata's {@code user_id}
      * decides which user a customer is linked to) and nesting deeper than {@value #MAX_KEPT_DEPTH}.
      */
-    private static JsonElement strictTree(JsonParser parser, int depth) throws IOException {
-        JsonToken token = parser.currentToken();
-        if (token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY) {
-            return StrictJson.scalar(parser);
+    private static JsonElement strictTree(JsonReader reader, int depth) throws IOException {
+        JsonToken token = reader.peek();
+        if (token != JsonToken.BEGIN_OBJECT && token != JsonToken.BEGIN_ARRAY) {
+            return StripeJson.TREE.read(reader);
         }
         if (depth >= MAX_KEPT_DEPTH) {
             throw new WebhookRejectedException(
                     Reason.MALFORMED_PAYLOAD,
                     "A field the event is read for nests deeper than " + MAX_KEPT_DEPTH + " levels.");
         }
-        if (token == JsonToken.START_ARRAY) {
+        if (token == JsonToken.BEGIN_ARRAY) {
             JsonArray array = new JsonArray();
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
-                array.add(strictTree(parser, depth + 1));
+            reader.beginArray();
+            while (reader.hasNext()) {
+                array.add(strictTree(reader, depth + 1));
             }
+            reader.endArray();
             return array;
         }
         JsonObject object = new JsonObject();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
+        reader.beginObject();
+        while (reader.hasNext()) {
+            String name = reader.nextName();
             if (object.has(name)) {
                 throw duplicate();
             }
-            parser.nextToken();
-            object.add(name, strictTree(parser, depth + 1));
+            object.add(name, strictTree(reader, depth + 1));
         }
+        reader.endObject();
         return object;
     }
 

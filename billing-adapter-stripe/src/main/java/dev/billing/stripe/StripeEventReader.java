@@ -1,14 +1,14 @@
 package dev.billing.stripe;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
 import dev.billing.core.model.event.StripeEvent;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.StringReader;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
@@ -36,14 +36,8 @@ final class StripeEventReader {
 
     private StripeEventReader() {}
 
-    /** Reads a payload as text (an event fetched by id; a test's). */
     static StripeEvent read(String payload) {
-        return read(payload.getBytes(StandardCharsets.UTF_8), payload, false).event();
-    }
-
-    /** Reads a verified body: its UTF-8 bytes, and the same as text (what the event keeps). */
-    static StripeEvent read(byte[] body, String payload) {
-        return read(body, payload, false).event();
+        return read(payload, false).event();
     }
 
     /**
@@ -53,113 +47,112 @@ final class StripeEventReader {
     record Read(StripeEvent event, JsonObject object, JsonObject previous) {}
 
     /**
-     * Like {@link #read(byte[], String)}, and keeps {@code data.object} and its previous attributes in the same pass,
-     * so the event can be decoded without reading the payload again. Rejects exactly what {@link #read} rejects: a
+     * Like {@link #read(String)}, and keeps {@code data.object} and its previous attributes in the same pass, so the
+     * event can be decoded without reading the payload again. Rejects exactly what {@link #read(String)} rejects: a
      * payload whose kept parts fail (a key named twice deep down, say, which only decoding refuses) is read again
      * without keeping, and its object is left for processing to decode and park with the reason.
      */
-    static Read readKeeping(byte[] body, String payload) {
+    static Read readKeeping(String payload) {
         try {
-            return read(body, payload, true);
+            return read(payload, true);
         } catch (RuntimeException e) {
-            return new Read(read(body, payload), null, null);
+            return new Read(read(payload), null, null);
         }
     }
 
-    private static Read read(byte[] body, String payload, boolean keep) {
+    private static Read read(String payload, boolean keep) {
         Envelope envelope = new Envelope(keep);
-        try (JsonParser parser = StrictJson.parser(body)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) {
-                throw malformed("the payload is not valid JSON");
-            }
-            if (first != JsonToken.START_OBJECT) {
+        try (JsonReader reader = new JsonReader(new StringReader(payload))) {
+            reader.setLenient(false);
+            if (reader.peek() != JsonToken.BEGIN_OBJECT) {
                 throw malformed("the payload is not a JSON object");
             }
-            readEnvelope(parser, envelope);
-            if (parser.nextToken() != null) {
+            readEnvelope(reader, envelope);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
                 throw malformed("the payload has content after the event");
             }
         } catch (IOException | IllegalStateException | NumberFormatException e) {
-            // Jackson's parse errors (and a limit it enforces) are IOExceptions.
+            // MalformedJsonException and EOFException are IOExceptions; a wrong token is an IllegalStateException.
             throw malformed("the payload is not valid JSON");
         }
         return new Read(envelope.toEvent(payload), envelope.kept, envelope.previous);
     }
 
-    private static void readEnvelope(JsonParser parser, Envelope e) throws IOException {
+    private static void readEnvelope(JsonReader reader, Envelope e) throws IOException {
+        reader.beginObject();
         Set<String> names = new HashSet<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = unique(parser, names);
-            parser.nextToken();
-            switch (name) {
-                case "id" -> e.id = string(parser);
-                case "object" -> e.object = string(parser);
-                case "type" -> e.type = string(parser);
-                case "api_version" -> e.apiVersion = string(parser);
-                case "created" -> e.created = integer(parser);
-                case "livemode" -> e.livemode = bool(parser);
+        while (reader.hasNext()) {
+            switch (unique(reader, names)) {
+                case "id" -> e.id = string(reader);
+                case "object" -> e.object = string(reader);
+                case "type" -> e.type = string(reader);
+                case "api_version" -> e.apiVersion = string(reader);
+                case "created" -> e.created = integer(reader);
+                case "livemode" -> e.livemode = bool(reader);
                 case "related_object" -> {
                     e.relatedObject = true;
-                    parser.skipChildren();
+                    reader.skipValue();
                 }
-                case "data" -> readData(parser, e);
-                default -> parser.skipChildren();
+                case "data" -> readData(reader, e);
+                default -> reader.skipValue();
             }
         }
+        reader.endObject();
     }
 
-    private static void readData(JsonParser parser, Envelope e) throws IOException {
-        if (parser.currentToken() != JsonToken.START_OBJECT) {
-            parser.skipChildren();
+    private static void readData(JsonReader reader, Envelope e) throws IOException {
+        if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+            reader.skipValue();
             return;
         }
+        reader.beginObject();
         Set<String> names = new HashSet<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = unique(parser, names);
-            JsonToken value = parser.nextToken();
-            if (name.equals("object") && value == JsonToken.START_OBJECT) {
+        while (reader.hasNext()) {
+            String name = unique(reader, names);
+            if (name.equals("object") && reader.peek() == JsonToken.BEGIN_OBJECT) {
                 e.hasDataObject = true;
                 if (e.keep) {
-                    readObjectKeeping(parser, e);
+                    readObjectKeeping(reader, e);
                     continue;
                 }
+                reader.beginObject();
                 Set<String> fields = new HashSet<>();
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = unique(parser, fields);
-                    parser.nextToken();
-                    switch (field) {
-                        case "id" -> e.objectId = string(parser);
-                        case "object" -> e.objectType = string(parser);
-                        case "customer" -> e.customer = idOf(parser);
-                        case "invoice" -> e.invoice = idOf(parser);
-                        case "payment_intent" -> e.paymentIntent = idOf(parser);
-                        default -> parser.skipChildren();
+                while (reader.hasNext()) {
+                    switch (unique(reader, fields)) {
+                        case "id" -> e.objectId = string(reader);
+                        case "object" -> e.objectType = string(reader);
+                        case "customer" -> e.customer = idOf(reader);
+                        case "invoice" -> e.invoice = idOf(reader);
+                        case "payment_intent" -> e.paymentIntent = idOf(reader);
+                        default -> reader.skipValue();
                     }
                 }
+                reader.endObject();
             } else if (e.keep && name.equals("previous_attributes")) {
-                JsonElement previous = StripeJson.PREVIOUS.read(parser);
+                JsonElement previous = StripeJson.PREVIOUS.read(reader);
                 e.previous = previous.isJsonObject() ? previous.getAsJsonObject() : null;
             } else {
-                parser.skipChildren();
+                reader.skipValue();
             }
         }
+        reader.endObject();
     }
 
     /** {@code data.object} checked as {@link #readData} checks it, keeping what the decoders read. */
-    private static void readObjectKeeping(JsonParser parser, Envelope e) throws IOException {
+    private static void readObjectKeeping(JsonReader reader, Envelope e) throws IOException {
+        reader.beginObject();
         Set<String> fields = new HashSet<>();
         JsonObject kept = new JsonObject();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = unique(parser, fields);
-            parser.nextToken();
+        while (reader.hasNext()) {
+            String name = unique(reader, fields);
             Pick pick = StripeJson.WANTED.fields().get(name);
             if (pick == null) {
-                parser.skipChildren();
+                reader.skipValue();
             } else {
-                kept.add(name, pick.read(parser));
+                kept.add(name, pick.read(reader));
             }
         }
+        reader.endObject();
         e.objectId = string(kept.get("id"));
         e.objectType = string(kept.get("object"));
         e.customer = keptId(kept, "customer");
@@ -177,7 +170,7 @@ final class StripeEventReader {
         }
     }
 
-    /** A kept value as {@link #string(JsonParser)} reads it: a string, null when absent or null, else invalid. */
+    /** A kept value as {@link #string(JsonReader)} reads it: a string, null when absent or null, else invalid. */
     private static Object string(JsonElement value) {
         if (value == null || value.isJsonNull()) {
             return null;
@@ -190,31 +183,31 @@ final class StripeEventReader {
      * or an expanded object's id; null for anything else (only the subject depends on it, never whether the event is
      * accepted).
      */
-    private static String idOf(JsonParser parser) throws IOException {
-        JsonToken token = parser.currentToken();
-        if (token == JsonToken.VALUE_STRING) {
-            return parser.getText();
+    private static String idOf(JsonReader reader) throws IOException {
+        JsonToken token = reader.peek();
+        if (token == JsonToken.STRING) {
+            return reader.nextString();
         }
-        if (token != JsonToken.START_OBJECT) {
-            parser.skipChildren();
+        if (token != JsonToken.BEGIN_OBJECT) {
+            reader.skipValue();
             return null;
         }
         String id = null;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        reader.beginObject();
+        while (reader.hasNext()) {
             // Not checked for repeated keys: what this pass accepts stays what it accepted before it read this.
-            boolean isId = parser.currentName().equals("id");
-            JsonToken value = parser.nextToken();
-            if (isId && id == null && value == JsonToken.VALUE_STRING) {
-                id = parser.getText();
+            if (reader.nextName().equals("id") && id == null && reader.peek() == JsonToken.STRING) {
+                id = reader.nextString();
             } else {
-                parser.skipChildren();
+                reader.skipValue();
             }
         }
+        reader.endObject();
         return id;
     }
 
-    private static String unique(JsonParser parser, Set<String> seen) throws IOException {
-        String name = parser.currentName();
+    private static String unique(JsonReader reader, Set<String> seen) throws IOException {
+        String name = reader.nextName();
         if (!seen.add(name)) {
             throw malformed("an object names the same key twice");
         }
@@ -222,24 +215,25 @@ final class StripeEventReader {
     }
 
     /** A string, null for JSON null, {@link #INVALID} for anything else. */
-    private static Object string(JsonParser parser) throws IOException {
-        JsonToken token = parser.currentToken();
-        if (token == JsonToken.VALUE_STRING) {
-            return parser.getText();
+    private static Object string(JsonReader reader) throws IOException {
+        JsonToken token = reader.peek();
+        if (token == JsonToken.STRING) {
+            return reader.nextString();
         }
-        if (token == JsonToken.VALUE_NULL) {
+        if (token == JsonToken.NULL) {
+            reader.nextNull();
             return null;
         }
-        parser.skipChildren();
+        reader.skipValue();
         return INVALID;
     }
 
-    private static Object integer(JsonParser parser) throws IOException {
-        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-            parser.skipChildren();
+    private static Object integer(JsonReader reader) throws IOException {
+        if (reader.peek() != JsonToken.NUMBER) {
+            reader.skipValue();
             return INVALID;
         }
-        String digits = parser.getText();
+        String digits = reader.nextString();
         if (digits.isEmpty() || digits.length() > 18) {
             return INVALID;
         }
@@ -252,13 +246,12 @@ final class StripeEventReader {
         return Long.parseLong(digits);
     }
 
-    private static Object bool(JsonParser parser) throws IOException {
-        JsonToken token = parser.currentToken();
-        if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
-            parser.skipChildren();
+    private static Object bool(JsonReader reader) throws IOException {
+        if (reader.peek() != JsonToken.BOOLEAN) {
+            reader.skipValue();
             return INVALID;
         }
-        return token == JsonToken.VALUE_TRUE;
+        return reader.nextBoolean();
     }
 
     private static WebhookRejectedException malformed(String why) {

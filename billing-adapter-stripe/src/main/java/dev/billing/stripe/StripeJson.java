@@ -1,10 +1,12 @@
 package dev.billing.stripe;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.error.WebhookRejectedException.Reason;
 import dev.billing.core.model.CustomerId;
@@ -17,6 +19,7 @@ import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutSession;
 import java.io.IOException;
+import java.io.StringReader;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +36,7 @@ import java.util.Optional;
  * ({@code payment_intent}); later ones name it in {@code invoice_payment.paid} only.
  */
 final class StripeJson {
+    static final TypeAdapter<JsonElement> TREE = new Gson().getAdapter(JsonElement.class);
     /** An id that may be expanded into its object. */
     private static final Pick ID = Pick.fields(Map.of("id", Pick.ALL));
     /** A coupon, expanded or inside a discount of an older API version. */
@@ -360,20 +364,22 @@ final class StripeJson {
 
     private static Data data(String payload) {
         Data object = null;
-        try (JsonParser parser = StrictJson.parser(payload)) {
-            if (parser.nextToken() == JsonToken.START_OBJECT) {
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    boolean isData = parser.currentName().equals("data");
-                    if (parser.nextToken() == JsonToken.START_OBJECT && isData) {
-                        object = dataOf(parser); // a repeated "data" was refused when the event was verified
+        try (JsonReader reader = new JsonReader(new StringReader(payload))) {
+            reader.setLenient(false);
+            if (reader.peek() == JsonToken.BEGIN_OBJECT) {
+                reader.beginObject();
+                while (reader.hasNext()) {
+                    if (reader.nextName().equals("data") && reader.peek() == JsonToken.BEGIN_OBJECT) {
+                        object = dataOf(reader); // a repeated "data" was refused when the event was verified
                     } else {
-                        parser.skipChildren();
+                        reader.skipValue();
                     }
                 }
+                reader.endObject();
             } else {
-                parser.skipChildren();
+                reader.skipValue();
             }
-            if (parser.nextToken() != null) {
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
                 throw new WebhookRejectedException(Reason.MALFORMED_PAYLOAD, "The event has content after its end.");
             }
         } catch (IOException | RuntimeException e) {
@@ -389,22 +395,23 @@ final class StripeJson {
     }
 
     /** {@code data}'s {@code object} (the last one if repeated; null when not an object) and previous attributes. */
-    private static Data dataOf(JsonParser parser) throws IOException {
+    private static Data dataOf(JsonReader reader) throws IOException {
         JsonObject object = null;
         JsonObject previous = null;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            parser.nextToken();
+        reader.beginObject();
+        while (reader.hasNext()) {
+            String name = reader.nextName();
             if (name.equals("object")) {
-                JsonElement value = WANTED.read(parser);
+                JsonElement value = WANTED.read(reader);
                 object = value.isJsonObject() ? value.getAsJsonObject() : null;
             } else if (name.equals("previous_attributes")) {
-                JsonElement value = PREVIOUS.read(parser);
+                JsonElement value = PREVIOUS.read(reader);
                 previous = value.isJsonObject() ? value.getAsJsonObject() : null;
             } else {
-                parser.skipChildren();
+                reader.skipValue();
             }
         }
+        reader.endObject();
         return new Data(object, previous);
     }
 

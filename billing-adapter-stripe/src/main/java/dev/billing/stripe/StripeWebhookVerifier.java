@@ -104,8 +104,7 @@ public final class StripeWebhookVerifier implements WebhookVerifier {
 
     @Override
     public StripeEvent verify(byte[] payload, String signatureHeader) {
-        byte[] body = verifiedBody(payload, signatureHeader);
-        return StripeEventReader.read(body, utf8(body));
+        return StripeEventReader.read(verifiedBody(payload, signatureHeader));
     }
 
     /**
@@ -115,8 +114,7 @@ public final class StripeWebhookVerifier implements WebhookVerifier {
      */
     @Override
     public Verified verifyAndDecode(byte[] payload, String signatureHeader) {
-        byte[] body = verifiedBody(payload, signatureHeader);
-        StripeEventReader.Read read = StripeEventReader.readKeeping(body, utf8(body));
+        StripeEventReader.Read read = StripeEventReader.readKeeping(verifiedBody(payload, signatureHeader));
         EventObject object = null;
         if (read.object() != null) {
             try {
@@ -128,8 +126,8 @@ public final class StripeWebhookVerifier implements WebhookVerifier {
         return new Verified(read.event(), object);
     }
 
-    /** The body once its signature and timestamp are good; throws the rejection otherwise. */
-    private byte[] verifiedBody(byte[] payload, String signatureHeader) {
+    /** The body as text once its signature and timestamp are good; throws the rejection otherwise. */
+    private String verifiedBody(byte[] payload, String signatureHeader) {
         SignatureHeader header = SignatureHeader.parse(signatureHeader);
         byte[] body = payload == null ? new byte[0] : payload;
         if (!signedByAnySecret(header, body)) {
@@ -150,7 +148,7 @@ public final class StripeWebhookVerifier implements WebhookVerifier {
                     "The signature timestamp is " + (header.seconds() - now) + " s in the future; the tolerance is "
                             + toleranceSeconds + " s.");
         }
-        return body;
+        return utf8(body);
     }
 
     @Override
@@ -198,7 +196,6 @@ public final class StripeWebhookVerifier implements WebhookVerifier {
         }
     }
 
-    /** The body as text, refusing bytes that are not UTF-8 (the parser then reads the same bytes as UTF-8). */
     private static String utf8(byte[] body) {
         try {
             return StandardCharsets.UTF_8

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** DESIGN §1 for this module: vendor types never cross the port, and the adapter knows only the core. */
 class StripeArchitectureTest {
     /**
-     * Java, the core, stripe-java and its JSON library, Jackson's streaming parser (the webhook readers), Bucket4j (the client-side rate limit): no other module of
+     * Java, the core, stripe-java and its JSON library, Bucket4j (the client-side rate limit): no other module of
      * ours, no test code.
      */
     static final ArchRule DEPENDENCIES = classes()
@@ -42,7 +42,6 @@ class StripeArchitectureTest {
                     "dev.billing.stripe..",
                     "com.stripe..",
                     "com.google.gson..",
-                    "com.fasterxml.jackson.core..",
                     "io.github.bucket4j..");
     /** Configuration is a value the host builds in code: reading the environment is the host's job. */
     static final ArchRule NO_ENVIRONMENT = noClasses()
@@ -175,12 +174,11 @@ class StripeArchitectureTest {
     private static final DescribedPredicate<JavaClass> VENDOR = DescribedPredicate.describe(
             "a vendor type",
             c -> c.getPackageName().startsWith("com.stripe")
-                    || c.getPackageName().startsWith("com.google.gson")
-                    || c.getPackageName().startsWith("com.fasterxml.jackson"));
+                    || c.getPackageName().startsWith("com.google.gson"));
 
     /** No public or protected member of the class mentions a vendor type (parameters, returns, throws, generics). */
     private static ArchCondition<JavaClass> exposeNoVendorType() {
-        return new ArchCondition<>("expose no com.stripe, com.google.gson or com.fasterxml.jackson type") {
+        return new ArchCondition<>("expose no com.stripe or com.google.gson type") {
             @Override
             public void check(JavaClass owner, ConditionEvents events) {
                 List<String> violations = new ArrayList<>();
