@@ -267,6 +267,17 @@ class StripeWebhookVerifierTest {
         }
 
         @Test
+        @DisplayName("UTF-16 bytes are refused: they are valid UTF-8 full of zero bytes, never a JSON event")
+        void rejectsUtf16EvenWhereTheBytesAreValidUtf8() {
+            String event = "{\"id\":\"evt_a\",\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":1795100001,"
+                    + "\"data\":{\"object\":{\"id\":\"in_1\",\"object\":\"invoice\"}}}";
+            for (var charset : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+                byte[] utf16 = event.getBytes(charset);
+                assertThat(rejection(() -> verified(utf16))).as(charset.name()).isEqualTo(Reason.MALFORMED_PAYLOAD);
+            }
+        }
+
+        @Test
         @DisplayName(
                 "a key named twice in the event, its data or its object is refused: another parser could read the other value")
         void rejectsDuplicateKeys() {
