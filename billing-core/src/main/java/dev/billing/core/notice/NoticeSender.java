@@ -6,6 +6,7 @@ import dev.billing.core.error.StoreException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.CustomerRecord;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.notice.NoticeDelivery;
 import dev.billing.core.model.notice.NoticeRecord;
@@ -129,6 +130,35 @@ public final class NoticeSender {
                     notice.eventId(),
                     status.wireName(),
                     e.getMessage());
+            return;
+        }
+        try {
+            pseudonymiseIfErasedMeanwhile(notice.userId(), customer);
+        } catch (RuntimeException e) {
+            // No user id in the line: the account may be the one just erased.
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Could not check whether the account notified by event {0} was erased meanwhile ({1}); if it"
+                            + " was, erasing it again moves the notice's row to its pseudonym",
+                    notice.eventId(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * An erasure that ran while the notice went out (it may end a subscription at Stripe, whose event is this one)
+     * moved the log's rows to the pseudonym before this row was written. The erasure moves the link first and the
+     * log's rows after it, and this reads the link after writing, so one of the two always sees the other's write.
+     */
+    private void pseudonymiseIfErasedMeanwhile(UserId user, CustomerId customer) {
+        if (user.isPseudonym()) {
+            return;
+        }
+        Optional<UserId> now = customers.findByCustomerId(customer).map(CustomerLink::userId);
+        String base = user.pseudonym().value();
+        if (now.isPresent()
+                && (now.get().value().equals(base) || now.get().value().startsWith(base + "_"))) {
+            log.pseudonymise(user, now.get());
         }
     }
 

@@ -8,15 +8,22 @@ import dev.billing.core.config.BillingOptions;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.NewCustomer;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.notice.NoticeEntry;
+import dev.billing.core.model.notice.NoticeQuery;
+import dev.billing.core.model.notice.NoticeRecord;
 import dev.billing.core.model.notice.Notification;
 import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.NoticeLog;
 import dev.billing.core.port.Notifier;
+import dev.billing.core.privacy.ErasePersonalData.Options;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.MutableClock;
@@ -30,7 +37,9 @@ import dev.billing.testkit.fake.RecordingNotifier;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -43,10 +52,14 @@ class NoticesTest {
     private final RecordingNotifier sent = new RecordingNotifier();
 
     private Billing billing(Notifier notifier) {
+        return billing(notifier, stores.stores());
+    }
+
+    private Billing billing(Notifier notifier, BillingStores using) {
         return Billing.builder()
                 .gateway(gateway)
                 .webhookVerifier(verifier)
-                .stores(stores.stores())
+                .stores(using)
                 .plans(SamplePlans.catalog())
                 .notifier(notifier)
                 .clock(clock)
@@ -176,5 +189,90 @@ class NoticesTest {
         assertThat(sends.get())
                 .as("one mail, also after the event was processed again")
                 .isEqualTo(1);
+    }
+
+    /** The erasure's own Stripe calls (ending an incomplete subscription) can send an event that notifies. */
+    @Test
+    void aNoticeLoggedAfterItsAccountWasErasedMeanwhileNamesThePseudonym() {
+        AtomicReference<Billing> self = new AtomicReference<>();
+        Notifier erasingWhileSending = notice -> {
+            sent.send(notice);
+            self.get().useCases().erasePersonalData().erase(notice.userId(), Options.localOnly());
+        };
+        Billing billing = billing(erasingWhileSending);
+        self.set(billing);
+        FakeWebhookVerifier.Delivery delivery = purchase(billing, "user_1");
+
+        billing.receiveWebhook(delivery.body(), delivery.signature());
+
+        assertThat(sent.sent()).hasSize(1);
+        assertThat(stores.notices().forUser(UserId.of("user_1"))).isEmpty();
+        assertThat(stores.notices().forUser(UserId.of("user_1").pseudonym()))
+                .singleElement()
+                .satisfies(n -> assertThat(n.record().eventId())
+                        .isEqualTo(entry(delivery).eventId()));
+    }
+
+    /** A sender that read the link before the erasure moved it, and logged between the erasure's passes. */
+    @Test
+    void aNoticeLoggedWhileTheErasureRanIsMovedByItsSecondPass() {
+        UserId user = UserId.of("user_1");
+        Billing billing = billing(sent, stores.stores());
+        FakeWebhookVerifier.Delivery delivery = purchase(billing, "user_1");
+        billing.receiveWebhook(delivery.body(), delivery.signature());
+        NoticeEntry logged = stores.notices().forUser(user).get(0);
+        AtomicBoolean once = new AtomicBoolean();
+        NoticeLog loggingBetweenPasses = new NoticeLog() {
+            @Override
+            public void record(NoticeRecord entry) {
+                stores.notices().record(entry);
+            }
+
+            @Override
+            public Page<NoticeEntry> list(NoticeQuery query) {
+                return stores.notices().list(query);
+            }
+
+            @Override
+            public List<NoticeEntry> forUser(UserId u) {
+                return stores.notices().forUser(u);
+            }
+
+            @Override
+            public int pseudonymise(UserId u, UserId pseudonym) {
+                int moved = stores.notices().pseudonymise(u, pseudonym);
+                if (once.compareAndSet(false, true)) {
+                    stores.notices().record(logged.record());
+                }
+                return moved;
+            }
+
+            @Override
+            public boolean restore(NoticeEntry entry) {
+                return stores.notices().restore(entry);
+            }
+        };
+        BillingStores s = stores.stores();
+        Billing erasing = billing(
+                sent,
+                new BillingStores(
+                        s.customers(),
+                        s.subscriptions(),
+                        s.inbox(),
+                        s.usage(),
+                        s.changes(),
+                        s.lifecycle(),
+                        s.memberships(),
+                        s.guests(),
+                        s.audit(),
+                        s.analytics(),
+                        loggingBetweenPasses,
+                        s.serviceKeys()));
+
+        erasing.useCases().erasePersonalData().erase(user, Options.localOnly());
+
+        assertThat(once).isTrue();
+        assertThat(stores.notices().forUser(user)).isEmpty();
+        assertThat(stores.notices().forUser(user.pseudonym())).hasSize(2);
     }
 }
