@@ -48,6 +48,7 @@ public record ServerConfig(
         int userRequestsPerMinute,
         int ipRequestsPerMinute,
         int serviceKeyRequestsPerMinute,
+        long rateLimitKeys,
         NetworkSettings network,
         Duration pastDueGrace,
         boolean refetchOnWebhook,
@@ -78,6 +79,7 @@ public record ServerConfig(
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
     static final int MAX_PAST_DUE_GRACE_DAYS = 90;
     static final int MIN_VIRTUAL_THREADS_JAVA = 21;
+    static final int DEFAULT_RATE_LIMIT_KEYS = 100_000;
 
     /** Where the billing data lives. */
     public enum Store {
@@ -163,6 +165,8 @@ public record ServerConfig(
         int perUser = r.integer("BILLING_RATE_LIMIT_USER_PER_MINUTE", 300, 0, 1_000_000);
         int perIp = r.integer("BILLING_RATE_LIMIT_IP_PER_MINUTE", 1200, 0, 1_000_000);
         int perKey = r.integer("BILLING_RATE_LIMIT_SERVICE_KEY_PER_MINUTE", 3000, 0, 1_000_000);
+        // Each remembered key holds a bucket of about half a KiB of heap: the bound is what a small heap is sized by.
+        long limitKeys = r.integer("BILLING_RATE_LIMIT_KEYS", DEFAULT_RATE_LIMIT_KEYS, 1_000, 10_000_000);
         NetworkSettings network = NetworkSettings.read(r);
         int graceDays =
                 r.integer("BILLING_PAST_DUE_GRACE_DAYS", DEFAULT_PAST_DUE_GRACE_DAYS, 0, MAX_PAST_DUE_GRACE_DAYS);
@@ -230,6 +234,7 @@ public record ServerConfig(
                 perUser,
                 perIp,
                 perKey,
+                limitKeys,
                 network,
                 Duration.ofDays(graceDays),
                 refetch,
@@ -302,6 +307,7 @@ public record ServerConfig(
                 .userRequestsPerMinute(userRequestsPerMinute)
                 .ipRequestsPerMinute(ipRequestsPerMinute)
                 .serviceKeyRequestsPerMinute(serviceKeyRequestsPerMinute)
+                .rateLimitKeys(rateLimitKeys)
                 .version(version)
                 .erasure(erasure)
                 .guestCheckoutsPerMinute(guestCheckoutsPerMinute)
@@ -368,7 +374,8 @@ public record ServerConfig(
                 b,
                 "Rate limits",
                 userRequestsPerMinute + "/min per user, " + ipRequestsPerMinute + "/min per IP, "
-                        + serviceKeyRequestsPerMinute + "/min per service key");
+                        + serviceKeyRequestsPerMinute + "/min per service key; " + rateLimitKeys
+                        + " keys remembered each");
         line(b, "Client address", network.describeProxies());
         line(b, "Stripe webhook allowlist", network.describeAllowlist());
         line(b, "Catalog routes", publicCatalog ? "public" : "signed-in users");

@@ -166,6 +166,22 @@ class CliConfigTest {
                 .isFalse();
     }
 
+    /** What bounds the rate limiters' heap (docs/OPERATIONS.md, "Memory"): 100 000 keys unless set, 1 000 at least. */
+    @Test
+    void theRateLimitersRememberTheKeysTheSettingAllows() {
+        Map<String, String> env = validEnv();
+        assertThat(ServerConfig.fromEnv(env).apiSettings("test").rateLimitKeys())
+                .isEqualTo(100_000);
+        env.put("BILLING_RATE_LIMIT_KEYS", "10000");
+        assertThat(ServerConfig.fromEnv(env).apiSettings("test").rateLimitKeys())
+                .isEqualTo(10_000);
+        assertThat(run(env, "check-config").out()).contains("10000 keys remembered each");
+        env.put("BILLING_RATE_LIMIT_KEYS", "999");
+        Run r = run(env, "check-config");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("BILLING_RATE_LIMIT_KEYS: must be a whole number from 1000 to 10000000");
+    }
+
     @Test
     void duplicateSubscriptionsCancelByDefaultOrFlagAndRefuseAnythingElse() {
         Map<String, String> env = validEnv();
