@@ -60,7 +60,7 @@ final class JdbiCustomerStore implements CustomerStore {
                 SELECT user_id, customer_id, email, created_at FROM {schema}.customers
                 WHERE customer_id = ANY(?)
                 """);
-        // An admin's lookup, rare: a scan of the customers table rather than an index every link has to keep.
+        // An admin's search by e-mail, along customers_email_lower_idx (V24), which every link writes an entry in.
         this.byEmail = db.sql("""
                 SELECT user_id, customer_id, email, created_at FROM {schema}.customers
                 WHERE lower(email) = lower(:email) ORDER BY created_at, user_id LIMIT :limit

@@ -49,6 +49,13 @@ public final class Bench {
                 BenchEnvironment env = BenchEnvironment.start(options, serverStarter, logDir)) {
             report.postgres.putAll(env.requireDurable());
             report.setup.put("database", env.describeDatabase());
+            BillingTables.Contents held = env.contents();
+            report.setup.put("database at the start", held == null ? "no billing tables" : held.describe());
+            if (held != null && held.holdsRows()) {
+                report.notes.add("the database already held rows at the start (" + held.describe() + "): Postgres' "
+                        + "CPU per event grows with what is stored, so compare this run only with runs that started "
+                        + "on the same contents (a new database for each gives that)");
+            }
             report.setup.put("server CPU", serverCpu(env, options, report));
             report.setup.put(
                     "server",

@@ -312,6 +312,15 @@ final class BenchEnvironment implements AutoCloseable {
         return (postgres != null ? "embedded " : "external ") + database.describe();
     }
 
+    /** What the billing schema holds now ({@link BillingTables#contents}), or null when it has no table. */
+    BillingTables.Contents contents() {
+        try (Connection c = connect()) {
+            return BillingTables.contents(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read what the database holds: " + e.getMessage(), e);
+        }
+    }
+
     /** The durability and memory settings both the ceiling and the server ran with, and the server's version. */
     private Map<String, String> postgresSettings() {
         Map<String, String> settings = new LinkedHashMap<>();

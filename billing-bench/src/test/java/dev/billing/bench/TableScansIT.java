@@ -67,6 +67,25 @@ class TableScansIT {
         }
     }
 
+    @Test
+    void theContentsAtTheStartNameTheRowsAlreadyStored() throws SQLException {
+        try (Connection c = postgres.dataSource("postgres").getConnection()) {
+            BillingTables.Contents held = BillingTables.contents(c);
+            assertThat(held.rows()).containsExactly(java.util.Map.entry("customers", 20_000L));
+            assertThat(held.holdsRows()).isTrue();
+            assertThat(held.bytes()).isPositive();
+            assertThat(held.describe()).matches("[0-9,]+ MB in the billing schema \\(20,000 customers rows\\)");
+        }
+        try (Connection c = postgres.dataSource("postgres").getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS nothing_yet");
+            s.execute("CREATE DATABASE nothing_yet");
+        }
+        try (Connection c = postgres.dataSource("nothing_yet").getConnection()) {
+            assertThat(BillingTables.contents(c)).isNull();
+        }
+    }
+
     /** Until the tables' counters moved {@code moves} times since {@code start} (index or sequential reads). */
     private static TableScans.Snapshot awaitPublished(Connection c, TableScans.Snapshot start, long moves)
             throws SQLException {
