@@ -43,6 +43,35 @@ public record UserId(String value) {
         }
     }
 
+    /**
+     * The {@code n}th pseudonym of this account, {@code n} 2 or more: {@link #pseudonym()} and {@code _n}. One
+     * pseudonym holds one customer link, so a customer linked after an earlier erasure is erased under the next.
+     */
+    public UserId pseudonym(int n) {
+        if (n < 2) {
+            throw new IllegalArgumentException("a numbered pseudonym starts at 2, not " + n);
+        }
+        return new UserId(pseudonym().value + "_" + n);
+    }
+
+    /** Whether {@code other} is one of this account's pseudonyms: {@link #pseudonym()} or a numbered one. */
+    public boolean hasPseudonym(UserId other) {
+        String base = pseudonym().value;
+        String candidate = other.value;
+        if (candidate.equals(base)) {
+            return true;
+        }
+        if (!candidate.startsWith(base + "_") || candidate.length() == base.length() + 1) {
+            return false;
+        }
+        for (int i = base.length() + 1; i < candidate.length(); i++) {
+            if (candidate.charAt(i) < '0' || candidate.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether this account is an organization's. */
     public boolean isOrganization() {
         return ORGANIZATION.matcher(value).matches();

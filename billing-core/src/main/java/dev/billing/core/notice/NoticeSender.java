@@ -155,9 +155,7 @@ public final class NoticeSender {
             return;
         }
         Optional<UserId> now = customers.findByCustomerId(customer).map(CustomerLink::userId);
-        String base = user.pseudonym().value();
-        if (now.isPresent()
-                && (now.get().value().equals(base) || now.get().value().startsWith(base + "_"))) {
+        if (now.isPresent() && user.hasPseudonym(now.get())) {
             log.pseudonymise(user, now.get());
         }
     }

@@ -125,7 +125,7 @@ public final class ErasePersonalData {
         if (own.isPresent()) {
             // A customer linked after an earlier erasure needs a pseudonym of its own: one holds one link.
             for (int n = 2; stores.customers().findByUserId(pseudonym).isPresent(); n++) {
-                pseudonym = UserId.of(base.value() + "_" + n);
+                pseudonym = user.pseudonym(n);
             }
         }
         // A retry after an interruption finds the link already under the pseudonym.

@@ -21,6 +21,26 @@ import org.junit.jupiter.api.Test;
 class ModelValidationTest {
 
     @Test
+    void anAccountKnowsItsPseudonymsAndNoOneElses() {
+        UserId user = UserId.of("user_2abc");
+        UserId first = user.pseudonym();
+        assertThat(first.value()).matches("erased_[0-9a-f]{32}");
+        assertThat(user.pseudonym(2).value()).isEqualTo(first.value() + "_2");
+        assertThat(user.pseudonym(12).value()).isEqualTo(first.value() + "_12");
+        assertThatThrownBy(() -> user.pseudonym(1)).isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(user.hasPseudonym(first)).isTrue();
+        assertThat(user.hasPseudonym(user.pseudonym(3))).isTrue();
+        assertThat(user.hasPseudonym(user)).isFalse();
+        assertThat(user.hasPseudonym(UserId.of("user_other").pseudonym())).isFalse();
+        assertThat(user.hasPseudonym(UserId.of(first.value() + "_"))).isFalse();
+        assertThat(user.hasPseudonym(UserId.of(first.value() + "_x2"))).isFalse();
+        assertThat(user.hasPseudonym(UserId.of(first.value() + "0"))).isFalse();
+        // a pseudonym is its own
+        assertThat(first.hasPseudonym(first)).isTrue();
+    }
+
+    @Test
     void idsRejectBlankOverlongAndControlCharacters() {
         assertThatThrownBy(() -> UserId.of(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> UserId.of("a".repeat(256))).isInstanceOf(IllegalArgumentException.class);
