@@ -14,7 +14,6 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -98,6 +97,7 @@ final class JdbiEventInbox implements EventInbox {
     private final Coalescer<Completion, Boolean> completions;
     private final MultiRowSql insertBatch;
     private final MultiRowSql completeBatch;
+    private final JdbiProcessedEntries processed;
     private final String restore;
     private final String claim;
     private final String claimDue;
@@ -106,7 +106,6 @@ final class JdbiEventInbox implements EventInbox {
     private final String markNotified;
     private final String find;
     private final String requeue;
-    private final String countByStatus;
     private final String listFirst;
     private final String listAfter;
     private final String listStatusFirst;
@@ -132,6 +131,7 @@ final class JdbiEventInbox implements EventInbox {
                 VALUES """),
                 "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
                 "\nON CONFLICT (event_id) DO NOTHING\nRETURNING event_id");
+        this.processed = new JdbiProcessedEntries(db);
         this.completeBatch = new MultiRowSql(
                 MAX_BATCH,
                 db.sql("""
@@ -221,7 +221,6 @@ final class JdbiEventInbox implements EventInbox {
                 WHERE event_id = :eventId
                   AND NOT (status = 'pending' AND lease_expires_at IS NOT NULL AND lease_expires_at > :now)
                 """);
-        this.countByStatus = db.sql("SELECT status, count(*) AS n FROM {schema}.webhook_inbox GROUP BY status");
         String order = "\nORDER BY received_at DESC, event_id COLLATE \"C\"\nLIMIT :limit";
         String after =
                 "(received_at < :receivedAt OR (received_at = :receivedAt AND event_id COLLATE \"C\" > :eventId))";
@@ -368,6 +367,12 @@ final class JdbiEventInbox implements EventInbox {
         return completions.submit(new Completion(eventId, owner, outcome, now));
     }
 
+    /** One write per entry ({@link JdbiProcessedEntries}). */
+    @Override
+    public List<Boolean> recordProcessed(List<Processed> events) {
+        return processed.record(events);
+    }
+
     /** The caller's batch written directly (not through the group commit), up to {@value #MAX_BATCH} rows each. */
     @Override
     public List<Boolean> completeAll(List<Completion> batch) {
@@ -509,17 +514,7 @@ final class JdbiEventInbox implements EventInbox {
 
     @Override
     public Map<InboxStatus, Long> countByStatus() {
-        Map<InboxStatus, Long> counts = new EnumMap<>(InboxStatus.class);
-        for (InboxStatus status : InboxStatus.values()) {
-            counts.put(status, 0L);
-        }
-        db.call("inbox.countByStatus", h -> {
-            h.createQuery(countByStatus)
-                    .map((rs, ctx) -> Map.entry(status(rs.getString("status")), rs.getLong("n")))
-                    .forEach(e -> counts.put(e.getKey(), e.getValue()));
-            return null;
-        });
-        return counts;
+        return counts.byStatus();
     }
 
     @Override

@@ -20,6 +20,22 @@ final class JdbiInboxCounts {
         this.db = db;
     }
 
+    /** Every entry counted, by status (each status present, zero when none). */
+    Map<InboxStatus, Long> byStatus() {
+        Map<InboxStatus, Long> counts = new EnumMap<>(InboxStatus.class);
+        for (InboxStatus status : InboxStatus.values()) {
+            counts.put(status, 0L);
+        }
+        String sql = db.sql("SELECT status, count(*) AS n FROM {schema}.webhook_inbox GROUP BY status");
+        db.call("inbox.countByStatus", h -> {
+            h.createQuery(sql)
+                    .map((rs, ctx) -> Map.entry(status(rs.getString("status")), rs.getLong("n")))
+                    .forEach(e -> counts.put(e.getKey(), e.getValue()));
+            return null;
+        });
+        return counts;
+    }
+
     InboxCounts countUpTo(Set<InboxStatus> statuses, long cap) {
         Long rows = InboxCounts.rowsToRead(cap);
         Map<InboxStatus, Long> found = new EnumMap<>(InboxStatus.class);

@@ -51,6 +51,35 @@ public interface EventInbox {
         return new Recorded(RecordOutcome.RECORDED, claim(event.id(), owner, receivedAt, lease));
     }
 
+    /**
+     * Records events processed before they were recorded, each unless its id is already present (never overwrites):
+     * done with its outcome, one attempt, no lease, {@code processedAt} set; what {@link #recordLeased} and then
+     * {@link #complete} leave. The webhook route uses it for an event its batch projected from the payload alone, so
+     * that the entry is written once. Answers in order: true when recorded now, false when the id was there (also
+     * for the later of two equal ids in one call). This default does the two writes per event; stores write once.
+     */
+    default List<Boolean> recordProcessed(List<Processed> events) {
+        List<Boolean> recorded = new ArrayList<>(events.size());
+        for (Processed p : events) {
+            String owner = "recorded-processed";
+            Recorded leased = recordLeased(p.event(), p.receivedAt(), owner, Duration.ofMinutes(5));
+            recorded.add(leased.leased().isPresent() && complete(p.event().id(), owner, p.outcome(), p.processedAt()));
+        }
+        return recorded;
+    }
+
+    /** One event for {@link #recordProcessed}: when it was received, how it ended and when. */
+    record Processed(StripeEvent event, Instant receivedAt, InboxStatus outcome, Instant processedAt) {
+        public Processed {
+            Objects.requireNonNull(event, "event");
+            Objects.requireNonNull(receivedAt, "receivedAt");
+            Objects.requireNonNull(processedAt, "processedAt");
+            if (!outcome.isDone()) {
+                throw new IllegalArgumentException("recordProcessed needs PROCESSED or IGNORED, not " + outcome);
+            }
+        }
+    }
+
     /** Claims one entry by id if it is claimable. */
     Optional<InboxEntry> claim(String eventId, String owner, Instant now, Duration lease);
 

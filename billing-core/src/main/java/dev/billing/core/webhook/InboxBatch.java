@@ -1,6 +1,7 @@
 package dev.billing.core.webhook;
 
 import dev.billing.core.audit.AuditContext;
+import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.UpsertResult;
@@ -38,6 +39,9 @@ import java.util.function.Supplier;
  * one call ({@link SubscriptionStore#upsertSubscriptions}, several versions of one subscription in event order) while
  * the other events are applied on their own; then every event that applied completed in one call
  * ({@link EventInbox#completeAll}). A failure of a shared write falls back to the events one by one.
+ *
+ * <p>A customer event that only links a user to a customer may arrive unrecorded ({@link #processUnrecorded}): its
+ * link is written with the batch's, and then its inbox entry, already done, in one write.
  */
 final class InboxBatch {
     private static final System.Logger LOG = System.getLogger(InboxBatch.class.getName());
@@ -148,6 +152,125 @@ final class InboxBatch {
         }
         singles.join();
         outcomes.completeAll(List.copyOf(done));
+    }
+
+    /** What became of an event processed before it was recorded ({@link #processUnrecorded}). */
+    enum Unrecorded {
+        /** Linked, and its entry recorded done now. */
+        RECORDED,
+        /** Its id was already in the inbox: a redelivery (its link written again changed nothing). */
+        DUPLICATE,
+        /** Not done: the caller records it as any other event, which processes it again. */
+        NOT_DONE,
+        /** Not done because the store cannot be reached: recording it would fail the same way. */
+        STORE_UNAVAILABLE
+    }
+
+    /**
+     * The link a customer event asks for when that is all it does (not deleted, naming a user), else null: such an
+     * event is projected from its payload alone, and written again it changes nothing.
+     */
+    CustomerLink plainLink(InboxWork work) {
+        if (!isCustomerEvent(work.event().type())) {
+            return null;
+        }
+        EventObject.OfCustomer customer =
+                effects.handledObjectOrNull(work) instanceof EventObject.OfCustomer of ? of : null;
+        if (customer == null || customer.deleted() || customer.userId() == null) {
+            return null;
+        }
+        return new CustomerLink(customer.userId(), customer.customerId(), customer.email(), clock.instant());
+    }
+
+    /**
+     * Events not in the inbox yet, each a {@link #plainLink}: linked together, then recorded done together
+     * ({@link EventInbox#recordProcessed}), so each entry is written once. A link of an erased account's customer, or
+     * of one erased while this ran, has its entry redacted: the links are read again after the entries are written,
+     * and an erasure writes the link before it redacts the customer's entries, so one of the two sees the other.
+     * Never throws: a failed write answers {@link Unrecorded#NOT_DONE} for the events it left unrecorded.
+     */
+    List<Unrecorded> processUnrecorded(List<InboxWork> works) {
+        List<Unrecorded> answers = new ArrayList<>(Collections.nCopies(works.size(), Unrecorded.NOT_DONE));
+        try (WorkTracer.Span span =
+                tracer.eventProcessing(works.stream().map(InboxWork::event).toList())) {
+            List<CustomerLink> links = new ArrayList<>(works.size());
+            List<AuditCause> causes = new ArrayList<>(works.size());
+            List<InboxWork> linking = new ArrayList<>(works.size());
+            List<Integer> positions = new ArrayList<>(works.size());
+            for (int i = 0; i < works.size(); i++) {
+                CustomerLink link = plainLink(works.get(i));
+                if (link != null) {
+                    linking.add(works.get(i));
+                    positions.add(i);
+                    links.add(link);
+                    causes.add(AuditCause.event(works.get(i).eventId()));
+                }
+            }
+            if (linking.isEmpty()) {
+                return answers;
+            }
+            List<Boolean> recorded;
+            try {
+                customers.linkAll(links, causes);
+                links.forEach(link -> listener.projectionChanged(link.customerId()));
+                Instant processedAt = outcomes.now();
+                recorded = inbox.recordProcessed(linking.stream()
+                        .map(w -> new EventInbox.Processed(
+                                w.event(), w.entry().receivedAt(), InboxStatus.PROCESSED, processedAt))
+                        .toList());
+            } catch (StoreUnavailableException e) {
+                span.failed(e);
+                positions.forEach(i -> answers.set(i, Unrecorded.STORE_UNAVAILABLE));
+                return answers;
+            } catch (RuntimeException e) {
+                span.failed(e);
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "Linking {0} unrecorded customer events failed; recording them to process as any other: {1}",
+                        linking.size(),
+                        InboxOutcomes.describe(e));
+                return answers;
+            }
+            for (int i = 0; i < linking.size(); i++) {
+                answers.set(positions.get(i), recorded.get(i) ? Unrecorded.RECORDED : Unrecorded.DUPLICATE);
+                if (recorded.get(i)) {
+                    outcomes.recordedDone(linking.get(i).eventId());
+                }
+            }
+            redactErasedAccounts(linking, links, recorded);
+        }
+        return answers;
+    }
+
+    /** The entries just recorded whose customer's account is erased (now, or was before) redacted. */
+    private void redactErasedAccounts(List<InboxWork> linking, List<CustomerLink> links, List<Boolean> recorded) {
+        ErasedAccountEvents erased = effects.erased();
+        List<CustomerId> customerIds = new ArrayList<>();
+        for (int i = 0; i < linking.size(); i++) {
+            if (recorded.get(i)) {
+                customerIds.add(links.get(i).customerId());
+            }
+        }
+        if (customerIds.isEmpty()) {
+            return;
+        }
+        Map<CustomerId, CustomerLink> now = erased.linksOrNull(customerIds);
+        for (int i = 0; i < linking.size(); i++) {
+            if (!recorded.get(i)) {
+                continue;
+            }
+            InboxWork work = linking.get(i);
+            try {
+                erased.redactIfErased(work.entry(), links.get(i).customerId(), effects.handledObjectOrNull(work), now);
+            } catch (RuntimeException e) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Could not check whether event {0}'s account was erased while it was recorded; erasing the"
+                                + " account again redacts it: {1}",
+                        work.eventId(),
+                        InboxOutcomes.describe(e));
+            }
+        }
     }
 
     private static boolean isCustomerEvent(String type) {

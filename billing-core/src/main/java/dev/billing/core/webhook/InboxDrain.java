@@ -23,6 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  * and commit is shared by). Under sustained load a batch that is not full waits {@link #LINGER_NANOS} once for more.
  * Up to {@code permits} events are answered before they are processed; beyond that a delivery's answer waits (up to
  * {@link #OVERFLOW_WAIT}) until its batch is processed, which slows the sender down instead of piling up work.
+ *
+ * <p>An event a route hands over before it is recorded ({@link #submitUnrecorded}) always waits for its batch, whose
+ * answer says whether it was recorded; such a batch does not linger, as its senders wait for it.
  */
 final class InboxDrain {
     private static final System.Logger LOG = System.getLogger(InboxDrain.class.getName());
@@ -36,6 +39,11 @@ final class InboxDrain {
      * and leased, so an answer after this loses nothing (its lease runs out if the drainer never gets to it).
      */
     static final Duration OVERFLOW_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long an unrecorded event waits for the drainer to take it before its sender takes it back and records it
+     * as any other: nothing is durable yet, so a busy drainer must not hold its answer long.
+     */
+    static final Duration UNRECORDED_WAIT = Duration.ofSeconds(2);
 
     private final InboxBatch batches;
     private final Semaphore permits;
@@ -47,8 +55,59 @@ final class InboxDrain {
         this.permits = new Semaphore(permits);
     }
 
-    /** A route's event waiting for the drainer; {@code processed} is counted down after its batch when its sender waits. */
-    private record Queued(InboxWork work, CountDownLatch processed) {}
+    /**
+     * A route's event waiting for the drainer; {@code processed} is counted down after its batch when its sender waits.
+     * {@code unrecorded} is set for an event not recorded yet ({@link #submitUnrecorded}).
+     */
+    private record Queued(InboxWork work, CountDownLatch processed, Unrecorded unrecorded) {}
+
+    /** An unrecorded event's hand-over: taken by the drainer or given up by its sender, whichever comes first. */
+    private static final class Unrecorded {
+        private static final int QUEUED = 0;
+        private static final int TAKEN = 1;
+        private static final int GIVEN_UP = 2;
+
+        final AtomicInteger state = new AtomicInteger(QUEUED);
+        final CountDownLatch done = new CountDownLatch(1);
+        volatile InboxBatch.Unrecorded outcome = InboxBatch.Unrecorded.NOT_DONE;
+    }
+
+    /**
+     * Queues an event not recorded yet ({@link InboxBatch#plainLink}), makes sure a drainer runs on
+     * {@code processing}, and waits for its batch ({@link InboxBatch#processUnrecorded}). When that does not start
+     * within {@link #UNRECORDED_WAIT}, the event is taken back ({@code NOT_DONE}: the caller records it as any other);
+     * once its batch has started, this waits for it to end.
+     */
+    InboxBatch.Unrecorded submitUnrecorded(InboxWork work, Executor processing) {
+        Unrecorded handOver = new Unrecorded();
+        queued.add(new Queued(work, null, handOver));
+        startDrainer(processing);
+        boolean interrupted = false;
+        try {
+            if (handOver.done.await(UNRECORDED_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return handOver.outcome;
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        try {
+            if (handOver.state.compareAndSet(Unrecorded.QUEUED, Unrecorded.GIVEN_UP)) {
+                return InboxBatch.Unrecorded.NOT_DONE;
+            }
+            while (true) { // its batch is being written: its outcome decides what the sender answers
+                try {
+                    handOver.done.await();
+                    return handOver.outcome;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
 
     /**
      * Queues an event recorded leased to this process and makes sure a drainer runs on {@code processing}; returns
@@ -58,7 +117,7 @@ final class InboxDrain {
     void submit(InboxWork work, Executor processing) {
         boolean permit = permits.tryAcquire();
         CountDownLatch processed = permit ? null : new CountDownLatch(1);
-        queued.add(new Queued(work, processed));
+        queued.add(new Queued(work, processed, null));
         startDrainer(processing);
         if (processed != null) {
             try {
@@ -98,7 +157,7 @@ final class InboxDrain {
         while (true) {
             List<Queued> batch = new ArrayList<>();
             take(batch);
-            if (sustained && !batch.isEmpty() && batch.size() < MAX_BATCH) {
+            if (sustained && !batch.isEmpty() && batch.size() < MAX_BATCH && noSenderWaits(batch)) {
                 LockSupport.parkNanos(LINGER_NANOS);
                 take(batch);
             }
@@ -111,15 +170,33 @@ final class InboxDrain {
                 continue;
             }
             List<InboxWork> works = new ArrayList<>(batch.size());
-            batch.forEach(q -> works.add(q.work()));
+            List<Queued> unrecorded = new ArrayList<>();
+            for (Queued q : batch) {
+                if (q.unrecorded() == null) {
+                    works.add(q.work());
+                } else if (q.unrecorded().state.compareAndSet(Unrecorded.QUEUED, Unrecorded.TAKEN)) {
+                    unrecorded.add(q);
+                } // else its sender gave it up and records it itself
+            }
             try {
-                batches.process(works, processing);
+                if (!unrecorded.isEmpty()) {
+                    List<InboxBatch.Unrecorded> outcomes = batches.processUnrecorded(
+                            unrecorded.stream().map(Queued::work).toList());
+                    for (int i = 0; i < unrecorded.size(); i++) {
+                        unrecorded.get(i).unrecorded().outcome = outcomes.get(i);
+                    }
+                }
+                if (!works.isEmpty()) {
+                    batches.process(works, processing);
+                }
             } catch (RuntimeException | Error e) { // never expected: the leases run out and the worker retries
                 LOG.log(System.Logger.Level.ERROR, "Processing a batch of " + batch.size() + " events failed", e);
             } finally {
                 int released = 0;
                 for (Queued q : batch) {
-                    if (q.processed() == null) {
+                    if (q.unrecorded() != null) {
+                        q.unrecorded().done.countDown(); // NOT_DONE unless its batch said otherwise
+                    } else if (q.processed() == null) {
                         released++;
                     } else {
                         q.processed().countDown();
@@ -129,6 +206,16 @@ final class InboxDrain {
             }
             sustained = true;
         }
+    }
+
+    /** Whether no event of the batch is an unrecorded one, whose sender waits for the batch (then it must not linger). */
+    private static boolean noSenderWaits(List<Queued> batch) {
+        for (Queued q : batch) {
+            if (q.unrecorded() != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Moves queued events into {@code batch} up to {@value #MAX_BATCH}. */

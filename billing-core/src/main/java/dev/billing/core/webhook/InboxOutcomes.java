@@ -53,6 +53,11 @@ final class InboxOutcomes {
         return doneLately.contains(eventId);
     }
 
+    /** An event recorded done without a completion ({@link EventInbox#recordProcessed}). */
+    void recordedDone(String eventId) {
+        doneLately.remember(eventId);
+    }
+
     EventInbox.Completion completion(InboxWork work, InboxStatus outcome) {
         return new EventInbox.Completion(work.eventId(), work.owner(), outcome, workClock.instant());
     }

@@ -3,7 +3,9 @@ package dev.billing.core.webhook;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.WebhookVerifier;
+import java.time.Instant;
 
 /**
  * One inbox entry on its way through processing, carrying its event's object: decoded by the verifier while the
@@ -24,6 +26,14 @@ final class InboxWork {
     /** A delivery just recorded, with the object its verifier decoded (null when it did not). */
     static InboxWork received(InboxEntry entry, EventObject decodedWhileVerified) {
         return new InboxWork(entry, decodedWhileVerified);
+    }
+
+    /**
+     * A delivery not recorded yet, to be recorded once processed ({@link EventInbox#recordProcessed}): its entry is
+     * what {@link InboxEntry#received} describes, held by nobody.
+     */
+    static InboxWork unrecorded(StripeEvent event, Instant receivedAt, EventObject decodedWhileVerified) {
+        return new InboxWork(InboxEntry.received(event, receivedAt), decodedWhileVerified);
     }
 
     /** An entry read back from the inbox: its object is decoded when first needed. */

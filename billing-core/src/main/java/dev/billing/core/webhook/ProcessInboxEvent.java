@@ -198,6 +198,19 @@ public final class ProcessInboxEvent {
         return batches.processAlone(work);
     }
 
+    /**
+     * Whether the event, not recorded yet, is one whose batch records it once processed: a customer event that only
+     * links a user to a customer ({@link InboxBatch#plainLink}).
+     */
+    boolean recordsOnceProcessed(InboxWork work) {
+        return batches.plainLink(work) != null;
+    }
+
+    /** Hands an unrecorded event to the drain and waits for its batch ({@link InboxDrain#submitUnrecorded}). */
+    InboxBatch.Unrecorded processBeforeTheAnswer(InboxWork work, Executor processing) {
+        return drain.submitUnrecorded(work, processing);
+    }
+
     /** Hands an event recorded leased to this process to the drain (see {@link InboxDrain#submit}). */
     void processAfterTheAnswer(InboxWork work, Executor processing) {
         drain.submit(work, processing);

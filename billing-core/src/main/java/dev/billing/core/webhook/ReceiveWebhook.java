@@ -1,5 +1,6 @@
 package dev.billing.core.webhook;
 
+import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.EventInbox;
@@ -22,6 +23,12 @@ import java.util.concurrent.Semaphore;
  * worker processes the event again). It is then processed inline while an inline permit is free (else left to the
  * worker), or, when the server answers Stripe as soon as the event is durable
  * ({@link #receive(byte[], String, Executor)}), handed to the drain that forms batches ({@link InboxDrain}).
+ *
+ * <p>There, a customer event that only links a user to a customer is not recorded first: the drain links it with its
+ * batch and then records it already done ({@link EventInbox#recordProcessed}), one inbox write instead of two, and
+ * the delivery is answered after that. A crash before the answer loses nothing, as Stripe delivers the event again
+ * and linking again changes nothing; a batch that fails, or does not start in time, leaves the event to be recorded
+ * and processed as any other.
  *
  * <p>A redelivery of an event this process saw completed lately is answered as a duplicate at once, without the
  * store ({@link DoneEvents}): the event is durable and done, and the write and claim would change nothing.
@@ -111,6 +118,24 @@ public final class ReceiveWebhook {
         span.event(event.id(), event.type());
         if (processor.completedLately(event.id())) {
             return WebhookReceipt.doneAlready(event);
+        }
+        InboxWork unrecorded = InboxWork.unrecorded(event, clock.instant(), verified.object());
+        if (processor.recordsOnceProcessed(unrecorded)) {
+            switch (processor.processBeforeTheAnswer(unrecorded, processing)) {
+                case RECORDED:
+                    return new WebhookReceipt(event.id(), event.type(), false, InboxStatus.PROCESSED);
+                case DUPLICATE: // as a redelivery below: the entry may be due again (an earlier attempt failed)
+                    return new WebhookReceipt(
+                            event.id(),
+                            event.type(),
+                            true,
+                            processor.processNow(event.id()).orElse(null));
+                case STORE_UNAVAILABLE: // as the insert would have: Stripe delivers it again
+                    throw new StoreUnavailableException(
+                            "The store cannot be reached: webhook " + event.id() + " was not recorded");
+                case NOT_DONE:
+                    break; // recorded and processed as any other event
+            }
         }
         EventInbox.Recorded recorded = inbox.recordLeased(event, clock.instant(), LeaseOwners.next(), lease);
         if (recorded.leased().isEmpty()) { // a redelivery: the event may be due again (an earlier attempt failed)

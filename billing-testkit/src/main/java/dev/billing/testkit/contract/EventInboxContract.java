@@ -241,6 +241,66 @@ public abstract class EventInboxContract extends EventInboxAdministrationContrac
     }
 
     @Nested
+    @DisplayName("recording processed (an event its batch projected before it was recorded)")
+    class RecordingProcessed {
+
+        @Test
+        @DisplayName("a new event is recorded done: its outcome, one attempt, no lease, never claimable")
+        void recordsDone() throws Exception {
+            StripeEvent event = event();
+            StripeEvent ignored = event();
+            Instant done = now.plusSeconds(1);
+            assertThat(inbox.recordProcessed(List.of(
+                            new EventInbox.Processed(event, now, InboxStatus.PROCESSED, done),
+                            new EventInbox.Processed(ignored, now, InboxStatus.IGNORED, done))))
+                    .containsExactly(true, true);
+            InboxEntry stored = inbox.find(event.id()).orElseThrow();
+            assertThat(stored.status()).isEqualTo(InboxStatus.PROCESSED);
+            assertThat(stored.attempts()).isEqualTo(1);
+            assertThat(stored.leaseOwner()).isNull();
+            assertThat(stored.leaseExpiresAt()).isNull();
+            assertThat(stored.receivedAt()).isEqualTo(now);
+            assertThat(stored.processedAt()).isEqualTo(done);
+            assertThat(stored.event().type()).isEqualTo(event.type());
+            assertThat(stored.event().created()).isEqualTo(event.created());
+            assertThat(JSON.readTree(stored.event().payload())).isEqualTo(JSON.readTree(event.payload()));
+            assertThat(inbox.find(ignored.id()).orElseThrow().status()).isEqualTo(InboxStatus.IGNORED);
+            assertThat(inbox.claim(event.id(), "worker-b", now.plus(LEASE).plus(LEASE), LEASE))
+                    .isEmpty();
+            assertThat(inbox.claimDue(100, "worker-b", now.plus(LEASE).plus(LEASE), LEASE))
+                    .noneMatch(
+                            e -> e.eventId().equals(event.id()) || e.eventId().equals(ignored.id()));
+        }
+
+        @Test
+        @DisplayName("an id already present is not recorded again: nothing changed, a pending entry stays due")
+        void aPresentIdIsNotOverwritten() {
+            StripeEvent event = event();
+            inbox.record(event, now);
+            InboxEntry before = inbox.find(event.id()).orElseThrow();
+            assertThat(inbox.recordProcessed(
+                            List.of(new EventInbox.Processed(event, now.plusSeconds(5), InboxStatus.PROCESSED, now))))
+                    .containsExactly(false);
+            assertThat(inbox.find(event.id())).contains(before);
+            assertThat(inbox.claim(event.id(), "worker-c", now.plusSeconds(5), LEASE))
+                    .isPresent();
+        }
+
+        @Test
+        @DisplayName("two deliveries of one event in one call: the first is recorded, the second is not")
+        void equalIdsInOneCallAreRecordedOnce() {
+            StripeEvent event = event();
+            StripeEvent other = event();
+            assertThat(inbox.recordProcessed(List.of(
+                            new EventInbox.Processed(event, now, InboxStatus.PROCESSED, now),
+                            new EventInbox.Processed(other, now, InboxStatus.PROCESSED, now),
+                            new EventInbox.Processed(event, now, InboxStatus.PROCESSED, now))))
+                    .containsExactly(true, true, false);
+            assertThat(inbox.find(event.id()).orElseThrow().attempts()).isEqualTo(1);
+        }
+    }
+
+    @Nested
     @DisplayName("claiming")
     class Claiming {
 
