@@ -281,14 +281,7 @@ final class JdbiEventInbox implements EventInbox {
                     int i = 0;
                     for (NewRow row : sorted) {
                         StripeEvent event = row.event();
-                        statement.setString(++i, event.id());
-                        statement.setString(++i, event.type());
-                        Db.setInstant(statement, ++i, event.created());
-                        statement.setBoolean(++i, event.livemode());
-                        Db.setText(statement, ++i, event.apiVersion());
-                        Db.setText(statement, ++i, event.objectId());
-                        Db.setText(statement, ++i, event.objectType());
-                        statement.setString(++i, event.payload());
+                        i = JdbiProcessedEntries.bindEvent(statement, i, event);
                         statement.setInt(++i, row.owner() == null ? 0 : 1);
                         Db.setInstant(statement, ++i, row.receivedAt());
                         Db.setText(statement, ++i, row.owner());

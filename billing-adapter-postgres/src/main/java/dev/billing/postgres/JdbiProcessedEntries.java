@@ -2,6 +2,8 @@ package dev.billing.postgres;
 
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.EventInbox.Processed;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,6 +30,23 @@ final class JdbiProcessedEntries {
                 "\nON CONFLICT (event_id) DO NOTHING\nRETURNING event_id");
     }
 
+    /**
+     * Binds the event's own columns, in the order both inbox inserts list them (event_id, event_type, event_created,
+     * livemode, api_version, object_id, object_type, payload), after parameter {@code last}; returns the last bound.
+     */
+    static int bindEvent(PreparedStatement statement, int last, StripeEvent event) throws SQLException {
+        int i = last;
+        statement.setString(++i, event.id());
+        statement.setString(++i, event.type());
+        Db.setInstant(statement, ++i, event.created());
+        statement.setBoolean(++i, event.livemode());
+        Db.setText(statement, ++i, event.apiVersion());
+        Db.setText(statement, ++i, event.objectId());
+        Db.setText(statement, ++i, event.objectType());
+        statement.setString(++i, event.payload());
+        return i;
+    }
+
     List<Boolean> record(List<Processed> events) {
         return MultiRowSql.inRounds(events, p -> List.of(p.event().id()), JdbiEventInbox.MAX_BATCH, this::round);
     }
@@ -41,14 +60,7 @@ final class JdbiProcessedEntries {
                     int i = 0;
                     for (Processed row : sorted) {
                         StripeEvent event = row.event();
-                        statement.setString(++i, event.id());
-                        statement.setString(++i, event.type());
-                        Db.setInstant(statement, ++i, event.created());
-                        statement.setBoolean(++i, event.livemode());
-                        Db.setText(statement, ++i, event.apiVersion());
-                        Db.setText(statement, ++i, event.objectId());
-                        Db.setText(statement, ++i, event.objectType());
-                        statement.setString(++i, event.payload());
+                        i = JdbiProcessedEntries.bindEvent(statement, i, event);
                         statement.setString(++i, row.outcome().wireName());
                         Db.setInstant(statement, ++i, row.receivedAt());
                         Db.setInstant(statement, ++i, row.processedAt());
