@@ -180,10 +180,15 @@ final class InboxDrain {
             }
             try {
                 if (!unrecorded.isEmpty()) {
-                    List<InboxBatch.Unrecorded> outcomes = batches.processUnrecorded(
-                            unrecorded.stream().map(Queued::work).toList());
-                    for (int i = 0; i < unrecorded.size(); i++) {
-                        unrecorded.get(i).unrecorded().outcome = outcomes.get(i);
+                    try {
+                        List<InboxBatch.Unrecorded> outcomes = batches.processUnrecorded(
+                                unrecorded.stream().map(Queued::work).toList());
+                        for (int i = 0; i < unrecorded.size(); i++) {
+                            unrecorded.get(i).unrecorded().outcome = outcomes.get(i);
+                        }
+                    } finally {
+                        // answered now, not after the batch's other events (which may wait for Stripe)
+                        unrecorded.forEach(q -> q.unrecorded().done.countDown());
                     }
                 }
                 if (!works.isEmpty()) {
@@ -195,7 +200,7 @@ final class InboxDrain {
                 int released = 0;
                 for (Queued q : batch) {
                     if (q.unrecorded() != null) {
-                        q.unrecorded().done.countDown(); // NOT_DONE unless its batch said otherwise
+                        q.unrecorded().done.countDown(); // a no-op for one already answered or given up
                     } else if (q.processed() == null) {
                         released++;
                     } else {
