@@ -174,12 +174,14 @@ final class InboxBatch {
         if (!isCustomerEvent(work.event().type())) {
             return null;
         }
-        EventObject.OfCustomer customer =
-                effects.handledObjectOrNull(work) instanceof EventObject.OfCustomer of ? of : null;
-        if (customer == null || customer.deleted() || customer.userId() == null) {
-            return null;
-        }
-        return new CustomerLink(customer.userId(), customer.customerId(), customer.email(), clock.instant());
+        return effects.handledObjectOrNull(work) instanceof EventObject.OfCustomer customer ? linkOf(customer) : null;
+    }
+
+    /** The link a customer object asks for, or null when it asks for none (deleted, or naming no user). */
+    private CustomerLink linkOf(EventObject.OfCustomer customer) {
+        return customer.deleted() || customer.userId() == null
+                ? null
+                : new CustomerLink(customer.userId(), customer.customerId(), customer.email(), clock.instant());
     }
 
     /**
@@ -261,7 +263,8 @@ final class InboxBatch {
             }
             InboxWork work = linking.get(i);
             try {
-                erased.redactIfErased(work.entry(), links.get(i).customerId(), effects.handledObjectOrNull(work), now);
+                // No object: a customer's names no account beyond its link (only subscriptions and sessions do).
+                erased.redactIfErased(work.entry(), links.get(i).customerId(), null, now);
             } catch (RuntimeException e) {
                 LOG.log(
                         System.Logger.Level.WARNING,
@@ -286,16 +289,13 @@ final class InboxBatch {
         List<AuditCause> causes = new ArrayList<>();
         List<InboxWork> single = new ArrayList<>();
         for (InboxWork work : customerEvents) {
-            EventObject.OfCustomer customer =
-                    effects.handledObjectOrNull(work) instanceof EventObject.OfCustomer of ? of : null;
-            if (customer == null) {
+            if (!(effects.handledObjectOrNull(work) instanceof EventObject.OfCustomer customer)) {
                 single.add(work);
-            } else if (customer.deleted() || customer.userId() == null) {
+            } else if (linkOf(customer) == null) {
                 done.add(outcomes.completion(work, InboxStatus.PROCESSED)); // nothing to link, as when alone
             } else {
                 linking.add(work);
-                links.add(
-                        new CustomerLink(customer.userId(), customer.customerId(), customer.email(), clock.instant()));
+                links.add(linkOf(customer));
                 causes.add(AuditCause.event(work.eventId()));
             }
         }
