@@ -96,7 +96,8 @@ class MigrationsIT {
                             "21:true",
                             "22:true",
                             "23:true",
-                            "24:true");
+                            "24:true",
+                            "25:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(
@@ -109,6 +110,14 @@ class MigrationsIT {
                                 "autovacuum_vacuum_threshold=5000",
                                 "autovacuum_analyze_threshold=5000");
             }
+            // V25: the inbox is analyzed from a sample of 3,000 rows; a column left at the default (100) would make it
+            // 30,000 payloads again.
+            assertThat(Sql.strings(
+                            ds,
+                            "SELECT a.attname || ' ' || a.attstattarget FROM pg_attribute a WHERE a.attrelid = "
+                                    + "'billing.webhook_inbox'::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+                                    + "AND a.attstattarget IS DISTINCT FROM 10"))
+                    .isEmpty();
             // The inbox payload is text kept out of line uncompressed (V4: no jsonb parse, no pglz per insert).
             assertThat(Sql.strings(
                             ds,
@@ -416,7 +425,8 @@ class MigrationsIT {
                             "V21__membership_ids.sql",
                             "V22__service_keys.sql",
                             "V23__retention.sql",
-                            "V24__growth_lookups.sql");
+                            "V24__growth_lookups.sql",
+                            "V25__inbox_statistics.sql");
         }
     }
 
