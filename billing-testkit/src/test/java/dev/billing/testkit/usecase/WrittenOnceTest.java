@@ -16,9 +16,12 @@ import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
+import dev.billing.core.port.Notifier;
 import dev.billing.core.privacy.ErasePersonalData.Options;
 import dev.billing.core.webhook.WebhookReceipt;
 import dev.billing.testkit.Await;
@@ -37,7 +40,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +73,10 @@ class WrittenOnceTest {
     }
 
     private Billing started(EventInbox inbox, CustomerStore customers) {
+        return started(inbox, customers, new RecordingNotifier());
+    }
+
+    private Billing started(EventInbox inbox, CustomerStore customers, Notifier notifier) {
         BillingStores s = stores.stores();
         BillingStores wired = new BillingStores(
                 customers,
@@ -85,7 +96,7 @@ class WrittenOnceTest {
                 .webhookVerifier(verifier)
                 .stores(wired)
                 .plans(SamplePlans.catalog())
-                .notifier(new RecordingNotifier())
+                .notifier(notifier)
                 .options(BillingOptions.builder()
                         .allowedOrigins(List.of(BillingHarness.ORIGIN))
                         .refetchOnWebhook(false)
@@ -249,5 +260,75 @@ class WrittenOnceTest {
         assertThat(EventInbox.isRedacted(entry.event().payload())).isTrue();
         assertThat(stores.customers().findByCustomerId(CUSTOMER).orElseThrow().userId())
                 .isEqualTo(ADA.pseudonym());
+    }
+
+    @Test
+    void aPlainLinkIsAnsweredBeforeTheOtherEventsOfItsBatchAreProcessed() throws Exception {
+        // Each subscription's notice waits for its own gate: the first holds the drainer while the next batch queues.
+        List<CountDownLatch> gates = List.of(new CountDownLatch(1), new CountDownLatch(1));
+        AtomicInteger noticesEntered = new AtomicInteger();
+        Notifier gated = notice -> {
+            CountDownLatch gate = gates.get(Math.min(noticesEntered.getAndIncrement(), gates.size() - 1));
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Billing billing = started(recording(stores.inbox(), null), stores.customers(), gated);
+        try {
+            FakeWebhookVerifier.Delivery first = subscriptionStarted(billing, "user_first");
+            billing.receiveWebhook(first.body(), first.signature());
+            Await.until("the first subscription's notice holds the drainer", () -> noticesEntered.get() == 1);
+            FakeWebhookVerifier.Delivery second = subscriptionStarted(billing, "user_second");
+            billing.receiveWebhook(second.body(), second.signature());
+            StripeEvent link = customerCreated();
+            AtomicReference<Thread> sender = new AtomicReference<>();
+            CompletableFuture<WebhookReceipt> linked = CompletableFuture.supplyAsync(() -> {
+                sender.set(Thread.currentThread());
+                return deliver(billing, link);
+            });
+            Await.until(
+                    "the link waits for its batch, queued behind the second subscription",
+                    () -> waitsForItsBatch(sender.get()));
+
+            gates.get(0).countDown();
+            Await.until("the second subscription's notice is held", () -> noticesEntered.get() == 2);
+
+            WebhookReceipt receipt = linked.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(receipt.inlineStatus())
+                    .as("answered once linked and recorded, with its batch's subscription still being processed")
+                    .isEqualTo(InboxStatus.PROCESSED);
+            assertThat(gates.get(1).getCount()).isEqualTo(1);
+            assertThat(inboxCalls).contains("recordProcessed");
+        } finally {
+            gates.forEach(CountDownLatch::countDown);
+        }
+    }
+
+    /** Whether {@code thread} is waiting inside the drain's hand-over of an unrecorded event (so it is queued). */
+    private static boolean waitsForItsBatch(Thread thread) {
+        if (thread == null || thread.getState() != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getMethodName().equals("submitUnrecorded")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A new subscription's signed delivery: processing it sends a notice. */
+    private FakeWebhookVerifier.Delivery subscriptionStarted(Billing billing, String user) {
+        CustomerId customer =
+                billing.ensureCustomer(BillingHarness.create().identity(user)).customerId();
+        Subscription pro = gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+        StripeEvent created = anEvent()
+                .withType("customer.subscription.created")
+                .createdAt(clock.instant())
+                .forObject("subscription", pro.id())
+                .build();
+        return verifier.sign(created, new EventObject.OfSubscription(pro));
     }
 }
