@@ -95,12 +95,15 @@ public final class BenchReport {
             long errors,
             Map<Integer, Long> statuses,
             Cpu cpu,
+            double closingPostgresMicrosPerEvent,
             double writeTransactionsPerEvent,
             List<Check> checks,
             Map<String, Long> stripeCalls) {
         /**
-         * {@code stripeCalls}: the Stripe API requests the server sent during the run, by method and route (re-fetch
-         * on against the bench's emulator; empty otherwise).
+         * {@code closingPostgresMicrosPerEvent}: of {@code cpu}'s Postgres CPU per event, what the run's closing
+         * {@code VACUUM (ANALYZE)} and {@code CHECKPOINT} took (-1 when unknown). {@code stripeCalls}: the Stripe API
+         * requests the server sent during the run, by method and route (re-fetch on against the bench's emulator;
+         * empty otherwise).
          */
         public IngestRun {
             ceilingProbes = List.copyOf(ceilingProbes);
@@ -142,6 +145,7 @@ public final class BenchReport {
                     errors,
                     statuses,
                     cpu,
+                    closingPostgresMicrosPerEvent,
                     writeTransactionsPerEvent,
                     checks,
                     stripeCalls);

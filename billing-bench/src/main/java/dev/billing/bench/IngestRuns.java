@@ -203,6 +203,18 @@ final class IngestRuns {
                             measured.cpu().serverMicrosPerRequest(),
                             JitWarmup.compileMillis() - jit0));
                 }
+                if (measured.closingPostgresMicrosPerEvent() >= 0) {
+                    report.notes.add(String.format(
+                            Locale.ROOT,
+                            "ingest %s, refetch %s, %d connections: Postgres CPU %.0f µs per event, of which %.0f "
+                                    + "the run's closing VACUUM (ANALYZE) and CHECKPOINT (a cost per run: fewer µs "
+                                    + "per event with more --events)",
+                            mix,
+                            onOff(refetch),
+                            c,
+                            measured.cpu().postgresMicrosPerRequest(),
+                            measured.closingPostgresMicrosPerEvent()));
+                }
                 // The run ended with a checkpoint of its own: the probe after it starts as the one before.
                 progress(out, "ceiling after the run: " + c + " JDBC connections inserting");
                 BenchReport.CeilingRun after = probe(env, options, c, payload);
@@ -274,6 +286,7 @@ final class IngestRuns {
                 r.http().errors(),
                 r.http().statuses(),
                 BenchReport.Cpu.of(r.cpu(), r.http().generatorCpuNanos(), r.uniqueEvents()),
+                BenchReport.Cpu.of(r.closingCpu(), 0, r.uniqueEvents()).postgresMicrosPerRequest(),
                 r.uniqueEvents() == 0 ? 0 : (double) r.writeTransactions() / r.uniqueEvents(),
                 checks,
                 r.stripeCalls());

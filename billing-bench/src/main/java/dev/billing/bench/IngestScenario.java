@@ -89,6 +89,7 @@ final class IngestScenario {
             long recordedAnswers,
             long duplicateAnswers,
             CpuMeter.Sample cpu,
+            CpuMeter.Sample closingCpu,
             long writeTransactions,
             List<Check> checks,
             Map<String, Long> stripeCalls) {
@@ -226,8 +227,11 @@ final class IngestScenario {
                                 ? ""
                                 : " e.g. " + http.errorSamples().get(0))));
         IngestChecks.Drain drain = IngestChecks.awaitDrain(env, plan, drainTimeout);
+        CpuMeter.Mark closingStart = cpuMeter.mark();
         vacuumWritten(env);
         checkpoint(env);
+        // The closing part apart too: a cost per run, so its share of the figure per event depends on --events.
+        CpuMeter.Sample closingCpu = cpuMeter.since(closingStart);
         // From the first delivery until every event is processed, and what the run wrote vacuumed and checkpointed.
         CpuMeter.Sample cpu = cpuMeter.since(cpuStart);
         // The server's Stripe calls, counted before the checks read every subscription from the emulator themselves.
@@ -257,6 +261,7 @@ final class IngestScenario {
                 recorded.sum(),
                 duplicates.sum(),
                 cpu,
+                closingCpu,
                 writeTransactions,
                 checks,
                 stripeCalls);

@@ -180,6 +180,11 @@ class BenchIT {
             assertThat(ingest.path("writeTransactionsPerEvent").asDouble())
                     .isPositive()
                     .isLessThan(10);
+            // The run's closing vacuum and checkpoint are part of Postgres' CPU per event, and said apart.
+            assertThat(ingest.path("closingPostgresMicrosPerEvent").asDouble())
+                    .isGreaterThanOrEqualTo(0)
+                    .isLessThanOrEqualTo(
+                            ingest.path("cpu").path("postgresMicrosPerRequest").asDouble());
             assertThat(ingest.path("checks"))
                     .allSatisfy(c -> assertThat(c.path("ok").asBoolean())
                             .as(c.toString())
@@ -224,6 +229,8 @@ class BenchIT {
                         "ceiling after the run: 4 JDBC connections inserting")
                 .containsPattern("of a ceiling of \\d+/s "
                         + "\\(\\d+/s before, \\d+/s after; Postgres (\\d+|\\?) / (\\d+|\\?) µs per insert\\)");
+        assertThat(report.path("notes").toString())
+                .containsPattern("Postgres CPU \\d+ µs per event, of which \\d+ the run's closing VACUUM");
         assertThat(report.path("notes").toString())
                 .containsPattern("disk: the page cache was written back \\(sync\\) "
                         + "before the ceiling and each measured ingest run; the longest took \\d+ ms");
