@@ -110,14 +110,21 @@ class MigrationsIT {
                                 "autovacuum_vacuum_threshold=5000",
                                 "autovacuum_analyze_threshold=5000");
             }
-            // V25: the inbox is analyzed from a sample of 3,000 rows; a column left at the default (100) would make it
-            // 30,000 payloads again.
+            // V25: the queue tables are analyzed from a sample of 3,000 rows; one column left at the default (100)
+            // would make it 30,000 again (for the inbox, 30,000 payloads).
             assertThat(Sql.strings(
                             ds,
-                            "SELECT a.attname || ' ' || a.attstattarget FROM pg_attribute a WHERE a.attrelid = "
-                                    + "'billing.webhook_inbox'::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+                            "SELECT c.relname || '.' || a.attname || ' ' || coalesce(a.attstattarget::text, 'default') "
+                                    + "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n "
+                                    + "ON n.oid = c.relnamespace WHERE n.nspname = 'billing' AND c.relname IN "
+                                    + "('webhook_inbox', 'meter_reports') AND a.attnum > 0 AND NOT a.attisdropped "
                                     + "AND a.attstattarget IS DISTINCT FROM 10"))
                     .isEmpty();
+            assertThat(Sql.count(
+                            ds,
+                            "SELECT count(*) FROM pg_attribute WHERE attrelid IN ('billing.webhook_inbox'::regclass, "
+                                    + "'billing.meter_reports'::regclass) AND attnum > 0 AND attstattarget = 10"))
+                    .isEqualTo(27);
             // The inbox payload is text kept out of line uncompressed (V4: no jsonb parse, no pglz per insert).
             assertThat(Sql.strings(
                             ds,
@@ -426,7 +433,7 @@ class MigrationsIT {
                             "V22__service_keys.sql",
                             "V23__retention.sql",
                             "V24__growth_lookups.sql",
-                            "V25__inbox_statistics.sql");
+                            "V25__queue_statistics.sql");
         }
     }
 
