@@ -181,6 +181,9 @@ class BenchIT {
                     .isPositive()
                     .isLessThan(10);
             // The run's closing vacuum and checkpoint are part of Postgres' CPU per event, and said apart.
+            assertThat(ingest.path("closingPostgresMicrosPerEvent").isNumber())
+                    .as(ingest.toString())
+                    .isTrue();
             assertThat(ingest.path("closingPostgresMicrosPerEvent").asDouble())
                     .isGreaterThanOrEqualTo(0)
                     .isLessThanOrEqualTo(
