@@ -273,23 +273,16 @@ final class JdbiEventInbox implements EventInbox {
 
     /** {@code INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING RETURNING event_id}, rows in id order. */
     private List<Boolean> insertRows(List<NewRow> rows) {
-        List<NewRow> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparing(r -> r.event().id())); // one lock order for every instance's batches
-        List<String> inserted = db.jdbc(
-                "inbox.record",
-                connection -> Db.strings(connection, insertBatch.forRows(sorted.size()), statement -> {
-                    int i = 0;
-                    for (NewRow row : sorted) {
-                        StripeEvent event = row.event();
-                        i = JdbiProcessedEntries.bindEvent(statement, i, event);
-                        statement.setInt(++i, row.owner() == null ? 0 : 1);
-                        Db.setInstant(statement, ++i, row.receivedAt());
-                        Db.setText(statement, ++i, row.owner());
-                        Db.setInstant(statement, ++i, row.leaseUntil());
-                        Db.setText(statement, ++i, event.subjectId());
-                    }
-                }));
-        return MultiRowSql.returned(rows, row -> row.event().id(), inserted);
+        return JdbiProcessedEntries.insertInIdOrder(
+                db, "inbox.record", insertBatch, rows, NewRow::event, (statement, last, row) -> {
+                    int i = last;
+                    statement.setInt(++i, row.owner() == null ? 0 : 1);
+                    Db.setInstant(statement, ++i, row.receivedAt());
+                    Db.setText(statement, ++i, row.owner());
+                    Db.setInstant(statement, ++i, row.leaseUntil());
+                    Db.setText(statement, ++i, row.event().subjectId());
+                    return i;
+                });
     }
 
     /**

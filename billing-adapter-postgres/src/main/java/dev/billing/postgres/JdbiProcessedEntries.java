@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * {@link dev.billing.core.port.EventInbox#recordProcessed} on Postgres: one multi-row insert per round of distinct
@@ -47,26 +48,49 @@ final class JdbiProcessedEntries {
         return i;
     }
 
+    /** Binds a row's own columns after its event's, after parameter {@code last}; returns the last bound. */
+    @FunctionalInterface
+    interface RowColumns<R> {
+        int bind(PreparedStatement statement, int last, R row) throws SQLException;
+    }
+
+    /**
+     * Inserts {@code rows} with one of the inbox's multi-row inserts ({@code ... RETURNING event_id}), each row's event
+     * columns ({@link #bindEvent}) and then its own, in event id order: one lock order for every instance's batches.
+     * Answers in the rows' order whether each was inserted.
+     */
+    static <R> List<Boolean> insertInIdOrder(
+            Db db,
+            String operation,
+            MultiRowSql sql,
+            List<R> rows,
+            Function<R, StripeEvent> eventOf,
+            RowColumns<R> own) {
+        List<R> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(r -> eventOf.apply(r).id()));
+        List<String> inserted = db.jdbc(
+                operation,
+                connection -> Db.strings(connection, sql.forRows(sorted.size()), statement -> {
+                    int i = 0;
+                    for (R row : sorted) {
+                        i = own.bind(statement, bindEvent(statement, i, eventOf.apply(row)), row);
+                    }
+                }));
+        return MultiRowSql.returned(rows, r -> eventOf.apply(r).id(), inserted);
+    }
+
     List<Boolean> record(List<Processed> events) {
         return MultiRowSql.inRounds(events, p -> List.of(p.event().id()), JdbiEventInbox.MAX_BATCH, this::round);
     }
 
     private List<Boolean> round(List<Processed> rows) {
-        List<Processed> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparing(p -> p.event().id())); // one lock order for every instance's batches
-        List<String> inserted = db.jdbc(
-                "inbox.recordProcessed",
-                connection -> Db.strings(connection, insert.forRows(sorted.size()), statement -> {
-                    int i = 0;
-                    for (Processed row : sorted) {
-                        StripeEvent event = row.event();
-                        i = JdbiProcessedEntries.bindEvent(statement, i, event);
-                        statement.setString(++i, row.outcome().wireName());
-                        Db.setInstant(statement, ++i, row.receivedAt());
-                        Db.setInstant(statement, ++i, row.processedAt());
-                        Db.setText(statement, ++i, event.subjectId());
-                    }
-                }));
-        return MultiRowSql.returned(rows, p -> p.event().id(), inserted);
+        return insertInIdOrder(db, "inbox.recordProcessed", insert, rows, Processed::event, (statement, last, row) -> {
+            int i = last;
+            statement.setString(++i, row.outcome().wireName());
+            Db.setInstant(statement, ++i, row.receivedAt());
+            Db.setInstant(statement, ++i, row.processedAt());
+            Db.setText(statement, ++i, row.event().subjectId());
+            return i;
+        });
     }
 }

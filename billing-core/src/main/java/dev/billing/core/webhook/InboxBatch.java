@@ -185,61 +185,53 @@ final class InboxBatch {
     }
 
     /**
-     * Events not in the inbox yet, each a {@link #plainLink}: linked together, then recorded done together
-     * ({@link EventInbox#recordProcessed}), so each entry is written once. A link of an erased account's customer, or
-     * of one erased while this ran, has its entry redacted: the links are read again after the entries are written,
-     * and an erasure writes the link before it redacts the customer's entries, so one of the two sees the other.
-     * Never throws: a failed write answers {@link Unrecorded#NOT_DONE} for the events it left unrecorded.
+     * Events not in the inbox yet, each with its {@link #plainLink} at the same position: linked together, then
+     * recorded done together ({@link EventInbox#recordProcessed}), so each entry is written once. A link of an erased
+     * account's customer, or of one erased while this ran, has its entry redacted: the links are read again after the
+     * entries are written, and an erasure writes the link before it redacts the customer's entries, so one of the two
+     * sees the other. Never throws: a failed write answers {@link Unrecorded#NOT_DONE} for every event.
      */
-    List<Unrecorded> processUnrecorded(List<InboxWork> works) {
+    List<Unrecorded> processUnrecorded(List<InboxWork> works, List<CustomerLink> links) {
+        if (links.size() != works.size()) {
+            throw new IllegalArgumentException("one link per event");
+        }
         List<Unrecorded> answers = new ArrayList<>(Collections.nCopies(works.size(), Unrecorded.NOT_DONE));
+        if (works.isEmpty()) {
+            return answers;
+        }
         try (WorkTracer.Span span =
                 tracer.eventProcessing(works.stream().map(InboxWork::event).toList())) {
-            List<CustomerLink> links = new ArrayList<>(works.size());
-            List<AuditCause> causes = new ArrayList<>(works.size());
-            List<InboxWork> linking = new ArrayList<>(works.size());
-            List<Integer> positions = new ArrayList<>(works.size());
-            for (int i = 0; i < works.size(); i++) {
-                CustomerLink link = plainLink(works.get(i));
-                if (link != null) {
-                    linking.add(works.get(i));
-                    positions.add(i);
-                    links.add(link);
-                    causes.add(AuditCause.event(works.get(i).eventId()));
-                }
-            }
-            if (linking.isEmpty()) {
-                return answers;
-            }
+            List<AuditCause> causes =
+                    works.stream().map(w -> AuditCause.event(w.eventId())).toList();
             List<Boolean> recorded;
             try {
                 customers.linkAll(links, causes);
                 links.forEach(link -> listener.projectionChanged(link.customerId()));
                 Instant processedAt = outcomes.now();
-                recorded = inbox.recordProcessed(linking.stream()
+                recorded = inbox.recordProcessed(works.stream()
                         .map(w -> new EventInbox.Processed(
                                 w.event(), w.entry().receivedAt(), InboxStatus.PROCESSED, processedAt))
                         .toList());
             } catch (StoreUnavailableException e) {
                 span.failed(e);
-                positions.forEach(i -> answers.set(i, Unrecorded.STORE_UNAVAILABLE));
+                Collections.fill(answers, Unrecorded.STORE_UNAVAILABLE);
                 return answers;
             } catch (RuntimeException e) {
                 span.failed(e);
                 LOG.log(
                         System.Logger.Level.INFO,
                         "Linking {0} unrecorded customer events failed; recording them to process as any other: {1}",
-                        linking.size(),
+                        works.size(),
                         InboxOutcomes.describe(e));
                 return answers;
             }
-            for (int i = 0; i < linking.size(); i++) {
-                answers.set(positions.get(i), recorded.get(i) ? Unrecorded.RECORDED : Unrecorded.DUPLICATE);
+            for (int i = 0; i < works.size(); i++) {
+                answers.set(i, recorded.get(i) ? Unrecorded.RECORDED : Unrecorded.DUPLICATE);
                 if (recorded.get(i)) {
-                    outcomes.recordedDone(linking.get(i).eventId());
+                    outcomes.recordedDone(works.get(i).eventId());
                 }
             }
-            redactErasedAccounts(linking, links, recorded);
+            redactErasedAccounts(works, links, recorded);
         }
         return answers;
     }
@@ -291,11 +283,14 @@ final class InboxBatch {
         for (InboxWork work : customerEvents) {
             if (!(effects.handledObjectOrNull(work) instanceof EventObject.OfCustomer customer)) {
                 single.add(work);
-            } else if (linkOf(customer) == null) {
+                continue;
+            }
+            CustomerLink link = linkOf(customer);
+            if (link == null) {
                 done.add(outcomes.completion(work, InboxStatus.PROCESSED)); // nothing to link, as when alone
             } else {
                 linking.add(work);
-                links.add(linkOf(customer));
+                links.add(link);
                 causes.add(AuditCause.event(work.eventId()));
             }
         }

@@ -1,5 +1,6 @@
 package dev.billing.core.webhook;
 
+import dev.billing.core.model.CustomerLink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,25 +62,33 @@ final class InboxDrain {
      */
     private record Queued(InboxWork work, CountDownLatch processed, Unrecorded unrecorded) {}
 
-    /** An unrecorded event's hand-over: taken by the drainer or given up by its sender, whichever comes first. */
+    /**
+     * An unrecorded event's hand-over, with the link it asks for: taken by the drainer or given up by its sender,
+     * whichever comes first.
+     */
     private static final class Unrecorded {
         private static final int QUEUED = 0;
         private static final int TAKEN = 1;
         private static final int GIVEN_UP = 2;
 
+        final CustomerLink link;
         final AtomicInteger state = new AtomicInteger(QUEUED);
         final CountDownLatch done = new CountDownLatch(1);
         volatile InboxBatch.Unrecorded outcome = InboxBatch.Unrecorded.NOT_DONE;
+
+        Unrecorded(CustomerLink link) {
+            this.link = link;
+        }
     }
 
     /**
-     * Queues an event not recorded yet ({@link InboxBatch#plainLink}), makes sure a drainer runs on
+     * Queues an event not recorded yet with the link it asks for ({@link InboxBatch#plainLink}), makes sure a drainer runs on
      * {@code processing}, and waits for its batch ({@link InboxBatch#processUnrecorded}). When that does not start
      * within {@link #UNRECORDED_WAIT}, the event is taken back ({@code NOT_DONE}: the caller records it as any other);
      * once its batch has started, this waits for it to end.
      */
-    InboxBatch.Unrecorded submitUnrecorded(InboxWork work, Executor processing) {
-        Unrecorded handOver = new Unrecorded();
+    InboxBatch.Unrecorded submitUnrecorded(InboxWork work, CustomerLink link, Executor processing) {
+        Unrecorded handOver = new Unrecorded(link);
         queued.add(new Queued(work, null, handOver));
         startDrainer(processing);
         boolean interrupted = false;
@@ -182,7 +191,10 @@ final class InboxDrain {
                 if (!unrecorded.isEmpty()) {
                     try {
                         List<InboxBatch.Unrecorded> outcomes = batches.processUnrecorded(
-                                unrecorded.stream().map(Queued::work).toList());
+                                unrecorded.stream().map(Queued::work).toList(),
+                                unrecorded.stream()
+                                        .map(q -> q.unrecorded().link)
+                                        .toList());
                         for (int i = 0; i < unrecorded.size(); i++) {
                             unrecorded.get(i).unrecorded().outcome = outcomes.get(i);
                         }

@@ -7,6 +7,7 @@ import dev.billing.core.checkout.DuplicateSubscriptionCheck;
 import dev.billing.core.config.BillingOptions;
 import dev.billing.core.error.StoreException;
 import dev.billing.core.guest.GuestPurchases;
+import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
@@ -199,16 +200,19 @@ public final class ProcessInboxEvent {
     }
 
     /**
-     * Whether the event, not recorded yet, is one whose batch records it once processed: a customer event that only
-     * links a user to a customer ({@link InboxBatch#plainLink}).
+     * The link the event, not recorded yet, asks for when its batch records it once processed (a customer event that
+     * only links a user to a customer, {@link InboxBatch#plainLink}), else null.
      */
-    boolean recordsOnceProcessed(InboxWork work) {
-        return batches.plainLink(work) != null;
+    CustomerLink recordedOnceProcessed(InboxWork work) {
+        return batches.plainLink(work);
     }
 
-    /** Hands an unrecorded event to the drain and waits for its batch ({@link InboxDrain#submitUnrecorded}). */
-    InboxBatch.Unrecorded processBeforeTheAnswer(InboxWork work, Executor processing) {
-        return drain.submitUnrecorded(work, processing);
+    /**
+     * Hands an unrecorded event and its {@link #recordedOnceProcessed} link to the drain and waits for its batch
+     * ({@link InboxDrain#submitUnrecorded}).
+     */
+    InboxBatch.Unrecorded processBeforeTheAnswer(InboxWork work, CustomerLink link, Executor processing) {
+        return drain.submitUnrecorded(work, link, processing);
     }
 
     /** Hands an event recorded leased to this process to the drain (see {@link InboxDrain#submit}). */

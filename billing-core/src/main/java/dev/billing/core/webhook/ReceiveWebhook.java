@@ -1,6 +1,7 @@
 package dev.billing.core.webhook;
 
 import dev.billing.core.error.StoreUnavailableException;
+import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.EventInbox;
@@ -120,8 +121,9 @@ public final class ReceiveWebhook {
             return WebhookReceipt.doneAlready(event);
         }
         InboxWork unrecorded = InboxWork.unrecorded(event, clock.instant(), verified.object());
-        if (processor.recordsOnceProcessed(unrecorded)) {
-            switch (processor.processBeforeTheAnswer(unrecorded, processing)) {
+        CustomerLink link = processor.recordedOnceProcessed(unrecorded);
+        if (link != null) {
+            switch (processor.processBeforeTheAnswer(unrecorded, link, processing)) {
                 case RECORDED:
                     return new WebhookReceipt(event.id(), event.type(), false, InboxStatus.PROCESSED);
                 case DUPLICATE: // as a redelivery below: the entry may be due again (an earlier attempt failed)
