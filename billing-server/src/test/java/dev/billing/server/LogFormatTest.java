@@ -7,10 +7,18 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
 
 /** The shipped logback.xml: one JSON object per line with the request id and key-value pairs, or plain text. */
 class LogFormatTest {
@@ -167,5 +175,31 @@ class LogFormatTest {
         String out = logWith("TEXT");
         assertThat(out.strip().split("\n")).hasSize(1);
         assertThat(out).contains("req_test_1").contains("POST /usage 201 3.1ms").doesNotContain("{");
+    }
+
+    /**
+     * The log writer looks for new lines on a timer, and every look is a wake-up: each shipped configuration must look
+     * at most every 10 ms (at 1 ms the looks were most of an idle server's CPU) and never spin or yield first.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/logback.xml", "/logback-text.xml"})
+    void theLogWriterLooksForLinesAtMostEveryTenMilliseconds(String config) throws Exception {
+        Document xml;
+        try (InputStream in = LogFormatTest.class.getResourceAsStream(config)) {
+            xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(in);
+        }
+        NodeList strategies = xml.getElementsByTagName("waitStrategyType");
+        assertThat(strategies.getLength()).as(config).isEqualTo(1);
+        Matcher sleeping = Pattern.compile("sleeping\\{(\\d+),(\\d+)}")
+                .matcher(strategies.item(0).getTextContent().strip());
+        assertThat(sleeping.matches())
+                .as(config + ": a sleeping{retries,nanos} strategy")
+                .isTrue();
+        assertThat(Long.parseLong(sleeping.group(1)))
+                .as(config + ": spins before sleeping")
+                .isZero();
+        assertThat(Long.parseLong(sleeping.group(2)))
+                .as(config + ": nanoseconds between looks")
+                .isGreaterThanOrEqualTo(10_000_000L);
     }
 }
