@@ -61,6 +61,7 @@ final class JdbiUsageLedger implements UsageLedger {
     private final String used;
     private final String usage;
     private final String insertReport;
+    private final String enqueueReport;
     private final String claimReports;
     private final String markReported;
     private final String retryReport;
@@ -129,6 +130,14 @@ final class JdbiUsageLedger implements UsageLedger {
                     IS DISTINCT FROM
                       (EXCLUDED.event_name, EXCLUDED.customer_id, EXCLUDED.value, EXCLUDED.event_timestamp,
                        EXCLUDED.attempts, EXCLUDED.last_error, EXCLUDED.next_attempt_at, EXCLUDED.reported_at)
+                """);
+        // An increment's report: one already stored under its identifier stays as it is (never pending again).
+        this.enqueueReport = db.sql("""
+                INSERT INTO {schema}.meter_reports (identifier, event_name, customer_id, value, event_timestamp,
+                    attempts, last_error, next_attempt_at, reported_at)
+                VALUES (:identifier, :eventName, :customerId, :value, :timestamp, :attempts, :lastError,
+                    :nextAttemptAt, :reportedAt)
+                ON CONFLICT (identifier) DO NOTHING
                 """);
         this.claimReports = db.sql("""
                 UPDATE {schema}.meter_reports AS r
@@ -282,7 +291,7 @@ final class JdbiUsageLedger implements UsageLedger {
                     .bind("key", inc.idempotencyKey())
                     .execute();
             if (inc.report() != null) {
-                bindReport(h.createUpdate(insertReport), MeterReport.pending(inc.report()))
+                bindReport(h.createUpdate(enqueueReport), MeterReport.pending(inc.report()))
                         .execute();
             }
             return new UsageResult.Accepted(after.get(), inc.limit());

@@ -120,11 +120,13 @@ public final class RecordUsage {
                 && definition.get().reportsToStripe()
                 && a.link().isPresent()
                 && grant.granting() != null) {
+            // One identifier per counted increment, not per key: a key past its retention counts again, and its
+            // report must reach Stripe as a new one (an identifier already stored would be skipped).
             report = new MeterEvent(
                     definition.get().stripeEventName(),
                     a.link().get().customerId(),
                     amount,
-                    "usage-" + IdempotencyKeys.hash(account.value() + '\u001f' + idempotencyKey),
+                    "usage-" + IdempotencyKeys.hash(account.value() + '\u001f' + idempotencyKey + '\u001f' + now),
                     now);
         }
         UsageResult result = ledger.increment(new UsageIncrement(

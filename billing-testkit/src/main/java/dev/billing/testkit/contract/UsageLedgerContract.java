@@ -237,6 +237,26 @@ public abstract class UsageLedgerContract {
         }
 
         @Test
+        @DisplayName("an increment whose report's identifier is stored leaves the stored report as it is")
+        void anIncrementNeverSetsAStoredReportBack() {
+            String id = unique("usage-");
+            Instant far = T0.plus(Duration.ofDays(40_000 + (long) (Math.random() * 10_000)));
+            ledger.increment(new UsageIncrement(
+                    user, "api_calls", PERIOD, 3, 100, unique("k-"), "api_calls:3", T0.plusSeconds(1), report(id)));
+            ledger.markReported(id, far);
+            long pending = ledger.pendingReports();
+
+            ledger.increment(new UsageIncrement(
+                    user, "api_calls", PERIOD, 3, 100, unique("k-"), "api_calls:3", T0.plusSeconds(2), report(id)));
+
+            assertThat(ledger.pendingReports()).as("not pending again").isEqualTo(pending);
+            assertThat(collect((c, l) -> ledger.listReports(c, l)).stream()
+                            .filter(r -> r.identifier().equals(id)))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.reportedAt()).isEqualTo(far));
+        }
+
+        @Test
         @DisplayName("claims lease reports; marked ones leave, retried ones come back when due")
         void claimMarkRetry() {
             Instant far = T0.plus(Duration.ofDays(20_000 + (long) (Math.random() * 10_000)));

@@ -164,6 +164,35 @@ class UsageAndEntitlementsTest {
     }
 
     @Test
+    void aKeyCountedAgainAfterItsRetentionReachesStripeAgain() {
+        subscribeThroughWebhook("pro");
+        var reporter = h.billing().useCases().reportMeterUsage();
+        h.billing().recordUsage(user, "api_calls", 7, "metered-1");
+        assertThat(reporter.drain(10)).isEqualTo(1);
+        h.clock().advance(Duration.ofDays(8));
+        assertThat(h.billing().pruneExpired().usageKeys())
+                .as("the key is past its 7 days")
+                .isEqualTo(1);
+
+        UsageOutcome again = h.billing().recordUsage(user, "api_calls", 7, "metered-1");
+
+        assertThat(again.result())
+                .as("a retry with a pruned key counts again")
+                .isInstanceOf(UsageResult.Accepted.class);
+        assertThat(h.stores().usage().pendingReports())
+                .as("and is reported again")
+                .isEqualTo(1);
+        assertThat(reporter.drain(10)).isEqualTo(1);
+        assertThat(h.gateway().meterEvents())
+                .as("Stripe counts what the quota counted")
+                .hasSize(2)
+                .extracting(m -> m.value())
+                .containsExactly(7L, 7L);
+        assertThat(h.gateway().meterEvents().stream().map(m -> m.identifier()).distinct())
+                .hasSize(2);
+    }
+
+    @Test
     void aPastDuePlanKeepsItsTierDuringGraceThenFallsToFree() {
         CustomerId customer =
                 h.billing().ensureCustomer(h.identity(user.value())).customerId();
