@@ -14,6 +14,7 @@ final class JdbiRetention {
     private final String inbox;
     private final String keys;
     private final String notices;
+    private final String reports;
 
     JdbiRetention(Db db) {
         this.db = db;
@@ -38,6 +39,13 @@ final class JdbiRetention {
                     SELECT id FROM (SELECT id, at FROM {schema}.notice_log ORDER BY id LIMIT :max) oldest
                      WHERE at < :before)
                 """);
+        // Along meter_reports_reported_idx (V26): only reports Stripe accepted; unsent ones are still to be billed.
+        this.reports = db.sql("""
+                DELETE FROM {schema}.meter_reports WHERE identifier IN (
+                    SELECT identifier FROM {schema}.meter_reports
+                     WHERE reported_at < :before
+                     LIMIT :max FOR UPDATE SKIP LOCKED)
+                """);
     }
 
     int inboxEvents(Instant before, int max) {
@@ -50,6 +58,10 @@ final class JdbiRetention {
 
     int notices(Instant before, int max) {
         return delete("notices.prune", notices, before, max);
+    }
+
+    int meterReports(Instant before, int max) {
+        return delete("usage.pruneReports", reports, before, max);
     }
 
     private int delete(String operation, String sql, Instant before, int max) {

@@ -114,11 +114,13 @@ final class JdbiUsageLedger implements UsageLedger {
                 SELECT meter, used FROM {schema}.usage_counters
                 WHERE user_id = :userId AND period_start = :periodStart ORDER BY meter
                 """);
-        this.insertReport = db.sql("""
+        String reportRow = """
                 INSERT INTO {schema}.meter_reports (identifier, event_name, customer_id, value, event_timestamp,
                     attempts, last_error, next_attempt_at, reported_at)
                 VALUES (:identifier, :eventName, :customerId, :value, :timestamp, :attempts, :lastError,
                     :nextAttemptAt, :reportedAt)
+                """;
+        this.insertReport = db.sql(reportRow + """
                 ON CONFLICT (identifier) DO UPDATE SET event_name = EXCLUDED.event_name,
                     customer_id = EXCLUDED.customer_id, value = EXCLUDED.value,
                     event_timestamp = EXCLUDED.event_timestamp, attempts = EXCLUDED.attempts,
@@ -132,13 +134,7 @@ final class JdbiUsageLedger implements UsageLedger {
                        EXCLUDED.attempts, EXCLUDED.last_error, EXCLUDED.next_attempt_at, EXCLUDED.reported_at)
                 """);
         // An increment's report: one already stored under its identifier stays as it is (never pending again).
-        this.enqueueReport = db.sql("""
-                INSERT INTO {schema}.meter_reports (identifier, event_name, customer_id, value, event_timestamp,
-                    attempts, last_error, next_attempt_at, reported_at)
-                VALUES (:identifier, :eventName, :customerId, :value, :timestamp, :attempts, :lastError,
-                    :nextAttemptAt, :reportedAt)
-                ON CONFLICT (identifier) DO NOTHING
-                """);
+        this.enqueueReport = db.sql(reportRow + "ON CONFLICT (identifier) DO NOTHING");
         this.claimReports = db.sql("""
                 UPDATE {schema}.meter_reports AS r
                 SET attempts = r.attempts + 1, next_attempt_at = :leaseUntil
@@ -583,6 +579,11 @@ final class JdbiUsageLedger implements UsageLedger {
     @Override
     public int pruneKeys(Instant before, int max) {
         return retention.usageKeys(before, max);
+    }
+
+    @Override
+    public int pruneReports(Instant before, int max) {
+        return retention.meterReports(before, max);
     }
 
     @Override

@@ -97,7 +97,8 @@ class MigrationsIT {
                             "22:true",
                             "23:true",
                             "24:true",
-                            "25:true");
+                            "25:true",
+                            "26:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(
@@ -433,7 +434,8 @@ class MigrationsIT {
                             "V22__service_keys.sql",
                             "V23__retention.sql",
                             "V24__growth_lookups.sql",
-                            "V25__queue_statistics.sql");
+                            "V25__queue_statistics.sql",
+                            "V26__meter_report_retention.sql");
         }
     }
 

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
- * The ports' retention methods on Supabase: one batch per call of a function of 022_retention.sql, which deletes in
- * one statement and answers how many. A call is retried: a batch sent twice deletes what is still old enough.
+ * The ports' retention methods on Supabase: one batch per call of a function of 022_retention.sql (024 for meter
+ * reports), which deletes in one statement and answers how many. A call is retried: a batch sent twice deletes what
+ * is still old enough.
  */
 final class SupabaseRetention {
     private SupabaseRetention() {}

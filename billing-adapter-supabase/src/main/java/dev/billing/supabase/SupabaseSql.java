@@ -42,7 +42,8 @@ public final class SupabaseSql {
             "020_membership_ids.sql",
             "021_service_keys.sql",
             "022_retention.sql",
-            "023_inbox_counts_up_to.sql");
+            "023_inbox_counts_up_to.sql",
+            "024_meter_report_retention.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

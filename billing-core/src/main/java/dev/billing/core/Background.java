@@ -217,6 +217,7 @@ final class Background {
         observer.pruned("inbox_events", pruned.inboxEvents());
         observer.pruned("usage_keys", pruned.usageKeys());
         observer.pruned("notices", pruned.notices());
+        observer.pruned("meter_reports", pruned.meterReports());
     }
 
     private void drainMeterReports() {

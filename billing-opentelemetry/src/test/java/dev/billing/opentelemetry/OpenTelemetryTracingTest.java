@@ -217,6 +217,7 @@ class OpenTelemetryTracingTest {
                 Optional.of(Duration.ofDays(30)),
                 Optional.of(Duration.ofDays(7)),
                 Optional.of(Duration.ofDays(365)),
+                Optional.of(Duration.ofDays(90)),
                 100,
                 Duration.ofMillis(50));
         try (Billing billing = billing(

@@ -15,6 +15,7 @@ final class RetentionSettings {
     static final String INBOX_DAYS = "BILLING_RETENTION_INBOX_DAYS";
     static final String USAGE_KEYS_DAYS = "BILLING_RETENTION_USAGE_KEYS_DAYS";
     static final String NOTICES_DAYS = "BILLING_RETENTION_NOTICES_DAYS";
+    static final String METER_REPORTS_DAYS = "BILLING_RETENTION_METER_REPORTS_DAYS";
     private static final int MAX_DAYS = 36_500;
 
     private RetentionSettings() {}
@@ -39,13 +40,19 @@ final class RetentionSettings {
                         NOTICES_DAYS,
                         defaults.notices(),
                         RetentionOptions.MIN_NOTICES,
-                        "the admin list answers for the latest attempts"));
+                        "the admin list answers for the latest attempts"))
+                .withMeterReports(days(
+                        r,
+                        METER_REPORTS_DAYS,
+                        defaults.meterReports(),
+                        RetentionOptions.MIN_METER_REPORTS,
+                        "an export shows what was sent lately"));
     }
 
     /** The summary line: each kind's days, or "kept". */
     static String describe(RetentionOptions retention) {
         return "handled events " + days(retention.inboxEvents()) + ", usage keys " + days(retention.usageKeys())
-                + ", notices " + days(retention.notices());
+                + ", notices " + days(retention.notices()) + ", sent meter reports " + days(retention.meterReports());
     }
 
     private static String days(Optional<Duration> keep) {

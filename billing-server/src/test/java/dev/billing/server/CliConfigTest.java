@@ -216,14 +216,17 @@ class CliConfigTest {
         assertThat(defaults.inboxEvents()).contains(Duration.ofDays(30));
         assertThat(defaults.usageKeys()).contains(Duration.ofDays(7));
         assertThat(defaults.notices()).contains(Duration.ofDays(365));
+        assertThat(defaults.meterReports()).contains(Duration.ofDays(90));
         assertThat(run(env, "check-config").out())
-                .contains("handled events 30 days, usage keys 7 days, notices 365 days");
+                .contains("handled events 30 days, usage keys 7 days, notices 365 days, sent meter reports 90 days");
 
         env.put("BILLING_RETENTION_INBOX_DAYS", "90");
         env.put("BILLING_RETENTION_NOTICES_DAYS", "0");
+        env.put("BILLING_RETENTION_METER_REPORTS_DAYS", "400");
         RetentionOptions set = ServerConfig.fromEnv(env).billingOptions().retention();
         assertThat(set.inboxEvents()).contains(Duration.ofDays(90));
         assertThat(set.notices()).isEmpty();
+        assertThat(set.meterReports()).contains(Duration.ofDays(400));
         assertThat(run(env, "check-config").out()).contains("notices kept forever");
 
         env.put("BILLING_RETENTION_INBOX_DAYS", "3");

@@ -22,10 +22,17 @@ public class BillingRetentionProperties {
     /** Rows of the notice log, from the attempt: 0, or at least a day. */
     private Duration notices = Duration.ofDays(365);
 
+    /**
+     * Meter reports Stripe accepted, from then: 0, or at least a day. Reports not yet accepted are kept whatever
+     * their age.
+     */
+    private Duration meterReports = Duration.ofDays(90);
+
     void validate(Errors errors) {
         check(errors, "retention.inboxEvents", inboxEvents, RetentionOptions.MIN_INBOX_EVENTS);
         check(errors, "retention.usageKeys", usageKeys, RetentionOptions.MIN_USAGE_KEYS);
         check(errors, "retention.notices", notices, RetentionOptions.MIN_NOTICES);
+        check(errors, "retention.meterReports", meterReports, RetentionOptions.MIN_METER_REPORTS);
     }
 
     private static void check(Errors errors, String field, Duration value, Duration min) {
@@ -38,7 +45,8 @@ public class BillingRetentionProperties {
         return RetentionOptions.defaults()
                 .withInboxEvents(keep(inboxEvents))
                 .withUsageKeys(keep(usageKeys))
-                .withNotices(keep(notices));
+                .withNotices(keep(notices))
+                .withMeterReports(keep(meterReports));
     }
 
     private static Optional<Duration> keep(Duration value) {
@@ -67,5 +75,13 @@ public class BillingRetentionProperties {
 
     public void setNotices(Duration notices) {
         this.notices = notices;
+    }
+
+    public Duration getMeterReports() {
+        return meterReports;
+    }
+
+    public void setMeterReports(Duration meterReports) {
+        this.meterReports = meterReports;
     }
 }

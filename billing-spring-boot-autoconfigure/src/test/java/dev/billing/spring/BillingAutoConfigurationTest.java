@@ -169,7 +169,10 @@ class BillingAutoConfigurationTest {
                     .contains("retention.inboxEvents")
                     .contains("must be 0 (keep forever) or at least 7 day(s)");
         });
-        runner.withPropertyValues("billing.retention.inbox-events=90d", "billing.retention.usage-keys=0")
+        runner.withPropertyValues(
+                        "billing.retention.inbox-events=90d",
+                        "billing.retention.usage-keys=0",
+                        "billing.retention.meter-reports=400d")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     RetentionOptions retention =
@@ -177,7 +180,11 @@ class BillingAutoConfigurationTest {
                     assertThat(retention.inboxEvents()).contains(Duration.ofDays(90));
                     assertThat(retention.usageKeys()).isEmpty();
                     assertThat(retention.notices()).contains(Duration.ofDays(365));
+                    assertThat(retention.meterReports()).contains(Duration.ofDays(400));
                 });
+        runner.run(context -> assertThat(
+                        context.getBean(BillingOptions.class).retention().meterReports())
+                .contains(Duration.ofDays(90)));
     }
 
     @Test

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * How long the stores keep what grows without end (docs/OPERATIONS.md, "Retention"): handled webhook events, usage
- * idempotency keys and the notice log. A started {@link dev.billing.core.Billing} deletes what is older, in batches,
+ * idempotency keys, the notice log and meter reports already sent to Stripe. A started {@link dev.billing.core.Billing} deletes what is older, in batches,
  * every {@code every}. An empty duration keeps that kind of row forever.
  *
  * <p>Usage: {@code RetentionOptions.defaults().withInboxEvents(Optional.of(Duration.ofDays(90)))}
@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param usageKeys   usage idempotency keys, counted from their first use: a retry with a key older than this counts
  *                    again. At least one day (Stripe keeps its own idempotency keys 24 hours).
  * @param notices     rows of the notice log, counted from the attempt
+ * @param meterReports meter reports Stripe accepted, counted from then. Reports not yet accepted are kept whatever
+ *                    their age: they are what is still to be billed.
  * @param batch       rows deleted per statement: each is a short transaction of its own, so ingest never waits long
  * @param every       pause between two passes
  */
@@ -24,16 +26,19 @@ public record RetentionOptions(
         Optional<Duration> inboxEvents,
         Optional<Duration> usageKeys,
         Optional<Duration> notices,
+        Optional<Duration> meterReports,
         int batch,
         Duration every) {
     public static final Duration MIN_INBOX_EVENTS = Duration.ofDays(7);
     public static final Duration MIN_USAGE_KEYS = Duration.ofDays(1);
     public static final Duration MIN_NOTICES = Duration.ofDays(1);
+    public static final Duration MIN_METER_REPORTS = Duration.ofDays(1);
 
     public RetentionOptions {
         atLeast(inboxEvents, MIN_INBOX_EVENTS, "inboxEvents");
         atLeast(usageKeys, MIN_USAGE_KEYS, "usageKeys");
         atLeast(notices, MIN_NOTICES, "notices");
+        atLeast(meterReports, MIN_METER_REPORTS, "meterReports");
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1");
         }
@@ -43,39 +48,48 @@ public record RetentionOptions(
         }
     }
 
-    /** Handled events 30 days, usage keys 7 days, notices 365 days; 1,000 rows a batch, a pass every hour. */
+    /**
+     * Handled events 30 days, usage keys 7 days, notices 365 days, sent meter reports 90 days; 1,000 rows a batch, a
+     * pass every hour.
+     */
     public static RetentionOptions defaults() {
         return new RetentionOptions(
                 Optional.of(Duration.ofDays(30)),
                 Optional.of(Duration.ofDays(7)),
                 Optional.of(Duration.ofDays(365)),
+                Optional.of(Duration.ofDays(90)),
                 1_000,
                 Duration.ofHours(1));
     }
 
     /** Keeps everything (the behaviour before retention existed). */
     public static RetentionOptions keepEverything() {
-        return new RetentionOptions(Optional.empty(), Optional.empty(), Optional.empty(), 1_000, Duration.ofHours(1));
+        return new RetentionOptions(
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 1_000, Duration.ofHours(1));
     }
 
     public RetentionOptions withInboxEvents(Optional<Duration> value) {
-        return new RetentionOptions(value, usageKeys, notices, batch, every);
+        return new RetentionOptions(value, usageKeys, notices, meterReports, batch, every);
     }
 
     public RetentionOptions withUsageKeys(Optional<Duration> value) {
-        return new RetentionOptions(inboxEvents, value, notices, batch, every);
+        return new RetentionOptions(inboxEvents, value, notices, meterReports, batch, every);
     }
 
     public RetentionOptions withNotices(Optional<Duration> value) {
-        return new RetentionOptions(inboxEvents, usageKeys, value, batch, every);
+        return new RetentionOptions(inboxEvents, usageKeys, value, meterReports, batch, every);
+    }
+
+    public RetentionOptions withMeterReports(Optional<Duration> value) {
+        return new RetentionOptions(inboxEvents, usageKeys, notices, value, batch, every);
     }
 
     public RetentionOptions withBatch(int value) {
-        return new RetentionOptions(inboxEvents, usageKeys, notices, value, every);
+        return new RetentionOptions(inboxEvents, usageKeys, notices, meterReports, value, every);
     }
 
     public RetentionOptions withEvery(Duration value) {
-        return new RetentionOptions(inboxEvents, usageKeys, notices, batch, value);
+        return new RetentionOptions(inboxEvents, usageKeys, notices, meterReports, batch, value);
     }
 
     private static void atLeast(Optional<Duration> value, Duration min, String name) {

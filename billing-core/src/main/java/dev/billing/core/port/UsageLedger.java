@@ -117,6 +117,16 @@ public interface UsageLedger {
     }
 
     /**
+     * Retention: deletes up to {@code max} meter reports Stripe accepted before {@code before}. A report not yet
+     * accepted stays whatever its age. One short step that waits for no other writer.
+     *
+     * @return how many were deleted (fewer than {@code max}: none is left)
+     */
+    default int pruneReports(Instant before, int max) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps every meter report");
+    }
+
+    /**
      * Writes the counter exactly as given (migration): inserts it, or replaces the stored count of the same user,
      * meter and period when it differs (the source's count wins while the source is the writer); true when it wrote.
      */

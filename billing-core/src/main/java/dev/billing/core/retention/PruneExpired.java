@@ -52,14 +52,17 @@ public final class PruneExpired {
         long inbox = kind("inbox events", options.inboxEvents(), now, stores.inbox()::prune, unsupported);
         long keys = kind("usage keys", options.usageKeys(), now, stores.usage()::pruneKeys, unsupported);
         long notices = kind("notices", options.notices(), now, stores.notices()::prune, unsupported);
-        Pruned pruned = new Pruned(inbox, keys, notices, unsupported);
+        long reports = kind("meter reports", options.meterReports(), now, stores.usage()::pruneReports, unsupported);
+        Pruned pruned = new Pruned(inbox, keys, notices, reports, unsupported);
         if (pruned.total() > 0) {
             LOG.log(
                     System.Logger.Level.INFO,
-                    "Retention: deleted {0} handled webhook event(s), {1} usage key(s), {2} notice row(s)",
+                    "Retention: deleted {0} handled webhook event(s), {1} usage key(s), {2} notice row(s), {3} sent"
+                            + " meter report(s)",
                     inbox,
                     keys,
-                    notices);
+                    notices,
+                    reports);
         }
         return pruned;
     }

@@ -257,6 +257,37 @@ public abstract class UsageLedgerContract {
         }
 
         @Test
+        @DisplayName("retention: reports Stripe accepted before the cut-off go, a batch at a time; unsent ones stay")
+        void pruneDeletesOldSentReports() {
+            Instant base = T0.plus(Duration.ofDays(60_000 + (long) (Math.random() * 10_000)));
+            String old = unique("usage-");
+            String recent = unique("usage-");
+            String unsent = unique("usage-");
+            for (String id : List.of(old, recent, unsent)) {
+                ledger.increment(new UsageIncrement(
+                        user, "api_calls", PERIOD, 3, 1_000, id, "api_calls:3", T0.plusSeconds(1), report(id)));
+            }
+            ledger.markReported(old, base);
+            ledger.markReported(recent, base.plus(Duration.ofDays(2)));
+            Instant cutOff = base.plus(Duration.ofDays(1));
+
+            assertThat(ledger.pruneReports(cutOff, 1)).as("one batch of one").isEqualTo(1);
+            while (ledger.pruneReports(cutOff, 100) > 0) {
+                // other tests' sent reports are older: work them off too
+            }
+
+            assertThat(ledger.pruneReports(cutOff, 100)).isZero();
+            assertThat(collect((c, l) -> ledger.listReports(c, l)))
+                    .extracting(MeterReport::identifier)
+                    .doesNotContain(old)
+                    .contains(recent, unsent);
+            assertThat(ledger.claimReports(1_000, cutOff.plus(Duration.ofDays(1_000)), Duration.ofSeconds(60)))
+                    .as("the unsent one is still due")
+                    .extracting(MeterReport::identifier)
+                    .contains(unsent);
+        }
+
+        @Test
         @DisplayName("claims lease reports; marked ones leave, retried ones come back when due")
         void claimMarkRetry() {
             Instant far = T0.plus(Duration.ofDays(20_000 + (long) (Math.random() * 10_000)));

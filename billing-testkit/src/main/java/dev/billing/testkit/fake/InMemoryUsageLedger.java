@@ -197,6 +197,20 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
+    public synchronized int pruneReports(Instant before, int max) {
+        storeSwitch.check();
+        int deleted = 0;
+        for (var it = reports.values().iterator(); it.hasNext() && deleted < max; ) {
+            Instant reportedAt = it.next().reportedAt();
+            if (reportedAt != null && reportedAt.isBefore(before)) {
+                it.remove();
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    @Override
     public synchronized boolean removeKey(UserId user, String idempotencyKey) {
         storeSwitch.check();
         return keys.remove(keyId(user, idempotencyKey)) != null;

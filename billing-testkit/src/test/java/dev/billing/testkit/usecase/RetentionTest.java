@@ -15,6 +15,8 @@ import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.notice.NoticeKind;
 import dev.billing.core.model.notice.NoticeRecord;
 import dev.billing.core.model.notice.NoticeStatus;
+import dev.billing.core.model.usage.MeterEvent;
+import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.usage.UsageIncrement;
 import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.core.port.WorkObserver;
@@ -67,7 +69,10 @@ class RetentionTest {
         return billing;
     }
 
-    /** One of each kind, at the clock's time: a handled and a pending event, a usage key, a notice. */
+    /**
+     * One of each kind, at the clock's time: a handled and a pending event, a usage key, a notice, a meter report sent
+     * and one not sent.
+     */
     private Map<String, String> rowsNow() {
         Instant now = clock.instant();
         StripeEvent handled = anEvent().createdAt(now).build();
@@ -87,7 +92,12 @@ class RetentionTest {
                         key,
                         "api_calls:1",
                         now,
-                        null));
+                        new MeterEvent("api_calls", CustomerId.of("cus_1"), 1, "usage-" + key, now)));
+        stores.usage().markReported("usage-" + key, now);
+        String unsent = Builders.unique("usage-unsent-");
+        stores.usage()
+                .restoreReport(
+                        MeterReport.pending(new MeterEvent("api_calls", CustomerId.of("cus_1"), 1, unsent, now)));
         stores.notices()
                 .record(new NoticeRecord(
                         handled.id(),
@@ -98,7 +108,7 @@ class RetentionTest {
                         "<m@example.com>",
                         null,
                         now));
-        return Map.of("handled", handled.id(), "pending", pending.id(), "key", key);
+        return Map.of("handled", handled.id(), "pending", pending.id(), "key", key, "unsent", unsent);
     }
 
     @Test
@@ -107,14 +117,14 @@ class RetentionTest {
         Map<String, String> old = rowsNow();
 
         clock.advance(Duration.ofDays(6));
-        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 0, 0, List.of()));
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 0, 0, 0, List.of()));
 
         clock.advance(Duration.ofDays(2)); // 8 days: past the keys' 7
-        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 1, 0, List.of()));
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 1, 0, 0, List.of()));
 
         Map<String, String> recent = rowsNow();
         clock.advance(Duration.ofDays(23)); // 31 days: past the events' 30, not the recent rows'
-        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(1, 1, 0, List.of()));
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(1, 1, 0, 0, List.of()));
         assertThat(stores.inbox().find(old.get("handled"))).isEmpty();
         assertThat(stores.inbox().find(old.get("pending")))
                 .as("pending events stay")
@@ -122,8 +132,12 @@ class RetentionTest {
         assertThat(stores.inbox().find(recent.get("handled"))).isPresent();
 
         clock.advance(Duration.ofDays(335)); // 366 days
-        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(1, 0, 1, List.of()));
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(1, 0, 1, 2, List.of()));
         assertThat(stores.notices().forUser(UserId.of("user_1"))).hasSize(1);
+        assertThat(stores.usage().reportsOf(CustomerId.of("cus_1")))
+                .as("sent reports past their 90 days go, unsent ones stay")
+                .extracting(MeterReport::identifier)
+                .containsExactlyInAnyOrder(old.get("unsent"), recent.get("unsent"));
         assertThat(stores.usage().used(UserId.of("user_1"), "api_calls", Builders.T0))
                 .as("counters are not retention's")
                 .isEqualTo(1);
@@ -136,7 +150,7 @@ class RetentionTest {
             rowsNow();
         }
         clock.advance(Duration.ofDays(400));
-        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(5, 5, 5, List.of()));
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(5, 5, 5, 5, List.of()));
     }
 
     @Test
@@ -144,7 +158,7 @@ class RetentionTest {
         Billing billing = billing(RetentionOptions.keepEverything(), WorkObserver.NONE);
         rowsNow();
         clock.advance(Duration.ofDays(4000));
-        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 0, 0, List.of()));
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 0, 0, 0, List.of()));
     }
 
     @Test
@@ -154,6 +168,8 @@ class RetentionTest {
                 .hasMessageContaining("inboxEvents must be at least 7 day(s)");
         assertThatThrownBy(() -> RetentionOptions.defaults().withUsageKeys(Optional.of(Duration.ofHours(2))))
                 .hasMessageContaining("usageKeys must be at least 1 day(s)");
+        assertThatThrownBy(() -> RetentionOptions.defaults().withMeterReports(Optional.of(Duration.ofHours(2))))
+                .hasMessageContaining("meterReports must be at least 1 day(s)");
         assertThatThrownBy(() -> RetentionOptions.defaults().withBatch(0)).hasMessageContaining("batch");
     }
 
@@ -172,7 +188,10 @@ class RetentionTest {
         billing.start();
 
         Await.until("a pass deleted the old rows", () -> told.getOrDefault("notices", 0L) == 1);
-        assertThat(told).containsEntry("inbox_events", 1L).containsEntry("usage_keys", 1L);
+        assertThat(told)
+                .containsEntry("inbox_events", 1L)
+                .containsEntry("usage_keys", 1L)
+                .containsEntry("meter_reports", 1L);
         assertThat(stores.inbox().find(old.get("handled"))).isEmpty();
     }
 }
