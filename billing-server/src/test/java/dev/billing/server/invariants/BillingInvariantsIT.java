@@ -114,6 +114,7 @@ class BillingInvariantsIT {
                 of(3, range(0, 3).map(d -> (Step) new Step.AdvanceClock(d))),
                 of(2, booleans().zip(booleans(), (d, o) -> (Step) new Step.WebhookChaos(d, o))),
                 of(2, range(0, 2).map(d -> (Step) new Step.Retention(d))),
+                of(2, range(1, 4).map(n -> (Step) new Step.MeterOutage(n))),
                 of(3, party.zip(range(0, 3), range(0, 3), (p, a, b) -> (Step) new Step.CheckoutTwice(p, a, b))),
                 of(2, range(2, 5).map(n -> (Step) new Step.JoinTogether(n))),
                 of(

@@ -5,7 +5,11 @@ import com.stripe.exception.StripeException;
 import com.stripe.model.Charge;
 import com.stripe.param.ChargeListParams;
 import dev.billing.core.config.RetentionOptions;
+import dev.billing.core.model.usage.MeterReport;
+import dev.billing.core.port.UsageLedger;
 import dev.billing.core.retention.PruneExpired;
+import dev.billing.emulator.Fault;
+import dev.billing.emulator.FaultKind;
 import dev.billing.testkit.http.Http;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What users, admins, Stripe and Clerk do, one step of a sequence. A step names parties, sessions, payments and
@@ -490,8 +496,9 @@ sealed interface Step {
     }
 
     /**
-     * A retention pass runs as if days had passed: handled webhook events, usage keys and notices older than the
-     * defaults keep them are deleted (a later redelivery of a deleted event is then recorded and processed anew).
+     * A retention pass runs as if days had passed: handled webhook events, usage keys, notices and sent meter reports
+     * older than the defaults keep them are deleted (a later redelivery of a deleted event is then recorded and
+     * processed anew). No meter report leaves before Stripe got it.
      */
     record Retention(int days) implements Step {
         static final List<Integer> CHOICES = List.of(8, 31, 400);
@@ -499,16 +506,64 @@ sealed interface Step {
         @Override
         public void run(Run r) {
             Duration ahead = Duration.ofDays(CHOICES.get(Math.floorMod(days, CHOICES.size())));
+            UsageLedger usage = r.world.server.billing().stores().usage();
+            List<String> unsent = reports(usage).stream()
+                    .filter(m -> m.reportedAt() == null)
+                    .map(MeterReport::identifier)
+                    .toList();
             new PruneExpired(
                             r.world.server.billing().stores(),
                             RetentionOptions.defaults(),
                             Clock.offset(Clock.systemUTC(), ahead))
                     .prune();
+            // A report not yet sent is usage still to be billed: it may leave only by being sent (the background may
+            // send one meanwhile, and the pass may then delete it).
+            Set<String> left =
+                    reports(usage).stream().map(MeterReport::identifier).collect(Collectors.toSet());
+            Set<String> sent = r.world.emulator.requestLog().stream()
+                    .filter(q -> q.method().equals("POST")
+                            && q.path().equals("/v1/billing/meter_events")
+                            && (q.status() == 200 || q.status() == 400)) // 400: already there, taken as sent
+                    .map(q -> String.valueOf(q.params().get("identifier")))
+                    .collect(Collectors.toSet());
+            for (String id : unsent) {
+                if (!left.contains(id) && !sent.contains(id)) {
+                    throw new AssertionError("retention deleted meter report " + id + ", which Stripe never got");
+                }
+            }
+        }
+
+        private static List<MeterReport> reports(UsageLedger usage) {
+            List<MeterReport> all = new ArrayList<>();
+            String cursor = null;
+            do {
+                var page = usage.listReports(cursor, 500);
+                all.addAll(page.items());
+                cursor = page.nextCursor();
+            } while (cursor != null);
+            return all;
         }
 
         @Override
         public String toString() {
             return "retention runs as if " + CHOICES.get(Math.floorMod(days, CHOICES.size())) + " days had passed";
+        }
+    }
+
+    /**
+     * Stripe Billing Meters fail the next few reports (500): they stay in the outbox, due again later, so that a
+     * retention pass meets reports not yet sent.
+     */
+    record MeterOutage(int times) implements Step {
+        @Override
+        public void run(Run r) {
+            r.world.emulator.addFault(Fault.of(FaultKind.ERROR_500, "POST", "/v1/billing/meter_events")
+                    .times(times));
+        }
+
+        @Override
+        public String toString() {
+            return "Stripe fails the next " + times + " meter report(s)";
         }
     }
 
