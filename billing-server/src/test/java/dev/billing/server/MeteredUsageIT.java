@@ -3,18 +3,24 @@ package dev.billing.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.core.config.RetentionOptions;
 import dev.billing.core.model.usage.MeterReport;
+import dev.billing.core.retention.PruneExpired;
+import dev.billing.core.retention.Pruned;
 import dev.billing.emulator.Fault;
 import dev.billing.emulator.FaultKind;
 import dev.billing.emulator.RecordedRequest;
+import dev.billing.testkit.http.Http;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -200,5 +206,54 @@ class MeteredUsageIT {
         String customer = f.customer(token);
         assertThat(f.usage(token, "api_calls", "3", "free-1").status()).isEqualTo(200);
         assertThat(reportsOf(customer)).isEmpty();
+    }
+
+    /**
+     * Retention meets metering on the real server: a key past its 7 days counts again and reaches Stripe as a new
+     * meter event; then sent reports past their 90 days go, and Stripe's total stays what it billed.
+     */
+    @Test
+    void aKeyCountedAgainAfterRetentionIsBilledAgainAndSentReportsAgeOut() throws Exception {
+        String token = f.token("user_metered_retention");
+        String customer = f.customer(token);
+        f.subscribe(token, "pro", "month");
+        f.emulator.clearRequestLog();
+        assertThat(f.usage(token, "api_calls", "5", "again-1").status()).isEqualTo(200);
+        LocalFixture.eventually(
+                "the first report sent", () -> f.stores().usage().pendingReports() == 0);
+
+        assertThat(pruneAsIfAhead(Duration.ofDays(8)).usageKeys())
+                .as("the key is past its 7 days")
+                .isGreaterThanOrEqualTo(1);
+        Http.Response again = f.usage(token, "api_calls", "5", "again-1");
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().path("replayed").asBoolean())
+                .as("counted again")
+                .isFalse();
+        LocalFixture.eventually(
+                "the second report sent", () -> f.stores().usage().pendingReports() == 0);
+        assertThat(f.requests("POST", METER_EVENTS))
+                .as("two meter events, each under its own identifier")
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(200))
+                .extracting(r -> r.params().get("identifier"))
+                .doesNotHaveDuplicates();
+        assertThat(meteredTotal(customer)).isEqualTo(10.0);
+
+        assertThat(pruneAsIfAhead(Duration.ofDays(91)).meterReports()).isGreaterThanOrEqualTo(2);
+        assertThat(reportsOf(customer))
+                .as("sent reports past their 90 days are gone")
+                .isEmpty();
+        assertThat(meteredTotal(customer)).as("what Stripe billed stays").isEqualTo(10.0);
+    }
+
+    /** A retention pass with the defaults, as of the server's clock (the emulator's) moved {@code ahead}. */
+    private static Pruned pruneAsIfAhead(Duration ahead) {
+        return new PruneExpired(
+                        f.stores(),
+                        RetentionOptions.defaults(),
+                        Clock.fixed(f.emulator.now().plus(ahead), ZoneOffset.UTC))
+                .prune();
     }
 }
