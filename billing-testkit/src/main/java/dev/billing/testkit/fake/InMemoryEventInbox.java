@@ -238,15 +238,8 @@ public final class InMemoryEventInbox implements EventInbox {
     @Override
     public synchronized int prune(Instant receivedBefore, int max) {
         storeSwitch.check();
-        int deleted = 0;
-        for (var it = entries.values().iterator(); it.hasNext() && deleted < max; ) {
-            InboxEntry entry = it.next();
-            if (entry.status().isDone() && entry.receivedAt().isBefore(receivedBefore)) {
-                it.remove();
-                deleted++;
-            }
-        }
-        return deleted;
+        return RetentionBatch.remove(
+                entries.values(), e -> e.status().isDone() && e.receivedAt().isBefore(receivedBefore), max);
     }
 
     private static boolean claimable(InboxEntry entry, Instant now) {

@@ -186,28 +186,14 @@ public final class InMemoryUsageLedger implements UsageLedger {
     @Override
     public synchronized int pruneKeys(Instant before, int max) {
         storeSwitch.check();
-        int deleted = 0;
-        for (var it = keys.values().iterator(); it.hasNext() && deleted < max; ) {
-            if (it.next().createdAt().isBefore(before)) {
-                it.remove();
-                deleted++;
-            }
-        }
-        return deleted;
+        return RetentionBatch.remove(keys.values(), k -> k.createdAt().isBefore(before), max);
     }
 
     @Override
     public synchronized int pruneReports(Instant before, int max) {
         storeSwitch.check();
-        int deleted = 0;
-        for (var it = reports.values().iterator(); it.hasNext() && deleted < max; ) {
-            Instant reportedAt = it.next().reportedAt();
-            if (reportedAt != null && reportedAt.isBefore(before)) {
-                it.remove();
-                deleted++;
-            }
-        }
-        return deleted;
+        return RetentionBatch.remove(
+                reports.values(), r -> r.reportedAt() != null && r.reportedAt().isBefore(before), max);
     }
 
     @Override
