@@ -224,6 +224,11 @@ final class JdbiCustomerStore implements CustomerStore {
                 rows, r -> List.of(r.link().userId(), r.link().customerId()), MAX_BATCH, this::linkRound);
     }
 
+    /** Whether this store writes to {@code other}'s database and schema (one statement may then write both). */
+    boolean writesTo(Db other) {
+        return db == other;
+    }
+
     /** A link and the text of its cause (captured with the call, whoever writes the round). */
     private record CausedLink(CustomerLink link, String cause) {}
 

@@ -1,10 +1,13 @@
 package dev.billing.postgres;
 
+import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.event.InboxCounts;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -357,6 +360,15 @@ final class JdbiEventInbox implements EventInbox {
     @Override
     public List<Boolean> recordProcessed(List<Processed> events) {
         return processed.record(events);
+    }
+
+    /** One statement per round when {@code customers} is this database's ({@link JdbiProcessedEntries#linkAndRecord}). */
+    @Override
+    public List<Boolean> linkAndRecordProcessed(
+            CustomerStore customers, List<Processed> events, List<CustomerLink> links, List<AuditCause> causes) {
+        return customers instanceof JdbiCustomerStore mine && mine.writesTo(db)
+                ? processed.linkAndRecord(events, links, causes)
+                : EventInbox.super.linkAndRecordProcessed(customers, events, links, causes);
     }
 
     /** The caller's batch written directly (not through the group commit), up to {@value #MAX_BATCH} rows each. */

@@ -1,20 +1,29 @@
 package dev.billing.postgres;
 
 import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.Builders.aCustomerLink;
 import static dev.billing.testkit.Builders.anEvent;
 import static dev.billing.testkit.Builders.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.billing.core.error.StoreException;
+import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
 import dev.billing.testkit.contract.EventInboxContract;
 import dev.billing.testkit.postgres.TestDatabase;
 import dev.billing.testkit.postgres.junit.PostgresDatabaseExtension;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +56,12 @@ class JdbiEventInboxContractIT extends EventInboxContract {
     @Override
     protected EventInbox inbox() {
         return stores.inbox();
+    }
+
+    /** This database's: the links and the entries are written in one statement. */
+    @Override
+    protected CustomerStore customers() {
+        return stores.customers();
     }
 
     @Test
@@ -149,5 +164,59 @@ class JdbiEventInboxContractIT extends EventInboxContract {
     private static void settle(String eventId, String owner) {
         assertThat(stores.inbox().complete(eventId, owner, InboxStatus.PROCESSED, T0.plusSeconds(2)))
                 .isTrue();
+    }
+
+    @Nested
+    @DisplayName("events whose whole effect is a link: the links and the entries in one statement")
+    class LinksAndEntriesTogether {
+
+        @Test
+        @DisplayName("an entry Postgres refuses writes no link either")
+        void aRefusedEntryWritesNoLink() {
+            // Postgres' timestamptz ends in the year 294276: the entry's insert fails on the server.
+            StripeEvent event = anEvent()
+                    .createdAt(Instant.parse("+300000-01-01T00:00:00Z"))
+                    .build();
+            CustomerLink link = aCustomerLink(unique("user_"), unique("cus_"));
+            Instant now = T0.plusSeconds(7);
+            assertThatThrownBy(() -> stores.inbox()
+                            .linkAndRecordProcessed(
+                                    stores.customers(),
+                                    List.of(new EventInbox.Processed(event, now, InboxStatus.PROCESSED, now)),
+                                    List.of(link),
+                                    List.of(AuditCause.event(event.id()))))
+                    .isInstanceOf(StoreException.class);
+            assertThat(stores.customers().findByUserId(link.userId())).isEmpty();
+            assertThat(stores.inbox().find(event.id())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("each link is audited once, with its own event as the cause")
+        void eachLinkIsAuditedWithItsEvent() {
+            StripeEvent first = anEvent().createdAt(T0).build();
+            StripeEvent second = anEvent().createdAt(T0).build();
+            CustomerLink a = aCustomerLink(unique("user_"), unique("cus_"));
+            CustomerLink b = aCustomerLink(unique("user_"), unique("cus_"));
+            Instant now = T0.plusSeconds(8);
+            stores.inbox()
+                    .linkAndRecordProcessed(
+                            stores.customers(),
+                            List.of(
+                                    new EventInbox.Processed(first, now, InboxStatus.PROCESSED, now),
+                                    new EventInbox.Processed(second, now, InboxStatus.PROCESSED, now)),
+                            List.of(a, b),
+                            List.of(AuditCause.event(first.id()), AuditCause.event(second.id())));
+            auditedOnceWith(a, first);
+            auditedOnceWith(b, second);
+        }
+
+        private void auditedOnceWith(CustomerLink link, StripeEvent event) {
+            List<AuditEntry> entries = stores.audit()
+                    .list(AuditQuery.all(10).withUser(link.userId()))
+                    .items();
+            assertThat(entries).hasSize(1);
+            assertThat(entries.get(0).cause()).isEqualTo(AuditCause.event(event.id()));
+            assertThat(entries.get(0).customerId()).isEqualTo(link.customerId());
+        }
     }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
 import dev.billing.testkit.contract.EventInboxContract;
 import java.time.Instant;
@@ -38,6 +39,11 @@ class SupabaseEventInboxContractIT extends EventInboxContract {
     @Override
     protected EventInbox inbox() {
         return project.stores().inbox();
+    }
+
+    @Override
+    protected CustomerStore customers() {
+        return project.stores().customers();
     }
 
     @Nested

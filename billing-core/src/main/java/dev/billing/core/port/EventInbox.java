@@ -1,6 +1,8 @@
 package dev.billing.core.port;
 
+import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.event.InboxCounts;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
@@ -66,6 +68,22 @@ public interface EventInbox {
             recorded.add(leased.leased().isPresent() && complete(p.event().id(), owner, p.outcome(), p.processedAt()));
         }
         return recorded;
+    }
+
+    /**
+     * Events whose whole effect is a customer link: {@code customers.linkAll(links, causes)} (the link and cause at
+     * each event's position), then {@link #recordProcessed}, whose answers this returns. The links are written
+     * whatever those answers are: linking again changes nothing. A store holding both in one database may write
+     * them in one statement and one commit, so that a failure writes neither; this default writes the links first,
+     * which a failure of the second write leaves in place (harmless for the same reason).
+     */
+    default List<Boolean> linkAndRecordProcessed(
+            CustomerStore customers, List<Processed> events, List<CustomerLink> links, List<AuditCause> causes) {
+        if (links.size() != events.size() || causes.size() != events.size()) {
+            throw new IllegalArgumentException("one link and one cause per event");
+        }
+        customers.linkAll(links, causes);
+        return recordProcessed(events);
     }
 
     /** One event for {@link #recordProcessed}: when it was received, how it ended and when. */

@@ -186,7 +186,8 @@ final class InboxBatch {
 
     /**
      * Events not in the inbox yet, each with its {@link #plainLink} at the same position: linked together, then
-     * recorded done together ({@link EventInbox#recordProcessed}), so each entry is written once. A link of an erased
+     * recorded done together ({@link EventInbox#linkAndRecordProcessed}: one statement on Postgres), so each entry is
+     * written once. A link of an erased
      * account's customer, or of one erased while this ran, has its entry redacted: the links are read again after the
      * entries are written, and an erasure writes the link before it redacts the customer's entries, so one of the two
      * sees the other. Never throws: a failed write answers {@link Unrecorded#NOT_DONE} for every event.
@@ -205,13 +206,16 @@ final class InboxBatch {
                     works.stream().map(w -> AuditCause.event(w.eventId())).toList();
             List<Boolean> recorded;
             try {
-                customers.linkAll(links, causes);
-                links.forEach(link -> listener.projectionChanged(link.customerId()));
                 Instant processedAt = outcomes.now();
-                recorded = inbox.recordProcessed(works.stream()
-                        .map(w -> new EventInbox.Processed(
-                                w.event(), w.entry().receivedAt(), InboxStatus.PROCESSED, processedAt))
-                        .toList());
+                recorded = inbox.linkAndRecordProcessed(
+                        customers,
+                        works.stream()
+                                .map(w -> new EventInbox.Processed(
+                                        w.event(), w.entry().receivedAt(), InboxStatus.PROCESSED, processedAt))
+                                .toList(),
+                        links,
+                        causes);
+                links.forEach(link -> listener.projectionChanged(link.customerId()));
             } catch (StoreUnavailableException e) {
                 span.failed(e);
                 Collections.fill(answers, Unrecorded.STORE_UNAVAILABLE);

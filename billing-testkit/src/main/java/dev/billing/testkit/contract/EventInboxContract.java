@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * fencing, retry scheduling, parking and requeue. Subclass it once per implementation; tests use unique ids, and
  * times far in the future of other tests' rows, so the inbox may be shared.
  */
-public abstract class EventInboxContract extends EventInboxAdministrationContract {
+public abstract class EventInboxContract extends EventInboxLinksContract {
     @Nested
     @DisplayName("recording")
     class Recording {
