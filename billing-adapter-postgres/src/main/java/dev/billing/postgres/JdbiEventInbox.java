@@ -362,7 +362,7 @@ final class JdbiEventInbox implements EventInbox {
         return processed.record(events);
     }
 
-    /** One statement per round when {@code customers} is this database's ({@link JdbiProcessedEntries#linkAndRecord}). */
+    /** One statement per round when {@code customers} writes to this database ({@link JdbiProcessedEntries}). */
     @Override
     public List<Boolean> linkAndRecordProcessed(
             CustomerStore customers, List<Processed> events, List<CustomerLink> links, List<AuditCause> causes) {

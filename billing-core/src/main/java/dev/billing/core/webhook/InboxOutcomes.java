@@ -53,7 +53,7 @@ final class InboxOutcomes {
         return doneLately.contains(eventId);
     }
 
-    /** An event recorded done without a completion ({@link EventInbox#recordProcessed}). */
+    /** An event recorded done without a completion ({@link EventInbox#linkAndRecordProcessed}). */
     void recordedDone(String eventId) {
         doneLately.remember(eventId);
     }

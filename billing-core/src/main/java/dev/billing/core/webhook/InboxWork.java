@@ -29,8 +29,8 @@ final class InboxWork {
     }
 
     /**
-     * A delivery not recorded yet, to be recorded once processed ({@link EventInbox#recordProcessed}): its entry is
-     * what {@link InboxEntry#received} describes, held by nobody.
+     * A delivery not recorded yet, to be recorded once processed ({@link EventInbox#linkAndRecordProcessed}): its
+     * entry is what {@link InboxEntry#received} describes, held by nobody.
      */
     static InboxWork unrecorded(StripeEvent event, Instant receivedAt, EventObject decodedWhileVerified) {
         return new InboxWork(InboxEntry.received(event, receivedAt), decodedWhileVerified);

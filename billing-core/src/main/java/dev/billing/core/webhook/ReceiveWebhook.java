@@ -26,10 +26,10 @@ import java.util.concurrent.Semaphore;
  * ({@link #receive(byte[], String, Executor)}), handed to the drain that forms batches ({@link InboxDrain}).
  *
  * <p>There, a customer event that only links a user to a customer is not recorded first: the drain links it with its
- * batch and then records it already done ({@link EventInbox#recordProcessed}), one inbox write instead of two, and
- * the delivery is answered after that. A crash before the answer loses nothing, as Stripe delivers the event again
- * and linking again changes nothing; a batch that fails, or does not start in time, leaves the event to be recorded
- * and processed as any other.
+ * batch and records it already done ({@link EventInbox#linkAndRecordProcessed}: one statement on Postgres), one
+ * inbox write instead of two, and the delivery is answered after that. A crash before the answer loses nothing, as
+ * Stripe delivers the event again and linking again changes nothing; a batch that fails, or does not start in time,
+ * leaves the event to be recorded and processed as any other.
  *
  * <p>A redelivery of an event this process saw completed lately is answered as a duplicate at once, without the
  * store ({@link DoneEvents}): the event is durable and done, and the write and claim would change nothing.
