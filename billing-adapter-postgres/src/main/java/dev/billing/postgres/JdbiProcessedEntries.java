@@ -101,9 +101,8 @@ final class JdbiProcessedEntries {
     /**
      * {@link dev.billing.core.port.EventInbox#linkAndRecordProcessed} on Postgres: per round of distinct event ids,
      * users and customers, the links' insert (V11's trigger audits each with its cause) and the entries' in one
-     * statement, so one round trip and one commit, and a failure writes neither. The entries are inserted first,
-     * then the links (a {@code WITH} no one reads runs after the main statement), each in one sorted order, so
-     * every instance's rounds take their locks in the same order.
+     * statement, so one round trip and one commit, and a failure writes neither. The links are bound in user order
+     * and the entries in event id order, so every instance's rounds take their locks in the same order.
      */
     List<Boolean> linkAndRecord(List<Processed> events, List<CustomerLink> links, List<AuditCause> causes) {
         if (links.size() != events.size() || causes.size() != events.size()) {

@@ -187,10 +187,9 @@ final class InboxBatch {
     /**
      * Events not in the inbox yet, each with its {@link #plainLink} at the same position: linked together, then
      * recorded done together ({@link EventInbox#linkAndRecordProcessed}: one statement on Postgres), so each entry is
-     * written once. A link of an erased
-     * account's customer, or of one erased while this ran, has its entry redacted: the links are read again after the
-     * entries are written, and an erasure writes the link before it redacts the customer's entries, so one of the two
-     * sees the other. Never throws: a failed write answers {@link Unrecorded#NOT_DONE} for every event.
+     * written once. A link of an erased account's customer, or of one erased while this ran, has its entry redacted:
+     * the links are read again after the entries are written, and an erasure writes the link before it redacts the
+     * customer's entries, so one of the two sees the other. Never throws: a failed write answers {@link Unrecorded#NOT_DONE} for every event.
      */
     List<Unrecorded> processUnrecorded(List<InboxWork> works, List<CustomerLink> links) {
         if (links.size() != works.size()) {
