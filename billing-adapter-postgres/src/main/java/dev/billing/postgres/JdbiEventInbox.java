@@ -371,6 +371,12 @@ final class JdbiEventInbox implements EventInbox {
                 : EventInbox.super.linkAndRecordProcessed(customers, events, links, causes);
     }
 
+    /** One statement per round of the batch. */
+    @Override
+    public boolean linksAndRecordsInOneWrite() {
+        return true;
+    }
+
     /** The caller's batch written directly (not through the group commit), up to {@value #MAX_BATCH} rows each. */
     @Override
     public List<Boolean> completeAll(List<Completion> batch) {

@@ -86,6 +86,16 @@ public interface EventInbox {
         return recordProcessed(events);
     }
 
+    /**
+     * Whether {@link #linkAndRecordProcessed} costs about one store call per batch. Only then does the webhook route
+     * hand a customer event that only links a user to its batch unrecorded, since the event's answer waits for that
+     * write; else (this default, whose {@link #recordProcessed} is three calls per event) the route records the event
+     * first, as any other.
+     */
+    default boolean linksAndRecordsInOneWrite() {
+        return false;
+    }
+
     /** One event for {@link #recordProcessed}: when it was received, how it ended and when. */
     record Processed(StripeEvent event, Instant receivedAt, InboxStatus outcome, Instant processedAt) {
         public Processed {

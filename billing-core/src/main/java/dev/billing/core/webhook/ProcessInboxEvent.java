@@ -201,10 +201,11 @@ public final class ProcessInboxEvent {
 
     /**
      * The link the event, not recorded yet, asks for when its batch records it once processed (a customer event that
-     * only links a user to a customer, {@link InboxBatch#plainLink}), else null.
+     * only links a user to a customer, {@link InboxBatch#plainLink}, on an inbox that
+     * {@link EventInbox#linksAndRecordsInOneWrite}), else null.
      */
     CustomerLink recordedOnceProcessed(InboxWork work) {
-        return batches.plainLink(work);
+        return inbox.linksAndRecordsInOneWrite() ? batches.plainLink(work) : null;
     }
 
     /**

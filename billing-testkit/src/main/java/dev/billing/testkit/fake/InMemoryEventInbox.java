@@ -55,6 +55,12 @@ public final class InMemoryEventInbox implements EventInbox {
                 RecordOutcome.RECORDED, Optional.of(lease(entries.get(event.id()), owner, receivedAt, lease)));
     }
 
+    /** In memory every write is cheap, so the webhook route's batches take customer events unrecorded. */
+    @Override
+    public boolean linksAndRecordsInOneWrite() {
+        return true;
+    }
+
     @Override
     public synchronized Optional<InboxEntry> claim(String eventId, String owner, Instant now, Duration lease) {
         storeSwitch.check();
