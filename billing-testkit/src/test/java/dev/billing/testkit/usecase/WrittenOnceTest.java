@@ -35,6 +35,7 @@ import dev.billing.testkit.fake.InMemoryBillingStores;
 import dev.billing.testkit.fake.RecordingNotifier;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,14 +124,19 @@ class WrittenOnceTest {
             if (before != null) {
                 before.run(method.getName());
             }
-            try {
-                return method.invoke(inbox, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
+            return forward(inbox, method, args);
         };
         return (EventInbox)
                 Proxy.newProxyInstance(EventInbox.class.getClassLoader(), new Class<?>[] {EventInbox.class}, handler);
+    }
+
+    /** A proxied call made on {@code target}, throwing what the call threw. */
+    private static Object forward(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private interface Before {
@@ -189,11 +195,7 @@ class WrittenOnceTest {
                     if (method.getName().equals("linksAndRecordsInOneWrite")) {
                         return false;
                     }
-                    try {
-                        return method.invoke(inMemory, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
+                    return forward(inMemory, method, args);
                 });
         Billing billing = started(recording(inbox, null), stores.customers());
         StripeEvent event = customerCreated();
@@ -232,11 +234,7 @@ class WrittenOnceTest {
                     if (method.getName().equals("linkAll") && failed.compareAndSet(false, true)) {
                         throw new IllegalStateException("the store refused the batch");
                     }
-                    try {
-                        return method.invoke(stores.customers(), args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
+                    return forward(stores.customers(), method, args);
                 });
         Billing billing = started(recording(stores.inbox(), null), failingOnce);
         StripeEvent event = customerCreated();
@@ -279,12 +277,7 @@ class WrittenOnceTest {
         // first, then the entries): it finds no entry to redact.
         CustomerStore erasingAfterTheLink = (CustomerStore) Proxy.newProxyInstance(
                 CustomerStore.class.getClassLoader(), new Class<?>[] {CustomerStore.class}, (proxy, method, args) -> {
-                    Object result;
-                    try {
-                        result = method.invoke(stores.customers(), args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
+                    Object result = forward(stores.customers(), method, args);
                     if (method.getName().equals("linkAll") && erased.compareAndSet(false, true)) {
                         billing.get().useCases().erasePersonalData().erase(ADA, Options.localOnly());
                     }
