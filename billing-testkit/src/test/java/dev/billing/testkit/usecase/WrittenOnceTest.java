@@ -130,6 +130,17 @@ class WrittenOnceTest {
                 Proxy.newProxyInstance(EventInbox.class.getClassLoader(), new Class<?>[] {EventInbox.class}, handler);
     }
 
+    /** The event, recorded as any other, is processed by the worker: linked once. */
+    private void processedAsAnyOther(StripeEvent event) {
+        Await.until(
+                "the event is processed",
+                () -> stores.inbox().find(event.id()).map(InboxEntry::status).orElse(null) == InboxStatus.PROCESSED);
+        assertThat(stores.customers().findByUserId(ADA))
+                .map(CustomerLink::customerId)
+                .contains(CUSTOMER);
+        assertThat(linkedEntries()).isEqualTo(1);
+    }
+
     /** A proxied call made on {@code target}, throwing what the call threw. */
     private static Object forward(Object target, Method method, Object[] args) throws Throwable {
         try {
@@ -204,13 +215,7 @@ class WrittenOnceTest {
 
         assertThat(receipt.duplicate()).isFalse();
         assertThat(inboxCalls).contains("recordLeased").doesNotContain("linkAndRecordProcessed");
-        Await.until(
-                "the event is processed",
-                () -> stores.inbox().find(event.id()).map(InboxEntry::status).orElse(null) == InboxStatus.PROCESSED);
-        assertThat(stores.customers().findByUserId(ADA))
-                .map(CustomerLink::customerId)
-                .contains(CUSTOMER);
-        assertThat(linkedEntries()).isEqualTo(1);
+        processedAsAnyOther(event);
     }
 
     @Test
@@ -244,13 +249,7 @@ class WrittenOnceTest {
         assertThat(failed).isTrue();
         assertThat(receipt.duplicate()).isFalse();
         assertThat(inboxCalls).contains("recordLeased");
-        Await.until(
-                "the event is processed",
-                () -> stores.inbox().find(event.id()).map(InboxEntry::status).orElse(null) == InboxStatus.PROCESSED);
-        assertThat(stores.customers().findByUserId(ADA))
-                .map(CustomerLink::customerId)
-                .contains(CUSTOMER);
-        assertThat(linkedEntries()).isEqualTo(1);
+        processedAsAnyOther(event);
     }
 
     @Test
