@@ -49,6 +49,9 @@ public final class ProcessInboxEvent {
     private static final System.Logger LOG = System.getLogger(ProcessInboxEvent.class.getName());
 
     private final EventInbox inbox;
+    /** The inbox's {@link EventInbox#linksAndRecordsInOneWrite}, asked once: a traced store makes each call a span. */
+    private final boolean linksAndRecordsInOneWrite;
+
     private final BillingOptions options;
     private final InboxOutcomes outcomes;
     private final InboxBatch batches;
@@ -74,6 +77,7 @@ public final class ProcessInboxEvent {
             Clock clock,
             Clock workClock) {
         this.inbox = inbox;
+        this.linksAndRecordsInOneWrite = inbox.linksAndRecordsInOneWrite();
         this.options = options;
         boolean refetch = options.refetchOnWebhook();
         ErasedAccountEvents erased = new ErasedAccountEvents(customers, subscriptions, inbox);
@@ -205,7 +209,7 @@ public final class ProcessInboxEvent {
      * {@link EventInbox#linksAndRecordsInOneWrite}), else null.
      */
     CustomerLink recordedOnceProcessed(InboxWork work) {
-        return inbox.linksAndRecordsInOneWrite() ? batches.plainLink(work) : null;
+        return linksAndRecordsInOneWrite ? batches.plainLink(work) : null;
     }
 
     /**
