@@ -17,6 +17,10 @@ import java.lang.reflect.Proxy;
  * A port decorated by a dynamic proxy: every method of the interface, its default methods and the ones added later
  * included, runs in a client span named for it. A hand-written decorator per port (one method each of some 150)
  * would trace only what it was written for. No argument or result is recorded: they carry customers' data.
+ *
+ * <p>A traced port handed to another port's method arrives as the port it decorates. A store may recognise a sibling
+ * of its own (Postgres writes a batch's customer links with its inbox entries in one statement only when given its
+ * own customer store), and what it calls on the sibling is inside this call's span already.
  */
 final class TracedCalls implements InvocationHandler {
     private final Object delegate;
@@ -71,10 +75,30 @@ final class TracedCalls implements InvocationHandler {
 
     private Object call(Method method, Object[] args) throws Throwable {
         try {
-            return method.invoke(delegate, args);
+            return method.invoke(delegate, undecorated(args));
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
+    }
+
+    /** {@code args} with each traced port replaced by what it decorates; the same array when there is none. */
+    private static Object[] undecorated(Object[] args) {
+        if (args == null) {
+            return null;
+        }
+        Object[] plain = args;
+        for (int i = 0; i < args.length; i++) {
+            Object arg = args[i];
+            if (arg != null
+                    && Proxy.isProxyClass(arg.getClass())
+                    && Proxy.getInvocationHandler(arg) instanceof TracedCalls traced) {
+                if (plain == args) {
+                    plain = args.clone();
+                }
+                plain[i] = traced.delegate;
+            }
+        }
+        return plain;
     }
 
     private Object objectMethod(Object proxy, Method method, Object[] args) {

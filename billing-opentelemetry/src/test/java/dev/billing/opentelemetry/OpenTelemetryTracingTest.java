@@ -10,6 +10,8 @@ import dev.billing.core.config.RetentionOptions;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.WorkTracer;
 import dev.billing.testkit.Await;
 import dev.billing.testkit.Builders;
@@ -19,14 +21,18 @@ import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -164,6 +170,38 @@ class OpenTelemetryTracingTest {
         tracing.stores(stores.stores()).inbox().countByStatus();
         tracing.gateway(gateway).getSubscription("sub_x");
         assertThat(exporter.getFinishedSpanItems()).isEmpty();
+    }
+
+    @Test
+    void aTracedStoreHandedToAnotherArrivesAsTheStoreItDecorates() {
+        // Postgres' inbox writes a batch's links and entries in one statement only when it recognises its own
+        // customer store among the arguments; behind the proxy it would take the two writes.
+        List<Object> handed = new ArrayList<>();
+        EventInbox recording = (EventInbox) Proxy.newProxyInstance(
+                EventInbox.class.getClassLoader(), new Class<?>[] {EventInbox.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("linkAndRecordProcessed")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    handed.add(args[0]);
+                    return List.of();
+                });
+        BillingStores plain = stores.stores();
+        BillingStores traced = OpenTelemetryTracing.create(sdk)
+                .stores(new BillingStores(
+                        plain.customers(), plain.subscriptions(), recording, plain.usage(), plain.lifecycle()));
+        assertThat(traced.customers()).isNotSameAs(plain.customers());
+
+        Span outer = sdk.getTracer("test").spanBuilder("outer").startSpan();
+        try (Scope ignored = outer.makeCurrent()) {
+            traced.inbox().linkAndRecordProcessed(traced.customers(), List.of(), List.of(), List.of());
+        } finally {
+            outer.end();
+        }
+        traced.inbox().linkAndRecordProcessed(traced.customers(), List.of(), List.of(), List.of());
+
+        assertThat(handed).hasSize(2).allSatisfy(store -> assertThat(store).isSameAs(plain.customers()));
+        assertThat(only("store EventInbox.linkAndRecordProcessed").getParentSpanId())
+                .isEqualTo(only("outer").getSpanId());
     }
 
     @Test

@@ -191,6 +191,28 @@ class TracesIT {
     }
 
     @Test
+    void aCustomersLinkAndItsInboxEntryStayOneStoreCallWhenTraced() {
+        startTraced();
+        f.customer(f.token("user_linked"));
+        assertThat(f.emulator.awaitDeliveries(LocalFixture.PATIENCE)).isTrue();
+        SpanData receipt = spans().stream()
+                .filter(s -> s.getName().equals(OpenTelemetryTracing.RECEIPT_SPAN))
+                .filter(s -> "customer.created".equals(s.getAttributes().get(OpenTelemetryTracing.EVENT_TYPE)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no customer.created receipt among " + names()));
+        String eventId = receipt.getAttributes().get(OpenTelemetryTracing.EVENT_ID);
+        Await.until("its processing span ends", () -> processingOf(eventId).isPresent());
+
+        // Postgres writes the link and the entry in one statement only when it is handed its own customer store,
+        // not the traced one; else the link would be a CustomerStore call of its own, under the inbox's.
+        SpanData write = childrenOf(processingOf(eventId).orElseThrow()).stream()
+                .filter(s -> s.getName().equals("store EventInbox.linkAndRecordProcessed"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no linkAndRecordProcessed among " + names()));
+        assertThat(childrenOf(write)).extracting(SpanData::getName).isEmpty();
+    }
+
+    @Test
     void withoutAnyOpenTelemetryTheSameDeliveryIsServedAlike() {
         GlobalOpenTelemetry.resetForTest();
         f = LocalFixture.start(dir, Map.of());
