@@ -316,6 +316,21 @@ public final class Bench {
         return "unavailable (give --server-pid when the server runs on this machine)";
     }
 
+    /**
+     * Issue 51's target for a run with re-fetch off: the server's and Postgres' CPU per event together at most 150 µs
+     * (issue 23 judged each alone against 150, which a run could meet at twice the CPU).
+     */
+    static BenchReport.Target cpuTarget(BenchReport.IngestRun r) {
+        long server = Math.round(r.cpu().serverMicrosPerRequest());
+        long postgres = Math.round(r.cpu().postgresMicrosPerRequest());
+        return new BenchReport.Target(
+                "ingest " + r.mix() + ", refetch off, " + r.connections()
+                        + " connections: CPU per event, server + Postgres",
+                "<= 150 µs",
+                server + " + " + postgres + " = " + (server + postgres) + " µs",
+                server + postgres <= 150);
+    }
+
     private static void targets(BenchReport report) {
         for (BenchReport.IngestRun r : report.ingest) {
             if (!r.refetch() && r.ratioToCeiling() != null) {
@@ -331,16 +346,7 @@ public final class Bench {
                         r.ratioToCeiling() >= 0.6));
             }
             if (!r.refetch() && r.cpu().serverMicrosPerRequest() > 0 && r.cpu().postgresMicrosPerRequest() > 0) {
-                report.targets.add(new BenchReport.Target(
-                        "ingest " + r.mix() + ", refetch off, " + r.connections()
-                                + " connections: CPU per event, server / Postgres",
-                        "<= 150 / 150 µs",
-                        String.format(
-                                Locale.ROOT,
-                                "%.0f / %.0f µs",
-                                r.cpu().serverMicrosPerRequest(),
-                                r.cpu().postgresMicrosPerRequest()),
-                        r.cpu().serverMicrosPerRequest() <= 150 && r.cpu().postgresMicrosPerRequest() <= 150));
+                report.targets.add(cpuTarget(r));
             }
         }
         for (BenchReport.ReadRun r : report.reads) {
