@@ -9,8 +9,6 @@ import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.EventInbox;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -22,9 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.StringJoiner;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * {@link EventInbox} on Postgres. Every state change is one conditional statement, so the row itself arbitrates
@@ -37,11 +32,6 @@ import org.jdbi.v3.core.statement.Query;
  * payload by {@link EventInbox#redactedPayload} and clears what names the person.
  */
 final class JdbiEventInbox implements EventInbox {
-    private static final String COLUMNS = """
-            %1$sevent_id, %1$sevent_type, %1$sevent_created, %1$slivemode, %1$sapi_version, %1$sobject_id,
-            %1$sobject_type, %1$spayload, %1$sstatus, %1$sattempts, %1$slast_error,
-            %1$sreceived_at, %1$snext_attempt_at, %1$slease_owner, %1$slease_expires_at, %1$sprocessed_at,
-            %1$snotified_at, %1$ssubject_id""";
     /**
      * The pending test of the statements that find their row by event id. Spelled in the "C" collation (the same
      * equality for text) so the planner cannot prove it implies webhook_inbox_due_idx's {@code status = 'pending'}:
@@ -72,7 +62,6 @@ final class JdbiEventInbox implements EventInbox {
 
     private static final String NOT_REDACTED = """
             strpos(payload, '"billing_redacted":true') = 0 AND strpos(payload, '"billing_redacted": true') = 0""";
-    private static final RowMapper<InboxEntry> ENTRY = JdbiEventInbox::entry;
     private static final Comparator<InboxEntry> CLAIM_ORDER =
             Comparator.comparing((InboxEntry e) -> e.event().created()).thenComparing(InboxEntry::eventId);
 
@@ -96,6 +85,7 @@ final class JdbiEventInbox implements EventInbox {
     private final JdbiRemovals removals;
     private final JdbiRetention retention;
     private final JdbiInboxCounts counts;
+    private final JdbiInboxReads reads;
     private final Coalescer<NewRow, Boolean> inserts;
     private final Coalescer<Completion, Boolean> completions;
     private final MultiRowSql insertBatch;
@@ -107,13 +97,7 @@ final class JdbiEventInbox implements EventInbox {
     private final String complete;
     private final String fail;
     private final String markNotified;
-    private final String find;
     private final String requeue;
-    private final String listFirst;
-    private final String listAfter;
-    private final String listStatusFirst;
-    private final String listStatusAfter;
-    private final String about;
     private final String redact;
     private final String redactEvent;
 
@@ -122,6 +106,7 @@ final class JdbiEventInbox implements EventInbox {
         this.removals = new JdbiRemovals(db);
         this.retention = new JdbiRetention(db);
         this.counts = new JdbiInboxCounts(db);
+        this.reads = new JdbiInboxReads(db);
         this.inserts = new Coalescer<>(
                 MAX_BATCH, INSERT_WRITERS, INSERT_COMPANY, row -> row.event().id(), this::insertRows);
         this.completions = new Coalescer<>(MAX_BATCH, Completion::eventId, this::completeRows);
@@ -147,8 +132,8 @@ final class JdbiEventInbox implements EventInbox {
                 ) AS v (event_id, owner, outcome, now)
                 WHERE i.event_id = v.event_id AND i.lease_owner = v.owner AND i.{pending}
                 RETURNING i.event_id""".replace("{pending}", PENDING_BY_ID));
-        String columns = COLUMNS.formatted("");
-        String leased = COLUMNS.formatted("i.");
+        String columns = JdbiInboxReads.COLUMNS.formatted("");
+        String leased = JdbiInboxReads.COLUMNS.formatted("i.");
         this.restore = db.sql("""
                 INSERT INTO {schema}.webhook_inbox (event_id, event_type, event_created, livemode, api_version,
                     object_id, object_type, payload, status, attempts, last_error, received_at, next_attempt_at,
@@ -216,7 +201,6 @@ final class JdbiEventInbox implements EventInbox {
                 UPDATE {schema}.webhook_inbox SET notified_at = :now
                 WHERE event_id = :eventId AND notified_at IS NULL
                 """);
-        this.find = db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE event_id = :eventId");
         this.requeue = db.sql("""
                 UPDATE {schema}.webhook_inbox
                 SET status = 'pending', attempts = 0, next_attempt_at = NULL, lease_owner = NULL,
@@ -224,40 +208,12 @@ final class JdbiEventInbox implements EventInbox {
                 WHERE event_id = :eventId
                   AND NOT (status = 'pending' AND lease_expires_at IS NOT NULL AND lease_expires_at > :now)
                 """);
-        String order = "\nORDER BY received_at DESC, event_id COLLATE \"C\"\nLIMIT :limit";
-        String after =
-                "(received_at < :receivedAt OR (received_at = :receivedAt AND event_id COLLATE \"C\" > :eventId))";
-        this.listFirst = db.sql(everyStatus(columns, "TRUE", order));
-        this.listAfter = db.sql(everyStatus(columns, after, order));
-        this.listStatusFirst =
-                db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE status = :status" + order);
-        this.listStatusAfter = db.sql(
-                "SELECT " + columns + " FROM {schema}.webhook_inbox WHERE status = :status AND " + after + order);
-        // Index scan of webhook_inbox_subject_idx (V19), then a top-N sort of the account's few entries
-        // (QueryPlansIT). The predicate implies the partial index's.
-        this.about =
-                db.sql("SELECT " + columns + " FROM {schema}.webhook_inbox WHERE subject_id = ANY(:subjects)" + order);
         // Status, lease, attempts and times stay, so a worker holding the entry still completes it. The entries come
         // from webhook_inbox_subject_idx (V19) or the primary key (QueryPlansIT).
         this.redact = db.sql("UPDATE {schema}.webhook_inbox SET " + REDACTED
                 + "\nWHERE subject_id = ANY(:subjects) AND " + NOT_REDACTED);
         this.redactEvent = db.sql(
                 "UPDATE {schema}.webhook_inbox SET " + REDACTED + "\nWHERE event_id = :eventId AND " + NOT_REDACTED);
-    }
-
-    /**
-     * {@link #list} over every status: one branch per status, each served in order by
-     * webhook_inbox_status_received_idx, merged (QueryPlansIT). An index on received_at alone would serve it too, but
-     * every event would write two more index entries (one on insert, one on completion, which is never a HOT update
-     * because it changes the status), for a listing only an admin asks for (V18).
-     */
-    private static String everyStatus(String columns, String condition, String order) {
-        StringJoiner branches = new StringJoiner("\nUNION ALL\n", "SELECT * FROM (\n", "\n) AS every_status" + order);
-        for (InboxStatus status : InboxStatus.values()) {
-            branches.add("(SELECT " + columns + " FROM {schema}.webhook_inbox WHERE status = '" + status.wireName()
-                    + "' AND " + condition + order + ")");
-        }
-        return branches.toString();
     }
 
     /**
@@ -328,7 +284,7 @@ final class JdbiEventInbox implements EventInbox {
                         .bind("owner", owner)
                         .bindByType("now", Db.ts(now), OffsetDateTime.class)
                         .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
-                        .map(ENTRY)
+                        .map(JdbiInboxReads.ENTRY)
                         .findOne());
     }
 
@@ -344,7 +300,7 @@ final class JdbiEventInbox implements EventInbox {
                         .bindByType("now", Db.ts(now), OffsetDateTime.class)
                         .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
                         .bind("max", max)
-                        .map(ENTRY)
+                        .map(JdbiInboxReads.ENTRY)
                         .list());
         List<InboxEntry> ordered = new ArrayList<>(claimed); // RETURNING has no order
         ordered.sort(CLAIM_ORDER);
@@ -441,47 +397,17 @@ final class JdbiEventInbox implements EventInbox {
 
     @Override
     public Optional<InboxEntry> find(String eventId) {
-        return db.call(
-                "inbox.find",
-                h -> h.createQuery(find).bind("eventId", eventId).map(ENTRY).findOne());
+        return reads.find(eventId);
     }
 
     @Override
     public Page<InboxEntry> list(InboxStatus status, String cursor, int limit) {
-        Cursors.checkLimit(limit);
-        List<String> position = Cursors.decode(cursor, 2);
-        return db.call("inbox.list", h -> {
-            Query query;
-            if (position == null) {
-                query = h.createQuery(status == null ? listFirst : listStatusFirst);
-            } else {
-                Instant receivedAt = Cursors.instantFromMicros(position.get(0));
-                query = h.createQuery(status == null ? listAfter : listStatusAfter)
-                        .bindByType("receivedAt", Db.ts(receivedAt), OffsetDateTime.class)
-                        .bind("eventId", position.get(1));
-            }
-            if (status != null) {
-                query.bind("status", status.wireName());
-            }
-            List<InboxEntry> rows = query.bind("limit", limit + 1).map(ENTRY).list();
-            return Pages.of(rows, limit, e -> Cursors.encode(Cursors.micros(e.receivedAt()), e.eventId()));
-        });
+        return reads.list(status, cursor, limit);
     }
 
-    /** One query in {@link #list}'s order (received_at DESC, then event id), so ties come out the same way. */
     @Override
     public List<InboxEntry> about(Set<String> subjects, int max) {
-        List<String> ids = subjects.stream().filter(Objects::nonNull).toList();
-        if (ids.isEmpty() || max < 1) {
-            return List.of();
-        }
-        return db.call(
-                "inbox.about",
-                h -> h.createQuery(about)
-                        .bindArray("subjects", String.class, ids)
-                        .bind("limit", max)
-                        .map(ENTRY)
-                        .list());
+        return reads.about(subjects, max);
     }
 
     /** One UPDATE over the subjects' entries, the set bound as one array (any number of ids). */
@@ -552,34 +478,6 @@ final class JdbiEventInbox implements EventInbox {
                                 .bind("subjectId", event.subjectId())
                                 .execute()
                         == 1);
-    }
-
-    private static InboxStatus status(String stored) {
-        return InboxStatus.parse(stored).orElseThrow(() -> Db.corrupt("inbox status"));
-    }
-
-    private static InboxEntry entry(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
-        StripeEvent event = new StripeEvent(
-                rs.getString("event_id"),
-                rs.getString("event_type"),
-                Db.instant(rs, "event_created"),
-                rs.getBoolean("livemode"),
-                rs.getString("api_version"),
-                rs.getString("object_id"),
-                rs.getString("object_type"),
-                rs.getString("payload"),
-                rs.getString("subject_id"));
-        return new InboxEntry(
-                event,
-                status(rs.getString("status")),
-                rs.getInt("attempts"),
-                rs.getString("last_error"),
-                Db.instant(rs, "received_at"),
-                Db.instant(rs, "next_attempt_at"),
-                rs.getString("lease_owner"),
-                Db.instant(rs, "lease_expires_at"),
-                Db.instant(rs, "processed_at"),
-                Db.instant(rs, "notified_at"));
     }
 
     @Override
