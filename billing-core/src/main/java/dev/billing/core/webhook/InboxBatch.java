@@ -189,7 +189,8 @@ final class InboxBatch {
      * recorded done together ({@link EventInbox#linkAndRecordProcessed}: one statement on Postgres), so each entry is
      * written once. A link of an erased account's customer, or of one erased while this ran, has its entry redacted:
      * the links are read again after the entries are written, and an erasure writes the link before it redacts the
-     * customer's entries, so one of the two sees the other. Never throws: a failed write answers {@link Unrecorded#NOT_DONE} for every event.
+     * customer's entries, so one of the two sees the other. Never throws: a failed write answers
+     * {@link Unrecorded#NOT_DONE} for every event.
      */
     List<Unrecorded> processUnrecorded(List<InboxWork> works, List<CustomerLink> links) {
         if (links.size() != works.size()) {

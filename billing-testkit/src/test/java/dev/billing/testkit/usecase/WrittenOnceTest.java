@@ -53,8 +53,8 @@ import org.junit.jupiter.api.Test;
 /**
  * While started, a customer event that only links a user to a customer is linked with its batch and then recorded
  * in the inbox already done, one write, before its delivery is answered (on an inbox that links and records in one
- * write); what goes wrong on the way leaves it to be
- * recorded and processed as any other event, and an erasure meanwhile still redacts it.
+ * write); what goes wrong on the way leaves it to be recorded and processed as any other event, and an erasure
+ * meanwhile still redacts it.
  */
 class WrittenOnceTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
