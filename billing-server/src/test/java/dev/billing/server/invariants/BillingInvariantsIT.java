@@ -42,6 +42,24 @@ class BillingInvariantsIT {
         property(SUPABASE_EXAMPLES, 1, World::onSupabase);
     }
 
+    /**
+     * A sequence the seeded search rarely takes: usage billed through the meter, its key pruned by retention, then
+     * the same key and usage again, which counts anew and must reach Stripe's meter anew (a report sent under the old
+     * identifier would be taken by Stripe for the old event).
+     */
+    @Test
+    void usageCountedAgainAfterItsKeysRetentionReachesStripeAgain() {
+        try (World world = World.onPostgres()) {
+            run(
+                    world,
+                    List.of(
+                            new Step.StartCheckout(0, 0, true),
+                            new Step.Usage(0, 0, 6, 0),
+                            new Step.Retention(2),
+                            new Step.Usage(0, 0, 6, 0)));
+        }
+    }
+
     private static void property(int examples, long seedOffset, java.util.function.Supplier<World> worlds) {
         qt(() -> strategy(examples, seedOffset))
                 .forAll(sequences())

@@ -49,6 +49,7 @@ final class Invariants {
         membersFollowClerk(r, stripe);
         seatsSentOnlyRose(r);
         analyticsMatchStripe(r, stripe);
+        MeteredUsage.reachesStripe(r);
         PersonalDataInvariants.erasedAppearNowhere(r.world);
         serviceChangesNameTheKey(r);
     }

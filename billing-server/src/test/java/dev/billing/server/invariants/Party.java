@@ -24,6 +24,10 @@ final class Party {
 
     String customerId;
     boolean erased;
+    /** The usage of the metered meter the API counted while a plan surely billed it ({@link MeteredUsage}). */
+    long meteredSurely;
+    /** ... and while it perhaps did (the plan past due). */
+    long meteredPerhaps;
 
     Party(int index, String account, String email, String name, boolean org) {
         this.index = index;

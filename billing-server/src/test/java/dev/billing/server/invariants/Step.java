@@ -351,12 +351,14 @@ sealed interface Step {
             if (gone(p)) {
                 return;
             }
-            r.post(
+            String name = METERS.get(Math.floorMod(meter, METERS.size()));
+            int used = 1 + Math.floorMod(amount, 40);
+            Http.Response answer = r.post(
                     p,
                     "/usage",
-                    "{\"meter\":\"" + METERS.get(Math.floorMod(meter, METERS.size())) + "\",\"amount\":"
-                            + (1 + Math.floorMod(amount, 40)) + "}",
+                    "{\"meter\":\"" + name + "\",\"amount\":" + used + "}",
                     Map.of("Idempotency-Key", "use-" + r.id + "-" + Math.floorMod(key, 4)));
+            MeteredUsage.counted(r, p, name, used, answer);
         }
 
         @Override
@@ -378,11 +380,13 @@ sealed interface Step {
                 return;
             }
             if (usage) {
-                r.asService(
+                int used = 1 + Math.floorMod(amount, 40);
+                Http.Response answer = r.asService(
                         p,
                         "/usage",
-                        "{\"meter\":\"api_calls\",\"amount\":" + (1 + Math.floorMod(amount, 40)) + "}",
+                        "{\"meter\":\"api_calls\",\"amount\":" + used + "}",
                         Map.of("Idempotency-Key", "use-" + r.id + "-" + Math.floorMod(key, 4)));
+                MeteredUsage.counted(r, p, "api_calls", used, answer);
             } else {
                 r.asService(p, "/stripe/customer", "{}", Map.of());
             }
@@ -507,7 +511,7 @@ sealed interface Step {
         public void run(Run r) {
             Duration ahead = Duration.ofDays(CHOICES.get(Math.floorMod(days, CHOICES.size())));
             UsageLedger usage = r.world.server.billing().stores().usage();
-            List<String> unsent = reports(usage).stream()
+            List<String> unsent = MeteredUsage.reports(usage).stream()
                     .filter(m -> m.reportedAt() == null)
                     .map(MeterReport::identifier)
                     .toList();
@@ -518,8 +522,9 @@ sealed interface Step {
                     .prune();
             // A report not yet sent is usage still to be billed: it may leave only by being sent (the background may
             // send one meanwhile, and the pass may then delete it).
-            Set<String> left =
-                    reports(usage).stream().map(MeterReport::identifier).collect(Collectors.toSet());
+            Set<String> left = MeteredUsage.reports(usage).stream()
+                    .map(MeterReport::identifier)
+                    .collect(Collectors.toSet());
             Set<String> sent = r.world.emulator.requestLog().stream()
                     .filter(q -> q.method().equals("POST")
                             && q.path().equals("/v1/billing/meter_events")
@@ -531,17 +536,6 @@ sealed interface Step {
                     throw new AssertionError("retention deleted meter report " + id + ", which Stripe never got");
                 }
             }
-        }
-
-        private static List<MeterReport> reports(UsageLedger usage) {
-            List<MeterReport> all = new ArrayList<>();
-            String cursor = null;
-            do {
-                var page = usage.listReports(cursor, 500);
-                all.addAll(page.items());
-                cursor = page.nextCursor();
-            } while (cursor != null);
-            return all;
         }
 
         @Override

@@ -1,0 +1,106 @@
+package dev.billing.server.invariants;
+
+import com.stripe.model.Subscription;
+import dev.billing.core.model.usage.MeterReport;
+import dev.billing.core.port.UsageLedger;
+import dev.billing.emulator.RecordedRequest;
+import dev.billing.testkit.http.Http;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Usage billed through Stripe's meter: what the test counts when the API accepts usage of the meter that reports to
+ * Stripe ({@code api_calls}, the plans file's {@code stripeEventName}), and the invariant that holds it against the
+ * meter events Stripe accepted. The model knows from Stripe's own subscriptions, not from the server, whether the
+ * account's plan was billing it: an active or trialing subscription surely (usage is reported), a past-due one
+ * perhaps (the server's grace period runs on its clock, the subscription's period on Stripe's), none not at all.
+ */
+final class MeteredUsage {
+    static final String METER = "api_calls";
+    static final String METER_EVENTS = "/v1/billing/meter_events";
+
+    private MeteredUsage() {}
+
+    /**
+     * Adds the usage an answer to {@code POST /usage} counted ({@code 200}, not replayed) to the party's model, as
+     * reported to Stripe surely, perhaps or not at all, by what Stripe holds of the party's subscriptions now.
+     */
+    static void counted(Run r, Party p, String meter, long amount, Http.Response answer) {
+        if (!METER.equals(meter)
+                || answer.status() != 200
+                || answer.json().path("replayed").asBoolean()) {
+            return;
+        }
+        String customer = r.customer(p);
+        if (customer == null) {
+            return; // no customer, no report: the usage is counted against the quota only
+        }
+        List<Subscription> subscriptions = new StripeTruth(r.world).subscriptions(customer);
+        if (subscriptions.stream().anyMatch(s -> Set.of("active", "trialing").contains(s.getStatus()))) {
+            p.meteredSurely += amount;
+        } else if (subscriptions.stream().anyMatch(s -> "past_due".equals(s.getStatus()))) {
+            p.meteredPerhaps += amount;
+        }
+    }
+
+    /**
+     * I: per party, the usage Stripe's meter accepted plus what waits in the outbox (a report Stripe refused for now,
+     * or not yet due again) is at least the usage counted while the plan surely reported it, and at most that plus
+     * the usage counted while it perhaps did. A report lost, sent under an identifier Stripe already holds (so Stripe
+     * counts it as the old one), or sent twice under two identifiers breaks it.
+     */
+    static void reachesStripe(Run r) {
+        Map<String, Long> accepted = new HashMap<>();
+        Set<String> identifiers = new HashSet<>();
+        for (RecordedRequest q : r.world.emulator.requestLog()) {
+            if (!q.method().equals("POST") || !q.path().equals(METER_EVENTS) || q.status() != 200) {
+                continue;
+            }
+            identifiers.add(String.valueOf(q.params().get("identifier")));
+            if (METER.equals(q.params().get("event_name")) && q.params().get("payload") instanceof Map<?, ?> payload) {
+                accepted.merge(
+                        String.valueOf(payload.get("stripe_customer_id")),
+                        Long.parseLong(String.valueOf(payload.get("value"))),
+                        Long::sum);
+            }
+        }
+        Map<String, Long> waiting = new HashMap<>();
+        for (MeterReport report : reports(r.world.server.billing().stores().usage())) {
+            // Sent but not yet marked so: Stripe's request log has it already.
+            if (report.reportedAt() == null
+                    && !identifiers.contains(report.identifier())
+                    && report.event().eventName().equals(METER)) {
+                waiting.merge(
+                        report.event().customerId().value(), report.event().value(), Long::sum);
+            }
+        }
+        for (Party p : r.parties) {
+            if (p.erased || p.customerId == null) {
+                continue;
+            }
+            long atStripe = accepted.getOrDefault(p.customerId, 0L);
+            long outbox = waiting.getOrDefault(p.customerId, 0L);
+            if (atStripe + outbox < p.meteredSurely || atStripe + outbox > p.meteredSurely + p.meteredPerhaps) {
+                throw new AssertionError(p + "'s " + METER + " usage: the API counted " + p.meteredSurely
+                        + " while a plan billed it (and " + p.meteredPerhaps + " while past due), but Stripe's meter"
+                        + " accepted " + atStripe + " and " + outbox + " waits in the outbox");
+            }
+        }
+    }
+
+    /** Every meter report the store holds, sent or not. */
+    static List<MeterReport> reports(UsageLedger usage) {
+        List<MeterReport> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            var page = usage.listReports(cursor, 500);
+            all.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return all;
+    }
+}
