@@ -60,6 +60,26 @@ class BillingInvariantsIT {
         }
     }
 
+    /**
+     * Another the seeded search rarely takes: Stripe's meter fails the reports, so that retention runs while usage
+     * is still to be sent, and more usage follows. The unsent reports stay until Stripe has them.
+     */
+    @Test
+    void usageStripeHasNotYetOutlivesRetention() {
+        try (World world = World.onPostgres()) {
+            run(
+                    world,
+                    List.of(
+                            new Step.StartCheckout(0, 1, true),
+                            new Step.MeterOutage(3),
+                            new Step.Usage(0, 0, 11, 1),
+                            new Step.ServiceCall(0, true, 4, 2),
+                            new Step.Retention(1),
+                            new Step.Usage(0, 0, 2, 3),
+                            new Step.Retention(2)));
+        }
+    }
+
     private static void property(int examples, long seedOffset, java.util.function.Supplier<World> worlds) {
         qt(() -> strategy(examples, seedOffset))
                 .forAll(sequences())
