@@ -43,7 +43,8 @@ public final class SupabaseSql {
             "021_service_keys.sql",
             "022_retention.sql",
             "023_inbox_counts_up_to.sql",
-            "024_meter_report_retention.sql");
+            "024_meter_report_retention.sql",
+            "025_audit_list_branches.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 
