@@ -49,15 +49,11 @@ class BillingInvariantsIT {
      */
     @Test
     void usageCountedAgainAfterItsKeysRetentionReachesStripeAgain() {
-        try (World world = World.onPostgres()) {
-            run(
-                    world,
-                    List.of(
-                            new Step.StartCheckout(0, 0, true),
-                            new Step.Usage(0, 0, 6, 0),
-                            new Step.Retention(2),
-                            new Step.Usage(0, 0, 6, 0)));
-        }
+        onPostgres(
+                new Step.StartCheckout(0, 0, true),
+                new Step.Usage(0, 0, 6, 0),
+                new Step.Retention(2),
+                new Step.Usage(0, 0, 6, 0));
     }
 
     /**
@@ -66,17 +62,20 @@ class BillingInvariantsIT {
      */
     @Test
     void usageStripeHasNotYetOutlivesRetention() {
+        onPostgres(
+                new Step.StartCheckout(0, 1, true),
+                new Step.MeterOutage(3),
+                new Step.Usage(0, 0, 11, 1),
+                new Step.ServiceCall(0, true, 4, 2),
+                new Step.Retention(1),
+                new Step.Usage(0, 0, 2, 3),
+                new Step.Retention(2));
+    }
+
+    /** Runs one fixed sequence in a Postgres world of its own. */
+    private static void onPostgres(Step... steps) {
         try (World world = World.onPostgres()) {
-            run(
-                    world,
-                    List.of(
-                            new Step.StartCheckout(0, 1, true),
-                            new Step.MeterOutage(3),
-                            new Step.Usage(0, 0, 11, 1),
-                            new Step.ServiceCall(0, true, 4, 2),
-                            new Step.Retention(1),
-                            new Step.Usage(0, 0, 2, 3),
-                            new Step.Retention(2)));
+            run(world, List.of(steps));
         }
     }
 
