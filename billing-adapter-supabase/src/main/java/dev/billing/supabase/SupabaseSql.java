@@ -44,7 +44,8 @@ public final class SupabaseSql {
             "022_retention.sql",
             "023_inbox_counts_up_to.sql",
             "024_meter_report_retention.sql",
-            "025_audit_list_branches.sql");
+            "025_audit_list_branches.sql",
+            "026_keyset_branches.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

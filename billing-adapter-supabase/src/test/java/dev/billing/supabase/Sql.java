@@ -48,6 +48,41 @@ final class Sql {
         }
     }
 
+    /** What a query answered (its first column, as text) and how much of one table it read. */
+    record Read(List<String> values, long rowsRead) {}
+
+    /**
+     * Runs {@code query} as on a large table (sequential and bitmap scans disabled, as {@link #plan} does) in a
+     * transaction of its own, and counts the rows and index entries of {@code table} it read, from the transaction's
+     * own statistics: a sequential scan's rows count on the table, an index scan's entries on the index.
+     */
+    static Read read(TestDatabase db, String table, String query) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("SET LOCAL enable_seqscan = off");
+            s.execute("SET LOCAL enable_bitmapscan = off");
+            List<String> values = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery(query)) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+            long read;
+            try (ResultSet rs = s.executeQuery(("SELECT pg_stat_get_xact_tuples_returned('%1$s'::regclass) + (SELECT"
+                            + " coalesce(sum(pg_stat_get_xact_tuples_returned(indexrelid)), 0) FROM pg_index"
+                            + " WHERE indrelid = '%1$s'::regclass)")
+                    .formatted(table))) {
+                rs.next();
+                read = rs.getLong(1);
+            }
+            c.rollback();
+            return new Read(values, read);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage() + "\n" + query, e);
+        }
+    }
+
     static String value(TestDatabase db, String query) {
         List<String> values = column(db, query);
         if (values.size() != 1) {

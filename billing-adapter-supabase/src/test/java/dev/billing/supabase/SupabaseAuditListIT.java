@@ -3,10 +3,8 @@ package dev.billing.supabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * {@code billing_audit_list} (025) reads an account's or a customer's page along their indexes: the rows it reads
  * stay a handful on a trail of thousands whose other entries are newer, where 011's function walked the whole trail
  * back from its newest entry. Counted with the transaction's own table statistics, on the plans Postgres uses for a
- * large table (sequential and bitmap scans off, as {@link Sql#plan} does).
+ * large table ({@link Sql#read}).
  */
 class SupabaseAuditListIT {
     private static final int OTHERS = 4_000;
@@ -88,34 +86,14 @@ class SupabaseAuditListIT {
 
     private record Listed(List<Long> ids, long rowsRead) {}
 
-    /** Calls the function with these account arguments in a transaction of its own, counting the rows it read. */
+    /** Calls the function with these account arguments, counting the rows of the trail it read. */
     private static Listed list(String accountArguments, int limit) {
-        try (Connection c = project.database().dataSource().getConnection();
-                Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            s.execute("SET LOCAL enable_seqscan = off");
-            s.execute("SET LOCAL enable_bitmapscan = off");
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT id FROM public.billing_audit_list(" + accountArguments
-                    + ", NULL, NULL, NULL, NULL, " + EVERYTHING + ", " + limit + ")")) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            long read;
-            // What a sequential scan read counts on the table; the entries an index scan read, on the index.
-            try (ResultSet rs =
-                    s.executeQuery("SELECT pg_stat_get_xact_tuples_returned('public.billing_audit_log'::regclass)"
-                            + " + (SELECT coalesce(sum(pg_stat_get_xact_tuples_returned(indexrelid)), 0) FROM pg_index"
-                            + " WHERE indrelid = 'public.billing_audit_log'::regclass)")) {
-                rs.next();
-                read = rs.getLong(1);
-            }
-            c.rollback();
-            return new Listed(ids, read);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        Sql.Read read = Sql.read(
+                project.database(),
+                "public.billing_audit_log",
+                "SELECT id FROM public.billing_audit_list(" + accountArguments + ", NULL, NULL, NULL, NULL, "
+                        + EVERYTHING + ", " + limit + ")");
+        return new Listed(read.values().stream().map(Long::valueOf).toList(), read.rowsRead());
     }
 
     private static void execute(String sql) {
