@@ -45,7 +45,8 @@ public final class SupabaseSql {
             "023_inbox_counts_up_to.sql",
             "024_meter_report_retention.sql",
             "025_audit_list_branches.sql",
-            "026_keyset_branches.sql");
+            "026_keyset_branches.sql",
+            "027_customers_by_email.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

@@ -88,7 +88,7 @@ class SupabaseSqlTest {
                     .as(function.group(1))
                     .isEqualTo(2);
         }
-        assertThat(functions).hasSize(59);
+        assertThat(functions).hasSize(60);
         assertThat(all).doesNotContain("SECURITY DEFINER");
     }
 

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The keyset listings (026) read from their cursor along their index: a page deep in a table of thousands of rows, or
  * of a rare status, reads about a page, where each page used to read the index from its first entry (the inbox's
- * page of failed events, the whole inbox). Rows read are counted by {@link Sql#read}.
+ * page of failed events, the whole inbox). A search by email (027) reads its matches, where it read the whole table.
+ * Rows read are counted by {@link Sql#read}.
  */
-class SupabaseKeysetListingsIT {
+class SupabaseListingsIT {
     private static final int ROWS = 3_000;
     /** A page of five reads its rows, the next one, and the ends of each branch's scan: well under this. */
     private static final long A_PAGE = 30;
@@ -25,8 +26,9 @@ class SupabaseKeysetListingsIT {
     static void start() {
         project = SupabaseProject.start("sb_keysets");
         execute("""
-                INSERT INTO public.stripe_customer_mapping (clerk_user_id, stripe_customer_id)
-                SELECT 'user_' || lpad(g::text, 5, '0'), 'cus_' || g FROM generate_series(1, %1$d) g;
+                INSERT INTO public.stripe_customer_mapping (clerk_user_id, stripe_customer_id, email)
+                SELECT 'user_' || lpad(g::text, 5, '0'), 'cus_' || g, 'Ada' || (g %% 1000) || '@Example.com'
+                  FROM generate_series(1, %1$d) g;
                 INSERT INTO public.stripe_webhook_events (stripe_event_id, event_type, status, received_at)
                 SELECT 'evt_' || lpad(g::text, 5, '0'), 'customer.created',
                        CASE WHEN g %% 500 = 0 THEN 'failed' ELSE 'processed' END,
@@ -68,6 +70,16 @@ class SupabaseKeysetListingsIT {
         assertThat(deep.values()).containsExactly("user_02991", "user_02992", "user_02993", "user_02994", "user_02995");
         assertThat(first.rowsRead()).as("rows read by the first page").isLessThan(A_PAGE);
         assertThat(deep.rowsRead()).as("rows read by a page deep in").isLessThan(A_PAGE);
+    }
+
+    @Test
+    void aSearchByEmailReadsItsMatchesIgnoringCase() {
+        Sql.Read found = read(
+                "public.stripe_customer_mapping",
+                "SELECT clerk_user_id FROM public.billing_customers_by_email('ada7@EXAMPLE.COM', 1000)");
+
+        assertThat(found.values()).containsExactly("user_00007", "user_01007", "user_02007");
+        assertThat(found.rowsRead()).as("rows read by the search").isLessThan(A_PAGE);
     }
 
     @Test
