@@ -24,7 +24,10 @@ final class Party {
 
     String customerId;
     boolean erased;
-    /** The usage of the metered meter the API counted while a plan surely billed it ({@link MeteredUsage}). */
+    /**
+     * The usage of the meter billed through Stripe that the API counted while a plan surely billed it
+     * ({@link MeteredUsage}).
+     */
     long meteredSurely;
     /** ... and while it perhaps did (the plan past due). */
     long meteredPerhaps;

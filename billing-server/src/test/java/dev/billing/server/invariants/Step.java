@@ -527,7 +527,7 @@ sealed interface Step {
                     .collect(Collectors.toSet());
             Set<String> sent = r.world.emulator.requestLog().stream()
                     .filter(q -> q.method().equals("POST")
-                            && q.path().equals("/v1/billing/meter_events")
+                            && q.path().equals(MeteredUsage.METER_EVENTS)
                             && (q.status() == 200 || q.status() == 400)) // 400: already there, taken as sent
                     .map(q -> String.valueOf(q.params().get("identifier")))
                     .collect(Collectors.toSet());
