@@ -48,6 +48,16 @@ final class Sql {
         }
     }
 
+    /** Runs statements (several, separated by semicolons) that answer nothing. */
+    static void execute(TestDatabase db, String sql) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage() + "\n" + sql, e);
+        }
+    }
+
     /** What a query answered (its first column, as text) and how much of one table it read. */
     record Read(List<String> values, long rowsRead) {}
 

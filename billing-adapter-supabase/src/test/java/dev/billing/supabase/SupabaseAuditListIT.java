@@ -2,9 +2,6 @@ package dev.billing.supabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,15 +25,16 @@ class SupabaseAuditListIT {
         project = SupabaseProject.start("sb_auditlist");
         // The account's entries first (its link, audited by 011's trigger, then two of its customer's), then
         // thousands of other customers' entries, all newer.
-        execute(
+        Sql.execute(
+                project.database(),
                 "INSERT INTO public.stripe_customer_mapping (clerk_user_id, stripe_customer_id) VALUES ('user_a', 'cus_a')");
-        execute("""
+        Sql.execute(project.database(), """
                 INSERT INTO public.billing_audit_log (entity, entity_id, action, customer_id)
                 VALUES ('subscription', 'sub_a', 'created', 'cus_a'), ('invoice', 'in_a', 'paid', 'cus_a')""");
-        execute("""
+        Sql.execute(project.database(), """
                 INSERT INTO public.billing_audit_log (entity, entity_id, action, customer_id)
                 SELECT 'invoice', 'in_' || g, 'paid', 'cus_' || (g %% 400) FROM generate_series(1, %d) g""".formatted(OTHERS));
-        execute("ANALYZE public.billing_audit_log");
+        Sql.execute(project.database(), "ANALYZE public.billing_audit_log");
         account = Sql.column(
                         project.database(),
                         "SELECT id FROM public.billing_audit_log WHERE user_id = 'user_a' OR customer_id = 'cus_a'"
@@ -94,14 +92,5 @@ class SupabaseAuditListIT {
                 "SELECT id FROM public.billing_audit_list(" + accountArguments + ", NULL, NULL, NULL, NULL, "
                         + EVERYTHING + ", " + limit + ")");
         return new Listed(read.values().stream().map(Long::valueOf).toList(), read.rowsRead());
-    }
-
-    private static void execute(String sql) {
-        try (Connection c = project.database().dataSource().getConnection();
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage() + "\n" + sql, e);
-        }
     }
 }

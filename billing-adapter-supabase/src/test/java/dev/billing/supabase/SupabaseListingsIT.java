@@ -2,9 +2,6 @@ package dev.billing.supabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,7 @@ class SupabaseListingsIT {
     @BeforeAll
     static void start() {
         project = SupabaseProject.start("sb_keysets");
-        execute("""
+        Sql.execute(project.database(), """
                 INSERT INTO public.stripe_customer_mapping (clerk_user_id, stripe_customer_id, email)
                 SELECT 'user_' || lpad(g::text, 5, '0'), 'cus_' || g, 'Ada' || (g %% 1000) || '@Example.com'
                   FROM generate_series(1, %1$d) g;
@@ -135,14 +132,5 @@ class SupabaseListingsIT {
 
     private static Sql.Read read(String table, String query) {
         return Sql.read(project.database(), table, query);
-    }
-
-    private static void execute(String sql) {
-        try (Connection c = project.database().dataSource().getConnection();
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage() + "\n" + sql, e);
-        }
     }
 }
