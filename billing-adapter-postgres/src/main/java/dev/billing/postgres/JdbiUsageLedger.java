@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,30 +29,31 @@ import org.jdbi.v3.core.statement.Query;
  * {@link UsageLedger} on Postgres. An increment is one transaction with no read-then-write race: the idempotency
  * key is claimed by its primary key (a concurrent request with the same key waits for ours and then sees it), and
  * the counter moves by one conditional upsert whose row lock serializes racing increments, so the limit is never
- * passed. A refused increment rolls back, leaving its key unused. Meter reports are an outbox claimed with
- * {@code FOR UPDATE SKIP LOCKED}; a claim leases a report by pushing its {@code next_attempt_at}. Erasure moves a
- * user's counters and keys to the pseudonym in one transaction.
+ * passed. A refused increment rolls back, leaving its key unused, and an accepted one enqueues its meter report in
+ * the same transaction; {@link JdbiMeterOutbox} claims and marks the reports. Erasure moves a user's counters and
+ * keys to the pseudonym in one transaction.
  */
 final class JdbiUsageLedger implements UsageLedger {
     /** {@code reported_at IS NULL}, as the lookups by identifier spell it (see {@code retryReport}). */
     static final String UNREPORTED_BY_ID = "(reported_at IS NULL) IS TRUE";
 
-    private static final String REPORT_COLUMNS = """
+    static final String REPORT_COLUMNS = """
             %1$sidentifier, %1$sevent_name, %1$scustomer_id, %1$svalue, %1$sevent_timestamp, %1$sattempts,
             %1$slast_error, %1$snext_attempt_at, %1$sreported_at""";
     private static final String COUNTER_COLUMNS = "user_id, meter, period_start, period_end, used, updated_at";
     private static final String KEY_COLUMNS = """
             user_id, idempotency_key, meter, period_start, fingerprint, amount, used_after, usage_limit, created_at""";
 
-    private static final RowMapper<MeterReport> REPORT = JdbiUsageLedger::report;
+    static final RowMapper<MeterReport> REPORT = JdbiUsageLedger::report;
     private static final RowMapper<UsageCounter> COUNTER = JdbiUsageLedger::counter;
     private static final RowMapper<UsageKey> KEY = JdbiUsageLedger::key;
-    private static final Comparator<MeterReport> REPORT_ORDER =
+    static final Comparator<MeterReport> REPORT_ORDER =
             Comparator.comparing((MeterReport r) -> r.event().timestamp()).thenComparing(MeterReport::identifier);
 
     private final Db db;
     private final JdbiRemovals removals;
     private final JdbiRetention retention;
+    private final JdbiMeterOutbox outbox;
     private final String claimKey;
     private final String findKey;
     private final String addToCounter;
@@ -62,10 +62,6 @@ final class JdbiUsageLedger implements UsageLedger {
     private final String usage;
     private final String insertReport;
     private final String enqueueReport;
-    private final String claimReports;
-    private final String markReported;
-    private final String retryReport;
-    private final String pendingReports;
     private final String countersFirst;
     private final String countersAfter;
     private final String countersOf;
@@ -84,6 +80,7 @@ final class JdbiUsageLedger implements UsageLedger {
         this.db = db;
         this.removals = new JdbiRemovals(db);
         this.retention = new JdbiRetention(db);
+        this.outbox = new JdbiMeterOutbox(db);
         this.claimKey = db.sql("""
                 INSERT INTO {schema}.usage_keys (user_id, idempotency_key, meter, period_start, fingerprint, amount,
                     used_after, usage_limit, created_at)
@@ -135,30 +132,6 @@ final class JdbiUsageLedger implements UsageLedger {
                 """);
         // An increment's report: one already stored under its identifier stays as it is (never pending again).
         this.enqueueReport = db.sql(reportRow + "ON CONFLICT (identifier) DO NOTHING");
-        this.claimReports = db.sql("""
-                UPDATE {schema}.meter_reports AS r
-                SET attempts = r.attempts + 1, next_attempt_at = :leaseUntil
-                FROM (
-                    SELECT identifier FROM {schema}.meter_reports
-                    WHERE reported_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
-                    ORDER BY event_timestamp, identifier
-                    LIMIT :max
-                    FOR UPDATE SKIP LOCKED
-                ) AS due
-                WHERE r.identifier = due.identifier
-                RETURNING\s""" + REPORT_COLUMNS.formatted("r."));
-        this.markReported = db.sql("""
-                UPDATE {schema}.meter_reports SET reported_at = :now, next_attempt_at = NULL
-                WHERE identifier = :identifier
-                """);
-        // The unreported test spelled so the planner cannot prove it implies meter_reports_pending_idx's predicate:
-        // as with the inbox's lookups by id (JdbiEventInbox.PENDING_BY_ID), that partial index would otherwise be
-        // read whole instead of probing the primary key (PartialIndexLookupsIT).
-        this.retryReport = db.sql("""
-                UPDATE {schema}.meter_reports SET last_error = :error, next_attempt_at = :nextAttemptAt
-                WHERE identifier = :identifier AND {unreported}
-                """.replace("{unreported}", UNREPORTED_BY_ID));
-        this.pendingReports = db.sql("SELECT count(*) FROM {schema}.meter_reports WHERE reported_at IS NULL");
         this.countersFirst = db.sql("SELECT " + COUNTER_COLUMNS + """
                  FROM {schema}.usage_counters
                 ORDER BY user_id COLLATE "C", meter COLLATE "C", period_start LIMIT :limit
@@ -314,48 +287,27 @@ final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public List<MeterReport> claimReports(int max, Instant now, Duration lease) {
-        if (max < 1) {
-            return List.of();
-        }
-        List<MeterReport> claimed = db.call(
-                "usage.claimReports",
-                h -> h.createQuery(claimReports)
-                        .bindByType("now", Db.ts(now), OffsetDateTime.class)
-                        .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
-                        .bind("max", max)
-                        .map(REPORT)
-                        .list());
-        List<MeterReport> ordered = new ArrayList<>(claimed); // RETURNING has no order
-        ordered.sort(REPORT_ORDER);
-        return ordered;
+        return outbox.claim(max, now, lease);
     }
 
     @Override
     public void markReported(String identifier, Instant now) {
-        db.call(
-                "usage.markReported",
-                h -> h.createUpdate(markReported)
-                        .bind("identifier", identifier)
-                        .bindByType("now", Db.ts(now), OffsetDateTime.class)
-                        .execute());
+        outbox.markReported(identifier, now);
     }
 
     @Override
     public void retryReport(String identifier, String error, Instant nextAttemptAt) {
-        db.call(
-                "usage.retryReport",
-                h -> h.createUpdate(retryReport)
-                        .bind("identifier", identifier)
-                        .bind("error", error)
-                        .bindByType("nextAttemptAt", Db.ts(nextAttemptAt), OffsetDateTime.class)
-                        .execute());
+        outbox.retry(identifier, error, nextAttemptAt);
     }
 
     @Override
     public long pendingReports() {
-        return db.call(
-                "usage.pendingReports",
-                h -> h.createQuery(pendingReports).mapTo(Long.class).one());
+        return outbox.pending();
+    }
+
+    @Override
+    public long pendingReportsCountedBefore(Instant before) {
+        return outbox.pendingCountedBefore(before);
     }
 
     @Override

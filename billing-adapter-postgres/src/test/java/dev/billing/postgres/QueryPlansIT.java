@@ -55,6 +55,7 @@ class QueryPlansIT {
             keys page           | usage_keys_pkey                   | SELECT * FROM billing.usage_keys WHERE (user_id COLLATE "C", idempotency_key COLLATE "C") > ('u', 'k') ORDER BY user_id COLLATE "C", idempotency_key COLLATE "C" LIMIT 51
             keys of a user      | usage_keys_pkey                   | SELECT * FROM billing.usage_keys WHERE user_id = 'u' ORDER BY idempotency_key COLLATE "C"
             reports due         | meter_reports_pending_idx         | SELECT identifier FROM billing.meter_reports WHERE reported_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now()) ORDER BY event_timestamp, identifier LIMIT 10 FOR UPDATE SKIP LOCKED
+            reports too old     | meter_reports_pending_idx         | SELECT count(*) FROM billing.meter_reports WHERE reported_at IS NULL AND event_timestamp < now() - interval '35 days'
             changes after       | projection_changes_pkey           | SELECT position, origin, customer_id, changed_at FROM billing.projection_changes WHERE position > 5 ORDER BY position LIMIT 1000
             members page        | org_members_pkey                  | SELECT * FROM billing.org_members WHERE (org_id COLLATE "C", user_id COLLATE "C") > ('o', 'u') ORDER BY org_id COLLATE "C", user_id COLLATE "C" LIMIT 51
             active members      | org_members_active_idx            | SELECT count(*) FROM billing.org_members WHERE org_id = 'o' AND active

@@ -166,6 +166,18 @@ final class SupabaseUsageLedger implements UsageLedger {
     }
 
     @Override
+    public long pendingReportsCountedBefore(Instant before) {
+        // A range of billing_meter_reports_due_idx, from its start.
+        return client.head(REPORTS)
+                .param("reported_at", "is.null")
+                .param("event_timestamp", "lt." + Rows.timestamp(before))
+                .prefer("count=exact")
+                .retryable()
+                .send()
+                .count();
+    }
+
+    @Override
     public Page<UsageCounter> listCounters(String cursor, int limit) {
         int size = Keyset.pageSize(limit);
         ObjectNode args = Rows.object();

@@ -6,15 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.core.error.GatewayRateLimitedException;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
+import dev.billing.core.model.usage.MeterEvent;
+import dev.billing.core.model.usage.UsageIncrement;
+import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.MutableClock;
 import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +54,41 @@ class MetricsTest {
                         .gauge()
                         .value())
                 .isNaN();
+    }
+
+    @Test
+    @DisplayName("the unbillable gauge counts the reports not sent that are too old for Stripe to take")
+    void unbillableReportsAreThoseStripeNoLongerTakes() {
+        Instant now = Instant.parse("2040-01-01T00:00:00Z"); // on billing's clock, not the machine's
+        report("usage-old", now.minus(Duration.ofDays(40)));
+        report("usage-old-sent", now.minus(Duration.ofDays(40)));
+        report("usage-recent", now.minus(Duration.ofDays(30)));
+        stores.usage().markReported("usage-old-sent", now);
+        StoreGauges.register(stores.stores(), registry, Duration.ZERO, Clock.fixed(now, ZoneOffset.UTC));
+
+        assertThat(registry.get("billing.meter.reports.pending").gauge().value())
+                .isEqualTo(2);
+        assertThat(registry.get("billing.meter.reports.unbillable").gauge().value())
+                .isEqualTo(1);
+
+        stores.storeSwitch().down();
+        assertThat(registry.get("billing.meter.reports.unbillable").gauge().value())
+                .isNaN();
+    }
+
+    private void report(String identifier, Instant counted) {
+        UserId user = UserId.of("user_" + identifier);
+        stores.usage()
+                .increment(new UsageIncrement(
+                        user,
+                        "api_calls",
+                        new UsagePeriod(counted, counted.plus(Duration.ofDays(30))),
+                        1,
+                        100,
+                        identifier,
+                        "api_calls:1",
+                        counted,
+                        new MeterEvent("api_calls", CustomerId.of("cus_1"), 1, identifier, counted)));
     }
 
     @Test

@@ -211,7 +211,7 @@ public final class BillingServer implements AutoCloseable {
                         .withMeterReportsEvery(parts.workerEvery().multipliedBy(5)))
                 .observer(new WorkMetrics(registry))
                 .build();
-        StoreGauges.register(parts.stores(), registry, Duration.ofSeconds(5));
+        StoreGauges.register(parts.stores(), registry, Duration.ofSeconds(5), parts.clock());
         PostgresBillingStores.bindPoolMetrics(parts.stores(), registry);
         HttpApi.Builder http = HttpApi.builder();
         if (parts.api().adminEnabled()) {

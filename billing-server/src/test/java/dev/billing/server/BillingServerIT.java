@@ -174,6 +174,9 @@ class BillingServerIT {
         String metrics = http.get("/metrics", ADMIN).body();
         assertThat(gauge(metrics, "billing_webhook_inbox{status=\"pending\"}")).isZero();
         assertThat(gauge(metrics, "billing_meter_reports_pending")).isZero();
+        assertThat(gauge(metrics, "billing_meter_reports_unbillable"))
+                .as("the Postgres store counts them")
+                .isZero();
     }
 
     /** Runs collections until a weakly held object is gone, so weakly held gauge state would be gone too. */

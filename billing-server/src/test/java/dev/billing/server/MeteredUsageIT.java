@@ -200,6 +200,53 @@ class MeteredUsageIT {
                 .allSatisfy(r -> assertThat(r.reportedAt()).isNotNull());
     }
 
+    /**
+     * An outage of Stripe's meter longer than the 35 days Stripe takes an event for: the report is no longer sent
+     * (each call would be refused), it stays in the outbox marked why, and {@code /metrics} counts it as unbillable.
+     */
+    @Test
+    void usageOlderThanStripeTakesIsKeptCountedAndNoLongerSent() {
+        String token = f.token("user_metered_too_old");
+        String customer = f.customer(token);
+        f.subscribe(token, "pro", "month");
+        f.emulator.addFault(Fault.of(FaultKind.ERROR_500, "POST", METER_EVENTS).times(100_000));
+        assertThat(f.usage(token, "api_calls", "4", "too-old-1").status()).isEqualTo(200);
+        LocalFixture.eventually(
+                "a failed attempt",
+                () -> reportsOf(customer).stream().allMatch(r -> r.attempts() >= 1 && r.lastError() != null));
+        String identifier = reportsOf(customer).get(0).identifier();
+        try {
+            // the server's clock is the emulator's
+            f.emulator.advanceClock(Duration.ofDays(36));
+            LocalFixture.eventually(
+                    "the report found too old",
+                    () -> reportsOf(customer).get(0).lastError().startsWith("too_old: "));
+            int attempts = reportsOf(customer).get(0).attempts();
+            int calls = meterEventRequests(identifier).size();
+            f.emulator.clearFaults();
+            f.emulator.advanceClock(Duration.ofDays(2));
+            LocalFixture.eventually(
+                    "the report looked at again",
+                    () -> reportsOf(customer).get(0).attempts() > attempts);
+
+            assertThat(meterEventRequests(identifier))
+                    .as("not sent to Stripe again, though Stripe is back")
+                    .hasSize(calls);
+            assertThat(reportsOf(customer)).singleElement().satisfies(r -> {
+                assertThat(r.reportedAt()).isNull();
+                assertThat(r.lastError()).contains("bill it another way");
+            });
+            LocalFixture.eventually( // the gauges are read from the store at most every 5 s
+                    "/metrics counts it as unbillable",
+                    () -> f.http.get("/metrics", f.local.adminToken())
+                            .body()
+                            .contains("billing_meter_reports_unbillable 1.0"));
+        } finally {
+            f.emulator.clearFaults();
+            f.stores().usage().removeReport(identifier); // the other tests start with nothing pending
+        }
+    }
+
     @Test
     void usageWithoutAGrantingSubscriptionIsNotReported() {
         String token = f.token("user_free_metered");

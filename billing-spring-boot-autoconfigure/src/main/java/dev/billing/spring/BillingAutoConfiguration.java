@@ -241,7 +241,7 @@ public class BillingAutoConfiguration {
         WorkObserver observer = WorkObserver.NONE;
         if (meters != null) {
             observer = new WorkMetrics(meters);
-            StoreGauges.register(stores, meters, java.time.Duration.ofSeconds(5));
+            StoreGauges.register(stores, meters, java.time.Duration.ofSeconds(5), clock);
         }
         OrgOptions orgs = orgOptions.getIfAvailable(OrgOptions::defaults);
         Billing.Builder builder = Billing.builder()

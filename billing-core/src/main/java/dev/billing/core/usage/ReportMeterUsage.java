@@ -12,12 +12,20 @@ import java.time.Instant;
 /**
  * Drains the meter-report outbox to Stripe Billing Meters. Each report carries its identifier, so Stripe counts
  * it once however often it is sent; failures are retried on the schedule, so a Stripe outage delays reporting and
- * loses nothing.
+ * loses nothing. Stripe refuses a meter event more than 35 days after its timestamp, so a report that old is no longer
+ * sent: it stays in the outbox, counted by {@link UsageLedger#pendingReportsCountedBefore}, for its usage to be billed
+ * another way.
  *
  * <p>Usage: {@code int sent = reportMeterUsage.drain(100);} (the server calls it every few seconds)
  */
 public final class ReportMeterUsage {
     private static final Duration LEASE = Duration.ofSeconds(60);
+
+    /** When a report too old to send is looked at again: it never becomes sendable, so rarely. */
+    static final Duration UNBILLABLE_RECHECK = Duration.ofDays(1);
+
+    static final String UNBILLABLE_ERROR = "too_old: Stripe takes a meter event only up to 35 days after its"
+            + " timestamp, so this usage is not sent; bill it another way";
 
     private final PaymentGateway gateway;
     private final UsageLedger ledger;
@@ -35,13 +43,19 @@ public final class ReportMeterUsage {
     public int drain(int max) {
         int sent = 0;
         for (MeterReport report : ledger.claimReports(max, clock.instant(), LEASE)) {
+            Instant claimed = clock.instant();
+            if (report.event().timestamp().isBefore(claimed.minus(MeterReport.UNBILLABLE_AGE))) {
+                // A call Stripe is sure to refuse would only spend its rate limit.
+                ledger.retryReport(report.identifier(), UNBILLABLE_ERROR, claimed.plus(UNBILLABLE_RECHECK));
+                continue;
+            }
             try {
                 gateway.reportMeterEvent(report.event());
                 ledger.markReported(report.identifier(), clock.instant());
                 sent++;
             } catch (GatewayException e) {
                 Instant now = clock.instant();
-                // Reports are never parked: usage owed to Stripe must eventually be billed.
+                // Reports are never parked while Stripe may still take them: usage owed must eventually be billed.
                 Instant next = schedule.next(Math.min(report.attempts(), schedule.maxAttempts() - 1), now)
                         .orElse(now.plus(schedule.max()));
                 ledger.retryReport(report.identifier(), e.code() + ": " + e.getMessage(), next);

@@ -237,6 +237,39 @@ public abstract class UsageLedgerContract {
         }
 
         @Test
+        @DisplayName("counts the reports not sent whose usage was counted before an instant")
+        void countsUnsentReportsByTheirUsagesTime() {
+            Instant old = T0.minus(Duration.ofDays(2));
+            Instant cutOff = T0.minus(Duration.ofDays(1));
+            long atOld = ledger.pendingReportsCountedBefore(old);
+            long atCutOff = ledger.pendingReportsCountedBefore(cutOff);
+            String unsent = unique("usage-");
+            String sent = unique("usage-");
+            String recent = unique("usage-");
+            for (String id : List.of(unsent, sent, recent)) {
+                Instant counted = id.equals(recent) ? cutOff.plusSeconds(1) : old;
+                ledger.increment(new UsageIncrement(
+                        user,
+                        "api_calls",
+                        PERIOD,
+                        3,
+                        1_000,
+                        id,
+                        "api_calls:3",
+                        T0.plusSeconds(1),
+                        new MeterEvent("api_calls", CustomerId.of("cus_" + user.value()), 3, id, counted)));
+            }
+            ledger.markReported(sent, T0);
+
+            assertThat(ledger.pendingReportsCountedBefore(cutOff))
+                    .as("the unsent report counted before the cut-off, not the sent one nor the later one")
+                    .isEqualTo(atCutOff + 1);
+            assertThat(ledger.pendingReportsCountedBefore(old))
+                    .as("strictly before")
+                    .isEqualTo(atOld);
+        }
+
+        @Test
         @DisplayName("an increment whose report's identifier is stored leaves the stored report as it is")
         void anIncrementNeverSetsAStoredReportBack() {
             String id = unique("usage-");

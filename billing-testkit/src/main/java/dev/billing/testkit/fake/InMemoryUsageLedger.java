@@ -135,6 +135,14 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
+    public synchronized long pendingReportsCountedBefore(Instant before) {
+        storeSwitch.check();
+        return reports.values().stream()
+                .filter(r -> r.reportedAt() == null && r.event().timestamp().isBefore(before))
+                .count();
+    }
+
+    @Override
     public synchronized Page<UsageCounter> listCounters(String cursor, int limit) {
         storeSwitch.check();
         List<UsageCounter> sorted = new ArrayList<>(counters.values());

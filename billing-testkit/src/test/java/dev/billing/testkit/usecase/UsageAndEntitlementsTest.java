@@ -17,6 +17,7 @@ import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
+import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.usage.UsageResult;
 import dev.billing.core.usage.UsageOutcome;
 import dev.billing.testkit.BillingHarness;
@@ -24,6 +25,7 @@ import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -161,6 +163,52 @@ class UsageAndEntitlementsTest {
             assertThat(m.eventName()).isEqualTo("api_calls");
         });
         assertThat(h.stores().usage().pendingReports()).isZero();
+    }
+
+    @Test
+    void usageStripeNoLongerTakesIsKeptAndNotSent() {
+        subscribeThroughWebhook("pro");
+        var reporter = h.billing().useCases().reportMeterUsage();
+        h.gateway().failNext(Operation.REPORT_METER_EVENT, 1_000, Failure.NOT_DONE);
+        h.billing().recordUsage(user, "api_calls", 7, "metered-1");
+        Instant counted = h.clock().instant();
+        assertThat(reporter.drain(10)).isZero();
+        h.clock().advance(Duration.ofDays(35));
+        assertThat(reporter.drain(10))
+                .as("35 days on, Stripe may still take it")
+                .isZero();
+        int callsAt35Days = h.gateway().calls(Operation.REPORT_METER_EVENT).size();
+        assertThat(h.stores()
+                        .usage()
+                        .pendingReportsCountedBefore(h.clock().instant().minus(MeterReport.UNBILLABLE_AGE)))
+                .isZero();
+
+        h.clock().advance(Duration.ofHours(2));
+        assertThat(reporter.drain(10)).isZero();
+        h.clock().advance(Duration.ofDays(3));
+        assertThat(reporter.drain(10)).isZero();
+
+        assertThat(h.gateway().calls(Operation.REPORT_METER_EVENT))
+                .as("no call Stripe is sure to refuse")
+                .hasSize(callsAt35Days);
+        assertThat(h.stores().usage().pendingReports())
+                .as("the usage stays owed")
+                .isEqualTo(1);
+        assertThat(h.stores()
+                        .usage()
+                        .pendingReportsCountedBefore(h.clock().instant().minus(MeterReport.UNBILLABLE_AGE)))
+                .isEqualTo(1);
+        assertThat(h.stores()
+                        .usage()
+                        .reportsOf(h.billing()
+                                .ensureCustomer(h.identity(user.value()))
+                                .customerId()))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.event().timestamp()).isEqualTo(counted);
+                    assertThat(r.lastError()).startsWith("too_old: ").contains("bill it another way");
+                    assertThat(r.nextAttemptAt()).isAfter(h.clock().instant());
+                });
     }
 
     @Test

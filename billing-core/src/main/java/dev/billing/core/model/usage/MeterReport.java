@@ -1,5 +1,6 @@
 package dev.billing.core.model.usage;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -9,6 +10,12 @@ import java.util.Objects;
  * {@code nextAttemptAt}, {@code reportedAt}.
  */
 public record MeterReport(MeterEvent event, int attempts, String lastError, Instant nextAttemptAt, Instant reportedAt) {
+    /**
+     * The age past which a report is no longer sent: Stripe takes a meter event only up to 35 days after its
+     * timestamp, and the hour more keeps a clock ahead of Stripe's from holding back a report Stripe would still take.
+     */
+    public static final Duration UNBILLABLE_AGE = Duration.ofDays(35).plusHours(1);
+
     public MeterReport {
         Objects.requireNonNull(event, "event");
         if (attempts < 0) {
