@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * The meter-report outbox's worker side for {@link JdbiUsageLedger}: claiming due reports with {@code FOR UPDATE
- * SKIP LOCKED} (a claim leases a report by pushing its {@code next_attempt_at}), marking them reported or due again,
- * and counting those not reported. The reports are written with their increments, by the ledger.
+ * SKIP LOCKED} (a claim leases a report by pushing its {@code next_attempt_at}; its scan of
+ * {@code meter_reports_pending_idx} starts at the claim horizon), marking them reported or due again, and counting
+ * those not reported. The reports are written with their increments, by the ledger.
  */
 final class JdbiMeterOutbox {
     private final Db db;
@@ -27,7 +28,8 @@ final class JdbiMeterOutbox {
                 SET attempts = r.attempts + 1, next_attempt_at = :leaseUntil
                 FROM (
                     SELECT identifier FROM {schema}.meter_reports
-                    WHERE reported_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+                    WHERE reported_at IS NULL AND event_timestamp >= :horizon
+                      AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
                     ORDER BY event_timestamp, identifier
                     LIMIT :max
                     FOR UPDATE SKIP LOCKED
@@ -61,6 +63,7 @@ final class JdbiMeterOutbox {
                 h -> h.createQuery(claimReports)
                         .bindByType("now", Db.ts(now), OffsetDateTime.class)
                         .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
+                        .bindByType("horizon", Db.ts(now.minus(MeterReport.CLAIM_HORIZON)), OffsetDateTime.class)
                         .bind("max", max)
                         .map(JdbiUsageLedger.REPORT)
                         .list());

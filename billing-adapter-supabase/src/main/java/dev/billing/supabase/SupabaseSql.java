@@ -46,7 +46,8 @@ public final class SupabaseSql {
             "024_meter_report_retention.sql",
             "025_audit_list_branches.sql",
             "026_keyset_branches.sql",
-            "027_customers_by_email.sql");
+            "027_customers_by_email.sql",
+            "028_meter_claim_horizon.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

@@ -2,10 +2,12 @@ package dev.billing.supabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.core.model.usage.MeterReport;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -90,6 +92,13 @@ class SupabaseSqlTest {
         }
         assertThat(functions).hasSize(60);
         assertThat(all).doesNotContain("SECURITY DEFINER");
+    }
+
+    @Test
+    void theClaimHorizonIsTheCoresOwn() {
+        // 028 writes MeterReport.CLAIM_HORIZON as an SQL interval: the two must not drift apart.
+        assertThat(MeterReport.CLAIM_HORIZON).isEqualTo(Duration.ofDays(42).plusHours(1));
+        assertThat(SupabaseSql.all()).contains("d.event_timestamp >= p_now - interval '42 days 1 hour'");
     }
 
     private static int count(String text, String needle) {

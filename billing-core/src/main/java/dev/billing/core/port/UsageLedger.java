@@ -33,7 +33,10 @@ public interface UsageLedger {
     /** Used amounts of every meter the user has in the period starting at {@code periodStart}. */
     Map<String, Long> usage(UserId userId, Instant periodStart);
 
-    /** Reports due now, leased for {@code lease} (due again after it unless marked), counting an attempt. */
+    /**
+     * Reports due now, leased for {@code lease} (due again after it unless marked), counting an attempt; none counted
+     * longer than {@link MeterReport#CLAIM_HORIZON} before {@code now}, which Stripe would never take.
+     */
     List<MeterReport> claimReports(int max, Instant now, Duration lease);
 
     void markReported(String identifier, Instant now);

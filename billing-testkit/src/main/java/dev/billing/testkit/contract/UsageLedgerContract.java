@@ -59,7 +59,11 @@ public abstract class UsageLedgerContract {
     }
 
     private MeterEvent report(String identifier) {
-        return new MeterEvent("api_calls", CustomerId.of("cus_" + user.value()), 3, identifier, T0.plusSeconds(1));
+        return report(identifier, T0.plusSeconds(1));
+    }
+
+    private MeterEvent report(String identifier, Instant counted) {
+        return new MeterEvent("api_calls", CustomerId.of("cus_" + user.value()), 3, identifier, counted);
     }
 
     @Nested
@@ -270,6 +274,41 @@ public abstract class UsageLedgerContract {
         }
 
         @Test
+        @DisplayName("a report counted before the claim horizon is not claimed: Stripe would never take it")
+        void reportsPastTheClaimHorizonAreNotClaimed() {
+            Instant now = T0.plus(Duration.ofDays(50_000 + (long) (Math.random() * 5_000)));
+            Instant horizon = now.minus(MeterReport.CLAIM_HORIZON);
+            String past = unique("usage-");
+            String at = unique("usage-");
+            for (String id : List.of(past, at)) {
+                Instant counted = id.equals(past) ? horizon.minusSeconds(1) : horizon;
+                ledger.increment(new UsageIncrement(
+                        user,
+                        "api_calls",
+                        PERIOD,
+                        3,
+                        1_000,
+                        id,
+                        "api_calls:3",
+                        T0.plusSeconds(1),
+                        report(id, counted)));
+            }
+            List<String> claimed = new ArrayList<>();
+            List<MeterReport> batch;
+            do {
+                batch = ledger.claimReports(100, now, Duration.ofSeconds(60));
+                batch.forEach(r -> claimed.add(r.identifier()));
+            } while (!batch.isEmpty());
+
+            assertThat(claimed).contains(at).doesNotContain(past);
+            assertThat(collect((c, l) -> ledger.listReports(c, l)))
+                    .filteredOn(r -> r.identifier().equals(past))
+                    .singleElement()
+                    .as("kept, not sent")
+                    .satisfies(r -> assertThat(r.reportedAt()).isNull());
+        }
+
+        @Test
         @DisplayName("an increment whose report's identifier is stored leaves the stored report as it is")
         void anIncrementNeverSetsAStoredReportBack() {
             String id = unique("usage-");
@@ -298,7 +337,7 @@ public abstract class UsageLedgerContract {
             String unsent = unique("usage-");
             for (String id : List.of(old, recent, unsent)) {
                 ledger.increment(new UsageIncrement(
-                        user, "api_calls", PERIOD, 3, 1_000, id, "api_calls:3", T0.plusSeconds(1), report(id)));
+                        user, "api_calls", PERIOD, 3, 1_000, id, "api_calls:3", T0.plusSeconds(1), report(id, base)));
             }
             ledger.markReported(old, base);
             ledger.markReported(recent, base.plus(Duration.ofDays(2)));
@@ -314,7 +353,7 @@ public abstract class UsageLedgerContract {
                     .extracting(MeterReport::identifier)
                     .doesNotContain(old)
                     .contains(recent, unsent);
-            assertThat(ledger.claimReports(1_000, cutOff.plus(Duration.ofDays(1_000)), Duration.ofSeconds(60)))
+            assertThat(ledger.claimReports(1_000, cutOff.plus(Duration.ofDays(1)), Duration.ofSeconds(60)))
                     .as("the unsent one is still due")
                     .extracting(MeterReport::identifier)
                     .contains(unsent);
@@ -328,7 +367,15 @@ public abstract class UsageLedgerContract {
             String retried = unique("usage-");
             for (String id : List.of(sent, retried)) {
                 ledger.increment(new UsageIncrement(
-                        user, "api_calls", PERIOD, 3, 100, id, "api_calls:3", T0.plusSeconds(1), report(id)));
+                        user,
+                        "api_calls",
+                        PERIOD,
+                        3,
+                        100,
+                        id,
+                        "api_calls:3",
+                        T0.plusSeconds(1),
+                        report(id, far.minusSeconds(60))));
             }
             List<String> claimed = new ArrayList<>();
             List<MeterReport> batch;

@@ -95,6 +95,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
         storeSwitch.check();
         List<MeterReport> due = reports.values().stream()
                 .filter(r -> r.reportedAt() == null
+                        && !r.event().timestamp().isBefore(now.minus(MeterReport.CLAIM_HORIZON))
                         && (r.nextAttemptAt() == null || !r.nextAttemptAt().isAfter(now)))
                 .sorted(Comparator.comparing((MeterReport r) -> r.event().timestamp())
                         .thenComparing(MeterReport::identifier))

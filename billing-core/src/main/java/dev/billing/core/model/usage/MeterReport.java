@@ -16,6 +16,13 @@ public record MeterReport(MeterEvent event, int attempts, String lastError, Inst
      */
     public static final Duration UNBILLABLE_AGE = Duration.ofDays(35).plusHours(1);
 
+    /**
+     * The age past which a report is no longer even claimed: a week past {@link #UNBILLABLE_AGE}, time for the worker
+     * to mark each one too old (its attempts are at most an hour apart by default). A claim's scan of the outbox starts
+     * at it, so however many such reports pile up, they cost the worker nothing.
+     */
+    public static final Duration CLAIM_HORIZON = UNBILLABLE_AGE.plusDays(7);
+
     public MeterReport {
         Objects.requireNonNull(event, "event");
         if (attempts < 0) {
