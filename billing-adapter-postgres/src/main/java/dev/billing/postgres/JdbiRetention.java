@@ -15,6 +15,7 @@ final class JdbiRetention {
     private final String keys;
     private final String notices;
     private final String reports;
+    private final String counters;
 
     JdbiRetention(Db db) {
         this.db = db;
@@ -46,6 +47,13 @@ final class JdbiRetention {
                      WHERE reported_at < :before
                      LIMIT :max FOR UPDATE SKIP LOCKED)
                 """);
+        // Along usage_counters_period_end_idx (V10): periods long over, which no quota reads any more.
+        this.counters = db.sql("""
+                DELETE FROM {schema}.usage_counters WHERE (user_id, meter, period_start) IN (
+                    SELECT user_id, meter, period_start FROM {schema}.usage_counters
+                     WHERE period_end < :before
+                     LIMIT :max FOR UPDATE SKIP LOCKED)
+                """);
     }
 
     int inboxEvents(Instant before, int max) {
@@ -62,6 +70,10 @@ final class JdbiRetention {
 
     int meterReports(Instant before, int max) {
         return delete("usage.pruneReports", reports, before, max);
+    }
+
+    int usageCounters(Instant before, int max) {
+        return delete("usage.pruneCounters", counters, before, max);
     }
 
     private int delete(String operation, String sql, Instant before, int max) {

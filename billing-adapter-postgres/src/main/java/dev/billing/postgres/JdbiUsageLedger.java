@@ -539,6 +539,11 @@ final class JdbiUsageLedger implements UsageLedger {
     }
 
     @Override
+    public int pruneCounters(Instant before, int max) {
+        return retention.usageCounters(before, max);
+    }
+
+    @Override
     public boolean removeKey(UserId user, String idempotencyKey) {
         return removals.key(user, idempotencyKey);
     }

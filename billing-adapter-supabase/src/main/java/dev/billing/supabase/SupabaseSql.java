@@ -47,7 +47,8 @@ public final class SupabaseSql {
             "025_audit_list_branches.sql",
             "026_keyset_branches.sql",
             "027_customers_by_email.sql",
-            "028_meter_claim_horizon.sql");
+            "028_meter_claim_horizon.sql",
+            "029_usage_counter_retention.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

@@ -429,6 +429,11 @@ final class SupabaseUsageLedger implements UsageLedger {
     }
 
     @Override
+    public int pruneCounters(Instant before, int max) {
+        return SupabaseRetention.prune(client, "billing_usage_prune_counters", before, max);
+    }
+
+    @Override
     public boolean removeKey(UserId user, String idempotencyKey) {
         return SupabaseRemovals.delete(client, KEYS, "user_id", user.value(), "idempotency_key", idempotencyKey);
     }

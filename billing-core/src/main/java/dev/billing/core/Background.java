@@ -218,6 +218,7 @@ final class Background {
         observer.pruned("usage_keys", pruned.usageKeys());
         observer.pruned("notices", pruned.notices());
         observer.pruned("meter_reports", pruned.meterReports());
+        observer.pruned("usage_counters", pruned.usageCounters());
     }
 
     private void drainMeterReports() {

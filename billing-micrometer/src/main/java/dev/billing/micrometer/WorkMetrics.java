@@ -36,7 +36,7 @@ public final class WorkMetrics implements WorkObserver {
         // Registered at zero, so that an alert on any increase has a series to watch from the start.
         duplicateCounter("cancel");
         duplicateCounter("flag");
-        for (String kind : new String[] {"inbox_events", "usage_keys", "notices", "meter_reports"}) {
+        for (String kind : new String[] {"inbox_events", "usage_keys", "notices", "meter_reports", "usage_counters"}) {
             prunedCounter(kind);
         }
     }

@@ -256,6 +256,7 @@ class OpenTelemetryTracingTest {
                 Optional.of(Duration.ofDays(7)),
                 Optional.of(Duration.ofDays(365)),
                 Optional.of(Duration.ofDays(90)),
+                Optional.of(Duration.ofDays(400)),
                 100,
                 Duration.ofMillis(50));
         try (Billing billing = billing(

@@ -16,6 +16,7 @@ final class RetentionSettings {
     static final String USAGE_KEYS_DAYS = "BILLING_RETENTION_USAGE_KEYS_DAYS";
     static final String NOTICES_DAYS = "BILLING_RETENTION_NOTICES_DAYS";
     static final String METER_REPORTS_DAYS = "BILLING_RETENTION_METER_REPORTS_DAYS";
+    static final String USAGE_COUNTERS_DAYS = "BILLING_RETENTION_USAGE_COUNTERS_DAYS";
     private static final int MAX_DAYS = 36_500;
 
     private RetentionSettings() {}
@@ -46,13 +47,20 @@ final class RetentionSettings {
                         METER_REPORTS_DAYS,
                         defaults.meterReports(),
                         RetentionOptions.MIN_METER_REPORTS,
-                        "an export shows what was sent lately"));
+                        "an export shows what was sent lately"))
+                .withUsageCounters(days(
+                        r,
+                        USAGE_COUNTERS_DAYS,
+                        defaults.usageCounters(),
+                        RetentionOptions.MIN_USAGE_COUNTERS,
+                        "an organization's pool may still be read after its period"));
     }
 
     /** The summary line: each kind's days, or "kept". */
     static String describe(RetentionOptions retention) {
         return "handled events " + days(retention.inboxEvents()) + ", usage keys " + days(retention.usageKeys())
-                + ", notices " + days(retention.notices()) + ", sent meter reports " + days(retention.meterReports());
+                + ", notices " + days(retention.notices()) + ", sent meter reports " + days(retention.meterReports())
+                + ", usage counters " + days(retention.usageCounters()) + " after their period";
     }
 
     private static String days(Optional<Duration> keep) {

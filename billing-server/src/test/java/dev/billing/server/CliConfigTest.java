@@ -217,26 +217,32 @@ class CliConfigTest {
         assertThat(defaults.usageKeys()).contains(Duration.ofDays(7));
         assertThat(defaults.notices()).contains(Duration.ofDays(365));
         assertThat(defaults.meterReports()).contains(Duration.ofDays(90));
+        assertThat(defaults.usageCounters()).contains(Duration.ofDays(400));
         assertThat(run(env, "check-config").out())
-                .contains("handled events 30 days, usage keys 7 days, notices 365 days, sent meter reports 90 days");
+                .contains("handled events 30 days, usage keys 7 days, notices 365 days, sent meter reports 90 days,"
+                        + " usage counters 400 days after their period");
 
         env.put("BILLING_RETENTION_INBOX_DAYS", "90");
         env.put("BILLING_RETENTION_NOTICES_DAYS", "0");
         env.put("BILLING_RETENTION_METER_REPORTS_DAYS", "400");
+        env.put("BILLING_RETENTION_USAGE_COUNTERS_DAYS", "800");
         RetentionOptions set = ServerConfig.fromEnv(env).billingOptions().retention();
         assertThat(set.inboxEvents()).contains(Duration.ofDays(90));
         assertThat(set.notices()).isEmpty();
         assertThat(set.meterReports()).contains(Duration.ofDays(400));
+        assertThat(set.usageCounters()).contains(Duration.ofDays(800));
         assertThat(run(env, "check-config").out()).contains("notices kept forever");
 
         env.put("BILLING_RETENTION_INBOX_DAYS", "3");
         env.put("BILLING_RETENTION_USAGE_KEYS_DAYS", "-1");
+        env.put("BILLING_RETENTION_USAGE_COUNTERS_DAYS", "30");
         Run r = run(env, "check-config");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err())
                 .contains("BILLING_RETENTION_INBOX_DAYS: must be 0 (keep forever) or at least 7 (a handled event's "
                         + "row is what makes Stripe's redelivery of it, retried for up to 3 days, a duplicate); got 3")
-                .contains("BILLING_RETENTION_USAGE_KEYS_DAYS: must be a whole number from 0 to 36500");
+                .contains("BILLING_RETENTION_USAGE_KEYS_DAYS: must be a whole number from 0 to 36500")
+                .contains("BILLING_RETENTION_USAGE_COUNTERS_DAYS: must be 0 (keep forever) or at least 31");
     }
 
     @Test

@@ -28,11 +28,18 @@ public class BillingRetentionProperties {
      */
     private Duration meterReports = Duration.ofDays(90);
 
+    /**
+     * Usage counters, from the end of their period: 0, or at least 31 days. Quotas read only the periods running
+     * now.
+     */
+    private Duration usageCounters = Duration.ofDays(400);
+
     void validate(Errors errors) {
         check(errors, "retention.inboxEvents", inboxEvents, RetentionOptions.MIN_INBOX_EVENTS);
         check(errors, "retention.usageKeys", usageKeys, RetentionOptions.MIN_USAGE_KEYS);
         check(errors, "retention.notices", notices, RetentionOptions.MIN_NOTICES);
         check(errors, "retention.meterReports", meterReports, RetentionOptions.MIN_METER_REPORTS);
+        check(errors, "retention.usageCounters", usageCounters, RetentionOptions.MIN_USAGE_COUNTERS);
     }
 
     private static void check(Errors errors, String field, Duration value, Duration min) {
@@ -46,7 +53,8 @@ public class BillingRetentionProperties {
                 .withInboxEvents(keep(inboxEvents))
                 .withUsageKeys(keep(usageKeys))
                 .withNotices(keep(notices))
-                .withMeterReports(keep(meterReports));
+                .withMeterReports(keep(meterReports))
+                .withUsageCounters(keep(usageCounters));
     }
 
     private static Optional<Duration> keep(Duration value) {
@@ -83,5 +91,13 @@ public class BillingRetentionProperties {
 
     public void setMeterReports(Duration meterReports) {
         this.meterReports = meterReports;
+    }
+
+    public Duration getUsageCounters() {
+        return usageCounters;
+    }
+
+    public void setUsageCounters(Duration usageCounters) {
+        this.usageCounters = usageCounters;
     }
 }

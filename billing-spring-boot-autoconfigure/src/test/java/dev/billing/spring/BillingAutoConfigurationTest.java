@@ -172,7 +172,8 @@ class BillingAutoConfigurationTest {
         runner.withPropertyValues(
                         "billing.retention.inbox-events=90d",
                         "billing.retention.usage-keys=0",
-                        "billing.retention.meter-reports=400d")
+                        "billing.retention.meter-reports=400d",
+                        "billing.retention.usage-counters=800d")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     RetentionOptions retention =
@@ -181,10 +182,13 @@ class BillingAutoConfigurationTest {
                     assertThat(retention.usageKeys()).isEmpty();
                     assertThat(retention.notices()).contains(Duration.ofDays(365));
                     assertThat(retention.meterReports()).contains(Duration.ofDays(400));
+                    assertThat(retention.usageCounters()).contains(Duration.ofDays(800));
                 });
-        runner.run(context -> assertThat(
-                        context.getBean(BillingOptions.class).retention().meterReports())
-                .contains(Duration.ofDays(90)));
+        runner.run(context -> {
+            RetentionOptions retention = context.getBean(BillingOptions.class).retention();
+            assertThat(retention.meterReports()).contains(Duration.ofDays(90));
+            assertThat(retention.usageCounters()).contains(Duration.ofDays(400));
+        });
     }
 
     @Test

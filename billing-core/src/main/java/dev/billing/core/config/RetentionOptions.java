@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * How long the stores keep what grows without end (docs/OPERATIONS.md, "Retention"): handled webhook events, usage
- * idempotency keys, the notice log and meter reports already sent to Stripe. A started {@link dev.billing.core.Billing}
+ * idempotency keys, the notice log, meter reports already sent to Stripe and the usage counters of periods long over.
+ * A started {@link dev.billing.core.Billing}
  * deletes what is older, in batches, every {@code every}. An empty duration keeps that kind of row forever.
  *
  * <p>Usage: {@code RetentionOptions.defaults().withInboxEvents(Optional.of(Duration.ofDays(90)))}
@@ -19,6 +20,8 @@ import java.util.Optional;
  * @param notices     rows of the notice log, counted from the attempt
  * @param meterReports meter reports Stripe accepted, counted from then. Reports not yet accepted are kept whatever
  *                    their age: they are what is still to be billed.
+ * @param usageCounters usage counters, counted from the end of their period. Quotas read the periods running now only;
+ *                    an older counter is history, shown in the account's export. At least {@link #MIN_USAGE_COUNTERS}.
  * @param batch       rows deleted per statement: each is a short transaction of its own, so ingest never waits long
  * @param every       pause between two passes
  */
@@ -27,18 +30,22 @@ public record RetentionOptions(
         Optional<Duration> usageKeys,
         Optional<Duration> notices,
         Optional<Duration> meterReports,
+        Optional<Duration> usageCounters,
         int batch,
         Duration every) {
     public static final Duration MIN_INBOX_EVENTS = Duration.ofDays(7);
     public static final Duration MIN_USAGE_KEYS = Duration.ofDays(1);
     public static final Duration MIN_NOTICES = Duration.ofDays(1);
     public static final Duration MIN_METER_REPORTS = Duration.ofDays(1);
+    /** A counter goes no sooner than a month after its period ends: an organization's pool may still be read then. */
+    public static final Duration MIN_USAGE_COUNTERS = Duration.ofDays(31);
 
     public RetentionOptions {
         atLeast(inboxEvents, MIN_INBOX_EVENTS, "inboxEvents");
         atLeast(usageKeys, MIN_USAGE_KEYS, "usageKeys");
         atLeast(notices, MIN_NOTICES, "notices");
         atLeast(meterReports, MIN_METER_REPORTS, "meterReports");
+        atLeast(usageCounters, MIN_USAGE_COUNTERS, "usageCounters");
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1");
         }
@@ -49,8 +56,8 @@ public record RetentionOptions(
     }
 
     /**
-     * Handled events 30 days, usage keys 7 days, notices 365 days, sent meter reports 90 days; 1,000 rows a batch, a
-     * pass every hour.
+     * Handled events 30 days, usage keys 7 days, notices 365 days, sent meter reports 90 days, usage counters 400 days
+     * after their period; 1,000 rows a batch, a pass every hour.
      */
     public static RetentionOptions defaults() {
         return new RetentionOptions(
@@ -58,6 +65,7 @@ public record RetentionOptions(
                 Optional.of(Duration.ofDays(7)),
                 Optional.of(Duration.ofDays(365)),
                 Optional.of(Duration.ofDays(90)),
+                Optional.of(Duration.ofDays(400)),
                 1_000,
                 Duration.ofHours(1));
     }
@@ -65,31 +73,41 @@ public record RetentionOptions(
     /** Keeps everything (the behaviour before retention existed). */
     public static RetentionOptions keepEverything() {
         return new RetentionOptions(
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 1_000, Duration.ofHours(1));
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                1_000,
+                Duration.ofHours(1));
     }
 
     public RetentionOptions withInboxEvents(Optional<Duration> value) {
-        return new RetentionOptions(value, usageKeys, notices, meterReports, batch, every);
+        return new RetentionOptions(value, usageKeys, notices, meterReports, usageCounters, batch, every);
     }
 
     public RetentionOptions withUsageKeys(Optional<Duration> value) {
-        return new RetentionOptions(inboxEvents, value, notices, meterReports, batch, every);
+        return new RetentionOptions(inboxEvents, value, notices, meterReports, usageCounters, batch, every);
     }
 
     public RetentionOptions withNotices(Optional<Duration> value) {
-        return new RetentionOptions(inboxEvents, usageKeys, value, meterReports, batch, every);
+        return new RetentionOptions(inboxEvents, usageKeys, value, meterReports, usageCounters, batch, every);
     }
 
     public RetentionOptions withMeterReports(Optional<Duration> value) {
-        return new RetentionOptions(inboxEvents, usageKeys, notices, value, batch, every);
+        return new RetentionOptions(inboxEvents, usageKeys, notices, value, usageCounters, batch, every);
+    }
+
+    public RetentionOptions withUsageCounters(Optional<Duration> value) {
+        return new RetentionOptions(inboxEvents, usageKeys, notices, meterReports, value, batch, every);
     }
 
     public RetentionOptions withBatch(int value) {
-        return new RetentionOptions(inboxEvents, usageKeys, notices, meterReports, value, every);
+        return new RetentionOptions(inboxEvents, usageKeys, notices, meterReports, usageCounters, value, every);
     }
 
     public RetentionOptions withEvery(Duration value) {
-        return new RetentionOptions(inboxEvents, usageKeys, notices, meterReports, batch, value);
+        return new RetentionOptions(inboxEvents, usageKeys, notices, meterReports, usageCounters, batch, value);
     }
 
     private static void atLeast(Optional<Duration> value, Duration min, String name) {

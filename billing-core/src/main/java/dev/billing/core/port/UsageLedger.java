@@ -139,6 +139,16 @@ public interface UsageLedger {
     }
 
     /**
+     * Retention: deletes up to {@code max} usage counters whose period ended before {@code before}. Quotas read only
+     * the periods running now. One short step that waits for no other writer.
+     *
+     * @return how many were deleted (fewer than {@code max}: none is left)
+     */
+    default int pruneCounters(Instant before, int max) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps every usage counter");
+    }
+
+    /**
      * Writes the counter exactly as given (migration): inserts it, or replaces the stored count of the same user,
      * meter and period when it differs (the source's count wins while the source is the writer); true when it wrote.
      */

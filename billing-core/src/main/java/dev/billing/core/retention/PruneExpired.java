@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One retention pass (docs/OPERATIONS.md, "Retention"): deletes the handled webhook events, usage idempotency keys
- * and notice rows older than {@link RetentionOptions} keeps them, a batch at a time. Each batch is its own short
+ * One retention pass (docs/OPERATIONS.md, "Retention"): deletes the handled webhook events, usage idempotency keys,
+ * notice rows, sent meter reports and usage counters older than {@link RetentionOptions} keeps them, a batch at a time. Each batch is its own short
  * statement, so webhook ingest and usage increments are never held behind a large delete; a pass stops after
  * {@link #MAX_BATCHES} batches of one kind and the next pass goes on.
  *
@@ -53,16 +53,19 @@ public final class PruneExpired {
         long keys = kind("usage keys", options.usageKeys(), now, stores.usage()::pruneKeys, unsupported);
         long notices = kind("notices", options.notices(), now, stores.notices()::prune, unsupported);
         long reports = kind("meter reports", options.meterReports(), now, stores.usage()::pruneReports, unsupported);
-        Pruned pruned = new Pruned(inbox, keys, notices, reports, unsupported);
+        long counters =
+                kind("usage counters", options.usageCounters(), now, stores.usage()::pruneCounters, unsupported);
+        Pruned pruned = new Pruned(inbox, keys, notices, reports, counters, unsupported);
         if (pruned.total() > 0) {
             LOG.log(
                     System.Logger.Level.INFO,
                     "Retention: deleted {0} handled webhook event(s), {1} usage key(s), {2} notice row(s), {3} sent"
-                            + " meter report(s)",
+                            + " meter report(s), {4} usage counter(s)",
                     inbox,
                     keys,
                     notices,
-                    reports);
+                    reports,
+                    counters);
         }
         return pruned;
     }

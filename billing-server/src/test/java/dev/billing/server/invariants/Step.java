@@ -6,6 +6,7 @@ import com.stripe.model.Charge;
 import com.stripe.param.ChargeListParams;
 import dev.billing.core.config.RetentionOptions;
 import dev.billing.core.model.usage.MeterReport;
+import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.port.UsageLedger;
 import dev.billing.core.retention.PruneExpired;
 import dev.billing.emulator.Fault;
@@ -13,6 +14,7 @@ import dev.billing.emulator.FaultKind;
 import dev.billing.testkit.http.Http;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -500,9 +502,9 @@ sealed interface Step {
     }
 
     /**
-     * A retention pass runs as if days had passed: handled webhook events, usage keys, notices and sent meter reports
-     * older than the defaults keep them are deleted (a later redelivery of a deleted event is then recorded and
-     * processed anew). No meter report leaves before Stripe got it.
+     * A retention pass runs as if days had passed: handled webhook events, usage keys, notices, sent meter reports and
+     * usage counters older than the defaults keep them are deleted (a later redelivery of a deleted event is then
+     * recorded and processed anew). No meter report leaves before Stripe got it, no counter before its time.
      */
     record Retention(int days) implements Step {
         static final List<Integer> CHOICES = List.of(8, 31, 400);
@@ -511,6 +513,7 @@ sealed interface Step {
         public void run(Run r) {
             Duration ahead = Duration.ofDays(CHOICES.get(Math.floorMod(days, CHOICES.size())));
             UsageLedger usage = r.world.server.billing().stores().usage();
+            List<UsageCounter> counters = counters(usage);
             List<String> unsent = MeteredUsage.reports(usage).stream()
                     .filter(m -> m.reportedAt() == null)
                     .map(MeterReport::identifier)
@@ -536,6 +539,33 @@ sealed interface Step {
                     throw new AssertionError("retention deleted meter report " + id + ", which Stripe never got");
                 }
             }
+            // A counter may leave only once its period is over by the default's 400 days (as of the pass's clock,
+            // which ran no later than this).
+            Instant cutOff = Instant.now()
+                    .plus(ahead)
+                    .minus(RetentionOptions.defaults().usageCounters().orElseThrow());
+            Set<String> kept = counters(usage).stream().map(Retention::id).collect(Collectors.toSet());
+            for (UsageCounter c : counters) {
+                if (!kept.contains(id(c)) && !c.period().end().isBefore(cutOff)) {
+                    throw new AssertionError("retention deleted usage counter " + id(c) + ", whose period ended "
+                            + c.period().end() + ", after the cut-off " + cutOff);
+                }
+            }
+        }
+
+        private static String id(UsageCounter c) {
+            return c.userId().value() + "/" + c.meter() + "/" + c.period().start();
+        }
+
+        private static List<UsageCounter> counters(UsageLedger usage) {
+            List<UsageCounter> all = new ArrayList<>();
+            String cursor = null;
+            do {
+                var page = usage.listCounters(cursor, 500);
+                all.addAll(page.items());
+                cursor = page.nextCursor();
+            } while (cursor != null);
+            return all;
         }
 
         @Override

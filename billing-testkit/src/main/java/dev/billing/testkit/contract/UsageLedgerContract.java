@@ -71,6 +71,31 @@ public abstract class UsageLedgerContract {
     class Counting {
 
         @Test
+        @DisplayName("retention: counters whose period ended before the cut-off go, a batch at a time; others stay")
+        void pruneDeletesTheCountersOfPeriodsLongOver() {
+            Instant base = T0.plus(Duration.ofDays(80_000 + (long) (Math.random() * 5_000)));
+            UsagePeriod older = new UsagePeriod(base.minus(Duration.ofDays(90)), base.minus(Duration.ofDays(60)));
+            UsagePeriod old = new UsagePeriod(base.minus(Duration.ofDays(60)), base.minus(Duration.ofDays(30)));
+            UsagePeriod ended = new UsagePeriod(base.minus(Duration.ofDays(30)), base.minus(Duration.ofDays(1)));
+            UsagePeriod running = new UsagePeriod(base.minus(Duration.ofDays(1)), base.plus(Duration.ofDays(29)));
+            for (UsagePeriod period : List.of(older, old, ended, running)) {
+                ledger.increment(inc(user, "api_calls", period, 3, 100, unique("k-")));
+            }
+            Instant cutOff = base.minus(Duration.ofDays(10));
+
+            assertThat(ledger.pruneCounters(cutOff, 1)).as("one batch of one").isEqualTo(1);
+            while (ledger.pruneCounters(cutOff, 100) > 0) {
+                // other tests' counters are older: work them off too
+            }
+
+            assertThat(ledger.pruneCounters(cutOff, 100)).isZero();
+            assertThat(ledger.countersOf(user))
+                    .extracting(UsageCounter::period)
+                    .containsExactlyInAnyOrder(ended, running);
+            assertThat(ledger.used(user, "api_calls", running.start())).isEqualTo(3);
+        }
+
+        @Test
         void incrementsAccumulateUpToTheLimit() {
             assertThat(ledger.increment(inc(3, 10, "k1"))).isEqualTo(new UsageResult.Accepted(3, 10));
             assertThat(ledger.increment(inc(7, 10, "k2"))).isEqualTo(new UsageResult.Accepted(10, 10));

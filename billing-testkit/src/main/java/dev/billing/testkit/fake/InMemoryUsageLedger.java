@@ -206,6 +206,12 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
+    public synchronized int pruneCounters(Instant before, int max) {
+        storeSwitch.check();
+        return RetentionBatch.remove(counters.values(), c -> c.period().end().isBefore(before), max);
+    }
+
+    @Override
     public synchronized boolean removeKey(UserId user, String idempotencyKey) {
         storeSwitch.check();
         return keys.remove(keyId(user, idempotencyKey)) != null;

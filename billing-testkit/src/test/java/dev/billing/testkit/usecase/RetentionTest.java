@@ -117,14 +117,14 @@ class RetentionTest {
         Map<String, String> old = rowsNow();
 
         clock.advance(Duration.ofDays(6));
-        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 0, 0, 0, List.of()));
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 0, 0, 0, 0, List.of()));
 
         clock.advance(Duration.ofDays(2)); // 8 days: past the keys' 7
-        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 1, 0, 0, List.of()));
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 1, 0, 0, 0, List.of()));
 
         Map<String, String> recent = rowsNow();
         clock.advance(Duration.ofDays(23)); // 31 days: past the events' 30, not the recent rows'
-        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(1, 1, 0, 0, List.of()));
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(1, 1, 0, 0, 0, List.of()));
         assertThat(stores.inbox().find(old.get("handled"))).isEmpty();
         assertThat(stores.inbox().find(old.get("pending")))
                 .as("pending events stay")
@@ -132,15 +132,22 @@ class RetentionTest {
         assertThat(stores.inbox().find(recent.get("handled"))).isPresent();
 
         clock.advance(Duration.ofDays(335)); // 366 days
-        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(1, 0, 1, 2, List.of()));
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(1, 0, 1, 2, 0, List.of()));
         assertThat(stores.notices().forUser(UserId.of("user_1"))).hasSize(1);
         assertThat(stores.usage().reportsOf(CustomerId.of("cus_1")))
                 .as("sent reports past their 90 days go, unsent ones stay")
                 .extracting(MeterReport::identifier)
                 .containsExactlyInAnyOrder(old.get("unsent"), recent.get("unsent"));
         assertThat(stores.usage().used(UserId.of("user_1"), "api_calls", Builders.T0))
-                .as("counters are not retention's")
+                .as("a counter stays 400 days after its period")
                 .isEqualTo(1);
+
+        clock.advance(Duration.ofDays(66)); // 432 days: the first counter's period ended 402 days ago
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 0, 1, 0, 1, List.of()));
+        assertThat(stores.usage().countersOf(UserId.of("user_1")))
+                .as("the later period's counter stays")
+                .singleElement()
+                .satisfies(c -> assertThat(c.period().start()).isEqualTo(Builders.T0.plus(Duration.ofDays(8))));
     }
 
     @Test
@@ -150,7 +157,9 @@ class RetentionTest {
             rowsNow();
         }
         clock.advance(Duration.ofDays(400));
-        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(5, 5, 5, 5, List.of()));
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(5, 5, 5, 5, 0, List.of()));
+        clock.advance(Duration.ofDays(31)); // the counter they share: its period ended 401 days ago
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 0, 0, 0, 1, List.of()));
     }
 
     @Test
@@ -158,7 +167,7 @@ class RetentionTest {
         Billing billing = billing(RetentionOptions.keepEverything(), WorkObserver.NONE);
         rowsNow();
         clock.advance(Duration.ofDays(4000));
-        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 0, 0, 0, List.of()));
+        assertThat(billing.pruneExpired()).isEqualTo(new Pruned(0, 0, 0, 0, 0, List.of()));
     }
 
     @Test
@@ -168,6 +177,8 @@ class RetentionTest {
                 .hasMessageContaining("inboxEvents must be at least 7 day(s)");
         assertThatThrownBy(() -> RetentionOptions.defaults().withUsageKeys(Optional.of(Duration.ofHours(2))))
                 .hasMessageContaining("usageKeys must be at least 1 day(s)");
+        assertThatThrownBy(() -> RetentionOptions.defaults().withUsageCounters(Optional.of(Duration.ofDays(30))))
+                .hasMessageContaining("usageCounters must be at least 31 day(s)");
         assertThatThrownBy(() -> RetentionOptions.defaults().withMeterReports(Optional.of(Duration.ofHours(2))))
                 .hasMessageContaining("meterReports must be at least 1 day(s)");
         assertThatThrownBy(() -> RetentionOptions.defaults().withBatch(0)).hasMessageContaining("batch");
