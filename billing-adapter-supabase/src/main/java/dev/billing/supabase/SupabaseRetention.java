@@ -5,8 +5,8 @@ import java.time.Instant;
 
 /**
  * The ports' retention methods on Supabase: one batch per call of a function of 022_retention.sql (024 for meter
- * reports, 029 for usage counters), which deletes in one statement and answers how many. A call is retried: a batch sent twice deletes what
- * is still old enough.
+ * reports, 029 for usage counters), which deletes in one statement and answers how many. A call is retried: a batch
+ * sent twice deletes what is still old enough.
  */
 final class SupabaseRetention {
     private SupabaseRetention() {}

@@ -13,9 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One retention pass (docs/OPERATIONS.md, "Retention"): deletes the handled webhook events, usage idempotency keys,
- * notice rows, sent meter reports and usage counters older than {@link RetentionOptions} keeps them, a batch at a time. Each batch is its own short
- * statement, so webhook ingest and usage increments are never held behind a large delete; a pass stops after
- * {@link #MAX_BATCHES} batches of one kind and the next pass goes on.
+ * notice rows, sent meter reports and usage counters older than {@link RetentionOptions} keeps them, a batch at a
+ * time. Each batch is its own short statement, so webhook ingest and usage increments are never held behind a large
+ * delete; a pass stops after {@link #MAX_BATCHES} batches of one kind and the next pass goes on.
  *
  * <p>Usage: {@code Pruned pruned = billing.pruneExpired();} (a started {@code Billing} runs it every
  * {@link RetentionOptions#every()})
