@@ -19,10 +19,9 @@ import java.util.Set;
  * Gauges read from the store: {@code billing.webhook.inbox{status}} (the exact number of pending and of failed inbox
  * entries, the backlog alerts read), {@code billing.meter.reports.pending} (usage not yet reported to Stripe) and
  * {@code billing.meter.reports.unbillable} (those of them too old for Stripe to take: that usage needs billing
- * another way).
- * Values are cached for a few seconds so that a scrape never hammers the store; a failed read reports NaN. The
- * registry holds the gauges' state strongly: Micrometer holds a gauge's object weakly by default, and nothing else
- * refers to this one.
+ * another way). Values are cached for a few seconds so that a scrape never hammers the store; a failed read reports
+ * NaN. The registry holds the gauges' state strongly: Micrometer holds a gauge's object weakly by default, and nothing
+ * else refers to this one.
  *
  * <p>Processed and ignored entries have no gauge: they pile up until retention prunes them, so counting them reads
  * millions of index entries on every scrape, and a count capped to stay cheap would flatten at the cap, which no

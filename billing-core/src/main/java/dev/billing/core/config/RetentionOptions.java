@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * How long the stores keep what grows without end (docs/OPERATIONS.md, "Retention"): handled webhook events, usage
  * idempotency keys, the notice log, meter reports already sent to Stripe and the usage counters of periods long over.
- * A started {@link dev.billing.core.Billing}
- * deletes what is older, in batches, every {@code every}. An empty duration keeps that kind of row forever.
+ * A started {@link dev.billing.core.Billing} deletes what is older, in batches, every {@code every}. An empty duration
+ * keeps that kind of row forever.
  *
  * <p>Usage: {@code RetentionOptions.defaults().withInboxEvents(Optional.of(Duration.ofDays(90)))}
  *

@@ -48,8 +48,8 @@ public interface UsageLedger {
 
     /**
      * Reports not yet marked reported whose usage was counted before {@code before} (the meter event's timestamp):
-     * with {@code now} minus {@link MeterReport#UNBILLABLE_AGE}, those Stripe no longer
-     * takes. Read along the same index as {@link #claimReports}.
+     * with {@code now} minus {@link MeterReport#UNBILLABLE_AGE}, those Stripe no longer takes. Read along the same
+     * index as {@link #claimReports}.
      */
     default long pendingReportsCountedBefore(Instant before) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not count reports by age");
