@@ -513,7 +513,7 @@ sealed interface Step {
         public void run(Run r) {
             Duration ahead = Duration.ofDays(CHOICES.get(Math.floorMod(days, CHOICES.size())));
             UsageLedger usage = r.world.server.billing().stores().usage();
-            List<UsageCounter> counters = counters(usage);
+            List<UsageCounter> counters = MeteredUsage.counters(usage);
             List<String> unsent = MeteredUsage.reports(usage).stream()
                     .filter(m -> m.reportedAt() == null)
                     .map(MeterReport::identifier)
@@ -544,7 +544,8 @@ sealed interface Step {
             Instant cutOff = Instant.now()
                     .plus(ahead)
                     .minus(RetentionOptions.defaults().usageCounters().orElseThrow());
-            Set<String> kept = counters(usage).stream().map(Retention::id).collect(Collectors.toSet());
+            Set<String> kept =
+                    MeteredUsage.counters(usage).stream().map(Retention::id).collect(Collectors.toSet());
             for (UsageCounter c : counters) {
                 if (!kept.contains(id(c)) && !c.period().end().isBefore(cutOff)) {
                     throw new AssertionError("retention deleted usage counter " + id(c) + ", whose period ended "
@@ -555,17 +556,6 @@ sealed interface Step {
 
         private static String id(UsageCounter c) {
             return c.userId().value() + "/" + c.meter() + "/" + c.period().start();
-        }
-
-        private static List<UsageCounter> counters(UsageLedger usage) {
-            List<UsageCounter> all = new ArrayList<>();
-            String cursor = null;
-            do {
-                var page = usage.listCounters(cursor, 500);
-                all.addAll(page.items());
-                cursor = page.nextCursor();
-            } while (cursor != null);
-            return all;
         }
 
         @Override

@@ -66,6 +66,20 @@ public abstract class UsageLedgerContract {
         return new MeterEvent("api_calls", CustomerId.of("cus_" + user.value()), 3, identifier, counted);
     }
 
+    /** Usage of the test's user whose report is {@code identifier} (its key too), counted at {@code counted}. */
+    private void enqueue(String identifier, Instant counted) {
+        ledger.increment(new UsageIncrement(
+                user,
+                "api_calls",
+                PERIOD,
+                3,
+                1_000,
+                identifier,
+                "api_calls:3",
+                T0.plusSeconds(1),
+                report(identifier, counted)));
+    }
+
     @Nested
     @DisplayName("counting")
     class Counting {
@@ -275,19 +289,9 @@ public abstract class UsageLedgerContract {
             String unsent = unique("usage-");
             String sent = unique("usage-");
             String recent = unique("usage-");
-            for (String id : List.of(unsent, sent, recent)) {
-                Instant counted = id.equals(recent) ? cutOff.plusSeconds(1) : old;
-                ledger.increment(new UsageIncrement(
-                        user,
-                        "api_calls",
-                        PERIOD,
-                        3,
-                        1_000,
-                        id,
-                        "api_calls:3",
-                        T0.plusSeconds(1),
-                        new MeterEvent("api_calls", CustomerId.of("cus_" + user.value()), 3, id, counted)));
-            }
+            enqueue(unsent, old);
+            enqueue(sent, old);
+            enqueue(recent, cutOff.plusSeconds(1));
             ledger.markReported(sent, T0);
 
             assertThat(ledger.pendingReportsCountedBefore(cutOff))
@@ -305,19 +309,8 @@ public abstract class UsageLedgerContract {
             Instant horizon = now.minus(MeterReport.CLAIM_HORIZON);
             String past = unique("usage-");
             String at = unique("usage-");
-            for (String id : List.of(past, at)) {
-                Instant counted = id.equals(past) ? horizon.minusSeconds(1) : horizon;
-                ledger.increment(new UsageIncrement(
-                        user,
-                        "api_calls",
-                        PERIOD,
-                        3,
-                        1_000,
-                        id,
-                        "api_calls:3",
-                        T0.plusSeconds(1),
-                        report(id, counted)));
-            }
+            enqueue(past, horizon.minusSeconds(1));
+            enqueue(at, horizon);
             List<String> claimed = new ArrayList<>();
             List<MeterReport> batch;
             do {
@@ -361,8 +354,7 @@ public abstract class UsageLedgerContract {
             String recent = unique("usage-");
             String unsent = unique("usage-");
             for (String id : List.of(old, recent, unsent)) {
-                ledger.increment(new UsageIncrement(
-                        user, "api_calls", PERIOD, 3, 1_000, id, "api_calls:3", T0.plusSeconds(1), report(id, base)));
+                enqueue(id, base);
             }
             ledger.markReported(old, base);
             ledger.markReported(recent, base.plus(Duration.ofDays(2)));
@@ -391,16 +383,7 @@ public abstract class UsageLedgerContract {
             String sent = unique("usage-");
             String retried = unique("usage-");
             for (String id : List.of(sent, retried)) {
-                ledger.increment(new UsageIncrement(
-                        user,
-                        "api_calls",
-                        PERIOD,
-                        3,
-                        100,
-                        id,
-                        "api_calls:3",
-                        T0.plusSeconds(1),
-                        report(id, far.minusSeconds(60))));
+                enqueue(id, far.minusSeconds(60));
             }
             List<String> claimed = new ArrayList<>();
             List<MeterReport> batch;
