@@ -170,7 +170,7 @@ public final class ErasePersonalData {
             subscriptions += stores.subscriptions().pseudonymise(customer, user, pseudonym);
         }
         events += stores.inbox().redact(subjects);
-        // A notice sent meanwhile (ending an incomplete subscription above sends an event that notifies) may have
+        // A notice sent meanwhile (canceling a subscription above sends an event that notifies) may have
         // been logged under the user id after the first pass; its sender reads the link after logging and moves its
         // own row once the link is the pseudonym, and this pass, after the link, finds one logged before.
         stores.notices().pseudonymise(user, pseudonym);

@@ -7,6 +7,7 @@ import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
@@ -57,6 +58,18 @@ public final class SnapshotEvents {
                     .ifPresent(s -> subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(s, link), cause));
         }
         listener.projectionChanged(snapshot.customerId());
+    }
+
+    /**
+     * Whether the stored subscription never started: incomplete (its first payment never made) or expired so. Read
+     * before its deletion is applied, whose "canceled" notice would then tell the customer of something they never
+     * had. False when nothing is stored.
+     */
+    public boolean neverStarted(String subscriptionId) {
+        return subscriptions
+                .findSubscription(subscriptionId)
+                .map(s -> s.status().isIncomplete() || s.status() == SubscriptionStatus.INCOMPLETE_EXPIRED)
+                .orElse(false);
     }
 
     public void invoice(Invoice snapshot) {

@@ -174,8 +174,12 @@ final class EventEffects {
         try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(work.eventId()));
                 CoalescedReads.Receipt receipt =
                         CoalescedReads.receivedAt(work.entry().receivedAt())) {
+            // A subscription deleted before its first payment was never the customer's: no "canceled" notice.
+            boolean neverStarted = event.type().equals("customer.subscription.deleted")
+                    && object instanceof EventObject.OfSubscription of
+                    && projections.snapshots().neverStarted(of.subscription().id());
             InboxStatus outcome = applyObject(work, event, object);
-            if (outcome == InboxStatus.PROCESSED) {
+            if (outcome == InboxStatus.PROCESSED && !neverStarted) {
                 triggers.noticeFor(event, object)
                         .ifPresent(t -> notices.sendOnce(work.entry(), t.customer(), t.build()));
             }

@@ -236,6 +236,22 @@ class NoticeTriggersTest {
     }
 
     @Test
+    @DisplayName("customer.subscription.deleted of one never paid for (incomplete): no mail; of one that ran: canceled")
+    void aSubscriptionThatNeverStartedEndsWithoutAMail() {
+        deliver(
+                "customer.subscription.created",
+                new EventObject.OfSubscription(subscription(SubscriptionStatus.INCOMPLETE, "price_pro_monthly")));
+        deliver(
+                "customer.subscription.deleted",
+                new EventObject.OfSubscription(subscription(SubscriptionStatus.CANCELED, "price_pro_monthly")));
+
+        assertThat(sent.sent()).as("neither started nor canceled").isEmpty();
+        assertThat(stores.subscriptions().findSubscription("sub_n"))
+                .as("the deletion applied all the same")
+                .hasValueSatisfying(s -> assertThat(s.status()).isEqualTo(SubscriptionStatus.CANCELED));
+    }
+
+    @Test
     @DisplayName(
             "an update to status canceled: canceled, ended at once; a price change in the same update says no more")
     void updateToCanceledMeansCanceled() {
