@@ -83,9 +83,12 @@ final class Db {
 
     /**
      * Runs {@code work} with plain JDBC on a pooled connection in autocommit mode, failures translated as for
-     * {@link #call}. Only for the statements of the group commits and the webhook batches, which bind up to a
-     * thousand arguments each: for them JDBI's per-argument binding and its handle cost more than the driver's work
-     * (docs/BENCHMARKS_HISTORY.md, "Webhooks and fixed-path reads beside Javalin"). Everything else stays on JDBI.
+     * {@link #call}. For the statements webhook ingest runs for every batch and group commit (the inbox's inserts, the
+     * batch's links and their entries, the batch's snapshots and its read of links), most binding up to a thousand
+     * arguments: there JDBI's per-argument binding and its handle cost more than the driver's work
+     * (docs/BENCHMARKS_HISTORY.md, "Webhooks and fixed-path reads beside Javalin"). Everything else stays on JDBI,
+     * {@code CustomerStore.linkAll} too: measured on plain JDBC it cost the same (docs/BENCHMARKS.md, "the links'
+     * insert and the projection changes on plain JDBC"). {@code Migrations.appliedVersion} takes a connection too.
      */
     <T> T jdbc(String operation, JdbcWork<T> work) {
         checkOpen(operation);
