@@ -53,7 +53,7 @@ final class RetentionSettings {
                         USAGE_COUNTERS_DAYS,
                         defaults.usageCounters(),
                         RetentionOptions.MIN_USAGE_COUNTERS,
-                        "an organization's pool may still be read after its period"));
+                        "a renewal learned of late still reads the period before it"));
     }
 
     /** The summary line: each kind's days, or "kept". */

@@ -37,7 +37,7 @@ public record RetentionOptions(
     public static final Duration MIN_USAGE_KEYS = Duration.ofDays(1);
     public static final Duration MIN_NOTICES = Duration.ofDays(1);
     public static final Duration MIN_METER_REPORTS = Duration.ofDays(1);
-    /** A counter goes no sooner than a month after its period ends: an organization's pool may still be read then. */
+    /** A counter goes no sooner than a month after its period ends: a renewal learned of late reads the one before. */
     public static final Duration MIN_USAGE_COUNTERS = Duration.ofDays(31);
 
     public RetentionOptions {
