@@ -19,7 +19,8 @@ import org.flywaydb.core.api.output.MigrateResult;
  * A host application's Flyway (history {@code flyway_schema_history}, usually in {@code public}) never sees them:
  * the location is deliberately outside Flyway's default {@code db/migration}, which Flyway scans recursively (a
  * host with default settings would otherwise pick up this jar's migrations as its own).
- * Flyway serializes concurrent runs with a Postgres advisory lock, so several instances may start at once.
+ * Flyway serializes concurrent runs with a Postgres advisory lock, taken for each migration, so several instances may
+ * start at once: they may share the pending migrations out, and each is applied once.
  */
 final class Migrations {
     static final String LOCATION = "classpath:db/billing/migration";

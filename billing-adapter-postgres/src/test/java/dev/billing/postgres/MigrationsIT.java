@@ -380,10 +380,20 @@ class MigrationsIT {
     void instancesStartingTogetherMigrateOnce() {
         try (TestDatabase db = PostgresFixture.shared().newDatabase("migrate_race")) {
             List<Integer> applied = Race.run(4, i -> PostgresBillingStores.migrate(db.dataSource()));
-            assertThat(applied).containsExactlyInAnyOrder(Migrations.SHIPPED_COUNT, 0, 0, 0);
+            // Flyway takes its lock per migration, so the instances may share the pending ones out (22 and 4, once
+            // in CI): what holds is that each is applied once, by one of them.
+            assertThat(applied.stream().mapToInt(Integer::intValue).sum())
+                    .as("migrations applied, over the four instances: %s", applied)
+                    .isEqualTo(Migrations.SHIPPED_COUNT);
+            assertThat(Sql.count(
+                            db.dataSource(),
+                            "SELECT count(DISTINCT version) FROM billing.billing_schema_history "
+                                    + "WHERE version IS NOT NULL AND success"))
+                    .isEqualTo(Migrations.SHIPPED_COUNT);
             assertThat(Sql.count(
                             db.dataSource(),
                             "SELECT count(*) FROM billing.billing_schema_history " + "WHERE version IS NOT NULL"))
+                    .as("no version twice, none failed")
                     .isEqualTo(Migrations.SHIPPED_COUNT);
         }
     }
