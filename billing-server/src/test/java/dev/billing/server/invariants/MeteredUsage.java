@@ -1,19 +1,17 @@
 package dev.billing.server.invariants;
 
 import com.stripe.model.Subscription;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.port.UsageLedger;
 import dev.billing.emulator.RecordedRequest;
+import dev.billing.testkit.Pages;
 import dev.billing.testkit.http.Http;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 
 /**
  * Usage billed through Stripe's meter: what the test counts when the API accepts usage of the meter that reports to
@@ -97,23 +95,11 @@ final class MeteredUsage {
 
     /** Every meter report the store holds, sent or not. */
     static List<MeterReport> reports(UsageLedger usage) {
-        return all(usage::listReports);
+        return Pages.all(usage::listReports, 500);
     }
 
     /** Every usage counter the store holds. */
     static List<UsageCounter> counters(UsageLedger usage) {
-        return all(usage::listCounters);
-    }
-
-    /** Every item of a keyset listing, page by page. */
-    private static <T> List<T> all(BiFunction<String, Integer, Page<T>> list) {
-        List<T> all = new ArrayList<>();
-        String cursor = null;
-        do {
-            Page<T> page = list.apply(cursor, 500);
-            all.addAll(page.items());
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return all;
+        return Pages.all(usage::listCounters, 500);
     }
 }

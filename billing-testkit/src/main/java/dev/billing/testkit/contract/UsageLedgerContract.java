@@ -17,6 +17,7 @@ import dev.billing.core.model.usage.UsageKey;
 import dev.billing.core.model.usage.UsagePeriod;
 import dev.billing.core.model.usage.UsageResult;
 import dev.billing.core.port.UsageLedger;
+import dev.billing.testkit.Pages;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,6 +65,17 @@ public abstract class UsageLedgerContract {
 
     private MeterEvent report(String identifier, Instant counted) {
         return new MeterEvent("api_calls", CustomerId.of("cus_" + user.value()), 3, identifier, counted);
+    }
+
+    /** The identifiers of every report due at {@code now}, claimed {@code batch} at a time until none is left. */
+    private List<String> claimAll(int batch, Instant now) {
+        List<String> claimed = new ArrayList<>();
+        List<MeterReport> claim;
+        do {
+            claim = ledger.claimReports(batch, now, Duration.ofSeconds(60));
+            claim.forEach(r -> claimed.add(r.identifier()));
+        } while (!claim.isEmpty());
+        return claimed;
     }
 
     /** Usage of the test's user whose report is {@code identifier} (its key too), counted at {@code counted}. */
@@ -311,12 +323,7 @@ public abstract class UsageLedgerContract {
             String at = unique("usage-");
             enqueue(past, horizon.minusSeconds(1));
             enqueue(at, horizon);
-            List<String> claimed = new ArrayList<>();
-            List<MeterReport> batch;
-            do {
-                batch = ledger.claimReports(100, now, Duration.ofSeconds(60));
-                batch.forEach(r -> claimed.add(r.identifier()));
-            } while (!batch.isEmpty());
+            List<String> claimed = claimAll(100, now);
 
             assertThat(claimed).contains(at).doesNotContain(past);
             assertThat(collect((c, l) -> ledger.listReports(c, l)))
@@ -385,12 +392,7 @@ public abstract class UsageLedgerContract {
             for (String id : List.of(sent, retried)) {
                 enqueue(id, far.minusSeconds(60));
             }
-            List<String> claimed = new ArrayList<>();
-            List<MeterReport> batch;
-            do {
-                batch = ledger.claimReports(10, far, Duration.ofSeconds(60));
-                batch.forEach(r -> claimed.add(r.identifier()));
-            } while (!batch.isEmpty());
+            List<String> claimed = claimAll(10, far);
             assertThat(claimed).contains(sent, retried).doesNotHaveDuplicates();
             ledger.markReported(sent, far);
             ledger.retryReport(retried, "stripe_unavailable", far.plusSeconds(10));
@@ -543,13 +545,6 @@ public abstract class UsageLedgerContract {
     }
 
     static <T> List<T> collect(BiFunction<String, Integer, Page<T>> lister) {
-        List<T> all = new ArrayList<>();
-        String cursor = null;
-        do {
-            Page<T> page = lister.apply(cursor, 50);
-            all.addAll(page.items());
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return all;
+        return Pages.all(lister, 50);
     }
 }

@@ -23,6 +23,7 @@ import dev.billing.core.port.AnalyticsStore;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.port.UsageLedger;
+import dev.billing.testkit.Pages;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -248,13 +249,6 @@ public final class InMemoryAnalyticsStore implements AnalyticsStore {
     }
 
     private static <T> List<T> all(BiFunction<String, Integer, Page<T>> list) {
-        List<T> all = new ArrayList<>();
-        String cursor = null;
-        do {
-            Page<T> page = list.apply(cursor, 100);
-            all.addAll(page.items());
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return all;
+        return Pages.all(list, 100);
     }
 }
