@@ -131,6 +131,11 @@ public final class ApiDispatcher implements AutoCloseable {
         return json;
     }
 
+    /** Where this API's meters go (the host's registry, or a private one). */
+    MeterRegistry meterRegistry() {
+        return registry;
+    }
+
     public ApiSettings settings() {
         return settings;
     }

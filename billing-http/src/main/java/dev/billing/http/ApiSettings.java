@@ -32,6 +32,9 @@ import java.util.Objects;
  * @param guestCheckoutsPerMinute guest checkouts per client IP per minute (0: no limit beyond the IP's)
  * @param virtualThreads       serve requests on virtual threads (Java 21 or later; {@link HttpApi} only: the Spring
  *                             Boot starter follows {@code spring.threads.virtual.enabled})
+ * @param requestThreads       most requests handled at once: the size of Jetty's pool of request threads, or the
+ *                             most virtual threads at once ({@link HttpApi} only: under Spring Boot the web server's
+ *                             own setting)
  */
 public record ApiSettings(
         List<String> allowedOrigins,
@@ -50,8 +53,20 @@ public record ApiSettings(
         String version,
         ErasePersonalData.Options erasure,
         int guestCheckoutsPerMinute,
-        boolean virtualThreads) {
+        boolean virtualThreads,
+        int requestThreads) {
+    /** Jetty's pool as Javalin sizes it by default. */
+    public static final int DEFAULT_REQUEST_THREADS = 250;
+    /**
+     * Fewer could leave a busy server without a thread for its acceptor, its selectors and the request that a stuck
+     * call holds: Jetty then refuses to start, or stalls.
+     */
+    public static final int MIN_REQUEST_THREADS = 16;
+
     public ApiSettings {
+        if (requestThreads < MIN_REQUEST_THREADS) {
+            throw new IllegalArgumentException("requestThreads must be at least " + MIN_REQUEST_THREADS);
+        }
         if (guestCheckoutsPerMinute < 0) {
             throw new IllegalArgumentException("guestCheckoutsPerMinute must not be negative");
         }
@@ -78,6 +93,46 @@ public record ApiSettings(
         Objects.requireNonNull(version, "version");
     }
 
+    /** As before {@code requestThreads} existed: Jetty's default pool ({@link #DEFAULT_REQUEST_THREADS}). */
+    public ApiSettings(
+            List<String> allowedOrigins,
+            boolean publicCatalog,
+            long maxBodyBytes,
+            long maxWebhookBytes,
+            int maxHeaderBytes,
+            String adminToken,
+            int userRequestsPerMinute,
+            int ipRequestsPerMinute,
+            int serviceKeyRequestsPerMinute,
+            long rateLimitKeys,
+            ClientAddresses clientAddresses,
+            IpRanges stripeWebhookSources,
+            Duration stopTimeout,
+            String version,
+            ErasePersonalData.Options erasure,
+            int guestCheckoutsPerMinute,
+            boolean virtualThreads) {
+        this(
+                allowedOrigins,
+                publicCatalog,
+                maxBodyBytes,
+                maxWebhookBytes,
+                maxHeaderBytes,
+                adminToken,
+                userRequestsPerMinute,
+                ipRequestsPerMinute,
+                serviceKeyRequestsPerMinute,
+                rateLimitKeys,
+                clientAddresses,
+                stripeWebhookSources,
+                stopTimeout,
+                version,
+                erasure,
+                guestCheckoutsPerMinute,
+                virtualThreads,
+                DEFAULT_REQUEST_THREADS);
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -102,7 +157,8 @@ public record ApiSettings(
                 + ", stripeWebhookAllowlist="
                 + (stripeWebhookAllowlist() ? stripeWebhookSources.entries().size() + " entries" : "off")
                 + ", stopTimeout=" + stopTimeout + ", version=" + version + ", erasure=" + erasure
-                + ", guestCheckoutsPerMinute=" + guestCheckoutsPerMinute + ", virtualThreads=" + virtualThreads + "]";
+                + ", guestCheckoutsPerMinute=" + guestCheckoutsPerMinute + ", virtualThreads=" + virtualThreads
+                + ", requestThreads=" + requestThreads + "]";
     }
 
     /** Builder with the defaults of docs/OPERATIONS.md. */
@@ -125,6 +181,7 @@ public record ApiSettings(
         private ErasePersonalData.Options erasure = ErasePersonalData.Options.localOnly();
         private int guestCheckoutsPerMinute = 10;
         private boolean virtualThreads;
+        private int requestThreads = DEFAULT_REQUEST_THREADS;
 
         private Builder() {}
 
@@ -235,6 +292,16 @@ public record ApiSettings(
             return this;
         }
 
+        /**
+         * Most requests handled at once (default {@value ApiSettings#DEFAULT_REQUEST_THREADS}, at least
+         * {@value ApiSettings#MIN_REQUEST_THREADS}): more wait for a thread. Each platform thread costs its stack;
+         * docs/OPERATIONS.md ("Memory") says how many a server under load uses.
+         */
+        public Builder requestThreads(int value) {
+            this.requestThreads = value;
+            return this;
+        }
+
         public Builder version(String value) {
             this.version = value;
             return this;
@@ -258,7 +325,8 @@ public record ApiSettings(
                     version,
                     erasure,
                     guestCheckoutsPerMinute,
-                    virtualThreads);
+                    virtualThreads,
+                    requestThreads);
         }
     }
 }

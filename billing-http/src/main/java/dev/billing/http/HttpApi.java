@@ -12,6 +12,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,6 +53,7 @@ public final class HttpApi implements AutoCloseable {
     private final DirectRoutes direct;
     private final List<Consumer<JavalinConfig>> pages;
     private Javalin app;
+    private JettyServerThreadPoolMetrics threadMetrics;
 
     private HttpApi(ApiDispatcher api, List<Consumer<JavalinConfig>> pages) {
         this.api = api;
@@ -73,6 +75,10 @@ public final class HttpApi implements AutoCloseable {
         }
         app = Javalin.create(config -> configure(config, host, port));
         app.start();
+        // Busy, idle and queued request threads (jetty_threads_*): a pool too small for the load shows there first.
+        threadMetrics =
+                new JettyServerThreadPoolMetrics(app.jettyServer().server().getThreadPool(), List.of());
+        threadMetrics.bindTo(api.meterRegistry());
         for (Connector connector : app.jettyServer().server().getConnectors()) {
             if (connector instanceof AbstractConnector c) {
                 c.setShutdownIdleTimeout(100); // idle keep-alive connections need not delay a graceful stop by 1 s
@@ -133,6 +139,15 @@ public final class HttpApi implements AutoCloseable {
             app.stop();
             app = null;
         }
+        if (threadMetrics != null) {
+            // Removes its meters: a registry that outlives this server keeps none of a stopped pool.
+            try {
+                threadMetrics.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "Jetty's thread pool meters were not removed", e);
+            }
+            threadMetrics = null;
+        }
         api.close();
     }
 
@@ -143,9 +158,9 @@ public final class HttpApi implements AutoCloseable {
         config.startup.showOldJavalinVersionWarning = false;
         config.jetty.host = host;
         config.jetty.port = port;
-        if (settings.virtualThreads()) {
-            config.jetty.threadPool = RequestThreads.virtual();
-        }
+        config.jetty.threadPool = settings.virtualThreads()
+                ? RequestThreads.virtual(settings.requestThreads())
+                : RequestThreads.platform(settings.requestThreads());
         config.http.maxRequestSize = Math.max(settings.maxBodyBytes(), settings.maxWebhookBytes());
         config.http.prefer405over404 = true;
         config.http.compressionStrategy = compression();

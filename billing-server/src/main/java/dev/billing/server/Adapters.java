@@ -25,6 +25,14 @@ final class Adapters {
         return PostgresBillingStores.create(databaseUrl);
     }
 
+    /** As {@link #postgres(String)}, with at most {@code connections} connections. */
+    static BillingStores postgres(String databaseUrl, int connections) {
+        return PostgresBillingStores.create(PostgresConfig.builder()
+                .databaseUrl(databaseUrl)
+                .maximumPoolSize(connections)
+                .build());
+    }
+
     /** Applies the Postgres migrations; returns how many ran. */
     static int migratePostgres(String databaseUrl) {
         PostgresConfig config = PostgresConfig.fromDatabaseUrl(databaseUrl);

@@ -63,6 +63,8 @@ public final class BillingServer implements AutoCloseable {
     /**
      * Everything the server runs on. {@code clock} is billing time; {@code workClock} times the inbox's work and the
      * admin sessions ({@link Billing.Builder#workClock}), and differs from it only in local mode.
+     * {@code webhookThreads} process webhook events after their delivery was answered
+     * ({@link BackgroundOptions#webhookThreads()}).
      */
     public record Parts(
             BillingStores stores,
@@ -81,7 +83,48 @@ public final class BillingServer implements AutoCloseable {
             List<AutoCloseable> resources,
             OrgOptions orgs,
             MembershipWebhookVerifier clerkWebhooks,
-            Clock workClock) {
+            Clock workClock,
+            int webhookThreads) {
+        /** The core's default number of webhook threads ({@link BackgroundOptions#webhookThreads()}). */
+        public Parts(
+                BillingStores stores,
+                PaymentGateway gateway,
+                WebhookVerifier webhooks,
+                IdentityVerifier identities,
+                PlanCatalog plans,
+                BillingOptions options,
+                ApiSettings api,
+                Clock clock,
+                String host,
+                int port,
+                LocalTokens localTokens,
+                Duration workerEvery,
+                Notifier notifier,
+                List<AutoCloseable> resources,
+                OrgOptions orgs,
+                MembershipWebhookVerifier clerkWebhooks,
+                Clock workClock) {
+            this(
+                    stores,
+                    gateway,
+                    webhooks,
+                    identities,
+                    plans,
+                    options,
+                    api,
+                    clock,
+                    host,
+                    port,
+                    localTokens,
+                    workerEvery,
+                    notifier,
+                    resources,
+                    orgs,
+                    clerkWebhooks,
+                    workClock,
+                    BackgroundOptions.defaults().webhookThreads());
+        }
+
         /** The inbox's work on {@code clock} too (see {@link Billing.Builder#workClock}). */
         public Parts(
                 BillingStores stores,
@@ -169,6 +212,9 @@ public final class BillingServer implements AutoCloseable {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(workerEvery, "workerEvery");
             Objects.requireNonNull(notifier, "notifier");
+            if (webhookThreads < 1) {
+                throw new IllegalArgumentException("webhookThreads must be at least 1");
+            }
             resources = List.copyOf(resources);
         }
     }
@@ -207,6 +253,7 @@ public final class BillingServer implements AutoCloseable {
                 .workClock(parts.workClock())
                 .notifier(parts.notifier())
                 .background(BackgroundOptions.defaults()
+                        .withWebhookThreads(parts.webhookThreads())
                         .withInboxEvery(parts.workerEvery())
                         .withMeterReportsEvery(parts.workerEvery().multipliedBy(5)))
                 .observer(new WorkMetrics(registry))

@@ -79,7 +79,9 @@ public final class ServeMode {
                             config.orgs(),
                             config.orgs().membershipSync()
                                     ? ClerkWebhookVerifier.create(config.clerkWebhookSecrets())
-                                    : null),
+                                    : null,
+                            clock,
+                            config.pools().webhookThreads()),
                     tracing.openTelemetry());
             LOG.atInfo()
                     .addKeyValue("storeMs", storeStart.toMillis())
@@ -225,7 +227,8 @@ public final class ServeMode {
 
     static BillingStores openStores(ServerConfig config) {
         return switch (config.store()) {
-            case POSTGRES -> Adapters.postgres(config.databaseUrl());
+            case POSTGRES ->
+                Adapters.postgres(config.databaseUrl(), config.pools().databaseConnections());
             case SUPABASE -> Adapters.supabase(config.supabaseUrl(), config.supabaseServiceRoleKey());
         };
     }

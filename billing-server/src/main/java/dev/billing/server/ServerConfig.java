@@ -73,7 +73,8 @@ public record ServerConfig(
         boolean virtualThreads,
         DuplicateSubscriptions duplicateSubscriptions,
         RetentionOptions retention,
-        String stripePublishableKey) {
+        String stripePublishableKey,
+        PoolSettings pools) {
 
     public static final int MIN_ADMIN_TOKEN_CHARS = 32;
     static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
@@ -209,6 +210,7 @@ public record ServerConfig(
                 "BILLING_DUPLICATE_SUBSCRIPTIONS", DuplicateSubscriptions.class, DuplicateSubscriptions.CANCEL);
         boolean virtualThreads = r.bool("BILLING_VIRTUAL_THREADS", false);
         RetentionOptions retention = RetentionSettings.read(r);
+        PoolSettings pools = PoolSettings.read(r, store);
         if (virtualThreads && Runtime.version().feature() < MIN_VIRTUAL_THREADS_JAVA) {
             r.problem("BILLING_VIRTUAL_THREADS: needs Java " + MIN_VIRTUAL_THREADS_JAVA + " or later; this JVM is Java "
                     + Runtime.version().feature() + " (run the server on a newer JDK, or unset it)");
@@ -259,7 +261,8 @@ public record ServerConfig(
                 virtualThreads,
                 duplicates,
                 retention,
-                publishableKey != null && publishableKey.startsWith("pk_") ? publishableKey : null);
+                publishableKey != null && publishableKey.startsWith("pk_") ? publishableKey : null,
+                pools);
     }
 
     /** Who manages an organization's billing, and membership sync (also read by local mode). */
@@ -312,6 +315,7 @@ public record ServerConfig(
                 .erasure(erasure)
                 .guestCheckoutsPerMinute(guestCheckoutsPerMinute)
                 .virtualThreads(virtualThreads)
+                .requestThreads(pools.requestThreads())
                 .build();
     }
 
@@ -388,6 +392,12 @@ public record ServerConfig(
                 duplicateSubscriptions == DuplicateSubscriptions.CANCEL
                         ? "cancel the newer and refund it"
                         : "flag the newer, keep both");
+        line(
+                b,
+                "Pools",
+                (store == Store.POSTGRES ? pools.databaseConnections() + " database connections, " : "")
+                        + pools.requestThreads() + " request threads, " + pools.webhookThreads()
+                        + " webhook threads");
         line(b, "Retention", RetentionSettings.describe(retention));
         line(b, "Logs", logFormat.name().toLowerCase(Locale.ROOT));
         line(b, "Store at start", "waits up to " + storeStartTimeout.toSeconds() + " s for it");

@@ -246,6 +246,50 @@ class CliConfigTest {
     }
 
     @Test
+    void poolsDefaultToTheAdaptersOwnAreSetAndRefuseWhatCannotWork() {
+        Map<String, String> env = validEnv();
+        ServerConfig defaults = ServerConfig.fromEnv(env);
+        assertThat(defaults.pools()).isEqualTo(new PoolSettings(10, 250, 16));
+        assertThat(defaults.apiSettings("test").requestThreads()).isEqualTo(250);
+        assertThat(run(env, "check-config").out())
+                .contains("10 database connections, 250 request threads, 16 webhook threads");
+
+        env.put("BILLING_DB_POOL_SIZE", "3");
+        env.put("BILLING_HTTP_THREADS", "40");
+        env.put("BILLING_WEBHOOK_THREADS", "2");
+        ServerConfig set = ServerConfig.fromEnv(env);
+        assertThat(set.pools()).isEqualTo(new PoolSettings(3, 40, 2));
+        assertThat(set.apiSettings("test").requestThreads()).isEqualTo(40);
+
+        env.put("BILLING_DB_POOL_SIZE", "0");
+        env.put("BILLING_HTTP_THREADS", "8");
+        env.put("BILLING_WEBHOOK_THREADS", "many");
+        Run r = run(env, "check-config");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("BILLING_DB_POOL_SIZE: must be a whole number from 1 to 1000")
+                .contains("BILLING_HTTP_THREADS: must be a whole number from 16 to 10000")
+                .contains("BILLING_WEBHOOK_THREADS: must be a whole number from 1 to 256");
+
+        env.remove("BILLING_HTTP_THREADS");
+        env.remove("BILLING_WEBHOOK_THREADS");
+        env.put("BILLING_DB_POOL_SIZE", "5");
+        env.put("BILLING_STORE", "supabase");
+        env.remove("DATABASE_URL");
+        env.put("SUPABASE_URL", "https://abcdefghijklmnop.supabase.co");
+        env.put("SUPABASE_SERVICE_ROLE_KEY", "sb_secret_abcdefghijklmnopqrstuvwxyz");
+        Run supabase = run(env, "check-config");
+        assertThat(supabase.exit()).as(supabase.err()).isEqualTo(2);
+        assertThat(supabase.err()).contains("BILLING_DB_POOL_SIZE: only for BILLING_STORE=postgres");
+        env.remove("BILLING_DB_POOL_SIZE");
+        Run supabaseDefaults = run(env, "check-config");
+        assertThat(supabaseDefaults.exit()).as(supabaseDefaults.err()).isZero();
+        assertThat(supabaseDefaults.out())
+                .contains("250 request threads, 16 webhook threads")
+                .doesNotContain("database connections");
+    }
+
+    @Test
     void thePublishableKeyGoesToThePaymentSheetAndASecretKeyThereIsRefusedUnechoed() {
         Map<String, String> env = validEnv();
         assertThat(ServerConfig.fromEnv(env).billingOptions().stripePublishableKey())

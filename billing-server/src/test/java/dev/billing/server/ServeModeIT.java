@@ -191,6 +191,54 @@ class ServeModeIT {
                 .isEqualTo(403);
     }
 
+    @Test
+    void thePoolsAreSizedFromTheEnvironment() throws Exception {
+        server.close();
+        java.util.Set<Thread> before = webhookThreads();
+        env.put("BILLING_DB_POOL_SIZE", "3");
+        env.put("BILLING_HTTP_THREADS", "20");
+        env.put("BILLING_WEBHOOK_THREADS", "2");
+        server = ServeMode.start(ServerConfig.fromEnv(env), "test");
+        http = Http.local(server.port());
+        emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", SECRET);
+
+        assertThat(http.get("/metrics", ADMIN).body())
+                .contains("hikaricp_connections_max{pool=\"billing-postgres\"} 3.0")
+                .contains("jetty_threads_config_max 20.0");
+        // Three users pay at once: each payment's events (session, subscription, invoice) are processed on the
+        // webhook threads after their answer, and a pool of 16 would start a thread for each of the first 16.
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String token = minter.token().subject("user_pools_" + i).sign();
+            Http.Response checkout =
+                    http.post("/stripe/checkout", token, "{\"tier\":\"basic\",\"interval\":\"month\"}");
+            assertThat(checkout.status()).as(checkout.body()).isEqualTo(200);
+            emulator.completeCheckoutSession(checkout.json().path("sessionId").asText());
+            tokens.add(token);
+        }
+        for (String token : tokens) {
+            LocalModeIT.await(
+                    http,
+                    "/me/entitlements",
+                    token,
+                    m -> m.path("tier").asText().equals("basic"));
+        }
+        java.util.Set<Thread> started = webhookThreads();
+        started.removeAll(before);
+        assertThat(started).as("webhook threads this server started").hasSizeBetween(1, 2);
+    }
+
+    /** The live threads named as the core names its webhook threads. */
+    private static java.util.Set<Thread> webhookThreads() {
+        java.util.Set<Thread> threads = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("billing-webhook-")) {
+                threads.add(t);
+            }
+        }
+        return threads;
+    }
+
     /** The sample catalog with its credits item open to guests. */
     private java.nio.file.Path writeGuestPlans() throws Exception {
         String sample = new String(

@@ -84,6 +84,19 @@ public record BackgroundOptions(
                 closeTimeout);
     }
 
+    /** The threads that process webhook events after their delivery was answered (at least 1). */
+    public BackgroundOptions withWebhookThreads(int value) {
+        return new BackgroundOptions(
+                inboxEvery,
+                inboxBatch,
+                inboxParallelism,
+                meterReportsEvery,
+                meterReportsBatch,
+                value,
+                changesEvery,
+                closeTimeout);
+    }
+
     public BackgroundOptions withChangesEvery(Duration value) {
         return new BackgroundOptions(
                 inboxEvery,
