@@ -166,6 +166,68 @@ class UsageAndEntitlementsTest {
     }
 
     @Test
+    void aStripeOutageCostsOneMeterCallPerRunNotOnePerReport() {
+        subscribeThroughWebhook("pro");
+        for (int i = 0; i < 5; i++) {
+            h.billing().recordUsage(user, "api_calls", 1, "outage-" + i);
+        }
+        var reporter = h.billing().useCases().reportMeterUsage();
+        h.gateway().failNext(Operation.REPORT_METER_EVENT, 2, Failure.NOT_DONE);
+        assertThat(reporter.drain(10)).isZero();
+        assertThat(h.gateway().calls(Operation.REPORT_METER_EVENT))
+                .as("the reports after the one Stripe failed wait with it")
+                .hasSize(1);
+        assertThat(h.stores()
+                        .usage()
+                        .reportsOf(h.billing()
+                                .ensureCustomer(h.identity(user.value()))
+                                .customerId()))
+                .extracting(r -> r.lastError().substring(0, r.lastError().indexOf(':')))
+                .containsExactlyInAnyOrder("stripe_unavailable", "not_sent", "not_sent", "not_sent", "not_sent");
+        assertThat(reporter.drain(10))
+                .as("none is due before the one that failed")
+                .isZero();
+        assertThat(h.gateway().calls(Operation.REPORT_METER_EVENT)).hasSize(1);
+
+        h.clock().advance(Duration.ofSeconds(10));
+        assertThat(reporter.drain(10)).isZero();
+        assertThat(h.gateway().calls(Operation.REPORT_METER_EVENT)).hasSize(2);
+        h.clock().advance(Duration.ofSeconds(20));
+        assertThat(reporter.drain(10)).isEqualTo(5);
+        assertThat(h.gateway().meterEvents()).hasSize(5);
+        assertThat(h.stores().usage().pendingReports()).isZero();
+    }
+
+    @Test
+    void aRateLimitHoldsTheRunsReportsForItsRetryAfter() {
+        subscribeThroughWebhook("pro");
+        for (int i = 0; i < 3; i++) {
+            h.billing().recordUsage(user, "api_calls", 1, "limited-" + i);
+        }
+        var reporter = h.billing().useCases().reportMeterUsage();
+        h.gateway().failNext(Operation.REPORT_METER_EVENT, 1, Failure.RATE_LIMITED_FOR_30_SECONDS);
+        assertThat(reporter.drain(10)).isZero();
+        h.clock().advance(Duration.ofSeconds(10));
+        assertThat(reporter.drain(10))
+                .as("the schedule's 10 s are sooner than Stripe's 30")
+                .isZero();
+        assertThat(h.gateway().calls(Operation.REPORT_METER_EVENT)).hasSize(1);
+        h.clock().advance(Duration.ofSeconds(20));
+        assertThat(reporter.drain(10)).isEqualTo(3);
+    }
+
+    @Test
+    void aReportStripeRefusesDoesNotHoldTheOthers() {
+        subscribeThroughWebhook("pro");
+        for (int i = 0; i < 3; i++) {
+            h.billing().recordUsage(user, "api_calls", 1, "refused-" + i);
+        }
+        h.gateway().failNext(Operation.REPORT_METER_EVENT, 1, Failure.REJECTED);
+        assertThat(h.billing().useCases().reportMeterUsage().drain(10)).isEqualTo(2);
+        assertThat(h.gateway().calls(Operation.REPORT_METER_EVENT)).hasSize(3);
+    }
+
+    @Test
     void usageStripeNoLongerTakesIsKeptAndNotSent() {
         subscribeThroughWebhook("pro");
         var reporter = h.billing().useCases().reportMeterUsage();
