@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.HttpRequestHandler;
 import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.handler.AbstractHandlerMapping;
 import org.springframework.web.util.pattern.PathPattern;
@@ -64,6 +65,7 @@ final class BillingHandlerMapping extends AbstractHandlerMapping {
             matchedPath = entry;
             boolean head = method.equals("HEAD") && routeMethod == HttpMethod.GET;
             if (method.equals(routeMethod.name()) || head || method.equals("OPTIONS")) {
+                matched(request, entry.route().path());
                 return handler(entry.route(), match.getUriVariables());
             }
         }
@@ -71,6 +73,7 @@ final class BillingHandlerMapping extends AbstractHandlerMapping {
             return null;
         }
         String template = matchedPath.route().path();
+        matched(request, template);
         ApiException refusal = ApiException.of(
                 405,
                 "method_not_allowed",
@@ -81,6 +84,17 @@ final class BillingHandlerMapping extends AbstractHandlerMapping {
             api.refuse(exchange, template, refusal);
             exchange.commit();
         };
+    }
+
+    /**
+     * Names the route's template as Spring's own handler mappings do, so that Spring's {@code http.server.requests}
+     * observation (its metric's {@code uri} tag and its span's name) reads {@code /stripe/subscriptions/{id}} rather
+     * than {@code UNKNOWN}.
+     */
+    private static void matched(HttpServletRequest request, String template) {
+        request.setAttribute(BEST_MATCHING_PATTERN_ATTRIBUTE, template);
+        ServerHttpObservationFilter.findObservationContext(request)
+                .ifPresent(context -> context.setPathPattern(template));
     }
 
     private HttpRequestHandler handler(ApiRoute route, Map<String, String> variables) {

@@ -147,6 +147,13 @@ class ShopIT {
         assertThat(stripe.path("measurements").get(0).path("value").asDouble()).isPositive();
         assertThat(http.get("/actuator/metrics/billing.webhook.inbox", token).status())
                 .isEqualTo(200);
+        // Spring's own request metric names billing's routes by their templates, as it names the shop's.
+        Http.Response spring = http.get("/actuator/metrics/http.server.requests?tag=uri:/stripe/customer", token);
+        assertThat(spring.status())
+                .as("http.server.requests tagged uri=/stripe/customer: " + spring.body())
+                .isEqualTo(200);
+        assertThat(spring.json().path("measurements").get(0).path("value").asDouble())
+                .isPositive();
     }
 
     @Test
