@@ -165,12 +165,17 @@ class UsageAndEntitlementsTest {
         assertThat(h.stores().usage().pendingReports()).isZero();
     }
 
+    /** A pro subscriber's {@code count} increments of the metered meter, each a report in the outbox. */
+    private void meteredReports(String keyPrefix, int count) {
+        subscribeThroughWebhook("pro");
+        for (int i = 0; i < count; i++) {
+            h.billing().recordUsage(user, "api_calls", 1, keyPrefix + i);
+        }
+    }
+
     @Test
     void aStripeOutageCostsOneMeterCallPerRunNotOnePerReport() {
-        subscribeThroughWebhook("pro");
-        for (int i = 0; i < 5; i++) {
-            h.billing().recordUsage(user, "api_calls", 1, "outage-" + i);
-        }
+        meteredReports("outage-", 5);
         var reporter = h.billing().useCases().reportMeterUsage();
         h.gateway().failNext(Operation.REPORT_METER_EVENT, 2, Failure.NOT_DONE);
         assertThat(reporter.drain(10)).isZero();
@@ -200,10 +205,7 @@ class UsageAndEntitlementsTest {
 
     @Test
     void aRateLimitHoldsTheRunsReportsForItsRetryAfter() {
-        subscribeThroughWebhook("pro");
-        for (int i = 0; i < 3; i++) {
-            h.billing().recordUsage(user, "api_calls", 1, "limited-" + i);
-        }
+        meteredReports("limited-", 3);
         var reporter = h.billing().useCases().reportMeterUsage();
         h.gateway().failNext(Operation.REPORT_METER_EVENT, 1, Failure.RATE_LIMITED_FOR_30_SECONDS);
         assertThat(reporter.drain(10)).isZero();
@@ -218,10 +220,7 @@ class UsageAndEntitlementsTest {
 
     @Test
     void aReportStripeRefusesDoesNotHoldTheOthers() {
-        subscribeThroughWebhook("pro");
-        for (int i = 0; i < 3; i++) {
-            h.billing().recordUsage(user, "api_calls", 1, "refused-" + i);
-        }
+        meteredReports("refused-", 3);
         h.gateway().failNext(Operation.REPORT_METER_EVENT, 1, Failure.REJECTED);
         assertThat(h.billing().useCases().reportMeterUsage().drain(10)).isEqualTo(2);
         assertThat(h.gateway().calls(Operation.REPORT_METER_EVENT)).hasSize(3);
