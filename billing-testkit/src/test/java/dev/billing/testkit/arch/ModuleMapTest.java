@@ -122,8 +122,11 @@ class ModuleMapTest {
                                 "billing-stripe-emulator")));
         map.put("billing-server-image", new Module(3, Set.of("billing-server")));
         map.put("examples/embedding", new Module(4, union(adapters, core)));
-        map.put("examples/spring-boot", new Module(4, Set.of("billing-spring-boot4-starter")));
-        map.put("examples/spring-boot-3", new Module(4, Set.of("billing-spring-boot-starter")));
+        // The shop's TracingIT adds billing's spans to Spring's tracing, as a host does (docs/SPRING_BOOT.md).
+        map.put("examples/spring-boot", new Module(4, Set.of("billing-spring-boot4-starter", "billing-opentelemetry")));
+        map.put(
+                "examples/spring-boot-3",
+                new Module(4, Set.of("billing-spring-boot-starter", "billing-opentelemetry")));
         // Lists every published module in its dependencyManagement and depends on none: above them all.
         map.put("billing-bom", new Module(5, Set.of()));
         return map;
