@@ -35,6 +35,10 @@ final class ShopFixture {
         registry.add("billing.stripe.webhook-secrets", () -> WEBHOOK_SECRET);
         registry.add("billing.clerk.issuer", () -> ISSUER);
         registry.add("billing.clerk.jwt-key", KEY::publicKeyPem);
+        // Boot 4's OpenTelemetry starter (on the tests' class path for TracingIT) also pushes metrics over OTLP, to
+        // localhost:4318 unless told where, and once more as a context closes: here after the tests' Postgres has
+        // stopped, so that reading billing's store gauges then waits out the pool's timeout and holds the JVM's exit.
+        registry.add("management.otlp.metrics.export.enabled", () -> "false");
     }
 
     static String token(String user) {

@@ -35,10 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
             "management.tracing.sampling.probability=1.0",
             // Spans exported every 100 ms instead of 5 s (Boot 4's name, then 3.5's).
             "management.opentelemetry.tracing.export.schedule-delay=100ms",
-            "management.tracing.opentelemetry.export.schedule-delay=100ms",
-            // Boot 4's OpenTelemetry starter also pushes metrics over OTLP, to localhost:4318 unless told where, and
-            // once more as the context closes, which here is after the test's Postgres has stopped.
-            "management.otlp.metrics.export.enabled=false"
+            "management.tracing.opentelemetry.export.schedule-delay=100ms"
         })
 class TracingIT {
     @LocalServerPort
