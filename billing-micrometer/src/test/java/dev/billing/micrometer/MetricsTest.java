@@ -12,6 +12,7 @@ import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.model.usage.UsageIncrement;
 import dev.billing.core.model.usage.UsagePeriod;
+import dev.billing.testkit.Await;
 import dev.billing.testkit.Builders;
 import dev.billing.testkit.MutableClock;
 import dev.billing.testkit.fake.FakePaymentGateway;
@@ -21,18 +22,25 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The three meters on a plain registry: store gauges (also after a GC), work counters, Stripe call timers. */
 class MetricsTest {
+    /** The gauges' wait for the tests that read values: long enough for any read of the in-memory store. */
+    private static final Duration EVERY_READ = Duration.ofMinutes(1);
+
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final InMemoryBillingStores stores = InMemoryBillingStores.create();
 
     @Test
     void storeGaugesReadTheStoreAndSurviveAGarbageCollection() {
         stores.inbox().record(anEvent().withId("evt_1").build(), Instant.now());
-        StoreGauges.register(stores.stores(), registry, Duration.ZERO);
+        StoreGauges.register(stores.stores(), registry, Duration.ZERO, Clock.systemUTC(), EVERY_READ);
         System.gc(); // the registry holds gauges weakly unless told otherwise
 
         assertThat(registry.get("billing.webhook.inbox")
@@ -57,6 +65,63 @@ class MetricsTest {
     }
 
     @Test
+    @DisplayName("a store that does not answer never holds a scrape: the gauges answer the last values read")
+    void aStalledStoreNeverHoldsAScrape() throws Exception {
+        stores.inbox().record(anEvent().withId("evt_1").build(), Instant.now());
+        StoreGauges.register(stores.stores(), registry, Duration.ZERO);
+        Await.until("the first read", () -> inboxGauge("pending") == 1);
+
+        stores.storeSwitch().stall();
+        try {
+            assertThat(scraped(() -> inboxGauge("pending")))
+                    .as("the last value read, while the read after it waits on the store")
+                    .isEqualTo(1);
+            assertThat(scraped(() -> registry.get("billing.meter.reports.pending")
+                            .gauge()
+                            .value()))
+                    .isZero();
+        } finally {
+            stores.storeSwitch().answer();
+        }
+        stores.inbox().record(anEvent().withId("evt_2").build(), Instant.now());
+        Await.until("the gauges read the store again once it answers", () -> inboxGauge("pending") == 2);
+    }
+
+    @Test
+    @DisplayName("before the store's first answer the gauges are NaN, not zero")
+    void aStoreThatNeverAnsweredGaugesNaN() throws Exception {
+        stores.storeSwitch().stall();
+        try {
+            StoreGauges.register(stores.stores(), registry, Duration.ofMinutes(5));
+            assertThat(scraped(() -> inboxGauge("failed"))).isNaN();
+            assertThat(scraped(() -> registry.get("billing.meter.reports.unbillable")
+                            .gauge()
+                            .value()))
+                    .isNaN();
+        } finally {
+            stores.storeSwitch().answer();
+        }
+        Await.until("the first read lands once the store answers", () -> inboxGauge("failed") == 0);
+    }
+
+    /** A gauge read by another thread; the bound is 30 times the gauges' wait, so one that waited on the store fails. */
+    private static double scraped(Callable<Double> read) throws Exception {
+        ExecutorService scraper = Executors.newSingleThreadExecutor();
+        try {
+            return scraper.submit(read).get(30, TimeUnit.SECONDS);
+        } finally {
+            scraper.shutdownNow();
+        }
+    }
+
+    private double inboxGauge(String status) {
+        return registry.get("billing.webhook.inbox")
+                .tag("status", status)
+                .gauge()
+                .value();
+    }
+
+    @Test
     @DisplayName("the unbillable gauge counts the reports not sent that are too old for Stripe to take")
     void unbillableReportsAreThoseStripeNoLongerTakes() {
         Instant now = Instant.parse("2040-01-01T00:00:00Z"); // on billing's clock, not the machine's
@@ -64,7 +129,7 @@ class MetricsTest {
         report("usage-old-sent", now.minus(Duration.ofDays(40)));
         report("usage-recent", now.minus(Duration.ofDays(30)));
         stores.usage().markReported("usage-old-sent", now);
-        StoreGauges.register(stores.stores(), registry, Duration.ZERO, Clock.fixed(now, ZoneOffset.UTC));
+        StoreGauges.register(stores.stores(), registry, Duration.ZERO, Clock.fixed(now, ZoneOffset.UTC), EVERY_READ);
 
         assertThat(registry.get("billing.meter.reports.pending").gauge().value())
                 .isEqualTo(2);
@@ -121,7 +186,7 @@ class MetricsTest {
                         null,
                         Instant.now(),
                         null));
-        StoreGauges.register(stores.stores(), registry, Duration.ZERO);
+        StoreGauges.register(stores.stores(), registry, Duration.ZERO, Clock.systemUTC(), EVERY_READ);
 
         assertThat(registry.find("billing.webhook.inbox").gauges())
                 .extracting(g -> g.getId().getTag("status"))

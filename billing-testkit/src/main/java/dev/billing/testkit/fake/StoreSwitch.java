@@ -1,11 +1,18 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.error.StoreUnavailableException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Makes in-memory stores fail like an unreachable database: down until up again, or for the next N calls. */
+/**
+ * Makes in-memory stores fail like an unreachable database: down until up again, or for the next N calls; or stall
+ * them like one that does not answer.
+ */
 public final class StoreSwitch {
+    /** Released while the store answers; each call waits on it, outside the switch's lock. */
+    private volatile CountDownLatch answering = new CountDownLatch(0);
+
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicInteger failNext = new AtomicInteger();
     private final AtomicInteger passFirst = new AtomicInteger();
@@ -31,14 +38,39 @@ public final class StoreSwitch {
         failNext.set(failingCalls);
     }
 
+    /** Every store call waits, from now until {@link #answer}: a database that takes connections and never answers. */
+    public void stall() {
+        answering = new CountDownLatch(1);
+    }
+
+    /** The stalled calls go on, and later calls no longer wait. */
+    public void answer() {
+        answering.countDown();
+    }
+
+    private void awaitAnswering() {
+        try {
+            answering.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("in-memory store call interrupted while stalled (test switch)");
+        }
+    }
+
     /** Fails only while down: for calls that must not use up {@link #failNext} counts (the change record). */
     void checkUp() {
+        awaitAnswering();
         if (down.get()) {
             throw new StoreUnavailableException("in-memory store is down (test switch)");
         }
     }
 
-    synchronized void check() {
+    void check() {
+        awaitAnswering();
+        checkCounted();
+    }
+
+    private synchronized void checkCounted() {
         if (down.get()) {
             throw new StoreUnavailableException("in-memory store is down (test switch)");
         }
