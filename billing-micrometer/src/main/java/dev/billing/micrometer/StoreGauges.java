@@ -127,11 +127,11 @@ public final class StoreGauges {
             long now = System.nanoTime();
             if (reading == null && (values == Values.UNREAD || now - readAt >= ttlNanos)) {
                 readAt = now;
-                reading = new CountDownLatch(1);
-                CountDownLatch done = reading;
+                CountDownLatch done = new CountDownLatch(1);
                 Thread reader = new Thread(() -> read(done), "billing-store-gauges");
                 reader.setDaemon(true); // a read waiting on a store that is gone never holds the JVM's exit
-                reader.start();
+                reader.start(); // throws before reading is set if no thread can be had: the next scrape tries again
+                reading = done;
             }
             read = reading;
             waitNanos = readWaitNanos - (now - readAt);
