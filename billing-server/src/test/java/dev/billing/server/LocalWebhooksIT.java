@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -192,6 +193,65 @@ class LocalWebhooksIT {
                 .map(e -> e.record().eventId() + " " + e.record().kind().wireName())
                 .toList();
         assertThat(notices).isNotEmpty().doesNotHaveDuplicates();
+    }
+
+    @Test
+    @DisplayName("an event of an older API version is read again by id: the subscription stored is Stripe's own")
+    void anEventOfAnOlderApiVersionIsReadAgainById() throws Exception {
+        String token = LocalModeIT.token(http, "user_old_version");
+        String customer = http.post("/stripe/customer", token, null)
+                .json()
+                .path("customerId")
+                .asText();
+        String session = http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"month\"}")
+                .json()
+                .path("sessionId")
+                .asText();
+        String sub = local.emulator().completeCheckoutSession(session).subscriptionId();
+        assertThat(local.emulator().awaitDeliveries(Duration.ofSeconds(20))).isTrue();
+        awaitInboxIdle();
+
+        // The 2020-08-27 shape: the period on the subscription, none on its item, and a `plan` beside the price. Its
+        // status, price and period are none of Stripe's, so only a read by id at the pinned version gives Stripe's.
+        // A minute after Stripe's last change, so the event's snapshot is newer than anything stored.
+        long created = local.emulator().now().getEpochSecond() + 60;
+        byte[] body = ("""
+                {"id":"evt_old_version_1","object":"event","api_version":"2020-08-27","created":%d,"livemode":false,
+                 "type":"customer.subscription.updated","pending_webhooks":1,"request":{"id":null},
+                 "data":{"object":{"id":"%s","object":"subscription","customer":"%s","status":"past_due",
+                   "current_period_start":1618000000,"current_period_end":1620592000,"created":1618000000,
+                   "start_date":1618000000,"cancel_at_period_end":false,"cancel_at":null,"canceled_at":null,
+                   "ended_at":null,"trial_start":null,"trial_end":null,"livemode":false,"metadata":{},"quantity":1,
+                   "plan":{"id":"price_old_version","object":"plan","amount":900,"currency":"usd",
+                     "interval":"month","interval_count":1,"usage_type":"licensed"},
+                   "items":{"object":"list","has_more":false,"total_count":1,"data":[{"id":"si_old_version",
+                     "object":"subscription_item","quantity":1,"subscription":"%s",
+                     "plan":{"id":"price_old_version","object":"plan","usage_type":"licensed"},
+                     "price":{"id":"price_old_version","object":"price","type":"recurring","currency":"usd",
+                       "unit_amount":900,"recurring":{"interval":"month","interval_count":1,"usage_type":"licensed"}}}]}},
+                 "previous_attributes":{"status":"active"}}}
+                """.formatted(created, sub, customer, sub)).getBytes(StandardCharsets.UTF_8);
+        Http.Response answer = deliver(body, sign(body, local.emulator().now(), local.webhookSecret()));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        awaitInboxIdle();
+
+        assertThat(stores().inbox()
+                        .find("evt_old_version_1")
+                        .orElseThrow()
+                        .event()
+                        .apiVersion())
+                .isEqualTo("2020-08-27");
+        JsonNode stripeSub = JSON.readTree(local.emulator().objectJson(sub));
+        JsonNode item = stripeSub.path("items").path("data").get(0);
+        Subscription projected = stores().subscriptions().findSubscription(sub).orElseThrow();
+        assertThat(projected.status().stripeName())
+                .as("Stripe's status, not the event's past_due")
+                .isEqualTo(stripeSub.path("status").asText())
+                .isNotEqualTo("past_due");
+        assertThat(projected.priceId()).isEqualTo(item.path("price").path("id").asText());
+        assertThat(projected.currentPeriodEnd().getEpochSecond())
+                .isEqualTo(item.path("current_period_end").asLong());
+        assertThat(stores().inbox().countByStatus().get(InboxStatus.FAILED)).isZero();
     }
 
     void awaitInboxIdle() throws InterruptedException {
