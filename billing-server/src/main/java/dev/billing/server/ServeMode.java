@@ -46,9 +46,22 @@ public final class ServeMode {
         return start(config, version, TracingSettings.from(Map.of()));
     }
 
-    /** {@code serve}: opens the store, wires everything, starts listening; logs how long each part took. */
+    /**
+     * {@code serve} on another billing time: a Stripe test clock's, e.g. the emulator's, so that advancing it moves
+     * what billing decides by time too (periods, grace, notices, retention, Stripe's signature tolerance), as local mode
+     * does. Session tokens, and the inbox's leases and retries, stay on the machine's time.
+     */
+    public static BillingServer start(ServerConfig config, String version, Clock billingTime) {
+        return start(config, version, TracingSettings.from(Map.of()), billingTime);
+    }
+
     static BillingServer start(ServerConfig config, String version, TracingSettings traces) {
-        Clock clock = Clock.systemUTC();
+        return start(config, version, traces, Clock.systemUTC());
+    }
+
+    /** {@code serve}: opens the store, wires everything, starts listening; logs how long each part took. */
+    private static BillingServer start(ServerConfig config, String version, TracingSettings traces, Clock clock) {
+        Clock machine = Clock.systemUTC();
         // Both before anything starts: a refused API version or an unresolvable price stops the start.
         StripeCatalogSync sync = Adapters.stripeSync(config.stripeSecretKey(), config.stripeApiBase());
         StripeSetup.checkWebhookApiVersion(sync, config.webhookUrl(), config.webhookApiVersionCheck());
@@ -58,7 +71,7 @@ public final class ServeMode {
         Duration storeStart = Duration.ofNanos(System.nanoTime() - t0);
         try {
             PaymentGateway gateway = Adapters.stripe(config, clock);
-            ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(config.clerk(), clock);
+            ClerkIdentityVerifier identities = ClerkIdentityVerifier.create(config.clerk(), machine);
             TracingSettings.Tracing tracing = traces.open();
             BillingServer server = BillingServer.start(
                     new BillingServer.Parts(
@@ -80,7 +93,7 @@ public final class ServeMode {
                             config.orgs().membershipSync()
                                     ? ClerkWebhookVerifier.create(config.clerkWebhookSecrets())
                                     : null,
-                            clock,
+                            machine,
                             config.pools().webhookThreads()),
                     tracing.openTelemetry());
             LOG.atInfo()

@@ -15,6 +15,7 @@ import dev.billing.testkit.auth.TokenMinter;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.testkit.webhook.StripeSignature;
 import dev.billing.testkit.webhook.SvixSignature;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
@@ -124,6 +125,45 @@ class ServeModeIT {
                 .contains("hikaricp_connections_pending{pool=\"billing-postgres\"}")
                 .contains("hikaricp_connections_timeout_total{pool=\"billing-postgres\"}")
                 .contains("hikaricp_connections_acquire_seconds_count{pool=\"billing-postgres\"}");
+    }
+
+    @Test
+    void serveCanRunOnStripesTestClockWithTokensStillOnTheMachines() throws Exception {
+        Map<String, String> other = new HashMap<>(env);
+        other.put("PORT", Integer.toString(freePort()));
+        try (BillingServer onStripeTime = ServeMode.start(ServerConfig.fromEnv(other), "test", emulator.clock())) {
+            Http stripeTime = Http.local(onStripeTime.port());
+            emulator.advanceClock(java.time.Duration.ofDays(40));
+            long created = emulator.now().getEpochSecond();
+            byte[] body = ("{\"id\":\"evt_test_clock_1\",\"object\":\"event\",\"api_version\":\"2026-07-29.dahlia\","
+                            + "\"created\":" + created + ",\"livemode\":false,\"type\":\"customer.updated\","
+                            + "\"data\":{\"object\":{\"id\":\"cus_test_clock\",\"object\":\"customer\","
+                            + "\"metadata\":{}}}}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String signature = StripeSignature.header(SECRET, emulator.now(), body);
+
+            assertThat(delivered(stripeTime, body, signature).status())
+                    .as("signed on Stripe's clock, 40 days ahead of the machine's")
+                    .isEqualTo(200);
+            Http.Response machineTime = delivered(http, body, signature);
+            assertThat(machineTime.status())
+                    .as("the server on the machine's time finds the signature 40 days old")
+                    .isEqualTo(400);
+            String token = minter.token()
+                    .subject("user_test_clock")
+                    .expiresIn(java.time.Duration.ofMinutes(5))
+                    .sign();
+            assertThat(stripeTime.post("/stripe/customer", token, null).status())
+                    .as("session tokens are checked on the machine's time")
+                    .isEqualTo(200);
+        }
+    }
+
+    private static Http.Response delivered(Http to, byte[] body, String signature) {
+        return to.send(to.request("/webhooks/stripe")
+                .header("Content-Type", "application/json")
+                .header("Stripe-Signature", signature)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     @Test

@@ -299,7 +299,7 @@ final class Run {
                 .map(e -> e.json())
                 .orElseThrow();
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        String signature = StripeSignature.header(World.STRIPE_SECRET, Instant.now(), body);
+        String signature = StripeSignature.header(World.STRIPE_SECRET, world.emulator.now(), body);
         Http.Response r = world.http.send(world.http
                 .request("/webhooks/stripe")
                 .header("Content-Type", "application/json")

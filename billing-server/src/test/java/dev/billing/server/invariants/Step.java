@@ -486,7 +486,10 @@ sealed interface Step {
         }
     }
 
-    /** Stripe's time moves on: trials end, periods renew, open Checkout sessions expire after a day. */
+    /**
+     * Stripe's time moves on, and billing's with it (the server runs on the emulator's clock): trials end, periods
+     * renew, open Checkout sessions expire after a day, grace periods and quota periods run out.
+     */
     record AdvanceClock(int days) implements Step {
         static final List<Integer> CHOICES = List.of(1, 2, 8, 31);
 
@@ -497,7 +500,8 @@ sealed interface Step {
 
         @Override
         public String toString() {
-            return "Stripe's clock advances " + CHOICES.get(Math.floorMod(days, CHOICES.size())) + " day(s)";
+            return "Stripe's clock and billing's advance " + CHOICES.get(Math.floorMod(days, CHOICES.size()))
+                    + " day(s)";
         }
     }
 
@@ -521,7 +525,7 @@ sealed interface Step {
             new PruneExpired(
                             r.world.server.billing().stores(),
                             RetentionOptions.defaults(),
-                            Clock.offset(Clock.systemUTC(), ahead))
+                            Clock.offset(r.world.emulator.clock(), ahead))
                     .prune();
             // A report not yet sent is usage still to be billed: it may leave only by being sent (the background may
             // send one meanwhile, and the pass may then delete it).
@@ -541,7 +545,9 @@ sealed interface Step {
             }
             // A counter may leave only once its period is over by the default's 400 days (as of the pass's clock,
             // which ran no later than this).
-            Instant cutOff = Instant.now()
+            Instant cutOff = r.world
+                    .emulator
+                    .now()
                     .plus(ahead)
                     .minus(RetentionOptions.defaults().usageCounters().orElseThrow());
             Set<String> kept =

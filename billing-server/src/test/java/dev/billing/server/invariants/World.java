@@ -174,13 +174,14 @@ final class World implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // Billing time is Stripe's: advancing the emulator's clock moves periods, grace, notices and retention too.
         StripeEmulator emulator =
-                StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
+                StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed().withSignWithEmulatedTime(true));
         resources.add(0, emulator);
         emulator.seedDocument(TEAM_SEED);
         env.put("STRIPE_SECRET_KEY", emulator.apiKey());
         env.put("STRIPE_API_BASE", emulator.baseUrl());
-        BillingServer server = ServeMode.start(ServerConfig.fromEnv(env), "invariants");
+        BillingServer server = ServeMode.start(ServerConfig.fromEnv(env), "invariants", emulator.clock());
         resources.add(0, server);
         emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", STRIPE_SECRET);
         return new World(store, env.get("BILLING_DUPLICATE_SUBSCRIPTIONS"), emulator, server, database, resources);
