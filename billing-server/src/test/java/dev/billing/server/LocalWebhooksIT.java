@@ -93,6 +93,36 @@ class LocalWebhooksIT {
     }
 
     @Test
+    @DisplayName("an event type billing does not handle, and a live-mode event on a test-mode server: 200, ignored")
+    void unknownTypesAndTheOtherModeAreAnsweredAndIgnored() throws Exception {
+        long created = Instant.now().getEpochSecond();
+        byte[] unknown =
+                ("{\"id\":\"evt_unknown_type\",\"object\":\"event\",\"type\":\"treasury.future_thing.created\","
+                                + "\"created\":" + created
+                                + ",\"livemode\":false,\"api_version\":\"2026-07-29.dahlia\","
+                                + "\"data\":{\"object\":{\"id\":\"tft_1\",\"object\":\"treasury.future_thing\"}}}")
+                        .getBytes(StandardCharsets.UTF_8);
+        byte[] live = ("{\"id\":\"evt_live_mode\",\"object\":\"event\",\"type\":\"customer.subscription.updated\","
+                        + "\"created\":" + created + ",\"livemode\":true,\"api_version\":\"2026-07-29.dahlia\","
+                        + "\"data\":{\"object\":{\"id\":\"sub_live_1\",\"object\":\"subscription\","
+                        + "\"customer\":\"cus_live_1\",\"status\":\"active\",\"livemode\":true,\"metadata\":{},"
+                        + "\"items\":{\"object\":\"list\",\"data\":[]}}}}")
+                .getBytes(StandardCharsets.UTF_8);
+        for (byte[] body : List.of(unknown, live)) {
+            Http.Response answer = deliver(body, sign(body, local.emulator().now(), local.webhookSecret()));
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        }
+        awaitInboxIdle();
+        assertThat(stores().inbox().find("evt_unknown_type").orElseThrow().status())
+                .isEqualTo(InboxStatus.IGNORED);
+        assertThat(stores().inbox().find("evt_live_mode").orElseThrow().status())
+                .isEqualTo(InboxStatus.IGNORED);
+        assertThat(stores().subscriptions().findSubscription("sub_live_1"))
+                .as("a live-mode event projects nothing on a test-mode server")
+                .isEmpty();
+    }
+
+    @Test
     void everyRejectionIs400AndStoresNothing() throws Exception {
         long before = inboxRows();
         long customers = stores().customers().count();
