@@ -8,27 +8,47 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What {@code billing} reports in Actuator's health: DOWN when the store cannot serve requests (billing's work needs
  * it), with Stripe's state as a detail only, so a Stripe blip does not take every instance out of the load balancer
- * (the standalone server's readiness decides the same). Stripe is asked at most once a minute. Free of Actuator's
+ * (the standalone server's readiness decides the same). Stripe is asked at most once a minute, on a thread of its
+ * own: a check waits at most {@link #STRIPE_WAIT} for that answer, then reports the last one. A Stripe that does not
+ * answer would otherwise hold every check for its read timeout, longer than a load balancer's or Kubernetes' probe
+ * waits, and take every instance out at once. Free of Actuator's
  * types, which Spring Boot 4 moved: each Boot line's {@code BillingHealthIndicator} turns a {@link Report} into its
  * own {@code Health}.
  */
 final class BillingHealth {
     static final Duration STRIPE_EVERY = Duration.ofMinutes(1);
+    /** The longest a check waits for Stripe's answer; Stripe answers a ping in well under that. */
+    static final Duration STRIPE_WAIT = Duration.ofSeconds(1);
 
     private final BillingStores stores;
     private final PaymentGateway gateway;
     private final Clock clock;
+    private final long stripeWaitNanos;
+    /** Guarded by this: when Stripe was last asked (billing time), and when on the machine's monotonic clock. */
     private Instant stripeCheckedAt;
-    private String stripe = "unknown";
+
+    private long stripeAskedNanos;
+    /** Guarded by this: the ping running now, null when none. */
+    private CountDownLatch pinging;
+
+    private volatile String stripe = "unknown";
 
     BillingHealth(BillingStores stores, PaymentGateway gateway, Clock clock) {
+        this(stores, gateway, clock, STRIPE_WAIT);
+    }
+
+    /** With another wait: tests that read Stripe's answer, not timing, wait for every ping. */
+    BillingHealth(BillingStores stores, PaymentGateway gateway, Clock clock, Duration stripeWait) {
         this.stores = stores;
         this.gateway = gateway;
         this.clock = clock;
+        this.stripeWaitNanos = stripeWait.toNanos();
     }
 
     /** One check: whether the store is up, and the details ({@code stripe}, {@code store}) in that order. */
@@ -51,17 +71,45 @@ final class BillingHealth {
         }
     }
 
-    private synchronized String stripe() {
-        Instant now = clock.instant();
-        if (stripeCheckedAt == null || !now.isBefore(stripeCheckedAt.plus(STRIPE_EVERY))) {
-            stripeCheckedAt = now;
+    /** Stripe's last answer, after asking again when a minute has passed, waiting for that at most a second. */
+    private String stripe() {
+        CountDownLatch ping;
+        long waitNanos;
+        synchronized (this) {
+            Instant now = clock.instant();
+            if (pinging == null && (stripeCheckedAt == null || !now.isBefore(stripeCheckedAt.plus(STRIPE_EVERY)))) {
+                stripeCheckedAt = now;
+                stripeAskedNanos = System.nanoTime();
+                CountDownLatch done = new CountDownLatch(1);
+                Thread asker = new Thread(() -> ping(done), "billing-health-stripe");
+                asker.setDaemon(true); // a ping Stripe never answers never holds the JVM's exit
+                asker.start();
+                pinging = done;
+            }
+            ping = pinging;
+            waitNanos = stripeWaitNanos - (System.nanoTime() - stripeAskedNanos);
+        }
+        if (ping != null && waitNanos > 0) {
             try {
-                gateway.ping();
-                stripe = "up";
-            } catch (RuntimeException e) {
-                stripe = "down: " + e.getClass().getSimpleName();
+                ping.await(waitNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         return stripe;
+    }
+
+    private void ping(CountDownLatch done) {
+        try {
+            gateway.ping();
+            stripe = "up";
+        } catch (RuntimeException e) {
+            stripe = "down: " + e.getClass().getSimpleName();
+        } finally {
+            synchronized (this) {
+                pinging = null;
+            }
+            done.countDown();
+        }
     }
 }
