@@ -158,15 +158,8 @@ class LocalWebhooksIT {
     void duplicatedAndReorderedDeliveriesEndInStripesState() throws Exception {
         local.emulator().webhooks().duplicate(3).reorder(true);
         String token = LocalModeIT.token(http, "user_chaos");
-        String customer = http.post("/stripe/customer", token, null)
-                .json()
-                .path("customerId")
-                .asText();
-        String session = http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"month\"}")
-                .json()
-                .path("sessionId")
-                .asText();
-        String sub = local.emulator().completeCheckoutSession(session).subscriptionId();
+        String customer = customer(token);
+        String sub = paysPro(token);
         assertThat(http.post("/stripe/subscriptions/" + sub + "/cancel", token, null)
                         .status())
                 .isEqualTo(200);
@@ -229,15 +222,8 @@ class LocalWebhooksIT {
     @DisplayName("an event of an older API version is read again by id: the subscription stored is Stripe's own")
     void anEventOfAnOlderApiVersionIsReadAgainById() throws Exception {
         String token = LocalModeIT.token(http, "user_old_version");
-        String customer = http.post("/stripe/customer", token, null)
-                .json()
-                .path("customerId")
-                .asText();
-        String session = http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"month\"}")
-                .json()
-                .path("sessionId")
-                .asText();
-        String sub = local.emulator().completeCheckoutSession(session).subscriptionId();
+        String customer = customer(token);
+        String sub = paysPro(token);
         assertThat(local.emulator().awaitDeliveries(Duration.ofSeconds(20))).isTrue();
         awaitInboxIdle();
 
@@ -282,6 +268,23 @@ class LocalWebhooksIT {
         assertThat(projected.currentPeriodEnd().getEpochSecond())
                 .isEqualTo(item.path("current_period_end").asLong());
         assertThat(stores().inbox().countByStatus().get(InboxStatus.FAILED)).isZero();
+    }
+
+    /** The user's Stripe customer, made by the API. */
+    String customer(String token) {
+        return http.post("/stripe/customer", token, null)
+                .json()
+                .path("customerId")
+                .asText();
+    }
+
+    /** The user starts Checkout for pro, monthly, and the emulator completes it: the subscription's id. */
+    String paysPro(String token) {
+        String session = http.post("/stripe/checkout", token, "{\"tier\":\"pro\",\"interval\":\"month\"}")
+                .json()
+                .path("sessionId")
+                .asText();
+        return local.emulator().completeCheckoutSession(session).subscriptionId();
     }
 
     void awaitInboxIdle() throws InterruptedException {
