@@ -165,6 +165,21 @@ class PaymentSheetIT {
     }
 
     @Test
+    void theSameItemAfterATierChangeWithinAMinuteIsANewIntentNotA502() {
+        String token = f.token("user_sheet_tier_change");
+        JsonNode asFree = sheet(token, "purchase", "{\"priceId\":\"price_credits_100\"}");
+        subscribeSheet(token, "basic"); // a trial: basic at once, and no discount on items either
+        f.await("/me/entitlements", token, m -> m.path("tier").asText().equals("basic"));
+
+        Http.Response asBasic = f.http.post("/stripe/sheet/purchase", token, "{\"priceId\":\"price_credits_100\"}");
+        assertThat(asBasic.status()).as(asBasic.body()).isEqualTo(200);
+        String intent = asBasic.json().path("intentId").asText();
+        assertThat(intent).isNotEqualTo(asFree.path("intentId").asText());
+        assertThat(f.stripeObject(intent).path("metadata").path("tier").asText())
+                .isEqualTo("basic");
+    }
+
+    @Test
     void aDeclineGrantsNothingAndTheNextSheetHandsBackTheSameSubscription() {
         String token = f.token("user_sheet_decline");
         JsonNode first = subscribeSheet(token, "enterprise");

@@ -96,9 +96,11 @@ public final class StartCheckout {
         int trialDays = standing.trialDue() ? plan.trialDays() : 0;
         String user = identity.userId().value();
         Map<String, String> metadata = CheckoutRules.subscriptionMetadata(identity, plan, seats);
+        // Every parameter of the request is in its key: a key Stripe saw with other parameters is refused (502).
         String key = IdempotencyKeys.of(
                 "checkout",
                 user,
+                customer.value(),
                 plan.priceId(),
                 successUrl,
                 cancelUrl,
@@ -172,12 +174,16 @@ public final class StartCheckout {
         CustomerId customer = ensureCustomer.ensure(identity).customerId();
         CheckoutRules.PricedItem priced = rules.priced(item, command.quantity(), customer, false);
         String user = identity.userId().value();
+        // The tier is in the metadata even where it gives no discount (free, basic): a tier changed within the
+        // minute is another request, not the double click this key answers with the same session.
         String key = IdempotencyKeys.of(
                 "purchase",
                 user,
+                customer.value(),
                 priced.item().priceId(),
                 command.quantity(),
                 priced.discountPercent(),
+                priced.tier().name(),
                 successUrl,
                 cancelUrl,
                 rules.minuteBucket());

@@ -214,9 +214,11 @@ public final class StartPaymentSheet {
         String key = IdempotencyKeys.of(
                 "sheet-purchase",
                 identity.userId().value(),
+                customer.value(),
                 item.priceId(),
                 command.quantity(),
                 priced.discountPercent(),
+                priced.tier().name(),
                 rules.minuteBucket());
         PaymentIntentRequest request =
                 new PaymentIntentRequest(customer, total, command.quantity() + " x " + item.name(), metadata, key);

@@ -12,6 +12,7 @@ import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import java.util.List;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class CheckoutTest {
@@ -135,5 +136,26 @@ class CheckoutTest {
                 .map(s -> s.amountTotal())
                 .contains(1000L);
         assertThat(purchase.metadata()).containsEntry("discount_percent", "0");
+    }
+
+    @Test
+    @DisplayName("the same item bought again within a minute after the tier changed is a new session, not a 502")
+    void aPurchaseAfterATierChangeWithinTheMinuteIsANewSession() {
+        var free = ((CheckoutOutcome.Started) h.billing()
+                        .startCheckout(
+                                h.identity("user_3"), new CheckoutCommand.Buy("price_credits_100", 1, null, null)))
+                .session();
+        var subscribe = ((CheckoutOutcome.Started) subscribe("user_3", "basic")).session();
+        h.gateway().completeCheckout(subscribe.id());
+        h.billing().useCases().reconcile().user(h.identity("user_3").userId());
+
+        // Basic takes no discount either, so only the tier the purchase is recorded under differs.
+        var basic = ((CheckoutOutcome.Started) h.billing()
+                        .startCheckout(
+                                h.identity("user_3"), new CheckoutCommand.Buy("price_credits_100", 1, null, null)))
+                .session();
+        assertThat(basic.id()).isNotEqualTo(free.id());
+        assertThat(basic.metadata()).containsEntry("tier", "basic").containsEntry("discount_percent", "0");
+        assertThat(free.metadata()).containsEntry("tier", "free");
     }
 }
