@@ -13,6 +13,8 @@ import dev.billing.emulator.RecordedRequest;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,6 +44,7 @@ final class Invariants {
             List<Subscription> atStripe = stripe.subscriptions(p.customerId);
             oneLiveSubscriptionOrFlagged(r, p, atStripe);
             projectionFollowsStripe(r, p, atStripe);
+            entitlementsFollowStripe(r, p, atStripe);
             moneyMatchesStripe(r, p, stripe);
             auditOncePerChange(r, p);
             claimedPurchasesAreTheClaimers(r, p);
@@ -151,6 +154,53 @@ final class Invariants {
                 throw new AssertionError(p + "'s subscription " + s.getId() + " is " + expected
                         + " at Stripe but the API shows " + actual);
             }
+        }
+    }
+
+    /**
+     * Entitlements follow Stripe on billing's clock (the emulator's, which the server runs on): the tier the API grants
+     * the party is the highest that Stripe's subscriptions grant now. Active or trialing, their plan's; past due, until
+     * the grace after the unpaid period began; any other status, none; with none at all, free. A grace that ends within
+     * a minute of now is skipped: the API answered a moment after this was read, and either tier is right then.
+     */
+    static void entitlementsFollowStripe(Run r, Party p, List<Subscription> atStripe) {
+        Instant now = r.world.emulator.now();
+        String expected = "free";
+        int expectedRank = 0;
+        for (Subscription s : atStripe) {
+            SubscriptionItem item = StripeTruth.planItem(s);
+            boolean grants = s.getStatus().equals("active") || s.getStatus().equals("trialing");
+            if (item != null && s.getStatus().equals("past_due")) {
+                Instant graceEnd =
+                        Instant.ofEpochSecond(item.getCurrentPeriodStart()).plus(World.GRACE);
+                if (Duration.between(now, graceEnd).abs().compareTo(Duration.ofMinutes(1)) < 0) {
+                    return;
+                }
+                grants = now.isBefore(graceEnd);
+            }
+            if (!grants || item == null) {
+                continue;
+            }
+            String priceId = item.getPrice().getId(); // price_<tier>_<interval>
+            String tier = priceId.substring("price_".length(), priceId.lastIndexOf('_'));
+            int rank = World.TIER_RANKS.get(tier);
+            if (rank > expectedRank) {
+                expected = tier;
+                expectedRank = rank;
+            }
+        }
+        JsonNode shown = r.get(p, p.org ? "/entitlements" : "/me/entitlements").json();
+        if (!expected.equals(shown.path("tier").asText())) {
+            List<String> stripe = atStripe.stream()
+                    .map(s -> s.getId() + " " + s.getStatus() + " "
+                            + (StripeTruth.planItem(s) == null
+                                    ? null
+                                    : StripeTruth.planItem(s).getPrice().getId() + " from "
+                                            + Instant.ofEpochSecond(
+                                                    StripeTruth.planItem(s).getCurrentPeriodStart())))
+                    .toList();
+            throw new AssertionError(p + " is granted " + shown.path("tier").asText() + " (" + shown + ") but Stripe's "
+                    + "subscriptions grant " + expected + " at " + now + ": " + stripe);
         }
     }
 

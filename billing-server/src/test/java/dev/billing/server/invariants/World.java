@@ -23,6 +23,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +42,11 @@ final class World implements AutoCloseable {
     static final String STRIPE_SECRET = "whsec_invariantsuitesigningsecret";
     static final String ADMIN = "invariants-admin-token-0123456789abcdef";
     /** A per-seat tier and one-time items open to guests, beside the sample catalog's tiers. */
+    /** The grace a past-due subscription keeps its plan for (set, not left to serve's default of the same). */
+    static final Duration GRACE = Duration.ofDays(7);
+    /** The plans file's tiers by rank. */
+    static final Map<String, Integer> TIER_RANKS = Map.of("free", 0, "basic", 1, "pro", 2, "team", 3, "enterprise", 4);
+
     static final String PLANS = """
             tiers:
               free:
@@ -197,6 +203,7 @@ final class World implements AutoCloseable {
         env.put("BILLING_AUTO_SEATS", "true");
         env.put("BILLING_ADMIN_TOKEN", ADMIN);
         env.put("BILLING_PLANS_FILE", plansFile().toString());
+        env.put("BILLING_PAST_DUE_GRACE_DAYS", Long.toString(GRACE.toDays()));
         env.put("BILLING_ALLOWED_ORIGINS", "https://app.example.com");
         env.put("BILLING_SUCCESS_URL", "https://app.example.com/billing/done");
         env.put("BILLING_CANCEL_URL", "https://app.example.com/billing");
