@@ -41,12 +41,12 @@ final class World implements AutoCloseable {
     static final String ISSUER = "https://clerk.invariants.test";
     static final String STRIPE_SECRET = "whsec_invariantsuitesigningsecret";
     static final String ADMIN = "invariants-admin-token-0123456789abcdef";
-    /** A per-seat tier and one-time items open to guests, beside the sample catalog's tiers. */
     /** The grace a past-due subscription keeps its plan for (set, not left to serve's default of the same). */
     static final Duration GRACE = Duration.ofDays(7);
     /** The plans file's tiers by rank. */
     static final Map<String, Integer> TIER_RANKS = Map.of("free", 0, "basic", 1, "pro", 2, "team", 3, "enterprise", 4);
 
+    /** A per-seat tier and one-time items open to guests, beside the sample catalog's tiers. */
     static final String PLANS = """
             tiers:
               free:
