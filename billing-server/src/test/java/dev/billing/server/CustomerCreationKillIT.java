@@ -10,8 +10,6 @@ import dev.billing.emulator.Fault;
 import dev.billing.emulator.FaultKind;
 import dev.billing.emulator.StripeEmulator;
 import dev.billing.testkit.Await;
-import dev.billing.testkit.auth.TestKey;
-import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.auth.TokenMinter;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.postgres.PostgresFixture;
@@ -40,9 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  * customer on the user's next request: Stripe holds exactly one customer for the user, and the store links it.
  */
 class CustomerCreationKillIT {
-    static final TestKey KEY = TestKeys.rsa2048("ins_kill");
-    static final String ISSUER = "https://clerk.kill.test";
-    static final String SECRET = "whsec_killtestsecret";
     static final String USER = "user_killed_mid_creation";
     /** Only stops a hang: a loaded machine starts the server slowly, never wrongly. */
     static final Duration HANG = Duration.ofMinutes(3);
@@ -55,7 +50,7 @@ class CustomerCreationKillIT {
     StripeClient stripe;
     Map<String, String> env;
     Process server;
-    final TokenMinter minter = new TokenMinter(KEY, ISSUER, Clock.systemUTC());
+    TokenMinter minter;
 
     @BeforeEach
     void start() {
@@ -65,17 +60,9 @@ class CustomerCreationKillIT {
                 .setApiKey(emulator.apiKey())
                 .setApiBase(emulator.baseUrl())
                 .build();
-        env = new HashMap<>();
-        env.put("STRIPE_SECRET_KEY", emulator.apiKey());
-        env.put("STRIPE_API_BASE", emulator.baseUrl());
-        env.put("STRIPE_WEBHOOK_SECRET", SECRET);
-        env.put("CLERK_ISSUER", ISSUER);
-        env.put("CLERK_JWT_KEY", KEY.publicKeyPem());
-        env.put("DATABASE_URL", db.postgresUrl());
-        env.put("BILLING_ALLOWED_ORIGINS", "https://app.example.com");
-        env.put("BILLING_HOST", "127.0.0.1");
+        env = new HashMap<>(ServerJarIT.serveEnv(db, emulator, ServeModeIT.freePort()));
         env.put("BILLING_LOG_FORMAT", "text");
-        env.put("PORT", Integer.toString(ServeModeIT.freePort()));
+        minter = new TokenMinter(ServerJarIT.KEY, env.get("CLERK_ISSUER"), Clock.systemUTC());
     }
 
     @AfterEach
@@ -133,25 +120,12 @@ class CustomerCreationKillIT {
     /** {@code serve} from the jar in its own JVM, once it is ready. */
     private Process started(Http http, Path log) throws Exception {
         Process process = MigrateSupabaseIT.launch(env, log, "serve");
-        Await.until("the server is ready", HANG, () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("serve ended (exit " + process.exitValue() + "):\n" + read(log));
-            }
-            try {
-                return http.get("/health/ready", null).status() == 200;
-            } catch (RuntimeException notListeningYet) {
-                return false;
-            }
-        });
-        return process;
-    }
-
-    private static String read(Path log) {
         try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            return "(no log: " + e.getMessage() + ")";
+            ServerJarIT.awaitReady(http, process, System.nanoTime());
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ":\n" + Files.readString(log, StandardCharsets.UTF_8), e);
         }
+        return process;
     }
 
     private List<String> customersAtStripe() {

@@ -151,8 +151,9 @@ class PostgresOutageIT {
                     .as("the HTTP server's own metrics, in the scrape the outage needs")
                     .contains("http_server_requests_seconds_count");
             assertThat(scrapeMillis)
-                    .as("the scrape waits on the store at most the gauges' 1 s (bound: 5x), not 9 s or more")
-                    .isLessThan(5_000);
+                    .as("the scrape waits on the store at most the gauges' 1 s (bound: 15x); waiting for the store, "
+                            + "each gauge read three times through the 3 s connection timeout: 36 s")
+                    .isLessThan(15_000);
         } finally {
             pg.start();
         }
