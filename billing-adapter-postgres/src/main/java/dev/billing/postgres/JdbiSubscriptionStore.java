@@ -54,7 +54,11 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 currency = EXCLUDED.currency, unit_amount = EXCLUDED.unit_amount,
                 recurring_interval = EXCLUDED.recurring_interval, interval_count = EXCLUDED.interval_count,
                 percent_off = EXCLUDED.percent_off, amount_off = EXCLUDED.amount_off,
-                amount_off_currency = EXCLUDED.amount_off_currency
+                amount_off_currency = EXCLUDED.amount_off_currency,
+                past_due_since = CASE
+                    WHEN EXCLUDED.status <> 'past_due' THEN NULL
+                    WHEN s.status = 'past_due' THEN COALESCE(s.past_due_since, EXCLUDED.past_due_since)
+                    ELSE COALESCE(EXCLUDED.past_due_since, to_timestamp(EXCLUDED.source_version / 10000000)) END
             WHERE s.source_version < EXCLUDED.source_version""";
     /** The most subscriptions one group-committed upsert writes. */
     static final int MAX_BATCH = 64;
@@ -90,9 +94,9 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 INSERT INTO {schema}.subscriptions AS s (cause, id, customer_id, status, price_id, quantity,
                     current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at, ended_at,
                     trial_start, trial_end, created, metadata, source_version, currency, unit_amount,
-                    recurring_interval, interval_count, percent_off, amount_off, amount_off_currency)
+                    recurring_interval, interval_count, percent_off, amount_off, amount_off_currency, past_due_since)
                 VALUES """),
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?)",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 "\n" + SUBSCRIPTION_CONFLICT + "\nRETURNING id");
         this.subscriptionVersions = db.sql("SELECT id, source_version FROM {schema}.subscriptions WHERE id = ANY(?)");
         this.findSubscription =
@@ -234,6 +238,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 statement.setString(++i, JsonMaps.write(s.metadata()));
                 statement.setLong(++i, s.version().key());
                 i = SubscriptionColumns.setPricing(statement, i, s.pricing());
+                Db.setInstant(statement, ++i, s.pastDueSince());
             }
         });
     }

@@ -22,7 +22,7 @@ final class SubscriptionColumns {
             id, customer_id, status, price_id, quantity, current_period_start, current_period_end,
             cancel_at_period_end, cancel_at, canceled_at, ended_at, trial_start, trial_end, created,
             CAST(metadata AS text) AS metadata, source_version, currency, unit_amount, recurring_interval,
-            interval_count, percent_off, amount_off, amount_off_currency""";
+            interval_count, percent_off, amount_off, amount_off_currency, past_due_since""";
 
     private SubscriptionColumns() {}
 
@@ -57,7 +57,8 @@ final class SubscriptionColumns {
                 Db.instant(rs, "created"),
                 JsonMaps.read(rs.getString("metadata")),
                 SourceVersion.fromKey(rs.getLong("source_version")),
-                pricing(rs));
+                pricing(rs),
+                Db.instant(rs, "past_due_since"));
     }
 
     /** The pricing columns read back (also by the analytics tally); null when {@code currency} is. */

@@ -98,7 +98,8 @@ class MigrationsIT {
                             "23:true",
                             "24:true",
                             "25:true",
-                            "26:true");
+                            "26:true",
+                            "27:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(
@@ -445,7 +446,8 @@ class MigrationsIT {
                             "V23__retention.sql",
                             "V24__growth_lookups.sql",
                             "V25__queue_statistics.sql",
-                            "V26__meter_report_retention.sql");
+                            "V26__meter_report_retention.sql",
+                            "V27__past_due_since.sql");
         }
     }
 

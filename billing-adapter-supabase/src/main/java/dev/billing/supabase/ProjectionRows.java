@@ -43,6 +43,7 @@ final class ProjectionRows {
         ObjectNode metadata = row.putObject("metadata");
         s.metadata().forEach(metadata::put);
         row.put("version", s.version().key());
+        Rows.put(row, "past_due_since", s.pastDueSince());
         SubscriptionPricing p = s.pricing();
         if (p != null) {
             row.put("currency", p.currency());
@@ -106,7 +107,8 @@ final class ProjectionRows {
                 Rows.requiredInstant(row, "created"),
                 metadata,
                 SourceVersion.fromKey(Rows.longValue(row, "version")),
-                pricing(row));
+                pricing(row),
+                Rows.instant(row, "past_due_since"));
     }
 
     static ObjectNode toRow(Invoice i) {

@@ -48,7 +48,8 @@ public final class SupabaseSql {
             "026_keyset_branches.sql",
             "027_customers_by_email.sql",
             "028_meter_claim_horizon.sql",
-            "029_usage_counter_retention.sql");
+            "029_usage_counter_retention.sql",
+            "030_past_due_since.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

@@ -45,7 +45,7 @@ final class SupabaseSubscriptionStore implements SubscriptionStore {
     private static final String SUBSCRIPTION_COLUMNS = "id,customer_id,status,price_id,quantity,current_period_start,"
             + "current_period_end,cancel_at_period_end,cancel_at,canceled_at,ended_at,trial_start,trial_end,created,"
             + "metadata,version,currency,unit_amount,recurring_interval,interval_count,percent_off,amount_off,"
-            + "amount_off_currency";
+            + "amount_off_currency,past_due_since";
     private static final String INVOICE_COLUMNS = "id,customer_id,subscription_id,status,number,currency,amount_due,"
             + "amount_paid,amount_remaining,tax,hosted_invoice_url,invoice_pdf,billing_reason,period_start,period_end,"
             + "created,version";

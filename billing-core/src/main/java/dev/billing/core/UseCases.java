@@ -318,7 +318,7 @@ public final class UseCases {
                 clock);
         if (orgs.membershipSync()) {
             SeatFollower seats = new SeatFollower(
-                    stores.memberships(), stores.subscriptions(), gateway, entitlementPolicy, listener, retry, clock);
+                    stores.memberships(), stores.subscriptions(), gateway, entitlementPolicy, listener, retry);
             sync[0] = new SyncMemberships(
                     membershipVerifier,
                     stores.memberships(),

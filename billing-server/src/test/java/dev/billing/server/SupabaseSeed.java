@@ -370,7 +370,9 @@ final class SupabaseSeed {
             time(trial ? end : null),
             time(created),
             metadata(user),
-            version(start)
+            version(start),
+            // billing noted it turn past due an hour into the period (a failed charge after a plan change)
+            time(status.equals("past_due") ? start.plus(Duration.ofHours(1)) : null)
         });
 
         long amount = MONTHLY_CENTS.get(tier) * quantity * (yearly ? 10 : 1);
@@ -428,7 +430,8 @@ final class SupabaseSeed {
             null,
             time(created),
             metadata(user),
-            version(end)
+            version(end),
+            null
         });
         invoice(
                 customer,
@@ -729,8 +732,8 @@ final class SupabaseSeed {
                     connection,
                     "INSERT INTO public.billing_subscriptions (id, customer_id, status, price_id, quantity, "
                             + "current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at, "
-                            + "ended_at, trial_start, trial_end, created, metadata, version) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)",
+                            + "ended_at, trial_start, trial_end, created, metadata, version, past_due_since) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)",
                     subscriptions);
             insert(
                     connection,

@@ -17,8 +17,10 @@ import java.util.Optional;
  * Which tier a set of subscriptions grants right now (DESIGN §4.4):
  * <ul>
  *   <li>{@code active} and {@code trialing} grant their plan's tier;</li>
- *   <li>{@code past_due} grants it until {@code pastDueGrace} after the start of the unpaid period (Stripe moves
- *       the period forward at renewal even when the payment fails, so the period start is when it fell due);</li>
+ *   <li>{@code past_due} grants it until {@code pastDueGrace} after it fell due: the start of the unpaid period
+ *       (Stripe moves the period forward at renewal even when the payment fails), or, when later, the moment the
+ *       store saw it turn past due ({@link Subscription#pastDueSince()}: a charge in the middle of a period, such
+ *       as a plan change invoiced at once, falls due then);</li>
  *   <li>every other status, including one this code does not know, grants nothing;</li>
  *   <li>a price that is not in the plan catalog grants nothing.</li>
  * </ul>
@@ -105,9 +107,10 @@ public final class EntitlementPolicy {
     }
 
     private Instant graceEnd(Subscription subscription) {
-        return subscription.currentPeriodStart() == null
-                ? null
-                : subscription.currentPeriodStart().plus(pastDueGrace);
+        Instant periodStart = subscription.currentPeriodStart();
+        Instant since = subscription.pastDueSince();
+        Instant due = periodStart == null || (since != null && since.isAfter(periodStart)) ? since : periodStart;
+        return due == null ? null : due.plus(pastDueGrace);
     }
 
     private static UsagePeriod periodOf(Subscription subscription, Instant now) {

@@ -39,7 +39,7 @@ import java.util.TreeMap;
  *   <li>customer_links: user_id, customer_id, email, created_at</li>
  *   <li>subscriptions: id, customer_id, status, price_id, quantity, current_period_start, current_period_end,
  *       cancel_at_period_end, cancel_at, canceled_at, ended_at, trial_start, trial_end, created, metadata,
- *       version</li>
+ *       version, past_due_since</li>
  *   <li>invoices: id, customer_id, subscription_id, status, number, currency, amount_due, amount_paid,
  *       amount_remaining, hosted_invoice_url, invoice_pdf, billing_reason, period_start, period_end, created,
  *       version</li>
@@ -94,6 +94,7 @@ final class CanonicalForms {
                 .instant("created", s.created())
                 .map("metadata", s.metadata())
                 .number("version", s.version().key())
+                .instant("past_due_since", s.pastDueSince())
                 .build();
     }
 

@@ -12,11 +12,10 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
-import java.time.Clock;
 import java.util.List;
 
 /**
- * Auto-seats: sets an organization's per-seat subscription to its member count (at least 1). Callers hold the
+ * Auto-seats: sets an organization's live per-seat subscriptions to its member count (at least 1). Callers hold the
  * organization's lock ({@link OrgLocks}), so on this process the count cannot change between its read and the
  * update that sends it: every quantity sent is the count at that moment, and the quantities one organization is
  * sent here never go back to an older count.
@@ -38,7 +37,6 @@ public final class SeatFollower {
     private final EntitlementPolicy policy;
     private final ProjectionListener listener;
     private final GatewayRetry retry;
-    private final Clock clock;
     private final OrgLocks locks = new OrgLocks();
 
     public SeatFollower(
@@ -47,15 +45,13 @@ public final class SeatFollower {
             PaymentGateway gateway,
             EntitlementPolicy policy,
             ProjectionListener listener,
-            GatewayRetry retry,
-            Clock clock) {
+            GatewayRetry retry) {
         this.memberships = memberships;
         this.subscriptions = subscriptions;
         this.gateway = gateway;
         this.policy = policy;
         this.listener = listener;
         this.retry = retry;
-        this.clock = clock;
     }
 
     /** The organization's lock on this process, for a membership change and the seat update after it. */
@@ -68,19 +64,22 @@ public final class SeatFollower {
     }
 
     /**
-     * Whether the projection shows the organization's plan in force either not sold by the seat or billing the
-     * member count already (then there is nothing to follow, and no need to ask Stripe).
+     * Whether the projection shows every live per-seat subscription of the organization billing the member count
+     * already (then there is nothing to follow, and no need to ask Stripe).
      */
     boolean inStep(String orgId, CustomerLink link) {
-        EntitlementPolicy.Grant grant = policy.grant(subscriptions.subscriptionsOf(link.customerId()), clock.instant());
-        return grant.granting() == null
-                || !grant.tier().perSeat()
-                || grant.granting().quantity() == Math.max(1, memberships.countActive(orgId));
+        List<Subscription> perSeat = livePerSeat(subscriptions.subscriptionsOf(link.customerId()));
+        if (perSeat.isEmpty()) {
+            return true;
+        }
+        long target = Math.max(1, memberships.countActive(orgId));
+        return perSeat.stream().allMatch(s -> s.quantity() == target);
     }
 
     /**
-     * Sets the quantity of the organization's per-seat subscription to its member count, if it has one in force;
-     * the caller holds the organization's lock.
+     * Sets the quantity of each live per-seat subscription of the organization to its member count; the caller
+     * holds the organization's lock. Live, not only the one granting the tier: a subscription past due beyond its
+     * grace grants nothing, but Stripe still bills its seats and retries its invoice, and once paid it grants again.
      *
      * @param cause what asked for it (an event and its attempt, or a start's alignment): part of the update's
      *              idempotency key, with the subscription, the count and the quantity it replaces
@@ -91,34 +90,53 @@ public final class SeatFollower {
         int sent = 0;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             long target = Math.max(1, memberships.countActive(orgId));
-            List<Subscription> owned = subscriptions.subscriptionsOf(link.customerId());
-            EntitlementPolicy.Grant grant = policy.grant(owned, clock.instant());
-            if (grant.granting() == null || !grant.tier().perSeat()) {
+            boolean agreed = true;
+            for (Subscription known : livePerSeat(subscriptions.subscriptionsOf(link.customerId()))) {
+                Subscription current =
+                        retry.call(() -> gateway.getSubscription(known.id())).orElse(known);
+                if (current.quantity() == target || !current.status().blocksNewSubscription()) {
+                    subscriptions.upsertSubscription(current, AuditContext.current());
+                    continue;
+                }
+                agreed = false;
+                sent++;
+                set(
+                        orgId,
+                        current,
+                        target,
+                        IdempotencyKeys.of("auto-seats", current.id(), target, current.quantity(), cause, round));
+            }
+            if (agreed) {
                 return sent;
             }
-            Subscription current = retry.call(
-                            () -> gateway.getSubscription(grant.granting().id()))
-                    .orElse(grant.granting());
-            if (current.quantity() == target) {
-                subscriptions.upsertSubscription(current, AuditContext.current());
-                return sent;
-            }
-            String key = IdempotencyKeys.of("auto-seats", current.id(), target, current.quantity(), cause, round);
-            Subscription updated = retry.call(() ->
-                    gateway.changeSubscriptionQuantity(current.id(), target, ProrationBehavior.CREATE_PRORATIONS, key));
-            sent++;
-            LOG.log(
-                    System.Logger.Level.DEBUG,
-                    "Auto-seats: {0} has {1} member(s); subscription {2} set from {3} to {4} " + "seat(s)",
-                    orgId,
-                    target,
-                    current.id(),
-                    current.quantity(),
-                    updated.quantity());
-            subscriptions.upsertSubscription(updated, AuditContext.current());
-            listener.projectionChanged(updated.customerId());
         }
         throw new IllegalStateException(
                 "the member count of " + orgId + " kept changing while its seats were set; " + "trying again later");
+    }
+
+    private void set(String orgId, Subscription current, long target, String key) {
+        Subscription updated = retry.call(() ->
+                gateway.changeSubscriptionQuantity(current.id(), target, ProrationBehavior.CREATE_PRORATIONS, key));
+        LOG.log(
+                System.Logger.Level.DEBUG,
+                "Auto-seats: {0} has {1} member(s); subscription {2} set from {3} to {4} seat(s)",
+                orgId,
+                target,
+                current.id(),
+                current.quantity(),
+                updated.quantity());
+        subscriptions.upsertSubscription(updated, AuditContext.current());
+        listener.projectionChanged(updated.customerId());
+    }
+
+    /** The live subscriptions (Stripe still bills them) whose price is a per-seat plan's. */
+    private List<Subscription> livePerSeat(List<Subscription> owned) {
+        return owned.stream()
+                .filter(s -> s.status().blocksNewSubscription())
+                .filter(s -> policy.catalog()
+                        .planForPrice(s.priceId())
+                        .map(plan -> plan.tier().perSeat())
+                        .orElse(false))
+                .toList();
     }
 }

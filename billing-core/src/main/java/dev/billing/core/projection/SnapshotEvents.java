@@ -5,6 +5,7 @@ import dev.billing.core.audit.AuditContext;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
@@ -12,6 +13,7 @@ import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
+import java.time.Instant;
 
 /**
  * Projects a subscription or invoice event processed on its own (DESIGN §4.3): with re-fetch on, Stripe's current
@@ -43,19 +45,25 @@ public final class SnapshotEvents {
         this.refetch = refetch;
     }
 
-    public void subscription(Subscription snapshot) {
+    /**
+     * Projects a subscription event's snapshot (re-read from Stripe when re-fetching is on).
+     *
+     * @param pastDueHint when the event dates a turn to past due ({@link EventObject.OfSubscription#pastDueHint()}),
+     *                    or null
+     */
+    public void subscription(Subscription snapshot, Instant pastDueHint) {
         AuditCause cause = AuditContext.current();
         CustomerLink link = customers.findByCustomerId(snapshot.customerId()).orElse(null);
         if (refetch) {
+            Subscription read = reads.subscription(snapshot.id()).orElse(snapshot);
             subscriptions.upsertSubscription(
-                    ErasedAccountEvents.scrubbed(
-                            reads.subscription(snapshot.id()).orElse(snapshot), link),
-                    cause);
+                    ErasedAccountEvents.scrubbed(read.withPastDueSince(pastDueHint), link), cause);
         } else if (subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(snapshot, link), cause)
                 == UpsertResult.SAME_VERSION) {
             // Two snapshots of the same second: only Stripe knows which is newer.
             gateway.getSubscription(snapshot.id())
-                    .ifPresent(s -> subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(s, link), cause));
+                    .ifPresent(s -> subscriptions.upsertSubscription(
+                            ErasedAccountEvents.scrubbed(s.withPastDueSince(pastDueHint), link), cause));
         }
         listener.projectionChanged(snapshot.customerId());
     }

@@ -218,7 +218,7 @@ final class EventEffects {
 
     private InboxStatus applyObject(InboxWork work, StripeEvent event, EventObject object) {
         if (object instanceof EventObject.OfSubscription of && event.type().startsWith("customer.subscription.")) {
-            projections.snapshots().subscription(of.subscription());
+            projections.snapshots().subscription(of.subscription(), of.pastDueHint());
             subscriptionWritten(work, of);
             return InboxStatus.PROCESSED;
         }

@@ -410,6 +410,17 @@ final class InboxBatch {
         List<AuditCause> causes =
                 batched.stream().map(w -> AuditCause.event(w.eventId())).toList();
         if (fromStripe) {
+            // Stripe's object does not say when it turned past due: if this write turns it, the first of its events
+            // that dates a turn does, on Stripe's clock (OfSubscription#pastDueHint).
+            Map<String, java.time.Instant> hints = new java.util.HashMap<>();
+            for (EventObject.OfSubscription snapshot : snapshots) {
+                if (snapshot.pastDueHint() != null) {
+                    hints.putIfAbsent(snapshot.subscription().id(), snapshot.pastDueHint());
+                }
+            }
+            written = written.stream()
+                    .map(s -> s.withPastDueSince(hints.get(s.id())))
+                    .toList();
             // The events of one subscription share Stripe's state: written once, under the first event's cause (a
             // second write would change nothing, in a statement and a commit of its own).
             Map<Subscription, AuditCause> once = new LinkedHashMap<>();
@@ -444,12 +455,14 @@ final class InboxBatch {
         for (int i = 0; i < batched.size(); i++) {
             InboxWork work = batched.get(i);
             Subscription snapshot = snapshots.get(i).subscription();
+            java.time.Instant pastDueHint = snapshots.get(i).pastDueHint();
             try {
                 if (!fromStripe && results.get(i) == UpsertResult.SAME_VERSION) { // one result per event here
                     // Two snapshots of the same second: only Stripe knows which is newer.
                     gateway.getSubscription(snapshot.id())
                             .ifPresent(s -> subscriptions.upsertSubscription(
-                                    ErasedAccountEvents.scrubbed(s, before.get(s.customerId())),
+                                    ErasedAccountEvents.scrubbed(
+                                            s.withPastDueSince(pastDueHint), before.get(s.customerId())),
                                     AuditCause.event(work.eventId())));
                 }
                 listener.projectionChanged(snapshot.customerId());

@@ -75,6 +75,36 @@ class EntitlementPolicyTest {
         assertThat(policy.grant(List.of(pastGrace), NOW).tier().name()).isEqualTo("free");
     }
 
+    /** A charge in the middle of a period (a plan change invoiced at once) that fails: grace from the failure. */
+    @Test
+    void pastDueMidPeriodCountsGraceFromWhenItTurnedPastDue() {
+        Instant periodStart = NOW.minus(Duration.ofDays(17));
+        Instant turned = NOW.minus(Duration.ofDays(2));
+        Subscription midPeriod = sub("sub_1", SubscriptionStatus.PAST_DUE, "price_pro", periodStart)
+                .withPastDueSince(turned);
+        EntitlementPolicy.Grant grant = policy.grant(List.of(midPeriod), NOW);
+        assertThat(grant.tier().name()).isEqualTo("pro");
+        assertThat(grant.graceEndsAt()).isEqualTo(turned.plus(Duration.ofDays(7)));
+        assertThat(policy.grant(List.of(midPeriod), turned.plus(Duration.ofDays(7)))
+                        .tier()
+                        .name())
+                .isEqualTo("free");
+
+        // a renewal that stays unpaid: the newer period's start is the later, as before
+        Subscription renewedUnpaid = sub(
+                        "sub_1", SubscriptionStatus.PAST_DUE, "price_pro", NOW.minus(Duration.ofDays(1)))
+                .withPastDueSince(NOW.minus(Duration.ofDays(20)));
+        assertThat(policy.grant(List.of(renewedUnpaid), NOW).graceEndsAt())
+                .isEqualTo(NOW.minus(Duration.ofDays(1)).plus(Duration.ofDays(7)));
+    }
+
+    @Test
+    void onlyAPastDueSubscriptionKeepsWhenItTurnedPastDue() {
+        Subscription active = sub("sub_1", SubscriptionStatus.ACTIVE, "price_pro", PERIOD_START)
+                .withPastDueSince(NOW);
+        assertThat(active.pastDueSince()).isNull();
+    }
+
     @Test
     void aPriceOutsideTheCatalogGrantsNothing() {
         Subscription unknown = sub("sub_1", SubscriptionStatus.ACTIVE, "price_legacy", PERIOD_START);

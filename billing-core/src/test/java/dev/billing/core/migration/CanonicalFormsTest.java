@@ -59,6 +59,31 @@ class CanonicalFormsTest {
     }
 
     @Test
+    void whenASubscriptionTurnedPastDueIsPartOfItsForm() {
+        Subscription pastDue = new Subscription(
+                "sub_1",
+                CustomerId.of("cus_1"),
+                SubscriptionStatus.PAST_DUE,
+                "price_1",
+                1,
+                T,
+                T,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                T,
+                Map.of(),
+                SourceVersion.snapshot(T));
+
+        assertThat(CanonicalForms.canonical(pastDue)).endsWith("past_due_since:-;");
+        assertThat(CanonicalForms.canonical(pastDue.withPastDueSince(T)))
+                .endsWith("past_due_since:20:1795255200.123456000;");
+    }
+
+    @Test
     void theChecksumIgnoresOrderButNotDuplicatesOrChanges() {
         List<String> records = new ArrayList<>();
         for (int i = 0; i < 200; i++) {

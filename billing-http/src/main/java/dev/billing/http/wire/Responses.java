@@ -156,7 +156,12 @@ public final class Responses {
             Instant created,
 
             @OptionalField @Doc("The coupon discounting it, when one is known.")
-            DiscountView discount) {
+            DiscountView discount,
+
+            @OptionalField
+            @Doc("While past_due: when it turned past due, if known (dated by the webhook that showed it, on "
+                    + "Stripe's clock); the grace counts from this or the period's start, whichever is later.")
+            Instant pastDueSince) {
         public static SubscriptionView of(Subscription s, PlanCatalog catalog) {
             Plan plan = catalog.planForPrice(s.priceId()).orElse(null);
             return new SubscriptionView(
@@ -175,7 +180,8 @@ public final class Responses {
                     s.trialStart(),
                     s.trialEnd(),
                     s.created(),
-                    DiscountView.of(s.pricing()));
+                    DiscountView.of(s.pricing()),
+                    s.pastDueSince());
         }
     }
 

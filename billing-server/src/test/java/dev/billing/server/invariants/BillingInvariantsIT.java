@@ -72,6 +72,25 @@ class BillingInvariantsIT {
                 new Step.Retention(2));
     }
 
+    /**
+     * Found by a random search (seed 75806795259570): more than a week into its period, its trial over, the organization moves to
+     * the per-seat plan and that invoice is declined. The subscription is past due from the change, not from its
+     * period's start, so its grace runs from then; and its seats follow the members whether it grants or not.
+     */
+    @Test
+    void aDeclinedMidPeriodMoveToThePerSeatPlanKeepsGraceAndFollowsSeats() {
+        int org = Run.USERS;
+        onPostgres(
+                new Step.StartCheckout(org, 0, true),
+                new Step.JoinTogether(4),
+                new Step.AdvanceClock(3),
+                new Step.FailNextPayment(org),
+                new Step.ChangePlan(org, 3, 1),
+                new Step.Membership(Run.USERS + 1, true, false),
+                new Step.AdvanceClock(2),
+                new Step.Membership(Run.USERS + 2, true, false));
+    }
+
     /** Runs one fixed sequence in a Postgres world of its own. */
     private static void onPostgres(Step... steps) {
         try (World world = World.onPostgres()) {

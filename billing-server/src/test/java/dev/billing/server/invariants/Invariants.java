@@ -37,11 +37,13 @@ final class Invariants {
 
     static void check(Run r) {
         StripeTruth stripe = new StripeTruth(r.world);
+        List<Subscription> seen = new java.util.ArrayList<>();
         for (Party p : r.parties) {
             if (p.erased || r.customer(p) == null) {
                 continue;
             }
             List<Subscription> atStripe = stripe.subscriptions(p.customerId);
+            seen.addAll(atStripe);
             oneLiveSubscriptionOrFlagged(r, p, atStripe);
             projectionFollowsStripe(r, p, atStripe);
             entitlementsFollowStripe(r, p, atStripe);
@@ -55,6 +57,7 @@ final class Invariants {
         MeteredUsage.reachesStripe(r);
         PersonalDataInvariants.erasedAppearNowhere(r.world);
         serviceChangesNameTheKey(r);
+        r.pastDue.observe(seen, r.world.emulator.now());
     }
 
     /**
@@ -160,7 +163,8 @@ final class Invariants {
     /**
      * Entitlements follow Stripe on billing's clock (the emulator's, which the server runs on): the tier the API grants
      * the party is the highest that Stripe's subscriptions grant now. Active or trialing, their plan's; past due, until
-     * the grace after the unpaid period began; any other status, none; with none at all, free. A grace that ends within
+     * the grace after it fell due (the unpaid period's start, or the later moment it turned past due: a failed charge
+     * mid-period; {@link PastDueWindows}); any other status, none; with none at all, free. A grace that may end within
      * a minute of now is skipped: the API answered a moment after this was read, and either tier is right then.
      */
     static void entitlementsFollowStripe(Run r, Party p, List<Subscription> atStripe) {
@@ -171,12 +175,17 @@ final class Invariants {
             SubscriptionItem item = StripeTruth.planItem(s);
             boolean grants = s.getStatus().equals("active") || s.getStatus().equals("trialing");
             if (item != null && s.getStatus().equals("past_due")) {
-                Instant graceEnd =
-                        Instant.ofEpochSecond(item.getCurrentPeriodStart()).plus(World.GRACE);
-                if (Duration.between(now, graceEnd).abs().compareTo(Duration.ofMinutes(1)) < 0) {
+                Instant[] start = r.pastDue.graceStart(s, item.getCurrentPeriodStart(), now);
+                if (start == null) {
+                    return; // it may have turned past due while the test did not look
+                }
+                Instant earliest = start[0].plus(World.GRACE);
+                Instant latest = start[1].plus(World.GRACE);
+                if (!now.isBefore(earliest.minus(Duration.ofMinutes(1)))
+                        && !now.isAfter(latest.plus(Duration.ofMinutes(1)))) {
                     return;
                 }
-                grants = now.isBefore(graceEnd);
+                grants = now.isBefore(earliest);
             }
             if (!grants || item == null) {
                 continue;
@@ -326,6 +335,12 @@ final class Invariants {
         }
         for (Subscription s : stripe.subscriptions(r.org.customerId)) {
             SubscriptionItem item = StripeTruth.planItem(s);
+            System.out.println("DEBUG-SEATS " + s.getId() + " " + s.getStatus() + " "
+                    + (item == null
+                            ? null
+                            : item.getPrice().getId() + " x" + item.getQuantity() + " from "
+                                    + item.getCurrentPeriodStart())
+                    + " members " + expected + " now " + r.world.emulator.now());
             if (StripeTruth.live(s)
                     && item != null
                     && item.getPrice().getId().equals("price_team_monthly")

@@ -50,6 +50,8 @@ final class Run {
     final Map<String, String> adminRefunds = new LinkedHashMap<>();
 
     final List<String> log = new ArrayList<>();
+    /** When billing may have noted each subscription turn past due (the entitlements invariant's grace). */
+    final PastDueWindows pastDue = new PastDueWindows();
     /**
      * Where the emulator's request log stood when members last joined together, until the next check has looked at
      * the seat updates sent since (null when none is pending).

@@ -107,6 +107,72 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
         }
 
         @Test
+        @DisplayName("past due since: set when a stored row turns past due, kept, cleared when it leaves")
+        void pastDueSinceFollowsTheStoredStatus() {
+            String id = unique("sub_");
+            java.util.function.BiFunction<SubscriptionStatus, SourceVersion, Subscription> at = (status, v) ->
+                    aSubscription().withId(id).withStatus(status).build().withVersion(v);
+            store.upsertSubscription(at.apply(SubscriptionStatus.ACTIVE, SourceVersion.snapshot(T0)));
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isNull();
+
+            java.time.Instant turned = T0.plusSeconds(60);
+            store.upsertSubscription(
+                    at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(turned.plusMillis(7))));
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(turned);
+
+            store.upsertSubscription(
+                    at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.snapshot(T0.plusSeconds(120))));
+            assertThat(store.upsertSubscription(at.apply(SubscriptionStatus.ACTIVE, SourceVersion.snapshot(T0))))
+                    .isEqualTo(UpsertResult.STALE);
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(turned);
+
+            store.upsertSubscription(at.apply(SubscriptionStatus.ACTIVE, SourceVersion.snapshot(T0.plusSeconds(180))));
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isNull();
+            store.upsertSubscriptions(
+                    List.of(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.snapshot(T0.plusSeconds(240)))));
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(240));
+
+            // the event that turned it says when (Stripe's time), however much later it was read
+            store.upsertSubscription(at.apply(SubscriptionStatus.ACTIVE, SourceVersion.snapshot(T0.plusSeconds(300))));
+            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(T0.plusSeconds(900)))
+                    .withPastDueSince(T0.plusSeconds(330)));
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(330));
+            // a later event's time never moves it
+            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(T0.plusSeconds(960)))
+                    .withPastDueSince(T0.plusSeconds(950)));
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(330));
+        }
+
+        @Test
+        @DisplayName("past due since: a row stored past due without it takes it from a later write that knows it")
+        void aPastDueRowWithoutItTakesItWhenKnown() {
+            String id = unique("sub_");
+            java.util.function.BiFunction<SubscriptionStatus, SourceVersion, Subscription> at = (status, v) ->
+                    aSubscription().withId(id).withStatus(status).build().withVersion(v);
+            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.snapshot(T0.plusSeconds(60))));
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isNull();
+            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(T0.plusSeconds(120)))
+                    .withPastDueSince(T0.plusSeconds(30)));
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(30));
+        }
+
+        @Test
+        @DisplayName("past due since: a new row keeps what it is given (a copy), and none when Stripe's")
+        void aNewPastDueRowKeepsWhatItIsGiven() {
+            Subscription fromStripe =
+                    aSubscription().withStatus(SubscriptionStatus.PAST_DUE).build();
+            Subscription copied = aSubscription()
+                    .withStatus(SubscriptionStatus.PAST_DUE)
+                    .build()
+                    .withPastDueSince(T0.minusSeconds(90));
+            store.upsertSubscription(fromStripe);
+            store.upsertSubscription(copied);
+            assertThat(store.findSubscription(fromStripe.id()).orElseThrow().pastDueSince())
+                    .isNull();
+            assertThat(store.findSubscription(copied.id())).contains(copied);
+        }
+
+        @Test
         void anUnrecognizedStatusIsKept() {
             Subscription odd =
                     aSubscription().withStatus(SubscriptionStatus.UNRECOGNIZED).build();
@@ -180,7 +246,8 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
                             UpsertResult.STALE,
                             UpsertResult.SAME_VERSION);
             assertThat(results.subList(5, results.size())).containsOnly(UpsertResult.APPLIED);
-            assertThat(store.findSubscription(id)).contains(v3);
+            // v3 turned the stored incomplete row past due: the store notes when (the store keeps it, not Stripe)
+            assertThat(store.findSubscription(id)).contains(v3.withPastDueSince(T0.plusSeconds(3)));
             assertThat(store.findSubscription(tied)).contains(tieA);
             assertThat(store.findSubscription(batch.get(74).id())).contains(batch.get(74));
             assertThat(store.upsertSubscriptions(List.of())).isEmpty();

@@ -12,6 +12,7 @@ import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.port.SubscriptionStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -58,11 +59,26 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     public synchronized UpsertResult upsertSubscription(Subscription subscription, AuditCause cause) {
         storeSwitch.check();
         Subscription before = subscriptions.get(subscription.id());
-        UpsertResult result = upsert(subscriptions, subscription.id(), subscription, Subscription::version);
+        Subscription row = withPastDueSince(before, subscription);
+        UpsertResult result = upsert(subscriptions, subscription.id(), row, Subscription::version);
         if (result == UpsertResult.APPLIED) {
-            audit.subscription(before, subscription, cause);
+            audit.subscription(before, row, cause);
         }
         return result;
+    }
+
+    /** As the SQL stores keep it ({@link SubscriptionStore#upsertSubscription}). */
+    private static Subscription withPastDueSince(Subscription before, Subscription next) {
+        if (before == null || !next.isPastDue()) {
+            return next;
+        }
+        if (before.isPastDue()) {
+            return before.pastDueSince() == null ? next : next.withPastDueSince(before.pastDueSince());
+        }
+        return next.pastDueSince() != null
+                ? next
+                : next.withPastDueSince(
+                        Instant.ofEpochSecond(next.version().at().getEpochSecond()));
     }
 
     @Override
@@ -322,25 +338,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
                     && user.value().equals(s.metadata().get("user_id"))) {
                 Map<String, String> metadata = new LinkedHashMap<>(s.metadata());
                 metadata.put("user_id", pseudonym.value());
-                subscriptions.put(
-                        s.id(),
-                        new Subscription(
-                                s.id(),
-                                s.customerId(),
-                                s.status(),
-                                s.priceId(),
-                                s.quantity(),
-                                s.currentPeriodStart(),
-                                s.currentPeriodEnd(),
-                                s.cancelAtPeriodEnd(),
-                                s.cancelAt(),
-                                s.canceledAt(),
-                                s.endedAt(),
-                                s.trialStart(),
-                                s.trialEnd(),
-                                s.created(),
-                                metadata,
-                                s.version()));
+                subscriptions.put(s.id(), s.withMetadata(metadata));
                 changed++;
             }
         }

@@ -104,6 +104,9 @@ class MigrateStoresTest {
                 .isEqualTo(source.customers().findByUserId(UserId.of("user_00004")));
         assertThat(target.subscriptions().findSubscription("sub_00007"))
                 .isEqualTo(source.subscriptions().findSubscription("sub_00007"));
+        assertThat(target.subscriptions().findSubscription("sub_00004"))
+                .map(Subscription::pastDueSince)
+                .contains(T0.minusSeconds(4));
         assertThat(target.inbox().find("evt_00011")).isEqualTo(source.inbox().find("evt_00011"));
         assertThat(target.usage().used(UserId.of("user_00003"), "exports", T0)).isEqualTo(4);
         assertThat(target.usage().pendingReports()).isEqualTo(source.usage().pendingReports());

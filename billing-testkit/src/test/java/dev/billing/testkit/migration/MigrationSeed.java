@@ -63,11 +63,12 @@ final class MigrationSeed {
                             CustomerId.of(customer),
                             i % 3 == 0 ? null : user + "@example.com",
                             T0.plusSeconds(i)));
+            SubscriptionStatus subscriptionStatus = SubscriptionStatus.values()[i % SubscriptionStatus.values().length];
             stores.subscriptions()
                     .upsertSubscription(aSubscription()
                             .withId(String.format("sub_%05d", i))
                             .withCustomer(customer)
-                            .withStatus(SubscriptionStatus.values()[i % SubscriptionStatus.values().length])
+                            .withStatus(subscriptionStatus)
                             .withQuantity(i)
                             .withMetadata("user_id", user)
                             .withMetadata("n", Integer.toString(i))
@@ -75,7 +76,9 @@ final class MigrationSeed {
                                     i % 2 == 0
                                             ? SourceVersion.snapshot(T0.plusSeconds(i))
                                             : SourceVersion.refetch(T0.plusMillis(i * 1_001L + 7)))
-                            .build());
+                            .build()
+                            // a new row keeps the moment it was noted past due (ignored for other statuses)
+                            .withPastDueSince(T0.minusSeconds(i)));
             stores.subscriptions()
                     .upsertInvoice(anInvoice()
                             .withId(String.format("in_%05d", i))

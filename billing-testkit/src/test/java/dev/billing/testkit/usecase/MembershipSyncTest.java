@@ -21,6 +21,7 @@ import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.subscription.Entitlements;
 import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.org.AlignSeats;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
@@ -390,6 +391,32 @@ class MembershipSyncTest {
         assertThat(h.gateway().calls(Operation.CHANGE_QUANTITY))
                 .as("in step: nothing more sent")
                 .hasSize(updates);
+    }
+
+    /** Past due beyond its grace it grants nothing, but Stripe still bills its seats and retries its invoice. */
+    @Test
+    void aPastDuePerSeatSubscriptionBeyondItsGraceStillFollowsTheMembers() {
+        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+        String subscription = buyTeam(h, 1);
+        Subscription pastDue = h.gateway().setStatus(subscription, SubscriptionStatus.PAST_DUE);
+        h.deliver(
+                Builders.anEvent()
+                        .withType("customer.subscription.updated")
+                        .createdAt(h.clock().instant())
+                        .forObject("subscription", subscription)
+                        .build(),
+                new EventObject.OfSubscription(pastDue));
+        h.clock().advance(Duration.ofDays(60));
+        assertThat(h.billing().entitlements(UserId.of(ORG)).tier()).isEqualTo("free");
+
+        for (int u = 0; u < 3; u++) {
+            deliver(
+                    h.billing(),
+                    new Delivery("msg_late_" + u, true, "user_" + u, h.clock().instant()));
+        }
+
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity())
+                .isEqualTo(3);
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.billing.core.checkout.CheckoutCommand;
 import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.catalog.BillingInterval;
 import dev.billing.core.model.catalog.Quota;
@@ -319,6 +320,38 @@ class UsageAndEntitlementsTest {
         Entitlements after = h.billing().entitlements(user);
         assertThat(after.tier()).isEqualTo("free");
         assertThat(after.status()).isEqualTo(SubscriptionStatus.PAST_DUE);
+    }
+
+    /**
+     * A charge declined 20 days into the period (a plan change invoiced at once): the grace counts from the event that
+     * turned it past due, Stripe's time, not from the period's start, nor from when the late event was processed.
+     */
+    @Test
+    void aPaymentDeclinedMidPeriodKeepsTheGraceFromWhenItTurnedPastDue() {
+        Subscription sub = subscribeThroughWebhook("pro");
+        h.clock().advance(Duration.ofDays(20));
+        Instant turned = h.clock().instant();
+        h.clock().advance(Duration.ofHours(3)); // delivered late: Stripe's object is read (versioned) 3 hours on
+        Subscription pastDue = h.gateway().setStatus(sub.id(), SubscriptionStatus.PAST_DUE);
+        h.deliver(
+                anEvent()
+                        .withType("customer.subscription.updated")
+                        .createdAt(turned)
+                        .forObject("subscription", sub.id())
+                        .build(),
+                new EventObject.OfSubscription(
+                        pastDue.withVersion(SourceVersion.snapshot(turned)),
+                        new EventObject.SubscriptionChange(null, null, SubscriptionStatus.ACTIVE)));
+
+        assertThat(h.stores()
+                        .subscriptions()
+                        .findSubscription(sub.id())
+                        .orElseThrow()
+                        .pastDueSince())
+                .isEqualTo(turned);
+        Entitlements during = h.billing().entitlements(user);
+        assertThat(during.tier()).isEqualTo("pro");
+        assertThat(during.graceEndsAt()).isEqualTo(turned.plus(Duration.ofDays(7)));
     }
 
     @Test

@@ -386,7 +386,8 @@ class WebhookProcessingTest {
             gate.countDown();
             awaitNoneLeased(events);
 
-            assertThat(h.stores().subscriptions().findSubscription("sub_batch")).contains(v3);
+            assertThat(h.stores().subscriptions().findSubscription("sub_batch"))
+                    .contains(v3.withPastDueSince(t.plusSeconds(3)));
             assertThat(h.stores().customers().findByUserId(UserId.of("user_2")))
                     .map(l -> l.customerId().value())
                     .contains("cus_batch_2");

@@ -47,6 +47,17 @@ public sealed interface EventObject
         public OfSubscription(Subscription subscription) {
             this(subscription, SubscriptionChange.NONE);
         }
+
+        /**
+         * The event's creation (Stripe's time) when it shows the subscription not yet past due, or turning past due
+         * (its earlier status another); else null, as the event says nothing of when it turned. A write that turns
+         * the stored row past due gives it as {@link Subscription#pastDueSince()}: however late the event is
+         * processed, the turn is dated by Stripe's clock.
+         */
+        public Instant pastDueHint() {
+            boolean turning = change.status() != null && change.status() != SubscriptionStatus.PAST_DUE;
+            return !subscription.isPastDue() || turning ? subscription.version().at() : null;
+        }
     }
 
     /**

@@ -11,7 +11,16 @@ import java.util.Objects;
  * The local projection of a Stripe subscription. Its price, quantity and period bounds come from its plan's item,
  * the first licensed one (Stripe API 2025-03-31 and later keep the period there); metered items are not projected.
  * Nullable: {@code priceId} (no item), period bounds, cancel/trial/end instants, and {@code pricing} (that item's
- * price and the discount, when known; revenue analytics read it).
+ * price and the discount, when known; revenue analytics read it), and {@code pastDueSince}.
+ *
+ * <p>{@code pastDueSince} is not a field of Stripe's subscription: it is when the subscription turned {@code
+ * past_due}, as the write that turned the stored row says. A webhook's write gives its event's creation (Stripe's
+ * time, however late the event is processed); a write that gives none, the version's second. The store keeps it while
+ * the subscription stays past due and clears it when it leaves ({@link
+ * dev.billing.core.port.SubscriptionStore#upsertSubscription}). Null when it is not past due, or when nothing said
+ * when it turned (first stored already past due, by a read of Stripe's). A payment that fails in the middle of a
+ * period (a plan change invoiced at once) makes a subscription past due long after its period began; the grace counts
+ * from the later of the two ({@link dev.billing.core.entitlement.EntitlementPolicy}).
  */
 public record Subscription(
         String id,
@@ -30,7 +39,8 @@ public record Subscription(
         Instant created,
         Map<String, String> metadata,
         SourceVersion version,
-        SubscriptionPricing pricing) {
+        SubscriptionPricing pricing,
+        Instant pastDueSince) {
     public Subscription {
         Checks.text(id, "id");
         Objects.requireNonNull(customerId, "customerId");
@@ -40,6 +50,49 @@ public record Subscription(
         Objects.requireNonNull(created, "created");
         metadata = Checks.metadata(metadata);
         Objects.requireNonNull(version, "version");
+        if (status != SubscriptionStatus.PAST_DUE) {
+            pastDueSince = null;
+        }
+    }
+
+    /** A subscription as Stripe describes it: when it became past due is not known. */
+    public Subscription(
+            String id,
+            CustomerId customerId,
+            SubscriptionStatus status,
+            String priceId,
+            long quantity,
+            Instant currentPeriodStart,
+            Instant currentPeriodEnd,
+            boolean cancelAtPeriodEnd,
+            Instant cancelAt,
+            Instant canceledAt,
+            Instant endedAt,
+            Instant trialStart,
+            Instant trialEnd,
+            Instant created,
+            Map<String, String> metadata,
+            SourceVersion version,
+            SubscriptionPricing pricing) {
+        this(
+                id,
+                customerId,
+                status,
+                priceId,
+                quantity,
+                currentPeriodStart,
+                currentPeriodEnd,
+                cancelAtPeriodEnd,
+                cancelAt,
+                canceledAt,
+                endedAt,
+                trialStart,
+                trialEnd,
+                created,
+                metadata,
+                version,
+                pricing,
+                null);
     }
 
     /** A subscription whose pricing is not known. */
@@ -98,7 +151,8 @@ public record Subscription(
                 created,
                 metadata,
                 newVersion,
-                pricing);
+                pricing,
+                pastDueSince);
     }
 
     public Subscription withMetadata(Map<String, String> newMetadata) {
@@ -119,7 +173,8 @@ public record Subscription(
                 created,
                 newMetadata,
                 version,
-                pricing);
+                pricing,
+                pastDueSince);
     }
 
     public Subscription withPricing(SubscriptionPricing newPricing) {
@@ -140,7 +195,31 @@ public record Subscription(
                 created,
                 metadata,
                 version,
-                newPricing);
+                newPricing,
+                pastDueSince);
+    }
+
+    /** The same subscription, past due since {@code since} (ignored unless it is past due). */
+    public Subscription withPastDueSince(Instant since) {
+        return new Subscription(
+                id,
+                customerId,
+                status,
+                priceId,
+                quantity,
+                currentPeriodStart,
+                currentPeriodEnd,
+                cancelAtPeriodEnd,
+                cancelAt,
+                canceledAt,
+                endedAt,
+                trialStart,
+                trialEnd,
+                created,
+                metadata,
+                version,
+                pricing,
+                since);
     }
 
     /** Cancellation scheduled ({@code cancel_at_period_end} or a {@code cancel_at} date). */
