@@ -18,9 +18,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code active} and {@code trialing} grant their plan's tier;</li>
  *   <li>{@code past_due} grants it until {@code pastDueGrace} after it fell due: the start of the unpaid period
- *       (Stripe moves the period forward at renewal even when the payment fails), or, when later, the moment the
- *       store saw it turn past due ({@link Subscription#pastDueSince()}: a charge in the middle of a period, such
- *       as a plan change invoiced at once, falls due then);</li>
+ *       (Stripe moves the period forward at renewal even when the payment fails), or, when later, the moment it
+ *       turned past due ({@link Subscription#pastDueSince()}: a charge in the middle of a period, such as a plan
+ *       change invoiced at once, falls due then);</li>
  *   <li>every other status, including one this code does not know, grants nothing;</li>
  *   <li>a price that is not in the plan catalog grants nothing.</li>
  * </ul>
