@@ -22,7 +22,8 @@ class BillingHealthTest {
     private final InMemoryBillingStores memory = InMemoryBillingStores.create();
     private final FakePaymentGateway stripe = new FakePaymentGateway(clock);
     /** Waits for every ping: these tests read Stripe's answers, not how long a check waits. */
-    private final BillingHealth health = new BillingHealth(memory.stores(), stripe, clock, Duration.ofMinutes(1));
+    private final BillingHealth health =
+            new BillingHealth(memory.stores(), stripe, clock, Duration.ofMinutes(1), Duration.ofMinutes(1));
 
     @Test
     void stripeDownIsADetailWhileTheStoreKeepsBillingUp() {
@@ -86,7 +87,23 @@ class BillingHealthTest {
         assertThat(stripe.calls(Operation.PING)).hasSize(1);
     }
 
-    /** A check on another thread; the bound is 30 times the check's wait, so one that waited on Stripe fails. */
+    @Test
+    @DisplayName("a store that does not answer is down within the bound, and later checks start no second ask")
+    void aStoreThatDoesNotAnswerIsDownWithoutHoldingTheCheck() throws Exception {
+        BillingHealth probed = new BillingHealth(memory.stores(), stripe, clock);
+        memory.storeSwitch().stall();
+        try {
+            BillingHealth.Report report = checked(probed);
+            assertThat(report.up()).isFalse();
+            assertThat((String) report.details().get("store")).isEqualTo("down: no answer within 2500 ms");
+            assertThat(checked(probed).up()).as("still stalled").isFalse();
+        } finally {
+            memory.storeSwitch().answer();
+        }
+        Await.until("the store answers again", () -> probed.check().up());
+    }
+
+    /** A check on another thread; the bound is 12 times the longest wait, so one that waited out a pool fails. */
     private static BillingHealth.Report checked(BillingHealth health) throws Exception {
         ExecutorService prober = Executors.newSingleThreadExecutor();
         try {
