@@ -134,6 +134,10 @@ class EntitlementsOverHttpIT {
         assertThat(during.path("status").asText()).isEqualTo("past_due");
         assertThat(Instant.parse(during.path("graceEndsAt").asText()))
                 .isEqualTo(unpaidSince.plus(Duration.ofDays(GRACE_DAYS)));
+        // dated by the webhook, on Stripe's clock: the renewal's moment, not when billing read it (a day later)
+        JsonNode listed =
+                f.http.get("/stripe/subscriptions", token).json().path("data").get(0);
+        assertThat(Instant.parse(listed.path("pastDueSince").asText())).isEqualTo(unpaidSince);
 
         f.emulator.advanceClockTo(unpaidSince.plus(Duration.ofDays(GRACE_DAYS)).plusSeconds(60));
 
@@ -149,6 +153,13 @@ class EntitlementsOverHttpIT {
                 token,
                 m -> m.path("tier").asText().equals("basic")
                         && m.path("status").asText().equals("active"));
+        assertThat(f.http.get("/stripe/subscriptions", token)
+                        .json()
+                        .path("data")
+                        .get(0)
+                        .has("pastDueSince"))
+                .as("cleared once paid")
+                .isFalse();
     }
 
     @Test
