@@ -1,9 +1,11 @@
 -- billing 030: when a subscription turned past_due (docs/DESIGN.md §4.4), as Postgres's V27. Stripe's subscription
 -- does not say, and a payment that fails in the middle of a period (a plan change invoiced at once) falls due long
--- after the period began. The row given says when, if it knows (a webhook's write: its event's time, Stripe's; a copy:
--- the source's row). A new row takes that; a stored row of another status turning past due takes it, or else the new
--- version's second; a past-due row keeps its own (or takes the one given, if it had none); a row leaving past due
--- clears it. Existing rows start with none: their grace counts from the period's start, as before. Idempotent.
+-- after the period began. A write may give a time: a webhook's, its event's creation when the event shows the
+-- subscription not yet past due or turning so (a bound the turn is not before, on Stripe's clock); a copy's, the
+-- source's row. A new row takes it; a stored row of another status turning past due takes it, or else the new version's
+-- second; a past-due row keeps its own, or the one given when later (an older event replayed moves nothing); a row
+-- leaving past due clears it. Existing rows start with none: their grace counts from the period's start, as before.
+-- Idempotent.
 
 ALTER TABLE public.billing_subscriptions ADD COLUMN IF NOT EXISTS past_due_since timestamptz;
 
@@ -39,7 +41,7 @@ BEGIN
          amount_off_currency = excluded.amount_off_currency,
          past_due_since = CASE
            WHEN excluded.status <> 'past_due' THEN NULL
-           WHEN s.status = 'past_due' THEN coalesce(s.past_due_since, excluded.past_due_since)
+           WHEN s.status = 'past_due' THEN greatest(s.past_due_since, excluded.past_due_since)
            ELSE coalesce(excluded.past_due_since, to_timestamp(excluded.version / 10000000)) END
    WHERE s.version < excluded.version;
   IF FOUND THEN

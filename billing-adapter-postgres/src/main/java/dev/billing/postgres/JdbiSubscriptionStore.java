@@ -57,7 +57,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 amount_off_currency = EXCLUDED.amount_off_currency,
                 past_due_since = CASE
                     WHEN EXCLUDED.status <> 'past_due' THEN NULL
-                    WHEN s.status = 'past_due' THEN COALESCE(s.past_due_since, EXCLUDED.past_due_since)
+                    WHEN s.status = 'past_due' THEN GREATEST(s.past_due_since, EXCLUDED.past_due_since)
                     ELSE COALESCE(EXCLUDED.past_due_since, to_timestamp(EXCLUDED.source_version / 10000000)) END
             WHERE s.source_version < EXCLUDED.source_version""";
     /** The most subscriptions one group-committed upsert writes. */

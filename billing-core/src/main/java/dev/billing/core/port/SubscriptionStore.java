@@ -28,10 +28,11 @@ public interface SubscriptionStore {
 
     /**
      * Writes the subscription iff no row exists or the stored version is strictly older; atomic. The store keeps
-     * {@link Subscription#pastDueSince()}: a new row takes the value given (a webhook's event time, the source's
-     * row when copied, or none); a stored row of another status that turns past due takes the value given,
-     * or else the new version's second; a past-due row keeps its own (or takes the value given, if it had none); a
-     * row that leaves past due clears it.
+     * {@link Subscription#pastDueSince()}: a new row takes the value given (a webhook's bound on the turn, the
+     * source's row when copied, or none); a stored row of another status that turns past due takes the value given,
+     * or else the new version's second; a past-due row keeps its own, or the value given when later (a webhook gives
+     * no more than a bound the turn is not before, so an older event replayed moves nothing); a row that leaves past
+     * due clears it.
      */
     UpsertResult upsertSubscription(Subscription subscription);
 

@@ -410,12 +410,12 @@ final class InboxBatch {
         List<AuditCause> causes =
                 batched.stream().map(w -> AuditCause.event(w.eventId())).toList();
         if (fromStripe) {
-            // Stripe's object does not say when it turned past due: if this write turns it, the first of its events
-            // that dates a turn does, on Stripe's clock (OfSubscription#pastDueHint).
+            // Stripe's object does not say when it turned past due: the latest bound its events give, on Stripe's
+            // clock (OfSubscription#pastDueHint; the store keeps the latest of a past-due spell).
             Map<String, java.time.Instant> hints = new java.util.HashMap<>();
             for (EventObject.OfSubscription snapshot : snapshots) {
                 if (snapshot.pastDueHint() != null) {
-                    hints.putIfAbsent(snapshot.subscription().id(), snapshot.pastDueHint());
+                    hints.merge(snapshot.subscription().id(), snapshot.pastDueHint(), (a, b) -> a.isAfter(b) ? a : b);
                 }
             }
             written = written.stream()

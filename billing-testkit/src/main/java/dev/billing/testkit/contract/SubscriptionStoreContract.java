@@ -132,14 +132,19 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
                     List.of(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.snapshot(T0.plusSeconds(240)))));
             assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(240));
 
-            // the event that turned it says when (Stripe's time), however much later it was read
+            // a webhook's bound (Stripe's time) dates the turn, however much later Stripe's state was read
             store.upsertSubscription(at.apply(SubscriptionStatus.ACTIVE, SourceVersion.snapshot(T0.plusSeconds(300))));
             store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(T0.plusSeconds(900)))
+                    .withPastDueSince(T0.plusSeconds(310)));
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(310));
+            // a later bound (the turning event itself, processed after an earlier one) moves it later
+            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(T0.plusSeconds(960)))
                     .withPastDueSince(T0.plusSeconds(330)));
             assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(330));
-            // a later event's time never moves it
-            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(T0.plusSeconds(960)))
-                    .withPastDueSince(T0.plusSeconds(950)));
+            // an older event replayed, or none given, moves nothing
+            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(T0.plusSeconds(990)))
+                    .withPastDueSince(T0.plusSeconds(100)));
+            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(T0.plusSeconds(995))));
             assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(330));
         }
 

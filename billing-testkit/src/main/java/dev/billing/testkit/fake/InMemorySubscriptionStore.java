@@ -73,7 +73,9 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
             return next;
         }
         if (before.isPastDue()) {
-            return before.pastDueSince() == null ? next : next.withPastDueSince(before.pastDueSince());
+            Instant kept = before.pastDueSince();
+            Instant given = next.pastDueSince();
+            return next.withPastDueSince(kept == null || (given != null && given.isAfter(kept)) ? given : kept);
         }
         return next.pastDueSince() != null
                 ? next

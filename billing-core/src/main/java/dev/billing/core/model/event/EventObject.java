@@ -49,10 +49,11 @@ public sealed interface EventObject
         }
 
         /**
-         * The event's creation (Stripe's time) when it shows the subscription not yet past due, or turning past due
-         * (its earlier status another); else null, as the event says nothing of when it turned. A write that turns
-         * the stored row past due gives it as {@link Subscription#pastDueSince()}: however late the event is
-         * processed, the turn is dated by Stripe's clock.
+         * A time the subscription's turn to past due is not before, on Stripe's clock: the event's creation when it
+         * shows the subscription not yet past due, or turning past due (its earlier status another: then it is the
+         * turn's very time); else null, as the event says nothing of when it turned. A write gives it as {@link
+         * Subscription#pastDueSince()} and the store keeps the latest such bound of the past-due spell, so however
+         * late events are processed, and in whatever order, the turn ends up dated by the event that made it.
          */
         public Instant pastDueHint() {
             boolean turning = change.status() != null && change.status() != SubscriptionStatus.PAST_DUE;

@@ -14,13 +14,13 @@ import java.util.Objects;
  * price and the discount, when known; revenue analytics read it), and {@code pastDueSince}.
  *
  * <p>{@code pastDueSince} is not a field of Stripe's subscription: it is when the subscription turned {@code
- * past_due}, as the write that turned the stored row says. A webhook's write gives its event's creation (Stripe's
- * time, however late the event is processed); a write that gives none, the version's second. The store keeps it while
- * the subscription stays past due and clears it when it leaves ({@link
- * dev.billing.core.port.SubscriptionStore#upsertSubscription}). Null when it is not past due, or when nothing said
- * when it turned (first stored already past due, by a read of Stripe's). A payment that fails in the middle of a
- * period (a plan change invoiced at once) makes a subscription past due long after its period began; the grace counts
- * from the later of the two ({@link dev.billing.core.entitlement.EntitlementPolicy}).
+ * past_due}, as far as the writes say. A webhook's write gives a bound the turn is not before, on Stripe's clock
+ * ({@link dev.billing.core.model.event.EventObject.OfSubscription#pastDueHint()}); a write that gives none leaves the
+ * version's second when it turns the row. The store keeps the latest of a past-due spell and clears it when the
+ * subscription leaves ({@link dev.billing.core.port.SubscriptionStore#upsertSubscription}). Null when it is not past
+ * due, or when nothing said when it turned (first stored already past due, by a read of Stripe's). A payment that
+ * fails in the middle of a period (a plan change invoiced at once) makes a subscription past due long after its period
+ * began; the grace counts from the later of the two ({@link dev.billing.core.entitlement.EntitlementPolicy}).
  */
 public record Subscription(
         String id,
