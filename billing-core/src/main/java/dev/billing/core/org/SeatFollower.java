@@ -94,7 +94,7 @@ public final class SeatFollower {
             for (Subscription known : livePerSeat(subscriptions.subscriptionsOf(link.customerId()))) {
                 Subscription current =
                         retry.call(() -> gateway.getSubscription(known.id())).orElse(known);
-                if (current.quantity() == target || !current.status().blocksNewSubscription()) {
+                if (current.quantity() == target || !livePerSeat(current)) { // Stripe's may have moved on
                     subscriptions.upsertSubscription(current, AuditContext.current());
                     continue;
                 }
@@ -131,12 +131,14 @@ public final class SeatFollower {
 
     /** The live subscriptions (Stripe still bills them) whose price is a per-seat plan's. */
     private List<Subscription> livePerSeat(List<Subscription> owned) {
-        return owned.stream()
-                .filter(s -> s.status().blocksNewSubscription())
-                .filter(s -> policy.catalog()
+        return owned.stream().filter(this::livePerSeat).toList();
+    }
+
+    private boolean livePerSeat(Subscription s) {
+        return s.status().blocksNewSubscription()
+                && policy.catalog()
                         .planForPrice(s.priceId())
                         .map(plan -> plan.tier().perSeat())
-                        .orElse(false))
-                .toList();
+                        .orElse(false);
     }
 }

@@ -12,6 +12,7 @@ import dev.billing.core.config.OrgOptions;
 import dev.billing.core.config.RetrySchedule;
 import dev.billing.core.error.BillingException;
 import dev.billing.core.error.WebhookRejectedException;
+import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.audit.AuditAction;
 import dev.billing.core.model.catalog.BillingInterval;
@@ -417,6 +418,27 @@ class MembershipSyncTest {
 
         assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity())
                 .isEqualTo(3);
+    }
+
+    /** The projection still says per seat, Stripe's has moved to a plan that is not: its quantity is left alone. */
+    @Test
+    void aSubscriptionNoLongerPerSeatAtStripeIsNotSetToTheMembers() {
+        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+        String subscription = buyTeam(h, 1);
+        Subscription team =
+                h.stores().subscriptions().findSubscription(subscription).orElseThrow();
+        h.gateway().changeSubscriptionPrice(subscription, "price_pro_monthly", ProrationBehavior.NONE, "key_moved");
+        // the projection has not seen the change yet
+        h.stores().subscriptions().upsertSubscription(team.withVersion(SourceVersion.refetch(T0.plusSeconds(3_600))));
+
+        for (int u = 0; u < 3; u++) {
+            deliver(h.billing(), new Delivery("msg_moved_" + u, true, "user_" + u, T0.plusSeconds(u)));
+        }
+
+        assertThat(h.stores().memberships().countActive(ORG)).isEqualTo(3);
+        assertThat(h.gateway().calls(Operation.CHANGE_QUANTITY)).isEmpty();
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity())
+                .isEqualTo(1);
     }
 
     @Test
