@@ -335,12 +335,6 @@ final class Invariants {
         }
         for (Subscription s : stripe.subscriptions(r.org.customerId)) {
             SubscriptionItem item = StripeTruth.planItem(s);
-            System.out.println("DEBUG-SEATS " + s.getId() + " " + s.getStatus() + " "
-                    + (item == null
-                            ? null
-                            : item.getPrice().getId() + " x" + item.getQuantity() + " from "
-                                    + item.getCurrentPeriodStart())
-                    + " members " + expected + " now " + r.world.emulator.now());
             if (StripeTruth.live(s)
                     && item != null
                     && item.getPrice().getId().equals("price_team_monthly")
