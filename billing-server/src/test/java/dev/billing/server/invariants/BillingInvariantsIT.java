@@ -73,9 +73,10 @@ class BillingInvariantsIT {
     }
 
     /**
-     * Found by a random search (seed 75806795259570): more than a week into its period, its trial over, the organization moves to
-     * the per-seat plan and that invoice is declined. The subscription is past due from the change, not from its
-     * period's start, so its grace runs from then; and its seats follow the members whether it grants or not.
+     * Found by a random search (seed 75806795259570): its trial over and more than a week into its period, the
+     * organization moves to the per-seat plan and that invoice is declined. The subscription is past due from the
+     * change, not from its period's start, so its grace runs from then; and its seats follow the members whether it
+     * grants or not.
      */
     @Test
     void aDeclinedMidPeriodMoveToThePerSeatPlanKeepsGraceAndFollowsSeats() {

@@ -9,12 +9,13 @@ import java.util.Map;
 
 /**
  * When billing may have noted each of Stripe's subscriptions turn past due, as far as the invariants can tell from
- * Stripe's state between steps. Billing notes it when a stored row of another status turns past due (on its clock, the
- * emulator's, to the second), so a subscription that was not past due at one check and is at the next turned between
- * the two. The grace then counts from the later of that moment and the period's start; these are its bounds.
+ * Stripe's state between steps. Billing dates the turn by the webhooks of the step that made it (Stripe's clock, the
+ * emulator's), or else by when it read Stripe (its clock is the emulator's too), to the second: a subscription that was
+ * not past due at one check and is at the next turned between the two. The grace then counts from the later of that
+ * moment and the period's start; these are its bounds.
  */
 final class PastDueWindows {
-    /** The store notes the version's second, which may fall just before the check that saw the old status. */
+    /** Billing keeps the second, which may fall just before the check that saw the old status. */
     private static final Duration SECOND = Duration.ofSeconds(1);
 
     private final Map<String, String> statuses = new HashMap<>();
