@@ -171,6 +171,7 @@ final class Invariants {
         Instant now = r.world.emulator.now();
         String expected = "free";
         int expectedRank = 0;
+        Map<String, Instant[]> graceEnds = new HashMap<>();
         for (Subscription s : atStripe) {
             SubscriptionItem item = StripeTruth.planItem(s);
             boolean grants = s.getStatus().equals("active") || s.getStatus().equals("trialing");
@@ -181,6 +182,7 @@ final class Invariants {
                 }
                 Instant earliest = start[0].plus(World.GRACE);
                 Instant latest = start[1].plus(World.GRACE);
+                graceEnds.put(s.getId(), new Instant[] {earliest, latest});
                 if (!now.isBefore(earliest.minus(Duration.ofMinutes(1)))
                         && !now.isAfter(latest.plus(Duration.ofMinutes(1)))) {
                     return;
@@ -210,6 +212,21 @@ final class Invariants {
                     .toList();
             throw new AssertionError(p + " is granted " + shown.path("tier").asText() + " (" + shown + ") but Stripe's "
                     + "subscriptions grant " + expected + " at " + now + ": " + stripe);
+        }
+        graceEndsWithinTheirBounds(p, shown, graceEnds);
+    }
+
+    /** The grace end the API shows for a past-due grant lies within what the checks around its turn allow. */
+    private static void graceEndsWithinTheirBounds(Party p, JsonNode shown, Map<String, Instant[]> graceEnds) {
+        Instant[] bounds = graceEnds.get(shown.path("subscriptionId").asText());
+        if (bounds == null || !shown.hasNonNull("graceEndsAt")) {
+            return;
+        }
+        Instant shownEnd = Instant.parse(shown.path("graceEndsAt").asText());
+        // billing dates the turn to the second
+        if (shownEnd.isBefore(bounds[0].minusSeconds(1)) || shownEnd.isAfter(bounds[1].plusSeconds(1))) {
+            throw new AssertionError(p + "'s grace ends at " + shownEnd + " (" + shown + "), outside " + bounds[0]
+                    + " .. " + bounds[1] + " that the checks around its turn to past due allow");
         }
     }
 
