@@ -69,7 +69,10 @@ public class BillingProperties implements Validator {
     /** Whether return URLs must be https (loopback excepted). */
     private boolean requireHttps = true;
 
-    /** How long a past_due subscription keeps its entitlements, from the start of the unpaid period (0-90 days). */
+    /**
+     * How long a past_due subscription keeps its entitlements, from when it fell due: the unpaid period's start, or the
+     * later moment it turned past due (0-90 days).
+     */
     private Duration pastDueGrace = Duration.ofDays(7);
 
     /** Re-read subscriptions and invoices from Stripe when their events arrive (order-proof). */

@@ -25,7 +25,8 @@ import java.util.Objects;
  *                             {@link dev.billing.core.webhook.ReceiveWebhook#receive(byte[], String, java.util.concurrent.Executor)}, to be
  *                             processed after the answer (when all are taken, a delivery joins the same batches but
  *                             its answer waits until its batch is processed)
- * @param pastDueGrace         how long past the start of an unpaid period a past_due plan keeps its entitlements
+ * @param pastDueGrace         how long after it fell due (the unpaid period's start, or the later moment it turned past
+ *                             due) a past_due plan keeps its entitlements
  * @param gatewayAttempts      attempts for an idempotent Stripe call in a user request
  * @param gatewayBudget        time budget for those attempts
  * @param gatewayBackoff       first pause between attempts (doubling)
