@@ -35,18 +35,15 @@ final class BillingHealth {
     private final PaymentGateway gateway;
     private final Clock clock;
     private final long stripeWaitNanos;
-    /** Guarded by this: when Stripe was last asked (billing time), and when on the machine's monotonic clock. */
+    private final long storeWaitNanos;
+    /** Guarded by this: when Stripe was last asked (billing time). */
     private Instant stripeCheckedAt;
+    /** Guarded by this: the last ask of Stripe, and of the store (each running or answered), null before the first. */
+    private Ask stripeAsk;
 
-    private long stripeAskedNanos;
-    /** Guarded by this: the ping running now, null when none. */
-    private CountDownLatch pinging;
+    private Ask storeAsk;
 
     private volatile String stripe = "unknown";
-
-    private final long storeWaitNanos;
-    /** Guarded by this: the store's ask running now, null when none. */
-    private StoreAsk storeAsk;
 
     BillingHealth(BillingStores stores, PaymentGateway gateway, Clock clock) {
         this(stores, gateway, clock, STRIPE_WAIT, STORE_WAIT);
@@ -76,93 +73,83 @@ final class BillingHealth {
         return new Report(store.equals("up"), details);
     }
 
-    /** One ask of the store: its answer once it has one. */
-    private static final class StoreAsk {
-        final CountDownLatch done = new CountDownLatch(1);
-        final long askedNanos = System.nanoTime();
-        volatile String answer;
-    }
+    /**
+     * One ping on a daemon thread of its own (one that never answers never holds the JVM's exit): "up", or "down: "
+     * and the failure's kind, once answered.
+     */
+    private static final class Ask {
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final long askedNanos = System.nanoTime();
+        private volatile String answer;
 
-    /** The store's answer to an ask, this check's or the one still running, waiting for it at most its bound. */
-    private String store() {
-        StoreAsk ask;
-        synchronized (this) {
-            if (storeAsk == null) {
-                StoreAsk started = new StoreAsk();
-                Thread asker = new Thread(() -> ask(started), "billing-health-store");
-                asker.setDaemon(true); // a store that never answers never holds the JVM's exit
-                storeAsk = started;
-                asker.start();
-            }
-            ask = storeAsk;
+        static Ask start(String thread, Runnable ping) {
+            Ask ask = new Ask();
+            Thread asker = new Thread(
+                    () -> {
+                        try {
+                            ping.run();
+                            ask.answer = "up";
+                        } catch (RuntimeException e) {
+                            ask.answer = "down: " + e.getClass().getSimpleName();
+                        } finally {
+                            ask.done.countDown();
+                        }
+                    },
+                    thread);
+            asker.setDaemon(true);
+            asker.start();
+            return ask;
         }
-        long waitNanos = storeWaitNanos - (System.nanoTime() - ask.askedNanos);
-        try {
-            if (waitNanos > 0) {
-                ask.done.await(waitNanos, TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        String answer = ask.answer;
-        return answer != null
-                ? answer
-                : "down: no answer within " + Duration.ofNanos(storeWaitNanos).toMillis() + " ms";
-    }
 
-    private void ask(StoreAsk ask) {
-        try {
-            stores.ping();
-            ask.answer = "up";
-        } catch (RuntimeException e) {
-            ask.answer = "down: " + e.getClass().getSimpleName();
-        } finally {
-            synchronized (this) {
-                storeAsk = null;
-            }
-            ask.done.countDown();
+        boolean running() {
+            return done.getCount() > 0;
         }
-    }
 
-    /** Stripe's last answer, after asking again when a minute has passed, waiting for that at most a second. */
-    private String stripe() {
-        CountDownLatch ping;
-        long waitNanos;
-        synchronized (this) {
-            Instant now = clock.instant();
-            if (pinging == null && (stripeCheckedAt == null || !now.isBefore(stripeCheckedAt.plus(STRIPE_EVERY)))) {
-                stripeCheckedAt = now;
-                stripeAskedNanos = System.nanoTime();
-                CountDownLatch done = new CountDownLatch(1);
-                Thread asker = new Thread(() -> ping(done), "billing-health-stripe");
-                asker.setDaemon(true); // a ping Stripe never answers never holds the JVM's exit
-                asker.start();
-                pinging = done;
-            }
-            ping = pinging;
-            waitNanos = stripeWaitNanos - (System.nanoTime() - stripeAskedNanos);
-        }
-        if (ping != null && waitNanos > 0) {
+        /** The answer, waiting for it until {@code waitNanos} after the ask began; null when it has none by then. */
+        String await(long waitNanos) {
+            long left = waitNanos - (System.nanoTime() - askedNanos);
             try {
-                ping.await(waitNanos, TimeUnit.NANOSECONDS);
+                if (left > 0) {
+                    done.await(left, TimeUnit.NANOSECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            return answer;
+        }
+    }
+
+    /** Stripe's last answer, after asking again when a minute has passed, waiting for that at most its bound. */
+    private String stripe() {
+        Ask ask;
+        synchronized (this) {
+            Instant now = clock.instant();
+            boolean due = stripeCheckedAt == null || !now.isBefore(stripeCheckedAt.plus(STRIPE_EVERY));
+            if (due && (stripeAsk == null || !stripeAsk.running())) {
+                stripeCheckedAt = now;
+                stripeAsk = Ask.start("billing-health-stripe", gateway::ping);
+            }
+            ask = stripeAsk;
+        }
+        String answer = ask.await(stripeWaitNanos);
+        if (answer != null) {
+            stripe = answer;
         }
         return stripe;
     }
 
-    private void ping(CountDownLatch done) {
-        try {
-            gateway.ping();
-            stripe = "up";
-        } catch (RuntimeException e) {
-            stripe = "down: " + e.getClass().getSimpleName();
-        } finally {
-            synchronized (this) {
-                pinging = null;
+    /** The store's answer to an ask, this check's or the one still running, waiting for it at most its bound. */
+    private String store() {
+        Ask ask;
+        synchronized (this) {
+            if (storeAsk == null || !storeAsk.running()) {
+                storeAsk = Ask.start("billing-health-store", stores::ping);
             }
-            done.countDown();
+            ask = storeAsk;
         }
+        String answer = ask.await(storeWaitNanos);
+        return answer != null
+                ? answer
+                : "down: no answer within " + Duration.ofNanos(storeWaitNanos).toMillis() + " ms";
     }
 }

@@ -412,10 +412,11 @@ final class InboxBatch {
         if (fromStripe) {
             // Stripe's object does not say when it turned past due: the latest bound its events give, on Stripe's
             // clock (OfSubscription#pastDueHint; the store keeps the latest of a past-due spell).
-            Map<String, java.time.Instant> hints = new java.util.HashMap<>();
+            Map<String, Instant> hints = new HashMap<>();
             for (EventObject.OfSubscription snapshot : snapshots) {
-                if (snapshot.pastDueHint() != null) {
-                    hints.merge(snapshot.subscription().id(), snapshot.pastDueHint(), (a, b) -> a.isAfter(b) ? a : b);
+                Instant hint = snapshot.pastDueHint();
+                if (hint != null) {
+                    hints.merge(snapshot.subscription().id(), hint, (a, b) -> a.isAfter(b) ? a : b);
                 }
             }
             written = written.stream()
@@ -455,7 +456,7 @@ final class InboxBatch {
         for (int i = 0; i < batched.size(); i++) {
             InboxWork work = batched.get(i);
             Subscription snapshot = snapshots.get(i).subscription();
-            java.time.Instant pastDueHint = snapshots.get(i).pastDueHint();
+            Instant pastDueHint = snapshots.get(i).pastDueHint();
             try {
                 if (!fromStripe && results.get(i) == UpsertResult.SAME_VERSION) { // one result per event here
                     // Two snapshots of the same second: only Stripe knows which is newer.

@@ -37,7 +37,7 @@ final class Invariants {
 
     static void check(Run r) {
         StripeTruth stripe = new StripeTruth(r.world);
-        List<Subscription> seen = new java.util.ArrayList<>();
+        List<Subscription> seen = new ArrayList<>();
         for (Party p : r.parties) {
             if (p.erased || r.customer(p) == null) {
                 continue;

@@ -201,6 +201,9 @@ public record Subscription(
 
     /** The same subscription, past due since {@code since} (ignored unless it is past due). */
     public Subscription withPastDueSince(Instant since) {
+        if (status != SubscriptionStatus.PAST_DUE || Objects.equals(since, pastDueSince)) {
+            return this; // every webhook's write passes here: most change nothing
+        }
         return new Subscription(
                 id,
                 customerId,
