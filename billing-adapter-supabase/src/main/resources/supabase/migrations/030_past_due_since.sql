@@ -3,11 +3,13 @@
 -- after the period began. A write may give a time: a webhook's, its event's creation when the event shows the
 -- subscription not yet past due or turning so (a bound the turn is not before, on Stripe's clock); a copy's, the
 -- source's row. A new row takes it; a stored row of another status turning past due takes it, or else the new version's
--- second; a past-due row keeps its own, or the one given when later (an older event replayed moves nothing); a row
--- leaving past due clears it. Existing rows start with none: their grace counts from the period's start, as before.
--- Idempotent.
+-- second (when it was first seen past due, kept only until a write gives a bound: the turning event may be processed
+-- after a later one); a past-due row keeps its bound, or the one given when later (an older event replayed moves
+-- nothing); a row leaving past due clears both. past_due_bound says whether past_due_since is a bound given. Existing
+-- rows start with none: their grace counts from the period's start, as before. Idempotent.
 
 ALTER TABLE public.billing_subscriptions ADD COLUMN IF NOT EXISTS past_due_since timestamptz;
+ALTER TABLE public.billing_subscriptions ADD COLUMN IF NOT EXISTS past_due_bound boolean NOT NULL DEFAULT false;
 
 -- 010's upsert, now keeping past_due_since. CREATE OR REPLACE keeps 005's grants.
 CREATE OR REPLACE FUNCTION public.billing_upsert_subscription(p_subscription jsonb)
@@ -22,12 +24,13 @@ BEGIN
          (id, customer_id, status, price_id, quantity, current_period_start, current_period_end,
           cancel_at_period_end, cancel_at, canceled_at, ended_at, trial_start, trial_end, created, metadata, version,
           updated_at, currency, unit_amount, recurring_interval, interval_count, percent_off, amount_off,
-          amount_off_currency, past_due_since)
+          amount_off_currency, past_due_since, past_due_bound)
   VALUES (r.id, r.customer_id, r.status, r.price_id, r.quantity, r.current_period_start, r.current_period_end,
           coalesce(r.cancel_at_period_end, false), r.cancel_at, r.canceled_at, r.ended_at, r.trial_start,
           r.trial_end, r.created, coalesce(r.metadata, '{}'::jsonb), r.version, now(), r.currency, r.unit_amount,
           r.recurring_interval, r.interval_count, r.percent_off, r.amount_off, r.amount_off_currency,
-          CASE WHEN r.status = 'past_due' THEN r.past_due_since END)
+          CASE WHEN r.status = 'past_due' THEN r.past_due_since END,
+          r.status = 'past_due' AND r.past_due_since IS NOT NULL)
   ON CONFLICT (id) DO UPDATE
      SET customer_id = excluded.customer_id, status = excluded.status, price_id = excluded.price_id,
          quantity = excluded.quantity, current_period_start = excluded.current_period_start,
@@ -41,8 +44,11 @@ BEGIN
          amount_off_currency = excluded.amount_off_currency,
          past_due_since = CASE
            WHEN excluded.status <> 'past_due' THEN NULL
-           WHEN s.status = 'past_due' THEN greatest(s.past_due_since, excluded.past_due_since)
-           ELSE coalesce(excluded.past_due_since, to_timestamp(excluded.version / 10000000)) END
+           WHEN s.status <> 'past_due'
+             THEN coalesce(excluded.past_due_since, to_timestamp(excluded.version / 10000000))
+           WHEN s.past_due_bound THEN greatest(s.past_due_since, excluded.past_due_since)
+           ELSE coalesce(excluded.past_due_since, s.past_due_since) END,
+         past_due_bound = excluded.past_due_bound OR (s.past_due_bound AND excluded.status = 'past_due')
    WHERE s.version < excluded.version;
   IF FOUND THEN
     RETURN 'applied';

@@ -57,8 +57,11 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 amount_off_currency = EXCLUDED.amount_off_currency,
                 past_due_since = CASE
                     WHEN EXCLUDED.status <> 'past_due' THEN NULL
-                    WHEN s.status = 'past_due' THEN GREATEST(s.past_due_since, EXCLUDED.past_due_since)
-                    ELSE COALESCE(EXCLUDED.past_due_since, to_timestamp(EXCLUDED.source_version / 10000000)) END
+                    WHEN s.status <> 'past_due'
+                        THEN COALESCE(EXCLUDED.past_due_since, to_timestamp(EXCLUDED.source_version / 10000000))
+                    WHEN s.past_due_bound THEN GREATEST(s.past_due_since, EXCLUDED.past_due_since)
+                    ELSE COALESCE(EXCLUDED.past_due_since, s.past_due_since) END,
+                past_due_bound = EXCLUDED.past_due_bound OR (s.past_due_bound AND EXCLUDED.status = 'past_due')
             WHERE s.source_version < EXCLUDED.source_version""";
     /** The most subscriptions one group-committed upsert writes. */
     static final int MAX_BATCH = 64;
@@ -94,9 +97,10 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 INSERT INTO {schema}.subscriptions AS s (cause, id, customer_id, status, price_id, quantity,
                     current_period_start, current_period_end, cancel_at_period_end, cancel_at, canceled_at, ended_at,
                     trial_start, trial_end, created, metadata, source_version, currency, unit_amount,
-                    recurring_interval, interval_count, percent_off, amount_off, amount_off_currency, past_due_since)
+                    recurring_interval, interval_count, percent_off, amount_off, amount_off_currency, past_due_since,
+                    past_due_bound)
                 VALUES """),
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 "\n" + SUBSCRIPTION_CONFLICT + "\nRETURNING id");
         this.subscriptionVersions = db.sql("SELECT id, source_version FROM {schema}.subscriptions WHERE id = ANY(?)");
         this.findSubscription =
@@ -239,6 +243,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 statement.setLong(++i, s.version().key());
                 i = SubscriptionColumns.setPricing(statement, i, s.pricing());
                 Db.setInstant(statement, ++i, s.pastDueSince());
+                statement.setBoolean(++i, s.pastDueSince() != null); // a time given is a bound (V27)
             }
         });
     }

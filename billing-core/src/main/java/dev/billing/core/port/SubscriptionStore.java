@@ -32,7 +32,9 @@ public interface SubscriptionStore {
      * source's row when copied, or none); a stored row of another status that turns past due takes the value given,
      * or else the new version's second; a past-due row keeps its own, or the value given when later (a webhook gives
      * no more than a bound the turn is not before, so an older event replayed moves nothing); a row that leaves past
-     * due clears it.
+     * due clears it. The version's second is only when the subscription was first seen past due (a later event
+     * processed before the turning one, or Stripe's answer to our own call): the first value given replaces it, even
+     * an earlier one, and from then on the rule above holds.
      */
     UpsertResult upsertSubscription(Subscription subscription);
 

@@ -162,6 +162,36 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
         }
 
         @Test
+        @DisplayName("past due since: a turn no write dated takes the first bound given, even an earlier one")
+        void aTurnNoWriteDatedTakesTheFirstBoundGiven() {
+            String id = unique("sub_");
+            java.util.function.BiFunction<SubscriptionStatus, SourceVersion, Subscription> at = (status, v) ->
+                    aSubscription().withId(id).withStatus(status).build().withVersion(v);
+            store.upsertSubscription(at.apply(SubscriptionStatus.ACTIVE, SourceVersion.snapshot(T0)));
+            // a later event, read first and a day on, says nothing of when it turned: the read's second, for now
+            java.time.Instant read = T0.plusSeconds(86_400);
+            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(read)));
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(read);
+            // the turning event, processed after it, dates the turn though its bound is earlier
+            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(read.plusSeconds(5)))
+                    .withPastDueSince(T0.plusSeconds(60)));
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(60));
+            // from then on bounds only move it later, and a write without one moves nothing
+            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(read.plusSeconds(9)))
+                    .withPastDueSince(T0.plusSeconds(30)));
+            store.upsertSubscriptions(
+                    List.of(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(read.plusSeconds(12)))));
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(60));
+            // a new spell starts undated again
+            store.upsertSubscription(at.apply(SubscriptionStatus.ACTIVE, SourceVersion.refetch(read.plusSeconds(20))));
+            store.upsertSubscriptions(
+                    List.of(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(read.plusSeconds(30)))));
+            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(read.plusSeconds(40)))
+                    .withPastDueSince(read.plusSeconds(25)));
+            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(read.plusSeconds(25));
+        }
+
+        @Test
         @DisplayName("past due since: a new row keeps what it is given (a copy), and none when Stripe's")
         void aNewPastDueRowKeepsWhatItIsGiven() {
             Subscription fromStripe =

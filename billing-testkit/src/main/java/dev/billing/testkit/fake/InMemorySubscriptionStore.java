@@ -37,6 +37,8 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     private final Map<String, Purchase> purchases = new TreeMap<>();
     /** Keyed by invoice id, NUL, payment intent id: the order of (invoice id, payment intent id). */
     private final Map<String, InvoicePayment> invoicePayments = new TreeMap<>();
+    /** The past-due subscriptions whose {@code pastDueSince} a write gave (a bound), not one no write dated. */
+    private final Set<String> pastDueBound = new HashSet<>();
 
     private final StoreSwitch storeSwitch;
     private final InMemoryAuditLog audit;
@@ -59,28 +61,37 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     public synchronized UpsertResult upsertSubscription(Subscription subscription, AuditCause cause) {
         storeSwitch.check();
         Subscription before = subscriptions.get(subscription.id());
-        Subscription row = withPastDueSince(before, subscription);
+        boolean bound = before != null && before.isPastDue() && pastDueBound.contains(subscription.id());
+        Subscription row = withPastDueSince(before, bound, subscription);
         UpsertResult result = upsert(subscriptions, subscription.id(), row, Subscription::version);
         if (result == UpsertResult.APPLIED) {
+            if (row.isPastDue() && (bound || subscription.pastDueSince() != null)) {
+                pastDueBound.add(row.id());
+            } else {
+                pastDueBound.remove(row.id());
+            }
             audit.subscription(before, row, cause);
         }
         return result;
     }
 
     /** As the SQL stores keep it ({@link SubscriptionStore#upsertSubscription}). */
-    private static Subscription withPastDueSince(Subscription before, Subscription next) {
+    private static Subscription withPastDueSince(Subscription before, boolean bound, Subscription next) {
         if (before == null || !next.isPastDue()) {
             return next;
         }
-        if (before.isPastDue()) {
-            Instant kept = before.pastDueSince();
-            Instant given = next.pastDueSince();
-            return next.withPastDueSince(kept == null || (given != null && given.isAfter(kept)) ? given : kept);
+        Instant kept = before.pastDueSince();
+        Instant given = next.pastDueSince();
+        if (!before.isPastDue()) {
+            return given != null
+                    ? next
+                    : next.withPastDueSince(
+                            Instant.ofEpochSecond(next.version().at().getEpochSecond()));
         }
-        return next.pastDueSince() != null
-                ? next
-                : next.withPastDueSince(
-                        Instant.ofEpochSecond(next.version().at().getEpochSecond()));
+        if (given == null || (bound && !given.isAfter(kept))) {
+            return next.withPastDueSince(kept);
+        }
+        return next;
     }
 
     @Override
@@ -290,6 +301,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     @Override
     public synchronized boolean removeSubscription(String subscriptionId) {
         storeSwitch.check();
+        pastDueBound.remove(subscriptionId);
         return subscriptions.remove(subscriptionId) != null;
     }
 

@@ -355,6 +355,39 @@ class UsageAndEntitlementsTest {
     }
 
     @Test
+    void aLaterEventProcessedBeforeTheTurningOneDoesNotDateTheTurn() {
+        Subscription sub = subscribeThroughWebhook("pro");
+        h.clock().advance(Duration.ofDays(20));
+        Instant turned = h.clock().instant();
+        h.clock().advance(Duration.ofDays(1)); // both delivered a day late, the later one first
+        Subscription pastDue = h.gateway().setStatus(sub.id(), SubscriptionStatus.PAST_DUE);
+        h.deliver(
+                anEvent()
+                        .withType("customer.subscription.updated")
+                        .createdAt(turned.plusSeconds(2))
+                        .forObject("subscription", sub.id())
+                        .build(),
+                new EventObject.OfSubscription(pastDue.withVersion(SourceVersion.snapshot(turned.plusSeconds(2)))));
+        h.deliver(
+                anEvent()
+                        .withType("customer.subscription.updated")
+                        .createdAt(turned)
+                        .forObject("subscription", sub.id())
+                        .build(),
+                new EventObject.OfSubscription(
+                        pastDue.withVersion(SourceVersion.snapshot(turned)),
+                        new EventObject.SubscriptionChange(null, null, SubscriptionStatus.ACTIVE)));
+
+        assertThat(h.stores()
+                        .subscriptions()
+                        .findSubscription(sub.id())
+                        .orElseThrow()
+                        .pastDueSince())
+                .isEqualTo(turned);
+        assertThat(h.billing().entitlements(user).graceEndsAt()).isEqualTo(turned.plus(Duration.ofDays(7)));
+    }
+
+    @Test
     void purchasesShowAsOwnedItems() {
         CustomerId customer =
                 h.billing().ensureCustomer(h.identity(user.value())).customerId();
