@@ -98,6 +98,7 @@ final class JdbiEventInbox implements EventInbox {
     private final String fail;
     private final String markNotified;
     private final String requeue;
+    private final String requeueLeased;
     private final String redact;
     private final String redactEvent;
 
@@ -208,6 +209,14 @@ final class JdbiEventInbox implements EventInbox {
                 WHERE event_id = :eventId
                   AND NOT (status = 'pending' AND lease_expires_at IS NOT NULL AND lease_expires_at > :now)
                 """);
+        this.requeueLeased = db.sql("""
+                UPDATE {schema}.webhook_inbox
+                SET status = 'pending', attempts = 1, next_attempt_at = NULL, lease_owner = :owner,
+                    lease_expires_at = :leaseUntil, processed_at = NULL
+                WHERE event_id = :eventId
+                  AND NOT (status = 'pending' AND lease_expires_at IS NOT NULL AND lease_expires_at > :now)
+                RETURNING {columns}
+                """.replace("{columns}", columns));
         // Status, lease, attempts and times stay, so a worker holding the entry still completes it. The entries come
         // from webhook_inbox_subject_idx (V19) or the primary key (QueryPlansIT).
         this.redact = db.sql("UPDATE {schema}.webhook_inbox SET " + REDACTED
@@ -440,6 +449,19 @@ final class JdbiEventInbox implements EventInbox {
                                 .bindByType("now", Db.ts(now), OffsetDateTime.class)
                                 .execute()
                         == 1);
+    }
+
+    @Override
+    public Optional<InboxEntry> requeueLeased(String eventId, Instant now, String owner, Duration lease) {
+        return db.call(
+                "inbox.requeueLeased",
+                h -> h.createQuery(requeueLeased)
+                        .bind("eventId", eventId)
+                        .bind("owner", owner)
+                        .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                        .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
+                        .map(JdbiInboxReads.ENTRY)
+                        .findOne());
     }
 
     @Override

@@ -241,6 +241,22 @@ final class SupabaseEventInbox implements EventInbox {
     }
 
     @Override
+    public Optional<InboxEntry> requeueLeased(String eventId, Instant now, String owner, Duration lease) {
+        ObjectNode args = Rows.object();
+        args.put("p_event_id", eventId);
+        args.put("p_owner", owner);
+        Rows.put(args, "p_now", now);
+        Rows.put(args, "p_lease_until", leaseEnd(now, lease));
+        List<InboxEntry> leased = Rows.map(
+                client.rpc("billing_inbox_requeue_leased", args)
+                        .param("select", COLUMNS)
+                        .send()
+                        .json(),
+                SupabaseEventInbox::entry);
+        return leased.isEmpty() ? Optional.empty() : Optional.of(leased.get(0));
+    }
+
+    @Override
     public Map<InboxStatus, Long> countByStatus() {
         Map<InboxStatus, Long> counts = new EnumMap<>(InboxStatus.class);
         for (InboxStatus status : InboxStatus.values()) {

@@ -49,7 +49,8 @@ public final class SupabaseSql {
             "027_customers_by_email.sql",
             "028_meter_claim_horizon.sql",
             "029_usage_counter_retention.sql",
-            "030_past_due_since.sql");
+            "030_past_due_since.sql",
+            "031_inbox_requeue_leased.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

@@ -225,6 +225,18 @@ public interface EventInbox {
     boolean requeue(String eventId, Instant now);
 
     /**
+     * {@link #requeue}, the entry left claimed by {@code owner} as {@link #claim} at {@code now} would: pending, one
+     * attempt, leased until {@code now + lease}. An admin's replay processes the entry itself, and a worker polling
+     * for due entries must not take it between the two. Implementations should do it in one atomic step; this default
+     * does the two.
+     *
+     * @return the leased entry, or empty when it does not exist or is leased right now
+     */
+    default Optional<InboxEntry> requeueLeased(String eventId, Instant now, String owner, Duration lease) {
+        return requeue(eventId, now) ? claim(eventId, owner, now, lease) : Optional.empty();
+    }
+
+    /**
      * How many entries are in each status (every status present, zero when none), exactly: a store reads every entry,
      * so on a large inbox prefer {@link #countUpTo}.
      */

@@ -29,6 +29,7 @@ import dev.billing.core.projection.InvoicePaymentEvents;
 import dev.billing.core.projection.RefundEvents;
 import dev.billing.core.projection.SnapshotEvents;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -142,6 +143,22 @@ public final class ProcessInboxEvent {
             return Optional.empty();
         }
         return claimed.map(entry -> batches.processAlone(InboxWork.stored(entry)));
+    }
+
+    /**
+     * Makes the event due again, leased to a new owner in the same step ({@link EventInbox#requeueLeased}), for
+     * {@link #processLeased}: a worker polling for due events cannot take it in between.
+     *
+     * @return the leased entry, or empty when it does not exist or is leased right now
+     * @throws StoreException when the store cannot be reached
+     */
+    Optional<InboxEntry> requeueLeased(String eventId, Instant now) {
+        return inbox.requeueLeased(eventId, now, LeaseOwners.next(), options.inboxLease());
+    }
+
+    /** Processes an entry this caller holds the lease of. Never throws: a failure is recorded on the event. */
+    InboxStatus processLeased(InboxEntry leased) {
+        return batches.processAlone(InboxWork.stored(leased));
     }
 
     /**

@@ -11,10 +11,12 @@ import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.EventInbox;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Admin: makes an inbox event due again (any status; not while a worker holds it) and processes it now. Effects
- * are idempotent, so replaying a processed event is safe.
+ * Admin: makes an inbox event due again (any status; not while a worker holds it) and processes it now. It is
+ * requeued already leased to this call ({@link EventInbox#requeueLeased}), so a worker polling meanwhile cannot take it
+ * and leave the admin an event still pending. Effects are idempotent, so replaying a processed event is safe.
  *
  * <p>Usage: {@code InboxEntry after = replayEvent.replay("evt_123");}
  */
@@ -32,7 +34,8 @@ public final class ReplayEvent {
     }
 
     public InboxEntry replay(String eventId) {
-        if (!inbox.requeue(eventId, clock.instant())) {
+        Optional<InboxEntry> leased = processor.requeueLeased(eventId, clock.instant());
+        if (leased.isEmpty()) {
             if (inbox.find(eventId).isEmpty()) {
                 throw new NotFoundException("event", eventId);
             }
@@ -48,7 +51,7 @@ public final class ReplayEvent {
                 null,
                 AuditContext.currentOr(AuditCause.admin(null)),
                 Map.of()));
-        processor.processNow(eventId);
+        processor.processLeased(leased.get());
         return inbox.find(eventId).orElseThrow(() -> new NotFoundException("event", eventId));
     }
 }

@@ -91,6 +91,30 @@ public abstract class EventInboxAdministrationContract {
         }
 
         @Test
+        @DisplayName("a requeue leased to its caller leaves no worker a due entry to take, and fences the old owner")
+        void requeueLeased() {
+            StripeEvent event = event();
+            claimed(event, "me");
+            inbox.fail(event.id(), "me", "boom", null, now);
+            InboxEntry entry =
+                    inbox.requeueLeased(event.id(), now, "replay", LEASE).orElseThrow();
+            assertThat(entry.status()).isEqualTo(InboxStatus.PENDING);
+            assertThat(entry.attempts()).isEqualTo(1);
+            assertThat(entry.leaseOwner()).isEqualTo("replay");
+            assertThat(entry.leaseExpiresAt()).isEqualTo(now.plus(LEASE));
+            assertThat(inbox.find(event.id())).contains(entry);
+            assertThat(inbox.claimDue(10, "worker", now, LEASE))
+                    .noneMatch(e -> e.eventId().equals(event.id()));
+            assertThat(inbox.claim(event.id(), "worker", now, LEASE)).isEmpty();
+            assertThat(inbox.requeueLeased(event.id(), now, "another", LEASE)).isEmpty();
+            assertThat(inbox.requeueLeased(unique("evt_missing_"), now, "replay", LEASE))
+                    .isEmpty();
+            assertThat(inbox.complete(event.id(), "replay", InboxStatus.PROCESSED, now))
+                    .isTrue();
+            assertThat(inbox.requeueLeased(event.id(), now, "again", LEASE)).isPresent();
+        }
+
+        @Test
         void aLeasedOrUnknownEventIsNotRequeued() {
             StripeEvent event = event();
             claimed(event, "me");

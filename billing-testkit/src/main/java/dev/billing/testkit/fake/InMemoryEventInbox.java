@@ -177,6 +177,11 @@ public final class InMemoryEventInbox implements EventInbox {
     }
 
     @Override
+    public synchronized Optional<InboxEntry> requeueLeased(String eventId, Instant now, String owner, Duration lease) {
+        return requeue(eventId, now) ? claim(eventId, owner, now, lease) : Optional.empty(); // one step: synchronized
+    }
+
+    @Override
     public synchronized boolean requeue(String eventId, Instant now) {
         storeSwitch.check();
         InboxEntry entry = entries.get(eventId);

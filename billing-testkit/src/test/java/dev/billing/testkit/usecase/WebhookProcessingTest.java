@@ -5,6 +5,8 @@ import static dev.billing.testkit.Builders.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.billing.core.Billing;
+import dev.billing.core.config.BillingOptions;
 import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.model.CustomerId;
@@ -20,12 +22,16 @@ import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.EventInbox;
 import dev.billing.core.webhook.WebhookReceipt;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -787,6 +793,68 @@ class WebhookProcessingTest {
 
             InboxEntry replayed = h.billing().useCases().replayEvent().replay(event.id());
             assertThat(replayed.status()).isEqualTo(InboxStatus.PROCESSED);
+            assertThat(h.stores().subscriptions().findSubscription(sub.id())).isPresent();
+        }
+
+        @Test
+        void aReplayProcessesTheEventItselfThoughAWorkerPollsBetweenTwoCalls() {
+            Subscription sub = subscribed();
+            h.gateway().failNext(Operation.GET_SUBSCRIPTION, 5, Failure.NOT_DONE);
+            StripeEvent event = subscriptionEvent(
+                    "customer.subscription.updated", sub, h.clock().instant());
+            h.deliver(event, of(sub));
+            for (int i = 0; i < 6; i++) {
+                h.clock().advance(Duration.ofMinutes(10));
+                h.billing().processDueEvents(10);
+            }
+            assertThat(h.stores().inbox().find(event.id()).orElseThrow().status())
+                    .isEqualTo(InboxStatus.FAILED);
+            // Another instance's worker polls for due events between any two of the inbox's calls: right after an
+            // entry is made due again, it takes it (and is slow to finish). One atomic call leaves it nothing.
+            EventInbox memory = h.stores().stores().inbox();
+            EventInbox polled = (EventInbox) Proxy.newProxyInstance(
+                    EventInbox.class.getClassLoader(), new Class<?>[] {EventInbox.class}, (proxy, method, args) -> {
+                        Object result;
+                        try {
+                            result = method.invoke(memory, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                        if (method.getName().equals("requeue") && Boolean.TRUE.equals(result)) {
+                            memory.claimDue(10, "another-instance", (Instant) args[1], Duration.ofMinutes(5));
+                        }
+                        return result;
+                    });
+            BillingStores stores = h.stores().stores();
+            BillingStores withPolling = new BillingStores(
+                    stores.customers(),
+                    stores.subscriptions(),
+                    polled,
+                    stores.usage(),
+                    stores.changes(),
+                    stores.lifecycle(),
+                    stores.memberships(),
+                    stores.guests(),
+                    stores.audit(),
+                    stores.analytics(),
+                    stores.notices(),
+                    stores.serviceKeys());
+            Billing admin = Billing.builder()
+                    .gateway(h.gateway())
+                    .webhookVerifier(h.verifier())
+                    .stores(withPolling)
+                    .plans(h.plans())
+                    .clock(h.clock())
+                    .options(BillingOptions.builder()
+                            .allowedOrigins(List.of(BillingHarness.ORIGIN))
+                            .build())
+                    .sleeper(d -> {})
+                    .build();
+
+            InboxEntry replayed = admin.useCases().replayEvent().replay(event.id());
+
+            assertThat(replayed.status()).isEqualTo(InboxStatus.PROCESSED);
+            assertThat(replayed.attempts()).isEqualTo(1);
             assertThat(h.stores().subscriptions().findSubscription(sub.id())).isPresent();
         }
     }
