@@ -106,6 +106,8 @@ public abstract class EventInboxAdministrationContract {
             assertThat(inbox.claimDue(10, "worker", now, LEASE))
                     .noneMatch(e -> e.eventId().equals(event.id()));
             assertThat(inbox.claim(event.id(), "worker", now, LEASE)).isEmpty();
+            assertThat(inbox.complete(event.id(), "me", InboxStatus.PROCESSED, now))
+                    .isFalse();
             assertThat(inbox.requeueLeased(event.id(), now, "another", LEASE)).isEmpty();
             assertThat(inbox.requeueLeased(unique("evt_missing_"), now, "replay", LEASE))
                     .isEmpty();

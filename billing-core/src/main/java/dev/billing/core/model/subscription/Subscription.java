@@ -13,14 +13,14 @@ import java.util.Objects;
  * Nullable: {@code priceId} (no item), period bounds, cancel/trial/end instants, and {@code pricing} (that item's
  * price and the discount, when known; revenue analytics read it), and {@code pastDueSince}.
  *
- * <p>{@code pastDueSince} is not a field of Stripe's subscription: it is when the subscription turned {@code
- * past_due}, as far as the writes say. A webhook's write gives a bound the turn is not before, on Stripe's clock
- * ({@link dev.billing.core.model.event.EventObject.OfSubscription#pastDueHint()}); a write that gives none leaves the
- * version's second when it turns the row, until a write gives one. The store keeps the latest of a past-due spell and
- * clears it when the subscription leaves ({@link dev.billing.core.port.SubscriptionStore#upsertSubscription}). Null when it is not past
- * due, or when nothing said when it turned (first stored already past due, by a read of Stripe's). A payment that
- * fails in the middle of a period (a plan change invoiced at once) makes a subscription past due long after its period
- * began; the grace counts from the later of the two ({@link dev.billing.core.entitlement.EntitlementPolicy}).
+ * <p>{@code pastDueSince} is not a field of Stripe's subscription: it is when the subscription turned {@code past_due},
+ * as far as the writes say. A webhook's write gives a bound the turn is not before, on Stripe's clock ({@link
+ * dev.billing.core.model.event.EventObject.OfSubscription#pastDueHint()}); a write that gives none leaves the version's
+ * second when it turns the row, until a write gives one. The store keeps the latest of a past-due spell and clears it
+ * when the subscription leaves ({@link dev.billing.core.port.SubscriptionStore#upsertSubscription}). Null when it is
+ * not past due, or when nothing said when it turned (first stored already past due, by a read of Stripe's). A payment
+ * that fails in the middle of a period (a plan change invoiced at once) makes a subscription past due long after its
+ * period began; the grace counts from the later of the two ({@link dev.billing.core.entitlement.EntitlementPolicy}).
  */
 public record Subscription(
         String id,
