@@ -3,7 +3,6 @@ package dev.billing.embeddedpostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -100,7 +99,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         ensureNotInUse();
         stopOrphanedPostmaster();
         if (port == 0) {
-            port = freePort();
+            port = FreePorts.belowEphemeralRange();
         }
         try {
             EmbeddedPostgres.Builder zonky = EmbeddedPostgres.builder()
@@ -335,15 +334,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while stopping an orphaned Postgres server", e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free TCP port", e);
         }
     }
 

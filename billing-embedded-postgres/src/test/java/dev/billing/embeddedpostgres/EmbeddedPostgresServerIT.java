@@ -24,7 +24,7 @@ class EmbeddedPostgresServerIT {
     @Test
     void secondStartOnTheSameDataDirectoryKeepsData() throws SQLException {
         Path data = tmp.resolve(".billing/pg");
-        int port = EmbeddedPostgresServer.freePort();
+        int port = FreePorts.belowEphemeralRange();
         try (EmbeddedPostgresServer first =
                 EmbeddedPostgresServer.builder().dataDirectory(data).port(port).start()) {
             assertThat(first.createDatabaseIfMissing("billing")).isTrue();
@@ -95,7 +95,7 @@ class EmbeddedPostgresServerIT {
     @Test
     void serverLeftRunningByAKilledJvmIsStoppedAndItsDataReused() throws Exception {
         Path data = tmp.resolve("orphan");
-        int port = EmbeddedPostgresServer.freePort();
+        int port = FreePorts.belowEphemeralRange();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(
                         java,

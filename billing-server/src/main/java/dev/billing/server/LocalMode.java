@@ -15,6 +15,7 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.WebhookVerifier;
 import dev.billing.core.projection.ReconcileReport;
 import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
+import dev.billing.embeddedpostgres.FreePorts;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
 import dev.billing.http.ApiSettings;
@@ -24,7 +25,6 @@ import dev.billing.smtp.SmtpConfig;
 import dev.billing.stripe.StripeCatalogSync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -486,12 +486,7 @@ public final class LocalMode implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        }
+        return FreePorts.belowEphemeralRange();
     }
 
     private static String random(int bytes) {

@@ -90,12 +90,9 @@ class ServeModeIT {
         mail.stop();
     }
 
+    /** A port for a child `serve`, which binds it seconds later: below the range bind(0) and connections use. */
     static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return dev.billing.embeddedpostgres.FreePorts.belowEphemeralRange();
     }
 
     @Test

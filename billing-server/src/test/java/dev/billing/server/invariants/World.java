@@ -2,6 +2,7 @@ package dev.billing.server.invariants;
 
 import com.stripe.StripeClient;
 import dev.billing.core.port.BillingStores;
+import dev.billing.embeddedpostgres.FreePorts;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
 import dev.billing.server.BillingServer;
@@ -19,7 +20,6 @@ import dev.billing.testkit.supabase.SupabaseFixture;
 import dev.billing.testkit.webhook.SvixSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -255,11 +255,7 @@ final class World implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.belowEphemeralRange(); // the child binds it seconds later
     }
 
     /** Remembers what named an erased party, which must never be stored again. */

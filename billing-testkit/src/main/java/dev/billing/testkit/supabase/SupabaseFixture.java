@@ -1,5 +1,6 @@
 package dev.billing.testkit.supabase;
 
+import dev.billing.embeddedpostgres.FreePorts;
 import dev.billing.testkit.postgres.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
@@ -357,11 +358,7 @@ public final class SupabaseFixture implements AutoCloseable {
         }
 
         private static int freePort() {
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException("No free TCP port", e);
-            }
+            return FreePorts.belowEphemeralRange(); // PostgREST binds it once started
         }
 
         private static String readResource(String resource) {
