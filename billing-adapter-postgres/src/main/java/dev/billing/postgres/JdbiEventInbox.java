@@ -286,9 +286,15 @@ final class JdbiEventInbox implements EventInbox {
 
     @Override
     public Optional<InboxEntry> claim(String eventId, String owner, Instant now, Duration lease) {
+        return leaseOne("inbox.claim", claim, eventId, owner, now, lease);
+    }
+
+    /** Runs {@code sql}, which leases the one entry {@code eventId} to {@code owner} and returns it if it did. */
+    private Optional<InboxEntry> leaseOne(
+            String name, String sql, String eventId, String owner, Instant now, Duration lease) {
         return db.call(
-                "inbox.claim",
-                h -> h.createQuery(claim)
+                name,
+                h -> h.createQuery(sql)
                         .bind("eventId", eventId)
                         .bind("owner", owner)
                         .bindByType("now", Db.ts(now), OffsetDateTime.class)
@@ -453,15 +459,7 @@ final class JdbiEventInbox implements EventInbox {
 
     @Override
     public Optional<InboxEntry> requeueLeased(String eventId, Instant now, String owner, Duration lease) {
-        return db.call(
-                "inbox.requeueLeased",
-                h -> h.createQuery(requeueLeased)
-                        .bind("eventId", eventId)
-                        .bind("owner", owner)
-                        .bindByType("now", Db.ts(now), OffsetDateTime.class)
-                        .bindByType("leaseUntil", Db.ts(now.plus(lease)), OffsetDateTime.class)
-                        .map(JdbiInboxReads.ENTRY)
-                        .findOne());
+        return leaseOne("inbox.requeueLeased", requeueLeased, eventId, owner, now, lease);
     }
 
     @Override

@@ -68,18 +68,19 @@ final class SupabaseEventInbox implements EventInbox {
 
     @Override
     public Optional<InboxEntry> claim(String eventId, String owner, Instant now, Duration lease) {
+        return leaseOne("billing_inbox_claim", eventId, owner, now, lease);
+    }
+
+    /** Calls {@code function}, which leases the one entry {@code eventId} to {@code owner} and returns it if it did. */
+    private Optional<InboxEntry> leaseOne(String function, String eventId, String owner, Instant now, Duration lease) {
         ObjectNode args = Rows.object();
         args.put("p_event_id", eventId);
         args.put("p_owner", owner);
         Rows.put(args, "p_now", now);
         Rows.put(args, "p_lease_until", leaseEnd(now, lease));
-        List<InboxEntry> claimed = Rows.map(
-                client.rpc("billing_inbox_claim", args)
-                        .param("select", COLUMNS)
-                        .send()
-                        .json(),
-                SupabaseEventInbox::entry);
-        return claimed.isEmpty() ? Optional.empty() : Optional.of(claimed.get(0));
+        List<InboxEntry> leased = Rows.map(
+                client.rpc(function, args).param("select", COLUMNS).send().json(), SupabaseEventInbox::entry);
+        return leased.isEmpty() ? Optional.empty() : Optional.of(leased.get(0));
     }
 
     @Override
@@ -242,18 +243,7 @@ final class SupabaseEventInbox implements EventInbox {
 
     @Override
     public Optional<InboxEntry> requeueLeased(String eventId, Instant now, String owner, Duration lease) {
-        ObjectNode args = Rows.object();
-        args.put("p_event_id", eventId);
-        args.put("p_owner", owner);
-        Rows.put(args, "p_now", now);
-        Rows.put(args, "p_lease_until", leaseEnd(now, lease));
-        List<InboxEntry> leased = Rows.map(
-                client.rpc("billing_inbox_requeue_leased", args)
-                        .param("select", COLUMNS)
-                        .send()
-                        .json(),
-                SupabaseEventInbox::entry);
-        return leased.isEmpty() ? Optional.empty() : Optional.of(leased.get(0));
+        return leaseOne("billing_inbox_requeue_leased", eventId, owner, now, lease);
     }
 
     @Override

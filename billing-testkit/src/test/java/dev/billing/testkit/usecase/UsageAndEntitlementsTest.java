@@ -333,15 +333,7 @@ class UsageAndEntitlementsTest {
         Instant turned = h.clock().instant();
         h.clock().advance(Duration.ofHours(3)); // delivered late: Stripe's object is read (versioned) 3 hours on
         Subscription pastDue = h.gateway().setStatus(sub.id(), SubscriptionStatus.PAST_DUE);
-        h.deliver(
-                anEvent()
-                        .withType("customer.subscription.updated")
-                        .createdAt(turned)
-                        .forObject("subscription", sub.id())
-                        .build(),
-                new EventObject.OfSubscription(
-                        pastDue.withVersion(SourceVersion.snapshot(turned)),
-                        new EventObject.SubscriptionChange(null, null, SubscriptionStatus.ACTIVE)));
+        deliverUpdate(pastDue, turned, SubscriptionStatus.ACTIVE);
 
         assertThat(h.stores()
                         .subscriptions()
@@ -361,22 +353,8 @@ class UsageAndEntitlementsTest {
         Instant turned = h.clock().instant();
         h.clock().advance(Duration.ofDays(1)); // both delivered a day late, the later one first
         Subscription pastDue = h.gateway().setStatus(sub.id(), SubscriptionStatus.PAST_DUE);
-        h.deliver(
-                anEvent()
-                        .withType("customer.subscription.updated")
-                        .createdAt(turned.plusSeconds(2))
-                        .forObject("subscription", sub.id())
-                        .build(),
-                new EventObject.OfSubscription(pastDue.withVersion(SourceVersion.snapshot(turned.plusSeconds(2)))));
-        h.deliver(
-                anEvent()
-                        .withType("customer.subscription.updated")
-                        .createdAt(turned)
-                        .forObject("subscription", sub.id())
-                        .build(),
-                new EventObject.OfSubscription(
-                        pastDue.withVersion(SourceVersion.snapshot(turned)),
-                        new EventObject.SubscriptionChange(null, null, SubscriptionStatus.ACTIVE)));
+        deliverUpdate(pastDue, turned.plusSeconds(2), null); // names no earlier status
+        deliverUpdate(pastDue, turned, SubscriptionStatus.ACTIVE);
 
         assertThat(h.stores()
                         .subscriptions()
@@ -385,6 +363,19 @@ class UsageAndEntitlementsTest {
                         .pastDueSince())
                 .isEqualTo(turned);
         assertThat(h.billing().entitlements(user).graceEndsAt()).isEqualTo(turned.plus(Duration.ofDays(7)));
+    }
+
+    /** A {@code customer.subscription.updated} of {@code snapshot} created at {@code created}. */
+    private void deliverUpdate(Subscription snapshot, Instant created, SubscriptionStatus earlierStatus) {
+        h.deliver(
+                anEvent()
+                        .withType("customer.subscription.updated")
+                        .createdAt(created)
+                        .forObject("subscription", snapshot.id())
+                        .build(),
+                new EventObject.OfSubscription(
+                        snapshot.withVersion(SourceVersion.snapshot(created)),
+                        new EventObject.SubscriptionChange(null, null, earlierStatus)));
     }
 
     @Test

@@ -776,9 +776,8 @@ class WebhookProcessingTest {
                             .contains(InboxStatus.PROCESSED));
         }
 
-        @Test
-        void theLastFailedAttemptParksTheEventAndAReplayCompletesIt() {
-            Subscription sub = subscribed();
+        /** An update of {@code sub} whose every read of Stripe fails, until the worker parks it (five attempts). */
+        private StripeEvent parkedAfterFiveFailedReads(Subscription sub) {
             h.gateway().failNext(Operation.GET_SUBSCRIPTION, 5, Failure.NOT_DONE);
             StripeEvent event = subscriptionEvent(
                     "customer.subscription.updated", sub, h.clock().instant());
@@ -787,6 +786,13 @@ class WebhookProcessingTest {
                 h.clock().advance(Duration.ofMinutes(10));
                 h.billing().processDueEvents(10);
             }
+            return event;
+        }
+
+        @Test
+        void theLastFailedAttemptParksTheEventAndAReplayCompletesIt() {
+            Subscription sub = subscribed();
+            StripeEvent event = parkedAfterFiveFailedReads(sub);
             InboxEntry parked = h.stores().inbox().find(event.id()).orElseThrow();
             assertThat(parked.status()).isEqualTo(InboxStatus.FAILED);
             assertThat(parked.attempts()).isEqualTo(5);
@@ -799,14 +805,7 @@ class WebhookProcessingTest {
         @Test
         void aReplayProcessesTheEventItselfThoughAWorkerPollsBetweenTwoCalls() {
             Subscription sub = subscribed();
-            h.gateway().failNext(Operation.GET_SUBSCRIPTION, 5, Failure.NOT_DONE);
-            StripeEvent event = subscriptionEvent(
-                    "customer.subscription.updated", sub, h.clock().instant());
-            h.deliver(event, of(sub));
-            for (int i = 0; i < 6; i++) {
-                h.clock().advance(Duration.ofMinutes(10));
-                h.billing().processDueEvents(10);
-            }
+            StripeEvent event = parkedAfterFiveFailedReads(sub);
             assertThat(h.stores().inbox().find(event.id()).orElseThrow().status())
                     .isEqualTo(InboxStatus.FAILED);
             // Another instance's worker polls for due events between any two of the inbox's calls: right after an
