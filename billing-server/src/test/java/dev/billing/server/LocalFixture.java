@@ -45,30 +45,9 @@ final class LocalFixture implements AutoCloseable {
         return new LocalFixture(startLocal(new LocalMode.Options(dir, 0, 0, env)));
     }
 
-    /**
-     * Local mode on a free port, started again (at most three times) when another process took that port between
-     * its choice and the bind: on a machine running several test JVMs at once that happens, and says nothing about
-     * the code under test.
-     */
+    /** Local mode on a free port, started again when another process took it ({@link PortRetry}). */
     static LocalMode startLocal(LocalMode.Options options) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return LocalMode.start(options, "test");
-            } catch (RuntimeException e) {
-                if (attempt == 3 || !portTaken(e)) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static boolean portTaken(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException) {
-                return true;
-            }
-        }
-        return false;
+        return PortRetry.start(() -> LocalMode.start(options, "test"));
     }
 
     BillingStores stores() {

@@ -6,6 +6,7 @@ import dev.billing.embeddedpostgres.FreePorts;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
 import dev.billing.server.BillingServer;
+import dev.billing.server.PortRetry;
 import dev.billing.server.ServeMode;
 import dev.billing.server.ServerConfig;
 import dev.billing.supabase.SupabaseSql;
@@ -228,34 +229,14 @@ final class World implements AutoCloseable {
     }
 
     /**
-     * {@code serve} on a free port, started again (at most three times) when another process took that port between
-     * its choice and the bind, as {@code LocalFixture} does: a long search starts hundreds of servers, and a port taken
-     * meanwhile says nothing about the code under test.
+     * {@code serve} on a free port, started again when another process took it ({@link PortRetry}): a long search
+     * starts hundreds of servers.
      */
     private static BillingServer serve(Map<String, String> env, StripeEmulator emulator) {
-        for (int attempt = 1; ; attempt++) {
-            env.put("PORT", Integer.toString(freePort()));
-            try {
-                return ServeMode.start(ServerConfig.fromEnv(env), "invariants", emulator.clock());
-            } catch (RuntimeException e) {
-                if (attempt == 3 || !portTaken(e)) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static boolean portTaken(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int freePort() {
-        return FreePorts.belowEphemeralRange(); // the child binds it seconds later
+        return PortRetry.start(() -> {
+            env.put("PORT", Integer.toString(FreePorts.belowEphemeralRange()));
+            return ServeMode.start(ServerConfig.fromEnv(env), "invariants", emulator.clock());
+        });
     }
 
     /** Remembers what named an erased party, which must never be stored again. */

@@ -335,15 +335,7 @@ class UsageAndEntitlementsTest {
         Subscription pastDue = h.gateway().setStatus(sub.id(), SubscriptionStatus.PAST_DUE);
         deliverUpdate(pastDue, turned, SubscriptionStatus.ACTIVE);
 
-        assertThat(h.stores()
-                        .subscriptions()
-                        .findSubscription(sub.id())
-                        .orElseThrow()
-                        .pastDueSince())
-                .isEqualTo(turned);
-        Entitlements during = h.billing().entitlements(user);
-        assertThat(during.tier()).isEqualTo("pro");
-        assertThat(during.graceEndsAt()).isEqualTo(turned.plus(Duration.ofDays(7)));
+        assertThat(graceDatedAt(sub, turned).tier()).isEqualTo("pro");
     }
 
     @Test
@@ -356,13 +348,20 @@ class UsageAndEntitlementsTest {
         deliverUpdate(pastDue, turned.plusSeconds(2), null); // names no earlier status
         deliverUpdate(pastDue, turned, SubscriptionStatus.ACTIVE);
 
+        graceDatedAt(sub, turned);
+    }
+
+    /** The user's entitlements, once checked that {@code sub} turned past due at {@code turned}, its grace from then. */
+    private Entitlements graceDatedAt(Subscription sub, Instant turned) {
         assertThat(h.stores()
                         .subscriptions()
                         .findSubscription(sub.id())
                         .orElseThrow()
                         .pastDueSince())
                 .isEqualTo(turned);
-        assertThat(h.billing().entitlements(user).graceEndsAt()).isEqualTo(turned.plus(Duration.ofDays(7)));
+        Entitlements now = h.billing().entitlements(user);
+        assertThat(now.graceEndsAt()).isEqualTo(turned.plus(Duration.ofDays(7)));
+        return now;
     }
 
     /** A {@code customer.subscription.updated} of {@code snapshot} created at {@code created}. */
