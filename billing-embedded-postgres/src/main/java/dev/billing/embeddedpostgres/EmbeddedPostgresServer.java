@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -41,6 +42,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>Logins from localhost are trusted (user {@value #USER}, any password). A shutdown hook stops the server
  * when the JVM exits; a server left running by a JVM that was killed is stopped on the next start on the same
  * data directory.
+ *
+ * <p>What initdb and postgres print goes to {@link #logFile()}, beside the data directory, and a start that fails
+ * says the last lines of it: postgres that cannot start (a port taken, too little shared memory, a full disk) is
+ * otherwise only a wait that times out.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -53,6 +58,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(EmbeddedPostgresServer.class.getName());
     private static final String ZONKY_LOCK_FILE = "epg-lock";
+    /** A log larger than this is started afresh rather than appended to, so restarts never grow it without end. */
+    private static final long LOG_FILE_LIMIT = 10L * 1024 * 1024;
+    /** How many of postgres' last lines a failed start quotes. */
+    private static final int FAILURE_LINES = 20;
 
     private final Path dataDirectory;
     private final boolean deleteDataOnClose;
@@ -101,22 +110,29 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         if (port == 0) {
             port = FreePorts.belowEphemeralRange();
         }
+        Path log = logFile();
+        long logStart = prepareLog(log);
         try {
             EmbeddedPostgres.Builder zonky = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(false)
                     .setPort(port)
-                    .setPGStartupWait(startupTimeout);
+                    .setPGStartupWait(startupTimeout)
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()));
             serverConfig.forEach(zonky::setServerConfig);
             postgres = zonky.start();
         } catch (IOException | RuntimeException e) {
+            String said = lastLines(log, logStart);
             if (deleteDataOnClose && shutdownHook == null) {
-                deleteRecursively(dataDirectory); // a temporary directory that never served: do not leave it behind
+                // a temporary directory that never served: do not leave it behind (the message keeps the log's end)
+                deleteRecursively(dataDirectory);
+                deleteQuietly(log);
             }
             throw new IllegalStateException(
                     "Could not start embedded Postgres on port " + port + " with data in " + dataDirectory + ": "
-                            + e.getMessage() + " (initdb and postgres output is logged by io.zonky)",
+                            + e.getMessage()
+                            + (said.isEmpty() ? " (postgres printed nothing)" : "; postgres printed:\n" + said),
                     e);
         }
         if (shutdownHook == null) {
@@ -159,6 +175,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             throw new IllegalStateException("Not started yet: the port is chosen at the first start");
         }
         return port;
+    }
+
+    /**
+     * Where initdb's and postgres' output goes: a file named after the data directory, beside it ({@code
+     * .billing/pg.log} for {@code .billing/pg}), appended to by each start; deleted with a temporary data directory.
+     */
+    public Path logFile() {
+        return dataDirectory.resolveSibling(dataDirectory.getFileName() + ".log");
     }
 
     /** {@value #HOST}. */
@@ -238,6 +262,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } finally {
             if (deleteDataOnClose) {
                 deleteRecursively(dataDirectory);
+                deleteQuietly(logFile());
             }
             if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
                 try {
@@ -263,6 +288,50 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     System.Logger.Level.WARNING,
                     () -> "Could not stop embedded Postgres on port " + port + " at JVM exit",
                     e);
+        }
+    }
+
+    /** Where this start's lines begin in the log: its end, or 0 after emptying a log past {@link #LOG_FILE_LIMIT}. */
+    private static long prepareLog(Path log) {
+        try {
+            long size = Files.isRegularFile(log) ? Files.size(log) : 0;
+            if (size <= LOG_FILE_LIMIT) {
+                return size;
+            }
+            Files.write(log, new byte[0]);
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not prepare the Postgres log " + log, e);
+        }
+    }
+
+    /** The last {@link #FAILURE_LINES} lines written to the log from {@code from} on, or "" when there are none. */
+    static String lastLines(Path log, long from) {
+        try (FileChannel channel = FileChannel.open(log, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size <= from) {
+                return "";
+            }
+            int length = (int) Math.min(size - from, 64 * 1024);
+            ByteBuffer tail = ByteBuffer.allocate(length);
+            while (tail.hasRemaining() && channel.read(tail, size - length + tail.position()) >= 0) {
+                // read until the buffer is full: a positional read may return fewer bytes
+            }
+            List<String> lines = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8)
+                    .strip()
+                    .lines()
+                    .toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - FAILURE_LINES), lines.size()));
+        } catch (IOException e) {
+            return ""; // no log to quote: the failure's own message still stands
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "Could not delete " + file, e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,8 @@ class EmbeddedPostgresServerIT {
         }
         assertThat(data).isDirectory();
         assertThat(data.resolve("PG_VERSION")).content().startsWith("17");
+        Path log = tmp.resolve(".billing/pg.log");
+        assertThat(log).content().contains("Success", "database system is ready to accept connections");
 
         long t0 = System.nanoTime();
         try (EmbeddedPostgresServer second =
@@ -40,8 +43,29 @@ class EmbeddedPostgresServerIT {
             assertThat(second.port()).isEqualTo(port);
             assertThat(second.createDatabaseIfMissing("billing")).isFalse();
             assertThat(queryString(second, "SELECT v FROM notes")).isEqualTo("persisted");
+            assertThat(second.logFile()).isEqualTo(log);
         }
         assertThat(data).isDirectory();
+        assertThat(log).content().contains("database system is shut down");
+    }
+
+    @Test
+    void aStartThatFailsSaysWhatPostgresPrintedAndLeavesNoTemporaryFiles() {
+        // postgres exits at once; the start still waits out its timeout (zonky polls for a connection till then)
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.builder()
+                .serverConfig("no_such_setting", "on")
+                .startupTimeout(Duration.ofSeconds(5))
+                .build();
+        Path data = server.dataDirectory();
+
+        assertThatThrownBy(server::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Could not start embedded Postgres")
+                .hasMessageContaining("postgres printed:")
+                .hasMessageContaining("unrecognized configuration parameter \"no_such_setting\"");
+        assertThat(server.isRunning()).isFalse();
+        assertThat(data).doesNotExist();
+        assertThat(server.logFile()).doesNotExist();
     }
 
     @Test
@@ -65,16 +89,20 @@ class EmbeddedPostgresServerIT {
     @Test
     void temporaryDataDirectoryIsDeletedOnClose() {
         Path data;
+        Path log;
         try (EmbeddedPostgresServer server =
                 EmbeddedPostgresServer.builder().nonDurable().start()) {
             data = server.dataDirectory();
+            log = server.logFile();
             assertThat(data.resolve("PG_VERSION")).exists();
+            assertThat(log).exists();
             assertThat(server.jdbcUrl("postgres"))
                     .isEqualTo("jdbc:postgresql://localhost:" + server.port() + "/postgres");
             assertThat(server.postgresUrl("x"))
                     .isEqualTo("postgres://postgres:postgres@localhost:" + server.port() + "/x");
         }
         assertThat(data).doesNotExist();
+        assertThat(log).doesNotExist();
     }
 
     @Test

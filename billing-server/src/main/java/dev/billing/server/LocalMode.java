@@ -439,6 +439,7 @@ public final class LocalMode implements AutoCloseable {
                         dataDir.resolve("pg"),
                         postgres.port(),
                         reseeded > 0 ? ", " + reseeded + " customer(s) restored into the emulator" : ""),
+                String.format(Locale.ROOT, "               log in %s", postgres.logFile()),
                 String.format(Locale.ROOT, "  Admin token  %s", adminToken),
                 String.format(
                         Locale.ROOT,

@@ -66,7 +66,9 @@ class LocalModeIT {
                     .contains("/local/token")
                     .contains("/stripe/checkout")
                     .contains("/_emulator/checkout/sessions/$SESSION/complete")
-                    .contains("/me/entitlements");
+                    .contains("/me/entitlements")
+                    .contains("log in " + dir.resolve("pg.log"));
+            assertThat(dir.resolve("pg.log")).content().contains("database system is ready to accept connections");
             firstToken = token(http, "user_local");
 
             Http.Response created = http.post("/stripe/customer", firstToken, null);
