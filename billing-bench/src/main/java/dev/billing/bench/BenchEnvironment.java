@@ -1,13 +1,12 @@
 package dev.billing.bench;
 
 import dev.billing.embeddedpostgres.EmbeddedPostgresServer;
+import dev.billing.embeddedpostgres.FreePorts;
 import dev.billing.postgres.PostgresConfig;
 import dev.billing.server.BillingServer;
 import dev.billing.server.LocalKeys;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -417,13 +416,12 @@ final class BenchEnvironment implements AutoCloseable {
         }
     }
 
+    /**
+     * A port for a server the bench starts later: drawn below the ephemeral range, where no {@code bind(0)} or
+     * outgoing connection of another process can take it before the server binds it.
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        }
+        return FreePorts.belowEphemeralRange();
     }
 
     static String random(int bytes) {
