@@ -92,6 +92,28 @@ class BillingInvariantsIT {
                 new Step.Membership(Run.USERS + 2, true, false));
     }
 
+    /**
+     * The card that pays, where features meet it: a new card made the default, a renewal, a plan change invoiced at
+     * once, an older card chosen again, a declined renewal, and the organization's seats invoiced at once; every charge
+     * made off-session is on the card the API listed as the one that pays.
+     */
+    @Test
+    void offSessionChargesAreOnTheCardListedAsTheOneThatPays() {
+        int org = Run.USERS;
+        onPostgres(
+                new Step.StartCheckout(0, 2, true),
+                new Step.NewCard(0, true),
+                new Step.AdvanceClock(3),
+                new Step.ChangePlan(0, 0, 1),
+                new Step.ChooseCard(0, 1),
+                new Step.FailNextPayment(0),
+                new Step.AdvanceClock(3),
+                new Step.StartCheckout(org, 3, true),
+                new Step.NewCard(org, true),
+                new Step.JoinTogether(3),
+                new Step.AdvanceClock(3));
+    }
+
     /** Runs one fixed sequence in a Postgres world of its own. */
     private static void onPostgres(Step... steps) {
         try (World world = World.onPostgres()) {
@@ -124,6 +146,7 @@ class BillingInvariantsIT {
         System.out.println("invariant sequence " + r.id + " on " + world.store + ":" + describe(steps));
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
+            r.step = step;
             try {
                 step.run(r);
                 r.settle();
@@ -183,6 +206,8 @@ class BillingInvariantsIT {
                                         (m, j, l) -> (Step) new Step.Membership(m, j, l))),
                 of(3, small.zip(booleans(), (e, c) -> (Step) new Step.Redeliver(e, c))),
                 of(3, small.zip(booleans(), (e, c) -> (Step) new Step.Replay(e, c))),
+                of(3, party.zip(booleans().mix(Generate.constant(true), 60), (p, d) -> (Step) new Step.NewCard(p, d))),
+                of(2, party.zip(small, (p, c) -> (Step) new Step.ChooseCard(p, c))),
                 of(2, party.map(p -> (Step) new Step.Export(p))),
                 of(2, party.zip(booleans(), (p, a) -> (Step) new Step.Erase(p, a)))));
     }

@@ -50,6 +50,7 @@ final class Invariants {
             moneyMatchesStripe(r, p, stripe);
             auditOncePerChange(r, p);
             claimedPurchasesAreTheClaimers(r, p);
+            Cards.chargedTheListedCard(r, p, stripe, atStripe);
         }
         membersFollowClerk(r, stripe);
         seatsSentOnlyRose(r);

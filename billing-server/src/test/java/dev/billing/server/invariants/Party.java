@@ -32,6 +32,15 @@ final class Party {
     /** ... and while it perhaps did (the plan past due). */
     long meteredPerhaps;
 
+    /** The charges of its customer the checks have seen ({@link Cards}). */
+    final java.util.Set<String> chargesSeen = new java.util.HashSet<>();
+    /** Whether a check has seen its customer, and so {@link #payingCard} and {@link #liveSubscriptions} are known. */
+    boolean cardsKnown;
+    /** The card the API listed as the one that pays, at the last check (null: none). */
+    String payingCard;
+    /** Its subscriptions Stripe could still charge, at the last check. */
+    int liveSubscriptions;
+
     Party(int index, String account, String email, String name, boolean org) {
         this.index = index;
         this.account = account;

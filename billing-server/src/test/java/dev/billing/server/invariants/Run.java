@@ -58,6 +58,9 @@ final class Run {
      */
     Integer joinsFrom;
 
+    /** The step being run and checked. */
+    Step step;
+
     /** The run's service key and its id, once a step used it. */
     String serviceKey;
 

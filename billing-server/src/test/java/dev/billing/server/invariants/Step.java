@@ -759,6 +759,46 @@ sealed interface Step {
         }
     }
 
+    /** The party saves a new card, and makes it the card that pays, or not ({@link Cards}). */
+    record NewCard(int party, boolean makeDefault) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p)) {
+                return;
+            }
+            String card = Cards.saveNew(r, p);
+            if (card != null && makeDefault) {
+                Cards.makeDefault(r, p, card);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " saves a new card" + (makeDefault ? " and makes it the one that pays" : "");
+        }
+    }
+
+    /** The party makes one of its saved cards the one that pays. */
+    record ChooseCard(int party, int card) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p) || r.customer(p) == null) {
+                return;
+            }
+            String chosen = Cards.saved(r, p, card);
+            if (chosen != null) {
+                Cards.makeDefault(r, p, chosen);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " makes saved card #" + card + " the one that pays";
+        }
+    }
+
     /** The party (or an admin for it) exports its personal data; the export must hold every row about it. */
     record Export(int party) implements Step {
         @Override
