@@ -28,7 +28,8 @@ import java.util.Set;
  * <p>Stripe charges a subscription's own {@code default_payment_method} before the customer's invoice default, and
  * Checkout sets the former. So choosing the default sets both: the customer's invoice default and the default of every
  * subscription not ended; and the card listed as the default is the one a live subscription pays with, else the
- * customer's invoice default.
+ * customer's invoice default. A subscription's own default that the customer removed no longer pays: Stripe charges
+ * the customer's invoice default instead, and that is the card listed.
  */
 final class StripePaymentMethods {
     private static final Set<String> ENDED = Set.of("canceled", "incomplete_expired");
@@ -84,13 +85,15 @@ final class StripePaymentMethods {
     }
 
     /**
-     * The card Stripe charges next: a live subscription's own default, else the customer's invoice default. A payment
-     * method does not say whether it is either.
+     * The card Stripe charges next: a live subscription's own default while it is still the customer's (a card the
+     * customer removed pays nothing), else the customer's invoice default. A payment method does not say whether it is
+     * either.
      */
     private String payingPaymentMethodOf(String customerId) {
-        for (Subscription subscription : liveSubscriptions(customerId)) {
-            if (subscription.getDefaultPaymentMethod() != null) {
-                return subscription.getDefaultPaymentMethod();
+        for (Subscription subscription : liveSubscriptions(customerId, true)) {
+            com.stripe.model.PaymentMethod own = subscription.getDefaultPaymentMethodObject();
+            if (own != null && customerId.equals(own.getCustomer())) {
+                return own.getId();
             }
         }
         Customer customer =
@@ -98,8 +101,11 @@ final class StripePaymentMethods {
         return calls.read("retrieve customer", customer, StripeObjects::defaultPaymentMethod);
     }
 
-    /** The customer's subscriptions that can still be charged (not canceled, not expired while incomplete). */
-    private List<Subscription> liveSubscriptions(String customerId) {
+    /**
+     * The customer's subscriptions that can still be charged (not canceled, not expired while incomplete), with their
+     * own default payment method expanded when asked.
+     */
+    private List<Subscription> liveSubscriptions(String customerId, boolean withDefaults) {
         List<Subscription> live = new ArrayList<>();
         String after = null;
         for (int pages = 0; pages < 1_000; pages++) {
@@ -107,6 +113,9 @@ final class StripePaymentMethods {
                     .setCustomer(customerId)
                     .setStatus(SubscriptionListParams.Status.ALL)
                     .setLimit(StripeCalls.MAX_PAGE);
+            if (withDefaults) {
+                params.addExpand("data.default_payment_method");
+            }
             if (after != null) {
                 params.setStartingAfter(after);
             }
@@ -169,7 +178,7 @@ final class StripePaymentMethods {
         SubscriptionUpdateParams subscriptionDefault = SubscriptionUpdateParams.builder()
                 .setDefaultPaymentMethod(paymentMethodId)
                 .build();
-        for (Subscription subscription : liveSubscriptions(customerId.value())) {
+        for (Subscription subscription : liveSubscriptions(customerId.value(), false)) {
             if (!paymentMethodId.equals(subscription.getDefaultPaymentMethod())) {
                 calls.call(
                         "set a subscription's default payment method",

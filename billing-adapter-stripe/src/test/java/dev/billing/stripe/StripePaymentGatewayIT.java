@@ -429,6 +429,37 @@ class StripePaymentGatewayIT {
                 .isTrue();
     }
 
+    /**
+     * Checkout's card pays the subscription ahead of the customer's default; once the customer removes it, Stripe
+     * charges the customer's default, and that is the card listed as the one that pays.
+     */
+    @Test
+    void aSubscriptionsRemovedCardLeavesTheCustomersDefaultPaying() {
+        CustomerId customer = newCustomer();
+        String visa = emulator.confirmSetupIntent(
+                gateway.createSetupIntent(customer, unique("setup-")).id(), "4242424242424242");
+        gateway.setDefaultPaymentMethod(customer, visa);
+        Subscription subscription = subscribed(customer, "price_basic_monthly");
+        String checkoutCard = JsonParser.parseString(emulator.objectJson(subscription.id()))
+                .getAsJsonObject()
+                .get("default_payment_method")
+                .getAsString();
+        assertThat(checkoutCard).isNotEqualTo(visa);
+        assertThat(gateway.listPaymentMethods(customer))
+                .filteredOn(PaymentMethod::isDefault)
+                .extracting(PaymentMethod::id)
+                .containsExactly(checkoutCard);
+
+        gateway.detachPaymentMethod(checkoutCard);
+
+        assertThat(gateway.listPaymentMethods(customer))
+                .filteredOn(PaymentMethod::isDefault)
+                .extracting(PaymentMethod::id)
+                .as("the card Stripe charges now")
+                .containsExactly(visa);
+        assertThat(gateway.getPaymentMethod(visa).orElseThrow().isDefault()).isTrue();
+    }
+
     @Test
     void aGuestsTaxedCheckoutCollectsTheAddressWithoutACustomerToUpdate() {
         CheckoutSession session = gateway.createCheckoutSession(new CheckoutRequest(
