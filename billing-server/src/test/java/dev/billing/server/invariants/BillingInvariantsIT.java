@@ -114,6 +114,21 @@ class BillingInvariantsIT {
                 new Step.AdvanceClock(3));
     }
 
+    /**
+     * The card a subscription pays with removed while the customer's default is another: Stripe charges the customer's
+     * default, so the API must list that one as the card that pays.
+     */
+    @Test
+    void removingTheCardASubscriptionPaysWithListsTheCustomersDefault() {
+        onPostgres(
+                new Step.StartCheckout(0, 0, true),
+                new Step.NewCard(0, true),
+                new Step.Cancel(0, false),
+                new Step.StartCheckout(0, 2, true),
+                new Step.RemoveCard(0, 0),
+                new Step.AdvanceClock(3));
+    }
+
     /** Runs one fixed sequence in a Postgres world of its own. */
     private static void onPostgres(Step... steps) {
         try (World world = World.onPostgres()) {
@@ -208,6 +223,7 @@ class BillingInvariantsIT {
                 of(3, small.zip(booleans(), (e, c) -> (Step) new Step.Replay(e, c))),
                 of(3, party.zip(booleans().mix(Generate.constant(true), 60), (p, d) -> (Step) new Step.NewCard(p, d))),
                 of(2, party.zip(small, (p, c) -> (Step) new Step.ChooseCard(p, c))),
+                of(1, party.zip(small, (p, c) -> (Step) new Step.RemoveCard(p, c))),
                 of(2, party.map(p -> (Step) new Step.Export(p))),
                 of(2, party.zip(booleans(), (p, a) -> (Step) new Step.Erase(p, a)))));
     }

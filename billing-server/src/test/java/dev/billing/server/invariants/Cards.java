@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A party's saved cards: the steps that save one and choose the one that pays, and the invariant that the card Stripe
+ * A party's saved cards: the steps that save one, choose the one that pays and remove one, and the invariant that the card Stripe
  * charges when nobody is at the keyboard (a renewal, a plan change or seat count invoiced at once, a retry) is the card
  * the API listed as the one that pays just before. A charge made while the party pays in Checkout or a PaymentSheet is
  * on the card entered there, which then pays that subscription: it is not held to the listing before it.
@@ -60,6 +60,19 @@ final class Cards {
         assertThat(paying(r, p))
                 .as("the card %s made the default pays from now on", p)
                 .isEqualTo(card);
+    }
+
+    /** Removes a saved card: the API must take it off the party's list at once. */
+    static void remove(Run r, Party p, String card) {
+        String path = p.route("/stripe/payment-methods/" + card);
+        Http.Response removed = Run.checked("DELETE " + path, r.world.http.delete(path, r.token(p)));
+        if (removed.status() != 200) {
+            throw new AssertionError("removing " + p + "'s saved card " + card + " answered " + removed.status() + ": "
+                    + removed.body());
+        }
+        assertThat(r.get(p, "/stripe/payment-methods").json().path("data").findValuesAsText("id"))
+                .as("%s's cards after removing %s", p, card)
+                .doesNotContain(card);
     }
 
     /**

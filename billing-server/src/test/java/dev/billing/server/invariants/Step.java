@@ -799,6 +799,26 @@ sealed interface Step {
         }
     }
 
+    /** The party removes one of its saved cards, perhaps the one that pays. */
+    record RemoveCard(int party, int card) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p) || r.customer(p) == null) {
+                return;
+            }
+            String chosen = Cards.saved(r, p, card);
+            if (chosen != null) {
+                Cards.remove(r, p, chosen);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " removes saved card #" + card;
+        }
+    }
+
     /** The party (or an admin for it) exports its personal data; the export must hold every row about it. */
     record Export(int party) implements Step {
         @Override
