@@ -142,6 +142,60 @@ class InboxSubjectsIT {
         }
     }
 
+    /**
+     * V28: a detached payment method's events stored before it were about the payment method; they become about the
+     * customer it had, and one whose account was erased since is redacted as that erasure would have.
+     */
+    @Test
+    void theUpgradeGivesDetachedPaymentMethodsTheCustomerTheyHad() {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("subjects_detached")) {
+            DataSource ds = db.dataSource();
+            migrateTo(ds, "27");
+            Sql.execute(
+                    ds,
+                    "INSERT INTO billing.customers (user_id, customer_id, created_at) VALUES ('user_ada', 'cus_a', now()), "
+                            + "('erased_0123456789abcdef', 'cus_gone', now())");
+            for (String[] r : List.of(
+                    row("evt_detached", "payment_method.detached", "pm_1", detached("pm_1", "cus_a")),
+                    row("evt_erased", "payment_method.detached", "pm_2", detached("pm_2", "cus_gone")),
+                    row("evt_attached", "payment_method.attached", "pm_1", detached("pm_1", null)))) {
+                Sql.execute(
+                        ds,
+                        "INSERT INTO billing.webhook_inbox (event_id, event_type, event_created, livemode, object_id, "
+                                + "payload, status, received_at, subject_id) VALUES ('" + r[0] + "', '" + r[1]
+                                + "', now(), false, '" + r[2] + "', '" + r[3] + "', 'processed', now(), '"
+                                + (r[0].equals("evt_attached") ? "cus_a" : r[2]) + "')");
+            }
+
+            PostgresBillingStores.migrate(ds);
+
+            assertThat(subjects(ds))
+                    .containsOnly(Map.entry("evt_detached", "cus_a"), Map.entry("evt_attached", "cus_a"));
+            assertThat(Sql.strings(ds, "SELECT payload FROM billing.webhook_inbox WHERE event_id = 'evt_erased'"))
+                    .containsExactly("{\"id\":\"evt_erased\",\"type\":\"payment_method.detached\","
+                            + "\"billing_redacted\":true}");
+            assertThat(Sql.strings(ds, "SELECT object_id FROM billing.webhook_inbox WHERE event_id = 'evt_erased'"))
+                    .containsExactly("pm_2");
+            try (BillingStores stores = TestStores.open(db)) {
+                assertThat(stores.inbox().about(Set.of("cus_a"), 10))
+                        .extracting(InboxEntry::eventId)
+                        .containsExactlyInAnyOrder("evt_detached", "evt_attached");
+            }
+        }
+    }
+
+    /** A payment method's event as Stripe sends it: detached when {@code previousCustomer} is given. */
+    private static String detached(String id, String previousCustomer) {
+        String object = "{\"id\":\"" + id + "\",\"object\":\"payment_method\",\"billing_details\":"
+                + "{\"email\":\"ada@example.com\",\"name\":\"Ada Lovelace\"},\"customer\":"
+                + (previousCustomer == null ? "\"cus_a\"" : "null") + "}";
+        return "{\"data\":{\"object\":" + object
+                + (previousCustomer == null
+                        ? ""
+                        : ",\"previous_attributes\":{\"customer\":\"" + previousCustomer + "\"}")
+                + "}}";
+    }
+
     /** The batch statement docs/POSTGRES.md gives, as a count of the rows it changed. */
     private static final String BATCH = """
             WITH batch AS (

@@ -99,7 +99,8 @@ class MigrationsIT {
                             "24:true",
                             "25:true",
                             "26:true",
-                            "27:true");
+                            "27:true",
+                            "28:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(
@@ -447,7 +448,8 @@ class MigrationsIT {
                             "V24__growth_lookups.sql",
                             "V25__queue_statistics.sql",
                             "V26__meter_report_retention.sql",
-                            "V27__past_due_since.sql");
+                            "V27__past_due_since.sql",
+                            "V28__detached_payment_method_subjects.sql");
         }
     }
 

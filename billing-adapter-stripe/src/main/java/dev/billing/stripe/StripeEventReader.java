@@ -131,6 +131,23 @@ final class StripeEventReader {
             } else if (e.keep && name.equals("previous_attributes")) {
                 JsonElement previous = StripeJson.PREVIOUS.read(reader);
                 e.previous = previous.isJsonObject() ? previous.getAsJsonObject() : null;
+                e.previousCustomer = e.previous == null ? null : keptId(e.previous, "customer");
+            } else if (name.equals("previous_attributes") && reader.peek() == JsonToken.BEGIN_OBJECT) {
+                readPreviousCustomer(reader, e);
+            } else {
+                reader.skipValue();
+            }
+        }
+        reader.endObject();
+    }
+
+    /** The customer {@code data.previous_attributes} names (a detached payment method's), skipping the rest. */
+    private static void readPreviousCustomer(JsonReader reader, Envelope e) throws IOException {
+        reader.beginObject();
+        Set<String> fields = new HashSet<>();
+        while (reader.hasNext()) {
+            if (unique(reader, fields).equals("customer")) {
+                e.previousCustomer = idOf(reader);
             } else {
                 reader.skipValue();
             }
@@ -260,15 +277,22 @@ final class StripeEventReader {
 
     /**
      * Whom an event is about ({@link StripeEvent#subjectId}): a customer object itself; else the first its object
-     * names of the customer, the invoice (an invoice payment's) and the payment intent (a refund's, a guest's charge);
-     * else the object (a product, a coupon). The migration that added the column computes the same for stored events
-     * (Postgres V19 {@code inbox_subject_of}, Supabase 018).
+     * names of the customer, the customer it had before the event (a detached payment method's, whose billing details
+     * are the person's), the invoice (an invoice payment's) and the payment intent (a refund's, a guest's charge);
+     * else the object (a product, a coupon). The migrations compute the same for stored events (Postgres V19 and V28
+     * {@code inbox_subject_of}, Supabase 018 and 032).
      */
-    static String subjectOf(String objectType, String objectId, String customer, String invoice, String paymentIntent) {
+    static String subjectOf(
+            String objectType,
+            String objectId,
+            String customer,
+            String previousCustomer,
+            String invoice,
+            String paymentIntent) {
         if ("customer".equals(objectType)) {
             return objectId;
         }
-        for (String owner : new String[] {customer, invoice, paymentIntent}) {
+        for (String owner : new String[] {customer, previousCustomer, invoice, paymentIntent}) {
             if (owner != null && !owner.isBlank()) {
                 return owner;
             }
@@ -291,6 +315,7 @@ final class StripeEventReader {
         Object objectId;
         Object objectType;
         String customer;
+        String previousCustomer;
         String invoice;
         String paymentIntent;
 
@@ -299,7 +324,8 @@ final class StripeEventReader {
         }
 
         String subject() {
-            return subjectOf((String) objectType, (String) objectId, customer, invoice, paymentIntent);
+            return subjectOf(
+                    (String) objectType, (String) objectId, customer, previousCustomer, invoice, paymentIntent);
         }
 
         StripeEvent toEvent(String payload) {

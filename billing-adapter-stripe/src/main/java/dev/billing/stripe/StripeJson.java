@@ -79,7 +79,10 @@ final class StripeJson {
      * payment, payment and setup intent, charge, refund, checkout session, customer): a field added to a decoder must be added here.
      */
     static final Pick WANTED = wanted();
-    /** What {@link #decode} reads of {@code data.previous_attributes}: what a subscription update changed. */
+    /**
+     * What {@link #decode} reads of {@code data.previous_attributes}: what a subscription update changed, and the
+     * customer a detached payment method had (whom its event is about).
+     */
     static final Pick PREVIOUS = Pick.fields(Map.of(
             "status",
             Pick.ALL,
@@ -90,6 +93,8 @@ final class StripeJson {
             "items",
             Pick.fields(Map.of("data", Pick.first(Pick.fields(Map.of("price", ID, "plan", ID))))),
             "latest_invoice",
+            ID,
+            "customer",
             ID));
 
     /** An event's {@code data}: its object, and its {@code previous_attributes} (null when absent). */

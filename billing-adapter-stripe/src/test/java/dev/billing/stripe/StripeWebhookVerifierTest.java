@@ -416,6 +416,25 @@ class StripeWebhookVerifierTest {
                     .isEqualTo("pi_o");
         }
 
+        /**
+         * A detached payment method names no customer any more, only in its previous attributes: its billing details
+         * are still the person's, so the event is about that customer.
+         */
+        @Test
+        void aDetachedPaymentMethodIsAboutTheCustomerItHad() {
+            String detached = "{\"id\":\"evt_d\",\"type\":\"payment_method.detached\",\"created\":1795100001,"
+                    + "\"data\":{\"object\":{\"id\":\"pm_d\",\"object\":\"payment_method\",\"billing_details\":"
+                    + "{\"email\":\"ada@example.com\",\"name\":\"Ada Lovelace\"},\"customer\":null},"
+                    + "\"previous_attributes\":{\"metadata\":{},\"customer\":\"cus_d\"}}}";
+            assertThat(verified(detached.getBytes(StandardCharsets.UTF_8)).subjectId())
+                    .isEqualTo("cus_d");
+            String twice = detached.replace("\"metadata\":{}", "\"customer\":\"cus_x\"");
+            assertThatThrownBy(() -> verified(twice.getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOfSatisfying(
+                            WebhookRejectedException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_PAYLOAD));
+        }
+
         @Test
         void readsTheEnvelopeWhateverTheFieldOrder() {
             StripeEvent event = verified(("{\"data\":{\"previous_attributes\":{\"id\":\"x\"},\"object\":{\"metadata\":"

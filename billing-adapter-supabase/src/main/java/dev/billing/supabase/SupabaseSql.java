@@ -50,7 +50,8 @@ public final class SupabaseSql {
             "028_meter_claim_horizon.sql",
             "029_usage_counter_retention.sql",
             "030_past_due_since.sql",
-            "031_inbox_requeue_leased.sql");
+            "031_inbox_requeue_leased.sql",
+            "032_detached_payment_method_subjects.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 
