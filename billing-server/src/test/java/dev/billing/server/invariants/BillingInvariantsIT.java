@@ -105,7 +105,7 @@ class BillingInvariantsIT {
                 new Step.NewCard(0, true),
                 new Step.AdvanceClock(3),
                 new Step.ChangePlan(0, 0, 1),
-                new Step.ChooseCard(0, 1),
+                new Step.SavedCard(0, 1, false),
                 new Step.FailNextPayment(0),
                 new Step.AdvanceClock(3),
                 new Step.StartCheckout(org, 3, true),
@@ -125,8 +125,23 @@ class BillingInvariantsIT {
                 new Step.NewCard(0, true),
                 new Step.Cancel(0, false),
                 new Step.StartCheckout(0, 2, true),
-                new Step.RemoveCard(0, 0),
+                new Step.SavedCard(0, 0, true),
                 new Step.AdvanceClock(3));
+    }
+
+    /**
+     * Found by a random search: a removed card's {@code payment_method.detached} names its customer only in its
+     * previous attributes, and was stored as about the card, so the account's export missed it and its erasure left
+     * it (billing details and all).
+     */
+    @Test
+    void aRemovedCardsEventIsExportedAndErasedWithItsAccount() {
+        onPostgres(
+                new Step.StartCheckout(0, 0, true),
+                new Step.NewCard(0, false),
+                new Step.SavedCard(0, 0, true),
+                new Step.Export(0),
+                new Step.Erase(0, false));
     }
 
     /** Runs one fixed sequence in a Postgres world of its own. */
@@ -222,8 +237,8 @@ class BillingInvariantsIT {
                 of(3, small.zip(booleans(), (e, c) -> (Step) new Step.Redeliver(e, c))),
                 of(3, small.zip(booleans(), (e, c) -> (Step) new Step.Replay(e, c))),
                 of(3, party.zip(booleans().mix(Generate.constant(true), 60), (p, d) -> (Step) new Step.NewCard(p, d))),
-                of(2, party.zip(small, (p, c) -> (Step) new Step.ChooseCard(p, c))),
-                of(1, party.zip(small, (p, c) -> (Step) new Step.RemoveCard(p, c))),
+                of(3, party.zip(small, booleans().mix(Generate.constant(false), 33), (p, c, x) ->
+                        (Step) new Step.SavedCard(p, c, x))),
                 of(2, party.map(p -> (Step) new Step.Export(p))),
                 of(2, party.zip(booleans(), (p, a) -> (Step) new Step.Erase(p, a)))));
     }

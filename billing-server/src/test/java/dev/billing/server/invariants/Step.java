@@ -779,43 +779,23 @@ sealed interface Step {
         }
     }
 
-    /** The party makes one of its saved cards the one that pays. */
-    record ChooseCard(int party, int card) implements Step {
+    /** The party makes one of its saved cards the one that pays, or removes it (perhaps the one that pays). */
+    record SavedCard(int party, int card, boolean remove) implements Step {
         @Override
         public void run(Run r) {
             Party p = r.party(party);
-            if (gone(p) || r.customer(p) == null) {
-                return;
-            }
-            String chosen = Cards.saved(r, p, card);
-            if (chosen != null) {
+            String chosen = gone(p) || r.customer(p) == null ? null : Cards.saved(r, p, card);
+            if (chosen != null && remove) {
+                Cards.remove(r, p, chosen);
+            } else if (chosen != null) {
                 Cards.makeDefault(r, p, chosen);
             }
         }
 
         @Override
         public String toString() {
-            return who(party) + " makes saved card #" + card + " the one that pays";
-        }
-    }
-
-    /** The party removes one of its saved cards, perhaps the one that pays. */
-    record RemoveCard(int party, int card) implements Step {
-        @Override
-        public void run(Run r) {
-            Party p = r.party(party);
-            if (gone(p) || r.customer(p) == null) {
-                return;
-            }
-            String chosen = Cards.saved(r, p, card);
-            if (chosen != null) {
-                Cards.remove(r, p, chosen);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return who(party) + " removes saved card #" + card;
+            return who(party)
+                    + (remove ? " removes saved card #" + card : " makes saved card #" + card + " the one that pays");
         }
     }
 
