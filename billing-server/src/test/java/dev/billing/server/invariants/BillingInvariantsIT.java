@@ -93,9 +93,9 @@ class BillingInvariantsIT {
     }
 
     /**
-     * The card that pays, where features meet it: a new card made the default, a renewal, a plan change invoiced at
-     * once, an older card chosen again, a declined renewal, and the organization's seats invoiced at once; every charge
-     * made off-session is on the card the API listed as the one that pays.
+     * The card that pays, where features meet it: a new card made the default, a renewal, a declined renewal paid
+     * with another new card, a plan change invoiced at once, an older card chosen again, and the organization's seats
+     * invoiced at once; every charge made off-session is on the card the API listed as the one that pays.
      */
     @Test
     void offSessionChargesAreOnTheCardListedAsTheOneThatPays() {
@@ -104,9 +104,12 @@ class BillingInvariantsIT {
                 new Step.StartCheckout(0, 2, true),
                 new Step.NewCard(0, true),
                 new Step.AdvanceClock(3),
+                new Step.FailNextPayment(0),
+                new Step.AdvanceClock(3),
+                new Step.NewCard(0, true),
+                new Step.PayInvoice(0, 0),
                 new Step.ChangePlan(0, 0, 1),
                 new Step.SavedCard(0, 1, false),
-                new Step.FailNextPayment(0),
                 new Step.AdvanceClock(3),
                 new Step.StartCheckout(org, 3, true),
                 new Step.NewCard(org, true),
@@ -221,6 +224,7 @@ class BillingInvariantsIT {
                         (Step) new Step.ServiceCall(p, u, a, k))),
                 of(4, party.zip(small, booleans(), booleans(), (p, n, h, t) -> (Step) new Step.Refund(p, n, h, t))),
                 of(2, party.map(p -> (Step) new Step.FailNextPayment(p))),
+                of(2, party.zip(small, (p, i) -> (Step) new Step.PayInvoice(p, i))),
                 of(3, range(0, 3).map(d -> (Step) new Step.AdvanceClock(d))),
                 of(2, booleans().zip(booleans(), (d, o) -> (Step) new Step.WebhookChaos(d, o))),
                 of(2, range(0, 2).map(d -> (Step) new Step.Retention(d))),

@@ -470,6 +470,40 @@ sealed interface Step {
         }
     }
 
+    /**
+     * The party pays one of its open invoices (a renewal or a change that was declined) with the card that pays: paid,
+     * or declined again (402 {@code card_declined}).
+     */
+    record PayInvoice(int party, int invoice) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p) || r.customer(p) == null) {
+                return;
+            }
+            List<String> open = new ArrayList<>();
+            for (JsonNode i : r.get(p, "/stripe/invoices").json().path("data")) {
+                if (i.path("status").asText().equals("open")) {
+                    open.add(i.path("id").asText());
+                }
+            }
+            if (open.isEmpty()) {
+                return;
+            }
+            String id = open.get(Math.floorMod(invoice, open.size()));
+            Http.Response paid = r.post(p, "/stripe/invoices/" + id + "/pay", null);
+            if (paid.status() != 200 && !(paid.status() == 402 && "card_declined".equals(paid.errorCode()))) {
+                throw new AssertionError(
+                        "paying " + p + "'s open invoice " + id + " answered " + paid.status() + ": " + paid.body());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " pays open invoice #" + invoice;
+        }
+    }
+
     /** The party's next payment is declined (its next renewal, or a plan change invoiced at once). */
     record FailNextPayment(int party) implements Step {
         @Override
