@@ -90,7 +90,7 @@ final class StripePaymentMethods {
      * either.
      */
     private String payingPaymentMethodOf(String customerId) {
-        for (Subscription subscription : liveSubscriptions(customerId, true)) {
+        for (Subscription subscription : liveSubscriptions(customerId)) {
             com.stripe.model.PaymentMethod own = subscription.getDefaultPaymentMethodObject();
             if (own != null && customerId.equals(own.getCustomer())) {
                 return own.getId();
@@ -102,20 +102,18 @@ final class StripePaymentMethods {
     }
 
     /**
-     * The customer's subscriptions that can still be charged (not canceled, not expired while incomplete), with their
-     * own default payment method expanded when asked.
+     * The customer's subscriptions that can still be charged (not canceled, not expired while incomplete), each with
+     * its own default payment method expanded (whose customer says whether it still pays).
      */
-    private List<Subscription> liveSubscriptions(String customerId, boolean withDefaults) {
+    private List<Subscription> liveSubscriptions(String customerId) {
         List<Subscription> live = new ArrayList<>();
         String after = null;
         for (int pages = 0; pages < 1_000; pages++) {
             SubscriptionListParams.Builder params = SubscriptionListParams.builder()
                     .setCustomer(customerId)
                     .setStatus(SubscriptionListParams.Status.ALL)
-                    .setLimit(StripeCalls.MAX_PAGE);
-            if (withDefaults) {
-                params.addExpand("data.default_payment_method");
-            }
+                    .setLimit(StripeCalls.MAX_PAGE)
+                    .addExpand("data.default_payment_method");
             if (after != null) {
                 params.setStartingAfter(after);
             }
@@ -178,7 +176,7 @@ final class StripePaymentMethods {
         SubscriptionUpdateParams subscriptionDefault = SubscriptionUpdateParams.builder()
                 .setDefaultPaymentMethod(paymentMethodId)
                 .build();
-        for (Subscription subscription : liveSubscriptions(customerId.value(), false)) {
+        for (Subscription subscription : liveSubscriptions(customerId.value())) {
             if (!paymentMethodId.equals(subscription.getDefaultPaymentMethod())) {
                 calls.call(
                         "set a subscription's default payment method",
