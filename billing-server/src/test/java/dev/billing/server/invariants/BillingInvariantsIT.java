@@ -147,6 +147,31 @@ class BillingInvariantsIT {
                 new Step.Erase(0, false));
     }
 
+    /**
+     * What the customer changes in Stripe's portal and an operator in Stripe's Dashboard, which billing learns of only
+     * through webhooks: a cancellation scheduled and withdrawn, a move to another price invoiced at once, a refund, a
+     * card made the default, a renewal, a cancellation at once; the organization moved off its per-seat price and back.
+     */
+    @Test
+    void changesMadeAtStripeAreFollowed() {
+        int org = Run.USERS;
+        onPostgres(
+                new Step.StartCheckout(0, 2, true),
+                new Step.AtStripe(0, 0, 0),
+                new Step.AtStripe(0, 0, 0),
+                new Step.AtStripe(0, 3, 0),
+                new Step.AtStripe(0, 4, 0),
+                new Step.NewCard(0, false),
+                new Step.AtStripe(0, 5, 1),
+                new Step.AdvanceClock(3),
+                new Step.AtStripe(0, 1, 0),
+                new Step.StartCheckout(org, 3, true),
+                new Step.JoinTogether(3),
+                new Step.AtStripe(org, 2, 2),
+                new Step.AtStripe(org, 3, 4),
+                new Step.AdvanceClock(3));
+    }
+
     /** Runs one fixed sequence in a Postgres world of its own. */
     private static void onPostgres(Step... steps) {
         try (World world = World.onPostgres()) {
@@ -244,6 +269,8 @@ class BillingInvariantsIT {
                 of(3, party.zip(booleans().mix(Generate.constant(true), 60), (p, d) -> (Step) new Step.NewCard(p, d))),
                 of(3, party.zip(small, booleans().mix(Generate.constant(false), 33), (p, c, x) ->
                         (Step) new Step.SavedCard(p, c, x))),
+                of(4, party.zip(range(0, Step.AtStripe.ACTIONS - 1), small, (p, a, c) ->
+                        (Step) new Step.AtStripe(p, a, c))),
                 of(2, party.map(p -> (Step) new Step.Export(p))),
                 of(2, party.zip(booleans(), (p, a) -> (Step) new Step.Erase(p, a)))));
     }

@@ -439,7 +439,7 @@ sealed interface Step {
             }
         }
 
-        private static List<Charge> refundable(Run r, Party p) {
+        static List<Charge> refundable(Run r, Party p) {
             List<Charge> found = new ArrayList<>();
             try {
                 for (Charge c : r.world
@@ -830,6 +830,45 @@ sealed interface Step {
         public String toString() {
             return who(party)
                     + (remove ? " removes saved card #" + card : " makes saved card #" + card + " the one that pays");
+        }
+    }
+
+    /**
+     * Someone changes the party's billing at Stripe, not through billing: in Stripe's portal the customer cancels at
+     * the period end (or renews) (0) or at once (1); in the Dashboard an operator moves the live subscription to
+     * another price with prorations (2) or invoiced at once (3), refunds a payment in full (4), or makes a saved card
+     * the customer's default (5).
+     */
+    record AtStripe(int party, int action, int choice) implements Step {
+        static final int ACTIONS = 6;
+
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p) || r.customer(p) == null) {
+                return;
+            }
+            switch (Math.floorMod(action, ACTIONS)) {
+                case 0, 1 -> r.log.add("portal: " + StripeSide.portal(r, p, Math.floorMod(action, ACTIONS) == 1));
+                case 2, 3 -> StripeSide.switchPrice(r, p, choice, Math.floorMod(action, ACTIONS) == 3);
+                case 4 -> StripeSide.refund(r, p, choice);
+                default -> StripeSide.defaultCard(r, p, choice);
+            }
+        }
+
+        @Override
+        public String toString() {
+            String whose = who(party) + "'s";
+            return switch (Math.floorMod(action, ACTIONS)) {
+                case 0 -> who(party) + " cancels at the period end (or renews) in Stripe's portal";
+                case 1 -> who(party) + " cancels at once in Stripe's portal";
+                case 2, 3 ->
+                    "an operator moves " + whose + " subscription to price #" + choice
+                            + (Math.floorMod(action, ACTIONS) == 3 ? ", invoiced at once," : "")
+                            + " in Stripe's Dashboard";
+                case 4 -> "an operator refunds " + whose + " payment #" + choice + " in Stripe's Dashboard";
+                default -> "an operator makes " + whose + " card #" + choice + " the default in Stripe's Dashboard";
+            };
         }
     }
 

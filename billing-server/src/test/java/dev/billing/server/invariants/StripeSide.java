@@ -1,0 +1,177 @@
+package dev.billing.server.invariants;
+
+import com.stripe.exception.StripeException;
+import com.stripe.model.Charge;
+import com.stripe.model.Subscription;
+import com.stripe.model.SubscriptionItem;
+import com.stripe.param.CustomerUpdateParams;
+import com.stripe.param.PaymentMethodListParams;
+import com.stripe.param.RefundCreateParams;
+import com.stripe.param.SubscriptionUpdateParams;
+import dev.billing.testkit.http.Http;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What people change at Stripe itself rather than through billing's API: the customer in Stripe's billing portal
+ * (opened through {@code POST /stripe/portal}, its buttons pressed as a browser would), or an operator in Stripe's
+ * Dashboard (the API calls the Dashboard makes, through stripe-java). Billing learns of each only from Stripe's
+ * webhooks, so the invariants after such a step hold the projection, entitlements, money, cards and analytics to
+ * changes billing never made.
+ */
+final class StripeSide {
+    /** The prices an operator moves a subscription to; the last (per seat) only the organization's. */
+    static final List<String> PRICES = List.of(
+            "price_basic_monthly",
+            "price_pro_yearly",
+            "price_enterprise_monthly",
+            "price_pro_monthly",
+            "price_team_monthly");
+
+    private static final HttpClient BROWSER = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    private static final Pattern PORTAL_FORM =
+            Pattern.compile("action=\"(/portal/[^\"]+/subscriptions/[^\"]+/(cancel|renew|cancel_now))\"");
+
+    private StripeSide() {}
+
+    /**
+     * In the portal the customer presses "Cancel at period end" (or "Renew" where a cancellation is scheduled), or
+     * "Cancel now", on the first subscription the portal shows with that button. Returns what was pressed, or null.
+     */
+    static String portal(Run r, Party p, boolean now) {
+        Http.Response opened = r.post(p, "/stripe/portal", "{}");
+        if (opened.status() != 200) {
+            return null; // 404 customer_not_found: nothing to manage yet
+        }
+        URI page = URI.create(opened.json().path("url").asText());
+        String html = send(HttpRequest.newBuilder(page).GET(), page).body();
+        Matcher forms = PORTAL_FORM.matcher(html);
+        while (forms.find()) {
+            String button = forms.group(2);
+            if (now == button.equals("cancel_now")) {
+                URI action = page.resolve(forms.group(1));
+                HttpResponse<String> pressed =
+                        send(HttpRequest.newBuilder(action).POST(HttpRequest.BodyPublishers.noBody()), action);
+                if (pressed.statusCode() != 303) {
+                    throw new AssertionError(
+                            "the portal's " + button + " answered " + pressed.statusCode() + ": " + pressed.body());
+                }
+                return button + " " + action.getPath();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * An operator moves the party's first live subscription to another price (the organization's per-seat price
+     * billing as many seats as it has members), with prorations or invoiced at once. Stripe may refuse (an
+     * incomplete subscription): the Dashboard would show the error, and nothing changed.
+     */
+    static void switchPrice(Run r, Party p, int choice, boolean invoiceNow) {
+        Subscription live = new StripeTruth(r.world)
+                .subscriptions(p.customerId).stream()
+                        .filter(StripeTruth::live)
+                        .min(Comparator.comparing(Subscription::getCreated).thenComparing(Subscription::getId))
+                        .orElse(null);
+        SubscriptionItem item = live == null ? null : StripeTruth.planItem(live);
+        if (item == null) {
+            return;
+        }
+        String price = PRICES.get(Math.floorMod(choice, p.org ? PRICES.size() : PRICES.size() - 1));
+        long quantity = price.equals("price_team_monthly") ? Math.max(1, r.expectedMembers()) : 1;
+        try {
+            r.world
+                    .stripe
+                    .subscriptions()
+                    .update(
+                            live.getId(),
+                            SubscriptionUpdateParams.builder()
+                                    .addItem(SubscriptionUpdateParams.Item.builder()
+                                            .setId(item.getId())
+                                            .setPrice(price)
+                                            .setQuantity(quantity)
+                                            .build())
+                                    .setProrationBehavior(
+                                            invoiceNow
+                                                    ? SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE
+                                                    : SubscriptionUpdateParams.ProrationBehavior.CREATE_PRORATIONS)
+                                    .build());
+        } catch (StripeException refused) {
+            r.log.add("Stripe refused moving " + live.getId() + " to " + price + ": " + refused.getMessage());
+        }
+    }
+
+    /** An operator refunds one of the party's payments in full. */
+    static void refund(Run r, Party p, int payment) {
+        List<Charge> charges = Step.Refund.refundable(r, p);
+        if (charges.isEmpty()) {
+            return;
+        }
+        Charge charge = charges.get(Math.floorMod(payment, charges.size()));
+        try {
+            r.world
+                    .stripe
+                    .refunds()
+                    .create(RefundCreateParams.builder()
+                            .setPaymentIntent(charge.getPaymentIntent())
+                            .build());
+        } catch (StripeException e) {
+            throw new AssertionError("the Dashboard's refund of " + charge.getId() + " failed", e);
+        }
+    }
+
+    /** An operator makes one of the customer's saved cards its default for invoices. */
+    static void defaultCard(Run r, Party p, int card) {
+        List<String> cards = new ArrayList<>();
+        try {
+            r.world
+                    .stripe
+                    .paymentMethods()
+                    .list(PaymentMethodListParams.builder()
+                            .setCustomer(p.customerId)
+                            .setType(PaymentMethodListParams.Type.CARD)
+                            .setLimit(100L)
+                            .build())
+                    .autoPagingIterable()
+                    .forEach(pm -> cards.add(pm.getId()));
+            if (cards.isEmpty()) {
+                return;
+            }
+            cards.sort(Comparator.naturalOrder());
+            r.world
+                    .stripe
+                    .customers()
+                    .update(
+                            p.customerId,
+                            CustomerUpdateParams.builder()
+                                    .setInvoiceSettings(CustomerUpdateParams.InvoiceSettings.builder()
+                                            .setDefaultPaymentMethod(cards.get(Math.floorMod(card, cards.size())))
+                                            .build())
+                                    .build());
+        } catch (StripeException e) {
+            throw new AssertionError("the Dashboard could not set " + p + "'s default card", e);
+        }
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request, URI uri) {
+        try {
+            return BROWSER.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the portal at " + uri + " did not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
