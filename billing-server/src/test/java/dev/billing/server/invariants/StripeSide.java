@@ -74,9 +74,8 @@ final class StripeSide {
     }
 
     /**
-     * An operator moves the party's first live subscription to another price (the organization's per-seat price
-     * billing as many seats as it has members), with prorations or invoiced at once. Stripe may refuse (an
-     * incomplete subscription): the Dashboard would show the error, and nothing changed.
+     * An operator moves the party's first live subscription to another price, with prorations or invoiced at once.
+     * Stripe may refuse (an incomplete subscription): the Dashboard would show the error, and nothing changed.
      */
     static void switchPrice(Run r, Party p, int choice, boolean invoiceNow) {
         Subscription live = new StripeTruth(r.world)
@@ -89,7 +88,8 @@ final class StripeSide {
             return;
         }
         String price = PRICES.get(Math.floorMod(choice, p.org ? PRICES.size() : PRICES.size() - 1));
-        long quantity = price.equals("price_team_monthly") ? Math.max(1, r.expectedMembers()) : 1;
+        // Per seat, invoiced at once: the member count; prorated: one seat, left for auto-seats to correct.
+        long quantity = price.equals("price_team_monthly") && invoiceNow ? Math.max(1, r.expectedMembers()) : 1;
         try {
             r.world
                     .stripe
