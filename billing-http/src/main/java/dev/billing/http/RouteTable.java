@@ -195,7 +195,7 @@ final class RouteTable {
                         .summary("Pay an open invoice with the default card.")
                         .body(Requests.Empty.class)
                         .returns(Responses.InvoiceView.class)
-                        .errors(402, 404, 503),
+                        .errors(402, 404, 409, 502, 503),
                 get("/me/entitlements", Access.USER, h.entitlements()::entitlements)
                         .tag("entitlements")
                         .summary("The caller's tier, features, quotas and owned items.")
@@ -380,7 +380,7 @@ final class RouteTable {
                         .summary("Pay an open invoice of the organization.")
                         .body(Requests.Empty.class)
                         .returns(Responses.InvoiceView.class)
-                        .errors(402, 403, 404, 503),
+                        .errors(402, 403, 404, 409, 502, 503),
                 post("/orgs/{orgId}/seats", Access.USER, h.orgs().manage(h.subscriptions()::seats))
                         .tag("organizations")
                         .summary("Set the seats of the organization's per-seat plan (prorated).")

@@ -3,6 +3,7 @@ package dev.billing.core.payment;
 import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.customer.Ownership;
+import dev.billing.core.error.ConflictException;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.error.InvalidRequestException;
 import dev.billing.core.gateway.GatewayRetry;
@@ -10,6 +11,7 @@ import dev.billing.core.gateway.IdempotencyKeys;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
@@ -20,7 +22,8 @@ import java.util.UUID;
  * subscription). Each call is one attempt with its own idempotency key, kept across the attempt's retries: Stripe
  * saves a decline under its key for a day, so a key derived from the invoice would answer the attempt after the
  * user changed cards with the old card's decline. Double submits still charge once, as Stripe pays an invoice once
- * and refuses the second request; that refusal is answered with the paid invoice.
+ * and refuses the second request; that refusal is answered with the paid invoice. An invoice no card can pay is a
+ * 409 {@code no_payment_method} that says what to do, not Stripe's refusal.
  *
  * <p>Usage: {@code Invoice paid = payInvoice.pay(user, "in_123");}
  */
@@ -62,7 +65,7 @@ public final class PayInvoice {
             paid = retry.call(() -> gateway.payInvoice(invoiceId, key));
         } catch (GatewayRejectedException e) {
             if (!GatewayRejectedException.INVOICE_ALREADY_PAID.equals(e.gatewayCode())) {
-                throw e;
+                throw noCardPays(invoice, e) ? noPaymentMethod(invoiceId) : e;
             }
             paid = retry.call(() -> gateway.getInvoice(invoiceId))
                     .filter(i -> i.status() == InvoiceStatus.PAID)
@@ -71,5 +74,25 @@ public final class PayInvoice {
         subscriptions.upsertInvoice(paid, AuditContext.current());
         listener.projectionChanged(paid.customerId());
         return paid;
+    }
+
+    /**
+     * Whether Stripe refused the payment because no card pays for the customer (a PaymentSheet subscription whose
+     * card was declined leaves none): Stripe says so only in its message, so the customer's cards are read to tell.
+     */
+    private boolean noCardPays(Invoice invoice, GatewayRejectedException refusal) {
+        if (refusal.status() != 400 || refusal.isIdempotencyConflict() || refusal.isCardError()) {
+            return false;
+        }
+        return retry.call(() -> gateway.listPaymentMethods(invoice.customerId())).stream()
+                .noneMatch(PaymentMethod::isDefault);
+    }
+
+    private static ConflictException noPaymentMethod(String invoiceId) {
+        return new ConflictException(
+                "no_payment_method",
+                "Invoice " + invoiceId + " cannot be paid: no card pays for this account. Save a card "
+                        + "(POST /stripe/payment-methods/setup-intent), make it the one that pays "
+                        + "(POST /stripe/payment-methods/{id}/default), then pay again.");
     }
 }

@@ -99,7 +99,7 @@ final class Cards {
     }
 
     /** The card the API marks as the one that pays (at most one is), or null. */
-    private static String paying(Run r, Party p) {
+    static String paying(Run r, Party p) {
         List<String> marked = new ArrayList<>();
         for (JsonNode card : r.get(p, "/stripe/payment-methods").json().path("data")) {
             if (card.path("isDefault").asBoolean()) {

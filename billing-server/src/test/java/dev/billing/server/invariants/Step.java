@@ -472,7 +472,7 @@ sealed interface Step {
 
     /**
      * The party pays one of its open invoices (a renewal or a change that was declined) with the card that pays: paid,
-     * or declined again (402 {@code card_declined}).
+     * declined again (402 {@code card_declined}), or 409 {@code no_payment_method} while no card is listed as paying.
      */
     record PayInvoice(int party, int invoice) implements Step {
         @Override
@@ -492,7 +492,14 @@ sealed interface Step {
             }
             String id = open.get(Math.floorMod(invoice, open.size()));
             Http.Response paid = r.post(p, "/stripe/invoices/" + id + "/pay", null);
-            if (paid.status() != 200 && !(paid.status() == 402 && "card_declined".equals(paid.errorCode()))) {
+            boolean noCard = paid.status() == 409 && "no_payment_method".equals(paid.errorCode());
+            if (noCard && Cards.paying(r, p) != null) {
+                throw new AssertionError("paying " + p + "'s open invoice " + id + " answered that no card pays, but "
+                        + "the API lists " + Cards.paying(r, p) + " as the one that pays");
+            }
+            if (paid.status() != 200
+                    && !noCard
+                    && !(paid.status() == 402 && "card_declined".equals(paid.errorCode()))) {
                 throw new AssertionError(
                         "paying " + p + "'s open invoice " + id + " answered " + paid.status() + ": " + paid.body());
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.core.UseCases;
+import dev.billing.core.error.ConflictException;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.UserId;
@@ -23,8 +24,15 @@ class PayInvoiceTest {
     private final UseCases uc = h.billing().useCases();
     private final UserId alice = UserId.of("user_alice");
 
-    /** Alice's past-due subscription's open invoice. */
+    /** Alice's past-due subscription's open invoice; a card of hers pays. */
     private String openInvoice() {
+        String invoice = openInvoiceNoCardPays();
+        CustomerId customer = uc.ensureCustomer().find(alice).orElseThrow();
+        h.gateway().setDefaultPaymentMethod(customer, h.gateway().attachCard(customer));
+        return invoice;
+    }
+
+    private String openInvoiceNoCardPays() {
         CustomerId customer =
                 h.billing().ensureCustomer(h.identity(alice.value())).customerId();
         h.gateway().subscribe(customer, "price_basic_monthly", SubscriptionStatus.PAST_DUE);
@@ -77,6 +85,25 @@ class PayInvoiceTest {
                 .isInstanceOfSatisfying(
                         GatewayRejectedException.class,
                         e -> assertThat(e.gatewayCode()).isEqualTo("scripted"));
+        assertThat(h.gateway().getInvoice(invoice).orElseThrow().status()).isEqualTo(InvoiceStatus.OPEN);
+    }
+
+    /**
+     * Stripe refuses to pay an invoice when no card pays for the customer (a declined PaymentSheet leaves none), and
+     * says so only in its message: the caller gets a conflict that says what to do, not Stripe's refusal as a 502.
+     */
+    @Test
+    void anInvoiceNoCardPaysIsAConflictThatSaysWhatToDo() {
+        String invoice = openInvoiceNoCardPays();
+        CustomerId customer = uc.ensureCustomer().find(alice).orElseThrow();
+        h.gateway().attachCard(customer); // saved, but not the one that pays
+        h.gateway().failNext(Operation.PAY_INVOICE, 1, Failure.REJECTED);
+
+        assertThatThrownBy(() -> uc.payInvoice().pay(alice, invoice))
+                .isInstanceOfSatisfying(ConflictException.class, e -> {
+                    assertThat(e.code()).isEqualTo("no_payment_method");
+                    assertThat(e.getMessage()).contains(invoice, "POST /stripe/payment-methods/{id}/default");
+                });
         assertThat(h.gateway().getInvoice(invoice).orElseThrow().status()).isEqualTo(InvoiceStatus.OPEN);
     }
 }
