@@ -55,6 +55,9 @@ final class MeteredUsage {
      * counts it as the old one), or sent twice under two identifiers breaks it.
      */
     static void reachesStripe(Run r) {
+        // The outbox before Stripe's log: the worker may send a report meanwhile (a retry that came due), and Stripe
+        // logs it before the worker marks it sent, so read the other way round it would be in neither.
+        List<MeterReport> outbox = reports(r.world.server.billing().stores().usage());
         Map<String, Long> accepted = new HashMap<>();
         Set<String> identifiers = new HashSet<>();
         for (RecordedRequest q : r.world.emulator.requestLog()) {
@@ -70,7 +73,7 @@ final class MeteredUsage {
             }
         }
         Map<String, Long> waiting = new HashMap<>();
-        for (MeterReport report : reports(r.world.server.billing().stores().usage())) {
+        for (MeterReport report : outbox) {
             // Sent but not yet marked so: Stripe's request log has it already.
             if (report.reportedAt() == null
                     && !identifiers.contains(report.identifier())
@@ -84,11 +87,20 @@ final class MeteredUsage {
                 continue;
             }
             long atStripe = accepted.getOrDefault(p.customerId, 0L);
-            long outbox = waiting.getOrDefault(p.customerId, 0L);
-            if (atStripe + outbox < p.meteredSurely || atStripe + outbox > p.meteredSurely + p.meteredPerhaps) {
+            long unsent = waiting.getOrDefault(p.customerId, 0L);
+            if (atStripe + unsent < p.meteredSurely || atStripe + unsent > p.meteredSurely + p.meteredPerhaps) {
                 throw new AssertionError(p + "'s " + METER + " usage: the API counted " + p.meteredSurely
                         + " while a plan billed it (and " + p.meteredPerhaps + " while past due), but Stripe's meter"
-                        + " accepted " + atStripe + " and " + outbox + " waits in the outbox");
+                        + " accepted " + atStripe + " and " + unsent + " waits in the outbox; its reports "
+                        + outbox.stream()
+                                .filter(m -> m.event().customerId().value().equals(p.customerId))
+                                .toList()
+                        + "; Stripe's answers to them "
+                        + r.world.emulator.requestLog().stream()
+                                .filter(q -> q.path().equals(METER_EVENTS))
+                                .map(q -> q.at() + " " + q.status() + " "
+                                        + q.params().get("identifier"))
+                                .toList());
             }
         }
     }
