@@ -77,18 +77,18 @@ final class RouteTable {
                                 string("type", "one_time or recurring.").oneOf("one_time", "recurring"),
                                 integer("limit", "1-100, default 100.").range(1, 100),
                                 string("startingAfter", "The last id of the previous page."))
-                        .errors(400, 503),
+                        .errors(400, 502, 503),
                 get("/stripe/coupons", catalog, h.catalog()::coupons)
                         .tag("catalog")
                         .summary("The public promotion codes of the plan catalog, with what each gives (cached).")
                         .returns(Responses.CouponList.class)
-                        .errors(503),
+                        .errors(502, 503),
                 post("/stripe/customer", Access.USER, h.account()::customer)
                         .tag("account")
                         .summary("Create (once) or get the caller's Stripe customer.")
                         .body(Requests.Empty.class)
                         .returns(Responses.Customer.class)
-                        .errors(503),
+                        .errors(502, 503),
                 post("/stripe/checkout", Access.USER, h.account()::checkout)
                         .tag("account")
                         .summary("Start a Stripe Checkout session for a plan or a one-time item.")
@@ -118,7 +118,7 @@ final class RouteTable {
                         .summary("Open Stripe's billing portal for the caller.")
                         .body(Requests.Portal.class)
                         .returns(Responses.Portal.class)
-                        .errors(400, 404, 503),
+                        .errors(400, 404, 502, 503),
                 get("/stripe/purchases", Access.USER, h.account()::purchases)
                         .tag("account")
                         .summary("The caller's one-time purchases.")
@@ -142,41 +142,41 @@ final class RouteTable {
                         .summary("Withdraw a scheduled cancellation.")
                         .body(Requests.Empty.class)
                         .returns(Responses.SubscriptionView.class)
-                        .errors(404, 503),
+                        .errors(404, 502, 503),
                 post("/stripe/subscriptions/{id}/update", Access.USER, h.subscriptions()::update)
                         .tag("subscriptions")
                         .summary("Move the subscription to another plan.")
                         .body(Requests.ChangePlan.class)
                         .returns(Responses.SubscriptionView.class)
-                        .errors(400, 404, 503),
+                        .errors(400, 404, 502, 503),
                 post("/stripe/subscriptions/{id}/discount", Access.USER, h.subscriptions()::discount)
                         .tag("subscriptions")
                         .summary("Apply a promotion code (400 invalid_promotion_code when it " + "cannot be used).")
                         .body(Requests.Discount.class)
                         .returns(Responses.SubscriptionView.class)
-                        .errors(400, 404, 503),
+                        .errors(400, 404, 502, 503),
                 get("/stripe/payment-methods", Access.USER, h.paymentMethods()::list)
                         .tag("payment methods")
                         .summary("The caller's cards.")
                         .returns(Responses.PaymentMethodList.class)
-                        .errors(503),
+                        .errors(502, 503),
                 post("/stripe/payment-methods/setup-intent", Access.USER, h.paymentMethods()::setupIntent)
                         .tag("payment methods")
                         .summary("Start adding a card (confirm it with Stripe.js).")
                         .body(Requests.Empty.class)
                         .returns(Responses.SetupIntent.class)
-                        .errors(503),
+                        .errors(502, 503),
                 post("/stripe/payment-methods/{id}/default", Access.USER, h.paymentMethods()::makeDefault)
                         .tag("payment methods")
                         .summary("Make a card the default for invoices.")
                         .body(Requests.Empty.class)
                         .returns(Responses.PaymentMethodView.class)
-                        .errors(404, 503),
+                        .errors(404, 502, 503),
                 delete("/stripe/payment-methods/{id}", Access.USER, h.paymentMethods()::remove)
                         .tag("payment methods")
                         .summary("Remove a card.")
                         .returns(Responses.Deleted.class)
-                        .errors(404, 503),
+                        .errors(404, 502, 503),
                 get("/stripe/invoices", Access.USER, h.invoices()::list)
                         .tag("invoices")
                         .summary("The caller's invoices, newest first, with hosted and PDF links.")
@@ -184,12 +184,12 @@ final class RouteTable {
                         .query(
                                 integer("limit", "1-100, default 20.").range(1, 100),
                                 string("startingAfter", "The last id of the previous page."))
-                        .errors(400, 503),
+                        .errors(400, 502, 503),
                 get("/stripe/invoices/{id}", Access.USER, h.invoices()::get)
                         .tag("invoices")
                         .summary("One of the caller's invoices.")
                         .returns(Responses.InvoiceView.class)
-                        .errors(404, 503),
+                        .errors(404, 502, 503),
                 post("/stripe/invoices/{id}/pay", Access.USER, h.invoices()::pay)
                         .tag("invoices")
                         .summary("Pay an open invoice with the default card.")
@@ -217,7 +217,7 @@ final class RouteTable {
                         .summary("Make the guest purchases paid with the caller's verified email the caller's.")
                         .body(Requests.Empty.class)
                         .returns(Responses.GuestPurchaseList.class)
-                        .errors(403, 503),
+                        .errors(403, 502, 503),
                 delete("/me", Access.USER, h.export()::eraseMe)
                         .tag("account")
                         .summary("Erase the caller's billing data (?confirm=true); financial records stay under a "
@@ -242,7 +242,7 @@ final class RouteTable {
                         .summary("Create (once) or get the organization's Stripe customer.")
                         .body(Requests.Empty.class)
                         .returns(Responses.Customer.class)
-                        .errors(403, 404, 503),
+                        .errors(403, 404, 502, 503),
                 post("/orgs/{orgId}/stripe/checkout", Access.USER, h.orgs().manage(h.account()::checkout))
                         .tag("organizations")
                         .summary("Start Checkout for the organization's plan.")
@@ -278,7 +278,7 @@ final class RouteTable {
                         .summary("Open Stripe's billing portal for the organization.")
                         .body(Requests.Portal.class)
                         .returns(Responses.Portal.class)
-                        .errors(400, 403, 404, 503),
+                        .errors(400, 403, 404, 502, 503),
                 get("/orgs/{orgId}/stripe/subscriptions", Access.USER, h.orgs().read(h.subscriptions()::list))
                         .tag("organizations")
                         .summary("The organization's subscriptions (any member).")
@@ -292,7 +292,7 @@ final class RouteTable {
                         .summary("Cancel the organization's subscription.")
                         .body(Requests.Cancel.class)
                         .returns(Responses.SubscriptionView.class)
-                        .errors(400, 403, 404, 503),
+                        .errors(400, 403, 404, 502, 503),
                 post(
                                 "/orgs/{orgId}/stripe/subscriptions/{id}/resume",
                                 Access.USER,
@@ -301,7 +301,7 @@ final class RouteTable {
                         .summary("Withdraw the organization's scheduled cancellation.")
                         .body(Requests.Empty.class)
                         .returns(Responses.SubscriptionView.class)
-                        .errors(403, 404, 503),
+                        .errors(403, 404, 502, 503),
                 post(
                                 "/orgs/{orgId}/stripe/subscriptions/{id}/update",
                                 Access.USER,
@@ -310,7 +310,7 @@ final class RouteTable {
                         .summary("Move the organization's subscription to another plan.")
                         .body(Requests.ChangePlan.class)
                         .returns(Responses.SubscriptionView.class)
-                        .errors(400, 403, 404, 503),
+                        .errors(400, 403, 404, 502, 503),
                 post(
                                 "/orgs/{orgId}/stripe/subscriptions/{id}/discount",
                                 Access.USER,
@@ -319,7 +319,7 @@ final class RouteTable {
                         .summary("Apply a promotion code to the organization's subscription.")
                         .body(Requests.Discount.class)
                         .returns(Responses.SubscriptionView.class)
-                        .errors(400, 403, 404, 503),
+                        .errors(400, 403, 404, 502, 503),
                 get(
                                 "/orgs/{orgId}/stripe/payment-methods",
                                 Access.USER,
@@ -327,7 +327,7 @@ final class RouteTable {
                         .tag("organizations")
                         .summary("The organization's cards.")
                         .returns(Responses.PaymentMethodList.class)
-                        .errors(403, 404, 503),
+                        .errors(403, 404, 502, 503),
                 post(
                                 "/orgs/{orgId}/stripe/payment-methods/setup-intent",
                                 Access.USER,
@@ -336,7 +336,7 @@ final class RouteTable {
                         .summary("Start adding a card for the organization.")
                         .body(Requests.Empty.class)
                         .returns(Responses.SetupIntent.class)
-                        .errors(403, 404, 503),
+                        .errors(403, 404, 502, 503),
                 post(
                                 "/orgs/{orgId}/stripe/payment-methods/{id}/default",
                                 Access.USER,
@@ -345,7 +345,7 @@ final class RouteTable {
                         .summary("Make a card the organization's default.")
                         .body(Requests.Empty.class)
                         .returns(Responses.PaymentMethodView.class)
-                        .errors(403, 404, 503),
+                        .errors(403, 404, 502, 503),
                 delete(
                                 "/orgs/{orgId}/stripe/payment-methods/{id}",
                                 Access.USER,
@@ -353,7 +353,7 @@ final class RouteTable {
                         .tag("organizations")
                         .summary("Remove one of the organization's cards.")
                         .returns(Responses.Deleted.class)
-                        .errors(403, 404, 503),
+                        .errors(403, 404, 502, 503),
                 get("/orgs/{orgId}/stripe/invoices", Access.USER, h.orgs().read(h.invoices()::list))
                         .tag("organizations")
                         .summary("The organization's invoices (any member).")
@@ -361,7 +361,7 @@ final class RouteTable {
                         .query(
                                 integer("limit", "1-100, default 20.").range(1, 100),
                                 string("startingAfter", "The last id of the previous page."))
-                        .errors(400, 404, 503),
+                        .errors(400, 404, 502, 503),
                 get("/orgs/{orgId}/stripe/refunds", Access.USER, h.orgs().read(h.account()::refunds))
                         .tag("organizations")
                         .summary("The organization's refunds, newest first (any member).")
@@ -371,7 +371,7 @@ final class RouteTable {
                         .tag("organizations")
                         .summary("One of the organization's invoices (any member).")
                         .returns(Responses.InvoiceView.class)
-                        .errors(404, 503),
+                        .errors(404, 502, 503),
                 post(
                                 "/orgs/{orgId}/stripe/invoices/{id}/pay",
                                 Access.USER,
@@ -386,7 +386,7 @@ final class RouteTable {
                         .summary("Set the seats of the organization's per-seat plan (prorated).")
                         .body(Requests.Seats.class)
                         .returns(Responses.SubscriptionView.class)
-                        .errors(400, 403, 404, 409, 503),
+                        .errors(400, 403, 404, 409, 502, 503),
                 get("/orgs/{orgId}/entitlements", Access.USER, h.orgs().read(h.entitlements()::entitlements))
                         .tag("organizations")
                         .summary("The organization's tier, features and quotas (any member).")
@@ -464,7 +464,7 @@ final class RouteTable {
                         .summary("Re-read subscriptions and invoices from Stripe (one user, one customer, or all).")
                         .body(Requests.Reconcile.class)
                         .returns(AdminResponses.ReconcileResult.class)
-                        .errors(400, 404, 503),
+                        .errors(400, 404, 502, 503),
                 get("/admin/users/{userId}/export", Access.ADMIN, h.export()::user)
                         .tag("admin")
                         .summary("Everything the store holds about one user or organization (personal data export).")
