@@ -50,10 +50,10 @@ class BillingInvariantsIT {
     @Test
     void usageCountedAgainAfterItsKeysRetentionReachesStripeAgain() {
         onPostgres(
-                new Step.StartCheckout(0, 0, true),
-                new Step.Usage(0, 0, 6, 0),
-                new Step.Retention(2),
-                new Step.Usage(0, 0, 6, 0));
+                new PaymentSteps.StartCheckout(0, 0, true),
+                new AccountSteps.Usage(0, 0, 6, 0),
+                new WorldSteps.Retention(2),
+                new AccountSteps.Usage(0, 0, 6, 0));
     }
 
     /**
@@ -63,13 +63,13 @@ class BillingInvariantsIT {
     @Test
     void usageStripeHasNotYetOutlivesRetention() {
         onPostgres(
-                new Step.StartCheckout(0, 1, true),
-                new Step.MeterOutage(3),
-                new Step.Usage(0, 0, 11, 1),
-                new Step.ServiceCall(0, true, 4, 2),
-                new Step.Retention(1),
-                new Step.Usage(0, 0, 2, 3),
-                new Step.Retention(2));
+                new PaymentSteps.StartCheckout(0, 1, true),
+                new WorldSteps.MeterOutage(3),
+                new AccountSteps.Usage(0, 0, 11, 1),
+                new AccountSteps.ServiceCall(0, true, 4, 2),
+                new WorldSteps.Retention(1),
+                new AccountSteps.Usage(0, 0, 2, 3),
+                new WorldSteps.Retention(2));
     }
 
     /**
@@ -82,14 +82,14 @@ class BillingInvariantsIT {
     void aDeclinedMidPeriodMoveToThePerSeatPlanKeepsGraceAndFollowsSeats() {
         int org = Run.USERS;
         onPostgres(
-                new Step.StartCheckout(org, 0, true),
-                new Step.JoinTogether(4),
-                new Step.AdvanceClock(3),
-                new Step.FailNextPayment(org),
-                new Step.ChangePlan(org, 3, 1),
-                new Step.Membership(Run.USERS + 1, true, false),
-                new Step.AdvanceClock(2),
-                new Step.Membership(Run.USERS + 2, true, false));
+                new PaymentSteps.StartCheckout(org, 0, true),
+                new WorldSteps.JoinTogether(4),
+                new WorldSteps.AdvanceClock(3),
+                new AccountSteps.FailNextPayment(org),
+                new AccountSteps.ChangePlan(org, 3, 1),
+                new WorldSteps.Membership(Run.USERS + 1, true, false),
+                new WorldSteps.AdvanceClock(2),
+                new WorldSteps.Membership(Run.USERS + 2, true, false));
     }
 
     /**
@@ -101,20 +101,20 @@ class BillingInvariantsIT {
     void offSessionChargesAreOnTheCardListedAsTheOneThatPays() {
         int org = Run.USERS;
         onPostgres(
-                new Step.StartCheckout(0, 2, true),
-                new Step.NewCard(0, true),
-                new Step.AdvanceClock(3),
-                new Step.FailNextPayment(0),
-                new Step.AdvanceClock(3),
-                new Step.NewCard(0, true),
-                new Step.PayInvoice(0, 0),
-                new Step.ChangePlan(0, 0, 1),
-                new Step.SavedCard(0, 1, false),
-                new Step.AdvanceClock(3),
-                new Step.StartCheckout(org, 3, true),
-                new Step.NewCard(org, true),
-                new Step.JoinTogether(3),
-                new Step.AdvanceClock(3));
+                new PaymentSteps.StartCheckout(0, 2, true),
+                new AccountSteps.NewCard(0, true),
+                new WorldSteps.AdvanceClock(3),
+                new AccountSteps.FailNextPayment(0),
+                new WorldSteps.AdvanceClock(3),
+                new AccountSteps.NewCard(0, true),
+                new AccountSteps.PayInvoice(0, 0),
+                new AccountSteps.ChangePlan(0, 0, 1),
+                new AccountSteps.SavedCard(0, 1, false),
+                new WorldSteps.AdvanceClock(3),
+                new PaymentSteps.StartCheckout(org, 3, true),
+                new AccountSteps.NewCard(org, true),
+                new WorldSteps.JoinTogether(3),
+                new WorldSteps.AdvanceClock(3));
     }
 
     /**
@@ -124,12 +124,12 @@ class BillingInvariantsIT {
     @Test
     void removingTheCardASubscriptionPaysWithListsTheCustomersDefault() {
         onPostgres(
-                new Step.StartCheckout(0, 0, true),
-                new Step.NewCard(0, true),
-                new Step.Cancel(0, false),
-                new Step.StartCheckout(0, 2, true),
-                new Step.SavedCard(0, 0, true),
-                new Step.AdvanceClock(3));
+                new PaymentSteps.StartCheckout(0, 0, true),
+                new AccountSteps.NewCard(0, true),
+                new AccountSteps.Cancel(0, false),
+                new PaymentSteps.StartCheckout(0, 2, true),
+                new AccountSteps.SavedCard(0, 0, true),
+                new WorldSteps.AdvanceClock(3));
     }
 
     /**
@@ -140,11 +140,11 @@ class BillingInvariantsIT {
     @Test
     void aRemovedCardsEventIsExportedAndErasedWithItsAccount() {
         onPostgres(
-                new Step.StartCheckout(0, 0, true),
-                new Step.NewCard(0, false),
-                new Step.SavedCard(0, 0, true),
-                new Step.Export(0),
-                new Step.Erase(0, false));
+                new PaymentSteps.StartCheckout(0, 0, true),
+                new AccountSteps.NewCard(0, false),
+                new AccountSteps.SavedCard(0, 0, true),
+                new WorldSteps.Export(0),
+                new WorldSteps.Erase(0, false));
     }
 
     /**
@@ -157,20 +157,20 @@ class BillingInvariantsIT {
     void changesMadeAtStripeAreFollowed() {
         int org = Run.USERS;
         onPostgres(
-                new Step.StartCheckout(0, 2, true),
-                new Step.AtStripe(0, 0, 0),
-                new Step.AtStripe(0, 0, 0),
-                new Step.AtStripe(0, 3, 0),
-                new Step.AtStripe(0, 4, 0),
-                new Step.NewCard(0, false),
-                new Step.AtStripe(0, 5, 1),
-                new Step.AdvanceClock(3),
-                new Step.AtStripe(0, 1, 0),
-                new Step.StartCheckout(org, 3, true),
-                new Step.JoinTogether(3),
-                new Step.AtStripe(org, 3, 2),
-                new Step.AtStripe(org, 2, 4),
-                new Step.AdvanceClock(3));
+                new PaymentSteps.StartCheckout(0, 2, true),
+                new AccountSteps.AtStripe(0, 0, 0),
+                new AccountSteps.AtStripe(0, 0, 0),
+                new AccountSteps.AtStripe(0, 3, 0),
+                new AccountSteps.AtStripe(0, 4, 0),
+                new AccountSteps.NewCard(0, false),
+                new AccountSteps.AtStripe(0, 5, 1),
+                new WorldSteps.AdvanceClock(3),
+                new AccountSteps.AtStripe(0, 1, 0),
+                new PaymentSteps.StartCheckout(org, 3, true),
+                new WorldSteps.JoinTogether(3),
+                new AccountSteps.AtStripe(org, 3, 2),
+                new AccountSteps.AtStripe(org, 2, 4),
+                new WorldSteps.AdvanceClock(3));
     }
 
     /**
@@ -181,10 +181,10 @@ class BillingInvariantsIT {
     @Test
     void anInvoiceNoCardPaysIsAConflictThatSaysWhatToDo() {
         onPostgres(
-                new Step.Sheet(0, 2, 1),
-                new Step.PayInvoice(0, 0),
-                new Step.NewCard(0, true),
-                new Step.PayInvoice(0, 0));
+                new PaymentSteps.Sheet(0, 2, 1),
+                new AccountSteps.PayInvoice(0, 0),
+                new AccountSteps.NewCard(0, true),
+                new AccountSteps.PayInvoice(0, 0));
     }
 
     /** Runs one fixed sequence in a Postgres world of its own. */
@@ -247,46 +247,49 @@ class BillingInvariantsIT {
         Gen<Integer> small = range(0, 7);
         return Generate.frequency(List.of(
                 of(14, party.zip(range(0, 3), booleans().mix(Generate.constant(true), 60), (p, plan, pay) ->
-                        (Step) new Step.StartCheckout(p, plan, pay))),
+                        (Step) new PaymentSteps.StartCheckout(p, plan, pay))),
                 of(6, party.zip(small, booleans().mix(Generate.constant(false), 60), (p, s, d) ->
-                        (Step) new Step.PayCheckout(p, s, d))),
-                of(4, party.zip(range(0, 1), range(0, 2), (p, i, q) -> (Step) new Step.BuyItem(p, i, q))),
-                of(6, party.zip(range(0, 3), range(0, 3), (p, plan, o) -> (Step) new Step.Sheet(p, plan, o))),
-                of(2, party.zip(range(0, 1), booleans(), (p, i, d) -> (Step) new Step.SheetBuy(p, i, d))),
-                of(3, party.zip(range(0, 1), (p, i) -> (Step) new Step.GuestBuy(p, i))),
-                of(3, party.map(p -> (Step) new Step.Claim(p))),
-                of(5, party.zip(range(0, 3), range(0, 2), (p, plan, pr) -> (Step) new Step.ChangePlan(p, plan, pr))),
-                of(4, party.zip(booleans(), (p, end) -> (Step) new Step.Cancel(p, end))),
-                of(2, party.map(p -> (Step) new Step.Resume(p))),
+                        (Step) new PaymentSteps.PayCheckout(p, s, d))),
+                of(4, party.zip(range(0, 1), range(0, 2), (p, i, q) -> (Step) new PaymentSteps.BuyItem(p, i, q))),
+                of(6, party.zip(range(0, 3), range(0, 3), (p, plan, o) -> (Step) new PaymentSteps.Sheet(p, plan, o))),
+                of(2, party.zip(range(0, 1), booleans(), (p, i, d) -> (Step) new PaymentSteps.SheetBuy(p, i, d))),
+                of(3, party.zip(range(0, 1), (p, i) -> (Step) new PaymentSteps.GuestBuy(p, i))),
+                of(3, party.map(p -> (Step) new PaymentSteps.Claim(p))),
+                of(5, party.zip(range(0, 3), range(0, 2), (p, plan, pr) ->
+                        (Step) new AccountSteps.ChangePlan(p, plan, pr))),
+                of(4, party.zip(booleans(), (p, end) -> (Step) new AccountSteps.Cancel(p, end))),
+                of(2, party.map(p -> (Step) new AccountSteps.Resume(p))),
                 of(5, party.zip(range(0, 1), range(0, 39), range(0, 3), (p, m, a, k) ->
-                        (Step) new Step.Usage(p, m, a, k))),
+                        (Step) new AccountSteps.Usage(p, m, a, k))),
                 of(3, party.zip(booleans(), range(0, 39), range(0, 3), (p, u, a, k) ->
-                        (Step) new Step.ServiceCall(p, u, a, k))),
-                of(4, party.zip(small, booleans(), booleans(), (p, n, h, t) -> (Step) new Step.Refund(p, n, h, t))),
+                        (Step) new AccountSteps.ServiceCall(p, u, a, k))),
+                of(4, party.zip(small, booleans(), booleans(), (p, n, h, t) ->
+                        (Step) new AccountSteps.Refund(p, n, h, t))),
                 // Declines often enough that a renewal is declined and its open invoice paid in one sequence.
-                of(4, party.map(p -> (Step) new Step.FailNextPayment(p))),
-                of(3, party.zip(small, (p, i) -> (Step) new Step.PayInvoice(p, i))),
-                of(3, range(0, 3).map(d -> (Step) new Step.AdvanceClock(d))),
-                of(2, booleans().zip(booleans(), (d, o) -> (Step) new Step.WebhookChaos(d, o))),
-                of(2, range(0, 2).map(d -> (Step) new Step.Retention(d))),
-                of(2, range(1, 4).map(n -> (Step) new Step.MeterOutage(n))),
-                of(3, party.zip(range(0, 3), range(0, 3), (p, a, b) -> (Step) new Step.CheckoutTwice(p, a, b))),
-                of(2, range(2, 5).map(n -> (Step) new Step.JoinTogether(n))),
+                of(4, party.map(p -> (Step) new AccountSteps.FailNextPayment(p))),
+                of(3, party.zip(small, (p, i) -> (Step) new AccountSteps.PayInvoice(p, i))),
+                of(3, range(0, 3).map(d -> (Step) new WorldSteps.AdvanceClock(d))),
+                of(2, booleans().zip(booleans(), (d, o) -> (Step) new WorldSteps.WebhookChaos(d, o))),
+                of(2, range(0, 2).map(d -> (Step) new WorldSteps.Retention(d))),
+                of(2, range(1, 4).map(n -> (Step) new WorldSteps.MeterOutage(n))),
+                of(3, party.zip(range(0, 3), range(0, 3), (p, a, b) -> (Step) new PaymentSteps.CheckoutTwice(p, a, b))),
+                of(2, range(2, 5).map(n -> (Step) new WorldSteps.JoinTogether(n))),
                 of(
                         8,
                         range(0, Run.USERS + Run.EXTRA_MEMBERS - 1)
                                 .zip(
                                         booleans().mix(Generate.constant(true), 30),
                                         booleans().mix(Generate.constant(false), 60),
-                                        (m, j, l) -> (Step) new Step.Membership(m, j, l))),
-                of(3, small.zip(booleans(), (e, c) -> (Step) new Step.Redeliver(e, c))),
-                of(3, small.zip(booleans(), (e, c) -> (Step) new Step.Replay(e, c))),
-                of(3, party.zip(booleans().mix(Generate.constant(true), 60), (p, d) -> (Step) new Step.NewCard(p, d))),
+                                        (m, j, l) -> (Step) new WorldSteps.Membership(m, j, l))),
+                of(3, small.zip(booleans(), (e, c) -> (Step) new WorldSteps.Redeliver(e, c))),
+                of(3, small.zip(booleans(), (e, c) -> (Step) new WorldSteps.Replay(e, c))),
+                of(3, party.zip(booleans().mix(Generate.constant(true), 60), (p, d) ->
+                        (Step) new AccountSteps.NewCard(p, d))),
                 of(3, party.zip(small, booleans().mix(Generate.constant(false), 33), (p, c, x) ->
-                        (Step) new Step.SavedCard(p, c, x))),
-                of(4, party.zip(range(0, Step.AtStripe.ACTIONS - 1), small, (p, a, c) ->
-                        (Step) new Step.AtStripe(p, a, c))),
-                of(2, party.map(p -> (Step) new Step.Export(p))),
-                of(2, party.zip(booleans(), (p, a) -> (Step) new Step.Erase(p, a)))));
+                        (Step) new AccountSteps.SavedCard(p, c, x))),
+                of(4, party.zip(range(0, AccountSteps.AtStripe.ACTIONS - 1), small, (p, a, c) ->
+                        (Step) new AccountSteps.AtStripe(p, a, c))),
+                of(2, party.map(p -> (Step) new WorldSteps.Export(p))),
+                of(2, party.zip(booleans(), (p, a) -> (Step) new WorldSteps.Erase(p, a)))));
     }
 }

@@ -19,13 +19,13 @@ import java.util.Set;
 final class Cards {
     /** The steps in which the party enters a card to pay there and then. */
     private static final Set<Class<? extends Step>> ON_SESSION = Set.of(
-            Step.StartCheckout.class,
-            Step.PayCheckout.class,
-            Step.Sheet.class,
-            Step.SheetBuy.class,
-            Step.BuyItem.class,
-            Step.GuestBuy.class,
-            Step.CheckoutTwice.class);
+            PaymentSteps.StartCheckout.class,
+            PaymentSteps.PayCheckout.class,
+            PaymentSteps.Sheet.class,
+            PaymentSteps.SheetBuy.class,
+            PaymentSteps.BuyItem.class,
+            PaymentSteps.GuestBuy.class,
+            PaymentSteps.CheckoutTwice.class);
 
     private static final Set<String> ENDED = Set.of("canceled", "incomplete_expired");
 

@@ -114,7 +114,7 @@ final class StripeSide {
 
     /** An operator refunds one of the party's payments in full. */
     static void refund(Run r, Party p, int payment) {
-        List<Charge> charges = Step.Refund.refundable(r, p);
+        List<Charge> charges = AccountSteps.Refund.refundable(r, p);
         if (charges.isEmpty()) {
             return;
         }

@@ -1,0 +1,346 @@
+package dev.billing.server.invariants;
+
+import static dev.billing.server.invariants.Step.gone;
+import static dev.billing.server.invariants.Step.live;
+import static dev.billing.server.invariants.Step.user;
+import static dev.billing.server.invariants.Step.who;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Charge;
+import com.stripe.param.ChargeListParams;
+import dev.billing.testkit.http.Http;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a party does with its subscription, usage, cards and invoices, and what an admin, Stripe or an operator
+ * in Stripe's portal or Dashboard does to its billing. See {@link Step}.
+ */
+final class AccountSteps {
+    private AccountSteps() {}
+
+    /** Changes the live subscription's plan. */
+    record ChangePlan(int party, int plan, int proration) implements Step {
+        static final List<String> PRORATIONS = List.of("create_prorations", "always_invoice", "none");
+
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            String subscription = live(r, p);
+            if (subscription == null) {
+                return;
+            }
+            String[] chosen = PLANS.get(Math.floorMod(plan, p.org ? PLANS.size() : PLANS.size() - 1));
+            r.post(
+                    p,
+                    "/stripe/subscriptions/" + subscription + "/update",
+                    "{\"tier\":\"" + chosen[0]
+                            + "\",\"interval\":\"" + chosen[1] + "\",\"prorationBehavior\":\""
+                            + PRORATIONS.get(Math.floorMod(proration, PRORATIONS.size())) + "\"}");
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " changes to plan " + plan + " with "
+                    + PRORATIONS.get(Math.floorMod(proration, PRORATIONS.size()));
+        }
+    }
+
+    /** Cancels the live subscription, at the period end or at once. */
+    record Cancel(int party, boolean atPeriodEnd) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            String subscription = live(r, p);
+            if (subscription != null) {
+                r.post(p, "/stripe/subscriptions/" + subscription + "/cancel", "{\"atPeriodEnd\":" + atPeriodEnd + "}");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " cancels " + (atPeriodEnd ? "at the period end" : "at once");
+        }
+    }
+
+    /** Withdraws a scheduled cancellation. */
+    record Resume(int party) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            String subscription = live(r, p);
+            if (subscription != null) {
+                r.post(p, "/stripe/subscriptions/" + subscription + "/resume", null);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " resumes";
+        }
+    }
+
+    /** Records usage of a meter under one of a few idempotency keys (a reused key replays or is refused). */
+    record Usage(int party, int meter, int amount, int key) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.user(party);
+            if (gone(p)) {
+                return;
+            }
+            String name = METERS.get(Math.floorMod(meter, METERS.size()));
+            int used = 1 + Math.floorMod(amount, 40);
+            Http.Response answer = r.post(
+                    p,
+                    "/usage",
+                    "{\"meter\":\"" + name + "\",\"amount\":" + used + "}",
+                    Map.of("Idempotency-Key", "use-" + r.id + "-" + Math.floorMod(key, 4)));
+            MeteredUsage.counted(r, p, name, used, answer);
+        }
+
+        @Override
+        public String toString() {
+            return user(party) + " uses " + (1 + Math.floorMod(amount, 40)) + " of meter " + meter + " with key "
+                    + Math.floorMod(key, 4);
+        }
+    }
+
+    /**
+     * Another backend of the product acts for a party with its service key: creates the party's customer, or records
+     * usage under one of the keys the party's own usage steps use (a shared key replays or is refused alike).
+     */
+    record ServiceCall(int party, boolean usage, int amount, int key) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p)) {
+                return;
+            }
+            if (usage) {
+                int used = 1 + Math.floorMod(amount, 40);
+                Http.Response answer = r.asService(
+                        p,
+                        "/usage",
+                        "{\"meter\":\"api_calls\",\"amount\":" + used + "}",
+                        Map.of("Idempotency-Key", "use-" + r.id + "-" + Math.floorMod(key, 4)));
+                MeteredUsage.counted(r, p, "api_calls", used, answer);
+            } else {
+                r.asService(p, "/stripe/customer", "{}", Map.of());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a service "
+                    + (usage
+                            ? "records " + (1 + Math.floorMod(amount, 40)) + " api_calls with key "
+                                    + Math.floorMod(key, 4)
+                            : "creates the customer")
+                    + " for " + who(party);
+        }
+    }
+
+    /** An admin refunds one of the party's payments, in full or in half, and maybe sends the request twice. */
+    record Refund(int party, int payment, boolean half, boolean retried) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p) || r.customer(p) == null) {
+                return;
+            }
+            List<Charge> charges = refundable(r, p);
+            if (charges.isEmpty()) {
+                return;
+            }
+            Charge charge = charges.get(Math.floorMod(payment, charges.size()));
+            long left = charge.getAmount() - charge.getAmountRefunded();
+            String body = "{\"paymentIntentId\":\"" + charge.getPaymentIntent() + "\""
+                    + (half && left > 1 ? ",\"amount\":" + left / 2 : "") + "}";
+            String key = r.unique("refund-");
+            Http.Response first = r.admin("POST", "/admin/refunds", body, Map.of("Idempotency-Key", key));
+            if (first.status() == 200) {
+                r.adminRefunds.put(first.json().path("id").asText(), key);
+            }
+            if (retried) {
+                Http.Response again = r.admin("POST", "/admin/refunds", body, Map.of("Idempotency-Key", key));
+                if (first.status() == 200
+                        && !again.json()
+                                .path("id")
+                                .asText()
+                                .equals(first.json().path("id").asText())) {
+                    throw new AssertionError("a retried refund with the same Idempotency-Key made another refund: "
+                            + first.body() + " then " + again.body());
+                }
+            }
+        }
+
+        static List<Charge> refundable(Run r, Party p) {
+            List<Charge> found = new ArrayList<>();
+            try {
+                for (Charge c : r.world
+                        .stripe
+                        .charges()
+                        .list(ChargeListParams.builder()
+                                .setCustomer(p.customerId)
+                                .setLimit(100L)
+                                .build())
+                        .autoPagingIterable()) {
+                    if ("succeeded".equals(c.getStatus())
+                            && c.getAmountRefunded() < c.getAmount()
+                            && c.getPaymentIntent() != null) {
+                        found.add(c);
+                    }
+                }
+            } catch (StripeException e) {
+                throw new AssertionError("the emulator's charges could not be listed", e);
+            }
+            found.sort(Comparator.comparing(Charge::getCreated).thenComparing(Charge::getId));
+            return found;
+        }
+
+        @Override
+        public String toString() {
+            return "an admin refunds " + (half ? "half of " : "") + who(party) + "'s payment #" + payment
+                    + (retried ? ", sending the request twice" : "");
+        }
+    }
+
+    /**
+     * The party pays one of its open invoices (a renewal or a change that was declined) with the card that pays: paid,
+     * declined again (402 {@code card_declined}), or 409 {@code no_payment_method} while no card is listed as paying.
+     */
+    record PayInvoice(int party, int invoice) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p) || r.customer(p) == null) {
+                return;
+            }
+            List<String> open = new ArrayList<>();
+            for (JsonNode i : r.get(p, "/stripe/invoices").json().path("data")) {
+                if (i.path("status").asText().equals("open")) {
+                    open.add(i.path("id").asText());
+                }
+            }
+            if (open.isEmpty()) {
+                return;
+            }
+            String id = open.get(Math.floorMod(invoice, open.size()));
+            Http.Response paid = r.post(p, "/stripe/invoices/" + id + "/pay", null);
+            boolean noCard = paid.status() == 409 && "no_payment_method".equals(paid.errorCode());
+            if (noCard && Cards.paying(r, p) != null) {
+                throw new AssertionError("paying " + p + "'s open invoice " + id + " answered that no card pays, but "
+                        + "the API lists " + Cards.paying(r, p) + " as the one that pays");
+            }
+            if (paid.status() != 200
+                    && !noCard
+                    && !(paid.status() == 402 && "card_declined".equals(paid.errorCode()))) {
+                throw new AssertionError(
+                        "paying " + p + "'s open invoice " + id + " answered " + paid.status() + ": " + paid.body());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " pays open invoice #" + invoice;
+        }
+    }
+
+    /** The party's next payment is declined (its next renewal, or a plan change invoiced at once). */
+    record FailNextPayment(int party) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (!gone(p) && r.customer(p) != null) {
+                r.world.emulator.failNextPayment(p.customerId);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + "'s next payment will be declined";
+        }
+    }
+
+    /** The party saves a new card, and makes it the card that pays, or not ({@link Cards}). */
+    record NewCard(int party, boolean makeDefault) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p)) {
+                return;
+            }
+            String card = Cards.saveNew(r, p);
+            if (card != null && makeDefault) {
+                Cards.makeDefault(r, p, card);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " saves a new card" + (makeDefault ? " and makes it the one that pays" : "");
+        }
+    }
+
+    /** The party makes one of its saved cards the one that pays, or removes it (perhaps the one that pays). */
+    record SavedCard(int party, int card, boolean remove) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            String chosen = gone(p) || r.customer(p) == null ? null : Cards.saved(r, p, card);
+            if (chosen != null && remove) {
+                Cards.remove(r, p, chosen);
+            } else if (chosen != null) {
+                Cards.makeDefault(r, p, chosen);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party)
+                    + (remove ? " removes saved card #" + card : " makes saved card #" + card + " the one that pays");
+        }
+    }
+
+    /**
+     * Someone changes the party's billing at Stripe, not through billing: in Stripe's portal the customer cancels at
+     * the period end (or renews) (0) or at once (1); in the Dashboard an operator moves the live subscription to
+     * another price with prorations (2) or invoiced at once (3), refunds a payment in full (4), or makes a saved card
+     * the customer's default (5).
+     */
+    record AtStripe(int party, int action, int choice) implements Step {
+        static final int ACTIONS = 6;
+
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p) || r.customer(p) == null) {
+                return;
+            }
+            switch (Math.floorMod(action, ACTIONS)) {
+                case 0, 1 -> r.log.add("portal: " + StripeSide.portal(r, p, Math.floorMod(action, ACTIONS) == 1));
+                case 2, 3 -> StripeSide.switchPrice(r, p, choice, Math.floorMod(action, ACTIONS) == 3);
+                case 4 -> StripeSide.refund(r, p, choice);
+                default -> StripeSide.defaultCard(r, p, choice);
+            }
+        }
+
+        @Override
+        public String toString() {
+            String whose = who(party) + "'s";
+            return switch (Math.floorMod(action, ACTIONS)) {
+                case 0 -> who(party) + " cancels at the period end (or renews) in Stripe's portal";
+                case 1 -> who(party) + " cancels at once in Stripe's portal";
+                case 2, 3 ->
+                    "an operator moves " + whose + " subscription to price #" + choice
+                            + (Math.floorMod(action, ACTIONS) == 3 ? ", invoiced at once," : "")
+                            + " in Stripe's Dashboard";
+                case 4 -> "an operator refunds " + whose + " payment #" + choice + " in Stripe's Dashboard";
+                default -> "an operator makes " + whose + " card #" + choice + " the default in Stripe's Dashboard";
+            };
+        }
+    }
+}

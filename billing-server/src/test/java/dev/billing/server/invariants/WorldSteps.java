@@ -1,0 +1,310 @@
+package dev.billing.server.invariants;
+
+import static dev.billing.server.invariants.Step.gone;
+import static dev.billing.server.invariants.Step.user;
+import static dev.billing.server.invariants.Step.who;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.core.config.RetentionOptions;
+import dev.billing.core.model.usage.MeterReport;
+import dev.billing.core.model.usage.UsageCounter;
+import dev.billing.core.port.UsageLedger;
+import dev.billing.core.retention.PruneExpired;
+import dev.billing.emulator.Fault;
+import dev.billing.emulator.FaultKind;
+import dev.billing.testkit.http.Http;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What happens around the parties: Stripe's clock, outages and deliveries, retention passes, Clerk's members,
+ * redeliveries and replays, exports and erasures. See {@link Step}.
+ */
+final class WorldSteps {
+    private WorldSteps() {}
+
+    /**
+     * Stripe's time moves on, and billing's with it (the server runs on the emulator's clock): trials end, periods
+     * renew, open Checkout sessions expire after a day, grace periods and quota periods run out.
+     */
+    record AdvanceClock(int days) implements Step {
+        static final List<Integer> CHOICES = List.of(1, 2, 8, 31);
+
+        @Override
+        public void run(Run r) {
+            r.world.emulator.advanceClock(Duration.ofDays(CHOICES.get(Math.floorMod(days, CHOICES.size()))));
+        }
+
+        @Override
+        public String toString() {
+            return "Stripe's clock and billing's advance " + CHOICES.get(Math.floorMod(days, CHOICES.size()))
+                    + " day(s)";
+        }
+    }
+
+    /**
+     * A retention pass runs as if days had passed: handled webhook events, usage keys, notices, sent meter reports and
+     * usage counters older than the defaults keep them are deleted (a later redelivery of a deleted event is then
+     * recorded and processed anew). No meter report leaves before Stripe got it, no counter before its time.
+     */
+    record Retention(int days) implements Step {
+        static final List<Integer> CHOICES = List.of(8, 31, 400);
+
+        @Override
+        public void run(Run r) {
+            Duration ahead = Duration.ofDays(CHOICES.get(Math.floorMod(days, CHOICES.size())));
+            UsageLedger usage = r.world.server.billing().stores().usage();
+            List<UsageCounter> counters = MeteredUsage.counters(usage);
+            List<String> unsent = MeteredUsage.reports(usage).stream()
+                    .filter(m -> m.reportedAt() == null)
+                    .map(MeterReport::identifier)
+                    .toList();
+            new PruneExpired(
+                            r.world.server.billing().stores(),
+                            RetentionOptions.defaults(),
+                            Clock.offset(r.world.emulator.clock(), ahead))
+                    .prune();
+            // A report not yet sent is usage still to be billed: it may leave only by being sent (the background may
+            // send one meanwhile, and the pass may then delete it).
+            Set<String> left = MeteredUsage.reports(usage).stream()
+                    .map(MeterReport::identifier)
+                    .collect(Collectors.toSet());
+            Set<String> sent = r.world.emulator.requestLog().stream()
+                    .filter(q -> q.method().equals("POST")
+                            && q.path().equals(MeteredUsage.METER_EVENTS)
+                            && (q.status() == 200 || q.status() == 400)) // 400: already there, taken as sent
+                    .map(q -> String.valueOf(q.params().get("identifier")))
+                    .collect(Collectors.toSet());
+            for (String id : unsent) {
+                if (!left.contains(id) && !sent.contains(id)) {
+                    throw new AssertionError("retention deleted meter report " + id + ", which Stripe never got");
+                }
+            }
+            // A counter may leave only once its period is over by the default's 400 days (as of the pass's clock,
+            // which ran no later than this).
+            Instant cutOff = r.world
+                    .emulator
+                    .now()
+                    .plus(ahead)
+                    .minus(RetentionOptions.defaults().usageCounters().orElseThrow());
+            Set<String> kept =
+                    MeteredUsage.counters(usage).stream().map(Retention::id).collect(Collectors.toSet());
+            for (UsageCounter c : counters) {
+                if (!kept.contains(id(c)) && !c.period().end().isBefore(cutOff)) {
+                    throw new AssertionError("retention deleted usage counter " + id(c) + ", whose period ended "
+                            + c.period().end() + ", after the cut-off " + cutOff);
+                }
+            }
+        }
+
+        private static String id(UsageCounter c) {
+            return c.userId().value() + "/" + c.meter() + "/" + c.period().start();
+        }
+
+        @Override
+        public String toString() {
+            return "retention runs as if " + CHOICES.get(Math.floorMod(days, CHOICES.size())) + " days had passed";
+        }
+    }
+
+    /**
+     * Stripe Billing Meters fail the next few reports (500): they stay in the outbox, due again later, so that a
+     * retention pass meets reports not yet sent.
+     */
+    record MeterOutage(int times) implements Step {
+        @Override
+        public void run(Run r) {
+            r.world.emulator.addFault(Fault.of(FaultKind.ERROR_500, "POST", "/v1/billing/meter_events")
+                    .times(times));
+        }
+
+        @Override
+        public String toString() {
+            return "Stripe fails the next " + times + " meter report(s)";
+        }
+    }
+
+    /** Stripe's deliveries from here on come twice, or each transaction's events in reverse order, or neither. */
+    record WebhookChaos(boolean duplicate, boolean reorder) implements Step {
+        @Override
+        public void run(Run r) {
+            r.world.emulator.webhooks().duplicate(duplicate ? 2 : 1).reorder(reorder);
+        }
+
+        @Override
+        public String toString() {
+            return "Stripe's webhooks from now: " + (duplicate ? "duplicated" : "once") + ", "
+                    + (reorder ? "reordered" : "in order");
+        }
+    }
+
+    /**
+     * Up to {@code count} members who are not in the organization join at once (Clerk's deliveries arrive
+     * concurrently): the seat updates they cause must only rise (checked once they have landed).
+     */
+    record JoinTogether(int count) implements Step {
+        @Override
+        public void run(Run r) {
+            List<Run.ClerkDelivery> joins = new ArrayList<>();
+            for (String id : r.memberIds) {
+                boolean active = r.members.containsKey(id) && r.members.get(id).active();
+                boolean erased = r.parties.stream().anyMatch(p -> p.account.equals(id) && p.erased);
+                if (!active && !erased && joins.size() < count) {
+                    joins.add(r.membershipEvent(id, true, 0));
+                }
+            }
+            if (joins.size() < 2) {
+                joins.forEach(r::deliverClerk);
+                return;
+            }
+            r.joinsFrom = r.world.emulator.requestLog().size();
+            java.util.concurrent.ExecutorService senders =
+                    java.util.concurrent.Executors.newFixedThreadPool(joins.size());
+            try {
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+                for (Run.ClerkDelivery join : joins) {
+                    sent.add(senders.submit(() -> {
+                        start.await();
+                        r.deliverClerk(join);
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (java.util.concurrent.Future<?> f : sent) {
+                    f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+                }
+            } catch (Exception e) {
+                throw new AssertionError("members joining together: " + e, e);
+            } finally {
+                senders.shutdownNow();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Clerk: up to " + count + " members join at once";
+        }
+    }
+
+    /** Clerk says a member joined the organization or left it, maybe late (an older change arriving now). */
+    record Membership(int member, boolean joined, boolean late) implements Step {
+        @Override
+        public void run(Run r) {
+            String id = r.memberIds.get(Math.floorMod(member, r.memberIds.size()));
+            boolean erased = r.parties.stream().anyMatch(p -> p.account.equals(id) && p.erased);
+            if (erased && joined) {
+                return; // an erased person does not come back; Clerk may still report their leaving
+            }
+            r.membership(id, joined, late ? 4 : 0);
+        }
+
+        @Override
+        public String toString() {
+            return "Clerk: member " + member + (joined ? " joined" : " left") + (late ? " (delivered late)" : "");
+        }
+    }
+
+    /** Stripe or Clerk delivers one of the sequence's earlier events again. */
+    record Redeliver(int event, boolean clerk) implements Step {
+        @Override
+        public void run(Run r) {
+            if (clerk) {
+                if (!r.clerkDeliveries.isEmpty()) {
+                    r.deliverClerk(r.clerkDeliveries.get(Math.floorMod(event, r.clerkDeliveries.size())));
+                }
+                return;
+            }
+            List<String> events = r.stripeEvents();
+            if (!events.isEmpty()) {
+                r.redeliverStripe(events.get(Math.floorMod(event, events.size())));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return (clerk ? "Clerk" : "Stripe") + " redelivers event #" + event;
+        }
+    }
+
+    /** An admin replays one of the sequence's stored events. */
+    record Replay(int event, boolean clerk) implements Step {
+        @Override
+        public void run(Run r) {
+            String id;
+            if (clerk) {
+                id = r.clerkDeliveries.isEmpty()
+                        ? null
+                        : r.clerkDeliveries
+                                .get(Math.floorMod(event, r.clerkDeliveries.size()))
+                                .svixId();
+            } else {
+                List<String> events = r.stripeEvents();
+                id = events.isEmpty() ? null : events.get(Math.floorMod(event, events.size()));
+            }
+            if (id != null) {
+                r.admin("POST", "/admin/webhook-events/" + id + "/replay", null, Map.of());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "an admin replays " + (clerk ? "Clerk" : "Stripe") + " event #" + event;
+        }
+    }
+
+    /** The party (or an admin for it) exports its personal data; the export must hold every row about it. */
+    record Export(int party) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (!gone(p)) {
+                // The user's own request (their verified email finds what they bought as a guest); the
+                // organization's, an admin's.
+                JsonNode export = p.org
+                        ? r.adminGet("/admin/users/" + p.account + "/export").json()
+                        : r.get(p, "/me/export").json();
+                Invariants.exportIsComplete(r, p, export);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + "'s data is exported";
+        }
+    }
+
+    /** The user erases themselves ("forget me"), or an admin erases them. */
+    record Erase(int party, boolean byAdmin) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.user(party);
+            if (gone(p)) {
+                return;
+            }
+            Http.Response answer = byAdmin
+                    ? r.admin(
+                            "DELETE",
+                            "/admin/users/" + p.account + "?confirm=true&email=" + Run.encode(p.email),
+                            null,
+                            Map.of())
+                    : Run.checked("DELETE /me", r.world.http.delete("/me?confirm=true", r.token(p)));
+            if (answer.status() != 200) {
+                throw new AssertionError("erasing " + p + " answered " + answer.status() + ": " + answer.body());
+            }
+            p.erased = true;
+            r.world.erased(p);
+        }
+
+        @Override
+        public String toString() {
+            return user(party) + " is erased" + (byAdmin ? " by an admin" : "");
+        }
+    }
+}
