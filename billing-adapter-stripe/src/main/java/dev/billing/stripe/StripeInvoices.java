@@ -53,13 +53,13 @@ final class StripeInvoices {
                 .map(i -> calls.read("retrieve invoice", i, r -> StripeObjects.invoice(r, asked)));
     }
 
-    Invoice payInvoice(String invoiceId, String idempotencyKey) {
+    Invoice payInvoice(String invoiceId, String paymentMethodId, String idempotencyKey) {
         StripeCalls.requireId(invoiceId, "invoiceId");
+        InvoicePayParams params = paymentMethodId == null
+                ? InvoicePayParams.builder().build()
+                : InvoicePayParams.builder().setPaymentMethod(paymentMethodId).build();
         com.stripe.model.Invoice paid = calls.call(
-                "pay invoice",
-                () -> client.v1()
-                        .invoices()
-                        .pay(invoiceId, InvoicePayParams.builder().build(), StripeCalls.keyed(idempotencyKey)));
+                "pay invoice", () -> client.v1().invoices().pay(invoiceId, params, StripeCalls.keyed(idempotencyKey)));
         return calls.read("pay invoice", paid, this::invoice);
     }
 

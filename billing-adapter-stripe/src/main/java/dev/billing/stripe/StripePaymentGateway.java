@@ -266,8 +266,8 @@ public final class StripePaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public Invoice payInvoice(String invoiceId, String idempotencyKey) {
-        return invoices.payInvoice(invoiceId, idempotencyKey);
+    public Invoice payInvoice(String invoiceId, String paymentMethodId, String idempotencyKey) {
+        return invoices.payInvoice(invoiceId, paymentMethodId, idempotencyKey);
     }
 
     // ---------------------------------------------------------------- payment methods

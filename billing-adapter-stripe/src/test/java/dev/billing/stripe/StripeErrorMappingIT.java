@@ -15,6 +15,7 @@ import dev.billing.core.model.NewCustomer;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutRequest;
 import dev.billing.core.model.subscription.LineItem;
@@ -233,7 +234,7 @@ class StripeErrorMappingIT {
         assertThat(gateway.getPaymentMethod("pm_missing")).isEmpty();
         assertThat(gateway.getCheckoutSession("cs_test_missing")).isEmpty();
         assertThat(gateway.getEvent("evt_missing")).isEmpty();
-        GatewayException e = failure(() -> gateway.payInvoice("in_missing", unique("pay-")));
+        GatewayException e = failure(() -> gateway.payInvoice("in_missing", null, unique("pay-")));
         assertThat(e).isInstanceOfSatisfying(GatewayRejectedException.class, rejected -> {
             assertThat(rejected.isMissingResource()).isTrue();
             assertThat(rejected.status()).isEqualTo(404);
@@ -293,8 +294,13 @@ class StripeErrorMappingIT {
                     .findFirst()
                     .orElseThrow();
 
+            String card = gateway.listPaymentMethods(customer).stream()
+                    .filter(PaymentMethod::isDefault)
+                    .findFirst()
+                    .orElseThrow()
+                    .id();
             own.failNextPayment(customer.value(), "insufficient_funds");
-            GatewayException e = failure(() -> gateway.payInvoice(open.id(), unique("pay-")));
+            GatewayException e = failure(() -> gateway.payInvoice(open.id(), card, unique("pay-")));
             assertThat(e).isInstanceOfSatisfying(GatewayRejectedException.class, rejected -> {
                 assertThat(rejected.status()).isEqualTo(402);
                 assertThat(rejected.isCardError()).isTrue();
@@ -302,7 +308,8 @@ class StripeErrorMappingIT {
                 assertThat(rejected.declineCode()).isEqualTo("insufficient_funds");
                 assertThat(rejected.code()).isEqualTo("card_declined");
             });
-            assertThat(gateway.payInvoice(open.id(), unique("pay-")).status()).isEqualTo(InvoiceStatus.PAID);
+            assertThat(gateway.payInvoice(open.id(), card, unique("pay-")).status())
+                    .isEqualTo(InvoiceStatus.PAID);
         } finally {
             own.close();
         }

@@ -231,8 +231,8 @@ public final class MeteredPaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public Invoice payInvoice(String invoiceId, String idempotencyKey) {
-        return timed("pay_invoice", () -> delegate.payInvoice(invoiceId, idempotencyKey));
+    public Invoice payInvoice(String invoiceId, String paymentMethodId, String idempotencyKey) {
+        return timed("pay_invoice", () -> delegate.payInvoice(invoiceId, paymentMethodId, idempotencyKey));
     }
 
     @Override

@@ -18,12 +18,12 @@ import dev.billing.core.port.SubscriptionStore;
 import java.util.UUID;
 
 /**
- * Retries payment of one of the caller's open invoices with the default payment method (recovers a past_due
- * subscription). Each call is one attempt with its own idempotency key, kept across the attempt's retries: Stripe
+ * Retries payment of one of the caller's open invoices with the card that pays, the one
+ * {@code listPaymentMethods} marks as the default (recovers a past_due subscription). Each call is one attempt with its own idempotency key, kept across the attempt's retries: Stripe
  * saves a decline under its key for a day, so a key derived from the invoice would answer the attempt after the
  * user changed cards with the old card's decline. Double submits still charge once, as Stripe pays an invoice once
- * and refuses the second request; that refusal is answered with the paid invoice. An invoice no card can pay is a
- * 409 {@code no_payment_method} that says what to do, not Stripe's refusal.
+ * and refuses the second request; that refusal is answered with the paid invoice. While no card pays, the call is a
+ * 409 {@code no_payment_method} that says what to do, and Stripe is not asked.
  *
  * <p>Usage: {@code Invoice paid = payInvoice.pay(user, "in_123");}
  */
@@ -59,13 +59,24 @@ public final class PayInvoice {
                     "Invoice " + invoiceId + " is " + invoice.status().stripeName()
                             + "; only open invoices can be paid.");
         }
+        // The card the API lists as the one that pays, given to Stripe: left to choose, Stripe takes the invoice's
+        // subscription's own card, then the customer's, and an invoice of a subscription that never got one (a
+        // PaymentSheet left unpaid) would be refused although another card pays for the account. Nothing due needs
+        // no card.
+        String card = invoice.amountRemaining() == 0
+                ? null
+                : retry.call(() -> gateway.listPaymentMethods(invoice.customerId())).stream()
+                        .filter(PaymentMethod::isDefault)
+                        .map(PaymentMethod::id)
+                        .findFirst()
+                        .orElseThrow(() -> noPaymentMethod(invoiceId));
         String key = IdempotencyKeys.of("pay-invoice", invoiceId, UUID.randomUUID());
         Invoice paid;
         try {
-            paid = retry.call(() -> gateway.payInvoice(invoiceId, key));
+            paid = retry.call(() -> gateway.payInvoice(invoiceId, card, key));
         } catch (GatewayRejectedException e) {
             if (!GatewayRejectedException.INVOICE_ALREADY_PAID.equals(e.gatewayCode())) {
-                throw noCardPays(invoice, e) ? noPaymentMethod(invoiceId) : e;
+                throw e;
             }
             paid = retry.call(() -> gateway.getInvoice(invoiceId))
                     .filter(i -> i.status() == InvoiceStatus.PAID)
@@ -74,18 +85,6 @@ public final class PayInvoice {
         subscriptions.upsertInvoice(paid, AuditContext.current());
         listener.projectionChanged(paid.customerId());
         return paid;
-    }
-
-    /**
-     * Whether Stripe refused the payment because no card pays for the customer (a PaymentSheet subscription whose
-     * card was declined leaves none): Stripe says so only in its message, so the customer's cards are read to tell.
-     */
-    private boolean noCardPays(Invoice invoice, GatewayRejectedException refusal) {
-        if (refusal.status() != 400 || refusal.isIdempotencyConflict() || refusal.isCardError()) {
-            return false;
-        }
-        return retry.call(() -> gateway.listPaymentMethods(invoice.customerId())).stream()
-                .noneMatch(PaymentMethod::isDefault);
     }
 
     private static ConflictException noPaymentMethod(String invoiceId) {

@@ -148,7 +148,12 @@ public interface PaymentGateway {
 
     Optional<Invoice> getInvoice(String invoiceId);
 
-    Invoice payInvoice(String invoiceId, String idempotencyKey);
+    /**
+     * Pays the open invoice with the given card of its customer ({@code payment_method}), whichever card Stripe would
+     * otherwise take (the invoice's subscription's own default, then the customer's): the caller chose it. Null leaves
+     * the choice to Stripe (an invoice with nothing due).
+     */
+    Invoice payInvoice(String invoiceId, String paymentMethodId, String idempotencyKey);
 
     /**
      * The payments that paid (part of) the invoice, each naming its payment intent (what a refund takes); payments

@@ -187,6 +187,21 @@ class BillingInvariantsIT {
                 new AccountSteps.PayInvoice(0, 0));
     }
 
+    /**
+     * Found by a random search: the organization leaves a PaymentSheet subscription unpaid, pays Checkout for another
+     * plan, then pays the first one's open invoice. Left to choose, Stripe looks for that subscription's own card
+     * (none) and the customer's (none) and refuses, while the API lists Checkout's card as the one that pays: the
+     * payment must be made with that card.
+     */
+    @Test
+    void anOpenInvoiceIsPaidWithTheCardTheApiListsAsPaying() {
+        int org = Run.USERS;
+        onPostgres(
+                new PaymentSteps.Sheet(org, 2, 2),
+                new PaymentSteps.StartCheckout(org, 0, true),
+                new AccountSteps.PayInvoice(org, 0));
+    }
+
     /** Runs one fixed sequence in a Postgres world of its own. */
     private static void onPostgres(Step... steps) {
         try (World world = World.onPostgres()) {

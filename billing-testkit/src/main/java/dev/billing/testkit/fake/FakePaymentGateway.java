@@ -488,8 +488,10 @@ public final class FakePaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public Invoice payInvoice(String invoiceId, String idempotencyKey) {
-        return script.call(Operation.PAY_INVOICE, idempotencyKey, invoiceId, () -> invoices.pay(invoiceId));
+    public Invoice payInvoice(String invoiceId, String paymentMethodId, String idempotencyKey) {
+        // The card is in the call's parameters (what a test reads, and what a reused key must match), not charged.
+        String parameters = paymentMethodId == null ? invoiceId : invoiceId + " " + paymentMethodId;
+        return script.call(Operation.PAY_INVOICE, idempotencyKey, parameters, () -> invoices.pay(invoiceId));
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoiceStatus;
+import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.fake.FakePaymentGateway.Call;
@@ -65,7 +66,7 @@ class PayInvoiceTest {
     void anInvoiceTheOtherOfTwoSubmitsPaidFirstIsAnsweredAsPaid() {
         String invoice = openInvoice();
         // The other request pays between this one's read of the invoice and its payment.
-        h.gateway().beforeNext(Operation.PAY_INVOICE, () -> h.gateway().payInvoice(invoice, "the-other-submit"));
+        h.gateway().beforeNext(Operation.PAY_INVOICE, () -> h.gateway().payInvoice(invoice, null, "the-other-submit"));
 
         Invoice paid = uc.payInvoice().pay(alice, invoice);
 
@@ -89,21 +90,39 @@ class PayInvoiceTest {
     }
 
     /**
-     * Stripe refuses to pay an invoice when no card pays for the customer (a declined PaymentSheet leaves none), and
-     * says so only in its message: the caller gets a conflict that says what to do, not Stripe's refusal as a 502.
+     * While no card pays for the account (a declined PaymentSheet leaves none), paying is a conflict that says what to
+     * do, and Stripe is not asked (it would refuse, saying why only in its message: a 502 before).
      */
     @Test
     void anInvoiceNoCardPaysIsAConflictThatSaysWhatToDo() {
         String invoice = openInvoiceNoCardPays();
         CustomerId customer = uc.ensureCustomer().find(alice).orElseThrow();
         h.gateway().attachCard(customer); // saved, but not the one that pays
-        h.gateway().failNext(Operation.PAY_INVOICE, 1, Failure.REJECTED);
 
         assertThatThrownBy(() -> uc.payInvoice().pay(alice, invoice))
                 .isInstanceOfSatisfying(ConflictException.class, e -> {
                     assertThat(e.code()).isEqualTo("no_payment_method");
                     assertThat(e.getMessage()).contains(invoice, "POST /stripe/payment-methods/{id}/default");
                 });
+        assertThat(h.gateway().calls(Operation.PAY_INVOICE)).isEmpty();
         assertThat(h.gateway().getInvoice(invoice).orElseThrow().status()).isEqualTo(InvoiceStatus.OPEN);
+    }
+
+    /** The card the API lists as the one that pays is the card Stripe is told to charge, not left to Stripe. */
+    @Test
+    void theCardThatPaysIsTheOneStripeCharges() {
+        String invoice = openInvoice();
+        CustomerId customer = uc.ensureCustomer().find(alice).orElseThrow();
+        String paying = h.gateway().listPaymentMethods(customer).stream()
+                .filter(PaymentMethod::isDefault)
+                .findFirst()
+                .orElseThrow()
+                .id();
+
+        uc.payInvoice().pay(alice, invoice);
+
+        assertThat(h.gateway().calls(Operation.PAY_INVOICE))
+                .extracting(Call::parameters)
+                .containsExactly(invoice + " " + paying);
     }
 }
