@@ -66,6 +66,26 @@ final class AccountSteps {
         }
     }
 
+    /**
+     * Applies the catalog's public promotion code (20% off the next invoice) to the live subscription through the API:
+     * applied, or refused (400) as Stripe refuses it.
+     */
+    record Discount(int party) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            String subscription = live(r, p);
+            if (subscription != null) {
+                r.post(p, "/stripe/subscriptions/" + subscription + "/discount", "{\"promotionCode\":\"LAUNCH20\"}");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + " applies promotion code LAUNCH20";
+        }
+    }
+
     /** Withdraws a scheduled cancellation. */
     record Resume(int party) implements Step {
         @Override
@@ -308,11 +328,11 @@ final class AccountSteps {
     /**
      * Someone changes the party's billing at Stripe, not through billing: in Stripe's portal the customer cancels at
      * the period end (or renews) (0) or at once (1); in the Dashboard an operator moves the live subscription to
-     * another price with prorations (2) or invoiced at once (3), refunds a payment in full (4), or makes a saved card
-     * the customer's default (5).
+     * another price with prorations (2) or invoiced at once (3), refunds a payment in full (4), makes a saved card
+     * the customer's default (5), or gives the live subscription a coupon (6).
      */
     record AtStripe(int party, int action, int choice) implements Step {
-        static final int ACTIONS = 6;
+        static final int ACTIONS = 7;
 
         @Override
         public void run(Run r) {
@@ -324,7 +344,8 @@ final class AccountSteps {
                 case 0, 1 -> r.log.add("portal: " + StripeSide.portal(r, p, Math.floorMod(action, ACTIONS) == 1));
                 case 2, 3 -> StripeSide.switchPrice(r, p, choice, Math.floorMod(action, ACTIONS) == 3);
                 case 4 -> StripeSide.refund(r, p, choice);
-                default -> StripeSide.defaultCard(r, p, choice);
+                case 5 -> StripeSide.defaultCard(r, p, choice);
+                default -> StripeSide.coupon(r, p, choice);
             }
         }
 
@@ -339,7 +360,11 @@ final class AccountSteps {
                             + (Math.floorMod(action, ACTIONS) == 3 ? ", invoiced at once," : "")
                             + " in Stripe's Dashboard";
                 case 4 -> "an operator refunds " + whose + " payment #" + choice + " in Stripe's Dashboard";
-                default -> "an operator makes " + whose + " card #" + choice + " the default in Stripe's Dashboard";
+                case 5 -> "an operator makes " + whose + " card #" + choice + " the default in Stripe's Dashboard";
+                default ->
+                    "an operator gives " + whose + " subscription coupon "
+                            + StripeSide.COUPONS.get(Math.floorMod(choice, StripeSide.COUPONS.size()))
+                            + " in Stripe's Dashboard";
             };
         }
     }

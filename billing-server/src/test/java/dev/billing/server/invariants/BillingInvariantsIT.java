@@ -202,6 +202,26 @@ class BillingInvariantsIT {
                 new AccountSteps.PayInvoice(org, 0));
     }
 
+    /**
+     * Discounts where they meet money and revenue: the public promotion code applied through the API before a
+     * renewal, a coupon given in Stripe's Dashboard before the next, the organization's per-seat plan given the
+     * one-time coupon; revenue analytics must count each subscription less its discount, and every charge must match.
+     */
+    @Test
+    void discountsCountInRevenueAndCharges() {
+        int org = Run.USERS;
+        onPostgres(
+                new PaymentSteps.StartCheckout(0, 2, true),
+                new AccountSteps.Discount(0),
+                new WorldSteps.AdvanceClock(3),
+                new AccountSteps.AtStripe(0, 6, 0),
+                new WorldSteps.AdvanceClock(3),
+                new PaymentSteps.StartCheckout(org, 3, true),
+                new WorldSteps.JoinTogether(3),
+                new AccountSteps.AtStripe(org, 6, 1),
+                new WorldSteps.AdvanceClock(3));
+    }
+
     /** Runs one fixed sequence in a Postgres world of its own. */
     private static void onPostgres(Step... steps) {
         try (World world = World.onPostgres()) {
@@ -274,6 +294,7 @@ class BillingInvariantsIT {
                         (Step) new AccountSteps.ChangePlan(p, plan, pr))),
                 of(4, party.zip(booleans(), (p, end) -> (Step) new AccountSteps.Cancel(p, end))),
                 of(2, party.map(p -> (Step) new AccountSteps.Resume(p))),
+                of(2, party.map(p -> (Step) new AccountSteps.Discount(p))),
                 of(5, party.zip(range(0, 1), range(0, 39), range(0, 3), (p, m, a, k) ->
                         (Step) new AccountSteps.Usage(p, m, a, k))),
                 of(3, party.zip(booleans(), range(0, 39), range(0, 3), (p, u, a, k) ->

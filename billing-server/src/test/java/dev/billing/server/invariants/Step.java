@@ -20,6 +20,7 @@ sealed interface Step
                 PaymentSteps.CheckoutTwice,
                 AccountSteps.ChangePlan,
                 AccountSteps.Cancel,
+                AccountSteps.Discount,
                 AccountSteps.Resume,
                 AccountSteps.Usage,
                 AccountSteps.ServiceCall,

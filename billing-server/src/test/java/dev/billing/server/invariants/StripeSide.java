@@ -36,6 +36,9 @@ final class StripeSide {
             "price_pro_monthly",
             "price_team_monthly");
 
+    /** The coupons an operator gives a subscription: 10% off forever, 20% off once. */
+    static final List<String> COUPONS = List.of("FOREVER10", "LAUNCH20");
+
     private static final HttpClient BROWSER = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
@@ -78,11 +81,7 @@ final class StripeSide {
      * Stripe may refuse (an incomplete subscription): the Dashboard would show the error, and nothing changed.
      */
     static void switchPrice(Run r, Party p, int choice, boolean invoiceNow) {
-        Subscription live = new StripeTruth(r.world)
-                .subscriptions(p.customerId).stream()
-                        .filter(StripeTruth::live)
-                        .min(Comparator.comparing(Subscription::getCreated).thenComparing(Subscription::getId))
-                        .orElse(null);
+        Subscription live = firstLive(r, p);
         SubscriptionItem item = live == null ? null : StripeTruth.planItem(live);
         if (item == null) {
             return;
@@ -110,6 +109,37 @@ final class StripeSide {
         } catch (StripeException refused) {
             r.log.add("Stripe refused moving " + live.getId() + " to " + price + ": " + refused.getMessage());
         }
+    }
+
+    /** An operator gives the party's first live subscription a coupon, replacing any discount it had. */
+    static void coupon(Run r, Party p, int choice) {
+        Subscription live = firstLive(r, p);
+        if (live == null) {
+            return;
+        }
+        String coupon = COUPONS.get(Math.floorMod(choice, COUPONS.size()));
+        try {
+            r.world
+                    .stripe
+                    .subscriptions()
+                    .update(
+                            live.getId(),
+                            SubscriptionUpdateParams.builder()
+                                    .addDiscount(SubscriptionUpdateParams.Discount.builder()
+                                            .setCoupon(coupon)
+                                            .build())
+                                    .build());
+        } catch (StripeException refused) {
+            r.log.add("Stripe refused coupon " + coupon + " on " + live.getId() + ": " + refused.getMessage());
+        }
+    }
+
+    private static Subscription firstLive(Run r, Party p) {
+        return new StripeTruth(r.world)
+                .subscriptions(p.customerId).stream()
+                        .filter(StripeTruth::live)
+                        .min(Comparator.comparing(Subscription::getCreated).thenComparing(Subscription::getId))
+                        .orElse(null);
     }
 
     /** An operator refunds one of the party's payments in full. */

@@ -30,8 +30,10 @@ final class StripeTruth {
     List<Subscription> subscriptions(String customer) {
         List<Subscription> found = new ArrayList<>();
         try {
+            // Discounts expanded: listed plain they are ids, and revenue is counted less each one's coupon.
             SubscriptionListParams.Builder params = SubscriptionListParams.builder()
                     .setStatus(SubscriptionListParams.Status.ALL)
+                    .addExpand("data.discounts")
                     .setLimit(100L);
             if (customer != null) {
                 params.setCustomer(customer);
