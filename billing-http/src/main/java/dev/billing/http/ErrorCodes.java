@@ -19,8 +19,9 @@ final class ErrorCodes {
                     + "401 unauthenticated, service_key_revoked, service_key_expired; 402 card_declined; 403 "
                     + "session_pending, origin_not_allowed, org_billing_forbidden, email_not_verified, "
                     + "address_not_allowed, insufficient_scope; 404 not_found, <resource>_not_found; 405 "
-                    + "method_not_allowed; 409 already_subscribed, event_in_progress, no_subscription, no_payment_method, "
-                    + "seats_below_members, seats_follow_members; 413 payload_too_large; 415 unsupported_media_type; 422 "
+                    + "method_not_allowed; 409 already_subscribed, event_in_progress, no_subscription, "
+                    + "no_payment_method, seats_below_members, seats_follow_members; 413 payload_too_large; 415 "
+                    + "unsupported_media_type; 422 "
                     + "idempotency_key_reused; 429 rate_limited, quota_exceeded; 431 headers_too_large; 500 internal_error; "
                     + "502 stripe_error; 503 store_unavailable, stripe_unavailable, auth_unavailable, not_ready.";
 

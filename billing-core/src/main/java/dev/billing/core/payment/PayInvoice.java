@@ -18,12 +18,13 @@ import dev.billing.core.port.SubscriptionStore;
 import java.util.UUID;
 
 /**
- * Retries payment of one of the caller's open invoices with the card that pays, the one
- * {@code listPaymentMethods} marks as the default (recovers a past_due subscription). Each call is one attempt with its own idempotency key, kept across the attempt's retries: Stripe
- * saves a decline under its key for a day, so a key derived from the invoice would answer the attempt after the
- * user changed cards with the old card's decline. Double submits still charge once, as Stripe pays an invoice once
- * and refuses the second request; that refusal is answered with the paid invoice. While no card pays, the call is a
- * 409 {@code no_payment_method} that says what to do, and Stripe is not asked.
+ * Retries payment of one of the caller's open invoices with the card that pays, the one {@code listPaymentMethods}
+ * marks as the default (recovers a past_due subscription). Each call is one attempt with its own idempotency key,
+ * kept across the attempt's retries: Stripe saves a decline under its key for a day, so a key derived from the
+ * invoice would answer the attempt after the user changed cards with the old card's decline. Double submits still
+ * charge once, as Stripe pays an invoice once and refuses the second request; that refusal is answered with the paid
+ * invoice. While no card pays, the call is a 409 {@code no_payment_method} that says what to do, and Stripe is not
+ * asked.
  *
  * <p>Usage: {@code Invoice paid = payInvoice.pay(user, "in_123");}
  */

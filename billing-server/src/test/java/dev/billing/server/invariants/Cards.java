@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A party's saved cards: the steps that save one, choose the one that pays and remove one, and the invariant that the card Stripe
- * charges when nobody is at the keyboard (a renewal, a plan change or seat count invoiced at once, a retry) is the card
- * the API listed as the one that pays just before. A charge made while the party pays in Checkout or a PaymentSheet is
+ * A party's saved cards: the steps that save one, choose the one that pays and remove one, and the invariant that
+ * the card Stripe charges when nobody is at the keyboard (a renewal, a plan change or seat count invoiced at once, a
+ * retry) is the card the API listed as the one that pays just before. A charge made while the party pays in Checkout or a PaymentSheet is
  * on the card entered there, which then pays that subscription: it is not held to the listing before it.
  */
 final class Cards {
@@ -76,8 +76,8 @@ final class Cards {
     }
 
     /**
-     * Every charge of the party's customer ({@code charges}, Stripe's) made in the step just run, off-session, was on the card the API listed as
-     * the one that pays before it; then notes what the API lists now. A party with two live subscriptions (the flagged
+     * Every charge of the party's customer ({@code charges}, Stripe's) made in the step just run, off-session, was on
+     * the card the API listed as the one that pays before it; then notes what the API lists now. A party with two live subscriptions (the flagged
      * case of a second Checkout paid) is not held to it: each pays with its own card.
      */
     static void chargedTheListedCard(Run r, Party p, List<Charge> charges, List<Subscription> atStripe) {

@@ -78,7 +78,6 @@ final class StripeSide {
 
     /**
      * An operator moves the party's first live subscription to another price, with prorations or invoiced at once.
-     * Stripe may refuse (an incomplete subscription): the Dashboard would show the error, and nothing changed.
      */
     static void switchPrice(Run r, Party p, int choice, boolean invoiceNow) {
         Subscription live = firstLive(r, p);
@@ -89,26 +88,21 @@ final class StripeSide {
         String price = PRICES.get(Math.floorMod(choice, p.org ? PRICES.size() : PRICES.size() - 1));
         // Per seat, invoiced at once: the member count; prorated: one seat, left for auto-seats to correct.
         long quantity = price.equals("price_team_monthly") && invoiceNow ? Math.max(1, r.expectedMembers()) : 1;
-        try {
-            r.world
-                    .stripe
-                    .subscriptions()
-                    .update(
-                            live.getId(),
-                            SubscriptionUpdateParams.builder()
-                                    .addItem(SubscriptionUpdateParams.Item.builder()
-                                            .setId(item.getId())
-                                            .setPrice(price)
-                                            .setQuantity(quantity)
-                                            .build())
-                                    .setProrationBehavior(
-                                            invoiceNow
-                                                    ? SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE
-                                                    : SubscriptionUpdateParams.ProrationBehavior.CREATE_PRORATIONS)
-                                    .build());
-        } catch (StripeException refused) {
-            r.log.add("Stripe refused moving " + live.getId() + " to " + price + ": " + refused.getMessage());
-        }
+        update(
+                r,
+                live,
+                SubscriptionUpdateParams.builder()
+                        .addItem(SubscriptionUpdateParams.Item.builder()
+                                .setId(item.getId())
+                                .setPrice(price)
+                                .setQuantity(quantity)
+                                .build())
+                        .setProrationBehavior(
+                                invoiceNow
+                                        ? SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE
+                                        : SubscriptionUpdateParams.ProrationBehavior.CREATE_PRORATIONS)
+                        .build(),
+                "moving it to " + price);
     }
 
     /** An operator gives the party's first live subscription a coupon, replacing any discount it had. */
@@ -118,19 +112,26 @@ final class StripeSide {
             return;
         }
         String coupon = COUPONS.get(Math.floorMod(choice, COUPONS.size()));
+        update(
+                r,
+                live,
+                SubscriptionUpdateParams.builder()
+                        .addDiscount(SubscriptionUpdateParams.Discount.builder()
+                                .setCoupon(coupon)
+                                .build())
+                        .build(),
+                "coupon " + coupon);
+    }
+
+    /**
+     * The Dashboard's change to the subscription. Stripe may refuse it (an incomplete subscription): the Dashboard
+     * would show the error, and nothing changed.
+     */
+    private static void update(Run r, Subscription live, SubscriptionUpdateParams params, String what) {
         try {
-            r.world
-                    .stripe
-                    .subscriptions()
-                    .update(
-                            live.getId(),
-                            SubscriptionUpdateParams.builder()
-                                    .addDiscount(SubscriptionUpdateParams.Discount.builder()
-                                            .setCoupon(coupon)
-                                            .build())
-                                    .build());
+            r.world.stripe.subscriptions().update(live.getId(), params);
         } catch (StripeException refused) {
-            r.log.add("Stripe refused coupon " + coupon + " on " + live.getId() + ": " + refused.getMessage());
+            r.log.add("Stripe refused " + what + " on " + live.getId() + ": " + refused.getMessage());
         }
     }
 
