@@ -193,6 +193,10 @@ class AccountRoutesIT {
         String bobsCustomer = customerOf(bob);
         customerOf(alice);
         api.harness.gateway().subscribe(CustomerId.of(bobsCustomer), "price_pro_monthly", SubscriptionStatus.PAST_DUE);
+        CustomerId bobs = CustomerId.of(bobsCustomer);
+        api.harness
+                .gateway()
+                .setDefaultPaymentMethod(bobs, api.harness.gateway().attachCard(bobs)); // the card that pays
         JsonNode bobsInvoices = api.http.get("/stripe/invoices", bob).json().path("data");
         assertThat(bobsInvoices).hasSize(1);
         String invoice = bobsInvoices.get(0).path("id").asText();
