@@ -8,18 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code billing-bench} end to end with tiny counts: every scenario runs, every section is reported, the
  * exactly-once check passes; and a run that never sends one event fails the check with a non-zero exit. The figures
- * of such a short run mean nothing: the real run is documented in docs/BENCHMARKS.md.
+ * of such a short run mean nothing: the real run is documented in docs/BENCHMARKS.md. The start-up scenario, which
+ * runs the jars, is {@link StartupFromJarIT}.
  */
 class BenchIT {
     @TempDir
@@ -39,61 +37,6 @@ class BenchIT {
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    @Test
-    @DisplayName(
-            "billing-bench.jar measures billing-server.jar's start-up with the default JVM and with a class-data archive")
-    void startUpFromTheJarIsMeasuredWithAndWithoutAClassDataArchive() throws Exception {
-        Path jar = Path.of("target", "billing-bench.jar").toAbsolutePath();
-        Path server = Path.of("..", "billing-server", "target", "billing-server.jar")
-                .toAbsolutePath()
-                .normalize();
-        assertThat(jar)
-                .as("the bench jar, built by the package phase: run ./mvnw verify (or package) first")
-                .isRegularFile();
-        assertThat(server)
-                .as("the server jar, built by billing-server's package phase")
-                .isRegularFile();
-        Path json = dir.resolve("startup.json");
-        Path logs = dir.resolve("startup-logs");
-        Process bench = new ProcessBuilder(
-                        ProcessHandle.current().info().command().orElse("java"),
-                        "-jar",
-                        jar.toString(),
-                        "--scenarios",
-                        "startup",
-                        "--startup-runs",
-                        "1",
-                        "--no-jit-settle",
-                        "--server-jar",
-                        server.toString(),
-                        "--json",
-                        json.toString(),
-                        "--log-dir",
-                        logs.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("out.txt").toFile())
-                .start();
-        assertThat(bench.waitFor(15, TimeUnit.MINUTES))
-                .as("bench finished (a hang bound)")
-                .isTrue();
-        String out = Files.readString(dir.resolve("out.txt"));
-        assertThat(bench.exitValue()).as(out).isZero();
-
-        JsonNode startup = new ObjectMapper().readTree(json.toFile()).path("startup");
-        assertThat(startup).hasSize(2);
-        assertThat(startup.get(0).path("archive").asBoolean()).isFalse();
-        assertThat(startup.get(1).path("archive").asBoolean()).isTrue();
-        assertThat(startup)
-                .allSatisfy(s -> assertThat(s.path("toReadyMs").asDouble()).isPositive());
-        assertThat(logs.resolve("billing-serve.jsa")).isNotEmptyFile();
-        assertThat(out)
-                .contains(
-                        "default JVM",
-                        "class-data archive",
-                        "serve: process start to ready (slowest of 1, default JVM)",
-                        "serve: process start to ready (slowest of 1, with a class-data archive)");
     }
 
     @Test
