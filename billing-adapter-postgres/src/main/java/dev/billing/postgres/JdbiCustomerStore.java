@@ -24,7 +24,8 @@ import org.jdbi.v3.core.statement.Query;
 /**
  * {@link CustomerStore} on Postgres: the table's two unique constraints (user, customer) decide every race, across
  * any number of processes; {@code link} is one {@code INSERT ... ON CONFLICT DO NOTHING}. {@code pseudonymise}
- * moves the row to the pseudonym in place, so the customer's unique constraint keeps the customer taken.
+ * and {@code retire} move the row to another user id in place, so the customer's unique constraint keeps the customer
+ * taken.
  */
 final class JdbiCustomerStore implements CustomerStore {
     /** The most links one statement inserts. */
@@ -46,6 +47,7 @@ final class JdbiCustomerStore implements CustomerStore {
     private final String count;
     private final String pseudonymise;
     private final String pseudonymiseAudit;
+    private final String retire;
 
     JdbiCustomerStore(Db db) {
         this.db = db;
@@ -95,6 +97,12 @@ final class JdbiCustomerStore implements CustomerStore {
         // trigger audits it as 'pseudonymised' under the pseudonym.
         this.pseudonymise = db.sql("""
                 UPDATE {schema}.customers SET user_id = :pseudonym, email = NULL, cause = :cause WHERE user_id = :user
+                """);
+        // The row keeps its customer and email under the holder id; V29's trigger audits it as 'deleted', naming the
+        // account (not the holder), so the account's own entries stay as they are.
+        this.retire = db.sql("""
+                UPDATE {schema}.customers SET user_id = :holder, cause = :cause
+                WHERE user_id = :user AND customer_id = :customer
                 """);
         // The audit trail forgets the erased id too; V8's partial index audit_log_user_idx finds its rows.
         this.pseudonymiseAudit = db.sql("""
@@ -332,6 +340,19 @@ final class JdbiCustomerStore implements CustomerStore {
                     .execute();
             return moved;
         });
+    }
+
+    @Override
+    public boolean retire(CustomerLink link, UserId holder, AuditCause cause) {
+        return db.call(
+                "customers.retire",
+                h -> h.createUpdate(retire)
+                                .bind("user", link.userId().value())
+                                .bind("customer", link.customerId().value())
+                                .bind("holder", holder.value())
+                                .bind("cause", cause == null ? null : cause.text())
+                                .execute()
+                        == 1);
     }
 
     @Override

@@ -100,7 +100,8 @@ class MigrationsIT {
                             "25:true",
                             "26:true",
                             "27:true",
-                            "28:true");
+                            "28:true",
+                            "29:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(
@@ -449,7 +450,8 @@ class MigrationsIT {
                             "V25__queue_statistics.sql",
                             "V26__meter_report_retention.sql",
                             "V27__past_due_since.sql",
-                            "V28__detached_payment_method_subjects.sql");
+                            "V28__detached_payment_method_subjects.sql",
+                            "V29__retired_customer_links.sql");
         }
     }
 

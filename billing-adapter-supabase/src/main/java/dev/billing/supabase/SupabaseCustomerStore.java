@@ -186,6 +186,24 @@ final class SupabaseCustomerStore implements CustomerStore {
                 .asBoolean();
     }
 
+    /** One PATCH: 033's trigger audits the move as {@code deleted}, naming the account. Not retried (as above). */
+    @Override
+    public boolean retire(CustomerLink link, UserId holder, AuditCause cause) {
+        ObjectNode moved = Rows.object();
+        moved.put("clerk_user_id", holder.value());
+        return client.patch(TABLE)
+                        .param("clerk_user_id", "eq." + link.userId().value())
+                        .param("stripe_customer_id", "eq." + link.customerId().value())
+                        .param("select", "stripe_customer_id")
+                        .prefer("return=representation")
+                        .cause(cause == null ? null : cause.text())
+                        .json(moved)
+                        .send()
+                        .json()
+                        .size()
+                == 1;
+    }
+
     private static Optional<CustomerLink> first(JsonNode rows) {
         List<CustomerLink> links = Rows.map(rows, SupabaseCustomerStore::fromRow);
         return links.isEmpty() ? Optional.empty() : Optional.of(links.get(0));

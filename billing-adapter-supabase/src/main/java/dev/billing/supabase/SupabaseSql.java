@@ -51,7 +51,8 @@ public final class SupabaseSql {
             "029_usage_counter_retention.sql",
             "030_past_due_since.sql",
             "031_inbox_requeue_leased.sql",
-            "032_detached_payment_method_subjects.sql");
+            "032_detached_payment_method_subjects.sql",
+            "033_retired_customer_links.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

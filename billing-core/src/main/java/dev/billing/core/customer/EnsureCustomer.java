@@ -26,15 +26,17 @@ import java.util.Optional;
  *       after a timeout or a crash all get the same customer back);</li>
  *   <li>insert-if-absent, unique on user and on customer, and return whatever link stands.</li>
  * </ol>
- * A key Stripe rejects for changed parameters is rotated only after confirming no customer exists for the user.
+ * A key Stripe rejects for changed parameters is rotated only after confirming no customer exists for the user. A
+ * customer deleted at Stripe is the user's no longer ({@link dev.billing.core.projection.RetireDeletedCustomer}): the
+ * next call creates another.
  *
  * <p>Usage: {@code EnsuredCustomer c = ensureCustomer.ensure(identity);}
  */
 public final class EnsureCustomer {
     private static final System.Logger LOG = System.getLogger(EnsureCustomer.class.getName());
     private static final int MAX_KEY_GENERATIONS = 3;
-    /** How many earlier erasures of one account a new customer may have to step past. */
-    private static final int MAX_ERASURES = 10;
+    /** How many earlier customers of one account (erased, or deleted at Stripe) a new customer may step past. */
+    private static final int MAX_PAST_CUSTOMERS = 10;
 
     private final PaymentGateway gateway;
     private final CustomerStore customers;
@@ -58,20 +60,21 @@ public final class EnsureCustomer {
         CustomerId created = createAtGateway(user, identity.email());
         LinkResult result = customers.link(
                 new CustomerLink(user, created, identity.email(), clock.instant()), AuditContext.current());
-        // The user's earlier customer belongs to an erased account now (its creation key replays it): a user who
-        // comes back after an erasure gets a customer of their own, keyed by the erasure it follows.
+        // The user's earlier customer belongs to an erased account now, or was deleted at Stripe (its creation key
+        // replays it): a user who comes back after either gets a customer of their own, keyed by the link it follows.
         for (int n = 0;
-                n < MAX_ERASURES
+                n < MAX_PAST_CUSTOMERS
                         && result instanceof LinkResult.CustomerAlreadyLinked taken
-                        && taken.link().userId().isPseudonym();
+                        && pastCustomerOf(user, taken.link());
                 n++) {
+            UserId holder = taken.link().userId();
             NewCustomer request = new NewCustomer(
                     user,
                     identity.email(),
                     IdempotencyKeys.of(
-                            "customer-after-erasure",
+                            holder.isPseudonym() ? "customer-after-erasure" : "customer-after-deletion",
                             user.value(),
-                            taken.link().userId().value()));
+                            holder.value()));
             created = retry.call(() -> gateway.createCustomer(request));
             result = customers.link(
                     new CustomerLink(user, created, identity.email(), clock.instant()), AuditContext.current());
@@ -97,6 +100,12 @@ public final class EnsureCustomer {
                 "customer_conflict",
                 "The Stripe customer created for this user is linked to "
                         + "another user; an operator must reconcile the customer links.");
+    }
+
+    /** Whether {@code taken} holds a customer the user had before: erased since, or deleted at Stripe. */
+    private static boolean pastCustomerOf(UserId user, CustomerLink taken) {
+        return taken.userId().isPseudonym()
+                || taken.userId().isRetiredLink() && taken.userId().account().equals(user);
     }
 
     /** The caller's customer if one is linked; never creates one. */

@@ -89,9 +89,13 @@ public final class GetEntitlements implements ProjectionListener {
                 link.map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
         EntitlementPolicy.Grant grant = policy.grant(subs, now);
         List<Quota> quotas = quotas(user, grant, now);
+        // What the account bought stays bought when its customer is deleted at Stripe (its subscriptions end there).
+        List<CustomerLink> buyers = new ArrayList<>();
+        link.ifPresent(buyers::add);
+        buyers.addAll(customers.retiredOf(user));
         Set<String> owned = new LinkedHashSet<>();
-        if (link.isPresent()) {
-            for (Purchase purchase : subscriptions.purchasesOf(link.get().customerId())) {
+        for (CustomerLink buyer : buyers) {
+            for (Purchase purchase : subscriptions.purchasesOf(buyer.customerId())) {
                 owned.add(policy.catalog()
                         .itemForPrice(purchase.priceId())
                         .map(CatalogItem::key)
@@ -137,7 +141,7 @@ public final class GetEntitlements implements ProjectionListener {
             cachedWithoutCustomer.clear();
             cachedWithoutCustomer.add(user);
         }
-        link.ifPresent(l -> usersByCustomer.put(l.customerId(), user));
+        buyers.forEach(l -> usersByCustomer.put(l.customerId(), user));
         Cached fresh = new Cached(value, expiresAt);
         cache.put(user, fresh);
         if (drops.get() != dropsBefore) {
@@ -210,7 +214,7 @@ public final class GetEntitlements implements ProjectionListener {
         }
         // A user cached before their customer existed has no mapping yet: ask the store who it is.
         try {
-            customers.findByCustomerId(customerId).ifPresent(link -> {
+            customers.findByCustomerId(customerId).map(CustomerLink::ofAccount).ifPresent(link -> {
                 usersByCustomer.put(customerId, link.userId());
                 cache.remove(link.userId());
                 cachedWithoutCustomer.remove(link.userId());

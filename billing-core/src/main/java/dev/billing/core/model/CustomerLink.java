@@ -11,4 +11,13 @@ public record CustomerLink(UserId userId, CustomerId customerId, String email, I
         email = Checks.optionalText(email, "email");
         Objects.requireNonNull(createdAt, "createdAt");
     }
+
+    /**
+     * This link as its account's: a {@link UserId#isRetiredLink retired link} (its customer deleted at Stripe) names
+     * the account it belongs to instead of its holder id, so what its customer's late events notify or invalidate is
+     * the account's.
+     */
+    public CustomerLink ofAccount() {
+        return userId.isRetiredLink() ? new CustomerLink(userId.account(), customerId, email, createdAt) : this;
+    }
 }

@@ -72,6 +72,32 @@ public record UserId(String value) {
         return true;
     }
 
+    /** What a link to a Stripe customer deleted at Stripe carries instead of its account's id, before the number. */
+    public static final String RETIRED_MARK = "~deleted_";
+
+    /**
+     * What the {@code n}th link of this account whose Stripe customer was deleted at Stripe carries ({@code
+     * user_2abc~deleted_1}): the account's id stays readable on it (its export and erasure find it), while the
+     * account itself is free to get a customer of its own again (one link per user id). {@code n} is 1 or more.
+     */
+    public UserId retiredLink(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("a retired link's number starts at 1, not " + n);
+        }
+        return new UserId(account().value + RETIRED_MARK + n);
+    }
+
+    /** Whether this id is a retired link's ({@link #retiredLink}), not an account's. */
+    public boolean isRetiredLink() {
+        return value.contains(RETIRED_MARK);
+    }
+
+    /** The account this id stands for: the account of a {@link #retiredLink retired link}, else this id itself. */
+    public UserId account() {
+        int mark = value.indexOf(RETIRED_MARK);
+        return mark < 0 ? this : new UserId(value.substring(0, mark));
+    }
+
     /** Whether this account is an organization's. */
     public boolean isOrganization() {
         return ORGANIZATION.matcher(value).matches();

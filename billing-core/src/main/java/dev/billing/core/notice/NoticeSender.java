@@ -87,7 +87,8 @@ public final class NoticeSender {
         if (entry.notifiedAt() != null) {
             return;
         }
-        Optional<CustomerLink> link = customers.findByCustomerId(customer);
+        // A customer deleted at Stripe still notifies its account (its subscriptions ending, a late refund).
+        Optional<CustomerLink> link = customers.findByCustomerId(customer).map(CustomerLink::ofAccount);
         if (link.isEmpty()) {
             link = linkFromStripe(customer);
         }

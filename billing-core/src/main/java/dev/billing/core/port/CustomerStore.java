@@ -120,6 +120,34 @@ public interface CustomerStore {
     }
 
     /**
+     * The customer of {@code link} was deleted at Stripe: the link moves, as it stands (email included), to
+     * {@code holder} ({@link UserId#retiredLink}), so its account can be linked to a new customer while the deleted
+     * one stays taken (a late webhook cannot link it again) and its rows stay the account's (export, erasure).
+     * Audited ({@code customer.deleted}, naming the account) with {@code cause}. Atomic; moves nothing unless the
+     * account is still linked to that customer.
+     *
+     * @return false when the account's link is not (or no longer) to that customer
+     */
+    default boolean retire(CustomerLink link, UserId holder, AuditCause cause) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot retire customer links");
+    }
+
+    /**
+     * The account's links retired by {@link #retire}, oldest first: {@code holder}s numbered from 1 without gaps, so
+     * each is one lookup by id.
+     */
+    default List<CustomerLink> retiredOf(UserId account) {
+        List<CustomerLink> retired = new ArrayList<>();
+        for (int n = 1; ; n++) {
+            Optional<CustomerLink> link = findByUserId(account.retiredLink(n));
+            if (link.isEmpty()) {
+                return retired;
+            }
+            retired.add(link.get());
+        }
+    }
+
+    /**
      * Migration: deletes the user's link as it stands, because the source of a store-to-store copy no longer has it
      * (an erasure moved it to a pseudonym, say). Audits nothing: the copy brings the source's own entries.
      *

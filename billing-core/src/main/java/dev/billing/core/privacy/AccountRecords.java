@@ -24,6 +24,7 @@ import java.util.Set;
 record AccountRecords(
         UserId user,
         CustomerLink link,
+        List<CustomerLink> retired,
         List<Subscription> subscriptions,
         List<Invoice> invoices,
         List<Purchase> purchases,
@@ -32,23 +33,38 @@ record AccountRecords(
         List<GuestPurchase> guestPurchases) {
 
     /**
-     * The account's records; {@code link} may be null (no customer), and then only its own rows are read.
-     * {@code email}, when not null, is an address known to be the account holder's (verified by Clerk, or given by
-     * an admin) besides the customer's: unclaimed guest purchases paid with it are the account's too.
+     * The account's records; {@code link} may be null (no customer). {@code retired} are the account's links whose
+     * customer was deleted at Stripe ({@link dev.billing.core.port.CustomerStore#retiredOf}): their customers' rows are
+     * the account's too, after the linked customer's. {@code email}, when not null, is an address known to be the
+     * account holder's (verified by Clerk, or given by an admin) besides the customers': unclaimed guest purchases
+     * paid with it are the account's too.
      */
-    static AccountRecords read(BillingStores stores, UserId user, CustomerLink link, String email) {
-        List<GuestPurchase> guests = guestPurchases(stores, user, link, email);
-        if (link == null) {
-            return new AccountRecords(user, null, List.of(), List.of(), List.of(), List.of(), List.of(), guests);
+    static AccountRecords read(
+            BillingStores stores, UserId user, CustomerLink link, List<CustomerLink> retired, String email) {
+        List<CustomerLink> links = new ArrayList<>();
+        if (link != null) {
+            links.add(link);
         }
-        List<Invoice> invoices = stores.subscriptions().invoicesOf(link.customerId());
+        links.addAll(retired);
+        List<GuestPurchase> guests = guestPurchases(stores, user, links, email);
+        List<Subscription> subscriptions = new ArrayList<>();
+        List<Invoice> invoices = new ArrayList<>();
+        List<Purchase> purchases = new ArrayList<>();
+        List<PaymentRefund> refunds = new ArrayList<>();
+        for (CustomerLink each : links) {
+            subscriptions.addAll(stores.subscriptions().subscriptionsOf(each.customerId()));
+            invoices.addAll(stores.subscriptions().invoicesOf(each.customerId()));
+            purchases.addAll(stores.subscriptions().purchasesOf(each.customerId()));
+            refunds.addAll(stores.subscriptions().refundsOf(each.customerId()));
+        }
         return new AccountRecords(
                 user,
                 link,
-                stores.subscriptions().subscriptionsOf(link.customerId()),
+                List.copyOf(retired),
+                subscriptions,
                 invoices,
-                stores.subscriptions().purchasesOf(link.customerId()),
-                stores.subscriptions().refundsOf(link.customerId()),
+                purchases,
+                refunds,
                 invoices.isEmpty()
                         ? List.of()
                         : stores.subscriptions()
@@ -57,15 +73,25 @@ record AccountRecords(
                 guests);
     }
 
+    /** The linked customer's link, then the retired ones. */
+    List<CustomerLink> links() {
+        List<CustomerLink> links = new ArrayList<>();
+        if (link != null) {
+            links.add(link);
+        }
+        links.addAll(retired);
+        return links;
+    }
+
     /**
      * The guest purchases the account claimed, and the unclaimed ones paid with its customer's email or the
      * {@code email} given (an erasure removes that email from them too), in purchase order.
      */
     private static List<GuestPurchase> guestPurchases(
-            BillingStores stores, UserId user, CustomerLink link, String email) {
+            BillingStores stores, UserId user, List<CustomerLink> links, String email) {
         Map<String, GuestPurchase> found = new LinkedHashMap<>();
         stores.guests().claimedBy(user).forEach(g -> found.put(g.sessionId(), g));
-        for (String address : emails(link, email)) {
+        for (String address : emails(links, email)) {
             stores.guests().ofEmail(address).stream()
                     .filter(g -> g.claimedBy() == null)
                     .forEach(g -> found.putIfAbsent(g.sessionId(), g));
@@ -75,11 +101,16 @@ record AccountRecords(
         return all;
     }
 
-    /** The account holder's known addresses, normalised as guest purchases keep them: the customer's, and {@code email}. */
-    static Set<String> emails(CustomerLink link, String email) {
+    /**
+     * The account holder's known addresses, normalised as guest purchases keep them: its customers', and {@code
+     * email}.
+     */
+    static Set<String> emails(List<CustomerLink> links, String email) {
         Set<String> emails = new LinkedHashSet<>();
-        if (link != null && link.email() != null && !link.email().isBlank()) {
-            emails.add(GuestPurchase.normalise(link.email()));
+        for (CustomerLink link : links) {
+            if (link.email() != null && !link.email().isBlank()) {
+                emails.add(GuestPurchase.normalise(link.email()));
+            }
         }
         if (email != null && !email.isBlank()) {
             emails.add(GuestPurchase.normalise(email));
@@ -89,16 +120,15 @@ record AccountRecords(
 
     /**
      * Every {@link dev.billing.core.model.event.StripeEvent#subjectId} an event about the account can have: its user id
-     * (Clerk's events), its customer, and the ids of its objects whose events may name no customer (an invoice
-     * payment names its invoice, a refund its payment intent, a guest's payment its own customer or session). Events
-     * naming the customer make up nearly all; the rest cost a few more ids in one indexed lookup.
+     * (Clerk's events), its customers (the linked one and those deleted at Stripe), and the ids of its objects whose
+     * events may name no customer (an invoice payment names its invoice, a refund its payment intent, a guest's
+     * payment its own customer or session). Events naming a customer make up nearly all; the rest cost a few more ids
+     * in one indexed lookup.
      */
     Set<String> subjects() {
         Set<String> subjects = new LinkedHashSet<>();
         subjects.add(user.value());
-        if (link != null) {
-            subjects.add(link.customerId().value());
-        }
+        links().forEach(l -> subjects.add(l.customerId().value()));
         subscriptions.forEach(s -> subjects.add(s.id()));
         invoices.forEach(i -> subjects.add(i.id()));
         for (Purchase p : purchases) {

@@ -33,7 +33,8 @@ import java.util.Set;
  * keys, the memberships, the notice log and the audit trail move to the pseudonym (a failed notice's error text
  * goes); guest purchases lose the email; the customer link keeps its customer under the pseudonym, without the
  * email, so a later webhook cannot link the customer to the account again ({@link dev.billing.core.projection.ErasedAccountEvents} keeps the
- * user id out of what such events write, and redacts them).
+ * user id out of what such events write, and redacts them). Each link of a customer the account had before, deleted
+ * at Stripe ({@link dev.billing.core.port.CustomerStore#retiredOf}), goes the same way under a pseudonym of its own.
  *
  * <p>Stripe comes first when asked to (cancel the subscriptions, or delete the customer): a failure there leaves the
  * local data for the retry. Locally each step is atomic and the link goes last, so an interrupted erasure is
@@ -121,16 +122,12 @@ public final class ErasePersonalData {
     public Erased erase(UserId user, Options options, String email) {
         UserId base = pseudonymOf(user);
         Optional<CustomerLink> own = stores.customers().findByUserId(user);
-        UserId pseudonym = base;
-        if (own.isPresent()) {
-            // A customer linked after an earlier erasure needs a pseudonym of its own: one holds one link.
-            for (int n = 2; stores.customers().findByUserId(pseudonym).isPresent(); n++) {
-                pseudonym = user.pseudonym(n);
-            }
-        }
+        // A customer linked after an earlier erasure needs a pseudonym of its own: one holds one link.
+        UserId pseudonym = own.isPresent() ? freePseudonym(user) : base;
         // A retry after an interruption finds the link already under the pseudonym.
         Optional<CustomerLink> link = own.or(() -> stores.customers().findByUserId(base));
-        AccountRecords records = AccountRecords.read(stores, user, link.orElse(null), email);
+        AccountRecords records = AccountRecords.read(
+                stores, user, link.orElse(null), stores.customers().retiredOf(user), email);
         Set<String> subjects = records.subjects();
         int subscriptions = 0;
         int canceled = 0;
@@ -156,7 +153,7 @@ public final class ErasePersonalData {
                 : stores.memberships().pseudonymise(user, pseudonym);
         // Guest purchases the account claimed, and unclaimed ones paid with its email, keep no email.
         int guests = stores.guests().pseudonymise(user, null, pseudonym);
-        for (String address : AccountRecords.emails(link.orElse(null), email)) {
+        for (String address : AccountRecords.emails(records.links(), email)) {
             guests += stores.guests().pseudonymise(user, address, pseudonym);
         }
         // The notice log keeps no address but in a failure's text, which goes; the user id moves to the pseudonym.
@@ -168,6 +165,16 @@ public final class ErasePersonalData {
             // before the link became the pseudonym, so this second pass finds it; one that writes later reads the
             // erased link first (ErasedAccountEvents) and never names the user.
             subscriptions += stores.subscriptions().pseudonymise(customer, user, pseudonym);
+        }
+        // The links of customers deleted at Stripe, read again now: the deletion's webhook may have retired the
+        // linked customer while this ran (an erasure that deletes the customer sends one). No link can be retired
+        // after the one above moved.
+        for (CustomerLink retired : stores.customers().retiredOf(user)) {
+            UserId held = freePseudonym(user);
+            subscriptions += stores.subscriptions().pseudonymise(retired.customerId(), user, held);
+            linkErased |= stores.customers().pseudonymise(retired.userId(), held, cause);
+            subscriptions += stores.subscriptions().pseudonymise(retired.customerId(), user, held);
+            listener.projectionChanged(retired.customerId());
         }
         events += stores.inbox().redact(subjects);
         // A notice sent meanwhile (canceling a subscription above sends an event that notifies) may have
@@ -202,6 +209,15 @@ public final class ErasePersonalData {
         // The account id itself is what was erased: the log names the pseudonym only.
         LOG.log(System.Logger.Level.INFO, "Erased the personal data of account {0}: {1}", pseudonym.value(), erased);
         return erased;
+    }
+
+    /** The account's first pseudonym that holds no link yet. */
+    private UserId freePseudonym(UserId user) {
+        UserId pseudonym = user.pseudonym();
+        for (int n = 2; stores.customers().findByUserId(pseudonym).isPresent(); n++) {
+            pseudonym = user.pseudonym(n);
+        }
+        return pseudonym;
     }
 
     /**

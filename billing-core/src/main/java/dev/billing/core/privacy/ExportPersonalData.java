@@ -7,10 +7,14 @@ import dev.billing.core.model.audit.AuditEntry;
 import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.privacy.PersonalData;
+import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.port.BillingStores;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Collects everything the local store holds about one account, for the account holder ("give me my data") or an
@@ -43,7 +47,8 @@ public final class ExportPersonalData {
      */
     public PersonalData export(UserId user, String email) {
         CustomerLink link = stores.customers().findByUserId(user).orElse(null);
-        AccountRecords records = AccountRecords.read(stores, user, link, email);
+        List<CustomerLink> retired = stores.customers().retiredOf(user);
+        AccountRecords records = AccountRecords.read(stores, user, link, retired, email);
         // One more than shown tells whether there were more.
         List<InboxEntry> events = stores.inbox().about(records.subjects(), MAX_EVENTS + 1);
         boolean truncated = events.size() > MAX_EVENTS;
@@ -63,20 +68,32 @@ public final class ExportPersonalData {
                 stores.notices().forUser(user),
                 records.invoicePayments(),
                 stores.usage().keysOf(user),
-                link == null ? List.of() : stores.usage().reportsOf(link.customerId()),
-                audit(user));
+                meterReports(records.links()),
+                audit(user, retired),
+                retired);
     }
 
-    /** Every audit entry naming the account or its customer, newest first. */
-    private List<AuditEntry> audit(UserId user) {
-        List<AuditEntry> entries = new ArrayList<>();
-        AuditQuery query = AuditQuery.all(AuditQuery.MAX_LIMIT).withUser(user);
-        Page<AuditEntry> page;
-        do {
-            page = stores.audit().list(query);
-            entries.addAll(page.items());
-            query = query.after(page.nextCursor());
-        } while (page.nextCursor() != null);
-        return entries;
+    private List<MeterReport> meterReports(List<CustomerLink> links) {
+        List<MeterReport> reports = new ArrayList<>();
+        links.forEach(l -> reports.addAll(stores.usage().reportsOf(l.customerId())));
+        return reports;
+    }
+
+    /** Every audit entry naming the account or its customer, or one of its customers deleted at Stripe, newest first. */
+    private List<AuditEntry> audit(UserId user, List<CustomerLink> retired) {
+        Map<Long, AuditEntry> entries = new TreeMap<>(Comparator.reverseOrder());
+        List<AuditQuery> queries = new ArrayList<>();
+        queries.add(AuditQuery.all(AuditQuery.MAX_LIMIT).withUser(user));
+        retired.forEach(l -> queries.add(AuditQuery.all(AuditQuery.MAX_LIMIT).withCustomer(l.customerId())));
+        for (AuditQuery first : queries) {
+            AuditQuery query = first;
+            Page<AuditEntry> page;
+            do {
+                page = stores.audit().list(query);
+                page.items().forEach(e -> entries.put(e.id(), e));
+                query = query.after(page.nextCursor());
+            } while (page.nextCursor() != null);
+        }
+        return new ArrayList<>(entries.values());
     }
 }

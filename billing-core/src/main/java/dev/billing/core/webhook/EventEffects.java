@@ -28,6 +28,7 @@ import dev.billing.core.projection.CoalescedReads;
 import dev.billing.core.projection.ErasedAccountEvents;
 import dev.billing.core.projection.InvoicePaymentEvents;
 import dev.billing.core.projection.RefundEvents;
+import dev.billing.core.projection.RetireDeletedCustomer;
 import dev.billing.core.projection.SnapshotEvents;
 import java.time.Clock;
 import java.util.List;
@@ -45,7 +46,8 @@ import java.util.Map;
  *       ({@link DuplicateSubscriptionCheck});</li>
  *   <li>refund events and {@code charge.refunded} record the customer's refunds ({@link RefundEvents});
  *       {@code invoice_payment.paid} which payment intent paid an invoice ({@link InvoicePaymentEvents});</li>
- *   <li>customer events link a customer carrying {@code metadata.user_id} to its user if the user has none;</li>
+ *   <li>customer events link a customer carrying {@code metadata.user_id} to its user if the user has none;
+ *       {@code customer.deleted} retires its link ({@link RetireDeletedCustomer});</li>
  *   <li>catalog events invalidate the catalog cache, coupon and promotion code events the promotions';</li>
  *   <li>Clerk's membership events ({@code clerk.} types) go to {@link SyncMemberships} when membership sync is
  *       on;</li>
@@ -91,6 +93,8 @@ final class EventEffects {
     /** Null when membership sync is off: Clerk's events are then ignored. */
     private final SyncMemberships memberships;
 
+    private final RetireDeletedCustomer retired;
+
     private final BillingOptions options;
     private final Clock clock;
 
@@ -110,6 +114,7 @@ final class EventEffects {
             Clock clock) {
         this.verifier = verifier;
         this.customers = customers;
+        this.retired = new RetireDeletedCustomer(customers, listener);
         this.notices = notices;
         this.triggers = triggers;
         this.catalog = catalog;
@@ -254,9 +259,11 @@ final class EventEffects {
             return projections.checkouts().apply(work.entry(), of.session());
         }
         if (object instanceof EventObject.OfCustomer of && event.type().startsWith("customer.")) {
-            if (!of.deleted()
-                    && of.userId() != null
-                    && customers.findByUserId(of.userId()).isEmpty()) {
+            if (of.deleted()) {
+                retired.deleted(of.customerId(), AuditContext.current());
+                return InboxStatus.PROCESSED;
+            }
+            if (of.userId() != null && customers.findByUserId(of.userId()).isEmpty()) {
                 customers.link(
                         new CustomerLink(of.userId(), of.customerId(), of.email(), clock.instant()),
                         AuditContext.current());

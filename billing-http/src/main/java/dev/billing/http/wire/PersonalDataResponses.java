@@ -57,8 +57,12 @@ public final class PersonalDataResponses {
             @Doc("The customer's metered usage reported (or to report) to Stripe.")
             List<MeterReportView> meterReports,
 
-            @Doc("Audit trail entries naming the account or its customer, newest first.")
-            List<AdminResponses.AuditEntryView> audit) {
+            @Doc("Audit trail entries naming the account or one of its customers, newest first.")
+            List<AdminResponses.AuditEntryView> audit,
+
+            @Doc("The account's Stripe customers deleted at Stripe, oldest first, with the email kept there: the "
+                    + "account's next checkout linked a new customer. Their rows are in the lists above.")
+            List<CustomerLinkView> retiredCustomers) {
         public static PersonalDataView of(
                 PersonalData d, PlanCatalog catalog, Function<String, Map<String, Object>> parse) {
             CustomerLink c = d.customer();
@@ -101,7 +105,10 @@ public final class PersonalDataResponses {
                     d.notices().stream().map(AdminResponses.NoticeView::of).toList(),
                     d.usageKeys().stream().map(UsageKeyView::of).toList(),
                     d.meterReports().stream().map(MeterReportView::of).toList(),
-                    d.audit().stream().map(AdminResponses.AuditEntryView::of).toList());
+                    d.audit().stream().map(AdminResponses.AuditEntryView::of).toList(),
+                    d.retiredCustomers().stream()
+                            .map(r -> new CustomerLinkView(r.customerId().value(), r.email(), r.createdAt()))
+                            .toList());
         }
     }
 

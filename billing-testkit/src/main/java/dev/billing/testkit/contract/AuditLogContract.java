@@ -386,4 +386,37 @@ public abstract class AuditLogContract extends AuditLogListingContract {
         assertThat(all(AuditQuery.all(100).withUser(user))).isEmpty();
         assertThat(all(AuditQuery.all(100).withUser(pseudonym))).hasSize(3);
     }
+
+    @Test
+    @DisplayName("a customer deleted at Stripe is recorded once, naming its account; erasing it leaves no trace")
+    void aRetiredLinkIsRecordedOnceNamingItsAccount() {
+        UserId user = UserId.of(unique("user_"));
+        CustomerLink link = new CustomerLink(user, CustomerId.of(customer), "ada@example.com", T0);
+        stores.customers().link(link, event("evt_r1"));
+
+        assertThat(stores.customers().retire(link, user.retiredLink(1), event("evt_r2")))
+                .isTrue();
+        assertThat(stores.customers().retire(link, user.retiredLink(2), event("evt_r3")))
+                .isFalse();
+
+        List<AuditEntry> entries = ofCustomer();
+        assertThat(entries)
+                .extracting(AuditEntry::action)
+                .containsExactly(AuditAction.CUSTOMER_DELETED, AuditAction.CUSTOMER_LINKED);
+        assertThat(entries.get(0).userId()).isEqualTo(user);
+        assertThat(entries.get(0).cause()).isEqualTo(event("evt_r2"));
+        assertThat(all(AuditQuery.all(100).withUser(user))).hasSize(2);
+
+        // An erasure moves the account's own link (none here), then the retired one.
+        UserId pseudonym = UserId.of(UserId.PSEUDONYM_PREFIX + unique("p"));
+        stores.customers().pseudonymise(user, pseudonym, AuditCause.admin("req_erase"));
+        UserId second = UserId.of(pseudonym.value() + "_2");
+        assertThat(stores.customers().pseudonymise(user.retiredLink(1), second, AuditCause.admin("req_erase")))
+                .isTrue();
+        assertThat(all(AuditQuery.all(100).withUser(user))).isEmpty();
+        assertThat(ofCustomer())
+                .hasSize(3)
+                .allSatisfy(e ->
+                        assertThat(e.toString()).doesNotContain(user.value()).doesNotContain("ada@example.com"));
+    }
 }

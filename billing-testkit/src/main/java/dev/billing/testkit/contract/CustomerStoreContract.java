@@ -43,6 +43,83 @@ public abstract class CustomerStoreContract {
     }
 
     @Nested
+    @DisplayName("a customer deleted at Stripe")
+    class Retirement {
+        @Test
+        @DisplayName("its link moves to the holder as it stands, and the account can link a new customer")
+        void retireMovesTheLinkAndFreesTheAccount() {
+            String user = unique("user_");
+            String deleted = unique("cus_");
+            CustomerLink link = link(user, deleted);
+            store.link(link);
+            UserId holder = UserId.of(user).retiredLink(1);
+
+            assertThat(store.retire(link, holder, null)).isTrue();
+
+            assertThat(store.findByUserId(UserId.of(user))).isEmpty();
+            assertThat(store.findByUserId(holder)).hasValueSatisfying(l -> {
+                assertThat(l.customerId()).isEqualTo(CustomerId.of(deleted));
+                assertThat(l.email()).isEqualTo(user + "@example.com");
+            });
+            assertThat(store.findByCustomerId(CustomerId.of(deleted)))
+                    .map(CustomerLink::userId)
+                    .contains(holder);
+            assertThat(store.link(link(user, deleted)))
+                    .as("the deleted customer stays taken: a late webhook cannot link it again")
+                    .isInstanceOf(LinkResult.CustomerAlreadyLinked.class);
+            String next = unique("cus_");
+            assertThat(store.link(link(user, next))).isInstanceOf(LinkResult.Linked.class);
+            assertThat(store.retiredOf(UserId.of(user)))
+                    .extracting(CustomerLink::customerId)
+                    .containsExactly(CustomerId.of(deleted));
+        }
+
+        @Test
+        @DisplayName("only the account's standing link to that customer moves, once")
+        void retireMovesOnlyTheStandingLink() {
+            String user = unique("user_");
+            CustomerLink link = link(user, unique("cus_"));
+            store.link(link);
+            CustomerLink other = link(user, unique("cus_"));
+
+            assertThat(store.retire(other, UserId.of(user).retiredLink(1), null))
+                    .as("a late deletion of a customer the account no longer has")
+                    .isFalse();
+            assertThat(store.findByUserId(UserId.of(user))).contains(link);
+            assertThat(store.retire(link, UserId.of(user).retiredLink(1), null)).isTrue();
+            assertThat(store.retire(link, UserId.of(user).retiredLink(2), null)).isFalse();
+            assertThat(store.findByUserId(UserId.of(user).retiredLink(2))).isEmpty();
+        }
+
+        @Test
+        @DisplayName("the account's retired links are listed oldest first, and an erasure moves each")
+        void retiredLinksAreListedAndErased() {
+            String user = unique("user_");
+            UserId account = UserId.of(user);
+            List<String> customers = List.of(unique("cus_"), unique("cus_"), unique("cus_"));
+            for (int i = 0; i < 2; i++) {
+                CustomerLink link = link(user, customers.get(i));
+                store.link(link);
+                assertThat(store.retire(link, account.retiredLink(i + 1), null)).isTrue();
+            }
+            store.link(link(user, customers.get(2)));
+
+            assertThat(store.retiredOf(account))
+                    .extracting(CustomerLink::customerId)
+                    .containsExactly(CustomerId.of(customers.get(0)), CustomerId.of(customers.get(1)));
+            assertThat(store.retiredOf(account))
+                    .allSatisfy(l -> assertThat(l.userId().account()).isEqualTo(account));
+
+            UserId pseudonym = UserId.of(UserId.PSEUDONYM_PREFIX + unique("p"));
+            assertThat(store.pseudonymise(account.retiredLink(1), pseudonym)).isTrue();
+            assertThat(store.findByCustomerId(CustomerId.of(customers.get(0)))).hasValueSatisfying(l -> {
+                assertThat(l.userId()).isEqualTo(pseudonym);
+                assertThat(l.email()).isNull();
+            });
+        }
+    }
+
+    @Nested
     @DisplayName("erasure")
     class Erasure {
         @Test

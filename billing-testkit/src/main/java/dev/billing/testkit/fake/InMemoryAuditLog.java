@@ -187,6 +187,23 @@ public final class InMemoryAuditLog implements AuditLog {
                 Map.of());
     }
 
+    /**
+     * The link's customer was deleted at Stripe and its link retired to a holder id: the entry names the account,
+     * whose entries stay as they are.
+     */
+    synchronized void retired(UserId account, CustomerLink retired, AuditCause cause) {
+        if (retired.customerId().equals(customerOf.get(account))) {
+            customerOf.remove(account);
+        }
+        append(
+                AuditAction.CUSTOMER_DELETED,
+                retired.customerId().value(),
+                account,
+                retired.customerId(),
+                cause,
+                Map.of());
+    }
+
     /** A retried erasure after the link moved: the trail still forgets the id. */
     synchronized void forget(UserId user, UserId pseudonym) {
         entries.replaceAll(e -> user.equals(e.userId())

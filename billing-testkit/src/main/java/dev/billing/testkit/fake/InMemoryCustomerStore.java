@@ -93,6 +93,21 @@ public final class InMemoryCustomerStore implements CustomerStore {
     }
 
     @Override
+    public synchronized boolean retire(CustomerLink link, UserId holder, AuditCause cause) {
+        storeSwitch.check();
+        CustomerLink standing = byUser.get(link.userId());
+        if (standing == null || !standing.customerId().equals(link.customerId()) || byUser.containsKey(holder)) {
+            return false;
+        }
+        CustomerLink retired = new CustomerLink(holder, standing.customerId(), standing.email(), standing.createdAt());
+        byUser.remove(link.userId());
+        byUser.put(holder, retired);
+        byCustomer.put(standing.customerId(), retired);
+        audit.retired(link.userId(), retired, cause);
+        return true;
+    }
+
+    @Override
     public boolean pseudonymise(UserId user, UserId pseudonym) {
         return pseudonymise(user, pseudonym, null);
     }

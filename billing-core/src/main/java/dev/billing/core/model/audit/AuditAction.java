@@ -13,6 +13,11 @@ public enum AuditAction {
     CUSTOMER_LINKED("customer", "linked"),
     /** An erasure moved the link to a pseudonym. */
     CUSTOMER_PSEUDONYMISED("customer", "pseudonymised"),
+    /**
+     * The customer was deleted at Stripe: its link was retired (it names the account still), and the account's next
+     * checkout links a new customer.
+     */
+    CUSTOMER_DELETED("customer", "deleted"),
     /** An admin re-read the customer's subscriptions and invoices from Stripe. */
     CUSTOMER_RECONCILED("customer", "reconciled"),
     SUBSCRIPTION_CREATED("subscription", "created"),

@@ -26,7 +26,9 @@ import java.util.Objects;
  * {@code events} of them; {@code eventsTruncated} when there were more), the guest purchases the account claimed or
  * paid with its email, the refunds of its payments, the notices sent to it (the notice log), which payment intents
  * paid its invoices, the usage idempotency keys it used with their answers, its customer's meter reports, and the
- * audit entries that name the account or its customer.
+ * audit entries that name the account or its customer. A customer of the account deleted at Stripe is in
+ * {@code retiredCustomers} (its link, as the account's next checkout replaced it); the rows of its customers are in
+ * the lists above with the linked customer's.
  */
 public record PersonalData(
         UserId userId,
@@ -45,7 +47,8 @@ public record PersonalData(
         List<InvoicePayment> invoicePayments,
         List<UsageKey> usageKeys,
         List<MeterReport> meterReports,
-        List<AuditEntry> audit) {
+        List<AuditEntry> audit,
+        List<CustomerLink> retiredCustomers) {
     public PersonalData {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(exportedAt, "exportedAt");
@@ -62,5 +65,46 @@ public record PersonalData(
         usageKeys = List.copyOf(usageKeys);
         meterReports = List.copyOf(meterReports);
         audit = List.copyOf(audit);
+        retiredCustomers = List.copyOf(retiredCustomers);
+    }
+
+    /** An export with no customer deleted at Stripe: the constructor before {@code retiredCustomers} came. */
+    public PersonalData(
+            UserId userId,
+            Instant exportedAt,
+            CustomerLink customer,
+            List<Subscription> subscriptions,
+            List<Invoice> invoices,
+            List<Purchase> purchases,
+            List<UsageCounter> usage,
+            List<OrgMember> memberships,
+            List<InboxEntry> events,
+            boolean eventsTruncated,
+            List<GuestPurchase> guestPurchases,
+            List<PaymentRefund> refunds,
+            List<NoticeEntry> notices,
+            List<InvoicePayment> invoicePayments,
+            List<UsageKey> usageKeys,
+            List<MeterReport> meterReports,
+            List<AuditEntry> audit) {
+        this(
+                userId,
+                exportedAt,
+                customer,
+                subscriptions,
+                invoices,
+                purchases,
+                usage,
+                memberships,
+                events,
+                eventsTruncated,
+                guestPurchases,
+                refunds,
+                notices,
+                invoicePayments,
+                usageKeys,
+                meterReports,
+                audit,
+                List.of());
     }
 }
