@@ -12,6 +12,8 @@ import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.SubscriptionStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,6 +39,17 @@ public final class Ownership {
 
     public Optional<CustomerId> customerOf(UserId user) {
         return customers.findByUserId(user).map(CustomerLink::customerId);
+    }
+
+    /**
+     * The user's customer, then those of its customers deleted at Stripe, oldest first: what was bought through any
+     * of them stays the user's ({@link CustomerStore#retiredOf}).
+     */
+    public List<CustomerId> customersOf(UserId user) {
+        List<CustomerId> all = new ArrayList<>();
+        customerOf(user).ifPresent(all::add);
+        customers.retiredOf(user).forEach(l -> all.add(l.customerId()));
+        return all;
     }
 
     public CustomerId requireCustomer(UserId user) {

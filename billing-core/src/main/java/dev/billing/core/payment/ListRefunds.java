@@ -2,12 +2,15 @@ package dev.billing.core.payment;
 
 import dev.billing.core.annotation.Internal;
 import dev.billing.core.customer.Ownership;
+import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.core.model.payment.PaymentRefund;
 import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.port.SubscriptionStore;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,8 +34,19 @@ public final class ListRefunds {
         this.subscriptions = subscriptions;
     }
 
+    /** Newest first, through each of the user's customers (one deleted at Stripe too). */
     public List<PaymentRefund> of(UserId user) {
-        return ownership.customerOf(user).map(subscriptions::refundsOf).orElse(List.of());
+        List<CustomerId> customers = ownership.customersOf(user);
+        if (customers.size() == 1) {
+            return subscriptions.refundsOf(customers.get(0));
+        }
+        Map<String, PaymentRefund> each = new HashMap<>();
+        customers.forEach(c -> subscriptions.refundsOf(c).forEach(r -> each.putIfAbsent(r.id(), r)));
+        List<PaymentRefund> all = new ArrayList<>(each.values());
+        all.sort(Comparator.comparing(PaymentRefund::created)
+                .reversed()
+                .thenComparing(PaymentRefund::id, Comparator.reverseOrder()));
+        return all;
     }
 
     /**

@@ -62,7 +62,7 @@ public final class PersonalDataResponses {
 
             @Doc("The account's Stripe customers deleted at Stripe, oldest first, with the email kept there: the "
                     + "account's next checkout linked a new customer. Their rows are in the lists above.")
-            List<CustomerLinkView> retiredCustomers) {
+            List<RetiredCustomerView> retiredCustomers) {
         public static PersonalDataView of(
                 PersonalData d, PlanCatalog catalog, Function<String, Map<String, Object>> parse) {
             CustomerLink c = d.customer();
@@ -107,7 +107,11 @@ public final class PersonalDataResponses {
                     d.meterReports().stream().map(MeterReportView::of).toList(),
                     d.audit().stream().map(AdminResponses.AuditEntryView::of).toList(),
                     d.retiredCustomers().stream()
-                            .map(r -> new CustomerLinkView(r.customerId().value(), r.email(), r.createdAt()))
+                            .map(r -> new RetiredCustomerView(
+                                    r.customerId().value(),
+                                    r.email(),
+                                    r.createdAt(),
+                                    r.userId().value()))
                             .toList());
         }
     }
@@ -184,6 +188,15 @@ public final class PersonalDataResponses {
 
     public record CustomerLinkView(
             String customerId, @OptionalField String email, Instant linkedAt) {}
+
+    public record RetiredCustomerView(
+            String customerId,
+            @OptionalField String email,
+            Instant linkedAt,
+
+            @Doc("The id the link is kept under since its customer was deleted: the account's id, \"~deleted_\" and a "
+                    + "number.")
+            String retiredUserId) {}
 
     public record UsageCounterView(
             String meter, Instant periodStart, Instant periodEnd, long used, Instant updatedAt) {}

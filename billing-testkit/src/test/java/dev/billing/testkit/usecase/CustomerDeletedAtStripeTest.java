@@ -151,9 +151,20 @@ class CustomerDeletedAtStripeTest {
 
         deletedAtStripe(first, "evt_deleted");
         assertThat(h.billing().entitlements(ADA).ownedItems()).containsExactly("credits_100");
-        h.billing().ensureCustomer(h.identity("user_ada"));
+        CustomerId second = h.billing().ensureCustomer(h.identity("user_ada")).customerId();
+        h.stores()
+                .subscriptions()
+                .recordPurchase(Builders.aPurchase()
+                        .withId("cs_second")
+                        .withCustomer(second.value())
+                        .purchasedAt(h.clock().instant())
+                        .build());
+        h.clock().advance(java.time.Duration.ofHours(1));
         assertThat(h.billing().entitlements(ADA).tier()).isEqualTo("free");
         assertThat(h.billing().entitlements(ADA).ownedItems()).containsExactly("credits_100");
+        assertThat(h.billing().useCases().listPurchases().of(ADA))
+                .extracting(p -> p.customerId())
+                .containsExactly(first, second);
     }
 
     @Test
