@@ -3,6 +3,7 @@ package dev.billing.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.event.InboxEntry;
@@ -14,6 +15,7 @@ import dev.billing.core.model.notice.NoticeRecord;
 import dev.billing.core.model.notice.NoticeStatus;
 import dev.billing.core.model.payment.GuestPurchase;
 import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.CustomerStore;
 import dev.billing.supabase.SupabaseBillingStores;
 import dev.billing.supabase.SupabaseSql;
 import dev.billing.testkit.postgres.PostgresFixture;
@@ -94,7 +96,10 @@ class MigrateSupabaseErasureIT {
             };
             CliConfigTest.Run first = CliConfigTest.run(env, copy);
             assertThat(first.exit()).as(first.out() + first.err()).isZero();
-            assertThat(mentions(target, "billing.customers", erased.value())).isEqualTo(1);
+            // Its link and the retired one of a customer deleted at Stripe.
+            long links = mentions(sourceDb, "public.stripe_customer_mapping", erased.value());
+            assertThat(links).isGreaterThan(1);
+            assertThat(mentions(target, "billing.customers", erased.value())).isEqualTo(links);
 
             CliConfigTest.Run erase = CliConfigTest.run(eraseEnv(), "erase", "--user", erased.value(), "--yes");
             assertThat(erase.exit()).as(erase.out() + erase.err()).isZero();
@@ -138,11 +143,11 @@ class MigrateSupabaseErasureIT {
                         .as("the dry run's plan of " + type.wireName())
                         .isEqualTo(planned.get(type).plan());
             });
-            // The link under the pseudonym replaced the old one; counters, keys and the membership moved; the rest
-            // changed in place at the same version.
+            // The links under pseudonyms replaced the old ones (the retired one under a pseudonym of its own);
+            // counters, keys and the membership moved; the rest changed in place at the same version.
             assertThat(rows.get(MigrationRecordType.CUSTOMER_LINKS))
                     .extracting(Row::written, Row::removed)
-                    .containsExactly(1L, 1L);
+                    .containsExactly(links, links);
             assertThat(rows.get(MigrationRecordType.USAGE_COUNTERS).removed())
                     .isPositive()
                     .isEqualTo(rows.get(MigrationRecordType.USAGE_COUNTERS).written());
@@ -300,10 +305,20 @@ class MigrateSupabaseErasureIT {
 
     /**
      * What the seed does not give a linked user, written through the Supabase stores' ports: a membership, a guest
-     * purchase they claimed, a notice, and an event about their customer that names them.
+     * purchase they claimed, a notice, an event about their customer that names them, and the link of an earlier
+     * customer deleted at Stripe (as its retirement leaves it).
      */
     private static void everythingElseAbout(UserId user, CustomerId customer) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        int retired = supabaseStores.customers().retiredOf(user).size();
+        assertThat(supabaseStores
+                        .customers()
+                        .link(new CustomerLink(
+                                user.retiredLink(retired + 1),
+                                CustomerId.of("cus_deleted_erasure"),
+                                "erasure@example.com",
+                                now)))
+                .isInstanceOf(CustomerStore.LinkResult.Linked.class);
         supabaseStores.memberships().apply(new OrgMember("org_erasure", user, "org:admin", true, now, "msg_erasure"));
         supabaseStores
                 .guests()

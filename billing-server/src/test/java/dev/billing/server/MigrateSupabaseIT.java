@@ -299,6 +299,11 @@ class MigrateSupabaseIT {
                             .findFirst()
                             .orElse("") + "\n");
 
+            // The links of customers deleted at Stripe came as they are, under their holder ids.
+            assertThat(seed.retiredLinks()).isPositive();
+            assertThat(query(target, "SELECT count(*) FROM billing.customers WHERE user_id LIKE '%~deleted\\_1'"))
+                    .isEqualTo(seed.retiredLinks());
+
             // 4. Running it again is a new pass that finds everything present, writes nothing and verifies.
             CliConfigTest.Run again = CliConfigTest.run(env, command);
             assertThat(again.exit()).as(again.out() + again.err()).isZero();

@@ -1,5 +1,6 @@
 package dev.billing.server;
 
+import dev.billing.core.model.UserId;
 import dev.billing.core.model.migration.MigrationRecordType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -88,6 +89,9 @@ final class SupabaseSeed {
     private final Map<MigrationRecordType, Long> counts = new EnumMap<>(MigrationRecordType.class);
 
     private final List<Object[]> links = new ArrayList<>();
+    /** How many of the links are retired ones (a customer deleted at Stripe). */
+    private int retired;
+
     private final List<Object[]> subscriptions = new ArrayList<>();
     private final List<Object[]> invoices = new ArrayList<>();
     private final List<Object[]> purchases = new ArrayList<>();
@@ -205,6 +209,11 @@ final class SupabaseSeed {
         return counts;
     }
 
+    /** How many customer links are retired ones, kept under {@code <user>~deleted_1}. */
+    int retiredLinks() {
+        return retired;
+    }
+
     long total() {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -224,6 +233,14 @@ final class SupabaseSeed {
         Instant linked = ago(Duration.ofDays(400 + random.nextInt(700)));
         links.add(new Object[] {user, customer, time(linked), email});
         String currency = random.nextInt(100) < 85 ? "usd" : "eur";
+        if (random.nextInt(50) == 0) {
+            // An earlier customer deleted at Stripe: its link retired under the holder id, its subscription ended.
+            String deleted = "cus_" + id(14);
+            Instant before = linked.minus(Duration.ofDays(30 + random.nextInt(300)));
+            links.add(new Object[] {user + UserId.RETIRED_MARK + "1", deleted, time(before), email});
+            retired++;
+            canceled(deleted, user, "basic", currency, before);
+        }
 
         Kind kind = Kind.values()[weighted(KIND_WEIGHTS)];
         String tier = TIERS[weighted(50, 35, 15)];

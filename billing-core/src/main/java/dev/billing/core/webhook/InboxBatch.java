@@ -285,7 +285,8 @@ final class InboxBatch {
         List<AuditCause> causes = new ArrayList<>();
         List<InboxWork> single = new ArrayList<>();
         for (InboxWork work : customerEvents) {
-            if (!(effects.handledObjectOrNull(work) instanceof EventObject.OfCustomer customer)) {
+            // A deletion retires a link (EventEffects): applied on its own, as any event that is more than a link.
+            if (!(effects.handledObjectOrNull(work) instanceof EventObject.OfCustomer customer) || customer.deleted()) {
                 single.add(work);
                 continue;
             }

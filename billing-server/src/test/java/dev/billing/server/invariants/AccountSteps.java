@@ -316,10 +316,10 @@ final class AccountSteps {
      * Someone changes the party's billing at Stripe, not through billing: in Stripe's portal the customer cancels at
      * the period end (or renews) (0) or at once (1); in the Dashboard an operator moves the live subscription to
      * another price with prorations (2) or invoiced at once (3), refunds a payment in full (4), makes a saved card
-     * the customer's default (5), or gives the live subscription a coupon (6).
+     * the customer's default (5), gives the live subscription a coupon (6), or deletes the customer (7).
      */
     record AtStripe(int party, int action, int choice) implements Step {
-        static final int ACTIONS = 7;
+        static final int ACTIONS = 8;
 
         @Override
         public void run(Run r) {
@@ -332,7 +332,8 @@ final class AccountSteps {
                 case 2, 3 -> StripeSide.switchPrice(r, p, choice, Math.floorMod(action, ACTIONS) == 3);
                 case 4 -> StripeSide.refund(r, p, choice);
                 case 5 -> StripeSide.defaultCard(r, p, choice);
-                default -> StripeSide.coupon(r, p, choice);
+                case 6 -> StripeSide.coupon(r, p, choice);
+                default -> StripeSide.deleteCustomer(r, p);
             }
         }
 
@@ -348,6 +349,7 @@ final class AccountSteps {
                             + " in Stripe's Dashboard";
                 case 4 -> "an operator refunds " + whose + " payment #" + choice + " in Stripe's Dashboard";
                 case 5 -> "an operator makes " + whose + " card #" + choice + " the default in Stripe's Dashboard";
+                case 7 -> "an operator deletes " + whose + " customer in Stripe's Dashboard";
                 default ->
                     "an operator gives " + whose + " subscription coupon "
                             + StripeSide.COUPONS.get(Math.floorMod(choice, StripeSide.COUPONS.size()))

@@ -222,6 +222,33 @@ class BillingInvariantsIT {
                 new WorldSteps.AdvanceClock(3));
     }
 
+    /**
+     * A customer deleted in Stripe's Dashboard, which billing kept its account linked to (every checkout after it
+     * answered 404): the next checkout gets a new customer, what the deleted one bought stays owned and listed, a
+     * second deletion retires the second customer, and the export then the erasure hold and remove all three. The
+     * organization's per-seat customer goes the same way and its next subscription is seated again.
+     */
+    @Test
+    void aCustomerDeletedAtStripeIsReplacedAtTheNextCheckout() {
+        int org = Run.USERS;
+        onPostgres(
+                new PaymentSteps.StartCheckout(0, 2, true),
+                new PaymentSteps.BuyItem(0, 0, 1),
+                new AccountSteps.Usage(0, 0, 3, 0),
+                new AccountSteps.AtStripe(0, 7, 0),
+                new PaymentSteps.StartCheckout(0, 1, true),
+                new WorldSteps.AdvanceClock(3),
+                new AccountSteps.Refund(0, 0, false, false),
+                new AccountSteps.AtStripe(0, 7, 0),
+                new PaymentSteps.StartCheckout(0, 0, true),
+                new PaymentSteps.StartCheckout(org, 3, true),
+                new WorldSteps.JoinTogether(3),
+                new AccountSteps.AtStripe(org, 7, 0),
+                new PaymentSteps.StartCheckout(org, 3, true),
+                new WorldSteps.Export(0),
+                new WorldSteps.Erase(0, false));
+    }
+
     /** Runs one fixed sequence in a Postgres world of its own. */
     private static void onPostgres(Step... steps) {
         try (World world = World.onPostgres()) {

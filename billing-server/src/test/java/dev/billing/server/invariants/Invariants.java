@@ -39,6 +39,9 @@ final class Invariants {
         StripeTruth stripe = new StripeTruth(r.world);
         List<Subscription> seen = new ArrayList<>();
         for (Party p : r.parties) {
+            if (!p.erased) {
+                RetiredCustomers.stayRetired(r, p, stripe);
+            }
             if (p.erased || r.customer(p) == null) {
                 continue;
             }
@@ -252,22 +255,36 @@ final class Invariants {
             cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
         } while (cursor != null);
         long purchases = 0;
-        Set<String> claimed = new HashSet<>();
+        Set<String> elsewhere = new HashSet<>();
+        Set<String> ownIntents = new HashSet<>();
+        customersCharges.forEach(c -> ownIntents.add(c.getPaymentIntent()));
         for (JsonNode purchase : r.get(p, "/stripe/purchases").json().path("data")) {
             purchases += purchase.path("amountTotal").asLong();
-            if (p.guestSessions.contains(purchase.path("id").asText())) {
-                claimed.add(purchase.path("paymentIntentId").asText());
+            // A claimed guest purchase, or one made through a customer since deleted: charged to another customer.
+            String intent = purchase.path("paymentIntentId").asText();
+            if (!ownIntents.contains(intent)) {
+                elsewhere.add(intent);
             }
+        }
+        // The invoices the API lists are the linked customer's: refunds of a deleted customer's invoice payments are
+        // listed, but their charges are not counted.
+        Set<String> uncounted = new HashSet<>();
+        for (String retired : p.retiredCustomers) {
+            stripe.charges(retired).stream()
+                    .filter(c -> !elsewhere.contains(c.getPaymentIntent()))
+                    .forEach(c -> uncounted.add(c.getPaymentIntent()));
         }
         long refunds = 0;
         for (JsonNode refund : r.get(p, "/stripe/refunds").json().path("data")) {
             String status = refund.path("status").asText();
-            if (!status.equals("failed") && !status.equals("canceled")) {
+            if (!status.equals("failed")
+                    && !status.equals("canceled")
+                    && !uncounted.contains(refund.path("paymentIntentId").asText())) {
                 refunds += refund.path("amount").asLong();
             }
         }
         List<Charge> charges = new ArrayList<>(customersCharges);
-        claimed.stream().map(stripe::charge).filter(Objects::nonNull).forEach(charges::add);
+        elsewhere.stream().map(stripe::charge).filter(Objects::nonNull).forEach(charges::add);
         long charged = 0;
         long refunded = 0;
         for (Charge c : charges) {
@@ -302,6 +319,10 @@ final class Invariants {
             }
         }
         expectOnce(p, counts, "customer.linked " + p.customerId);
+        for (String retired : p.retiredCustomers) {
+            expectOnce(p, counts, "customer.linked " + retired);
+            expectOnce(p, counts, "customer.deleted " + retired);
+        }
         for (JsonNode s : r.get(p, "/stripe/subscriptions").json().path("data")) {
             String id = s.path("id").asText();
             AuditTrail.replay(p, id, bySubscription.getOrDefault(id, List.of()), s);

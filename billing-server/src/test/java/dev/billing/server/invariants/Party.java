@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * One billing account of a sequence: a user (signed in with a verified email) or the sequence's organization (acted
  * for by its admin, party 0). What the sequence learned about it: its Stripe customer, the Checkout sessions it
- * started, the guest sessions it paid with its email, and whether it was erased (an erased party takes no more
+ * started, the guest sessions it paid with its email, its customers deleted at Stripe, and whether it was erased (an erased party takes no more
  * steps: it is gone, and whatever names it is checked never to come back).
  */
 final class Party {
@@ -23,6 +23,9 @@ final class Party {
     final java.util.Set<String> claimed = new java.util.LinkedHashSet<>();
 
     String customerId;
+    /** Its customers deleted at Stripe, oldest first: billing retired their links, and its next checkout made another. */
+    final List<String> retiredCustomers = new ArrayList<>();
+
     boolean erased;
     /**
      * The usage of the meter billed through Stripe that the API counted while a plan surely billed it

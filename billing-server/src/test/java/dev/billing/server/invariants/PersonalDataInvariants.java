@@ -35,6 +35,7 @@ final class PersonalDataInvariants {
         if (r.customer(p) != null) {
             needles.add(p.customerId);
         }
+        needles.addAll(p.retiredCustomers);
         if (p.email != null) {
             needles.add(p.email);
         }

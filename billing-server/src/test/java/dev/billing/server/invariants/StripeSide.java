@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * What people change at Stripe itself rather than through billing's API: the customer in Stripe's billing portal
  * (opened through {@code POST /stripe/portal}, its buttons pressed as a browser would), or an operator in Stripe's
- * Dashboard (the API calls the Dashboard makes, through stripe-java). Billing learns of each only from Stripe's
+ * Dashboard (the API calls the Dashboard makes, through stripe-java; a customer deleted too). Billing learns of each
+ * only from Stripe's
  * webhooks, so the invariants after such a step hold the projection, entitlements, money, cards and analytics to
  * changes billing never made.
  */
@@ -155,6 +156,27 @@ final class StripeSide {
         } catch (StripeException e) {
             throw new AssertionError("the Dashboard's refund of " + charge.getId() + " failed", e);
         }
+    }
+
+    /**
+     * An operator deletes the party's customer. Stripe ends its subscriptions and sends {@code customer.deleted}:
+     * billing retires the link, and the party's next checkout makes a new customer. The party's usage check starts
+     * again with that customer (what the deleted one's meter had not taken yet is Stripe's to refuse), and so does
+     * what the card check knew.
+     */
+    static void deleteCustomer(Run r, Party p) {
+        try {
+            r.world.stripe.customers().delete(p.customerId);
+        } catch (StripeException e) {
+            throw new AssertionError("the Dashboard could not delete " + p + "'s customer " + p.customerId, e);
+        }
+        p.retiredCustomers.add(p.customerId);
+        p.customerId = null;
+        p.meteredSurely = 0;
+        p.meteredPerhaps = 0;
+        p.cardsKnown = false;
+        p.payingCard = null;
+        p.liveSubscriptions = 0;
     }
 
     /** An operator makes one of the customer's saved cards its default for invoices. */

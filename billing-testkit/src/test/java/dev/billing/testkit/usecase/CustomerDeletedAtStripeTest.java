@@ -167,6 +167,43 @@ class CustomerDeletedAtStripeTest {
                 .containsExactly(first, second);
     }
 
+    /** The drainer links a batch's customer events together: a deletion among them is applied, not taken for one. */
+    @Test
+    void aDeletionDrainedWithItsBatchRetiresTheLink() {
+        BillingHarness queued =
+                BillingHarness.create(o -> o.refetchOnWebhook(false).inlinePermits(0));
+        CustomerId customer =
+                queued.billing().ensureCustomer(queued.identity("user_ada")).customerId();
+        CustomerId other =
+                queued.billing().ensureCustomer(queued.identity("user_bob")).customerId();
+        queued.deliver(
+                Builders.anEvent()
+                        .withType("customer.deleted")
+                        .forObject("customer", customer.value())
+                        .withPayload("{\"id\":\"evt_deleted\"}")
+                        .build(),
+                new EventObject.OfCustomer(customer, ADA, EMAIL, true));
+        queued.deliver(
+                Builders.anEvent()
+                        .withType("customer.updated")
+                        .forObject("customer", other.value())
+                        .withPayload("{\"id\":\"evt_updated\"}")
+                        .build(),
+                new EventObject.OfCustomer(other, UserId.of("user_bob"), "bob@example.com", false));
+        queued.clock().advance(java.time.Duration.ofMillis(10));
+
+        assertThat(queued.billing().useCases().processInboxEvent().processDue(10, Runnable::run))
+                .isEqualTo(2);
+
+        assertThat(queued.stores().customers().findByUserId(ADA)).isEmpty();
+        assertThat(queued.stores().customers().retiredOf(ADA))
+                .extracting(CustomerLink::customerId)
+                .containsExactly(customer);
+        assertThat(queued.stores().customers().findByUserId(UserId.of("user_bob")))
+                .map(CustomerLink::customerId)
+                .contains(other);
+    }
+
     @Test
     void aSecondDeletionRetiresTheSecondCustomerUnderTheNextNumber() {
         adaPays();
