@@ -41,11 +41,7 @@ record AccountRecords(
      */
     static AccountRecords read(
             BillingStores stores, UserId user, CustomerLink link, List<CustomerLink> retired, String email) {
-        List<CustomerLink> links = new ArrayList<>();
-        if (link != null) {
-            links.add(link);
-        }
-        links.addAll(retired);
+        List<CustomerLink> links = joined(link, retired);
         List<GuestPurchase> guests = guestPurchases(stores, user, links, email);
         List<Subscription> subscriptions = new ArrayList<>();
         List<Invoice> invoices = new ArrayList<>();
@@ -75,6 +71,10 @@ record AccountRecords(
 
     /** The linked customer's link, then the retired ones. */
     List<CustomerLink> links() {
+        return joined(link, retired);
+    }
+
+    private static List<CustomerLink> joined(CustomerLink link, List<CustomerLink> retired) {
         List<CustomerLink> links = new ArrayList<>();
         if (link != null) {
             links.add(link);

@@ -48,8 +48,20 @@ public final class RetireDeletedCustomer {
             if (customers.findByUserId(holder).isPresent()) {
                 continue;
             }
-            // A concurrent retirement of the same link moves it first: this one then moves nothing.
-            boolean moved = customers.retire(link, holder, cause);
+            boolean moved;
+            try {
+                // A concurrent retirement of the same link moves it first: this one then moves nothing.
+                moved = customers.retire(link, holder, cause);
+            } catch (UnsupportedOperationException e) {
+                // A host's own store from before retire existed: the event is still processed, as it was then.
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Stripe customer {0} was deleted at Stripe, but {1} cannot retire customer links: its account"
+                                + " stays linked to it until the store implements CustomerStore.retire",
+                        customer,
+                        customers.getClass().getSimpleName());
+                return false;
+            }
             if (moved) {
                 listener.projectionChanged(customer); // the account's entitlements came from this customer
                 LOG.log(

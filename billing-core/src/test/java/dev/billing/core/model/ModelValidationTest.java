@@ -41,6 +41,23 @@ class ModelValidationTest {
     }
 
     @Test
+    void aRetiredLinkNamesItsAccount() {
+        UserId org = UserId.of("org_2abc");
+        UserId held = org.retiredLink(2);
+        assertThat(held.value()).isEqualTo("org_2abc~deleted_2");
+        assertThat(held.isRetiredLink()).isTrue();
+        assertThat(held.account()).isEqualTo(org);
+        assertThat(held.isOrganization()).as("a retired link is no account").isFalse();
+        assertThat(held.retiredLink(3)).as("numbered from the account").isEqualTo(org.retiredLink(3));
+        assertThat(org.isRetiredLink()).isFalse();
+        assertThat(org.account()).isSameAs(org);
+        assertThatThrownBy(() -> org.retiredLink(0)).isInstanceOf(IllegalArgumentException.class);
+        CustomerLink link = new CustomerLink(held, CustomerId.of("cus_1"), "a@example.com", java.time.Instant.EPOCH);
+        assertThat(link.ofAccount().userId()).isEqualTo(org);
+        assertThat(link.ofAccount().customerId()).isEqualTo(link.customerId());
+    }
+
+    @Test
     void idsRejectBlankOverlongAndControlCharacters() {
         assertThatThrownBy(() -> UserId.of(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> UserId.of("a".repeat(256))).isInstanceOf(IllegalArgumentException.class);

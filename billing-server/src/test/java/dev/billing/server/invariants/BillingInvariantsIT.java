@@ -249,6 +249,22 @@ class BillingInvariantsIT {
                 new WorldSteps.Erase(0, false));
     }
 
+    /** The same on Supabase's store: the retirement through PostgREST, its audit trigger (033), export and erasure. */
+    @Test
+    void aCustomerDeletedAtStripeIsReplacedOnSupabaseToo() {
+        try (World world = World.onSupabase()) {
+            run(
+                    world,
+                    List.of(
+                            new PaymentSteps.StartCheckout(0, 2, true),
+                            new PaymentSteps.BuyItem(0, 0, 1),
+                            new AccountSteps.AtStripe(0, 7, 0),
+                            new PaymentSteps.StartCheckout(0, 1, true),
+                            new WorldSteps.Export(0),
+                            new WorldSteps.Erase(0, true)));
+        }
+    }
+
     /** Runs one fixed sequence in a Postgres world of its own. */
     private static void onPostgres(Step... steps) {
         try (World world = World.onPostgres()) {

@@ -17,6 +17,7 @@ import dev.billing.core.privacy.ErasePersonalData.Erased;
 import dev.billing.core.privacy.ErasePersonalData.Options;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
+import dev.billing.testkit.fake.FakePaymentGateway;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -202,6 +203,34 @@ class CustomerDeletedAtStripeTest {
         assertThat(queued.stores().customers().findByUserId(UserId.of("user_bob")))
                 .map(CustomerLink::customerId)
                 .contains(other);
+    }
+
+    /**
+     * An erasure that deletes the Stripe customer: Stripe's {@code customer.deleted} may retire the link while the
+     * erasure runs, after it read the link; the retired link is erased all the same.
+     */
+    @Test
+    void aLinkRetiredWhileItsErasureRunsIsErasedToo() {
+        adaPays();
+        h.gateway()
+                .beforeNext(
+                        FakePaymentGateway.Operation.DELETE_CUSTOMER,
+                        () -> deletedAtStripe(first, "evt_deleted_by_erasure"));
+
+        Erased erased = h.billing().useCases().erasePersonalData().erase(ADA, new Options(false, true));
+
+        assertThat(erased.stripeCustomerDeleted()).isTrue();
+        assertThat(erased.linkErased()).isTrue();
+        assertThat(h.stores().customers().retiredOf(ADA)).isEmpty();
+        assertThat(h.stores().customers().findByCustomerId(first))
+                .map(l -> l.userId().isPseudonym() && l.email() == null)
+                .contains(true);
+        assertThat(h.stores().audit().list(AuditQuery.all(100)).items())
+                .allSatisfy(e -> assertThat(e.toString()).doesNotContain("user_ada"));
+        assertThat(ErasureTest.everything(
+                        h.billing().useCases().exportPersonalData().export(erased.pseudonym())))
+                .doesNotContain(EMAIL)
+                .doesNotContain("user_ada");
     }
 
     @Test
