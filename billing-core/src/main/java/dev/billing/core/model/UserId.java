@@ -87,6 +87,14 @@ public record UserId(String value) {
         return new UserId(account().value + RETIRED_MARK + n);
     }
 
+    /**
+     * Whether this account's retired links fit a user id (255 characters, numbers up to 9999): an account id of more
+     * than 242 characters cannot hold one, and its link then stays as it is.
+     */
+    public boolean retirable() {
+        return !isRetiredLink() && value.length() + RETIRED_MARK.length() + 4 <= 255;
+    }
+
     /** Whether this id is a retired link's ({@link #retiredLink}), not an account's. */
     public boolean isRetiredLink() {
         return value.contains(RETIRED_MARK);

@@ -138,6 +138,9 @@ public interface CustomerStore {
      */
     default List<CustomerLink> retiredOf(UserId account) {
         List<CustomerLink> retired = new ArrayList<>();
+        if (!account.retirable()) {
+            return retired; // an id too long to hold one (UserId#retirable), or a retired link's own
+        }
         for (int n = 1; ; n++) {
             Optional<CustomerLink> link = findByUserId(account.retiredLink(n));
             if (link.isEmpty()) {

@@ -22,7 +22,7 @@ import java.util.Optional;
 public final class RetireDeletedCustomer {
     private static final System.Logger LOG = System.getLogger(RetireDeletedCustomer.class.getName());
     /** How many retired links one account may already hold before this gives up (and logs). */
-    private static final int MAX_RETIRED = 1_000;
+    private static final int MAX_RETIRED = 9_999;
 
     private final CustomerStore customers;
     private final ProjectionListener listener;
@@ -41,6 +41,14 @@ public final class RetireDeletedCustomer {
         CustomerLink link = found.get();
         UserId account = link.userId();
         if (account.isPseudonym() || account.isRetiredLink()) {
+            return false;
+        }
+        if (!account.retirable()) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Stripe customer {0} was deleted at Stripe, but its account''s id is too long to keep a retired"
+                            + " link under: it stays linked",
+                    customer);
             return false;
         }
         for (int n = 1; n <= MAX_RETIRED; n++) {

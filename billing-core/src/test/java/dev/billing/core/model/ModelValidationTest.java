@@ -52,6 +52,12 @@ class ModelValidationTest {
         assertThat(org.isRetiredLink()).isFalse();
         assertThat(org.account()).isSameAs(org);
         assertThatThrownBy(() -> org.retiredLink(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(org.retirable()).isTrue();
+        assertThat(held.retirable()).isFalse();
+        UserId longest = UserId.of("u".repeat(242));
+        assertThat(longest.retirable()).isTrue();
+        assertThat(longest.retiredLink(9999).value()).hasSize(255);
+        assertThat(UserId.of("u".repeat(243)).retirable()).isFalse();
         CustomerLink link = new CustomerLink(held, CustomerId.of("cus_1"), "a@example.com", java.time.Instant.EPOCH);
         assertThat(link.ofAccount().userId()).isEqualTo(org);
         assertThat(link.ofAccount().customerId()).isEqualTo(link.customerId());

@@ -63,6 +63,21 @@ class RetireDeletedCustomerTest {
     }
 
     @Test
+    void anAccountIdTooLongForARetiredLinkStaysLinked() {
+        OlderStore store = new OlderStore();
+        UserId longId = UserId.of("user_" + "x".repeat(245)); // 250 characters: "~deleted_1" would pass 255
+        store.link(new CustomerLink(longId, DELETED, null, Instant.EPOCH));
+
+        assertThat(new RetireDeletedCustomer(store, customer -> {
+                            throw new AssertionError("nothing changed");
+                        })
+                        .deleted(DELETED, null))
+                .isFalse();
+        assertThat(store.retiredOf(longId)).isEmpty();
+        assertThat(store.findByUserId(longId)).isPresent();
+    }
+
+    @Test
     void anErasedOrRetiredLinkAndAnUnknownCustomerAreLeftAlone() {
         OlderStore store = new OlderStore();
         store.link(new CustomerLink(ADA.pseudonym(), DELETED, null, Instant.EPOCH));
