@@ -12,7 +12,6 @@ import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.port.CustomerStore;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.SubscriptionStore;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,10 +45,7 @@ public final class Ownership {
      * of them stays the user's ({@link CustomerStore#retiredOf}).
      */
     public List<CustomerId> customersOf(UserId user) {
-        List<CustomerId> all = new ArrayList<>();
-        customerOf(user).ifPresent(all::add);
-        customers.retiredOf(user).forEach(l -> all.add(l.customerId()));
-        return all;
+        return customers.linksOf(user).stream().map(CustomerLink::customerId).toList();
     }
 
     public CustomerId requireCustomer(UserId user) {

@@ -84,15 +84,14 @@ public final class GetEntitlements implements ProjectionListener {
         }
         cachedWithoutCustomer.add(user); // before reading: a concurrent projectionChanged must look this user up
         long dropsBefore = drops.get();
-        Optional<CustomerLink> link = customers.findByUserId(user);
+        // The account's link, then those of its customers deleted at Stripe: what it bought stays bought.
+        List<CustomerLink> buyers = customers.linksOf(user);
+        Optional<CustomerLink> link =
+                buyers.stream().filter(l -> l.userId().equals(user)).findFirst();
         List<Subscription> subs =
                 link.map(l -> subscriptions.subscriptionsOf(l.customerId())).orElse(List.of());
         EntitlementPolicy.Grant grant = policy.grant(subs, now);
         List<Quota> quotas = quotas(user, grant, now);
-        // What the account bought stays bought when its customer is deleted at Stripe (its subscriptions end there).
-        List<CustomerLink> buyers = new ArrayList<>();
-        link.ifPresent(buyers::add);
-        buyers.addAll(customers.retiredOf(user));
         Set<String> owned = new LinkedHashSet<>();
         for (CustomerLink buyer : buyers) {
             for (Purchase purchase : subscriptions.purchasesOf(buyer.customerId())) {

@@ -151,6 +151,16 @@ public interface CustomerStore {
     }
 
     /**
+     * The account's link, then its {@link #retiredOf retired} ones: every customer the account bought through.
+     */
+    default List<CustomerLink> linksOf(UserId account) {
+        List<CustomerLink> links = new ArrayList<>();
+        findByUserId(account).ifPresent(links::add);
+        links.addAll(retiredOf(account));
+        return links;
+    }
+
+    /**
      * Migration: deletes the user's link as it stands, because the source of a store-to-store copy no longer has it
      * (an erasure moved it to a pseudonym, say). Audits nothing: the copy brings the source's own entries.
      *

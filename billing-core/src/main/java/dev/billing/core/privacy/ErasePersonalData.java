@@ -173,6 +173,7 @@ public final class ErasePersonalData {
             UserId held = freePseudonym(user);
             subscriptions += stores.subscriptions().pseudonymise(retired.customerId(), user, held);
             linkErased |= stores.customers().pseudonymise(retired.userId(), held, cause);
+            // Twice, as for the linked customer above: a late event may have written the user id in between.
             subscriptions += stores.subscriptions().pseudonymise(retired.customerId(), user, held);
             listener.projectionChanged(retired.customerId());
         }

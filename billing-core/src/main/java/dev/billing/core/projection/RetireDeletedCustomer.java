@@ -21,8 +21,6 @@ import java.util.Optional;
 @Internal
 public final class RetireDeletedCustomer {
     private static final System.Logger LOG = System.getLogger(RetireDeletedCustomer.class.getName());
-    /** How many retired links one account may already hold before this gives up (and logs). */
-    private static final int MAX_RETIRED = 9_999;
 
     private final CustomerStore customers;
     private final ProjectionListener listener;
@@ -51,42 +49,31 @@ public final class RetireDeletedCustomer {
                     customer);
             return false;
         }
-        for (int n = 1; n <= MAX_RETIRED; n++) {
-            UserId holder = account.retiredLink(n);
-            if (customers.findByUserId(holder).isPresent()) {
-                continue;
-            }
-            boolean moved;
-            try {
-                // A concurrent retirement of the same link moves it first: this one then moves nothing.
-                moved = customers.retire(link, holder, cause);
-            } catch (UnsupportedOperationException e) {
-                // A host's own store from before retire existed: the event is still processed, as it was then.
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        "Stripe customer {0} was deleted at Stripe, but {1} cannot retire customer links: its account"
-                                + " stays linked to it until the store implements CustomerStore.retire",
-                        customer,
-                        customers.getClass().getSimpleName());
-                return false;
-            }
-            if (moved) {
-                listener.projectionChanged(customer); // the account's entitlements came from this customer
-                LOG.log(
-                        System.Logger.Level.INFO,
-                        "Stripe customer {0} was deleted at Stripe: its link is retired as {1}; the account gets a"
-                                + " new customer at its next checkout",
-                        customer,
-                        holder);
-            }
-            return moved;
+        // The next number after the account's retired links (numbered without gaps, CustomerStore#retiredOf).
+        UserId holder = account.retiredLink(customers.retiredOf(account).size() + 1);
+        boolean moved;
+        try {
+            // A concurrent retirement of the same link moves it first: this one then moves nothing.
+            moved = customers.retire(link, holder, cause);
+        } catch (UnsupportedOperationException e) {
+            // A host's own store from before retire existed: the event is still processed, as it was then.
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Stripe customer {0} was deleted at Stripe, but {1} cannot retire customer links: its account"
+                            + " stays linked to it until the store implements CustomerStore.retire",
+                    customer,
+                    customers.getClass().getSimpleName());
+            return false;
         }
-        LOG.log(
-                System.Logger.Level.WARNING,
-                "Stripe customer {0} was deleted at Stripe, but its account already holds {1} retired links: it stays"
-                        + " linked",
-                customer,
-                MAX_RETIRED);
-        return false;
+        if (moved) {
+            listener.projectionChanged(customer); // the account's entitlements came from this customer
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Stripe customer {0} was deleted at Stripe: its link is retired as {1}; the account gets a"
+                            + " new customer at its next checkout",
+                    customer,
+                    holder);
+        }
+        return moved;
     }
 }
