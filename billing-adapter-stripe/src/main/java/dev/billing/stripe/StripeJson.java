@@ -322,7 +322,8 @@ final class StripeJson {
                 required(text(r, "status"), "status"),
                 text(r, "reason"),
                 required(instant(r, "created"), "created"),
-                version);
+                version,
+                StripeRefunds.AUDITED_BY_REQUEST.equals(metadata(r).get(StripeRefunds.AUDITED_BY)));
     }
 
     /** Empty for a mode this code does not know. */

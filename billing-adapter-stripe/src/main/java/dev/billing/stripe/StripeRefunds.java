@@ -15,6 +15,14 @@ import java.util.Optional;
 
 /** Refunds a payment intent, in full or in part, and reads a refund back with its customer. */
 final class StripeRefunds {
+    /**
+     * The metadata a refund made through {@code RefundPayment} carries: that request records its audit entry, so its
+     * webhooks do not ({@link PaymentRefund#auditedByRequest()}).
+     */
+    static final String AUDITED_BY = "billing_audited_by";
+
+    static final String AUDITED_BY_REQUEST = "request";
+
     private final StripeClient client;
     private final StripeCalls calls;
     private final RefetchStamps stamps;
@@ -28,6 +36,9 @@ final class StripeRefunds {
 
     Refund createRefund(RefundRequest request) {
         RefundCreateParams.Builder params = RefundCreateParams.builder().setPaymentIntent(request.paymentIntentId());
+        if (request.auditedByRequest()) {
+            params.putMetadata(AUDITED_BY, AUDITED_BY_REQUEST);
+        }
         if (request.amount() != null) {
             params.setAmount(request.amount());
         }
@@ -73,7 +84,9 @@ final class StripeRefunds {
                 r.getStatus(),
                 r.getReason(),
                 Instant.ofEpochSecond(r.getCreated()),
-                version));
+                version,
+                r.getMetadata() != null
+                        && AUDITED_BY_REQUEST.equals(r.getMetadata().get(AUDITED_BY))));
     }
 
     private static Optional<RefundCreateParams.Reason> refundReason(String reason) {

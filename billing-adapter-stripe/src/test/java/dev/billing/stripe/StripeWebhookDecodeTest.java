@@ -319,6 +319,25 @@ class StripeWebhookDecodeTest {
     }
 
     @Test
+    void aRefundMarkedAsAuditedByItsRequestSaysSoAndAnyOtherDoesNot() {
+        String marked = event(
+                "refund.created",
+                "{\"id\":\"re_1\",\"object\":\"refund\",\"amount\":100,\"customer\":\"cus_1\","
+                        + "\"charge\":\"ch_1\",\"created\":1795100000,\"currency\":\"usd\",\"payment_intent\":\"pi_1\","
+                        + "\"status\":\"succeeded\",\"metadata\":{\"billing_audited_by\":\"request\"}}");
+        String other = marked.replace("\"request\"", "\"someone\"");
+
+        assertThat(((EventObject.OfRefund) decodeBytes(bytes(marked))).refund().auditedByRequest())
+                .isTrue();
+        assertThat(((EventObject.OfRefund) decodeBytes(bytes(other))).refund().auditedByRequest())
+                .isFalse();
+        assertThat(((EventObject.OfRefund) decode("refund.created.json"))
+                        .refund()
+                        .auditedByRequest())
+                .isFalse();
+    }
+
+    @Test
     void aRefundWithoutACustomerIsAGuestsOrAnOlderVersionsAndCarriesNoRefund() {
         String body = event(
                 "refund.updated",

@@ -3,6 +3,8 @@ package dev.billing.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.stripe.StripeClient;
+import com.stripe.param.RefundCreateParams;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.payment.InvoicePayment;
 import dev.billing.emulator.CheckoutCompletion;
@@ -115,18 +117,61 @@ class RefundsIT {
         assertThat(f.http.get("/stripe/refunds", token).json().path("data"))
                 .singleElement()
                 .satisfies(r -> assertThat(r.path("id").asText()).isEqualTo(first));
+        assertThat(refundsCreated(first))
+                .singleElement()
+                .satisfies(e -> assertThat(e.path("cause").asText()).startsWith("admin:"));
+        assertThat(f.stripeObject(first)
+                        .path("metadata")
+                        .path("billing_audited_by")
+                        .asText())
+                .as("marked at Stripe as audited by the request, so that its webhooks record nothing more")
+                .isEqualTo("request");
+    }
+
+    @Test
+    void aRefundMadeInStripesDashboardIsAuditedOnceCausedByItsEvent() throws Exception {
+        String token = f.token("user_dashboard_refund");
+        String paymentIntent = buyCredits(token);
+        String customer = f.stripeObject(paymentIntent).path("customer").asText();
+        StripeClient stripe = StripeClient.builder()
+                .setApiKey(f.emulator.apiKey())
+                .setApiBase(f.emulator.baseUrl())
+                .build();
+        f.emulator.webhooks().duplicate(3).reorder(true);
+        String refundId;
+        try {
+            refundId = stripe.v1()
+                    .refunds()
+                    .create(RefundCreateParams.builder()
+                            .setPaymentIntent(paymentIntent)
+                            .setAmount(600L)
+                            .build())
+                    .getId();
+            f.await("/stripe/refunds", token, r -> r.path("data").size() == 1);
+            f.awaitIdle();
+        } finally {
+            f.emulator.webhooks().reset();
+        }
+
+        assertThat(refundsCreated(refundId)).singleElement().satisfies(e -> {
+            assertThat(e.path("cause").asText()).startsWith("event:evt_");
+            assertThat(e.path("customerId").asText()).isEqualTo(customer);
+            assertThat(e.path("detail").path("amount").asText()).isEqualTo("600");
+            assertThat(e.path("detail").path("payment_intent_id").asText()).isEqualTo(paymentIntent);
+        });
+    }
+
+    /** The {@code refund.created} audit entries of one refund. */
+    private static List<JsonNode> refundsCreated(String refundId) {
         Http.Response audit = f.http.get("/admin/audit?type=refund.created&limit=100", f.local.adminToken());
         assertThat(audit.status()).as(audit.body()).isEqualTo(200);
         List<JsonNode> entries = new java.util.ArrayList<>();
         audit.json().path("data").forEach(e -> {
-            if (e.path("entityId").asText().equals(first)) {
+            if (e.path("entityId").asText().equals(refundId)) {
                 entries.add(e);
             }
         });
-        assertThat(entries)
-                .as(audit.body())
-                .singleElement()
-                .satisfies(e -> assertThat(e.path("cause").asText()).startsWith("admin:"));
+        return entries;
     }
 
     @Test

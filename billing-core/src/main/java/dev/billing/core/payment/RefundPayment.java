@@ -17,7 +17,9 @@ import java.util.Map;
 /**
  * Admin: refunds a payment in full or in part. The caller supplies the idempotency key (an admin tool's request
  * id), so a retried click refunds once and is audited once ({@code refund.created} per refund). The refund's own
- * projection comes from Stripe's {@code refund.created} webhook ({@code RefundEvents}), which records no audit entry.
+ * projection comes from Stripe's {@code refund.created} webhook ({@code RefundEvents}); the refund is marked at
+ * Stripe as audited by its request, so that webhook records no second entry (a refund made anywhere else is recorded
+ * by its webhook).
  *
  * <p>Usage: {@code Refund r = refundPayment.refund(new RefundRequest("pi_123", null, null, requestId));}
  */
@@ -39,7 +41,9 @@ public final class RefundPayment {
      */
     public Refund refund(RefundRequest request) {
         try {
-            Refund refund = retry.call(() -> gateway.createRefund(request));
+            RefundRequest audited = new RefundRequest(
+                    request.paymentIntentId(), request.amount(), request.reason(), request.idempotencyKey(), true);
+            Refund refund = retry.call(() -> gateway.createRefund(audited));
             // A retried request (same key, a new request id) gets Stripe's same refund back: a refund's creation is
             // recorded once per refund, whatever the cause (AuditAction.oncePerEntity), so it records nothing more.
             audit.record(new AuditRecord(

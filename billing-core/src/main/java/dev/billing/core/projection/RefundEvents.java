@@ -1,15 +1,22 @@
 package dev.billing.core.projection;
 
 import dev.billing.core.annotation.Internal;
+import dev.billing.core.audit.AuditContext;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.UpsertResult;
+import dev.billing.core.model.audit.AuditAction;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.audit.AuditRecord;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.payment.PaymentRefund;
+import dev.billing.core.port.AuditLog;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,19 +25,29 @@ import java.util.Set;
  * on, the refund is read from the gateway; with it off the snapshot is upserted and a same-second tie is broken by
  * reading it. A refund event that names no customer (API versions before refunds carried one) is read from the
  * gateway, which finds the customer through the charge. A guest's payment has no customer and is skipped.
+ *
+ * <p>The first event of a refund records its {@code refund.created} audit entry, with the event as its cause, unless
+ * the request that made it records it ({@link PaymentRefund#auditedByRequest()}: {@code POST /admin/refunds}): a
+ * refund made in Stripe's Dashboard, or billing's own refund of a duplicate subscription, is in the trail once too.
  */
 @Internal
 public final class RefundEvents {
     private final PaymentGateway gateway;
     private final SubscriptionStore subscriptions;
     private final ProjectionListener listener;
+    private final AuditLog audit;
     private final boolean refetch;
 
     public RefundEvents(
-            PaymentGateway gateway, SubscriptionStore subscriptions, ProjectionListener listener, boolean refetch) {
+            PaymentGateway gateway,
+            SubscriptionStore subscriptions,
+            ProjectionListener listener,
+            AuditLog audit,
+            boolean refetch) {
         this.gateway = gateway;
         this.subscriptions = subscriptions;
         this.listener = listener;
+        this.audit = audit;
         this.refetch = refetch;
     }
 
@@ -71,7 +88,31 @@ public final class RefundEvents {
 
     private UpsertResult upsert(PaymentRefund refund, Set<CustomerId> changed) {
         changed.add(refund.customerId());
-        return subscriptions.upsertRefund(refund);
+        UpsertResult result = subscriptions.upsertRefund(refund);
+        if (!refund.auditedByRequest()) {
+            // Whatever the write's result, so that an event retried after the write and before this entry still
+            // records it; once per refund whatever the cause (AuditAction.oncePerEntity), so a later write of the
+            // refund, or its charge.refunded, records nothing more.
+            audit.record(created(refund));
+        }
+        return result;
+    }
+
+    private static AuditRecord created(PaymentRefund refund) {
+        Map<String, String> detail = new LinkedHashMap<>();
+        if (refund.paymentIntentId() != null) {
+            detail.put("payment_intent_id", refund.paymentIntentId());
+        }
+        detail.put("amount", Long.toString(refund.amount()));
+        detail.put("currency", refund.currency());
+        detail.put("status", refund.status());
+        return new AuditRecord(
+                AuditAction.REFUND_CREATED,
+                refund.id(),
+                null,
+                refund.customerId(),
+                AuditContext.currentOr(AuditCause.system("webhook")),
+                detail);
     }
 
     /** The customer the refund event names, or null (a guest's payment, an older API version). */

@@ -88,7 +88,7 @@ public final class ProcessInboxEvent {
                 new SnapshotEvents(gateway, reads, customers, subscriptions, listener, refetch),
                 new CheckoutEvents(
                         gateway, subscriptions, listener, guests, plans, notices, refetch, duplicates, erased),
-                new RefundEvents(gateway, subscriptions, listener, refetch),
+                new RefundEvents(gateway, subscriptions, listener, audit, refetch),
                 new InvoicePaymentEvents(subscriptions),
                 erased);
         EventEffects effects = new EventEffects(

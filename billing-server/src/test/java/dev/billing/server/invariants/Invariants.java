@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -304,7 +305,8 @@ final class Invariants {
      * Every billing state change has exactly one audit entry: each subscription's entries, replayed from its
      * creation, pass through each change once (an entry's "from" is the state the previous ones left) and end where
      * the API shows it; one link, one {@code invoice.paid} per paid invoice, one {@code purchase.recorded} per
-     * purchase, one {@code refund.created} per refund an admin made.
+     * purchase, one {@code refund.created} per refund of the party's and per refund an admin made (caused by the
+     * admin's request for the admin's, by a Stripe event for the Dashboard's and billing's own).
      */
     static void auditOncePerChange(Run r, Party p) {
         List<JsonNode> entries = AuditTrail.of(r, "userId=" + Run.encode(p.account));
@@ -340,11 +342,23 @@ final class Invariants {
                         + " purchase.recorded entries, not one");
             }
         }
-        Map<String, Integer> refunds = AuditTrail.countByEntity(r, "refund.created");
-        for (String refund : r.adminRefunds.keySet()) {
-            if (refunds.getOrDefault(refund, 0) != 1) {
-                throw new AssertionError("refund " + refund + " has " + refunds.getOrDefault(refund, 0)
-                        + " refund.created entries, not one");
+        Map<String, List<String>> refunds = new HashMap<>();
+        for (JsonNode e : AuditTrail.of(r, "type=refund.created")) {
+            refunds.computeIfAbsent(e.path("entityId").asText(), k -> new ArrayList<>())
+                    .add(e.path("cause").asText());
+        }
+        Set<String> made = new LinkedHashSet<>(r.adminRefunds.keySet());
+        r.get(p, "/stripe/refunds")
+                .json()
+                .path("data")
+                .forEach(f -> made.add(f.path("id").asText()));
+        for (String refund : made) {
+            // An admin's refund is recorded by its request, any other (the Dashboard's, a duplicate's) by its event.
+            String by = r.adminRefunds.containsKey(refund) ? "admin:" : "event:";
+            List<String> causes = refunds.getOrDefault(refund, List.of());
+            if (causes.size() != 1 || !causes.get(0).startsWith(by)) {
+                throw new AssertionError("refund " + refund + " has refund.created entries caused by " + causes
+                        + ", not one caused by " + by);
             }
         }
     }

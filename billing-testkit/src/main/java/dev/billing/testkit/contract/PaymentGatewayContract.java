@@ -163,14 +163,14 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
         }
 
         @Test
-        @DisplayName("a one-time purchase can be refunded in part, then in full, and no further")
+        @DisplayName("a one-time purchase can be refunded in part, then in full, and no further; the mark is read back")
         void refunds() {
             CustomerId customer = newCustomer();
             CheckoutSession session = checkout(customer, CheckoutMode.PAYMENT, fixture.oneTimePriceId());
             String paymentIntent = fixture.completeCheckout(session.id());
             Refund part = gateway.createRefund(new RefundRequest(paymentIntent, 100L, null, unique("refund-")));
             assertThat(part.amount()).isEqualTo(new Money(100, part.amount().currency()));
-            Refund rest = gateway.createRefund(new RefundRequest(paymentIntent, null, null, unique("refund-")));
+            Refund rest = gateway.createRefund(new RefundRequest(paymentIntent, null, null, unique("refund-"), true));
             assertThat(rest.amount().amount()).isPositive();
             assertThatThrownBy(
                             () -> gateway.createRefund(new RefundRequest(paymentIntent, null, null, unique("refund-"))))
@@ -181,7 +181,11 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
                 assertThat(r.amount()).isEqualTo(100);
                 assertThat(r.status()).isEqualTo("succeeded");
                 assertThat(r.version().source()).isEqualTo(SourceVersion.Source.REFETCH);
+                assertThat(r.auditedByRequest()).isFalse();
             });
+            assertThat(gateway.getRefund(rest.id()))
+                    .as("a refund whose request audits it says so when read back, as its webhooks will")
+                    .hasValueSatisfying(r -> assertThat(r.auditedByRequest()).isTrue());
             assertThat(gateway.getRefund(unique("re_missing_"))).isEmpty();
         }
 

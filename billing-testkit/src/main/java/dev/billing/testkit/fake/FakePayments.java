@@ -30,7 +30,7 @@ final class FakePayments {
     /** A payment intent's amount and payer (null: a guest). */
     private record Payment(long amount, CustomerId customer) {}
 
-    private record Refunded(Refund refund, CustomerId customer, Instant created) {}
+    private record Refunded(Refund refund, CustomerId customer, Instant created, boolean auditedByRequest) {}
 
     /** @param ids the gateway's, so that ids of every kind come from one sequence; likewise {@code stamps} */
     FakePayments(Clock clock, RefetchStamps stamps, AtomicLong ids) {
@@ -61,7 +61,7 @@ final class FakePayments {
         }
         Refund refund = new Refund(
                 "re_fake_" + ids.incrementAndGet(), request.paymentIntentId(), new Money(amount, "usd"), "succeeded");
-        refunds.add(new Refunded(refund, paid.customer(), clock.instant()));
+        refunds.add(new Refunded(refund, paid.customer(), clock.instant(), request.auditedByRequest()));
         return refund;
     }
 
@@ -80,7 +80,8 @@ final class FakePayments {
                         r.refund().status(),
                         null,
                         r.created(),
-                        stamps.next()));
+                        stamps.next(),
+                        r.auditedByRequest()));
     }
 
     List<Refund> refunds() {

@@ -4,6 +4,7 @@ import static dev.billing.testkit.Builders.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.Billing;
+import dev.billing.core.audit.AuditContext;
 import dev.billing.core.checkout.CheckoutCommand;
 import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.config.BillingOptions;
@@ -11,6 +12,10 @@ import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Money;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditAction;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.audit.AuditEntry;
+import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
@@ -162,6 +167,69 @@ class RefundProjectionTest {
     }
 
     @Test
+    @DisplayName("a refund made in Stripe's Dashboard is audited once, caused by its first event")
+    void aDashboardRefundIsAuditedOnceByItsFirstEvent() {
+        Instant t = clock.instant();
+        deliver("refund.created", t, new EventObject.OfRefund("re_dash", refund("re_dash", "pending", t)));
+        deliver(
+                "refund.updated",
+                t.plusSeconds(5),
+                new EventObject.OfRefund("re_dash", refund("re_dash", "succeeded", t.plusSeconds(5))));
+        deliver(
+                "charge.refunded",
+                t.plusSeconds(6),
+                new EventObject.OfCharge(
+                        "ch_1",
+                        customer,
+                        new Money(500, "usd"),
+                        "pi_1",
+                        List.of(refund("re_dash", "succeeded", t.plusSeconds(6)))));
+        deliver("refund.created", t, new EventObject.OfRefund("re_dash", refund("re_dash", "pending", t)));
+
+        assertThat(refundsCreated()).singleElement().satisfies(e -> {
+            assertThat(e.entityId()).isEqualTo("re_dash");
+            assertThat(e.customerId()).isEqualTo(customer);
+            assertThat(e.cause()).isEqualTo(AuditCause.event("evt_refund_1"));
+            assertThat(e.detail())
+                    .containsEntry("amount", "500")
+                    .containsEntry("currency", "usd")
+                    .containsEntry("status", "pending")
+                    .containsEntry("payment_intent_id", "pi_1");
+        });
+    }
+
+    @Test
+    @DisplayName("an admin's refund is audited by the admin's request, and its webhooks record nothing more")
+    void anAdminsRefundIsAuditedByTheRequestOnly() {
+        CheckoutOutcome.Started started = (CheckoutOutcome.Started) billing.startCheckout(
+                BillingHarness.create().identity("user_r"),
+                new CheckoutCommand.Buy(
+                        "price_credits_100", 1, BillingHarness.ORIGIN + "/ok", BillingHarness.ORIGIN + "/cancel"));
+        String paymentIntent = gateway.completeCheckout(started.session().id());
+        Refund refund;
+        try (AuditContext.Scope cause = AuditContext.enter(AuditCause.admin("req_admin"))) {
+            refund = billing.useCases().refundPayment().refund(new RefundRequest(paymentIntent, 250L, null, "key-a"));
+        }
+        PaymentRefund asStripeSends = gateway.getRefund(refund.id()).orElseThrow();
+        assertThat(asStripeSends.auditedByRequest()).isTrue();
+
+        deliver("refund.created", clock.instant(), new EventObject.OfRefund(refund.id(), asStripeSends));
+        deliver("refund.updated", clock.instant(), new EventObject.OfRefund(refund.id(), null));
+
+        assertThat(mine()).singleElement().satisfies(r -> assertThat(r.id()).isEqualTo(refund.id()));
+        assertThat(refundsCreated()).singleElement().satisfies(e -> {
+            assertThat(e.entityId()).isEqualTo(refund.id());
+            assertThat(e.cause()).isEqualTo(AuditCause.admin("req_admin"));
+        });
+    }
+
+    private List<AuditEntry> refundsCreated() {
+        return stores.audit().list(AuditQuery.all(100)).items().stream()
+                .filter(e -> e.action() == AuditAction.REFUND_CREATED)
+                .toList();
+    }
+
+    @Test
     @DisplayName("a guest's refund (no customer) is processed and records nothing")
     void guestRefundsAreSkipped() {
         assertThat(deliver("refund.created", clock.instant(), new EventObject.OfRefund("re_guest", null)))
@@ -173,5 +241,6 @@ class RefundProjectionTest {
                 .isEqualTo(InboxStatus.PROCESSED);
 
         assertThat(stores.subscriptions().countRefunds()).isZero();
+        assertThat(refundsCreated()).isEmpty();
     }
 }

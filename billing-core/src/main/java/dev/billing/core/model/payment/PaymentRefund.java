@@ -12,6 +12,12 @@ import java.util.Objects;
  * {@code requires_action}) and {@code reason}. Nullable: {@code chargeId}, {@code paymentIntentId},
  * {@code reason}.
  *
+ * <p>{@code auditedByRequest}: the refund was made by a request that records its {@code refund.created} audit entry
+ * itself ({@code RefundPayment}, {@code POST /admin/refunds}), which marks it in Stripe's metadata
+ * ({@code billing_audited_by=request}) so that its webhooks record nothing more; any other refund (Stripe's Dashboard,
+ * billing's own refund of a duplicate subscription) is recorded by its first webhook. It is Stripe's word about an
+ * incoming refund: the stores do not keep it, and a refund read from a store says false.
+ *
  * <p>Usage: {@code store.upsertRefund(new PaymentRefund("re_1", customer, "ch_1", "pi_1", 500, "usd", "succeeded",
  * null, created, version))}
  */
@@ -25,7 +31,8 @@ public record PaymentRefund(
         String status,
         String reason,
         Instant created,
-        SourceVersion version) {
+        SourceVersion version,
+        boolean auditedByRequest) {
     public PaymentRefund {
         Checks.text(id, "id");
         Objects.requireNonNull(customerId, "customerId");
@@ -36,6 +43,21 @@ public record PaymentRefund(
         Objects.requireNonNull(version, "version");
     }
 
+    /** A refund not made by a request that audits it (the form before {@code auditedByRequest}). */
+    public PaymentRefund(
+            String id,
+            CustomerId customerId,
+            String chargeId,
+            String paymentIntentId,
+            long amount,
+            String currency,
+            String status,
+            String reason,
+            Instant created,
+            SourceVersion version) {
+        this(id, customerId, chargeId, paymentIntentId, amount, currency, status, reason, created, version, false);
+    }
+
     /** Whether the money went (or is going) back: a failed or canceled refund returns nothing. */
     public boolean counts() {
         return !status.equals("failed") && !status.equals("canceled");
@@ -43,6 +65,16 @@ public record PaymentRefund(
 
     public PaymentRefund withVersion(SourceVersion newVersion) {
         return new PaymentRefund(
-                id, customerId, chargeId, paymentIntentId, amount, currency, status, reason, created, newVersion);
+                id,
+                customerId,
+                chargeId,
+                paymentIntentId,
+                amount,
+                currency,
+                status,
+                reason,
+                created,
+                newVersion,
+                auditedByRequest);
     }
 }

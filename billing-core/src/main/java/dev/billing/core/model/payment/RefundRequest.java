@@ -2,8 +2,13 @@ package dev.billing.core.model.payment;
 
 import dev.billing.core.model.Checks;
 
-/** Refund a payment, in full ({@code amount} null) or in part. */
-public record RefundRequest(String paymentIntentId, Long amount, String reason, String idempotencyKey) {
+/**
+ * Refund a payment, in full ({@code amount} null) or in part. {@code auditedByRequest}: the caller records the
+ * refund's {@code refund.created} audit entry itself, and the gateway marks the refund so at Stripe, so that its
+ * webhooks record nothing more ({@link PaymentRefund#auditedByRequest()}); otherwise its first webhook records it.
+ */
+public record RefundRequest(
+        String paymentIntentId, Long amount, String reason, String idempotencyKey, boolean auditedByRequest) {
     public RefundRequest {
         Checks.text(paymentIntentId, "paymentIntentId");
         if (amount != null && amount <= 0) {
@@ -11,5 +16,10 @@ public record RefundRequest(String paymentIntentId, Long amount, String reason, 
         }
         reason = Checks.optionalText(reason, "reason");
         Checks.text(idempotencyKey, "idempotencyKey");
+    }
+
+    /** A refund its webhooks audit (the form before {@code auditedByRequest}). */
+    public RefundRequest(String paymentIntentId, Long amount, String reason, String idempotencyKey) {
+        this(paymentIntentId, amount, reason, idempotencyKey, false);
     }
 }
