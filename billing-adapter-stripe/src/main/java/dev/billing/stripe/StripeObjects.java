@@ -280,7 +280,8 @@ final class StripeObjects {
                 new Money(
                         amount(r.getAmount()),
                         r.getCurrency() == null ? null : r.getCurrency().toLowerCase(Locale.ROOT)),
-                r.getStatus());
+                r.getStatus(),
+                r.getCustomer() == null ? null : CustomerId.of(r.getCustomer()));
     }
 
     static Instant instant(Long epochSecond) {

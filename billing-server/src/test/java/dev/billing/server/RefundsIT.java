@@ -117,9 +117,11 @@ class RefundsIT {
         assertThat(f.http.get("/stripe/refunds", token).json().path("data"))
                 .singleElement()
                 .satisfies(r -> assertThat(r.path("id").asText()).isEqualTo(first));
-        assertThat(refundsCreated(first))
-                .singleElement()
-                .satisfies(e -> assertThat(e.path("cause").asText()).startsWith("admin:"));
+        String customer = f.stripeObject(paymentIntent).path("customer").asText();
+        assertThat(refundsCreated(first)).singleElement().satisfies(e -> {
+            assertThat(e.path("cause").asText()).startsWith("admin:");
+            assertThat(e.path("customerId").asText()).isEqualTo(customer);
+        });
         assertThat(f.stripeObject(first)
                         .path("metadata")
                         .path("billing_audited_by")

@@ -50,7 +50,7 @@ public final class RefundPayment {
                     AuditAction.REFUND_CREATED,
                     refund.id(),
                     null,
-                    null,
+                    refund.customerId(), // so that the entry is in the customer's trail and export, as a webhook's
                     AuditContext.currentOr(AuditCause.admin(null)),
                     Map.of(
                             "payment_intent_id",

@@ -57,6 +57,7 @@ final class Invariants {
             claimedPurchasesAreTheClaimers(r, p);
             Cards.chargedTheListedCard(r, p, charges, atStripe);
         }
+        refundsAuditedOnce(r);
         membersFollowClerk(r, stripe);
         seatsSentOnlyRose(r);
         analyticsMatchStripe(r, stripe);
@@ -305,8 +306,7 @@ final class Invariants {
      * Every billing state change has exactly one audit entry: each subscription's entries, replayed from its
      * creation, pass through each change once (an entry's "from" is the state the previous ones left) and end where
      * the API shows it; one link, one {@code invoice.paid} per paid invoice, one {@code purchase.recorded} per
-     * purchase, one {@code refund.created} per refund of the party's and per refund an admin made (caused by the
-     * admin's request for the admin's, by a Stripe event for the Dashboard's and billing's own).
+     * purchase (the refunds' entries: {@link #refundsAuditedOnce}).
      */
     static void auditOncePerChange(Run r, Party p) {
         List<JsonNode> entries = AuditTrail.of(r, "userId=" + Run.encode(p.account));
@@ -342,18 +342,29 @@ final class Invariants {
                         + " purchase.recorded entries, not one");
             }
         }
+    }
+
+    /**
+     * One {@code refund.created} per refund an admin made and per refund listed for a party, caused by the admin's
+     * request for the admin's, by a Stripe event for any other (the Dashboard's, billing's own of a duplicate). Read
+     * once per step rather than per party: the trail holds every sequence's refunds.
+     */
+    static void refundsAuditedOnce(Run r) {
         Map<String, List<String>> refunds = new HashMap<>();
         for (JsonNode e : AuditTrail.of(r, "type=refund.created")) {
             refunds.computeIfAbsent(e.path("entityId").asText(), k -> new ArrayList<>())
                     .add(e.path("cause").asText());
         }
         Set<String> made = new LinkedHashSet<>(r.adminRefunds.keySet());
-        r.get(p, "/stripe/refunds")
-                .json()
-                .path("data")
-                .forEach(f -> made.add(f.path("id").asText()));
+        for (Party p : r.parties) {
+            if (!p.erased && r.customer(p) != null) {
+                r.get(p, "/stripe/refunds")
+                        .json()
+                        .path("data")
+                        .forEach(f -> made.add(f.path("id").asText()));
+            }
+        }
         for (String refund : made) {
-            // An admin's refund is recorded by its request, any other (the Dashboard's, a duplicate's) by its event.
             String by = r.adminRefunds.containsKey(refund) ? "admin:" : "event:";
             List<String> causes = refunds.getOrDefault(refund, List.of());
             if (causes.size() != 1 || !causes.get(0).startsWith(by)) {

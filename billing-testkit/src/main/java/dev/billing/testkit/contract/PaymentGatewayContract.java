@@ -170,6 +170,7 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
             String paymentIntent = fixture.completeCheckout(session.id());
             Refund part = gateway.createRefund(new RefundRequest(paymentIntent, 100L, null, unique("refund-")));
             assertThat(part.amount()).isEqualTo(new Money(100, part.amount().currency()));
+            assertThat(part.customerId()).isEqualTo(customer);
             Refund rest = gateway.createRefund(new RefundRequest(paymentIntent, null, null, unique("refund-"), true));
             assertThat(rest.amount().amount()).isPositive();
             assertThatThrownBy(

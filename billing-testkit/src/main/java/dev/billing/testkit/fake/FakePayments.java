@@ -60,7 +60,11 @@ final class FakePayments {
             throw new GatewayRejectedException("Refund exceeds the charge.", 400, "charge_already_refunded", "amount");
         }
         Refund refund = new Refund(
-                "re_fake_" + ids.incrementAndGet(), request.paymentIntentId(), new Money(amount, "usd"), "succeeded");
+                "re_fake_" + ids.incrementAndGet(),
+                request.paymentIntentId(),
+                new Money(amount, "usd"),
+                "succeeded",
+                paid.customer());
         refunds.add(new Refunded(refund, paid.customer(), clock.instant(), request.auditedByRequest()));
         return refund;
     }

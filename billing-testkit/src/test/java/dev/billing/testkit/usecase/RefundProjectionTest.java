@@ -220,6 +220,9 @@ class RefundProjectionTest {
         assertThat(refundsCreated()).singleElement().satisfies(e -> {
             assertThat(e.entityId()).isEqualTo(refund.id());
             assertThat(e.cause()).isEqualTo(AuditCause.admin("req_admin"));
+            assertThat(e.customerId())
+                    .as("in the customer's trail, as a webhook's entry")
+                    .isEqualTo(customer);
         });
     }
 
