@@ -14,6 +14,7 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Projects a subscription or invoice event processed on its own (DESIGN §4.3): with re-fetch on, Stripe's current
@@ -78,6 +79,39 @@ public final class SnapshotEvents {
                 .findSubscription(subscriptionId)
                 .map(s -> s.status().isIncomplete() || s.status() == SubscriptionStatus.INCOMPLETE_EXPIRED)
                 .orElse(false);
+    }
+
+    /**
+     * A subscription or invoice event whose payload an erasure redacted before it was applied: one received while
+     * the erasure ran, such as those of the cancellation or customer deletion the erasure itself asked Stripe for.
+     * The object it was about is read from Stripe and written as a re-fetch is (a subscription under the account's
+     * pseudonym), so that its change is not lost with the payload.
+     *
+     * @return whether there was such an object to write
+     */
+    public boolean redacted(String type, String objectId) {
+        if (objectId == null) {
+            return false;
+        }
+        AuditCause cause = AuditContext.current();
+        if (type.startsWith("customer.subscription.") && objectId.startsWith("sub_")) {
+            Optional<Subscription> read = gateway.getSubscription(objectId);
+            read.ifPresent(s -> {
+                CustomerLink link = customers.findByCustomerId(s.customerId()).orElse(null);
+                subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(s, link), cause);
+                listener.projectionChanged(s.customerId());
+            });
+            return read.isPresent();
+        }
+        if (type.startsWith("invoice.") && objectId.startsWith("in_")) {
+            Optional<Invoice> read = gateway.getInvoice(objectId);
+            read.ifPresent(i -> {
+                subscriptions.upsertInvoice(i, cause);
+                listener.projectionChanged(i.customerId());
+            });
+            return read.isPresent();
+        }
+        return false;
     }
 
     public void invoice(Invoice snapshot) {

@@ -161,7 +161,16 @@ final class EventEffects {
     InboxStatus apply(InboxWork work) {
         StripeEvent event = work.event();
         if (EventInbox.isRedacted(event.payload())) {
-            return InboxStatus.IGNORED; // an erased account's event, of either source: nothing left to apply
+            // An erased account's event, of either source. One redacted before it was applied (received while the
+            // erasure ran) still names the subscription or invoice it changed: that object is read from Stripe.
+            if (event.livemode() == options.livemode() && handles(event.type())) {
+                try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(work.eventId()))) {
+                    if (projections.snapshots().redacted(event.type(), event.objectId())) {
+                        return InboxStatus.PROCESSED;
+                    }
+                }
+            }
+            return InboxStatus.IGNORED;
         }
         if (event.type().startsWith(MembershipWebhookVerifier.TYPE_PREFIX)) {
             if (memberships == null) {

@@ -169,6 +169,9 @@ final class World implements AutoCloseable {
             env.put("SUPABASE_URL", supabase.url());
             env.put("SUPABASE_SERVICE_ROLE_KEY", supabase.serviceRoleKey());
             env.put("BILLING_DUPLICATE_SUBSCRIPTIONS", "flag");
+            // Erasure deletes the Stripe customer here (the default, on Postgres, keeps it): its customer.deleted and
+            // the ended subscriptions' events then arrive about an account already erased.
+            env.put("BILLING_ERASE_DELETES_STRIPE_CUSTOMER", "true");
             return start("supabase", env, db.dataSource(), resources);
         } catch (RuntimeException e) {
             closeAll(resources);

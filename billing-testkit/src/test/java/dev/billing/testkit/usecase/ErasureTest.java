@@ -200,4 +200,42 @@ class ErasureTest {
                 .map(l -> l.userId())
                 .contains(first.pseudonym());
     }
+
+    /**
+     * An erasure that cancels at Stripe redacts the cancellation's webhook, received while it ran, before the drainer
+     * applies it: the subscription is read from Stripe instead, and ends, under the pseudonym (it stayed active).
+     */
+    @Test
+    void anEventRedactedBeforeItIsAppliedStillEndsTheSubscription() {
+        BillingHarness queued =
+                BillingHarness.create(o -> o.refetchOnWebhook(false).inlinePermits(0));
+        CustomerId ada =
+                queued.billing().ensureCustomer(queued.identity("user_ada")).customerId();
+        Subscription active = queued.gateway().subscribe(ada, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+        queued.stores().subscriptions().upsertSubscription(active);
+        Subscription ended = queued.gateway().cancelSubscription(active.id(), false, "cancel-1");
+        queued.deliver(
+                Builders.anEvent()
+                        .withId("evt_deleted")
+                        .withType("customer.subscription.deleted")
+                        .forObject("subscription", active.id())
+                        .about(ada.value())
+                        .withPayload("{\"id\":\"evt_deleted\",\"metadata\":{\"user_id\":\"user_ada\"}}")
+                        .build(),
+                new EventObject.OfSubscription(ended));
+
+        Erased erased = queued.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+        queued.clock().advance(java.time.Duration.ofMillis(10));
+        assertThat(queued.billing().useCases().processInboxEvent().processDue(10, Runnable::run))
+                .isEqualTo(1);
+
+        assertThat(queued.stores().inbox().find("evt_deleted").orElseThrow().status())
+                .isEqualTo(InboxStatus.PROCESSED);
+        assertThat(queued.stores().subscriptions().findSubscription(active.id()))
+                .hasValueSatisfying(s -> {
+                    assertThat(s.status()).isEqualTo(SubscriptionStatus.CANCELED);
+                    assertThat(s.metadata()).doesNotContainValue("user_ada");
+                });
+        assertThat(erased.events()).isEqualTo(1);
+    }
 }
