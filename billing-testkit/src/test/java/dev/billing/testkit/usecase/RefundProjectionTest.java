@@ -83,6 +83,15 @@ class RefundProjectionTest {
                 id, customer, "ch_1", "pi_1", 500, "usd", status, null, Builders.T0, SourceVersion.snapshot(at));
     }
 
+    /** user_r buys credits through Checkout; returns the payment intent that paid. */
+    private String boughtCredits() {
+        CheckoutOutcome.Started started = (CheckoutOutcome.Started) billing.startCheckout(
+                BillingHarness.create().identity("user_r"),
+                new CheckoutCommand.Buy(
+                        "price_credits_100", 1, BillingHarness.ORIGIN + "/ok", BillingHarness.ORIGIN + "/cancel"));
+        return gateway.completeCheckout(started.session().id());
+    }
+
     private List<PaymentRefund> mine() {
         return billing.useCases().listRefunds().of(UserId.of("user_r"));
     }
@@ -149,11 +158,7 @@ class RefundProjectionTest {
     @Test
     @DisplayName("a refund event naming no customer (an older API version) is read from Stripe for its customer")
     void customerlessRefundIsReadFromTheGateway() {
-        CheckoutOutcome.Started started = (CheckoutOutcome.Started) billing.startCheckout(
-                BillingHarness.create().identity("user_r"),
-                new CheckoutCommand.Buy(
-                        "price_credits_100", 1, BillingHarness.ORIGIN + "/ok", BillingHarness.ORIGIN + "/cancel"));
-        String paymentIntent = gateway.completeCheckout(started.session().id());
+        String paymentIntent = boughtCredits();
         Refund refund = gateway.createRefund(new RefundRequest(paymentIntent, 250L, null, "refund-r"));
 
         assertThat(deliver("refund.created", clock.instant(), new EventObject.OfRefund(refund.id(), null)))
@@ -201,11 +206,7 @@ class RefundProjectionTest {
     @Test
     @DisplayName("an admin's refund is audited by the admin's request, and its webhooks record nothing more")
     void anAdminsRefundIsAuditedByTheRequestOnly() {
-        CheckoutOutcome.Started started = (CheckoutOutcome.Started) billing.startCheckout(
-                BillingHarness.create().identity("user_r"),
-                new CheckoutCommand.Buy(
-                        "price_credits_100", 1, BillingHarness.ORIGIN + "/ok", BillingHarness.ORIGIN + "/cancel"));
-        String paymentIntent = gateway.completeCheckout(started.session().id());
+        String paymentIntent = boughtCredits();
         Refund refund;
         try (AuditContext.Scope cause = AuditContext.enter(AuditCause.admin("req_admin"))) {
             refund = billing.useCases().refundPayment().refund(new RefundRequest(paymentIntent, 250L, null, "key-a"));
