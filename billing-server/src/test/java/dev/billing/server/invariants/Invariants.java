@@ -347,7 +347,7 @@ final class Invariants {
     /**
      * One {@code refund.created} per refund an admin made and per refund listed for a party, caused by the admin's
      * request for the admin's, by a Stripe event for any other (the Dashboard's, billing's own of a duplicate). Read
-     * once per step rather than per party: the trail holds every sequence's refunds.
+     * once per step, not once per party.
      */
     static void refundsAuditedOnce(Run r) {
         Map<String, List<String>> refunds = new HashMap<>();
