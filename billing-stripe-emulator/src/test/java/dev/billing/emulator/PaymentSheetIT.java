@@ -231,5 +231,17 @@ class PaymentSheetIT {
         assertThat(expired.getLatestInvoiceObject().getStatus()).isEqualTo("void");
         assertThat(stripe.v1().paymentIntents().retrieve(paymentIntentOf(sub)).getStatus())
                 .isEqualTo("canceled");
+        // The portal offers nothing to do with it: pressing "Cancel" would answer that it is canceled.
+        String portal = stripe.v1()
+                .billingPortal()
+                .sessions()
+                .create(com.stripe.param.billingportal.SessionCreateParams.builder()
+                        .setCustomer(customer)
+                        .setReturnUrl("https://app.example.com/account")
+                        .build())
+                .getUrl();
+        String page =
+                control.get(portal.substring(emu.baseUrl().length())).raw().body();
+        assertThat(page).contains("incomplete_expired").doesNotContain("/subscriptions/" + sub.getId() + "/cancel");
     }
 }

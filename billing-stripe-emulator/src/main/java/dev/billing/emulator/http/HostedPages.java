@@ -214,7 +214,8 @@ final class HostedPages {
                         .append(Periods.day(SubscriptionShape.currentPeriodEnd(sub)))
                         .append("</p>");
                 String subId = (String) sub.get("id");
-                if (!"canceled".equals(sub.get("status"))) {
+                // Ended subscriptions (canceled, or expired before their first payment) take no change at Stripe.
+                if (!"canceled".equals(sub.get("status")) && !"incomplete_expired".equals(sub.get("status"))) {
                     if (Boolean.TRUE.equals(sub.get("cancel_at_period_end"))) {
                         body.append("<p>Cancels at period end.</p>").append(button(id, subId, "renew", "Renew"));
                     } else {
