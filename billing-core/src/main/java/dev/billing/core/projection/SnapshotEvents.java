@@ -85,13 +85,14 @@ public final class SnapshotEvents {
      * A subscription or invoice event whose payload an erasure redacted before it was applied: one received while
      * the erasure ran, such as those of the cancellation or customer deletion the erasure itself asked Stripe for.
      * The object it was about is read from Stripe and written as a re-fetch is (a subscription under the account's
-     * pseudonym), so that its change is not lost with the payload.
+     * pseudonymised when the link read before the write is), so that its change is not lost with the payload. The
+     * caller checks the link again after the write, as after any event ({@link ErasedAccountEvents#redactIfErased}).
      *
-     * @return whether there was such an object to write
+     * @return the object written, or empty when there was none to read
      */
-    public boolean redacted(String type, String objectId) {
+    public Optional<EventObject> redacted(String type, String objectId) {
         if (objectId == null) {
-            return false;
+            return Optional.empty();
         }
         AuditCause cause = AuditContext.current();
         if (type.startsWith("customer.subscription.") && objectId.startsWith("sub_")) {
@@ -101,7 +102,7 @@ public final class SnapshotEvents {
                 subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(s, link), cause);
                 listener.projectionChanged(s.customerId());
             });
-            return read.isPresent();
+            return read.map(EventObject.OfSubscription::new);
         }
         if (type.startsWith("invoice.") && objectId.startsWith("in_")) {
             Optional<Invoice> read = gateway.getInvoice(objectId);
@@ -109,9 +110,9 @@ public final class SnapshotEvents {
                 subscriptions.upsertInvoice(i, cause);
                 listener.projectionChanged(i.customerId());
             });
-            return read.isPresent();
+            return read.map(i -> new EventObject.OfInvoice(i, null));
         }
-        return false;
+        return Optional.empty();
     }
 
     public void invoice(Invoice snapshot) {

@@ -33,6 +33,7 @@ import dev.billing.core.projection.SnapshotEvents;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What one inbox event does (DESIGN §4.2-4.3), the only place that knows the event types:
@@ -165,7 +166,14 @@ final class EventEffects {
             // erasure ran) still names the subscription or invoice it changed: that object is read from Stripe.
             if (event.livemode() == options.livemode() && handles(event.type())) {
                 try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(work.eventId()))) {
-                    if (projections.snapshots().redacted(event.type(), event.objectId())) {
+                    Optional<EventObject> written = projections.snapshots().redacted(event.type(), event.objectId());
+                    if (written.isPresent()) {
+                        // The link read before the write may have been the account's, an erasure finishing since:
+                        // the write's user id then goes to the pseudonym, as after any event.
+                        projections
+                                .erased()
+                                .redactIfErased(
+                                        work.entry(), ErasedAccountEvents.customerOf(written.get()), written.get());
                         return InboxStatus.PROCESSED;
                     }
                 }
