@@ -22,6 +22,7 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Projects a completed Checkout session: a subscription's is read from the gateway (with re-fetch on; with it off,
@@ -67,6 +68,28 @@ public final class CheckoutEvents {
     }
 
     public InboxStatus apply(InboxEntry entry, CheckoutSession session) {
+        return apply(entry, session, true);
+    }
+
+    /**
+     * A Checkout event whose payload an erasure redacted before it was applied (received while the erasure ran): the
+     * session it names is read from Stripe and applied, so that a purchase paid then is recorded and the customer's
+     * other sessions expired. The erased account is sent no receipt, and a guest's session, which would keep the
+     * buyer's email for a claim, is left alone.
+     *
+     * @return the session applied, or empty when there was none to read or it was a guest's
+     */
+    public Optional<EventObject> redacted(InboxEntry entry, String sessionId) {
+        if (sessionId == null) {
+            return Optional.empty();
+        }
+        Optional<CheckoutSession> read = gateway.getCheckoutSession(sessionId)
+                .filter(session -> !"true".equals(session.metadata().get(GuestPurchases.GUEST_METADATA)));
+        read.ifPresent(session -> apply(entry, session, false));
+        return read.map(EventObject.OfCheckoutSession::new);
+    }
+
+    private InboxStatus apply(InboxEntry entry, CheckoutSession session, boolean receipt) {
         if (session.mode() == CheckoutMode.SUBSCRIPTION) {
             if (session.subscriptionId() != null && refetch) {
                 gateway.getSubscription(session.subscriptionId()).ifPresent(s -> {
@@ -103,6 +126,18 @@ public final class CheckoutEvents {
                     session.paymentIntentId());
             // No user to notify yet: the purchase waits for whoever claims the buyer's email.
             guests.record(session, quantity, priceId);
+            return InboxStatus.PROCESSED;
+        }
+        if (!receipt) {
+            record(
+                    entry,
+                    session.id(),
+                    session.customerId(),
+                    priceId,
+                    quantity,
+                    currency,
+                    amount,
+                    session.paymentIntentId());
             return InboxStatus.PROCESSED;
         }
         recordAndReceipt(

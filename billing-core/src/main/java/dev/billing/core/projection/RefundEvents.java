@@ -17,6 +17,7 @@ import dev.billing.core.port.SubscriptionStore;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -75,6 +76,24 @@ public final class RefundEvents {
         }
         changed.forEach(listener::projectionChanged);
         return InboxStatus.PROCESSED;
+    }
+
+    /**
+     * A refund event whose payload an erasure redacted before it was applied (received while the erasure ran): the
+     * refund it names is read from Stripe and written, audited as its first event would have, so that the refund is
+     * not lost with the payload.
+     *
+     * @return the refund written, or empty when Stripe has none by that id
+     */
+    public Optional<EventObject> redacted(String refundId) {
+        if (refundId == null) {
+            return Optional.empty();
+        }
+        Set<CustomerId> changed = new LinkedHashSet<>();
+        Optional<PaymentRefund> read = gateway.getRefund(refundId);
+        read.ifPresent(r -> upsert(r, changed));
+        changed.forEach(listener::projectionChanged);
+        return read.map(r -> new EventObject.OfRefund(refundId, r));
     }
 
     private void applySnapshot(PaymentRefund snapshot, Set<CustomerId> changed) {

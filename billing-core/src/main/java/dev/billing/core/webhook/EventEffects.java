@@ -163,10 +163,10 @@ final class EventEffects {
         StripeEvent event = work.event();
         if (EventInbox.isRedacted(event.payload())) {
             // An erased account's event, of either source. One redacted before it was applied (received while the
-            // erasure ran) still names the subscription or invoice it changed: that object is read from Stripe.
+            // erasure ran) still names the object it changed: that object is read from Stripe (redacted, below).
             if (event.livemode() == options.livemode() && handles(event.type())) {
                 try (AuditContext.Scope cause = AuditContext.enter(AuditCause.event(work.eventId()))) {
-                    Optional<EventObject> written = projections.snapshots().redacted(event.type(), event.objectId());
+                    Optional<EventObject> written = redacted(work);
                     if (written.isPresent()) {
                         // The link read before the write may have been the account's, an erasure finishing since:
                         // the write's user id then goes to the pseudonym, as after any event.
@@ -297,6 +297,22 @@ final class EventEffects {
             return InboxStatus.PROCESSED;
         }
         return InboxStatus.IGNORED;
+    }
+
+    /**
+     * The object a redacted event named, read from Stripe and written: a subscription, invoice, refund or Checkout
+     * session. Others (a PaymentSheet's intent, a charge, a customer, the catalog's) are left as the payload left
+     * them: ignored.
+     */
+    private Optional<EventObject> redacted(InboxWork work) {
+        StripeEvent event = work.event();
+        if (event.type().startsWith("refund.")) {
+            return projections.refunds().redacted(event.objectId());
+        }
+        if (event.type().startsWith("checkout.session.")) {
+            return projections.checkouts().redacted(work.entry(), event.objectId());
+        }
+        return projections.snapshots().redacted(event.type(), event.objectId());
     }
 
     /** A batched snapshot's subscription, for {@link #subscriptionWritten}. */

@@ -2,12 +2,20 @@ package dev.billing.testkit.usecase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.core.checkout.CheckoutCommand;
+import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.UserId;
+import dev.billing.core.model.audit.AuditAction;
+import dev.billing.core.model.audit.AuditCause;
+import dev.billing.core.model.audit.AuditQuery;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.notice.Notification;
+import dev.billing.core.model.payment.Refund;
+import dev.billing.core.model.payment.RefundRequest;
 import dev.billing.core.model.privacy.PersonalData;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
@@ -237,5 +245,93 @@ class ErasureTest {
                     assertThat(s.metadata()).doesNotContainValue("user_ada");
                 });
         assertThat(erased.events()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefundEventRedactedBeforeItIsAppliedStillRecordsTheRefund() {
+        BillingHarness queued =
+                BillingHarness.create(o -> o.refetchOnWebhook(false).inlinePermits(0));
+        CheckoutOutcome.Started started = adaBuysCredits(queued);
+        String paymentIntent =
+                queued.gateway().completeCheckout(started.session().id());
+        CustomerId ada = started.session().customerId();
+        // Made in Stripe's Dashboard: no request of billing's records it, only its event.
+        Refund refund = queued.gateway().createRefund(new RefundRequest(paymentIntent, 250L, null, "dash-1"));
+        queued.deliver(
+                Builders.anEvent()
+                        .withId("evt_refund")
+                        .withType("refund.created")
+                        .forObject("refund", refund.id())
+                        .about(ada.value())
+                        .withPayload("{\"id\":\"evt_refund\",\"metadata\":{\"user_id\":\"user_ada\"}}")
+                        .build(),
+                new EventObject.OfRefund(
+                        refund.id(), queued.gateway().getRefund(refund.id()).orElseThrow()));
+
+        queued.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+        queued.clock().advance(java.time.Duration.ofMillis(10));
+        assertThat(queued.billing().useCases().processInboxEvent().processDue(10, Runnable::run))
+                .isEqualTo(1);
+
+        assertThat(queued.stores().inbox().find("evt_refund").orElseThrow().status())
+                .isEqualTo(InboxStatus.PROCESSED);
+        assertThat(queued.stores().subscriptions().listRefunds(null, 10).items())
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.id()).isEqualTo(refund.id());
+                    assertThat(r.amount()).isEqualTo(250L);
+                    assertThat(r.customerId()).isEqualTo(ada);
+                });
+        assertThat(queued.stores().audit().list(AuditQuery.all(100)).items())
+                .filteredOn(e -> e.action() == AuditAction.REFUND_CREATED)
+                .singleElement()
+                .satisfies(e -> assertThat(e.cause()).isEqualTo(AuditCause.event("evt_refund")));
+    }
+
+    @Test
+    void aPurchaseWhoseEventWasRedactedBeforeItWasAppliedIsRecorded() {
+        BillingHarness queued =
+                BillingHarness.create(o -> o.refetchOnWebhook(false).inlinePermits(0));
+        CheckoutOutcome.Started started = adaBuysCredits(queued);
+        String session = started.session().id();
+        queued.gateway().completeCheckout(session);
+        queued.deliver(
+                Builders.anEvent()
+                        .withId("evt_paid")
+                        .withType("checkout.session.completed")
+                        .forObject("checkout.session", session)
+                        .about(started.session().customerId().value())
+                        .withPayload("{\"id\":\"evt_paid\",\"metadata\":{\"user_id\":\"user_ada\"}}")
+                        .build(),
+                new EventObject.OfCheckoutSession(
+                        queued.gateway().getCheckoutSession(session).orElseThrow()));
+
+        queued.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+        queued.clock().advance(java.time.Duration.ofMillis(10));
+        assertThat(queued.billing().useCases().processInboxEvent().processDue(10, Runnable::run))
+                .isEqualTo(1);
+
+        assertThat(queued.stores().inbox().find("evt_paid").orElseThrow().status())
+                .isEqualTo(InboxStatus.PROCESSED);
+        assertThat(queued.stores().subscriptions().purchasesOf(started.session().customerId()))
+                .singleElement()
+                .satisfies(p -> {
+                    assertThat(p.id()).isEqualTo(session);
+                    assertThat(p.priceId()).isEqualTo("price_credits_100");
+                });
+        assertThat(queued.notifier().sent())
+                .as("no receipt for an erased account")
+                .noneMatch(n -> n instanceof Notification.Receipt);
+    }
+
+    private static CheckoutOutcome.Started adaBuysCredits(BillingHarness harness) {
+        return (CheckoutOutcome.Started) harness.billing()
+                .startCheckout(
+                        harness.identity("user_ada"),
+                        new CheckoutCommand.Buy(
+                                "price_credits_100",
+                                1,
+                                BillingHarness.ORIGIN + "/ok",
+                                BillingHarness.ORIGIN + "/cancel"));
     }
 }
