@@ -26,7 +26,8 @@ import org.quicktheories.generators.SourceDSL;
  */
 class BillingInvariantsIT {
     static final long SEED = 4_512_045L;
-    static final int EXAMPLES = Integer.getInteger("billing.invariants.examples", 10);
+    static final int EXAMPLES = Integer.getInteger("billing.invariants.examples", 7);
+    static final int CANCELLING_EXAMPLES = Integer.getInteger("billing.invariants.cancelling.examples", 3);
     static final int SUPABASE_EXAMPLES = Integer.getInteger("billing.invariants.supabase.examples", 4);
     static final int MAX_STEPS = Integer.getInteger("billing.invariants.steps", 24);
     static final int SHRINKS = Integer.getInteger("billing.invariants.shrinks", 12);
@@ -34,6 +35,12 @@ class BillingInvariantsIT {
     @Test
     void invariantsHoldOnPostgres() {
         property(EXAMPLES, 0, World::onPostgres);
+    }
+
+    /** Other sequences again (the seed moved by two), on Postgres with an erasure that ends the subscriptions. */
+    @Test
+    void invariantsHoldOnPostgresWhenErasureCancels() {
+        property(CANCELLING_EXAMPLES, 2, () -> World.onPostgres(true));
     }
 
     /** Other sequences than Postgres's (the default seed moved by one), on the Supabase store. */

@@ -142,6 +142,15 @@ final class World implements AutoCloseable {
     }
 
     static World onPostgres() {
+        return onPostgres(false);
+    }
+
+    /**
+     * The Postgres store; an erasure there keeps the Stripe customer and, with {@code erasureCancels}, ends its
+     * subscriptions at once ({@code BILLING_ERASE_CANCELS_SUBSCRIPTIONS}): their events then arrive about an account
+     * already erased, while the customer stays.
+     */
+    static World onPostgres(boolean erasureCancels) {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             TestDatabase db = PostgresFixture.shared().newDatabase("invariants");
@@ -149,6 +158,9 @@ final class World implements AutoCloseable {
             Map<String, String> env = baseEnv();
             env.put("DATABASE_URL", db.postgresUrl());
             env.put("BILLING_DUPLICATE_SUBSCRIPTIONS", "cancel");
+            if (erasureCancels) {
+                env.put("BILLING_ERASE_CANCELS_SUBSCRIPTIONS", "true");
+            }
             return start("postgres", env, db.dataSource(), resources);
         } catch (RuntimeException e) {
             closeAll(resources);
