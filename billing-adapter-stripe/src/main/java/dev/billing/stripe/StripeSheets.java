@@ -8,8 +8,10 @@ import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.SubscriptionCreateParams;
 import com.stripe.param.SubscriptionRetrieveParams;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Money;
 import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.SourceVersion;
+import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.payment.EphemeralKey;
 import dev.billing.core.model.payment.PaymentIntentRequest;
 import dev.billing.core.model.payment.SheetIntent;
@@ -156,6 +158,25 @@ final class StripeSheets {
                 "create payment intent",
                 pi,
                 p -> new SheetIntent(SheetIntent.Kind.PAYMENT, p.getId(), p.getClientSecret(), p.getStatus()));
+    }
+
+    Optional<EventObject.OfPaymentIntent> getPaymentIntent(String paymentIntentId) {
+        return calls.find(
+                        "retrieve payment intent",
+                        paymentIntentId,
+                        () -> client.v1().paymentIntents().retrieve(paymentIntentId))
+                .map(p -> calls.read("retrieve payment intent", p, StripeSheets::paymentIntent));
+    }
+
+    /** The intent as its events carry it ({@code StripeJson}): what a PaymentSheet purchase is recorded from. */
+    private static EventObject.OfPaymentIntent paymentIntent(com.stripe.model.PaymentIntent p) {
+        Long received = p.getAmountReceived();
+        return new EventObject.OfPaymentIntent(
+                p.getId(),
+                p.getCustomer() == null ? null : CustomerId.of(p.getCustomer()),
+                p.getStatus(),
+                received == null ? null : new Money(received, p.getCurrency()),
+                p.getMetadata());
     }
 
     private static SubscriptionCreateParams.Item item(LineItem line) {

@@ -16,6 +16,7 @@ import dev.billing.core.model.catalog.PriceQuery;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.core.model.catalog.PromotionCode;
+import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.payment.EphemeralKey;
 import dev.billing.core.model.payment.Invoice;
@@ -278,6 +279,11 @@ public final class MeteredPaymentGateway implements PaymentGateway {
     @Override
     public SheetIntent createPaymentIntent(PaymentIntentRequest request) {
         return timed("create_payment_intent", () -> delegate.createPaymentIntent(request));
+    }
+
+    @Override
+    public Optional<EventObject.OfPaymentIntent> getPaymentIntent(String paymentIntentId) {
+        return timed("get_payment_intent", () -> delegate.getPaymentIntent(paymentIntentId));
     }
 
     @Override

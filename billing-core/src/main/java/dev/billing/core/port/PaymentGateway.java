@@ -11,6 +11,7 @@ import dev.billing.core.model.catalog.PriceQuery;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.core.model.catalog.PromotionCode;
+import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.payment.EphemeralKey;
 import dev.billing.core.model.payment.Invoice;
@@ -202,6 +203,15 @@ public interface PaymentGateway {
     /** A payment intent for a one-time payment confirmed in the app. */
     default SheetIntent createPaymentIntent(PaymentIntentRequest request) {
         throw new UnsupportedOperationException("this payment gateway has no mobile payment sheet");
+    }
+
+    /**
+     * A payment intent as its {@code payment_intent.*} events carry it (status, amount received, metadata); empty
+     * when Stripe does not know it. Read for an event whose payload an erasure redacted before it was applied; a
+     * gateway without a mobile payment sheet answers empty, and such an event is then ignored.
+     */
+    default Optional<EventObject.OfPaymentIntent> getPaymentIntent(String paymentIntentId) {
+        return Optional.empty();
     }
 
     void detachPaymentMethod(String paymentMethodId);

@@ -89,6 +89,30 @@ public final class CheckoutEvents {
         return read.map(EventObject.OfCheckoutSession::new);
     }
 
+    /**
+     * The same for a PaymentSheet's {@code payment_intent.*} event: the intent is read from Stripe, and a sheet's
+     * purchase it paid is recorded, with no receipt.
+     *
+     * @return the intent, or empty when there was none to read or it was not a sheet's paid purchase
+     */
+    public Optional<EventObject> redactedSheet(InboxEntry entry, String paymentIntentId) {
+        if (paymentIntentId == null) {
+            return Optional.empty();
+        }
+        Optional<EventObject.OfPaymentIntent> read =
+                gateway.getPaymentIntent(paymentIntentId).filter(CheckoutEvents::isSheetPurchase);
+        read.ifPresent(pi -> record(
+                entry,
+                pi.id(),
+                pi.customerId(),
+                pi.metadata().get("price_id"),
+                parseQuantity(pi.metadata().get("quantity")),
+                pi.received().currency(),
+                pi.received().amount(),
+                pi.id()));
+        return read.map(EventObject.class::cast);
+    }
+
     private InboxStatus apply(InboxEntry entry, CheckoutSession session, boolean receipt) {
         if (session.mode() == CheckoutMode.SUBSCRIPTION) {
             if (session.subscriptionId() != null && refetch) {
@@ -159,14 +183,10 @@ public final class CheckoutEvents {
      */
     public InboxStatus applySheet(InboxEntry entry, EventObject object) {
         if (object instanceof EventObject.OfPaymentIntent pi) {
-            String priceId = pi.metadata().get("price_id");
-            if (!"succeeded".equals(pi.status())
-                    || !"sheet".equals(pi.metadata().get(StartPaymentSheet.SOURCE))
-                    || pi.customerId() == null
-                    || priceId == null
-                    || pi.received() == null) {
+            if (!isSheetPurchase(pi)) {
                 return InboxStatus.IGNORED;
             }
+            String priceId = pi.metadata().get("price_id");
             recordAndReceipt(entry, pi.id(), pi.customerId(), priceId, pi.metadata(), pi.received(), pi.id());
             return InboxStatus.PROCESSED;
         }
@@ -180,6 +200,15 @@ public final class CheckoutEvents {
             return InboxStatus.PROCESSED;
         }
         return InboxStatus.IGNORED;
+    }
+
+    /** A succeeded payment intent the sheet made for a catalog item, for a customer: a purchase. */
+    private static boolean isSheetPurchase(EventObject.OfPaymentIntent pi) {
+        return "succeeded".equals(pi.status())
+                && "sheet".equals(pi.metadata().get(StartPaymentSheet.SOURCE))
+                && pi.customerId() != null
+                && pi.metadata().get("price_id") != null
+                && pi.received() != null;
     }
 
     private void record(

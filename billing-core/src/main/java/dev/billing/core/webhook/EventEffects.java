@@ -300,9 +300,9 @@ final class EventEffects {
     }
 
     /**
-     * The object a redacted event named, read from Stripe and written: a subscription, invoice, refund or Checkout
-     * session. Others (a PaymentSheet's intent, a charge, a customer, the catalog's) are left as the payload left
-     * them: ignored.
+     * The object a redacted event named, read from Stripe and written: a subscription, invoice, refund, Checkout
+     * session or PaymentSheet's payment intent. Others (a setup intent, a charge, a customer, the catalog's) are left
+     * as the payload left them: ignored.
      */
     private Optional<EventObject> redacted(InboxWork work) {
         StripeEvent event = work.event();
@@ -311,6 +311,9 @@ final class EventEffects {
         }
         if (event.type().startsWith("checkout.session.")) {
             return projections.checkouts().redacted(work.entry(), event.objectId());
+        }
+        if (event.type().startsWith("payment_intent.")) {
+            return projections.checkouts().redactedSheet(work.entry(), event.objectId());
         }
         return projections.snapshots().redacted(event.type(), event.objectId());
     }

@@ -18,10 +18,12 @@ import dev.billing.core.model.catalog.PriceType;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.PaymentIntentRequest;
 import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
 import dev.billing.core.model.payment.SetupIntent;
+import dev.billing.core.model.payment.SheetIntent;
 import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.subscription.Subscription;
@@ -29,6 +31,7 @@ import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.port.PaymentGateway;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -232,6 +235,23 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
             assertThat(gateway.listPaymentMethods(customer))
                     .extracting(PaymentMethod::id)
                     .containsExactly(second);
+        }
+
+        @Test
+        @DisplayName("reads a PaymentSheet's payment intent as its events carry it")
+        void readsAPaymentIntent() {
+            CustomerId customer = newCustomer();
+            Map<String, String> metadata = Map.of("source", "sheet", "price_id", "price_credits_100", "quantity", "2");
+            SheetIntent made = gateway.createPaymentIntent(
+                    new PaymentIntentRequest(customer, new Money(2000, "usd"), "2 x credits", metadata, unique("pi-")));
+            assertThat(gateway.getPaymentIntent(made.id())).hasValueSatisfying(pi -> {
+                assertThat(pi.id()).isEqualTo(made.id());
+                assertThat(pi.customerId()).isEqualTo(customer);
+                assertThat(pi.status()).isEqualTo(made.status()).isNotEqualTo("succeeded");
+                assertThat(pi.metadata()).containsAllEntriesOf(metadata);
+                assertThat(pi.received()).isEqualTo(new Money(0, "usd"));
+            });
+            assertThat(gateway.getPaymentIntent("pi_" + unique("unknown"))).isEmpty();
         }
 
         @Test

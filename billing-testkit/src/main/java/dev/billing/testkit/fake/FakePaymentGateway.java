@@ -14,6 +14,7 @@ import dev.billing.core.model.catalog.PriceQuery;
 import dev.billing.core.model.catalog.Product;
 import dev.billing.core.model.catalog.ProductQuery;
 import dev.billing.core.model.catalog.PromotionCode;
+import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.payment.EphemeralKey;
 import dev.billing.core.model.payment.Invoice;
@@ -106,6 +107,7 @@ public final class FakePaymentGateway implements PaymentGateway {
         CREATE_EPHEMERAL_KEY,
         CREATE_SHEET_SUBSCRIPTION,
         CREATE_PAYMENT_INTENT,
+        GET_PAYMENT_INTENT,
         PING
     }
 
@@ -184,19 +186,11 @@ public final class FakePaymentGateway implements PaymentGateway {
         gateway.addRecurringPrice("price_enterprise_monthly", "prod_enterprise", 9900, BillingInterval.MONTH);
         gateway.addOneTimePrice("price_credits_100", "prod_credits", 1000);
         gateway.catalog.addMeteredPrice("price_api_calls_metered", "prod_api_calls", "mtr_api_calls");
-        gateway.addPromotionCode(new PromotionCode(
-                "promo_launch20",
-                "LAUNCH20",
-                BigDecimal.valueOf(20),
-                0,
-                null,
-                PromotionCode.Duration.ONCE,
-                null,
-                null));
+        BigDecimal off = BigDecimal.valueOf(20);
+        gateway.addPromotionCode(
+                new PromotionCode("promo_launch20", "LAUNCH20", off, 0, null, PromotionCode.Duration.ONCE, null, null));
         return gateway;
     }
-
-    // ---------------------------------------------------------------- seeding and scripting
 
     public synchronized void addProduct(String id, String name) {
         catalog.addProduct(id, name);
@@ -263,7 +257,6 @@ public final class FakePaymentGateway implements PaymentGateway {
         return payments.refunds();
     }
 
-    /** Makes an event retrievable through {@link #getEvent}. */
     /** An active promotion code, found by its code without regard to case. */
     public void addPromotionCode(PromotionCode code) {
         promotionCodes.put(code.code().toUpperCase(Locale.ROOT), code);
@@ -274,6 +267,7 @@ public final class FakePaymentGateway implements PaymentGateway {
         promotionCodes.remove(code.toUpperCase(Locale.ROOT));
     }
 
+    /** Makes an event retrievable through {@link #getEvent}. */
     public synchronized void addEvent(StripeEvent event) {
         events.put(event.id(), event);
     }
@@ -544,6 +538,16 @@ public final class FakePaymentGateway implements PaymentGateway {
                 request.idempotencyKey(),
                 request.toString(),
                 () -> sheets.paymentIntent(request));
+    }
+
+    @Override
+    public Optional<EventObject.OfPaymentIntent> getPaymentIntent(String paymentIntentId) {
+        return script.call(Operation.GET_PAYMENT_INTENT, null, null, () -> sheets.paymentIntent(paymentIntentId));
+    }
+
+    /** Confirms a PaymentSheet's payment intent as the app would, paid in full; returns it as its event carries it. */
+    public synchronized EventObject.OfPaymentIntent succeedPaymentIntent(String paymentIntentId) {
+        return sheets.succeed(paymentIntentId);
     }
 
     @Override

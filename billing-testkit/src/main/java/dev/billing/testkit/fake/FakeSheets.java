@@ -1,6 +1,8 @@
 package dev.billing.testkit.fake;
 
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Money;
+import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.payment.EphemeralKey;
 import dev.billing.core.model.payment.PaymentIntentRequest;
 import dev.billing.core.model.payment.SheetIntent;
@@ -25,6 +27,10 @@ final class FakeSheets {
     private final AtomicLong ids;
     private final FakeSubscriptions subscriptions;
     private final Map<String, SheetIntent> intents = new ConcurrentHashMap<>();
+    /** The payment intents made for one-time payments, as their events carry them, and what each asks for. */
+    private final Map<String, EventObject.OfPaymentIntent> payments = new ConcurrentHashMap<>();
+
+    private final Map<String, Money> amounts = new ConcurrentHashMap<>();
 
     FakeSheets(Clock clock, AtomicLong ids, FakeSubscriptions subscriptions) {
         this.clock = clock;
@@ -59,7 +65,25 @@ final class FakeSheets {
     }
 
     SheetIntent paymentIntent(PaymentIntentRequest request) {
-        return intent(SheetIntent.Kind.PAYMENT, "pi_fake_");
+        SheetIntent intent = intent(SheetIntent.Kind.PAYMENT, "pi_fake_");
+        amounts.put(intent.id(), request.amount());
+        Money none = new Money(0, request.amount().currency()); // Stripe's amount_received before a payment
+        payments.put(
+                intent.id(),
+                new EventObject.OfPaymentIntent(
+                        intent.id(), request.customerId(), intent.status(), none, request.metadata()));
+        return intent;
+    }
+
+    Optional<EventObject.OfPaymentIntent> paymentIntent(String paymentIntentId) {
+        return Optional.ofNullable(payments.get(paymentIntentId));
+    }
+
+    EventObject.OfPaymentIntent succeed(String paymentIntentId) {
+        return payments.computeIfPresent(
+                paymentIntentId,
+                (id, pi) -> new EventObject.OfPaymentIntent(
+                        id, pi.customerId(), "succeeded", amounts.get(id), pi.metadata()));
     }
 
     private SheetIntent intent(SheetIntent.Kind kind, String prefix) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.checkout.CheckoutCommand;
 import dev.billing.core.checkout.CheckoutOutcome;
+import dev.billing.core.checkout.StartPaymentSheet;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.Money;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.audit.AuditAction;
 import dev.billing.core.model.audit.AuditCause;
@@ -14,8 +16,10 @@ import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.notice.Notification;
+import dev.billing.core.model.payment.PaymentIntentRequest;
 import dev.billing.core.model.payment.Refund;
 import dev.billing.core.model.payment.RefundRequest;
+import dev.billing.core.model.payment.SheetIntent;
 import dev.billing.core.model.privacy.PersonalData;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
@@ -25,6 +29,7 @@ import dev.billing.core.privacy.ErasePersonalData.Erased;
 import dev.billing.core.privacy.ErasePersonalData.Options;
 import dev.billing.testkit.BillingHarness;
 import dev.billing.testkit.Builders;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -318,6 +323,55 @@ class ErasureTest {
                 .satisfies(p -> {
                     assertThat(p.id()).isEqualTo(session);
                     assertThat(p.priceId()).isEqualTo("price_credits_100");
+                });
+        assertThat(queued.notifier().sent())
+                .as("no receipt for an erased account")
+                .noneMatch(n -> n instanceof Notification.Receipt);
+    }
+
+    @Test
+    void aPaymentSheetPurchaseWhoseEventWasRedactedBeforeItWasAppliedIsRecorded() {
+        BillingHarness queued =
+                BillingHarness.create(o -> o.refetchOnWebhook(false).inlinePermits(0));
+        CustomerId ada =
+                queued.billing().ensureCustomer(queued.identity("user_ada")).customerId();
+        SheetIntent intent = queued.gateway()
+                .createPaymentIntent(new PaymentIntentRequest(
+                        ada,
+                        new Money(1000, "usd"),
+                        "1 x credits",
+                        Map.of(
+                                StartPaymentSheet.SOURCE,
+                                "sheet",
+                                "price_id",
+                                "price_credits_100",
+                                "user_id",
+                                "user_ada"),
+                        "sheet-1"));
+        EventObject.OfPaymentIntent paid = queued.gateway().succeedPaymentIntent(intent.id());
+        queued.deliver(
+                Builders.anEvent()
+                        .withId("evt_sheet_paid")
+                        .withType("payment_intent.succeeded")
+                        .forObject("payment_intent", intent.id())
+                        .about(ada.value())
+                        .withPayload("{\"id\":\"evt_sheet_paid\",\"metadata\":{\"user_id\":\"user_ada\"}}")
+                        .build(),
+                paid);
+
+        queued.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+        queued.clock().advance(java.time.Duration.ofMillis(10));
+        assertThat(queued.billing().useCases().processInboxEvent().processDue(10, Runnable::run))
+                .isEqualTo(1);
+
+        assertThat(queued.stores().inbox().find("evt_sheet_paid").orElseThrow().status())
+                .isEqualTo(InboxStatus.PROCESSED);
+        assertThat(queued.stores().subscriptions().purchasesOf(ada))
+                .singleElement()
+                .satisfies(p -> {
+                    assertThat(p.id()).isEqualTo(intent.id());
+                    assertThat(p.amountTotal()).isEqualTo(1000L);
+                    assertThat(p.paymentIntentId()).isEqualTo(intent.id());
                 });
         assertThat(queued.notifier().sent())
                 .as("no receipt for an erased account")
