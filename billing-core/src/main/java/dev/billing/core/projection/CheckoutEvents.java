@@ -138,7 +138,8 @@ public final class CheckoutEvents {
         long quantity = parseQuantity(session.metadata().get("quantity"));
         String currency = session.currency() == null ? "usd" : session.currency();
         long amount = session.amountTotal() == null ? 0 : session.amountTotal();
-        if ("true".equals(session.metadata().get(GuestPurchases.GUEST_METADATA))) {
+        boolean guest = "true".equals(session.metadata().get(GuestPurchases.GUEST_METADATA));
+        if (guest || !receipt) {
             record(
                     entry,
                     session.id(),
@@ -148,20 +149,10 @@ public final class CheckoutEvents {
                     currency,
                     amount,
                     session.paymentIntentId());
-            // No user to notify yet: the purchase waits for whoever claims the buyer's email.
-            guests.record(session, quantity, priceId);
-            return InboxStatus.PROCESSED;
-        }
-        if (!receipt) {
-            record(
-                    entry,
-                    session.id(),
-                    session.customerId(),
-                    priceId,
-                    quantity,
-                    currency,
-                    amount,
-                    session.paymentIntentId());
+            if (guest) {
+                // No user to notify yet: the purchase waits for whoever claims the buyer's email.
+                guests.record(session, quantity, priceId);
+            }
             return InboxStatus.PROCESSED;
         }
         recordAndReceipt(

@@ -273,13 +273,7 @@ class ErasureTest {
                 new EventObject.OfRefund(
                         refund.id(), queued.gateway().getRefund(refund.id()).orElseThrow()));
 
-        queued.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
-        queued.clock().advance(java.time.Duration.ofMillis(10));
-        assertThat(queued.billing().useCases().processInboxEvent().processDue(10, Runnable::run))
-                .isEqualTo(1);
-
-        assertThat(queued.stores().inbox().find("evt_refund").orElseThrow().status())
-                .isEqualTo(InboxStatus.PROCESSED);
+        eraseAdaThenApply(queued, "evt_refund");
         assertThat(queued.stores().subscriptions().listRefunds(null, 10).items())
                 .singleElement()
                 .satisfies(r -> {
@@ -311,13 +305,7 @@ class ErasureTest {
                 new EventObject.OfCheckoutSession(
                         queued.gateway().getCheckoutSession(session).orElseThrow()));
 
-        queued.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
-        queued.clock().advance(java.time.Duration.ofMillis(10));
-        assertThat(queued.billing().useCases().processInboxEvent().processDue(10, Runnable::run))
-                .isEqualTo(1);
-
-        assertThat(queued.stores().inbox().find("evt_paid").orElseThrow().status())
-                .isEqualTo(InboxStatus.PROCESSED);
+        eraseAdaThenApply(queued, "evt_paid");
         assertThat(queued.stores().subscriptions().purchasesOf(started.session().customerId()))
                 .singleElement()
                 .satisfies(p -> {
@@ -359,13 +347,7 @@ class ErasureTest {
                         .build(),
                 paid);
 
-        queued.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
-        queued.clock().advance(java.time.Duration.ofMillis(10));
-        assertThat(queued.billing().useCases().processInboxEvent().processDue(10, Runnable::run))
-                .isEqualTo(1);
-
-        assertThat(queued.stores().inbox().find("evt_sheet_paid").orElseThrow().status())
-                .isEqualTo(InboxStatus.PROCESSED);
+        eraseAdaThenApply(queued, "evt_sheet_paid");
         assertThat(queued.stores().subscriptions().purchasesOf(ada))
                 .singleElement()
                 .satisfies(p -> {
@@ -376,6 +358,17 @@ class ErasureTest {
         assertThat(queued.notifier().sent())
                 .as("no receipt for an erased account")
                 .noneMatch(n -> n instanceof Notification.Receipt);
+    }
+
+    /** Erases Ada while the event waits, then applies it: processed, though the erasure redacted it. */
+    private static void eraseAdaThenApply(BillingHarness queued, String eventId) {
+        queued.billing().useCases().erasePersonalData().erase(ADA, Options.localOnly());
+        queued.clock().advance(java.time.Duration.ofMillis(10));
+        assertThat(queued.billing().useCases().processInboxEvent().processDue(10, Runnable::run))
+                .isEqualTo(1);
+        InboxEntry applied = queued.stores().inbox().find(eventId).orElseThrow();
+        assertThat(EventInbox.isRedacted(applied.event().payload())).isTrue();
+        assertThat(applied.status()).isEqualTo(InboxStatus.PROCESSED);
     }
 
     private static CheckoutOutcome.Started adaBuysCredits(BillingHarness harness) {
