@@ -161,6 +161,9 @@ class OrgSeatsIT {
                         .status());
 
         assertThat(statuses).containsOnly(200);
+        // A join beyond the inline permits is answered once stored and applied by the worker: wait for the last one.
+        f.awaitIdle();
+        LocalFixture.eventually("twelve seats at Stripe", () -> quantityAtStripe(f, subscription) == 12);
         List<Long> sent = quantitiesSent(f, subscription);
         System.out.printf("12 concurrent joins: quantities sent to Stripe %s%n", sent);
         assertThat(sent)
