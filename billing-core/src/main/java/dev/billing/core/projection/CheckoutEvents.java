@@ -17,6 +17,7 @@ import dev.billing.core.model.notice.Notification;
 import dev.billing.core.model.payment.Purchase;
 import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.notice.NoticeSender;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
@@ -26,11 +27,10 @@ import java.util.Optional;
 
 /**
  * Projects a completed Checkout session: a subscription's is read from the gateway (with re-fetch on; with it off,
- * {@code customer.subscription.created} carries the subscription itself), then the customer's other open subscription
- * sessions are expired and a duplicate live subscription looked for (a failure of either is thrown, and the event
- * retried); a paid one-time purchase is recorded
- * under the session id (so a duplicate records nothing) and receipted once, or kept for whoever claims a guest's
- * email.
+ * {@code customer.subscription.created} carries the subscription itself), then, unless that subscription has already
+ * ended, the customer's other open subscription sessions are expired, and a duplicate live subscription is looked for
+ * (a failure of either is thrown, and the event retried); a paid one-time purchase is recorded under the session id
+ * (so a duplicate records nothing) and receipted once, or kept for whoever claims a guest's email.
  */
 @Internal
 public final class CheckoutEvents {
@@ -115,15 +115,23 @@ public final class CheckoutEvents {
 
     private InboxStatus apply(InboxEntry entry, CheckoutSession session, boolean receipt) {
         if (session.mode() == CheckoutMode.SUBSCRIPTION) {
+            Optional<Subscription> subscription = Optional.empty();
             if (session.subscriptionId() != null && refetch) {
-                gateway.getSubscription(session.subscriptionId()).ifPresent(s -> {
+                subscription = gateway.getSubscription(session.subscriptionId());
+                subscription.ifPresent(s -> {
                     // Stripe's metadata still names an erased account's user: written under its pseudonym.
                     subscriptions.upsertSubscription(erased.scrubbed(s), AuditContext.current());
                     listener.projectionChanged(s.customerId());
                 });
+            } else if (session.subscriptionId() != null) {
+                subscription = subscriptions.findSubscription(session.subscriptionId());
             }
             if (session.customerId() != null) {
-                openCheckouts.expireAllBut(session.customerId(), session.id());
+                // A completion whose subscription has ended (an old one replayed, or redelivered late) guards nothing:
+                // the party may be paying a new session for its next subscription at this very moment.
+                if (subscription.map(s -> !s.hasEnded()).orElse(true)) {
+                    openCheckouts.expireAllBut(session.customerId(), session.id());
+                }
                 duplicates.check(session.customerId());
             }
             return InboxStatus.PROCESSED;

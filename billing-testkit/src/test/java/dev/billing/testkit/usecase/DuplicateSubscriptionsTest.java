@@ -29,6 +29,8 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One live subscription per party (issue 45): Checkout expires a party's other open subscription sessions when one is
@@ -55,6 +57,11 @@ class DuplicateSubscriptionsTest {
                 .getSubscription(h.gateway().completeCheckout(sessionId))
                 .orElseThrow();
         deliverCreated(h, sub);
+        deliverCompleted(h, sessionId);
+        return sub;
+    }
+
+    private static StripeEvent deliverCompleted(BillingHarness h, String sessionId) {
         CheckoutSession session = h.gateway().getCheckoutSession(sessionId).orElseThrow();
         StripeEvent completed = anEvent()
                 .withType("checkout.session.completed")
@@ -64,7 +71,7 @@ class DuplicateSubscriptionsTest {
         assertThat(h.deliver(completed, new EventObject.OfCheckoutSession(session))
                         .inlineStatus())
                 .isEqualTo(InboxStatus.PROCESSED);
-        return sub;
+        return completed;
     }
 
     private static StripeEvent deliverCreated(BillingHarness h, Subscription sub) {
@@ -200,6 +207,39 @@ class DuplicateSubscriptionsTest {
             assertThat(status(h, open.get(0).id())).isEqualTo("expired");
             assertThat(duplicateEntries(h)).isEmpty();
             assertThat(h.duplicatesObserved()).isEmpty();
+        }
+
+        @ParameterizedTest(name = "re-fetch {0}")
+        @ValueSource(booleans = {true, false})
+        void aReplayedCompletionOfAnEndedSubscriptionLeavesTheNextSessionPayable(boolean refetch) {
+            BillingHarness h = BillingHarness.create(o -> o.refetchOnWebhook(refetch));
+            String first = start(h, "user_1", "pro", BillingInterval.MONTH).id();
+            Subscription sub = h.gateway()
+                    .getSubscription(h.gateway().completeCheckout(first))
+                    .orElseThrow();
+            deliverCreated(h, sub);
+            StripeEvent completed = deliverCompleted(h, first);
+            h.clock().advance(Duration.ofDays(40));
+            Subscription ended = h.gateway().cancelSubscription(sub.id(), false, "cancel-1");
+            h.deliver(
+                    anEvent()
+                            .withType("customer.subscription.deleted")
+                            .createdAt(h.clock().instant())
+                            .forObject("subscription", sub.id())
+                            .build(),
+                    new EventObject.OfSubscription(ended));
+            h.clock().advance(Duration.ofDays(1));
+            String next =
+                    start(h, "user_1", "enterprise", BillingInterval.MONTH).id();
+
+            // An admin replays the old completion while the user is on the new session's page.
+            h.billing().useCases().replayEvent().replay(completed.id());
+
+            assertThat(h.stores().inbox().find(completed.id()).orElseThrow().status())
+                    .isEqualTo(InboxStatus.PROCESSED);
+            assertThat(status(h, next)).as("the new session is still payable").isEqualTo("open");
+            h.gateway().completeCheckout(next);
+            assertThat(live(h, sub.customerId())).hasSize(1);
         }
 
         @Test
