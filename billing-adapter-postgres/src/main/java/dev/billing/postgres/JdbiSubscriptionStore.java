@@ -71,6 +71,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
     private final Coalescer<Caused, UpsertResult> subscriptionUpserts;
     private final MultiRowSql subscriptionBatch;
     private final String subscriptionVersions;
+    private final String pastDueBound;
     private final String findSubscription;
     private final String subscriptionsOf;
     private final String subscriptionsFirst;
@@ -103,6 +104,11 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 "\n" + SUBSCRIPTION_CONFLICT + "\nRETURNING id");
         this.subscriptionVersions = db.sql("SELECT id, source_version FROM {schema}.subscriptions WHERE id = ANY(?)");
+        // SUBSCRIPTION_CONFLICT's rule for a past-due row, for a write it did not apply (SubscriptionStore's contract).
+        this.pastDueBound = db.sql("""
+                UPDATE {schema}.subscriptions SET past_due_bound = true,
+                    past_due_since = CASE WHEN past_due_bound THEN GREATEST(past_due_since, ?) ELSE ? END
+                WHERE id = ? AND status = 'past_due' AND (NOT past_due_bound OR past_due_since < ?)""");
         this.findSubscription =
                 db.sql("SELECT " + SubscriptionColumns.SELECTED + " FROM {schema}.subscriptions WHERE id = :id");
         this.subscriptionsOf = db.sql("SELECT " + SubscriptionColumns.SELECTED + """
@@ -190,6 +196,7 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
                 }
             }
             if (!unchanged.isEmpty()) {
+                keepPastDueBounds(connection, rows, unchanged.keySet());
                 try (PreparedStatement versions = connection.prepareStatement(subscriptionVersions)) {
                     versions.setArray(
                             1,
@@ -216,6 +223,30 @@ final class JdbiSubscriptionStore implements SubscriptionStore {
             answers.add(result);
         }
         return answers;
+    }
+
+    /**
+     * The past-due bounds the writes not applied carry still date the stored spell: two reads of one subscription
+     * answered out of order must not lose the turning event's bound with the older read.
+     */
+    private void keepPastDueBounds(Connection connection, List<Subscription> rows, Set<String> unchanged)
+            throws SQLException {
+        List<Subscription> bounds = rows.stream()
+                .filter(s -> s.pastDueSince() != null && unchanged.contains(s.id()))
+                .toList();
+        if (bounds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = connection.prepareStatement(pastDueBound)) {
+            for (Subscription s : bounds) {
+                Db.setInstant(update, 1, s.pastDueSince());
+                Db.setInstant(update, 2, s.pastDueSince());
+                update.setString(3, s.id());
+                Db.setInstant(update, 4, s.pastDueSince());
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
     }
 
     /** The multi-row watermark upsert (plain JDBC, {@link Db#jdbc}); returns the ids of the rows it wrote. */

@@ -52,7 +52,8 @@ public final class SupabaseSql {
             "030_past_due_since.sql",
             "031_inbox_requeue_leased.sql",
             "032_detached_payment_method_subjects.sql",
-            "033_retired_customer_links.sql");
+            "033_retired_customer_links.sql",
+            "034_past_due_bound_of_older_writes.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

@@ -34,7 +34,9 @@ public interface SubscriptionStore {
      * no more than a bound the turn is not before, so an older event replayed moves nothing); a row that leaves past
      * due clears it. The version's second is only when the subscription was first seen past due (a later event
      * processed before the turning one, or Stripe's answer to our own call): the first value given replaces it, even
-     * an earlier one, and from then on the rule above holds.
+     * an earlier one, and from then on the rule above holds. A write not applied (older, or the same version) still
+     * gives a past-due row its value by that rule, and changes nothing else: a bound is a fact about the turn whichever
+     * of two reads was written first.
      */
     UpsertResult upsertSubscription(Subscription subscription);
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The part of the {@link dev.billing.core.port.SubscriptionStore} contract about payment records: insert-once
- * purchases, refunds, and which payment intent paid an invoice. {@link SubscriptionStoreContract} extends it, so
+ * purchases, refunds, and which payment intent paid an invoice. {@link SubscriptionStoreContract} extends it
+ * (through {@link PastDueSinceContract}), so
  * each implementation still subclasses one contract and runs both parts; they are apart only so that neither file
  * does two jobs.
  */

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * insert-once purchases and invoice payments, refunds, complete listings. Subclass it once per implementation;
  * tests use unique ids.
  */
-public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
+public abstract class SubscriptionStoreContract extends PastDueSinceContract {
     @Nested
     @DisplayName("erasure")
     class Erasure {
@@ -104,107 +104,6 @@ public abstract class SubscriptionStoreContract extends PaymentRecordsContract {
             assertThat(store.findSubscription(full.id())).contains(full);
             assertThat(store.findSubscription(sparse.id())).contains(sparse);
             assertThat(store.findSubscription(unique("sub_missing_"))).isEmpty();
-        }
-
-        @Test
-        @DisplayName("past due since: set when a stored row turns past due, kept, cleared when it leaves")
-        void pastDueSinceFollowsTheStoredStatus() {
-            String id = unique("sub_");
-            java.util.function.BiFunction<SubscriptionStatus, SourceVersion, Subscription> at = (status, v) ->
-                    aSubscription().withId(id).withStatus(status).build().withVersion(v);
-            store.upsertSubscription(at.apply(SubscriptionStatus.ACTIVE, SourceVersion.snapshot(T0)));
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isNull();
-
-            java.time.Instant turned = T0.plusSeconds(60);
-            store.upsertSubscription(
-                    at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(turned.plusMillis(7))));
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(turned);
-
-            store.upsertSubscription(
-                    at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.snapshot(T0.plusSeconds(120))));
-            assertThat(store.upsertSubscription(at.apply(SubscriptionStatus.ACTIVE, SourceVersion.snapshot(T0))))
-                    .isEqualTo(UpsertResult.STALE);
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(turned);
-
-            store.upsertSubscription(at.apply(SubscriptionStatus.ACTIVE, SourceVersion.snapshot(T0.plusSeconds(180))));
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isNull();
-            store.upsertSubscriptions(
-                    List.of(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.snapshot(T0.plusSeconds(240)))));
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(240));
-
-            // a webhook's bound (Stripe's time) dates the turn, however much later Stripe's state was read
-            store.upsertSubscription(at.apply(SubscriptionStatus.ACTIVE, SourceVersion.snapshot(T0.plusSeconds(300))));
-            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(T0.plusSeconds(900)))
-                    .withPastDueSince(T0.plusSeconds(310)));
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(310));
-            // a later bound (the turning event itself, processed after an earlier one) moves it later
-            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(T0.plusSeconds(960)))
-                    .withPastDueSince(T0.plusSeconds(330)));
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(330));
-            // an older event replayed, or none given, moves nothing
-            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(T0.plusSeconds(990)))
-                    .withPastDueSince(T0.plusSeconds(100)));
-            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(T0.plusSeconds(995))));
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(330));
-        }
-
-        @Test
-        @DisplayName("past due since: a row stored past due without it takes it from a later write that knows it")
-        void aPastDueRowWithoutItTakesItWhenKnown() {
-            String id = unique("sub_");
-            java.util.function.BiFunction<SubscriptionStatus, SourceVersion, Subscription> at = (status, v) ->
-                    aSubscription().withId(id).withStatus(status).build().withVersion(v);
-            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.snapshot(T0.plusSeconds(60))));
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isNull();
-            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(T0.plusSeconds(120)))
-                    .withPastDueSince(T0.plusSeconds(30)));
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(30));
-        }
-
-        @Test
-        @DisplayName("past due since: a turn no write dated takes the first bound given, even an earlier one")
-        void aTurnNoWriteDatedTakesTheFirstBoundGiven() {
-            String id = unique("sub_");
-            java.util.function.BiFunction<SubscriptionStatus, SourceVersion, Subscription> at = (status, v) ->
-                    aSubscription().withId(id).withStatus(status).build().withVersion(v);
-            store.upsertSubscription(at.apply(SubscriptionStatus.ACTIVE, SourceVersion.snapshot(T0)));
-            // a later event, read first and a day on, says nothing of when it turned: the read's second, for now
-            java.time.Instant read = T0.plusSeconds(86_400);
-            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(read)));
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(read);
-            // the turning event, processed after it, dates the turn though its bound is earlier
-            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(read.plusSeconds(5)))
-                    .withPastDueSince(T0.plusSeconds(60)));
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(60));
-            // from then on bounds only move it later, and a write without one moves nothing
-            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(read.plusSeconds(9)))
-                    .withPastDueSince(T0.plusSeconds(30)));
-            store.upsertSubscriptions(
-                    List.of(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(read.plusSeconds(12)))));
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(T0.plusSeconds(60));
-            // a new spell starts undated again
-            store.upsertSubscription(at.apply(SubscriptionStatus.ACTIVE, SourceVersion.refetch(read.plusSeconds(20))));
-            store.upsertSubscriptions(
-                    List.of(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(read.plusSeconds(30)))));
-            store.upsertSubscription(at.apply(SubscriptionStatus.PAST_DUE, SourceVersion.refetch(read.plusSeconds(40)))
-                    .withPastDueSince(read.plusSeconds(25)));
-            assertThat(store.findSubscription(id).orElseThrow().pastDueSince()).isEqualTo(read.plusSeconds(25));
-        }
-
-        @Test
-        @DisplayName("past due since: a new row keeps what it is given (a copy), and none when Stripe's")
-        void aNewPastDueRowKeepsWhatItIsGiven() {
-            Subscription fromStripe =
-                    aSubscription().withStatus(SubscriptionStatus.PAST_DUE).build();
-            Subscription copied = aSubscription()
-                    .withStatus(SubscriptionStatus.PAST_DUE)
-                    .build()
-                    .withPastDueSince(T0.minusSeconds(90));
-            store.upsertSubscription(fromStripe);
-            store.upsertSubscription(copied);
-            assertThat(store.findSubscription(fromStripe.id()).orElseThrow().pastDueSince())
-                    .isNull();
-            assertThat(store.findSubscription(copied.id())).contains(copied);
         }
 
         @Test

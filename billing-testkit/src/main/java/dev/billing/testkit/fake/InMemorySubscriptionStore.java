@@ -71,6 +71,14 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
                 pastDueBound.remove(row.id());
             }
             audit.subscription(before, row, cause);
+        } else if (before != null && before.isPastDue() && subscription.pastDueSince() != null) {
+            // A write older than the row still dates its spell by the same rule, so reads answered out of order keep
+            // the turning event's bound.
+            Instant given = subscription.pastDueSince();
+            if (!bound || given.isAfter(before.pastDueSince())) {
+                subscriptions.put(before.id(), before.withPastDueSince(given));
+                pastDueBound.add(before.id());
+            }
         }
         return result;
     }
