@@ -164,6 +164,7 @@ final class Invariants {
                 throw new AssertionError(p + "'s subscription " + s.getId() + " is " + expected
                         + " at Stripe but the API shows " + actual);
             }
+            r.pastDue.sinceDatesTheTurn(p, s, api, r.world, r.world.emulator.now());
         }
     }
 
