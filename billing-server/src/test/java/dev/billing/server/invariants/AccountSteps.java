@@ -6,8 +6,12 @@ import static dev.billing.server.invariants.Step.user;
 import static dev.billing.server.invariants.Step.who;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.stripe.exception.StripeException;
 import com.stripe.model.Charge;
+import com.stripe.model.Subscription;
+import com.stripe.model.SubscriptionItem;
 import dev.billing.testkit.http.Http;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -269,6 +273,40 @@ final class AccountSteps {
         @Override
         public String toString() {
             return who(party) + "'s next payment will be declined";
+        }
+    }
+
+    /**
+     * The party's next renewal is declined: its next payment will fail and the clock moves just past its live
+     * subscription's period end (a trial's end too), so that subscriptions turn past due far more often than a decline
+     * and a clock advance meet by chance.
+     */
+    record RenewalDeclined(int party) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            String subscription = live(r, p);
+            if (subscription == null) {
+                return;
+            }
+            Subscription s;
+            try {
+                s = r.world.stripe.subscriptions().retrieve(subscription);
+            } catch (StripeException e) {
+                throw new AssertionError("the emulator's subscription could not be read", e);
+            }
+            SubscriptionItem item = StripeTruth.planItem(s);
+            if (item == null || !StripeTruth.live(s)) {
+                return;
+            }
+            r.world.emulator.failNextPayment(p.customerId);
+            r.world.emulator.advanceClockTo(
+                    Instant.ofEpochSecond(item.getCurrentPeriodEnd()).plusSeconds(60));
+        }
+
+        @Override
+        public String toString() {
+            return who(party) + "'s next renewal is declined (the clock moves past its period's end)";
         }
     }
 

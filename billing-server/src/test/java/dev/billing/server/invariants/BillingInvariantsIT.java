@@ -353,6 +353,7 @@ class BillingInvariantsIT {
                         (Step) new AccountSteps.Refund(p, n, h, t))),
                 // Declines often enough that a renewal is declined and its open invoice paid in one sequence.
                 of(4, party.map(p -> (Step) new AccountSteps.FailNextPayment(p))),
+                of(2, party.map(p -> (Step) new AccountSteps.RenewalDeclined(p))),
                 of(3, party.zip(small, (p, i) -> (Step) new AccountSteps.PayInvoice(p, i))),
                 of(3, range(0, 3).map(d -> (Step) new WorldSteps.AdvanceClock(d))),
                 of(2, booleans().zip(booleans(), (d, o) -> (Step) new WorldSteps.WebhookChaos(d, o))),

@@ -27,6 +27,7 @@ sealed interface Step
                 AccountSteps.Refund,
                 AccountSteps.PayInvoice,
                 AccountSteps.FailNextPayment,
+                AccountSteps.RenewalDeclined,
                 AccountSteps.NewCard,
                 AccountSteps.SavedCard,
                 AccountSteps.AtStripe,
