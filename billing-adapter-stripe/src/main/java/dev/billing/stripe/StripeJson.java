@@ -171,8 +171,8 @@ final class StripeJson {
                                 Pick.ALL,
                                 "current_period_end",
                                 Pick.ALL))))));
-        // A subscription's discounts: ids in a webhook (nothing to read), objects when expanded; "discount" before
-        // the 2024 API versions, with its coupon inside.
+        // A subscription's discounts: ids in a webhook (their coupons unknown), objects when expanded; "discount"
+        // before the 2024 API versions, with its coupon inside.
         fields.put(
                 "discounts",
                 Pick.first(Pick.fields(Map.of("source", Pick.fields(Map.of("coupon", COUPON)), "coupon", COUPON))));
@@ -210,7 +210,8 @@ final class StripeJson {
             if (type.startsWith("customer.subscription.") && "subscription".equals(objectType)) {
                 return new EventObject.OfSubscription(
                         StripeSubscriptionJson.subscription(object, version),
-                        StripeSubscriptionJson.change(object, previous));
+                        StripeSubscriptionJson.change(object, previous),
+                        StripeSubscriptionJson.couponsUnknown(object));
             }
             if (type.startsWith("invoice.") && "invoice".equals(objectType)) {
                 // invoice.upcoming describes an invoice that does not exist yet: it has no id.

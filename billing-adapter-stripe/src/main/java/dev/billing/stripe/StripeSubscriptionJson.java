@@ -84,6 +84,18 @@ final class StripeSubscriptionJson {
                 coupon == null ? null : text(coupon, "currency"));
     }
 
+    /**
+     * Whether the subscription names discounts but none carries its coupon as an object: a webhook's payload gives
+     * the discounts' ids only, so the snapshot cannot say what they take off.
+     */
+    static boolean couponsUnknown(JsonObject subscription) {
+        JsonElement discounts = subscription.get("discounts");
+        return discounts != null
+                && discounts.isJsonArray()
+                && !discounts.getAsJsonArray().isEmpty()
+                && coupon(subscription) == null;
+    }
+
     /** The coupon of the first discount that carries one as an object (expanded, or the older {@code discount}). */
     private static JsonObject coupon(JsonObject subscription) {
         JsonElement discounts = subscription.get("discounts");

@@ -99,9 +99,26 @@ class StripeWebhookDecodeTest {
     }
 
     @Test
+    @DisplayName("discounts given as ids leave the pricing without a discount, and say their coupons are unknown")
     void decodesTheFirstItemsPricingWithoutADiscountWhenTheDiscountsAreIds() {
-        Subscription s = ((EventObject.OfSubscription) decode("customer.subscription.updated.json")).subscription();
-        assertThat(s.pricing()).isEqualTo(SubscriptionPricing.of("usd", 2900, BillingInterval.MONTH, 1));
+        EventObject.OfSubscription of =
+                (EventObject.OfSubscription) decode("customer.subscription.updated.discount-ids.json");
+        assertThat(of.subscription().pricing())
+                .isEqualTo(SubscriptionPricing.of("usd", 2900, BillingInterval.MONTH, 1));
+        assertThat(of.couponsUnknown()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a coupon carried (expanded, or an older version's discount) or no discount at all is known")
+    void couponsAreKnownWhenCarriedOrAbsent() {
+        assertThat(List.of(
+                        "customer.subscription.updated.json",
+                        "customer.subscription.updated.discount.json",
+                        "customer.subscription.updated.2020-08-27.discount.json",
+                        "customer.subscription.updated.2020-08-27.json"))
+                .allSatisfy(fixture -> assertThat(((EventObject.OfSubscription) decode(fixture)).couponsUnknown())
+                        .as(fixture)
+                        .isFalse());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.billing.core.model;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -69,5 +70,23 @@ public record SourceVersion(Instant at, Source source) implements Comparable<Sou
 
     public boolean isNewerThan(SourceVersion other) {
         return compareTo(other) > 0;
+    }
+
+    /**
+     * How long before a read a snapshot's second may still be of a change made after it (DESIGN §4.3): the read's
+     * own second, since a snapshot carries whole seconds; an answer to our own call, stamped when it arrives, up to
+     * this long after Stripe made it; and a host clock ahead of Stripe's.
+     */
+    public static final Duration READ_AMBIGUITY = Duration.ofSeconds(60);
+
+    /**
+     * Whether this snapshot, which {@code stored} outranks, may nevertheless tell of a later change: {@code stored}
+     * was read from Stripe no later than {@link #READ_AMBIGUITY} after this snapshot's second. Only Stripe knows
+     * then which came first, and the caller reads it, as for two snapshots of one second.
+     */
+    public boolean mayFollowRead(SourceVersion stored) {
+        return source == Source.SNAPSHOT
+                && stored.source == Source.REFETCH
+                && stored.at.getEpochSecond() - at.getEpochSecond() <= READ_AMBIGUITY.toSeconds();
     }
 }

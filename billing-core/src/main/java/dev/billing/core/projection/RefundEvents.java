@@ -99,8 +99,13 @@ public final class RefundEvents {
     private void applySnapshot(PaymentRefund snapshot, Set<CustomerId> changed) {
         if (refetch) {
             upsert(gateway.getRefund(snapshot.id()).orElse(snapshot), changed);
-        } else if (upsert(snapshot, changed) == UpsertResult.SAME_VERSION) {
-            // Two snapshots of the same second: only Stripe knows which is newer.
+        } else if (SnapshotOrder.leftToStripe(
+                upsert(snapshot, changed),
+                snapshot.version(),
+                () -> subscriptions.refundsOf(snapshot.customerId()).stream()
+                        .filter(r -> r.id().equals(snapshot.id()))
+                        .map(PaymentRefund::version)
+                        .findFirst())) {
             gateway.getRefund(snapshot.id()).ifPresent(r -> upsert(r, changed));
         }
     }

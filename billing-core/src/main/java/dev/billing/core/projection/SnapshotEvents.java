@@ -3,7 +3,6 @@ package dev.billing.core.projection;
 import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.UpsertResult;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.payment.Invoice;
@@ -18,8 +17,8 @@ import java.util.Optional;
 
 /**
  * Projects a subscription or invoice event processed on its own (DESIGN §4.3): with re-fetch on, Stripe's current
- * object is read and upserted under its watermark; with it off the snapshot is, and a same-second tie is broken by
- * one read. An erased account's subscription is written under its pseudonym ({@link ErasedAccountEvents}), its
+ * object is read and upserted under its watermark; with it off the snapshot is, and one whose order only Stripe knows
+ * ({@link SnapshotOrder}) is settled by one read. An erased account's subscription is written under its pseudonym ({@link ErasedAccountEvents}), its
  * customer's link read before the write. A re-fetch is shared with the other events it answers ({@link CoalescedReads}).
  */
 @Internal
@@ -49,19 +48,22 @@ public final class SnapshotEvents {
     /**
      * Projects a subscription event's snapshot (re-read from Stripe when re-fetching is on).
      *
-     * @param pastDueHint when the event dates a turn to past due ({@link EventObject.OfSubscription#pastDueHint()}),
-     *                    or null
+     * @param pastDueHint    when the event dates a turn to past due ({@link EventObject.OfSubscription#pastDueHint()}),
+     *                       or null
+     * @param couponsUnknown the snapshot's pricing is not Stripe's ({@link EventObject.OfSubscription#couponsUnknown()}):
+     *                       it is read from Stripe even with re-fetch off
      */
-    public void subscription(Subscription snapshot, Instant pastDueHint) {
+    public void subscription(Subscription snapshot, Instant pastDueHint, boolean couponsUnknown) {
         AuditCause cause = AuditContext.current();
         CustomerLink link = customers.findByCustomerId(snapshot.customerId()).orElse(null);
-        if (refetch) {
+        if (refetch || couponsUnknown) {
             Subscription read = reads.subscription(snapshot.id()).orElse(snapshot);
             subscriptions.upsertSubscription(
                     ErasedAccountEvents.scrubbed(read.withPastDueSince(pastDueHint), link), cause);
-        } else if (subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(snapshot, link), cause)
-                == UpsertResult.SAME_VERSION) {
-            // Two snapshots of the same second: only Stripe knows which is newer.
+        } else if (SnapshotOrder.leftToStripe(
+                subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(snapshot, link), cause),
+                snapshot.version(),
+                () -> subscriptions.findSubscription(snapshot.id()).map(Subscription::version))) {
             gateway.getSubscription(snapshot.id())
                     .ifPresent(s -> subscriptions.upsertSubscription(
                             ErasedAccountEvents.scrubbed(s.withPastDueSince(pastDueHint), link), cause));
@@ -119,7 +121,10 @@ public final class SnapshotEvents {
         AuditCause cause = AuditContext.current();
         if (refetch) {
             subscriptions.upsertInvoice(gateway.getInvoice(snapshot.id()).orElse(snapshot), cause);
-        } else if (subscriptions.upsertInvoice(snapshot, cause) == UpsertResult.SAME_VERSION) {
+        } else if (SnapshotOrder.leftToStripe(
+                subscriptions.upsertInvoice(snapshot, cause),
+                snapshot.version(),
+                () -> subscriptions.findInvoice(snapshot.id()).map(Invoice::version))) {
             gateway.getInvoice(snapshot.id()).ifPresent(i -> subscriptions.upsertInvoice(i, cause));
         }
         listener.projectionChanged(snapshot.customerId());

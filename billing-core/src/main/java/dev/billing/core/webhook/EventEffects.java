@@ -240,7 +240,7 @@ final class EventEffects {
 
     private InboxStatus applyObject(InboxWork work, StripeEvent event, EventObject object) {
         if (object instanceof EventObject.OfSubscription of && event.type().startsWith("customer.subscription.")) {
-            projections.snapshots().subscription(of.subscription(), of.pastDueHint());
+            projections.snapshots().subscription(of.subscription(), of.pastDueHint(), of.couponsUnknown());
             subscriptionWritten(work, of);
             return InboxStatus.PROCESSED;
         }

@@ -17,6 +17,7 @@ import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.port.WorkTracer;
 import dev.billing.core.projection.CoalescedReads;
 import dev.billing.core.projection.ErasedAccountEvents;
+import dev.billing.core.projection.SnapshotOrder;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -459,8 +460,13 @@ final class InboxBatch {
             Subscription snapshot = snapshots.get(i).subscription();
             Instant pastDueHint = snapshots.get(i).pastDueHint();
             try {
-                if (!fromStripe && results.get(i) == UpsertResult.SAME_VERSION) { // one result per event here
-                    // Two snapshots of the same second: only Stripe knows which is newer.
+                if (!fromStripe
+                        && SnapshotOrder.leftToStripe( // one result per event here
+                                results.get(i),
+                                snapshot.version(),
+                                () -> subscriptions
+                                        .findSubscription(snapshot.id())
+                                        .map(Subscription::version))) {
                     gateway.getSubscription(snapshot.id())
                             .ifPresent(s -> subscriptions.upsertSubscription(
                                     ErasedAccountEvents.scrubbed(
@@ -489,7 +495,10 @@ final class InboxBatch {
             return null;
         }
         EventObject object = effects.handledObjectOrNull(work);
-        return object instanceof EventObject.OfSubscription of && !effects.meansANotice(work.event(), object)
+        // A snapshot whose coupons are unknown is read from Stripe on its own, even with re-fetch off.
+        return object instanceof EventObject.OfSubscription of
+                        && !effects.meansANotice(work.event(), object)
+                        && (refetch || !of.couponsUnknown())
                 ? of
                 : null;
     }

@@ -26,6 +26,24 @@ class SourceVersionTest {
     }
 
     @Test
+    void aSnapshotMayFollowAReadStampedUpToAMinuteAfterItsSecond() {
+        SourceVersion read = SourceVersion.refetch(T.plusMillis(300));
+        assertThat(SourceVersion.snapshot(T).mayFollowRead(read))
+                .as("the read's second")
+                .isTrue();
+        assertThat(SourceVersion.snapshot(T.minusSeconds(60)).mayFollowRead(read))
+                .isTrue();
+        assertThat(SourceVersion.snapshot(T.minusSeconds(61)).mayFollowRead(read))
+                .isFalse();
+        assertThat(SourceVersion.snapshot(T).mayFollowRead(SourceVersion.snapshot(T.plusSeconds(1))))
+                .as("a snapshot's second is Stripe's order")
+                .isFalse();
+        assertThat(SourceVersion.refetch(T).mayFollowRead(read))
+                .as("reads order by their stamps")
+                .isFalse();
+    }
+
+    @Test
     void snapshotsOfOneSecondTie() {
         assertThat(SourceVersion.snapshot(T.plusMillis(100))).isEqualTo(SourceVersion.snapshot(T.plusMillis(900)));
         assertThat(SourceVersion.snapshot(T).compareTo(SourceVersion.snapshot(T.plusMillis(500))))

@@ -28,6 +28,7 @@ import dev.billing.testkit.Builders;
 import dev.billing.testkit.MutableClock;
 import dev.billing.testkit.SamplePlans;
 import dev.billing.testkit.fake.FakePaymentGateway;
+import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import dev.billing.testkit.fake.FakeWebhookVerifier;
 import dev.billing.testkit.fake.InMemoryBillingStores;
 import java.time.Duration;
@@ -49,6 +50,10 @@ class RefundProjectionTest {
 
     @BeforeEach
     void setUp() {
+        setUp(true);
+    }
+
+    private void setUp(boolean refetch) {
         billing = Billing.builder()
                 .gateway(gateway)
                 .webhookVerifier(verifier)
@@ -58,6 +63,7 @@ class RefundProjectionTest {
                 .sleeper(d -> {})
                 .options(BillingOptions.builder()
                         .allowedOrigins(List.of(BillingHarness.ORIGIN))
+                        .refetchOnWebhook(refetch)
                         .build())
                 .build();
         customer = billing.ensureCustomer(BillingHarness.create().identity("user_r"))
@@ -169,6 +175,24 @@ class RefundProjectionTest {
             assertThat(r.amount()).isEqualTo(250);
             assertThat(r.paymentIntentId()).isEqualTo(paymentIntent);
         });
+    }
+
+    @Test
+    @DisplayName("a snapshot of the second its refund was read from Stripe in is settled by reading it again")
+    void aSnapshotOfTheSecondItsRefundWasReadInIsSettledByReadingIt() {
+        setUp(false);
+        String paymentIntent = boughtCredits();
+        Refund refund = gateway.createRefund(new RefundRequest(paymentIntent, 250L, null, "refund-r"));
+        Instant t = clock.instant();
+        deliver("refund.created", t, new EventObject.OfRefund(refund.id(), null)); // read from Stripe: a stamp of t
+        int reads = gateway.calls(Operation.GET_REFUND).size();
+
+        deliver("refund.updated", t, new EventObject.OfRefund(refund.id(), refund(refund.id(), "pending", t)));
+
+        assertThat(gateway.calls(Operation.GET_REFUND))
+                .as("only Stripe knows whether the read or the event came first")
+                .hasSize(reads + 1);
+        assertThat(mine()).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo("succeeded"));
     }
 
     @Test

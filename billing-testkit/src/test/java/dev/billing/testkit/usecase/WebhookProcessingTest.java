@@ -10,6 +10,7 @@ import dev.billing.core.config.BillingOptions;
 import dev.billing.core.error.StoreUnavailableException;
 import dev.billing.core.error.WebhookRejectedException;
 import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.UserId;
 import dev.billing.core.model.catalog.Price;
 import dev.billing.core.model.catalog.PriceQuery;
@@ -18,14 +19,17 @@ import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.notice.Notification;
+import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutSession;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.EventInbox;
+import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.core.webhook.WebhookReceipt;
 import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.Builders;
 import dev.billing.testkit.contract.Race;
 import dev.billing.testkit.fake.FakePaymentGateway.Failure;
 import dev.billing.testkit.fake.FakePaymentGateway.Operation;
@@ -272,6 +276,115 @@ class WebhookProcessingTest {
                         .contains(SubscriptionStatus.PAST_DUE);
             }
         }
+
+        @Test
+        void aSnapshotOfAChangeMadeAfterAReadEndsInStripesState() {
+            // The change later in the read's own second, or before the answer to our own call arrived (stamped
+            // then, it may be seconds after Stripe made it): the snapshot is older by the watermark, not by Stripe.
+            for (Duration readAfter : List.of(Duration.ZERO, Duration.ofSeconds(30))) {
+                BillingHarness fresh = BillingHarness.create(o -> o.refetchOnWebhook(false));
+                CustomerId customer =
+                        fresh.billing().ensureCustomer(fresh.identity("user_1")).customerId();
+                Subscription truth =
+                        fresh.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+                Instant changed = fresh.clock().instant();
+                fresh.clock().advance(readAfter);
+                fresh.billing().useCases().reconcile().user(UserId.of("user_1")); // a read, stamped now
+                Subscription canceled = aSubscription()
+                        .withId(truth.id())
+                        .withCustomer(customer.value())
+                        .canceled(changed)
+                        .snapshotAt(changed)
+                        .build();
+                fresh.gateway().setStatus(truth.id(), SubscriptionStatus.CANCELED);
+                int reads = fresh.gateway().calls(Operation.GET_SUBSCRIPTION).size();
+
+                fresh.deliver(subscriptionEvent("customer.subscription.deleted", canceled, changed), of(canceled));
+
+                assertThat(fresh.stores().subscriptions().findSubscription(truth.id()))
+                        .map(Subscription::status)
+                        .as("read %s after the change: only Stripe knows which came first", readAfter)
+                        .contains(SubscriptionStatus.CANCELED);
+                assertThat(fresh.gateway().calls(Operation.GET_SUBSCRIPTION)).hasSize(reads + 1);
+            }
+        }
+
+        @Test
+        void aSnapshotWhoseCouponsAreUnknownIsReadFromStripe() {
+            CustomerId customer =
+                    h.billing().ensureCustomer(h.identity("user_1")).customerId();
+            Subscription truth = h.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+            Subscription idsOnly = aSubscription()
+                    .withId(truth.id())
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .withQuantity(7)
+                    .snapshotAt(t.plusSeconds(5))
+                    .build();
+
+            h.deliver(
+                    subscriptionEvent("customer.subscription.updated", idsOnly, t.plusSeconds(5)),
+                    new EventObject.OfSubscription(idsOnly, EventObject.SubscriptionChange.NONE, true));
+
+            assertThat(h.gateway().calls(Operation.GET_SUBSCRIPTION)).hasSize(1);
+            assertThat(h.stores().subscriptions().findSubscription(truth.id()))
+                    .map(Subscription::quantity)
+                    .as("Stripe's subscription, not the snapshot")
+                    .contains(truth.quantity());
+        }
+
+        @Test
+        void anInvoiceSnapshotOfTheSecondItWasReadInIsSettledByReadingIt() {
+            CustomerId customer =
+                    h.billing().ensureCustomer(h.identity("user_1")).customerId();
+            var read = Builders.anInvoice()
+                    .withId("in_read")
+                    .withCustomer(customer.value())
+                    .withStatus(InvoiceStatus.OPEN)
+                    .withVersion(SourceVersion.refetch(t.plusMillis(400)))
+                    .build();
+            h.stores().subscriptions().upsertInvoice(read);
+            var paid = Builders.anInvoice()
+                    .withId("in_read")
+                    .withCustomer(customer.value())
+                    .withStatus(InvoiceStatus.PAID)
+                    .withVersion(SourceVersion.snapshot(t))
+                    .build();
+            StripeEvent event = anEvent()
+                    .withType("invoice.paid")
+                    .createdAt(t)
+                    .forObject("invoice", "in_read")
+                    .build();
+
+            h.deliver(event, new EventObject.OfInvoice(paid));
+
+            assertThat(h.gateway().calls(Operation.GET_INVOICE))
+                    .as("only Stripe knows whether the read or the event came first")
+                    .hasSize(1);
+        }
+
+        @Test
+        void aSnapshotAMinuteOlderThanTheReadIsRefusedWithoutAsking() {
+            CustomerId customer =
+                    h.billing().ensureCustomer(h.identity("user_1")).customerId();
+            Subscription truth = h.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+            h.billing().useCases().reconcile().user(UserId.of("user_1"));
+            Instant before = t.minus(SourceVersion.READ_AMBIGUITY).minusSeconds(1);
+            Subscription older = aSubscription()
+                    .withId(truth.id())
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.INCOMPLETE)
+                    .snapshotAt(before)
+                    .build();
+            int reads = h.gateway().calls(Operation.GET_SUBSCRIPTION).size();
+
+            h.deliver(subscriptionEvent("customer.subscription.created", older, before), of(older));
+
+            assertThat(h.stores().subscriptions().findSubscription(truth.id()))
+                    .map(Subscription::status)
+                    .contains(SubscriptionStatus.ACTIVE);
+            assertThat(h.gateway().calls(Operation.GET_SUBSCRIPTION)).hasSize(reads);
+        }
     }
 
     /** {@code receiveWebhook(payload, signature, executor)}: the answer after the insert, the batch processed after. */
@@ -418,6 +531,78 @@ class WebhookProcessingTest {
                     .map(Subscription::status)
                     .as("the tie is broken by Stripe's state")
                     .contains(SubscriptionStatus.ACTIVE);
+        }
+
+        @Test
+        void aBatchedSnapshotOfAChangeMadeAfterAReadEndsInStripesState() throws InterruptedException {
+            CustomerId customer =
+                    h.billing().ensureCustomer(h.identity("user_1")).customerId();
+            Subscription truth = h.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+            Instant t = h.clock().instant();
+            h.billing().useCases().reconcile().user(UserId.of("user_1")); // a read, stamped in this second
+            // Seats added at Stripe later in that second (an update without a notice, so batched).
+            h.gateway().changeSubscriptionQuantity(truth.id(), 3, ProrationBehavior.NONE, "seats");
+            Subscription threeSeats = aSubscription()
+                    .withId(truth.id())
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .withQuantity(3)
+                    .snapshotAt(t)
+                    .build();
+            Subscription other = aSubscription()
+                    .withId("sub_other")
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t)
+                    .build();
+            List<StripeEvent> events = List.of(
+                    subscriptionEvent("customer.subscription.updated", threeSeats, t),
+                    subscriptionEvent("customer.subscription.created", other, t));
+            deliverLater(events.get(0), of(threeSeats));
+            deliverLater(events.get(1), of(other));
+            gate.countDown();
+            awaitNoneLeased(events);
+
+            assertThat(h.stores().subscriptions().findSubscription(truth.id()))
+                    .map(Subscription::quantity)
+                    .as("only Stripe knows whether the read or the event came first")
+                    .contains(3L);
+            assertThat(h.stores().subscriptions().findSubscription("sub_other")).contains(other);
+            assertThat(h.gateway().calls(Operation.GET_SUBSCRIPTION)).hasSize(1);
+        }
+
+        @Test
+        void aBatchedSnapshotWhoseCouponsAreUnknownIsReadFromStripe() throws InterruptedException {
+            CustomerId customer =
+                    h.billing().ensureCustomer(h.identity("user_1")).customerId();
+            Subscription truth = h.gateway().subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+            Instant t = h.clock().instant();
+            Subscription idsOnly = aSubscription()
+                    .withId(truth.id())
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .withQuantity(7)
+                    .snapshotAt(t)
+                    .build();
+            Subscription other = aSubscription()
+                    .withId("sub_other")
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t)
+                    .build();
+            List<StripeEvent> events = List.of(
+                    subscriptionEvent("customer.subscription.updated", idsOnly, t),
+                    subscriptionEvent("customer.subscription.created", other, t));
+            deliverLater(
+                    events.get(0), new EventObject.OfSubscription(idsOnly, EventObject.SubscriptionChange.NONE, true));
+            deliverLater(events.get(1), of(other));
+            gate.countDown();
+            awaitNoneLeased(events);
+
+            assertThat(h.stores().subscriptions().findSubscription(truth.id()))
+                    .map(Subscription::quantity)
+                    .as("Stripe's subscription, not the snapshot")
+                    .contains(truth.quantity());
+            assertThat(h.stores().subscriptions().findSubscription("sub_other")).contains(other);
+            assertThat(h.gateway().calls(Operation.GET_SUBSCRIPTION)).hasSize(1);
         }
 
         @Test

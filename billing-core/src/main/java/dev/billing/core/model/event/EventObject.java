@@ -36,11 +36,21 @@ public sealed interface EventObject
     /**
      * A subscription snapshot, versioned {@link SourceVersion#snapshot} at the event's creation, with what the
      * event's {@code previous_attributes} say changed ({@link SubscriptionChange#NONE} when it says nothing).
+     *
+     * @param couponsUnknown the subscription names discounts whose coupons the snapshot does not carry (a webhook's
+     *                       payload gives their ids only), so its {@link Subscription#pricing()} is not Stripe's: with
+     *                       re-fetch off the subscription is read from Stripe for such an event (DESIGN §4.3)
      */
-    record OfSubscription(Subscription subscription, SubscriptionChange change) implements EventObject {
+    record OfSubscription(Subscription subscription, SubscriptionChange change, boolean couponsUnknown)
+            implements EventObject {
         public OfSubscription {
             Objects.requireNonNull(subscription, "subscription");
             Objects.requireNonNull(change, "change");
+        }
+
+        /** A snapshot that carries whatever coupons its discounts have. */
+        public OfSubscription(Subscription subscription, SubscriptionChange change) {
+            this(subscription, change, false);
         }
 
         /** A snapshot whose event names no earlier values. */
