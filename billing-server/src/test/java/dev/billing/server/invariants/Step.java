@@ -40,6 +40,7 @@ sealed interface Step
                 WorldSteps.Redeliver,
                 WorldSteps.Replay,
                 WorldSteps.Export,
+                WorldSteps.Reconcile,
                 WorldSteps.Erase {
     /** The tiers and intervals Checkout is started for; the last (per seat) only by the organization. */
     List<String[]> PLANS = List.of(

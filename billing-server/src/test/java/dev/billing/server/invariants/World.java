@@ -151,6 +151,18 @@ final class World implements AutoCloseable {
      * already erased, while the customer stays.
      */
     static World onPostgres(boolean erasureCancels) {
+        return onPostgres(erasureCancels ? Map.of("BILLING_ERASE_CANCELS_SUBSCRIPTIONS", "true") : Map.of());
+    }
+
+    /**
+     * The Postgres store with re-fetch off ({@code BILLING_REFETCH_ON_WEBHOOK=false}): events are applied from their
+     * own payloads, ordered by their seconds against the reads of our own calls (DESIGN §4.3).
+     */
+    static World onPostgresWithoutRefetch() {
+        return onPostgres(Map.of("BILLING_REFETCH_ON_WEBHOOK", "false"));
+    }
+
+    private static World onPostgres(Map<String, String> settings) {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             TestDatabase db = PostgresFixture.shared().newDatabase("invariants");
@@ -158,9 +170,7 @@ final class World implements AutoCloseable {
             Map<String, String> env = baseEnv();
             env.put("DATABASE_URL", db.postgresUrl());
             env.put("BILLING_DUPLICATE_SUBSCRIPTIONS", "cancel");
-            if (erasureCancels) {
-                env.put("BILLING_ERASE_CANCELS_SUBSCRIPTIONS", "true");
-            }
+            env.putAll(settings);
             return start("postgres", env, db.dataSource(), resources);
         } catch (RuntimeException e) {
             closeAll(resources);

@@ -280,6 +280,34 @@ final class WorldSteps {
         }
     }
 
+    /**
+     * An admin reconciles the party with Stripe; then, when {@code then} is given, an operator changes it at Stripe at
+     * once, usually within the second the reconcile's reads were stamped in (the emulator's clock runs with the
+     * wall's). A store whose events are applied from their payloads must not refuse that change's event as older
+     * than the read (DESIGN §4.3).
+     */
+    record Reconcile(int party, AccountSteps.AtStripe then) implements Step {
+        @Override
+        public void run(Run r) {
+            Party p = r.party(party);
+            if (gone(p)) {
+                return;
+            }
+            Http.Response answer = r.admin("POST", "/admin/reconcile", "{\"userId\":\"" + p.account + "\"}", Map.of());
+            if (answer.status() != 200 && !"customer_not_found".equals(answer.errorCode())) {
+                throw new AssertionError("the reconcile answered " + answer.status() + ": " + answer.body());
+            }
+            if (then != null) {
+                then.run(r);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "an admin reconciles " + who(party) + (then == null ? "" : "; at once, " + then);
+        }
+    }
+
     /** The user erases themselves ("forget me"), or an admin erases them. */
     record Erase(int party, boolean byAdmin) implements Step {
         @Override
