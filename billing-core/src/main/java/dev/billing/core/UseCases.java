@@ -389,7 +389,8 @@ public final class UseCases {
                         observer,
                         options.duplicateSubscriptions()),
                 clock,
-                workClock);
+                workClock,
+                observer);
         this.receiveWebhook = new ReceiveWebhook(
                 verifier, stores.inbox(), processInboxEvent, options.inlinePermits(), options.inboxLease(), workClock);
         this.receiveMembershipWebhook = sync[0] == null

@@ -3,6 +3,8 @@ package dev.billing.micrometer;
 import dev.billing.core.port.WorkObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -10,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Counts the core's background work on a meter registry: {@code billing.worker.events},
  * {@code billing.worker.meter.reports}, {@code billing.worker.failures}; and the duplicate live subscriptions found,
  * {@code billing.subscriptions.duplicates} tagged {@code handling} ({@code cancel} or {@code flag}), once each; and
- * the rows retention deleted, {@code billing.retention.deleted} tagged {@code kind}.
+ * the rows retention deleted, {@code billing.retention.deleted} tagged {@code kind}; and the Stripe events created after
+ * they arrived by this host's clock, {@code billing.clock.behind.stripe}, a timer of how far behind Stripe's that
+ * shows the clock to be (its count the events, its max the largest lead: alert on any).
  *
  * <p>Usage: {@code Billing.builder()...observer(new WorkMetrics(registry))}
  */
@@ -18,6 +22,7 @@ public final class WorkMetrics implements WorkObserver {
     private final Counter processed;
     private final Counter reported;
     private final Counter failures;
+    private final Timer behindStripe;
     private final MeterRegistry registry;
     private final Map<String, Counter> duplicates = new ConcurrentHashMap<>();
     private final Map<String, Counter> pruned = new ConcurrentHashMap<>();
@@ -32,6 +37,9 @@ public final class WorkMetrics implements WorkObserver {
                 .register(registry);
         this.failures = Counter.builder("billing.worker.failures")
                 .description("Worker runs that failed")
+                .register(registry);
+        this.behindStripe = Timer.builder("billing.clock.behind.stripe")
+                .description("Stripe events created after they arrived by this host's clock, by how much")
                 .register(registry);
         // Registered at zero, so that an alert on any increase has a series to watch from the start.
         duplicateCounter("cancel");
@@ -77,6 +85,11 @@ public final class WorkMetrics implements WorkObserver {
     @Override
     public void meterReportsSent(int accepted) {
         reported.increment(accepted);
+    }
+
+    @Override
+    public void clockBehindStripe(Duration lead) {
+        behindStripe.record(lead);
     }
 
     @Override

@@ -218,6 +218,21 @@ class MetricsTest {
     }
 
     @Test
+    void aClockBehindStripesIsTimedByItsLead() {
+        WorkMetrics work = new WorkMetrics(registry);
+        assertThat(registry.get("billing.clock.behind.stripe").timer().count())
+                .as("registered at zero")
+                .isZero();
+
+        work.clockBehindStripe(Duration.ofMillis(1_500));
+        work.clockBehindStripe(Duration.ofMillis(300));
+
+        assertThat(registry.get("billing.clock.behind.stripe").timer().count()).isEqualTo(2);
+        assertThat(registry.get("billing.clock.behind.stripe").timer().max(TimeUnit.MILLISECONDS))
+                .isEqualTo(1_500);
+    }
+
+    @Test
     void duplicateSubscriptionsAreCountedByHandlingFromZero() {
         WorkMetrics work = new WorkMetrics(registry);
         assertThat(registry.get("billing.subscriptions.duplicates")

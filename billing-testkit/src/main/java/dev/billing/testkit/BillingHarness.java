@@ -37,6 +37,7 @@ public final class BillingHarness {
     private final FakeWebhookVerifier verifier = new FakeWebhookVerifier();
     private final RecordingNotifier notifier = new RecordingNotifier();
     private final List<String> duplicatesObserved = new CopyOnWriteArrayList<>();
+    private final List<Duration> clockLeadsObserved = new CopyOnWriteArrayList<>();
     private final PlanCatalog plans;
     private final Billing billing;
 
@@ -77,6 +78,11 @@ public final class BillingHarness {
                     @Override
                     public void duplicateSubscription(String handling) {
                         duplicatesObserved.add(handling);
+                    }
+
+                    @Override
+                    public void clockBehindStripe(Duration lead) {
+                        clockLeadsObserved.add(lead);
                     }
                 })
                 .build();
@@ -132,6 +138,11 @@ public final class BillingHarness {
 
     public RecordingNotifier notifier() {
         return notifier;
+    }
+
+    /** What the core told its observer of each Stripe event created after it arrived by the harness's clock. */
+    public List<Duration> clockLeadsObserved() {
+        return List.copyOf(clockLeadsObserved);
     }
 
     /** What the core told its observer of each duplicate subscription it found ({@code cancel} or {@code flag}). */

@@ -1,5 +1,7 @@
 package dev.billing.core.port;
 
+import java.time.Duration;
+
 /**
  * Told what the core's background work did, e.g. to count it in metrics. Called on the worker's threads (and on the
  * threads that process webhook events); keep it quick and never throw.
@@ -29,6 +31,13 @@ public interface WorkObserver {
      * {@code notices}); told for each kind after each pass, zero included.
      */
     default void pruned(String kind, long rows) {}
+
+    /**
+     * A Stripe event arrived created {@code lead} after its arrival on billing's clock: Stripe creates an event
+     * before it sends it, so this host's clock is behind Stripe's by at least {@code lead} (docs/OPERATIONS.md, "The
+     * host clock"). Told for each such event, on the thread that received it.
+     */
+    default void clockBehindStripe(Duration lead) {}
 
     /** A run of {@code work} ({@code "inbox"} or {@code "meter-reports"}) failed; the next run tries again. */
     default void runFailed(String work, RuntimeException failure) {}

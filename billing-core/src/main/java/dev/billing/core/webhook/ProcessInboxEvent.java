@@ -21,6 +21,7 @@ import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.ProjectionListener;
 import dev.billing.core.port.SubscriptionStore;
 import dev.billing.core.port.WebhookVerifier;
+import dev.billing.core.port.WorkObserver;
 import dev.billing.core.port.WorkTracer;
 import dev.billing.core.projection.CheckoutEvents;
 import dev.billing.core.projection.CoalescedReads;
@@ -57,6 +58,7 @@ public final class ProcessInboxEvent {
     private final InboxOutcomes outcomes;
     private final InboxBatch batches;
     private final InboxDrain drain;
+    private final StripeClockCheck clockCheck;
 
     @Internal
     public ProcessInboxEvent(
@@ -76,8 +78,10 @@ public final class ProcessInboxEvent {
             AuditLog audit,
             DuplicateSubscriptionCheck duplicates,
             Clock clock,
-            Clock workClock) {
+            Clock workClock,
+            WorkObserver observer) {
         this.inbox = inbox;
+        this.clockCheck = new StripeClockCheck(clock, observer);
         this.linksAndRecordsInOneWrite = inbox.linksAndRecordsInOneWrite();
         this.options = options;
         boolean refetch = options.refetchOnWebhook();
@@ -122,6 +126,11 @@ public final class ProcessInboxEvent {
 
     WorkTracer tracer() {
         return batches.tracer();
+    }
+
+    /** Told of every Stripe event as it arrives, to notice a host clock behind Stripe's. */
+    StripeClockCheck clockCheck() {
+        return clockCheck;
     }
 
     /**

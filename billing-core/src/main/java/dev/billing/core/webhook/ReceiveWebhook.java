@@ -74,6 +74,7 @@ public final class ReceiveWebhook {
         WebhookVerifier.Verified verified = verifier.verifyAndDecode(payload, signatureHeader);
         StripeEvent event = verified.event();
         span.event(event.id(), event.type());
+        processor.clockCheck().received(event.created());
         if (processor.completedLately(event.id())) {
             return WebhookReceipt.doneAlready(event);
         }
@@ -117,6 +118,7 @@ public final class ReceiveWebhook {
         StripeEvent event = verified.event();
         // Told before the event is handed on, so its processing (perhaps already on another thread) finds the link.
         span.event(event.id(), event.type());
+        processor.clockCheck().received(event.created());
         if (processor.completedLately(event.id())) {
             return WebhookReceipt.doneAlready(event);
         }

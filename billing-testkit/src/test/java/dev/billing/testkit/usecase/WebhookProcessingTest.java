@@ -1048,6 +1048,36 @@ class WebhookProcessingTest {
         private final BillingHarness h = BillingHarness.create();
 
         @Test
+        void anEventCreatedAfterItArrivedShowsTheClockBehindStripes() {
+            Instant now = h.clock().instant();
+            StripeEvent ahead = anEvent()
+                    .withType("radar.early_fraud_warning.created")
+                    .createdAt(now.plusSeconds(5))
+                    .forObject("radar.early_fraud_warning", "issfr_1")
+                    .build();
+            StripeEvent behind = anEvent()
+                    .withType("radar.early_fraud_warning.created")
+                    .createdAt(now.minusSeconds(2))
+                    .forObject("radar.early_fraud_warning", "issfr_2")
+                    .build();
+            StripeEvent aheadAnswered = anEvent()
+                    .withType("radar.early_fraud_warning.created")
+                    .createdAt(now.plusSeconds(3))
+                    .forObject("radar.early_fraud_warning", "issfr_3")
+                    .build();
+
+            h.deliver(ahead, new EventObject.Other("radar.early_fraud_warning", "issfr_1"));
+            h.deliver(behind, new EventObject.Other("radar.early_fraud_warning", "issfr_2"));
+            FakeWebhookVerifier.Delivery answered =
+                    h.verifier().sign(aheadAnswered, new EventObject.Other("radar.early_fraud_warning", "issfr_3"));
+            h.billing().useCases().receiveWebhook().receive(answered.body(), answered.signature(), Runnable::run);
+
+            assertThat(h.clockLeadsObserved())
+                    .as("Stripe made each event before sending it: the clock is behind by at least the lead")
+                    .containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(3));
+        }
+
+        @Test
         void unknownTypesAreRecordedAsIgnored() {
             StripeEvent event = anEvent()
                     .withType("radar.early_fraud_warning.created")
