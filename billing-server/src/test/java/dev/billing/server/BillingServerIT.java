@@ -123,6 +123,7 @@ class BillingServerIT {
                 .doesNotContain("billing_webhook_inbox{status=\"processed\"}")
                 .contains("billing_webhook_deliveries_total{outcome=\"recorded\"}")
                 .contains("billing_meter_reports_pending")
+                .contains("billing_clock_behind_stripe_seconds_count")
                 .contains("billing_stripe_calls_seconds_count{operation=\"create_customer\",outcome=\"ok\"}")
                 .contains("http_server_requests_seconds_bucket{")
                 .contains("http_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",status=\"200\","
