@@ -12,9 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Counts the core's background work on a meter registry: {@code billing.worker.events},
  * {@code billing.worker.meter.reports}, {@code billing.worker.failures}; and the duplicate live subscriptions found,
  * {@code billing.subscriptions.duplicates} tagged {@code handling} ({@code cancel} or {@code flag}), once each; and
- * the rows retention deleted, {@code billing.retention.deleted} tagged {@code kind}; and the Stripe events created after
- * they arrived by this host's clock, {@code billing.clock.behind.stripe}, a timer of how far behind Stripe's that
- * shows the clock to be (its count the events, its max the largest lead: alert on any).
+ * the rows retention deleted, {@code billing.retention.deleted} tagged {@code kind}; and the Stripe events created
+ * after they arrived by this host's clock, {@code billing.clock.behind.stripe}, a timer of how far behind Stripe's
+ * that shows the clock to be (its count the events, its max the largest lead).
  *
  * <p>Usage: {@code Billing.builder()...observer(new WorkMetrics(registry))}
  */

@@ -18,8 +18,9 @@ import java.util.Optional;
 /**
  * Projects a subscription or invoice event processed on its own (DESIGN §4.3): with re-fetch on, Stripe's current
  * object is read and upserted under its watermark; with it off the snapshot is, and one whose order only Stripe knows
- * ({@link SnapshotOrder}) is settled by one read. An erased account's subscription is written under its pseudonym ({@link ErasedAccountEvents}), its
- * customer's link read before the write. A re-fetch is shared with the other events it answers ({@link CoalescedReads}).
+ * ({@link SnapshotOrder}) is settled by one read. An erased account's subscription is written under its pseudonym
+ * ({@link ErasedAccountEvents}), its customer's link read before the write. A re-fetch is shared with the other
+ * events it answers ({@link CoalescedReads}).
  */
 @Internal
 public final class SnapshotEvents {
@@ -48,10 +49,11 @@ public final class SnapshotEvents {
     /**
      * Projects a subscription event's snapshot (re-read from Stripe when re-fetching is on).
      *
-     * @param pastDueHint    when the event dates a turn to past due ({@link EventObject.OfSubscription#pastDueHint()}),
-     *                       or null
-     * @param couponsUnknown the snapshot's pricing is not Stripe's ({@link EventObject.OfSubscription#couponsUnknown()}):
-     *                       it is read from Stripe even with re-fetch off
+     * @param pastDueHint    when the event dates a turn to past due
+     *                       ({@link EventObject.OfSubscription#pastDueHint()}), or null
+     * @param couponsUnknown the snapshot's pricing is not Stripe's
+     *                       ({@link EventObject.OfSubscription#couponsUnknown()}): it is read from Stripe even with
+     *                       re-fetch off
      */
     public void subscription(Subscription snapshot, Instant pastDueHint, boolean couponsUnknown) {
         AuditCause cause = AuditContext.current();
