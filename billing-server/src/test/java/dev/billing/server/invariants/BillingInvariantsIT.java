@@ -279,7 +279,6 @@ class BillingInvariantsIT {
         }
     }
 
-    /** Runs one fixed sequence in a Postgres world of its own. */
     /**
      * Found by the re-fetch-off world's first search: a webhook names a subscription's discounts by id only, so with
      * re-fetch off an operator's coupon never reached MRR (the snapshot's pricing had no discount). Such a snapshot
@@ -297,6 +296,7 @@ class BillingInvariantsIT {
         }
     }
 
+    /** Runs one fixed sequence in a Postgres world of its own. */
     private static void onPostgres(Step... steps) {
         try (World world = World.onPostgres()) {
             run(world, List.of(steps));
