@@ -152,18 +152,43 @@ final class Db {
 
     /**
      * Writes a row under its own id, in the caller's transaction: the first of {@code attempts} (an update of a
-     * different row with that id, then an insert) that writes one row wins, then {@code advanceIds} moves the
-     * table's identity past the id so later rows get higher ones. Returns whether a row was written.
+     * different row with that id, then an insert) that writes one row wins, then {@code ids} moves the table's
+     * identity past the id so later rows get higher ones. Returns whether a row was written.
      */
     static boolean restoreWithId(
-            Handle h, List<String> attempts, UnaryOperator<Update> bind, String advanceIds, long id) {
+            Handle h, List<String> attempts, UnaryOperator<Update> bind, IdentityAdvance ids, long id) {
         for (String sql : attempts) {
             if (bind.apply(h.createUpdate(sql).bind("id", id)).execute() == 1) {
-                h.createQuery(advanceIds).bind("id", id).mapTo(Long.class).findOne();
+                ids.past(h, id);
                 return true;
             }
         }
         return false;
+    }
+
+    /** Moves the identity of {@code table}'s {@code id} column past a restored id, never backwards. */
+    IdentityAdvance identityAdvance(String table) {
+        String sequence = "CAST(pg_get_serial_sequence('{schema}." + table + "', 'id') AS regclass)";
+        return new IdentityAdvance(
+                sql("SELECT :id > coalesce(pg_sequence_last_value(" + sequence + "), 0)"),
+                sql("SELECT pg_advisory_xact_lock(hashtext('{schema}." + table + ".id'))"),
+                sql("SELECT setval(" + sequence + ", :id) WHERE :id > coalesce(pg_sequence_last_value(" + sequence
+                        + "), 0)"));
+    }
+
+    /**
+     * The statements of {@link #identityAdvance}. {@code setval} is not transactional, so two restores that both
+     * find their ids past the identity could set it in the wrong order, the lower one last, and send later rows into
+     * ids already taken (a copy restores a page's entries side by side): those that move it take turns, under a
+     * lock held to their commit, and look again once they hold it. Restores behind the identity take no lock.
+     */
+    record IdentityAdvance(String ahead, String lock, String advance) {
+        void past(Handle h, long id) {
+            if (h.createQuery(ahead).bind("id", id).mapTo(Boolean.class).one()) {
+                h.createQuery(lock).mapTo(String.class).findOne();
+                h.createQuery(advance).bind("id", id).mapTo(Long.class).findOne();
+            }
+        }
     }
 
     /** Postgres keeps microseconds: the instant as bound, truncated the same way every time. */

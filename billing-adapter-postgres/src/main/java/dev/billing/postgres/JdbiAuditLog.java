@@ -40,7 +40,7 @@ final class JdbiAuditLog implements AuditLog {
     private final String usersCustomer;
     private final String restoreUpdate;
     private final String restoreInsert;
-    private final String advanceIds;
+    private final Db.IdentityAdvance advanceIds;
 
     JdbiAuditLog(Db db) {
         this.db = db;
@@ -90,11 +90,7 @@ final class JdbiAuditLog implements AuditLog {
                 """);
         // The identity goes past the restored id, so entries recorded later get higher ids (never backwards: a
         // concurrent insert may have taken a higher one).
-        this.advanceIds = db.sql("""
-                SELECT setval(CAST(pg_get_serial_sequence('{schema}.audit_log', 'id') AS regclass), :id)
-                WHERE :id > coalesce(pg_sequence_last_value(
-                    CAST(pg_get_serial_sequence('{schema}.audit_log', 'id') AS regclass)), 0)
-                """);
+        this.advanceIds = db.identityAdvance("audit_log");
     }
 
     @Override

@@ -42,7 +42,7 @@ final class JdbiNoticeLog implements NoticeLog {
     private final String pseudonymise;
     private final String restoreUpdate;
     private final String restoreInsert;
-    private final String advanceIds;
+    private final Db.IdentityAdvance advanceIds;
 
     JdbiNoticeLog(Db db) {
         this.db = db;
@@ -82,11 +82,7 @@ final class JdbiNoticeLog implements NoticeLog {
                 ON CONFLICT DO NOTHING
                 """);
         // As JdbiAuditLog's: rows recorded later get higher ids, and the identity never moves backwards.
-        this.advanceIds = db.sql("""
-                SELECT setval(CAST(pg_get_serial_sequence('{schema}.notice_log', 'id') AS regclass), :id)
-                WHERE :id > coalesce(pg_sequence_last_value(
-                    CAST(pg_get_serial_sequence('{schema}.notice_log', 'id') AS regclass)), 0)
-                """);
+        this.advanceIds = db.identityAdvance("notice_log");
     }
 
     @Override

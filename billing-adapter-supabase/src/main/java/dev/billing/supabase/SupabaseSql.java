@@ -53,7 +53,8 @@ public final class SupabaseSql {
             "031_inbox_requeue_leased.sql",
             "032_detached_payment_method_subjects.sql",
             "033_retired_customer_links.sql",
-            "034_past_due_bound_of_older_writes.sql");
+            "034_past_due_bound_of_older_writes.sql",
+            "035_restored_ids_take_turns.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

@@ -109,7 +109,7 @@ class SupabaseSqlIT {
                             + " || has_function_privilege('anon', p.oid, 'EXECUTE') || has_function_privilege('authenticated',"
                             + " p.oid, 'EXECUTE') || has_function_privilege('service_role', p.oid, 'EXECUTE')"
                             + " FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'billing\\_%'");
-            assertThat(functions).hasSize(60).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
+            assertThat(functions).hasSize(61).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
         }
     }
 

@@ -22,6 +22,7 @@ import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeKind;
+import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeRecord;
 import dev.billing.core.model.notice.NoticeStatus;
 import dev.billing.core.model.payment.GuestPurchase;
@@ -36,8 +37,14 @@ import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore.LinkResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -287,5 +294,88 @@ public abstract class MigrationTargetContract {
                         .list(AuditQuery.all(10).withCustomer(customer))
                         .items())
                 .containsExactly(entry);
+    }
+
+    /**
+     * A copy restores a page's entries side by side: however their restores interleave, each log's identity ends past
+     * every restored id, so the entries recorded after them take new ids (an identity moved back by a lower restore
+     * that set it last would hand out ids already taken).
+     */
+    @Test
+    @DisplayName("restores run side by side leave each log's identity past every restored id")
+    void restoresSideBySideLeaveEachLogsIdentityPastTheirIds() throws Exception {
+        int writers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            long base = Math.max(trail(), notices()) + 1_000;
+            for (int round = 0; round < 40; round++) {
+                long first = base + round * 100L;
+                CustomerId customer = CustomerId.of("cus_" + id + "_" + round);
+                UserId user = UserId.of("user_" + id + "_" + round);
+                CyclicBarrier start = new CyclicBarrier(writers);
+                List<Future<Boolean>> restores = new ArrayList<>();
+                for (int i = 0; i < writers; i++) {
+                    long entryId = first + i;
+                    restores.add(pool.submit(() -> {
+                        start.await(30, TimeUnit.SECONDS);
+                        return stores.audit().restore(auditEntry(entryId, customer))
+                                && stores.notices().restore(new NoticeEntry(entryId, notice(entryId, user, customer)));
+                    }));
+                }
+                for (Future<Boolean> restore : restores) {
+                    assertThat(restore.get(60, TimeUnit.SECONDS)).isTrue();
+                }
+                long last = first + writers - 1;
+
+                stores.audit()
+                        .record(new AuditRecord(
+                                AuditAction.REFUND_CREATED,
+                                "re_" + id + "_" + round + "_after",
+                                null,
+                                customer,
+                                AuditCause.admin("req_" + id),
+                                Map.of()));
+                stores.notices().record(notice(-1, user, customer));
+
+                assertThat(stores.audit()
+                                .list(AuditQuery.all(20).withCustomer(customer))
+                                .items())
+                        .as("round %d: the trail's entries, the one recorded after the restores first", round)
+                        .hasSize(writers + 1)
+                        .first()
+                        .satisfies(e -> assertThat(e.id()).isGreaterThan(last));
+                assertThat(stores.notices().forUser(user).stream().mapToLong(NoticeEntry::id))
+                        .as("round %d: the notices' ids", round)
+                        .hasSize(writers + 1)
+                        .filteredOn(n -> n > last)
+                        .hasSize(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private long notices() {
+        return stores.notices().list(NoticeQuery.all(1)).items().stream()
+                .mapToLong(NoticeEntry::id)
+                .max()
+                .orElse(0);
+    }
+
+    private AuditEntry auditEntry(long entryId, CustomerId customer) {
+        return new AuditEntry(
+                entryId,
+                AT,
+                AuditAction.REFUND_CREATED,
+                "re_" + id + "_" + entryId,
+                null,
+                customer,
+                AuditCause.admin("req_" + id),
+                Map.of());
+    }
+
+    private NoticeRecord notice(long n, UserId user, CustomerId customer) {
+        return new NoticeRecord(
+                "evt_" + id + "_" + n, NoticeKind.values()[0], user, customer, NoticeStatus.SENT, null, null, AT);
     }
 }
