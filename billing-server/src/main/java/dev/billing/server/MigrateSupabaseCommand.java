@@ -78,6 +78,14 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(
+            names = "--writers",
+            paramLabel = "<n>",
+            defaultValue = "" + MigrateStores.DEFAULT_WRITERS,
+            description = "Writes to Postgres run at once, 1-" + MigrateStores.MAX_WRITERS + ", each one round trip; "
+                    + "more help most when Postgres is far away (default: ${DEFAULT-VALUE}).")
+    int writers;
+
+    @Option(
             names = "--checkpoint",
             paramLabel = "<file>",
             defaultValue = DEFAULT_CHECKPOINT,
@@ -175,6 +183,7 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
             }
             report = migration
                     .batchSize(settings.batchSize())
+                    .writers(settings.writers())
                     .dryRun(!settings.mode().writes())
                     .listener(progress)
                     .run();
@@ -253,9 +262,11 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
         };
         return String.format(
                 Locale.ROOT,
-                "migrate-supabase: %s, batch size %d%n  source  Supabase %s%n" + "  target  Postgres %s, schema %s%s%n",
+                "migrate-supabase: %s, batch size %d, %d writers%n  source  Supabase %s%n"
+                        + "  target  Postgres %s, schema %s%s%n",
                 mode,
                 settings.batchSize(),
+                settings.writers(),
                 settings.supabase().url(),
                 settings.postgres().describe(),
                 settings.postgres().schema(),
@@ -279,7 +290,8 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
             try {
                 postgres = PostgresConfig.fromDatabaseUrl(databaseUrl).toBuilder()
                         .poolName("billing-migrate")
-                        .maximumPoolSize(4)
+                        // A connection per writer, and one for the merge's reads of the target.
+                        .maximumPoolSize(Math.max(4, writers + 1))
                         .minimumIdle(1)
                         .build();
             } catch (IllegalArgumentException e) {
@@ -288,6 +300,9 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
         }
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             r.problem("--batch-size: must be a whole number from 1 to " + MAX_BATCH_SIZE + ", was " + batchSize);
+        }
+        if (writers < 1 || writers > MigrateStores.MAX_WRITERS) {
+            r.problem("--writers: must be a whole number from 1 to " + MigrateStores.MAX_WRITERS + ", was " + writers);
         }
         if (dryRun && verifyOnly) {
             r.problem("--dry-run and --verify-only: give one of them (both write nothing; --verify-only exits 3 "
@@ -310,7 +325,7 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
             }
         }
         r.failIfAny();
-        return new Settings(supabase, postgres, batchSize, file, mode);
+        return new Settings(supabase, postgres, batchSize, writers, file, mode);
     }
 
     private static String failure(RuntimeException e) {
@@ -321,7 +336,8 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
     }
 
     /** What the command was asked to do, checked. */
-    record Settings(SupabaseConfig supabase, PostgresConfig postgres, int batchSize, Path checkpoint, Mode mode) {}
+    record Settings(
+            SupabaseConfig supabase, PostgresConfig postgres, int batchSize, int writers, Path checkpoint, Mode mode) {}
 
     /** Thrown out of the progress listener when SIGTERM or Ctrl-C asked the run to stop (after a checkpoint). */
     static final class Stopped extends RuntimeException {

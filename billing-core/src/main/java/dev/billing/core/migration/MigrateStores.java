@@ -33,7 +33,8 @@ import java.util.Objects;
  *       common order ({@link MigrationPass}): what only the source has is written, what differs (by canonical form,
  *       so also a change that kept its version, like an erasure's) is written again, what only the target has is
  *       removed. Any number of passes converge: after one, the target holds exactly the source's records.</li>
- *   <li><b>Batched:</b> the source is read a page of {@code batchSize} records at a time, the target alongside.</li>
+ *   <li><b>Batched:</b> the source is read a page of {@code batchSize} records at a time, the target alongside;
+ *       a page's writes to the target run {@code writers} at a time (one round trip each).</li>
  *   <li><b>Resumable:</b> after every batch the position of its record type (both sides) is saved in the
  *       {@link MigrationCheckpoint}; a new run with the same checkpoint continues from there (types already done
  *       are not read again). A run over a checkpoint whose every type is done (the last run finished) is a new
@@ -59,6 +60,10 @@ public final class MigrateStores {
     public static final int MAX_DIFFERENCES = 20;
     /** Records per type up to which the verification keeps per-record digests to name what differs. */
     static final int MAX_RECORDS_COMPARED_BY_KEY = 200_000;
+    /** A page's writes to the target run this many at a time unless told otherwise ({@link Builder#writers}). */
+    public static final int DEFAULT_WRITERS = 8;
+    /** The most writers a migration runs at once. */
+    public static final int MAX_WRITERS = 64;
 
     private static final System.Logger LOG = System.getLogger(MigrateStores.class.getName());
 
@@ -67,6 +72,7 @@ public final class MigrateStores {
     private final BillingStores target;
 
     private final int batchSize;
+    private final int writers;
     private final MigrationCheckpoint checkpoint;
     private final MigrationListener listener;
     private final boolean dryRun;
@@ -76,6 +82,7 @@ public final class MigrateStores {
         this.source = Objects.requireNonNull(builder.source, "source");
         this.target = builder.target;
         this.batchSize = builder.batchSize;
+        this.writers = builder.writers;
         this.checkpoint = builder.checkpoint;
         this.listener = builder.listener;
         this.dryRun = builder.dryRun;
@@ -94,8 +101,10 @@ public final class MigrateStores {
         boolean newPass = kinds.stream()
                 .allMatch(k -> checkpoint.load(k.type()).map(Position::done).orElse(false));
         List<Counts> copies = new ArrayList<>();
-        for (Kind<?> kind : kinds) {
-            copies.add(copy(kind, newPass));
+        try (PageWrites writes = new PageWrites(writers)) {
+            for (Kind<?> kind : kinds) {
+                copies.add(copy(kind, newPass, writes));
+            }
         }
         List<MigrationReport.TypeReport> reports = new ArrayList<>();
         for (int i = 0; i < kinds.size(); i++) {
@@ -117,7 +126,7 @@ public final class MigrateStores {
         return report;
     }
 
-    private <T> Counts copy(Kind<T> kind, boolean newPass) {
+    private <T> Counts copy(Kind<T> kind, boolean newPass, PageWrites writes) {
         // A dry run plans a whole pass from the start and saves nothing.
         Position position = newPass || dryRun
                 ? Position.START
@@ -125,7 +134,7 @@ public final class MigrateStores {
         if (position.done()) {
             return Counts.NONE;
         }
-        return new MigrationPass<>(kind, source, target, batchSize, dryRun, checkpoint, listener).run(position);
+        return new MigrationPass<>(kind, source, target, batchSize, dryRun, checkpoint, listener, writes).run(position);
     }
 
     private <T> MigrationReport.TypeReport verify(Kind<T> kind, Counts copied) {
@@ -254,6 +263,7 @@ public final class MigrateStores {
         private BillingStores target;
         private boolean emptyTarget;
         private int batchSize = 500;
+        private int writers = DEFAULT_WRITERS;
         private MigrationCheckpoint checkpoint = new InMemoryMigrationCheckpoint();
         private MigrationListener listener = MigrationListener.NONE;
         private boolean dryRun;
@@ -285,6 +295,19 @@ public final class MigrateStores {
                 throw new IllegalArgumentException("batchSize must be between 1 and 10000, was " + batchSize);
             }
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * How many of a page's writes to the target run at once (default {@value #DEFAULT_WRITERS}; 1 writes one
+         * record at a time). Each writer holds a connection of the target's while it writes, so its pool needs as
+         * many.
+         */
+        public Builder writers(int writers) {
+            if (writers < 1 || writers > MAX_WRITERS) {
+                throw new IllegalArgumentException("writers must be between 1 and " + MAX_WRITERS + ", was " + writers);
+            }
+            this.writers = writers;
             return this;
         }
 

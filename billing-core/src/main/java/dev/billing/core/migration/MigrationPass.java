@@ -9,6 +9,7 @@ import dev.billing.core.port.MigrationCheckpoint.Position;
 import dev.billing.core.port.MigrationListener;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One record type's pass of {@link MigrateStores}: the source's and the target's listings, which both stores sort
@@ -22,6 +23,12 @@ import java.util.List;
  * the cursor of the target page being read and the order key of the last record done, so a resumed pass reads that
  * target page again and skips what it had passed. In a dry run nothing is written or removed: the pass only counts
  * what it would do.
+ *
+ * <p>A page's writes and removals are decided first and then run side by side ({@link PageWrites}), before its
+ * position is saved: each touches its own key, and the target's listing has already been read past every one of
+ * them, so their order does not matter. A write that would have to remove another record standing in its way (a link
+ * whose customer another user holds) is done again alone once the others have finished
+ * ({@link Outcome#HELD_BY_ANOTHER}).
  */
 final class MigrationPass<T> {
     private static final System.Logger LOG = System.getLogger(MigrationPass.class.getName());
@@ -35,6 +42,7 @@ final class MigrationPass<T> {
     private final boolean dryRun;
     private final MigrationCheckpoint checkpoint;
     private final MigrationListener listener;
+    private final PageWrites writes;
 
     private long read;
     private long written;
@@ -50,7 +58,8 @@ final class MigrationPass<T> {
             int batchSize,
             boolean dryRun,
             MigrationCheckpoint checkpoint,
-            MigrationListener listener) {
+            MigrationListener listener,
+            PageWrites writes) {
         this.kind = kind;
         this.source = source;
         this.target = target;
@@ -58,11 +67,28 @@ final class MigrationPass<T> {
         this.dryRun = dryRun;
         this.checkpoint = checkpoint;
         this.listener = listener;
+        this.writes = writes;
     }
 
     /** What the pass of one type did (a dry run: would do). */
     record Counts(long read, long written, long changed, long present, long removed, long conflicts) {
         static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * What one write or removal did, added to the pass's counts once its page is done; or, with {@code alone} set,
+     * the write to do again once the page's other writes have finished.
+     */
+    private record Done(long written, long changed, long present, long removed, long conflicts, Supplier<Done> alone) {
+        static final Done NOTHING = new Done(0, 0, 0, 0, 0, null);
+
+        Done(long written, long changed, long present, long removed, long conflicts) {
+            this(written, changed, present, removed, conflicts, null);
+        }
+
+        static Done later(Supplier<Done> alone) {
+            return new Done(0, 0, 0, 0, 0, alone);
+        }
     }
 
     /** Runs the pass from {@code from} (its start, or where an interrupted run stopped) to the end. */
@@ -84,13 +110,14 @@ final class MigrationPass<T> {
         Page<T> page;
         do {
             page = kind.lister().list(source, cursor, batchSize);
+            List<Supplier<Done>> pending = new ArrayList<>();
             for (T record : page.items()) {
                 List<String> order = kind.order().apply(record);
                 last = checkAscending(last, order, "source");
                 T head = targetSide.peek();
                 while (head != null && MigrationRecords.compare(kind.order().apply(head), order) < 0) {
                     targetSide.take();
-                    targetOnly(head);
+                    targetOnly(head, pending);
                     head = targetSide.peek();
                 }
                 if (head != null && MigrationRecords.compare(kind.order().apply(head), order) == 0) {
@@ -98,10 +125,10 @@ final class MigrationPass<T> {
                     if (kind.canonical().apply(head).equals(kind.canonical().apply(record))) {
                         present++;
                     } else {
-                        rewrite(record, head);
+                        rewrite(record, head, pending);
                     }
                 } else {
-                    write(record);
+                    write(record, pending);
                 }
             }
             read += page.items().size();
@@ -109,8 +136,25 @@ final class MigrationPass<T> {
             cursor = page.nextCursor();
             if (!page.hasMore()) {
                 for (T head = targetSide.take(); head != null; head = targetSide.take()) {
-                    targetOnly(head);
+                    targetOnly(head, pending);
                 }
+            }
+            List<Supplier<Done>> alone = new ArrayList<>();
+            List<Done> results = new ArrayList<>(writes.runAll(pending));
+            for (Done done : results) {
+                if (done.alone() != null) {
+                    alone.add(done.alone());
+                }
+            }
+            for (Supplier<Done> write : alone) {
+                results.add(write.get());
+            }
+            for (Done done : results) {
+                written += done.written();
+                changed += done.changed();
+                present += done.present();
+                removed += done.removed();
+                conflicts += done.conflicts();
             }
             if (!dryRun) {
                 checkpoint.save(
@@ -132,57 +176,71 @@ final class MigrationPass<T> {
     }
 
     /** A record the target lacks. */
-    private void write(T record) {
+    private void write(T record, List<Supplier<Done>> pending) {
         if (dryRun) {
             written++;
             return;
         }
-        count(kind.writer().write(target, record), false);
+        pending.add(() -> {
+            Outcome outcome = kind.writer().write(target, record, false);
+            return outcome == Outcome.HELD_BY_ANOTHER
+                    ? Done.later(() -> done(kind.writer().write(target, record, true), false))
+                    : done(outcome, false);
+        });
     }
 
     /** A record the target holds otherwise: written over it, or in its place once it is removed. */
-    private void rewrite(T record, T held) {
+    private void rewrite(T record, T held, List<Supplier<Done>> pending) {
         if (dryRun) {
             written++;
             changed++;
             return;
         }
-        Outcome outcome = kind.writer().write(target, record);
-        if (outcome != Outcome.WRITTEN && outcome != Outcome.WRITTEN_AFTER_REMOVING) {
-            kind.remover().remove(target, held);
-            outcome = kind.writer().write(target, record);
-        }
-        count(outcome, true);
+        pending.add(() -> replace(record, held, false));
     }
 
-    private void count(Outcome outcome, boolean replacing) {
-        switch (outcome) {
-            case WRITTEN, WRITTEN_AFTER_REMOVING -> {
-                written++;
-                changed += replacing ? 1 : 0;
-                removed += outcome == Outcome.WRITTEN_AFTER_REMOVING ? 1 : 0;
-            }
-            case ALREADY_PRESENT -> present++;
-            case CONFLICT -> {
-                conflicts++;
+    private Done replace(T record, T held, boolean alone) {
+        Outcome outcome = kind.writer().write(target, record, alone);
+        if (outcome != Outcome.WRITTEN
+                && outcome != Outcome.WRITTEN_AFTER_REMOVING
+                && outcome != Outcome.HELD_BY_ANOTHER) {
+            kind.remover().remove(target, held);
+            outcome = kind.writer().write(target, record, alone);
+        }
+        return outcome == Outcome.HELD_BY_ANOTHER && !alone
+                ? Done.later(() -> replace(record, held, true))
+                : done(outcome, true);
+    }
+
+    private Done done(Outcome outcome, boolean replacing) {
+        return switch (outcome) {
+            case WRITTEN -> new Done(1, replacing ? 1 : 0, 0, 0, 0);
+            case WRITTEN_AFTER_REMOVING -> new Done(1, replacing ? 1 : 0, 0, 1, 0);
+            case ALREADY_PRESENT -> new Done(0, 0, 1, 0, 0);
+            case CONFLICT, HELD_BY_ANOTHER -> {
                 LOG.log(
                         System.Logger.Level.WARNING,
                         "Migration: the target refused a {0} record even after removing " + "what stood in its way",
                         kind.type().wireName());
+                yield new Done(0, 0, 0, 0, 1);
             }
-        }
+        };
     }
 
     /** A record only the target holds: the source no longer has it (or never had it). */
-    private void targetOnly(T record) {
-        if (kind.inSource() != null && kind.inSource().has(source, record)) {
-            return; // listed elsewhere by the source: written (or found) where the source lists it
-        }
+    private void targetOnly(T record, List<Supplier<Done>> pending) {
         if (dryRun) {
-            removed++;
-        } else if (kind.remover().remove(target, record)) {
-            removed++;
+            if (kind.inSource() == null || !kind.inSource().has(source, record)) {
+                removed++;
+            }
+            return;
         }
+        pending.add(() -> {
+            if (kind.inSource() != null && kind.inSource().has(source, record)) {
+                return Done.NOTHING; // listed elsewhere by the source: written (or found) where the source lists it
+            }
+            return kind.remover().remove(target, record) ? new Done(0, 0, 0, 1, 0) : Done.NOTHING;
+        });
     }
 
     /**

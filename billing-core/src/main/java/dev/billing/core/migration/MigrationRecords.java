@@ -50,7 +50,13 @@ final class MigrationRecords {
         /** Written once another record that stood in its way was removed (the old link of its customer). */
         WRITTEN_AFTER_REMOVING,
         ALREADY_PRESENT,
-        CONFLICT
+        CONFLICT,
+        /**
+         * Not written: another record of the target holds what this one needs (the customer of a link, under another
+         * user), and the write was not {@code alone}, so it did not remove it. Written again alone once the page's
+         * other writes are done.
+         */
+        HELD_BY_ANOTHER
     }
 
     /** Lists one page of records of a type. */
@@ -59,10 +65,13 @@ final class MigrationRecords {
         Page<T> list(BillingStores stores, String cursor, int limit);
     }
 
-    /** Writes one record to the target, idempotently. */
+    /**
+     * Writes one record to the target, idempotently. {@code alone}: no other write of the page runs meanwhile, so the
+     * writer may remove another record that stands in its way; otherwise it answers {@link Outcome#HELD_BY_ANOTHER}.
+     */
     @FunctionalInterface
     interface Writer<T> {
-        Outcome write(BillingStores target, T record);
+        Outcome write(BillingStores target, T record, boolean alone);
     }
 
     /** Removes one record (by its key) from the target; true when it was there. */
@@ -121,7 +130,7 @@ final class MigrationRecords {
                         MigrationRecordType.SUBSCRIPTIONS,
                         (s, c, l) -> s.subscriptions().listSubscriptions(c, l),
                         s -> s.subscriptions().countSubscriptions(),
-                        (t, r) -> upsert(t.subscriptions().upsertSubscription(r, MIGRATION)),
+                        (t, r, alone) -> upsert(t.subscriptions().upsertSubscription(r, MIGRATION)),
                         (t, r) -> t.subscriptions().removeSubscription(r.id()),
                         Subscription::id,
                         r -> List.of(r.id()),
@@ -131,7 +140,7 @@ final class MigrationRecords {
                         MigrationRecordType.INVOICES,
                         (s, c, l) -> s.subscriptions().listInvoices(c, l),
                         s -> s.subscriptions().countInvoices(),
-                        (t, r) -> upsert(t.subscriptions().upsertInvoice(r, MIGRATION)),
+                        (t, r, alone) -> upsert(t.subscriptions().upsertInvoice(r, MIGRATION)),
                         (t, r) -> t.subscriptions().removeInvoice(r.id()),
                         Invoice::id,
                         r -> List.of(r.id()),
@@ -141,7 +150,7 @@ final class MigrationRecords {
                         MigrationRecordType.PURCHASES,
                         (s, c, l) -> s.subscriptions().listPurchases(c, l),
                         s -> s.subscriptions().countPurchases(),
-                        (t, r) -> inserted(t.subscriptions().recordPurchase(r, MIGRATION)),
+                        (t, r, alone) -> inserted(t.subscriptions().recordPurchase(r, MIGRATION)),
                         (t, r) -> t.subscriptions().removePurchase(r.id()),
                         Purchase::id,
                         r -> List.of(r.id()),
@@ -153,7 +162,7 @@ final class MigrationRecords {
                         s -> s.inbox().countByStatus().values().stream()
                                 .mapToLong(Long::longValue)
                                 .sum(),
-                        (t, r) -> inserted(t.inbox().restore(r)),
+                        (t, r, alone) -> inserted(t.inbox().restore(r)),
                         (t, r) -> t.inbox().remove(r.eventId()),
                         InboxEntry::eventId,
                         e -> List.of(descending(micros(e.receivedAt())), e.eventId()),
@@ -163,7 +172,7 @@ final class MigrationRecords {
                         MigrationRecordType.USAGE_COUNTERS,
                         (s, c, l) -> s.usage().listCounters(c, l),
                         s -> -1,
-                        (t, r) -> inserted(t.usage().restoreCounter(r)),
+                        (t, r, alone) -> inserted(t.usage().restoreCounter(r)),
                         (t, r) -> t.usage()
                                 .removeCounter(r.userId(), r.meter(), r.period().start()),
                         c -> c.userId().value() + " / " + c.meter() + " / "
@@ -178,7 +187,7 @@ final class MigrationRecords {
                         MigrationRecordType.USAGE_KEYS,
                         (s, c, l) -> s.usage().listKeys(c, l),
                         s -> -1,
-                        (t, r) -> inserted(t.usage().restoreKey(r)),
+                        (t, r, alone) -> inserted(t.usage().restoreKey(r)),
                         (t, r) -> t.usage().removeKey(r.userId(), r.idempotencyKey()),
                         k -> k.userId().value() + " / " + k.idempotencyKey(),
                         k -> List.of(k.userId().value(), k.idempotencyKey()),
@@ -188,7 +197,7 @@ final class MigrationRecords {
                         MigrationRecordType.METER_REPORTS,
                         (s, c, l) -> s.usage().listReports(c, l),
                         s -> -1,
-                        (t, r) -> inserted(t.usage().restoreReport(r)),
+                        (t, r, alone) -> inserted(t.usage().restoreReport(r)),
                         (t, r) -> t.usage().removeReport(r.identifier()),
                         MeterReport::identifier,
                         r -> List.of(r.identifier()),
@@ -198,7 +207,7 @@ final class MigrationRecords {
                         MigrationRecordType.MEMBERSHIPS,
                         (s, c, l) -> s.memberships().list(c, l),
                         s -> s.memberships().count(),
-                        (t, r) -> inserted(t.memberships().restore(r)),
+                        (t, r, alone) -> inserted(t.memberships().restore(r)),
                         (t, r) -> t.memberships().remove(r.orgId(), r.userId()),
                         m -> m.orgId() + " / " + m.userId().value(),
                         m -> List.of(m.orgId(), m.userId().value()),
@@ -208,7 +217,7 @@ final class MigrationRecords {
                         MigrationRecordType.GUEST_PURCHASES,
                         (s, c, l) -> s.guests().list(c, l),
                         s -> s.guests().count(),
-                        (t, r) -> inserted(t.guests().restore(r)),
+                        (t, r, alone) -> inserted(t.guests().restore(r)),
                         (t, r) -> t.guests().remove(r.sessionId()),
                         GuestPurchase::sessionId,
                         g -> List.of(g.sessionId()),
@@ -218,7 +227,7 @@ final class MigrationRecords {
                         MigrationRecordType.REFUNDS,
                         (s, c, l) -> s.subscriptions().listRefunds(c, l),
                         s -> s.subscriptions().countRefunds(),
-                        (t, r) -> upsert(t.subscriptions().upsertRefund(r)),
+                        (t, r, alone) -> upsert(t.subscriptions().upsertRefund(r)),
                         (t, r) -> t.subscriptions().removeRefund(r.id()),
                         PaymentRefund::id,
                         r -> List.of(r.id()),
@@ -228,7 +237,7 @@ final class MigrationRecords {
                         MigrationRecordType.INVOICE_PAYMENTS,
                         (s, c, l) -> s.subscriptions().listInvoicePayments(c, l),
                         s -> s.subscriptions().countInvoicePayments(),
-                        (t, r) -> inserted(t.subscriptions().recordInvoicePayment(r)),
+                        (t, r, alone) -> inserted(t.subscriptions().recordInvoicePayment(r)),
                         (t, r) -> t.subscriptions().removeInvoicePayment(r),
                         p -> p.invoiceId() + " / " + p.paymentIntentId(),
                         p -> List.of(p.invoiceId(), p.paymentIntentId()),
@@ -238,7 +247,7 @@ final class MigrationRecords {
                         MigrationRecordType.AUDIT_ENTRIES,
                         MigrationRecords::auditEntries,
                         s -> -1,
-                        (t, r) -> inserted(t.audit().restore(r)),
+                        (t, r, alone) -> inserted(t.audit().restore(r)),
                         (t, r) -> t.audit().remove(r.id()),
                         e -> Long.toString(e.id()),
                         e -> List.of(descending(e.id())),
@@ -248,7 +257,7 @@ final class MigrationRecords {
                         MigrationRecordType.NOTICES,
                         MigrationRecords::notices,
                         s -> -1,
-                        (t, r) -> inserted(t.notices().restore(r)),
+                        (t, r, alone) -> inserted(t.notices().restore(r)),
                         (t, r) -> t.notices().remove(r.id()),
                         e -> Long.toString(e.id()),
                         e -> List.of(descending(e.id())),
@@ -258,7 +267,7 @@ final class MigrationRecords {
                         MigrationRecordType.SERVICE_KEYS,
                         (s, c, l) -> s.serviceKeys().list(c, l),
                         s -> s.serviceKeys().count(),
-                        (t, r) -> inserted(t.serviceKeys().restore(r)),
+                        (t, r, alone) -> inserted(t.serviceKeys().restore(r)),
                         (t, r) -> t.serviceKeys().remove(r.id()),
                         ServiceKey::id,
                         k -> List.of(k.id()),
@@ -347,17 +356,23 @@ final class MigrationRecords {
      * A customer has one link in the source, so a target link holding this one's customer under another user is not
      * the source's: an erasure moved it to a pseudonym. It is removed, and the link written in its place.
      */
-    private static Outcome link(BillingStores target, CustomerLink link) {
+    private static Outcome link(BillingStores target, CustomerLink link, boolean alone) {
         LinkResult result = target.customers().link(link, MIGRATION);
         if (result instanceof LinkResult.Linked) {
             return Outcome.WRITTEN;
         }
         if (result instanceof LinkResult.CustomerAlreadyLinked taken
-                && !taken.link().userId().equals(link.userId())
-                && target.customers().remove(taken.link().userId())) {
-            return target.customers().link(link, MIGRATION) instanceof LinkResult.Linked
-                    ? Outcome.WRITTEN_AFTER_REMOVING
-                    : Outcome.CONFLICT;
+                && !taken.link().userId().equals(link.userId())) {
+            // That user's own write may be running beside this one: removing its link then could remove the link
+            // it just wrote. Alone, the link found is the one to remove.
+            if (!alone) {
+                return Outcome.HELD_BY_ANOTHER;
+            }
+            if (target.customers().remove(taken.link().userId())) {
+                return target.customers().link(link, MIGRATION) instanceof LinkResult.Linked
+                        ? Outcome.WRITTEN_AFTER_REMOVING
+                        : Outcome.CONFLICT;
+            }
         }
         return result.link().equals(link) ? Outcome.ALREADY_PRESENT : Outcome.CONFLICT;
     }

@@ -31,6 +31,7 @@ import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.model.usage.UsageKey;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.CustomerStore;
+import dev.billing.core.port.CustomerStore.LinkResult;
 import dev.billing.core.port.MigrationCheckpoint;
 import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.testkit.BillingHarness;
@@ -42,6 +43,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
@@ -147,6 +151,100 @@ class MigrateStoresConvergenceTest {
         assertThat(third.written() + third.removed())
                 .as("converged: a third pass has nothing to do")
                 .isZero();
+    }
+
+    /**
+     * A customer that changed hands between two passes: the target holds {@code cus_1} under user_1, the source under
+     * user_0, and user_1 has a new customer. Writing user_0's link finds {@code cus_1} held by user_1, whose own link
+     * is rewritten in the same page. The store below makes them meet at the worst moment: user_0's write sees
+     * {@code cus_1} held, then user_1's link moves; a write that removed the holder then would take user_1's new link.
+     */
+    @Test
+    void aCustomerThatChangedHandsEndsUnderItsNewUserWhileItsOldUserMovesBesideIt() {
+        InMemoryBillingStores from = InMemoryBillingStores.create();
+        InMemoryBillingStores into = InMemoryBillingStores.create();
+        into.customers().link(link("user_0", "cus_0"));
+        into.customers().link(link("user_1", "cus_1"));
+        from.customers().link(link("user_0", "cus_1"));
+        from.customers().link(link("user_1", "cus_9"));
+        HandOver handOver = new HandOver(into.customers());
+        BillingStores target = new BillingStores(
+                handOver,
+                into.subscriptions(),
+                into.inbox(),
+                into.usage(),
+                into.changes(),
+                into.stores().lifecycle(),
+                into.memberships(),
+                into.guests(),
+                into.audit(),
+                into.analytics(),
+                into.notices());
+
+        MigrationReport report =
+                MigrateStores.from(from.stores()).to(target).writers(8).run();
+
+        assertThat(handOver.met).as("the two writes met as arranged").isTrue();
+        assertThat(report.matches()).as(report.summary()).isTrue();
+        assertThat(type(report, MigrationRecordType.CUSTOMER_LINKS).conflicts()).isZero();
+        assertThat(into.customers().findByUserId(UserId.of("user_0")).map(CustomerLink::customerId))
+                .contains(CustomerId.of("cus_1"));
+        assertThat(into.customers().findByUserId(UserId.of("user_1")).map(CustomerLink::customerId))
+                .contains(CustomerId.of("cus_9"));
+    }
+
+    /** Holds user_1's removal until user_0's write has seen cus_1 held, and that write until user_1 has moved. */
+    private static final class HandOver extends BackwardsCustomers {
+        private final CountDownLatch heldSeen = new CountDownLatch(1);
+        private final CountDownLatch moved = new CountDownLatch(1);
+        private final AtomicBoolean firstRemoval = new AtomicBoolean(true);
+        private volatile boolean met;
+
+        HandOver(CustomerStore store) {
+            super(store);
+        }
+
+        @Override
+        public LinkResult link(CustomerLink link) {
+            LinkResult result = super.link(link);
+            if (link.userId().value().equals("user_1") && result instanceof LinkResult.Linked) {
+                moved.countDown();
+            }
+            if (link.userId().value().equals("user_0")
+                    && result instanceof LinkResult.CustomerAlreadyLinked held
+                    && held.link().userId().value().equals("user_1")
+                    && heldSeen.getCount() > 0) {
+                heldSeen.countDown();
+                met = await(moved);
+            }
+            return result;
+        }
+
+        @Override
+        public boolean remove(UserId user) {
+            if (user.value().equals("user_1") && firstRemoval.getAndSet(false)) {
+                await(heldSeen);
+            }
+            return super.remove(user);
+        }
+
+        @Override
+        public Page<CustomerLink> list(String cursor, int limit) {
+            return store.list(cursor, limit);
+        }
+
+        private static boolean await(CountDownLatch latch) {
+            try {
+                return latch.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private static CustomerLink link(String user, String customer) {
+        return new CustomerLink(UserId.of(user), CustomerId.of(customer), user + "@example.com", T0);
     }
 
     @Test
@@ -507,8 +605,8 @@ class MigrateStoresConvergenceTest {
     }
 
     /** A customer store that lists newest user first: not the order every store sorts links in. */
-    private static final class BackwardsCustomers implements CustomerStore {
-        private final CustomerStore store;
+    private static class BackwardsCustomers implements CustomerStore {
+        final CustomerStore store;
 
         BackwardsCustomers(CustomerStore store) {
             this.store = store;

@@ -166,6 +166,35 @@ class MigrateStoresTest {
     }
 
     @Test
+    void writersSideBySideCopyExactlyWhatOneWriterCopies() {
+        InMemoryBillingStores oneByOne = InMemoryBillingStores.create();
+
+        MigrationReport together = MigrateStores.from(source.stores())
+                .to(target.stores())
+                .batchSize(7)
+                .writers(8)
+                .run();
+        MigrationReport alone = MigrateStores.from(source.stores())
+                .to(oneByOne.stores())
+                .batchSize(7)
+                .writers(1)
+                .run();
+
+        assertThat(together.matches()).as(together.summary()).isTrue();
+        assertThat(together.written()).isEqualTo(expectedTotal());
+        assertThat(together.types()).hasSameSizeAs(alone.types());
+        for (int i = 0; i < together.types().size(); i++) {
+            TypeReport a = together.types().get(i);
+            TypeReport b = alone.types().get(i);
+            assertThat(List.of(a.read(), a.written(), a.changed(), a.alreadyPresent(), a.removed(), a.conflicts()))
+                    .as(a.type().wireName())
+                    .isEqualTo(List.of(
+                            b.read(), b.written(), b.changed(), b.alreadyPresent(), b.removed(), b.conflicts()));
+            assertThat(a.target()).as(a.type().wireName()).isEqualTo(b.target());
+        }
+    }
+
+    @Test
     void aSecondRunChangesNothing() {
         MigrationReport first = MigrateStores.from(source.stores())
                 .to(target.stores())
@@ -600,6 +629,10 @@ class MigrateStoresTest {
                         MigrateStores.from(source.stores()).to(source.stores()).build())
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MigrateStores.from(source.stores()).batchSize(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MigrateStores.from(source.stores()).writers(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MigrateStores.from(source.stores()).writers(MigrateStores.MAX_WRITERS + 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
