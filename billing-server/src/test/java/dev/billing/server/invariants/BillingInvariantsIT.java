@@ -338,6 +338,14 @@ class BillingInvariantsIT {
                         "after step " + (i + 1) + " (" + step + ") on " + world.store + ": " + e.getMessage(), e);
             }
         }
+        if (world.store.equals("supabase")) {
+            try {
+                StoreMove.check(r);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(
+                        "after the last step, moving " + world.store + " to Postgres: " + e.getMessage(), e);
+            }
+        }
     }
 
     static String describe(List<Step> steps) {

@@ -116,17 +116,20 @@ final class World implements AutoCloseable {
 
     private final List<AutoCloseable> resources;
     private final List<String> erased = new ArrayList<>();
+    /** The server's environment: what the CLI's commands are given to reach the same store. */
+    private final Map<String, String> env;
 
     private World(
             String store,
-            String duplicates,
+            Map<String, String> env,
             StripeEmulator emulator,
             BillingServer server,
             DataSource database,
             List<AutoCloseable> resources) {
         this.schema = store.equals("supabase") ? "public" : "billing";
         this.store = store;
-        this.duplicates = duplicates;
+        this.env = Map.copyOf(env);
+        this.duplicates = env.get("BILLING_DUPLICATE_SUBSCRIPTIONS");
         this.emulator = emulator;
         this.server = server;
         this.database = database;
@@ -216,7 +219,7 @@ final class World implements AutoCloseable {
         BillingServer server = serve(env, emulator);
         resources.add(0, server);
         emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", STRIPE_SECRET);
-        return new World(store, env.get("BILLING_DUPLICATE_SUBSCRIPTIONS"), emulator, server, database, resources);
+        return new World(store, env, emulator, server, database, resources);
     }
 
     private static Map<String, String> baseEnv() {
@@ -295,6 +298,15 @@ final class World implements AutoCloseable {
 
     BillingStores stores() {
         return server.billing().stores();
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    /** Stops {@code serve} (its requests drained, its work finished): nothing writes to the store after it. */
+    void stopServer() {
+        server.close();
     }
 
     @Override
