@@ -19,15 +19,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The CLI's configuration checks, run in-process with a fake environment. */
-class CliConfigTest {
+public class CliConfigTest {
     static final TestKey KEY = TestKeys.rsa2048("ins_cli");
     static final String STRIPE_KEY = "sk_test_51abcdefSECRETSECRET";
     static final String WEBHOOK_SECRET = "whsec_topsecretvalue";
     static final String ADMIN = "admin-token-0123456789abcdef0123456789";
 
-    record Run(int exit, String out, String err) {}
+    /** One command's exit code and what it printed. */
+    public record Run(int exit, String out, String err) {}
 
-    static Run run(Map<String, String> env, String... args) {
+    /** Runs one command in-process, as the jar would, and keeps what it printed. */
+    public static Run run(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = Main.run(

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.billing.server.Main;
+import dev.billing.server.CliConfigTest;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,9 +45,9 @@ final class StoreMove {
             move.put("DATABASE_URL", copy.postgresUrl());
             move.put("BILLING_LOG_FORMAT", "text");
             Path checkpoint = checkpoint();
-            Result moved;
+            CliConfigTest.Run moved;
             try {
-                moved = run(move, "migrate-supabase", "--checkpoint", checkpoint.toString());
+                moved = CliConfigTest.run(move, "migrate-supabase", "--checkpoint", checkpoint.toString());
             } finally {
                 delete(checkpoint);
             }
@@ -91,7 +88,7 @@ final class StoreMove {
         if (p.email != null) {
             args.addAll(List.of("--email", p.email));
         }
-        Result result = run(env, args.toArray(String[]::new));
+        CliConfigTest.Run result = CliConfigTest.run(env, args.toArray(String[]::new));
         assertThat(result.exit())
                 .as("export of %s: %s", p.account, result.err())
                 .isZero();
@@ -108,19 +105,6 @@ final class StoreMove {
     private static String shown(JsonNode node) {
         String text = String.valueOf(node);
         return text.length() <= 600 ? text : text.substring(0, 600) + "... (" + text.length() + " characters)";
-    }
-
-    private record Result(int exit, String out, String err) {}
-
-    private static Result run(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(
-                args,
-                env,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     private static Path checkpoint() {
