@@ -168,18 +168,7 @@ class MigrateStoresConvergenceTest {
         from.customers().link(link("user_0", "cus_1"));
         from.customers().link(link("user_1", "cus_9"));
         HandOver handOver = new HandOver(into.customers());
-        BillingStores target = new BillingStores(
-                handOver,
-                into.subscriptions(),
-                into.inbox(),
-                into.usage(),
-                into.changes(),
-                into.stores().lifecycle(),
-                into.memberships(),
-                into.guests(),
-                into.audit(),
-                into.analytics(),
-                into.notices());
+        BillingStores target = withCustomers(into, handOver);
 
         MigrationReport report =
                 MigrateStores.from(from.stores()).to(target).writers(8).run();
@@ -241,6 +230,22 @@ class MigrateStoresConvergenceTest {
                 return false;
             }
         }
+    }
+
+    /** The stores of {@code stores} with another customer store in front of its own. */
+    private static BillingStores withCustomers(InMemoryBillingStores stores, CustomerStore customers) {
+        return new BillingStores(
+                customers,
+                stores.subscriptions(),
+                stores.inbox(),
+                stores.usage(),
+                stores.changes(),
+                stores.stores().lifecycle(),
+                stores.memberships(),
+                stores.guests(),
+                stores.audit(),
+                stores.analytics(),
+                stores.notices());
     }
 
     private static CustomerLink link(String user, String customer) {
@@ -369,18 +374,7 @@ class MigrateStoresConvergenceTest {
         copy();
         source.customers().remove(UserId.of("user_00001"));
         CustomerStore backwards = new BackwardsCustomers(target.customers());
-        BillingStores shuffled = new BillingStores(
-                backwards,
-                target.subscriptions(),
-                target.inbox(),
-                target.usage(),
-                target.changes(),
-                target.stores().lifecycle(),
-                target.memberships(),
-                target.guests(),
-                target.audit(),
-                target.analytics(),
-                target.notices());
+        BillingStores shuffled = withCustomers(target, backwards);
 
         assertThatThrownBy(
                         () -> MigrateStores.from(source.stores()).to(shuffled).run())
