@@ -81,8 +81,9 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
             names = "--writers",
             paramLabel = "<n>",
             defaultValue = "" + MigrateStores.DEFAULT_WRITERS,
-            description = "Writes to Postgres run at once, 1-" + MigrateStores.MAX_WRITERS + ", each one round trip; "
-                    + "more help most when Postgres is far away (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Writes to Postgres run at once, 1-" + MigrateStores.MAX_WRITERS + ", each a round trip or a few; "
+                            + "more help most when Postgres is far away (default: ${DEFAULT-VALUE}).")
     int writers;
 
     @Option(

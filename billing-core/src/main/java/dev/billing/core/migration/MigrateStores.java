@@ -34,7 +34,7 @@ import java.util.Objects;
  *       so also a change that kept its version, like an erasure's) is written again, what only the target has is
  *       removed. Any number of passes converge: after one, the target holds exactly the source's records.</li>
  *   <li><b>Batched:</b> the source is read a page of {@code batchSize} records at a time, the target alongside;
- *       a page's writes to the target run {@code writers} at a time (one round trip each).</li>
+ *       a page's writes to the target run {@code writers} at a time (each a round trip or a few).</li>
  *   <li><b>Resumable:</b> after every batch the position of its record type (both sides) is saved in the
  *       {@link MigrationCheckpoint}; a new run with the same checkpoint continues from there (types already done
  *       are not read again). A run over a checkpoint whose every type is done (the last run finished) is a new
