@@ -42,12 +42,13 @@ class MigrateSupabaseCommandTest {
 
     @Test
     void anEmptyEnvironmentAndABadFlagAreReportedTogether() {
-        CliConfigTest.Run r =
-                CliConfigTest.run(Map.of(), "migrate-supabase", "--batch-size", "0", "--dry-run", "--verify-only");
+        CliConfigTest.Run r = CliConfigTest.run(
+                Map.of(), "migrate-supabase", "--batch-size", "0", "--writers", "65", "--dry-run", "--verify-only");
 
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err())
-                .contains("Invalid configuration (5 problems)")
+                .contains("Invalid configuration (6 problems)")
+                .contains("--writers: must be a whole number from 1 to 64, was 65")
                 .contains("SUPABASE_URL is required")
                 .contains("SUPABASE_SERVICE_ROLE_KEY is required")
                 .contains("DATABASE_URL is required")
