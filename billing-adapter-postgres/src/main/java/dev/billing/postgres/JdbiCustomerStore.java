@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
@@ -30,6 +31,8 @@ import org.jdbi.v3.core.statement.Query;
 final class JdbiCustomerStore implements CustomerStore {
     /** The most links one statement inserts. */
     static final int MAX_BATCH = 64;
+    /** Inserts of one link that may each meet a conflict removed before it is read; more means churn, not a race. */
+    private static final int LINK_ATTEMPTS = 3;
 
     private static final RowMapper<CustomerLink> LINK = (rs, ctx) -> link(rs);
 
@@ -179,19 +182,27 @@ final class JdbiCustomerStore implements CustomerStore {
     /** The cause goes into the row, and V11's trigger copies it into the audit trail when the row is inserted. */
     @Override
     public LinkResult link(CustomerLink link, AuditCause cause) {
-        return db.call("customers.link", h -> {
+        return db.call("customers.link", h -> linkOne(h, link, cause == null ? null : cause.text()));
+    }
+
+    /**
+     * Inserts, or answers with the link standing in the way. ON CONFLICT DO NOTHING waited for a conflicting insert
+     * to commit, so the standing row is visible to the next statement, unless it was removed in between: then the
+     * insert is tried again.
+     */
+    private LinkResult linkOne(Handle h, CustomerLink link, String cause) {
+        for (int attempt = 1; ; attempt++) {
             Optional<CustomerLink> inserted = h.createQuery(insert)
                     .bind("user", link.userId().value())
                     .bind("customer", link.customerId().value())
                     .bind("email", link.email())
                     .bindByType("createdAt", Db.ts(link.createdAt()), OffsetDateTime.class)
-                    .bind("cause", cause == null ? null : cause.text())
+                    .bind("cause", cause)
                     .map(LINK)
                     .findOne();
             if (inserted.isPresent()) {
                 return new LinkResult.Linked(inserted.get()); // as stored (Postgres keeps microseconds)
             }
-            // ON CONFLICT DO NOTHING waited for the conflicting insert to commit: the standing row is visible now.
             Optional<CustomerLink> userLink = h.createQuery(byUser)
                     .bind("user", link.userId().value())
                     .map(LINK)
@@ -199,13 +210,17 @@ final class JdbiCustomerStore implements CustomerStore {
             if (userLink.isPresent()) {
                 return new LinkResult.UserAlreadyLinked(userLink.get());
             }
-            CustomerLink customerLink = h.createQuery(byCustomer)
+            Optional<CustomerLink> customerLink = h.createQuery(byCustomer)
                     .bind("customer", link.customerId().value())
                     .map(LINK)
-                    .findOne()
-                    .orElseThrow(() -> Db.corrupt("a link conflicted but neither side is stored"));
-            return new LinkResult.CustomerAlreadyLinked(customerLink);
-        });
+                    .findOne();
+            if (customerLink.isPresent()) {
+                return new LinkResult.CustomerAlreadyLinked(customerLink.get());
+            }
+            if (attempt == LINK_ATTEMPTS) {
+                throw Db.corrupt("a link conflicted " + LINK_ATTEMPTS + " times but neither side stayed stored");
+            }
+        }
     }
 
     /**
@@ -278,7 +293,8 @@ final class JdbiCustomerStore implements CustomerStore {
                         });
             }
             List<LinkResult> answers = new ArrayList<>(rows.size());
-            for (CustomerLink link : rows) {
+            for (CausedLink row : caused) {
+                CustomerLink link = row.link();
                 CustomerLink mine = inserted.get(link.userId());
                 if (mine != null && mine.customerId().equals(link.customerId())) {
                     answers.add(new LinkResult.Linked(mine));
@@ -287,7 +303,8 @@ final class JdbiCustomerStore implements CustomerStore {
                 } else if (byCustomerId.containsKey(link.customerId())) {
                     answers.add(new LinkResult.CustomerAlreadyLinked(byCustomerId.get(link.customerId())));
                 } else {
-                    throw Db.corrupt("a link conflicted but neither side is stored");
+                    // The row in its way was removed after the insert met it.
+                    answers.add(linkOne(h, link, row.cause()));
                 }
             }
             return answers;

@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
 final class SupabaseCustomerStore implements CustomerStore {
     static final String TABLE = "stripe_customer_mapping";
     private static final String COLUMNS = "clerk_user_id,stripe_customer_id,email,created_at";
+    /** Inserts of one link that may each meet a conflict removed before it is read; more means churn, not a race. */
+    private static final int LINK_ATTEMPTS = 3;
 
     private final PostgrestClient client;
 
@@ -107,7 +109,11 @@ final class SupabaseCustomerStore implements CustomerStore {
         return link(link, null);
     }
 
-    /** 011's trigger audits the insert with the cause the request carries. */
+    /**
+     * 011's trigger audits the insert with the cause the request carries. A unique violation means the conflicting
+     * row was committed (the insert waited for it), so it is read; if it was removed meanwhile, the insert is tried
+     * again.
+     */
     @Override
     public LinkResult link(CustomerLink link, AuditCause cause) {
         ObjectNode row = Rows.object();
@@ -115,26 +121,29 @@ final class SupabaseCustomerStore implements CustomerStore {
         row.put("stripe_customer_id", link.customerId().value());
         row.put("email", link.email());
         Rows.put(row, "created_at", link.createdAt());
-        PostgrestClient.Response response = client.post(TABLE)
-                .json(row)
-                .prefer("return=minimal")
-                .accept(409)
-                .cause(cause == null ? null : cause.text())
-                .send();
-        if (response.status() != 409) {
-            return new LinkResult.Linked(link);
+        for (int attempt = 1; ; attempt++) {
+            PostgrestClient.Response response = client.post(TABLE)
+                    .json(row)
+                    .prefer("return=minimal")
+                    .accept(409)
+                    .cause(cause == null ? null : cause.text())
+                    .send();
+            if (response.status() != 409) {
+                return new LinkResult.Linked(link);
+            }
+            Optional<CustomerLink> user = findByUserId(link.userId());
+            if (user.isPresent()) {
+                return new LinkResult.UserAlreadyLinked(user.get());
+            }
+            Optional<CustomerLink> customer = findByCustomerId(link.customerId());
+            if (customer.isPresent()) {
+                return new LinkResult.CustomerAlreadyLinked(customer.get());
+            }
+            if (attempt == LINK_ATTEMPTS) {
+                throw new StoreException("Supabase refused the customer link as a duplicate " + LINK_ATTEMPTS
+                        + " times, but neither the user nor the customer stayed linked");
+            }
         }
-        // A unique violation: the conflicting row is committed (the insert waited for it), so read which side it is.
-        Optional<CustomerLink> user = findByUserId(link.userId());
-        if (user.isPresent()) {
-            return new LinkResult.UserAlreadyLinked(user.get());
-        }
-        Optional<CustomerLink> customer = findByCustomerId(link.customerId());
-        if (customer.isPresent()) {
-            return new LinkResult.CustomerAlreadyLinked(customer.get());
-        }
-        throw new StoreException("Supabase refused the customer link as a duplicate, but neither the user nor the "
-                + "customer is linked now");
     }
 
     @Override

@@ -308,6 +308,28 @@ public abstract class CustomerStoreContract {
             assertThat(results.stream().filter(r -> r instanceof LinkResult.CustomerAlreadyLinked))
                     .hasSize(19);
         }
+
+        @Test
+        @DisplayName("a link racing the removal of the link in its way links, or names the one still standing")
+        void aLinkRacingTheRemovalInItsWayLinksOrNamesIt() {
+            // The conflict a link meets may be gone when it looks for it (a migration removes and writes side by
+            // side): it must link then, not fail.
+            for (int round = 0; round < 40; round++) {
+                String customer = unique("cus_gone_");
+                CustomerLink holder = link(unique("user_held_"), customer);
+                CustomerLink next = link(unique("user_next_"), customer);
+                store.link(holder);
+                boolean batch = round % 2 == 1;
+                List<Object> results = Race.run(
+                        2,
+                        i -> i == 0
+                                ? (Object) store.remove(holder.userId())
+                                : batch ? store.linkAll(List.of(next)).get(0) : store.link(next));
+                assertThat(results.get(0)).isEqualTo(true);
+                assertThat(results.get(1))
+                        .isIn(new LinkResult.Linked(next), new LinkResult.CustomerAlreadyLinked(holder));
+            }
+        }
     }
 
     @Nested
